@@ -1,0 +1,375 @@
+//! The serde model of the YAML spec files. Every struct rejects unknown keys so
+//! that a typo in the spec is an error with a line and column, never a silently
+//! ignored setting. `spec/README.md` documents each key.
+
+use std::collections::BTreeMap;
+
+use serde::Deserialize;
+use serde_saphyr::Spanned;
+
+/// `spec/api.yaml`: facts that hold for every operation.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ApiFile {
+    pub title: String,
+    pub version: String,
+    pub description: String,
+    /// `https://{host}/{org_name}/{app_name}`.
+    pub base_url: String,
+    pub server_variables: Vec<ServerVariable>,
+    pub auth: Auth,
+    /// Top-level fields of every JSON response besides `data`.
+    pub envelope: Vec<Field>,
+    /// Fields of the JSON body of an error response.
+    pub error_body: Vec<Field>,
+    /// Documented values of the error body's `error` field.
+    #[serde(default)]
+    pub error_codes: Vec<ErrorCode>,
+    pub username_rule: UsernameRule,
+    pub source: Source,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ServerVariable {
+    pub name: String,
+    pub description: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Auth {
+    pub scheme: AuthScheme,
+    pub description: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AuthScheme {
+    Bearer,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ErrorCode {
+    pub code: String,
+    pub status: u16,
+    pub description: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UsernameRule {
+    pub min_length: u32,
+    pub max_length: u32,
+    /// Characters allowed besides ASCII letters and digits, e.g. `_.-`.
+    pub extra_chars: String,
+    pub case_insensitive: bool,
+    pub source: Source,
+}
+
+/// Where a fact was read: a page (public docs path or seed file name) and the
+/// section heading on it.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Source {
+    pub page: String,
+    pub section: String,
+}
+
+/// `spec/errata.yaml`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ErrataFile {
+    pub errata: Vec<Erratum>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Erratum {
+    pub id: Spanned<String>,
+    /// Pages the quotes come from.
+    pub sources: Vec<Source>,
+    /// The doc text, quoted exactly.
+    pub quote: Vec<String>,
+    pub problem: String,
+    pub choice: String,
+    /// Seed-errata item numbers this entry covers, if any.
+    #[serde(default)]
+    pub seed_errata: Vec<u32>,
+}
+
+/// `spec/groups/*.yaml`: one endpoint group.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GroupFile {
+    /// snake_case; becomes the Rust module name and the OpenAPI tag.
+    pub group: Spanned<String>,
+    pub title: String,
+    pub description: String,
+    #[serde(default)]
+    pub types: Vec<NamedType>,
+    pub operations: Vec<Operation>,
+}
+
+/// A reusable object type, referenced by its UpperCamelCase name.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NamedType {
+    pub name: Spanned<String>,
+    pub description: String,
+    pub fields: Vec<Field>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Operation {
+    pub id: Spanned<String>,
+    pub summary: String,
+    pub description: String,
+    pub method: Method,
+    /// Relative to the base URL, with `{placeholders}`.
+    pub path: String,
+    pub source: Source,
+    #[serde(default)]
+    pub rate_limit: Option<RateLimit>,
+    /// True when sending the request twice has the same effect as once, so a
+    /// retry after an ambiguous failure is safe.
+    pub idempotent: bool,
+    #[serde(default)]
+    pub errata: Vec<String>,
+    #[serde(default)]
+    pub path_params: Vec<Param>,
+    #[serde(default)]
+    pub query: Vec<Param>,
+    #[serde(default)]
+    pub headers: Vec<Param>,
+    #[serde(default)]
+    pub request: Option<RequestBody>,
+    pub response: Response,
+    #[serde(default)]
+    pub examples: Vec<Example>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize)]
+pub enum Method {
+    GET,
+    POST,
+    PUT,
+    DELETE,
+}
+
+impl Method {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Method::GET => "GET",
+            Method::POST => "POST",
+            Method::PUT => "PUT",
+            Method::DELETE => "DELETE",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RateLimit {
+    pub count: u32,
+    pub per: Per,
+    #[serde(default)]
+    pub notes: Vec<String>,
+    /// Where the number was read, when it is not the operation's own source.
+    #[serde(default)]
+    pub source: Option<Source>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Per {
+    Second,
+    Minute,
+}
+
+/// A path, query or header parameter.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Param {
+    pub name: String,
+    /// A type expression; see `Field::type`.
+    #[serde(rename = "type")]
+    pub ty: String,
+    /// Path parameters are always required; query and header parameters
+    /// default to optional.
+    #[serde(default)]
+    pub required: Option<bool>,
+    pub description: String,
+    #[serde(default)]
+    pub default: Option<serde_json::Value>,
+    /// Maximum length of a string, in characters.
+    #[serde(default)]
+    pub max_length: Option<u32>,
+    #[serde(default)]
+    pub min_length: Option<u32>,
+    #[serde(default)]
+    pub minimum: Option<i64>,
+    #[serde(default)]
+    pub maximum: Option<i64>,
+    #[serde(default)]
+    pub max_items: Option<u32>,
+    #[serde(default)]
+    pub min_items: Option<u32>,
+    #[serde(default, rename = "enum")]
+    pub enumeration: Option<Vec<String>>,
+    /// Maximum size of an uploaded file, in bytes.
+    #[serde(default)]
+    pub max_bytes: Option<u64>,
+    /// For a path parameter that carries several values joined by commas.
+    #[serde(default)]
+    pub list: Option<ListParam>,
+    #[serde(default)]
+    pub errata: Vec<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ListParam {
+    pub max_items: u32,
+}
+
+/// A body or response field.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Field {
+    pub name: String,
+    /// Type expression: `string`, `integer`, `number`, `boolean`, `username`,
+    /// `any`, `bool_or_string`, `file`, `array<T>`, `map<T>` or the name of a
+    /// type declared under `types`.
+    #[serde(rename = "type")]
+    pub ty: String,
+    #[serde(default)]
+    pub required: bool,
+    pub description: String,
+    /// Maximum length of a string, in characters.
+    #[serde(default)]
+    pub max_length: Option<u32>,
+    #[serde(default)]
+    pub min_length: Option<u32>,
+    #[serde(default)]
+    pub minimum: Option<i64>,
+    #[serde(default)]
+    pub maximum: Option<i64>,
+    #[serde(default)]
+    pub max_items: Option<u32>,
+    #[serde(default)]
+    pub min_items: Option<u32>,
+    #[serde(default, rename = "enum")]
+    pub enumeration: Option<Vec<String>>,
+    /// Maximum size of an uploaded file, in bytes.
+    #[serde(default)]
+    pub max_bytes: Option<u64>,
+    #[serde(default)]
+    pub errata: Vec<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RequestBody {
+    pub kind: BodyKind,
+    pub fields: Vec<Field>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum BodyKind {
+    Json,
+    Multipart,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Response {
+    pub data: Data,
+    /// Envelope fields (besides `data`) this operation's responses carry.
+    #[serde(default)]
+    pub envelope: Vec<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Data {
+    pub shape: Shape,
+    /// Object fields: of `data` itself (object) or of each item (array, map).
+    #[serde(default)]
+    pub fields: Option<Vec<Field>>,
+    /// Type expression of `data` (scalar) or of each item (array, map), when
+    /// the items are not described by `fields`.
+    #[serde(default, rename = "type")]
+    pub ty: Option<String>,
+    #[serde(default)]
+    pub description: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Shape {
+    Object,
+    Array,
+    Map,
+    Scalar,
+    None,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Example {
+    pub name: String,
+    #[serde(default)]
+    pub source: Option<Source>,
+    #[serde(default)]
+    pub errata: Vec<String>,
+    /// The typed arguments a caller passes.
+    #[serde(default)]
+    pub request: ExampleRequest,
+    /// The HTTP request the doc shows.
+    pub wire: Wire,
+    pub response: ExampleResponse,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ExampleRequest {
+    #[serde(default)]
+    pub path: BTreeMap<String, serde_json::Value>,
+    #[serde(default)]
+    pub query: BTreeMap<String, serde_json::Value>,
+    #[serde(default)]
+    pub headers: BTreeMap<String, serde_json::Value>,
+    /// Body arguments; when absent they are read from `wire.body`.
+    #[serde(default)]
+    pub body: Option<BTreeMap<String, serde_json::Value>>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Wire {
+    pub method: Method,
+    /// Path after `/{org_name}/{app_name}`, percent-encoded as sent.
+    pub path: String,
+    /// The query string as sent, without `?`.
+    #[serde(default)]
+    pub query: Option<String>,
+    /// JSON body text, verbatim from the doc or fixed (see the errata).
+    #[serde(default)]
+    pub body: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ExampleResponse {
+    pub status: u16,
+    /// JSON text, verbatim from the doc or fixed (see the errata).
+    pub body: String,
+    /// Key fields the decoded response must carry: a JSON pointer into the
+    /// body and the expected value.
+    #[serde(default)]
+    pub expect: BTreeMap<String, serde_json::Value>,
+}

@@ -1,1 +1,111 @@
-fn main() {}
+//! Project automation. `cargo xtask codegen [--check]` regenerates the client
+//! from the spec (or checks that the committed output is fresh);
+//! `cargo xtask operations` lists every operation.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::{env, fs};
+
+use agora_chat_generator::{GeneratedFile, emit::rust::MODULE_DIR, generate, load_ir};
+
+const USAGE: &str = "usage: cargo xtask <command>
+
+commands:
+  codegen [--check]   regenerate the client from spec/ (--check: change nothing,
+                      fail listing each stale file)
+  operations          print one line per operation: id, METHOD, path, rate limit";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = env::args().skip(1).collect();
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let result = match args.as_slice() {
+        ["codegen"] => codegen(false),
+        ["codegen", "--check"] => codegen(true),
+        ["operations"] => operations(),
+        _ => Err(USAGE.to_string()),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("{message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn root() -> PathBuf {
+    // xtask lives one level below the workspace root.
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_default()
+}
+
+fn codegen(check: bool) -> Result<(), String> {
+    let root = root();
+    let files = generate(&root.join("spec")).map_err(|e| e.to_string())?;
+    let stale = stale_files(&root, &files)?;
+    if check {
+        if stale.is_empty() {
+            println!("generated files are up to date ({} files)", files.len());
+            return Ok(());
+        }
+        let mut msg = String::from("generated files are stale:\n");
+        for s in &stale {
+            msg.push_str(&format!("  {s}\n"));
+        }
+        msg.push_str("run `cargo xtask codegen` and commit the result");
+        return Err(msg);
+    }
+    for file in &files {
+        let path = root.join(&file.path);
+        if let Some(dir) = path.parent() {
+            fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+        }
+        if fs::read_to_string(&path).ok().as_deref() != Some(file.contents.as_str()) {
+            fs::write(&path, &file.contents).map_err(|e| format!("{}: {e}", path.display()))?;
+        }
+    }
+    for s in stale.iter().filter_map(|s| s.strip_suffix(" (no longer generated)")) {
+        fs::remove_file(root.join(s)).map_err(|e| format!("{s}: {e}"))?;
+    }
+    println!("wrote {} files ({} changed)", files.len(), stale.len());
+    Ok(())
+}
+
+/// Files whose contents differ from what the spec produces, plus generated
+/// modules that the spec no longer produces.
+fn stale_files(root: &Path, files: &[GeneratedFile]) -> Result<Vec<String>, String> {
+    let mut stale = Vec::new();
+    for file in files {
+        let current = fs::read_to_string(root.join(&file.path)).ok();
+        if current.as_deref() != Some(file.contents.as_str()) {
+            let why = if current.is_none() { " (missing)" } else { "" };
+            stale.push(format!("{}{why}", file.path.display()));
+        }
+    }
+    let dir = root.join(MODULE_DIR);
+    if let Ok(entries) = fs::read_dir(&dir) {
+        let mut extra: Vec<String> = entries
+            .filter_map(Result::ok)
+            .map(|e| Path::new(MODULE_DIR).join(e.file_name()))
+            .filter(|p| !files.iter().any(|f| f.path == *p))
+            .map(|p| format!("{} (no longer generated)", p.display()))
+            .collect();
+        extra.sort();
+        stale.extend(extra);
+    }
+    Ok(stale)
+}
+
+fn operations() -> Result<(), String> {
+    let ir = load_ir(&root().join("spec")).map_err(|e| e.to_string())?;
+    for (_, op) in ir.operations() {
+        let rate = op
+            .rate_limit
+            .as_ref()
+            .map_or_else(|| "-".to_string(), |r| r.display());
+        println!("{}\t{}\t{}\t{rate}", op.id, op.method.as_str(), op.path);
+    }
+    Ok(())
+}

@@ -1,0 +1,149 @@
+//! Rustdoc text. Every public generated item says what it is, its limits and
+//! where the fact came from.
+
+use crate::ir::{Field, Ir, Limits, Operation, Param};
+use crate::types::TypeExpr;
+
+/// Doc of a struct field.
+pub(super) fn field(f: &Field) -> String {
+    with_limits(&f.description, &limits(&f.limits, None), &f.errata)
+}
+
+/// Doc of a parameter or body argument.
+pub(super) fn param(p: &Param) -> String {
+    let mut text = with_limits(&p.description, &limits(&p.limits, p.list_max), &p.errata);
+    if let Some(default) = &p.default {
+        text.push_str(&format!("\n\nServer default: `{default}`."));
+    }
+    text
+}
+
+fn with_limits(description: &str, limits: &[String], errata: &[String]) -> String {
+    let mut text = description.trim().to_string();
+    if !limits.is_empty() {
+        text.push_str(&format!("\n\nChecked before sending: {}.", limits.join("; ")));
+    }
+    if !errata.is_empty() {
+        text.push_str(&format!("\n\nSee errata {}.", errata.join(", ")));
+    }
+    text
+}
+
+/// Human-readable limits, e.g. `at most 128 characters`.
+pub(super) fn limits(l: &Limits, list_max: Option<u32>) -> Vec<String> {
+    let mut out = Vec::new();
+    if let Some(max) = list_max {
+        out.push(format!("1 to {max} values, sent comma-separated"));
+    }
+    if let Some(min) = l.min_length {
+        out.push(format!("at least {min} characters"));
+    }
+    if let Some(max) = l.max_length {
+        out.push(format!("at most {max} characters"));
+    }
+    match (l.minimum, l.maximum) {
+        (Some(min), Some(max)) => out.push(format!("between {min} and {max}")),
+        (Some(min), None) => out.push(format!("at least {min}")),
+        (None, Some(max)) => out.push(format!("at most {max}")),
+        (None, None) => {}
+    }
+    if let Some(min) = l.min_items {
+        out.push(format!("at least {min} items"));
+    }
+    if let Some(max) = l.max_items {
+        out.push(format!("at most {max} items"));
+    }
+    if let Some(values) = &l.enumeration {
+        let quoted: Vec<String> = values.iter().map(|v| format!("`{v}`")).collect();
+        out.push(format!("one of {}", quoted.join(", ")));
+    }
+    if let Some(max) = l.max_bytes {
+        out.push(format!("at most {max} bytes"));
+    }
+    out
+}
+
+/// Limits that come from the type itself.
+pub(super) fn type_rule(ty: &TypeExpr) -> Option<&'static str> {
+    match ty {
+        TypeExpr::Username => Some("must follow the username rule"),
+        TypeExpr::Array(inner) if **inner == TypeExpr::Username => {
+            Some("each item must follow the username rule")
+        }
+        _ => None,
+    }
+}
+
+/// Doc of the client method of an operation.
+pub(super) fn method(ir: &Ir, op: &Operation) -> String {
+    let mut text = format!("{}\n\n{}\n", op.summary.trim(), op.description.trim());
+    text.push_str(&format!("\n- HTTP: `{} {}`", op.method.as_str(), op.path));
+    match &op.rate_limit {
+        Some(rl) => {
+            text.push_str(&format!("\n- Rate limit: {} per app key", rl.display()));
+            for note in &rl.notes {
+                text.push_str(&format!("; {note}"));
+            }
+        }
+        None => text.push_str("\n- Rate limit: not documented"),
+    }
+    text.push_str(if op.idempotent {
+        "\n- Idempotent: yes, safe to repeat"
+    } else {
+        "\n- Idempotent: no, a repeat may act twice"
+    });
+    let mut checks = Vec::new();
+    let args = op
+        .path_params
+        .iter()
+        .chain(&op.query)
+        .chain(&op.headers)
+        .map(|p| (p.wire_name.as_str(), &p.ty, limits(&p.limits, p.list_max)));
+    let body = op
+        .body
+        .iter()
+        .flat_map(|b| &b.fields)
+        .map(|f| (f.json_name.as_str(), &f.ty, limits(&f.limits, None)));
+    for (name, ty, mut l) in args.chain(body) {
+        l.extend(type_rule(ty).map(String::from));
+        if !l.is_empty() {
+            checks.push(format!("`{name}`: {}", l.join(", ")));
+        }
+    }
+    if !checks.is_empty() {
+        text.push_str(&format!("\n- Checked before sending: {}", checks.join("; ")));
+    }
+    text.push_str(&format!(
+        "\n- Source: `{}`, section \"{}\"",
+        op.source.page, op.source.section
+    ));
+    if !op.errata.is_empty() {
+        let by_id = ir.errata_by_id();
+        text.push_str("\n\n# Doc errata\n");
+        for id in &op.errata {
+            if let Some(e) = by_id.get(id.as_str()) {
+                text.push_str(&format!("\n- {id}: {} {}", e.problem.trim(), e.choice.trim()));
+            }
+        }
+    }
+    text
+}
+
+/// `#[doc]` attributes, one per line, so that the output reads as `///`
+/// comments rather than a block comment.
+pub(super) fn attrs(text: &str) -> proc_macro2::TokenStream {
+    let lines = text.trim_end().lines().map(|line| {
+        let line = if line.is_empty() { String::new() } else { format!(" {line}") };
+        quote::quote!(#[doc = #line])
+    });
+    quote::quote!(#(#lines)*)
+}
+
+/// The same as inner attributes (`//!`), for module docs.
+pub(super) fn inner_attrs(text: &str) -> proc_macro2::TokenStream {
+    let lines = text.trim_end().lines().map(|line| {
+        let line = if line.is_empty() { String::new() } else { format!(" {line}") };
+        quote::quote!(#![doc = #line])
+    });
+    quote::quote!(#(#lines)*)
+}

@@ -1,0 +1,473 @@
+//! One client method, request builder and operation constant per operation.
+//!
+//! Shape of the generated code, chosen to keep compile times low: the builder
+//! only stores values and validates; all HTTP work is in the runtime's
+//! non-generic `send_raw`, so each operation monomorphizes one small decode.
+
+use heck::ToShoutySnakeCase;
+use proc_macro2::{Ident, TokenStream};
+use quote::{format_ident, quote};
+
+use super::{docs, types};
+use crate::ir::{Field, Ir, Limits, Operation, Param};
+use crate::spec::model::{BodyKind, Method, Per};
+use crate::types::TypeExpr;
+
+/// Where an argument goes on the wire.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(super) enum Place {
+    Path { list: Option<u32> },
+    Query,
+    Header,
+    Body,
+}
+
+/// A method argument, whatever its place: the unit the builder is made of.
+pub(super) struct Arg<'a> {
+    pub(super) place: Place,
+    pub(super) wire_name: &'a str,
+    pub(super) ident: Ident,
+    pub(super) ty: &'a TypeExpr,
+    pub(super) required: bool,
+    doc: String,
+    limits: &'a Limits,
+}
+
+impl<'a> Arg<'a> {
+    fn from_param(p: &'a Param, place: Place) -> Self {
+        Arg {
+            place,
+            wire_name: &p.wire_name,
+            ident: format_ident!("{}", p.rust_name),
+            ty: &p.ty,
+            required: p.required,
+            doc: docs::param(p),
+            limits: &p.limits,
+        }
+    }
+
+    fn from_field(f: &'a Field) -> Self {
+        Arg {
+            place: Place::Body,
+            wire_name: &f.json_name,
+            ident: format_ident!("{}", f.rust_name),
+            ty: &f.ty,
+            required: f.required,
+            doc: docs::field(f),
+            limits: &f.limits,
+        }
+    }
+
+    pub(super) fn is_list(&self) -> bool {
+        matches!(self.place, Place::Path { list: Some(_) })
+    }
+
+    /// Strings and string lists are taken as `impl Into<String>` so callers
+    /// can pass `&str`, `String` or arrays of either.
+    fn input_type(&self) -> TokenStream {
+        if self.ty.is_stringy() && !self.is_list() {
+            quote!(impl Into<String>)
+        } else if self.is_list() || self.ty.item().is_some_and(TypeExpr::is_stringy) {
+            quote!(impl IntoIterator<Item = impl Into<String>>)
+        } else {
+            types::rust_type(self.ty)
+        }
+    }
+
+    fn convert(&self) -> TokenStream {
+        let ident = &self.ident;
+        if self.ty.is_stringy() && !self.is_list() {
+            quote!(#ident.into())
+        } else if self.is_list() || self.ty.item().is_some_and(TypeExpr::is_stringy) {
+            quote!(#ident.into_iter().map(Into::into).collect())
+        } else {
+            quote!(#ident)
+        }
+    }
+
+    fn stored_type(&self) -> TokenStream {
+        let ty = if self.is_list() {
+            quote!(::std::vec::Vec<String>)
+        } else {
+            types::rust_type(self.ty)
+        };
+        if self.required { ty } else { quote!(Option<#ty>) }
+    }
+
+    /// Checks on `value`, a reference to the stored (non-optional) value.
+    fn checks(&self) -> TokenStream {
+        let name = self.wire_name;
+        let value = quote!(value);
+        let mut out = Vec::new();
+        let l = self.limits;
+        if let Place::Path { list } = self.place {
+            match list {
+                Some(max) => {
+                    out.push(quote!(validate::min_items(#name, #value.len(), 1)?;));
+                    out.push(quote!(validate::max_items(#name, #value.len(), #max)?;));
+                    out.push(if *self.ty == TypeExpr::Username {
+                        quote!(validate::usernames(#name, #value, &USERNAME_RULE)?;)
+                    } else {
+                        quote!(validate::each_non_empty(#name, #value)?;)
+                    });
+                }
+                None => out.push(quote!(validate::non_empty(#name, #value)?;)),
+            }
+        }
+        if !self.is_list() {
+            match self.ty {
+                TypeExpr::Username => {
+                    out.push(quote!(validate::username(#name, #value, &USERNAME_RULE)?;))
+                }
+                TypeExpr::Array(inner) if **inner == TypeExpr::Username => {
+                    out.push(quote!(validate::usernames(#name, #value, &USERNAME_RULE)?;))
+                }
+                _ => {}
+            }
+        }
+        if let Some(max) = l.max_length {
+            out.push(quote!(validate::max_chars(#name, #value, #max)?;));
+        }
+        if let Some(min) = l.min_length {
+            out.push(quote!(validate::min_chars(#name, #value, #min)?;));
+        }
+        if l.minimum.is_some() || l.maximum.is_some() {
+            let min = option_tokens(l.minimum);
+            let max = option_tokens(l.maximum);
+            out.push(quote!(validate::range(#name, *#value, #min, #max)?;));
+        }
+        if let Some(max) = l.max_items {
+            out.push(quote!(validate::max_items(#name, #value.len(), #max)?;));
+        }
+        if let Some(min) = l.min_items {
+            out.push(quote!(validate::min_items(#name, #value.len(), #min)?;));
+        }
+        if let Some(values) = &l.enumeration {
+            out.push(quote!(validate::one_of(#name, #value, &[#(#values),*])?;));
+        }
+        if out.is_empty() {
+            return quote!();
+        }
+        let place = self.access();
+        if self.required {
+            quote! { { let value = &#place; #(#out)* } }
+        } else {
+            quote! { if let Some(value) = &#place { #(#out)* } }
+        }
+    }
+
+    /// Where the builder stores the value.
+    fn access(&self) -> TokenStream {
+        let ident = &self.ident;
+        if self.place == Place::Body {
+            quote!(self.body.#ident)
+        } else {
+            quote!(self.#ident)
+        }
+    }
+}
+
+fn option_tokens(v: Option<i64>) -> TokenStream {
+    match v {
+        Some(v) => quote!(Some(#v)),
+        None => quote!(None),
+    }
+}
+
+/// The name of the operation's `OperationInfo` constant.
+pub(super) fn info_const(op: &Operation) -> Ident {
+    format_ident!("{}", op.id.to_shouty_snake_case())
+}
+
+/// The arguments of an operation's method, in the order required ones are
+/// passed: path (in path order), query, headers, body.
+pub(super) fn args(op: &Operation) -> Vec<Arg<'_>> {
+    let mut args: Vec<Arg> = op
+        .path_params
+        .iter()
+        .map(|p| Arg::from_param(p, Place::Path { list: p.list_max }))
+        .collect();
+    args.extend(op.query.iter().map(|p| Arg::from_param(p, Place::Query)));
+    args.extend(op.headers.iter().map(|p| Arg::from_param(p, Place::Header)));
+    if let Some(body) = &op.body {
+        args.extend(body.fields.iter().map(Arg::from_field));
+    }
+    args
+}
+
+/// Everything generated for one operation.
+pub(super) fn operation(ir: &Ir, op: &Operation) -> TokenStream {
+    let args = args(op);
+    let method_name = format_ident!("{}", op.id);
+    let builder = format_ident!("{}", op.builder);
+    let konst = info_const(op);
+    let method_doc = docs::method(ir, op);
+    let data_ty = types::data_type(&op.data);
+
+    let required: Vec<&Arg> = args.iter().filter(|a| a.required).collect();
+    let params = required.iter().map(|a| {
+        let ident = &a.ident;
+        let ty = a.input_type();
+        quote!(#ident: #ty)
+    });
+    let outside_body = |a: &&Arg| a.place != Place::Body;
+    let init_fields = args.iter().filter(outside_body).map(|a| {
+        let ident = &a.ident;
+        if a.required {
+            let conv = a.convert();
+            quote!(#ident: #conv)
+        } else {
+            quote!(#ident: None)
+        }
+    });
+    let stored_fields = args.iter().filter(outside_body).map(|a| {
+        let ident = &a.ident;
+        let ty = a.stored_type();
+        quote!(#ident: #ty)
+    });
+
+    let body = op.body.as_ref().map(|b| body_struct(&b.struct_name, &b.fields));
+    let (body_field, body_init) = match &op.body {
+        Some(b) => {
+            let name = format_ident!("{}", b.struct_name);
+            let inits = args.iter().filter(|a| a.place == Place::Body).map(|a| {
+                let ident = &a.ident;
+                if a.required {
+                    let conv = a.convert();
+                    quote!(#ident: #conv)
+                } else {
+                    quote!(#ident: None)
+                }
+            });
+            (quote!(body: #name,), quote!(body: #name { #(#inits),* },))
+        }
+        None => (quote!(), quote!()),
+    };
+    let setters = args.iter().filter(|a| !a.required).map(|a| {
+        let ident = &a.ident;
+        let ty = a.input_type();
+        let conv = a.convert();
+        let doc = docs::attrs(&a.doc);
+        let place = a.access();
+        quote! {
+            #doc
+            pub fn #ident(mut self, #ident: #ty) -> Self {
+                #place = Some(#conv);
+                self
+            }
+        }
+    });
+    let checks = args.iter().map(Arg::checks);
+    let path = path_expr(op, &args);
+    let query = pairs(&args, Place::Query, quote!(query));
+    let headers = pairs(&args, Place::Header, quote!(headers));
+    let body_expr = match &op.body {
+        Some(b) if b.kind == BodyKind::Json => quote!(Body::json(&self.body)?),
+        // Multipart bodies are rejected by validation until the runtime
+        // supports them; never reached.
+        _ => quote!(Body::Empty),
+    };
+    let args_doc = args_doc(&required);
+    let method_doc = docs::attrs(&format!("{method_doc}{args_doc}"));
+    let builder_doc = format!(
+        "Request builder for [`Client::{}`](crate::Client::{}): set optional arguments, then `.await` it or call [`send`](Self::send).",
+        op.id, op.id
+    );
+    let builder_doc = docs::attrs(&builder_doc);
+    let info = operation_info(op);
+    let mut_query = if op.query.is_empty() { quote!() } else { quote!(mut) };
+    let mut_headers = if op.headers.is_empty() { quote!() } else { quote!(mut) };
+
+    quote! {
+        pub(crate) const #konst: crate::OperationInfo = #info;
+
+        #body
+
+        impl crate::Client {
+            #method_doc
+            pub fn #method_name(&self, #(#params),*) -> #builder<'_> {
+                #builder {
+                    client: self,
+                    #(#init_fields,)*
+                    #body_init
+                    options: crate::RequestOptions::default(),
+                }
+            }
+        }
+
+        #builder_doc
+        #[derive(Debug)]
+        #[must_use = "a request does nothing until it is awaited or sent"]
+        pub struct #builder<'a> {
+            client: &'a crate::Client,
+            #(#stored_fields,)*
+            #body_field
+            options: crate::RequestOptions,
+        }
+
+        impl<'a> #builder<'a> {
+            #(#setters)*
+
+            /// Overrides the client's per-request timeout for this call.
+            pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+                self.options = self.options.timeout(timeout);
+                self
+            }
+
+            /// Checks every documented limit; nothing is sent when one fails.
+            fn validate(&self) -> Result<(), crate::ValidationError> {
+                #(#checks)*
+                Ok(())
+            }
+
+            /// Validates the arguments, sends the request and decodes the response.
+            pub async fn send(self) -> Result<crate::Response<#data_ty>, crate::Error> {
+                self.validate()?;
+                let path = #path;
+                let #mut_query query = ::std::vec::Vec::new();
+                #query
+                let #mut_headers headers = ::std::vec::Vec::new();
+                #headers
+                let parts = RequestParts {
+                    op: &#konst,
+                    path,
+                    query,
+                    headers,
+                    body: #body_expr,
+                    options: self.options,
+                };
+                self.client.send(parts).await
+            }
+        }
+
+        impl<'a> ::std::future::IntoFuture for #builder<'a> {
+            type Output = Result<crate::Response<#data_ty>, crate::Error>;
+            type IntoFuture = BoxFuture<'a, Self::Output>;
+
+            fn into_future(self) -> Self::IntoFuture {
+                Box::pin(self.send())
+            }
+        }
+    }
+}
+
+fn args_doc(required: &[&Arg]) -> String {
+    if required.is_empty() {
+        return String::new();
+    }
+    let mut text = String::from("\n\n# Arguments\n");
+    for a in required {
+        let first = a.doc.replace("\n\n", " ");
+        text.push_str(&format!("\n- `{}`: {}", a.ident, first));
+    }
+    text
+}
+
+fn body_struct(name: &str, fields: &[Field]) -> TokenStream {
+    let name = format_ident!("{name}");
+    let fields = fields.iter().map(|f| {
+        let ident = format_ident!("{}", f.rust_name);
+        let ty = types::rust_type(&f.ty);
+        let rename = types::serde_rename(f);
+        if f.required {
+            quote!(#rename #ident: #ty,)
+        } else {
+            quote! {
+                #rename
+                #[serde(skip_serializing_if = "Option::is_none")]
+                #ident: Option<#ty>,
+            }
+        }
+    });
+    quote! {
+        /// The JSON body, exactly as it goes on the wire.
+        #[derive(Debug, ::serde::Serialize)]
+        struct #name {
+            #(#fields)*
+        }
+    }
+}
+
+/// `format!` of the path template with each placeholder percent-encoded.
+fn path_expr(op: &Operation, args: &[Arg]) -> TokenStream {
+    let mut fmt = String::new();
+    let mut values = Vec::new();
+    let mut rest = op.path.as_str();
+    while let Some(start) = rest.find('{') {
+        fmt.push_str(&rest[..start]);
+        let end = rest[start..].find('}').map_or(rest.len(), |e| start + e);
+        let name = &rest[start + 1..end];
+        fmt.push_str("{}");
+        if let Some(arg) = args.iter().find(|a| a.wire_name == name) {
+            let ident = &arg.ident;
+            values.push(if arg.is_list() {
+                quote!(encode::list(&self.#ident))
+            } else {
+                quote!(encode::segment(&self.#ident))
+            });
+        }
+        rest = rest.get(end + 1..).unwrap_or("");
+    }
+    fmt.push_str(rest);
+    if values.is_empty() {
+        quote!(String::from(#fmt))
+    } else {
+        quote!(format!(#fmt, #(#values),*))
+    }
+}
+
+/// Pushes each set query or header argument as a `(name, value)` pair.
+fn pairs(args: &[Arg], place: Place, target: TokenStream) -> TokenStream {
+    let pushes = args.iter().filter(|a| a.place == place).map(|a| {
+        let name = a.wire_name;
+        let ident = &a.ident;
+        if a.required {
+            quote!(#target.push((#name, self.#ident.to_string()));)
+        } else {
+            quote! {
+                if let Some(value) = &self.#ident {
+                    #target.push((#name, value.to_string()));
+                }
+            }
+        }
+    });
+    quote!(#(#pushes)*)
+}
+
+fn operation_info(op: &Operation) -> TokenStream {
+    let id = &op.id;
+    let method = format_ident!(
+        "{}",
+        match op.method {
+            Method::GET => "Get",
+            Method::POST => "Post",
+            Method::PUT => "Put",
+            Method::DELETE => "Delete",
+        }
+    );
+    let path = &op.path;
+    let idempotent = op.idempotent;
+    let rate_limit = match &op.rate_limit {
+        Some(rl) => {
+            let count = rl.count;
+            let per = format_ident!(
+                "{}",
+                match rl.per {
+                    Per::Second => "Second",
+                    Per::Minute => "Minute",
+                }
+            );
+            quote!(Some(crate::RateLimit { count: #count, per: crate::RatePer::#per }))
+        }
+        None => quote!(None),
+    };
+    quote! {
+        crate::OperationInfo {
+            id: #id,
+            method: crate::HttpMethod::#method,
+            path_template: #path,
+            idempotent: #idempotent,
+            rate_limit: #rate_limit,
+        }
+    }
+}

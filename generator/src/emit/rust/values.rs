@@ -1,0 +1,47 @@
+//! Rust expressions for example values: how a doc example's arguments are
+//! passed to the typed client in the generated conformance tests.
+
+use proc_macro2::{Literal, TokenStream};
+use quote::quote;
+use serde_json::Value;
+
+use crate::types::TypeExpr;
+
+/// An expression passing `value` to an argument of type `ty` (`list` for
+/// comma-list path parameters, which take an iterator of strings).
+pub(super) fn arg_expr(ty: &TypeExpr, list: bool, value: &Value) -> TokenStream {
+    let string_items = list || ty.item().is_some_and(TypeExpr::is_stringy);
+    match value {
+        Value::String(s) if ty.is_stringy() && !list => {
+            let lit = Literal::string(s);
+            quote!(#lit)
+        }
+        Value::Array(items) if string_items && items.iter().all(Value::is_string) => {
+            if items.is_empty() {
+                quote!(::std::vec::Vec::<String>::new())
+            } else {
+                let lits = items.iter().filter_map(Value::as_str).map(Literal::string);
+                quote!([#(#lits),*])
+            }
+        }
+        Value::Number(n) if *ty == TypeExpr::Integer => match n.as_i64() {
+            Some(v) => {
+                let lit = Literal::i64_unsuffixed(v);
+                quote!(#lit)
+            }
+            None => json_expr(value),
+        },
+        Value::Number(n) if *ty == TypeExpr::Number => {
+            let lit = Literal::f64_suffixed(n.as_f64().unwrap_or_default());
+            quote!(#lit)
+        }
+        Value::Bool(b) if *ty == TypeExpr::Boolean => quote!(#b),
+        _ => json_expr(value),
+    }
+}
+
+/// Any other value is decoded from its JSON text into the argument's type.
+fn json_expr(value: &Value) -> TokenStream {
+    let text = Literal::string(&value.to_string());
+    quote!(support::from_json(#text))
+}

@@ -1,0 +1,92 @@
+//! Stage 1: read the spec directory with serde-saphyr. Unknown keys, wrong
+//! types and bad YAML become [`SpecError::Syntax`] with file, line and column.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use serde::de::DeserializeOwned;
+
+use super::model::{ApiFile, ErrataFile, GroupFile};
+use crate::error::SpecError;
+
+/// The spec directory, parsed but not yet checked for meaning.
+#[derive(Debug, Clone)]
+pub struct Spec {
+    /// `api.yaml`.
+    pub api: ApiFile,
+    /// `errata.yaml`.
+    pub errata: ErrataFile,
+    /// `groups/*.yaml`, sorted by file name so output order never depends on
+    /// the file system.
+    pub groups: Vec<LoadedGroup>,
+}
+
+/// One group file and where it came from.
+#[derive(Debug, Clone)]
+pub struct LoadedGroup {
+    /// Path relative to the spec directory, e.g. `groups/chatrooms.yaml`.
+    pub file: PathBuf,
+    /// Its contents.
+    pub group: GroupFile,
+}
+
+/// Reads `api.yaml`, `errata.yaml` and every `groups/*.yaml` below `dir`.
+pub fn load(dir: &Path) -> Result<Spec, SpecError> {
+    let api = parse_file(dir, Path::new("api.yaml"))?;
+    let errata = parse_file(dir, Path::new("errata.yaml"))?;
+    let groups_dir = dir.join("groups");
+    let entries = fs::read_dir(&groups_dir).map_err(|source| SpecError::Io {
+        path: groups_dir.clone(),
+        source,
+    })?;
+    let mut files = Vec::new();
+    for entry in entries {
+        let entry = entry.map_err(|source| SpecError::Io {
+            path: groups_dir.clone(),
+            source,
+        })?;
+        let name = PathBuf::from("groups").join(entry.file_name());
+        if name.extension().is_some_and(|e| e == "yaml") {
+            files.push(name);
+        }
+    }
+    files.sort();
+    let groups = files
+        .into_iter()
+        .map(|file| {
+            let group = parse_file(dir, &file)?;
+            Ok(LoadedGroup { file, group })
+        })
+        .collect::<Result<_, SpecError>>()?;
+    Ok(Spec {
+        api,
+        errata,
+        groups,
+    })
+}
+
+/// Parses one file. `relative` is how the file is named in messages.
+fn parse_file<T: DeserializeOwned>(dir: &Path, relative: &Path) -> Result<T, SpecError> {
+    let full = dir.join(relative);
+    let text = fs::read_to_string(&full).map_err(|source| SpecError::Io {
+        path: full.clone(),
+        source,
+    })?;
+    parse_str(&text, &full)
+}
+
+/// Parses YAML text; `path` is only used in the error.
+pub fn parse_str<T: DeserializeOwned>(text: &str, path: &Path) -> Result<T, SpecError> {
+    serde_saphyr::from_str(text).map_err(|err| {
+        let (line, column) = err
+            .location()
+            .map(|l| (l.line(), l.column()))
+            .unwrap_or((0, 0));
+        SpecError::Syntax {
+            path: path.to_path_buf(),
+            line,
+            column,
+            message: err.to_string(),
+        }
+    })
+}

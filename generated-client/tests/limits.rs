@@ -1,0 +1,100 @@
+//! Documented limits are checked before anything is sent: each bad call gets
+//! a validation error naming the field, the limit and the actual size, and
+//! the server sees no request at all.
+
+mod support;
+
+use agora_chat::{Error, ValidationError, ValidationErrorKind};
+use support::MockApi;
+
+async fn server() -> MockApi {
+    MockApi::start(200, r#"{"data": {}}"#).await
+}
+
+fn validation(result: Result<impl std::fmt::Debug, Error>) -> ValidationError {
+    match result {
+        Err(Error::Validation(e)) => e,
+        other => panic!("expected a validation error, got {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn room_name_over_128_characters_is_rejected() {
+    let api = server().await;
+    let name = "n".repeat(129);
+    let err = validation(api.client().create_chatroom(name, "d", "owner1").await);
+    assert_eq!(err.field, "name");
+    assert_eq!(err.kind, ValidationErrorKind::TooLong { max: 128, actual: 129 });
+    assert!(err.to_string().contains("128"), "{err}");
+    assert!(api.requests().await.is_empty());
+}
+
+#[tokio::test]
+async fn room_name_of_128_multibyte_characters_is_accepted() {
+    let api = server().await;
+    let name = "é".repeat(128);
+    let result = api.client().create_chatroom(name, "d", "owner1").await;
+    assert!(!matches!(result, Err(Error::Validation(_))), "{result:?}");
+    assert_eq!(api.requests().await.len(), 1);
+}
+
+#[tokio::test]
+async fn sixty_one_usernames_in_a_batch_add_are_rejected() {
+    let api = server().await;
+    let users: Vec<String> = (0..61).map(|i| format!("user{i}")).collect();
+    let err = validation(api.client().add_chatroom_members("room1", users).await);
+    assert_eq!(err.field, "usernames");
+    assert_eq!(err.kind, ValidationErrorKind::TooManyItems { max: 60, actual: 61 });
+    assert!(api.requests().await.is_empty());
+}
+
+#[tokio::test]
+async fn a_slash_in_a_username_is_rejected() {
+    let api = server().await;
+    let err = validation(api.client().add_chatroom_member("room1", "a/b").await);
+    assert_eq!(err.field, "username");
+    assert!(matches!(err.kind, ValidationErrorKind::InvalidUsername { .. }), "{err:?}");
+    assert!(api.requests().await.is_empty());
+}
+
+#[tokio::test]
+async fn a_bad_username_inside_a_list_is_named_by_index() {
+    let api = server().await;
+    let err = validation(
+        api.client()
+            .add_chatroom_members("room1", ["ok1", "bad user", "ok2"])
+            .await,
+    );
+    assert_eq!(err.field, "usernames[1]");
+    assert!(api.requests().await.is_empty());
+}
+
+#[tokio::test]
+async fn more_than_100_room_ids_are_rejected() {
+    let api = server().await;
+    let ids: Vec<String> = (0..101).map(|i| i.to_string()).collect();
+    let err = validation(api.client().get_chatrooms(ids).await);
+    assert_eq!(err.kind, ValidationErrorKind::TooManyItems { max: 100, actual: 101 });
+    assert!(api.requests().await.is_empty());
+}
+
+#[tokio::test]
+async fn an_id_with_a_slash_cannot_change_the_route() {
+    let api = server().await;
+    let _ = api.client().delete_chatroom("a/b?c").await;
+    let requests = api.requests().await;
+    assert_eq!(requests.len(), 1);
+    assert_eq!(
+        requests[0].url.path(),
+        format!("/{}/{}/chatrooms/a%2Fb%3Fc", support::ORG, support::APP)
+    );
+    assert_eq!(requests[0].url.query(), None);
+}
+
+#[tokio::test]
+async fn an_empty_id_is_rejected() {
+    let api = server().await;
+    let err = validation(api.client().delete_chatroom("").await);
+    assert_eq!(err.kind, ValidationErrorKind::Empty);
+    assert!(api.requests().await.is_empty());
+}

@@ -1,0 +1,142 @@
+//! Test support shared by the integration tests: a mock Agora server on
+//! 127.0.0.1 and assertions on the requests it received.
+
+#![allow(dead_code)] // each test crate uses a different part of it
+
+use agora_chat::Client;
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+use wiremock::matchers::any;
+use wiremock::{Mock, MockServer, Request, ResponseTemplate};
+
+/// Org and app names the mock clients use; wire paths are relative to them.
+pub const ORG: &str = "demo-org";
+/// See [`ORG`].
+pub const APP: &str = "demo-app";
+/// The bearer token the mock clients send.
+pub const TOKEN: &str = "test-token-123";
+
+/// A wiremock server that answers every request with one canned response.
+pub struct MockApi {
+    pub server: MockServer,
+}
+
+/// What a doc example says went over the wire.
+pub struct WireRequest {
+    pub method: &'static str,
+    /// Relative to `/{org}/{app}`, percent-encoded.
+    pub path: &'static str,
+    /// Query string without `?`.
+    pub query: Option<&'static str>,
+    /// JSON body text.
+    pub body: Option<&'static str>,
+}
+
+impl MockApi {
+    /// Starts a server answering `status` with the JSON `body`.
+    pub async fn start(status: u16, body: &str) -> MockApi {
+        let server = MockServer::start().await;
+        Mock::given(any())
+            .respond_with(
+                ResponseTemplate::new(status)
+                    .set_body_raw(body.as_bytes().to_vec(), "application/json"),
+            )
+            .mount(&server)
+            .await;
+        MockApi { server }
+    }
+
+    /// A client pointed at the server.
+    pub fn client(&self) -> Client {
+        Client::builder(self.server.uri(), ORG, APP)
+            .bearer_token(TOKEN)
+            .allow_http(true)
+            .build()
+            .expect("mock client builds")
+    }
+
+    /// Every request the server received.
+    pub async fn requests(&self) -> Vec<Request> {
+        self.server
+            .received_requests()
+            .await
+            .expect("request recording is on")
+    }
+
+    /// Asserts the server saw exactly one request, equal to `expected`:
+    /// method, raw path (encoding included), query pairs, bearer token,
+    /// content type and a semantically equal JSON body.
+    pub async fn assert_request(&self, expected: &WireRequest) {
+        let requests = self.requests().await;
+        assert_eq!(requests.len(), 1, "expected exactly one request");
+        let req = &requests[0];
+        assert_eq!(req.method.as_str(), expected.method, "HTTP method");
+        assert_eq!(
+            req.url.path(),
+            format!("/{ORG}/{APP}{}", expected.path),
+            "request path"
+        );
+        assert_eq!(
+            sorted_pairs(req.url.query().unwrap_or("")),
+            sorted_pairs(expected.query.unwrap_or("")),
+            "query parameters"
+        );
+        assert_eq!(
+            header(req, "authorization").as_deref(),
+            Some(format!("Bearer {TOKEN}").as_str()),
+            "Authorization header"
+        );
+        assert_eq!(
+            header(req, "accept").as_deref(),
+            Some("application/json"),
+            "Accept header"
+        );
+        match expected.body {
+            Some(text) => {
+                assert_eq!(
+                    header(req, "content-type").as_deref(),
+                    Some("application/json"),
+                    "Content-Type header"
+                );
+                let want: Value = serde_json::from_str(text).expect("spec body is JSON");
+                let got: Value = serde_json::from_slice(&req.body).unwrap_or_else(|e| {
+                    panic!("request body is not JSON ({e}): {:?}", String::from_utf8_lossy(&req.body))
+                });
+                assert_eq!(got, want, "JSON body");
+            }
+            None => assert!(req.body.is_empty(), "expected no body, got {:?}", String::from_utf8_lossy(&req.body)),
+        }
+    }
+}
+
+/// The value of a header, if present and text.
+pub fn header(req: &Request, name: &str) -> Option<String> {
+    req.headers
+        .get(name)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string)
+}
+
+fn sorted_pairs(query: &str) -> Vec<(String, String)> {
+    let mut pairs: Vec<(String, String)> = url::form_urlencoded::parse(query.as_bytes())
+        .into_owned()
+        .collect();
+    pairs.sort();
+    pairs
+}
+
+/// Asserts that the decoded response, encoded back to JSON, has each
+/// (JSON pointer, JSON value) pair: proves the typed decode kept the field.
+pub fn assert_decoded<T: Serialize>(response: &T, expected: &[(&str, &str)]) {
+    let json = serde_json::to_value(response).expect("decoded response encodes");
+    for (pointer, value) in expected {
+        let want: Value = serde_json::from_str(value).expect("expectation is JSON");
+        assert_eq!(json.pointer(pointer), Some(&want), "decoded field {pointer}");
+    }
+}
+
+/// Decodes an example argument given as JSON text into its typed form.
+pub fn from_json<T: DeserializeOwned>(text: &str) -> T {
+    serde_json::from_str(text).expect("example argument decodes")
+}

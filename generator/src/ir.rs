@@ -11,9 +11,7 @@ use serde_json::Value;
 use crate::error::SpecError;
 use crate::naming::{field_ident_name, type_name};
 use crate::spec::Spec;
-use crate::spec::model::{
-    self, BodyKind, Method, Per, Shape, Source, UsernameRule,
-};
+use crate::spec::model::{self, BodyKind, Method, Per, Shape, Source, UsernameRule};
 use crate::types::TypeExpr;
 pub use crate::validate::Limits;
 
@@ -283,12 +281,20 @@ fn operation(op: &model::Operation, structs: &mut Vec<Struct>) -> Operation {
 fn data(id: &str, summary: &str, d: &model::Data, structs: &mut Vec<Struct>) -> Data {
     let ty = match (&d.fields, &d.ty) {
         (Some(f), _) => {
-            let suffix = if d.shape == Shape::Object { "Data" } else { "Item" };
+            let suffix = if d.shape == Shape::Object {
+                "Data"
+            } else {
+                "Item"
+            };
             let name = type_name(id, suffix);
             structs.push(Struct {
                 name: name.clone(),
                 description: d.description.clone().unwrap_or_else(|| {
-                    let what = if suffix == "Data" { "The `data` of" } else { "One item of the `data` of" };
+                    let what = if suffix == "Data" {
+                        "The `data` of"
+                    } else {
+                        "One item of the `data` of"
+                    };
                     format!("{what} the response of [`crate::Client::{id}`]: {summary}")
                 }),
                 fields: fields(f),
@@ -303,6 +309,11 @@ fn data(id: &str, summary: &str, d: &model::Data, structs: &mut Vec<Struct>) -> 
         ty,
         description: d.description.clone(),
     }
+}
+
+/// IR fields for spec fields.
+pub fn fields_of(list: &[model::Field]) -> Vec<Field> {
+    fields(list)
 }
 
 fn fields(list: &[model::Field]) -> Vec<Field> {

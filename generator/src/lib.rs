@@ -36,7 +36,12 @@ pub fn generate(spec_dir: &Path) -> Result<Vec<GeneratedFile>, GenerateError> {
 
 /// Runs every emitter on an IR.
 pub fn emit_all(ir: &ir::Ir) -> Result<Vec<GeneratedFile>, GenerateError> {
-    emit::rust::emit(ir).map_err(|e| GenerateError::Emit(e.to_string()))
+    let mut files = emit::rust::emit(ir).map_err(|e| GenerateError::Emit(e.to_string()))?;
+    files.push(GeneratedFile {
+        path: emit::openapi::OPENAPI_PATH.into(),
+        contents: emit::openapi::render(ir).map_err(GenerateError::OpenApi)?,
+    });
+    Ok(files)
 }
 
 /// Why generation failed.
@@ -48,4 +53,8 @@ pub enum GenerateError {
     /// An emitter produced code that does not parse: a generator bug.
     #[error("generated code does not parse (generator bug): {0}")]
     Emit(String),
+    /// The spec uses a construct the OpenAPI document cannot express; the
+    /// message names the operation.
+    #[error("cannot express in OpenAPI: {0}")]
+    OpenApi(String),
 }

@@ -129,7 +129,12 @@ mod tests {
 
     #[test]
     fn display_round_trips() {
-        for text in ["array<username>", "map<array<integer>>", "bool_or_string", "Foo"] {
+        for text in [
+            "array<username>",
+            "map<array<integer>>",
+            "bool_or_string",
+            "Foo",
+        ] {
             assert_eq!(TypeExpr::parse(text).unwrap().to_string(), text);
         }
     }

@@ -11,8 +11,7 @@ use serde_saphyr::Spanned;
 
 use crate::error::{Diagnostic, SpecError};
 use crate::spec::model::{
-    BodyKind, Data, Example, Field, GroupFile, NamedType, Operation, Param, Shape,
-    UsernameRule,
+    BodyKind, Data, Example, Field, GroupFile, NamedType, Operation, Param, Shape, UsernameRule,
 };
 use crate::spec::{LoadedGroup, Spec};
 use crate::types::TypeExpr;
@@ -64,7 +63,12 @@ impl<'a> Validator<'a> {
         Validator {
             spec,
             diags: Vec::new(),
-            errata_ids: spec.errata.errata.iter().map(|e| e.id.value.clone()).collect(),
+            errata_ids: spec
+                .errata
+                .errata
+                .iter()
+                .map(|e| e.id.value.clone())
+                .collect(),
             types: BTreeMap::new(),
         }
     }
@@ -89,9 +93,16 @@ impl<'a> Validator<'a> {
         let placeholders = placeholders(&api.base_url);
         match &placeholders {
             Ok(names) => {
-                let declared: Vec<&str> =
-                    api.server_variables.iter().map(|v| v.name.as_str()).collect();
-                if names.iter().map(String::as_str).ne(declared.iter().copied()) {
+                let declared: Vec<&str> = api
+                    .server_variables
+                    .iter()
+                    .map(|v| v.name.as_str())
+                    .collect();
+                if names
+                    .iter()
+                    .map(String::as_str)
+                    .ne(declared.iter().copied())
+                {
                     self.report(
                         &at,
                         "server_variables",
@@ -121,7 +132,11 @@ impl<'a> Validator<'a> {
             self.fields(&at, name, list, false);
         }
         if api.envelope.iter().any(|f| f.name == "data") {
-            self.report(&at, "envelope", "`data` is described per operation, not in the envelope");
+            self.report(
+                &at,
+                "envelope",
+                "`data` is described per operation, not in the envelope",
+            );
         }
     }
 
@@ -130,9 +145,8 @@ impl<'a> Validator<'a> {
         for e in &self.spec.errata.errata {
             let at = At::spanned(Path::new("errata.yaml"), &e.id);
             let id = &e.id.value;
-            let well_formed = id.len() == 4
-                && id.starts_with('E')
-                && id[1..].chars().all(|c| c.is_ascii_digit());
+            let well_formed =
+                id.len() == 4 && id.starts_with('E') && id[1..].chars().all(|c| c.is_ascii_digit());
             if !well_formed {
                 self.report(&at, "id", "errata ids look like E001");
             }
@@ -166,6 +180,19 @@ impl<'a> Validator<'a> {
             }
             for t in &group.types {
                 let at = At::spanned(file, &t.name);
+                // The name becomes a Rust struct name: the emitter would panic
+                // on anything else.
+                let is_type_name = matches!(
+                    TypeExpr::parse(&t.name.value),
+                    Ok(TypeExpr::Named(n)) if n == t.name.value
+                );
+                if !is_type_name {
+                    self.report(
+                        &at,
+                        "name",
+                        "type names are UpperCamelCase ASCII letters and digits",
+                    );
+                }
                 if self.types.insert(t.name.value.clone(), t).is_some() {
                     self.report(&at, "name", "another type has the same name");
                 }
@@ -204,7 +231,11 @@ impl<'a> Validator<'a> {
         if let Some(rl) = &op.rate_limit
             && rl.count == 0
         {
-            self.report(at, "rate_limit.count", "a rate limit of 0 calls is not a limit");
+            self.report(
+                at,
+                "rate_limit.count",
+                "a rate limit of 0 calls is not a limit",
+            );
         }
         self.path(at, op);
         let mut arg_names: BTreeMap<String, String> = BTreeMap::new();
@@ -220,12 +251,21 @@ impl<'a> Validator<'a> {
             }
         }
         if let Some(body) = &op.request {
-            self.fields(at, "request.fields", &body.fields, body.kind == BodyKind::Multipart);
+            self.fields(
+                at,
+                "request.fields",
+                &body.fields,
+                body.kind == BodyKind::Multipart,
+            );
             for (i, f) in body.fields.iter().enumerate() {
                 self.arg_name(at, &format!("request.fields[{i}]"), &f.name, &mut arg_names);
             }
             if body.fields.is_empty() {
-                self.report(at, "request.fields", "a request body needs at least one field");
+                self.report(
+                    at,
+                    "request.fields",
+                    "a request body needs at least one field",
+                );
             }
         }
         self.data(at, &op.response.data);
@@ -241,8 +281,13 @@ impl<'a> Validator<'a> {
         let mut example_names = BTreeSet::new();
         for (i, ex) in op.examples.iter().enumerate() {
             let field = format!("examples[{i}]");
-            if !example_names.insert(ex.name.as_str()) {
-                self.report(at, format!("{field}.name"), "duplicate example name");
+            // Each example becomes a conformance test named after it in snake_case.
+            if !example_names.insert(heck::ToSnakeCase::to_snake_case(ex.name.as_str())) {
+                self.report(
+                    at,
+                    format!("{field}.name"),
+                    "duplicate example name (names equal in snake_case name the same test)",
+                );
             }
             self.example(at, &field, op, ex);
         }
@@ -250,13 +295,7 @@ impl<'a> Validator<'a> {
 
     /// Two arguments of one method (path, query, header or body) must not end
     /// up with the same Rust name.
-    fn arg_name(
-        &mut self,
-        at: &At,
-        field: &str,
-        name: &str,
-        seen: &mut BTreeMap<String, String>,
-    ) {
+    fn arg_name(&mut self, at: &At, field: &str, name: &str, seen: &mut BTreeMap<String, String>) {
         let rust = crate::naming::field_ident_name(name);
         if RESERVED_ARGS.contains(&rust.as_str()) {
             self.report(
@@ -341,13 +380,25 @@ impl<'a> Validator<'a> {
                 self.report(at, format!("{field}.type"), "path parameters are strings");
             }
             if p.required == Some(false) {
-                self.report(at, format!("{field}.required"), "path parameters are always required");
+                self.report(
+                    at,
+                    format!("{field}.required"),
+                    "path parameters are always required",
+                );
             }
             if p.default.is_some() {
-                self.report(at, format!("{field}.default"), "a path parameter cannot have a default");
+                self.report(
+                    at,
+                    format!("{field}.default"),
+                    "a path parameter cannot have a default",
+                );
             }
         } else if p.list.is_some() {
-            self.report(at, format!("{field}.list"), "only path parameters are comma lists");
+            self.report(
+                at,
+                format!("{field}.list"),
+                "only path parameters are comma lists",
+            );
         }
         if let Some(list) = &p.list
             && list.max_items == 0
@@ -361,7 +412,15 @@ impl<'a> Validator<'a> {
         self.limits(at, field, &ty, &limits, p.list.is_some());
         if let Some(default) = &p.default {
             let mut problems = Vec::new();
-            check_value(&ty, &limits, default, "", self.username_rule(), &self.types, &mut problems);
+            check_value(
+                &ty,
+                &limits,
+                default,
+                "",
+                self.username_rule(),
+                &self.types,
+                &mut problems,
+            );
             for (sub, msg) in problems {
                 self.report(at, format!("{field}.default{sub}"), msg);
             }
@@ -373,7 +432,11 @@ impl<'a> Validator<'a> {
         for (i, f) in fields.iter().enumerate() {
             let field = format!("{prefix}[{i}]");
             if !names.insert(f.name.as_str()) {
-                self.report(at, format!("{field}.name"), format!("duplicate field `{}`", f.name));
+                self.report(
+                    at,
+                    format!("{field}.name"),
+                    format!("duplicate field `{}`", f.name),
+                );
             }
             if f.name.is_empty() {
                 self.report(at, format!("{field}.name"), "must not be empty");
@@ -388,7 +451,11 @@ impl<'a> Validator<'a> {
             };
             self.type_refs(at, &format!("{field}.type"), &ty);
             if ty == TypeExpr::File && !multipart {
-                self.report(at, format!("{field}.type"), "`file` fields only exist in multipart bodies");
+                self.report(
+                    at,
+                    format!("{field}.type"),
+                    "`file` fields only exist in multipart bodies",
+                );
             }
             self.limits(at, &field, &ty, &Limits::of_field(f), false);
         }
@@ -397,7 +464,11 @@ impl<'a> Validator<'a> {
     fn type_refs(&mut self, at: &At, field: &str, ty: &TypeExpr) {
         match ty {
             TypeExpr::Named(name) if !self.types.contains_key(name) => {
-                self.report(at, field, format!("type `{name}` is not declared under any group's `types`"));
+                self.report(
+                    at,
+                    field,
+                    format!("type `{name}` is not declared under any group's `types`"),
+                );
             }
             TypeExpr::Array(inner) | TypeExpr::Map(inner) => self.type_refs(at, field, inner),
             _ => {}
@@ -410,22 +481,46 @@ impl<'a> Validator<'a> {
         let numeric = matches!(ty, TypeExpr::Integer | TypeExpr::Number);
         let items = matches!(ty, TypeExpr::Array(_)) || list;
         let checks: [(&str, bool, bool); 6] = [
-            ("max_length", l.max_length.is_some() || l.min_length.is_some(), stringy),
-            ("minimum", l.minimum.is_some() || l.maximum.is_some(), numeric),
-            ("max_items", l.max_items.is_some() || l.min_items.is_some(), items && !list),
+            (
+                "max_length",
+                l.max_length.is_some() || l.min_length.is_some(),
+                stringy,
+            ),
+            (
+                "minimum",
+                l.minimum.is_some() || l.maximum.is_some(),
+                numeric,
+            ),
+            (
+                "max_items",
+                l.max_items.is_some() || l.min_items.is_some(),
+                items && !list,
+            ),
             ("enum", l.enumeration.is_some(), stringy),
             ("max_bytes", l.max_bytes.is_some(), *ty == TypeExpr::File),
             ("list", false, true),
         ];
         for (name, present, fits) in checks {
             if present && !fits {
-                self.report(at, format!("{field}.{name}"), format!("does not apply to type `{ty}`"));
+                self.report(
+                    at,
+                    format!("{field}.{name}"),
+                    format!("does not apply to type `{ty}`"),
+                );
             }
         }
         let ranges = [
-            ("length", l.min_length.map(i64::from), l.max_length.map(i64::from)),
+            (
+                "length",
+                l.min_length.map(i64::from),
+                l.max_length.map(i64::from),
+            ),
             ("value", l.minimum, l.maximum),
-            ("items", l.min_items.map(i64::from), l.max_items.map(i64::from)),
+            (
+                "items",
+                l.min_items.map(i64::from),
+                l.max_items.map(i64::from),
+            ),
         ];
         for (what, min, max) in ranges {
             if let (Some(min), Some(max)) = (min, max)
@@ -435,12 +530,20 @@ impl<'a> Validator<'a> {
             }
         }
         if l.max_length == Some(0) || l.max_items == Some(0) || l.max_bytes == Some(0) {
-            self.report(at, field, "a maximum of 0 allows nothing; leave it out or fix it");
+            self.report(
+                at,
+                field,
+                "a maximum of 0 allows nothing; leave it out or fix it",
+            );
         }
         if let Some(values) = &l.enumeration
             && values.is_empty()
         {
-            self.report(at, format!("{field}.enum"), "an enum needs at least one value");
+            self.report(
+                at,
+                format!("{field}.enum"),
+                "an enum needs at least one value",
+            );
         }
     }
 
@@ -457,7 +560,10 @@ impl<'a> Validator<'a> {
             None => None,
         };
         let ok = match data.shape {
-            Shape::Object => has_fields != matches!(ty, Some(TypeExpr::Named(_))) && (ty.is_none() || !has_fields),
+            Shape::Object => {
+                has_fields != matches!(ty, Some(TypeExpr::Named(_)))
+                    && (ty.is_none() || !has_fields)
+            }
             Shape::Array | Shape::Map => has_fields != ty.is_some(),
             Shape::Scalar => !has_fields && ty.is_some(),
             Shape::None => !has_fields && ty.is_none(),
@@ -469,7 +575,11 @@ impl<'a> Validator<'a> {
                 Shape::Scalar => "a `type` and no `fields`",
                 Shape::None => "neither `fields` nor `type`",
             };
-            self.report(at, "response.data", format!("shape {:?} needs {want}", data.shape));
+            self.report(
+                at,
+                "response.data",
+                format!("shape {:?} needs {want}", data.shape),
+            );
         }
         if let Some(fields) = &data.fields {
             self.fields(at, "response.data.fields", fields, false);
@@ -479,7 +589,11 @@ impl<'a> Validator<'a> {
     fn errata_refs(&mut self, at: &At, field: &str, ids: &[String]) {
         for (i, id) in ids.iter().enumerate() {
             if !self.errata_ids.contains(id) {
-                self.report(at, format!("{field}[{i}]"), format!("erratum `{id}` is not in errata.yaml"));
+                self.report(
+                    at,
+                    format!("{field}[{i}]"),
+                    format!("erratum `{id}` is not in errata.yaml"),
+                );
             }
         }
     }
@@ -494,7 +608,11 @@ impl<'a> Validator<'a> {
             self.report(
                 at,
                 format!("{field}.wire.method"),
-                format!("is {} but the operation is {}", ex.wire.method.as_str(), op.method.as_str()),
+                format!(
+                    "is {} but the operation is {}",
+                    ex.wire.method.as_str(),
+                    op.method.as_str()
+                ),
             );
         }
         if !path_matches(&op.path, &ex.wire.path) {
@@ -509,19 +627,37 @@ impl<'a> Validator<'a> {
         // Path arguments: exactly the declared placeholders.
         for p in &op.path_params {
             if !ex.request.path.contains_key(&p.name) {
-                problems.push((format!(".request.path.{}", p.name), "missing path argument".to_string()));
+                problems.push((
+                    format!(".request.path.{}", p.name),
+                    "missing path argument".to_string(),
+                ));
             }
         }
         for (name, value) in &ex.request.path {
             match op.path_params.iter().find(|p| &p.name == name) {
-                None => problems.push((format!(".request.path.{name}"), "not a path parameter of this operation".into())),
+                None => problems.push((
+                    format!(".request.path.{name}"),
+                    "not a path parameter of this operation".into(),
+                )),
                 Some(p) => {
                     let ty = TypeExpr::parse(&p.ty).unwrap_or(TypeExpr::Any);
                     let limits = Limits::of_param(p);
                     let sub = format!(".request.path.{name}");
                     if let Some(list) = &p.list {
-                        let list_limits = Limits { max_items: Some(list.max_items), min_items: Some(1), ..Limits::default() };
-                        check_value(&TypeExpr::Array(Box::new(ty)), &list_limits, value, &sub, rule, &self.types, &mut problems);
+                        let list_limits = Limits {
+                            max_items: Some(list.max_items),
+                            min_items: Some(1),
+                            ..Limits::default()
+                        };
+                        check_value(
+                            &TypeExpr::Array(Box::new(ty)),
+                            &list_limits,
+                            value,
+                            &sub,
+                            rule,
+                            &self.types,
+                            &mut problems,
+                        );
                     } else {
                         check_value(&ty, &limits, value, &sub, rule, &self.types, &mut problems);
                     }
@@ -535,51 +671,82 @@ impl<'a> Validator<'a> {
             for (name, value) in args {
                 let sub = format!(".request.{kind}.{name}");
                 match params.iter().find(|p| &p.name == name) {
-                    None => problems.push((sub, format!("not a {kind} parameter of this operation"))),
+                    None => {
+                        problems.push((sub, format!("not a {kind} parameter of this operation")))
+                    }
                     Some(p) => {
                         let ty = TypeExpr::parse(&p.ty).unwrap_or(TypeExpr::Any);
-                        check_value(&ty, &Limits::of_param(p), value, &sub, rule, &self.types, &mut problems);
+                        check_value(
+                            &ty,
+                            &Limits::of_param(p),
+                            value,
+                            &sub,
+                            rule,
+                            &self.types,
+                            &mut problems,
+                        );
                     }
                 }
             }
             for p in params.iter().filter(|p| p.required == Some(true)) {
                 if !args.contains_key(&p.name) {
-                    problems.push((format!(".request.{kind}.{}", p.name), "missing required argument".into()));
+                    problems.push((
+                        format!(".request.{kind}.{}", p.name),
+                        "missing required argument".into(),
+                    ));
                 }
             }
         }
         if let Some(query) = &ex.wire.query
             && (query.starts_with('?') || query.contains(' '))
         {
-            problems.push((".wire.query".into(), "write the query without `?` and percent-encoded".into()));
+            problems.push((
+                ".wire.query".into(),
+                "write the query without `?` and percent-encoded".into(),
+            ));
         }
         // Body: explicit arguments, or the wire body.
+        let mut wire_body_unreadable = false;
         let wire_body = match &ex.wire.body {
             None => None,
             Some(text) => match serde_json::from_str::<Value>(text) {
                 Ok(v) => Some(v),
                 Err(e) => {
-                    problems.push((".wire.body".into(), format!("invalid JSON: {e}; fix it and record the fix in the errata")));
+                    problems.push((
+                        ".wire.body".into(),
+                        format!("invalid JSON: {e}; fix it and record the fix in the errata"),
+                    ));
+                    wire_body_unreadable = true;
                     None
                 }
             },
         };
-        let body_args: Option<serde_json::Map<String, Value>> = match (&ex.request.body, &wire_body) {
+        let body_args: Option<serde_json::Map<String, Value>> = match (&ex.request.body, &wire_body)
+        {
             (Some(args), _) => Some(args.iter().map(|(k, v)| (k.clone(), v.clone())).collect()),
             (None, Some(Value::Object(map))) => Some(map.clone()),
             (None, Some(_)) => {
                 problems.push((".wire.body".into(), "a JSON body must be an object".into()));
+                wire_body_unreadable = true;
                 None
             }
             (None, None) => None,
         };
         match (&op.request, body_args) {
-            (None, Some(_)) => problems.push((".wire.body".into(), "the operation has no request body".into())),
+            (None, Some(_)) => problems.push((
+                ".wire.body".into(),
+                "the operation has no request body".into(),
+            )),
+            // Reported above; its fields are not "missing" on top of that.
+            (Some(_), None) if wire_body_unreadable => {}
             (Some(body), args) if body.kind == BodyKind::Json => {
                 let args = args.unwrap_or_default();
                 for f in &body.fields {
                     if f.required && !args.contains_key(&f.name) {
-                        problems.push((format!(".request.body.{}", f.name), "missing required field".into()));
+                        problems.push((
+                            format!(".request.body.{}", f.name),
+                            "missing required field".into(),
+                        ));
                     }
                 }
                 for (name, value) in &args {
@@ -588,7 +755,15 @@ impl<'a> Validator<'a> {
                         None => problems.push((sub, "not a field of the request body".into())),
                         Some(f) => {
                             let ty = TypeExpr::parse(&f.ty).unwrap_or(TypeExpr::Any);
-                            check_value(&ty, &Limits::of_field(f), value, &sub, rule, &self.types, &mut problems);
+                            check_value(
+                                &ty,
+                                &Limits::of_field(f),
+                                value,
+                                &sub,
+                                rule,
+                                &self.types,
+                                &mut problems,
+                            );
                         }
                     }
                 }
@@ -597,7 +772,10 @@ impl<'a> Validator<'a> {
         }
         // Response.
         match serde_json::from_str::<Value>(&ex.response.body) {
-            Err(e) => problems.push((".response.body".into(), format!("invalid JSON: {e}; fix it and record the fix in the errata"))),
+            Err(e) => problems.push((
+                ".response.body".into(),
+                format!("invalid JSON: {e}; fix it and record the fix in the errata"),
+            )),
             Ok(body) => {
                 if (200..300).contains(&ex.response.status) {
                     let data = body.get("data");
@@ -611,13 +789,19 @@ impl<'a> Validator<'a> {
                     if !fits {
                         problems.push((
                             ".response.body".into(),
-                            format!("`data` does not have the declared shape {:?}", op.response.data.shape),
+                            format!(
+                                "`data` does not have the declared shape {:?}",
+                                op.response.data.shape
+                            ),
                         ));
                     }
                 }
                 for (pointer, expected) in &ex.response.expect {
                     match body.pointer(pointer) {
-                        None => problems.push((format!(".response.expect.{pointer}"), "the pointer matches nothing in the body".into())),
+                        None => problems.push((
+                            format!(".response.expect.{pointer}"),
+                            "the pointer matches nothing in the body".into(),
+                        )),
                         Some(actual) if actual != expected => problems.push((
                             format!(".response.expect.{pointer}"),
                             format!("the body has {actual}, not {expected}"),
@@ -635,7 +819,14 @@ impl<'a> Validator<'a> {
 
 /// Names the generated request builders use for their own fields and
 /// methods; an argument with one of them would clash.
-const RESERVED_ARGS: &[&str] = &["client", "options", "timeout", "send", "validate", "into_future"];
+const RESERVED_ARGS: &[&str] = &[
+    "client",
+    "options",
+    "timeout",
+    "send",
+    "validate",
+    "into_future",
+];
 
 /// The limits of a field or parameter, in one place.
 #[derive(Debug, Clone, Default)]
@@ -700,7 +891,10 @@ fn check_value(
     out: &mut Vec<(String, String)>,
 ) {
     let mismatch = |out: &mut Vec<(String, String)>| {
-        out.push((path.to_string(), format!("expected {ty}, found {}", json_kind(value))));
+        out.push((
+            path.to_string(),
+            format!("expected {ty}, found {}", json_kind(value)),
+        ));
     };
     match (ty, value) {
         (TypeExpr::Any, _) => {}
@@ -709,12 +903,18 @@ fn check_value(
             if let Some(max) = limits.max_length
                 && chars > u64::from(max)
             {
-                out.push((path.into(), format!("{chars} characters, at most {max} allowed")));
+                out.push((
+                    path.into(),
+                    format!("{chars} characters, at most {max} allowed"),
+                ));
             }
             if let Some(min) = limits.min_length
                 && chars < u64::from(min)
             {
-                out.push((path.into(), format!("{chars} characters, at least {min} required")));
+                out.push((
+                    path.into(),
+                    format!("{chars} characters, at least {min} required"),
+                ));
             }
             if let Some(allowed) = &limits.enumeration
                 && !allowed.contains(s)
@@ -736,7 +936,10 @@ fn check_value(
                 let below = limits.minimum.is_some_and(|m| v < m as f64);
                 let above = limits.maximum.is_some_and(|m| v > m as f64);
                 if below || above {
-                    out.push((path.into(), format!("{v} is outside {:?}..={:?}", limits.minimum, limits.maximum)));
+                    out.push((
+                        path.into(),
+                        format!("{v} is outside {:?}..={:?}", limits.minimum, limits.maximum),
+                    ));
                 }
             }
         }
@@ -755,26 +958,53 @@ fn check_value(
                 out.push((path.into(), format!("{n} items, at least {min} required")));
             }
             for (i, v) in values.iter().enumerate() {
-                check_value(item, &Limits::default(), v, &format!("{path}[{i}]"), rule, types, out);
+                check_value(
+                    item,
+                    &Limits::default(),
+                    v,
+                    &format!("{path}[{i}]"),
+                    rule,
+                    types,
+                    out,
+                );
             }
         }
         (TypeExpr::Map(item), Value::Object(map)) => {
             for (k, v) in map {
-                check_value(item, &Limits::default(), v, &format!("{path}.{k}"), rule, types, out);
+                check_value(
+                    item,
+                    &Limits::default(),
+                    v,
+                    &format!("{path}.{k}"),
+                    rule,
+                    types,
+                    out,
+                );
             }
         }
         (TypeExpr::Named(name), Value::Object(map)) => {
             if let Some(t) = types.get(name) {
                 for f in &t.fields {
                     if f.required && !map.contains_key(&f.name) {
-                        out.push((format!("{path}.{}", f.name), "missing required field".into()));
+                        out.push((
+                            format!("{path}.{}", f.name),
+                            "missing required field".into(),
+                        ));
                     }
                 }
                 for (k, v) in map {
                     if let Some(f) = t.fields.iter().find(|f| &f.name == k)
                         && let Ok(fty) = TypeExpr::parse(&f.ty)
                     {
-                        check_value(&fty, &Limits::of_field(f), v, &format!("{path}.{k}"), rule, types, out);
+                        check_value(
+                            &fty,
+                            &Limits::of_field(f),
+                            v,
+                            &format!("{path}.{k}"),
+                            rule,
+                            types,
+                            out,
+                        );
                     }
                 }
             }
@@ -836,7 +1066,9 @@ pub(crate) fn placeholders(template: &str) -> Result<Vec<String>, String> {
             .ok_or_else(|| format!("unclosed `{{` in `{template}`"))?;
         let name = &after[..end];
         if !is_snake(name) {
-            return Err(format!("placeholder `{{{name}}}` in `{template}` is not snake_case"));
+            return Err(format!(
+                "placeholder `{{{name}}}` in `{template}` is not snake_case"
+            ));
         }
         names.push(name.to_string());
         rest = &after[end + 1..];
@@ -864,7 +1096,8 @@ fn path_matches(template: &str, wire: &str) -> bool {
 
 fn is_snake(s: &str) -> bool {
     s.chars().next().is_some_and(|c| c.is_ascii_lowercase())
-        && s.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+        && s.chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
 }
 
 fn is_header_name(s: &str) -> bool {
@@ -901,7 +1134,10 @@ mod tests {
             max_length: 64,
             extra_chars: "_.-".into(),
             case_insensitive: true,
-            source: crate::spec::model::Source { page: "p".into(), section: "s".into() },
+            source: crate::spec::model::Source {
+                page: "p".into(),
+                section: "s".into(),
+            },
         };
         assert!(check_username("Aa_.-9", &rule).is_ok());
         assert!(check_username("a/b", &rule).unwrap_err().contains("`/`"));

@@ -25,7 +25,10 @@ fn mini_fixture() {
 
 #[test]
 fn real_spec() {
-    snapshot_all(&Path::new(env!("CARGO_MANIFEST_DIR")).join("../spec"), "spec");
+    snapshot_all(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("../spec"),
+        "spec",
+    );
 }
 
 #[test]

@@ -66,7 +66,10 @@ fn codegen(check: bool) -> Result<(), String> {
             fs::write(&path, &file.contents).map_err(|e| format!("{}: {e}", path.display()))?;
         }
     }
-    for s in stale.iter().filter_map(|s| s.strip_suffix(" (no longer generated)")) {
+    for s in stale
+        .iter()
+        .filter_map(|s| s.strip_suffix(" (no longer generated)"))
+    {
         fs::remove_file(root.join(s)).map_err(|e| format!("{s}: {e}"))?;
     }
     println!("wrote {} files ({} changed)", files.len(), stale.len());

@@ -1,6 +1,7 @@
 //! Stage 4: emitters. Each is a pure function from the IR to files; writing
 //! them to disk is the caller's business (xtask).
 
+pub mod openapi;
 pub mod rust;
 
 use std::path::PathBuf;

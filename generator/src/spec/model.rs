@@ -147,8 +147,44 @@ pub struct Operation {
     #[serde(default)]
     pub request: Option<RequestBody>,
     pub response: Response,
+    /// How the operation pages through results, if it does.
+    #[serde(default)]
+    pub pagination: Option<Pagination>,
     #[serde(default)]
     pub examples: Vec<Example>,
+}
+
+/// How a paged operation moves from one page to the next. The client gets a
+/// `Stream` of items that follows the pages until the end.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Pagination {
+    pub kind: PageKind,
+    /// Query parameter carrying the page size (`limit`, `pagesize`, ...).
+    pub size_param: String,
+    /// `cursor` pagination: the query parameter that takes the cursor.
+    #[serde(default)]
+    pub cursor_param: Option<String>,
+    /// `cursor` pagination: JSON pointer to the next cursor in the response
+    /// (default `/cursor`). A missing or empty cursor ends the stream.
+    #[serde(default)]
+    pub next_cursor: Option<String>,
+    /// `page` pagination: the query parameter that takes the page number
+    /// (pages count from 1). A page with fewer items than the page size
+    /// ends the stream.
+    #[serde(default)]
+    pub page_param: Option<String>,
+    /// When `data` is an object, the name of its array field holding the
+    /// items; when absent, `data` itself is the array of items.
+    #[serde(default)]
+    pub items_field: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PageKind {
+    Cursor,
+    Page,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize)]
@@ -287,10 +323,22 @@ pub enum BodyKind {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Response {
+    /// `json` (default): the JSON envelope. `binary`: a file download,
+    /// streamed to the caller; `data` must then have shape `none`.
+    #[serde(default)]
+    pub body: ResponseBody,
     pub data: Data,
     /// Envelope fields (besides `data`) this operation's responses carry.
     #[serde(default)]
     pub envelope: Vec<String>,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ResponseBody {
+    #[default]
+    Json,
+    Binary,
 }
 
 #[derive(Debug, Clone, Deserialize)]

@@ -30,7 +30,11 @@ pub(super) fn tests(ir: &Ir) -> TokenStream {
 }
 
 fn test(op: &Operation, ex: &Example) -> TokenStream {
-    let name = format_ident!("{}_{}", op.id, heck::ToSnakeCase::to_snake_case(ex.name.as_str()));
+    let name = format_ident!(
+        "{}_{}",
+        op.id,
+        heck::ToSnakeCase::to_snake_case(ex.name.as_str())
+    );
     let method = format_ident!("{}", op.id);
     let body_args: BTreeMap<String, Value> = match (&ex.request.body, &ex.wire.body) {
         (Some(args), _) => args.clone(),

@@ -21,7 +21,10 @@ pub(super) fn param(p: &Param) -> String {
 fn with_limits(description: &str, limits: &[String], errata: &[String]) -> String {
     let mut text = description.trim().to_string();
     if !limits.is_empty() {
-        text.push_str(&format!("\n\nChecked before sending: {}.", limits.join("; ")));
+        text.push_str(&format!(
+            "\n\nChecked before sending: {}.",
+            limits.join("; ")
+        ));
     }
     if !errata.is_empty() {
         text.push_str(&format!("\n\nSee errata {}.", errata.join(", ")));
@@ -111,7 +114,10 @@ pub(super) fn method(ir: &Ir, op: &Operation) -> String {
         }
     }
     if !checks.is_empty() {
-        text.push_str(&format!("\n- Checked before sending: {}", checks.join("; ")));
+        text.push_str(&format!(
+            "\n- Checked before sending: {}",
+            checks.join("; ")
+        ));
     }
     text.push_str(&format!(
         "\n- Source: `{}`, section \"{}\"",
@@ -122,7 +128,11 @@ pub(super) fn method(ir: &Ir, op: &Operation) -> String {
         text.push_str("\n\n# Doc errata\n");
         for id in &op.errata {
             if let Some(e) = by_id.get(id.as_str()) {
-                text.push_str(&format!("\n- {id}: {} {}", e.problem.trim(), e.choice.trim()));
+                text.push_str(&format!(
+                    "\n- {id}: {} {}",
+                    e.problem.trim(),
+                    e.choice.trim()
+                ));
             }
         }
     }
@@ -133,7 +143,11 @@ pub(super) fn method(ir: &Ir, op: &Operation) -> String {
 /// comments rather than a block comment.
 pub(super) fn attrs(text: &str) -> proc_macro2::TokenStream {
     let lines = text.trim_end().lines().map(|line| {
-        let line = if line.is_empty() { String::new() } else { format!(" {line}") };
+        let line = if line.is_empty() {
+            String::new()
+        } else {
+            format!(" {line}")
+        };
         quote::quote!(#[doc = #line])
     });
     quote::quote!(#(#lines)*)
@@ -142,7 +156,11 @@ pub(super) fn attrs(text: &str) -> proc_macro2::TokenStream {
 /// The same as inner attributes (`//!`), for module docs.
 pub(super) fn inner_attrs(text: &str) -> proc_macro2::TokenStream {
     let lines = text.trim_end().lines().map(|line| {
-        let line = if line.is_empty() { String::new() } else { format!(" {line}") };
+        let line = if line.is_empty() {
+            String::new()
+        } else {
+            format!(" {line}")
+        };
         quote::quote!(#![doc = #line])
     });
     quote::quote!(#(#lines)*)

@@ -63,7 +63,11 @@ fn root_module(ir: &Ir) -> TokenStream {
     );
     let rule_doc = docs::attrs(&format!(
         "Usernames have {min} to {max} characters: ASCII letters, digits and `{extra}`{}.",
-        if rule.case_insensitive { "; case does not matter" } else { "" }
+        if rule.case_insensitive {
+            "; case does not matter"
+        } else {
+            ""
+        }
     ));
     quote! {
         //! Operations and types generated from the spec, one module per group.
@@ -90,7 +94,10 @@ fn root_module(ir: &Ir) -> TokenStream {
 fn group_module(ir: &Ir, group: &Group) -> TokenStream {
     let doc = docs::inner_attrs(&format!("{}\n\n{}", group.title, group.description));
     let structs = group.structs.iter().map(types::response_struct);
-    let ops = group.operations.iter().map(|op| operations::operation(ir, op));
+    let ops = group
+        .operations
+        .iter()
+        .map(|op| operations::operation(ir, op));
     quote! {
         #doc
         #![allow(clippy::too_many_arguments)]

@@ -91,7 +91,11 @@ impl<'a> Arg<'a> {
         } else {
             types::rust_type(self.ty)
         };
-        if self.required { ty } else { quote!(Option<#ty>) }
+        if self.required {
+            ty
+        } else {
+            quote!(Option<#ty>)
+        }
     }
 
     /// Checks on `value`, a reference to the stored (non-optional) value.
@@ -226,7 +230,10 @@ pub(super) fn operation(ir: &Ir, op: &Operation) -> TokenStream {
         quote!(#ident: #ty)
     });
 
-    let body = op.body.as_ref().map(|b| body_struct(&b.struct_name, &b.fields));
+    let body = op
+        .body
+        .as_ref()
+        .map(|b| body_struct(&b.struct_name, &b.fields));
     let (body_field, body_init) = match &op.body {
         Some(b) => {
             let name = format_ident!("{}", b.struct_name);
@@ -275,8 +282,16 @@ pub(super) fn operation(ir: &Ir, op: &Operation) -> TokenStream {
     );
     let builder_doc = docs::attrs(&builder_doc);
     let info = operation_info(op);
-    let mut_query = if op.query.is_empty() { quote!() } else { quote!(mut) };
-    let mut_headers = if op.headers.is_empty() { quote!() } else { quote!(mut) };
+    let mut_query = if op.query.is_empty() {
+        quote!()
+    } else {
+        quote!(mut)
+    };
+    let mut_headers = if op.headers.is_empty() {
+        quote!()
+    } else {
+        quote!(mut)
+    };
 
     quote! {
         pub(crate) const #konst: crate::OperationInfo = #info;

@@ -8,7 +8,10 @@
 //! - Comma-list path parameters are strings; their maximum count is written
 //!   into the description because OpenAPI cannot express it.
 //! - Operations that share a method and path become one OpenAPI operation
-//!   whose body is a `oneOf` of the variants, listed in `x-variants`.
+//!   whose body (and response) is an `anyOf` of the variants, listed in
+//!   `x-variants`. `anyOf`, not `oneOf`: variant bodies can overlap (two
+//!   objects of optional fields), and a valid request must not be rejected
+//!   for matching two of them.
 //! - Extensions: `x-rate-limit`, `x-idempotent`, `x-doc-source`, `x-errata`.
 
 use std::collections::BTreeMap;
@@ -41,14 +44,18 @@ pub fn document(ir: &Ir) -> Result<Value, String> {
     }
     let mut paths: BTreeMap<String, Map<String, Value>> = BTreeMap::new();
     // Group operations sharing a method and path; spec order is kept inside.
-    let mut shared: BTreeMap<(String, &'static str), Vec<(&Group, &Operation)>> = BTreeMap::new();
+    // Placeholder names do not distinguish paths in OpenAPI, so the key
+    // blanks them out.
+    let mut shared: BTreeMap<(String, &'static str), Vec<(&Group, &Operation)>> =
+        BTreeMap::new();
     for (g, op) in ir.operations() {
         shared
-            .entry((op.path.clone(), op.method.as_str()))
+            .entry((path_shape(&op.path), op.method.as_str()))
             .or_default()
             .push((g, op));
     }
-    for ((path, method), ops) in &shared {
+    for ((_, method), ops) in &shared {
+        let path = &ops[0].1.path;
         for (_, op) in &ops[..] {
             if let Some(body) = &op.body {
                 schemas.insert(body.struct_name.clone(), body_schema(op, &body.fields, ir));
@@ -167,7 +174,14 @@ fn object_schema(description: &str, fields: &[Field], ir: &Ir) -> Value {
             required.push(Value::from(f.json_name.clone()));
         }
     }
-    let mut s = json!({"type": "object", "description": description.trim(), "properties": props});
+    // Explicitly open: the client keeps unknown fields, and validators must
+    // not reject them either.
+    let mut s = json!({
+        "type": "object",
+        "description": description.trim(),
+        "properties": props,
+        "additionalProperties": true,
+    });
     if !required.is_empty() {
         s["required"] = required.into();
     }
@@ -218,16 +232,18 @@ fn type_schema(ty: &TypeExpr, ir: &Ir) -> Value {
     }
 }
 
+/// A regex for the username rule that is valid in every dialect validators
+/// use (JavaScript's `u` mode rejects needless escapes such as `\_`).
 fn username_pattern(extra: &str) -> String {
     let mut class = String::from("A-Za-z0-9");
-    for c in extra.chars() {
-        // `-` last and everything else escaped keeps the class literal.
-        if c != '-' {
+    for c in extra.chars().filter(|c| *c != '-') {
+        if matches!(c, '\\' | ']' | '^' | '[') {
             class.push('\\');
-            class.push(c);
         }
+        class.push(c);
     }
     if extra.contains('-') {
+        // Last in the class, `-` is literal.
         class.push('-');
     }
     format!("^[{class}]+$")
@@ -325,8 +341,27 @@ fn rate_limit(op: &Operation) -> Value {
     }
 }
 
+/// The path with every placeholder name blanked: `/a/{}/b`.
+fn path_shape(path: &str) -> String {
+    let mut out = String::new();
+    let mut in_placeholder = false;
+    for c in path.chars() {
+        match c {
+            '{' => {
+                in_placeholder = true;
+                out.push_str("{}");
+            }
+            '}' => in_placeholder = false,
+            _ if in_placeholder => {}
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
 /// One OpenAPI operation for one or more spec operations sharing a method
-/// and path.
+/// and path. The first one names the operation; all of them are listed in
+/// `x-variants`, and their bodies form an `anyOf`.
 fn operation(ir: &Ir, ops: &[(&Group, &Operation)]) -> Result<Value, String> {
     let (group, first) = ops[0];
     let mut o = Map::new();
@@ -351,49 +386,41 @@ fn operation(ir: &Ir, ops: &[(&Group, &Operation)]) -> Result<Value, String> {
     if !first.errata.is_empty() {
         o.insert("x-errata".into(), json!(first.errata));
     }
-    let mut params = Vec::new();
-    for p in &first.path_params {
-        params.push(param(p, "path", ir));
-    }
-    for p in &first.query {
-        params.push(param(p, "query", ir));
-    }
-    for p in &first.headers {
-        params.push(param(p, "header", ir));
-    }
+    let params = merged_params(ops.iter().map(|(_, op)| *op), ir)?;
     if !params.is_empty() {
         o.insert("parameters".into(), params.into());
     }
     if ops.len() > 1 {
-        return Err(format!(
-            "operations {} share {} {}; variants are not supported by the OpenAPI emitter yet",
-            ops.iter()
-                .map(|(_, op)| format!("`{}`", op.id))
-                .collect::<Vec<_>>()
-                .join(", "),
-            first.method.as_str(),
-            first.path
-        ));
+        let variants: Vec<Value> = ops
+            .iter()
+            .map(|(_, op)| {
+                json!({
+                    "operationId": op.id,
+                    "path": op.path,
+                    "summary": op.summary.trim(),
+                    "body": op.body.as_ref().map(|b| format!("#/components/schemas/{}", b.struct_name)),
+                })
+            })
+            .collect();
+        o.insert("x-variants".into(), variants.into());
     }
-    if let Some(body) = &first.body {
-        let media = match body.kind {
-            BodyKind::Json => "application/json",
-            BodyKind::Multipart => "multipart/form-data",
-        };
-        let mut content =
-            json!({"schema": {"$ref": format!("#/components/schemas/{}", body.struct_name)}});
-        let examples = request_examples(first);
-        if !examples.is_empty() {
-            content["examples"] = examples.into();
+    if let Some(body) = request_body(ops)? {
+        o.insert("requestBody".into(), body);
+    }
+    let mut responses: Vec<Value> = Vec::new();
+    for (_, op) in ops {
+        let r = json!({"$ref": format!("#/components/schemas/{}", response_name(op))});
+        if !responses.contains(&r) {
+            responses.push(r);
         }
-        o.insert(
-            "requestBody".into(),
-            json!({"required": true, "content": {media: content}}),
-        );
     }
-    let mut ok =
-        json!({"schema": {"$ref": format!("#/components/schemas/{}", response_name(first))}});
-    let examples = response_examples(first);
+    let schema = if responses.len() == 1 {
+        responses.remove(0)
+    } else {
+        json!({"anyOf": responses})
+    };
+    let mut ok = json!({"schema": schema});
+    let examples: Map<String, Value> = ops.iter().flat_map(|(_, op)| response_examples(op)).collect();
     if !examples.is_empty() {
         ok["examples"] = examples.into();
     }
@@ -401,10 +428,106 @@ fn operation(ir: &Ir, ops: &[(&Group, &Operation)]) -> Result<Value, String> {
         "responses".into(),
         json!({
             "200": {"description": "Success.", "content": {"application/json": ok}},
-            "default": {"$ref": "#/components/responses/Error"},
+            "4XX": {"$ref": "#/components/responses/Error"},
+            "5XX": {"$ref": "#/components/responses/Error"},
         }),
     );
     Ok(Value::Object(o))
+}
+
+/// The parameters of the merged operation. Path parameters are matched by
+/// position; where the variants disagree on one, it becomes a plain string
+/// described by each variant, so that every variant's requests stay valid.
+fn merged_params<'a>(
+    ops: impl Iterator<Item = &'a Operation> + Clone,
+    ir: &Ir,
+) -> Result<Vec<Value>, String> {
+    let all: Vec<&Operation> = ops.collect();
+    let first = all[0];
+    let mut params = Vec::new();
+    for (i, p) in first.path_params.iter().enumerate() {
+        let mut merged = param(p, "path", ir);
+        for other in &all[1..] {
+            let q = other.path_params.get(i).ok_or_else(|| {
+                format!(
+                    "`{}` and `{}` share a method and path but not its placeholders",
+                    first.id, other.id
+                )
+            })?;
+            let theirs = param(q, "path", ir);
+            if theirs["schema"] != merged["schema"] || theirs["description"] != merged["description"] {
+                let text = format!(
+                    "{} For `{}`: {}",
+                    merged["description"].as_str().unwrap_or_default(),
+                    other.id,
+                    theirs["description"].as_str().unwrap_or_default()
+                );
+                merged["schema"] = json!({"type": "string", "minLength": 1});
+                merged["description"] = text.into();
+            }
+        }
+        params.push(merged);
+    }
+    // Query and header parameters: the union; required only when every
+    // variant requires them.
+    let mut index: BTreeMap<(String, &str), (usize, usize)> = BTreeMap::new();
+    for op in &all {
+        for (list, location) in [(&op.query, "query"), (&op.headers, "header")] {
+            for p in list {
+                let entry = index.entry((p.wire_name.clone(), location)).or_insert_with(|| {
+                    params.push(param(p, location, ir));
+                    (params.len() - 1, 0)
+                });
+                entry.1 += usize::from(p.required);
+            }
+        }
+    }
+    for (at, required_by) in index.into_values() {
+        params[at]["required"] = (required_by == all.len()).into();
+    }
+    Ok(params)
+}
+
+/// The request body: one schema, or an `anyOf` when the variants differ.
+fn request_body(ops: &[(&Group, &Operation)]) -> Result<Option<Value>, String> {
+    let with_body: Vec<&Operation> = ops
+        .iter()
+        .map(|(_, op)| *op)
+        .filter(|op| op.body.is_some())
+        .collect();
+    let Some(first) = with_body.first() else {
+        return Ok(None);
+    };
+    let kind = |op: &Operation| op.body.as_ref().map(|b| b.kind);
+    if with_body.iter().any(|op| kind(op) != kind(first)) {
+        return Err(format!(
+            "`{}` shares its method and path with an operation whose body is of another kind (JSON vs multipart)",
+            first.id
+        ));
+    }
+    let media = match kind(first) {
+        Some(BodyKind::Multipart) => "multipart/form-data",
+        _ => "application/json",
+    };
+    let refs: Vec<Value> = with_body
+        .iter()
+        .filter_map(|op| op.body.as_ref())
+        .map(|b| json!({"$ref": format!("#/components/schemas/{}", b.struct_name)}))
+        .collect();
+    let schema = if refs.len() == 1 {
+        refs[0].clone()
+    } else {
+        json!({"anyOf": refs})
+    };
+    let mut content = json!({"schema": schema});
+    let examples: Map<String, Value> = with_body.iter().flat_map(|op| request_examples(op)).collect();
+    if !examples.is_empty() {
+        content["examples"] = examples.into();
+    }
+    Ok(Some(json!({
+        "required": with_body.len() == ops.len(),
+        "content": {media: content},
+    })))
 }
 
 fn example_key(name: &str) -> String {
@@ -417,7 +540,7 @@ fn request_examples(op: &Operation) -> Map<String, Value> {
         .filter_map(|ex| {
             let body = ex.wire.body.as_deref()?;
             let value: Value = serde_json::from_str(body).ok()?;
-            Some((example_key(&ex.name), json!({"value": value})))
+            Some((format!("{}_{}", op.id, example_key(&ex.name)), json!({"value": value})))
         })
         .collect()
 }
@@ -428,7 +551,7 @@ fn response_examples(op: &Operation) -> Map<String, Value> {
         .filter(|ex| (200..300).contains(&ex.response.status))
         .filter_map(|ex| {
             let value: Value = serde_json::from_str(&ex.response.body).ok()?;
-            Some((example_key(&ex.name), json!({"value": value})))
+            Some((format!("{}_{}", op.id, example_key(&ex.name)), json!({"value": value})))
         })
         .collect()
 }

@@ -24,7 +24,13 @@ async fn room_name_over_128_characters_is_rejected() {
     let name = "n".repeat(129);
     let err = validation(api.client().create_chatroom(name, "d", "owner1").await);
     assert_eq!(err.field, "name");
-    assert_eq!(err.kind, ValidationErrorKind::TooLong { max: 128, actual: 129 });
+    assert_eq!(
+        err.kind,
+        ValidationErrorKind::TooLong {
+            max: 128,
+            actual: 129
+        }
+    );
     assert!(err.to_string().contains("128"), "{err}");
     assert!(api.requests().await.is_empty());
 }
@@ -44,7 +50,13 @@ async fn sixty_one_usernames_in_a_batch_add_are_rejected() {
     let users: Vec<String> = (0..61).map(|i| format!("user{i}")).collect();
     let err = validation(api.client().add_chatroom_members("room1", users).await);
     assert_eq!(err.field, "usernames");
-    assert_eq!(err.kind, ValidationErrorKind::TooManyItems { max: 60, actual: 61 });
+    assert_eq!(
+        err.kind,
+        ValidationErrorKind::TooManyItems {
+            max: 60,
+            actual: 61
+        }
+    );
     assert!(api.requests().await.is_empty());
 }
 
@@ -53,7 +65,10 @@ async fn a_slash_in_a_username_is_rejected() {
     let api = server().await;
     let err = validation(api.client().add_chatroom_member("room1", "a/b").await);
     assert_eq!(err.field, "username");
-    assert!(matches!(err.kind, ValidationErrorKind::InvalidUsername { .. }), "{err:?}");
+    assert!(
+        matches!(err.kind, ValidationErrorKind::InvalidUsername { .. }),
+        "{err:?}"
+    );
     assert!(api.requests().await.is_empty());
 }
 
@@ -74,7 +89,13 @@ async fn more_than_100_room_ids_are_rejected() {
     let api = server().await;
     let ids: Vec<String> = (0..101).map(|i| i.to_string()).collect();
     let err = validation(api.client().get_chatrooms(ids).await);
-    assert_eq!(err.kind, ValidationErrorKind::TooManyItems { max: 100, actual: 101 });
+    assert_eq!(
+        err.kind,
+        ValidationErrorKind::TooManyItems {
+            max: 100,
+            actual: 101
+        }
+    );
     assert!(api.requests().await.is_empty());
 }
 

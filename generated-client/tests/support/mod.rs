@@ -101,11 +101,18 @@ impl MockApi {
                 );
                 let want: Value = serde_json::from_str(text).expect("spec body is JSON");
                 let got: Value = serde_json::from_slice(&req.body).unwrap_or_else(|e| {
-                    panic!("request body is not JSON ({e}): {:?}", String::from_utf8_lossy(&req.body))
+                    panic!(
+                        "request body is not JSON ({e}): {:?}",
+                        String::from_utf8_lossy(&req.body)
+                    )
                 });
                 assert_eq!(got, want, "JSON body");
             }
-            None => assert!(req.body.is_empty(), "expected no body, got {:?}", String::from_utf8_lossy(&req.body)),
+            None => assert!(
+                req.body.is_empty(),
+                "expected no body, got {:?}",
+                String::from_utf8_lossy(&req.body)
+            ),
         }
     }
 }
@@ -132,7 +139,11 @@ pub fn assert_decoded<T: Serialize>(response: &T, expected: &[(&str, &str)]) {
     let json = serde_json::to_value(response).expect("decoded response encodes");
     for (pointer, value) in expected {
         let want: Value = serde_json::from_str(value).expect("expectation is JSON");
-        assert_eq!(json.pointer(pointer), Some(&want), "decoded field {pointer}");
+        assert_eq!(
+            json.pointer(pointer),
+            Some(&want),
+            "decoded field {pointer}"
+        );
     }
 }
 

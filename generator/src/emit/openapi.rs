@@ -46,8 +46,7 @@ pub fn document(ir: &Ir) -> Result<Value, String> {
     // Group operations sharing a method and path; spec order is kept inside.
     // Placeholder names do not distinguish paths in OpenAPI, so the key
     // blanks them out.
-    let mut shared: BTreeMap<(String, &'static str), Vec<(&Group, &Operation)>> =
-        BTreeMap::new();
+    let mut shared: BTreeMap<(String, &'static str), Vec<(&Group, &Operation)>> = BTreeMap::new();
     for (g, op) in ir.operations() {
         shared
             .entry((path_shape(&op.path), op.method.as_str()))
@@ -420,7 +419,10 @@ fn operation(ir: &Ir, ops: &[(&Group, &Operation)]) -> Result<Value, String> {
         json!({"anyOf": responses})
     };
     let mut ok = json!({"schema": schema});
-    let examples: Map<String, Value> = ops.iter().flat_map(|(_, op)| response_examples(op)).collect();
+    let examples: Map<String, Value> = ops
+        .iter()
+        .flat_map(|(_, op)| response_examples(op))
+        .collect();
     if !examples.is_empty() {
         ok["examples"] = examples.into();
     }
@@ -455,7 +457,9 @@ fn merged_params<'a>(
                 )
             })?;
             let theirs = param(q, "path", ir);
-            if theirs["schema"] != merged["schema"] || theirs["description"] != merged["description"] {
+            if theirs["schema"] != merged["schema"]
+                || theirs["description"] != merged["description"]
+            {
                 let text = format!(
                     "{} For `{}`: {}",
                     merged["description"].as_str().unwrap_or_default(),
@@ -474,10 +478,12 @@ fn merged_params<'a>(
     for op in &all {
         for (list, location) in [(&op.query, "query"), (&op.headers, "header")] {
             for p in list {
-                let entry = index.entry((p.wire_name.clone(), location)).or_insert_with(|| {
-                    params.push(param(p, location, ir));
-                    (params.len() - 1, 0)
-                });
+                let entry = index
+                    .entry((p.wire_name.clone(), location))
+                    .or_insert_with(|| {
+                        params.push(param(p, location, ir));
+                        (params.len() - 1, 0)
+                    });
                 entry.1 += usize::from(p.required);
             }
         }
@@ -520,7 +526,10 @@ fn request_body(ops: &[(&Group, &Operation)]) -> Result<Option<Value>, String> {
         json!({"anyOf": refs})
     };
     let mut content = json!({"schema": schema});
-    let examples: Map<String, Value> = with_body.iter().flat_map(|op| request_examples(op)).collect();
+    let examples: Map<String, Value> = with_body
+        .iter()
+        .flat_map(|op| request_examples(op))
+        .collect();
     if !examples.is_empty() {
         content["examples"] = examples.into();
     }
@@ -540,7 +549,10 @@ fn request_examples(op: &Operation) -> Map<String, Value> {
         .filter_map(|ex| {
             let body = ex.wire.body.as_deref()?;
             let value: Value = serde_json::from_str(body).ok()?;
-            Some((format!("{}_{}", op.id, example_key(&ex.name)), json!({"value": value})))
+            Some((
+                format!("{}_{}", op.id, example_key(&ex.name)),
+                json!({"value": value}),
+            ))
         })
         .collect()
 }
@@ -551,7 +563,10 @@ fn response_examples(op: &Operation) -> Map<String, Value> {
         .filter(|ex| (200..300).contains(&ex.response.status))
         .filter_map(|ex| {
             let value: Value = serde_json::from_str(&ex.response.body).ok()?;
-            Some((format!("{}_{}", op.id, example_key(&ex.name)), json!({"value": value})))
+            Some((
+                format!("{}_{}", op.id, example_key(&ex.name)),
+                json!({"value": value}),
+            ))
         })
         .collect()
 }

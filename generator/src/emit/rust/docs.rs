@@ -139,6 +139,25 @@ pub(super) fn method(ir: &Ir, op: &Operation) -> String {
     text
 }
 
+/// Spec prose may mention `array<string>` without backticks; rustdoc would
+/// read that as an HTML tag. Angle brackets outside code spans are escaped.
+fn escape_html(line: &str) -> String {
+    let mut out = String::with_capacity(line.len());
+    let mut in_code = false;
+    for c in line.chars() {
+        match c {
+            '`' => {
+                in_code = !in_code;
+                out.push(c);
+            }
+            '<' if !in_code => out.push_str("&lt;"),
+            '>' if !in_code => out.push_str("&gt;"),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
 /// `#[doc]` attributes, one per line, so that the output reads as `///`
 /// comments rather than a block comment.
 pub(super) fn attrs(text: &str) -> proc_macro2::TokenStream {
@@ -146,7 +165,7 @@ pub(super) fn attrs(text: &str) -> proc_macro2::TokenStream {
         let line = if line.is_empty() {
             String::new()
         } else {
-            format!(" {line}")
+            format!(" {}", escape_html(line))
         };
         quote::quote!(#[doc = #line])
     });
@@ -159,9 +178,22 @@ pub(super) fn inner_attrs(text: &str) -> proc_macro2::TokenStream {
         let line = if line.is_empty() {
             String::new()
         } else {
-            format!(" {line}")
+            format!(" {}", escape_html(line))
         };
         quote::quote!(#![doc = #line])
     });
     quote::quote!(#(#lines)*)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::escape_html;
+
+    #[test]
+    fn escapes_angle_brackets_outside_code() {
+        assert_eq!(
+            escape_html("a array<b> `array<c>` d>"),
+            "a array&lt;b&gt; `array<c>` d&gt;"
+        );
+    }
 }

@@ -1,0 +1,178 @@
+//! Describing an operation and the request that generated code hands to the
+//! client.
+
+use std::fmt;
+use std::time::Duration;
+
+use serde::Serialize;
+
+use super::Error;
+
+/// Static facts about one API operation, emitted by the code generator.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct OperationInfo {
+    /// Stable identifier of the operation, e.g. `users.create`; it names the
+    /// operation in errors and tracing spans.
+    pub id: &'static str,
+    /// HTTP method.
+    pub method: HttpMethod,
+    /// Path template relative to the app base URL, e.g. `/users/{username}`.
+    pub path_template: &'static str,
+    /// Whether repeating the request has the same effect as sending it once.
+    pub idempotent: bool,
+    /// The documented server-side rate limit, if any.
+    pub rate_limit: Option<RateLimit>,
+}
+
+/// The HTTP methods the API uses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum HttpMethod {
+    /// `GET`
+    Get,
+    /// `POST`
+    Post,
+    /// `PUT`
+    Put,
+    /// `DELETE`
+    Delete,
+}
+
+impl HttpMethod {
+    /// The method name as sent on the wire, e.g. `"GET"`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Get => "GET",
+            Self::Post => "POST",
+            Self::Put => "PUT",
+            Self::Delete => "DELETE",
+        }
+    }
+}
+
+impl fmt::Display for HttpMethod {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A documented rate limit: at most `count` calls per `per`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RateLimit {
+    /// Number of calls allowed in one period.
+    pub count: u32,
+    /// Length of the period.
+    pub per: RatePer,
+}
+
+/// The period of a [`RateLimit`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum RatePer {
+    /// Per second.
+    Second,
+    /// Per minute.
+    Minute,
+}
+
+/// Per-call settings that override the client's defaults.
+///
+/// ```
+/// use std::time::Duration;
+/// let options = agora_chat::RequestOptions::default().timeout(Duration::from_secs(5));
+/// # let _ = options;
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RequestOptions {
+    // Private so that more options can be added without breaking callers.
+    pub(crate) timeout: Option<Duration>,
+}
+
+impl RequestOptions {
+    /// Total time allowed for this call (connecting, sending and reading the
+    /// whole response), instead of the client's
+    /// [`timeout`](crate::ClientBuilder::timeout).
+    #[must_use]
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = Some(timeout);
+        self
+    }
+}
+
+/// Everything the client needs to send one request; built by generated code.
+pub(crate) struct RequestParts {
+    /// The operation being called.
+    pub op: &'static OperationInfo,
+    /// Percent-encoded path relative to the base URL, starting with `/`.
+    pub path: String,
+    /// Query parameters, not yet encoded.
+    pub query: Vec<(&'static str, String)>,
+    /// Extra request headers; values are checked before sending.
+    pub headers: Vec<(&'static str, String)>,
+    /// The request body.
+    pub body: Body,
+    /// Per-call overrides.
+    pub options: RequestOptions,
+}
+
+/// A request body. A multipart variant for file uploads will join these.
+pub(crate) enum Body {
+    /// No body and no `Content-Type`.
+    Empty,
+    /// Serialized JSON, sent with `Content-Type: application/json`.
+    Json(Vec<u8>),
+}
+
+impl Body {
+    /// Serializes `value` as a JSON body.
+    pub(crate) fn json<T: Serialize>(value: &T) -> Result<Body, Error> {
+        serde_json::to_vec(value)
+            .map(Body::Json)
+            .map_err(Error::Encode)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+    use std::time::Duration;
+
+    use super::{Body, HttpMethod, RequestOptions};
+    use crate::Error;
+
+    #[test]
+    fn method_names() {
+        let names: Vec<_> = [
+            HttpMethod::Get,
+            HttpMethod::Post,
+            HttpMethod::Put,
+            HttpMethod::Delete,
+        ]
+        .into_iter()
+        .map(|m| m.to_string())
+        .collect();
+        assert_eq!(names, ["GET", "POST", "PUT", "DELETE"]);
+    }
+
+    #[test]
+    fn options_override_timeout() {
+        assert_eq!(RequestOptions::default().timeout, None);
+        let options = RequestOptions::default().timeout(Duration::from_millis(5));
+        assert_eq!(options.timeout, Some(Duration::from_millis(5)));
+    }
+
+    #[test]
+    fn json_body_serializes() {
+        match Body::json(&serde_json::json!({"a": 1})) {
+            Ok(Body::Json(bytes)) => assert_eq!(bytes, br#"{"a":1}"#),
+            _ => panic!("expected a JSON body"),
+        }
+    }
+
+    #[test]
+    fn json_body_reports_unserializable_values() {
+        // JSON object keys must be strings; a map keyed by tuples cannot be sent.
+        let map: BTreeMap<(u8, u8), u8> = [((1, 2), 3)].into_iter().collect();
+        let err = Body::json(&map).err().expect("serialization must fail");
+        assert!(matches!(err, Error::Encode(_)), "{err:?}");
+        assert!(err.to_string().contains("request body"), "{err}");
+    }
+}

@@ -1,0 +1,260 @@
+//! The Agora response envelope and decoding a response body into it.
+
+use reqwest::StatusCode;
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+
+use super::{DecodeError, Error};
+
+/// A successful response: the operation's `data` plus the envelope fields
+/// Agora wraps around it.
+///
+/// The envelope fields are optional because endpoints differ in which of them
+/// they send; fields the crate does not know are kept in [`extra`](Self::extra).
+#[derive(Debug, Clone, Deserialize, Serialize)]
+pub struct Response<T> {
+    /// The operation's payload. A response without `data` fails to decode,
+    /// unless `T` is an `Option`, which then is `None`.
+    pub data: T,
+    /// The request action, e.g. `post` or `get`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub action: Option<String>,
+    /// The app's internal UUID.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub application: Option<String>,
+    /// The app name.
+    #[serde(rename = "applicationName", skip_serializing_if = "Option::is_none")]
+    pub application_name: Option<String>,
+    /// The org name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub organization: Option<String>,
+    /// The request URI.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub uri: Option<String>,
+    /// The request path.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub path: Option<String>,
+    /// Entities affected by the request, as sent.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub entities: Option<Value>,
+    /// Server time of the response, in milliseconds since the Unix epoch.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub timestamp: Option<i64>,
+    /// Server processing time, in milliseconds.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub duration: Option<i64>,
+    /// Number of items returned. Accepted as a JSON number or a numeric
+    /// string, since the documentation shows both.
+    #[serde(
+        default,
+        deserialize_with = "number_or_numeric_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub count: Option<i64>,
+    /// Cursor for the next page, when there is one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cursor: Option<String>,
+    /// The request parameters, as echoed by the server.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub params: Option<Value>,
+    /// Top-level fields not listed above.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// Reads an optional integer sent either as a number (`2`) or as a string
+/// (`"2"`); `null` is `None`.
+fn number_or_numeric_string<'de, D>(deserializer: D) -> Result<Option<i64>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+{
+    struct Visitor;
+
+    impl<'de> serde::de::Visitor<'de> for Visitor {
+        type Value = Option<i64>;
+
+        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("an integer or a string containing an integer")
+        }
+
+        fn visit_i64<E: serde::de::Error>(self, value: i64) -> Result<Self::Value, E> {
+            Ok(Some(value))
+        }
+
+        fn visit_u64<E: serde::de::Error>(self, value: u64) -> Result<Self::Value, E> {
+            i64::try_from(value)
+                .map(Some)
+                .map_err(|_| E::invalid_value(serde::de::Unexpected::Unsigned(value), &self))
+        }
+
+        fn visit_str<E: serde::de::Error>(self, value: &str) -> Result<Self::Value, E> {
+            value
+                .trim()
+                .parse()
+                .map(Some)
+                .map_err(|_| E::invalid_value(serde::de::Unexpected::Str(value), &self))
+        }
+
+        fn visit_unit<E: serde::de::Error>(self) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+
+        fn visit_none<E: serde::de::Error>(self) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+
+        fn visit_some<D: serde::Deserializer<'de>>(
+            self,
+            deserializer: D,
+        ) -> Result<Self::Value, D::Error> {
+            deserializer.deserialize_any(self)
+        }
+    }
+
+    deserializer.deserialize_any(Visitor)
+}
+
+/// A 2xx response whose body has not been decoded yet. Keeping this step
+/// non-generic means the HTTP code is compiled once, not once per `T`.
+pub(crate) struct RawResponse {
+    pub(crate) operation: &'static str,
+    pub(crate) status: StatusCode,
+    pub(crate) body: Vec<u8>,
+}
+
+impl RawResponse {
+    /// Decodes the body into `Response<T>`, reporting the JSON path of the
+    /// first mismatch.
+    pub(crate) fn decode<T: DeserializeOwned>(&self) -> Result<Response<T>, Error> {
+        let mut deserializer = serde_json::Deserializer::from_slice(&self.body);
+        let response = serde_path_to_error::deserialize(&mut deserializer).map_err(|error| {
+            let path = error.path().to_string();
+            self.decode_error(path, &error.into_inner())
+        })?;
+        // Trailing bytes after the JSON value mean the body is not what we
+        // think it is; reject them like `serde_json::from_slice` would.
+        deserializer
+            .end()
+            .map_err(|error| self.decode_error(".".to_owned(), &error))?;
+        Ok(response)
+    }
+
+    fn decode_error(&self, path: String, error: &serde_json::Error) -> Error {
+        Error::Decode(DecodeError::new(
+            self.operation,
+            self.status,
+            path,
+            error,
+            &self.body,
+        ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use reqwest::StatusCode;
+    use serde::Deserialize;
+
+    use super::{RawResponse, Response};
+    use crate::Error;
+
+    #[derive(Debug, Deserialize, PartialEq)]
+    struct Item {
+        id: u64,
+    }
+
+    fn raw(body: &str) -> RawResponse {
+        RawResponse {
+            operation: "items.get",
+            status: StatusCode::OK,
+            body: body.as_bytes().to_vec(),
+        }
+    }
+
+    fn decode_err<T: serde::de::DeserializeOwned + std::fmt::Debug>(
+        body: &str,
+    ) -> crate::DecodeError {
+        match raw(body).decode::<T>() {
+            Err(Error::Decode(err)) => err,
+            other => panic!("expected a decode error for {body:?}, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn decodes_envelope_and_keeps_unknown_fields() {
+        let body = r#"{"action":"get","applicationName":"app","data":{"id":7},
+            "count":"2","timestamp":1700000000000,"duration":3,"cursor":"c1","x-new":[1]}"#;
+        let response = raw(body).decode::<Item>().expect("decodes");
+        assert_eq!(response.data, Item { id: 7 });
+        assert_eq!(response.action.as_deref(), Some("get"));
+        assert_eq!(response.application_name.as_deref(), Some("app"));
+        assert_eq!(response.count, Some(2));
+        assert_eq!(response.timestamp, Some(1_700_000_000_000));
+        assert_eq!(response.cursor.as_deref(), Some("c1"));
+        assert_eq!(response.extra.len(), 1);
+        assert_eq!(response.extra["x-new"], serde_json::json!([1]));
+    }
+
+    #[test]
+    fn count_accepts_numbers_strings_and_null() {
+        let count = |json: &str| raw(json).decode::<u8>().map(|r| r.count).ok().flatten();
+        assert_eq!(count(r#"{"data":0,"count":3}"#), Some(3));
+        assert_eq!(count(r#"{"data":0,"count":" 4 "}"#), Some(4));
+        assert_eq!(count(r#"{"data":0,"count":null}"#), None);
+        assert_eq!(count(r#"{"data":0}"#), None);
+        let err = decode_err::<u8>(r#"{"data":0,"count":"two"}"#);
+        assert_eq!(err.path(), "count");
+    }
+
+    #[test]
+    fn missing_data_is_an_error_unless_optional() {
+        let err = decode_err::<Item>(r#"{"action":"get"}"#);
+        assert!(err.message().contains("missing field `data`"), "{err}");
+        let response = raw(r#"{"action":"get"}"#).decode::<Option<Item>>().unwrap();
+        assert_eq!(response.data, None);
+    }
+
+    #[test]
+    fn reports_the_json_path_and_snippet() {
+        let err = decode_err::<Item>(r#"{"action":"get","data":{"id":"seven"}}"#);
+        assert_eq!(err.path(), "data.id");
+        assert!(err.snippet().contains("\"seven\""), "{}", err.snippet());
+        assert_eq!(err.operation(), "items.get");
+        assert_eq!(err.status(), StatusCode::OK);
+
+        let nested = decode_err::<Vec<Item>>(r#"{"data":[{"id":1},{"id":-1}]}"#);
+        assert_eq!(nested.path(), "data[1].id");
+    }
+
+    #[test]
+    fn rejects_truncated_empty_and_trailing_bodies() {
+        let truncated = decode_err::<Item>(r#"{"data":{"id":1"#);
+        assert!(truncated.message().contains("EOF"), "{truncated}");
+        assert!(
+            truncated.snippet().contains(r#"{"id":1"#),
+            "{}",
+            truncated.snippet()
+        );
+
+        let empty = decode_err::<Item>("");
+        assert_eq!(empty.path(), ".");
+        assert!(empty.message().contains("EOF"), "{empty}");
+
+        let trailing = decode_err::<Item>(r#"{"data":{"id":1}} x"#);
+        assert!(trailing.message().contains("trailing"), "{trailing}");
+    }
+
+    #[test]
+    fn serializes_without_absent_fields() {
+        let response = raw(r#"{"data":{"id":1},"count":"2","zz":true}"#)
+            .decode::<serde_json::Value>()
+            .unwrap();
+        assert_eq!(
+            serde_json::to_value(&response).unwrap(),
+            serde_json::json!({"data": {"id": 1}, "count": 2, "zz": true})
+        );
+        let _: Response<serde_json::Value> =
+            serde_json::from_value(serde_json::json!({"data": null})).unwrap();
+    }
+}

@@ -1,0 +1,371 @@
+//! Argument checks that generated code runs before sending a request, so a
+//! documented limit fails locally with a precise message instead of as an
+//! opaque server error.
+
+use super::{ValidationError, ValidationErrorKind};
+
+/// The username rule from the spec: length bounds in characters, and the
+/// allowed characters (ASCII letters and digits plus `extra_chars`).
+pub(crate) struct UsernameRule {
+    /// Fewest characters allowed.
+    pub min_len: usize,
+    /// Most characters allowed.
+    pub max_len: usize,
+    /// Characters allowed besides ASCII letters and digits, e.g. `"_.-"`.
+    pub extra_chars: &'static str,
+}
+
+/// Limits in the spec are `u32`; counts are `usize`. Saturating keeps the
+/// comparison right even on a 16-bit target.
+fn limit(value: u32) -> usize {
+    usize::try_from(value).unwrap_or(usize::MAX)
+}
+
+fn fail(field: &str, kind: ValidationErrorKind) -> Result<(), ValidationError> {
+    Err(ValidationError::new(field, kind))
+}
+
+/// At most `max` characters (Unicode scalar values, not bytes).
+pub(crate) fn max_chars(field: &str, value: &str, max: u32) -> Result<(), ValidationError> {
+    let (max, actual) = (limit(max), value.chars().count());
+    if actual > max {
+        return fail(field, ValidationErrorKind::TooLong { max, actual });
+    }
+    Ok(())
+}
+
+/// At least `min` characters.
+#[allow(dead_code)] // emitted for spec limits (min_length, enum, max_bytes) no current operation has
+pub(crate) fn min_chars(field: &str, value: &str, min: u32) -> Result<(), ValidationError> {
+    let (min, actual) = (limit(min), value.chars().count());
+    if actual < min {
+        return fail(field, ValidationErrorKind::TooShort { min, actual });
+    }
+    Ok(())
+}
+
+/// A list of at most `max` items.
+pub(crate) fn max_items(field: &str, len: usize, max: u32) -> Result<(), ValidationError> {
+    let max = limit(max);
+    if len > max {
+        return fail(
+            field,
+            ValidationErrorKind::TooManyItems { max, actual: len },
+        );
+    }
+    Ok(())
+}
+
+/// A list of at least `min` items.
+pub(crate) fn min_items(field: &str, len: usize, min: u32) -> Result<(), ValidationError> {
+    let min = limit(min);
+    if len < min {
+        return fail(field, ValidationErrorKind::TooFewItems { min, actual: len });
+    }
+    Ok(())
+}
+
+/// `min <= value <= max`, each bound optional.
+pub(crate) fn range(
+    field: &str,
+    value: i64,
+    min: Option<i64>,
+    max: Option<i64>,
+) -> Result<(), ValidationError> {
+    let below = min.is_some_and(|min| value < min);
+    let above = max.is_some_and(|max| value > max);
+    if below || above {
+        return fail(
+            field,
+            ValidationErrorKind::OutOfRange {
+                min,
+                max,
+                actual: value,
+            },
+        );
+    }
+    Ok(())
+}
+
+/// A value used as a path segment: not empty (which would produce `//` and
+/// another route) and not `.` or `..` (which URL parsers remove, see
+/// [`encode`](super::encode)).
+pub(crate) fn non_empty(field: &str, value: &str) -> Result<(), ValidationError> {
+    match value {
+        "" => fail(field, ValidationErrorKind::Empty),
+        "." | ".." => fail(field, ValidationErrorKind::DotSegment),
+        _ => Ok(()),
+    }
+}
+
+/// [`non_empty`] for each item; reports `field[i]` of the first bad one.
+pub(crate) fn each_non_empty<S: AsRef<str>>(
+    field: &str,
+    values: &[S],
+) -> Result<(), ValidationError> {
+    for (index, value) in values.iter().enumerate() {
+        non_empty(&format!("{field}[{index}]"), value.as_ref())?;
+    }
+    Ok(())
+}
+
+/// `value` must be one of `allowed` (compared exactly).
+#[allow(dead_code)] // emitted for spec limits (min_length, enum, max_bytes) no current operation has
+pub(crate) fn one_of(field: &str, value: &str, allowed: &[&str]) -> Result<(), ValidationError> {
+    if allowed.contains(&value) {
+        return Ok(());
+    }
+    fail(
+        field,
+        ValidationErrorKind::NotAllowed {
+            allowed: allowed.iter().map(|&item| item.to_owned()).collect(),
+            actual: value.to_owned(),
+        },
+    )
+}
+
+/// Content (e.g. an uploaded file) of at most `max` bytes.
+#[allow(dead_code)] // emitted for spec limits (min_length, enum, max_bytes) no current operation has
+pub(crate) fn max_bytes(field: &str, len: u64, max: u64) -> Result<(), ValidationError> {
+    if len > max {
+        return fail(
+            field,
+            ValidationErrorKind::TooLarge {
+                max_bytes: max,
+                actual: len,
+            },
+        );
+    }
+    Ok(())
+}
+
+/// `value` follows `rule`.
+pub(crate) fn username(
+    field: &str,
+    value: &str,
+    rule: &UsernameRule,
+) -> Result<(), ValidationError> {
+    let len = value.chars().count();
+    let reason = if len == 0 && rule.min_len > 0 {
+        "must not be empty".to_owned()
+    } else if len < rule.min_len {
+        format!("{len} characters, at least {} required", rule.min_len)
+    } else if len > rule.max_len {
+        format!("{len} characters, at most {} allowed", rule.max_len)
+    } else if let Some(bad) = value
+        .chars()
+        .find(|&c| !c.is_ascii_alphanumeric() && !rule.extra_chars.contains(c))
+    {
+        format!(
+            "character {bad:?} is not allowed (only ASCII letters, digits and `{}`)",
+            rule.extra_chars
+        )
+    } else {
+        return Ok(());
+    };
+    fail(field, ValidationErrorKind::InvalidUsername { reason })
+}
+
+/// [`username`] for each item; reports `field[i]` of the first bad one.
+pub(crate) fn usernames<S: AsRef<str>>(
+    field: &str,
+    values: &[S],
+    rule: &UsernameRule,
+) -> Result<(), ValidationError> {
+    for (index, value) in values.iter().enumerate() {
+        username(&format!("{field}[{index}]"), value.as_ref(), rule)?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const RULE: UsernameRule = UsernameRule {
+        min_len: 1,
+        max_len: 64,
+        extra_chars: "_.-",
+    };
+
+    fn kind(result: Result<(), ValidationError>) -> ValidationErrorKind {
+        result.expect_err("validation should fail").kind
+    }
+
+    #[test]
+    fn max_chars_boundary() {
+        assert_eq!(max_chars("name", &"a".repeat(128), 128), Ok(()));
+        let err = max_chars("name", &"a".repeat(129), 128).unwrap_err();
+        assert_eq!(err.field, "name");
+        assert_eq!(
+            err.kind,
+            ValidationErrorKind::TooLong {
+                max: 128,
+                actual: 129
+            }
+        );
+    }
+
+    #[test]
+    fn chars_are_counted_not_bytes() {
+        // 128 three-byte characters: 384 bytes, still within the limit.
+        assert_eq!(max_chars("name", &"用".repeat(128), 128), Ok(()));
+        assert_eq!(
+            kind(max_chars("name", &"é".repeat(3), 2)),
+            ValidationErrorKind::TooLong { max: 2, actual: 3 }
+        );
+        assert_eq!(min_chars("name", "éé", 2), Ok(()));
+    }
+
+    #[test]
+    fn min_chars_boundary() {
+        assert_eq!(min_chars("pw", "abcdef", 6), Ok(()));
+        assert_eq!(
+            kind(min_chars("pw", "abcde", 6)),
+            ValidationErrorKind::TooShort { min: 6, actual: 5 }
+        );
+    }
+
+    #[test]
+    fn item_count_boundaries() {
+        assert_eq!(max_items("members", 60, 60), Ok(()));
+        assert_eq!(
+            kind(max_items("members", 61, 60)),
+            ValidationErrorKind::TooManyItems {
+                max: 60,
+                actual: 61
+            }
+        );
+        assert_eq!(min_items("members", 1, 1), Ok(()));
+        assert_eq!(
+            kind(min_items("members", 0, 1)),
+            ValidationErrorKind::TooFewItems { min: 1, actual: 0 }
+        );
+    }
+
+    #[test]
+    fn range_bounds_are_inclusive() {
+        assert_eq!(range("limit", 1, Some(1), Some(50)), Ok(()));
+        assert_eq!(range("limit", 50, Some(1), Some(50)), Ok(()));
+        assert_eq!(range("limit", i64::MIN, None, Some(0)), Ok(()));
+        assert_eq!(range("limit", i64::MAX, None, None), Ok(()));
+        assert_eq!(
+            kind(range("limit", 51, Some(1), Some(50))),
+            ValidationErrorKind::OutOfRange {
+                min: Some(1),
+                max: Some(50),
+                actual: 51
+            }
+        );
+        assert_eq!(
+            kind(range("limit", 0, Some(1), None)),
+            ValidationErrorKind::OutOfRange {
+                min: Some(1),
+                max: None,
+                actual: 0
+            }
+        );
+    }
+
+    #[test]
+    fn non_empty_rejects_empty_and_dot_segments() {
+        assert_eq!(non_empty("group_id", "123"), Ok(()));
+        assert_eq!(non_empty("group_id", "..."), Ok(()));
+        assert_eq!(kind(non_empty("group_id", "")), ValidationErrorKind::Empty);
+        assert_eq!(
+            kind(non_empty("group_id", ".")),
+            ValidationErrorKind::DotSegment
+        );
+        assert_eq!(
+            kind(non_empty("group_id", "..")),
+            ValidationErrorKind::DotSegment
+        );
+    }
+
+    #[test]
+    fn each_non_empty_names_the_item() {
+        assert_eq!(each_non_empty("ids", &["a", "b"]), Ok(()));
+        assert_eq!(each_non_empty::<&str>("ids", &[]), Ok(()));
+        let err = each_non_empty("ids", &["a", "", ""]).unwrap_err();
+        assert_eq!(err.field, "ids[1]");
+        assert_eq!(err.kind, ValidationErrorKind::Empty);
+    }
+
+    #[test]
+    fn one_of_is_exact() {
+        assert_eq!(one_of("type", "txt", &["txt", "img"]), Ok(()));
+        assert_eq!(
+            kind(one_of("type", "TXT", &["txt", "img"])),
+            ValidationErrorKind::NotAllowed {
+                allowed: vec!["txt".into(), "img".into()],
+                actual: "TXT".into()
+            }
+        );
+    }
+
+    #[test]
+    fn max_bytes_boundary() {
+        assert_eq!(max_bytes("file", 10 << 20, 10 << 20), Ok(()));
+        assert_eq!(
+            kind(max_bytes("file", (10 << 20) + 1, 10 << 20)),
+            ValidationErrorKind::TooLarge {
+                max_bytes: 10 << 20,
+                actual: (10 << 20) + 1
+            }
+        );
+    }
+
+    #[test]
+    fn username_accepts_the_allowed_alphabet() {
+        assert_eq!(username("username", "Aa_.-9", &RULE), Ok(()));
+        assert_eq!(username("username", "a", &RULE), Ok(()));
+        assert_eq!(username("username", &"a".repeat(64), &RULE), Ok(()));
+    }
+
+    #[test]
+    fn username_rejections() {
+        let cases = [
+            ("", "must not be empty"),
+            (&"a".repeat(65), "65 characters, at most 64 allowed"),
+            ("a/b", "'/'"),
+            ("a b", "' '"),
+            ("ä", "'ä'"),
+            ("a@b", "'@'"),
+        ];
+        for (value, expected) in cases {
+            match kind(username("username", value, &RULE)) {
+                ValidationErrorKind::InvalidUsername { reason } => {
+                    assert!(reason.contains(expected), "{value:?}: {reason}");
+                }
+                other => panic!("{value:?}: unexpected {other:?}"),
+            }
+        }
+    }
+
+    #[test]
+    fn username_min_len_above_one() {
+        let rule = UsernameRule {
+            min_len: 3,
+            max_len: 5,
+            extra_chars: "",
+        };
+        assert_eq!(username("u", "abc", &rule), Ok(()));
+        let err = username("u", "ab", &rule).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "invalid `u`: not a valid username: 2 characters, at least 3 required"
+        );
+        assert!(username("u", "a_c", &rule).is_err());
+    }
+
+    #[test]
+    fn usernames_names_the_first_bad_item() {
+        assert_eq!(usernames("members", &["a", "b"], &RULE), Ok(()));
+        let err = usernames("members", &["ok", "also_ok", "not ok", ""], &RULE).unwrap_err();
+        assert_eq!(err.field, "members[2]");
+        assert!(matches!(
+            err.kind,
+            ValidationErrorKind::InvalidUsername { .. }
+        ));
+    }
+}

@@ -142,8 +142,8 @@ impl<'a> Validator<'a> {
 
     fn errata(&mut self) {
         let mut seen = BTreeSet::new();
-        for e in &self.spec.errata.errata {
-            let at = At::spanned(Path::new("errata.yaml"), &e.id);
+        for (e, file) in self.spec.errata.errata.iter().zip(&self.spec.errata_files) {
+            let at = At::spanned(file, &e.id);
             let id = &e.id.value;
             let well_formed =
                 id.len() == 4 && id.starts_with('E') && id[1..].chars().all(|c| c.is_ascii_digit());

@@ -13,7 +13,9 @@ const USAGE: &str = "usage: cargo xtask <command>
 commands:
   codegen [--check]   regenerate the client from spec/ (--check: change nothing,
                       fail listing each stale file)
-  operations          print one line per operation: id, METHOD, path, rate limit";
+  operations          print one line per operation: id, METHOD, path, rate limit
+  validate [DIR]      load, check and emit (in memory) the spec in DIR (default
+                      spec/); writes nothing";
 
 fn main() -> ExitCode {
     let args: Vec<String> = env::args().skip(1).collect();
@@ -22,6 +24,8 @@ fn main() -> ExitCode {
         ["codegen"] => codegen(false),
         ["codegen", "--check"] => codegen(true),
         ["operations"] => operations(),
+        ["validate"] => validate(&root().join("spec")),
+        ["validate", dir] => validate(Path::new(dir)),
         _ => Err(USAGE.to_string()),
     };
     match result {
@@ -99,6 +103,21 @@ fn stale_files(root: &Path, files: &[GeneratedFile]) -> Result<Vec<String>, Stri
         stale.extend(extra);
     }
     Ok(stale)
+}
+
+fn validate(dir: &Path) -> Result<(), String> {
+    let files = generate(dir).map_err(|e| e.to_string())?;
+    let ir = load_ir(dir).map_err(|e| e.to_string())?;
+    let examples: usize = ir.operations().map(|(_, op)| op.examples.len()).sum();
+    println!(
+        "{}: valid ({} operations, {} examples, {} errata; would write {} files)",
+        dir.display(),
+        ir.operations().count(),
+        examples,
+        ir.errata.len(),
+        files.len()
+    );
+    Ok(())
 }
 
 fn operations() -> Result<(), String> {

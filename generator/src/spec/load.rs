@@ -14,8 +14,10 @@ use crate::error::SpecError;
 pub struct Spec {
     /// `api.yaml`.
     pub api: ApiFile,
-    /// `errata.yaml`.
+    /// `errata.yaml` followed by the entries of `errata/*.yaml`.
     pub errata: ErrataFile,
+    /// For each entry of `errata`, the file it came from.
+    pub errata_files: Vec<PathBuf>,
     /// `groups/*.yaml`, sorted by file name so output order never depends on
     /// the file system.
     pub groups: Vec<LoadedGroup>,
@@ -30,28 +32,22 @@ pub struct LoadedGroup {
     pub group: GroupFile,
 }
 
-/// Reads `api.yaml`, `errata.yaml` and every `groups/*.yaml` below `dir`.
+/// Reads `api.yaml`, `errata.yaml`, every `errata/*.yaml` and every
+/// `groups/*.yaml` below `dir`.
 pub fn load(dir: &Path) -> Result<Spec, SpecError> {
     let api = parse_file(dir, Path::new("api.yaml"))?;
-    let errata = parse_file(dir, Path::new("errata.yaml"))?;
-    let groups_dir = dir.join("groups");
-    let entries = fs::read_dir(&groups_dir).map_err(|source| SpecError::Io {
-        path: groups_dir.clone(),
-        source,
-    })?;
-    let mut files = Vec::new();
-    for entry in entries {
-        let entry = entry.map_err(|source| SpecError::Io {
-            path: groups_dir.clone(),
-            source,
-        })?;
-        let name = PathBuf::from("groups").join(entry.file_name());
-        if name.extension().is_some_and(|e| e == "yaml") {
-            files.push(name);
+    let mut errata: ErrataFile = parse_file(dir, Path::new("errata.yaml"))?;
+    let mut errata_files = vec![PathBuf::from("errata.yaml"); errata.errata.len()];
+    // More errata files are optional; they let each part of the API keep its
+    // own register.
+    if dir.join("errata").is_dir() {
+        for file in yaml_files(dir, "errata")? {
+            let more: ErrataFile = parse_file(dir, &file)?;
+            errata_files.extend(std::iter::repeat_n(file.clone(), more.errata.len()));
+            errata.errata.extend(more.errata);
         }
     }
-    files.sort();
-    let groups = files
+    let groups = yaml_files(dir, "groups")?
         .into_iter()
         .map(|file| {
             let group = parse_file(dir, &file)?;
@@ -61,8 +57,28 @@ pub fn load(dir: &Path) -> Result<Spec, SpecError> {
     Ok(Spec {
         api,
         errata,
+        errata_files,
         groups,
     })
+}
+
+/// The `*.yaml` files of `dir/sub`, as paths relative to `dir`, sorted so
+/// that output never depends on the file system's order.
+fn yaml_files(dir: &Path, sub: &str) -> Result<Vec<PathBuf>, SpecError> {
+    let full = dir.join(sub);
+    let io = |source| SpecError::Io {
+        path: full.clone(),
+        source,
+    };
+    let mut files = Vec::new();
+    for entry in fs::read_dir(&full).map_err(io)? {
+        let name = PathBuf::from(sub).join(entry.map_err(io)?.file_name());
+        if name.extension().is_some_and(|e| e == "yaml") {
+            files.push(name);
+        }
+    }
+    files.sort();
+    Ok(files)
 }
 
 /// Parses one file. `relative` is how the file is named in messages.

@@ -97,6 +97,10 @@ pub struct Erratum {
     /// Seed-errata item numbers this entry covers, if any.
     #[serde(default)]
     pub seed_errata: Vec<u32>,
+    /// Names of overview (seed 001) rows this entry explains when no
+    /// operation matches them, exactly as in the row's Name column.
+    #[serde(default)]
+    pub overview_rows: Vec<String>,
 }
 
 /// `spec/groups/*.yaml`: one endpoint group.
@@ -131,6 +135,10 @@ pub struct Operation {
     /// Relative to the base URL, with `{placeholders}`.
     pub path: String,
     pub source: Source,
+    /// The overview (seed 001) rows this operation implements, exactly as
+    /// in the row's Name column.
+    #[serde(default)]
+    pub overview_rows: Vec<String>,
     #[serde(default)]
     pub rate_limit: Option<RateLimit>,
     /// True when sending the request twice has the same effect as once, so a

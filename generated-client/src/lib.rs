@@ -22,7 +22,7 @@ mod runtime;
 
 pub use generated::*;
 pub use runtime::{
-    ApiError, BoolOrString, Client, ClientBuilder, ConfigError, DecodeError, Error, ErrorBody,
-    HttpMethod, OperationInfo, RateLimit, RatePer, RequestOptions, Response, TransportError,
-    ValidationError, ValidationErrorKind,
+    ApiError, BoolOrString, BoxStream, Client, ClientBuilder, ConfigError, DecodeError, Error,
+    ErrorBody, HttpMethod, OperationInfo, RateLimit, RatePer, RequestOptions, Response,
+    TransportError, ValidationError, ValidationErrorKind,
 };

@@ -12,6 +12,7 @@ use crate::error::SpecError;
 use crate::naming::{field_ident_name, type_name};
 use crate::spec::Spec;
 use crate::spec::model::{self, BodyKind, Method, Per, Shape, Source, UsernameRule};
+pub use crate::spec::model::{PageKind, ResponseBody};
 use crate::types::TypeExpr;
 pub use crate::validate::Limits;
 
@@ -143,8 +144,45 @@ pub struct Operation {
     pub data: Data,
     /// Envelope fields besides `data` the responses carry.
     pub envelope: Vec<String>,
+    /// How the operation pages, if it does.
+    pub pagination: Option<Pagination>,
+    /// Whether the response is a JSON envelope or a file download.
+    pub response_body: ResponseBody,
     /// Doc examples.
     pub examples: Vec<model::Example>,
+}
+
+/// Resolved pagination of an operation.
+#[derive(Debug, Clone)]
+pub struct Pagination {
+    /// Cursor or page number.
+    pub kind: PageKind,
+    /// Rust name of the page-size query argument.
+    pub size_arg: String,
+    /// The page size the server uses when none is sent.
+    pub size_default: Option<i64>,
+    /// The largest page size the server honours.
+    pub size_max: Option<i64>,
+    /// Rust name of the cursor or page-number query argument.
+    pub position_arg: String,
+    /// Where the next cursor is (cursor pagination).
+    pub next_cursor: NextCursor,
+    /// Rust name of the field of `data` holding the items, when `data` is an
+    /// object rather than the array of items.
+    pub items_field: Option<String>,
+    /// Type of one item.
+    pub item: TypeExpr,
+}
+
+/// Where a response carries the next cursor.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum NextCursor {
+    /// Page-number pagination has none.
+    None,
+    /// The envelope's top-level `cursor`.
+    Envelope,
+    /// A field of `data` (its Rust name).
+    DataField(String),
 }
 
 /// A documented rate limit.
@@ -244,6 +282,7 @@ fn group(file: &std::path::Path, g: &model::GroupFile) -> Group {
 fn operation(op: &model::Operation, structs: &mut Vec<Struct>) -> Operation {
     let id = op.id.value.clone();
     let data = data(&id, &op.summary, &op.response.data, structs);
+    let pagination = op.pagination.as_ref().map(|p| pagination(op, p, &data));
     let body = op.request.as_ref().map(|b| Body {
         kind: b.kind,
         struct_name: type_name(&id, "Body"),
@@ -273,8 +312,53 @@ fn operation(op: &model::Operation, structs: &mut Vec<Struct>) -> Operation {
         body,
         data,
         envelope: op.response.envelope.clone(),
+        pagination,
+        response_body: op.response.body,
         examples: op.examples.clone(),
         id,
+    }
+}
+
+/// Resolves pagination; validation has checked every name it looks up, so
+/// fallbacks here are never taken.
+fn pagination(op: &model::Operation, p: &model::Pagination, data: &Data) -> Pagination {
+    let size = op.query.iter().find(|q| q.name == p.size_param);
+    let position = match p.kind {
+        PageKind::Cursor => p.cursor_param.as_deref(),
+        PageKind::Page => p.page_param.as_deref(),
+    }
+    .unwrap_or_default();
+    let next_cursor = match (p.kind, p.next_cursor.as_deref().unwrap_or("/cursor")) {
+        (PageKind::Page, _) => NextCursor::None,
+        (PageKind::Cursor, "/cursor") => NextCursor::Envelope,
+        (PageKind::Cursor, pointer) => {
+            NextCursor::DataField(field_ident_name(pointer.trim_start_matches("/data/")))
+        }
+    };
+    let item = match &p.items_field {
+        None => data.ty.clone(),
+        Some(name) => op
+            .response
+            .data
+            .fields
+            .iter()
+            .flatten()
+            .find(|f| &f.name == name)
+            .and_then(|f| TypeExpr::parse(&f.ty).ok())
+            .and_then(|t| t.item().cloned())
+            .unwrap_or(TypeExpr::Any),
+    };
+    Pagination {
+        kind: p.kind,
+        size_arg: field_ident_name(&p.size_param),
+        size_default: size
+            .and_then(|q| q.default.as_ref())
+            .and_then(|v| v.as_i64()),
+        size_max: size.and_then(|q| q.maximum),
+        position_arg: field_ident_name(position),
+        next_cursor,
+        items_field: p.items_field.as_deref().map(field_ident_name),
+        item,
     }
 }
 

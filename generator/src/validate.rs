@@ -11,7 +11,8 @@ use serde_saphyr::Spanned;
 
 use crate::error::{Diagnostic, SpecError};
 use crate::spec::model::{
-    BodyKind, Data, Example, Field, GroupFile, NamedType, Operation, Param, Shape, UsernameRule,
+    BodyKind, Data, Example, Field, GroupFile, NamedType, Operation, PageKind, Pagination, Param,
+    ResponseBody, Shape, UsernameRule,
 };
 use crate::spec::{LoadedGroup, Spec};
 use crate::types::TypeExpr;
@@ -269,6 +270,16 @@ impl<'a> Validator<'a> {
             }
         }
         self.data(at, &op.response.data);
+        if op.response.body == ResponseBody::Binary && op.response.data.shape != Shape::None {
+            self.report(
+                at,
+                "response.data.shape",
+                "a binary (download) response has no `data`: use shape none",
+            );
+        }
+        if let Some(p) = &op.pagination {
+            self.pagination(at, op, p);
+        }
         for (i, name) in op.response.envelope.iter().enumerate() {
             if !self.spec.api.envelope.iter().any(|f| &f.name == name) {
                 self.report(
@@ -290,6 +301,95 @@ impl<'a> Validator<'a> {
                 );
             }
             self.example(at, &field, op, ex);
+        }
+    }
+
+    fn pagination(&mut self, at: &At, op: &Operation, p: &Pagination) {
+        let query = |name: &str| op.query.iter().find(|q| q.name == name);
+        let check_param = |v: &mut Self, key: &str, name: Option<&String>, ty: &str| match name {
+            None => v.report(
+                at,
+                format!("pagination.{key}"),
+                format!("{:?} pagination needs `{key}`", p.kind),
+            ),
+            Some(name) => match query(name) {
+                None => v.report(
+                    at,
+                    format!("pagination.{key}"),
+                    format!("`{name}` is not a query parameter of this operation"),
+                ),
+                Some(q) if q.ty != ty => v.report(
+                    at,
+                    format!("pagination.{key}"),
+                    format!("`{name}` must have type {ty}"),
+                ),
+                Some(q) if q.required == Some(true) && key != "size_param" => v.report(
+                    at,
+                    format!("pagination.{key}"),
+                    format!("`{name}` must be optional: the stream sets it"),
+                ),
+                Some(_) => {}
+            },
+        };
+        check_param(self, "size_param", Some(&p.size_param), "integer");
+        match p.kind {
+            PageKind::Cursor => {
+                check_param(self, "cursor_param", p.cursor_param.as_ref(), "string");
+                if p.page_param.is_some() {
+                    self.report(
+                        at,
+                        "pagination.page_param",
+                        "cursor pagination has no page number",
+                    );
+                }
+            }
+            PageKind::Page => {
+                check_param(self, "page_param", p.page_param.as_ref(), "integer");
+                if p.cursor_param.is_some() || p.next_cursor.is_some() {
+                    self.report(at, "pagination", "page-number pagination has no cursor");
+                }
+            }
+        }
+        let data = &op.response.data;
+        let data_field = |name: &str| data.fields.iter().flatten().find(|f| f.name == name);
+        if let Some(pointer) = &p.next_cursor
+            && pointer != "/cursor"
+        {
+            let ok = pointer
+                .strip_prefix("/data/")
+                .and_then(data_field)
+                .is_some_and(|f| f.ty == "string");
+            if !ok || data.shape != Shape::Object {
+                self.report(
+                    at,
+                    "pagination.next_cursor",
+                    format!(
+                        "`{pointer}` must be `/cursor` or `/data/<string field of an object data>`"
+                    ),
+                );
+            }
+        }
+        match &p.items_field {
+            None if data.shape != Shape::Array => {
+                self.report(
+                    at,
+                    "pagination",
+                    "paged `data` must be an array, or set `items_field`",
+                );
+            }
+            Some(name) => {
+                let is_array = data_field(name)
+                    .and_then(|f| TypeExpr::parse(&f.ty).ok())
+                    .is_some_and(|t| t.item().is_some());
+                if data.shape != Shape::Object || !is_array {
+                    self.report(
+                        at,
+                        "pagination.items_field",
+                        format!("`{name}` must be an array field of an object `data`"),
+                    );
+                }
+            }
+            None => {}
         }
     }
 

@@ -183,7 +183,7 @@ impl crate::Client {
     }
 }
 /// Request builder for [`Client::add_chatroom_member`](crate::Client::add_chatroom_member): set optional arguments, then `.await` it or call [`send`](Self::send).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct AddChatroomMemberRequest<'a> {
     client: &'a crate::Client,
@@ -250,7 +250,7 @@ pub(crate) const ADD_CHATROOM_MEMBERS: crate::OperationInfo = crate::OperationIn
     }),
 };
 /// The JSON body, exactly as it goes on the wire.
-#[derive(Debug, ::serde::Serialize)]
+#[derive(Debug, Clone, ::serde::Serialize)]
 struct AddChatroomMembersBody {
     usernames: ::std::vec::Vec<String>,
 }
@@ -293,7 +293,7 @@ impl crate::Client {
     }
 }
 /// Request builder for [`Client::add_chatroom_members`](crate::Client::add_chatroom_members): set optional arguments, then `.await` it or call [`send`](Self::send).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct AddChatroomMembersRequest<'a> {
     client: &'a crate::Client,
@@ -392,7 +392,7 @@ impl crate::Client {
     }
 }
 /// Request builder for [`Client::list_chatroom_members`](crate::Client::list_chatroom_members): set optional arguments, then `.await` it or call [`send`](Self::send).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ListChatroomMembersRequest<'a> {
     client: &'a crate::Client,
@@ -466,6 +466,27 @@ impl<'a> ListChatroomMembersRequest<'a> {
         };
         self.client.send(parts).await
     }
+    /// Streams every item of every page: starts at the page set
+    /// on the builder (default 1) and fetches the next page until
+    /// one comes back empty or shorter than the page size.
+    pub fn into_stream(self) -> crate::BoxStream<'a, super::ListChatroomMembersItem> {
+        let first = self.pagenum.map_or(1, |page| page.max(1) as u64);
+        let size = self
+            .pagesize
+            .or(Some(1000i64))
+            .map(|size| size.min(1000i64))
+            .and_then(|size| u64::try_from(size).ok());
+        crate::runtime::paginate::by_page_number(
+            self,
+            first,
+            size,
+            |mut request: Self, page| async move {
+                request.pagenum = Some(i64::try_from(page).unwrap_or(i64::MAX));
+                let response = request.send().await?;
+                Ok(response.data)
+            },
+        )
+    }
 }
 impl<'a> ::std::future::IntoFuture for ListChatroomMembersRequest<'a> {
     type Output = Result<
@@ -522,7 +543,7 @@ impl crate::Client {
     }
 }
 /// Request builder for [`Client::remove_chatroom_member`](crate::Client::remove_chatroom_member): set optional arguments, then `.await` it or call [`send`](Self::send).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct RemoveChatroomMemberRequest<'a> {
     client: &'a crate::Client,
@@ -626,7 +647,7 @@ impl crate::Client {
     }
 }
 /// Request builder for [`Client::remove_chatroom_members`](crate::Client::remove_chatroom_members): set optional arguments, then `.await` it or call [`send`](Self::send).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct RemoveChatroomMembersRequest<'a> {
     client: &'a crate::Client,
@@ -700,7 +721,7 @@ pub(crate) const ADD_CHATROOM_ADMIN: crate::OperationInfo = crate::OperationInfo
     }),
 };
 /// The JSON body, exactly as it goes on the wire.
-#[derive(Debug, ::serde::Serialize)]
+#[derive(Debug, Clone, ::serde::Serialize)]
 struct AddChatroomAdminBody {
     newadmin: String,
 }
@@ -741,7 +762,7 @@ impl crate::Client {
     }
 }
 /// Request builder for [`Client::add_chatroom_admin`](crate::Client::add_chatroom_admin): set optional arguments, then `.await` it or call [`send`](Self::send).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct AddChatroomAdminRequest<'a> {
     client: &'a crate::Client,
@@ -833,7 +854,7 @@ impl crate::Client {
     }
 }
 /// Request builder for [`Client::list_chatroom_admins`](crate::Client::list_chatroom_admins): set optional arguments, then `.await` it or call [`send`](Self::send).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ListChatroomAdminsRequest<'a> {
     client: &'a crate::Client,
@@ -925,7 +946,7 @@ impl crate::Client {
     }
 }
 /// Request builder for [`Client::remove_chatroom_admin`](crate::Client::remove_chatroom_admin): set optional arguments, then `.await` it or call [`send`](Self::send).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct RemoveChatroomAdminRequest<'a> {
     client: &'a crate::Client,

@@ -183,7 +183,7 @@ pub(crate) const CREATE_CHATROOM: crate::OperationInfo = crate::OperationInfo {
     }),
 };
 /// The JSON body, exactly as it goes on the wire.
-#[derive(Debug, ::serde::Serialize)]
+#[derive(Debug, Clone, ::serde::Serialize)]
 struct CreateChatroomBody {
     name: String,
     description: String,
@@ -234,7 +234,7 @@ impl crate::Client {
     }
 }
 /// Request builder for [`Client::create_chatroom`](crate::Client::create_chatroom): set optional arguments, then `.await` it or call [`send`](Self::send).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct CreateChatroomRequest<'a> {
     client: &'a crate::Client,
@@ -355,7 +355,7 @@ impl crate::Client {
     }
 }
 /// Request builder for [`Client::list_chatrooms`](crate::Client::list_chatrooms): set optional arguments, then `.await` it or call [`send`](Self::send).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ListChatroomsRequest<'a> {
     client: &'a crate::Client,
@@ -417,6 +417,21 @@ impl<'a> ListChatroomsRequest<'a> {
         };
         self.client.send(parts).await
     }
+    /// Streams every item of every page: sends this request, then
+    /// follows the cursor until a page has none (or no items).
+    /// Set the page size with the builder first; the cursor is
+    /// managed by the stream.
+    pub fn into_stream(self) -> crate::BoxStream<'a, super::ListChatroomsItem> {
+        crate::runtime::paginate::by_cursor(
+            self,
+            |mut request: Self, cursor| async move {
+                request.cursor = cursor;
+                let response = request.send().await?;
+                let next = response.cursor.clone();
+                Ok((response.data, next))
+            },
+        )
+    }
 }
 impl<'a> ::std::future::IntoFuture for ListChatroomsRequest<'a> {
     type Output = Result<
@@ -473,7 +488,7 @@ impl crate::Client {
     }
 }
 /// Request builder for [`Client::list_user_joined_chatrooms`](crate::Client::list_user_joined_chatrooms): set optional arguments, then `.await` it or call [`send`](Self::send).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ListUserJoinedChatroomsRequest<'a> {
     client: &'a crate::Client,
@@ -552,6 +567,29 @@ impl<'a> ListUserJoinedChatroomsRequest<'a> {
         };
         self.client.send(parts).await
     }
+    /// Streams every item of every page: starts at the page set
+    /// on the builder (default 1) and fetches the next page until
+    /// one comes back empty or shorter than the page size.
+    pub fn into_stream(
+        self,
+    ) -> crate::BoxStream<'a, super::ListUserJoinedChatroomsItem> {
+        let first = self.pagenum.map_or(1, |page| page.max(1) as u64);
+        let size = self
+            .pagesize
+            .or(Some(1000i64))
+            .map(|size| size.min(1000i64))
+            .and_then(|size| u64::try_from(size).ok());
+        crate::runtime::paginate::by_page_number(
+            self,
+            first,
+            size,
+            |mut request: Self, page| async move {
+                request.pagenum = Some(i64::try_from(page).unwrap_or(i64::MAX));
+                let response = request.send().await?;
+                Ok(response.data)
+            },
+        )
+    }
 }
 impl<'a> ::std::future::IntoFuture for ListUserJoinedChatroomsRequest<'a> {
     type Output = Result<
@@ -608,7 +646,7 @@ impl crate::Client {
     }
 }
 /// Request builder for [`Client::get_chatrooms`](crate::Client::get_chatrooms): set optional arguments, then `.await` it or call [`send`](Self::send).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct GetChatroomsRequest<'a> {
     client: &'a crate::Client,
@@ -674,7 +712,7 @@ pub(crate) const UPDATE_CHATROOM: crate::OperationInfo = crate::OperationInfo {
     }),
 };
 /// The JSON body, exactly as it goes on the wire.
-#[derive(Debug, ::serde::Serialize)]
+#[derive(Debug, Clone, ::serde::Serialize)]
 struct UpdateChatroomBody {
     #[serde(skip_serializing_if = "Option::is_none")]
     name: Option<String>,
@@ -721,7 +759,7 @@ impl crate::Client {
     }
 }
 /// Request builder for [`Client::update_chatroom`](crate::Client::update_chatroom): set optional arguments, then `.await` it or call [`send`](Self::send).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct UpdateChatroomRequest<'a> {
     client: &'a crate::Client,
@@ -845,7 +883,7 @@ impl crate::Client {
     }
 }
 /// Request builder for [`Client::delete_chatroom`](crate::Client::delete_chatroom): set optional arguments, then `.await` it or call [`send`](Self::send).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct DeleteChatroomRequest<'a> {
     client: &'a crate::Client,
@@ -931,7 +969,7 @@ impl crate::Client {
     }
 }
 /// Request builder for [`Client::get_chatroom_announcement`](crate::Client::get_chatroom_announcement): set optional arguments, then `.await` it or call [`send`](Self::send).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct GetChatroomAnnouncementRequest<'a> {
     client: &'a crate::Client,
@@ -991,7 +1029,7 @@ pub(crate) const UPDATE_CHATROOM_ANNOUNCEMENT: crate::OperationInfo = crate::Ope
     rate_limit: None,
 };
 /// The JSON body, exactly as it goes on the wire.
-#[derive(Debug, ::serde::Serialize)]
+#[derive(Debug, Clone, ::serde::Serialize)]
 struct UpdateChatroomAnnouncementBody {
     announcement: String,
 }
@@ -1033,7 +1071,7 @@ impl crate::Client {
     }
 }
 /// Request builder for [`Client::update_chatroom_announcement`](crate::Client::update_chatroom_announcement): set optional arguments, then `.await` it or call [`send`](Self::send).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct UpdateChatroomAnnouncementRequest<'a> {
     client: &'a crate::Client,

@@ -5,6 +5,7 @@
 mod client;
 pub(crate) mod encode;
 mod error;
+pub(crate) mod paginate;
 mod request;
 mod response;
 mod secret;
@@ -19,6 +20,7 @@ pub use error::{
     ApiError, ConfigError, DecodeError, Error, ErrorBody, TransportError, ValidationError,
     ValidationErrorKind,
 };
+pub use paginate::BoxStream;
 pub use request::{HttpMethod, OperationInfo, RateLimit, RatePer, RequestOptions};
 pub use response::Response;
 pub use values::BoolOrString;

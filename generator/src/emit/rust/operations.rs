@@ -9,7 +9,7 @@ use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
 
 use super::{docs, types};
-use crate::ir::{Field, Ir, Limits, Operation, Param};
+use crate::ir::{Field, Ir, Limits, NextCursor, Operation, PageKind, Pagination, Param};
 use crate::spec::model::{BodyKind, Method, Per};
 use crate::types::TypeExpr;
 
@@ -282,6 +282,7 @@ pub(super) fn operation(ir: &Ir, op: &Operation) -> TokenStream {
     );
     let builder_doc = docs::attrs(&builder_doc);
     let info = operation_info(op);
+    let stream = op.pagination.as_ref().map(stream_method);
     let mut_query = if op.query.is_empty() {
         quote!()
     } else {
@@ -311,7 +312,7 @@ pub(super) fn operation(ir: &Ir, op: &Operation) -> TokenStream {
         }
 
         #builder_doc
-        #[derive(Debug)]
+        #[derive(Debug, Clone)]
         #[must_use = "a request does nothing until it is awaited or sent"]
         pub struct #builder<'a> {
             client: &'a crate::Client,
@@ -353,6 +354,8 @@ pub(super) fn operation(ir: &Ir, op: &Operation) -> TokenStream {
                 };
                 self.client.send(parts).await
             }
+
+            #stream
         }
 
         impl<'a> ::std::future::IntoFuture for #builder<'a> {
@@ -361,6 +364,69 @@ pub(super) fn operation(ir: &Ir, op: &Operation) -> TokenStream {
 
             fn into_future(self) -> Self::IntoFuture {
                 Box::pin(self.send())
+            }
+        }
+    }
+}
+
+/// `into_stream`: every item of every page, as a `Stream`.
+fn stream_method(p: &Pagination) -> TokenStream {
+    let item = types::rust_type(&p.item);
+    let size = format_ident!("{}", p.size_arg);
+    let position = format_ident!("{}", p.position_arg);
+    let items = match &p.items_field {
+        Some(field) => {
+            let field = format_ident!("{field}");
+            quote!(response.data.#field.unwrap_or_default())
+        }
+        None => quote!(response.data),
+    };
+    match p.kind {
+        PageKind::Cursor => {
+            let next = match &p.next_cursor {
+                NextCursor::DataField(field) => {
+                    let field = format_ident!("{field}");
+                    quote!(response.data.#field.clone())
+                }
+                _ => quote!(response.cursor.clone()),
+            };
+            quote! {
+                /// Streams every item of every page: sends this request, then
+                /// follows the cursor until a page has none (or no items).
+                /// Set the page size with the builder first; the cursor is
+                /// managed by the stream.
+                pub fn into_stream(self) -> crate::BoxStream<'a, #item> {
+                    crate::runtime::paginate::by_cursor(self, |mut request: Self, cursor| async move {
+                        request.#position = cursor;
+                        let response = request.send().await?;
+                        let next = #next;
+                        Ok((#items, next))
+                    })
+                }
+            }
+        }
+        PageKind::Page => {
+            let cap = match p.size_max {
+                Some(max) => quote!(.map(|size| size.min(#max))),
+                None => quote!(),
+            };
+            let default = match p.size_default {
+                Some(d) => quote!(.or(Some(#d))),
+                None => quote!(),
+            };
+            quote! {
+                /// Streams every item of every page: starts at the page set
+                /// on the builder (default 1) and fetches the next page until
+                /// one comes back empty or shorter than the page size.
+                pub fn into_stream(self) -> crate::BoxStream<'a, #item> {
+                    let first = self.#position.map_or(1, |page| page.max(1) as u64);
+                    let size = self.#size #default #cap .and_then(|size| u64::try_from(size).ok());
+                    crate::runtime::paginate::by_page_number(self, first, size, |mut request: Self, page| async move {
+                        request.#position = Some(i64::try_from(page).unwrap_or(i64::MAX));
+                        let response = request.send().await?;
+                        Ok(#items)
+                    })
+                }
             }
         }
     }
@@ -396,7 +462,7 @@ fn body_struct(name: &str, fields: &[Field]) -> TokenStream {
     });
     quote! {
         /// The JSON body, exactly as it goes on the wire.
-        #[derive(Debug, ::serde::Serialize)]
+        #[derive(Debug, Clone, ::serde::Serialize)]
         struct #name {
             #(#fields)*
         }

@@ -26,3 +26,8 @@ pub use runtime::{
     ErrorBody, HttpMethod, OperationInfo, RateLimit, RatePer, RequestOptions, Response,
     TransportError, ValidationError, ValidationErrorKind,
 };
+
+// The README's examples are compiled as doc tests so they cannot rot.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+struct ReadmeDoctests;

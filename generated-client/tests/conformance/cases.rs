@@ -11,7 +11,8 @@ async fn add_chatroom_member_doc() {
             "{\n    \"action\": \"post\",\n    \"application\": \"8be024f0-XXXX-XXXX-b697-5d598d5f8402\",\n    \"uri\": \"http://XXXX/XXXX/XXXX/chatrooms/XXXX/users/XXXX\",\n    \"entities\": [],\n    \"data\": {\n        \"result\": true,\n        \"action\": \"add_member\",\n        \"id\": \"XXXX\",\n        \"user\": \"user1\"\n    },\n    \"timestamp\": 1542554038353,\n    \"duration\": 0,\n    \"organization\": \"XXXX\",\n    \"applicationName\": \"XXXX\"\n}\n",
         )
         .await;
-    let result = server.client().add_chatroom_member("XXXX", "XXXX").await;
+    let client = server.client();
+    let result = client.add_chatroom_member("XXXX", "XXXX").await;
     server
         .assert_request(
             &support::WireRequest {
@@ -39,7 +40,8 @@ async fn add_chatroom_members_doc() {
             "{\n    \"action\": \"post\",\n    \"application\": \"8be024f0-XXXX-XXXX-b697-5d598d5f8402\",\n    \"uri\": \"http://XXXX/XXXX/XXXX/chatrooms/XXXX/users\",\n    \"entities\": [],\n    \"data\": {\n        \"newmembers\": [\"user1\", \"user2\"],\n        \"action\": \"add_member\",\n        \"id\": \"XXXX\"\n    },\n    \"timestamp\": 1542554537237,\n    \"duration\": 39,\n    \"organization\": \"XXXX\",\n    \"applicationName\": \"XXXX\"\n}\n",
         )
         .await;
-    let result = server.client().add_chatroom_members("XXXX", ["user1", "user2"]).await;
+    let client = server.client();
+    let result = client.add_chatroom_members("XXXX", ["user1", "user2"]).await;
     server
         .assert_request(
             &support::WireRequest {
@@ -69,12 +71,8 @@ async fn list_chatroom_members_doc() {
             "{\n    \"action\": \"get\",\n    \"application\": \"527cd7e0-XXXX-XXXX-9f59-ef10ecd81ff0\",\n    \"params\": {\n        \"pagesize\": [\"2\"],\n        \"pagenum\": [\"2\"]\n    },\n    \"uri\": \"http://XXXX/XXXX/XXXX/chatrooms/XXXX/users\",\n    \"entities\": [],\n    \"data\": [\n        {\n            \"owner\": \"user1\"\n        },\n        {\n            \"member\": \"user2\"\n        }\n    ],\n    \"timestamp\": 1489074511416,\n    \"duration\": 0,\n    \"organization\": \"XXXX\",\n    \"applicationName\": \"XXXX\",\n    \"count\": 2\n}\n",
         )
         .await;
-    let result = server
-        .client()
-        .list_chatroom_members("XXXX")
-        .pagenum(2)
-        .pagesize(2)
-        .await;
+    let client = server.client();
+    let result = client.list_chatroom_members("XXXX").pagenum(2).pagesize(2).await;
     server
         .assert_request(
             &support::WireRequest {
@@ -103,7 +101,8 @@ async fn remove_chatroom_member_doc() {
             "{\n    \"action\": \"delete\",\n    \"application\": \"8be024f0-XXXX-XXXX-b697-5d598d5f8402\",\n    \"uri\": \"http://XXXX/XXXX/XXXX/chatrooms/XXXX/users/XXXX\",\n    \"entities\": [],\n    \"data\": {\n        \"result\": true,\n        \"action\": \"remove_member\",\n        \"user\": \"user1\",\n        \"id\": \"XXXX\"\n    },\n    \"timestamp\": 1542555744726,\n    \"duration\": 1,\n    \"organization\": \"XXXX\",\n    \"applicationName\": \"XXXX\"\n}\n",
         )
         .await;
-    let result = server.client().remove_chatroom_member("XXXX", "XXXX").await;
+    let client = server.client();
+    let result = client.remove_chatroom_member("XXXX", "XXXX").await;
     server
         .assert_request(
             &support::WireRequest {
@@ -131,10 +130,8 @@ async fn remove_chatroom_members_doc() {
             "{\n    \"action\": \"delete\",\n    \"application\": \"8be024f0-XXXX-XXXX-b697-5d598d5f8402\",\n    \"uri\": \"http://XXXX/XXXX/XXXX/chatrooms/XXXX/users/user1%2Cuser2\",\n    \"entities\": [],\n    \"data\": [\n        {\n            \"result\": false,\n            \"action\": \"remove_member\",\n            \"reason\": \"user: user1 doesn't exist in group: 66213271109633\",\n            \"user\": \"user1\",\n            \"id\": \"XXXX\"\n        },\n        {\n            \"result\": true,\n            \"action\": \"remove_member\",\n            \"user\": \"user2\",\n            \"id\": \"XXXX\"\n        }\n    ],\n    \"timestamp\": 1542556177147,\n    \"duration\": 0,\n    \"organization\": \"XXXX\",\n    \"applicationName\": \"XXXX\"\n}\n",
         )
         .await;
-    let result = server
-        .client()
-        .remove_chatroom_members("XXXX", ["user1", "user2"])
-        .await;
+    let client = server.client();
+    let result = client.remove_chatroom_members("XXXX", ["user1", "user2"]).await;
     server
         .assert_request(
             &support::WireRequest {
@@ -163,7 +160,8 @@ async fn add_chatroom_admin_doc() {
             "{\n    \"action\": \"post\",\n    \"application\": \"22bcffa0-XXXX-XXXX-9df8-516f6df68c6d\",\n    \"applicationName\": \"XXXX\",\n    \"data\": {\n        \"result\": \"success\",\n        \"newadmin\": \"user1\"\n    },\n    \"duration\": 0,\n    \"entities\": [],\n    \"organization\": \"XXXX\",\n    \"timestamp\": 1642486989028,\n    \"uri\": \"http://XXXX/XXXX/XXXX/chatrooms/XXXX/admin\"\n}\n",
         )
         .await;
-    let result = server.client().add_chatroom_admin("XXXX", "user1").await;
+    let client = server.client();
+    let result = client.add_chatroom_admin("XXXX", "user1").await;
     server
         .assert_request(
             &support::WireRequest {
@@ -187,7 +185,8 @@ async fn list_chatroom_admins_doc() {
             "{\n    \"action\": \"get\",\n    \"application\": \"527cd7e0-XXXX-XXXX-9f59-ef10ecd81ff0\",\n    \"uri\": \"http://XXXX/XXXX/XXXX/chatrooms/XXXX/admin\",\n    \"entities\": [],\n    \"data\": [\"XXXX\"],\n    \"timestamp\": 1489073361210,\n    \"duration\": 0,\n    \"organization\": \"XXXX\",\n    \"applicationName\": \"XXXX\",\n    \"count\": 1\n}\n",
         )
         .await;
-    let result = server.client().list_chatroom_admins("XXXX").await;
+    let client = server.client();
+    let result = client.list_chatroom_admins("XXXX").await;
     server
         .assert_request(
             &support::WireRequest {
@@ -208,7 +207,8 @@ async fn remove_chatroom_admin_doc() {
             "{\n    \"action\": \"delete\",\n    \"application\": \"527cd7e0-XXXX-XXXX-9f59-ef10ecd81ff0\",\n    \"uri\": \"http://XXXX/XXXX/XXXX/chatrooms/XXXX/admin/XXXX\",\n    \"entities\": [],\n    \"data\": {\n        \"result\": \"success\",\n        \"oldadmin\": \"XXXX\"\n    },\n    \"timestamp\": 1489073432732,\n    \"duration\": 1,\n    \"organization\": \"XXXX\",\n    \"applicationName\": \"XXXX\"\n}\n",
         )
         .await;
-    let result = server.client().remove_chatroom_admin("XXXX", "XXXX").await;
+    let client = server.client();
+    let result = client.remove_chatroom_admin("XXXX", "XXXX").await;
     server
         .assert_request(
             &support::WireRequest {
@@ -232,8 +232,8 @@ async fn create_chatroom_doc() {
             "{\n    \"data\": {\n        \"id\": \"66213271109633\"\n    }\n}\n",
         )
         .await;
-    let result = server
-        .client()
+    let client = server.client();
+    let result = client
         .create_chatroom("testchatroom1", "test", "user1")
         .maxusers(300)
         .members(["user2"])
@@ -260,7 +260,8 @@ async fn list_chatrooms_doc() {
             "{\n    \"action\": \"get\",\n    \"application\": \"2a8f5b13-XXXX-XXXX-958a-838fd47f1223\",\n    \"applicationName\": \"chatdemoui\",\n    \"count\": 3,\n    \"data\": [\n        {\n            \"affiliations_count\": 1,\n            \"disabled\": false,\n            \"id\": \"212126099636225\",\n            \"name\": \"testchatroom1\",\n            \"owner\": \"yifan1\"\n        },\n        {\n            \"affiliations_count\": 1,\n            \"disabled\": false,\n            \"id\": \"212126098587649\",\n            \"name\": \"testchatroom2\",\n            \"owner\": \"yifan1\"\n        },\n        {\n            \"affiliations_count\": 1,\n            \"disabled\": false,\n            \"id\": \"212126095441921\",\n            \"name\": \"testchatroom3\",\n            \"owner\": \"yifan1\"\n        }\n    ],\n    \"duration\": 1,\n    \"entities\": [],\n    \"organization\": \"XXXX\",\n    \"params\": {\n        \"limit\": [\n            \"5\"\n        ]\n    },\n    \"properties\": {},\n    \"timestamp\": 1681697615739,\n    \"uri\": \"http://a1-hsb.easemob.com/easemob-demo/chatdemoui/chatrooms\"\n}\n",
         )
         .await;
-    let result = server.client().list_chatrooms().limit(10).await;
+    let client = server.client();
+    let result = client.list_chatrooms().limit(10).await;
     server
         .assert_request(
             &support::WireRequest {
@@ -289,7 +290,8 @@ async fn list_user_joined_chatrooms_doc() {
             "{\n    \"data\": [\n        {\n            \"id\": \"66211860774913\",\n            \"name\": \"test\"\n        }\n    ]\n}\n",
         )
         .await;
-    let result = server.client().list_user_joined_chatrooms("XXXX").await;
+    let client = server.client();
+    let result = client.list_user_joined_chatrooms("XXXX").await;
     server
         .assert_request(
             &support::WireRequest {
@@ -313,7 +315,8 @@ async fn get_chatrooms_doc() {
             "{\n    \"action\": \"get\",\n    \"application\": \"22bcffa0-XXXX-XXXX-9df8-516f6df68c6d\",\n    \"applicationName\": \"XXXX\",\n    \"count\": 2,\n    \"data\": [\n        {\n            \"id\": \"XXXX\",\n            \"name\": \"testchatroom1\",\n            \"description\": \"test\",\n            \"membersonly\": false,\n            \"allowinvites\": false,\n            \"maxusers\": 1000,\n            \"created\": 1641365888209,\n            \"custom\": \"\",\n            \"affiliations_count\": 2,\n            \"affiliations\": [\n                {\n                    \"member\": \"user1\"\n                },\n                {\n                    \"owner\": \"user2\"\n                }\n            ],\n            \"public\": true\n        },\n        {\n            \"id\": \"XXXX\",\n            \"name\": \"testchatroom2\",\n            \"description\": \"test\",\n            \"membersonly\": false,\n            \"allowinvites\": false,\n            \"invite_need_confirm\": true,\n            \"maxusers\": 10000,\n            \"created\": 1641289021898,\n            \"custom\": \"\",\n            \"mute\": false,\n            \"affiliations_count\": 1,\n            \"affiliations\": [\n                {\n                    \"owner\": \"user3\"\n                }\n            ],\n            \"public\": true\n        }\n    ],\n    \"duration\": 0,\n    \"entities\": [],\n    \"organization\": \"XXXX\",\n    \"timestamp\": 1642064417048,\n    \"uri\": \"http://XXXX/XXXX/XXXX/chatrooms/XXXX%2CXXXX\"\n}\n",
         )
         .await;
-    let result = server.client().get_chatrooms(["XXXX", "XXXX"]).await;
+    let client = server.client();
+    let result = client.get_chatrooms(["XXXX", "XXXX"]).await;
     server
         .assert_request(
             &support::WireRequest {
@@ -342,8 +345,8 @@ async fn update_chatroom_doc() {
             "{\n    \"data\": {\n        \"description\": true,\n        \"maxusers\": true,\n        \"groupname\": true\n    }\n}\n",
         )
         .await;
-    let result = server
-        .client()
+    let client = server.client();
+    let result = client
         .update_chatroom("XXXX")
         .name("testchatroom")
         .description("test")
@@ -378,7 +381,8 @@ async fn delete_chatroom_doc() {
             "{\n    \"action\": \"delete\",\n    \"application\": \"8be024f0-XXXX-XXXX-b697-5d598d5f8402\",\n    \"uri\": \"http://XXXX/XXXX/XXXX/chatrooms/XXXX\",\n    \"entities\": [],\n    \"data\": {\n        \"success\": true,\n        \"id\": \"66211860774913\"\n    },\n    \"timestamp\": 1542545100474,\n    \"duration\": 0,\n    \"organization\": \"XXXX\",\n    \"applicationName\": \"XXXX\"\n}\n",
         )
         .await;
-    let result = server.client().delete_chatroom("XXXX").await;
+    let client = server.client();
+    let result = client.delete_chatroom("XXXX").await;
     server
         .assert_request(
             &support::WireRequest {
@@ -406,7 +410,8 @@ async fn get_chatroom_announcement_doc() {
             "{\n  \"action\": \"get\",\n  \"application\": \"52XXXXf0\",\n  \"uri\": \"http://XXXX/XXXX/XXXX/chatrooms/12XXXX11/announcement\",\n  \"entities\": [],\n  \"data\": {\n    \"announcement\" : \"chat room announcement text\"\n  },\n  \"timestamp\": 1542363546590,\n  \"duration\": 0,\n  \"organization\": \"XXXX\",\n  \"applicationName\": \"testapp\"\n}\n",
         )
         .await;
-    let result = server.client().get_chatroom_announcement("XXXX").await;
+    let client = server.client();
+    let result = client.get_chatroom_announcement("XXXX").await;
     server
         .assert_request(
             &support::WireRequest {
@@ -433,8 +438,8 @@ async fn update_chatroom_announcement_doc() {
             "{\n  \"action\": \"post\",\n  \"application\": \"52XXXXf0\",\n  \"uri\": \"http://XXXX/XXXX/XXXX/chatrooms/12XXXX11/announcement\",\n  \"entities\": [],\n  \"data\": {\n    \"id\": \"12XXXX11\",\n    \"result\": true\n  },\n  \"timestamp\": 1594808604236,\n  \"duration\": 0,\n  \"organization\": \"XXXX\",\n  \"applicationName\": \"testapp\"\n}\n",
         )
         .await;
-    let result = server
-        .client()
+    let client = server.client();
+    let result = client
         .update_chatroom_announcement("12XXXX11", "chat room announcement")
         .await;
     server

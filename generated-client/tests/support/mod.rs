@@ -151,3 +151,22 @@ pub fn assert_decoded<T: Serialize>(response: &T, expected: &[(&str, &str)]) {
 pub fn from_json<T: DeserializeOwned>(text: &str) -> T {
     serde_json::from_str(text).expect("example argument decodes")
 }
+
+/// A client for the prism mock at `PRISM_URL` (e.g. `http://127.0.0.1:4010`).
+pub fn prism_client() -> Client {
+    let url = std::env::var("PRISM_URL")
+        .expect("PRISM_URL must point at a prism mock of openapi.yaml (see .ci/openapi-tools)");
+    Client::builder(url, ORG, APP)
+        .bearer_token(TOKEN)
+        .allow_http(true)
+        .build()
+        .expect("prism client builds")
+}
+
+/// Prism answered 2xx (it answers 4xx on any violation of the document when
+/// started with `--errors`) and the response decoded.
+pub fn assert_accepted<T: std::fmt::Debug>(operation: &str, result: Result<T, agora_chat::Error>) {
+    if let Err(e) = result {
+        panic!("{operation}: prism rejected the request or its response did not decode: {e}");
+    }
+}

@@ -29,12 +29,38 @@ pub(super) fn tests(ir: &Ir) -> TokenStream {
     }
 }
 
-fn test(op: &Operation, ex: &Example) -> TokenStream {
-    let name = format_ident!(
-        "{}_{}",
-        op.id,
-        heck::ToSnakeCase::to_snake_case(ex.name.as_str())
-    );
+/// The prism tests: every operation called once, with its first example,
+/// against a prism mock serving `openapi.yaml`. Ignored by default because
+/// they need prism running; CI runs them with `--ignored`.
+pub(super) fn prism_tests(ir: &Ir) -> TokenStream {
+    let tests = ir.operations().filter_map(|(_, op)| {
+        let ex = op.examples.first()?;
+        let name = format_ident!("{}", op.id);
+        let call = call(op, ex);
+        let id = &op.id;
+        Some(quote! {
+            #[tokio::test]
+            #[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
+            async fn #name() {
+                let client = support::prism_client();
+                let result = #call.await;
+                support::assert_accepted(#id, result);
+            }
+        })
+    });
+    quote! {
+        //! Every operation, called once with its doc example against prism,
+        //! which validates each request against `openapi.yaml` on its own
+        //! (it answers 422 on any violation when started with `--errors`).
+
+        use super::support;
+
+        #(#tests)*
+    }
+}
+
+/// `client.op(required...).setter(optional)...` for an example's arguments.
+fn call(op: &Operation, ex: &Example) -> TokenStream {
     let method = format_ident!("{}", op.id);
     let body_args: BTreeMap<String, Value> = match (&ex.request.body, &ex.wire.body) {
         (Some(args), _) => args.clone(),
@@ -67,6 +93,16 @@ fn test(op: &Operation, ex: &Example) -> TokenStream {
             setters.push(quote!(.#setter(#expr)));
         }
     }
+    quote!(client.#method(#(#positional),*) #(#setters)*)
+}
+
+fn test(op: &Operation, ex: &Example) -> TokenStream {
+    let name = format_ident!(
+        "{}_{}",
+        op.id,
+        heck::ToSnakeCase::to_snake_case(ex.name.as_str())
+    );
+    let call = call(op, ex);
     let status = ex.response.status;
     let response_body = Literal::string(&ex.response.body);
     let wire_method = ex.wire.method.as_str();
@@ -82,11 +118,8 @@ fn test(op: &Operation, ex: &Example) -> TokenStream {
         #[tokio::test]
         async fn #name() {
             let server = support::MockApi::start(#status, #response_body).await;
-            let result = server
-                .client()
-                .#method(#(#positional),*)
-                #(#setters)*
-                .await;
+            let client = server.client();
+            let result = #call.await;
             server
                 .assert_request(&support::WireRequest {
                     method: #wire_method,

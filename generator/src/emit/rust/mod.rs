@@ -20,6 +20,8 @@ use crate::ir::{Group, Ir};
 pub const MODULE_DIR: &str = "generated-client/src/generated";
 /// The generated conformance test file, relative to the workspace root.
 pub const CONFORMANCE_TEST: &str = "generated-client/tests/conformance/cases.rs";
+/// The generated prism tests, relative to the workspace root.
+pub const PRISM_TEST: &str = "generated-client/tests/prism/cases.rs";
 
 /// Emits the client modules and the conformance tests.
 pub fn emit(ir: &Ir) -> Result<Vec<GeneratedFile>, syn::Error> {
@@ -36,6 +38,10 @@ pub fn emit(ir: &Ir) -> Result<Vec<GeneratedFile>, syn::Error> {
     files.push(GeneratedFile {
         path: PathBuf::from(CONFORMANCE_TEST),
         contents: rust_file(conformance::tests(ir))?,
+    });
+    files.push(GeneratedFile {
+        path: PathBuf::from(PRISM_TEST),
+        contents: rust_file(conformance::prism_tests(ir))?,
     });
     Ok(files)
 }

@@ -579,7 +579,7 @@ impl<'a> Validator<'a> {
     fn limits(&mut self, at: &At, field: &str, ty: &TypeExpr, l: &Limits, list: bool) {
         let stringy = ty.is_stringy();
         let numeric = matches!(ty, TypeExpr::Integer | TypeExpr::Number);
-        let items = matches!(ty, TypeExpr::Array(_)) || list;
+        let items = matches!(ty, TypeExpr::Array(_) | TypeExpr::Map(_)) || list;
         let checks: [(&str, bool, bool); 6] = [
             (
                 "max_length",
@@ -1070,6 +1070,12 @@ fn check_value(
             }
         }
         (TypeExpr::Map(item), Value::Object(map)) => {
+            let n = map.len() as u64;
+            if let Some(max) = limits.max_items
+                && n > u64::from(max)
+            {
+                out.push((path.into(), format!("{n} entries, at most {max} allowed")));
+            }
             for (k, v) in map {
                 check_value(
                     item,

@@ -870,7 +870,23 @@ impl<'a> Validator<'a> {
             }
             _ => {}
         }
-        // Response.
+        // Response: a download's body is the file itself, not JSON.
+        if op.response.body == ResponseBody::Binary {
+            if !ex.response.expect.is_empty() {
+                problems.push((
+                    ".response.expect".into(),
+                    "a download has no JSON fields to expect".into(),
+                ));
+            }
+        } else {
+            self.example_response(op, ex, &mut problems);
+        }
+        for (sub, msg) in problems {
+            self.report(at, format!("{field}{sub}"), msg);
+        }
+    }
+
+    fn example_response(&self, op: &Operation, ex: &Example, problems: &mut Vec<(String, String)>) {
         match serde_json::from_str::<Value>(&ex.response.body) {
             Err(e) => problems.push((
                 ".response.body".into(),
@@ -910,9 +926,6 @@ impl<'a> Validator<'a> {
                     }
                 }
             }
-        }
-        for (sub, msg) in problems {
-            self.report(at, format!("{field}{sub}"), msg);
         }
     }
 }

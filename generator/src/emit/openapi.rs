@@ -19,7 +19,7 @@ use std::collections::BTreeMap;
 use serde_json::{Map, Value, json};
 
 use crate::ir::{Field, Group, Ir, Limits, Operation, Param, Struct};
-use crate::spec::model::{BodyKind, Per, Shape};
+use crate::spec::model::{BodyKind, Per, ResponseBody, Shape};
 use crate::types::TypeExpr;
 
 /// Where the document is written, relative to the workspace root.
@@ -59,7 +59,9 @@ pub fn document(ir: &Ir) -> Result<Value, String> {
             if let Some(body) = &op.body {
                 schemas.insert(body.struct_name.clone(), body_schema(op, &body.fields, ir));
             }
-            schemas.insert(response_name(op), response_schema(op, ir));
+            if op.response_body == ResponseBody::Json {
+                schemas.insert(response_name(op), response_schema(op, ir));
+            }
         }
         let entry = operation(ir, ops)?;
         paths
@@ -406,6 +408,37 @@ fn operation(ir: &Ir, ops: &[(&Group, &Operation)]) -> Result<Value, String> {
     if let Some(body) = request_body(ops)? {
         o.insert("requestBody".into(), body);
     }
+    let success = success_response(ops)?;
+    o.insert(
+        "responses".into(),
+        json!({
+            "200": success,
+            "4XX": {"$ref": "#/components/responses/Error"},
+            "5XX": {"$ref": "#/components/responses/Error"},
+        }),
+    );
+    Ok(Value::Object(o))
+}
+
+/// The 200 response: the JSON envelope (an `anyOf` when variants differ), or
+/// the file itself for a download.
+fn success_response(ops: &[(&Group, &Operation)]) -> Result<Value, String> {
+    let binary = ops
+        .iter()
+        .filter(|(_, op)| op.response_body == ResponseBody::Binary)
+        .count();
+    if binary == ops.len() {
+        return Ok(json!({
+            "description": "The file.",
+            "content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}},
+        }));
+    }
+    if binary > 0 {
+        return Err(format!(
+            "`{}` shares its method and path with a download; one OpenAPI operation cannot be both",
+            ops[0].1.id
+        ));
+    }
     let mut responses: Vec<Value> = Vec::new();
     for (_, op) in ops {
         let r = json!({"$ref": format!("#/components/schemas/{}", response_name(op))});
@@ -426,15 +459,7 @@ fn operation(ir: &Ir, ops: &[(&Group, &Operation)]) -> Result<Value, String> {
     if !examples.is_empty() {
         ok["examples"] = examples.into();
     }
-    o.insert(
-        "responses".into(),
-        json!({
-            "200": {"description": "Success.", "content": {"application/json": ok}},
-            "4XX": {"$ref": "#/components/responses/Error"},
-            "5XX": {"$ref": "#/components/responses/Error"},
-        }),
-    );
-    Ok(Value::Object(o))
+    Ok(json!({"description": "Success.", "content": {"application/json": ok}}))
 }
 
 /// The parameters of the merged operation. Path parameters are matched by

@@ -11,7 +11,8 @@ use serde_json::Value;
 
 use super::operations::{self, Place};
 use super::values::arg_expr;
-use crate::ir::{Ir, Operation};
+use crate::ir::{Ir, Operation, ResponseBody};
+use crate::spec::model::BodyKind;
 use crate::spec::model::Example;
 
 /// The whole test file.
@@ -114,6 +115,28 @@ fn test(op: &Operation, ex: &Example) -> TokenStream {
         quote!((#pointer, #value))
     });
     let context = format!("{} example `{}`", op.id, ex.name);
+    // Multipart examples carry their part names instead of a JSON body.
+    let parts: Vec<&str> = match &op.body {
+        Some(b) if b.kind == BodyKind::Multipart => ex
+            .request
+            .body
+            .iter()
+            .flatten()
+            .map(|(k, _)| k.as_str())
+            .collect(),
+        _ => Vec::new(),
+    };
+    let check_response = if op.response_body == ResponseBody::Binary {
+        quote! {
+            let download = result.expect(#context);
+            support::assert_download(download, #response_body).await;
+        }
+    } else {
+        quote! {
+            let response = result.expect(#context);
+            support::assert_decoded(&response, &[#(#expectations),*]);
+        }
+    };
     quote! {
         #[tokio::test]
         async fn #name() {
@@ -126,10 +149,10 @@ fn test(op: &Operation, ex: &Example) -> TokenStream {
                     path: #wire_path,
                     query: #query,
                     body: #body,
+                    multipart: &[#(#parts),*],
                 })
                 .await;
-            let response = result.expect(#context);
-            support::assert_decoded(&response, &[#(#expectations),*]);
+            #check_response
         }
     }
 }

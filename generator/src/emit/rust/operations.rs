@@ -10,7 +10,7 @@ use quote::{format_ident, quote};
 
 use super::{docs, types};
 use crate::ir::{Field, Ir, Limits, NextCursor, Operation, PageKind, Pagination, Param};
-use crate::spec::model::{BodyKind, Method, Per};
+use crate::spec::model::{BodyKind, Method, Per, ResponseBody};
 use crate::types::TypeExpr;
 
 /// Where an argument goes on the wire.
@@ -146,6 +146,9 @@ impl<'a> Arg<'a> {
         if let Some(min) = l.min_items {
             out.push(quote!(validate::min_items(#name, #value.len(), #min)?;));
         }
+        if let Some(max) = l.max_bytes {
+            out.push(quote!(validate::max_bytes(#name, #value.len(), #max)?;));
+        }
         if let Some(values) = &l.enumeration {
             out.push(quote!(validate::one_of(#name, #value, &[#(#values),*])?;));
         }
@@ -233,7 +236,7 @@ pub(super) fn operation(ir: &Ir, op: &Operation) -> TokenStream {
     let body = op
         .body
         .as_ref()
-        .map(|b| body_struct(&b.struct_name, &b.fields));
+        .map(|b| body_struct(&b.struct_name, b.kind, &b.fields));
     let (body_field, body_init) = match &op.body {
         Some(b) => {
             let name = format_ident!("{}", b.struct_name);
@@ -270,9 +273,20 @@ pub(super) fn operation(ir: &Ir, op: &Operation) -> TokenStream {
     let headers = pairs(&args, Place::Header, quote!(headers));
     let body_expr = match &op.body {
         Some(b) if b.kind == BodyKind::Json => quote!(Body::json(&self.body)?),
-        // Multipart bodies are rejected by validation until the runtime
-        // supports them; never reached.
-        _ => quote!(Body::Empty),
+        Some(b) => multipart_expr(&b.fields),
+        None => quote!(Body::Empty),
+    };
+    // A download hands back the streamed body instead of a decoded envelope.
+    let (output, call) = if op.response_body == ResponseBody::Binary {
+        (
+            quote!(crate::Download),
+            quote!(self.client.download(parts).await),
+        )
+    } else {
+        (
+            quote!(crate::Response<#data_ty>),
+            quote!(self.client.send(parts).await),
+        )
     };
     let args_doc = args_doc(&required);
     let method_doc = docs::attrs(&format!("{method_doc}{args_doc}"));
@@ -337,7 +351,7 @@ pub(super) fn operation(ir: &Ir, op: &Operation) -> TokenStream {
             }
 
             /// Validates the arguments, sends the request and decodes the response.
-            pub async fn send(self) -> Result<crate::Response<#data_ty>, crate::Error> {
+            pub async fn send(self) -> Result<#output, crate::Error> {
                 self.validate()?;
                 let path = #path;
                 let #mut_query query = ::std::vec::Vec::new();
@@ -352,14 +366,14 @@ pub(super) fn operation(ir: &Ir, op: &Operation) -> TokenStream {
                     body: #body_expr,
                     options: self.options,
                 };
-                self.client.send(parts).await
+                #call
             }
 
             #stream
         }
 
         impl<'a> ::std::future::IntoFuture for #builder<'a> {
-            type Output = Result<crate::Response<#data_ty>, crate::Error>;
+            type Output = Result<#output, crate::Error>;
             type IntoFuture = BoxFuture<'a, Self::Output>;
 
             fn into_future(self) -> Self::IntoFuture {
@@ -444,8 +458,26 @@ fn args_doc(required: &[&Arg]) -> String {
     text
 }
 
-fn body_struct(name: &str, fields: &[Field]) -> TokenStream {
+fn body_struct(name: &str, kind: BodyKind, fields: &[Field]) -> TokenStream {
     let name = format_ident!("{name}");
+    if kind == BodyKind::Multipart {
+        let fields = fields.iter().map(|f| {
+            let ident = format_ident!("{}", f.rust_name);
+            let ty = types::rust_type(&f.ty);
+            if f.required {
+                quote!(#ident: #ty,)
+            } else {
+                quote!(#ident: Option<#ty>,)
+            }
+        });
+        return quote! {
+            /// The parts of the multipart body.
+            #[derive(Debug, Clone)]
+            struct #name {
+                #(#fields)*
+            }
+        };
+    }
     let fields = fields.iter().map(|f| {
         let ident = format_ident!("{}", f.rust_name);
         let ty = types::rust_type(&f.ty);
@@ -467,6 +499,40 @@ fn body_struct(name: &str, fields: &[Field]) -> TokenStream {
             #(#fields)*
         }
     }
+}
+
+/// The parts of a multipart body: files as file parts, everything else as
+/// text.
+fn multipart_expr(fields: &[Field]) -> TokenStream {
+    let pushes = fields.iter().map(|f| {
+        let ident = format_ident!("{}", f.rust_name);
+        let name = &f.json_name;
+        let part = |value: TokenStream| {
+            if f.ty == TypeExpr::File {
+                quote!(crate::runtime::FormPart::file(#name, #value.clone()))
+            } else if f.ty.is_stringy() {
+                quote!(crate::runtime::FormPart::text(#name, #value.clone()))
+            } else {
+                quote!(crate::runtime::FormPart::text(#name, #value.to_string()))
+            }
+        };
+        if f.required {
+            let part = part(quote!(self.body.#ident));
+            quote!(parts.push(#part);)
+        } else {
+            let part = part(quote!(value));
+            quote! {
+                if let Some(value) = &self.body.#ident {
+                    parts.push(#part);
+                }
+            }
+        }
+    });
+    quote! {{
+        let mut parts = ::std::vec::Vec::new();
+        #(#pushes)*
+        Body::Multipart(parts)
+    }}
 }
 
 /// `format!` of the path template with each placeholder percent-encoded.

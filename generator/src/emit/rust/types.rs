@@ -17,9 +17,8 @@ pub(super) fn rust_type(ty: &TypeExpr) -> TokenStream {
         TypeExpr::Boolean => quote!(bool),
         TypeExpr::Any => quote!(::serde_json::Value),
         TypeExpr::BoolOrString => quote!(crate::BoolOrString),
-        // Multipart bodies are not generated yet; validation keeps `file` out
-        // of JSON bodies.
-        TypeExpr::File => quote!(::std::vec::Vec<u8>),
+        // Only in multipart bodies (validation keeps it out of JSON).
+        TypeExpr::File => quote!(crate::UploadFile),
         TypeExpr::Array(inner) => {
             let inner = rust_type(inner);
             quote!(::std::vec::Vec<#inner>)

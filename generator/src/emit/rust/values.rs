@@ -36,6 +36,11 @@ pub(super) fn arg_expr(ty: &TypeExpr, list: bool, value: &Value) -> TokenStream 
             quote!(#lit)
         }
         Value::Bool(b) if *ty == TypeExpr::Boolean => quote!(#b),
+        // A file argument is given by its name; the test uploads a few bytes.
+        Value::String(name) if *ty == TypeExpr::File => {
+            let lit = Literal::string(name);
+            quote!(agora_chat::UploadFile::from_bytes(#lit, b"conformance test file".to_vec()))
+        }
         _ => json_expr(value),
     }
 }

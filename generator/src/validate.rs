@@ -268,6 +268,15 @@ impl<'a> Validator<'a> {
                     "a request body needs at least one field",
                 );
             }
+            let single_array = body.fields.len() == 1
+                && TypeExpr::parse(&body.fields[0].ty).is_ok_and(|t| t.item().is_some());
+            if body.kind == BodyKind::JsonArray && !single_array {
+                self.report(
+                    at,
+                    "request.fields",
+                    "a json_array body has exactly one field, of type array<T>: the array is the body",
+                );
+            }
         }
         self.data(at, &op.response.data);
         if op.response.body == ResponseBody::Binary && op.response.data.shape != Shape::None {
@@ -825,6 +834,18 @@ impl<'a> Validator<'a> {
         {
             (Some(args), _) => Some(args.iter().map(|(k, v)| (k.clone(), v.clone())).collect()),
             (None, Some(Value::Object(map))) => Some(map.clone()),
+            // A bare-array body is the value of the operation's one field.
+            (None, Some(array @ Value::Array(_)))
+                if op
+                    .request
+                    .as_ref()
+                    .is_some_and(|b| b.kind == BodyKind::JsonArray) =>
+            {
+                op.request
+                    .as_ref()
+                    .and_then(|b| b.fields.first())
+                    .map(|f| [(f.name.clone(), array.clone())].into_iter().collect())
+            }
             (None, Some(_)) => {
                 problems.push((".wire.body".into(), "a JSON body must be an object".into()));
                 wire_body_unreadable = true;
@@ -839,7 +860,7 @@ impl<'a> Validator<'a> {
             )),
             // Reported above; its fields are not "missing" on top of that.
             (Some(_), None) if wire_body_unreadable => {}
-            (Some(body), args) if body.kind == BodyKind::Json => {
+            (Some(body), args) if body.kind != BodyKind::Multipart => {
                 let args = args.unwrap_or_default();
                 for f in &body.fields {
                     if f.required && !args.contains_key(&f.name) {

@@ -57,7 +57,12 @@ pub fn document(ir: &Ir) -> Result<Value, String> {
         let path = &ops[0].1.path;
         for (_, op) in &ops[..] {
             if let Some(body) = &op.body {
-                schemas.insert(body.struct_name.clone(), body_schema(op, &body.fields, ir));
+                let schema = match (body.kind, body.fields.first()) {
+                    // The body is the one array field itself.
+                    (BodyKind::JsonArray, Some(field)) => field_schema(field, ir),
+                    _ => body_schema(op, &body.fields, ir),
+                };
+                schemas.insert(body.struct_name.clone(), schema);
             }
             if op.response_body == ResponseBody::Json {
                 schemas.insert(response_name(op), response_schema(op, ir));
@@ -529,17 +534,17 @@ fn request_body(ops: &[(&Group, &Operation)]) -> Result<Option<Value>, String> {
     let Some(first) = with_body.first() else {
         return Ok(None);
     };
-    let kind = |op: &Operation| op.body.as_ref().map(|b| b.kind);
-    if with_body.iter().any(|op| kind(op) != kind(first)) {
-        return Err(format!(
-            "`{}` shares its method and path with an operation whose body is of another kind (JSON vs multipart)",
-            first.id
-        ));
-    }
-    let media = match kind(first) {
+    let media = |op: &Operation| match op.body.as_ref().map(|b| b.kind) {
         Some(BodyKind::Multipart) => "multipart/form-data",
         _ => "application/json",
     };
+    if with_body.iter().any(|op| media(op) != media(first)) {
+        return Err(format!(
+            "`{}` shares its method and path with an operation whose body has another media type (JSON vs multipart)",
+            first.id
+        ));
+    }
+    let media = media(first);
     let refs: Vec<Value> = with_body
         .iter()
         .filter_map(|op| op.body.as_ref())

@@ -324,7 +324,12 @@ pub struct RequestBody {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum BodyKind {
+    /// A JSON object with the fields as members.
     Json,
+    /// A bare JSON array: the body is the value of the one field, which must
+    /// be an `array<T>`.
+    JsonArray,
+    /// `multipart/form-data` parts.
     Multipart,
 }
 

@@ -273,6 +273,10 @@ pub(super) fn operation(ir: &Ir, op: &Operation) -> TokenStream {
     let headers = pairs(&args, Place::Header, quote!(headers));
     let body_expr = match &op.body {
         Some(b) if b.kind == BodyKind::Json => quote!(Body::json(&self.body)?),
+        Some(b) if b.kind == BodyKind::JsonArray => {
+            let field = b.fields.first().map(|f| format_ident!("{}", f.rust_name));
+            quote!(Body::json(&self.body.#field)?)
+        }
         Some(b) => multipart_expr(&b.fields),
         None => quote!(Body::Empty),
     };

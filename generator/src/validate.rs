@@ -485,8 +485,12 @@ impl<'a> Validator<'a> {
             );
         }
         if kind == "path_params" {
-            if !ty.is_stringy() {
-                self.report(at, format!("{field}.type"), "path parameters are strings");
+            if !(ty.is_stringy() || ty == TypeExpr::Integer && p.list.is_none()) {
+                self.report(
+                    at,
+                    format!("{field}.type"),
+                    "path parameters are strings (or single integers)",
+                );
             }
             if p.required == Some(false) {
                 self.report(

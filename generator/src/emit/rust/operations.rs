@@ -115,7 +115,10 @@ impl<'a> Arg<'a> {
                         quote!(validate::each_non_empty(#name, #value)?;)
                     });
                 }
-                None => out.push(quote!(validate::non_empty(#name, #value)?;)),
+                None if self.ty.is_stringy() => {
+                    out.push(quote!(validate::non_empty(#name, #value)?;))
+                }
+                None => {}
             }
         }
         if !self.is_list() {
@@ -554,7 +557,11 @@ fn path_expr(op: &Operation, args: &[Arg]) -> TokenStream {
             values.push(if arg.is_list() {
                 quote!(encode::list(&self.#ident))
             } else {
-                quote!(encode::segment(&self.#ident))
+                if arg.ty.is_stringy() {
+                    quote!(encode::segment(&self.#ident))
+                } else {
+                    quote!(encode::segment(&self.#ident.to_string()))
+                }
             });
         }
         rest = rest.get(end + 1..).unwrap_or("");

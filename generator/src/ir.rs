@@ -148,8 +148,29 @@ pub struct Operation {
     pub pagination: Option<Pagination>,
     /// Whether the response is a JSON envelope or a file download.
     pub response_body: ResponseBody,
+    /// Where the typed payload is in the response.
+    pub payload: Payload,
     /// Doc examples.
     pub examples: Vec<model::Example>,
+}
+
+/// Where a response carries its typed payload.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Payload {
+    /// Under this top-level key (`data`, `entities`, `result`, ...).
+    Key(String),
+    /// The top-level object itself.
+    Root,
+}
+
+impl Payload {
+    /// The JSON pointer prefix of the payload: `/data`, `/entities`, ``.
+    pub fn pointer(&self) -> String {
+        match self {
+            Payload::Key(k) => format!("/{k}"),
+            Payload::Root => String::new(),
+        }
+    }
 }
 
 /// Resolved pagination of an operation.
@@ -181,8 +202,11 @@ pub enum NextCursor {
     None,
     /// The envelope's top-level `cursor`.
     Envelope,
-    /// A field of `data` (its Rust name).
+    /// A field of the payload object (its Rust name).
     DataField(String),
+    /// A JSON pointer into the top-level values the envelope does not
+    /// declare (kept in `extra`), e.g. `/properties/cursor`.
+    Extra(String),
 }
 
 /// A documented rate limit.
@@ -314,6 +338,11 @@ fn operation(op: &model::Operation, structs: &mut Vec<Struct>) -> Operation {
         envelope: op.response.envelope.clone(),
         pagination,
         response_body: op.response.body,
+        payload: match op.response.payload.as_deref() {
+            None => Payload::Key("data".into()),
+            Some("root") => Payload::Root,
+            Some(key) => Payload::Key(key.into()),
+        },
         examples: op.examples.clone(),
         id,
     }
@@ -328,12 +357,14 @@ fn pagination(op: &model::Operation, p: &model::Pagination, data: &Data) -> Pagi
         PageKind::Page => p.page_param.as_deref(),
     }
     .unwrap_or_default();
+    let payload = format!("/{}/", op.response.payload.as_deref().unwrap_or("data"));
     let next_cursor = match (p.kind, p.next_cursor.as_deref().unwrap_or("/cursor")) {
         (PageKind::Page, _) => NextCursor::None,
         (PageKind::Cursor, "/cursor") => NextCursor::Envelope,
-        (PageKind::Cursor, pointer) => {
-            NextCursor::DataField(field_ident_name(pointer.trim_start_matches("/data/")))
-        }
+        (PageKind::Cursor, pointer) => match pointer.strip_prefix(payload.as_str()) {
+            Some(field) => NextCursor::DataField(field_ident_name(field)),
+            None => NextCursor::Extra(pointer.to_string()),
+        },
     };
     let item = match &p.items_field {
         None => data.ty.clone(),

@@ -361,22 +361,8 @@ impl<'a> Validator<'a> {
         }
         let data = &op.response.data;
         let data_field = |name: &str| data.fields.iter().flatten().find(|f| f.name == name);
-        if let Some(pointer) = &p.next_cursor
-            && pointer != "/cursor"
-        {
-            let ok = pointer
-                .strip_prefix("/data/")
-                .and_then(data_field)
-                .is_some_and(|f| f.ty == "string");
-            if !ok || data.shape != Shape::Object {
-                self.report(
-                    at,
-                    "pagination.next_cursor",
-                    format!(
-                        "`{pointer}` must be `/cursor` or `/data/<string field of an object data>`"
-                    ),
-                );
-            }
+        if let Some(pointer) = &p.next_cursor {
+            self.next_cursor(at, op, pointer);
         }
         match &p.items_field {
             None if data.shape != Shape::Array => {
@@ -399,6 +385,36 @@ impl<'a> Validator<'a> {
                 }
             }
             None => {}
+        }
+    }
+
+    /// The next cursor is the envelope's `cursor`, a string field of an
+    /// object payload, or inside a top-level value the envelope does not
+    /// declare (kept in `extra`), e.g. `/properties/cursor`.
+    fn next_cursor(&mut self, at: &At, op: &Operation, pointer: &str) {
+        let payload = op.response.payload.as_deref().unwrap_or("data");
+        let data = &op.response.data;
+        let first = pointer.trim_start_matches('/').split('/').next().unwrap_or("");
+        let ok = if pointer == "/cursor" {
+            true
+        } else if first == payload {
+            let field = pointer[payload.len() + 1..].trim_start_matches('/');
+            data.shape == Shape::Object
+                && data.fields.iter().flatten().any(|f| f.name == field && f.ty == "string")
+        } else {
+            pointer.starts_with('/')
+                && !first.is_empty()
+                && !self.spec.api.envelope.iter().any(|f| f.name == first)
+        };
+        if !ok {
+            self.report(
+                at,
+                "pagination.next_cursor",
+                format!(
+                    "`{pointer}` must be `/cursor`, `/{payload}/<string field of an object payload>`, \
+                     or a pointer into a top-level value the envelope does not declare"
+                ),
+            );
         }
     }
 
@@ -919,7 +935,10 @@ impl<'a> Validator<'a> {
             )),
             Ok(body) => {
                 if (200..300).contains(&ex.response.status) {
-                    let data = body.get("data");
+                    let data = match op.response.payload.as_deref() {
+                        Some("root") => Some(&body),
+                        key => body.get(key.unwrap_or("data")),
+                    };
                     let fits = match (op.response.data.shape, data) {
                         (Shape::None, _) => true,
                         (_, None) => false,

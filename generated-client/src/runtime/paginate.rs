@@ -112,6 +112,23 @@ where
     ))
 }
 
+/// The string at `pointer` (e.g. `/properties/cursor`) among a response's
+/// undeclared top-level values, for APIs that put the next cursor there.
+pub(crate) fn cursor_in(
+    extra: &serde_json::Map<String, serde_json::Value>,
+    pointer: &str,
+) -> Option<String> {
+    let rest = pointer.strip_prefix('/')?;
+    let (first, inner) = rest.split_once('/').map_or((rest, ""), |(f, i)| (f, i));
+    let value = extra.get(first)?;
+    let value = if inner.is_empty() {
+        value
+    } else {
+        value.pointer(&format!("/{inner}"))?
+    };
+    value.as_str().map(str::to_string)
+}
+
 #[cfg(test)]
 mod tests {
     use std::sync::{Arc, Mutex};
@@ -127,6 +144,16 @@ mod tests {
             (Some("c1"), vec![3, 4], Some("c2")),
             (Some("c2"), vec![5], None),
         ]
+    }
+
+    #[test]
+    fn cursor_in_reads_nested_undeclared_values() {
+        let extra = serde_json::json!({"properties": {"cursor": "abc"}, "n": 1});
+        let extra = extra.as_object().unwrap();
+        assert_eq!(cursor_in(extra, "/properties/cursor").as_deref(), Some("abc"));
+        assert_eq!(cursor_in(extra, "/properties/missing"), None);
+        assert_eq!(cursor_in(extra, "/n"), None);
+        assert_eq!(cursor_in(extra, "no-slash"), None);
     }
 
     #[tokio::test]

@@ -340,6 +340,11 @@ pub struct Response {
     /// streamed to the caller; `data` must then have shape `none`.
     #[serde(default)]
     pub body: ResponseBody,
+    /// The top-level key holding the typed payload that `data` describes:
+    /// `data` (default) or another key such as `entities` or `result`, or
+    /// `root` when the payload's fields are the top-level fields themselves.
+    #[serde(default)]
+    pub payload: Option<String>,
     pub data: Data,
     /// Envelope fields (besides `data`) this operation's responses carry.
     #[serde(default)]

@@ -409,7 +409,10 @@ fn stream_method(p: &Pagination) -> TokenStream {
                     let field = format_ident!("{field}");
                     quote!(response.data.#field.clone())
                 }
-                _ => quote!(response.cursor.clone()),
+                NextCursor::Extra(pointer) => {
+                    quote!(crate::runtime::paginate::cursor_in(&response.extra, #pointer))
+                }
+                NextCursor::Envelope | NextCursor::None => quote!(response.cursor.clone()),
             };
             quote! {
                 /// Streams every item of every page: sends this request, then

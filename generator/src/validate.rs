@@ -394,13 +394,21 @@ impl<'a> Validator<'a> {
     fn next_cursor(&mut self, at: &At, op: &Operation, pointer: &str) {
         let payload = op.response.payload.as_deref().unwrap_or("data");
         let data = &op.response.data;
-        let first = pointer.trim_start_matches('/').split('/').next().unwrap_or("");
+        let first = pointer
+            .trim_start_matches('/')
+            .split('/')
+            .next()
+            .unwrap_or("");
         let ok = if pointer == "/cursor" {
             true
         } else if first == payload {
             let field = pointer[payload.len() + 1..].trim_start_matches('/');
             data.shape == Shape::Object
-                && data.fields.iter().flatten().any(|f| f.name == field && f.ty == "string")
+                && data
+                    .fields
+                    .iter()
+                    .flatten()
+                    .any(|f| f.name == field && f.ty == "string")
         } else {
             pointer.starts_with('/')
                 && !first.is_empty()

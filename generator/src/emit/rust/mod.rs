@@ -108,8 +108,6 @@ fn group_module(ir: &Ir, group: &Group) -> TokenStream {
         #doc
         #![allow(clippy::too_many_arguments)]
 
-        use crate::runtime::{encode, validate, Body, RequestParts};
-        use super::{BoxFuture, USERNAME_RULE};
 
         #(#structs)*
         #(#ops)*

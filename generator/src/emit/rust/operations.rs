@@ -107,16 +107,18 @@ impl<'a> Arg<'a> {
         if let Place::Path { list } = self.place {
             match list {
                 Some(max) => {
-                    out.push(quote!(validate::min_items(#name, #value.len(), 1)?;));
-                    out.push(quote!(validate::max_items(#name, #value.len(), #max)?;));
+                    out.push(quote!(crate::runtime::validate::min_items(#name, #value.len(), 1)?;));
+                    out.push(
+                        quote!(crate::runtime::validate::max_items(#name, #value.len(), #max)?;),
+                    );
                     out.push(if *self.ty == TypeExpr::Username {
-                        quote!(validate::usernames(#name, #value, &USERNAME_RULE)?;)
+                        quote!(crate::runtime::validate::usernames(#name, #value, &super::USERNAME_RULE)?;)
                     } else {
-                        quote!(validate::each_non_empty(#name, #value)?;)
+                        quote!(crate::runtime::validate::each_non_empty(#name, #value)?;)
                     });
                 }
                 None if self.ty.is_stringy() => {
-                    out.push(quote!(validate::non_empty(#name, #value)?;))
+                    out.push(quote!(crate::runtime::validate::non_empty(#name, #value)?;))
                 }
                 None => {}
             }
@@ -124,36 +126,36 @@ impl<'a> Arg<'a> {
         if !self.is_list() {
             match self.ty {
                 TypeExpr::Username => {
-                    out.push(quote!(validate::username(#name, #value, &USERNAME_RULE)?;))
+                    out.push(quote!(crate::runtime::validate::username(#name, #value, &super::USERNAME_RULE)?;))
                 }
                 TypeExpr::Array(inner) if **inner == TypeExpr::Username => {
-                    out.push(quote!(validate::usernames(#name, #value, &USERNAME_RULE)?;))
+                    out.push(quote!(crate::runtime::validate::usernames(#name, #value, &super::USERNAME_RULE)?;))
                 }
                 _ => {}
             }
         }
         if let Some(max) = l.max_length {
-            out.push(quote!(validate::max_chars(#name, #value, #max)?;));
+            out.push(quote!(crate::runtime::validate::max_chars(#name, #value, #max)?;));
         }
         if let Some(min) = l.min_length {
-            out.push(quote!(validate::min_chars(#name, #value, #min)?;));
+            out.push(quote!(crate::runtime::validate::min_chars(#name, #value, #min)?;));
         }
         if l.minimum.is_some() || l.maximum.is_some() {
             let min = option_tokens(l.minimum);
             let max = option_tokens(l.maximum);
-            out.push(quote!(validate::range(#name, *#value, #min, #max)?;));
+            out.push(quote!(crate::runtime::validate::range(#name, *#value, #min, #max)?;));
         }
         if let Some(max) = l.max_items {
-            out.push(quote!(validate::max_items(#name, #value.len(), #max)?;));
+            out.push(quote!(crate::runtime::validate::max_items(#name, #value.len(), #max)?;));
         }
         if let Some(min) = l.min_items {
-            out.push(quote!(validate::min_items(#name, #value.len(), #min)?;));
+            out.push(quote!(crate::runtime::validate::min_items(#name, #value.len(), #min)?;));
         }
         if let Some(max) = l.max_bytes {
-            out.push(quote!(validate::max_bytes(#name, #value.len(), #max)?;));
+            out.push(quote!(crate::runtime::validate::max_bytes(#name, #value.len(), #max)?;));
         }
         if let Some(values) = &l.enumeration {
-            out.push(quote!(validate::one_of(#name, #value, &[#(#values),*])?;));
+            out.push(quote!(crate::runtime::validate::one_of(#name, #value, &[#(#values),*])?;));
         }
         if out.is_empty() {
             return quote!();
@@ -275,13 +277,13 @@ pub(super) fn operation(ir: &Ir, op: &Operation) -> TokenStream {
     let query = pairs(&args, Place::Query, quote!(query));
     let headers = pairs(&args, Place::Header, quote!(headers));
     let body_expr = match &op.body {
-        Some(b) if b.kind == BodyKind::Json => quote!(Body::json(&self.body)?),
+        Some(b) if b.kind == BodyKind::Json => quote!(crate::runtime::Body::json(&self.body)?),
         Some(b) if b.kind == BodyKind::JsonArray => {
             let field = b.fields.first().map(|f| format_ident!("{}", f.rust_name));
-            quote!(Body::json(&self.body.#field)?)
+            quote!(crate::runtime::Body::json(&self.body.#field)?)
         }
         Some(b) => multipart_expr(&b.fields),
-        None => quote!(Body::Empty),
+        None => quote!(crate::runtime::Body::Empty),
     };
     // A download hands back the streamed body instead of a decoded envelope.
     let (output, call) = if op.response_body == ResponseBody::Binary {
@@ -365,7 +367,7 @@ pub(super) fn operation(ir: &Ir, op: &Operation) -> TokenStream {
                 #query
                 let #mut_headers headers = ::std::vec::Vec::new();
                 #headers
-                let parts = RequestParts {
+                let parts = crate::runtime::RequestParts {
                     op: &#konst,
                     path,
                     query,
@@ -381,7 +383,7 @@ pub(super) fn operation(ir: &Ir, op: &Operation) -> TokenStream {
 
         impl<'a> ::std::future::IntoFuture for #builder<'a> {
             type Output = Result<#output, crate::Error>;
-            type IntoFuture = BoxFuture<'a, Self::Output>;
+            type IntoFuture = super::BoxFuture<'a, Self::Output>;
 
             fn into_future(self) -> Self::IntoFuture {
                 Box::pin(self.send())
@@ -541,7 +543,7 @@ fn multipart_expr(fields: &[Field]) -> TokenStream {
     quote! {{
         let mut parts = ::std::vec::Vec::new();
         #(#pushes)*
-        Body::Multipart(parts)
+        crate::runtime::Body::Multipart(parts)
     }}
 }
 
@@ -558,12 +560,12 @@ fn path_expr(op: &Operation, args: &[Arg]) -> TokenStream {
         if let Some(arg) = args.iter().find(|a| a.wire_name == name) {
             let ident = &arg.ident;
             values.push(if arg.is_list() {
-                quote!(encode::list(&self.#ident))
+                quote!(crate::runtime::encode::list(&self.#ident))
             } else {
                 if arg.ty.is_stringy() {
-                    quote!(encode::segment(&self.#ident))
+                    quote!(crate::runtime::encode::segment(&self.#ident))
                 } else {
-                    quote!(encode::segment(&self.#ident.to_string()))
+                    quote!(crate::runtime::encode::segment(&self.#ident.to_string()))
                 }
             });
         }

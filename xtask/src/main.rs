@@ -1,12 +1,23 @@
 //! Project automation. `cargo xtask codegen [--check]` regenerates the client
 //! from the spec (or checks that the committed output is fresh);
-//! `cargo xtask operations` lists every operation.
+//! `cargo xtask operations` lists every operation; `cargo xtask docs-check
+//! DIR` and `cargo xtask coverage [DIR]` hold the spec against Agora's doc
+//! pages.
+
+mod coverage;
+mod docs;
+mod docs_check;
+mod spec_index;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::{env, fs};
 
 use agora_chat_generator::{GeneratedFile, emit::rust::MODULE_DIR, generate, load_ir};
+
+use docs::DocSet;
+use docs_check::report::Format;
+use spec_index::SpecIndex;
 
 const USAGE: &str = "usage: cargo xtask <command>
 
@@ -15,7 +26,21 @@ commands:
                       fail listing each stale file)
   operations          print one line per operation: id, METHOD, path, rate limit
   validate [DIR]      load, check and emit (in memory) the spec in DIR (default
-                      spec/); writes nothing";
+                      spec/); writes nothing
+  docs-check DIR [--format text|json] [--all] [--spec SPEC]
+                      list every difference between the doc pages in DIR
+                      (layout of ../shared/docs: agora/**/*.mdx, seeds/*.txt)
+                      and the spec; --all also lists the differences errata
+                      explain. Exit 1 on any unexplained difference, 2 on error
+  coverage [DIR] [--spec SPEC]
+                      endpoint headings per page against the operations, and
+                      the overview rows no operation implements (DIR defaults
+                      to ../shared/docs). Exit 1 on an unexplained row, 2 on
+                      error";
+
+/// Exit status of the doc commands when they cannot run at all, as opposed
+/// to 1 for "differences found".
+const ERROR: u8 = 2;
 
 fn main() -> ExitCode {
     let args: Vec<String> = env::args().skip(1).collect();
@@ -26,6 +51,8 @@ fn main() -> ExitCode {
         ["operations"] => operations(),
         ["validate"] => validate(&root().join("spec")),
         ["validate", dir] => validate(Path::new(dir)),
+        ["docs-check", rest @ ..] => return docs_check(rest),
+        ["coverage", rest @ ..] => return coverage(rest),
         _ => Err(USAGE.to_string()),
     };
     match result {
@@ -130,4 +157,93 @@ fn operations() -> Result<(), String> {
         println!("{}\t{}\t{}\t{rate}", op.id, op.method.as_str(), op.path);
     }
     Ok(())
+}
+
+/// Options of the doc commands.
+#[derive(Debug)]
+struct DocArgs {
+    dir: Option<PathBuf>,
+    spec: Option<PathBuf>,
+    format: Format,
+    all: bool,
+}
+
+/// Parses `[DIR] [--spec SPEC]` plus, for docs-check, `--format` and `--all`.
+fn doc_args(args: &[&str], report_flags: bool) -> Result<DocArgs, String> {
+    let mut parsed = DocArgs {
+        dir: None,
+        spec: None,
+        format: Format::Text,
+        all: false,
+    };
+    let mut args = args.iter();
+    while let Some(arg) = args.next() {
+        match *arg {
+            "--spec" => parsed.spec = Some(args.next().ok_or(USAGE)?.into()),
+            "--format" if report_flags => {
+                parsed.format = match args.next().copied() {
+                    Some("text") => Format::Text,
+                    Some("json") => Format::Json,
+                    _ => return Err(USAGE.to_string()),
+                }
+            }
+            "--all" if report_flags => parsed.all = true,
+            dir if !dir.starts_with("--") && parsed.dir.is_none() => parsed.dir = Some(dir.into()),
+            _ => return Err(USAGE.to_string()),
+        }
+    }
+    Ok(parsed)
+}
+
+/// The docs and the spec a doc command works on.
+fn load_docs_and_spec(dir: &Path, spec: Option<&Path>) -> Result<(DocSet, SpecIndex), String> {
+    let docs = DocSet::load(dir).map_err(|e| e.to_string())?;
+    let spec = match spec {
+        Some(s) => SpecIndex::load(s, &s.display().to_string()),
+        None => SpecIndex::load(&root().join("spec"), "spec"),
+    }
+    .map_err(|e| e.to_string())?;
+    Ok((docs, spec))
+}
+
+fn docs_check(args: &[&str]) -> ExitCode {
+    let run = || -> Result<bool, String> {
+        let args = doc_args(args, true)?;
+        // The pages to check must be named: an implicit default could pass
+        // silently on the wrong directory.
+        let dir = args.dir.ok_or_else(|| USAGE.to_string())?;
+        let (docs, spec) = load_docs_and_spec(&dir, args.spec.as_deref())?;
+        let findings = docs_check::check(&docs, &spec);
+        println!(
+            "{}",
+            docs_check::report::render(&findings, args.all, args.format)
+        );
+        Ok(findings.iter().all(|f| f.explained_by.is_some()))
+    };
+    finish(run())
+}
+
+fn coverage(args: &[&str]) -> ExitCode {
+    let run = || -> Result<bool, String> {
+        let args = doc_args(args, false)?;
+        let dir = args
+            .dir
+            .unwrap_or_else(|| root().join("..").join("shared").join("docs"));
+        let (docs, spec) = load_docs_and_spec(&dir, args.spec.as_deref())?;
+        let (report, ok) = coverage::report(&docs, &spec);
+        println!("{report}");
+        Ok(ok)
+    };
+    finish(run())
+}
+
+fn finish(result: Result<bool, String>) -> ExitCode {
+    match result {
+        Ok(true) => ExitCode::SUCCESS,
+        Ok(false) => ExitCode::FAILURE,
+        Err(message) => {
+            eprintln!("{message}");
+            ExitCode::from(ERROR)
+        }
+    }
 }

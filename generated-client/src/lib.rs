@@ -1,15 +1,56 @@
 //! A typed async client for the [Agora Chat] REST API.
 //!
 //! Build one [`Client`] per app with [`Client::builder`], giving the app's
-//! REST host, org name, app name and an app token. Each API operation is a
+//! REST host, org name, app name and credentials. Each API operation is a
 //! method on the client; calls return [`Response<T>`], which holds the
 //! operation's `data` along with the envelope fields Agora sends, or an
 //! [`Error`] that says which operation failed and why (transport failure,
-//! non-2xx status with the server's error body, undecodable body with the
-//! JSON path of the problem, or an argument rejected before sending).
+//! non-2xx status with the server's error body and [`ErrorCode`],
+//! undecodable body with the JSON path of the problem, or an argument
+//! rejected before sending).
 //!
-//! The bearer token never appears in `Debug` output or error messages, and
-//! plain `http` is refused unless explicitly allowed for a local server.
+//! # Authentication
+//!
+//! Every request carries `Authorization: Bearer <token>` from a
+//! [`TokenProvider`], chosen on the builder: a fixed token
+//! ([`bearer_token`](ClientBuilder::bearer_token)), app tokens built locally
+//! from the app ID and certificate
+//! ([`app_credentials`](ClientBuilder::app_credentials), see
+//! [`AppCredentials`]), tokens from the token endpoint
+//! ([`client_credentials`](ClientBuilder::client_credentials),
+//! [`exchange_app_token`](ClientBuilder::exchange_app_token)), or your own
+//! ([`token_provider`](ClientBuilder::token_provider)). Tokens are cached
+//! and renewed before they expire; concurrent calls share one renewal. A
+//! 401 makes the provider renew the token and the call is sent once more.
+//!
+//! # Retries, rate limits, timeouts
+//!
+//! Up to [`max_attempts`](ClientBuilder::max_attempts) attempts (default 3)
+//! with exponential backoff and jitter. A failed connection is always
+//! retried (nothing was sent). Requests that are safe to repeat (`GET`,
+//! `PUT`, `DELETE`, and `POST`s the spec marks idempotent) are also retried
+//! after a broken connection and on HTTP 429 (honouring `Retry-After` up to
+//! [`max_retry_after`](ClientBuilder::max_retry_after)), 502, 503 and 504.
+//! Timeouts and 500s are never retried, and a non-idempotent `POST` that may
+//! have reached the server is never sent twice.
+//!
+//! The documented per-operation rate limits ([`OperationInfo::rate_limit`])
+//! are applied client-side, so a call waits instead of getting a 429; the
+//! pacing is shared by all clones of a client and can be turned off or
+//! scaled ([`RateLimitMode`]).
+//!
+//! [`timeout`](ClientBuilder::timeout) bounds each HTTP exchange (per call:
+//! the request builders' `timeout`), [`connect_timeout`](ClientBuilder::connect_timeout)
+//! each connection. Each call is one `agora_chat.request` tracing span with
+//! the operation id, method, path template, status, attempt number and
+//! duration.
+//!
+//! # Security
+//!
+//! Tokens, app certificates and client secrets are held as
+//! [`SecretString`]/[`BearerToken`] and never appear in `Debug` output or
+//! error messages; plain `http` is refused unless explicitly allowed for a
+//! local server; header values with line breaks are rejected.
 //!
 //! [Agora Chat]: https://docs.agora.io/en/agora-chat/
 
@@ -22,9 +63,11 @@ mod runtime;
 
 pub use generated::*;
 pub use runtime::{
-    ApiError, BoolOrString, BoxStream, Client, ClientBuilder, ConfigError, DecodeError, Error,
-    ErrorBody, HttpMethod, OperationInfo, RateLimit, RatePer, RequestOptions, Response,
-    TransportError, ValidationError, ValidationErrorKind,
+    ApiError, AppCredentials, AppTokenProvider, AuthError, BearerToken, BoolOrString, BoxStream,
+    Client, ClientBuilder, ConfigError, DEFAULT_APP_TOKEN_LIFETIME, DecodeError, Download, Error,
+    ErrorBody, ErrorCode, HttpMethod, OperationInfo, RateLimit, RateLimitMode, RatePer,
+    RequestOptions, Response, SecretString, StaticToken, TokenExchange, TokenFuture, TokenProvider,
+    TransportError, UploadFile, ValidationError, ValidationErrorKind,
 };
 
 // The README's examples are compiled as doc tests so they cannot rot.

@@ -21,7 +21,9 @@ const NOT_UNRESERVED: &AsciiSet = &NON_ALPHANUMERIC
 
 /// Percent-encodes `value` for use as one path segment.
 pub(crate) fn segment(value: &str) -> String {
-    utf8_percent_encode(value, NOT_UNRESERVED).to_string()
+    // Through `Cow` rather than `Display`: a value with nothing to encode
+    // (the usual case) is copied once, without formatting machinery.
+    std::borrow::Cow::from(utf8_percent_encode(value, NOT_UNRESERVED)).into_owned()
 }
 
 /// Encodes each item as a path segment and joins them with an encoded comma

@@ -1,12 +1,14 @@
 //! The error type returned by every call, and the details each kind carries.
 
 use std::fmt;
+use std::time::Duration;
 
 use reqwest::StatusCode;
+use reqwest::header::HeaderMap;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-use super::HttpMethod;
+use super::{ErrorCode, HttpMethod};
 
 /// Longest body excerpt, in characters, kept in [`ApiError`] and
 /// [`DecodeError`]; enough to recognize an HTML error page or the JSON around
@@ -40,6 +42,53 @@ pub enum Error {
     /// whose keys are not strings).
     #[error("cannot serialize the request body as JSON: {0}")]
     Encode(serde_json::Error),
+    /// No access token could be obtained for the request. Failures of the
+    /// token endpoint itself are reported as [`Api`](Self::Api),
+    /// [`Transport`](Self::Transport) or [`Decode`](Self::Decode) errors of
+    /// the `exchange_token` operation instead.
+    #[error(transparent)]
+    Auth(#[from] AuthError),
+}
+
+impl Error {
+    /// Whether the failure is transient, so that the same call may succeed
+    /// later: a transport failure (connection refused or reset, timeout), or
+    /// HTTP 429, 502, 503 or 504.
+    ///
+    /// This says nothing about whether repeating a call that is not
+    /// idempotent is safe; the client's own retries take care of that.
+    pub fn is_retryable(&self) -> bool {
+        match self {
+            Self::Transport(error) => !error.source.is_builder(),
+            Self::Api(error) => matches!(error.status.as_u16(), 429 | 502 | 503 | 504),
+            _ => false,
+        }
+    }
+
+    /// Whether the server refused the call because of a rate limit or a
+    /// pricing-plan quota (HTTP 429); see [`ApiError::retry_after`].
+    pub fn is_rate_limited(&self) -> bool {
+        self.api_status() == Some(StatusCode::TOO_MANY_REQUESTS)
+    }
+
+    /// Whether the server answered 404: the app, user, chat room or other
+    /// resource named in the request does not exist.
+    pub fn is_not_found(&self) -> bool {
+        self.api_status() == Some(StatusCode::NOT_FOUND)
+    }
+
+    /// Whether the server answered 401: the access token is missing,
+    /// malformed, expired, or the credentials were wrong.
+    pub fn is_unauthorized(&self) -> bool {
+        self.api_status() == Some(StatusCode::UNAUTHORIZED)
+    }
+
+    fn api_status(&self) -> Option<StatusCode> {
+        match self {
+            Self::Api(error) => Some(error.status),
+            _ => None,
+        }
+    }
 }
 
 /// The HTTP exchange failed before a complete response was received.
@@ -118,24 +167,54 @@ pub struct ApiError {
     status: StatusCode,
     // Boxed to keep `Error`, and so every `Result` in the crate, small.
     body: Option<Box<ErrorBody>>,
+    code: Option<ErrorCode>,
     raw_body: Option<String>,
+    retry_after: Option<Duration>,
+    request_id: Option<String>,
 }
 
+/// Response headers that carry a request id, in order of preference. The
+/// Agora documentation names none, so these are the common conventions.
+const REQUEST_ID_HEADERS: [&str; 4] = [
+    "x-request-id",
+    "request-id",
+    "x-correlation-id",
+    "x-trace-id",
+];
+
 impl ApiError {
-    /// Builds the error from the response status and body: an Agora JSON
-    /// error body is parsed, anything else is kept as a short snippet.
-    pub(crate) fn from_response(operation: &'static str, status: StatusCode, body: &[u8]) -> Self {
+    /// Builds the error from the response status, headers and body: an Agora
+    /// JSON error body is parsed, anything else is kept as a short snippet.
+    pub(crate) fn from_response(
+        operation: &'static str,
+        status: StatusCode,
+        headers: &HeaderMap,
+        body: &[u8],
+    ) -> Self {
         let parsed = serde_json::from_slice::<ErrorBody>(body).ok().map(Box::new);
         let raw_body = match parsed {
             Some(_) => None,
             None if body.is_empty() => None,
             None => Some(snippet(body, 0)),
         };
+        let code = parsed
+            .as_ref()
+            .and_then(|body| body.error.as_deref())
+            .map(ErrorCode::parse);
+        let request_id = REQUEST_ID_HEADERS.iter().find_map(|name| {
+            let value = headers.get(*name)?.to_str().ok()?.trim();
+            // A request id is a short token; anything long is not one and
+            // would only bloat the error.
+            (!value.is_empty() && value.len() <= 256).then(|| value.to_owned())
+        });
         Self {
             operation,
             status,
             body: parsed,
+            code,
             raw_body,
+            retry_after: super::retry::retry_after(headers, std::time::SystemTime::now()),
+            request_id,
         }
     }
 
@@ -147,6 +226,34 @@ impl ApiError {
     /// The parsed error body, when the server sent a JSON object.
     pub fn body(&self) -> Option<&ErrorBody> {
         self.body.as_deref()
+    }
+
+    /// The `error` code of the body, e.g. [`ErrorCode::ReachLimit`]; `None`
+    /// when the body has no `error` field or is not Agora's JSON error body.
+    pub fn code(&self) -> Option<&ErrorCode> {
+        self.code.as_ref()
+    }
+
+    /// The body's human-readable `error_description`, if any.
+    pub fn error_description(&self) -> Option<&str> {
+        self.body.as_ref()?.error_description.as_deref()
+    }
+
+    /// The body's `exception`: the server-side exception class, if any.
+    pub fn exception(&self) -> Option<&str> {
+        self.body.as_ref()?.exception.as_deref()
+    }
+
+    /// How long the server asked the caller to wait, from a `Retry-After`
+    /// header (delay in seconds, or an HTTP date turned into a delay).
+    pub fn retry_after(&self) -> Option<Duration> {
+        self.retry_after
+    }
+
+    /// The id the server gave the request (`X-Request-Id` or a similar
+    /// header), worth quoting to Agora support.
+    pub fn request_id(&self) -> Option<&str> {
+        self.request_id.as_deref()
     }
 
     /// The start of the raw body (at most 512 characters) when it was not a
@@ -165,10 +272,14 @@ impl fmt::Display for ApiError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "`{}` failed with HTTP {}", self.operation, self.status)?;
         match (&self.body, &self.raw_body) {
-            (Some(body), _) => write!(f, ": {body}"),
-            (None, Some(raw)) => write!(f, "; response body: {raw}"),
-            (None, None) => f.write_str(" and an empty body"),
+            (Some(body), _) => write!(f, ": {body}")?,
+            (None, Some(raw)) => write!(f, "; response body: {raw}")?,
+            (None, None) => f.write_str(" and an empty body")?,
         }
+        if let Some(request_id) = &self.request_id {
+            write!(f, " (request id {request_id})")?;
+        }
+        Ok(())
     }
 }
 
@@ -239,6 +350,34 @@ impl DecodeError {
             path,
             snippet: snippet(body, at),
             message: error.to_string(),
+        }
+    }
+
+    /// Like [`new`](Self::new), for a body that holds a credential (a token
+    /// response): neither a snippet nor serde's message, which can quote the
+    /// offending value, is kept.
+    pub(crate) fn redacted(
+        operation: &'static str,
+        status: StatusCode,
+        path: String,
+        error: &serde_json::Error,
+    ) -> Self {
+        let kind = match error.classify() {
+            serde_json::error::Category::Io => "I/O error",
+            serde_json::error::Category::Syntax => "invalid JSON",
+            serde_json::error::Category::Data => "unexpected JSON value",
+            serde_json::error::Category::Eof => "body ended early",
+        };
+        Self {
+            operation,
+            status,
+            path,
+            snippet: String::new(),
+            message: format!(
+                "{kind} at line {} column {} (details withheld: the body carries a credential)",
+                error.line(),
+                error.column()
+            ),
         }
     }
 
@@ -462,8 +601,12 @@ pub enum ConfigError {
         /// Why it was rejected.
         reason: &'static str,
     },
-    /// No (or an empty) bearer token was given.
-    #[error("no bearer token: call `bearer_token(..)` on the builder")]
+    /// No (or an empty) bearer token was given, and no other way to
+    /// authenticate was configured.
+    #[error(
+        "no credentials: call `bearer_token(..)`, `app_credentials(..)`, \
+         `client_credentials(..)`, `exchange_app_token(..)` or `token_provider(..)` on the builder"
+    )]
     MissingToken,
     /// The bearer token cannot be sent in an HTTP header. The token itself is
     /// deliberately not part of this error.
@@ -476,16 +619,122 @@ pub enum ConfigError {
     /// initialization failed).
     #[error("cannot initialize the HTTP client")]
     HttpClient(#[source] reqwest::Error),
+    /// An app ID, app certificate, client ID or client secret is malformed.
+    /// The value itself is deliberately not part of this error.
+    #[error("invalid `{field}`: {reason}")]
+    InvalidCredential {
+        /// `app_id`, `app_certificate`, `client_id` or `client_secret`.
+        field: &'static str,
+        /// What is wrong with it.
+        reason: String,
+    },
+    /// A builder setting is out of range.
+    #[error("invalid `{option}`: {reason}")]
+    InvalidOption {
+        /// The builder method, e.g. `max_attempts`.
+        option: &'static str,
+        /// What is wrong with the value.
+        reason: String,
+    },
+}
+
+/// No access token could be obtained for a request.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum AuthError {
+    /// The token endpoint answered with a token that cannot be sent in an
+    /// HTTP header. The token itself is deliberately not part of this error.
+    #[error("the token endpoint returned an unusable access token: it contains {reason}")]
+    InvalidToken {
+        /// Which characters are the problem.
+        reason: &'static str,
+    },
+    /// The system clock is before 1970 or past 2106, which an app token's
+    /// 32-bit timestamp cannot express.
+    #[error("cannot build an app token: the system clock is outside 1970..2106")]
+    ClockOutOfRange,
+    /// A custom [`TokenProvider`](crate::TokenProvider) failed.
+    #[error("the token provider failed: {0}")]
+    Provider(#[source] Box<dyn std::error::Error + Send + Sync>),
 }
 
 #[cfg(test)]
 mod tests {
+    use std::time::Duration;
+
     use reqwest::StatusCode;
+    use reqwest::header::{HeaderMap, HeaderValue};
 
     use super::{
-        ApiError, DecodeError, ErrorBody, SNIPPET_MAX_CHARS, ValidationError, ValidationErrorKind,
-        byte_offset, snippet,
+        ApiError, DecodeError, Error, ErrorBody, ErrorCode, SNIPPET_MAX_CHARS, ValidationError,
+        ValidationErrorKind, byte_offset, snippet,
     };
+
+    fn api_error(status: u16, headers: &[(&'static str, &str)], body: &str) -> ApiError {
+        let mut map = HeaderMap::new();
+        for (name, value) in headers {
+            map.insert(*name, HeaderValue::from_str(value).unwrap());
+        }
+        ApiError::from_response(
+            "rooms.get",
+            StatusCode::from_u16(status).unwrap(),
+            &map,
+            body.as_bytes(),
+        )
+    }
+
+    #[test]
+    fn api_error_exposes_code_description_and_headers() {
+        let err = api_error(
+            429,
+            &[("retry-after", "7"), ("x-request-id", "req-42")],
+            r#"{"error":"reach_limit","exception":"LimitException","error_description":"slow down"}"#,
+        );
+        assert_eq!(err.code(), Some(&ErrorCode::ReachLimit));
+        assert_eq!(err.error_description(), Some("slow down"));
+        assert_eq!(err.exception(), Some("LimitException"));
+        assert_eq!(err.retry_after(), Some(Duration::from_secs(7)));
+        assert_eq!(err.request_id(), Some("req-42"));
+        assert!(err.to_string().ends_with("(request id req-42)"), "{err}");
+
+        let unknown = api_error(400, &[], r#"{"error":"brand_new"}"#);
+        assert_eq!(unknown.code(), Some(&ErrorCode::Other("brand_new".into())));
+        assert_eq!(unknown.retry_after(), None);
+        assert_eq!(unknown.request_id(), None);
+        assert_eq!(api_error(502, &[], "<html>").code(), None);
+    }
+
+    #[test]
+    fn error_helpers_classify_statuses() {
+        let classify = |status| {
+            let error = Error::Api(api_error(status, &[], ""));
+            (
+                error.is_retryable(),
+                error.is_rate_limited(),
+                error.is_not_found(),
+                error.is_unauthorized(),
+            )
+        };
+        assert_eq!(classify(429), (true, true, false, false));
+        assert_eq!(classify(404), (false, false, true, false));
+        assert_eq!(classify(401), (false, false, false, true));
+        assert_eq!(classify(500), (false, false, false, false));
+        for status in [502, 503, 504] {
+            assert_eq!(classify(status), (true, false, false, false), "{status}");
+        }
+        let validation = Error::Validation(ValidationError::new("x", ValidationErrorKind::Empty));
+        assert!(!validation.is_retryable() && !validation.is_not_found());
+    }
+
+    #[test]
+    fn redacted_decode_error_keeps_no_body_text() {
+        let json_err = serde_json::from_slice::<u8>(b"\"tok-secret\"").unwrap_err();
+        assert!(json_err.to_string().contains("tok-secret"));
+        let err = DecodeError::redacted("exchange_token", StatusCode::OK, ".".into(), &json_err);
+        assert!(err.snippet().is_empty());
+        assert!(!format!("{err} {err:?}").contains("tok-secret"), "{err:?}");
+        assert!(err.message().contains("unexpected JSON value"), "{err}");
+    }
 
     #[test]
     fn snippet_is_limited_and_char_safe() {
@@ -520,7 +769,12 @@ mod tests {
     #[test]
     fn api_error_parses_agora_body() {
         let body = br#"{"error":"illegal_argument","exception":"java.lang.IllegalArgumentException","error_description":"bad name","timestamp":5,"duration":1,"x":true}"#;
-        let err = ApiError::from_response("users.create", StatusCode::BAD_REQUEST, body);
+        let err = ApiError::from_response(
+            "users.create",
+            StatusCode::BAD_REQUEST,
+            &HeaderMap::new(),
+            body,
+        );
         let parsed = err.body().expect("parsed body");
         assert_eq!(parsed.error.as_deref(), Some("illegal_argument"));
         assert_eq!(parsed.timestamp, Some(5));
@@ -535,14 +789,23 @@ mod tests {
 
     #[test]
     fn api_error_keeps_non_json_snippet() {
-        let err =
-            ApiError::from_response("users.get", StatusCode::BAD_GATEWAY, b"<html>bad</html>");
+        let err = ApiError::from_response(
+            "users.get",
+            StatusCode::BAD_GATEWAY,
+            &HeaderMap::new(),
+            b"<html>bad</html>",
+        );
         assert!(err.body().is_none());
         assert_eq!(err.raw_body(), Some("<html>bad</html>"));
         assert!(err.to_string().contains("502 Bad Gateway"), "{err}");
         assert!(err.to_string().contains("<html>bad</html>"), "{err}");
 
-        let empty = ApiError::from_response("users.get", StatusCode::UNAUTHORIZED, b"");
+        let empty = ApiError::from_response(
+            "users.get",
+            StatusCode::UNAUTHORIZED,
+            &HeaderMap::new(),
+            b"",
+        );
         assert_eq!(empty.raw_body(), None);
         assert!(empty.to_string().ends_with("empty body"), "{empty}");
     }

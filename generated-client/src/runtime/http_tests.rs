@@ -9,7 +9,7 @@ use wiremock::matchers::{body_json, header, method, path};
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
 
 use super::encode;
-use super::{Body, RequestParts};
+use super::{Body, Payload, RequestParts};
 use crate::{Client, Error, HttpMethod, OperationInfo, RequestOptions, ValidationErrorKind};
 
 const TOKEN: &str = "s3cret-t0ken";
@@ -51,6 +51,7 @@ fn parts(op: &'static OperationInfo, path: &str) -> RequestParts {
         headers: Vec::new(),
         body: Body::Empty,
         options: RequestOptions::default(),
+        payload: Payload::Data,
     }
 }
 

@@ -1,28 +1,50 @@
 //! The hand-written runtime that generated operations call into: client
-//! configuration, sending requests, decoding responses, errors, and argument
-//! checks. Nothing here depends on generated types.
+//! configuration, authentication, sending requests (retries, rate limits),
+//! decoding responses, errors, and argument checks. Nothing here depends on
+//! generated types.
 
+mod auth;
+mod builder;
 mod client;
+mod download;
 pub(crate) mod encode;
 mod error;
+mod error_code;
 pub(crate) mod paginate;
+mod rate_limit;
 mod request;
 mod response;
+mod retry;
 mod secret;
+mod transport;
+mod upload;
 pub(crate) mod validate;
 mod values;
 
 #[cfg(test)]
+mod decode_tests;
+#[cfg(test)]
 mod http_tests;
 
-pub use client::{Client, ClientBuilder};
-pub use error::{
-    ApiError, ConfigError, DecodeError, Error, ErrorBody, TransportError, ValidationError,
-    ValidationErrorKind,
+pub use auth::{
+    AppCredentials, AppTokenProvider, BearerToken, DEFAULT_APP_TOKEN_LIFETIME, StaticToken,
+    TokenExchange, TokenFuture, TokenProvider,
 };
+pub use builder::ClientBuilder;
+pub use client::Client;
+pub use download::Download;
+pub use error::{
+    ApiError, AuthError, ConfigError, DecodeError, Error, ErrorBody, TransportError,
+    ValidationError, ValidationErrorKind,
+};
+pub use error_code::ErrorCode;
 pub use paginate::BoxStream;
+pub use rate_limit::RateLimitMode;
 pub use request::{HttpMethod, OperationInfo, RateLimit, RatePer, RequestOptions};
 pub use response::Response;
+pub use secret::SecretString;
+pub use upload::UploadFile;
 pub use values::BoolOrString;
 
-pub(crate) use request::{Body, RequestParts};
+pub(crate) use request::{Body, Payload, RequestParts};
+pub(crate) use upload::FormPart;

@@ -150,7 +150,10 @@ mod tests {
     fn cursor_in_reads_nested_undeclared_values() {
         let extra = serde_json::json!({"properties": {"cursor": "abc"}, "n": 1});
         let extra = extra.as_object().unwrap();
-        assert_eq!(cursor_in(extra, "/properties/cursor").as_deref(), Some("abc"));
+        assert_eq!(
+            cursor_in(extra, "/properties/cursor").as_deref(),
+            Some("abc")
+        );
         assert_eq!(cursor_in(extra, "/properties/missing"), None);
         assert_eq!(cursor_in(extra, "/n"), None);
         assert_eq!(cursor_in(extra, "no-slash"), None);

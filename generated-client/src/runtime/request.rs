@@ -1,6 +1,7 @@
 //! Describing an operation and the request that generated code hands to the
 //! client.
 
+use super::upload::FormPart;
 use std::fmt;
 use std::time::Duration;
 
@@ -111,14 +112,31 @@ pub(crate) struct RequestParts {
     pub body: Body,
     /// Per-call overrides.
     pub options: RequestOptions,
+    /// Where the response's payload is, or that it is a file to stream.
+    pub payload: Payload,
 }
 
-/// A request body. A multipart variant for file uploads will join these.
+/// Where a response carries what the caller asked for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Payload {
+    /// Under the top-level key `data`, as for most operations.
+    Data,
+    /// Under another top-level key, e.g. `entities` or `result`.
+    Key(&'static str),
+    /// The top-level object itself.
+    Root,
+    /// The body is a file, handed over unread as a [`crate::Download`].
+    Stream,
+}
+
+/// A request body.
 pub(crate) enum Body {
     /// No body and no `Content-Type`.
     Empty,
     /// Serialized JSON, sent with `Content-Type: application/json`.
     Json(Vec<u8>),
+    /// `multipart/form-data` parts, sent with a generated boundary.
+    Multipart(Vec<FormPart>),
 }
 
 impl Body {

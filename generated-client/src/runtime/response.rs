@@ -5,7 +5,7 @@ use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-use super::{DecodeError, Error};
+use super::{DecodeError, Error, Payload};
 
 /// A successful response: the operation's `data` plus the envelope fields
 /// Agora wraps around it.
@@ -61,6 +61,28 @@ pub struct Response<T> {
     /// Top-level fields not listed above.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
+}
+
+impl<T> Response<T> {
+    /// A response whose payload was the whole body, so no envelope fields.
+    pub(crate) fn with_data(data: T) -> Self {
+        Response {
+            data,
+            action: None,
+            application: None,
+            application_name: None,
+            organization: None,
+            uri: None,
+            path: None,
+            entities: None,
+            timestamp: None,
+            duration: None,
+            count: None,
+            cursor: None,
+            params: None,
+            extra: Map::new(),
+        }
+    }
 }
 
 /// Reads an optional integer sent either as a number (`2`) or as a string
@@ -120,24 +142,84 @@ where
 pub(crate) struct RawResponse {
     pub(crate) operation: &'static str,
     pub(crate) status: StatusCode,
-    pub(crate) body: Vec<u8>,
+    /// The body as received (cheap to clone, never copied); empty when the
+    /// body is streamed.
+    pub(crate) body: bytes::Bytes,
+    /// The unread response of a download.
+    pub(crate) stream: Option<reqwest::Response>,
 }
 
 impl RawResponse {
     /// Decodes the body into `Response<T>`, reporting the JSON path of the
     /// first mismatch.
     pub(crate) fn decode<T: DeserializeOwned>(&self) -> Result<Response<T>, Error> {
-        let mut deserializer = serde_json::Deserializer::from_slice(&self.body);
-        let response = serde_path_to_error::deserialize(&mut deserializer).map_err(|error| {
-            let path = error.path().to_string();
-            self.decode_error(path, &error.into_inner())
-        })?;
-        // Trailing bytes after the JSON value mean the body is not what we
-        // think it is; reject them like `serde_json::from_slice` would.
-        deserializer
-            .end()
+        // Tracking the JSON path slows every decode down, so only a body
+        // that fails to decode is decoded a second time to locate the
+        // problem.
+        serde_json::from_slice(&self.body).map_err(|error| {
+            self.locate::<Response<T>>()
+                .unwrap_or_else(|| self.decode_error(".".to_owned(), &error))
+        })
+    }
+
+    /// Decodes the body into `Response<T>` with the payload taken from where
+    /// the operation's responses carry it.
+    pub(crate) fn decode_payload<T: DeserializeOwned>(
+        &self,
+        payload: Payload,
+    ) -> Result<Response<T>, Error> {
+        match payload {
+            Payload::Data | Payload::Stream => self.decode(),
+            Payload::Key(key) => self.decode_key(key),
+            Payload::Root => {
+                let data = serde_json::from_slice::<T>(&self.body).map_err(|error| {
+                    self.locate::<T>()
+                        .unwrap_or_else(|| self.decode_error(".".to_owned(), &error))
+                })?;
+                Ok(Response::with_data(data))
+            }
+        }
+    }
+
+    /// The payload is under `key`: it moves to `data` for decoding, and a
+    /// `data` value the body also carries is kept in `extra`. Only a few
+    /// operations need this, so going through a JSON map is acceptable.
+    fn decode_key<T: DeserializeOwned>(&self, key: &'static str) -> Result<Response<T>, Error> {
+        let mut map: Map<String, Value> = serde_json::from_slice(&self.body)
             .map_err(|error| self.decode_error(".".to_owned(), &error))?;
+        let original_data = map.remove("data");
+        if let Some(payload) = map.remove(key) {
+            map.insert("data".to_owned(), payload);
+        }
+        let value = Value::Object(map);
+        let mut response: Response<T> =
+            serde_path_to_error::deserialize(&value).map_err(|error| {
+                // Report the path as it is on the wire.
+                let path = error.path().to_string();
+                let path = match path.strip_prefix("data") {
+                    Some(rest) => format!("{key}{rest}"),
+                    None => path,
+                };
+                self.decode_error(path, &error.into_inner())
+            })?;
+        if let Some(data) = original_data {
+            response.extra.insert("data".to_owned(), data);
+        }
         Ok(response)
+    }
+
+    /// The error of decoding the body as `R`, with the JSON path where it
+    /// happened; `None` if it decodes after all.
+    fn locate<R: DeserializeOwned>(&self) -> Option<Error> {
+        let mut deserializer = serde_json::Deserializer::from_slice(&self.body);
+        if let Err(error) = serde_path_to_error::deserialize::<_, R>(&mut deserializer) {
+            let path = error.path().to_string();
+            return Some(self.decode_error(path, &error.into_inner()));
+        }
+        // Trailing bytes after the JSON value mean the body is not what we
+        // think it is; `serde_json::from_slice` rejects them too.
+        let error = deserializer.end().err()?;
+        Some(self.decode_error(".".to_owned(), &error))
     }
 
     fn decode_error(&self, path: String, error: &serde_json::Error) -> Error {
@@ -168,7 +250,8 @@ mod tests {
         RawResponse {
             operation: "items.get",
             status: StatusCode::OK,
-            body: body.as_bytes().to_vec(),
+            body: body.as_bytes().to_vec().into(),
+            stream: None,
         }
     }
 

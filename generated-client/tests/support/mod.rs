@@ -31,6 +31,8 @@ pub struct WireRequest {
     pub query: Option<&'static str>,
     /// JSON body text.
     pub body: Option<&'static str>,
+    /// For multipart uploads: the names of the parts the body must carry.
+    pub multipart: &'static [&'static str],
 }
 
 impl MockApi {
@@ -92,6 +94,21 @@ impl MockApi {
             Some("application/json"),
             "Accept header"
         );
+        if !expected.multipart.is_empty() {
+            let content_type = header(req, "content-type").unwrap_or_default();
+            assert!(
+                content_type.starts_with("multipart/form-data; boundary="),
+                "Content-Type header: {content_type}"
+            );
+            let body = String::from_utf8_lossy(&req.body);
+            for part in expected.multipart {
+                assert!(
+                    body.contains(&format!("name=\"{part}\"")),
+                    "multipart body has no part `{part}`"
+                );
+            }
+            return;
+        }
         match expected.body {
             Some(text) => {
                 assert_eq!(
@@ -145,6 +162,16 @@ pub fn assert_decoded<T: Serialize>(response: &T, expected: &[(&str, &str)]) {
             "decoded field {pointer}"
         );
     }
+}
+
+/// Reads a whole download and compares it with what the server sent.
+pub async fn assert_download(download: agora_chat::Download, expected: &str) {
+    let bytes = download.bytes().await.expect("download body reads");
+    assert_eq!(
+        String::from_utf8_lossy(&bytes),
+        expected,
+        "downloaded content"
+    );
 }
 
 /// Decodes an example argument given as JSON text into its typed form.

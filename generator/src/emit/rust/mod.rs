@@ -61,6 +61,17 @@ fn root_module(ir: &Ir) -> TokenStream {
         let konst = operations::info_const(op);
         quote!(#module::#konst)
     });
+    // One check per distinct payload type, in a stable order.
+    let mut payload_types = std::collections::BTreeMap::new();
+    for (_, op) in ir.operations() {
+        if op.response_body == crate::ir::ResponseBody::Json {
+            let ty = types::data_type(&op.data);
+            payload_types.entry(ty.to_string()).or_insert(ty);
+        }
+    }
+    let checks = payload_types
+        .values()
+        .map(|ty| quote!($check::<#ty> $args;));
     let rule = ir.username_rule();
     let (min, max, extra) = (
         rule.min_length as usize,
@@ -90,6 +101,18 @@ fn root_module(ir: &Ir) -> TokenStream {
                 max_len: #max,
                 extra_chars: #extra,
             };
+
+        /// Calls `$check::<T> $args` for the payload type `T` of every
+        /// operation with a JSON response: the decode property tests run
+        /// over all of them.
+        #[cfg(test)]
+        macro_rules! every_response_type {
+            ($check:ident $args:tt) => {{
+                #(#checks)*
+            }};
+        }
+        #[cfg(test)]
+        pub(crate) use every_response_type;
 
         /// The future a request builder turns into when awaited.
         type BoxFuture<'a, T> =

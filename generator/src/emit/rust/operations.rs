@@ -9,7 +9,7 @@ use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
 
 use super::{docs, types};
-use crate::ir::{Field, Ir, Limits, NextCursor, Operation, PageKind, Pagination, Param};
+use crate::ir::{Field, Ir, Limits, NextCursor, Operation, PageKind, Pagination, Param, Payload};
 use crate::spec::model::{BodyKind, Method, Per, ResponseBody};
 use crate::types::TypeExpr;
 
@@ -82,6 +82,18 @@ impl<'a> Arg<'a> {
             quote!(#ident.into_iter().map(Into::into).collect())
         } else {
             quote!(#ident)
+        }
+    }
+
+    /// The field initializer in the builder, `name` alone when the value
+    /// is stored as passed (clippy's `redundant_field_names`).
+    fn init(&self) -> TokenStream {
+        let ident = &self.ident;
+        let conv = self.convert();
+        if *ident == conv.to_string() {
+            quote!(#ident)
+        } else {
+            quote!(#ident: #conv)
         }
     }
 
@@ -226,8 +238,7 @@ pub(super) fn operation(ir: &Ir, op: &Operation) -> TokenStream {
     let init_fields = args.iter().filter(outside_body).map(|a| {
         let ident = &a.ident;
         if a.required {
-            let conv = a.convert();
-            quote!(#ident: #conv)
+            a.init()
         } else {
             quote!(#ident: None)
         }
@@ -248,8 +259,7 @@ pub(super) fn operation(ir: &Ir, op: &Operation) -> TokenStream {
             let inits = args.iter().filter(|a| a.place == Place::Body).map(|a| {
                 let ident = &a.ident;
                 if a.required {
-                    let conv = a.convert();
-                    quote!(#ident: #conv)
+                    a.init()
                 } else {
                     quote!(#ident: None)
                 }
@@ -305,17 +315,12 @@ pub(super) fn operation(ir: &Ir, op: &Operation) -> TokenStream {
     );
     let builder_doc = docs::attrs(&builder_doc);
     let info = operation_info(op);
+    let payload = match &op.payload {
+        Payload::Key(key) if key == "data" => quote!(crate::runtime::Payload::Data),
+        Payload::Key(key) => quote!(crate::runtime::Payload::Key(#key)),
+        Payload::Root => quote!(crate::runtime::Payload::Root),
+    };
     let stream = op.pagination.as_ref().map(stream_method);
-    let mut_query = if op.query.is_empty() {
-        quote!()
-    } else {
-        quote!(mut)
-    };
-    let mut_headers = if op.headers.is_empty() {
-        quote!()
-    } else {
-        quote!(mut)
-    };
 
     quote! {
         pub(crate) const #konst: crate::OperationInfo = #info;
@@ -363,9 +368,7 @@ pub(super) fn operation(ir: &Ir, op: &Operation) -> TokenStream {
             pub async fn send(self) -> Result<#output, crate::Error> {
                 self.validate()?;
                 let path = #path;
-                let #mut_query query = ::std::vec::Vec::new();
                 #query
-                let #mut_headers headers = ::std::vec::Vec::new();
                 #headers
                 let parts = crate::runtime::RequestParts {
                     op: &#konst,
@@ -374,6 +377,7 @@ pub(super) fn operation(ir: &Ir, op: &Operation) -> TokenStream {
                     headers,
                     body: #body_expr,
                     options: self.options,
+                    payload: #payload,
                 };
                 #call
             }
@@ -516,33 +520,41 @@ fn body_struct(name: &str, kind: BodyKind, fields: &[Field]) -> TokenStream {
 /// The parts of a multipart body: files as file parts, everything else as
 /// text.
 fn multipart_expr(fields: &[Field]) -> TokenStream {
-    let pushes = fields.iter().map(|f| {
-        let ident = format_ident!("{}", f.rust_name);
+    let part = |f: &Field, value: TokenStream| {
         let name = &f.json_name;
-        let part = |value: TokenStream| {
-            if f.ty == TypeExpr::File {
-                quote!(crate::runtime::FormPart::file(#name, #value.clone()))
-            } else if f.ty.is_stringy() {
-                quote!(crate::runtime::FormPart::text(#name, #value.clone()))
-            } else {
-                quote!(crate::runtime::FormPart::text(#name, #value.to_string()))
-            }
-        };
-        if f.required {
-            let part = part(quote!(self.body.#ident));
-            quote!(parts.push(#part);)
+        if f.ty == TypeExpr::File {
+            quote!(crate::runtime::FormPart::file(#name, #value.clone()))
+        } else if f.ty.is_stringy() {
+            quote!(crate::runtime::FormPart::text(#name, #value.clone()))
         } else {
-            let part = part(quote!(value));
+            quote!(crate::runtime::FormPart::text(#name, #value.to_string()))
+        }
+    };
+    let required = fields.iter().filter(|f| f.required).map(|f| {
+        let ident = format_ident!("{}", f.rust_name);
+        part(f, quote!(self.body.#ident))
+    });
+    let optional: Vec<TokenStream> = fields
+        .iter()
+        .filter(|f| !f.required)
+        .map(|f| {
+            let ident = format_ident!("{}", f.rust_name);
+            let part = part(f, quote!(value));
             quote! {
                 if let Some(value) = &self.body.#ident {
                     parts.push(#part);
                 }
             }
-        }
-    });
+        })
+        .collect();
+    let binding = if optional.is_empty() {
+        quote!(parts)
+    } else {
+        quote!(mut parts)
+    };
     quote! {{
-        let mut parts = ::std::vec::Vec::new();
-        #(#pushes)*
+        let #binding = vec![#(#required),*];
+        #(#optional)*
         crate::runtime::Body::Multipart(parts)
     }}
 }
@@ -580,21 +592,37 @@ fn path_expr(op: &Operation, args: &[Arg]) -> TokenStream {
 }
 
 /// Pushes each set query or header argument as a `(name, value)` pair.
+/// `let target = vec![required pairs]` then a push per optional argument
+/// that is set (no `push` right after `Vec::new()`, which clippy flags).
 fn pairs(args: &[Arg], place: Place, target: TokenStream) -> TokenStream {
-    let pushes = args.iter().filter(|a| a.place == place).map(|a| {
+    let here: Vec<&Arg> = args.iter().filter(|a| a.place == place).collect();
+    let required = here.iter().filter(|a| a.required).map(|a| {
         let name = a.wire_name;
         let ident = &a.ident;
-        if a.required {
-            quote!(#target.push((#name, self.#ident.to_string()));)
-        } else {
+        quote!((#name, self.#ident.to_string()))
+    });
+    let optional: Vec<TokenStream> = here
+        .iter()
+        .filter(|a| !a.required)
+        .map(|a| {
+            let name = a.wire_name;
+            let ident = &a.ident;
             quote! {
                 if let Some(value) = &self.#ident {
                     #target.push((#name, value.to_string()));
                 }
             }
-        }
-    });
-    quote!(#(#pushes)*)
+        })
+        .collect();
+    let binding = if optional.is_empty() {
+        quote!(#target)
+    } else {
+        quote!(mut #target)
+    };
+    quote! {
+        let #binding: ::std::vec::Vec<(&'static str, String)> = vec![#(#required),*];
+        #(#optional)*
+    }
 }
 
 fn operation_info(op: &Operation) -> TokenStream {

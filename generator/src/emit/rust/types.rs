@@ -29,7 +29,7 @@ pub(super) fn rust_type(ty: &TypeExpr) -> TokenStream {
         }
         TypeExpr::Named(name) => {
             let name = format_ident!("{name}");
-            quote!(super::#name)
+            quote!(crate::#name)
         }
     }
 }

@@ -1,0 +1,197 @@
+//! Per-call overhead of a generated method compared with a hand-written
+//! reqwest call doing the same request and decoding the same payload,
+//! against one local HTTP server, measured side by side in one run.
+//!
+//! ```text
+//! cargo run --release -p agora-chat --example call_overhead [-- CALLS_PER_ROUND ROUNDS [blocks]]
+//! ```
+//!
+//! Prints per-round figures, then `call_overhead_ratio=<x>`: the median
+//! over rounds of (generated time per call) / (hand-written time per
+//! call). Within a round the two sides alternate call by call, each going
+//! first half of the time, so drift (CPU frequency, other processes) hits
+//! them alike; with `blocks`, each round runs half its calls on one side,
+//! then half on the other (lower absolute latency, more drift). The server is a
+//! minimal keep-alive HTTP/1.1 responder on its own thread, so that it adds
+//! as little as possible to both sides and the client's share shows.
+
+use std::time::{Duration, Instant};
+
+use agora_chat::{Client, GetChatroomAnnouncementData, RateLimitMode, Response};
+use reqwest::header::{ACCEPT, AUTHORIZATION, HeaderValue};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpListener;
+
+const TOKEN: &str = "benchmark-token";
+const BODY: &str = r#"{"action":"get","application":"8be024f0-e978-11e8-b697-5d598d5f8402","uri":"https://a41.chat.agora.io/org/app/chatrooms/room1/announcement","entities":[],"data":{"announcement":"Welcome to the room, please be nice."},"timestamp":1700000000000,"duration":0,"organization":"org","applicationName":"app"}"#;
+
+fn main() {
+    let mut args = std::env::args().skip(1);
+    let calls: usize = args.next().and_then(|a| a.parse().ok()).unwrap_or(2000);
+    let rounds: usize = args.next().and_then(|a| a.parse().ok()).unwrap_or(9);
+    let blocks = args.next().as_deref() == Some("blocks");
+
+    let addr = start_server();
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    runtime.block_on(async move {
+        let base = format!("http://{addr}");
+        // The generated side with its defaults (retries, rate limiting on:
+        // this operation has no documented limit, so only the lookup
+        // costs).
+        let client = Client::builder(&base, "org", "app")
+            .bearer_token(TOKEN)
+            .allow_http(true)
+            .rate_limits(RateLimitMode::Documented)
+            .build()
+            .expect("client");
+        let hand = HandWritten::new(&base);
+
+        // Warm up connections, allocator and caches on both sides.
+        for _ in 0..calls {
+            generated_call(&client).await;
+            hand.call().await;
+        }
+
+        let mut ratios = Vec::with_capacity(rounds);
+        for round in 0..rounds {
+            // Calls alternate one by one, each side going first half of the
+            // time, so both see the same conditions.
+            let (mut generated, mut handwritten) = (Duration::ZERO, Duration::ZERO);
+            for call in 0..calls {
+                if blocks {
+                    // Alternative schedule: runs of calls per side.
+                    if call < calls / 2 {
+                        generated += time(|| generated_call(&client)).await;
+                    } else {
+                        handwritten += time(|| hand.call()).await;
+                    }
+                } else if call % 2 == 0 {
+                    generated += time(|| generated_call(&client)).await;
+                    handwritten += time(|| hand.call()).await;
+                } else {
+                    handwritten += time(|| hand.call()).await;
+                    generated += time(|| generated_call(&client)).await;
+                }
+            }
+            let ratio = generated.as_secs_f64() / handwritten.as_secs_f64();
+            let per_call = |total: Duration| micros(total) / calls as f64;
+            println!(
+                "round {round}: generated {:.1} µs/call, hand-written {:.1} µs/call, ratio {ratio:.3}",
+                per_call(generated),
+                per_call(handwritten)
+            );
+            ratios.push(ratio);
+        }
+        ratios.sort_by(f64::total_cmp);
+        println!("call_overhead_ratio={:.3}", ratios[ratios.len() / 2]);
+    });
+}
+
+/// How long one call takes.
+async fn time<F, Fut>(call: F) -> Duration
+where
+    F: FnOnce() -> Fut,
+    Fut: std::future::Future<Output = ()>,
+{
+    let started = Instant::now();
+    call().await;
+    started.elapsed()
+}
+
+fn micros(duration: Duration) -> f64 {
+    duration.as_secs_f64() * 1e6
+}
+
+async fn generated_call(client: &Client) {
+    let response = client
+        .get_chatroom_announcement("room1")
+        .await
+        .expect("generated call");
+    assert!(response.data.announcement.is_some());
+}
+
+/// What a careful hand-written call looks like: same headers, status
+/// check, typed decode of the same envelope.
+struct HandWritten {
+    http: reqwest::Client,
+    url: String,
+    authorization: HeaderValue,
+}
+
+impl HandWritten {
+    fn new(base: &str) -> Self {
+        Self {
+            http: reqwest::Client::builder()
+                .timeout(Duration::from_secs(30))
+                .build()
+                .expect("reqwest client"),
+            url: format!("{base}/org/app/chatrooms/room1/announcement"),
+            authorization: HeaderValue::from_str(&format!("Bearer {TOKEN}")).expect("header"),
+        }
+    }
+
+    async fn call(&self) {
+        let response = self
+            .http
+            .get(&self.url)
+            .header(AUTHORIZATION, self.authorization.clone())
+            .header(ACCEPT, "application/json")
+            .send()
+            .await
+            .expect("hand-written call");
+        assert!(response.status().is_success());
+        let body = response.bytes().await.expect("body");
+        let decoded: Response<GetChatroomAnnouncementData> =
+            serde_json::from_slice(&body).expect("decode");
+        assert!(decoded.data.announcement.is_some());
+    }
+}
+
+/// Starts the server on its own thread and runtime; returns its address.
+fn start_server() -> std::net::SocketAddr {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let addr = listener.local_addr().expect("address");
+    listener.set_nonblocking(true).expect("nonblocking");
+    std::thread::spawn(move || {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .expect("server runtime");
+        runtime.block_on(async move {
+            let listener = TcpListener::from_std(listener).expect("listener");
+            let response = format!(
+                "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n{BODY}",
+                BODY.len()
+            );
+            let response: &'static [u8] = Box::leak(response.into_bytes().into_boxed_slice());
+            loop {
+                let Ok((mut stream, _)) = listener.accept().await else {
+                    return;
+                };
+                let _ = stream.set_nodelay(true);
+                tokio::spawn(async move {
+                    let mut buffer = Vec::with_capacity(4096);
+                    let mut chunk = [0u8; 4096];
+                    loop {
+                        // Requests are GETs without a body: each ends with
+                        // an empty line.
+                        while let Some(end) = buffer.windows(4).position(|w| w == b"\r\n\r\n") {
+                            buffer.drain(..end + 4);
+                            if stream.write_all(response).await.is_err() {
+                                return;
+                            }
+                        }
+                        match stream.read(&mut chunk).await {
+                            Ok(0) | Err(_) => return,
+                            Ok(n) => buffer.extend_from_slice(&chunk[..n]),
+                        }
+                    }
+                });
+            }
+        });
+    });
+    addr
+}

@@ -1,0 +1,342 @@
+//! Sending one request: checking and building it once, then each attempt
+//! (rate limit, HTTP exchange) until it succeeds or the retry policy says
+//! stop.
+
+use std::future::Future;
+use std::time::Duration;
+
+use bytes::Bytes;
+use reqwest::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, HeaderValue, USER_AGENT};
+use tracing::Instrument;
+
+use super::auth::BearerToken;
+use super::encode;
+use super::rate_limit::RateLimiters;
+use super::response::RawResponse;
+use super::retry::{Failure, RetryPolicy};
+use super::upload::{self, FormPart};
+use super::{
+    ApiError, Body, Error, HttpMethod, OperationInfo, Payload, RequestParts, TransportError,
+    ValidationError, ValidationErrorKind,
+};
+
+const JSON: HeaderValue = HeaderValue::from_static("application/json");
+/// Sent with every request (also set as the HTTP client's default, which
+/// is merged in only when a request lacks it: having it in the request from
+/// the start saves that step).
+pub(crate) const AGENT: HeaderValue =
+    HeaderValue::from_static(concat!("agora-chat-rust/", env!("CARGO_PKG_VERSION")));
+
+/// What every request of one client shares: the HTTP stack, where requests
+/// go, how they are retried and paced. It holds no credentials, so that
+/// token providers can use it too.
+pub(crate) struct Transport {
+    pub(crate) http: reqwest::Client,
+    /// `{scheme}://{host}/{org}/{app}`, with org and app percent-encoded.
+    pub(crate) base_url: String,
+    /// The path part of `base_url`, used to check the final route.
+    pub(crate) base_path: String,
+    pub(crate) retry: RetryPolicy,
+    pub(crate) limiters: RateLimiters,
+}
+
+/// A request checked once and sent once per attempt.
+pub(crate) struct Prepared {
+    op: &'static OperationInfo,
+    path: String,
+    /// The absolute URL, query included.
+    url: String,
+    /// Extra headers, already checked.
+    headers: Vec<(&'static str, HeaderValue)>,
+    /// The body, kept so that each attempt can send it again.
+    body: PreparedBody,
+    /// Hand a 2xx body over unread (downloads) instead of buffering it.
+    stream: bool,
+    timeout: Option<Duration>,
+    /// `Authorization` of the following attempts.
+    authorization: Option<HeaderValue>,
+    /// The first attempt's request, built by `prepare` to check the route.
+    /// Later attempts build their own from the fields above: cheaper than
+    /// cloning this one for every call in case a retry comes.
+    first: Option<reqwest::Request>,
+    /// Attempts made so far, replays after a token refresh included.
+    attempts: u32,
+}
+
+impl Transport {
+    /// Checks and builds the request of `parts`, rejecting header values
+    /// that could inject headers and paths that the URL parser would rewrite.
+    pub(crate) fn prepare(&self, parts: RequestParts) -> Result<Prepared, Error> {
+        let RequestParts {
+            op,
+            path,
+            query,
+            headers,
+            body,
+            options,
+            payload,
+        } = parts;
+        debug_assert!(path.starts_with('/'), "path must start with '/': {path}");
+
+        let mut url = String::with_capacity(self.base_url.len() + path.len() + 16);
+        url.push_str(&self.base_url);
+        url.push_str(&path);
+        encode::push_query(&mut url, &query);
+
+        let headers = headers
+            .into_iter()
+            .map(|(name, value)| {
+                // A line break in a header value could inject headers, and
+                // reqwest would only fail later with a vaguer error.
+                HeaderValue::from_str(&value)
+                    .map(|value| (name, value))
+                    .map_err(|_| {
+                        ValidationError::new(name, ValidationErrorKind::InvalidHeaderValue)
+                    })
+            })
+            .collect::<Result<_, _>>()?;
+        let body = match body {
+            Body::Empty => PreparedBody::Empty,
+            Body::Json(bytes) => PreparedBody::Json(Bytes::from(bytes)),
+            Body::Multipart(parts) => PreparedBody::Multipart(parts),
+        };
+        let mut prepared = Prepared {
+            op,
+            path,
+            url,
+            headers,
+            body,
+            stream: payload == Payload::Stream,
+            timeout: options.timeout,
+            authorization: None,
+            first: None,
+            attempts: 0,
+        };
+        let first = prepared.build(&self.http)?;
+
+        // The URL parser drops `.`/`..` segments (even encoded ones), which
+        // would send the request to another endpoint: refuse instead.
+        let expected_len = self.base_path.len() + prepared.path.len();
+        let route = first.url().path();
+        if route.len() != expected_len
+            || !route.starts_with(&self.base_path)
+            || !route.ends_with(&prepared.path)
+        {
+            return Err(ValidationError::new("path", ValidationErrorKind::DotSegment).into());
+        }
+        prepared.first = Some(first);
+        Ok(prepared)
+    }
+
+    /// Sends `prepared` until it succeeds or the retry policy gives up; the
+    /// error is the one of the last attempt. Records `attempt` and `status`
+    /// on `span`, the call's span from [`traced`].
+    pub(crate) async fn execute(
+        &self,
+        prepared: &mut Prepared,
+        span: &tracing::Span,
+    ) -> Result<RawResponse, Error> {
+        let op = prepared.op;
+        // Built on the first failure only: most calls never need it.
+        let mut backoff = None;
+        loop {
+            let request = prepared.next_request(&self.http)?;
+            prepared.attempts += 1;
+            span.record("attempt", prepared.attempts);
+
+            self.limiters.acquire(op).await;
+            let (failure, error) = match self
+                .attempt(op, &prepared.path, request, prepared.stream, span)
+                .await
+            {
+                Ok(response) => return Ok(response),
+                Err(failed) => failed,
+            };
+            let backoff = backoff.get_or_insert_with(|| self.retry.backoff());
+            match self.retry.next_delay(op, &failure, backoff) {
+                Some(delay) => {
+                    tracing::debug!(
+                        attempt = prepared.attempts,
+                        delay_ms = millis(delay),
+                        %error,
+                        "attempt failed; retrying"
+                    );
+                    tokio::time::sleep(delay).await;
+                }
+                None => return Err(error),
+            }
+        }
+    }
+
+    /// One HTTP exchange. A failure comes with its classification for the
+    /// retry policy.
+    async fn attempt(
+        &self,
+        op: &'static OperationInfo,
+        path: &str,
+        request: reqwest::Request,
+        stream: bool,
+        span: &tracing::Span,
+    ) -> Result<RawResponse, (Failure, Error)> {
+        let transport = |source: reqwest::Error| {
+            let failure = Failure::from_transport(&source);
+            let error = TransportError::new(op.id, op.method, path.to_owned(), source);
+            (failure, Error::Transport(error))
+        };
+        let response = self.http.execute(request).await.map_err(transport)?;
+        let status = response.status();
+        span.record("status", status.as_u16());
+        if status.is_success() && stream {
+            return Ok(RawResponse {
+                operation: op.id,
+                status,
+                body: Bytes::new(),
+                stream: Some(response),
+            });
+        }
+        if status.is_success() {
+            let body = response.bytes().await.map_err(transport)?;
+            return Ok(RawResponse {
+                operation: op.id,
+                status,
+                body,
+                stream: None,
+            });
+        }
+        let headers = response.headers().clone();
+        // The status is the essential fact here; if the error body cannot be
+        // read, report the status with an empty body rather than a transport
+        // error.
+        let body = response.bytes().await.unwrap_or_default();
+        let error = ApiError::from_response(op.id, status, &headers, &body);
+        let failure = Failure::Status {
+            status: status.as_u16(),
+            retry_after: error.retry_after(),
+        };
+        Err((failure, error.into()))
+    }
+}
+
+impl Prepared {
+    /// The operation being sent.
+    pub(crate) fn op(&self) -> &'static OperationInfo {
+        self.op
+    }
+
+    /// Sets the bearer token of the following attempts.
+    pub(crate) fn set_token(&mut self, token: &BearerToken) {
+        let header = token.header().clone();
+        if let Some(first) = &mut self.first {
+            first.headers_mut().insert(AUTHORIZATION, header.clone());
+        }
+        self.authorization = Some(header);
+    }
+
+    /// The request for the next attempt.
+    fn next_request(&mut self, http: &reqwest::Client) -> Result<reqwest::Request, Error> {
+        match self.first.take() {
+            Some(first) => Ok(first),
+            None => self.build(http),
+        }
+    }
+
+    fn build(&self, http: &reqwest::Client) -> Result<reqwest::Request, Error> {
+        let mut request = http
+            .request(reqwest_method(self.op.method), &self.url)
+            .header(ACCEPT, JSON)
+            .header(USER_AGENT, AGENT);
+        for (name, value) in &self.headers {
+            request = request.header(*name, value.clone());
+        }
+        match &self.body {
+            PreparedBody::Empty => {}
+            PreparedBody::Json(body) => {
+                request = request.header(CONTENT_TYPE, JSON).body(body.clone());
+            }
+            // A form is consumed by sending, so each attempt builds its own
+            // from the kept parts.
+            PreparedBody::Multipart(parts) => {
+                let form = upload::form(parts).map_err(|source| self.transport_error(source))?;
+                request = request.multipart(form);
+            }
+        }
+        if let Some(timeout) = self.timeout {
+            request = request.timeout(timeout);
+        }
+        if let Some(authorization) = &self.authorization {
+            request = request.header(AUTHORIZATION, authorization.clone());
+        }
+        request
+            .build()
+            .map_err(|source| self.transport_error(source))
+    }
+
+    fn transport_error(&self, source: reqwest::Error) -> Error {
+        Error::Transport(TransportError::new(
+            self.op.id,
+            self.op.method,
+            self.path.clone(),
+            source,
+        ))
+    }
+}
+
+/// A request body as kept between attempts.
+enum PreparedBody {
+    Empty,
+    /// `Bytes` so that each attempt shares the same buffer.
+    Json(Bytes),
+    Multipart(Vec<FormPart>),
+}
+
+fn reqwest_method(method: HttpMethod) -> reqwest::Method {
+    match method {
+        HttpMethod::Get => reqwest::Method::GET,
+        HttpMethod::Post => reqwest::Method::POST,
+        HttpMethod::Put => reqwest::Method::PUT,
+        HttpMethod::Delete => reqwest::Method::DELETE,
+    }
+}
+
+/// A duration in milliseconds with microsecond precision, for tracing.
+pub(crate) fn millis(duration: Duration) -> f64 {
+    duration.as_secs_f64() * 1000.0
+}
+
+/// Runs `call`, one API call (retries and token refreshes included), inside
+/// its tracing span: operation id, method and path template up front;
+/// `attempt` and `status` as attempts happen; `duration_ms` at the end.
+///
+/// `call` receives the span to record on (a handle, not the current span,
+/// which not every subscriber tracks). Callers return the call boxed: its
+/// future is a few kilobytes, and every enclosing future (this one, the
+/// generated method's, the boxed `IntoFuture`) would otherwise copy it
+/// again when moved.
+pub(crate) async fn traced<T, F>(
+    op: &'static OperationInfo,
+    call: impl FnOnce(tracing::Span) -> F,
+) -> Result<T, Error>
+where
+    F: Future<Output = Result<T, Error>>,
+{
+    let span = tracing::debug_span!(
+        "agora_chat.request",
+        operation = op.id,
+        method = op.method.as_str(),
+        path = op.path_template,
+        status = tracing::field::Empty,
+        attempt = tracing::field::Empty,
+        duration_ms = tracing::field::Empty,
+    );
+    if span.is_disabled() {
+        // Nobody listens: skip the clock and the instrumentation.
+        return call(span).await;
+    }
+    let started = std::time::Instant::now();
+    let result = call(span.clone()).instrument(span.clone()).await;
+    span.record("duration_ms", millis(started.elapsed()));
+    if let Err(error) = &result {
+        span.in_scope(|| tracing::debug!(%error, "request failed"));
+    }
+    result
+}

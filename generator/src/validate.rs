@@ -988,6 +988,8 @@ const RESERVED_ARGS: &[&str] = &[
     "client",
     "options",
     "timeout",
+    "header",
+    "into_stream",
     "send",
     "validate",
     "into_future",

@@ -85,6 +85,8 @@ pub enum RatePer {
 pub struct RequestOptions {
     // Private so that more options can be added without breaking callers.
     pub(crate) timeout: Option<Duration>,
+    /// Extra headers for this call only.
+    pub(crate) headers: Vec<(&'static str, String)>,
 }
 
 impl RequestOptions {
@@ -94,6 +96,15 @@ impl RequestOptions {
     #[must_use]
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = Some(timeout);
+        self
+    }
+
+    /// Adds a header to this call only, e.g. a tracing or test header. The
+    /// value is checked like every header: CR, LF and other control
+    /// characters are rejected before sending.
+    #[must_use]
+    pub fn header(mut self, name: &'static str, value: impl Into<String>) -> Self {
+        self.headers.push((name, value.into()));
         self
     }
 }

@@ -85,6 +85,7 @@ impl Transport {
 
         let headers = headers
             .into_iter()
+            .chain(options.headers)
             .map(|(name, value)| {
                 // A line break in a header value could inject headers, and
                 // reqwest would only fail later with a vaguer error.

@@ -348,7 +348,7 @@ fn rate_limit(op: &Operation) -> Value {
 }
 
 /// The path with every placeholder name blanked: `/a/{}/b`.
-fn path_shape(path: &str) -> String {
+pub(crate) fn path_shape(path: &str) -> String {
     let mut out = String::new();
     let mut in_placeholder = false;
     for c in path.chars() {
@@ -567,6 +567,12 @@ fn request_body(ops: &[(&Group, &Operation)]) -> Result<Option<Value>, String> {
         "required": with_body.len() == ops.len(),
         "content": {media: content},
     })))
+}
+
+/// The key of an example in the document: `{operation}_{example}`. Mocks
+/// select a response example by it (prism: `Prefer: example=<key>`).
+pub(crate) fn example_id(operation: &str, example: &str) -> String {
+    format!("{operation}_{}", example_key(example))
 }
 
 fn example_key(name: &str) -> String {

@@ -11,6 +11,7 @@ use serde_json::Value;
 
 use super::operations::{self, Place};
 use super::values::arg_expr;
+use crate::emit::openapi::{example_id, path_shape};
 use crate::ir::{Ir, Operation, ResponseBody};
 use crate::spec::model::BodyKind;
 use crate::spec::model::Example;
@@ -34,10 +35,23 @@ pub(super) fn tests(ir: &Ir) -> TokenStream {
 /// against a prism mock serving `openapi.yaml`. Ignored by default because
 /// they need prism running; CI runs them with `--ignored`.
 pub(super) fn prism_tests(ir: &Ir) -> TokenStream {
+    // Operations sharing a method and path are one OpenAPI operation with
+    // several response examples; the test asks prism for its own.
+    let mut shared: BTreeMap<(String, &str), usize> = BTreeMap::new();
+    for (_, op) in ir.operations() {
+        *shared.entry((path_shape(&op.path), op.method.as_str())).or_default() += 1;
+    }
     let tests = ir.operations().filter_map(|(_, op)| {
         let ex = op.examples.first()?;
         let name = format_ident!("{}", op.id);
         let call = call(op, ex);
+        let merged = shared[&(path_shape(&op.path), op.method.as_str())] > 1;
+        let call = if merged && op.response_body == ResponseBody::Json {
+            let prefer = format!("example={}", example_id(&op.id, &ex.name));
+            quote!(#call.header("Prefer", #prefer))
+        } else {
+            call
+        };
         let id = &op.id;
         Some(quote! {
             #[tokio::test]

@@ -358,6 +358,13 @@ pub(super) fn operation(ir: &Ir, op: &Operation) -> TokenStream {
                 self
             }
 
+            /// Adds a header to this call only (checked for CR/LF like every
+            /// header value).
+            pub fn header(mut self, name: &'static str, value: impl Into<String>) -> Self {
+                self.options = self.options.header(name, value);
+                self
+            }
+
             /// Checks every documented limit; nothing is sent when one fails.
             fn validate(&self) -> Result<(), crate::ValidationError> {
                 #(#checks)*

@@ -83,6 +83,9 @@ pub fn report(docs: &DocSet, spec: &SpecIndex) -> (String, bool) {
         }
     }
     for (page, ops) in &by_page {
+        if crate::docs_check::operations::is_project_note(page) {
+            continue;
+        }
         for (section, id) in ops {
             out.push_str(&format!(
                 "{}: page not found: {id} (section `{section}`)\n",

@@ -24,6 +24,9 @@ const JSON: HeaderValue = HeaderValue::from_static("application/json");
 /// Sent with every request (also set as the HTTP client's default, which
 /// is merged in only when a request lacks it: having it in the request from
 /// the start saves that step).
+/// `Accept` of downloads.
+const ANY: HeaderValue = HeaderValue::from_static("*/*");
+
 pub(crate) const AGENT: HeaderValue =
     HeaderValue::from_static(concat!("agora-chat-rust/", env!("CARGO_PKG_VERSION")));
 
@@ -244,7 +247,8 @@ impl Prepared {
     fn build(&self, http: &reqwest::Client) -> Result<reqwest::Request, Error> {
         let mut request = http
             .request(reqwest_method(self.op.method), &self.url)
-            .header(ACCEPT, JSON)
+            // A download asks for the file, whatever its type.
+            .header(ACCEPT, if self.stream { ANY } else { JSON })
             .header(USER_AGENT, AGENT);
         for (name, value) in &self.headers {
             request = request.header(*name, value.clone());

@@ -38,8 +38,8 @@ impl UploadFile {
         Ok(UploadFile::from_bytes(file_name, bytes))
     }
 
-    /// Sets the media type sent with the file part (default: none, which
-    /// the server treats as `application/octet-stream`).
+    /// Sets the media type sent with the file part (default
+    /// `application/octet-stream`).
     pub fn content_type(mut self, mime: impl Into<String>) -> Self {
         self.content_type = Some(mime.into());
         self
@@ -66,10 +66,13 @@ impl UploadFile {
             self.len(),
         )
         .file_name(self.file_name.clone());
-        match &self.content_type {
-            Some(mime) => part.mime_str(mime),
-            None => Ok(part),
-        }
+        // Like curl's `-F file=@...`, a file part without a known type is
+        // sent as `application/octet-stream` rather than with no type.
+        part.mime_str(
+            self.content_type
+                .as_deref()
+                .unwrap_or("application/octet-stream"),
+        )
     }
 }
 

@@ -18,7 +18,7 @@ use std::collections::BTreeMap;
 
 use serde_json::{Map, Value, json};
 
-use crate::ir::{Field, Group, Ir, Limits, Operation, Param, Struct};
+use crate::ir::{Field, Group, Ir, Limits, Operation, Param, Payload, Struct};
 use crate::spec::model::{BodyKind, Per, ResponseBody, Shape};
 use crate::types::TypeExpr;
 
@@ -53,8 +53,17 @@ pub fn document(ir: &Ir) -> Result<Value, String> {
             .or_default()
             .push((g, op));
     }
-    for ((_, method), ops) in &shared {
-        let path = &ops[0].1.path;
+    // One path item per path shape: OpenAPI treats `/a/{x}` and `/a/{y}` as
+    // the same path, so every method under a shape uses the placeholder
+    // names of the first operation (in spec order) with that shape.
+    let mut canonical: BTreeMap<String, &str> = BTreeMap::new();
+    for (_, op) in ir.operations() {
+        canonical
+            .entry(path_shape(&op.path))
+            .or_insert(op.path.as_str());
+    }
+    for ((shape, method), ops) in &shared {
+        let path = canonical[shape];
         for (_, op) in &ops[..] {
             if let Some(body) = &op.body {
                 let schema = match (body.kind, body.fields.first()) {
@@ -68,9 +77,9 @@ pub fn document(ir: &Ir) -> Result<Value, String> {
                 schemas.insert(response_name(op), response_schema(op, ir));
             }
         }
-        let entry = operation(ir, ops)?;
+        let entry = operation(ir, ops, path)?;
         paths
-            .entry(path.clone())
+            .entry(path.to_string())
             .or_default()
             .insert(method.to_ascii_lowercase(), entry);
     }
@@ -175,10 +184,15 @@ fn object_schema(description: &str, fields: &[Field], ir: &Ir) -> Value {
     let mut props = Map::new();
     let mut required = Vec::new();
     for f in fields {
-        props.insert(f.json_name.clone(), field_schema(f, ir));
+        let mut schema = field_schema(f, ir);
         if f.required {
             required.push(Value::from(f.json_name.clone()));
+        } else if let Some(obj) = schema.as_object_mut() {
+            // The server sends `null` for absent values at times; the Rust
+            // client reads that as `None`, and other clients must accept it.
+            obj.insert("nullable".into(), true.into());
         }
+        props.insert(f.json_name.clone(), schema);
     }
     // Explicitly open: the client keeps unknown fields, and validators must
     // not reject them either.
@@ -318,16 +332,21 @@ fn data_schema(op: &Operation, ir: &Ir) -> Value {
 }
 
 fn response_schema(op: &Operation, ir: &Ir) -> Value {
+    let key = match &op.payload {
+        Payload::Key(key) => key.as_str(),
+        // The payload's fields are the top-level fields.
+        Payload::Root => return data_schema(op, ir),
+    };
     let mut s = object_schema(
-        &format!("The response of `{}`: the envelope plus `data`.", op.id),
+        &format!("The response of `{}`: the envelope plus `{key}`.", op.id),
         &envelope_fields(ir),
         ir,
     );
     if op.data.shape != Shape::None
         && let Some(props) = s.get_mut("properties").and_then(Value::as_object_mut)
     {
-        props.insert("data".into(), data_schema(op, ir));
-        s["required"] = json!(["data"]);
+        props.insert(key.into(), data_schema(op, ir));
+        s["required"] = json!([key]);
     }
     s
 }
@@ -368,7 +387,7 @@ pub(crate) fn path_shape(path: &str) -> String {
 /// One OpenAPI operation for one or more spec operations sharing a method
 /// and path. The first one names the operation; all of them are listed in
 /// `x-variants`, and their bodies form an `anyOf`.
-fn operation(ir: &Ir, ops: &[(&Group, &Operation)]) -> Result<Value, String> {
+fn operation(ir: &Ir, ops: &[(&Group, &Operation)], path: &str) -> Result<Value, String> {
     let (group, first) = ops[0];
     let mut o = Map::new();
     o.insert("operationId".into(), first.id.clone().into());
@@ -392,7 +411,20 @@ fn operation(ir: &Ir, ops: &[(&Group, &Operation)]) -> Result<Value, String> {
     if !first.errata.is_empty() {
         o.insert("x-errata".into(), json!(first.errata));
     }
-    let params = merged_params(ops.iter().map(|(_, op)| *op), ir)?;
+    let mut params = merged_params(ops.iter().map(|(_, op)| *op), ir)?;
+    // Path parameters take the names of the path item's template.
+    let names = crate::validate::placeholders(path).map_err(|e| format!("`{}`: {e}", first.id))?;
+    for (param, name) in params.iter_mut().zip(&names) {
+        if param["in"] == "path" && param["name"] != name.as_str() {
+            let described = format!(
+                "{} (`{}` on the doc page.)",
+                param["description"].as_str().unwrap_or_default(),
+                param["name"].as_str().unwrap_or_default()
+            );
+            param["description"] = described.into();
+            param["name"] = name.as_str().into();
+        }
+    }
     if !params.is_empty() {
         o.insert("parameters".into(), params.into());
     }

@@ -17,7 +17,7 @@
 
 mod errata;
 mod fields;
-mod operations;
+pub(crate) mod operations;
 mod overview;
 pub mod report;
 

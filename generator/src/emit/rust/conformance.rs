@@ -39,7 +39,9 @@ pub(super) fn prism_tests(ir: &Ir) -> TokenStream {
     // several response examples; the test asks prism for its own.
     let mut shared: BTreeMap<(String, &str), usize> = BTreeMap::new();
     for (_, op) in ir.operations() {
-        *shared.entry((path_shape(&op.path), op.method.as_str())).or_default() += 1;
+        *shared
+            .entry((path_shape(&op.path), op.method.as_str()))
+            .or_default() += 1;
     }
     let tests = ir.operations().filter_map(|(_, op)| {
         let ex = op.examples.first()?;
@@ -124,7 +126,14 @@ fn test(op: &Operation, ex: &Example) -> TokenStream {
     let wire_path = &ex.wire.path;
     let query = option_lit(ex.wire.query.as_deref());
     let body = option_lit(ex.wire.body.as_deref());
+    // The decoded response holds the payload as `data`, wherever the wire
+    // carried it.
+    let payload = op.payload.pointer();
     let expectations = ex.response.expect.iter().map(|(pointer, value)| {
+        let pointer = match pointer.strip_prefix(payload.as_str()) {
+            Some(rest) if rest.is_empty() || rest.starts_with('/') => format!("/data{rest}"),
+            _ => pointer.clone(),
+        };
         let value = Literal::string(&value.to_string());
         quote!((#pointer, #value))
     });

@@ -5,8 +5,6 @@
 //!
 //! Add users to a chat room, list and remove them, and manage the room's admins. A room has one owner (its creator), up to 99 admins appointed by the owner, and regular members.
 #![allow(clippy::too_many_arguments)]
-use crate::runtime::{encode, validate, Body, RequestParts};
-use super::{BoxFuture, USERNAME_RULE};
 /// The `data` of the response of [`crate::Client::add_chatroom_member`]: Add a user to a chat room.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct AddChatroomMemberData {
@@ -197,44 +195,55 @@ impl<'a> AddChatroomMemberRequest<'a> {
         self.options = self.options.timeout(timeout);
         self
     }
+    /// Adds a header to this call only (checked for CR/LF like every
+    /// header value).
+    pub fn header(mut self, name: &'static str, value: impl Into<String>) -> Self {
+        self.options = self.options.header(name, value);
+        self
+    }
     /// Checks every documented limit; nothing is sent when one fails.
     fn validate(&self) -> Result<(), crate::ValidationError> {
         {
             let value = &self.chatroom_id;
-            validate::non_empty("chatroom_id", value)?;
+            crate::runtime::validate::non_empty("chatroom_id", value)?;
         }
         {
             let value = &self.username;
-            validate::non_empty("username", value)?;
-            validate::username("username", value, &USERNAME_RULE)?;
+            crate::runtime::validate::non_empty("username", value)?;
+            crate::runtime::validate::username(
+                "username",
+                value,
+                &super::USERNAME_RULE,
+            )?;
         }
         Ok(())
     }
     /// Validates the arguments, sends the request and decodes the response.
     pub async fn send(
         self,
-    ) -> Result<crate::Response<super::AddChatroomMemberData>, crate::Error> {
+    ) -> Result<crate::Response<crate::AddChatroomMemberData>, crate::Error> {
         self.validate()?;
         let path = format!(
-            "/chatrooms/{}/users/{}", encode::segment(& self.chatroom_id),
-            encode::segment(& self.username)
+            "/chatrooms/{}/users/{}", crate ::runtime::encode::segment(& self
+            .chatroom_id), crate ::runtime::encode::segment(& self.username)
         );
-        let query = ::std::vec::Vec::new();
-        let headers = ::std::vec::Vec::new();
-        let parts = RequestParts {
+        let query: ::std::vec::Vec<(&'static str, String)> = vec![];
+        let headers: ::std::vec::Vec<(&'static str, String)> = vec![];
+        let parts = crate::runtime::RequestParts {
             op: &ADD_CHATROOM_MEMBER,
             path,
             query,
             headers,
-            body: Body::Empty,
+            body: crate::runtime::Body::Empty,
             options: self.options,
+            payload: crate::runtime::Payload::Data,
         };
         self.client.send(parts).await
     }
 }
 impl<'a> ::std::future::IntoFuture for AddChatroomMemberRequest<'a> {
-    type Output = Result<crate::Response<super::AddChatroomMemberData>, crate::Error>;
-    type IntoFuture = BoxFuture<'a, Self::Output>;
+    type Output = Result<crate::Response<crate::AddChatroomMemberData>, crate::Error>;
+    type IntoFuture = super::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -307,42 +316,55 @@ impl<'a> AddChatroomMembersRequest<'a> {
         self.options = self.options.timeout(timeout);
         self
     }
+    /// Adds a header to this call only (checked for CR/LF like every
+    /// header value).
+    pub fn header(mut self, name: &'static str, value: impl Into<String>) -> Self {
+        self.options = self.options.header(name, value);
+        self
+    }
     /// Checks every documented limit; nothing is sent when one fails.
     fn validate(&self) -> Result<(), crate::ValidationError> {
         {
             let value = &self.chatroom_id;
-            validate::non_empty("chatroom_id", value)?;
+            crate::runtime::validate::non_empty("chatroom_id", value)?;
         }
         {
             let value = &self.body.usernames;
-            validate::usernames("usernames", value, &USERNAME_RULE)?;
-            validate::max_items("usernames", value.len(), 60u32)?;
-            validate::min_items("usernames", value.len(), 1u32)?;
+            crate::runtime::validate::usernames(
+                "usernames",
+                value,
+                &super::USERNAME_RULE,
+            )?;
+            crate::runtime::validate::max_items("usernames", value.len(), 60u32)?;
+            crate::runtime::validate::min_items("usernames", value.len(), 1u32)?;
         }
         Ok(())
     }
     /// Validates the arguments, sends the request and decodes the response.
     pub async fn send(
         self,
-    ) -> Result<crate::Response<super::AddChatroomMembersData>, crate::Error> {
+    ) -> Result<crate::Response<crate::AddChatroomMembersData>, crate::Error> {
         self.validate()?;
-        let path = format!("/chatrooms/{}/users", encode::segment(& self.chatroom_id));
-        let query = ::std::vec::Vec::new();
-        let headers = ::std::vec::Vec::new();
-        let parts = RequestParts {
+        let path = format!(
+            "/chatrooms/{}/users", crate ::runtime::encode::segment(& self.chatroom_id)
+        );
+        let query: ::std::vec::Vec<(&'static str, String)> = vec![];
+        let headers: ::std::vec::Vec<(&'static str, String)> = vec![];
+        let parts = crate::runtime::RequestParts {
             op: &ADD_CHATROOM_MEMBERS,
             path,
             query,
             headers,
-            body: Body::json(&self.body)?,
+            body: crate::runtime::Body::json(&self.body)?,
             options: self.options,
+            payload: crate::runtime::Payload::Data,
         };
         self.client.send(parts).await
     }
 }
 impl<'a> ::std::future::IntoFuture for AddChatroomMembersRequest<'a> {
-    type Output = Result<crate::Response<super::AddChatroomMembersData>, crate::Error>;
-    type IntoFuture = BoxFuture<'a, Self::Output>;
+    type Output = Result<crate::Response<crate::AddChatroomMembersData>, crate::Error>;
+    type IntoFuture = super::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -425,17 +447,28 @@ impl<'a> ListChatroomMembersRequest<'a> {
         self.options = self.options.timeout(timeout);
         self
     }
+    /// Adds a header to this call only (checked for CR/LF like every
+    /// header value).
+    pub fn header(mut self, name: &'static str, value: impl Into<String>) -> Self {
+        self.options = self.options.header(name, value);
+        self
+    }
     /// Checks every documented limit; nothing is sent when one fails.
     fn validate(&self) -> Result<(), crate::ValidationError> {
         {
             let value = &self.chatroom_id;
-            validate::non_empty("chatroom_id", value)?;
+            crate::runtime::validate::non_empty("chatroom_id", value)?;
         }
         if let Some(value) = &self.pagenum {
-            validate::range("pagenum", *value, Some(1i64), None)?;
+            crate::runtime::validate::range("pagenum", *value, Some(1i64), None)?;
         }
         if let Some(value) = &self.pagesize {
-            validate::range("pagesize", *value, Some(0i64), Some(1000i64))?;
+            crate::runtime::validate::range(
+                "pagesize",
+                *value,
+                Some(0i64),
+                Some(1000i64),
+            )?;
         }
         Ok(())
     }
@@ -443,33 +476,36 @@ impl<'a> ListChatroomMembersRequest<'a> {
     pub async fn send(
         self,
     ) -> Result<
-        crate::Response<::std::vec::Vec<super::ListChatroomMembersItem>>,
+        crate::Response<::std::vec::Vec<crate::ListChatroomMembersItem>>,
         crate::Error,
     > {
         self.validate()?;
-        let path = format!("/chatrooms/{}/users", encode::segment(& self.chatroom_id));
-        let mut query = ::std::vec::Vec::new();
+        let path = format!(
+            "/chatrooms/{}/users", crate ::runtime::encode::segment(& self.chatroom_id)
+        );
+        let mut query: ::std::vec::Vec<(&'static str, String)> = vec![];
         if let Some(value) = &self.pagenum {
             query.push(("pagenum", value.to_string()));
         }
         if let Some(value) = &self.pagesize {
             query.push(("pagesize", value.to_string()));
         }
-        let headers = ::std::vec::Vec::new();
-        let parts = RequestParts {
+        let headers: ::std::vec::Vec<(&'static str, String)> = vec![];
+        let parts = crate::runtime::RequestParts {
             op: &LIST_CHATROOM_MEMBERS,
             path,
             query,
             headers,
-            body: Body::Empty,
+            body: crate::runtime::Body::Empty,
             options: self.options,
+            payload: crate::runtime::Payload::Data,
         };
         self.client.send(parts).await
     }
     /// Streams every item of every page: starts at the page set
     /// on the builder (default 1) and fetches the next page until
     /// one comes back empty or shorter than the page size.
-    pub fn into_stream(self) -> crate::BoxStream<'a, super::ListChatroomMembersItem> {
+    pub fn into_stream(self) -> crate::BoxStream<'a, crate::ListChatroomMembersItem> {
         let first = self.pagenum.map_or(1, |page| page.max(1) as u64);
         let size = self
             .pagesize
@@ -490,10 +526,10 @@ impl<'a> ListChatroomMembersRequest<'a> {
 }
 impl<'a> ::std::future::IntoFuture for ListChatroomMembersRequest<'a> {
     type Output = Result<
-        crate::Response<::std::vec::Vec<super::ListChatroomMembersItem>>,
+        crate::Response<::std::vec::Vec<crate::ListChatroomMembersItem>>,
         crate::Error,
     >;
-    type IntoFuture = BoxFuture<'a, Self::Output>;
+    type IntoFuture = super::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -557,44 +593,55 @@ impl<'a> RemoveChatroomMemberRequest<'a> {
         self.options = self.options.timeout(timeout);
         self
     }
+    /// Adds a header to this call only (checked for CR/LF like every
+    /// header value).
+    pub fn header(mut self, name: &'static str, value: impl Into<String>) -> Self {
+        self.options = self.options.header(name, value);
+        self
+    }
     /// Checks every documented limit; nothing is sent when one fails.
     fn validate(&self) -> Result<(), crate::ValidationError> {
         {
             let value = &self.chatroom_id;
-            validate::non_empty("chatroom_id", value)?;
+            crate::runtime::validate::non_empty("chatroom_id", value)?;
         }
         {
             let value = &self.username;
-            validate::non_empty("username", value)?;
-            validate::username("username", value, &USERNAME_RULE)?;
+            crate::runtime::validate::non_empty("username", value)?;
+            crate::runtime::validate::username(
+                "username",
+                value,
+                &super::USERNAME_RULE,
+            )?;
         }
         Ok(())
     }
     /// Validates the arguments, sends the request and decodes the response.
     pub async fn send(
         self,
-    ) -> Result<crate::Response<super::RemoveChatroomMemberData>, crate::Error> {
+    ) -> Result<crate::Response<crate::RemoveChatroomMemberData>, crate::Error> {
         self.validate()?;
         let path = format!(
-            "/chatrooms/{}/users/{}", encode::segment(& self.chatroom_id),
-            encode::segment(& self.username)
+            "/chatrooms/{}/users/{}", crate ::runtime::encode::segment(& self
+            .chatroom_id), crate ::runtime::encode::segment(& self.username)
         );
-        let query = ::std::vec::Vec::new();
-        let headers = ::std::vec::Vec::new();
-        let parts = RequestParts {
+        let query: ::std::vec::Vec<(&'static str, String)> = vec![];
+        let headers: ::std::vec::Vec<(&'static str, String)> = vec![];
+        let parts = crate::runtime::RequestParts {
             op: &REMOVE_CHATROOM_MEMBER,
             path,
             query,
             headers,
-            body: Body::Empty,
+            body: crate::runtime::Body::Empty,
             options: self.options,
+            payload: crate::runtime::Payload::Data,
         };
         self.client.send(parts).await
     }
 }
 impl<'a> ::std::future::IntoFuture for RemoveChatroomMemberRequest<'a> {
-    type Output = Result<crate::Response<super::RemoveChatroomMemberData>, crate::Error>;
-    type IntoFuture = BoxFuture<'a, Self::Output>;
+    type Output = Result<crate::Response<crate::RemoveChatroomMemberData>, crate::Error>;
+    type IntoFuture = super::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -661,17 +708,27 @@ impl<'a> RemoveChatroomMembersRequest<'a> {
         self.options = self.options.timeout(timeout);
         self
     }
+    /// Adds a header to this call only (checked for CR/LF like every
+    /// header value).
+    pub fn header(mut self, name: &'static str, value: impl Into<String>) -> Self {
+        self.options = self.options.header(name, value);
+        self
+    }
     /// Checks every documented limit; nothing is sent when one fails.
     fn validate(&self) -> Result<(), crate::ValidationError> {
         {
             let value = &self.chatroom_id;
-            validate::non_empty("chatroom_id", value)?;
+            crate::runtime::validate::non_empty("chatroom_id", value)?;
         }
         {
             let value = &self.usernames;
-            validate::min_items("usernames", value.len(), 1)?;
-            validate::max_items("usernames", value.len(), 100u32)?;
-            validate::usernames("usernames", value, &USERNAME_RULE)?;
+            crate::runtime::validate::min_items("usernames", value.len(), 1)?;
+            crate::runtime::validate::max_items("usernames", value.len(), 100u32)?;
+            crate::runtime::validate::usernames(
+                "usernames",
+                value,
+                &super::USERNAME_RULE,
+            )?;
         }
         Ok(())
     }
@@ -679,33 +736,34 @@ impl<'a> RemoveChatroomMembersRequest<'a> {
     pub async fn send(
         self,
     ) -> Result<
-        crate::Response<::std::vec::Vec<super::RemoveChatroomMembersItem>>,
+        crate::Response<::std::vec::Vec<crate::RemoveChatroomMembersItem>>,
         crate::Error,
     > {
         self.validate()?;
         let path = format!(
-            "/chatrooms/{}/users/{}", encode::segment(& self.chatroom_id), encode::list(&
-            self.usernames)
+            "/chatrooms/{}/users/{}", crate ::runtime::encode::segment(& self
+            .chatroom_id), crate ::runtime::encode::list(& self.usernames)
         );
-        let query = ::std::vec::Vec::new();
-        let headers = ::std::vec::Vec::new();
-        let parts = RequestParts {
+        let query: ::std::vec::Vec<(&'static str, String)> = vec![];
+        let headers: ::std::vec::Vec<(&'static str, String)> = vec![];
+        let parts = crate::runtime::RequestParts {
             op: &REMOVE_CHATROOM_MEMBERS,
             path,
             query,
             headers,
-            body: Body::Empty,
+            body: crate::runtime::Body::Empty,
             options: self.options,
+            payload: crate::runtime::Payload::Data,
         };
         self.client.send(parts).await
     }
 }
 impl<'a> ::std::future::IntoFuture for RemoveChatroomMembersRequest<'a> {
     type Output = Result<
-        crate::Response<::std::vec::Vec<super::RemoveChatroomMembersItem>>,
+        crate::Response<::std::vec::Vec<crate::RemoveChatroomMembersItem>>,
         crate::Error,
     >;
-    type IntoFuture = BoxFuture<'a, Self::Output>;
+    type IntoFuture = super::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -776,40 +834,53 @@ impl<'a> AddChatroomAdminRequest<'a> {
         self.options = self.options.timeout(timeout);
         self
     }
+    /// Adds a header to this call only (checked for CR/LF like every
+    /// header value).
+    pub fn header(mut self, name: &'static str, value: impl Into<String>) -> Self {
+        self.options = self.options.header(name, value);
+        self
+    }
     /// Checks every documented limit; nothing is sent when one fails.
     fn validate(&self) -> Result<(), crate::ValidationError> {
         {
             let value = &self.chatroom_id;
-            validate::non_empty("chatroom_id", value)?;
+            crate::runtime::validate::non_empty("chatroom_id", value)?;
         }
         {
             let value = &self.body.newadmin;
-            validate::username("newadmin", value, &USERNAME_RULE)?;
+            crate::runtime::validate::username(
+                "newadmin",
+                value,
+                &super::USERNAME_RULE,
+            )?;
         }
         Ok(())
     }
     /// Validates the arguments, sends the request and decodes the response.
     pub async fn send(
         self,
-    ) -> Result<crate::Response<super::AddChatroomAdminData>, crate::Error> {
+    ) -> Result<crate::Response<crate::AddChatroomAdminData>, crate::Error> {
         self.validate()?;
-        let path = format!("/chatrooms/{}/admin", encode::segment(& self.chatroom_id));
-        let query = ::std::vec::Vec::new();
-        let headers = ::std::vec::Vec::new();
-        let parts = RequestParts {
+        let path = format!(
+            "/chatrooms/{}/admin", crate ::runtime::encode::segment(& self.chatroom_id)
+        );
+        let query: ::std::vec::Vec<(&'static str, String)> = vec![];
+        let headers: ::std::vec::Vec<(&'static str, String)> = vec![];
+        let parts = crate::runtime::RequestParts {
             op: &ADD_CHATROOM_ADMIN,
             path,
             query,
             headers,
-            body: Body::json(&self.body)?,
+            body: crate::runtime::Body::json(&self.body)?,
             options: self.options,
+            payload: crate::runtime::Payload::Data,
         };
         self.client.send(parts).await
     }
 }
 impl<'a> ::std::future::IntoFuture for AddChatroomAdminRequest<'a> {
-    type Output = Result<crate::Response<super::AddChatroomAdminData>, crate::Error>;
-    type IntoFuture = BoxFuture<'a, Self::Output>;
+    type Output = Result<crate::Response<crate::AddChatroomAdminData>, crate::Error>;
+    type IntoFuture = super::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -867,11 +938,17 @@ impl<'a> ListChatroomAdminsRequest<'a> {
         self.options = self.options.timeout(timeout);
         self
     }
+    /// Adds a header to this call only (checked for CR/LF like every
+    /// header value).
+    pub fn header(mut self, name: &'static str, value: impl Into<String>) -> Self {
+        self.options = self.options.header(name, value);
+        self
+    }
     /// Checks every documented limit; nothing is sent when one fails.
     fn validate(&self) -> Result<(), crate::ValidationError> {
         {
             let value = &self.chatroom_id;
-            validate::non_empty("chatroom_id", value)?;
+            crate::runtime::validate::non_empty("chatroom_id", value)?;
         }
         Ok(())
     }
@@ -880,23 +957,26 @@ impl<'a> ListChatroomAdminsRequest<'a> {
         self,
     ) -> Result<crate::Response<::std::vec::Vec<String>>, crate::Error> {
         self.validate()?;
-        let path = format!("/chatrooms/{}/admin", encode::segment(& self.chatroom_id));
-        let query = ::std::vec::Vec::new();
-        let headers = ::std::vec::Vec::new();
-        let parts = RequestParts {
+        let path = format!(
+            "/chatrooms/{}/admin", crate ::runtime::encode::segment(& self.chatroom_id)
+        );
+        let query: ::std::vec::Vec<(&'static str, String)> = vec![];
+        let headers: ::std::vec::Vec<(&'static str, String)> = vec![];
+        let parts = crate::runtime::RequestParts {
             op: &LIST_CHATROOM_ADMINS,
             path,
             query,
             headers,
-            body: Body::Empty,
+            body: crate::runtime::Body::Empty,
             options: self.options,
+            payload: crate::runtime::Payload::Data,
         };
         self.client.send(parts).await
     }
 }
 impl<'a> ::std::future::IntoFuture for ListChatroomAdminsRequest<'a> {
     type Output = Result<crate::Response<::std::vec::Vec<String>>, crate::Error>;
-    type IntoFuture = BoxFuture<'a, Self::Output>;
+    type IntoFuture = super::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -960,44 +1040,55 @@ impl<'a> RemoveChatroomAdminRequest<'a> {
         self.options = self.options.timeout(timeout);
         self
     }
+    /// Adds a header to this call only (checked for CR/LF like every
+    /// header value).
+    pub fn header(mut self, name: &'static str, value: impl Into<String>) -> Self {
+        self.options = self.options.header(name, value);
+        self
+    }
     /// Checks every documented limit; nothing is sent when one fails.
     fn validate(&self) -> Result<(), crate::ValidationError> {
         {
             let value = &self.chatroom_id;
-            validate::non_empty("chatroom_id", value)?;
+            crate::runtime::validate::non_empty("chatroom_id", value)?;
         }
         {
             let value = &self.oldadmin;
-            validate::non_empty("oldadmin", value)?;
-            validate::username("oldadmin", value, &USERNAME_RULE)?;
+            crate::runtime::validate::non_empty("oldadmin", value)?;
+            crate::runtime::validate::username(
+                "oldadmin",
+                value,
+                &super::USERNAME_RULE,
+            )?;
         }
         Ok(())
     }
     /// Validates the arguments, sends the request and decodes the response.
     pub async fn send(
         self,
-    ) -> Result<crate::Response<super::RemoveChatroomAdminData>, crate::Error> {
+    ) -> Result<crate::Response<crate::RemoveChatroomAdminData>, crate::Error> {
         self.validate()?;
         let path = format!(
-            "/chatrooms/{}/admin/{}", encode::segment(& self.chatroom_id),
-            encode::segment(& self.oldadmin)
+            "/chatrooms/{}/admin/{}", crate ::runtime::encode::segment(& self
+            .chatroom_id), crate ::runtime::encode::segment(& self.oldadmin)
         );
-        let query = ::std::vec::Vec::new();
-        let headers = ::std::vec::Vec::new();
-        let parts = RequestParts {
+        let query: ::std::vec::Vec<(&'static str, String)> = vec![];
+        let headers: ::std::vec::Vec<(&'static str, String)> = vec![];
+        let parts = crate::runtime::RequestParts {
             op: &REMOVE_CHATROOM_ADMIN,
             path,
             query,
             headers,
-            body: Body::Empty,
+            body: crate::runtime::Body::Empty,
             options: self.options,
+            payload: crate::runtime::Payload::Data,
         };
         self.client.send(parts).await
     }
 }
 impl<'a> ::std::future::IntoFuture for RemoveChatroomAdminRequest<'a> {
-    type Output = Result<crate::Response<super::RemoveChatroomAdminData>, crate::Error>;
-    type IntoFuture = BoxFuture<'a, Self::Output>;
+    type Output = Result<crate::Response<crate::RemoveChatroomAdminData>, crate::Error>;
+    type IntoFuture = super::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }

@@ -5,8 +5,6 @@
 //!
 //! Create, list, inspect, modify and delete chat rooms, and read or replace a room's announcement. Room ids are strings assigned by the service when the room is created.
 #![allow(clippy::too_many_arguments)]
-use crate::runtime::{encode, validate, Body, RequestParts};
-use super::{BoxFuture, USERNAME_RULE};
 /// The `data` of the response of [`crate::Client::create_chatroom`]: Create a chat room.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct CreateChatroomData {
@@ -268,51 +266,62 @@ impl<'a> CreateChatroomRequest<'a> {
         self.options = self.options.timeout(timeout);
         self
     }
+    /// Adds a header to this call only (checked for CR/LF like every
+    /// header value).
+    pub fn header(mut self, name: &'static str, value: impl Into<String>) -> Self {
+        self.options = self.options.header(name, value);
+        self
+    }
     /// Checks every documented limit; nothing is sent when one fails.
     fn validate(&self) -> Result<(), crate::ValidationError> {
         {
             let value = &self.body.name;
-            validate::max_chars("name", value, 128u32)?;
+            crate::runtime::validate::max_chars("name", value, 128u32)?;
         }
         {
             let value = &self.body.description;
-            validate::max_chars("description", value, 512u32)?;
+            crate::runtime::validate::max_chars("description", value, 512u32)?;
         }
         if let Some(value) = &self.body.maxusers {
-            validate::range("maxusers", *value, Some(1i64), None)?;
+            crate::runtime::validate::range("maxusers", *value, Some(1i64), None)?;
         }
         {
             let value = &self.body.owner;
-            validate::username("owner", value, &USERNAME_RULE)?;
+            crate::runtime::validate::username("owner", value, &super::USERNAME_RULE)?;
         }
         if let Some(value) = &self.body.members {
-            validate::usernames("members", value, &USERNAME_RULE)?;
-            validate::min_items("members", value.len(), 1u32)?;
+            crate::runtime::validate::usernames(
+                "members",
+                value,
+                &super::USERNAME_RULE,
+            )?;
+            crate::runtime::validate::min_items("members", value.len(), 1u32)?;
         }
         Ok(())
     }
     /// Validates the arguments, sends the request and decodes the response.
     pub async fn send(
         self,
-    ) -> Result<crate::Response<super::CreateChatroomData>, crate::Error> {
+    ) -> Result<crate::Response<crate::CreateChatroomData>, crate::Error> {
         self.validate()?;
         let path = String::from("/chatrooms");
-        let query = ::std::vec::Vec::new();
-        let headers = ::std::vec::Vec::new();
-        let parts = RequestParts {
+        let query: ::std::vec::Vec<(&'static str, String)> = vec![];
+        let headers: ::std::vec::Vec<(&'static str, String)> = vec![];
+        let parts = crate::runtime::RequestParts {
             op: &CREATE_CHATROOM,
             path,
             query,
             headers,
-            body: Body::json(&self.body)?,
+            body: crate::runtime::Body::json(&self.body)?,
             options: self.options,
+            payload: crate::runtime::Payload::Data,
         };
         self.client.send(parts).await
     }
 }
 impl<'a> ::std::future::IntoFuture for CreateChatroomRequest<'a> {
-    type Output = Result<crate::Response<super::CreateChatroomData>, crate::Error>;
-    type IntoFuture = BoxFuture<'a, Self::Output>;
+    type Output = Result<crate::Response<crate::CreateChatroomData>, crate::Error>;
+    type IntoFuture = super::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -383,10 +392,16 @@ impl<'a> ListChatroomsRequest<'a> {
         self.options = self.options.timeout(timeout);
         self
     }
+    /// Adds a header to this call only (checked for CR/LF like every
+    /// header value).
+    pub fn header(mut self, name: &'static str, value: impl Into<String>) -> Self {
+        self.options = self.options.header(name, value);
+        self
+    }
     /// Checks every documented limit; nothing is sent when one fails.
     fn validate(&self) -> Result<(), crate::ValidationError> {
         if let Some(value) = &self.limit {
-            validate::range("limit", *value, Some(1i64), Some(100i64))?;
+            crate::runtime::validate::range("limit", *value, Some(1i64), Some(100i64))?;
         }
         Ok(())
     }
@@ -394,26 +409,27 @@ impl<'a> ListChatroomsRequest<'a> {
     pub async fn send(
         self,
     ) -> Result<
-        crate::Response<::std::vec::Vec<super::ListChatroomsItem>>,
+        crate::Response<::std::vec::Vec<crate::ListChatroomsItem>>,
         crate::Error,
     > {
         self.validate()?;
         let path = String::from("/chatrooms");
-        let mut query = ::std::vec::Vec::new();
+        let mut query: ::std::vec::Vec<(&'static str, String)> = vec![];
         if let Some(value) = &self.limit {
             query.push(("limit", value.to_string()));
         }
         if let Some(value) = &self.cursor {
             query.push(("cursor", value.to_string()));
         }
-        let headers = ::std::vec::Vec::new();
-        let parts = RequestParts {
+        let headers: ::std::vec::Vec<(&'static str, String)> = vec![];
+        let parts = crate::runtime::RequestParts {
             op: &LIST_CHATROOMS,
             path,
             query,
             headers,
-            body: Body::Empty,
+            body: crate::runtime::Body::Empty,
             options: self.options,
+            payload: crate::runtime::Payload::Data,
         };
         self.client.send(parts).await
     }
@@ -421,7 +437,7 @@ impl<'a> ListChatroomsRequest<'a> {
     /// follows the cursor until a page has none (or no items).
     /// Set the page size with the builder first; the cursor is
     /// managed by the stream.
-    pub fn into_stream(self) -> crate::BoxStream<'a, super::ListChatroomsItem> {
+    pub fn into_stream(self) -> crate::BoxStream<'a, crate::ListChatroomsItem> {
         crate::runtime::paginate::by_cursor(
             self,
             |mut request: Self, cursor| async move {
@@ -435,10 +451,10 @@ impl<'a> ListChatroomsRequest<'a> {
 }
 impl<'a> ::std::future::IntoFuture for ListChatroomsRequest<'a> {
     type Output = Result<
-        crate::Response<::std::vec::Vec<super::ListChatroomsItem>>,
+        crate::Response<::std::vec::Vec<crate::ListChatroomsItem>>,
         crate::Error,
     >;
-    type IntoFuture = BoxFuture<'a, Self::Output>;
+    type IntoFuture = super::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -523,18 +539,33 @@ impl<'a> ListUserJoinedChatroomsRequest<'a> {
         self.options = self.options.timeout(timeout);
         self
     }
+    /// Adds a header to this call only (checked for CR/LF like every
+    /// header value).
+    pub fn header(mut self, name: &'static str, value: impl Into<String>) -> Self {
+        self.options = self.options.header(name, value);
+        self
+    }
     /// Checks every documented limit; nothing is sent when one fails.
     fn validate(&self) -> Result<(), crate::ValidationError> {
         {
             let value = &self.username;
-            validate::non_empty("username", value)?;
-            validate::username("username", value, &USERNAME_RULE)?;
+            crate::runtime::validate::non_empty("username", value)?;
+            crate::runtime::validate::username(
+                "username",
+                value,
+                &super::USERNAME_RULE,
+            )?;
         }
         if let Some(value) = &self.pagenum {
-            validate::range("pagenum", *value, Some(1i64), None)?;
+            crate::runtime::validate::range("pagenum", *value, Some(1i64), None)?;
         }
         if let Some(value) = &self.pagesize {
-            validate::range("pagesize", *value, Some(1i64), Some(1000i64))?;
+            crate::runtime::validate::range(
+                "pagesize",
+                *value,
+                Some(1i64),
+                Some(1000i64),
+            )?;
         }
         Ok(())
     }
@@ -542,28 +573,30 @@ impl<'a> ListUserJoinedChatroomsRequest<'a> {
     pub async fn send(
         self,
     ) -> Result<
-        crate::Response<::std::vec::Vec<super::ListUserJoinedChatroomsItem>>,
+        crate::Response<::std::vec::Vec<crate::ListUserJoinedChatroomsItem>>,
         crate::Error,
     > {
         self.validate()?;
         let path = format!(
-            "/users/{}/joined_chatrooms", encode::segment(& self.username)
+            "/users/{}/joined_chatrooms", crate ::runtime::encode::segment(& self
+            .username)
         );
-        let mut query = ::std::vec::Vec::new();
+        let mut query: ::std::vec::Vec<(&'static str, String)> = vec![];
         if let Some(value) = &self.pagenum {
             query.push(("pagenum", value.to_string()));
         }
         if let Some(value) = &self.pagesize {
             query.push(("pagesize", value.to_string()));
         }
-        let headers = ::std::vec::Vec::new();
-        let parts = RequestParts {
+        let headers: ::std::vec::Vec<(&'static str, String)> = vec![];
+        let parts = crate::runtime::RequestParts {
             op: &LIST_USER_JOINED_CHATROOMS,
             path,
             query,
             headers,
-            body: Body::Empty,
+            body: crate::runtime::Body::Empty,
             options: self.options,
+            payload: crate::runtime::Payload::Data,
         };
         self.client.send(parts).await
     }
@@ -572,7 +605,7 @@ impl<'a> ListUserJoinedChatroomsRequest<'a> {
     /// one comes back empty or shorter than the page size.
     pub fn into_stream(
         self,
-    ) -> crate::BoxStream<'a, super::ListUserJoinedChatroomsItem> {
+    ) -> crate::BoxStream<'a, crate::ListUserJoinedChatroomsItem> {
         let first = self.pagenum.map_or(1, |page| page.max(1) as u64);
         let size = self
             .pagesize
@@ -593,10 +626,10 @@ impl<'a> ListUserJoinedChatroomsRequest<'a> {
 }
 impl<'a> ::std::future::IntoFuture for ListUserJoinedChatroomsRequest<'a> {
     type Output = Result<
-        crate::Response<::std::vec::Vec<super::ListUserJoinedChatroomsItem>>,
+        crate::Response<::std::vec::Vec<crate::ListUserJoinedChatroomsItem>>,
         crate::Error,
     >;
-    type IntoFuture = BoxFuture<'a, Self::Output>;
+    type IntoFuture = super::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -659,13 +692,19 @@ impl<'a> GetChatroomsRequest<'a> {
         self.options = self.options.timeout(timeout);
         self
     }
+    /// Adds a header to this call only (checked for CR/LF like every
+    /// header value).
+    pub fn header(mut self, name: &'static str, value: impl Into<String>) -> Self {
+        self.options = self.options.header(name, value);
+        self
+    }
     /// Checks every documented limit; nothing is sent when one fails.
     fn validate(&self) -> Result<(), crate::ValidationError> {
         {
             let value = &self.chatroom_id;
-            validate::min_items("chatroom_id", value.len(), 1)?;
-            validate::max_items("chatroom_id", value.len(), 100u32)?;
-            validate::each_non_empty("chatroom_id", value)?;
+            crate::runtime::validate::min_items("chatroom_id", value.len(), 1)?;
+            crate::runtime::validate::max_items("chatroom_id", value.len(), 100u32)?;
+            crate::runtime::validate::each_non_empty("chatroom_id", value)?;
         }
         Ok(())
     }
@@ -673,30 +712,33 @@ impl<'a> GetChatroomsRequest<'a> {
     pub async fn send(
         self,
     ) -> Result<
-        crate::Response<::std::vec::Vec<super::GetChatroomsItem>>,
+        crate::Response<::std::vec::Vec<crate::GetChatroomsItem>>,
         crate::Error,
     > {
         self.validate()?;
-        let path = format!("/chatrooms/{}", encode::list(& self.chatroom_id));
-        let query = ::std::vec::Vec::new();
-        let headers = ::std::vec::Vec::new();
-        let parts = RequestParts {
+        let path = format!(
+            "/chatrooms/{}", crate ::runtime::encode::list(& self.chatroom_id)
+        );
+        let query: ::std::vec::Vec<(&'static str, String)> = vec![];
+        let headers: ::std::vec::Vec<(&'static str, String)> = vec![];
+        let parts = crate::runtime::RequestParts {
             op: &GET_CHATROOMS,
             path,
             query,
             headers,
-            body: Body::Empty,
+            body: crate::runtime::Body::Empty,
             options: self.options,
+            payload: crate::runtime::Payload::Data,
         };
         self.client.send(parts).await
     }
 }
 impl<'a> ::std::future::IntoFuture for GetChatroomsRequest<'a> {
     type Output = Result<
-        crate::Response<::std::vec::Vec<super::GetChatroomsItem>>,
+        crate::Response<::std::vec::Vec<crate::GetChatroomsItem>>,
         crate::Error,
     >;
-    type IntoFuture = BoxFuture<'a, Self::Output>;
+    type IntoFuture = super::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -800,45 +842,54 @@ impl<'a> UpdateChatroomRequest<'a> {
         self.options = self.options.timeout(timeout);
         self
     }
+    /// Adds a header to this call only (checked for CR/LF like every
+    /// header value).
+    pub fn header(mut self, name: &'static str, value: impl Into<String>) -> Self {
+        self.options = self.options.header(name, value);
+        self
+    }
     /// Checks every documented limit; nothing is sent when one fails.
     fn validate(&self) -> Result<(), crate::ValidationError> {
         {
             let value = &self.chatroom_id;
-            validate::non_empty("chatroom_id", value)?;
+            crate::runtime::validate::non_empty("chatroom_id", value)?;
         }
         if let Some(value) = &self.body.name {
-            validate::max_chars("name", value, 128u32)?;
+            crate::runtime::validate::max_chars("name", value, 128u32)?;
         }
         if let Some(value) = &self.body.description {
-            validate::max_chars("description", value, 512u32)?;
+            crate::runtime::validate::max_chars("description", value, 512u32)?;
         }
         if let Some(value) = &self.body.maxusers {
-            validate::range("maxusers", *value, Some(1i64), None)?;
+            crate::runtime::validate::range("maxusers", *value, Some(1i64), None)?;
         }
         Ok(())
     }
     /// Validates the arguments, sends the request and decodes the response.
     pub async fn send(
         self,
-    ) -> Result<crate::Response<super::UpdateChatroomData>, crate::Error> {
+    ) -> Result<crate::Response<crate::UpdateChatroomData>, crate::Error> {
         self.validate()?;
-        let path = format!("/chatrooms/{}", encode::segment(& self.chatroom_id));
-        let query = ::std::vec::Vec::new();
-        let headers = ::std::vec::Vec::new();
-        let parts = RequestParts {
+        let path = format!(
+            "/chatrooms/{}", crate ::runtime::encode::segment(& self.chatroom_id)
+        );
+        let query: ::std::vec::Vec<(&'static str, String)> = vec![];
+        let headers: ::std::vec::Vec<(&'static str, String)> = vec![];
+        let parts = crate::runtime::RequestParts {
             op: &UPDATE_CHATROOM,
             path,
             query,
             headers,
-            body: Body::json(&self.body)?,
+            body: crate::runtime::Body::json(&self.body)?,
             options: self.options,
+            payload: crate::runtime::Payload::Data,
         };
         self.client.send(parts).await
     }
 }
 impl<'a> ::std::future::IntoFuture for UpdateChatroomRequest<'a> {
-    type Output = Result<crate::Response<super::UpdateChatroomData>, crate::Error>;
-    type IntoFuture = BoxFuture<'a, Self::Output>;
+    type Output = Result<crate::Response<crate::UpdateChatroomData>, crate::Error>;
+    type IntoFuture = super::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -896,36 +947,45 @@ impl<'a> DeleteChatroomRequest<'a> {
         self.options = self.options.timeout(timeout);
         self
     }
+    /// Adds a header to this call only (checked for CR/LF like every
+    /// header value).
+    pub fn header(mut self, name: &'static str, value: impl Into<String>) -> Self {
+        self.options = self.options.header(name, value);
+        self
+    }
     /// Checks every documented limit; nothing is sent when one fails.
     fn validate(&self) -> Result<(), crate::ValidationError> {
         {
             let value = &self.chatroom_id;
-            validate::non_empty("chatroom_id", value)?;
+            crate::runtime::validate::non_empty("chatroom_id", value)?;
         }
         Ok(())
     }
     /// Validates the arguments, sends the request and decodes the response.
     pub async fn send(
         self,
-    ) -> Result<crate::Response<super::DeleteChatroomData>, crate::Error> {
+    ) -> Result<crate::Response<crate::DeleteChatroomData>, crate::Error> {
         self.validate()?;
-        let path = format!("/chatrooms/{}", encode::segment(& self.chatroom_id));
-        let query = ::std::vec::Vec::new();
-        let headers = ::std::vec::Vec::new();
-        let parts = RequestParts {
+        let path = format!(
+            "/chatrooms/{}", crate ::runtime::encode::segment(& self.chatroom_id)
+        );
+        let query: ::std::vec::Vec<(&'static str, String)> = vec![];
+        let headers: ::std::vec::Vec<(&'static str, String)> = vec![];
+        let parts = crate::runtime::RequestParts {
             op: &DELETE_CHATROOM,
             path,
             query,
             headers,
-            body: Body::Empty,
+            body: crate::runtime::Body::Empty,
             options: self.options,
+            payload: crate::runtime::Payload::Data,
         };
         self.client.send(parts).await
     }
 }
 impl<'a> ::std::future::IntoFuture for DeleteChatroomRequest<'a> {
-    type Output = Result<crate::Response<super::DeleteChatroomData>, crate::Error>;
-    type IntoFuture = BoxFuture<'a, Self::Output>;
+    type Output = Result<crate::Response<crate::DeleteChatroomData>, crate::Error>;
+    type IntoFuture = super::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -982,41 +1042,49 @@ impl<'a> GetChatroomAnnouncementRequest<'a> {
         self.options = self.options.timeout(timeout);
         self
     }
+    /// Adds a header to this call only (checked for CR/LF like every
+    /// header value).
+    pub fn header(mut self, name: &'static str, value: impl Into<String>) -> Self {
+        self.options = self.options.header(name, value);
+        self
+    }
     /// Checks every documented limit; nothing is sent when one fails.
     fn validate(&self) -> Result<(), crate::ValidationError> {
         {
             let value = &self.chatroom_id;
-            validate::non_empty("chatroom_id", value)?;
+            crate::runtime::validate::non_empty("chatroom_id", value)?;
         }
         Ok(())
     }
     /// Validates the arguments, sends the request and decodes the response.
     pub async fn send(
         self,
-    ) -> Result<crate::Response<super::GetChatroomAnnouncementData>, crate::Error> {
+    ) -> Result<crate::Response<crate::GetChatroomAnnouncementData>, crate::Error> {
         self.validate()?;
         let path = format!(
-            "/chatrooms/{}/announcement", encode::segment(& self.chatroom_id)
+            "/chatrooms/{}/announcement", crate ::runtime::encode::segment(& self
+            .chatroom_id)
         );
-        let query = ::std::vec::Vec::new();
-        let headers = ::std::vec::Vec::new();
-        let parts = RequestParts {
+        let query: ::std::vec::Vec<(&'static str, String)> = vec![];
+        let headers: ::std::vec::Vec<(&'static str, String)> = vec![];
+        let parts = crate::runtime::RequestParts {
             op: &GET_CHATROOM_ANNOUNCEMENT,
             path,
             query,
             headers,
-            body: Body::Empty,
+            body: crate::runtime::Body::Empty,
             options: self.options,
+            payload: crate::runtime::Payload::Data,
         };
         self.client.send(parts).await
     }
 }
 impl<'a> ::std::future::IntoFuture for GetChatroomAnnouncementRequest<'a> {
     type Output = Result<
-        crate::Response<super::GetChatroomAnnouncementData>,
+        crate::Response<crate::GetChatroomAnnouncementData>,
         crate::Error,
     >;
-    type IntoFuture = BoxFuture<'a, Self::Output>;
+    type IntoFuture = super::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -1085,45 +1153,53 @@ impl<'a> UpdateChatroomAnnouncementRequest<'a> {
         self.options = self.options.timeout(timeout);
         self
     }
+    /// Adds a header to this call only (checked for CR/LF like every
+    /// header value).
+    pub fn header(mut self, name: &'static str, value: impl Into<String>) -> Self {
+        self.options = self.options.header(name, value);
+        self
+    }
     /// Checks every documented limit; nothing is sent when one fails.
     fn validate(&self) -> Result<(), crate::ValidationError> {
         {
             let value = &self.chatroom_id;
-            validate::non_empty("chatroom_id", value)?;
+            crate::runtime::validate::non_empty("chatroom_id", value)?;
         }
         {
             let value = &self.body.announcement;
-            validate::max_chars("announcement", value, 512u32)?;
+            crate::runtime::validate::max_chars("announcement", value, 512u32)?;
         }
         Ok(())
     }
     /// Validates the arguments, sends the request and decodes the response.
     pub async fn send(
         self,
-    ) -> Result<crate::Response<super::UpdateChatroomAnnouncementData>, crate::Error> {
+    ) -> Result<crate::Response<crate::UpdateChatroomAnnouncementData>, crate::Error> {
         self.validate()?;
         let path = format!(
-            "/chatrooms/{}/announcement", encode::segment(& self.chatroom_id)
+            "/chatrooms/{}/announcement", crate ::runtime::encode::segment(& self
+            .chatroom_id)
         );
-        let query = ::std::vec::Vec::new();
-        let headers = ::std::vec::Vec::new();
-        let parts = RequestParts {
+        let query: ::std::vec::Vec<(&'static str, String)> = vec![];
+        let headers: ::std::vec::Vec<(&'static str, String)> = vec![];
+        let parts = crate::runtime::RequestParts {
             op: &UPDATE_CHATROOM_ANNOUNCEMENT,
             path,
             query,
             headers,
-            body: Body::json(&self.body)?,
+            body: crate::runtime::Body::json(&self.body)?,
             options: self.options,
+            payload: crate::runtime::Payload::Data,
         };
         self.client.send(parts).await
     }
 }
 impl<'a> ::std::future::IntoFuture for UpdateChatroomAnnouncementRequest<'a> {
     type Output = Result<
-        crate::Response<super::UpdateChatroomAnnouncementData>,
+        crate::Response<crate::UpdateChatroomAnnouncementData>,
         crate::Error,
     >;
-    type IntoFuture = BoxFuture<'a, Self::Output>;
+    type IntoFuture = super::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }

@@ -5,6 +5,545 @@
 //! the documented request and decode the documented response.
 use super::support;
 #[tokio::test]
+async fn upload_chat_file_doc() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n    \"action\": \"post\",\n    \"application\": \"8be024f0-XXXX-XXXX-b697-5d598d5f8402\",\n    \"path\": \"/chatfiles\",\n    \"uri\": \"https://XXXX/XXXX/XXXX/chatfiles\",\n    \"entities\": [\n        {\n            \"uuid\": \"5fd74830-XXXX-XXXX-822a-81ea50bb049d\",\n            \"type\": \"chatfile\",\n            \"share-secret\": \"X9dXXXX7Yc\"\n        }\n    ],\n    \"timestamp\": 1554371126338,\n    \"duration\": 0,\n    \"organization\": \"XXXX\",\n    \"applicationName\": \"XXXX\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .upload_chat_file(
+            agora_chat::UploadFile::from_bytes(
+                "IMG_2953.JPG",
+                b"conformance test file".to_vec(),
+            ),
+        )
+        .restrict_access(true)
+        .thumbnail_height(180)
+        .thumbnail_width(180)
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "POST",
+                path: "/chatfiles",
+                query: None,
+                body: None,
+                multipart: &["file"],
+                download: false,
+            },
+        )
+        .await;
+    let response = result.expect("upload_chat_file example `doc`");
+    support::assert_decoded(
+        &response,
+        &[
+            ("/action", "\"post\""),
+            ("/entities/0/share-secret", "\"X9dXXXX7Yc\""),
+            ("/entities/0/uuid", "\"5fd74830-XXXX-XXXX-822a-81ea50bb049d\""),
+        ],
+    );
+}
+#[tokio::test]
+async fn download_chat_file_doc() {
+    let server = support::MockApi::start(200u16, "\"file-bytes\"").await;
+    let client = server.client();
+    let result = client
+        .download_chat_file("7f456bf0-XXXX-XXXX-b630-777db304f26c")
+        .share_secret("f0Vr-uyyEeiHpHmsu53XXXXXXXXZYgyLkdfsZ4xo2Z0cSBnB")
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "GET",
+                path: "/chatfiles/7f456bf0-XXXX-XXXX-b630-777db304f26c",
+                query: None,
+                body: None,
+                multipart: &[],
+                download: true,
+            },
+        )
+        .await;
+    let download = result.expect("download_chat_file example `doc`");
+    support::assert_download(download, "\"file-bytes\"").await;
+}
+#[tokio::test]
+async fn download_chat_file_thumbnail_doc() {
+    let server = support::MockApi::start(200u16, "\"thumbnail-bytes\"").await;
+    let client = server.client();
+    let result = client
+        .download_chat_file_thumbnail("7f456bf0-ecb2-11e8-b630-777db304f26c", true)
+        .share_secret("f0Vr-uyyEeiHpHmsu53XXXXXXXXZYgyLkdfsZ4xo2Z0cSBnB")
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "GET",
+                path: "/chatfiles/7f456bf0-ecb2-11e8-b630-777db304f26c",
+                query: None,
+                body: None,
+                multipart: &[],
+                download: true,
+            },
+        )
+        .await;
+    let download = result.expect("download_chat_file_thumbnail example `doc`");
+    support::assert_download(download, "\"thumbnail-bytes\"").await;
+}
+#[tokio::test]
+async fn list_chatroom_allowlist_doc() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"action\": \"get\",\n  \"application\": \"5cf28979-XXXX-XXXX-b969-60141fb9c75d\",\n  \"uri\": \"http://XXXX/XXXX/XXXX/chatrooms/XXXX/white/users\",\n  \"entities\": [],\n  \"data\": [\n    \"wzy_test\",\n    \"wzy_vivo\",\n    \"wzy_huawei\",\n    \"wzy_xiaomi\",\n    \"wzy_meizu\"\n  ],\n  \"timestamp\": 1594724947117,\n  \"duration\": 3,\n  \"organization\": \"XXXX\",\n  \"applicationName\": \"XXXX\",\n  \"count\": 5\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client.list_chatroom_allowlist("XXXX").await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "GET",
+                path: "/chatrooms/XXXX/white/users",
+                query: None,
+                body: None,
+                multipart: &[],
+                download: false,
+            },
+        )
+        .await;
+    let response = result.expect("list_chatroom_allowlist example `doc`");
+    support::assert_decoded(
+        &response,
+        &[("/count", "5"), ("/data/0", "\"wzy_test\""), ("/data/4", "\"wzy_meizu\"")],
+    );
+}
+#[tokio::test]
+async fn add_chatroom_allowlist_user_doc() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"action\": \"post\",\n  \"application\": \"5cf28979-13e7-4c87-b969-60141fb9c75d\",\n  \"uri\": \"http://XXXX/XXXX/XXXX/chatrooms/XXXX/white/users/wzy_xiaomi\",\n  \"entities\": [],\n  \"data\": {\n    \"result\": true,\n    \"action\": \"add_user_whitelist\",\n    \"user\": \"wzy_xiaomi\",\n    \"chatroomid\": \"XXXX\"\n  },\n  \"timestamp\": 1594724293063,\n  \"duration\": 4,\n  \"organization\": \"XXXX\",\n  \"applicationName\": \"XXXX\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client.add_chatroom_allowlist_user("XXXX", "wzy_xiaomi").await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "POST",
+                path: "/chatrooms/XXXX/white/users/wzy_xiaomi",
+                query: None,
+                body: None,
+                multipart: &[],
+                download: false,
+            },
+        )
+        .await;
+    let response = result.expect("add_chatroom_allowlist_user example `doc`");
+    support::assert_decoded(
+        &response,
+        &[
+            ("/data/action", "\"add_user_whitelist\""),
+            ("/data/result", "true"),
+            ("/data/user", "\"wzy_xiaomi\""),
+        ],
+    );
+}
+#[tokio::test]
+async fn add_chatroom_allowlist_users_doc() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"action\": \"post\",\n  \"application\": \"5cf28979-XXXX-XXXX-b969-60141fb9c75d\",\n  \"uri\": \"http://XXXX/XXXX/XXXX/chatrooms/XXXX/white/users\",\n  \"entities\": [],\n  \"data\": [\n    {\n      \"result\": true,\n      \"action\": \"add_user_whitelist\",\n      \"user\": \"wzy_test\",\n      \"chatroomid\": \"XXXX\"\n    },\n    {\n      \"result\": true,\n      \"action\": \"add_user_whitelist\",\n      \"user\": \"wzy_meizu\",\n      \"chatroomid\": \"XXXX\"\n    }\n  ],\n  \"timestamp\": 1594724634191,\n  \"duration\": 2,\n  \"organization\": \"XXXX\",\n  \"applicationName\": \"XXXX\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client.add_chatroom_allowlist_users("XXXX", ["user1"]).await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "POST",
+                path: "/chatrooms/XXXX/white/users",
+                query: None,
+                body: Some("{\"usernames\" : [\"user1\"]}\n"),
+                multipart: &[],
+                download: false,
+            },
+        )
+        .await;
+    let response = result.expect("add_chatroom_allowlist_users example `doc`");
+    support::assert_decoded(
+        &response,
+        &[
+            ("/data/0/result", "true"),
+            ("/data/0/user", "\"wzy_test\""),
+            ("/data/1/user", "\"wzy_meizu\""),
+        ],
+    );
+}
+#[tokio::test]
+async fn remove_chatroom_allowlist_users_doc() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"action\": \"delete\",\n  \"application\": \"5cf28979-XXXX-XXXX-b969-60141fb9c75d\",\n  \"uri\": \"http://XXXX/XXXX/XXXX/chatrooms/XXXX/white/users/wzy_huawei,wzy_meizu\",\n  \"entities\": [],\n  \"data\": [\n    {\n      \"result\": true,\n      \"action\": \"remove_user_whitelist\",\n      \"user\": \"wzy_huawei\",\n      \"chatroomid\": \"XXXX\"\n    },\n    {\n      \"result\": true,\n      \"action\": \"remove_user_whitelist\",\n      \"user\": \"wzy_meizu\",\n      \"chatroomid\": \"XXXX\"\n    }\n  ],\n  \"timestamp\": 1594725137704,\n  \"duration\": 1,\n  \"organization\": \"XXXX\",\n  \"applicationName\": \"XXXX\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .remove_chatroom_allowlist_users("XXXX", ["wzy_huawei", "wzy_meizu"])
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "DELETE",
+                path: "/chatrooms/XXXX/white/users/wzy_huawei%2Cwzy_meizu",
+                query: None,
+                body: None,
+                multipart: &[],
+                download: false,
+            },
+        )
+        .await;
+    let response = result.expect("remove_chatroom_allowlist_users example `doc`");
+    support::assert_decoded(
+        &response,
+        &[
+            ("/data/0/user", "\"wzy_huawei\""),
+            ("/data/1/result", "true"),
+            ("/data/1/user", "\"wzy_meizu\""),
+        ],
+    );
+}
+#[tokio::test]
+async fn set_chatroom_attributes_doc() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"uri\":\"https://XXXX/XXXX/XXXX/metadata/chatroom\",\n  \"timestamp\":1716887320215,\n  \"action\":\"put\",\n  \"data\":\n  {\n    \"successKeys\": [\"key1\"],\n\t  \"errorKeys\": {\"key2\":\"errorDesc\"}\n  }\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .set_chatroom_attributes(
+            "662XXXX13",
+            "user1",
+            support::from_json("{\"key1\":\"value1\",\"key2\":\"value2\"}"),
+        )
+        .auto_delete("DELETE")
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "PUT",
+                path: "/metadata/chatroom/662XXXX13/user/user1",
+                query: None,
+                body: Some(
+                    "{\n    \"metaData\": {\n        \"key1\": \"value1\",\n\t\t    \"key2\": \"value2\"\n      },\n    \"autoDelete\": \"DELETE\"\n }\n",
+                ),
+                multipart: &[],
+                download: false,
+            },
+        )
+        .await;
+    let response = result.expect("set_chatroom_attributes example `doc`");
+    support::assert_decoded(
+        &response,
+        &[
+            ("/action", "\"put\""),
+            ("/data/errorKeys/key2", "\"errorDesc\""),
+            ("/data/successKeys/0", "\"key1\""),
+        ],
+    );
+}
+#[tokio::test]
+async fn get_chatroom_attributes_doc() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"uri\": \"https://XXXX/XXXX/XXXX/metadata/chatroom\",\n  \"timestamp\": 1716891388636,\n  \"action\": \"post\",\n  \"data\":\n  {\n    \"key1\": \"value1\",\n\t\t\"key2\": \"value2\"\n  }\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .get_chatroom_attributes("662XXXX13")
+        .keys(["key1", "key2"])
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "POST",
+                path: "/metadata/chatroom/662XXXX13",
+                query: None,
+                body: Some("{\n    \"keys\": [\"key1\",\"key2\"]\n }\n"),
+                multipart: &[],
+                download: false,
+            },
+        )
+        .await;
+    let response = result.expect("get_chatroom_attributes example `doc`");
+    support::assert_decoded(
+        &response,
+        &[
+            ("/action", "\"post\""),
+            ("/data/key1", "\"value1\""),
+            ("/data/key2", "\"value2\""),
+        ],
+    );
+}
+#[tokio::test]
+async fn remove_chatroom_attributes_doc() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"uri\":\"https://XXXX/XXXX/XXXX/metadata/chatroom\",\n  \"status\":\"ok\",\n  \"timestamp\":1716887320215,\n  \"action\":\"delete\",\n  \"data\":\n  {\n    \"successKeys\": [\"key1\"],\n\t  \"errorKeys\": {\"key2\":\"errorDesc\"}\n  }\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .remove_chatroom_attributes("662XXXX13", "user1")
+        .keys(["key1", "key2"])
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "DELETE",
+                path: "/metadata/chatroom/662XXXX13/user/user1",
+                query: None,
+                body: Some("{\n    \"keys\": [\"key1\",\"key2\"]\n }\n"),
+                multipart: &[],
+                download: false,
+            },
+        )
+        .await;
+    let response = result.expect("remove_chatroom_attributes example `doc`");
+    support::assert_decoded(
+        &response,
+        &[
+            ("/action", "\"delete\""),
+            ("/data/errorKeys/key2", "\"errorDesc\""),
+            ("/data/successKeys/0", "\"key1\""),
+        ],
+    );
+}
+#[tokio::test]
+async fn force_set_chatroom_attributes_doc() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"data\":\n  {\n    \"successKeys\": [\"key1\"],\n\t  \"errorKeys\": {\"key2\":\"errorDesc\"}\n  }\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .force_set_chatroom_attributes(
+            "662XXXX13",
+            "user1",
+            support::from_json("{\"key1\":\"value1\",\"key2\":\"value2\"}"),
+        )
+        .auto_delete("DELETE")
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "PUT",
+                path: "/metadata/chatroom/662XXXX13/user/user1/forced",
+                query: None,
+                body: Some(
+                    "{\n    \"metaData\": {\n        \"key1\": \"value1\",\n\t\t    \"key2\": \"value2\"\n      },\n    \"autoDelete\": \"DELETE\"\n }\n",
+                ),
+                multipart: &[],
+                download: false,
+            },
+        )
+        .await;
+    let response = result.expect("force_set_chatroom_attributes example `doc`");
+    support::assert_decoded(
+        &response,
+        &[("/data/errorKeys/key2", "\"errorDesc\""), ("/data/successKeys/0", "\"key1\"")],
+    );
+}
+#[tokio::test]
+async fn force_remove_chatroom_attributes_doc() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"data\":\n  {\n    \"successKeys\": [\"key1\"],\n\t\"errorKeys\": {\"key2\":\"errorDesc\"}\n  }\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .force_remove_chatroom_attributes("662XXXX13", "user1")
+        .keys(["key1", "key2"])
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "DELETE",
+                path: "/metadata/chatroom/662XXXX13/user/user1/forced",
+                query: None,
+                body: Some("{\n    \"keys\": [\"key1\",\"key2\"]\n }\n"),
+                multipart: &[],
+                download: false,
+            },
+        )
+        .await;
+    let response = result.expect("force_remove_chatroom_attributes example `doc`");
+    support::assert_decoded(
+        &response,
+        &[("/data/errorKeys/key2", "\"errorDesc\""), ("/data/successKeys/0", "\"key1\"")],
+    );
+}
+#[tokio::test]
+async fn list_chatroom_blocklist_doc() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"action\": \"get\",\n  \"application\": \"8be024f0-XXXX-XXXX-b697-5d598d5f8402\",\n  \"uri\": \"http://XXXX/XXXX/XXXX/chatrooms/XXXX/blocks/users\",\n  \"entities\": [],\n  \"data\": [\n    \"user2\",\n    \"user3\"\n  ],\n  \"timestamp\": 1543466293681,\n  \"duration\": 0,\n  \"organization\": \"XXXX\",\n  \"applicationName\": \"XXXX\",\n  \"count\": 2\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client.list_chatroom_blocklist("XXXX").await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "GET",
+                path: "/chatrooms/XXXX/blocks/users",
+                query: None,
+                body: None,
+                multipart: &[],
+                download: false,
+            },
+        )
+        .await;
+    let response = result.expect("list_chatroom_blocklist example `doc`");
+    support::assert_decoded(
+        &response,
+        &[("/count", "2"), ("/data/0", "\"user2\""), ("/data/1", "\"user3\"")],
+    );
+}
+#[tokio::test]
+async fn add_chatroom_blocklist_user_doc() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"action\": \"post\",\n  \"application\": \"8be024f0-XXXX-XXXX-b697-5d598d5f8402\",\n  \"uri\": \"http://XXXX/XXXX/XXXX/chatrooms/XXXX/blocks/users/user1\",\n  \"entities\": [],\n  \"data\": {\n    \"result\": true,\n    \"action\": \"add_blocks\",\n    \"user\": \"user1\",\n    \"chatroomid\": \"XXXX\"\n  },\n  \"timestamp\": 1542539577124,\n  \"duration\": 27,\n  \"organization\": \"XXXX\",\n  \"applicationName\": \"XXXX\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client.add_chatroom_blocklist_user("XXXX", "user1").await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "POST",
+                path: "/chatrooms/XXXX/blocks/users/user1",
+                query: None,
+                body: None,
+                multipart: &[],
+                download: false,
+            },
+        )
+        .await;
+    let response = result.expect("add_chatroom_blocklist_user example `doc`");
+    support::assert_decoded(
+        &response,
+        &[
+            ("/data/action", "\"add_blocks\""),
+            ("/data/result", "true"),
+            ("/data/user", "\"user1\""),
+        ],
+    );
+}
+#[tokio::test]
+async fn add_chatroom_blocklist_users_doc() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"action\": \"post\",\n  \"application\": \"8be024f0-XXXX-XXXX-b697-5d598d5f8402\",\n  \"uri\": \"http://XXXX/XXXX/XXXX/chatrooms/XXXX/blocks/users\",\n  \"entities\": [],\n  \"data\": [\n    {\n      \"result\": false,\n      \"action\": \"add_blocks\",\n      \"reason\": \"user: user3 doesn't exist in chatroom: XXXX\",\n      \"user\": \"user3\",\n      \"chatroomid\": \"XXXX\"\n    },\n    {\n      \"result\": true,\n      \"action\": \"add_blocks\",\n      \"user\": \"user4\",\n      \"chatroomid\": \"XXXX\"\n    }\n  ],\n  \"timestamp\": 1542540095540,\n  \"duration\": 16,\n  \"organization\": \"XXXX\",\n  \"applicationName\": \"XXXX\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client.add_chatroom_blocklist_users("XXXX", ["user3", "user4"]).await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "POST",
+                path: "/chatrooms/XXXX/blocks/users",
+                query: None,
+                body: Some(
+                    "{  \n   \"usernames\": [  \n     \"user3\",\"user4\"  \n   ]  \n }\n",
+                ),
+                multipart: &[],
+                download: false,
+            },
+        )
+        .await;
+    let response = result.expect("add_chatroom_blocklist_users example `doc`");
+    support::assert_decoded(
+        &response,
+        &[
+            ("/data/0/result", "false"),
+            ("/data/0/user", "\"user3\""),
+            ("/data/1/result", "true"),
+            ("/data/1/user", "\"user4\""),
+        ],
+    );
+}
+#[tokio::test]
+async fn remove_chatroom_blocklist_user_doc() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"action\": \"delete\",\n  \"application\": \"8be024f0-XXXX-XXXX-b697-5d598d5f8402\",\n  \"uri\": \"http://XXXX/XXXX/XXXX/chatrooms/XXXX/blocks/users/user1\",\n  \"entities\": [],\n  \"data\": {\n    \"result\": true,\n    \"action\": \"remove_blocks\",\n    \"user\": \"user1\",\n    \"chatroomid\": \"XXXX\"\n  },\n  \"timestamp\": 1542540470679,\n  \"duration\": 45,\n  \"organization\": \"XXXX\",\n  \"applicationName\": \"XXXX\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client.remove_chatroom_blocklist_user("XXXX", "user1").await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "DELETE",
+                path: "/chatrooms/XXXX/blocks/users/user1",
+                query: None,
+                body: None,
+                multipart: &[],
+                download: false,
+            },
+        )
+        .await;
+    let response = result.expect("remove_chatroom_blocklist_user example `doc`");
+    support::assert_decoded(
+        &response,
+        &[
+            ("/data/action", "\"remove_blocks\""),
+            ("/data/result", "true"),
+            ("/data/user", "\"user1\""),
+        ],
+    );
+}
+#[tokio::test]
+async fn remove_chatroom_blocklist_users_doc() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"action\": \"delete\",\n  \"application\": \"8be024f0-XXXX-XXXX-b697-5d598d5f8402\",\n  \"uri\": \"http://XXXX/XXXX/XXXX/chatrooms/XXXX/blocks/users/user1%2Cuser2\",\n  \"entities\": [],\n  \"data\": [\n    {\n      \"result\": true,\n      \"action\": \"remove_blocks\",\n      \"user\": \"user1\",\n      \"chatroomid\": \"XXXX\" \n    },\n    {\n      \"result\": true,\n      \"action\": \"remove_blocks\",\n      \"user\": \"user2\",\n      \"chatroomid\": \"XXXX\"\n    }\n  ],\n  \"timestamp\": 1542541014655,\n  \"duration\": 29,\n  \"organization\": \"XXXX\",\n  \"applicationName\": \"XXXX\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .remove_chatroom_blocklist_users("XXXX", ["user1", "user2"])
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "DELETE",
+                path: "/chatrooms/XXXX/blocks/users/user1%2Cuser2",
+                query: None,
+                body: None,
+                multipart: &[],
+                download: false,
+            },
+        )
+        .await;
+    let response = result.expect("remove_chatroom_blocklist_users example `doc`");
+    support::assert_decoded(
+        &response,
+        &[
+            ("/data/0/user", "\"user1\""),
+            ("/data/1/result", "true"),
+            ("/data/1/user", "\"user2\""),
+        ],
+    );
+}
+#[tokio::test]
 async fn add_chatroom_member_doc() {
     let server = support::MockApi::start(
             200u16,
@@ -20,6 +559,8 @@ async fn add_chatroom_member_doc() {
                 path: "/chatrooms/XXXX/users/XXXX",
                 query: None,
                 body: None,
+                multipart: &[],
+                download: false,
             },
         )
         .await;
@@ -51,6 +592,8 @@ async fn add_chatroom_members_doc() {
                 body: Some(
                     "{\n   \"usernames\": [\n     \"user1\",\n     \"user2\"\n   ]\n }\n",
                 ),
+                multipart: &[],
+                download: false,
             },
         )
         .await;
@@ -80,6 +623,8 @@ async fn list_chatroom_members_doc() {
                 path: "/chatrooms/XXXX/users",
                 query: Some("pagenum=2&pagesize=2"),
                 body: None,
+                multipart: &[],
+                download: false,
             },
         )
         .await;
@@ -110,6 +655,8 @@ async fn remove_chatroom_member_doc() {
                 path: "/chatrooms/XXXX/users/XXXX",
                 query: None,
                 body: None,
+                multipart: &[],
+                download: false,
             },
         )
         .await;
@@ -139,6 +686,8 @@ async fn remove_chatroom_members_doc() {
                 path: "/chatrooms/XXXX/users/user1%2Cuser2",
                 query: None,
                 body: None,
+                multipart: &[],
+                download: false,
             },
         )
         .await;
@@ -169,6 +718,8 @@ async fn add_chatroom_admin_doc() {
                 path: "/chatrooms/XXXX/admin",
                 query: None,
                 body: Some("{\n   \"newadmin\": \"user1\"\n }\n"),
+                multipart: &[],
+                download: false,
             },
         )
         .await;
@@ -194,6 +745,8 @@ async fn list_chatroom_admins_doc() {
                 path: "/chatrooms/XXXX/admin",
                 query: None,
                 body: None,
+                multipart: &[],
+                download: false,
             },
         )
         .await;
@@ -216,6 +769,8 @@ async fn remove_chatroom_admin_doc() {
                 path: "/chatrooms/XXXX/admin/XXXX",
                 query: None,
                 body: None,
+                multipart: &[],
+                download: false,
             },
         )
         .await;
@@ -223,6 +778,236 @@ async fn remove_chatroom_admin_doc() {
     support::assert_decoded(
         &response,
         &[("/data/oldadmin", "\"XXXX\""), ("/data/result", "\"success\"")],
+    );
+}
+#[tokio::test]
+async fn mute_chatroom_members_doc() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n    \"action\": \"post\",\n    \"application\": \"22bcffa0-XXXX-XXXX-9df8-516f6df68c6d\",\n    \"applicationName\": \"XXXX\",\n    \"data\": [\n        {\n            \"result\": true,\n            \"expire\": 1642148173726,\n            \"user\": \"user1\"\n        },\n        {\n            \"result\": true,\n            \"expire\": 1642148173726,\n            \"user\": \"user2\"\n        }\n    ],\n    \"duration\": 0,\n    \"entities\": [],\n    \"organization\": \"XXXX\",\n    \"timestamp\": 1642060750410,\n    \"uri\": \"http://XXXX/XXXX/XXXX/chatrooms/XXXX/mute\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .mute_chatroom_members("1265710621211", 86400000, ["user1", "user2"])
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "POST",
+                path: "/chatrooms/1265710621211/mute",
+                query: None,
+                body: Some(
+                    "{\n    \"usernames\": [\n        \"user1\",\n        \"user2\"\n    ],\n    \"mute_duration\": 86400000\n}\n",
+                ),
+                multipart: &[],
+                download: false,
+            },
+        )
+        .await;
+    let response = result.expect("mute_chatroom_members example `doc`");
+    support::assert_decoded(
+        &response,
+        &[
+            ("/data/0/expire", "1642148173726"),
+            ("/data/0/result", "true"),
+            ("/data/1/user", "\"user2\""),
+        ],
+    );
+}
+#[tokio::test]
+async fn unmute_chatroom_members_doc() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n    \"action\": \"delete\",\n    \"application\": \"527cd7e0-XXXX-XXXX-9f59-ef10ecd81ff0\",\n    \"uri\": \"http://XXXX/XXXX/XXXX/chatrooms/XXXX/mute/XXXX\",\n    \"entities\": [],\n    \"data\": [\n        {\n            \"result\": true,\n            \"user\": \"XXXX\"\n        }\n    ],\n    \"timestamp\": 1489072695859,\n    \"duration\": 0,\n    \"organization\": \"XXXX\",\n    \"applicationName\": \"XXXX\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client.unmute_chatroom_members("XXXX", ["XXXX"]).await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "DELETE",
+                path: "/chatrooms/XXXX/mute/XXXX",
+                query: None,
+                body: None,
+                multipart: &[],
+                download: false,
+            },
+        )
+        .await;
+    let response = result.expect("unmute_chatroom_members example `doc`");
+    support::assert_decoded(
+        &response,
+        &[
+            ("/action", "\"delete\""),
+            ("/data/0/result", "true"),
+            ("/data/0/user", "\"XXXX\""),
+        ],
+    );
+}
+#[tokio::test]
+async fn list_chatroom_muted_members_doc() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n    \"action\": \"post\",\n    \"application\": \"527cd7e0-XXXX-XXXX-9f59-ef10ecd81ff0\",\n    \"uri\": \"http://XXXX/XXXX/XXXX/chatrooms/XXXX/mute\",\n    \"entities\": [],\n    \"data\": [\n        {\n            \"expire\": 1489158589481,\n            \"user\": \"user1\"\n        },\n        {\n            \"expire\": 1489158589481,\n            \"user\": \"user2\"\n        }\n    ],\n    \"timestamp\": 1489072802179,\n    \"duration\": 0,\n    \"organization\": \"XXXX\",\n    \"applicationName\": \"XXXX\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client.list_chatroom_muted_members("XXXX").await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "GET",
+                path: "/chatrooms/XXXX/mute",
+                query: None,
+                body: None,
+                multipart: &[],
+                download: false,
+            },
+        )
+        .await;
+    let response = result.expect("list_chatroom_muted_members example `doc`");
+    support::assert_decoded(
+        &response,
+        &[
+            ("/data/0/expire", "1489158589481"),
+            ("/data/0/user", "\"user1\""),
+            ("/data/1/user", "\"user2\""),
+        ],
+    );
+}
+#[tokio::test]
+async fn mute_all_chatroom_members_doc() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"action\": \"put\",\n  \"application\": \"5cf28979-XXXX-XXXX-b969-60141fb9c75d\",\n  \"uri\": \"http://XXXX/XXXX/XXXX/chatrooms/XXXX/ban\",\n  \"entities\": [],\n  \"data\": {\n    \"mute\": true\n  },\n  \"timestamp\": 1594628861058,\n  \"duration\": 1,\n  \"organization\": \"XXXX\",\n  \"applicationName\": \"XXXX\"\n} \n",
+        )
+        .await;
+    let client = server.client();
+    let result = client.mute_all_chatroom_members("1265710621211").await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "POST",
+                path: "/chatrooms/1265710621211/ban",
+                query: None,
+                body: None,
+                multipart: &[],
+                download: false,
+            },
+        )
+        .await;
+    let response = result.expect("mute_all_chatroom_members example `doc`");
+    support::assert_decoded(&response, &[("/data/mute", "true")]);
+}
+#[tokio::test]
+async fn unmute_all_chatroom_members_doc() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"action\": \"put\",\n  \"application\": \"5cf28979-XXXX-XXXX-b969-60141fb9c75d\",\n  \"uri\": \"http://XXXX/XXXX/XXXX/chatrooms/XXXX/ban\",\n  \"entities\": [],\n  \"data\": {\n    \"mute\": false\n  },\n  \"timestamp\": 1594628899502,\n  \"duration\": 1,\n  \"organization\": \"XXXX\",\n  \"applicationName\": \"XXXX\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client.unmute_all_chatroom_members("XXXX").await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "DELETE",
+                path: "/chatrooms/XXXX/ban",
+                query: None,
+                body: None,
+                multipart: &[],
+                download: false,
+            },
+        )
+        .await;
+    let response = result.expect("unmute_all_chatroom_members example `doc`");
+    support::assert_decoded(&response, &[("/data/mute", "false")]);
+}
+#[tokio::test]
+async fn add_chatroom_super_admin_doc() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n    \"action\": \"post\",\n    \"application\": \"9fa492a0-XXXX-XXXX-b1b9-a76b05da6904\",\n    \"uri\": \"https://XXXX/XXXX/XXXX/chatrooms/super_admin\",\n    \"entities\": [],\n    \"data\": {\n        \"result\": \"success\",\n        \"resource\": \"\"\n    },\n    \"timestamp\": 1596187658017,\n    \"duration\": 1,\n    \"organization\": \"XXXX\",\n    \"applicationName\": \"XXXX\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client.add_chatroom_super_admin("user1").await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "POST",
+                path: "/chatrooms/super_admin",
+                query: None,
+                body: Some("{\n   \"superadmin\": \"user1\"\n }\n"),
+                multipart: &[],
+                download: false,
+            },
+        )
+        .await;
+    let response = result.expect("add_chatroom_super_admin example `doc`");
+    support::assert_decoded(
+        &response,
+        &[
+            ("/action", "\"post\""),
+            ("/data/resource", "\"\""),
+            ("/data/result", "\"success\""),
+        ],
+    );
+}
+#[tokio::test]
+async fn remove_chatroom_super_admin_doc() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n    \"action\": \"delete\",\n    \"application\": \"9fa492a0-XXXX-XXXX-b1b9-a76b05da6904\",\n    \"uri\": \"http://XXXX/XXXX/XXXX/chatrooms/super_admin/XXXX\",\n    \"entities\": [],\n    \"data\": {\n        \"newSuperAdmin\": \"XXXX\",\n        \"resource\": \"\"\n    },\n    \"timestamp\": 1596187855832,\n    \"duration\": 0,\n    \"organization\": \"XXXX\",\n    \"applicationName\": \"XXXX\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client.remove_chatroom_super_admin("XXXX").await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "DELETE",
+                path: "/chatrooms/super_admin/XXXX",
+                query: None,
+                body: None,
+                multipart: &[],
+                download: false,
+            },
+        )
+        .await;
+    let response = result.expect("remove_chatroom_super_admin example `doc`");
+    support::assert_decoded(
+        &response,
+        &[("/action", "\"delete\""), ("/data/newSuperAdmin", "\"XXXX\"")],
+    );
+}
+#[tokio::test]
+async fn list_chatroom_super_admins_doc() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n    \"action\": \"get\",\n    \"application\": \"2a8f5b13-XXXX-XXXX-958a-838fd47f1223\",\n    \"applicationName\": \"XXXX\",\n    \"count\": 3,\n    \"data\": [\n        \"yifan4\",\n        \"yifan3\",\n        \"yifan2\"\n    ],\n    \"duration\": 0,\n    \"entities\": [],\n    \"organization\": \"XXXX\",\n    \"properties\": {},\n    \"timestamp\": 1681698118068,\n    \"uri\": \"http://a1-hsb.easemob.com/easemob-demo/chatdemoui/chatrooms/super_admin\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client.list_chatroom_super_admins().pagenum(2).pagesize(2).await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "GET",
+                path: "/chatrooms/super_admin",
+                query: Some("pagenum=2&pagesize=2"),
+                body: None,
+                multipart: &[],
+                download: false,
+            },
+        )
+        .await;
+    let response = result.expect("list_chatroom_super_admins example `doc`");
+    support::assert_decoded(
+        &response,
+        &[("/count", "3"), ("/data/0", "\"yifan4\""), ("/data/2", "\"yifan2\"")],
     );
 }
 #[tokio::test]
@@ -247,6 +1032,8 @@ async fn create_chatroom_doc() {
                 body: Some(
                     "{\n   \"name\": \"testchatroom1\",\n   \"description\": \"test\",\n   \"maxusers\": 300,\n   \"owner\": \"user1\",\n   \"members\": [\n     \"user2\"\n   ]\n }\n",
                 ),
+                multipart: &[],
+                download: false,
             },
         )
         .await;
@@ -269,6 +1056,8 @@ async fn list_chatrooms_doc() {
                 path: "/chatrooms",
                 query: Some("limit=10"),
                 body: None,
+                multipart: &[],
+                download: false,
             },
         )
         .await;
@@ -299,6 +1088,8 @@ async fn list_user_joined_chatrooms_doc() {
                 path: "/users/XXXX/joined_chatrooms",
                 query: None,
                 body: None,
+                multipart: &[],
+                download: false,
             },
         )
         .await;
@@ -324,6 +1115,8 @@ async fn get_chatrooms_doc() {
                 path: "/chatrooms/XXXX%2CXXXX",
                 query: None,
                 body: None,
+                multipart: &[],
+                download: false,
             },
         )
         .await;
@@ -361,6 +1154,8 @@ async fn update_chatroom_doc() {
                 body: Some(
                     "{\n   \"name\": \"testchatroom\",\n   \"description\": \"test\",\n   \"maxusers\": 300\n }\n",
                 ),
+                multipart: &[],
+                download: false,
             },
         )
         .await;
@@ -390,6 +1185,8 @@ async fn delete_chatroom_doc() {
                 path: "/chatrooms/XXXX",
                 query: None,
                 body: None,
+                multipart: &[],
+                download: false,
             },
         )
         .await;
@@ -419,6 +1216,8 @@ async fn get_chatroom_announcement_doc() {
                 path: "/chatrooms/XXXX/announcement",
                 query: None,
                 body: None,
+                multipart: &[],
+                download: false,
             },
         )
         .await;
@@ -449,6 +1248,8 @@ async fn update_chatroom_announcement_doc() {
                 path: "/chatrooms/12XXXX11/announcement",
                 query: None,
                 body: Some("{\"announcement\" : \"chat room announcement\"}\n"),
+                multipart: &[],
+                download: false,
             },
         )
         .await;
@@ -461,4 +1262,5117 @@ async fn update_chatroom_announcement_doc() {
             ("/data/result", "true"),
         ],
     );
+}
+#[tokio::test]
+async fn add_contact_doc() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n    \"path\": \"/users/4759aa70-XXXX-XXXX-925f-6fa0510823ba/contacts\",\n    \"uri\": \"https://XXXX/XXXX/XXXX/users/4759aa70-XXXX-XXXX-925f-6fa0510823ba/contacts\",\n    \"timestamp\": 1542598913819,\n    \"organization\": \"XXXX\",\n    \"application\": \"8be024f0-XXXX-XXXX-b697-5d598d5f8402\",\n    \"entities\": [\n        {\n            \"uuid\": \"b2aade90-XXXX-XXXX-a974-f3368f82e4f1\",\n            \"type\": \"user\",\n            \"created\": 1542356523769,\n            \"modified\": 1542597334500,\n            \"username\": \"user2\",\n            \"activated\": true\n        }\n    ],\n    \"action\": \"post\",\n    \"duration\": 63,\n    \"applicationName\": \"XXXX\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client.add_contact("user1", "user2").await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "POST",
+                path: "/users/user1/contacts/users/user2",
+                query: None,
+                body: None,
+                multipart: &[],
+                download: false,
+            },
+        )
+        .await;
+    let response = result.expect("add_contact example `doc`");
+    support::assert_decoded(
+        &response,
+        &[("/action", "\"post\""), ("/data/0/username", "\"user2\"")],
+    );
+}
+#[tokio::test]
+async fn remove_contact_doc() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n    \"path\": \"/users/4759aa70-XXXX-XXXX-925f-6fa0510823ba/contacts\",\n    \"uri\": \"https://XXXX/XXXX/XXXX/users/4759aa70-XXXX-XXXX-925f-6fa0510823ba/contacts\",\n    \"timestamp\": 1542599266616,\n    \"organization\": \"XXXX\",\n    \"application\": \"8be024f0-XXXX-XXXX-b697-5d598d5f8402\",\n    \"entities\": [\n        {\n            \"uuid\": \"b2aade90-XXXX-XXXX-a974-f3368f82e4f1\",\n            \"type\": \"user\",\n            \"created\": 1542356523769,\n            \"modified\": 1542597334500,\n            \"username\": \"user2\",\n            \"activated\": true\n        }\n    ],\n    \"action\": \"delete\",\n    \"duration\": 350,\n    \"applicationName\": \"XXXX\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client.remove_contact("user1", "user2").await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "DELETE",
+                path: "/users/user1/contacts/users/user2",
+                query: None,
+                body: None,
+                multipart: &[],
+                download: false,
+            },
+        )
+        .await;
+    let response = result.expect("remove_contact example `doc`");
+    support::assert_decoded(
+        &response,
+        &[("/action", "\"delete\""), ("/data/0/username", "\"user2\"")],
+    );
+}
+#[tokio::test]
+async fn list_contacts_doc() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n    \"uri\": \"http://XXXX/XXXX/XXXX/users/user1/contacts/users\",\n    \"timestamp\": 1543819826513,\n    \"entities\": [],\n    \"count\": 2,\n    \"action\": \"get\",\n    \"data\": [\n        \"user3\",\n        \"user2\"\n    ],\n    \"duration\": 12\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client.list_contacts("user1").await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "GET",
+                path: "/users/user1/contacts/users",
+                query: None,
+                body: None,
+                multipart: &[],
+                download: false,
+            },
+        )
+        .await;
+    let response = result.expect("list_contacts example `doc`");
+    support::assert_decoded(
+        &response,
+        &[("/count", "2"), ("/data/0", "\"user3\""), ("/data/1", "\"user2\"")],
+    );
+}
+#[tokio::test]
+async fn list_contacts_paged_doc() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"uri\": \"http://{host}/{org_name}/{app_name}/users/{username}/rostersByPage\",\n  \"timestamp\": 1706238297509,\n  \"entities\": [],\n  \"count\": 1,\n  \"action\": \"get\",\n  \"data\": {\n    \"contacts\": [\n      {\n        \"remark\": null,\n        \"username\": \"username\"\n      }\n    ]\n  },\n  \"duration\": 27\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .list_contacts_paged("XXXX")
+        .limit(10)
+        .need_return_remark(true)
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "GET",
+                path: "/user/XXXX/contacts",
+                query: Some("limit=10&needReturnRemark=true"),
+                body: None,
+                multipart: &[],
+                download: false,
+            },
+        )
+        .await;
+    let response = result.expect("list_contacts_paged example `doc`");
+    support::assert_decoded(
+        &response,
+        &[("/count", "1"), ("/data/contacts/0/username", "\"username\"")],
+    );
+}
+#[tokio::test]
+async fn add_blocked_users_doc() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n    \"uri\": \"https://XXXX/XXXX/XXXX\",\n    \"timestamp\": 1542600372046,\n    \"organization\": \"XXXX\",\n    \"application\": \"8be024f0-XXXX-XXXX-b697-5d598d5f8402\",\n    \"entities\": [],\n    \"action\": \"post\",\n    \"data\": [\n        \"user2\"\n    ],\n    \"duration\": 110,\n    \"applicationName\": \"XXXX\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client.add_blocked_users("user1", ["user2"]).await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "POST",
+                path: "/users/user1/blocks/users",
+                query: None,
+                body: Some("{ \"usernames\": [ \"user2\" ] }\n"),
+                multipart: &[],
+                download: false,
+            },
+        )
+        .await;
+    let response = result.expect("add_blocked_users example `doc`");
+    support::assert_decoded(&response, &[("/data/0", "\"user2\"")]);
+}
+#[tokio::test]
+async fn list_blocked_users_doc() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n    \"uri\": \"http://XXXX/XXXX/XXXX/users/user1/blocks/users\",\n    \"timestamp\": 1542599978751,\n    \"entities\": [],\n    \"count\": 2,\n    \"action\": \"get\",\n    \"data\": [\n        \"tst05\",\n        \"tst04\"\n    ],\n    \"duration\": 4\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client.list_blocked_users("user1").page_size(2).await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "GET",
+                path: "/users/user1/blocks/users",
+                query: Some("pageSize=2"),
+                body: None,
+                multipart: &[],
+                download: false,
+            },
+        )
+        .await;
+    let response = result.expect("list_blocked_users example `doc`");
+    support::assert_decoded(
+        &response,
+        &[("/count", "2"), ("/data/0", "\"tst05\""), ("/data/1", "\"tst04\"")],
+    );
+}
+#[tokio::test]
+async fn remove_blocked_user_doc() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n    \"path\": \"/users/4759aa70-XXXX-XXXX-925f-6fa0510823ba/blocks\",\n    \"uri\": \"https://XXXX/XXXX/XXXX/users/4759aa70-XXXX-XXXX-925f-6fa0510823ba/blocks\",\n    \"timestamp\": 1542600712985,\n    \"organization\": \"XXXX\",\n    \"application\": \"8be024f0-XXXX-XXXX-b697-5d598d5f8402\",\n    \"entities\": [\n        {\n            \"uuid\": \"b2aade90-XXXX-XXXX-a974-f3368f82e4f1\",\n            \"type\": \"user\",\n            \"created\": 1542356523769,\n            \"modified\": 1542597334500,\n            \"username\": \"user2\",\n            \"activated\": true\n        }\n    ],\n    \"action\": \"delete\",\n    \"duration\": 20,\n    \"applicationName\": \"XXXX\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client.remove_blocked_user("user1", "user2").await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "DELETE",
+                path: "/users/user1/blocks/users/user2",
+                query: None,
+                body: None,
+                multipart: &[],
+                download: false,
+            },
+        )
+        .await;
+    let response = result.expect("remove_blocked_user example `doc`");
+    support::assert_decoded(
+        &response,
+        &[("/action", "\"delete\""), ("/data/0/username", "\"user2\"")],
+    );
+}
+#[tokio::test]
+async fn set_global_mute_doc() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n    \"path\": \"/mutes\",\n    \"uri\": \"https://XXXX/XXXX/XXXX/mutes\",\n    \"timestamp\": 1631609754727,\n    \"organization\": \"XXXX\",\n    \"application\": \"XXXX\",\n    \"action\": \"post\",\n    \"data\": {\n        \"result\": \"ok\"\n    },\n    \"duration\": 74,\n    \"applicationName\": \"XXXX\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .set_global_mute("XXXX")
+        .chat(100)
+        .groupchat(100)
+        .chatroom(100)
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "POST",
+                path: "/mutes",
+                query: None,
+                body: Some(
+                    "{\n    \"username\": \"XXXX\",\n    \"chat\": 100,\n    \"groupchat\": 100,\n    \"chatroom\": 100\n}\n",
+                ),
+                multipart: &[],
+                download: false,
+            },
+        )
+        .await;
+    let response = result.expect("set_global_mute example `doc`");
+    support::assert_decoded(&response, &[("/data/result", "\"ok\"")]);
+}
+#[tokio::test]
+async fn get_global_mute_doc() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n    \"path\": \"/mutes\",\n    \"uri\": \"https://XXXX/XXXX/XXXX/mutes\",\n    \"timestamp\": 1631609831800,\n    \"organization\": \"XXXX\",\n    \"application\": \"XXXX\",\n    \"action\": \"get\",\n    \"data\": {\n        \"userid\": \"XXXX\",\n        \"chat\": 96,\n        \"groupchat\": 96,\n        \"chatroom\": 96,\n        \"unixtime\": 1631609831\n    },\n    \"duration\": 13,\n    \"applicationName\": \"XXXX\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client.get_global_mute("XXXX").await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "GET",
+                path: "/mutes/XXXX",
+                query: None,
+                body: None,
+                multipart: &[],
+                download: false,
+            },
+        )
+        .await;
+    let response = result.expect("get_global_mute example `doc`");
+    support::assert_decoded(
+        &response,
+        &[
+            ("/data/chat", "96"),
+            ("/data/unixtime", "1631609831"),
+            ("/data/userid", "\"XXXX\""),
+        ],
+    );
+}
+#[tokio::test]
+async fn list_global_mutes_doc() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n    \"path\": \"/mutes\",\n    \"uri\": \"https://XXXX/XXXX/XXXX/mutes\",\n    \"timestamp\": 1631609858771,\n    \"organization\": \"XXXX\",\n    \"application\": \"XXXX\",\n    \"action\": \"get\",\n    \"data\": {\n        \"data\": [\n            {\n                \"username\": \"XXXX\",\n                \"chatroom\": 0\n            },\n            {\n                \"username\": \"XXXX\",\n                \"groupchat\": 69\n            },\n            {\n                \"username\": \"XXXX\",\n                \"chat\": 69\n            },\n            {\n                \"username\": \"XXXX\",\n                \"chatroom\": 69\n            },\n            {\n                \"username\": \"XXXX\",\n                \"chatroom\": 0\n            },\n            {\n                \"username\": \"XXXX\",\n                \"groupchat\": 0\n            },\n            {\n                \"username\": \"XXXX\",\n                \"chat\": 0\n            }\n        ],\n        \"unixtime\": 1631609858\n    },\n    \"duration\": 17,\n    \"applicationName\": \"XXXX\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client.list_global_mutes().page_num(1).page_size(10).await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "GET",
+                path: "/mutes",
+                query: Some("pageNum=1&pageSize=10"),
+                body: None,
+                multipart: &[],
+                download: false,
+            },
+        )
+        .await;
+    let response = result.expect("list_global_mutes example `doc`");
+    support::assert_decoded(
+        &response,
+        &[
+            ("/data/data/1/groupchat", "69"),
+            ("/data/data/2/chat", "69"),
+            ("/data/unixtime", "1631609858"),
+        ],
+    );
+}
+#[tokio::test]
+async fn list_group_allowlist_doc() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n    \"action\": \"get\",\n    \"application\": \"5cf28979-XXXX-XXXX-b969-60141fb9c75d\",\n    \"uri\": \"http://XXXX/XXXX/XXXX/chatgroups/1208XXXX5169153/white/users\",\n    \"entities\": [],\n    \"data\": [\n        \"username1\",\n        \"username2\",\n        \"username3\",\n        \"username4\",\n        \"username5\"\n    ],\n    \"timestamp\": 1594724947117,\n    \"duration\": 3,\n    \"organization\": \"XXXX\",\n    \"applicationName\": \"XXXX\",\n    \"count\": 5\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client.list_group_allowlist("1208XXXX5169153").await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "GET",
+                path: "/chatgroups/1208XXXX5169153/white/users",
+                query: None,
+                body: None,
+                multipart: &[],
+                download: false,
+            },
+        )
+        .await;
+    let response = result.expect("list_group_allowlist example `doc`");
+    support::assert_decoded(
+        &response,
+        &[("/count", "5"), ("/data/0", "\"username1\""), ("/data/4", "\"username5\"")],
+    );
+}
+#[tokio::test]
+async fn add_group_allowlist_user_doc() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n    \"action\": \"post\",\n    \"application\": \"5cf28979-XXXX-XXXX-b969-60141fb9c75d\",\n    \"uri\": \"http://XXXX/XXXX/XXXX/chatgroups/120824965169153/white/users/username1\",\n    \"entities\": [],\n    \"data\": {\n        \"result\": true,\n        \"action\": \"add_user_whitelist\",\n        \"user\": \"username1\",\n        \"groupid\": \"1208XXXX5169153\"\n    },\n    \"timestamp\": 1594724293063,\n    \"duration\": 4,\n    \"organization\": \"XXXX\",\n    \"applicationName\": \"XXXX\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client.add_group_allowlist_user("1208XXXX5169153", "username1").await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "POST",
+                path: "/chatgroups/1208XXXX5169153/white/users/username1",
+                query: None,
+                body: None,
+                multipart: &[],
+                download: false,
+            },
+        )
+        .await;
+    let response = result.expect("add_group_allowlist_user example `doc`");
+    support::assert_decoded(
+        &response,
+        &[
+            ("/data/action", "\"add_user_whitelist\""),
+            ("/data/result", "true"),
+            ("/data/user", "\"username1\""),
+        ],
+    );
+}
+#[tokio::test]
+async fn add_group_allowlist_users_doc() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n    \"action\": \"post\",\n    \"application\": \"5cf28979-XXXX-XXXX-b969-60141fb9c75d\",\n    \"uri\": \"http://XXXX/XXXX/XXXX/chatgroups/1208XXXX5169153/white/users\",\n    \"entities\": [],\n    \"data\": [\n        {\n            \"result\": true,\n            \"action\": \"add_user_whitelist\",\n            \"user\": \"username1\",\n            \"groupid\": \"1208XXXX5169153\"\n        },\n        {\n            \"result\": true,\n            \"action\": \"add_user_whitelist\",\n            \"user\": \"username2\",\n            \"groupid\": \"1208XXXX5169153\"\n        }\n    ],\n    \"timestamp\": 1594724634191,\n    \"duration\": 2,\n    \"organization\": \"XXXX\",\n    \"applicationName\": \"XXXX\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client.add_group_allowlist_users("1208XXXX5169153", ["user1"]).await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "POST",
+                path: "/chatgroups/1208XXXX5169153/white/users",
+                query: None,
+                body: Some("{\"usernames\" : [\"user1\"]}\n"),
+                multipart: &[],
+                download: false,
+            },
+        )
+        .await;
+    let response = result.expect("add_group_allowlist_users example `doc`");
+    support::assert_decoded(
+        &response,
+        &[
+            ("/data/0/result", "true"),
+            ("/data/1/groupid", "\"1208XXXX5169153\""),
+            ("/data/1/user", "\"username2\""),
+        ],
+    );
+}
+#[tokio::test]
+async fn remove_group_allowlist_users_doc() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n    \"action\": \"delete\",\n    \"application\": \"5cf28979-XXXX-XXXX-b969-60141fb9c75d\",\n    \"uri\": \"http://XXXX/XXXX/XXXX/chatgroups/1208XXXX5169153/white/users/username1,username2\",\n    \"entities\": [],\n    \"data\": [\n        {\n            \"result\": true,\n            \"action\": \"remove_user_whitelist\",\n            \"user\": \"username1\",\n            \"groupid\": \"1208XXXX5169153\"\n        },\n        {\n            \"result\": true,\n            \"action\": \"remove_user_whitelist\",\n            \"user\": \"username2\",\n            \"groupid\": \"1208XXXX5169153\"\n        }\n    ],\n    \"timestamp\": 1594725137704,\n    \"duration\": 1,\n    \"organization\": \"XXXX\",\n    \"applicationName\": \"XXXX\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .remove_group_allowlist_users("1208XXXX5169153", ["username1", "username2"])
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "DELETE",
+                path: "/chatgroups/1208XXXX5169153/white/users/username1%2Cusername2",
+                query: None,
+                body: None,
+                multipart: &[],
+                download: false,
+            },
+        )
+        .await;
+    let response = result.expect("remove_group_allowlist_users example `doc`");
+    support::assert_decoded(
+        &response,
+        &[
+            ("/data/0/user", "\"username1\""),
+            ("/data/1/action", "\"remove_user_whitelist\""),
+            ("/data/1/result", "true"),
+        ],
+    );
+}
+#[tokio::test]
+async fn get_group_announcement_doc() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n    \"action\": \"get\",\n    \"application\": \"8be024f0-XXXX-XXXX-b697-5d598d5f8402\",\n    \"uri\": \"http://XXXX/XXXX/XXXX/chatgroups/66021836783617/announcement\",\n    \"entities\": [],\n    \"data\": {\n      \"announcement\" : \"group announcement...\"\n    },\n    \"timestamp\": 1542363546590,\n    \"duration\": 0,\n    \"organization\": \"XXXX\",\n    \"applicationName\": \"XXXX\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client.get_group_announcement("66021836783617").await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "GET",
+                path: "/chatgroups/66021836783617/announcement",
+                query: None,
+                body: None,
+                multipart: &[],
+                download: false,
+            },
+        )
+        .await;
+    let response = result.expect("get_group_announcement example `doc`");
+    support::assert_decoded(
+        &response,
+        &[("/action", "\"get\""), ("/data/announcement", "\"group announcement...\"")],
+    );
+}
+#[tokio::test]
+async fn update_group_announcement_doc() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n    \"action\": \"post\",\n    \"application\": \"8be024f0-XXXX-XXXX-b697-5d598d5f8402\",\n    \"uri\": \"http://XXXX/XXXX/XXXX/chatgroups/66021836783617/announcement\",\n    \"entities\": [],\n    \"data\": {\n      \"id\" : \"66021836783617\",\n      \"result\" : true\n    },\n    \"timestamp\": 1542363546590,\n    \"duration\": 0,\n    \"organization\": \"XXXX\",\n    \"applicationName\": \"XXXX\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .update_group_announcement("66021836783617", "group announcement…")
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "POST",
+                path: "/chatgroups/66021836783617/announcement",
+                query: None,
+                body: Some("{\"announcement\" : \"group announcement…\"}\n"),
+                multipart: &[],
+                download: false,
+            },
+        )
+        .await;
+    let response = result.expect("update_group_announcement example `doc`");
+    support::assert_decoded(
+        &response,
+        &[("/data/id", "\"66021836783617\""), ("/data/result", "true")],
+    );
+}
+#[tokio::test]
+async fn list_group_blocklist_doc() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n    \"uri\": \" https://XXXX/XXXX/XXXX/chatgroups/66XXXX85/users/blocks/users\",\n    \"timestamp\": 1682064422108,\n    \"entities\": [],\n    \"cursor\": \"MTA5OTAwMzMwNDUzNTA2ODY1NA==\",\n    \"count\": 2,\n    \"action\": \"get\",\n    \"data\": [\n        \"tst05\",\n        \"tst04\"\n    ],\n    \"duration\": 52\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client.list_group_blocklist("66XXXX85").page_size(2).await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "GET",
+                path: "/chatgroups/66XXXX85/blocks/users",
+                query: Some("pageSize=2"),
+                body: None,
+                multipart: &[],
+                download: false,
+            },
+        )
+        .await;
+    let response = result.expect("list_group_blocklist example `doc`");
+    support::assert_decoded(
+        &response,
+        &[
+            ("/count", "2"),
+            ("/cursor", "\"MTA5OTAwMzMwNDUzNTA2ODY1NA==\""),
+            ("/data/0", "\"tst05\""),
+        ],
+    );
+}
+#[tokio::test]
+async fn add_group_blocklist_user_doc() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n    \"action\": \"post\",\n    \"application\": \"8be024f0-XXXX-XXXX-b697-5d598d5f8402\",\n    \"uri\": \"http://XXXX/XXXX/XXXX/chatgroups/66016455491585/blocks/users/user1\",\n    \"entities\": [],\n    \"data\": {\n      \"result\": true,\n      \"action\": \"add_blocks\",\n      \"user\": \"user1\",\n      \"groupid\": \"66016455491585\"\n    },\n    \"timestamp\": 1542539577124,\n    \"duration\": 27,\n    \"organization\": \"XXXX\",\n    \"applicationName\": \"XXXX\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client.add_group_blocklist_user("66016455491585", "user1").await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "POST",
+                path: "/chatgroups/66016455491585/blocks/users/user1",
+                query: None,
+                body: None,
+                multipart: &[],
+                download: false,
+            },
+        )
+        .await;
+    let response = result.expect("add_group_blocklist_user example `doc`");
+    support::assert_decoded(
+        &response,
+        &[
+            ("/data/action", "\"add_blocks\""),
+            ("/data/result", "true"),
+            ("/data/user", "\"user1\""),
+        ],
+    );
+}
+#[tokio::test]
+async fn add_group_blocklist_users_doc() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n    \"action\": \"post\",\n    \"application\": \"8be024f0-XXXX-XXXX-b697-5d598d5f8402\",\n    \"uri\": \"http://XXXX/XXXX/XXXX/chatgroups/66016455491585/blocks/users\",\n    \"entities\": [],\n    \"data\": [\n      {\n        \"result\": false,\n        \"action\": \"add_blocks\",\n        \"reason\": \"user: user3 doesn't exist in group: 66016455491585\",\n        \"user\": \"user3\",\n        \"groupid\": \"66016455491585\"\n      },\n      {\n        \"result\": true,\n        \"action\": \"add_blocks\",\n        \"user\": \"user4\",\n        \"groupid\": \"66016455491585\"\n      }\n    ],\n    \"timestamp\": 1542540095540,\n    \"duration\": 16,\n    \"organization\": \"XXXX\",\n    \"applicationName\": \"XXXX\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .add_group_blocklist_users("66016455491585", ["user3", "user4"])
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "POST",
+                path: "/chatgroups/66016455491585/blocks/users",
+                query: None,
+                body: Some(
+                    "{\n    \"usernames\": [\n      \"user3\",\"user4\"\n    ]\n}\n",
+                ),
+                multipart: &[],
+                download: false,
+            },
+        )
+        .await;
+    let response = result.expect("add_group_blocklist_users example `doc`");
+    support::assert_decoded(
+        &response,
+        &[
+            ("/data/0/result", "false"),
+            ("/data/0/user", "\"user3\""),
+            ("/data/1/result", "true"),
+            ("/data/1/user", "\"user4\""),
+        ],
+    );
+}
+#[tokio::test]
+async fn remove_group_blocklist_user_doc() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n    \"action\": \"delete\",\n    \"application\": \"8be024f0-XXXX-XXXX-b697-5d598d5f8402\",\n    \"uri\": \"http://XXXX/XXXX/XXXX/chatgroups/66016455491585/blocks/users/user1\",\n    \"entities\": [],\n    \"data\": {\n      \"result\": true,\n      \"action\": \"remove_blocks\",\n      \"user\": \"user1\",\n      \"groupid\": \"66016455491585\"\n    },\n    \"timestamp\": 1542540470679,\n    \"duration\": 45,\n    \"organization\": \"XXXX\",\n    \"applicationName\": \"XXXX\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client.remove_group_blocklist_user("66016455491585", "user1").await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "DELETE",
+                path: "/chatgroups/66016455491585/blocks/users/user1",
+                query: None,
+                body: None,
+                multipart: &[],
+                download: false,
+            },
+        )
+        .await;
+    let response = result.expect("remove_group_blocklist_user example `doc`");
+    support::assert_decoded(
+        &response,
+        &[
+            ("/data/action", "\"remove_blocks\""),
+            ("/data/groupid", "\"66016455491585\""),
+            ("/data/result", "true"),
+        ],
+    );
+}
+#[tokio::test]
+async fn remove_group_blocklist_users_doc() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n    \"action\": \"delete\",\n    \"application\": \"8be024f0-XXXX-XXXX-b697-5d598d5f8402\",\n    \"uri\": \"http://XXXX/XXXX/XXXX/chatgroups/66016455491585/blocks/users/user1%2Cuser2\",\n    \"entities\": [],\n    \"data\": [\n      {\n        \"result\": true,\n        \"action\": \"remove_blocks\",\n        \"user\": \"user1\",\n        \"groupid\": \"66016455491585\"\n      },\n      {\n        \"result\": true,\n        \"action\": \"remove_blocks\",\n        \"user\": \"user2\",\n        \"groupid\": \"66016455491585\"\n      }\n    ],\n    \"timestamp\": 1542541014655,\n    \"duration\": 29,\n    \"organization\": \"XXXX\",\n    \"applicationName\": \"XXXX\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .remove_group_blocklist_users("66016455491585", ["user1", "user2"])
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "DELETE",
+                path: "/chatgroups/66016455491585/blocks/users/user1%2Cuser2",
+                query: None,
+                body: None,
+                multipart: &[],
+                download: false,
+            },
+        )
+        .await;
+    let response = result.expect("remove_group_blocklist_users example `doc`");
+    support::assert_decoded(
+        &response,
+        &[
+            ("/data/0/user", "\"user1\""),
+            ("/data/1/result", "true"),
+            ("/data/1/user", "\"user2\""),
+        ],
+    );
+}
+#[tokio::test]
+async fn list_group_files_doc() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n    \"action\": \"get\",\n    \"application\": \"8be024f0-XXXX-XXXX-b697-5d598d5f8402\",\n    \"params\": {\n          \"pagesize\": [\n              \"10\"\n          ],\n          \"pagenum\": [\n              \"1\"\n          ]\n      },\n    \"uri\": \"http://XXXX/XXXX/XXXX/chatgroups/66021836783617/share_files\",\n    \"entities\": [],\n    \"data\": [\n          {\n              \"file_id\": \"dbd88d20-XXXX-XXXX-95fc-638fc2d59a8d\",\n              \"file_name\": \"159781149272586.jpg\",\n              \"file_owner\": \"u1\",\n              \"file_size\": 326127,\n              \"created\": 1597811492594\n          },\n          {\n              \"file_id\": \"b30e0be0-XXXX-XXXX-8732-172a3f85134f\",\n              \"file_name\": \"159781141836993.jpg\",\n              \"file_owner\": \"u1\",\n              \"file_size\": 326127,\n              \"created\": 1597811424158\n          }\n      ],\n    \"timestamp\": 1542363546590,\n    \"duration\": 0,\n    \"organization\": \"XXXX\",\n    \"applicationName\": \"XXXX\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client.list_group_files("66021836783617").pagenum(1).pagesize(10).await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "GET",
+                path: "/chatgroups/66021836783617/share_files",
+                query: Some("pagenum=1&pagesize=10"),
+                body: None,
+                multipart: &[],
+                download: false,
+            },
+        )
+        .await;
+    let response = result.expect("list_group_files example `doc`");
+    support::assert_decoded(
+        &response,
+        &[
+            ("/data/0/file_id", "\"dbd88d20-XXXX-XXXX-95fc-638fc2d59a8d\""),
+            ("/data/1/created", "1597811424158"),
+            ("/data/1/file_size", "326127"),
+        ],
+    );
+}
+#[tokio::test]
+async fn upload_group_file_doc() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n    \"action\" : \"post\",\n    \"application\" : \"7f7b5180-XXXX-XXXX-9558-092397c841ef\",\n    \"uri\" : \"http://XXXX/XXXX/XXXX/chatgroups/66021836783617/share_files\",\n    \"entities\" : [ ],\n    \"data\" : {\n      \"file_url\" : \"https://XXXX/XXXX/XXXX/chatgroups/66021836783617/share_files/c6906aa0-ed19-11ea-b480-f3cf141d15c0\",\n      \"group_id\" : \"66021836783617\",\n      \"file_name\" : \"img_3.jpg\",\n      \"created\" : 1599050554954,\n      \"file_id\" : \"c6906aa0-XXXX-XXXX-b480-f3cf141d15c0\",\n      \"file_size\" : 13512\n    },\n    \"timestamp\" : 1599050554978,\n    \"duration\": 0,\n    \"organization\" : \"XXXX\",\n    \"applicationName\" : \"XXXX\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .upload_group_file(
+            "66021836783617",
+            agora_chat::UploadFile::from_bytes(
+                "IMG_3.JPG",
+                b"conformance test file".to_vec(),
+            ),
+        )
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "POST",
+                path: "/chatgroups/66021836783617/share_files",
+                query: None,
+                body: None,
+                multipart: &["file"],
+                download: false,
+            },
+        )
+        .await;
+    let response = result.expect("upload_group_file example `doc`");
+    support::assert_decoded(
+        &response,
+        &[
+            ("/data/file_id", "\"c6906aa0-XXXX-XXXX-b480-f3cf141d15c0\""),
+            ("/data/file_name", "\"img_3.jpg\""),
+            ("/data/file_size", "13512"),
+        ],
+    );
+}
+#[tokio::test]
+async fn download_group_file_doc() {
+    let server = support::MockApi::start(200u16, "Hello world").await;
+    let client = server.client();
+    let result = client
+        .download_group_file("66021836783617", "b30e0be0-XXXX-XXXX-8732-172a3f85134f")
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "GET",
+                path: "/chatgroups/66021836783617/share_files/b30e0be0-XXXX-XXXX-8732-172a3f85134f",
+                query: None,
+                body: None,
+                multipart: &[],
+                download: true,
+            },
+        )
+        .await;
+    let download = result.expect("download_group_file example `doc`");
+    support::assert_download(download, "Hello world").await;
+}
+#[tokio::test]
+async fn delete_group_file_doc() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n    \"action\": \"delete\",\n    \"application\": \"8be024f0-XXXX-XXXX-b697-5d598d5f8402\",\n    \"uri\": \"http://XXXX/XXXX/XXXX/chatgroups/66021836783617/share_files/b30e0be0-e1d4-11ea-8732-172a3f85134f\",\n    \"entities\": [],\n    \"data\": {\n        \"group_id\": \"66021836783617\",\n        \"file_id\": \"b30e0be0-XXXX-XXXX-8732-172a3f85134f\",\n        \"result\": true\n    },\n    \"timestamp\": 1599049350114,\n    \"duration\": 0,\n    \"organization\": \"XXXX\",\n    \"applicationName\": \"XXXX\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .delete_group_file("66021836783617", "b30e0be0-XXXX-XXXX-8732-172a3f85134f")
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "DELETE",
+                path: "/chatgroups/66021836783617/share_files/b30e0be0-XXXX-XXXX-8732-172a3f85134f",
+                query: None,
+                body: None,
+                multipart: &[],
+                download: false,
+            },
+        )
+        .await;
+    let response = result.expect("delete_group_file example `doc`");
+    support::assert_decoded(
+        &response,
+        &[
+            ("/data/file_id", "\"b30e0be0-XXXX-XXXX-8732-172a3f85134f\""),
+            ("/data/result", "true"),
+        ],
+    );
+}
+#[tokio::test]
+async fn list_group_members_doc() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n    \"action\": \"get\",\n    \"application\": \"527cd7e0-XXXX-XXXX-9f59-ef10ecd81ff0\",\n    \"params\": {\n        \"pagesize\": [\n          \"2\"\n        ],\n        \"pagenum\": [\n          \"2\"\n        ]\n    },\n    \"uri\": \"http://XXXX/XXXX/XXXX/chatgroups/10130212061185/users\",\n    \"entities\": [],\n    \"data\": [\n    {\n            \"owner\": \"user1\"\n    },\n    {\n            \"member\": \"user2\"\n    }\n    ],\n    \"timestamp\": 1489074511416,\n    \"duration\": 0,\n    \"organization\": \"XXXX\",\n    \"applicationName\": \"XXXX\",\n    \"count\": 2\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .list_group_members("10130212061185")
+        .pagenum(2)
+        .pagesize(2)
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "GET",
+                path: "/chatgroups/10130212061185/users",
+                query: Some("pagenum=2&pagesize=2"),
+                body: None,
+                multipart: &[],
+                download: false,
+            },
+        )
+        .await;
+    let response = result.expect("list_group_members example `doc`");
+    support::assert_decoded(
+        &response,
+        &[
+            ("/count", "2"),
+            ("/data/0/owner", "\"user1\""),
+            ("/data/1/member", "\"user2\""),
+        ],
+    );
+}
+#[tokio::test]
+async fn add_group_member_doc() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n    \"action\": \"post\",\n    \"application\": \"8be024f0-XXXX-XXXX-b697-5d598d5f8402\",\n    \"uri\": \"http://XXXX/XXXX/XXXX/chatgroups/66016455491585/users/user4\",\n    \"entities\": [],\n    \"data\": {\n      \"result\": true,\n      \"groupid\": \"66016455491585\",\n      \"action\": \"add_member\",\n      \"user\": \"user4\"\n    },\n    \"timestamp\": 1542364958405,\n    \"duration\": 0,\n    \"organization\": \"XXXX\",\n    \"applicationName\": \"XXXX\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client.add_group_member("66016455491585", "user4").await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "POST",
+                path: "/chatgroups/66016455491585/users/user4",
+                query: None,
+                body: None,
+                multipart: &[],
+                download: false,
+            },
+        )
+        .await;
+    let response = result.expect("add_group_member example `doc`");
+    support::assert_decoded(
+        &response,
+        &[
+            ("/data/groupid", "\"66016455491585\""),
+            ("/data/result", "true"),
+            ("/data/user", "\"user4\""),
+        ],
+    );
+}
+#[tokio::test]
+async fn add_group_members_doc() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n    \"action\": \"post\",\n    \"application\": \"8be024f0-XXXX-XXXX-b697-5d598d5f8402\",\n    \"uri\": \"http://XXXX/XXXX/XXXX/chatgroups/66016455491585/users\",\n    \"entities\": [],\n    \"data\": {\n      \"newmembers\": [\n        \"user5\",\n        \"user4\"\n      ],\n      \"groupid\": \"66016455491585\",\n      \"action\": \"add_member\"\n    },\n    \"timestamp\": 1542365557942,\n    \"duration\": 0,\n    \"organization\": \"XXXX\",\n    \"applicationName\": \"XXXX\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client.add_group_members("66016455491585", ["user4", "user5"]).await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "POST",
+                path: "/chatgroups/66016455491585/users",
+                query: None,
+                body: Some(
+                    "{\n    \"usernames\": [\n      \"user4\",\"user5\"\n    ]\n}\n",
+                ),
+                multipart: &[],
+                download: false,
+            },
+        )
+        .await;
+    let response = result.expect("add_group_members example `doc`");
+    support::assert_decoded(
+        &response,
+        &[
+            ("/data/action", "\"add_member\""),
+            ("/data/newmembers/0", "\"user5\""),
+            ("/data/newmembers/1", "\"user4\""),
+        ],
+    );
+}
+#[tokio::test]
+async fn remove_group_member_doc() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n    \"action\": \"delete\",\n    \"application\": \"8be024f0-XXXX-XXXX-b697-5d598d5f8402\",\n    \"uri\": \"http://XXXX/XXXX/XXXX/chatgroups/66016455491585/users/user3\",\n    \"entities\": [],\n    \"data\": {\n      \"result\": true,\n      \"action\": \"remove_member\",\n      \"user\": \"user3\",\n      \"groupid\": \"66016455491585\"\n    },\n    \"timestamp\": 1542365943067,\n    \"duration\": 0,\n    \"organization\": \"XXXX\",\n    \"applicationName\": \"XXXX\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client.remove_group_member("66016455491585", "user3").await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "DELETE",
+                path: "/chatgroups/66016455491585/users/user3",
+                query: None,
+                body: None,
+                multipart: &[],
+                download: false,
+            },
+        )
+        .await;
+    let response = result.expect("remove_group_member example `doc`");
+    support::assert_decoded(
+        &response,
+        &[
+            ("/data/action", "\"remove_member\""),
+            ("/data/result", "true"),
+            ("/data/user", "\"user3\""),
+        ],
+    );
+}
+#[tokio::test]
+async fn remove_group_members_doc() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n    \"action\": \"delete\",\n    \"application\": \"9b848cf0-XXXX-XXXX-b5b8-0f74e8e740f7\",\n    \"uri\": \"https://XXXX/XXXX/XXXX\",\n    \"entities\": [],\n    \"data\": [{\n        \"result\": false,\n        \"action\": \"remove_member\",\n        \"reason\": \"user ttestuser0015981 doesn't exist.\",\n        \"user\": \"user1\",\n        \"groupid\": \"1433492852257879\"\n    },\n    {\n        \"result\": true,\n        \"action\": \"remove_member\",\n        \"user\": \"user2\",\n        \"groupid\": \"1433492852257879\"\n    },\n    {\n        \"result\": true,\n        \"action\": \"remove_member\",\n        \"user\": \"user3\",\n        \"groupid\": \"1433492852257879\"\n    }],\n    \"timestamp\": 1433492935318,\n    \"duration\": 84,\n    \"organization\": \"XXXX\",\n    \"applicationName\": \"XXXX\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .remove_group_members("66016455491585", ["ttestuser0015981", "user2", "user3"])
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "DELETE",
+                path: "/chatgroups/66016455491585/users/ttestuser0015981%2Cuser2%2Cuser3",
+                query: None,
+                body: None,
+                multipart: &[],
+                download: false,
+            },
+        )
+        .await;
+    let response = result.expect("remove_group_members example `doc`");
+    support::assert_decoded(
+        &response,
+        &[
+            ("/data/0/result", "false"),
+            ("/data/1/user", "\"user2\""),
+            ("/data/2/result", "true"),
+        ],
+    );
+}
+#[tokio::test]
+async fn update_group_member_attributes_doc() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"timestamp\": 1678674135533,\n  \"data\": {\n    \"key1\": \"value1\"\n  },\n  \"duration\": 53\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .update_group_member_attributes(
+            "207059303858177",
+            "test2",
+            support::from_json("{\"key1\":\"value1\"}"),
+        )
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "PUT",
+                path: "/metadata/chatgroup/207059303858177/user/test2",
+                query: None,
+                body: Some(
+                    "{\n    \"metaData\": {\n          \"key1\": \"value1\"\n    }\n}\n",
+                ),
+                multipart: &[],
+                download: false,
+            },
+        )
+        .await;
+    let response = result.expect("update_group_member_attributes example `doc`");
+    support::assert_decoded(&response, &[("/data/key1", "\"value1\"")]);
+}
+#[tokio::test]
+async fn get_group_member_attributes_doc() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"timestamp\": 1678674211840,\n  \"data\": {\n    \"key1\": \"value1\"\n  },\n  \"duration\": 6\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client.get_group_member_attributes("207059303858177", "test2").await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "GET",
+                path: "/metadata/chatgroup/207059303858177/user/test2",
+                query: None,
+                body: None,
+                multipart: &[],
+                download: false,
+            },
+        )
+        .await;
+    let response = result.expect("get_group_member_attributes example `doc`");
+    support::assert_decoded(&response, &[("/data/key1", "\"value1\"")]);
+}
+#[tokio::test]
+async fn batch_get_group_member_attributes_doc() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"timestamp\": 1678674292783,\n  \"data\": {\n    \"test1\": {\n      \"key1\": \"value1\"\n    },\n    \"test2\": {\n      \"key1\": \"value1\"\n    }\n  },\n  \"duration\": 2\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .batch_get_group_member_attributes(
+            "207059303858177",
+            ["test1", "test2"],
+            ["key1", "key2"],
+        )
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "POST",
+                path: "/metadata/chatgroup/207059303858177/get",
+                query: None,
+                body: Some(
+                    "{\n    \"targets\":[\"test1\",\"test2\"],\n    \"properties\":[\"key1\",\"key2\"]\n}\n",
+                ),
+                multipart: &[],
+                download: false,
+            },
+        )
+        .await;
+    let response = result.expect("batch_get_group_member_attributes example `doc`");
+    support::assert_decoded(
+        &response,
+        &[("/data/test1/key1", "\"value1\""), ("/data/test2/key1", "\"value1\"")],
+    );
+}
+#[tokio::test]
+async fn list_group_admins_doc() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n    \"action\": \"get\",\n    \"application\": \"527cd7e0-XXXX-XXXX-9f59-ef10ecd81ff0\",\n    \"uri\": \"http://XXXX/XXXX/XXXX/chatgroups/10130212061185/admin\",\n    \"entities\": [],\n    \"data\": [\"user1\"],\n    \"timestamp\": 1489073361210,\n    \"duration\": 0,\n    \"organization\": \"XXXX\",\n    \"applicationName\": \"XXXX\",\n    \"count\": 1\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client.list_group_admins("10130212061185").await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "GET",
+                path: "/chatgroups/10130212061185/admin",
+                query: None,
+                body: None,
+                multipart: &[],
+                download: false,
+            },
+        )
+        .await;
+    let response = result.expect("list_group_admins example `doc`");
+    support::assert_decoded(&response, &[("/count", "1"), ("/data/0", "\"user1\"")]);
+}
+#[tokio::test]
+async fn add_group_admin_doc() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n    \"action\": \"post\",\n    \"application\": \"52XXXXf0\",\n    \"applicationName\": \"demo\",\n    \"data\": {\n        \"result\": \"success\",\n        \"newadmin\": \"man\"\n    },\n    \"duration\": 0,\n    \"entities\": [],\n    \"organization\": \"XXXX\",\n    \"properties\": {},\n    \"timestamp\": 1680074570600,\n    \"uri\": \"http://XXXX/XXXX/XXXX/chatgroups/190141728620545/admin\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client.add_group_admin("10130212061185", "user1").await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "POST",
+                path: "/chatgroups/10130212061185/admin",
+                query: None,
+                body: Some("{\"newadmin\":\"user1\"}\n"),
+                multipart: &[],
+                download: false,
+            },
+        )
+        .await;
+    let response = result.expect("add_group_admin example `doc`");
+    support::assert_decoded(
+        &response,
+        &[("/data/newadmin", "\"man\""), ("/data/result", "\"success\"")],
+    );
+}
+#[tokio::test]
+async fn remove_group_admin_doc() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n    \"action\": \"delete\",\n    \"application\": \"527cd7e0-XXXX-XXXX-9f59-ef10ecd81ff0\",\n    \"uri\": \"http://XXXX/XXXX/XXXX/chatgroups/10130212061185/admin/user1\",\n    \"entities\": [],\n    \"data\": {\n        \"result\": \"success\",\n        \"oldadmin\": \"user1\"\n    },\n    \"timestamp\": 1489073432732,\n    \"duration\": 1,\n    \"organization\": \"XXXX\",\n    \"applicationName\": \"XXXX\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client.remove_group_admin("10130212061185", "user1").await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "DELETE",
+                path: "/chatgroups/10130212061185/admin/user1",
+                query: None,
+                body: None,
+                multipart: &[],
+                download: false,
+            },
+        )
+        .await;
+    let response = result.expect("remove_group_admin example `doc`");
+    support::assert_decoded(
+        &response,
+        &[("/data/oldadmin", "\"user1\""), ("/data/result", "\"success\"")],
+    );
+}
+#[tokio::test]
+async fn transfer_group_ownership_doc() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n    \"action\": \"put\",\n    \"application\": \"8be024f0-XXXX-XXXX-b697-5d598d5f8402\",\n    \"uri\": \"http://XXXX/XXXX/XXXX/chatgroups/66016455491585\",\n    \"entities\": [],\n    \"data\": {\n      \"newowner\": true\n    },\n    \"timestamp\": 1542537813420,\n    \"duration\": 0,\n    \"organization\": \"XXXX\",\n    \"applicationName\": \"XXXX\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client.transfer_group_ownership("66016455491585", "user2").await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "PUT",
+                path: "/chatgroups/66016455491585",
+                query: None,
+                body: Some("{     \"newowner\": \"user2\"   }\n"),
+                multipart: &[],
+                download: false,
+            },
+        )
+        .await;
+    let response = result.expect("transfer_group_ownership example `doc`");
+    support::assert_decoded(
+        &response,
+        &[("/action", "\"put\""), ("/data/newowner", "true")],
+    );
+}
+#[tokio::test]
+async fn mute_group_members_doc() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n    \"action\": \"post\",\n    \"application\": \"527cd7e0-XXXX-XXXX-9f59-ef10ecd81ff0\",\n    \"uri\": \"http://XXXX/XXXX/XXXX/chatgroups/10130212061185/mute\",\n    \"entities\": [],\n    \"data\": [{\n        \"result\": true,\n        \"expire\": 1489158589481,\n        \"user\": \"user1\"\n    }],\n    \"timestamp\": 1489072189508,\n    \"duration\": 0,\n    \"organization\": \"XXXX\",\n    \"applicationName\": \"XXXX\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client.mute_group_members("10130212061185", 86400000, ["user1"]).await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "POST",
+                path: "/chatgroups/10130212061185/mute",
+                query: None,
+                body: Some("{\"usernames\":[\"user1\"], \"mute_duration\":86400000}\n"),
+                multipart: &[],
+                download: false,
+            },
+        )
+        .await;
+    let response = result.expect("mute_group_members example `doc`");
+    support::assert_decoded(
+        &response,
+        &[
+            ("/data/0/expire", "1489158589481"),
+            ("/data/0/result", "true"),
+            ("/data/0/user", "\"user1\""),
+        ],
+    );
+}
+#[tokio::test]
+async fn unmute_group_members_doc() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n    \"action\": \"delete\",\n    \"application\": \"527cd7e0-XXXX-XXXX-9f59-ef10ecd81ff0\",\n    \"uri\": \"http://XXXX/XXXX/XXXX/chatgroups/10130212061185/mute/user1\",\n    \"entities\": [],\n    \"data\": [{\n        \"result\": true,\n        \"user\": \"user1\"\n    }],\n    \"timestamp\": 1489072695859,\n    \"duration\": 0,\n    \"organization\": \"XXXX\",\n    \"applicationName\": \"XXXX\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client.unmute_group_members("10130212061185", ["user1"]).await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "DELETE",
+                path: "/chatgroups/10130212061185/mute/user1",
+                query: None,
+                body: None,
+                multipart: &[],
+                download: false,
+            },
+        )
+        .await;
+    let response = result.expect("unmute_group_members example `doc`");
+    support::assert_decoded(
+        &response,
+        &[("/data/0/result", "true"), ("/data/0/user", "\"user1\"")],
+    );
+}
+#[tokio::test]
+async fn list_group_muted_members_doc() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n    \"action\": \"post\",\n    \"application\": \"527cd7e0-XXXX-XXXX-9f59-ef10ecd81ff0\",\n    \"uri\": \"http://XXXX/XXXX/XXXX/chatgroups/10130212061185/mute\",\n    \"entities\": [],\n    \"data\": [{\n        \"expire\": 1489158589481,\n        \"user\": \"user1\"\n    }],\n    \"timestamp\": 1489072802179,\n    \"duration\": 0,\n    \"organization\": \"XXXX\",\n    \"applicationName\": \"XXXX\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client.list_group_muted_members("10130212061185").await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "GET",
+                path: "/chatgroups/10130212061185/mute",
+                query: None,
+                body: None,
+                multipart: &[],
+                download: false,
+            },
+        )
+        .await;
+    let response = result.expect("list_group_muted_members example `doc`");
+    support::assert_decoded(
+        &response,
+        &[("/data/0/expire", "1489158589481"), ("/data/0/user", "\"user1\"")],
+    );
+}
+#[tokio::test]
+async fn mute_all_group_members_doc() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n    \"action\": \"put\",\n    \"application\": \"5cf28979-XXXX-XXXX-b969-60141fb9c75d\",\n    \"uri\": \"http://XXXX/XXXX/XXXX/chatgroups/1208XXXX5169153/ban\",\n    \"entities\": [],\n    \"data\": {\n        \"mute\": true\n    },\n    \"timestamp\": 1594628861058,\n    \"duration\": 1,\n    \"organization\": \"XXXX\",\n    \"applicationName\": \"XXXX\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client.mute_all_group_members("1208XXXX5169153").await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "POST",
+                path: "/chatgroups/1208XXXX5169153/ban",
+                query: None,
+                body: None,
+                multipart: &[],
+                download: false,
+            },
+        )
+        .await;
+    let response = result.expect("mute_all_group_members example `doc`");
+    support::assert_decoded(
+        &response,
+        &[("/data/mute", "true"), ("/timestamp", "1594628861058")],
+    );
+}
+#[tokio::test]
+async fn unmute_all_group_members_doc() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n    \"action\": \"put\",\n    \"application\": \"527cd7e0-XXXX-XXXX-9f59-ef10ecd81ff0\",\n    \"uri\": \"http://XXXX/XXXX/XXXX/chatgroups/120824965169153/ban\",\n    \"entities\": [],\n    \"data\": {\n        \"mute\": false\n    },\n    \"timestamp\": 1594628899502,\n    \"duration\": 1,\n    \"organization\": \"XXXX\",\n    \"applicationName\": \"XXXX\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client.unmute_all_group_members("1208XXXX5169153").await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "DELETE",
+                path: "/chatgroups/1208XXXX5169153/ban",
+                query: None,
+                body: None,
+                multipart: &[],
+                download: false,
+            },
+        )
+        .await;
+    let response = result.expect("unmute_all_group_members example `doc`");
+    support::assert_decoded(&response, &[("/data/mute", "false")]);
+}
+#[tokio::test]
+async fn create_group_doc() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n    \"action\": \"post\",\n    \"application\": \"8be024f0-XXXX-XXXX-b697-5d598d5f8402\",\n    \"uri\": \"http://XXXX/XXXX/XXXX/chatgroups\",\n    \"entities\": [],\n    \"data\": {\n      \"groupid\": \"6602XXXX783617\"\n    },\n    \"timestamp\": 1542361730243,\n    \"duration\": 0,\n    \"organization\": \"XXXX\",\n    \"applicationName\": \"XXXX\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .create_group("testuser")
+        .groupname("testgroup")
+        .avatar("https://www.XXXX.com/XXX/image")
+        .description("test")
+        .public(true)
+        .maxusers(300)
+        .members(["user2"])
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "POST",
+                path: "/chatgroups",
+                query: None,
+                body: Some(
+                    "{\n    \"groupname\": \"testgroup\",\n    \"avatar\": \"https://www.XXXX.com/XXX/image\",\n    \"description\": \"test\",\n    \"public\": true,\n    \"maxusers\": 300,\n    \"owner\": \"testuser\",\n    \"members\": [\n      \"user2\"\n    ]\n}\n",
+                ),
+                multipart: &[],
+                download: false,
+            },
+        )
+        .await;
+    let response = result.expect("create_group example `doc`");
+    support::assert_decoded(
+        &response,
+        &[("/action", "\"post\""), ("/data/groupid", "\"6602XXXX783617\"")],
+    );
+}
+#[tokio::test]
+async fn disable_group_doc() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n    \"action\": \"post\",\n    \"application\": \"XXXX\",\n    \"applicationName\": \"XXXX\",\n    \"data\": {\n        \"disabled\": true\n    },\n    \"duration\": 740,\n    \"entities\": [],\n    \"organization\": \"XXXX\",\n    \"properties\": {},\n    \"timestamp\": 1672974260359,\n    \"uri\": \"http://XXXX/XXXX/XXXX/chatgroups/XXXX/disable\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client.disable_group("XXXX").await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "POST",
+                path: "/chatgroups/XXXX/disable",
+                query: None,
+                body: None,
+                multipart: &[],
+                download: false,
+            },
+        )
+        .await;
+    let response = result.expect("disable_group example `doc`");
+    support::assert_decoded(&response, &[("/data/disabled", "true")]);
+}
+#[tokio::test]
+async fn enable_group_doc() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n    \"action\": \"post\",\n    \"application\": \"XXXX\",\n    \"applicationName\": \"XXXX\",\n    \"data\": {\n        \"disabled\": false\n    },\n    \"duration\": 22,\n    \"entities\": [],\n    \"organization\": \"XXXX\",\n    \"properties\": {},\n    \"timestamp\": 1672974668171,\n    \"uri\": \"http://XXXX/XXXX/XXXX/chatgroups/XXXX/enable\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client.enable_group("XXXX").await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "POST",
+                path: "/chatgroups/XXXX/enable",
+                query: None,
+                body: None,
+                multipart: &[],
+                download: false,
+            },
+        )
+        .await;
+    let response = result.expect("enable_group example `doc`");
+    support::assert_decoded(&response, &[("/data/disabled", "false")]);
+}
+#[tokio::test]
+async fn check_group_membership_doc() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n    \"action\": \"get\",\n    \"application\": \"8bXXXX02\",\n    \"data\": false,\n    \"duration\": 0,\n    \"organization\": \"XXXX\",\n    \"timestamp\": 1691547476492\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client.check_group_membership("XXXX", "XXXX").await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "GET",
+                path: "/chatgroups/XXXX/user/XXXX/is_joined",
+                query: None,
+                body: None,
+                multipart: &[],
+                download: false,
+            },
+        )
+        .await;
+    let response = result.expect("check_group_membership example `doc`");
+    support::assert_decoded(&response, &[("/data", "false")]);
+}
+#[tokio::test]
+async fn get_groups_doc() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n    \"action\": \"get\",\n    \"application\": \"09ebbf8b-XXXX-XXXX-bd4b-d47c3b38e434\",\n    \"applicationName\": \"XXXX\",\n    \"count\": 1,\n    \"data\": [\n      {\n            \"id\": \"XXXX\",\n            \"name\": \"XXXX\",\n            \"avatar\": \"https://www.XXXX.com/XXX/image\",\n            \"description\": \"XXXX\",\n            \"membersonly\": true,\n            \"allowinvites\": false,\n            \"maxusers\": 2000,\n            \"owner\": \"XXXX\",\n            \"created\": 1682588716646,\n            \"custom\": \"\",\n            \"mute\": false,\n            \"affiliations_count\": 2,\n            \"disabled\": false,\n            \"affiliations\": [\n                {\n                    \"member\": \"XXXX\"\n                },\n                {\n                    \"owner\": \"XXXX\"\n                }\n            ],\n            \"public\": false\n      }\n    ],\n    \"duration\": 35,\n    \"entities\": [],\n    \"organization\": \"XXXX\",\n    \"properties\": {},\n    \"timestamp\": 1682588814419,\n    \"uri\": \"http://XXXX/XXXX/XXXX/chatgroups/XXXX\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client.get_groups(["66016455491585"]).await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "GET",
+                path: "/chatgroups/66016455491585",
+                query: None,
+                body: None,
+                multipart: &[],
+                download: false,
+            },
+        )
+        .await;
+    let response = result.expect("get_groups example `doc`");
+    support::assert_decoded(
+        &response,
+        &[
+            ("/count", "1"),
+            ("/data/0/affiliations/1/owner", "\"XXXX\""),
+            ("/data/0/created", "1682588716646"),
+            ("/data/0/maxusers", "2000"),
+        ],
+    );
+}
+#[tokio::test]
+async fn update_group_doc() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n\"action\": \"put\",\n\"application\": \"XXXXXX\",\n\"applicationName\": \"XXXX\",\n\"data\": {\n    \"allowinvites\": true,\n    \"invite_need_confirm\": true,\n    \"membersonly\": true,\n    \"public\": true,\n    \"custom\": true,\n    \"description\": true,\n    \"maxusers\": true,\n    \"groupname\": true,\n    \"avatar\": true\n},\n\"duration\": 0,\n\"entities\": [],\n\"organization\": \"XXXX\",\n\"properties\": {},\n\"timestamp\": 1666062065529,\n\"uri\": \"http://XXXX/XXXX/XXXX/chatgroups/6XXXX7\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .update_group("6XXXX7", "test groupname", "updategroupinfo12311", true)
+        .maxusers(1500)
+        .allowinvites(false)
+        .membersonly(true)
+        .custom("abc")
+        .invite_need_confirm(true)
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "PUT",
+                path: "/chatgroups/6XXXX7",
+                query: None,
+                body: Some(
+                    "{\n\"groupname\": \"test groupname\",\n\"description\": \"updategroupinfo12311\",\n\"maxusers\": 1500,\n\"membersonly\": true,\n\"allowinvites\": false,\n\"invite_need_confirm\": true,\n\"custom\":\"abc\",\n\"public\": true\n}\n",
+                ),
+                multipart: &[],
+                download: false,
+            },
+        )
+        .await;
+    let response = result.expect("update_group example `doc`");
+    support::assert_decoded(
+        &response,
+        &[
+            ("/data/avatar", "true"),
+            ("/data/groupname", "true"),
+            ("/data/maxusers", "true"),
+        ],
+    );
+}
+#[tokio::test]
+async fn delete_group_doc() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n    \"action\": \"delete\",\n    \"application\": \"8be024f0-XXXX-XXXX-b697-5d598d5f8402\",\n    \"uri\": \"http://XXXX/XXXX/XXXX/chatgroups/66021836783617\",\n    \"entities\": [],\n    \"data\": {\n      \"success\": true,\n      \"groupid\": \"66021836783617\"\n    },\n    \"timestamp\": 1542363546590,\n    \"duration\": 0,\n    \"organization\": \"XXXX\",\n    \"applicationName\": \"XXXX\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client.delete_group("66021836783617").await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "DELETE",
+                path: "/chatgroups/66021836783617",
+                query: None,
+                body: None,
+                multipart: &[],
+                download: false,
+            },
+        )
+        .await;
+    let response = result.expect("delete_group example `doc`");
+    support::assert_decoded(
+        &response,
+        &[("/data/groupid", "\"66021836783617\""), ("/data/success", "true")],
+    );
+}
+#[tokio::test]
+async fn list_groups_doc_first_page() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n    \"action\": \"get\",\n    \"params\": {\n        \"limit\": [\n            \"2\"\n        ]\n    },\n    \"uri\": \"https://XXXX/XXXX/XXXX/chatgroups\",\n    \"entities\": [],\n    \"data\": [\n        {\n            \"owner\": \"XXXX#XXXX_user1\",\n            \"groupid\": \"100743775617286960\",\n            \"affiliations\": 2,\n            \"type\": \"group\",\n            \"lastModified\": \"1441021038124\",\n            \"groupname\": \"testgroup1\"\n        },\n        {\n            \"owner\": \"XXXX#XXXX_user2\",\n            \"groupid\": \"100973270123152176\",\n            \"affiliations\": 1,\n            \"type\": \"group\",\n            \"lastModified\": \"1441074471486\",\n            \"groupname\": \"testgroup2\"\n        }\n    ],\n    \"timestamp\": 1441094193812,\n    \"duration\": 14,\n    \"cursor\": \"Y2hhdGdyb3VwczplYXNlbW9iLWRlbW8vY2hhdGRlbW91aV8z\",\n    \"count\": 2\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client.list_groups().limit(2).await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "GET",
+                path: "/chatgroups",
+                query: Some("limit=2"),
+                body: None,
+                multipart: &[],
+                download: false,
+            },
+        )
+        .await;
+    let response = result.expect("list_groups example `doc_first_page`");
+    support::assert_decoded(
+        &response,
+        &[
+            ("/count", "2"),
+            ("/cursor", "\"Y2hhdGdyb3VwczplYXNlbW9iLWRlbW8vY2hhdGRlbW91aV8z\""),
+            ("/data/0/groupid", "\"100743775617286960\""),
+            ("/data/1/affiliations", "1"),
+        ],
+    );
+}
+#[tokio::test]
+async fn list_groups_doc_second_page() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n    \"action\": \"get\",\n    \"params\": {\n        \"limit\": [\n            \"2\"\n        ]\n    },\n    \"uri\": \"https://XXXX/XXXX/XXXX/chatgroups\",\n    \"entities\": [],\n    \"data\": [\n        {\n            \"owner\": \"XXXX#XXXX_user1\",\n            \"groupid\": \"100743775617286960\",\n            \"affiliations\": 2,\n            \"type\": \"group\",\n            \"lastModified\": \"1441021038124\",\n            \"groupname\": \"testgroup1\"\n        },\n        {\n            \"owner\": \"XXXX#XXXX_user2\",\n            \"groupid\": \"100973270123152176\",\n            \"affiliations\": 1,\n            \"type\": \"group\",\n            \"lastModified\": \"1441074471486\",\n            \"groupname\": \"testgroup2\"\n        }\n    ],\n    \"timestamp\": 1441094193812,\n    \"duration\": 14,\n    \"cursor\": \"Y2hhdGdyb3VwczplYXNlbW9iLWRlbW8vY2hhdGRlbW91aV8z\",\n    \"count\": 2\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .list_groups()
+        .limit(2)
+        .cursor(
+            "ZGNiMjRmNGY1YjczYjlhYTNkYjk1MDY2YmEyNzFmODQ6aW06Z3JvdXA6ZWFzZW1vYi1kZW1vI3Rlc3RhcHA6Mg",
+        )
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "GET",
+                path: "/chatgroups",
+                query: Some(
+                    "limit=2&cursor=ZGNiMjRmNGY1YjczYjlhYTNkYjk1MDY2YmEyNzFmODQ6aW06Z3JvdXA6ZWFzZW1vYi1kZW1vI3Rlc3RhcHA6Mg",
+                ),
+                body: None,
+                multipart: &[],
+                download: false,
+            },
+        )
+        .await;
+    let response = result.expect("list_groups example `doc_second_page`");
+    support::assert_decoded(
+        &response,
+        &[("/count", "2"), ("/data/1/groupname", "\"testgroup2\"")],
+    );
+}
+#[tokio::test]
+async fn list_user_joined_groups_doc() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n    \"action\":\"get\",\n    \"application\":\"8bXXXX02\",\n    \"applicationName\":\"testapp\",\n    \"count\":0,\n    \"data\":[\n    ],\n    \"duration\":0,\n    \"entities\":[\n    ],\n    \"organization\":\"XXXX\",\n    \"params\":\n    {\n        \"pagesize\":\n        [\n            \"100\"\n        ],\n        \"pagenum\":\n        [\n            \"1\"\n        ]\n    },\n    \"properties\":{\n    },\n    \"timestamp\":1645177932072,\n    \"uri\":\"http://XXXX/XXXX/XXXX/users/user1/joined_chatgroups\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client.list_user_joined_groups("user1").pagesize(100).pagenum(1).await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "GET",
+                path: "/users/user1/joined_chatgroups",
+                query: Some("pagesize=100&pagenum=1"),
+                body: None,
+                multipart: &[],
+                download: false,
+            },
+        )
+        .await;
+    let response = result.expect("list_user_joined_groups example `doc`");
+    support::assert_decoded(
+        &response,
+        &[("/count", "0"), ("/params/pagesize/0", "\"100\"")],
+    );
+}
+#[tokio::test]
+async fn send_user_message_text() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n    \"path\": \"/messages/users\",\n    \"uri\": \"https://XXXX/XXXX/XXXX/messages/users\",\n    \"timestamp\": 1657254052191,\n    \"organization\": \"XXXX\",\n    \"application\": \"e82bcc5f-XXXX-XXXX-a7c1-92de917ea2b0\",\n    \"action\": \"post\",\n    \"data\": {\n        \"user2\": \"1029457500870543736\"\n    },\n    \"duration\": 0,\n    \"applicationName\": \"XXXX\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .send_user_message(
+            ["user2"],
+            "txt",
+            support::from_json("{\"msg\":\"testmessages\"}"),
+        )
+        .from("user1")
+        .roam_ignore_users(::std::vec::Vec::<String>::new())
+        .ext(support::from_json("{\"em_ignore_notification\":true}"))
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "POST",
+                path: "/messages/users",
+                query: None,
+                body: Some(
+                    "{\"from\": \"user1\",\"to\": [\"user2\"],\"type\": \"txt\",\"body\": {\"msg\": \"testmessages\"},\"roam_ignore_users\": [],\"ext\": {\"em_ignore_notification\": true}}\n",
+                ),
+                multipart: &[],
+                download: false,
+            },
+        )
+        .await;
+    let response = result.expect("send_user_message example `text`");
+    support::assert_decoded(
+        &response,
+        &[("/action", "\"post\""), ("/data/user2", "\"1029457500870543736\"")],
+    );
+}
+#[tokio::test]
+async fn send_user_message_text_online_sync() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n    \"path\": \"/messages/users\",\n    \"uri\": \"https://XXXX/XXXX/XXXX/messages/users\",\n    \"timestamp\": 1657254052191,\n    \"organization\": \"XXXX\",\n    \"application\": \"e82bcc5f-XXXX-XXXX-a7c1-92de917ea2b0\",\n    \"action\": \"post\",\n    \"data\": {\n        \"user2\": \"1029457500870543736\"\n    },\n    \"duration\": 0,\n    \"applicationName\": \"XXXX\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .send_user_message(
+            ["user2"],
+            "txt",
+            support::from_json("{\"msg\":\"testmessages\"}"),
+        )
+        .from("user1")
+        .sync_device(true)
+        .routetype("ROUTE_ONLINE")
+        .ext(support::from_json("{\"em_ignore_notification\":true}"))
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "POST",
+                path: "/messages/users",
+                query: None,
+                body: Some(
+                    "{\"from\": \"user1\",\"to\": [\"user2\"],\"type\": \"txt\",\"body\": {\"msg\": \"testmessages\"},\"ext\": {\"em_ignore_notification\": true},\"routetype\":\"ROUTE_ONLINE\", \"sync_device\":true}\n",
+                ),
+                multipart: &[],
+                download: false,
+            },
+        )
+        .await;
+    let response = result.expect("send_user_message example `text_online_sync`");
+    support::assert_decoded(
+        &response,
+        &[("/action", "\"post\""), ("/data/user2", "\"1029457500870543736\"")],
+    );
+}
+#[tokio::test]
+async fn send_user_message_image() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n    \"path\": \"/messages/users\",\n    \"uri\": \"https://XXXX/XXXX/XXXX/messages/users\",\n    \"timestamp\": 1657254052191,\n    \"organization\": \"XXXX\",\n    \"application\": \"e82bcc5f-XXXX-XXXX-a7c1-92de917ea2b0\",\n    \"action\": \"post\",\n    \"data\": {\n        \"user2\": \"1029457500870543736\"\n    },\n    \"duration\": 0,\n    \"applicationName\": \"XXXX\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .send_user_message(
+            ["user2"],
+            "img",
+            support::from_json(
+                "{\"filename\":\"testimg.jpg\",\"secret\":\"VfXXXXNb_\",\"url\":\"https://XXXX/XXXX/XXXX/chatfiles/55f12940-XXXX-XXXX-8a5b-ff2336f03252\",\"size\":{\"width\":480,\"height\":720}}",
+            ),
+        )
+        .from("user1")
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "POST",
+                path: "/messages/users",
+                query: None,
+                body: Some(
+                    "{\"from\": \"user1\",\"to\": [\"user2\"],\"type\": \"img\",\"body\": {\"filename\":\"testimg.jpg\",\"secret\":\"VfXXXXNb_\",\"url\":\"https://XXXX/XXXX/XXXX/chatfiles/55f12940-XXXX-XXXX-8a5b-ff2336f03252\",\"size\":{\"width\":480,\"height\":720}}}\n",
+                ),
+                multipart: &[],
+                download: false,
+            },
+        )
+        .await;
+    let response = result.expect("send_user_message example `image`");
+    support::assert_decoded(
+        &response,
+        &[("/action", "\"post\""), ("/data/user2", "\"1029457500870543736\"")],
+    );
+}
+#[tokio::test]
+async fn send_user_message_voice() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n    \"path\": \"/messages/users\",\n    \"uri\": \"https://XXXX/XXXX/XXXX/messages/users\",\n    \"timestamp\": 1657254052191,\n    \"organization\": \"XXXX\",\n    \"application\": \"e82bcc5f-XXXX-XXXX-a7c1-92de917ea2b0\",\n    \"action\": \"post\",\n    \"data\": {\n        \"user2\": \"1029457500870543736\"\n    },\n    \"duration\": 0,\n    \"applicationName\": \"XXXX\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .send_user_message(
+            ["user2"],
+            "audio",
+            support::from_json(
+                "{\"url\":\"https://XXXX/XXXX/XXXX/chatfiles/1dfc7f50-XXXX-XXXX-8a07-7d75b8fb3d42\",\"filename\":\"testaudio.amr\",\"length\":10,\"secret\":\"HfXXXXCjM\"}",
+            ),
+        )
+        .from("user1")
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "POST",
+                path: "/messages/users",
+                query: None,
+                body: Some(
+                    "{\"from\": \"user1\",\"to\": [\"user2\"],\"type\": \"audio\",\"body\": {\"url\": \"https://XXXX/XXXX/XXXX/chatfiles/1dfc7f50-XXXX-XXXX-8a07-7d75b8fb3d42\",\"filename\": \"testaudio.amr\",\"length\": 10,\"secret\": \"HfXXXXCjM\"}}\n",
+                ),
+                multipart: &[],
+                download: false,
+            },
+        )
+        .await;
+    let response = result.expect("send_user_message example `voice`");
+    support::assert_decoded(
+        &response,
+        &[("/action", "\"post\""), ("/data/user2", "\"1029457500870543736\"")],
+    );
+}
+#[tokio::test]
+async fn send_user_message_video() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n    \"path\": \"/messages/users\",\n    \"uri\": \"https://XXXX/XXXX/XXXX/messages/users\",\n    \"timestamp\": 1657254052191,\n    \"organization\": \"XXXX\",\n    \"application\": \"e82bcc5f-XXXX-XXXX-a7c1-92de917ea2b0\",\n    \"action\": \"post\",\n    \"data\": {\n        \"user2\": \"1029457500870543736\"\n    },\n    \"duration\": 0,\n    \"applicationName\": \"XXXX\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .send_user_message(
+            ["user2"],
+            "video",
+            support::from_json(
+                "{\"filename\":\"testvideo.avi\",\"thumb\":\"https://XXXX/XXXX/XXXX/chatfiles/67279b20-7f69-11e4-8eee-21d3334b3a97\",\"length\":0,\"secret\":\"VfXXXXNb_\",\"file_length\":58103,\"thumb_secret\":\"ZyXXXX2I\",\"url\":\"https://XXXX/XXXX/XXXX/chatfiles/671dfe30-XXXX-XXXX-ba67-8fef0d502f46\"}",
+            ),
+        )
+        .from("user1")
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "POST",
+                path: "/messages/users",
+                query: None,
+                body: Some(
+                    "{\"from\": \"user1\",\"to\": [\"user2\"],\"type\": \"video\",\"body\": {\"filename\":\"testvideo.avi\",\"thumb\" : \"https://XXXX/XXXX/XXXX/chatfiles/67279b20-7f69-11e4-8eee-21d3334b3a97\",\"length\" : 0,\"secret\":\"VfXXXXNb_\",\"file_length\" : 58103,\"thumb_secret\" : \"ZyXXXX2I\",\"url\" : \"https://XXXX/XXXX/XXXX/chatfiles/671dfe30-XXXX-XXXX-ba67-8fef0d502f46\"}}\n",
+                ),
+                multipart: &[],
+                download: false,
+            },
+        )
+        .await;
+    let response = result.expect("send_user_message example `video`");
+    support::assert_decoded(
+        &response,
+        &[("/action", "\"post\""), ("/data/user2", "\"1029457500870543736\"")],
+    );
+}
+#[tokio::test]
+async fn send_user_message_file() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n    \"path\": \"/messages/users\",\n    \"uri\": \"https://XXXX/XXXX/XXXX/messages/users\",\n    \"timestamp\": 1657254052191,\n    \"organization\": \"XXXX\",\n    \"application\": \"e82bcc5f-XXXX-XXXX-a7c1-92de917ea2b0\",\n    \"action\": \"post\",\n    \"data\": {\n        \"user2\": \"1029457500870543736\"\n    },\n    \"duration\": 0,\n    \"applicationName\": \"XXXX\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .send_user_message(
+            ["user2"],
+            "file",
+            support::from_json(
+                "{\"filename\":\"test.txt\",\"secret\":\"1-g0XXXXua\",\"url\":\"https://XXXX/XXXX/XXXX/chatfiles/d7eXXXX7444\"}",
+            ),
+        )
+        .from("user1")
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "POST",
+                path: "/messages/users",
+                query: None,
+                body: Some(
+                    "{\"from\": \"user1\",\"to\": [\"user2\"],\"type\": \"file\",\"body\": {\"filename\":\"test.txt\",\"secret\":\"1-g0XXXXua\",\"url\":\"https://XXXX/XXXX/XXXX/chatfiles/d7eXXXX7444\"}}\n",
+                ),
+                multipart: &[],
+                download: false,
+            },
+        )
+        .await;
+    let response = result.expect("send_user_message example `file`");
+    support::assert_decoded(
+        &response,
+        &[("/action", "\"post\""), ("/data/user2", "\"1029457500870543736\"")],
+    );
+}
+#[tokio::test]
+async fn send_user_message_location() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n    \"path\": \"/messages/users\",\n    \"uri\": \"https://XXXX/XXXX/XXXX/messages/users\",\n    \"timestamp\": 1657254052191,\n    \"organization\": \"XXXX\",\n    \"application\": \"e82bcc5f-XXXX-XXXX-a7c1-92de917ea2b0\",\n    \"action\": \"post\",\n    \"data\": {\n        \"user2\": \"1029457500870543736\"\n    },\n    \"duration\": 0,\n    \"applicationName\": \"XXXX\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .send_user_message(
+            ["user2"],
+            "loc",
+            support::from_json(
+                "{\"lat\":\"39.966\",\"lng\":\"116.322\",\"addr\":\"North America\"}",
+            ),
+        )
+        .from("user1")
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "POST",
+                path: "/messages/users",
+                query: None,
+                body: Some(
+                    "{\"from\": \"user1\",\"to\": [\"user2\"],\"type\": \"loc\",\"body\":{\"lat\": \"39.966\",\"lng\":\"116.322\",\"addr\":\"North America\"}}\n",
+                ),
+                multipart: &[],
+                download: false,
+            },
+        )
+        .await;
+    let response = result.expect("send_user_message example `location`");
+    support::assert_decoded(
+        &response,
+        &[("/action", "\"post\""), ("/data/user2", "\"1029457500870543736\"")],
+    );
+}
+#[tokio::test]
+async fn send_user_message_cmd() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n    \"path\": \"/messages/users\",\n    \"uri\": \"https://XXXX/XXXX/XXXX/messages/users\",\n    \"timestamp\": 1657254052191,\n    \"organization\": \"XXXX\",\n    \"application\": \"e82bcc5f-XXXX-XXXX-a7c1-92de917ea2b0\",\n    \"action\": \"post\",\n    \"data\": {\n        \"user2\": \"1029457500870543736\"\n    },\n    \"duration\": 0,\n    \"applicationName\": \"XXXX\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .send_user_message(
+            ["user2"],
+            "cmd",
+            support::from_json("{\"action\":\"action1\"}"),
+        )
+        .from("user1")
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "POST",
+                path: "/messages/users",
+                query: None,
+                body: Some(
+                    "{\"from\": \"user1\",\"to\": [\"user2\"],\"type\": \"cmd\",\"body\":{\"action\":\"action1\"}}\n",
+                ),
+                multipart: &[],
+                download: false,
+            },
+        )
+        .await;
+    let response = result.expect("send_user_message example `cmd`");
+    support::assert_decoded(
+        &response,
+        &[("/action", "\"post\""), ("/data/user2", "\"1029457500870543736\"")],
+    );
+}
+#[tokio::test]
+async fn send_user_message_custom() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n    \"path\": \"/messages/users\",\n    \"uri\": \"https://XXXX/XXXX/XXXX/messages/users\",\n    \"timestamp\": 1657254052191,\n    \"organization\": \"XXXX\",\n    \"application\": \"e82bcc5f-XXXX-XXXX-a7c1-92de917ea2b0\",\n    \"action\": \"post\",\n    \"data\": {\n        \"user2\": \"1029457500870543736\"\n    },\n    \"duration\": 0,\n    \"applicationName\": \"XXXX\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .send_user_message(
+            ["user2"],
+            "custom",
+            support::from_json(
+                "{\"customEvent\":\"custom_event\",\"customExts\":{\"ext_key1\":\"ext_value1\"}}",
+            ),
+        )
+        .from("user1")
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "POST",
+                path: "/messages/users",
+                query: None,
+                body: Some(
+                    "{\n  \"from\": \"user1\",\n  \"to\": [\"user2\"],\n  \"type\": \"custom\",\n  \"body\": {\n    \"customEvent\": \"custom_event\",\n    \"customExts\":{\n         \"ext_key1\":\"ext_value1\"\n     }\n  }\n}\n",
+                ),
+                multipart: &[],
+                download: false,
+            },
+        )
+        .await;
+    let response = result.expect("send_user_message example `custom`");
+    support::assert_decoded(
+        &response,
+        &[("/action", "\"post\""), ("/data/user2", "\"1029457500870543736\"")],
+    );
+}
+#[tokio::test]
+async fn send_group_message_text_all_members() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n    \"path\": \"/messages/chatgroups\",\n    \"uri\": \"https://XXXX/XXXX/XXXX/messages/chatgroups\",\n    \"timestamp\": 1657254052191,\n    \"organization\": \"XXXX\",\n    \"application\": \"e82bcc5f-XXXX-XXXX-a7c1-92de917ea2b0\",\n    \"action\": \"post\",\n    \"data\": {\n        \"184524748161025\": \"1029544257947437432\"\n    },\n    \"duration\": 0,\n    \"applicationName\": \"XXXX\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .send_group_message(
+            ["184524748161025"],
+            "txt",
+            support::from_json("{\"msg\":\"testmessages\"}"),
+        )
+        .from("user1")
+        .need_group_ack(false)
+        .roam_ignore_users(::std::vec::Vec::<String>::new())
+        .routetype("ROUTE_ONLINE")
+        .ext(support::from_json("{\"em_ignore_notification\":true}"))
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "POST",
+                path: "/messages/chatgroups",
+                query: None,
+                body: Some(
+                    "{\n    \"from\": \"user1\",\n    \"to\": [\"184524748161025\"],\n    \"type\": \"txt\",\n    \"need_group_ack\": false,\n    \"body\": {\n        \"msg\": \"testmessages\"\n    },\n    \"roam_ignore_users\": [],\n    \"ext\": {\n       \"em_ignore_notification\": true\n    },\n    \"routetype\":\"ROUTE_ONLINE\"\n}\n",
+                ),
+                multipart: &[],
+                download: false,
+            },
+        )
+        .await;
+    let response = result.expect("send_group_message example `text_all_members`");
+    support::assert_decoded(
+        &response,
+        &[("/action", "\"post\""), ("/data/184524748161025", "\"1029544257947437432\"")],
+    );
+}
+#[tokio::test]
+async fn send_group_message_text_online_members() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n    \"path\": \"/messages/chatgroups\",\n    \"uri\": \"https://XXXX/XXXX/XXXX/messages/chatgroups\",\n    \"timestamp\": 1657254052191,\n    \"organization\": \"XXXX\",\n    \"application\": \"e82bcc5f-XXXX-XXXX-a7c1-92de917ea2b0\",\n    \"action\": \"post\",\n    \"data\": {\n        \"184524748161025\": \"1029544257947437432\"\n    },\n    \"duration\": 0,\n    \"applicationName\": \"XXXX\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .send_group_message(
+            ["184524748161025"],
+            "txt",
+            support::from_json("{\"msg\":\"testmessages\"}"),
+        )
+        .from("user1")
+        .need_group_ack(false)
+        .routetype("ROUTE_ONLINE")
+        .ext(support::from_json("{\"em_ignore_notification\":true}"))
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "POST",
+                path: "/messages/chatgroups",
+                query: None,
+                body: Some(
+                    "{\n    \"from\": \"user1\",\n    \"to\": [\"184524748161025\"],\n    \"type\": \"txt\",\n    \"need_group_ack\": false,\n    \"body\": {\n        \"msg\": \"testmessages\"\n    },\n    \"ext\": {\n       \"em_ignore_notification\": true\n    },\n    \"routetype\":\"ROUTE_ONLINE\"\n}\n",
+                ),
+                multipart: &[],
+                download: false,
+            },
+        )
+        .await;
+    let response = result.expect("send_group_message example `text_online_members`");
+    support::assert_decoded(
+        &response,
+        &[("/action", "\"post\""), ("/data/184524748161025", "\"1029544257947437432\"")],
+    );
+}
+#[tokio::test]
+async fn send_group_message_image() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n    \"path\": \"/messages/chatgroups\",\n    \"uri\": \"https://XXXX/XXXX/XXXX/messages/chatgroups\",\n    \"timestamp\": 1657254052191,\n    \"organization\": \"XXXX\",\n    \"application\": \"e82bcc5f-XXXX-XXXX-a7c1-92de917ea2b0\",\n    \"action\": \"post\",\n    \"data\": {\n        \"184524748161025\": \"1029544257947437432\"\n    },\n    \"duration\": 0,\n    \"applicationName\": \"XXXX\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .send_group_message(
+            ["184524748161025"],
+            "img",
+            support::from_json(
+                "{\"filename\":\"testimg.jpg\",\"secret\":\"VfXXXXNb_\",\"url\":\"https://XXXX/XXXX/XXXX/chatfiles/55f12940-XXXX-XXXX-8a5b-ff2336f03252\",\"size\":{\"width\":480,\"height\":720}}",
+            ),
+        )
+        .from("user1")
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "POST",
+                path: "/messages/chatgroups",
+                query: None,
+                body: Some(
+                    "{\"from\": \"user1\",\"to\": [\"184524748161025\"],\"type\": \"img\",\"body\": {\"filename\":\"testimg.jpg\",\"secret\":\"VfXXXXNb_\",\"url\":\"https://XXXX/XXXX/XXXX/chatfiles/55f12940-XXXX-XXXX-8a5b-ff2336f03252\",\"size\":{\"width\":480,\"height\":720}}}\n",
+                ),
+                multipart: &[],
+                download: false,
+            },
+        )
+        .await;
+    let response = result.expect("send_group_message example `image`");
+    support::assert_decoded(
+        &response,
+        &[("/action", "\"post\""), ("/data/184524748161025", "\"1029544257947437432\"")],
+    );
+}
+#[tokio::test]
+async fn send_group_message_voice() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n    \"path\": \"/messages/chatgroups\",\n    \"uri\": \"https://XXXX/XXXX/XXXX/messages/chatgroups\",\n    \"timestamp\": 1657254052191,\n    \"organization\": \"XXXX\",\n    \"application\": \"e82bcc5f-XXXX-XXXX-a7c1-92de917ea2b0\",\n    \"action\": \"post\",\n    \"data\": {\n        \"184524748161025\": \"1029544257947437432\"\n    },\n    \"duration\": 0,\n    \"applicationName\": \"XXXX\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .send_group_message(
+            ["184524748161025"],
+            "audio",
+            support::from_json(
+                "{\"url\":\"https://XXXX/XXXX/XXXX/chatfiles/1dfc7f50-XXXX-XXXX-8a07-7d75b8fb3d42\",\"filename\":\"testaudio.amr\",\"length\":10,\"secret\":\"HfXXXXCjM\"}",
+            ),
+        )
+        .from("user1")
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "POST",
+                path: "/messages/chatgroups",
+                query: None,
+                body: Some(
+                    "{\"from\": \"user1\",\"to\": [\"184524748161025\"],\"type\": \"audio\",\"body\": {\"url\": \"https://XXXX/XXXX/XXXX/chatfiles/1dfc7f50-XXXX-XXXX-8a07-7d75b8fb3d42\",\"filename\": \"testaudio.amr\",\"length\": 10,\"secret\": \"HfXXXXCjM\"}}\n",
+                ),
+                multipart: &[],
+                download: false,
+            },
+        )
+        .await;
+    let response = result.expect("send_group_message example `voice`");
+    support::assert_decoded(
+        &response,
+        &[("/action", "\"post\""), ("/data/184524748161025", "\"1029544257947437432\"")],
+    );
+}
+#[tokio::test]
+async fn send_group_message_video() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n    \"path\": \"/messages/chatgroups\",\n    \"uri\": \"https://XXXX/XXXX/XXXX/messages/chatgroups\",\n    \"timestamp\": 1657254052191,\n    \"organization\": \"XXXX\",\n    \"application\": \"e82bcc5f-XXXX-XXXX-a7c1-92de917ea2b0\",\n    \"action\": \"post\",\n    \"data\": {\n        \"184524748161025\": \"1029544257947437432\"\n    },\n    \"duration\": 0,\n    \"applicationName\": \"XXXX\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .send_group_message(
+            ["184524748161025"],
+            "video",
+            support::from_json(
+                "{\"filename\":\"testvideo.avi\",\"thumb\":\"https://XXXX/XXXX/XXXX/chatfiles/67279b20-7f69-11e4-8eee-21d3334b3a97\",\"length\":0,\"secret\":\"VfXXXXNb_\",\"file_length\":58103,\"thumb_secret\":\"ZyXXXX2I\",\"url\":\"https://XXXX/XXXX/XXXX/chatfiles/671dfe30-XXXX-XXXX-ba67-8fef0d502f46\"}",
+            ),
+        )
+        .from("user1")
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "POST",
+                path: "/messages/chatgroups",
+                query: None,
+                body: Some(
+                    "{\"from\": \"user1\",\"to\": [\"184524748161025\"],\"type\": \"video\",\"body\": {\"filename\" : \"testvideo.avi\",\"thumb\" : \"https://XXXX/XXXX/XXXX/chatfiles/67279b20-7f69-11e4-8eee-21d3334b3a97\",\"length\" : 0,\"secret\":\"VfXXXXNb_\",\"file_length\" : 58103,\"thumb_secret\" : \"ZyXXXX2I\",\"url\" : \"https://XXXX/XXXX/XXXX/chatfiles/671dfe30-XXXX-XXXX-ba67-8fef0d502f46\"}}\n",
+                ),
+                multipart: &[],
+                download: false,
+            },
+        )
+        .await;
+    let response = result.expect("send_group_message example `video`");
+    support::assert_decoded(
+        &response,
+        &[("/action", "\"post\""), ("/data/184524748161025", "\"1029544257947437432\"")],
+    );
+}
+#[tokio::test]
+async fn send_group_message_file() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n    \"path\": \"/messages/chatgroups\",\n    \"uri\": \"https://XXXX/XXXX/XXXX/messages/chatgroups\",\n    \"timestamp\": 1657254052191,\n    \"organization\": \"XXXX\",\n    \"application\": \"e82bcc5f-XXXX-XXXX-a7c1-92de917ea2b0\",\n    \"action\": \"post\",\n    \"data\": {\n        \"184524748161025\": \"1029544257947437432\"\n    },\n    \"duration\": 0,\n    \"applicationName\": \"XXXX\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .send_group_message(
+            ["184524748161025"],
+            "file",
+            support::from_json(
+                "{\"filename\":\"test.txt\",\"secret\":\"1-g0XXXXua\",\"url\":\"https://XXXX/XXXX/XXXX/chatfiles/d7eXXXX7444\"}",
+            ),
+        )
+        .from("user1")
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "POST",
+                path: "/messages/chatgroups",
+                query: None,
+                body: Some(
+                    "{\"from\": \"user1\",\"to\": [\"184524748161025\"],\"type\": \"file\",\"body\": {\"filename\":\"test.txt\",\"secret\":\"1-g0XXXXua\",\"url\":\"https://XXXX/XXXX/XXXX/chatfiles/d7eXXXX7444\"}}\n",
+                ),
+                multipart: &[],
+                download: false,
+            },
+        )
+        .await;
+    let response = result.expect("send_group_message example `file`");
+    support::assert_decoded(
+        &response,
+        &[("/action", "\"post\""), ("/data/184524748161025", "\"1029544257947437432\"")],
+    );
+}
+#[tokio::test]
+async fn send_group_message_location() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n    \"path\": \"/messages/chatgroups\",\n    \"uri\": \"https://XXXX/XXXX/XXXX/messages/chatgroups\",\n    \"timestamp\": 1657254052191,\n    \"organization\": \"XXXX\",\n    \"application\": \"e82bcc5f-XXXX-XXXX-a7c1-92de917ea2b0\",\n    \"action\": \"post\",\n    \"data\": {\n        \"184524748161025\": \"1029544257947437432\"\n    },\n    \"duration\": 0,\n    \"applicationName\": \"XXXX\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .send_group_message(
+            ["184524748161025"],
+            "loc",
+            support::from_json(
+                "{\"lat\":\"39.966\",\"lng\":\"116.322\",\"addr\":\"North America\"}",
+            ),
+        )
+        .from("user1")
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "POST",
+                path: "/messages/chatgroups",
+                query: None,
+                body: Some(
+                    "{\"from\": \"user1\",\"to\": [\"184524748161025\"],\"type\": \"loc\",\"body\":{\"lat\": \"39.966\",\"lng\":\"116.322\",\"addr\":\"North America\"}}\n",
+                ),
+                multipart: &[],
+                download: false,
+            },
+        )
+        .await;
+    let response = result.expect("send_group_message example `location`");
+    support::assert_decoded(
+        &response,
+        &[("/action", "\"post\""), ("/data/184524748161025", "\"1029544257947437432\"")],
+    );
+}
+#[tokio::test]
+async fn send_group_message_cmd() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n    \"path\": \"/messages/chatgroups\",\n    \"uri\": \"https://XXXX/XXXX/XXXX/messages/chatgroups\",\n    \"timestamp\": 1657254052191,\n    \"organization\": \"XXXX\",\n    \"application\": \"e82bcc5f-XXXX-XXXX-a7c1-92de917ea2b0\",\n    \"action\": \"post\",\n    \"data\": {\n        \"184524748161025\": \"1029544257947437432\"\n    },\n    \"duration\": 0,\n    \"applicationName\": \"XXXX\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .send_group_message(
+            ["184524748161025"],
+            "cmd",
+            support::from_json("{\"action\":\"action1\"}"),
+        )
+        .from("user1")
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "POST",
+                path: "/messages/chatgroups",
+                query: None,
+                body: Some(
+                    "{\"from\": \"user1\",\"to\": [\"184524748161025\"],\"type\": \"cmd\",\"body\":{\"action\":\"action1\"}}\n",
+                ),
+                multipart: &[],
+                download: false,
+            },
+        )
+        .await;
+    let response = result.expect("send_group_message example `cmd`");
+    support::assert_decoded(
+        &response,
+        &[("/action", "\"post\""), ("/data/184524748161025", "\"1029544257947437432\"")],
+    );
+}
+#[tokio::test]
+async fn send_group_message_custom() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n    \"path\": \"/messages/chatgroups\",\n    \"uri\": \"https://XXXX/XXXX/XXXX/messages/chatgroups\",\n    \"timestamp\": 1657254052191,\n    \"organization\": \"XXXX\",\n    \"application\": \"e82bcc5f-XXXX-XXXX-a7c1-92de917ea2b0\",\n    \"action\": \"post\",\n    \"data\": {\n    \"184524748161025\": \"1029544257947437432\"\n    },\n    \"duration\": 0,\n    \"applicationName\": \"XXXX\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .send_group_message(
+            ["184524748161025"],
+            "custom",
+            support::from_json(
+                "{\"customEvent\":\"custom_event\",\"customExts\":{\"ext_key1\":\"ext_value1\"}}",
+            ),
+        )
+        .from("user1")
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "POST",
+                path: "/messages/chatgroups",
+                query: None,
+                body: Some(
+                    "{\n    \"from\": \"user1\",\n    \"to\": [\"184524748161025\"],\n    \"type\": \"custom\",\n    \"body\": {\n        \"customEvent\": \"custom_event\",\n        \"customExts\":{\n         \"ext_key1\":\"ext_value1\"\n     }\n    }\n}\n",
+                ),
+                multipart: &[],
+                download: false,
+            },
+        )
+        .await;
+    let response = result.expect("send_group_message example `custom`");
+    support::assert_decoded(
+        &response,
+        &[("/action", "\"post\""), ("/data/184524748161025", "\"1029544257947437432\"")],
+    );
+}
+#[tokio::test]
+async fn send_chatroom_message_text() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n    \"path\": \"/messages/chatrooms\",\n    \"uri\": \"https://XXXX/XXXX/XXXX/messages/chatrooms\",\n    \"timestamp\": 1657254052191,\n    \"organization\": \"XXXX\",\n    \"application\": \"e82bcc5f-XXXX-XXXX-a7c1-92de917ea2b0\",\n    \"action\": \"post\",\n    \"data\": {\n        \"185145305923585\": \"1029545553039460728\"\n    },\n    \"duration\": 0,\n    \"applicationName\": \"XXXX\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .send_chatroom_message(
+            ["185145305923585"],
+            "txt",
+            support::from_json("{\"msg\":\"testmessages\"}"),
+        )
+        .from("user1")
+        .roam_ignore_users(::std::vec::Vec::<String>::new())
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "POST",
+                path: "/messages/chatrooms",
+                query: None,
+                body: Some(
+                    "{\"from\": \"user1\",\"to\": [\"185145305923585\"],\"type\": \"txt\",\"body\": {\"msg\": \"testmessages\"},\"roam_ignore_users\": []}\n",
+                ),
+                multipart: &[],
+                download: false,
+            },
+        )
+        .await;
+    let response = result.expect("send_chatroom_message example `text`");
+    support::assert_decoded(
+        &response,
+        &[("/action", "\"post\""), ("/data/185145305923585", "\"1029545553039460728\"")],
+    );
+}
+#[tokio::test]
+async fn send_chatroom_message_image() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n    \"path\": \"/messages/chatrooms\",\n    \"uri\": \"https://XXXX/XXXX/XXXX/messages/chatrooms\",\n    \"timestamp\": 1657254052191,\n    \"organization\": \"XXXX\",\n    \"application\": \"e82bcc5f-XXXX-XXXX-a7c1-92de917ea2b0\",\n    \"action\": \"post\",\n    \"data\": {\n        \"185145305923585\": \"1029545553039460728\"\n    },\n    \"duration\": 0,\n    \"applicationName\": \"XXXX\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .send_chatroom_message(
+            ["185145305923585"],
+            "img",
+            support::from_json(
+                "{\"filename\":\"testimg.jpg\",\"secret\":\"VfXXXXNb_\",\"url\":\"https://XXXX/XXXX/XXXX/chatfiles/55f12940-XXXX-XXXX-8a5b-ff2336f03252\",\"size\":{\"width\":480,\"height\":720}}",
+            ),
+        )
+        .from("user1")
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "POST",
+                path: "/messages/chatrooms",
+                query: None,
+                body: Some(
+                    "{\"from\": \"user1\",\"to\": [\"185145305923585\"],\"type\": \"img\",\"body\": {\"filename\":\"testimg.jpg\",\"secret\":\"VfXXXXNb_\",\"url\":\"https://XXXX/XXXX/XXXX/chatfiles/55f12940-XXXX-XXXX-8a5b-ff2336f03252\",\"size\":{\"width\":480,\"height\":720}}}\n",
+                ),
+                multipart: &[],
+                download: false,
+            },
+        )
+        .await;
+    let response = result.expect("send_chatroom_message example `image`");
+    support::assert_decoded(
+        &response,
+        &[("/action", "\"post\""), ("/data/185145305923585", "\"1029545553039460728\"")],
+    );
+}
+#[tokio::test]
+async fn send_chatroom_message_voice() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n    \"path\": \"/messages/chatrooms\",\n    \"uri\": \"https://XXXX/XXXX/XXXX/messages/chatrooms\",\n    \"timestamp\": 1657254052191,\n    \"organization\": \"XXXX\",\n    \"application\": \"e82bcc5f-XXXX-XXXX-a7c1-92de917ea2b0\",\n    \"action\": \"post\",\n    \"data\": {\n        \"185145305923585\": \"1029545553039460728\"\n    },\n    \"duration\": 0,\n    \"applicationName\": \"XXXX\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .send_chatroom_message(
+            ["185145305923585"],
+            "audio",
+            support::from_json(
+                "{\"url\":\"https://XXXX/XXXX/XXXX/chatfiles/1dfc7f50-XXXX-XXXX-8a07-7d75b8fb3d42\",\"filename\":\"testaudio.amr\",\"length\":10,\"secret\":\"HfXXXXCjM\"}",
+            ),
+        )
+        .from("user1")
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "POST",
+                path: "/messages/chatrooms",
+                query: None,
+                body: Some(
+                    "{\"from\": \"user1\",\"to\": [\"185145305923585\"],\"type\": \"audio\",\"body\": {\"url\": \"https://XXXX/XXXX/XXXX/chatfiles/1dfc7f50-XXXX-XXXX-8a07-7d75b8fb3d42\",\"filename\": \"testaudio.amr\",\"length\": 10,\"secret\": \"HfXXXXCjM\"}}\n",
+                ),
+                multipart: &[],
+                download: false,
+            },
+        )
+        .await;
+    let response = result.expect("send_chatroom_message example `voice`");
+    support::assert_decoded(
+        &response,
+        &[("/action", "\"post\""), ("/data/185145305923585", "\"1029545553039460728\"")],
+    );
+}
+#[tokio::test]
+async fn send_chatroom_message_video() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n    \"path\": \"/messages/chatrooms\",\n    \"uri\": \"https://XXXX/XXXX/XXXX/messages/chatrooms\",\n    \"timestamp\": 1657254052191,\n    \"organization\": \"XXXX\",\n    \"application\": \"e82bcc5f-XXXX-XXXX-a7c1-92de917ea2b0\",\n    \"action\": \"post\",\n    \"data\": {\n        \"185145305923585\": \"1029545553039460728\"\n    },\n    \"duration\": 0,\n    \"applicationName\": \"XXXX\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .send_chatroom_message(
+            ["185145305923585"],
+            "video",
+            support::from_json(
+                "{\"filename\":\"testvideo.avi\",\"thumb\":\"https://XXXX/XXXX/XXXX/chatfiles/67279b20-7f69-11e4-8eee-21d3334b3a97\",\"length\":0,\"secret\":\"VfXXXXNb_\",\"file_length\":58103,\"thumb_secret\":\"ZyXXXX2I\",\"url\":\"https://XXXX/XXXX/XXXX/chatfiles/671dfe30-XXXX-XXXX-ba67-8fef0d502f46\"}",
+            ),
+        )
+        .from("user1")
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "POST",
+                path: "/messages/chatrooms",
+                query: None,
+                body: Some(
+                    "{\"from\": \"user1\",\"to\": [\"185145305923585\"],\"type\": \"video\",\"body\": {\"filename\":\"testvideo.avi\",\"thumb\" : \"https://XXXX/XXXX/XXXX/chatfiles/67279b20-7f69-11e4-8eee-21d3334b3a97\",\"length\" : 0,\"secret\":\"VfXXXXNb_\",\"file_length\" : 58103,\"thumb_secret\" : \"ZyXXXX2I\",\"url\" : \"https://XXXX/XXXX/XXXX/chatfiles/671dfe30-XXXX-XXXX-ba67-8fef0d502f46\"}}\n",
+                ),
+                multipart: &[],
+                download: false,
+            },
+        )
+        .await;
+    let response = result.expect("send_chatroom_message example `video`");
+    support::assert_decoded(
+        &response,
+        &[("/action", "\"post\""), ("/data/185145305923585", "\"1029545553039460728\"")],
+    );
+}
+#[tokio::test]
+async fn send_chatroom_message_file() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n    \"path\": \"/messages/chatrooms\",\n    \"uri\": \"https://XXXX/XXXX/XXXX/messages/chatrooms\",\n    \"timestamp\": 1657254052191,\n    \"organization\": \"XXXX\",\n    \"application\": \"e82bcc5f-XXXX-XXXX-a7c1-92de917ea2b0\",\n    \"action\": \"post\",\n    \"data\": {\n        \"185145305923585\": \"1029545553039460728\"\n    },\n    \"duration\": 0,\n    \"applicationName\": \"XXXX\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .send_chatroom_message(
+            ["185145305923585"],
+            "file",
+            support::from_json(
+                "{\"filename\":\"test.txt\",\"secret\":\"1-g0XXXXua\",\"url\":\"https://XXXX/XXXX/XXXX/chatfiles/d7eXXXX7444\"}",
+            ),
+        )
+        .from("user1")
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "POST",
+                path: "/messages/chatrooms",
+                query: None,
+                body: Some(
+                    "{\"from\": \"user1\",\"to\": [\"185145305923585\"],\"type\": \"file\",\"body\": {\"filename\":\"test.txt\",\"secret\":\"1-g0XXXXua\",\"url\":\"https://XXXX/XXXX/XXXX/chatfiles/d7eXXXX7444\"}}\n",
+                ),
+                multipart: &[],
+                download: false,
+            },
+        )
+        .await;
+    let response = result.expect("send_chatroom_message example `file`");
+    support::assert_decoded(
+        &response,
+        &[("/action", "\"post\""), ("/data/185145305923585", "\"1029545553039460728\"")],
+    );
+}
+#[tokio::test]
+async fn send_chatroom_message_location() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n    \"path\": \"/messages/chatrooms\",\n    \"uri\": \"https://XXXX/XXXX/XXXX/messages/chatrooms\",\n    \"timestamp\": 1657254052191,\n    \"organization\": \"XXXX\",\n    \"application\": \"e82bcc5f-XXXX-XXXX-a7c1-92de917ea2b0\",\n    \"action\": \"post\",\n    \"data\": {\n        \"185145305923585\": \"1029545553039460728\"\n    },\n    \"duration\": 0,\n    \"applicationName\": \"XXXX\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .send_chatroom_message(
+            ["185145305923585"],
+            "loc",
+            support::from_json(
+                "{\"lat\":\"39.966\",\"lng\":\"116.322\",\"addr\":\"North America\"}",
+            ),
+        )
+        .from("user1")
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "POST",
+                path: "/messages/chatrooms",
+                query: None,
+                body: Some(
+                    "{\"from\": \"user1\",\"to\": [\"185145305923585\"],\"type\": \"loc\",\"body\":{\"lat\": \"39.966\",\"lng\":\"116.322\",\"addr\":\"North America\"}}\n",
+                ),
+                multipart: &[],
+                download: false,
+            },
+        )
+        .await;
+    let response = result.expect("send_chatroom_message example `location`");
+    support::assert_decoded(
+        &response,
+        &[("/action", "\"post\""), ("/data/185145305923585", "\"1029545553039460728\"")],
+    );
+}
+#[tokio::test]
+async fn send_chatroom_message_cmd() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n    \"path\": \"/messages/chatrooms\",\n    \"uri\": \"https://XXXX/XXXX/XXXX/messages/chatrooms\",\n    \"timestamp\": 1657254052191,\n    \"organization\": \"XXXX\",\n    \"application\": \"e82bcc5f-XXXX-XXXX-a7c1-92de917ea2b0\",\n    \"action\": \"post\",\n    \"data\": {\n        \"185145305923585\": \"1029545553039460728\"\n    },\n    \"duration\": 0,\n    \"applicationName\": \"XXXX\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .send_chatroom_message(
+            ["185145305923585"],
+            "cmd",
+            support::from_json("{\"action\":\"action1\"}"),
+        )
+        .from("user1")
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "POST",
+                path: "/messages/chatrooms",
+                query: None,
+                body: Some(
+                    "{\"from\": \"user1\",\"to\": [\"185145305923585\"],\"type\": \"cmd\",\"body\":{\"action\":\"action1\"}}\n",
+                ),
+                multipart: &[],
+                download: false,
+            },
+        )
+        .await;
+    let response = result.expect("send_chatroom_message example `cmd`");
+    support::assert_decoded(
+        &response,
+        &[("/action", "\"post\""), ("/data/185145305923585", "\"1029545553039460728\"")],
+    );
+}
+#[tokio::test]
+async fn send_chatroom_message_custom() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n    \"path\": \"/messages/chatrooms\",\n    \"uri\": \"https://XXXX/XXXX/XXXX/messages/chatrooms\",\n    \"timestamp\": 1657254052191,\n    \"organization\": \"XXXX\",\n    \"application\": \"e82bcc5f-XXXX-XXXX-a7c1-92de917ea2b0\",\n    \"action\": \"post\",\n    \"data\": {\n    \"185145305923585\": \"1029545553039460728\"\n    },\n    \"duration\": 0,\n    \"applicationName\": \"XXXX\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .send_chatroom_message(
+            ["185145305923585"],
+            "custom",
+            support::from_json(
+                "{\"customEvent\":\"custom_event\",\"customExts\":{\"ext_key1\":\"ext_value1\"}}",
+            ),
+        )
+        .from("user1")
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "POST",
+                path: "/messages/chatrooms",
+                query: None,
+                body: Some(
+                    "{\n  \"from\": \"user1\",\n  \"to\": [\"185145305923585\"],\n  \"type\": \"custom\",\n  \"body\": {\n    \"customEvent\": \"custom_event\",\n    \"customExts\":{\n         \"ext_key1\":\"ext_value1\"\n     }\n  }\n}\n",
+                ),
+                multipart: &[],
+                download: false,
+            },
+        )
+        .await;
+    let response = result.expect("send_chatroom_message example `custom`");
+    support::assert_decoded(
+        &response,
+        &[("/action", "\"post\""), ("/data/185145305923585", "\"1029545553039460728\"")],
+    );
+}
+#[tokio::test]
+async fn broadcast_chatroom_message_text() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"path\": \"/messages/chatrooms/broadcast\",\n  \"uri\": \"https://XXXX/XXXX/XXXX/messages/chatrooms/broadcast\",\n  \"timestamp\": 1699944653964,\n  \"organization\": \"XXXX\",\n  \"application\": \"331d42e6-ad85-460f-b6b0-d1fb6fef9f12\",\n  \"action\": \"post\",\n  \"data\": {\n    \"id\": 1173998498812376874\n   },\n  \"duration\": 1,\n  \"applicationName\": \"wang\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .broadcast_chatroom_message(
+            support::from_json(
+                "{\"type\":\"txt\",\"msg\":\"send broadcast to all chatroom\"}",
+            ),
+        )
+        .from("admin")
+        .chatroom_msg_level("low")
+        .ext(support::from_json("{\"extKey\":\"extValue\"}"))
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "POST",
+                path: "/messages/chatrooms/broadcast",
+                query: None,
+                body: Some(
+                    "{\n    \"msg\": {\n        \"type\": \"txt\",\n        \"msg\": \"send broadcast to all chatroom\"\n    },\n    \"from\": \"admin\",\n    \"ext\": {\n        \"extKey\": \"extValue\"\n    },\n    \"chatroom_msg_level\": \"low\"\n}\n",
+                ),
+                multipart: &[],
+                download: false,
+            },
+        )
+        .await;
+    let response = result.expect("broadcast_chatroom_message example `text`");
+    support::assert_decoded(
+        &response,
+        &[("/action", "\"post\""), ("/data/id", "1173998498812376874")],
+    );
+}
+#[tokio::test]
+async fn broadcast_chatroom_message_image() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"path\": \"/messages/chatrooms/broadcast\",\n  \"uri\": \"https://XXXX/XXXX/XXXX/messages/chatrooms/broadcast\",\n  \"timestamp\": 1699944653964,\n  \"organization\": \"XXXX\",\n  \"application\": \"331d42e6-ad85-460f-b6b0-d1fb6fef9f12\",\n  \"action\": \"post\",\n  \"data\": {\n    \"id\": 1173998498812376874\n   },\n  \"duration\": 1,\n  \"applicationName\": \"wang\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .broadcast_chatroom_message(
+            support::from_json(
+                "{\"type\":\"img\",\"filename\":\"testimg.jpg\",\"secret\":\"VfXXXXNb_\",\"url\":\"https://XXXX/XXXX/XXXX/chatfiles/55f12940-XXXX-XXXX-8a5b-ff2336f03252\",\"size\":{\"width\":480,\"height\":720}}",
+            ),
+        )
+        .from("admin")
+        .chatroom_msg_level("low")
+        .ext(support::from_json("{\"extKey\":\"extValue\"}"))
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "POST",
+                path: "/messages/chatrooms/broadcast",
+                query: None,
+                body: Some(
+                    "{\n    \"msg\": {\n        \"type\": \"img\",\n        \"filename\":\"testimg.jpg\",\n        \"secret\":\"VfXXXXNb_\",\n        \"url\":\"https://XXXX/XXXX/XXXX/chatfiles/55f12940-XXXX-XXXX-8a5b-ff2336f03252\",\n        \"size\":{\n           \"width\":480,\n           \"height\":720\n        }\n    },\n    \"from\": \"admin\",\n    \"ext\": {\n        \"extKey\": \"extValue\"\n    },\n    \"chatroom_msg_level\": \"low\"\n}\n",
+                ),
+                multipart: &[],
+                download: false,
+            },
+        )
+        .await;
+    let response = result.expect("broadcast_chatroom_message example `image`");
+    support::assert_decoded(
+        &response,
+        &[("/action", "\"post\""), ("/data/id", "1173998498812376874")],
+    );
+}
+#[tokio::test]
+async fn broadcast_chatroom_message_voice() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"path\": \"/messages/chatrooms/broadcast\",\n  \"uri\": \"https://XXXX/XXXX/XXXX/messages/chatrooms/broadcast\",\n  \"timestamp\": 1699944653964,\n  \"organization\": \"XXXX\",\n  \"application\": \"331d42e6-ad85-460f-b6b0-d1fb6fef9f12\",\n  \"action\": \"post\",\n  \"data\": {\n    \"id\": 1173998498812376874\n   },\n  \"duration\": 1,\n  \"applicationName\": \"wang\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .broadcast_chatroom_message(
+            support::from_json(
+                "{\"type\":\"audio\",\"url\":\"https://XXXX/XXXX/XXXX/chatfiles/1dfc7f50-XXXX-XXXX-8a07-7d75b8fb3d42\",\"filename\":\"testaudio.amr\",\"length\":10,\"secret\":\"HfXXXXCjM\"}",
+            ),
+        )
+        .from("admin")
+        .chatroom_msg_level("low")
+        .ext(support::from_json("{\"extKey\":\"extValue\"}"))
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "POST",
+                path: "/messages/chatrooms/broadcast",
+                query: None,
+                body: Some(
+                    "{\n    \"msg\": {\n        \"type\": \"audio\",\n        \"url\": \"https://XXXX/XXXX/XXXX/chatfiles/1dfc7f50-XXXX-XXXX-8a07-7d75b8fb3d42\",\n        \"filename\": \"testaudio.amr\",\n        \"length\": 10,\n        \"secret\": \"HfXXXXCjM\"\n    },\n    \"from\": \"admin\",\n    \"ext\": {\n        \"extKey\": \"extValue\"\n    },\n    \"chatroom_msg_level\": \"low\"\n}\n",
+                ),
+                multipart: &[],
+                download: false,
+            },
+        )
+        .await;
+    let response = result.expect("broadcast_chatroom_message example `voice`");
+    support::assert_decoded(
+        &response,
+        &[("/action", "\"post\""), ("/data/id", "1173998498812376874")],
+    );
+}
+#[tokio::test]
+async fn broadcast_chatroom_message_video() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"path\": \"/messages/chatrooms/broadcast\",\n  \"uri\": \"https://XXXX/XXXX/XXXX/messages/chatrooms/broadcast\",\n  \"timestamp\": 1699944653964,\n  \"organization\": \"XXXX\",\n  \"application\": \"331d42e6-ad85-460f-b6b0-d1fb6fef9f12\",\n  \"action\": \"post\",\n  \"data\": {\n    \"id\": 1173998498812376874\n   },\n  \"duration\": 1,\n  \"applicationName\": \"wang\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .broadcast_chatroom_message(
+            support::from_json(
+                "{\"type\":\"video\",\"thumb\":\"https://XXXX/XXXX/XXXX/chatfiles/67279b20-7f69-11e4-8eee-21d3334b3a97\",\"length\":0,\"secret\":\"VfXXXXNb_\",\"file_length\":58103,\"thumb_secret\":\"ZyXXXX2I\",\"url\":\"https://XXXX/XXXX/XXXX/chatfiles/671dfe30-XXXX-XXXX-ba67-8fef0d502f46\"}",
+            ),
+        )
+        .from("admin")
+        .chatroom_msg_level("low")
+        .ext(support::from_json("{\"extKey\":\"extValue\"}"))
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "POST",
+                path: "/messages/chatrooms/broadcast",
+                query: None,
+                body: Some(
+                    "{\n    \"msg\": {\n        \"type\": \"video\",\n        \"thumb\" : \"https://XXXX/XXXX/XXXX/chatfiles/67279b20-7f69-11e4-8eee-21d3334b3a97\",\n        \"length\" : 0,\n        \"secret\":\"VfXXXXNb_\",\n        \"file_length\" : 58103,\n        \"thumb_secret\" : \"ZyXXXX2I\",\n        \"url\" : \"https://XXXX/XXXX/XXXX/chatfiles/671dfe30-XXXX-XXXX-ba67-8fef0d502f46\"\n    },\n    \"from\": \"admin\",\n    \"ext\": {\n        \"extKey\": \"extValue\"\n    },\n    \"chatroom_msg_level\": \"low\"\n}\n",
+                ),
+                multipart: &[],
+                download: false,
+            },
+        )
+        .await;
+    let response = result.expect("broadcast_chatroom_message example `video`");
+    support::assert_decoded(
+        &response,
+        &[("/action", "\"post\""), ("/data/id", "1173998498812376874")],
+    );
+}
+#[tokio::test]
+async fn broadcast_chatroom_message_file() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"path\": \"/messages/chatrooms/broadcast\",\n  \"uri\": \"https://XXXX/XXXX/XXXX/messages/chatrooms/broadcast\",\n  \"timestamp\": 1699944653964,\n  \"organization\": \"XXXX\",\n  \"application\": \"331d42e6-ad85-460f-b6b0-d1fb6fef9f12\",\n  \"action\": \"post\",\n  \"data\": {\n    \"id\": 1173998498812376874\n   },\n  \"duration\": 1,\n  \"applicationName\": \"wang\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .broadcast_chatroom_message(
+            support::from_json(
+                "{\"type\":\"file\",\"filename\":\"test.txt\",\"secret\":\"1-g0XXXXua\",\"url\":\"https://XXXX/XXXX/XXXX/chatfiles/d7eXXXX7444\"}",
+            ),
+        )
+        .from("admin")
+        .chatroom_msg_level("low")
+        .ext(support::from_json("{\"extKey\":\"extValue\"}"))
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "POST",
+                path: "/messages/chatrooms/broadcast",
+                query: None,
+                body: Some(
+                    "{\n    \"msg\": {\n        \"type\": \"file\",\n        \"filename\":\"test.txt\",\n        \"secret\":\"1-g0XXXXua\",\n        \"url\":\"https://XXXX/XXXX/XXXX/chatfiles/d7eXXXX7444\"\n    },\n    \"from\": \"admin\",\n    \"ext\": {\n        \"extKey\": \"extValue\"\n    },\n    \"chatroom_msg_level\": \"low\"\n}\n",
+                ),
+                multipart: &[],
+                download: false,
+            },
+        )
+        .await;
+    let response = result.expect("broadcast_chatroom_message example `file`");
+    support::assert_decoded(
+        &response,
+        &[("/action", "\"post\""), ("/data/id", "1173998498812376874")],
+    );
+}
+#[tokio::test]
+async fn broadcast_chatroom_message_location() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"path\": \"/messages/chatrooms/broadcast\",\n  \"uri\": \"https://XXXX/XXXX/XXXX/messages/chatrooms/broadcast\",\n  \"timestamp\": 1699944653964,\n  \"organization\": \"XXXX\",\n  \"application\": \"331d42e6-ad85-460f-b6b0-d1fb6fef9f12\",\n  \"action\": \"post\",\n  \"data\": {\n    \"id\": 1173998498812376874\n   },\n  \"duration\": 1,\n  \"applicationName\": \"wang\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .broadcast_chatroom_message(
+            support::from_json(
+                "{\"type\":\"loc\",\"lat\":\"39.966\",\"lng\":\"116.322\",\"addr\":\"California\"}",
+            ),
+        )
+        .from("admin")
+        .chatroom_msg_level("low")
+        .ext(support::from_json("{\"extKey\":\"extValue\"}"))
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "POST",
+                path: "/messages/chatrooms/broadcast",
+                query: None,
+                body: Some(
+                    "{\n    \"msg\": {\n        \"type\": \"loc\",\n        \"lat\": \"39.966\",\n        \"lng\":\"116.322\",\n        \"addr\":\"California\"\n    },\n    \"from\": \"admin\",\n    \"ext\": {\n        \"extKey\": \"extValue\"\n    },\n    \"chatroom_msg_level\": \"low\"\n}\n",
+                ),
+                multipart: &[],
+                download: false,
+            },
+        )
+        .await;
+    let response = result.expect("broadcast_chatroom_message example `location`");
+    support::assert_decoded(
+        &response,
+        &[("/action", "\"post\""), ("/data/id", "1173998498812376874")],
+    );
+}
+#[tokio::test]
+async fn broadcast_chatroom_message_cmd() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"path\": \"/messages/chatrooms/broadcast\",\n  \"uri\": \"https://XXXX/XXXX/XXXX/messages/chatrooms/broadcast\",\n  \"timestamp\": 1699944653964,\n  \"organization\": \"XXXX\",\n  \"application\": \"331d42e6-ad85-460f-b6b0-d1fb6fef9f12\",\n  \"action\": \"post\",\n  \"data\": {\n    \"id\": 1173998498812376874\n   },\n  \"duration\": 1,\n  \"applicationName\": \"wang\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .broadcast_chatroom_message(
+            support::from_json("{\"type\":\"cmd\",\"action\":\"action1\"}"),
+        )
+        .from("admin")
+        .chatroom_msg_level("low")
+        .ext(support::from_json("{\"extKey\":\"extValue\"}"))
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "POST",
+                path: "/messages/chatrooms/broadcast",
+                query: None,
+                body: Some(
+                    "{\n    \"msg\": {\n        \"type\": \"cmd\",\n        \"action\":\"action1\"\n    },\n    \"from\": \"admin\",\n    \"ext\": {\n        \"extKey\": \"extValue\"\n    },\n    \"chatroom_msg_level\": \"low\"\n}\n",
+                ),
+                multipart: &[],
+                download: false,
+            },
+        )
+        .await;
+    let response = result.expect("broadcast_chatroom_message example `cmd`");
+    support::assert_decoded(
+        &response,
+        &[("/action", "\"post\""), ("/data/id", "1173998498812376874")],
+    );
+}
+#[tokio::test]
+async fn broadcast_chatroom_message_custom() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"path\": \"/messages/chatrooms/broadcast\",\n  \"uri\": \"https://XXXX/XXXX/XXXX/messages/chatrooms/broadcast\",\n  \"timestamp\": 1699944653964,\n  \"organization\": \"XXXX\",\n  \"application\": \"331d42e6-ad85-460f-b6b0-d1fb6fef9f12\",\n  \"action\": \"post\",\n  \"data\": {\n    \"id\": 1173998498812376874\n   },\n  \"duration\": 1,\n  \"applicationName\": \"wang\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .broadcast_chatroom_message(
+            support::from_json("{\"type\":\"custom\",\"customEvent\":\"custom_event\"}"),
+        )
+        .from("admin")
+        .chatroom_msg_level("low")
+        .ext(support::from_json("{\"extKey\":\"extValue\"}"))
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "POST",
+                path: "/messages/chatrooms/broadcast",
+                query: None,
+                body: Some(
+                    "{\n    \"msg\": {\n        \"type\": \"custom\",\n        \"customEvent\": \"custom_event\"\n    },\n    \"from\": \"admin\",\n    \"ext\": {\n        \"extKey\": \"extValue\"\n    },\n    \"chatroom_msg_level\": \"low\"\n}\n",
+                ),
+                multipart: &[],
+                download: false,
+            },
+        )
+        .await;
+    let response = result.expect("broadcast_chatroom_message example `custom`");
+    support::assert_decoded(
+        &response,
+        &[("/action", "\"post\""), ("/data/id", "1173998498812376874")],
+    );
+}
+#[tokio::test]
+async fn get_message_history_doc() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n    \"action\": \"get\",\n    \"application\": \"8be024f0-XXXX-XXXX-b697-5d598d5f8402\",\n    \"uri\": \"'http://XXXX/XXXX/XXXX/chatmessages/2018112717\",\n    \"data\": [\n        {\n            \"url\": \"http://XXXX?Expires=1543316122&OSSAccessKeyId=XXXX&Signature=XXXX\"\n        }\n    ],\n    \"timestamp\": 1543314322601,\n    \"duration\": 0,\n    \"organization\": \"XXXX\",\n    \"applicationName\": \"testapp\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client.get_message_history("2018112717").await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "GET",
+                path: "/chatmessages/2018112717",
+                query: None,
+                body: None,
+                multipart: &[],
+                download: false,
+            },
+        )
+        .await;
+    let response = result.expect("get_message_history example `doc`");
+    support::assert_decoded(
+        &response,
+        &[
+            ("/action", "\"get\""),
+            (
+                "/data/0/url",
+                "\"http://XXXX?Expires=1543316122&OSSAccessKeyId=XXXX&Signature=XXXX\"",
+            ),
+        ],
+    );
+}
+#[tokio::test]
+async fn update_message_text() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"path\": \"/messages/rewrite/1235807318835202004\",\n  \"uri\": \"https://XXXX/XXXX/XXXX/messages/rewrite/1235807318835202004\",\n  \"timestamp\": 1705372388118,\n  \"organization\": \"XXXX\",\n  \"application\": \"ff678832-XXXX-XXXX-8130-58ac38cb6c15\",\n  \"action\": \"put\",\n  \"data\": \"success\",\n  \"duration\": 49,\n  \"applicationName\": \"XXXX\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .update_message(
+            "1235807318835202004",
+            support::from_json("{\"type\":\"txt\",\"msg\":\"update message content\"}"),
+        )
+        .user("user1")
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "PUT",
+                path: "/messages/rewrite/1235807318835202004",
+                query: None,
+                body: Some(
+                    "{\n  \"user\": \"user1\",\n  \"new_msg\": {\n    \"type\": \"txt\",\n    \"msg\": \"update message content\"\n  }\n}\n",
+                ),
+                multipart: &[],
+                download: false,
+            },
+        )
+        .await;
+    let response = result.expect("update_message example `text`");
+    support::assert_decoded(
+        &response,
+        &[("/action", "\"put\""), ("/data", "\"success\"")],
+    );
+}
+#[tokio::test]
+async fn update_message_custom() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"path\": \"/messages/rewrite/1235807318835202004\",\n  \"uri\": \"https://XXXX/XXXX/XXXX/messages/rewrite/1235807318835202004\",\n  \"timestamp\": 1705372388118,\n  \"organization\": \"XXXX\",\n  \"application\": \"ff678832-XXXX-XXXX-8130-58ac38cb6c15\",\n  \"action\": \"put\",\n  \"data\": \"success\",\n  \"duration\": 49,\n  \"applicationName\": \"XXXX\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .update_message(
+            "1235807318835202004",
+            support::from_json(
+                "{\"type\":\"custom\",\"customEvent\":\"custom_event\",\"customExts\":{\"ext_key1\":\"ext_value1\"}}",
+            ),
+        )
+        .user("user1")
+        .new_ext(support::from_json("{\"key\":\"value\",\"old_key\":\"new_value\"}"))
+        .is_combine_ext(true)
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "PUT",
+                path: "/messages/rewrite/1235807318835202004",
+                query: None,
+                body: Some(
+                    "{\n  \"user\": \"user1\",\n  \"new_msg\": {\n    \"type\": \"custom\",\n    \"customEvent\": \"custom_event\",\n    \"customExts\":{\n      \"ext_key1\":\"ext_value1\"\n    }\n  },\n  \"new_ext\": {\n    \"key\": \"value\",\n    \"old_key\": \"new_value\"\n  },\n  \"is_combine_ext\": true\n}\n",
+                ),
+                multipart: &[],
+                download: false,
+            },
+        )
+        .await;
+    let response = result.expect("update_message example `custom`");
+    support::assert_decoded(
+        &response,
+        &[("/action", "\"put\""), ("/data", "\"success\"")],
+    );
+}
+#[tokio::test]
+async fn recall_message_doc() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n    \"path\": \"/messages/msg_recall\",\n    \"uri\": \"https://XXXX/XXXX/XXXX/messages/msg_recall\",\n    \"timestamp\": 1657529588473,\n    \"organization\": \"XXXX\",\n    \"application\": \"09ebbf8b-XXXX-XXXX-XXXX-d47c3b38e434\",\n    \"action\": \"post\",\n    \"data\": {\n        \"recalled\": \"yes\",\n        \"chattype\": \"chat\",\n        \"from\": \"XXXX\",\n        \"to\": \"XXXX\",\n        \"msg_id\": \"1028442084794698104\"\n    },\n    \"duration\": 8,\n    \"applicationName\": \"XXXX\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .recall_message("1028442084794698104", "user2", "chat")
+        .from("user1")
+        .force(true)
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "POST",
+                path: "/messages/msg_recall",
+                query: None,
+                body: Some(
+                    "{\n    \"msg_id\": \"1028442084794698104\",\n    \"to\": \"user2\",\n    \"from\": \"user1\",\n    \"chat_type\": \"chat\",\n    \"force\": true\n}\n",
+                ),
+                multipart: &[],
+                download: false,
+            },
+        )
+        .await;
+    let response = result.expect("recall_message example `doc`");
+    support::assert_decoded(
+        &response,
+        &[
+            ("/data/chattype", "\"chat\""),
+            ("/data/msg_id", "\"1028442084794698104\""),
+            ("/data/recalled", "\"yes\""),
+        ],
+    );
+}
+#[tokio::test]
+async fn delete_user_conversation_doc() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n    \"path\": \"/users/user_channel\",\n    \"uri\": \"https://a1.agora.com/agora-demo/test-app/users/u1/user_channel\",\n    \"timestamp\": 1638440544078,\n    \"organization\": \"agora-demo\",\n    \"application\": \"c3624975-3d51-4b0a-9da2-ee91ed4c5a76\",\n    \"entities\": [],\n    \"action\": \"delete\",\n    \"data\": {\n        \"result\": \"ok\"\n    },\n    \"duration\": 3,\n    \"applicationName\": \"test-app\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client.delete_user_conversation("u1", "u2", "chat", true).await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "DELETE",
+                path: "/users/u1/user_channel",
+                query: None,
+                body: Some(
+                    "{ \"channel\": \"u2\", \"type\": \"chat\", \"delete_roam\": true }\n",
+                ),
+                multipart: &[],
+                download: false,
+            },
+        )
+        .await;
+    let response = result.expect("delete_user_conversation example `doc`");
+    support::assert_decoded(
+        &response,
+        &[("/action", "\"delete\""), ("/data/result", "\"ok\"")],
+    );
+}
+#[tokio::test]
+async fn import_user_message_text() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n    \"path\": \"/messages/users/import\",\n    \"uri\": \"https://XXXX/XXXX/XXXX/messages/users/import\",\n    \"timestamp\": 1638440544078,\n    \"organization\": \"XXXX\",\n    \"application\": \"c3624975-XXXX-XXXX-9da2-ee91ed4c5a76\",\n    \"entities\": [],\n    \"action\": \"post\",\n    \"data\": {\n        \"msg_id\": \"10212123848595\"\n    },\n    \"duration\": 3,\n    \"applicationName\": \"XXXX\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .import_user_message(
+            "username1",
+            "username2",
+            "txt",
+            support::from_json("{\"msg\":\"import message.\"}"),
+        )
+        .ext(support::from_json("{\"key1\":\"value1\"}"))
+        .is_ack_read(true)
+        .msg_timestamp(1656906628428)
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "POST",
+                path: "/messages/users/import",
+                query: None,
+                body: Some(
+                    "{\n    \"target\": \"username2\",\n    \"type\": \"txt\",\n    \"body\": {\n        \"msg\": \"import message.\"\n    },\n    \"ext\": {\n      \"key1\": \"value1\"\n    },\n    \"from\": \"username1\",\n    \"is_ack_read\": true,\n    \"msg_timestamp\": 1656906628428\n}\n",
+                ),
+                multipart: &[],
+                download: false,
+            },
+        )
+        .await;
+    let response = result.expect("import_user_message example `text`");
+    support::assert_decoded(
+        &response,
+        &[("/action", "\"post\""), ("/data/msg_id", "\"10212123848595\"")],
+    );
+}
+#[tokio::test]
+async fn import_user_message_image() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n    \"path\": \"/messages/users/import\",\n    \"uri\": \"https://XXXX/XXXX/XXXX/messages/users/import\",\n    \"timestamp\": 1638440544078,\n    \"organization\": \"XXXX\",\n    \"application\": \"c3624975-XXXX-XXXX-9da2-ee91ed4c5a76\",\n    \"entities\": [],\n    \"action\": \"post\",\n    \"data\": {\n        \"msg_id\": \"10212123848595\"\n    },\n    \"duration\": 3,\n    \"applicationName\": \"XXXX\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .import_user_message(
+            "username1",
+            "username2",
+            "img",
+            support::from_json(
+                "{\"url\":\"<YourImageUrl>\",\"filename\":\"<ImageFileName>\",\"size\":{\"width\":1080,\"height\":1920}}",
+            ),
+        )
+        .ext(support::from_json("{\"key1\":\"value1\"}"))
+        .is_ack_read(true)
+        .msg_timestamp(1656906628428)
+        .need_download(true)
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "POST",
+                path: "/messages/users/import",
+                query: None,
+                body: Some(
+                    "{\n    \"target\": \"username2\",\n    \"type\": \"img\",\n    \"body\": {\n        \"url\": \"<YourImageUrl>\",\n        \"filename\": \"<ImageFileName>\",\n        \"size\": {\n            \"width\": 1080,\n            \"height\": 1920\n        }\n    },\n    \"ext\": {\n      \"key1\": \"value1\"\n    },\n    \"from\": \"username1\",\n    \"is_ack_read\": true,\n    \"msg_timestamp\": 1656906628428,\n    \"need_download\": true\n}\n",
+                ),
+                multipart: &[],
+                download: false,
+            },
+        )
+        .await;
+    let response = result.expect("import_user_message example `image`");
+    support::assert_decoded(
+        &response,
+        &[("/action", "\"post\""), ("/data/msg_id", "\"10212123848595\"")],
+    );
+}
+#[tokio::test]
+async fn import_group_message_text() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n    \"path\": \"/messages/users/import\",\n    \"uri\": \"https://XXXX/XXXX/XXXX/messages/chatgroups/import\",\n    \"timestamp\": 1638440544078,\n    \"organization\": \"XXXX\",\n    \"application\": \"c3624975-XXXX-XXXX-9da2-ee91ed4c5a76\",\n    \"entities\": [],\n    \"action\": \"post\",\n    \"data\": {\n        \"msg_id\": \"10212123848595\"\n    },\n    \"duration\": 3,\n    \"applicationName\": \"XXXX\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .import_group_message(
+            "username1",
+            "1123376564212",
+            "txt",
+            support::from_json("{\"msg\":\"import message.\"}"),
+        )
+        .ext(support::from_json("{\"key1\":\"value1\"}"))
+        .is_ack_read(true)
+        .msg_timestamp(1656906628428)
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "POST",
+                path: "/messages/chatgroups/import",
+                query: None,
+                body: Some(
+                    "{\n    \"target\": \"1123376564212\",\n    \"type\": \"txt\",\n    \"body\": {\n        \"msg\": \"import message.\"\n    },\n    \"ext\": {\n      \"key1\": \"value1\"\n    },\n    \"from\": \"username1\",\n    \"is_ack_read\": true,\n    \"msg_timestamp\": 1656906628428\n}\n",
+                ),
+                multipart: &[],
+                download: false,
+            },
+        )
+        .await;
+    let response = result.expect("import_group_message example `text`");
+    support::assert_decoded(
+        &response,
+        &[("/action", "\"post\""), ("/data/msg_id", "\"10212123848595\"")],
+    );
+}
+#[tokio::test]
+async fn import_group_message_image() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n    \"path\": \"/messages/users/import\",\n    \"uri\": \"https://XXXX/XXXX/XXXX/messages/chatgroups/import\",\n    \"timestamp\": 1638440544078,\n    \"organization\": \"XXXX\",\n    \"application\": \"c3624975-XXXX-XXXX-9da2-ee91ed4c5a76\",\n    \"entities\": [],\n    \"action\": \"post\",\n    \"data\": {\n        \"msg_id\": \"10212123848595\"\n    },\n    \"duration\": 3,\n    \"applicationName\": \"XXXX\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .import_group_message(
+            "username1",
+            "1123376564212",
+            "img",
+            support::from_json(
+                "{\"url\":\"<YourImageUrl>\",\"filename\":\"<ImageFileName>\",\"size\":{\"width\":1080,\"height\":1920}}",
+            ),
+        )
+        .ext(support::from_json("{\"key1\":\"value1\"}"))
+        .is_ack_read(true)
+        .msg_timestamp(1656906628428)
+        .need_download(true)
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "POST",
+                path: "/messages/chatgroups/import",
+                query: None,
+                body: Some(
+                    "{\n    \"target\": \"1123376564212\",\n    \"type\": \"img\",\n    \"body\": {\n        \"url\": \"<YourImageUrl>\",\n        \"filename\": \"<ImageFileName>\",\n        \"size\": {\n            \"width\": 1080,\n            \"height\": 1920\n        }\n    },\n    \"ext\": {\n      \"key1\": \"value1\"\n    },\n    \"from\": \"username1\",\n    \"is_ack_read\": true,\n    \"msg_timestamp\": 1656906628428,\n    \"need_download\": true\n}\n",
+                ),
+                multipart: &[],
+                download: false,
+            },
+        )
+        .await;
+    let response = result.expect("import_group_message example `image`");
+    support::assert_decoded(
+        &response,
+        &[("/action", "\"post\""), ("/data/msg_id", "\"10212123848595\"")],
+    );
+}
+#[tokio::test]
+async fn set_push_nickname_doc() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"action\": \"put\",\n  \"application\": \"8be024f0-XXXX-XXXX-b697-5d598d5f8402\",\n  \"path\": \"/users\",\n  \"uri\": \"https://XXXX/XXXX/XXXX/users\",\n  \"entities\": [\n    {\n      \"uuid\": \"4759aa70-XXXX-XXXX-925f-6fa0510823ba\",\n      \"type\": \"user\",\n      \"created\": 1542595573399,\n      \"modified\": 1542596083687,\n      \"username\": \"user1\",\n      \"activated\": true,\n      \"nickname\": \"testuser\"\n      }  ],\n\"timestamp\": 1542596083685,\n\"duration\": 6,\n\"organization\": \"agora-demo\",\n\"applicationName\": \"testapp\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client.set_push_nickname("user1").nickname("testuser").await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "PUT",
+                path: "/users/user1",
+                query: None,
+                body: Some("{ \"nickname\": \"testuser\" }\n"),
+                multipart: &[],
+                download: false,
+            },
+        )
+        .await;
+    let response = result.expect("set_push_nickname example `doc`");
+    support::assert_decoded(
+        &response,
+        &[("/data/0/nickname", "\"testuser\""), ("/data/0/username", "\"user1\"")],
+    );
+}
+#[tokio::test]
+async fn set_push_display_style_doc() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"action\" : \"put\",\n  \"application\" : \"17d59e50-XXXX-XXXX-8092-0dc80c0f5e99\",\n  \"path\" : \"/users\",\n  \"uri\" : \"https://XXXX/XXXX/XXXX/users/XXXX\",\n  \"entities\" : [\n    {\n      \"uuid\" : \"3b8c9890-XXXX-XXXX-9d88-f50bf55cafad\",\n      \"type\" : \"user\",\n      \"created\" : 1530276298905,\n      \"modified\" : 1534407146060,\n      \"username\" : \"user1\",\n      \"activated\" : true,\n      \"notification_display_style\" : 1,\n      \"nickname\" : \"testuser\",\n      \"notifier_name\" : \"2882303761517426801\"\n    } ],\n\"timestamp\" : 1534407146058,\n\"duration\" : 3,\n\"organization\" : \"XXXX\",\n\"applicationName\" : \"XXXX\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client.set_push_display_style("a", 1).await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "PUT",
+                path: "/users/a",
+                query: None,
+                body: Some("{\"notification_display_style\": 1}\n"),
+                multipart: &[],
+                download: false,
+            },
+        )
+        .await;
+    let response = result.expect("set_push_display_style example `doc`");
+    support::assert_decoded(
+        &response,
+        &[
+            ("/data/0/notification_display_style", "1"),
+            ("/data/0/notifier_name", "\"2882303761517426801\""),
+        ],
+    );
+}
+#[tokio::test]
+async fn set_push_notification_settings_doc() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n    \"path\": \"/users\",\n    \"uri\": \"https://XXXX/XXXX/XXXX/users/notification/user/hxtest\",\n    \"timestamp\": 1647503749918,\n    \"organization\": \"XXX\",\n    \"application\": \"17fe201b-XXXX-XXXX-83df-1ed1ebd7b227\",\n    \"action\": \"put\",\n    \"data\": {\n        \"type\": \"NONE\",\n        \"ignoreDuration\": 1647590149924,\n        \"ignoreInterval\": \"21:30-08:00\"\n    },\n    \"duration\": 20,\n    \"applicationName\": \"XXXX\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .set_push_notification_settings("XXXX", "user", "hxtest")
+        .type_("NONE")
+        .ignore_interval("21:30-08:00")
+        .ignore_duration(86400000)
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "PUT",
+                path: "/users/XXXX/notification/user/hxtest",
+                query: None,
+                body: Some(
+                    "{\n    \"type\":\"NONE\",\n    \"ignoreInterval\":\"21:30-08:00\",\n    \"ignoreDuration\":86400000\n}\n",
+                ),
+                multipart: &[],
+                download: false,
+            },
+        )
+        .await;
+    let response = result.expect("set_push_notification_settings example `doc`");
+    support::assert_decoded(
+        &response,
+        &[
+            ("/data/ignoreDuration", "1647590149924"),
+            ("/data/ignoreInterval", "\"21:30-08:00\""),
+            ("/data/type", "\"NONE\""),
+        ],
+    );
+}
+#[tokio::test]
+async fn get_push_notification_settings_doc() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n    \"path\": \"/users\",\n    \"uri\": \"https://XXXX/XXXX/XXXX/users/notification/chatgroup/12312312321\",\n    \"timestamp\": 1647503749918,\n    \"organization\": \"XXXX\",\n    \"application\": \"17fe201b-XXXX-XXXX-83df-1ed1ebd7b227\",\n    \"action\": \"get\",\n    \"data\": {\n        \"type\": \"NONE\",\n        \"ignoreDuration\": 1647590149924,\n        \"ignoreInterval\": \"21:30-08:00\"\n    },\n    \"duration\": 20,\n    \"applicationName\": \"XXXX\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .get_push_notification_settings("XXXX", "chatgroup", "12312312321")
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "GET",
+                path: "/users/XXXX/notification/chatgroup/12312312321",
+                query: None,
+                body: None,
+                multipart: &[],
+                download: false,
+            },
+        )
+        .await;
+    let response = result.expect("get_push_notification_settings example `doc`");
+    support::assert_decoded(
+        &response,
+        &[("/data/ignoreInterval", "\"21:30-08:00\""), ("/data/type", "\"NONE\"")],
+    );
+}
+#[tokio::test]
+async fn set_push_translation_language_doc() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n    \"path\": \"/users\",\n    \"uri\": \"https://XXXX/XXXX/XXXX/users/XXXX/notification/language\",\n    \"timestamp\": 1648089630244,\n    \"organization\": \"XXXX\",\n    \"application\": \"17fe201b-XXXX-XXXX-83df-1ed1ebd7b227\",\n    \"action\": \"put\",\n    \"data\": {\n        \"language\": \"EU\"\n    },\n    \"duration\": 66,\n    \"applicationName\": \"XXXX\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client.set_push_translation_language("XXXX", "EU").await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "PUT",
+                path: "/users/XXXX/notification/language",
+                query: None,
+                body: Some("{\n    \"translationLanguage\":\"EU\"\n}\n"),
+                multipart: &[],
+                download: false,
+            },
+        )
+        .await;
+    let response = result.expect("set_push_translation_language example `doc`");
+    support::assert_decoded(&response, &[("/data/language", "\"EU\"")]);
+}
+#[tokio::test]
+async fn get_push_translation_language_doc() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n    \"path\": \"/users\",\n    \"uri\": \"https://XXXX/XXXX/XXXX/users/notification/language\",\n    \"timestamp\": 1648089630244,\n    \"organization\": \"XXXX\",\n    \"application\": \"17fe201b-XXXX-XXXX-83df-1ed1ebd7b227\",\n    \"action\": \"put\",\n    \"data\": {\n        \"language\": \"EU\"\n    },\n    \"duration\": 66,\n    \"applicationName\": \"XXXX\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client.get_push_translation_language("XXXX").await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "GET",
+                path: "/users/XXXX/notification/language",
+                query: None,
+                body: None,
+                multipart: &[],
+                download: false,
+            },
+        )
+        .await;
+    let response = result.expect("get_push_translation_language example `doc`");
+    support::assert_decoded(&response, &[("/data/language", "\"EU\"")]);
+}
+#[tokio::test]
+async fn set_user_presence_doc() {
+    let server = support::MockApi::start(200u16, "{\"result\":\"ok\"}\n").await;
+    let client = server.client();
+    let result = client
+        .set_user_presence("c1", "android_123423453246", "0", "123")
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "POST",
+                path: "/users/c1/presence/android_123423453246/0",
+                query: None,
+                body: Some("{\"ext\":\"123\"}\n"),
+                multipart: &[],
+                download: false,
+            },
+        )
+        .await;
+    let response = result.expect("set_user_presence example `doc`");
+    support::assert_decoded(&response, &[("/data", "\"ok\"")]);
+}
+#[tokio::test]
+async fn subscribe_presence_doc() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\"result\":[{\"uid\":\"\",\"last_time\":\"1644466063\",\"expiry\":\"1645500371\",\"ext\":\"123\",\"status\":{\"android\":\"1\",\"android_6b5610ac-4e11-4661-82b3-dee17bc7b2cc\":\"0\"}},{\"uid\":\"c3\",\"last_time\":\"1645183991\",\"expiry\":\"1645500371\",\"ext\":\"\",\"status\":{\"android\":\"0\",\"android_6b5610ac-4e11-4661-82b3-dee17bc7b2cc\":\"0\"}}]}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client.subscribe_presence("wzy", "1000", ["c2", "c3"]).await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "POST",
+                path: "/users/wzy/presence/1000",
+                query: None,
+                body: Some("{\"usernames\":[\"c2\",\"c3\"]}\n"),
+                multipart: &[],
+                download: false,
+            },
+        )
+        .await;
+    let response = result.expect("subscribe_presence example `doc`");
+    support::assert_decoded(
+        &response,
+        &[
+            ("/data/0/ext", "\"123\""),
+            ("/data/1/expiry", "\"1645500371\""),
+            ("/data/1/uid", "\"c3\""),
+        ],
+    );
+}
+#[tokio::test]
+async fn get_presence_statuses_doc() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n\"result\":[\n  {\"uid\":\"c2\",\n  \"last_time\":\"1644466063\",\n  \"ext\":\"\",\n  \"status\":{\"android\":\"0\"}\n     },\n   {\"uid\":\"c3\",\n   \"last_time\":\"1644475330\",\n   \"ext\":\"\",\n   \"status\":{\n       \"android\":\"0\"}\n    }]\n }\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client.get_presence_statuses("wzy", ["c2", "c3"]).await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "POST",
+                path: "/users/wzy/presence",
+                query: None,
+                body: Some("{\"usernames\":[\"c2\",\"c3\"]}\n"),
+                multipart: &[],
+                download: false,
+            },
+        )
+        .await;
+    let response = result.expect("get_presence_statuses example `doc`");
+    support::assert_decoded(
+        &response,
+        &[
+            ("/data/0/uid", "\"c2\""),
+            ("/data/1/last_time", "\"1644475330\""),
+            ("/data/1/status/android", "\"0\""),
+        ],
+    );
+}
+#[tokio::test]
+async fn unsubscribe_presence_doc() {
+    let server = support::MockApi::start(200u16, "{\"result\":\"ok\"}\n").await;
+    let client = server.client();
+    let result = client.unsubscribe_presence("wzy", ["c1"]).await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "DELETE",
+                path: "/users/wzy/presence",
+                query: None,
+                body: Some("[\"c1\"]\n"),
+                multipart: &[],
+                download: false,
+            },
+        )
+        .await;
+    let response = result.expect("unsubscribe_presence example `doc`");
+    support::assert_decoded(&response, &[("/data", "\"ok\"")]);
+}
+#[tokio::test]
+async fn list_presence_subscriptions_doc() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\"result\":{\"totalnum\":\"2\",\"sublist\":[{\"uid\":\"lxml2\",\"expiry\":\"1645822322\"},{\"uid\":\"lxml1\",\"expiry\":\"1645822322\"}]}}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .list_presence_subscriptions("wzy")
+        .page_num(1)
+        .page_size(100)
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "GET",
+                path: "/users/wzy/presence/sublist",
+                query: Some("pageNum=1&pageSize=100"),
+                body: None,
+                multipart: &[],
+                download: false,
+            },
+        )
+        .await;
+    let response = result.expect("list_presence_subscriptions example `doc`");
+    support::assert_decoded(
+        &response,
+        &[("/data/sublist/0/uid", "\"lxml2\""), ("/data/totalnum", "\"2\"")],
+    );
+}
+#[tokio::test]
+async fn send_push_sync_doc_success() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n    \"timestamp\": 1689154498019,\n    \"data\": [\n       {\n\"pushStatus\": \"SUCCESS\",\n\"data\": {\n    \"code\": 200,\n    \"data\": {\n        \"expireTokens\": [],\n        \"sendResult\": true,\n        \"requestId\": \"104410638-fd96648b6bb4344bc4f5e29b158fdb07\",\n        \"failTokens\": [],\n        \"msgCode\": 200\n   },\n    \"message\": \"Success\"\n           }\n       }\n   ],\n    \"duration\": 2\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .send_push_sync(
+            "test1",
+            support::from_json(
+                "{\"title\":\"Agora push\",\"content\":\"Hello and welcome\",\"sub_title\":\"Agora\"}",
+            ),
+        )
+        .strategy(3)
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "POST",
+                path: "/push/sync/test1",
+                query: None,
+                body: Some(
+                    "{\n    \"strategy\": 3,\n    \"pushMessage\": {\n        \"title\": \"Agora push\",\n        \"content\": \"Hello and welcome\",\n        \"sub_title\": \"Agora\"\n      }\n}\n",
+                ),
+                multipart: &[],
+                download: false,
+            },
+        )
+        .await;
+    let response = result.expect("send_push_sync example `doc_success`");
+    support::assert_decoded(
+        &response,
+        &[
+            ("/data/0/data/code", "200"),
+            ("/data/0/data/data/sendResult", "true"),
+            ("/data/0/pushStatus", "\"SUCCESS\""),
+        ],
+    );
+}
+#[tokio::test]
+async fn send_push_sync_doc_no_binding() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n    \"timestamp\": 1689154624797,\n    \"data\": [\n       {\n\"pushStatus\": \"FAIL\",\n\"desc\": \"no push binding\"\n       }\n   ],\n    \"duration\": 0\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .send_push_sync(
+            "test1",
+            support::from_json(
+                "{\"title\":\"Agora push\",\"content\":\"Hello and welcome\",\"sub_title\":\"Agora\"}",
+            ),
+        )
+        .strategy(3)
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "POST",
+                path: "/push/sync/test1",
+                query: None,
+                body: Some(
+                    "{\n    \"strategy\": 3,\n    \"pushMessage\": {\n        \"title\": \"Agora push\",\n        \"content\": \"Hello and welcome\",\n        \"sub_title\": \"Agora\"\n      }\n}\n",
+                ),
+                multipart: &[],
+                download: false,
+            },
+        )
+        .await;
+    let response = result.expect("send_push_sync example `doc_no_binding`");
+    support::assert_decoded(
+        &response,
+        &[("/data/0/desc", "\"no push binding\""), ("/data/0/pushStatus", "\"FAIL\"")],
+    );
+}
+#[tokio::test]
+async fn send_push_sync_doc_unknown_user() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n    \"timestamp\": 1689154534352,\n    \"data\": [\n       {\n\"pushStatus\": \"FAIL\",\n\"desc\": \"appUser not exists\"\n       }\n   ],\n    \"duration\": 0\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .send_push_sync(
+            "test1",
+            support::from_json(
+                "{\"title\":\"Agora push\",\"content\":\"Hello and welcome\",\"sub_title\":\"Agora\"}",
+            ),
+        )
+        .strategy(3)
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "POST",
+                path: "/push/sync/test1",
+                query: None,
+                body: Some(
+                    "{\n    \"strategy\": 3,\n    \"pushMessage\": {\n        \"title\": \"Agora push\",\n        \"content\": \"Hello and welcome\",\n        \"sub_title\": \"Agora\"\n      }\n}\n",
+                ),
+                multipart: &[],
+                download: false,
+            },
+        )
+        .await;
+    let response = result.expect("send_push_sync example `doc_unknown_user`");
+    support::assert_decoded(
+        &response,
+        &[("/data/0/desc", "\"appUser not exists\""), ("/data/0/pushStatus", "\"FAIL\"")],
+    );
+}
+#[tokio::test]
+async fn send_push_to_users_doc() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n    \"timestamp\": 1619506344007,\n    \"data\": [\n        {\n\"id\": \"test2\",\n\"pushStatus\": \"ASYNC_SUCCESS\",\n\"desc\": \"async success.\"\n        }\n    ],\n    \"duration\": 14\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .send_push_to_users(
+            ["test2"],
+            support::from_json(
+                "{\"title\":\"Hello\",\"subTitle\":\"Hello\",\"content\":\"Hello\",\"vivo\":{}}",
+            ),
+        )
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "POST",
+                path: "/push/single",
+                query: None,
+                body: Some(
+                    "{\n    \"targets\": [\n        \"test2\"\n    ],\n    \"pushMessage\": {\n        \"title\": \"Hello\",\n        \"subTitle\": \"Hello\",\n        \"content\": \"Hello\",\n        \"vivo\": {\n\n        }\n    }\n}\n",
+                ),
+                multipart: &[],
+                download: false,
+            },
+        )
+        .await;
+    let response = result.expect("send_push_to_users example `doc`");
+    support::assert_decoded(
+        &response,
+        &[("/data/0/id", "\"test2\""), ("/data/0/pushStatus", "\"ASYNC_SUCCESS\"")],
+    );
+}
+#[tokio::test]
+async fn send_push_by_labels_doc() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n    \"timestamp\": 1650859482843,\n    \"data\": {\n        \"taskId\": 968120369184112182\n    },\n    \"duration\": 0\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .send_push_by_labels(
+            ["post-90s"],
+            support::from_json(
+                "{\"title\":\"Agora PUSH\",\"content\":\"Welcome to Agora Push Service\",\"sub_title\":\"Agora\"}",
+            ),
+        )
+        .strategy(2)
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "POST",
+                path: "/push/list/label",
+                query: None,
+                body: Some(
+                    "{\n    \"targets\": [\n        \"post-90s\"\n    ],\n    \"strategy\": 2,\n    \"pushMessage\": {\n        \"title\": \"Agora PUSH\",\n        \"content\": \"Welcome to Agora Push Service\",\n        \"sub_title\": \"Agora\"\n    }\n}\n",
+                ),
+                multipart: &[],
+                download: false,
+            },
+        )
+        .await;
+    let response = result.expect("send_push_by_labels example `doc`");
+    support::assert_decoded(&response, &[("/data/taskId", "968120369184112182")]);
+}
+#[tokio::test]
+async fn send_push_to_all_doc() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n    \"timestamp\": 1618817591755,\n    \"data\": 968120369184112182,\n    \"duration\": 1\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .send_push_to_all(
+            support::from_json(
+                "{\"title\":\"Hello1234\",\"subTitle\":\"Hello\",\"content\":\"Hello\",\"vivo\":{}}",
+            ),
+        )
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "POST",
+                path: "/push/task",
+                query: None,
+                body: Some(
+                    "{\n    \"pushMessage\": {\n        \"title\": \"Hello1234\",\n        \"subTitle\": \"Hello\",\n        \"content\": \"Hello\",\n        \"vivo\": {}\n    }\n}\n",
+                ),
+                multipart: &[],
+                download: false,
+            },
+        )
+        .await;
+    let response = result.expect("send_push_to_all example `doc`");
+    support::assert_decoded(&response, &[("/data", "968120369184112182")]);
+}
+#[tokio::test]
+async fn create_push_label_doc() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n    \"timestamp\": 1648720341157,\n    \"data\": {\n        \"name\": \"post-90s\",\n        \"description\": \"hah\",\n        \"createdAt\": 1648720341118\n    },\n    \"duration\": 13\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client.create_push_label("post-90s").description("hah").await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "POST",
+                path: "/push/label",
+                query: None,
+                body: Some(
+                    "{\n    \"name\":\"post-90s\",\n    \"description\":\"hah\"\n}\n",
+                ),
+                multipart: &[],
+                download: false,
+            },
+        )
+        .await;
+    let response = result.expect("create_push_label example `doc`");
+    support::assert_decoded(
+        &response,
+        &[("/data/createdAt", "1648720341118"), ("/data/name", "\"post-90s\"")],
+    );
+}
+#[tokio::test]
+async fn get_push_label_doc() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n    \"timestamp\": 1648720562644,\n    \"data\": {\n        \"name\": \"90\",\n        \"description\": \"hah\",\n        \"count\": 0,\n        \"createdAt\": 1648720341118\n    },\n    \"duration\": 0\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client.get_push_label("90").await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "GET",
+                path: "/push/label/90",
+                query: None,
+                body: None,
+                multipart: &[],
+                download: false,
+            },
+        )
+        .await;
+    let response = result.expect("get_push_label example `doc`");
+    support::assert_decoded(
+        &response,
+        &[("/data/count", "0"), ("/data/name", "\"90\"")],
+    );
+}
+#[tokio::test]
+async fn list_push_labels_doc() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n    \"timestamp\": 1648720425599,\n    \"data\": [\n        {\n\"name\": \"post-90s\",\n\"description\": \"hah\",\n\"count\": 0,\n\"createdAt\": 1648720341118\n        },\n        {\n\"name\": \"post-80s\",\n\"description\": \"post-80s generation\",\n\"count\": 0,\n\"createdAt\": 1647512525642\n        }\n    ],\n    \"duration\": 1\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client.list_push_labels().await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "GET",
+                path: "/push/label",
+                query: None,
+                body: None,
+                multipart: &[],
+                download: false,
+            },
+        )
+        .await;
+    let response = result.expect("list_push_labels example `doc`");
+    support::assert_decoded(
+        &response,
+        &[
+            ("/data/0/name", "\"post-90s\""),
+            ("/data/1/createdAt", "1647512525642"),
+            ("/data/1/name", "\"post-80s\""),
+        ],
+    );
+}
+#[tokio::test]
+async fn delete_push_label_doc() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n    \"timestamp\": 1648721097405,\n    \"data\": \"success\",\n    \"duration\": 0\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client.delete_push_label("post-90s").await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "DELETE",
+                path: "/push/label/post-90s",
+                query: None,
+                body: None,
+                multipart: &[],
+                download: false,
+            },
+        )
+        .await;
+    let response = result.expect("delete_push_label example `doc`");
+    support::assert_decoded(&response, &[("/data", "\"success\"")]);
+}
+#[tokio::test]
+async fn add_push_label_users_doc() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n    \"timestamp\": 1648721496345,\n    \"data\": {\n        \"success\": [\n\"hx1\",\n\"hx2\"\n        ],\n        \"fail\": {}\n    },\n    \"duration\": 18\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client.add_push_label_users("post-90s", ["hx1", "hx2"]).await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "POST",
+                path: "/push/label/post-90s/user",
+                query: None,
+                body: Some("{\n    \"usernames\":[\"hx1\",\"hx2\"]\n}\n"),
+                multipart: &[],
+                download: false,
+            },
+        )
+        .await;
+    let response = result.expect("add_push_label_users example `doc`");
+    support::assert_decoded(
+        &response,
+        &[
+            ("/data/fail", "{}"),
+            ("/data/success/0", "\"hx1\""),
+            ("/data/success/1", "\"hx2\""),
+        ],
+    );
+}
+#[tokio::test]
+async fn get_push_label_user_doc() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n    \"timestamp\": 1648721589676,\n    \"data\": {\n        \"username\": \"hx1\",\n        \"created\": 1648721496324\n    },\n    \"duration\": 1\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client.get_push_label_user("post-90s", "hx1").await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "GET",
+                path: "/push/label/post-90s/user/hx1",
+                query: None,
+                body: None,
+                multipart: &[],
+                download: false,
+            },
+        )
+        .await;
+    let response = result.expect("get_push_label_user example `doc`");
+    support::assert_decoded(
+        &response,
+        &[("/data/created", "1648721496324"), ("/data/username", "\"hx1\"")],
+    );
+}
+#[tokio::test]
+async fn list_push_label_users_doc() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n    \"timestamp\": 1648721736670,\n    \"cursor\": \"ZWFzZW1vYjpwdXNoOmxhYmVsOmN1cnNvcjo5NTkxNTMwMDM4ODQxMzgwMjc\",\n    \"data\": [\n        {\n\"username\": \"hx1\",\n\"created\": 1648721496324\n        }\n    ],\n    \"duration\": 1\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client.list_push_label_users("post-90s").limit(1).await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "GET",
+                path: "/push/label/post-90s/user",
+                query: Some("limit=1"),
+                body: None,
+                multipart: &[],
+                download: false,
+            },
+        )
+        .await;
+    let response = result.expect("list_push_label_users example `doc`");
+    support::assert_decoded(
+        &response,
+        &[
+            (
+                "/cursor",
+                "\"ZWFzZW1vYjpwdXNoOmxhYmVsOmN1cnNvcjo5NTkxNTMwMDM4ODQxMzgwMjc\"",
+            ),
+            ("/data/0/username", "\"hx1\""),
+        ],
+    );
+}
+#[tokio::test]
+async fn remove_push_label_users_doc() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n    \"timestamp\": 1648722018636,\n    \"data\": {\n        \"success\": [\n\"hx1\",\n\"hx2\"\n        ],\n        \"fail\": {}\n    },\n    \"duration\": 1\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client.remove_push_label_users("post-90s", ["hx1", "hx2"]).await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "DELETE",
+                path: "/push/label/post-90s/user",
+                query: None,
+                body: Some("{\n    \"usernames\":[\"hx1\",\"hx2\"]\n}\n"),
+                multipart: &[],
+                download: false,
+            },
+        )
+        .await;
+    let response = result.expect("remove_push_label_users example `doc`");
+    support::assert_decoded(
+        &response,
+        &[("/data/fail", "{}"), ("/data/success/1", "\"hx2\"")],
+    );
+}
+#[tokio::test]
+async fn create_push_template_doc() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n    \"uri\": \"https://XXXX/XXXX/XXXX/notification/template\",\n    \"timestamp\": 1646989584108,\n    \"organization\": \"XXXX\",\n    \"application\": \"17fe201b-XXXX-XXXX-83df-1ed1ebd7b227\",\n    \"action\": \"post\",\n    \"data\": {\n        \"name\": \"test7\",\n        \"createAt\": 1646989584124,\n        \"updateAt\": 1646989584124,\n        \"title_pattern\": \"Hello,{0}\",\n        \"content_pattern\": \"Test,{0}\"\n    },\n    \"duration\": 26,\n    \"applicationName\": \"XXXX\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client.create_push_template("test7", "Hello,{0}", "Test,{0}").await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "POST",
+                path: "/notification/template",
+                query: None,
+                body: Some(
+                    "{\n    \"name\": \"test7\",\n    \"title_pattern\": \"Hello,{0}\",\n    \"content_pattern\": \"Test,{0}\"\n}\n",
+                ),
+                multipart: &[],
+                download: false,
+            },
+        )
+        .await;
+    let response = result.expect("create_push_template example `doc`");
+    support::assert_decoded(
+        &response,
+        &[
+            ("/data/createAt", "1646989584124"),
+            ("/data/name", "\"test7\""),
+            ("/data/title_pattern", "\"Hello,{0}\""),
+        ],
+    );
+}
+#[tokio::test]
+async fn create_push_template_extension_at_template() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n    \"action\": \"post\",\n    \"data\": {\n        \"name\": \"at_push_template\",\n        \"title_pattern\": \"{0}\",\n        \"content_pattern\": \"{0}:{1}\"\n    }\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client.create_push_template("at_push_template", "{0}", "{0}:{1}").await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "POST",
+                path: "/notification/template",
+                query: None,
+                body: Some(
+                    "{\n    \"name\": \"at_push_template\",\n    \"title_pattern\": \"{0}\",\n    \"content_pattern\": \"{0}:{1}\"\n}\n",
+                ),
+                multipart: &[],
+                download: false,
+            },
+        )
+        .await;
+    let response = result.expect("create_push_template example `extension_at_template`");
+    support::assert_decoded(
+        &response,
+        &[
+            ("/data/content_pattern", "\"{0}:{1}\""),
+            ("/data/name", "\"at_push_template\""),
+        ],
+    );
+}
+#[tokio::test]
+async fn get_push_template_doc() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n    \"uri\": \"https://XXXX/XXXX/XXXX/notification/template/test7\",\n    \"timestamp\": 1646989686393,\n    \"organization\": \"XXXX\",\n    \"application\": \"17fe201b-XXXX-XXXX-83df-1ed1ebd7b227\",\n    \"action\": \"get\",\n    \"data\": {\n        \"name\": \"test7\",\n        \"createAt\": 1646989584124,\n        \"updateAt\": 1646989584124,\n        \"title_pattern\": \"Hello,{0}\",\n        \"content_pattern\": \"Test,{0}\"\n    },\n    \"duration\": 11,\n    \"applicationName\": \"XXXX\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client.get_push_template("test7").await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "GET",
+                path: "/notification/template/test7",
+                query: None,
+                body: None,
+                multipart: &[],
+                download: false,
+            },
+        )
+        .await;
+    let response = result.expect("get_push_template example `doc`");
+    support::assert_decoded(
+        &response,
+        &[("/data/content_pattern", "\"Test,{0}\""), ("/data/name", "\"test7\"")],
+    );
+}
+#[tokio::test]
+async fn delete_push_template_doc() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n    \"uri\": \"https://XXXX/XXXX/XXXX/notification/template\",\n    \"timestamp\": 1646989686393,\n    \"organization\": \"XXXX\",\n    \"application\": \"17fe201b-XXXX-XXXX-83df-1ed1ebd7b227\",\n    \"action\": \"delete\",\n    \"data\": {\n        \"name\": \"test7\",\n        \"createAt\": 1646989584124,\n        \"updateAt\": 1646989584124,\n        \"title_pattern\": \"Hello,{0}\",\n        \"content_pattern\": \"Test,{0}\"\n    },\n    \"duration\": 11,\n    \"applicationName\": \"XXXX\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client.delete_push_template("test7").await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "DELETE",
+                path: "/notification/template/test7",
+                query: None,
+                body: None,
+                multipart: &[],
+                download: false,
+            },
+        )
+        .await;
+    let response = result.expect("delete_push_template example `doc`");
+    support::assert_decoded(
+        &response,
+        &[("/action", "\"delete\""), ("/data/name", "\"test7\"")],
+    );
+}
+#[tokio::test]
+async fn add_reaction_doc() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n    \"requestStatusCode\": \"ok\",\n    \"timestamp\": 1645774821181,\n    \"data\": {\n        \"id\": \"946481033434607420\",\n        \"msgId\": \"msg3333\",\n        \"msgType\": \"chat\",\n        \"groupId\": null,\n        \"reaction\": \"emoji_40\",\n        \"createdAt\": \"2022-02-24T10:57:43.138934Z\",\n        \"updatedAt\": \"2022-02-24T10:57:43.138939Z\"\n    }\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client.add_reaction("e1", "997625372793113144", "emoji_40").await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "POST",
+                path: "/reaction/user/e1",
+                query: None,
+                body: Some(
+                    "{\n    \"msgId\":\"997625372793113144\",\n    \"message\":\"emoji_40\"\n}\n",
+                ),
+                multipart: &[],
+                download: false,
+            },
+        )
+        .await;
+    let response = result.expect("add_reaction example `doc`");
+    support::assert_decoded(
+        &response,
+        &[
+            ("/data/createdAt", "\"2022-02-24T10:57:43.138934Z\""),
+            ("/data/id", "\"946481033434607420\""),
+            ("/data/reaction", "\"emoji_40\""),
+        ],
+    );
+}
+#[tokio::test]
+async fn list_message_reactions_doc() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n    \"requestStatusCode\": \"ok\",\n    \"timestamp\": 1645774821181,\n    \"data\": [\n        {\n            \"msgId\": \"msg123\",\n            \"reactionList\": [\n                {\n                    \"reactionId\": \"944330310986837168\",\n                    \"reaction\": \"message123456\",\n                    \"count\": 3,\n                    \"state\": false,\n                    \"userList\": [\n                        \"test123\",\n                        \"test456\",\n                        \"test1\"\n                    ]\n                }\n            ]\n        },\n        {\n            \"msgId\": \"msg1234\",\n            \"reactionList\": [\n                {\n                    \"reactionId\": \"945272584050659838\",\n                    \"reaction\": \"message123456\",\n                    \"count\": 1,\n                    \"state\": false,\n                    \"userList\": [\n                        \"test5\"\n                    ]\n                }\n            ]\n        }\n    ]\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client.list_message_reactions("user1", "msgId1", "chat").await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "GET",
+                path: "/reaction/user/user1",
+                query: Some("msgIdList=msgId1&msgType=chat"),
+                body: None,
+                multipart: &[],
+                download: false,
+            },
+        )
+        .await;
+    let response = result.expect("list_message_reactions example `doc`");
+    support::assert_decoded(
+        &response,
+        &[
+            ("/data/0/msgId", "\"msg123\""),
+            ("/data/0/reactionList/0/count", "3"),
+            ("/data/1/reactionList/0/userList/0", "\"test5\""),
+        ],
+    );
+}
+#[tokio::test]
+async fn delete_reaction_doc() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n    \"requestStatusCode\": \"ok\",\n    \"timestamp\": 1645774821181\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client.delete_reaction("wz", "997625372793113144", "emoji_40").await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "DELETE",
+                path: "/reaction/user/wz",
+                query: Some("msgId=997625372793113144&message=emoji_40"),
+                body: None,
+                multipart: &[],
+                download: false,
+            },
+        )
+        .await;
+    let response = result.expect("delete_reaction example `doc`");
+    support::assert_decoded(&response, &[("/timestamp", "1645774821181")]);
+}
+#[tokio::test]
+async fn get_reaction_detail_first_page() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n    \"requestStatusCode\": \"ok\",\n    \"timestamp\": 1645776986146,\n    \"data\": {\n        \"reactionId\": \"946463470818405943\",\n        \"reaction\": \"message123456\",\n        \"userCount\": 1,\n        \"state\": true,\n        \"userList\": [\n            \"wz1\"\n        ],\n        \"cursor\": \"946463471296555192\"\n    }\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .get_reaction_detail("wz", "997627787730750008", "emoji_40")
+        .limit(50)
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "GET",
+                path: "/reaction/user/wz/detail",
+                query: Some("msgId=997627787730750008&message=emoji_40&limit=50"),
+                body: None,
+                multipart: &[],
+                download: false,
+            },
+        )
+        .await;
+    let response = result.expect("get_reaction_detail example `first_page`");
+    support::assert_decoded(
+        &response,
+        &[
+            ("/data/cursor", "\"946463471296555192\""),
+            ("/data/reactionId", "\"946463470818405943\""),
+            ("/data/userCount", "1"),
+            ("/data/userList/0", "\"wz1\""),
+        ],
+    );
+}
+#[tokio::test]
+async fn get_reaction_detail_second_page() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n    \"requestStatusCode\": \"ok\",\n    \"timestamp\": 1645776986146,\n    \"data\": {\n        \"reactionId\": \"946463470818405943\",\n        \"reaction\": \"message123456\",\n        \"userCount\": 1,\n        \"state\": true,\n        \"userList\": [\n            \"wz1\"\n        ],\n        \"cursor\": \"946463471296555192\"\n    }\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .get_reaction_detail("wz", "997627787730750008", "emoji_40")
+        .limit(50)
+        .cursor("944330529971449164")
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "GET",
+                path: "/reaction/user/wz/detail",
+                query: Some(
+                    "msgId=997627787730750008&message=emoji_40&cursor=944330529971449164&limit=50",
+                ),
+                body: None,
+                multipart: &[],
+                download: false,
+            },
+        )
+        .await;
+    let response = result.expect("get_reaction_detail example `second_page`");
+    support::assert_decoded(
+        &response,
+        &[("/data/cursor", "\"946463471296555192\""), ("/data/state", "true")],
+    );
+}
+#[tokio::test]
+async fn list_thread_members_doc() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n    \"action\": \"get\",\n    \"data\": {\n        \"affiliations\": [\n            \"test4\"\n        ]\n    },\n    \"duration\": 4,\n    \"properties\": {\n        \"cursor\": \"ZGNiMjRmNGY1YjczYjlhYTNkYjk1MDY2YmEyNzFmODQ6aW06dGhyZWFkOmVhc2Vtb2ItZGVtbyN0ZXN0eToyMA\"\n    },\n    \"timestamp\": 1650872048366,\n    \"uri\": \"http://XXXX.com/XXXX/testy/thread/179786360094768/users\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client.list_thread_members("177916702949377").await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "GET",
+                path: "/thread/177916702949377/users",
+                query: None,
+                body: None,
+                multipart: &[],
+                download: false,
+            },
+        )
+        .await;
+    let response = result.expect("list_thread_members example `doc`");
+    support::assert_decoded(
+        &response,
+        &[("/action", "\"get\""), ("/data/affiliations/0", "\"test4\"")],
+    );
+}
+#[tokio::test]
+async fn add_thread_members_doc() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n    \"action\": \"post\",\n    \"applicationName\": \"testapp\",\n    \"data\": {\n        \"status\": \"ok\"\n    },\n    \"duration\": 1069,\n    \"organization\": \"XXXX\",\n    \"timestamp\": 1650872649160,\n    \"uri\": \"http://XXXX.com/XXXX/testy/thread/179786360094768/joined_thread\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client.add_thread_members("177916702949377", ["test2", "test3"]).await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "POST",
+                path: "/thread/177916702949377/users",
+                query: None,
+                body: Some("{\n\"usernames\": [\n\"test2\",\n\"test3\"\n]\n}\n"),
+                multipart: &[],
+                download: false,
+            },
+        )
+        .await;
+    let response = result.expect("add_thread_members example `doc`");
+    support::assert_decoded(
+        &response,
+        &[("/action", "\"post\""), ("/data/status", "\"ok\"")],
+    );
+}
+#[tokio::test]
+async fn remove_thread_members_doc() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n    \"action\": \"delete\",\n    \"applicationName\": \"testy\",\n    \"duration\": 12412,\n    \"entities\": [\n        {\n            \"result\": false,\n            \"user\": \"test2\"\n        },\n        {\n            \"result\": false,\n            \"user\": \"test6\"\n        }\n    ],\n    \"organization\": \"XXXX\",\n    \"timestamp\": 1650874050419,\n    \"uri\": \"http://XXXX.com/XXXX/testy/thread/179786360094768/users\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .remove_thread_members("177916702949377", ["test2", "test6"])
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "DELETE",
+                path: "/thread/177916702949377/users",
+                query: None,
+                body: Some("{\"usernames\": [\"test2\", \"test6\"]}\n"),
+                multipart: &[],
+                download: false,
+            },
+        )
+        .await;
+    let response = result.expect("remove_thread_members example `doc`");
+    support::assert_decoded(
+        &response,
+        &[("/data/0/user", "\"test2\""), ("/data/1/result", "false")],
+    );
+}
+#[tokio::test]
+async fn create_thread_doc() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n    \"action\": \"post\",\n    \"applicationName\": \"testapp\",\n    \"duration\": 4,\n    \"data\": {\n        \"thread_id\": \"177916702949377\"\n    },\n    \"organization\": \"XXXX\",\n    \"timestamp\": 1650869972109,\n    \"uri\": \"http://XXXX.com/XXXX/testy/thread\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client.create_thread("179800091197441", "1", "1234", "test4").await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "POST",
+                path: "/thread",
+                query: None,
+                body: Some(
+                    "{\n    \"group_id\": \"179800091197441\",\n    \"name\": \"1\",\n    \"owner\": \"test4\",\n    \"msg_id\": \"1234\"\n}\n",
+                ),
+                multipart: &[],
+                download: false,
+            },
+        )
+        .await;
+    let response = result.expect("create_thread example `doc`");
+    support::assert_decoded(
+        &response,
+        &[("/action", "\"post\""), ("/data/thread_id", "\"177916702949377\"")],
+    );
+}
+#[tokio::test]
+async fn update_thread_doc() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n    \"action\": \"put\",\n    \"applicationName\": \"testapp\",\n    \"duration\": 4,\n    \"data\": {\n        \"name\": \"test4\"\n    },\n    \"organization\": \"XXXX\",\n    \"timestamp\": 1650869972109,\n    \"uri\": \"http://XXXX.com/XXXX/testy/thread\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client.update_thread("177916702949377", "test4").await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "PUT",
+                path: "/thread/177916702949377",
+                query: None,
+                body: Some("{\"name\": \"test4\"}\n"),
+                multipart: &[],
+                download: false,
+            },
+        )
+        .await;
+    let response = result.expect("update_thread example `doc`");
+    support::assert_decoded(
+        &response,
+        &[("/action", "\"put\""), ("/data/name", "\"test4\"")],
+    );
+}
+#[tokio::test]
+async fn delete_thread_doc() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n    \"action\": \"delete\",\n    \"applicationName\": \"testapp\",\n    \"duration\": 4,\n    \"data\": {\n        \"status\": \"ok\"\n    },\n    \"organization\": \"XXXX\",\n    \"timestamp\": 1650869972109,\n    \"uri\": \"http://XXXX.com/XXXX/testy/thread\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client.delete_thread("177916702949377").await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "DELETE",
+                path: "/thread/177916702949377",
+                query: None,
+                body: None,
+                multipart: &[],
+                download: false,
+            },
+        )
+        .await;
+    let response = result.expect("delete_thread example `doc`");
+    support::assert_decoded(
+        &response,
+        &[("/action", "\"delete\""), ("/data/status", "\"ok\"")],
+    );
+}
+#[tokio::test]
+async fn list_threads_doc() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n    \"action\": \"get\",\n    \"applicationName\": \"testapp\",\n    \"duration\": 7,\n    \"entities\": [\n        {\n            \"id\": \"179786360094768\"\n        }\n    ],\n    \"organization\": \"XXXX\",\n    \"properties\": {\n        \"cursor\": \"ZGNiMjRmNGY1YjczYjlhYTNkYjk1MDY2YmEyNzFmODQ6aW06dGhyZWFkOmVhc2Vtb2ItZGVtbyN0ZXN0eToxNzk3ODYzNjExNDMzMTE\"\n    },\n    \"timestamp\": 1650869750247,\n    \"uri\": \"http://XXXX.com/XXXX/testy/thread\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client.list_threads().await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "GET",
+                path: "/thread",
+                query: None,
+                body: None,
+                multipart: &[],
+                download: false,
+            },
+        )
+        .await;
+    let response = result.expect("list_threads example `doc`");
+    support::assert_decoded(
+        &response,
+        &[("/action", "\"get\""), ("/data/0/id", "\"179786360094768\"")],
+    );
+}
+#[tokio::test]
+async fn list_user_threads_doc() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n    \"action\": \"get\",\n    \"applicationName\": \"testapp\",\n    \"duration\": 4,\n    \"entities\": [\n        {\n            \"name\": \"1\",\n            \"owner\": \"test4\",\n            \"id\": \"17XXXX69\",\n            \"msgId\": \"1920\",\n            \"groupId\": \"17XXXX61\",\n            \"created\": 1650856033420\n        }\n    ],\n    \"organization\": \"XXXX\",\n    \"properties\": {\n        \"cursor\": \"ZGNiMjRmNGY1YjczYjlhYTNkYjk1MDY2YmEyNzFmODQ6aW06dGhyZWFkOmVhc2Vtb2ItZGVtbyN0ZXN0eToxNzk3ODYzNjAwOTQ3Nzg\"\n    },\n    \"timestamp\": 1650869972109,\n    \"uri\": \"http://XXXX.com/XXXX/testy/threads/user/test4\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client.list_user_threads("test4").await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "GET",
+                path: "/threads/user/test4",
+                query: None,
+                body: None,
+                multipart: &[],
+                download: false,
+            },
+        )
+        .await;
+    let response = result.expect("list_user_threads example `doc`");
+    support::assert_decoded(
+        &response,
+        &[
+            ("/data/0/created", "1650856033420"),
+            ("/data/0/id", "\"17XXXX69\""),
+            ("/data/0/owner", "\"test4\""),
+        ],
+    );
+}
+#[tokio::test]
+async fn list_user_group_threads_doc() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n    \"action\": \"get\",\n    \"applicationName\": \"testapp\",\n    \"duration\": 4,\n    \"entities\": [\n        {\n            \"name\": \"1\",\n            \"owner\": \"test4\",\n            \"id\": \"17XXXX69\",\n            \"msgId\": \"1920\",\n            \"groupId\": \"17XXXX61\",\n            \"created\": 1650856033420\n        }\n    ],\n    \"organization\": \"XXXX\",\n    \"properties\": {\n        \"cursor\": \"ZGNiMjRmNGY1YjczYjlhYTNkYjk1MDY2YmEyNzFmODQ6aW06dGhyZWFkOmVhc2Vtb2ItZGVtbyN0ZXN0eToxNzk3ODYzNjAwOTQ3Nzg\"\n    },\n    \"timestamp\": 1650869972109,\n    \"uri\": \"http://XXXX.com/XXXX/testy/threads/user/test4\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client.list_user_group_threads("17XXXX61", "test4").await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "GET",
+                path: "/threads/chatgroups/17XXXX61/user/test4",
+                query: None,
+                body: None,
+                multipart: &[],
+                download: false,
+            },
+        )
+        .await;
+    let response = result.expect("list_user_group_threads example `doc`");
+    support::assert_decoded(
+        &response,
+        &[("/data/0/groupId", "\"17XXXX61\""), ("/data/0/id", "\"17XXXX69\"")],
+    );
+}
+#[tokio::test]
+async fn exchange_agora_token_notes() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\"access_token\":\"YWMt…\",\"expires_in\":281,\"expire_timestamp\":1657015153000}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client.exchange_agora_token("agora").await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "POST",
+                path: "/token",
+                query: None,
+                body: Some("{\"grant_type\":\"agora\"}\n"),
+                multipart: &[],
+                download: false,
+            },
+        )
+        .await;
+    let response = result.expect("exchange_agora_token example `notes`");
+    support::assert_decoded(
+        &response,
+        &[("/data/access_token", "\"YWMt…\""), ("/data/expires_in", "281")],
+    );
+}
+#[tokio::test]
+async fn set_user_attributes_doc() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n    \"timestamp\": 1620445147011,\n    \"data\": {\n        \"ext\": \"ext\",\n        \"nickname\": \"nickname\",\n        \"avatarurl\": \"http://XXXX.png\"\n    },\n    \"duration\": 166\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .set_user_attributes("XXXX")
+        .nickname("nickname")
+        .avatarurl("http://www.agorachat.com/avatar.png")
+        .ext("ext")
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "PUT",
+                path: "/metadata/user/XXXX",
+                query: None,
+                body: Some(
+                    "{\"avatarurl\": \"http://www.agorachat.com/avatar.png\", \"ext\": \"ext\", \"nickname\": \"nickname\"}\n",
+                ),
+                multipart: &[],
+                download: false,
+            },
+        )
+        .await;
+    let response = result.expect("set_user_attributes example `doc`");
+    support::assert_decoded(
+        &response,
+        &[("/data/avatarurl", "\"http://XXXX.png\""), ("/data/nickname", "\"nickname\"")],
+    );
+}
+#[tokio::test]
+async fn get_user_attributes_doc() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n    \"timestamp\": 1620445147011,\n    \"data\": {\n        \"ext\": \"ext\",\n        \"nickname\": \"nickname\",\n        \"avatar\": \"http://XXXX.png\"\n    },\n    \"duration\": 166\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client.get_user_attributes("XXXX").await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "GET",
+                path: "/metadata/user/XXXX",
+                query: None,
+                body: None,
+                multipart: &[],
+                download: false,
+            },
+        )
+        .await;
+    let response = result.expect("get_user_attributes example `doc`");
+    support::assert_decoded(
+        &response,
+        &[("/data/avatar", "\"http://XXXX.png\""), ("/data/ext", "\"ext\"")],
+    );
+}
+#[tokio::test]
+async fn get_users_attributes_doc() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n    \"timestamp\": 1620448826647,\n    \"data\": {\n        \"user1\": {\n            \"ext\": \"ext\",\n            \"nickname\": \"nickname\",\n            \"avatar\": \"http://XXXX.png\"\n        },\n        \"user2\": {\n            \"ext\": \"ext\",\n            \"nickname\": \"nickname\",\n            \"avatar\": \"http://XXXX.png\"\n        },\n        \"user3\": {\n            \"ext\": \"ext\",\n            \"nickname\": \"nickname\",\n            \"avatar\": \"http://XXXX.png\"\n        }\n    },\n    \"duration\": 3\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .get_users_attributes(["user1", "user2", "user3"], ["avatar", "ext", "nickname"])
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "POST",
+                path: "/metadata/user/get",
+                query: None,
+                body: Some(
+                    "{\n  \"properties\": [\n    \"avatar\",\n    \"ext\",\n    \"nickname\"\n  ],\n  \"targets\": [\n    \"user1\",\n    \"user2\",\n    \"user3\"\n  ]\n}\n",
+                ),
+                multipart: &[],
+                download: false,
+            },
+        )
+        .await;
+    let response = result.expect("get_users_attributes example `doc`");
+    support::assert_decoded(
+        &response,
+        &[("/data/user1/ext", "\"ext\""), ("/data/user3/nickname", "\"nickname\"")],
+    );
+}
+#[tokio::test]
+async fn get_user_attributes_total_size_doc() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n    \"timestamp\": 1620447051368,\n    \"data\": 1673,\n    \"duration\": 55\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client.get_user_attributes_total_size().await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "GET",
+                path: "/metadata/user/capacity",
+                query: None,
+                body: None,
+                multipart: &[],
+                download: false,
+            },
+        )
+        .await;
+    let response = result.expect("get_user_attributes_total_size example `doc`");
+    support::assert_decoded(&response, &[("/data", "1673")]);
+}
+#[tokio::test]
+async fn delete_user_attributes_doc() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n    \"timestamp\": 1616573382270,\n    \"duration\": 10,\n    \"data\": true\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client.delete_user_attributes("XXXX").await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "DELETE",
+                path: "/metadata/user/XXXX",
+                query: None,
+                body: None,
+                multipart: &[],
+                download: false,
+            },
+        )
+        .await;
+    let response = result.expect("delete_user_attributes example `doc`");
+    support::assert_decoded(&response, &[("/data", "true")]);
+}
+#[tokio::test]
+async fn register_user_doc() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n    \"action\": \"post\",\n    \"application\": \"8be024f0-XXXX-XXXX-b697-5d598d5f8402\",\n    \"path\": \"/users\",\n    \"uri\": \"https://a1.agora.com/XXXX/XXXX/users\",\n    \"entities\": [\n        {\n            \"uuid\": \"0ffe2d80-XXXX-XXXX-8d66-279e3e1c214b\",\n            \"type\": \"user\",\n            \"created\": 1542795196504,\n            \"modified\": 1542795196504,\n            \"username\": \"user1\",\n            \"activated\": true\n        }\n    ],\n    \"timestamp\": 1542795196515,\n    \"duration\": 0,\n    \"organization\": \"XXXX\",\n    \"applicationName\": \"XXXX\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client.register_user("user1").await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "POST",
+                path: "/users",
+                query: None,
+                body: Some("{\n  \"username\": \"user1\"\n}\n"),
+                multipart: &[],
+                download: false,
+            },
+        )
+        .await;
+    let response = result.expect("register_user example `doc`");
+    support::assert_decoded(
+        &response,
+        &[
+            ("/action", "\"post\""),
+            ("/data/0/activated", "true"),
+            ("/data/0/username", "\"user1\""),
+        ],
+    );
+}
+#[tokio::test]
+async fn register_users_doc_two_users() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n    \"action\": \"post\",\n    \"application\": \"22bcffa0-XXXX-XXXX-9df8-516f6df68c6d\",\n    \"path\": \"/users\",\n    \"uri\": \"https://XXXX/XXXX/XXXX/users\",\n    \"entities\": [\n        {\n            \"uuid\": \"278b5e60-XXXX-XXXX-8f9b-d5d83ebec806\",\n            \"type\": \"user\",\n            \"created\": 1541587920710,\n            \"modified\": 1541587920710,\n            \"username\": \"user1\",\n            \"activated\": true\n        },\n        {\n            \"uuid\": \"278bac80-XXXX-XXXX-b192-73e4cd5078a5\",\n            \"type\": \"user\",\n            \"created\": 1541587920712,\n            \"modified\": 1541587920712,\n            \"username\": \"user2\",\n            \"activated\": true\n        }\n    ],\n    \"timestamp\": 1541587920714,\n    \"data\": [],\n    \"duration\": 0,\n    \"organization\": \"XXXX\",\n    \"applicationName\": \"XXXX\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .register_users(
+            support::from_json("[{\"username\":\"user1\"},{\"username\":\"user2\"}]"),
+        )
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "POST",
+                path: "/users",
+                query: None,
+                body: Some(
+                    "[\n    {\n        \"username\":\"user1\"\n    },\n    {\n        \"username\":\"user2\"\n    }\n]\n",
+                ),
+                multipart: &[],
+                download: false,
+            },
+        )
+        .await;
+    let response = result.expect("register_users example `doc_two_users`");
+    support::assert_decoded(
+        &response,
+        &[
+            ("/data", "[]"),
+            ("/entities/0/username", "\"user1\""),
+            ("/entities/1/username", "\"user2\""),
+        ],
+    );
+}
+#[tokio::test]
+async fn register_users_doc_one_taken() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n    \"action\": \"post\",\n    \"application\": \"22bcffa0-XXXX-XXXX-9df8-516f6df68c6d\",\n    \"path\": \"/users\",\n    \"uri\": \"https://XXXX/XXXX/XXXX/users\",\n    \"entities\": [\n        {\n            \"uuid\": \"278b5e60-XXXX-XXXX-8f9b-d5d83ebec806\",\n            \"type\": \"user\",\n            \"created\": 1541587920710,\n            \"modified\": 1541587920710,\n            \"username\": \"user1\",\n            \"activated\": true\n        },\n        {\n            \"uuid\": \"278bac80-XXXX-XXXX-b192-73e4cd5078a5\",\n            \"type\": \"user\",\n            \"created\": 1541587920712,\n            \"modified\": 1541587920712,\n            \"username\": \"user2\",\n            \"activated\": true\n        }\n    ],\n    \"timestamp\": 1541587920714,\n    \"data\": [\n        {\n            \"username\": \"user3\",\n            \"registerUserFailReason\": \"the user3 already exists\"\n        }\n    ],\n    \"duration\": 0,\n    \"organization\": \"XXXX\",\n    \"applicationName\": \"XXXX\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .register_users(
+            support::from_json(
+                "[{\"username\":\"user1\"},{\"username\":\"user2\"},{\"username\":\"user3\"}]",
+            ),
+        )
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "POST",
+                path: "/users",
+                query: None,
+                body: Some(
+                    "[\n    {\n        \"username\":\"user1\"\n    },\n    {\n        \"username\":\"user2\"\n    },\n    {\n        \"username\":\"user3\"\n    }\n]\n",
+                ),
+                multipart: &[],
+                download: false,
+            },
+        )
+        .await;
+    let response = result.expect("register_users example `doc_one_taken`");
+    support::assert_decoded(
+        &response,
+        &[
+            ("/data/0/registerUserFailReason", "\"the user3 already exists\""),
+            ("/data/0/username", "\"user3\""),
+            ("/entities/1/username", "\"user2\""),
+        ],
+    );
+}
+#[tokio::test]
+async fn register_users_token_page() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n    \"action\": \"post\",\n    \"application\": \"8be024f0-e978-11e8-b697-5d598d5f8402\",\n    \"path\": \"/users\",\n    \"entities\": [\n        {\n            \"uuid\": \"0ffe2d80-ed76-11e8-8d66-279e3e1c214b\",\n            \"username\": \"user1\",\n            \"activated\": true,\n            \"nickname\": \"testuser\"\n        }\n    ],\n    \"data\": []\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .register_users(
+            support::from_json(
+                "[{\"username\":\"user1\",\"password\":\"123\",\"nickname\":\"testuser\"}]",
+            ),
+        )
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "POST",
+                path: "/users",
+                query: None,
+                body: Some(
+                    "[\n    {\n        \"username\": \"user1\",\n        \"password\": \"123\",\n        \"nickname\": \"testuser\"\n    }\n]\n",
+                ),
+                multipart: &[],
+                download: false,
+            },
+        )
+        .await;
+    let response = result.expect("register_users example `token_page`");
+    support::assert_decoded(
+        &response,
+        &[
+            ("/entities/0/nickname", "\"testuser\""),
+            ("/entities/0/username", "\"user1\""),
+        ],
+    );
+}
+#[tokio::test]
+async fn get_user_doc() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n    \"action\": \"get\",\n    \"path\": \"/users\",\n    \"uri\": \"http://XXXX/XXXX/XXXX/users/XXXX\",\n    \"entities\": [\n        {\n            \"uuid\": \"0ffe2d80-XXXX-XXXX-8d66-279e3e1c214b\",\n            \"type\": \"user\",\n            \"created\": 1542795196504,\n            \"modified\": 1542795196504,\n            \"username\": \"XXXX\",\n            \"activated\": true,\n            \"nickname\": \"testuser\"\n        }\n    ],\n    \"timestamp\": 1542798985011,\n    \"duration\": 1,\n    \"count\": 1\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client.get_user("XXXX").await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "GET",
+                path: "/users/XXXX",
+                query: None,
+                body: None,
+                multipart: &[],
+                download: false,
+            },
+        )
+        .await;
+    let response = result.expect("get_user example `doc`");
+    support::assert_decoded(
+        &response,
+        &[
+            ("/count", "1"),
+            ("/data/0/nickname", "\"testuser\""),
+            ("/data/0/username", "\"XXXX\""),
+        ],
+    );
+}
+#[tokio::test]
+async fn list_users_doc_first_page() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n    \"action\": \"get\",\n    \"params\": {\n        \"limit\": [\"2\"]\n    },\n    \"path\": \"/users\",\n    \"uri\": \"http://XXXX/XXXX/XXXX/users\",\n    \"entities\": [\n        {\n            \"uuid\": \"ab90eff0-XXXX-XXXX-9174-8f161649a182\",\n            \"type\": \"user\",\n            \"created\": 1542356511855,\n            \"modified\": 1542356511855,\n            \"username\": \"XXXX\",\n            \"activated\": true,\n            \"nickname\": \"testuser1\"\n        },\n        {\n            \"uuid\": \"b2aade90-XXXX-XXXX-a974-f3368f82e4f1\",\n            \"type\": \"user\",\n            \"created\": 1542356523769,\n            \"modified\": 1542356523769,\n            \"username\": \"user2\",\n            \"activated\": true,\n            \"nickname\": \"testuser2\"\n        }\n    ],\n    \"timestamp\": 1542558467056,\n    \"duration\": 1,\n    \"cursor\": \"LTgzNDAxMjM3OToxTEFnNE9sNEVlaVQ0UEdhdmJNR2tB\",\n    \"count\": 2\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client.list_users().limit(2).await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "GET",
+                path: "/users",
+                query: Some("limit=2"),
+                body: None,
+                multipart: &[],
+                download: false,
+            },
+        )
+        .await;
+    let response = result.expect("list_users example `doc_first_page`");
+    support::assert_decoded(
+        &response,
+        &[
+            ("/count", "2"),
+            ("/cursor", "\"LTgzNDAxMjM3OToxTEFnNE9sNEVlaVQ0UEdhdmJNR2tB\""),
+            ("/data/1/username", "\"user2\""),
+        ],
+    );
+}
+#[tokio::test]
+async fn list_users_doc_next_page() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n    \"action\": \"get\",\n    \"params\": {\n        \"cursor\": [\"LTgzNDAxMjM3OToxTEFnNE9sNEVlaVQ0UEdhdmJNR2tB\"],\n        \"limit\": [\"2\"]\n    },\n    \"path\": \"/users\",\n    \"uri\": \"http://XXXX/XXXX/XXXX/users\",\n    \"entities\": [\n        {\n            \"uuid\": \"fef7f250-XXXX-XXXX-ba39-0fed7dcc3cdd\",\n            \"type\": \"user\",\n            \"created\": 1542361376245,\n            \"modified\": 1542361376245,\n            \"username\": \"XXXX\",\n            \"activated\": true,\n            \"nickname\": \"testuser3\"\n        },\n        {\n            \"uuid\": \"gufhj730-XXXX-XXXX-bc68-d8ij7dc3uyac\",\n            \"type\": \"user\",\n            \"created\": 1542361376978,\n            \"modified\": 1542361376978,\n            \"username\": \"XXXX\",\n            \"activated\": true,\n            \"nickname\": \"testuser4\"\n        }\n    ],\n    \"timestamp\": 1542559337702,\n    \"duration\": 2,\n    \"count\": 2\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .list_users()
+        .limit(2)
+        .cursor("LTgzNDAxMjM3OToxTEFnNE9sNEVlaVQ0UEdhdmJNR2tB")
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "GET",
+                path: "/users",
+                query: Some(
+                    "limit=2&cursor=LTgzNDAxMjM3OToxTEFnNE9sNEVlaVQ0UEdhdmJNR2tB",
+                ),
+                body: None,
+                multipart: &[],
+                download: false,
+            },
+        )
+        .await;
+    let response = result.expect("list_users example `doc_next_page`");
+    support::assert_decoded(
+        &response,
+        &[
+            ("/count", "2"),
+            ("/data/0/nickname", "\"testuser3\""),
+            ("/params/limit/0", "\"2\""),
+        ],
+    );
+}
+#[tokio::test]
+async fn delete_user_doc() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n    \"action\": \"delete\",\n    \"path\": \"/users\",\n    \"uri\": \"https://XXXX/XXXX/XXXX/users\",\n    \"entities\": [\n        {\n            \"uuid\": \"ab90eff0-XXXX-XXXX-9174-8f161649a182\",\n            \"type\": \"user\",\n            \"created\": 1542356511855,\n            \"modified\": 1542356511855,\n            \"username\": \"XXXX\",\n            \"activated\": true,\n            \"nickname\": \"user1\"\n        }\n    ],\n    \"timestamp\": 1542559539776,\n    \"duration\": 39,\n    \"organization\": \"XXXX\",\n    \"applicationName\": \"XXXX\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client.delete_user("user1").await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "DELETE",
+                path: "/users/user1",
+                query: None,
+                body: None,
+                multipart: &[],
+                download: false,
+            },
+        )
+        .await;
+    let response = result.expect("delete_user example `doc`");
+    support::assert_decoded(
+        &response,
+        &[("/action", "\"delete\""), ("/data/0/nickname", "\"user1\"")],
+    );
+}
+#[tokio::test]
+async fn delete_users_doc() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"action\": \"delete\",\n  \"application\": \"8be024f0-XXXX-XXXX-b697-5d598d5f8402\",\n  \"params\": {\n    \"limit\": [\"2\"]\n  },\n  \"path\": \"/users\",\n  \"uri\": \"https://XXXX/XXXX/testapp/users\",\n  \"entities\": [\n    {\n      \"uuid\": \"b2aade90-XXXX-XXXX-a974-f3368f82e4f1\",\n      \"type\": \"user\",\n      \"created\": 1542356523769,\n      \"modified\": 1542597334500,\n      \"username\": \"user2\",\n      \"activated\": true,\n      \"nickname\": \"testuser\"\n    },\n    {\n      \"uuid\": \"b98ad170-XXXX-XXXX-XXXX-7f76daa76557\",\n      \"type\": \"user\",\n      \"created\": 1542356535303,\n      \"modified\": 1542356535303,\n      \"username\": \"user3\",\n      \"activated\": true,\n      \"nickname\": \"user3\"\n    }\n  ],\n  \"timestamp\": 1542867197779,\n  \"duration\": 504,\n  \"organization\": \"XXXX\",\n  \"applicationName\": \"testapp\",\n  \"cursor\": \"LTgXXXXDNR\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client.delete_users().limit(2).await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "DELETE",
+                path: "/users",
+                query: Some("limit=2"),
+                body: None,
+                multipart: &[],
+                download: false,
+            },
+        )
+        .await;
+    let response = result.expect("delete_users example `doc`");
+    support::assert_decoded(
+        &response,
+        &[
+            ("/cursor", "\"LTgXXXXDNR\""),
+            ("/data/0/username", "\"user2\""),
+            ("/data/1/username", "\"user3\""),
+        ],
+    );
+}
+#[tokio::test]
+async fn update_user_password_doc() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n    \"action\": \"set user password\",\n    \"timestamp\": 1542595598924,\n    \"duration\": 8\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client.update_user_password("user1", "{YourPassword}").await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "PUT",
+                path: "/users/user1/password",
+                query: None,
+                body: Some("{ \"newpassword\": \"{YourPassword}\" }\n"),
+                multipart: &[],
+                download: false,
+            },
+        )
+        .await;
+    let response = result.expect("update_user_password example `doc`");
+    support::assert_decoded(&response, &[("/action", "\"set user password\"")]);
+}
+#[tokio::test]
+async fn deactivate_user_doc() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n    \"action\": \"Deactivate user\",\n    \"entities\": [\n        {\n            \"uuid\": \"4759aa70-XXXX-XXXX-925f-6fa0510823ba\",\n            \"type\": \"user\",\n            \"created\": 1542595573399,\n            \"modified\": 1542597578147,\n            \"username\": \"XXXX\",\n            \"activated\": false,\n            \"nickname\": \"user\"\n        }\n    ],\n    \"timestamp\": 1542602157258,\n    \"duration\": 12\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client.deactivate_user("user1").await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "POST",
+                path: "/users/user1/deactivate",
+                query: None,
+                body: None,
+                multipart: &[],
+                download: false,
+            },
+        )
+        .await;
+    let response = result.expect("deactivate_user example `doc`");
+    support::assert_decoded(
+        &response,
+        &[("/action", "\"Deactivate user\""), ("/data/0/activated", "false")],
+    );
+}
+#[tokio::test]
+async fn activate_user_doc() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n    \"action\": \"activate user\",\n    \"timestamp\": 1542602404132,\n    \"duration\": 9\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client.activate_user("user1").await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "POST",
+                path: "/users/user1/activate",
+                query: None,
+                body: None,
+                multipart: &[],
+                download: false,
+            },
+        )
+        .await;
+    let response = result.expect("activate_user example `doc`");
+    support::assert_decoded(&response, &[("/action", "\"activate user\"")]);
+}
+#[tokio::test]
+async fn disconnect_user_doc() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n    \"uri\": \"http://XXXX/XXXX/XXXX/users/XXXX/disconnect\",\n    \"timestamp\": 1642053735842,\n    \"organization\": \"1122161011178276\",\n    \"application\": \"22bcffa0-XXXX-XXXX-9df8-516f6df68c6d\",\n    \"entities\": [],\n    \"action\": \"get\",\n    \"data\": {\n        \"result\": true\n    },\n    \"duration\": 0,\n    \"applicationName\": \"XXXX\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client.disconnect_user("XXXX").await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "GET",
+                path: "/users/XXXX/disconnect",
+                query: None,
+                body: None,
+                multipart: &[],
+                download: false,
+            },
+        )
+        .await;
+    let response = result.expect("disconnect_user example `doc`");
+    support::assert_decoded(
+        &response,
+        &[("/action", "\"get\""), ("/data/result", "true")],
+    );
+}
+#[tokio::test]
+async fn get_user_online_status_doc() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n    \"action\": \"get\",\n    \"uri\": \"http://XXXX/XXXX/XXXX/users/user1/status\",\n    \"entities\": [],\n    \"data\": {\n        \"user1\": \"offline\"\n    },\n    \"timestamp\": 1542601284531,\n    \"duration\": 4,\n    \"count\": 0\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client.get_user_online_status("user1").await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "GET",
+                path: "/users/user1/status",
+                query: None,
+                body: None,
+                multipart: &[],
+                download: false,
+            },
+        )
+        .await;
+    let response = result.expect("get_user_online_status example `doc`");
+    support::assert_decoded(&response, &[("/data/user1", "\"offline\"")]);
+}
+#[tokio::test]
+async fn get_users_online_status_doc() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"action\": \"get batch user status\",\n  \"data\": [\n    {\n      \"user1\": \"offline\"\n      },\n    {\n      \"user2\": \"offline\"\n      }\n    ],\n  \"timestamp\": 1552280231926,\n  \"duration\": 4\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client.get_users_online_status(["user1", "user2"]).await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "POST",
+                path: "/users/batch/status",
+                query: None,
+                body: Some("{\"usernames\":[\"user1\",\"user2\"]}\n"),
+                multipart: &[],
+                download: false,
+            },
+        )
+        .await;
+    let response = result.expect("get_users_online_status example `doc`");
+    support::assert_decoded(
+        &response,
+        &[("/data/0/user1", "\"offline\""), ("/data/1/user2", "\"offline\"")],
+    );
+}
+#[tokio::test]
+async fn get_offline_message_count_doc() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"action\": \"get\",\n  \"uri\": \"http://XXXX/XXX/XXXX/users/XXX/offline_msg_count\",\n  \"entities\": [],\n  \"data\": {\n    \"user1\": 0\n  },\n  \"timestamp\": 1542601518137,\n  \"duration\": 3,\n  \"count\": 0\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client.get_offline_message_count("user1").await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "GET",
+                path: "/users/user1/offline_msg_count",
+                query: None,
+                body: None,
+                multipart: &[],
+                download: false,
+            },
+        )
+        .await;
+    let response = result.expect("get_offline_message_count example `doc`");
+    support::assert_decoded(&response, &[("/data/user1", "0")]);
+}
+#[tokio::test]
+async fn get_offline_message_status_doc() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n    \"action\": \"get\",\n    \"uri\": \"http://XXXX/XXXX/XXXX/users/user1/offline_msg_status/123\",\n    \"entities\": [],\n    \"data\": {\n        \"123\": \"delivered\"\n    },\n    \"timestamp\": 1542601830084,\n    \"duration\": 5,\n    \"count\": 0\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client.get_offline_message_status("user1", "123").await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "GET",
+                path: "/users/user1/offline_msg_status/123",
+                query: None,
+                body: None,
+                multipart: &[],
+                download: false,
+            },
+        )
+        .await;
+    let response = result.expect("get_offline_message_status example `doc`");
+    support::assert_decoded(&response, &[("/data/123", "\"delivered\"")]);
 }

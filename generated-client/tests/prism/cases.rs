@@ -7,6 +7,172 @@
 use super::support;
 #[tokio::test]
 #[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
+async fn upload_chat_file() {
+    let client = support::prism_client();
+    let result = client
+        .upload_chat_file(
+            agora_chat::UploadFile::from_bytes(
+                "IMG_2953.JPG",
+                b"conformance test file".to_vec(),
+            ),
+        )
+        .restrict_access(true)
+        .thumbnail_height(180)
+        .thumbnail_width(180)
+        .await;
+    support::assert_accepted("upload_chat_file", result);
+}
+#[tokio::test]
+#[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
+async fn download_chat_file() {
+    let client = support::prism_client();
+    let result = client
+        .download_chat_file("7f456bf0-XXXX-XXXX-b630-777db304f26c")
+        .share_secret("f0Vr-uyyEeiHpHmsu53XXXXXXXXZYgyLkdfsZ4xo2Z0cSBnB")
+        .await;
+    support::assert_accepted("download_chat_file", result);
+}
+#[tokio::test]
+#[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
+async fn download_chat_file_thumbnail() {
+    let client = support::prism_client();
+    let result = client
+        .download_chat_file_thumbnail("7f456bf0-ecb2-11e8-b630-777db304f26c", true)
+        .share_secret("f0Vr-uyyEeiHpHmsu53XXXXXXXXZYgyLkdfsZ4xo2Z0cSBnB")
+        .await;
+    support::assert_accepted("download_chat_file_thumbnail", result);
+}
+#[tokio::test]
+#[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
+async fn list_chatroom_allowlist() {
+    let client = support::prism_client();
+    let result = client.list_chatroom_allowlist("XXXX").await;
+    support::assert_accepted("list_chatroom_allowlist", result);
+}
+#[tokio::test]
+#[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
+async fn add_chatroom_allowlist_user() {
+    let client = support::prism_client();
+    let result = client.add_chatroom_allowlist_user("XXXX", "wzy_xiaomi").await;
+    support::assert_accepted("add_chatroom_allowlist_user", result);
+}
+#[tokio::test]
+#[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
+async fn add_chatroom_allowlist_users() {
+    let client = support::prism_client();
+    let result = client.add_chatroom_allowlist_users("XXXX", ["user1"]).await;
+    support::assert_accepted("add_chatroom_allowlist_users", result);
+}
+#[tokio::test]
+#[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
+async fn remove_chatroom_allowlist_users() {
+    let client = support::prism_client();
+    let result = client
+        .remove_chatroom_allowlist_users("XXXX", ["wzy_huawei", "wzy_meizu"])
+        .await;
+    support::assert_accepted("remove_chatroom_allowlist_users", result);
+}
+#[tokio::test]
+#[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
+async fn set_chatroom_attributes() {
+    let client = support::prism_client();
+    let result = client
+        .set_chatroom_attributes(
+            "662XXXX13",
+            "user1",
+            support::from_json("{\"key1\":\"value1\",\"key2\":\"value2\"}"),
+        )
+        .auto_delete("DELETE")
+        .await;
+    support::assert_accepted("set_chatroom_attributes", result);
+}
+#[tokio::test]
+#[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
+async fn get_chatroom_attributes() {
+    let client = support::prism_client();
+    let result = client
+        .get_chatroom_attributes("662XXXX13")
+        .keys(["key1", "key2"])
+        .await;
+    support::assert_accepted("get_chatroom_attributes", result);
+}
+#[tokio::test]
+#[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
+async fn remove_chatroom_attributes() {
+    let client = support::prism_client();
+    let result = client
+        .remove_chatroom_attributes("662XXXX13", "user1")
+        .keys(["key1", "key2"])
+        .await;
+    support::assert_accepted("remove_chatroom_attributes", result);
+}
+#[tokio::test]
+#[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
+async fn force_set_chatroom_attributes() {
+    let client = support::prism_client();
+    let result = client
+        .force_set_chatroom_attributes(
+            "662XXXX13",
+            "user1",
+            support::from_json("{\"key1\":\"value1\",\"key2\":\"value2\"}"),
+        )
+        .auto_delete("DELETE")
+        .await;
+    support::assert_accepted("force_set_chatroom_attributes", result);
+}
+#[tokio::test]
+#[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
+async fn force_remove_chatroom_attributes() {
+    let client = support::prism_client();
+    let result = client
+        .force_remove_chatroom_attributes("662XXXX13", "user1")
+        .keys(["key1", "key2"])
+        .await;
+    support::assert_accepted("force_remove_chatroom_attributes", result);
+}
+#[tokio::test]
+#[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
+async fn list_chatroom_blocklist() {
+    let client = support::prism_client();
+    let result = client.list_chatroom_blocklist("XXXX").await;
+    support::assert_accepted("list_chatroom_blocklist", result);
+}
+#[tokio::test]
+#[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
+async fn add_chatroom_blocklist_user() {
+    let client = support::prism_client();
+    let result = client.add_chatroom_blocklist_user("XXXX", "user1").await;
+    support::assert_accepted("add_chatroom_blocklist_user", result);
+}
+#[tokio::test]
+#[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
+async fn add_chatroom_blocklist_users() {
+    let client = support::prism_client();
+    let result = client.add_chatroom_blocklist_users("XXXX", ["user3", "user4"]).await;
+    support::assert_accepted("add_chatroom_blocklist_users", result);
+}
+#[tokio::test]
+#[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
+async fn remove_chatroom_blocklist_user() {
+    let client = support::prism_client();
+    let result = client
+        .remove_chatroom_blocklist_user("XXXX", "user1")
+        .header("Prefer", "example=remove_chatroom_blocklist_user_doc")
+        .await;
+    support::assert_accepted("remove_chatroom_blocklist_user", result);
+}
+#[tokio::test]
+#[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
+async fn remove_chatroom_blocklist_users() {
+    let client = support::prism_client();
+    let result = client
+        .remove_chatroom_blocklist_users("XXXX", ["user1", "user2"])
+        .header("Prefer", "example=remove_chatroom_blocklist_users_doc")
+        .await;
+    support::assert_accepted("remove_chatroom_blocklist_users", result);
+}
+#[tokio::test]
+#[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
 async fn add_chatroom_member() {
     let client = support::prism_client();
     let result = client.add_chatroom_member("XXXX", "XXXX").await;
@@ -30,14 +196,20 @@ async fn list_chatroom_members() {
 #[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
 async fn remove_chatroom_member() {
     let client = support::prism_client();
-    let result = client.remove_chatroom_member("XXXX", "XXXX").await;
+    let result = client
+        .remove_chatroom_member("XXXX", "XXXX")
+        .header("Prefer", "example=remove_chatroom_member_doc")
+        .await;
     support::assert_accepted("remove_chatroom_member", result);
 }
 #[tokio::test]
 #[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
 async fn remove_chatroom_members() {
     let client = support::prism_client();
-    let result = client.remove_chatroom_members("XXXX", ["user1", "user2"]).await;
+    let result = client
+        .remove_chatroom_members("XXXX", ["user1", "user2"])
+        .header("Prefer", "example=remove_chatroom_members_doc")
+        .await;
     support::assert_accepted("remove_chatroom_members", result);
 }
 #[tokio::test]
@@ -60,6 +232,64 @@ async fn remove_chatroom_admin() {
     let client = support::prism_client();
     let result = client.remove_chatroom_admin("XXXX", "XXXX").await;
     support::assert_accepted("remove_chatroom_admin", result);
+}
+#[tokio::test]
+#[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
+async fn mute_chatroom_members() {
+    let client = support::prism_client();
+    let result = client
+        .mute_chatroom_members("1265710621211", 86400000, ["user1", "user2"])
+        .await;
+    support::assert_accepted("mute_chatroom_members", result);
+}
+#[tokio::test]
+#[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
+async fn unmute_chatroom_members() {
+    let client = support::prism_client();
+    let result = client.unmute_chatroom_members("XXXX", ["XXXX"]).await;
+    support::assert_accepted("unmute_chatroom_members", result);
+}
+#[tokio::test]
+#[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
+async fn list_chatroom_muted_members() {
+    let client = support::prism_client();
+    let result = client.list_chatroom_muted_members("XXXX").await;
+    support::assert_accepted("list_chatroom_muted_members", result);
+}
+#[tokio::test]
+#[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
+async fn mute_all_chatroom_members() {
+    let client = support::prism_client();
+    let result = client.mute_all_chatroom_members("1265710621211").await;
+    support::assert_accepted("mute_all_chatroom_members", result);
+}
+#[tokio::test]
+#[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
+async fn unmute_all_chatroom_members() {
+    let client = support::prism_client();
+    let result = client.unmute_all_chatroom_members("XXXX").await;
+    support::assert_accepted("unmute_all_chatroom_members", result);
+}
+#[tokio::test]
+#[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
+async fn add_chatroom_super_admin() {
+    let client = support::prism_client();
+    let result = client.add_chatroom_super_admin("user1").await;
+    support::assert_accepted("add_chatroom_super_admin", result);
+}
+#[tokio::test]
+#[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
+async fn remove_chatroom_super_admin() {
+    let client = support::prism_client();
+    let result = client.remove_chatroom_super_admin("XXXX").await;
+    support::assert_accepted("remove_chatroom_super_admin", result);
+}
+#[tokio::test]
+#[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
+async fn list_chatroom_super_admins() {
+    let client = support::prism_client();
+    let result = client.list_chatroom_super_admins().pagenum(2).pagesize(2).await;
+    support::assert_accepted("list_chatroom_super_admins", result);
 }
 #[tokio::test]
 #[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
@@ -127,4 +357,1057 @@ async fn update_chatroom_announcement() {
         .update_chatroom_announcement("12XXXX11", "chat room announcement")
         .await;
     support::assert_accepted("update_chatroom_announcement", result);
+}
+#[tokio::test]
+#[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
+async fn add_contact() {
+    let client = support::prism_client();
+    let result = client.add_contact("user1", "user2").await;
+    support::assert_accepted("add_contact", result);
+}
+#[tokio::test]
+#[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
+async fn remove_contact() {
+    let client = support::prism_client();
+    let result = client.remove_contact("user1", "user2").await;
+    support::assert_accepted("remove_contact", result);
+}
+#[tokio::test]
+#[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
+async fn list_contacts() {
+    let client = support::prism_client();
+    let result = client.list_contacts("user1").await;
+    support::assert_accepted("list_contacts", result);
+}
+#[tokio::test]
+#[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
+async fn list_contacts_paged() {
+    let client = support::prism_client();
+    let result = client
+        .list_contacts_paged("XXXX")
+        .limit(10)
+        .need_return_remark(true)
+        .await;
+    support::assert_accepted("list_contacts_paged", result);
+}
+#[tokio::test]
+#[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
+async fn add_blocked_users() {
+    let client = support::prism_client();
+    let result = client.add_blocked_users("user1", ["user2"]).await;
+    support::assert_accepted("add_blocked_users", result);
+}
+#[tokio::test]
+#[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
+async fn list_blocked_users() {
+    let client = support::prism_client();
+    let result = client.list_blocked_users("user1").page_size(2).await;
+    support::assert_accepted("list_blocked_users", result);
+}
+#[tokio::test]
+#[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
+async fn remove_blocked_user() {
+    let client = support::prism_client();
+    let result = client.remove_blocked_user("user1", "user2").await;
+    support::assert_accepted("remove_blocked_user", result);
+}
+#[tokio::test]
+#[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
+async fn set_global_mute() {
+    let client = support::prism_client();
+    let result = client
+        .set_global_mute("XXXX")
+        .chat(100)
+        .groupchat(100)
+        .chatroom(100)
+        .await;
+    support::assert_accepted("set_global_mute", result);
+}
+#[tokio::test]
+#[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
+async fn get_global_mute() {
+    let client = support::prism_client();
+    let result = client.get_global_mute("XXXX").await;
+    support::assert_accepted("get_global_mute", result);
+}
+#[tokio::test]
+#[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
+async fn list_global_mutes() {
+    let client = support::prism_client();
+    let result = client.list_global_mutes().page_num(1).page_size(10).await;
+    support::assert_accepted("list_global_mutes", result);
+}
+#[tokio::test]
+#[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
+async fn list_group_allowlist() {
+    let client = support::prism_client();
+    let result = client.list_group_allowlist("1208XXXX5169153").await;
+    support::assert_accepted("list_group_allowlist", result);
+}
+#[tokio::test]
+#[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
+async fn add_group_allowlist_user() {
+    let client = support::prism_client();
+    let result = client.add_group_allowlist_user("1208XXXX5169153", "username1").await;
+    support::assert_accepted("add_group_allowlist_user", result);
+}
+#[tokio::test]
+#[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
+async fn add_group_allowlist_users() {
+    let client = support::prism_client();
+    let result = client.add_group_allowlist_users("1208XXXX5169153", ["user1"]).await;
+    support::assert_accepted("add_group_allowlist_users", result);
+}
+#[tokio::test]
+#[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
+async fn remove_group_allowlist_users() {
+    let client = support::prism_client();
+    let result = client
+        .remove_group_allowlist_users("1208XXXX5169153", ["username1", "username2"])
+        .await;
+    support::assert_accepted("remove_group_allowlist_users", result);
+}
+#[tokio::test]
+#[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
+async fn get_group_announcement() {
+    let client = support::prism_client();
+    let result = client.get_group_announcement("66021836783617").await;
+    support::assert_accepted("get_group_announcement", result);
+}
+#[tokio::test]
+#[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
+async fn update_group_announcement() {
+    let client = support::prism_client();
+    let result = client
+        .update_group_announcement("66021836783617", "group announcement…")
+        .await;
+    support::assert_accepted("update_group_announcement", result);
+}
+#[tokio::test]
+#[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
+async fn list_group_blocklist() {
+    let client = support::prism_client();
+    let result = client.list_group_blocklist("66XXXX85").page_size(2).await;
+    support::assert_accepted("list_group_blocklist", result);
+}
+#[tokio::test]
+#[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
+async fn add_group_blocklist_user() {
+    let client = support::prism_client();
+    let result = client.add_group_blocklist_user("66016455491585", "user1").await;
+    support::assert_accepted("add_group_blocklist_user", result);
+}
+#[tokio::test]
+#[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
+async fn add_group_blocklist_users() {
+    let client = support::prism_client();
+    let result = client
+        .add_group_blocklist_users("66016455491585", ["user3", "user4"])
+        .await;
+    support::assert_accepted("add_group_blocklist_users", result);
+}
+#[tokio::test]
+#[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
+async fn remove_group_blocklist_user() {
+    let client = support::prism_client();
+    let result = client
+        .remove_group_blocklist_user("66016455491585", "user1")
+        .header("Prefer", "example=remove_group_blocklist_user_doc")
+        .await;
+    support::assert_accepted("remove_group_blocklist_user", result);
+}
+#[tokio::test]
+#[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
+async fn remove_group_blocklist_users() {
+    let client = support::prism_client();
+    let result = client
+        .remove_group_blocklist_users("66016455491585", ["user1", "user2"])
+        .header("Prefer", "example=remove_group_blocklist_users_doc")
+        .await;
+    support::assert_accepted("remove_group_blocklist_users", result);
+}
+#[tokio::test]
+#[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
+async fn list_group_files() {
+    let client = support::prism_client();
+    let result = client.list_group_files("66021836783617").pagenum(1).pagesize(10).await;
+    support::assert_accepted("list_group_files", result);
+}
+#[tokio::test]
+#[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
+async fn upload_group_file() {
+    let client = support::prism_client();
+    let result = client
+        .upload_group_file(
+            "66021836783617",
+            agora_chat::UploadFile::from_bytes(
+                "IMG_3.JPG",
+                b"conformance test file".to_vec(),
+            ),
+        )
+        .await;
+    support::assert_accepted("upload_group_file", result);
+}
+#[tokio::test]
+#[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
+async fn download_group_file() {
+    let client = support::prism_client();
+    let result = client
+        .download_group_file("66021836783617", "b30e0be0-XXXX-XXXX-8732-172a3f85134f")
+        .await;
+    support::assert_accepted("download_group_file", result);
+}
+#[tokio::test]
+#[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
+async fn delete_group_file() {
+    let client = support::prism_client();
+    let result = client
+        .delete_group_file("66021836783617", "b30e0be0-XXXX-XXXX-8732-172a3f85134f")
+        .await;
+    support::assert_accepted("delete_group_file", result);
+}
+#[tokio::test]
+#[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
+async fn list_group_members() {
+    let client = support::prism_client();
+    let result = client
+        .list_group_members("10130212061185")
+        .pagenum(2)
+        .pagesize(2)
+        .await;
+    support::assert_accepted("list_group_members", result);
+}
+#[tokio::test]
+#[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
+async fn add_group_member() {
+    let client = support::prism_client();
+    let result = client.add_group_member("66016455491585", "user4").await;
+    support::assert_accepted("add_group_member", result);
+}
+#[tokio::test]
+#[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
+async fn add_group_members() {
+    let client = support::prism_client();
+    let result = client.add_group_members("66016455491585", ["user4", "user5"]).await;
+    support::assert_accepted("add_group_members", result);
+}
+#[tokio::test]
+#[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
+async fn remove_group_member() {
+    let client = support::prism_client();
+    let result = client
+        .remove_group_member("66016455491585", "user3")
+        .header("Prefer", "example=remove_group_member_doc")
+        .await;
+    support::assert_accepted("remove_group_member", result);
+}
+#[tokio::test]
+#[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
+async fn remove_group_members() {
+    let client = support::prism_client();
+    let result = client
+        .remove_group_members("66016455491585", ["ttestuser0015981", "user2", "user3"])
+        .header("Prefer", "example=remove_group_members_doc")
+        .await;
+    support::assert_accepted("remove_group_members", result);
+}
+#[tokio::test]
+#[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
+async fn update_group_member_attributes() {
+    let client = support::prism_client();
+    let result = client
+        .update_group_member_attributes(
+            "207059303858177",
+            "test2",
+            support::from_json("{\"key1\":\"value1\"}"),
+        )
+        .await;
+    support::assert_accepted("update_group_member_attributes", result);
+}
+#[tokio::test]
+#[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
+async fn get_group_member_attributes() {
+    let client = support::prism_client();
+    let result = client.get_group_member_attributes("207059303858177", "test2").await;
+    support::assert_accepted("get_group_member_attributes", result);
+}
+#[tokio::test]
+#[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
+async fn batch_get_group_member_attributes() {
+    let client = support::prism_client();
+    let result = client
+        .batch_get_group_member_attributes(
+            "207059303858177",
+            ["test1", "test2"],
+            ["key1", "key2"],
+        )
+        .await;
+    support::assert_accepted("batch_get_group_member_attributes", result);
+}
+#[tokio::test]
+#[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
+async fn list_group_admins() {
+    let client = support::prism_client();
+    let result = client.list_group_admins("10130212061185").await;
+    support::assert_accepted("list_group_admins", result);
+}
+#[tokio::test]
+#[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
+async fn add_group_admin() {
+    let client = support::prism_client();
+    let result = client.add_group_admin("10130212061185", "user1").await;
+    support::assert_accepted("add_group_admin", result);
+}
+#[tokio::test]
+#[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
+async fn remove_group_admin() {
+    let client = support::prism_client();
+    let result = client.remove_group_admin("10130212061185", "user1").await;
+    support::assert_accepted("remove_group_admin", result);
+}
+#[tokio::test]
+#[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
+async fn transfer_group_ownership() {
+    let client = support::prism_client();
+    let result = client
+        .transfer_group_ownership("66016455491585", "user2")
+        .header("Prefer", "example=transfer_group_ownership_doc")
+        .await;
+    support::assert_accepted("transfer_group_ownership", result);
+}
+#[tokio::test]
+#[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
+async fn mute_group_members() {
+    let client = support::prism_client();
+    let result = client.mute_group_members("10130212061185", 86400000, ["user1"]).await;
+    support::assert_accepted("mute_group_members", result);
+}
+#[tokio::test]
+#[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
+async fn unmute_group_members() {
+    let client = support::prism_client();
+    let result = client.unmute_group_members("10130212061185", ["user1"]).await;
+    support::assert_accepted("unmute_group_members", result);
+}
+#[tokio::test]
+#[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
+async fn list_group_muted_members() {
+    let client = support::prism_client();
+    let result = client.list_group_muted_members("10130212061185").await;
+    support::assert_accepted("list_group_muted_members", result);
+}
+#[tokio::test]
+#[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
+async fn mute_all_group_members() {
+    let client = support::prism_client();
+    let result = client.mute_all_group_members("1208XXXX5169153").await;
+    support::assert_accepted("mute_all_group_members", result);
+}
+#[tokio::test]
+#[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
+async fn unmute_all_group_members() {
+    let client = support::prism_client();
+    let result = client.unmute_all_group_members("1208XXXX5169153").await;
+    support::assert_accepted("unmute_all_group_members", result);
+}
+#[tokio::test]
+#[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
+async fn create_group() {
+    let client = support::prism_client();
+    let result = client
+        .create_group("testuser")
+        .groupname("testgroup")
+        .avatar("https://www.XXXX.com/XXX/image")
+        .description("test")
+        .public(true)
+        .maxusers(300)
+        .members(["user2"])
+        .await;
+    support::assert_accepted("create_group", result);
+}
+#[tokio::test]
+#[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
+async fn disable_group() {
+    let client = support::prism_client();
+    let result = client.disable_group("XXXX").await;
+    support::assert_accepted("disable_group", result);
+}
+#[tokio::test]
+#[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
+async fn enable_group() {
+    let client = support::prism_client();
+    let result = client.enable_group("XXXX").await;
+    support::assert_accepted("enable_group", result);
+}
+#[tokio::test]
+#[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
+async fn check_group_membership() {
+    let client = support::prism_client();
+    let result = client.check_group_membership("XXXX", "XXXX").await;
+    support::assert_accepted("check_group_membership", result);
+}
+#[tokio::test]
+#[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
+async fn get_groups() {
+    let client = support::prism_client();
+    let result = client.get_groups(["66016455491585"]).await;
+    support::assert_accepted("get_groups", result);
+}
+#[tokio::test]
+#[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
+async fn update_group() {
+    let client = support::prism_client();
+    let result = client
+        .update_group("6XXXX7", "test groupname", "updategroupinfo12311", true)
+        .maxusers(1500)
+        .allowinvites(false)
+        .membersonly(true)
+        .custom("abc")
+        .invite_need_confirm(true)
+        .header("Prefer", "example=update_group_doc")
+        .await;
+    support::assert_accepted("update_group", result);
+}
+#[tokio::test]
+#[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
+async fn delete_group() {
+    let client = support::prism_client();
+    let result = client.delete_group("66021836783617").await;
+    support::assert_accepted("delete_group", result);
+}
+#[tokio::test]
+#[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
+async fn list_groups() {
+    let client = support::prism_client();
+    let result = client.list_groups().limit(2).await;
+    support::assert_accepted("list_groups", result);
+}
+#[tokio::test]
+#[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
+async fn list_user_joined_groups() {
+    let client = support::prism_client();
+    let result = client.list_user_joined_groups("user1").pagesize(100).pagenum(1).await;
+    support::assert_accepted("list_user_joined_groups", result);
+}
+#[tokio::test]
+#[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
+async fn send_user_message() {
+    let client = support::prism_client();
+    let result = client
+        .send_user_message(
+            ["user2"],
+            "txt",
+            support::from_json("{\"msg\":\"testmessages\"}"),
+        )
+        .from("user1")
+        .roam_ignore_users(::std::vec::Vec::<String>::new())
+        .ext(support::from_json("{\"em_ignore_notification\":true}"))
+        .await;
+    support::assert_accepted("send_user_message", result);
+}
+#[tokio::test]
+#[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
+async fn send_group_message() {
+    let client = support::prism_client();
+    let result = client
+        .send_group_message(
+            ["184524748161025"],
+            "txt",
+            support::from_json("{\"msg\":\"testmessages\"}"),
+        )
+        .from("user1")
+        .need_group_ack(false)
+        .roam_ignore_users(::std::vec::Vec::<String>::new())
+        .routetype("ROUTE_ONLINE")
+        .ext(support::from_json("{\"em_ignore_notification\":true}"))
+        .await;
+    support::assert_accepted("send_group_message", result);
+}
+#[tokio::test]
+#[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
+async fn send_chatroom_message() {
+    let client = support::prism_client();
+    let result = client
+        .send_chatroom_message(
+            ["185145305923585"],
+            "txt",
+            support::from_json("{\"msg\":\"testmessages\"}"),
+        )
+        .from("user1")
+        .roam_ignore_users(::std::vec::Vec::<String>::new())
+        .await;
+    support::assert_accepted("send_chatroom_message", result);
+}
+#[tokio::test]
+#[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
+async fn broadcast_chatroom_message() {
+    let client = support::prism_client();
+    let result = client
+        .broadcast_chatroom_message(
+            support::from_json(
+                "{\"type\":\"txt\",\"msg\":\"send broadcast to all chatroom\"}",
+            ),
+        )
+        .from("admin")
+        .chatroom_msg_level("low")
+        .ext(support::from_json("{\"extKey\":\"extValue\"}"))
+        .await;
+    support::assert_accepted("broadcast_chatroom_message", result);
+}
+#[tokio::test]
+#[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
+async fn get_message_history() {
+    let client = support::prism_client();
+    let result = client.get_message_history("2018112717").await;
+    support::assert_accepted("get_message_history", result);
+}
+#[tokio::test]
+#[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
+async fn update_message() {
+    let client = support::prism_client();
+    let result = client
+        .update_message(
+            "1235807318835202004",
+            support::from_json("{\"type\":\"txt\",\"msg\":\"update message content\"}"),
+        )
+        .user("user1")
+        .await;
+    support::assert_accepted("update_message", result);
+}
+#[tokio::test]
+#[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
+async fn recall_message() {
+    let client = support::prism_client();
+    let result = client
+        .recall_message("1028442084794698104", "user2", "chat")
+        .from("user1")
+        .force(true)
+        .await;
+    support::assert_accepted("recall_message", result);
+}
+#[tokio::test]
+#[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
+async fn delete_user_conversation() {
+    let client = support::prism_client();
+    let result = client.delete_user_conversation("u1", "u2", "chat", true).await;
+    support::assert_accepted("delete_user_conversation", result);
+}
+#[tokio::test]
+#[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
+async fn import_user_message() {
+    let client = support::prism_client();
+    let result = client
+        .import_user_message(
+            "username1",
+            "username2",
+            "txt",
+            support::from_json("{\"msg\":\"import message.\"}"),
+        )
+        .ext(support::from_json("{\"key1\":\"value1\"}"))
+        .is_ack_read(true)
+        .msg_timestamp(1656906628428)
+        .await;
+    support::assert_accepted("import_user_message", result);
+}
+#[tokio::test]
+#[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
+async fn import_group_message() {
+    let client = support::prism_client();
+    let result = client
+        .import_group_message(
+            "username1",
+            "1123376564212",
+            "txt",
+            support::from_json("{\"msg\":\"import message.\"}"),
+        )
+        .ext(support::from_json("{\"key1\":\"value1\"}"))
+        .is_ack_read(true)
+        .msg_timestamp(1656906628428)
+        .await;
+    support::assert_accepted("import_group_message", result);
+}
+#[tokio::test]
+#[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
+async fn set_push_nickname() {
+    let client = support::prism_client();
+    let result = client
+        .set_push_nickname("user1")
+        .nickname("testuser")
+        .header("Prefer", "example=set_push_nickname_doc")
+        .await;
+    support::assert_accepted("set_push_nickname", result);
+}
+#[tokio::test]
+#[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
+async fn set_push_display_style() {
+    let client = support::prism_client();
+    let result = client
+        .set_push_display_style("a", 1)
+        .header("Prefer", "example=set_push_display_style_doc")
+        .await;
+    support::assert_accepted("set_push_display_style", result);
+}
+#[tokio::test]
+#[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
+async fn set_push_notification_settings() {
+    let client = support::prism_client();
+    let result = client
+        .set_push_notification_settings("XXXX", "user", "hxtest")
+        .type_("NONE")
+        .ignore_interval("21:30-08:00")
+        .ignore_duration(86400000)
+        .await;
+    support::assert_accepted("set_push_notification_settings", result);
+}
+#[tokio::test]
+#[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
+async fn get_push_notification_settings() {
+    let client = support::prism_client();
+    let result = client
+        .get_push_notification_settings("XXXX", "chatgroup", "12312312321")
+        .await;
+    support::assert_accepted("get_push_notification_settings", result);
+}
+#[tokio::test]
+#[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
+async fn set_push_translation_language() {
+    let client = support::prism_client();
+    let result = client.set_push_translation_language("XXXX", "EU").await;
+    support::assert_accepted("set_push_translation_language", result);
+}
+#[tokio::test]
+#[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
+async fn get_push_translation_language() {
+    let client = support::prism_client();
+    let result = client.get_push_translation_language("XXXX").await;
+    support::assert_accepted("get_push_translation_language", result);
+}
+#[tokio::test]
+#[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
+async fn set_user_presence() {
+    let client = support::prism_client();
+    let result = client
+        .set_user_presence("c1", "android_123423453246", "0", "123")
+        .await;
+    support::assert_accepted("set_user_presence", result);
+}
+#[tokio::test]
+#[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
+async fn subscribe_presence() {
+    let client = support::prism_client();
+    let result = client.subscribe_presence("wzy", "1000", ["c2", "c3"]).await;
+    support::assert_accepted("subscribe_presence", result);
+}
+#[tokio::test]
+#[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
+async fn get_presence_statuses() {
+    let client = support::prism_client();
+    let result = client.get_presence_statuses("wzy", ["c2", "c3"]).await;
+    support::assert_accepted("get_presence_statuses", result);
+}
+#[tokio::test]
+#[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
+async fn unsubscribe_presence() {
+    let client = support::prism_client();
+    let result = client.unsubscribe_presence("wzy", ["c1"]).await;
+    support::assert_accepted("unsubscribe_presence", result);
+}
+#[tokio::test]
+#[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
+async fn list_presence_subscriptions() {
+    let client = support::prism_client();
+    let result = client
+        .list_presence_subscriptions("wzy")
+        .page_num(1)
+        .page_size(100)
+        .await;
+    support::assert_accepted("list_presence_subscriptions", result);
+}
+#[tokio::test]
+#[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
+async fn send_push_sync() {
+    let client = support::prism_client();
+    let result = client
+        .send_push_sync(
+            "test1",
+            support::from_json(
+                "{\"title\":\"Agora push\",\"content\":\"Hello and welcome\",\"sub_title\":\"Agora\"}",
+            ),
+        )
+        .strategy(3)
+        .await;
+    support::assert_accepted("send_push_sync", result);
+}
+#[tokio::test]
+#[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
+async fn send_push_to_users() {
+    let client = support::prism_client();
+    let result = client
+        .send_push_to_users(
+            ["test2"],
+            support::from_json(
+                "{\"title\":\"Hello\",\"subTitle\":\"Hello\",\"content\":\"Hello\",\"vivo\":{}}",
+            ),
+        )
+        .await;
+    support::assert_accepted("send_push_to_users", result);
+}
+#[tokio::test]
+#[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
+async fn send_push_by_labels() {
+    let client = support::prism_client();
+    let result = client
+        .send_push_by_labels(
+            ["post-90s"],
+            support::from_json(
+                "{\"title\":\"Agora PUSH\",\"content\":\"Welcome to Agora Push Service\",\"sub_title\":\"Agora\"}",
+            ),
+        )
+        .strategy(2)
+        .await;
+    support::assert_accepted("send_push_by_labels", result);
+}
+#[tokio::test]
+#[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
+async fn send_push_to_all() {
+    let client = support::prism_client();
+    let result = client
+        .send_push_to_all(
+            support::from_json(
+                "{\"title\":\"Hello1234\",\"subTitle\":\"Hello\",\"content\":\"Hello\",\"vivo\":{}}",
+            ),
+        )
+        .await;
+    support::assert_accepted("send_push_to_all", result);
+}
+#[tokio::test]
+#[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
+async fn create_push_label() {
+    let client = support::prism_client();
+    let result = client.create_push_label("post-90s").description("hah").await;
+    support::assert_accepted("create_push_label", result);
+}
+#[tokio::test]
+#[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
+async fn get_push_label() {
+    let client = support::prism_client();
+    let result = client.get_push_label("90").await;
+    support::assert_accepted("get_push_label", result);
+}
+#[tokio::test]
+#[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
+async fn list_push_labels() {
+    let client = support::prism_client();
+    let result = client.list_push_labels().await;
+    support::assert_accepted("list_push_labels", result);
+}
+#[tokio::test]
+#[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
+async fn delete_push_label() {
+    let client = support::prism_client();
+    let result = client.delete_push_label("post-90s").await;
+    support::assert_accepted("delete_push_label", result);
+}
+#[tokio::test]
+#[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
+async fn add_push_label_users() {
+    let client = support::prism_client();
+    let result = client.add_push_label_users("post-90s", ["hx1", "hx2"]).await;
+    support::assert_accepted("add_push_label_users", result);
+}
+#[tokio::test]
+#[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
+async fn get_push_label_user() {
+    let client = support::prism_client();
+    let result = client.get_push_label_user("post-90s", "hx1").await;
+    support::assert_accepted("get_push_label_user", result);
+}
+#[tokio::test]
+#[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
+async fn list_push_label_users() {
+    let client = support::prism_client();
+    let result = client.list_push_label_users("post-90s").limit(1).await;
+    support::assert_accepted("list_push_label_users", result);
+}
+#[tokio::test]
+#[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
+async fn remove_push_label_users() {
+    let client = support::prism_client();
+    let result = client.remove_push_label_users("post-90s", ["hx1", "hx2"]).await;
+    support::assert_accepted("remove_push_label_users", result);
+}
+#[tokio::test]
+#[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
+async fn create_push_template() {
+    let client = support::prism_client();
+    let result = client.create_push_template("test7", "Hello,{0}", "Test,{0}").await;
+    support::assert_accepted("create_push_template", result);
+}
+#[tokio::test]
+#[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
+async fn get_push_template() {
+    let client = support::prism_client();
+    let result = client.get_push_template("test7").await;
+    support::assert_accepted("get_push_template", result);
+}
+#[tokio::test]
+#[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
+async fn delete_push_template() {
+    let client = support::prism_client();
+    let result = client.delete_push_template("test7").await;
+    support::assert_accepted("delete_push_template", result);
+}
+#[tokio::test]
+#[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
+async fn add_reaction() {
+    let client = support::prism_client();
+    let result = client.add_reaction("e1", "997625372793113144", "emoji_40").await;
+    support::assert_accepted("add_reaction", result);
+}
+#[tokio::test]
+#[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
+async fn list_message_reactions() {
+    let client = support::prism_client();
+    let result = client.list_message_reactions("user1", "msgId1", "chat").await;
+    support::assert_accepted("list_message_reactions", result);
+}
+#[tokio::test]
+#[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
+async fn delete_reaction() {
+    let client = support::prism_client();
+    let result = client.delete_reaction("wz", "997625372793113144", "emoji_40").await;
+    support::assert_accepted("delete_reaction", result);
+}
+#[tokio::test]
+#[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
+async fn get_reaction_detail() {
+    let client = support::prism_client();
+    let result = client
+        .get_reaction_detail("wz", "997627787730750008", "emoji_40")
+        .limit(50)
+        .await;
+    support::assert_accepted("get_reaction_detail", result);
+}
+#[tokio::test]
+#[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
+async fn list_thread_members() {
+    let client = support::prism_client();
+    let result = client.list_thread_members("177916702949377").await;
+    support::assert_accepted("list_thread_members", result);
+}
+#[tokio::test]
+#[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
+async fn add_thread_members() {
+    let client = support::prism_client();
+    let result = client.add_thread_members("177916702949377", ["test2", "test3"]).await;
+    support::assert_accepted("add_thread_members", result);
+}
+#[tokio::test]
+#[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
+async fn remove_thread_members() {
+    let client = support::prism_client();
+    let result = client
+        .remove_thread_members("177916702949377", ["test2", "test6"])
+        .await;
+    support::assert_accepted("remove_thread_members", result);
+}
+#[tokio::test]
+#[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
+async fn create_thread() {
+    let client = support::prism_client();
+    let result = client.create_thread("179800091197441", "1", "1234", "test4").await;
+    support::assert_accepted("create_thread", result);
+}
+#[tokio::test]
+#[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
+async fn update_thread() {
+    let client = support::prism_client();
+    let result = client.update_thread("177916702949377", "test4").await;
+    support::assert_accepted("update_thread", result);
+}
+#[tokio::test]
+#[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
+async fn delete_thread() {
+    let client = support::prism_client();
+    let result = client.delete_thread("177916702949377").await;
+    support::assert_accepted("delete_thread", result);
+}
+#[tokio::test]
+#[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
+async fn list_threads() {
+    let client = support::prism_client();
+    let result = client.list_threads().await;
+    support::assert_accepted("list_threads", result);
+}
+#[tokio::test]
+#[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
+async fn list_user_threads() {
+    let client = support::prism_client();
+    let result = client.list_user_threads("test4").await;
+    support::assert_accepted("list_user_threads", result);
+}
+#[tokio::test]
+#[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
+async fn list_user_group_threads() {
+    let client = support::prism_client();
+    let result = client.list_user_group_threads("17XXXX61", "test4").await;
+    support::assert_accepted("list_user_group_threads", result);
+}
+#[tokio::test]
+#[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
+async fn exchange_agora_token() {
+    let client = support::prism_client();
+    let result = client
+        .exchange_agora_token("agora")
+        .header("Prefer", "example=exchange_agora_token_notes")
+        .await;
+    support::assert_accepted("exchange_agora_token", result);
+}
+#[tokio::test]
+#[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
+async fn set_user_attributes() {
+    let client = support::prism_client();
+    let result = client
+        .set_user_attributes("XXXX")
+        .nickname("nickname")
+        .avatarurl("http://www.agorachat.com/avatar.png")
+        .ext("ext")
+        .await;
+    support::assert_accepted("set_user_attributes", result);
+}
+#[tokio::test]
+#[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
+async fn get_user_attributes() {
+    let client = support::prism_client();
+    let result = client.get_user_attributes("XXXX").await;
+    support::assert_accepted("get_user_attributes", result);
+}
+#[tokio::test]
+#[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
+async fn get_users_attributes() {
+    let client = support::prism_client();
+    let result = client
+        .get_users_attributes(["user1", "user2", "user3"], ["avatar", "ext", "nickname"])
+        .await;
+    support::assert_accepted("get_users_attributes", result);
+}
+#[tokio::test]
+#[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
+async fn get_user_attributes_total_size() {
+    let client = support::prism_client();
+    let result = client.get_user_attributes_total_size().await;
+    support::assert_accepted("get_user_attributes_total_size", result);
+}
+#[tokio::test]
+#[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
+async fn delete_user_attributes() {
+    let client = support::prism_client();
+    let result = client.delete_user_attributes("XXXX").await;
+    support::assert_accepted("delete_user_attributes", result);
+}
+#[tokio::test]
+#[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
+async fn register_user() {
+    let client = support::prism_client();
+    let result = client
+        .register_user("user1")
+        .header("Prefer", "example=register_user_doc")
+        .await;
+    support::assert_accepted("register_user", result);
+}
+#[tokio::test]
+#[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
+async fn register_users() {
+    let client = support::prism_client();
+    let result = client
+        .register_users(
+            support::from_json("[{\"username\":\"user1\"},{\"username\":\"user2\"}]"),
+        )
+        .header("Prefer", "example=register_users_doc_two_users")
+        .await;
+    support::assert_accepted("register_users", result);
+}
+#[tokio::test]
+#[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
+async fn get_user() {
+    let client = support::prism_client();
+    let result = client.get_user("XXXX").await;
+    support::assert_accepted("get_user", result);
+}
+#[tokio::test]
+#[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
+async fn list_users() {
+    let client = support::prism_client();
+    let result = client.list_users().limit(2).await;
+    support::assert_accepted("list_users", result);
+}
+#[tokio::test]
+#[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
+async fn delete_user() {
+    let client = support::prism_client();
+    let result = client.delete_user("user1").await;
+    support::assert_accepted("delete_user", result);
+}
+#[tokio::test]
+#[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
+async fn delete_users() {
+    let client = support::prism_client();
+    let result = client.delete_users().limit(2).await;
+    support::assert_accepted("delete_users", result);
+}
+#[tokio::test]
+#[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
+async fn update_user_password() {
+    let client = support::prism_client();
+    let result = client.update_user_password("user1", "{YourPassword}").await;
+    support::assert_accepted("update_user_password", result);
+}
+#[tokio::test]
+#[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
+async fn deactivate_user() {
+    let client = support::prism_client();
+    let result = client.deactivate_user("user1").await;
+    support::assert_accepted("deactivate_user", result);
+}
+#[tokio::test]
+#[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
+async fn activate_user() {
+    let client = support::prism_client();
+    let result = client.activate_user("user1").await;
+    support::assert_accepted("activate_user", result);
+}
+#[tokio::test]
+#[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
+async fn disconnect_user() {
+    let client = support::prism_client();
+    let result = client.disconnect_user("XXXX").await;
+    support::assert_accepted("disconnect_user", result);
+}
+#[tokio::test]
+#[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
+async fn get_user_online_status() {
+    let client = support::prism_client();
+    let result = client.get_user_online_status("user1").await;
+    support::assert_accepted("get_user_online_status", result);
+}
+#[tokio::test]
+#[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
+async fn get_users_online_status() {
+    let client = support::prism_client();
+    let result = client.get_users_online_status(["user1", "user2"]).await;
+    support::assert_accepted("get_users_online_status", result);
+}
+#[tokio::test]
+#[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
+async fn get_offline_message_count() {
+    let client = support::prism_client();
+    let result = client.get_offline_message_count("user1").await;
+    support::assert_accepted("get_offline_message_count", result);
+}
+#[tokio::test]
+#[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
+async fn get_offline_message_status() {
+    let client = support::prism_client();
+    let result = client.get_offline_message_status("user1", "123").await;
+    support::assert_accepted("get_offline_message_status", result);
 }

@@ -33,6 +33,8 @@ pub struct WireRequest {
     pub body: Option<&'static str>,
     /// For multipart uploads: the names of the parts the body must carry.
     pub multipart: &'static [&'static str],
+    /// A file download, which accepts any media type instead of JSON.
+    pub download: bool,
 }
 
 impl MockApi {
@@ -89,9 +91,14 @@ impl MockApi {
             Some(format!("Bearer {TOKEN}").as_str()),
             "Authorization header"
         );
+        let accept = if expected.download {
+            "*/*"
+        } else {
+            "application/json"
+        };
         assert_eq!(
             header(req, "accept").as_deref(),
-            Some("application/json"),
+            Some(accept),
             "Accept header"
         );
         if !expected.multipart.is_empty() {

@@ -149,7 +149,8 @@ fn test(op: &Operation, ex: &Example) -> TokenStream {
             .collect(),
         _ => Vec::new(),
     };
-    let check_response = if op.response_body == ResponseBody::Binary {
+    let download = op.response_body == ResponseBody::Binary;
+    let check_response = if download {
         quote! {
             let download = result.expect(#context);
             support::assert_download(download, #response_body).await;
@@ -173,6 +174,7 @@ fn test(op: &Operation, ex: &Example) -> TokenStream {
                     query: #query,
                     body: #body,
                     multipart: &[#(#parts),*],
+                    download: #download,
                 })
                 .await;
             #check_response

@@ -4,7 +4,7 @@
 
 mod support;
 
-use agora_chat::{Error, ValidationError, ValidationErrorKind};
+use agora_chat::{Error, UploadFile, ValidationError, ValidationErrorKind};
 use support::MockApi;
 
 async fn server() -> MockApi {
@@ -118,4 +118,42 @@ async fn an_empty_id_is_rejected() {
     let err = validation(api.client().delete_chatroom("").await);
     assert_eq!(err.kind, ValidationErrorKind::Empty);
     assert!(api.requests().await.is_empty());
+}
+
+#[tokio::test]
+async fn a_group_file_over_10_mb_is_rejected_before_upload() {
+    let api = server().await;
+    let too_big = UploadFile::from_bytes("big.bin", vec![0u8; 10 * 1024 * 1024 + 1]);
+    let err = validation(api.client().upload_group_file("group1", too_big).await);
+    assert_eq!(err.field, "file");
+    assert_eq!(
+        err.kind,
+        ValidationErrorKind::TooLarge {
+            max_bytes: 10 * 1024 * 1024,
+            actual: 10 * 1024 * 1024 + 1
+        }
+    );
+    assert!(api.requests().await.is_empty());
+}
+
+#[tokio::test]
+async fn a_group_file_of_exactly_10_mb_is_sent_with_the_restrict_access_header() {
+    let api = server().await;
+    let file = UploadFile::from_bytes("ok.bin", vec![1u8; 10 * 1024 * 1024]);
+    let _ = api
+        .client()
+        .upload_group_file("group1", file)
+        .restrict_access(true)
+        .await;
+    let requests = api.requests().await;
+    assert_eq!(requests.len(), 1);
+    assert_eq!(
+        support::header(&requests[0], "restrict-access").as_deref(),
+        Some("true")
+    );
+    let content_type = support::header(&requests[0], "content-type").unwrap_or_default();
+    assert!(
+        content_type.starts_with("multipart/form-data"),
+        "{content_type}"
+    );
 }

@@ -1,7 +1,7 @@
 //! The Agora Chat SDK generator.
 //!
 //! The spec (YAML under `spec/`) goes through four stages:
-//! 1. [`spec::load`] reads the files with serde-saphyr, rejecting unknown keys;
+//! 1. [`spec::load()`] reads the files with serde-saphyr, rejecting unknown keys;
 //! 2. [`validate::validate`] checks that the spec makes sense;
 //! 3. [`ir::build`] turns it into the IR the emitters read;
 //! 4. [`emit`] turns the IR into files (pure functions, no I/O).

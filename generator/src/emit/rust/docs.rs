@@ -141,10 +141,18 @@ pub(super) fn method(ir: &Ir, op: &Operation) -> String {
 
 /// Spec prose may mention `array<string>` without backticks; rustdoc would
 /// read that as an HTML tag. Angle brackets outside code spans are escaped.
+///
+/// Square brackets in prose (`[1,20]`, `entities[0]`) would be read as
+/// intra-doc links and are escaped too; the generator's own links all have
+/// the form ``[`name`](path)`` or ``[`path`]``, so a bracket next to a
+/// backtick is kept.
 fn escape_html(line: &str) -> String {
     let mut out = String::with_capacity(line.len());
     let mut in_code = false;
-    for c in line.chars() {
+    let chars: Vec<char> = line.chars().collect();
+    for (i, &c) in chars.iter().enumerate() {
+        let next = chars.get(i + 1).copied();
+        let prev = i.checked_sub(1).map(|p| chars[p]);
         match c {
             '`' => {
                 in_code = !in_code;
@@ -152,6 +160,8 @@ fn escape_html(line: &str) -> String {
             }
             '<' if !in_code => out.push_str("&lt;"),
             '>' if !in_code => out.push_str("&gt;"),
+            '[' if !in_code && next != Some('`') => out.push_str("\\["),
+            ']' if !in_code && prev != Some('`') => out.push_str("\\]"),
             _ => out.push(c),
         }
     }
@@ -194,6 +204,11 @@ mod tests {
         assert_eq!(
             escape_html("a array<b> `array<c>` d>"),
             "a array&lt;b&gt; `array<c>` d&gt;"
+        );
+        assert_eq!(escape_html("range [1,20] `[x]`"), "range \\[1,20\\] `[x]`");
+        assert_eq!(
+            escape_html("see [`send`](Self::send)"),
+            "see [`send`](Self::send)"
         );
     }
 }

@@ -553,7 +553,7 @@ impl crate::Client {
     /// # Doc errata
     ///
     /// - E113: The contact and block list paths name the list owner {owner_username}, while the user paths call the same concept {username}. The block-user section refers to the common parameter table for its path parameter, but that table defines only `username`. The owner is {username} in every contacts path; the other user keeps the page's name ({friend_username}, {blocked_username}) since it is a second, different user of the same path.
-    /// - E129: The type cell of `usernames` is a description ("An array of usernames") rather than a type name. `usernames` is an array&lt;username&gt; of 1 to 50 items, as the description and the example ({ "usernames": [ "user2" ] }) show.
+    /// - E129: The type cell of `usernames` is a description ("An array of usernames") rather than a type name. `usernames` is an array&lt;username&gt; of 1 to 50 items, as the description and the example ({ "usernames": \[ "user2" \] }) show.
     ///
     /// # Arguments
     ///

@@ -51,7 +51,7 @@ pub struct MessageBody {
     /// The command a cmd message carries; needed for that type.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub action: Option<String>,
-    /// Event name of a custom message, 1 to 32 characters that should match [a-zA-Z0-9-_/\.]{1,32} (the pattern is not checked by the client).
+    /// Event name of a custom message, 1 to 32 characters that should match \[a-zA-Z0-9-_/\.\]{1,32} (the pattern is not checked by the client).
     ///
     /// Checked before sending: at least 1 characters; at most 32 characters.
     #[serde(rename = "customEvent")]
@@ -162,7 +162,7 @@ pub struct MessageRewriteContent {
     /// See errata E217.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub msg: Option<String>,
-    /// New event name of a custom message, 1 to 32 characters that should match [a-zA-Z0-9-_/\.]{1,32}.
+    /// New event name of a custom message, 1 to 32 characters that should match \[a-zA-Z0-9-_/\.\]{1,32}.
     ///
     /// Checked before sending: at least 1 characters; at most 32 characters.
     ///
@@ -1305,7 +1305,7 @@ impl crate::Client {
     /// # Doc errata
     ///
     /// - E044: The overview is not a complete inventory: detail pages document endpoints it does not list (message rewrite, chat room super admins, mute/ban, allow/block lists, the chat room announcement, and others). The detail pages are the inventory of operations. An operation without an overview row gets its rate limit from its detail page, or none (E032).
-    /// - E215: The page contains the "Modify a text or custom message" section twice, with the same endpoint, tables and examples and small wording differences; the second copy even says `customEvent` should be a regular expression rather than match one. One operation, update_message, written from the first copy. customEvent is a string of at most 32 characters that should match [a-zA-Z0-9-_/\.]{1,32}; the pattern is stated in the description, not enforced.
+    /// - E215: The page contains the "Modify a text or custom message" section twice, with the same endpoint, tables and examples and small wording differences; the second copy even says `customEvent` should be a regular expression rather than match one. One operation, update_message, written from the first copy. customEvent is a string of at most 32 characters that should match \[a-zA-Z0-9-_/\.\]{1,32}; the pattern is stated in the description, not enforced.
     /// - E216: The text-message edit example body (in both copies of the section) is invalid JSON: the `new_msg` object, the last member, is followed by a comma before the closing brace. The example request body is fixed by removing that comma.
     /// - E217: `new_msg.msg` is marked required although it only applies to text messages; the custom-message example rightly leaves it out. In MessageRewriteContent `msg` is optional; its description says it is needed when `type` is txt.
     /// - E218: The limitations page says only text messages can be edited, while the REST page accepts text and custom messages (`new_msg.type` txt or custom) and shows an example of each. The REST page is followed: `new_msg.type` is txt or custom. The description of update_message notes the 10-edit cap and that the feature must be enabled by Agora.

@@ -187,9 +187,12 @@ fn object_schema(description: &str, fields: &[Field], ir: &Ir) -> Value {
         let mut schema = field_schema(f, ir);
         if f.required {
             required.push(Value::from(f.json_name.clone()));
-        } else if let Some(obj) = schema.as_object_mut() {
+        } else if let Some(obj) = schema.as_object_mut()
+            && obj.contains_key("type")
+        {
             // The server sends `null` for absent values at times; the Rust
             // client reads that as `None`, and other clients must accept it.
+            // (3.0 allows `nullable` only beside a `type`.)
             obj.insert("nullable".into(), true.into());
         }
         props.insert(f.json_name.clone(), schema);

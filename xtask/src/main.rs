@@ -2,8 +2,10 @@
 //! from the spec (or checks that the committed output is fresh);
 //! `cargo xtask operations` lists every operation; `cargo xtask docs-check
 //! DIR` and `cargo xtask coverage [DIR]` hold the spec against Agora's doc
-//! pages.
+//! pages; `cargo xtask bench [--quick]` measures the generator and the client
+//! against cargo-progenitor and hand-written code.
 
+mod bench;
 mod coverage;
 mod docs;
 mod docs_check;
@@ -24,6 +26,8 @@ const USAGE: &str = "usage: cargo xtask <command>
 commands:
   codegen [--check]   regenerate the client from spec/ (--check: change nothing,
                       fail listing each stale file)
+  codegen --out DIR   write every generated file under DIR instead of the
+                      workspace (same relative paths); the repository is untouched
   operations          print one line per operation: id, METHOD, path, rate limit
   validate [DIR]      load, check and emit (in memory) the spec in DIR (default
                       spec/); writes nothing
@@ -36,7 +40,10 @@ commands:
                       endpoint headings per page against the operations, and
                       the overview rows no operation implements (DIR defaults
                       to ../shared/docs). Exit 1 on an unexplained row, 2 on
-                      error";
+                      error
+  bench [--quick]     regeneration, recompile, size, per-call and decode cost
+                      against cargo-progenitor 0.15.1 and hand-written code,
+                      measured side by side; ends with one JSON line of ratios";
 
 /// Exit status of the doc commands when they cannot run at all, as opposed
 /// to 1 for "differences found".
@@ -48,6 +55,8 @@ fn main() -> ExitCode {
     let result = match args.as_slice() {
         ["codegen"] => codegen(false),
         ["codegen", "--check"] => codegen(true),
+        ["codegen", "--out", dir] => codegen_into(Path::new(dir)),
+        ["bench", rest @ ..] => bench::run(rest),
         ["operations"] => operations(),
         ["validate"] => validate(&root().join("spec")),
         ["validate", dir] => validate(Path::new(dir)),
@@ -104,6 +113,21 @@ fn codegen(check: bool) -> Result<(), String> {
         fs::remove_file(root.join(s)).map_err(|e| format!("{s}: {e}"))?;
     }
     println!("wrote {} files ({} changed)", files.len(), stale.len());
+    Ok(())
+}
+
+/// Writes every generated file under `out` (created if needed), at the
+/// same relative path as in the workspace. Used by `bench` to time
+/// generation without touching the repository.
+fn codegen_into(out: &Path) -> Result<(), String> {
+    let files = generate(&root().join("spec")).map_err(|e| e.to_string())?;
+    for file in &files {
+        let path = out.join(&file.path);
+        if let Some(dir) = path.parent() {
+            fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+        }
+        fs::write(&path, &file.contents).map_err(|e| format!("{}: {e}", path.display()))?;
+    }
     Ok(())
 }
 

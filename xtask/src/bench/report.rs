@@ -1,0 +1,243 @@
+//! Turns the measurements into the printed report: a header line, the
+//! table, notes on what was measured, and the final JSON line.
+
+use std::fmt::Write as _;
+use std::path::Path;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use super::Settings;
+use super::process::median;
+use super::regen::{PROGENITOR_VERSION, Regen};
+use super::runtime::Measured;
+use super::size::Size;
+use super::table::{self, Row};
+
+/// Everything one run measured.
+pub(crate) struct Results<'a> {
+    pub(crate) settings: &'a Settings,
+    /// Wall-clock time of the whole run.
+    pub(crate) seconds: f64,
+    pub(crate) regen: &'a Regen,
+    /// Seconds per touch-and-rebuild, debug: ours, progenitor's.
+    pub(crate) debug: [Vec<f64>; 2],
+    /// The same in release, when run.
+    pub(crate) release: Option<[Vec<f64>; 2]>,
+    /// Seconds to build each dependency tree from nothing, when run.
+    pub(crate) cold: Option<[f64; 2]>,
+    pub(crate) size: &'a Size,
+    pub(crate) call: &'a Measured,
+    pub(crate) decode: &'a Measured,
+    /// Operations in openapi.yaml, and multipart bodies rewritten for
+    /// progenitor.
+    pub(crate) operations_in_doc: usize,
+    pub(crate) multipart: usize,
+    /// Generated modules touched before each rebuild of ours.
+    pub(crate) generated_files: usize,
+    pub(crate) work: &'a Path,
+}
+
+/// The report, ending with the JSON line.
+pub(crate) fn render(results: &Results<'_>) -> String {
+    let settings = results.settings;
+    let ratio = |ours: &[f64], theirs: &[f64]| median(ours) / median(theirs);
+    let regen_ratio = ratio(&results.regen.ours, &results.regen.progenitor);
+    let debug_ratio = ratio(&results.debug[0], &results.debug[1]);
+    let release_ratio = results.release.as_ref().map(|[o, t]| ratio(o, t));
+    let size = results.size;
+    let loc_ratio = size.ours_per_operation() / size.progenitor_per_operation();
+
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "cargo xtask bench{}: {}, {} CPUs, {:.0} s\n",
+        if settings.quick { " --quick" } else { "" },
+        utc_now(),
+        std::thread::available_parallelism().map_or(0, usize::from),
+        results.seconds
+    );
+    out.push_str(&table::render(&rows(
+        results,
+        regen_ratio,
+        debug_ratio,
+        loc_ratio,
+    )));
+    out.push('\n');
+    out.push_str(&notes(results));
+    out.push_str(&table::json(&[
+        ("regen_ratio", Some(regen_ratio)),
+        ("recompile_debug_ratio", Some(debug_ratio)),
+        ("recompile_release_ratio", release_ratio),
+        ("loc_per_op_ratio", Some(loc_ratio)),
+        ("call_overhead_ratio", Some(results.call.ratio)),
+        ("decode_ratio", Some(results.decode.ratio)),
+    ]));
+    out.push('\n');
+    out
+}
+
+fn rows(results: &Results<'_>, regen_ratio: f64, debug_ratio: f64, loc_ratio: f64) -> Vec<Row> {
+    let settings = results.settings;
+    let seconds = |values: &[f64], decimals: usize| format!("{:.*} s", decimals, median(values));
+    let micros = |value: f64| format!("{value:.1} µs");
+    let skipped = || "skipped (--quick)".to_string();
+    let size = results.size;
+
+    let mut release = Row::new(
+        match settings.release_runs {
+            0 => "recompile after touch, release".to_string(),
+            runs => format!("recompile after touch, release, median of {runs}"),
+        },
+        results
+            .release
+            .as_ref()
+            .map_or_else(skipped, |[o, _]| seconds(o, 2)),
+        results
+            .release
+            .as_ref()
+            .map_or_else(skipped, |[_, t]| seconds(t, 2)),
+    );
+    release.ratio = results.release.as_ref().map(|[o, t]| median(o) / median(t));
+    let mut cold = Row::new(
+        "cold build of dependency tree, debug",
+        results
+            .cold
+            .map_or_else(skipped, |[o, _]| format!("{o:.1} s")),
+        results
+            .cold
+            .map_or_else(skipped, |[_, t]| format!("{t:.1} s")),
+    );
+    cold.ratio = results.cold.map(|[o, t]| o / t);
+
+    vec![
+        Row::new(
+            format!("regenerate whole API, median of {}", settings.regen_runs),
+            seconds(&results.regen.ours, 3),
+            seconds(&results.regen.progenitor, 3),
+        )
+        .ratio(regen_ratio)
+        .target(0.2),
+        Row::new(
+            format!(
+                "recompile after touch, debug, median of {}",
+                settings.debug_runs
+            ),
+            seconds(&results.debug[0], 2),
+            seconds(&results.debug[1], 2),
+        )
+        .ratio(debug_ratio)
+        .target(0.5),
+        release,
+        cold,
+        Row::new(
+            "generated lines (non-blank)",
+            size.ours_lines.to_string(),
+            size.progenitor_lines.to_string(),
+        )
+        .ratio(size.ours_lines as f64 / size.progenitor_lines as f64),
+        Row::new(
+            "operations",
+            size.ours_operations.to_string(),
+            size.progenitor_operations.to_string(),
+        ),
+        Row::new(
+            "generated lines per operation",
+            format!("{:.1}", size.ours_per_operation()),
+            format!("{:.1}", size.progenitor_per_operation()),
+        )
+        .ratio(loc_ratio),
+        Row::new(
+            "one call, local server (vs hand-written reqwest)",
+            micros(results.call.generated_us),
+            micros(results.call.hand_written_us),
+        )
+        .ratio(results.call.ratio)
+        .target(1.05),
+        Row::new(
+            "decode 1000-member page (vs plain serde struct)",
+            micros(results.decode.generated_us),
+            micros(results.decode.hand_written_us),
+        )
+        .ratio(results.decode.ratio)
+        .target(1.2),
+    ]
+}
+
+fn notes(results: &Results<'_>) -> String {
+    let [calls, call_rounds] = results.settings.call;
+    let [decodes, decode_rounds] = results.settings.decode;
+    [
+        "notes (ratio = ours / other; medians; the two sides alternate which goes first):".to_string(),
+        format!(
+            "- regenerate: `xtask codegen --out DIR` (release build; every file `cargo xtask codegen` writes, tests and openapi.yaml included) vs `cargo-progenitor progenitor` {PROGENITOR_VERSION} (release build, default options), each a process writing into an empty directory, after one untimed run each"
+        ),
+        format!(
+            "- progenitor's input is generated-client/openapi.yaml ({} operations) with its {} multipart/form-data request bodies given as application/octet-stream, since {PROGENITOR_VERSION} rejects multipart",
+            results.operations_in_doc, results.multipart
+        ),
+        format!(
+            "- recompile: set the mtime of the generated sources (ours: the {} files of src/generated/; progenitor: src/lib.rs), then `cargo build`, dependencies and the crate already built; crate copies and target dirs in {}",
+            results.generated_files,
+            results.work.display()
+        ),
+        "- cold: `cargo build` (debug) of a stub with the crate's Cargo.toml and Cargo.lock and an empty lib.rs, fresh target dir: the dependency tree alone (ours has TLS: rustls with aws-lc-rs; progenitor's reqwest has none)".to_string(),
+        "- lines: non-blank, ours src/generated/*.rs over `cargo xtask operations`, progenitor's src/lib.rs over the operations of its input".to_string(),
+        format!(
+            "- call: examples/call_overhead.rs, {calls} calls x {call_rounds} rounds; ratio = median over rounds of generated / hand-written reqwest time"
+        ),
+        format!(
+            "- decode: examples/decode_bench.rs, {decodes} decodes x {decode_rounds} rounds; Response<Vec<ListChatroomMembersItem>> via serde_json::from_slice (the client's decode) vs a struct of `data: Vec<{{owner, member}}>` and `count`"
+        ),
+    ]
+    .iter()
+    .map(|line| format!("{line}\n"))
+    .collect()
+}
+
+/// Now as `YYYY-MM-DD HH:MM UTC`.
+fn utc_now() -> String {
+    let secs = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    let (year, month, day) = civil_date(secs / 86_400);
+    let minutes = secs % 86_400 / 60;
+    format!(
+        "{year:04}-{month:02}-{day:02} {:02}:{:02} UTC",
+        minutes / 60,
+        minutes % 60
+    )
+}
+
+/// The proleptic Gregorian date `days` after 1970-01-01.
+fn civil_date(days: u64) -> (u64, u64, u64) {
+    // Count from 0000-03-01 so that leap days fall at the end of a year,
+    // in 400-year eras of 146097 days.
+    let days = days + 719_468;
+    let era = days / 146_097;
+    let day_of_era = days % 146_097;
+    let year_of_era =
+        (day_of_era - day_of_era / 1460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
+    let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
+    let month_index = (5 * day_of_year + 2) / 153; // 0 = March
+    let day = day_of_year - (153 * month_index + 2) / 5 + 1;
+    let month = if month_index < 10 {
+        month_index + 3
+    } else {
+        month_index - 9
+    };
+    let year = era * 400 + year_of_era + u64::from(month <= 2);
+    (year, month, day)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::civil_date;
+
+    #[test]
+    fn civil_dates() {
+        assert_eq!(civil_date(0), (1970, 1, 1));
+        assert_eq!(civil_date(59), (1970, 3, 1));
+        assert_eq!(civil_date(11_016), (2000, 2, 29));
+        assert_eq!(civil_date(20_454), (2026, 1, 1));
+        assert_eq!(civil_date(20_453), (2025, 12, 31));
+    }
+}

@@ -47,13 +47,7 @@ impl crate::Client {
     /// - Idempotent: no, a repeat may act twice
     /// - Checked before sending: `thumbnail-height`: at least 1; `thumbnail-width`: at least 1; `file`: at most 10485760 bytes
     /// - Source: `restful-api/message-management`, section "Upload a file"
-    ///
-    /// # Doc errata
-    ///
-    /// - E207: The form-data table types `file` as a String holding a local path; what goes over the wire is the file content as a multipart file part (curl -F file=@path). upload_chat_file sends a multipart body with one required `file` part of type file, at most 10 MB (10485760 bytes). The example gives the file name only.
-    /// - E208: The thumbnail rules contradict each other: the size table says thumbnails follow `thumbnail-height`/`thumbnail-width` only for files of (more than) 10 MB, which the 10 MB upload cap makes impossible, while the header table applies them to images above 10 KB. thumbnail-height and thumbnail-width are optional integer headers (pixels, server default 170) whose description follows the header table: they matter for images larger than 10 KB.
-    /// - E209: The upload response carries no `data`: the new file's uuid, type and share-secret come as the single item of the envelope's `entities` array, which the spec's envelope types as array&lt;any&gt;. upload_chat_file declares `data` shape none; the file sits in entities\[0\]. The named type ChatFileEntity describes that item so a caller can decode it (serde_json::from_value). If the envelope ever gets typed entities, ChatFileEntity is the item type.
-    /// - E210: Both overviews give the download as a POST; the detail page and its example use GET. Both overview rows also restrict the file endpoints to voice and image files, while the detail page handles images, audio, video and any other file. download_chat_file is GET /chatfiles/{file_uuid}. Upload and download accept any file type. The 100/second limit agrees on both pages.
+    /// - Doc errata: E207, E208, E209, E210 (see `spec/errata.yaml` and `spec/errata/`)
     ///
     /// # Arguments
     ///
@@ -189,6 +183,7 @@ impl<'a> ::std::future::IntoFuture for UploadChatFileRequest<'a> {
         crate::Error,
     >;
     type IntoFuture = super::BoxFuture<'a, Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -212,12 +207,7 @@ impl crate::Client {
     /// - Rate limit: 100/second per app key; Per App Key; the overview row gives the same number (for a POST, see E210).
     /// - Idempotent: yes, safe to repeat
     /// - Source: `restful-api/message-management`, section "Download a file"
-    ///
-    /// # Doc errata
-    ///
-    /// - E210: Both overviews give the download as a POST; the detail page and its example use GET. Both overview rows also restrict the file endpoints to voice and image files, while the detail page handles images, audio, video and any other file. download_chat_file is GET /chatfiles/{file_uuid}. Upload and download accept any file type. The 100/second limit agrees on both pages.
-    /// - E211: The download "response examples" are JSON braces around a comment, not a response: the body is the raw file. The file download curl also runs the URL and the -o option together without a space. Both downloads declare a binary response (no `data`). Their examples use a short stand-in text as the file content and check no fields.
-    /// - E244: As on the chat room pages (E001), many examples on the message, reaction and thread pages call http:// URLs, while the API accepts HTTPS only; the pages also mix http and https between neighbouring examples. Same as E001: the client always uses the https base URL; example wire paths keep only the part after /{org_name}/{app_name}, and `uri` strings in response bodies stay verbatim.
+    /// - Doc errata: E210, E211, E244 (see `spec/errata.yaml` and `spec/errata/`)
     ///
     /// # Arguments
     ///
@@ -294,6 +284,7 @@ impl<'a> DownloadChatFileRequest<'a> {
 impl<'a> ::std::future::IntoFuture for DownloadChatFileRequest<'a> {
     type Output = Result<crate::Download, crate::Error>;
     type IntoFuture = super::BoxFuture<'a, Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -317,14 +308,7 @@ impl crate::Client {
     /// - Rate limit: 100/second per app key; Per App Key; stated on the detail page, which has no overview row of its own.
     /// - Idempotent: yes, safe to repeat
     /// - Source: `restful-api/message-management`, section "Download a thumbnail"
-    ///
-    /// # Doc errata
-    ///
-    /// - E041: Several operations share one method and path and differ only by their body: register one user vs many (POST /users); push nickname, display style and do-not-disturb (PUT /users/{username}); modify group vs transfer ownership (PUT /chatgroups/{group_id}). Each is its own operation with its own id and body fields on the same method and path; operation ids, not paths, identify operations.
-    /// - E044: The overview is not a complete inventory: detail pages document endpoints it does not list (message rewrite, chat room super admins, mute/ban, allow/block lists, the chat room announcement, and others). The detail pages are the inventory of operations. An operation without an overview row gets its rate limit from its detail page, or none (E032).
-    /// - E211: The download "response examples" are JSON braces around a comment, not a response: the body is the raw file. The file download curl also runs the URL and the -o option together without a space. Both downloads declare a binary response (no `data`). Their examples use a short stand-in text as the file content and check no fields.
-    /// - E212: The thumbnail download shares method and path with the file download and differs only by a `thumbnail` header. Its path parameter is said to be a separate thumbnail UUID, yet the example passes the original file's UUID together with `thumbnail: true` (a separate UUID would not need the header). The header table omits `share-secret`, which the example sends, and marks `thumbnail` optional with default false, which would download the original file instead. download_chat_file_thumbnail is its own operation on GET /chatfiles/{file_uuid}: `file_uuid` is the uuid of the uploaded file, `thumbnail` is a required boolean header (send true), and `share-secret` is an optional header as for the file download.
-    /// - E244: As on the chat room pages (E001), many examples on the message, reaction and thread pages call http:// URLs, while the API accepts HTTPS only; the pages also mix http and https between neighbouring examples. Same as E001: the client always uses the https base URL; example wire paths keep only the part after /{org_name}/{app_name}, and `uri` strings in response bodies stay verbatim.
+    /// - Doc errata: E041, E044, E211, E212, E244 (see `spec/errata.yaml` and `spec/errata/`)
     ///
     /// # Arguments
     ///
@@ -409,6 +393,7 @@ impl<'a> DownloadChatFileThumbnailRequest<'a> {
 impl<'a> ::std::future::IntoFuture for DownloadChatFileThumbnailRequest<'a> {
     type Output = Result<crate::Download, crate::Error>;
     type IntoFuture = super::BoxFuture<'a, Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }

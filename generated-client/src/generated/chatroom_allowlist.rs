@@ -54,14 +54,7 @@ impl crate::Client {
     /// - Rate limit: 100/second per app key; Per App Key, from the detail page; the overview has no row for this operation.
     /// - Idempotent: yes, safe to repeat
     /// - Source: `restful-api/chatroom-management/manage-chatrooms-allowlist`, section "Retrieving the chat room allow list"
-    ///
-    /// # Doc errata
-    ///
-    /// - E001: Every curl example on the chat room pages (seeds and current pages alike) calls an http:// URL, while the overview states that only HTTPS is accepted. The response `uri` values in the examples are http:// too. The base URL is https://{host}/{org_name}/{app_name}. Example `wire.path` values keep only the part after /{org_name}/{app_name}, so the scheme of the doc URL does not matter; the `uri` strings inside example response bodies are kept verbatim because they are data the server echoes.
-    /// - E044: The overview is not a complete inventory: detail pages document endpoints it does not list (message rewrite, chat room super admins, mute/ban, allow/block lists, the chat room announcement, and others). The detail pages are the inventory of operations. An operation without an overview row gets its rate limit from its detail page, or none (E032).
-    /// - E411: The blocklist, allow list and mute-all sections require a Content-Type header of application/json on requests that carry no body (list, add or remove one user, mute or unmute everyone), and most of them leave out the Accept header that their curl examples send. As for E030 and E047, Content-Type is not modelled for requests without a body; Accept and Content-Type are handled by the client.
-    /// - E412: Text copied from the chat group and blocklist pages: the room blocklist table speaks of the "chat group blocklist", the room allow list section of the "chat group allow list" and of "group members", and the allow list add table says the user was added to the "blocklist". The spec describes these operations in terms of the chat room and the list the operation actually changes.
-    /// - E423: The allow list retrieval has no response table; the example also returns a top-level `count`. `data` is an array of strings and the operation lists `count` in its response envelope.
+    /// - Doc errata: E001, E044, E411, E412, E423 (see `spec/errata.yaml` and `spec/errata/`)
     ///
     /// # Arguments
     ///
@@ -131,6 +124,7 @@ impl<'a> ListChatroomAllowlistRequest<'a> {
 impl<'a> ::std::future::IntoFuture for ListChatroomAllowlistRequest<'a> {
     type Output = Result<crate::Response<::std::vec::Vec<String>>, crate::Error>;
     type IntoFuture = super::BoxFuture<'a, Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -155,15 +149,7 @@ impl crate::Client {
     /// - Idempotent: no, a repeat may act twice
     /// - Checked before sending: `username`: must follow the username rule
     /// - Source: `restful-api/chatroom-management/manage-chatrooms-allowlist`, section "Adding a user to the chat room allow list"
-    ///
-    /// # Doc errata
-    ///
-    /// - E001: Every curl example on the chat room pages (seeds and current pages alike) calls an http:// URL, while the overview states that only HTTPS is accepted. The response `uri` values in the examples are http:// too. The base URL is https://{host}/{org_name}/{app_name}. Example `wire.path` values keep only the part after /{org_name}/{app_name}, so the scheme of the doc URL does not matter; the `uri` strings inside example response bodies are kept verbatim because they are data the server echoes.
-    /// - E044: The overview is not a complete inventory: detail pages document endpoints it does not list (message rewrite, chat room super admins, mute/ban, allow/block lists, the chat room announcement, and others). The detail pages are the inventory of operations. An operation without an overview row gets its rate limit from its detail page, or none (E032).
-    /// - E411: The blocklist, allow list and mute-all sections require a Content-Type header of application/json on requests that carry no body (list, add or remove one user, mute or unmute everyone), and most of them leave out the Accept header that their curl examples send. As for E030 and E047, Content-Type is not modelled for requests without a body; Accept and Content-Type are handled by the client.
-    /// - E412: Text copied from the chat group and blocklist pages: the room blocklist table speaks of the "chat group blocklist", the room allow list section of the "chat group allow list" and of "group members", and the allow list add table says the user was added to the "blocklist". The spec describes these operations in terms of the chat room and the list the operation actually changes.
-    /// - E413: The blocklist and allow list pages put `chatroomid` in the common response table as if it were a top-level response field (with a stray fourth "Yes" cell), while the examples carry it inside each `data` result next to an `action` string. No per-operation table lists action or chatroomid, and `reason` appears only for the batch additions (blocklist table and example, allow list table), although the single-user and removal calls answer with the same kind of result object. All add and remove operations of a list share one result type (ChatroomBlocklistResult, ChatroomAllowlistResult) with the optional fields result, action, reason, user and chatroomid; `reason` is expected only when `result` is false. Nothing is added to the envelope.
-    /// - E421: The allow list curl examples keep literal braces in their URLs ({XXXX}, {username}), so they do not name a real room or user, and the requests do not match their responses: adding \["user1"\] returns results for wzy_test and wzy_meizu, and the single add and the removal report users the request never names. Wire paths use XXXX for the room; the usernames in the single add and removal paths are taken from the response `uri` (wzy_xiaomi; wzy_huawei and wzy_meizu, comma sent as %2C). The batch add keeps the printed body \["user1"\]; the responses are kept verbatim.
+    /// - Doc errata: E001, E044, E411, E412, E413, E421 (see `spec/errata.yaml` and `spec/errata/`)
     ///
     /// # Arguments
     ///
@@ -246,6 +232,7 @@ impl<'a> AddChatroomAllowlistUserRequest<'a> {
 impl<'a> ::std::future::IntoFuture for AddChatroomAllowlistUserRequest<'a> {
     type Output = Result<crate::Response<crate::ChatroomAllowlistResult>, crate::Error>;
     type IntoFuture = super::BoxFuture<'a, Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -275,16 +262,7 @@ impl crate::Client {
     /// - Idempotent: no, a repeat may act twice
     /// - Checked before sending: `usernames`: at least 1 items, at most 60 items, each item must follow the username rule
     /// - Source: `restful-api/chatroom-management/manage-chatrooms-allowlist`, section "Adding multiple members to the chat room allow list"
-    ///
-    /// # Doc errata
-    ///
-    /// - E001: Every curl example on the chat room pages (seeds and current pages alike) calls an http:// URL, while the overview states that only HTTPS is accepted. The response `uri` values in the examples are http:// too. The base URL is https://{host}/{org_name}/{app_name}. Example `wire.path` values keep only the part after /{org_name}/{app_name}, so the scheme of the doc URL does not matter; the `uri` strings inside example response bodies are kept verbatim because they are data the server echoes.
-    /// - E044: The overview is not a complete inventory: detail pages document endpoints it does not list (message rewrite, chat room super admins, mute/ban, allow/block lists, the chat room announcement, and others). The detail pages are the inventory of operations. An operation without an overview row gets its rate limit from its detail page, or none (E032).
-    /// - E411: The blocklist, allow list and mute-all sections require a Content-Type header of application/json on requests that carry no body (list, add or remove one user, mute or unmute everyone), and most of them leave out the Accept header that their curl examples send. As for E030 and E047, Content-Type is not modelled for requests without a body; Accept and Content-Type are handled by the client.
-    /// - E413: The blocklist and allow list pages put `chatroomid` in the common response table as if it were a top-level response field (with a stray fourth "Yes" cell), while the examples carry it inside each `data` result next to an `action` string. No per-operation table lists action or chatroomid, and `reason` appears only for the batch additions (blocklist table and example, allow list table), although the single-user and removal calls answer with the same kind of result object. All add and remove operations of a list share one result type (ChatroomBlocklistResult, ChatroomAllowlistResult) with the optional fields result, action, reason, user and chatroomid; `reason` is expected only when `result` is false. Nothing is added to the envelope.
-    /// - E414: The batch tables describe a single result whose `user` holds "the usernames", but every example returns `data` as an array with one result object per username, each with a single `user`, its own `result`, and a `reason` only when that user failed. A 200 response can therefore hide individual failures. The batch operations return `data` as an array of result objects; their descriptions tell callers to check each item's `result` (and `reason`).
-    /// - E416: The batch-add body tables have no Required column, and they describe the `usernames` array as "separated by commas", which applies to the path lists of the removal operations, not to a JSON array. `usernames` is a required array&lt;username&gt; with 1 to 60 items.
-    /// - E421: The allow list curl examples keep literal braces in their URLs ({XXXX}, {username}), so they do not name a real room or user, and the requests do not match their responses: adding \["user1"\] returns results for wzy_test and wzy_meizu, and the single add and the removal report users the request never names. Wire paths use XXXX for the room; the usernames in the single add and removal paths are taken from the response `uri` (wzy_xiaomi; wzy_huawei and wzy_meizu, comma sent as %2C). The batch add keeps the printed body \["user1"\]; the responses are kept verbatim.
+    /// - Doc errata: E001, E044, E411, E413, E414, E416, E421 (see `spec/errata.yaml` and `spec/errata/`)
     ///
     /// # Arguments
     ///
@@ -376,6 +354,7 @@ impl<'a> ::std::future::IntoFuture for AddChatroomAllowlistUsersRequest<'a> {
         crate::Error,
     >;
     type IntoFuture = super::BoxFuture<'a, Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -400,17 +379,7 @@ impl crate::Client {
     /// - Idempotent: yes, safe to repeat
     /// - Checked before sending: `usernames`: 1 to 60 values, sent comma-separated, must follow the username rule
     /// - Source: `restful-api/chatroom-management/manage-chatrooms-allowlist`, section "Removing users from the chat room allow list"
-    ///
-    /// # Doc errata
-    ///
-    /// - E001: Every curl example on the chat room pages (seeds and current pages alike) calls an http:// URL, while the overview states that only HTTPS is accepted. The response `uri` values in the examples are http:// too. The base URL is https://{host}/{org_name}/{app_name}. Example `wire.path` values keep only the part after /{org_name}/{app_name}, so the scheme of the doc URL does not matter; the `uri` strings inside example response bodies are kept verbatim because they are data the server echoes.
-    /// - E044: The overview is not a complete inventory: detail pages document endpoints it does not list (message rewrite, chat room super admins, mute/ban, allow/block lists, the chat room announcement, and others). The detail pages are the inventory of operations. An operation without an overview row gets its rate limit from its detail page, or none (E032).
-    /// - E411: The blocklist, allow list and mute-all sections require a Content-Type header of application/json on requests that carry no body (list, add or remove one user, mute or unmute everyone), and most of them leave out the Accept header that their curl examples send. As for E030 and E047, Content-Type is not modelled for requests without a body; Accept and Content-Type are handled by the client.
-    /// - E412: Text copied from the chat group and blocklist pages: the room blocklist table speaks of the "chat group blocklist", the room allow list section of the "chat group allow list" and of "group members", and the allow list add table says the user was added to the "blocklist". The spec describes these operations in terms of the chat room and the list the operation actually changes.
-    /// - E413: The blocklist and allow list pages put `chatroomid` in the common response table as if it were a top-level response field (with a stray fourth "Yes" cell), while the examples carry it inside each `data` result next to an `action` string. No per-operation table lists action or chatroomid, and `reason` appears only for the batch additions (blocklist table and example, allow list table), although the single-user and removal calls answer with the same kind of result object. All add and remove operations of a list share one result type (ChatroomBlocklistResult, ChatroomAllowlistResult) with the optional fields result, action, reason, user and chatroomid; `reason` is expected only when `result` is false. Nothing is added to the envelope.
-    /// - E414: The batch tables describe a single result whose `user` holds "the usernames", but every example returns `data` as an array with one result object per username, each with a single `user`, its own `result`, and a `reason` only when that user failed. A 200 response can therefore hide individual failures. The batch operations return `data` as an array of result objects; their descriptions tell callers to check each item's `result` (and `reason`).
-    /// - E421: The allow list curl examples keep literal braces in their URLs ({XXXX}, {username}), so they do not name a real room or user, and the requests do not match their responses: adding \["user1"\] returns results for wzy_test and wzy_meizu, and the single add and the removal report users the request never names. Wire paths use XXXX for the room; the usernames in the single add and removal paths are taken from the response `uri` (wzy_xiaomi; wzy_huawei and wzy_meizu, comma sent as %2C). The batch add keeps the printed body \["user1"\]; the responses are kept verbatim.
-    /// - E422: The removal takes several users (up to 60, per the section and its example) in a path segment named {username} in the singular; the page does not say how they are separated, but the example's `uri` joins them with commas, and `data` is an array of per-user results. The path is /chatrooms/{chatroom_id}/white/users/{usernames} with list max_items 60 (comma-joined, sent as %2C like the other username lists); `data` is an array of ChatroomAllowlistResult.
+    /// - Doc errata: E001, E044, E411, E412, E413, E414, E421, E422 (see `spec/errata.yaml` and `spec/errata/`)
     ///
     /// # Arguments
     ///
@@ -500,6 +469,7 @@ impl<'a> ::std::future::IntoFuture for RemoveChatroomAllowlistUsersRequest<'a> {
         crate::Error,
     >;
     type IntoFuture = super::BoxFuture<'a, Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }

@@ -49,14 +49,7 @@ impl crate::Client {
     /// - Idempotent: yes, safe to repeat
     /// - Checked before sending: `username`: must follow the username rule; `autoDelete`: one of `DELETE`, `NO_DELETE`
     /// - Source: `restful-api/chatroom-management/manage-chatroom-attributes`, section "Set custom attributes"
-    ///
-    /// # Doc errata
-    ///
-    /// - E001: Every curl example on the chat room pages (seeds and current pages alike) calls an http:// URL, while the overview states that only HTTPS is accepted. The response `uri` values in the examples are http:// too. The base URL is https://{host}/{org_name}/{app_name}. Example `wire.path` values keep only the part after /{org_name}/{app_name}, so the scheme of the doc URL does not matter; the `uri` strings inside example response bodies are kept verbatim because they are data the server echoes.
-    /// - E405: Every attribute path contains {chatroom_id}, but the page's common parameter table (where the path parameter sections point) defines only host, org_name, app_name and username. Nor does the page say what the {username} segment stands for; the prose speaks only of "the current user". `chatroom_id` is the room id string, as defined on the other chat room pages. `username` is read as the room member on whose behalf the attributes are written or removed (the "current user" whose own attributes the non-forced operations may touch); it follows the username rule.
-    /// - E406: The response example of setting attributes is invalid JSON: the last member of `data` ends with a trailing comma before the closing brace. The example response body is fixed by removing that comma.
-    /// - E408: The attribute response examples do not match the common response table: the removal example has a top-level `status` field that is not documented anywhere, every `uri` stops at /metadata/chatroom although the requests go to longer paths, and the forced examples show `data` alone without any envelope field. Only `data` is modelled per operation; envelope fields stay optional and `status` is not modelled (the decoder tolerates unknown top-level keys, as for `properties` in E025). The examples are kept verbatim (E406 aside).
-    /// - E409: The limits of `metaData` apply to the keys and values of a map (at most 10 pairs per call, keys up to 128 characters, values up to 4,096, at most 100 attributes per room, 10 GB per app), which the spec's limit keys cannot express on a map field. The set-attributes table does not say whether the character set applies to keys or values; the limitations page says keys. `metaData` is map&lt;string&gt;; the per-call, key and value limits and the key character set are stated in the field description and are not checked by the client. The per-room and per-app totals are left to the server.
+    /// - Doc errata: E001, E405, E406, E408, E409 (see `spec/errata.yaml` and `spec/errata/`)
     ///
     /// # Arguments
     ///
@@ -163,6 +156,7 @@ impl<'a> ::std::future::IntoFuture for SetChatroomAttributesRequest<'a> {
         crate::Error,
     >;
     type IntoFuture = super::BoxFuture<'a, Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -192,13 +186,7 @@ impl crate::Client {
     /// - Rate limit: 100/second per app key; From the overview table; the detail page states no limit.
     /// - Idempotent: yes, safe to repeat
     /// - Source: `restful-api/chatroom-management/manage-chatroom-attributes`, section "Retrieve custom attributes"
-    ///
-    /// # Doc errata
-    ///
-    /// - E001: Every curl example on the chat room pages (seeds and current pages alike) calls an http:// URL, while the overview states that only HTTPS is accepted. The response `uri` values in the examples are http:// too. The base URL is https://{host}/{org_name}/{app_name}. Example `wire.path` values keep only the part after /{org_name}/{app_name}, so the scheme of the doc URL does not matter; the `uri` strings inside example response bodies are kept verbatim because they are data the server echoes.
-    /// - E405: Every attribute path contains {chatroom_id}, but the page's common parameter table (where the path parameter sections point) defines only host, org_name, app_name and username. Nor does the page say what the {username} segment stands for; the prose speaks only of "the current user". `chatroom_id` is the room id string, as defined on the other chat room pages. `username` is read as the room member on whose behalf the attributes are written or removed (the "current user" whose own attributes the non-forced operations may touch); it follows the username rule.
-    /// - E408: The attribute response examples do not match the common response table: the removal example has a top-level `status` field that is not documented anywhere, every `uri` stops at /metadata/chatroom although the requests go to longer paths, and the forced examples show `data` alone without any envelope field. Only `data` is modelled per operation; envelope fields stay optional and `status` is not modelled (the decoder tolerates unknown top-level keys, as for `properties` in E025). The examples are kept verbatim (E406 aside).
-    /// - E410: Reading attributes uses POST (overview and detail page agree), which a generic client would treat as unsafe to retry. The `keys` field is optional, but only an empty array is said to return every attribute; what the server does when the field is left out is not documented, and no limit on the number of keys is given. get_chatroom_attributes is POST /metadata/chatroom/{chatroom_id} with idempotent true (a pure read). `keys` stays optional with no maximum; the description tells callers to send an empty array to read every attribute.
+    /// - Doc errata: E001, E405, E408, E410 (see `spec/errata.yaml` and `spec/errata/`)
     ///
     /// # Arguments
     ///
@@ -284,6 +272,7 @@ impl<'a> ::std::future::IntoFuture for GetChatroomAttributesRequest<'a> {
         crate::Error,
     >;
     type IntoFuture = super::BoxFuture<'a, Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -314,13 +303,7 @@ impl crate::Client {
     /// - Idempotent: yes, safe to repeat
     /// - Checked before sending: `username`: must follow the username rule; `keys`: at most 10 items
     /// - Source: `restful-api/chatroom-management/manage-chatroom-attributes`, section "Remove custom attributes"
-    ///
-    /// # Doc errata
-    ///
-    /// - E001: Every curl example on the chat room pages (seeds and current pages alike) calls an http:// URL, while the overview states that only HTTPS is accepted. The response `uri` values in the examples are http:// too. The base URL is https://{host}/{org_name}/{app_name}. Example `wire.path` values keep only the part after /{org_name}/{app_name}, so the scheme of the doc URL does not matter; the `uri` strings inside example response bodies are kept verbatim because they are data the server echoes.
-    /// - E405: Every attribute path contains {chatroom_id}, but the page's common parameter table (where the path parameter sections point) defines only host, org_name, app_name and username. Nor does the page say what the {username} segment stands for; the prose speaks only of "the current user". `chatroom_id` is the room id string, as defined on the other chat room pages. `username` is read as the room member on whose behalf the attributes are written or removed (the "current user" whose own attributes the non-forced operations may touch); it follows the username rule.
-    /// - E407: The request example for removing attributes is not a runnable command: it starts with the word DELETE instead of curl and forces the method POST, while the request line is DELETE. The wire request is built from the request line: method DELETE, the example's URL path and its -d JSON body.
-    /// - E408: The attribute response examples do not match the common response table: the removal example has a top-level `status` field that is not documented anywhere, every `uri` stops at /metadata/chatroom although the requests go to longer paths, and the forced examples show `data` alone without any envelope field. Only `data` is modelled per operation; envelope fields stay optional and `status` is not modelled (the decoder tolerates unknown top-level keys, as for `properties` in E025). The examples are kept verbatim (E406 aside).
+    /// - Doc errata: E001, E405, E407, E408 (see `spec/errata.yaml` and `spec/errata/`)
     ///
     /// # Arguments
     ///
@@ -420,6 +403,7 @@ impl<'a> ::std::future::IntoFuture for RemoveChatroomAttributesRequest<'a> {
         crate::Error,
     >;
     type IntoFuture = super::BoxFuture<'a, Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -453,13 +437,7 @@ impl crate::Client {
     /// - Idempotent: yes, safe to repeat
     /// - Checked before sending: `username`: must follow the username rule; `autoDelete`: one of `DELETE`, `NO_DELETE`
     /// - Source: `restful-api/chatroom-management/manage-chatroom-attributes`, section "Forcibly set custom attributes"
-    ///
-    /// # Doc errata
-    ///
-    /// - E001: Every curl example on the chat room pages (seeds and current pages alike) calls an http:// URL, while the overview states that only HTTPS is accepted. The response `uri` values in the examples are http:// too. The base URL is https://{host}/{org_name}/{app_name}. Example `wire.path` values keep only the part after /{org_name}/{app_name}, so the scheme of the doc URL does not matter; the `uri` strings inside example response bodies are kept verbatim because they are data the server echoes.
-    /// - E405: Every attribute path contains {chatroom_id}, but the page's common parameter table (where the path parameter sections point) defines only host, org_name, app_name and username. Nor does the page say what the {username} segment stands for; the prose speaks only of "the current user". `chatroom_id` is the room id string, as defined on the other chat room pages. `username` is read as the room member on whose behalf the attributes are written or removed (the "current user" whose own attributes the non-forced operations may touch); it follows the username rule.
-    /// - E408: The attribute response examples do not match the common response table: the removal example has a top-level `status` field that is not documented anywhere, every `uri` stops at /metadata/chatroom although the requests go to longer paths, and the forced examples show `data` alone without any envelope field. Only `data` is modelled per operation; envelope fields stay optional and `status` is not modelled (the decoder tolerates unknown top-level keys, as for `properties` in E025). The examples are kept verbatim (E406 aside).
-    /// - E409: The limits of `metaData` apply to the keys and values of a map (at most 10 pairs per call, keys up to 128 characters, values up to 4,096, at most 100 attributes per room, 10 GB per app), which the spec's limit keys cannot express on a map field. The set-attributes table does not say whether the character set applies to keys or values; the limitations page says keys. `metaData` is map&lt;string&gt;; the per-call, key and value limits and the key character set are stated in the field description and are not checked by the client. The per-room and per-app totals are left to the server.
+    /// - Doc errata: E001, E405, E408, E409 (see `spec/errata.yaml` and `spec/errata/`)
     ///
     /// # Arguments
     ///
@@ -566,6 +544,7 @@ impl<'a> ::std::future::IntoFuture for ForceSetChatroomAttributesRequest<'a> {
         crate::Error,
     >;
     type IntoFuture = super::BoxFuture<'a, Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -596,12 +575,7 @@ impl crate::Client {
     /// - Idempotent: yes, safe to repeat
     /// - Checked before sending: `username`: must follow the username rule; `keys`: at most 10 items
     /// - Source: `restful-api/chatroom-management/manage-chatroom-attributes`, section "Forcibly remove custom attributes"
-    ///
-    /// # Doc errata
-    ///
-    /// - E001: Every curl example on the chat room pages (seeds and current pages alike) calls an http:// URL, while the overview states that only HTTPS is accepted. The response `uri` values in the examples are http:// too. The base URL is https://{host}/{org_name}/{app_name}. Example `wire.path` values keep only the part after /{org_name}/{app_name}, so the scheme of the doc URL does not matter; the `uri` strings inside example response bodies are kept verbatim because they are data the server echoes.
-    /// - E405: Every attribute path contains {chatroom_id}, but the page's common parameter table (where the path parameter sections point) defines only host, org_name, app_name and username. Nor does the page say what the {username} segment stands for; the prose speaks only of "the current user". `chatroom_id` is the room id string, as defined on the other chat room pages. `username` is read as the room member on whose behalf the attributes are written or removed (the "current user" whose own attributes the non-forced operations may touch); it follows the username rule.
-    /// - E408: The attribute response examples do not match the common response table: the removal example has a top-level `status` field that is not documented anywhere, every `uri` stops at /metadata/chatroom although the requests go to longer paths, and the forced examples show `data` alone without any envelope field. Only `data` is modelled per operation; envelope fields stay optional and `status` is not modelled (the decoder tolerates unknown top-level keys, as for `properties` in E025). The examples are kept verbatim (E406 aside).
+    /// - Doc errata: E001, E405, E408 (see `spec/errata.yaml` and `spec/errata/`)
     ///
     /// # Arguments
     ///
@@ -701,6 +675,7 @@ impl<'a> ::std::future::IntoFuture for ForceRemoveChatroomAttributesRequest<'a> 
         crate::Error,
     >;
     type IntoFuture = super::BoxFuture<'a, Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }

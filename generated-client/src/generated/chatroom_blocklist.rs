@@ -54,13 +54,7 @@ impl crate::Client {
     /// - Rate limit: 100/second per app key; Per App Key, from the detail page; the overview has no row for this operation.
     /// - Idempotent: yes, safe to repeat
     /// - Source: `restful-api/chatroom-management/manage-chatroom-blocklist`, section "Retrieving the chat room blocklist"
-    ///
-    /// # Doc errata
-    ///
-    /// - E001: Every curl example on the chat room pages (seeds and current pages alike) calls an http:// URL, while the overview states that only HTTPS is accepted. The response `uri` values in the examples are http:// too. The base URL is https://{host}/{org_name}/{app_name}. Example `wire.path` values keep only the part after /{org_name}/{app_name}, so the scheme of the doc URL does not matter; the `uri` strings inside example response bodies are kept verbatim because they are data the server echoes.
-    /// - E044: The overview is not a complete inventory: detail pages document endpoints it does not list (message rewrite, chat room super admins, mute/ban, allow/block lists, the chat room announcement, and others). The detail pages are the inventory of operations. An operation without an overview row gets its rate limit from its detail page, or none (E032).
-    /// - E411: The blocklist, allow list and mute-all sections require a Content-Type header of application/json on requests that carry no body (list, add or remove one user, mute or unmute everyone), and most of them leave out the Accept header that their curl examples send. As for E030 and E047, Content-Type is not modelled for requests without a body; Accept and Content-Type are handled by the client.
-    /// - E412: Text copied from the chat group and blocklist pages: the room blocklist table speaks of the "chat group blocklist", the room allow list section of the "chat group allow list" and of "group members", and the allow list add table says the user was added to the "blocklist". The spec describes these operations in terms of the chat room and the list the operation actually changes.
+    /// - Doc errata: E001, E044, E411, E412 (see `spec/errata.yaml` and `spec/errata/`)
     ///
     /// # Arguments
     ///
@@ -130,6 +124,7 @@ impl<'a> ListChatroomBlocklistRequest<'a> {
 impl<'a> ::std::future::IntoFuture for ListChatroomBlocklistRequest<'a> {
     type Output = Result<crate::Response<::std::vec::Vec<String>>, crate::Error>;
     type IntoFuture = super::BoxFuture<'a, Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -154,13 +149,7 @@ impl crate::Client {
     /// - Idempotent: no, a repeat may act twice
     /// - Checked before sending: `username`: must follow the username rule
     /// - Source: `restful-api/chatroom-management/manage-chatroom-blocklist`, section "Adding a user to the chat room blocklist"
-    ///
-    /// # Doc errata
-    ///
-    /// - E001: Every curl example on the chat room pages (seeds and current pages alike) calls an http:// URL, while the overview states that only HTTPS is accepted. The response `uri` values in the examples are http:// too. The base URL is https://{host}/{org_name}/{app_name}. Example `wire.path` values keep only the part after /{org_name}/{app_name}, so the scheme of the doc URL does not matter; the `uri` strings inside example response bodies are kept verbatim because they are data the server echoes.
-    /// - E044: The overview is not a complete inventory: detail pages document endpoints it does not list (message rewrite, chat room super admins, mute/ban, allow/block lists, the chat room announcement, and others). The detail pages are the inventory of operations. An operation without an overview row gets its rate limit from its detail page, or none (E032).
-    /// - E411: The blocklist, allow list and mute-all sections require a Content-Type header of application/json on requests that carry no body (list, add or remove one user, mute or unmute everyone), and most of them leave out the Accept header that their curl examples send. As for E030 and E047, Content-Type is not modelled for requests without a body; Accept and Content-Type are handled by the client.
-    /// - E413: The blocklist and allow list pages put `chatroomid` in the common response table as if it were a top-level response field (with a stray fourth "Yes" cell), while the examples carry it inside each `data` result next to an `action` string. No per-operation table lists action or chatroomid, and `reason` appears only for the batch additions (blocklist table and example, allow list table), although the single-user and removal calls answer with the same kind of result object. All add and remove operations of a list share one result type (ChatroomBlocklistResult, ChatroomAllowlistResult) with the optional fields result, action, reason, user and chatroomid; `reason` is expected only when `result` is false. Nothing is added to the envelope.
+    /// - Doc errata: E001, E044, E411, E413 (see `spec/errata.yaml` and `spec/errata/`)
     ///
     /// # Arguments
     ///
@@ -243,6 +232,7 @@ impl<'a> AddChatroomBlocklistUserRequest<'a> {
 impl<'a> ::std::future::IntoFuture for AddChatroomBlocklistUserRequest<'a> {
     type Output = Result<crate::Response<crate::ChatroomBlocklistResult>, crate::Error>;
     type IntoFuture = super::BoxFuture<'a, Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -272,15 +262,7 @@ impl crate::Client {
     /// - Idempotent: no, a repeat may act twice
     /// - Checked before sending: `usernames`: at least 1 items, at most 60 items, each item must follow the username rule
     /// - Source: `restful-api/chatroom-management/manage-chatroom-blocklist`, section "Adding multiple users to the chat room blocklist"
-    ///
-    /// # Doc errata
-    ///
-    /// - E001: Every curl example on the chat room pages (seeds and current pages alike) calls an http:// URL, while the overview states that only HTTPS is accepted. The response `uri` values in the examples are http:// too. The base URL is https://{host}/{org_name}/{app_name}. Example `wire.path` values keep only the part after /{org_name}/{app_name}, so the scheme of the doc URL does not matter; the `uri` strings inside example response bodies are kept verbatim because they are data the server echoes.
-    /// - E044: The overview is not a complete inventory: detail pages document endpoints it does not list (message rewrite, chat room super admins, mute/ban, allow/block lists, the chat room announcement, and others). The detail pages are the inventory of operations. An operation without an overview row gets its rate limit from its detail page, or none (E032).
-    /// - E411: The blocklist, allow list and mute-all sections require a Content-Type header of application/json on requests that carry no body (list, add or remove one user, mute or unmute everyone), and most of them leave out the Accept header that their curl examples send. As for E030 and E047, Content-Type is not modelled for requests without a body; Accept and Content-Type are handled by the client.
-    /// - E413: The blocklist and allow list pages put `chatroomid` in the common response table as if it were a top-level response field (with a stray fourth "Yes" cell), while the examples carry it inside each `data` result next to an `action` string. No per-operation table lists action or chatroomid, and `reason` appears only for the batch additions (blocklist table and example, allow list table), although the single-user and removal calls answer with the same kind of result object. All add and remove operations of a list share one result type (ChatroomBlocklistResult, ChatroomAllowlistResult) with the optional fields result, action, reason, user and chatroomid; `reason` is expected only when `result` is false. Nothing is added to the envelope.
-    /// - E414: The batch tables describe a single result whose `user` holds "the usernames", but every example returns `data` as an array with one result object per username, each with a single `user`, its own `result`, and a `reason` only when that user failed. A 200 response can therefore hide individual failures. The batch operations return `data` as an array of result objects; their descriptions tell callers to check each item's `result` (and `reason`).
-    /// - E416: The batch-add body tables have no Required column, and they describe the `usernames` array as "separated by commas", which applies to the path lists of the removal operations, not to a JSON array. `usernames` is a required array&lt;username&gt; with 1 to 60 items.
+    /// - Doc errata: E001, E044, E411, E413, E414, E416 (see `spec/errata.yaml` and `spec/errata/`)
     ///
     /// # Arguments
     ///
@@ -372,6 +354,7 @@ impl<'a> ::std::future::IntoFuture for AddChatroomBlocklistUsersRequest<'a> {
         crate::Error,
     >;
     type IntoFuture = super::BoxFuture<'a, Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -396,13 +379,7 @@ impl crate::Client {
     /// - Idempotent: yes, safe to repeat
     /// - Checked before sending: `username`: must follow the username rule
     /// - Source: `restful-api/chatroom-management/manage-chatroom-blocklist`, section "Removing a user from the chat room blocklist"
-    ///
-    /// # Doc errata
-    ///
-    /// - E001: Every curl example on the chat room pages (seeds and current pages alike) calls an http:// URL, while the overview states that only HTTPS is accepted. The response `uri` values in the examples are http:// too. The base URL is https://{host}/{org_name}/{app_name}. Example `wire.path` values keep only the part after /{org_name}/{app_name}, so the scheme of the doc URL does not matter; the `uri` strings inside example response bodies are kept verbatim because they are data the server echoes.
-    /// - E044: The overview is not a complete inventory: detail pages document endpoints it does not list (message rewrite, chat room super admins, mute/ban, allow/block lists, the chat room announcement, and others). The detail pages are the inventory of operations. An operation without an overview row gets its rate limit from its detail page, or none (E032).
-    /// - E411: The blocklist, allow list and mute-all sections require a Content-Type header of application/json on requests that carry no body (list, add or remove one user, mute or unmute everyone), and most of them leave out the Accept header that their curl examples send. As for E030 and E047, Content-Type is not modelled for requests without a body; Accept and Content-Type are handled by the client.
-    /// - E413: The blocklist and allow list pages put `chatroomid` in the common response table as if it were a top-level response field (with a stray fourth "Yes" cell), while the examples carry it inside each `data` result next to an `action` string. No per-operation table lists action or chatroomid, and `reason` appears only for the batch additions (blocklist table and example, allow list table), although the single-user and removal calls answer with the same kind of result object. All add and remove operations of a list share one result type (ChatroomBlocklistResult, ChatroomAllowlistResult) with the optional fields result, action, reason, user and chatroomid; `reason` is expected only when `result` is false. Nothing is added to the envelope.
+    /// - Doc errata: E001, E044, E411, E413 (see `spec/errata.yaml` and `spec/errata/`)
     ///
     /// # Arguments
     ///
@@ -485,6 +462,7 @@ impl<'a> RemoveChatroomBlocklistUserRequest<'a> {
 impl<'a> ::std::future::IntoFuture for RemoveChatroomBlocklistUserRequest<'a> {
     type Output = Result<crate::Response<crate::ChatroomBlocklistResult>, crate::Error>;
     type IntoFuture = super::BoxFuture<'a, Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -509,15 +487,7 @@ impl crate::Client {
     /// - Idempotent: yes, safe to repeat
     /// - Checked before sending: `usernames`: 1 to 60 values, sent comma-separated, must follow the username rule
     /// - Source: `restful-api/chatroom-management/manage-chatroom-blocklist`, section "Removing multiple users from the chat room blocklist"
-    ///
-    /// # Doc errata
-    ///
-    /// - E001: Every curl example on the chat room pages (seeds and current pages alike) calls an http:// URL, while the overview states that only HTTPS is accepted. The response `uri` values in the examples are http:// too. The base URL is https://{host}/{org_name}/{app_name}. Example `wire.path` values keep only the part after /{org_name}/{app_name}, so the scheme of the doc URL does not matter; the `uri` strings inside example response bodies are kept verbatim because they are data the server echoes.
-    /// - E044: The overview is not a complete inventory: detail pages document endpoints it does not list (message rewrite, chat room super admins, mute/ban, allow/block lists, the chat room announcement, and others). The detail pages are the inventory of operations. An operation without an overview row gets its rate limit from its detail page, or none (E032).
-    /// - E411: The blocklist, allow list and mute-all sections require a Content-Type header of application/json on requests that carry no body (list, add or remove one user, mute or unmute everyone), and most of them leave out the Accept header that their curl examples send. As for E030 and E047, Content-Type is not modelled for requests without a body; Accept and Content-Type are handled by the client.
-    /// - E413: The blocklist and allow list pages put `chatroomid` in the common response table as if it were a top-level response field (with a stray fourth "Yes" cell), while the examples carry it inside each `data` result next to an `action` string. No per-operation table lists action or chatroomid, and `reason` appears only for the batch additions (blocklist table and example, allow list table), although the single-user and removal calls answer with the same kind of result object. All add and remove operations of a list share one result type (ChatroomBlocklistResult, ChatroomAllowlistResult) with the optional fields result, action, reason, user and chatroomid; `reason` is expected only when `result` is false. Nothing is added to the envelope.
-    /// - E414: The batch tables describe a single result whose `user` holds "the usernames", but every example returns `data` as an array with one result object per username, each with a single `user`, its own `result`, and a `reason` only when that user failed. A 200 response can therefore hide individual failures. The batch operations return `data` as an array of result objects; their descriptions tell callers to check each item's `result` (and `reason`).
-    /// - E415: The batch removal section lists the users under "Request body" (as a field named `username`, preceded by a sentence about the response), although they travel in the {usernames} path segment as a comma-separated list and the request has no body. remove_chatroom_blocklist_users has no request body; `usernames` is a path parameter of type username with list max_items 60, commas sent as %2C as in the example.
+    /// - Doc errata: E001, E044, E411, E413, E414, E415 (see `spec/errata.yaml` and `spec/errata/`)
     ///
     /// # Arguments
     ///
@@ -607,6 +577,7 @@ impl<'a> ::std::future::IntoFuture for RemoveChatroomBlocklistUsersRequest<'a> {
         crate::Error,
     >;
     type IntoFuture = super::BoxFuture<'a, Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }

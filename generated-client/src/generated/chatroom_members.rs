@@ -154,14 +154,7 @@ impl crate::Client {
     /// - Idempotent: no, a repeat may act twice
     /// - Checked before sending: `username`: must follow the username rule
     /// - Source: `restful-api/chatroom-management/manage-chatroom-members`, section "Adding a chat room member"
-    ///
-    /// # Doc errata
-    ///
-    /// - E001: Every curl example on the chat room pages (seeds and current pages alike) calls an http:// URL, while the overview states that only HTTPS is accepted. The response `uri` values in the examples are http:// too. The base URL is https://{host}/{org_name}/{app_name}. Example `wire.path` values keep only the part after /{org_name}/{app_name}, so the scheme of the doc URL does not matter; the `uri` strings inside example response bodies are kept verbatim because they are data the server echoes.
-    /// - E004: The chat room id placeholder is spelled {chatroomid} in the member add/remove request lines (seed 002, the current members page and the overview rows) but {chatroom_id} in the list and admin request lines and in the common parameter table, which only defines `chatroom_id`. One spelling, {chatroom_id}, in every path of this spec; the parameter is the one defined in the common parameter table.
-    /// - E012: The add-member response table describes `user` as an array of the existing members' usernames, while it is typed String and the example holds the single username that was added. `user` is a string: the username added by this call.
-    /// - E034: Adding one member is a POST without a request body (both the user and the room are in the path), yet the header table requires Content-Type: application/json and the example sends it. The operation has no request body. Content-Type describes a body, so it is not modelled as a parameter; sending it anyway (as the example does) is harmless.
-    /// - E035: The add-member section promises status 400 for an unknown user or an existing member, while the status code reference lists 403 forbidden_op for a user who is already a member and 404 resource_not_found for an unknown user. The spec does not tie these failures to one status: the client returns any non-2xx response as an API error carrying the status and the decoded `error` code, and callers match on the `error` code.
+    /// - Doc errata: E001, E004, E012, E034, E035 (see `spec/errata.yaml` and `spec/errata/`)
     ///
     /// # Arguments
     ///
@@ -244,6 +237,7 @@ impl<'a> AddChatroomMemberRequest<'a> {
 impl<'a> ::std::future::IntoFuture for AddChatroomMemberRequest<'a> {
     type Output = Result<crate::Response<crate::AddChatroomMemberData>, crate::Error>;
     type IntoFuture = super::BoxFuture<'a, Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -273,14 +267,7 @@ impl crate::Client {
     /// - Idempotent: no, a repeat may act twice
     /// - Checked before sending: `usernames`: at least 1 items, at most 60 items, each item must follow the username rule
     /// - Source: `restful-api/chatroom-management/manage-chatroom-members`, section "Adding multiple chat room members"
-    ///
-    /// # Doc errata
-    ///
-    /// - E001: Every curl example on the chat room pages (seeds and current pages alike) calls an http:// URL, while the overview states that only HTTPS is accepted. The response `uri` values in the examples are http:// too. The base URL is https://{host}/{org_name}/{app_name}. Example `wire.path` values keep only the part after /{org_name}/{app_name}, so the scheme of the doc URL does not matter; the `uri` strings inside example response bodies are kept verbatim because they are data the server echoes.
-    /// - E004: The chat room id placeholder is spelled {chatroomid} in the member add/remove request lines (seed 002, the current members page and the overview rows) but {chatroom_id} in the list and admin request lines and in the common parameter table, which only defines `chatroom_id`. One spelling, {chatroom_id}, in every path of this spec; the parameter is the one defined in the common parameter table.
-    /// - E008: The request body example is not valid JSON: the `usernames` array contains a key/value pair ("user": "user2"). It also asks to add only user2 while the response example reports user1 and user2 as added. The example body is fixed to a plain array of usernames, \["user1", "user2"\], so that it is valid JSON, matches the `usernames` table row (an array of usernames) and agrees with the response example.
-    /// - E013: The batch limits differ by verb: at most 60 usernames per batch add, at most 100 per batch remove. Nothing says whether this is intended. Both limits are kept as documented: `usernames` in the add_chatroom_members body has max_items 60; the `usernames` path list of remove_chatroom_members has max_items 100.
-    /// - E036: The batch add table describes `newmembers` as the existing members, while the field (and the example) holds the users this call added. `newmembers` is an array of strings: the usernames added by this call.
+    /// - Doc errata: E001, E004, E008, E013, E036 (see `spec/errata.yaml` and `spec/errata/`)
     ///
     /// # Arguments
     ///
@@ -365,6 +352,7 @@ impl<'a> AddChatroomMembersRequest<'a> {
 impl<'a> ::std::future::IntoFuture for AddChatroomMembersRequest<'a> {
     type Output = Result<crate::Response<crate::AddChatroomMembersData>, crate::Error>;
     type IntoFuture = super::BoxFuture<'a, Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -389,13 +377,7 @@ impl crate::Client {
     /// - Idempotent: yes, safe to repeat
     /// - Checked before sending: `pagenum`: at least 1; `pagesize`: between 0 and 1000
     /// - Source: `restful-api/chatroom-management/manage-chatroom-members`, section "Retrieving chat room members with pagination"
-    ///
-    /// # Doc errata
-    ///
-    /// - E001: Every curl example on the chat room pages (seeds and current pages alike) calls an http:// URL, while the overview states that only HTTPS is accepted. The response `uri` values in the examples are http:// too. The base URL is https://{host}/{org_name}/{app_name}. Example `wire.path` values keep only the part after /{org_name}/{app_name}, so the scheme of the doc URL does not matter; the `uri` strings inside example response bodies are kept verbatim because they are data the server echoes.
-    /// - E006: Seed 002 prints the request line of the member list as /chatrooms/super_admin (with a stray space after {host}), which is the request line of the separate "retrieve chat room super admins" endpoint. The same section's curl example, the overview row and the current members page all use /chatrooms/{chatroom_id}/users. list_chatroom_members is GET /chatrooms/{chatroom_id}/users with the optional query parameters pagenum and pagesize. The super admin endpoints are not part of this group.
-    /// - E010: The member list table types `count` as a String, while the example returns a JSON number, as every other page does. `count` is the envelope field typed integer (api.yaml), listed in the operation's response envelope.
-    /// - E011: The response table lists `owner` and `member` as if they were String fields of the response, but the example returns `data` as an array of one-key objects: \[{"owner": "user1"}, {"member": "user2"}\]. `data` is an array; each item is an object with an optional `owner` and an optional `member` field, exactly one of which is present.
+    /// - Doc errata: E001, E006, E010, E011 (see `spec/errata.yaml` and `spec/errata/`)
     ///
     /// # Arguments
     ///
@@ -505,6 +487,7 @@ impl<'a> ListChatroomMembersRequest<'a> {
     /// Streams every item of every page: starts at the page set
     /// on the builder (default 1) and fetches the next page until
     /// one comes back empty or shorter than the page size.
+    #[inline]
     pub fn into_stream(self) -> crate::BoxStream<'a, crate::ListChatroomMembersItem> {
         let first = self.pagenum.map_or(1, |page| page.max(1) as u64);
         let size = self
@@ -530,6 +513,7 @@ impl<'a> ::std::future::IntoFuture for ListChatroomMembersRequest<'a> {
         crate::Error,
     >;
     type IntoFuture = super::BoxFuture<'a, Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -554,12 +538,7 @@ impl crate::Client {
     /// - Idempotent: yes, safe to repeat
     /// - Checked before sending: `username`: must follow the username rule
     /// - Source: `restful-api/chatroom-management/manage-chatroom-members`, section "Removing the specified chat room member"
-    ///
-    /// # Doc errata
-    ///
-    /// - E001: Every curl example on the chat room pages (seeds and current pages alike) calls an http:// URL, while the overview states that only HTTPS is accepted. The response `uri` values in the examples are http:// too. The base URL is https://{host}/{org_name}/{app_name}. Example `wire.path` values keep only the part after /{org_name}/{app_name}, so the scheme of the doc URL does not matter; the `uri` strings inside example response bodies are kept verbatim because they are data the server echoes.
-    /// - E004: The chat room id placeholder is spelled {chatroomid} in the member add/remove request lines (seed 002, the current members page and the overview rows) but {chatroom_id} in the list and admin request lines and in the common parameter table, which only defines `chatroom_id`. One spelling, {chatroom_id}, in every path of this spec; the parameter is the one defined in the common parameter table.
-    /// - E009: Both remove-member response examples (single and batch, seed and current page) are invalid JSON: the `"user": "user1"` member is not followed by a comma before `"id": "XXXX"`. The example response bodies are fixed by inserting the missing comma; nothing else is changed.
+    /// - Doc errata: E001, E004, E009 (see `spec/errata.yaml` and `spec/errata/`)
     ///
     /// # Arguments
     ///
@@ -642,6 +621,7 @@ impl<'a> RemoveChatroomMemberRequest<'a> {
 impl<'a> ::std::future::IntoFuture for RemoveChatroomMemberRequest<'a> {
     type Output = Result<crate::Response<crate::RemoveChatroomMemberData>, crate::Error>;
     type IntoFuture = super::BoxFuture<'a, Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -666,15 +646,7 @@ impl crate::Client {
     /// - Idempotent: yes, safe to repeat
     /// - Checked before sending: `usernames`: 1 to 100 values, sent comma-separated, must follow the username rule
     /// - Source: `restful-api/chatroom-management/manage-chatroom-members`, section "Removing multiple chat room members"
-    ///
-    /// # Doc errata
-    ///
-    /// - E001: Every curl example on the chat room pages (seeds and current pages alike) calls an http:// URL, while the overview states that only HTTPS is accepted. The response `uri` values in the examples are http:// too. The base URL is https://{host}/{org_name}/{app_name}. Example `wire.path` values keep only the part after /{org_name}/{app_name}, so the scheme of the doc URL does not matter; the `uri` strings inside example response bodies are kept verbatim because they are data the server echoes.
-    /// - E004: The chat room id placeholder is spelled {chatroomid} in the member add/remove request lines (seed 002, the current members page and the overview rows) but {chatroom_id} in the list and admin request lines and in the common parameter table, which only defines `chatroom_id`. One spelling, {chatroom_id}, in every path of this spec; the parameter is the one defined in the common parameter table.
-    /// - E005: The "Removing multiple chat room members" section is damaged: the request line has a space after {host}, the "HTTP request" heading appears twice, the path parameter table is a single raw markdown row without a header, and the seed page ends with a stray "vundefined". Path /chatrooms/{chatroom_id}/users/{usernames}; `usernames` is a path parameter of type username carrying 1 to 100 comma-joined values (the row's content is taken at face value). The stray text is ignored.
-    /// - E009: Both remove-member response examples (single and batch, seed and current page) are invalid JSON: the `"user": "user1"` member is not followed by a comma before `"id": "XXXX"`. The example response bodies are fixed by inserting the missing comma; nothing else is changed.
-    /// - E013: The batch limits differ by verb: at most 60 usernames per batch add, at most 100 per batch remove. Nothing says whether this is intended. Both limits are kept as documented: `usernames` in the add_chatroom_members body has max_items 60; the `usernames` path list of remove_chatroom_members has max_items 100.
-    /// - E037: The batch remove table reads like one object whose `user` is a list of usernames, but the example returns `data` as an array with one result object per username, each with a single `user`, its own `result`, and a `reason` only when that removal failed (the example's reason text even says "group"). A call can therefore return 200 while some removals failed. `data` is an array; each item has result (boolean), action, user, id and an optional reason. The description tells callers to check each item's `result`.
+    /// - Doc errata: E001, E004, E005, E009, E013, E037 (see `spec/errata.yaml` and `spec/errata/`)
     ///
     /// # Arguments
     ///
@@ -764,6 +736,7 @@ impl<'a> ::std::future::IntoFuture for RemoveChatroomMembersRequest<'a> {
         crate::Error,
     >;
     type IntoFuture = super::BoxFuture<'a, Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -793,12 +766,7 @@ impl crate::Client {
     /// - Idempotent: no, a repeat may act twice
     /// - Checked before sending: `newadmin`: must follow the username rule
     /// - Source: `restful-api/chatroom-management/manage-chatroom-members`, section "Adding a chat room admin"
-    ///
-    /// # Doc errata
-    ///
-    /// - E001: Every curl example on the chat room pages (seeds and current pages alike) calls an http:// URL, while the overview states that only HTTPS is accepted. The response `uri` values in the examples are http:// too. The base URL is https://{host}/{org_name}/{app_name}. Example `wire.path` values keep only the part after /{org_name}/{app_name}, so the scheme of the doc URL does not matter; the `uri` strings inside example response bodies are kept verbatim because they are data the server echoes.
-    /// - E007: The add-admin and remove-admin response tables type `result` as a boolean (true/false), but both examples return the string "success". The Easemob server SDK also treats it as a string compared with "success". `result` is typed bool_or_string: it decodes `true`, `false` and any string. A caller treats `true` or "success" as success.
-    /// - E022: The success flag has a different name and type per operation: delete returns "success": true, announcement and member operations return "result": true, the admin operations return "result": "success". Each operation models its own flag as documented: delete_chatroom `success` boolean; update_chatroom_announcement and the member operations `result` boolean; the admin operations `result` bool_or_string (E007).
+    /// - Doc errata: E001, E007, E022 (see `spec/errata.yaml` and `spec/errata/`)
     ///
     /// # Arguments
     ///
@@ -881,6 +849,7 @@ impl<'a> AddChatroomAdminRequest<'a> {
 impl<'a> ::std::future::IntoFuture for AddChatroomAdminRequest<'a> {
     type Output = Result<crate::Response<crate::AddChatroomAdminData>, crate::Error>;
     type IntoFuture = super::BoxFuture<'a, Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -904,11 +873,7 @@ impl crate::Client {
     /// - Rate limit: 100/second per app key; Per App Key; the overview table gives the same number.
     /// - Idempotent: yes, safe to repeat
     /// - Source: `restful-api/chatroom-management/manage-chatroom-members`, section "Retrieving chat room admins"
-    ///
-    /// # Doc errata
-    ///
-    /// - E001: Every curl example on the chat room pages (seeds and current pages alike) calls an http:// URL, while the overview states that only HTTPS is accepted. The response `uri` values in the examples are http:// too. The base URL is https://{host}/{org_name}/{app_name}. Example `wire.path` values keep only the part after /{org_name}/{app_name}, so the scheme of the doc URL does not matter; the `uri` strings inside example response bodies are kept verbatim because they are data the server echoes.
-    /// - E038: The admin list table lists only `data`, but the example also returns a top-level `count`. `data` is an array of strings and the operation lists `count` in its response envelope.
+    /// - Doc errata: E001, E038 (see `spec/errata.yaml` and `spec/errata/`)
     ///
     /// # Arguments
     ///
@@ -977,6 +942,7 @@ impl<'a> ListChatroomAdminsRequest<'a> {
 impl<'a> ::std::future::IntoFuture for ListChatroomAdminsRequest<'a> {
     type Output = Result<crate::Response<::std::vec::Vec<String>>, crate::Error>;
     type IntoFuture = super::BoxFuture<'a, Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -1001,12 +967,7 @@ impl crate::Client {
     /// - Idempotent: yes, safe to repeat
     /// - Checked before sending: `oldadmin`: must follow the username rule
     /// - Source: `restful-api/chatroom-management/manage-chatroom-members`, section "Removing chat room admins"
-    ///
-    /// # Doc errata
-    ///
-    /// - E001: Every curl example on the chat room pages (seeds and current pages alike) calls an http:// URL, while the overview states that only HTTPS is accepted. The response `uri` values in the examples are http:// too. The base URL is https://{host}/{org_name}/{app_name}. Example `wire.path` values keep only the part after /{org_name}/{app_name}, so the scheme of the doc URL does not matter; the `uri` strings inside example response bodies are kept verbatim because they are data the server echoes.
-    /// - E007: The add-admin and remove-admin response tables type `result` as a boolean (true/false), but both examples return the string "success". The Easemob server SDK also treats it as a string compared with "success". `result` is typed bool_or_string: it decodes `true`, `false` and any string. A caller treats `true` or "success" as success.
-    /// - E022: The success flag has a different name and type per operation: delete returns "success": true, announcement and member operations return "result": true, the admin operations return "result": "success". Each operation models its own flag as documented: delete_chatroom `success` boolean; update_chatroom_announcement and the member operations `result` boolean; the admin operations `result` bool_or_string (E007).
+    /// - Doc errata: E001, E007, E022 (see `spec/errata.yaml` and `spec/errata/`)
     ///
     /// # Arguments
     ///
@@ -1089,6 +1050,7 @@ impl<'a> RemoveChatroomAdminRequest<'a> {
 impl<'a> ::std::future::IntoFuture for RemoveChatroomAdminRequest<'a> {
     type Output = Result<crate::Response<crate::RemoveChatroomAdminData>, crate::Error>;
     type IntoFuture = super::BoxFuture<'a, Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }

@@ -101,13 +101,7 @@ impl crate::Client {
     /// - Idempotent: no, a repeat may act twice
     /// - Checked before sending: `mute_duration`: at least -1; `usernames`: at least 1 items, at most 60 items, each item must follow the username rule
     /// - Source: `restful-api/chatroom-management/manage-chatroom-mutelist`, section "Muting a chat room member"
-    ///
-    /// # Doc errata
-    ///
-    /// - E001: Every curl example on the chat room pages (seeds and current pages alike) calls an http:// URL, while the overview states that only HTTPS is accepted. The response `uri` values in the examples are http:// too. The base URL is https://{host}/{org_name}/{app_name}. Example `wire.path` values keep only the part after /{org_name}/{app_name}, so the scheme of the doc URL does not matter; the `uri` strings inside example response bodies are kept verbatim because they are data the server echoes.
-    /// - E044: The overview is not a complete inventory: detail pages document endpoints it does not list (message rewrite, chat room super admins, mute/ban, allow/block lists, the chat room announcement, and others). The detail pages are the inventory of operations. An operation without an overview row gets its rate limit from its detail page, or none (E032).
-    /// - E404: In these curl examples the closing quote of the -d body is directly followed by the quoted URL with no space, so the shell glues body and URL into one -d argument and curl is left without a URL. The mute example also targets a real-looking host and app instead of XXXX. The wire request uses the JSON between the quotes as the body and the path of the URL after /{org_name}/{app_name} (/chatrooms/super_admin, /chatrooms/1265710621211/mute).
-    /// - E417: The mute table types `usernames` as a String although it describes (and the example sends) an array, and the row is cut off before its Required cell. The response table types `user` as an Array and presents one object, while the example returns `data` as an array with one {result, expire, user} object per username and `user` a single string. `usernames` is a required array&lt;username&gt; with 1 to 60 items and `mute_duration` a required integer. `data` is an array of results with result (boolean), expire (integer, Unix ms) and user (string).
+    /// - Doc errata: E001, E044, E404, E417 (see `spec/errata.yaml` and `spec/errata/`)
     ///
     /// # Arguments
     ///
@@ -205,6 +199,7 @@ impl<'a> ::std::future::IntoFuture for MuteChatroomMembersRequest<'a> {
         crate::Error,
     >;
     type IntoFuture = super::BoxFuture<'a, Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -229,12 +224,7 @@ impl crate::Client {
     /// - Idempotent: yes, safe to repeat
     /// - Checked before sending: `usernames`: 1 to 60 values, sent comma-separated, must follow the username rule
     /// - Source: `restful-api/chatroom-management/manage-chatroom-mutelist`, section "Unmuting chat room members"
-    ///
-    /// # Doc errata
-    ///
-    /// - E001: Every curl example on the chat room pages (seeds and current pages alike) calls an http:// URL, while the overview states that only HTTPS is accepted. The response `uri` values in the examples are http:// too. The base URL is https://{host}/{org_name}/{app_name}. Example `wire.path` values keep only the part after /{org_name}/{app_name}, so the scheme of the doc URL does not matter; the `uri` strings inside example response bodies are kept verbatim because they are data the server echoes.
-    /// - E044: The overview is not a complete inventory: detail pages document endpoints it does not list (message rewrite, chat room super admins, mute/ban, allow/block lists, the chat room announcement, and others). The detail pages are the inventory of operations. An operation without an overview row gets its rate limit from its detail page, or none (E032).
-    /// - E418: The unmute path segment is named {member} in the singular although it takes up to 60 comma-separated usernames, and the response table shows one object while the example returns `data` as an array of {result, user} items. The path is /chatrooms/{chatroom_id}/mute/{usernames}, the spelling used for other username lists, with list max_items 60. `data` is an array of per-user results.
+    /// - Doc errata: E001, E044, E418 (see `spec/errata.yaml` and `spec/errata/`)
     ///
     /// # Arguments
     ///
@@ -324,6 +314,7 @@ impl<'a> ::std::future::IntoFuture for UnmuteChatroomMembersRequest<'a> {
         crate::Error,
     >;
     type IntoFuture = super::BoxFuture<'a, Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -347,12 +338,7 @@ impl crate::Client {
     /// - Rate limit: 100/second per app key; Per App Key, from the detail page; the overview has no row for this operation.
     /// - Idempotent: yes, safe to repeat
     /// - Source: `restful-api/chatroom-management/manage-chatroom-mutelist`, section "Retrieving muted chat room members"
-    ///
-    /// # Doc errata
-    ///
-    /// - E001: Every curl example on the chat room pages (seeds and current pages alike) calls an http:// URL, while the overview states that only HTTPS is accepted. The response `uri` values in the examples are http:// too. The base URL is https://{host}/{org_name}/{app_name}. Example `wire.path` values keep only the part after /{org_name}/{app_name}, so the scheme of the doc URL does not matter; the `uri` strings inside example response bodies are kept verbatim because they are data the server echoes.
-    /// - E044: The overview is not a complete inventory: detail pages document endpoints it does not list (message rewrite, chat room super admins, mute/ban, allow/block lists, the chat room announcement, and others). The detail pages are the inventory of operations. An operation without an overview row gets its rate limit from its detail page, or none (E032).
-    /// - E419: The example of the muted-member list (a GET) sends DELETE, which would be a different call, and its response reports "action" "post". The request line also sits above the "HTTP request" heading. The wire request is GET /chatrooms/XXXX/mute, built from the request line. The response body is kept verbatim and `expect` does not check `action`.
+    /// - Doc errata: E001, E044, E419 (see `spec/errata.yaml` and `spec/errata/`)
     ///
     /// # Arguments
     ///
@@ -427,6 +413,7 @@ impl<'a> ::std::future::IntoFuture for ListChatroomMutedMembersRequest<'a> {
         crate::Error,
     >;
     type IntoFuture = super::BoxFuture<'a, Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -450,13 +437,7 @@ impl crate::Client {
     /// - Rate limit: 100/second per app key; Per App Key, from the detail page; the overview has no row for this operation.
     /// - Idempotent: yes, safe to repeat
     /// - Source: `restful-api/chatroom-management/manage-chatroom-mutelist`, section "Muting all chat room members"
-    ///
-    /// # Doc errata
-    ///
-    /// - E001: Every curl example on the chat room pages (seeds and current pages alike) calls an http:// URL, while the overview states that only HTTPS is accepted. The response `uri` values in the examples are http:// too. The base URL is https://{host}/{org_name}/{app_name}. Example `wire.path` values keep only the part after /{org_name}/{app_name}, so the scheme of the doc URL does not matter; the `uri` strings inside example response bodies are kept verbatim because they are data the server echoes.
-    /// - E044: The overview is not a complete inventory: detail pages document endpoints it does not list (message rewrite, chat room super admins, mute/ban, allow/block lists, the chat room announcement, and others). The detail pages are the inventory of operations. An operation without an overview row gets its rate limit from its detail page, or none (E032).
-    /// - E411: The blocklist, allow list and mute-all sections require a Content-Type header of application/json on requests that carry no body (list, add or remove one user, mute or unmute everyone), and most of them leave out the Accept header that their curl examples send. As for E030 and E047, Content-Type is not modelled for requests without a body; Accept and Content-Type are handled by the client.
-    /// - E420: The mute-all and unmute-all tables promise `result` (and `expire` for mute-all), but both examples return only `data.mute` (true after muting, false after unmuting) and report "action" "put" although the requests are POST and DELETE. No request parameter sets an expiry. The mute-all section also links the allow list to the mute list page. `data` is an object with optional mute (boolean), result (boolean) and expire (integer) fields, so both shapes decode. Examples are kept verbatim; `expect` checks `data.mute` only.
+    /// - Doc errata: E001, E044, E411, E420 (see `spec/errata.yaml` and `spec/errata/`)
     ///
     /// # Arguments
     ///
@@ -525,6 +506,7 @@ impl<'a> MuteAllChatroomMembersRequest<'a> {
 impl<'a> ::std::future::IntoFuture for MuteAllChatroomMembersRequest<'a> {
     type Output = Result<crate::Response<crate::ChatroomMuteAllState>, crate::Error>;
     type IntoFuture = super::BoxFuture<'a, Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -548,13 +530,7 @@ impl crate::Client {
     /// - Rate limit: 100/second per app key; Per App Key, from the detail page; the overview has no row for this operation.
     /// - Idempotent: yes, safe to repeat
     /// - Source: `restful-api/chatroom-management/manage-chatroom-mutelist`, section "Unmuting all chat room members"
-    ///
-    /// # Doc errata
-    ///
-    /// - E001: Every curl example on the chat room pages (seeds and current pages alike) calls an http:// URL, while the overview states that only HTTPS is accepted. The response `uri` values in the examples are http:// too. The base URL is https://{host}/{org_name}/{app_name}. Example `wire.path` values keep only the part after /{org_name}/{app_name}, so the scheme of the doc URL does not matter; the `uri` strings inside example response bodies are kept verbatim because they are data the server echoes.
-    /// - E044: The overview is not a complete inventory: detail pages document endpoints it does not list (message rewrite, chat room super admins, mute/ban, allow/block lists, the chat room announcement, and others). The detail pages are the inventory of operations. An operation without an overview row gets its rate limit from its detail page, or none (E032).
-    /// - E411: The blocklist, allow list and mute-all sections require a Content-Type header of application/json on requests that carry no body (list, add or remove one user, mute or unmute everyone), and most of them leave out the Accept header that their curl examples send. As for E030 and E047, Content-Type is not modelled for requests without a body; Accept and Content-Type are handled by the client.
-    /// - E420: The mute-all and unmute-all tables promise `result` (and `expire` for mute-all), but both examples return only `data.mute` (true after muting, false after unmuting) and report "action" "put" although the requests are POST and DELETE. No request parameter sets an expiry. The mute-all section also links the allow list to the mute list page. `data` is an object with optional mute (boolean), result (boolean) and expire (integer) fields, so both shapes decode. Examples are kept verbatim; `expect` checks `data.mute` only.
+    /// - Doc errata: E001, E044, E411, E420 (see `spec/errata.yaml` and `spec/errata/`)
     ///
     /// # Arguments
     ///
@@ -623,6 +599,7 @@ impl<'a> UnmuteAllChatroomMembersRequest<'a> {
 impl<'a> ::std::future::IntoFuture for UnmuteAllChatroomMembersRequest<'a> {
     type Output = Result<crate::Response<crate::ChatroomMuteAllState>, crate::Error>;
     type IntoFuture = super::BoxFuture<'a, Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }

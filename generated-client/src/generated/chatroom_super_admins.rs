@@ -61,14 +61,7 @@ impl crate::Client {
     /// - Idempotent: no, a repeat may act twice
     /// - Checked before sending: `superadmin`: must follow the username rule
     /// - Source: `restful-api/chatroom-management/manage-chatroom-admins`, section "Adding a chat room super admin"
-    ///
-    /// # Doc errata
-    ///
-    /// - E001: Every curl example on the chat room pages (seeds and current pages alike) calls an http:// URL, while the overview states that only HTTPS is accepted. The response `uri` values in the examples are http:// too. The base URL is https://{host}/{org_name}/{app_name}. Example `wire.path` values keep only the part after /{org_name}/{app_name}, so the scheme of the doc URL does not matter; the `uri` strings inside example response bodies are kept verbatim because they are data the server echoes.
-    /// - E044: The overview is not a complete inventory: detail pages document endpoints it does not list (message rewrite, chat room super admins, mute/ban, allow/block lists, the chat room announcement, and others). The detail pages are the inventory of operations. An operation without an overview row gets its rate limit from its detail page, or none (E032).
-    /// - E400: The super admin sections talk about one particular room (promoting "a regular member" of "the chat room", demoting back to a member, a list said to cover "specified chat rooms"), yet none of the three requests names a room: the paths are /chatrooms/super_admin and /chatrooms/super_admin/{superAdmin}, and the page's own introduction presents the role as the app-wide right to create rooms from the client. The `pagenum` row even calls them room "admins". Super admins are modelled as an app-level role: add_chatroom_super_admin, remove_chatroom_super_admin and list_chatroom_super_admins take no room id, and their descriptions explain that the role governs who may create rooms on the client, independent of room membership or the per-room admins of chatroom_members.
-    /// - E401: The add-super-admin response table types `result` as a boolean, but the example returns the string "success", as the room admin operations do (E007). `result` is typed bool_or_string; `true` or "success" means the user was promoted. `resource` is kept as an optional string the caller can ignore.
-    /// - E404: In these curl examples the closing quote of the -d body is directly followed by the quoted URL with no space, so the shell glues body and URL into one -d argument and curl is left without a URL. The mute example also targets a real-looking host and app instead of XXXX. The wire request uses the JSON between the quotes as the body and the path of the URL after /{org_name}/{app_name} (/chatrooms/super_admin, /chatrooms/1265710621211/mute).
+    /// - Doc errata: E001, E044, E400, E401, E404 (see `spec/errata.yaml` and `spec/errata/`)
     ///
     /// # Arguments
     ///
@@ -144,6 +137,7 @@ impl<'a> ::std::future::IntoFuture for AddChatroomSuperAdminRequest<'a> {
         crate::Error,
     >;
     type IntoFuture = super::BoxFuture<'a, Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -168,13 +162,7 @@ impl crate::Client {
     /// - Idempotent: yes, safe to repeat
     /// - Checked before sending: `superadmin`: must follow the username rule
     /// - Source: `restful-api/chatroom-management/manage-chatroom-admins`, section "Removing a chat room super admin"
-    ///
-    /// # Doc errata
-    ///
-    /// - E001: Every curl example on the chat room pages (seeds and current pages alike) calls an http:// URL, while the overview states that only HTTPS is accepted. The response `uri` values in the examples are http:// too. The base URL is https://{host}/{org_name}/{app_name}. Example `wire.path` values keep only the part after /{org_name}/{app_name}, so the scheme of the doc URL does not matter; the `uri` strings inside example response bodies are kept verbatim because they are data the server echoes.
-    /// - E044: The overview is not a complete inventory: detail pages document endpoints it does not list (message rewrite, chat room super admins, mute/ban, allow/block lists, the chat room announcement, and others). The detail pages are the inventory of operations. An operation without an overview row gets its rate limit from its detail page, or none (E032).
-    /// - E400: The super admin sections talk about one particular room (promoting "a regular member" of "the chat room", demoting back to a member, a list said to cover "specified chat rooms"), yet none of the three requests names a room: the paths are /chatrooms/super_admin and /chatrooms/super_admin/{superAdmin}, and the page's own introduction presents the role as the app-wide right to create rooms from the client. The `pagenum` row even calls them room "admins". Super admins are modelled as an app-level role: add_chatroom_super_admin, remove_chatroom_super_admin and list_chatroom_super_admins take no room id, and their descriptions explain that the role governs who may create rooms on the client, independent of room membership or the per-room admins of chatroom_members.
-    /// - E402: The path placeholder is camelCase ({superAdmin}) unlike every other placeholder, and the response reports the user who just lost the role under the name `newSuperAdmin`. The request line is also printed above the "HTTP request" heading instead of under it. The path is /chatrooms/super_admin/{superadmin}, the lower-case spelling of the add operation's body field. The response field keeps its wire name `newSuperAdmin` and is described as the demoted user.
+    /// - Doc errata: E001, E044, E400, E402 (see `spec/errata.yaml` and `spec/errata/`)
     ///
     /// # Arguments
     ///
@@ -252,6 +240,7 @@ impl<'a> ::std::future::IntoFuture for RemoveChatroomSuperAdminRequest<'a> {
         crate::Error,
     >;
     type IntoFuture = super::BoxFuture<'a, Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -276,14 +265,7 @@ impl crate::Client {
     /// - Idempotent: yes, safe to repeat
     /// - Checked before sending: `pagenum`: at least 1; `pagesize`: at least 1
     /// - Source: `restful-api/chatroom-management/manage-chatroom-admins`, section "Retrieving super admins of specified chat rooms with pagination"
-    ///
-    /// # Doc errata
-    ///
-    /// - E001: Every curl example on the chat room pages (seeds and current pages alike) calls an http:// URL, while the overview states that only HTTPS is accepted. The response `uri` values in the examples are http:// too. The base URL is https://{host}/{org_name}/{app_name}. Example `wire.path` values keep only the part after /{org_name}/{app_name}, so the scheme of the doc URL does not matter; the `uri` strings inside example response bodies are kept verbatim because they are data the server echoes.
-    /// - E006: Seed 002 prints the request line of the member list as /chatrooms/super_admin (with a stray space after {host}), which is the request line of the separate "retrieve chat room super admins" endpoint. The same section's curl example, the overview row and the current members page all use /chatrooms/{chatroom_id}/users. list_chatroom_members is GET /chatrooms/{chatroom_id}/users with the optional query parameters pagenum and pagesize. The super admin endpoints are not part of this group.
-    /// - E044: The overview is not a complete inventory: detail pages document endpoints it does not list (message rewrite, chat room super admins, mute/ban, allow/block lists, the chat room announcement, and others). The detail pages are the inventory of operations. An operation without an overview row gets its rate limit from its detail page, or none (E032).
-    /// - E400: The super admin sections talk about one particular room (promoting "a regular member" of "the chat room", demoting back to a member, a list said to cover "specified chat rooms"), yet none of the three requests names a room: the paths are /chatrooms/super_admin and /chatrooms/super_admin/{superAdmin}, and the page's own introduction presents the role as the app-wide right to create rooms from the client. The `pagenum` row even calls them room "admins". Super admins are modelled as an app-level role: add_chatroom_super_admin, remove_chatroom_super_admin and list_chatroom_super_admins take no room id, and their descriptions explain that the role governs who may create rooms on the client, independent of room membership or the per-room admins of chatroom_members.
-    /// - E403: The request line has a space after {host} and carries the query string. The curl URL is not quoted, so a shell would cut it at "&" and run the rest in the background. The example asks for pagesize=2 but the response holds three usernames with "count" 3, and it carries a top-level `properties` object that no table mentions. list_chatroom_super_admins is GET /chatrooms/super_admin with optional query parameters pagenum and pagesize and page-number pagination. The wire query is taken from the curl URL (pagenum=2&pagesize=2) and the response body is kept verbatim; `expect` checks the returned names and count only. `properties` is not modelled (see E025).
+    /// - Doc errata: E001, E006, E044, E400, E403 (see `spec/errata.yaml` and `spec/errata/`)
     pub fn list_chatroom_super_admins(&self) -> ListChatroomSuperAdminsRequest<'_> {
         ListChatroomSuperAdminsRequest {
             client: self,
@@ -370,6 +352,7 @@ impl<'a> ListChatroomSuperAdminsRequest<'a> {
     /// Streams every item of every page: starts at the page set
     /// on the builder (default 1) and fetches the next page until
     /// one comes back empty or shorter than the page size.
+    #[inline]
     pub fn into_stream(self) -> crate::BoxStream<'a, String> {
         let first = self.pagenum.map_or(1, |page| page.max(1) as u64);
         let size = self
@@ -391,6 +374,7 @@ impl<'a> ListChatroomSuperAdminsRequest<'a> {
 impl<'a> ::std::future::IntoFuture for ListChatroomSuperAdminsRequest<'a> {
     type Output = Result<crate::Response<::std::vec::Vec<String>>, crate::Error>;
     type IntoFuture = super::BoxFuture<'a, Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }

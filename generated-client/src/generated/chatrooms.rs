@@ -201,11 +201,7 @@ impl crate::Client {
     /// - Idempotent: no, a repeat may act twice
     /// - Checked before sending: `name`: at most 128 characters; `description`: at most 512 characters; `maxusers`: at least 1; `owner`: must follow the username rule; `members`: at least 1 items, each item must follow the username rule
     /// - Source: `restful-api/chatroom-management/manage-chatrooms`, section "Creating a chat room"
-    ///
-    /// # Doc errata
-    ///
-    /// - E001: Every curl example on the chat room pages (seeds and current pages alike) calls an http:// URL, while the overview states that only HTTPS is accepted. The response `uri` values in the examples are http:// too. The base URL is https://{host}/{org_name}/{app_name}. Example `wire.path` values keep only the part after /{org_name}/{app_name}, so the scheme of the doc URL does not matter; the `uri` strings inside example response bodies are kept verbatim because they are data the server echoes.
-    /// - E028: The seed's create table gives no range or default for `maxusers` and says `members` "cannot be empty" although the field is optional. The current page gives maxusers the range \[1, 10,000\] with default 1000 (the upper bound can be raised by Agora support), and says members excludes the owner, needs at least one user ID when present and may not outnumber maxusers. The current page is followed. maxusers: integer, minimum 1, no client-side maximum (10,000 is only the default cap and can be raised per app), server default 1000. members: optional array&lt;username&gt; with min_items 1; the maxusers bound is a cross-field rule stated in the description, not checked by the client.
+    /// - Doc errata: E001, E028 (see `spec/errata.yaml` and `spec/errata/`)
     ///
     /// # Arguments
     ///
@@ -322,6 +318,7 @@ impl<'a> CreateChatroomRequest<'a> {
 impl<'a> ::std::future::IntoFuture for CreateChatroomRequest<'a> {
     type Output = Result<crate::Response<crate::CreateChatroomData>, crate::Error>;
     type IntoFuture = super::BoxFuture<'a, Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -346,14 +343,7 @@ impl crate::Client {
     /// - Idempotent: yes, safe to repeat
     /// - Checked before sending: `limit`: between 1 and 100
     /// - Source: `restful-api/chatroom-management/manage-chatrooms`, section "Retrieving basic information of all chat rooms"
-    ///
-    /// # Doc errata
-    ///
-    /// - E001: Every curl example on the chat room pages (seeds and current pages alike) calls an http:// URL, while the overview states that only HTTPS is accepted. The response `uri` values in the examples are http:// too. The base URL is https://{host}/{org_name}/{app_name}. Example `wire.path` values keep only the part after /{org_name}/{app_name}, so the scheme of the doc URL does not matter; the `uri` strings inside example response bodies are kept verbatim because they are data the server echoes.
-    /// - E016: Seed 000 documents the list of all rooms without query parameters and its example returns `data` as one object ({"id": "66211860774913", "name": "test", "owner": "user1", "affiliations_count": 2}). The overview and the current page page the list with limit/cursor, and the current example returns `data` as an array of rooms with `count` and `params` in the envelope. list_chatrooms follows the current page: optional query parameters `limit` and `cursor`, `data` an array of rooms, envelope `count`, `params` and `cursor`. The current page's example is used; the seed's object-shaped example is not kept.
-    /// - E024: The list-all example does not hang together: the curl command asks for limit=10, but the response echoes "limit": \["5"\] in `params` and returns 3 rooms; the curl's Authorization header is missing its closing `>` and quote, so the command cannot run as printed. The wire request is taken from the curl URL (query `limit=10`) and the response body is kept verbatim; the example's `expect` checks only values that do not depend on the mismatch (`count` and room fields).
-    /// - E025: The list-all response example carries `disabled` for each room and a top-level `properties` object, neither of which is in the table or the common response parameters; the `cursor` that the query table says the response carries while more pages remain is absent from the example (it holds the last page). `disabled` is modelled as an optional boolean room field. `properties` is not modelled and not added to the envelope; the response decoder must tolerate it as an unknown top-level key. The operation lists `cursor` in its response envelope together with `count` and `params`.
-    /// - E026: The overview row and seed 000 give the joined-rooms request without query parameters; the current page adds optional pagenum/pagesize. The overview also embeds the list-all query string in the path (/chatrooms?limit={N}&cursor={cursor}). Paths never contain a query string. list_user_joined_chatrooms takes optional `pagenum` and `pagesize` query parameters; list_chatrooms takes optional `limit` and `cursor` (E016).
+    /// - Doc errata: E001, E016, E024, E025, E026 (see `spec/errata.yaml` and `spec/errata/`)
     pub fn list_chatrooms(&self) -> ListChatroomsRequest<'_> {
         ListChatroomsRequest {
             client: self,
@@ -437,6 +427,7 @@ impl<'a> ListChatroomsRequest<'a> {
     /// follows the cursor until a page has none (or no items).
     /// Set the page size with the builder first; the cursor is
     /// managed by the stream.
+    #[inline]
     pub fn into_stream(self) -> crate::BoxStream<'a, crate::ListChatroomsItem> {
         crate::runtime::paginate::by_cursor(
             self,
@@ -455,6 +446,7 @@ impl<'a> ::std::future::IntoFuture for ListChatroomsRequest<'a> {
         crate::Error,
     >;
     type IntoFuture = super::BoxFuture<'a, Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -479,13 +471,7 @@ impl crate::Client {
     /// - Idempotent: yes, safe to repeat
     /// - Checked before sending: `username`: must follow the username rule; `pagenum`: at least 1; `pagesize`: between 1 and 1000
     /// - Source: `restful-api/chatroom-management/manage-chatrooms`, section "Retrieving chat rooms that a user joins"
-    ///
-    /// # Doc errata
-    ///
-    /// - E001: Every curl example on the chat room pages (seeds and current pages alike) calls an http:// URL, while the overview states that only HTTPS is accepted. The response `uri` values in the examples are http:// too. The base URL is https://{host}/{org_name}/{app_name}. Example `wire.path` values keep only the part after /{org_name}/{app_name}, so the scheme of the doc URL does not matter; the `uri` strings inside example response bodies are kept verbatim because they are data the server echoes.
-    /// - E017: The joined-rooms example (seed and current page) returns `data` as a single object {"id", "name"}, although the operation lists every room the user joined, pages through them with pagenum/pagesize, and the sibling list of all rooms now returns an array. `data` is an array of {id, name} objects. The example response is fixed by wrapping the one object in an array.
-    /// - E026: The overview row and seed 000 give the joined-rooms request without query parameters; the current page adds optional pagenum/pagesize. The overview also embeds the list-all query string in the path (/chatrooms?limit={N}&cursor={cursor}). Paths never contain a query string. list_user_joined_chatrooms takes optional `pagenum` and `pagesize` query parameters; list_chatrooms takes optional `limit` and `cursor` (E016).
-    /// - E027: The `pagesize` row gives a default of 1000, but the note below says that without query parameters the server returns only the 500 most recently joined rooms. No default or range is given for `pagenum`. `pagesize` keeps range 1..1000 and the documented default 1000 (the value assumed when paging with `pagenum`); the description warns that a call without either parameter yields at most 500 rooms. `pagenum` gets minimum 1 and no default. The client never sends a default on its own.
+    /// - Doc errata: E001, E017, E026, E027 (see `spec/errata.yaml` and `spec/errata/`)
     ///
     /// # Arguments
     ///
@@ -603,6 +589,7 @@ impl<'a> ListUserJoinedChatroomsRequest<'a> {
     /// Streams every item of every page: starts at the page set
     /// on the builder (default 1) and fetches the next page until
     /// one comes back empty or shorter than the page size.
+    #[inline]
     pub fn into_stream(
         self,
     ) -> crate::BoxStream<'a, crate::ListUserJoinedChatroomsItem> {
@@ -630,6 +617,7 @@ impl<'a> ::std::future::IntoFuture for ListUserJoinedChatroomsRequest<'a> {
         crate::Error,
     >;
     type IntoFuture = super::BoxFuture<'a, Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -654,15 +642,7 @@ impl crate::Client {
     /// - Idempotent: yes, safe to repeat
     /// - Checked before sending: `chatroom_id`: 1 to 100 values, sent comma-separated
     /// - Source: `restful-api/chatroom-management/manage-chatrooms`, section "Retrieving detailed information of the specified chat rooms"
-    ///
-    /// # Doc errata
-    ///
-    /// - E001: Every curl example on the chat room pages (seeds and current pages alike) calls an http:// URL, while the overview states that only HTTPS is accepted. The response `uri` values in the examples are http:// too. The base URL is https://{host}/{org_name}/{app_name}. Example `wire.path` values keep only the part after /{org_name}/{app_name}, so the scheme of the doc URL does not matter; the `uri` strings inside example response bodies are kept verbatim because they are data the server echoes.
-    /// - E014: The room details response example is invalid JSON: there is no comma between `"count": 2` and `"data": [` (seed and current page). The example response body is fixed by inserting the comma.
-    /// - E019: The room details example and table disagree. The example has fields the table omits (`invite_need_confirm`, `mute`, and `scale` in the seed); the table has `owner`, which neither example room carries (the owner only appears inside `affiliations`); `affiliations` is described with "fields" owner/member but is an array of one-key objects such as {"member": "user1"} and {"owner": "user2"}; `affiliations_count` is typed "int" in the seed and Number on the current page. All example fields are modelled, every field except `id` optional: invite_need_confirm (boolean), mute (boolean), scale (string), owner (string); affiliations is array&lt;map&lt;string&gt;&gt;; affiliations_count and created are integers.
-    /// - E020: The seed's room details example differs from the current page's: its second room also carries "scale": "large" (between "mute" and "affiliations_count"); the current page's example dropped that line. Otherwise the two examples are the same (including the missing comma of E014). The current page's example is kept (with the E014 fix). The `scale` field stays in the model as an optional string so that responses like the seed's still decode.
-    /// - E023: The "HTTP request" block of the room details section starts with a shell comment about replacing the app token, copied from the curl example; it is not part of the request line. The comment is ignored; the request line is GET /chatrooms/{chatroom_id}.
-    /// - E033: The placeholder {chatroom_id} of the room details request is singular (and the overview describes a single room), but it carries up to 100 ids joined by commas, each comma percent-encoded as %2C. The doc's placeholder name `chatroom_id` is kept, with `list: {max_items: 100}`: the caller passes 1 to 100 ids, the client joins them with "," and sends the comma as %2C. The response is always an array.
+    /// - Doc errata: E001, E014, E019, E020, E023, E033 (see `spec/errata.yaml` and `spec/errata/`)
     ///
     /// # Arguments
     ///
@@ -739,6 +719,7 @@ impl<'a> ::std::future::IntoFuture for GetChatroomsRequest<'a> {
         crate::Error,
     >;
     type IntoFuture = super::BoxFuture<'a, Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -773,13 +754,7 @@ impl crate::Client {
     /// - Idempotent: yes, safe to repeat
     /// - Checked before sending: `name`: at most 128 characters; `description`: at most 512 characters; `maxusers`: at least 1
     /// - Source: `restful-api/chatroom-management/manage-chatrooms`, section "Modifying chat room information"
-    ///
-    /// # Doc errata
-    ///
-    /// - E001: Every curl example on the chat room pages (seeds and current pages alike) calls an http:// URL, while the overview states that only HTTPS is accepted. The response `uri` values in the examples are http:// too. The base URL is https://{host}/{org_name}/{app_name}. Example `wire.path` values keep only the part after /{org_name}/{app_name}, so the scheme of the doc URL does not matter; the `uri` strings inside example response bodies are kept verbatim because they are data the server echoes.
-    /// - E015: The modify request body example is invalid JSON: the last member, `"maxusers": 300,`, has a trailing comma before the closing brace (seed and current page). The example request body is fixed by removing the trailing comma.
-    /// - E021: The modify request takes `name`, but the response reports the name change under `groupname` (the chat group field name); `description` and `maxusers` keep their request names. All three are booleans, not the new values. The response fields are modelled as documented: groupname, description and maxusers, each an optional boolean (present only for the fields that were sent).
-    /// - E029: The seed says the new name and description may not contain slashes and that spaces "need to be replaced with +"; the current page drops the sentence. Neither page restates the 128/512 character limits of the create operation or any range for maxusers. No character restriction or "+" substitution is applied: the values are sent as ordinary JSON strings. The create limits are applied to modify as well (name at most 128 characters, description at most 512, maxusers at least 1), since they are properties of the room (also stated on the limitations page).
+    /// - Doc errata: E001, E015, E021, E029 (see `spec/errata.yaml` and `spec/errata/`)
     ///
     /// # Arguments
     ///
@@ -890,6 +865,7 @@ impl<'a> UpdateChatroomRequest<'a> {
 impl<'a> ::std::future::IntoFuture for UpdateChatroomRequest<'a> {
     type Output = Result<crate::Response<crate::UpdateChatroomData>, crate::Error>;
     type IntoFuture = super::BoxFuture<'a, Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -913,11 +889,7 @@ impl crate::Client {
     /// - Rate limit: 100/second per app key; Per App Key, from the overview table; the detail page states no limit.
     /// - Idempotent: yes, safe to repeat
     /// - Source: `restful-api/chatroom-management/manage-chatrooms`, section "Deleting the specified chat room"
-    ///
-    /// # Doc errata
-    ///
-    /// - E001: Every curl example on the chat room pages (seeds and current pages alike) calls an http:// URL, while the overview states that only HTTPS is accepted. The response `uri` values in the examples are http:// too. The base URL is https://{host}/{org_name}/{app_name}. Example `wire.path` values keep only the part after /{org_name}/{app_name}, so the scheme of the doc URL does not matter; the `uri` strings inside example response bodies are kept verbatim because they are data the server echoes.
-    /// - E022: The success flag has a different name and type per operation: delete returns "success": true, announcement and member operations return "result": true, the admin operations return "result": "success". Each operation models its own flag as documented: delete_chatroom `success` boolean; update_chatroom_announcement and the member operations `result` boolean; the admin operations `result` bool_or_string (E007).
+    /// - Doc errata: E001, E022 (see `spec/errata.yaml` and `spec/errata/`)
     ///
     /// # Arguments
     ///
@@ -986,6 +958,7 @@ impl<'a> DeleteChatroomRequest<'a> {
 impl<'a> ::std::future::IntoFuture for DeleteChatroomRequest<'a> {
     type Output = Result<crate::Response<crate::DeleteChatroomData>, crate::Error>;
     type IntoFuture = super::BoxFuture<'a, Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -1006,13 +979,7 @@ impl crate::Client {
     /// - Rate limit: not documented
     /// - Idempotent: yes, safe to repeat
     /// - Source: `restful-api/chatroom-management/manage-chatrooms`, section "Retrieving a chat room announcement"
-    ///
-    /// # Doc errata
-    ///
-    /// - E001: Every curl example on the chat room pages (seeds and current pages alike) calls an http:// URL, while the overview states that only HTTPS is accepted. The response `uri` values in the examples are http:// too. The base URL is https://{host}/{org_name}/{app_name}. Example `wire.path` values keep only the part after /{org_name}/{app_name}, so the scheme of the doc URL does not matter; the `uri` strings inside example response bodies are kept verbatim because they are data the server echoes.
-    /// - E030: The seed describes the announcement GET as working on "one or more" rooms, but the request line takes one {chatroom_id} and the response holds one `announcement` string; the current page says "the specified chat room". Both pages also mark Content-Type as a required header of a GET request that has no body. get_chatroom_announcement takes exactly one chatroom_id (no list) and returns data.announcement. The Content-Type row is not modelled: the request has no body.
-    /// - E031: The current page's response example puts an MDX variable tag with its own double quotes inside a JSON string; in a code block the tag is not rendered, so the printed example is invalid JSON. The seed's example has different values (announcement text, application id, uri). The current page's example is used with the tag rendered as plain text: "announcement" : "chat room announcement text".
-    /// - E032: The overview's chat room table has no rows for the two announcement operations, and their detail sections state no call frequency limit. get_chatroom_announcement and update_chatroom_announcement have no rate_limit in this spec.
+    /// - Doc errata: E001, E030, E031, E032 (see `spec/errata.yaml` and `spec/errata/`)
     ///
     /// # Arguments
     ///
@@ -1085,6 +1052,7 @@ impl<'a> ::std::future::IntoFuture for GetChatroomAnnouncementRequest<'a> {
         crate::Error,
     >;
     type IntoFuture = super::BoxFuture<'a, Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -1111,13 +1079,7 @@ impl crate::Client {
     /// - Idempotent: yes, safe to repeat
     /// - Checked before sending: `announcement`: at most 512 characters
     /// - Source: `restful-api/chatroom-management/manage-chatrooms`, section "Modifying the announce of a chat room"
-    ///
-    /// # Doc errata
-    ///
-    /// - E001: Every curl example on the chat room pages (seeds and current pages alike) calls an http:// URL, while the overview states that only HTTPS is accepted. The response `uri` values in the examples are http:// too. The base URL is https://{host}/{org_name}/{app_name}. Example `wire.path` values keep only the part after /{org_name}/{app_name}, so the scheme of the doc URL does not matter; the `uri` strings inside example response bodies are kept verbatim because they are data the server echoes.
-    /// - E018: The request line says POST, but the seed's example is a `curl -X GET` without a body (and with a literal token), identical to the example of the GET announcement endpoint; the seed has no request body table at all, only "cannot exceed 512 characters" in the prose. The current page adds the `announcement` body row and a body, but its curl still forces GET. update_chatroom_announcement is POST with a JSON body {"announcement": string, required, at most 512 characters}. The example's wire request is built from the request line and the tables: method POST, the current page's path and -d body.
-    /// - E022: The success flag has a different name and type per operation: delete returns "success": true, announcement and member operations return "result": true, the admin operations return "result": "success". Each operation models its own flag as documented: delete_chatroom `success` boolean; update_chatroom_announcement and the member operations `result` boolean; the admin operations `result` bool_or_string (E007).
-    /// - E032: The overview's chat room table has no rows for the two announcement operations, and their detail sections state no call frequency limit. get_chatroom_announcement and update_chatroom_announcement have no rate_limit in this spec.
+    /// - Doc errata: E001, E018, E022, E032 (see `spec/errata.yaml` and `spec/errata/`)
     ///
     /// # Arguments
     ///
@@ -1200,6 +1162,7 @@ impl<'a> ::std::future::IntoFuture for UpdateChatroomAnnouncementRequest<'a> {
         crate::Error,
     >;
     type IntoFuture = super::BoxFuture<'a, Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }

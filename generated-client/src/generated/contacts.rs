@@ -48,12 +48,7 @@ impl crate::Client {
     /// - Idempotent: no, a repeat may act twice
     /// - Checked before sending: `username`: must follow the username rule; `friend_username`: must follow the username rule
     /// - Source: `restful-api/contact-management`, section "Adding a contact"
-    ///
-    /// # Doc errata
-    ///
-    /// - E101: The user operations (register, get, list, delete, ban) and the contact add/remove/unblock operations return the affected user records in the envelope's `entities` array and carry no `data` at all; the pages describe those records only in the shared response table as `entities.*` rows, which leave out the `nickname` the examples show; the response tables of the get and list sections name only `count` and `cursor`. The paged user operations (list_users, delete_users) page over `entities` with limit/cursor, the next cursor being the top-level `cursor`. These operations read their payload from `entities` (`response.payload: entities`) and describe it as an array of UserEntity (uuid, type, created, modified, username, activated, nickname), declared in the users group and shared with the contacts group. list_users and delete_users are cursor-paged over those items (`limit`, `cursor`, next cursor in the top-level `cursor`); streaming delete_users deletes every user of the app, page by page, which its description warns about.
-    /// - E112: The response examples of adding a contact, removing a contact and removing a user from the block list are invalid JSON: the entity's last member `"activated": true,` has a trailing comma. The example response bodies of add_contact, remove_contact and remove_blocked_user are fixed by dropping the trailing comma.
-    /// - E113: The contact and block list paths name the list owner {owner_username}, while the user paths call the same concept {username}. The block-user section refers to the common parameter table for its path parameter, but that table defines only `username`. The owner is {username} in every contacts path; the other user keeps the page's name ({friend_username}, {blocked_username}) since it is a second, different user of the same path.
+    /// - Doc errata: E101, E112, E113 (see `spec/errata.yaml` and `spec/errata/`)
     ///
     /// # Arguments
     ///
@@ -144,6 +139,7 @@ impl<'a> ::std::future::IntoFuture for AddContactRequest<'a> {
         crate::Error,
     >;
     type IntoFuture = super::BoxFuture<'a, Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -168,12 +164,7 @@ impl crate::Client {
     /// - Idempotent: yes, safe to repeat
     /// - Checked before sending: `username`: must follow the username rule; `friend_username`: must follow the username rule
     /// - Source: `restful-api/contact-management`, section "Removing a contact"
-    ///
-    /// # Doc errata
-    ///
-    /// - E101: The user operations (register, get, list, delete, ban) and the contact add/remove/unblock operations return the affected user records in the envelope's `entities` array and carry no `data` at all; the pages describe those records only in the shared response table as `entities.*` rows, which leave out the `nickname` the examples show; the response tables of the get and list sections name only `count` and `cursor`. The paged user operations (list_users, delete_users) page over `entities` with limit/cursor, the next cursor being the top-level `cursor`. These operations read their payload from `entities` (`response.payload: entities`) and describe it as an array of UserEntity (uuid, type, created, modified, username, activated, nickname), declared in the users group and shared with the contacts group. list_users and delete_users are cursor-paged over those items (`limit`, `cursor`, next cursor in the top-level `cursor`); streaming delete_users deletes every user of the app, page by page, which its description warns about.
-    /// - E112: The response examples of adding a contact, removing a contact and removing a user from the block list are invalid JSON: the entity's last member `"activated": true,` has a trailing comma. The example response bodies of add_contact, remove_contact and remove_blocked_user are fixed by dropping the trailing comma.
-    /// - E113: The contact and block list paths name the list owner {owner_username}, while the user paths call the same concept {username}. The block-user section refers to the common parameter table for its path parameter, but that table defines only `username`. The owner is {username} in every contacts path; the other user keeps the page's name ({friend_username}, {blocked_username}) since it is a second, different user of the same path.
+    /// - Doc errata: E101, E112, E113 (see `spec/errata.yaml` and `spec/errata/`)
     ///
     /// # Arguments
     ///
@@ -264,6 +255,7 @@ impl<'a> ::std::future::IntoFuture for RemoveContactRequest<'a> {
         crate::Error,
     >;
     type IntoFuture = super::BoxFuture<'a, Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -288,10 +280,7 @@ impl crate::Client {
     /// - Idempotent: yes, safe to repeat
     /// - Checked before sending: `username`: must follow the username rule
     /// - Source: `restful-api/contact-management`, section "Retrieving the contact list"
-    ///
-    /// # Doc errata
-    ///
-    /// - E113: The contact and block list paths name the list owner {owner_username}, while the user paths call the same concept {username}. The block-user section refers to the common parameter table for its path parameter, but that table defines only `username`. The owner is {username} in every contacts path; the other user keeps the page's name ({friend_username}, {blocked_username}) since it is a second, different user of the same path.
+    /// - Doc errata: E113 (see `spec/errata.yaml` and `spec/errata/`)
     ///
     /// # Arguments
     ///
@@ -362,6 +351,7 @@ impl<'a> ListContactsRequest<'a> {
 impl<'a> ::std::future::IntoFuture for ListContactsRequest<'a> {
     type Output = Result<crate::Response<::std::vec::Vec<String>>, crate::Error>;
     type IntoFuture = super::BoxFuture<'a, Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -386,11 +376,7 @@ impl crate::Client {
     /// - Idempotent: yes, safe to repeat
     /// - Checked before sending: `username`: must follow the username rule; `limit`: between 1 and 50
     /// - Source: `restful-api/contact-management`, section "Retrieving the contact list with pagination"
-    ///
-    /// # Doc errata
-    ///
-    /// - E044: The overview is not a complete inventory: detail pages document endpoints it does not list (message rewrite, chat room super admins, mute/ban, allow/block lists, the chat room announcement, and others). The detail pages are the inventory of operations. An operation without an overview row gets its rate limit from its detail page, or none (E032).
-    /// - E114: The paged contact list uses a singular `/user/` path segment where all other user paths have `/users/`, and the response `uri` names yet another path (/users/{username}/rostersByPage). The example URL keeps the {host} and {username} placeholders (a username with braces is not valid). The page says the next cursor is in the response body but does not show where; the example is a last page without one. The overview has no row for this operation. The path is /user/{username}/contacts as in the request line and the example (also on the Easemob pages the endpoint comes from). The example's username is replaced by XXXX. Pagination reads the next cursor from the top-level `/cursor`, as every other cursor-paged list does, with the items in `data.contacts`.
+    /// - Doc errata: E044, E114 (see `spec/errata.yaml` and `spec/errata/`)
     ///
     /// # Arguments
     ///
@@ -505,6 +491,7 @@ impl<'a> ListContactsPagedRequest<'a> {
     /// follows the cursor until a page has none (or no items).
     /// Set the page size with the builder first; the cursor is
     /// managed by the stream.
+    #[inline]
     pub fn into_stream(self) -> crate::BoxStream<'a, crate::ContactEntry> {
         crate::runtime::paginate::by_cursor(
             self,
@@ -520,6 +507,7 @@ impl<'a> ListContactsPagedRequest<'a> {
 impl<'a> ::std::future::IntoFuture for ListContactsPagedRequest<'a> {
     type Output = Result<crate::Response<crate::ListContactsPagedData>, crate::Error>;
     type IntoFuture = super::BoxFuture<'a, Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -549,11 +537,7 @@ impl crate::Client {
     /// - Idempotent: no, a repeat may act twice
     /// - Checked before sending: `username`: must follow the username rule; `usernames`: at least 1 items, at most 50 items, each item must follow the username rule
     /// - Source: `restful-api/contact-management`, section "Add user to blacklist"
-    ///
-    /// # Doc errata
-    ///
-    /// - E113: The contact and block list paths name the list owner {owner_username}, while the user paths call the same concept {username}. The block-user section refers to the common parameter table for its path parameter, but that table defines only `username`. The owner is {username} in every contacts path; the other user keeps the page's name ({friend_username}, {blocked_username}) since it is a second, different user of the same path.
-    /// - E129: The type cell of `usernames` is a description ("An array of usernames") rather than a type name. `usernames` is an array&lt;username&gt; of 1 to 50 items, as the description and the example ({ "usernames": \[ "user2" \] }) show.
+    /// - Doc errata: E113, E129 (see `spec/errata.yaml` and `spec/errata/`)
     ///
     /// # Arguments
     ///
@@ -643,6 +627,7 @@ impl<'a> AddBlockedUsersRequest<'a> {
 impl<'a> ::std::future::IntoFuture for AddBlockedUsersRequest<'a> {
     type Output = Result<crate::Response<::std::vec::Vec<String>>, crate::Error>;
     type IntoFuture = super::BoxFuture<'a, Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -667,10 +652,7 @@ impl crate::Client {
     /// - Idempotent: yes, safe to repeat
     /// - Checked before sending: `username`: must follow the username rule; `pageSize`: between 1 and 50
     /// - Source: `restful-api/contact-management`, section "Retrieving the blocklist"
-    ///
-    /// # Doc errata
-    ///
-    /// - E113: The contact and block list paths name the list owner {owner_username}, while the user paths call the same concept {username}. The block-user section refers to the common parameter table for its path parameter, but that table defines only `username`. The owner is {username} in every contacts path; the other user keeps the page's name ({friend_username}, {blocked_username}) since it is a second, different user of the same path.
+    /// - Doc errata: E113 (see `spec/errata.yaml` and `spec/errata/`)
     ///
     /// # Arguments
     ///
@@ -774,6 +756,7 @@ impl<'a> ListBlockedUsersRequest<'a> {
     /// follows the cursor until a page has none (or no items).
     /// Set the page size with the builder first; the cursor is
     /// managed by the stream.
+    #[inline]
     pub fn into_stream(self) -> crate::BoxStream<'a, String> {
         crate::runtime::paginate::by_cursor(
             self,
@@ -789,6 +772,7 @@ impl<'a> ListBlockedUsersRequest<'a> {
 impl<'a> ::std::future::IntoFuture for ListBlockedUsersRequest<'a> {
     type Output = Result<crate::Response<::std::vec::Vec<String>>, crate::Error>;
     type IntoFuture = super::BoxFuture<'a, Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -813,12 +797,7 @@ impl crate::Client {
     /// - Idempotent: yes, safe to repeat
     /// - Checked before sending: `username`: must follow the username rule; `blocked_username`: must follow the username rule
     /// - Source: `restful-api/contact-management`, section "Removing a user from the blocklist"
-    ///
-    /// # Doc errata
-    ///
-    /// - E101: The user operations (register, get, list, delete, ban) and the contact add/remove/unblock operations return the affected user records in the envelope's `entities` array and carry no `data` at all; the pages describe those records only in the shared response table as `entities.*` rows, which leave out the `nickname` the examples show; the response tables of the get and list sections name only `count` and `cursor`. The paged user operations (list_users, delete_users) page over `entities` with limit/cursor, the next cursor being the top-level `cursor`. These operations read their payload from `entities` (`response.payload: entities`) and describe it as an array of UserEntity (uuid, type, created, modified, username, activated, nickname), declared in the users group and shared with the contacts group. list_users and delete_users are cursor-paged over those items (`limit`, `cursor`, next cursor in the top-level `cursor`); streaming delete_users deletes every user of the app, page by page, which its description warns about.
-    /// - E112: The response examples of adding a contact, removing a contact and removing a user from the block list are invalid JSON: the entity's last member `"activated": true,` has a trailing comma. The example response bodies of add_contact, remove_contact and remove_blocked_user are fixed by dropping the trailing comma.
-    /// - E113: The contact and block list paths name the list owner {owner_username}, while the user paths call the same concept {username}. The block-user section refers to the common parameter table for its path parameter, but that table defines only `username`. The owner is {username} in every contacts path; the other user keeps the page's name ({friend_username}, {blocked_username}) since it is a second, different user of the same path.
+    /// - Doc errata: E101, E112, E113 (see `spec/errata.yaml` and `spec/errata/`)
     ///
     /// # Arguments
     ///
@@ -909,6 +888,7 @@ impl<'a> ::std::future::IntoFuture for RemoveBlockedUserRequest<'a> {
         crate::Error,
     >;
     type IntoFuture = super::BoxFuture<'a, Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }

@@ -104,11 +104,7 @@ impl crate::Client {
     /// - Idempotent: yes, safe to repeat
     /// - Checked before sending: `username`: must follow the username rule; `chat`: between -1 and 2147483647; `groupchat`: between -1 and 2147483647; `chatroom`: between -1 and 2147483647
     /// - Source: `restful-api/global-mute`, section "Globally mute a specified user"
-    ///
-    /// # Doc errata
-    ///
-    /// - E040: The overview spells the same path variables several ways ({org_name} / {orgName}, {app_name} / {appName}, {group_id} / {groupid} / {chatgroupid}, {chatroom_id} / {chatroomid}, {username} / {userName} / {userId} / {owner_username}), uses a shell-style ${time}, drops the leading slash of the recall path (whose last segment also differs from the detail page's msg_recall, E219), and embeds query strings in paths. Both overview pages (the seed and the current page) do so. One spelling per concept in every spec path: {org_name} and {app_name} (only in base_url), {group_id}, {chatroom_id}, {username}; every path starts with "/" and never contains a query string; query parameters are declared under `query`. The chat room case is E004.
-    /// - E117: The mute lengths accept -1 (permanent), 0 (unmute) and positive seconds up to 2,147,483,647; other negative values are silently ignored by the server rather than rejected. The table is headed "Request parameter" although the values travel in the JSON body. `chat`, `groupchat` and `chatroom` are optional body integers with minimum -1 and maximum 2147483647, so the client rejects the values the server would ignore.
+    /// - Doc errata: E040, E117 (see `spec/errata.yaml` and `spec/errata/`)
     ///
     /// # Arguments
     ///
@@ -235,6 +231,7 @@ impl<'a> SetGlobalMuteRequest<'a> {
 impl<'a> ::std::future::IntoFuture for SetGlobalMuteRequest<'a> {
     type Output = Result<crate::Response<crate::SetGlobalMuteData>, crate::Error>;
     type IntoFuture = super::BoxFuture<'a, Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -259,12 +256,7 @@ impl crate::Client {
     /// - Idempotent: yes, safe to repeat
     /// - Checked before sending: `username`: must follow the username rule
     /// - Source: `restful-api/global-mute`, section "Query the detailed information of global-mute"
-    ///
-    /// # Doc errata
-    ///
-    /// - E040: The overview spells the same path variables several ways ({org_name} / {orgName}, {app_name} / {appName}, {group_id} / {groupid} / {chatgroupid}, {chatroom_id} / {chatroomid}, {username} / {userName} / {userId} / {owner_username}), uses a shell-style ${time}, drops the leading slash of the recall path (whose last segment also differs from the detail page's msg_recall, E219), and embeds query strings in paths. Both overview pages (the seed and the current page) do so. One spelling per concept in every spec path: {org_name} and {app_name} (only in base_url), {group_id}, {chatroom_id}, {username}; every path starts with "/" and never contains a query string; query parameters are declared under `query`. The chat room case is E004.
-    /// - E047: Body-less GET requests mark a Content-Type of application/json as required (as the chat room announcement GET does, E030). Content-Type is not modelled for requests without a body.
-    /// - E115: The overview row (on both overview pages) has the literal segment `username` instead of a placeholder, the detail page has {username}, and the detail example sends the placeholder text {username} itself, which is not a valid username. All three spell the app variables {orgName}/{appName} (E040). get_global_mute is GET /mutes/{username}; the example uses XXXX as the username (the value the response's `userid` shows).
+    /// - Doc errata: E040, E047, E115 (see `spec/errata.yaml` and `spec/errata/`)
     ///
     /// # Arguments
     ///
@@ -338,6 +330,7 @@ impl<'a> GetGlobalMuteRequest<'a> {
 impl<'a> ::std::future::IntoFuture for GetGlobalMuteRequest<'a> {
     type Output = Result<crate::Response<crate::GetGlobalMuteData>, crate::Error>;
     type IntoFuture = super::BoxFuture<'a, Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -362,12 +355,7 @@ impl crate::Client {
     /// - Idempotent: yes, safe to repeat
     /// - Checked before sending: `pageNum`: at least 1; `pageSize`: between 1 and 50
     /// - Source: `restful-api/global-mute`, section "Retrieve all globally muted users"
-    ///
-    /// # Doc errata
-    ///
-    /// - E040: The overview spells the same path variables several ways ({org_name} / {orgName}, {app_name} / {appName}, {group_id} / {groupid} / {chatgroupid}, {chatroom_id} / {chatroomid}, {username} / {userName} / {userId} / {owner_username}), uses a shell-style ${time}, drops the leading slash of the recall path (whose last segment also differs from the detail page's msg_recall, E219), and embeds query strings in paths. Both overview pages (the seed and the current page) do so. One spelling per concept in every spec path: {org_name} and {app_name} (only in base_url), {group_id}, {chatroom_id}, {username}; every path starts with "/" and never contains a query string; query parameters are declared under `query`. The chat room case is E004.
-    /// - E047: Body-less GET requests mark a Content-Type of application/json as required (as the chat room announcement GET does, E030). Content-Type is not modelled for requests without a body.
-    /// - E116: The response table lists username, chat, groupchat, chatroom and unixtime as if they were the fields of one object and does not mention the inner `data` array at all, but the example returns `data` as an object holding an array `data` of muted users, each with only the chat types that apply to it, plus one `unixtime`. `pageNum` has no range or default. `data` is an object with `data` (array of GlobalMuteEntry: username and optional chat, groupchat, chatroom, the table's rows of those names) and `unixtime`. Page pagination over pageNum/pageSize with items_field `data`; `pageNum` gets minimum 1 and no default.
+    /// - Doc errata: E040, E047, E116 (see `spec/errata.yaml` and `spec/errata/`)
     pub fn list_global_mutes(&self) -> ListGlobalMutesRequest<'_> {
         ListGlobalMutesRequest {
             client: self,
@@ -457,6 +445,7 @@ impl<'a> ListGlobalMutesRequest<'a> {
     /// Streams every item of every page: starts at the page set
     /// on the builder (default 1) and fetches the next page until
     /// one comes back empty or shorter than the page size.
+    #[inline]
     pub fn into_stream(self) -> crate::BoxStream<'a, crate::GlobalMuteEntry> {
         let first = self.page_num.map_or(1, |page| page.max(1) as u64);
         let size = self
@@ -478,6 +467,7 @@ impl<'a> ListGlobalMutesRequest<'a> {
 impl<'a> ::std::future::IntoFuture for ListGlobalMutesRequest<'a> {
     type Output = Result<crate::Response<crate::ListGlobalMutesData>, crate::Error>;
     type IntoFuture = super::BoxFuture<'a, Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }

@@ -92,13 +92,7 @@ impl crate::Client {
     /// - Rate limit: not documented
     /// - Idempotent: yes, safe to repeat
     /// - Source: `restful-api/chat-group-management/manage-group-allowlist`, section "Retrieving the group allow list"
-    ///
-    /// # Doc errata
-    ///
-    /// - E300: As on the chat room pages (E001), nearly every curl command on the group pages targets a plain http:// address (one even in upper case and without quotes), and so do the `uri` values echoed in the responses, although the overview accepts HTTPS only. Same as E001: requests go to the https base URL; example wire paths keep only what follows /{org_name}/{app_name}; echoed `uri` strings stay as printed.
-    /// - E301: Many group requests that carry no body at all still list Content-Type application/json as a required header: ban and unban, adding one member, the allow list and block list calls that take the user in the path, listing admins, muting and unmuting everyone, reading the announcement, listing shared files and reading a member's attributes. Several of those tables leave out Accept instead. Content-Type describes a body, so it is not a parameter of any body-less operation (as E034 and E047 decide); Accept and Authorization are sent by the client on every call.
-    /// - E317: The overview's two group tables cover only group records, members, admins and ownership. The membership check, member attributes, allow list, block list, mute list, announcement and shared file endpoints have no overview row. The block list, announcement and shared file sections state 100 calls per second per App Key themselves; the others only point to the limitations page, which gives no numbers. Following E044: the block list, announcement and shared file operations take 100/second from their detail sections; check_group_membership, the three member attribute operations, the allow list and the mute list operations have no rate_limit.
-    /// - E327: The allow list and mute-all curl commands put literal placeholders such as {The group ID} and {username} (with braces and spaces) into the URL, so the printed request is not what the response answers; the responses name the group both 120824965169153 and 1208XXXX5169153. The example wire requests use the values of the printed response: group 1208XXXX5169153 (the masked id of `data`) and the usernames the response reports.
+    /// - Doc errata: E300, E301, E317, E327 (see `spec/errata.yaml` and `spec/errata/`)
     ///
     /// # Arguments
     ///
@@ -168,6 +162,7 @@ impl<'a> ListGroupAllowlistRequest<'a> {
 impl<'a> ::std::future::IntoFuture for ListGroupAllowlistRequest<'a> {
     type Output = Result<crate::Response<::std::vec::Vec<String>>, crate::Error>;
     type IntoFuture = super::BoxFuture<'a, Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -189,13 +184,7 @@ impl crate::Client {
     /// - Idempotent: no, a repeat may act twice
     /// - Checked before sending: `username`: must follow the username rule
     /// - Source: `restful-api/chat-group-management/manage-group-allowlist`, section "Adding a member to the group allow list"
-    ///
-    /// # Doc errata
-    ///
-    /// - E300: As on the chat room pages (E001), nearly every curl command on the group pages targets a plain http:// address (one even in upper case and without quotes), and so do the `uri` values echoed in the responses, although the overview accepts HTTPS only. Same as E001: requests go to the https base URL; example wire paths keep only what follows /{org_name}/{app_name}; echoed `uri` strings stay as printed.
-    /// - E301: Many group requests that carry no body at all still list Content-Type application/json as a required header: ban and unban, adding one member, the allow list and block list calls that take the user in the path, listing admins, muting and unmuting everyone, reading the announcement, listing shared files and reading a member's attributes. Several of those tables leave out Accept instead. Content-Type describes a body, so it is not a parameter of any body-less operation (as E034 and E047 decide); Accept and Authorization are sent by the client on every call.
-    /// - E317: The overview's two group tables cover only group records, members, admins and ownership. The membership check, member attributes, allow list, block list, mute list, announcement and shared file endpoints have no overview row. The block list, announcement and shared file sections state 100 calls per second per App Key themselves; the others only point to the limitations page, which gives no numbers. Following E044: the block list, announcement and shared file operations take 100/second from their detail sections; check_group_membership, the three member attribute operations, the allow list and the mute list operations have no rate_limit.
-    /// - E327: The allow list and mute-all curl commands put literal placeholders such as {The group ID} and {username} (with braces and spaces) into the URL, so the printed request is not what the response answers; the responses name the group both 120824965169153 and 1208XXXX5169153. The example wire requests use the values of the printed response: group 1208XXXX5169153 (the masked id of `data`) and the usernames the response reports.
+    /// - Doc errata: E300, E301, E317, E327 (see `spec/errata.yaml` and `spec/errata/`)
     ///
     /// # Arguments
     ///
@@ -281,6 +270,7 @@ impl<'a> ::std::future::IntoFuture for AddGroupAllowlistUserRequest<'a> {
         crate::Error,
     >;
     type IntoFuture = super::BoxFuture<'a, Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -307,14 +297,7 @@ impl crate::Client {
     /// - Idempotent: no, a repeat may act twice
     /// - Checked before sending: `usernames`: at most 60 items, each item must follow the username rule
     /// - Source: `restful-api/chat-group-management/manage-group-allowlist`, section "Adding multiple members to the group allow list"
-    ///
-    /// # Doc errata
-    ///
-    /// - E300: As on the chat room pages (E001), nearly every curl command on the group pages targets a plain http:// address (one even in upper case and without quotes), and so do the `uri` values echoed in the responses, although the overview accepts HTTPS only. Same as E001: requests go to the https base URL; example wire paths keep only what follows /{org_name}/{app_name}; echoed `uri` strings stay as printed.
-    /// - E317: The overview's two group tables cover only group records, members, admins and ownership. The membership check, member attributes, allow list, block list, mute list, announcement and shared file endpoints have no overview row. The block list, announcement and shared file sections state 100 calls per second per App Key themselves; the others only point to the limitations page, which gives no numbers. Following E044: the block list, announcement and shared file operations take 100/second from their detail sections; check_group_membership, the three member attribute operations, the allow list and the mute list operations have no rate_limit.
-    /// - E327: The allow list and mute-all curl commands put literal placeholders such as {The group ID} and {username} (with braces and spaces) into the URL, so the printed request is not what the response answers; the responses name the group both 120824965169153 and 1208XXXX5169153. The example wire requests use the values of the printed response: group 1208XXXX5169153 (the masked id of `data`) and the usernames the response reports.
-    /// - E328: The batch allow list request adds \["user1"\], yet the response reports username1 and username2. The body table has no Required column and the 60-user cap is stated only in prose. Both request and response are kept verbatim (the expect entries check the response as printed). `usernames` is a required array of usernames with max_items 60.
-    /// - E330: The response tables of the batch allow list, block list and mute calls (and of unmuting and listing the mute list) read like a single object, but the examples return `data` as an array with one result per user; some rows even describe a single `user` as several usernames. These operations declare `data` as an array of per-user items; each item's `user` is one username and callers check each `result`.
+    /// - Doc errata: E300, E317, E327, E328, E330 (see `spec/errata.yaml` and `spec/errata/`)
     ///
     /// # Arguments
     ///
@@ -405,6 +388,7 @@ impl<'a> ::std::future::IntoFuture for AddGroupAllowlistUsersRequest<'a> {
         crate::Error,
     >;
     type IntoFuture = super::BoxFuture<'a, Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -426,14 +410,7 @@ impl crate::Client {
     /// - Idempotent: yes, safe to repeat
     /// - Checked before sending: `usernames`: 1 to 60 values, sent comma-separated, must follow the username rule
     /// - Source: `restful-api/chat-group-management/manage-group-allowlist`, section "Removing members from the group allow list"
-    ///
-    /// # Doc errata
-    ///
-    /// - E300: As on the chat room pages (E001), nearly every curl command on the group pages targets a plain http:// address (one even in upper case and without quotes), and so do the `uri` values echoed in the responses, although the overview accepts HTTPS only. Same as E001: requests go to the https base URL; example wire paths keep only what follows /{org_name}/{app_name}; echoed `uri` strings stay as printed.
-    /// - E301: Many group requests that carry no body at all still list Content-Type application/json as a required header: ban and unban, adding one member, the allow list and block list calls that take the user in the path, listing admins, muting and unmuting everyone, reading the announcement, listing shared files and reading a member's attributes. Several of those tables leave out Accept instead. Content-Type describes a body, so it is not a parameter of any body-less operation (as E034 and E047 decide); Accept and Authorization are sent by the client on every call.
-    /// - E317: The overview's two group tables cover only group records, members, admins and ownership. The membership check, member attributes, allow list, block list, mute list, announcement and shared file endpoints have no overview row. The block list, announcement and shared file sections state 100 calls per second per App Key themselves; the others only point to the limitations page, which gives no numbers. Following E044: the block list, announcement and shared file operations take 100/second from their detail sections; check_group_membership, the three member attribute operations, the allow list and the mute list operations have no rate_limit.
-    /// - E329: The singular placeholder {username} carries one or several comma-separated usernames (up to 60), and the curl example leaves it unfilled; the response's `uri` shows username1,username2. remove_group_allowlist_users uses {usernames}, a list path parameter with max_items 60 sent with %2C; the example fills it with username1 and username2 from the response.
-    /// - E330: The response tables of the batch allow list, block list and mute calls (and of unmuting and listing the mute list) read like a single object, but the examples return `data` as an array with one result per user; some rows even describe a single `user` as several usernames. These operations declare `data` as an array of per-user items; each item's `user` is one username and callers check each `result`.
+    /// - Doc errata: E300, E301, E317, E329, E330 (see `spec/errata.yaml` and `spec/errata/`)
     ///
     /// # Arguments
     ///
@@ -523,6 +500,7 @@ impl<'a> ::std::future::IntoFuture for RemoveGroupAllowlistUsersRequest<'a> {
         crate::Error,
     >;
     type IntoFuture = super::BoxFuture<'a, Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }

@@ -113,12 +113,7 @@ impl crate::Client {
     /// - Idempotent: yes, safe to repeat
     /// - Checked before sending: `pageSize`: at least 1
     /// - Source: `restful-api/chat-group-management/manage-group-blocklist`, section "Retrieving the chat group blocklist"
-    ///
-    /// # Doc errata
-    ///
-    /// - E301: Many group requests that carry no body at all still list Content-Type application/json as a required header: ban and unban, adding one member, the allow list and block list calls that take the user in the path, listing admins, muting and unmuting everyone, reading the announcement, listing shared files and reading a member's attributes. Several of those tables leave out Accept instead. Content-Type describes a body, so it is not a parameter of any body-less operation (as E034 and E047 decide); Accept and Authorization are sent by the client on every call.
-    /// - E317: The overview's two group tables cover only group records, members, admins and ownership. The membership check, member attributes, allow list, block list, mute list, announcement and shared file endpoints have no overview row. The block list, announcement and shared file sections state 100 calls per second per App Key themselves; the others only point to the limitations page, which gives no numbers. Following E044: the block list, announcement and shared file operations take 100/second from their detail sections; check_group_membership, the three member attribute operations, the allow list and the mute list operations have no rate_limit.
-    /// - E331: The block list query table marks `pageSize` and `cursor` as required, yet the note below describes calls without them and the example sends no cursor; no range or default is given. The example's `uri` starts with a space and shows a different path (/users/blocks/users). Both query parameters are optional (`pageSize` integer, minimum 1); list_group_blocklist is cursor-paged with the cursor at /cursor. The response example is kept verbatim; its `uri` is not checked.
+    /// - Doc errata: E301, E317, E331 (see `spec/errata.yaml` and `spec/errata/`)
     ///
     /// # Arguments
     ///
@@ -217,6 +212,7 @@ impl<'a> ListGroupBlocklistRequest<'a> {
     /// follows the cursor until a page has none (or no items).
     /// Set the page size with the builder first; the cursor is
     /// managed by the stream.
+    #[inline]
     pub fn into_stream(self) -> crate::BoxStream<'a, String> {
         crate::runtime::paginate::by_cursor(
             self,
@@ -232,6 +228,7 @@ impl<'a> ListGroupBlocklistRequest<'a> {
 impl<'a> ::std::future::IntoFuture for ListGroupBlocklistRequest<'a> {
     type Output = Result<crate::Response<::std::vec::Vec<String>>, crate::Error>;
     type IntoFuture = super::BoxFuture<'a, Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -256,13 +253,7 @@ impl crate::Client {
     /// - Idempotent: no, a repeat may act twice
     /// - Checked before sending: `username`: must follow the username rule
     /// - Source: `restful-api/chat-group-management/manage-group-blocklist`, section "Adding a user to the chat group blocklist"
-    ///
-    /// # Doc errata
-    ///
-    /// - E300: As on the chat room pages (E001), nearly every curl command on the group pages targets a plain http:// address (one even in upper case and without quotes), and so do the `uri` values echoed in the responses, although the overview accepts HTTPS only. Same as E001: requests go to the https base URL; example wire paths keep only what follows /{org_name}/{app_name}; echoed `uri` strings stay as printed.
-    /// - E301: Many group requests that carry no body at all still list Content-Type application/json as a required header: ban and unban, adding one member, the allow list and block list calls that take the user in the path, listing admins, muting and unmuting everyone, reading the announcement, listing shared files and reading a member's attributes. Several of those tables leave out Accept instead. Content-Type describes a body, so it is not a parameter of any body-less operation (as E034 and E047 decide); Accept and Authorization are sent by the client on every call.
-    /// - E317: The overview's two group tables cover only group records, members, admins and ownership. The membership check, member attributes, allow list, block list, mute list, announcement and shared file endpoints have no overview row. The block list, announcement and shared file sections state 100 calls per second per App Key themselves; the others only point to the limitations page, which gives no numbers. Following E044: the block list, announcement and shared file operations take 100/second from their detail sections; check_group_membership, the three member attribute operations, the allow list and the mute list operations have no rate_limit.
-    /// - E332: Three block list response examples are invalid JSON: `"user": "user1"` is not followed by a comma before `"groupid": "66016455491585"`. The example response bodies are fixed by inserting the comma.
+    /// - Doc errata: E300, E301, E317, E332 (see `spec/errata.yaml` and `spec/errata/`)
     ///
     /// # Arguments
     ///
@@ -348,6 +339,7 @@ impl<'a> ::std::future::IntoFuture for AddGroupBlocklistUserRequest<'a> {
         crate::Error,
     >;
     type IntoFuture = super::BoxFuture<'a, Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -377,12 +369,7 @@ impl crate::Client {
     /// - Idempotent: no, a repeat may act twice
     /// - Checked before sending: `usernames`: at most 60 items, each item must follow the username rule
     /// - Source: `restful-api/chat-group-management/manage-group-blocklist`, section "Adding multiple users to the chat group blocklist"
-    ///
-    /// # Doc errata
-    ///
-    /// - E300: As on the chat room pages (E001), nearly every curl command on the group pages targets a plain http:// address (one even in upper case and without quotes), and so do the `uri` values echoed in the responses, although the overview accepts HTTPS only. Same as E001: requests go to the https base URL; example wire paths keep only what follows /{org_name}/{app_name}; echoed `uri` strings stay as printed.
-    /// - E317: The overview's two group tables cover only group records, members, admins and ownership. The membership check, member attributes, allow list, block list, mute list, announcement and shared file endpoints have no overview row. The block list, announcement and shared file sections state 100 calls per second per App Key themselves; the others only point to the limitations page, which gives no numbers. Following E044: the block list, announcement and shared file operations take 100/second from their detail sections; check_group_membership, the three member attribute operations, the allow list and the mute list operations have no rate_limit.
-    /// - E330: The response tables of the batch allow list, block list and mute calls (and of unmuting and listing the mute list) read like a single object, but the examples return `data` as an array with one result per user; some rows even describe a single `user` as several usernames. These operations declare `data` as an array of per-user items; each item's `user` is one username and callers check each `result`.
+    /// - Doc errata: E300, E317, E330 (see `spec/errata.yaml` and `spec/errata/`)
     ///
     /// # Arguments
     ///
@@ -473,6 +460,7 @@ impl<'a> ::std::future::IntoFuture for AddGroupBlocklistUsersRequest<'a> {
         crate::Error,
     >;
     type IntoFuture = super::BoxFuture<'a, Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -497,12 +485,7 @@ impl crate::Client {
     /// - Idempotent: yes, safe to repeat
     /// - Checked before sending: `username`: must follow the username rule
     /// - Source: `restful-api/chat-group-management/manage-group-blocklist`, section "Removing a user from the chat group blocklist"
-    ///
-    /// # Doc errata
-    ///
-    /// - E300: As on the chat room pages (E001), nearly every curl command on the group pages targets a plain http:// address (one even in upper case and without quotes), and so do the `uri` values echoed in the responses, although the overview accepts HTTPS only. Same as E001: requests go to the https base URL; example wire paths keep only what follows /{org_name}/{app_name}; echoed `uri` strings stay as printed.
-    /// - E317: The overview's two group tables cover only group records, members, admins and ownership. The membership check, member attributes, allow list, block list, mute list, announcement and shared file endpoints have no overview row. The block list, announcement and shared file sections state 100 calls per second per App Key themselves; the others only point to the limitations page, which gives no numbers. Following E044: the block list, announcement and shared file operations take 100/second from their detail sections; check_group_membership, the three member attribute operations, the allow list and the mute list operations have no rate_limit.
-    /// - E332: Three block list response examples are invalid JSON: `"user": "user1"` is not followed by a comma before `"groupid": "66016455491585"`. The example response bodies are fixed by inserting the comma.
+    /// - Doc errata: E300, E317, E332 (see `spec/errata.yaml` and `spec/errata/`)
     ///
     /// # Arguments
     ///
@@ -588,6 +571,7 @@ impl<'a> ::std::future::IntoFuture for RemoveGroupBlocklistUserRequest<'a> {
         crate::Error,
     >;
     type IntoFuture = super::BoxFuture<'a, Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -612,14 +596,7 @@ impl crate::Client {
     /// - Idempotent: yes, safe to repeat
     /// - Checked before sending: `usernames`: 1 to 60 values, sent comma-separated, must follow the username rule
     /// - Source: `restful-api/chat-group-management/manage-group-blocklist`, section "Removing multiple users from the chat group blocklist"
-    ///
-    /// # Doc errata
-    ///
-    /// - E300: As on the chat room pages (E001), nearly every curl command on the group pages targets a plain http:// address (one even in upper case and without quotes), and so do the `uri` values echoed in the responses, although the overview accepts HTTPS only. Same as E001: requests go to the https base URL; example wire paths keep only what follows /{org_name}/{app_name}; echoed `uri` strings stay as printed.
-    /// - E317: The overview's two group tables cover only group records, members, admins and ownership. The membership check, member attributes, allow list, block list, mute list, announcement and shared file endpoints have no overview row. The block list, announcement and shared file sections state 100 calls per second per App Key themselves; the others only point to the limitations page, which gives no numbers. Following E044: the block list, announcement and shared file operations take 100/second from their detail sections; check_group_membership, the three member attribute operations, the allow list and the mute list operations have no rate_limit.
-    /// - E330: The response tables of the batch allow list, block list and mute calls (and of unmuting and listing the mute list) read like a single object, but the examples return `data` as an array with one result per user; some rows even describe a single `user` as several usernames. These operations declare `data` as an array of per-user items; each item's `user` is one username and callers check each `result`.
-    /// - E332: Three block list response examples are invalid JSON: `"user": "user1"` is not followed by a comma before `"groupid": "66016455491585"`. The example response bodies are fixed by inserting the comma.
-    /// - E339: The response table of the batch block list removal prints its header row twice (once more after the separator line), so the first body row is a second header. Neither that table nor its example (where every user succeeds) says how a user that could not be unblocked is reported, while the batch add on the same page documents a per-user `reason` next to a false `result`. The repeated header is ignored. remove_group_blocklist_users keeps `reason` as an optional string of each per-user item, by analogy with the batch add, so a failure explanation is decoded if the server sends one; callers still decide on `result`.
+    /// - Doc errata: E300, E317, E330, E332, E339 (see `spec/errata.yaml` and `spec/errata/`)
     ///
     /// # Arguments
     ///
@@ -709,6 +686,7 @@ impl<'a> ::std::future::IntoFuture for RemoveGroupBlocklistUsersRequest<'a> {
         crate::Error,
     >;
     type IntoFuture = super::BoxFuture<'a, Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }

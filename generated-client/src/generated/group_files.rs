@@ -85,14 +85,7 @@ impl crate::Client {
     /// - Idempotent: yes, safe to repeat
     /// - Checked before sending: `pagenum`: at least 1; `pagesize`: between 1 and 1000
     /// - Source: `restful-api/chat-group-management/manage-group-announcement-files`, section "Retrieving the chat group shared files"
-    ///
-    /// # Doc errata
-    ///
-    /// - E047: Body-less GET requests mark a Content-Type of application/json as required (as the chat room announcement GET does, E030). Content-Type is not modelled for requests without a body.
-    /// - E048: Paging of the shared file list appears only in a second request line (pagenum=1&pagesize=10); there is no query parameter table, default or range. The operation takes optional query parameters `pagenum` (integer, minimum 1) and `pagesize` (integer, 1 to 1000); no defaults are claimed.
-    /// - E300: As on the chat room pages (E001), nearly every curl command on the group pages targets a plain http:// address (one even in upper case and without quotes), and so do the `uri` values echoed in the responses, although the overview accepts HTTPS only. Same as E001: requests go to the https base URL; example wire paths keep only what follows /{org_name}/{app_name}; echoed `uri` strings stay as printed.
-    /// - E301: Many group requests that carry no body at all still list Content-Type application/json as a required header: ban and unban, adding one member, the allow list and block list calls that take the user in the path, listing admins, muting and unmuting everyone, reading the announcement, listing shared files and reading a member's attributes. Several of those tables leave out Accept instead. Content-Type describes a body, so it is not a parameter of any body-less operation (as E034 and E047 decide); Accept and Authorization are sent by the client on every call.
-    /// - E317: The overview's two group tables cover only group records, members, admins and ownership. The membership check, member attributes, allow list, block list, mute list, announcement and shared file endpoints have no overview row. The block list, announcement and shared file sections state 100 calls per second per App Key themselves; the others only point to the limitations page, which gives no numbers. Following E044: the block list, announcement and shared file operations take 100/second from their detail sections; check_group_membership, the three member attribute operations, the allow list and the mute list operations have no rate_limit.
+    /// - Doc errata: E047, E048, E300, E301, E317 (see `spec/errata.yaml` and `spec/errata/`)
     ///
     /// # Arguments
     ///
@@ -203,6 +196,7 @@ impl<'a> ListGroupFilesRequest<'a> {
     /// Streams every item of every page: starts at the page set
     /// on the builder (default 1) and fetches the next page until
     /// one comes back empty or shorter than the page size.
+    #[inline]
     pub fn into_stream(self) -> crate::BoxStream<'a, crate::ListGroupFilesItem> {
         let first = self.pagenum.map_or(1, |page| page.max(1) as u64);
         let size = self
@@ -227,6 +221,7 @@ impl<'a> ::std::future::IntoFuture for ListGroupFilesRequest<'a> {
         crate::Error,
     >;
     type IntoFuture = super::BoxFuture<'a, Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -256,13 +251,7 @@ impl crate::Client {
     /// - Idempotent: no, a repeat may act twice
     /// - Checked before sending: `file`: at most 10485760 bytes
     /// - Source: `restful-api/chat-group-management/manage-group-announcement-files`, section "Uploading a chat group shared file"
-    ///
-    /// # Doc errata
-    ///
-    /// - E046: The upload header table requires Content-Type application/json, yet the curl example posts a multipart/form-data form with a `file` part, and there is no request body table for it. The seed marks a boolean `restrict-access` header as required; the current page no longer lists it. Upload is a multipart request (kind multipart) with one `file` field of type file, max_bytes 10485760 (10 MB); `restrict-access` is an optional boolean header.
-    /// - E300: As on the chat room pages (E001), nearly every curl command on the group pages targets a plain http:// address (one even in upper case and without quotes), and so do the `uri` values echoed in the responses, although the overview accepts HTTPS only. Same as E001: requests go to the https base URL; example wire paths keep only what follows /{org_name}/{app_name}; echoed `uri` strings stay as printed.
-    /// - E317: The overview's two group tables cover only group records, members, admins and ownership. The membership check, member attributes, allow list, block list, mute list, announcement and shared file endpoints have no overview row. The block list, announcement and shared file sections state 100 calls per second per App Key themselves; the others only point to the limitations page, which gives no numbers. Following E044: the block list, announcement and shared file operations take 100/second from their detail sections; check_group_membership, the three member attribute operations, the allow list and the mute list operations have no rate_limit.
-    /// - E338: The seed's upload example sends the `restrict-access: true` header that its table marks as required; the current page drops the header from both table and example. Both curl commands also set the multipart Content-Type by hand with a fixed boundary that does not match what curl generates for -F. The current page's example (without the header) is the spec example; `restrict-access` is an optional boolean header (E046). The client sets the multipart Content-Type and boundary itself.
+    /// - Doc errata: E046, E300, E317, E338 (see `spec/errata.yaml` and `spec/errata/`)
     ///
     /// # Arguments
     ///
@@ -357,6 +346,7 @@ impl<'a> UploadGroupFileRequest<'a> {
 impl<'a> ::std::future::IntoFuture for UploadGroupFileRequest<'a> {
     type Output = Result<crate::Response<crate::UploadGroupFileData>, crate::Error>;
     type IntoFuture = super::BoxFuture<'a, Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -380,13 +370,7 @@ impl crate::Client {
     /// - Rate limit: 100/second per app key; Per App Key, as the detail page (and seed 003) states; the overview has no row for it.
     /// - Idempotent: yes, safe to repeat
     /// - Source: `restful-api/chat-group-management/manage-group-announcement-files`, section "Downloading the chat group shared file"
-    ///
-    /// # Doc errata
-    ///
-    /// - E045: The download section's response example is a copy of the upload response: "action" is "post" and the uri has no file id, although the request is a GET of /share_files/{file_id}. When the group is specified, the download example is not used as a fixture (its action and uri are wrong); the response model comes from the table and is checked against a fresh capture.
-    /// - E300: As on the chat room pages (E001), nearly every curl command on the group pages targets a plain http:// address (one even in upper case and without quotes), and so do the `uri` values echoed in the responses, although the overview accepts HTTPS only. Same as E001: requests go to the https base URL; example wire paths keep only what follows /{org_name}/{app_name}; echoed `uri` strings stay as printed.
-    /// - E317: The overview's two group tables cover only group records, members, admins and ownership. The membership check, member attributes, allow list, block list, mute list, announcement and shared file endpoints have no overview row. The block list, announcement and shared file sections state 100 calls per second per App Key themselves; the others only point to the limitations page, which gives no numbers. Following E044: the block list, announcement and shared file operations take 100/second from their detail sections; check_group_membership, the three member attribute operations, the allow list and the mute list operations have no rate_limit.
-    /// - E337: Seed 003 documents the download response as the JSON envelope with the file's metadata (and prints the upload response as its example, E045), while the current page says the body is the raw file content only. The current page is followed: download_group_file returns a binary body (no JSON, data shape none). Its example serves the text "Hello world" that the page uses as illustration; the seed's JSON example is not used.
+    /// - Doc errata: E045, E300, E317, E337 (see `spec/errata.yaml` and `spec/errata/`)
     ///
     /// # Arguments
     ///
@@ -462,6 +446,7 @@ impl<'a> DownloadGroupFileRequest<'a> {
 impl<'a> ::std::future::IntoFuture for DownloadGroupFileRequest<'a> {
     type Output = Result<crate::Download, crate::Error>;
     type IntoFuture = super::BoxFuture<'a, Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -485,11 +470,7 @@ impl crate::Client {
     /// - Rate limit: 100/second per app key; Per App Key, as the detail page (and seed 003) states; the overview has no row for it.
     /// - Idempotent: yes, safe to repeat
     /// - Source: `restful-api/chat-group-management/manage-group-announcement-files`, section "Deleting a chat group shared file"
-    ///
-    /// # Doc errata
-    ///
-    /// - E300: As on the chat room pages (E001), nearly every curl command on the group pages targets a plain http:// address (one even in upper case and without quotes), and so do the `uri` values echoed in the responses, although the overview accepts HTTPS only. Same as E001: requests go to the https base URL; example wire paths keep only what follows /{org_name}/{app_name}; echoed `uri` strings stay as printed.
-    /// - E317: The overview's two group tables cover only group records, members, admins and ownership. The membership check, member attributes, allow list, block list, mute list, announcement and shared file endpoints have no overview row. The block list, announcement and shared file sections state 100 calls per second per App Key themselves; the others only point to the limitations page, which gives no numbers. Following E044: the block list, announcement and shared file operations take 100/second from their detail sections; check_group_membership, the three member attribute operations, the allow list and the mute list operations have no rate_limit.
+    /// - Doc errata: E300, E317 (see `spec/errata.yaml` and `spec/errata/`)
     ///
     /// # Arguments
     ///
@@ -567,6 +548,7 @@ impl<'a> DeleteGroupFileRequest<'a> {
 impl<'a> ::std::future::IntoFuture for DeleteGroupFileRequest<'a> {
     type Output = Result<crate::Response<crate::DeleteGroupFileData>, crate::Error>;
     type IntoFuture = super::BoxFuture<'a, Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }

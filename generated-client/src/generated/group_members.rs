@@ -160,11 +160,7 @@ impl crate::Client {
     /// - Idempotent: yes, safe to repeat
     /// - Checked before sending: `pagenum`: at least 1; `pagesize`: between 1 and 100
     /// - Source: `restful-api/chat-group-management/manage-group-members`, section "Retrieving group members"
-    ///
-    /// # Doc errata
-    ///
-    /// - E300: As on the chat room pages (E001), nearly every curl command on the group pages targets a plain http:// address (one even in upper case and without quotes), and so do the `uri` values echoed in the responses, although the overview accepts HTTPS only. Same as E001: requests go to the https base URL; example wire paths keep only what follows /{org_name}/{app_name}; echoed `uri` strings stay as printed.
-    /// - E318: As on the chat room member page (E010, E011), the member list table types `count` as a String although the example has a number, and lists `owner` and `member` as plain fields while `data` is an array of one-key objects. `count` is the integer envelope field; `data` is an array whose items each carry either `owner` or `member`.
+    /// - Doc errata: E300, E318 (see `spec/errata.yaml` and `spec/errata/`)
     ///
     /// # Arguments
     ///
@@ -274,6 +270,7 @@ impl<'a> ListGroupMembersRequest<'a> {
     /// Streams every item of every page: starts at the page set
     /// on the builder (default 1) and fetches the next page until
     /// one comes back empty or shorter than the page size.
+    #[inline]
     pub fn into_stream(self) -> crate::BoxStream<'a, crate::ListGroupMembersItem> {
         let first = self.pagenum.map_or(1, |page| page.max(1) as u64);
         let size = self
@@ -299,6 +296,7 @@ impl<'a> ::std::future::IntoFuture for ListGroupMembersRequest<'a> {
         crate::Error,
     >;
     type IntoFuture = super::BoxFuture<'a, Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -323,11 +321,7 @@ impl crate::Client {
     /// - Idempotent: no, a repeat may act twice
     /// - Checked before sending: `username`: must follow the username rule
     /// - Source: `restful-api/chat-group-management/manage-group-members`, section "Adding a user to the chat group"
-    ///
-    /// # Doc errata
-    ///
-    /// - E300: As on the chat room pages (E001), nearly every curl command on the group pages targets a plain http:// address (one even in upper case and without quotes), and so do the `uri` values echoed in the responses, although the overview accepts HTTPS only. Same as E001: requests go to the https base URL; example wire paths keep only what follows /{org_name}/{app_name}; echoed `uri` strings stay as printed.
-    /// - E301: Many group requests that carry no body at all still list Content-Type application/json as a required header: ban and unban, adding one member, the allow list and block list calls that take the user in the path, listing admins, muting and unmuting everyone, reading the announcement, listing shared files and reading a member's attributes. Several of those tables leave out Accept instead. Content-Type describes a body, so it is not a parameter of any body-less operation (as E034 and E047 decide); Accept and Authorization are sent by the client on every call.
+    /// - Doc errata: E300, E301 (see `spec/errata.yaml` and `spec/errata/`)
     ///
     /// # Arguments
     ///
@@ -410,6 +404,7 @@ impl<'a> AddGroupMemberRequest<'a> {
 impl<'a> ::std::future::IntoFuture for AddGroupMemberRequest<'a> {
     type Output = Result<crate::Response<crate::AddGroupMemberData>, crate::Error>;
     type IntoFuture = super::BoxFuture<'a, Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -439,12 +434,7 @@ impl crate::Client {
     /// - Idempotent: no, a repeat may act twice
     /// - Checked before sending: `usernames`: at most 60 items, each item must follow the username rule
     /// - Source: `restful-api/chat-group-management/manage-group-members`, section "Adding multiple users to the chat group"
-    ///
-    /// # Doc errata
-    ///
-    /// - E040: The overview spells the same path variables several ways ({org_name} / {orgName}, {app_name} / {appName}, {group_id} / {groupid} / {chatgroupid}, {chatroom_id} / {chatroomid}, {username} / {userName} / {userId} / {owner_username}), uses a shell-style ${time}, drops the leading slash of the recall path (whose last segment also differs from the detail page's msg_recall, E219), and embeds query strings in paths. Both overview pages (the seed and the current page) do so. One spelling per concept in every spec path: {org_name} and {app_name} (only in base_url), {group_id}, {chatroom_id}, {username}; every path starts with "/" and never contains a query string; query parameters are declared under `query`. The chat room case is E004.
-    /// - E300: As on the chat room pages (E001), nearly every curl command on the group pages targets a plain http:// address (one even in upper case and without quotes), and so do the `uri` values echoed in the responses, although the overview accepts HTTPS only. Same as E001: requests go to the https base URL; example wire paths keep only what follows /{org_name}/{app_name}; echoed `uri` strings stay as printed.
-    /// - E319: The batch add request line (and its overview row) spell the group placeholder {chatgroupid}, while the section's path table defines `group_id` like every other group call. The path is /chatgroups/{group_id}/users (one spelling, E040).
+    /// - Doc errata: E040, E300, E319 (see `spec/errata.yaml` and `spec/errata/`)
     ///
     /// # Arguments
     ///
@@ -528,6 +518,7 @@ impl<'a> AddGroupMembersRequest<'a> {
 impl<'a> ::std::future::IntoFuture for AddGroupMembersRequest<'a> {
     type Output = Result<crate::Response<crate::AddGroupMembersData>, crate::Error>;
     type IntoFuture = super::BoxFuture<'a, Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -552,10 +543,7 @@ impl crate::Client {
     /// - Idempotent: yes, safe to repeat
     /// - Checked before sending: `username`: must follow the username rule
     /// - Source: `restful-api/chat-group-management/manage-group-members`, section "Removing a chat group member"
-    ///
-    /// # Doc errata
-    ///
-    /// - E300: As on the chat room pages (E001), nearly every curl command on the group pages targets a plain http:// address (one even in upper case and without quotes), and so do the `uri` values echoed in the responses, although the overview accepts HTTPS only. Same as E001: requests go to the https base URL; example wire paths keep only what follows /{org_name}/{app_name}; echoed `uri` strings stay as printed.
+    /// - Doc errata: E300 (see `spec/errata.yaml` and `spec/errata/`)
     ///
     /// # Arguments
     ///
@@ -638,6 +626,7 @@ impl<'a> RemoveGroupMemberRequest<'a> {
 impl<'a> ::std::future::IntoFuture for RemoveGroupMemberRequest<'a> {
     type Output = Result<crate::Response<crate::RemoveGroupMemberData>, crate::Error>;
     type IntoFuture = super::BoxFuture<'a, Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -662,12 +651,7 @@ impl crate::Client {
     /// - Idempotent: yes, safe to repeat
     /// - Checked before sending: `usernames`: 1 to 60 values, sent comma-separated, must follow the username rule
     /// - Source: `restful-api/chat-group-management/manage-group-members`, section "Removing multiple group members"
-    ///
-    /// # Doc errata
-    ///
-    /// - E300: As on the chat room pages (E001), nearly every curl command on the group pages targets a plain http:// address (one even in upper case and without quotes), and so do the `uri` values echoed in the responses, although the overview accepts HTTPS only. Same as E001: requests go to the https base URL; example wire paths keep only what follows /{org_name}/{app_name}; echoed `uri` strings stay as printed.
-    /// - E320: The detail page names the comma list {members} and the overview names it {usernames}; the table's illustration puts a space after the comma (not a valid username character), and the curl example sends the commas unencoded. The overview gives no batch size; the detail page allows 60 (the chat room equivalent allows 100, E013). remove_group_members uses {usernames}, a list path parameter of usernames with max_items 60, joined with "," sent as %2C and no spaces; the example's wire path is written with %2C.
-    /// - E321: The batch remove response does not match its request: the first result's reason names ttestuser0015981 while its `user` is user1, and the `uri` is cut off after the app name. The table reads like one object whose `user` holds several usernames, but `data` is an array of per-user results. `data` is an array; each item has result, action, user, groupid and an optional reason. The example is kept verbatim and its `expect` checks only result flags and users.
+    /// - Doc errata: E300, E320, E321 (see `spec/errata.yaml` and `spec/errata/`)
     ///
     /// # Arguments
     ///
@@ -757,6 +741,7 @@ impl<'a> ::std::future::IntoFuture for RemoveGroupMembersRequest<'a> {
         crate::Error,
     >;
     type IntoFuture = super::BoxFuture<'a, Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -784,11 +769,7 @@ impl crate::Client {
     /// - Idempotent: yes, safe to repeat
     /// - Checked before sending: `username`: must follow the username rule
     /// - Source: `restful-api/chat-group-management/manage-group-members`, section "Setting custom attributes of a group member"
-    ///
-    /// # Doc errata
-    ///
-    /// - E317: The overview's two group tables cover only group records, members, admins and ownership. The membership check, member attributes, allow list, block list, mute list, announcement and shared file endpoints have no overview row. The block list, announcement and shared file sections state 100 calls per second per App Key themselves; the others only point to the limitations page, which gives no numbers. Following E044: the block list, announcement and shared file operations take 100/second from their detail sections; check_group_membership, the three member attribute operations, the allow list and the mute list operations have no rate_limit.
-    /// - E322: The table of the request field `metaData` sits under a "Response body" heading and has no Required column; its byte limits (key 16 bytes, value 512 bytes, 4 KB in total) apply to map entries, which the spec's limits cannot express. The path table lists only `username` although the path also has {group_id}, and the curl example lacks a line continuation after its Accept header. update_group_member_attributes has a required JSON body field `metaData` of type map&lt;string&gt;; the byte limits and the rule that an empty value deletes a key are stated in the description only. Both group_id and username are path parameters.
+    /// - Doc errata: E317, E322 (see `spec/errata.yaml` and `spec/errata/`)
     ///
     /// # Arguments
     ///
@@ -883,6 +864,7 @@ impl<'a> ::std::future::IntoFuture for UpdateGroupMemberAttributesRequest<'a> {
         crate::Error,
     >;
     type IntoFuture = super::BoxFuture<'a, Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -904,12 +886,7 @@ impl crate::Client {
     /// - Idempotent: yes, safe to repeat
     /// - Checked before sending: `username`: must follow the username rule
     /// - Source: `restful-api/chat-group-management/manage-group-members`, section "Retrieving all custom attributes of a group member"
-    ///
-    /// # Doc errata
-    ///
-    /// - E301: Many group requests that carry no body at all still list Content-Type application/json as a required header: ban and unban, adding one member, the allow list and block list calls that take the user in the path, listing admins, muting and unmuting everyone, reading the announcement, listing shared files and reading a member's attributes. Several of those tables leave out Accept instead. Content-Type describes a body, so it is not a parameter of any body-less operation (as E034 and E047 decide); Accept and Authorization are sent by the client on every call.
-    /// - E317: The overview's two group tables cover only group records, members, admins and ownership. The membership check, member attributes, allow list, block list, mute list, announcement and shared file endpoints have no overview row. The block list, announcement and shared file sections state 100 calls per second per App Key themselves; the others only point to the limitations page, which gives no numbers. Following E044: the block list, announcement and shared file operations take 100/second from their detail sections; check_group_membership, the three member attribute operations, the allow list and the mute list operations have no rate_limit.
-    /// - E323: The example GET request sends Content-Type application/json and an empty -d body (and, as in E322, lacks a line continuation). get_group_member_attributes is a GET without a request body.
+    /// - Doc errata: E301, E317, E323 (see `spec/errata.yaml` and `spec/errata/`)
     ///
     /// # Arguments
     ///
@@ -998,6 +975,7 @@ impl<'a> ::std::future::IntoFuture for GetGroupMemberAttributesRequest<'a> {
         crate::Error,
     >;
     type IntoFuture = super::BoxFuture<'a, Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -1025,11 +1003,7 @@ impl crate::Client {
     /// - Idempotent: yes, safe to repeat
     /// - Checked before sending: `targets`: at most 10 items, each item must follow the username rule
     /// - Source: `restful-api/chat-group-management/manage-group-members`, section "Retrieving custom attributes of multiple group members by attribute key"
-    ///
-    /// # Doc errata
-    ///
-    /// - E317: The overview's two group tables cover only group records, members, admins and ownership. The membership check, member attributes, allow list, block list, mute list, announcement and shared file endpoints have no overview row. The block list, announcement and shared file sections state 100 calls per second per App Key themselves; the others only point to the limitations page, which gives no numbers. Following E044: the block list, announcement and shared file operations take 100/second from their detail sections; check_group_membership, the three member attribute operations, the allow list and the mute list operations have no rate_limit.
-    /// - E324: `properties` is marked required, yet the same row says that passing nothing returns every attribute. `properties` stays required as the table says; an empty array asks for all attributes. `targets` is an array of usernames with max_items 10.
+    /// - Doc errata: E317, E324 (see `spec/errata.yaml` and `spec/errata/`)
     ///
     /// # Arguments
     ///
@@ -1133,6 +1107,7 @@ impl<'a> ::std::future::IntoFuture for BatchGetGroupMemberAttributesRequest<'a> 
         crate::Error,
     >;
     type IntoFuture = super::BoxFuture<'a, Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -1156,11 +1131,7 @@ impl crate::Client {
     /// - Rate limit: 100/second per app key; Per App Key, from the overview table; the detail page states no limit.
     /// - Idempotent: yes, safe to repeat
     /// - Source: `restful-api/chat-group-management/manage-group-members`, section "Retrieving group admin list"
-    ///
-    /// # Doc errata
-    ///
-    /// - E300: As on the chat room pages (E001), nearly every curl command on the group pages targets a plain http:// address (one even in upper case and without quotes), and so do the `uri` values echoed in the responses, although the overview accepts HTTPS only. Same as E001: requests go to the https base URL; example wire paths keep only what follows /{org_name}/{app_name}; echoed `uri` strings stay as printed.
-    /// - E301: Many group requests that carry no body at all still list Content-Type application/json as a required header: ban and unban, adding one member, the allow list and block list calls that take the user in the path, listing admins, muting and unmuting everyone, reading the announcement, listing shared files and reading a member's attributes. Several of those tables leave out Accept instead. Content-Type describes a body, so it is not a parameter of any body-less operation (as E034 and E047 decide); Accept and Authorization are sent by the client on every call.
+    /// - Doc errata: E300, E301 (see `spec/errata.yaml` and `spec/errata/`)
     ///
     /// # Arguments
     ///
@@ -1229,6 +1200,7 @@ impl<'a> ListGroupAdminsRequest<'a> {
 impl<'a> ::std::future::IntoFuture for ListGroupAdminsRequest<'a> {
     type Output = Result<crate::Response<::std::vec::Vec<String>>, crate::Error>;
     type IntoFuture = super::BoxFuture<'a, Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -1258,13 +1230,7 @@ impl crate::Client {
     /// - Idempotent: no, a repeat may act twice
     /// - Checked before sending: `newadmin`: must follow the username rule
     /// - Source: `restful-api/chat-group-management/manage-group-members`, section "Adding a group admin"
-    ///
-    /// # Doc errata
-    ///
-    /// - E007: The add-admin and remove-admin response tables type `result` as a boolean (true/false), but both examples return the string "success". The Easemob server SDK also treats it as a string compared with "success". `result` is typed bool_or_string: it decodes `true`, `false` and any string. A caller treats `true` or "success" as success.
-    /// - E300: As on the chat room pages (E001), nearly every curl command on the group pages targets a plain http:// address (one even in upper case and without quotes), and so do the `uri` values echoed in the responses, although the overview accepts HTTPS only. Same as E001: requests go to the https base URL; example wire paths keep only what follows /{org_name}/{app_name}; echoed `uri` strings stay as printed.
-    /// - E302: Responses of ban, unban, group details, modify, joined groups and add admin carry a top-level `properties` object that neither the common response table nor the operation tables mention. As for chat rooms (E025), `properties` is not modelled and not added to the envelope; the decoder ignores unknown top-level keys.
-    /// - E325: The add-admin response table describes `data` as a string of user ids plus a `count`, but the example returns an object with `result` (the string "success", as for chat rooms, E007) and `newadmin`, and no count. The example also promotes "man" and echoes a different group id than the request (user1, group 10130212061185). `data` is an object with `result` (bool_or_string) and `newadmin` (string). The example is kept verbatim; `expect` checks the response values as printed.
+    /// - Doc errata: E007, E300, E302, E325 (see `spec/errata.yaml` and `spec/errata/`)
     ///
     /// # Arguments
     ///
@@ -1347,6 +1313,7 @@ impl<'a> AddGroupAdminRequest<'a> {
 impl<'a> ::std::future::IntoFuture for AddGroupAdminRequest<'a> {
     type Output = Result<crate::Response<crate::AddGroupAdminData>, crate::Error>;
     type IntoFuture = super::BoxFuture<'a, Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -1371,12 +1338,7 @@ impl crate::Client {
     /// - Idempotent: yes, safe to repeat
     /// - Checked before sending: `oldadmin`: must follow the username rule
     /// - Source: `restful-api/chat-group-management/manage-group-members`, section "Removing a group admin"
-    ///
-    /// # Doc errata
-    ///
-    /// - E007: The add-admin and remove-admin response tables type `result` as a boolean (true/false), but both examples return the string "success". The Easemob server SDK also treats it as a string compared with "success". `result` is typed bool_or_string: it decodes `true`, `false` and any string. A caller treats `true` or "success" as success.
-    /// - E300: As on the chat room pages (E001), nearly every curl command on the group pages targets a plain http:// address (one even in upper case and without quotes), and so do the `uri` values echoed in the responses, although the overview accepts HTTPS only. Same as E001: requests go to the https base URL; example wire paths keep only what follows /{org_name}/{app_name}; echoed `uri` strings stay as printed.
-    /// - E326: The detail page names the demoted admin {username}, the overview {oldadmin}. The table types `result` as a Boolean while the example returns "success". The path is /chatgroups/{group_id}/admin/{oldadmin}, matching the chat room operation; `result` is bool_or_string (E007).
+    /// - Doc errata: E007, E300, E326 (see `spec/errata.yaml` and `spec/errata/`)
     ///
     /// # Arguments
     ///
@@ -1459,6 +1421,7 @@ impl<'a> RemoveGroupAdminRequest<'a> {
 impl<'a> ::std::future::IntoFuture for RemoveGroupAdminRequest<'a> {
     type Output = Result<crate::Response<crate::RemoveGroupAdminData>, crate::Error>;
     type IntoFuture = super::BoxFuture<'a, Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -1488,12 +1451,7 @@ impl crate::Client {
     /// - Idempotent: yes, safe to repeat
     /// - Checked before sending: `newowner`: must follow the username rule
     /// - Source: `restful-api/chat-group-management/manage-group-members`, section "Transferring group ownership"
-    ///
-    /// # Doc errata
-    ///
-    /// - E040: The overview spells the same path variables several ways ({org_name} / {orgName}, {app_name} / {appName}, {group_id} / {groupid} / {chatgroupid}, {chatroom_id} / {chatroomid}, {username} / {userName} / {userId} / {owner_username}), uses a shell-style ${time}, drops the leading slash of the recall path (whose last segment also differs from the detail page's msg_recall, E219), and embeds query strings in paths. Both overview pages (the seed and the current page) do so. One spelling per concept in every spec path: {org_name} and {app_name} (only in base_url), {group_id}, {chatroom_id}, {username}; every path starts with "/" and never contains a query string; query parameters are declared under `query`. The chat room case is E004.
-    /// - E041: Several operations share one method and path and differ only by their body: register one user vs many (POST /users); push nickname, display style and do-not-disturb (PUT /users/{username}); modify group vs transfer ownership (PUT /chatgroups/{group_id}). Each is its own operation with its own id and body fields on the same method and path; operation ids, not paths, identify operations.
-    /// - E300: As on the chat room pages (E001), nearly every curl command on the group pages targets a plain http:// address (one even in upper case and without quotes), and so do the `uri` values echoed in the responses, although the overview accepts HTTPS only. Same as E001: requests go to the https base URL; example wire paths keep only what follows /{org_name}/{app_name}; echoed `uri` strings stay as printed.
+    /// - Doc errata: E040, E041, E300 (see `spec/errata.yaml` and `spec/errata/`)
     ///
     /// # Arguments
     ///
@@ -1579,6 +1537,7 @@ impl<'a> ::std::future::IntoFuture for TransferGroupOwnershipRequest<'a> {
         crate::Error,
     >;
     type IntoFuture = super::BoxFuture<'a, Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }

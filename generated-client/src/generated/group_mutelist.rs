@@ -107,12 +107,7 @@ impl crate::Client {
     /// - Idempotent: no, a repeat may act twice
     /// - Checked before sending: `usernames`: at most 60 items, each item must follow the username rule
     /// - Source: `restful-api/chat-group-management/manage-group-mutelist`, section "Muting a chat group member"
-    ///
-    /// # Doc errata
-    ///
-    /// - E300: As on the chat room pages (E001), nearly every curl command on the group pages targets a plain http:// address (one even in upper case and without quotes), and so do the `uri` values echoed in the responses, although the overview accepts HTTPS only. Same as E001: requests go to the https base URL; example wire paths keep only what follows /{org_name}/{app_name}; echoed `uri` strings stay as printed.
-    /// - E317: The overview's two group tables cover only group records, members, admins and ownership. The membership check, member attributes, allow list, block list, mute list, announcement and shared file endpoints have no overview row. The block list, announcement and shared file sections state 100 calls per second per App Key themselves; the others only point to the limitations page, which gives no numbers. Following E044: the block list, announcement and shared file operations take 100/second from their detail sections; check_group_membership, the three member attribute operations, the allow list and the mute list operations have no rate_limit.
-    /// - E330: The response tables of the batch allow list, block list and mute calls (and of unmuting and listing the mute list) read like a single object, but the examples return `data` as an array with one result per user; some rows even describe a single `user` as several usernames. These operations declare `data` as an array of per-user items; each item's `user` is one username and callers check each `result`.
+    /// - Doc errata: E300, E317, E330 (see `spec/errata.yaml` and `spec/errata/`)
     ///
     /// # Arguments
     ///
@@ -205,6 +200,7 @@ impl<'a> ::std::future::IntoFuture for MuteGroupMembersRequest<'a> {
         crate::Error,
     >;
     type IntoFuture = super::BoxFuture<'a, Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -226,13 +222,7 @@ impl crate::Client {
     /// - Idempotent: yes, safe to repeat
     /// - Checked before sending: `usernames`: 1 to 60 values, sent comma-separated, must follow the username rule
     /// - Source: `restful-api/chat-group-management/manage-group-mutelist`, section "Unmuting a chat group member"
-    ///
-    /// # Doc errata
-    ///
-    /// - E300: As on the chat room pages (E001), nearly every curl command on the group pages targets a plain http:// address (one even in upper case and without quotes), and so do the `uri` values echoed in the responses, although the overview accepts HTTPS only. Same as E001: requests go to the https base URL; example wire paths keep only what follows /{org_name}/{app_name}; echoed `uri` strings stay as printed.
-    /// - E317: The overview's two group tables cover only group records, members, admins and ownership. The membership check, member attributes, allow list, block list, mute list, announcement and shared file endpoints have no overview row. The block list, announcement and shared file sections state 100 calls per second per App Key themselves; the others only point to the limitations page, which gives no numbers. Following E044: the block list, announcement and shared file operations take 100/second from their detail sections; check_group_membership, the three member attribute operations, the allow list and the mute list operations have no rate_limit.
-    /// - E330: The response tables of the batch allow list, block list and mute calls (and of unmuting and listing the mute list) read like a single object, but the examples return `data` as an array with one result per user; some rows even describe a single `user` as several usernames. These operations declare `data` as an array of per-user items; each item's `user` is one username and callers check each `result`.
-    /// - E333: The unmute placeholder is named {member_id} but holds up to 60 comma-separated usernames; the illustration wraps each name in braces and puts a space after the comma. unmute_group_members uses {usernames}, a list path parameter of usernames with max_items 60, sent with %2C and no spaces.
+    /// - Doc errata: E300, E317, E330, E333 (see `spec/errata.yaml` and `spec/errata/`)
     ///
     /// # Arguments
     ///
@@ -322,6 +312,7 @@ impl<'a> ::std::future::IntoFuture for UnmuteGroupMembersRequest<'a> {
         crate::Error,
     >;
     type IntoFuture = super::BoxFuture<'a, Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -342,13 +333,7 @@ impl crate::Client {
     /// - Rate limit: not documented
     /// - Idempotent: yes, safe to repeat
     /// - Source: `restful-api/chat-group-management/manage-group-mutelist`, section "Retrieving the mute list"
-    ///
-    /// # Doc errata
-    ///
-    /// - E300: As on the chat room pages (E001), nearly every curl command on the group pages targets a plain http:// address (one even in upper case and without quotes), and so do the `uri` values echoed in the responses, although the overview accepts HTTPS only. Same as E001: requests go to the https base URL; example wire paths keep only what follows /{org_name}/{app_name}; echoed `uri` strings stay as printed.
-    /// - E317: The overview's two group tables cover only group records, members, admins and ownership. The membership check, member attributes, allow list, block list, mute list, announcement and shared file endpoints have no overview row. The block list, announcement and shared file sections state 100 calls per second per App Key themselves; the others only point to the limitations page, which gives no numbers. Following E044: the block list, announcement and shared file operations take 100/second from their detail sections; check_group_membership, the three member attribute operations, the allow list and the mute list operations have no rate_limit.
-    /// - E330: The response tables of the batch allow list, block list and mute calls (and of unmuting and listing the mute list) read like a single object, but the examples return `data` as an array with one result per user; some rows even describe a single `user` as several usernames. These operations declare `data` as an array of per-user items; each item's `user` is one username and callers check each `result`.
-    /// - E334: The envelope `action` of three mute list examples does not match the request method: "post" for a GET of the mute list, "put" for the POST that mutes everyone and for the DELETE that lifts it. The examples are kept verbatim; `action` is an informational envelope string and is not checked by these examples.
+    /// - Doc errata: E300, E317, E330, E334 (see `spec/errata.yaml` and `spec/errata/`)
     ///
     /// # Arguments
     ///
@@ -423,6 +408,7 @@ impl<'a> ::std::future::IntoFuture for ListGroupMutedMembersRequest<'a> {
         crate::Error,
     >;
     type IntoFuture = super::BoxFuture<'a, Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -443,15 +429,7 @@ impl crate::Client {
     /// - Rate limit: not documented
     /// - Idempotent: yes, safe to repeat
     /// - Source: `restful-api/chat-group-management/manage-group-mutelist`, section "Muting all chat group members"
-    ///
-    /// # Doc errata
-    ///
-    /// - E300: As on the chat room pages (E001), nearly every curl command on the group pages targets a plain http:// address (one even in upper case and without quotes), and so do the `uri` values echoed in the responses, although the overview accepts HTTPS only. Same as E001: requests go to the https base URL; example wire paths keep only what follows /{org_name}/{app_name}; echoed `uri` strings stay as printed.
-    /// - E301: Many group requests that carry no body at all still list Content-Type application/json as a required header: ban and unban, adding one member, the allow list and block list calls that take the user in the path, listing admins, muting and unmuting everyone, reading the announcement, listing shared files and reading a member's attributes. Several of those tables leave out Accept instead. Content-Type describes a body, so it is not a parameter of any body-less operation (as E034 and E047 decide); Accept and Authorization are sent by the client on every call.
-    /// - E317: The overview's two group tables cover only group records, members, admins and ownership. The membership check, member attributes, allow list, block list, mute list, announcement and shared file endpoints have no overview row. The block list, announcement and shared file sections state 100 calls per second per App Key themselves; the others only point to the limitations page, which gives no numbers. Following E044: the block list, announcement and shared file operations take 100/second from their detail sections; check_group_membership, the three member attribute operations, the allow list and the mute list operations have no rate_limit.
-    /// - E327: The allow list and mute-all curl commands put literal placeholders such as {The group ID} and {username} (with braces and spaces) into the URL, so the printed request is not what the response answers; the responses name the group both 120824965169153 and 1208XXXX5169153. The example wire requests use the values of the printed response: group 1208XXXX5169153 (the masked id of `data`) and the usernames the response reports.
-    /// - E334: The envelope `action` of three mute list examples does not match the request method: "post" for a GET of the mute list, "put" for the POST that mutes everyone and for the DELETE that lifts it. The examples are kept verbatim; `action` is an informational envelope string and is not checked by these examples.
-    /// - E335: The mute-all response example is invalid JSON: the timestamp's leading digits were replaced by the text org_name. The value is restored as 1594628861058, in line with the unmute-all example of the same page (1594628899502).
+    /// - Doc errata: E300, E301, E317, E327, E334, E335 (see `spec/errata.yaml` and `spec/errata/`)
     ///
     /// # Arguments
     ///
@@ -520,6 +498,7 @@ impl<'a> MuteAllGroupMembersRequest<'a> {
 impl<'a> ::std::future::IntoFuture for MuteAllGroupMembersRequest<'a> {
     type Output = Result<crate::Response<crate::MuteAllGroupMembersData>, crate::Error>;
     type IntoFuture = super::BoxFuture<'a, Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -540,14 +519,7 @@ impl crate::Client {
     /// - Rate limit: not documented
     /// - Idempotent: yes, safe to repeat
     /// - Source: `restful-api/chat-group-management/manage-group-mutelist`, section "Unmuting all chat group members"
-    ///
-    /// # Doc errata
-    ///
-    /// - E300: As on the chat room pages (E001), nearly every curl command on the group pages targets a plain http:// address (one even in upper case and without quotes), and so do the `uri` values echoed in the responses, although the overview accepts HTTPS only. Same as E001: requests go to the https base URL; example wire paths keep only what follows /{org_name}/{app_name}; echoed `uri` strings stay as printed.
-    /// - E301: Many group requests that carry no body at all still list Content-Type application/json as a required header: ban and unban, adding one member, the allow list and block list calls that take the user in the path, listing admins, muting and unmuting everyone, reading the announcement, listing shared files and reading a member's attributes. Several of those tables leave out Accept instead. Content-Type describes a body, so it is not a parameter of any body-less operation (as E034 and E047 decide); Accept and Authorization are sent by the client on every call.
-    /// - E317: The overview's two group tables cover only group records, members, admins and ownership. The membership check, member attributes, allow list, block list, mute list, announcement and shared file endpoints have no overview row. The block list, announcement and shared file sections state 100 calls per second per App Key themselves; the others only point to the limitations page, which gives no numbers. Following E044: the block list, announcement and shared file operations take 100/second from their detail sections; check_group_membership, the three member attribute operations, the allow list and the mute list operations have no rate_limit.
-    /// - E334: The envelope `action` of three mute list examples does not match the request method: "post" for a GET of the mute list, "put" for the POST that mutes everyone and for the DELETE that lifts it. The examples are kept verbatim; `action` is an informational envelope string and is not checked by these examples.
-    /// - E336: The unmute-all response table names the field `result`, but the example returns `mute` (false once everyone may speak again), like the mute-all response. unmute_all_group_members declares both as optional booleans: `mute` (shown by the example) and `result` (named by the table).
+    /// - Doc errata: E300, E301, E317, E334, E336 (see `spec/errata.yaml` and `spec/errata/`)
     ///
     /// # Arguments
     ///
@@ -619,6 +591,7 @@ impl<'a> ::std::future::IntoFuture for UnmuteAllGroupMembersRequest<'a> {
         crate::Error,
     >;
     type IntoFuture = super::BoxFuture<'a, Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }

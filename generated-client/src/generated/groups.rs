@@ -244,13 +244,7 @@ impl crate::Client {
     /// - Idempotent: no, a repeat may act twice
     /// - Checked before sending: `groupname`: at most 128 characters; `avatar`: at most 1024 characters; `description`: at most 512 characters; `owner`: must follow the username rule; `members`: each item must follow the username rule; `custom`: at most 8192 characters
     /// - Source: `restful-api/chat-group-management/create-delete-retrieve-groups`, section "Creating a group"
-    ///
-    /// # Doc errata
-    ///
-    /// - E300: As on the chat room pages (E001), nearly every curl command on the group pages targets a plain http:// address (one even in upper case and without quotes), and so do the `uri` values echoed in the responses, although the overview accepts HTTPS only. Same as E001: requests go to the https base URL; example wire paths keep only what follows /{org_name}/{app_name}; echoed `uri` strings stay as printed.
-    /// - E303: The create request body is invalid JSON: the line `"public": true` has no comma before the following `"maxusers": 300,` member. The example request body is fixed by adding that comma; nothing else changes.
-    /// - E304: Both request tables type `maxusers` as a String while both examples send a JSON number. The modify table caps it at 2000, but the same row and the create row say the cap depends on the price plan (and the create row talks about groups above 3000). The modify response table types `maxusers` as a Number, yet the response reports a boolean. `maxusers` is an integer in create_group and update_group, with no client-side maximum (the cap depends on the plan) and no minimum (none is documented); the server default of 200 is mentioned in prose. The update_group response field `maxusers` is a boolean (E310).
-    /// - E305: The size limit of the group extension field `custom` differs: 8 KB on creation, 1024 characters on modification, and 1024 characters on creation according to the limitations page. update_group enforces max_length 1024 as its own section says. create_group enforces max_length 8192, the character bound implied by its own 8 KB rule (a string of at most 8 KB never has more characters), and its description warns that 1024 characters is the safe size.
+    /// - Doc errata: E300, E303, E304, E305 (see `spec/errata.yaml` and `spec/errata/`)
     ///
     /// # Arguments
     ///
@@ -410,6 +404,7 @@ impl<'a> CreateGroupRequest<'a> {
 impl<'a> ::std::future::IntoFuture for CreateGroupRequest<'a> {
     type Output = Result<crate::Response<crate::CreateGroupData>, crate::Error>;
     type IntoFuture = super::BoxFuture<'a, Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -433,12 +428,7 @@ impl crate::Client {
     /// - Rate limit: 100/second per app key; Per App Key, from the overview table; the detail page states no limit.
     /// - Idempotent: yes, safe to repeat
     /// - Source: `restful-api/chat-group-management/create-delete-retrieve-groups`, section "Banning a chat group"
-    ///
-    /// # Doc errata
-    ///
-    /// - E300: As on the chat room pages (E001), nearly every curl command on the group pages targets a plain http:// address (one even in upper case and without quotes), and so do the `uri` values echoed in the responses, although the overview accepts HTTPS only. Same as E001: requests go to the https base URL; example wire paths keep only what follows /{org_name}/{app_name}; echoed `uri` strings stay as printed.
-    /// - E301: Many group requests that carry no body at all still list Content-Type application/json as a required header: ban and unban, adding one member, the allow list and block list calls that take the user in the path, listing admins, muting and unmuting everyone, reading the announcement, listing shared files and reading a member's attributes. Several of those tables leave out Accept instead. Content-Type describes a body, so it is not a parameter of any body-less operation (as E034 and E047 decide); Accept and Authorization are sent by the client on every call.
-    /// - E302: Responses of ban, unban, group details, modify, joined groups and add admin carry a top-level `properties` object that neither the common response table nor the operation tables mention. As for chat rooms (E025), `properties` is not modelled and not added to the envelope; the decoder ignores unknown top-level keys.
+    /// - Doc errata: E300, E301, E302 (see `spec/errata.yaml` and `spec/errata/`)
     ///
     /// # Arguments
     ///
@@ -504,6 +494,7 @@ impl<'a> DisableGroupRequest<'a> {
 impl<'a> ::std::future::IntoFuture for DisableGroupRequest<'a> {
     type Output = Result<crate::Response<crate::DisableGroupData>, crate::Error>;
     type IntoFuture = super::BoxFuture<'a, Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -527,12 +518,7 @@ impl crate::Client {
     /// - Rate limit: 100/second per app key; Per App Key, from the overview table; the detail page states no limit.
     /// - Idempotent: yes, safe to repeat
     /// - Source: `restful-api/chat-group-management/create-delete-retrieve-groups`, section "Unbanning a chat group"
-    ///
-    /// # Doc errata
-    ///
-    /// - E300: As on the chat room pages (E001), nearly every curl command on the group pages targets a plain http:// address (one even in upper case and without quotes), and so do the `uri` values echoed in the responses, although the overview accepts HTTPS only. Same as E001: requests go to the https base URL; example wire paths keep only what follows /{org_name}/{app_name}; echoed `uri` strings stay as printed.
-    /// - E301: Many group requests that carry no body at all still list Content-Type application/json as a required header: ban and unban, adding one member, the allow list and block list calls that take the user in the path, listing admins, muting and unmuting everyone, reading the announcement, listing shared files and reading a member's attributes. Several of those tables leave out Accept instead. Content-Type describes a body, so it is not a parameter of any body-less operation (as E034 and E047 decide); Accept and Authorization are sent by the client on every call.
-    /// - E302: Responses of ban, unban, group details, modify, joined groups and add admin carry a top-level `properties` object that neither the common response table nor the operation tables mention. As for chat rooms (E025), `properties` is not modelled and not added to the envelope; the decoder ignores unknown top-level keys.
+    /// - Doc errata: E300, E301, E302 (see `spec/errata.yaml` and `spec/errata/`)
     ///
     /// # Arguments
     ///
@@ -598,6 +584,7 @@ impl<'a> EnableGroupRequest<'a> {
 impl<'a> ::std::future::IntoFuture for EnableGroupRequest<'a> {
     type Output = Result<crate::Response<crate::EnableGroupData>, crate::Error>;
     type IntoFuture = super::BoxFuture<'a, Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -619,10 +606,7 @@ impl crate::Client {
     /// - Idempotent: yes, safe to repeat
     /// - Checked before sending: `username`: must follow the username rule
     /// - Source: `restful-api/chat-group-management/create-delete-retrieve-groups`, section "Checking whether a user has joined a group"
-    ///
-    /// # Doc errata
-    ///
-    /// - E317: The overview's two group tables cover only group records, members, admins and ownership. The membership check, member attributes, allow list, block list, mute list, announcement and shared file endpoints have no overview row. The block list, announcement and shared file sections state 100 calls per second per App Key themselves; the others only point to the limitations page, which gives no numbers. Following E044: the block list, announcement and shared file operations take 100/second from their detail sections; check_group_membership, the three member attribute operations, the allow list and the mute list operations have no rate_limit.
+    /// - Doc errata: E317 (see `spec/errata.yaml` and `spec/errata/`)
     ///
     /// # Arguments
     ///
@@ -703,6 +687,7 @@ impl<'a> CheckGroupMembershipRequest<'a> {
 impl<'a> ::std::future::IntoFuture for CheckGroupMembershipRequest<'a> {
     type Output = Result<crate::Response<bool>, crate::Error>;
     type IntoFuture = super::BoxFuture<'a, Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -727,14 +712,7 @@ impl crate::Client {
     /// - Idempotent: yes, safe to repeat
     /// - Checked before sending: `group_ids`: 1 to 100 values, sent comma-separated
     /// - Source: `restful-api/chat-group-management/create-delete-retrieve-groups`, section "Retrieving group details"
-    ///
-    /// # Doc errata
-    ///
-    /// - E300: As on the chat room pages (E001), nearly every curl command on the group pages targets a plain http:// address (one even in upper case and without quotes), and so do the `uri` values echoed in the responses, although the overview accepts HTTPS only. Same as E001: requests go to the https base URL; example wire paths keep only what follows /{org_name}/{app_name}; echoed `uri` strings stay as printed.
-    /// - E302: Responses of ban, unban, group details, modify, joined groups and add admin carry a top-level `properties` object that neither the common response table nor the operation tables mention. As for chat rooms (E025), `properties` is not modelled and not added to the envelope; the decoder ignores unknown top-level keys.
-    /// - E311: The group details response example is invalid JSON: after the single group object the `data` array is never closed, so `"duration": 35,` follows the object's closing brace directly. The example response body is fixed by inserting `],` after the group object.
-    /// - E312: The group details table and example disagree: `owner` is a plain string in the example although the table illustrates it as an object; `count` is listed among the group fields but is a top-level envelope field; the example's `mute` is missing from the table; `affiliations` is an array of one-key objects, not of usernames. get_groups models each group with all table and example fields, all optional except `id`: owner (string), mute (boolean), created and affiliations_count (integers), affiliations (array&lt;map&lt;string&gt;&gt;). `count` is the envelope field.
-    /// - E313: The overview describes the details call as taking "the group ID", while the path placeholder is {group_ids} and the detail page allows up to 100 comma-separated ids; neither page says the comma must be percent-encoded (the chat room page does, E033). get_groups keeps the documented placeholder `group_ids` as a list path parameter with max_items 100; the client joins the ids with "," sent as %2C and always decodes an array.
+    /// - Doc errata: E300, E302, E311, E312, E313 (see `spec/errata.yaml` and `spec/errata/`)
     ///
     /// # Arguments
     ///
@@ -808,6 +786,7 @@ impl<'a> ::std::future::IntoFuture for GetGroupsRequest<'a> {
         crate::Error,
     >;
     type IntoFuture = super::BoxFuture<'a, Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -851,19 +830,7 @@ impl crate::Client {
     /// - Idempotent: yes, safe to repeat
     /// - Checked before sending: `groupname`: at most 128 characters; `avatar`: at most 1024 characters; `description`: at most 512 characters; `custom`: at most 1024 characters
     /// - Source: `restful-api/chat-group-management/create-delete-retrieve-groups`, section "Modifying group information"
-    ///
-    /// # Doc errata
-    ///
-    /// - E041: Several operations share one method and path and differ only by their body: register one user vs many (POST /users); push nickname, display style and do-not-disturb (PUT /users/{username}); modify group vs transfer ownership (PUT /chatgroups/{group_id}). Each is its own operation with its own id and body fields on the same method and path; operation ids, not paths, identify operations.
-    /// - E300: As on the chat room pages (E001), nearly every curl command on the group pages targets a plain http:// address (one even in upper case and without quotes), and so do the `uri` values echoed in the responses, although the overview accepts HTTPS only. Same as E001: requests go to the https base URL; example wire paths keep only what follows /{org_name}/{app_name}; echoed `uri` strings stay as printed.
-    /// - E302: Responses of ban, unban, group details, modify, joined groups and add admin carry a top-level `properties` object that neither the common response table nor the operation tables mention. As for chat rooms (E025), `properties` is not modelled and not added to the envelope; the decoder ignores unknown top-level keys.
-    /// - E304: Both request tables type `maxusers` as a String while both examples send a JSON number. The modify table caps it at 2000, but the same row and the create row say the cap depends on the price plan (and the create row talks about groups above 3000). The modify response table types `maxusers` as a Number, yet the response reports a boolean. `maxusers` is an integer in create_group and update_group, with no client-side maximum (the cap depends on the plan) and no minimum (none is documented); the server default of 200 is mentioned in prose. The update_group response field `maxusers` is a boolean (E310).
-    /// - E305: The size limit of the group extension field `custom` differs: 8 KB on creation, 1024 characters on modification, and 1024 characters on creation according to the limitations page. update_group enforces max_length 1024 as its own section says. create_group enforces max_length 8192, the character bound implied by its own 8 KB rule (a string of at most 8 KB never has more characters), and its description warns that 1024 characters is the safe size.
-    /// - E306: The modify section presents the fields as individually changeable, but its body table marks `groupname`, `description` and `public` as required (all others optional), while the same three are optional on creation. The table is followed: update_group requires groupname, description and public, so a caller resends the current values of those it does not want to change. This is a conservative reading that may be stricter than the server.
-    /// - E307: The modify table forbids "/" and spaces in the group name (the description row repeats the rule, still calling it the group name) and asks for "+" instead of spaces, yet the example sets the name "test groupname" with a space, and creation states no such rule. No character rule and no "+" substitution are applied: names and descriptions are ordinary JSON strings (as for chat rooms, E029). The description of update_group mentions the documented rule.
-    /// - E308: The modify curl command cannot run: the -d argument lacks its opening quote, no Content-Type header is sent for the JSON body and the bearer token is empty. The example wire request is PUT /chatgroups/6XXXX7 with the JSON object between the braces as body (it parses as printed).
-    /// - E309: The modify response example is invalid JSON: `"groupname": true` is not followed by a comma before `"avatar": true`. The example response body is fixed by inserting the comma.
-    /// - E310: The modify response table mixes value fields (groupname and description as String, maxusers as Number, membersonly and allowinvites described as settings) with one success flag (avatar), while the example returns a boolean per changed field, including invite_need_confirm, public and custom, which the table omits. update_group's response has one optional boolean per modifiable field (groupname, avatar, description, maxusers, membersonly, allowinvites, invite_need_confirm, public, custom), each telling whether that field was changed.
+    /// - Doc errata: E041, E300, E302, E304, E305, E306, E307, E308, E309, E310 (see `spec/errata.yaml` and `spec/errata/`)
     ///
     /// # Arguments
     ///
@@ -1002,6 +969,7 @@ impl<'a> UpdateGroupRequest<'a> {
 impl<'a> ::std::future::IntoFuture for UpdateGroupRequest<'a> {
     type Output = Result<crate::Response<crate::UpdateGroupData>, crate::Error>;
     type IntoFuture = super::BoxFuture<'a, Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -1025,10 +993,7 @@ impl crate::Client {
     /// - Rate limit: 100/second per app key; Per App Key, from the overview table; the detail page states no limit.
     /// - Idempotent: yes, safe to repeat
     /// - Source: `restful-api/chat-group-management/create-delete-retrieve-groups`, section "Deleting a chat group"
-    ///
-    /// # Doc errata
-    ///
-    /// - E300: As on the chat room pages (E001), nearly every curl command on the group pages targets a plain http:// address (one even in upper case and without quotes), and so do the `uri` values echoed in the responses, although the overview accepts HTTPS only. Same as E001: requests go to the https base URL; example wire paths keep only what follows /{org_name}/{app_name}; echoed `uri` strings stay as printed.
+    /// - Doc errata: E300 (see `spec/errata.yaml` and `spec/errata/`)
     ///
     /// # Arguments
     ///
@@ -1094,6 +1059,7 @@ impl<'a> DeleteGroupRequest<'a> {
 impl<'a> ::std::future::IntoFuture for DeleteGroupRequest<'a> {
     type Output = Result<crate::Response<crate::DeleteGroupData>, crate::Error>;
     type IntoFuture = super::BoxFuture<'a, Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -1118,13 +1084,7 @@ impl crate::Client {
     /// - Idempotent: yes, safe to repeat
     /// - Checked before sending: `limit`: between 1 and 1000
     /// - Source: `restful-api/chat-group-management/create-delete-retrieve-groups`, section "Retrieving all chat groups"
-    ///
-    /// # Doc errata
-    ///
-    /// - E040: The overview spells the same path variables several ways ({org_name} / {orgName}, {app_name} / {appName}, {group_id} / {groupid} / {chatgroupid}, {chatroom_id} / {chatroomid}, {username} / {userName} / {userId} / {owner_username}), uses a shell-style ${time}, drops the leading slash of the recall path (whose last segment also differs from the detail page's msg_recall, E219), and embeds query strings in paths. Both overview pages (the seed and the current page) do so. One spelling per concept in every spec path: {org_name} and {app_name} (only in base_url), {group_id}, {chatroom_id}, {username}; every path starts with "/" and never contains a query string; query parameters are declared under `query`. The chat room case is E004.
-    /// - E300: As on the chat room pages (E001), nearly every curl command on the group pages targets a plain http:// address (one even in upper case and without quotes), and so do the `uri` values echoed in the responses, although the overview accepts HTTPS only. Same as E001: requests go to the https base URL; example wire paths keep only what follows /{org_name}/{app_name}; echoed `uri` strings stay as printed.
-    /// - E314: The list-all response table puts `count` and `cursor` among the group fields although both are top-level, and calls the opaque cursor "the current page number". Here `affiliations` is a member count, unlike the array of the details call; `lastModified` is a string of milliseconds; the example owners carry an "org#app_" prefix that plain usernames lack. list_groups lists `count`, `cursor` and `params` in its envelope and pages with the cursor. Items: owner (string, kept as sent, prefix included), groupid, affiliations (integer), type, lastModified (string) and groupname.
-    /// - E315: The list-all section shows two requests (first page with limit=2, second page with limit=2 and a cursor) but only one response. The overview row also writes the query string into the path (see E040). Both requests become examples of list_groups and both use the one printed response; their `expect` entries only check values that hold for either page. The path is /chatgroups with `limit` and `cursor` as query parameters.
+    /// - Doc errata: E040, E300, E314, E315 (see `spec/errata.yaml` and `spec/errata/`)
     pub fn list_groups(&self) -> ListGroupsRequest<'_> {
         ListGroupsRequest {
             client: self,
@@ -1207,6 +1167,7 @@ impl<'a> ListGroupsRequest<'a> {
     /// follows the cursor until a page has none (or no items).
     /// Set the page size with the builder first; the cursor is
     /// managed by the stream.
+    #[inline]
     pub fn into_stream(self) -> crate::BoxStream<'a, crate::ListGroupsItem> {
         crate::runtime::paginate::by_cursor(
             self,
@@ -1225,6 +1186,7 @@ impl<'a> ::std::future::IntoFuture for ListGroupsRequest<'a> {
         crate::Error,
     >;
     type IntoFuture = super::BoxFuture<'a, Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -1249,12 +1211,7 @@ impl crate::Client {
     /// - Idempotent: yes, safe to repeat
     /// - Checked before sending: `username`: must follow the username rule; `pagesize`: at least 1; `pagenum`: at least 1
     /// - Source: `restful-api/chat-group-management/create-delete-retrieve-groups`, section "Retrieving all the chat groups a user joins"
-    ///
-    /// # Doc errata
-    ///
-    /// - E300: As on the chat room pages (E001), nearly every curl command on the group pages targets a plain http:// address (one even in upper case and without quotes), and so do the `uri` values echoed in the responses, although the overview accepts HTTPS only. Same as E001: requests go to the https base URL; example wire paths keep only what follows /{org_name}/{app_name}; echoed `uri` strings stay as printed.
-    /// - E302: Responses of ban, unban, group details, modify, joined groups and add admin carry a top-level `properties` object that neither the common response table nor the operation tables mention. As for chat rooms (E025), `properties` is not modelled and not added to the envelope; the decoder ignores unknown top-level keys.
-    /// - E316: The overview row shows no paging, while the detail page pages the list with `pagesize` and `pagenum`, both typed String with empty {} placeholders in the request line. `pagesize` has the range \[1,20\] yet values above 20 are accepted (and served as 20), and the example asks for 100; `pagenum` is described as a "start position" although it is a page number. list_user_joined_groups takes integer query parameters `pagesize` (minimum 1, server default 5, no client-side maximum since larger values are accepted) and `pagenum` (minimum 1), with page pagination; the description advises page sizes of at most 20 so that the stream does not end after the first short page.
+    /// - Doc errata: E300, E302, E316 (see `spec/errata.yaml` and `spec/errata/`)
     ///
     /// # Arguments
     ///
@@ -1367,6 +1324,7 @@ impl<'a> ListUserJoinedGroupsRequest<'a> {
     /// Streams every item of every page: starts at the page set
     /// on the builder (default 1) and fetches the next page until
     /// one comes back empty or shorter than the page size.
+    #[inline]
     pub fn into_stream(self) -> crate::BoxStream<'a, crate::ListUserJoinedGroupsItem> {
         let first = self.pagenum.map_or(1, |page| page.max(1) as u64);
         let size = self
@@ -1391,6 +1349,7 @@ impl<'a> ::std::future::IntoFuture for ListUserJoinedGroupsRequest<'a> {
         crate::Error,
     >;
     type IntoFuture = super::BoxFuture<'a, Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }

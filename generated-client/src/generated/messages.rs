@@ -407,14 +407,7 @@ impl crate::Client {
     /// - Idempotent: no, a repeat may act twice
     /// - Checked before sending: `from`: must follow the username rule; `to`: at least 1 items, at most 600 items, each item must follow the username rule; `type`: one of `txt`, `img`, `audio`, `video`, `file`, `loc`, `cmd`, `custom`; `roam_ignore_users`: at most 20 items, each item must follow the username rule; `routetype`: one of `ROUTE_ONLINE`
     /// - Source: `restful-api/message-management`, section "Send a one-to-one message"
-    ///
-    /// # Doc errata
-    ///
-    /// - E200: Both overviews have a single "Sending a message" row on POST /messages, a path the detail page never uses: there, each kind of recipient has its own endpoint (/messages/users, /messages/chatgroups, /messages/chatrooms, plus a chat room broadcast). The row also leaves out the location and custom message types that the detail page supports. Three operations, send_user_message, send_group_message and send_chatroom_message, each carry the "Sending a message" row and its 100/second limit. The broadcast (broadcast_chatroom_message) has its own limit on the detail page and is not tied to the row. All eight message types are accepted by `type`.
-    /// - E201: Two request body tables have their columns out of order. The `roam_ignore_users` row puts "No" in the Description column and the description in the Required column. The group message table's header announces Type, Required, Description, but its rows (`to`, `need_group_ack`) give the description before the Yes/No value, so the column headed Required holds prose. The cells are read by content: `roam_ignore_users` is an optional list of at most 20 usernames; in the group table `to` is required and `need_group_ack` optional.
-    /// - E202: The `routetype` row names the value `ROUTE_TYPE`, while every example that sets the field (one-to-one and group) sends `ROUTE_ONLINE`. `routetype` accepts the single value ROUTE_ONLINE (enum), as the examples send it; leaving the field out delivers to offline recipients too.
-    /// - E244: As on the chat room pages (E001), many examples on the message, reaction and thread pages call http:// URLs, while the API accepts HTTPS only; the pages also mix http and https between neighbouring examples. Same as E001: the client always uses the https base URL; example wire paths keep only the part after /{org_name}/{app_name}, and `uri` strings in response bodies stay verbatim.
-    /// - E245: The "Body of different message types" tables sit under the request body heading and name their fields without a prefix (`msg`, `url`, `lat`, ...), as if they were top-level body fields. They are the members of the `body` object, as the `body` row's link and every example ("body": {"msg": ...}) show. Their Required column holds per type: `url` is required for image, voice, video and file messages but absent from the others. The per-type fields are the named type MessageBody, the type of the required `body` field of send_user_message (and of the group and chat room sends). All its fields are optional in the spec; each field's description says for which message type the server needs it.
+    /// - Doc errata: E200, E201, E202, E244, E245 (see `spec/errata.yaml` and `spec/errata/`)
     ///
     /// # Arguments
     ///
@@ -569,6 +562,7 @@ impl<'a> ::std::future::IntoFuture for SendUserMessageRequest<'a> {
         crate::Error,
     >;
     type IntoFuture = super::BoxFuture<'a, Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -613,16 +607,7 @@ impl crate::Client {
     /// - Idempotent: no, a repeat may act twice
     /// - Checked before sending: `from`: must follow the username rule; `to`: at least 1 items, at most 3 items; `type`: one of `txt`, `img`, `audio`, `video`, `file`, `loc`, `cmd`, `custom`; `roam_ignore_users`: at most 20 items, each item must follow the username rule; `routetype`: one of `ROUTE_ONLINE`
     /// - Source: `restful-api/message-management`, section "Send a group message"
-    ///
-    /// # Doc errata
-    ///
-    /// - E200: Both overviews have a single "Sending a message" row on POST /messages, a path the detail page never uses: there, each kind of recipient has its own endpoint (/messages/users, /messages/chatgroups, /messages/chatrooms, plus a chat room broadcast). The row also leaves out the location and custom message types that the detail page supports. Three operations, send_user_message, send_group_message and send_chatroom_message, each carry the "Sending a message" row and its 100/second limit. The broadcast (broadcast_chatroom_message) has its own limit on the detail page and is not tied to the row. All eight message types are accepted by `type`.
-    /// - E201: Two request body tables have their columns out of order. The `roam_ignore_users` row puts "No" in the Description column and the description in the Required column. The group message table's header announces Type, Required, Description, but its rows (`to`, `need_group_ack`) give the description before the Yes/No value, so the column headed Required holds prose. The cells are read by content: `roam_ignore_users` is an optional list of at most 20 usernames; in the group table `to` is required and `need_group_ack` optional.
-    /// - E202: The `routetype` row names the value `ROUTE_TYPE`, while every example that sets the field (one-to-one and group) sends `ROUTE_ONLINE`. `routetype` accepts the single value ROUTE_ONLINE (enum), as the examples send it; leaving the field out delivers to offline recipients too.
-    /// - E203: The first group example claims to reach every member whether online or not, but its body sets "routetype": "ROUTE_ONLINE", which limits delivery to online members; apart from `roam_ignore_users` it is the same request as the next example, which is meant for online members only. The multi-line curl commands of this section also lack the trailing backslashes, so they cannot be pasted into a shell. Both examples are kept with their bodies verbatim (they are valid JSON); the wire request is taken from the body and URL only. The `routetype` field description says what the value does.
-    /// - E244: As on the chat room pages (E001), many examples on the message, reaction and thread pages call http:// URLs, while the API accepts HTTPS only; the pages also mix http and https between neighbouring examples. Same as E001: the client always uses the https base URL; example wire paths keep only the part after /{org_name}/{app_name}, and `uri` strings in response bodies stay verbatim.
-    /// - E245: The "Body of different message types" tables sit under the request body heading and name their fields without a prefix (`msg`, `url`, `lat`, ...), as if they were top-level body fields. They are the members of the `body` object, as the `body` row's link and every example ("body": {"msg": ...}) show. Their Required column holds per type: `url` is required for image, voice, video and file messages but absent from the others. The per-type fields are the named type MessageBody, the type of the required `body` field of send_user_message (and of the group and chat room sends). All its fields are optional in the spec; each field's description says for which message type the server needs it.
-    /// - E246: The group and chat room request body tables list only what differs from the one-to-one send (`to` plus `need_group_ack`, or `to` plus `chatroom_msg_level`) and refer to the one-to-one table for every other field, so `from`, `type`, `body`, `roam_ignore_users`, `sync_device`, `routetype` and `ext` are documented only there. send_group_message and send_chatroom_message carry those fields with the one-to-one types and required flags (`type` and `body` required, the rest optional), next to their own `to` and extra field.
+    /// - Doc errata: E200, E201, E202, E203, E244, E245, E246 (see `spec/errata.yaml` and `spec/errata/`)
     ///
     /// # Arguments
     ///
@@ -790,6 +775,7 @@ impl<'a> ::std::future::IntoFuture for SendGroupMessageRequest<'a> {
         crate::Error,
     >;
     type IntoFuture = super::BoxFuture<'a, Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -834,15 +820,7 @@ impl crate::Client {
     /// - Idempotent: no, a repeat may act twice
     /// - Checked before sending: `from`: must follow the username rule; `to`: at least 1 items, at most 10 items; `type`: one of `txt`, `img`, `audio`, `video`, `file`, `loc`, `cmd`, `custom`; `chatroom_msg_level`: one of `high`, `normal`, `low`; `roam_ignore_users`: at most 20 items, each item must follow the username rule; `routetype`: one of `ROUTE_ONLINE`
     /// - Source: `restful-api/message-management`, section "Send a chat room message"
-    ///
-    /// # Doc errata
-    ///
-    /// - E200: Both overviews have a single "Sending a message" row on POST /messages, a path the detail page never uses: there, each kind of recipient has its own endpoint (/messages/users, /messages/chatgroups, /messages/chatrooms, plus a chat room broadcast). The row also leaves out the location and custom message types that the detail page supports. Three operations, send_user_message, send_group_message and send_chatroom_message, each carry the "Sending a message" row and its 100/second limit. The broadcast (broadcast_chatroom_message) has its own limit on the detail page and is not tied to the row. All eight message types are accepted by `type`.
-    /// - E201: Two request body tables have their columns out of order. The `roam_ignore_users` row puts "No" in the Description column and the description in the Required column. The group message table's header announces Type, Required, Description, but its rows (`to`, `need_group_ack`) give the description before the Yes/No value, so the column headed Required holds prose. The cells are read by content: `roam_ignore_users` is an optional list of at most 20 usernames; in the group table `to` is required and `need_group_ack` optional.
-    /// - E202: The `routetype` row names the value `ROUTE_TYPE`, while every example that sets the field (one-to-one and group) sends `ROUTE_ONLINE`. `routetype` accepts the single value ROUTE_ONLINE (enum), as the examples send it; leaving the field out delivers to offline recipients too.
-    /// - E244: As on the chat room pages (E001), many examples on the message, reaction and thread pages call http:// URLs, while the API accepts HTTPS only; the pages also mix http and https between neighbouring examples. Same as E001: the client always uses the https base URL; example wire paths keep only the part after /{org_name}/{app_name}, and `uri` strings in response bodies stay verbatim.
-    /// - E245: The "Body of different message types" tables sit under the request body heading and name their fields without a prefix (`msg`, `url`, `lat`, ...), as if they were top-level body fields. They are the members of the `body` object, as the `body` row's link and every example ("body": {"msg": ...}) show. Their Required column holds per type: `url` is required for image, voice, video and file messages but absent from the others. The per-type fields are the named type MessageBody, the type of the required `body` field of send_user_message (and of the group and chat room sends). All its fields are optional in the spec; each field's description says for which message type the server needs it.
-    /// - E246: The group and chat room request body tables list only what differs from the one-to-one send (`to` plus `need_group_ack`, or `to` plus `chatroom_msg_level`) and refer to the one-to-one table for every other field, so `from`, `type`, `body`, `roam_ignore_users`, `sync_device`, `routetype` and `ext` are documented only there. send_group_message and send_chatroom_message carry those fields with the one-to-one types and required flags (`type` and `body` required, the rest optional), next to their own `to` and extra field.
+    /// - Doc errata: E200, E201, E202, E244, E245, E246 (see `spec/errata.yaml` and `spec/errata/`)
     ///
     /// # Arguments
     ///
@@ -1017,6 +995,7 @@ impl<'a> ::std::future::IntoFuture for SendChatroomMessageRequest<'a> {
         crate::Error,
     >;
     type IntoFuture = super::BoxFuture<'a, Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -1052,13 +1031,7 @@ impl crate::Client {
     /// - Idempotent: no, a repeat may act twice
     /// - Checked before sending: `from`: must follow the username rule; `chatroom_msg_level`: one of `high`, `normal`, `low`
     /// - Source: `restful-api/message-management`, section "Send a broadcast message to all chat rooms under an app"
-    ///
-    /// # Doc errata
-    ///
-    /// - E044: The overview is not a complete inventory: detail pages document endpoints it does not list (message rewrite, chat room super admins, mute/ban, allow/block lists, the chat room announcement, and others). The detail pages are the inventory of operations. An operation without an overview row gets its rate limit from its detail page, or none (E032).
-    /// - E204: The broadcast table types `msg` as a String and puts the per-type content under a String `msg.msg`. In every example `msg` is an object holding `type` next to the body fields of that type (url, filename, size, length, thumb, file_length, thumb_secret, lat, lng, addr, action, ...); only the text example has a `msg.msg`, which is the text itself. The table lists none of those fields: the prose below it defers to the `body` fields of the one-to-one message. Only the page's non-broadcast custom examples show `customExts` (quoted from there); no broadcast example sends it. `msg` is the object type MessageBroadcastContent: a required `type` plus the fields of the one-to-one message body (MessageBody), all optional, `msg` being the text of a txt message. Its fields are kept although the broadcast table does not list them.
-    /// - E205: The custom broadcast example body is invalid JSON: `customEvent` is the last member of `msg` but is followed by a comma. The example request body is fixed by removing that comma.
-    /// - E206: The broadcast id is typed JSON in the table; the example returns a bare JSON number, and one larger than 2^53, so JSON parsers that read numbers as doubles lose its last digits. data.id is an integer (i64 in Rust, which holds it exactly). Clients in other languages should parse it as a 64-bit integer or big number.
+    /// - Doc errata: E044, E204, E205, E206 (see `spec/errata.yaml` and `spec/errata/`)
     ///
     /// # Arguments
     ///
@@ -1159,6 +1132,7 @@ impl<'a> ::std::future::IntoFuture for BroadcastChatroomMessageRequest<'a> {
         crate::Error,
     >;
     type IntoFuture = super::BoxFuture<'a, Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -1183,13 +1157,7 @@ impl crate::Client {
     /// - Idempotent: yes, safe to repeat
     /// - Checked before sending: `time`: at least 10 characters, at most 10 characters
     /// - Source: `restful-api/message-management`, section "Retrieve historical messages"
-    ///
-    /// # Doc errata
-    ///
-    /// - E040: The overview spells the same path variables several ways ({org_name} / {orgName}, {app_name} / {appName}, {group_id} / {groupid} / {chatgroupid}, {chatroom_id} / {chatroomid}, {username} / {userName} / {userId} / {owner_username}), uses a shell-style ${time}, drops the leading slash of the recall path (whose last segment also differs from the detail page's msg_recall, E219), and embeds query strings in paths. Both overview pages (the seed and the current page) do so. One spelling per concept in every spec path: {org_name} and {app_name} (only in base_url), {group_id}, {chatroom_id}, {username}; every path starts with "/" and never contains a query string; query parameters are declared under `query`. The chat room case is E004.
-    /// - E213: The request line (detail page and overview) writes the placeholder shell-style as ${time}. The response table lists `url` as if it were a top-level field, while the example returns `data` as an array of {"url": ...} objects. The example's `uri` value starts with a stray apostrophe. Path /chatmessages/{time}; `time` is a 10-character yyyyMMddHH string. `data` is an array of objects with a `url` string. The example body is kept verbatim (the apostrophe sits inside a string, so the JSON is valid).
-    /// - E214: The description of the downloaded history file disagrees with its own examples: the image table says `file_name` where the example (and every other table) says `filename`; `size` is typed Number but is an object with height and width; the record example has a `direction` field the table omits; the command message's `action` is described as "the request method"; `lat`/`lng` are numbers here but strings in the send body; and the record example contains a comment and "..." so it is not JSON. The history file is described by named types (MessageHistoryRecord, MessageHistoryPayload, MessageHistoryBody) for callers who download and decode it: `filename`, `size` as MessageImageSize, an optional `direction` string, `action` as the command text, `lat`/`lng` as numbers. No operation returns these types and the record example is not stored.
-    /// - E244: As on the chat room pages (E001), many examples on the message, reaction and thread pages call http:// URLs, while the API accepts HTTPS only; the pages also mix http and https between neighbouring examples. Same as E001: the client always uses the https base URL; example wire paths keep only the part after /{org_name}/{app_name}, and `uri` strings in response bodies stay verbatim.
+    /// - Doc errata: E040, E213, E214, E244 (see `spec/errata.yaml` and `spec/errata/`)
     ///
     /// # Arguments
     ///
@@ -1266,6 +1234,7 @@ impl<'a> ::std::future::IntoFuture for GetMessageHistoryRequest<'a> {
         crate::Error,
     >;
     type IntoFuture = super::BoxFuture<'a, Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -1301,15 +1270,7 @@ impl crate::Client {
     /// - Idempotent: yes, safe to repeat
     /// - Checked before sending: `user`: must follow the username rule
     /// - Source: `restful-api/message-management`, section "Modify a text or custom message"
-    ///
-    /// # Doc errata
-    ///
-    /// - E044: The overview is not a complete inventory: detail pages document endpoints it does not list (message rewrite, chat room super admins, mute/ban, allow/block lists, the chat room announcement, and others). The detail pages are the inventory of operations. An operation without an overview row gets its rate limit from its detail page, or none (E032).
-    /// - E215: The page contains the "Modify a text or custom message" section twice, with the same endpoint, tables and examples and small wording differences; the second copy even says `customEvent` should be a regular expression rather than match one. One operation, update_message, written from the first copy. customEvent is a string of at most 32 characters that should match \[a-zA-Z0-9-_/\.\]{1,32}; the pattern is stated in the description, not enforced.
-    /// - E216: The text-message edit example body (in both copies of the section) is invalid JSON: the `new_msg` object, the last member, is followed by a comma before the closing brace. The example request body is fixed by removing that comma.
-    /// - E217: `new_msg.msg` is marked required although it only applies to text messages; the custom-message example rightly leaves it out. In MessageRewriteContent `msg` is optional; its description says it is needed when `type` is txt.
-    /// - E218: The limitations page says only text messages can be edited, while the REST page accepts text and custom messages (`new_msg.type` txt or custom) and shows an example of each. The REST page is followed: `new_msg.type` is txt or custom. The description of update_message notes the 10-edit cap and that the feature must be enabled by Agora.
-    /// - E247: The current overview's "Modify a text or custom message" row has four cells under a five-column header: its Rate Limits cell is missing. The seed overview has no such row at all (E044). update_message carries the row in `overview_rows`; its method and path agree with the detail page. The rate limit, 100 per second per App Key, comes from the detail page.
+    /// - Doc errata: E044, E215, E216, E217, E218, E247 (see `spec/errata.yaml` and `spec/errata/`)
     ///
     /// # Arguments
     ///
@@ -1406,6 +1367,7 @@ impl<'a> UpdateMessageRequest<'a> {
 impl<'a> ::std::future::IntoFuture for UpdateMessageRequest<'a> {
     type Output = Result<crate::Response<String>, crate::Error>;
     type IntoFuture = super::BoxFuture<'a, Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -1443,16 +1405,7 @@ impl crate::Client {
     /// - Idempotent: no, a repeat may act twice
     /// - Checked before sending: `chat_type`: one of `chat`, `groupchat`, `chatroom`; `from`: must follow the username rule
     /// - Source: `restful-api/message-management`, section "Recall a message"
-    ///
-    /// # Doc errata
-    ///
-    /// - E040: The overview spells the same path variables several ways ({org_name} / {orgName}, {app_name} / {appName}, {group_id} / {groupid} / {chatgroupid}, {chatroom_id} / {chatroomid}, {username} / {userName} / {userId} / {owner_username}), uses a shell-style ${time}, drops the leading slash of the recall path (whose last segment also differs from the detail page's msg_recall, E219), and embeds query strings in paths. Both overview pages (the seed and the current page) do so. One spelling per concept in every spec path: {org_name} and {app_name} (only in base_url), {group_id}, {chatroom_id}, {username}; every path starts with "/" and never contains a query string; query parameters are declared under `query`. The chat room case is E004.
-    /// - E043: The overview presents two minutes as the recall window; per the detail page that window is a default that the console can widen to 7 days. The recall description states the default two-minute window and that the app's console setting may extend it to 7 days; the client enforces no time window.
-    /// - E219: The overview's recall path lacks its leading slash and ends in /messages/recall; the detail page and its example use /messages/msg_recall. recall_message is POST /messages/msg_recall. The two-minute window of the row is handled by E043.
-    /// - E220: The recall section is garbled: its request line has no "HTTP request" heading, that heading appears instead between "Request header" and the header table; the `Accept` row puts its description in the Required column; the table has no Content-Type although the body is JSON; and the note about recalling expired messages with `force` sits in the `sync_device` row. recall_message sends a JSON body (Content-Type set by the client). The note is moved to the `force` and `from` descriptions: recalling an expired message needs force true and `from` set to the original sender.
-    /// - E221: The request field is `chat_type` with the value `groupchat` for groups; the response field is `chattype` (no underscore) and the table lists `group_chat` for groups. The request `chat_type` is an enum of chat, groupchat, chatroom. The response `chattype` is a plain string (no enum), so either spelling decodes.
-    /// - E222: The failed-recall example has neither the usual envelope nor `data`: it is an object with a `msgs` array of {msg_id, recalled} items, and the page does not say which HTTP status it comes with. The failure example is not stored as a fixture (its status is unknown and it does not fit the success response). The description of recall_message lists the documented failure reasons.
-    /// - E244: As on the chat room pages (E001), many examples on the message, reaction and thread pages call http:// URLs, while the API accepts HTTPS only; the pages also mix http and https between neighbouring examples. Same as E001: the client always uses the https base URL; example wire paths keep only the part after /{org_name}/{app_name}, and `uri` strings in response bodies stay verbatim.
+    /// - Doc errata: E040, E043, E219, E220, E221, E222, E244 (see `spec/errata.yaml` and `spec/errata/`)
     ///
     /// # Arguments
     ///
@@ -1556,6 +1509,7 @@ impl<'a> RecallMessageRequest<'a> {
 impl<'a> ::std::future::IntoFuture for RecallMessageRequest<'a> {
     type Output = Result<crate::Response<crate::RecallMessageData>, crate::Error>;
     type IntoFuture = super::BoxFuture<'a, Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -1588,11 +1542,7 @@ impl crate::Client {
     /// - Idempotent: yes, safe to repeat
     /// - Checked before sending: `username`: must follow the username rule; `type`: one of `chat`, `groupchat`
     /// - Source: `restful-api/message-management`, section "Delete conversations one way from the server"
-    ///
-    /// # Doc errata
-    ///
-    /// - E040: The overview spells the same path variables several ways ({org_name} / {orgName}, {app_name} / {appName}, {group_id} / {groupid} / {chatgroupid}, {chatroom_id} / {chatroomid}, {username} / {userName} / {userId} / {owner_username}), uses a shell-style ${time}, drops the leading slash of the recall path (whose last segment also differs from the detail page's msg_recall, E219), and embeds query strings in paths. Both overview pages (the seed and the current page) do so. One spelling per concept in every spec path: {org_name} and {app_name} (only in base_url), {group_id}, {chatroom_id}, {username}; every path starts with "/" and never contains a query string; query parameters are declared under `query`. The chat room case is E004.
-    /// - E223: The conversation deletion request line (page and overview) spells its placeholders {orgName}, {appName} and {userName}, unlike the rest of the page. The request is a DELETE with a JSON body, but the header table lists only Authorization; the curl's first line lacks its continuation backslash; and the response `path` drops the username. Path /users/{username}/user_channel with the `username` parameter; the JSON body (channel, type, delete_roam) is sent with the client's Content-Type. The response example is kept verbatim.
+    /// - Doc errata: E040, E223 (see `spec/errata.yaml` and `spec/errata/`)
     ///
     /// # Arguments
     ///
@@ -1685,6 +1635,7 @@ impl<'a> ::std::future::IntoFuture for DeleteUserConversationRequest<'a> {
         crate::Error,
     >;
     type IntoFuture = super::BoxFuture<'a, Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -1723,11 +1674,7 @@ impl crate::Client {
     /// - Idempotent: no, a repeat may act twice
     /// - Checked before sending: `from`: must follow the username rule; `target`: must follow the username rule; `type`: one of `txt`, `img`, `audio`, `video`, `file`, `loc`, `cmd`, `custom`; `msg_timestamp`: at least 0
     /// - Source: `restful-api/message-management`, section "Import a one-to-one chat message"
-    ///
-    /// # Doc errata
-    ///
-    /// - E044: The overview is not a complete inventory: detail pages document endpoints it does not list (message rewrite, chat room super admins, mute/ban, allow/block lists, the chat room announcement, and others). The detail pages are the inventory of operations. An operation without an overview row gets its rate limit from its detail page, or none (E032).
-    /// - E224: The import request lines spell the base placeholders {orgName} and {appName}. Their curl examples post a JSON body without a Content-Type header (curl then labels it form-urlencoded), and the header tables list only Authorization. The imports use the common base URL and send JSON bodies with Content-Type application/json set by the client.
+    /// - Doc errata: E044, E224 (see `spec/errata.yaml` and `spec/errata/`)
     ///
     /// # Arguments
     ///
@@ -1849,6 +1796,7 @@ impl<'a> ImportUserMessageRequest<'a> {
 impl<'a> ::std::future::IntoFuture for ImportUserMessageRequest<'a> {
     type Output = Result<crate::Response<crate::ImportUserMessageData>, crate::Error>;
     type IntoFuture = super::BoxFuture<'a, Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -1887,12 +1835,7 @@ impl crate::Client {
     /// - Idempotent: no, a repeat may act twice
     /// - Checked before sending: `from`: must follow the username rule; `type`: one of `txt`, `img`, `audio`, `video`, `file`, `loc`, `cmd`, `custom`; `msg_timestamp`: at least 0
     /// - Source: `restful-api/message-management`, section "Import a chat group message"
-    ///
-    /// # Doc errata
-    ///
-    /// - E044: The overview is not a complete inventory: detail pages document endpoints it does not list (message rewrite, chat room super admins, mute/ban, allow/block lists, the chat room announcement, and others). The detail pages are the inventory of operations. An operation without an overview row gets its rate limit from its detail page, or none (E032).
-    /// - E224: The import request lines spell the base placeholders {orgName} and {appName}. Their curl examples post a JSON body without a Content-Type header (curl then labels it form-urlencoded), and the header tables list only Authorization. The imports use the common base URL and send JSON bodies with Content-Type application/json set by the client.
-    /// - E225: The group import response example reports the `path` of the one-to-one import while its `uri` names the group import. The example is kept verbatim; `path` is informational and no expectation is placed on it.
+    /// - Doc errata: E044, E224, E225 (see `spec/errata.yaml` and `spec/errata/`)
     ///
     /// # Arguments
     ///
@@ -2010,6 +1953,7 @@ impl<'a> ImportGroupMessageRequest<'a> {
 impl<'a> ::std::future::IntoFuture for ImportGroupMessageRequest<'a> {
     type Output = Result<crate::Response<crate::ImportGroupMessageData>, crate::Error>;
     type IntoFuture = super::BoxFuture<'a, Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }

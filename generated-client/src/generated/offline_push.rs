@@ -271,13 +271,7 @@ impl crate::Client {
     /// - Idempotent: yes, safe to repeat
     /// - Checked before sending: `username`: must follow the username rule; `nickname`: at most 100 characters
     /// - Source: `restful-api/offline-push-configuration`, section "Set the display name in push notifications"
-    ///
-    /// # Doc errata
-    ///
-    /// - E041: Several operations share one method and path and differ only by their body: register one user vs many (POST /users); push nickname, display style and do-not-disturb (PUT /users/{username}); modify group vs transfer ownership (PUT /chatgroups/{group_id}). Each is its own operation with its own id and body fields on the same method and path; operation ids, not paths, identify operations.
-    /// - E500: The nickname request line names the user placeholder {userId} and documents it in its own path table, while the overview row, the page's common parameter table and the display style section on the same page use {username} for the same user. set_push_nickname uses the path /users/{username} with a `username` path parameter of type username, like every other user path.
-    /// - E503: The response tables of the nickname and display style operations list the user's fields (uuid, type, created, ..., nickname, notifier_name) as if they were the response, but both examples carry no `data`: the updated user record is the one item of the top-level `entities` array. The two tables describe the same record differently: the nickname table leaves out `notification_display_style` and `notifier_name`, which the display style table and example show. The nickname example's `uri` also lacks the username of the request. Both operations read their payload from `entities` (`response.payload: entities`), an array of PushUserEntity, the union of the two tables' fields (all optional). Example bodies are kept verbatim.
-    /// - E529: The overview gives the nickname and display style operations 100/second each; the detail page says the 100/second budget is shared by the two. Follow the detail page: both operations have 100/second with a note that the budget is shared between them.
+    /// - Doc errata: E041, E500, E503, E529 (see `spec/errata.yaml` and `spec/errata/`)
     ///
     /// # Arguments
     ///
@@ -368,6 +362,7 @@ impl<'a> ::std::future::IntoFuture for SetPushNicknameRequest<'a> {
         crate::Error,
     >;
     type IntoFuture = super::BoxFuture<'a, Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -397,13 +392,7 @@ impl crate::Client {
     /// - Idempotent: yes, safe to repeat
     /// - Checked before sending: `username`: must follow the username rule; `notification_display_style`: between 0 and 1
     /// - Source: `restful-api/offline-push-configuration`, section "Set the display style in push notifications"
-    ///
-    /// # Doc errata
-    ///
-    /// - E041: Several operations share one method and path and differ only by their body: register one user vs many (POST /users); push nickname, display style and do-not-disturb (PUT /users/{username}); modify group vs transfer ownership (PUT /chatgroups/{group_id}). Each is its own operation with its own id and body fields on the same method and path; operation ids, not paths, identify operations.
-    /// - E502: The display style request example sends the style as the string "1", while the request table types it Int (and the response example returns the number 1). The same curl leaves out the Content-Type header that the header table marks as required, and it calls /users/a although the response describes user1. notification_display_style is an integer, 0 or 1. The example wire body is fixed to {"notification_display_style": 1}; the path /users/a is kept as printed (a is a valid username) and the response body is verbatim. The client always sends Content-Type for JSON bodies.
-    /// - E503: The response tables of the nickname and display style operations list the user's fields (uuid, type, created, ..., nickname, notifier_name) as if they were the response, but both examples carry no `data`: the updated user record is the one item of the top-level `entities` array. The two tables describe the same record differently: the nickname table leaves out `notification_display_style` and `notifier_name`, which the display style table and example show. The nickname example's `uri` also lacks the username of the request. Both operations read their payload from `entities` (`response.payload: entities`), an array of PushUserEntity, the union of the two tables' fields (all optional). Example bodies are kept verbatim.
-    /// - E529: The overview gives the nickname and display style operations 100/second each; the detail page says the 100/second budget is shared by the two. Follow the detail page: both operations have 100/second with a note that the budget is shared between them.
+    /// - Doc errata: E041, E502, E503, E529 (see `spec/errata.yaml` and `spec/errata/`)
     ///
     /// # Arguments
     ///
@@ -495,6 +484,7 @@ impl<'a> ::std::future::IntoFuture for SetPushDisplayStyleRequest<'a> {
         crate::Error,
     >;
     type IntoFuture = super::BoxFuture<'a, Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -532,17 +522,7 @@ impl crate::Client {
     /// - Idempotent: yes, safe to repeat
     /// - Checked before sending: `username`: must follow the username rule; `chattype`: one of `user`, `chatgroup`; `type`: one of `DEFAULT`, `ALL`, `AT`, `NONE`; `ignoreDuration`: between 0 and 604800000
     /// - Source: `restful-api/offline-push-configuration`, section "Set up push notifications"
-    ///
-    /// # Doc errata
-    ///
-    /// - E044: The overview is not a complete inventory: detail pages document endpoints it does not list (message rewrite, chat room super admins, mute/ban, allow/block lists, the chat room announcement, and others). The detail pages are the inventory of operations. An operation without an overview row gets its rate limit from its detail page, or none (E032).
-    /// - E501: The overview lists a do-not-disturb setting sent as PUT /users/{username}, but the current offline push page documents no DND body for that path: DND is configured through `ignoreInterval` and `ignoreDuration` of PUT /users/{username}/notification/{chattype}/{key}, together with the push mode. No operation implements the overview row (its body is undocumented). Do-not-disturb is set with set_push_notification_settings and read with get_push_notification_settings, which follow the detail page.
-    /// - E504: Several request lines of the offline push page write the organization and app placeholders as {org} and {app} instead of {org_name} and {app_name}, which the common parameter table defines; the create template line also ends with a stray backtick. These paths are written relative to the shared base URL https://{host}/{org_name}/{app_name}; the backtick is dropped.
-    /// - E505: The `key` description and the app-level note refer to a `type` that takes the values user and chatgroup; that is the `chattype` path parameter (`type` is the body field holding the push mode). The `ignoreInterval` row places `chattype` and `key` in the request header, although both are path segments, and shows the interval format inside braces although the value is sent without them. `chattype` is a path parameter with enum \[user, chatgroup\]; `key` is a path parameter whose meaning depends on it (peer username or group id; the caller's own username with chattype user for app-level settings). `ignoreInterval` is a plain "HH:MM-HH:MM" string, as in the example.
-    /// - E506: These curl examples leave the path placeholders unfilled, so the URLs contain literal braces that are neither valid usernames nor ids; the matching response examples show which values were used (their `uri` ends with hxtest, 12312312321 and test7; the language response uses XXXX for the user). The example wire paths fill the placeholders: username XXXX, key hxtest (set settings), key 12312312321 (get settings), template name test7; the responses are kept verbatim.
-    /// - E507: The response tables describe `ignoreDuration` as the DND duration, but the example sets a duration of 86400000 ms and gets back 1647590149924, which is the response timestamp (1647503749918) plus that duration: the server returns the moment the DND period ends, not its length. In requests `ignoreDuration` is a duration in ms (0 to 604800000); in the PushNotificationSetting response type it is described as the Unix time in ms at which the DND period ends, as the examples show.
-    /// - E517: The overview's push tables omit several documented push endpoints: the synchronous push (push/sync), the per-conversation push settings, the preferred push language and the three push template operations. These operations have no overview row; their rate limits come from the detail pages (1/second for send_push_sync, 100/second for the others). The general case is E044.
-    /// - E525: The response tables of the label, template, language and notification setting operations list the payload's fields at the same level as `data` (or omit `data` altogether), while every example nests them inside `data` (an object, or the items of an array for the list operations). The fields are modelled as fields of `data` (or of its items), following the examples.
+    /// - Doc errata: E044, E501, E504, E505, E506, E507, E517, E525 (see `spec/errata.yaml` and `spec/errata/`)
     ///
     /// # Arguments
     ///
@@ -679,6 +659,7 @@ impl<'a> SetPushNotificationSettingsRequest<'a> {
 impl<'a> ::std::future::IntoFuture for SetPushNotificationSettingsRequest<'a> {
     type Output = Result<crate::Response<crate::PushNotificationSetting>, crate::Error>;
     type IntoFuture = super::BoxFuture<'a, Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -703,15 +684,7 @@ impl crate::Client {
     /// - Idempotent: yes, safe to repeat
     /// - Checked before sending: `username`: must follow the username rule; `chattype`: one of `user`, `chatgroup`
     /// - Source: `restful-api/offline-push-configuration`, section "Retrieve the settings of push notifications"
-    ///
-    /// # Doc errata
-    ///
-    /// - E044: The overview is not a complete inventory: detail pages document endpoints it does not list (message rewrite, chat room super admins, mute/ban, allow/block lists, the chat room announcement, and others). The detail pages are the inventory of operations. An operation without an overview row gets its rate limit from its detail page, or none (E032).
-    /// - E505: The `key` description and the app-level note refer to a `type` that takes the values user and chatgroup; that is the `chattype` path parameter (`type` is the body field holding the push mode). The `ignoreInterval` row places `chattype` and `key` in the request header, although both are path segments, and shows the interval format inside braces although the value is sent without them. `chattype` is a path parameter with enum \[user, chatgroup\]; `key` is a path parameter whose meaning depends on it (peer username or group id; the caller's own username with chattype user for app-level settings). `ignoreInterval` is a plain "HH:MM-HH:MM" string, as in the example.
-    /// - E506: These curl examples leave the path placeholders unfilled, so the URLs contain literal braces that are neither valid usernames nor ids; the matching response examples show which values were used (their `uri` ends with hxtest, 12312312321 and test7; the language response uses XXXX for the user). The example wire paths fill the placeholders: username XXXX, key hxtest (set settings), key 12312312321 (get settings), template name test7; the responses are kept verbatim.
-    /// - E507: The response tables describe `ignoreDuration` as the DND duration, but the example sets a duration of 86400000 ms and gets back 1647590149924, which is the response timestamp (1647503749918) plus that duration: the server returns the moment the DND period ends, not its length. In requests `ignoreDuration` is a duration in ms (0 to 604800000); in the PushNotificationSetting response type it is described as the Unix time in ms at which the DND period ends, as the examples show.
-    /// - E517: The overview's push tables omit several documented push endpoints: the synchronous push (push/sync), the per-conversation push settings, the preferred push language and the three push template operations. These operations have no overview row; their rate limits come from the detail pages (1/second for send_push_sync, 100/second for the others). The general case is E044.
-    /// - E525: The response tables of the label, template, language and notification setting operations list the payload's fields at the same level as `data` (or omit `data` altogether), while every example nests them inside `data` (an object, or the items of an array for the list operations). The fields are modelled as fields of `data` (or of its items), following the examples.
+    /// - Doc errata: E044, E505, E506, E507, E517, E525 (see `spec/errata.yaml` and `spec/errata/`)
     ///
     /// # Arguments
     ///
@@ -804,6 +777,7 @@ impl<'a> GetPushNotificationSettingsRequest<'a> {
 impl<'a> ::std::future::IntoFuture for GetPushNotificationSettingsRequest<'a> {
     type Output = Result<crate::Response<crate::PushNotificationSetting>, crate::Error>;
     type IntoFuture = super::BoxFuture<'a, Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -834,13 +808,7 @@ impl crate::Client {
     /// - Idempotent: yes, safe to repeat
     /// - Checked before sending: `username`: must follow the username rule
     /// - Source: `restful-api/offline-push-configuration`, section "Set the preferred language of push notifications"
-    ///
-    /// # Doc errata
-    ///
-    /// - E044: The overview is not a complete inventory: detail pages document endpoints it does not list (message rewrite, chat room super admins, mute/ban, allow/block lists, the chat room announcement, and others). The detail pages are the inventory of operations. An operation without an overview row gets its rate limit from its detail page, or none (E032).
-    /// - E506: These curl examples leave the path placeholders unfilled, so the URLs contain literal braces that are neither valid usernames nor ids; the matching response examples show which values were used (their `uri` ends with hxtest, 12312312321 and test7; the language response uses XXXX for the user). The example wire paths fill the placeholders: username XXXX, key hxtest (set settings), key 12312312321 (get settings), template name test7; the responses are kept verbatim.
-    /// - E517: The overview's push tables omit several documented push endpoints: the synchronous push (push/sync), the per-conversation push settings, the preferred push language and the three push template operations. These operations have no overview row; their rate limits come from the detail pages (1/second for send_push_sync, 100/second for the others). The general case is E044.
-    /// - E525: The response tables of the label, template, language and notification setting operations list the payload's fields at the same level as `data` (or omit `data` altogether), while every example nests them inside `data` (an object, or the items of an array for the list operations). The fields are modelled as fields of `data` (or of its items), following the examples.
+    /// - Doc errata: E044, E506, E517, E525 (see `spec/errata.yaml` and `spec/errata/`)
     ///
     /// # Arguments
     ///
@@ -924,6 +892,7 @@ impl<'a> ::std::future::IntoFuture for SetPushTranslationLanguageRequest<'a> {
         crate::Error,
     >;
     type IntoFuture = super::BoxFuture<'a, Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -948,16 +917,7 @@ impl crate::Client {
     /// - Idempotent: yes, safe to repeat
     /// - Checked before sending: `username`: must follow the username rule
     /// - Source: `restful-api/offline-push-configuration`, section "Retrieve the preferred language of push notifications"
-    ///
-    /// # Doc errata
-    ///
-    /// - E044: The overview is not a complete inventory: detail pages document endpoints it does not list (message rewrite, chat room super admins, mute/ban, allow/block lists, the chat room announcement, and others). The detail pages are the inventory of operations. An operation without an overview row gets its rate limit from its detail page, or none (E032).
-    /// - E504: Several request lines of the offline push page write the organization and app placeholders as {org} and {app} instead of {org_name} and {app_name}, which the common parameter table defines; the create template line also ends with a stray backtick. These paths are written relative to the shared base URL https://{host}/{org_name}/{app_name}; the backtick is dropped.
-    /// - E506: These curl examples leave the path placeholders unfilled, so the URLs contain literal braces that are neither valid usernames nor ids; the matching response examples show which values were used (their `uri` ends with hxtest, 12312312321 and test7; the language response uses XXXX for the user). The example wire paths fill the placeholders: username XXXX, key hxtest (set settings), key 12312312321 (get settings), template name test7; the responses are kept verbatim.
-    /// - E508: The response example of the GET language operation reports "action": "put" and a uri without the username, so it appears to be a copy of the PUT example rather than a GET response. The example body is kept verbatim (envelope strings are informational); the example only checks `data.language`.
-    /// - E517: The overview's push tables omit several documented push endpoints: the synchronous push (push/sync), the per-conversation push settings, the preferred push language and the three push template operations. These operations have no overview row; their rate limits come from the detail pages (1/second for send_push_sync, 100/second for the others). The general case is E044.
-    /// - E525: The response tables of the label, template, language and notification setting operations list the payload's fields at the same level as `data` (or omit `data` altogether), while every example nests them inside `data` (an object, or the items of an array for the list operations). The fields are modelled as fields of `data` (or of its items), following the examples.
-    /// - E526: The GET language request marks a Content-Type header as required although the request has no body (compare E047). Content-Type is not modelled for get_push_translation_language; the client sends no body.
+    /// - Doc errata: E044, E504, E506, E508, E517, E525, E526 (see `spec/errata.yaml` and `spec/errata/`)
     ///
     /// # Arguments
     ///
@@ -1035,6 +995,7 @@ impl<'a> ::std::future::IntoFuture for GetPushTranslationLanguageRequest<'a> {
         crate::Error,
     >;
     type IntoFuture = super::BoxFuture<'a, Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }

@@ -90,11 +90,7 @@ impl crate::Client {
     /// - Idempotent: yes, safe to repeat
     /// - Checked before sending: `username`: must follow the username rule; `ext`: at most 1024 characters
     /// - Source: `restful-api/presence`, section "Set the presence status of a user"
-    ///
-    /// # Doc errata
-    ///
-    /// - E121: The presence page names the acting user {uid} (its common table row has no Required value), the overview calls it {username}. All presence paths use {username}, of type username.
-    /// - E122: Every presence section says its response fields sit in the `data` field and lists `result` as one of them, next to the fields of the result itself, but every example (and the Easemob server SDK) has a single top-level `result` member and no envelope at all. The table types `result` as String both for the plain "ok" and for the object of the subscription list, and as JSON for the arrays of statuses. The presence operations read their payload from `result` (`response.payload: result`); the table's `result` row is that payload, not a field of it. It is a string for set_user_presence and unsubscribe_presence, an array of PresenceStatus for subscribe_presence and get_presence_statuses, and an object with `totalnum` and `sublist` (array of PresenceSubscription) for list_presence_subscriptions.
+    /// - Doc errata: E121, E122 (see `spec/errata.yaml` and `spec/errata/`)
     ///
     /// # Arguments
     ///
@@ -194,6 +190,7 @@ impl<'a> SetUserPresenceRequest<'a> {
 impl<'a> ::std::future::IntoFuture for SetUserPresenceRequest<'a> {
     type Output = Result<crate::Response<String>, crate::Error>;
     type IntoFuture = super::BoxFuture<'a, Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -223,12 +220,7 @@ impl crate::Client {
     /// - Idempotent: yes, safe to repeat
     /// - Checked before sending: `username`: must follow the username rule; `usernames`: at least 1 items, at most 100 items, each item must follow the username rule
     /// - Source: `restful-api/presence`, section "Subscribe to the presence status of multiple users"
-    ///
-    /// # Doc errata
-    ///
-    /// - E121: The presence page names the acting user {uid} (its common table row has no Required value), the overview calls it {username}. All presence paths use {username}, of type username.
-    /// - E122: Every presence section says its response fields sit in the `data` field and lists `result` as one of them, next to the fields of the result itself, but every example (and the Easemob server SDK) has a single top-level `result` member and no envelope at all. The table types `result` as String both for the plain "ok" and for the object of the subscription list, and as JSON for the arrays of statuses. The presence operations read their payload from `result` (`response.payload: result`); the table's `result` row is that payload, not a field of it. It is a string for set_user_presence and unsubscribe_presence, an array of PresenceStatus for subscribe_presence and get_presence_statuses, and an object with `totalnum` and `sublist` (array of PresenceSubscription) for list_presence_subscriptions.
-    /// - E123: `expiry` in the path is a number of seconds typed String, with a maximum the spec cannot check on a path segment. The response tables type `last_time` and `expiry` as Number, while the examples send decimal strings; the first item of the subscribe example has an empty `uid`. The tables also list uid, last_time, ext and status as top-level fields, though they are members of each `result` item. The status items of the two operations are the same object, except that only the subscribe response (and its table) has `expiry`. `expiry` is a string path parameter; its description states the 2,592,000-second limit. Both operations share PresenceStatus, which types `last_time` and `expiry` as strings, as the examples show; `expiry` is optional and described as present in subscribe responses only. The examples are kept as printed.
+    /// - Doc errata: E121, E122, E123 (see `spec/errata.yaml` and `spec/errata/`)
     ///
     /// # Arguments
     ///
@@ -330,6 +322,7 @@ impl<'a> ::std::future::IntoFuture for SubscribePresenceRequest<'a> {
         crate::Error,
     >;
     type IntoFuture = super::BoxFuture<'a, Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -359,13 +352,7 @@ impl crate::Client {
     /// - Idempotent: yes, safe to repeat
     /// - Checked before sending: `username`: must follow the username rule; `usernames`: at least 1 items, at most 100 items, each item must follow the username rule
     /// - Source: `restful-api/presence`, section "Retrieve the presence status of multiple users"
-    ///
-    /// # Doc errata
-    ///
-    /// - E121: The presence page names the acting user {uid} (its common table row has no Required value), the overview calls it {username}. All presence paths use {username}, of type username.
-    /// - E122: Every presence section says its response fields sit in the `data` field and lists `result` as one of them, next to the fields of the result itself, but every example (and the Easemob server SDK) has a single top-level `result` member and no envelope at all. The table types `result` as String both for the plain "ok" and for the object of the subscription list, and as JSON for the arrays of statuses. The presence operations read their payload from `result` (`response.payload: result`); the table's `result` row is that payload, not a field of it. It is a string for set_user_presence and unsubscribe_presence, an array of PresenceStatus for subscribe_presence and get_presence_statuses, and an object with `totalnum` and `sublist` (array of PresenceSubscription) for list_presence_subscriptions.
-    /// - E123: `expiry` in the path is a number of seconds typed String, with a maximum the spec cannot check on a path segment. The response tables type `last_time` and `expiry` as Number, while the examples send decimal strings; the first item of the subscribe example has an empty `uid`. The tables also list uid, last_time, ext and status as top-level fields, though they are members of each `result` item. The status items of the two operations are the same object, except that only the subscribe response (and its table) has `expiry`. `expiry` is a string path parameter; its description states the 2,592,000-second limit. Both operations share PresenceStatus, which types `last_time` and `expiry` as strings, as the examples show; `expiry` is optional and described as present in subscribe responses only. The examples are kept as printed.
-    /// - E124: The response example's second `status` object has the key "android" twice; duplicate keys make the object ambiguous and are rejected by strict decoders. The duplicate line is dropped; the status object keeps one "android" entry.
+    /// - Doc errata: E121, E122, E123, E124 (see `spec/errata.yaml` and `spec/errata/`)
     ///
     /// # Arguments
     ///
@@ -458,6 +445,7 @@ impl<'a> ::std::future::IntoFuture for GetPresenceStatusesRequest<'a> {
         crate::Error,
     >;
     type IntoFuture = super::BoxFuture<'a, Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -487,12 +475,7 @@ impl crate::Client {
     /// - Idempotent: yes, safe to repeat
     /// - Checked before sending: `username`: must follow the username rule; `users`: at least 1 items, at most 100 items, each item must follow the username rule
     /// - Source: `restful-api/presence`, section "Unsubscribe from the presence status of multiple users"
-    ///
-    /// # Doc errata
-    ///
-    /// - E121: The presence page names the acting user {uid} (its common table row has no Required value), the overview calls it {username}. All presence paths use {username}, of type username.
-    /// - E122: Every presence section says its response fields sit in the `data` field and lists `result` as one of them, next to the fields of the result itself, but every example (and the Easemob server SDK) has a single top-level `result` member and no envelope at all. The table types `result` as String both for the plain "ok" and for the object of the subscription list, and as JSON for the arrays of statuses. The presence operations read their payload from `result` (`response.payload: result`); the table's `result` row is that payload, not a field of it. It is a string for set_user_presence and unsubscribe_presence, an array of PresenceStatus for subscribe_presence and get_presence_statuses, and an object with `totalnum` and `sublist` (array of PresenceSubscription) for list_presence_subscriptions.
-    /// - E125: The body table names a `users` field, but the example (like the Easemob server SDK) sends a bare JSON array of usernames as the whole body. The spec model cannot declare a top-level array body (as E102). unsubscribe_presence has a `json_array` body: its one field `users` (array&lt;username&gt;, 1 to 100) is sent as the bare array. The example gives the typed argument under `request.body` and keeps \["c1"\] as the wire body.
+    /// - Doc errata: E121, E122, E125 (see `spec/errata.yaml` and `spec/errata/`)
     ///
     /// # Arguments
     ///
@@ -576,6 +559,7 @@ impl<'a> UnsubscribePresenceRequest<'a> {
 impl<'a> ::std::future::IntoFuture for UnsubscribePresenceRequest<'a> {
     type Output = Result<crate::Response<String>, crate::Error>;
     type IntoFuture = super::BoxFuture<'a, Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -600,13 +584,7 @@ impl crate::Client {
     /// - Idempotent: yes, safe to repeat
     /// - Checked before sending: `username`: must follow the username rule; `pageNum`: at least 1; `pageSize`: between 1 and 500
     /// - Source: `restful-api/presence`, section "Retrieve the subscriptions of a user"
-    ///
-    /// # Doc errata
-    ///
-    /// - E040: The overview spells the same path variables several ways ({org_name} / {orgName}, {app_name} / {appName}, {group_id} / {groupid} / {chatgroupid}, {chatroom_id} / {chatroomid}, {username} / {userName} / {userId} / {owner_username}), uses a shell-style ${time}, drops the leading slash of the recall path (whose last segment also differs from the detail page's msg_recall, E219), and embeds query strings in paths. Both overview pages (the seed and the current page) do so. One spelling per concept in every spec path: {org_name} and {app_name} (only in base_url), {group_id}, {chatroom_id}, {username}; every path starts with "/" and never contains a query string; query parameters are declared under `query`. The chat room case is E004.
-    /// - E121: The presence page names the acting user {uid} (its common table row has no Required value), the overview calls it {username}. All presence paths use {username}, of type username.
-    /// - E122: Every presence section says its response fields sit in the `data` field and lists `result` as one of them, next to the fields of the result itself, but every example (and the Easemob server SDK) has a single top-level `result` member and no envelope at all. The table types `result` as String both for the plain "ok" and for the object of the subscription list, and as JSON for the arrays of statuses. The presence operations read their payload from `result` (`response.payload: result`); the table's `result` row is that payload, not a field of it. It is a string for set_user_presence and unsubscribe_presence, an array of PresenceStatus for subscribe_presence and get_presence_statuses, and an object with `totalnum` and `sublist` (array of PresenceSubscription) for list_presence_subscriptions.
-    /// - E126: The request line embeds a fixed query string. `pageNum` and `pageSize` are marked required yet each has a default value. The response table types the list `sublist` as Object and lists the members of its items, `uid` and `expiry`, as top-level fields. The response example ends with a stray `%` (a shell prompt artefact), which makes it invalid JSON; `totalnum` and `expiry` are strings. Path /users/{username}/presence/sublist with optional query parameters `pageNum` (minimum 1, server default 1) and `pageSize` (1 to 500, server default 1). The `result` payload (E122) is an object with `totalnum` (string) and `sublist`, an array of PresenceSubscription (uid, expiry); the operation is page-paged over `sublist`. The example response is fixed by removing the `%`.
+    /// - Doc errata: E040, E121, E122, E126 (see `spec/errata.yaml` and `spec/errata/`)
     ///
     /// # Arguments
     ///
@@ -723,6 +701,7 @@ impl<'a> ListPresenceSubscriptionsRequest<'a> {
     /// Streams every item of every page: starts at the page set
     /// on the builder (default 1) and fetches the next page until
     /// one comes back empty or shorter than the page size.
+    #[inline]
     pub fn into_stream(self) -> crate::BoxStream<'a, crate::PresenceSubscription> {
         let first = self.page_num.map_or(1, |page| page.max(1) as u64);
         let size = self
@@ -748,6 +727,7 @@ impl<'a> ::std::future::IntoFuture for ListPresenceSubscriptionsRequest<'a> {
         crate::Error,
     >;
     type IntoFuture = super::BoxFuture<'a, Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }

@@ -281,14 +281,7 @@ impl crate::Client {
     /// - Idempotent: no, a repeat may act twice
     /// - Checked before sending: `username`: must follow the username rule; `strategy`: between 0 and 4
     /// - Source: `restful-api/push-notification-management`, section "Send a push notification in a synchronous way"
-    ///
-    /// # Doc errata
-    ///
-    /// - E044: The overview is not a complete inventory: detail pages document endpoints it does not list (message rewrite, chat room super admins, mute/ban, allow/block lists, the chat room announcement, and others). The detail pages are the inventory of operations. An operation without an overview row gets its rate limit from its detail page, or none (E032).
-    /// - E511: The synchronous push response table types `data` as an object with `data.pushStatus`, `data.data` and `data.desc`, but all three response examples show `data` as an array holding one such object. Both the outer `data` and the item member `data.data` are typed Object, so the table cannot tell the envelope's `data` from the item's. send_push_sync declares `data` as an array whose items have pushStatus, data (the push service's raw result, any JSON) and desc, as the examples show.
-    /// - E514: Two request examples set the subtitle as `sub_title` while the basic configuration table names it `subTitle`; two others include a `vivo` provider object although the advanced configuration table lists only `agora`, `apns` and `fcm`. PushMessage declares the documented names only (subTitle, agora, apns, fcm). The examples are kept verbatim: undeclared keys travel in the type's `extra` map, so the wire bodies are reproduced exactly; callers should use `subTitle`.
-    /// - E517: The overview's push tables omit several documented push endpoints: the synchronous push (push/sync), the per-conversation push settings, the preferred push language and the three push template operations. These operations have no overview row; their rate limits come from the detail pages (1/second for send_push_sync, 100/second for the others). The general case is E044.
-    /// - E524: Two paths name a user placeholder after its role ({member}, {target}) instead of {username}, which the common parameter tables define for a user ID. get_push_label_user uses /push/label/{labelname}/user/{username} and send_push_sync uses /push/sync/{username}, each with a `username` path parameter of type username.
+    /// - Doc errata: E044, E511, E514, E517, E524 (see `spec/errata.yaml` and `spec/errata/`)
     ///
     /// # Arguments
     ///
@@ -385,6 +378,7 @@ impl<'a> ::std::future::IntoFuture for SendPushSyncRequest<'a> {
         crate::Error,
     >;
     type IntoFuture = super::BoxFuture<'a, Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -418,12 +412,7 @@ impl crate::Client {
     /// - Idempotent: no, a repeat may act twice
     /// - Checked before sending: `targets`: at least 1 items, at most 100 items, each item must follow the username rule; `strategy`: between 0 and 4
     /// - Source: `restful-api/push-notification-management`, section "Send a push notification to users in an asynchronous way"
-    ///
-    /// # Doc errata
-    ///
-    /// - E512: The asynchronous push response table lists `id`, `pushStatus` and `desc` next to `data`, and calls `id` a list of user IDs; the example shows `data` as an array with one object per recipient, each carrying a single user ID in `id`. send_push_to_users declares `data` as an array of per-recipient results (id, pushStatus, desc), `id` being one username.
-    /// - E514: Two request examples set the subtitle as `sub_title` while the basic configuration table names it `subTitle`; two others include a `vivo` provider object although the advanced configuration table lists only `agora`, `apns` and `fcm`. PushMessage declares the documented names only (subTitle, agora, apns, fcm). The examples are kept verbatim: undeclared keys travel in the type's `extra` map, so the wire bodies are reproduced exactly; callers should use `subTitle`.
-    /// - E515: Both curl commands wrap a JSON body that contains double quotes in double quotes, so a shell would not pass the JSON through intact; the push/task command also omits the Authorization header that the header table requires. The wire bodies are the JSON text between the outer quotes, unchanged. The client always sends the bearer token.
+    /// - Doc errata: E512, E514, E515 (see `spec/errata.yaml` and `spec/errata/`)
     ///
     /// # Arguments
     ///
@@ -518,6 +507,7 @@ impl<'a> ::std::future::IntoFuture for SendPushToUsersRequest<'a> {
         crate::Error,
     >;
     type IntoFuture = super::BoxFuture<'a, Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -554,12 +544,7 @@ impl crate::Client {
     /// - Idempotent: no, a repeat may act twice
     /// - Checked before sending: `targets`: at least 1 items, at most 5 items; `strategy`: between 0 and 4
     /// - Source: `restful-api/push-notification-management`, section "Send a push notification by label"
-    ///
-    /// # Doc errata
-    ///
-    /// - E513: The label push response table lists `taskId` beside `data`; the example nests it inside `data`. The all-users push (push/task) returns the task id directly as `data` instead, so the two task-creating operations answer differently. send_push_by_labels declares `data` as an object with the integer `taskId`; send_push_to_all declares `data` as an integer scalar.
-    /// - E514: Two request examples set the subtitle as `sub_title` while the basic configuration table names it `subTitle`; two others include a `vivo` provider object although the advanced configuration table lists only `agora`, `apns` and `fcm`. PushMessage declares the documented names only (subTitle, agora, apns, fcm). The examples are kept verbatim: undeclared keys travel in the type's `extra` map, so the wire bodies are reproduced exactly; callers should use `subTitle`.
-    /// - E516: The scheduling rule for `startDate` is garbled: read literally it allows only two instants ("one hour later" or "30 days from" now). The intended window is presumably between one hour and 30 days ahead. `startDate` is an optional "yyyy-MM-dd HH:mm:ss" string in the server's time zone; its description states the presumed window (at least one hour and at most 30 days ahead). The client does not check it.
+    /// - Doc errata: E513, E514, E516 (see `spec/errata.yaml` and `spec/errata/`)
     ///
     /// # Arguments
     ///
@@ -651,6 +636,7 @@ impl<'a> SendPushByLabelsRequest<'a> {
 impl<'a> ::std::future::IntoFuture for SendPushByLabelsRequest<'a> {
     type Output = Result<crate::Response<crate::SendPushByLabelsData>, crate::Error>;
     type IntoFuture = super::BoxFuture<'a, Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -686,13 +672,7 @@ impl crate::Client {
     /// - Idempotent: no, a repeat may act twice
     /// - Checked before sending: `strategy`: between 0 and 4
     /// - Source: `restful-api/push-notification-management`, section "Send a push notification to all users under the app"
-    ///
-    /// # Doc errata
-    ///
-    /// - E513: The label push response table lists `taskId` beside `data`; the example nests it inside `data`. The all-users push (push/task) returns the task id directly as `data` instead, so the two task-creating operations answer differently. send_push_by_labels declares `data` as an object with the integer `taskId`; send_push_to_all declares `data` as an integer scalar.
-    /// - E514: Two request examples set the subtitle as `sub_title` while the basic configuration table names it `subTitle`; two others include a `vivo` provider object although the advanced configuration table lists only `agora`, `apns` and `fcm`. PushMessage declares the documented names only (subTitle, agora, apns, fcm). The examples are kept verbatim: undeclared keys travel in the type's `extra` map, so the wire bodies are reproduced exactly; callers should use `subTitle`.
-    /// - E515: Both curl commands wrap a JSON body that contains double quotes in double quotes, so a shell would not pass the JSON through intact; the push/task command also omits the Authorization header that the header table requires. The wire bodies are the JSON text between the outer quotes, unchanged. The client always sends the bearer token.
-    /// - E516: The scheduling rule for `startDate` is garbled: read literally it allows only two instants ("one hour later" or "30 days from" now). The intended window is presumably between one hour and 30 days ahead. `startDate` is an optional "yyyy-MM-dd HH:mm:ss" string in the server's time zone; its description states the presumed window (at least one hour and at most 30 days ahead). The client does not check it.
+    /// - Doc errata: E513, E514, E515, E516 (see `spec/errata.yaml` and `spec/errata/`)
     ///
     /// # Arguments
     ///
@@ -774,6 +754,7 @@ impl<'a> SendPushToAllRequest<'a> {
 impl<'a> ::std::future::IntoFuture for SendPushToAllRequest<'a> {
     type Output = Result<crate::Response<i64>, crate::Error>;
     type IntoFuture = super::BoxFuture<'a, Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }

@@ -95,11 +95,7 @@ impl crate::Client {
     /// - Idempotent: no, a repeat may act twice
     /// - Checked before sending: `name`: at least 1 characters, at most 64 characters; `description`: at most 255 characters
     /// - Source: `restful-api/push-notification-management`, section "Create a push label"
-    ///
-    /// # Doc errata
-    ///
-    /// - E525: The response tables of the label, template, language and notification setting operations list the payload's fields at the same level as `data` (or omit `data` altogether), while every example nests them inside `data` (an object, or the items of an array for the list operations). The fields are modelled as fields of `data` (or of its items), following the examples.
-    /// - E528: The overview's push label table has no rate limit column; one sentence above it gives a single budget shared by all eight label operations, and the label sections of the detail page state no limit. Each push label operation gets 100/second, with a note that the budget is shared by all label operations.
+    /// - Doc errata: E525, E528 (see `spec/errata.yaml` and `spec/errata/`)
     ///
     /// # Arguments
     ///
@@ -180,6 +176,7 @@ impl<'a> CreatePushLabelRequest<'a> {
 impl<'a> ::std::future::IntoFuture for CreatePushLabelRequest<'a> {
     type Output = Result<crate::Response<crate::CreatePushLabelData>, crate::Error>;
     type IntoFuture = super::BoxFuture<'a, Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -204,11 +201,7 @@ impl crate::Client {
     /// - Idempotent: yes, safe to repeat
     /// - Checked before sending: `labelname`: at most 64 characters
     /// - Source: `restful-api/push-notification-management`, section "Query the detailed information of a push label"
-    ///
-    /// # Doc errata
-    ///
-    /// - E525: The response tables of the label, template, language and notification setting operations list the payload's fields at the same level as `data` (or omit `data` altogether), while every example nests them inside `data` (an object, or the items of an array for the list operations). The fields are modelled as fields of `data` (or of its items), following the examples.
-    /// - E528: The overview's push label table has no rate limit column; one sentence above it gives a single budget shared by all eight label operations, and the label sections of the detail page state no limit. Each push label operation gets 100/second, with a note that the budget is shared by all label operations.
+    /// - Doc errata: E525, E528 (see `spec/errata.yaml` and `spec/errata/`)
     ///
     /// # Arguments
     ///
@@ -276,6 +269,7 @@ impl<'a> GetPushLabelRequest<'a> {
 impl<'a> ::std::future::IntoFuture for GetPushLabelRequest<'a> {
     type Output = Result<crate::Response<crate::PushLabel>, crate::Error>;
     type IntoFuture = super::BoxFuture<'a, Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -300,13 +294,7 @@ impl crate::Client {
     /// - Idempotent: yes, safe to repeat
     /// - Checked before sending: `limit`: between 1 and 100
     /// - Source: `restful-api/push-notification-management`, section "Query the detailed information of push labels by page"
-    ///
-    /// # Doc errata
-    ///
-    /// - E522: The label list accepts a `cursor` query parameter, but its response table and example show no `cursor` to pass back (the member list does return one at the top level). list_push_labels is cursor-paged like list_push_label_users: it lists `cursor` in its envelope and reads the next cursor from /cursor; a response without a cursor ends the stream.
-    /// - E523: The label list example calls a local test server (no scheme, host localhost, org hx, app hxdemo) with a literal token, unlike every other example on the page. The example's wire path is /push/label (the part after org and app); the token is not part of the spec.
-    /// - E525: The response tables of the label, template, language and notification setting operations list the payload's fields at the same level as `data` (or omit `data` altogether), while every example nests them inside `data` (an object, or the items of an array for the list operations). The fields are modelled as fields of `data` (or of its items), following the examples.
-    /// - E528: The overview's push label table has no rate limit column; one sentence above it gives a single budget shared by all eight label operations, and the label sections of the detail page state no limit. Each push label operation gets 100/second, with a note that the budget is shared by all label operations.
+    /// - Doc errata: E522, E523, E525, E528 (see `spec/errata.yaml` and `spec/errata/`)
     pub fn list_push_labels(&self) -> ListPushLabelsRequest<'_> {
         ListPushLabelsRequest {
             client: self,
@@ -389,6 +377,7 @@ impl<'a> ListPushLabelsRequest<'a> {
     /// follows the cursor until a page has none (or no items).
     /// Set the page size with the builder first; the cursor is
     /// managed by the stream.
+    #[inline]
     pub fn into_stream(self) -> crate::BoxStream<'a, crate::PushLabel> {
         crate::runtime::paginate::by_cursor(
             self,
@@ -407,6 +396,7 @@ impl<'a> ::std::future::IntoFuture for ListPushLabelsRequest<'a> {
         crate::Error,
     >;
     type IntoFuture = super::BoxFuture<'a, Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -431,10 +421,7 @@ impl crate::Client {
     /// - Idempotent: yes, safe to repeat
     /// - Checked before sending: `labelname`: at most 64 characters
     /// - Source: `restful-api/push-notification-management`, section "Delete a push label"
-    ///
-    /// # Doc errata
-    ///
-    /// - E528: The overview's push label table has no rate limit column; one sentence above it gives a single budget shared by all eight label operations, and the label sections of the detail page state no limit. Each push label operation gets 100/second, with a note that the budget is shared by all label operations.
+    /// - Doc errata: E528 (see `spec/errata.yaml` and `spec/errata/`)
     ///
     /// # Arguments
     ///
@@ -502,6 +489,7 @@ impl<'a> DeletePushLabelRequest<'a> {
 impl<'a> ::std::future::IntoFuture for DeletePushLabelRequest<'a> {
     type Output = Result<crate::Response<String>, crate::Error>;
     type IntoFuture = super::BoxFuture<'a, Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -531,11 +519,7 @@ impl crate::Client {
     /// - Idempotent: no, a repeat may act twice
     /// - Checked before sending: `labelname`: at most 64 characters; `usernames`: at least 1 items, at most 100 items, each item must follow the username rule
     /// - Source: `restful-api/push-notification-management`, section "Add users to a push label"
-    ///
-    /// # Doc errata
-    ///
-    /// - E525: The response tables of the label, template, language and notification setting operations list the payload's fields at the same level as `data` (or omit `data` altogether), while every example nests them inside `data` (an object, or the items of an array for the list operations). The fields are modelled as fields of `data` (or of its items), following the examples.
-    /// - E528: The overview's push label table has no rate limit column; one sentence above it gives a single budget shared by all eight label operations, and the label sections of the detail page state no limit. Each push label operation gets 100/second, with a note that the budget is shared by all label operations.
+    /// - Doc errata: E525, E528 (see `spec/errata.yaml` and `spec/errata/`)
     ///
     /// # Arguments
     ///
@@ -621,6 +605,7 @@ impl<'a> AddPushLabelUsersRequest<'a> {
 impl<'a> ::std::future::IntoFuture for AddPushLabelUsersRequest<'a> {
     type Output = Result<crate::Response<crate::PushLabelUsersResult>, crate::Error>;
     type IntoFuture = super::BoxFuture<'a, Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -645,12 +630,7 @@ impl crate::Client {
     /// - Idempotent: yes, safe to repeat
     /// - Checked before sending: `labelname`: at most 64 characters; `username`: must follow the username rule
     /// - Source: `restful-api/push-notification-management`, section "Query the specified user under the specified push label"
-    ///
-    /// # Doc errata
-    ///
-    /// - E524: Two paths name a user placeholder after its role ({member}, {target}) instead of {username}, which the common parameter tables define for a user ID. get_push_label_user uses /push/label/{labelname}/user/{username} and send_push_sync uses /push/sync/{username}, each with a `username` path parameter of type username.
-    /// - E525: The response tables of the label, template, language and notification setting operations list the payload's fields at the same level as `data` (or omit `data` altogether), while every example nests them inside `data` (an object, or the items of an array for the list operations). The fields are modelled as fields of `data` (or of its items), following the examples.
-    /// - E528: The overview's push label table has no rate limit column; one sentence above it gives a single budget shared by all eight label operations, and the label sections of the detail page state no limit. Each push label operation gets 100/second, with a note that the budget is shared by all label operations.
+    /// - Doc errata: E524, E525, E528 (see `spec/errata.yaml` and `spec/errata/`)
     ///
     /// # Arguments
     ///
@@ -734,6 +714,7 @@ impl<'a> GetPushLabelUserRequest<'a> {
 impl<'a> ::std::future::IntoFuture for GetPushLabelUserRequest<'a> {
     type Output = Result<crate::Response<crate::PushLabelMember>, crate::Error>;
     type IntoFuture = super::BoxFuture<'a, Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -758,12 +739,7 @@ impl crate::Client {
     /// - Idempotent: yes, safe to repeat
     /// - Checked before sending: `labelname`: at most 64 characters; `limit`: between 1 and 100
     /// - Source: `restful-api/push-notification-management`, section "Query the detailed information of users under the specified push label by page"
-    ///
-    /// # Doc errata
-    ///
-    /// - E521: The page size of the label member list is typed String although it is a number from 1 to 100 (the label list types the same parameter as Number). `limit` is an integer query parameter, 1 to 100, server default 100.
-    /// - E525: The response tables of the label, template, language and notification setting operations list the payload's fields at the same level as `data` (or omit `data` altogether), while every example nests them inside `data` (an object, or the items of an array for the list operations). The fields are modelled as fields of `data` (or of its items), following the examples.
-    /// - E528: The overview's push label table has no rate limit column; one sentence above it gives a single budget shared by all eight label operations, and the label sections of the detail page state no limit. Each push label operation gets 100/second, with a note that the budget is shared by all label operations.
+    /// - Doc errata: E521, E525, E528 (see `spec/errata.yaml` and `spec/errata/`)
     ///
     /// # Arguments
     ///
@@ -862,6 +838,7 @@ impl<'a> ListPushLabelUsersRequest<'a> {
     /// follows the cursor until a page has none (or no items).
     /// Set the page size with the builder first; the cursor is
     /// managed by the stream.
+    #[inline]
     pub fn into_stream(self) -> crate::BoxStream<'a, crate::PushLabelMember> {
         crate::runtime::paginate::by_cursor(
             self,
@@ -880,6 +857,7 @@ impl<'a> ::std::future::IntoFuture for ListPushLabelUsersRequest<'a> {
         crate::Error,
     >;
     type IntoFuture = super::BoxFuture<'a, Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -909,11 +887,7 @@ impl crate::Client {
     /// - Idempotent: yes, safe to repeat
     /// - Checked before sending: `labelname`: at most 64 characters; `usernames`: at least 1 items, at most 100 items, each item must follow the username rule
     /// - Source: `restful-api/push-notification-management`, section "Remove users from a push label"
-    ///
-    /// # Doc errata
-    ///
-    /// - E525: The response tables of the label, template, language and notification setting operations list the payload's fields at the same level as `data` (or omit `data` altogether), while every example nests them inside `data` (an object, or the items of an array for the list operations). The fields are modelled as fields of `data` (or of its items), following the examples.
-    /// - E528: The overview's push label table has no rate limit column; one sentence above it gives a single budget shared by all eight label operations, and the label sections of the detail page state no limit. Each push label operation gets 100/second, with a note that the budget is shared by all label operations.
+    /// - Doc errata: E525, E528 (see `spec/errata.yaml` and `spec/errata/`)
     ///
     /// # Arguments
     ///
@@ -999,6 +973,7 @@ impl<'a> RemovePushLabelUsersRequest<'a> {
 impl<'a> ::std::future::IntoFuture for RemovePushLabelUsersRequest<'a> {
     type Output = Result<crate::Response<crate::PushLabelUsersResult>, crate::Error>;
     type IntoFuture = super::BoxFuture<'a, Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }

@@ -55,14 +55,7 @@ impl crate::Client {
     /// - Rate limit: 100/second per app key; Per App Key, from the detail page; the overview has no row for this operation.
     /// - Idempotent: no, a repeat may act twice
     /// - Source: `restful-api/offline-push-configuration`, section "Create a push template"
-    ///
-    /// # Doc errata
-    ///
-    /// - E044: The overview is not a complete inventory: detail pages document endpoints it does not list (message rewrite, chat room super admins, mute/ban, allow/block lists, the chat room announcement, and others). The detail pages are the inventory of operations. An operation without an overview row gets its rate limit from its detail page, or none (E032).
-    /// - E504: Several request lines of the offline push page write the organization and app placeholders as {org} and {app} instead of {org_name} and {app_name}, which the common parameter table defines; the create template line also ends with a stray backtick. These paths are written relative to the shared base URL https://{host}/{org_name}/{app_name}; the backtick is dropped.
-    /// - E510: The extension page shows the body of a create template request for a targeted template, without a request line or a response. create_push_template carries it as the example `extension_at_template`: POST /notification/template with that body verbatim; the response is built from the response table (only the echoed fields under `data`, no timestamps) because the page shows none.
-    /// - E517: The overview's push tables omit several documented push endpoints: the synchronous push (push/sync), the per-conversation push settings, the preferred push language and the three push template operations. These operations have no overview row; their rate limits come from the detail pages (1/second for send_push_sync, 100/second for the others). The general case is E044.
-    /// - E525: The response tables of the label, template, language and notification setting operations list the payload's fields at the same level as `data` (or omit `data` altogether), while every example nests them inside `data` (an object, or the items of an array for the list operations). The fields are modelled as fields of `data` (or of its items), following the examples.
+    /// - Doc errata: E044, E504, E510, E517, E525 (see `spec/errata.yaml` and `spec/errata/`)
     ///
     /// # Arguments
     ///
@@ -133,6 +126,7 @@ impl<'a> CreatePushTemplateRequest<'a> {
 impl<'a> ::std::future::IntoFuture for CreatePushTemplateRequest<'a> {
     type Output = Result<crate::Response<crate::PushTemplate>, crate::Error>;
     type IntoFuture = super::BoxFuture<'a, Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -156,14 +150,7 @@ impl crate::Client {
     /// - Rate limit: 100/second per app key; Per App Key, from the detail page; the overview has no row for this operation.
     /// - Idempotent: yes, safe to repeat
     /// - Source: `restful-api/offline-push-configuration`, section "Retrieve a push template"
-    ///
-    /// # Doc errata
-    ///
-    /// - E044: The overview is not a complete inventory: detail pages document endpoints it does not list (message rewrite, chat room super admins, mute/ban, allow/block lists, the chat room announcement, and others). The detail pages are the inventory of operations. An operation without an overview row gets its rate limit from its detail page, or none (E032).
-    /// - E504: Several request lines of the offline push page write the organization and app placeholders as {org} and {app} instead of {org_name} and {app_name}, which the common parameter table defines; the create template line also ends with a stray backtick. These paths are written relative to the shared base URL https://{host}/{org_name}/{app_name}; the backtick is dropped.
-    /// - E506: These curl examples leave the path placeholders unfilled, so the URLs contain literal braces that are neither valid usernames nor ids; the matching response examples show which values were used (their `uri` ends with hxtest, 12312312321 and test7; the language response uses XXXX for the user). The example wire paths fill the placeholders: username XXXX, key hxtest (set settings), key 12312312321 (get settings), template name test7; the responses are kept verbatim.
-    /// - E517: The overview's push tables omit several documented push endpoints: the synchronous push (push/sync), the per-conversation push settings, the preferred push language and the three push template operations. These operations have no overview row; their rate limits come from the detail pages (1/second for send_push_sync, 100/second for the others). The general case is E044.
-    /// - E525: The response tables of the label, template, language and notification setting operations list the payload's fields at the same level as `data` (or omit `data` altogether), while every example nests them inside `data` (an object, or the items of an array for the list operations). The fields are modelled as fields of `data` (or of its items), following the examples.
+    /// - Doc errata: E044, E504, E506, E517, E525 (see `spec/errata.yaml` and `spec/errata/`)
     ///
     /// # Arguments
     ///
@@ -232,6 +219,7 @@ impl<'a> GetPushTemplateRequest<'a> {
 impl<'a> ::std::future::IntoFuture for GetPushTemplateRequest<'a> {
     type Output = Result<crate::Response<crate::PushTemplate>, crate::Error>;
     type IntoFuture = super::BoxFuture<'a, Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -255,14 +243,7 @@ impl crate::Client {
     /// - Rate limit: 100/second per app key; Per App Key, from the detail page; the overview has no row for this operation.
     /// - Idempotent: yes, safe to repeat
     /// - Source: `restful-api/offline-push-configuration`, section "Delete a push template"
-    ///
-    /// # Doc errata
-    ///
-    /// - E044: The overview is not a complete inventory: detail pages document endpoints it does not list (message rewrite, chat room super admins, mute/ban, allow/block lists, the chat room announcement, and others). The detail pages are the inventory of operations. An operation without an overview row gets its rate limit from its detail page, or none (E032).
-    /// - E504: Several request lines of the offline push page write the organization and app placeholders as {org} and {app} instead of {org_name} and {app_name}, which the common parameter table defines; the create template line also ends with a stray backtick. These paths are written relative to the shared base URL https://{host}/{org_name}/{app_name}; the backtick is dropped.
-    /// - E509: The delete example calls /notification/template without a template name, although the request line requires /notification/template/{name} (the response's uri has no name either). The example's wire path is /notification/template/test7, the name of the template the response returns; the response body is verbatim.
-    /// - E517: The overview's push tables omit several documented push endpoints: the synchronous push (push/sync), the per-conversation push settings, the preferred push language and the three push template operations. These operations have no overview row; their rate limits come from the detail pages (1/second for send_push_sync, 100/second for the others). The general case is E044.
-    /// - E525: The response tables of the label, template, language and notification setting operations list the payload's fields at the same level as `data` (or omit `data` altogether), while every example nests them inside `data` (an object, or the items of an array for the list operations). The fields are modelled as fields of `data` (or of its items), following the examples.
+    /// - Doc errata: E044, E504, E509, E517, E525 (see `spec/errata.yaml` and `spec/errata/`)
     ///
     /// # Arguments
     ///
@@ -331,6 +312,7 @@ impl<'a> DeletePushTemplateRequest<'a> {
 impl<'a> ::std::future::IntoFuture for DeletePushTemplateRequest<'a> {
     type Output = Result<crate::Response<crate::PushTemplate>, crate::Error>;
     type IntoFuture = super::BoxFuture<'a, Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }

@@ -143,15 +143,7 @@ impl crate::Client {
     /// - Idempotent: no, a repeat may act twice
     /// - Checked before sending: `username`: must follow the username rule; `message`: at least 1 characters, at most 128 characters
     /// - Source: `restful-api/reaction`, section "Create/Add a reaction"
-    ///
-    /// # Doc errata
-    ///
-    /// - E040: The overview spells the same path variables several ways ({org_name} / {orgName}, {app_name} / {appName}, {group_id} / {groupid} / {chatgroupid}, {chatroom_id} / {chatroomid}, {username} / {userName} / {userId} / {owner_username}), uses a shell-style ${time}, drops the leading slash of the recall path (whose last segment also differs from the detail page's msg_recall, E219), and embeds query strings in paths. Both overview pages (the seed and the current page) do so. One spelling per concept in every spec path: {org_name} and {app_name} (only in base_url), {group_id}, {chatroom_id}, {username}; every path starts with "/" and never contains a query string; query parameters are declared under `query`. The chat room case is E004.
-    /// - E226: The reaction paths name the acting user {userId} (overview and detail page) where the rest of the API says {username}. The retrieve example leaves a template variable, {{userId}}, in the URL, which is not a valid username. Every reaction path uses {username} (type username). The retrieve example uses the username user1 in place of {{userId}}.
-    /// - E227: The request table names the message field `msg_Id`; the example (and the `msgId` query parameter of the other reaction calls) spells it `msgId`. The table has no Required column. The body fields are `msgId` and `message`, both required (a reaction needs a message and an emoji); `message` is at most 128 characters.
-    /// - E228: Every reaction response table lists `requestStatusCode` (and, for delete, `timestamp`) as fields of `data`, but the examples put them at the top level beside `data`, with none of the usual envelope fields. The common table lists `username` and `groupname`, which no reaction response carries. `requestStatusCode` is a top-level field that the shared envelope does not declare, so it is not modelled (a 2xx status already means "ok"); `data` holds only the fields the examples show inside it. delete_reaction has no `data`. `username` and `groupname` are ignored.
-    /// - E229: The create response table names the timestamps `createAt` and `updateAt` with the Java type Instant; the example sends `createdAt` and `updatedAt` as ISO 8601 strings. The example response's `msgId` is not the id of the message in the example request. `createdAt` and `updatedAt` are strings (ISO 8601, UTC). The example is kept verbatim and no expectation is placed on `msgId`.
-    /// - E244: As on the chat room pages (E001), many examples on the message, reaction and thread pages call http:// URLs, while the API accepts HTTPS only; the pages also mix http and https between neighbouring examples. Same as E001: the client always uses the https base URL; example wire paths keep only the part after /{org_name}/{app_name}, and `uri` strings in response bodies stay verbatim.
+    /// - Doc errata: E040, E226, E227, E228, E229, E244 (see `spec/errata.yaml` and `spec/errata/`)
     ///
     /// # Arguments
     ///
@@ -239,6 +231,7 @@ impl<'a> AddReactionRequest<'a> {
 impl<'a> ::std::future::IntoFuture for AddReactionRequest<'a> {
     type Output = Result<crate::Response<crate::AddReactionData>, crate::Error>;
     type IntoFuture = super::BoxFuture<'a, Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -263,15 +256,7 @@ impl crate::Client {
     /// - Idempotent: yes, safe to repeat
     /// - Checked before sending: `username`: must follow the username rule; `msgIdList`: at least 1 characters; `msgType`: one of `chat`, `groupchat`
     /// - Source: `restful-api/reaction`, section "Retrieve reactions with message IDs"
-    ///
-    /// # Doc errata
-    ///
-    /// - E040: The overview spells the same path variables several ways ({org_name} / {orgName}, {app_name} / {appName}, {group_id} / {groupid} / {chatgroupid}, {chatroom_id} / {chatroomid}, {username} / {userName} / {userId} / {owner_username}), uses a shell-style ${time}, drops the leading slash of the recall path (whose last segment also differs from the detail page's msg_recall, E219), and embeds query strings in paths. Both overview pages (the seed and the current page) do so. One spelling per concept in every spec path: {org_name} and {app_name} (only in base_url), {group_id}, {chatroom_id}, {username}; every path starts with "/" and never contains a query string; query parameters are declared under `query`. The chat room case is E004.
-    /// - E226: The reaction paths name the acting user {userId} (overview and detail page) where the rest of the API says {username}. The retrieve example leaves a template variable, {{userId}}, in the URL, which is not a valid username. Every reaction path uses {username} (type username). The retrieve example uses the username user1 in place of {{userId}}.
-    /// - E228: Every reaction response table lists `requestStatusCode` (and, for delete, `timestamp`) as fields of `data`, but the examples put them at the top level beside `data`, with none of the usual envelope fields. The common table lists `username` and `groupname`, which no reaction response carries. `requestStatusCode` is a top-level field that the shared envelope does not declare, so it is not modelled (a 2xx status already means "ok"); `data` holds only the fields the examples show inside it. delete_reaction has no `data`. `username` and `groupname` are ignored.
-    /// - E230: The table lists msgId, reactionId, reaction, count, state and userList as fields of one level, but the example returns one item per message with `msgId` and a `reactionList` array holding the per-emoji fields. `data` is an array of {msgId, reactionList}; each reactionList item is a ReactionSummary (reactionId, reaction, count, state, userList). The table's `count` is the per-emoji user count inside that item, not the envelope's `count`.
-    /// - E231: `msgIdList` is typed Array, but as a query parameter it is written {N,M}: one value with the ids joined by commas. The GET and DELETE reaction calls also require a form-urlencoded Content-Type although they send no body. `msgIdList` is a string of 1 to 20 comma-separated message ids (the model has no list query parameters); the limit is stated in the description. Content-Type is not modelled for these body-less calls.
-    /// - E244: As on the chat room pages (E001), many examples on the message, reaction and thread pages call http:// URLs, while the API accepts HTTPS only; the pages also mix http and https between neighbouring examples. Same as E001: the client always uses the https base URL; example wire paths keep only the part after /{org_name}/{app_name}, and `uri` strings in response bodies stay verbatim.
+    /// - Doc errata: E040, E226, E228, E230, E231, E244 (see `spec/errata.yaml` and `spec/errata/`)
     ///
     /// # Arguments
     ///
@@ -380,6 +365,7 @@ impl<'a> ::std::future::IntoFuture for ListMessageReactionsRequest<'a> {
         crate::Error,
     >;
     type IntoFuture = super::BoxFuture<'a, Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -404,14 +390,7 @@ impl crate::Client {
     /// - Idempotent: yes, safe to repeat
     /// - Checked before sending: `username`: must follow the username rule; `message`: at least 1 characters, at most 128 characters
     /// - Source: `restful-api/reaction`, section "Delete a reaction"
-    ///
-    /// # Doc errata
-    ///
-    /// - E040: The overview spells the same path variables several ways ({org_name} / {orgName}, {app_name} / {appName}, {group_id} / {groupid} / {chatgroupid}, {chatroom_id} / {chatroomid}, {username} / {userName} / {userId} / {owner_username}), uses a shell-style ${time}, drops the leading slash of the recall path (whose last segment also differs from the detail page's msg_recall, E219), and embeds query strings in paths. Both overview pages (the seed and the current page) do so. One spelling per concept in every spec path: {org_name} and {app_name} (only in base_url), {group_id}, {chatroom_id}, {username}; every path starts with "/" and never contains a query string; query parameters are declared under `query`. The chat room case is E004.
-    /// - E226: The reaction paths name the acting user {userId} (overview and detail page) where the rest of the API says {username}. The retrieve example leaves a template variable, {{userId}}, in the URL, which is not a valid username. Every reaction path uses {username} (type username). The retrieve example uses the username user1 in place of {{userId}}.
-    /// - E228: Every reaction response table lists `requestStatusCode` (and, for delete, `timestamp`) as fields of `data`, but the examples put them at the top level beside `data`, with none of the usual envelope fields. The common table lists `username` and `groupname`, which no reaction response carries. `requestStatusCode` is a top-level field that the shared envelope does not declare, so it is not modelled (a 2xx status already means "ok"); `data` holds only the fields the examples show inside it. delete_reaction has no `data`. `username` and `groupname` are ignored.
-    /// - E231: `msgIdList` is typed Array, but as a query parameter it is written {N,M}: one value with the ids joined by commas. The GET and DELETE reaction calls also require a form-urlencoded Content-Type although they send no body. `msgIdList` is a string of 1 to 20 comma-separated message ids (the model has no list query parameters); the limit is stated in the description. Content-Type is not modelled for these body-less calls.
-    /// - E244: As on the chat room pages (E001), many examples on the message, reaction and thread pages call http:// URLs, while the API accepts HTTPS only; the pages also mix http and https between neighbouring examples. Same as E001: the client always uses the https base URL; example wire paths keep only the part after /{org_name}/{app_name}, and `uri` strings in response bodies stay verbatim.
+    /// - Doc errata: E040, E226, E228, E231, E244 (see `spec/errata.yaml` and `spec/errata/`)
     ///
     /// # Arguments
     ///
@@ -506,6 +485,7 @@ impl<'a> ::std::future::IntoFuture for DeleteReactionRequest<'a> {
         crate::Error,
     >;
     type IntoFuture = super::BoxFuture<'a, Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -530,15 +510,7 @@ impl crate::Client {
     /// - Idempotent: yes, safe to repeat
     /// - Checked before sending: `username`: must follow the username rule; `message`: at least 1 characters, at most 128 characters; `limit`: between 1 and 50
     /// - Source: `restful-api/reaction`, section "Retrieve the detailed information of the reaction"
-    ///
-    /// # Doc errata
-    ///
-    /// - E040: The overview spells the same path variables several ways ({org_name} / {orgName}, {app_name} / {appName}, {group_id} / {groupid} / {chatgroupid}, {chatroom_id} / {chatroomid}, {username} / {userName} / {userId} / {owner_username}), uses a shell-style ${time}, drops the leading slash of the recall path (whose last segment also differs from the detail page's msg_recall, E219), and embeds query strings in paths. Both overview pages (the seed and the current page) do so. One spelling per concept in every spec path: {org_name} and {app_name} (only in base_url), {group_id}, {chatroom_id}, {username}; every path starts with "/" and never contains a query string; query parameters are declared under `query`. The chat room case is E004.
-    /// - E226: The reaction paths name the acting user {userId} (overview and detail page) where the rest of the API says {username}. The retrieve example leaves a template variable, {{userId}}, in the URL, which is not a valid username. Every reaction path uses {username} (type username). The retrieve example uses the username user1 in place of {{userId}}.
-    /// - E228: Every reaction response table lists `requestStatusCode` (and, for delete, `timestamp`) as fields of `data`, but the examples put them at the top level beside `data`, with none of the usual envelope fields. The common table lists `username` and `groupname`, which no reaction response carries. `requestStatusCode` is a top-level field that the shared envelope does not declare, so it is not modelled (a 2xx status already means "ok"); `data` holds only the fields the examples show inside it. delete_reaction has no `data`. `username` and `groupname` are ignored.
-    /// - E231: `msgIdList` is typed Array, but as a query parameter it is written {N,M}: one value with the ids joined by commas. The GET and DELETE reaction calls also require a form-urlencoded Content-Type although they send no body. `msgIdList` is a string of 1 to 20 comma-separated message ids (the model has no list query parameters); the limit is stated in the description. Content-Type is not modelled for these body-less calls.
-    /// - E232: The detail section's request line has no HTTP method; the table calls the user count `count` while the example sends `userCount`; the second curl repeats "Authorization:" inside the header value; and the overview and intro say the reaction is picked by reaction ID, while the query takes the emoji (`message`). get_reaction_detail is a GET (as its curl examples are), keyed by `msgId` and `message`. Both `userCount` (example) and `count` (table) are optional integers. The header typo is ignored.
-    /// - E244: As on the chat room pages (E001), many examples on the message, reaction and thread pages call http:// URLs, while the API accepts HTTPS only; the pages also mix http and https between neighbouring examples. Same as E001: the client always uses the https base URL; example wire paths keep only the part after /{org_name}/{app_name}, and `uri` strings in response bodies stay verbatim.
+    /// - Doc errata: E040, E226, E228, E231, E232, E244 (see `spec/errata.yaml` and `spec/errata/`)
     ///
     /// # Arguments
     ///
@@ -654,6 +626,7 @@ impl<'a> GetReactionDetailRequest<'a> {
     /// follows the cursor until a page has none (or no items).
     /// Set the page size with the builder first; the cursor is
     /// managed by the stream.
+    #[inline]
     pub fn into_stream(self) -> crate::BoxStream<'a, String> {
         crate::runtime::paginate::by_cursor(
             self,
@@ -669,6 +642,7 @@ impl<'a> GetReactionDetailRequest<'a> {
 impl<'a> ::std::future::IntoFuture for GetReactionDetailRequest<'a> {
     type Output = Result<crate::Response<crate::GetReactionDetailData>, crate::Error>;
     type IntoFuture = super::BoxFuture<'a, Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }

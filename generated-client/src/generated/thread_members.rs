@@ -62,14 +62,7 @@ impl crate::Client {
     /// - Idempotent: yes, safe to repeat
     /// - Checked before sending: `limit`: between 1 and 50
     /// - Source: `restful-api/thread-management/manage-thread-members`, section "Retrieving thread members"
-    ///
-    /// # Doc errata
-    ///
-    /// - E040: The overview spells the same path variables several ways ({org_name} / {orgName}, {app_name} / {appName}, {group_id} / {groupid} / {chatgroupid}, {chatroom_id} / {chatroomid}, {username} / {userName} / {userId} / {owner_username}), uses a shell-style ${time}, drops the leading slash of the recall path (whose last segment also differs from the detail page's msg_recall, E219), and embeds query strings in paths. Both overview pages (the seed and the current page) do so. One spelling per concept in every spec path: {org_name} and {app_name} (only in base_url), {group_id}, {chatroom_id}, {username}; every path starts with "/" and never contains a query string; query parameters are declared under `query`. The chat room case is E004.
-    /// - E236: In the list-all section the query parameters sit under a "Path parameter" heading. On every thread list (and the member list) `limit` is typed String though it is a number in \[1, 50\], and the first page is requested with a `null` or empty cursor. The member list's rows still talk about threads. `limit` is an optional integer query parameter, 1 to 50 (server default 50); `cursor` an optional string that the caller leaves out for the first page; `sort` (thread lists only) an enum of asc and desc (server default desc).
-    /// - E237: The thread lists return the threads in the envelope's `entities` array (there is no `data`) and the next cursor in a top-level `properties` object, typed String in the common table. The member list returns `data.affiliations` with the cursor again in `properties.cursor`. The shared envelope has no `properties` field. The user lists' tables mix the two levels: thread fields (items of `entities`) and `properties.cursor` in one table. list_threads, list_user_threads and list_user_group_threads read their payload from `entities` (response.payload: entities): an array of objects holding only `id` for list_threads (as its table and example show), of the named type ThreadSummary for the two user lists. list_thread_members keeps data.affiliations. All four page with `pagination` whose next cursor is the pointer /properties/cursor (a top-level value the envelope does not declare); the stream passes it back as `cursor`. The response tables' `properties.cursor` row is therefore not a field of the payload.
-    /// - E240: The member list's `affiliations` row was copied from the add-members call: it describes users to add, at most 10, while the field lists the thread's current members, one page of up to `limit` names. data.affiliations is an array of the members' usernames on this page; no 10-item cap is applied.
-    /// - E244: As on the chat room pages (E001), many examples on the message, reaction and thread pages call http:// URLs, while the API accepts HTTPS only; the pages also mix http and https between neighbouring examples. Same as E001: the client always uses the https base URL; example wire paths keep only the part after /{org_name}/{app_name}, and `uri` strings in response bodies stay verbatim.
+    /// - Doc errata: E040, E236, E237, E240, E244 (see `spec/errata.yaml` and `spec/errata/`)
     ///
     /// # Arguments
     ///
@@ -169,6 +162,7 @@ impl<'a> ListThreadMembersRequest<'a> {
     /// follows the cursor until a page has none (or no items).
     /// Set the page size with the builder first; the cursor is
     /// managed by the stream.
+    #[inline]
     pub fn into_stream(self) -> crate::BoxStream<'a, String> {
         crate::runtime::paginate::by_cursor(
             self,
@@ -187,6 +181,7 @@ impl<'a> ListThreadMembersRequest<'a> {
 impl<'a> ::std::future::IntoFuture for ListThreadMembersRequest<'a> {
     type Output = Result<crate::Response<crate::ListThreadMembersData>, crate::Error>;
     type IntoFuture = super::BoxFuture<'a, Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -216,12 +211,7 @@ impl crate::Client {
     /// - Idempotent: no, a repeat may act twice
     /// - Checked before sending: `usernames`: at least 1 items, at most 10 items, each item must follow the username rule
     /// - Source: `restful-api/thread-management/manage-thread-members`, section "Adding multiple users to a thread"
-    ///
-    /// # Doc errata
-    ///
-    /// - E235: The thread pages document no Content-Type, and the modify and add-member curl examples post JSON without one (the add-member curl also lacks the space before -d). The examples use the host XXXX.com and app "testapp" while the responses echo "testy". Thread operations with a body send JSON with Content-Type application/json set by the client. Wire paths keep only the part after /{org_name}/{app_name}; response bodies are kept verbatim.
-    /// - E241: The add-members response section documents no fields, but the example returns data {"status": "ok"} and its `uri` ends in /joined_thread rather than /users. The body row describes the thread's members rather than the users to add, and the 10-user cap is only in the prose. `usernames` is a required array of 1 to 10 usernames to add; data has an optional `status` string ("ok" on success). The example is kept verbatim.
-    /// - E244: As on the chat room pages (E001), many examples on the message, reaction and thread pages call http:// URLs, while the API accepts HTTPS only; the pages also mix http and https between neighbouring examples. Same as E001: the client always uses the https base URL; example wire paths keep only the part after /{org_name}/{app_name}, and `uri` strings in response bodies stay verbatim.
+    /// - Doc errata: E235, E241, E244 (see `spec/errata.yaml` and `spec/errata/`)
     ///
     /// # Arguments
     ///
@@ -306,6 +296,7 @@ impl<'a> AddThreadMembersRequest<'a> {
 impl<'a> ::std::future::IntoFuture for AddThreadMembersRequest<'a> {
     type Output = Result<crate::Response<crate::AddThreadMembersData>, crate::Error>;
     type IntoFuture = super::BoxFuture<'a, Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -335,12 +326,7 @@ impl crate::Client {
     /// - Idempotent: yes, safe to repeat
     /// - Checked before sending: `usernames`: at least 1 items, at most 10 items, each item must follow the username rule
     /// - Source: `restful-api/thread-management/manage-thread-members`, section "Removing multiple thread members"
-    ///
-    /// # Doc errata
-    ///
-    /// - E242: Both overviews give the member removal path with /threads/ (plural); the detail page, its example and the other member calls use /thread/. remove_thread_members is DELETE /thread/{thread_id}/users.
-    /// - E243: The removal example sends no body although `usernames` is required. Its response puts the per-user results in the envelope's `entities` rather than in `data` as the table says, and both users are reported with result false, so a 200 response does not mean the users were removed. The wire body is built from the table with the two users of the response: {"usernames": \["test2", "test6"\]}. remove_thread_members reads its payload from `entities` (response.payload: entities): an array of the named type ThreadMemberRemoval, whose `result` and `user` are the table's rows; the description tells callers to check each `result`.
-    /// - E244: As on the chat room pages (E001), many examples on the message, reaction and thread pages call http:// URLs, while the API accepts HTTPS only; the pages also mix http and https between neighbouring examples. Same as E001: the client always uses the https base URL; example wire paths keep only the part after /{org_name}/{app_name}, and `uri` strings in response bodies stay verbatim.
+    /// - Doc errata: E242, E243, E244 (see `spec/errata.yaml` and `spec/errata/`)
     ///
     /// # Arguments
     ///
@@ -431,6 +417,7 @@ impl<'a> ::std::future::IntoFuture for RemoveThreadMembersRequest<'a> {
         crate::Error,
     >;
     type IntoFuture = super::BoxFuture<'a, Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }

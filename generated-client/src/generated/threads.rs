@@ -99,14 +99,7 @@ impl crate::Client {
     /// - Idempotent: no, a repeat may act twice
     /// - Checked before sending: `name`: at least 1 characters, at most 64 characters; `owner`: must follow the username rule
     /// - Source: `restful-api/thread-management/create-delete-retrieve-threads`, section "Creating a thread"
-    ///
-    /// # Doc errata
-    ///
-    /// - E039: The overview's thread table is malformed: five header columns over a four-column separator (on both overview pages), and in the seed every row is broken after the request path, so the description and rate limit land on a separate line. Read each broken row as one five-column row (name, method, path, description, rate limit); every thread operation's overview limit is 100/second.
-    /// - E233: In the seed overview's thread table every row is split after the request path, so its description and rate limit open the next line with a leading pipe, and the row names start with "| ". The current overview prints each row on one line (its separator still has four columns for five headers). Each broken row is read as one row: name (without the leading pipe, e.g. "Creating a thread"), method, path, then the description and limit from the continuation line. All six thread rows thus give 100/second, which the current overview confirms; the names are matched verbatim by create_thread, update_thread, delete_thread, list_threads, list_user_threads and list_user_group_threads. The query strings in the paths become query parameters (E040).
-    /// - E234: The create-thread example sends `group_id` and `msg_id` as JSON numbers, while the table types both as String (ids of this size also exceed what some JSON parsers hold exactly). Both are strings; the example body is fixed by quoting the two values.
-    /// - E235: The thread pages document no Content-Type, and the modify and add-member curl examples post JSON without one (the add-member curl also lacks the space before -d). The examples use the host XXXX.com and app "testapp" while the responses echo "testy". Thread operations with a body send JSON with Content-Type application/json set by the client. Wire paths keep only the part after /{org_name}/{app_name}; response bodies are kept verbatim.
-    /// - E244: As on the chat room pages (E001), many examples on the message, reaction and thread pages call http:// URLs, while the API accepts HTTPS only; the pages also mix http and https between neighbouring examples. Same as E001: the client always uses the https base URL; example wire paths keep only the part after /{org_name}/{app_name}, and `uri` strings in response bodies stay verbatim.
+    /// - Doc errata: E039, E233, E234, E235, E244 (see `spec/errata.yaml` and `spec/errata/`)
     ///
     /// # Arguments
     ///
@@ -189,6 +182,7 @@ impl<'a> CreateThreadRequest<'a> {
 impl<'a> ::std::future::IntoFuture for CreateThreadRequest<'a> {
     type Output = Result<crate::Response<crate::CreateThreadData>, crate::Error>;
     type IntoFuture = super::BoxFuture<'a, Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -218,13 +212,7 @@ impl crate::Client {
     /// - Idempotent: yes, safe to repeat
     /// - Checked before sending: `name`: at least 1 characters, at most 64 characters
     /// - Source: `restful-api/thread-management/create-delete-retrieve-threads`, section "Modifying a thread"
-    ///
-    /// # Doc errata
-    ///
-    /// - E039: The overview's thread table is malformed: five header columns over a four-column separator (on both overview pages), and in the seed every row is broken after the request path, so the description and rate limit land on a separate line. Read each broken row as one five-column row (name, method, path, description, rate limit); every thread operation's overview limit is 100/second.
-    /// - E233: In the seed overview's thread table every row is split after the request path, so its description and rate limit open the next line with a leading pipe, and the row names start with "| ". The current overview prints each row on one line (its separator still has four columns for five headers). Each broken row is read as one row: name (without the leading pipe, e.g. "Creating a thread"), method, path, then the description and limit from the continuation line. All six thread rows thus give 100/second, which the current overview confirms; the names are matched verbatim by create_thread, update_thread, delete_thread, list_threads, list_user_threads and list_user_group_threads. The query strings in the paths become query parameters (E040).
-    /// - E235: The thread pages document no Content-Type, and the modify and add-member curl examples post JSON without one (the add-member curl also lacks the space before -d). The examples use the host XXXX.com and app "testapp" while the responses echo "testy". Thread operations with a body send JSON with Content-Type application/json set by the client. Wire paths keep only the part after /{org_name}/{app_name}; response bodies are kept verbatim.
-    /// - E244: As on the chat room pages (E001), many examples on the message, reaction and thread pages call http:// URLs, while the API accepts HTTPS only; the pages also mix http and https between neighbouring examples. Same as E001: the client always uses the https base URL; example wire paths keep only the part after /{org_name}/{app_name}, and `uri` strings in response bodies stay verbatim.
+    /// - Doc errata: E039, E233, E235, E244 (see `spec/errata.yaml` and `spec/errata/`)
     ///
     /// # Arguments
     ///
@@ -304,6 +292,7 @@ impl<'a> UpdateThreadRequest<'a> {
 impl<'a> ::std::future::IntoFuture for UpdateThreadRequest<'a> {
     type Output = Result<crate::Response<crate::UpdateThreadData>, crate::Error>;
     type IntoFuture = super::BoxFuture<'a, Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -327,12 +316,7 @@ impl crate::Client {
     /// - Rate limit: 100/second per app key; Per App Key, from the overview table; the detail page states no limit.
     /// - Idempotent: yes, safe to repeat
     /// - Source: `restful-api/thread-management/create-delete-retrieve-threads`, section "Deleting a thread"
-    ///
-    /// # Doc errata
-    ///
-    /// - E039: The overview's thread table is malformed: five header columns over a four-column separator (on both overview pages), and in the seed every row is broken after the request path, so the description and rate limit land on a separate line. Read each broken row as one five-column row (name, method, path, description, rate limit); every thread operation's overview limit is 100/second.
-    /// - E233: In the seed overview's thread table every row is split after the request path, so its description and rate limit open the next line with a leading pipe, and the row names start with "| ". The current overview prints each row on one line (its separator still has four columns for five headers). Each broken row is read as one row: name (without the leading pipe, e.g. "Creating a thread"), method, path, then the description and limit from the continuation line. All six thread rows thus give 100/second, which the current overview confirms; the names are matched verbatim by create_thread, update_thread, delete_thread, list_threads, list_user_threads and list_user_group_threads. The query strings in the paths become query parameters (E040).
-    /// - E244: As on the chat room pages (E001), many examples on the message, reaction and thread pages call http:// URLs, while the API accepts HTTPS only; the pages also mix http and https between neighbouring examples. Same as E001: the client always uses the https base URL; example wire paths keep only the part after /{org_name}/{app_name}, and `uri` strings in response bodies stay verbatim.
+    /// - Doc errata: E039, E233, E244 (see `spec/errata.yaml` and `spec/errata/`)
     ///
     /// # Arguments
     ///
@@ -401,6 +385,7 @@ impl<'a> DeleteThreadRequest<'a> {
 impl<'a> ::std::future::IntoFuture for DeleteThreadRequest<'a> {
     type Output = Result<crate::Response<crate::DeleteThreadData>, crate::Error>;
     type IntoFuture = super::BoxFuture<'a, Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -425,15 +410,7 @@ impl crate::Client {
     /// - Idempotent: yes, safe to repeat
     /// - Checked before sending: `limit`: between 1 and 50; `sort`: one of `asc`, `desc`
     /// - Source: `restful-api/thread-management/create-delete-retrieve-threads`, section "Retrieving all the threads under the app"
-    ///
-    /// # Doc errata
-    ///
-    /// - E039: The overview's thread table is malformed: five header columns over a four-column separator (on both overview pages), and in the seed every row is broken after the request path, so the description and rate limit land on a separate line. Read each broken row as one five-column row (name, method, path, description, rate limit); every thread operation's overview limit is 100/second.
-    /// - E040: The overview spells the same path variables several ways ({org_name} / {orgName}, {app_name} / {appName}, {group_id} / {groupid} / {chatgroupid}, {chatroom_id} / {chatroomid}, {username} / {userName} / {userId} / {owner_username}), uses a shell-style ${time}, drops the leading slash of the recall path (whose last segment also differs from the detail page's msg_recall, E219), and embeds query strings in paths. Both overview pages (the seed and the current page) do so. One spelling per concept in every spec path: {org_name} and {app_name} (only in base_url), {group_id}, {chatroom_id}, {username}; every path starts with "/" and never contains a query string; query parameters are declared under `query`. The chat room case is E004.
-    /// - E233: In the seed overview's thread table every row is split after the request path, so its description and rate limit open the next line with a leading pipe, and the row names start with "| ". The current overview prints each row on one line (its separator still has four columns for five headers). Each broken row is read as one row: name (without the leading pipe, e.g. "Creating a thread"), method, path, then the description and limit from the continuation line. All six thread rows thus give 100/second, which the current overview confirms; the names are matched verbatim by create_thread, update_thread, delete_thread, list_threads, list_user_threads and list_user_group_threads. The query strings in the paths become query parameters (E040).
-    /// - E236: In the list-all section the query parameters sit under a "Path parameter" heading. On every thread list (and the member list) `limit` is typed String though it is a number in \[1, 50\], and the first page is requested with a `null` or empty cursor. The member list's rows still talk about threads. `limit` is an optional integer query parameter, 1 to 50 (server default 50); `cursor` an optional string that the caller leaves out for the first page; `sort` (thread lists only) an enum of asc and desc (server default desc).
-    /// - E237: The thread lists return the threads in the envelope's `entities` array (there is no `data`) and the next cursor in a top-level `properties` object, typed String in the common table. The member list returns `data.affiliations` with the cursor again in `properties.cursor`. The shared envelope has no `properties` field. The user lists' tables mix the two levels: thread fields (items of `entities`) and `properties.cursor` in one table. list_threads, list_user_threads and list_user_group_threads read their payload from `entities` (response.payload: entities): an array of objects holding only `id` for list_threads (as its table and example show), of the named type ThreadSummary for the two user lists. list_thread_members keeps data.affiliations. All four page with `pagination` whose next cursor is the pointer /properties/cursor (a top-level value the envelope does not declare); the stream passes it back as `cursor`. The response tables' `properties.cursor` row is therefore not a field of the payload.
-    /// - E244: As on the chat room pages (E001), many examples on the message, reaction and thread pages call http:// URLs, while the API accepts HTTPS only; the pages also mix http and https between neighbouring examples. Same as E001: the client always uses the https base URL; example wire paths keep only the part after /{org_name}/{app_name}, and `uri` strings in response bodies stay verbatim.
+    /// - Doc errata: E039, E040, E233, E236, E237, E244 (see `spec/errata.yaml` and `spec/errata/`)
     pub fn list_threads(&self) -> ListThreadsRequest<'_> {
         ListThreadsRequest {
             client: self,
@@ -535,6 +512,7 @@ impl<'a> ListThreadsRequest<'a> {
     /// follows the cursor until a page has none (or no items).
     /// Set the page size with the builder first; the cursor is
     /// managed by the stream.
+    #[inline]
     pub fn into_stream(self) -> crate::BoxStream<'a, crate::ListThreadsItem> {
         crate::runtime::paginate::by_cursor(
             self,
@@ -556,6 +534,7 @@ impl<'a> ::std::future::IntoFuture for ListThreadsRequest<'a> {
         crate::Error,
     >;
     type IntoFuture = super::BoxFuture<'a, Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -580,16 +559,7 @@ impl crate::Client {
     /// - Idempotent: yes, safe to repeat
     /// - Checked before sending: `username`: must follow the username rule; `limit`: between 1 and 50; `sort`: one of `asc`, `desc`
     /// - Source: `restful-api/thread-management/create-delete-retrieve-threads`, section "Retrieving all the threads a user joins under the app"
-    ///
-    /// # Doc errata
-    ///
-    /// - E039: The overview's thread table is malformed: five header columns over a four-column separator (on both overview pages), and in the seed every row is broken after the request path, so the description and rate limit land on a separate line. Read each broken row as one five-column row (name, method, path, description, rate limit); every thread operation's overview limit is 100/second.
-    /// - E040: The overview spells the same path variables several ways ({org_name} / {orgName}, {app_name} / {appName}, {group_id} / {groupid} / {chatgroupid}, {chatroom_id} / {chatroomid}, {username} / {userName} / {userId} / {owner_username}), uses a shell-style ${time}, drops the leading slash of the recall path (whose last segment also differs from the detail page's msg_recall, E219), and embeds query strings in paths. Both overview pages (the seed and the current page) do so. One spelling per concept in every spec path: {org_name} and {app_name} (only in base_url), {group_id}, {chatroom_id}, {username}; every path starts with "/" and never contains a query string; query parameters are declared under `query`. The chat room case is E004.
-    /// - E233: In the seed overview's thread table every row is split after the request path, so its description and rate limit open the next line with a leading pipe, and the row names start with "| ". The current overview prints each row on one line (its separator still has four columns for five headers). Each broken row is read as one row: name (without the leading pipe, e.g. "Creating a thread"), method, path, then the description and limit from the continuation line. All six thread rows thus give 100/second, which the current overview confirms; the names are matched verbatim by create_thread, update_thread, delete_thread, list_threads, list_user_threads and list_user_group_threads. The query strings in the paths become query parameters (E040).
-    /// - E236: In the list-all section the query parameters sit under a "Path parameter" heading. On every thread list (and the member list) `limit` is typed String though it is a number in \[1, 50\], and the first page is requested with a `null` or empty cursor. The member list's rows still talk about threads. `limit` is an optional integer query parameter, 1 to 50 (server default 50); `cursor` an optional string that the caller leaves out for the first page; `sort` (thread lists only) an enum of asc and desc (server default desc).
-    /// - E237: The thread lists return the threads in the envelope's `entities` array (there is no `data`) and the next cursor in a top-level `properties` object, typed String in the common table. The member list returns `data.affiliations` with the cursor again in `properties.cursor`. The shared envelope has no `properties` field. The user lists' tables mix the two levels: thread fields (items of `entities`) and `properties.cursor` in one table. list_threads, list_user_threads and list_user_group_threads read their payload from `entities` (response.payload: entities): an array of objects holding only `id` for list_threads (as its table and example show), of the named type ThreadSummary for the two user lists. list_thread_members keeps data.affiliations. All four page with `pagination` whose next cursor is the pointer /properties/cursor (a top-level value the envelope does not declare); the stream passes it back as `cursor`. The response tables' `properties.cursor` row is therefore not a field of the payload.
-    /// - E238: In both user thread lists `created` is typed String, but the example holds a number of Unix milliseconds. ThreadSummary.created is an integer (Unix ms).
-    /// - E244: As on the chat room pages (E001), many examples on the message, reaction and thread pages call http:// URLs, while the API accepts HTTPS only; the pages also mix http and https between neighbouring examples. Same as E001: the client always uses the https base URL; example wire paths keep only the part after /{org_name}/{app_name}, and `uri` strings in response bodies stay verbatim.
+    /// - Doc errata: E039, E040, E233, E236, E237, E238, E244 (see `spec/errata.yaml` and `spec/errata/`)
     ///
     /// # Arguments
     ///
@@ -711,6 +681,7 @@ impl<'a> ListUserThreadsRequest<'a> {
     /// follows the cursor until a page has none (or no items).
     /// Set the page size with the builder first; the cursor is
     /// managed by the stream.
+    #[inline]
     pub fn into_stream(self) -> crate::BoxStream<'a, crate::ThreadSummary> {
         crate::runtime::paginate::by_cursor(
             self,
@@ -732,6 +703,7 @@ impl<'a> ::std::future::IntoFuture for ListUserThreadsRequest<'a> {
         crate::Error,
     >;
     type IntoFuture = super::BoxFuture<'a, Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -756,17 +728,7 @@ impl crate::Client {
     /// - Idempotent: yes, safe to repeat
     /// - Checked before sending: `username`: must follow the username rule; `limit`: between 1 and 50; `sort`: one of `asc`, `desc`
     /// - Source: `restful-api/thread-management/create-delete-retrieve-threads`, section "Retrieving all the threads a user joins under a chat group"
-    ///
-    /// # Doc errata
-    ///
-    /// - E039: The overview's thread table is malformed: five header columns over a four-column separator (on both overview pages), and in the seed every row is broken after the request path, so the description and rate limit land on a separate line. Read each broken row as one five-column row (name, method, path, description, rate limit); every thread operation's overview limit is 100/second.
-    /// - E040: The overview spells the same path variables several ways ({org_name} / {orgName}, {app_name} / {appName}, {group_id} / {groupid} / {chatgroupid}, {chatroom_id} / {chatroomid}, {username} / {userName} / {userId} / {owner_username}), uses a shell-style ${time}, drops the leading slash of the recall path (whose last segment also differs from the detail page's msg_recall, E219), and embeds query strings in paths. Both overview pages (the seed and the current page) do so. One spelling per concept in every spec path: {org_name} and {app_name} (only in base_url), {group_id}, {chatroom_id}, {username}; every path starts with "/" and never contains a query string; query parameters are declared under `query`. The chat room case is E004.
-    /// - E233: In the seed overview's thread table every row is split after the request path, so its description and rate limit open the next line with a leading pipe, and the row names start with "| ". The current overview prints each row on one line (its separator still has four columns for five headers). Each broken row is read as one row: name (without the leading pipe, e.g. "Creating a thread"), method, path, then the description and limit from the continuation line. All six thread rows thus give 100/second, which the current overview confirms; the names are matched verbatim by create_thread, update_thread, delete_thread, list_threads, list_user_threads and list_user_group_threads. The query strings in the paths become query parameters (E040).
-    /// - E236: In the list-all section the query parameters sit under a "Path parameter" heading. On every thread list (and the member list) `limit` is typed String though it is a number in \[1, 50\], and the first page is requested with a `null` or empty cursor. The member list's rows still talk about threads. `limit` is an optional integer query parameter, 1 to 50 (server default 50); `cursor` an optional string that the caller leaves out for the first page; `sort` (thread lists only) an enum of asc and desc (server default desc).
-    /// - E237: The thread lists return the threads in the envelope's `entities` array (there is no `data`) and the next cursor in a top-level `properties` object, typed String in the common table. The member list returns `data.affiliations` with the cursor again in `properties.cursor`. The shared envelope has no `properties` field. The user lists' tables mix the two levels: thread fields (items of `entities`) and `properties.cursor` in one table. list_threads, list_user_threads and list_user_group_threads read their payload from `entities` (response.payload: entities): an array of objects holding only `id` for list_threads (as its table and example show), of the named type ThreadSummary for the two user lists. list_thread_members keeps data.affiliations. All four page with `pagination` whose next cursor is the pointer /properties/cursor (a top-level value the envelope does not declare); the stream passes it back as `cursor`. The response tables' `properties.cursor` row is therefore not a field of the payload.
-    /// - E238: In both user thread lists `created` is typed String, but the example holds a number of Unix milliseconds. ThreadSummary.created is an integer (Unix ms).
-    /// - E239: The chat group section's request and response examples are copies of the previous section's (threads of a user in the whole app): the curl calls /threads/user/test4, which does not name a group. The example's wire request is rebuilt from the request line with the group id of the response (17XXXX61) and the user test4: /threads/chatgroups/17XXXX61/user/test4. The response is kept verbatim.
-    /// - E244: As on the chat room pages (E001), many examples on the message, reaction and thread pages call http:// URLs, while the API accepts HTTPS only; the pages also mix http and https between neighbouring examples. Same as E001: the client always uses the https base URL; example wire paths keep only the part after /{org_name}/{app_name}, and `uri` strings in response bodies stay verbatim.
+    /// - Doc errata: E039, E040, E233, E236, E237, E238, E239, E244 (see `spec/errata.yaml` and `spec/errata/`)
     ///
     /// # Arguments
     ///
@@ -897,6 +859,7 @@ impl<'a> ListUserGroupThreadsRequest<'a> {
     /// follows the cursor until a page has none (or no items).
     /// Set the page size with the builder first; the cursor is
     /// managed by the stream.
+    #[inline]
     pub fn into_stream(self) -> crate::BoxStream<'a, crate::ThreadSummary> {
         crate::runtime::paginate::by_cursor(
             self,
@@ -918,6 +881,7 @@ impl<'a> ::std::future::IntoFuture for ListUserGroupThreadsRequest<'a> {
         crate::Error,
     >;
     type IntoFuture = super::BoxFuture<'a, Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }

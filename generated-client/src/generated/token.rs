@@ -61,11 +61,7 @@ impl crate::Client {
     /// - Idempotent: no, a repeat may act twice
     /// - Checked before sending: `grant_type`: one of `client_credentials`; `ttl`: at least 0
     /// - Source: `notes/app-token`, section "Using it against the REST API"
-    ///
-    /// # Doc errata
-    ///
-    /// - E041: Several operations share one method and path and differ only by their body: register one user vs many (POST /users); push nickname, display style and do-not-disturb (PUT /users/{username}); modify group vs transfer ownership (PUT /chatgroups/{group_id}). Each is its own operation with its own id and body fields on the same method and path; operation ids, not paths, identify operations.
-    /// - E127: The current token page documents no token endpoint: its REST section only shows the Agora app token used directly as the bearer token of a registration call. POST /token, its two grant types and its response are known only from the shared notes (older Agora pages and the Easemob API), without tables, limits or rate limit. Its response is a bare JSON object (access_token, expires_in, expire_timestamp or application) without `data`. The token group specifies create_token_with_credentials and exchange_agora_token from the internal note notes/app-token (section "Using it against the REST API"), which is their `source`; the note's exchange is the only example (response verbatim); no rate limit. The payload is the whole response (`response.payload: root`): an object with `access_token`, `expires_in` and either `application` (client credentials) or `expire_timestamp` (Agora token). The client_credentials call needs no bearer token, although the client sends its configured one.
+    /// - Doc errata: E041, E127 (see `spec/errata.yaml` and `spec/errata/`)
     ///
     /// # Arguments
     ///
@@ -158,6 +154,7 @@ impl<'a> ::std::future::IntoFuture for CreateTokenWithCredentialsRequest<'a> {
         crate::Error,
     >;
     type IntoFuture = super::BoxFuture<'a, Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -184,11 +181,7 @@ impl crate::Client {
     /// - Idempotent: no, a repeat may act twice
     /// - Checked before sending: `grant_type`: one of `agora`
     /// - Source: `notes/app-token`, section "Using it against the REST API"
-    ///
-    /// # Doc errata
-    ///
-    /// - E041: Several operations share one method and path and differ only by their body: register one user vs many (POST /users); push nickname, display style and do-not-disturb (PUT /users/{username}); modify group vs transfer ownership (PUT /chatgroups/{group_id}). Each is its own operation with its own id and body fields on the same method and path; operation ids, not paths, identify operations.
-    /// - E127: The current token page documents no token endpoint: its REST section only shows the Agora app token used directly as the bearer token of a registration call. POST /token, its two grant types and its response are known only from the shared notes (older Agora pages and the Easemob API), without tables, limits or rate limit. Its response is a bare JSON object (access_token, expires_in, expire_timestamp or application) without `data`. The token group specifies create_token_with_credentials and exchange_agora_token from the internal note notes/app-token (section "Using it against the REST API"), which is their `source`; the note's exchange is the only example (response verbatim); no rate limit. The payload is the whole response (`response.payload: root`): an object with `access_token`, `expires_in` and either `application` (client credentials) or `expire_timestamp` (Agora token). The client_credentials call needs no bearer token, although the client sends its configured one.
+    /// - Doc errata: E041, E127 (see `spec/errata.yaml` and `spec/errata/`)
     ///
     /// # Arguments
     ///
@@ -257,6 +250,7 @@ impl<'a> ExchangeAgoraTokenRequest<'a> {
 impl<'a> ::std::future::IntoFuture for ExchangeAgoraTokenRequest<'a> {
     type Output = Result<crate::Response<crate::ExchangeAgoraTokenData>, crate::Error>;
     type IntoFuture = super::BoxFuture<'a, Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }

@@ -45,11 +45,7 @@ impl crate::Client {
     /// - Idempotent: yes, safe to repeat
     /// - Checked before sending: `username`: must follow the username rule; `nickname`: at most 64 characters; `avatarurl`: at most 256 characters; `phone`: at most 32 characters; `mail`: at most 64 characters; `gender`: between 0 and 2; `sign`: at most 256 characters; `birth`: at most 64 characters
     /// - Source: `restful-api/user-attributes-management`, section "Setting user attributes"
-    ///
-    /// # Doc errata
-    ///
-    /// - E118: Setting attributes sends a form-encoded body (the header table and the example; the Easemob server SDK does the same), while the text calls it a JSON string and the table lists abstract `Key` and `Value` fields. Attribute names are free (custom keys are allowed next to the standard ones), and in a form every value is text, although `gender` is typed Number. The spec model knows only JSON and multipart bodies with fixed field names. set_user_attributes declares the standard keys as optional body fields (nickname, avatarurl, phone, mail, gender 0 to 2, sign, birth, ext) with their documented lengths, kind json for lack of a form kind; custom keys cannot be expressed yet. The example's wire body is the JSON object with the same three pairs as the doc's form body. The service expects application/x-www-form-urlencoded: the generator needs a form body kind (and open keys) before this operation matches the wire.
-    /// - E119: The examples disagree on the avatar key: the text before the set example says `avatar`, the set example sends and returns `avatarurl` (the standard key of the table) with a different URL in the response than in the request, and the get and batch-get examples return `avatar`. The examples are kept as printed. The standard key is `avatarurl`; responses are maps, so any key decodes.
+    /// - Doc errata: E118, E119 (see `spec/errata.yaml` and `spec/errata/`)
     ///
     /// # Arguments
     ///
@@ -217,6 +213,7 @@ impl<'a> ::std::future::IntoFuture for SetUserAttributesRequest<'a> {
         crate::Error,
     >;
     type IntoFuture = super::BoxFuture<'a, Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -241,12 +238,7 @@ impl crate::Client {
     /// - Idempotent: yes, safe to repeat
     /// - Checked before sending: `username`: must follow the username rule
     /// - Source: `restful-api/user-attributes-management`, section "Retrieving user attributes"
-    ///
-    /// # Doc errata
-    ///
-    /// - E047: Body-less GET requests mark a Content-Type of application/json as required (as the chat room announcement GET does, E030). Content-Type is not modelled for requests without a body.
-    /// - E119: The examples disagree on the avatar key: the text before the set example says `avatar`, the set example sends and returns `avatarurl` (the standard key of the table) with a different URL in the response than in the request, and the get and batch-get examples return `avatar`. The examples are kept as printed. The standard key is `avatarurl`; responses are maps, so any key decodes.
-    /// - E120: In both curl examples the closing quote of the last header touches the quoted URL, so the shell joins them into one argument and the command has no URL. The get request also sets Content-Type without a body. The wire requests are GET with the path of the quoted URL and no body.
+    /// - Doc errata: E047, E119, E120 (see `spec/errata.yaml` and `spec/errata/`)
     ///
     /// # Arguments
     ///
@@ -326,6 +318,7 @@ impl<'a> ::std::future::IntoFuture for GetUserAttributesRequest<'a> {
         crate::Error,
     >;
     type IntoFuture = super::BoxFuture<'a, Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -356,10 +349,7 @@ impl crate::Client {
     /// - Idempotent: yes, safe to repeat
     /// - Checked before sending: `targets`: at least 1 items, at most 100 items, each item must follow the username rule; `properties`: at least 1 items
     /// - Source: `restful-api/user-attributes-management`, section "Retrieving the user attributes of multiple users"
-    ///
-    /// # Doc errata
-    ///
-    /// - E119: The examples disagree on the avatar key: the text before the set example says `avatar`, the set example sends and returns `avatarurl` (the standard key of the table) with a different URL in the response than in the request, and the get and batch-get examples return `avatar`. The examples are kept as printed. The standard key is `avatarurl`; responses are maps, so any key decodes.
+    /// - Doc errata: E119 (see `spec/errata.yaml` and `spec/errata/`)
     ///
     /// # Arguments
     ///
@@ -457,6 +447,7 @@ impl<'a> ::std::future::IntoFuture for GetUsersAttributesRequest<'a> {
         crate::Error,
     >;
     type IntoFuture = super::BoxFuture<'a, Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -480,10 +471,7 @@ impl crate::Client {
     /// - Rate limit: 100/second per app key; Per App Key; the overview table gives the same number.
     /// - Idempotent: yes, safe to repeat
     /// - Source: `restful-api/user-attributes-management`, section "Retrieving the total size of user attributes in the app"
-    ///
-    /// # Doc errata
-    ///
-    /// - E120: In both curl examples the closing quote of the last header touches the quoted URL, so the shell joins them into one argument and the command has no URL. The get request also sets Content-Type without a body. The wire requests are GET with the path of the quoted URL and no body.
+    /// - Doc errata: E120 (see `spec/errata.yaml` and `spec/errata/`)
     pub fn get_user_attributes_total_size(
         &self,
     ) -> GetUserAttributesTotalSizeRequest<'_> {
@@ -537,6 +525,7 @@ impl<'a> GetUserAttributesTotalSizeRequest<'a> {
 impl<'a> ::std::future::IntoFuture for GetUserAttributesTotalSizeRequest<'a> {
     type Output = Result<crate::Response<i64>, crate::Error>;
     type IntoFuture = super::BoxFuture<'a, Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -632,6 +621,7 @@ impl<'a> DeleteUserAttributesRequest<'a> {
 impl<'a> ::std::future::IntoFuture for DeleteUserAttributesRequest<'a> {
     type Output = Result<crate::Response<bool>, crate::Error>;
     type IntoFuture = super::BoxFuture<'a, Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }

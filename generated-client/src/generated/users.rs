@@ -112,13 +112,7 @@ impl crate::Client {
     /// - Idempotent: no, a repeat may act twice
     /// - Checked before sending: `username`: must follow the username rule; `password`: at most 64 characters
     /// - Source: `restful-api/user-system-registration`, section "Registering a user"
-    ///
-    /// # Doc errata
-    ///
-    /// - E041: Several operations share one method and path and differ only by their body: register one user vs many (POST /users); push nickname, display style and do-not-disturb (PUT /users/{username}); modify group vs transfer ownership (PUT /chatgroups/{group_id}). Each is its own operation with its own id and body fields on the same method and path; operation ids, not paths, identify operations.
-    /// - E100: The response examples of single registration and of both batch registration examples are invalid JSON: the last member of each user entity, `"activated": true,`, is followed by a comma before the closing brace. The example response bodies of register_user and register_users are fixed by dropping that trailing comma; nothing else changes.
-    /// - E101: The user operations (register, get, list, delete, ban) and the contact add/remove/unblock operations return the affected user records in the envelope's `entities` array and carry no `data` at all; the pages describe those records only in the shared response table as `entities.*` rows, which leave out the `nickname` the examples show; the response tables of the get and list sections name only `count` and `cursor`. The paged user operations (list_users, delete_users) page over `entities` with limit/cursor, the next cursor being the top-level `cursor`. These operations read their payload from `entities` (`response.payload: entities`) and describe it as an array of UserEntity (uuid, type, created, modified, username, activated, nickname), declared in the users group and shared with the contacts group. list_users and delete_users are cursor-paged over those items (`limit`, `cursor`, next cursor in the top-level `cursor`); streaming delete_users deletes every user of the app, page by page, which its description warns about.
-    /// - E103: The registration tables list only `username`, limited to "64 bytes" in one table and "64 characters" in the other. The token page registers a user with `password` and `nickname` in the same body, fields no registration table mentions; the password limit appears only on the password change section. `username` follows the shared username rule (1 to 64 characters). register_user and the UserRegistration type also accept optional `password` (string, at most 64 characters, the limit of update_user_password) and `nickname` (string, no documented limit).
+    /// - Doc errata: E041, E100, E101, E103 (see `spec/errata.yaml` and `spec/errata/`)
     ///
     /// # Arguments
     ///
@@ -212,6 +206,7 @@ impl<'a> ::std::future::IntoFuture for RegisterUserRequest<'a> {
         crate::Error,
     >;
     type IntoFuture = super::BoxFuture<'a, Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -241,16 +236,7 @@ impl crate::Client {
     /// - Idempotent: no, a repeat may act twice
     /// - Checked before sending: `users`: at least 1 items, at most 60 items
     /// - Source: `restful-api/user-system-registration`, section "Registering multiple users"
-    ///
-    /// # Doc errata
-    ///
-    /// - E041: Several operations share one method and path and differ only by their body: register one user vs many (POST /users); push nickname, display style and do-not-disturb (PUT /users/{username}); modify group vs transfer ownership (PUT /chatgroups/{group_id}). Each is its own operation with its own id and body fields on the same method and path; operation ids, not paths, identify operations.
-    /// - E100: The response examples of single registration and of both batch registration examples are invalid JSON: the last member of each user entity, `"activated": true,`, is followed by a comma before the closing brace. The example response bodies of register_user and register_users are fixed by dropping that trailing comma; nothing else changes.
-    /// - E101: The user operations (register, get, list, delete, ban) and the contact add/remove/unblock operations return the affected user records in the envelope's `entities` array and carry no `data` at all; the pages describe those records only in the shared response table as `entities.*` rows, which leave out the `nickname` the examples show; the response tables of the get and list sections name only `count` and `cursor`. The paged user operations (list_users, delete_users) page over `entities` with limit/cursor, the next cursor being the top-level `cursor`. These operations read their payload from `entities` (`response.payload: entities`) and describe it as an array of UserEntity (uuid, type, created, modified, username, activated, nickname), declared in the users group and shared with the contacts group. list_users and delete_users are cursor-paged over those items (`limit`, `cursor`, next cursor in the top-level `cursor`); streaming delete_users deletes every user of the app, page by page, which its description warns about.
-    /// - E102: The batch registration body is a bare JSON array of {"username": ...} objects, as the examples show, but the table presents it as if it were an object with a `username` field. The spec model has no way to say that the whole body is an array: a json body is always an object made of its fields. register_users has a `json_array` body: its one field `users` (array&lt;UserRegistration&gt;, 1 to 60 items) is sent as the bare top-level array, as the doc shows. The examples give the typed argument under `request.body` and keep the doc's array as the wire body.
-    /// - E103: The registration tables list only `username`, limited to "64 bytes" in one table and "64 characters" in the other. The token page registers a user with `password` and `nickname` in the same body, fields no registration table mentions; the password limit appears only on the password change section. `username` follows the shared username rule (1 to 64 characters). register_user and the UserRegistration type also accept optional `password` (string, at most 64 characters, the limit of update_user_password) and `nickname` (string, no documented limit).
-    /// - E104: The token page's registration example is abridged: the curl call sends no Content-Type header, and the response shows only action, application, path and entities; in particular it has no `data` array, which both registration-page examples of the same call carry. The example is kept under register_users (name token_page) with its request body unchanged and `"data": []` added to the response, the value the registration page shows when every user was created, so that the response decodes with the declared `data` array.
-    /// - E128: The batch registration response table describes `data` only as a JSONArray holding "the username and reason" of each failure; the names of the item members, `username` and `registerUserFailReason`, appear only in the second response example. register_users declares the items of `data` with the two string fields `username` and `registerUserFailReason`, as the example shows.
+    /// - Doc errata: E041, E100, E101, E102, E103, E104, E128 (see `spec/errata.yaml` and `spec/errata/`)
     ///
     /// # Arguments
     ///
@@ -324,6 +310,7 @@ impl<'a> ::std::future::IntoFuture for RegisterUsersRequest<'a> {
         crate::Error,
     >;
     type IntoFuture = super::BoxFuture<'a, Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -348,10 +335,7 @@ impl crate::Client {
     /// - Idempotent: yes, safe to repeat
     /// - Checked before sending: `username`: must follow the username rule
     /// - Source: `restful-api/user-system-registration`, section "Querying a user"
-    ///
-    /// # Doc errata
-    ///
-    /// - E101: The user operations (register, get, list, delete, ban) and the contact add/remove/unblock operations return the affected user records in the envelope's `entities` array and carry no `data` at all; the pages describe those records only in the shared response table as `entities.*` rows, which leave out the `nickname` the examples show; the response tables of the get and list sections name only `count` and `cursor`. The paged user operations (list_users, delete_users) page over `entities` with limit/cursor, the next cursor being the top-level `cursor`. These operations read their payload from `entities` (`response.payload: entities`) and describe it as an array of UserEntity (uuid, type, created, modified, username, activated, nickname), declared in the users group and shared with the contacts group. list_users and delete_users are cursor-paged over those items (`limit`, `cursor`, next cursor in the top-level `cursor`); streaming delete_users deletes every user of the app, page by page, which its description warns about.
+    /// - Doc errata: E101 (see `spec/errata.yaml` and `spec/errata/`)
     ///
     /// # Arguments
     ///
@@ -425,6 +409,7 @@ impl<'a> ::std::future::IntoFuture for GetUserRequest<'a> {
         crate::Error,
     >;
     type IntoFuture = super::BoxFuture<'a, Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -449,11 +434,7 @@ impl crate::Client {
     /// - Idempotent: yes, safe to repeat
     /// - Checked before sending: `limit`: between 1 and 100
     /// - Source: `restful-api/user-system-registration`, section "Querying multiple users"
-    ///
-    /// # Doc errata
-    ///
-    /// - E101: The user operations (register, get, list, delete, ban) and the contact add/remove/unblock operations return the affected user records in the envelope's `entities` array and carry no `data` at all; the pages describe those records only in the shared response table as `entities.*` rows, which leave out the `nickname` the examples show; the response tables of the get and list sections name only `count` and `cursor`. The paged user operations (list_users, delete_users) page over `entities` with limit/cursor, the next cursor being the top-level `cursor`. These operations read their payload from `entities` (`response.payload: entities`) and describe it as an array of UserEntity (uuid, type, created, modified, username, activated, nickname), declared in the users group and shared with the contacts group. list_users and delete_users are cursor-paged over those items (`limit`, `cursor`, next cursor in the top-level `cursor`); streaming delete_users deletes every user of the app, page by page, which its description warns about.
-    /// - E105: The request line's query string lacks the `cursor=` name before {cursor}. The overview row says the call returns "the specified users", but nothing selects users: it lists all users of the app page by page, oldest first. The row's name also ends with a stray period. list_users takes optional query parameters `limit` (1 to 100, server default 10) and `cursor`, as the query table and the second example show; its description says that it pages through all users. The overview row is matched by its exact name, period included.
+    /// - Doc errata: E101, E105 (see `spec/errata.yaml` and `spec/errata/`)
     pub fn list_users(&self) -> ListUsersRequest<'_> {
         ListUsersRequest {
             client: self,
@@ -536,6 +517,7 @@ impl<'a> ListUsersRequest<'a> {
     /// follows the cursor until a page has none (or no items).
     /// Set the page size with the builder first; the cursor is
     /// managed by the stream.
+    #[inline]
     pub fn into_stream(self) -> crate::BoxStream<'a, crate::UserEntity> {
         crate::runtime::paginate::by_cursor(
             self,
@@ -554,6 +536,7 @@ impl<'a> ::std::future::IntoFuture for ListUsersRequest<'a> {
         crate::Error,
     >;
     type IntoFuture = super::BoxFuture<'a, Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -578,11 +561,7 @@ impl crate::Client {
     /// - Idempotent: yes, safe to repeat
     /// - Checked before sending: `username`: must follow the username rule
     /// - Source: `restful-api/user-system-registration`, section "Deleting a user"
-    ///
-    /// # Doc errata
-    ///
-    /// - E101: The user operations (register, get, list, delete, ban) and the contact add/remove/unblock operations return the affected user records in the envelope's `entities` array and carry no `data` at all; the pages describe those records only in the shared response table as `entities.*` rows, which leave out the `nickname` the examples show; the response tables of the get and list sections name only `count` and `cursor`. The paged user operations (list_users, delete_users) page over `entities` with limit/cursor, the next cursor being the top-level `cursor`. These operations read their payload from `entities` (`response.payload: entities`) and describe it as an array of UserEntity (uuid, type, created, modified, username, activated, nickname), declared in the users group and shared with the contacts group. list_users and delete_users are cursor-paged over those items (`limit`, `cursor`, next cursor in the top-level `cursor`); streaming delete_users deletes every user of the app, page by page, which its description warns about.
-    /// - E106: The delete-user response example is invalid JSON: its second line `"applicationName": "XXXX"` has no comma before `"path": "/users",`, and the same key appears again at the end of the object. The example is also inconsistent in itself: the uri has no username and the entity's nickname is "user1" while its username is "XXXX". The first `"applicationName"` line is removed, which makes the JSON valid without a duplicate key; the other values are kept as printed.
+    /// - Doc errata: E101, E106 (see `spec/errata.yaml` and `spec/errata/`)
     ///
     /// # Arguments
     ///
@@ -656,6 +635,7 @@ impl<'a> ::std::future::IntoFuture for DeleteUserRequest<'a> {
         crate::Error,
     >;
     type IntoFuture = super::BoxFuture<'a, Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -680,11 +660,7 @@ impl crate::Client {
     /// - Idempotent: no, a repeat may act twice
     /// - Checked before sending: `limit`: between 1 and 100
     /// - Source: `restful-api/user-system-registration`, section "Deleting multiple users"
-    ///
-    /// # Doc errata
-    ///
-    /// - E042: The overview says the batch delete removes every user of the app; the detail page deletes at most 100 users per call, oldest first, paged with limit/cursor. Follow the detail page: DELETE /users with query `limit` (at most 100) and `cursor`; the description warns that it deletes the oldest users, not chosen ones. Rate limit 30/second from the overview.
-    /// - E101: The user operations (register, get, list, delete, ban) and the contact add/remove/unblock operations return the affected user records in the envelope's `entities` array and carry no `data` at all; the pages describe those records only in the shared response table as `entities.*` rows, which leave out the `nickname` the examples show; the response tables of the get and list sections name only `count` and `cursor`. The paged user operations (list_users, delete_users) page over `entities` with limit/cursor, the next cursor being the top-level `cursor`. These operations read their payload from `entities` (`response.payload: entities`) and describe it as an array of UserEntity (uuid, type, created, modified, username, activated, nickname), declared in the users group and shared with the contacts group. list_users and delete_users are cursor-paged over those items (`limit`, `cursor`, next cursor in the top-level `cursor`); streaming delete_users deletes every user of the app, page by page, which its description warns about.
+    /// - Doc errata: E042, E101 (see `spec/errata.yaml` and `spec/errata/`)
     pub fn delete_users(&self) -> DeleteUsersRequest<'_> {
         DeleteUsersRequest {
             client: self,
@@ -767,6 +743,7 @@ impl<'a> DeleteUsersRequest<'a> {
     /// follows the cursor until a page has none (or no items).
     /// Set the page size with the builder first; the cursor is
     /// managed by the stream.
+    #[inline]
     pub fn into_stream(self) -> crate::BoxStream<'a, crate::UserEntity> {
         crate::runtime::paginate::by_cursor(
             self,
@@ -785,6 +762,7 @@ impl<'a> ::std::future::IntoFuture for DeleteUsersRequest<'a> {
         crate::Error,
     >;
     type IntoFuture = super::BoxFuture<'a, Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -814,11 +792,7 @@ impl crate::Client {
     /// - Idempotent: yes, safe to repeat
     /// - Checked before sending: `username`: must follow the username rule; `newpassword`: at most 64 characters
     /// - Source: `restful-api/user-system-registration`, section "Modifying the password"
-    ///
-    /// # Doc errata
-    ///
-    /// - E044: The overview is not a complete inventory: detail pages document endpoints it does not list (message rewrite, chat room super admins, mute/ban, allow/block lists, the chat room announcement, and others). The detail pages are the inventory of operations. An operation without an overview row gets its rate limit from its detail page, or none (E032).
-    /// - E110: The password limit is given in bytes, while the spec's limits count characters. The example's URL starts with a space inside the quotes, so curl would not accept it as printed. The response carries neither `data` nor entities. `newpassword` gets max_length 64 (characters; for ASCII passwords the same as bytes) and the description mentions the byte limit. The wire request is taken from the URL without the space; the body is kept with its {YourPassword} placeholder. `data` has shape none.
+    /// - Doc errata: E044, E110 (see `spec/errata.yaml` and `spec/errata/`)
     ///
     /// # Arguments
     ///
@@ -908,6 +882,7 @@ impl<'a> ::std::future::IntoFuture for UpdateUserPasswordRequest<'a> {
         crate::Error,
     >;
     type IntoFuture = super::BoxFuture<'a, Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -932,11 +907,7 @@ impl crate::Client {
     /// - Idempotent: yes, safe to repeat
     /// - Checked before sending: `username`: must follow the username rule
     /// - Source: `restful-api/user-system-registration`, section "Banning a user"
-    ///
-    /// # Doc errata
-    ///
-    /// - E101: The user operations (register, get, list, delete, ban) and the contact add/remove/unblock operations return the affected user records in the envelope's `entities` array and carry no `data` at all; the pages describe those records only in the shared response table as `entities.*` rows, which leave out the `nickname` the examples show; the response tables of the get and list sections name only `count` and `cursor`. The paged user operations (list_users, delete_users) page over `entities` with limit/cursor, the next cursor being the top-level `cursor`. These operations read their payload from `entities` (`response.payload: entities`) and describe it as an array of UserEntity (uuid, type, created, modified, username, activated, nickname), declared in the users group and shared with the contacts group. list_users and delete_users are cursor-paged over those items (`limit`, `cursor`, next cursor in the top-level `cursor`); streaming delete_users deletes every user of the app, page by page, which its description warns about.
-    /// - E111: The ban and unban responses put a phrase in `action` ("Deactivate user", "activate user") where every other response has the request method, and the unban section announces a list of response fields but lists none; its example carries only action, timestamp and duration. Both operations declare `data` with shape none; `action` stays the free-form envelope string. The ban response's user record is in `entities` (E101).
+    /// - Doc errata: E101, E111 (see `spec/errata.yaml` and `spec/errata/`)
     ///
     /// # Arguments
     ///
@@ -1013,6 +984,7 @@ impl<'a> ::std::future::IntoFuture for DeactivateUserRequest<'a> {
         crate::Error,
     >;
     type IntoFuture = super::BoxFuture<'a, Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -1037,10 +1009,7 @@ impl crate::Client {
     /// - Idempotent: yes, safe to repeat
     /// - Checked before sending: `username`: must follow the username rule
     /// - Source: `restful-api/user-system-registration`, section "Unbanning a user"
-    ///
-    /// # Doc errata
-    ///
-    /// - E111: The ban and unban responses put a phrase in `action` ("Deactivate user", "activate user") where every other response has the request method, and the unban section announces a list of response fields but lists none; its example carries only action, timestamp and duration. Both operations declare `data` with shape none; `action` stays the free-form envelope string. The ban response's user record is in `entities` (E101).
+    /// - Doc errata: E111 (see `spec/errata.yaml` and `spec/errata/`)
     ///
     /// # Arguments
     ///
@@ -1117,6 +1086,7 @@ impl<'a> ::std::future::IntoFuture for ActivateUserRequest<'a> {
         crate::Error,
     >;
     type IntoFuture = super::BoxFuture<'a, Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -1141,10 +1111,7 @@ impl crate::Client {
     /// - Idempotent: yes, safe to repeat
     /// - Checked before sending: `username`: must follow the username rule
     /// - Source: `restful-api/user-system-registration`, section "Forcing a user offline"
-    ///
-    /// # Doc errata
-    ///
-    /// - E107: Both overview pages give POST for forcing a user offline; the detail page's request line and example use GET. The detail header table also asks for Content-Type on this body-less request. disconnect_user is GET, as on the detail page (a state-changing GET; repeating it is harmless, so it stays idempotent). No body and no Content-Type parameter.
+    /// - Doc errata: E107 (see `spec/errata.yaml` and `spec/errata/`)
     ///
     /// # Arguments
     ///
@@ -1218,6 +1185,7 @@ impl<'a> DisconnectUserRequest<'a> {
 impl<'a> ::std::future::IntoFuture for DisconnectUserRequest<'a> {
     type Output = Result<crate::Response<crate::DisconnectUserData>, crate::Error>;
     type IntoFuture = super::BoxFuture<'a, Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -1242,10 +1210,7 @@ impl crate::Client {
     /// - Idempotent: yes, safe to repeat
     /// - Checked before sending: `username`: must follow the username rule
     /// - Source: `restful-api/user-system-registration`, section "Querying the online state of a user"
-    ///
-    /// # Doc errata
-    ///
-    /// - E047: Body-less GET requests mark a Content-Type of application/json as required (as the chat room announcement GET does, E030). Content-Type is not modelled for requests without a body.
+    /// - Doc errata: E047 (see `spec/errata.yaml` and `spec/errata/`)
     ///
     /// # Arguments
     ///
@@ -1325,6 +1290,7 @@ impl<'a> ::std::future::IntoFuture for GetUserOnlineStatusRequest<'a> {
         crate::Error,
     >;
     type IntoFuture = super::BoxFuture<'a, Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -1354,10 +1320,7 @@ impl crate::Client {
     /// - Idempotent: yes, safe to repeat
     /// - Checked before sending: `usernames`: at least 1 items, at most 100 items, each item must follow the username rule
     /// - Source: `restful-api/user-system-registration`, section "Querying the online state of multiple users"
-    ///
-    /// # Doc errata
-    ///
-    /// - E108: The request body table has no Required column. The response table describes `data` as one object mapping usernames to states, but the example returns an array of single-key objects, one per user. `usernames` is required, array&lt;username&gt; with 1 to 100 items. get_users_online_status declares `data` as an array of map&lt;string&gt;, as the example shows.
+    /// - Doc errata: E108 (see `spec/errata.yaml` and `spec/errata/`)
     ///
     /// # Arguments
     ///
@@ -1438,6 +1401,7 @@ impl<'a> ::std::future::IntoFuture for GetUsersOnlineStatusRequest<'a> {
         crate::Error,
     >;
     type IntoFuture = super::BoxFuture<'a, Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -1462,12 +1426,7 @@ impl crate::Client {
     /// - Idempotent: yes, safe to repeat
     /// - Checked before sending: `username`: must follow the username rule
     /// - Source: `restful-api/user-system-registration`, section "Querying the number of offline messages"
-    ///
-    /// # Doc errata
-    ///
-    /// - E040: The overview spells the same path variables several ways ({org_name} / {orgName}, {app_name} / {appName}, {group_id} / {groupid} / {chatgroupid}, {chatroom_id} / {chatroomid}, {username} / {userName} / {userId} / {owner_username}), uses a shell-style ${time}, drops the leading slash of the recall path (whose last segment also differs from the detail page's msg_recall, E219), and embeds query strings in paths. Both overview pages (the seed and the current page) do so. One spelling per concept in every spec path: {org_name} and {app_name} (only in base_url), {group_id}, {chatroom_id}, {username}; every path starts with "/" and never contains a query string; query parameters are declared under `query`. The chat room case is E004.
-    /// - E047: Body-less GET requests mark a Content-Type of application/json as required (as the chat room announcement GET does, E030). Content-Type is not modelled for requests without a body.
-    /// - E109: The path names the user {owner_username} (overview and detail page), unlike the sibling user paths. The response table says the count comes as a string ("0"), the example returns a number; the response table sits under a "Request body" heading. The path is /users/{username}/offline_msg_count (one spelling per concept, as E040). `data` is a map from username to integer, as the example shows. The table under the "Request body" heading is read as the response's `data`; the request has no body.
+    /// - Doc errata: E040, E047, E109 (see `spec/errata.yaml` and `spec/errata/`)
     ///
     /// # Arguments
     ///
@@ -1548,6 +1507,7 @@ impl<'a> ::std::future::IntoFuture for GetOfflineMessageCountRequest<'a> {
         crate::Error,
     >;
     type IntoFuture = super::BoxFuture<'a, Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -1572,10 +1532,7 @@ impl crate::Client {
     /// - Idempotent: yes, safe to repeat
     /// - Checked before sending: `username`: must follow the username rule
     /// - Source: `restful-api/user-system-registration`, section "Querying the delivery state of an offline message"
-    ///
-    /// # Doc errata
-    ///
-    /// - E047: Body-less GET requests mark a Content-Type of application/json as required (as the chat room announcement GET does, E030). Content-Type is not modelled for requests without a body.
+    /// - Doc errata: E047 (see `spec/errata.yaml` and `spec/errata/`)
     ///
     /// # Arguments
     ///
@@ -1664,6 +1621,7 @@ impl<'a> ::std::future::IntoFuture for GetOfflineMessageStatusRequest<'a> {
         crate::Error,
     >;
     type IntoFuture = super::BoxFuture<'a, Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }

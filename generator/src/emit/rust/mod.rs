@@ -32,7 +32,7 @@ pub fn emit(ir: &Ir) -> Result<Vec<GeneratedFile>, syn::Error> {
     for group in &ir.groups {
         files.push(GeneratedFile {
             path: PathBuf::from(MODULE_DIR).join(format!("{}.rs", group.name)),
-            contents: rust_file(group_module(ir, group))?,
+            contents: rust_file(group_module(group))?,
         });
     }
     files.push(GeneratedFile {
@@ -120,13 +120,10 @@ fn root_module(ir: &Ir) -> TokenStream {
     }
 }
 
-fn group_module(ir: &Ir, group: &Group) -> TokenStream {
+fn group_module(group: &Group) -> TokenStream {
     let doc = docs::inner_attrs(&format!("{}\n\n{}", group.title, group.description));
     let structs = group.structs.iter().map(types::response_struct);
-    let ops = group
-        .operations
-        .iter()
-        .map(|op| operations::operation(ir, op));
+    let ops = group.operations.iter().map(operations::operation);
     quote! {
         #doc
         #![allow(clippy::too_many_arguments)]

@@ -9,7 +9,7 @@ use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
 
 use super::{docs, types};
-use crate::ir::{Field, Ir, Limits, NextCursor, Operation, PageKind, Pagination, Param, Payload};
+use crate::ir::{Field, Limits, NextCursor, Operation, PageKind, Pagination, Param, Payload};
 use crate::spec::model::{BodyKind, Method, Per, ResponseBody};
 use crate::types::TypeExpr;
 
@@ -220,12 +220,12 @@ pub(super) fn args(op: &Operation) -> Vec<Arg<'_>> {
 }
 
 /// Everything generated for one operation.
-pub(super) fn operation(ir: &Ir, op: &Operation) -> TokenStream {
+pub(super) fn operation(op: &Operation) -> TokenStream {
     let args = args(op);
     let method_name = format_ident!("{}", op.id);
     let builder = format_ident!("{}", op.builder);
     let konst = info_const(op);
-    let method_doc = docs::method(ir, op);
+    let method_doc = docs::method(op);
     let data_ty = types::data_type(&op.data);
 
     let required: Vec<&Arg> = args.iter().filter(|a| a.required).collect();
@@ -396,6 +396,9 @@ pub(super) fn operation(ir: &Ir, op: &Operation) -> TokenStream {
             type Output = Result<#output, crate::Error>;
             type IntoFuture = super::BoxFuture<'a, Self::Output>;
 
+            // Inline: the operation's future (and its decode) is then compiled
+            // only in crates that call it, not all of them in this one.
+            #[inline]
             fn into_future(self) -> Self::IntoFuture {
                 Box::pin(self.send())
             }
@@ -432,6 +435,7 @@ fn stream_method(p: &Pagination) -> TokenStream {
                 /// follows the cursor until a page has none (or no items).
                 /// Set the page size with the builder first; the cursor is
                 /// managed by the stream.
+                #[inline]
                 pub fn into_stream(self) -> crate::BoxStream<'a, #item> {
                     crate::runtime::paginate::by_cursor(self, |mut request: Self, cursor| async move {
                         request.#position = cursor;
@@ -455,6 +459,7 @@ fn stream_method(p: &Pagination) -> TokenStream {
                 /// Streams every item of every page: starts at the page set
                 /// on the builder (default 1) and fetches the next page until
                 /// one comes back empty or shorter than the page size.
+                #[inline]
                 pub fn into_stream(self) -> crate::BoxStream<'a, #item> {
                     let first = self.#position.map_or(1, |page| page.max(1) as u64);
                     let size = self.#size #default #cap .and_then(|size| u64::try_from(size).ok());

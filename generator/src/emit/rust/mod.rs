@@ -23,27 +23,80 @@ pub const CONFORMANCE_TEST: &str = "generated-client/tests/conformance/cases.rs"
 /// The generated prism tests, relative to the workspace root.
 pub const PRISM_TEST: &str = "generated-client/tests/prism/cases.rs";
 
-/// Emits the client modules and the conformance tests.
-pub fn emit(ir: &Ir) -> Result<Vec<GeneratedFile>, syn::Error> {
-    let mut files = vec![GeneratedFile {
-        path: PathBuf::from(MODULE_DIR).join("mod.rs"),
-        contents: rust_file(root_module(ir))?,
-    }];
-    for group in &ir.groups {
-        files.push(GeneratedFile {
-            path: PathBuf::from(MODULE_DIR).join(format!("{}.rs", group.name)),
-            contents: rust_file(group_module(group))?,
-        });
+/// One generated Rust file.
+enum Job<'a> {
+    Root,
+    Group(&'a Group),
+    Conformance,
+    Prism,
+}
+
+impl Job<'_> {
+    fn path(&self) -> PathBuf {
+        match self {
+            Job::Root => PathBuf::from(MODULE_DIR).join("mod.rs"),
+            Job::Group(group) => PathBuf::from(MODULE_DIR).join(format!("{}.rs", group.name)),
+            Job::Conformance => PathBuf::from(CONFORMANCE_TEST),
+            Job::Prism => PathBuf::from(PRISM_TEST),
+        }
     }
-    files.push(GeneratedFile {
-        path: PathBuf::from(CONFORMANCE_TEST),
-        contents: rust_file(conformance::tests(ir))?,
+
+    fn render(&self, ir: &Ir) -> Result<String, syn::Error> {
+        rust_file(match self {
+            Job::Root => root_module(ir),
+            Job::Group(group) => group_module(group),
+            Job::Conformance => conformance::tests(ir),
+            Job::Prism => conformance::prism_tests(ir),
+        })
+    }
+}
+
+/// Emits the client modules and the conformance tests. Files are rendered
+/// on two threads (building, re-parsing and printing the tokens is most of
+/// a regeneration) and returned in a fixed order, so output stays
+/// deterministic.
+pub fn emit(ir: &Ir) -> Result<Vec<GeneratedFile>, syn::Error> {
+    let mut jobs = vec![Job::Root];
+    jobs.extend(ir.groups.iter().map(Job::Group));
+    jobs.push(Job::Conformance);
+    jobs.push(Job::Prism);
+    const WORKERS: usize = 2;
+    let rendered: Vec<Vec<(usize, Result<String, String>)>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..WORKERS)
+            .map(|worker| {
+                let jobs = &jobs;
+                scope.spawn(move || {
+                    jobs.iter()
+                        .enumerate()
+                        .skip(worker)
+                        .step_by(WORKERS)
+                        // syn's error is not `Send`; its message is.
+                        .map(|(i, job)| (i, job.render(ir).map_err(|e| e.to_string())))
+                        .collect()
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().unwrap_or_default())
+            .collect()
     });
-    files.push(GeneratedFile {
-        path: PathBuf::from(PRISM_TEST),
-        contents: rust_file(conformance::prism_tests(ir))?,
-    });
-    Ok(files)
+    let mut contents: Vec<Option<Result<String, String>>> = jobs.iter().map(|_| None).collect();
+    for (i, result) in rendered.into_iter().flatten() {
+        contents[i] = Some(result);
+    }
+    jobs.iter()
+        .zip(contents)
+        .map(|(job, result)| {
+            let text = result
+                .unwrap_or_else(|| Err("a render thread stopped early".to_string()))
+                .map_err(|message| syn::Error::new(proc_macro2::Span::call_site(), message))?;
+            Ok(GeneratedFile {
+                path: job.path(),
+                contents: text,
+            })
+        })
+        .collect()
 }
 
 fn root_module(ir: &Ir) -> TokenStream {

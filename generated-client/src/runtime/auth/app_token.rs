@@ -23,13 +23,13 @@
 //! privilege, app (key 2), whose value is the token's lifetime in seconds.
 
 use std::fmt;
-use std::sync::{Mutex, PoisonError};
 use std::time::{Duration, SystemTime};
 
 use base64::Engine;
 use hmac::{Hmac, Mac};
 use sha2::Sha256;
 
+use super::cache::{Cached, TokenCache};
 use super::deflate::zlib_compress;
 use super::{BearerToken, TokenFuture, TokenProblem, TokenProvider, refresh_at};
 use crate::runtime::{AuthError, ConfigError, SecretString};
@@ -228,12 +228,7 @@ fn random_salt() -> u32 {
 pub struct AppTokenProvider {
     credentials: AppCredentials,
     lifetime: Duration,
-    cached: Mutex<Option<Cached>>,
-}
-
-struct Cached {
-    token: BearerToken,
-    refresh_at: tokio::time::Instant,
+    cached: TokenCache,
 }
 
 impl AppTokenProvider {
@@ -242,7 +237,7 @@ impl AppTokenProvider {
         Self {
             credentials,
             lifetime: DEFAULT_APP_TOKEN_LIFETIME,
-            cached: Mutex::new(None),
+            cached: TokenCache::default(),
         }
     }
 
@@ -274,22 +269,14 @@ impl AppTokenProvider {
         self.lifetime
     }
 
-    /// The cached token while it is fresh.
-    fn fresh(&self) -> Option<BearerToken> {
-        let cached = self.cached.lock().unwrap_or_else(PoisonError::into_inner);
-        let cached = cached.as_ref()?;
-        (tokio::time::Instant::now() < cached.refresh_at).then(|| cached.token.clone())
-    }
-
     /// The cached token, or a new one when it is due for replacement.
     pub(crate) fn current(&self) -> Result<BearerToken, AuthError> {
-        let now = tokio::time::Instant::now();
-        // Building a token takes microseconds and never awaits, so holding a
-        // plain mutex meanwhile is fine and gives single-flight for free.
-        let mut cached = self.cached.lock().unwrap_or_else(PoisonError::into_inner);
-        if let Some(cached) = cached.as_ref().filter(|cached| now < cached.refresh_at) {
-            return Ok(cached.token.clone());
-        }
+        // Building a token takes microseconds and never awaits, so holding
+        // the cache's lock meanwhile is fine and gives single-flight for free.
+        self.cached.get_or_build(|now| self.build_cached(now))
+    }
+
+    fn build_cached(&self, now: tokio::time::Instant) -> Result<Cached, AuthError> {
         let expire_secs = u32::try_from(self.lifetime.as_secs()).unwrap_or(u32::MAX);
         let built = self.credentials.build_token(expire_secs)?;
         // Only base64 characters follow "007", so this cannot fail; mapping
@@ -298,11 +285,10 @@ impl AppTokenProvider {
             TokenProblem::Empty => AuthError::InvalidToken { reason: "nothing" },
             TokenProblem::Invalid(reason) => AuthError::InvalidToken { reason },
         })?;
-        *cached = Some(Cached {
-            token: token.clone(),
-            refresh_at: refresh_at(now, self.lifetime),
-        });
-        Ok(token)
+        Ok(Cached {
+            token,
+            refresh_at: Some(refresh_at(now, self.lifetime)),
+        })
     }
 }
 
@@ -312,19 +298,13 @@ impl TokenProvider for AppTokenProvider {
     }
 
     fn cached_token(&self) -> Option<BearerToken> {
-        self.fresh()
+        self.cached.fresh()
     }
 
     /// Drops the token so that the next call builds a new one (with a new
     /// timestamp, which helps when the rejection came from clock skew).
     fn invalidate(&self, rejected: &BearerToken) -> bool {
-        let mut cached = self.cached.lock().unwrap_or_else(PoisonError::into_inner);
-        if cached
-            .as_ref()
-            .is_some_and(|cached| &cached.token == rejected)
-        {
-            *cached = None;
-        }
+        self.cached.invalidate(rejected);
         true
     }
 }

@@ -8,11 +8,12 @@
 //! "expires_in": seconds, …}`.
 
 use std::fmt;
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::Arc;
 use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
+use super::cache::{Cached, TokenCache};
 use super::{AppTokenProvider, BearerToken, TokenFuture, TokenProblem, TokenProvider, refresh_at};
 use crate::runtime::response::RawResponse;
 use crate::runtime::transport::{Transport, traced};
@@ -58,17 +59,10 @@ pub(crate) enum ExchangeGrant {
 pub struct TokenExchange {
     transport: Arc<Transport>,
     grant: ExchangeGrant,
-    cached: Mutex<Option<Cached>>,
+    cached: TokenCache,
     /// Held while fetching, so that one caller fetches and the others wait
     /// for its result.
     fetching: tokio::sync::Mutex<()>,
-}
-
-#[derive(Clone)]
-struct Cached {
-    token: BearerToken,
-    /// `None`: the server gave no expiry.
-    refresh_at: Option<tokio::time::Instant>,
 }
 
 #[derive(Serialize)]
@@ -99,33 +93,23 @@ impl TokenExchange {
         Self {
             transport,
             grant,
-            cached: Mutex::new(None),
+            cached: TokenCache::default(),
             fetching: tokio::sync::Mutex::new(()),
         }
     }
 
-    /// The cached token while it is fresh.
-    fn fresh(&self) -> Option<BearerToken> {
-        let cached = self.cached.lock().unwrap_or_else(PoisonError::into_inner);
-        let cached = cached.as_ref()?;
-        let fresh = cached
-            .refresh_at
-            .is_none_or(|refresh_at| tokio::time::Instant::now() < refresh_at);
-        fresh.then(|| cached.token.clone())
-    }
-
     async fn current(&self) -> Result<BearerToken, Error> {
-        if let Some(token) = self.fresh() {
+        if let Some(token) = self.cached.fresh() {
             return Ok(token);
         }
         let _fetching = self.fetching.lock().await;
         // Whoever held the lock before may have fetched a token meanwhile.
-        if let Some(token) = self.fresh() {
+        if let Some(token) = self.cached.fresh() {
             return Ok(token);
         }
         let cached = traced(&EXCHANGE_TOKEN, |span| Box::pin(self.fetch(span))).await?;
         let token = cached.token.clone();
-        *self.cached.lock().unwrap_or_else(PoisonError::into_inner) = Some(cached);
+        self.cached.store(cached);
         Ok(token)
     }
 
@@ -212,17 +196,11 @@ impl TokenProvider for TokenExchange {
     }
 
     fn cached_token(&self) -> Option<BearerToken> {
-        self.fresh()
+        self.cached.fresh()
     }
 
     fn invalidate(&self, rejected: &BearerToken) -> bool {
-        let mut cached = self.cached.lock().unwrap_or_else(PoisonError::into_inner);
-        if cached
-            .as_ref()
-            .is_some_and(|cached| &cached.token == rejected)
-        {
-            *cached = None;
-        }
+        self.cached.invalidate(rejected);
         true
     }
 }

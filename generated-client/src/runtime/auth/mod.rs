@@ -14,6 +14,7 @@
 //!   expires (`client_credentials(..)`, `exchange_app_token(..)`).
 
 mod app_token;
+mod cache;
 mod deflate;
 mod exchange;
 mod static_token;

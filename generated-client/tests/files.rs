@@ -26,11 +26,7 @@ async fn serve_file(server: &MockServer, status: u16) {
 }
 
 fn client(server: &MockServer) -> Client {
-    Client::builder(server.uri(), support::ORG, support::APP)
-        .bearer_token(support::TOKEN)
-        .allow_http(true)
-        .build()
-        .expect("client builds")
+    support::local_client(&server.uri())
 }
 
 #[tokio::test]

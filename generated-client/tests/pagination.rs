@@ -11,11 +11,7 @@ use wiremock::matchers::{method, path, query_param, query_param_is_missing};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
 fn client(server: &MockServer) -> Client {
-    Client::builder(server.uri(), support::ORG, support::APP)
-        .bearer_token(support::TOKEN)
-        .allow_http(true)
-        .build()
-        .expect("client builds")
+    support::local_client(&server.uri())
 }
 
 fn rooms(ids: &[&str], cursor: Option<&str>) -> ResponseTemplate {

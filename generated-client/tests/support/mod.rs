@@ -53,11 +53,7 @@ impl MockApi {
 
     /// A client pointed at the server.
     pub fn client(&self) -> Client {
-        Client::builder(self.server.uri(), ORG, APP)
-            .bearer_token(TOKEN)
-            .allow_http(true)
-            .build()
-            .expect("mock client builds")
+        local_client(&self.server.uri())
     }
 
     /// Every request the server received.
@@ -141,6 +137,15 @@ impl MockApi {
     }
 }
 
+/// A client for the test org and app at a local `http://` base URL.
+pub fn local_client(url: &str) -> Client {
+    Client::builder(url, ORG, APP)
+        .bearer_token(TOKEN)
+        .allow_http(true)
+        .build()
+        .expect("local client builds")
+}
+
 /// The value of a header, if present and text.
 pub fn header(req: &Request, name: &str) -> Option<String> {
     req.headers
@@ -190,11 +195,7 @@ pub fn from_json<T: DeserializeOwned>(text: &str) -> T {
 pub fn prism_client() -> Client {
     let url = std::env::var("PRISM_URL")
         .expect("PRISM_URL must point at a prism mock of openapi.yaml (see .ci/openapi-tools)");
-    Client::builder(url, ORG, APP)
-        .bearer_token(TOKEN)
-        .allow_http(true)
-        .build()
-        .expect("prism client builds")
+    local_client(&url)
 }
 
 /// Prism answered 2xx (it answers 4xx on any violation of the document when

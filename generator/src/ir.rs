@@ -3,7 +3,6 @@
 //! types, Rust names, the typed shape of each response. Emitters never look
 //! at the raw spec.
 
-use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use serde_json::Value;
@@ -21,21 +20,15 @@ pub use crate::validate::Limits;
 pub struct Ir {
     /// API-wide facts.
     pub api: model::ApiFile,
-    /// Errata entries, in file order.
-    pub errata: Vec<Erratum>,
+    /// The envelope fields of every JSON response, resolved once.
+    pub envelope: Vec<Field>,
+    /// The fields of an error body, resolved once.
+    pub error_body: Vec<Field>,
+    /// Errata ids, in file order (the register itself stays in the spec;
+    /// generated docs name entries by id).
+    pub errata: Vec<String>,
     /// Groups, in file-name order.
     pub groups: Vec<Group>,
-}
-
-/// An errata entry, as the emitters need it.
-#[derive(Debug, Clone)]
-pub struct Erratum {
-    /// `E001`.
-    pub id: String,
-    /// What the doc gets wrong.
-    pub problem: String,
-    /// What the spec does about it.
-    pub choice: String,
 }
 
 /// One endpoint group: a Rust module and an OpenAPI tag.
@@ -260,11 +253,7 @@ pub fn build(spec: &Spec) -> Result<Ir, SpecError> {
         .errata
         .errata
         .iter()
-        .map(|e| Erratum {
-            id: e.id.value.clone(),
-            problem: e.problem.clone(),
-            choice: e.choice.clone(),
-        })
+        .map(|e| e.id.value.clone())
         .collect();
     let groups = spec
         .groups
@@ -273,6 +262,8 @@ pub fn build(spec: &Spec) -> Result<Ir, SpecError> {
         .collect();
     Ok(Ir {
         api: spec.api.clone(),
+        envelope: fields(&spec.api.envelope),
+        error_body: fields(&spec.api.error_body),
         errata,
         groups,
     })
@@ -426,11 +417,6 @@ fn data(id: &str, summary: &str, d: &model::Data, structs: &mut Vec<Struct>) -> 
     }
 }
 
-/// IR fields for spec fields.
-pub fn fields_of(list: &[model::Field]) -> Vec<Field> {
-    fields(list)
-}
-
 fn fields(list: &[model::Field]) -> Vec<Field> {
     list.iter()
         .map(|f| Field {
@@ -470,10 +456,5 @@ impl Ir {
     /// The username rule.
     pub fn username_rule(&self) -> &UsernameRule {
         &self.api.username_rule
-    }
-
-    /// Errata by id.
-    pub fn errata_by_id(&self) -> BTreeMap<&str, &Erratum> {
-        self.errata.iter().map(|e| (e.id.as_str(), e)).collect()
     }
 }

@@ -32,7 +32,7 @@ pub fn document(ir: &Ir) -> Result<Value, String> {
         "Envelope".into(),
         object_schema(
             "The fields every JSON response carries besides `data`.",
-            &envelope_fields(ir),
+            &ir.envelope,
             ir,
         ),
     );
@@ -140,16 +140,8 @@ pub fn render(ir: &Ir) -> Result<String, String> {
     ))
 }
 
-fn envelope_fields(ir: &Ir) -> Vec<Field> {
-    crate::ir::fields_of(&ir.api.envelope)
-}
-
 fn error_schema(ir: &Ir) -> Value {
-    let mut s = object_schema(
-        "The body of an error response.",
-        &crate::ir::fields_of(&ir.api.error_body),
-        ir,
-    );
+    let mut s = object_schema("The body of an error response.", &ir.error_body, ir);
     if !ir.api.error_codes.is_empty()
         && let Some(props) = s.get_mut("properties").and_then(Value::as_object_mut)
         && let Some(error) = props.get_mut("error").and_then(Value::as_object_mut)
@@ -342,7 +334,7 @@ fn response_schema(op: &Operation, ir: &Ir) -> Value {
     };
     let mut s = object_schema(
         &format!("The response of `{}`: the envelope plus `{key}`.", op.id),
-        &envelope_fields(ir),
+        &ir.envelope,
         ir,
     );
     if op.data.shape != Shape::None

@@ -234,6 +234,11 @@ pub enum Per {
 }
 
 /// A path, query or header parameter.
+///
+/// The limit keys (`max_length` ... `max_bytes`) are repeated here and in
+/// [`Field`] rather than flattened from one struct: serde's `flatten` turns
+/// off `deny_unknown_fields` and loses line numbers. `validate::Limits`
+/// gathers them for every use.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Param {

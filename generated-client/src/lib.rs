@@ -65,7 +65,7 @@ pub use generated::*;
 pub use runtime::{
     ApiError, AppCredentials, AppTokenProvider, AuthError, BearerToken, BoolOrString, BoxStream,
     Client, ClientBuilder, ConfigError, DEFAULT_APP_TOKEN_LIFETIME, DecodeError, Download, Error,
-    ErrorBody, ErrorCode, HttpMethod, OperationInfo, RateLimit, RateLimitMode, RatePer,
+    ErrorBody, ErrorCode, Extra, HttpMethod, OperationInfo, RateLimit, RateLimitMode, RatePer,
     RequestOptions, Response, SecretString, StaticToken, TokenExchange, TokenFuture, TokenProvider,
     TransportError, UploadFile, ValidationError, ValidationErrorKind,
 };

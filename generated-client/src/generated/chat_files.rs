@@ -20,7 +20,7 @@ pub struct ChatFileEntity {
     pub share_secret: Option<String>,
     /// Fields the server sent that the spec does not describe.
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 pub(crate) const UPLOAD_CHAT_FILE: crate::OperationInfo = crate::OperationInfo {
     id: "upload_chat_file",

@@ -18,7 +18,7 @@ pub struct ChatroomAttributeWriteResult {
     pub error_keys: Option<::std::collections::BTreeMap<String, String>>,
     /// Fields the server sent that the spec does not describe.
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 pub(crate) const SET_CHATROOM_ATTRIBUTES: crate::OperationInfo = crate::OperationInfo {
     id: "set_chatroom_attributes",

@@ -33,7 +33,7 @@ pub struct ChatroomBlocklistResult {
     pub chatroomid: Option<String>,
     /// Fields the server sent that the spec does not describe.
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 pub(crate) const LIST_CHATROOM_BLOCKLIST: crate::OperationInfo = crate::OperationInfo {
     id: "list_chatroom_blocklist",

@@ -23,7 +23,7 @@ pub struct ChatroomMuteResult {
     pub user: Option<String>,
     /// Fields the server sent that the spec does not describe.
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 /// Response of switching the room-wide mute on or off. The examples carry only `mute`; the tables list `result` (and `expire` for muting).
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
@@ -45,7 +45,7 @@ pub struct ChatroomMuteAllState {
     pub expire: Option<i64>,
     /// Fields the server sent that the spec does not describe.
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 /// One result per requested username.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
@@ -60,7 +60,7 @@ pub struct UnmuteChatroomMembersItem {
     pub user: Option<String>,
     /// Fields the server sent that the spec does not describe.
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 /// One entry per muted member.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
@@ -73,7 +73,7 @@ pub struct ListChatroomMutedMembersItem {
     pub user: Option<String>,
     /// Fields the server sent that the spec does not describe.
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 pub(crate) const MUTE_CHATROOM_MEMBERS: crate::OperationInfo = crate::OperationInfo {
     id: "mute_chatroom_members",

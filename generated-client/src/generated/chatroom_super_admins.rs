@@ -18,7 +18,7 @@ pub struct AddChatroomSuperAdminData {
     pub resource: Option<String>,
     /// Fields the server sent that the spec does not describe.
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 /// The `data` of the response of [`crate::Client::remove_chatroom_super_admin`]: Revoke a user's chat room super admin role.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
@@ -34,7 +34,7 @@ pub struct RemoveChatroomSuperAdminData {
     pub resource: Option<String>,
     /// Fields the server sent that the spec does not describe.
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 pub(crate) const ADD_CHATROOM_SUPER_ADMIN: crate::OperationInfo = crate::OperationInfo {
     id: "add_chatroom_super_admin",

@@ -16,7 +16,7 @@ pub struct ContactEntry {
     pub remark: Option<String>,
     /// Fields the server sent that the spec does not describe.
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 /// The `data` of the response of [`crate::Client::list_contacts_paged`]: List a user's contacts page by page, optionally with remarks.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
@@ -26,7 +26,7 @@ pub struct ListContactsPagedData {
     pub contacts: Option<::std::vec::Vec<crate::ContactEntry>>,
     /// Fields the server sent that the spec does not describe.
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 pub(crate) const ADD_CONTACT: crate::OperationInfo = crate::OperationInfo {
     id: "add_contact",

@@ -22,7 +22,7 @@ pub struct GlobalMuteEntry {
     pub chatroom: Option<i64>,
     /// Fields the server sent that the spec does not describe.
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 /// The `data` of the response of [`crate::Client::set_global_mute`]: Mute or unmute a user app-wide, per chat type.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
@@ -32,7 +32,7 @@ pub struct SetGlobalMuteData {
     pub result: Option<String>,
     /// Fields the server sent that the spec does not describe.
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 /// The `data` of the response of [`crate::Client::get_global_mute`]: Get how long a user remains muted in each chat type.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
@@ -54,7 +54,7 @@ pub struct GetGlobalMuteData {
     pub unixtime: Option<i64>,
     /// Fields the server sent that the spec does not describe.
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 /// The `data` of the response of [`crate::Client::list_global_mutes`]: List the globally muted users of the app, page by page.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
@@ -71,7 +71,7 @@ pub struct ListGlobalMutesData {
     pub unixtime: Option<i64>,
     /// Fields the server sent that the spec does not describe.
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 pub(crate) const SET_GLOBAL_MUTE: crate::OperationInfo = crate::OperationInfo {
     id: "set_global_mute",

@@ -24,7 +24,7 @@ pub struct AddGroupAllowlistUserData {
     pub user: Option<String>,
     /// Fields the server sent that the spec does not describe.
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 /// One result per requested user.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
@@ -49,7 +49,7 @@ pub struct AddGroupAllowlistUsersItem {
     pub user: Option<String>,
     /// Fields the server sent that the spec does not describe.
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 /// One result per requested user.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
@@ -74,7 +74,7 @@ pub struct RemoveGroupAllowlistUsersItem {
     pub user: Option<String>,
     /// Fields the server sent that the spec does not describe.
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 pub(crate) const LIST_GROUP_ALLOWLIST: crate::OperationInfo = crate::OperationInfo {
     id: "list_group_allowlist",

@@ -13,7 +13,7 @@ pub struct GetGroupAnnouncementData {
     pub announcement: Option<String>,
     /// Fields the server sent that the spec does not describe.
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 /// The `data` of the response of [`crate::Client::update_group_announcement`]: Replace a chat group's announcement.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
@@ -25,7 +25,7 @@ pub struct UpdateGroupAnnouncementData {
     pub result: Option<bool>,
     /// Fields the server sent that the spec does not describe.
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 pub(crate) const GET_GROUP_ANNOUNCEMENT: crate::OperationInfo = crate::OperationInfo {
     id: "get_group_announcement",

@@ -24,7 +24,7 @@ pub struct ListGroupFilesItem {
     pub created: Option<i64>,
     /// Fields the server sent that the spec does not describe.
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 /// The `data` of the response of [`crate::Client::upload_group_file`]: Upload a shared file to a chat group.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
@@ -48,7 +48,7 @@ pub struct UploadGroupFileData {
     pub file_size: Option<i64>,
     /// Fields the server sent that the spec does not describe.
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 /// The `data` of the response of [`crate::Client::delete_group_file`]: Delete a shared file of a chat group.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
@@ -63,7 +63,7 @@ pub struct DeleteGroupFileData {
     pub result: Option<bool>,
     /// Fields the server sent that the spec does not describe.
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 pub(crate) const LIST_GROUP_FILES: crate::OperationInfo = crate::OperationInfo {
     id: "list_group_files",

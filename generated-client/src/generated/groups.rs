@@ -12,7 +12,7 @@ pub struct CreateGroupData {
     pub groupid: String,
     /// Fields the server sent that the spec does not describe.
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 /// The `data` of the response of [`crate::Client::disable_group`]: Ban a chat group.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
@@ -22,7 +22,7 @@ pub struct DisableGroupData {
     pub disabled: Option<bool>,
     /// Fields the server sent that the spec does not describe.
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 /// The `data` of the response of [`crate::Client::enable_group`]: Lift the ban on a chat group.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
@@ -32,7 +32,7 @@ pub struct EnableGroupData {
     pub disabled: Option<bool>,
     /// Fields the server sent that the spec does not describe.
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 /// One entry per existing group among those requested.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
@@ -91,7 +91,7 @@ pub struct GetGroupsItem {
     pub public: Option<bool>,
     /// Fields the server sent that the spec does not describe.
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 /// One flag per field sent, true when that field was changed.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
@@ -141,7 +141,7 @@ pub struct UpdateGroupData {
     pub custom: Option<bool>,
     /// Fields the server sent that the spec does not describe.
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 /// The `data` of the response of [`crate::Client::delete_group`]: Delete a chat group.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
@@ -153,7 +153,7 @@ pub struct DeleteGroupData {
     pub groupid: String,
     /// Fields the server sent that the spec does not describe.
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 /// The groups of this page.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
@@ -185,7 +185,7 @@ pub struct ListGroupsItem {
     pub groupname: Option<String>,
     /// Fields the server sent that the spec does not describe.
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 /// The groups of this page.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
@@ -197,7 +197,7 @@ pub struct ListUserJoinedGroupsItem {
     pub groupname: Option<String>,
     /// Fields the server sent that the spec does not describe.
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 pub(crate) const CREATE_GROUP: crate::OperationInfo = crate::OperationInfo {
     id: "create_group",

@@ -63,7 +63,7 @@ pub struct MessageBody {
     pub custom_exts: Option<::std::collections::BTreeMap<String, String>>,
     /// Fields the server sent that the spec does not describe.
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 /// Width and height of an image or video thumbnail, in pixels.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
@@ -80,7 +80,7 @@ pub struct MessageImageSize {
     pub height: Option<i64>,
     /// Fields the server sent that the spec does not describe.
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 /// A broadcast message: its `type` together with the content fields of that type, at the same level (not nested under `body` as for the other send operations). For txt the text is in `msg`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
@@ -145,7 +145,7 @@ pub struct MessageBroadcastContent {
     pub custom_exts: Option<::std::collections::BTreeMap<String, String>>,
     /// Fields the server sent that the spec does not describe.
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 /// The new content of an edited message. A txt message gets a new `msg`; a custom message gets a new `customEvent` and/or `customExts`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
@@ -176,7 +176,7 @@ pub struct MessageRewriteContent {
     pub custom_exts: Option<::std::collections::BTreeMap<String, String>>,
     /// Fields the server sent that the spec does not describe.
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 /// One message of a downloaded history file (see get_message_history). Not returned by any operation: decode the file's records into it.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
@@ -206,7 +206,7 @@ pub struct MessageHistoryRecord {
     pub payload: Option<crate::MessageHistoryPayload>,
     /// Fields the server sent that the spec does not describe.
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 /// Content of a history record.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
@@ -225,7 +225,7 @@ pub struct MessageHistoryPayload {
     pub to: Option<String>,
     /// Fields the server sent that the spec does not describe.
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 /// One body of a history record. Like MessageBody, but it also names its `type`, carries `file_length` for every attachment, and gives the location as numbers.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
@@ -293,7 +293,7 @@ pub struct MessageHistoryBody {
     pub custom_exts: Option<::std::collections::BTreeMap<String, ::serde_json::Value>>,
     /// Fields the server sent that the spec does not describe.
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 /// The `data` of the response of [`crate::Client::broadcast_chatroom_message`]: Broadcast a message to every active chat room of the app.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
@@ -304,7 +304,7 @@ pub struct BroadcastChatroomMessageData {
     pub id: i64,
     /// Fields the server sent that the spec does not describe.
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 /// The history files of the hour (one in the example).
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
@@ -315,7 +315,7 @@ pub struct GetMessageHistoryItem {
     pub url: String,
     /// Fields the server sent that the spec does not describe.
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 /// The `data` of the response of [`crate::Client::recall_message`]: Recall a sent message.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
@@ -339,7 +339,7 @@ pub struct RecallMessageData {
     pub chattype: Option<String>,
     /// Fields the server sent that the spec does not describe.
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 /// The `data` of the response of [`crate::Client::delete_user_conversation`]: Remove a conversation from one user's server-side list.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
@@ -349,7 +349,7 @@ pub struct DeleteUserConversationData {
     pub result: Option<String>,
     /// Fields the server sent that the spec does not describe.
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 /// The `data` of the response of [`crate::Client::import_user_message`]: Import one one-to-one message into the server's history.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
@@ -358,7 +358,7 @@ pub struct ImportUserMessageData {
     pub msg_id: String,
     /// Fields the server sent that the spec does not describe.
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 /// The `data` of the response of [`crate::Client::import_group_message`]: Import one group message into the server's history.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
@@ -367,7 +367,7 @@ pub struct ImportGroupMessageData {
     pub msg_id: String,
     /// Fields the server sent that the spec does not describe.
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 pub(crate) const SEND_USER_MESSAGE: crate::OperationInfo = crate::OperationInfo {
     id: "send_user_message",

@@ -42,7 +42,7 @@ pub struct PushUserEntity {
     pub notifier_name: Option<String>,
     /// Fields the server sent that the spec does not describe.
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 /// Push mode and do-not-disturb state of the app or of one conversation.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
@@ -63,7 +63,7 @@ pub struct PushNotificationSetting {
     pub ignore_duration: Option<i64>,
     /// Fields the server sent that the spec does not describe.
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 /// Push-related keys a message may carry in its `ext` object (serialize it into the message's ext map): filters, templates, silent or forced delivery and per-platform options.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
@@ -96,7 +96,7 @@ pub struct PushExtension {
     pub em_at_list: Option<::std::vec::Vec<String>>,
     /// Fields the server sent that the spec does not describe.
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 /// Which devices or push certificates receive the notification.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
@@ -115,7 +115,7 @@ pub struct PushExtFilter {
     pub ignore_notifier_name: Option<::std::vec::Vec<String>>,
     /// Fields the server sent that the spec does not describe.
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 /// A push template reference with the values for its slots.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
@@ -134,7 +134,7 @@ pub struct PushExtTemplate {
     pub directed_template: Option<crate::PushExtDirectedTemplate>,
     /// Fields the server sent that the spec does not describe.
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 /// Template used instead of the main one for the listed users, e.g. to tell a mentioned group member something different from the rest.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
@@ -155,7 +155,7 @@ pub struct PushExtDirectedTemplate {
     pub content_args: Option<::std::vec::Vec<String>>,
     /// Fields the server sent that the spec does not describe.
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 /// Platform-independent push options of a message.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
@@ -178,7 +178,7 @@ pub struct PushExtCommon {
     pub type_: Option<String>,
     /// Fields the server sent that the spec does not describe.
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 /// APNs-specific push options of a message.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
@@ -210,7 +210,7 @@ pub struct PushExtApns {
     pub em_push_content: Option<String>,
     /// Fields the server sent that the spec does not describe.
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 /// Android-specific push options of a message.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
@@ -223,7 +223,7 @@ pub struct PushExtAndroid {
     pub fcm_channel_id: Option<String>,
     /// Fields the server sent that the spec does not describe.
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 /// The `data` of the response of [`crate::Client::set_push_translation_language`]: Set the language a user's push notifications are translated into.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
@@ -233,7 +233,7 @@ pub struct SetPushTranslationLanguageData {
     pub language: Option<String>,
     /// Fields the server sent that the spec does not describe.
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 /// The `data` of the response of [`crate::Client::get_push_translation_language`]: Get the language a user's push notifications are translated into.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
@@ -243,7 +243,7 @@ pub struct GetPushTranslationLanguageData {
     pub language: Option<String>,
     /// Fields the server sent that the spec does not describe.
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 pub(crate) const SET_PUSH_NICKNAME: crate::OperationInfo = crate::OperationInfo {
     id: "set_push_nickname",

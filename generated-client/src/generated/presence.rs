@@ -31,7 +31,7 @@ pub struct PresenceStatus {
     pub status: Option<::std::collections::BTreeMap<String, String>>,
     /// Fields the server sent that the spec does not describe.
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 /// One entry of a user's subscription list.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
@@ -46,7 +46,7 @@ pub struct PresenceSubscription {
     pub expiry: Option<String>,
     /// Fields the server sent that the spec does not describe.
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 /// One page of the subscription list.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
@@ -63,7 +63,7 @@ pub struct ListPresenceSubscriptionsData {
     pub sublist: Option<::std::vec::Vec<crate::PresenceSubscription>>,
     /// Fields the server sent that the spec does not describe.
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 pub(crate) const SET_USER_PRESENCE: crate::OperationInfo = crate::OperationInfo {
     id: "set_user_presence",

@@ -23,7 +23,7 @@ pub struct PushLabel {
     pub created_at: Option<i64>,
     /// Fields the server sent that the spec does not describe.
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 /// A user under a push label.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
@@ -36,7 +36,7 @@ pub struct PushLabelMember {
     pub created: Option<i64>,
     /// Fields the server sent that the spec does not describe.
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 /// Outcome of adding users to, or removing them from, a label.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
@@ -49,7 +49,7 @@ pub struct PushLabelUsersResult {
     pub fail: Option<::std::collections::BTreeMap<String, String>>,
     /// Fields the server sent that the spec does not describe.
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 /// The new label; unlike PushLabel it has no user count.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
@@ -66,7 +66,7 @@ pub struct CreatePushLabelData {
     pub created_at: Option<i64>,
     /// Fields the server sent that the spec does not describe.
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 pub(crate) const CREATE_PUSH_LABEL: crate::OperationInfo = crate::OperationInfo {
     id: "create_push_label",

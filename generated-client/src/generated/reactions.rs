@@ -27,7 +27,7 @@ pub struct ReactionSummary {
     pub user_list: Option<::std::vec::Vec<String>>,
     /// Fields the server sent that the spec does not describe.
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 /// The `data` of the response of [`crate::Client::add_reaction`]: Add an emoji reaction to a message as a user.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
@@ -63,7 +63,7 @@ pub struct AddReactionData {
     pub updated_at: Option<String>,
     /// Fields the server sent that the spec does not describe.
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 /// One entry per message that has reactions.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
@@ -79,7 +79,7 @@ pub struct ListMessageReactionsItem {
     pub reaction_list: Option<::std::vec::Vec<crate::ReactionSummary>>,
     /// Fields the server sent that the spec does not describe.
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 /// The `data` of the response of [`crate::Client::get_reaction_detail`]: Page through the users who added one reaction to a message.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
@@ -114,7 +114,7 @@ pub struct GetReactionDetailData {
     pub cursor: Option<String>,
     /// Fields the server sent that the spec does not describe.
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 pub(crate) const ADD_REACTION: crate::OperationInfo = crate::OperationInfo {
     id: "add_reaction",

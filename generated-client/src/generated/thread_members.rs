@@ -16,7 +16,7 @@ pub struct ThreadMemberRemoval {
     pub user: Option<String>,
     /// Fields the server sent that the spec does not describe.
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 /// The `data` of the response of [`crate::Client::list_thread_members`]: List the members of a thread, one page at a time.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
@@ -28,7 +28,7 @@ pub struct ListThreadMembersData {
     pub affiliations: Option<::std::vec::Vec<String>>,
     /// Fields the server sent that the spec does not describe.
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 /// The `data` of the response of [`crate::Client::add_thread_members`]: Add users to a thread.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
@@ -40,7 +40,7 @@ pub struct AddThreadMembersData {
     pub status: Option<String>,
     /// Fields the server sent that the spec does not describe.
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 pub(crate) const LIST_THREAD_MEMBERS: crate::OperationInfo = crate::OperationInfo {
     id: "list_thread_members",

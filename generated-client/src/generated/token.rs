@@ -18,7 +18,7 @@ pub struct CreateTokenWithCredentialsData {
     pub application: Option<String>,
     /// Fields the server sent that the spec does not describe.
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 /// The whole response body.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
@@ -33,7 +33,7 @@ pub struct ExchangeAgoraTokenData {
     pub expire_timestamp: Option<i64>,
     /// Fields the server sent that the spec does not describe.
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 pub(crate) const CREATE_TOKEN_WITH_CREDENTIALS: crate::OperationInfo = crate::OperationInfo {
     id: "create_token_with_credentials",

@@ -32,7 +32,7 @@ pub struct UserEntity {
     pub nickname: Option<String>,
     /// Fields the server sent that the spec does not describe.
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 /// One account to create in a batch registration.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
@@ -53,7 +53,7 @@ pub struct UserRegistration {
     pub nickname: Option<String>,
     /// Fields the server sent that the spec does not describe.
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 /// The users that were not registered; empty when all succeeded. The registered users are in `entities` (see UserEntity).
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
@@ -71,7 +71,7 @@ pub struct RegisterUsersItem {
     pub register_user_fail_reason: Option<String>,
     /// Fields the server sent that the spec does not describe.
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 /// The `data` of the response of [`crate::Client::disconnect_user`]: Force a user offline.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
@@ -81,7 +81,7 @@ pub struct DisconnectUserData {
     pub result: Option<bool>,
     /// Fields the server sent that the spec does not describe.
     #[serde(flatten)]
-    pub extra: ::serde_json::Map<String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 pub(crate) const REGISTER_USER: crate::OperationInfo = crate::OperationInfo {
     id: "register_user",

@@ -6,7 +6,6 @@ use std::time::Duration;
 use reqwest::StatusCode;
 use reqwest::header::HeaderMap;
 use serde::{Deserialize, Serialize};
-use serde_json::{Map, Value};
 
 use super::{ErrorCode, HttpMethod};
 
@@ -305,7 +304,7 @@ pub struct ErrorBody {
     pub duration: Option<i64>,
     /// Any other fields the server sent.
     #[serde(flatten)]
-    pub extra: Map<String, Value>,
+    pub extra: crate::Extra,
 }
 
 impl fmt::Display for ErrorBody {

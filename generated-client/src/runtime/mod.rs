@@ -10,6 +10,7 @@ mod download;
 pub(crate) mod encode;
 mod error;
 mod error_code;
+mod extra;
 pub(crate) mod paginate;
 mod rate_limit;
 mod request;
@@ -38,6 +39,7 @@ pub use error::{
     ValidationError, ValidationErrorKind,
 };
 pub use error_code::ErrorCode;
+pub use extra::Extra;
 pub use paginate::BoxStream;
 pub use rate_limit::RateLimitMode;
 pub use request::{HttpMethod, OperationInfo, RateLimit, RatePer, RequestOptions};

@@ -114,10 +114,7 @@ where
 
 /// The string at `pointer` (e.g. `/properties/cursor`) among a response's
 /// undeclared top-level values, for APIs that put the next cursor there.
-pub(crate) fn cursor_in(
-    extra: &serde_json::Map<String, serde_json::Value>,
-    pointer: &str,
-) -> Option<String> {
+pub(crate) fn cursor_in(extra: &crate::Extra, pointer: &str) -> Option<String> {
     let rest = pointer.strip_prefix('/')?;
     let (first, inner) = rest.split_once('/').map_or((rest, ""), |(f, i)| (f, i));
     let value = extra.get(first)?;
@@ -149,7 +146,7 @@ mod tests {
     #[test]
     fn cursor_in_reads_nested_undeclared_values() {
         let extra = serde_json::json!({"properties": {"cursor": "abc"}, "n": 1});
-        let extra = extra.as_object().unwrap();
+        let extra = &crate::Extra::from(extra.as_object().unwrap().clone());
         assert_eq!(
             cursor_in(extra, "/properties/cursor").as_deref(),
             Some("abc")

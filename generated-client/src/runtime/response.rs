@@ -60,7 +60,7 @@ pub struct Response<T> {
     pub params: Option<Value>,
     /// Top-level fields not listed above.
     #[serde(flatten)]
-    pub extra: Map<String, Value>,
+    pub extra: crate::Extra,
 }
 
 impl<T> Response<T> {
@@ -80,7 +80,7 @@ impl<T> Response<T> {
             count: None,
             cursor: None,
             params: None,
-            extra: Map::new(),
+            extra: crate::Extra::new(),
         }
     }
 }
@@ -203,7 +203,7 @@ impl RawResponse {
                 self.decode_error(path, &error.into_inner())
             })?;
         if let Some(data) = original_data {
-            response.extra.insert("data".to_owned(), data);
+            response.extra.insert("data", data);
         }
         Ok(response)
     }
@@ -276,7 +276,7 @@ mod tests {
         assert_eq!(response.timestamp, Some(1_700_000_000_000));
         assert_eq!(response.cursor.as_deref(), Some("c1"));
         assert_eq!(response.extra.len(), 1);
-        assert_eq!(response.extra["x-new"], serde_json::json!([1]));
+        assert_eq!(response.extra.get("x-new"), Some(&serde_json::json!([1])));
     }
 
     #[test]

@@ -58,7 +58,7 @@ pub(super) fn response_struct(s: &Struct) -> TokenStream {
             #(#fields)*
             /// Fields the server sent that the spec does not describe.
             #[serde(flatten)]
-            pub extra: ::serde_json::Map<String, ::serde_json::Value>,
+            pub extra: crate::Extra,
         }
     }
 }

@@ -3,12 +3,14 @@
 //! `cargo xtask operations` lists every operation; `cargo xtask docs-check
 //! DIR` and `cargo xtask coverage [DIR]` hold the spec against Agora's doc
 //! pages; `cargo xtask bench [--quick]` measures the generator and the client
-//! against cargo-progenitor and hand-written code.
+//! against cargo-progenitor and hand-written code; `cargo xtask
+//! progenitor-input OUT` writes the document copy progenitor is run on.
 
 mod bench;
 mod coverage;
 mod docs;
 mod docs_check;
+mod progenitor_input;
 mod spec_index;
 
 use std::path::{Path, PathBuf};
@@ -43,7 +45,11 @@ commands:
                       error
   bench [--quick]     regeneration, recompile, size, per-call and decode cost
                       against cargo-progenitor 0.15.1 and hand-written code,
-                      measured side by side; ends with one JSON line of ratios";
+                      measured side by side; ends with one JSON line of ratios
+  progenitor-input OUT
+                      write to OUT the copy of generated-client/openapi.yaml that
+                      cargo-progenitor 0.15.1 accepts: multipart upload bodies
+                      given as octet-stream (see src/progenitor_input.rs)";
 
 /// Exit status of the doc commands when they cannot run at all, as opposed
 /// to 1 for "differences found".
@@ -57,6 +63,7 @@ fn main() -> ExitCode {
         ["codegen", "--check"] => codegen(true),
         ["codegen", "--out", dir] => codegen_into(Path::new(dir)),
         ["bench", rest @ ..] => bench::run(rest),
+        ["progenitor-input", out] => write_progenitor_input(Path::new(out)),
         ["operations"] => operations(),
         ["validate"] => validate(&root().join("spec")),
         ["validate", dir] => validate(Path::new(dir)),
@@ -185,6 +192,20 @@ fn operations() -> Result<(), String> {
             .map_or_else(|| "-".to_string(), |r| r.display());
         println!("{}\t{}\t{}\t{rate}", op.id, op.method.as_str(), op.path);
     }
+    Ok(())
+}
+
+/// Writes progenitor's copy of the committed OpenAPI document to `out`.
+fn write_progenitor_input(out: &Path) -> Result<(), String> {
+    let doc_path = root().join("generated-client/openapi.yaml");
+    let doc = fs::read_to_string(&doc_path)
+        .map_err(|e| format!("cannot read {}: {e}", doc_path.display()))?;
+    let (input, rewritten) = progenitor_input::progenitor_input(&doc);
+    fs::write(out, input).map_err(|e| format!("cannot write {}: {e}", out.display()))?;
+    println!(
+        "wrote {}: {rewritten} multipart request bodies given as application/octet-stream",
+        out.display()
+    );
     Ok(())
 }
 

@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use super::process::{self, cargo_command};
+use crate::progenitor_input::indentation;
 
 pub(crate) const PROGENITOR_VERSION: &str = "0.15.1";
 /// The crate name and version handed to cargo-progenitor (as in
@@ -85,38 +86,6 @@ pub(crate) fn release_xtask(root: &Path) -> Result<PathBuf, String> {
     }
 }
 
-/// cargo-progenitor 0.15.1 rejects `multipart/form-data` request bodies
-/// ("unexpected content type"), so its input is our document with each
-/// such body given as `application/octet-stream` (a binary string, the
-/// body type progenitor supports for uploads). Every operation stays;
-/// returns the document and how many bodies were rewritten.
-pub(crate) fn progenitor_input(doc: &str) -> (String, usize) {
-    let mut out = String::with_capacity(doc.len());
-    let mut rewritten = 0;
-    let mut lines = doc.lines().peekable();
-    while let Some(line) = lines.next() {
-        if line.trim() != "multipart/form-data:" {
-            out.push_str(line);
-            out.push('\n');
-            continue;
-        }
-        let indent = indentation(line);
-        let pad = " ".repeat(indent);
-        out.push_str(&format!(
-            "{pad}application/octet-stream:\n{pad}  schema:\n{pad}    type: string\n{pad}    format: binary\n"
-        ));
-        // Drop the multipart media type's own block.
-        while lines
-            .peek()
-            .is_some_and(|next| !next.trim().is_empty() && indentation(next) > indent)
-        {
-            lines.next();
-        }
-        rewritten += 1;
-    }
-    (out, rewritten)
-}
-
 /// Operations in an OpenAPI document as we emit it: the HTTP-method keys
 /// of the path items under `paths:` (operations listed in `x-variants`
 /// share one of these).
@@ -130,10 +99,6 @@ pub(crate) fn count_operations(doc: &str) -> usize {
         .take_while(|line| line.is_empty() || line.starts_with(' '))
         .filter(|line| indentation(line) == 4 && METHODS.contains(&&line.trim_end()[4..]))
         .count()
-}
-
-fn indentation(line: &str) -> usize {
-    line.len() - line.trim_start_matches(' ').len()
 }
 
 /// Seconds per run of each generator (warm-up run excluded), and the
@@ -219,7 +184,7 @@ fn expect_file(path: &Path) -> Result<(), String> {
 
 #[cfg(test)]
 mod tests {
-    use super::{count_operations, progenitor_input};
+    use super::count_operations;
 
     const DOC: &str = "openapi: \"3.0.3\"
 paths:
@@ -249,16 +214,5 @@ components:
     #[test]
     fn counts_method_keys_under_paths_only() {
         assert_eq!(count_operations(DOC), 3);
-    }
-
-    #[test]
-    fn multipart_bodies_become_binary_strings() {
-        let (doc, rewritten) = progenitor_input(DOC);
-        assert_eq!(rewritten, 1);
-        assert!(!doc.contains("multipart"));
-        assert!(doc.contains(
-            "          application/octet-stream:\n            schema:\n              type: string\n              format: binary\n      responses: {}\n"
-        ));
-        assert_eq!(count_operations(&doc), 3);
     }
 }

@@ -147,6 +147,27 @@ pub struct Operation {
     pub examples: Vec<model::Example>,
 }
 
+impl Operation {
+    /// An example's wire body as JSON: the JSON text parsed, or for a form
+    /// body its pairs with the fields' types. `None` without a body, or
+    /// when the text does not read (validation has reported it).
+    pub fn example_wire_body(&self, ex: &model::Example) -> Option<Value> {
+        let text = ex.wire.body.as_deref()?;
+        match &self.body {
+            Some(body) if body.kind == BodyKind::Form => {
+                let type_of = |name: &str| {
+                    let field = body.fields.iter().find(|f| f.json_name == name)?;
+                    Some(field.ty.clone())
+                };
+                crate::form::typed_object(text, type_of)
+                    .ok()
+                    .map(Value::Object)
+            }
+            _ => serde_json::from_str(text).ok(),
+        }
+    }
+}
+
 /// Where a response carries its typed payload.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Payload {

@@ -10,6 +10,7 @@
 
 pub mod emit;
 pub mod error;
+pub mod form;
 pub mod ir;
 pub mod naming;
 pub mod spec;

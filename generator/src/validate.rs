@@ -277,6 +277,24 @@ impl<'a> Validator<'a> {
                     "a json_array body has exactly one field, of type array<T>: the array is the body",
                 );
             }
+            if body.kind == BodyKind::Form {
+                for (i, f) in body.fields.iter().enumerate() {
+                    let scalar = TypeExpr::parse(&f.ty).is_ok_and(|t| {
+                        t.is_stringy()
+                            || matches!(t, TypeExpr::Integer | TypeExpr::Number | TypeExpr::Boolean)
+                    });
+                    if !scalar {
+                        self.report(
+                            at,
+                            format!("request.fields[{i}].type"),
+                            format!(
+                                "`{}` cannot be a form field: a form body carries only string, username, integer, number and boolean values",
+                                f.ty
+                            ),
+                        );
+                    }
+                }
+            }
         }
         self.data(at, &op.response.data);
         if op.response.body == ResponseBody::Binary && op.response.data.shape != Shape::None {
@@ -844,9 +862,24 @@ impl<'a> Validator<'a> {
         }
         // Body: explicit arguments, or the wire body.
         let mut wire_body_unreadable = false;
-        let wire_body = match &ex.wire.body {
-            None => None,
-            Some(text) => match serde_json::from_str::<Value>(text) {
+        let form = op.request.as_ref().filter(|b| b.kind == BodyKind::Form);
+        let wire_body = match (&ex.wire.body, form) {
+            (None, _) => None,
+            (Some(text), Some(body)) => {
+                let type_of = |name: &str| {
+                    let field = body.fields.iter().find(|f| f.name == name)?;
+                    TypeExpr::parse(&field.ty).ok()
+                };
+                match crate::form::typed_object(text, type_of) {
+                    Ok(map) => Some(Value::Object(map)),
+                    Err(e) => {
+                        problems.push((".wire.body".into(), format!("invalid form text: {e}")));
+                        wire_body_unreadable = true;
+                        None
+                    }
+                }
+            }
+            (Some(text), None) => match serde_json::from_str::<Value>(text) {
                 Ok(v) => Some(v),
                 Err(e) => {
                     problems.push((

@@ -15,7 +15,7 @@ pub(crate) const SET_USER_ATTRIBUTES: crate::OperationInfo = crate::OperationInf
         per: crate::RatePer::Second,
     }),
 };
-/// The JSON body, exactly as it goes on the wire.
+/// The form fields, exactly as they go on the wire.
 #[derive(Debug, Clone, ::serde::Serialize)]
 struct SetUserAttributesBody {
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -38,7 +38,7 @@ struct SetUserAttributesBody {
 impl crate::Client {
     /// Set attributes of a user.
     ///
-    /// Writes the given attributes for the user and returns them. The keys below are the ones the client SDKs read; use them so that apps see the values. The service sends this request form-encoded (application/x-www-form-urlencoded), see E118.
+    /// Writes the given attributes for the user and returns them. The keys below are the ones the client SDKs read; use them so that apps see the values. The body is form-encoded (application/x-www-form-urlencoded), as the header table and the example show; see E118.
     ///
     /// - HTTP: `PUT /metadata/user/{username}`
     /// - Rate limit: 100/second per app key; Per App Key; the overview table gives the same number.
@@ -200,7 +200,7 @@ impl<'a> SetUserAttributesRequest<'a> {
             path,
             query,
             headers,
-            body: crate::runtime::Body::json(&self.body)?,
+            body: crate::runtime::Body::form(&self.body)?,
             options: self.options,
             payload: crate::runtime::Payload::Data,
         };

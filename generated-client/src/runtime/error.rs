@@ -37,9 +37,9 @@ pub enum Error {
     /// The client configuration is invalid.
     #[error(transparent)]
     Config(#[from] ConfigError),
-    /// The request body could not be serialized as JSON (for example a map
-    /// whose keys are not strings).
-    #[error("cannot serialize the request body as JSON: {0}")]
+    /// The request body could not be serialized as JSON or as form pairs
+    /// (for example a map whose keys are not strings).
+    #[error("cannot serialize the request body: {0}")]
     Encode(serde_json::Error),
     /// No access token could be obtained for the request. Failures of the
     /// token endpoint itself are reported as [`Api`](Self::Api),

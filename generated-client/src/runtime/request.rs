@@ -6,6 +6,7 @@ use std::fmt;
 use std::time::Duration;
 
 use serde::Serialize;
+use serde_json::Value;
 
 use super::Error;
 
@@ -148,6 +149,9 @@ pub(crate) enum Body {
     Json(Vec<u8>),
     /// `multipart/form-data` parts, sent with a generated boundary.
     Multipart(Vec<FormPart>),
+    /// Encoded pairs, sent with `Content-Type:
+    /// application/x-www-form-urlencoded`.
+    Form(Vec<u8>),
 }
 
 impl Body {
@@ -156,6 +160,34 @@ impl Body {
         serde_json::to_vec(value)
             .map(Body::Json)
             .map_err(Error::Encode)
+    }
+
+    /// Encodes `value`, a struct of scalar fields, as form pairs in field
+    /// order. Its `None` fields are already left out by serialization; a
+    /// nested value cannot be a form value, and is an error rather than
+    /// being flattened in some ad hoc way.
+    pub(crate) fn form<T: Serialize>(value: &T) -> Result<Body, Error> {
+        let not_a_form = |what: String| Error::Encode(serde::ser::Error::custom(what));
+        let Value::Object(fields) = serde_json::to_value(value).map_err(Error::Encode)? else {
+            return Err(not_a_form(
+                "a form body must be an object of fields".to_owned(),
+            ));
+        };
+        let mut form = url::form_urlencoded::Serializer::new(String::new());
+        for (name, value) in &fields {
+            match value {
+                Value::String(text) => form.append_pair(name, text),
+                Value::Number(number) => form.append_pair(name, &number.to_string()),
+                Value::Bool(flag) => form.append_pair(name, if *flag { "true" } else { "false" }),
+                Value::Null => continue,
+                Value::Array(_) | Value::Object(_) => {
+                    return Err(not_a_form(format!(
+                        "form field `{name}` holds a list or an object; a form value must be a string, number or boolean"
+                    )));
+                }
+            };
+        }
+        Ok(Body::Form(form.finish().into_bytes()))
     }
 }
 
@@ -194,6 +226,44 @@ mod tests {
             Ok(Body::Json(bytes)) => assert_eq!(bytes, br#"{"a":1}"#),
             _ => panic!("expected a JSON body"),
         }
+    }
+
+    #[test]
+    fn form_body_encodes_scalars_in_field_order() {
+        #[derive(serde::Serialize)]
+        struct Fields {
+            nickname: &'static str,
+            gender: i64,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            mail: Option<&'static str>,
+            vip: bool,
+            avatarurl: &'static str,
+        }
+        let fields = Fields {
+            nickname: "Ann B&C=1",
+            gender: 2,
+            mail: None,
+            vip: true,
+            avatarurl: "http://x.io/a é.png",
+        };
+        match Body::form(&fields) {
+            Ok(Body::Form(bytes)) => assert_eq!(
+                String::from_utf8(bytes).unwrap(),
+                "nickname=Ann+B%26C%3D1&gender=2&vip=true&avatarurl=http%3A%2F%2Fx.io%2Fa+%C3%A9.png"
+            ),
+            _ => panic!("expected a form body"),
+        }
+    }
+
+    #[test]
+    fn form_body_rejects_nested_values_naming_the_field() {
+        let err = Body::form(&serde_json::json!({"a": "1", "tags": ["x"]}))
+            .err()
+            .expect("a list is not a form value");
+        assert!(matches!(err, Error::Encode(_)), "{err:?}");
+        assert!(err.to_string().contains("form field `tags`"), "{err}");
+        let err = Body::form(&"text").err().expect("a string is not a form");
+        assert!(err.to_string().contains("an object of fields"), "{err}");
     }
 
     #[test]

@@ -21,12 +21,13 @@ use super::{
 };
 
 const JSON: HeaderValue = HeaderValue::from_static("application/json");
-/// Sent with every request (also set as the HTTP client's default, which
-/// is merged in only when a request lacks it: having it in the request from
-/// the start saves that step).
+const FORM: HeaderValue = HeaderValue::from_static("application/x-www-form-urlencoded");
 /// `Accept` of downloads.
 const ANY: HeaderValue = HeaderValue::from_static("*/*");
 
+/// Sent with every request (also set as the HTTP client's default, which
+/// is merged in only when a request lacks it: having it in the request from
+/// the start saves that step).
 pub(crate) const AGENT: HeaderValue =
     HeaderValue::from_static(concat!("agora-chat-rust/", env!("CARGO_PKG_VERSION")));
 
@@ -103,6 +104,7 @@ impl Transport {
             Body::Empty => PreparedBody::Empty,
             Body::Json(bytes) => PreparedBody::Json(Bytes::from(bytes)),
             Body::Multipart(parts) => PreparedBody::Multipart(parts),
+            Body::Form(bytes) => PreparedBody::Form(Bytes::from(bytes)),
         };
         let mut prepared = Prepared {
             op,
@@ -258,6 +260,9 @@ impl Prepared {
             PreparedBody::Json(body) => {
                 request = request.header(CONTENT_TYPE, JSON).body(body.clone());
             }
+            PreparedBody::Form(body) => {
+                request = request.header(CONTENT_TYPE, FORM).body(body.clone());
+            }
             // A form is consumed by sending, so each attempt builds its own
             // from the kept parts.
             PreparedBody::Multipart(parts) => {
@@ -292,6 +297,7 @@ enum PreparedBody {
     /// `Bytes` so that each attempt shares the same buffer.
     Json(Bytes),
     Multipart(Vec<FormPart>),
+    Form(Bytes),
 }
 
 fn reqwest_method(method: HttpMethod) -> reqwest::Method {

@@ -31,6 +31,7 @@ async fn upload_chat_file_doc() {
                 query: None,
                 body: None,
                 multipart: &["file"],
+                form: false,
                 download: false,
             },
         )
@@ -61,6 +62,7 @@ async fn download_chat_file_doc() {
                 query: None,
                 body: None,
                 multipart: &[],
+                form: false,
                 download: true,
             },
         )
@@ -84,6 +86,7 @@ async fn download_chat_file_thumbnail_doc() {
                 query: None,
                 body: None,
                 multipart: &[],
+                form: false,
                 download: true,
             },
         )
@@ -108,6 +111,7 @@ async fn list_chatroom_allowlist_doc() {
                 query: None,
                 body: None,
                 multipart: &[],
+                form: false,
                 download: false,
             },
         )
@@ -135,6 +139,7 @@ async fn add_chatroom_allowlist_user_doc() {
                 query: None,
                 body: None,
                 multipart: &[],
+                form: false,
                 download: false,
             },
         )
@@ -166,6 +171,7 @@ async fn add_chatroom_allowlist_users_doc() {
                 query: None,
                 body: Some("{\"usernames\" : [\"user1\"]}\n"),
                 multipart: &[],
+                form: false,
                 download: false,
             },
         )
@@ -199,6 +205,7 @@ async fn remove_chatroom_allowlist_users_doc() {
                 query: None,
                 body: None,
                 multipart: &[],
+                form: false,
                 download: false,
             },
         )
@@ -239,6 +246,7 @@ async fn set_chatroom_attributes_doc() {
                     "{\n    \"metaData\": {\n        \"key1\": \"value1\",\n\t\t    \"key2\": \"value2\"\n      },\n    \"autoDelete\": \"DELETE\"\n }\n",
                 ),
                 multipart: &[],
+                form: false,
                 download: false,
             },
         )
@@ -273,6 +281,7 @@ async fn get_chatroom_attributes_doc() {
                 query: None,
                 body: Some("{\n    \"keys\": [\"key1\",\"key2\"]\n }\n"),
                 multipart: &[],
+                form: false,
                 download: false,
             },
         )
@@ -307,6 +316,7 @@ async fn remove_chatroom_attributes_doc() {
                 query: None,
                 body: Some("{\n    \"keys\": [\"key1\",\"key2\"]\n }\n"),
                 multipart: &[],
+                form: false,
                 download: false,
             },
         )
@@ -347,6 +357,7 @@ async fn force_set_chatroom_attributes_doc() {
                     "{\n    \"metaData\": {\n        \"key1\": \"value1\",\n\t\t    \"key2\": \"value2\"\n      },\n    \"autoDelete\": \"DELETE\"\n }\n",
                 ),
                 multipart: &[],
+                form: false,
                 download: false,
             },
         )
@@ -377,6 +388,7 @@ async fn force_remove_chatroom_attributes_doc() {
                 query: None,
                 body: Some("{\n    \"keys\": [\"key1\",\"key2\"]\n }\n"),
                 multipart: &[],
+                form: false,
                 download: false,
             },
         )
@@ -404,6 +416,7 @@ async fn list_chatroom_blocklist_doc() {
                 query: None,
                 body: None,
                 multipart: &[],
+                form: false,
                 download: false,
             },
         )
@@ -431,6 +444,7 @@ async fn add_chatroom_blocklist_user_doc() {
                 query: None,
                 body: None,
                 multipart: &[],
+                form: false,
                 download: false,
             },
         )
@@ -464,6 +478,7 @@ async fn add_chatroom_blocklist_users_doc() {
                     "{  \n   \"usernames\": [  \n     \"user3\",\"user4\"  \n   ]  \n }\n",
                 ),
                 multipart: &[],
+                form: false,
                 download: false,
             },
         )
@@ -496,6 +511,7 @@ async fn remove_chatroom_blocklist_user_doc() {
                 query: None,
                 body: None,
                 multipart: &[],
+                form: false,
                 download: false,
             },
         )
@@ -529,6 +545,7 @@ async fn remove_chatroom_blocklist_users_doc() {
                 query: None,
                 body: None,
                 multipart: &[],
+                form: false,
                 download: false,
             },
         )
@@ -560,6 +577,7 @@ async fn add_chatroom_member_doc() {
                 query: None,
                 body: None,
                 multipart: &[],
+                form: false,
                 download: false,
             },
         )
@@ -593,6 +611,7 @@ async fn add_chatroom_members_doc() {
                     "{\n   \"usernames\": [\n     \"user1\",\n     \"user2\"\n   ]\n }\n",
                 ),
                 multipart: &[],
+                form: false,
                 download: false,
             },
         )
@@ -624,6 +643,7 @@ async fn list_chatroom_members_doc() {
                 query: Some("pagenum=2&pagesize=2"),
                 body: None,
                 multipart: &[],
+                form: false,
                 download: false,
             },
         )
@@ -656,6 +676,7 @@ async fn remove_chatroom_member_doc() {
                 query: None,
                 body: None,
                 multipart: &[],
+                form: false,
                 download: false,
             },
         )
@@ -687,6 +708,7 @@ async fn remove_chatroom_members_doc() {
                 query: None,
                 body: None,
                 multipart: &[],
+                form: false,
                 download: false,
             },
         )
@@ -719,6 +741,7 @@ async fn add_chatroom_admin_doc() {
                 query: None,
                 body: Some("{\n   \"newadmin\": \"user1\"\n }\n"),
                 multipart: &[],
+                form: false,
                 download: false,
             },
         )
@@ -746,6 +769,7 @@ async fn list_chatroom_admins_doc() {
                 query: None,
                 body: None,
                 multipart: &[],
+                form: false,
                 download: false,
             },
         )
@@ -770,6 +794,7 @@ async fn remove_chatroom_admin_doc() {
                 query: None,
                 body: None,
                 multipart: &[],
+                form: false,
                 download: false,
             },
         )
@@ -801,6 +826,7 @@ async fn mute_chatroom_members_doc() {
                     "{\n    \"usernames\": [\n        \"user1\",\n        \"user2\"\n    ],\n    \"mute_duration\": 86400000\n}\n",
                 ),
                 multipart: &[],
+                form: false,
                 download: false,
             },
         )
@@ -832,6 +858,7 @@ async fn unmute_chatroom_members_doc() {
                 query: None,
                 body: None,
                 multipart: &[],
+                form: false,
                 download: false,
             },
         )
@@ -863,6 +890,7 @@ async fn list_chatroom_muted_members_doc() {
                 query: None,
                 body: None,
                 multipart: &[],
+                form: false,
                 download: false,
             },
         )
@@ -894,6 +922,7 @@ async fn mute_all_chatroom_members_doc() {
                 query: None,
                 body: None,
                 multipart: &[],
+                form: false,
                 download: false,
             },
         )
@@ -918,6 +947,7 @@ async fn unmute_all_chatroom_members_doc() {
                 query: None,
                 body: None,
                 multipart: &[],
+                form: false,
                 download: false,
             },
         )
@@ -942,6 +972,7 @@ async fn add_chatroom_super_admin_doc() {
                 query: None,
                 body: Some("{\n   \"superadmin\": \"user1\"\n }\n"),
                 multipart: &[],
+                form: false,
                 download: false,
             },
         )
@@ -973,6 +1004,7 @@ async fn remove_chatroom_super_admin_doc() {
                 query: None,
                 body: None,
                 multipart: &[],
+                form: false,
                 download: false,
             },
         )
@@ -1000,6 +1032,7 @@ async fn list_chatroom_super_admins_doc() {
                 query: Some("pagenum=2&pagesize=2"),
                 body: None,
                 multipart: &[],
+                form: false,
                 download: false,
             },
         )
@@ -1033,6 +1066,7 @@ async fn create_chatroom_doc() {
                     "{\n   \"name\": \"testchatroom1\",\n   \"description\": \"test\",\n   \"maxusers\": 300,\n   \"owner\": \"user1\",\n   \"members\": [\n     \"user2\"\n   ]\n }\n",
                 ),
                 multipart: &[],
+                form: false,
                 download: false,
             },
         )
@@ -1057,6 +1091,7 @@ async fn list_chatrooms_doc() {
                 query: Some("limit=10"),
                 body: None,
                 multipart: &[],
+                form: false,
                 download: false,
             },
         )
@@ -1089,6 +1124,7 @@ async fn list_user_joined_chatrooms_doc() {
                 query: None,
                 body: None,
                 multipart: &[],
+                form: false,
                 download: false,
             },
         )
@@ -1116,6 +1152,7 @@ async fn get_chatrooms_doc() {
                 query: None,
                 body: None,
                 multipart: &[],
+                form: false,
                 download: false,
             },
         )
@@ -1155,6 +1192,7 @@ async fn update_chatroom_doc() {
                     "{\n   \"name\": \"testchatroom\",\n   \"description\": \"test\",\n   \"maxusers\": 300\n }\n",
                 ),
                 multipart: &[],
+                form: false,
                 download: false,
             },
         )
@@ -1186,6 +1224,7 @@ async fn delete_chatroom_doc() {
                 query: None,
                 body: None,
                 multipart: &[],
+                form: false,
                 download: false,
             },
         )
@@ -1217,6 +1256,7 @@ async fn get_chatroom_announcement_doc() {
                 query: None,
                 body: None,
                 multipart: &[],
+                form: false,
                 download: false,
             },
         )
@@ -1249,6 +1289,7 @@ async fn update_chatroom_announcement_doc() {
                 query: None,
                 body: Some("{\"announcement\" : \"chat room announcement\"}\n"),
                 multipart: &[],
+                form: false,
                 download: false,
             },
         )
@@ -1280,6 +1321,7 @@ async fn add_contact_doc() {
                 query: None,
                 body: None,
                 multipart: &[],
+                form: false,
                 download: false,
             },
         )
@@ -1307,6 +1349,7 @@ async fn remove_contact_doc() {
                 query: None,
                 body: None,
                 multipart: &[],
+                form: false,
                 download: false,
             },
         )
@@ -1334,6 +1377,7 @@ async fn list_contacts_doc() {
                 query: None,
                 body: None,
                 multipart: &[],
+                form: false,
                 download: false,
             },
         )
@@ -1365,6 +1409,7 @@ async fn list_contacts_paged_doc() {
                 query: Some("limit=10&needReturnRemark=true"),
                 body: None,
                 multipart: &[],
+                form: false,
                 download: false,
             },
         )
@@ -1392,6 +1437,7 @@ async fn add_blocked_users_doc() {
                 query: None,
                 body: Some("{ \"usernames\": [ \"user2\" ] }\n"),
                 multipart: &[],
+                form: false,
                 download: false,
             },
         )
@@ -1416,6 +1462,7 @@ async fn list_blocked_users_doc() {
                 query: Some("pageSize=2"),
                 body: None,
                 multipart: &[],
+                form: false,
                 download: false,
             },
         )
@@ -1443,6 +1490,7 @@ async fn remove_blocked_user_doc() {
                 query: None,
                 body: None,
                 multipart: &[],
+                form: false,
                 download: false,
             },
         )
@@ -1477,6 +1525,7 @@ async fn set_global_mute_doc() {
                     "{\n    \"username\": \"XXXX\",\n    \"chat\": 100,\n    \"groupchat\": 100,\n    \"chatroom\": 100\n}\n",
                 ),
                 multipart: &[],
+                form: false,
                 download: false,
             },
         )
@@ -1501,6 +1550,7 @@ async fn get_global_mute_doc() {
                 query: None,
                 body: None,
                 multipart: &[],
+                form: false,
                 download: false,
             },
         )
@@ -1532,6 +1582,7 @@ async fn list_global_mutes_doc() {
                 query: Some("pageNum=1&pageSize=10"),
                 body: None,
                 multipart: &[],
+                form: false,
                 download: false,
             },
         )
@@ -1563,6 +1614,7 @@ async fn list_group_allowlist_doc() {
                 query: None,
                 body: None,
                 multipart: &[],
+                form: false,
                 download: false,
             },
         )
@@ -1590,6 +1642,7 @@ async fn add_group_allowlist_user_doc() {
                 query: None,
                 body: None,
                 multipart: &[],
+                form: false,
                 download: false,
             },
         )
@@ -1621,6 +1674,7 @@ async fn add_group_allowlist_users_doc() {
                 query: None,
                 body: Some("{\"usernames\" : [\"user1\"]}\n"),
                 multipart: &[],
+                form: false,
                 download: false,
             },
         )
@@ -1654,6 +1708,7 @@ async fn remove_group_allowlist_users_doc() {
                 query: None,
                 body: None,
                 multipart: &[],
+                form: false,
                 download: false,
             },
         )
@@ -1685,6 +1740,7 @@ async fn get_group_announcement_doc() {
                 query: None,
                 body: None,
                 multipart: &[],
+                form: false,
                 download: false,
             },
         )
@@ -1714,6 +1770,7 @@ async fn update_group_announcement_doc() {
                 query: None,
                 body: Some("{\"announcement\" : \"group announcement…\"}\n"),
                 multipart: &[],
+                form: false,
                 download: false,
             },
         )
@@ -1741,6 +1798,7 @@ async fn list_group_blocklist_doc() {
                 query: Some("pageSize=2"),
                 body: None,
                 multipart: &[],
+                form: false,
                 download: false,
             },
         )
@@ -1772,6 +1830,7 @@ async fn add_group_blocklist_user_doc() {
                 query: None,
                 body: None,
                 multipart: &[],
+                form: false,
                 download: false,
             },
         )
@@ -1807,6 +1866,7 @@ async fn add_group_blocklist_users_doc() {
                     "{\n    \"usernames\": [\n      \"user3\",\"user4\"\n    ]\n}\n",
                 ),
                 multipart: &[],
+                form: false,
                 download: false,
             },
         )
@@ -1839,6 +1899,7 @@ async fn remove_group_blocklist_user_doc() {
                 query: None,
                 body: None,
                 multipart: &[],
+                form: false,
                 download: false,
             },
         )
@@ -1872,6 +1933,7 @@ async fn remove_group_blocklist_users_doc() {
                 query: None,
                 body: None,
                 multipart: &[],
+                form: false,
                 download: false,
             },
         )
@@ -1903,6 +1965,7 @@ async fn list_group_files_doc() {
                 query: Some("pagenum=1&pagesize=10"),
                 body: None,
                 multipart: &[],
+                form: false,
                 download: false,
             },
         )
@@ -1942,6 +2005,7 @@ async fn upload_group_file_doc() {
                 query: None,
                 body: None,
                 multipart: &["file"],
+                form: false,
                 download: false,
             },
         )
@@ -1971,6 +2035,7 @@ async fn download_group_file_doc() {
                 query: None,
                 body: None,
                 multipart: &[],
+                form: false,
                 download: true,
             },
         )
@@ -1997,6 +2062,7 @@ async fn delete_group_file_doc() {
                 query: None,
                 body: None,
                 multipart: &[],
+                form: false,
                 download: false,
             },
         )
@@ -2031,6 +2097,7 @@ async fn list_group_members_doc() {
                 query: Some("pagenum=2&pagesize=2"),
                 body: None,
                 multipart: &[],
+                form: false,
                 download: false,
             },
         )
@@ -2062,6 +2129,7 @@ async fn add_group_member_doc() {
                 query: None,
                 body: None,
                 multipart: &[],
+                form: false,
                 download: false,
             },
         )
@@ -2095,6 +2163,7 @@ async fn add_group_members_doc() {
                     "{\n    \"usernames\": [\n      \"user4\",\"user5\"\n    ]\n}\n",
                 ),
                 multipart: &[],
+                form: false,
                 download: false,
             },
         )
@@ -2126,6 +2195,7 @@ async fn remove_group_member_doc() {
                 query: None,
                 body: None,
                 multipart: &[],
+                form: false,
                 download: false,
             },
         )
@@ -2159,6 +2229,7 @@ async fn remove_group_members_doc() {
                 query: None,
                 body: None,
                 multipart: &[],
+                form: false,
                 download: false,
             },
         )
@@ -2198,6 +2269,7 @@ async fn update_group_member_attributes_doc() {
                     "{\n    \"metaData\": {\n          \"key1\": \"value1\"\n    }\n}\n",
                 ),
                 multipart: &[],
+                form: false,
                 download: false,
             },
         )
@@ -2222,6 +2294,7 @@ async fn get_group_member_attributes_doc() {
                 query: None,
                 body: None,
                 multipart: &[],
+                form: false,
                 download: false,
             },
         )
@@ -2254,6 +2327,7 @@ async fn batch_get_group_member_attributes_doc() {
                     "{\n    \"targets\":[\"test1\",\"test2\"],\n    \"properties\":[\"key1\",\"key2\"]\n}\n",
                 ),
                 multipart: &[],
+                form: false,
                 download: false,
             },
         )
@@ -2281,6 +2355,7 @@ async fn list_group_admins_doc() {
                 query: None,
                 body: None,
                 multipart: &[],
+                form: false,
                 download: false,
             },
         )
@@ -2305,6 +2380,7 @@ async fn add_group_admin_doc() {
                 query: None,
                 body: Some("{\"newadmin\":\"user1\"}\n"),
                 multipart: &[],
+                form: false,
                 download: false,
             },
         )
@@ -2332,6 +2408,7 @@ async fn remove_group_admin_doc() {
                 query: None,
                 body: None,
                 multipart: &[],
+                form: false,
                 download: false,
             },
         )
@@ -2359,6 +2436,7 @@ async fn transfer_group_ownership_doc() {
                 query: None,
                 body: Some("{     \"newowner\": \"user2\"   }\n"),
                 multipart: &[],
+                form: false,
                 download: false,
             },
         )
@@ -2386,6 +2464,7 @@ async fn mute_group_members_doc() {
                 query: None,
                 body: Some("{\"usernames\":[\"user1\"], \"mute_duration\":86400000}\n"),
                 multipart: &[],
+                form: false,
                 download: false,
             },
         )
@@ -2417,6 +2496,7 @@ async fn unmute_group_members_doc() {
                 query: None,
                 body: None,
                 multipart: &[],
+                form: false,
                 download: false,
             },
         )
@@ -2444,6 +2524,7 @@ async fn list_group_muted_members_doc() {
                 query: None,
                 body: None,
                 multipart: &[],
+                form: false,
                 download: false,
             },
         )
@@ -2471,6 +2552,7 @@ async fn mute_all_group_members_doc() {
                 query: None,
                 body: None,
                 multipart: &[],
+                form: false,
                 download: false,
             },
         )
@@ -2498,6 +2580,7 @@ async fn unmute_all_group_members_doc() {
                 query: None,
                 body: None,
                 multipart: &[],
+                form: false,
                 download: false,
             },
         )
@@ -2532,6 +2615,7 @@ async fn create_group_doc() {
                     "{\n    \"groupname\": \"testgroup\",\n    \"avatar\": \"https://www.XXXX.com/XXX/image\",\n    \"description\": \"test\",\n    \"public\": true,\n    \"maxusers\": 300,\n    \"owner\": \"testuser\",\n    \"members\": [\n      \"user2\"\n    ]\n}\n",
                 ),
                 multipart: &[],
+                form: false,
                 download: false,
             },
         )
@@ -2559,6 +2643,7 @@ async fn disable_group_doc() {
                 query: None,
                 body: None,
                 multipart: &[],
+                form: false,
                 download: false,
             },
         )
@@ -2583,6 +2668,7 @@ async fn enable_group_doc() {
                 query: None,
                 body: None,
                 multipart: &[],
+                form: false,
                 download: false,
             },
         )
@@ -2607,6 +2693,7 @@ async fn check_group_membership_doc() {
                 query: None,
                 body: None,
                 multipart: &[],
+                form: false,
                 download: false,
             },
         )
@@ -2631,6 +2718,7 @@ async fn get_groups_doc() {
                 query: None,
                 body: None,
                 multipart: &[],
+                form: false,
                 download: false,
             },
         )
@@ -2672,6 +2760,7 @@ async fn update_group_doc() {
                     "{\n\"groupname\": \"test groupname\",\n\"description\": \"updategroupinfo12311\",\n\"maxusers\": 1500,\n\"membersonly\": true,\n\"allowinvites\": false,\n\"invite_need_confirm\": true,\n\"custom\":\"abc\",\n\"public\": true\n}\n",
                 ),
                 multipart: &[],
+                form: false,
                 download: false,
             },
         )
@@ -2703,6 +2792,7 @@ async fn delete_group_doc() {
                 query: None,
                 body: None,
                 multipart: &[],
+                form: false,
                 download: false,
             },
         )
@@ -2730,6 +2820,7 @@ async fn list_groups_doc_first_page() {
                 query: Some("limit=2"),
                 body: None,
                 multipart: &[],
+                form: false,
                 download: false,
             },
         )
@@ -2770,6 +2861,7 @@ async fn list_groups_doc_second_page() {
                 ),
                 body: None,
                 multipart: &[],
+                form: false,
                 download: false,
             },
         )
@@ -2797,6 +2889,7 @@ async fn list_user_joined_groups_doc() {
                 query: Some("pagesize=100&pagenum=1"),
                 body: None,
                 multipart: &[],
+                form: false,
                 download: false,
             },
         )
@@ -2835,6 +2928,7 @@ async fn send_user_message_text() {
                     "{\"from\": \"user1\",\"to\": [\"user2\"],\"type\": \"txt\",\"body\": {\"msg\": \"testmessages\"},\"roam_ignore_users\": [],\"ext\": {\"em_ignore_notification\": true}}\n",
                 ),
                 multipart: &[],
+                form: false,
                 download: false,
             },
         )
@@ -2874,6 +2968,7 @@ async fn send_user_message_text_online_sync() {
                     "{\"from\": \"user1\",\"to\": [\"user2\"],\"type\": \"txt\",\"body\": {\"msg\": \"testmessages\"},\"ext\": {\"em_ignore_notification\": true},\"routetype\":\"ROUTE_ONLINE\", \"sync_device\":true}\n",
                 ),
                 multipart: &[],
+                form: false,
                 download: false,
             },
         )
@@ -2912,6 +3007,7 @@ async fn send_user_message_image() {
                     "{\"from\": \"user1\",\"to\": [\"user2\"],\"type\": \"img\",\"body\": {\"filename\":\"testimg.jpg\",\"secret\":\"VfXXXXNb_\",\"url\":\"https://XXXX/XXXX/XXXX/chatfiles/55f12940-XXXX-XXXX-8a5b-ff2336f03252\",\"size\":{\"width\":480,\"height\":720}}}\n",
                 ),
                 multipart: &[],
+                form: false,
                 download: false,
             },
         )
@@ -2950,6 +3046,7 @@ async fn send_user_message_voice() {
                     "{\"from\": \"user1\",\"to\": [\"user2\"],\"type\": \"audio\",\"body\": {\"url\": \"https://XXXX/XXXX/XXXX/chatfiles/1dfc7f50-XXXX-XXXX-8a07-7d75b8fb3d42\",\"filename\": \"testaudio.amr\",\"length\": 10,\"secret\": \"HfXXXXCjM\"}}\n",
                 ),
                 multipart: &[],
+                form: false,
                 download: false,
             },
         )
@@ -2988,6 +3085,7 @@ async fn send_user_message_video() {
                     "{\"from\": \"user1\",\"to\": [\"user2\"],\"type\": \"video\",\"body\": {\"filename\":\"testvideo.avi\",\"thumb\" : \"https://XXXX/XXXX/XXXX/chatfiles/67279b20-7f69-11e4-8eee-21d3334b3a97\",\"length\" : 0,\"secret\":\"VfXXXXNb_\",\"file_length\" : 58103,\"thumb_secret\" : \"ZyXXXX2I\",\"url\" : \"https://XXXX/XXXX/XXXX/chatfiles/671dfe30-XXXX-XXXX-ba67-8fef0d502f46\"}}\n",
                 ),
                 multipart: &[],
+                form: false,
                 download: false,
             },
         )
@@ -3026,6 +3124,7 @@ async fn send_user_message_file() {
                     "{\"from\": \"user1\",\"to\": [\"user2\"],\"type\": \"file\",\"body\": {\"filename\":\"test.txt\",\"secret\":\"1-g0XXXXua\",\"url\":\"https://XXXX/XXXX/XXXX/chatfiles/d7eXXXX7444\"}}\n",
                 ),
                 multipart: &[],
+                form: false,
                 download: false,
             },
         )
@@ -3064,6 +3163,7 @@ async fn send_user_message_location() {
                     "{\"from\": \"user1\",\"to\": [\"user2\"],\"type\": \"loc\",\"body\":{\"lat\": \"39.966\",\"lng\":\"116.322\",\"addr\":\"North America\"}}\n",
                 ),
                 multipart: &[],
+                form: false,
                 download: false,
             },
         )
@@ -3100,6 +3200,7 @@ async fn send_user_message_cmd() {
                     "{\"from\": \"user1\",\"to\": [\"user2\"],\"type\": \"cmd\",\"body\":{\"action\":\"action1\"}}\n",
                 ),
                 multipart: &[],
+                form: false,
                 download: false,
             },
         )
@@ -3138,6 +3239,7 @@ async fn send_user_message_custom() {
                     "{\n  \"from\": \"user1\",\n  \"to\": [\"user2\"],\n  \"type\": \"custom\",\n  \"body\": {\n    \"customEvent\": \"custom_event\",\n    \"customExts\":{\n         \"ext_key1\":\"ext_value1\"\n     }\n  }\n}\n",
                 ),
                 multipart: &[],
+                form: false,
                 download: false,
             },
         )
@@ -3178,6 +3280,7 @@ async fn send_group_message_text_all_members() {
                     "{\n    \"from\": \"user1\",\n    \"to\": [\"184524748161025\"],\n    \"type\": \"txt\",\n    \"need_group_ack\": false,\n    \"body\": {\n        \"msg\": \"testmessages\"\n    },\n    \"roam_ignore_users\": [],\n    \"ext\": {\n       \"em_ignore_notification\": true\n    },\n    \"routetype\":\"ROUTE_ONLINE\"\n}\n",
                 ),
                 multipart: &[],
+                form: false,
                 download: false,
             },
         )
@@ -3217,6 +3320,7 @@ async fn send_group_message_text_online_members() {
                     "{\n    \"from\": \"user1\",\n    \"to\": [\"184524748161025\"],\n    \"type\": \"txt\",\n    \"need_group_ack\": false,\n    \"body\": {\n        \"msg\": \"testmessages\"\n    },\n    \"ext\": {\n       \"em_ignore_notification\": true\n    },\n    \"routetype\":\"ROUTE_ONLINE\"\n}\n",
                 ),
                 multipart: &[],
+                form: false,
                 download: false,
             },
         )
@@ -3255,6 +3359,7 @@ async fn send_group_message_image() {
                     "{\"from\": \"user1\",\"to\": [\"184524748161025\"],\"type\": \"img\",\"body\": {\"filename\":\"testimg.jpg\",\"secret\":\"VfXXXXNb_\",\"url\":\"https://XXXX/XXXX/XXXX/chatfiles/55f12940-XXXX-XXXX-8a5b-ff2336f03252\",\"size\":{\"width\":480,\"height\":720}}}\n",
                 ),
                 multipart: &[],
+                form: false,
                 download: false,
             },
         )
@@ -3293,6 +3398,7 @@ async fn send_group_message_voice() {
                     "{\"from\": \"user1\",\"to\": [\"184524748161025\"],\"type\": \"audio\",\"body\": {\"url\": \"https://XXXX/XXXX/XXXX/chatfiles/1dfc7f50-XXXX-XXXX-8a07-7d75b8fb3d42\",\"filename\": \"testaudio.amr\",\"length\": 10,\"secret\": \"HfXXXXCjM\"}}\n",
                 ),
                 multipart: &[],
+                form: false,
                 download: false,
             },
         )
@@ -3331,6 +3437,7 @@ async fn send_group_message_video() {
                     "{\"from\": \"user1\",\"to\": [\"184524748161025\"],\"type\": \"video\",\"body\": {\"filename\" : \"testvideo.avi\",\"thumb\" : \"https://XXXX/XXXX/XXXX/chatfiles/67279b20-7f69-11e4-8eee-21d3334b3a97\",\"length\" : 0,\"secret\":\"VfXXXXNb_\",\"file_length\" : 58103,\"thumb_secret\" : \"ZyXXXX2I\",\"url\" : \"https://XXXX/XXXX/XXXX/chatfiles/671dfe30-XXXX-XXXX-ba67-8fef0d502f46\"}}\n",
                 ),
                 multipart: &[],
+                form: false,
                 download: false,
             },
         )
@@ -3369,6 +3476,7 @@ async fn send_group_message_file() {
                     "{\"from\": \"user1\",\"to\": [\"184524748161025\"],\"type\": \"file\",\"body\": {\"filename\":\"test.txt\",\"secret\":\"1-g0XXXXua\",\"url\":\"https://XXXX/XXXX/XXXX/chatfiles/d7eXXXX7444\"}}\n",
                 ),
                 multipart: &[],
+                form: false,
                 download: false,
             },
         )
@@ -3407,6 +3515,7 @@ async fn send_group_message_location() {
                     "{\"from\": \"user1\",\"to\": [\"184524748161025\"],\"type\": \"loc\",\"body\":{\"lat\": \"39.966\",\"lng\":\"116.322\",\"addr\":\"North America\"}}\n",
                 ),
                 multipart: &[],
+                form: false,
                 download: false,
             },
         )
@@ -3443,6 +3552,7 @@ async fn send_group_message_cmd() {
                     "{\"from\": \"user1\",\"to\": [\"184524748161025\"],\"type\": \"cmd\",\"body\":{\"action\":\"action1\"}}\n",
                 ),
                 multipart: &[],
+                form: false,
                 download: false,
             },
         )
@@ -3481,6 +3591,7 @@ async fn send_group_message_custom() {
                     "{\n    \"from\": \"user1\",\n    \"to\": [\"184524748161025\"],\n    \"type\": \"custom\",\n    \"body\": {\n        \"customEvent\": \"custom_event\",\n        \"customExts\":{\n         \"ext_key1\":\"ext_value1\"\n     }\n    }\n}\n",
                 ),
                 multipart: &[],
+                form: false,
                 download: false,
             },
         )
@@ -3518,6 +3629,7 @@ async fn send_chatroom_message_text() {
                     "{\"from\": \"user1\",\"to\": [\"185145305923585\"],\"type\": \"txt\",\"body\": {\"msg\": \"testmessages\"},\"roam_ignore_users\": []}\n",
                 ),
                 multipart: &[],
+                form: false,
                 download: false,
             },
         )
@@ -3556,6 +3668,7 @@ async fn send_chatroom_message_image() {
                     "{\"from\": \"user1\",\"to\": [\"185145305923585\"],\"type\": \"img\",\"body\": {\"filename\":\"testimg.jpg\",\"secret\":\"VfXXXXNb_\",\"url\":\"https://XXXX/XXXX/XXXX/chatfiles/55f12940-XXXX-XXXX-8a5b-ff2336f03252\",\"size\":{\"width\":480,\"height\":720}}}\n",
                 ),
                 multipart: &[],
+                form: false,
                 download: false,
             },
         )
@@ -3594,6 +3707,7 @@ async fn send_chatroom_message_voice() {
                     "{\"from\": \"user1\",\"to\": [\"185145305923585\"],\"type\": \"audio\",\"body\": {\"url\": \"https://XXXX/XXXX/XXXX/chatfiles/1dfc7f50-XXXX-XXXX-8a07-7d75b8fb3d42\",\"filename\": \"testaudio.amr\",\"length\": 10,\"secret\": \"HfXXXXCjM\"}}\n",
                 ),
                 multipart: &[],
+                form: false,
                 download: false,
             },
         )
@@ -3632,6 +3746,7 @@ async fn send_chatroom_message_video() {
                     "{\"from\": \"user1\",\"to\": [\"185145305923585\"],\"type\": \"video\",\"body\": {\"filename\":\"testvideo.avi\",\"thumb\" : \"https://XXXX/XXXX/XXXX/chatfiles/67279b20-7f69-11e4-8eee-21d3334b3a97\",\"length\" : 0,\"secret\":\"VfXXXXNb_\",\"file_length\" : 58103,\"thumb_secret\" : \"ZyXXXX2I\",\"url\" : \"https://XXXX/XXXX/XXXX/chatfiles/671dfe30-XXXX-XXXX-ba67-8fef0d502f46\"}}\n",
                 ),
                 multipart: &[],
+                form: false,
                 download: false,
             },
         )
@@ -3670,6 +3785,7 @@ async fn send_chatroom_message_file() {
                     "{\"from\": \"user1\",\"to\": [\"185145305923585\"],\"type\": \"file\",\"body\": {\"filename\":\"test.txt\",\"secret\":\"1-g0XXXXua\",\"url\":\"https://XXXX/XXXX/XXXX/chatfiles/d7eXXXX7444\"}}\n",
                 ),
                 multipart: &[],
+                form: false,
                 download: false,
             },
         )
@@ -3708,6 +3824,7 @@ async fn send_chatroom_message_location() {
                     "{\"from\": \"user1\",\"to\": [\"185145305923585\"],\"type\": \"loc\",\"body\":{\"lat\": \"39.966\",\"lng\":\"116.322\",\"addr\":\"North America\"}}\n",
                 ),
                 multipart: &[],
+                form: false,
                 download: false,
             },
         )
@@ -3744,6 +3861,7 @@ async fn send_chatroom_message_cmd() {
                     "{\"from\": \"user1\",\"to\": [\"185145305923585\"],\"type\": \"cmd\",\"body\":{\"action\":\"action1\"}}\n",
                 ),
                 multipart: &[],
+                form: false,
                 download: false,
             },
         )
@@ -3782,6 +3900,7 @@ async fn send_chatroom_message_custom() {
                     "{\n  \"from\": \"user1\",\n  \"to\": [\"185145305923585\"],\n  \"type\": \"custom\",\n  \"body\": {\n    \"customEvent\": \"custom_event\",\n    \"customExts\":{\n         \"ext_key1\":\"ext_value1\"\n     }\n  }\n}\n",
                 ),
                 multipart: &[],
+                form: false,
                 download: false,
             },
         )
@@ -3820,6 +3939,7 @@ async fn broadcast_chatroom_message_text() {
                     "{\n    \"msg\": {\n        \"type\": \"txt\",\n        \"msg\": \"send broadcast to all chatroom\"\n    },\n    \"from\": \"admin\",\n    \"ext\": {\n        \"extKey\": \"extValue\"\n    },\n    \"chatroom_msg_level\": \"low\"\n}\n",
                 ),
                 multipart: &[],
+                form: false,
                 download: false,
             },
         )
@@ -3858,6 +3978,7 @@ async fn broadcast_chatroom_message_image() {
                     "{\n    \"msg\": {\n        \"type\": \"img\",\n        \"filename\":\"testimg.jpg\",\n        \"secret\":\"VfXXXXNb_\",\n        \"url\":\"https://XXXX/XXXX/XXXX/chatfiles/55f12940-XXXX-XXXX-8a5b-ff2336f03252\",\n        \"size\":{\n           \"width\":480,\n           \"height\":720\n        }\n    },\n    \"from\": \"admin\",\n    \"ext\": {\n        \"extKey\": \"extValue\"\n    },\n    \"chatroom_msg_level\": \"low\"\n}\n",
                 ),
                 multipart: &[],
+                form: false,
                 download: false,
             },
         )
@@ -3896,6 +4017,7 @@ async fn broadcast_chatroom_message_voice() {
                     "{\n    \"msg\": {\n        \"type\": \"audio\",\n        \"url\": \"https://XXXX/XXXX/XXXX/chatfiles/1dfc7f50-XXXX-XXXX-8a07-7d75b8fb3d42\",\n        \"filename\": \"testaudio.amr\",\n        \"length\": 10,\n        \"secret\": \"HfXXXXCjM\"\n    },\n    \"from\": \"admin\",\n    \"ext\": {\n        \"extKey\": \"extValue\"\n    },\n    \"chatroom_msg_level\": \"low\"\n}\n",
                 ),
                 multipart: &[],
+                form: false,
                 download: false,
             },
         )
@@ -3934,6 +4056,7 @@ async fn broadcast_chatroom_message_video() {
                     "{\n    \"msg\": {\n        \"type\": \"video\",\n        \"thumb\" : \"https://XXXX/XXXX/XXXX/chatfiles/67279b20-7f69-11e4-8eee-21d3334b3a97\",\n        \"length\" : 0,\n        \"secret\":\"VfXXXXNb_\",\n        \"file_length\" : 58103,\n        \"thumb_secret\" : \"ZyXXXX2I\",\n        \"url\" : \"https://XXXX/XXXX/XXXX/chatfiles/671dfe30-XXXX-XXXX-ba67-8fef0d502f46\"\n    },\n    \"from\": \"admin\",\n    \"ext\": {\n        \"extKey\": \"extValue\"\n    },\n    \"chatroom_msg_level\": \"low\"\n}\n",
                 ),
                 multipart: &[],
+                form: false,
                 download: false,
             },
         )
@@ -3972,6 +4095,7 @@ async fn broadcast_chatroom_message_file() {
                     "{\n    \"msg\": {\n        \"type\": \"file\",\n        \"filename\":\"test.txt\",\n        \"secret\":\"1-g0XXXXua\",\n        \"url\":\"https://XXXX/XXXX/XXXX/chatfiles/d7eXXXX7444\"\n    },\n    \"from\": \"admin\",\n    \"ext\": {\n        \"extKey\": \"extValue\"\n    },\n    \"chatroom_msg_level\": \"low\"\n}\n",
                 ),
                 multipart: &[],
+                form: false,
                 download: false,
             },
         )
@@ -4010,6 +4134,7 @@ async fn broadcast_chatroom_message_location() {
                     "{\n    \"msg\": {\n        \"type\": \"loc\",\n        \"lat\": \"39.966\",\n        \"lng\":\"116.322\",\n        \"addr\":\"California\"\n    },\n    \"from\": \"admin\",\n    \"ext\": {\n        \"extKey\": \"extValue\"\n    },\n    \"chatroom_msg_level\": \"low\"\n}\n",
                 ),
                 multipart: &[],
+                form: false,
                 download: false,
             },
         )
@@ -4046,6 +4171,7 @@ async fn broadcast_chatroom_message_cmd() {
                     "{\n    \"msg\": {\n        \"type\": \"cmd\",\n        \"action\":\"action1\"\n    },\n    \"from\": \"admin\",\n    \"ext\": {\n        \"extKey\": \"extValue\"\n    },\n    \"chatroom_msg_level\": \"low\"\n}\n",
                 ),
                 multipart: &[],
+                form: false,
                 download: false,
             },
         )
@@ -4082,6 +4208,7 @@ async fn broadcast_chatroom_message_custom() {
                     "{\n    \"msg\": {\n        \"type\": \"custom\",\n        \"customEvent\": \"custom_event\"\n    },\n    \"from\": \"admin\",\n    \"ext\": {\n        \"extKey\": \"extValue\"\n    },\n    \"chatroom_msg_level\": \"low\"\n}\n",
                 ),
                 multipart: &[],
+                form: false,
                 download: false,
             },
         )
@@ -4109,6 +4236,7 @@ async fn get_message_history_doc() {
                 query: None,
                 body: None,
                 multipart: &[],
+                form: false,
                 download: false,
             },
         )
@@ -4150,6 +4278,7 @@ async fn update_message_text() {
                     "{\n  \"user\": \"user1\",\n  \"new_msg\": {\n    \"type\": \"txt\",\n    \"msg\": \"update message content\"\n  }\n}\n",
                 ),
                 multipart: &[],
+                form: false,
                 download: false,
             },
         )
@@ -4189,6 +4318,7 @@ async fn update_message_custom() {
                     "{\n  \"user\": \"user1\",\n  \"new_msg\": {\n    \"type\": \"custom\",\n    \"customEvent\": \"custom_event\",\n    \"customExts\":{\n      \"ext_key1\":\"ext_value1\"\n    }\n  },\n  \"new_ext\": {\n    \"key\": \"value\",\n    \"old_key\": \"new_value\"\n  },\n  \"is_combine_ext\": true\n}\n",
                 ),
                 multipart: &[],
+                form: false,
                 download: false,
             },
         )
@@ -4222,6 +4352,7 @@ async fn recall_message_doc() {
                     "{\n    \"msg_id\": \"1028442084794698104\",\n    \"to\": \"user2\",\n    \"from\": \"user1\",\n    \"chat_type\": \"chat\",\n    \"force\": true\n}\n",
                 ),
                 multipart: &[],
+                form: false,
                 download: false,
             },
         )
@@ -4255,6 +4386,7 @@ async fn delete_user_conversation_doc() {
                     "{ \"channel\": \"u2\", \"type\": \"chat\", \"delete_roam\": true }\n",
                 ),
                 multipart: &[],
+                form: false,
                 download: false,
             },
         )
@@ -4294,6 +4426,7 @@ async fn import_user_message_text() {
                     "{\n    \"target\": \"username2\",\n    \"type\": \"txt\",\n    \"body\": {\n        \"msg\": \"import message.\"\n    },\n    \"ext\": {\n      \"key1\": \"value1\"\n    },\n    \"from\": \"username1\",\n    \"is_ack_read\": true,\n    \"msg_timestamp\": 1656906628428\n}\n",
                 ),
                 multipart: &[],
+                form: false,
                 download: false,
             },
         )
@@ -4336,6 +4469,7 @@ async fn import_user_message_image() {
                     "{\n    \"target\": \"username2\",\n    \"type\": \"img\",\n    \"body\": {\n        \"url\": \"<YourImageUrl>\",\n        \"filename\": \"<ImageFileName>\",\n        \"size\": {\n            \"width\": 1080,\n            \"height\": 1920\n        }\n    },\n    \"ext\": {\n      \"key1\": \"value1\"\n    },\n    \"from\": \"username1\",\n    \"is_ack_read\": true,\n    \"msg_timestamp\": 1656906628428,\n    \"need_download\": true\n}\n",
                 ),
                 multipart: &[],
+                form: false,
                 download: false,
             },
         )
@@ -4375,6 +4509,7 @@ async fn import_group_message_text() {
                     "{\n    \"target\": \"1123376564212\",\n    \"type\": \"txt\",\n    \"body\": {\n        \"msg\": \"import message.\"\n    },\n    \"ext\": {\n      \"key1\": \"value1\"\n    },\n    \"from\": \"username1\",\n    \"is_ack_read\": true,\n    \"msg_timestamp\": 1656906628428\n}\n",
                 ),
                 multipart: &[],
+                form: false,
                 download: false,
             },
         )
@@ -4417,6 +4552,7 @@ async fn import_group_message_image() {
                     "{\n    \"target\": \"1123376564212\",\n    \"type\": \"img\",\n    \"body\": {\n        \"url\": \"<YourImageUrl>\",\n        \"filename\": \"<ImageFileName>\",\n        \"size\": {\n            \"width\": 1080,\n            \"height\": 1920\n        }\n    },\n    \"ext\": {\n      \"key1\": \"value1\"\n    },\n    \"from\": \"username1\",\n    \"is_ack_read\": true,\n    \"msg_timestamp\": 1656906628428,\n    \"need_download\": true\n}\n",
                 ),
                 multipart: &[],
+                form: false,
                 download: false,
             },
         )
@@ -4444,6 +4580,7 @@ async fn set_push_nickname_doc() {
                 query: None,
                 body: Some("{ \"nickname\": \"testuser\" }\n"),
                 multipart: &[],
+                form: false,
                 download: false,
             },
         )
@@ -4471,6 +4608,7 @@ async fn set_push_display_style_doc() {
                 query: None,
                 body: Some("{\"notification_display_style\": 1}\n"),
                 multipart: &[],
+                form: false,
                 download: false,
             },
         )
@@ -4508,6 +4646,7 @@ async fn set_push_notification_settings_doc() {
                     "{\n    \"type\":\"NONE\",\n    \"ignoreInterval\":\"21:30-08:00\",\n    \"ignoreDuration\":86400000\n}\n",
                 ),
                 multipart: &[],
+                form: false,
                 download: false,
             },
         )
@@ -4541,6 +4680,7 @@ async fn get_push_notification_settings_doc() {
                 query: None,
                 body: None,
                 multipart: &[],
+                form: false,
                 download: false,
             },
         )
@@ -4568,6 +4708,7 @@ async fn set_push_translation_language_doc() {
                 query: None,
                 body: Some("{\n    \"translationLanguage\":\"EU\"\n}\n"),
                 multipart: &[],
+                form: false,
                 download: false,
             },
         )
@@ -4592,6 +4733,7 @@ async fn get_push_translation_language_doc() {
                 query: None,
                 body: None,
                 multipart: &[],
+                form: false,
                 download: false,
             },
         )
@@ -4614,6 +4756,7 @@ async fn set_user_presence_doc() {
                 query: None,
                 body: Some("{\"ext\":\"123\"}\n"),
                 multipart: &[],
+                form: false,
                 download: false,
             },
         )
@@ -4638,6 +4781,7 @@ async fn subscribe_presence_doc() {
                 query: None,
                 body: Some("{\"usernames\":[\"c2\",\"c3\"]}\n"),
                 multipart: &[],
+                form: false,
                 download: false,
             },
         )
@@ -4669,6 +4813,7 @@ async fn get_presence_statuses_doc() {
                 query: None,
                 body: Some("{\"usernames\":[\"c2\",\"c3\"]}\n"),
                 multipart: &[],
+                form: false,
                 download: false,
             },
         )
@@ -4696,6 +4841,7 @@ async fn unsubscribe_presence_doc() {
                 query: None,
                 body: Some("[\"c1\"]\n"),
                 multipart: &[],
+                form: false,
                 download: false,
             },
         )
@@ -4724,6 +4870,7 @@ async fn list_presence_subscriptions_doc() {
                 query: Some("pageNum=1&pageSize=100"),
                 body: None,
                 multipart: &[],
+                form: false,
                 download: false,
             },
         )
@@ -4761,6 +4908,7 @@ async fn send_push_sync_doc_success() {
                     "{\n    \"strategy\": 3,\n    \"pushMessage\": {\n        \"title\": \"Agora push\",\n        \"content\": \"Hello and welcome\",\n        \"sub_title\": \"Agora\"\n      }\n}\n",
                 ),
                 multipart: &[],
+                form: false,
                 download: false,
             },
         )
@@ -4802,6 +4950,7 @@ async fn send_push_sync_doc_no_binding() {
                     "{\n    \"strategy\": 3,\n    \"pushMessage\": {\n        \"title\": \"Agora push\",\n        \"content\": \"Hello and welcome\",\n        \"sub_title\": \"Agora\"\n      }\n}\n",
                 ),
                 multipart: &[],
+                form: false,
                 download: false,
             },
         )
@@ -4839,6 +4988,7 @@ async fn send_push_sync_doc_unknown_user() {
                     "{\n    \"strategy\": 3,\n    \"pushMessage\": {\n        \"title\": \"Agora push\",\n        \"content\": \"Hello and welcome\",\n        \"sub_title\": \"Agora\"\n      }\n}\n",
                 ),
                 multipart: &[],
+                form: false,
                 download: false,
             },
         )
@@ -4875,6 +5025,7 @@ async fn send_push_to_users_doc() {
                     "{\n    \"targets\": [\n        \"test2\"\n    ],\n    \"pushMessage\": {\n        \"title\": \"Hello\",\n        \"subTitle\": \"Hello\",\n        \"content\": \"Hello\",\n        \"vivo\": {\n\n        }\n    }\n}\n",
                 ),
                 multipart: &[],
+                form: false,
                 download: false,
             },
         )
@@ -4912,6 +5063,7 @@ async fn send_push_by_labels_doc() {
                     "{\n    \"targets\": [\n        \"post-90s\"\n    ],\n    \"strategy\": 2,\n    \"pushMessage\": {\n        \"title\": \"Agora PUSH\",\n        \"content\": \"Welcome to Agora Push Service\",\n        \"sub_title\": \"Agora\"\n    }\n}\n",
                 ),
                 multipart: &[],
+                form: false,
                 download: false,
             },
         )
@@ -4944,6 +5096,7 @@ async fn send_push_to_all_doc() {
                     "{\n    \"pushMessage\": {\n        \"title\": \"Hello1234\",\n        \"subTitle\": \"Hello\",\n        \"content\": \"Hello\",\n        \"vivo\": {}\n    }\n}\n",
                 ),
                 multipart: &[],
+                form: false,
                 download: false,
             },
         )
@@ -4970,6 +5123,7 @@ async fn create_push_label_doc() {
                     "{\n    \"name\":\"post-90s\",\n    \"description\":\"hah\"\n}\n",
                 ),
                 multipart: &[],
+                form: false,
                 download: false,
             },
         )
@@ -4997,6 +5151,7 @@ async fn get_push_label_doc() {
                 query: None,
                 body: None,
                 multipart: &[],
+                form: false,
                 download: false,
             },
         )
@@ -5024,6 +5179,7 @@ async fn list_push_labels_doc() {
                 query: None,
                 body: None,
                 multipart: &[],
+                form: false,
                 download: false,
             },
         )
@@ -5055,6 +5211,7 @@ async fn delete_push_label_doc() {
                 query: None,
                 body: None,
                 multipart: &[],
+                form: false,
                 download: false,
             },
         )
@@ -5079,6 +5236,7 @@ async fn add_push_label_users_doc() {
                 query: None,
                 body: Some("{\n    \"usernames\":[\"hx1\",\"hx2\"]\n}\n"),
                 multipart: &[],
+                form: false,
                 download: false,
             },
         )
@@ -5110,6 +5268,7 @@ async fn get_push_label_user_doc() {
                 query: None,
                 body: None,
                 multipart: &[],
+                form: false,
                 download: false,
             },
         )
@@ -5137,6 +5296,7 @@ async fn list_push_label_users_doc() {
                 query: Some("limit=1"),
                 body: None,
                 multipart: &[],
+                form: false,
                 download: false,
             },
         )
@@ -5170,6 +5330,7 @@ async fn remove_push_label_users_doc() {
                 query: None,
                 body: Some("{\n    \"usernames\":[\"hx1\",\"hx2\"]\n}\n"),
                 multipart: &[],
+                form: false,
                 download: false,
             },
         )
@@ -5199,6 +5360,7 @@ async fn create_push_template_doc() {
                     "{\n    \"name\": \"test7\",\n    \"title_pattern\": \"Hello,{0}\",\n    \"content_pattern\": \"Test,{0}\"\n}\n",
                 ),
                 multipart: &[],
+                form: false,
                 download: false,
             },
         )
@@ -5232,6 +5394,7 @@ async fn create_push_template_extension_at_template() {
                     "{\n    \"name\": \"at_push_template\",\n    \"title_pattern\": \"{0}\",\n    \"content_pattern\": \"{0}:{1}\"\n}\n",
                 ),
                 multipart: &[],
+                form: false,
                 download: false,
             },
         )
@@ -5262,6 +5425,7 @@ async fn get_push_template_doc() {
                 query: None,
                 body: None,
                 multipart: &[],
+                form: false,
                 download: false,
             },
         )
@@ -5289,6 +5453,7 @@ async fn delete_push_template_doc() {
                 query: None,
                 body: None,
                 multipart: &[],
+                form: false,
                 download: false,
             },
         )
@@ -5318,6 +5483,7 @@ async fn add_reaction_doc() {
                     "{\n    \"msgId\":\"997625372793113144\",\n    \"message\":\"emoji_40\"\n}\n",
                 ),
                 multipart: &[],
+                form: false,
                 download: false,
             },
         )
@@ -5349,6 +5515,7 @@ async fn list_message_reactions_doc() {
                 query: Some("msgIdList=msgId1&msgType=chat"),
                 body: None,
                 multipart: &[],
+                form: false,
                 download: false,
             },
         )
@@ -5380,6 +5547,7 @@ async fn delete_reaction_doc() {
                 query: Some("msgId=997625372793113144&message=emoji_40"),
                 body: None,
                 multipart: &[],
+                form: false,
                 download: false,
             },
         )
@@ -5407,6 +5575,7 @@ async fn get_reaction_detail_first_page() {
                 query: Some("msgId=997627787730750008&message=emoji_40&limit=50"),
                 body: None,
                 multipart: &[],
+                form: false,
                 download: false,
             },
         )
@@ -5445,6 +5614,7 @@ async fn get_reaction_detail_second_page() {
                 ),
                 body: None,
                 multipart: &[],
+                form: false,
                 download: false,
             },
         )
@@ -5472,6 +5642,7 @@ async fn list_thread_members_doc() {
                 query: None,
                 body: None,
                 multipart: &[],
+                form: false,
                 download: false,
             },
         )
@@ -5499,6 +5670,7 @@ async fn add_thread_members_doc() {
                 query: None,
                 body: Some("{\n\"usernames\": [\n\"test2\",\n\"test3\"\n]\n}\n"),
                 multipart: &[],
+                form: false,
                 download: false,
             },
         )
@@ -5528,6 +5700,7 @@ async fn remove_thread_members_doc() {
                 query: None,
                 body: Some("{\"usernames\": [\"test2\", \"test6\"]}\n"),
                 multipart: &[],
+                form: false,
                 download: false,
             },
         )
@@ -5557,6 +5730,7 @@ async fn create_thread_doc() {
                     "{\n    \"group_id\": \"179800091197441\",\n    \"name\": \"1\",\n    \"owner\": \"test4\",\n    \"msg_id\": \"1234\"\n}\n",
                 ),
                 multipart: &[],
+                form: false,
                 download: false,
             },
         )
@@ -5584,6 +5758,7 @@ async fn update_thread_doc() {
                 query: None,
                 body: Some("{\"name\": \"test4\"}\n"),
                 multipart: &[],
+                form: false,
                 download: false,
             },
         )
@@ -5611,6 +5786,7 @@ async fn delete_thread_doc() {
                 query: None,
                 body: None,
                 multipart: &[],
+                form: false,
                 download: false,
             },
         )
@@ -5638,6 +5814,7 @@ async fn list_threads_doc() {
                 query: None,
                 body: None,
                 multipart: &[],
+                form: false,
                 download: false,
             },
         )
@@ -5665,6 +5842,7 @@ async fn list_user_threads_doc() {
                 query: None,
                 body: None,
                 multipart: &[],
+                form: false,
                 download: false,
             },
         )
@@ -5696,6 +5874,7 @@ async fn list_user_group_threads_doc() {
                 query: None,
                 body: None,
                 multipart: &[],
+                form: false,
                 download: false,
             },
         )
@@ -5723,6 +5902,7 @@ async fn exchange_agora_token_notes() {
                 query: None,
                 body: Some("{\"grant_type\":\"agora\"}\n"),
                 multipart: &[],
+                form: false,
                 download: false,
             },
         )
@@ -5754,9 +5934,10 @@ async fn set_user_attributes_doc() {
                 path: "/metadata/user/XXXX",
                 query: None,
                 body: Some(
-                    "{\"avatarurl\": \"http://www.agorachat.com/avatar.png\", \"ext\": \"ext\", \"nickname\": \"nickname\"}\n",
+                    "avatarurl=http://www.agorachat.com/avatar.png&ext=ext&nickname=nickname",
                 ),
                 multipart: &[],
+                form: true,
                 download: false,
             },
         )
@@ -5784,6 +5965,7 @@ async fn get_user_attributes_doc() {
                 query: None,
                 body: None,
                 multipart: &[],
+                form: false,
                 download: false,
             },
         )
@@ -5815,6 +5997,7 @@ async fn get_users_attributes_doc() {
                     "{\n  \"properties\": [\n    \"avatar\",\n    \"ext\",\n    \"nickname\"\n  ],\n  \"targets\": [\n    \"user1\",\n    \"user2\",\n    \"user3\"\n  ]\n}\n",
                 ),
                 multipart: &[],
+                form: false,
                 download: false,
             },
         )
@@ -5842,6 +6025,7 @@ async fn get_user_attributes_total_size_doc() {
                 query: None,
                 body: None,
                 multipart: &[],
+                form: false,
                 download: false,
             },
         )
@@ -5866,6 +6050,7 @@ async fn delete_user_attributes_doc() {
                 query: None,
                 body: None,
                 multipart: &[],
+                form: false,
                 download: false,
             },
         )
@@ -5890,6 +6075,7 @@ async fn register_user_doc() {
                 query: None,
                 body: Some("{\n  \"username\": \"user1\"\n}\n"),
                 multipart: &[],
+                form: false,
                 download: false,
             },
         )
@@ -5927,6 +6113,7 @@ async fn register_users_doc_two_users() {
                     "[\n    {\n        \"username\":\"user1\"\n    },\n    {\n        \"username\":\"user2\"\n    }\n]\n",
                 ),
                 multipart: &[],
+                form: false,
                 download: false,
             },
         )
@@ -5966,6 +6153,7 @@ async fn register_users_doc_one_taken() {
                     "[\n    {\n        \"username\":\"user1\"\n    },\n    {\n        \"username\":\"user2\"\n    },\n    {\n        \"username\":\"user3\"\n    }\n]\n",
                 ),
                 multipart: &[],
+                form: false,
                 download: false,
             },
         )
@@ -6005,6 +6193,7 @@ async fn register_users_token_page() {
                     "[\n    {\n        \"username\": \"user1\",\n        \"password\": \"123\",\n        \"nickname\": \"testuser\"\n    }\n]\n",
                 ),
                 multipart: &[],
+                form: false,
                 download: false,
             },
         )
@@ -6035,6 +6224,7 @@ async fn get_user_doc() {
                 query: None,
                 body: None,
                 multipart: &[],
+                form: false,
                 download: false,
             },
         )
@@ -6066,6 +6256,7 @@ async fn list_users_doc_first_page() {
                 query: Some("limit=2"),
                 body: None,
                 multipart: &[],
+                form: false,
                 download: false,
             },
         )
@@ -6103,6 +6294,7 @@ async fn list_users_doc_next_page() {
                 ),
                 body: None,
                 multipart: &[],
+                form: false,
                 download: false,
             },
         )
@@ -6134,6 +6326,7 @@ async fn delete_user_doc() {
                 query: None,
                 body: None,
                 multipart: &[],
+                form: false,
                 download: false,
             },
         )
@@ -6161,6 +6354,7 @@ async fn delete_users_doc() {
                 query: Some("limit=2"),
                 body: None,
                 multipart: &[],
+                form: false,
                 download: false,
             },
         )
@@ -6192,6 +6386,7 @@ async fn update_user_password_doc() {
                 query: None,
                 body: Some("{ \"newpassword\": \"{YourPassword}\" }\n"),
                 multipart: &[],
+                form: false,
                 download: false,
             },
         )
@@ -6216,6 +6411,7 @@ async fn deactivate_user_doc() {
                 query: None,
                 body: None,
                 multipart: &[],
+                form: false,
                 download: false,
             },
         )
@@ -6243,6 +6439,7 @@ async fn activate_user_doc() {
                 query: None,
                 body: None,
                 multipart: &[],
+                form: false,
                 download: false,
             },
         )
@@ -6267,6 +6464,7 @@ async fn disconnect_user_doc() {
                 query: None,
                 body: None,
                 multipart: &[],
+                form: false,
                 download: false,
             },
         )
@@ -6294,6 +6492,7 @@ async fn get_user_online_status_doc() {
                 query: None,
                 body: None,
                 multipart: &[],
+                form: false,
                 download: false,
             },
         )
@@ -6318,6 +6517,7 @@ async fn get_users_online_status_doc() {
                 query: None,
                 body: Some("{\"usernames\":[\"user1\",\"user2\"]}\n"),
                 multipart: &[],
+                form: false,
                 download: false,
             },
         )
@@ -6345,6 +6545,7 @@ async fn get_offline_message_count_doc() {
                 query: None,
                 body: None,
                 multipart: &[],
+                form: false,
                 download: false,
             },
         )
@@ -6369,6 +6570,7 @@ async fn get_offline_message_status_doc() {
                 query: None,
                 body: None,
                 multipart: &[],
+                form: false,
                 download: false,
             },
         )

@@ -29,10 +29,12 @@ pub struct WireRequest {
     pub path: &'static str,
     /// Query string without `?`.
     pub query: Option<&'static str>,
-    /// JSON body text.
+    /// JSON body text, or form text when `form` is set.
     pub body: Option<&'static str>,
     /// For multipart uploads: the names of the parts the body must carry.
     pub multipart: &'static [&'static str],
+    /// The body is `application/x-www-form-urlencoded`.
+    pub form: bool,
     /// A file download, which accepts any media type instead of JSON.
     pub download: bool,
 }
@@ -66,7 +68,7 @@ impl MockApi {
 
     /// Asserts the server saw exactly one request, equal to `expected`:
     /// method, raw path (encoding included), query pairs, bearer token,
-    /// content type and a semantically equal JSON body.
+    /// content type and a semantically equal JSON or form body.
     pub async fn assert_request(&self, expected: &WireRequest) {
         let requests = self.requests().await;
         assert_eq!(requests.len(), 1, "expected exactly one request");
@@ -113,6 +115,15 @@ impl MockApi {
             return;
         }
         match expected.body {
+            Some(text) if expected.form => {
+                assert_eq!(
+                    header(req, "content-type").as_deref(),
+                    Some("application/x-www-form-urlencoded"),
+                    "Content-Type header"
+                );
+                let got = std::str::from_utf8(&req.body).expect("a form body is ASCII");
+                assert_eq!(sorted_pairs(got), sorted_pairs(text), "form body");
+            }
             Some(text) => {
                 assert_eq!(
                     header(req, "content-type").as_deref(),

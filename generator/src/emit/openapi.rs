@@ -563,12 +563,16 @@ fn request_body(ops: &[(&Group, &Operation)]) -> Result<Option<Value>, String> {
     };
     let media = |op: &Operation| match op.body.as_ref().map(|b| b.kind) {
         Some(BodyKind::Multipart) => "multipart/form-data",
+        Some(BodyKind::Form) => "application/x-www-form-urlencoded",
         _ => "application/json",
     };
-    if with_body.iter().any(|op| media(op) != media(first)) {
+    if let Some(other) = with_body.iter().find(|op| media(op) != media(first)) {
         return Err(format!(
-            "`{}` shares its method and path with an operation whose body has another media type (JSON vs multipart)",
-            first.id
+            "`{}` shares its method and path with `{}`, whose body has another media type ({} vs {})",
+            first.id,
+            other.id,
+            media(first),
+            media(other)
         ));
     }
     let media = media(first);
@@ -610,8 +614,7 @@ fn request_examples(op: &Operation) -> Map<String, Value> {
     op.examples
         .iter()
         .filter_map(|ex| {
-            let body = ex.wire.body.as_deref()?;
-            let value: Value = serde_json::from_str(body).ok()?;
+            let value = op.example_wire_body(ex)?;
             Some((
                 format!("{}_{}", op.id, example_key(&ex.name)),
                 json!({"value": value}),

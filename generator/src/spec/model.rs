@@ -336,6 +336,9 @@ pub enum BodyKind {
     JsonArray,
     /// `multipart/form-data` parts.
     Multipart,
+    /// `application/x-www-form-urlencoded` pairs, one per field; fields
+    /// must be scalars. An example's `wire.body` is then the form text.
+    Form,
 }
 
 #[derive(Debug, Clone, Deserialize)]

@@ -79,13 +79,10 @@ pub(super) fn prism_tests(ir: &Ir) -> TokenStream {
 /// `client.op(required...).setter(optional)...` for an example's arguments.
 fn call(op: &Operation, ex: &Example) -> TokenStream {
     let method = format_ident!("{}", op.id);
-    let body_args: BTreeMap<String, Value> = match (&ex.request.body, &ex.wire.body) {
+    let body_args: BTreeMap<String, Value> = match (&ex.request.body, op.example_wire_body(ex)) {
         (Some(args), _) => args.clone(),
-        (None, Some(text)) => match serde_json::from_str::<Value>(text) {
-            Ok(Value::Object(map)) => map.into_iter().collect(),
-            _ => BTreeMap::new(),
-        },
-        (None, None) => BTreeMap::new(),
+        (None, Some(Value::Object(map))) => map.into_iter().collect(),
+        _ => BTreeMap::new(),
     };
     let args = operations::args(op);
     let value_of = |place: Place, wire_name: &str| -> Option<&Value> {
@@ -149,6 +146,7 @@ fn test(op: &Operation, ex: &Example) -> TokenStream {
             .collect(),
         _ => Vec::new(),
     };
+    let form = op.body.as_ref().is_some_and(|b| b.kind == BodyKind::Form);
     let download = op.response_body == ResponseBody::Binary;
     let check_response = if download {
         quote! {
@@ -174,6 +172,7 @@ fn test(op: &Operation, ex: &Example) -> TokenStream {
                     query: #query,
                     body: #body,
                     multipart: &[#(#parts),*],
+                    form: #form,
                     download: #download,
                 })
                 .await;

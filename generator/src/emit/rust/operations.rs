@@ -288,6 +288,7 @@ pub(super) fn operation(op: &Operation) -> TokenStream {
     let headers = pairs(&args, Place::Header, quote!(headers));
     let body_expr = match &op.body {
         Some(b) if b.kind == BodyKind::Json => quote!(crate::runtime::Body::json(&self.body)?),
+        Some(b) if b.kind == BodyKind::Form => quote!(crate::runtime::Body::form(&self.body)?),
         Some(b) if b.kind == BodyKind::JsonArray => {
             let field = b.fields.first().map(|f| format_ident!("{}", f.rust_name));
             quote!(crate::runtime::Body::json(&self.body.#field)?)
@@ -520,8 +521,13 @@ fn body_struct(name: &str, kind: BodyKind, fields: &[Field]) -> TokenStream {
             }
         }
     });
+    let doc = if kind == BodyKind::Form {
+        " The form fields, exactly as they go on the wire."
+    } else {
+        " The JSON body, exactly as it goes on the wire."
+    };
     quote! {
-        /// The JSON body, exactly as it goes on the wire.
+        #[doc = #doc]
         #[derive(Debug, Clone, ::serde::Serialize)]
         struct #name {
             #(#fields)*

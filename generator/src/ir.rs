@@ -155,9 +155,9 @@ impl Operation {
         let text = ex.wire.body.as_deref()?;
         match &self.body {
             Some(body) if body.kind == BodyKind::Form => {
-                let type_of = |name: &str| {
-                    let field = body.fields.iter().find(|f| f.json_name == name)?;
-                    Some(field.ty.clone())
+                let type_of = |name: &str| match body.fields.iter().find(|f| f.json_name == name) {
+                    Some(field) => Some(field.ty.clone()),
+                    None => body.additional.as_ref().map(|a| a.ty.clone()),
                 };
                 crate::form::typed_object(text, type_of)
                     .ok()
@@ -248,12 +248,25 @@ impl RateLimit {
 /// A request body.
 #[derive(Debug, Clone)]
 pub struct Body {
-    /// JSON or multipart.
+    /// JSON, JSON array, multipart or form.
     pub kind: BodyKind,
     /// Name of the generated body struct.
     pub struct_name: String,
     /// Fields.
     pub fields: Vec<Field>,
+    /// Pairs with caller-chosen names, besides the fields.
+    pub additional: Option<Additional>,
+}
+
+/// Open-ended pairs of a request body.
+#[derive(Debug, Clone)]
+pub struct Additional {
+    /// Rust name of the builder method that adds a pair.
+    pub setter: String,
+    /// Type of every value (a scalar).
+    pub ty: TypeExpr,
+    /// Description.
+    pub description: String,
 }
 
 /// The typed `data` of a response.
@@ -323,6 +336,12 @@ fn operation(op: &model::Operation, structs: &mut Vec<Struct>) -> Operation {
         kind: b.kind,
         struct_name: type_name(&id, "Body"),
         fields: fields(&b.fields),
+        additional: b.additional.as_ref().map(|a| Additional {
+            setter: field_ident_name(&a.setter),
+            // Validation has parsed it.
+            ty: TypeExpr::parse(&a.ty).unwrap_or(TypeExpr::String),
+            description: a.description.clone(),
+        }),
     });
     // Path parameters in the order the path uses them.
     let order = crate::validate::placeholders(&op.path).unwrap_or_default();

@@ -64,6 +64,15 @@ impl TypeExpr {
         matches!(self, TypeExpr::String | TypeExpr::Username)
     }
 
+    /// A single string, number or boolean: what a form value can be.
+    pub fn is_scalar(&self) -> bool {
+        self.is_stringy()
+            || matches!(
+                self,
+                TypeExpr::Integer | TypeExpr::Number | TypeExpr::Boolean
+            )
+    }
+
     /// The element type of an array, if this is one.
     pub fn item(&self) -> Option<&TypeExpr> {
         match self {

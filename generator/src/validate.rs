@@ -11,8 +11,8 @@ use serde_saphyr::Spanned;
 
 use crate::error::{Diagnostic, SpecError};
 use crate::spec::model::{
-    BodyKind, Data, Example, Field, GroupFile, NamedType, Operation, PageKind, Pagination, Param,
-    ResponseBody, Shape, UsernameRule,
+    Additional, BodyKind, Data, Example, Field, GroupFile, NamedType, Operation, PageKind,
+    Pagination, Param, ResponseBody, Shape, UsernameRule,
 };
 use crate::spec::{LoadedGroup, Spec};
 use crate::types::TypeExpr;
@@ -261,6 +261,9 @@ impl<'a> Validator<'a> {
             for (i, f) in body.fields.iter().enumerate() {
                 self.arg_name(at, &format!("request.fields[{i}]"), &f.name, &mut arg_names);
             }
+            if let Some(additional) = &body.additional {
+                self.additional(at, body.kind, additional, &mut arg_names);
+            }
             if body.fields.is_empty() {
                 self.report(
                     at,
@@ -279,11 +282,7 @@ impl<'a> Validator<'a> {
             }
             if body.kind == BodyKind::Form {
                 for (i, f) in body.fields.iter().enumerate() {
-                    let scalar = TypeExpr::parse(&f.ty).is_ok_and(|t| {
-                        t.is_stringy()
-                            || matches!(t, TypeExpr::Integer | TypeExpr::Number | TypeExpr::Boolean)
-                    });
-                    if !scalar {
+                    if !TypeExpr::parse(&f.ty).is_ok_and(|t| t.is_scalar()) {
                         self.report(
                             at,
                             format!("request.fields[{i}].type"),
@@ -442,6 +441,45 @@ impl<'a> Validator<'a> {
                 ),
             );
         }
+    }
+
+    /// Open-ended body pairs: a scalar value type, a setter that is a
+    /// snake_case name of its own, and a body that can carry them.
+    fn additional(
+        &mut self,
+        at: &At,
+        kind: BodyKind,
+        additional: &Additional,
+        arg_names: &mut BTreeMap<String, String>,
+    ) {
+        if !matches!(kind, BodyKind::Json | BodyKind::Form) {
+            self.report(
+                at,
+                "request.additional",
+                "only json and form bodies take additional pairs",
+            );
+        }
+        match TypeExpr::parse(&additional.ty) {
+            Ok(ty) if ty.is_scalar() => {}
+            Ok(_) => self.report(
+                at,
+                "request.additional.type",
+                format!(
+                    "`{}`: additional values must be string, username, integer, number or boolean",
+                    additional.ty
+                ),
+            ),
+            Err(msg) => self.report(at, "request.additional.type", msg),
+        }
+        let setter = &additional.setter;
+        if setter.is_empty() || *setter != heck::ToSnakeCase::to_snake_case(setter.as_str()) {
+            self.report(
+                at,
+                "request.additional.setter",
+                format!("`{setter}` must be a snake_case method name"),
+            );
+        }
+        self.arg_name(at, "request.additional.setter", setter, arg_names);
     }
 
     /// Two arguments of one method (path, query, header or body) must not end
@@ -867,8 +905,11 @@ impl<'a> Validator<'a> {
             (None, _) => None,
             (Some(text), Some(body)) => {
                 let type_of = |name: &str| {
-                    let field = body.fields.iter().find(|f| f.name == name)?;
-                    TypeExpr::parse(&field.ty).ok()
+                    let ty = match body.fields.iter().find(|f| f.name == name) {
+                        Some(field) => &field.ty,
+                        None => &body.additional.as_ref()?.ty,
+                    };
+                    TypeExpr::parse(ty).ok()
                 };
                 match crate::form::typed_object(text, type_of) {
                     Ok(map) => Some(Value::Object(map)),
@@ -931,10 +972,25 @@ impl<'a> Validator<'a> {
                         ));
                     }
                 }
+                let additional_ty = body
+                    .additional
+                    .as_ref()
+                    .and_then(|a| TypeExpr::parse(&a.ty).ok());
                 for (name, value) in &args {
                     let sub = format!(".request.body.{name}");
                     match body.fields.iter().find(|f| &f.name == name) {
-                        None => problems.push((sub, "not a field of the request body".into())),
+                        None => match &additional_ty {
+                            Some(ty) => check_value(
+                                ty,
+                                &Limits::default(),
+                                value,
+                                &sub,
+                                rule,
+                                &self.types,
+                                &mut problems,
+                            ),
+                            None => problems.push((sub, "not a field of the request body".into())),
+                        },
                         Some(f) => {
                             let ty = TypeExpr::parse(&f.ty).unwrap_or(TypeExpr::Any);
                             check_value(

@@ -34,6 +34,9 @@ struct SetUserAttributesBody {
     birth: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     ext: Option<String>,
+    /// Pairs added with `attribute`, after the fields.
+    #[serde(flatten)]
+    additional: ::std::collections::BTreeMap<String, String>,
 }
 impl crate::Client {
     /// Set attributes of a user.
@@ -66,6 +69,7 @@ impl crate::Client {
                 sign: None,
                 birth: None,
                 ext: None,
+                additional: ::std::collections::BTreeMap::new(),
             },
             options: crate::RequestOptions::default(),
         }
@@ -137,6 +141,17 @@ impl<'a> SetUserAttributesRequest<'a> {
         self.body.ext = Some(ext.into());
         self
     }
+    /// Adds a pair to the body: An attribute with a name of the app's own choosing and a text value. Client SDKs show only the standard keys, and all of a user's attributes together are limited to 2 KB.
+    ///
+    /// Call it once per pair. The names of the declared fields (`nickname`, `avatarurl`, `phone`, `mail`, `gender`, `sign`, `birth`, `ext`) are rejected when the request is sent: they have their own methods.
+    pub fn attribute(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.body.additional.insert(name.into(), value.into());
+        self
+    }
     /// Overrides the client's per-request timeout for this call.
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
@@ -180,6 +195,11 @@ impl<'a> SetUserAttributesRequest<'a> {
         if let Some(value) = &self.body.birth {
             crate::runtime::validate::max_chars("birth", value, 64u32)?;
         }
+        crate::runtime::validate::additional_names(
+            "attribute",
+            self.body.additional.keys(),
+            &["nickname", "avatarurl", "phone", "mail", "gender", "sign", "birth", "ext"],
+        )?;
         Ok(())
     }
     /// Validates the arguments, sends the request and decodes the response.

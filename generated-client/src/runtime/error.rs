@@ -527,6 +527,9 @@ pub enum ValidationErrorKind {
     /// A header value contains a line break or another character that HTTP
     /// headers cannot carry (control characters, non-ASCII).
     InvalidHeaderValue,
+    /// A name given to an open-ended setter (such as `attribute`) is a
+    /// declared field of the request, which has its own method.
+    DeclaredField,
 }
 
 impl fmt::Display for ValidationErrorKind {
@@ -567,6 +570,9 @@ impl fmt::Display for ValidationErrorKind {
             Self::InvalidHeaderValue => f.write_str(
                 "header value contains a line break, a control character or a non-ASCII character",
             ),
+            Self::DeclaredField => {
+                f.write_str("is a declared field of the request: set it with its own method")
+            }
         }
     }
 }

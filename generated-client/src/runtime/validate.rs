@@ -25,6 +25,27 @@ fn fail(field: &str, kind: ValidationErrorKind) -> Result<(), ValidationError> {
     Err(ValidationError::new(field, kind))
 }
 
+/// The names given to an open-ended body setter (`setter`, e.g.
+/// `attribute`): none empty, and none that a declared field of the body
+/// uses, since that field has its own method and the name would otherwise
+/// go on the wire twice.
+pub(crate) fn additional_names<'a>(
+    setter: &str,
+    names: impl IntoIterator<Item = &'a String>,
+    declared: &[&str],
+) -> Result<(), ValidationError> {
+    for name in names {
+        let field = || format!("{setter}({name:?})");
+        if name.is_empty() {
+            return fail(&field(), ValidationErrorKind::Empty);
+        }
+        if declared.contains(&name.as_str()) {
+            return fail(&field(), ValidationErrorKind::DeclaredField);
+        }
+    }
+    Ok(())
+}
+
 /// At most `max` characters (Unicode scalar values, not bytes).
 pub(crate) fn max_chars(field: &str, value: &str, max: u32) -> Result<(), ValidationError> {
     let (max, actual) = (limit(max), value.chars().count());
@@ -203,6 +224,24 @@ mod tests {
                 max: 128,
                 actual: 129
             }
+        );
+    }
+
+    #[test]
+    fn additional_names_reject_empty_and_declared_names() {
+        let names = |list: &[&str]| list.iter().map(|n| n.to_string()).collect::<Vec<_>>();
+        let declared = ["nickname", "gender"];
+        assert_eq!(
+            additional_names("attribute", &names(&["level", "team"]), &declared),
+            Ok(())
+        );
+        let err =
+            additional_names("attribute", &names(&["level", "gender"]), &declared).unwrap_err();
+        assert_eq!(err.field, r#"attribute("gender")"#);
+        assert_eq!(err.kind, ValidationErrorKind::DeclaredField);
+        assert_eq!(
+            kind(additional_names("attribute", &names(&[""]), &declared)),
+            ValidationErrorKind::Empty
         );
     }
 

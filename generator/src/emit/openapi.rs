@@ -18,7 +18,7 @@ use std::collections::BTreeMap;
 
 use serde_json::{Map, Value, json};
 
-use crate::ir::{Field, Group, Ir, Limits, Operation, Param, Payload, Struct};
+use crate::ir::{Body, Field, Group, Ir, Limits, Operation, Param, Payload, Struct};
 use crate::spec::model::{BodyKind, Per, ResponseBody, Shape};
 use crate::types::TypeExpr;
 
@@ -69,7 +69,7 @@ pub fn document(ir: &Ir) -> Result<Value, String> {
                 let schema = match (body.kind, body.fields.first()) {
                     // The body is the one array field itself.
                     (BodyKind::JsonArray, Some(field)) => field_schema(field, ir),
-                    _ => body_schema(op, &body.fields, ir),
+                    _ => body_schema(op, body, ir),
                 };
                 schemas.insert(body.struct_name.clone(), schema);
             }
@@ -346,8 +346,19 @@ fn response_schema(op: &Operation, ir: &Ir) -> Value {
     s
 }
 
-fn body_schema(op: &Operation, fields: &[Field], ir: &Ir) -> Value {
-    object_schema(&format!("The request body of `{}`.", op.id), fields, ir)
+fn body_schema(op: &Operation, body: &Body, ir: &Ir) -> Value {
+    let mut schema = object_schema(
+        &format!("The request body of `{}`.", op.id),
+        &body.fields,
+        ir,
+    );
+    // Pairs with caller-chosen names: any other property, of their type.
+    if let Some(additional) = &body.additional {
+        let mut values = type_schema(&additional.ty, ir);
+        values["description"] = additional.description.trim().into();
+        schema["additionalProperties"] = values;
+    }
+    schema
 }
 
 fn rate_limit(op: &Operation) -> Value {

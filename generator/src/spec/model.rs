@@ -324,6 +324,23 @@ pub struct Field {
 pub struct RequestBody {
     pub kind: BodyKind,
     pub fields: Vec<Field>,
+    /// Name/value pairs the body takes besides `fields`, with names the
+    /// caller chooses (`json` and `form` bodies only).
+    #[serde(default)]
+    pub additional: Option<Additional>,
+}
+
+/// Open-ended pairs of a request body, set through one builder method.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Additional {
+    /// Name of the builder method that adds one pair, e.g. `attribute`.
+    pub setter: String,
+    /// Type expression of every value: a scalar (string, username,
+    /// integer, number or boolean).
+    #[serde(rename = "type")]
+    pub ty: String,
+    pub description: String,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]

@@ -107,6 +107,18 @@ fn call(op: &Operation, ex: &Example) -> TokenStream {
             setters.push(quote!(.#setter(#expr)));
         }
     }
+    // Body values with names of their own go through the open-ended setter.
+    if let Some(body) = &op.body
+        && let Some(additional) = &body.additional
+    {
+        let setter = format_ident!("{}", additional.setter);
+        for (name, value) in &body_args {
+            if body.fields.iter().all(|f| &f.json_name != name) {
+                let expr = arg_expr(&additional.ty, false, value);
+                setters.push(quote!(.#setter(#name, #expr)));
+            }
+        }
+    }
     quote!(client.#method(#(#positional),*) #(#setters)*)
 }
 

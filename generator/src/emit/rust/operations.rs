@@ -9,7 +9,7 @@ use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
 
 use super::{docs, types};
-use crate::ir::{Field, Limits, NextCursor, Operation, PageKind, Pagination, Param, Payload};
+use crate::ir::{Body, Field, Limits, NextCursor, Operation, PageKind, Pagination, Param, Payload};
 use crate::spec::model::{BodyKind, Method, Per, ResponseBody};
 use crate::types::TypeExpr;
 
@@ -249,10 +249,11 @@ pub(super) fn operation(op: &Operation) -> TokenStream {
         quote!(#ident: #ty)
     });
 
-    let body = op
-        .body
-        .as_ref()
-        .map(|b| body_struct(&b.struct_name, b.kind, &b.fields));
+    let body = op.body.as_ref().map(body_struct);
+    let additional = op.body.as_ref().and_then(additional);
+    let additional_init = additional.as_ref().map(|a| &a.init);
+    let additional_setter = additional.as_ref().map(|a| &a.setter);
+    let additional_check = additional.as_ref().map(|a| &a.check);
     let (body_field, body_init) = match &op.body {
         Some(b) => {
             let name = format_ident!("{}", b.struct_name);
@@ -264,7 +265,10 @@ pub(super) fn operation(op: &Operation) -> TokenStream {
                     quote!(#ident: None)
                 }
             });
-            (quote!(body: #name,), quote!(body: #name { #(#inits),* },))
+            (
+                quote!(body: #name,),
+                quote!(body: #name { #(#inits,)* #additional_init },),
+            )
         }
         None => (quote!(), quote!()),
     };
@@ -352,6 +356,7 @@ pub(super) fn operation(op: &Operation) -> TokenStream {
 
         impl<'a> #builder<'a> {
             #(#setters)*
+            #additional_setter
 
             /// Overrides the client's per-request timeout for this call.
             pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
@@ -369,6 +374,7 @@ pub(super) fn operation(op: &Operation) -> TokenStream {
             /// Checks every documented limit; nothing is sent when one fails.
             fn validate(&self) -> Result<(), crate::ValidationError> {
                 #(#checks)*
+                #additional_check
                 Ok(())
             }
 
@@ -487,8 +493,12 @@ fn args_doc(required: &[&Arg]) -> String {
     text
 }
 
-fn body_struct(name: &str, kind: BodyKind, fields: &[Field]) -> TokenStream {
-    let name = format_ident!("{name}");
+fn body_struct(body: &Body) -> TokenStream {
+    let (name, kind, fields) = (
+        format_ident!("{}", body.struct_name),
+        body.kind,
+        &body.fields,
+    );
     if kind == BodyKind::Multipart {
         let fields = fields.iter().map(|f| {
             let ident = format_ident!("{}", f.rust_name);
@@ -526,13 +536,72 @@ fn body_struct(name: &str, kind: BodyKind, fields: &[Field]) -> TokenStream {
     } else {
         " The JSON body, exactly as it goes on the wire."
     };
+    let additional = body.additional.as_ref().map(|a| {
+        let ty = types::rust_type(&a.ty);
+        let doc = format!(" Pairs added with `{}`, after the fields.", a.setter);
+        quote! {
+            #[doc = #doc]
+            #[serde(flatten)]
+            additional: ::std::collections::BTreeMap<String, #ty>,
+        }
+    });
     quote! {
         #[doc = #doc]
         #[derive(Debug, Clone, ::serde::Serialize)]
         struct #name {
             #(#fields)*
+            #additional
         }
     }
+}
+
+/// What an open-ended body adds to the builder.
+struct AdditionalTokens {
+    /// The body struct's empty map.
+    init: TokenStream,
+    /// The builder method that adds a pair.
+    setter: TokenStream,
+    /// The check of the names given.
+    check: TokenStream,
+}
+
+fn additional(body: &Body) -> Option<AdditionalTokens> {
+    let a = body.additional.as_ref()?;
+    let setter = format_ident!("{}", a.setter);
+    let ty = types::rust_type(&a.ty);
+    let (input, value) = if a.ty.is_stringy() {
+        (quote!(impl Into<String>), quote!(value.into()))
+    } else {
+        (ty, quote!(value))
+    };
+    let declared: Vec<&str> = body.fields.iter().map(|f| f.json_name.as_str()).collect();
+    let listed = declared
+        .iter()
+        .map(|name| format!("`{name}`"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let doc = docs::attrs(&format!(
+        "Adds a pair to the body: {}\n\nCall it once per pair. The names of the declared fields ({listed}) are rejected when the request is sent: they have their own methods.",
+        a.description.trim()
+    ));
+    let setter_name = a.setter.as_str();
+    Some(AdditionalTokens {
+        init: quote!(additional: ::std::collections::BTreeMap::new(),),
+        setter: quote! {
+            #doc
+            pub fn #setter(mut self, name: impl Into<String>, value: #input) -> Self {
+                self.body.additional.insert(name.into(), #value);
+                self
+            }
+        },
+        check: quote! {
+            crate::runtime::validate::additional_names(
+                #setter_name,
+                self.body.additional.keys(),
+                &[#(#declared),*],
+            )?;
+        },
+    })
 }
 
 /// The parts of a multipart body: files as file parts, everything else as

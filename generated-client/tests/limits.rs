@@ -157,3 +157,34 @@ async fn a_group_file_of_exactly_10_mb_is_sent_with_the_restrict_access_header()
         "{content_type}"
     );
 }
+
+#[tokio::test]
+async fn a_presence_ext_over_1024_bytes_is_rejected_even_under_1024_characters() {
+    let api = server().await;
+    // 342 characters, 1026 bytes of UTF-8.
+    let ext = "用".repeat(342);
+    let err = validation(
+        api.client()
+            .set_user_presence("user1", "android_1", "1", ext)
+            .await,
+    );
+    assert_eq!(err.field, "ext");
+    assert_eq!(
+        err.kind,
+        ValidationErrorKind::TooLarge {
+            max_bytes: 1024,
+            actual: 1026
+        }
+    );
+    assert!(api.requests().await.is_empty());
+}
+
+#[tokio::test]
+async fn a_presence_ext_of_exactly_1024_bytes_is_sent() {
+    let api = server().await;
+    let _ = api
+        .client()
+        .set_user_presence("user1", "android_1", "1", "é".repeat(512))
+        .await;
+    assert_eq!(api.requests().await.len(), 1);
+}

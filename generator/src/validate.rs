@@ -690,7 +690,11 @@ impl<'a> Validator<'a> {
                 items && !list,
             ),
             ("enum", l.enumeration.is_some(), stringy),
-            ("max_bytes", l.max_bytes.is_some(), *ty == TypeExpr::File),
+            (
+                "max_bytes",
+                l.max_bytes.is_some(),
+                *ty == TypeExpr::File || stringy,
+            ),
             ("list", false, true),
         ];
         for (name, present, fits) in checks {
@@ -1162,6 +1166,15 @@ fn check_value(
                 out.push((
                     path.into(),
                     format!("{chars} characters, at most {max} allowed"),
+                ));
+            }
+            let bytes = s.len() as u64;
+            if let Some(max) = limits.max_bytes
+                && bytes > max
+            {
+                out.push((
+                    path.into(),
+                    format!("{bytes} bytes of UTF-8, at most {max} allowed"),
                 ));
             }
             if let Some(min) = limits.min_length

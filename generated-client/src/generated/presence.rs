@@ -88,7 +88,7 @@ impl crate::Client {
     /// - HTTP: `POST /users/{username}/presence/{resource}/{status}`
     /// - Rate limit: 50/second per app key; Per App Key; the overview table gives the same number.
     /// - Idempotent: yes, safe to repeat
-    /// - Checked before sending: `username`: must follow the username rule; `ext`: at most 1024 characters
+    /// - Checked before sending: `username`: must follow the username rule; `ext`: at most 1024 bytes
     /// - Source: `restful-api/presence`, section "Set the presence status of a user"
     /// - Doc errata: E121, E122 (see `spec/errata.yaml` and `spec/errata/`)
     ///
@@ -97,7 +97,7 @@ impl crate::Client {
     /// - `username`: The user whose status is set. See errata E121.
     /// - `resource`: Device id, `{platform}_{resource id}` with platform android, ios or webim, e.g. android_34f0bbf7-8eab-46db-b572-b56b02405690.
     /// - `status`: "0" for offline, "1" for online, any other numeric string for a custom status.
-    /// - `ext`: Extension text of the status, at most 1024 bytes. Checked before sending: at most 1024 characters.
+    /// - `ext`: Extension text of the status, at most 1024 bytes of UTF-8. Checked before sending: at most 1024 bytes.
     pub fn set_user_presence(
         &self,
         username: impl Into<String>,
@@ -161,7 +161,7 @@ impl<'a> SetUserPresenceRequest<'a> {
         }
         {
             let value = &self.body.ext;
-            crate::runtime::validate::max_chars("ext", value, 1024u32)?;
+            crate::runtime::validate::max_utf8_bytes("ext", value, 1024u64)?;
         }
         Ok(())
     }

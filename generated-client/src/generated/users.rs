@@ -790,14 +790,14 @@ impl crate::Client {
     /// - HTTP: `PUT /users/{username}/password`
     /// - Rate limit: 100/second per app key; Per App Key, from the detail page; the overview has no row for this operation.
     /// - Idempotent: yes, safe to repeat
-    /// - Checked before sending: `username`: must follow the username rule; `newpassword`: at most 64 characters
+    /// - Checked before sending: `username`: must follow the username rule; `newpassword`: at most 64 bytes
     /// - Source: `restful-api/user-system-registration`, section "Modifying the password"
     /// - Doc errata: E044, E110 (see `spec/errata.yaml` and `spec/errata/`)
     ///
     /// # Arguments
     ///
     /// - `username`: The user whose password changes.
-    /// - `newpassword`: The new password; the page caps it at 64 bytes. Checked before sending: at most 64 characters. See errata E110.
+    /// - `newpassword`: The new password, at most 64 bytes of UTF-8. Checked before sending: at most 64 bytes. See errata E110.
     pub fn update_user_password(
         &self,
         username: impl Into<String>,
@@ -847,7 +847,7 @@ impl<'a> UpdateUserPasswordRequest<'a> {
         }
         {
             let value = &self.body.newpassword;
-            crate::runtime::validate::max_chars("newpassword", value, 64u32)?;
+            crate::runtime::validate::max_utf8_bytes("newpassword", value, 64u64)?;
         }
         Ok(())
     }

@@ -146,7 +146,6 @@ pub(crate) fn one_of(field: &str, value: &str, allowed: &[&str]) -> Result<(), V
 }
 
 /// Content (e.g. an uploaded file) of at most `max` bytes.
-#[allow(dead_code)] // emitted for spec limits (min_length, enum, max_bytes) no current operation has
 pub(crate) fn max_bytes(field: &str, len: u64, max: u64) -> Result<(), ValidationError> {
     if len > max {
         return fail(
@@ -158,6 +157,13 @@ pub(crate) fn max_bytes(field: &str, len: u64, max: u64) -> Result<(), Validatio
         );
     }
     Ok(())
+}
+
+/// A string of at most `max` bytes once encoded as UTF-8 (limits the docs
+/// give in bytes, which a character count would let multi-byte text
+/// exceed).
+pub(crate) fn max_utf8_bytes(field: &str, value: &str, max: u64) -> Result<(), ValidationError> {
+    max_bytes(field, u64::try_from(value.len()).unwrap_or(u64::MAX), max)
 }
 
 /// `value` follows `rule`.
@@ -350,6 +356,19 @@ mod tests {
             ValidationErrorKind::TooLarge {
                 max_bytes: 10 << 20,
                 actual: (10 << 20) + 1
+            }
+        );
+    }
+
+    #[test]
+    fn utf8_bytes_are_counted_not_chars() {
+        assert_eq!(max_utf8_bytes("ext", &"a".repeat(1024), 1024), Ok(()));
+        // 342 three-byte characters: 1026 bytes.
+        assert_eq!(
+            kind(max_utf8_bytes("ext", &"用".repeat(342), 1024)),
+            ValidationErrorKind::TooLarge {
+                max_bytes: 1024,
+                actual: 1026
             }
         );
     }

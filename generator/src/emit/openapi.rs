@@ -283,8 +283,13 @@ fn apply_limits(s: &mut Value, l: &Limits, ty: &TypeExpr) {
             .as_ref()
             .map(|v| v.iter().cloned().map(Value::from).collect()),
     );
-    if *ty == TypeExpr::File {
+    if *ty == TypeExpr::File || ty.is_stringy() {
         set("x-max-bytes", l.max_bytes.map(Value::from));
+    }
+    // A string of at most N bytes has at most N characters: the one part of
+    // a byte limit that maxLength can say.
+    if ty.is_stringy() && l.max_length.is_none() {
+        set("maxLength", l.max_bytes.map(Value::from));
     }
 }
 

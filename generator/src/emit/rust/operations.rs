@@ -164,7 +164,11 @@ impl<'a> Arg<'a> {
             out.push(quote!(crate::runtime::validate::min_items(#name, #value.len(), #min)?;));
         }
         if let Some(max) = l.max_bytes {
-            out.push(quote!(crate::runtime::validate::max_bytes(#name, #value.len(), #max)?;));
+            out.push(if self.ty.is_stringy() {
+                quote!(crate::runtime::validate::max_utf8_bytes(#name, #value, #max)?;)
+            } else {
+                quote!(crate::runtime::validate::max_bytes(#name, #value.len(), #max)?;)
+            });
         }
         if let Some(values) = &l.enumeration {
             out.push(quote!(crate::runtime::validate::one_of(#name, #value, &[#(#values),*])?;));

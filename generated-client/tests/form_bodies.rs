@@ -3,8 +3,8 @@
 
 mod support;
 
-use agora_chat::{Error, ValidationErrorKind};
-use support::MockApi;
+use agora_chat::ValidationErrorKind;
+use support::{MockApi, validation};
 
 async fn server() -> MockApi {
     MockApi::start(200, r#"{"data": {"nickname": "Ann"}}"#).await
@@ -56,33 +56,27 @@ async fn standard_and_custom_attributes_go_out_as_one_form() {
 #[tokio::test]
 async fn a_standard_key_given_as_a_custom_attribute_is_rejected_before_sending() {
     let api = server().await;
-    let result = api
-        .client()
-        .set_user_attributes("u1")
-        .attribute("nickname", "Ann")
-        .await;
-    match result {
-        Err(Error::Validation(err)) => {
-            assert_eq!(err.field, r#"attribute("nickname")"#);
-            assert_eq!(err.kind, ValidationErrorKind::DeclaredField);
-            assert!(err.to_string().contains("its own method"), "{err}");
-        }
-        other => panic!("expected a validation error, got {other:?}"),
-    }
+    let err = validation(
+        api.client()
+            .set_user_attributes("u1")
+            .attribute("nickname", "Ann")
+            .await,
+    );
+    assert_eq!(err.field, r#"attribute("nickname")"#);
+    assert_eq!(err.kind, ValidationErrorKind::DeclaredField);
+    assert!(err.to_string().contains("its own method"), "{err}");
     assert!(api.requests().await.is_empty());
 }
 
 #[tokio::test]
 async fn an_empty_attribute_name_is_rejected_before_sending() {
     let api = server().await;
-    let result = api
-        .client()
-        .set_user_attributes("u1")
-        .attribute("", "x")
-        .await;
-    match result {
-        Err(Error::Validation(err)) => assert_eq!(err.kind, ValidationErrorKind::Empty),
-        other => panic!("expected a validation error, got {other:?}"),
-    }
+    let err = validation(
+        api.client()
+            .set_user_attributes("u1")
+            .attribute("", "x")
+            .await,
+    );
+    assert_eq!(err.kind, ValidationErrorKind::Empty);
     assert!(api.requests().await.is_empty());
 }

@@ -4,18 +4,11 @@
 
 mod support;
 
-use agora_chat::{Error, UploadFile, ValidationError, ValidationErrorKind};
-use support::MockApi;
+use agora_chat::{Error, UploadFile, ValidationErrorKind};
+use support::{MockApi, validation};
 
 async fn server() -> MockApi {
     MockApi::start(200, r#"{"data": {}}"#).await
-}
-
-fn validation(result: Result<impl std::fmt::Debug, Error>) -> ValidationError {
-    match result {
-        Err(Error::Validation(e)) => e,
-        other => panic!("expected a validation error, got {other:?}"),
-    }
 }
 
 #[tokio::test]

@@ -3,7 +3,7 @@
 
 #![allow(dead_code)] // each test crate uses a different part of it
 
-use agora_chat::Client;
+use agora_chat::{Client, Error, ValidationError};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
@@ -145,6 +145,14 @@ impl MockApi {
                 String::from_utf8_lossy(&req.body)
             ),
         }
+    }
+}
+
+/// The validation error of a call that must fail before sending.
+pub fn validation(result: Result<impl std::fmt::Debug, Error>) -> ValidationError {
+    match result {
+        Err(Error::Validation(e)) => e,
+        other => panic!("expected a validation error, got {other:?}"),
     }
 }
 

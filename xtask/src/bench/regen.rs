@@ -191,11 +191,6 @@ paths:
   /files:
     post:
       operationId: upload
-      requestBody:
-        content:
-          multipart/form-data:
-            schema:
-              $ref: \"#/components/schemas/Upload\"
       responses: {}
     get:
       operationId: list

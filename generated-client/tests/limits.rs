@@ -181,3 +181,84 @@ async fn a_presence_ext_of_exactly_1024_bytes_is_sent() {
         .await;
     assert_eq!(api.requests().await.len(), 1);
 }
+
+fn attributes(pairs: &[(&str, String)]) -> std::collections::BTreeMap<String, String> {
+    pairs
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.clone()))
+        .collect()
+}
+
+#[tokio::test]
+async fn a_chatroom_attribute_key_outside_the_documented_charset_is_rejected() {
+    let api = server().await;
+    let meta = attributes(&[("ok_key", "v".into()), ("bad key", "v".into())]);
+    let err = validation(
+        api.client()
+            .set_chatroom_attributes("room1", "user1", meta)
+            .await,
+    );
+    assert_eq!(err.field, r#"metaData.keys["bad key"]"#);
+    assert_eq!(
+        err.kind,
+        ValidationErrorKind::InvalidCharacter {
+            found: ' ',
+            allowed_besides_alphanumerics: "_-.".into()
+        }
+    );
+    assert!(api.requests().await.is_empty());
+}
+
+#[tokio::test]
+async fn eleven_chatroom_attributes_in_one_call_are_rejected() {
+    let api = server().await;
+    let keys: Vec<String> = (0..11).map(|i| format!("k{i}")).collect();
+    let meta: std::collections::BTreeMap<String, String> =
+        keys.into_iter().map(|k| (k, "v".to_owned())).collect();
+    let err = validation(
+        api.client()
+            .set_chatroom_attributes("room1", "user1", meta)
+            .await,
+    );
+    assert_eq!(err.field, "metaData");
+    assert_eq!(
+        err.kind,
+        ValidationErrorKind::TooManyItems {
+            max: 10,
+            actual: 11
+        }
+    );
+    assert!(api.requests().await.is_empty());
+}
+
+#[tokio::test]
+async fn a_group_member_attribute_value_over_512_bytes_is_rejected() {
+    let api = server().await;
+    // 171 characters, 513 bytes.
+    let meta = attributes(&[("nick", "用".repeat(171))]);
+    let err = validation(
+        api.client()
+            .update_group_member_attributes("group1", "user1", meta)
+            .await,
+    );
+    assert_eq!(err.field, r#"metaData["nick"]"#);
+    assert_eq!(
+        err.kind,
+        ValidationErrorKind::TooLarge {
+            max_bytes: 512,
+            actual: 513
+        }
+    );
+    assert!(api.requests().await.is_empty());
+}
+
+#[tokio::test]
+async fn group_member_attributes_at_the_byte_limits_are_sent() {
+    let api = server().await;
+    let meta = attributes(&[("k".repeat(16).as_str(), "é".repeat(256))]);
+    let _ = api
+        .client()
+        .update_group_member_attributes("group1", "user1", meta)
+        .await;
+    assert_eq!(api.requests().await.len(), 1);
+}

@@ -12,7 +12,7 @@ use serde_saphyr::Spanned;
 use crate::error::{Diagnostic, SpecError};
 use crate::spec::model::{
     Additional, BodyKind, Data, Example, Field, GroupFile, NamedType, Operation, PageKind,
-    Pagination, Param, ResponseBody, Shape, UsernameRule,
+    Pagination, Param, ResponseBody, Shape, TextLimits, UsernameRule,
 };
 use crate::spec::{LoadedGroup, Spec};
 use crate::types::TypeExpr;
@@ -742,6 +742,24 @@ impl<'a> Validator<'a> {
                 "an enum needs at least one value",
             );
         }
+        let string_map = matches!(ty, TypeExpr::Map(inner) if inner.is_stringy());
+        for (name, text) in [("keys", &l.keys), ("values", &l.values)] {
+            let Some(text) = text else { continue };
+            if !string_map {
+                self.report(
+                    at,
+                    format!("{field}.{name}"),
+                    format!("applies to `map<string>` fields only, not `{ty}`"),
+                );
+            }
+            if text.max_length == Some(0) || text.max_bytes == Some(0) {
+                self.report(
+                    at,
+                    format!("{field}.{name}"),
+                    "a maximum of 0 allows nothing; leave it out or fix it",
+                );
+            }
+        }
     }
 
     fn data(&mut self, at: &At, data: &Data) {
@@ -1105,8 +1123,12 @@ pub struct Limits {
     pub min_items: Option<u32>,
     /// Allowed string values.
     pub enumeration: Option<Vec<String>>,
-    /// Maximum file size in bytes.
+    /// Maximum size in bytes (a file, or a string's UTF-8).
     pub max_bytes: Option<u64>,
+    /// Limits of every key of a `map<string>`.
+    pub keys: Option<TextLimits>,
+    /// Limits of every value of a `map<string>`.
+    pub values: Option<TextLimits>,
 }
 
 impl Limits {
@@ -1121,6 +1143,8 @@ impl Limits {
             min_items: f.min_items,
             enumeration: f.enumeration.clone(),
             max_bytes: f.max_bytes,
+            keys: f.keys.clone(),
+            values: f.values.clone(),
         }
     }
 
@@ -1135,8 +1159,30 @@ impl Limits {
             min_items: p.min_items,
             enumeration: p.enumeration.clone(),
             max_bytes: p.max_bytes,
+            keys: None,
+            values: None,
         }
     }
+}
+
+/// The first limit of `l` that `text` breaks, described.
+fn check_text(text: &str, l: &TextLimits) -> Option<String> {
+    let chars = text.chars().count() as u64;
+    let bytes = text.len() as u64;
+    if let Some(max) = l.max_length
+        && chars > u64::from(max)
+    {
+        return Some(format!("{chars} characters, at most {max} allowed"));
+    }
+    if let Some(max) = l.max_bytes
+        && bytes > max
+    {
+        return Some(format!("{bytes} bytes of UTF-8, at most {max} allowed"));
+    }
+    let extra = l.extra_chars.as_deref()?;
+    text.chars()
+        .find(|c| !(c.is_ascii_alphanumeric() || extra.contains(*c)))
+        .map(|c| format!("`{c}` is not an ASCII letter, a digit or one of `{extra}`"))
 }
 
 /// Checks an example value against a type and its limits; problems are pushed
@@ -1246,15 +1292,18 @@ fn check_value(
                 out.push((path.into(), format!("{n} entries, at most {max} allowed")));
             }
             for (k, v) in map {
-                check_value(
-                    item,
-                    &Limits::default(),
-                    v,
-                    &format!("{path}.{k}"),
-                    rule,
-                    types,
-                    out,
-                );
+                let entry = format!("{path}.{k}");
+                if let Some(keys) = &limits.keys
+                    && let Some(problem) = check_text(k, keys)
+                {
+                    out.push((entry.clone(), format!("key: {problem}")));
+                }
+                check_value(item, &Limits::default(), v, &entry, rule, types, out);
+                if let (Some(values), Value::String(text)) = (&limits.values, v)
+                    && let Some(problem) = check_text(text, values)
+                {
+                    out.push((entry, problem));
+                }
             }
         }
         (TypeExpr::Named(name), Value::Object(map)) => {

@@ -47,7 +47,7 @@ impl crate::Client {
     /// - HTTP: `PUT /metadata/chatroom/{chatroom_id}/user/{username}`
     /// - Rate limit: 100/second per app key; From the overview table; the detail page states no limit.
     /// - Idempotent: yes, safe to repeat
-    /// - Checked before sending: `username`: must follow the username rule; `autoDelete`: one of `DELETE`, `NO_DELETE`
+    /// - Checked before sending: `username`: must follow the username rule; `metaData`: at most 10 entries, each key at most 128 characters, only ASCII letters, digits and `_-.`, each value at most 4096 characters; `autoDelete`: one of `DELETE`, `NO_DELETE`
     /// - Source: `restful-api/chatroom-management/manage-chatroom-attributes`, section "Set custom attributes"
     /// - Doc errata: E001, E405, E406, E408, E409 (see `spec/errata.yaml` and `spec/errata/`)
     ///
@@ -55,7 +55,7 @@ impl crate::Client {
     ///
     /// - `chatroom_id`: Id of the room. See errata E405.
     /// - `username`: The member on whose behalf the attributes are written. See errata E405.
-    /// - `meta_data`: The attributes to write, attribute name to value. At most 10 pairs per call; each key at most 128 characters drawn from letters, digits, "_", "-" and "."; each value at most 4,096 characters. A room holds at most 100 attributes and an app at most 10 GB of them. These bounds are checked by the server only. See errata E409.
+    /// - `meta_data`: The attributes to write, attribute name to value: at most 10 pairs per call, each key at most 128 characters of letters, digits, "_", "-" and ".", each value at most 4,096 characters. A room holds at most 100 attributes and an app at most 10 GB of them; those totals are left to the server. Checked before sending: at most 10 entries; each key at most 128 characters, only ASCII letters, digits and `_-.`; each value at most 4096 characters. See errata E409.
     pub fn set_chatroom_attributes(
         &self,
         chatroom_id: impl Into<String>,
@@ -116,6 +116,24 @@ impl<'a> SetChatroomAttributesRequest<'a> {
                 "username",
                 value,
                 &super::USERNAME_RULE,
+            )?;
+        }
+        {
+            let value = &self.body.meta_data;
+            crate::runtime::validate::max_items("metaData", value.len(), 10u32)?;
+            crate::runtime::validate::map_entries(
+                "metaData",
+                value,
+                &crate::runtime::validate::TextRule {
+                    max_chars: Some(128u32),
+                    max_bytes: None,
+                    extra_chars: Some("_-."),
+                },
+                &crate::runtime::validate::TextRule {
+                    max_chars: Some(4096u32),
+                    max_bytes: None,
+                    extra_chars: None,
+                },
             )?;
         }
         if let Some(value) = &self.body.auto_delete {
@@ -435,7 +453,7 @@ impl crate::Client {
     /// - HTTP: `PUT /metadata/chatroom/{chatroom_id}/user/{username}/forced`
     /// - Rate limit: 100/second per app key; From the overview table; the detail page states no limit.
     /// - Idempotent: yes, safe to repeat
-    /// - Checked before sending: `username`: must follow the username rule; `autoDelete`: one of `DELETE`, `NO_DELETE`
+    /// - Checked before sending: `username`: must follow the username rule; `metaData`: at most 10 entries, each key at most 128 characters, only ASCII letters, digits and `_-.`, each value at most 4096 characters; `autoDelete`: one of `DELETE`, `NO_DELETE`
     /// - Source: `restful-api/chatroom-management/manage-chatroom-attributes`, section "Forcibly set custom attributes"
     /// - Doc errata: E001, E405, E408, E409 (see `spec/errata.yaml` and `spec/errata/`)
     ///
@@ -443,7 +461,7 @@ impl crate::Client {
     ///
     /// - `chatroom_id`: Id of the room. See errata E405.
     /// - `username`: The member on whose behalf the attributes are written. See errata E405.
-    /// - `meta_data`: The attributes to write, attribute name to value. At most 10 pairs per call; each key at most 128 characters drawn from letters, digits, "_", "-" and "."; each value at most 4,096 characters. A room holds at most 100 attributes and an app at most 10 GB of them. These bounds are checked by the server only. See errata E409.
+    /// - `meta_data`: The attributes to write, attribute name to value: at most 10 pairs per call, each key at most 128 characters of letters, digits, "_", "-" and ".", each value at most 4,096 characters. A room holds at most 100 attributes and an app at most 10 GB of them; those totals are left to the server. Checked before sending: at most 10 entries; each key at most 128 characters, only ASCII letters, digits and `_-.`; each value at most 4096 characters. See errata E409.
     pub fn force_set_chatroom_attributes(
         &self,
         chatroom_id: impl Into<String>,
@@ -504,6 +522,24 @@ impl<'a> ForceSetChatroomAttributesRequest<'a> {
                 "username",
                 value,
                 &super::USERNAME_RULE,
+            )?;
+        }
+        {
+            let value = &self.body.meta_data;
+            crate::runtime::validate::max_items("metaData", value.len(), 10u32)?;
+            crate::runtime::validate::map_entries(
+                "metaData",
+                value,
+                &crate::runtime::validate::TextRule {
+                    max_chars: Some(128u32),
+                    max_bytes: None,
+                    extra_chars: Some("_-."),
+                },
+                &crate::runtime::validate::TextRule {
+                    max_chars: Some(4096u32),
+                    max_bytes: None,
+                    extra_chars: None,
+                },
             )?;
         }
         if let Some(value) = &self.body.auto_delete {

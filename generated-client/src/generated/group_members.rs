@@ -767,7 +767,7 @@ impl crate::Client {
     /// - HTTP: `PUT /metadata/chatgroup/{group_id}/user/{username}`
     /// - Rate limit: not documented
     /// - Idempotent: yes, safe to repeat
-    /// - Checked before sending: `username`: must follow the username rule
+    /// - Checked before sending: `username`: must follow the username rule; `metaData`: each key at most 16 bytes, each value at most 512 bytes
     /// - Source: `restful-api/chat-group-management/manage-group-members`, section "Setting custom attributes of a group member"
     /// - Doc errata: E317, E322 (see `spec/errata.yaml` and `spec/errata/`)
     ///
@@ -775,7 +775,7 @@ impl crate::Client {
     ///
     /// - `group_id`: Id of the group. See errata E322.
     /// - `username`: The member whose attributes are set.
-    /// - `meta_data`: The attributes to set, attribute name to value (name at most 16 bytes, value at most 512 bytes, empty value to delete). See errata E322.
+    /// - `meta_data`: The attributes to set, attribute name to value (name at most 16 bytes, value at most 512 bytes, empty value to delete). Checked before sending: each key at most 16 bytes; each value at most 512 bytes. See errata E322.
     pub fn update_group_member_attributes(
         &self,
         group_id: impl Into<String>,
@@ -828,6 +828,23 @@ impl<'a> UpdateGroupMemberAttributesRequest<'a> {
                 "username",
                 value,
                 &super::USERNAME_RULE,
+            )?;
+        }
+        {
+            let value = &self.body.meta_data;
+            crate::runtime::validate::map_entries(
+                "metaData",
+                value,
+                &crate::runtime::validate::TextRule {
+                    max_chars: None,
+                    max_bytes: Some(16u64),
+                    extra_chars: None,
+                },
+                &crate::runtime::validate::TextRule {
+                    max_chars: None,
+                    max_bytes: Some(512u64),
+                    extra_chars: None,
+                },
             )?;
         }
         Ok(())

@@ -26,7 +26,7 @@ pub struct PushMessage {
     pub content: String,
     /// Custom key-value pairs delivered with the notification: at most 10 pairs, together no longer than 1024 characters.
     ///
-    /// Checked before sending: at most 10 items.
+    /// Checked before sending: at most 10 entries.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ext: Option<::std::collections::BTreeMap<String, ::serde_json::Value>>,
     /// What a tap on the notification does and how the app badge changes.

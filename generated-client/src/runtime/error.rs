@@ -530,6 +530,14 @@ pub enum ValidationErrorKind {
     /// A name given to an open-ended setter (such as `attribute`) is a
     /// declared field of the request, which has its own method.
     DeclaredField,
+    /// The string contains a character outside the documented set: ASCII
+    /// letters, digits and a few others.
+    InvalidCharacter {
+        /// The first character not allowed.
+        found: char,
+        /// The characters allowed besides ASCII letters and digits.
+        allowed_besides_alphanumerics: String,
+    },
 }
 
 impl fmt::Display for ValidationErrorKind {
@@ -573,6 +581,13 @@ impl fmt::Display for ValidationErrorKind {
             Self::DeclaredField => {
                 f.write_str("is a declared field of the request: set it with its own method")
             }
+            Self::InvalidCharacter {
+                found,
+                allowed_besides_alphanumerics,
+            } => write!(
+                f,
+                "contains {found:?}; only ASCII letters, digits and `{allowed_besides_alphanumerics}` are allowed"
+            ),
         }
     }
 }

@@ -2,6 +2,8 @@
 //! documented limit fails locally with a precise message instead of as an
 //! opaque server error.
 
+use std::collections::BTreeMap;
+
 use super::{ValidationError, ValidationErrorKind};
 
 /// The username rule from the spec: length bounds in characters, and the
@@ -164,6 +166,56 @@ pub(crate) fn max_bytes(field: &str, len: u64, max: u64) -> Result<(), Validatio
 /// exceed).
 pub(crate) fn max_utf8_bytes(field: &str, value: &str, max: u64) -> Result<(), ValidationError> {
     max_bytes(field, u64::try_from(value.len()).unwrap_or(u64::MAX), max)
+}
+
+/// Limits of each key or each value of a map argument.
+pub(crate) struct TextRule {
+    /// Most characters.
+    pub max_chars: Option<u32>,
+    /// Most bytes of UTF-8.
+    pub max_bytes: Option<u64>,
+    /// When set, only ASCII letters, digits and these characters.
+    pub extra_chars: Option<&'static str>,
+}
+
+impl TextRule {
+    fn check(&self, field: &str, text: &str) -> Result<(), ValidationError> {
+        if let Some(max) = self.max_chars {
+            max_chars(field, text, max)?;
+        }
+        if let Some(max) = self.max_bytes {
+            max_utf8_bytes(field, text, max)?;
+        }
+        if let Some(extra) = self.extra_chars
+            && let Some(found) = text
+                .chars()
+                .find(|c| !(c.is_ascii_alphanumeric() || extra.contains(*c)))
+        {
+            return fail(
+                field,
+                ValidationErrorKind::InvalidCharacter {
+                    found,
+                    allowed_besides_alphanumerics: extra.to_owned(),
+                },
+            );
+        }
+        Ok(())
+    }
+}
+
+/// Every key of `map` follows `keys` and every value follows `values`. A
+/// key is reported as `field.keys["<key>"]`, a value as `field["<key>"]`.
+pub(crate) fn map_entries(
+    field: &str,
+    map: &BTreeMap<String, String>,
+    keys: &TextRule,
+    values: &TextRule,
+) -> Result<(), ValidationError> {
+    for (key, value) in map {
+        keys.check(&format!("{field}.keys[{key:?}]"), key)?;
+        values.check(&format!("{field}[{key:?}]"), value)?;
+    }
+    Ok(())
 }
 
 /// `value` follows `rule`.
@@ -369,6 +421,53 @@ mod tests {
             ValidationErrorKind::TooLarge {
                 max_bytes: 1024,
                 actual: 1026
+            }
+        );
+    }
+
+    #[test]
+    fn map_entries_check_keys_and_values_and_name_the_entry() {
+        let keys = TextRule {
+            max_chars: Some(4),
+            max_bytes: None,
+            extra_chars: Some("_-."),
+        };
+        let values = TextRule {
+            max_chars: None,
+            max_bytes: Some(4),
+            extra_chars: None,
+        };
+        let map = |pairs: &[(&str, &str)]| -> BTreeMap<String, String> {
+            pairs
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect()
+        };
+        let ok = map(&[("a_b", "1234"), ("x.-", "")]);
+        assert_eq!(map_entries("meta", &ok, &keys, &values), Ok(()));
+
+        let err = map_entries("meta", &map(&[("abcde", "v")]), &keys, &values).unwrap_err();
+        assert_eq!(err.field, r#"meta.keys["abcde"]"#);
+        assert_eq!(err.kind, ValidationErrorKind::TooLong { max: 4, actual: 5 });
+
+        let err = map_entries("meta", &map(&[("a b", "v")]), &keys, &values).unwrap_err();
+        assert_eq!(
+            err.kind,
+            ValidationErrorKind::InvalidCharacter {
+                found: ' ',
+                allowed_besides_alphanumerics: "_-.".into()
+            }
+        );
+        assert!(err.to_string().contains("`_-.`"), "{err}");
+
+        // Three characters, five bytes.
+        let err = map_entries("meta", &map(&[("k", "éé1")]), &keys, &values).unwrap_err();
+        assert_eq!(err.field, r#"meta["k"]"#);
+        assert_eq!(
+            err.kind,
+            ValidationErrorKind::TooLarge {
+                max_bytes: 4,
+                actual: 5
             }
         );
     }

@@ -19,7 +19,7 @@ use std::collections::BTreeMap;
 use serde_json::{Map, Value, json};
 
 use crate::ir::{Body, Field, Group, Ir, Limits, Operation, Param, Payload, Struct};
-use crate::spec::model::{BodyKind, Per, ResponseBody, Shape};
+use crate::spec::model::{BodyKind, Per, ResponseBody, Shape, TextLimits};
 use crate::types::TypeExpr;
 
 /// Where the document is written, relative to the workspace root.
@@ -230,7 +230,7 @@ fn type_schema(ty: &TypeExpr, ir: &Ir) -> Value {
                 "type": "string",
                 "minLength": rule.min_length,
                 "maxLength": rule.max_length,
-                "pattern": username_pattern(&rule.extra_chars),
+                "pattern": charset_pattern(&rule.extra_chars),
             })
         }
         TypeExpr::Integer => json!({"type": "integer", "format": "int64"}),
@@ -247,9 +247,10 @@ fn type_schema(ty: &TypeExpr, ir: &Ir) -> Value {
     }
 }
 
-/// A regex for the username rule that is valid in every dialect validators
-/// use (JavaScript's `u` mode rejects needless escapes such as `\_`).
-fn username_pattern(extra: &str) -> String {
+/// A regex for "ASCII letters, digits and `extra`" (the username rule, map
+/// keys) that is valid in every dialect validators use (JavaScript's `u`
+/// mode rejects needless escapes such as `\_`).
+fn charset_pattern(extra: &str) -> String {
     let mut class = String::from("A-Za-z0-9");
     for c in extra.chars().filter(|c| *c != '-') {
         if matches!(c, '\\' | ']' | '^' | '[') {
@@ -275,8 +276,13 @@ fn apply_limits(s: &mut Value, l: &Limits, ty: &TypeExpr) {
     set("minLength", l.min_length.map(Value::from));
     set("minimum", l.minimum.map(Value::from));
     set("maximum", l.maximum.map(Value::from));
-    set("maxItems", l.max_items.map(Value::from));
-    set("minItems", l.min_items.map(Value::from));
+    // Entries of a map are properties.
+    let (max_items, min_items) = match ty {
+        TypeExpr::Map(_) => ("maxProperties", "minProperties"),
+        _ => ("maxItems", "minItems"),
+    };
+    set(max_items, l.max_items.map(Value::from));
+    set(min_items, l.min_items.map(Value::from));
     set(
         "enum",
         l.enumeration
@@ -291,6 +297,31 @@ fn apply_limits(s: &mut Value, l: &Limits, ty: &TypeExpr) {
     if ty.is_stringy() && l.max_length.is_none() {
         set("maxLength", l.max_bytes.map(Value::from));
     }
+    // 3.0 has no `propertyNames`: key limits go in an extension, in the
+    // same words as a string schema.
+    set("x-keys", l.keys.as_ref().map(text_schema));
+    if let Some(values) = &l.values
+        && let Some(Value::Object(item)) = obj.get_mut("additionalProperties")
+    {
+        if let Value::Object(limits) = text_schema(values) {
+            item.extend(limits);
+        }
+    }
+}
+
+/// String schema keywords for per-key or per-value limits.
+fn text_schema(l: &TextLimits) -> Value {
+    let mut s = Map::new();
+    if let Some(max) = l.max_length.map(u64::from).or(l.max_bytes) {
+        s.insert("maxLength".into(), max.into());
+    }
+    if let Some(max) = l.max_bytes {
+        s.insert("x-max-bytes".into(), max.into());
+    }
+    if let Some(extra) = &l.extra_chars {
+        s.insert("pattern".into(), charset_pattern(extra).into());
+    }
+    Value::Object(s)
 }
 
 fn param(p: &Param, location: &str, ir: &Ir) -> Value {

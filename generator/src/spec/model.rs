@@ -268,7 +268,7 @@ pub struct Param {
     pub min_items: Option<u32>,
     #[serde(default, rename = "enum")]
     pub enumeration: Option<Vec<String>>,
-    /// Maximum size of an uploaded file, in bytes.
+    /// Maximum size of an uploaded file, or of a string in bytes of UTF-8.
     #[serde(default)]
     pub max_bytes: Option<u64>,
     /// For a path parameter that carries several values joined by commas.
@@ -312,11 +312,32 @@ pub struct Field {
     pub min_items: Option<u32>,
     #[serde(default, rename = "enum")]
     pub enumeration: Option<Vec<String>>,
-    /// Maximum size of an uploaded file, in bytes.
+    /// Maximum size of an uploaded file, or of a string in bytes of UTF-8.
     #[serde(default)]
     pub max_bytes: Option<u64>,
+    /// For `map<string>` fields: the limits of every key.
+    #[serde(default)]
+    pub keys: Option<TextLimits>,
+    /// For `map<string>` fields: the limits of every value.
+    #[serde(default)]
+    pub values: Option<TextLimits>,
     #[serde(default)]
     pub errata: Vec<String>,
+}
+
+/// Limits of each key or each value of a `map<string>` field.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TextLimits {
+    /// Maximum length in characters.
+    #[serde(default)]
+    pub max_length: Option<u32>,
+    /// Maximum length in bytes of UTF-8.
+    #[serde(default)]
+    pub max_bytes: Option<u64>,
+    /// When set, only ASCII letters, digits and these characters are allowed.
+    #[serde(default)]
+    pub extra_chars: Option<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]

@@ -2,16 +2,21 @@
 //! where the fact came from.
 
 use crate::ir::{Field, Limits, Operation, Param};
+use crate::spec::model::TextLimits;
 use crate::types::TypeExpr;
 
 /// Doc of a struct field.
 pub(super) fn field(f: &Field) -> String {
-    with_limits(&f.description, &limits(&f.limits, None), &f.errata)
+    with_limits(&f.description, &limits(&f.limits, &f.ty, None), &f.errata)
 }
 
 /// Doc of a parameter or body argument.
 pub(super) fn param(p: &Param) -> String {
-    let mut text = with_limits(&p.description, &limits(&p.limits, p.list_max), &p.errata);
+    let mut text = with_limits(
+        &p.description,
+        &limits(&p.limits, &p.ty, p.list_max),
+        &p.errata,
+    );
     if let Some(default) = &p.default {
         text.push_str(&format!("\n\nServer default: `{default}`."));
     }
@@ -33,7 +38,12 @@ fn with_limits(description: &str, limits: &[String], errata: &[String]) -> Strin
 }
 
 /// Human-readable limits, e.g. `at most 128 characters`.
-pub(super) fn limits(l: &Limits, list_max: Option<u32>) -> Vec<String> {
+pub(super) fn limits(l: &Limits, ty: &TypeExpr, list_max: Option<u32>) -> Vec<String> {
+    let items = if matches!(ty, TypeExpr::Map(_)) {
+        "entries"
+    } else {
+        "items"
+    };
     let mut out = Vec::new();
     if let Some(max) = list_max {
         out.push(format!("1 to {max} values, sent comma-separated"));
@@ -51,10 +61,10 @@ pub(super) fn limits(l: &Limits, list_max: Option<u32>) -> Vec<String> {
         (None, None) => {}
     }
     if let Some(min) = l.min_items {
-        out.push(format!("at least {min} items"));
+        out.push(format!("at least {min} {items}"));
     }
     if let Some(max) = l.max_items {
-        out.push(format!("at most {max} items"));
+        out.push(format!("at most {max} {items}"));
     }
     if let Some(values) = &l.enumeration {
         let quoted: Vec<String> = values.iter().map(|v| format!("`{v}`")).collect();
@@ -63,7 +73,27 @@ pub(super) fn limits(l: &Limits, list_max: Option<u32>) -> Vec<String> {
     if let Some(max) = l.max_bytes {
         out.push(format!("at most {max} bytes"));
     }
+    for (what, text) in [("each key", &l.keys), ("each value", &l.values)] {
+        if let Some(text) = text {
+            out.push(format!("{what} {}", text_rule(text)));
+        }
+    }
     out
+}
+
+/// E.g. `at most 128 characters, only ASCII letters, digits and `_-.``.
+fn text_rule(l: &TextLimits) -> String {
+    let mut parts = Vec::new();
+    if let Some(max) = l.max_length {
+        parts.push(format!("at most {max} characters"));
+    }
+    if let Some(max) = l.max_bytes {
+        parts.push(format!("at most {max} bytes"));
+    }
+    if let Some(extra) = &l.extra_chars {
+        parts.push(format!("only ASCII letters, digits and `{extra}`"));
+    }
+    parts.join(", ")
 }
 
 /// Limits that come from the type itself.
@@ -101,12 +131,18 @@ pub(super) fn method(op: &Operation) -> String {
         .iter()
         .chain(&op.query)
         .chain(&op.headers)
-        .map(|p| (p.wire_name.as_str(), &p.ty, limits(&p.limits, p.list_max)));
+        .map(|p| {
+            (
+                p.wire_name.as_str(),
+                &p.ty,
+                limits(&p.limits, &p.ty, p.list_max),
+            )
+        });
     let body = op
         .body
         .iter()
         .flat_map(|b| &b.fields)
-        .map(|f| (f.json_name.as_str(), &f.ty, limits(&f.limits, None)));
+        .map(|f| (f.json_name.as_str(), &f.ty, limits(&f.limits, &f.ty, None)));
     for (name, ty, mut l) in args.chain(body) {
         l.extend(type_rule(ty).map(String::from));
         if !l.is_empty() {

@@ -10,7 +10,7 @@ use quote::{format_ident, quote};
 
 use super::{docs, types};
 use crate::ir::{Body, Field, Limits, NextCursor, Operation, PageKind, Pagination, Param, Payload};
-use crate::spec::model::{BodyKind, Method, Per, ResponseBody};
+use crate::spec::model::{BodyKind, Method, Per, ResponseBody, TextLimits};
 use crate::types::TypeExpr;
 
 /// Where an argument goes on the wire.
@@ -170,6 +170,13 @@ impl<'a> Arg<'a> {
                 quote!(crate::runtime::validate::max_bytes(#name, #value.len(), #max)?;)
             });
         }
+        if l.keys.is_some() || l.values.is_some() {
+            let keys = text_rule(l.keys.as_ref());
+            let values = text_rule(l.values.as_ref());
+            out.push(
+                quote!(crate::runtime::validate::map_entries(#name, #value, &#keys, &#values)?;),
+            );
+        }
         if let Some(values) = &l.enumeration {
             out.push(quote!(crate::runtime::validate::one_of(#name, #value, &[#(#values),*])?;));
         }
@@ -195,7 +202,22 @@ impl<'a> Arg<'a> {
     }
 }
 
-fn option_tokens(v: Option<i64>) -> TokenStream {
+/// A `TextRule` literal; no limits at all when `l` is `None`.
+fn text_rule(l: Option<&TextLimits>) -> TokenStream {
+    let l = l.cloned().unwrap_or_default();
+    let max_chars = option_tokens(l.max_length);
+    let max_bytes = option_tokens(l.max_bytes);
+    let extra_chars = option_tokens(l.extra_chars.as_deref());
+    quote! {
+        crate::runtime::validate::TextRule {
+            max_chars: #max_chars,
+            max_bytes: #max_bytes,
+            extra_chars: #extra_chars,
+        }
+    }
+}
+
+fn option_tokens(v: Option<impl quote::ToTokens>) -> TokenStream {
     match v {
         Some(v) => quote!(Some(#v)),
         None => quote!(None),

@@ -263,6 +263,19 @@ impl<'a> Validator<'a> {
             }
             if let Some(additional) = &body.additional {
                 self.additional(at, body.kind, additional, &mut arg_names);
+                // The generated body struct keeps the pairs in a field of
+                // that name.
+                if body
+                    .fields
+                    .iter()
+                    .any(|f| crate::naming::field_ident_name(&f.name) == "additional")
+                {
+                    self.report(
+                        at,
+                        "request.additional",
+                        "a body with additional pairs cannot also have a field named `additional`",
+                    );
+                }
             }
             if body.fields.is_empty() {
                 self.report(

@@ -179,27 +179,29 @@ pub(crate) struct TextRule {
 }
 
 impl TextRule {
-    fn check(&self, field: &str, text: &str) -> Result<(), ValidationError> {
-        if let Some(max) = self.max_chars {
-            max_chars(field, text, max)?;
-        }
-        if let Some(max) = self.max_bytes {
-            max_utf8_bytes(field, text, max)?;
-        }
-        if let Some(extra) = self.extra_chars
-            && let Some(found) = text
-                .chars()
-                .find(|c| !(c.is_ascii_alphanumeric() || extra.contains(*c)))
+    /// What is wrong with `text`, if anything. The entry's name is only
+    /// formatted once something is.
+    fn problem(&self, text: &str) -> Option<ValidationErrorKind> {
+        let broken = |result: Result<(), ValidationError>| result.err().map(|e| e.kind);
+        if let Some(kind) = self
+            .max_chars
+            .and_then(|max| broken(max_chars("", text, max)))
         {
-            return fail(
-                field,
-                ValidationErrorKind::InvalidCharacter {
-                    found,
-                    allowed_besides_alphanumerics: extra.to_owned(),
-                },
-            );
+            return Some(kind);
         }
-        Ok(())
+        if let Some(kind) = self
+            .max_bytes
+            .and_then(|max| broken(max_utf8_bytes("", text, max)))
+        {
+            return Some(kind);
+        }
+        let extra = self.extra_chars?;
+        text.chars()
+            .find(|c| !(c.is_ascii_alphanumeric() || extra.contains(*c)))
+            .map(|found| ValidationErrorKind::InvalidCharacter {
+                found,
+                allowed_besides_alphanumerics: extra.to_owned(),
+            })
     }
 }
 
@@ -212,8 +214,12 @@ pub(crate) fn map_entries(
     values: &TextRule,
 ) -> Result<(), ValidationError> {
     for (key, value) in map {
-        keys.check(&format!("{field}.keys[{key:?}]"), key)?;
-        values.check(&format!("{field}[{key:?}]"), value)?;
+        if let Some(kind) = keys.problem(key) {
+            return fail(&format!("{field}.keys[{key:?}]"), kind);
+        }
+        if let Some(kind) = values.problem(value) {
+            return fail(&format!("{field}[{key:?}]"), kind);
+        }
     }
     Ok(())
 }

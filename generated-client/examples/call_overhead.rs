@@ -3,17 +3,19 @@
 //! against one local HTTP server, measured side by side in one run.
 //!
 //! ```text
-//! cargo run --release -p agora-chat --example call_overhead [-- CALLS_PER_ROUND ROUNDS [blocks]]
+//! cargo run --release -p agora-chat --example call_overhead [-- CALLS_PER_ROUND ROUNDS]
 //! ```
 //!
 //! Prints per-round figures, then `call_overhead_ratio=<x>`: the median
 //! over rounds of (generated time per call) / (hand-written time per
 //! call). Within a round the two sides alternate call by call, each going
 //! first half of the time, so drift (CPU frequency, other processes) hits
-//! them alike; with `blocks`, each round runs half its calls on one side,
-//! then half on the other (lower absolute latency, more drift). The server is a
-//! minimal keep-alive HTTP/1.1 responder on its own thread, so that it adds
-//! as little as possible to both sides and the client's share shows.
+//! them alike. The server is a minimal keep-alive HTTP/1.1 responder on
+//! its own thread, so that it adds as little as possible to both sides and
+//! the client's share shows.
+
+#[path = "common/rounds.rs"]
+mod rounds;
 
 use std::time::{Duration, Instant};
 
@@ -22,6 +24,8 @@ use reqwest::header::{ACCEPT, AUTHORIZATION, HeaderValue};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
 
+use rounds::Rounds;
+
 const TOKEN: &str = "benchmark-token";
 const BODY: &str = r#"{"action":"get","application":"8be024f0-e978-11e8-b697-5d598d5f8402","uri":"https://a41.chat.agora.io/org/app/chatrooms/room1/announcement","entities":[],"data":{"announcement":"Welcome to the room, please be nice."},"timestamp":1700000000000,"duration":0,"organization":"org","applicationName":"app"}"#;
 
@@ -29,7 +33,6 @@ fn main() {
     let mut args = std::env::args().skip(1);
     let calls: usize = args.next().and_then(|a| a.parse().ok()).unwrap_or(2000);
     let rounds: usize = args.next().and_then(|a| a.parse().ok()).unwrap_or(9);
-    let blocks = args.next().as_deref() == Some("blocks");
 
     let addr = start_server();
     let runtime = tokio::runtime::Builder::new_current_thread()
@@ -55,20 +58,13 @@ fn main() {
             hand.call().await;
         }
 
-        let mut ratios = Vec::with_capacity(rounds);
-        for round in 0..rounds {
+        let mut report = Rounds::default();
+        for _ in 0..rounds {
             // Calls alternate one by one, each side going first half of the
             // time, so both see the same conditions.
             let (mut generated, mut handwritten) = (Duration::ZERO, Duration::ZERO);
             for call in 0..calls {
-                if blocks {
-                    // Alternative schedule: runs of calls per side.
-                    if call < calls / 2 {
-                        generated += time(|| generated_call(&client)).await;
-                    } else {
-                        handwritten += time(|| hand.call()).await;
-                    }
-                } else if call % 2 == 0 {
+                if call % 2 == 0 {
                     generated += time(|| generated_call(&client)).await;
                     handwritten += time(|| hand.call()).await;
                 } else {
@@ -76,17 +72,9 @@ fn main() {
                     generated += time(|| generated_call(&client)).await;
                 }
             }
-            let ratio = generated.as_secs_f64() / handwritten.as_secs_f64();
-            let per_call = |total: Duration| micros(total) / calls as f64;
-            println!(
-                "round {round}: generated {:.1} µs/call, hand-written {:.1} µs/call, ratio {ratio:.3}",
-                per_call(generated),
-                per_call(handwritten)
-            );
-            ratios.push(ratio);
+            report.record("call", calls, generated, handwritten);
         }
-        ratios.sort_by(f64::total_cmp);
-        println!("call_overhead_ratio={:.3}", ratios[ratios.len() / 2]);
+        report.finish("call_overhead_ratio");
     });
 }
 
@@ -99,10 +87,6 @@ where
     let started = Instant::now();
     call().await;
     started.elapsed()
-}
-
-fn micros(duration: Duration) -> f64 {
-    duration.as_secs_f64() * 1e6
 }
 
 async fn generated_call(client: &Client) {

@@ -18,10 +18,14 @@
 //! decode. The last line is `decode_ratio=<x>`: the median over rounds of
 //! generated time / hand-written time.
 
+#[path = "common/rounds.rs"]
+mod rounds;
+
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 
 use agora_chat::{ListChatroomMembersItem, Response};
+use rounds::Rounds;
 use serde::Deserialize;
 
 /// Members on the page.
@@ -64,7 +68,7 @@ fn main() {
         drop(black_box(decode_hand_written(black_box(&body))))
     });
 
-    let mut ratios = Vec::with_capacity(rounds);
+    let mut report = Rounds::default();
     for round in 0..rounds {
         let generated_side = || {
             time(decodes, || {
@@ -83,17 +87,9 @@ fn main() {
             let handwritten = hand_side();
             (generated_side(), handwritten)
         };
-        let ratio = generated.as_secs_f64() / handwritten.as_secs_f64();
-        let per_decode = |total: Duration| total.as_secs_f64() * 1e6 / decodes as f64;
-        println!(
-            "round {round}: generated {:.2} µs/decode, hand-written {:.2} µs/decode, ratio {ratio:.3}",
-            per_decode(generated),
-            per_decode(handwritten)
-        );
-        ratios.push(ratio);
+        report.record("decode", decodes, generated, handwritten);
     }
-    ratios.sort_by(f64::total_cmp);
-    println!("decode_ratio={:.3}", ratios[ratios.len() / 2]);
+    report.finish("decode_ratio");
 }
 
 fn decode_generated(body: &[u8]) -> Response<Vec<ListChatroomMembersItem>> {

@@ -50,12 +50,12 @@ pub(crate) fn sync_ours(root: &Path, work: &Work) -> Result<Crate, String> {
         .ok_or("Cargo.toml: no `members =` line in [workspace]")?;
     let manifest = manifest.replacen(members, "members = [\"generated-client\"]", 1);
     files::sync_file(manifest.as_bytes(), &dest.join("Cargo.toml"))?;
-    let lock = std::fs::read(root.join("Cargo.lock")).map_err(|e| format!("Cargo.lock: {e}"))?;
-    files::sync_file(&lock, &dest.join("Cargo.lock"))?;
+    files::sync_copy(&root.join("Cargo.lock"), &dest.join("Cargo.lock"))?;
     let client = root.join("generated-client");
-    let manifest = std::fs::read(client.join("Cargo.toml"))
-        .map_err(|e| format!("generated-client/Cargo.toml: {e}"))?;
-    files::sync_file(&manifest, &dest.join("generated-client/Cargo.toml"))?;
+    files::sync_copy(
+        &client.join("Cargo.toml"),
+        &dest.join("generated-client/Cargo.toml"),
+    )?;
     for dir in ["src", "examples"] {
         files::sync_tree(&client.join(dir), &dest.join("generated-client").join(dir))?;
     }
@@ -117,16 +117,12 @@ pub(crate) fn recompile(
 /// Sources come from cargo's registry cache (nothing is downloaded).
 pub(crate) fn cold_dependencies(krate: &Crate) -> Result<f64, String> {
     let stub = TempDir::new(&format!("{}-deps", krate.label))?;
-    for file in ["Cargo.toml", "Cargo.lock"] {
-        let contents = std::fs::read(krate.workspace.join(file))
-            .map_err(|e| format!("{}: {e}", krate.workspace.join(file).display()))?;
-        files::sync_file(&contents, &stub.path().join(file))?;
-    }
+    let mut manifests = vec![PathBuf::from("Cargo.toml"), PathBuf::from("Cargo.lock")];
     if !krate.package.is_empty() {
-        let manifest = Path::new(krate.package).join("Cargo.toml");
-        let contents = std::fs::read(krate.workspace.join(&manifest))
-            .map_err(|e| format!("{}: {e}", manifest.display()))?;
-        files::sync_file(&contents, &stub.path().join(&manifest))?;
+        manifests.push(Path::new(krate.package).join("Cargo.toml"));
+    }
+    for file in &manifests {
+        files::sync_copy(&krate.workspace.join(file), &stub.path().join(file))?;
     }
     files::sync_file(b"", &stub.path().join(krate.package).join("src/lib.rs"))?;
     let stub_crate = Crate {

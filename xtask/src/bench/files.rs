@@ -83,6 +83,12 @@ pub(crate) fn sync_file(contents: &[u8], dest: &Path) -> Result<(), String> {
     fs::write(dest, contents).map_err(|e| format!("{}: {e}", dest.display()))
 }
 
+/// Copies the file `src` to `dest` with [`sync_file`].
+pub(crate) fn sync_copy(src: &Path, dest: &Path) -> Result<(), String> {
+    let contents = fs::read(src).map_err(|e| format!("{}: {e}", src.display()))?;
+    sync_file(&contents, dest)
+}
+
 /// Makes `dest` a copy of `src` (recursively), writing only files that
 /// differ and removing what `src` does not have.
 pub(crate) fn sync_tree(src: &Path, dest: &Path) -> Result<(), String> {
@@ -95,8 +101,7 @@ pub(crate) fn sync_tree(src: &Path, dest: &Path) -> Result<(), String> {
         if from.is_dir() {
             sync_tree(&from, &to)?;
         } else {
-            let contents = fs::read(&from).map_err(|e| format!("{}: {e}", from.display()))?;
-            sync_file(&contents, &to)?;
+            sync_copy(&from, &to)?;
         }
         names.push(entry.file_name());
     }

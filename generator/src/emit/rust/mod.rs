@@ -52,7 +52,7 @@ impl Job<'_> {
 }
 
 /// Emits the client modules and the conformance tests. Files are rendered
-/// on two threads (building, re-parsing and printing the tokens is most of
+/// on one thread per core (building, re-parsing and printing the tokens is most of
 /// a regeneration) and returned in a fixed order, so output stays
 /// deterministic.
 pub fn emit(ir: &Ir) -> Result<Vec<GeneratedFile>, syn::Error> {
@@ -60,16 +60,19 @@ pub fn emit(ir: &Ir) -> Result<Vec<GeneratedFile>, syn::Error> {
     jobs.extend(ir.groups.iter().map(Job::Group));
     jobs.push(Job::Conformance);
     jobs.push(Job::Prism);
-    const WORKERS: usize = 2;
+    // The machine's cores, never more threads than files.
+    let workers = std::thread::available_parallelism()
+        .map_or(2, |n| n.get())
+        .min(jobs.len());
     let rendered: Vec<Vec<(usize, Result<String, String>)>> = std::thread::scope(|scope| {
-        let handles: Vec<_> = (0..WORKERS)
+        let handles: Vec<_> = (0..workers)
             .map(|worker| {
                 let jobs = &jobs;
                 scope.spawn(move || {
                     jobs.iter()
                         .enumerate()
                         .skip(worker)
-                        .step_by(WORKERS)
+                        .step_by(workers)
                         // syn's error is not `Send`; its message is.
                         .map(|(i, job)| (i, job.render(ir).map_err(|e| e.to_string())))
                         .collect()

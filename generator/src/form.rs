@@ -5,7 +5,7 @@
 
 use serde_json::{Map, Value};
 
-use crate::types::TypeExpr;
+use crate::ir::Ty;
 
 /// The `name=value` pairs of form text, decoded (`+` is a space, `%XX` a
 /// byte), in order. Errors name the pair that cannot be decoded.
@@ -26,15 +26,15 @@ pub fn pairs(text: &str) -> Result<Vec<(String, String)>, String> {
 /// names the field and the expected type.
 pub fn typed_object(
     text: &str,
-    type_of: impl Fn(&str) -> Option<TypeExpr>,
+    type_of: impl Fn(&str) -> Option<Ty>,
 ) -> Result<Map<String, Value>, String> {
     Ok(pairs(text)?
         .into_iter()
         .map(|(name, text)| {
             let value = match type_of(&name) {
-                Some(TypeExpr::Integer) => text.parse::<i64>().ok().map(Value::from),
-                Some(TypeExpr::Number) => text.parse::<f64>().ok().map(Value::from),
-                Some(TypeExpr::Boolean) => text.parse::<bool>().ok().map(Value::from),
+                Some(Ty::Integer) => text.parse::<i64>().ok().map(Value::from),
+                Some(Ty::Number) => text.parse::<f64>().ok().map(Value::from),
+                Some(Ty::Boolean) => text.parse::<bool>().ok().map(Value::from),
                 _ => None,
             }
             .unwrap_or(Value::String(text));
@@ -111,14 +111,14 @@ mod tests {
     #[test]
     fn values_take_their_field_types() {
         let type_of = |name: &str| match name {
-            "n" => Some(TypeExpr::Integer),
-            "x" => Some(TypeExpr::Number),
-            "b" => Some(TypeExpr::Boolean),
-            "s" => Some(TypeExpr::String),
+            "n" => Some(Ty::Integer),
+            "x" => Some(Ty::Number),
+            "b" => Some(Ty::Boolean),
+            "s" => Some(Ty::String),
             _ => None,
         };
         let object = typed_object("n=2&x=1.5&b=true&s=7&other=1&bad=&n2=z", |name| {
-            type_of(name).or((name == "n2").then_some(TypeExpr::Integer))
+            type_of(name).or((name == "n2").then_some(Ty::Integer))
         })
         .unwrap();
         assert_eq!(

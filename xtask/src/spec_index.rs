@@ -7,9 +7,9 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
 use agora_chat_generator::SpecError;
+use agora_chat_generator::lower::lower;
 use agora_chat_generator::spec::model::{ApiFile, Erratum, Field, Operation};
 use agora_chat_generator::spec::{self, LoadedGroup};
-use agora_chat_generator::validate::validate;
 
 /// A validated spec with positions.
 #[derive(Debug, Clone)]
@@ -38,7 +38,7 @@ impl SpecIndex {
     /// is named in locations (`spec`).
     pub fn load(dir: &Path, label: &str) -> Result<SpecIndex, SpecError> {
         let spec = spec::load(dir)?;
-        validate(&spec)?;
+        lower(&spec)?;
         let file_name = |file: &Path| Path::new(label).join(file).display().to_string();
         let mut operations = Vec::new();
         let mut types = BTreeMap::new();

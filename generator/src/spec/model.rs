@@ -237,8 +237,8 @@ pub enum Per {
 ///
 /// The limit keys (`max_length` ... `max_bytes`) are repeated here and in
 /// [`Field`] rather than flattened from one struct: serde's `flatten` turns
-/// off `deny_unknown_fields` and loses line numbers. `validate::Limits`
-/// gathers them for every use.
+/// off `deny_unknown_fields` and loses line numbers. The lowering pass
+/// gathers them into one `ir::Limits`.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Param {
@@ -469,6 +469,10 @@ pub struct Wire {
     /// The query string as sent, without `?`.
     #[serde(default)]
     pub query: Option<String>,
+    /// Request headers the doc shows and the client must send (the token
+    /// excepted), by name.
+    #[serde(default)]
+    pub headers: BTreeMap<String, String>,
     /// JSON body text, verbatim from the doc or fixed (see the errata).
     #[serde(default)]
     pub body: Option<String>,

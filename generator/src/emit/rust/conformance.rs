@@ -3,18 +3,14 @@
 //! local mock server, asserts the wire request and decodes the documented
 //! response.
 
-use std::collections::BTreeMap;
-
 use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
 use serde_json::Value;
 
+use super::names;
 use super::operations::{self, Place};
 use super::values::arg_expr;
-use crate::emit::openapi::{example_id, path_shape};
-use crate::ir::{Ir, Operation, ResponseBody};
-use crate::spec::model::BodyKind;
-use crate::spec::model::Example;
+use crate::ir::{BodyKind, Example, Ir, Operation, ResponseBody};
 
 /// The whole test file.
 pub(super) fn tests(ir: &Ir) -> TokenStream {
@@ -35,21 +31,15 @@ pub(super) fn tests(ir: &Ir) -> TokenStream {
 /// against a prism mock serving `openapi.yaml`. Ignored by default because
 /// they need prism running; CI runs them with `--ignored`.
 pub(super) fn prism_tests(ir: &Ir) -> TokenStream {
-    // Operations sharing a method and path are one OpenAPI operation with
-    // several response examples; the test asks prism for its own.
-    let mut shared: BTreeMap<(String, &str), usize> = BTreeMap::new();
-    for (_, op) in ir.operations() {
-        *shared
-            .entry((path_shape(&op.path), op.method.as_str()))
-            .or_default() += 1;
-    }
     let tests = ir.operations().filter_map(|(_, op)| {
         let ex = op.examples.first()?;
         let name = format_ident!("{}", op.id);
         let call = call(op, ex);
-        let merged = shared[&(path_shape(&op.path), op.method.as_str())] > 1;
+        // Operations sharing a route are one OpenAPI operation with several
+        // response examples; the test asks prism for its own.
+        let merged = ir.routes[op.route].operations.len() > 1;
         let call = if merged && op.response_body == ResponseBody::Json {
-            let prefer = format!("example={}", example_id(&op.id, &ex.name));
+            let prefer = format!("example={}", ex.key);
             quote!(#call.header("Prefer", #prefer))
         } else {
             call
@@ -79,17 +69,13 @@ pub(super) fn prism_tests(ir: &Ir) -> TokenStream {
 /// `client.op(required...).setter(optional)...` for an example's arguments.
 fn call(op: &Operation, ex: &Example) -> TokenStream {
     let method = format_ident!("{}", op.id);
-    let body_args: BTreeMap<String, Value> = match (&ex.request.body, op.example_wire_body(ex)) {
-        (Some(args), _) => args.clone(),
-        (None, Some(Value::Object(map))) => map.into_iter().collect(),
-        _ => BTreeMap::new(),
-    };
+    let body_args = &ex.args.body;
     let args = operations::args(op);
     let value_of = |place: Place, wire_name: &str| -> Option<&Value> {
         match place {
-            Place::Path { .. } => ex.request.path.get(wire_name),
-            Place::Query => ex.request.query.get(wire_name),
-            Place::Header => ex.request.headers.get(wire_name),
+            Place::Path { .. } => ex.args.path.get(wire_name),
+            Place::Query => ex.args.query.get(wire_name),
+            Place::Header => ex.args.headers.get(wire_name),
             Place::Body => body_args.get(wire_name),
         }
     };
@@ -111,9 +97,9 @@ fn call(op: &Operation, ex: &Example) -> TokenStream {
     if let Some(body) = &op.body
         && let Some(additional) = &body.additional
     {
-        let setter = format_ident!("{}", additional.setter);
-        for (name, value) in &body_args {
-            if body.fields.iter().all(|f| &f.json_name != name) {
+        let setter = format_ident!("{}", names::field_ident(&additional.setter));
+        for (name, value) in body_args {
+            if body.fields.iter().all(|f| &f.wire_name != name) {
                 let expr = arg_expr(&additional.ty, false, value);
                 setters.push(quote!(.#setter(#name, #expr)));
             }
@@ -123,18 +109,14 @@ fn call(op: &Operation, ex: &Example) -> TokenStream {
 }
 
 fn test(op: &Operation, ex: &Example) -> TokenStream {
-    let name = format_ident!(
-        "{}_{}",
-        op.id,
-        heck::ToSnakeCase::to_snake_case(ex.name.as_str())
-    );
+    let name = format_ident!("{}", ex.key);
     let call = call(op, ex);
     let status = ex.response.status;
     let response_body = Literal::string(&ex.response.body);
     let wire_method = ex.wire.method.as_str();
     let wire_path = &ex.wire.path;
     let query = option_lit(ex.wire.query.as_deref());
-    let body = option_lit(ex.wire.body.as_deref());
+    let body = option_lit(ex.wire.body_text());
     // The decoded response holds the payload as `data`, wherever the wire
     // carried it.
     let payload = op.payload.pointer();
@@ -149,13 +131,9 @@ fn test(op: &Operation, ex: &Example) -> TokenStream {
     let context = format!("{} example `{}`", op.id, ex.name);
     // Multipart examples carry their part names instead of a JSON body.
     let parts: Vec<&str> = match &op.body {
-        Some(b) if b.kind == BodyKind::Multipart => ex
-            .request
-            .body
-            .iter()
-            .flatten()
-            .map(|(k, _)| k.as_str())
-            .collect(),
+        Some(b) if b.kind == BodyKind::Multipart => {
+            ex.args.body.keys().map(String::as_str).collect()
+        }
         _ => Vec::new(),
     };
     let form = op.body.as_ref().is_some_and(|b| b.kind == BodyKind::Form);

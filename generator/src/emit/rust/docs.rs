@@ -1,9 +1,7 @@
 //! Rustdoc text. Every public generated item says what it is, its limits and
 //! where the fact came from.
 
-use crate::ir::{Field, Limits, Operation, Param};
-use crate::spec::model::TextLimits;
-use crate::types::TypeExpr;
+use crate::ir::{Field, Limits, Operation, Param, TextLimits, Ty};
 
 /// Doc of a struct field.
 pub(super) fn field(f: &Field) -> String {
@@ -38,8 +36,8 @@ fn with_limits(description: &str, limits: &[String], errata: &[String]) -> Strin
 }
 
 /// Human-readable limits, e.g. `at most 128 characters`.
-pub(super) fn limits(l: &Limits, ty: &TypeExpr, list_max: Option<u32>) -> Vec<String> {
-    let items = if matches!(ty, TypeExpr::Map(_)) {
+pub(super) fn limits(l: &Limits, ty: &Ty, list_max: Option<u32>) -> Vec<String> {
+    let items = if matches!(ty, Ty::Map(_)) {
         "entries"
     } else {
         "items"
@@ -97,10 +95,10 @@ fn text_rule(l: &TextLimits) -> String {
 }
 
 /// Limits that come from the type itself.
-pub(super) fn type_rule(ty: &TypeExpr) -> Option<&'static str> {
+pub(super) fn type_rule(ty: &Ty) -> Option<&'static str> {
     match ty {
-        TypeExpr::Username => Some("must follow the username rule"),
-        TypeExpr::Array(inner) if **inner == TypeExpr::Username => {
+        Ty::Username => Some("must follow the username rule"),
+        Ty::Array(inner) if **inner == Ty::Username => {
             Some("each item must follow the username rule")
         }
         _ => None,
@@ -126,23 +124,18 @@ pub(super) fn method(op: &Operation) -> String {
         "\n- Idempotent: no, a repeat may act twice"
     });
     let mut checks = Vec::new();
-    let args = op
-        .path_params
-        .iter()
-        .chain(&op.query)
-        .chain(&op.headers)
-        .map(|p| {
-            (
-                p.wire_name.as_str(),
-                &p.ty,
-                limits(&p.limits, &p.ty, p.list_max),
-            )
-        });
+    let args = op.params().map(|p| {
+        (
+            p.wire_name.as_str(),
+            &p.ty,
+            limits(&p.limits, &p.ty, p.list_max),
+        )
+    });
     let body = op
         .body
         .iter()
         .flat_map(|b| &b.fields)
-        .map(|f| (f.json_name.as_str(), &f.ty, limits(&f.limits, &f.ty, None)));
+        .map(|f| (f.wire_name.as_str(), &f.ty, limits(&f.limits, &f.ty, None)));
     for (name, ty, mut l) in args.chain(body) {
         l.extend(type_rule(ty).map(String::from));
         if !l.is_empty() {

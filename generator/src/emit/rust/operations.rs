@@ -4,14 +4,14 @@
 //! only stores values and validates; all HTTP work is in the runtime's
 //! non-generic `send_raw`, so each operation monomorphizes one small decode.
 
-use heck::ToShoutySnakeCase;
 use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
 
-use super::{docs, types};
-use crate::ir::{Body, Field, Limits, NextCursor, Operation, PageKind, Pagination, Param, Payload};
-use crate::spec::model::{BodyKind, Method, Per, ResponseBody, TextLimits};
-use crate::types::TypeExpr;
+use super::{docs, names, types};
+use crate::ir::{
+    Body, BodyKind, Field, Ir, Limits, Method, NextCursor, Operation, PageKind, Pagination, Param,
+    ParamLocation, Payload, Per, ResponseBody, Segment, TextLimits, Ty,
+};
 
 /// Where an argument goes on the wire.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -27,18 +27,23 @@ pub(super) struct Arg<'a> {
     pub(super) place: Place,
     pub(super) wire_name: &'a str,
     pub(super) ident: Ident,
-    pub(super) ty: &'a TypeExpr,
+    pub(super) ty: &'a Ty,
     pub(super) required: bool,
     doc: String,
     limits: &'a Limits,
 }
 
 impl<'a> Arg<'a> {
-    fn from_param(p: &'a Param, place: Place) -> Self {
+    fn from_param(p: &'a Param) -> Self {
+        let place = match p.location {
+            ParamLocation::Path => Place::Path { list: p.list_max },
+            ParamLocation::Query => Place::Query,
+            ParamLocation::Header => Place::Header,
+        };
         Arg {
             place,
             wire_name: &p.wire_name,
-            ident: format_ident!("{}", p.rust_name),
+            ident: format_ident!("{}", names::field_ident(&p.wire_name)),
             ty: &p.ty,
             required: p.required,
             doc: docs::param(p),
@@ -49,8 +54,8 @@ impl<'a> Arg<'a> {
     fn from_field(f: &'a Field) -> Self {
         Arg {
             place: Place::Body,
-            wire_name: &f.json_name,
-            ident: format_ident!("{}", f.rust_name),
+            wire_name: &f.wire_name,
+            ident: format_ident!("{}", names::field_ident(&f.wire_name)),
             ty: &f.ty,
             required: f.required,
             doc: docs::field(f),
@@ -64,13 +69,13 @@ impl<'a> Arg<'a> {
 
     /// Strings and string lists are taken as `impl Into<String>` so callers
     /// can pass `&str`, `String` or arrays of either.
-    fn input_type(&self) -> TokenStream {
+    fn input_type(&self, ir: &Ir) -> TokenStream {
         if self.ty.is_stringy() && !self.is_list() {
             quote!(impl Into<String>)
-        } else if self.is_list() || self.ty.item().is_some_and(TypeExpr::is_stringy) {
+        } else if self.is_list() || self.ty.item().is_some_and(Ty::is_stringy) {
             quote!(impl IntoIterator<Item = impl Into<String>>)
         } else {
-            types::rust_type(self.ty)
+            types::rust_type(ir, self.ty)
         }
     }
 
@@ -78,7 +83,7 @@ impl<'a> Arg<'a> {
         let ident = &self.ident;
         if self.ty.is_stringy() && !self.is_list() {
             quote!(#ident.into())
-        } else if self.is_list() || self.ty.item().is_some_and(TypeExpr::is_stringy) {
+        } else if self.is_list() || self.ty.item().is_some_and(Ty::is_stringy) {
             quote!(#ident.into_iter().map(Into::into).collect())
         } else {
             quote!(#ident)
@@ -97,11 +102,11 @@ impl<'a> Arg<'a> {
         }
     }
 
-    fn stored_type(&self) -> TokenStream {
+    fn stored_type(&self, ir: &Ir) -> TokenStream {
         let ty = if self.is_list() {
             quote!(::std::vec::Vec<String>)
         } else {
-            types::rust_type(self.ty)
+            types::rust_type(ir, self.ty)
         };
         if self.required {
             ty
@@ -123,7 +128,7 @@ impl<'a> Arg<'a> {
                     out.push(
                         quote!(crate::runtime::validate::max_items(#name, #value.len(), #max)?;),
                     );
-                    out.push(if *self.ty == TypeExpr::Username {
+                    out.push(if *self.ty == Ty::Username {
                         quote!(crate::runtime::validate::usernames(#name, #value, &super::USERNAME_RULE)?;)
                     } else {
                         quote!(crate::runtime::validate::each_non_empty(#name, #value)?;)
@@ -137,10 +142,10 @@ impl<'a> Arg<'a> {
         }
         if !self.is_list() {
             match self.ty {
-                TypeExpr::Username => {
+                Ty::Username => {
                     out.push(quote!(crate::runtime::validate::username(#name, #value, &super::USERNAME_RULE)?;))
                 }
-                TypeExpr::Array(inner) if **inner == TypeExpr::Username => {
+                Ty::Array(inner) if **inner == Ty::Username => {
                     out.push(quote!(crate::runtime::validate::usernames(#name, #value, &super::USERNAME_RULE)?;))
                 }
                 _ => {}
@@ -226,19 +231,13 @@ fn option_tokens(v: Option<impl quote::ToTokens>) -> TokenStream {
 
 /// The name of the operation's `OperationInfo` constant.
 pub(super) fn info_const(op: &Operation) -> Ident {
-    format_ident!("{}", op.id.to_shouty_snake_case())
+    format_ident!("{}", names::info_const(op))
 }
 
 /// The arguments of an operation's method, in the order required ones are
 /// passed: path (in path order), query, headers, body.
 pub(super) fn args(op: &Operation) -> Vec<Arg<'_>> {
-    let mut args: Vec<Arg> = op
-        .path_params
-        .iter()
-        .map(|p| Arg::from_param(p, Place::Path { list: p.list_max }))
-        .collect();
-    args.extend(op.query.iter().map(|p| Arg::from_param(p, Place::Query)));
-    args.extend(op.headers.iter().map(|p| Arg::from_param(p, Place::Header)));
+    let mut args: Vec<Arg> = op.params().map(Arg::from_param).collect();
     if let Some(body) = &op.body {
         args.extend(body.fields.iter().map(Arg::from_field));
     }
@@ -246,18 +245,18 @@ pub(super) fn args(op: &Operation) -> Vec<Arg<'_>> {
 }
 
 /// Everything generated for one operation.
-pub(super) fn operation(op: &Operation) -> TokenStream {
+pub(super) fn operation(ir: &Ir, op: &Operation) -> TokenStream {
     let args = args(op);
     let method_name = format_ident!("{}", op.id);
-    let builder = format_ident!("{}", op.builder);
+    let builder = format_ident!("{}", names::builder(op));
     let konst = info_const(op);
     let method_doc = docs::method(op);
-    let data_ty = types::data_type(&op.data);
+    let data_ty = types::data_type(ir, &op.data);
 
     let required: Vec<&Arg> = args.iter().filter(|a| a.required).collect();
     let params = required.iter().map(|a| {
         let ident = &a.ident;
-        let ty = a.input_type();
+        let ty = a.input_type(ir);
         quote!(#ident: #ty)
     });
     let outside_body = |a: &&Arg| a.place != Place::Body;
@@ -271,18 +270,18 @@ pub(super) fn operation(op: &Operation) -> TokenStream {
     });
     let stored_fields = args.iter().filter(outside_body).map(|a| {
         let ident = &a.ident;
-        let ty = a.stored_type();
+        let ty = a.stored_type(ir);
         quote!(#ident: #ty)
     });
 
-    let body = op.body.as_ref().map(body_struct);
-    let additional = op.body.as_ref().and_then(additional);
+    let body = op.body.as_ref().map(|b| body_struct(ir, op, b));
+    let additional = op.body.as_ref().and_then(|b| additional(ir, b));
     let additional_init = additional.as_ref().map(|a| &a.init);
     let additional_setter = additional.as_ref().map(|a| &a.setter);
     let additional_check = additional.as_ref().map(|a| &a.check);
     let (body_field, body_init) = match &op.body {
-        Some(b) => {
-            let name = format_ident!("{}", b.struct_name);
+        Some(_) => {
+            let name = format_ident!("{}", names::body(op));
             let inits = args.iter().filter(|a| a.place == Place::Body).map(|a| {
                 let ident = &a.ident;
                 if a.required {
@@ -300,7 +299,7 @@ pub(super) fn operation(op: &Operation) -> TokenStream {
     };
     let setters = args.iter().filter(|a| !a.required).map(|a| {
         let ident = &a.ident;
-        let ty = a.input_type();
+        let ty = a.input_type(ir);
         let conv = a.convert();
         let doc = docs::attrs(&a.doc);
         let place = a.access();
@@ -320,7 +319,10 @@ pub(super) fn operation(op: &Operation) -> TokenStream {
         Some(b) if b.kind == BodyKind::Json => quote!(crate::runtime::Body::json(&self.body)?),
         Some(b) if b.kind == BodyKind::Form => quote!(crate::runtime::Body::form(&self.body)?),
         Some(b) if b.kind == BodyKind::JsonArray => {
-            let field = b.fields.first().map(|f| format_ident!("{}", f.rust_name));
+            let field = b
+                .fields
+                .first()
+                .map(|f| format_ident!("{}", names::field_ident(&f.wire_name)));
             quote!(crate::runtime::Body::json(&self.body.#field)?)
         }
         Some(b) => multipart_expr(&b.fields),
@@ -351,7 +353,7 @@ pub(super) fn operation(op: &Operation) -> TokenStream {
         Payload::Key(key) => quote!(crate::runtime::Payload::Key(#key)),
         Payload::Root => quote!(crate::runtime::Payload::Root),
     };
-    let stream = op.pagination.as_ref().map(stream_method);
+    let stream = op.pagination.as_ref().map(|p| stream_method(ir, p));
 
     quote! {
         pub(crate) const #konst: crate::OperationInfo = #info;
@@ -440,13 +442,13 @@ pub(super) fn operation(op: &Operation) -> TokenStream {
 }
 
 /// `into_stream`: every item of every page, as a `Stream`.
-fn stream_method(p: &Pagination) -> TokenStream {
-    let item = types::rust_type(&p.item);
-    let size = format_ident!("{}", p.size_arg);
-    let position = format_ident!("{}", p.position_arg);
+fn stream_method(ir: &Ir, p: &Pagination) -> TokenStream {
+    let item = types::rust_type(ir, &p.item);
+    let size = format_ident!("{}", names::field_ident(&p.size_param));
+    let position = format_ident!("{}", names::field_ident(&p.position_param));
     let items = match &p.items_field {
         Some(field) => {
-            let field = format_ident!("{field}");
+            let field = format_ident!("{}", names::field_ident(field));
             quote!(response.data.#field.unwrap_or_default())
         }
         None => quote!(response.data),
@@ -454,8 +456,8 @@ fn stream_method(p: &Pagination) -> TokenStream {
     match p.kind {
         PageKind::Cursor => {
             let next = match &p.next_cursor {
-                NextCursor::DataField(field) => {
-                    let field = format_ident!("{field}");
+                NextCursor::PayloadField(field) => {
+                    let field = format_ident!("{}", names::field_ident(field));
                     quote!(response.data.#field.clone())
                 }
                 NextCursor::Extra(pointer) => {
@@ -519,16 +521,16 @@ fn args_doc(required: &[&Arg]) -> String {
     text
 }
 
-fn body_struct(body: &Body) -> TokenStream {
+fn body_struct(ir: &Ir, op: &Operation, body: &Body) -> TokenStream {
     let (name, kind, fields) = (
-        format_ident!("{}", body.struct_name),
+        format_ident!("{}", names::body(op)),
         body.kind,
         &body.fields,
     );
     if kind == BodyKind::Multipart {
         let fields = fields.iter().map(|f| {
-            let ident = format_ident!("{}", f.rust_name);
-            let ty = types::rust_type(&f.ty);
+            let ident = format_ident!("{}", names::field_ident(&f.wire_name));
+            let ty = types::rust_type(ir, &f.ty);
             if f.required {
                 quote!(#ident: #ty,)
             } else {
@@ -544,8 +546,8 @@ fn body_struct(body: &Body) -> TokenStream {
         };
     }
     let fields = fields.iter().map(|f| {
-        let ident = format_ident!("{}", f.rust_name);
-        let ty = types::rust_type(&f.ty);
+        let ident = format_ident!("{}", names::field_ident(&f.wire_name));
+        let ty = types::rust_type(ir, &f.ty);
         let rename = types::serde_rename(f);
         if f.required {
             quote!(#rename #ident: #ty,)
@@ -563,8 +565,11 @@ fn body_struct(body: &Body) -> TokenStream {
         " The JSON body, exactly as it goes on the wire."
     };
     let additional = body.additional.as_ref().map(|a| {
-        let ty = types::rust_type(&a.ty);
-        let doc = format!(" Pairs added with `{}`, after the fields.", a.setter);
+        let ty = types::rust_type(ir, &a.ty);
+        let doc = format!(
+            " Pairs added with `{}`, after the fields.",
+            names::field_ident(&a.setter)
+        );
         quote! {
             #[doc = #doc]
             #[serde(flatten)]
@@ -591,16 +596,16 @@ struct AdditionalTokens {
     check: TokenStream,
 }
 
-fn additional(body: &Body) -> Option<AdditionalTokens> {
+fn additional(ir: &Ir, body: &Body) -> Option<AdditionalTokens> {
     let a = body.additional.as_ref()?;
-    let setter = format_ident!("{}", a.setter);
-    let ty = types::rust_type(&a.ty);
+    let setter = format_ident!("{}", names::field_ident(&a.setter));
+    let ty = types::rust_type(ir, &a.ty);
     let (input, value) = if a.ty.is_stringy() {
         (quote!(impl Into<String>), quote!(value.into()))
     } else {
         (ty, quote!(value))
     };
-    let declared: Vec<&str> = body.fields.iter().map(|f| f.json_name.as_str()).collect();
+    let declared: Vec<&str> = body.fields.iter().map(|f| f.wire_name.as_str()).collect();
     let listed = declared
         .iter()
         .map(|name| format!("`{name}`"))
@@ -610,7 +615,7 @@ fn additional(body: &Body) -> Option<AdditionalTokens> {
         "Adds a pair to the body: {}\n\nCall it once per pair. The names of the declared fields ({listed}) are rejected when the request is sent: they have their own methods.",
         a.description.trim()
     ));
-    let setter_name = a.setter.as_str();
+    let setter_name = names::field_ident(&a.setter);
     Some(AdditionalTokens {
         init: quote!(additional: ::std::collections::BTreeMap::new(),),
         setter: quote! {
@@ -634,8 +639,8 @@ fn additional(body: &Body) -> Option<AdditionalTokens> {
 /// text.
 fn multipart_expr(fields: &[Field]) -> TokenStream {
     let part = |f: &Field, value: TokenStream| {
-        let name = &f.json_name;
-        if f.ty == TypeExpr::File {
+        let name = &f.wire_name;
+        if f.ty == Ty::File {
             quote!(crate::runtime::FormPart::file(#name, #value.clone()))
         } else if f.ty.is_stringy() {
             quote!(crate::runtime::FormPart::text(#name, #value.clone()))
@@ -644,14 +649,14 @@ fn multipart_expr(fields: &[Field]) -> TokenStream {
         }
     };
     let required = fields.iter().filter(|f| f.required).map(|f| {
-        let ident = format_ident!("{}", f.rust_name);
+        let ident = format_ident!("{}", names::field_ident(&f.wire_name));
         part(f, quote!(self.body.#ident))
     });
     let optional: Vec<TokenStream> = fields
         .iter()
         .filter(|f| !f.required)
         .map(|f| {
-            let ident = format_ident!("{}", f.rust_name);
+            let ident = format_ident!("{}", names::field_ident(&f.wire_name));
             let part = part(f, quote!(value));
             quote! {
                 if let Some(value) = &self.body.#ident {
@@ -676,27 +681,25 @@ fn multipart_expr(fields: &[Field]) -> TokenStream {
 fn path_expr(op: &Operation, args: &[Arg]) -> TokenStream {
     let mut fmt = String::new();
     let mut values = Vec::new();
-    let mut rest = op.path.as_str();
-    while let Some(start) = rest.find('{') {
-        fmt.push_str(&rest[..start]);
-        let end = rest[start..].find('}').map_or(rest.len(), |e| start + e);
-        let name = &rest[start + 1..end];
-        fmt.push_str("{}");
-        if let Some(arg) = args.iter().find(|a| a.wire_name == name) {
-            let ident = &arg.ident;
-            values.push(if arg.is_list() {
-                quote!(crate::runtime::encode::list(&self.#ident))
-            } else {
-                if arg.ty.is_stringy() {
-                    quote!(crate::runtime::encode::segment(&self.#ident))
-                } else {
-                    quote!(crate::runtime::encode::segment(&self.#ident.to_string()))
+    for segment in op.path.segments() {
+        fmt.push('/');
+        match segment {
+            Segment::Literal(text) => fmt.push_str(text),
+            Segment::Placeholder { name, .. } => {
+                fmt.push_str("{}");
+                if let Some(arg) = args.iter().find(|a| a.wire_name == name) {
+                    let ident = &arg.ident;
+                    values.push(if arg.is_list() {
+                        quote!(crate::runtime::encode::list(&self.#ident))
+                    } else if arg.ty.is_stringy() {
+                        quote!(crate::runtime::encode::segment(&self.#ident))
+                    } else {
+                        quote!(crate::runtime::encode::segment(&self.#ident.to_string()))
+                    });
                 }
-            });
+            }
         }
-        rest = rest.get(end + 1..).unwrap_or("");
     }
-    fmt.push_str(rest);
     if values.is_empty() {
         quote!(String::from(#fmt))
     } else {
@@ -749,7 +752,7 @@ fn operation_info(op: &Operation) -> TokenStream {
             Method::DELETE => "Delete",
         }
     );
-    let path = &op.path;
+    let path = op.path.as_str();
     let idempotent = op.idempotent;
     let rate_limit = match &op.rate_limit {
         Some(rl) => {

@@ -1,42 +1,40 @@
-//! Rust types for spec types, and the response structs.
+//! Rust types for IR types, and the response structs.
 
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use super::docs;
-use crate::ir::{Data, Field, Struct};
-use crate::spec::model::Shape;
-use crate::types::TypeExpr;
+use super::{docs, names};
+use crate::ir::{Data, Field, Ir, ObjectId, ObjectRole, Shape, Ty};
 
 /// The Rust type of a value as it is stored and decoded.
-pub(super) fn rust_type(ty: &TypeExpr) -> TokenStream {
+pub(super) fn rust_type(ir: &Ir, ty: &Ty) -> TokenStream {
     match ty {
-        TypeExpr::String | TypeExpr::Username => quote!(String),
-        TypeExpr::Integer => quote!(i64),
-        TypeExpr::Number => quote!(f64),
-        TypeExpr::Boolean => quote!(bool),
-        TypeExpr::Any => quote!(::serde_json::Value),
-        TypeExpr::BoolOrString => quote!(crate::BoolOrString),
-        // Only in multipart bodies (validation keeps it out of JSON).
-        TypeExpr::File => quote!(crate::UploadFile),
-        TypeExpr::Array(inner) => {
-            let inner = rust_type(inner);
+        Ty::String | Ty::Username => quote!(String),
+        Ty::Integer => quote!(i64),
+        Ty::Number => quote!(f64),
+        Ty::Boolean => quote!(bool),
+        Ty::Any => quote!(::serde_json::Value),
+        Ty::BoolOrString => quote!(crate::BoolOrString),
+        // Only in multipart bodies (lowering keeps it out of JSON).
+        Ty::File => quote!(crate::UploadFile),
+        Ty::Array(inner) => {
+            let inner = rust_type(ir, inner);
             quote!(::std::vec::Vec<#inner>)
         }
-        TypeExpr::Map(inner) => {
-            let inner = rust_type(inner);
+        Ty::Map(inner) => {
+            let inner = rust_type(ir, inner);
             quote!(::std::collections::BTreeMap<String, #inner>)
         }
-        TypeExpr::Named(name) => {
-            let name = format_ident!("{name}");
+        Ty::Object(id) => {
+            let name = format_ident!("{}", names::object(ir, *id));
             quote!(crate::#name)
         }
     }
 }
 
-/// The Rust type of a response's `data`.
-pub(super) fn data_type(data: &Data) -> TokenStream {
-    let item = rust_type(&data.ty);
+/// The Rust type of a response's payload.
+pub(super) fn data_type(ir: &Ir, data: &Data) -> TokenStream {
+    let item = rust_type(ir, &data.ty);
     match data.shape {
         Shape::Object | Shape::Scalar => item,
         Shape::Array => quote!(::std::vec::Vec<#item>),
@@ -45,12 +43,31 @@ pub(super) fn data_type(data: &Data) -> TokenStream {
     }
 }
 
+/// The doc of an object's struct: the spec's, or what it is for.
+fn object_doc(ir: &Ir, id: ObjectId) -> String {
+    let object = ir.object(id);
+    if let Some(description) = &object.description {
+        return description.clone();
+    }
+    let (what, operation) = match &object.role {
+        ObjectRole::Declared(name) => return name.clone(),
+        ObjectRole::ResponseData { operation } => ("The `data` of", operation),
+        ObjectRole::ResponseItem { operation } => ("One item of the `data` of", operation),
+    };
+    let summary = ir
+        .operations()
+        .find(|(_, op)| &op.id == operation)
+        .map_or("", |(_, op)| op.summary.as_str());
+    format!("{what} the response of [`crate::Client::{operation}`]: {summary}")
+}
+
 /// A struct decoded from (and encodable to) JSON. Unknown fields are kept in
 /// `extra` so that nothing the server sends is lost.
-pub(super) fn response_struct(s: &Struct) -> TokenStream {
-    let name = format_ident!("{}", s.name);
-    let doc = docs::attrs(&s.description);
-    let fields = s.fields.iter().map(struct_field);
+pub(super) fn response_struct(ir: &Ir, id: ObjectId) -> TokenStream {
+    let name = format_ident!("{}", names::object(ir, id));
+    let doc = docs::attrs(&object_doc(ir, id));
+    let fields = ir.object(id).fields.iter().map(|f| struct_field(ir, f));
+    let extra = format_ident!("{}", names::EXTRA);
     quote! {
         #doc
         #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
@@ -58,14 +75,14 @@ pub(super) fn response_struct(s: &Struct) -> TokenStream {
             #(#fields)*
             /// Fields the server sent that the spec does not describe.
             #[serde(flatten)]
-            pub extra: crate::Extra,
+            pub #extra: crate::Extra,
         }
     }
 }
 
-fn struct_field(f: &Field) -> TokenStream {
-    let ident = format_ident!("{}", f.rust_name);
-    let ty = rust_type(&f.ty);
+fn struct_field(ir: &Ir, f: &Field) -> TokenStream {
+    let ident = format_ident!("{}", names::field_ident(&f.wire_name));
+    let ty = rust_type(ir, &f.ty);
     let doc = docs::attrs(&docs::field(f));
     let rename = serde_rename(f);
     if f.required {
@@ -86,10 +103,10 @@ fn struct_field(f: &Field) -> TokenStream {
 
 /// `#[serde(rename = "...")]` when the Rust name differs from the JSON name.
 pub(super) fn serde_rename(f: &Field) -> TokenStream {
-    if f.rust_name == f.json_name {
+    if names::field_ident(&f.wire_name) == f.wire_name {
         quote!()
     } else {
-        let json = &f.json_name;
+        let json = &f.wire_name;
         quote!(#[serde(rename = #json)])
     }
 }

@@ -5,12 +5,12 @@ use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 use serde_json::Value;
 
-use crate::types::TypeExpr;
+use crate::ir::Ty;
 
 /// An expression passing `value` to an argument of type `ty` (`list` for
 /// comma-list path parameters, which take an iterator of strings).
-pub(super) fn arg_expr(ty: &TypeExpr, list: bool, value: &Value) -> TokenStream {
-    let string_items = list || ty.item().is_some_and(TypeExpr::is_stringy);
+pub(super) fn arg_expr(ty: &Ty, list: bool, value: &Value) -> TokenStream {
+    let string_items = list || ty.item().is_some_and(Ty::is_stringy);
     match value {
         Value::String(s) if ty.is_stringy() && !list => {
             let lit = Literal::string(s);
@@ -24,20 +24,20 @@ pub(super) fn arg_expr(ty: &TypeExpr, list: bool, value: &Value) -> TokenStream 
                 quote!([#(#lits),*])
             }
         }
-        Value::Number(n) if *ty == TypeExpr::Integer => match n.as_i64() {
+        Value::Number(n) if *ty == Ty::Integer => match n.as_i64() {
             Some(v) => {
                 let lit = Literal::i64_unsuffixed(v);
                 quote!(#lit)
             }
             None => json_expr(value),
         },
-        Value::Number(n) if *ty == TypeExpr::Number => {
+        Value::Number(n) if *ty == Ty::Number => {
             let lit = Literal::f64_suffixed(n.as_f64().unwrap_or_default());
             quote!(#lit)
         }
-        Value::Bool(b) if *ty == TypeExpr::Boolean => quote!(#b),
+        Value::Bool(b) if *ty == Ty::Boolean => quote!(#b),
         // A file argument is given by its name; the test uploads a few bytes.
-        Value::String(name) if *ty == TypeExpr::File => {
+        Value::String(name) if *ty == Ty::File => {
             let lit = Literal::string(name);
             quote!(agora_chat::UploadFile::from_bytes(#lit, b"conformance test file".to_vec()))
         }

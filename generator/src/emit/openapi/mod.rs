@@ -14,74 +14,139 @@
 //!   for matching two of them.
 //! - Extensions: `x-rate-limit`, `x-idempotent`, `x-doc-source`, `x-errata`.
 
+mod names;
+
 use std::collections::BTreeMap;
 
 use serde_json::{Map, Value, json};
 
-use crate::ir::{Body, Field, Group, Ir, Limits, Operation, Param, Payload, Struct};
-use crate::spec::model::{BodyKind, Per, ResponseBody, Shape, TextLimits};
-use crate::types::TypeExpr;
+use super::{Emitter, GeneratedFile};
+use crate::error::Diagnostic;
+use crate::ir::{
+    Body, BodyKind, Field, Group, Ir, Limits, ObjectId, Operation, Param, ParamLocation, Payload,
+    Per, ResponseBody, Route, Shape, TextLimits, Ty,
+};
 
 /// Where the document is written, relative to the workspace root.
 pub const OPENAPI_PATH: &str = "generated-client/openapi.yaml";
 
+/// The OpenAPI 3.0.3 emitter.
+pub struct OpenApiEmitter;
+
+impl Emitter for OpenApiEmitter {
+    fn name(&self) -> &'static str {
+        "openapi"
+    }
+
+    fn check(&self, ir: &Ir) -> Vec<Diagnostic> {
+        ir.routes.iter().flat_map(|r| check_route(ir, r)).collect()
+    }
+
+    fn emit(&self, ir: &Ir) -> Result<Vec<GeneratedFile>, String> {
+        Ok(vec![GeneratedFile {
+            path: OPENAPI_PATH.into(),
+            contents: render(ir)?,
+        }])
+    }
+}
+
+/// One OpenAPI operation serves every operation of a route: they must all
+/// answer with JSON or all with a file, and send bodies of one media type.
+fn check_route(ir: &Ir, route: &Route) -> Vec<Diagnostic> {
+    let ops: Vec<&Operation> = ir.route_operations(route).map(|(_, op)| op).collect();
+    let first = ops[0];
+    let mut problems = Vec::new();
+    if let Some(other) = ops
+        .iter()
+        .find(|op| op.response_body != first.response_body)
+    {
+        let (download, json) = if first.response_body == ResponseBody::Binary {
+            (first, *other)
+        } else {
+            (*other, first)
+        };
+        problems.push(json.origin.diagnostic(
+            "response.body",
+            format!(
+                "`{}` shares its method and path with the download `{}`; one OpenAPI operation cannot be both",
+                json.id, download.id
+            ),
+        ));
+    }
+    let with_body: Vec<(&Operation, &Body)> = ops
+        .iter()
+        .filter_map(|op| op.body.as_ref().map(|b| (*op, b)))
+        .collect();
+    if let Some(((a, a_body), (b, b_body))) = with_body.first().and_then(|first| {
+        with_body
+            .iter()
+            .find(|(_, b)| b.media_type() != first.1.media_type())
+            .map(|other| (*first, *other))
+    }) {
+        problems.push(b.origin.diagnostic(
+            "request.kind",
+            format!(
+                "`{}` shares its method and path with `{}`, whose body has another media type ({} vs {}): one OpenAPI operation cannot take both",
+                a.id,
+                b.id,
+                a_body.media_type(),
+                b_body.media_type()
+            ),
+        ));
+    }
+    problems
+}
+
 /// Builds the document as JSON; the caller serializes it.
-pub fn document(ir: &Ir) -> Result<Value, String> {
+pub fn document(ir: &Ir) -> Value {
     let mut schemas = Map::new();
     schemas.insert(
         "Envelope".into(),
         object_schema(
             "The fields every JSON response carries besides `data`.",
-            &ir.envelope,
+            &ir.api.envelope,
             ir,
         ),
     );
     schemas.insert("ErrorBody".into(), error_schema(ir));
     for group in &ir.groups {
-        for s in &group.structs {
-            schemas.insert(s.name.clone(), struct_schema(s, ir));
+        for id in &group.objects {
+            schemas.insert(names::object(ir, *id), object_type_schema(ir, *id));
         }
     }
     let mut paths: BTreeMap<String, Map<String, Value>> = BTreeMap::new();
-    // Group operations sharing a method and path; spec order is kept inside.
-    // Placeholder names do not distinguish paths in OpenAPI, so the key
-    // blanks them out.
-    let mut shared: BTreeMap<(String, &'static str), Vec<(&Group, &Operation)>> = BTreeMap::new();
-    for (g, op) in ir.operations() {
-        shared
-            .entry((path_shape(&op.path), op.method.as_str()))
-            .or_default()
-            .push((g, op));
-    }
     // One path item per path shape: OpenAPI treats `/a/{x}` and `/a/{y}` as
     // the same path, so every method under a shape uses the placeholder
-    // names of the first operation (in spec order) with that shape.
-    let mut canonical: BTreeMap<String, &str> = BTreeMap::new();
-    for (_, op) in ir.operations() {
-        canonical
-            .entry(path_shape(&op.path))
-            .or_insert(op.path.as_str());
+    // names of the first operation (in spec order) with that shape. Routes
+    // are in the order of their first operation.
+    let mut canonical: BTreeMap<String, &Route> = BTreeMap::new();
+    for route in &ir.routes {
+        canonical.entry(route.path.shape()).or_insert(route);
     }
-    for ((shape, method), ops) in &shared {
-        let path = canonical[shape];
-        for (_, op) in &ops[..] {
+    // Methods of a path in a fixed order, whatever the spec order.
+    let mut routes: Vec<&Route> = ir.routes.iter().collect();
+    routes.sort_by_key(|r| (r.path.shape(), r.method.as_str()));
+    for route in routes {
+        let path = &canonical[&route.path.shape()].path;
+        let ops: Vec<(&Group, &Operation)> = ir.route_operations(route).collect();
+        for (_, op) in &ops {
             if let Some(body) = &op.body {
                 let schema = match (body.kind, body.fields.first()) {
                     // The body is the one array field itself.
                     (BodyKind::JsonArray, Some(field)) => field_schema(field, ir),
                     _ => body_schema(op, body, ir),
                 };
-                schemas.insert(body.struct_name.clone(), schema);
+                schemas.insert(names::body(op), schema);
             }
             if op.response_body == ResponseBody::Json {
-                schemas.insert(response_name(op), response_schema(op, ir));
+                schemas.insert(names::response(op), response_schema(op, ir));
             }
         }
-        let entry = operation(ir, ops, path)?;
+        let entry = operation(ir, &ops, path.as_str());
         paths
             .entry(path.to_string())
             .or_default()
-            .insert(method.to_ascii_lowercase(), entry);
+            .insert(route.method.as_str().to_ascii_lowercase(), entry);
     }
     let api = &ir.api;
     let variables: Map<String, Value> = api
@@ -105,7 +170,7 @@ pub fn document(ir: &Ir) -> Result<Value, String> {
         .iter()
         .map(|g| json!({"name": g.name, "description": format!("{}: {}", g.title, g.description.trim())}))
         .collect();
-    Ok(json!({
+    json!({
         "openapi": "3.0.3",
         "info": {
             "title": api.title,
@@ -118,7 +183,7 @@ pub fn document(ir: &Ir) -> Result<Value, String> {
         "paths": paths,
         "components": {
             "securitySchemes": {
-                "bearerAuth": {"type": "http", "scheme": "bearer", "description": api.auth.description.trim()}
+                "bearerAuth": {"type": "http", "scheme": "bearer", "description": api.auth_description.trim()}
             },
             "schemas": schemas,
             "responses": {
@@ -128,12 +193,12 @@ pub fn document(ir: &Ir) -> Result<Value, String> {
                 }
             }
         }
-    }))
+    })
 }
 
 /// The document as YAML text.
 pub fn render(ir: &Ir) -> Result<String, String> {
-    let doc = document(ir)?;
+    let doc = document(ir);
     let yaml = serde_saphyr::to_string(&doc).map_err(|e| e.to_string())?;
     Ok(format!(
         "# @generated by `cargo xtask codegen` from the spec in `spec/`. Do not edit.\n{yaml}"
@@ -141,7 +206,7 @@ pub fn render(ir: &Ir) -> Result<String, String> {
 }
 
 fn error_schema(ir: &Ir) -> Value {
-    let mut s = object_schema("The body of an error response.", &ir.error_body, ir);
+    let mut s = object_schema("The body of an error response.", &ir.api.error_body, ir);
     if !ir.api.error_codes.is_empty()
         && let Some(props) = s.get_mut("properties").and_then(Value::as_object_mut)
         && let Some(error) = props.get_mut("error").and_then(Value::as_object_mut)
@@ -168,8 +233,12 @@ fn error_schema(ir: &Ir) -> Value {
     s
 }
 
-fn struct_schema(s: &Struct, ir: &Ir) -> Value {
-    object_schema(&s.description, &s.fields, ir)
+fn object_type_schema(ir: &Ir, id: ObjectId) -> Value {
+    object_schema(
+        &names::object_description(ir, id),
+        &ir.object(id).fields,
+        ir,
+    )
 }
 
 fn object_schema(description: &str, fields: &[Field], ir: &Ir) -> Value {
@@ -178,7 +247,7 @@ fn object_schema(description: &str, fields: &[Field], ir: &Ir) -> Value {
     for f in fields {
         let mut schema = field_schema(f, ir);
         if f.required {
-            required.push(Value::from(f.json_name.clone()));
+            required.push(Value::from(f.wire_name.clone()));
         } else if let Some(obj) = schema.as_object_mut()
             && obj.contains_key("type")
         {
@@ -187,7 +256,7 @@ fn object_schema(description: &str, fields: &[Field], ir: &Ir) -> Value {
             // (3.0 allows `nullable` only beside a `type`.)
             obj.insert("nullable".into(), true.into());
         }
-        props.insert(f.json_name.clone(), schema);
+        props.insert(f.wire_name.clone(), schema);
     }
     // Explicitly open: the client keeps unknown fields, and validators must
     // not reject them either.
@@ -221,11 +290,11 @@ fn with_description(mut s: Value, description: &str) -> Value {
     s
 }
 
-fn type_schema(ty: &TypeExpr, ir: &Ir) -> Value {
+fn type_schema(ty: &Ty, ir: &Ir) -> Value {
     match ty {
-        TypeExpr::String => json!({"type": "string"}),
-        TypeExpr::Username => {
-            let rule = ir.username_rule();
+        Ty::String => json!({"type": "string"}),
+        Ty::Username => {
+            let rule = &ir.api.username_rule;
             json!({
                 "type": "string",
                 "minLength": rule.min_length,
@@ -233,17 +302,19 @@ fn type_schema(ty: &TypeExpr, ir: &Ir) -> Value {
                 "pattern": charset_pattern(&rule.extra_chars),
             })
         }
-        TypeExpr::Integer => json!({"type": "integer", "format": "int64"}),
-        TypeExpr::Number => json!({"type": "number"}),
-        TypeExpr::Boolean => json!({"type": "boolean"}),
-        TypeExpr::Any => json!({}),
-        TypeExpr::BoolOrString => json!({"oneOf": [{"type": "boolean"}, {"type": "string"}]}),
-        TypeExpr::File => json!({"type": "string", "format": "binary"}),
-        TypeExpr::Array(inner) => json!({"type": "array", "items": type_schema(inner, ir)}),
-        TypeExpr::Map(inner) => {
+        Ty::Integer => json!({"type": "integer", "format": "int64"}),
+        Ty::Number => json!({"type": "number"}),
+        Ty::Boolean => json!({"type": "boolean"}),
+        Ty::Any => json!({}),
+        Ty::BoolOrString => json!({"oneOf": [{"type": "boolean"}, {"type": "string"}]}),
+        Ty::File => json!({"type": "string", "format": "binary"}),
+        Ty::Array(inner) => json!({"type": "array", "items": type_schema(inner, ir)}),
+        Ty::Map(inner) => {
             json!({"type": "object", "additionalProperties": type_schema(inner, ir)})
         }
-        TypeExpr::Named(name) => json!({"$ref": format!("#/components/schemas/{name}")}),
+        Ty::Object(id) => {
+            json!({"$ref": format!("#/components/schemas/{}", names::object(ir, *id))})
+        }
     }
 }
 
@@ -265,7 +336,7 @@ fn charset_pattern(extra: &str) -> String {
     format!("^[{class}]+$")
 }
 
-fn apply_limits(s: &mut Value, l: &Limits, ty: &TypeExpr) {
+fn apply_limits(s: &mut Value, l: &Limits, ty: &Ty) {
     let Some(obj) = s.as_object_mut() else { return };
     let mut set = |k: &str, v: Option<Value>| {
         if let Some(v) = v {
@@ -278,7 +349,7 @@ fn apply_limits(s: &mut Value, l: &Limits, ty: &TypeExpr) {
     set("maximum", l.maximum.map(Value::from));
     // Entries of a map are properties.
     let (max_items, min_items) = match ty {
-        TypeExpr::Map(_) => ("maxProperties", "minProperties"),
+        Ty::Map(_) => ("maxProperties", "minProperties"),
         _ => ("maxItems", "minItems"),
     };
     set(max_items, l.max_items.map(Value::from));
@@ -289,7 +360,7 @@ fn apply_limits(s: &mut Value, l: &Limits, ty: &TypeExpr) {
             .as_ref()
             .map(|v| v.iter().cloned().map(Value::from).collect()),
     );
-    if *ty == TypeExpr::File || ty.is_stringy() {
+    if *ty == Ty::File || ty.is_stringy() {
         set("x-max-bytes", l.max_bytes.map(Value::from));
     }
     // A string of at most N bytes has at most N characters: the one part of
@@ -324,7 +395,12 @@ fn text_schema(l: &TextLimits) -> Value {
     Value::Object(s)
 }
 
-fn param(p: &Param, location: &str, ir: &Ir) -> Value {
+fn param(p: &Param, ir: &Ir) -> Value {
+    let location = match p.location {
+        ParamLocation::Path => "path",
+        ParamLocation::Query => "query",
+        ParamLocation::Header => "header",
+    };
     let mut description = p.description.trim().to_string();
     let schema = if let Some(max) = p.list_max {
         description.push_str(&format!(
@@ -348,10 +424,6 @@ fn param(p: &Param, location: &str, ir: &Ir) -> Value {
     })
 }
 
-fn response_name(op: &Operation) -> String {
-    crate::naming::type_name(&op.id, "Response")
-}
-
 fn data_schema(op: &Operation, ir: &Ir) -> Value {
     let item = type_schema(&op.data.ty, ir);
     match op.data.shape {
@@ -370,7 +442,7 @@ fn response_schema(op: &Operation, ir: &Ir) -> Value {
     };
     let mut s = object_schema(
         &format!("The response of `{}`: the envelope plus `{key}`.", op.id),
-        &ir.envelope,
+        &ir.api.envelope,
         ir,
     );
     if op.data.shape != Shape::None
@@ -408,28 +480,10 @@ fn rate_limit(op: &Operation) -> Value {
     }
 }
 
-/// The path with every placeholder name blanked: `/a/{}/b`.
-pub(crate) fn path_shape(path: &str) -> String {
-    let mut out = String::new();
-    let mut in_placeholder = false;
-    for c in path.chars() {
-        match c {
-            '{' => {
-                in_placeholder = true;
-                out.push_str("{}");
-            }
-            '}' => in_placeholder = false,
-            _ if in_placeholder => {}
-            _ => out.push(c),
-        }
-    }
-    out
-}
-
 /// One OpenAPI operation for one or more spec operations sharing a method
 /// and path. The first one names the operation; all of them are listed in
 /// `x-variants`, and their bodies form an `anyOf`.
-fn operation(ir: &Ir, ops: &[(&Group, &Operation)], path: &str) -> Result<Value, String> {
+fn operation(ir: &Ir, ops: &[(&Group, &Operation)], path: &str) -> Value {
     let (group, first) = ops[0];
     let mut o = Map::new();
     o.insert("operationId".into(), first.id.clone().into());
@@ -453,18 +507,18 @@ fn operation(ir: &Ir, ops: &[(&Group, &Operation)], path: &str) -> Result<Value,
     if !first.errata.is_empty() {
         o.insert("x-errata".into(), json!(first.errata));
     }
-    let mut params = merged_params(ops.iter().map(|(_, op)| *op), ir)?;
+    let mut params = merged_params(ops.iter().map(|(_, op)| *op), ir);
     // Path parameters take the names of the path item's template.
-    let names = crate::validate::placeholders(path).map_err(|e| format!("`{}`: {e}", first.id))?;
-    for (param, name) in params.iter_mut().zip(&names) {
-        if param["in"] == "path" && param["name"] != name.as_str() {
+    let names = crate::path::PathTemplate::lenient(path);
+    for (param, name) in params.iter_mut().zip(names.placeholders()) {
+        if param["in"] == "path" && param["name"] != name {
             let described = format!(
                 "{} (`{}` on the doc page.)",
                 param["description"].as_str().unwrap_or_default(),
                 param["name"].as_str().unwrap_or_default()
             );
             param["description"] = described.into();
-            param["name"] = name.as_str().into();
+            param["name"] = name.into();
         }
     }
     if !params.is_empty() {
@@ -476,18 +530,18 @@ fn operation(ir: &Ir, ops: &[(&Group, &Operation)], path: &str) -> Result<Value,
             .map(|(_, op)| {
                 json!({
                     "operationId": op.id,
-                    "path": op.path,
+                    "path": op.path.as_str(),
                     "summary": op.summary.trim(),
-                    "body": op.body.as_ref().map(|b| format!("#/components/schemas/{}", b.struct_name)),
+                    "body": op.body.as_ref().map(|_| format!("#/components/schemas/{}", names::body(op))),
                 })
             })
             .collect();
         o.insert("x-variants".into(), variants.into());
     }
-    if let Some(body) = request_body(ops)? {
+    if let Some(body) = request_body(ops) {
         o.insert("requestBody".into(), body);
     }
-    let success = success_response(ops)?;
+    let success = success_response(ops);
     o.insert(
         "responses".into(),
         json!({
@@ -496,31 +550,22 @@ fn operation(ir: &Ir, ops: &[(&Group, &Operation)], path: &str) -> Result<Value,
             "5XX": {"$ref": "#/components/responses/Error"},
         }),
     );
-    Ok(Value::Object(o))
+    Value::Object(o)
 }
 
 /// The 200 response: the JSON envelope (an `anyOf` when variants differ), or
 /// the file itself for a download.
-fn success_response(ops: &[(&Group, &Operation)]) -> Result<Value, String> {
-    let binary = ops
-        .iter()
-        .filter(|(_, op)| op.response_body == ResponseBody::Binary)
-        .count();
-    if binary == ops.len() {
-        return Ok(json!({
+fn success_response(ops: &[(&Group, &Operation)]) -> Value {
+    // The check made sure that a route answers with files only or JSON only.
+    if ops[0].1.response_body == ResponseBody::Binary {
+        return json!({
             "description": "The file.",
             "content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}},
-        }));
-    }
-    if binary > 0 {
-        return Err(format!(
-            "`{}` shares its method and path with a download; one OpenAPI operation cannot be both",
-            ops[0].1.id
-        ));
+        });
     }
     let mut responses: Vec<Value> = Vec::new();
     for (_, op) in ops {
-        let r = json!({"$ref": format!("#/components/schemas/{}", response_name(op))});
+        let r = json!({"$ref": format!("#/components/schemas/{}", names::response(op))});
         if !responses.contains(&r) {
             responses.push(r);
         }
@@ -538,29 +583,24 @@ fn success_response(ops: &[(&Group, &Operation)]) -> Result<Value, String> {
     if !examples.is_empty() {
         ok["examples"] = examples.into();
     }
-    Ok(json!({"description": "Success.", "content": {"application/json": ok}}))
+    json!({"description": "Success.", "content": {"application/json": ok}})
 }
 
 /// The parameters of the merged operation. Path parameters are matched by
 /// position; where the variants disagree on one, it becomes a plain string
 /// described by each variant, so that every variant's requests stay valid.
-fn merged_params<'a>(
-    ops: impl Iterator<Item = &'a Operation> + Clone,
-    ir: &Ir,
-) -> Result<Vec<Value>, String> {
+fn merged_params<'a>(ops: impl Iterator<Item = &'a Operation>, ir: &Ir) -> Vec<Value> {
     let all: Vec<&Operation> = ops.collect();
     let first = all[0];
     let mut params = Vec::new();
     for (i, p) in first.path_params.iter().enumerate() {
-        let mut merged = param(p, "path", ir);
+        let mut merged = param(p, ir);
+        // Operations of one route have as many placeholders (one shape).
         for other in &all[1..] {
-            let q = other.path_params.get(i).ok_or_else(|| {
-                format!(
-                    "`{}` and `{}` share a method and path but not its placeholders",
-                    first.id, other.id
-                )
-            })?;
-            let theirs = param(q, "path", ir);
+            let Some(q) = other.path_params.get(i) else {
+                continue;
+            };
+            let theirs = param(q, ir);
             if theirs["schema"] != merged["schema"]
                 || theirs["description"] != merged["description"]
             {
@@ -585,7 +625,7 @@ fn merged_params<'a>(
                 let entry = index
                     .entry((p.wire_name.clone(), location))
                     .or_insert_with(|| {
-                        params.push(param(p, location, ir));
+                        params.push(param(p, ir));
                         (params.len() - 1, 0)
                     });
                 entry.1 += usize::from(p.required);
@@ -595,38 +635,20 @@ fn merged_params<'a>(
     for (at, required_by) in index.into_values() {
         params[at]["required"] = (required_by == all.len()).into();
     }
-    Ok(params)
+    params
 }
 
 /// The request body: one schema, or an `anyOf` when the variants differ.
-fn request_body(ops: &[(&Group, &Operation)]) -> Result<Option<Value>, String> {
-    let with_body: Vec<&Operation> = ops
+fn request_body(ops: &[(&Group, &Operation)]) -> Option<Value> {
+    let with_body: Vec<(&Operation, &Body)> = ops
         .iter()
-        .map(|(_, op)| *op)
-        .filter(|op| op.body.is_some())
+        .filter_map(|(_, op)| op.body.as_ref().map(|b| (*op, b)))
         .collect();
-    let Some(first) = with_body.first() else {
-        return Ok(None);
-    };
-    let media = |op: &Operation| match op.body.as_ref().map(|b| b.kind) {
-        Some(BodyKind::Multipart) => "multipart/form-data",
-        Some(BodyKind::Form) => "application/x-www-form-urlencoded",
-        _ => "application/json",
-    };
-    if let Some(other) = with_body.iter().find(|op| media(op) != media(first)) {
-        return Err(format!(
-            "`{}` shares its method and path with `{}`, whose body has another media type ({} vs {})",
-            first.id,
-            other.id,
-            media(first),
-            media(other)
-        ));
-    }
-    let media = media(first);
+    // The check made sure that the bodies of a route share a media type.
+    let media = with_body.first()?.1.media_type();
     let refs: Vec<Value> = with_body
         .iter()
-        .filter_map(|op| op.body.as_ref())
-        .map(|b| json!({"$ref": format!("#/components/schemas/{}", b.struct_name)}))
+        .map(|(op, _)| json!({"$ref": format!("#/components/schemas/{}", names::body(op))}))
         .collect();
     let schema = if refs.len() == 1 {
         refs[0].clone()
@@ -636,36 +658,25 @@ fn request_body(ops: &[(&Group, &Operation)]) -> Result<Option<Value>, String> {
     let mut content = json!({"schema": schema});
     let examples: Map<String, Value> = with_body
         .iter()
-        .flat_map(|op| request_examples(op))
+        .flat_map(|(op, _)| request_examples(op))
         .collect();
     if !examples.is_empty() {
         content["examples"] = examples.into();
     }
-    Ok(Some(json!({
+    Some(json!({
         "required": with_body.len() == ops.len(),
         "content": {media: content},
-    })))
+    }))
 }
 
-/// The key of an example in the document: `{operation}_{example}`. Mocks
+/// Examples are keyed by their IR key, `{operation}_{example}`; mocks
 /// select a response example by it (prism: `Prefer: example=<key>`).
-pub(crate) fn example_id(operation: &str, example: &str) -> String {
-    format!("{operation}_{}", example_key(example))
-}
-
-fn example_key(name: &str) -> String {
-    heck::ToSnakeCase::to_snake_case(name)
-}
-
 fn request_examples(op: &Operation) -> Map<String, Value> {
     op.examples
         .iter()
         .filter_map(|ex| {
-            let value = op.example_wire_body(ex)?;
-            Some((
-                format!("{}_{}", op.id, example_key(&ex.name)),
-                json!({"value": value}),
-            ))
+            let body = ex.wire.body.as_ref()?;
+            Some((ex.key.clone(), json!({"value": body.value})))
         })
         .collect()
 }
@@ -675,11 +686,8 @@ fn response_examples(op: &Operation) -> Map<String, Value> {
         .iter()
         .filter(|ex| (200..300).contains(&ex.response.status))
         .filter_map(|ex| {
-            let value: Value = serde_json::from_str(&ex.response.body).ok()?;
-            Some((
-                format!("{}_{}", op.id, example_key(&ex.name)),
-                json!({"value": value}),
-            ))
+            let value = ex.response.json.clone()?;
+            Some((ex.key.clone(), json!({"value": value})))
         })
         .collect()
 }

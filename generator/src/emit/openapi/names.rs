@@ -1,0 +1,48 @@
+//! Schema names of the OpenAPI document. The IR has no names for inline
+//! objects and bodies; the document names them after their operation.
+
+use heck::ToUpperCamelCase;
+
+use crate::ir::{Ir, ObjectId, ObjectRole, Operation};
+
+/// The schema of an object type.
+pub(super) fn object(ir: &Ir, id: ObjectId) -> String {
+    match &ir.object(id).role {
+        ObjectRole::Declared(name) => name.clone(),
+        ObjectRole::ResponseData { operation } => after(operation, "Data"),
+        ObjectRole::ResponseItem { operation } => after(operation, "Item"),
+    }
+}
+
+/// The schema of an operation's request body.
+pub(super) fn body(op: &Operation) -> String {
+    after(&op.id, "Body")
+}
+
+/// The schema of an operation's whole JSON response.
+pub(super) fn response(op: &Operation) -> String {
+    after(&op.id, "Response")
+}
+
+/// The description of an object's schema: the spec's, or what it is for.
+pub(super) fn object_description(ir: &Ir, id: ObjectId) -> String {
+    let object = ir.object(id);
+    if let Some(description) = &object.description {
+        return description.clone();
+    }
+    let (what, operation) = match &object.role {
+        ObjectRole::Declared(name) => return name.clone(),
+        ObjectRole::ResponseData { operation } => ("The `data` of", operation),
+        ObjectRole::ResponseItem { operation } => ("One item of the `data` of", operation),
+    };
+    let summary = ir
+        .operations()
+        .find(|(_, op)| &op.id == operation)
+        .map_or("", |(_, op)| op.summary.as_str());
+    format!("{what} the response of [`crate::Client::{operation}`]: {summary}")
+}
+
+/// `create_chatroom` + `Data` = `CreateChatroomData`.
+fn after(operation: &str, suffix: &str) -> String {
+    format!("{}{suffix}", operation.to_upper_camel_case())
+}

@@ -1,0 +1,391 @@
+//! Rust names for spec names, and the symbol tables that keep them apart.
+//!
+//! The IR carries wire names; this module alone decides what they are
+//! called in Rust. `check` builds one table per Rust scope (the crate
+//! root, `Client`'s methods, each request builder, each struct) that also
+//! holds the names the hand-written runtime defines there, so that two
+//! things that would end up with one Rust name are a spec error naming
+//! both, before any code is emitted.
+
+use std::collections::BTreeMap;
+
+use heck::{ToShoutySnakeCase, ToSnakeCase, ToUpperCamelCase};
+
+use crate::error::Diagnostic;
+use crate::ir::{Field, Ir, ObjectId, ObjectRole, Operation, Origin};
+
+/// The public names the runtime puts at the crate root (`pub use
+/// runtime::{..}` and its modules in `lib.rs`). A test holds this list
+/// against `generated-client/src/lib.rs`.
+pub const RUNTIME_ROOT: &[&str] = &[
+    "ApiError",
+    "AppCredentials",
+    "AppTokenProvider",
+    "AuthError",
+    "BearerToken",
+    "BoolOrString",
+    "BoxStream",
+    "Client",
+    "ClientBuilder",
+    "ConfigError",
+    "DEFAULT_APP_TOKEN_LIFETIME",
+    "DecodeError",
+    "Download",
+    "Error",
+    "ErrorBody",
+    "ErrorCode",
+    "Extra",
+    "HttpMethod",
+    "OperationInfo",
+    "RateLimit",
+    "RateLimitMode",
+    "RatePer",
+    "RequestOptions",
+    "Response",
+    "SecretString",
+    "StaticToken",
+    "TokenExchange",
+    "TokenFuture",
+    "TokenProvider",
+    "TransportError",
+    "UploadFile",
+    "ValidationError",
+    "ValidationErrorKind",
+    // Modules of lib.rs.
+    "generated",
+    "runtime",
+];
+
+/// The methods the runtime defines on `Client`, public or not (an
+/// operation's method must not repeat one). A test holds this list against
+/// the `impl Client` blocks of the runtime.
+pub const CLIENT_METHODS: &[&str] = &[
+    "base_url",
+    "builder",
+    "call",
+    "download",
+    "from_parts",
+    "send",
+    "send_raw",
+    "token_provider",
+];
+
+/// Names the generated root module defines besides the groups' items.
+const GENERATED_ROOT: &[&str] = &["BoxFuture", "OPERATIONS", "USERNAME_RULE"];
+
+/// Fields every request builder has, besides its arguments.
+pub(super) const BUILDER_CLIENT: &str = "client";
+/// The per-call options of a builder.
+pub(super) const BUILDER_OPTIONS: &str = "options";
+/// The body of a builder whose operation sends one.
+pub(super) const BUILDER_BODY: &str = "body";
+/// Methods every request builder has, besides its setters.
+const BUILDER_METHODS: &[&str] = &["timeout", "header", "validate", "send", "into_future"];
+/// The method of paged operations' builders.
+pub(super) const INTO_STREAM: &str = "into_stream";
+/// The field of a body struct that holds additional pairs.
+pub(super) const ADDITIONAL: &str = "additional";
+/// The field of every response struct that keeps unknown fields.
+pub(super) const EXTRA: &str = "extra";
+
+/// The Rust field or argument name for a JSON or parameter name:
+/// snake_case, with `_` appended to keywords (`type` -> `type_`).
+pub fn field_ident(wire: &str) -> String {
+    let snake = wire.replace('-', "_").to_snake_case();
+    let snake = if snake.is_empty() || snake.starts_with(|c: char| c.is_ascii_digit()) {
+        format!("f_{snake}")
+    } else {
+        snake
+    };
+    if is_keyword(&snake) {
+        format!("{snake}_")
+    } else {
+        snake
+    }
+}
+
+/// The Rust type name for an operation-derived type, e.g.
+/// (`create_chatroom`, `Data`) -> `CreateChatroomData`.
+pub fn type_name(op_id: &str, suffix: &str) -> String {
+    format!("{}{suffix}", op_id.to_upper_camel_case())
+}
+
+/// The struct name of an object type.
+pub(super) fn object(ir: &Ir, id: ObjectId) -> String {
+    match &ir.object(id).role {
+        ObjectRole::Declared(name) => name.clone(),
+        ObjectRole::ResponseData { operation } => type_name(operation, "Data"),
+        ObjectRole::ResponseItem { operation } => type_name(operation, "Item"),
+    }
+}
+
+/// The request builder an operation's method returns.
+pub(super) fn builder(op: &Operation) -> String {
+    type_name(&op.id, "Request")
+}
+
+/// The private struct of an operation's body.
+pub(super) fn body(op: &Operation) -> String {
+    type_name(&op.id, "Body")
+}
+
+/// The operation's `OperationInfo` constant.
+pub(super) fn info_const(op: &Operation) -> String {
+    op.id.to_shouty_snake_case()
+}
+
+/// One Rust scope: every name in it and what holds it.
+struct Scope<'a> {
+    /// What a name is in this scope, for messages: "the argument".
+    noun: &'static str,
+    names: BTreeMap<String, String>,
+    problems: &'a mut Vec<Diagnostic>,
+}
+
+impl<'a> Scope<'a> {
+    fn new(noun: &'static str, problems: &'a mut Vec<Diagnostic>) -> Self {
+        Scope {
+            noun,
+            names: BTreeMap::new(),
+            problems,
+        }
+    }
+
+    /// A name the scope always has, and who holds it.
+    fn reserve(&mut self, name: &str, holder: impl Into<String>) {
+        self.names.insert(name.to_string(), holder.into());
+    }
+
+    /// Adds `rust`, the name `subject` (a spec name, for messages) becomes;
+    /// `holder` says who holds it in later messages. A collision is
+    /// reported at `origin`/`field`, naming both sides.
+    fn add(&mut self, rust: &str, subject: &str, holder: String, origin: &Origin, field: &str) {
+        match self.names.get(rust) {
+            Some(other) => {
+                let message = format!(
+                    "{subject} becomes {} `{rust}`, which {other} already uses",
+                    self.noun
+                );
+                self.problems.push(origin.diagnostic(field, message));
+            }
+            None => {
+                self.names.insert(rust.to_string(), holder);
+            }
+        }
+    }
+}
+
+/// Every Rust name collision the spec would cause.
+pub(super) fn check(ir: &Ir) -> Vec<Diagnostic> {
+    let mut problems = Vec::new();
+    root_scope(ir, &mut problems);
+    client_scope(ir, &mut problems);
+    for (_, op) in ir.operations() {
+        builder_scope(op, &mut problems);
+        if let Some(body) = &op.body {
+            let mut scope = Scope::new("the body struct's field", &mut problems);
+            if body.additional.is_some() {
+                scope.reserve(ADDITIONAL, "the map of additional pairs");
+            }
+            struct_fields(&mut scope, &body.fields, &op.origin);
+        }
+    }
+    for object in &ir.objects {
+        let mut scope = Scope::new("the struct field", &mut problems);
+        scope.reserve(EXTRA, "the map of unknown fields");
+        struct_fields(&mut scope, &object.fields, &object.origin);
+    }
+    problems
+}
+
+fn struct_fields(scope: &mut Scope, fields: &[Field], origin: &Origin) {
+    for f in fields {
+        let subject = format!("`{}`", f.wire_name);
+        let rust = field_ident(&f.wire_name);
+        scope.add(&rust, &subject, f.spec_path.clone(), origin, &f.spec_path);
+    }
+}
+
+/// Types, modules and constants at the crate root (the groups' items are
+/// re-exported there, and each group's private items share its module).
+fn root_scope(ir: &Ir, problems: &mut Vec<Diagnostic>) {
+    let mut root = Scope::new("the crate-root name", problems);
+    for name in RUNTIME_ROOT {
+        root.reserve(name, format!("the runtime's `{name}`"));
+    }
+    for name in GENERATED_ROOT {
+        root.reserve(name, format!("the generated `{name}`"));
+    }
+    for group in &ir.groups {
+        let subject = format!("the group `{}`", group.name);
+        root.add(
+            &group.name,
+            &subject,
+            subject.clone(),
+            &group.origin,
+            "group",
+        );
+        for id in &group.objects {
+            let object = ir.object(*id);
+            let (subject, field) = match &object.role {
+                ObjectRole::Declared(name) => (format!("the type `{name}`"), "name"),
+                ObjectRole::ResponseData { operation } | ObjectRole::ResponseItem { operation } => {
+                    (
+                        format!("the response struct of `{operation}`"),
+                        "response.data",
+                    )
+                }
+            };
+            let name = self::object(ir, *id);
+            root.add(&name, &subject, subject.clone(), &object.origin, field);
+        }
+        for op in &group.operations {
+            let mut add = |rust: String, what: &str, field: &str| {
+                let subject = format!("the {what} of `{}`", op.id);
+                root.add(&rust, &subject, subject.clone(), &op.origin, field);
+            };
+            add(builder(op), "request builder", "id");
+            add(info_const(op), "operation constant", "id");
+            if op.body.is_some() {
+                add(body(op), "body struct", "request");
+            }
+        }
+    }
+}
+
+/// `Client`'s methods: one per operation, plus the runtime's own.
+fn client_scope(ir: &Ir, problems: &mut Vec<Diagnostic>) {
+    let mut client = Scope::new("the client method", problems);
+    for name in CLIENT_METHODS {
+        client.reserve(name, format!("the runtime's `Client::{name}`"));
+    }
+    for (_, op) in ir.operations() {
+        let subject = format!("the operation `{}`", op.id);
+        client.add(&op.id, &subject, subject.clone(), &op.origin, "id");
+    }
+}
+
+/// The arguments of an operation's method and builder: one Rust name each,
+/// none of them a name the builder has anyway. Body arguments are kept in
+/// the body struct; the others are fields of the builder itself, next to
+/// the field holding the body.
+fn builder_scope(op: &Operation, problems: &mut Vec<Diagnostic>) {
+    let mut args = Scope::new("the argument", problems);
+    args.reserve(BUILDER_CLIENT, "the request builder's own field");
+    args.reserve(BUILDER_OPTIONS, "the request builder's own field");
+    for method in BUILDER_METHODS {
+        args.reserve(method, "the request builder's own method");
+    }
+    if op.pagination.is_some() {
+        args.reserve(INTO_STREAM, "the request builder's own method");
+    }
+    let mut add = |wire: &str, field: &str| {
+        let subject = format!("`{wire}`");
+        args.add(
+            &field_ident(wire),
+            &subject,
+            field.to_string(),
+            &op.origin,
+            field,
+        );
+    };
+    for p in op.params() {
+        add(&p.wire_name, &p.spec_path);
+    }
+    if let Some(body) = &op.body {
+        for f in &body.fields {
+            add(&f.wire_name, &f.spec_path);
+        }
+        if let Some(a) = &body.additional {
+            add(&a.setter, "request.additional.setter");
+        }
+        // Duplicates among the parameters are reported above; here only the
+        // one field name the builder adds for the body.
+        let mut fields = Scope::new("the request builder's field", problems);
+        fields.reserve(BUILDER_BODY, "the field holding the request body");
+        for p in op
+            .params()
+            .filter(|p| field_ident(&p.wire_name) == BUILDER_BODY)
+        {
+            let subject = format!("`{}`", p.wire_name);
+            fields.add(
+                BUILDER_BODY,
+                &subject,
+                p.spec_path.clone(),
+                &op.origin,
+                &p.spec_path,
+            );
+        }
+    }
+}
+
+fn is_keyword(s: &str) -> bool {
+    matches!(
+        s,
+        "as" | "async"
+            | "await"
+            | "break"
+            | "const"
+            | "continue"
+            | "crate"
+            | "dyn"
+            | "else"
+            | "enum"
+            | "extern"
+            | "false"
+            | "fn"
+            | "for"
+            | "if"
+            | "impl"
+            | "in"
+            | "let"
+            | "loop"
+            | "match"
+            | "mod"
+            | "move"
+            | "mut"
+            | "pub"
+            | "ref"
+            | "return"
+            | "self"
+            | "Self"
+            | "static"
+            | "struct"
+            | "super"
+            | "trait"
+            | "true"
+            | "type"
+            | "unsafe"
+            | "use"
+            | "where"
+            | "while"
+            | "abstract"
+            | "become"
+            | "box"
+            | "do"
+            | "final"
+            | "macro"
+            | "override"
+            | "priv"
+            | "typeof"
+            | "unsized"
+            | "virtual"
+            | "yield"
+            | "try"
+            | "gen"
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names() {
+        assert_eq!(field_ident("applicationName"), "application_name");
+        assert_eq!(field_ident("restrict-access"), "restrict_access");
+        assert_eq!(field_ident("type"), "type_");
+        assert_eq!(field_ident("1st"), "f_1st");
+        assert_eq!(type_name("create_chatroom", "Data"), "CreateChatroomData");
+    }
+}

@@ -22,8 +22,8 @@ use super::{
 
 const JSON: HeaderValue = HeaderValue::from_static("application/json");
 const FORM: HeaderValue = HeaderValue::from_static("application/x-www-form-urlencoded");
-/// `Accept` of downloads.
-const ANY: HeaderValue = HeaderValue::from_static("*/*");
+/// `Accept` of downloads, as the file pages' examples send it.
+const OCTET_STREAM: HeaderValue = HeaderValue::from_static("application/octet-stream");
 
 /// Sent with every request (also set as the HTTP client's default, which
 /// is merged in only when a request lacks it: having it in the request from
@@ -250,7 +250,7 @@ impl Prepared {
         let mut request = http
             .request(reqwest_method(self.op.method), &self.url)
             // A download asks for the file, whatever its type.
-            .header(ACCEPT, if self.stream { ANY } else { JSON })
+            .header(ACCEPT, if self.stream { OCTET_STREAM } else { JSON })
             .header(USER_AGENT, AGENT);
         for (name, value) in &self.headers {
             request = request.header(*name, value.clone());

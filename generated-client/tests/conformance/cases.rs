@@ -33,6 +33,12 @@ async fn upload_chat_file_doc() {
                 multipart: &["file"],
                 form: false,
                 download: false,
+                headers: &[
+                    ("content-type", "multipart/form-data"),
+                    ("restrict-access", "true"),
+                    ("thumbnail-height", "180"),
+                    ("thumbnail-width", "180"),
+                ],
             },
         )
         .await;
@@ -64,6 +70,10 @@ async fn download_chat_file_doc() {
                 multipart: &[],
                 form: false,
                 download: true,
+                headers: &[
+                    ("accept", "application/octet-stream"),
+                    ("share-secret", "f0Vr-uyyEeiHpHmsu53XXXXXXXXZYgyLkdfsZ4xo2Z0cSBnB"),
+                ],
             },
         )
         .await;
@@ -88,6 +98,11 @@ async fn download_chat_file_thumbnail_doc() {
                 multipart: &[],
                 form: false,
                 download: true,
+                headers: &[
+                    ("accept", "application/octet-stream"),
+                    ("share-secret", "f0Vr-uyyEeiHpHmsu53XXXXXXXXZYgyLkdfsZ4xo2Z0cSBnB"),
+                    ("thumbnail", "true"),
+                ],
             },
         )
         .await;
@@ -113,6 +128,7 @@ async fn list_chatroom_allowlist_doc() {
                 multipart: &[],
                 form: false,
                 download: false,
+                headers: &[],
             },
         )
         .await;
@@ -141,6 +157,7 @@ async fn add_chatroom_allowlist_user_doc() {
                 multipart: &[],
                 form: false,
                 download: false,
+                headers: &[],
             },
         )
         .await;
@@ -173,6 +190,7 @@ async fn add_chatroom_allowlist_users_doc() {
                 multipart: &[],
                 form: false,
                 download: false,
+                headers: &[],
             },
         )
         .await;
@@ -207,6 +225,7 @@ async fn remove_chatroom_allowlist_users_doc() {
                 multipart: &[],
                 form: false,
                 download: false,
+                headers: &[],
             },
         )
         .await;
@@ -248,6 +267,7 @@ async fn set_chatroom_attributes_doc() {
                 multipart: &[],
                 form: false,
                 download: false,
+                headers: &[],
             },
         )
         .await;
@@ -283,6 +303,7 @@ async fn get_chatroom_attributes_doc() {
                 multipart: &[],
                 form: false,
                 download: false,
+                headers: &[],
             },
         )
         .await;
@@ -318,6 +339,7 @@ async fn remove_chatroom_attributes_doc() {
                 multipart: &[],
                 form: false,
                 download: false,
+                headers: &[],
             },
         )
         .await;
@@ -359,6 +381,7 @@ async fn force_set_chatroom_attributes_doc() {
                 multipart: &[],
                 form: false,
                 download: false,
+                headers: &[],
             },
         )
         .await;
@@ -390,6 +413,7 @@ async fn force_remove_chatroom_attributes_doc() {
                 multipart: &[],
                 form: false,
                 download: false,
+                headers: &[],
             },
         )
         .await;
@@ -418,6 +442,7 @@ async fn list_chatroom_blocklist_doc() {
                 multipart: &[],
                 form: false,
                 download: false,
+                headers: &[],
             },
         )
         .await;
@@ -446,6 +471,7 @@ async fn add_chatroom_blocklist_user_doc() {
                 multipart: &[],
                 form: false,
                 download: false,
+                headers: &[],
             },
         )
         .await;
@@ -480,6 +506,7 @@ async fn add_chatroom_blocklist_users_doc() {
                 multipart: &[],
                 form: false,
                 download: false,
+                headers: &[],
             },
         )
         .await;
@@ -513,6 +540,7 @@ async fn remove_chatroom_blocklist_user_doc() {
                 multipart: &[],
                 form: false,
                 download: false,
+                headers: &[],
             },
         )
         .await;
@@ -547,6 +575,7 @@ async fn remove_chatroom_blocklist_users_doc() {
                 multipart: &[],
                 form: false,
                 download: false,
+                headers: &[],
             },
         )
         .await;
@@ -579,6 +608,7 @@ async fn add_chatroom_member_doc() {
                 multipart: &[],
                 form: false,
                 download: false,
+                headers: &[],
             },
         )
         .await;
@@ -613,6 +643,7 @@ async fn add_chatroom_members_doc() {
                 multipart: &[],
                 form: false,
                 download: false,
+                headers: &[],
             },
         )
         .await;
@@ -645,6 +676,7 @@ async fn list_chatroom_members_doc() {
                 multipart: &[],
                 form: false,
                 download: false,
+                headers: &[],
             },
         )
         .await;
@@ -678,6 +710,7 @@ async fn remove_chatroom_member_doc() {
                 multipart: &[],
                 form: false,
                 download: false,
+                headers: &[],
             },
         )
         .await;
@@ -710,6 +743,7 @@ async fn remove_chatroom_members_doc() {
                 multipart: &[],
                 form: false,
                 download: false,
+                headers: &[],
             },
         )
         .await;
@@ -743,6 +777,7 @@ async fn add_chatroom_admin_doc() {
                 multipart: &[],
                 form: false,
                 download: false,
+                headers: &[],
             },
         )
         .await;
@@ -771,6 +806,7 @@ async fn list_chatroom_admins_doc() {
                 multipart: &[],
                 form: false,
                 download: false,
+                headers: &[],
             },
         )
         .await;
@@ -796,6 +832,7 @@ async fn remove_chatroom_admin_doc() {
                 multipart: &[],
                 form: false,
                 download: false,
+                headers: &[],
             },
         )
         .await;
@@ -828,6 +865,7 @@ async fn mute_chatroom_members_doc() {
                 multipart: &[],
                 form: false,
                 download: false,
+                headers: &[],
             },
         )
         .await;
@@ -860,6 +898,7 @@ async fn unmute_chatroom_members_doc() {
                 multipart: &[],
                 form: false,
                 download: false,
+                headers: &[],
             },
         )
         .await;
@@ -892,6 +931,7 @@ async fn list_chatroom_muted_members_doc() {
                 multipart: &[],
                 form: false,
                 download: false,
+                headers: &[],
             },
         )
         .await;
@@ -924,6 +964,7 @@ async fn mute_all_chatroom_members_doc() {
                 multipart: &[],
                 form: false,
                 download: false,
+                headers: &[],
             },
         )
         .await;
@@ -949,6 +990,7 @@ async fn unmute_all_chatroom_members_doc() {
                 multipart: &[],
                 form: false,
                 download: false,
+                headers: &[],
             },
         )
         .await;
@@ -974,6 +1016,7 @@ async fn add_chatroom_super_admin_doc() {
                 multipart: &[],
                 form: false,
                 download: false,
+                headers: &[],
             },
         )
         .await;
@@ -1006,6 +1049,7 @@ async fn remove_chatroom_super_admin_doc() {
                 multipart: &[],
                 form: false,
                 download: false,
+                headers: &[],
             },
         )
         .await;
@@ -1034,6 +1078,7 @@ async fn list_chatroom_super_admins_doc() {
                 multipart: &[],
                 form: false,
                 download: false,
+                headers: &[],
             },
         )
         .await;
@@ -1068,6 +1113,7 @@ async fn create_chatroom_doc() {
                 multipart: &[],
                 form: false,
                 download: false,
+                headers: &[],
             },
         )
         .await;
@@ -1093,6 +1139,7 @@ async fn list_chatrooms_doc() {
                 multipart: &[],
                 form: false,
                 download: false,
+                headers: &[],
             },
         )
         .await;
@@ -1126,6 +1173,7 @@ async fn list_user_joined_chatrooms_doc() {
                 multipart: &[],
                 form: false,
                 download: false,
+                headers: &[],
             },
         )
         .await;
@@ -1154,6 +1202,7 @@ async fn get_chatrooms_doc() {
                 multipart: &[],
                 form: false,
                 download: false,
+                headers: &[],
             },
         )
         .await;
@@ -1194,6 +1243,7 @@ async fn update_chatroom_doc() {
                 multipart: &[],
                 form: false,
                 download: false,
+                headers: &[],
             },
         )
         .await;
@@ -1226,6 +1276,7 @@ async fn delete_chatroom_doc() {
                 multipart: &[],
                 form: false,
                 download: false,
+                headers: &[],
             },
         )
         .await;
@@ -1258,6 +1309,7 @@ async fn get_chatroom_announcement_doc() {
                 multipart: &[],
                 form: false,
                 download: false,
+                headers: &[],
             },
         )
         .await;
@@ -1291,6 +1343,7 @@ async fn update_chatroom_announcement_doc() {
                 multipart: &[],
                 form: false,
                 download: false,
+                headers: &[],
             },
         )
         .await;
@@ -1323,6 +1376,7 @@ async fn add_contact_doc() {
                 multipart: &[],
                 form: false,
                 download: false,
+                headers: &[],
             },
         )
         .await;
@@ -1351,6 +1405,7 @@ async fn remove_contact_doc() {
                 multipart: &[],
                 form: false,
                 download: false,
+                headers: &[],
             },
         )
         .await;
@@ -1379,6 +1434,7 @@ async fn list_contacts_doc() {
                 multipart: &[],
                 form: false,
                 download: false,
+                headers: &[],
             },
         )
         .await;
@@ -1411,6 +1467,7 @@ async fn list_contacts_paged_doc() {
                 multipart: &[],
                 form: false,
                 download: false,
+                headers: &[],
             },
         )
         .await;
@@ -1439,6 +1496,7 @@ async fn add_blocked_users_doc() {
                 multipart: &[],
                 form: false,
                 download: false,
+                headers: &[],
             },
         )
         .await;
@@ -1464,6 +1522,7 @@ async fn list_blocked_users_doc() {
                 multipart: &[],
                 form: false,
                 download: false,
+                headers: &[],
             },
         )
         .await;
@@ -1492,6 +1551,7 @@ async fn remove_blocked_user_doc() {
                 multipart: &[],
                 form: false,
                 download: false,
+                headers: &[],
             },
         )
         .await;
@@ -1527,6 +1587,7 @@ async fn set_global_mute_doc() {
                 multipart: &[],
                 form: false,
                 download: false,
+                headers: &[],
             },
         )
         .await;
@@ -1552,6 +1613,7 @@ async fn get_global_mute_doc() {
                 multipart: &[],
                 form: false,
                 download: false,
+                headers: &[],
             },
         )
         .await;
@@ -1584,6 +1646,7 @@ async fn list_global_mutes_doc() {
                 multipart: &[],
                 form: false,
                 download: false,
+                headers: &[],
             },
         )
         .await;
@@ -1616,6 +1679,7 @@ async fn list_group_allowlist_doc() {
                 multipart: &[],
                 form: false,
                 download: false,
+                headers: &[],
             },
         )
         .await;
@@ -1644,6 +1708,7 @@ async fn add_group_allowlist_user_doc() {
                 multipart: &[],
                 form: false,
                 download: false,
+                headers: &[],
             },
         )
         .await;
@@ -1676,6 +1741,7 @@ async fn add_group_allowlist_users_doc() {
                 multipart: &[],
                 form: false,
                 download: false,
+                headers: &[],
             },
         )
         .await;
@@ -1710,6 +1776,7 @@ async fn remove_group_allowlist_users_doc() {
                 multipart: &[],
                 form: false,
                 download: false,
+                headers: &[],
             },
         )
         .await;
@@ -1742,6 +1809,7 @@ async fn get_group_announcement_doc() {
                 multipart: &[],
                 form: false,
                 download: false,
+                headers: &[],
             },
         )
         .await;
@@ -1772,6 +1840,7 @@ async fn update_group_announcement_doc() {
                 multipart: &[],
                 form: false,
                 download: false,
+                headers: &[],
             },
         )
         .await;
@@ -1800,6 +1869,7 @@ async fn list_group_blocklist_doc() {
                 multipart: &[],
                 form: false,
                 download: false,
+                headers: &[],
             },
         )
         .await;
@@ -1832,6 +1902,7 @@ async fn add_group_blocklist_user_doc() {
                 multipart: &[],
                 form: false,
                 download: false,
+                headers: &[],
             },
         )
         .await;
@@ -1868,6 +1939,7 @@ async fn add_group_blocklist_users_doc() {
                 multipart: &[],
                 form: false,
                 download: false,
+                headers: &[],
             },
         )
         .await;
@@ -1901,6 +1973,7 @@ async fn remove_group_blocklist_user_doc() {
                 multipart: &[],
                 form: false,
                 download: false,
+                headers: &[],
             },
         )
         .await;
@@ -1935,6 +2008,7 @@ async fn remove_group_blocklist_users_doc() {
                 multipart: &[],
                 form: false,
                 download: false,
+                headers: &[],
             },
         )
         .await;
@@ -1967,6 +2041,7 @@ async fn list_group_files_doc() {
                 multipart: &[],
                 form: false,
                 download: false,
+                headers: &[],
             },
         )
         .await;
@@ -2007,6 +2082,7 @@ async fn upload_group_file_doc() {
                 multipart: &["file"],
                 form: false,
                 download: false,
+                headers: &[],
             },
         )
         .await;
@@ -2037,6 +2113,7 @@ async fn download_group_file_doc() {
                 multipart: &[],
                 form: false,
                 download: true,
+                headers: &[],
             },
         )
         .await;
@@ -2064,6 +2141,7 @@ async fn delete_group_file_doc() {
                 multipart: &[],
                 form: false,
                 download: false,
+                headers: &[],
             },
         )
         .await;
@@ -2099,6 +2177,7 @@ async fn list_group_members_doc() {
                 multipart: &[],
                 form: false,
                 download: false,
+                headers: &[],
             },
         )
         .await;
@@ -2131,6 +2210,7 @@ async fn add_group_member_doc() {
                 multipart: &[],
                 form: false,
                 download: false,
+                headers: &[],
             },
         )
         .await;
@@ -2165,6 +2245,7 @@ async fn add_group_members_doc() {
                 multipart: &[],
                 form: false,
                 download: false,
+                headers: &[],
             },
         )
         .await;
@@ -2197,6 +2278,7 @@ async fn remove_group_member_doc() {
                 multipart: &[],
                 form: false,
                 download: false,
+                headers: &[],
             },
         )
         .await;
@@ -2231,6 +2313,7 @@ async fn remove_group_members_doc() {
                 multipart: &[],
                 form: false,
                 download: false,
+                headers: &[],
             },
         )
         .await;
@@ -2271,6 +2354,7 @@ async fn update_group_member_attributes_doc() {
                 multipart: &[],
                 form: false,
                 download: false,
+                headers: &[],
             },
         )
         .await;
@@ -2296,6 +2380,7 @@ async fn get_group_member_attributes_doc() {
                 multipart: &[],
                 form: false,
                 download: false,
+                headers: &[],
             },
         )
         .await;
@@ -2329,6 +2414,7 @@ async fn batch_get_group_member_attributes_doc() {
                 multipart: &[],
                 form: false,
                 download: false,
+                headers: &[],
             },
         )
         .await;
@@ -2357,6 +2443,7 @@ async fn list_group_admins_doc() {
                 multipart: &[],
                 form: false,
                 download: false,
+                headers: &[],
             },
         )
         .await;
@@ -2382,6 +2469,7 @@ async fn add_group_admin_doc() {
                 multipart: &[],
                 form: false,
                 download: false,
+                headers: &[],
             },
         )
         .await;
@@ -2410,6 +2498,7 @@ async fn remove_group_admin_doc() {
                 multipart: &[],
                 form: false,
                 download: false,
+                headers: &[],
             },
         )
         .await;
@@ -2438,6 +2527,7 @@ async fn transfer_group_ownership_doc() {
                 multipart: &[],
                 form: false,
                 download: false,
+                headers: &[],
             },
         )
         .await;
@@ -2466,6 +2556,7 @@ async fn mute_group_members_doc() {
                 multipart: &[],
                 form: false,
                 download: false,
+                headers: &[],
             },
         )
         .await;
@@ -2498,6 +2589,7 @@ async fn unmute_group_members_doc() {
                 multipart: &[],
                 form: false,
                 download: false,
+                headers: &[],
             },
         )
         .await;
@@ -2526,6 +2618,7 @@ async fn list_group_muted_members_doc() {
                 multipart: &[],
                 form: false,
                 download: false,
+                headers: &[],
             },
         )
         .await;
@@ -2554,6 +2647,7 @@ async fn mute_all_group_members_doc() {
                 multipart: &[],
                 form: false,
                 download: false,
+                headers: &[],
             },
         )
         .await;
@@ -2582,6 +2676,7 @@ async fn unmute_all_group_members_doc() {
                 multipart: &[],
                 form: false,
                 download: false,
+                headers: &[],
             },
         )
         .await;
@@ -2617,6 +2712,7 @@ async fn create_group_doc() {
                 multipart: &[],
                 form: false,
                 download: false,
+                headers: &[],
             },
         )
         .await;
@@ -2645,6 +2741,7 @@ async fn disable_group_doc() {
                 multipart: &[],
                 form: false,
                 download: false,
+                headers: &[],
             },
         )
         .await;
@@ -2670,6 +2767,7 @@ async fn enable_group_doc() {
                 multipart: &[],
                 form: false,
                 download: false,
+                headers: &[],
             },
         )
         .await;
@@ -2695,6 +2793,7 @@ async fn check_group_membership_doc() {
                 multipart: &[],
                 form: false,
                 download: false,
+                headers: &[],
             },
         )
         .await;
@@ -2720,6 +2819,7 @@ async fn get_groups_doc() {
                 multipart: &[],
                 form: false,
                 download: false,
+                headers: &[],
             },
         )
         .await;
@@ -2762,6 +2862,7 @@ async fn update_group_doc() {
                 multipart: &[],
                 form: false,
                 download: false,
+                headers: &[],
             },
         )
         .await;
@@ -2794,6 +2895,7 @@ async fn delete_group_doc() {
                 multipart: &[],
                 form: false,
                 download: false,
+                headers: &[],
             },
         )
         .await;
@@ -2822,6 +2924,7 @@ async fn list_groups_doc_first_page() {
                 multipart: &[],
                 form: false,
                 download: false,
+                headers: &[],
             },
         )
         .await;
@@ -2863,6 +2966,7 @@ async fn list_groups_doc_second_page() {
                 multipart: &[],
                 form: false,
                 download: false,
+                headers: &[],
             },
         )
         .await;
@@ -2891,6 +2995,7 @@ async fn list_user_joined_groups_doc() {
                 multipart: &[],
                 form: false,
                 download: false,
+                headers: &[],
             },
         )
         .await;
@@ -2930,6 +3035,7 @@ async fn send_user_message_text() {
                 multipart: &[],
                 form: false,
                 download: false,
+                headers: &[],
             },
         )
         .await;
@@ -2970,6 +3076,7 @@ async fn send_user_message_text_online_sync() {
                 multipart: &[],
                 form: false,
                 download: false,
+                headers: &[],
             },
         )
         .await;
@@ -3009,6 +3116,7 @@ async fn send_user_message_image() {
                 multipart: &[],
                 form: false,
                 download: false,
+                headers: &[],
             },
         )
         .await;
@@ -3048,6 +3156,7 @@ async fn send_user_message_voice() {
                 multipart: &[],
                 form: false,
                 download: false,
+                headers: &[],
             },
         )
         .await;
@@ -3087,6 +3196,7 @@ async fn send_user_message_video() {
                 multipart: &[],
                 form: false,
                 download: false,
+                headers: &[],
             },
         )
         .await;
@@ -3126,6 +3236,7 @@ async fn send_user_message_file() {
                 multipart: &[],
                 form: false,
                 download: false,
+                headers: &[],
             },
         )
         .await;
@@ -3165,6 +3276,7 @@ async fn send_user_message_location() {
                 multipart: &[],
                 form: false,
                 download: false,
+                headers: &[],
             },
         )
         .await;
@@ -3202,6 +3314,7 @@ async fn send_user_message_cmd() {
                 multipart: &[],
                 form: false,
                 download: false,
+                headers: &[],
             },
         )
         .await;
@@ -3241,6 +3354,7 @@ async fn send_user_message_custom() {
                 multipart: &[],
                 form: false,
                 download: false,
+                headers: &[],
             },
         )
         .await;
@@ -3282,6 +3396,7 @@ async fn send_group_message_text_all_members() {
                 multipart: &[],
                 form: false,
                 download: false,
+                headers: &[],
             },
         )
         .await;
@@ -3322,6 +3437,7 @@ async fn send_group_message_text_online_members() {
                 multipart: &[],
                 form: false,
                 download: false,
+                headers: &[],
             },
         )
         .await;
@@ -3361,6 +3477,7 @@ async fn send_group_message_image() {
                 multipart: &[],
                 form: false,
                 download: false,
+                headers: &[],
             },
         )
         .await;
@@ -3400,6 +3517,7 @@ async fn send_group_message_voice() {
                 multipart: &[],
                 form: false,
                 download: false,
+                headers: &[],
             },
         )
         .await;
@@ -3439,6 +3557,7 @@ async fn send_group_message_video() {
                 multipart: &[],
                 form: false,
                 download: false,
+                headers: &[],
             },
         )
         .await;
@@ -3478,6 +3597,7 @@ async fn send_group_message_file() {
                 multipart: &[],
                 form: false,
                 download: false,
+                headers: &[],
             },
         )
         .await;
@@ -3517,6 +3637,7 @@ async fn send_group_message_location() {
                 multipart: &[],
                 form: false,
                 download: false,
+                headers: &[],
             },
         )
         .await;
@@ -3554,6 +3675,7 @@ async fn send_group_message_cmd() {
                 multipart: &[],
                 form: false,
                 download: false,
+                headers: &[],
             },
         )
         .await;
@@ -3593,6 +3715,7 @@ async fn send_group_message_custom() {
                 multipart: &[],
                 form: false,
                 download: false,
+                headers: &[],
             },
         )
         .await;
@@ -3631,6 +3754,7 @@ async fn send_chatroom_message_text() {
                 multipart: &[],
                 form: false,
                 download: false,
+                headers: &[],
             },
         )
         .await;
@@ -3670,6 +3794,7 @@ async fn send_chatroom_message_image() {
                 multipart: &[],
                 form: false,
                 download: false,
+                headers: &[],
             },
         )
         .await;
@@ -3709,6 +3834,7 @@ async fn send_chatroom_message_voice() {
                 multipart: &[],
                 form: false,
                 download: false,
+                headers: &[],
             },
         )
         .await;
@@ -3748,6 +3874,7 @@ async fn send_chatroom_message_video() {
                 multipart: &[],
                 form: false,
                 download: false,
+                headers: &[],
             },
         )
         .await;
@@ -3787,6 +3914,7 @@ async fn send_chatroom_message_file() {
                 multipart: &[],
                 form: false,
                 download: false,
+                headers: &[],
             },
         )
         .await;
@@ -3826,6 +3954,7 @@ async fn send_chatroom_message_location() {
                 multipart: &[],
                 form: false,
                 download: false,
+                headers: &[],
             },
         )
         .await;
@@ -3863,6 +3992,7 @@ async fn send_chatroom_message_cmd() {
                 multipart: &[],
                 form: false,
                 download: false,
+                headers: &[],
             },
         )
         .await;
@@ -3902,6 +4032,7 @@ async fn send_chatroom_message_custom() {
                 multipart: &[],
                 form: false,
                 download: false,
+                headers: &[],
             },
         )
         .await;
@@ -3941,6 +4072,7 @@ async fn broadcast_chatroom_message_text() {
                 multipart: &[],
                 form: false,
                 download: false,
+                headers: &[],
             },
         )
         .await;
@@ -3980,6 +4112,7 @@ async fn broadcast_chatroom_message_image() {
                 multipart: &[],
                 form: false,
                 download: false,
+                headers: &[],
             },
         )
         .await;
@@ -4019,6 +4152,7 @@ async fn broadcast_chatroom_message_voice() {
                 multipart: &[],
                 form: false,
                 download: false,
+                headers: &[],
             },
         )
         .await;
@@ -4058,6 +4192,7 @@ async fn broadcast_chatroom_message_video() {
                 multipart: &[],
                 form: false,
                 download: false,
+                headers: &[],
             },
         )
         .await;
@@ -4097,6 +4232,7 @@ async fn broadcast_chatroom_message_file() {
                 multipart: &[],
                 form: false,
                 download: false,
+                headers: &[],
             },
         )
         .await;
@@ -4136,6 +4272,7 @@ async fn broadcast_chatroom_message_location() {
                 multipart: &[],
                 form: false,
                 download: false,
+                headers: &[],
             },
         )
         .await;
@@ -4173,6 +4310,7 @@ async fn broadcast_chatroom_message_cmd() {
                 multipart: &[],
                 form: false,
                 download: false,
+                headers: &[],
             },
         )
         .await;
@@ -4210,6 +4348,7 @@ async fn broadcast_chatroom_message_custom() {
                 multipart: &[],
                 form: false,
                 download: false,
+                headers: &[],
             },
         )
         .await;
@@ -4238,6 +4377,7 @@ async fn get_message_history_doc() {
                 multipart: &[],
                 form: false,
                 download: false,
+                headers: &[],
             },
         )
         .await;
@@ -4280,6 +4420,7 @@ async fn update_message_text() {
                 multipart: &[],
                 form: false,
                 download: false,
+                headers: &[],
             },
         )
         .await;
@@ -4320,6 +4461,7 @@ async fn update_message_custom() {
                 multipart: &[],
                 form: false,
                 download: false,
+                headers: &[],
             },
         )
         .await;
@@ -4354,6 +4496,7 @@ async fn recall_message_doc() {
                 multipart: &[],
                 form: false,
                 download: false,
+                headers: &[],
             },
         )
         .await;
@@ -4388,6 +4531,7 @@ async fn delete_user_conversation_doc() {
                 multipart: &[],
                 form: false,
                 download: false,
+                headers: &[],
             },
         )
         .await;
@@ -4428,6 +4572,7 @@ async fn import_user_message_text() {
                 multipart: &[],
                 form: false,
                 download: false,
+                headers: &[],
             },
         )
         .await;
@@ -4471,6 +4616,7 @@ async fn import_user_message_image() {
                 multipart: &[],
                 form: false,
                 download: false,
+                headers: &[],
             },
         )
         .await;
@@ -4511,6 +4657,7 @@ async fn import_group_message_text() {
                 multipart: &[],
                 form: false,
                 download: false,
+                headers: &[],
             },
         )
         .await;
@@ -4554,6 +4701,7 @@ async fn import_group_message_image() {
                 multipart: &[],
                 form: false,
                 download: false,
+                headers: &[],
             },
         )
         .await;
@@ -4582,6 +4730,7 @@ async fn set_push_nickname_doc() {
                 multipart: &[],
                 form: false,
                 download: false,
+                headers: &[],
             },
         )
         .await;
@@ -4610,6 +4759,7 @@ async fn set_push_display_style_doc() {
                 multipart: &[],
                 form: false,
                 download: false,
+                headers: &[],
             },
         )
         .await;
@@ -4648,6 +4798,7 @@ async fn set_push_notification_settings_doc() {
                 multipart: &[],
                 form: false,
                 download: false,
+                headers: &[],
             },
         )
         .await;
@@ -4682,6 +4833,7 @@ async fn get_push_notification_settings_doc() {
                 multipart: &[],
                 form: false,
                 download: false,
+                headers: &[],
             },
         )
         .await;
@@ -4710,6 +4862,7 @@ async fn set_push_translation_language_doc() {
                 multipart: &[],
                 form: false,
                 download: false,
+                headers: &[],
             },
         )
         .await;
@@ -4735,6 +4888,7 @@ async fn get_push_translation_language_doc() {
                 multipart: &[],
                 form: false,
                 download: false,
+                headers: &[],
             },
         )
         .await;
@@ -4758,6 +4912,7 @@ async fn set_user_presence_doc() {
                 multipart: &[],
                 form: false,
                 download: false,
+                headers: &[],
             },
         )
         .await;
@@ -4783,6 +4938,7 @@ async fn subscribe_presence_doc() {
                 multipart: &[],
                 form: false,
                 download: false,
+                headers: &[],
             },
         )
         .await;
@@ -4815,6 +4971,7 @@ async fn get_presence_statuses_doc() {
                 multipart: &[],
                 form: false,
                 download: false,
+                headers: &[],
             },
         )
         .await;
@@ -4843,6 +5000,7 @@ async fn unsubscribe_presence_doc() {
                 multipart: &[],
                 form: false,
                 download: false,
+                headers: &[],
             },
         )
         .await;
@@ -4872,6 +5030,7 @@ async fn list_presence_subscriptions_doc() {
                 multipart: &[],
                 form: false,
                 download: false,
+                headers: &[],
             },
         )
         .await;
@@ -4910,6 +5069,7 @@ async fn send_push_sync_doc_success() {
                 multipart: &[],
                 form: false,
                 download: false,
+                headers: &[],
             },
         )
         .await;
@@ -4952,6 +5112,7 @@ async fn send_push_sync_doc_no_binding() {
                 multipart: &[],
                 form: false,
                 download: false,
+                headers: &[],
             },
         )
         .await;
@@ -4990,6 +5151,7 @@ async fn send_push_sync_doc_unknown_user() {
                 multipart: &[],
                 form: false,
                 download: false,
+                headers: &[],
             },
         )
         .await;
@@ -5027,6 +5189,7 @@ async fn send_push_to_users_doc() {
                 multipart: &[],
                 form: false,
                 download: false,
+                headers: &[],
             },
         )
         .await;
@@ -5065,6 +5228,7 @@ async fn send_push_by_labels_doc() {
                 multipart: &[],
                 form: false,
                 download: false,
+                headers: &[],
             },
         )
         .await;
@@ -5098,6 +5262,7 @@ async fn send_push_to_all_doc() {
                 multipart: &[],
                 form: false,
                 download: false,
+                headers: &[],
             },
         )
         .await;
@@ -5125,6 +5290,7 @@ async fn create_push_label_doc() {
                 multipart: &[],
                 form: false,
                 download: false,
+                headers: &[],
             },
         )
         .await;
@@ -5153,6 +5319,7 @@ async fn get_push_label_doc() {
                 multipart: &[],
                 form: false,
                 download: false,
+                headers: &[],
             },
         )
         .await;
@@ -5181,6 +5348,7 @@ async fn list_push_labels_doc() {
                 multipart: &[],
                 form: false,
                 download: false,
+                headers: &[],
             },
         )
         .await;
@@ -5213,6 +5381,7 @@ async fn delete_push_label_doc() {
                 multipart: &[],
                 form: false,
                 download: false,
+                headers: &[],
             },
         )
         .await;
@@ -5238,6 +5407,7 @@ async fn add_push_label_users_doc() {
                 multipart: &[],
                 form: false,
                 download: false,
+                headers: &[],
             },
         )
         .await;
@@ -5270,6 +5440,7 @@ async fn get_push_label_user_doc() {
                 multipart: &[],
                 form: false,
                 download: false,
+                headers: &[],
             },
         )
         .await;
@@ -5298,6 +5469,7 @@ async fn list_push_label_users_doc() {
                 multipart: &[],
                 form: false,
                 download: false,
+                headers: &[],
             },
         )
         .await;
@@ -5332,6 +5504,7 @@ async fn remove_push_label_users_doc() {
                 multipart: &[],
                 form: false,
                 download: false,
+                headers: &[],
             },
         )
         .await;
@@ -5362,6 +5535,7 @@ async fn create_push_template_doc() {
                 multipart: &[],
                 form: false,
                 download: false,
+                headers: &[],
             },
         )
         .await;
@@ -5396,6 +5570,7 @@ async fn create_push_template_extension_at_template() {
                 multipart: &[],
                 form: false,
                 download: false,
+                headers: &[],
             },
         )
         .await;
@@ -5427,6 +5602,7 @@ async fn get_push_template_doc() {
                 multipart: &[],
                 form: false,
                 download: false,
+                headers: &[],
             },
         )
         .await;
@@ -5455,6 +5631,7 @@ async fn delete_push_template_doc() {
                 multipart: &[],
                 form: false,
                 download: false,
+                headers: &[],
             },
         )
         .await;
@@ -5485,6 +5662,7 @@ async fn add_reaction_doc() {
                 multipart: &[],
                 form: false,
                 download: false,
+                headers: &[],
             },
         )
         .await;
@@ -5517,6 +5695,7 @@ async fn list_message_reactions_doc() {
                 multipart: &[],
                 form: false,
                 download: false,
+                headers: &[],
             },
         )
         .await;
@@ -5549,6 +5728,7 @@ async fn delete_reaction_doc() {
                 multipart: &[],
                 form: false,
                 download: false,
+                headers: &[],
             },
         )
         .await;
@@ -5577,6 +5757,7 @@ async fn get_reaction_detail_first_page() {
                 multipart: &[],
                 form: false,
                 download: false,
+                headers: &[],
             },
         )
         .await;
@@ -5616,6 +5797,7 @@ async fn get_reaction_detail_second_page() {
                 multipart: &[],
                 form: false,
                 download: false,
+                headers: &[],
             },
         )
         .await;
@@ -5644,6 +5826,7 @@ async fn list_thread_members_doc() {
                 multipart: &[],
                 form: false,
                 download: false,
+                headers: &[],
             },
         )
         .await;
@@ -5672,6 +5855,7 @@ async fn add_thread_members_doc() {
                 multipart: &[],
                 form: false,
                 download: false,
+                headers: &[],
             },
         )
         .await;
@@ -5702,6 +5886,7 @@ async fn remove_thread_members_doc() {
                 multipart: &[],
                 form: false,
                 download: false,
+                headers: &[],
             },
         )
         .await;
@@ -5732,6 +5917,7 @@ async fn create_thread_doc() {
                 multipart: &[],
                 form: false,
                 download: false,
+                headers: &[],
             },
         )
         .await;
@@ -5760,6 +5946,7 @@ async fn update_thread_doc() {
                 multipart: &[],
                 form: false,
                 download: false,
+                headers: &[],
             },
         )
         .await;
@@ -5788,6 +5975,7 @@ async fn delete_thread_doc() {
                 multipart: &[],
                 form: false,
                 download: false,
+                headers: &[],
             },
         )
         .await;
@@ -5816,6 +6004,7 @@ async fn list_threads_doc() {
                 multipart: &[],
                 form: false,
                 download: false,
+                headers: &[],
             },
         )
         .await;
@@ -5844,6 +6033,7 @@ async fn list_user_threads_doc() {
                 multipart: &[],
                 form: false,
                 download: false,
+                headers: &[],
             },
         )
         .await;
@@ -5876,6 +6066,7 @@ async fn list_user_group_threads_doc() {
                 multipart: &[],
                 form: false,
                 download: false,
+                headers: &[],
             },
         )
         .await;
@@ -5904,6 +6095,7 @@ async fn exchange_agora_token_notes() {
                 multipart: &[],
                 form: false,
                 download: false,
+                headers: &[],
             },
         )
         .await;
@@ -5939,6 +6131,7 @@ async fn set_user_attributes_doc() {
                 multipart: &[],
                 form: true,
                 download: false,
+                headers: &[],
             },
         )
         .await;
@@ -5967,6 +6160,7 @@ async fn get_user_attributes_doc() {
                 multipart: &[],
                 form: false,
                 download: false,
+                headers: &[],
             },
         )
         .await;
@@ -5999,6 +6193,7 @@ async fn get_users_attributes_doc() {
                 multipart: &[],
                 form: false,
                 download: false,
+                headers: &[],
             },
         )
         .await;
@@ -6027,6 +6222,7 @@ async fn get_user_attributes_total_size_doc() {
                 multipart: &[],
                 form: false,
                 download: false,
+                headers: &[],
             },
         )
         .await;
@@ -6052,6 +6248,7 @@ async fn delete_user_attributes_doc() {
                 multipart: &[],
                 form: false,
                 download: false,
+                headers: &[],
             },
         )
         .await;
@@ -6077,6 +6274,7 @@ async fn register_user_doc() {
                 multipart: &[],
                 form: false,
                 download: false,
+                headers: &[],
             },
         )
         .await;
@@ -6115,6 +6313,7 @@ async fn register_users_doc_two_users() {
                 multipart: &[],
                 form: false,
                 download: false,
+                headers: &[],
             },
         )
         .await;
@@ -6155,6 +6354,7 @@ async fn register_users_doc_one_taken() {
                 multipart: &[],
                 form: false,
                 download: false,
+                headers: &[],
             },
         )
         .await;
@@ -6195,6 +6395,7 @@ async fn register_users_token_page() {
                 multipart: &[],
                 form: false,
                 download: false,
+                headers: &[],
             },
         )
         .await;
@@ -6226,6 +6427,7 @@ async fn get_user_doc() {
                 multipart: &[],
                 form: false,
                 download: false,
+                headers: &[],
             },
         )
         .await;
@@ -6258,6 +6460,7 @@ async fn list_users_doc_first_page() {
                 multipart: &[],
                 form: false,
                 download: false,
+                headers: &[],
             },
         )
         .await;
@@ -6296,6 +6499,7 @@ async fn list_users_doc_next_page() {
                 multipart: &[],
                 form: false,
                 download: false,
+                headers: &[],
             },
         )
         .await;
@@ -6328,6 +6532,7 @@ async fn delete_user_doc() {
                 multipart: &[],
                 form: false,
                 download: false,
+                headers: &[],
             },
         )
         .await;
@@ -6356,6 +6561,7 @@ async fn delete_users_doc() {
                 multipart: &[],
                 form: false,
                 download: false,
+                headers: &[],
             },
         )
         .await;
@@ -6388,6 +6594,7 @@ async fn update_user_password_doc() {
                 multipart: &[],
                 form: false,
                 download: false,
+                headers: &[],
             },
         )
         .await;
@@ -6413,6 +6620,7 @@ async fn deactivate_user_doc() {
                 multipart: &[],
                 form: false,
                 download: false,
+                headers: &[],
             },
         )
         .await;
@@ -6441,6 +6649,7 @@ async fn activate_user_doc() {
                 multipart: &[],
                 form: false,
                 download: false,
+                headers: &[],
             },
         )
         .await;
@@ -6466,6 +6675,7 @@ async fn disconnect_user_doc() {
                 multipart: &[],
                 form: false,
                 download: false,
+                headers: &[],
             },
         )
         .await;
@@ -6494,6 +6704,7 @@ async fn get_user_online_status_doc() {
                 multipart: &[],
                 form: false,
                 download: false,
+                headers: &[],
             },
         )
         .await;
@@ -6519,6 +6730,7 @@ async fn get_users_online_status_doc() {
                 multipart: &[],
                 form: false,
                 download: false,
+                headers: &[],
             },
         )
         .await;
@@ -6547,6 +6759,7 @@ async fn get_offline_message_count_doc() {
                 multipart: &[],
                 form: false,
                 download: false,
+                headers: &[],
             },
         )
         .await;
@@ -6572,6 +6785,7 @@ async fn get_offline_message_status_doc() {
                 multipart: &[],
                 form: false,
                 download: false,
+                headers: &[],
             },
         )
         .await;

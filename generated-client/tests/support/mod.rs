@@ -35,9 +35,25 @@ pub struct WireRequest {
     pub multipart: &'static [&'static str],
     /// The body is `application/x-www-form-urlencoded`.
     pub form: bool,
-    /// A file download, which accepts any media type instead of JSON.
+    /// A file download, which asks for `application/octet-stream` instead
+    /// of JSON.
     pub download: bool,
+    /// Headers the doc example shows (the token excepted), by lower-case
+    /// name. A value without parameters matches a sent value with them
+    /// (`multipart/form-data` matches `multipart/form-data; boundary=..`).
+    pub headers: &'static [(&'static str, &'static str)],
 }
+
+/// Headers the client sends on every request, whatever the operation.
+const CLIENT_HEADERS: &[&str] = &[
+    "accept",
+    "authorization",
+    "content-length",
+    "content-type",
+    "host",
+    "transfer-encoding",
+    "user-agent",
+];
 
 impl MockApi {
     /// Starts a server answering `status` with the JSON `body`.
@@ -68,7 +84,8 @@ impl MockApi {
 
     /// Asserts the server saw exactly one request, equal to `expected`:
     /// method, raw path (encoding included), query pairs, bearer token,
-    /// content type and a semantically equal JSON or form body.
+    /// content type, the example's headers and no other operation header,
+    /// and a semantically equal JSON or form body.
     pub async fn assert_request(&self, expected: &WireRequest) {
         let requests = self.requests().await;
         assert_eq!(requests.len(), 1, "expected exactly one request");
@@ -90,7 +107,7 @@ impl MockApi {
             "Authorization header"
         );
         let accept = if expected.download {
-            "*/*"
+            "application/octet-stream"
         } else {
             "application/json"
         };
@@ -99,6 +116,23 @@ impl MockApi {
             Some(accept),
             "Accept header"
         );
+        for (name, value) in expected.headers {
+            let sent = header(req, name).unwrap_or_else(|| panic!("no `{name}` header was sent"));
+            let media = sent.split(';').next().unwrap_or_default().trim();
+            let matches =
+                sent == *value || (!value.contains(';') && media.eq_ignore_ascii_case(value));
+            assert!(
+                matches,
+                "`{name}` header: sent `{sent}`, the doc shows `{value}`"
+            );
+        }
+        for (name, _) in req.headers.iter() {
+            let name = name.as_str();
+            assert!(
+                CLIENT_HEADERS.contains(&name) || expected.headers.iter().any(|(n, _)| *n == name),
+                "the client sent `{name}`, which the doc example does not show"
+            );
+        }
         if !expected.multipart.is_empty() {
             let content_type = header(req, "content-type").unwrap_or_default();
             assert!(

@@ -137,6 +137,11 @@ fn test(op: &Operation, ex: &Example) -> TokenStream {
         _ => Vec::new(),
     };
     let form = op.body.as_ref().is_some_and(|b| b.kind == BodyKind::Form);
+    let headers = ex
+        .wire
+        .headers
+        .iter()
+        .map(|(name, value)| quote!((#name, #value)));
     let download = op.response_body == ResponseBody::Binary;
     let check_response = if download {
         quote! {
@@ -164,6 +169,7 @@ fn test(op: &Operation, ex: &Example) -> TokenStream {
                     multipart: &[#(#parts),*],
                     form: #form,
                     download: #download,
+                    headers: &[#(#headers),*],
                 })
                 .await;
             #check_response

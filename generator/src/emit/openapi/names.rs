@@ -39,7 +39,7 @@ pub(super) fn object_description(ir: &Ir, id: ObjectId) -> String {
         .operations()
         .find(|(_, op)| &op.id == operation)
         .map_or("", |(_, op)| op.summary.as_str());
-    format!("{what} the response of [`crate::Client::{operation}`]: {summary}")
+    format!("{what} the response of `{operation}`: {summary}")
 }
 
 /// `create_chatroom` + `Data` = `CreateChatroomData`.

@@ -22,6 +22,7 @@ pub struct ChatFileEntity {
     #[serde(flatten)]
     pub extra: crate::Extra,
 }
+
 pub(crate) const UPLOAD_CHAT_FILE: crate::OperationInfo = crate::OperationInfo {
     id: "upload_chat_file",
     method: crate::HttpMethod::Post,
@@ -32,11 +33,13 @@ pub(crate) const UPLOAD_CHAT_FILE: crate::OperationInfo = crate::OperationInfo {
         per: crate::RatePer::Second,
     }),
 };
+
 /// The parts of the multipart body.
 #[derive(Debug, Clone)]
 struct UploadChatFileBody {
     file: crate::UploadFile,
 }
+
 impl crate::Client {
     /// Upload a file to attach to messages.
     ///
@@ -66,6 +69,7 @@ impl crate::Client {
         }
     }
 }
+
 /// Request builder for [`Client::upload_chat_file`](crate::Client::upload_chat_file): set optional arguments, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -77,12 +81,14 @@ pub struct UploadChatFileRequest<'a> {
     body: UploadChatFileBody,
     options: crate::RequestOptions,
 }
+
 impl<'a> UploadChatFileRequest<'a> {
     /// true makes the file readable only with its share-secret (returned in the response); false or absent lets anyone with the URL download it.
     pub fn restrict_access(mut self, restrict_access: bool) -> Self {
         self.restrict_access = Some(restrict_access);
         self
     }
+
     /// Height in pixels of the generated image thumbnail; only used for images larger than 10 KB. The server uses 170 when it is absent.
     ///
     /// Checked before sending: at least 1.
@@ -94,6 +100,7 @@ impl<'a> UploadChatFileRequest<'a> {
         self.thumbnail_height = Some(thumbnail_height);
         self
     }
+
     /// Width in pixels of the generated image thumbnail; only used for images larger than 10 KB. The server uses 170 when it is absent.
     ///
     /// Checked before sending: at least 1.
@@ -105,17 +112,7 @@ impl<'a> UploadChatFileRequest<'a> {
         self.thumbnail_width = Some(thumbnail_width);
         self
     }
-    /// Overrides the client's per-request timeout for this call.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options = self.options.timeout(timeout);
-        self
-    }
-    /// Adds a header to this call only (checked for CR/LF like every
-    /// header value).
-    pub fn header(mut self, name: &'static str, value: impl Into<String>) -> Self {
-        self.options = self.options.header(name, value);
-        self
-    }
+
     /// Checks every documented limit; nothing is sent when one fails.
     fn validate(&self) -> Result<(), crate::ValidationError> {
         if let Some(value) = &self.thumbnail_height {
@@ -140,17 +137,13 @@ impl<'a> UploadChatFileRequest<'a> {
         }
         Ok(())
     }
+
     /// Validates the arguments, sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> Result<
-        crate::Response<::std::option::Option<::serde_json::Value>>,
-        crate::Error,
-    > {
+    pub async fn send(self) -> UploadChatFileResult {
         self.validate()?;
         let path = String::from("/chatfiles");
-        let query: ::std::vec::Vec<(&'static str, String)> = vec![];
-        let mut headers: ::std::vec::Vec<(&'static str, String)> = vec![];
+        let query: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
+        let mut headers: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
         if let Some(value) = &self.restrict_access {
             headers.push(("restrict-access", value.to_string()));
         }
@@ -166,9 +159,9 @@ impl<'a> UploadChatFileRequest<'a> {
             query,
             headers,
             body: {
-                let parts = vec![
-                    crate ::runtime::FormPart::file("file", self.body.file.clone())
-                ];
+                let parts: ::std::vec::Vec<crate::runtime::FormPart> = ::std::vec::Vec::from([
+                    crate::runtime::FormPart::file("file", self.body.file.clone()),
+                ]);
                 crate::runtime::Body::Multipart(parts)
             },
             options: self.options,
@@ -177,17 +170,15 @@ impl<'a> UploadChatFileRequest<'a> {
         self.client.send(parts).await
     }
 }
-impl<'a> ::std::future::IntoFuture for UploadChatFileRequest<'a> {
-    type Output = Result<
-        crate::Response<::std::option::Option<::serde_json::Value>>,
-        crate::Error,
-    >;
-    type IntoFuture = super::BoxFuture<'a, Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+
+/// What the request gives when sent.
+type UploadChatFileResult = Result<
+    crate::Response<::std::option::Option<::serde_json::Value>>,
+    crate::Error,
+>;
+
+crate::runtime::request_builder!(UploadChatFileRequest => UploadChatFileResult);
+
 pub(crate) const DOWNLOAD_CHAT_FILE: crate::OperationInfo = crate::OperationInfo {
     id: "download_chat_file",
     method: crate::HttpMethod::Get,
@@ -198,6 +189,7 @@ pub(crate) const DOWNLOAD_CHAT_FILE: crate::OperationInfo = crate::OperationInfo
         per: crate::RatePer::Second,
     }),
 };
+
 impl crate::Client {
     /// Download an uploaded file.
     ///
@@ -224,6 +216,7 @@ impl crate::Client {
         }
     }
 }
+
 /// Request builder for [`Client::download_chat_file`](crate::Client::download_chat_file): set optional arguments, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -233,23 +226,14 @@ pub struct DownloadChatFileRequest<'a> {
     share_secret: Option<String>,
     options: crate::RequestOptions,
 }
+
 impl<'a> DownloadChatFileRequest<'a> {
     /// Access key returned by the upload; required when the file was uploaded with restrict-access true.
     pub fn share_secret(mut self, share_secret: impl Into<String>) -> Self {
         self.share_secret = Some(share_secret.into());
         self
     }
-    /// Overrides the client's per-request timeout for this call.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options = self.options.timeout(timeout);
-        self
-    }
-    /// Adds a header to this call only (checked for CR/LF like every
-    /// header value).
-    pub fn header(mut self, name: &'static str, value: impl Into<String>) -> Self {
-        self.options = self.options.header(name, value);
-        self
-    }
+
     /// Checks every documented limit; nothing is sent when one fails.
     fn validate(&self) -> Result<(), crate::ValidationError> {
         {
@@ -258,14 +242,16 @@ impl<'a> DownloadChatFileRequest<'a> {
         }
         Ok(())
     }
+
     /// Validates the arguments, sends the request and decodes the response.
-    pub async fn send(self) -> Result<crate::Download, crate::Error> {
+    pub async fn send(self) -> DownloadChatFileResult {
         self.validate()?;
-        let path = format!(
-            "/chatfiles/{}", crate ::runtime::encode::segment(& self.file_uuid)
-        );
-        let query: ::std::vec::Vec<(&'static str, String)> = vec![];
-        let mut headers: ::std::vec::Vec<(&'static str, String)> = vec![];
+        let path = {
+            let file_uuid = crate::runtime::encode::segment(&self.file_uuid);
+            format!("/chatfiles/{file_uuid}")
+        };
+        let query: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
+        let mut headers: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
         if let Some(value) = &self.share_secret {
             headers.push(("share-secret", value.to_string()));
         }
@@ -281,14 +267,11 @@ impl<'a> DownloadChatFileRequest<'a> {
         self.client.download(parts).await
     }
 }
-impl<'a> ::std::future::IntoFuture for DownloadChatFileRequest<'a> {
-    type Output = Result<crate::Download, crate::Error>;
-    type IntoFuture = super::BoxFuture<'a, Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+
+/// What the request gives when sent.
+type DownloadChatFileResult = Result<crate::Download, crate::Error>;
+crate::runtime::request_builder!(DownloadChatFileRequest => DownloadChatFileResult);
+
 pub(crate) const DOWNLOAD_CHAT_FILE_THUMBNAIL: crate::OperationInfo = crate::OperationInfo {
     id: "download_chat_file_thumbnail",
     method: crate::HttpMethod::Get,
@@ -299,6 +282,7 @@ pub(crate) const DOWNLOAD_CHAT_FILE_THUMBNAIL: crate::OperationInfo = crate::Ope
         per: crate::RatePer::Second,
     }),
 };
+
 impl crate::Client {
     /// Download the thumbnail of an uploaded image or video.
     ///
@@ -328,6 +312,7 @@ impl crate::Client {
         }
     }
 }
+
 /// Request builder for [`Client::download_chat_file_thumbnail`](crate::Client::download_chat_file_thumbnail): set optional arguments, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -338,6 +323,7 @@ pub struct DownloadChatFileThumbnailRequest<'a> {
     share_secret: Option<String>,
     options: crate::RequestOptions,
 }
+
 impl<'a> DownloadChatFileThumbnailRequest<'a> {
     /// Access key of a file uploaded with restricted access.
     ///
@@ -346,17 +332,7 @@ impl<'a> DownloadChatFileThumbnailRequest<'a> {
         self.share_secret = Some(share_secret.into());
         self
     }
-    /// Overrides the client's per-request timeout for this call.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options = self.options.timeout(timeout);
-        self
-    }
-    /// Adds a header to this call only (checked for CR/LF like every
-    /// header value).
-    pub fn header(mut self, name: &'static str, value: impl Into<String>) -> Self {
-        self.options = self.options.header(name, value);
-        self
-    }
+
     /// Checks every documented limit; nothing is sent when one fails.
     fn validate(&self) -> Result<(), crate::ValidationError> {
         {
@@ -365,16 +341,18 @@ impl<'a> DownloadChatFileThumbnailRequest<'a> {
         }
         Ok(())
     }
+
     /// Validates the arguments, sends the request and decodes the response.
-    pub async fn send(self) -> Result<crate::Download, crate::Error> {
+    pub async fn send(self) -> DownloadChatFileThumbnailResult {
         self.validate()?;
-        let path = format!(
-            "/chatfiles/{}", crate ::runtime::encode::segment(& self.file_uuid)
-        );
-        let query: ::std::vec::Vec<(&'static str, String)> = vec![];
-        let mut headers: ::std::vec::Vec<(&'static str, String)> = vec![
-            ("thumbnail", self.thumbnail.to_string())
-        ];
+        let path = {
+            let file_uuid = crate::runtime::encode::segment(&self.file_uuid);
+            format!("/chatfiles/{file_uuid}")
+        };
+        let query: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
+        let mut headers: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::from([
+            ("thumbnail", self.thumbnail.to_string()),
+        ]);
         if let Some(value) = &self.share_secret {
             headers.push(("share-secret", value.to_string()));
         }
@@ -390,11 +368,10 @@ impl<'a> DownloadChatFileThumbnailRequest<'a> {
         self.client.download(parts).await
     }
 }
-impl<'a> ::std::future::IntoFuture for DownloadChatFileThumbnailRequest<'a> {
-    type Output = Result<crate::Download, crate::Error>;
-    type IntoFuture = super::BoxFuture<'a, Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+
+/// What the request gives when sent.
+type DownloadChatFileThumbnailResult = Result<crate::Download, crate::Error>;
+
+crate::runtime::request_builder!(
+    DownloadChatFileThumbnailRequest => DownloadChatFileThumbnailResult
+);

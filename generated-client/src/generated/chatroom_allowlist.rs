@@ -35,6 +35,7 @@ pub struct ChatroomAllowlistResult {
     #[serde(flatten)]
     pub extra: crate::Extra,
 }
+
 pub(crate) const LIST_CHATROOM_ALLOWLIST: crate::OperationInfo = crate::OperationInfo {
     id: "list_chatroom_allowlist",
     method: crate::HttpMethod::Get,
@@ -45,6 +46,7 @@ pub(crate) const LIST_CHATROOM_ALLOWLIST: crate::OperationInfo = crate::Operatio
         per: crate::RatePer::Second,
     }),
 };
+
 impl crate::Client {
     /// List the users on a chat room's allow list.
     ///
@@ -70,6 +72,7 @@ impl crate::Client {
         }
     }
 }
+
 /// Request builder for [`Client::list_chatroom_allowlist`](crate::Client::list_chatroom_allowlist): set optional arguments, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -78,18 +81,8 @@ pub struct ListChatroomAllowlistRequest<'a> {
     chatroom_id: String,
     options: crate::RequestOptions,
 }
+
 impl<'a> ListChatroomAllowlistRequest<'a> {
-    /// Overrides the client's per-request timeout for this call.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options = self.options.timeout(timeout);
-        self
-    }
-    /// Adds a header to this call only (checked for CR/LF like every
-    /// header value).
-    pub fn header(mut self, name: &'static str, value: impl Into<String>) -> Self {
-        self.options = self.options.header(name, value);
-        self
-    }
     /// Checks every documented limit; nothing is sent when one fails.
     fn validate(&self) -> Result<(), crate::ValidationError> {
         {
@@ -98,17 +91,16 @@ impl<'a> ListChatroomAllowlistRequest<'a> {
         }
         Ok(())
     }
+
     /// Validates the arguments, sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> Result<crate::Response<::std::vec::Vec<String>>, crate::Error> {
+    pub async fn send(self) -> ListChatroomAllowlistResult {
         self.validate()?;
-        let path = format!(
-            "/chatrooms/{}/white/users", crate ::runtime::encode::segment(& self
-            .chatroom_id)
-        );
-        let query: ::std::vec::Vec<(&'static str, String)> = vec![];
-        let headers: ::std::vec::Vec<(&'static str, String)> = vec![];
+        let path = {
+            let chatroom_id = crate::runtime::encode::segment(&self.chatroom_id);
+            format!("/chatrooms/{chatroom_id}/white/users")
+        };
+        let query: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
+        let headers: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
         let parts = crate::runtime::RequestParts {
             op: &LIST_CHATROOM_ALLOWLIST,
             path,
@@ -121,14 +113,17 @@ impl<'a> ListChatroomAllowlistRequest<'a> {
         self.client.send(parts).await
     }
 }
-impl<'a> ::std::future::IntoFuture for ListChatroomAllowlistRequest<'a> {
-    type Output = Result<crate::Response<::std::vec::Vec<String>>, crate::Error>;
-    type IntoFuture = super::BoxFuture<'a, Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+
+/// What the request gives when sent.
+type ListChatroomAllowlistResult = Result<
+    crate::Response<::std::vec::Vec<String>>,
+    crate::Error,
+>;
+
+crate::runtime::request_builder!(
+    ListChatroomAllowlistRequest => ListChatroomAllowlistResult
+);
+
 pub(crate) const ADD_CHATROOM_ALLOWLIST_USER: crate::OperationInfo = crate::OperationInfo {
     id: "add_chatroom_allowlist_user",
     method: crate::HttpMethod::Post,
@@ -139,6 +134,7 @@ pub(crate) const ADD_CHATROOM_ALLOWLIST_USER: crate::OperationInfo = crate::Oper
         per: crate::RatePer::Second,
     }),
 };
+
 impl crate::Client {
     /// Add a user to a chat room's allow list.
     ///
@@ -168,6 +164,7 @@ impl crate::Client {
         }
     }
 }
+
 /// Request builder for [`Client::add_chatroom_allowlist_user`](crate::Client::add_chatroom_allowlist_user): set optional arguments, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -177,18 +174,8 @@ pub struct AddChatroomAllowlistUserRequest<'a> {
     username: String,
     options: crate::RequestOptions,
 }
+
 impl<'a> AddChatroomAllowlistUserRequest<'a> {
-    /// Overrides the client's per-request timeout for this call.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options = self.options.timeout(timeout);
-        self
-    }
-    /// Adds a header to this call only (checked for CR/LF like every
-    /// header value).
-    pub fn header(mut self, name: &'static str, value: impl Into<String>) -> Self {
-        self.options = self.options.header(name, value);
-        self
-    }
     /// Checks every documented limit; nothing is sent when one fails.
     fn validate(&self) -> Result<(), crate::ValidationError> {
         {
@@ -206,17 +193,17 @@ impl<'a> AddChatroomAllowlistUserRequest<'a> {
         }
         Ok(())
     }
+
     /// Validates the arguments, sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> Result<crate::Response<crate::ChatroomAllowlistResult>, crate::Error> {
+    pub async fn send(self) -> AddChatroomAllowlistUserResult {
         self.validate()?;
-        let path = format!(
-            "/chatrooms/{}/white/users/{}", crate ::runtime::encode::segment(& self
-            .chatroom_id), crate ::runtime::encode::segment(& self.username)
-        );
-        let query: ::std::vec::Vec<(&'static str, String)> = vec![];
-        let headers: ::std::vec::Vec<(&'static str, String)> = vec![];
+        let path = {
+            let chatroom_id = crate::runtime::encode::segment(&self.chatroom_id);
+            let username = crate::runtime::encode::segment(&self.username);
+            format!("/chatrooms/{chatroom_id}/white/users/{username}")
+        };
+        let query: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
+        let headers: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
         let parts = crate::runtime::RequestParts {
             op: &ADD_CHATROOM_ALLOWLIST_USER,
             path,
@@ -229,14 +216,17 @@ impl<'a> AddChatroomAllowlistUserRequest<'a> {
         self.client.send(parts).await
     }
 }
-impl<'a> ::std::future::IntoFuture for AddChatroomAllowlistUserRequest<'a> {
-    type Output = Result<crate::Response<crate::ChatroomAllowlistResult>, crate::Error>;
-    type IntoFuture = super::BoxFuture<'a, Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+
+/// What the request gives when sent.
+type AddChatroomAllowlistUserResult = Result<
+    crate::Response<crate::ChatroomAllowlistResult>,
+    crate::Error,
+>;
+
+crate::runtime::request_builder!(
+    AddChatroomAllowlistUserRequest => AddChatroomAllowlistUserResult
+);
+
 pub(crate) const ADD_CHATROOM_ALLOWLIST_USERS: crate::OperationInfo = crate::OperationInfo {
     id: "add_chatroom_allowlist_users",
     method: crate::HttpMethod::Post,
@@ -247,11 +237,13 @@ pub(crate) const ADD_CHATROOM_ALLOWLIST_USERS: crate::OperationInfo = crate::Ope
         per: crate::RatePer::Second,
     }),
 };
+
 /// The JSON body, exactly as it goes on the wire.
 #[derive(Debug, Clone, ::serde::Serialize)]
 struct AddChatroomAllowlistUsersBody {
     usernames: ::std::vec::Vec<String>,
 }
+
 impl crate::Client {
     /// Add several users to a chat room's allow list at once.
     ///
@@ -283,6 +275,7 @@ impl crate::Client {
         }
     }
 }
+
 /// Request builder for [`Client::add_chatroom_allowlist_users`](crate::Client::add_chatroom_allowlist_users): set optional arguments, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -292,18 +285,8 @@ pub struct AddChatroomAllowlistUsersRequest<'a> {
     body: AddChatroomAllowlistUsersBody,
     options: crate::RequestOptions,
 }
+
 impl<'a> AddChatroomAllowlistUsersRequest<'a> {
-    /// Overrides the client's per-request timeout for this call.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options = self.options.timeout(timeout);
-        self
-    }
-    /// Adds a header to this call only (checked for CR/LF like every
-    /// header value).
-    pub fn header(mut self, name: &'static str, value: impl Into<String>) -> Self {
-        self.options = self.options.header(name, value);
-        self
-    }
     /// Checks every documented limit; nothing is sent when one fails.
     fn validate(&self) -> Result<(), crate::ValidationError> {
         {
@@ -322,20 +305,16 @@ impl<'a> AddChatroomAllowlistUsersRequest<'a> {
         }
         Ok(())
     }
+
     /// Validates the arguments, sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> Result<
-        crate::Response<::std::vec::Vec<crate::ChatroomAllowlistResult>>,
-        crate::Error,
-    > {
+    pub async fn send(self) -> AddChatroomAllowlistUsersResult {
         self.validate()?;
-        let path = format!(
-            "/chatrooms/{}/white/users", crate ::runtime::encode::segment(& self
-            .chatroom_id)
-        );
-        let query: ::std::vec::Vec<(&'static str, String)> = vec![];
-        let headers: ::std::vec::Vec<(&'static str, String)> = vec![];
+        let path = {
+            let chatroom_id = crate::runtime::encode::segment(&self.chatroom_id);
+            format!("/chatrooms/{chatroom_id}/white/users")
+        };
+        let query: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
+        let headers: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
         let parts = crate::runtime::RequestParts {
             op: &ADD_CHATROOM_ALLOWLIST_USERS,
             path,
@@ -348,17 +327,17 @@ impl<'a> AddChatroomAllowlistUsersRequest<'a> {
         self.client.send(parts).await
     }
 }
-impl<'a> ::std::future::IntoFuture for AddChatroomAllowlistUsersRequest<'a> {
-    type Output = Result<
-        crate::Response<::std::vec::Vec<crate::ChatroomAllowlistResult>>,
-        crate::Error,
-    >;
-    type IntoFuture = super::BoxFuture<'a, Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+
+/// What the request gives when sent.
+type AddChatroomAllowlistUsersResult = Result<
+    crate::Response<::std::vec::Vec<crate::ChatroomAllowlistResult>>,
+    crate::Error,
+>;
+
+crate::runtime::request_builder!(
+    AddChatroomAllowlistUsersRequest => AddChatroomAllowlistUsersResult
+);
+
 pub(crate) const REMOVE_CHATROOM_ALLOWLIST_USERS: crate::OperationInfo = crate::OperationInfo {
     id: "remove_chatroom_allowlist_users",
     method: crate::HttpMethod::Delete,
@@ -369,6 +348,7 @@ pub(crate) const REMOVE_CHATROOM_ALLOWLIST_USERS: crate::OperationInfo = crate::
         per: crate::RatePer::Second,
     }),
 };
+
 impl crate::Client {
     /// Remove one or more users from a chat room's allow list.
     ///
@@ -398,6 +378,7 @@ impl crate::Client {
         }
     }
 }
+
 /// Request builder for [`Client::remove_chatroom_allowlist_users`](crate::Client::remove_chatroom_allowlist_users): set optional arguments, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -407,18 +388,8 @@ pub struct RemoveChatroomAllowlistUsersRequest<'a> {
     usernames: ::std::vec::Vec<String>,
     options: crate::RequestOptions,
 }
+
 impl<'a> RemoveChatroomAllowlistUsersRequest<'a> {
-    /// Overrides the client's per-request timeout for this call.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options = self.options.timeout(timeout);
-        self
-    }
-    /// Adds a header to this call only (checked for CR/LF like every
-    /// header value).
-    pub fn header(mut self, name: &'static str, value: impl Into<String>) -> Self {
-        self.options = self.options.header(name, value);
-        self
-    }
     /// Checks every documented limit; nothing is sent when one fails.
     fn validate(&self) -> Result<(), crate::ValidationError> {
         {
@@ -437,20 +408,17 @@ impl<'a> RemoveChatroomAllowlistUsersRequest<'a> {
         }
         Ok(())
     }
+
     /// Validates the arguments, sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> Result<
-        crate::Response<::std::vec::Vec<crate::ChatroomAllowlistResult>>,
-        crate::Error,
-    > {
+    pub async fn send(self) -> RemoveChatroomAllowlistUsersResult {
         self.validate()?;
-        let path = format!(
-            "/chatrooms/{}/white/users/{}", crate ::runtime::encode::segment(& self
-            .chatroom_id), crate ::runtime::encode::list(& self.usernames)
-        );
-        let query: ::std::vec::Vec<(&'static str, String)> = vec![];
-        let headers: ::std::vec::Vec<(&'static str, String)> = vec![];
+        let path = {
+            let chatroom_id = crate::runtime::encode::segment(&self.chatroom_id);
+            let usernames = crate::runtime::encode::list(&self.usernames);
+            format!("/chatrooms/{chatroom_id}/white/users/{usernames}")
+        };
+        let query: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
+        let headers: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
         let parts = crate::runtime::RequestParts {
             op: &REMOVE_CHATROOM_ALLOWLIST_USERS,
             path,
@@ -463,14 +431,13 @@ impl<'a> RemoveChatroomAllowlistUsersRequest<'a> {
         self.client.send(parts).await
     }
 }
-impl<'a> ::std::future::IntoFuture for RemoveChatroomAllowlistUsersRequest<'a> {
-    type Output = Result<
-        crate::Response<::std::vec::Vec<crate::ChatroomAllowlistResult>>,
-        crate::Error,
-    >;
-    type IntoFuture = super::BoxFuture<'a, Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+
+/// What the request gives when sent.
+type RemoveChatroomAllowlistUsersResult = Result<
+    crate::Response<::std::vec::Vec<crate::ChatroomAllowlistResult>>,
+    crate::Error,
+>;
+
+crate::runtime::request_builder!(
+    RemoveChatroomAllowlistUsersRequest => RemoveChatroomAllowlistUsersResult
+);

@@ -20,6 +20,7 @@ pub struct ChatroomAttributeWriteResult {
     #[serde(flatten)]
     pub extra: crate::Extra,
 }
+
 pub(crate) const SET_CHATROOM_ATTRIBUTES: crate::OperationInfo = crate::OperationInfo {
     id: "set_chatroom_attributes",
     method: crate::HttpMethod::Put,
@@ -30,6 +31,7 @@ pub(crate) const SET_CHATROOM_ATTRIBUTES: crate::OperationInfo = crate::Operatio
         per: crate::RatePer::Second,
     }),
 };
+
 /// The JSON body, exactly as it goes on the wire.
 #[derive(Debug, Clone, ::serde::Serialize)]
 struct SetChatroomAttributesBody {
@@ -39,6 +41,7 @@ struct SetChatroomAttributesBody {
     #[serde(skip_serializing_if = "Option::is_none")]
     auto_delete: Option<String>,
 }
+
 impl crate::Client {
     /// Add or change a member's own custom attributes of a chat room.
     ///
@@ -74,6 +77,7 @@ impl crate::Client {
         }
     }
 }
+
 /// Request builder for [`Client::set_chatroom_attributes`](crate::Client::set_chatroom_attributes): set optional arguments, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -84,6 +88,7 @@ pub struct SetChatroomAttributesRequest<'a> {
     body: SetChatroomAttributesBody,
     options: crate::RequestOptions,
 }
+
 impl<'a> SetChatroomAttributesRequest<'a> {
     /// What happens to these attributes when the member leaves the room: DELETE removes them (the server's choice when omitted), NO_DELETE keeps them.
     ///
@@ -92,17 +97,7 @@ impl<'a> SetChatroomAttributesRequest<'a> {
         self.body.auto_delete = Some(auto_delete.into());
         self
     }
-    /// Overrides the client's per-request timeout for this call.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options = self.options.timeout(timeout);
-        self
-    }
-    /// Adds a header to this call only (checked for CR/LF like every
-    /// header value).
-    pub fn header(mut self, name: &'static str, value: impl Into<String>) -> Self {
-        self.options = self.options.header(name, value);
-        self
-    }
+
     /// Checks every documented limit; nothing is sent when one fails.
     fn validate(&self) -> Result<(), crate::ValidationError> {
         {
@@ -145,17 +140,17 @@ impl<'a> SetChatroomAttributesRequest<'a> {
         }
         Ok(())
     }
+
     /// Validates the arguments, sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> Result<crate::Response<crate::ChatroomAttributeWriteResult>, crate::Error> {
+    pub async fn send(self) -> SetChatroomAttributesResult {
         self.validate()?;
-        let path = format!(
-            "/metadata/chatroom/{}/user/{}", crate ::runtime::encode::segment(& self
-            .chatroom_id), crate ::runtime::encode::segment(& self.username)
-        );
-        let query: ::std::vec::Vec<(&'static str, String)> = vec![];
-        let headers: ::std::vec::Vec<(&'static str, String)> = vec![];
+        let path = {
+            let chatroom_id = crate::runtime::encode::segment(&self.chatroom_id);
+            let username = crate::runtime::encode::segment(&self.username);
+            format!("/metadata/chatroom/{chatroom_id}/user/{username}")
+        };
+        let query: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
+        let headers: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
         let parts = crate::runtime::RequestParts {
             op: &SET_CHATROOM_ATTRIBUTES,
             path,
@@ -168,17 +163,17 @@ impl<'a> SetChatroomAttributesRequest<'a> {
         self.client.send(parts).await
     }
 }
-impl<'a> ::std::future::IntoFuture for SetChatroomAttributesRequest<'a> {
-    type Output = Result<
-        crate::Response<crate::ChatroomAttributeWriteResult>,
-        crate::Error,
-    >;
-    type IntoFuture = super::BoxFuture<'a, Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+
+/// What the request gives when sent.
+type SetChatroomAttributesResult = Result<
+    crate::Response<crate::ChatroomAttributeWriteResult>,
+    crate::Error,
+>;
+
+crate::runtime::request_builder!(
+    SetChatroomAttributesRequest => SetChatroomAttributesResult
+);
+
 pub(crate) const GET_CHATROOM_ATTRIBUTES: crate::OperationInfo = crate::OperationInfo {
     id: "get_chatroom_attributes",
     method: crate::HttpMethod::Post,
@@ -189,12 +184,14 @@ pub(crate) const GET_CHATROOM_ATTRIBUTES: crate::OperationInfo = crate::Operatio
         per: crate::RatePer::Second,
     }),
 };
+
 /// The JSON body, exactly as it goes on the wire.
 #[derive(Debug, Clone, ::serde::Serialize)]
 struct GetChatroomAttributesBody {
     #[serde(skip_serializing_if = "Option::is_none")]
     keys: Option<::std::vec::Vec<String>>,
 }
+
 impl crate::Client {
     /// Read custom attributes of a chat room.
     ///
@@ -223,6 +220,7 @@ impl crate::Client {
         }
     }
 }
+
 /// Request builder for [`Client::get_chatroom_attributes`](crate::Client::get_chatroom_attributes): set optional arguments, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -232,6 +230,7 @@ pub struct GetChatroomAttributesRequest<'a> {
     body: GetChatroomAttributesBody,
     options: crate::RequestOptions,
 }
+
 impl<'a> GetChatroomAttributesRequest<'a> {
     /// Names of the attributes to read; an empty array asks for all of them.
     ///
@@ -240,17 +239,7 @@ impl<'a> GetChatroomAttributesRequest<'a> {
         self.body.keys = Some(keys.into_iter().map(Into::into).collect());
         self
     }
-    /// Overrides the client's per-request timeout for this call.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options = self.options.timeout(timeout);
-        self
-    }
-    /// Adds a header to this call only (checked for CR/LF like every
-    /// header value).
-    pub fn header(mut self, name: &'static str, value: impl Into<String>) -> Self {
-        self.options = self.options.header(name, value);
-        self
-    }
+
     /// Checks every documented limit; nothing is sent when one fails.
     fn validate(&self) -> Result<(), crate::ValidationError> {
         {
@@ -259,19 +248,16 @@ impl<'a> GetChatroomAttributesRequest<'a> {
         }
         Ok(())
     }
+
     /// Validates the arguments, sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> Result<
-        crate::Response<::std::collections::BTreeMap<String, String>>,
-        crate::Error,
-    > {
+    pub async fn send(self) -> GetChatroomAttributesResult {
         self.validate()?;
-        let path = format!(
-            "/metadata/chatroom/{}", crate ::runtime::encode::segment(& self.chatroom_id)
-        );
-        let query: ::std::vec::Vec<(&'static str, String)> = vec![];
-        let headers: ::std::vec::Vec<(&'static str, String)> = vec![];
+        let path = {
+            let chatroom_id = crate::runtime::encode::segment(&self.chatroom_id);
+            format!("/metadata/chatroom/{chatroom_id}")
+        };
+        let query: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
+        let headers: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
         let parts = crate::runtime::RequestParts {
             op: &GET_CHATROOM_ATTRIBUTES,
             path,
@@ -284,17 +270,17 @@ impl<'a> GetChatroomAttributesRequest<'a> {
         self.client.send(parts).await
     }
 }
-impl<'a> ::std::future::IntoFuture for GetChatroomAttributesRequest<'a> {
-    type Output = Result<
-        crate::Response<::std::collections::BTreeMap<String, String>>,
-        crate::Error,
-    >;
-    type IntoFuture = super::BoxFuture<'a, Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+
+/// What the request gives when sent.
+type GetChatroomAttributesResult = Result<
+    crate::Response<::std::collections::BTreeMap<String, String>>,
+    crate::Error,
+>;
+
+crate::runtime::request_builder!(
+    GetChatroomAttributesRequest => GetChatroomAttributesResult
+);
+
 pub(crate) const REMOVE_CHATROOM_ATTRIBUTES: crate::OperationInfo = crate::OperationInfo {
     id: "remove_chatroom_attributes",
     method: crate::HttpMethod::Delete,
@@ -305,12 +291,14 @@ pub(crate) const REMOVE_CHATROOM_ATTRIBUTES: crate::OperationInfo = crate::Opera
         per: crate::RatePer::Second,
     }),
 };
+
 /// The JSON body, exactly as it goes on the wire.
 #[derive(Debug, Clone, ::serde::Serialize)]
 struct RemoveChatroomAttributesBody {
     #[serde(skip_serializing_if = "Option::is_none")]
     keys: Option<::std::vec::Vec<String>>,
 }
+
 impl crate::Client {
     /// Remove a member's own custom attributes from a chat room.
     ///
@@ -343,6 +331,7 @@ impl crate::Client {
         }
     }
 }
+
 /// Request builder for [`Client::remove_chatroom_attributes`](crate::Client::remove_chatroom_attributes): set optional arguments, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -353,6 +342,7 @@ pub struct RemoveChatroomAttributesRequest<'a> {
     body: RemoveChatroomAttributesBody,
     options: crate::RequestOptions,
 }
+
 impl<'a> RemoveChatroomAttributesRequest<'a> {
     /// Names of the attributes to delete, at most 10 per call.
     ///
@@ -361,17 +351,7 @@ impl<'a> RemoveChatroomAttributesRequest<'a> {
         self.body.keys = Some(keys.into_iter().map(Into::into).collect());
         self
     }
-    /// Overrides the client's per-request timeout for this call.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options = self.options.timeout(timeout);
-        self
-    }
-    /// Adds a header to this call only (checked for CR/LF like every
-    /// header value).
-    pub fn header(mut self, name: &'static str, value: impl Into<String>) -> Self {
-        self.options = self.options.header(name, value);
-        self
-    }
+
     /// Checks every documented limit; nothing is sent when one fails.
     fn validate(&self) -> Result<(), crate::ValidationError> {
         {
@@ -392,17 +372,17 @@ impl<'a> RemoveChatroomAttributesRequest<'a> {
         }
         Ok(())
     }
+
     /// Validates the arguments, sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> Result<crate::Response<crate::ChatroomAttributeWriteResult>, crate::Error> {
+    pub async fn send(self) -> RemoveChatroomAttributesResult {
         self.validate()?;
-        let path = format!(
-            "/metadata/chatroom/{}/user/{}", crate ::runtime::encode::segment(& self
-            .chatroom_id), crate ::runtime::encode::segment(& self.username)
-        );
-        let query: ::std::vec::Vec<(&'static str, String)> = vec![];
-        let headers: ::std::vec::Vec<(&'static str, String)> = vec![];
+        let path = {
+            let chatroom_id = crate::runtime::encode::segment(&self.chatroom_id);
+            let username = crate::runtime::encode::segment(&self.username);
+            format!("/metadata/chatroom/{chatroom_id}/user/{username}")
+        };
+        let query: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
+        let headers: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
         let parts = crate::runtime::RequestParts {
             op: &REMOVE_CHATROOM_ATTRIBUTES,
             path,
@@ -415,17 +395,17 @@ impl<'a> RemoveChatroomAttributesRequest<'a> {
         self.client.send(parts).await
     }
 }
-impl<'a> ::std::future::IntoFuture for RemoveChatroomAttributesRequest<'a> {
-    type Output = Result<
-        crate::Response<crate::ChatroomAttributeWriteResult>,
-        crate::Error,
-    >;
-    type IntoFuture = super::BoxFuture<'a, Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+
+/// What the request gives when sent.
+type RemoveChatroomAttributesResult = Result<
+    crate::Response<crate::ChatroomAttributeWriteResult>,
+    crate::Error,
+>;
+
+crate::runtime::request_builder!(
+    RemoveChatroomAttributesRequest => RemoveChatroomAttributesResult
+);
+
 pub(crate) const FORCE_SET_CHATROOM_ATTRIBUTES: crate::OperationInfo = crate::OperationInfo {
     id: "force_set_chatroom_attributes",
     method: crate::HttpMethod::Put,
@@ -436,6 +416,7 @@ pub(crate) const FORCE_SET_CHATROOM_ATTRIBUTES: crate::OperationInfo = crate::Op
         per: crate::RatePer::Second,
     }),
 };
+
 /// The JSON body, exactly as it goes on the wire.
 #[derive(Debug, Clone, ::serde::Serialize)]
 struct ForceSetChatroomAttributesBody {
@@ -445,6 +426,7 @@ struct ForceSetChatroomAttributesBody {
     #[serde(skip_serializing_if = "Option::is_none")]
     auto_delete: Option<String>,
 }
+
 impl crate::Client {
     /// Write chat room custom attributes, overwriting other members' keys.
     ///
@@ -480,6 +462,7 @@ impl crate::Client {
         }
     }
 }
+
 /// Request builder for [`Client::force_set_chatroom_attributes`](crate::Client::force_set_chatroom_attributes): set optional arguments, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -490,6 +473,7 @@ pub struct ForceSetChatroomAttributesRequest<'a> {
     body: ForceSetChatroomAttributesBody,
     options: crate::RequestOptions,
 }
+
 impl<'a> ForceSetChatroomAttributesRequest<'a> {
     /// What happens to these attributes when the member leaves the room: DELETE removes them (the server's choice when omitted), NO_DELETE keeps them.
     ///
@@ -498,17 +482,7 @@ impl<'a> ForceSetChatroomAttributesRequest<'a> {
         self.body.auto_delete = Some(auto_delete.into());
         self
     }
-    /// Overrides the client's per-request timeout for this call.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options = self.options.timeout(timeout);
-        self
-    }
-    /// Adds a header to this call only (checked for CR/LF like every
-    /// header value).
-    pub fn header(mut self, name: &'static str, value: impl Into<String>) -> Self {
-        self.options = self.options.header(name, value);
-        self
-    }
+
     /// Checks every documented limit; nothing is sent when one fails.
     fn validate(&self) -> Result<(), crate::ValidationError> {
         {
@@ -551,17 +525,17 @@ impl<'a> ForceSetChatroomAttributesRequest<'a> {
         }
         Ok(())
     }
+
     /// Validates the arguments, sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> Result<crate::Response<crate::ChatroomAttributeWriteResult>, crate::Error> {
+    pub async fn send(self) -> ForceSetChatroomAttributesResult {
         self.validate()?;
-        let path = format!(
-            "/metadata/chatroom/{}/user/{}/forced", crate ::runtime::encode::segment(&
-            self.chatroom_id), crate ::runtime::encode::segment(& self.username)
-        );
-        let query: ::std::vec::Vec<(&'static str, String)> = vec![];
-        let headers: ::std::vec::Vec<(&'static str, String)> = vec![];
+        let path = {
+            let chatroom_id = crate::runtime::encode::segment(&self.chatroom_id);
+            let username = crate::runtime::encode::segment(&self.username);
+            format!("/metadata/chatroom/{chatroom_id}/user/{username}/forced")
+        };
+        let query: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
+        let headers: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
         let parts = crate::runtime::RequestParts {
             op: &FORCE_SET_CHATROOM_ATTRIBUTES,
             path,
@@ -574,17 +548,17 @@ impl<'a> ForceSetChatroomAttributesRequest<'a> {
         self.client.send(parts).await
     }
 }
-impl<'a> ::std::future::IntoFuture for ForceSetChatroomAttributesRequest<'a> {
-    type Output = Result<
-        crate::Response<crate::ChatroomAttributeWriteResult>,
-        crate::Error,
-    >;
-    type IntoFuture = super::BoxFuture<'a, Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+
+/// What the request gives when sent.
+type ForceSetChatroomAttributesResult = Result<
+    crate::Response<crate::ChatroomAttributeWriteResult>,
+    crate::Error,
+>;
+
+crate::runtime::request_builder!(
+    ForceSetChatroomAttributesRequest => ForceSetChatroomAttributesResult
+);
+
 pub(crate) const FORCE_REMOVE_CHATROOM_ATTRIBUTES: crate::OperationInfo = crate::OperationInfo {
     id: "force_remove_chatroom_attributes",
     method: crate::HttpMethod::Delete,
@@ -595,12 +569,14 @@ pub(crate) const FORCE_REMOVE_CHATROOM_ATTRIBUTES: crate::OperationInfo = crate:
         per: crate::RatePer::Second,
     }),
 };
+
 /// The JSON body, exactly as it goes on the wire.
 #[derive(Debug, Clone, ::serde::Serialize)]
 struct ForceRemoveChatroomAttributesBody {
     #[serde(skip_serializing_if = "Option::is_none")]
     keys: Option<::std::vec::Vec<String>>,
 }
+
 impl crate::Client {
     /// Remove chat room custom attributes whoever set them.
     ///
@@ -633,6 +609,7 @@ impl crate::Client {
         }
     }
 }
+
 /// Request builder for [`Client::force_remove_chatroom_attributes`](crate::Client::force_remove_chatroom_attributes): set optional arguments, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -643,6 +620,7 @@ pub struct ForceRemoveChatroomAttributesRequest<'a> {
     body: ForceRemoveChatroomAttributesBody,
     options: crate::RequestOptions,
 }
+
 impl<'a> ForceRemoveChatroomAttributesRequest<'a> {
     /// Names of the attributes to delete, at most 10 per call.
     ///
@@ -651,17 +629,7 @@ impl<'a> ForceRemoveChatroomAttributesRequest<'a> {
         self.body.keys = Some(keys.into_iter().map(Into::into).collect());
         self
     }
-    /// Overrides the client's per-request timeout for this call.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options = self.options.timeout(timeout);
-        self
-    }
-    /// Adds a header to this call only (checked for CR/LF like every
-    /// header value).
-    pub fn header(mut self, name: &'static str, value: impl Into<String>) -> Self {
-        self.options = self.options.header(name, value);
-        self
-    }
+
     /// Checks every documented limit; nothing is sent when one fails.
     fn validate(&self) -> Result<(), crate::ValidationError> {
         {
@@ -682,17 +650,17 @@ impl<'a> ForceRemoveChatroomAttributesRequest<'a> {
         }
         Ok(())
     }
+
     /// Validates the arguments, sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> Result<crate::Response<crate::ChatroomAttributeWriteResult>, crate::Error> {
+    pub async fn send(self) -> ForceRemoveChatroomAttributesResult {
         self.validate()?;
-        let path = format!(
-            "/metadata/chatroom/{}/user/{}/forced", crate ::runtime::encode::segment(&
-            self.chatroom_id), crate ::runtime::encode::segment(& self.username)
-        );
-        let query: ::std::vec::Vec<(&'static str, String)> = vec![];
-        let headers: ::std::vec::Vec<(&'static str, String)> = vec![];
+        let path = {
+            let chatroom_id = crate::runtime::encode::segment(&self.chatroom_id);
+            let username = crate::runtime::encode::segment(&self.username);
+            format!("/metadata/chatroom/{chatroom_id}/user/{username}/forced")
+        };
+        let query: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
+        let headers: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
         let parts = crate::runtime::RequestParts {
             op: &FORCE_REMOVE_CHATROOM_ATTRIBUTES,
             path,
@@ -705,14 +673,13 @@ impl<'a> ForceRemoveChatroomAttributesRequest<'a> {
         self.client.send(parts).await
     }
 }
-impl<'a> ::std::future::IntoFuture for ForceRemoveChatroomAttributesRequest<'a> {
-    type Output = Result<
-        crate::Response<crate::ChatroomAttributeWriteResult>,
-        crate::Error,
-    >;
-    type IntoFuture = super::BoxFuture<'a, Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+
+/// What the request gives when sent.
+type ForceRemoveChatroomAttributesResult = Result<
+    crate::Response<crate::ChatroomAttributeWriteResult>,
+    crate::Error,
+>;
+
+crate::runtime::request_builder!(
+    ForceRemoveChatroomAttributesRequest => ForceRemoveChatroomAttributesResult
+);

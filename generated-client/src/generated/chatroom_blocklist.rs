@@ -35,6 +35,7 @@ pub struct ChatroomBlocklistResult {
     #[serde(flatten)]
     pub extra: crate::Extra,
 }
+
 pub(crate) const LIST_CHATROOM_BLOCKLIST: crate::OperationInfo = crate::OperationInfo {
     id: "list_chatroom_blocklist",
     method: crate::HttpMethod::Get,
@@ -45,6 +46,7 @@ pub(crate) const LIST_CHATROOM_BLOCKLIST: crate::OperationInfo = crate::Operatio
         per: crate::RatePer::Second,
     }),
 };
+
 impl crate::Client {
     /// List the users on a chat room's blocklist.
     ///
@@ -70,6 +72,7 @@ impl crate::Client {
         }
     }
 }
+
 /// Request builder for [`Client::list_chatroom_blocklist`](crate::Client::list_chatroom_blocklist): set optional arguments, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -78,18 +81,8 @@ pub struct ListChatroomBlocklistRequest<'a> {
     chatroom_id: String,
     options: crate::RequestOptions,
 }
+
 impl<'a> ListChatroomBlocklistRequest<'a> {
-    /// Overrides the client's per-request timeout for this call.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options = self.options.timeout(timeout);
-        self
-    }
-    /// Adds a header to this call only (checked for CR/LF like every
-    /// header value).
-    pub fn header(mut self, name: &'static str, value: impl Into<String>) -> Self {
-        self.options = self.options.header(name, value);
-        self
-    }
     /// Checks every documented limit; nothing is sent when one fails.
     fn validate(&self) -> Result<(), crate::ValidationError> {
         {
@@ -98,17 +91,16 @@ impl<'a> ListChatroomBlocklistRequest<'a> {
         }
         Ok(())
     }
+
     /// Validates the arguments, sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> Result<crate::Response<::std::vec::Vec<String>>, crate::Error> {
+    pub async fn send(self) -> ListChatroomBlocklistResult {
         self.validate()?;
-        let path = format!(
-            "/chatrooms/{}/blocks/users", crate ::runtime::encode::segment(& self
-            .chatroom_id)
-        );
-        let query: ::std::vec::Vec<(&'static str, String)> = vec![];
-        let headers: ::std::vec::Vec<(&'static str, String)> = vec![];
+        let path = {
+            let chatroom_id = crate::runtime::encode::segment(&self.chatroom_id);
+            format!("/chatrooms/{chatroom_id}/blocks/users")
+        };
+        let query: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
+        let headers: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
         let parts = crate::runtime::RequestParts {
             op: &LIST_CHATROOM_BLOCKLIST,
             path,
@@ -121,14 +113,17 @@ impl<'a> ListChatroomBlocklistRequest<'a> {
         self.client.send(parts).await
     }
 }
-impl<'a> ::std::future::IntoFuture for ListChatroomBlocklistRequest<'a> {
-    type Output = Result<crate::Response<::std::vec::Vec<String>>, crate::Error>;
-    type IntoFuture = super::BoxFuture<'a, Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+
+/// What the request gives when sent.
+type ListChatroomBlocklistResult = Result<
+    crate::Response<::std::vec::Vec<String>>,
+    crate::Error,
+>;
+
+crate::runtime::request_builder!(
+    ListChatroomBlocklistRequest => ListChatroomBlocklistResult
+);
+
 pub(crate) const ADD_CHATROOM_BLOCKLIST_USER: crate::OperationInfo = crate::OperationInfo {
     id: "add_chatroom_blocklist_user",
     method: crate::HttpMethod::Post,
@@ -139,6 +134,7 @@ pub(crate) const ADD_CHATROOM_BLOCKLIST_USER: crate::OperationInfo = crate::Oper
         per: crate::RatePer::Second,
     }),
 };
+
 impl crate::Client {
     /// Block a user from a chat room.
     ///
@@ -168,6 +164,7 @@ impl crate::Client {
         }
     }
 }
+
 /// Request builder for [`Client::add_chatroom_blocklist_user`](crate::Client::add_chatroom_blocklist_user): set optional arguments, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -177,18 +174,8 @@ pub struct AddChatroomBlocklistUserRequest<'a> {
     username: String,
     options: crate::RequestOptions,
 }
+
 impl<'a> AddChatroomBlocklistUserRequest<'a> {
-    /// Overrides the client's per-request timeout for this call.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options = self.options.timeout(timeout);
-        self
-    }
-    /// Adds a header to this call only (checked for CR/LF like every
-    /// header value).
-    pub fn header(mut self, name: &'static str, value: impl Into<String>) -> Self {
-        self.options = self.options.header(name, value);
-        self
-    }
     /// Checks every documented limit; nothing is sent when one fails.
     fn validate(&self) -> Result<(), crate::ValidationError> {
         {
@@ -206,17 +193,17 @@ impl<'a> AddChatroomBlocklistUserRequest<'a> {
         }
         Ok(())
     }
+
     /// Validates the arguments, sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> Result<crate::Response<crate::ChatroomBlocklistResult>, crate::Error> {
+    pub async fn send(self) -> AddChatroomBlocklistUserResult {
         self.validate()?;
-        let path = format!(
-            "/chatrooms/{}/blocks/users/{}", crate ::runtime::encode::segment(& self
-            .chatroom_id), crate ::runtime::encode::segment(& self.username)
-        );
-        let query: ::std::vec::Vec<(&'static str, String)> = vec![];
-        let headers: ::std::vec::Vec<(&'static str, String)> = vec![];
+        let path = {
+            let chatroom_id = crate::runtime::encode::segment(&self.chatroom_id);
+            let username = crate::runtime::encode::segment(&self.username);
+            format!("/chatrooms/{chatroom_id}/blocks/users/{username}")
+        };
+        let query: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
+        let headers: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
         let parts = crate::runtime::RequestParts {
             op: &ADD_CHATROOM_BLOCKLIST_USER,
             path,
@@ -229,14 +216,17 @@ impl<'a> AddChatroomBlocklistUserRequest<'a> {
         self.client.send(parts).await
     }
 }
-impl<'a> ::std::future::IntoFuture for AddChatroomBlocklistUserRequest<'a> {
-    type Output = Result<crate::Response<crate::ChatroomBlocklistResult>, crate::Error>;
-    type IntoFuture = super::BoxFuture<'a, Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+
+/// What the request gives when sent.
+type AddChatroomBlocklistUserResult = Result<
+    crate::Response<crate::ChatroomBlocklistResult>,
+    crate::Error,
+>;
+
+crate::runtime::request_builder!(
+    AddChatroomBlocklistUserRequest => AddChatroomBlocklistUserResult
+);
+
 pub(crate) const ADD_CHATROOM_BLOCKLIST_USERS: crate::OperationInfo = crate::OperationInfo {
     id: "add_chatroom_blocklist_users",
     method: crate::HttpMethod::Post,
@@ -247,11 +237,13 @@ pub(crate) const ADD_CHATROOM_BLOCKLIST_USERS: crate::OperationInfo = crate::Ope
         per: crate::RatePer::Second,
     }),
 };
+
 /// The JSON body, exactly as it goes on the wire.
 #[derive(Debug, Clone, ::serde::Serialize)]
 struct AddChatroomBlocklistUsersBody {
     usernames: ::std::vec::Vec<String>,
 }
+
 impl crate::Client {
     /// Block several users from a chat room at once.
     ///
@@ -283,6 +275,7 @@ impl crate::Client {
         }
     }
 }
+
 /// Request builder for [`Client::add_chatroom_blocklist_users`](crate::Client::add_chatroom_blocklist_users): set optional arguments, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -292,18 +285,8 @@ pub struct AddChatroomBlocklistUsersRequest<'a> {
     body: AddChatroomBlocklistUsersBody,
     options: crate::RequestOptions,
 }
+
 impl<'a> AddChatroomBlocklistUsersRequest<'a> {
-    /// Overrides the client's per-request timeout for this call.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options = self.options.timeout(timeout);
-        self
-    }
-    /// Adds a header to this call only (checked for CR/LF like every
-    /// header value).
-    pub fn header(mut self, name: &'static str, value: impl Into<String>) -> Self {
-        self.options = self.options.header(name, value);
-        self
-    }
     /// Checks every documented limit; nothing is sent when one fails.
     fn validate(&self) -> Result<(), crate::ValidationError> {
         {
@@ -322,20 +305,16 @@ impl<'a> AddChatroomBlocklistUsersRequest<'a> {
         }
         Ok(())
     }
+
     /// Validates the arguments, sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> Result<
-        crate::Response<::std::vec::Vec<crate::ChatroomBlocklistResult>>,
-        crate::Error,
-    > {
+    pub async fn send(self) -> AddChatroomBlocklistUsersResult {
         self.validate()?;
-        let path = format!(
-            "/chatrooms/{}/blocks/users", crate ::runtime::encode::segment(& self
-            .chatroom_id)
-        );
-        let query: ::std::vec::Vec<(&'static str, String)> = vec![];
-        let headers: ::std::vec::Vec<(&'static str, String)> = vec![];
+        let path = {
+            let chatroom_id = crate::runtime::encode::segment(&self.chatroom_id);
+            format!("/chatrooms/{chatroom_id}/blocks/users")
+        };
+        let query: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
+        let headers: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
         let parts = crate::runtime::RequestParts {
             op: &ADD_CHATROOM_BLOCKLIST_USERS,
             path,
@@ -348,17 +327,17 @@ impl<'a> AddChatroomBlocklistUsersRequest<'a> {
         self.client.send(parts).await
     }
 }
-impl<'a> ::std::future::IntoFuture for AddChatroomBlocklistUsersRequest<'a> {
-    type Output = Result<
-        crate::Response<::std::vec::Vec<crate::ChatroomBlocklistResult>>,
-        crate::Error,
-    >;
-    type IntoFuture = super::BoxFuture<'a, Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+
+/// What the request gives when sent.
+type AddChatroomBlocklistUsersResult = Result<
+    crate::Response<::std::vec::Vec<crate::ChatroomBlocklistResult>>,
+    crate::Error,
+>;
+
+crate::runtime::request_builder!(
+    AddChatroomBlocklistUsersRequest => AddChatroomBlocklistUsersResult
+);
+
 pub(crate) const REMOVE_CHATROOM_BLOCKLIST_USER: crate::OperationInfo = crate::OperationInfo {
     id: "remove_chatroom_blocklist_user",
     method: crate::HttpMethod::Delete,
@@ -369,6 +348,7 @@ pub(crate) const REMOVE_CHATROOM_BLOCKLIST_USER: crate::OperationInfo = crate::O
         per: crate::RatePer::Second,
     }),
 };
+
 impl crate::Client {
     /// Unblock a user in a chat room.
     ///
@@ -398,6 +378,7 @@ impl crate::Client {
         }
     }
 }
+
 /// Request builder for [`Client::remove_chatroom_blocklist_user`](crate::Client::remove_chatroom_blocklist_user): set optional arguments, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -407,18 +388,8 @@ pub struct RemoveChatroomBlocklistUserRequest<'a> {
     username: String,
     options: crate::RequestOptions,
 }
+
 impl<'a> RemoveChatroomBlocklistUserRequest<'a> {
-    /// Overrides the client's per-request timeout for this call.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options = self.options.timeout(timeout);
-        self
-    }
-    /// Adds a header to this call only (checked for CR/LF like every
-    /// header value).
-    pub fn header(mut self, name: &'static str, value: impl Into<String>) -> Self {
-        self.options = self.options.header(name, value);
-        self
-    }
     /// Checks every documented limit; nothing is sent when one fails.
     fn validate(&self) -> Result<(), crate::ValidationError> {
         {
@@ -436,17 +407,17 @@ impl<'a> RemoveChatroomBlocklistUserRequest<'a> {
         }
         Ok(())
     }
+
     /// Validates the arguments, sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> Result<crate::Response<crate::ChatroomBlocklistResult>, crate::Error> {
+    pub async fn send(self) -> RemoveChatroomBlocklistUserResult {
         self.validate()?;
-        let path = format!(
-            "/chatrooms/{}/blocks/users/{}", crate ::runtime::encode::segment(& self
-            .chatroom_id), crate ::runtime::encode::segment(& self.username)
-        );
-        let query: ::std::vec::Vec<(&'static str, String)> = vec![];
-        let headers: ::std::vec::Vec<(&'static str, String)> = vec![];
+        let path = {
+            let chatroom_id = crate::runtime::encode::segment(&self.chatroom_id);
+            let username = crate::runtime::encode::segment(&self.username);
+            format!("/chatrooms/{chatroom_id}/blocks/users/{username}")
+        };
+        let query: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
+        let headers: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
         let parts = crate::runtime::RequestParts {
             op: &REMOVE_CHATROOM_BLOCKLIST_USER,
             path,
@@ -459,14 +430,17 @@ impl<'a> RemoveChatroomBlocklistUserRequest<'a> {
         self.client.send(parts).await
     }
 }
-impl<'a> ::std::future::IntoFuture for RemoveChatroomBlocklistUserRequest<'a> {
-    type Output = Result<crate::Response<crate::ChatroomBlocklistResult>, crate::Error>;
-    type IntoFuture = super::BoxFuture<'a, Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+
+/// What the request gives when sent.
+type RemoveChatroomBlocklistUserResult = Result<
+    crate::Response<crate::ChatroomBlocklistResult>,
+    crate::Error,
+>;
+
+crate::runtime::request_builder!(
+    RemoveChatroomBlocklistUserRequest => RemoveChatroomBlocklistUserResult
+);
+
 pub(crate) const REMOVE_CHATROOM_BLOCKLIST_USERS: crate::OperationInfo = crate::OperationInfo {
     id: "remove_chatroom_blocklist_users",
     method: crate::HttpMethod::Delete,
@@ -477,6 +451,7 @@ pub(crate) const REMOVE_CHATROOM_BLOCKLIST_USERS: crate::OperationInfo = crate::
         per: crate::RatePer::Second,
     }),
 };
+
 impl crate::Client {
     /// Unblock several users in a chat room at once.
     ///
@@ -506,6 +481,7 @@ impl crate::Client {
         }
     }
 }
+
 /// Request builder for [`Client::remove_chatroom_blocklist_users`](crate::Client::remove_chatroom_blocklist_users): set optional arguments, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -515,18 +491,8 @@ pub struct RemoveChatroomBlocklistUsersRequest<'a> {
     usernames: ::std::vec::Vec<String>,
     options: crate::RequestOptions,
 }
+
 impl<'a> RemoveChatroomBlocklistUsersRequest<'a> {
-    /// Overrides the client's per-request timeout for this call.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options = self.options.timeout(timeout);
-        self
-    }
-    /// Adds a header to this call only (checked for CR/LF like every
-    /// header value).
-    pub fn header(mut self, name: &'static str, value: impl Into<String>) -> Self {
-        self.options = self.options.header(name, value);
-        self
-    }
     /// Checks every documented limit; nothing is sent when one fails.
     fn validate(&self) -> Result<(), crate::ValidationError> {
         {
@@ -545,20 +511,17 @@ impl<'a> RemoveChatroomBlocklistUsersRequest<'a> {
         }
         Ok(())
     }
+
     /// Validates the arguments, sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> Result<
-        crate::Response<::std::vec::Vec<crate::ChatroomBlocklistResult>>,
-        crate::Error,
-    > {
+    pub async fn send(self) -> RemoveChatroomBlocklistUsersResult {
         self.validate()?;
-        let path = format!(
-            "/chatrooms/{}/blocks/users/{}", crate ::runtime::encode::segment(& self
-            .chatroom_id), crate ::runtime::encode::list(& self.usernames)
-        );
-        let query: ::std::vec::Vec<(&'static str, String)> = vec![];
-        let headers: ::std::vec::Vec<(&'static str, String)> = vec![];
+        let path = {
+            let chatroom_id = crate::runtime::encode::segment(&self.chatroom_id);
+            let usernames = crate::runtime::encode::list(&self.usernames);
+            format!("/chatrooms/{chatroom_id}/blocks/users/{usernames}")
+        };
+        let query: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
+        let headers: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
         let parts = crate::runtime::RequestParts {
             op: &REMOVE_CHATROOM_BLOCKLIST_USERS,
             path,
@@ -571,14 +534,13 @@ impl<'a> RemoveChatroomBlocklistUsersRequest<'a> {
         self.client.send(parts).await
     }
 }
-impl<'a> ::std::future::IntoFuture for RemoveChatroomBlocklistUsersRequest<'a> {
-    type Output = Result<
-        crate::Response<::std::vec::Vec<crate::ChatroomBlocklistResult>>,
-        crate::Error,
-    >;
-    type IntoFuture = super::BoxFuture<'a, Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+
+/// What the request gives when sent.
+type RemoveChatroomBlocklistUsersResult = Result<
+    crate::Response<::std::vec::Vec<crate::ChatroomBlocklistResult>>,
+    crate::Error,
+>;
+
+crate::runtime::request_builder!(
+    RemoveChatroomBlocklistUsersRequest => RemoveChatroomBlocklistUsersResult
+);

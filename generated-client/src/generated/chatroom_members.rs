@@ -25,6 +25,7 @@ pub struct AddChatroomMemberData {
     #[serde(flatten)]
     pub extra: crate::Extra,
 }
+
 /// The `data` of the response of [`crate::Client::add_chatroom_members`]: Add several users to a chat room at once.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct AddChatroomMembersData {
@@ -42,6 +43,7 @@ pub struct AddChatroomMembersData {
     #[serde(flatten)]
     pub extra: crate::Extra,
 }
+
 /// The members of this page; the owner is listed as `owner`, everyone else as `member`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ListChatroomMembersItem {
@@ -59,6 +61,7 @@ pub struct ListChatroomMembersItem {
     #[serde(flatten)]
     pub extra: crate::Extra,
 }
+
 /// The `data` of the response of [`crate::Client::remove_chatroom_member`]: Remove a user from a chat room.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct RemoveChatroomMemberData {
@@ -77,6 +80,7 @@ pub struct RemoveChatroomMemberData {
     #[serde(flatten)]
     pub extra: crate::Extra,
 }
+
 /// One result per requested username.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct RemoveChatroomMembersItem {
@@ -104,6 +108,7 @@ pub struct RemoveChatroomMembersItem {
     #[serde(flatten)]
     pub extra: crate::Extra,
 }
+
 /// The `data` of the response of [`crate::Client::add_chatroom_admin`]: Promote a chat room member to admin.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct AddChatroomAdminData {
@@ -119,6 +124,7 @@ pub struct AddChatroomAdminData {
     #[serde(flatten)]
     pub extra: crate::Extra,
 }
+
 /// The `data` of the response of [`crate::Client::remove_chatroom_admin`]: Demote a chat room admin to regular member.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct RemoveChatroomAdminData {
@@ -134,6 +140,7 @@ pub struct RemoveChatroomAdminData {
     #[serde(flatten)]
     pub extra: crate::Extra,
 }
+
 pub(crate) const ADD_CHATROOM_MEMBER: crate::OperationInfo = crate::OperationInfo {
     id: "add_chatroom_member",
     method: crate::HttpMethod::Post,
@@ -144,6 +151,7 @@ pub(crate) const ADD_CHATROOM_MEMBER: crate::OperationInfo = crate::OperationInf
         per: crate::RatePer::Second,
     }),
 };
+
 impl crate::Client {
     /// Add a user to a chat room.
     ///
@@ -173,6 +181,7 @@ impl crate::Client {
         }
     }
 }
+
 /// Request builder for [`Client::add_chatroom_member`](crate::Client::add_chatroom_member): set optional arguments, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -182,18 +191,8 @@ pub struct AddChatroomMemberRequest<'a> {
     username: String,
     options: crate::RequestOptions,
 }
+
 impl<'a> AddChatroomMemberRequest<'a> {
-    /// Overrides the client's per-request timeout for this call.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options = self.options.timeout(timeout);
-        self
-    }
-    /// Adds a header to this call only (checked for CR/LF like every
-    /// header value).
-    pub fn header(mut self, name: &'static str, value: impl Into<String>) -> Self {
-        self.options = self.options.header(name, value);
-        self
-    }
     /// Checks every documented limit; nothing is sent when one fails.
     fn validate(&self) -> Result<(), crate::ValidationError> {
         {
@@ -211,17 +210,17 @@ impl<'a> AddChatroomMemberRequest<'a> {
         }
         Ok(())
     }
+
     /// Validates the arguments, sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> Result<crate::Response<crate::AddChatroomMemberData>, crate::Error> {
+    pub async fn send(self) -> AddChatroomMemberResult {
         self.validate()?;
-        let path = format!(
-            "/chatrooms/{}/users/{}", crate ::runtime::encode::segment(& self
-            .chatroom_id), crate ::runtime::encode::segment(& self.username)
-        );
-        let query: ::std::vec::Vec<(&'static str, String)> = vec![];
-        let headers: ::std::vec::Vec<(&'static str, String)> = vec![];
+        let path = {
+            let chatroom_id = crate::runtime::encode::segment(&self.chatroom_id);
+            let username = crate::runtime::encode::segment(&self.username);
+            format!("/chatrooms/{chatroom_id}/users/{username}")
+        };
+        let query: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
+        let headers: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
         let parts = crate::runtime::RequestParts {
             op: &ADD_CHATROOM_MEMBER,
             path,
@@ -234,14 +233,15 @@ impl<'a> AddChatroomMemberRequest<'a> {
         self.client.send(parts).await
     }
 }
-impl<'a> ::std::future::IntoFuture for AddChatroomMemberRequest<'a> {
-    type Output = Result<crate::Response<crate::AddChatroomMemberData>, crate::Error>;
-    type IntoFuture = super::BoxFuture<'a, Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+
+/// What the request gives when sent.
+type AddChatroomMemberResult = Result<
+    crate::Response<crate::AddChatroomMemberData>,
+    crate::Error,
+>;
+
+crate::runtime::request_builder!(AddChatroomMemberRequest => AddChatroomMemberResult);
+
 pub(crate) const ADD_CHATROOM_MEMBERS: crate::OperationInfo = crate::OperationInfo {
     id: "add_chatroom_members",
     method: crate::HttpMethod::Post,
@@ -252,11 +252,13 @@ pub(crate) const ADD_CHATROOM_MEMBERS: crate::OperationInfo = crate::OperationIn
         per: crate::RatePer::Second,
     }),
 };
+
 /// The JSON body, exactly as it goes on the wire.
 #[derive(Debug, Clone, ::serde::Serialize)]
 struct AddChatroomMembersBody {
     usernames: ::std::vec::Vec<String>,
 }
+
 impl crate::Client {
     /// Add several users to a chat room at once.
     ///
@@ -288,6 +290,7 @@ impl crate::Client {
         }
     }
 }
+
 /// Request builder for [`Client::add_chatroom_members`](crate::Client::add_chatroom_members): set optional arguments, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -297,18 +300,8 @@ pub struct AddChatroomMembersRequest<'a> {
     body: AddChatroomMembersBody,
     options: crate::RequestOptions,
 }
+
 impl<'a> AddChatroomMembersRequest<'a> {
-    /// Overrides the client's per-request timeout for this call.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options = self.options.timeout(timeout);
-        self
-    }
-    /// Adds a header to this call only (checked for CR/LF like every
-    /// header value).
-    pub fn header(mut self, name: &'static str, value: impl Into<String>) -> Self {
-        self.options = self.options.header(name, value);
-        self
-    }
     /// Checks every documented limit; nothing is sent when one fails.
     fn validate(&self) -> Result<(), crate::ValidationError> {
         {
@@ -327,16 +320,16 @@ impl<'a> AddChatroomMembersRequest<'a> {
         }
         Ok(())
     }
+
     /// Validates the arguments, sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> Result<crate::Response<crate::AddChatroomMembersData>, crate::Error> {
+    pub async fn send(self) -> AddChatroomMembersResult {
         self.validate()?;
-        let path = format!(
-            "/chatrooms/{}/users", crate ::runtime::encode::segment(& self.chatroom_id)
-        );
-        let query: ::std::vec::Vec<(&'static str, String)> = vec![];
-        let headers: ::std::vec::Vec<(&'static str, String)> = vec![];
+        let path = {
+            let chatroom_id = crate::runtime::encode::segment(&self.chatroom_id);
+            format!("/chatrooms/{chatroom_id}/users")
+        };
+        let query: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
+        let headers: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
         let parts = crate::runtime::RequestParts {
             op: &ADD_CHATROOM_MEMBERS,
             path,
@@ -349,14 +342,15 @@ impl<'a> AddChatroomMembersRequest<'a> {
         self.client.send(parts).await
     }
 }
-impl<'a> ::std::future::IntoFuture for AddChatroomMembersRequest<'a> {
-    type Output = Result<crate::Response<crate::AddChatroomMembersData>, crate::Error>;
-    type IntoFuture = super::BoxFuture<'a, Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+
+/// What the request gives when sent.
+type AddChatroomMembersResult = Result<
+    crate::Response<crate::AddChatroomMembersData>,
+    crate::Error,
+>;
+
+crate::runtime::request_builder!(AddChatroomMembersRequest => AddChatroomMembersResult);
+
 pub(crate) const LIST_CHATROOM_MEMBERS: crate::OperationInfo = crate::OperationInfo {
     id: "list_chatroom_members",
     method: crate::HttpMethod::Get,
@@ -367,6 +361,7 @@ pub(crate) const LIST_CHATROOM_MEMBERS: crate::OperationInfo = crate::OperationI
         per: crate::RatePer::Second,
     }),
 };
+
 impl crate::Client {
     /// List the members of a chat room, one page at a time.
     ///
@@ -395,6 +390,7 @@ impl crate::Client {
         }
     }
 }
+
 /// Request builder for [`Client::list_chatroom_members`](crate::Client::list_chatroom_members): set optional arguments, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -405,6 +401,7 @@ pub struct ListChatroomMembersRequest<'a> {
     pagesize: Option<i64>,
     options: crate::RequestOptions,
 }
+
 impl<'a> ListChatroomMembersRequest<'a> {
     /// Page number, starting at 1; the server uses 1 when omitted.
     ///
@@ -415,6 +412,7 @@ impl<'a> ListChatroomMembersRequest<'a> {
         self.pagenum = Some(pagenum);
         self
     }
+
     /// Members per page, 0 to 1000; the server uses 1000 when omitted and never returns more than 1000.
     ///
     /// Checked before sending: between 0 and 1000.
@@ -424,17 +422,7 @@ impl<'a> ListChatroomMembersRequest<'a> {
         self.pagesize = Some(pagesize);
         self
     }
-    /// Overrides the client's per-request timeout for this call.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options = self.options.timeout(timeout);
-        self
-    }
-    /// Adds a header to this call only (checked for CR/LF like every
-    /// header value).
-    pub fn header(mut self, name: &'static str, value: impl Into<String>) -> Self {
-        self.options = self.options.header(name, value);
-        self
-    }
+
     /// Checks every documented limit; nothing is sent when one fails.
     fn validate(&self) -> Result<(), crate::ValidationError> {
         {
@@ -454,25 +442,22 @@ impl<'a> ListChatroomMembersRequest<'a> {
         }
         Ok(())
     }
+
     /// Validates the arguments, sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> Result<
-        crate::Response<::std::vec::Vec<crate::ListChatroomMembersItem>>,
-        crate::Error,
-    > {
+    pub async fn send(self) -> ListChatroomMembersResult {
         self.validate()?;
-        let path = format!(
-            "/chatrooms/{}/users", crate ::runtime::encode::segment(& self.chatroom_id)
-        );
-        let mut query: ::std::vec::Vec<(&'static str, String)> = vec![];
+        let path = {
+            let chatroom_id = crate::runtime::encode::segment(&self.chatroom_id);
+            format!("/chatrooms/{chatroom_id}/users")
+        };
+        let mut query: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
         if let Some(value) = &self.pagenum {
             query.push(("pagenum", value.to_string()));
         }
         if let Some(value) = &self.pagesize {
             query.push(("pagesize", value.to_string()));
         }
-        let headers: ::std::vec::Vec<(&'static str, String)> = vec![];
+        let headers: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
         let parts = crate::runtime::RequestParts {
             op: &LIST_CHATROOM_MEMBERS,
             path,
@@ -484,6 +469,7 @@ impl<'a> ListChatroomMembersRequest<'a> {
         };
         self.client.send(parts).await
     }
+
     /// Streams every item of every page: starts at the page set
     /// on the builder (default 1) and fetches the next page until
     /// one comes back empty or shorter than the page size.
@@ -507,17 +493,17 @@ impl<'a> ListChatroomMembersRequest<'a> {
         )
     }
 }
-impl<'a> ::std::future::IntoFuture for ListChatroomMembersRequest<'a> {
-    type Output = Result<
-        crate::Response<::std::vec::Vec<crate::ListChatroomMembersItem>>,
-        crate::Error,
-    >;
-    type IntoFuture = super::BoxFuture<'a, Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+
+/// What the request gives when sent.
+type ListChatroomMembersResult = Result<
+    crate::Response<::std::vec::Vec<crate::ListChatroomMembersItem>>,
+    crate::Error,
+>;
+
+crate::runtime::request_builder!(
+    ListChatroomMembersRequest => ListChatroomMembersResult
+);
+
 pub(crate) const REMOVE_CHATROOM_MEMBER: crate::OperationInfo = crate::OperationInfo {
     id: "remove_chatroom_member",
     method: crate::HttpMethod::Delete,
@@ -528,6 +514,7 @@ pub(crate) const REMOVE_CHATROOM_MEMBER: crate::OperationInfo = crate::Operation
         per: crate::RatePer::Second,
     }),
 };
+
 impl crate::Client {
     /// Remove a user from a chat room.
     ///
@@ -557,6 +544,7 @@ impl crate::Client {
         }
     }
 }
+
 /// Request builder for [`Client::remove_chatroom_member`](crate::Client::remove_chatroom_member): set optional arguments, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -566,18 +554,8 @@ pub struct RemoveChatroomMemberRequest<'a> {
     username: String,
     options: crate::RequestOptions,
 }
+
 impl<'a> RemoveChatroomMemberRequest<'a> {
-    /// Overrides the client's per-request timeout for this call.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options = self.options.timeout(timeout);
-        self
-    }
-    /// Adds a header to this call only (checked for CR/LF like every
-    /// header value).
-    pub fn header(mut self, name: &'static str, value: impl Into<String>) -> Self {
-        self.options = self.options.header(name, value);
-        self
-    }
     /// Checks every documented limit; nothing is sent when one fails.
     fn validate(&self) -> Result<(), crate::ValidationError> {
         {
@@ -595,17 +573,17 @@ impl<'a> RemoveChatroomMemberRequest<'a> {
         }
         Ok(())
     }
+
     /// Validates the arguments, sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> Result<crate::Response<crate::RemoveChatroomMemberData>, crate::Error> {
+    pub async fn send(self) -> RemoveChatroomMemberResult {
         self.validate()?;
-        let path = format!(
-            "/chatrooms/{}/users/{}", crate ::runtime::encode::segment(& self
-            .chatroom_id), crate ::runtime::encode::segment(& self.username)
-        );
-        let query: ::std::vec::Vec<(&'static str, String)> = vec![];
-        let headers: ::std::vec::Vec<(&'static str, String)> = vec![];
+        let path = {
+            let chatroom_id = crate::runtime::encode::segment(&self.chatroom_id);
+            let username = crate::runtime::encode::segment(&self.username);
+            format!("/chatrooms/{chatroom_id}/users/{username}")
+        };
+        let query: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
+        let headers: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
         let parts = crate::runtime::RequestParts {
             op: &REMOVE_CHATROOM_MEMBER,
             path,
@@ -618,14 +596,17 @@ impl<'a> RemoveChatroomMemberRequest<'a> {
         self.client.send(parts).await
     }
 }
-impl<'a> ::std::future::IntoFuture for RemoveChatroomMemberRequest<'a> {
-    type Output = Result<crate::Response<crate::RemoveChatroomMemberData>, crate::Error>;
-    type IntoFuture = super::BoxFuture<'a, Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+
+/// What the request gives when sent.
+type RemoveChatroomMemberResult = Result<
+    crate::Response<crate::RemoveChatroomMemberData>,
+    crate::Error,
+>;
+
+crate::runtime::request_builder!(
+    RemoveChatroomMemberRequest => RemoveChatroomMemberResult
+);
+
 pub(crate) const REMOVE_CHATROOM_MEMBERS: crate::OperationInfo = crate::OperationInfo {
     id: "remove_chatroom_members",
     method: crate::HttpMethod::Delete,
@@ -636,6 +617,7 @@ pub(crate) const REMOVE_CHATROOM_MEMBERS: crate::OperationInfo = crate::Operatio
         per: crate::RatePer::Second,
     }),
 };
+
 impl crate::Client {
     /// Remove several users from a chat room at once.
     ///
@@ -665,6 +647,7 @@ impl crate::Client {
         }
     }
 }
+
 /// Request builder for [`Client::remove_chatroom_members`](crate::Client::remove_chatroom_members): set optional arguments, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -674,18 +657,8 @@ pub struct RemoveChatroomMembersRequest<'a> {
     usernames: ::std::vec::Vec<String>,
     options: crate::RequestOptions,
 }
+
 impl<'a> RemoveChatroomMembersRequest<'a> {
-    /// Overrides the client's per-request timeout for this call.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options = self.options.timeout(timeout);
-        self
-    }
-    /// Adds a header to this call only (checked for CR/LF like every
-    /// header value).
-    pub fn header(mut self, name: &'static str, value: impl Into<String>) -> Self {
-        self.options = self.options.header(name, value);
-        self
-    }
     /// Checks every documented limit; nothing is sent when one fails.
     fn validate(&self) -> Result<(), crate::ValidationError> {
         {
@@ -704,20 +677,17 @@ impl<'a> RemoveChatroomMembersRequest<'a> {
         }
         Ok(())
     }
+
     /// Validates the arguments, sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> Result<
-        crate::Response<::std::vec::Vec<crate::RemoveChatroomMembersItem>>,
-        crate::Error,
-    > {
+    pub async fn send(self) -> RemoveChatroomMembersResult {
         self.validate()?;
-        let path = format!(
-            "/chatrooms/{}/users/{}", crate ::runtime::encode::segment(& self
-            .chatroom_id), crate ::runtime::encode::list(& self.usernames)
-        );
-        let query: ::std::vec::Vec<(&'static str, String)> = vec![];
-        let headers: ::std::vec::Vec<(&'static str, String)> = vec![];
+        let path = {
+            let chatroom_id = crate::runtime::encode::segment(&self.chatroom_id);
+            let usernames = crate::runtime::encode::list(&self.usernames);
+            format!("/chatrooms/{chatroom_id}/users/{usernames}")
+        };
+        let query: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
+        let headers: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
         let parts = crate::runtime::RequestParts {
             op: &REMOVE_CHATROOM_MEMBERS,
             path,
@@ -730,17 +700,17 @@ impl<'a> RemoveChatroomMembersRequest<'a> {
         self.client.send(parts).await
     }
 }
-impl<'a> ::std::future::IntoFuture for RemoveChatroomMembersRequest<'a> {
-    type Output = Result<
-        crate::Response<::std::vec::Vec<crate::RemoveChatroomMembersItem>>,
-        crate::Error,
-    >;
-    type IntoFuture = super::BoxFuture<'a, Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+
+/// What the request gives when sent.
+type RemoveChatroomMembersResult = Result<
+    crate::Response<::std::vec::Vec<crate::RemoveChatroomMembersItem>>,
+    crate::Error,
+>;
+
+crate::runtime::request_builder!(
+    RemoveChatroomMembersRequest => RemoveChatroomMembersResult
+);
+
 pub(crate) const ADD_CHATROOM_ADMIN: crate::OperationInfo = crate::OperationInfo {
     id: "add_chatroom_admin",
     method: crate::HttpMethod::Post,
@@ -751,11 +721,13 @@ pub(crate) const ADD_CHATROOM_ADMIN: crate::OperationInfo = crate::OperationInfo
         per: crate::RatePer::Second,
     }),
 };
+
 /// The JSON body, exactly as it goes on the wire.
 #[derive(Debug, Clone, ::serde::Serialize)]
 struct AddChatroomAdminBody {
     newadmin: String,
 }
+
 impl crate::Client {
     /// Promote a chat room member to admin.
     ///
@@ -787,6 +759,7 @@ impl crate::Client {
         }
     }
 }
+
 /// Request builder for [`Client::add_chatroom_admin`](crate::Client::add_chatroom_admin): set optional arguments, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -796,18 +769,8 @@ pub struct AddChatroomAdminRequest<'a> {
     body: AddChatroomAdminBody,
     options: crate::RequestOptions,
 }
+
 impl<'a> AddChatroomAdminRequest<'a> {
-    /// Overrides the client's per-request timeout for this call.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options = self.options.timeout(timeout);
-        self
-    }
-    /// Adds a header to this call only (checked for CR/LF like every
-    /// header value).
-    pub fn header(mut self, name: &'static str, value: impl Into<String>) -> Self {
-        self.options = self.options.header(name, value);
-        self
-    }
     /// Checks every documented limit; nothing is sent when one fails.
     fn validate(&self) -> Result<(), crate::ValidationError> {
         {
@@ -824,16 +787,16 @@ impl<'a> AddChatroomAdminRequest<'a> {
         }
         Ok(())
     }
+
     /// Validates the arguments, sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> Result<crate::Response<crate::AddChatroomAdminData>, crate::Error> {
+    pub async fn send(self) -> AddChatroomAdminResult {
         self.validate()?;
-        let path = format!(
-            "/chatrooms/{}/admin", crate ::runtime::encode::segment(& self.chatroom_id)
-        );
-        let query: ::std::vec::Vec<(&'static str, String)> = vec![];
-        let headers: ::std::vec::Vec<(&'static str, String)> = vec![];
+        let path = {
+            let chatroom_id = crate::runtime::encode::segment(&self.chatroom_id);
+            format!("/chatrooms/{chatroom_id}/admin")
+        };
+        let query: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
+        let headers: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
         let parts = crate::runtime::RequestParts {
             op: &ADD_CHATROOM_ADMIN,
             path,
@@ -846,14 +809,15 @@ impl<'a> AddChatroomAdminRequest<'a> {
         self.client.send(parts).await
     }
 }
-impl<'a> ::std::future::IntoFuture for AddChatroomAdminRequest<'a> {
-    type Output = Result<crate::Response<crate::AddChatroomAdminData>, crate::Error>;
-    type IntoFuture = super::BoxFuture<'a, Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+
+/// What the request gives when sent.
+type AddChatroomAdminResult = Result<
+    crate::Response<crate::AddChatroomAdminData>,
+    crate::Error,
+>;
+
+crate::runtime::request_builder!(AddChatroomAdminRequest => AddChatroomAdminResult);
+
 pub(crate) const LIST_CHATROOM_ADMINS: crate::OperationInfo = crate::OperationInfo {
     id: "list_chatroom_admins",
     method: crate::HttpMethod::Get,
@@ -864,6 +828,7 @@ pub(crate) const LIST_CHATROOM_ADMINS: crate::OperationInfo = crate::OperationIn
         per: crate::RatePer::Second,
     }),
 };
+
 impl crate::Client {
     /// List the admins of a chat room.
     ///
@@ -889,6 +854,7 @@ impl crate::Client {
         }
     }
 }
+
 /// Request builder for [`Client::list_chatroom_admins`](crate::Client::list_chatroom_admins): set optional arguments, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -897,18 +863,8 @@ pub struct ListChatroomAdminsRequest<'a> {
     chatroom_id: String,
     options: crate::RequestOptions,
 }
+
 impl<'a> ListChatroomAdminsRequest<'a> {
-    /// Overrides the client's per-request timeout for this call.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options = self.options.timeout(timeout);
-        self
-    }
-    /// Adds a header to this call only (checked for CR/LF like every
-    /// header value).
-    pub fn header(mut self, name: &'static str, value: impl Into<String>) -> Self {
-        self.options = self.options.header(name, value);
-        self
-    }
     /// Checks every documented limit; nothing is sent when one fails.
     fn validate(&self) -> Result<(), crate::ValidationError> {
         {
@@ -917,16 +873,16 @@ impl<'a> ListChatroomAdminsRequest<'a> {
         }
         Ok(())
     }
+
     /// Validates the arguments, sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> Result<crate::Response<::std::vec::Vec<String>>, crate::Error> {
+    pub async fn send(self) -> ListChatroomAdminsResult {
         self.validate()?;
-        let path = format!(
-            "/chatrooms/{}/admin", crate ::runtime::encode::segment(& self.chatroom_id)
-        );
-        let query: ::std::vec::Vec<(&'static str, String)> = vec![];
-        let headers: ::std::vec::Vec<(&'static str, String)> = vec![];
+        let path = {
+            let chatroom_id = crate::runtime::encode::segment(&self.chatroom_id);
+            format!("/chatrooms/{chatroom_id}/admin")
+        };
+        let query: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
+        let headers: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
         let parts = crate::runtime::RequestParts {
             op: &LIST_CHATROOM_ADMINS,
             path,
@@ -939,14 +895,15 @@ impl<'a> ListChatroomAdminsRequest<'a> {
         self.client.send(parts).await
     }
 }
-impl<'a> ::std::future::IntoFuture for ListChatroomAdminsRequest<'a> {
-    type Output = Result<crate::Response<::std::vec::Vec<String>>, crate::Error>;
-    type IntoFuture = super::BoxFuture<'a, Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+
+/// What the request gives when sent.
+type ListChatroomAdminsResult = Result<
+    crate::Response<::std::vec::Vec<String>>,
+    crate::Error,
+>;
+
+crate::runtime::request_builder!(ListChatroomAdminsRequest => ListChatroomAdminsResult);
+
 pub(crate) const REMOVE_CHATROOM_ADMIN: crate::OperationInfo = crate::OperationInfo {
     id: "remove_chatroom_admin",
     method: crate::HttpMethod::Delete,
@@ -957,6 +914,7 @@ pub(crate) const REMOVE_CHATROOM_ADMIN: crate::OperationInfo = crate::OperationI
         per: crate::RatePer::Second,
     }),
 };
+
 impl crate::Client {
     /// Demote a chat room admin to regular member.
     ///
@@ -986,6 +944,7 @@ impl crate::Client {
         }
     }
 }
+
 /// Request builder for [`Client::remove_chatroom_admin`](crate::Client::remove_chatroom_admin): set optional arguments, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -995,18 +954,8 @@ pub struct RemoveChatroomAdminRequest<'a> {
     oldadmin: String,
     options: crate::RequestOptions,
 }
+
 impl<'a> RemoveChatroomAdminRequest<'a> {
-    /// Overrides the client's per-request timeout for this call.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options = self.options.timeout(timeout);
-        self
-    }
-    /// Adds a header to this call only (checked for CR/LF like every
-    /// header value).
-    pub fn header(mut self, name: &'static str, value: impl Into<String>) -> Self {
-        self.options = self.options.header(name, value);
-        self
-    }
     /// Checks every documented limit; nothing is sent when one fails.
     fn validate(&self) -> Result<(), crate::ValidationError> {
         {
@@ -1024,17 +973,17 @@ impl<'a> RemoveChatroomAdminRequest<'a> {
         }
         Ok(())
     }
+
     /// Validates the arguments, sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> Result<crate::Response<crate::RemoveChatroomAdminData>, crate::Error> {
+    pub async fn send(self) -> RemoveChatroomAdminResult {
         self.validate()?;
-        let path = format!(
-            "/chatrooms/{}/admin/{}", crate ::runtime::encode::segment(& self
-            .chatroom_id), crate ::runtime::encode::segment(& self.oldadmin)
-        );
-        let query: ::std::vec::Vec<(&'static str, String)> = vec![];
-        let headers: ::std::vec::Vec<(&'static str, String)> = vec![];
+        let path = {
+            let chatroom_id = crate::runtime::encode::segment(&self.chatroom_id);
+            let oldadmin = crate::runtime::encode::segment(&self.oldadmin);
+            format!("/chatrooms/{chatroom_id}/admin/{oldadmin}")
+        };
+        let query: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
+        let headers: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
         let parts = crate::runtime::RequestParts {
             op: &REMOVE_CHATROOM_ADMIN,
             path,
@@ -1047,11 +996,13 @@ impl<'a> RemoveChatroomAdminRequest<'a> {
         self.client.send(parts).await
     }
 }
-impl<'a> ::std::future::IntoFuture for RemoveChatroomAdminRequest<'a> {
-    type Output = Result<crate::Response<crate::RemoveChatroomAdminData>, crate::Error>;
-    type IntoFuture = super::BoxFuture<'a, Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+
+/// What the request gives when sent.
+type RemoveChatroomAdminResult = Result<
+    crate::Response<crate::RemoveChatroomAdminData>,
+    crate::Error,
+>;
+
+crate::runtime::request_builder!(
+    RemoveChatroomAdminRequest => RemoveChatroomAdminResult
+);

@@ -25,6 +25,7 @@ pub struct ChatroomMuteResult {
     #[serde(flatten)]
     pub extra: crate::Extra,
 }
+
 /// Response of switching the room-wide mute on or off. The examples carry only `mute`; the tables list `result` (and `expire` for muting).
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ChatroomMuteAllState {
@@ -47,6 +48,7 @@ pub struct ChatroomMuteAllState {
     #[serde(flatten)]
     pub extra: crate::Extra,
 }
+
 /// One result per requested username.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct UnmuteChatroomMembersItem {
@@ -62,6 +64,7 @@ pub struct UnmuteChatroomMembersItem {
     #[serde(flatten)]
     pub extra: crate::Extra,
 }
+
 /// One entry per muted member.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ListChatroomMutedMembersItem {
@@ -75,6 +78,7 @@ pub struct ListChatroomMutedMembersItem {
     #[serde(flatten)]
     pub extra: crate::Extra,
 }
+
 pub(crate) const MUTE_CHATROOM_MEMBERS: crate::OperationInfo = crate::OperationInfo {
     id: "mute_chatroom_members",
     method: crate::HttpMethod::Post,
@@ -85,12 +89,14 @@ pub(crate) const MUTE_CHATROOM_MEMBERS: crate::OperationInfo = crate::OperationI
         per: crate::RatePer::Second,
     }),
 };
+
 /// The JSON body, exactly as it goes on the wire.
 #[derive(Debug, Clone, ::serde::Serialize)]
 struct MuteChatroomMembersBody {
     mute_duration: i64,
     usernames: ::std::vec::Vec<String>,
 }
+
 impl crate::Client {
     /// Mute one or more chat room members for a given time.
     ///
@@ -125,6 +131,7 @@ impl crate::Client {
         }
     }
 }
+
 /// Request builder for [`Client::mute_chatroom_members`](crate::Client::mute_chatroom_members): set optional arguments, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -134,18 +141,8 @@ pub struct MuteChatroomMembersRequest<'a> {
     body: MuteChatroomMembersBody,
     options: crate::RequestOptions,
 }
+
 impl<'a> MuteChatroomMembersRequest<'a> {
-    /// Overrides the client's per-request timeout for this call.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options = self.options.timeout(timeout);
-        self
-    }
-    /// Adds a header to this call only (checked for CR/LF like every
-    /// header value).
-    pub fn header(mut self, name: &'static str, value: impl Into<String>) -> Self {
-        self.options = self.options.header(name, value);
-        self
-    }
     /// Checks every documented limit; nothing is sent when one fails.
     fn validate(&self) -> Result<(), crate::ValidationError> {
         {
@@ -168,19 +165,16 @@ impl<'a> MuteChatroomMembersRequest<'a> {
         }
         Ok(())
     }
+
     /// Validates the arguments, sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> Result<
-        crate::Response<::std::vec::Vec<crate::ChatroomMuteResult>>,
-        crate::Error,
-    > {
+    pub async fn send(self) -> MuteChatroomMembersResult {
         self.validate()?;
-        let path = format!(
-            "/chatrooms/{}/mute", crate ::runtime::encode::segment(& self.chatroom_id)
-        );
-        let query: ::std::vec::Vec<(&'static str, String)> = vec![];
-        let headers: ::std::vec::Vec<(&'static str, String)> = vec![];
+        let path = {
+            let chatroom_id = crate::runtime::encode::segment(&self.chatroom_id);
+            format!("/chatrooms/{chatroom_id}/mute")
+        };
+        let query: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
+        let headers: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
         let parts = crate::runtime::RequestParts {
             op: &MUTE_CHATROOM_MEMBERS,
             path,
@@ -193,17 +187,17 @@ impl<'a> MuteChatroomMembersRequest<'a> {
         self.client.send(parts).await
     }
 }
-impl<'a> ::std::future::IntoFuture for MuteChatroomMembersRequest<'a> {
-    type Output = Result<
-        crate::Response<::std::vec::Vec<crate::ChatroomMuteResult>>,
-        crate::Error,
-    >;
-    type IntoFuture = super::BoxFuture<'a, Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+
+/// What the request gives when sent.
+type MuteChatroomMembersResult = Result<
+    crate::Response<::std::vec::Vec<crate::ChatroomMuteResult>>,
+    crate::Error,
+>;
+
+crate::runtime::request_builder!(
+    MuteChatroomMembersRequest => MuteChatroomMembersResult
+);
+
 pub(crate) const UNMUTE_CHATROOM_MEMBERS: crate::OperationInfo = crate::OperationInfo {
     id: "unmute_chatroom_members",
     method: crate::HttpMethod::Delete,
@@ -214,6 +208,7 @@ pub(crate) const UNMUTE_CHATROOM_MEMBERS: crate::OperationInfo = crate::Operatio
         per: crate::RatePer::Second,
     }),
 };
+
 impl crate::Client {
     /// Unmute one or more chat room members.
     ///
@@ -243,6 +238,7 @@ impl crate::Client {
         }
     }
 }
+
 /// Request builder for [`Client::unmute_chatroom_members`](crate::Client::unmute_chatroom_members): set optional arguments, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -252,18 +248,8 @@ pub struct UnmuteChatroomMembersRequest<'a> {
     usernames: ::std::vec::Vec<String>,
     options: crate::RequestOptions,
 }
+
 impl<'a> UnmuteChatroomMembersRequest<'a> {
-    /// Overrides the client's per-request timeout for this call.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options = self.options.timeout(timeout);
-        self
-    }
-    /// Adds a header to this call only (checked for CR/LF like every
-    /// header value).
-    pub fn header(mut self, name: &'static str, value: impl Into<String>) -> Self {
-        self.options = self.options.header(name, value);
-        self
-    }
     /// Checks every documented limit; nothing is sent when one fails.
     fn validate(&self) -> Result<(), crate::ValidationError> {
         {
@@ -282,20 +268,17 @@ impl<'a> UnmuteChatroomMembersRequest<'a> {
         }
         Ok(())
     }
+
     /// Validates the arguments, sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> Result<
-        crate::Response<::std::vec::Vec<crate::UnmuteChatroomMembersItem>>,
-        crate::Error,
-    > {
+    pub async fn send(self) -> UnmuteChatroomMembersResult {
         self.validate()?;
-        let path = format!(
-            "/chatrooms/{}/mute/{}", crate ::runtime::encode::segment(& self
-            .chatroom_id), crate ::runtime::encode::list(& self.usernames)
-        );
-        let query: ::std::vec::Vec<(&'static str, String)> = vec![];
-        let headers: ::std::vec::Vec<(&'static str, String)> = vec![];
+        let path = {
+            let chatroom_id = crate::runtime::encode::segment(&self.chatroom_id);
+            let usernames = crate::runtime::encode::list(&self.usernames);
+            format!("/chatrooms/{chatroom_id}/mute/{usernames}")
+        };
+        let query: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
+        let headers: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
         let parts = crate::runtime::RequestParts {
             op: &UNMUTE_CHATROOM_MEMBERS,
             path,
@@ -308,17 +291,17 @@ impl<'a> UnmuteChatroomMembersRequest<'a> {
         self.client.send(parts).await
     }
 }
-impl<'a> ::std::future::IntoFuture for UnmuteChatroomMembersRequest<'a> {
-    type Output = Result<
-        crate::Response<::std::vec::Vec<crate::UnmuteChatroomMembersItem>>,
-        crate::Error,
-    >;
-    type IntoFuture = super::BoxFuture<'a, Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+
+/// What the request gives when sent.
+type UnmuteChatroomMembersResult = Result<
+    crate::Response<::std::vec::Vec<crate::UnmuteChatroomMembersItem>>,
+    crate::Error,
+>;
+
+crate::runtime::request_builder!(
+    UnmuteChatroomMembersRequest => UnmuteChatroomMembersResult
+);
+
 pub(crate) const LIST_CHATROOM_MUTED_MEMBERS: crate::OperationInfo = crate::OperationInfo {
     id: "list_chatroom_muted_members",
     method: crate::HttpMethod::Get,
@@ -329,6 +312,7 @@ pub(crate) const LIST_CHATROOM_MUTED_MEMBERS: crate::OperationInfo = crate::Oper
         per: crate::RatePer::Second,
     }),
 };
+
 impl crate::Client {
     /// List the muted members of a chat room.
     ///
@@ -354,6 +338,7 @@ impl crate::Client {
         }
     }
 }
+
 /// Request builder for [`Client::list_chatroom_muted_members`](crate::Client::list_chatroom_muted_members): set optional arguments, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -362,18 +347,8 @@ pub struct ListChatroomMutedMembersRequest<'a> {
     chatroom_id: String,
     options: crate::RequestOptions,
 }
+
 impl<'a> ListChatroomMutedMembersRequest<'a> {
-    /// Overrides the client's per-request timeout for this call.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options = self.options.timeout(timeout);
-        self
-    }
-    /// Adds a header to this call only (checked for CR/LF like every
-    /// header value).
-    pub fn header(mut self, name: &'static str, value: impl Into<String>) -> Self {
-        self.options = self.options.header(name, value);
-        self
-    }
     /// Checks every documented limit; nothing is sent when one fails.
     fn validate(&self) -> Result<(), crate::ValidationError> {
         {
@@ -382,19 +357,16 @@ impl<'a> ListChatroomMutedMembersRequest<'a> {
         }
         Ok(())
     }
+
     /// Validates the arguments, sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> Result<
-        crate::Response<::std::vec::Vec<crate::ListChatroomMutedMembersItem>>,
-        crate::Error,
-    > {
+    pub async fn send(self) -> ListChatroomMutedMembersResult {
         self.validate()?;
-        let path = format!(
-            "/chatrooms/{}/mute", crate ::runtime::encode::segment(& self.chatroom_id)
-        );
-        let query: ::std::vec::Vec<(&'static str, String)> = vec![];
-        let headers: ::std::vec::Vec<(&'static str, String)> = vec![];
+        let path = {
+            let chatroom_id = crate::runtime::encode::segment(&self.chatroom_id);
+            format!("/chatrooms/{chatroom_id}/mute")
+        };
+        let query: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
+        let headers: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
         let parts = crate::runtime::RequestParts {
             op: &LIST_CHATROOM_MUTED_MEMBERS,
             path,
@@ -407,17 +379,17 @@ impl<'a> ListChatroomMutedMembersRequest<'a> {
         self.client.send(parts).await
     }
 }
-impl<'a> ::std::future::IntoFuture for ListChatroomMutedMembersRequest<'a> {
-    type Output = Result<
-        crate::Response<::std::vec::Vec<crate::ListChatroomMutedMembersItem>>,
-        crate::Error,
-    >;
-    type IntoFuture = super::BoxFuture<'a, Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+
+/// What the request gives when sent.
+type ListChatroomMutedMembersResult = Result<
+    crate::Response<::std::vec::Vec<crate::ListChatroomMutedMembersItem>>,
+    crate::Error,
+>;
+
+crate::runtime::request_builder!(
+    ListChatroomMutedMembersRequest => ListChatroomMutedMembersResult
+);
+
 pub(crate) const MUTE_ALL_CHATROOM_MEMBERS: crate::OperationInfo = crate::OperationInfo {
     id: "mute_all_chatroom_members",
     method: crate::HttpMethod::Post,
@@ -428,6 +400,7 @@ pub(crate) const MUTE_ALL_CHATROOM_MEMBERS: crate::OperationInfo = crate::Operat
         per: crate::RatePer::Second,
     }),
 };
+
 impl crate::Client {
     /// Mute everyone in a chat room.
     ///
@@ -453,6 +426,7 @@ impl crate::Client {
         }
     }
 }
+
 /// Request builder for [`Client::mute_all_chatroom_members`](crate::Client::mute_all_chatroom_members): set optional arguments, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -461,18 +435,8 @@ pub struct MuteAllChatroomMembersRequest<'a> {
     chatroom_id: String,
     options: crate::RequestOptions,
 }
+
 impl<'a> MuteAllChatroomMembersRequest<'a> {
-    /// Overrides the client's per-request timeout for this call.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options = self.options.timeout(timeout);
-        self
-    }
-    /// Adds a header to this call only (checked for CR/LF like every
-    /// header value).
-    pub fn header(mut self, name: &'static str, value: impl Into<String>) -> Self {
-        self.options = self.options.header(name, value);
-        self
-    }
     /// Checks every documented limit; nothing is sent when one fails.
     fn validate(&self) -> Result<(), crate::ValidationError> {
         {
@@ -481,16 +445,16 @@ impl<'a> MuteAllChatroomMembersRequest<'a> {
         }
         Ok(())
     }
+
     /// Validates the arguments, sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> Result<crate::Response<crate::ChatroomMuteAllState>, crate::Error> {
+    pub async fn send(self) -> MuteAllChatroomMembersResult {
         self.validate()?;
-        let path = format!(
-            "/chatrooms/{}/ban", crate ::runtime::encode::segment(& self.chatroom_id)
-        );
-        let query: ::std::vec::Vec<(&'static str, String)> = vec![];
-        let headers: ::std::vec::Vec<(&'static str, String)> = vec![];
+        let path = {
+            let chatroom_id = crate::runtime::encode::segment(&self.chatroom_id);
+            format!("/chatrooms/{chatroom_id}/ban")
+        };
+        let query: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
+        let headers: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
         let parts = crate::runtime::RequestParts {
             op: &MUTE_ALL_CHATROOM_MEMBERS,
             path,
@@ -503,14 +467,17 @@ impl<'a> MuteAllChatroomMembersRequest<'a> {
         self.client.send(parts).await
     }
 }
-impl<'a> ::std::future::IntoFuture for MuteAllChatroomMembersRequest<'a> {
-    type Output = Result<crate::Response<crate::ChatroomMuteAllState>, crate::Error>;
-    type IntoFuture = super::BoxFuture<'a, Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+
+/// What the request gives when sent.
+type MuteAllChatroomMembersResult = Result<
+    crate::Response<crate::ChatroomMuteAllState>,
+    crate::Error,
+>;
+
+crate::runtime::request_builder!(
+    MuteAllChatroomMembersRequest => MuteAllChatroomMembersResult
+);
+
 pub(crate) const UNMUTE_ALL_CHATROOM_MEMBERS: crate::OperationInfo = crate::OperationInfo {
     id: "unmute_all_chatroom_members",
     method: crate::HttpMethod::Delete,
@@ -521,6 +488,7 @@ pub(crate) const UNMUTE_ALL_CHATROOM_MEMBERS: crate::OperationInfo = crate::Oper
         per: crate::RatePer::Second,
     }),
 };
+
 impl crate::Client {
     /// Lift the room-wide mute of a chat room.
     ///
@@ -546,6 +514,7 @@ impl crate::Client {
         }
     }
 }
+
 /// Request builder for [`Client::unmute_all_chatroom_members`](crate::Client::unmute_all_chatroom_members): set optional arguments, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -554,18 +523,8 @@ pub struct UnmuteAllChatroomMembersRequest<'a> {
     chatroom_id: String,
     options: crate::RequestOptions,
 }
+
 impl<'a> UnmuteAllChatroomMembersRequest<'a> {
-    /// Overrides the client's per-request timeout for this call.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options = self.options.timeout(timeout);
-        self
-    }
-    /// Adds a header to this call only (checked for CR/LF like every
-    /// header value).
-    pub fn header(mut self, name: &'static str, value: impl Into<String>) -> Self {
-        self.options = self.options.header(name, value);
-        self
-    }
     /// Checks every documented limit; nothing is sent when one fails.
     fn validate(&self) -> Result<(), crate::ValidationError> {
         {
@@ -574,16 +533,16 @@ impl<'a> UnmuteAllChatroomMembersRequest<'a> {
         }
         Ok(())
     }
+
     /// Validates the arguments, sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> Result<crate::Response<crate::ChatroomMuteAllState>, crate::Error> {
+    pub async fn send(self) -> UnmuteAllChatroomMembersResult {
         self.validate()?;
-        let path = format!(
-            "/chatrooms/{}/ban", crate ::runtime::encode::segment(& self.chatroom_id)
-        );
-        let query: ::std::vec::Vec<(&'static str, String)> = vec![];
-        let headers: ::std::vec::Vec<(&'static str, String)> = vec![];
+        let path = {
+            let chatroom_id = crate::runtime::encode::segment(&self.chatroom_id);
+            format!("/chatrooms/{chatroom_id}/ban")
+        };
+        let query: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
+        let headers: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
         let parts = crate::runtime::RequestParts {
             op: &UNMUTE_ALL_CHATROOM_MEMBERS,
             path,
@@ -596,11 +555,13 @@ impl<'a> UnmuteAllChatroomMembersRequest<'a> {
         self.client.send(parts).await
     }
 }
-impl<'a> ::std::future::IntoFuture for UnmuteAllChatroomMembersRequest<'a> {
-    type Output = Result<crate::Response<crate::ChatroomMuteAllState>, crate::Error>;
-    type IntoFuture = super::BoxFuture<'a, Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+
+/// What the request gives when sent.
+type UnmuteAllChatroomMembersResult = Result<
+    crate::Response<crate::ChatroomMuteAllState>,
+    crate::Error,
+>;
+
+crate::runtime::request_builder!(
+    UnmuteAllChatroomMembersRequest => UnmuteAllChatroomMembersResult
+);

@@ -20,6 +20,7 @@ pub struct AddChatroomSuperAdminData {
     #[serde(flatten)]
     pub extra: crate::Extra,
 }
+
 /// The `data` of the response of [`crate::Client::remove_chatroom_super_admin`]: Revoke a user's chat room super admin role.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct RemoveChatroomSuperAdminData {
@@ -36,6 +37,7 @@ pub struct RemoveChatroomSuperAdminData {
     #[serde(flatten)]
     pub extra: crate::Extra,
 }
+
 pub(crate) const ADD_CHATROOM_SUPER_ADMIN: crate::OperationInfo = crate::OperationInfo {
     id: "add_chatroom_super_admin",
     method: crate::HttpMethod::Post,
@@ -46,11 +48,13 @@ pub(crate) const ADD_CHATROOM_SUPER_ADMIN: crate::OperationInfo = crate::Operati
         per: crate::RatePer::Second,
     }),
 };
+
 /// The JSON body, exactly as it goes on the wire.
 #[derive(Debug, Clone, ::serde::Serialize)]
 struct AddChatroomSuperAdminBody {
     superadmin: String,
 }
+
 impl crate::Client {
     /// Grant a user the chat room super admin role.
     ///
@@ -79,6 +83,7 @@ impl crate::Client {
         }
     }
 }
+
 /// Request builder for [`Client::add_chatroom_super_admin`](crate::Client::add_chatroom_super_admin): set optional arguments, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -87,18 +92,8 @@ pub struct AddChatroomSuperAdminRequest<'a> {
     body: AddChatroomSuperAdminBody,
     options: crate::RequestOptions,
 }
+
 impl<'a> AddChatroomSuperAdminRequest<'a> {
-    /// Overrides the client's per-request timeout for this call.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options = self.options.timeout(timeout);
-        self
-    }
-    /// Adds a header to this call only (checked for CR/LF like every
-    /// header value).
-    pub fn header(mut self, name: &'static str, value: impl Into<String>) -> Self {
-        self.options = self.options.header(name, value);
-        self
-    }
     /// Checks every documented limit; nothing is sent when one fails.
     fn validate(&self) -> Result<(), crate::ValidationError> {
         {
@@ -111,14 +106,13 @@ impl<'a> AddChatroomSuperAdminRequest<'a> {
         }
         Ok(())
     }
+
     /// Validates the arguments, sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> Result<crate::Response<crate::AddChatroomSuperAdminData>, crate::Error> {
+    pub async fn send(self) -> AddChatroomSuperAdminResult {
         self.validate()?;
         let path = String::from("/chatrooms/super_admin");
-        let query: ::std::vec::Vec<(&'static str, String)> = vec![];
-        let headers: ::std::vec::Vec<(&'static str, String)> = vec![];
+        let query: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
+        let headers: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
         let parts = crate::runtime::RequestParts {
             op: &ADD_CHATROOM_SUPER_ADMIN,
             path,
@@ -131,17 +125,17 @@ impl<'a> AddChatroomSuperAdminRequest<'a> {
         self.client.send(parts).await
     }
 }
-impl<'a> ::std::future::IntoFuture for AddChatroomSuperAdminRequest<'a> {
-    type Output = Result<
-        crate::Response<crate::AddChatroomSuperAdminData>,
-        crate::Error,
-    >;
-    type IntoFuture = super::BoxFuture<'a, Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+
+/// What the request gives when sent.
+type AddChatroomSuperAdminResult = Result<
+    crate::Response<crate::AddChatroomSuperAdminData>,
+    crate::Error,
+>;
+
+crate::runtime::request_builder!(
+    AddChatroomSuperAdminRequest => AddChatroomSuperAdminResult
+);
+
 pub(crate) const REMOVE_CHATROOM_SUPER_ADMIN: crate::OperationInfo = crate::OperationInfo {
     id: "remove_chatroom_super_admin",
     method: crate::HttpMethod::Delete,
@@ -152,6 +146,7 @@ pub(crate) const REMOVE_CHATROOM_SUPER_ADMIN: crate::OperationInfo = crate::Oper
         per: crate::RatePer::Second,
     }),
 };
+
 impl crate::Client {
     /// Revoke a user's chat room super admin role.
     ///
@@ -178,6 +173,7 @@ impl crate::Client {
         }
     }
 }
+
 /// Request builder for [`Client::remove_chatroom_super_admin`](crate::Client::remove_chatroom_super_admin): set optional arguments, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -186,18 +182,8 @@ pub struct RemoveChatroomSuperAdminRequest<'a> {
     superadmin: String,
     options: crate::RequestOptions,
 }
+
 impl<'a> RemoveChatroomSuperAdminRequest<'a> {
-    /// Overrides the client's per-request timeout for this call.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options = self.options.timeout(timeout);
-        self
-    }
-    /// Adds a header to this call only (checked for CR/LF like every
-    /// header value).
-    pub fn header(mut self, name: &'static str, value: impl Into<String>) -> Self {
-        self.options = self.options.header(name, value);
-        self
-    }
     /// Checks every documented limit; nothing is sent when one fails.
     fn validate(&self) -> Result<(), crate::ValidationError> {
         {
@@ -211,17 +197,16 @@ impl<'a> RemoveChatroomSuperAdminRequest<'a> {
         }
         Ok(())
     }
+
     /// Validates the arguments, sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> Result<crate::Response<crate::RemoveChatroomSuperAdminData>, crate::Error> {
+    pub async fn send(self) -> RemoveChatroomSuperAdminResult {
         self.validate()?;
-        let path = format!(
-            "/chatrooms/super_admin/{}", crate ::runtime::encode::segment(& self
-            .superadmin)
-        );
-        let query: ::std::vec::Vec<(&'static str, String)> = vec![];
-        let headers: ::std::vec::Vec<(&'static str, String)> = vec![];
+        let path = {
+            let superadmin = crate::runtime::encode::segment(&self.superadmin);
+            format!("/chatrooms/super_admin/{superadmin}")
+        };
+        let query: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
+        let headers: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
         let parts = crate::runtime::RequestParts {
             op: &REMOVE_CHATROOM_SUPER_ADMIN,
             path,
@@ -234,17 +219,17 @@ impl<'a> RemoveChatroomSuperAdminRequest<'a> {
         self.client.send(parts).await
     }
 }
-impl<'a> ::std::future::IntoFuture for RemoveChatroomSuperAdminRequest<'a> {
-    type Output = Result<
-        crate::Response<crate::RemoveChatroomSuperAdminData>,
-        crate::Error,
-    >;
-    type IntoFuture = super::BoxFuture<'a, Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+
+/// What the request gives when sent.
+type RemoveChatroomSuperAdminResult = Result<
+    crate::Response<crate::RemoveChatroomSuperAdminData>,
+    crate::Error,
+>;
+
+crate::runtime::request_builder!(
+    RemoveChatroomSuperAdminRequest => RemoveChatroomSuperAdminResult
+);
+
 pub(crate) const LIST_CHATROOM_SUPER_ADMINS: crate::OperationInfo = crate::OperationInfo {
     id: "list_chatroom_super_admins",
     method: crate::HttpMethod::Get,
@@ -255,6 +240,7 @@ pub(crate) const LIST_CHATROOM_SUPER_ADMINS: crate::OperationInfo = crate::Opera
         per: crate::RatePer::Second,
     }),
 };
+
 impl crate::Client {
     /// List the app's chat room super admins, one page at a time.
     ///
@@ -275,6 +261,7 @@ impl crate::Client {
         }
     }
 }
+
 /// Request builder for [`Client::list_chatroom_super_admins`](crate::Client::list_chatroom_super_admins): set optional arguments, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -284,6 +271,7 @@ pub struct ListChatroomSuperAdminsRequest<'a> {
     pagesize: Option<i64>,
     options: crate::RequestOptions,
 }
+
 impl<'a> ListChatroomSuperAdminsRequest<'a> {
     /// Page number, starting at 1; the server uses 1 when omitted.
     ///
@@ -294,6 +282,7 @@ impl<'a> ListChatroomSuperAdminsRequest<'a> {
         self.pagenum = Some(pagenum);
         self
     }
+
     /// Super admins per page; the server uses 10 when omitted.
     ///
     /// Checked before sending: at least 1.
@@ -303,17 +292,7 @@ impl<'a> ListChatroomSuperAdminsRequest<'a> {
         self.pagesize = Some(pagesize);
         self
     }
-    /// Overrides the client's per-request timeout for this call.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options = self.options.timeout(timeout);
-        self
-    }
-    /// Adds a header to this call only (checked for CR/LF like every
-    /// header value).
-    pub fn header(mut self, name: &'static str, value: impl Into<String>) -> Self {
-        self.options = self.options.header(name, value);
-        self
-    }
+
     /// Checks every documented limit; nothing is sent when one fails.
     fn validate(&self) -> Result<(), crate::ValidationError> {
         if let Some(value) = &self.pagenum {
@@ -324,20 +303,19 @@ impl<'a> ListChatroomSuperAdminsRequest<'a> {
         }
         Ok(())
     }
+
     /// Validates the arguments, sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> Result<crate::Response<::std::vec::Vec<String>>, crate::Error> {
+    pub async fn send(self) -> ListChatroomSuperAdminsResult {
         self.validate()?;
         let path = String::from("/chatrooms/super_admin");
-        let mut query: ::std::vec::Vec<(&'static str, String)> = vec![];
+        let mut query: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
         if let Some(value) = &self.pagenum {
             query.push(("pagenum", value.to_string()));
         }
         if let Some(value) = &self.pagesize {
             query.push(("pagesize", value.to_string()));
         }
-        let headers: ::std::vec::Vec<(&'static str, String)> = vec![];
+        let headers: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
         let parts = crate::runtime::RequestParts {
             op: &LIST_CHATROOM_SUPER_ADMINS,
             path,
@@ -349,6 +327,7 @@ impl<'a> ListChatroomSuperAdminsRequest<'a> {
         };
         self.client.send(parts).await
     }
+
     /// Streams every item of every page: starts at the page set
     /// on the builder (default 1) and fetches the next page until
     /// one comes back empty or shorter than the page size.
@@ -371,11 +350,13 @@ impl<'a> ListChatroomSuperAdminsRequest<'a> {
         )
     }
 }
-impl<'a> ::std::future::IntoFuture for ListChatroomSuperAdminsRequest<'a> {
-    type Output = Result<crate::Response<::std::vec::Vec<String>>, crate::Error>;
-    type IntoFuture = super::BoxFuture<'a, Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+
+/// What the request gives when sent.
+type ListChatroomSuperAdminsResult = Result<
+    crate::Response<::std::vec::Vec<String>>,
+    crate::Error,
+>;
+
+crate::runtime::request_builder!(
+    ListChatroomSuperAdminsRequest => ListChatroomSuperAdminsResult
+);

@@ -14,6 +14,7 @@ pub struct CreateChatroomData {
     #[serde(flatten)]
     pub extra: crate::Extra,
 }
+
 /// The rooms of this page.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ListChatroomsItem {
@@ -37,6 +38,7 @@ pub struct ListChatroomsItem {
     #[serde(flatten)]
     pub extra: crate::Extra,
 }
+
 /// The rooms the user has joined.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ListUserJoinedChatroomsItem {
@@ -49,6 +51,7 @@ pub struct ListUserJoinedChatroomsItem {
     #[serde(flatten)]
     pub extra: crate::Extra,
 }
+
 /// One entry per requested room.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct GetChatroomsItem {
@@ -114,6 +117,7 @@ pub struct GetChatroomsItem {
     #[serde(flatten)]
     pub extra: crate::Extra,
 }
+
 /// The `data` of the response of [`crate::Client::update_chatroom`]: Change a chat room's name, description or member cap.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct UpdateChatroomData {
@@ -132,6 +136,7 @@ pub struct UpdateChatroomData {
     #[serde(flatten)]
     pub extra: crate::Extra,
 }
+
 /// The `data` of the response of [`crate::Client::delete_chatroom`]: Delete a chat room.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct DeleteChatroomData {
@@ -146,6 +151,7 @@ pub struct DeleteChatroomData {
     #[serde(flatten)]
     pub extra: crate::Extra,
 }
+
 /// The `data` of the response of [`crate::Client::get_chatroom_announcement`]: Get a chat room's announcement.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct GetChatroomAnnouncementData {
@@ -156,6 +162,7 @@ pub struct GetChatroomAnnouncementData {
     #[serde(flatten)]
     pub extra: crate::Extra,
 }
+
 /// The `data` of the response of [`crate::Client::update_chatroom_announcement`]: Replace a chat room's announcement.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct UpdateChatroomAnnouncementData {
@@ -170,6 +177,7 @@ pub struct UpdateChatroomAnnouncementData {
     #[serde(flatten)]
     pub extra: crate::Extra,
 }
+
 pub(crate) const CREATE_CHATROOM: crate::OperationInfo = crate::OperationInfo {
     id: "create_chatroom",
     method: crate::HttpMethod::Post,
@@ -180,6 +188,7 @@ pub(crate) const CREATE_CHATROOM: crate::OperationInfo = crate::OperationInfo {
         per: crate::RatePer::Second,
     }),
 };
+
 /// The JSON body, exactly as it goes on the wire.
 #[derive(Debug, Clone, ::serde::Serialize)]
 struct CreateChatroomBody {
@@ -191,6 +200,7 @@ struct CreateChatroomBody {
     #[serde(skip_serializing_if = "Option::is_none")]
     members: Option<::std::vec::Vec<String>>,
 }
+
 impl crate::Client {
     /// Create a chat room.
     ///
@@ -227,6 +237,7 @@ impl crate::Client {
         }
     }
 }
+
 /// Request builder for [`Client::create_chatroom`](crate::Client::create_chatroom): set optional arguments, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -235,6 +246,7 @@ pub struct CreateChatroomRequest<'a> {
     body: CreateChatroomBody,
     options: crate::RequestOptions,
 }
+
 impl<'a> CreateChatroomRequest<'a> {
     /// Largest number of members the room admits, owner included. The server uses 1000 when it is omitted and caps it at 10,000 unless Agora support has raised the cap for the app.
     ///
@@ -245,6 +257,7 @@ impl<'a> CreateChatroomRequest<'a> {
         self.body.maxusers = Some(maxusers);
         self
     }
+
     /// Users (regular members and admins, not the owner) to put in the room right away; when present it must hold at least one username and no more than `maxusers`.
     ///
     /// Checked before sending: at least 1 items.
@@ -257,17 +270,7 @@ impl<'a> CreateChatroomRequest<'a> {
         self.body.members = Some(members.into_iter().map(Into::into).collect());
         self
     }
-    /// Overrides the client's per-request timeout for this call.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options = self.options.timeout(timeout);
-        self
-    }
-    /// Adds a header to this call only (checked for CR/LF like every
-    /// header value).
-    pub fn header(mut self, name: &'static str, value: impl Into<String>) -> Self {
-        self.options = self.options.header(name, value);
-        self
-    }
+
     /// Checks every documented limit; nothing is sent when one fails.
     fn validate(&self) -> Result<(), crate::ValidationError> {
         {
@@ -295,14 +298,13 @@ impl<'a> CreateChatroomRequest<'a> {
         }
         Ok(())
     }
+
     /// Validates the arguments, sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> Result<crate::Response<crate::CreateChatroomData>, crate::Error> {
+    pub async fn send(self) -> CreateChatroomResult {
         self.validate()?;
         let path = String::from("/chatrooms");
-        let query: ::std::vec::Vec<(&'static str, String)> = vec![];
-        let headers: ::std::vec::Vec<(&'static str, String)> = vec![];
+        let query: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
+        let headers: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
         let parts = crate::runtime::RequestParts {
             op: &CREATE_CHATROOM,
             path,
@@ -315,14 +317,15 @@ impl<'a> CreateChatroomRequest<'a> {
         self.client.send(parts).await
     }
 }
-impl<'a> ::std::future::IntoFuture for CreateChatroomRequest<'a> {
-    type Output = Result<crate::Response<crate::CreateChatroomData>, crate::Error>;
-    type IntoFuture = super::BoxFuture<'a, Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+
+/// What the request gives when sent.
+type CreateChatroomResult = Result<
+    crate::Response<crate::CreateChatroomData>,
+    crate::Error,
+>;
+
+crate::runtime::request_builder!(CreateChatroomRequest => CreateChatroomResult);
+
 pub(crate) const LIST_CHATROOMS: crate::OperationInfo = crate::OperationInfo {
     id: "list_chatrooms",
     method: crate::HttpMethod::Get,
@@ -333,6 +336,7 @@ pub(crate) const LIST_CHATROOMS: crate::OperationInfo = crate::OperationInfo {
         per: crate::RatePer::Second,
     }),
 };
+
 impl crate::Client {
     /// List the chat rooms of the app, one page at a time.
     ///
@@ -353,6 +357,7 @@ impl crate::Client {
         }
     }
 }
+
 /// Request builder for [`Client::list_chatrooms`](crate::Client::list_chatrooms): set optional arguments, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -362,6 +367,7 @@ pub struct ListChatroomsRequest<'a> {
     cursor: Option<String>,
     options: crate::RequestOptions,
 }
+
 impl<'a> ListChatroomsRequest<'a> {
     /// Number of rooms per page, 1 to 100; the server uses 10 when omitted.
     ///
@@ -372,22 +378,13 @@ impl<'a> ListChatroomsRequest<'a> {
         self.limit = Some(limit);
         self
     }
+
     /// Where the page starts: the `cursor` value of the previous response. Leave it out for the first page.
     pub fn cursor(mut self, cursor: impl Into<String>) -> Self {
         self.cursor = Some(cursor.into());
         self
     }
-    /// Overrides the client's per-request timeout for this call.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options = self.options.timeout(timeout);
-        self
-    }
-    /// Adds a header to this call only (checked for CR/LF like every
-    /// header value).
-    pub fn header(mut self, name: &'static str, value: impl Into<String>) -> Self {
-        self.options = self.options.header(name, value);
-        self
-    }
+
     /// Checks every documented limit; nothing is sent when one fails.
     fn validate(&self) -> Result<(), crate::ValidationError> {
         if let Some(value) = &self.limit {
@@ -395,23 +392,19 @@ impl<'a> ListChatroomsRequest<'a> {
         }
         Ok(())
     }
+
     /// Validates the arguments, sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> Result<
-        crate::Response<::std::vec::Vec<crate::ListChatroomsItem>>,
-        crate::Error,
-    > {
+    pub async fn send(self) -> ListChatroomsResult {
         self.validate()?;
         let path = String::from("/chatrooms");
-        let mut query: ::std::vec::Vec<(&'static str, String)> = vec![];
+        let mut query: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
         if let Some(value) = &self.limit {
             query.push(("limit", value.to_string()));
         }
         if let Some(value) = &self.cursor {
             query.push(("cursor", value.to_string()));
         }
-        let headers: ::std::vec::Vec<(&'static str, String)> = vec![];
+        let headers: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
         let parts = crate::runtime::RequestParts {
             op: &LIST_CHATROOMS,
             path,
@@ -423,6 +416,7 @@ impl<'a> ListChatroomsRequest<'a> {
         };
         self.client.send(parts).await
     }
+
     /// Streams every item of every page: sends this request, then
     /// follows the cursor until a page has none (or no items).
     /// Set the page size with the builder first; the cursor is
@@ -440,17 +434,15 @@ impl<'a> ListChatroomsRequest<'a> {
         )
     }
 }
-impl<'a> ::std::future::IntoFuture for ListChatroomsRequest<'a> {
-    type Output = Result<
-        crate::Response<::std::vec::Vec<crate::ListChatroomsItem>>,
-        crate::Error,
-    >;
-    type IntoFuture = super::BoxFuture<'a, Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+
+/// What the request gives when sent.
+type ListChatroomsResult = Result<
+    crate::Response<::std::vec::Vec<crate::ListChatroomsItem>>,
+    crate::Error,
+>;
+
+crate::runtime::request_builder!(ListChatroomsRequest => ListChatroomsResult);
+
 pub(crate) const LIST_USER_JOINED_CHATROOMS: crate::OperationInfo = crate::OperationInfo {
     id: "list_user_joined_chatrooms",
     method: crate::HttpMethod::Get,
@@ -461,6 +453,7 @@ pub(crate) const LIST_USER_JOINED_CHATROOMS: crate::OperationInfo = crate::Opera
         per: crate::RatePer::Second,
     }),
 };
+
 impl crate::Client {
     /// List the chat rooms a user has joined.
     ///
@@ -489,6 +482,7 @@ impl crate::Client {
         }
     }
 }
+
 /// Request builder for [`Client::list_user_joined_chatrooms`](crate::Client::list_user_joined_chatrooms): set optional arguments, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -499,6 +493,7 @@ pub struct ListUserJoinedChatroomsRequest<'a> {
     pagesize: Option<i64>,
     options: crate::RequestOptions,
 }
+
 impl<'a> ListUserJoinedChatroomsRequest<'a> {
     /// Page number, starting at 1.
     ///
@@ -509,6 +504,7 @@ impl<'a> ListUserJoinedChatroomsRequest<'a> {
         self.pagenum = Some(pagenum);
         self
     }
+
     /// Rooms per page, 1 to 1000; the server uses 1000 when paging without it.
     ///
     /// Checked before sending: between 1 and 1000.
@@ -520,17 +516,7 @@ impl<'a> ListUserJoinedChatroomsRequest<'a> {
         self.pagesize = Some(pagesize);
         self
     }
-    /// Overrides the client's per-request timeout for this call.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options = self.options.timeout(timeout);
-        self
-    }
-    /// Adds a header to this call only (checked for CR/LF like every
-    /// header value).
-    pub fn header(mut self, name: &'static str, value: impl Into<String>) -> Self {
-        self.options = self.options.header(name, value);
-        self
-    }
+
     /// Checks every documented limit; nothing is sent when one fails.
     fn validate(&self) -> Result<(), crate::ValidationError> {
         {
@@ -555,26 +541,22 @@ impl<'a> ListUserJoinedChatroomsRequest<'a> {
         }
         Ok(())
     }
+
     /// Validates the arguments, sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> Result<
-        crate::Response<::std::vec::Vec<crate::ListUserJoinedChatroomsItem>>,
-        crate::Error,
-    > {
+    pub async fn send(self) -> ListUserJoinedChatroomsResult {
         self.validate()?;
-        let path = format!(
-            "/users/{}/joined_chatrooms", crate ::runtime::encode::segment(& self
-            .username)
-        );
-        let mut query: ::std::vec::Vec<(&'static str, String)> = vec![];
+        let path = {
+            let username = crate::runtime::encode::segment(&self.username);
+            format!("/users/{username}/joined_chatrooms")
+        };
+        let mut query: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
         if let Some(value) = &self.pagenum {
             query.push(("pagenum", value.to_string()));
         }
         if let Some(value) = &self.pagesize {
             query.push(("pagesize", value.to_string()));
         }
-        let headers: ::std::vec::Vec<(&'static str, String)> = vec![];
+        let headers: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
         let parts = crate::runtime::RequestParts {
             op: &LIST_USER_JOINED_CHATROOMS,
             path,
@@ -586,6 +568,7 @@ impl<'a> ListUserJoinedChatroomsRequest<'a> {
         };
         self.client.send(parts).await
     }
+
     /// Streams every item of every page: starts at the page set
     /// on the builder (default 1) and fetches the next page until
     /// one comes back empty or shorter than the page size.
@@ -611,17 +594,17 @@ impl<'a> ListUserJoinedChatroomsRequest<'a> {
         )
     }
 }
-impl<'a> ::std::future::IntoFuture for ListUserJoinedChatroomsRequest<'a> {
-    type Output = Result<
-        crate::Response<::std::vec::Vec<crate::ListUserJoinedChatroomsItem>>,
-        crate::Error,
-    >;
-    type IntoFuture = super::BoxFuture<'a, Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+
+/// What the request gives when sent.
+type ListUserJoinedChatroomsResult = Result<
+    crate::Response<::std::vec::Vec<crate::ListUserJoinedChatroomsItem>>,
+    crate::Error,
+>;
+
+crate::runtime::request_builder!(
+    ListUserJoinedChatroomsRequest => ListUserJoinedChatroomsResult
+);
+
 pub(crate) const GET_CHATROOMS: crate::OperationInfo = crate::OperationInfo {
     id: "get_chatrooms",
     method: crate::HttpMethod::Get,
@@ -632,6 +615,7 @@ pub(crate) const GET_CHATROOMS: crate::OperationInfo = crate::OperationInfo {
         per: crate::RatePer::Second,
     }),
 };
+
 impl crate::Client {
     /// Get the details of one or more chat rooms.
     ///
@@ -658,6 +642,7 @@ impl crate::Client {
         }
     }
 }
+
 /// Request builder for [`Client::get_chatrooms`](crate::Client::get_chatrooms): set optional arguments, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -666,18 +651,8 @@ pub struct GetChatroomsRequest<'a> {
     chatroom_id: ::std::vec::Vec<String>,
     options: crate::RequestOptions,
 }
+
 impl<'a> GetChatroomsRequest<'a> {
-    /// Overrides the client's per-request timeout for this call.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options = self.options.timeout(timeout);
-        self
-    }
-    /// Adds a header to this call only (checked for CR/LF like every
-    /// header value).
-    pub fn header(mut self, name: &'static str, value: impl Into<String>) -> Self {
-        self.options = self.options.header(name, value);
-        self
-    }
     /// Checks every documented limit; nothing is sent when one fails.
     fn validate(&self) -> Result<(), crate::ValidationError> {
         {
@@ -688,19 +663,16 @@ impl<'a> GetChatroomsRequest<'a> {
         }
         Ok(())
     }
+
     /// Validates the arguments, sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> Result<
-        crate::Response<::std::vec::Vec<crate::GetChatroomsItem>>,
-        crate::Error,
-    > {
+    pub async fn send(self) -> GetChatroomsResult {
         self.validate()?;
-        let path = format!(
-            "/chatrooms/{}", crate ::runtime::encode::list(& self.chatroom_id)
-        );
-        let query: ::std::vec::Vec<(&'static str, String)> = vec![];
-        let headers: ::std::vec::Vec<(&'static str, String)> = vec![];
+        let path = {
+            let chatroom_id = crate::runtime::encode::list(&self.chatroom_id);
+            format!("/chatrooms/{chatroom_id}")
+        };
+        let query: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
+        let headers: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
         let parts = crate::runtime::RequestParts {
             op: &GET_CHATROOMS,
             path,
@@ -713,17 +685,15 @@ impl<'a> GetChatroomsRequest<'a> {
         self.client.send(parts).await
     }
 }
-impl<'a> ::std::future::IntoFuture for GetChatroomsRequest<'a> {
-    type Output = Result<
-        crate::Response<::std::vec::Vec<crate::GetChatroomsItem>>,
-        crate::Error,
-    >;
-    type IntoFuture = super::BoxFuture<'a, Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+
+/// What the request gives when sent.
+type GetChatroomsResult = Result<
+    crate::Response<::std::vec::Vec<crate::GetChatroomsItem>>,
+    crate::Error,
+>;
+
+crate::runtime::request_builder!(GetChatroomsRequest => GetChatroomsResult);
+
 pub(crate) const UPDATE_CHATROOM: crate::OperationInfo = crate::OperationInfo {
     id: "update_chatroom",
     method: crate::HttpMethod::Put,
@@ -734,6 +704,7 @@ pub(crate) const UPDATE_CHATROOM: crate::OperationInfo = crate::OperationInfo {
         per: crate::RatePer::Second,
     }),
 };
+
 /// The JSON body, exactly as it goes on the wire.
 #[derive(Debug, Clone, ::serde::Serialize)]
 struct UpdateChatroomBody {
@@ -744,6 +715,7 @@ struct UpdateChatroomBody {
     #[serde(skip_serializing_if = "Option::is_none")]
     maxusers: Option<i64>,
 }
+
 impl crate::Client {
     /// Change a chat room's name, description or member cap.
     ///
@@ -775,6 +747,7 @@ impl crate::Client {
         }
     }
 }
+
 /// Request builder for [`Client::update_chatroom`](crate::Client::update_chatroom): set optional arguments, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -784,6 +757,7 @@ pub struct UpdateChatroomRequest<'a> {
     body: UpdateChatroomBody,
     options: crate::RequestOptions,
 }
+
 impl<'a> UpdateChatroomRequest<'a> {
     /// New room name, at most 128 characters.
     ///
@@ -794,6 +768,7 @@ impl<'a> UpdateChatroomRequest<'a> {
         self.body.name = Some(name.into());
         self
     }
+
     /// New room description, at most 512 characters.
     ///
     /// Checked before sending: at most 512 characters.
@@ -803,6 +778,7 @@ impl<'a> UpdateChatroomRequest<'a> {
         self.body.description = Some(description.into());
         self
     }
+
     /// New largest number of members, owner included.
     ///
     /// Checked before sending: at least 1.
@@ -812,17 +788,7 @@ impl<'a> UpdateChatroomRequest<'a> {
         self.body.maxusers = Some(maxusers);
         self
     }
-    /// Overrides the client's per-request timeout for this call.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options = self.options.timeout(timeout);
-        self
-    }
-    /// Adds a header to this call only (checked for CR/LF like every
-    /// header value).
-    pub fn header(mut self, name: &'static str, value: impl Into<String>) -> Self {
-        self.options = self.options.header(name, value);
-        self
-    }
+
     /// Checks every documented limit; nothing is sent when one fails.
     fn validate(&self) -> Result<(), crate::ValidationError> {
         {
@@ -840,16 +806,16 @@ impl<'a> UpdateChatroomRequest<'a> {
         }
         Ok(())
     }
+
     /// Validates the arguments, sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> Result<crate::Response<crate::UpdateChatroomData>, crate::Error> {
+    pub async fn send(self) -> UpdateChatroomResult {
         self.validate()?;
-        let path = format!(
-            "/chatrooms/{}", crate ::runtime::encode::segment(& self.chatroom_id)
-        );
-        let query: ::std::vec::Vec<(&'static str, String)> = vec![];
-        let headers: ::std::vec::Vec<(&'static str, String)> = vec![];
+        let path = {
+            let chatroom_id = crate::runtime::encode::segment(&self.chatroom_id);
+            format!("/chatrooms/{chatroom_id}")
+        };
+        let query: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
+        let headers: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
         let parts = crate::runtime::RequestParts {
             op: &UPDATE_CHATROOM,
             path,
@@ -862,14 +828,15 @@ impl<'a> UpdateChatroomRequest<'a> {
         self.client.send(parts).await
     }
 }
-impl<'a> ::std::future::IntoFuture for UpdateChatroomRequest<'a> {
-    type Output = Result<crate::Response<crate::UpdateChatroomData>, crate::Error>;
-    type IntoFuture = super::BoxFuture<'a, Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+
+/// What the request gives when sent.
+type UpdateChatroomResult = Result<
+    crate::Response<crate::UpdateChatroomData>,
+    crate::Error,
+>;
+
+crate::runtime::request_builder!(UpdateChatroomRequest => UpdateChatroomResult);
+
 pub(crate) const DELETE_CHATROOM: crate::OperationInfo = crate::OperationInfo {
     id: "delete_chatroom",
     method: crate::HttpMethod::Delete,
@@ -880,6 +847,7 @@ pub(crate) const DELETE_CHATROOM: crate::OperationInfo = crate::OperationInfo {
         per: crate::RatePer::Second,
     }),
 };
+
 impl crate::Client {
     /// Delete a chat room.
     ///
@@ -905,6 +873,7 @@ impl crate::Client {
         }
     }
 }
+
 /// Request builder for [`Client::delete_chatroom`](crate::Client::delete_chatroom): set optional arguments, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -913,18 +882,8 @@ pub struct DeleteChatroomRequest<'a> {
     chatroom_id: String,
     options: crate::RequestOptions,
 }
+
 impl<'a> DeleteChatroomRequest<'a> {
-    /// Overrides the client's per-request timeout for this call.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options = self.options.timeout(timeout);
-        self
-    }
-    /// Adds a header to this call only (checked for CR/LF like every
-    /// header value).
-    pub fn header(mut self, name: &'static str, value: impl Into<String>) -> Self {
-        self.options = self.options.header(name, value);
-        self
-    }
     /// Checks every documented limit; nothing is sent when one fails.
     fn validate(&self) -> Result<(), crate::ValidationError> {
         {
@@ -933,16 +892,16 @@ impl<'a> DeleteChatroomRequest<'a> {
         }
         Ok(())
     }
+
     /// Validates the arguments, sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> Result<crate::Response<crate::DeleteChatroomData>, crate::Error> {
+    pub async fn send(self) -> DeleteChatroomResult {
         self.validate()?;
-        let path = format!(
-            "/chatrooms/{}", crate ::runtime::encode::segment(& self.chatroom_id)
-        );
-        let query: ::std::vec::Vec<(&'static str, String)> = vec![];
-        let headers: ::std::vec::Vec<(&'static str, String)> = vec![];
+        let path = {
+            let chatroom_id = crate::runtime::encode::segment(&self.chatroom_id);
+            format!("/chatrooms/{chatroom_id}")
+        };
+        let query: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
+        let headers: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
         let parts = crate::runtime::RequestParts {
             op: &DELETE_CHATROOM,
             path,
@@ -955,14 +914,15 @@ impl<'a> DeleteChatroomRequest<'a> {
         self.client.send(parts).await
     }
 }
-impl<'a> ::std::future::IntoFuture for DeleteChatroomRequest<'a> {
-    type Output = Result<crate::Response<crate::DeleteChatroomData>, crate::Error>;
-    type IntoFuture = super::BoxFuture<'a, Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+
+/// What the request gives when sent.
+type DeleteChatroomResult = Result<
+    crate::Response<crate::DeleteChatroomData>,
+    crate::Error,
+>;
+
+crate::runtime::request_builder!(DeleteChatroomRequest => DeleteChatroomResult);
+
 pub(crate) const GET_CHATROOM_ANNOUNCEMENT: crate::OperationInfo = crate::OperationInfo {
     id: "get_chatroom_announcement",
     method: crate::HttpMethod::Get,
@@ -970,6 +930,7 @@ pub(crate) const GET_CHATROOM_ANNOUNCEMENT: crate::OperationInfo = crate::Operat
     idempotent: true,
     rate_limit: None,
 };
+
 impl crate::Client {
     /// Get a chat room's announcement.
     ///
@@ -995,6 +956,7 @@ impl crate::Client {
         }
     }
 }
+
 /// Request builder for [`Client::get_chatroom_announcement`](crate::Client::get_chatroom_announcement): set optional arguments, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -1003,18 +965,8 @@ pub struct GetChatroomAnnouncementRequest<'a> {
     chatroom_id: String,
     options: crate::RequestOptions,
 }
+
 impl<'a> GetChatroomAnnouncementRequest<'a> {
-    /// Overrides the client's per-request timeout for this call.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options = self.options.timeout(timeout);
-        self
-    }
-    /// Adds a header to this call only (checked for CR/LF like every
-    /// header value).
-    pub fn header(mut self, name: &'static str, value: impl Into<String>) -> Self {
-        self.options = self.options.header(name, value);
-        self
-    }
     /// Checks every documented limit; nothing is sent when one fails.
     fn validate(&self) -> Result<(), crate::ValidationError> {
         {
@@ -1023,17 +975,16 @@ impl<'a> GetChatroomAnnouncementRequest<'a> {
         }
         Ok(())
     }
+
     /// Validates the arguments, sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> Result<crate::Response<crate::GetChatroomAnnouncementData>, crate::Error> {
+    pub async fn send(self) -> GetChatroomAnnouncementResult {
         self.validate()?;
-        let path = format!(
-            "/chatrooms/{}/announcement", crate ::runtime::encode::segment(& self
-            .chatroom_id)
-        );
-        let query: ::std::vec::Vec<(&'static str, String)> = vec![];
-        let headers: ::std::vec::Vec<(&'static str, String)> = vec![];
+        let path = {
+            let chatroom_id = crate::runtime::encode::segment(&self.chatroom_id);
+            format!("/chatrooms/{chatroom_id}/announcement")
+        };
+        let query: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
+        let headers: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
         let parts = crate::runtime::RequestParts {
             op: &GET_CHATROOM_ANNOUNCEMENT,
             path,
@@ -1046,17 +997,17 @@ impl<'a> GetChatroomAnnouncementRequest<'a> {
         self.client.send(parts).await
     }
 }
-impl<'a> ::std::future::IntoFuture for GetChatroomAnnouncementRequest<'a> {
-    type Output = Result<
-        crate::Response<crate::GetChatroomAnnouncementData>,
-        crate::Error,
-    >;
-    type IntoFuture = super::BoxFuture<'a, Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+
+/// What the request gives when sent.
+type GetChatroomAnnouncementResult = Result<
+    crate::Response<crate::GetChatroomAnnouncementData>,
+    crate::Error,
+>;
+
+crate::runtime::request_builder!(
+    GetChatroomAnnouncementRequest => GetChatroomAnnouncementResult
+);
+
 pub(crate) const UPDATE_CHATROOM_ANNOUNCEMENT: crate::OperationInfo = crate::OperationInfo {
     id: "update_chatroom_announcement",
     method: crate::HttpMethod::Post,
@@ -1064,11 +1015,13 @@ pub(crate) const UPDATE_CHATROOM_ANNOUNCEMENT: crate::OperationInfo = crate::Ope
     idempotent: true,
     rate_limit: None,
 };
+
 /// The JSON body, exactly as it goes on the wire.
 #[derive(Debug, Clone, ::serde::Serialize)]
 struct UpdateChatroomAnnouncementBody {
     announcement: String,
 }
+
 impl crate::Client {
     /// Replace a chat room's announcement.
     ///
@@ -1100,6 +1053,7 @@ impl crate::Client {
         }
     }
 }
+
 /// Request builder for [`Client::update_chatroom_announcement`](crate::Client::update_chatroom_announcement): set optional arguments, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -1109,18 +1063,8 @@ pub struct UpdateChatroomAnnouncementRequest<'a> {
     body: UpdateChatroomAnnouncementBody,
     options: crate::RequestOptions,
 }
+
 impl<'a> UpdateChatroomAnnouncementRequest<'a> {
-    /// Overrides the client's per-request timeout for this call.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options = self.options.timeout(timeout);
-        self
-    }
-    /// Adds a header to this call only (checked for CR/LF like every
-    /// header value).
-    pub fn header(mut self, name: &'static str, value: impl Into<String>) -> Self {
-        self.options = self.options.header(name, value);
-        self
-    }
     /// Checks every documented limit; nothing is sent when one fails.
     fn validate(&self) -> Result<(), crate::ValidationError> {
         {
@@ -1133,17 +1077,16 @@ impl<'a> UpdateChatroomAnnouncementRequest<'a> {
         }
         Ok(())
     }
+
     /// Validates the arguments, sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> Result<crate::Response<crate::UpdateChatroomAnnouncementData>, crate::Error> {
+    pub async fn send(self) -> UpdateChatroomAnnouncementResult {
         self.validate()?;
-        let path = format!(
-            "/chatrooms/{}/announcement", crate ::runtime::encode::segment(& self
-            .chatroom_id)
-        );
-        let query: ::std::vec::Vec<(&'static str, String)> = vec![];
-        let headers: ::std::vec::Vec<(&'static str, String)> = vec![];
+        let path = {
+            let chatroom_id = crate::runtime::encode::segment(&self.chatroom_id);
+            format!("/chatrooms/{chatroom_id}/announcement")
+        };
+        let query: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
+        let headers: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
         let parts = crate::runtime::RequestParts {
             op: &UPDATE_CHATROOM_ANNOUNCEMENT,
             path,
@@ -1156,14 +1099,13 @@ impl<'a> UpdateChatroomAnnouncementRequest<'a> {
         self.client.send(parts).await
     }
 }
-impl<'a> ::std::future::IntoFuture for UpdateChatroomAnnouncementRequest<'a> {
-    type Output = Result<
-        crate::Response<crate::UpdateChatroomAnnouncementData>,
-        crate::Error,
-    >;
-    type IntoFuture = super::BoxFuture<'a, Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+
+/// What the request gives when sent.
+type UpdateChatroomAnnouncementResult = Result<
+    crate::Response<crate::UpdateChatroomAnnouncementData>,
+    crate::Error,
+>;
+
+crate::runtime::request_builder!(
+    UpdateChatroomAnnouncementRequest => UpdateChatroomAnnouncementResult
+);

@@ -18,6 +18,7 @@ pub struct ContactEntry {
     #[serde(flatten)]
     pub extra: crate::Extra,
 }
+
 /// The `data` of the response of [`crate::Client::list_contacts_paged`]: List a user's contacts page by page, optionally with remarks.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ListContactsPagedData {
@@ -28,6 +29,7 @@ pub struct ListContactsPagedData {
     #[serde(flatten)]
     pub extra: crate::Extra,
 }
+
 pub(crate) const ADD_CONTACT: crate::OperationInfo = crate::OperationInfo {
     id: "add_contact",
     method: crate::HttpMethod::Post,
@@ -38,6 +40,7 @@ pub(crate) const ADD_CONTACT: crate::OperationInfo = crate::OperationInfo {
         per: crate::RatePer::Second,
     }),
 };
+
 impl crate::Client {
     /// Make one user a contact of another.
     ///
@@ -67,6 +70,7 @@ impl crate::Client {
         }
     }
 }
+
 /// Request builder for [`Client::add_contact`](crate::Client::add_contact): set optional arguments, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -76,18 +80,8 @@ pub struct AddContactRequest<'a> {
     friend_username: String,
     options: crate::RequestOptions,
 }
+
 impl<'a> AddContactRequest<'a> {
-    /// Overrides the client's per-request timeout for this call.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options = self.options.timeout(timeout);
-        self
-    }
-    /// Adds a header to this call only (checked for CR/LF like every
-    /// header value).
-    pub fn header(mut self, name: &'static str, value: impl Into<String>) -> Self {
-        self.options = self.options.header(name, value);
-        self
-    }
     /// Checks every documented limit; nothing is sent when one fails.
     fn validate(&self) -> Result<(), crate::ValidationError> {
         {
@@ -110,17 +104,17 @@ impl<'a> AddContactRequest<'a> {
         }
         Ok(())
     }
+
     /// Validates the arguments, sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> Result<crate::Response<::std::vec::Vec<crate::UserEntity>>, crate::Error> {
+    pub async fn send(self) -> AddContactResult {
         self.validate()?;
-        let path = format!(
-            "/users/{}/contacts/users/{}", crate ::runtime::encode::segment(& self
-            .username), crate ::runtime::encode::segment(& self.friend_username)
-        );
-        let query: ::std::vec::Vec<(&'static str, String)> = vec![];
-        let headers: ::std::vec::Vec<(&'static str, String)> = vec![];
+        let path = {
+            let username = crate::runtime::encode::segment(&self.username);
+            let friend_username = crate::runtime::encode::segment(&self.friend_username);
+            format!("/users/{username}/contacts/users/{friend_username}")
+        };
+        let query: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
+        let headers: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
         let parts = crate::runtime::RequestParts {
             op: &ADD_CONTACT,
             path,
@@ -133,17 +127,15 @@ impl<'a> AddContactRequest<'a> {
         self.client.send(parts).await
     }
 }
-impl<'a> ::std::future::IntoFuture for AddContactRequest<'a> {
-    type Output = Result<
-        crate::Response<::std::vec::Vec<crate::UserEntity>>,
-        crate::Error,
-    >;
-    type IntoFuture = super::BoxFuture<'a, Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+
+/// What the request gives when sent.
+type AddContactResult = Result<
+    crate::Response<::std::vec::Vec<crate::UserEntity>>,
+    crate::Error,
+>;
+
+crate::runtime::request_builder!(AddContactRequest => AddContactResult);
+
 pub(crate) const REMOVE_CONTACT: crate::OperationInfo = crate::OperationInfo {
     id: "remove_contact",
     method: crate::HttpMethod::Delete,
@@ -154,6 +146,7 @@ pub(crate) const REMOVE_CONTACT: crate::OperationInfo = crate::OperationInfo {
         per: crate::RatePer::Second,
     }),
 };
+
 impl crate::Client {
     /// Remove a user from another user's contact list.
     ///
@@ -183,6 +176,7 @@ impl crate::Client {
         }
     }
 }
+
 /// Request builder for [`Client::remove_contact`](crate::Client::remove_contact): set optional arguments, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -192,18 +186,8 @@ pub struct RemoveContactRequest<'a> {
     friend_username: String,
     options: crate::RequestOptions,
 }
+
 impl<'a> RemoveContactRequest<'a> {
-    /// Overrides the client's per-request timeout for this call.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options = self.options.timeout(timeout);
-        self
-    }
-    /// Adds a header to this call only (checked for CR/LF like every
-    /// header value).
-    pub fn header(mut self, name: &'static str, value: impl Into<String>) -> Self {
-        self.options = self.options.header(name, value);
-        self
-    }
     /// Checks every documented limit; nothing is sent when one fails.
     fn validate(&self) -> Result<(), crate::ValidationError> {
         {
@@ -226,17 +210,17 @@ impl<'a> RemoveContactRequest<'a> {
         }
         Ok(())
     }
+
     /// Validates the arguments, sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> Result<crate::Response<::std::vec::Vec<crate::UserEntity>>, crate::Error> {
+    pub async fn send(self) -> RemoveContactResult {
         self.validate()?;
-        let path = format!(
-            "/users/{}/contacts/users/{}", crate ::runtime::encode::segment(& self
-            .username), crate ::runtime::encode::segment(& self.friend_username)
-        );
-        let query: ::std::vec::Vec<(&'static str, String)> = vec![];
-        let headers: ::std::vec::Vec<(&'static str, String)> = vec![];
+        let path = {
+            let username = crate::runtime::encode::segment(&self.username);
+            let friend_username = crate::runtime::encode::segment(&self.friend_username);
+            format!("/users/{username}/contacts/users/{friend_username}")
+        };
+        let query: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
+        let headers: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
         let parts = crate::runtime::RequestParts {
             op: &REMOVE_CONTACT,
             path,
@@ -249,17 +233,15 @@ impl<'a> RemoveContactRequest<'a> {
         self.client.send(parts).await
     }
 }
-impl<'a> ::std::future::IntoFuture for RemoveContactRequest<'a> {
-    type Output = Result<
-        crate::Response<::std::vec::Vec<crate::UserEntity>>,
-        crate::Error,
-    >;
-    type IntoFuture = super::BoxFuture<'a, Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+
+/// What the request gives when sent.
+type RemoveContactResult = Result<
+    crate::Response<::std::vec::Vec<crate::UserEntity>>,
+    crate::Error,
+>;
+
+crate::runtime::request_builder!(RemoveContactRequest => RemoveContactResult);
+
 pub(crate) const LIST_CONTACTS: crate::OperationInfo = crate::OperationInfo {
     id: "list_contacts",
     method: crate::HttpMethod::Get,
@@ -270,6 +252,7 @@ pub(crate) const LIST_CONTACTS: crate::OperationInfo = crate::OperationInfo {
         per: crate::RatePer::Second,
     }),
 };
+
 impl crate::Client {
     /// List all contacts of a user in one response.
     ///
@@ -293,6 +276,7 @@ impl crate::Client {
         }
     }
 }
+
 /// Request builder for [`Client::list_contacts`](crate::Client::list_contacts): set optional arguments, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -301,18 +285,8 @@ pub struct ListContactsRequest<'a> {
     username: String,
     options: crate::RequestOptions,
 }
+
 impl<'a> ListContactsRequest<'a> {
-    /// Overrides the client's per-request timeout for this call.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options = self.options.timeout(timeout);
-        self
-    }
-    /// Adds a header to this call only (checked for CR/LF like every
-    /// header value).
-    pub fn header(mut self, name: &'static str, value: impl Into<String>) -> Self {
-        self.options = self.options.header(name, value);
-        self
-    }
     /// Checks every documented limit; nothing is sent when one fails.
     fn validate(&self) -> Result<(), crate::ValidationError> {
         {
@@ -326,16 +300,16 @@ impl<'a> ListContactsRequest<'a> {
         }
         Ok(())
     }
+
     /// Validates the arguments, sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> Result<crate::Response<::std::vec::Vec<String>>, crate::Error> {
+    pub async fn send(self) -> ListContactsResult {
         self.validate()?;
-        let path = format!(
-            "/users/{}/contacts/users", crate ::runtime::encode::segment(& self.username)
-        );
-        let query: ::std::vec::Vec<(&'static str, String)> = vec![];
-        let headers: ::std::vec::Vec<(&'static str, String)> = vec![];
+        let path = {
+            let username = crate::runtime::encode::segment(&self.username);
+            format!("/users/{username}/contacts/users")
+        };
+        let query: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
+        let headers: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
         let parts = crate::runtime::RequestParts {
             op: &LIST_CONTACTS,
             path,
@@ -348,14 +322,11 @@ impl<'a> ListContactsRequest<'a> {
         self.client.send(parts).await
     }
 }
-impl<'a> ::std::future::IntoFuture for ListContactsRequest<'a> {
-    type Output = Result<crate::Response<::std::vec::Vec<String>>, crate::Error>;
-    type IntoFuture = super::BoxFuture<'a, Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+
+/// What the request gives when sent.
+type ListContactsResult = Result<crate::Response<::std::vec::Vec<String>>, crate::Error>;
+crate::runtime::request_builder!(ListContactsRequest => ListContactsResult);
+
 pub(crate) const LIST_CONTACTS_PAGED: crate::OperationInfo = crate::OperationInfo {
     id: "list_contacts_paged",
     method: crate::HttpMethod::Get,
@@ -366,6 +337,7 @@ pub(crate) const LIST_CONTACTS_PAGED: crate::OperationInfo = crate::OperationInf
         per: crate::RatePer::Second,
     }),
 };
+
 impl crate::Client {
     /// List a user's contacts page by page, optionally with remarks.
     ///
@@ -395,6 +367,7 @@ impl crate::Client {
         }
     }
 }
+
 /// Request builder for [`Client::list_contacts_paged`](crate::Client::list_contacts_paged): set optional arguments, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -406,6 +379,7 @@ pub struct ListContactsPagedRequest<'a> {
     need_return_remark: Option<bool>,
     options: crate::RequestOptions,
 }
+
 impl<'a> ListContactsPagedRequest<'a> {
     /// Contacts per page, 1 to 50; the server uses 10 when omitted.
     ///
@@ -416,6 +390,7 @@ impl<'a> ListContactsPagedRequest<'a> {
         self.limit = Some(limit);
         self
     }
+
     /// The `cursor` of the previous response; leave it out for the first page.
     ///
     /// See errata E114.
@@ -423,6 +398,7 @@ impl<'a> ListContactsPagedRequest<'a> {
         self.cursor = Some(cursor.into());
         self
     }
+
     /// Whether each contact's remark is returned; false when omitted.
     ///
     /// Server default: `false`.
@@ -430,17 +406,7 @@ impl<'a> ListContactsPagedRequest<'a> {
         self.need_return_remark = Some(need_return_remark);
         self
     }
-    /// Overrides the client's per-request timeout for this call.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options = self.options.timeout(timeout);
-        self
-    }
-    /// Adds a header to this call only (checked for CR/LF like every
-    /// header value).
-    pub fn header(mut self, name: &'static str, value: impl Into<String>) -> Self {
-        self.options = self.options.header(name, value);
-        self
-    }
+
     /// Checks every documented limit; nothing is sent when one fails.
     fn validate(&self) -> Result<(), crate::ValidationError> {
         {
@@ -457,15 +423,15 @@ impl<'a> ListContactsPagedRequest<'a> {
         }
         Ok(())
     }
+
     /// Validates the arguments, sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> Result<crate::Response<crate::ListContactsPagedData>, crate::Error> {
+    pub async fn send(self) -> ListContactsPagedResult {
         self.validate()?;
-        let path = format!(
-            "/user/{}/contacts", crate ::runtime::encode::segment(& self.username)
-        );
-        let mut query: ::std::vec::Vec<(&'static str, String)> = vec![];
+        let path = {
+            let username = crate::runtime::encode::segment(&self.username);
+            format!("/user/{username}/contacts")
+        };
+        let mut query: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
         if let Some(value) = &self.limit {
             query.push(("limit", value.to_string()));
         }
@@ -475,7 +441,7 @@ impl<'a> ListContactsPagedRequest<'a> {
         if let Some(value) = &self.need_return_remark {
             query.push(("needReturnRemark", value.to_string()));
         }
-        let headers: ::std::vec::Vec<(&'static str, String)> = vec![];
+        let headers: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
         let parts = crate::runtime::RequestParts {
             op: &LIST_CONTACTS_PAGED,
             path,
@@ -487,6 +453,7 @@ impl<'a> ListContactsPagedRequest<'a> {
         };
         self.client.send(parts).await
     }
+
     /// Streams every item of every page: sends this request, then
     /// follows the cursor until a page has none (or no items).
     /// Set the page size with the builder first; the cursor is
@@ -504,14 +471,15 @@ impl<'a> ListContactsPagedRequest<'a> {
         )
     }
 }
-impl<'a> ::std::future::IntoFuture for ListContactsPagedRequest<'a> {
-    type Output = Result<crate::Response<crate::ListContactsPagedData>, crate::Error>;
-    type IntoFuture = super::BoxFuture<'a, Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+
+/// What the request gives when sent.
+type ListContactsPagedResult = Result<
+    crate::Response<crate::ListContactsPagedData>,
+    crate::Error,
+>;
+
+crate::runtime::request_builder!(ListContactsPagedRequest => ListContactsPagedResult);
+
 pub(crate) const ADD_BLOCKED_USERS: crate::OperationInfo = crate::OperationInfo {
     id: "add_blocked_users",
     method: crate::HttpMethod::Post,
@@ -522,11 +490,13 @@ pub(crate) const ADD_BLOCKED_USERS: crate::OperationInfo = crate::OperationInfo 
         per: crate::RatePer::Second,
     }),
 };
+
 /// The JSON body, exactly as it goes on the wire.
 #[derive(Debug, Clone, ::serde::Serialize)]
 struct AddBlockedUsersBody {
     usernames: ::std::vec::Vec<String>,
 }
+
 impl crate::Client {
     /// Add up to 50 users to a user's block list.
     ///
@@ -558,6 +528,7 @@ impl crate::Client {
         }
     }
 }
+
 /// Request builder for [`Client::add_blocked_users`](crate::Client::add_blocked_users): set optional arguments, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -567,18 +538,8 @@ pub struct AddBlockedUsersRequest<'a> {
     body: AddBlockedUsersBody,
     options: crate::RequestOptions,
 }
+
 impl<'a> AddBlockedUsersRequest<'a> {
-    /// Overrides the client's per-request timeout for this call.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options = self.options.timeout(timeout);
-        self
-    }
-    /// Adds a header to this call only (checked for CR/LF like every
-    /// header value).
-    pub fn header(mut self, name: &'static str, value: impl Into<String>) -> Self {
-        self.options = self.options.header(name, value);
-        self
-    }
     /// Checks every documented limit; nothing is sent when one fails.
     fn validate(&self) -> Result<(), crate::ValidationError> {
         {
@@ -602,16 +563,16 @@ impl<'a> AddBlockedUsersRequest<'a> {
         }
         Ok(())
     }
+
     /// Validates the arguments, sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> Result<crate::Response<::std::vec::Vec<String>>, crate::Error> {
+    pub async fn send(self) -> AddBlockedUsersResult {
         self.validate()?;
-        let path = format!(
-            "/users/{}/blocks/users", crate ::runtime::encode::segment(& self.username)
-        );
-        let query: ::std::vec::Vec<(&'static str, String)> = vec![];
-        let headers: ::std::vec::Vec<(&'static str, String)> = vec![];
+        let path = {
+            let username = crate::runtime::encode::segment(&self.username);
+            format!("/users/{username}/blocks/users")
+        };
+        let query: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
+        let headers: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
         let parts = crate::runtime::RequestParts {
             op: &ADD_BLOCKED_USERS,
             path,
@@ -624,14 +585,15 @@ impl<'a> AddBlockedUsersRequest<'a> {
         self.client.send(parts).await
     }
 }
-impl<'a> ::std::future::IntoFuture for AddBlockedUsersRequest<'a> {
-    type Output = Result<crate::Response<::std::vec::Vec<String>>, crate::Error>;
-    type IntoFuture = super::BoxFuture<'a, Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+
+/// What the request gives when sent.
+type AddBlockedUsersResult = Result<
+    crate::Response<::std::vec::Vec<String>>,
+    crate::Error,
+>;
+
+crate::runtime::request_builder!(AddBlockedUsersRequest => AddBlockedUsersResult);
+
 pub(crate) const LIST_BLOCKED_USERS: crate::OperationInfo = crate::OperationInfo {
     id: "list_blocked_users",
     method: crate::HttpMethod::Get,
@@ -642,6 +604,7 @@ pub(crate) const LIST_BLOCKED_USERS: crate::OperationInfo = crate::OperationInfo
         per: crate::RatePer::Second,
     }),
 };
+
 impl crate::Client {
     /// List a user's block list.
     ///
@@ -670,6 +633,7 @@ impl crate::Client {
         }
     }
 }
+
 /// Request builder for [`Client::list_blocked_users`](crate::Client::list_blocked_users): set optional arguments, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -680,6 +644,7 @@ pub struct ListBlockedUsersRequest<'a> {
     cursor: Option<String>,
     options: crate::RequestOptions,
 }
+
 impl<'a> ListBlockedUsersRequest<'a> {
     /// Entries per page, 1 to 50.
     ///
@@ -688,22 +653,13 @@ impl<'a> ListBlockedUsersRequest<'a> {
         self.page_size = Some(page_size);
         self
     }
+
     /// The `cursor` of the previous response; leave it out for the first page.
     pub fn cursor(mut self, cursor: impl Into<String>) -> Self {
         self.cursor = Some(cursor.into());
         self
     }
-    /// Overrides the client's per-request timeout for this call.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options = self.options.timeout(timeout);
-        self
-    }
-    /// Adds a header to this call only (checked for CR/LF like every
-    /// header value).
-    pub fn header(mut self, name: &'static str, value: impl Into<String>) -> Self {
-        self.options = self.options.header(name, value);
-        self
-    }
+
     /// Checks every documented limit; nothing is sent when one fails.
     fn validate(&self) -> Result<(), crate::ValidationError> {
         {
@@ -725,22 +681,22 @@ impl<'a> ListBlockedUsersRequest<'a> {
         }
         Ok(())
     }
+
     /// Validates the arguments, sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> Result<crate::Response<::std::vec::Vec<String>>, crate::Error> {
+    pub async fn send(self) -> ListBlockedUsersResult {
         self.validate()?;
-        let path = format!(
-            "/users/{}/blocks/users", crate ::runtime::encode::segment(& self.username)
-        );
-        let mut query: ::std::vec::Vec<(&'static str, String)> = vec![];
+        let path = {
+            let username = crate::runtime::encode::segment(&self.username);
+            format!("/users/{username}/blocks/users")
+        };
+        let mut query: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
         if let Some(value) = &self.page_size {
             query.push(("pageSize", value.to_string()));
         }
         if let Some(value) = &self.cursor {
             query.push(("cursor", value.to_string()));
         }
-        let headers: ::std::vec::Vec<(&'static str, String)> = vec![];
+        let headers: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
         let parts = crate::runtime::RequestParts {
             op: &LIST_BLOCKED_USERS,
             path,
@@ -752,6 +708,7 @@ impl<'a> ListBlockedUsersRequest<'a> {
         };
         self.client.send(parts).await
     }
+
     /// Streams every item of every page: sends this request, then
     /// follows the cursor until a page has none (or no items).
     /// Set the page size with the builder first; the cursor is
@@ -769,14 +726,15 @@ impl<'a> ListBlockedUsersRequest<'a> {
         )
     }
 }
-impl<'a> ::std::future::IntoFuture for ListBlockedUsersRequest<'a> {
-    type Output = Result<crate::Response<::std::vec::Vec<String>>, crate::Error>;
-    type IntoFuture = super::BoxFuture<'a, Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+
+/// What the request gives when sent.
+type ListBlockedUsersResult = Result<
+    crate::Response<::std::vec::Vec<String>>,
+    crate::Error,
+>;
+
+crate::runtime::request_builder!(ListBlockedUsersRequest => ListBlockedUsersResult);
+
 pub(crate) const REMOVE_BLOCKED_USER: crate::OperationInfo = crate::OperationInfo {
     id: "remove_blocked_user",
     method: crate::HttpMethod::Delete,
@@ -787,6 +745,7 @@ pub(crate) const REMOVE_BLOCKED_USER: crate::OperationInfo = crate::OperationInf
         per: crate::RatePer::Second,
     }),
 };
+
 impl crate::Client {
     /// Remove a user from another user's block list.
     ///
@@ -816,6 +775,7 @@ impl crate::Client {
         }
     }
 }
+
 /// Request builder for [`Client::remove_blocked_user`](crate::Client::remove_blocked_user): set optional arguments, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -825,18 +785,8 @@ pub struct RemoveBlockedUserRequest<'a> {
     blocked_username: String,
     options: crate::RequestOptions,
 }
+
 impl<'a> RemoveBlockedUserRequest<'a> {
-    /// Overrides the client's per-request timeout for this call.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options = self.options.timeout(timeout);
-        self
-    }
-    /// Adds a header to this call only (checked for CR/LF like every
-    /// header value).
-    pub fn header(mut self, name: &'static str, value: impl Into<String>) -> Self {
-        self.options = self.options.header(name, value);
-        self
-    }
     /// Checks every documented limit; nothing is sent when one fails.
     fn validate(&self) -> Result<(), crate::ValidationError> {
         {
@@ -859,17 +809,19 @@ impl<'a> RemoveBlockedUserRequest<'a> {
         }
         Ok(())
     }
+
     /// Validates the arguments, sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> Result<crate::Response<::std::vec::Vec<crate::UserEntity>>, crate::Error> {
+    pub async fn send(self) -> RemoveBlockedUserResult {
         self.validate()?;
-        let path = format!(
-            "/users/{}/blocks/users/{}", crate ::runtime::encode::segment(& self
-            .username), crate ::runtime::encode::segment(& self.blocked_username)
-        );
-        let query: ::std::vec::Vec<(&'static str, String)> = vec![];
-        let headers: ::std::vec::Vec<(&'static str, String)> = vec![];
+        let path = {
+            let username = crate::runtime::encode::segment(&self.username);
+            let blocked_username = crate::runtime::encode::segment(
+                &self.blocked_username,
+            );
+            format!("/users/{username}/blocks/users/{blocked_username}")
+        };
+        let query: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
+        let headers: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
         let parts = crate::runtime::RequestParts {
             op: &REMOVE_BLOCKED_USER,
             path,
@@ -882,14 +834,11 @@ impl<'a> RemoveBlockedUserRequest<'a> {
         self.client.send(parts).await
     }
 }
-impl<'a> ::std::future::IntoFuture for RemoveBlockedUserRequest<'a> {
-    type Output = Result<
-        crate::Response<::std::vec::Vec<crate::UserEntity>>,
-        crate::Error,
-    >;
-    type IntoFuture = super::BoxFuture<'a, Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+
+/// What the request gives when sent.
+type RemoveBlockedUserResult = Result<
+    crate::Response<::std::vec::Vec<crate::UserEntity>>,
+    crate::Error,
+>;
+
+crate::runtime::request_builder!(RemoveBlockedUserRequest => RemoveBlockedUserResult);

@@ -24,6 +24,7 @@ pub struct GlobalMuteEntry {
     #[serde(flatten)]
     pub extra: crate::Extra,
 }
+
 /// The `data` of the response of [`crate::Client::set_global_mute`]: Mute or unmute a user app-wide, per chat type.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct SetGlobalMuteData {
@@ -34,6 +35,7 @@ pub struct SetGlobalMuteData {
     #[serde(flatten)]
     pub extra: crate::Extra,
 }
+
 /// The `data` of the response of [`crate::Client::get_global_mute`]: Get how long a user remains muted in each chat type.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct GetGlobalMuteData {
@@ -56,6 +58,7 @@ pub struct GetGlobalMuteData {
     #[serde(flatten)]
     pub extra: crate::Extra,
 }
+
 /// The `data` of the response of [`crate::Client::list_global_mutes`]: List the globally muted users of the app, page by page.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ListGlobalMutesData {
@@ -73,6 +76,7 @@ pub struct ListGlobalMutesData {
     #[serde(flatten)]
     pub extra: crate::Extra,
 }
+
 pub(crate) const SET_GLOBAL_MUTE: crate::OperationInfo = crate::OperationInfo {
     id: "set_global_mute",
     method: crate::HttpMethod::Post,
@@ -83,6 +87,7 @@ pub(crate) const SET_GLOBAL_MUTE: crate::OperationInfo = crate::OperationInfo {
         per: crate::RatePer::Second,
     }),
 };
+
 /// The JSON body, exactly as it goes on the wire.
 #[derive(Debug, Clone, ::serde::Serialize)]
 struct SetGlobalMuteBody {
@@ -94,6 +99,7 @@ struct SetGlobalMuteBody {
     #[serde(skip_serializing_if = "Option::is_none")]
     chatroom: Option<i64>,
 }
+
 impl crate::Client {
     /// Mute or unmute a user app-wide, per chat type.
     ///
@@ -125,6 +131,7 @@ impl crate::Client {
         }
     }
 }
+
 /// Request builder for [`Client::set_global_mute`](crate::Client::set_global_mute): set optional arguments, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -133,6 +140,7 @@ pub struct SetGlobalMuteRequest<'a> {
     body: SetGlobalMuteBody,
     options: crate::RequestOptions,
 }
+
 impl<'a> SetGlobalMuteRequest<'a> {
     /// Mute length in one-to-one chats, in seconds: positive to mute, 0 to unmute, -1 for a permanent mute.
     ///
@@ -143,6 +151,7 @@ impl<'a> SetGlobalMuteRequest<'a> {
         self.body.chat = Some(chat);
         self
     }
+
     /// Mute length in chat groups, in seconds: positive to mute, 0 to unmute, -1 for a permanent mute.
     ///
     /// Checked before sending: between -1 and 2147483647.
@@ -152,6 +161,7 @@ impl<'a> SetGlobalMuteRequest<'a> {
         self.body.groupchat = Some(groupchat);
         self
     }
+
     /// Mute length in chat rooms, in seconds: positive to mute, 0 to unmute, -1 for a permanent mute.
     ///
     /// Checked before sending: between -1 and 2147483647.
@@ -161,17 +171,7 @@ impl<'a> SetGlobalMuteRequest<'a> {
         self.body.chatroom = Some(chatroom);
         self
     }
-    /// Overrides the client's per-request timeout for this call.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options = self.options.timeout(timeout);
-        self
-    }
-    /// Adds a header to this call only (checked for CR/LF like every
-    /// header value).
-    pub fn header(mut self, name: &'static str, value: impl Into<String>) -> Self {
-        self.options = self.options.header(name, value);
-        self
-    }
+
     /// Checks every documented limit; nothing is sent when one fails.
     fn validate(&self) -> Result<(), crate::ValidationError> {
         {
@@ -208,14 +208,13 @@ impl<'a> SetGlobalMuteRequest<'a> {
         }
         Ok(())
     }
+
     /// Validates the arguments, sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> Result<crate::Response<crate::SetGlobalMuteData>, crate::Error> {
+    pub async fn send(self) -> SetGlobalMuteResult {
         self.validate()?;
         let path = String::from("/mutes");
-        let query: ::std::vec::Vec<(&'static str, String)> = vec![];
-        let headers: ::std::vec::Vec<(&'static str, String)> = vec![];
+        let query: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
+        let headers: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
         let parts = crate::runtime::RequestParts {
             op: &SET_GLOBAL_MUTE,
             path,
@@ -228,14 +227,15 @@ impl<'a> SetGlobalMuteRequest<'a> {
         self.client.send(parts).await
     }
 }
-impl<'a> ::std::future::IntoFuture for SetGlobalMuteRequest<'a> {
-    type Output = Result<crate::Response<crate::SetGlobalMuteData>, crate::Error>;
-    type IntoFuture = super::BoxFuture<'a, Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+
+/// What the request gives when sent.
+type SetGlobalMuteResult = Result<
+    crate::Response<crate::SetGlobalMuteData>,
+    crate::Error,
+>;
+
+crate::runtime::request_builder!(SetGlobalMuteRequest => SetGlobalMuteResult);
+
 pub(crate) const GET_GLOBAL_MUTE: crate::OperationInfo = crate::OperationInfo {
     id: "get_global_mute",
     method: crate::HttpMethod::Get,
@@ -246,6 +246,7 @@ pub(crate) const GET_GLOBAL_MUTE: crate::OperationInfo = crate::OperationInfo {
         per: crate::RatePer::Second,
     }),
 };
+
 impl crate::Client {
     /// Get how long a user remains muted in each chat type.
     ///
@@ -272,6 +273,7 @@ impl crate::Client {
         }
     }
 }
+
 /// Request builder for [`Client::get_global_mute`](crate::Client::get_global_mute): set optional arguments, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -280,18 +282,8 @@ pub struct GetGlobalMuteRequest<'a> {
     username: String,
     options: crate::RequestOptions,
 }
+
 impl<'a> GetGlobalMuteRequest<'a> {
-    /// Overrides the client's per-request timeout for this call.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options = self.options.timeout(timeout);
-        self
-    }
-    /// Adds a header to this call only (checked for CR/LF like every
-    /// header value).
-    pub fn header(mut self, name: &'static str, value: impl Into<String>) -> Self {
-        self.options = self.options.header(name, value);
-        self
-    }
     /// Checks every documented limit; nothing is sent when one fails.
     fn validate(&self) -> Result<(), crate::ValidationError> {
         {
@@ -305,16 +297,16 @@ impl<'a> GetGlobalMuteRequest<'a> {
         }
         Ok(())
     }
+
     /// Validates the arguments, sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> Result<crate::Response<crate::GetGlobalMuteData>, crate::Error> {
+    pub async fn send(self) -> GetGlobalMuteResult {
         self.validate()?;
-        let path = format!(
-            "/mutes/{}", crate ::runtime::encode::segment(& self.username)
-        );
-        let query: ::std::vec::Vec<(&'static str, String)> = vec![];
-        let headers: ::std::vec::Vec<(&'static str, String)> = vec![];
+        let path = {
+            let username = crate::runtime::encode::segment(&self.username);
+            format!("/mutes/{username}")
+        };
+        let query: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
+        let headers: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
         let parts = crate::runtime::RequestParts {
             op: &GET_GLOBAL_MUTE,
             path,
@@ -327,14 +319,15 @@ impl<'a> GetGlobalMuteRequest<'a> {
         self.client.send(parts).await
     }
 }
-impl<'a> ::std::future::IntoFuture for GetGlobalMuteRequest<'a> {
-    type Output = Result<crate::Response<crate::GetGlobalMuteData>, crate::Error>;
-    type IntoFuture = super::BoxFuture<'a, Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+
+/// What the request gives when sent.
+type GetGlobalMuteResult = Result<
+    crate::Response<crate::GetGlobalMuteData>,
+    crate::Error,
+>;
+
+crate::runtime::request_builder!(GetGlobalMuteRequest => GetGlobalMuteResult);
+
 pub(crate) const LIST_GLOBAL_MUTES: crate::OperationInfo = crate::OperationInfo {
     id: "list_global_mutes",
     method: crate::HttpMethod::Get,
@@ -345,6 +338,7 @@ pub(crate) const LIST_GLOBAL_MUTES: crate::OperationInfo = crate::OperationInfo 
         per: crate::RatePer::Second,
     }),
 };
+
 impl crate::Client {
     /// List the globally muted users of the app, page by page.
     ///
@@ -365,6 +359,7 @@ impl crate::Client {
         }
     }
 }
+
 /// Request builder for [`Client::list_global_mutes`](crate::Client::list_global_mutes): set optional arguments, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -374,6 +369,7 @@ pub struct ListGlobalMutesRequest<'a> {
     page_size: Option<i64>,
     options: crate::RequestOptions,
 }
+
 impl<'a> ListGlobalMutesRequest<'a> {
     /// Page number, starting at 1.
     ///
@@ -384,6 +380,7 @@ impl<'a> ListGlobalMutesRequest<'a> {
         self.page_num = Some(page_num);
         self
     }
+
     /// Muted users per page, 1 to 50.
     ///
     /// Checked before sending: between 1 and 50.
@@ -391,17 +388,7 @@ impl<'a> ListGlobalMutesRequest<'a> {
         self.page_size = Some(page_size);
         self
     }
-    /// Overrides the client's per-request timeout for this call.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options = self.options.timeout(timeout);
-        self
-    }
-    /// Adds a header to this call only (checked for CR/LF like every
-    /// header value).
-    pub fn header(mut self, name: &'static str, value: impl Into<String>) -> Self {
-        self.options = self.options.header(name, value);
-        self
-    }
+
     /// Checks every documented limit; nothing is sent when one fails.
     fn validate(&self) -> Result<(), crate::ValidationError> {
         if let Some(value) = &self.page_num {
@@ -417,20 +404,19 @@ impl<'a> ListGlobalMutesRequest<'a> {
         }
         Ok(())
     }
+
     /// Validates the arguments, sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> Result<crate::Response<crate::ListGlobalMutesData>, crate::Error> {
+    pub async fn send(self) -> ListGlobalMutesResult {
         self.validate()?;
         let path = String::from("/mutes");
-        let mut query: ::std::vec::Vec<(&'static str, String)> = vec![];
+        let mut query: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
         if let Some(value) = &self.page_num {
             query.push(("pageNum", value.to_string()));
         }
         if let Some(value) = &self.page_size {
             query.push(("pageSize", value.to_string()));
         }
-        let headers: ::std::vec::Vec<(&'static str, String)> = vec![];
+        let headers: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
         let parts = crate::runtime::RequestParts {
             op: &LIST_GLOBAL_MUTES,
             path,
@@ -442,6 +428,7 @@ impl<'a> ListGlobalMutesRequest<'a> {
         };
         self.client.send(parts).await
     }
+
     /// Streams every item of every page: starts at the page set
     /// on the builder (default 1) and fetches the next page until
     /// one comes back empty or shorter than the page size.
@@ -464,11 +451,11 @@ impl<'a> ListGlobalMutesRequest<'a> {
         )
     }
 }
-impl<'a> ::std::future::IntoFuture for ListGlobalMutesRequest<'a> {
-    type Output = Result<crate::Response<crate::ListGlobalMutesData>, crate::Error>;
-    type IntoFuture = super::BoxFuture<'a, Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+
+/// What the request gives when sent.
+type ListGlobalMutesResult = Result<
+    crate::Response<crate::ListGlobalMutesData>,
+    crate::Error,
+>;
+
+crate::runtime::request_builder!(ListGlobalMutesRequest => ListGlobalMutesResult);

@@ -26,6 +26,7 @@ pub struct AddGroupAllowlistUserData {
     #[serde(flatten)]
     pub extra: crate::Extra,
 }
+
 /// One result per requested user.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct AddGroupAllowlistUsersItem {
@@ -51,6 +52,7 @@ pub struct AddGroupAllowlistUsersItem {
     #[serde(flatten)]
     pub extra: crate::Extra,
 }
+
 /// One result per requested user.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct RemoveGroupAllowlistUsersItem {
@@ -76,6 +78,7 @@ pub struct RemoveGroupAllowlistUsersItem {
     #[serde(flatten)]
     pub extra: crate::Extra,
 }
+
 pub(crate) const LIST_GROUP_ALLOWLIST: crate::OperationInfo = crate::OperationInfo {
     id: "list_group_allowlist",
     method: crate::HttpMethod::Get,
@@ -83,6 +86,7 @@ pub(crate) const LIST_GROUP_ALLOWLIST: crate::OperationInfo = crate::OperationIn
     idempotent: true,
     rate_limit: None,
 };
+
 impl crate::Client {
     /// List the users on a chat group's allow list.
     ///
@@ -108,6 +112,7 @@ impl crate::Client {
         }
     }
 }
+
 /// Request builder for [`Client::list_group_allowlist`](crate::Client::list_group_allowlist): set optional arguments, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -116,18 +121,8 @@ pub struct ListGroupAllowlistRequest<'a> {
     group_id: String,
     options: crate::RequestOptions,
 }
+
 impl<'a> ListGroupAllowlistRequest<'a> {
-    /// Overrides the client's per-request timeout for this call.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options = self.options.timeout(timeout);
-        self
-    }
-    /// Adds a header to this call only (checked for CR/LF like every
-    /// header value).
-    pub fn header(mut self, name: &'static str, value: impl Into<String>) -> Self {
-        self.options = self.options.header(name, value);
-        self
-    }
     /// Checks every documented limit; nothing is sent when one fails.
     fn validate(&self) -> Result<(), crate::ValidationError> {
         {
@@ -136,17 +131,16 @@ impl<'a> ListGroupAllowlistRequest<'a> {
         }
         Ok(())
     }
+
     /// Validates the arguments, sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> Result<crate::Response<::std::vec::Vec<String>>, crate::Error> {
+    pub async fn send(self) -> ListGroupAllowlistResult {
         self.validate()?;
-        let path = format!(
-            "/chatgroups/{}/white/users", crate ::runtime::encode::segment(& self
-            .group_id)
-        );
-        let query: ::std::vec::Vec<(&'static str, String)> = vec![];
-        let headers: ::std::vec::Vec<(&'static str, String)> = vec![];
+        let path = {
+            let group_id = crate::runtime::encode::segment(&self.group_id);
+            format!("/chatgroups/{group_id}/white/users")
+        };
+        let query: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
+        let headers: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
         let parts = crate::runtime::RequestParts {
             op: &LIST_GROUP_ALLOWLIST,
             path,
@@ -159,14 +153,15 @@ impl<'a> ListGroupAllowlistRequest<'a> {
         self.client.send(parts).await
     }
 }
-impl<'a> ::std::future::IntoFuture for ListGroupAllowlistRequest<'a> {
-    type Output = Result<crate::Response<::std::vec::Vec<String>>, crate::Error>;
-    type IntoFuture = super::BoxFuture<'a, Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+
+/// What the request gives when sent.
+type ListGroupAllowlistResult = Result<
+    crate::Response<::std::vec::Vec<String>>,
+    crate::Error,
+>;
+
+crate::runtime::request_builder!(ListGroupAllowlistRequest => ListGroupAllowlistResult);
+
 pub(crate) const ADD_GROUP_ALLOWLIST_USER: crate::OperationInfo = crate::OperationInfo {
     id: "add_group_allowlist_user",
     method: crate::HttpMethod::Post,
@@ -174,6 +169,7 @@ pub(crate) const ADD_GROUP_ALLOWLIST_USER: crate::OperationInfo = crate::Operati
     idempotent: false,
     rate_limit: None,
 };
+
 impl crate::Client {
     /// Put one member on a chat group's allow list.
     ///
@@ -203,6 +199,7 @@ impl crate::Client {
         }
     }
 }
+
 /// Request builder for [`Client::add_group_allowlist_user`](crate::Client::add_group_allowlist_user): set optional arguments, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -212,18 +209,8 @@ pub struct AddGroupAllowlistUserRequest<'a> {
     username: String,
     options: crate::RequestOptions,
 }
+
 impl<'a> AddGroupAllowlistUserRequest<'a> {
-    /// Overrides the client's per-request timeout for this call.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options = self.options.timeout(timeout);
-        self
-    }
-    /// Adds a header to this call only (checked for CR/LF like every
-    /// header value).
-    pub fn header(mut self, name: &'static str, value: impl Into<String>) -> Self {
-        self.options = self.options.header(name, value);
-        self
-    }
     /// Checks every documented limit; nothing is sent when one fails.
     fn validate(&self) -> Result<(), crate::ValidationError> {
         {
@@ -241,17 +228,17 @@ impl<'a> AddGroupAllowlistUserRequest<'a> {
         }
         Ok(())
     }
+
     /// Validates the arguments, sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> Result<crate::Response<crate::AddGroupAllowlistUserData>, crate::Error> {
+    pub async fn send(self) -> AddGroupAllowlistUserResult {
         self.validate()?;
-        let path = format!(
-            "/chatgroups/{}/white/users/{}", crate ::runtime::encode::segment(& self
-            .group_id), crate ::runtime::encode::segment(& self.username)
-        );
-        let query: ::std::vec::Vec<(&'static str, String)> = vec![];
-        let headers: ::std::vec::Vec<(&'static str, String)> = vec![];
+        let path = {
+            let group_id = crate::runtime::encode::segment(&self.group_id);
+            let username = crate::runtime::encode::segment(&self.username);
+            format!("/chatgroups/{group_id}/white/users/{username}")
+        };
+        let query: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
+        let headers: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
         let parts = crate::runtime::RequestParts {
             op: &ADD_GROUP_ALLOWLIST_USER,
             path,
@@ -264,17 +251,17 @@ impl<'a> AddGroupAllowlistUserRequest<'a> {
         self.client.send(parts).await
     }
 }
-impl<'a> ::std::future::IntoFuture for AddGroupAllowlistUserRequest<'a> {
-    type Output = Result<
-        crate::Response<crate::AddGroupAllowlistUserData>,
-        crate::Error,
-    >;
-    type IntoFuture = super::BoxFuture<'a, Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+
+/// What the request gives when sent.
+type AddGroupAllowlistUserResult = Result<
+    crate::Response<crate::AddGroupAllowlistUserData>,
+    crate::Error,
+>;
+
+crate::runtime::request_builder!(
+    AddGroupAllowlistUserRequest => AddGroupAllowlistUserResult
+);
+
 pub(crate) const ADD_GROUP_ALLOWLIST_USERS: crate::OperationInfo = crate::OperationInfo {
     id: "add_group_allowlist_users",
     method: crate::HttpMethod::Post,
@@ -282,11 +269,13 @@ pub(crate) const ADD_GROUP_ALLOWLIST_USERS: crate::OperationInfo = crate::Operat
     idempotent: false,
     rate_limit: None,
 };
+
 /// The JSON body, exactly as it goes on the wire.
 #[derive(Debug, Clone, ::serde::Serialize)]
 struct AddGroupAllowlistUsersBody {
     usernames: ::std::vec::Vec<String>,
 }
+
 impl crate::Client {
     /// Put several members on a chat group's allow list at once.
     ///
@@ -318,6 +307,7 @@ impl crate::Client {
         }
     }
 }
+
 /// Request builder for [`Client::add_group_allowlist_users`](crate::Client::add_group_allowlist_users): set optional arguments, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -327,18 +317,8 @@ pub struct AddGroupAllowlistUsersRequest<'a> {
     body: AddGroupAllowlistUsersBody,
     options: crate::RequestOptions,
 }
+
 impl<'a> AddGroupAllowlistUsersRequest<'a> {
-    /// Overrides the client's per-request timeout for this call.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options = self.options.timeout(timeout);
-        self
-    }
-    /// Adds a header to this call only (checked for CR/LF like every
-    /// header value).
-    pub fn header(mut self, name: &'static str, value: impl Into<String>) -> Self {
-        self.options = self.options.header(name, value);
-        self
-    }
     /// Checks every documented limit; nothing is sent when one fails.
     fn validate(&self) -> Result<(), crate::ValidationError> {
         {
@@ -356,20 +336,16 @@ impl<'a> AddGroupAllowlistUsersRequest<'a> {
         }
         Ok(())
     }
+
     /// Validates the arguments, sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> Result<
-        crate::Response<::std::vec::Vec<crate::AddGroupAllowlistUsersItem>>,
-        crate::Error,
-    > {
+    pub async fn send(self) -> AddGroupAllowlistUsersResult {
         self.validate()?;
-        let path = format!(
-            "/chatgroups/{}/white/users", crate ::runtime::encode::segment(& self
-            .group_id)
-        );
-        let query: ::std::vec::Vec<(&'static str, String)> = vec![];
-        let headers: ::std::vec::Vec<(&'static str, String)> = vec![];
+        let path = {
+            let group_id = crate::runtime::encode::segment(&self.group_id);
+            format!("/chatgroups/{group_id}/white/users")
+        };
+        let query: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
+        let headers: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
         let parts = crate::runtime::RequestParts {
             op: &ADD_GROUP_ALLOWLIST_USERS,
             path,
@@ -382,17 +358,17 @@ impl<'a> AddGroupAllowlistUsersRequest<'a> {
         self.client.send(parts).await
     }
 }
-impl<'a> ::std::future::IntoFuture for AddGroupAllowlistUsersRequest<'a> {
-    type Output = Result<
-        crate::Response<::std::vec::Vec<crate::AddGroupAllowlistUsersItem>>,
-        crate::Error,
-    >;
-    type IntoFuture = super::BoxFuture<'a, Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+
+/// What the request gives when sent.
+type AddGroupAllowlistUsersResult = Result<
+    crate::Response<::std::vec::Vec<crate::AddGroupAllowlistUsersItem>>,
+    crate::Error,
+>;
+
+crate::runtime::request_builder!(
+    AddGroupAllowlistUsersRequest => AddGroupAllowlistUsersResult
+);
+
 pub(crate) const REMOVE_GROUP_ALLOWLIST_USERS: crate::OperationInfo = crate::OperationInfo {
     id: "remove_group_allowlist_users",
     method: crate::HttpMethod::Delete,
@@ -400,6 +376,7 @@ pub(crate) const REMOVE_GROUP_ALLOWLIST_USERS: crate::OperationInfo = crate::Ope
     idempotent: true,
     rate_limit: None,
 };
+
 impl crate::Client {
     /// Take one or more members off a chat group's allow list.
     ///
@@ -429,6 +406,7 @@ impl crate::Client {
         }
     }
 }
+
 /// Request builder for [`Client::remove_group_allowlist_users`](crate::Client::remove_group_allowlist_users): set optional arguments, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -438,18 +416,8 @@ pub struct RemoveGroupAllowlistUsersRequest<'a> {
     usernames: ::std::vec::Vec<String>,
     options: crate::RequestOptions,
 }
+
 impl<'a> RemoveGroupAllowlistUsersRequest<'a> {
-    /// Overrides the client's per-request timeout for this call.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options = self.options.timeout(timeout);
-        self
-    }
-    /// Adds a header to this call only (checked for CR/LF like every
-    /// header value).
-    pub fn header(mut self, name: &'static str, value: impl Into<String>) -> Self {
-        self.options = self.options.header(name, value);
-        self
-    }
     /// Checks every documented limit; nothing is sent when one fails.
     fn validate(&self) -> Result<(), crate::ValidationError> {
         {
@@ -468,20 +436,17 @@ impl<'a> RemoveGroupAllowlistUsersRequest<'a> {
         }
         Ok(())
     }
+
     /// Validates the arguments, sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> Result<
-        crate::Response<::std::vec::Vec<crate::RemoveGroupAllowlistUsersItem>>,
-        crate::Error,
-    > {
+    pub async fn send(self) -> RemoveGroupAllowlistUsersResult {
         self.validate()?;
-        let path = format!(
-            "/chatgroups/{}/white/users/{}", crate ::runtime::encode::segment(& self
-            .group_id), crate ::runtime::encode::list(& self.usernames)
-        );
-        let query: ::std::vec::Vec<(&'static str, String)> = vec![];
-        let headers: ::std::vec::Vec<(&'static str, String)> = vec![];
+        let path = {
+            let group_id = crate::runtime::encode::segment(&self.group_id);
+            let usernames = crate::runtime::encode::list(&self.usernames);
+            format!("/chatgroups/{group_id}/white/users/{usernames}")
+        };
+        let query: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
+        let headers: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
         let parts = crate::runtime::RequestParts {
             op: &REMOVE_GROUP_ALLOWLIST_USERS,
             path,
@@ -494,14 +459,13 @@ impl<'a> RemoveGroupAllowlistUsersRequest<'a> {
         self.client.send(parts).await
     }
 }
-impl<'a> ::std::future::IntoFuture for RemoveGroupAllowlistUsersRequest<'a> {
-    type Output = Result<
-        crate::Response<::std::vec::Vec<crate::RemoveGroupAllowlistUsersItem>>,
-        crate::Error,
-    >;
-    type IntoFuture = super::BoxFuture<'a, Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+
+/// What the request gives when sent.
+type RemoveGroupAllowlistUsersResult = Result<
+    crate::Response<::std::vec::Vec<crate::RemoveGroupAllowlistUsersItem>>,
+    crate::Error,
+>;
+
+crate::runtime::request_builder!(
+    RemoveGroupAllowlistUsersRequest => RemoveGroupAllowlistUsersResult
+);

@@ -15,6 +15,7 @@ pub struct GetGroupAnnouncementData {
     #[serde(flatten)]
     pub extra: crate::Extra,
 }
+
 /// The `data` of the response of [`crate::Client::update_group_announcement`]: Replace a chat group's announcement.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct UpdateGroupAnnouncementData {
@@ -27,6 +28,7 @@ pub struct UpdateGroupAnnouncementData {
     #[serde(flatten)]
     pub extra: crate::Extra,
 }
+
 pub(crate) const GET_GROUP_ANNOUNCEMENT: crate::OperationInfo = crate::OperationInfo {
     id: "get_group_announcement",
     method: crate::HttpMethod::Get,
@@ -37,6 +39,7 @@ pub(crate) const GET_GROUP_ANNOUNCEMENT: crate::OperationInfo = crate::Operation
         per: crate::RatePer::Second,
     }),
 };
+
 impl crate::Client {
     /// Get a chat group's announcement.
     ///
@@ -62,6 +65,7 @@ impl crate::Client {
         }
     }
 }
+
 /// Request builder for [`Client::get_group_announcement`](crate::Client::get_group_announcement): set optional arguments, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -70,18 +74,8 @@ pub struct GetGroupAnnouncementRequest<'a> {
     group_id: String,
     options: crate::RequestOptions,
 }
+
 impl<'a> GetGroupAnnouncementRequest<'a> {
-    /// Overrides the client's per-request timeout for this call.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options = self.options.timeout(timeout);
-        self
-    }
-    /// Adds a header to this call only (checked for CR/LF like every
-    /// header value).
-    pub fn header(mut self, name: &'static str, value: impl Into<String>) -> Self {
-        self.options = self.options.header(name, value);
-        self
-    }
     /// Checks every documented limit; nothing is sent when one fails.
     fn validate(&self) -> Result<(), crate::ValidationError> {
         {
@@ -90,17 +84,16 @@ impl<'a> GetGroupAnnouncementRequest<'a> {
         }
         Ok(())
     }
+
     /// Validates the arguments, sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> Result<crate::Response<crate::GetGroupAnnouncementData>, crate::Error> {
+    pub async fn send(self) -> GetGroupAnnouncementResult {
         self.validate()?;
-        let path = format!(
-            "/chatgroups/{}/announcement", crate ::runtime::encode::segment(& self
-            .group_id)
-        );
-        let query: ::std::vec::Vec<(&'static str, String)> = vec![];
-        let headers: ::std::vec::Vec<(&'static str, String)> = vec![];
+        let path = {
+            let group_id = crate::runtime::encode::segment(&self.group_id);
+            format!("/chatgroups/{group_id}/announcement")
+        };
+        let query: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
+        let headers: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
         let parts = crate::runtime::RequestParts {
             op: &GET_GROUP_ANNOUNCEMENT,
             path,
@@ -113,14 +106,17 @@ impl<'a> GetGroupAnnouncementRequest<'a> {
         self.client.send(parts).await
     }
 }
-impl<'a> ::std::future::IntoFuture for GetGroupAnnouncementRequest<'a> {
-    type Output = Result<crate::Response<crate::GetGroupAnnouncementData>, crate::Error>;
-    type IntoFuture = super::BoxFuture<'a, Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+
+/// What the request gives when sent.
+type GetGroupAnnouncementResult = Result<
+    crate::Response<crate::GetGroupAnnouncementData>,
+    crate::Error,
+>;
+
+crate::runtime::request_builder!(
+    GetGroupAnnouncementRequest => GetGroupAnnouncementResult
+);
+
 pub(crate) const UPDATE_GROUP_ANNOUNCEMENT: crate::OperationInfo = crate::OperationInfo {
     id: "update_group_announcement",
     method: crate::HttpMethod::Post,
@@ -131,11 +127,13 @@ pub(crate) const UPDATE_GROUP_ANNOUNCEMENT: crate::OperationInfo = crate::Operat
         per: crate::RatePer::Second,
     }),
 };
+
 /// The JSON body, exactly as it goes on the wire.
 #[derive(Debug, Clone, ::serde::Serialize)]
 struct UpdateGroupAnnouncementBody {
     announcement: String,
 }
+
 impl crate::Client {
     /// Replace a chat group's announcement.
     ///
@@ -167,6 +165,7 @@ impl crate::Client {
         }
     }
 }
+
 /// Request builder for [`Client::update_group_announcement`](crate::Client::update_group_announcement): set optional arguments, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -176,18 +175,8 @@ pub struct UpdateGroupAnnouncementRequest<'a> {
     body: UpdateGroupAnnouncementBody,
     options: crate::RequestOptions,
 }
+
 impl<'a> UpdateGroupAnnouncementRequest<'a> {
-    /// Overrides the client's per-request timeout for this call.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options = self.options.timeout(timeout);
-        self
-    }
-    /// Adds a header to this call only (checked for CR/LF like every
-    /// header value).
-    pub fn header(mut self, name: &'static str, value: impl Into<String>) -> Self {
-        self.options = self.options.header(name, value);
-        self
-    }
     /// Checks every documented limit; nothing is sent when one fails.
     fn validate(&self) -> Result<(), crate::ValidationError> {
         {
@@ -200,17 +189,16 @@ impl<'a> UpdateGroupAnnouncementRequest<'a> {
         }
         Ok(())
     }
+
     /// Validates the arguments, sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> Result<crate::Response<crate::UpdateGroupAnnouncementData>, crate::Error> {
+    pub async fn send(self) -> UpdateGroupAnnouncementResult {
         self.validate()?;
-        let path = format!(
-            "/chatgroups/{}/announcement", crate ::runtime::encode::segment(& self
-            .group_id)
-        );
-        let query: ::std::vec::Vec<(&'static str, String)> = vec![];
-        let headers: ::std::vec::Vec<(&'static str, String)> = vec![];
+        let path = {
+            let group_id = crate::runtime::encode::segment(&self.group_id);
+            format!("/chatgroups/{group_id}/announcement")
+        };
+        let query: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
+        let headers: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
         let parts = crate::runtime::RequestParts {
             op: &UPDATE_GROUP_ANNOUNCEMENT,
             path,
@@ -223,14 +211,13 @@ impl<'a> UpdateGroupAnnouncementRequest<'a> {
         self.client.send(parts).await
     }
 }
-impl<'a> ::std::future::IntoFuture for UpdateGroupAnnouncementRequest<'a> {
-    type Output = Result<
-        crate::Response<crate::UpdateGroupAnnouncementData>,
-        crate::Error,
-    >;
-    type IntoFuture = super::BoxFuture<'a, Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+
+/// What the request gives when sent.
+type UpdateGroupAnnouncementResult = Result<
+    crate::Response<crate::UpdateGroupAnnouncementData>,
+    crate::Error,
+>;
+
+crate::runtime::request_builder!(
+    UpdateGroupAnnouncementRequest => UpdateGroupAnnouncementResult
+);

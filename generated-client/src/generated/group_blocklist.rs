@@ -23,6 +23,7 @@ pub struct AddGroupBlocklistUserData {
     #[serde(flatten)]
     pub extra: crate::Extra,
 }
+
 /// One result per requested user.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct AddGroupBlocklistUsersItem {
@@ -48,6 +49,7 @@ pub struct AddGroupBlocklistUsersItem {
     #[serde(flatten)]
     pub extra: crate::Extra,
 }
+
 /// The `data` of the response of [`crate::Client::remove_group_blocklist_user`]: Unblock one user in a chat group.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct RemoveGroupBlocklistUserData {
@@ -66,6 +68,7 @@ pub struct RemoveGroupBlocklistUserData {
     #[serde(flatten)]
     pub extra: crate::Extra,
 }
+
 /// One result per requested user.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct RemoveGroupBlocklistUsersItem {
@@ -93,6 +96,7 @@ pub struct RemoveGroupBlocklistUsersItem {
     #[serde(flatten)]
     pub extra: crate::Extra,
 }
+
 pub(crate) const LIST_GROUP_BLOCKLIST: crate::OperationInfo = crate::OperationInfo {
     id: "list_group_blocklist",
     method: crate::HttpMethod::Get,
@@ -103,6 +107,7 @@ pub(crate) const LIST_GROUP_BLOCKLIST: crate::OperationInfo = crate::OperationIn
         per: crate::RatePer::Second,
     }),
 };
+
 impl crate::Client {
     /// List the users on a chat group's block list, one page at a time.
     ///
@@ -131,6 +136,7 @@ impl crate::Client {
         }
     }
 }
+
 /// Request builder for [`Client::list_group_blocklist`](crate::Client::list_group_blocklist): set optional arguments, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -141,6 +147,7 @@ pub struct ListGroupBlocklistRequest<'a> {
     cursor: Option<String>,
     options: crate::RequestOptions,
 }
+
 impl<'a> ListGroupBlocklistRequest<'a> {
     /// Users per page; no range or default is documented.
     ///
@@ -151,6 +158,7 @@ impl<'a> ListGroupBlocklistRequest<'a> {
         self.page_size = Some(page_size);
         self
     }
+
     /// Where the page starts: the `cursor` of the previous response. Leave it out for the first page.
     ///
     /// See errata E331.
@@ -158,17 +166,7 @@ impl<'a> ListGroupBlocklistRequest<'a> {
         self.cursor = Some(cursor.into());
         self
     }
-    /// Overrides the client's per-request timeout for this call.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options = self.options.timeout(timeout);
-        self
-    }
-    /// Adds a header to this call only (checked for CR/LF like every
-    /// header value).
-    pub fn header(mut self, name: &'static str, value: impl Into<String>) -> Self {
-        self.options = self.options.header(name, value);
-        self
-    }
+
     /// Checks every documented limit; nothing is sent when one fails.
     fn validate(&self) -> Result<(), crate::ValidationError> {
         {
@@ -180,23 +178,22 @@ impl<'a> ListGroupBlocklistRequest<'a> {
         }
         Ok(())
     }
+
     /// Validates the arguments, sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> Result<crate::Response<::std::vec::Vec<String>>, crate::Error> {
+    pub async fn send(self) -> ListGroupBlocklistResult {
         self.validate()?;
-        let path = format!(
-            "/chatgroups/{}/blocks/users", crate ::runtime::encode::segment(& self
-            .group_id)
-        );
-        let mut query: ::std::vec::Vec<(&'static str, String)> = vec![];
+        let path = {
+            let group_id = crate::runtime::encode::segment(&self.group_id);
+            format!("/chatgroups/{group_id}/blocks/users")
+        };
+        let mut query: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
         if let Some(value) = &self.page_size {
             query.push(("pageSize", value.to_string()));
         }
         if let Some(value) = &self.cursor {
             query.push(("cursor", value.to_string()));
         }
-        let headers: ::std::vec::Vec<(&'static str, String)> = vec![];
+        let headers: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
         let parts = crate::runtime::RequestParts {
             op: &LIST_GROUP_BLOCKLIST,
             path,
@@ -208,6 +205,7 @@ impl<'a> ListGroupBlocklistRequest<'a> {
         };
         self.client.send(parts).await
     }
+
     /// Streams every item of every page: sends this request, then
     /// follows the cursor until a page has none (or no items).
     /// Set the page size with the builder first; the cursor is
@@ -225,14 +223,15 @@ impl<'a> ListGroupBlocklistRequest<'a> {
         )
     }
 }
-impl<'a> ::std::future::IntoFuture for ListGroupBlocklistRequest<'a> {
-    type Output = Result<crate::Response<::std::vec::Vec<String>>, crate::Error>;
-    type IntoFuture = super::BoxFuture<'a, Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+
+/// What the request gives when sent.
+type ListGroupBlocklistResult = Result<
+    crate::Response<::std::vec::Vec<String>>,
+    crate::Error,
+>;
+
+crate::runtime::request_builder!(ListGroupBlocklistRequest => ListGroupBlocklistResult);
+
 pub(crate) const ADD_GROUP_BLOCKLIST_USER: crate::OperationInfo = crate::OperationInfo {
     id: "add_group_blocklist_user",
     method: crate::HttpMethod::Post,
@@ -243,6 +242,7 @@ pub(crate) const ADD_GROUP_BLOCKLIST_USER: crate::OperationInfo = crate::Operati
         per: crate::RatePer::Second,
     }),
 };
+
 impl crate::Client {
     /// Block one user in a chat group.
     ///
@@ -272,6 +272,7 @@ impl crate::Client {
         }
     }
 }
+
 /// Request builder for [`Client::add_group_blocklist_user`](crate::Client::add_group_blocklist_user): set optional arguments, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -281,18 +282,8 @@ pub struct AddGroupBlocklistUserRequest<'a> {
     username: String,
     options: crate::RequestOptions,
 }
+
 impl<'a> AddGroupBlocklistUserRequest<'a> {
-    /// Overrides the client's per-request timeout for this call.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options = self.options.timeout(timeout);
-        self
-    }
-    /// Adds a header to this call only (checked for CR/LF like every
-    /// header value).
-    pub fn header(mut self, name: &'static str, value: impl Into<String>) -> Self {
-        self.options = self.options.header(name, value);
-        self
-    }
     /// Checks every documented limit; nothing is sent when one fails.
     fn validate(&self) -> Result<(), crate::ValidationError> {
         {
@@ -310,17 +301,17 @@ impl<'a> AddGroupBlocklistUserRequest<'a> {
         }
         Ok(())
     }
+
     /// Validates the arguments, sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> Result<crate::Response<crate::AddGroupBlocklistUserData>, crate::Error> {
+    pub async fn send(self) -> AddGroupBlocklistUserResult {
         self.validate()?;
-        let path = format!(
-            "/chatgroups/{}/blocks/users/{}", crate ::runtime::encode::segment(& self
-            .group_id), crate ::runtime::encode::segment(& self.username)
-        );
-        let query: ::std::vec::Vec<(&'static str, String)> = vec![];
-        let headers: ::std::vec::Vec<(&'static str, String)> = vec![];
+        let path = {
+            let group_id = crate::runtime::encode::segment(&self.group_id);
+            let username = crate::runtime::encode::segment(&self.username);
+            format!("/chatgroups/{group_id}/blocks/users/{username}")
+        };
+        let query: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
+        let headers: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
         let parts = crate::runtime::RequestParts {
             op: &ADD_GROUP_BLOCKLIST_USER,
             path,
@@ -333,17 +324,17 @@ impl<'a> AddGroupBlocklistUserRequest<'a> {
         self.client.send(parts).await
     }
 }
-impl<'a> ::std::future::IntoFuture for AddGroupBlocklistUserRequest<'a> {
-    type Output = Result<
-        crate::Response<crate::AddGroupBlocklistUserData>,
-        crate::Error,
-    >;
-    type IntoFuture = super::BoxFuture<'a, Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+
+/// What the request gives when sent.
+type AddGroupBlocklistUserResult = Result<
+    crate::Response<crate::AddGroupBlocklistUserData>,
+    crate::Error,
+>;
+
+crate::runtime::request_builder!(
+    AddGroupBlocklistUserRequest => AddGroupBlocklistUserResult
+);
+
 pub(crate) const ADD_GROUP_BLOCKLIST_USERS: crate::OperationInfo = crate::OperationInfo {
     id: "add_group_blocklist_users",
     method: crate::HttpMethod::Post,
@@ -354,11 +345,13 @@ pub(crate) const ADD_GROUP_BLOCKLIST_USERS: crate::OperationInfo = crate::Operat
         per: crate::RatePer::Second,
     }),
 };
+
 /// The JSON body, exactly as it goes on the wire.
 #[derive(Debug, Clone, ::serde::Serialize)]
 struct AddGroupBlocklistUsersBody {
     usernames: ::std::vec::Vec<String>,
 }
+
 impl crate::Client {
     /// Block several users in a chat group at once.
     ///
@@ -390,6 +383,7 @@ impl crate::Client {
         }
     }
 }
+
 /// Request builder for [`Client::add_group_blocklist_users`](crate::Client::add_group_blocklist_users): set optional arguments, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -399,18 +393,8 @@ pub struct AddGroupBlocklistUsersRequest<'a> {
     body: AddGroupBlocklistUsersBody,
     options: crate::RequestOptions,
 }
+
 impl<'a> AddGroupBlocklistUsersRequest<'a> {
-    /// Overrides the client's per-request timeout for this call.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options = self.options.timeout(timeout);
-        self
-    }
-    /// Adds a header to this call only (checked for CR/LF like every
-    /// header value).
-    pub fn header(mut self, name: &'static str, value: impl Into<String>) -> Self {
-        self.options = self.options.header(name, value);
-        self
-    }
     /// Checks every documented limit; nothing is sent when one fails.
     fn validate(&self) -> Result<(), crate::ValidationError> {
         {
@@ -428,20 +412,16 @@ impl<'a> AddGroupBlocklistUsersRequest<'a> {
         }
         Ok(())
     }
+
     /// Validates the arguments, sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> Result<
-        crate::Response<::std::vec::Vec<crate::AddGroupBlocklistUsersItem>>,
-        crate::Error,
-    > {
+    pub async fn send(self) -> AddGroupBlocklistUsersResult {
         self.validate()?;
-        let path = format!(
-            "/chatgroups/{}/blocks/users", crate ::runtime::encode::segment(& self
-            .group_id)
-        );
-        let query: ::std::vec::Vec<(&'static str, String)> = vec![];
-        let headers: ::std::vec::Vec<(&'static str, String)> = vec![];
+        let path = {
+            let group_id = crate::runtime::encode::segment(&self.group_id);
+            format!("/chatgroups/{group_id}/blocks/users")
+        };
+        let query: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
+        let headers: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
         let parts = crate::runtime::RequestParts {
             op: &ADD_GROUP_BLOCKLIST_USERS,
             path,
@@ -454,17 +434,17 @@ impl<'a> AddGroupBlocklistUsersRequest<'a> {
         self.client.send(parts).await
     }
 }
-impl<'a> ::std::future::IntoFuture for AddGroupBlocklistUsersRequest<'a> {
-    type Output = Result<
-        crate::Response<::std::vec::Vec<crate::AddGroupBlocklistUsersItem>>,
-        crate::Error,
-    >;
-    type IntoFuture = super::BoxFuture<'a, Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+
+/// What the request gives when sent.
+type AddGroupBlocklistUsersResult = Result<
+    crate::Response<::std::vec::Vec<crate::AddGroupBlocklistUsersItem>>,
+    crate::Error,
+>;
+
+crate::runtime::request_builder!(
+    AddGroupBlocklistUsersRequest => AddGroupBlocklistUsersResult
+);
+
 pub(crate) const REMOVE_GROUP_BLOCKLIST_USER: crate::OperationInfo = crate::OperationInfo {
     id: "remove_group_blocklist_user",
     method: crate::HttpMethod::Delete,
@@ -475,6 +455,7 @@ pub(crate) const REMOVE_GROUP_BLOCKLIST_USER: crate::OperationInfo = crate::Oper
         per: crate::RatePer::Second,
     }),
 };
+
 impl crate::Client {
     /// Unblock one user in a chat group.
     ///
@@ -504,6 +485,7 @@ impl crate::Client {
         }
     }
 }
+
 /// Request builder for [`Client::remove_group_blocklist_user`](crate::Client::remove_group_blocklist_user): set optional arguments, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -513,18 +495,8 @@ pub struct RemoveGroupBlocklistUserRequest<'a> {
     username: String,
     options: crate::RequestOptions,
 }
+
 impl<'a> RemoveGroupBlocklistUserRequest<'a> {
-    /// Overrides the client's per-request timeout for this call.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options = self.options.timeout(timeout);
-        self
-    }
-    /// Adds a header to this call only (checked for CR/LF like every
-    /// header value).
-    pub fn header(mut self, name: &'static str, value: impl Into<String>) -> Self {
-        self.options = self.options.header(name, value);
-        self
-    }
     /// Checks every documented limit; nothing is sent when one fails.
     fn validate(&self) -> Result<(), crate::ValidationError> {
         {
@@ -542,17 +514,17 @@ impl<'a> RemoveGroupBlocklistUserRequest<'a> {
         }
         Ok(())
     }
+
     /// Validates the arguments, sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> Result<crate::Response<crate::RemoveGroupBlocklistUserData>, crate::Error> {
+    pub async fn send(self) -> RemoveGroupBlocklistUserResult {
         self.validate()?;
-        let path = format!(
-            "/chatgroups/{}/blocks/users/{}", crate ::runtime::encode::segment(& self
-            .group_id), crate ::runtime::encode::segment(& self.username)
-        );
-        let query: ::std::vec::Vec<(&'static str, String)> = vec![];
-        let headers: ::std::vec::Vec<(&'static str, String)> = vec![];
+        let path = {
+            let group_id = crate::runtime::encode::segment(&self.group_id);
+            let username = crate::runtime::encode::segment(&self.username);
+            format!("/chatgroups/{group_id}/blocks/users/{username}")
+        };
+        let query: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
+        let headers: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
         let parts = crate::runtime::RequestParts {
             op: &REMOVE_GROUP_BLOCKLIST_USER,
             path,
@@ -565,17 +537,17 @@ impl<'a> RemoveGroupBlocklistUserRequest<'a> {
         self.client.send(parts).await
     }
 }
-impl<'a> ::std::future::IntoFuture for RemoveGroupBlocklistUserRequest<'a> {
-    type Output = Result<
-        crate::Response<crate::RemoveGroupBlocklistUserData>,
-        crate::Error,
-    >;
-    type IntoFuture = super::BoxFuture<'a, Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+
+/// What the request gives when sent.
+type RemoveGroupBlocklistUserResult = Result<
+    crate::Response<crate::RemoveGroupBlocklistUserData>,
+    crate::Error,
+>;
+
+crate::runtime::request_builder!(
+    RemoveGroupBlocklistUserRequest => RemoveGroupBlocklistUserResult
+);
+
 pub(crate) const REMOVE_GROUP_BLOCKLIST_USERS: crate::OperationInfo = crate::OperationInfo {
     id: "remove_group_blocklist_users",
     method: crate::HttpMethod::Delete,
@@ -586,6 +558,7 @@ pub(crate) const REMOVE_GROUP_BLOCKLIST_USERS: crate::OperationInfo = crate::Ope
         per: crate::RatePer::Second,
     }),
 };
+
 impl crate::Client {
     /// Unblock several users in a chat group at once.
     ///
@@ -615,6 +588,7 @@ impl crate::Client {
         }
     }
 }
+
 /// Request builder for [`Client::remove_group_blocklist_users`](crate::Client::remove_group_blocklist_users): set optional arguments, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -624,18 +598,8 @@ pub struct RemoveGroupBlocklistUsersRequest<'a> {
     usernames: ::std::vec::Vec<String>,
     options: crate::RequestOptions,
 }
+
 impl<'a> RemoveGroupBlocklistUsersRequest<'a> {
-    /// Overrides the client's per-request timeout for this call.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options = self.options.timeout(timeout);
-        self
-    }
-    /// Adds a header to this call only (checked for CR/LF like every
-    /// header value).
-    pub fn header(mut self, name: &'static str, value: impl Into<String>) -> Self {
-        self.options = self.options.header(name, value);
-        self
-    }
     /// Checks every documented limit; nothing is sent when one fails.
     fn validate(&self) -> Result<(), crate::ValidationError> {
         {
@@ -654,20 +618,17 @@ impl<'a> RemoveGroupBlocklistUsersRequest<'a> {
         }
         Ok(())
     }
+
     /// Validates the arguments, sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> Result<
-        crate::Response<::std::vec::Vec<crate::RemoveGroupBlocklistUsersItem>>,
-        crate::Error,
-    > {
+    pub async fn send(self) -> RemoveGroupBlocklistUsersResult {
         self.validate()?;
-        let path = format!(
-            "/chatgroups/{}/blocks/users/{}", crate ::runtime::encode::segment(& self
-            .group_id), crate ::runtime::encode::list(& self.usernames)
-        );
-        let query: ::std::vec::Vec<(&'static str, String)> = vec![];
-        let headers: ::std::vec::Vec<(&'static str, String)> = vec![];
+        let path = {
+            let group_id = crate::runtime::encode::segment(&self.group_id);
+            let usernames = crate::runtime::encode::list(&self.usernames);
+            format!("/chatgroups/{group_id}/blocks/users/{usernames}")
+        };
+        let query: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
+        let headers: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
         let parts = crate::runtime::RequestParts {
             op: &REMOVE_GROUP_BLOCKLIST_USERS,
             path,
@@ -680,14 +641,13 @@ impl<'a> RemoveGroupBlocklistUsersRequest<'a> {
         self.client.send(parts).await
     }
 }
-impl<'a> ::std::future::IntoFuture for RemoveGroupBlocklistUsersRequest<'a> {
-    type Output = Result<
-        crate::Response<::std::vec::Vec<crate::RemoveGroupBlocklistUsersItem>>,
-        crate::Error,
-    >;
-    type IntoFuture = super::BoxFuture<'a, Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+
+/// What the request gives when sent.
+type RemoveGroupBlocklistUsersResult = Result<
+    crate::Response<::std::vec::Vec<crate::RemoveGroupBlocklistUsersItem>>,
+    crate::Error,
+>;
+
+crate::runtime::request_builder!(
+    RemoveGroupBlocklistUsersRequest => RemoveGroupBlocklistUsersResult
+);

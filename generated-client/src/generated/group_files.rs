@@ -26,6 +26,7 @@ pub struct ListGroupFilesItem {
     #[serde(flatten)]
     pub extra: crate::Extra,
 }
+
 /// The `data` of the response of [`crate::Client::upload_group_file`]: Upload a shared file to a chat group.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct UploadGroupFileData {
@@ -50,6 +51,7 @@ pub struct UploadGroupFileData {
     #[serde(flatten)]
     pub extra: crate::Extra,
 }
+
 /// The `data` of the response of [`crate::Client::delete_group_file`]: Delete a shared file of a chat group.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct DeleteGroupFileData {
@@ -65,6 +67,7 @@ pub struct DeleteGroupFileData {
     #[serde(flatten)]
     pub extra: crate::Extra,
 }
+
 pub(crate) const LIST_GROUP_FILES: crate::OperationInfo = crate::OperationInfo {
     id: "list_group_files",
     method: crate::HttpMethod::Get,
@@ -75,6 +78,7 @@ pub(crate) const LIST_GROUP_FILES: crate::OperationInfo = crate::OperationInfo {
         per: crate::RatePer::Second,
     }),
 };
+
 impl crate::Client {
     /// List the shared files of a chat group, one page at a time.
     ///
@@ -103,6 +107,7 @@ impl crate::Client {
         }
     }
 }
+
 /// Request builder for [`Client::list_group_files`](crate::Client::list_group_files): set optional arguments, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -113,6 +118,7 @@ pub struct ListGroupFilesRequest<'a> {
     pagesize: Option<i64>,
     options: crate::RequestOptions,
 }
+
 impl<'a> ListGroupFilesRequest<'a> {
     /// Page number, starting at 1; no default is documented.
     ///
@@ -123,6 +129,7 @@ impl<'a> ListGroupFilesRequest<'a> {
         self.pagenum = Some(pagenum);
         self
     }
+
     /// Files per page, 1 to 1000; no default is documented.
     ///
     /// Checked before sending: between 1 and 1000.
@@ -132,17 +139,7 @@ impl<'a> ListGroupFilesRequest<'a> {
         self.pagesize = Some(pagesize);
         self
     }
-    /// Overrides the client's per-request timeout for this call.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options = self.options.timeout(timeout);
-        self
-    }
-    /// Adds a header to this call only (checked for CR/LF like every
-    /// header value).
-    pub fn header(mut self, name: &'static str, value: impl Into<String>) -> Self {
-        self.options = self.options.header(name, value);
-        self
-    }
+
     /// Checks every documented limit; nothing is sent when one fails.
     fn validate(&self) -> Result<(), crate::ValidationError> {
         {
@@ -162,26 +159,22 @@ impl<'a> ListGroupFilesRequest<'a> {
         }
         Ok(())
     }
+
     /// Validates the arguments, sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> Result<
-        crate::Response<::std::vec::Vec<crate::ListGroupFilesItem>>,
-        crate::Error,
-    > {
+    pub async fn send(self) -> ListGroupFilesResult {
         self.validate()?;
-        let path = format!(
-            "/chatgroups/{}/share_files", crate ::runtime::encode::segment(& self
-            .group_id)
-        );
-        let mut query: ::std::vec::Vec<(&'static str, String)> = vec![];
+        let path = {
+            let group_id = crate::runtime::encode::segment(&self.group_id);
+            format!("/chatgroups/{group_id}/share_files")
+        };
+        let mut query: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
         if let Some(value) = &self.pagenum {
             query.push(("pagenum", value.to_string()));
         }
         if let Some(value) = &self.pagesize {
             query.push(("pagesize", value.to_string()));
         }
-        let headers: ::std::vec::Vec<(&'static str, String)> = vec![];
+        let headers: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
         let parts = crate::runtime::RequestParts {
             op: &LIST_GROUP_FILES,
             path,
@@ -193,6 +186,7 @@ impl<'a> ListGroupFilesRequest<'a> {
         };
         self.client.send(parts).await
     }
+
     /// Streams every item of every page: starts at the page set
     /// on the builder (default 1) and fetches the next page until
     /// one comes back empty or shorter than the page size.
@@ -215,17 +209,15 @@ impl<'a> ListGroupFilesRequest<'a> {
         )
     }
 }
-impl<'a> ::std::future::IntoFuture for ListGroupFilesRequest<'a> {
-    type Output = Result<
-        crate::Response<::std::vec::Vec<crate::ListGroupFilesItem>>,
-        crate::Error,
-    >;
-    type IntoFuture = super::BoxFuture<'a, Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+
+/// What the request gives when sent.
+type ListGroupFilesResult = Result<
+    crate::Response<::std::vec::Vec<crate::ListGroupFilesItem>>,
+    crate::Error,
+>;
+
+crate::runtime::request_builder!(ListGroupFilesRequest => ListGroupFilesResult);
+
 pub(crate) const UPLOAD_GROUP_FILE: crate::OperationInfo = crate::OperationInfo {
     id: "upload_group_file",
     method: crate::HttpMethod::Post,
@@ -236,11 +228,13 @@ pub(crate) const UPLOAD_GROUP_FILE: crate::OperationInfo = crate::OperationInfo 
         per: crate::RatePer::Second,
     }),
 };
+
 /// The parts of the multipart body.
 #[derive(Debug, Clone)]
 struct UploadGroupFileBody {
     file: crate::UploadFile,
 }
+
 impl crate::Client {
     /// Upload a shared file to a chat group.
     ///
@@ -271,6 +265,7 @@ impl crate::Client {
         }
     }
 }
+
 /// Request builder for [`Client::upload_group_file`](crate::Client::upload_group_file): set optional arguments, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -281,6 +276,7 @@ pub struct UploadGroupFileRequest<'a> {
     body: UploadGroupFileBody,
     options: crate::RequestOptions,
 }
+
 impl<'a> UploadGroupFileRequest<'a> {
     /// When true, only members of the group can access the file. Listed (as required) by seed 003 only; the current page omits it.
     ///
@@ -289,17 +285,7 @@ impl<'a> UploadGroupFileRequest<'a> {
         self.restrict_access = Some(restrict_access);
         self
     }
-    /// Overrides the client's per-request timeout for this call.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options = self.options.timeout(timeout);
-        self
-    }
-    /// Adds a header to this call only (checked for CR/LF like every
-    /// header value).
-    pub fn header(mut self, name: &'static str, value: impl Into<String>) -> Self {
-        self.options = self.options.header(name, value);
-        self
-    }
+
     /// Checks every documented limit; nothing is sent when one fails.
     fn validate(&self) -> Result<(), crate::ValidationError> {
         {
@@ -312,17 +298,16 @@ impl<'a> UploadGroupFileRequest<'a> {
         }
         Ok(())
     }
+
     /// Validates the arguments, sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> Result<crate::Response<crate::UploadGroupFileData>, crate::Error> {
+    pub async fn send(self) -> UploadGroupFileResult {
         self.validate()?;
-        let path = format!(
-            "/chatgroups/{}/share_files", crate ::runtime::encode::segment(& self
-            .group_id)
-        );
-        let query: ::std::vec::Vec<(&'static str, String)> = vec![];
-        let mut headers: ::std::vec::Vec<(&'static str, String)> = vec![];
+        let path = {
+            let group_id = crate::runtime::encode::segment(&self.group_id);
+            format!("/chatgroups/{group_id}/share_files")
+        };
+        let query: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
+        let mut headers: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
         if let Some(value) = &self.restrict_access {
             headers.push(("restrict-access", value.to_string()));
         }
@@ -332,9 +317,9 @@ impl<'a> UploadGroupFileRequest<'a> {
             query,
             headers,
             body: {
-                let parts = vec![
-                    crate ::runtime::FormPart::file("file", self.body.file.clone())
-                ];
+                let parts: ::std::vec::Vec<crate::runtime::FormPart> = ::std::vec::Vec::from([
+                    crate::runtime::FormPart::file("file", self.body.file.clone()),
+                ]);
                 crate::runtime::Body::Multipart(parts)
             },
             options: self.options,
@@ -343,14 +328,15 @@ impl<'a> UploadGroupFileRequest<'a> {
         self.client.send(parts).await
     }
 }
-impl<'a> ::std::future::IntoFuture for UploadGroupFileRequest<'a> {
-    type Output = Result<crate::Response<crate::UploadGroupFileData>, crate::Error>;
-    type IntoFuture = super::BoxFuture<'a, Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+
+/// What the request gives when sent.
+type UploadGroupFileResult = Result<
+    crate::Response<crate::UploadGroupFileData>,
+    crate::Error,
+>;
+
+crate::runtime::request_builder!(UploadGroupFileRequest => UploadGroupFileResult);
+
 pub(crate) const DOWNLOAD_GROUP_FILE: crate::OperationInfo = crate::OperationInfo {
     id: "download_group_file",
     method: crate::HttpMethod::Get,
@@ -361,6 +347,7 @@ pub(crate) const DOWNLOAD_GROUP_FILE: crate::OperationInfo = crate::OperationInf
         per: crate::RatePer::Second,
     }),
 };
+
 impl crate::Client {
     /// Download a shared file of a chat group.
     ///
@@ -389,6 +376,7 @@ impl crate::Client {
         }
     }
 }
+
 /// Request builder for [`Client::download_group_file`](crate::Client::download_group_file): set optional arguments, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -398,18 +386,8 @@ pub struct DownloadGroupFileRequest<'a> {
     file_id: String,
     options: crate::RequestOptions,
 }
+
 impl<'a> DownloadGroupFileRequest<'a> {
-    /// Overrides the client's per-request timeout for this call.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options = self.options.timeout(timeout);
-        self
-    }
-    /// Adds a header to this call only (checked for CR/LF like every
-    /// header value).
-    pub fn header(mut self, name: &'static str, value: impl Into<String>) -> Self {
-        self.options = self.options.header(name, value);
-        self
-    }
     /// Checks every documented limit; nothing is sent when one fails.
     fn validate(&self) -> Result<(), crate::ValidationError> {
         {
@@ -422,15 +400,17 @@ impl<'a> DownloadGroupFileRequest<'a> {
         }
         Ok(())
     }
+
     /// Validates the arguments, sends the request and decodes the response.
-    pub async fn send(self) -> Result<crate::Download, crate::Error> {
+    pub async fn send(self) -> DownloadGroupFileResult {
         self.validate()?;
-        let path = format!(
-            "/chatgroups/{}/share_files/{}", crate ::runtime::encode::segment(& self
-            .group_id), crate ::runtime::encode::segment(& self.file_id)
-        );
-        let query: ::std::vec::Vec<(&'static str, String)> = vec![];
-        let headers: ::std::vec::Vec<(&'static str, String)> = vec![];
+        let path = {
+            let group_id = crate::runtime::encode::segment(&self.group_id);
+            let file_id = crate::runtime::encode::segment(&self.file_id);
+            format!("/chatgroups/{group_id}/share_files/{file_id}")
+        };
+        let query: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
+        let headers: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
         let parts = crate::runtime::RequestParts {
             op: &DOWNLOAD_GROUP_FILE,
             path,
@@ -443,14 +423,11 @@ impl<'a> DownloadGroupFileRequest<'a> {
         self.client.download(parts).await
     }
 }
-impl<'a> ::std::future::IntoFuture for DownloadGroupFileRequest<'a> {
-    type Output = Result<crate::Download, crate::Error>;
-    type IntoFuture = super::BoxFuture<'a, Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+
+/// What the request gives when sent.
+type DownloadGroupFileResult = Result<crate::Download, crate::Error>;
+crate::runtime::request_builder!(DownloadGroupFileRequest => DownloadGroupFileResult);
+
 pub(crate) const DELETE_GROUP_FILE: crate::OperationInfo = crate::OperationInfo {
     id: "delete_group_file",
     method: crate::HttpMethod::Delete,
@@ -461,6 +438,7 @@ pub(crate) const DELETE_GROUP_FILE: crate::OperationInfo = crate::OperationInfo 
         per: crate::RatePer::Second,
     }),
 };
+
 impl crate::Client {
     /// Delete a shared file of a chat group.
     ///
@@ -489,6 +467,7 @@ impl crate::Client {
         }
     }
 }
+
 /// Request builder for [`Client::delete_group_file`](crate::Client::delete_group_file): set optional arguments, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -498,18 +477,8 @@ pub struct DeleteGroupFileRequest<'a> {
     file_id: String,
     options: crate::RequestOptions,
 }
+
 impl<'a> DeleteGroupFileRequest<'a> {
-    /// Overrides the client's per-request timeout for this call.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options = self.options.timeout(timeout);
-        self
-    }
-    /// Adds a header to this call only (checked for CR/LF like every
-    /// header value).
-    pub fn header(mut self, name: &'static str, value: impl Into<String>) -> Self {
-        self.options = self.options.header(name, value);
-        self
-    }
     /// Checks every documented limit; nothing is sent when one fails.
     fn validate(&self) -> Result<(), crate::ValidationError> {
         {
@@ -522,17 +491,17 @@ impl<'a> DeleteGroupFileRequest<'a> {
         }
         Ok(())
     }
+
     /// Validates the arguments, sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> Result<crate::Response<crate::DeleteGroupFileData>, crate::Error> {
+    pub async fn send(self) -> DeleteGroupFileResult {
         self.validate()?;
-        let path = format!(
-            "/chatgroups/{}/share_files/{}", crate ::runtime::encode::segment(& self
-            .group_id), crate ::runtime::encode::segment(& self.file_id)
-        );
-        let query: ::std::vec::Vec<(&'static str, String)> = vec![];
-        let headers: ::std::vec::Vec<(&'static str, String)> = vec![];
+        let path = {
+            let group_id = crate::runtime::encode::segment(&self.group_id);
+            let file_id = crate::runtime::encode::segment(&self.file_id);
+            format!("/chatgroups/{group_id}/share_files/{file_id}")
+        };
+        let query: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
+        let headers: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
         let parts = crate::runtime::RequestParts {
             op: &DELETE_GROUP_FILE,
             path,
@@ -545,11 +514,11 @@ impl<'a> DeleteGroupFileRequest<'a> {
         self.client.send(parts).await
     }
 }
-impl<'a> ::std::future::IntoFuture for DeleteGroupFileRequest<'a> {
-    type Output = Result<crate::Response<crate::DeleteGroupFileData>, crate::Error>;
-    type IntoFuture = super::BoxFuture<'a, Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+
+/// What the request gives when sent.
+type DeleteGroupFileResult = Result<
+    crate::Response<crate::DeleteGroupFileData>,
+    crate::Error,
+>;
+
+crate::runtime::request_builder!(DeleteGroupFileRequest => DeleteGroupFileResult);

@@ -22,6 +22,7 @@ pub struct ListGroupMembersItem {
     #[serde(flatten)]
     pub extra: crate::Extra,
 }
+
 /// The `data` of the response of [`crate::Client::add_group_member`]: Add a user to a chat group.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct AddGroupMemberData {
@@ -40,6 +41,7 @@ pub struct AddGroupMemberData {
     #[serde(flatten)]
     pub extra: crate::Extra,
 }
+
 /// The `data` of the response of [`crate::Client::add_group_members`]: Add several users to a chat group at once.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct AddGroupMembersData {
@@ -55,6 +57,7 @@ pub struct AddGroupMembersData {
     #[serde(flatten)]
     pub extra: crate::Extra,
 }
+
 /// The `data` of the response of [`crate::Client::remove_group_member`]: Remove a user from a chat group.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct RemoveGroupMemberData {
@@ -73,6 +76,7 @@ pub struct RemoveGroupMemberData {
     #[serde(flatten)]
     pub extra: crate::Extra,
 }
+
 /// One result per requested username.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct RemoveGroupMembersItem {
@@ -98,6 +102,7 @@ pub struct RemoveGroupMembersItem {
     #[serde(flatten)]
     pub extra: crate::Extra,
 }
+
 /// The `data` of the response of [`crate::Client::add_group_admin`]: Promote a chat group member to admin.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct AddGroupAdminData {
@@ -115,6 +120,7 @@ pub struct AddGroupAdminData {
     #[serde(flatten)]
     pub extra: crate::Extra,
 }
+
 /// The `data` of the response of [`crate::Client::remove_group_admin`]: Demote a chat group admin to regular member.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct RemoveGroupAdminData {
@@ -130,6 +136,7 @@ pub struct RemoveGroupAdminData {
     #[serde(flatten)]
     pub extra: crate::Extra,
 }
+
 /// The `data` of the response of [`crate::Client::transfer_group_ownership`]: Make another member the owner of a chat group.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct TransferGroupOwnershipData {
@@ -140,6 +147,7 @@ pub struct TransferGroupOwnershipData {
     #[serde(flatten)]
     pub extra: crate::Extra,
 }
+
 pub(crate) const LIST_GROUP_MEMBERS: crate::OperationInfo = crate::OperationInfo {
     id: "list_group_members",
     method: crate::HttpMethod::Get,
@@ -150,6 +158,7 @@ pub(crate) const LIST_GROUP_MEMBERS: crate::OperationInfo = crate::OperationInfo
         per: crate::RatePer::Second,
     }),
 };
+
 impl crate::Client {
     /// List the members of a chat group, one page at a time.
     ///
@@ -178,6 +187,7 @@ impl crate::Client {
         }
     }
 }
+
 /// Request builder for [`Client::list_group_members`](crate::Client::list_group_members): set optional arguments, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -188,6 +198,7 @@ pub struct ListGroupMembersRequest<'a> {
     pagesize: Option<i64>,
     options: crate::RequestOptions,
 }
+
 impl<'a> ListGroupMembersRequest<'a> {
     /// Page number, starting at 1; the server uses 1 when omitted.
     ///
@@ -198,6 +209,7 @@ impl<'a> ListGroupMembersRequest<'a> {
         self.pagenum = Some(pagenum);
         self
     }
+
     /// Members per page, 1 to 100; the server uses 10 when omitted.
     ///
     /// Checked before sending: between 1 and 100.
@@ -207,17 +219,7 @@ impl<'a> ListGroupMembersRequest<'a> {
         self.pagesize = Some(pagesize);
         self
     }
-    /// Overrides the client's per-request timeout for this call.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options = self.options.timeout(timeout);
-        self
-    }
-    /// Adds a header to this call only (checked for CR/LF like every
-    /// header value).
-    pub fn header(mut self, name: &'static str, value: impl Into<String>) -> Self {
-        self.options = self.options.header(name, value);
-        self
-    }
+
     /// Checks every documented limit; nothing is sent when one fails.
     fn validate(&self) -> Result<(), crate::ValidationError> {
         {
@@ -237,25 +239,22 @@ impl<'a> ListGroupMembersRequest<'a> {
         }
         Ok(())
     }
+
     /// Validates the arguments, sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> Result<
-        crate::Response<::std::vec::Vec<crate::ListGroupMembersItem>>,
-        crate::Error,
-    > {
+    pub async fn send(self) -> ListGroupMembersResult {
         self.validate()?;
-        let path = format!(
-            "/chatgroups/{}/users", crate ::runtime::encode::segment(& self.group_id)
-        );
-        let mut query: ::std::vec::Vec<(&'static str, String)> = vec![];
+        let path = {
+            let group_id = crate::runtime::encode::segment(&self.group_id);
+            format!("/chatgroups/{group_id}/users")
+        };
+        let mut query: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
         if let Some(value) = &self.pagenum {
             query.push(("pagenum", value.to_string()));
         }
         if let Some(value) = &self.pagesize {
             query.push(("pagesize", value.to_string()));
         }
-        let headers: ::std::vec::Vec<(&'static str, String)> = vec![];
+        let headers: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
         let parts = crate::runtime::RequestParts {
             op: &LIST_GROUP_MEMBERS,
             path,
@@ -267,6 +266,7 @@ impl<'a> ListGroupMembersRequest<'a> {
         };
         self.client.send(parts).await
     }
+
     /// Streams every item of every page: starts at the page set
     /// on the builder (default 1) and fetches the next page until
     /// one comes back empty or shorter than the page size.
@@ -290,17 +290,15 @@ impl<'a> ListGroupMembersRequest<'a> {
         )
     }
 }
-impl<'a> ::std::future::IntoFuture for ListGroupMembersRequest<'a> {
-    type Output = Result<
-        crate::Response<::std::vec::Vec<crate::ListGroupMembersItem>>,
-        crate::Error,
-    >;
-    type IntoFuture = super::BoxFuture<'a, Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+
+/// What the request gives when sent.
+type ListGroupMembersResult = Result<
+    crate::Response<::std::vec::Vec<crate::ListGroupMembersItem>>,
+    crate::Error,
+>;
+
+crate::runtime::request_builder!(ListGroupMembersRequest => ListGroupMembersResult);
+
 pub(crate) const ADD_GROUP_MEMBER: crate::OperationInfo = crate::OperationInfo {
     id: "add_group_member",
     method: crate::HttpMethod::Post,
@@ -311,6 +309,7 @@ pub(crate) const ADD_GROUP_MEMBER: crate::OperationInfo = crate::OperationInfo {
         per: crate::RatePer::Second,
     }),
 };
+
 impl crate::Client {
     /// Add a user to a chat group.
     ///
@@ -340,6 +339,7 @@ impl crate::Client {
         }
     }
 }
+
 /// Request builder for [`Client::add_group_member`](crate::Client::add_group_member): set optional arguments, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -349,18 +349,8 @@ pub struct AddGroupMemberRequest<'a> {
     username: String,
     options: crate::RequestOptions,
 }
+
 impl<'a> AddGroupMemberRequest<'a> {
-    /// Overrides the client's per-request timeout for this call.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options = self.options.timeout(timeout);
-        self
-    }
-    /// Adds a header to this call only (checked for CR/LF like every
-    /// header value).
-    pub fn header(mut self, name: &'static str, value: impl Into<String>) -> Self {
-        self.options = self.options.header(name, value);
-        self
-    }
     /// Checks every documented limit; nothing is sent when one fails.
     fn validate(&self) -> Result<(), crate::ValidationError> {
         {
@@ -378,17 +368,17 @@ impl<'a> AddGroupMemberRequest<'a> {
         }
         Ok(())
     }
+
     /// Validates the arguments, sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> Result<crate::Response<crate::AddGroupMemberData>, crate::Error> {
+    pub async fn send(self) -> AddGroupMemberResult {
         self.validate()?;
-        let path = format!(
-            "/chatgroups/{}/users/{}", crate ::runtime::encode::segment(& self.group_id),
-            crate ::runtime::encode::segment(& self.username)
-        );
-        let query: ::std::vec::Vec<(&'static str, String)> = vec![];
-        let headers: ::std::vec::Vec<(&'static str, String)> = vec![];
+        let path = {
+            let group_id = crate::runtime::encode::segment(&self.group_id);
+            let username = crate::runtime::encode::segment(&self.username);
+            format!("/chatgroups/{group_id}/users/{username}")
+        };
+        let query: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
+        let headers: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
         let parts = crate::runtime::RequestParts {
             op: &ADD_GROUP_MEMBER,
             path,
@@ -401,14 +391,15 @@ impl<'a> AddGroupMemberRequest<'a> {
         self.client.send(parts).await
     }
 }
-impl<'a> ::std::future::IntoFuture for AddGroupMemberRequest<'a> {
-    type Output = Result<crate::Response<crate::AddGroupMemberData>, crate::Error>;
-    type IntoFuture = super::BoxFuture<'a, Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+
+/// What the request gives when sent.
+type AddGroupMemberResult = Result<
+    crate::Response<crate::AddGroupMemberData>,
+    crate::Error,
+>;
+
+crate::runtime::request_builder!(AddGroupMemberRequest => AddGroupMemberResult);
+
 pub(crate) const ADD_GROUP_MEMBERS: crate::OperationInfo = crate::OperationInfo {
     id: "add_group_members",
     method: crate::HttpMethod::Post,
@@ -419,11 +410,13 @@ pub(crate) const ADD_GROUP_MEMBERS: crate::OperationInfo = crate::OperationInfo 
         per: crate::RatePer::Second,
     }),
 };
+
 /// The JSON body, exactly as it goes on the wire.
 #[derive(Debug, Clone, ::serde::Serialize)]
 struct AddGroupMembersBody {
     usernames: ::std::vec::Vec<String>,
 }
+
 impl crate::Client {
     /// Add several users to a chat group at once.
     ///
@@ -455,6 +448,7 @@ impl crate::Client {
         }
     }
 }
+
 /// Request builder for [`Client::add_group_members`](crate::Client::add_group_members): set optional arguments, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -464,18 +458,8 @@ pub struct AddGroupMembersRequest<'a> {
     body: AddGroupMembersBody,
     options: crate::RequestOptions,
 }
+
 impl<'a> AddGroupMembersRequest<'a> {
-    /// Overrides the client's per-request timeout for this call.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options = self.options.timeout(timeout);
-        self
-    }
-    /// Adds a header to this call only (checked for CR/LF like every
-    /// header value).
-    pub fn header(mut self, name: &'static str, value: impl Into<String>) -> Self {
-        self.options = self.options.header(name, value);
-        self
-    }
     /// Checks every documented limit; nothing is sent when one fails.
     fn validate(&self) -> Result<(), crate::ValidationError> {
         {
@@ -493,16 +477,16 @@ impl<'a> AddGroupMembersRequest<'a> {
         }
         Ok(())
     }
+
     /// Validates the arguments, sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> Result<crate::Response<crate::AddGroupMembersData>, crate::Error> {
+    pub async fn send(self) -> AddGroupMembersResult {
         self.validate()?;
-        let path = format!(
-            "/chatgroups/{}/users", crate ::runtime::encode::segment(& self.group_id)
-        );
-        let query: ::std::vec::Vec<(&'static str, String)> = vec![];
-        let headers: ::std::vec::Vec<(&'static str, String)> = vec![];
+        let path = {
+            let group_id = crate::runtime::encode::segment(&self.group_id);
+            format!("/chatgroups/{group_id}/users")
+        };
+        let query: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
+        let headers: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
         let parts = crate::runtime::RequestParts {
             op: &ADD_GROUP_MEMBERS,
             path,
@@ -515,14 +499,15 @@ impl<'a> AddGroupMembersRequest<'a> {
         self.client.send(parts).await
     }
 }
-impl<'a> ::std::future::IntoFuture for AddGroupMembersRequest<'a> {
-    type Output = Result<crate::Response<crate::AddGroupMembersData>, crate::Error>;
-    type IntoFuture = super::BoxFuture<'a, Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+
+/// What the request gives when sent.
+type AddGroupMembersResult = Result<
+    crate::Response<crate::AddGroupMembersData>,
+    crate::Error,
+>;
+
+crate::runtime::request_builder!(AddGroupMembersRequest => AddGroupMembersResult);
+
 pub(crate) const REMOVE_GROUP_MEMBER: crate::OperationInfo = crate::OperationInfo {
     id: "remove_group_member",
     method: crate::HttpMethod::Delete,
@@ -533,6 +518,7 @@ pub(crate) const REMOVE_GROUP_MEMBER: crate::OperationInfo = crate::OperationInf
         per: crate::RatePer::Second,
     }),
 };
+
 impl crate::Client {
     /// Remove a user from a chat group.
     ///
@@ -562,6 +548,7 @@ impl crate::Client {
         }
     }
 }
+
 /// Request builder for [`Client::remove_group_member`](crate::Client::remove_group_member): set optional arguments, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -571,18 +558,8 @@ pub struct RemoveGroupMemberRequest<'a> {
     username: String,
     options: crate::RequestOptions,
 }
+
 impl<'a> RemoveGroupMemberRequest<'a> {
-    /// Overrides the client's per-request timeout for this call.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options = self.options.timeout(timeout);
-        self
-    }
-    /// Adds a header to this call only (checked for CR/LF like every
-    /// header value).
-    pub fn header(mut self, name: &'static str, value: impl Into<String>) -> Self {
-        self.options = self.options.header(name, value);
-        self
-    }
     /// Checks every documented limit; nothing is sent when one fails.
     fn validate(&self) -> Result<(), crate::ValidationError> {
         {
@@ -600,17 +577,17 @@ impl<'a> RemoveGroupMemberRequest<'a> {
         }
         Ok(())
     }
+
     /// Validates the arguments, sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> Result<crate::Response<crate::RemoveGroupMemberData>, crate::Error> {
+    pub async fn send(self) -> RemoveGroupMemberResult {
         self.validate()?;
-        let path = format!(
-            "/chatgroups/{}/users/{}", crate ::runtime::encode::segment(& self.group_id),
-            crate ::runtime::encode::segment(& self.username)
-        );
-        let query: ::std::vec::Vec<(&'static str, String)> = vec![];
-        let headers: ::std::vec::Vec<(&'static str, String)> = vec![];
+        let path = {
+            let group_id = crate::runtime::encode::segment(&self.group_id);
+            let username = crate::runtime::encode::segment(&self.username);
+            format!("/chatgroups/{group_id}/users/{username}")
+        };
+        let query: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
+        let headers: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
         let parts = crate::runtime::RequestParts {
             op: &REMOVE_GROUP_MEMBER,
             path,
@@ -623,14 +600,15 @@ impl<'a> RemoveGroupMemberRequest<'a> {
         self.client.send(parts).await
     }
 }
-impl<'a> ::std::future::IntoFuture for RemoveGroupMemberRequest<'a> {
-    type Output = Result<crate::Response<crate::RemoveGroupMemberData>, crate::Error>;
-    type IntoFuture = super::BoxFuture<'a, Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+
+/// What the request gives when sent.
+type RemoveGroupMemberResult = Result<
+    crate::Response<crate::RemoveGroupMemberData>,
+    crate::Error,
+>;
+
+crate::runtime::request_builder!(RemoveGroupMemberRequest => RemoveGroupMemberResult);
+
 pub(crate) const REMOVE_GROUP_MEMBERS: crate::OperationInfo = crate::OperationInfo {
     id: "remove_group_members",
     method: crate::HttpMethod::Delete,
@@ -641,6 +619,7 @@ pub(crate) const REMOVE_GROUP_MEMBERS: crate::OperationInfo = crate::OperationIn
         per: crate::RatePer::Second,
     }),
 };
+
 impl crate::Client {
     /// Remove several users from a chat group at once.
     ///
@@ -670,6 +649,7 @@ impl crate::Client {
         }
     }
 }
+
 /// Request builder for [`Client::remove_group_members`](crate::Client::remove_group_members): set optional arguments, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -679,18 +659,8 @@ pub struct RemoveGroupMembersRequest<'a> {
     usernames: ::std::vec::Vec<String>,
     options: crate::RequestOptions,
 }
+
 impl<'a> RemoveGroupMembersRequest<'a> {
-    /// Overrides the client's per-request timeout for this call.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options = self.options.timeout(timeout);
-        self
-    }
-    /// Adds a header to this call only (checked for CR/LF like every
-    /// header value).
-    pub fn header(mut self, name: &'static str, value: impl Into<String>) -> Self {
-        self.options = self.options.header(name, value);
-        self
-    }
     /// Checks every documented limit; nothing is sent when one fails.
     fn validate(&self) -> Result<(), crate::ValidationError> {
         {
@@ -709,20 +679,17 @@ impl<'a> RemoveGroupMembersRequest<'a> {
         }
         Ok(())
     }
+
     /// Validates the arguments, sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> Result<
-        crate::Response<::std::vec::Vec<crate::RemoveGroupMembersItem>>,
-        crate::Error,
-    > {
+    pub async fn send(self) -> RemoveGroupMembersResult {
         self.validate()?;
-        let path = format!(
-            "/chatgroups/{}/users/{}", crate ::runtime::encode::segment(& self.group_id),
-            crate ::runtime::encode::list(& self.usernames)
-        );
-        let query: ::std::vec::Vec<(&'static str, String)> = vec![];
-        let headers: ::std::vec::Vec<(&'static str, String)> = vec![];
+        let path = {
+            let group_id = crate::runtime::encode::segment(&self.group_id);
+            let usernames = crate::runtime::encode::list(&self.usernames);
+            format!("/chatgroups/{group_id}/users/{usernames}")
+        };
+        let query: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
+        let headers: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
         let parts = crate::runtime::RequestParts {
             op: &REMOVE_GROUP_MEMBERS,
             path,
@@ -735,17 +702,15 @@ impl<'a> RemoveGroupMembersRequest<'a> {
         self.client.send(parts).await
     }
 }
-impl<'a> ::std::future::IntoFuture for RemoveGroupMembersRequest<'a> {
-    type Output = Result<
-        crate::Response<::std::vec::Vec<crate::RemoveGroupMembersItem>>,
-        crate::Error,
-    >;
-    type IntoFuture = super::BoxFuture<'a, Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+
+/// What the request gives when sent.
+type RemoveGroupMembersResult = Result<
+    crate::Response<::std::vec::Vec<crate::RemoveGroupMembersItem>>,
+    crate::Error,
+>;
+
+crate::runtime::request_builder!(RemoveGroupMembersRequest => RemoveGroupMembersResult);
+
 pub(crate) const UPDATE_GROUP_MEMBER_ATTRIBUTES: crate::OperationInfo = crate::OperationInfo {
     id: "update_group_member_attributes",
     method: crate::HttpMethod::Put,
@@ -753,12 +718,14 @@ pub(crate) const UPDATE_GROUP_MEMBER_ATTRIBUTES: crate::OperationInfo = crate::O
     idempotent: true,
     rate_limit: None,
 };
+
 /// The JSON body, exactly as it goes on the wire.
 #[derive(Debug, Clone, ::serde::Serialize)]
 struct UpdateGroupMemberAttributesBody {
     #[serde(rename = "metaData")]
     meta_data: ::std::collections::BTreeMap<String, String>,
 }
+
 impl crate::Client {
     /// Set custom attributes of a chat group member.
     ///
@@ -793,6 +760,7 @@ impl crate::Client {
         }
     }
 }
+
 /// Request builder for [`Client::update_group_member_attributes`](crate::Client::update_group_member_attributes): set optional arguments, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -803,18 +771,8 @@ pub struct UpdateGroupMemberAttributesRequest<'a> {
     body: UpdateGroupMemberAttributesBody,
     options: crate::RequestOptions,
 }
+
 impl<'a> UpdateGroupMemberAttributesRequest<'a> {
-    /// Overrides the client's per-request timeout for this call.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options = self.options.timeout(timeout);
-        self
-    }
-    /// Adds a header to this call only (checked for CR/LF like every
-    /// header value).
-    pub fn header(mut self, name: &'static str, value: impl Into<String>) -> Self {
-        self.options = self.options.header(name, value);
-        self
-    }
     /// Checks every documented limit; nothing is sent when one fails.
     fn validate(&self) -> Result<(), crate::ValidationError> {
         {
@@ -849,20 +807,17 @@ impl<'a> UpdateGroupMemberAttributesRequest<'a> {
         }
         Ok(())
     }
+
     /// Validates the arguments, sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> Result<
-        crate::Response<::std::collections::BTreeMap<String, String>>,
-        crate::Error,
-    > {
+    pub async fn send(self) -> UpdateGroupMemberAttributesResult {
         self.validate()?;
-        let path = format!(
-            "/metadata/chatgroup/{}/user/{}", crate ::runtime::encode::segment(& self
-            .group_id), crate ::runtime::encode::segment(& self.username)
-        );
-        let query: ::std::vec::Vec<(&'static str, String)> = vec![];
-        let headers: ::std::vec::Vec<(&'static str, String)> = vec![];
+        let path = {
+            let group_id = crate::runtime::encode::segment(&self.group_id);
+            let username = crate::runtime::encode::segment(&self.username);
+            format!("/metadata/chatgroup/{group_id}/user/{username}")
+        };
+        let query: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
+        let headers: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
         let parts = crate::runtime::RequestParts {
             op: &UPDATE_GROUP_MEMBER_ATTRIBUTES,
             path,
@@ -875,17 +830,17 @@ impl<'a> UpdateGroupMemberAttributesRequest<'a> {
         self.client.send(parts).await
     }
 }
-impl<'a> ::std::future::IntoFuture for UpdateGroupMemberAttributesRequest<'a> {
-    type Output = Result<
-        crate::Response<::std::collections::BTreeMap<String, String>>,
-        crate::Error,
-    >;
-    type IntoFuture = super::BoxFuture<'a, Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+
+/// What the request gives when sent.
+type UpdateGroupMemberAttributesResult = Result<
+    crate::Response<::std::collections::BTreeMap<String, String>>,
+    crate::Error,
+>;
+
+crate::runtime::request_builder!(
+    UpdateGroupMemberAttributesRequest => UpdateGroupMemberAttributesResult
+);
+
 pub(crate) const GET_GROUP_MEMBER_ATTRIBUTES: crate::OperationInfo = crate::OperationInfo {
     id: "get_group_member_attributes",
     method: crate::HttpMethod::Get,
@@ -893,6 +848,7 @@ pub(crate) const GET_GROUP_MEMBER_ATTRIBUTES: crate::OperationInfo = crate::Oper
     idempotent: true,
     rate_limit: None,
 };
+
 impl crate::Client {
     /// Get all custom attributes of a chat group member.
     ///
@@ -922,6 +878,7 @@ impl crate::Client {
         }
     }
 }
+
 /// Request builder for [`Client::get_group_member_attributes`](crate::Client::get_group_member_attributes): set optional arguments, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -931,18 +888,8 @@ pub struct GetGroupMemberAttributesRequest<'a> {
     username: String,
     options: crate::RequestOptions,
 }
+
 impl<'a> GetGroupMemberAttributesRequest<'a> {
-    /// Overrides the client's per-request timeout for this call.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options = self.options.timeout(timeout);
-        self
-    }
-    /// Adds a header to this call only (checked for CR/LF like every
-    /// header value).
-    pub fn header(mut self, name: &'static str, value: impl Into<String>) -> Self {
-        self.options = self.options.header(name, value);
-        self
-    }
     /// Checks every documented limit; nothing is sent when one fails.
     fn validate(&self) -> Result<(), crate::ValidationError> {
         {
@@ -960,20 +907,17 @@ impl<'a> GetGroupMemberAttributesRequest<'a> {
         }
         Ok(())
     }
+
     /// Validates the arguments, sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> Result<
-        crate::Response<::std::collections::BTreeMap<String, String>>,
-        crate::Error,
-    > {
+    pub async fn send(self) -> GetGroupMemberAttributesResult {
         self.validate()?;
-        let path = format!(
-            "/metadata/chatgroup/{}/user/{}", crate ::runtime::encode::segment(& self
-            .group_id), crate ::runtime::encode::segment(& self.username)
-        );
-        let query: ::std::vec::Vec<(&'static str, String)> = vec![];
-        let headers: ::std::vec::Vec<(&'static str, String)> = vec![];
+        let path = {
+            let group_id = crate::runtime::encode::segment(&self.group_id);
+            let username = crate::runtime::encode::segment(&self.username);
+            format!("/metadata/chatgroup/{group_id}/user/{username}")
+        };
+        let query: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
+        let headers: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
         let parts = crate::runtime::RequestParts {
             op: &GET_GROUP_MEMBER_ATTRIBUTES,
             path,
@@ -986,17 +930,17 @@ impl<'a> GetGroupMemberAttributesRequest<'a> {
         self.client.send(parts).await
     }
 }
-impl<'a> ::std::future::IntoFuture for GetGroupMemberAttributesRequest<'a> {
-    type Output = Result<
-        crate::Response<::std::collections::BTreeMap<String, String>>,
-        crate::Error,
-    >;
-    type IntoFuture = super::BoxFuture<'a, Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+
+/// What the request gives when sent.
+type GetGroupMemberAttributesResult = Result<
+    crate::Response<::std::collections::BTreeMap<String, String>>,
+    crate::Error,
+>;
+
+crate::runtime::request_builder!(
+    GetGroupMemberAttributesRequest => GetGroupMemberAttributesResult
+);
+
 pub(crate) const BATCH_GET_GROUP_MEMBER_ATTRIBUTES: crate::OperationInfo = crate::OperationInfo {
     id: "batch_get_group_member_attributes",
     method: crate::HttpMethod::Post,
@@ -1004,12 +948,14 @@ pub(crate) const BATCH_GET_GROUP_MEMBER_ATTRIBUTES: crate::OperationInfo = crate
     idempotent: true,
     rate_limit: None,
 };
+
 /// The JSON body, exactly as it goes on the wire.
 #[derive(Debug, Clone, ::serde::Serialize)]
 struct BatchGetGroupMemberAttributesBody {
     targets: ::std::vec::Vec<String>,
     properties: ::std::vec::Vec<String>,
 }
+
 impl crate::Client {
     /// Get chosen custom attributes of up to 10 chat group members.
     ///
@@ -1044,6 +990,7 @@ impl crate::Client {
         }
     }
 }
+
 /// Request builder for [`Client::batch_get_group_member_attributes`](crate::Client::batch_get_group_member_attributes): set optional arguments, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -1053,18 +1000,8 @@ pub struct BatchGetGroupMemberAttributesRequest<'a> {
     body: BatchGetGroupMemberAttributesBody,
     options: crate::RequestOptions,
 }
+
 impl<'a> BatchGetGroupMemberAttributesRequest<'a> {
-    /// Overrides the client's per-request timeout for this call.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options = self.options.timeout(timeout);
-        self
-    }
-    /// Adds a header to this call only (checked for CR/LF like every
-    /// header value).
-    pub fn header(mut self, name: &'static str, value: impl Into<String>) -> Self {
-        self.options = self.options.header(name, value);
-        self
-    }
     /// Checks every documented limit; nothing is sent when one fails.
     fn validate(&self) -> Result<(), crate::ValidationError> {
         {
@@ -1082,25 +1019,16 @@ impl<'a> BatchGetGroupMemberAttributesRequest<'a> {
         }
         Ok(())
     }
+
     /// Validates the arguments, sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> Result<
-        crate::Response<
-            ::std::collections::BTreeMap<
-                String,
-                ::std::collections::BTreeMap<String, String>,
-            >,
-        >,
-        crate::Error,
-    > {
+    pub async fn send(self) -> BatchGetGroupMemberAttributesResult {
         self.validate()?;
-        let path = format!(
-            "/metadata/chatgroup/{}/get", crate ::runtime::encode::segment(& self
-            .group_id)
-        );
-        let query: ::std::vec::Vec<(&'static str, String)> = vec![];
-        let headers: ::std::vec::Vec<(&'static str, String)> = vec![];
+        let path = {
+            let group_id = crate::runtime::encode::segment(&self.group_id);
+            format!("/metadata/chatgroup/{group_id}/get")
+        };
+        let query: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
+        let headers: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
         let parts = crate::runtime::RequestParts {
             op: &BATCH_GET_GROUP_MEMBER_ATTRIBUTES,
             path,
@@ -1113,22 +1041,22 @@ impl<'a> BatchGetGroupMemberAttributesRequest<'a> {
         self.client.send(parts).await
     }
 }
-impl<'a> ::std::future::IntoFuture for BatchGetGroupMemberAttributesRequest<'a> {
-    type Output = Result<
-        crate::Response<
-            ::std::collections::BTreeMap<
-                String,
-                ::std::collections::BTreeMap<String, String>,
-            >,
+
+/// What the request gives when sent.
+type BatchGetGroupMemberAttributesResult = Result<
+    crate::Response<
+        ::std::collections::BTreeMap<
+            String,
+            ::std::collections::BTreeMap<String, String>,
         >,
-        crate::Error,
-    >;
-    type IntoFuture = super::BoxFuture<'a, Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+    >,
+    crate::Error,
+>;
+
+crate::runtime::request_builder!(
+    BatchGetGroupMemberAttributesRequest => BatchGetGroupMemberAttributesResult
+);
+
 pub(crate) const LIST_GROUP_ADMINS: crate::OperationInfo = crate::OperationInfo {
     id: "list_group_admins",
     method: crate::HttpMethod::Get,
@@ -1139,6 +1067,7 @@ pub(crate) const LIST_GROUP_ADMINS: crate::OperationInfo = crate::OperationInfo 
         per: crate::RatePer::Second,
     }),
 };
+
 impl crate::Client {
     /// List the admins of a chat group.
     ///
@@ -1164,6 +1093,7 @@ impl crate::Client {
         }
     }
 }
+
 /// Request builder for [`Client::list_group_admins`](crate::Client::list_group_admins): set optional arguments, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -1172,18 +1102,8 @@ pub struct ListGroupAdminsRequest<'a> {
     group_id: String,
     options: crate::RequestOptions,
 }
+
 impl<'a> ListGroupAdminsRequest<'a> {
-    /// Overrides the client's per-request timeout for this call.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options = self.options.timeout(timeout);
-        self
-    }
-    /// Adds a header to this call only (checked for CR/LF like every
-    /// header value).
-    pub fn header(mut self, name: &'static str, value: impl Into<String>) -> Self {
-        self.options = self.options.header(name, value);
-        self
-    }
     /// Checks every documented limit; nothing is sent when one fails.
     fn validate(&self) -> Result<(), crate::ValidationError> {
         {
@@ -1192,16 +1112,16 @@ impl<'a> ListGroupAdminsRequest<'a> {
         }
         Ok(())
     }
+
     /// Validates the arguments, sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> Result<crate::Response<::std::vec::Vec<String>>, crate::Error> {
+    pub async fn send(self) -> ListGroupAdminsResult {
         self.validate()?;
-        let path = format!(
-            "/chatgroups/{}/admin", crate ::runtime::encode::segment(& self.group_id)
-        );
-        let query: ::std::vec::Vec<(&'static str, String)> = vec![];
-        let headers: ::std::vec::Vec<(&'static str, String)> = vec![];
+        let path = {
+            let group_id = crate::runtime::encode::segment(&self.group_id);
+            format!("/chatgroups/{group_id}/admin")
+        };
+        let query: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
+        let headers: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
         let parts = crate::runtime::RequestParts {
             op: &LIST_GROUP_ADMINS,
             path,
@@ -1214,14 +1134,15 @@ impl<'a> ListGroupAdminsRequest<'a> {
         self.client.send(parts).await
     }
 }
-impl<'a> ::std::future::IntoFuture for ListGroupAdminsRequest<'a> {
-    type Output = Result<crate::Response<::std::vec::Vec<String>>, crate::Error>;
-    type IntoFuture = super::BoxFuture<'a, Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+
+/// What the request gives when sent.
+type ListGroupAdminsResult = Result<
+    crate::Response<::std::vec::Vec<String>>,
+    crate::Error,
+>;
+
+crate::runtime::request_builder!(ListGroupAdminsRequest => ListGroupAdminsResult);
+
 pub(crate) const ADD_GROUP_ADMIN: crate::OperationInfo = crate::OperationInfo {
     id: "add_group_admin",
     method: crate::HttpMethod::Post,
@@ -1232,11 +1153,13 @@ pub(crate) const ADD_GROUP_ADMIN: crate::OperationInfo = crate::OperationInfo {
         per: crate::RatePer::Second,
     }),
 };
+
 /// The JSON body, exactly as it goes on the wire.
 #[derive(Debug, Clone, ::serde::Serialize)]
 struct AddGroupAdminBody {
     newadmin: String,
 }
+
 impl crate::Client {
     /// Promote a chat group member to admin.
     ///
@@ -1268,6 +1191,7 @@ impl crate::Client {
         }
     }
 }
+
 /// Request builder for [`Client::add_group_admin`](crate::Client::add_group_admin): set optional arguments, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -1277,18 +1201,8 @@ pub struct AddGroupAdminRequest<'a> {
     body: AddGroupAdminBody,
     options: crate::RequestOptions,
 }
+
 impl<'a> AddGroupAdminRequest<'a> {
-    /// Overrides the client's per-request timeout for this call.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options = self.options.timeout(timeout);
-        self
-    }
-    /// Adds a header to this call only (checked for CR/LF like every
-    /// header value).
-    pub fn header(mut self, name: &'static str, value: impl Into<String>) -> Self {
-        self.options = self.options.header(name, value);
-        self
-    }
     /// Checks every documented limit; nothing is sent when one fails.
     fn validate(&self) -> Result<(), crate::ValidationError> {
         {
@@ -1305,16 +1219,16 @@ impl<'a> AddGroupAdminRequest<'a> {
         }
         Ok(())
     }
+
     /// Validates the arguments, sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> Result<crate::Response<crate::AddGroupAdminData>, crate::Error> {
+    pub async fn send(self) -> AddGroupAdminResult {
         self.validate()?;
-        let path = format!(
-            "/chatgroups/{}/admin", crate ::runtime::encode::segment(& self.group_id)
-        );
-        let query: ::std::vec::Vec<(&'static str, String)> = vec![];
-        let headers: ::std::vec::Vec<(&'static str, String)> = vec![];
+        let path = {
+            let group_id = crate::runtime::encode::segment(&self.group_id);
+            format!("/chatgroups/{group_id}/admin")
+        };
+        let query: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
+        let headers: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
         let parts = crate::runtime::RequestParts {
             op: &ADD_GROUP_ADMIN,
             path,
@@ -1327,14 +1241,15 @@ impl<'a> AddGroupAdminRequest<'a> {
         self.client.send(parts).await
     }
 }
-impl<'a> ::std::future::IntoFuture for AddGroupAdminRequest<'a> {
-    type Output = Result<crate::Response<crate::AddGroupAdminData>, crate::Error>;
-    type IntoFuture = super::BoxFuture<'a, Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+
+/// What the request gives when sent.
+type AddGroupAdminResult = Result<
+    crate::Response<crate::AddGroupAdminData>,
+    crate::Error,
+>;
+
+crate::runtime::request_builder!(AddGroupAdminRequest => AddGroupAdminResult);
+
 pub(crate) const REMOVE_GROUP_ADMIN: crate::OperationInfo = crate::OperationInfo {
     id: "remove_group_admin",
     method: crate::HttpMethod::Delete,
@@ -1345,6 +1260,7 @@ pub(crate) const REMOVE_GROUP_ADMIN: crate::OperationInfo = crate::OperationInfo
         per: crate::RatePer::Second,
     }),
 };
+
 impl crate::Client {
     /// Demote a chat group admin to regular member.
     ///
@@ -1374,6 +1290,7 @@ impl crate::Client {
         }
     }
 }
+
 /// Request builder for [`Client::remove_group_admin`](crate::Client::remove_group_admin): set optional arguments, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -1383,18 +1300,8 @@ pub struct RemoveGroupAdminRequest<'a> {
     oldadmin: String,
     options: crate::RequestOptions,
 }
+
 impl<'a> RemoveGroupAdminRequest<'a> {
-    /// Overrides the client's per-request timeout for this call.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options = self.options.timeout(timeout);
-        self
-    }
-    /// Adds a header to this call only (checked for CR/LF like every
-    /// header value).
-    pub fn header(mut self, name: &'static str, value: impl Into<String>) -> Self {
-        self.options = self.options.header(name, value);
-        self
-    }
     /// Checks every documented limit; nothing is sent when one fails.
     fn validate(&self) -> Result<(), crate::ValidationError> {
         {
@@ -1412,17 +1319,17 @@ impl<'a> RemoveGroupAdminRequest<'a> {
         }
         Ok(())
     }
+
     /// Validates the arguments, sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> Result<crate::Response<crate::RemoveGroupAdminData>, crate::Error> {
+    pub async fn send(self) -> RemoveGroupAdminResult {
         self.validate()?;
-        let path = format!(
-            "/chatgroups/{}/admin/{}", crate ::runtime::encode::segment(& self.group_id),
-            crate ::runtime::encode::segment(& self.oldadmin)
-        );
-        let query: ::std::vec::Vec<(&'static str, String)> = vec![];
-        let headers: ::std::vec::Vec<(&'static str, String)> = vec![];
+        let path = {
+            let group_id = crate::runtime::encode::segment(&self.group_id);
+            let oldadmin = crate::runtime::encode::segment(&self.oldadmin);
+            format!("/chatgroups/{group_id}/admin/{oldadmin}")
+        };
+        let query: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
+        let headers: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
         let parts = crate::runtime::RequestParts {
             op: &REMOVE_GROUP_ADMIN,
             path,
@@ -1435,14 +1342,15 @@ impl<'a> RemoveGroupAdminRequest<'a> {
         self.client.send(parts).await
     }
 }
-impl<'a> ::std::future::IntoFuture for RemoveGroupAdminRequest<'a> {
-    type Output = Result<crate::Response<crate::RemoveGroupAdminData>, crate::Error>;
-    type IntoFuture = super::BoxFuture<'a, Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+
+/// What the request gives when sent.
+type RemoveGroupAdminResult = Result<
+    crate::Response<crate::RemoveGroupAdminData>,
+    crate::Error,
+>;
+
+crate::runtime::request_builder!(RemoveGroupAdminRequest => RemoveGroupAdminResult);
+
 pub(crate) const TRANSFER_GROUP_OWNERSHIP: crate::OperationInfo = crate::OperationInfo {
     id: "transfer_group_ownership",
     method: crate::HttpMethod::Put,
@@ -1453,11 +1361,13 @@ pub(crate) const TRANSFER_GROUP_OWNERSHIP: crate::OperationInfo = crate::Operati
         per: crate::RatePer::Second,
     }),
 };
+
 /// The JSON body, exactly as it goes on the wire.
 #[derive(Debug, Clone, ::serde::Serialize)]
 struct TransferGroupOwnershipBody {
     newowner: String,
 }
+
 impl crate::Client {
     /// Make another member the owner of a chat group.
     ///
@@ -1489,6 +1399,7 @@ impl crate::Client {
         }
     }
 }
+
 /// Request builder for [`Client::transfer_group_ownership`](crate::Client::transfer_group_ownership): set optional arguments, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -1498,18 +1409,8 @@ pub struct TransferGroupOwnershipRequest<'a> {
     body: TransferGroupOwnershipBody,
     options: crate::RequestOptions,
 }
+
 impl<'a> TransferGroupOwnershipRequest<'a> {
-    /// Overrides the client's per-request timeout for this call.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options = self.options.timeout(timeout);
-        self
-    }
-    /// Adds a header to this call only (checked for CR/LF like every
-    /// header value).
-    pub fn header(mut self, name: &'static str, value: impl Into<String>) -> Self {
-        self.options = self.options.header(name, value);
-        self
-    }
     /// Checks every documented limit; nothing is sent when one fails.
     fn validate(&self) -> Result<(), crate::ValidationError> {
         {
@@ -1526,16 +1427,16 @@ impl<'a> TransferGroupOwnershipRequest<'a> {
         }
         Ok(())
     }
+
     /// Validates the arguments, sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> Result<crate::Response<crate::TransferGroupOwnershipData>, crate::Error> {
+    pub async fn send(self) -> TransferGroupOwnershipResult {
         self.validate()?;
-        let path = format!(
-            "/chatgroups/{}", crate ::runtime::encode::segment(& self.group_id)
-        );
-        let query: ::std::vec::Vec<(&'static str, String)> = vec![];
-        let headers: ::std::vec::Vec<(&'static str, String)> = vec![];
+        let path = {
+            let group_id = crate::runtime::encode::segment(&self.group_id);
+            format!("/chatgroups/{group_id}")
+        };
+        let query: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
+        let headers: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
         let parts = crate::runtime::RequestParts {
             op: &TRANSFER_GROUP_OWNERSHIP,
             path,
@@ -1548,14 +1449,13 @@ impl<'a> TransferGroupOwnershipRequest<'a> {
         self.client.send(parts).await
     }
 }
-impl<'a> ::std::future::IntoFuture for TransferGroupOwnershipRequest<'a> {
-    type Output = Result<
-        crate::Response<crate::TransferGroupOwnershipData>,
-        crate::Error,
-    >;
-    type IntoFuture = super::BoxFuture<'a, Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+
+/// What the request gives when sent.
+type TransferGroupOwnershipResult = Result<
+    crate::Response<crate::TransferGroupOwnershipData>,
+    crate::Error,
+>;
+
+crate::runtime::request_builder!(
+    TransferGroupOwnershipRequest => TransferGroupOwnershipResult
+);

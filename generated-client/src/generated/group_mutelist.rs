@@ -25,6 +25,7 @@ pub struct MuteGroupMembersItem {
     #[serde(flatten)]
     pub extra: crate::Extra,
 }
+
 /// One result per requested user.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct UnmuteGroupMembersItem {
@@ -42,6 +43,7 @@ pub struct UnmuteGroupMembersItem {
     #[serde(flatten)]
     pub extra: crate::Extra,
 }
+
 /// One entry per muted member.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ListGroupMutedMembersItem {
@@ -57,6 +59,7 @@ pub struct ListGroupMutedMembersItem {
     #[serde(flatten)]
     pub extra: crate::Extra,
 }
+
 /// The `data` of the response of [`crate::Client::mute_all_group_members`]: Mute every member of a chat group.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct MuteAllGroupMembersData {
@@ -67,6 +70,7 @@ pub struct MuteAllGroupMembersData {
     #[serde(flatten)]
     pub extra: crate::Extra,
 }
+
 /// The `data` of the response of [`crate::Client::unmute_all_group_members`]: Lift the group-wide mute of a chat group.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct UnmuteAllGroupMembersData {
@@ -84,6 +88,7 @@ pub struct UnmuteAllGroupMembersData {
     #[serde(flatten)]
     pub extra: crate::Extra,
 }
+
 pub(crate) const MUTE_GROUP_MEMBERS: crate::OperationInfo = crate::OperationInfo {
     id: "mute_group_members",
     method: crate::HttpMethod::Post,
@@ -91,12 +96,14 @@ pub(crate) const MUTE_GROUP_MEMBERS: crate::OperationInfo = crate::OperationInfo
     idempotent: false,
     rate_limit: None,
 };
+
 /// The JSON body, exactly as it goes on the wire.
 #[derive(Debug, Clone, ::serde::Serialize)]
 struct MuteGroupMembersBody {
     mute_duration: i64,
     usernames: ::std::vec::Vec<String>,
 }
+
 impl crate::Client {
     /// Mute up to 60 chat group members for a given time.
     ///
@@ -131,6 +138,7 @@ impl crate::Client {
         }
     }
 }
+
 /// Request builder for [`Client::mute_group_members`](crate::Client::mute_group_members): set optional arguments, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -140,18 +148,8 @@ pub struct MuteGroupMembersRequest<'a> {
     body: MuteGroupMembersBody,
     options: crate::RequestOptions,
 }
+
 impl<'a> MuteGroupMembersRequest<'a> {
-    /// Overrides the client's per-request timeout for this call.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options = self.options.timeout(timeout);
-        self
-    }
-    /// Adds a header to this call only (checked for CR/LF like every
-    /// header value).
-    pub fn header(mut self, name: &'static str, value: impl Into<String>) -> Self {
-        self.options = self.options.header(name, value);
-        self
-    }
     /// Checks every documented limit; nothing is sent when one fails.
     fn validate(&self) -> Result<(), crate::ValidationError> {
         {
@@ -169,19 +167,16 @@ impl<'a> MuteGroupMembersRequest<'a> {
         }
         Ok(())
     }
+
     /// Validates the arguments, sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> Result<
-        crate::Response<::std::vec::Vec<crate::MuteGroupMembersItem>>,
-        crate::Error,
-    > {
+    pub async fn send(self) -> MuteGroupMembersResult {
         self.validate()?;
-        let path = format!(
-            "/chatgroups/{}/mute", crate ::runtime::encode::segment(& self.group_id)
-        );
-        let query: ::std::vec::Vec<(&'static str, String)> = vec![];
-        let headers: ::std::vec::Vec<(&'static str, String)> = vec![];
+        let path = {
+            let group_id = crate::runtime::encode::segment(&self.group_id);
+            format!("/chatgroups/{group_id}/mute")
+        };
+        let query: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
+        let headers: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
         let parts = crate::runtime::RequestParts {
             op: &MUTE_GROUP_MEMBERS,
             path,
@@ -194,17 +189,15 @@ impl<'a> MuteGroupMembersRequest<'a> {
         self.client.send(parts).await
     }
 }
-impl<'a> ::std::future::IntoFuture for MuteGroupMembersRequest<'a> {
-    type Output = Result<
-        crate::Response<::std::vec::Vec<crate::MuteGroupMembersItem>>,
-        crate::Error,
-    >;
-    type IntoFuture = super::BoxFuture<'a, Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+
+/// What the request gives when sent.
+type MuteGroupMembersResult = Result<
+    crate::Response<::std::vec::Vec<crate::MuteGroupMembersItem>>,
+    crate::Error,
+>;
+
+crate::runtime::request_builder!(MuteGroupMembersRequest => MuteGroupMembersResult);
+
 pub(crate) const UNMUTE_GROUP_MEMBERS: crate::OperationInfo = crate::OperationInfo {
     id: "unmute_group_members",
     method: crate::HttpMethod::Delete,
@@ -212,6 +205,7 @@ pub(crate) const UNMUTE_GROUP_MEMBERS: crate::OperationInfo = crate::OperationIn
     idempotent: true,
     rate_limit: None,
 };
+
 impl crate::Client {
     /// Lift the mute of one or more chat group members.
     ///
@@ -241,6 +235,7 @@ impl crate::Client {
         }
     }
 }
+
 /// Request builder for [`Client::unmute_group_members`](crate::Client::unmute_group_members): set optional arguments, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -250,18 +245,8 @@ pub struct UnmuteGroupMembersRequest<'a> {
     usernames: ::std::vec::Vec<String>,
     options: crate::RequestOptions,
 }
+
 impl<'a> UnmuteGroupMembersRequest<'a> {
-    /// Overrides the client's per-request timeout for this call.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options = self.options.timeout(timeout);
-        self
-    }
-    /// Adds a header to this call only (checked for CR/LF like every
-    /// header value).
-    pub fn header(mut self, name: &'static str, value: impl Into<String>) -> Self {
-        self.options = self.options.header(name, value);
-        self
-    }
     /// Checks every documented limit; nothing is sent when one fails.
     fn validate(&self) -> Result<(), crate::ValidationError> {
         {
@@ -280,20 +265,17 @@ impl<'a> UnmuteGroupMembersRequest<'a> {
         }
         Ok(())
     }
+
     /// Validates the arguments, sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> Result<
-        crate::Response<::std::vec::Vec<crate::UnmuteGroupMembersItem>>,
-        crate::Error,
-    > {
+    pub async fn send(self) -> UnmuteGroupMembersResult {
         self.validate()?;
-        let path = format!(
-            "/chatgroups/{}/mute/{}", crate ::runtime::encode::segment(& self.group_id),
-            crate ::runtime::encode::list(& self.usernames)
-        );
-        let query: ::std::vec::Vec<(&'static str, String)> = vec![];
-        let headers: ::std::vec::Vec<(&'static str, String)> = vec![];
+        let path = {
+            let group_id = crate::runtime::encode::segment(&self.group_id);
+            let usernames = crate::runtime::encode::list(&self.usernames);
+            format!("/chatgroups/{group_id}/mute/{usernames}")
+        };
+        let query: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
+        let headers: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
         let parts = crate::runtime::RequestParts {
             op: &UNMUTE_GROUP_MEMBERS,
             path,
@@ -306,17 +288,15 @@ impl<'a> UnmuteGroupMembersRequest<'a> {
         self.client.send(parts).await
     }
 }
-impl<'a> ::std::future::IntoFuture for UnmuteGroupMembersRequest<'a> {
-    type Output = Result<
-        crate::Response<::std::vec::Vec<crate::UnmuteGroupMembersItem>>,
-        crate::Error,
-    >;
-    type IntoFuture = super::BoxFuture<'a, Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+
+/// What the request gives when sent.
+type UnmuteGroupMembersResult = Result<
+    crate::Response<::std::vec::Vec<crate::UnmuteGroupMembersItem>>,
+    crate::Error,
+>;
+
+crate::runtime::request_builder!(UnmuteGroupMembersRequest => UnmuteGroupMembersResult);
+
 pub(crate) const LIST_GROUP_MUTED_MEMBERS: crate::OperationInfo = crate::OperationInfo {
     id: "list_group_muted_members",
     method: crate::HttpMethod::Get,
@@ -324,6 +304,7 @@ pub(crate) const LIST_GROUP_MUTED_MEMBERS: crate::OperationInfo = crate::Operati
     idempotent: true,
     rate_limit: None,
 };
+
 impl crate::Client {
     /// List the muted members of a chat group.
     ///
@@ -349,6 +330,7 @@ impl crate::Client {
         }
     }
 }
+
 /// Request builder for [`Client::list_group_muted_members`](crate::Client::list_group_muted_members): set optional arguments, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -357,18 +339,8 @@ pub struct ListGroupMutedMembersRequest<'a> {
     group_id: String,
     options: crate::RequestOptions,
 }
+
 impl<'a> ListGroupMutedMembersRequest<'a> {
-    /// Overrides the client's per-request timeout for this call.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options = self.options.timeout(timeout);
-        self
-    }
-    /// Adds a header to this call only (checked for CR/LF like every
-    /// header value).
-    pub fn header(mut self, name: &'static str, value: impl Into<String>) -> Self {
-        self.options = self.options.header(name, value);
-        self
-    }
     /// Checks every documented limit; nothing is sent when one fails.
     fn validate(&self) -> Result<(), crate::ValidationError> {
         {
@@ -377,19 +349,16 @@ impl<'a> ListGroupMutedMembersRequest<'a> {
         }
         Ok(())
     }
+
     /// Validates the arguments, sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> Result<
-        crate::Response<::std::vec::Vec<crate::ListGroupMutedMembersItem>>,
-        crate::Error,
-    > {
+    pub async fn send(self) -> ListGroupMutedMembersResult {
         self.validate()?;
-        let path = format!(
-            "/chatgroups/{}/mute", crate ::runtime::encode::segment(& self.group_id)
-        );
-        let query: ::std::vec::Vec<(&'static str, String)> = vec![];
-        let headers: ::std::vec::Vec<(&'static str, String)> = vec![];
+        let path = {
+            let group_id = crate::runtime::encode::segment(&self.group_id);
+            format!("/chatgroups/{group_id}/mute")
+        };
+        let query: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
+        let headers: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
         let parts = crate::runtime::RequestParts {
             op: &LIST_GROUP_MUTED_MEMBERS,
             path,
@@ -402,17 +371,17 @@ impl<'a> ListGroupMutedMembersRequest<'a> {
         self.client.send(parts).await
     }
 }
-impl<'a> ::std::future::IntoFuture for ListGroupMutedMembersRequest<'a> {
-    type Output = Result<
-        crate::Response<::std::vec::Vec<crate::ListGroupMutedMembersItem>>,
-        crate::Error,
-    >;
-    type IntoFuture = super::BoxFuture<'a, Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+
+/// What the request gives when sent.
+type ListGroupMutedMembersResult = Result<
+    crate::Response<::std::vec::Vec<crate::ListGroupMutedMembersItem>>,
+    crate::Error,
+>;
+
+crate::runtime::request_builder!(
+    ListGroupMutedMembersRequest => ListGroupMutedMembersResult
+);
+
 pub(crate) const MUTE_ALL_GROUP_MEMBERS: crate::OperationInfo = crate::OperationInfo {
     id: "mute_all_group_members",
     method: crate::HttpMethod::Post,
@@ -420,6 +389,7 @@ pub(crate) const MUTE_ALL_GROUP_MEMBERS: crate::OperationInfo = crate::Operation
     idempotent: true,
     rate_limit: None,
 };
+
 impl crate::Client {
     /// Mute every member of a chat group.
     ///
@@ -445,6 +415,7 @@ impl crate::Client {
         }
     }
 }
+
 /// Request builder for [`Client::mute_all_group_members`](crate::Client::mute_all_group_members): set optional arguments, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -453,18 +424,8 @@ pub struct MuteAllGroupMembersRequest<'a> {
     group_id: String,
     options: crate::RequestOptions,
 }
+
 impl<'a> MuteAllGroupMembersRequest<'a> {
-    /// Overrides the client's per-request timeout for this call.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options = self.options.timeout(timeout);
-        self
-    }
-    /// Adds a header to this call only (checked for CR/LF like every
-    /// header value).
-    pub fn header(mut self, name: &'static str, value: impl Into<String>) -> Self {
-        self.options = self.options.header(name, value);
-        self
-    }
     /// Checks every documented limit; nothing is sent when one fails.
     fn validate(&self) -> Result<(), crate::ValidationError> {
         {
@@ -473,16 +434,16 @@ impl<'a> MuteAllGroupMembersRequest<'a> {
         }
         Ok(())
     }
+
     /// Validates the arguments, sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> Result<crate::Response<crate::MuteAllGroupMembersData>, crate::Error> {
+    pub async fn send(self) -> MuteAllGroupMembersResult {
         self.validate()?;
-        let path = format!(
-            "/chatgroups/{}/ban", crate ::runtime::encode::segment(& self.group_id)
-        );
-        let query: ::std::vec::Vec<(&'static str, String)> = vec![];
-        let headers: ::std::vec::Vec<(&'static str, String)> = vec![];
+        let path = {
+            let group_id = crate::runtime::encode::segment(&self.group_id);
+            format!("/chatgroups/{group_id}/ban")
+        };
+        let query: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
+        let headers: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
         let parts = crate::runtime::RequestParts {
             op: &MUTE_ALL_GROUP_MEMBERS,
             path,
@@ -495,14 +456,17 @@ impl<'a> MuteAllGroupMembersRequest<'a> {
         self.client.send(parts).await
     }
 }
-impl<'a> ::std::future::IntoFuture for MuteAllGroupMembersRequest<'a> {
-    type Output = Result<crate::Response<crate::MuteAllGroupMembersData>, crate::Error>;
-    type IntoFuture = super::BoxFuture<'a, Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+
+/// What the request gives when sent.
+type MuteAllGroupMembersResult = Result<
+    crate::Response<crate::MuteAllGroupMembersData>,
+    crate::Error,
+>;
+
+crate::runtime::request_builder!(
+    MuteAllGroupMembersRequest => MuteAllGroupMembersResult
+);
+
 pub(crate) const UNMUTE_ALL_GROUP_MEMBERS: crate::OperationInfo = crate::OperationInfo {
     id: "unmute_all_group_members",
     method: crate::HttpMethod::Delete,
@@ -510,6 +474,7 @@ pub(crate) const UNMUTE_ALL_GROUP_MEMBERS: crate::OperationInfo = crate::Operati
     idempotent: true,
     rate_limit: None,
 };
+
 impl crate::Client {
     /// Lift the group-wide mute of a chat group.
     ///
@@ -535,6 +500,7 @@ impl crate::Client {
         }
     }
 }
+
 /// Request builder for [`Client::unmute_all_group_members`](crate::Client::unmute_all_group_members): set optional arguments, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -543,18 +509,8 @@ pub struct UnmuteAllGroupMembersRequest<'a> {
     group_id: String,
     options: crate::RequestOptions,
 }
+
 impl<'a> UnmuteAllGroupMembersRequest<'a> {
-    /// Overrides the client's per-request timeout for this call.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options = self.options.timeout(timeout);
-        self
-    }
-    /// Adds a header to this call only (checked for CR/LF like every
-    /// header value).
-    pub fn header(mut self, name: &'static str, value: impl Into<String>) -> Self {
-        self.options = self.options.header(name, value);
-        self
-    }
     /// Checks every documented limit; nothing is sent when one fails.
     fn validate(&self) -> Result<(), crate::ValidationError> {
         {
@@ -563,16 +519,16 @@ impl<'a> UnmuteAllGroupMembersRequest<'a> {
         }
         Ok(())
     }
+
     /// Validates the arguments, sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> Result<crate::Response<crate::UnmuteAllGroupMembersData>, crate::Error> {
+    pub async fn send(self) -> UnmuteAllGroupMembersResult {
         self.validate()?;
-        let path = format!(
-            "/chatgroups/{}/ban", crate ::runtime::encode::segment(& self.group_id)
-        );
-        let query: ::std::vec::Vec<(&'static str, String)> = vec![];
-        let headers: ::std::vec::Vec<(&'static str, String)> = vec![];
+        let path = {
+            let group_id = crate::runtime::encode::segment(&self.group_id);
+            format!("/chatgroups/{group_id}/ban")
+        };
+        let query: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
+        let headers: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
         let parts = crate::runtime::RequestParts {
             op: &UNMUTE_ALL_GROUP_MEMBERS,
             path,
@@ -585,14 +541,13 @@ impl<'a> UnmuteAllGroupMembersRequest<'a> {
         self.client.send(parts).await
     }
 }
-impl<'a> ::std::future::IntoFuture for UnmuteAllGroupMembersRequest<'a> {
-    type Output = Result<
-        crate::Response<crate::UnmuteAllGroupMembersData>,
-        crate::Error,
-    >;
-    type IntoFuture = super::BoxFuture<'a, Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+
+/// What the request gives when sent.
+type UnmuteAllGroupMembersResult = Result<
+    crate::Response<crate::UnmuteAllGroupMembersData>,
+    crate::Error,
+>;
+
+crate::runtime::request_builder!(
+    UnmuteAllGroupMembersRequest => UnmuteAllGroupMembersResult
+);

@@ -14,6 +14,7 @@ pub struct CreateGroupData {
     #[serde(flatten)]
     pub extra: crate::Extra,
 }
+
 /// The `data` of the response of [`crate::Client::disable_group`]: Ban a chat group.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct DisableGroupData {
@@ -24,6 +25,7 @@ pub struct DisableGroupData {
     #[serde(flatten)]
     pub extra: crate::Extra,
 }
+
 /// The `data` of the response of [`crate::Client::enable_group`]: Lift the ban on a chat group.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct EnableGroupData {
@@ -34,6 +36,7 @@ pub struct EnableGroupData {
     #[serde(flatten)]
     pub extra: crate::Extra,
 }
+
 /// One entry per existing group among those requested.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct GetGroupsItem {
@@ -93,6 +96,7 @@ pub struct GetGroupsItem {
     #[serde(flatten)]
     pub extra: crate::Extra,
 }
+
 /// One flag per field sent, true when that field was changed.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct UpdateGroupData {
@@ -143,6 +147,7 @@ pub struct UpdateGroupData {
     #[serde(flatten)]
     pub extra: crate::Extra,
 }
+
 /// The `data` of the response of [`crate::Client::delete_group`]: Delete a chat group.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct DeleteGroupData {
@@ -155,6 +160,7 @@ pub struct DeleteGroupData {
     #[serde(flatten)]
     pub extra: crate::Extra,
 }
+
 /// The groups of this page.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ListGroupsItem {
@@ -187,6 +193,7 @@ pub struct ListGroupsItem {
     #[serde(flatten)]
     pub extra: crate::Extra,
 }
+
 /// The groups of this page.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ListUserJoinedGroupsItem {
@@ -199,6 +206,7 @@ pub struct ListUserJoinedGroupsItem {
     #[serde(flatten)]
     pub extra: crate::Extra,
 }
+
 pub(crate) const CREATE_GROUP: crate::OperationInfo = crate::OperationInfo {
     id: "create_group",
     method: crate::HttpMethod::Post,
@@ -209,6 +217,7 @@ pub(crate) const CREATE_GROUP: crate::OperationInfo = crate::OperationInfo {
         per: crate::RatePer::Second,
     }),
 };
+
 /// The JSON body, exactly as it goes on the wire.
 #[derive(Debug, Clone, ::serde::Serialize)]
 struct CreateGroupBody {
@@ -234,6 +243,7 @@ struct CreateGroupBody {
     #[serde(skip_serializing_if = "Option::is_none")]
     custom: Option<String>,
 }
+
 impl crate::Client {
     /// Create a chat group.
     ///
@@ -269,6 +279,7 @@ impl crate::Client {
         }
     }
 }
+
 /// Request builder for [`Client::create_group`](crate::Client::create_group): set optional arguments, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -277,6 +288,7 @@ pub struct CreateGroupRequest<'a> {
     body: CreateGroupBody,
     options: crate::RequestOptions,
 }
+
 impl<'a> CreateGroupRequest<'a> {
     /// Group name, at most 128 characters.
     ///
@@ -285,6 +297,7 @@ impl<'a> CreateGroupRequest<'a> {
         self.body.groupname = Some(groupname.into());
         self
     }
+
     /// URL of the group avatar, at most 1024 characters.
     ///
     /// Checked before sending: at most 1024 characters.
@@ -292,6 +305,7 @@ impl<'a> CreateGroupRequest<'a> {
         self.body.avatar = Some(avatar.into());
         self
     }
+
     /// Group description, at most 512 characters.
     ///
     /// Checked before sending: at most 512 characters.
@@ -299,11 +313,13 @@ impl<'a> CreateGroupRequest<'a> {
         self.body.description = Some(description.into());
         self
     }
+
     /// True for a public group (searchable, users may apply to join); false for a private group that users join only by invitation.
     pub fn public(mut self, public: bool) -> Self {
         self.body.public = Some(public);
         self
     }
+
     /// Largest number of members, owner included; the server uses 200 when omitted. The ceiling depends on the price plan, and groups above 3000 members get no offline push unless support enabled it before creation.
     ///
     /// See errata E304.
@@ -311,21 +327,25 @@ impl<'a> CreateGroupRequest<'a> {
         self.body.maxusers = Some(maxusers);
         self
     }
+
     /// Whether regular members may invite others (default false: only the owner and admins can). Ignored for public groups at creation.
     pub fn allowinvites(mut self, allowinvites: bool) -> Self {
         self.body.allowinvites = Some(allowinvites);
         self
     }
+
     /// Whether a request to join a public group needs the approval of the owner or an admin (default false).
     pub fn membersonly(mut self, membersonly: bool) -> Self {
         self.body.membersonly = Some(membersonly);
         self
     }
+
     /// Whether an invited user has to accept the invitation before joining; when false the invitee is added directly.
     pub fn invite_need_confirm(mut self, invite_need_confirm: bool) -> Self {
         self.body.invite_need_confirm = Some(invite_need_confirm);
         self
     }
+
     /// Users to add right away, the owner not included; no more of them than `maxusers`.
     pub fn members(
         mut self,
@@ -334,6 +354,7 @@ impl<'a> CreateGroupRequest<'a> {
         self.body.members = Some(members.into_iter().map(Into::into).collect());
         self
     }
+
     /// Extension information of the group, at most 8 KB according to this call; other pages cap it at 1024 characters, which is the safe size.
     ///
     /// Checked before sending: at most 8192 characters.
@@ -343,17 +364,7 @@ impl<'a> CreateGroupRequest<'a> {
         self.body.custom = Some(custom.into());
         self
     }
-    /// Overrides the client's per-request timeout for this call.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options = self.options.timeout(timeout);
-        self
-    }
-    /// Adds a header to this call only (checked for CR/LF like every
-    /// header value).
-    pub fn header(mut self, name: &'static str, value: impl Into<String>) -> Self {
-        self.options = self.options.header(name, value);
-        self
-    }
+
     /// Checks every documented limit; nothing is sent when one fails.
     fn validate(&self) -> Result<(), crate::ValidationError> {
         if let Some(value) = &self.body.groupname {
@@ -381,14 +392,13 @@ impl<'a> CreateGroupRequest<'a> {
         }
         Ok(())
     }
+
     /// Validates the arguments, sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> Result<crate::Response<crate::CreateGroupData>, crate::Error> {
+    pub async fn send(self) -> CreateGroupResult {
         self.validate()?;
         let path = String::from("/chatgroups");
-        let query: ::std::vec::Vec<(&'static str, String)> = vec![];
-        let headers: ::std::vec::Vec<(&'static str, String)> = vec![];
+        let query: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
+        let headers: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
         let parts = crate::runtime::RequestParts {
             op: &CREATE_GROUP,
             path,
@@ -401,14 +411,11 @@ impl<'a> CreateGroupRequest<'a> {
         self.client.send(parts).await
     }
 }
-impl<'a> ::std::future::IntoFuture for CreateGroupRequest<'a> {
-    type Output = Result<crate::Response<crate::CreateGroupData>, crate::Error>;
-    type IntoFuture = super::BoxFuture<'a, Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+
+/// What the request gives when sent.
+type CreateGroupResult = Result<crate::Response<crate::CreateGroupData>, crate::Error>;
+crate::runtime::request_builder!(CreateGroupRequest => CreateGroupResult);
+
 pub(crate) const DISABLE_GROUP: crate::OperationInfo = crate::OperationInfo {
     id: "disable_group",
     method: crate::HttpMethod::Post,
@@ -419,6 +426,7 @@ pub(crate) const DISABLE_GROUP: crate::OperationInfo = crate::OperationInfo {
         per: crate::RatePer::Second,
     }),
 };
+
 impl crate::Client {
     /// Ban a chat group.
     ///
@@ -441,6 +449,7 @@ impl crate::Client {
         }
     }
 }
+
 /// Request builder for [`Client::disable_group`](crate::Client::disable_group): set optional arguments, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -449,18 +458,8 @@ pub struct DisableGroupRequest<'a> {
     group_id: String,
     options: crate::RequestOptions,
 }
+
 impl<'a> DisableGroupRequest<'a> {
-    /// Overrides the client's per-request timeout for this call.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options = self.options.timeout(timeout);
-        self
-    }
-    /// Adds a header to this call only (checked for CR/LF like every
-    /// header value).
-    pub fn header(mut self, name: &'static str, value: impl Into<String>) -> Self {
-        self.options = self.options.header(name, value);
-        self
-    }
     /// Checks every documented limit; nothing is sent when one fails.
     fn validate(&self) -> Result<(), crate::ValidationError> {
         {
@@ -469,16 +468,16 @@ impl<'a> DisableGroupRequest<'a> {
         }
         Ok(())
     }
+
     /// Validates the arguments, sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> Result<crate::Response<crate::DisableGroupData>, crate::Error> {
+    pub async fn send(self) -> DisableGroupResult {
         self.validate()?;
-        let path = format!(
-            "/chatgroups/{}/disable", crate ::runtime::encode::segment(& self.group_id)
-        );
-        let query: ::std::vec::Vec<(&'static str, String)> = vec![];
-        let headers: ::std::vec::Vec<(&'static str, String)> = vec![];
+        let path = {
+            let group_id = crate::runtime::encode::segment(&self.group_id);
+            format!("/chatgroups/{group_id}/disable")
+        };
+        let query: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
+        let headers: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
         let parts = crate::runtime::RequestParts {
             op: &DISABLE_GROUP,
             path,
@@ -491,14 +490,11 @@ impl<'a> DisableGroupRequest<'a> {
         self.client.send(parts).await
     }
 }
-impl<'a> ::std::future::IntoFuture for DisableGroupRequest<'a> {
-    type Output = Result<crate::Response<crate::DisableGroupData>, crate::Error>;
-    type IntoFuture = super::BoxFuture<'a, Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+
+/// What the request gives when sent.
+type DisableGroupResult = Result<crate::Response<crate::DisableGroupData>, crate::Error>;
+crate::runtime::request_builder!(DisableGroupRequest => DisableGroupResult);
+
 pub(crate) const ENABLE_GROUP: crate::OperationInfo = crate::OperationInfo {
     id: "enable_group",
     method: crate::HttpMethod::Post,
@@ -509,6 +505,7 @@ pub(crate) const ENABLE_GROUP: crate::OperationInfo = crate::OperationInfo {
         per: crate::RatePer::Second,
     }),
 };
+
 impl crate::Client {
     /// Lift the ban on a chat group.
     ///
@@ -531,6 +528,7 @@ impl crate::Client {
         }
     }
 }
+
 /// Request builder for [`Client::enable_group`](crate::Client::enable_group): set optional arguments, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -539,18 +537,8 @@ pub struct EnableGroupRequest<'a> {
     group_id: String,
     options: crate::RequestOptions,
 }
+
 impl<'a> EnableGroupRequest<'a> {
-    /// Overrides the client's per-request timeout for this call.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options = self.options.timeout(timeout);
-        self
-    }
-    /// Adds a header to this call only (checked for CR/LF like every
-    /// header value).
-    pub fn header(mut self, name: &'static str, value: impl Into<String>) -> Self {
-        self.options = self.options.header(name, value);
-        self
-    }
     /// Checks every documented limit; nothing is sent when one fails.
     fn validate(&self) -> Result<(), crate::ValidationError> {
         {
@@ -559,16 +547,16 @@ impl<'a> EnableGroupRequest<'a> {
         }
         Ok(())
     }
+
     /// Validates the arguments, sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> Result<crate::Response<crate::EnableGroupData>, crate::Error> {
+    pub async fn send(self) -> EnableGroupResult {
         self.validate()?;
-        let path = format!(
-            "/chatgroups/{}/enable", crate ::runtime::encode::segment(& self.group_id)
-        );
-        let query: ::std::vec::Vec<(&'static str, String)> = vec![];
-        let headers: ::std::vec::Vec<(&'static str, String)> = vec![];
+        let path = {
+            let group_id = crate::runtime::encode::segment(&self.group_id);
+            format!("/chatgroups/{group_id}/enable")
+        };
+        let query: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
+        let headers: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
         let parts = crate::runtime::RequestParts {
             op: &ENABLE_GROUP,
             path,
@@ -581,14 +569,11 @@ impl<'a> EnableGroupRequest<'a> {
         self.client.send(parts).await
     }
 }
-impl<'a> ::std::future::IntoFuture for EnableGroupRequest<'a> {
-    type Output = Result<crate::Response<crate::EnableGroupData>, crate::Error>;
-    type IntoFuture = super::BoxFuture<'a, Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+
+/// What the request gives when sent.
+type EnableGroupResult = Result<crate::Response<crate::EnableGroupData>, crate::Error>;
+crate::runtime::request_builder!(EnableGroupRequest => EnableGroupResult);
+
 pub(crate) const CHECK_GROUP_MEMBERSHIP: crate::OperationInfo = crate::OperationInfo {
     id: "check_group_membership",
     method: crate::HttpMethod::Get,
@@ -596,6 +581,7 @@ pub(crate) const CHECK_GROUP_MEMBERSHIP: crate::OperationInfo = crate::Operation
     idempotent: true,
     rate_limit: None,
 };
+
 impl crate::Client {
     /// Check whether a user belongs to a chat group.
     ///
@@ -625,6 +611,7 @@ impl crate::Client {
         }
     }
 }
+
 /// Request builder for [`Client::check_group_membership`](crate::Client::check_group_membership): set optional arguments, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -634,18 +621,8 @@ pub struct CheckGroupMembershipRequest<'a> {
     username: String,
     options: crate::RequestOptions,
 }
+
 impl<'a> CheckGroupMembershipRequest<'a> {
-    /// Overrides the client's per-request timeout for this call.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options = self.options.timeout(timeout);
-        self
-    }
-    /// Adds a header to this call only (checked for CR/LF like every
-    /// header value).
-    pub fn header(mut self, name: &'static str, value: impl Into<String>) -> Self {
-        self.options = self.options.header(name, value);
-        self
-    }
     /// Checks every documented limit; nothing is sent when one fails.
     fn validate(&self) -> Result<(), crate::ValidationError> {
         {
@@ -663,15 +640,17 @@ impl<'a> CheckGroupMembershipRequest<'a> {
         }
         Ok(())
     }
+
     /// Validates the arguments, sends the request and decodes the response.
-    pub async fn send(self) -> Result<crate::Response<bool>, crate::Error> {
+    pub async fn send(self) -> CheckGroupMembershipResult {
         self.validate()?;
-        let path = format!(
-            "/chatgroups/{}/user/{}/is_joined", crate ::runtime::encode::segment(& self
-            .group_id), crate ::runtime::encode::segment(& self.username)
-        );
-        let query: ::std::vec::Vec<(&'static str, String)> = vec![];
-        let headers: ::std::vec::Vec<(&'static str, String)> = vec![];
+        let path = {
+            let group_id = crate::runtime::encode::segment(&self.group_id);
+            let username = crate::runtime::encode::segment(&self.username);
+            format!("/chatgroups/{group_id}/user/{username}/is_joined")
+        };
+        let query: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
+        let headers: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
         let parts = crate::runtime::RequestParts {
             op: &CHECK_GROUP_MEMBERSHIP,
             path,
@@ -684,14 +663,14 @@ impl<'a> CheckGroupMembershipRequest<'a> {
         self.client.send(parts).await
     }
 }
-impl<'a> ::std::future::IntoFuture for CheckGroupMembershipRequest<'a> {
-    type Output = Result<crate::Response<bool>, crate::Error>;
-    type IntoFuture = super::BoxFuture<'a, Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+
+/// What the request gives when sent.
+type CheckGroupMembershipResult = Result<crate::Response<bool>, crate::Error>;
+
+crate::runtime::request_builder!(
+    CheckGroupMembershipRequest => CheckGroupMembershipResult
+);
+
 pub(crate) const GET_GROUPS: crate::OperationInfo = crate::OperationInfo {
     id: "get_groups",
     method: crate::HttpMethod::Get,
@@ -702,6 +681,7 @@ pub(crate) const GET_GROUPS: crate::OperationInfo = crate::OperationInfo {
         per: crate::RatePer::Second,
     }),
 };
+
 impl crate::Client {
     /// Get the details of one or more chat groups.
     ///
@@ -728,6 +708,7 @@ impl crate::Client {
         }
     }
 }
+
 /// Request builder for [`Client::get_groups`](crate::Client::get_groups): set optional arguments, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -736,18 +717,8 @@ pub struct GetGroupsRequest<'a> {
     group_ids: ::std::vec::Vec<String>,
     options: crate::RequestOptions,
 }
+
 impl<'a> GetGroupsRequest<'a> {
-    /// Overrides the client's per-request timeout for this call.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options = self.options.timeout(timeout);
-        self
-    }
-    /// Adds a header to this call only (checked for CR/LF like every
-    /// header value).
-    pub fn header(mut self, name: &'static str, value: impl Into<String>) -> Self {
-        self.options = self.options.header(name, value);
-        self
-    }
     /// Checks every documented limit; nothing is sent when one fails.
     fn validate(&self) -> Result<(), crate::ValidationError> {
         {
@@ -758,16 +729,16 @@ impl<'a> GetGroupsRequest<'a> {
         }
         Ok(())
     }
+
     /// Validates the arguments, sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> Result<crate::Response<::std::vec::Vec<crate::GetGroupsItem>>, crate::Error> {
+    pub async fn send(self) -> GetGroupsResult {
         self.validate()?;
-        let path = format!(
-            "/chatgroups/{}", crate ::runtime::encode::list(& self.group_ids)
-        );
-        let query: ::std::vec::Vec<(&'static str, String)> = vec![];
-        let headers: ::std::vec::Vec<(&'static str, String)> = vec![];
+        let path = {
+            let group_ids = crate::runtime::encode::list(&self.group_ids);
+            format!("/chatgroups/{group_ids}")
+        };
+        let query: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
+        let headers: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
         let parts = crate::runtime::RequestParts {
             op: &GET_GROUPS,
             path,
@@ -780,17 +751,15 @@ impl<'a> GetGroupsRequest<'a> {
         self.client.send(parts).await
     }
 }
-impl<'a> ::std::future::IntoFuture for GetGroupsRequest<'a> {
-    type Output = Result<
-        crate::Response<::std::vec::Vec<crate::GetGroupsItem>>,
-        crate::Error,
-    >;
-    type IntoFuture = super::BoxFuture<'a, Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+
+/// What the request gives when sent.
+type GetGroupsResult = Result<
+    crate::Response<::std::vec::Vec<crate::GetGroupsItem>>,
+    crate::Error,
+>;
+
+crate::runtime::request_builder!(GetGroupsRequest => GetGroupsResult);
+
 pub(crate) const UPDATE_GROUP: crate::OperationInfo = crate::OperationInfo {
     id: "update_group",
     method: crate::HttpMethod::Put,
@@ -801,6 +770,7 @@ pub(crate) const UPDATE_GROUP: crate::OperationInfo = crate::OperationInfo {
         per: crate::RatePer::Second,
     }),
 };
+
 /// The JSON body, exactly as it goes on the wire.
 #[derive(Debug, Clone, ::serde::Serialize)]
 struct UpdateGroupBody {
@@ -820,6 +790,7 @@ struct UpdateGroupBody {
     invite_need_confirm: Option<bool>,
     public: bool,
 }
+
 impl crate::Client {
     /// Change a chat group's settings.
     ///
@@ -863,6 +834,7 @@ impl crate::Client {
         }
     }
 }
+
 /// Request builder for [`Client::update_group`](crate::Client::update_group): set optional arguments, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -872,6 +844,7 @@ pub struct UpdateGroupRequest<'a> {
     body: UpdateGroupBody,
     options: crate::RequestOptions,
 }
+
 impl<'a> UpdateGroupRequest<'a> {
     /// URL of the group avatar, at most 1024 characters.
     ///
@@ -880,6 +853,7 @@ impl<'a> UpdateGroupRequest<'a> {
         self.body.avatar = Some(avatar.into());
         self
     }
+
     /// Largest number of members, owner included; the page names 2000 as the maximum but the real cap depends on the price plan.
     ///
     /// See errata E304.
@@ -887,16 +861,19 @@ impl<'a> UpdateGroupRequest<'a> {
         self.body.maxusers = Some(maxusers);
         self
     }
+
     /// Whether regular members may invite other users.
     pub fn allowinvites(mut self, allowinvites: bool) -> Self {
         self.body.allowinvites = Some(allowinvites);
         self
     }
+
     /// Whether a request to join needs the approval of the owner or an admin.
     pub fn membersonly(mut self, membersonly: bool) -> Self {
         self.body.membersonly = Some(membersonly);
         self
     }
+
     /// Extension information of the group, at most 1024 characters.
     ///
     /// Checked before sending: at most 1024 characters.
@@ -906,22 +883,13 @@ impl<'a> UpdateGroupRequest<'a> {
         self.body.custom = Some(custom.into());
         self
     }
+
     /// Whether an invited user has to accept before joining.
     pub fn invite_need_confirm(mut self, invite_need_confirm: bool) -> Self {
         self.body.invite_need_confirm = Some(invite_need_confirm);
         self
     }
-    /// Overrides the client's per-request timeout for this call.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options = self.options.timeout(timeout);
-        self
-    }
-    /// Adds a header to this call only (checked for CR/LF like every
-    /// header value).
-    pub fn header(mut self, name: &'static str, value: impl Into<String>) -> Self {
-        self.options = self.options.header(name, value);
-        self
-    }
+
     /// Checks every documented limit; nothing is sent when one fails.
     fn validate(&self) -> Result<(), crate::ValidationError> {
         {
@@ -944,16 +912,16 @@ impl<'a> UpdateGroupRequest<'a> {
         }
         Ok(())
     }
+
     /// Validates the arguments, sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> Result<crate::Response<crate::UpdateGroupData>, crate::Error> {
+    pub async fn send(self) -> UpdateGroupResult {
         self.validate()?;
-        let path = format!(
-            "/chatgroups/{}", crate ::runtime::encode::segment(& self.group_id)
-        );
-        let query: ::std::vec::Vec<(&'static str, String)> = vec![];
-        let headers: ::std::vec::Vec<(&'static str, String)> = vec![];
+        let path = {
+            let group_id = crate::runtime::encode::segment(&self.group_id);
+            format!("/chatgroups/{group_id}")
+        };
+        let query: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
+        let headers: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
         let parts = crate::runtime::RequestParts {
             op: &UPDATE_GROUP,
             path,
@@ -966,14 +934,11 @@ impl<'a> UpdateGroupRequest<'a> {
         self.client.send(parts).await
     }
 }
-impl<'a> ::std::future::IntoFuture for UpdateGroupRequest<'a> {
-    type Output = Result<crate::Response<crate::UpdateGroupData>, crate::Error>;
-    type IntoFuture = super::BoxFuture<'a, Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+
+/// What the request gives when sent.
+type UpdateGroupResult = Result<crate::Response<crate::UpdateGroupData>, crate::Error>;
+crate::runtime::request_builder!(UpdateGroupRequest => UpdateGroupResult);
+
 pub(crate) const DELETE_GROUP: crate::OperationInfo = crate::OperationInfo {
     id: "delete_group",
     method: crate::HttpMethod::Delete,
@@ -984,6 +949,7 @@ pub(crate) const DELETE_GROUP: crate::OperationInfo = crate::OperationInfo {
         per: crate::RatePer::Second,
     }),
 };
+
 impl crate::Client {
     /// Delete a chat group.
     ///
@@ -1006,6 +972,7 @@ impl crate::Client {
         }
     }
 }
+
 /// Request builder for [`Client::delete_group`](crate::Client::delete_group): set optional arguments, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -1014,18 +981,8 @@ pub struct DeleteGroupRequest<'a> {
     group_id: String,
     options: crate::RequestOptions,
 }
+
 impl<'a> DeleteGroupRequest<'a> {
-    /// Overrides the client's per-request timeout for this call.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options = self.options.timeout(timeout);
-        self
-    }
-    /// Adds a header to this call only (checked for CR/LF like every
-    /// header value).
-    pub fn header(mut self, name: &'static str, value: impl Into<String>) -> Self {
-        self.options = self.options.header(name, value);
-        self
-    }
     /// Checks every documented limit; nothing is sent when one fails.
     fn validate(&self) -> Result<(), crate::ValidationError> {
         {
@@ -1034,16 +991,16 @@ impl<'a> DeleteGroupRequest<'a> {
         }
         Ok(())
     }
+
     /// Validates the arguments, sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> Result<crate::Response<crate::DeleteGroupData>, crate::Error> {
+    pub async fn send(self) -> DeleteGroupResult {
         self.validate()?;
-        let path = format!(
-            "/chatgroups/{}", crate ::runtime::encode::segment(& self.group_id)
-        );
-        let query: ::std::vec::Vec<(&'static str, String)> = vec![];
-        let headers: ::std::vec::Vec<(&'static str, String)> = vec![];
+        let path = {
+            let group_id = crate::runtime::encode::segment(&self.group_id);
+            format!("/chatgroups/{group_id}")
+        };
+        let query: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
+        let headers: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
         let parts = crate::runtime::RequestParts {
             op: &DELETE_GROUP,
             path,
@@ -1056,14 +1013,11 @@ impl<'a> DeleteGroupRequest<'a> {
         self.client.send(parts).await
     }
 }
-impl<'a> ::std::future::IntoFuture for DeleteGroupRequest<'a> {
-    type Output = Result<crate::Response<crate::DeleteGroupData>, crate::Error>;
-    type IntoFuture = super::BoxFuture<'a, Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+
+/// What the request gives when sent.
+type DeleteGroupResult = Result<crate::Response<crate::DeleteGroupData>, crate::Error>;
+crate::runtime::request_builder!(DeleteGroupRequest => DeleteGroupResult);
+
 pub(crate) const LIST_GROUPS: crate::OperationInfo = crate::OperationInfo {
     id: "list_groups",
     method: crate::HttpMethod::Get,
@@ -1074,6 +1028,7 @@ pub(crate) const LIST_GROUPS: crate::OperationInfo = crate::OperationInfo {
         per: crate::RatePer::Second,
     }),
 };
+
 impl crate::Client {
     /// List the chat groups of the app, one page at a time.
     ///
@@ -1094,6 +1049,7 @@ impl crate::Client {
         }
     }
 }
+
 /// Request builder for [`Client::list_groups`](crate::Client::list_groups): set optional arguments, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -1103,6 +1059,7 @@ pub struct ListGroupsRequest<'a> {
     cursor: Option<String>,
     options: crate::RequestOptions,
 }
+
 impl<'a> ListGroupsRequest<'a> {
     /// Number of groups per page, 1 to 1000; the server uses 10 when omitted.
     ///
@@ -1113,6 +1070,7 @@ impl<'a> ListGroupsRequest<'a> {
         self.limit = Some(limit);
         self
     }
+
     /// Where the page starts: the `cursor` of the previous response. Leave it out for the first page.
     ///
     /// See errata E314.
@@ -1120,17 +1078,7 @@ impl<'a> ListGroupsRequest<'a> {
         self.cursor = Some(cursor.into());
         self
     }
-    /// Overrides the client's per-request timeout for this call.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options = self.options.timeout(timeout);
-        self
-    }
-    /// Adds a header to this call only (checked for CR/LF like every
-    /// header value).
-    pub fn header(mut self, name: &'static str, value: impl Into<String>) -> Self {
-        self.options = self.options.header(name, value);
-        self
-    }
+
     /// Checks every documented limit; nothing is sent when one fails.
     fn validate(&self) -> Result<(), crate::ValidationError> {
         if let Some(value) = &self.limit {
@@ -1138,20 +1086,19 @@ impl<'a> ListGroupsRequest<'a> {
         }
         Ok(())
     }
+
     /// Validates the arguments, sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> Result<crate::Response<::std::vec::Vec<crate::ListGroupsItem>>, crate::Error> {
+    pub async fn send(self) -> ListGroupsResult {
         self.validate()?;
         let path = String::from("/chatgroups");
-        let mut query: ::std::vec::Vec<(&'static str, String)> = vec![];
+        let mut query: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
         if let Some(value) = &self.limit {
             query.push(("limit", value.to_string()));
         }
         if let Some(value) = &self.cursor {
             query.push(("cursor", value.to_string()));
         }
-        let headers: ::std::vec::Vec<(&'static str, String)> = vec![];
+        let headers: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
         let parts = crate::runtime::RequestParts {
             op: &LIST_GROUPS,
             path,
@@ -1163,6 +1110,7 @@ impl<'a> ListGroupsRequest<'a> {
         };
         self.client.send(parts).await
     }
+
     /// Streams every item of every page: sends this request, then
     /// follows the cursor until a page has none (or no items).
     /// Set the page size with the builder first; the cursor is
@@ -1180,17 +1128,15 @@ impl<'a> ListGroupsRequest<'a> {
         )
     }
 }
-impl<'a> ::std::future::IntoFuture for ListGroupsRequest<'a> {
-    type Output = Result<
-        crate::Response<::std::vec::Vec<crate::ListGroupsItem>>,
-        crate::Error,
-    >;
-    type IntoFuture = super::BoxFuture<'a, Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+
+/// What the request gives when sent.
+type ListGroupsResult = Result<
+    crate::Response<::std::vec::Vec<crate::ListGroupsItem>>,
+    crate::Error,
+>;
+
+crate::runtime::request_builder!(ListGroupsRequest => ListGroupsResult);
+
 pub(crate) const LIST_USER_JOINED_GROUPS: crate::OperationInfo = crate::OperationInfo {
     id: "list_user_joined_groups",
     method: crate::HttpMethod::Get,
@@ -1201,6 +1147,7 @@ pub(crate) const LIST_USER_JOINED_GROUPS: crate::OperationInfo = crate::Operatio
         per: crate::RatePer::Second,
     }),
 };
+
 impl crate::Client {
     /// List the chat groups a user has joined.
     ///
@@ -1229,6 +1176,7 @@ impl crate::Client {
         }
     }
 }
+
 /// Request builder for [`Client::list_user_joined_groups`](crate::Client::list_user_joined_groups): set optional arguments, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -1239,6 +1187,7 @@ pub struct ListUserJoinedGroupsRequest<'a> {
     pagenum: Option<i64>,
     options: crate::RequestOptions,
 }
+
 impl<'a> ListUserJoinedGroupsRequest<'a> {
     /// Groups per page; the documented range is 1 to 20 and larger values are served as 20. The server uses 5 when omitted.
     ///
@@ -1251,6 +1200,7 @@ impl<'a> ListUserJoinedGroupsRequest<'a> {
         self.pagesize = Some(pagesize);
         self
     }
+
     /// Page number, starting at 1.
     ///
     /// Checked before sending: at least 1.
@@ -1260,17 +1210,7 @@ impl<'a> ListUserJoinedGroupsRequest<'a> {
         self.pagenum = Some(pagenum);
         self
     }
-    /// Overrides the client's per-request timeout for this call.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options = self.options.timeout(timeout);
-        self
-    }
-    /// Adds a header to this call only (checked for CR/LF like every
-    /// header value).
-    pub fn header(mut self, name: &'static str, value: impl Into<String>) -> Self {
-        self.options = self.options.header(name, value);
-        self
-    }
+
     /// Checks every documented limit; nothing is sent when one fails.
     fn validate(&self) -> Result<(), crate::ValidationError> {
         {
@@ -1290,26 +1230,22 @@ impl<'a> ListUserJoinedGroupsRequest<'a> {
         }
         Ok(())
     }
+
     /// Validates the arguments, sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> Result<
-        crate::Response<::std::vec::Vec<crate::ListUserJoinedGroupsItem>>,
-        crate::Error,
-    > {
+    pub async fn send(self) -> ListUserJoinedGroupsResult {
         self.validate()?;
-        let path = format!(
-            "/users/{}/joined_chatgroups", crate ::runtime::encode::segment(& self
-            .username)
-        );
-        let mut query: ::std::vec::Vec<(&'static str, String)> = vec![];
+        let path = {
+            let username = crate::runtime::encode::segment(&self.username);
+            format!("/users/{username}/joined_chatgroups")
+        };
+        let mut query: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
         if let Some(value) = &self.pagesize {
             query.push(("pagesize", value.to_string()));
         }
         if let Some(value) = &self.pagenum {
             query.push(("pagenum", value.to_string()));
         }
-        let headers: ::std::vec::Vec<(&'static str, String)> = vec![];
+        let headers: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
         let parts = crate::runtime::RequestParts {
             op: &LIST_USER_JOINED_GROUPS,
             path,
@@ -1321,6 +1257,7 @@ impl<'a> ListUserJoinedGroupsRequest<'a> {
         };
         self.client.send(parts).await
     }
+
     /// Streams every item of every page: starts at the page set
     /// on the builder (default 1) and fetches the next page until
     /// one comes back empty or shorter than the page size.
@@ -1343,14 +1280,13 @@ impl<'a> ListUserJoinedGroupsRequest<'a> {
         )
     }
 }
-impl<'a> ::std::future::IntoFuture for ListUserJoinedGroupsRequest<'a> {
-    type Output = Result<
-        crate::Response<::std::vec::Vec<crate::ListUserJoinedGroupsItem>>,
-        crate::Error,
-    >;
-    type IntoFuture = super::BoxFuture<'a, Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+
+/// What the request gives when sent.
+type ListUserJoinedGroupsResult = Result<
+    crate::Response<::std::vec::Vec<crate::ListUserJoinedGroupsItem>>,
+    crate::Error,
+>;
+
+crate::runtime::request_builder!(
+    ListUserJoinedGroupsRequest => ListUserJoinedGroupsResult
+);

@@ -65,6 +65,7 @@ pub struct MessageBody {
     #[serde(flatten)]
     pub extra: crate::Extra,
 }
+
 /// Width and height of an image or video thumbnail, in pixels.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct MessageImageSize {
@@ -82,6 +83,7 @@ pub struct MessageImageSize {
     #[serde(flatten)]
     pub extra: crate::Extra,
 }
+
 /// A broadcast message: its `type` together with the content fields of that type, at the same level (not nested under `body` as for the other send operations). For txt the text is in `msg`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct MessageBroadcastContent {
@@ -147,6 +149,7 @@ pub struct MessageBroadcastContent {
     #[serde(flatten)]
     pub extra: crate::Extra,
 }
+
 /// The new content of an edited message. A txt message gets a new `msg`; a custom message gets a new `customEvent` and/or `customExts`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct MessageRewriteContent {
@@ -178,6 +181,7 @@ pub struct MessageRewriteContent {
     #[serde(flatten)]
     pub extra: crate::Extra,
 }
+
 /// One message of a downloaded history file (see get_message_history). Not returned by any operation: decode the file's records into it.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct MessageHistoryRecord {
@@ -208,6 +212,7 @@ pub struct MessageHistoryRecord {
     #[serde(flatten)]
     pub extra: crate::Extra,
 }
+
 /// Content of a history record.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct MessageHistoryPayload {
@@ -227,6 +232,7 @@ pub struct MessageHistoryPayload {
     #[serde(flatten)]
     pub extra: crate::Extra,
 }
+
 /// One body of a history record. Like MessageBody, but it also names its `type`, carries `file_length` for every attachment, and gives the location as numbers.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct MessageHistoryBody {
@@ -295,6 +301,7 @@ pub struct MessageHistoryBody {
     #[serde(flatten)]
     pub extra: crate::Extra,
 }
+
 /// The `data` of the response of [`crate::Client::broadcast_chatroom_message`]: Broadcast a message to every active chat room of the app.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct BroadcastChatroomMessageData {
@@ -306,6 +313,7 @@ pub struct BroadcastChatroomMessageData {
     #[serde(flatten)]
     pub extra: crate::Extra,
 }
+
 /// The history files of the hour (one in the example).
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct GetMessageHistoryItem {
@@ -317,6 +325,7 @@ pub struct GetMessageHistoryItem {
     #[serde(flatten)]
     pub extra: crate::Extra,
 }
+
 /// The `data` of the response of [`crate::Client::recall_message`]: Recall a sent message.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct RecallMessageData {
@@ -341,6 +350,7 @@ pub struct RecallMessageData {
     #[serde(flatten)]
     pub extra: crate::Extra,
 }
+
 /// The `data` of the response of [`crate::Client::delete_user_conversation`]: Remove a conversation from one user's server-side list.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct DeleteUserConversationData {
@@ -351,6 +361,7 @@ pub struct DeleteUserConversationData {
     #[serde(flatten)]
     pub extra: crate::Extra,
 }
+
 /// The `data` of the response of [`crate::Client::import_user_message`]: Import one one-to-one message into the server's history.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ImportUserMessageData {
@@ -360,6 +371,7 @@ pub struct ImportUserMessageData {
     #[serde(flatten)]
     pub extra: crate::Extra,
 }
+
 /// The `data` of the response of [`crate::Client::import_group_message`]: Import one group message into the server's history.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ImportGroupMessageData {
@@ -369,6 +381,7 @@ pub struct ImportGroupMessageData {
     #[serde(flatten)]
     pub extra: crate::Extra,
 }
+
 pub(crate) const SEND_USER_MESSAGE: crate::OperationInfo = crate::OperationInfo {
     id: "send_user_message",
     method: crate::HttpMethod::Post,
@@ -379,6 +392,7 @@ pub(crate) const SEND_USER_MESSAGE: crate::OperationInfo = crate::OperationInfo 
         per: crate::RatePer::Second,
     }),
 };
+
 /// The JSON body, exactly as it goes on the wire.
 #[derive(Debug, Clone, ::serde::Serialize)]
 struct SendUserMessageBody {
@@ -397,6 +411,7 @@ struct SendUserMessageBody {
     #[serde(skip_serializing_if = "Option::is_none")]
     ext: Option<::std::collections::BTreeMap<String, ::serde_json::Value>>,
 }
+
 impl crate::Client {
     /// Send a message to one or more users.
     ///
@@ -436,6 +451,7 @@ impl crate::Client {
         }
     }
 }
+
 /// Request builder for [`Client::send_user_message`](crate::Client::send_user_message): set optional arguments, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -444,12 +460,14 @@ pub struct SendUserMessageRequest<'a> {
     body: SendUserMessageBody,
     options: crate::RequestOptions,
 }
+
 impl<'a> SendUserMessageRequest<'a> {
     /// Sender's username. The server sends as `admin` when it is left out; an empty string makes the call fail.
     pub fn from(mut self, from: impl Into<String>) -> Self {
         self.body.from = Some(from.into());
         self
     }
+
     /// Up to 20 users who will not get this message when they pull history from the server.
     ///
     /// Checked before sending: at most 20 items.
@@ -464,11 +482,13 @@ impl<'a> SendUserMessageRequest<'a> {
         );
         self
     }
+
     /// Whether the sender's own devices also receive the message.
     pub fn sync_device(mut self, sync_device: bool) -> Self {
         self.body.sync_device = Some(sync_device);
         self
     }
+
     /// Set to ROUTE_ONLINE to deliver only to recipients who are online now (offline recipients never get it). Left out, offline recipients receive the message when they next log in.
     ///
     /// Checked before sending: one of `ROUTE_ONLINE`.
@@ -478,6 +498,7 @@ impl<'a> SendUserMessageRequest<'a> {
         self.body.routetype = Some(routetype.into());
         self
     }
+
     /// Custom extension attributes; send an object, never null. The key `em_ignore_notification` set to true makes the message silent: no offline push notification is sent for it (default false).
     pub fn ext(
         mut self,
@@ -486,17 +507,7 @@ impl<'a> SendUserMessageRequest<'a> {
         self.body.ext = Some(ext);
         self
     }
-    /// Overrides the client's per-request timeout for this call.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options = self.options.timeout(timeout);
-        self
-    }
-    /// Adds a header to this call only (checked for CR/LF like every
-    /// header value).
-    pub fn header(mut self, name: &'static str, value: impl Into<String>) -> Self {
-        self.options = self.options.header(name, value);
-        self
-    }
+
     /// Checks every documented limit; nothing is sent when one fails.
     fn validate(&self) -> Result<(), crate::ValidationError> {
         if let Some(value) = &self.body.from {
@@ -533,17 +544,13 @@ impl<'a> SendUserMessageRequest<'a> {
         }
         Ok(())
     }
+
     /// Validates the arguments, sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> Result<
-        crate::Response<::std::collections::BTreeMap<String, String>>,
-        crate::Error,
-    > {
+    pub async fn send(self) -> SendUserMessageResult {
         self.validate()?;
         let path = String::from("/messages/users");
-        let query: ::std::vec::Vec<(&'static str, String)> = vec![];
-        let headers: ::std::vec::Vec<(&'static str, String)> = vec![];
+        let query: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
+        let headers: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
         let parts = crate::runtime::RequestParts {
             op: &SEND_USER_MESSAGE,
             path,
@@ -556,17 +563,15 @@ impl<'a> SendUserMessageRequest<'a> {
         self.client.send(parts).await
     }
 }
-impl<'a> ::std::future::IntoFuture for SendUserMessageRequest<'a> {
-    type Output = Result<
-        crate::Response<::std::collections::BTreeMap<String, String>>,
-        crate::Error,
-    >;
-    type IntoFuture = super::BoxFuture<'a, Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+
+/// What the request gives when sent.
+type SendUserMessageResult = Result<
+    crate::Response<::std::collections::BTreeMap<String, String>>,
+    crate::Error,
+>;
+
+crate::runtime::request_builder!(SendUserMessageRequest => SendUserMessageResult);
+
 pub(crate) const SEND_GROUP_MESSAGE: crate::OperationInfo = crate::OperationInfo {
     id: "send_group_message",
     method: crate::HttpMethod::Post,
@@ -577,6 +582,7 @@ pub(crate) const SEND_GROUP_MESSAGE: crate::OperationInfo = crate::OperationInfo
         per: crate::RatePer::Second,
     }),
 };
+
 /// The JSON body, exactly as it goes on the wire.
 #[derive(Debug, Clone, ::serde::Serialize)]
 struct SendGroupMessageBody {
@@ -597,6 +603,7 @@ struct SendGroupMessageBody {
     #[serde(skip_serializing_if = "Option::is_none")]
     ext: Option<::std::collections::BTreeMap<String, ::serde_json::Value>>,
 }
+
 impl crate::Client {
     /// Send a message to one or more chat groups.
     ///
@@ -637,6 +644,7 @@ impl crate::Client {
         }
     }
 }
+
 /// Request builder for [`Client::send_group_message`](crate::Client::send_group_message): set optional arguments, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -645,6 +653,7 @@ pub struct SendGroupMessageRequest<'a> {
     body: SendGroupMessageBody,
     options: crate::RequestOptions,
 }
+
 impl<'a> SendGroupMessageRequest<'a> {
     /// Sender's username; `admin` when left out. An empty string makes the call fail.
     ///
@@ -653,6 +662,7 @@ impl<'a> SendGroupMessageRequest<'a> {
         self.body.from = Some(from.into());
         self
     }
+
     /// Whether members are asked to send read receipts for this message.
     ///
     /// See errata E201.
@@ -660,6 +670,7 @@ impl<'a> SendGroupMessageRequest<'a> {
         self.body.need_group_ack = Some(need_group_ack);
         self
     }
+
     /// Up to 20 users who will not get this message when pulling history.
     ///
     /// Checked before sending: at most 20 items.
@@ -674,6 +685,7 @@ impl<'a> SendGroupMessageRequest<'a> {
         );
         self
     }
+
     /// Whether the sender's own devices also receive the message.
     ///
     /// See errata E246.
@@ -681,6 +693,7 @@ impl<'a> SendGroupMessageRequest<'a> {
         self.body.sync_device = Some(sync_device);
         self
     }
+
     /// ROUTE_ONLINE delivers only to members online now; left out, every member gets the message.
     ///
     /// Checked before sending: one of `ROUTE_ONLINE`.
@@ -690,6 +703,7 @@ impl<'a> SendGroupMessageRequest<'a> {
         self.body.routetype = Some(routetype.into());
         self
     }
+
     /// Custom extension attributes (an object, never null); `em_ignore_notification: true` suppresses offline push.
     ///
     /// See errata E246.
@@ -700,17 +714,7 @@ impl<'a> SendGroupMessageRequest<'a> {
         self.body.ext = Some(ext);
         self
     }
-    /// Overrides the client's per-request timeout for this call.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options = self.options.timeout(timeout);
-        self
-    }
-    /// Adds a header to this call only (checked for CR/LF like every
-    /// header value).
-    pub fn header(mut self, name: &'static str, value: impl Into<String>) -> Self {
-        self.options = self.options.header(name, value);
-        self
-    }
+
     /// Checks every documented limit; nothing is sent when one fails.
     fn validate(&self) -> Result<(), crate::ValidationError> {
         if let Some(value) = &self.body.from {
@@ -746,17 +750,13 @@ impl<'a> SendGroupMessageRequest<'a> {
         }
         Ok(())
     }
+
     /// Validates the arguments, sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> Result<
-        crate::Response<::std::collections::BTreeMap<String, String>>,
-        crate::Error,
-    > {
+    pub async fn send(self) -> SendGroupMessageResult {
         self.validate()?;
         let path = String::from("/messages/chatgroups");
-        let query: ::std::vec::Vec<(&'static str, String)> = vec![];
-        let headers: ::std::vec::Vec<(&'static str, String)> = vec![];
+        let query: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
+        let headers: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
         let parts = crate::runtime::RequestParts {
             op: &SEND_GROUP_MESSAGE,
             path,
@@ -769,17 +769,15 @@ impl<'a> SendGroupMessageRequest<'a> {
         self.client.send(parts).await
     }
 }
-impl<'a> ::std::future::IntoFuture for SendGroupMessageRequest<'a> {
-    type Output = Result<
-        crate::Response<::std::collections::BTreeMap<String, String>>,
-        crate::Error,
-    >;
-    type IntoFuture = super::BoxFuture<'a, Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+
+/// What the request gives when sent.
+type SendGroupMessageResult = Result<
+    crate::Response<::std::collections::BTreeMap<String, String>>,
+    crate::Error,
+>;
+
+crate::runtime::request_builder!(SendGroupMessageRequest => SendGroupMessageResult);
+
 pub(crate) const SEND_CHATROOM_MESSAGE: crate::OperationInfo = crate::OperationInfo {
     id: "send_chatroom_message",
     method: crate::HttpMethod::Post,
@@ -790,6 +788,7 @@ pub(crate) const SEND_CHATROOM_MESSAGE: crate::OperationInfo = crate::OperationI
         per: crate::RatePer::Second,
     }),
 };
+
 /// The JSON body, exactly as it goes on the wire.
 #[derive(Debug, Clone, ::serde::Serialize)]
 struct SendChatroomMessageBody {
@@ -810,6 +809,7 @@ struct SendChatroomMessageBody {
     #[serde(skip_serializing_if = "Option::is_none")]
     ext: Option<::std::collections::BTreeMap<String, ::serde_json::Value>>,
 }
+
 impl crate::Client {
     /// Send a message to one or more chat rooms.
     ///
@@ -850,6 +850,7 @@ impl crate::Client {
         }
     }
 }
+
 /// Request builder for [`Client::send_chatroom_message`](crate::Client::send_chatroom_message): set optional arguments, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -858,6 +859,7 @@ pub struct SendChatroomMessageRequest<'a> {
     body: SendChatroomMessageBody,
     options: crate::RequestOptions,
 }
+
 impl<'a> SendChatroomMessageRequest<'a> {
     /// Sender's username; `admin` when left out. An empty string makes the call fail.
     ///
@@ -866,6 +868,7 @@ impl<'a> SendChatroomMessageRequest<'a> {
         self.body.from = Some(from.into());
         self
     }
+
     /// Priority of the message in the rooms; normal when left out.
     ///
     /// Checked before sending: one of `high`, `normal`, `low`.
@@ -873,6 +876,7 @@ impl<'a> SendChatroomMessageRequest<'a> {
         self.body.chatroom_msg_level = Some(chatroom_msg_level.into());
         self
     }
+
     /// Up to 20 users who will not get this message when pulling history.
     ///
     /// Checked before sending: at most 20 items.
@@ -887,6 +891,7 @@ impl<'a> SendChatroomMessageRequest<'a> {
         );
         self
     }
+
     /// Whether the sender's own devices also receive the message.
     ///
     /// See errata E246.
@@ -894,6 +899,7 @@ impl<'a> SendChatroomMessageRequest<'a> {
         self.body.sync_device = Some(sync_device);
         self
     }
+
     /// ROUTE_ONLINE delivers only to members online now.
     ///
     /// Checked before sending: one of `ROUTE_ONLINE`.
@@ -903,6 +909,7 @@ impl<'a> SendChatroomMessageRequest<'a> {
         self.body.routetype = Some(routetype.into());
         self
     }
+
     /// Custom extension attributes (an object, never null); `em_ignore_notification: true` suppresses offline push.
     ///
     /// See errata E246.
@@ -913,17 +920,7 @@ impl<'a> SendChatroomMessageRequest<'a> {
         self.body.ext = Some(ext);
         self
     }
-    /// Overrides the client's per-request timeout for this call.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options = self.options.timeout(timeout);
-        self
-    }
-    /// Adds a header to this call only (checked for CR/LF like every
-    /// header value).
-    pub fn header(mut self, name: &'static str, value: impl Into<String>) -> Self {
-        self.options = self.options.header(name, value);
-        self
-    }
+
     /// Checks every documented limit; nothing is sent when one fails.
     fn validate(&self) -> Result<(), crate::ValidationError> {
         if let Some(value) = &self.body.from {
@@ -966,17 +963,13 @@ impl<'a> SendChatroomMessageRequest<'a> {
         }
         Ok(())
     }
+
     /// Validates the arguments, sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> Result<
-        crate::Response<::std::collections::BTreeMap<String, String>>,
-        crate::Error,
-    > {
+    pub async fn send(self) -> SendChatroomMessageResult {
         self.validate()?;
         let path = String::from("/messages/chatrooms");
-        let query: ::std::vec::Vec<(&'static str, String)> = vec![];
-        let headers: ::std::vec::Vec<(&'static str, String)> = vec![];
+        let query: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
+        let headers: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
         let parts = crate::runtime::RequestParts {
             op: &SEND_CHATROOM_MESSAGE,
             path,
@@ -989,17 +982,17 @@ impl<'a> SendChatroomMessageRequest<'a> {
         self.client.send(parts).await
     }
 }
-impl<'a> ::std::future::IntoFuture for SendChatroomMessageRequest<'a> {
-    type Output = Result<
-        crate::Response<::std::collections::BTreeMap<String, String>>,
-        crate::Error,
-    >;
-    type IntoFuture = super::BoxFuture<'a, Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+
+/// What the request gives when sent.
+type SendChatroomMessageResult = Result<
+    crate::Response<::std::collections::BTreeMap<String, String>>,
+    crate::Error,
+>;
+
+crate::runtime::request_builder!(
+    SendChatroomMessageRequest => SendChatroomMessageResult
+);
+
 pub(crate) const BROADCAST_CHATROOM_MESSAGE: crate::OperationInfo = crate::OperationInfo {
     id: "broadcast_chatroom_message",
     method: crate::HttpMethod::Post,
@@ -1010,6 +1003,7 @@ pub(crate) const BROADCAST_CHATROOM_MESSAGE: crate::OperationInfo = crate::Opera
         per: crate::RatePer::Minute,
     }),
 };
+
 /// The JSON body, exactly as it goes on the wire.
 #[derive(Debug, Clone, ::serde::Serialize)]
 struct BroadcastChatroomMessageBody {
@@ -1021,6 +1015,7 @@ struct BroadcastChatroomMessageBody {
     #[serde(skip_serializing_if = "Option::is_none")]
     ext: Option<::std::collections::BTreeMap<String, ::serde_json::Value>>,
 }
+
 impl crate::Client {
     /// Broadcast a message to every active chat room of the app.
     ///
@@ -1052,6 +1047,7 @@ impl crate::Client {
         }
     }
 }
+
 /// Request builder for [`Client::broadcast_chatroom_message`](crate::Client::broadcast_chatroom_message): set optional arguments, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -1060,12 +1056,14 @@ pub struct BroadcastChatroomMessageRequest<'a> {
     body: BroadcastChatroomMessageBody,
     options: crate::RequestOptions,
 }
+
 impl<'a> BroadcastChatroomMessageRequest<'a> {
     /// Sender's username; `admin` when left out. An empty string makes the call fail.
     pub fn from(mut self, from: impl Into<String>) -> Self {
         self.body.from = Some(from.into());
         self
     }
+
     /// Priority of the broadcast in the rooms; normal when left out.
     ///
     /// Checked before sending: one of `high`, `normal`, `low`.
@@ -1073,6 +1071,7 @@ impl<'a> BroadcastChatroomMessageRequest<'a> {
         self.body.chatroom_msg_level = Some(chatroom_msg_level.into());
         self
     }
+
     /// Custom extension attributes (an object, never null); may also carry the custom fields of offline push notifications.
     pub fn ext(
         mut self,
@@ -1081,17 +1080,7 @@ impl<'a> BroadcastChatroomMessageRequest<'a> {
         self.body.ext = Some(ext);
         self
     }
-    /// Overrides the client's per-request timeout for this call.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options = self.options.timeout(timeout);
-        self
-    }
-    /// Adds a header to this call only (checked for CR/LF like every
-    /// header value).
-    pub fn header(mut self, name: &'static str, value: impl Into<String>) -> Self {
-        self.options = self.options.header(name, value);
-        self
-    }
+
     /// Checks every documented limit; nothing is sent when one fails.
     fn validate(&self) -> Result<(), crate::ValidationError> {
         if let Some(value) = &self.body.from {
@@ -1106,14 +1095,13 @@ impl<'a> BroadcastChatroomMessageRequest<'a> {
         }
         Ok(())
     }
+
     /// Validates the arguments, sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> Result<crate::Response<crate::BroadcastChatroomMessageData>, crate::Error> {
+    pub async fn send(self) -> BroadcastChatroomMessageResult {
         self.validate()?;
         let path = String::from("/messages/chatrooms/broadcast");
-        let query: ::std::vec::Vec<(&'static str, String)> = vec![];
-        let headers: ::std::vec::Vec<(&'static str, String)> = vec![];
+        let query: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
+        let headers: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
         let parts = crate::runtime::RequestParts {
             op: &BROADCAST_CHATROOM_MESSAGE,
             path,
@@ -1126,17 +1114,17 @@ impl<'a> BroadcastChatroomMessageRequest<'a> {
         self.client.send(parts).await
     }
 }
-impl<'a> ::std::future::IntoFuture for BroadcastChatroomMessageRequest<'a> {
-    type Output = Result<
-        crate::Response<crate::BroadcastChatroomMessageData>,
-        crate::Error,
-    >;
-    type IntoFuture = super::BoxFuture<'a, Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+
+/// What the request gives when sent.
+type BroadcastChatroomMessageResult = Result<
+    crate::Response<crate::BroadcastChatroomMessageData>,
+    crate::Error,
+>;
+
+crate::runtime::request_builder!(
+    BroadcastChatroomMessageRequest => BroadcastChatroomMessageResult
+);
+
 pub(crate) const GET_MESSAGE_HISTORY: crate::OperationInfo = crate::OperationInfo {
     id: "get_message_history",
     method: crate::HttpMethod::Get,
@@ -1147,6 +1135,7 @@ pub(crate) const GET_MESSAGE_HISTORY: crate::OperationInfo = crate::OperationInf
         per: crate::RatePer::Minute,
     }),
 };
+
 impl crate::Client {
     /// Get the download link of one hour of message history.
     ///
@@ -1173,6 +1162,7 @@ impl crate::Client {
         }
     }
 }
+
 /// Request builder for [`Client::get_message_history`](crate::Client::get_message_history): set optional arguments, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -1181,18 +1171,8 @@ pub struct GetMessageHistoryRequest<'a> {
     time: String,
     options: crate::RequestOptions,
 }
+
 impl<'a> GetMessageHistoryRequest<'a> {
-    /// Overrides the client's per-request timeout for this call.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options = self.options.timeout(timeout);
-        self
-    }
-    /// Adds a header to this call only (checked for CR/LF like every
-    /// header value).
-    pub fn header(mut self, name: &'static str, value: impl Into<String>) -> Self {
-        self.options = self.options.header(name, value);
-        self
-    }
     /// Checks every documented limit; nothing is sent when one fails.
     fn validate(&self) -> Result<(), crate::ValidationError> {
         {
@@ -1203,19 +1183,16 @@ impl<'a> GetMessageHistoryRequest<'a> {
         }
         Ok(())
     }
+
     /// Validates the arguments, sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> Result<
-        crate::Response<::std::vec::Vec<crate::GetMessageHistoryItem>>,
-        crate::Error,
-    > {
+    pub async fn send(self) -> GetMessageHistoryResult {
         self.validate()?;
-        let path = format!(
-            "/chatmessages/{}", crate ::runtime::encode::segment(& self.time)
-        );
-        let query: ::std::vec::Vec<(&'static str, String)> = vec![];
-        let headers: ::std::vec::Vec<(&'static str, String)> = vec![];
+        let path = {
+            let time = crate::runtime::encode::segment(&self.time);
+            format!("/chatmessages/{time}")
+        };
+        let query: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
+        let headers: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
         let parts = crate::runtime::RequestParts {
             op: &GET_MESSAGE_HISTORY,
             path,
@@ -1228,17 +1205,15 @@ impl<'a> GetMessageHistoryRequest<'a> {
         self.client.send(parts).await
     }
 }
-impl<'a> ::std::future::IntoFuture for GetMessageHistoryRequest<'a> {
-    type Output = Result<
-        crate::Response<::std::vec::Vec<crate::GetMessageHistoryItem>>,
-        crate::Error,
-    >;
-    type IntoFuture = super::BoxFuture<'a, Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+
+/// What the request gives when sent.
+type GetMessageHistoryResult = Result<
+    crate::Response<::std::vec::Vec<crate::GetMessageHistoryItem>>,
+    crate::Error,
+>;
+
+crate::runtime::request_builder!(GetMessageHistoryRequest => GetMessageHistoryResult);
+
 pub(crate) const UPDATE_MESSAGE: crate::OperationInfo = crate::OperationInfo {
     id: "update_message",
     method: crate::HttpMethod::Put,
@@ -1249,6 +1224,7 @@ pub(crate) const UPDATE_MESSAGE: crate::OperationInfo = crate::OperationInfo {
         per: crate::RatePer::Second,
     }),
 };
+
 /// The JSON body, exactly as it goes on the wire.
 #[derive(Debug, Clone, ::serde::Serialize)]
 struct UpdateMessageBody {
@@ -1260,6 +1236,7 @@ struct UpdateMessageBody {
     #[serde(skip_serializing_if = "Option::is_none")]
     is_combine_ext: Option<bool>,
 }
+
 impl crate::Client {
     /// Edit a text or custom message that was already sent.
     ///
@@ -1294,6 +1271,7 @@ impl crate::Client {
         }
     }
 }
+
 /// Request builder for [`Client::update_message`](crate::Client::update_message): set optional arguments, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -1303,12 +1281,14 @@ pub struct UpdateMessageRequest<'a> {
     body: UpdateMessageBody,
     options: crate::RequestOptions,
 }
+
 impl<'a> UpdateMessageRequest<'a> {
     /// The user recorded as having edited the message.
     pub fn user(mut self, user: impl Into<String>) -> Self {
         self.body.user = Some(user.into());
         self
     }
+
     /// New extension attributes (custom messages).
     pub fn new_ext(
         mut self,
@@ -1317,22 +1297,13 @@ impl<'a> UpdateMessageRequest<'a> {
         self.body.new_ext = Some(new_ext);
         self
     }
+
     /// true (the server default) merges `new_ext` into the existing extension; false replaces it.
     pub fn is_combine_ext(mut self, is_combine_ext: bool) -> Self {
         self.body.is_combine_ext = Some(is_combine_ext);
         self
     }
-    /// Overrides the client's per-request timeout for this call.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options = self.options.timeout(timeout);
-        self
-    }
-    /// Adds a header to this call only (checked for CR/LF like every
-    /// header value).
-    pub fn header(mut self, name: &'static str, value: impl Into<String>) -> Self {
-        self.options = self.options.header(name, value);
-        self
-    }
+
     /// Checks every documented limit; nothing is sent when one fails.
     fn validate(&self) -> Result<(), crate::ValidationError> {
         {
@@ -1344,14 +1315,16 @@ impl<'a> UpdateMessageRequest<'a> {
         }
         Ok(())
     }
+
     /// Validates the arguments, sends the request and decodes the response.
-    pub async fn send(self) -> Result<crate::Response<String>, crate::Error> {
+    pub async fn send(self) -> UpdateMessageResult {
         self.validate()?;
-        let path = format!(
-            "/messages/rewrite/{}", crate ::runtime::encode::segment(& self.msg_id)
-        );
-        let query: ::std::vec::Vec<(&'static str, String)> = vec![];
-        let headers: ::std::vec::Vec<(&'static str, String)> = vec![];
+        let path = {
+            let msg_id = crate::runtime::encode::segment(&self.msg_id);
+            format!("/messages/rewrite/{msg_id}")
+        };
+        let query: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
+        let headers: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
         let parts = crate::runtime::RequestParts {
             op: &UPDATE_MESSAGE,
             path,
@@ -1364,14 +1337,11 @@ impl<'a> UpdateMessageRequest<'a> {
         self.client.send(parts).await
     }
 }
-impl<'a> ::std::future::IntoFuture for UpdateMessageRequest<'a> {
-    type Output = Result<crate::Response<String>, crate::Error>;
-    type IntoFuture = super::BoxFuture<'a, Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+
+/// What the request gives when sent.
+type UpdateMessageResult = Result<crate::Response<String>, crate::Error>;
+crate::runtime::request_builder!(UpdateMessageRequest => UpdateMessageResult);
+
 pub(crate) const RECALL_MESSAGE: crate::OperationInfo = crate::OperationInfo {
     id: "recall_message",
     method: crate::HttpMethod::Post,
@@ -1382,6 +1352,7 @@ pub(crate) const RECALL_MESSAGE: crate::OperationInfo = crate::OperationInfo {
         per: crate::RatePer::Second,
     }),
 };
+
 /// The JSON body, exactly as it goes on the wire.
 #[derive(Debug, Clone, ::serde::Serialize)]
 struct RecallMessageBody {
@@ -1395,6 +1366,7 @@ struct RecallMessageBody {
     #[serde(skip_serializing_if = "Option::is_none")]
     force: Option<bool>,
 }
+
 impl crate::Client {
     /// Recall a sent message.
     ///
@@ -1432,6 +1404,7 @@ impl crate::Client {
         }
     }
 }
+
 /// Request builder for [`Client::recall_message`](crate::Client::recall_message): set optional arguments, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -1440,6 +1413,7 @@ pub struct RecallMessageRequest<'a> {
     body: RecallMessageBody,
     options: crate::RequestOptions,
 }
+
 impl<'a> RecallMessageRequest<'a> {
     /// The user performing the recall; the app admin when left out. To recall an expired message with `force`, set it to the original sender.
     ///
@@ -1448,11 +1422,13 @@ impl<'a> RecallMessageRequest<'a> {
         self.body.from = Some(from.into());
         self
     }
+
     /// For one-to-one messages, whether the recall also reaches all online devices of the sender (server default true).
     pub fn sync_device(mut self, sync_device: bool) -> Self {
         self.body.sync_device = Some(sync_device);
         self
     }
+
     /// true recalls the message even when it has expired or is older than the recall window; false (server default) recalls only messages still stored and within the window.
     ///
     /// See errata E220.
@@ -1460,17 +1436,7 @@ impl<'a> RecallMessageRequest<'a> {
         self.body.force = Some(force);
         self
     }
-    /// Overrides the client's per-request timeout for this call.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options = self.options.timeout(timeout);
-        self
-    }
-    /// Adds a header to this call only (checked for CR/LF like every
-    /// header value).
-    pub fn header(mut self, name: &'static str, value: impl Into<String>) -> Self {
-        self.options = self.options.header(name, value);
-        self
-    }
+
     /// Checks every documented limit; nothing is sent when one fails.
     fn validate(&self) -> Result<(), crate::ValidationError> {
         {
@@ -1486,14 +1452,13 @@ impl<'a> RecallMessageRequest<'a> {
         }
         Ok(())
     }
+
     /// Validates the arguments, sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> Result<crate::Response<crate::RecallMessageData>, crate::Error> {
+    pub async fn send(self) -> RecallMessageResult {
         self.validate()?;
         let path = String::from("/messages/msg_recall");
-        let query: ::std::vec::Vec<(&'static str, String)> = vec![];
-        let headers: ::std::vec::Vec<(&'static str, String)> = vec![];
+        let query: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
+        let headers: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
         let parts = crate::runtime::RequestParts {
             op: &RECALL_MESSAGE,
             path,
@@ -1506,14 +1471,15 @@ impl<'a> RecallMessageRequest<'a> {
         self.client.send(parts).await
     }
 }
-impl<'a> ::std::future::IntoFuture for RecallMessageRequest<'a> {
-    type Output = Result<crate::Response<crate::RecallMessageData>, crate::Error>;
-    type IntoFuture = super::BoxFuture<'a, Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+
+/// What the request gives when sent.
+type RecallMessageResult = Result<
+    crate::Response<crate::RecallMessageData>,
+    crate::Error,
+>;
+
+crate::runtime::request_builder!(RecallMessageRequest => RecallMessageResult);
+
 pub(crate) const DELETE_USER_CONVERSATION: crate::OperationInfo = crate::OperationInfo {
     id: "delete_user_conversation",
     method: crate::HttpMethod::Delete,
@@ -1524,6 +1490,7 @@ pub(crate) const DELETE_USER_CONVERSATION: crate::OperationInfo = crate::Operati
         per: crate::RatePer::Second,
     }),
 };
+
 /// The JSON body, exactly as it goes on the wire.
 #[derive(Debug, Clone, ::serde::Serialize)]
 struct DeleteUserConversationBody {
@@ -1532,6 +1499,7 @@ struct DeleteUserConversationBody {
     type_: String,
     delete_roam: bool,
 }
+
 impl crate::Client {
     /// Remove a conversation from one user's server-side list.
     ///
@@ -1569,6 +1537,7 @@ impl crate::Client {
         }
     }
 }
+
 /// Request builder for [`Client::delete_user_conversation`](crate::Client::delete_user_conversation): set optional arguments, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -1578,18 +1547,8 @@ pub struct DeleteUserConversationRequest<'a> {
     body: DeleteUserConversationBody,
     options: crate::RequestOptions,
 }
+
 impl<'a> DeleteUserConversationRequest<'a> {
-    /// Overrides the client's per-request timeout for this call.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options = self.options.timeout(timeout);
-        self
-    }
-    /// Adds a header to this call only (checked for CR/LF like every
-    /// header value).
-    pub fn header(mut self, name: &'static str, value: impl Into<String>) -> Self {
-        self.options = self.options.header(name, value);
-        self
-    }
     /// Checks every documented limit; nothing is sent when one fails.
     fn validate(&self) -> Result<(), crate::ValidationError> {
         {
@@ -1607,16 +1566,16 @@ impl<'a> DeleteUserConversationRequest<'a> {
         }
         Ok(())
     }
+
     /// Validates the arguments, sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> Result<crate::Response<crate::DeleteUserConversationData>, crate::Error> {
+    pub async fn send(self) -> DeleteUserConversationResult {
         self.validate()?;
-        let path = format!(
-            "/users/{}/user_channel", crate ::runtime::encode::segment(& self.username)
-        );
-        let query: ::std::vec::Vec<(&'static str, String)> = vec![];
-        let headers: ::std::vec::Vec<(&'static str, String)> = vec![];
+        let path = {
+            let username = crate::runtime::encode::segment(&self.username);
+            format!("/users/{username}/user_channel")
+        };
+        let query: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
+        let headers: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
         let parts = crate::runtime::RequestParts {
             op: &DELETE_USER_CONVERSATION,
             path,
@@ -1629,17 +1588,17 @@ impl<'a> DeleteUserConversationRequest<'a> {
         self.client.send(parts).await
     }
 }
-impl<'a> ::std::future::IntoFuture for DeleteUserConversationRequest<'a> {
-    type Output = Result<
-        crate::Response<crate::DeleteUserConversationData>,
-        crate::Error,
-    >;
-    type IntoFuture = super::BoxFuture<'a, Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+
+/// What the request gives when sent.
+type DeleteUserConversationResult = Result<
+    crate::Response<crate::DeleteUserConversationData>,
+    crate::Error,
+>;
+
+crate::runtime::request_builder!(
+    DeleteUserConversationRequest => DeleteUserConversationResult
+);
+
 pub(crate) const IMPORT_USER_MESSAGE: crate::OperationInfo = crate::OperationInfo {
     id: "import_user_message",
     method: crate::HttpMethod::Post,
@@ -1647,6 +1606,7 @@ pub(crate) const IMPORT_USER_MESSAGE: crate::OperationInfo = crate::OperationInf
     idempotent: false,
     rate_limit: None,
 };
+
 /// The JSON body, exactly as it goes on the wire.
 #[derive(Debug, Clone, ::serde::Serialize)]
 struct ImportUserMessageBody {
@@ -1664,6 +1624,7 @@ struct ImportUserMessageBody {
     #[serde(skip_serializing_if = "Option::is_none")]
     need_download: Option<bool>,
 }
+
 impl crate::Client {
     /// Import one one-to-one message into the server's history.
     ///
@@ -1705,6 +1666,7 @@ impl crate::Client {
         }
     }
 }
+
 /// Request builder for [`Client::import_user_message`](crate::Client::import_user_message): set optional arguments, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -1713,6 +1675,7 @@ pub struct ImportUserMessageRequest<'a> {
     body: ImportUserMessageBody,
     options: crate::RequestOptions,
 }
+
 impl<'a> ImportUserMessageRequest<'a> {
     /// Custom key/value extension attributes.
     pub fn ext(
@@ -1722,11 +1685,13 @@ impl<'a> ImportUserMessageRequest<'a> {
         self.body.ext = Some(ext);
         self
     }
+
     /// Whether the message is stored as already read.
     pub fn is_ack_read(mut self, is_ack_read: bool) -> Self {
         self.body.is_ack_read = Some(is_ack_read);
         self
     }
+
     /// Send time to record, in Unix milliseconds; the time of the call when left out.
     ///
     /// Checked before sending: at least 0.
@@ -1734,22 +1699,13 @@ impl<'a> ImportUserMessageRequest<'a> {
         self.body.msg_timestamp = Some(msg_timestamp);
         self
     }
+
     /// Whether the server downloads the attachment from its URL and stores its own copy (server default false).
     pub fn need_download(mut self, need_download: bool) -> Self {
         self.body.need_download = Some(need_download);
         self
     }
-    /// Overrides the client's per-request timeout for this call.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options = self.options.timeout(timeout);
-        self
-    }
-    /// Adds a header to this call only (checked for CR/LF like every
-    /// header value).
-    pub fn header(mut self, name: &'static str, value: impl Into<String>) -> Self {
-        self.options = self.options.header(name, value);
-        self
-    }
+
     /// Checks every documented limit; nothing is sent when one fails.
     fn validate(&self) -> Result<(), crate::ValidationError> {
         {
@@ -1773,14 +1729,13 @@ impl<'a> ImportUserMessageRequest<'a> {
         }
         Ok(())
     }
+
     /// Validates the arguments, sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> Result<crate::Response<crate::ImportUserMessageData>, crate::Error> {
+    pub async fn send(self) -> ImportUserMessageResult {
         self.validate()?;
         let path = String::from("/messages/users/import");
-        let query: ::std::vec::Vec<(&'static str, String)> = vec![];
-        let headers: ::std::vec::Vec<(&'static str, String)> = vec![];
+        let query: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
+        let headers: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
         let parts = crate::runtime::RequestParts {
             op: &IMPORT_USER_MESSAGE,
             path,
@@ -1793,14 +1748,15 @@ impl<'a> ImportUserMessageRequest<'a> {
         self.client.send(parts).await
     }
 }
-impl<'a> ::std::future::IntoFuture for ImportUserMessageRequest<'a> {
-    type Output = Result<crate::Response<crate::ImportUserMessageData>, crate::Error>;
-    type IntoFuture = super::BoxFuture<'a, Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+
+/// What the request gives when sent.
+type ImportUserMessageResult = Result<
+    crate::Response<crate::ImportUserMessageData>,
+    crate::Error,
+>;
+
+crate::runtime::request_builder!(ImportUserMessageRequest => ImportUserMessageResult);
+
 pub(crate) const IMPORT_GROUP_MESSAGE: crate::OperationInfo = crate::OperationInfo {
     id: "import_group_message",
     method: crate::HttpMethod::Post,
@@ -1808,6 +1764,7 @@ pub(crate) const IMPORT_GROUP_MESSAGE: crate::OperationInfo = crate::OperationIn
     idempotent: false,
     rate_limit: None,
 };
+
 /// The JSON body, exactly as it goes on the wire.
 #[derive(Debug, Clone, ::serde::Serialize)]
 struct ImportGroupMessageBody {
@@ -1825,6 +1782,7 @@ struct ImportGroupMessageBody {
     #[serde(skip_serializing_if = "Option::is_none")]
     need_download: Option<bool>,
 }
+
 impl crate::Client {
     /// Import one group message into the server's history.
     ///
@@ -1866,6 +1824,7 @@ impl crate::Client {
         }
     }
 }
+
 /// Request builder for [`Client::import_group_message`](crate::Client::import_group_message): set optional arguments, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -1874,6 +1833,7 @@ pub struct ImportGroupMessageRequest<'a> {
     body: ImportGroupMessageBody,
     options: crate::RequestOptions,
 }
+
 impl<'a> ImportGroupMessageRequest<'a> {
     /// Custom key/value extension attributes.
     pub fn ext(
@@ -1883,11 +1843,13 @@ impl<'a> ImportGroupMessageRequest<'a> {
         self.body.ext = Some(ext);
         self
     }
+
     /// Whether the message is stored as already read.
     pub fn is_ack_read(mut self, is_ack_read: bool) -> Self {
         self.body.is_ack_read = Some(is_ack_read);
         self
     }
+
     /// Send time to record, in Unix milliseconds; the time of the call when left out.
     ///
     /// Checked before sending: at least 0.
@@ -1895,22 +1857,13 @@ impl<'a> ImportGroupMessageRequest<'a> {
         self.body.msg_timestamp = Some(msg_timestamp);
         self
     }
+
     /// Whether the server downloads the attachment from its URL and stores its own copy (server default false).
     pub fn need_download(mut self, need_download: bool) -> Self {
         self.body.need_download = Some(need_download);
         self
     }
-    /// Overrides the client's per-request timeout for this call.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options = self.options.timeout(timeout);
-        self
-    }
-    /// Adds a header to this call only (checked for CR/LF like every
-    /// header value).
-    pub fn header(mut self, name: &'static str, value: impl Into<String>) -> Self {
-        self.options = self.options.header(name, value);
-        self
-    }
+
     /// Checks every documented limit; nothing is sent when one fails.
     fn validate(&self) -> Result<(), crate::ValidationError> {
         {
@@ -1930,14 +1883,13 @@ impl<'a> ImportGroupMessageRequest<'a> {
         }
         Ok(())
     }
+
     /// Validates the arguments, sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> Result<crate::Response<crate::ImportGroupMessageData>, crate::Error> {
+    pub async fn send(self) -> ImportGroupMessageResult {
         self.validate()?;
         let path = String::from("/messages/chatgroups/import");
-        let query: ::std::vec::Vec<(&'static str, String)> = vec![];
-        let headers: ::std::vec::Vec<(&'static str, String)> = vec![];
+        let query: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
+        let headers: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
         let parts = crate::runtime::RequestParts {
             op: &IMPORT_GROUP_MESSAGE,
             path,
@@ -1950,11 +1902,11 @@ impl<'a> ImportGroupMessageRequest<'a> {
         self.client.send(parts).await
     }
 }
-impl<'a> ::std::future::IntoFuture for ImportGroupMessageRequest<'a> {
-    type Output = Result<crate::Response<crate::ImportGroupMessageData>, crate::Error>;
-    type IntoFuture = super::BoxFuture<'a, Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+
+/// What the request gives when sent.
+type ImportGroupMessageResult = Result<
+    crate::Response<crate::ImportGroupMessageData>,
+    crate::Error,
+>;
+
+crate::runtime::request_builder!(ImportGroupMessageRequest => ImportGroupMessageResult);

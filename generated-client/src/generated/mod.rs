@@ -5,90 +5,119 @@
 /// Chat files: Upload the attachments of image, voice, video and file messages and download them, or the thumbnail of an image or video, again. An upload returns the file's uuid and, for restricted files, the key needed to read it.
 pub mod chat_files;
 pub use chat_files::*;
+
 /// Chat room allow list: List, add and remove the members on a chat room's allow list. Users on it keep the right to send messages when the owner or an admin has muted the whole room.
 pub mod chatroom_allowlist;
 pub use chatroom_allowlist::*;
+
 /// Chat room custom attributes: Read, write and remove a chat room's custom attributes, string key-value pairs that members set. The plain write and remove operations only touch pairs the given member owns; the forced variants also overwrite or delete pairs owned by others.
 pub mod chatroom_attributes;
 pub use chatroom_attributes::*;
+
 /// Chat room blocklist: List, add and remove the users on a chat room's blocklist. While on the list, a user cannot join the room and neither sends nor receives its messages.
 pub mod chatroom_blocklist;
 pub use chatroom_blocklist::*;
+
 /// Chat room members: Add users to a chat room, list and remove them, and manage the room's admins. A room has one owner (its creator), up to 99 admins appointed by the owner, and regular members.
 pub mod chatroom_members;
 pub use chatroom_members::*;
+
 /// Chat room mute list: Mute and unmute chat room members for a given time, list the muted members with their expiry times, and mute or unmute the whole room. A muted member cannot send messages in the room until the mute ends or is lifted.
 pub mod chatroom_mutelist;
 pub use chatroom_mutelist::*;
+
 /// Chat room super admins: Grant, list and revoke the chat room super admin role. Super admins are app-wide (no room id is involved): only they may create chat rooms from the client SDK.
 pub mod chatroom_super_admins;
 pub use chatroom_super_admins::*;
+
 /// Chat rooms: Create, list, inspect, modify and delete chat rooms, and read or replace a room's announcement. Room ids are strings assigned by the service when the room is created.
 pub mod chatrooms;
 pub use chatrooms::*;
+
 /// Contacts: Manage a user's contact list and block list: add and remove contacts, list them (all at once or page by page), and block, list and unblock users.
 pub mod contacts;
 pub use contacts::*;
+
 /// Global mute: Mute a user app-wide, separately for one-to-one chats, chat groups and chat rooms, read a user's remaining mute times, and list every muted user. A timed mute ends by itself when its time runs out.
 pub mod global_mute;
 pub use global_mute::*;
+
 /// Chat group allow list: Read and edit a chat group's allow list: the members who can keep sending messages while everyone else is muted by mute_all_group_members.
 pub mod group_allowlist;
 pub use group_allowlist::*;
+
 /// Chat group announcements: Read or replace the announcement of a chat group, a single text of at most 512 characters.
 pub mod group_announcements;
 pub use group_announcements::*;
+
 /// Chat group block list: Read and edit a chat group's block list. Blocked users can neither send nor receive the group's messages, and must be taken off the list before they can be added to the group again. The owner cannot be blocked.
 pub mod group_blocklist;
 pub use group_blocklist::*;
+
 /// Chat group shared files: List, upload, download and delete the files shared in a chat group. Each file is identified by the `file_id` returned on upload and in the list.
 pub mod group_files;
 pub use group_files::*;
+
 /// Chat group members: Add, list and remove chat group members, read and write their custom attributes, manage the group admins and hand the group over to a new owner.
 pub mod group_members;
 pub use group_members::*;
+
 /// Chat group mute list: Mute chat group members for a while, lift the mute, read the mute list, and mute or unmute the whole group in one call. A muted member cannot post in the group or its threads; allow-listed members are exempt from a group-wide mute.
 pub mod group_mutelist;
 pub use group_mutelist::*;
+
 /// Chat groups: Create, inspect, list, modify, ban, unban and delete chat groups, and check whether a user belongs to one. Group ids are strings the service assigns on creation.
 pub mod groups;
 pub use groups::*;
+
 /// Messages: Send messages as any user (or as `admin`) to users, chat groups and chat rooms, broadcast to all active chat rooms, edit, recall and import messages, download hourly message history, and remove a conversation from a user's server-side list. Attachments are uploaded first with the chat_files operations and referenced by URL.
 pub mod messages;
 pub use messages::*;
+
 /// Offline push settings: Configure how offline messages reach a user as push notifications: the sender nickname and display style, the push mode and do-not-disturb periods per app or conversation, and the language notifications are translated into. Most settings need the app's advanced push features.
 pub mod offline_push;
 pub use offline_push::*;
+
 /// Presence: Publish a user's presence status on a device and let users follow the presence of others: subscribe for a time, read statuses, unsubscribe and list subscriptions. The presence feature must be enabled for the app in Agora Console.
 pub mod presence;
 pub use presence::*;
+
 /// Push notifications: Send push notifications from the server: synchronously to one user, to a list of users, to everyone under one or more push labels, or to all users of the app. Label and all-user pushes run as push tasks.
 pub mod push;
 pub use push::*;
+
 /// Push labels: Manage push labels, named sets of users that a push can target. A user may carry several labels and a label may hold many users; an app has at most 100 labels and a label at most 20,000 users unless support raises the caps.
 pub mod push_labels;
 pub use push_labels::*;
+
 /// Push templates: Create, read and delete push templates: named title and content patterns with numbered slots ({0}, {1}, ...) that a message fills through its push extension. Requires the advanced push features of the app.
 pub mod push_templates;
 pub use push_templates::*;
+
 /// Reactions: Add and remove emoji reactions on messages of one-to-one chats and chat groups, on behalf of a user, and read who reacted. Each distinct emoji on a message is one reaction however many users add it; a message holds at most 20 reactions unless Agora support raises the cap.
 pub mod reactions;
 pub use reactions::*;
+
 /// Thread members: List who belongs to a thread and add or remove users, at most 10 per call.
 pub mod thread_members;
 pub use thread_members::*;
+
 /// Threads: Create a thread from a message of a chat group, rename or delete it, and list the threads of the app, of a user, or of a user within one group. An app holds up to 100,000 threads unless Agora support raises the cap.
 pub mod threads;
 pub use threads::*;
+
 /// Token: Exchange credentials for a Chat access token at POST /token: either the app's client ID and secret, or an Agora app token (AccessToken2, "007...") sent as the bearer token. Current docs pass the Agora app token itself as the REST bearer token, so this exchange is optional.
 pub mod token;
 pub use token::*;
+
 /// User attributes: Set, read and delete the key-value attributes attached to users (nickname, avatar URL, contact details and custom keys), read them for many users at once, and get the total attribute size of the app. One user's attributes may total at most 2 KB, and the whole app's at most 10 GB.
 pub mod user_attributes;
 pub use user_attributes::*;
+
 /// Users: Manage the app's user accounts: register one or many users, read and list them, delete them, reset a password, ban, unban or disconnect a user, and query online state and offline message delivery.
 pub mod users;
 pub use users::*;
+
 /// Every operation of the API, in spec order.
 pub static OPERATIONS: &[crate::OperationInfo] = &[
     chat_files::UPLOAD_CHAT_FILE,
@@ -260,6 +289,7 @@ pub(crate) const USERNAME_RULE: crate::runtime::validate::UsernameRule = crate::
     max_len: 64usize,
     extra_chars: "_.-",
 };
+
 /// Calls `$check::<T> $args` for the payload type `T` of every
 /// operation with a JSON response: the decode property tests run
 /// over all of them.
@@ -353,9 +383,6 @@ macro_rules! every_response_type {
         $check :: < crate ::UploadGroupFileData > $args; $check :: < i64 > $args; }
     };
 }
+
 #[cfg(test)]
 pub(crate) use every_response_type;
-/// The future a request builder turns into when awaited.
-type BoxFuture<'a, T> = ::std::pin::Pin<
-    Box<dyn ::std::future::Future<Output = T> + Send + 'a>,
->;

@@ -44,6 +44,7 @@ pub struct PushUserEntity {
     #[serde(flatten)]
     pub extra: crate::Extra,
 }
+
 /// Push mode and do-not-disturb state of the app or of one conversation.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct PushNotificationSetting {
@@ -65,6 +66,7 @@ pub struct PushNotificationSetting {
     #[serde(flatten)]
     pub extra: crate::Extra,
 }
+
 /// Push-related keys a message may carry in its `ext` object (serialize it into the message's ext map): filters, templates, silent or forced delivery and per-platform options.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct PushExtension {
@@ -98,6 +100,7 @@ pub struct PushExtension {
     #[serde(flatten)]
     pub extra: crate::Extra,
 }
+
 /// Which devices or push certificates receive the notification.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct PushExtFilter {
@@ -117,6 +120,7 @@ pub struct PushExtFilter {
     #[serde(flatten)]
     pub extra: crate::Extra,
 }
+
 /// A push template reference with the values for its slots.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct PushExtTemplate {
@@ -136,6 +140,7 @@ pub struct PushExtTemplate {
     #[serde(flatten)]
     pub extra: crate::Extra,
 }
+
 /// Template used instead of the main one for the listed users, e.g. to tell a mentioned group member something different from the rest.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct PushExtDirectedTemplate {
@@ -157,6 +162,7 @@ pub struct PushExtDirectedTemplate {
     #[serde(flatten)]
     pub extra: crate::Extra,
 }
+
 /// Platform-independent push options of a message.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct PushExtCommon {
@@ -180,6 +186,7 @@ pub struct PushExtCommon {
     #[serde(flatten)]
     pub extra: crate::Extra,
 }
+
 /// APNs-specific push options of a message.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct PushExtApns {
@@ -212,6 +219,7 @@ pub struct PushExtApns {
     #[serde(flatten)]
     pub extra: crate::Extra,
 }
+
 /// Android-specific push options of a message.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct PushExtAndroid {
@@ -225,6 +233,7 @@ pub struct PushExtAndroid {
     #[serde(flatten)]
     pub extra: crate::Extra,
 }
+
 /// The `data` of the response of [`crate::Client::set_push_translation_language`]: Set the language a user's push notifications are translated into.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct SetPushTranslationLanguageData {
@@ -235,6 +244,7 @@ pub struct SetPushTranslationLanguageData {
     #[serde(flatten)]
     pub extra: crate::Extra,
 }
+
 /// The `data` of the response of [`crate::Client::get_push_translation_language`]: Get the language a user's push notifications are translated into.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct GetPushTranslationLanguageData {
@@ -245,6 +255,7 @@ pub struct GetPushTranslationLanguageData {
     #[serde(flatten)]
     pub extra: crate::Extra,
 }
+
 pub(crate) const SET_PUSH_NICKNAME: crate::OperationInfo = crate::OperationInfo {
     id: "set_push_nickname",
     method: crate::HttpMethod::Put,
@@ -255,12 +266,14 @@ pub(crate) const SET_PUSH_NICKNAME: crate::OperationInfo = crate::OperationInfo 
         per: crate::RatePer::Second,
     }),
 };
+
 /// The JSON body, exactly as it goes on the wire.
 #[derive(Debug, Clone, ::serde::Serialize)]
 struct SetPushNicknameBody {
     #[serde(skip_serializing_if = "Option::is_none")]
     nickname: Option<String>,
 }
+
 impl crate::Client {
     /// Set the name shown for a user in push notifications.
     ///
@@ -290,6 +303,7 @@ impl crate::Client {
         }
     }
 }
+
 /// Request builder for [`Client::set_push_nickname`](crate::Client::set_push_nickname): set optional arguments, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -299,6 +313,7 @@ pub struct SetPushNicknameRequest<'a> {
     body: SetPushNicknameBody,
     options: crate::RequestOptions,
 }
+
 impl<'a> SetPushNicknameRequest<'a> {
     /// Name shown in notifications, up to 100 characters (letters, digits, Chinese characters and special characters).
     ///
@@ -307,17 +322,7 @@ impl<'a> SetPushNicknameRequest<'a> {
         self.body.nickname = Some(nickname.into());
         self
     }
-    /// Overrides the client's per-request timeout for this call.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options = self.options.timeout(timeout);
-        self
-    }
-    /// Adds a header to this call only (checked for CR/LF like every
-    /// header value).
-    pub fn header(mut self, name: &'static str, value: impl Into<String>) -> Self {
-        self.options = self.options.header(name, value);
-        self
-    }
+
     /// Checks every documented limit; nothing is sent when one fails.
     fn validate(&self) -> Result<(), crate::ValidationError> {
         {
@@ -334,16 +339,16 @@ impl<'a> SetPushNicknameRequest<'a> {
         }
         Ok(())
     }
+
     /// Validates the arguments, sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> Result<crate::Response<::std::vec::Vec<crate::PushUserEntity>>, crate::Error> {
+    pub async fn send(self) -> SetPushNicknameResult {
         self.validate()?;
-        let path = format!(
-            "/users/{}", crate ::runtime::encode::segment(& self.username)
-        );
-        let query: ::std::vec::Vec<(&'static str, String)> = vec![];
-        let headers: ::std::vec::Vec<(&'static str, String)> = vec![];
+        let path = {
+            let username = crate::runtime::encode::segment(&self.username);
+            format!("/users/{username}")
+        };
+        let query: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
+        let headers: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
         let parts = crate::runtime::RequestParts {
             op: &SET_PUSH_NICKNAME,
             path,
@@ -356,17 +361,15 @@ impl<'a> SetPushNicknameRequest<'a> {
         self.client.send(parts).await
     }
 }
-impl<'a> ::std::future::IntoFuture for SetPushNicknameRequest<'a> {
-    type Output = Result<
-        crate::Response<::std::vec::Vec<crate::PushUserEntity>>,
-        crate::Error,
-    >;
-    type IntoFuture = super::BoxFuture<'a, Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+
+/// What the request gives when sent.
+type SetPushNicknameResult = Result<
+    crate::Response<::std::vec::Vec<crate::PushUserEntity>>,
+    crate::Error,
+>;
+
+crate::runtime::request_builder!(SetPushNicknameRequest => SetPushNicknameResult);
+
 pub(crate) const SET_PUSH_DISPLAY_STYLE: crate::OperationInfo = crate::OperationInfo {
     id: "set_push_display_style",
     method: crate::HttpMethod::Put,
@@ -377,11 +380,13 @@ pub(crate) const SET_PUSH_DISPLAY_STYLE: crate::OperationInfo = crate::Operation
         per: crate::RatePer::Second,
     }),
 };
+
 /// The JSON body, exactly as it goes on the wire.
 #[derive(Debug, Clone, ::serde::Serialize)]
 struct SetPushDisplayStyleBody {
     notification_display_style: i64,
 }
+
 impl crate::Client {
     /// Choose whether a user's notifications show message details.
     ///
@@ -413,6 +418,7 @@ impl crate::Client {
         }
     }
 }
+
 /// Request builder for [`Client::set_push_display_style`](crate::Client::set_push_display_style): set optional arguments, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -422,18 +428,8 @@ pub struct SetPushDisplayStyleRequest<'a> {
     body: SetPushDisplayStyleBody,
     options: crate::RequestOptions,
 }
+
 impl<'a> SetPushDisplayStyleRequest<'a> {
-    /// Overrides the client's per-request timeout for this call.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options = self.options.timeout(timeout);
-        self
-    }
-    /// Adds a header to this call only (checked for CR/LF like every
-    /// header value).
-    pub fn header(mut self, name: &'static str, value: impl Into<String>) -> Self {
-        self.options = self.options.header(name, value);
-        self
-    }
     /// Checks every documented limit; nothing is sent when one fails.
     fn validate(&self) -> Result<(), crate::ValidationError> {
         {
@@ -456,16 +452,16 @@ impl<'a> SetPushDisplayStyleRequest<'a> {
         }
         Ok(())
     }
+
     /// Validates the arguments, sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> Result<crate::Response<::std::vec::Vec<crate::PushUserEntity>>, crate::Error> {
+    pub async fn send(self) -> SetPushDisplayStyleResult {
         self.validate()?;
-        let path = format!(
-            "/users/{}", crate ::runtime::encode::segment(& self.username)
-        );
-        let query: ::std::vec::Vec<(&'static str, String)> = vec![];
-        let headers: ::std::vec::Vec<(&'static str, String)> = vec![];
+        let path = {
+            let username = crate::runtime::encode::segment(&self.username);
+            format!("/users/{username}")
+        };
+        let query: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
+        let headers: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
         let parts = crate::runtime::RequestParts {
             op: &SET_PUSH_DISPLAY_STYLE,
             path,
@@ -478,17 +474,17 @@ impl<'a> SetPushDisplayStyleRequest<'a> {
         self.client.send(parts).await
     }
 }
-impl<'a> ::std::future::IntoFuture for SetPushDisplayStyleRequest<'a> {
-    type Output = Result<
-        crate::Response<::std::vec::Vec<crate::PushUserEntity>>,
-        crate::Error,
-    >;
-    type IntoFuture = super::BoxFuture<'a, Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+
+/// What the request gives when sent.
+type SetPushDisplayStyleResult = Result<
+    crate::Response<::std::vec::Vec<crate::PushUserEntity>>,
+    crate::Error,
+>;
+
+crate::runtime::request_builder!(
+    SetPushDisplayStyleRequest => SetPushDisplayStyleResult
+);
+
 pub(crate) const SET_PUSH_NOTIFICATION_SETTINGS: crate::OperationInfo = crate::OperationInfo {
     id: "set_push_notification_settings",
     method: crate::HttpMethod::Put,
@@ -499,6 +495,7 @@ pub(crate) const SET_PUSH_NOTIFICATION_SETTINGS: crate::OperationInfo = crate::O
         per: crate::RatePer::Second,
     }),
 };
+
 /// The JSON body, exactly as it goes on the wire.
 #[derive(Debug, Clone, ::serde::Serialize)]
 struct SetPushNotificationSettingsBody {
@@ -512,6 +509,7 @@ struct SetPushNotificationSettingsBody {
     #[serde(skip_serializing_if = "Option::is_none")]
     ignore_duration: Option<i64>,
 }
+
 impl crate::Client {
     /// Set the push mode and do-not-disturb for the app or one conversation.
     ///
@@ -549,6 +547,7 @@ impl crate::Client {
         }
     }
 }
+
 /// Request builder for [`Client::set_push_notification_settings`](crate::Client::set_push_notification_settings): set optional arguments, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -560,6 +559,7 @@ pub struct SetPushNotificationSettingsRequest<'a> {
     body: SetPushNotificationSettingsBody,
     options: crate::RequestOptions,
 }
+
 impl<'a> SetPushNotificationSettingsRequest<'a> {
     /// Push mode: ALL notifies for every offline message, AT only for mentions, NONE never; DEFAULT makes a conversation follow the app-level mode and is not valid at the app level.
     ///
@@ -568,6 +568,7 @@ impl<'a> SetPushNotificationSettingsRequest<'a> {
         self.body.type_ = Some(type_.into());
         self
     }
+
     /// Daily do-not-disturb window "HH:MM-HH:MM" (24-hour clock), app level only. Equal start and end mean always; a start after the end spans midnight. One window is kept, each call replacing it; send an empty string when not setting one.
     ///
     /// See errata E505.
@@ -575,6 +576,7 @@ impl<'a> SetPushNotificationSettingsRequest<'a> {
         self.body.ignore_interval = Some(ignore_interval.into());
         self
     }
+
     /// Do-not-disturb for this many ms from now, at most 604800000 (7 days); 0 switches it off. Works at app and conversation level and adds to ignoreInterval.
     ///
     /// Checked before sending: between 0 and 604800000.
@@ -584,17 +586,7 @@ impl<'a> SetPushNotificationSettingsRequest<'a> {
         self.body.ignore_duration = Some(ignore_duration);
         self
     }
-    /// Overrides the client's per-request timeout for this call.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options = self.options.timeout(timeout);
-        self
-    }
-    /// Adds a header to this call only (checked for CR/LF like every
-    /// header value).
-    pub fn header(mut self, name: &'static str, value: impl Into<String>) -> Self {
-        self.options = self.options.header(name, value);
-        self
-    }
+
     /// Checks every documented limit; nothing is sent when one fails.
     fn validate(&self) -> Result<(), crate::ValidationError> {
         {
@@ -632,18 +624,18 @@ impl<'a> SetPushNotificationSettingsRequest<'a> {
         }
         Ok(())
     }
+
     /// Validates the arguments, sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> Result<crate::Response<crate::PushNotificationSetting>, crate::Error> {
+    pub async fn send(self) -> SetPushNotificationSettingsResult {
         self.validate()?;
-        let path = format!(
-            "/users/{}/notification/{}/{}", crate ::runtime::encode::segment(& self
-            .username), crate ::runtime::encode::segment(& self.chattype), crate
-            ::runtime::encode::segment(& self.key)
-        );
-        let query: ::std::vec::Vec<(&'static str, String)> = vec![];
-        let headers: ::std::vec::Vec<(&'static str, String)> = vec![];
+        let path = {
+            let username = crate::runtime::encode::segment(&self.username);
+            let chattype = crate::runtime::encode::segment(&self.chattype);
+            let key = crate::runtime::encode::segment(&self.key);
+            format!("/users/{username}/notification/{chattype}/{key}")
+        };
+        let query: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
+        let headers: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
         let parts = crate::runtime::RequestParts {
             op: &SET_PUSH_NOTIFICATION_SETTINGS,
             path,
@@ -656,14 +648,17 @@ impl<'a> SetPushNotificationSettingsRequest<'a> {
         self.client.send(parts).await
     }
 }
-impl<'a> ::std::future::IntoFuture for SetPushNotificationSettingsRequest<'a> {
-    type Output = Result<crate::Response<crate::PushNotificationSetting>, crate::Error>;
-    type IntoFuture = super::BoxFuture<'a, Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+
+/// What the request gives when sent.
+type SetPushNotificationSettingsResult = Result<
+    crate::Response<crate::PushNotificationSetting>,
+    crate::Error,
+>;
+
+crate::runtime::request_builder!(
+    SetPushNotificationSettingsRequest => SetPushNotificationSettingsResult
+);
+
 pub(crate) const GET_PUSH_NOTIFICATION_SETTINGS: crate::OperationInfo = crate::OperationInfo {
     id: "get_push_notification_settings",
     method: crate::HttpMethod::Get,
@@ -674,6 +669,7 @@ pub(crate) const GET_PUSH_NOTIFICATION_SETTINGS: crate::OperationInfo = crate::O
         per: crate::RatePer::Second,
     }),
 };
+
 impl crate::Client {
     /// Read the push mode and do-not-disturb state of the app or one conversation.
     ///
@@ -706,6 +702,7 @@ impl crate::Client {
         }
     }
 }
+
 /// Request builder for [`Client::get_push_notification_settings`](crate::Client::get_push_notification_settings): set optional arguments, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -716,18 +713,8 @@ pub struct GetPushNotificationSettingsRequest<'a> {
     key: String,
     options: crate::RequestOptions,
 }
+
 impl<'a> GetPushNotificationSettingsRequest<'a> {
-    /// Overrides the client's per-request timeout for this call.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options = self.options.timeout(timeout);
-        self
-    }
-    /// Adds a header to this call only (checked for CR/LF like every
-    /// header value).
-    pub fn header(mut self, name: &'static str, value: impl Into<String>) -> Self {
-        self.options = self.options.header(name, value);
-        self
-    }
     /// Checks every documented limit; nothing is sent when one fails.
     fn validate(&self) -> Result<(), crate::ValidationError> {
         {
@@ -750,18 +737,18 @@ impl<'a> GetPushNotificationSettingsRequest<'a> {
         }
         Ok(())
     }
+
     /// Validates the arguments, sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> Result<crate::Response<crate::PushNotificationSetting>, crate::Error> {
+    pub async fn send(self) -> GetPushNotificationSettingsResult {
         self.validate()?;
-        let path = format!(
-            "/users/{}/notification/{}/{}", crate ::runtime::encode::segment(& self
-            .username), crate ::runtime::encode::segment(& self.chattype), crate
-            ::runtime::encode::segment(& self.key)
-        );
-        let query: ::std::vec::Vec<(&'static str, String)> = vec![];
-        let headers: ::std::vec::Vec<(&'static str, String)> = vec![];
+        let path = {
+            let username = crate::runtime::encode::segment(&self.username);
+            let chattype = crate::runtime::encode::segment(&self.chattype);
+            let key = crate::runtime::encode::segment(&self.key);
+            format!("/users/{username}/notification/{chattype}/{key}")
+        };
+        let query: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
+        let headers: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
         let parts = crate::runtime::RequestParts {
             op: &GET_PUSH_NOTIFICATION_SETTINGS,
             path,
@@ -774,14 +761,17 @@ impl<'a> GetPushNotificationSettingsRequest<'a> {
         self.client.send(parts).await
     }
 }
-impl<'a> ::std::future::IntoFuture for GetPushNotificationSettingsRequest<'a> {
-    type Output = Result<crate::Response<crate::PushNotificationSetting>, crate::Error>;
-    type IntoFuture = super::BoxFuture<'a, Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+
+/// What the request gives when sent.
+type GetPushNotificationSettingsResult = Result<
+    crate::Response<crate::PushNotificationSetting>,
+    crate::Error,
+>;
+
+crate::runtime::request_builder!(
+    GetPushNotificationSettingsRequest => GetPushNotificationSettingsResult
+);
+
 pub(crate) const SET_PUSH_TRANSLATION_LANGUAGE: crate::OperationInfo = crate::OperationInfo {
     id: "set_push_translation_language",
     method: crate::HttpMethod::Put,
@@ -792,12 +782,14 @@ pub(crate) const SET_PUSH_TRANSLATION_LANGUAGE: crate::OperationInfo = crate::Op
         per: crate::RatePer::Second,
     }),
 };
+
 /// The JSON body, exactly as it goes on the wire.
 #[derive(Debug, Clone, ::serde::Serialize)]
 struct SetPushTranslationLanguageBody {
     #[serde(rename = "translationLanguage")]
     translation_language: String,
 }
+
 impl crate::Client {
     /// Set the language a user's push notifications are translated into.
     ///
@@ -829,6 +821,7 @@ impl crate::Client {
         }
     }
 }
+
 /// Request builder for [`Client::set_push_translation_language`](crate::Client::set_push_translation_language): set optional arguments, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -838,18 +831,8 @@ pub struct SetPushTranslationLanguageRequest<'a> {
     body: SetPushTranslationLanguageBody,
     options: crate::RequestOptions,
 }
+
 impl<'a> SetPushTranslationLanguageRequest<'a> {
-    /// Overrides the client's per-request timeout for this call.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options = self.options.timeout(timeout);
-        self
-    }
-    /// Adds a header to this call only (checked for CR/LF like every
-    /// header value).
-    pub fn header(mut self, name: &'static str, value: impl Into<String>) -> Self {
-        self.options = self.options.header(name, value);
-        self
-    }
     /// Checks every documented limit; nothing is sent when one fails.
     fn validate(&self) -> Result<(), crate::ValidationError> {
         {
@@ -863,17 +846,16 @@ impl<'a> SetPushTranslationLanguageRequest<'a> {
         }
         Ok(())
     }
+
     /// Validates the arguments, sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> Result<crate::Response<crate::SetPushTranslationLanguageData>, crate::Error> {
+    pub async fn send(self) -> SetPushTranslationLanguageResult {
         self.validate()?;
-        let path = format!(
-            "/users/{}/notification/language", crate ::runtime::encode::segment(& self
-            .username)
-        );
-        let query: ::std::vec::Vec<(&'static str, String)> = vec![];
-        let headers: ::std::vec::Vec<(&'static str, String)> = vec![];
+        let path = {
+            let username = crate::runtime::encode::segment(&self.username);
+            format!("/users/{username}/notification/language")
+        };
+        let query: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
+        let headers: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
         let parts = crate::runtime::RequestParts {
             op: &SET_PUSH_TRANSLATION_LANGUAGE,
             path,
@@ -886,17 +868,17 @@ impl<'a> SetPushTranslationLanguageRequest<'a> {
         self.client.send(parts).await
     }
 }
-impl<'a> ::std::future::IntoFuture for SetPushTranslationLanguageRequest<'a> {
-    type Output = Result<
-        crate::Response<crate::SetPushTranslationLanguageData>,
-        crate::Error,
-    >;
-    type IntoFuture = super::BoxFuture<'a, Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+
+/// What the request gives when sent.
+type SetPushTranslationLanguageResult = Result<
+    crate::Response<crate::SetPushTranslationLanguageData>,
+    crate::Error,
+>;
+
+crate::runtime::request_builder!(
+    SetPushTranslationLanguageRequest => SetPushTranslationLanguageResult
+);
+
 pub(crate) const GET_PUSH_TRANSLATION_LANGUAGE: crate::OperationInfo = crate::OperationInfo {
     id: "get_push_translation_language",
     method: crate::HttpMethod::Get,
@@ -907,6 +889,7 @@ pub(crate) const GET_PUSH_TRANSLATION_LANGUAGE: crate::OperationInfo = crate::Op
         per: crate::RatePer::Second,
     }),
 };
+
 impl crate::Client {
     /// Get the language a user's push notifications are translated into.
     ///
@@ -933,6 +916,7 @@ impl crate::Client {
         }
     }
 }
+
 /// Request builder for [`Client::get_push_translation_language`](crate::Client::get_push_translation_language): set optional arguments, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -941,18 +925,8 @@ pub struct GetPushTranslationLanguageRequest<'a> {
     username: String,
     options: crate::RequestOptions,
 }
+
 impl<'a> GetPushTranslationLanguageRequest<'a> {
-    /// Overrides the client's per-request timeout for this call.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options = self.options.timeout(timeout);
-        self
-    }
-    /// Adds a header to this call only (checked for CR/LF like every
-    /// header value).
-    pub fn header(mut self, name: &'static str, value: impl Into<String>) -> Self {
-        self.options = self.options.header(name, value);
-        self
-    }
     /// Checks every documented limit; nothing is sent when one fails.
     fn validate(&self) -> Result<(), crate::ValidationError> {
         {
@@ -966,17 +940,16 @@ impl<'a> GetPushTranslationLanguageRequest<'a> {
         }
         Ok(())
     }
+
     /// Validates the arguments, sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> Result<crate::Response<crate::GetPushTranslationLanguageData>, crate::Error> {
+    pub async fn send(self) -> GetPushTranslationLanguageResult {
         self.validate()?;
-        let path = format!(
-            "/users/{}/notification/language", crate ::runtime::encode::segment(& self
-            .username)
-        );
-        let query: ::std::vec::Vec<(&'static str, String)> = vec![];
-        let headers: ::std::vec::Vec<(&'static str, String)> = vec![];
+        let path = {
+            let username = crate::runtime::encode::segment(&self.username);
+            format!("/users/{username}/notification/language")
+        };
+        let query: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
+        let headers: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
         let parts = crate::runtime::RequestParts {
             op: &GET_PUSH_TRANSLATION_LANGUAGE,
             path,
@@ -989,14 +962,13 @@ impl<'a> GetPushTranslationLanguageRequest<'a> {
         self.client.send(parts).await
     }
 }
-impl<'a> ::std::future::IntoFuture for GetPushTranslationLanguageRequest<'a> {
-    type Output = Result<
-        crate::Response<crate::GetPushTranslationLanguageData>,
-        crate::Error,
-    >;
-    type IntoFuture = super::BoxFuture<'a, Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+
+/// What the request gives when sent.
+type GetPushTranslationLanguageResult = Result<
+    crate::Response<crate::GetPushTranslationLanguageData>,
+    crate::Error,
+>;
+
+crate::runtime::request_builder!(
+    GetPushTranslationLanguageRequest => GetPushTranslationLanguageResult
+);

@@ -33,6 +33,7 @@ pub struct PresenceStatus {
     #[serde(flatten)]
     pub extra: crate::Extra,
 }
+
 /// One entry of a user's subscription list.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct PresenceSubscription {
@@ -48,6 +49,7 @@ pub struct PresenceSubscription {
     #[serde(flatten)]
     pub extra: crate::Extra,
 }
+
 /// One page of the subscription list.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ListPresenceSubscriptionsData {
@@ -65,6 +67,7 @@ pub struct ListPresenceSubscriptionsData {
     #[serde(flatten)]
     pub extra: crate::Extra,
 }
+
 pub(crate) const SET_USER_PRESENCE: crate::OperationInfo = crate::OperationInfo {
     id: "set_user_presence",
     method: crate::HttpMethod::Post,
@@ -75,11 +78,13 @@ pub(crate) const SET_USER_PRESENCE: crate::OperationInfo = crate::OperationInfo 
         per: crate::RatePer::Second,
     }),
 };
+
 /// The JSON body, exactly as it goes on the wire.
 #[derive(Debug, Clone, ::serde::Serialize)]
 struct SetUserPresenceBody {
     ext: String,
 }
+
 impl crate::Client {
     /// Set a user's presence status on one device.
     ///
@@ -117,6 +122,7 @@ impl crate::Client {
         }
     }
 }
+
 /// Request builder for [`Client::set_user_presence`](crate::Client::set_user_presence): set optional arguments, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -128,18 +134,8 @@ pub struct SetUserPresenceRequest<'a> {
     body: SetUserPresenceBody,
     options: crate::RequestOptions,
 }
+
 impl<'a> SetUserPresenceRequest<'a> {
-    /// Overrides the client's per-request timeout for this call.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options = self.options.timeout(timeout);
-        self
-    }
-    /// Adds a header to this call only (checked for CR/LF like every
-    /// header value).
-    pub fn header(mut self, name: &'static str, value: impl Into<String>) -> Self {
-        self.options = self.options.header(name, value);
-        self
-    }
     /// Checks every documented limit; nothing is sent when one fails.
     fn validate(&self) -> Result<(), crate::ValidationError> {
         {
@@ -165,16 +161,18 @@ impl<'a> SetUserPresenceRequest<'a> {
         }
         Ok(())
     }
+
     /// Validates the arguments, sends the request and decodes the response.
-    pub async fn send(self) -> Result<crate::Response<String>, crate::Error> {
+    pub async fn send(self) -> SetUserPresenceResult {
         self.validate()?;
-        let path = format!(
-            "/users/{}/presence/{}/{}", crate ::runtime::encode::segment(& self
-            .username), crate ::runtime::encode::segment(& self.resource), crate
-            ::runtime::encode::segment(& self.status)
-        );
-        let query: ::std::vec::Vec<(&'static str, String)> = vec![];
-        let headers: ::std::vec::Vec<(&'static str, String)> = vec![];
+        let path = {
+            let username = crate::runtime::encode::segment(&self.username);
+            let resource = crate::runtime::encode::segment(&self.resource);
+            let status = crate::runtime::encode::segment(&self.status);
+            format!("/users/{username}/presence/{resource}/{status}")
+        };
+        let query: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
+        let headers: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
         let parts = crate::runtime::RequestParts {
             op: &SET_USER_PRESENCE,
             path,
@@ -187,14 +185,11 @@ impl<'a> SetUserPresenceRequest<'a> {
         self.client.send(parts).await
     }
 }
-impl<'a> ::std::future::IntoFuture for SetUserPresenceRequest<'a> {
-    type Output = Result<crate::Response<String>, crate::Error>;
-    type IntoFuture = super::BoxFuture<'a, Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+
+/// What the request gives when sent.
+type SetUserPresenceResult = Result<crate::Response<String>, crate::Error>;
+crate::runtime::request_builder!(SetUserPresenceRequest => SetUserPresenceResult);
+
 pub(crate) const SUBSCRIBE_PRESENCE: crate::OperationInfo = crate::OperationInfo {
     id: "subscribe_presence",
     method: crate::HttpMethod::Post,
@@ -205,11 +200,13 @@ pub(crate) const SUBSCRIBE_PRESENCE: crate::OperationInfo = crate::OperationInfo
         per: crate::RatePer::Second,
     }),
 };
+
 /// The JSON body, exactly as it goes on the wire.
 #[derive(Debug, Clone, ::serde::Serialize)]
 struct SubscribePresenceBody {
     usernames: ::std::vec::Vec<String>,
 }
+
 impl crate::Client {
     /// Subscribe a user to the presence of up to 100 users.
     ///
@@ -244,6 +241,7 @@ impl crate::Client {
         }
     }
 }
+
 /// Request builder for [`Client::subscribe_presence`](crate::Client::subscribe_presence): set optional arguments, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -254,18 +252,8 @@ pub struct SubscribePresenceRequest<'a> {
     body: SubscribePresenceBody,
     options: crate::RequestOptions,
 }
+
 impl<'a> SubscribePresenceRequest<'a> {
-    /// Overrides the client's per-request timeout for this call.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options = self.options.timeout(timeout);
-        self
-    }
-    /// Adds a header to this call only (checked for CR/LF like every
-    /// header value).
-    pub fn header(mut self, name: &'static str, value: impl Into<String>) -> Self {
-        self.options = self.options.header(name, value);
-        self
-    }
     /// Checks every documented limit; nothing is sent when one fails.
     fn validate(&self) -> Result<(), crate::ValidationError> {
         {
@@ -293,17 +281,17 @@ impl<'a> SubscribePresenceRequest<'a> {
         }
         Ok(())
     }
+
     /// Validates the arguments, sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> Result<crate::Response<::std::vec::Vec<crate::PresenceStatus>>, crate::Error> {
+    pub async fn send(self) -> SubscribePresenceResult {
         self.validate()?;
-        let path = format!(
-            "/users/{}/presence/{}", crate ::runtime::encode::segment(& self.username),
-            crate ::runtime::encode::segment(& self.expiry)
-        );
-        let query: ::std::vec::Vec<(&'static str, String)> = vec![];
-        let headers: ::std::vec::Vec<(&'static str, String)> = vec![];
+        let path = {
+            let username = crate::runtime::encode::segment(&self.username);
+            let expiry = crate::runtime::encode::segment(&self.expiry);
+            format!("/users/{username}/presence/{expiry}")
+        };
+        let query: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
+        let headers: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
         let parts = crate::runtime::RequestParts {
             op: &SUBSCRIBE_PRESENCE,
             path,
@@ -316,17 +304,15 @@ impl<'a> SubscribePresenceRequest<'a> {
         self.client.send(parts).await
     }
 }
-impl<'a> ::std::future::IntoFuture for SubscribePresenceRequest<'a> {
-    type Output = Result<
-        crate::Response<::std::vec::Vec<crate::PresenceStatus>>,
-        crate::Error,
-    >;
-    type IntoFuture = super::BoxFuture<'a, Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+
+/// What the request gives when sent.
+type SubscribePresenceResult = Result<
+    crate::Response<::std::vec::Vec<crate::PresenceStatus>>,
+    crate::Error,
+>;
+
+crate::runtime::request_builder!(SubscribePresenceRequest => SubscribePresenceResult);
+
 pub(crate) const GET_PRESENCE_STATUSES: crate::OperationInfo = crate::OperationInfo {
     id: "get_presence_statuses",
     method: crate::HttpMethod::Post,
@@ -337,11 +323,13 @@ pub(crate) const GET_PRESENCE_STATUSES: crate::OperationInfo = crate::OperationI
         per: crate::RatePer::Second,
     }),
 };
+
 /// The JSON body, exactly as it goes on the wire.
 #[derive(Debug, Clone, ::serde::Serialize)]
 struct GetPresenceStatusesBody {
     usernames: ::std::vec::Vec<String>,
 }
+
 impl crate::Client {
     /// Read the presence of up to 100 users.
     ///
@@ -373,6 +361,7 @@ impl crate::Client {
         }
     }
 }
+
 /// Request builder for [`Client::get_presence_statuses`](crate::Client::get_presence_statuses): set optional arguments, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -382,18 +371,8 @@ pub struct GetPresenceStatusesRequest<'a> {
     body: GetPresenceStatusesBody,
     options: crate::RequestOptions,
 }
+
 impl<'a> GetPresenceStatusesRequest<'a> {
-    /// Overrides the client's per-request timeout for this call.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options = self.options.timeout(timeout);
-        self
-    }
-    /// Adds a header to this call only (checked for CR/LF like every
-    /// header value).
-    pub fn header(mut self, name: &'static str, value: impl Into<String>) -> Self {
-        self.options = self.options.header(name, value);
-        self
-    }
     /// Checks every documented limit; nothing is sent when one fails.
     fn validate(&self) -> Result<(), crate::ValidationError> {
         {
@@ -417,16 +396,16 @@ impl<'a> GetPresenceStatusesRequest<'a> {
         }
         Ok(())
     }
+
     /// Validates the arguments, sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> Result<crate::Response<::std::vec::Vec<crate::PresenceStatus>>, crate::Error> {
+    pub async fn send(self) -> GetPresenceStatusesResult {
         self.validate()?;
-        let path = format!(
-            "/users/{}/presence", crate ::runtime::encode::segment(& self.username)
-        );
-        let query: ::std::vec::Vec<(&'static str, String)> = vec![];
-        let headers: ::std::vec::Vec<(&'static str, String)> = vec![];
+        let path = {
+            let username = crate::runtime::encode::segment(&self.username);
+            format!("/users/{username}/presence")
+        };
+        let query: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
+        let headers: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
         let parts = crate::runtime::RequestParts {
             op: &GET_PRESENCE_STATUSES,
             path,
@@ -439,17 +418,17 @@ impl<'a> GetPresenceStatusesRequest<'a> {
         self.client.send(parts).await
     }
 }
-impl<'a> ::std::future::IntoFuture for GetPresenceStatusesRequest<'a> {
-    type Output = Result<
-        crate::Response<::std::vec::Vec<crate::PresenceStatus>>,
-        crate::Error,
-    >;
-    type IntoFuture = super::BoxFuture<'a, Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+
+/// What the request gives when sent.
+type GetPresenceStatusesResult = Result<
+    crate::Response<::std::vec::Vec<crate::PresenceStatus>>,
+    crate::Error,
+>;
+
+crate::runtime::request_builder!(
+    GetPresenceStatusesRequest => GetPresenceStatusesResult
+);
+
 pub(crate) const UNSUBSCRIBE_PRESENCE: crate::OperationInfo = crate::OperationInfo {
     id: "unsubscribe_presence",
     method: crate::HttpMethod::Delete,
@@ -460,11 +439,13 @@ pub(crate) const UNSUBSCRIBE_PRESENCE: crate::OperationInfo = crate::OperationIn
         per: crate::RatePer::Second,
     }),
 };
+
 /// The JSON body, exactly as it goes on the wire.
 #[derive(Debug, Clone, ::serde::Serialize)]
 struct UnsubscribePresenceBody {
     users: ::std::vec::Vec<String>,
 }
+
 impl crate::Client {
     /// Stop following the presence of up to 100 users.
     ///
@@ -496,6 +477,7 @@ impl crate::Client {
         }
     }
 }
+
 /// Request builder for [`Client::unsubscribe_presence`](crate::Client::unsubscribe_presence): set optional arguments, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -505,18 +487,8 @@ pub struct UnsubscribePresenceRequest<'a> {
     body: UnsubscribePresenceBody,
     options: crate::RequestOptions,
 }
+
 impl<'a> UnsubscribePresenceRequest<'a> {
-    /// Overrides the client's per-request timeout for this call.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options = self.options.timeout(timeout);
-        self
-    }
-    /// Adds a header to this call only (checked for CR/LF like every
-    /// header value).
-    pub fn header(mut self, name: &'static str, value: impl Into<String>) -> Self {
-        self.options = self.options.header(name, value);
-        self
-    }
     /// Checks every documented limit; nothing is sent when one fails.
     fn validate(&self) -> Result<(), crate::ValidationError> {
         {
@@ -536,14 +508,16 @@ impl<'a> UnsubscribePresenceRequest<'a> {
         }
         Ok(())
     }
+
     /// Validates the arguments, sends the request and decodes the response.
-    pub async fn send(self) -> Result<crate::Response<String>, crate::Error> {
+    pub async fn send(self) -> UnsubscribePresenceResult {
         self.validate()?;
-        let path = format!(
-            "/users/{}/presence", crate ::runtime::encode::segment(& self.username)
-        );
-        let query: ::std::vec::Vec<(&'static str, String)> = vec![];
-        let headers: ::std::vec::Vec<(&'static str, String)> = vec![];
+        let path = {
+            let username = crate::runtime::encode::segment(&self.username);
+            format!("/users/{username}/presence")
+        };
+        let query: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
+        let headers: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
         let parts = crate::runtime::RequestParts {
             op: &UNSUBSCRIBE_PRESENCE,
             path,
@@ -556,14 +530,14 @@ impl<'a> UnsubscribePresenceRequest<'a> {
         self.client.send(parts).await
     }
 }
-impl<'a> ::std::future::IntoFuture for UnsubscribePresenceRequest<'a> {
-    type Output = Result<crate::Response<String>, crate::Error>;
-    type IntoFuture = super::BoxFuture<'a, Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+
+/// What the request gives when sent.
+type UnsubscribePresenceResult = Result<crate::Response<String>, crate::Error>;
+
+crate::runtime::request_builder!(
+    UnsubscribePresenceRequest => UnsubscribePresenceResult
+);
+
 pub(crate) const LIST_PRESENCE_SUBSCRIPTIONS: crate::OperationInfo = crate::OperationInfo {
     id: "list_presence_subscriptions",
     method: crate::HttpMethod::Get,
@@ -574,6 +548,7 @@ pub(crate) const LIST_PRESENCE_SUBSCRIPTIONS: crate::OperationInfo = crate::Oper
         per: crate::RatePer::Second,
     }),
 };
+
 impl crate::Client {
     /// List the users whose presence a user follows, page by page.
     ///
@@ -602,6 +577,7 @@ impl crate::Client {
         }
     }
 }
+
 /// Request builder for [`Client::list_presence_subscriptions`](crate::Client::list_presence_subscriptions): set optional arguments, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -612,6 +588,7 @@ pub struct ListPresenceSubscriptionsRequest<'a> {
     page_size: Option<i64>,
     options: crate::RequestOptions,
 }
+
 impl<'a> ListPresenceSubscriptionsRequest<'a> {
     /// Page number, starting at 1; the server uses 1 when omitted.
     ///
@@ -624,6 +601,7 @@ impl<'a> ListPresenceSubscriptionsRequest<'a> {
         self.page_num = Some(page_num);
         self
     }
+
     /// Entries per page, 1 to 500; the server uses 1 when omitted.
     ///
     /// Checked before sending: between 1 and 500.
@@ -635,17 +613,7 @@ impl<'a> ListPresenceSubscriptionsRequest<'a> {
         self.page_size = Some(page_size);
         self
     }
-    /// Overrides the client's per-request timeout for this call.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options = self.options.timeout(timeout);
-        self
-    }
-    /// Adds a header to this call only (checked for CR/LF like every
-    /// header value).
-    pub fn header(mut self, name: &'static str, value: impl Into<String>) -> Self {
-        self.options = self.options.header(name, value);
-        self
-    }
+
     /// Checks every documented limit; nothing is sent when one fails.
     fn validate(&self) -> Result<(), crate::ValidationError> {
         {
@@ -670,23 +638,22 @@ impl<'a> ListPresenceSubscriptionsRequest<'a> {
         }
         Ok(())
     }
+
     /// Validates the arguments, sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> Result<crate::Response<crate::ListPresenceSubscriptionsData>, crate::Error> {
+    pub async fn send(self) -> ListPresenceSubscriptionsResult {
         self.validate()?;
-        let path = format!(
-            "/users/{}/presence/sublist", crate ::runtime::encode::segment(& self
-            .username)
-        );
-        let mut query: ::std::vec::Vec<(&'static str, String)> = vec![];
+        let path = {
+            let username = crate::runtime::encode::segment(&self.username);
+            format!("/users/{username}/presence/sublist")
+        };
+        let mut query: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
         if let Some(value) = &self.page_num {
             query.push(("pageNum", value.to_string()));
         }
         if let Some(value) = &self.page_size {
             query.push(("pageSize", value.to_string()));
         }
-        let headers: ::std::vec::Vec<(&'static str, String)> = vec![];
+        let headers: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
         let parts = crate::runtime::RequestParts {
             op: &LIST_PRESENCE_SUBSCRIPTIONS,
             path,
@@ -698,6 +665,7 @@ impl<'a> ListPresenceSubscriptionsRequest<'a> {
         };
         self.client.send(parts).await
     }
+
     /// Streams every item of every page: starts at the page set
     /// on the builder (default 1) and fetches the next page until
     /// one comes back empty or shorter than the page size.
@@ -721,14 +689,13 @@ impl<'a> ListPresenceSubscriptionsRequest<'a> {
         )
     }
 }
-impl<'a> ::std::future::IntoFuture for ListPresenceSubscriptionsRequest<'a> {
-    type Output = Result<
-        crate::Response<crate::ListPresenceSubscriptionsData>,
-        crate::Error,
-    >;
-    type IntoFuture = super::BoxFuture<'a, Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+
+/// What the request gives when sent.
+type ListPresenceSubscriptionsResult = Result<
+    crate::Response<crate::ListPresenceSubscriptionsData>,
+    crate::Error,
+>;
+
+crate::runtime::request_builder!(
+    ListPresenceSubscriptionsRequest => ListPresenceSubscriptionsResult
+);

@@ -49,6 +49,7 @@ pub struct PushMessage {
     #[serde(flatten)]
     pub extra: crate::Extra,
 }
+
 /// Tap action and badge settings of a push message.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct PushConfig {
@@ -65,6 +66,7 @@ pub struct PushConfig {
     #[serde(flatten)]
     pub extra: crate::Extra,
 }
+
 /// Target opened when the user taps a notification; set one of the keys.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct PushClickAction {
@@ -83,6 +85,7 @@ pub struct PushClickAction {
     #[serde(flatten)]
     pub extra: crate::Extra,
 }
+
 /// Badge number change carried by a notification.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct PushBadge {
@@ -103,6 +106,7 @@ pub struct PushBadge {
     #[serde(flatten)]
     pub extra: crate::Extra,
 }
+
 /// Settings for notifications delivered by the Agora push service.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct PushAgoraConfig {
@@ -178,6 +182,7 @@ pub struct PushAgoraConfig {
     #[serde(flatten)]
     pub extra: crate::Extra,
 }
+
 /// Tap action of an Agora push notification.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct PushAgoraOperation {
@@ -203,6 +208,7 @@ pub struct PushAgoraOperation {
     #[serde(flatten)]
     pub extra: crate::Extra,
 }
+
 /// The push outcome, as a one-item array.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct SendPushSyncItem {
@@ -222,6 +228,7 @@ pub struct SendPushSyncItem {
     #[serde(flatten)]
     pub extra: crate::Extra,
 }
+
 /// One result per recipient.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct SendPushToUsersItem {
@@ -241,6 +248,7 @@ pub struct SendPushToUsersItem {
     #[serde(flatten)]
     pub extra: crate::Extra,
 }
+
 /// The `data` of the response of [`crate::Client::send_push_by_labels`]: Push a notification to the users under one or more push labels.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct SendPushByLabelsData {
@@ -253,6 +261,7 @@ pub struct SendPushByLabelsData {
     #[serde(flatten)]
     pub extra: crate::Extra,
 }
+
 pub(crate) const SEND_PUSH_SYNC: crate::OperationInfo = crate::OperationInfo {
     id: "send_push_sync",
     method: crate::HttpMethod::Post,
@@ -263,6 +272,7 @@ pub(crate) const SEND_PUSH_SYNC: crate::OperationInfo = crate::OperationInfo {
         per: crate::RatePer::Second,
     }),
 };
+
 /// The JSON body, exactly as it goes on the wire.
 #[derive(Debug, Clone, ::serde::Serialize)]
 struct SendPushSyncBody {
@@ -271,6 +281,7 @@ struct SendPushSyncBody {
     #[serde(rename = "pushMessage")]
     push_message: crate::PushMessage,
 }
+
 impl crate::Client {
     /// Push a notification to one user and wait for the outcome.
     ///
@@ -303,6 +314,7 @@ impl crate::Client {
         }
     }
 }
+
 /// Request builder for [`Client::send_push_sync`](crate::Client::send_push_sync): set optional arguments, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -312,6 +324,7 @@ pub struct SendPushSyncRequest<'a> {
     body: SendPushSyncBody,
     options: crate::RequestOptions,
 }
+
 impl<'a> SendPushSyncRequest<'a> {
     /// Which service delivers the push: 0 third-party first, falling back to Agora; 1 Agora only (held for an offline user until the retention period of the plan ends); 2 third-party only (the server's default); 3 Agora when online, otherwise third-party, then Agora again at next login; 4 Agora only and only to online users.
     ///
@@ -320,17 +333,7 @@ impl<'a> SendPushSyncRequest<'a> {
         self.body.strategy = Some(strategy);
         self
     }
-    /// Overrides the client's per-request timeout for this call.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options = self.options.timeout(timeout);
-        self
-    }
-    /// Adds a header to this call only (checked for CR/LF like every
-    /// header value).
-    pub fn header(mut self, name: &'static str, value: impl Into<String>) -> Self {
-        self.options = self.options.header(name, value);
-        self
-    }
+
     /// Checks every documented limit; nothing is sent when one fails.
     fn validate(&self) -> Result<(), crate::ValidationError> {
         {
@@ -347,19 +350,16 @@ impl<'a> SendPushSyncRequest<'a> {
         }
         Ok(())
     }
+
     /// Validates the arguments, sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> Result<
-        crate::Response<::std::vec::Vec<crate::SendPushSyncItem>>,
-        crate::Error,
-    > {
+    pub async fn send(self) -> SendPushSyncResult {
         self.validate()?;
-        let path = format!(
-            "/push/sync/{}", crate ::runtime::encode::segment(& self.username)
-        );
-        let query: ::std::vec::Vec<(&'static str, String)> = vec![];
-        let headers: ::std::vec::Vec<(&'static str, String)> = vec![];
+        let path = {
+            let username = crate::runtime::encode::segment(&self.username);
+            format!("/push/sync/{username}")
+        };
+        let query: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
+        let headers: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
         let parts = crate::runtime::RequestParts {
             op: &SEND_PUSH_SYNC,
             path,
@@ -372,17 +372,15 @@ impl<'a> SendPushSyncRequest<'a> {
         self.client.send(parts).await
     }
 }
-impl<'a> ::std::future::IntoFuture for SendPushSyncRequest<'a> {
-    type Output = Result<
-        crate::Response<::std::vec::Vec<crate::SendPushSyncItem>>,
-        crate::Error,
-    >;
-    type IntoFuture = super::BoxFuture<'a, Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+
+/// What the request gives when sent.
+type SendPushSyncResult = Result<
+    crate::Response<::std::vec::Vec<crate::SendPushSyncItem>>,
+    crate::Error,
+>;
+
+crate::runtime::request_builder!(SendPushSyncRequest => SendPushSyncResult);
+
 pub(crate) const SEND_PUSH_TO_USERS: crate::OperationInfo = crate::OperationInfo {
     id: "send_push_to_users",
     method: crate::HttpMethod::Post,
@@ -393,6 +391,7 @@ pub(crate) const SEND_PUSH_TO_USERS: crate::OperationInfo = crate::OperationInfo
         per: crate::RatePer::Minute,
     }),
 };
+
 /// The JSON body, exactly as it goes on the wire.
 #[derive(Debug, Clone, ::serde::Serialize)]
 struct SendPushToUsersBody {
@@ -402,6 +401,7 @@ struct SendPushToUsersBody {
     #[serde(rename = "pushMessage")]
     push_message: crate::PushMessage,
 }
+
 impl crate::Client {
     /// Push a notification to up to 100 users asynchronously.
     ///
@@ -434,6 +434,7 @@ impl crate::Client {
         }
     }
 }
+
 /// Request builder for [`Client::send_push_to_users`](crate::Client::send_push_to_users): set optional arguments, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -442,6 +443,7 @@ pub struct SendPushToUsersRequest<'a> {
     body: SendPushToUsersBody,
     options: crate::RequestOptions,
 }
+
 impl<'a> SendPushToUsersRequest<'a> {
     /// Which service delivers the push, 0 to 4 as for send_push_sync; the server uses 2 (third-party only) when omitted.
     ///
@@ -450,17 +452,7 @@ impl<'a> SendPushToUsersRequest<'a> {
         self.body.strategy = Some(strategy);
         self
     }
-    /// Overrides the client's per-request timeout for this call.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options = self.options.timeout(timeout);
-        self
-    }
-    /// Adds a header to this call only (checked for CR/LF like every
-    /// header value).
-    pub fn header(mut self, name: &'static str, value: impl Into<String>) -> Self {
-        self.options = self.options.header(name, value);
-        self
-    }
+
     /// Checks every documented limit; nothing is sent when one fails.
     fn validate(&self) -> Result<(), crate::ValidationError> {
         {
@@ -478,17 +470,13 @@ impl<'a> SendPushToUsersRequest<'a> {
         }
         Ok(())
     }
+
     /// Validates the arguments, sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> Result<
-        crate::Response<::std::vec::Vec<crate::SendPushToUsersItem>>,
-        crate::Error,
-    > {
+    pub async fn send(self) -> SendPushToUsersResult {
         self.validate()?;
         let path = String::from("/push/single");
-        let query: ::std::vec::Vec<(&'static str, String)> = vec![];
-        let headers: ::std::vec::Vec<(&'static str, String)> = vec![];
+        let query: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
+        let headers: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
         let parts = crate::runtime::RequestParts {
             op: &SEND_PUSH_TO_USERS,
             path,
@@ -501,17 +489,15 @@ impl<'a> SendPushToUsersRequest<'a> {
         self.client.send(parts).await
     }
 }
-impl<'a> ::std::future::IntoFuture for SendPushToUsersRequest<'a> {
-    type Output = Result<
-        crate::Response<::std::vec::Vec<crate::SendPushToUsersItem>>,
-        crate::Error,
-    >;
-    type IntoFuture = super::BoxFuture<'a, Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+
+/// What the request gives when sent.
+type SendPushToUsersResult = Result<
+    crate::Response<::std::vec::Vec<crate::SendPushToUsersItem>>,
+    crate::Error,
+>;
+
+crate::runtime::request_builder!(SendPushToUsersRequest => SendPushToUsersResult);
+
 pub(crate) const SEND_PUSH_BY_LABELS: crate::OperationInfo = crate::OperationInfo {
     id: "send_push_by_labels",
     method: crate::HttpMethod::Post,
@@ -522,6 +508,7 @@ pub(crate) const SEND_PUSH_BY_LABELS: crate::OperationInfo = crate::OperationInf
         per: crate::RatePer::Minute,
     }),
 };
+
 /// The JSON body, exactly as it goes on the wire.
 #[derive(Debug, Clone, ::serde::Serialize)]
 struct SendPushByLabelsBody {
@@ -534,6 +521,7 @@ struct SendPushByLabelsBody {
     #[serde(rename = "pushMessage")]
     push_message: crate::PushMessage,
 }
+
 impl crate::Client {
     /// Push a notification to the users under one or more push labels.
     ///
@@ -567,6 +555,7 @@ impl crate::Client {
         }
     }
 }
+
 /// Request builder for [`Client::send_push_by_labels`](crate::Client::send_push_by_labels): set optional arguments, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -575,6 +564,7 @@ pub struct SendPushByLabelsRequest<'a> {
     body: SendPushByLabelsBody,
     options: crate::RequestOptions,
 }
+
 impl<'a> SendPushByLabelsRequest<'a> {
     /// When to run the task, as "yyyy-MM-dd HH:mm:ss" in the server's time zone (e.g. "2024-01-01 12:00:00"), presumably at least one hour and at most 30 days ahead; omitted, the task starts now.
     ///
@@ -583,6 +573,7 @@ impl<'a> SendPushByLabelsRequest<'a> {
         self.body.start_date = Some(start_date.into());
         self
     }
+
     /// Which service delivers the push, 0 to 4 as for send_push_sync; the server uses 2 (third-party only) when omitted.
     ///
     /// Checked before sending: between 0 and 4.
@@ -590,17 +581,7 @@ impl<'a> SendPushByLabelsRequest<'a> {
         self.body.strategy = Some(strategy);
         self
     }
-    /// Overrides the client's per-request timeout for this call.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options = self.options.timeout(timeout);
-        self
-    }
-    /// Adds a header to this call only (checked for CR/LF like every
-    /// header value).
-    pub fn header(mut self, name: &'static str, value: impl Into<String>) -> Self {
-        self.options = self.options.header(name, value);
-        self
-    }
+
     /// Checks every documented limit; nothing is sent when one fails.
     fn validate(&self) -> Result<(), crate::ValidationError> {
         {
@@ -613,14 +594,13 @@ impl<'a> SendPushByLabelsRequest<'a> {
         }
         Ok(())
     }
+
     /// Validates the arguments, sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> Result<crate::Response<crate::SendPushByLabelsData>, crate::Error> {
+    pub async fn send(self) -> SendPushByLabelsResult {
         self.validate()?;
         let path = String::from("/push/list/label");
-        let query: ::std::vec::Vec<(&'static str, String)> = vec![];
-        let headers: ::std::vec::Vec<(&'static str, String)> = vec![];
+        let query: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
+        let headers: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
         let parts = crate::runtime::RequestParts {
             op: &SEND_PUSH_BY_LABELS,
             path,
@@ -633,14 +613,15 @@ impl<'a> SendPushByLabelsRequest<'a> {
         self.client.send(parts).await
     }
 }
-impl<'a> ::std::future::IntoFuture for SendPushByLabelsRequest<'a> {
-    type Output = Result<crate::Response<crate::SendPushByLabelsData>, crate::Error>;
-    type IntoFuture = super::BoxFuture<'a, Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+
+/// What the request gives when sent.
+type SendPushByLabelsResult = Result<
+    crate::Response<crate::SendPushByLabelsData>,
+    crate::Error,
+>;
+
+crate::runtime::request_builder!(SendPushByLabelsRequest => SendPushByLabelsResult);
+
 pub(crate) const SEND_PUSH_TO_ALL: crate::OperationInfo = crate::OperationInfo {
     id: "send_push_to_all",
     method: crate::HttpMethod::Post,
@@ -651,6 +632,7 @@ pub(crate) const SEND_PUSH_TO_ALL: crate::OperationInfo = crate::OperationInfo {
         per: crate::RatePer::Minute,
     }),
 };
+
 /// The JSON body, exactly as it goes on the wire.
 #[derive(Debug, Clone, ::serde::Serialize)]
 struct SendPushToAllBody {
@@ -662,6 +644,7 @@ struct SendPushToAllBody {
     #[serde(rename = "pushMessage")]
     push_message: crate::PushMessage,
 }
+
 impl crate::Client {
     /// Push a notification to every user of the app.
     ///
@@ -692,6 +675,7 @@ impl crate::Client {
         }
     }
 }
+
 /// Request builder for [`Client::send_push_to_all`](crate::Client::send_push_to_all): set optional arguments, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -700,6 +684,7 @@ pub struct SendPushToAllRequest<'a> {
     body: SendPushToAllBody,
     options: crate::RequestOptions,
 }
+
 impl<'a> SendPushToAllRequest<'a> {
     /// When to run the task, as "yyyy-MM-dd HH:mm:ss" in the server's time zone (e.g. "2024-01-01 12:00:00"), presumably at least one hour and at most 30 days ahead; omitted, the task starts now.
     ///
@@ -708,6 +693,7 @@ impl<'a> SendPushToAllRequest<'a> {
         self.body.start_date = Some(start_date.into());
         self
     }
+
     /// Which service delivers the push, 0 to 4 as for send_push_sync; the server uses 2 (third-party only) when omitted.
     ///
     /// Checked before sending: between 0 and 4.
@@ -715,17 +701,7 @@ impl<'a> SendPushToAllRequest<'a> {
         self.body.strategy = Some(strategy);
         self
     }
-    /// Overrides the client's per-request timeout for this call.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options = self.options.timeout(timeout);
-        self
-    }
-    /// Adds a header to this call only (checked for CR/LF like every
-    /// header value).
-    pub fn header(mut self, name: &'static str, value: impl Into<String>) -> Self {
-        self.options = self.options.header(name, value);
-        self
-    }
+
     /// Checks every documented limit; nothing is sent when one fails.
     fn validate(&self) -> Result<(), crate::ValidationError> {
         if let Some(value) = &self.body.strategy {
@@ -733,12 +709,13 @@ impl<'a> SendPushToAllRequest<'a> {
         }
         Ok(())
     }
+
     /// Validates the arguments, sends the request and decodes the response.
-    pub async fn send(self) -> Result<crate::Response<i64>, crate::Error> {
+    pub async fn send(self) -> SendPushToAllResult {
         self.validate()?;
         let path = String::from("/push/task");
-        let query: ::std::vec::Vec<(&'static str, String)> = vec![];
-        let headers: ::std::vec::Vec<(&'static str, String)> = vec![];
+        let query: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
+        let headers: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
         let parts = crate::runtime::RequestParts {
             op: &SEND_PUSH_TO_ALL,
             path,
@@ -751,11 +728,7 @@ impl<'a> SendPushToAllRequest<'a> {
         self.client.send(parts).await
     }
 }
-impl<'a> ::std::future::IntoFuture for SendPushToAllRequest<'a> {
-    type Output = Result<crate::Response<i64>, crate::Error>;
-    type IntoFuture = super::BoxFuture<'a, Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+
+/// What the request gives when sent.
+type SendPushToAllResult = Result<crate::Response<i64>, crate::Error>;
+crate::runtime::request_builder!(SendPushToAllRequest => SendPushToAllResult);

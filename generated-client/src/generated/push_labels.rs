@@ -25,6 +25,7 @@ pub struct PushLabel {
     #[serde(flatten)]
     pub extra: crate::Extra,
 }
+
 /// A user under a push label.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct PushLabelMember {
@@ -38,6 +39,7 @@ pub struct PushLabelMember {
     #[serde(flatten)]
     pub extra: crate::Extra,
 }
+
 /// Outcome of adding users to, or removing them from, a label.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct PushLabelUsersResult {
@@ -51,6 +53,7 @@ pub struct PushLabelUsersResult {
     #[serde(flatten)]
     pub extra: crate::Extra,
 }
+
 /// The new label; unlike PushLabel it has no user count.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct CreatePushLabelData {
@@ -68,6 +71,7 @@ pub struct CreatePushLabelData {
     #[serde(flatten)]
     pub extra: crate::Extra,
 }
+
 pub(crate) const CREATE_PUSH_LABEL: crate::OperationInfo = crate::OperationInfo {
     id: "create_push_label",
     method: crate::HttpMethod::Post,
@@ -78,6 +82,7 @@ pub(crate) const CREATE_PUSH_LABEL: crate::OperationInfo = crate::OperationInfo 
         per: crate::RatePer::Second,
     }),
 };
+
 /// The JSON body, exactly as it goes on the wire.
 #[derive(Debug, Clone, ::serde::Serialize)]
 struct CreatePushLabelBody {
@@ -85,6 +90,7 @@ struct CreatePushLabelBody {
     #[serde(skip_serializing_if = "Option::is_none")]
     description: Option<String>,
 }
+
 impl crate::Client {
     /// Create a push label.
     ///
@@ -114,6 +120,7 @@ impl crate::Client {
         }
     }
 }
+
 /// Request builder for [`Client::create_push_label`](crate::Client::create_push_label): set optional arguments, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -122,6 +129,7 @@ pub struct CreatePushLabelRequest<'a> {
     body: CreatePushLabelBody,
     options: crate::RequestOptions,
 }
+
 impl<'a> CreatePushLabelRequest<'a> {
     /// Free text about the label, up to 255 characters.
     ///
@@ -130,17 +138,7 @@ impl<'a> CreatePushLabelRequest<'a> {
         self.body.description = Some(description.into());
         self
     }
-    /// Overrides the client's per-request timeout for this call.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options = self.options.timeout(timeout);
-        self
-    }
-    /// Adds a header to this call only (checked for CR/LF like every
-    /// header value).
-    pub fn header(mut self, name: &'static str, value: impl Into<String>) -> Self {
-        self.options = self.options.header(name, value);
-        self
-    }
+
     /// Checks every documented limit; nothing is sent when one fails.
     fn validate(&self) -> Result<(), crate::ValidationError> {
         {
@@ -153,14 +151,13 @@ impl<'a> CreatePushLabelRequest<'a> {
         }
         Ok(())
     }
+
     /// Validates the arguments, sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> Result<crate::Response<crate::CreatePushLabelData>, crate::Error> {
+    pub async fn send(self) -> CreatePushLabelResult {
         self.validate()?;
         let path = String::from("/push/label");
-        let query: ::std::vec::Vec<(&'static str, String)> = vec![];
-        let headers: ::std::vec::Vec<(&'static str, String)> = vec![];
+        let query: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
+        let headers: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
         let parts = crate::runtime::RequestParts {
             op: &CREATE_PUSH_LABEL,
             path,
@@ -173,14 +170,15 @@ impl<'a> CreatePushLabelRequest<'a> {
         self.client.send(parts).await
     }
 }
-impl<'a> ::std::future::IntoFuture for CreatePushLabelRequest<'a> {
-    type Output = Result<crate::Response<crate::CreatePushLabelData>, crate::Error>;
-    type IntoFuture = super::BoxFuture<'a, Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+
+/// What the request gives when sent.
+type CreatePushLabelResult = Result<
+    crate::Response<crate::CreatePushLabelData>,
+    crate::Error,
+>;
+
+crate::runtime::request_builder!(CreatePushLabelRequest => CreatePushLabelResult);
+
 pub(crate) const GET_PUSH_LABEL: crate::OperationInfo = crate::OperationInfo {
     id: "get_push_label",
     method: crate::HttpMethod::Get,
@@ -191,6 +189,7 @@ pub(crate) const GET_PUSH_LABEL: crate::OperationInfo = crate::OperationInfo {
         per: crate::RatePer::Second,
     }),
 };
+
 impl crate::Client {
     /// Get one push label and its user count.
     ///
@@ -217,6 +216,7 @@ impl crate::Client {
         }
     }
 }
+
 /// Request builder for [`Client::get_push_label`](crate::Client::get_push_label): set optional arguments, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -225,18 +225,8 @@ pub struct GetPushLabelRequest<'a> {
     labelname: String,
     options: crate::RequestOptions,
 }
+
 impl<'a> GetPushLabelRequest<'a> {
-    /// Overrides the client's per-request timeout for this call.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options = self.options.timeout(timeout);
-        self
-    }
-    /// Adds a header to this call only (checked for CR/LF like every
-    /// header value).
-    pub fn header(mut self, name: &'static str, value: impl Into<String>) -> Self {
-        self.options = self.options.header(name, value);
-        self
-    }
     /// Checks every documented limit; nothing is sent when one fails.
     fn validate(&self) -> Result<(), crate::ValidationError> {
         {
@@ -246,14 +236,16 @@ impl<'a> GetPushLabelRequest<'a> {
         }
         Ok(())
     }
+
     /// Validates the arguments, sends the request and decodes the response.
-    pub async fn send(self) -> Result<crate::Response<crate::PushLabel>, crate::Error> {
+    pub async fn send(self) -> GetPushLabelResult {
         self.validate()?;
-        let path = format!(
-            "/push/label/{}", crate ::runtime::encode::segment(& self.labelname)
-        );
-        let query: ::std::vec::Vec<(&'static str, String)> = vec![];
-        let headers: ::std::vec::Vec<(&'static str, String)> = vec![];
+        let path = {
+            let labelname = crate::runtime::encode::segment(&self.labelname);
+            format!("/push/label/{labelname}")
+        };
+        let query: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
+        let headers: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
         let parts = crate::runtime::RequestParts {
             op: &GET_PUSH_LABEL,
             path,
@@ -266,14 +258,11 @@ impl<'a> GetPushLabelRequest<'a> {
         self.client.send(parts).await
     }
 }
-impl<'a> ::std::future::IntoFuture for GetPushLabelRequest<'a> {
-    type Output = Result<crate::Response<crate::PushLabel>, crate::Error>;
-    type IntoFuture = super::BoxFuture<'a, Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+
+/// What the request gives when sent.
+type GetPushLabelResult = Result<crate::Response<crate::PushLabel>, crate::Error>;
+crate::runtime::request_builder!(GetPushLabelRequest => GetPushLabelResult);
+
 pub(crate) const LIST_PUSH_LABELS: crate::OperationInfo = crate::OperationInfo {
     id: "list_push_labels",
     method: crate::HttpMethod::Get,
@@ -284,6 +273,7 @@ pub(crate) const LIST_PUSH_LABELS: crate::OperationInfo = crate::OperationInfo {
         per: crate::RatePer::Second,
     }),
 };
+
 impl crate::Client {
     /// List the app's push labels, one page at a time.
     ///
@@ -304,6 +294,7 @@ impl crate::Client {
         }
     }
 }
+
 /// Request builder for [`Client::list_push_labels`](crate::Client::list_push_labels): set optional arguments, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -313,6 +304,7 @@ pub struct ListPushLabelsRequest<'a> {
     cursor: Option<String>,
     options: crate::RequestOptions,
 }
+
 impl<'a> ListPushLabelsRequest<'a> {
     /// Labels per page, 1 to 100; the server uses 100 when omitted.
     ///
@@ -323,6 +315,7 @@ impl<'a> ListPushLabelsRequest<'a> {
         self.limit = Some(limit);
         self
     }
+
     /// Position to continue from, as returned by the previous page.
     ///
     /// See errata E522.
@@ -330,17 +323,7 @@ impl<'a> ListPushLabelsRequest<'a> {
         self.cursor = Some(cursor.into());
         self
     }
-    /// Overrides the client's per-request timeout for this call.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options = self.options.timeout(timeout);
-        self
-    }
-    /// Adds a header to this call only (checked for CR/LF like every
-    /// header value).
-    pub fn header(mut self, name: &'static str, value: impl Into<String>) -> Self {
-        self.options = self.options.header(name, value);
-        self
-    }
+
     /// Checks every documented limit; nothing is sent when one fails.
     fn validate(&self) -> Result<(), crate::ValidationError> {
         if let Some(value) = &self.limit {
@@ -348,20 +331,19 @@ impl<'a> ListPushLabelsRequest<'a> {
         }
         Ok(())
     }
+
     /// Validates the arguments, sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> Result<crate::Response<::std::vec::Vec<crate::PushLabel>>, crate::Error> {
+    pub async fn send(self) -> ListPushLabelsResult {
         self.validate()?;
         let path = String::from("/push/label");
-        let mut query: ::std::vec::Vec<(&'static str, String)> = vec![];
+        let mut query: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
         if let Some(value) = &self.limit {
             query.push(("limit", value.to_string()));
         }
         if let Some(value) = &self.cursor {
             query.push(("cursor", value.to_string()));
         }
-        let headers: ::std::vec::Vec<(&'static str, String)> = vec![];
+        let headers: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
         let parts = crate::runtime::RequestParts {
             op: &LIST_PUSH_LABELS,
             path,
@@ -373,6 +355,7 @@ impl<'a> ListPushLabelsRequest<'a> {
         };
         self.client.send(parts).await
     }
+
     /// Streams every item of every page: sends this request, then
     /// follows the cursor until a page has none (or no items).
     /// Set the page size with the builder first; the cursor is
@@ -390,17 +373,15 @@ impl<'a> ListPushLabelsRequest<'a> {
         )
     }
 }
-impl<'a> ::std::future::IntoFuture for ListPushLabelsRequest<'a> {
-    type Output = Result<
-        crate::Response<::std::vec::Vec<crate::PushLabel>>,
-        crate::Error,
-    >;
-    type IntoFuture = super::BoxFuture<'a, Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+
+/// What the request gives when sent.
+type ListPushLabelsResult = Result<
+    crate::Response<::std::vec::Vec<crate::PushLabel>>,
+    crate::Error,
+>;
+
+crate::runtime::request_builder!(ListPushLabelsRequest => ListPushLabelsResult);
+
 pub(crate) const DELETE_PUSH_LABEL: crate::OperationInfo = crate::OperationInfo {
     id: "delete_push_label",
     method: crate::HttpMethod::Delete,
@@ -411,6 +392,7 @@ pub(crate) const DELETE_PUSH_LABEL: crate::OperationInfo = crate::OperationInfo 
         per: crate::RatePer::Second,
     }),
 };
+
 impl crate::Client {
     /// Delete a push label.
     ///
@@ -437,6 +419,7 @@ impl crate::Client {
         }
     }
 }
+
 /// Request builder for [`Client::delete_push_label`](crate::Client::delete_push_label): set optional arguments, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -445,18 +428,8 @@ pub struct DeletePushLabelRequest<'a> {
     labelname: String,
     options: crate::RequestOptions,
 }
+
 impl<'a> DeletePushLabelRequest<'a> {
-    /// Overrides the client's per-request timeout for this call.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options = self.options.timeout(timeout);
-        self
-    }
-    /// Adds a header to this call only (checked for CR/LF like every
-    /// header value).
-    pub fn header(mut self, name: &'static str, value: impl Into<String>) -> Self {
-        self.options = self.options.header(name, value);
-        self
-    }
     /// Checks every documented limit; nothing is sent when one fails.
     fn validate(&self) -> Result<(), crate::ValidationError> {
         {
@@ -466,14 +439,16 @@ impl<'a> DeletePushLabelRequest<'a> {
         }
         Ok(())
     }
+
     /// Validates the arguments, sends the request and decodes the response.
-    pub async fn send(self) -> Result<crate::Response<String>, crate::Error> {
+    pub async fn send(self) -> DeletePushLabelResult {
         self.validate()?;
-        let path = format!(
-            "/push/label/{}", crate ::runtime::encode::segment(& self.labelname)
-        );
-        let query: ::std::vec::Vec<(&'static str, String)> = vec![];
-        let headers: ::std::vec::Vec<(&'static str, String)> = vec![];
+        let path = {
+            let labelname = crate::runtime::encode::segment(&self.labelname);
+            format!("/push/label/{labelname}")
+        };
+        let query: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
+        let headers: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
         let parts = crate::runtime::RequestParts {
             op: &DELETE_PUSH_LABEL,
             path,
@@ -486,14 +461,11 @@ impl<'a> DeletePushLabelRequest<'a> {
         self.client.send(parts).await
     }
 }
-impl<'a> ::std::future::IntoFuture for DeletePushLabelRequest<'a> {
-    type Output = Result<crate::Response<String>, crate::Error>;
-    type IntoFuture = super::BoxFuture<'a, Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+
+/// What the request gives when sent.
+type DeletePushLabelResult = Result<crate::Response<String>, crate::Error>;
+crate::runtime::request_builder!(DeletePushLabelRequest => DeletePushLabelResult);
+
 pub(crate) const ADD_PUSH_LABEL_USERS: crate::OperationInfo = crate::OperationInfo {
     id: "add_push_label_users",
     method: crate::HttpMethod::Post,
@@ -504,11 +476,13 @@ pub(crate) const ADD_PUSH_LABEL_USERS: crate::OperationInfo = crate::OperationIn
         per: crate::RatePer::Second,
     }),
 };
+
 /// The JSON body, exactly as it goes on the wire.
 #[derive(Debug, Clone, ::serde::Serialize)]
 struct AddPushLabelUsersBody {
     usernames: ::std::vec::Vec<String>,
 }
+
 impl crate::Client {
     /// Put up to 100 users under a push label.
     ///
@@ -540,6 +514,7 @@ impl crate::Client {
         }
     }
 }
+
 /// Request builder for [`Client::add_push_label_users`](crate::Client::add_push_label_users): set optional arguments, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -549,18 +524,8 @@ pub struct AddPushLabelUsersRequest<'a> {
     body: AddPushLabelUsersBody,
     options: crate::RequestOptions,
 }
+
 impl<'a> AddPushLabelUsersRequest<'a> {
-    /// Overrides the client's per-request timeout for this call.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options = self.options.timeout(timeout);
-        self
-    }
-    /// Adds a header to this call only (checked for CR/LF like every
-    /// header value).
-    pub fn header(mut self, name: &'static str, value: impl Into<String>) -> Self {
-        self.options = self.options.header(name, value);
-        self
-    }
     /// Checks every documented limit; nothing is sent when one fails.
     fn validate(&self) -> Result<(), crate::ValidationError> {
         {
@@ -580,16 +545,16 @@ impl<'a> AddPushLabelUsersRequest<'a> {
         }
         Ok(())
     }
+
     /// Validates the arguments, sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> Result<crate::Response<crate::PushLabelUsersResult>, crate::Error> {
+    pub async fn send(self) -> AddPushLabelUsersResult {
         self.validate()?;
-        let path = format!(
-            "/push/label/{}/user", crate ::runtime::encode::segment(& self.labelname)
-        );
-        let query: ::std::vec::Vec<(&'static str, String)> = vec![];
-        let headers: ::std::vec::Vec<(&'static str, String)> = vec![];
+        let path = {
+            let labelname = crate::runtime::encode::segment(&self.labelname);
+            format!("/push/label/{labelname}/user")
+        };
+        let query: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
+        let headers: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
         let parts = crate::runtime::RequestParts {
             op: &ADD_PUSH_LABEL_USERS,
             path,
@@ -602,14 +567,15 @@ impl<'a> AddPushLabelUsersRequest<'a> {
         self.client.send(parts).await
     }
 }
-impl<'a> ::std::future::IntoFuture for AddPushLabelUsersRequest<'a> {
-    type Output = Result<crate::Response<crate::PushLabelUsersResult>, crate::Error>;
-    type IntoFuture = super::BoxFuture<'a, Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+
+/// What the request gives when sent.
+type AddPushLabelUsersResult = Result<
+    crate::Response<crate::PushLabelUsersResult>,
+    crate::Error,
+>;
+
+crate::runtime::request_builder!(AddPushLabelUsersRequest => AddPushLabelUsersResult);
+
 pub(crate) const GET_PUSH_LABEL_USER: crate::OperationInfo = crate::OperationInfo {
     id: "get_push_label_user",
     method: crate::HttpMethod::Get,
@@ -620,6 +586,7 @@ pub(crate) const GET_PUSH_LABEL_USER: crate::OperationInfo = crate::OperationInf
         per: crate::RatePer::Second,
     }),
 };
+
 impl crate::Client {
     /// Check whether a user is under a push label.
     ///
@@ -649,6 +616,7 @@ impl crate::Client {
         }
     }
 }
+
 /// Request builder for [`Client::get_push_label_user`](crate::Client::get_push_label_user): set optional arguments, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -658,18 +626,8 @@ pub struct GetPushLabelUserRequest<'a> {
     username: String,
     options: crate::RequestOptions,
 }
+
 impl<'a> GetPushLabelUserRequest<'a> {
-    /// Overrides the client's per-request timeout for this call.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options = self.options.timeout(timeout);
-        self
-    }
-    /// Adds a header to this call only (checked for CR/LF like every
-    /// header value).
-    pub fn header(mut self, name: &'static str, value: impl Into<String>) -> Self {
-        self.options = self.options.header(name, value);
-        self
-    }
     /// Checks every documented limit; nothing is sent when one fails.
     fn validate(&self) -> Result<(), crate::ValidationError> {
         {
@@ -688,17 +646,17 @@ impl<'a> GetPushLabelUserRequest<'a> {
         }
         Ok(())
     }
+
     /// Validates the arguments, sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> Result<crate::Response<crate::PushLabelMember>, crate::Error> {
+    pub async fn send(self) -> GetPushLabelUserResult {
         self.validate()?;
-        let path = format!(
-            "/push/label/{}/user/{}", crate ::runtime::encode::segment(& self.labelname),
-            crate ::runtime::encode::segment(& self.username)
-        );
-        let query: ::std::vec::Vec<(&'static str, String)> = vec![];
-        let headers: ::std::vec::Vec<(&'static str, String)> = vec![];
+        let path = {
+            let labelname = crate::runtime::encode::segment(&self.labelname);
+            let username = crate::runtime::encode::segment(&self.username);
+            format!("/push/label/{labelname}/user/{username}")
+        };
+        let query: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
+        let headers: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
         let parts = crate::runtime::RequestParts {
             op: &GET_PUSH_LABEL_USER,
             path,
@@ -711,14 +669,15 @@ impl<'a> GetPushLabelUserRequest<'a> {
         self.client.send(parts).await
     }
 }
-impl<'a> ::std::future::IntoFuture for GetPushLabelUserRequest<'a> {
-    type Output = Result<crate::Response<crate::PushLabelMember>, crate::Error>;
-    type IntoFuture = super::BoxFuture<'a, Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+
+/// What the request gives when sent.
+type GetPushLabelUserResult = Result<
+    crate::Response<crate::PushLabelMember>,
+    crate::Error,
+>;
+
+crate::runtime::request_builder!(GetPushLabelUserRequest => GetPushLabelUserResult);
+
 pub(crate) const LIST_PUSH_LABEL_USERS: crate::OperationInfo = crate::OperationInfo {
     id: "list_push_label_users",
     method: crate::HttpMethod::Get,
@@ -729,6 +688,7 @@ pub(crate) const LIST_PUSH_LABEL_USERS: crate::OperationInfo = crate::OperationI
         per: crate::RatePer::Second,
     }),
 };
+
 impl crate::Client {
     /// List the users under a push label, one page at a time.
     ///
@@ -757,6 +717,7 @@ impl crate::Client {
         }
     }
 }
+
 /// Request builder for [`Client::list_push_label_users`](crate::Client::list_push_label_users): set optional arguments, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -767,6 +728,7 @@ pub struct ListPushLabelUsersRequest<'a> {
     cursor: Option<String>,
     options: crate::RequestOptions,
 }
+
 impl<'a> ListPushLabelUsersRequest<'a> {
     /// Users per page, 1 to 100; the server uses 100 when omitted.
     ///
@@ -779,22 +741,13 @@ impl<'a> ListPushLabelUsersRequest<'a> {
         self.limit = Some(limit);
         self
     }
+
     /// Position to continue from, as returned by the previous page.
     pub fn cursor(mut self, cursor: impl Into<String>) -> Self {
         self.cursor = Some(cursor.into());
         self
     }
-    /// Overrides the client's per-request timeout for this call.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options = self.options.timeout(timeout);
-        self
-    }
-    /// Adds a header to this call only (checked for CR/LF like every
-    /// header value).
-    pub fn header(mut self, name: &'static str, value: impl Into<String>) -> Self {
-        self.options = self.options.header(name, value);
-        self
-    }
+
     /// Checks every documented limit; nothing is sent when one fails.
     fn validate(&self) -> Result<(), crate::ValidationError> {
         {
@@ -807,22 +760,22 @@ impl<'a> ListPushLabelUsersRequest<'a> {
         }
         Ok(())
     }
+
     /// Validates the arguments, sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> Result<crate::Response<::std::vec::Vec<crate::PushLabelMember>>, crate::Error> {
+    pub async fn send(self) -> ListPushLabelUsersResult {
         self.validate()?;
-        let path = format!(
-            "/push/label/{}/user", crate ::runtime::encode::segment(& self.labelname)
-        );
-        let mut query: ::std::vec::Vec<(&'static str, String)> = vec![];
+        let path = {
+            let labelname = crate::runtime::encode::segment(&self.labelname);
+            format!("/push/label/{labelname}/user")
+        };
+        let mut query: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
         if let Some(value) = &self.limit {
             query.push(("limit", value.to_string()));
         }
         if let Some(value) = &self.cursor {
             query.push(("cursor", value.to_string()));
         }
-        let headers: ::std::vec::Vec<(&'static str, String)> = vec![];
+        let headers: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
         let parts = crate::runtime::RequestParts {
             op: &LIST_PUSH_LABEL_USERS,
             path,
@@ -834,6 +787,7 @@ impl<'a> ListPushLabelUsersRequest<'a> {
         };
         self.client.send(parts).await
     }
+
     /// Streams every item of every page: sends this request, then
     /// follows the cursor until a page has none (or no items).
     /// Set the page size with the builder first; the cursor is
@@ -851,17 +805,15 @@ impl<'a> ListPushLabelUsersRequest<'a> {
         )
     }
 }
-impl<'a> ::std::future::IntoFuture for ListPushLabelUsersRequest<'a> {
-    type Output = Result<
-        crate::Response<::std::vec::Vec<crate::PushLabelMember>>,
-        crate::Error,
-    >;
-    type IntoFuture = super::BoxFuture<'a, Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+
+/// What the request gives when sent.
+type ListPushLabelUsersResult = Result<
+    crate::Response<::std::vec::Vec<crate::PushLabelMember>>,
+    crate::Error,
+>;
+
+crate::runtime::request_builder!(ListPushLabelUsersRequest => ListPushLabelUsersResult);
+
 pub(crate) const REMOVE_PUSH_LABEL_USERS: crate::OperationInfo = crate::OperationInfo {
     id: "remove_push_label_users",
     method: crate::HttpMethod::Delete,
@@ -872,11 +824,13 @@ pub(crate) const REMOVE_PUSH_LABEL_USERS: crate::OperationInfo = crate::Operatio
         per: crate::RatePer::Second,
     }),
 };
+
 /// The JSON body, exactly as it goes on the wire.
 #[derive(Debug, Clone, ::serde::Serialize)]
 struct RemovePushLabelUsersBody {
     usernames: ::std::vec::Vec<String>,
 }
+
 impl crate::Client {
     /// Take up to 100 users out of a push label.
     ///
@@ -908,6 +862,7 @@ impl crate::Client {
         }
     }
 }
+
 /// Request builder for [`Client::remove_push_label_users`](crate::Client::remove_push_label_users): set optional arguments, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -917,18 +872,8 @@ pub struct RemovePushLabelUsersRequest<'a> {
     body: RemovePushLabelUsersBody,
     options: crate::RequestOptions,
 }
+
 impl<'a> RemovePushLabelUsersRequest<'a> {
-    /// Overrides the client's per-request timeout for this call.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options = self.options.timeout(timeout);
-        self
-    }
-    /// Adds a header to this call only (checked for CR/LF like every
-    /// header value).
-    pub fn header(mut self, name: &'static str, value: impl Into<String>) -> Self {
-        self.options = self.options.header(name, value);
-        self
-    }
     /// Checks every documented limit; nothing is sent when one fails.
     fn validate(&self) -> Result<(), crate::ValidationError> {
         {
@@ -948,16 +893,16 @@ impl<'a> RemovePushLabelUsersRequest<'a> {
         }
         Ok(())
     }
+
     /// Validates the arguments, sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> Result<crate::Response<crate::PushLabelUsersResult>, crate::Error> {
+    pub async fn send(self) -> RemovePushLabelUsersResult {
         self.validate()?;
-        let path = format!(
-            "/push/label/{}/user", crate ::runtime::encode::segment(& self.labelname)
-        );
-        let query: ::std::vec::Vec<(&'static str, String)> = vec![];
-        let headers: ::std::vec::Vec<(&'static str, String)> = vec![];
+        let path = {
+            let labelname = crate::runtime::encode::segment(&self.labelname);
+            format!("/push/label/{labelname}/user")
+        };
+        let query: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
+        let headers: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
         let parts = crate::runtime::RequestParts {
             op: &REMOVE_PUSH_LABEL_USERS,
             path,
@@ -970,11 +915,13 @@ impl<'a> RemovePushLabelUsersRequest<'a> {
         self.client.send(parts).await
     }
 }
-impl<'a> ::std::future::IntoFuture for RemovePushLabelUsersRequest<'a> {
-    type Output = Result<crate::Response<crate::PushLabelUsersResult>, crate::Error>;
-    type IntoFuture = super::BoxFuture<'a, Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+
+/// What the request gives when sent.
+type RemovePushLabelUsersResult = Result<
+    crate::Response<crate::PushLabelUsersResult>,
+    crate::Error,
+>;
+
+crate::runtime::request_builder!(
+    RemovePushLabelUsersRequest => RemovePushLabelUsersResult
+);

@@ -29,6 +29,7 @@ pub struct PushTemplate {
     #[serde(flatten)]
     pub extra: crate::Extra,
 }
+
 pub(crate) const CREATE_PUSH_TEMPLATE: crate::OperationInfo = crate::OperationInfo {
     id: "create_push_template",
     method: crate::HttpMethod::Post,
@@ -39,6 +40,7 @@ pub(crate) const CREATE_PUSH_TEMPLATE: crate::OperationInfo = crate::OperationIn
         per: crate::RatePer::Second,
     }),
 };
+
 /// The JSON body, exactly as it goes on the wire.
 #[derive(Debug, Clone, ::serde::Serialize)]
 struct CreatePushTemplateBody {
@@ -46,6 +48,7 @@ struct CreatePushTemplateBody {
     title_pattern: String,
     content_pattern: String,
 }
+
 impl crate::Client {
     /// Create a push template.
     ///
@@ -79,6 +82,7 @@ impl crate::Client {
         }
     }
 }
+
 /// Request builder for [`Client::create_push_template`](crate::Client::create_push_template): set optional arguments, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -87,30 +91,19 @@ pub struct CreatePushTemplateRequest<'a> {
     body: CreatePushTemplateBody,
     options: crate::RequestOptions,
 }
+
 impl<'a> CreatePushTemplateRequest<'a> {
-    /// Overrides the client's per-request timeout for this call.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options = self.options.timeout(timeout);
-        self
-    }
-    /// Adds a header to this call only (checked for CR/LF like every
-    /// header value).
-    pub fn header(mut self, name: &'static str, value: impl Into<String>) -> Self {
-        self.options = self.options.header(name, value);
-        self
-    }
     /// Checks every documented limit; nothing is sent when one fails.
     fn validate(&self) -> Result<(), crate::ValidationError> {
         Ok(())
     }
+
     /// Validates the arguments, sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> Result<crate::Response<crate::PushTemplate>, crate::Error> {
+    pub async fn send(self) -> CreatePushTemplateResult {
         self.validate()?;
         let path = String::from("/notification/template");
-        let query: ::std::vec::Vec<(&'static str, String)> = vec![];
-        let headers: ::std::vec::Vec<(&'static str, String)> = vec![];
+        let query: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
+        let headers: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
         let parts = crate::runtime::RequestParts {
             op: &CREATE_PUSH_TEMPLATE,
             path,
@@ -123,14 +116,15 @@ impl<'a> CreatePushTemplateRequest<'a> {
         self.client.send(parts).await
     }
 }
-impl<'a> ::std::future::IntoFuture for CreatePushTemplateRequest<'a> {
-    type Output = Result<crate::Response<crate::PushTemplate>, crate::Error>;
-    type IntoFuture = super::BoxFuture<'a, Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+
+/// What the request gives when sent.
+type CreatePushTemplateResult = Result<
+    crate::Response<crate::PushTemplate>,
+    crate::Error,
+>;
+
+crate::runtime::request_builder!(CreatePushTemplateRequest => CreatePushTemplateResult);
+
 pub(crate) const GET_PUSH_TEMPLATE: crate::OperationInfo = crate::OperationInfo {
     id: "get_push_template",
     method: crate::HttpMethod::Get,
@@ -141,6 +135,7 @@ pub(crate) const GET_PUSH_TEMPLATE: crate::OperationInfo = crate::OperationInfo 
         per: crate::RatePer::Second,
     }),
 };
+
 impl crate::Client {
     /// Get a push template by name.
     ///
@@ -166,6 +161,7 @@ impl crate::Client {
         }
     }
 }
+
 /// Request builder for [`Client::get_push_template`](crate::Client::get_push_template): set optional arguments, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -174,18 +170,8 @@ pub struct GetPushTemplateRequest<'a> {
     name: String,
     options: crate::RequestOptions,
 }
+
 impl<'a> GetPushTemplateRequest<'a> {
-    /// Overrides the client's per-request timeout for this call.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options = self.options.timeout(timeout);
-        self
-    }
-    /// Adds a header to this call only (checked for CR/LF like every
-    /// header value).
-    pub fn header(mut self, name: &'static str, value: impl Into<String>) -> Self {
-        self.options = self.options.header(name, value);
-        self
-    }
     /// Checks every documented limit; nothing is sent when one fails.
     fn validate(&self) -> Result<(), crate::ValidationError> {
         {
@@ -194,16 +180,16 @@ impl<'a> GetPushTemplateRequest<'a> {
         }
         Ok(())
     }
+
     /// Validates the arguments, sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> Result<crate::Response<crate::PushTemplate>, crate::Error> {
+    pub async fn send(self) -> GetPushTemplateResult {
         self.validate()?;
-        let path = format!(
-            "/notification/template/{}", crate ::runtime::encode::segment(& self.name)
-        );
-        let query: ::std::vec::Vec<(&'static str, String)> = vec![];
-        let headers: ::std::vec::Vec<(&'static str, String)> = vec![];
+        let path = {
+            let name = crate::runtime::encode::segment(&self.name);
+            format!("/notification/template/{name}")
+        };
+        let query: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
+        let headers: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
         let parts = crate::runtime::RequestParts {
             op: &GET_PUSH_TEMPLATE,
             path,
@@ -216,14 +202,11 @@ impl<'a> GetPushTemplateRequest<'a> {
         self.client.send(parts).await
     }
 }
-impl<'a> ::std::future::IntoFuture for GetPushTemplateRequest<'a> {
-    type Output = Result<crate::Response<crate::PushTemplate>, crate::Error>;
-    type IntoFuture = super::BoxFuture<'a, Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+
+/// What the request gives when sent.
+type GetPushTemplateResult = Result<crate::Response<crate::PushTemplate>, crate::Error>;
+crate::runtime::request_builder!(GetPushTemplateRequest => GetPushTemplateResult);
+
 pub(crate) const DELETE_PUSH_TEMPLATE: crate::OperationInfo = crate::OperationInfo {
     id: "delete_push_template",
     method: crate::HttpMethod::Delete,
@@ -234,6 +217,7 @@ pub(crate) const DELETE_PUSH_TEMPLATE: crate::OperationInfo = crate::OperationIn
         per: crate::RatePer::Second,
     }),
 };
+
 impl crate::Client {
     /// Delete a push template.
     ///
@@ -259,6 +243,7 @@ impl crate::Client {
         }
     }
 }
+
 /// Request builder for [`Client::delete_push_template`](crate::Client::delete_push_template): set optional arguments, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -267,18 +252,8 @@ pub struct DeletePushTemplateRequest<'a> {
     name: String,
     options: crate::RequestOptions,
 }
+
 impl<'a> DeletePushTemplateRequest<'a> {
-    /// Overrides the client's per-request timeout for this call.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options = self.options.timeout(timeout);
-        self
-    }
-    /// Adds a header to this call only (checked for CR/LF like every
-    /// header value).
-    pub fn header(mut self, name: &'static str, value: impl Into<String>) -> Self {
-        self.options = self.options.header(name, value);
-        self
-    }
     /// Checks every documented limit; nothing is sent when one fails.
     fn validate(&self) -> Result<(), crate::ValidationError> {
         {
@@ -287,16 +262,16 @@ impl<'a> DeletePushTemplateRequest<'a> {
         }
         Ok(())
     }
+
     /// Validates the arguments, sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> Result<crate::Response<crate::PushTemplate>, crate::Error> {
+    pub async fn send(self) -> DeletePushTemplateResult {
         self.validate()?;
-        let path = format!(
-            "/notification/template/{}", crate ::runtime::encode::segment(& self.name)
-        );
-        let query: ::std::vec::Vec<(&'static str, String)> = vec![];
-        let headers: ::std::vec::Vec<(&'static str, String)> = vec![];
+        let path = {
+            let name = crate::runtime::encode::segment(&self.name);
+            format!("/notification/template/{name}")
+        };
+        let query: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
+        let headers: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
         let parts = crate::runtime::RequestParts {
             op: &DELETE_PUSH_TEMPLATE,
             path,
@@ -309,11 +284,11 @@ impl<'a> DeletePushTemplateRequest<'a> {
         self.client.send(parts).await
     }
 }
-impl<'a> ::std::future::IntoFuture for DeletePushTemplateRequest<'a> {
-    type Output = Result<crate::Response<crate::PushTemplate>, crate::Error>;
-    type IntoFuture = super::BoxFuture<'a, Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+
+/// What the request gives when sent.
+type DeletePushTemplateResult = Result<
+    crate::Response<crate::PushTemplate>,
+    crate::Error,
+>;
+
+crate::runtime::request_builder!(DeletePushTemplateRequest => DeletePushTemplateResult);

@@ -29,6 +29,7 @@ pub struct ReactionSummary {
     #[serde(flatten)]
     pub extra: crate::Extra,
 }
+
 /// The `data` of the response of [`crate::Client::add_reaction`]: Add an emoji reaction to a message as a user.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct AddReactionData {
@@ -65,6 +66,7 @@ pub struct AddReactionData {
     #[serde(flatten)]
     pub extra: crate::Extra,
 }
+
 /// One entry per message that has reactions.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ListMessageReactionsItem {
@@ -81,6 +83,7 @@ pub struct ListMessageReactionsItem {
     #[serde(flatten)]
     pub extra: crate::Extra,
 }
+
 /// The `data` of the response of [`crate::Client::get_reaction_detail`]: Page through the users who added one reaction to a message.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct GetReactionDetailData {
@@ -116,6 +119,7 @@ pub struct GetReactionDetailData {
     #[serde(flatten)]
     pub extra: crate::Extra,
 }
+
 pub(crate) const ADD_REACTION: crate::OperationInfo = crate::OperationInfo {
     id: "add_reaction",
     method: crate::HttpMethod::Post,
@@ -126,6 +130,7 @@ pub(crate) const ADD_REACTION: crate::OperationInfo = crate::OperationInfo {
         per: crate::RatePer::Second,
     }),
 };
+
 /// The JSON body, exactly as it goes on the wire.
 #[derive(Debug, Clone, ::serde::Serialize)]
 struct AddReactionBody {
@@ -133,6 +138,7 @@ struct AddReactionBody {
     msg_id: String,
     message: String,
 }
+
 impl crate::Client {
     /// Add an emoji reaction to a message as a user.
     ///
@@ -167,6 +173,7 @@ impl crate::Client {
         }
     }
 }
+
 /// Request builder for [`Client::add_reaction`](crate::Client::add_reaction): set optional arguments, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -176,18 +183,8 @@ pub struct AddReactionRequest<'a> {
     body: AddReactionBody,
     options: crate::RequestOptions,
 }
+
 impl<'a> AddReactionRequest<'a> {
-    /// Overrides the client's per-request timeout for this call.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options = self.options.timeout(timeout);
-        self
-    }
-    /// Adds a header to this call only (checked for CR/LF like every
-    /// header value).
-    pub fn header(mut self, name: &'static str, value: impl Into<String>) -> Self {
-        self.options = self.options.header(name, value);
-        self
-    }
     /// Checks every documented limit; nothing is sent when one fails.
     fn validate(&self) -> Result<(), crate::ValidationError> {
         {
@@ -206,16 +203,16 @@ impl<'a> AddReactionRequest<'a> {
         }
         Ok(())
     }
+
     /// Validates the arguments, sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> Result<crate::Response<crate::AddReactionData>, crate::Error> {
+    pub async fn send(self) -> AddReactionResult {
         self.validate()?;
-        let path = format!(
-            "/reaction/user/{}", crate ::runtime::encode::segment(& self.username)
-        );
-        let query: ::std::vec::Vec<(&'static str, String)> = vec![];
-        let headers: ::std::vec::Vec<(&'static str, String)> = vec![];
+        let path = {
+            let username = crate::runtime::encode::segment(&self.username);
+            format!("/reaction/user/{username}")
+        };
+        let query: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
+        let headers: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
         let parts = crate::runtime::RequestParts {
             op: &ADD_REACTION,
             path,
@@ -228,14 +225,11 @@ impl<'a> AddReactionRequest<'a> {
         self.client.send(parts).await
     }
 }
-impl<'a> ::std::future::IntoFuture for AddReactionRequest<'a> {
-    type Output = Result<crate::Response<crate::AddReactionData>, crate::Error>;
-    type IntoFuture = super::BoxFuture<'a, Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+
+/// What the request gives when sent.
+type AddReactionResult = Result<crate::Response<crate::AddReactionData>, crate::Error>;
+crate::runtime::request_builder!(AddReactionRequest => AddReactionResult);
+
 pub(crate) const LIST_MESSAGE_REACTIONS: crate::OperationInfo = crate::OperationInfo {
     id: "list_message_reactions",
     method: crate::HttpMethod::Get,
@@ -246,6 +240,7 @@ pub(crate) const LIST_MESSAGE_REACTIONS: crate::OperationInfo = crate::Operation
         per: crate::RatePer::Second,
     }),
 };
+
 impl crate::Client {
     /// List the reactions on one or more messages.
     ///
@@ -279,6 +274,7 @@ impl crate::Client {
         }
     }
 }
+
 /// Request builder for [`Client::list_message_reactions`](crate::Client::list_message_reactions): set optional arguments, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -290,23 +286,14 @@ pub struct ListMessageReactionsRequest<'a> {
     group_id: Option<String>,
     options: crate::RequestOptions,
 }
+
 impl<'a> ListMessageReactionsRequest<'a> {
     /// Id of the group; needed when msgType is groupchat.
     pub fn group_id(mut self, group_id: impl Into<String>) -> Self {
         self.group_id = Some(group_id.into());
         self
     }
-    /// Overrides the client's per-request timeout for this call.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options = self.options.timeout(timeout);
-        self
-    }
-    /// Adds a header to this call only (checked for CR/LF like every
-    /// header value).
-    pub fn header(mut self, name: &'static str, value: impl Into<String>) -> Self {
-        self.options = self.options.header(name, value);
-        self
-    }
+
     /// Checks every documented limit; nothing is sent when one fails.
     fn validate(&self) -> Result<(), crate::ValidationError> {
         {
@@ -328,25 +315,22 @@ impl<'a> ListMessageReactionsRequest<'a> {
         }
         Ok(())
     }
+
     /// Validates the arguments, sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> Result<
-        crate::Response<::std::vec::Vec<crate::ListMessageReactionsItem>>,
-        crate::Error,
-    > {
+    pub async fn send(self) -> ListMessageReactionsResult {
         self.validate()?;
-        let path = format!(
-            "/reaction/user/{}", crate ::runtime::encode::segment(& self.username)
-        );
-        let mut query: ::std::vec::Vec<(&'static str, String)> = vec![
-            ("msgIdList", self.msg_id_list.to_string()), ("msgType", self.msg_type
-            .to_string())
-        ];
+        let path = {
+            let username = crate::runtime::encode::segment(&self.username);
+            format!("/reaction/user/{username}")
+        };
+        let mut query: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::from([
+            ("msgIdList", self.msg_id_list.to_string()),
+            ("msgType", self.msg_type.to_string()),
+        ]);
         if let Some(value) = &self.group_id {
             query.push(("groupId", value.to_string()));
         }
-        let headers: ::std::vec::Vec<(&'static str, String)> = vec![];
+        let headers: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
         let parts = crate::runtime::RequestParts {
             op: &LIST_MESSAGE_REACTIONS,
             path,
@@ -359,17 +343,17 @@ impl<'a> ListMessageReactionsRequest<'a> {
         self.client.send(parts).await
     }
 }
-impl<'a> ::std::future::IntoFuture for ListMessageReactionsRequest<'a> {
-    type Output = Result<
-        crate::Response<::std::vec::Vec<crate::ListMessageReactionsItem>>,
-        crate::Error,
-    >;
-    type IntoFuture = super::BoxFuture<'a, Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+
+/// What the request gives when sent.
+type ListMessageReactionsResult = Result<
+    crate::Response<::std::vec::Vec<crate::ListMessageReactionsItem>>,
+    crate::Error,
+>;
+
+crate::runtime::request_builder!(
+    ListMessageReactionsRequest => ListMessageReactionsResult
+);
+
 pub(crate) const DELETE_REACTION: crate::OperationInfo = crate::OperationInfo {
     id: "delete_reaction",
     method: crate::HttpMethod::Delete,
@@ -380,6 +364,7 @@ pub(crate) const DELETE_REACTION: crate::OperationInfo = crate::OperationInfo {
         per: crate::RatePer::Second,
     }),
 };
+
 impl crate::Client {
     /// Remove a user's emoji reaction from a message.
     ///
@@ -412,6 +397,7 @@ impl crate::Client {
         }
     }
 }
+
 /// Request builder for [`Client::delete_reaction`](crate::Client::delete_reaction): set optional arguments, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -422,18 +408,8 @@ pub struct DeleteReactionRequest<'a> {
     message: String,
     options: crate::RequestOptions,
 }
+
 impl<'a> DeleteReactionRequest<'a> {
-    /// Overrides the client's per-request timeout for this call.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options = self.options.timeout(timeout);
-        self
-    }
-    /// Adds a header to this call only (checked for CR/LF like every
-    /// header value).
-    pub fn header(mut self, name: &'static str, value: impl Into<String>) -> Self {
-        self.options = self.options.header(name, value);
-        self
-    }
     /// Checks every documented limit; nothing is sent when one fails.
     fn validate(&self) -> Result<(), crate::ValidationError> {
         {
@@ -452,21 +428,19 @@ impl<'a> DeleteReactionRequest<'a> {
         }
         Ok(())
     }
+
     /// Validates the arguments, sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> Result<
-        crate::Response<::std::option::Option<::serde_json::Value>>,
-        crate::Error,
-    > {
+    pub async fn send(self) -> DeleteReactionResult {
         self.validate()?;
-        let path = format!(
-            "/reaction/user/{}", crate ::runtime::encode::segment(& self.username)
-        );
-        let query: ::std::vec::Vec<(&'static str, String)> = vec![
-            ("msgId", self.msg_id.to_string()), ("message", self.message.to_string())
-        ];
-        let headers: ::std::vec::Vec<(&'static str, String)> = vec![];
+        let path = {
+            let username = crate::runtime::encode::segment(&self.username);
+            format!("/reaction/user/{username}")
+        };
+        let query: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::from([
+            ("msgId", self.msg_id.to_string()),
+            ("message", self.message.to_string()),
+        ]);
+        let headers: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
         let parts = crate::runtime::RequestParts {
             op: &DELETE_REACTION,
             path,
@@ -479,17 +453,15 @@ impl<'a> DeleteReactionRequest<'a> {
         self.client.send(parts).await
     }
 }
-impl<'a> ::std::future::IntoFuture for DeleteReactionRequest<'a> {
-    type Output = Result<
-        crate::Response<::std::option::Option<::serde_json::Value>>,
-        crate::Error,
-    >;
-    type IntoFuture = super::BoxFuture<'a, Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+
+/// What the request gives when sent.
+type DeleteReactionResult = Result<
+    crate::Response<::std::option::Option<::serde_json::Value>>,
+    crate::Error,
+>;
+
+crate::runtime::request_builder!(DeleteReactionRequest => DeleteReactionResult);
+
 pub(crate) const GET_REACTION_DETAIL: crate::OperationInfo = crate::OperationInfo {
     id: "get_reaction_detail",
     method: crate::HttpMethod::Get,
@@ -500,6 +472,7 @@ pub(crate) const GET_REACTION_DETAIL: crate::OperationInfo = crate::OperationInf
         per: crate::RatePer::Second,
     }),
 };
+
 impl crate::Client {
     /// Page through the users who added one reaction to a message.
     ///
@@ -534,6 +507,7 @@ impl crate::Client {
         }
     }
 }
+
 /// Request builder for [`Client::get_reaction_detail`](crate::Client::get_reaction_detail): set optional arguments, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -546,6 +520,7 @@ pub struct GetReactionDetailRequest<'a> {
     cursor: Option<String>,
     options: crate::RequestOptions,
 }
+
 impl<'a> GetReactionDetailRequest<'a> {
     /// Users per page, 1 to 50; the server uses 50 when omitted.
     ///
@@ -556,22 +531,13 @@ impl<'a> GetReactionDetailRequest<'a> {
         self.limit = Some(limit);
         self
     }
+
     /// Where the page starts: the `cursor` of the previous response. Leave it out for the first page.
     pub fn cursor(mut self, cursor: impl Into<String>) -> Self {
         self.cursor = Some(cursor.into());
         self
     }
-    /// Overrides the client's per-request timeout for this call.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options = self.options.timeout(timeout);
-        self
-    }
-    /// Adds a header to this call only (checked for CR/LF like every
-    /// header value).
-    pub fn header(mut self, name: &'static str, value: impl Into<String>) -> Self {
-        self.options = self.options.header(name, value);
-        self
-    }
+
     /// Checks every documented limit; nothing is sent when one fails.
     fn validate(&self) -> Result<(), crate::ValidationError> {
         {
@@ -593,24 +559,25 @@ impl<'a> GetReactionDetailRequest<'a> {
         }
         Ok(())
     }
+
     /// Validates the arguments, sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> Result<crate::Response<crate::GetReactionDetailData>, crate::Error> {
+    pub async fn send(self) -> GetReactionDetailResult {
         self.validate()?;
-        let path = format!(
-            "/reaction/user/{}/detail", crate ::runtime::encode::segment(& self.username)
-        );
-        let mut query: ::std::vec::Vec<(&'static str, String)> = vec![
-            ("msgId", self.msg_id.to_string()), ("message", self.message.to_string())
-        ];
+        let path = {
+            let username = crate::runtime::encode::segment(&self.username);
+            format!("/reaction/user/{username}/detail")
+        };
+        let mut query: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::from([
+            ("msgId", self.msg_id.to_string()),
+            ("message", self.message.to_string()),
+        ]);
         if let Some(value) = &self.limit {
             query.push(("limit", value.to_string()));
         }
         if let Some(value) = &self.cursor {
             query.push(("cursor", value.to_string()));
         }
-        let headers: ::std::vec::Vec<(&'static str, String)> = vec![];
+        let headers: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
         let parts = crate::runtime::RequestParts {
             op: &GET_REACTION_DETAIL,
             path,
@@ -622,6 +589,7 @@ impl<'a> GetReactionDetailRequest<'a> {
         };
         self.client.send(parts).await
     }
+
     /// Streams every item of every page: sends this request, then
     /// follows the cursor until a page has none (or no items).
     /// Set the page size with the builder first; the cursor is
@@ -639,11 +607,11 @@ impl<'a> GetReactionDetailRequest<'a> {
         )
     }
 }
-impl<'a> ::std::future::IntoFuture for GetReactionDetailRequest<'a> {
-    type Output = Result<crate::Response<crate::GetReactionDetailData>, crate::Error>;
-    type IntoFuture = super::BoxFuture<'a, Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+
+/// What the request gives when sent.
+type GetReactionDetailResult = Result<
+    crate::Response<crate::GetReactionDetailData>,
+    crate::Error,
+>;
+
+crate::runtime::request_builder!(GetReactionDetailRequest => GetReactionDetailResult);

@@ -18,6 +18,7 @@ pub struct ThreadMemberRemoval {
     #[serde(flatten)]
     pub extra: crate::Extra,
 }
+
 /// The `data` of the response of [`crate::Client::list_thread_members`]: List the members of a thread, one page at a time.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ListThreadMembersData {
@@ -30,6 +31,7 @@ pub struct ListThreadMembersData {
     #[serde(flatten)]
     pub extra: crate::Extra,
 }
+
 /// The `data` of the response of [`crate::Client::add_thread_members`]: Add users to a thread.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct AddThreadMembersData {
@@ -42,6 +44,7 @@ pub struct AddThreadMembersData {
     #[serde(flatten)]
     pub extra: crate::Extra,
 }
+
 pub(crate) const LIST_THREAD_MEMBERS: crate::OperationInfo = crate::OperationInfo {
     id: "list_thread_members",
     method: crate::HttpMethod::Get,
@@ -52,6 +55,7 @@ pub(crate) const LIST_THREAD_MEMBERS: crate::OperationInfo = crate::OperationInf
         per: crate::RatePer::Second,
     }),
 };
+
 impl crate::Client {
     /// List the members of a thread, one page at a time.
     ///
@@ -80,6 +84,7 @@ impl crate::Client {
         }
     }
 }
+
 /// Request builder for [`Client::list_thread_members`](crate::Client::list_thread_members): set optional arguments, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -90,6 +95,7 @@ pub struct ListThreadMembersRequest<'a> {
     cursor: Option<String>,
     options: crate::RequestOptions,
 }
+
 impl<'a> ListThreadMembersRequest<'a> {
     /// Members per page, 1 to 50; the server uses 50 when omitted.
     ///
@@ -102,6 +108,7 @@ impl<'a> ListThreadMembersRequest<'a> {
         self.limit = Some(limit);
         self
     }
+
     /// Where the page starts: `properties.cursor` of the previous response. Leave it out for the first page.
     ///
     /// See errata E236, E237.
@@ -109,17 +116,7 @@ impl<'a> ListThreadMembersRequest<'a> {
         self.cursor = Some(cursor.into());
         self
     }
-    /// Overrides the client's per-request timeout for this call.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options = self.options.timeout(timeout);
-        self
-    }
-    /// Adds a header to this call only (checked for CR/LF like every
-    /// header value).
-    pub fn header(mut self, name: &'static str, value: impl Into<String>) -> Self {
-        self.options = self.options.header(name, value);
-        self
-    }
+
     /// Checks every documented limit; nothing is sent when one fails.
     fn validate(&self) -> Result<(), crate::ValidationError> {
         {
@@ -131,22 +128,22 @@ impl<'a> ListThreadMembersRequest<'a> {
         }
         Ok(())
     }
+
     /// Validates the arguments, sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> Result<crate::Response<crate::ListThreadMembersData>, crate::Error> {
+    pub async fn send(self) -> ListThreadMembersResult {
         self.validate()?;
-        let path = format!(
-            "/thread/{}/users", crate ::runtime::encode::segment(& self.thread_id)
-        );
-        let mut query: ::std::vec::Vec<(&'static str, String)> = vec![];
+        let path = {
+            let thread_id = crate::runtime::encode::segment(&self.thread_id);
+            format!("/thread/{thread_id}/users")
+        };
+        let mut query: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
         if let Some(value) = &self.limit {
             query.push(("limit", value.to_string()));
         }
         if let Some(value) = &self.cursor {
             query.push(("cursor", value.to_string()));
         }
-        let headers: ::std::vec::Vec<(&'static str, String)> = vec![];
+        let headers: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
         let parts = crate::runtime::RequestParts {
             op: &LIST_THREAD_MEMBERS,
             path,
@@ -158,6 +155,7 @@ impl<'a> ListThreadMembersRequest<'a> {
         };
         self.client.send(parts).await
     }
+
     /// Streams every item of every page: sends this request, then
     /// follows the cursor until a page has none (or no items).
     /// Set the page size with the builder first; the cursor is
@@ -178,14 +176,15 @@ impl<'a> ListThreadMembersRequest<'a> {
         )
     }
 }
-impl<'a> ::std::future::IntoFuture for ListThreadMembersRequest<'a> {
-    type Output = Result<crate::Response<crate::ListThreadMembersData>, crate::Error>;
-    type IntoFuture = super::BoxFuture<'a, Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+
+/// What the request gives when sent.
+type ListThreadMembersResult = Result<
+    crate::Response<crate::ListThreadMembersData>,
+    crate::Error,
+>;
+
+crate::runtime::request_builder!(ListThreadMembersRequest => ListThreadMembersResult);
+
 pub(crate) const ADD_THREAD_MEMBERS: crate::OperationInfo = crate::OperationInfo {
     id: "add_thread_members",
     method: crate::HttpMethod::Post,
@@ -196,11 +195,13 @@ pub(crate) const ADD_THREAD_MEMBERS: crate::OperationInfo = crate::OperationInfo
         per: crate::RatePer::Second,
     }),
 };
+
 /// The JSON body, exactly as it goes on the wire.
 #[derive(Debug, Clone, ::serde::Serialize)]
 struct AddThreadMembersBody {
     usernames: ::std::vec::Vec<String>,
 }
+
 impl crate::Client {
     /// Add users to a thread.
     ///
@@ -232,6 +233,7 @@ impl crate::Client {
         }
     }
 }
+
 /// Request builder for [`Client::add_thread_members`](crate::Client::add_thread_members): set optional arguments, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -241,18 +243,8 @@ pub struct AddThreadMembersRequest<'a> {
     body: AddThreadMembersBody,
     options: crate::RequestOptions,
 }
+
 impl<'a> AddThreadMembersRequest<'a> {
-    /// Overrides the client's per-request timeout for this call.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options = self.options.timeout(timeout);
-        self
-    }
-    /// Adds a header to this call only (checked for CR/LF like every
-    /// header value).
-    pub fn header(mut self, name: &'static str, value: impl Into<String>) -> Self {
-        self.options = self.options.header(name, value);
-        self
-    }
     /// Checks every documented limit; nothing is sent when one fails.
     fn validate(&self) -> Result<(), crate::ValidationError> {
         {
@@ -271,16 +263,16 @@ impl<'a> AddThreadMembersRequest<'a> {
         }
         Ok(())
     }
+
     /// Validates the arguments, sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> Result<crate::Response<crate::AddThreadMembersData>, crate::Error> {
+    pub async fn send(self) -> AddThreadMembersResult {
         self.validate()?;
-        let path = format!(
-            "/thread/{}/users", crate ::runtime::encode::segment(& self.thread_id)
-        );
-        let query: ::std::vec::Vec<(&'static str, String)> = vec![];
-        let headers: ::std::vec::Vec<(&'static str, String)> = vec![];
+        let path = {
+            let thread_id = crate::runtime::encode::segment(&self.thread_id);
+            format!("/thread/{thread_id}/users")
+        };
+        let query: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
+        let headers: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
         let parts = crate::runtime::RequestParts {
             op: &ADD_THREAD_MEMBERS,
             path,
@@ -293,14 +285,15 @@ impl<'a> AddThreadMembersRequest<'a> {
         self.client.send(parts).await
     }
 }
-impl<'a> ::std::future::IntoFuture for AddThreadMembersRequest<'a> {
-    type Output = Result<crate::Response<crate::AddThreadMembersData>, crate::Error>;
-    type IntoFuture = super::BoxFuture<'a, Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+
+/// What the request gives when sent.
+type AddThreadMembersResult = Result<
+    crate::Response<crate::AddThreadMembersData>,
+    crate::Error,
+>;
+
+crate::runtime::request_builder!(AddThreadMembersRequest => AddThreadMembersResult);
+
 pub(crate) const REMOVE_THREAD_MEMBERS: crate::OperationInfo = crate::OperationInfo {
     id: "remove_thread_members",
     method: crate::HttpMethod::Delete,
@@ -311,11 +304,13 @@ pub(crate) const REMOVE_THREAD_MEMBERS: crate::OperationInfo = crate::OperationI
         per: crate::RatePer::Second,
     }),
 };
+
 /// The JSON body, exactly as it goes on the wire.
 #[derive(Debug, Clone, ::serde::Serialize)]
 struct RemoveThreadMembersBody {
     usernames: ::std::vec::Vec<String>,
 }
+
 impl crate::Client {
     /// Remove users from a thread.
     ///
@@ -347,6 +342,7 @@ impl crate::Client {
         }
     }
 }
+
 /// Request builder for [`Client::remove_thread_members`](crate::Client::remove_thread_members): set optional arguments, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -356,18 +352,8 @@ pub struct RemoveThreadMembersRequest<'a> {
     body: RemoveThreadMembersBody,
     options: crate::RequestOptions,
 }
+
 impl<'a> RemoveThreadMembersRequest<'a> {
-    /// Overrides the client's per-request timeout for this call.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options = self.options.timeout(timeout);
-        self
-    }
-    /// Adds a header to this call only (checked for CR/LF like every
-    /// header value).
-    pub fn header(mut self, name: &'static str, value: impl Into<String>) -> Self {
-        self.options = self.options.header(name, value);
-        self
-    }
     /// Checks every documented limit; nothing is sent when one fails.
     fn validate(&self) -> Result<(), crate::ValidationError> {
         {
@@ -386,19 +372,16 @@ impl<'a> RemoveThreadMembersRequest<'a> {
         }
         Ok(())
     }
+
     /// Validates the arguments, sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> Result<
-        crate::Response<::std::vec::Vec<crate::ThreadMemberRemoval>>,
-        crate::Error,
-    > {
+    pub async fn send(self) -> RemoveThreadMembersResult {
         self.validate()?;
-        let path = format!(
-            "/thread/{}/users", crate ::runtime::encode::segment(& self.thread_id)
-        );
-        let query: ::std::vec::Vec<(&'static str, String)> = vec![];
-        let headers: ::std::vec::Vec<(&'static str, String)> = vec![];
+        let path = {
+            let thread_id = crate::runtime::encode::segment(&self.thread_id);
+            format!("/thread/{thread_id}/users")
+        };
+        let query: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
+        let headers: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
         let parts = crate::runtime::RequestParts {
             op: &REMOVE_THREAD_MEMBERS,
             path,
@@ -411,14 +394,13 @@ impl<'a> RemoveThreadMembersRequest<'a> {
         self.client.send(parts).await
     }
 }
-impl<'a> ::std::future::IntoFuture for RemoveThreadMembersRequest<'a> {
-    type Output = Result<
-        crate::Response<::std::vec::Vec<crate::ThreadMemberRemoval>>,
-        crate::Error,
-    >;
-    type IntoFuture = super::BoxFuture<'a, Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+
+/// What the request gives when sent.
+type RemoveThreadMembersResult = Result<
+    crate::Response<::std::vec::Vec<crate::ThreadMemberRemoval>>,
+    crate::Error,
+>;
+
+crate::runtime::request_builder!(
+    RemoveThreadMembersRequest => RemoveThreadMembersResult
+);

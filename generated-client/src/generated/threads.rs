@@ -33,6 +33,7 @@ pub struct ThreadSummary {
     #[serde(flatten)]
     pub extra: crate::Extra,
 }
+
 /// The `data` of the response of [`crate::Client::create_thread`]: Create a thread from a chat group message.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct CreateThreadData {
@@ -42,6 +43,7 @@ pub struct CreateThreadData {
     #[serde(flatten)]
     pub extra: crate::Extra,
 }
+
 /// The `data` of the response of [`crate::Client::update_thread`]: Rename a thread.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct UpdateThreadData {
@@ -52,6 +54,7 @@ pub struct UpdateThreadData {
     #[serde(flatten)]
     pub extra: crate::Extra,
 }
+
 /// The `data` of the response of [`crate::Client::delete_thread`]: Delete a thread.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct DeleteThreadData {
@@ -62,6 +65,7 @@ pub struct DeleteThreadData {
     #[serde(flatten)]
     pub extra: crate::Extra,
 }
+
 /// The threads of this page, from the envelope's `entities` (E237).
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ListThreadsItem {
@@ -71,6 +75,7 @@ pub struct ListThreadsItem {
     #[serde(flatten)]
     pub extra: crate::Extra,
 }
+
 pub(crate) const CREATE_THREAD: crate::OperationInfo = crate::OperationInfo {
     id: "create_thread",
     method: crate::HttpMethod::Post,
@@ -81,6 +86,7 @@ pub(crate) const CREATE_THREAD: crate::OperationInfo = crate::OperationInfo {
         per: crate::RatePer::Second,
     }),
 };
+
 /// The JSON body, exactly as it goes on the wire.
 #[derive(Debug, Clone, ::serde::Serialize)]
 struct CreateThreadBody {
@@ -89,6 +95,7 @@ struct CreateThreadBody {
     msg_id: String,
     owner: String,
 }
+
 impl crate::Client {
     /// Create a thread from a chat group message.
     ///
@@ -126,6 +133,7 @@ impl crate::Client {
         }
     }
 }
+
 /// Request builder for [`Client::create_thread`](crate::Client::create_thread): set optional arguments, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -134,18 +142,8 @@ pub struct CreateThreadRequest<'a> {
     body: CreateThreadBody,
     options: crate::RequestOptions,
 }
+
 impl<'a> CreateThreadRequest<'a> {
-    /// Overrides the client's per-request timeout for this call.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options = self.options.timeout(timeout);
-        self
-    }
-    /// Adds a header to this call only (checked for CR/LF like every
-    /// header value).
-    pub fn header(mut self, name: &'static str, value: impl Into<String>) -> Self {
-        self.options = self.options.header(name, value);
-        self
-    }
     /// Checks every documented limit; nothing is sent when one fails.
     fn validate(&self) -> Result<(), crate::ValidationError> {
         {
@@ -159,14 +157,13 @@ impl<'a> CreateThreadRequest<'a> {
         }
         Ok(())
     }
+
     /// Validates the arguments, sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> Result<crate::Response<crate::CreateThreadData>, crate::Error> {
+    pub async fn send(self) -> CreateThreadResult {
         self.validate()?;
         let path = String::from("/thread");
-        let query: ::std::vec::Vec<(&'static str, String)> = vec![];
-        let headers: ::std::vec::Vec<(&'static str, String)> = vec![];
+        let query: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
+        let headers: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
         let parts = crate::runtime::RequestParts {
             op: &CREATE_THREAD,
             path,
@@ -179,14 +176,11 @@ impl<'a> CreateThreadRequest<'a> {
         self.client.send(parts).await
     }
 }
-impl<'a> ::std::future::IntoFuture for CreateThreadRequest<'a> {
-    type Output = Result<crate::Response<crate::CreateThreadData>, crate::Error>;
-    type IntoFuture = super::BoxFuture<'a, Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+
+/// What the request gives when sent.
+type CreateThreadResult = Result<crate::Response<crate::CreateThreadData>, crate::Error>;
+crate::runtime::request_builder!(CreateThreadRequest => CreateThreadResult);
+
 pub(crate) const UPDATE_THREAD: crate::OperationInfo = crate::OperationInfo {
     id: "update_thread",
     method: crate::HttpMethod::Put,
@@ -197,11 +191,13 @@ pub(crate) const UPDATE_THREAD: crate::OperationInfo = crate::OperationInfo {
         per: crate::RatePer::Second,
     }),
 };
+
 /// The JSON body, exactly as it goes on the wire.
 #[derive(Debug, Clone, ::serde::Serialize)]
 struct UpdateThreadBody {
     name: String,
 }
+
 impl crate::Client {
     /// Rename a thread.
     ///
@@ -233,6 +229,7 @@ impl crate::Client {
         }
     }
 }
+
 /// Request builder for [`Client::update_thread`](crate::Client::update_thread): set optional arguments, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -242,18 +239,8 @@ pub struct UpdateThreadRequest<'a> {
     body: UpdateThreadBody,
     options: crate::RequestOptions,
 }
+
 impl<'a> UpdateThreadRequest<'a> {
-    /// Overrides the client's per-request timeout for this call.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options = self.options.timeout(timeout);
-        self
-    }
-    /// Adds a header to this call only (checked for CR/LF like every
-    /// header value).
-    pub fn header(mut self, name: &'static str, value: impl Into<String>) -> Self {
-        self.options = self.options.header(name, value);
-        self
-    }
     /// Checks every documented limit; nothing is sent when one fails.
     fn validate(&self) -> Result<(), crate::ValidationError> {
         {
@@ -267,16 +254,16 @@ impl<'a> UpdateThreadRequest<'a> {
         }
         Ok(())
     }
+
     /// Validates the arguments, sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> Result<crate::Response<crate::UpdateThreadData>, crate::Error> {
+    pub async fn send(self) -> UpdateThreadResult {
         self.validate()?;
-        let path = format!(
-            "/thread/{}", crate ::runtime::encode::segment(& self.thread_id)
-        );
-        let query: ::std::vec::Vec<(&'static str, String)> = vec![];
-        let headers: ::std::vec::Vec<(&'static str, String)> = vec![];
+        let path = {
+            let thread_id = crate::runtime::encode::segment(&self.thread_id);
+            format!("/thread/{thread_id}")
+        };
+        let query: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
+        let headers: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
         let parts = crate::runtime::RequestParts {
             op: &UPDATE_THREAD,
             path,
@@ -289,14 +276,11 @@ impl<'a> UpdateThreadRequest<'a> {
         self.client.send(parts).await
     }
 }
-impl<'a> ::std::future::IntoFuture for UpdateThreadRequest<'a> {
-    type Output = Result<crate::Response<crate::UpdateThreadData>, crate::Error>;
-    type IntoFuture = super::BoxFuture<'a, Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+
+/// What the request gives when sent.
+type UpdateThreadResult = Result<crate::Response<crate::UpdateThreadData>, crate::Error>;
+crate::runtime::request_builder!(UpdateThreadRequest => UpdateThreadResult);
+
 pub(crate) const DELETE_THREAD: crate::OperationInfo = crate::OperationInfo {
     id: "delete_thread",
     method: crate::HttpMethod::Delete,
@@ -307,6 +291,7 @@ pub(crate) const DELETE_THREAD: crate::OperationInfo = crate::OperationInfo {
         per: crate::RatePer::Second,
     }),
 };
+
 impl crate::Client {
     /// Delete a thread.
     ///
@@ -332,6 +317,7 @@ impl crate::Client {
         }
     }
 }
+
 /// Request builder for [`Client::delete_thread`](crate::Client::delete_thread): set optional arguments, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -340,18 +326,8 @@ pub struct DeleteThreadRequest<'a> {
     thread_id: String,
     options: crate::RequestOptions,
 }
+
 impl<'a> DeleteThreadRequest<'a> {
-    /// Overrides the client's per-request timeout for this call.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options = self.options.timeout(timeout);
-        self
-    }
-    /// Adds a header to this call only (checked for CR/LF like every
-    /// header value).
-    pub fn header(mut self, name: &'static str, value: impl Into<String>) -> Self {
-        self.options = self.options.header(name, value);
-        self
-    }
     /// Checks every documented limit; nothing is sent when one fails.
     fn validate(&self) -> Result<(), crate::ValidationError> {
         {
@@ -360,16 +336,16 @@ impl<'a> DeleteThreadRequest<'a> {
         }
         Ok(())
     }
+
     /// Validates the arguments, sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> Result<crate::Response<crate::DeleteThreadData>, crate::Error> {
+    pub async fn send(self) -> DeleteThreadResult {
         self.validate()?;
-        let path = format!(
-            "/thread/{}", crate ::runtime::encode::segment(& self.thread_id)
-        );
-        let query: ::std::vec::Vec<(&'static str, String)> = vec![];
-        let headers: ::std::vec::Vec<(&'static str, String)> = vec![];
+        let path = {
+            let thread_id = crate::runtime::encode::segment(&self.thread_id);
+            format!("/thread/{thread_id}")
+        };
+        let query: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
+        let headers: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
         let parts = crate::runtime::RequestParts {
             op: &DELETE_THREAD,
             path,
@@ -382,14 +358,11 @@ impl<'a> DeleteThreadRequest<'a> {
         self.client.send(parts).await
     }
 }
-impl<'a> ::std::future::IntoFuture for DeleteThreadRequest<'a> {
-    type Output = Result<crate::Response<crate::DeleteThreadData>, crate::Error>;
-    type IntoFuture = super::BoxFuture<'a, Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+
+/// What the request gives when sent.
+type DeleteThreadResult = Result<crate::Response<crate::DeleteThreadData>, crate::Error>;
+crate::runtime::request_builder!(DeleteThreadRequest => DeleteThreadResult);
+
 pub(crate) const LIST_THREADS: crate::OperationInfo = crate::OperationInfo {
     id: "list_threads",
     method: crate::HttpMethod::Get,
@@ -400,6 +373,7 @@ pub(crate) const LIST_THREADS: crate::OperationInfo = crate::OperationInfo {
         per: crate::RatePer::Second,
     }),
 };
+
 impl crate::Client {
     /// List the threads of the app, one page at a time.
     ///
@@ -421,6 +395,7 @@ impl crate::Client {
         }
     }
 }
+
 /// Request builder for [`Client::list_threads`](crate::Client::list_threads): set optional arguments, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -431,6 +406,7 @@ pub struct ListThreadsRequest<'a> {
     sort: Option<String>,
     options: crate::RequestOptions,
 }
+
 impl<'a> ListThreadsRequest<'a> {
     /// Threads per page, 1 to 50; the server uses 50 when omitted.
     ///
@@ -443,6 +419,7 @@ impl<'a> ListThreadsRequest<'a> {
         self.limit = Some(limit);
         self
     }
+
     /// Where the page starts: `properties.cursor` of the previous response. Leave it out for the first page.
     ///
     /// See errata E236, E237.
@@ -450,6 +427,7 @@ impl<'a> ListThreadsRequest<'a> {
         self.cursor = Some(cursor.into());
         self
     }
+
     /// Order by creation time - asc (oldest first) or desc (newest first, the default).
     ///
     /// Checked before sending: one of `asc`, `desc`.
@@ -459,17 +437,7 @@ impl<'a> ListThreadsRequest<'a> {
         self.sort = Some(sort.into());
         self
     }
-    /// Overrides the client's per-request timeout for this call.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options = self.options.timeout(timeout);
-        self
-    }
-    /// Adds a header to this call only (checked for CR/LF like every
-    /// header value).
-    pub fn header(mut self, name: &'static str, value: impl Into<String>) -> Self {
-        self.options = self.options.header(name, value);
-        self
-    }
+
     /// Checks every documented limit; nothing is sent when one fails.
     fn validate(&self) -> Result<(), crate::ValidationError> {
         if let Some(value) = &self.limit {
@@ -480,13 +448,12 @@ impl<'a> ListThreadsRequest<'a> {
         }
         Ok(())
     }
+
     /// Validates the arguments, sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> Result<crate::Response<::std::vec::Vec<crate::ListThreadsItem>>, crate::Error> {
+    pub async fn send(self) -> ListThreadsResult {
         self.validate()?;
         let path = String::from("/thread");
-        let mut query: ::std::vec::Vec<(&'static str, String)> = vec![];
+        let mut query: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
         if let Some(value) = &self.limit {
             query.push(("limit", value.to_string()));
         }
@@ -496,7 +463,7 @@ impl<'a> ListThreadsRequest<'a> {
         if let Some(value) = &self.sort {
             query.push(("sort", value.to_string()));
         }
-        let headers: ::std::vec::Vec<(&'static str, String)> = vec![];
+        let headers: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
         let parts = crate::runtime::RequestParts {
             op: &LIST_THREADS,
             path,
@@ -508,6 +475,7 @@ impl<'a> ListThreadsRequest<'a> {
         };
         self.client.send(parts).await
     }
+
     /// Streams every item of every page: sends this request, then
     /// follows the cursor until a page has none (or no items).
     /// Set the page size with the builder first; the cursor is
@@ -528,17 +496,15 @@ impl<'a> ListThreadsRequest<'a> {
         )
     }
 }
-impl<'a> ::std::future::IntoFuture for ListThreadsRequest<'a> {
-    type Output = Result<
-        crate::Response<::std::vec::Vec<crate::ListThreadsItem>>,
-        crate::Error,
-    >;
-    type IntoFuture = super::BoxFuture<'a, Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+
+/// What the request gives when sent.
+type ListThreadsResult = Result<
+    crate::Response<::std::vec::Vec<crate::ListThreadsItem>>,
+    crate::Error,
+>;
+
+crate::runtime::request_builder!(ListThreadsRequest => ListThreadsResult);
+
 pub(crate) const LIST_USER_THREADS: crate::OperationInfo = crate::OperationInfo {
     id: "list_user_threads",
     method: crate::HttpMethod::Get,
@@ -549,6 +515,7 @@ pub(crate) const LIST_USER_THREADS: crate::OperationInfo = crate::OperationInfo 
         per: crate::RatePer::Second,
     }),
 };
+
 impl crate::Client {
     /// List the threads a user has joined, one page at a time.
     ///
@@ -578,6 +545,7 @@ impl crate::Client {
         }
     }
 }
+
 /// Request builder for [`Client::list_user_threads`](crate::Client::list_user_threads): set optional arguments, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -589,6 +557,7 @@ pub struct ListUserThreadsRequest<'a> {
     sort: Option<String>,
     options: crate::RequestOptions,
 }
+
 impl<'a> ListUserThreadsRequest<'a> {
     /// Threads per page, 1 to 50; the server uses 50 when omitted.
     ///
@@ -601,6 +570,7 @@ impl<'a> ListUserThreadsRequest<'a> {
         self.limit = Some(limit);
         self
     }
+
     /// Where the page starts: `properties.cursor` of the previous response. Leave it out for the first page.
     ///
     /// See errata E236, E237.
@@ -608,6 +578,7 @@ impl<'a> ListUserThreadsRequest<'a> {
         self.cursor = Some(cursor.into());
         self
     }
+
     /// Order by creation time - asc (oldest first) or desc (newest first, the default).
     ///
     /// Checked before sending: one of `asc`, `desc`.
@@ -617,17 +588,7 @@ impl<'a> ListUserThreadsRequest<'a> {
         self.sort = Some(sort.into());
         self
     }
-    /// Overrides the client's per-request timeout for this call.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options = self.options.timeout(timeout);
-        self
-    }
-    /// Adds a header to this call only (checked for CR/LF like every
-    /// header value).
-    pub fn header(mut self, name: &'static str, value: impl Into<String>) -> Self {
-        self.options = self.options.header(name, value);
-        self
-    }
+
     /// Checks every documented limit; nothing is sent when one fails.
     fn validate(&self) -> Result<(), crate::ValidationError> {
         {
@@ -647,15 +608,15 @@ impl<'a> ListUserThreadsRequest<'a> {
         }
         Ok(())
     }
+
     /// Validates the arguments, sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> Result<crate::Response<::std::vec::Vec<crate::ThreadSummary>>, crate::Error> {
+    pub async fn send(self) -> ListUserThreadsResult {
         self.validate()?;
-        let path = format!(
-            "/threads/user/{}", crate ::runtime::encode::segment(& self.username)
-        );
-        let mut query: ::std::vec::Vec<(&'static str, String)> = vec![];
+        let path = {
+            let username = crate::runtime::encode::segment(&self.username);
+            format!("/threads/user/{username}")
+        };
+        let mut query: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
         if let Some(value) = &self.limit {
             query.push(("limit", value.to_string()));
         }
@@ -665,7 +626,7 @@ impl<'a> ListUserThreadsRequest<'a> {
         if let Some(value) = &self.sort {
             query.push(("sort", value.to_string()));
         }
-        let headers: ::std::vec::Vec<(&'static str, String)> = vec![];
+        let headers: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
         let parts = crate::runtime::RequestParts {
             op: &LIST_USER_THREADS,
             path,
@@ -677,6 +638,7 @@ impl<'a> ListUserThreadsRequest<'a> {
         };
         self.client.send(parts).await
     }
+
     /// Streams every item of every page: sends this request, then
     /// follows the cursor until a page has none (or no items).
     /// Set the page size with the builder first; the cursor is
@@ -697,17 +659,15 @@ impl<'a> ListUserThreadsRequest<'a> {
         )
     }
 }
-impl<'a> ::std::future::IntoFuture for ListUserThreadsRequest<'a> {
-    type Output = Result<
-        crate::Response<::std::vec::Vec<crate::ThreadSummary>>,
-        crate::Error,
-    >;
-    type IntoFuture = super::BoxFuture<'a, Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+
+/// What the request gives when sent.
+type ListUserThreadsResult = Result<
+    crate::Response<::std::vec::Vec<crate::ThreadSummary>>,
+    crate::Error,
+>;
+
+crate::runtime::request_builder!(ListUserThreadsRequest => ListUserThreadsResult);
+
 pub(crate) const LIST_USER_GROUP_THREADS: crate::OperationInfo = crate::OperationInfo {
     id: "list_user_group_threads",
     method: crate::HttpMethod::Get,
@@ -718,6 +678,7 @@ pub(crate) const LIST_USER_GROUP_THREADS: crate::OperationInfo = crate::Operatio
         per: crate::RatePer::Second,
     }),
 };
+
 impl crate::Client {
     /// List the threads a user has joined in one chat group.
     ///
@@ -750,6 +711,7 @@ impl crate::Client {
         }
     }
 }
+
 /// Request builder for [`Client::list_user_group_threads`](crate::Client::list_user_group_threads): set optional arguments, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -762,6 +724,7 @@ pub struct ListUserGroupThreadsRequest<'a> {
     sort: Option<String>,
     options: crate::RequestOptions,
 }
+
 impl<'a> ListUserGroupThreadsRequest<'a> {
     /// Threads per page, 1 to 50; the server uses 50 when omitted.
     ///
@@ -774,6 +737,7 @@ impl<'a> ListUserGroupThreadsRequest<'a> {
         self.limit = Some(limit);
         self
     }
+
     /// Where the page starts: `properties.cursor` of the previous response. Leave it out for the first page.
     ///
     /// See errata E236, E237.
@@ -781,6 +745,7 @@ impl<'a> ListUserGroupThreadsRequest<'a> {
         self.cursor = Some(cursor.into());
         self
     }
+
     /// Order by creation time - asc (oldest first) or desc (newest first, the default).
     ///
     /// Checked before sending: one of `asc`, `desc`.
@@ -790,17 +755,7 @@ impl<'a> ListUserGroupThreadsRequest<'a> {
         self.sort = Some(sort.into());
         self
     }
-    /// Overrides the client's per-request timeout for this call.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options = self.options.timeout(timeout);
-        self
-    }
-    /// Adds a header to this call only (checked for CR/LF like every
-    /// header value).
-    pub fn header(mut self, name: &'static str, value: impl Into<String>) -> Self {
-        self.options = self.options.header(name, value);
-        self
-    }
+
     /// Checks every documented limit; nothing is sent when one fails.
     fn validate(&self) -> Result<(), crate::ValidationError> {
         {
@@ -824,16 +779,16 @@ impl<'a> ListUserGroupThreadsRequest<'a> {
         }
         Ok(())
     }
+
     /// Validates the arguments, sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> Result<crate::Response<::std::vec::Vec<crate::ThreadSummary>>, crate::Error> {
+    pub async fn send(self) -> ListUserGroupThreadsResult {
         self.validate()?;
-        let path = format!(
-            "/threads/chatgroups/{}/user/{}", crate ::runtime::encode::segment(& self
-            .group_id), crate ::runtime::encode::segment(& self.username)
-        );
-        let mut query: ::std::vec::Vec<(&'static str, String)> = vec![];
+        let path = {
+            let group_id = crate::runtime::encode::segment(&self.group_id);
+            let username = crate::runtime::encode::segment(&self.username);
+            format!("/threads/chatgroups/{group_id}/user/{username}")
+        };
+        let mut query: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
         if let Some(value) = &self.limit {
             query.push(("limit", value.to_string()));
         }
@@ -843,7 +798,7 @@ impl<'a> ListUserGroupThreadsRequest<'a> {
         if let Some(value) = &self.sort {
             query.push(("sort", value.to_string()));
         }
-        let headers: ::std::vec::Vec<(&'static str, String)> = vec![];
+        let headers: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
         let parts = crate::runtime::RequestParts {
             op: &LIST_USER_GROUP_THREADS,
             path,
@@ -855,6 +810,7 @@ impl<'a> ListUserGroupThreadsRequest<'a> {
         };
         self.client.send(parts).await
     }
+
     /// Streams every item of every page: sends this request, then
     /// follows the cursor until a page has none (or no items).
     /// Set the page size with the builder first; the cursor is
@@ -875,14 +831,13 @@ impl<'a> ListUserGroupThreadsRequest<'a> {
         )
     }
 }
-impl<'a> ::std::future::IntoFuture for ListUserGroupThreadsRequest<'a> {
-    type Output = Result<
-        crate::Response<::std::vec::Vec<crate::ThreadSummary>>,
-        crate::Error,
-    >;
-    type IntoFuture = super::BoxFuture<'a, Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+
+/// What the request gives when sent.
+type ListUserGroupThreadsResult = Result<
+    crate::Response<::std::vec::Vec<crate::ThreadSummary>>,
+    crate::Error,
+>;
+
+crate::runtime::request_builder!(
+    ListUserGroupThreadsRequest => ListUserGroupThreadsResult
+);

@@ -20,6 +20,7 @@ pub struct CreateTokenWithCredentialsData {
     #[serde(flatten)]
     pub extra: crate::Extra,
 }
+
 /// The whole response body.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ExchangeAgoraTokenData {
@@ -35,6 +36,7 @@ pub struct ExchangeAgoraTokenData {
     #[serde(flatten)]
     pub extra: crate::Extra,
 }
+
 pub(crate) const CREATE_TOKEN_WITH_CREDENTIALS: crate::OperationInfo = crate::OperationInfo {
     id: "create_token_with_credentials",
     method: crate::HttpMethod::Post,
@@ -42,6 +44,7 @@ pub(crate) const CREATE_TOKEN_WITH_CREDENTIALS: crate::OperationInfo = crate::Op
     idempotent: false,
     rate_limit: None,
 };
+
 /// The JSON body, exactly as it goes on the wire.
 #[derive(Debug, Clone, ::serde::Serialize)]
 struct CreateTokenWithCredentialsBody {
@@ -51,6 +54,7 @@ struct CreateTokenWithCredentialsBody {
     #[serde(skip_serializing_if = "Option::is_none")]
     ttl: Option<i64>,
 }
+
 impl crate::Client {
     /// Get an access token for a client ID and secret.
     ///
@@ -86,6 +90,7 @@ impl crate::Client {
         }
     }
 }
+
 /// Request builder for [`Client::create_token_with_credentials`](crate::Client::create_token_with_credentials): set optional arguments, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -94,6 +99,7 @@ pub struct CreateTokenWithCredentialsRequest<'a> {
     body: CreateTokenWithCredentialsBody,
     options: crate::RequestOptions,
 }
+
 impl<'a> CreateTokenWithCredentialsRequest<'a> {
     /// Lifetime of the token in seconds; 0 asks for a token that does not expire. The server picks its default when omitted.
     ///
@@ -102,17 +108,7 @@ impl<'a> CreateTokenWithCredentialsRequest<'a> {
         self.body.ttl = Some(ttl);
         self
     }
-    /// Overrides the client's per-request timeout for this call.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options = self.options.timeout(timeout);
-        self
-    }
-    /// Adds a header to this call only (checked for CR/LF like every
-    /// header value).
-    pub fn header(mut self, name: &'static str, value: impl Into<String>) -> Self {
-        self.options = self.options.header(name, value);
-        self
-    }
+
     /// Checks every documented limit; nothing is sent when one fails.
     fn validate(&self) -> Result<(), crate::ValidationError> {
         {
@@ -128,14 +124,13 @@ impl<'a> CreateTokenWithCredentialsRequest<'a> {
         }
         Ok(())
     }
+
     /// Validates the arguments, sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> Result<crate::Response<crate::CreateTokenWithCredentialsData>, crate::Error> {
+    pub async fn send(self) -> CreateTokenWithCredentialsResult {
         self.validate()?;
         let path = String::from("/token");
-        let query: ::std::vec::Vec<(&'static str, String)> = vec![];
-        let headers: ::std::vec::Vec<(&'static str, String)> = vec![];
+        let query: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
+        let headers: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
         let parts = crate::runtime::RequestParts {
             op: &CREATE_TOKEN_WITH_CREDENTIALS,
             path,
@@ -148,17 +143,17 @@ impl<'a> CreateTokenWithCredentialsRequest<'a> {
         self.client.send(parts).await
     }
 }
-impl<'a> ::std::future::IntoFuture for CreateTokenWithCredentialsRequest<'a> {
-    type Output = Result<
-        crate::Response<crate::CreateTokenWithCredentialsData>,
-        crate::Error,
-    >;
-    type IntoFuture = super::BoxFuture<'a, Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+
+/// What the request gives when sent.
+type CreateTokenWithCredentialsResult = Result<
+    crate::Response<crate::CreateTokenWithCredentialsData>,
+    crate::Error,
+>;
+
+crate::runtime::request_builder!(
+    CreateTokenWithCredentialsRequest => CreateTokenWithCredentialsResult
+);
+
 pub(crate) const EXCHANGE_AGORA_TOKEN: crate::OperationInfo = crate::OperationInfo {
     id: "exchange_agora_token",
     method: crate::HttpMethod::Post,
@@ -166,11 +161,13 @@ pub(crate) const EXCHANGE_AGORA_TOKEN: crate::OperationInfo = crate::OperationIn
     idempotent: false,
     rate_limit: None,
 };
+
 /// The JSON body, exactly as it goes on the wire.
 #[derive(Debug, Clone, ::serde::Serialize)]
 struct ExchangeAgoraTokenBody {
     grant_type: String,
 }
+
 impl crate::Client {
     /// Exchange an Agora app token for a Chat access token.
     ///
@@ -199,6 +196,7 @@ impl crate::Client {
         }
     }
 }
+
 /// Request builder for [`Client::exchange_agora_token`](crate::Client::exchange_agora_token): set optional arguments, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -207,18 +205,8 @@ pub struct ExchangeAgoraTokenRequest<'a> {
     body: ExchangeAgoraTokenBody,
     options: crate::RequestOptions,
 }
+
 impl<'a> ExchangeAgoraTokenRequest<'a> {
-    /// Overrides the client's per-request timeout for this call.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options = self.options.timeout(timeout);
-        self
-    }
-    /// Adds a header to this call only (checked for CR/LF like every
-    /// header value).
-    pub fn header(mut self, name: &'static str, value: impl Into<String>) -> Self {
-        self.options = self.options.header(name, value);
-        self
-    }
     /// Checks every documented limit; nothing is sent when one fails.
     fn validate(&self) -> Result<(), crate::ValidationError> {
         {
@@ -227,14 +215,13 @@ impl<'a> ExchangeAgoraTokenRequest<'a> {
         }
         Ok(())
     }
+
     /// Validates the arguments, sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> Result<crate::Response<crate::ExchangeAgoraTokenData>, crate::Error> {
+    pub async fn send(self) -> ExchangeAgoraTokenResult {
         self.validate()?;
         let path = String::from("/token");
-        let query: ::std::vec::Vec<(&'static str, String)> = vec![];
-        let headers: ::std::vec::Vec<(&'static str, String)> = vec![];
+        let query: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
+        let headers: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
         let parts = crate::runtime::RequestParts {
             op: &EXCHANGE_AGORA_TOKEN,
             path,
@@ -247,11 +234,11 @@ impl<'a> ExchangeAgoraTokenRequest<'a> {
         self.client.send(parts).await
     }
 }
-impl<'a> ::std::future::IntoFuture for ExchangeAgoraTokenRequest<'a> {
-    type Output = Result<crate::Response<crate::ExchangeAgoraTokenData>, crate::Error>;
-    type IntoFuture = super::BoxFuture<'a, Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+
+/// What the request gives when sent.
+type ExchangeAgoraTokenResult = Result<
+    crate::Response<crate::ExchangeAgoraTokenData>,
+    crate::Error,
+>;
+
+crate::runtime::request_builder!(ExchangeAgoraTokenRequest => ExchangeAgoraTokenResult);

@@ -15,6 +15,7 @@ pub(crate) const SET_USER_ATTRIBUTES: crate::OperationInfo = crate::OperationInf
         per: crate::RatePer::Second,
     }),
 };
+
 /// The form fields, exactly as they go on the wire.
 #[derive(Debug, Clone, ::serde::Serialize)]
 struct SetUserAttributesBody {
@@ -38,6 +39,7 @@ struct SetUserAttributesBody {
     #[serde(flatten)]
     additional: ::std::collections::BTreeMap<String, String>,
 }
+
 impl crate::Client {
     /// Set attributes of a user.
     ///
@@ -75,6 +77,7 @@ impl crate::Client {
         }
     }
 }
+
 /// Request builder for [`Client::set_user_attributes`](crate::Client::set_user_attributes): set optional arguments, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -84,6 +87,7 @@ pub struct SetUserAttributesRequest<'a> {
     body: SetUserAttributesBody,
     options: crate::RequestOptions,
 }
+
 impl<'a> SetUserAttributesRequest<'a> {
     /// Nickname, at most 64 characters.
     ///
@@ -92,6 +96,7 @@ impl<'a> SetUserAttributesRequest<'a> {
         self.body.nickname = Some(nickname.into());
         self
     }
+
     /// URL of the avatar image, at most 256 characters.
     ///
     /// Checked before sending: at most 256 characters.
@@ -99,6 +104,7 @@ impl<'a> SetUserAttributesRequest<'a> {
         self.body.avatarurl = Some(avatarurl.into());
         self
     }
+
     /// Phone number, at most 32 characters.
     ///
     /// Checked before sending: at most 32 characters.
@@ -106,6 +112,7 @@ impl<'a> SetUserAttributesRequest<'a> {
         self.body.phone = Some(phone.into());
         self
     }
+
     /// Email address, at most 64 characters.
     ///
     /// Checked before sending: at most 64 characters.
@@ -113,6 +120,7 @@ impl<'a> SetUserAttributesRequest<'a> {
         self.body.mail = Some(mail.into());
         self
     }
+
     /// 1 for male, 2 for female, 0 for unknown.
     ///
     /// Checked before sending: between 0 and 2.
@@ -122,6 +130,7 @@ impl<'a> SetUserAttributesRequest<'a> {
         self.body.gender = Some(gender);
         self
     }
+
     /// Signature line, at most 256 characters.
     ///
     /// Checked before sending: at most 256 characters.
@@ -129,6 +138,7 @@ impl<'a> SetUserAttributesRequest<'a> {
         self.body.sign = Some(sign.into());
         self
     }
+
     /// Birthday as free text, at most 64 characters.
     ///
     /// Checked before sending: at most 64 characters.
@@ -136,11 +146,13 @@ impl<'a> SetUserAttributesRequest<'a> {
         self.body.birth = Some(birth.into());
         self
     }
+
     /// Free-form extension data.
     pub fn ext(mut self, ext: impl Into<String>) -> Self {
         self.body.ext = Some(ext.into());
         self
     }
+
     /// Adds a pair to the body: An attribute with a name of the app's own choosing and a text value. Client SDKs show only the standard keys, and all of a user's attributes together are limited to 2 KB.
     ///
     /// Call it once per pair. The names of the declared fields (`nickname`, `avatarurl`, `phone`, `mail`, `gender`, `sign`, `birth`, `ext`) are rejected when the request is sent: they have their own methods.
@@ -152,17 +164,7 @@ impl<'a> SetUserAttributesRequest<'a> {
         self.body.additional.insert(name.into(), value.into());
         self
     }
-    /// Overrides the client's per-request timeout for this call.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options = self.options.timeout(timeout);
-        self
-    }
-    /// Adds a header to this call only (checked for CR/LF like every
-    /// header value).
-    pub fn header(mut self, name: &'static str, value: impl Into<String>) -> Self {
-        self.options = self.options.header(name, value);
-        self
-    }
+
     /// Checks every documented limit; nothing is sent when one fails.
     fn validate(&self) -> Result<(), crate::ValidationError> {
         {
@@ -202,19 +204,16 @@ impl<'a> SetUserAttributesRequest<'a> {
         )?;
         Ok(())
     }
+
     /// Validates the arguments, sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> Result<
-        crate::Response<::std::collections::BTreeMap<String, String>>,
-        crate::Error,
-    > {
+    pub async fn send(self) -> SetUserAttributesResult {
         self.validate()?;
-        let path = format!(
-            "/metadata/user/{}", crate ::runtime::encode::segment(& self.username)
-        );
-        let query: ::std::vec::Vec<(&'static str, String)> = vec![];
-        let headers: ::std::vec::Vec<(&'static str, String)> = vec![];
+        let path = {
+            let username = crate::runtime::encode::segment(&self.username);
+            format!("/metadata/user/{username}")
+        };
+        let query: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
+        let headers: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
         let parts = crate::runtime::RequestParts {
             op: &SET_USER_ATTRIBUTES,
             path,
@@ -227,17 +226,15 @@ impl<'a> SetUserAttributesRequest<'a> {
         self.client.send(parts).await
     }
 }
-impl<'a> ::std::future::IntoFuture for SetUserAttributesRequest<'a> {
-    type Output = Result<
-        crate::Response<::std::collections::BTreeMap<String, String>>,
-        crate::Error,
-    >;
-    type IntoFuture = super::BoxFuture<'a, Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+
+/// What the request gives when sent.
+type SetUserAttributesResult = Result<
+    crate::Response<::std::collections::BTreeMap<String, String>>,
+    crate::Error,
+>;
+
+crate::runtime::request_builder!(SetUserAttributesRequest => SetUserAttributesResult);
+
 pub(crate) const GET_USER_ATTRIBUTES: crate::OperationInfo = crate::OperationInfo {
     id: "get_user_attributes",
     method: crate::HttpMethod::Get,
@@ -248,6 +245,7 @@ pub(crate) const GET_USER_ATTRIBUTES: crate::OperationInfo = crate::OperationInf
         per: crate::RatePer::Second,
     }),
 };
+
 impl crate::Client {
     /// Get all attributes of a user.
     ///
@@ -274,6 +272,7 @@ impl crate::Client {
         }
     }
 }
+
 /// Request builder for [`Client::get_user_attributes`](crate::Client::get_user_attributes): set optional arguments, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -282,18 +281,8 @@ pub struct GetUserAttributesRequest<'a> {
     username: String,
     options: crate::RequestOptions,
 }
+
 impl<'a> GetUserAttributesRequest<'a> {
-    /// Overrides the client's per-request timeout for this call.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options = self.options.timeout(timeout);
-        self
-    }
-    /// Adds a header to this call only (checked for CR/LF like every
-    /// header value).
-    pub fn header(mut self, name: &'static str, value: impl Into<String>) -> Self {
-        self.options = self.options.header(name, value);
-        self
-    }
     /// Checks every documented limit; nothing is sent when one fails.
     fn validate(&self) -> Result<(), crate::ValidationError> {
         {
@@ -307,19 +296,16 @@ impl<'a> GetUserAttributesRequest<'a> {
         }
         Ok(())
     }
+
     /// Validates the arguments, sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> Result<
-        crate::Response<::std::collections::BTreeMap<String, String>>,
-        crate::Error,
-    > {
+    pub async fn send(self) -> GetUserAttributesResult {
         self.validate()?;
-        let path = format!(
-            "/metadata/user/{}", crate ::runtime::encode::segment(& self.username)
-        );
-        let query: ::std::vec::Vec<(&'static str, String)> = vec![];
-        let headers: ::std::vec::Vec<(&'static str, String)> = vec![];
+        let path = {
+            let username = crate::runtime::encode::segment(&self.username);
+            format!("/metadata/user/{username}")
+        };
+        let query: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
+        let headers: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
         let parts = crate::runtime::RequestParts {
             op: &GET_USER_ATTRIBUTES,
             path,
@@ -332,17 +318,15 @@ impl<'a> GetUserAttributesRequest<'a> {
         self.client.send(parts).await
     }
 }
-impl<'a> ::std::future::IntoFuture for GetUserAttributesRequest<'a> {
-    type Output = Result<
-        crate::Response<::std::collections::BTreeMap<String, String>>,
-        crate::Error,
-    >;
-    type IntoFuture = super::BoxFuture<'a, Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+
+/// What the request gives when sent.
+type GetUserAttributesResult = Result<
+    crate::Response<::std::collections::BTreeMap<String, String>>,
+    crate::Error,
+>;
+
+crate::runtime::request_builder!(GetUserAttributesRequest => GetUserAttributesResult);
+
 pub(crate) const GET_USERS_ATTRIBUTES: crate::OperationInfo = crate::OperationInfo {
     id: "get_users_attributes",
     method: crate::HttpMethod::Post,
@@ -353,12 +337,14 @@ pub(crate) const GET_USERS_ATTRIBUTES: crate::OperationInfo = crate::OperationIn
         per: crate::RatePer::Second,
     }),
 };
+
 /// The JSON body, exactly as it goes on the wire.
 #[derive(Debug, Clone, ::serde::Serialize)]
 struct GetUsersAttributesBody {
     targets: ::std::vec::Vec<String>,
     properties: ::std::vec::Vec<String>,
 }
+
 impl crate::Client {
     /// Get chosen attributes of up to 100 users.
     ///
@@ -390,6 +376,7 @@ impl crate::Client {
         }
     }
 }
+
 /// Request builder for [`Client::get_users_attributes`](crate::Client::get_users_attributes): set optional arguments, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -398,18 +385,8 @@ pub struct GetUsersAttributesRequest<'a> {
     body: GetUsersAttributesBody,
     options: crate::RequestOptions,
 }
+
 impl<'a> GetUsersAttributesRequest<'a> {
-    /// Overrides the client's per-request timeout for this call.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options = self.options.timeout(timeout);
-        self
-    }
-    /// Adds a header to this call only (checked for CR/LF like every
-    /// header value).
-    pub fn header(mut self, name: &'static str, value: impl Into<String>) -> Self {
-        self.options = self.options.header(name, value);
-        self
-    }
     /// Checks every documented limit; nothing is sent when one fails.
     fn validate(&self) -> Result<(), crate::ValidationError> {
         {
@@ -428,22 +405,13 @@ impl<'a> GetUsersAttributesRequest<'a> {
         }
         Ok(())
     }
+
     /// Validates the arguments, sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> Result<
-        crate::Response<
-            ::std::collections::BTreeMap<
-                String,
-                ::std::collections::BTreeMap<String, String>,
-            >,
-        >,
-        crate::Error,
-    > {
+    pub async fn send(self) -> GetUsersAttributesResult {
         self.validate()?;
         let path = String::from("/metadata/user/get");
-        let query: ::std::vec::Vec<(&'static str, String)> = vec![];
-        let headers: ::std::vec::Vec<(&'static str, String)> = vec![];
+        let query: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
+        let headers: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
         let parts = crate::runtime::RequestParts {
             op: &GET_USERS_ATTRIBUTES,
             path,
@@ -456,22 +424,20 @@ impl<'a> GetUsersAttributesRequest<'a> {
         self.client.send(parts).await
     }
 }
-impl<'a> ::std::future::IntoFuture for GetUsersAttributesRequest<'a> {
-    type Output = Result<
-        crate::Response<
-            ::std::collections::BTreeMap<
-                String,
-                ::std::collections::BTreeMap<String, String>,
-            >,
+
+/// What the request gives when sent.
+type GetUsersAttributesResult = Result<
+    crate::Response<
+        ::std::collections::BTreeMap<
+            String,
+            ::std::collections::BTreeMap<String, String>,
         >,
-        crate::Error,
-    >;
-    type IntoFuture = super::BoxFuture<'a, Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+    >,
+    crate::Error,
+>;
+
+crate::runtime::request_builder!(GetUsersAttributesRequest => GetUsersAttributesResult);
+
 pub(crate) const GET_USER_ATTRIBUTES_TOTAL_SIZE: crate::OperationInfo = crate::OperationInfo {
     id: "get_user_attributes_total_size",
     method: crate::HttpMethod::Get,
@@ -482,6 +448,7 @@ pub(crate) const GET_USER_ATTRIBUTES_TOTAL_SIZE: crate::OperationInfo = crate::O
         per: crate::RatePer::Second,
     }),
 };
+
 impl crate::Client {
     /// Get the total size of all user attributes in the app.
     ///
@@ -501,6 +468,7 @@ impl crate::Client {
         }
     }
 }
+
 /// Request builder for [`Client::get_user_attributes_total_size`](crate::Client::get_user_attributes_total_size): set optional arguments, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -508,28 +476,19 @@ pub struct GetUserAttributesTotalSizeRequest<'a> {
     client: &'a crate::Client,
     options: crate::RequestOptions,
 }
+
 impl<'a> GetUserAttributesTotalSizeRequest<'a> {
-    /// Overrides the client's per-request timeout for this call.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options = self.options.timeout(timeout);
-        self
-    }
-    /// Adds a header to this call only (checked for CR/LF like every
-    /// header value).
-    pub fn header(mut self, name: &'static str, value: impl Into<String>) -> Self {
-        self.options = self.options.header(name, value);
-        self
-    }
     /// Checks every documented limit; nothing is sent when one fails.
     fn validate(&self) -> Result<(), crate::ValidationError> {
         Ok(())
     }
+
     /// Validates the arguments, sends the request and decodes the response.
-    pub async fn send(self) -> Result<crate::Response<i64>, crate::Error> {
+    pub async fn send(self) -> GetUserAttributesTotalSizeResult {
         self.validate()?;
         let path = String::from("/metadata/user/capacity");
-        let query: ::std::vec::Vec<(&'static str, String)> = vec![];
-        let headers: ::std::vec::Vec<(&'static str, String)> = vec![];
+        let query: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
+        let headers: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
         let parts = crate::runtime::RequestParts {
             op: &GET_USER_ATTRIBUTES_TOTAL_SIZE,
             path,
@@ -542,14 +501,14 @@ impl<'a> GetUserAttributesTotalSizeRequest<'a> {
         self.client.send(parts).await
     }
 }
-impl<'a> ::std::future::IntoFuture for GetUserAttributesTotalSizeRequest<'a> {
-    type Output = Result<crate::Response<i64>, crate::Error>;
-    type IntoFuture = super::BoxFuture<'a, Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+
+/// What the request gives when sent.
+type GetUserAttributesTotalSizeResult = Result<crate::Response<i64>, crate::Error>;
+
+crate::runtime::request_builder!(
+    GetUserAttributesTotalSizeRequest => GetUserAttributesTotalSizeResult
+);
+
 pub(crate) const DELETE_USER_ATTRIBUTES: crate::OperationInfo = crate::OperationInfo {
     id: "delete_user_attributes",
     method: crate::HttpMethod::Delete,
@@ -560,6 +519,7 @@ pub(crate) const DELETE_USER_ATTRIBUTES: crate::OperationInfo = crate::Operation
         per: crate::RatePer::Second,
     }),
 };
+
 impl crate::Client {
     /// Delete all attributes of a user.
     ///
@@ -585,6 +545,7 @@ impl crate::Client {
         }
     }
 }
+
 /// Request builder for [`Client::delete_user_attributes`](crate::Client::delete_user_attributes): set optional arguments, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -593,18 +554,8 @@ pub struct DeleteUserAttributesRequest<'a> {
     username: String,
     options: crate::RequestOptions,
 }
+
 impl<'a> DeleteUserAttributesRequest<'a> {
-    /// Overrides the client's per-request timeout for this call.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options = self.options.timeout(timeout);
-        self
-    }
-    /// Adds a header to this call only (checked for CR/LF like every
-    /// header value).
-    pub fn header(mut self, name: &'static str, value: impl Into<String>) -> Self {
-        self.options = self.options.header(name, value);
-        self
-    }
     /// Checks every documented limit; nothing is sent when one fails.
     fn validate(&self) -> Result<(), crate::ValidationError> {
         {
@@ -618,14 +569,16 @@ impl<'a> DeleteUserAttributesRequest<'a> {
         }
         Ok(())
     }
+
     /// Validates the arguments, sends the request and decodes the response.
-    pub async fn send(self) -> Result<crate::Response<bool>, crate::Error> {
+    pub async fn send(self) -> DeleteUserAttributesResult {
         self.validate()?;
-        let path = format!(
-            "/metadata/user/{}", crate ::runtime::encode::segment(& self.username)
-        );
-        let query: ::std::vec::Vec<(&'static str, String)> = vec![];
-        let headers: ::std::vec::Vec<(&'static str, String)> = vec![];
+        let path = {
+            let username = crate::runtime::encode::segment(&self.username);
+            format!("/metadata/user/{username}")
+        };
+        let query: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
+        let headers: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
         let parts = crate::runtime::RequestParts {
             op: &DELETE_USER_ATTRIBUTES,
             path,
@@ -638,11 +591,10 @@ impl<'a> DeleteUserAttributesRequest<'a> {
         self.client.send(parts).await
     }
 }
-impl<'a> ::std::future::IntoFuture for DeleteUserAttributesRequest<'a> {
-    type Output = Result<crate::Response<bool>, crate::Error>;
-    type IntoFuture = super::BoxFuture<'a, Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+
+/// What the request gives when sent.
+type DeleteUserAttributesResult = Result<crate::Response<bool>, crate::Error>;
+
+crate::runtime::request_builder!(
+    DeleteUserAttributesRequest => DeleteUserAttributesResult
+);

@@ -34,6 +34,7 @@ pub struct UserEntity {
     #[serde(flatten)]
     pub extra: crate::Extra,
 }
+
 /// One account to create in a batch registration.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct UserRegistration {
@@ -55,6 +56,7 @@ pub struct UserRegistration {
     #[serde(flatten)]
     pub extra: crate::Extra,
 }
+
 /// The users that were not registered; empty when all succeeded. The registered users are in `entities` (see UserEntity).
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct RegisterUsersItem {
@@ -73,6 +75,7 @@ pub struct RegisterUsersItem {
     #[serde(flatten)]
     pub extra: crate::Extra,
 }
+
 /// The `data` of the response of [`crate::Client::disconnect_user`]: Force a user offline.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct DisconnectUserData {
@@ -83,6 +86,7 @@ pub struct DisconnectUserData {
     #[serde(flatten)]
     pub extra: crate::Extra,
 }
+
 pub(crate) const REGISTER_USER: crate::OperationInfo = crate::OperationInfo {
     id: "register_user",
     method: crate::HttpMethod::Post,
@@ -93,6 +97,7 @@ pub(crate) const REGISTER_USER: crate::OperationInfo = crate::OperationInfo {
         per: crate::RatePer::Second,
     }),
 };
+
 /// The JSON body, exactly as it goes on the wire.
 #[derive(Debug, Clone, ::serde::Serialize)]
 struct RegisterUserBody {
@@ -102,6 +107,7 @@ struct RegisterUserBody {
     #[serde(skip_serializing_if = "Option::is_none")]
     nickname: Option<String>,
 }
+
 impl crate::Client {
     /// Create one user account.
     ///
@@ -129,6 +135,7 @@ impl crate::Client {
         }
     }
 }
+
 /// Request builder for [`Client::register_user`](crate::Client::register_user): set optional arguments, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -137,6 +144,7 @@ pub struct RegisterUserRequest<'a> {
     body: RegisterUserBody,
     options: crate::RequestOptions,
 }
+
 impl<'a> RegisterUserRequest<'a> {
     /// Login password, at most 64 characters. Not in the registration table; taken from the token page's example.
     ///
@@ -147,6 +155,7 @@ impl<'a> RegisterUserRequest<'a> {
         self.body.password = Some(password.into());
         self
     }
+
     /// Display name for push notifications. Not in the registration table; taken from the token page's example.
     ///
     /// See errata E103.
@@ -154,17 +163,7 @@ impl<'a> RegisterUserRequest<'a> {
         self.body.nickname = Some(nickname.into());
         self
     }
-    /// Overrides the client's per-request timeout for this call.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options = self.options.timeout(timeout);
-        self
-    }
-    /// Adds a header to this call only (checked for CR/LF like every
-    /// header value).
-    pub fn header(mut self, name: &'static str, value: impl Into<String>) -> Self {
-        self.options = self.options.header(name, value);
-        self
-    }
+
     /// Checks every documented limit; nothing is sent when one fails.
     fn validate(&self) -> Result<(), crate::ValidationError> {
         {
@@ -180,14 +179,13 @@ impl<'a> RegisterUserRequest<'a> {
         }
         Ok(())
     }
+
     /// Validates the arguments, sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> Result<crate::Response<::std::vec::Vec<crate::UserEntity>>, crate::Error> {
+    pub async fn send(self) -> RegisterUserResult {
         self.validate()?;
         let path = String::from("/users");
-        let query: ::std::vec::Vec<(&'static str, String)> = vec![];
-        let headers: ::std::vec::Vec<(&'static str, String)> = vec![];
+        let query: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
+        let headers: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
         let parts = crate::runtime::RequestParts {
             op: &REGISTER_USER,
             path,
@@ -200,17 +198,15 @@ impl<'a> RegisterUserRequest<'a> {
         self.client.send(parts).await
     }
 }
-impl<'a> ::std::future::IntoFuture for RegisterUserRequest<'a> {
-    type Output = Result<
-        crate::Response<::std::vec::Vec<crate::UserEntity>>,
-        crate::Error,
-    >;
-    type IntoFuture = super::BoxFuture<'a, Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+
+/// What the request gives when sent.
+type RegisterUserResult = Result<
+    crate::Response<::std::vec::Vec<crate::UserEntity>>,
+    crate::Error,
+>;
+
+crate::runtime::request_builder!(RegisterUserRequest => RegisterUserResult);
+
 pub(crate) const REGISTER_USERS: crate::OperationInfo = crate::OperationInfo {
     id: "register_users",
     method: crate::HttpMethod::Post,
@@ -221,11 +217,13 @@ pub(crate) const REGISTER_USERS: crate::OperationInfo = crate::OperationInfo {
         per: crate::RatePer::Second,
     }),
 };
+
 /// The JSON body, exactly as it goes on the wire.
 #[derive(Debug, Clone, ::serde::Serialize)]
 struct RegisterUsersBody {
     users: ::std::vec::Vec<crate::UserRegistration>,
 }
+
 impl crate::Client {
     /// Create up to 60 user accounts in one call.
     ///
@@ -252,6 +250,7 @@ impl crate::Client {
         }
     }
 }
+
 /// Request builder for [`Client::register_users`](crate::Client::register_users): set optional arguments, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -260,18 +259,8 @@ pub struct RegisterUsersRequest<'a> {
     body: RegisterUsersBody,
     options: crate::RequestOptions,
 }
+
 impl<'a> RegisterUsersRequest<'a> {
-    /// Overrides the client's per-request timeout for this call.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options = self.options.timeout(timeout);
-        self
-    }
-    /// Adds a header to this call only (checked for CR/LF like every
-    /// header value).
-    pub fn header(mut self, name: &'static str, value: impl Into<String>) -> Self {
-        self.options = self.options.header(name, value);
-        self
-    }
     /// Checks every documented limit; nothing is sent when one fails.
     fn validate(&self) -> Result<(), crate::ValidationError> {
         {
@@ -281,17 +270,13 @@ impl<'a> RegisterUsersRequest<'a> {
         }
         Ok(())
     }
+
     /// Validates the arguments, sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> Result<
-        crate::Response<::std::vec::Vec<crate::RegisterUsersItem>>,
-        crate::Error,
-    > {
+    pub async fn send(self) -> RegisterUsersResult {
         self.validate()?;
         let path = String::from("/users");
-        let query: ::std::vec::Vec<(&'static str, String)> = vec![];
-        let headers: ::std::vec::Vec<(&'static str, String)> = vec![];
+        let query: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
+        let headers: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
         let parts = crate::runtime::RequestParts {
             op: &REGISTER_USERS,
             path,
@@ -304,17 +289,15 @@ impl<'a> RegisterUsersRequest<'a> {
         self.client.send(parts).await
     }
 }
-impl<'a> ::std::future::IntoFuture for RegisterUsersRequest<'a> {
-    type Output = Result<
-        crate::Response<::std::vec::Vec<crate::RegisterUsersItem>>,
-        crate::Error,
-    >;
-    type IntoFuture = super::BoxFuture<'a, Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+
+/// What the request gives when sent.
+type RegisterUsersResult = Result<
+    crate::Response<::std::vec::Vec<crate::RegisterUsersItem>>,
+    crate::Error,
+>;
+
+crate::runtime::request_builder!(RegisterUsersRequest => RegisterUsersResult);
+
 pub(crate) const GET_USER: crate::OperationInfo = crate::OperationInfo {
     id: "get_user",
     method: crate::HttpMethod::Get,
@@ -325,6 +308,7 @@ pub(crate) const GET_USER: crate::OperationInfo = crate::OperationInfo {
         per: crate::RatePer::Second,
     }),
 };
+
 impl crate::Client {
     /// Get one user's account record.
     ///
@@ -348,6 +332,7 @@ impl crate::Client {
         }
     }
 }
+
 /// Request builder for [`Client::get_user`](crate::Client::get_user): set optional arguments, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -356,18 +341,8 @@ pub struct GetUserRequest<'a> {
     username: String,
     options: crate::RequestOptions,
 }
+
 impl<'a> GetUserRequest<'a> {
-    /// Overrides the client's per-request timeout for this call.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options = self.options.timeout(timeout);
-        self
-    }
-    /// Adds a header to this call only (checked for CR/LF like every
-    /// header value).
-    pub fn header(mut self, name: &'static str, value: impl Into<String>) -> Self {
-        self.options = self.options.header(name, value);
-        self
-    }
     /// Checks every documented limit; nothing is sent when one fails.
     fn validate(&self) -> Result<(), crate::ValidationError> {
         {
@@ -381,16 +356,16 @@ impl<'a> GetUserRequest<'a> {
         }
         Ok(())
     }
+
     /// Validates the arguments, sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> Result<crate::Response<::std::vec::Vec<crate::UserEntity>>, crate::Error> {
+    pub async fn send(self) -> GetUserResult {
         self.validate()?;
-        let path = format!(
-            "/users/{}", crate ::runtime::encode::segment(& self.username)
-        );
-        let query: ::std::vec::Vec<(&'static str, String)> = vec![];
-        let headers: ::std::vec::Vec<(&'static str, String)> = vec![];
+        let path = {
+            let username = crate::runtime::encode::segment(&self.username);
+            format!("/users/{username}")
+        };
+        let query: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
+        let headers: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
         let parts = crate::runtime::RequestParts {
             op: &GET_USER,
             path,
@@ -403,17 +378,15 @@ impl<'a> GetUserRequest<'a> {
         self.client.send(parts).await
     }
 }
-impl<'a> ::std::future::IntoFuture for GetUserRequest<'a> {
-    type Output = Result<
-        crate::Response<::std::vec::Vec<crate::UserEntity>>,
-        crate::Error,
-    >;
-    type IntoFuture = super::BoxFuture<'a, Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+
+/// What the request gives when sent.
+type GetUserResult = Result<
+    crate::Response<::std::vec::Vec<crate::UserEntity>>,
+    crate::Error,
+>;
+
+crate::runtime::request_builder!(GetUserRequest => GetUserResult);
+
 pub(crate) const LIST_USERS: crate::OperationInfo = crate::OperationInfo {
     id: "list_users",
     method: crate::HttpMethod::Get,
@@ -424,6 +397,7 @@ pub(crate) const LIST_USERS: crate::OperationInfo = crate::OperationInfo {
         per: crate::RatePer::Second,
     }),
 };
+
 impl crate::Client {
     /// List the app's users, oldest first, one page at a time.
     ///
@@ -444,6 +418,7 @@ impl crate::Client {
         }
     }
 }
+
 /// Request builder for [`Client::list_users`](crate::Client::list_users): set optional arguments, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -453,6 +428,7 @@ pub struct ListUsersRequest<'a> {
     cursor: Option<String>,
     options: crate::RequestOptions,
 }
+
 impl<'a> ListUsersRequest<'a> {
     /// Users per page, 1 to 100; the server uses 10 when omitted.
     ///
@@ -463,6 +439,7 @@ impl<'a> ListUsersRequest<'a> {
         self.limit = Some(limit);
         self
     }
+
     /// The `cursor` of the previous response; leave it out for the first page.
     ///
     /// See errata E105.
@@ -470,17 +447,7 @@ impl<'a> ListUsersRequest<'a> {
         self.cursor = Some(cursor.into());
         self
     }
-    /// Overrides the client's per-request timeout for this call.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options = self.options.timeout(timeout);
-        self
-    }
-    /// Adds a header to this call only (checked for CR/LF like every
-    /// header value).
-    pub fn header(mut self, name: &'static str, value: impl Into<String>) -> Self {
-        self.options = self.options.header(name, value);
-        self
-    }
+
     /// Checks every documented limit; nothing is sent when one fails.
     fn validate(&self) -> Result<(), crate::ValidationError> {
         if let Some(value) = &self.limit {
@@ -488,20 +455,19 @@ impl<'a> ListUsersRequest<'a> {
         }
         Ok(())
     }
+
     /// Validates the arguments, sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> Result<crate::Response<::std::vec::Vec<crate::UserEntity>>, crate::Error> {
+    pub async fn send(self) -> ListUsersResult {
         self.validate()?;
         let path = String::from("/users");
-        let mut query: ::std::vec::Vec<(&'static str, String)> = vec![];
+        let mut query: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
         if let Some(value) = &self.limit {
             query.push(("limit", value.to_string()));
         }
         if let Some(value) = &self.cursor {
             query.push(("cursor", value.to_string()));
         }
-        let headers: ::std::vec::Vec<(&'static str, String)> = vec![];
+        let headers: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
         let parts = crate::runtime::RequestParts {
             op: &LIST_USERS,
             path,
@@ -513,6 +479,7 @@ impl<'a> ListUsersRequest<'a> {
         };
         self.client.send(parts).await
     }
+
     /// Streams every item of every page: sends this request, then
     /// follows the cursor until a page has none (or no items).
     /// Set the page size with the builder first; the cursor is
@@ -530,17 +497,15 @@ impl<'a> ListUsersRequest<'a> {
         )
     }
 }
-impl<'a> ::std::future::IntoFuture for ListUsersRequest<'a> {
-    type Output = Result<
-        crate::Response<::std::vec::Vec<crate::UserEntity>>,
-        crate::Error,
-    >;
-    type IntoFuture = super::BoxFuture<'a, Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+
+/// What the request gives when sent.
+type ListUsersResult = Result<
+    crate::Response<::std::vec::Vec<crate::UserEntity>>,
+    crate::Error,
+>;
+
+crate::runtime::request_builder!(ListUsersRequest => ListUsersResult);
+
 pub(crate) const DELETE_USER: crate::OperationInfo = crate::OperationInfo {
     id: "delete_user",
     method: crate::HttpMethod::Delete,
@@ -551,6 +516,7 @@ pub(crate) const DELETE_USER: crate::OperationInfo = crate::OperationInfo {
         per: crate::RatePer::Second,
     }),
 };
+
 impl crate::Client {
     /// Delete one user account.
     ///
@@ -574,6 +540,7 @@ impl crate::Client {
         }
     }
 }
+
 /// Request builder for [`Client::delete_user`](crate::Client::delete_user): set optional arguments, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -582,18 +549,8 @@ pub struct DeleteUserRequest<'a> {
     username: String,
     options: crate::RequestOptions,
 }
+
 impl<'a> DeleteUserRequest<'a> {
-    /// Overrides the client's per-request timeout for this call.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options = self.options.timeout(timeout);
-        self
-    }
-    /// Adds a header to this call only (checked for CR/LF like every
-    /// header value).
-    pub fn header(mut self, name: &'static str, value: impl Into<String>) -> Self {
-        self.options = self.options.header(name, value);
-        self
-    }
     /// Checks every documented limit; nothing is sent when one fails.
     fn validate(&self) -> Result<(), crate::ValidationError> {
         {
@@ -607,16 +564,16 @@ impl<'a> DeleteUserRequest<'a> {
         }
         Ok(())
     }
+
     /// Validates the arguments, sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> Result<crate::Response<::std::vec::Vec<crate::UserEntity>>, crate::Error> {
+    pub async fn send(self) -> DeleteUserResult {
         self.validate()?;
-        let path = format!(
-            "/users/{}", crate ::runtime::encode::segment(& self.username)
-        );
-        let query: ::std::vec::Vec<(&'static str, String)> = vec![];
-        let headers: ::std::vec::Vec<(&'static str, String)> = vec![];
+        let path = {
+            let username = crate::runtime::encode::segment(&self.username);
+            format!("/users/{username}")
+        };
+        let query: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
+        let headers: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
         let parts = crate::runtime::RequestParts {
             op: &DELETE_USER,
             path,
@@ -629,17 +586,15 @@ impl<'a> DeleteUserRequest<'a> {
         self.client.send(parts).await
     }
 }
-impl<'a> ::std::future::IntoFuture for DeleteUserRequest<'a> {
-    type Output = Result<
-        crate::Response<::std::vec::Vec<crate::UserEntity>>,
-        crate::Error,
-    >;
-    type IntoFuture = super::BoxFuture<'a, Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+
+/// What the request gives when sent.
+type DeleteUserResult = Result<
+    crate::Response<::std::vec::Vec<crate::UserEntity>>,
+    crate::Error,
+>;
+
+crate::runtime::request_builder!(DeleteUserRequest => DeleteUserResult);
+
 pub(crate) const DELETE_USERS: crate::OperationInfo = crate::OperationInfo {
     id: "delete_users",
     method: crate::HttpMethod::Delete,
@@ -650,6 +605,7 @@ pub(crate) const DELETE_USERS: crate::OperationInfo = crate::OperationInfo {
         per: crate::RatePer::Second,
     }),
 };
+
 impl crate::Client {
     /// Delete the oldest users of the app, up to 100 per call.
     ///
@@ -670,6 +626,7 @@ impl crate::Client {
         }
     }
 }
+
 /// Request builder for [`Client::delete_users`](crate::Client::delete_users): set optional arguments, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -679,6 +636,7 @@ pub struct DeleteUsersRequest<'a> {
     cursor: Option<String>,
     options: crate::RequestOptions,
 }
+
 impl<'a> DeleteUsersRequest<'a> {
     /// How many users to delete, 1 to 100; the server uses 10 when omitted.
     ///
@@ -691,22 +649,13 @@ impl<'a> DeleteUsersRequest<'a> {
         self.limit = Some(limit);
         self
     }
+
     /// The `cursor` of the previous response, to continue after the users it deleted; leave it out on the first call.
     pub fn cursor(mut self, cursor: impl Into<String>) -> Self {
         self.cursor = Some(cursor.into());
         self
     }
-    /// Overrides the client's per-request timeout for this call.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options = self.options.timeout(timeout);
-        self
-    }
-    /// Adds a header to this call only (checked for CR/LF like every
-    /// header value).
-    pub fn header(mut self, name: &'static str, value: impl Into<String>) -> Self {
-        self.options = self.options.header(name, value);
-        self
-    }
+
     /// Checks every documented limit; nothing is sent when one fails.
     fn validate(&self) -> Result<(), crate::ValidationError> {
         if let Some(value) = &self.limit {
@@ -714,20 +663,19 @@ impl<'a> DeleteUsersRequest<'a> {
         }
         Ok(())
     }
+
     /// Validates the arguments, sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> Result<crate::Response<::std::vec::Vec<crate::UserEntity>>, crate::Error> {
+    pub async fn send(self) -> DeleteUsersResult {
         self.validate()?;
         let path = String::from("/users");
-        let mut query: ::std::vec::Vec<(&'static str, String)> = vec![];
+        let mut query: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
         if let Some(value) = &self.limit {
             query.push(("limit", value.to_string()));
         }
         if let Some(value) = &self.cursor {
             query.push(("cursor", value.to_string()));
         }
-        let headers: ::std::vec::Vec<(&'static str, String)> = vec![];
+        let headers: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
         let parts = crate::runtime::RequestParts {
             op: &DELETE_USERS,
             path,
@@ -739,6 +687,7 @@ impl<'a> DeleteUsersRequest<'a> {
         };
         self.client.send(parts).await
     }
+
     /// Streams every item of every page: sends this request, then
     /// follows the cursor until a page has none (or no items).
     /// Set the page size with the builder first; the cursor is
@@ -756,17 +705,15 @@ impl<'a> DeleteUsersRequest<'a> {
         )
     }
 }
-impl<'a> ::std::future::IntoFuture for DeleteUsersRequest<'a> {
-    type Output = Result<
-        crate::Response<::std::vec::Vec<crate::UserEntity>>,
-        crate::Error,
-    >;
-    type IntoFuture = super::BoxFuture<'a, Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+
+/// What the request gives when sent.
+type DeleteUsersResult = Result<
+    crate::Response<::std::vec::Vec<crate::UserEntity>>,
+    crate::Error,
+>;
+
+crate::runtime::request_builder!(DeleteUsersRequest => DeleteUsersResult);
+
 pub(crate) const UPDATE_USER_PASSWORD: crate::OperationInfo = crate::OperationInfo {
     id: "update_user_password",
     method: crate::HttpMethod::Put,
@@ -777,11 +724,13 @@ pub(crate) const UPDATE_USER_PASSWORD: crate::OperationInfo = crate::OperationIn
         per: crate::RatePer::Second,
     }),
 };
+
 /// The JSON body, exactly as it goes on the wire.
 #[derive(Debug, Clone, ::serde::Serialize)]
 struct UpdateUserPasswordBody {
     newpassword: String,
 }
+
 impl crate::Client {
     /// Set a new login password for a user.
     ///
@@ -813,6 +762,7 @@ impl crate::Client {
         }
     }
 }
+
 /// Request builder for [`Client::update_user_password`](crate::Client::update_user_password): set optional arguments, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -822,18 +772,8 @@ pub struct UpdateUserPasswordRequest<'a> {
     body: UpdateUserPasswordBody,
     options: crate::RequestOptions,
 }
+
 impl<'a> UpdateUserPasswordRequest<'a> {
-    /// Overrides the client's per-request timeout for this call.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options = self.options.timeout(timeout);
-        self
-    }
-    /// Adds a header to this call only (checked for CR/LF like every
-    /// header value).
-    pub fn header(mut self, name: &'static str, value: impl Into<String>) -> Self {
-        self.options = self.options.header(name, value);
-        self
-    }
     /// Checks every documented limit; nothing is sent when one fails.
     fn validate(&self) -> Result<(), crate::ValidationError> {
         {
@@ -851,19 +791,16 @@ impl<'a> UpdateUserPasswordRequest<'a> {
         }
         Ok(())
     }
+
     /// Validates the arguments, sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> Result<
-        crate::Response<::std::option::Option<::serde_json::Value>>,
-        crate::Error,
-    > {
+    pub async fn send(self) -> UpdateUserPasswordResult {
         self.validate()?;
-        let path = format!(
-            "/users/{}/password", crate ::runtime::encode::segment(& self.username)
-        );
-        let query: ::std::vec::Vec<(&'static str, String)> = vec![];
-        let headers: ::std::vec::Vec<(&'static str, String)> = vec![];
+        let path = {
+            let username = crate::runtime::encode::segment(&self.username);
+            format!("/users/{username}/password")
+        };
+        let query: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
+        let headers: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
         let parts = crate::runtime::RequestParts {
             op: &UPDATE_USER_PASSWORD,
             path,
@@ -876,17 +813,15 @@ impl<'a> UpdateUserPasswordRequest<'a> {
         self.client.send(parts).await
     }
 }
-impl<'a> ::std::future::IntoFuture for UpdateUserPasswordRequest<'a> {
-    type Output = Result<
-        crate::Response<::std::option::Option<::serde_json::Value>>,
-        crate::Error,
-    >;
-    type IntoFuture = super::BoxFuture<'a, Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+
+/// What the request gives when sent.
+type UpdateUserPasswordResult = Result<
+    crate::Response<::std::option::Option<::serde_json::Value>>,
+    crate::Error,
+>;
+
+crate::runtime::request_builder!(UpdateUserPasswordRequest => UpdateUserPasswordResult);
+
 pub(crate) const DEACTIVATE_USER: crate::OperationInfo = crate::OperationInfo {
     id: "deactivate_user",
     method: crate::HttpMethod::Post,
@@ -897,6 +832,7 @@ pub(crate) const DEACTIVATE_USER: crate::OperationInfo = crate::OperationInfo {
         per: crate::RatePer::Second,
     }),
 };
+
 impl crate::Client {
     /// Ban a user account.
     ///
@@ -923,6 +859,7 @@ impl crate::Client {
         }
     }
 }
+
 /// Request builder for [`Client::deactivate_user`](crate::Client::deactivate_user): set optional arguments, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -931,18 +868,8 @@ pub struct DeactivateUserRequest<'a> {
     username: String,
     options: crate::RequestOptions,
 }
+
 impl<'a> DeactivateUserRequest<'a> {
-    /// Overrides the client's per-request timeout for this call.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options = self.options.timeout(timeout);
-        self
-    }
-    /// Adds a header to this call only (checked for CR/LF like every
-    /// header value).
-    pub fn header(mut self, name: &'static str, value: impl Into<String>) -> Self {
-        self.options = self.options.header(name, value);
-        self
-    }
     /// Checks every documented limit; nothing is sent when one fails.
     fn validate(&self) -> Result<(), crate::ValidationError> {
         {
@@ -956,16 +883,16 @@ impl<'a> DeactivateUserRequest<'a> {
         }
         Ok(())
     }
+
     /// Validates the arguments, sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> Result<crate::Response<::std::vec::Vec<crate::UserEntity>>, crate::Error> {
+    pub async fn send(self) -> DeactivateUserResult {
         self.validate()?;
-        let path = format!(
-            "/users/{}/deactivate", crate ::runtime::encode::segment(& self.username)
-        );
-        let query: ::std::vec::Vec<(&'static str, String)> = vec![];
-        let headers: ::std::vec::Vec<(&'static str, String)> = vec![];
+        let path = {
+            let username = crate::runtime::encode::segment(&self.username);
+            format!("/users/{username}/deactivate")
+        };
+        let query: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
+        let headers: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
         let parts = crate::runtime::RequestParts {
             op: &DEACTIVATE_USER,
             path,
@@ -978,17 +905,15 @@ impl<'a> DeactivateUserRequest<'a> {
         self.client.send(parts).await
     }
 }
-impl<'a> ::std::future::IntoFuture for DeactivateUserRequest<'a> {
-    type Output = Result<
-        crate::Response<::std::vec::Vec<crate::UserEntity>>,
-        crate::Error,
-    >;
-    type IntoFuture = super::BoxFuture<'a, Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+
+/// What the request gives when sent.
+type DeactivateUserResult = Result<
+    crate::Response<::std::vec::Vec<crate::UserEntity>>,
+    crate::Error,
+>;
+
+crate::runtime::request_builder!(DeactivateUserRequest => DeactivateUserResult);
+
 pub(crate) const ACTIVATE_USER: crate::OperationInfo = crate::OperationInfo {
     id: "activate_user",
     method: crate::HttpMethod::Post,
@@ -999,6 +924,7 @@ pub(crate) const ACTIVATE_USER: crate::OperationInfo = crate::OperationInfo {
         per: crate::RatePer::Second,
     }),
 };
+
 impl crate::Client {
     /// Lift the ban on a user account.
     ///
@@ -1022,6 +948,7 @@ impl crate::Client {
         }
     }
 }
+
 /// Request builder for [`Client::activate_user`](crate::Client::activate_user): set optional arguments, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -1030,18 +957,8 @@ pub struct ActivateUserRequest<'a> {
     username: String,
     options: crate::RequestOptions,
 }
+
 impl<'a> ActivateUserRequest<'a> {
-    /// Overrides the client's per-request timeout for this call.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options = self.options.timeout(timeout);
-        self
-    }
-    /// Adds a header to this call only (checked for CR/LF like every
-    /// header value).
-    pub fn header(mut self, name: &'static str, value: impl Into<String>) -> Self {
-        self.options = self.options.header(name, value);
-        self
-    }
     /// Checks every documented limit; nothing is sent when one fails.
     fn validate(&self) -> Result<(), crate::ValidationError> {
         {
@@ -1055,19 +972,16 @@ impl<'a> ActivateUserRequest<'a> {
         }
         Ok(())
     }
+
     /// Validates the arguments, sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> Result<
-        crate::Response<::std::option::Option<::serde_json::Value>>,
-        crate::Error,
-    > {
+    pub async fn send(self) -> ActivateUserResult {
         self.validate()?;
-        let path = format!(
-            "/users/{}/activate", crate ::runtime::encode::segment(& self.username)
-        );
-        let query: ::std::vec::Vec<(&'static str, String)> = vec![];
-        let headers: ::std::vec::Vec<(&'static str, String)> = vec![];
+        let path = {
+            let username = crate::runtime::encode::segment(&self.username);
+            format!("/users/{username}/activate")
+        };
+        let query: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
+        let headers: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
         let parts = crate::runtime::RequestParts {
             op: &ACTIVATE_USER,
             path,
@@ -1080,17 +994,15 @@ impl<'a> ActivateUserRequest<'a> {
         self.client.send(parts).await
     }
 }
-impl<'a> ::std::future::IntoFuture for ActivateUserRequest<'a> {
-    type Output = Result<
-        crate::Response<::std::option::Option<::serde_json::Value>>,
-        crate::Error,
-    >;
-    type IntoFuture = super::BoxFuture<'a, Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+
+/// What the request gives when sent.
+type ActivateUserResult = Result<
+    crate::Response<::std::option::Option<::serde_json::Value>>,
+    crate::Error,
+>;
+
+crate::runtime::request_builder!(ActivateUserRequest => ActivateUserResult);
+
 pub(crate) const DISCONNECT_USER: crate::OperationInfo = crate::OperationInfo {
     id: "disconnect_user",
     method: crate::HttpMethod::Get,
@@ -1101,6 +1013,7 @@ pub(crate) const DISCONNECT_USER: crate::OperationInfo = crate::OperationInfo {
         per: crate::RatePer::Second,
     }),
 };
+
 impl crate::Client {
     /// Force a user offline.
     ///
@@ -1127,6 +1040,7 @@ impl crate::Client {
         }
     }
 }
+
 /// Request builder for [`Client::disconnect_user`](crate::Client::disconnect_user): set optional arguments, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -1135,18 +1049,8 @@ pub struct DisconnectUserRequest<'a> {
     username: String,
     options: crate::RequestOptions,
 }
+
 impl<'a> DisconnectUserRequest<'a> {
-    /// Overrides the client's per-request timeout for this call.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options = self.options.timeout(timeout);
-        self
-    }
-    /// Adds a header to this call only (checked for CR/LF like every
-    /// header value).
-    pub fn header(mut self, name: &'static str, value: impl Into<String>) -> Self {
-        self.options = self.options.header(name, value);
-        self
-    }
     /// Checks every documented limit; nothing is sent when one fails.
     fn validate(&self) -> Result<(), crate::ValidationError> {
         {
@@ -1160,16 +1064,16 @@ impl<'a> DisconnectUserRequest<'a> {
         }
         Ok(())
     }
+
     /// Validates the arguments, sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> Result<crate::Response<crate::DisconnectUserData>, crate::Error> {
+    pub async fn send(self) -> DisconnectUserResult {
         self.validate()?;
-        let path = format!(
-            "/users/{}/disconnect", crate ::runtime::encode::segment(& self.username)
-        );
-        let query: ::std::vec::Vec<(&'static str, String)> = vec![];
-        let headers: ::std::vec::Vec<(&'static str, String)> = vec![];
+        let path = {
+            let username = crate::runtime::encode::segment(&self.username);
+            format!("/users/{username}/disconnect")
+        };
+        let query: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
+        let headers: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
         let parts = crate::runtime::RequestParts {
             op: &DISCONNECT_USER,
             path,
@@ -1182,14 +1086,15 @@ impl<'a> DisconnectUserRequest<'a> {
         self.client.send(parts).await
     }
 }
-impl<'a> ::std::future::IntoFuture for DisconnectUserRequest<'a> {
-    type Output = Result<crate::Response<crate::DisconnectUserData>, crate::Error>;
-    type IntoFuture = super::BoxFuture<'a, Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+
+/// What the request gives when sent.
+type DisconnectUserResult = Result<
+    crate::Response<crate::DisconnectUserData>,
+    crate::Error,
+>;
+
+crate::runtime::request_builder!(DisconnectUserRequest => DisconnectUserResult);
+
 pub(crate) const GET_USER_ONLINE_STATUS: crate::OperationInfo = crate::OperationInfo {
     id: "get_user_online_status",
     method: crate::HttpMethod::Get,
@@ -1200,6 +1105,7 @@ pub(crate) const GET_USER_ONLINE_STATUS: crate::OperationInfo = crate::Operation
         per: crate::RatePer::Second,
     }),
 };
+
 impl crate::Client {
     /// Tell whether a user is online.
     ///
@@ -1226,6 +1132,7 @@ impl crate::Client {
         }
     }
 }
+
 /// Request builder for [`Client::get_user_online_status`](crate::Client::get_user_online_status): set optional arguments, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -1234,18 +1141,8 @@ pub struct GetUserOnlineStatusRequest<'a> {
     username: String,
     options: crate::RequestOptions,
 }
+
 impl<'a> GetUserOnlineStatusRequest<'a> {
-    /// Overrides the client's per-request timeout for this call.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options = self.options.timeout(timeout);
-        self
-    }
-    /// Adds a header to this call only (checked for CR/LF like every
-    /// header value).
-    pub fn header(mut self, name: &'static str, value: impl Into<String>) -> Self {
-        self.options = self.options.header(name, value);
-        self
-    }
     /// Checks every documented limit; nothing is sent when one fails.
     fn validate(&self) -> Result<(), crate::ValidationError> {
         {
@@ -1259,19 +1156,16 @@ impl<'a> GetUserOnlineStatusRequest<'a> {
         }
         Ok(())
     }
+
     /// Validates the arguments, sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> Result<
-        crate::Response<::std::collections::BTreeMap<String, String>>,
-        crate::Error,
-    > {
+    pub async fn send(self) -> GetUserOnlineStatusResult {
         self.validate()?;
-        let path = format!(
-            "/users/{}/status", crate ::runtime::encode::segment(& self.username)
-        );
-        let query: ::std::vec::Vec<(&'static str, String)> = vec![];
-        let headers: ::std::vec::Vec<(&'static str, String)> = vec![];
+        let path = {
+            let username = crate::runtime::encode::segment(&self.username);
+            format!("/users/{username}/status")
+        };
+        let query: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
+        let headers: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
         let parts = crate::runtime::RequestParts {
             op: &GET_USER_ONLINE_STATUS,
             path,
@@ -1284,17 +1178,17 @@ impl<'a> GetUserOnlineStatusRequest<'a> {
         self.client.send(parts).await
     }
 }
-impl<'a> ::std::future::IntoFuture for GetUserOnlineStatusRequest<'a> {
-    type Output = Result<
-        crate::Response<::std::collections::BTreeMap<String, String>>,
-        crate::Error,
-    >;
-    type IntoFuture = super::BoxFuture<'a, Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+
+/// What the request gives when sent.
+type GetUserOnlineStatusResult = Result<
+    crate::Response<::std::collections::BTreeMap<String, String>>,
+    crate::Error,
+>;
+
+crate::runtime::request_builder!(
+    GetUserOnlineStatusRequest => GetUserOnlineStatusResult
+);
+
 pub(crate) const GET_USERS_ONLINE_STATUS: crate::OperationInfo = crate::OperationInfo {
     id: "get_users_online_status",
     method: crate::HttpMethod::Post,
@@ -1305,11 +1199,13 @@ pub(crate) const GET_USERS_ONLINE_STATUS: crate::OperationInfo = crate::Operatio
         per: crate::RatePer::Second,
     }),
 };
+
 /// The JSON body, exactly as it goes on the wire.
 #[derive(Debug, Clone, ::serde::Serialize)]
 struct GetUsersOnlineStatusBody {
     usernames: ::std::vec::Vec<String>,
 }
+
 impl crate::Client {
     /// Tell whether each of up to 100 users is online.
     ///
@@ -1338,6 +1234,7 @@ impl crate::Client {
         }
     }
 }
+
 /// Request builder for [`Client::get_users_online_status`](crate::Client::get_users_online_status): set optional arguments, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -1346,18 +1243,8 @@ pub struct GetUsersOnlineStatusRequest<'a> {
     body: GetUsersOnlineStatusBody,
     options: crate::RequestOptions,
 }
+
 impl<'a> GetUsersOnlineStatusRequest<'a> {
-    /// Overrides the client's per-request timeout for this call.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options = self.options.timeout(timeout);
-        self
-    }
-    /// Adds a header to this call only (checked for CR/LF like every
-    /// header value).
-    pub fn header(mut self, name: &'static str, value: impl Into<String>) -> Self {
-        self.options = self.options.header(name, value);
-        self
-    }
     /// Checks every documented limit; nothing is sent when one fails.
     fn validate(&self) -> Result<(), crate::ValidationError> {
         {
@@ -1372,17 +1259,13 @@ impl<'a> GetUsersOnlineStatusRequest<'a> {
         }
         Ok(())
     }
+
     /// Validates the arguments, sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> Result<
-        crate::Response<::std::vec::Vec<::std::collections::BTreeMap<String, String>>>,
-        crate::Error,
-    > {
+    pub async fn send(self) -> GetUsersOnlineStatusResult {
         self.validate()?;
         let path = String::from("/users/batch/status");
-        let query: ::std::vec::Vec<(&'static str, String)> = vec![];
-        let headers: ::std::vec::Vec<(&'static str, String)> = vec![];
+        let query: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
+        let headers: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
         let parts = crate::runtime::RequestParts {
             op: &GET_USERS_ONLINE_STATUS,
             path,
@@ -1395,17 +1278,17 @@ impl<'a> GetUsersOnlineStatusRequest<'a> {
         self.client.send(parts).await
     }
 }
-impl<'a> ::std::future::IntoFuture for GetUsersOnlineStatusRequest<'a> {
-    type Output = Result<
-        crate::Response<::std::vec::Vec<::std::collections::BTreeMap<String, String>>>,
-        crate::Error,
-    >;
-    type IntoFuture = super::BoxFuture<'a, Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+
+/// What the request gives when sent.
+type GetUsersOnlineStatusResult = Result<
+    crate::Response<::std::vec::Vec<::std::collections::BTreeMap<String, String>>>,
+    crate::Error,
+>;
+
+crate::runtime::request_builder!(
+    GetUsersOnlineStatusRequest => GetUsersOnlineStatusResult
+);
+
 pub(crate) const GET_OFFLINE_MESSAGE_COUNT: crate::OperationInfo = crate::OperationInfo {
     id: "get_offline_message_count",
     method: crate::HttpMethod::Get,
@@ -1416,6 +1299,7 @@ pub(crate) const GET_OFFLINE_MESSAGE_COUNT: crate::OperationInfo = crate::Operat
         per: crate::RatePer::Second,
     }),
 };
+
 impl crate::Client {
     /// Count the offline messages waiting for a user.
     ///
@@ -1442,6 +1326,7 @@ impl crate::Client {
         }
     }
 }
+
 /// Request builder for [`Client::get_offline_message_count`](crate::Client::get_offline_message_count): set optional arguments, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -1450,18 +1335,8 @@ pub struct GetOfflineMessageCountRequest<'a> {
     username: String,
     options: crate::RequestOptions,
 }
+
 impl<'a> GetOfflineMessageCountRequest<'a> {
-    /// Overrides the client's per-request timeout for this call.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options = self.options.timeout(timeout);
-        self
-    }
-    /// Adds a header to this call only (checked for CR/LF like every
-    /// header value).
-    pub fn header(mut self, name: &'static str, value: impl Into<String>) -> Self {
-        self.options = self.options.header(name, value);
-        self
-    }
     /// Checks every documented limit; nothing is sent when one fails.
     fn validate(&self) -> Result<(), crate::ValidationError> {
         {
@@ -1475,20 +1350,16 @@ impl<'a> GetOfflineMessageCountRequest<'a> {
         }
         Ok(())
     }
+
     /// Validates the arguments, sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> Result<
-        crate::Response<::std::collections::BTreeMap<String, i64>>,
-        crate::Error,
-    > {
+    pub async fn send(self) -> GetOfflineMessageCountResult {
         self.validate()?;
-        let path = format!(
-            "/users/{}/offline_msg_count", crate ::runtime::encode::segment(& self
-            .username)
-        );
-        let query: ::std::vec::Vec<(&'static str, String)> = vec![];
-        let headers: ::std::vec::Vec<(&'static str, String)> = vec![];
+        let path = {
+            let username = crate::runtime::encode::segment(&self.username);
+            format!("/users/{username}/offline_msg_count")
+        };
+        let query: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
+        let headers: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
         let parts = crate::runtime::RequestParts {
             op: &GET_OFFLINE_MESSAGE_COUNT,
             path,
@@ -1501,17 +1372,17 @@ impl<'a> GetOfflineMessageCountRequest<'a> {
         self.client.send(parts).await
     }
 }
-impl<'a> ::std::future::IntoFuture for GetOfflineMessageCountRequest<'a> {
-    type Output = Result<
-        crate::Response<::std::collections::BTreeMap<String, i64>>,
-        crate::Error,
-    >;
-    type IntoFuture = super::BoxFuture<'a, Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+
+/// What the request gives when sent.
+type GetOfflineMessageCountResult = Result<
+    crate::Response<::std::collections::BTreeMap<String, i64>>,
+    crate::Error,
+>;
+
+crate::runtime::request_builder!(
+    GetOfflineMessageCountRequest => GetOfflineMessageCountResult
+);
+
 pub(crate) const GET_OFFLINE_MESSAGE_STATUS: crate::OperationInfo = crate::OperationInfo {
     id: "get_offline_message_status",
     method: crate::HttpMethod::Get,
@@ -1522,6 +1393,7 @@ pub(crate) const GET_OFFLINE_MESSAGE_STATUS: crate::OperationInfo = crate::Opera
         per: crate::RatePer::Second,
     }),
 };
+
 impl crate::Client {
     /// Tell whether an offline message has reached its recipient.
     ///
@@ -1551,6 +1423,7 @@ impl crate::Client {
         }
     }
 }
+
 /// Request builder for [`Client::get_offline_message_status`](crate::Client::get_offline_message_status): set optional arguments, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -1560,18 +1433,8 @@ pub struct GetOfflineMessageStatusRequest<'a> {
     msg_id: String,
     options: crate::RequestOptions,
 }
+
 impl<'a> GetOfflineMessageStatusRequest<'a> {
-    /// Overrides the client's per-request timeout for this call.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options = self.options.timeout(timeout);
-        self
-    }
-    /// Adds a header to this call only (checked for CR/LF like every
-    /// header value).
-    pub fn header(mut self, name: &'static str, value: impl Into<String>) -> Self {
-        self.options = self.options.header(name, value);
-        self
-    }
     /// Checks every documented limit; nothing is sent when one fails.
     fn validate(&self) -> Result<(), crate::ValidationError> {
         {
@@ -1589,20 +1452,17 @@ impl<'a> GetOfflineMessageStatusRequest<'a> {
         }
         Ok(())
     }
+
     /// Validates the arguments, sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> Result<
-        crate::Response<::std::collections::BTreeMap<String, String>>,
-        crate::Error,
-    > {
+    pub async fn send(self) -> GetOfflineMessageStatusResult {
         self.validate()?;
-        let path = format!(
-            "/users/{}/offline_msg_status/{}", crate ::runtime::encode::segment(& self
-            .username), crate ::runtime::encode::segment(& self.msg_id)
-        );
-        let query: ::std::vec::Vec<(&'static str, String)> = vec![];
-        let headers: ::std::vec::Vec<(&'static str, String)> = vec![];
+        let path = {
+            let username = crate::runtime::encode::segment(&self.username);
+            let msg_id = crate::runtime::encode::segment(&self.msg_id);
+            format!("/users/{username}/offline_msg_status/{msg_id}")
+        };
+        let query: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
+        let headers: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
         let parts = crate::runtime::RequestParts {
             op: &GET_OFFLINE_MESSAGE_STATUS,
             path,
@@ -1615,14 +1475,13 @@ impl<'a> GetOfflineMessageStatusRequest<'a> {
         self.client.send(parts).await
     }
 }
-impl<'a> ::std::future::IntoFuture for GetOfflineMessageStatusRequest<'a> {
-    type Output = Result<
-        crate::Response<::std::collections::BTreeMap<String, String>>,
-        crate::Error,
-    >;
-    type IntoFuture = super::BoxFuture<'a, Self::Output>;
-    #[inline]
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+
+/// What the request gives when sent.
+type GetOfflineMessageStatusResult = Result<
+    crate::Response<::std::collections::BTreeMap<String, String>>,
+    crate::Error,
+>;
+
+crate::runtime::request_builder!(
+    GetOfflineMessageStatusRequest => GetOfflineMessageStatusResult
+);

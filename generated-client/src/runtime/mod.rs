@@ -14,6 +14,7 @@ mod extra;
 pub(crate) mod paginate;
 mod rate_limit;
 mod request;
+mod request_builder;
 mod response;
 mod retry;
 mod secret;
@@ -49,4 +50,5 @@ pub use upload::UploadFile;
 pub use values::BoolOrString;
 
 pub(crate) use request::{Body, Payload, RequestParts};
+pub(crate) use request_builder::{BoxFuture, request_builder};
 pub(crate) use upload::FormPart;

@@ -4,6 +4,7 @@
 //! One test per doc example in the spec: the typed client must send
 //! the documented request and decode the documented response.
 use super::support;
+
 #[tokio::test]
 async fn upload_chat_file_doc() {
     let server = support::MockApi::start(
@@ -52,6 +53,7 @@ async fn upload_chat_file_doc() {
         ],
     );
 }
+
 #[tokio::test]
 async fn download_chat_file_doc() {
     let server = support::MockApi::start(200u16, "\"file-bytes\"").await;
@@ -80,6 +82,7 @@ async fn download_chat_file_doc() {
     let download = result.expect("download_chat_file example `doc`");
     support::assert_download(download, "\"file-bytes\"").await;
 }
+
 #[tokio::test]
 async fn download_chat_file_thumbnail_doc() {
     let server = support::MockApi::start(200u16, "\"thumbnail-bytes\"").await;
@@ -109,6 +112,7 @@ async fn download_chat_file_thumbnail_doc() {
     let download = result.expect("download_chat_file_thumbnail example `doc`");
     support::assert_download(download, "\"thumbnail-bytes\"").await;
 }
+
 #[tokio::test]
 async fn list_chatroom_allowlist_doc() {
     let server = support::MockApi::start(
@@ -138,6 +142,7 @@ async fn list_chatroom_allowlist_doc() {
         &[("/count", "5"), ("/data/0", "\"wzy_test\""), ("/data/4", "\"wzy_meizu\"")],
     );
 }
+
 #[tokio::test]
 async fn add_chatroom_allowlist_user_doc() {
     let server = support::MockApi::start(
@@ -171,6 +176,7 @@ async fn add_chatroom_allowlist_user_doc() {
         ],
     );
 }
+
 #[tokio::test]
 async fn add_chatroom_allowlist_users_doc() {
     let server = support::MockApi::start(
@@ -204,6 +210,7 @@ async fn add_chatroom_allowlist_users_doc() {
         ],
     );
 }
+
 #[tokio::test]
 async fn remove_chatroom_allowlist_users_doc() {
     let server = support::MockApi::start(
@@ -239,6 +246,7 @@ async fn remove_chatroom_allowlist_users_doc() {
         ],
     );
 }
+
 #[tokio::test]
 async fn set_chatroom_attributes_doc() {
     let server = support::MockApi::start(
@@ -281,6 +289,7 @@ async fn set_chatroom_attributes_doc() {
         ],
     );
 }
+
 #[tokio::test]
 async fn get_chatroom_attributes_doc() {
     let server = support::MockApi::start(
@@ -317,6 +326,7 @@ async fn get_chatroom_attributes_doc() {
         ],
     );
 }
+
 #[tokio::test]
 async fn remove_chatroom_attributes_doc() {
     let server = support::MockApi::start(
@@ -353,6 +363,7 @@ async fn remove_chatroom_attributes_doc() {
         ],
     );
 }
+
 #[tokio::test]
 async fn force_set_chatroom_attributes_doc() {
     let server = support::MockApi::start(
@@ -391,6 +402,7 @@ async fn force_set_chatroom_attributes_doc() {
         &[("/data/errorKeys/key2", "\"errorDesc\""), ("/data/successKeys/0", "\"key1\"")],
     );
 }
+
 #[tokio::test]
 async fn force_remove_chatroom_attributes_doc() {
     let server = support::MockApi::start(
@@ -423,6 +435,7 @@ async fn force_remove_chatroom_attributes_doc() {
         &[("/data/errorKeys/key2", "\"errorDesc\""), ("/data/successKeys/0", "\"key1\"")],
     );
 }
+
 #[tokio::test]
 async fn list_chatroom_blocklist_doc() {
     let server = support::MockApi::start(
@@ -452,6 +465,7 @@ async fn list_chatroom_blocklist_doc() {
         &[("/count", "2"), ("/data/0", "\"user2\""), ("/data/1", "\"user3\"")],
     );
 }
+
 #[tokio::test]
 async fn add_chatroom_blocklist_user_doc() {
     let server = support::MockApi::start(
@@ -485,6 +499,7 @@ async fn add_chatroom_blocklist_user_doc() {
         ],
     );
 }
+
 #[tokio::test]
 async fn add_chatroom_blocklist_users_doc() {
     let server = support::MockApi::start(
@@ -521,6 +536,7 @@ async fn add_chatroom_blocklist_users_doc() {
         ],
     );
 }
+
 #[tokio::test]
 async fn remove_chatroom_blocklist_user_doc() {
     let server = support::MockApi::start(
@@ -554,6 +570,7 @@ async fn remove_chatroom_blocklist_user_doc() {
         ],
     );
 }
+
 #[tokio::test]
 async fn remove_chatroom_blocklist_users_doc() {
     let server = support::MockApi::start(
@@ -589,6 +606,7 @@ async fn remove_chatroom_blocklist_users_doc() {
         ],
     );
 }
+
 #[tokio::test]
 async fn add_chatroom_member_doc() {
     let server = support::MockApi::start(
@@ -622,6 +640,7 @@ async fn add_chatroom_member_doc() {
         ],
     );
 }
+
 #[tokio::test]
 async fn add_chatroom_members_doc() {
     let server = support::MockApi::start(
@@ -657,6 +676,7 @@ async fn add_chatroom_members_doc() {
         ],
     );
 }
+
 #[tokio::test]
 async fn list_chatroom_members_doc() {
     let server = support::MockApi::start(
@@ -691,6 +711,7 @@ async fn list_chatroom_members_doc() {
         ],
     );
 }
+
 #[tokio::test]
 async fn remove_chatroom_member_doc() {
     let server = support::MockApi::start(
@@ -724,6 +745,7 @@ async fn remove_chatroom_member_doc() {
         ],
     );
 }
+
 #[tokio::test]
 async fn remove_chatroom_members_doc() {
     let server = support::MockApi::start(
@@ -758,6 +780,7 @@ async fn remove_chatroom_members_doc() {
         ],
     );
 }
+
 #[tokio::test]
 async fn add_chatroom_admin_doc() {
     let server = support::MockApi::start(
@@ -787,6 +810,7 @@ async fn add_chatroom_admin_doc() {
         &[("/data/newadmin", "\"user1\""), ("/data/result", "\"success\"")],
     );
 }
+
 #[tokio::test]
 async fn list_chatroom_admins_doc() {
     let server = support::MockApi::start(
@@ -813,6 +837,7 @@ async fn list_chatroom_admins_doc() {
     let response = result.expect("list_chatroom_admins example `doc`");
     support::assert_decoded(&response, &[("/count", "1"), ("/data/0", "\"XXXX\"")]);
 }
+
 #[tokio::test]
 async fn remove_chatroom_admin_doc() {
     let server = support::MockApi::start(
@@ -842,6 +867,7 @@ async fn remove_chatroom_admin_doc() {
         &[("/data/oldadmin", "\"XXXX\""), ("/data/result", "\"success\"")],
     );
 }
+
 #[tokio::test]
 async fn mute_chatroom_members_doc() {
     let server = support::MockApi::start(
@@ -879,6 +905,7 @@ async fn mute_chatroom_members_doc() {
         ],
     );
 }
+
 #[tokio::test]
 async fn unmute_chatroom_members_doc() {
     let server = support::MockApi::start(
@@ -912,6 +939,7 @@ async fn unmute_chatroom_members_doc() {
         ],
     );
 }
+
 #[tokio::test]
 async fn list_chatroom_muted_members_doc() {
     let server = support::MockApi::start(
@@ -945,6 +973,7 @@ async fn list_chatroom_muted_members_doc() {
         ],
     );
 }
+
 #[tokio::test]
 async fn mute_all_chatroom_members_doc() {
     let server = support::MockApi::start(
@@ -971,6 +1000,7 @@ async fn mute_all_chatroom_members_doc() {
     let response = result.expect("mute_all_chatroom_members example `doc`");
     support::assert_decoded(&response, &[("/data/mute", "true")]);
 }
+
 #[tokio::test]
 async fn unmute_all_chatroom_members_doc() {
     let server = support::MockApi::start(
@@ -997,6 +1027,7 @@ async fn unmute_all_chatroom_members_doc() {
     let response = result.expect("unmute_all_chatroom_members example `doc`");
     support::assert_decoded(&response, &[("/data/mute", "false")]);
 }
+
 #[tokio::test]
 async fn add_chatroom_super_admin_doc() {
     let server = support::MockApi::start(
@@ -1030,6 +1061,7 @@ async fn add_chatroom_super_admin_doc() {
         ],
     );
 }
+
 #[tokio::test]
 async fn remove_chatroom_super_admin_doc() {
     let server = support::MockApi::start(
@@ -1059,6 +1091,7 @@ async fn remove_chatroom_super_admin_doc() {
         &[("/action", "\"delete\""), ("/data/newSuperAdmin", "\"XXXX\"")],
     );
 }
+
 #[tokio::test]
 async fn list_chatroom_super_admins_doc() {
     let server = support::MockApi::start(
@@ -1088,6 +1121,7 @@ async fn list_chatroom_super_admins_doc() {
         &[("/count", "3"), ("/data/0", "\"yifan4\""), ("/data/2", "\"yifan2\"")],
     );
 }
+
 #[tokio::test]
 async fn create_chatroom_doc() {
     let server = support::MockApi::start(
@@ -1120,6 +1154,7 @@ async fn create_chatroom_doc() {
     let response = result.expect("create_chatroom example `doc`");
     support::assert_decoded(&response, &[("/data/id", "\"66213271109633\"")]);
 }
+
 #[tokio::test]
 async fn list_chatrooms_doc() {
     let server = support::MockApi::start(
@@ -1154,6 +1189,7 @@ async fn list_chatrooms_doc() {
         ],
     );
 }
+
 #[tokio::test]
 async fn list_user_joined_chatrooms_doc() {
     let server = support::MockApi::start(
@@ -1183,6 +1219,7 @@ async fn list_user_joined_chatrooms_doc() {
         &[("/data/0/id", "\"66211860774913\""), ("/data/0/name", "\"test\"")],
     );
 }
+
 #[tokio::test]
 async fn get_chatrooms_doc() {
     let server = support::MockApi::start(
@@ -1217,6 +1254,7 @@ async fn get_chatrooms_doc() {
         ],
     );
 }
+
 #[tokio::test]
 async fn update_chatroom_doc() {
     let server = support::MockApi::start(
@@ -1257,6 +1295,7 @@ async fn update_chatroom_doc() {
         ],
     );
 }
+
 #[tokio::test]
 async fn delete_chatroom_doc() {
     let server = support::MockApi::start(
@@ -1290,6 +1329,7 @@ async fn delete_chatroom_doc() {
         ],
     );
 }
+
 #[tokio::test]
 async fn get_chatroom_announcement_doc() {
     let server = support::MockApi::start(
@@ -1322,6 +1362,7 @@ async fn get_chatroom_announcement_doc() {
         ],
     );
 }
+
 #[tokio::test]
 async fn update_chatroom_announcement_doc() {
     let server = support::MockApi::start(
@@ -1357,6 +1398,7 @@ async fn update_chatroom_announcement_doc() {
         ],
     );
 }
+
 #[tokio::test]
 async fn add_contact_doc() {
     let server = support::MockApi::start(
@@ -1386,6 +1428,7 @@ async fn add_contact_doc() {
         &[("/action", "\"post\""), ("/data/0/username", "\"user2\"")],
     );
 }
+
 #[tokio::test]
 async fn remove_contact_doc() {
     let server = support::MockApi::start(
@@ -1415,6 +1458,7 @@ async fn remove_contact_doc() {
         &[("/action", "\"delete\""), ("/data/0/username", "\"user2\"")],
     );
 }
+
 #[tokio::test]
 async fn list_contacts_doc() {
     let server = support::MockApi::start(
@@ -1444,6 +1488,7 @@ async fn list_contacts_doc() {
         &[("/count", "2"), ("/data/0", "\"user3\""), ("/data/1", "\"user2\"")],
     );
 }
+
 #[tokio::test]
 async fn list_contacts_paged_doc() {
     let server = support::MockApi::start(
@@ -1477,6 +1522,7 @@ async fn list_contacts_paged_doc() {
         &[("/count", "1"), ("/data/contacts/0/username", "\"username\"")],
     );
 }
+
 #[tokio::test]
 async fn add_blocked_users_doc() {
     let server = support::MockApi::start(
@@ -1503,6 +1549,7 @@ async fn add_blocked_users_doc() {
     let response = result.expect("add_blocked_users example `doc`");
     support::assert_decoded(&response, &[("/data/0", "\"user2\"")]);
 }
+
 #[tokio::test]
 async fn list_blocked_users_doc() {
     let server = support::MockApi::start(
@@ -1532,6 +1579,7 @@ async fn list_blocked_users_doc() {
         &[("/count", "2"), ("/data/0", "\"tst05\""), ("/data/1", "\"tst04\"")],
     );
 }
+
 #[tokio::test]
 async fn remove_blocked_user_doc() {
     let server = support::MockApi::start(
@@ -1561,6 +1609,7 @@ async fn remove_blocked_user_doc() {
         &[("/action", "\"delete\""), ("/data/0/username", "\"user2\"")],
     );
 }
+
 #[tokio::test]
 async fn set_global_mute_doc() {
     let server = support::MockApi::start(
@@ -1594,6 +1643,7 @@ async fn set_global_mute_doc() {
     let response = result.expect("set_global_mute example `doc`");
     support::assert_decoded(&response, &[("/data/result", "\"ok\"")]);
 }
+
 #[tokio::test]
 async fn get_global_mute_doc() {
     let server = support::MockApi::start(
@@ -1627,6 +1677,7 @@ async fn get_global_mute_doc() {
         ],
     );
 }
+
 #[tokio::test]
 async fn list_global_mutes_doc() {
     let server = support::MockApi::start(
@@ -1660,6 +1711,7 @@ async fn list_global_mutes_doc() {
         ],
     );
 }
+
 #[tokio::test]
 async fn list_group_allowlist_doc() {
     let server = support::MockApi::start(
@@ -1689,6 +1741,7 @@ async fn list_group_allowlist_doc() {
         &[("/count", "5"), ("/data/0", "\"username1\""), ("/data/4", "\"username5\"")],
     );
 }
+
 #[tokio::test]
 async fn add_group_allowlist_user_doc() {
     let server = support::MockApi::start(
@@ -1722,6 +1775,7 @@ async fn add_group_allowlist_user_doc() {
         ],
     );
 }
+
 #[tokio::test]
 async fn add_group_allowlist_users_doc() {
     let server = support::MockApi::start(
@@ -1755,6 +1809,7 @@ async fn add_group_allowlist_users_doc() {
         ],
     );
 }
+
 #[tokio::test]
 async fn remove_group_allowlist_users_doc() {
     let server = support::MockApi::start(
@@ -1790,6 +1845,7 @@ async fn remove_group_allowlist_users_doc() {
         ],
     );
 }
+
 #[tokio::test]
 async fn get_group_announcement_doc() {
     let server = support::MockApi::start(
@@ -1819,6 +1875,7 @@ async fn get_group_announcement_doc() {
         &[("/action", "\"get\""), ("/data/announcement", "\"group announcement...\"")],
     );
 }
+
 #[tokio::test]
 async fn update_group_announcement_doc() {
     let server = support::MockApi::start(
@@ -1850,6 +1907,7 @@ async fn update_group_announcement_doc() {
         &[("/data/id", "\"66021836783617\""), ("/data/result", "true")],
     );
 }
+
 #[tokio::test]
 async fn list_group_blocklist_doc() {
     let server = support::MockApi::start(
@@ -1883,6 +1941,7 @@ async fn list_group_blocklist_doc() {
         ],
     );
 }
+
 #[tokio::test]
 async fn add_group_blocklist_user_doc() {
     let server = support::MockApi::start(
@@ -1916,6 +1975,7 @@ async fn add_group_blocklist_user_doc() {
         ],
     );
 }
+
 #[tokio::test]
 async fn add_group_blocklist_users_doc() {
     let server = support::MockApi::start(
@@ -1954,6 +2014,7 @@ async fn add_group_blocklist_users_doc() {
         ],
     );
 }
+
 #[tokio::test]
 async fn remove_group_blocklist_user_doc() {
     let server = support::MockApi::start(
@@ -1987,6 +2048,7 @@ async fn remove_group_blocklist_user_doc() {
         ],
     );
 }
+
 #[tokio::test]
 async fn remove_group_blocklist_users_doc() {
     let server = support::MockApi::start(
@@ -2022,6 +2084,7 @@ async fn remove_group_blocklist_users_doc() {
         ],
     );
 }
+
 #[tokio::test]
 async fn list_group_files_doc() {
     let server = support::MockApi::start(
@@ -2055,6 +2118,7 @@ async fn list_group_files_doc() {
         ],
     );
 }
+
 #[tokio::test]
 async fn upload_group_file_doc() {
     let server = support::MockApi::start(
@@ -2096,6 +2160,7 @@ async fn upload_group_file_doc() {
         ],
     );
 }
+
 #[tokio::test]
 async fn download_group_file_doc() {
     let server = support::MockApi::start(200u16, "Hello world").await;
@@ -2120,6 +2185,7 @@ async fn download_group_file_doc() {
     let download = result.expect("download_group_file example `doc`");
     support::assert_download(download, "Hello world").await;
 }
+
 #[tokio::test]
 async fn delete_group_file_doc() {
     let server = support::MockApi::start(
@@ -2154,6 +2220,7 @@ async fn delete_group_file_doc() {
         ],
     );
 }
+
 #[tokio::test]
 async fn list_group_members_doc() {
     let server = support::MockApi::start(
@@ -2191,6 +2258,7 @@ async fn list_group_members_doc() {
         ],
     );
 }
+
 #[tokio::test]
 async fn add_group_member_doc() {
     let server = support::MockApi::start(
@@ -2224,6 +2292,7 @@ async fn add_group_member_doc() {
         ],
     );
 }
+
 #[tokio::test]
 async fn add_group_members_doc() {
     let server = support::MockApi::start(
@@ -2259,6 +2328,7 @@ async fn add_group_members_doc() {
         ],
     );
 }
+
 #[tokio::test]
 async fn remove_group_member_doc() {
     let server = support::MockApi::start(
@@ -2292,6 +2362,7 @@ async fn remove_group_member_doc() {
         ],
     );
 }
+
 #[tokio::test]
 async fn remove_group_members_doc() {
     let server = support::MockApi::start(
@@ -2327,6 +2398,7 @@ async fn remove_group_members_doc() {
         ],
     );
 }
+
 #[tokio::test]
 async fn update_group_member_attributes_doc() {
     let server = support::MockApi::start(
@@ -2361,6 +2433,7 @@ async fn update_group_member_attributes_doc() {
     let response = result.expect("update_group_member_attributes example `doc`");
     support::assert_decoded(&response, &[("/data/key1", "\"value1\"")]);
 }
+
 #[tokio::test]
 async fn get_group_member_attributes_doc() {
     let server = support::MockApi::start(
@@ -2387,6 +2460,7 @@ async fn get_group_member_attributes_doc() {
     let response = result.expect("get_group_member_attributes example `doc`");
     support::assert_decoded(&response, &[("/data/key1", "\"value1\"")]);
 }
+
 #[tokio::test]
 async fn batch_get_group_member_attributes_doc() {
     let server = support::MockApi::start(
@@ -2424,6 +2498,7 @@ async fn batch_get_group_member_attributes_doc() {
         &[("/data/test1/key1", "\"value1\""), ("/data/test2/key1", "\"value1\"")],
     );
 }
+
 #[tokio::test]
 async fn list_group_admins_doc() {
     let server = support::MockApi::start(
@@ -2450,6 +2525,7 @@ async fn list_group_admins_doc() {
     let response = result.expect("list_group_admins example `doc`");
     support::assert_decoded(&response, &[("/count", "1"), ("/data/0", "\"user1\"")]);
 }
+
 #[tokio::test]
 async fn add_group_admin_doc() {
     let server = support::MockApi::start(
@@ -2479,6 +2555,7 @@ async fn add_group_admin_doc() {
         &[("/data/newadmin", "\"man\""), ("/data/result", "\"success\"")],
     );
 }
+
 #[tokio::test]
 async fn remove_group_admin_doc() {
     let server = support::MockApi::start(
@@ -2508,6 +2585,7 @@ async fn remove_group_admin_doc() {
         &[("/data/oldadmin", "\"user1\""), ("/data/result", "\"success\"")],
     );
 }
+
 #[tokio::test]
 async fn transfer_group_ownership_doc() {
     let server = support::MockApi::start(
@@ -2537,6 +2615,7 @@ async fn transfer_group_ownership_doc() {
         &[("/action", "\"put\""), ("/data/newowner", "true")],
     );
 }
+
 #[tokio::test]
 async fn mute_group_members_doc() {
     let server = support::MockApi::start(
@@ -2570,6 +2649,7 @@ async fn mute_group_members_doc() {
         ],
     );
 }
+
 #[tokio::test]
 async fn unmute_group_members_doc() {
     let server = support::MockApi::start(
@@ -2599,6 +2679,7 @@ async fn unmute_group_members_doc() {
         &[("/data/0/result", "true"), ("/data/0/user", "\"user1\"")],
     );
 }
+
 #[tokio::test]
 async fn list_group_muted_members_doc() {
     let server = support::MockApi::start(
@@ -2628,6 +2709,7 @@ async fn list_group_muted_members_doc() {
         &[("/data/0/expire", "1489158589481"), ("/data/0/user", "\"user1\"")],
     );
 }
+
 #[tokio::test]
 async fn mute_all_group_members_doc() {
     let server = support::MockApi::start(
@@ -2657,6 +2739,7 @@ async fn mute_all_group_members_doc() {
         &[("/data/mute", "true"), ("/timestamp", "1594628861058")],
     );
 }
+
 #[tokio::test]
 async fn unmute_all_group_members_doc() {
     let server = support::MockApi::start(
@@ -2683,6 +2766,7 @@ async fn unmute_all_group_members_doc() {
     let response = result.expect("unmute_all_group_members example `doc`");
     support::assert_decoded(&response, &[("/data/mute", "false")]);
 }
+
 #[tokio::test]
 async fn create_group_doc() {
     let server = support::MockApi::start(
@@ -2722,6 +2806,7 @@ async fn create_group_doc() {
         &[("/action", "\"post\""), ("/data/groupid", "\"6602XXXX783617\"")],
     );
 }
+
 #[tokio::test]
 async fn disable_group_doc() {
     let server = support::MockApi::start(
@@ -2748,6 +2833,7 @@ async fn disable_group_doc() {
     let response = result.expect("disable_group example `doc`");
     support::assert_decoded(&response, &[("/data/disabled", "true")]);
 }
+
 #[tokio::test]
 async fn enable_group_doc() {
     let server = support::MockApi::start(
@@ -2774,6 +2860,7 @@ async fn enable_group_doc() {
     let response = result.expect("enable_group example `doc`");
     support::assert_decoded(&response, &[("/data/disabled", "false")]);
 }
+
 #[tokio::test]
 async fn check_group_membership_doc() {
     let server = support::MockApi::start(
@@ -2800,6 +2887,7 @@ async fn check_group_membership_doc() {
     let response = result.expect("check_group_membership example `doc`");
     support::assert_decoded(&response, &[("/data", "false")]);
 }
+
 #[tokio::test]
 async fn get_groups_doc() {
     let server = support::MockApi::start(
@@ -2834,6 +2922,7 @@ async fn get_groups_doc() {
         ],
     );
 }
+
 #[tokio::test]
 async fn update_group_doc() {
     let server = support::MockApi::start(
@@ -2876,6 +2965,7 @@ async fn update_group_doc() {
         ],
     );
 }
+
 #[tokio::test]
 async fn delete_group_doc() {
     let server = support::MockApi::start(
@@ -2905,6 +2995,7 @@ async fn delete_group_doc() {
         &[("/data/groupid", "\"66021836783617\""), ("/data/success", "true")],
     );
 }
+
 #[tokio::test]
 async fn list_groups_doc_first_page() {
     let server = support::MockApi::start(
@@ -2939,6 +3030,7 @@ async fn list_groups_doc_first_page() {
         ],
     );
 }
+
 #[tokio::test]
 async fn list_groups_doc_second_page() {
     let server = support::MockApi::start(
@@ -2976,6 +3068,7 @@ async fn list_groups_doc_second_page() {
         &[("/count", "2"), ("/data/1/groupname", "\"testgroup2\"")],
     );
 }
+
 #[tokio::test]
 async fn list_user_joined_groups_doc() {
     let server = support::MockApi::start(
@@ -3005,6 +3098,7 @@ async fn list_user_joined_groups_doc() {
         &[("/count", "0"), ("/params/pagesize/0", "\"100\"")],
     );
 }
+
 #[tokio::test]
 async fn send_user_message_text() {
     let server = support::MockApi::start(
@@ -3045,6 +3139,7 @@ async fn send_user_message_text() {
         &[("/action", "\"post\""), ("/data/user2", "\"1029457500870543736\"")],
     );
 }
+
 #[tokio::test]
 async fn send_user_message_text_online_sync() {
     let server = support::MockApi::start(
@@ -3086,6 +3181,7 @@ async fn send_user_message_text_online_sync() {
         &[("/action", "\"post\""), ("/data/user2", "\"1029457500870543736\"")],
     );
 }
+
 #[tokio::test]
 async fn send_user_message_image() {
     let server = support::MockApi::start(
@@ -3126,6 +3222,7 @@ async fn send_user_message_image() {
         &[("/action", "\"post\""), ("/data/user2", "\"1029457500870543736\"")],
     );
 }
+
 #[tokio::test]
 async fn send_user_message_voice() {
     let server = support::MockApi::start(
@@ -3166,6 +3263,7 @@ async fn send_user_message_voice() {
         &[("/action", "\"post\""), ("/data/user2", "\"1029457500870543736\"")],
     );
 }
+
 #[tokio::test]
 async fn send_user_message_video() {
     let server = support::MockApi::start(
@@ -3206,6 +3304,7 @@ async fn send_user_message_video() {
         &[("/action", "\"post\""), ("/data/user2", "\"1029457500870543736\"")],
     );
 }
+
 #[tokio::test]
 async fn send_user_message_file() {
     let server = support::MockApi::start(
@@ -3246,6 +3345,7 @@ async fn send_user_message_file() {
         &[("/action", "\"post\""), ("/data/user2", "\"1029457500870543736\"")],
     );
 }
+
 #[tokio::test]
 async fn send_user_message_location() {
     let server = support::MockApi::start(
@@ -3286,6 +3386,7 @@ async fn send_user_message_location() {
         &[("/action", "\"post\""), ("/data/user2", "\"1029457500870543736\"")],
     );
 }
+
 #[tokio::test]
 async fn send_user_message_cmd() {
     let server = support::MockApi::start(
@@ -3324,6 +3425,7 @@ async fn send_user_message_cmd() {
         &[("/action", "\"post\""), ("/data/user2", "\"1029457500870543736\"")],
     );
 }
+
 #[tokio::test]
 async fn send_user_message_custom() {
     let server = support::MockApi::start(
@@ -3364,6 +3466,7 @@ async fn send_user_message_custom() {
         &[("/action", "\"post\""), ("/data/user2", "\"1029457500870543736\"")],
     );
 }
+
 #[tokio::test]
 async fn send_group_message_text_all_members() {
     let server = support::MockApi::start(
@@ -3406,6 +3509,7 @@ async fn send_group_message_text_all_members() {
         &[("/action", "\"post\""), ("/data/184524748161025", "\"1029544257947437432\"")],
     );
 }
+
 #[tokio::test]
 async fn send_group_message_text_online_members() {
     let server = support::MockApi::start(
@@ -3447,6 +3551,7 @@ async fn send_group_message_text_online_members() {
         &[("/action", "\"post\""), ("/data/184524748161025", "\"1029544257947437432\"")],
     );
 }
+
 #[tokio::test]
 async fn send_group_message_image() {
     let server = support::MockApi::start(
@@ -3487,6 +3592,7 @@ async fn send_group_message_image() {
         &[("/action", "\"post\""), ("/data/184524748161025", "\"1029544257947437432\"")],
     );
 }
+
 #[tokio::test]
 async fn send_group_message_voice() {
     let server = support::MockApi::start(
@@ -3527,6 +3633,7 @@ async fn send_group_message_voice() {
         &[("/action", "\"post\""), ("/data/184524748161025", "\"1029544257947437432\"")],
     );
 }
+
 #[tokio::test]
 async fn send_group_message_video() {
     let server = support::MockApi::start(
@@ -3567,6 +3674,7 @@ async fn send_group_message_video() {
         &[("/action", "\"post\""), ("/data/184524748161025", "\"1029544257947437432\"")],
     );
 }
+
 #[tokio::test]
 async fn send_group_message_file() {
     let server = support::MockApi::start(
@@ -3607,6 +3715,7 @@ async fn send_group_message_file() {
         &[("/action", "\"post\""), ("/data/184524748161025", "\"1029544257947437432\"")],
     );
 }
+
 #[tokio::test]
 async fn send_group_message_location() {
     let server = support::MockApi::start(
@@ -3647,6 +3756,7 @@ async fn send_group_message_location() {
         &[("/action", "\"post\""), ("/data/184524748161025", "\"1029544257947437432\"")],
     );
 }
+
 #[tokio::test]
 async fn send_group_message_cmd() {
     let server = support::MockApi::start(
@@ -3685,6 +3795,7 @@ async fn send_group_message_cmd() {
         &[("/action", "\"post\""), ("/data/184524748161025", "\"1029544257947437432\"")],
     );
 }
+
 #[tokio::test]
 async fn send_group_message_custom() {
     let server = support::MockApi::start(
@@ -3725,6 +3836,7 @@ async fn send_group_message_custom() {
         &[("/action", "\"post\""), ("/data/184524748161025", "\"1029544257947437432\"")],
     );
 }
+
 #[tokio::test]
 async fn send_chatroom_message_text() {
     let server = support::MockApi::start(
@@ -3764,6 +3876,7 @@ async fn send_chatroom_message_text() {
         &[("/action", "\"post\""), ("/data/185145305923585", "\"1029545553039460728\"")],
     );
 }
+
 #[tokio::test]
 async fn send_chatroom_message_image() {
     let server = support::MockApi::start(
@@ -3804,6 +3917,7 @@ async fn send_chatroom_message_image() {
         &[("/action", "\"post\""), ("/data/185145305923585", "\"1029545553039460728\"")],
     );
 }
+
 #[tokio::test]
 async fn send_chatroom_message_voice() {
     let server = support::MockApi::start(
@@ -3844,6 +3958,7 @@ async fn send_chatroom_message_voice() {
         &[("/action", "\"post\""), ("/data/185145305923585", "\"1029545553039460728\"")],
     );
 }
+
 #[tokio::test]
 async fn send_chatroom_message_video() {
     let server = support::MockApi::start(
@@ -3884,6 +3999,7 @@ async fn send_chatroom_message_video() {
         &[("/action", "\"post\""), ("/data/185145305923585", "\"1029545553039460728\"")],
     );
 }
+
 #[tokio::test]
 async fn send_chatroom_message_file() {
     let server = support::MockApi::start(
@@ -3924,6 +4040,7 @@ async fn send_chatroom_message_file() {
         &[("/action", "\"post\""), ("/data/185145305923585", "\"1029545553039460728\"")],
     );
 }
+
 #[tokio::test]
 async fn send_chatroom_message_location() {
     let server = support::MockApi::start(
@@ -3964,6 +4081,7 @@ async fn send_chatroom_message_location() {
         &[("/action", "\"post\""), ("/data/185145305923585", "\"1029545553039460728\"")],
     );
 }
+
 #[tokio::test]
 async fn send_chatroom_message_cmd() {
     let server = support::MockApi::start(
@@ -4002,6 +4120,7 @@ async fn send_chatroom_message_cmd() {
         &[("/action", "\"post\""), ("/data/185145305923585", "\"1029545553039460728\"")],
     );
 }
+
 #[tokio::test]
 async fn send_chatroom_message_custom() {
     let server = support::MockApi::start(
@@ -4042,6 +4161,7 @@ async fn send_chatroom_message_custom() {
         &[("/action", "\"post\""), ("/data/185145305923585", "\"1029545553039460728\"")],
     );
 }
+
 #[tokio::test]
 async fn broadcast_chatroom_message_text() {
     let server = support::MockApi::start(
@@ -4082,6 +4202,7 @@ async fn broadcast_chatroom_message_text() {
         &[("/action", "\"post\""), ("/data/id", "1173998498812376874")],
     );
 }
+
 #[tokio::test]
 async fn broadcast_chatroom_message_image() {
     let server = support::MockApi::start(
@@ -4122,6 +4243,7 @@ async fn broadcast_chatroom_message_image() {
         &[("/action", "\"post\""), ("/data/id", "1173998498812376874")],
     );
 }
+
 #[tokio::test]
 async fn broadcast_chatroom_message_voice() {
     let server = support::MockApi::start(
@@ -4162,6 +4284,7 @@ async fn broadcast_chatroom_message_voice() {
         &[("/action", "\"post\""), ("/data/id", "1173998498812376874")],
     );
 }
+
 #[tokio::test]
 async fn broadcast_chatroom_message_video() {
     let server = support::MockApi::start(
@@ -4202,6 +4325,7 @@ async fn broadcast_chatroom_message_video() {
         &[("/action", "\"post\""), ("/data/id", "1173998498812376874")],
     );
 }
+
 #[tokio::test]
 async fn broadcast_chatroom_message_file() {
     let server = support::MockApi::start(
@@ -4242,6 +4366,7 @@ async fn broadcast_chatroom_message_file() {
         &[("/action", "\"post\""), ("/data/id", "1173998498812376874")],
     );
 }
+
 #[tokio::test]
 async fn broadcast_chatroom_message_location() {
     let server = support::MockApi::start(
@@ -4282,6 +4407,7 @@ async fn broadcast_chatroom_message_location() {
         &[("/action", "\"post\""), ("/data/id", "1173998498812376874")],
     );
 }
+
 #[tokio::test]
 async fn broadcast_chatroom_message_cmd() {
     let server = support::MockApi::start(
@@ -4320,6 +4446,7 @@ async fn broadcast_chatroom_message_cmd() {
         &[("/action", "\"post\""), ("/data/id", "1173998498812376874")],
     );
 }
+
 #[tokio::test]
 async fn broadcast_chatroom_message_custom() {
     let server = support::MockApi::start(
@@ -4358,6 +4485,7 @@ async fn broadcast_chatroom_message_custom() {
         &[("/action", "\"post\""), ("/data/id", "1173998498812376874")],
     );
 }
+
 #[tokio::test]
 async fn get_message_history_doc() {
     let server = support::MockApi::start(
@@ -4393,6 +4521,7 @@ async fn get_message_history_doc() {
         ],
     );
 }
+
 #[tokio::test]
 async fn update_message_text() {
     let server = support::MockApi::start(
@@ -4430,6 +4559,7 @@ async fn update_message_text() {
         &[("/action", "\"put\""), ("/data", "\"success\"")],
     );
 }
+
 #[tokio::test]
 async fn update_message_custom() {
     let server = support::MockApi::start(
@@ -4471,6 +4601,7 @@ async fn update_message_custom() {
         &[("/action", "\"put\""), ("/data", "\"success\"")],
     );
 }
+
 #[tokio::test]
 async fn recall_message_doc() {
     let server = support::MockApi::start(
@@ -4510,6 +4641,7 @@ async fn recall_message_doc() {
         ],
     );
 }
+
 #[tokio::test]
 async fn delete_user_conversation_doc() {
     let server = support::MockApi::start(
@@ -4541,6 +4673,7 @@ async fn delete_user_conversation_doc() {
         &[("/action", "\"delete\""), ("/data/result", "\"ok\"")],
     );
 }
+
 #[tokio::test]
 async fn import_user_message_text() {
     let server = support::MockApi::start(
@@ -4582,6 +4715,7 @@ async fn import_user_message_text() {
         &[("/action", "\"post\""), ("/data/msg_id", "\"10212123848595\"")],
     );
 }
+
 #[tokio::test]
 async fn import_user_message_image() {
     let server = support::MockApi::start(
@@ -4626,6 +4760,7 @@ async fn import_user_message_image() {
         &[("/action", "\"post\""), ("/data/msg_id", "\"10212123848595\"")],
     );
 }
+
 #[tokio::test]
 async fn import_group_message_text() {
     let server = support::MockApi::start(
@@ -4667,6 +4802,7 @@ async fn import_group_message_text() {
         &[("/action", "\"post\""), ("/data/msg_id", "\"10212123848595\"")],
     );
 }
+
 #[tokio::test]
 async fn import_group_message_image() {
     let server = support::MockApi::start(
@@ -4711,6 +4847,7 @@ async fn import_group_message_image() {
         &[("/action", "\"post\""), ("/data/msg_id", "\"10212123848595\"")],
     );
 }
+
 #[tokio::test]
 async fn set_push_nickname_doc() {
     let server = support::MockApi::start(
@@ -4740,6 +4877,7 @@ async fn set_push_nickname_doc() {
         &[("/data/0/nickname", "\"testuser\""), ("/data/0/username", "\"user1\"")],
     );
 }
+
 #[tokio::test]
 async fn set_push_display_style_doc() {
     let server = support::MockApi::start(
@@ -4772,6 +4910,7 @@ async fn set_push_display_style_doc() {
         ],
     );
 }
+
 #[tokio::test]
 async fn set_push_notification_settings_doc() {
     let server = support::MockApi::start(
@@ -4812,6 +4951,7 @@ async fn set_push_notification_settings_doc() {
         ],
     );
 }
+
 #[tokio::test]
 async fn get_push_notification_settings_doc() {
     let server = support::MockApi::start(
@@ -4843,6 +4983,7 @@ async fn get_push_notification_settings_doc() {
         &[("/data/ignoreInterval", "\"21:30-08:00\""), ("/data/type", "\"NONE\"")],
     );
 }
+
 #[tokio::test]
 async fn set_push_translation_language_doc() {
     let server = support::MockApi::start(
@@ -4869,6 +5010,7 @@ async fn set_push_translation_language_doc() {
     let response = result.expect("set_push_translation_language example `doc`");
     support::assert_decoded(&response, &[("/data/language", "\"EU\"")]);
 }
+
 #[tokio::test]
 async fn get_push_translation_language_doc() {
     let server = support::MockApi::start(
@@ -4895,6 +5037,7 @@ async fn get_push_translation_language_doc() {
     let response = result.expect("get_push_translation_language example `doc`");
     support::assert_decoded(&response, &[("/data/language", "\"EU\"")]);
 }
+
 #[tokio::test]
 async fn set_user_presence_doc() {
     let server = support::MockApi::start(200u16, "{\"result\":\"ok\"}\n").await;
@@ -4919,6 +5062,7 @@ async fn set_user_presence_doc() {
     let response = result.expect("set_user_presence example `doc`");
     support::assert_decoded(&response, &[("/data", "\"ok\"")]);
 }
+
 #[tokio::test]
 async fn subscribe_presence_doc() {
     let server = support::MockApi::start(
@@ -4952,6 +5096,7 @@ async fn subscribe_presence_doc() {
         ],
     );
 }
+
 #[tokio::test]
 async fn get_presence_statuses_doc() {
     let server = support::MockApi::start(
@@ -4985,6 +5130,7 @@ async fn get_presence_statuses_doc() {
         ],
     );
 }
+
 #[tokio::test]
 async fn unsubscribe_presence_doc() {
     let server = support::MockApi::start(200u16, "{\"result\":\"ok\"}\n").await;
@@ -5007,6 +5153,7 @@ async fn unsubscribe_presence_doc() {
     let response = result.expect("unsubscribe_presence example `doc`");
     support::assert_decoded(&response, &[("/data", "\"ok\"")]);
 }
+
 #[tokio::test]
 async fn list_presence_subscriptions_doc() {
     let server = support::MockApi::start(
@@ -5040,6 +5187,7 @@ async fn list_presence_subscriptions_doc() {
         &[("/data/sublist/0/uid", "\"lxml2\""), ("/data/totalnum", "\"2\"")],
     );
 }
+
 #[tokio::test]
 async fn send_push_sync_doc_success() {
     let server = support::MockApi::start(
@@ -5083,6 +5231,7 @@ async fn send_push_sync_doc_success() {
         ],
     );
 }
+
 #[tokio::test]
 async fn send_push_sync_doc_no_binding() {
     let server = support::MockApi::start(
@@ -5122,6 +5271,7 @@ async fn send_push_sync_doc_no_binding() {
         &[("/data/0/desc", "\"no push binding\""), ("/data/0/pushStatus", "\"FAIL\"")],
     );
 }
+
 #[tokio::test]
 async fn send_push_sync_doc_unknown_user() {
     let server = support::MockApi::start(
@@ -5161,6 +5311,7 @@ async fn send_push_sync_doc_unknown_user() {
         &[("/data/0/desc", "\"appUser not exists\""), ("/data/0/pushStatus", "\"FAIL\"")],
     );
 }
+
 #[tokio::test]
 async fn send_push_to_users_doc() {
     let server = support::MockApi::start(
@@ -5199,6 +5350,7 @@ async fn send_push_to_users_doc() {
         &[("/data/0/id", "\"test2\""), ("/data/0/pushStatus", "\"ASYNC_SUCCESS\"")],
     );
 }
+
 #[tokio::test]
 async fn send_push_by_labels_doc() {
     let server = support::MockApi::start(
@@ -5235,6 +5387,7 @@ async fn send_push_by_labels_doc() {
     let response = result.expect("send_push_by_labels example `doc`");
     support::assert_decoded(&response, &[("/data/taskId", "968120369184112182")]);
 }
+
 #[tokio::test]
 async fn send_push_to_all_doc() {
     let server = support::MockApi::start(
@@ -5269,6 +5422,7 @@ async fn send_push_to_all_doc() {
     let response = result.expect("send_push_to_all example `doc`");
     support::assert_decoded(&response, &[("/data", "968120369184112182")]);
 }
+
 #[tokio::test]
 async fn create_push_label_doc() {
     let server = support::MockApi::start(
@@ -5300,6 +5454,7 @@ async fn create_push_label_doc() {
         &[("/data/createdAt", "1648720341118"), ("/data/name", "\"post-90s\"")],
     );
 }
+
 #[tokio::test]
 async fn get_push_label_doc() {
     let server = support::MockApi::start(
@@ -5329,6 +5484,7 @@ async fn get_push_label_doc() {
         &[("/data/count", "0"), ("/data/name", "\"90\"")],
     );
 }
+
 #[tokio::test]
 async fn list_push_labels_doc() {
     let server = support::MockApi::start(
@@ -5362,6 +5518,7 @@ async fn list_push_labels_doc() {
         ],
     );
 }
+
 #[tokio::test]
 async fn delete_push_label_doc() {
     let server = support::MockApi::start(
@@ -5388,6 +5545,7 @@ async fn delete_push_label_doc() {
     let response = result.expect("delete_push_label example `doc`");
     support::assert_decoded(&response, &[("/data", "\"success\"")]);
 }
+
 #[tokio::test]
 async fn add_push_label_users_doc() {
     let server = support::MockApi::start(
@@ -5421,6 +5579,7 @@ async fn add_push_label_users_doc() {
         ],
     );
 }
+
 #[tokio::test]
 async fn get_push_label_user_doc() {
     let server = support::MockApi::start(
@@ -5450,6 +5609,7 @@ async fn get_push_label_user_doc() {
         &[("/data/created", "1648721496324"), ("/data/username", "\"hx1\"")],
     );
 }
+
 #[tokio::test]
 async fn list_push_label_users_doc() {
     let server = support::MockApi::start(
@@ -5485,6 +5645,7 @@ async fn list_push_label_users_doc() {
         ],
     );
 }
+
 #[tokio::test]
 async fn remove_push_label_users_doc() {
     let server = support::MockApi::start(
@@ -5514,6 +5675,7 @@ async fn remove_push_label_users_doc() {
         &[("/data/fail", "{}"), ("/data/success/1", "\"hx2\"")],
     );
 }
+
 #[tokio::test]
 async fn create_push_template_doc() {
     let server = support::MockApi::start(
@@ -5549,6 +5711,7 @@ async fn create_push_template_doc() {
         ],
     );
 }
+
 #[tokio::test]
 async fn create_push_template_extension_at_template() {
     let server = support::MockApi::start(
@@ -5583,6 +5746,7 @@ async fn create_push_template_extension_at_template() {
         ],
     );
 }
+
 #[tokio::test]
 async fn get_push_template_doc() {
     let server = support::MockApi::start(
@@ -5612,6 +5776,7 @@ async fn get_push_template_doc() {
         &[("/data/content_pattern", "\"Test,{0}\""), ("/data/name", "\"test7\"")],
     );
 }
+
 #[tokio::test]
 async fn delete_push_template_doc() {
     let server = support::MockApi::start(
@@ -5641,6 +5806,7 @@ async fn delete_push_template_doc() {
         &[("/action", "\"delete\""), ("/data/name", "\"test7\"")],
     );
 }
+
 #[tokio::test]
 async fn add_reaction_doc() {
     let server = support::MockApi::start(
@@ -5676,6 +5842,7 @@ async fn add_reaction_doc() {
         ],
     );
 }
+
 #[tokio::test]
 async fn list_message_reactions_doc() {
     let server = support::MockApi::start(
@@ -5709,6 +5876,7 @@ async fn list_message_reactions_doc() {
         ],
     );
 }
+
 #[tokio::test]
 async fn delete_reaction_doc() {
     let server = support::MockApi::start(
@@ -5735,6 +5903,7 @@ async fn delete_reaction_doc() {
     let response = result.expect("delete_reaction example `doc`");
     support::assert_decoded(&response, &[("/timestamp", "1645774821181")]);
 }
+
 #[tokio::test]
 async fn get_reaction_detail_first_page() {
     let server = support::MockApi::start(
@@ -5772,6 +5941,7 @@ async fn get_reaction_detail_first_page() {
         ],
     );
 }
+
 #[tokio::test]
 async fn get_reaction_detail_second_page() {
     let server = support::MockApi::start(
@@ -5807,6 +5977,7 @@ async fn get_reaction_detail_second_page() {
         &[("/data/cursor", "\"946463471296555192\""), ("/data/state", "true")],
     );
 }
+
 #[tokio::test]
 async fn list_thread_members_doc() {
     let server = support::MockApi::start(
@@ -5836,6 +6007,7 @@ async fn list_thread_members_doc() {
         &[("/action", "\"get\""), ("/data/affiliations/0", "\"test4\"")],
     );
 }
+
 #[tokio::test]
 async fn add_thread_members_doc() {
     let server = support::MockApi::start(
@@ -5865,6 +6037,7 @@ async fn add_thread_members_doc() {
         &[("/action", "\"post\""), ("/data/status", "\"ok\"")],
     );
 }
+
 #[tokio::test]
 async fn remove_thread_members_doc() {
     let server = support::MockApi::start(
@@ -5896,6 +6069,7 @@ async fn remove_thread_members_doc() {
         &[("/data/0/user", "\"test2\""), ("/data/1/result", "false")],
     );
 }
+
 #[tokio::test]
 async fn create_thread_doc() {
     let server = support::MockApi::start(
@@ -5927,6 +6101,7 @@ async fn create_thread_doc() {
         &[("/action", "\"post\""), ("/data/thread_id", "\"177916702949377\"")],
     );
 }
+
 #[tokio::test]
 async fn update_thread_doc() {
     let server = support::MockApi::start(
@@ -5956,6 +6131,7 @@ async fn update_thread_doc() {
         &[("/action", "\"put\""), ("/data/name", "\"test4\"")],
     );
 }
+
 #[tokio::test]
 async fn delete_thread_doc() {
     let server = support::MockApi::start(
@@ -5985,6 +6161,7 @@ async fn delete_thread_doc() {
         &[("/action", "\"delete\""), ("/data/status", "\"ok\"")],
     );
 }
+
 #[tokio::test]
 async fn list_threads_doc() {
     let server = support::MockApi::start(
@@ -6014,6 +6191,7 @@ async fn list_threads_doc() {
         &[("/action", "\"get\""), ("/data/0/id", "\"179786360094768\"")],
     );
 }
+
 #[tokio::test]
 async fn list_user_threads_doc() {
     let server = support::MockApi::start(
@@ -6047,6 +6225,7 @@ async fn list_user_threads_doc() {
         ],
     );
 }
+
 #[tokio::test]
 async fn list_user_group_threads_doc() {
     let server = support::MockApi::start(
@@ -6076,6 +6255,7 @@ async fn list_user_group_threads_doc() {
         &[("/data/0/groupId", "\"17XXXX61\""), ("/data/0/id", "\"17XXXX69\"")],
     );
 }
+
 #[tokio::test]
 async fn exchange_agora_token_notes() {
     let server = support::MockApi::start(
@@ -6105,6 +6285,7 @@ async fn exchange_agora_token_notes() {
         &[("/data/access_token", "\"YWMt…\""), ("/data/expires_in", "281")],
     );
 }
+
 #[tokio::test]
 async fn set_user_attributes_doc() {
     let server = support::MockApi::start(
@@ -6141,6 +6322,7 @@ async fn set_user_attributes_doc() {
         &[("/data/avatarurl", "\"http://XXXX.png\""), ("/data/nickname", "\"nickname\"")],
     );
 }
+
 #[tokio::test]
 async fn get_user_attributes_doc() {
     let server = support::MockApi::start(
@@ -6170,6 +6352,7 @@ async fn get_user_attributes_doc() {
         &[("/data/avatar", "\"http://XXXX.png\""), ("/data/ext", "\"ext\"")],
     );
 }
+
 #[tokio::test]
 async fn get_users_attributes_doc() {
     let server = support::MockApi::start(
@@ -6203,6 +6386,7 @@ async fn get_users_attributes_doc() {
         &[("/data/user1/ext", "\"ext\""), ("/data/user3/nickname", "\"nickname\"")],
     );
 }
+
 #[tokio::test]
 async fn get_user_attributes_total_size_doc() {
     let server = support::MockApi::start(
@@ -6229,6 +6413,7 @@ async fn get_user_attributes_total_size_doc() {
     let response = result.expect("get_user_attributes_total_size example `doc`");
     support::assert_decoded(&response, &[("/data", "1673")]);
 }
+
 #[tokio::test]
 async fn delete_user_attributes_doc() {
     let server = support::MockApi::start(
@@ -6255,6 +6440,7 @@ async fn delete_user_attributes_doc() {
     let response = result.expect("delete_user_attributes example `doc`");
     support::assert_decoded(&response, &[("/data", "true")]);
 }
+
 #[tokio::test]
 async fn register_user_doc() {
     let server = support::MockApi::start(
@@ -6288,6 +6474,7 @@ async fn register_user_doc() {
         ],
     );
 }
+
 #[tokio::test]
 async fn register_users_doc_two_users() {
     let server = support::MockApi::start(
@@ -6327,6 +6514,7 @@ async fn register_users_doc_two_users() {
         ],
     );
 }
+
 #[tokio::test]
 async fn register_users_doc_one_taken() {
     let server = support::MockApi::start(
@@ -6368,6 +6556,7 @@ async fn register_users_doc_one_taken() {
         ],
     );
 }
+
 #[tokio::test]
 async fn register_users_token_page() {
     let server = support::MockApi::start(
@@ -6408,6 +6597,7 @@ async fn register_users_token_page() {
         ],
     );
 }
+
 #[tokio::test]
 async fn get_user_doc() {
     let server = support::MockApi::start(
@@ -6441,6 +6631,7 @@ async fn get_user_doc() {
         ],
     );
 }
+
 #[tokio::test]
 async fn list_users_doc_first_page() {
     let server = support::MockApi::start(
@@ -6474,6 +6665,7 @@ async fn list_users_doc_first_page() {
         ],
     );
 }
+
 #[tokio::test]
 async fn list_users_doc_next_page() {
     let server = support::MockApi::start(
@@ -6513,6 +6705,7 @@ async fn list_users_doc_next_page() {
         ],
     );
 }
+
 #[tokio::test]
 async fn delete_user_doc() {
     let server = support::MockApi::start(
@@ -6542,6 +6735,7 @@ async fn delete_user_doc() {
         &[("/action", "\"delete\""), ("/data/0/nickname", "\"user1\"")],
     );
 }
+
 #[tokio::test]
 async fn delete_users_doc() {
     let server = support::MockApi::start(
@@ -6575,6 +6769,7 @@ async fn delete_users_doc() {
         ],
     );
 }
+
 #[tokio::test]
 async fn update_user_password_doc() {
     let server = support::MockApi::start(
@@ -6601,6 +6796,7 @@ async fn update_user_password_doc() {
     let response = result.expect("update_user_password example `doc`");
     support::assert_decoded(&response, &[("/action", "\"set user password\"")]);
 }
+
 #[tokio::test]
 async fn deactivate_user_doc() {
     let server = support::MockApi::start(
@@ -6630,6 +6826,7 @@ async fn deactivate_user_doc() {
         &[("/action", "\"Deactivate user\""), ("/data/0/activated", "false")],
     );
 }
+
 #[tokio::test]
 async fn activate_user_doc() {
     let server = support::MockApi::start(
@@ -6656,6 +6853,7 @@ async fn activate_user_doc() {
     let response = result.expect("activate_user example `doc`");
     support::assert_decoded(&response, &[("/action", "\"activate user\"")]);
 }
+
 #[tokio::test]
 async fn disconnect_user_doc() {
     let server = support::MockApi::start(
@@ -6685,6 +6883,7 @@ async fn disconnect_user_doc() {
         &[("/action", "\"get\""), ("/data/result", "true")],
     );
 }
+
 #[tokio::test]
 async fn get_user_online_status_doc() {
     let server = support::MockApi::start(
@@ -6711,6 +6910,7 @@ async fn get_user_online_status_doc() {
     let response = result.expect("get_user_online_status example `doc`");
     support::assert_decoded(&response, &[("/data/user1", "\"offline\"")]);
 }
+
 #[tokio::test]
 async fn get_users_online_status_doc() {
     let server = support::MockApi::start(
@@ -6740,6 +6940,7 @@ async fn get_users_online_status_doc() {
         &[("/data/0/user1", "\"offline\""), ("/data/1/user2", "\"offline\"")],
     );
 }
+
 #[tokio::test]
 async fn get_offline_message_count_doc() {
     let server = support::MockApi::start(
@@ -6766,6 +6967,7 @@ async fn get_offline_message_count_doc() {
     let response = result.expect("get_offline_message_count example `doc`");
     support::assert_decoded(&response, &[("/data/user1", "0")]);
 }
+
 #[tokio::test]
 async fn get_offline_message_status_doc() {
     let server = support::MockApi::start(

@@ -5,6 +5,7 @@
 //! which validates each request against `openapi.yaml` on its own
 //! (it answers 422 on any violation when started with `--errors`).
 use super::support;
+
 #[tokio::test]
 #[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
 async fn upload_chat_file() {
@@ -22,6 +23,7 @@ async fn upload_chat_file() {
         .await;
     support::assert_accepted("upload_chat_file", result);
 }
+
 #[tokio::test]
 #[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
 async fn download_chat_file() {
@@ -32,6 +34,7 @@ async fn download_chat_file() {
         .await;
     support::assert_accepted("download_chat_file", result);
 }
+
 #[tokio::test]
 #[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
 async fn download_chat_file_thumbnail() {
@@ -42,6 +45,7 @@ async fn download_chat_file_thumbnail() {
         .await;
     support::assert_accepted("download_chat_file_thumbnail", result);
 }
+
 #[tokio::test]
 #[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
 async fn list_chatroom_allowlist() {
@@ -49,6 +53,7 @@ async fn list_chatroom_allowlist() {
     let result = client.list_chatroom_allowlist("XXXX").await;
     support::assert_accepted("list_chatroom_allowlist", result);
 }
+
 #[tokio::test]
 #[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
 async fn add_chatroom_allowlist_user() {
@@ -56,6 +61,7 @@ async fn add_chatroom_allowlist_user() {
     let result = client.add_chatroom_allowlist_user("XXXX", "wzy_xiaomi").await;
     support::assert_accepted("add_chatroom_allowlist_user", result);
 }
+
 #[tokio::test]
 #[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
 async fn add_chatroom_allowlist_users() {
@@ -63,6 +69,7 @@ async fn add_chatroom_allowlist_users() {
     let result = client.add_chatroom_allowlist_users("XXXX", ["user1"]).await;
     support::assert_accepted("add_chatroom_allowlist_users", result);
 }
+
 #[tokio::test]
 #[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
 async fn remove_chatroom_allowlist_users() {
@@ -72,6 +79,7 @@ async fn remove_chatroom_allowlist_users() {
         .await;
     support::assert_accepted("remove_chatroom_allowlist_users", result);
 }
+
 #[tokio::test]
 #[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
 async fn set_chatroom_attributes() {
@@ -86,6 +94,7 @@ async fn set_chatroom_attributes() {
         .await;
     support::assert_accepted("set_chatroom_attributes", result);
 }
+
 #[tokio::test]
 #[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
 async fn get_chatroom_attributes() {
@@ -96,6 +105,7 @@ async fn get_chatroom_attributes() {
         .await;
     support::assert_accepted("get_chatroom_attributes", result);
 }
+
 #[tokio::test]
 #[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
 async fn remove_chatroom_attributes() {
@@ -106,6 +116,7 @@ async fn remove_chatroom_attributes() {
         .await;
     support::assert_accepted("remove_chatroom_attributes", result);
 }
+
 #[tokio::test]
 #[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
 async fn force_set_chatroom_attributes() {
@@ -120,6 +131,7 @@ async fn force_set_chatroom_attributes() {
         .await;
     support::assert_accepted("force_set_chatroom_attributes", result);
 }
+
 #[tokio::test]
 #[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
 async fn force_remove_chatroom_attributes() {
@@ -130,6 +142,7 @@ async fn force_remove_chatroom_attributes() {
         .await;
     support::assert_accepted("force_remove_chatroom_attributes", result);
 }
+
 #[tokio::test]
 #[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
 async fn list_chatroom_blocklist() {
@@ -137,6 +150,7 @@ async fn list_chatroom_blocklist() {
     let result = client.list_chatroom_blocklist("XXXX").await;
     support::assert_accepted("list_chatroom_blocklist", result);
 }
+
 #[tokio::test]
 #[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
 async fn add_chatroom_blocklist_user() {
@@ -144,6 +158,7 @@ async fn add_chatroom_blocklist_user() {
     let result = client.add_chatroom_blocklist_user("XXXX", "user1").await;
     support::assert_accepted("add_chatroom_blocklist_user", result);
 }
+
 #[tokio::test]
 #[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
 async fn add_chatroom_blocklist_users() {
@@ -151,6 +166,7 @@ async fn add_chatroom_blocklist_users() {
     let result = client.add_chatroom_blocklist_users("XXXX", ["user3", "user4"]).await;
     support::assert_accepted("add_chatroom_blocklist_users", result);
 }
+
 #[tokio::test]
 #[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
 async fn remove_chatroom_blocklist_user() {
@@ -161,6 +177,7 @@ async fn remove_chatroom_blocklist_user() {
         .await;
     support::assert_accepted("remove_chatroom_blocklist_user", result);
 }
+
 #[tokio::test]
 #[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
 async fn remove_chatroom_blocklist_users() {
@@ -171,6 +188,7 @@ async fn remove_chatroom_blocklist_users() {
         .await;
     support::assert_accepted("remove_chatroom_blocklist_users", result);
 }
+
 #[tokio::test]
 #[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
 async fn add_chatroom_member() {
@@ -178,6 +196,7 @@ async fn add_chatroom_member() {
     let result = client.add_chatroom_member("XXXX", "XXXX").await;
     support::assert_accepted("add_chatroom_member", result);
 }
+
 #[tokio::test]
 #[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
 async fn add_chatroom_members() {
@@ -185,6 +204,7 @@ async fn add_chatroom_members() {
     let result = client.add_chatroom_members("XXXX", ["user1", "user2"]).await;
     support::assert_accepted("add_chatroom_members", result);
 }
+
 #[tokio::test]
 #[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
 async fn list_chatroom_members() {
@@ -192,6 +212,7 @@ async fn list_chatroom_members() {
     let result = client.list_chatroom_members("XXXX").pagenum(2).pagesize(2).await;
     support::assert_accepted("list_chatroom_members", result);
 }
+
 #[tokio::test]
 #[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
 async fn remove_chatroom_member() {
@@ -202,6 +223,7 @@ async fn remove_chatroom_member() {
         .await;
     support::assert_accepted("remove_chatroom_member", result);
 }
+
 #[tokio::test]
 #[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
 async fn remove_chatroom_members() {
@@ -212,6 +234,7 @@ async fn remove_chatroom_members() {
         .await;
     support::assert_accepted("remove_chatroom_members", result);
 }
+
 #[tokio::test]
 #[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
 async fn add_chatroom_admin() {
@@ -219,6 +242,7 @@ async fn add_chatroom_admin() {
     let result = client.add_chatroom_admin("XXXX", "user1").await;
     support::assert_accepted("add_chatroom_admin", result);
 }
+
 #[tokio::test]
 #[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
 async fn list_chatroom_admins() {
@@ -226,6 +250,7 @@ async fn list_chatroom_admins() {
     let result = client.list_chatroom_admins("XXXX").await;
     support::assert_accepted("list_chatroom_admins", result);
 }
+
 #[tokio::test]
 #[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
 async fn remove_chatroom_admin() {
@@ -233,6 +258,7 @@ async fn remove_chatroom_admin() {
     let result = client.remove_chatroom_admin("XXXX", "XXXX").await;
     support::assert_accepted("remove_chatroom_admin", result);
 }
+
 #[tokio::test]
 #[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
 async fn mute_chatroom_members() {
@@ -242,6 +268,7 @@ async fn mute_chatroom_members() {
         .await;
     support::assert_accepted("mute_chatroom_members", result);
 }
+
 #[tokio::test]
 #[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
 async fn unmute_chatroom_members() {
@@ -249,6 +276,7 @@ async fn unmute_chatroom_members() {
     let result = client.unmute_chatroom_members("XXXX", ["XXXX"]).await;
     support::assert_accepted("unmute_chatroom_members", result);
 }
+
 #[tokio::test]
 #[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
 async fn list_chatroom_muted_members() {
@@ -256,6 +284,7 @@ async fn list_chatroom_muted_members() {
     let result = client.list_chatroom_muted_members("XXXX").await;
     support::assert_accepted("list_chatroom_muted_members", result);
 }
+
 #[tokio::test]
 #[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
 async fn mute_all_chatroom_members() {
@@ -263,6 +292,7 @@ async fn mute_all_chatroom_members() {
     let result = client.mute_all_chatroom_members("1265710621211").await;
     support::assert_accepted("mute_all_chatroom_members", result);
 }
+
 #[tokio::test]
 #[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
 async fn unmute_all_chatroom_members() {
@@ -270,6 +300,7 @@ async fn unmute_all_chatroom_members() {
     let result = client.unmute_all_chatroom_members("XXXX").await;
     support::assert_accepted("unmute_all_chatroom_members", result);
 }
+
 #[tokio::test]
 #[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
 async fn add_chatroom_super_admin() {
@@ -277,6 +308,7 @@ async fn add_chatroom_super_admin() {
     let result = client.add_chatroom_super_admin("user1").await;
     support::assert_accepted("add_chatroom_super_admin", result);
 }
+
 #[tokio::test]
 #[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
 async fn remove_chatroom_super_admin() {
@@ -284,6 +316,7 @@ async fn remove_chatroom_super_admin() {
     let result = client.remove_chatroom_super_admin("XXXX").await;
     support::assert_accepted("remove_chatroom_super_admin", result);
 }
+
 #[tokio::test]
 #[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
 async fn list_chatroom_super_admins() {
@@ -291,6 +324,7 @@ async fn list_chatroom_super_admins() {
     let result = client.list_chatroom_super_admins().pagenum(2).pagesize(2).await;
     support::assert_accepted("list_chatroom_super_admins", result);
 }
+
 #[tokio::test]
 #[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
 async fn create_chatroom() {
@@ -302,6 +336,7 @@ async fn create_chatroom() {
         .await;
     support::assert_accepted("create_chatroom", result);
 }
+
 #[tokio::test]
 #[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
 async fn list_chatrooms() {
@@ -309,6 +344,7 @@ async fn list_chatrooms() {
     let result = client.list_chatrooms().limit(10).await;
     support::assert_accepted("list_chatrooms", result);
 }
+
 #[tokio::test]
 #[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
 async fn list_user_joined_chatrooms() {
@@ -316,6 +352,7 @@ async fn list_user_joined_chatrooms() {
     let result = client.list_user_joined_chatrooms("XXXX").await;
     support::assert_accepted("list_user_joined_chatrooms", result);
 }
+
 #[tokio::test]
 #[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
 async fn get_chatrooms() {
@@ -323,6 +360,7 @@ async fn get_chatrooms() {
     let result = client.get_chatrooms(["XXXX", "XXXX"]).await;
     support::assert_accepted("get_chatrooms", result);
 }
+
 #[tokio::test]
 #[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
 async fn update_chatroom() {
@@ -335,6 +373,7 @@ async fn update_chatroom() {
         .await;
     support::assert_accepted("update_chatroom", result);
 }
+
 #[tokio::test]
 #[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
 async fn delete_chatroom() {
@@ -342,6 +381,7 @@ async fn delete_chatroom() {
     let result = client.delete_chatroom("XXXX").await;
     support::assert_accepted("delete_chatroom", result);
 }
+
 #[tokio::test]
 #[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
 async fn get_chatroom_announcement() {
@@ -349,6 +389,7 @@ async fn get_chatroom_announcement() {
     let result = client.get_chatroom_announcement("XXXX").await;
     support::assert_accepted("get_chatroom_announcement", result);
 }
+
 #[tokio::test]
 #[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
 async fn update_chatroom_announcement() {
@@ -358,6 +399,7 @@ async fn update_chatroom_announcement() {
         .await;
     support::assert_accepted("update_chatroom_announcement", result);
 }
+
 #[tokio::test]
 #[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
 async fn add_contact() {
@@ -365,6 +407,7 @@ async fn add_contact() {
     let result = client.add_contact("user1", "user2").await;
     support::assert_accepted("add_contact", result);
 }
+
 #[tokio::test]
 #[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
 async fn remove_contact() {
@@ -372,6 +415,7 @@ async fn remove_contact() {
     let result = client.remove_contact("user1", "user2").await;
     support::assert_accepted("remove_contact", result);
 }
+
 #[tokio::test]
 #[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
 async fn list_contacts() {
@@ -379,6 +423,7 @@ async fn list_contacts() {
     let result = client.list_contacts("user1").await;
     support::assert_accepted("list_contacts", result);
 }
+
 #[tokio::test]
 #[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
 async fn list_contacts_paged() {
@@ -390,6 +435,7 @@ async fn list_contacts_paged() {
         .await;
     support::assert_accepted("list_contacts_paged", result);
 }
+
 #[tokio::test]
 #[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
 async fn add_blocked_users() {
@@ -397,6 +443,7 @@ async fn add_blocked_users() {
     let result = client.add_blocked_users("user1", ["user2"]).await;
     support::assert_accepted("add_blocked_users", result);
 }
+
 #[tokio::test]
 #[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
 async fn list_blocked_users() {
@@ -404,6 +451,7 @@ async fn list_blocked_users() {
     let result = client.list_blocked_users("user1").page_size(2).await;
     support::assert_accepted("list_blocked_users", result);
 }
+
 #[tokio::test]
 #[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
 async fn remove_blocked_user() {
@@ -411,6 +459,7 @@ async fn remove_blocked_user() {
     let result = client.remove_blocked_user("user1", "user2").await;
     support::assert_accepted("remove_blocked_user", result);
 }
+
 #[tokio::test]
 #[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
 async fn set_global_mute() {
@@ -423,6 +472,7 @@ async fn set_global_mute() {
         .await;
     support::assert_accepted("set_global_mute", result);
 }
+
 #[tokio::test]
 #[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
 async fn get_global_mute() {
@@ -430,6 +480,7 @@ async fn get_global_mute() {
     let result = client.get_global_mute("XXXX").await;
     support::assert_accepted("get_global_mute", result);
 }
+
 #[tokio::test]
 #[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
 async fn list_global_mutes() {
@@ -437,6 +488,7 @@ async fn list_global_mutes() {
     let result = client.list_global_mutes().page_num(1).page_size(10).await;
     support::assert_accepted("list_global_mutes", result);
 }
+
 #[tokio::test]
 #[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
 async fn list_group_allowlist() {
@@ -444,6 +496,7 @@ async fn list_group_allowlist() {
     let result = client.list_group_allowlist("1208XXXX5169153").await;
     support::assert_accepted("list_group_allowlist", result);
 }
+
 #[tokio::test]
 #[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
 async fn add_group_allowlist_user() {
@@ -451,6 +504,7 @@ async fn add_group_allowlist_user() {
     let result = client.add_group_allowlist_user("1208XXXX5169153", "username1").await;
     support::assert_accepted("add_group_allowlist_user", result);
 }
+
 #[tokio::test]
 #[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
 async fn add_group_allowlist_users() {
@@ -458,6 +512,7 @@ async fn add_group_allowlist_users() {
     let result = client.add_group_allowlist_users("1208XXXX5169153", ["user1"]).await;
     support::assert_accepted("add_group_allowlist_users", result);
 }
+
 #[tokio::test]
 #[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
 async fn remove_group_allowlist_users() {
@@ -467,6 +522,7 @@ async fn remove_group_allowlist_users() {
         .await;
     support::assert_accepted("remove_group_allowlist_users", result);
 }
+
 #[tokio::test]
 #[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
 async fn get_group_announcement() {
@@ -474,6 +530,7 @@ async fn get_group_announcement() {
     let result = client.get_group_announcement("66021836783617").await;
     support::assert_accepted("get_group_announcement", result);
 }
+
 #[tokio::test]
 #[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
 async fn update_group_announcement() {
@@ -483,6 +540,7 @@ async fn update_group_announcement() {
         .await;
     support::assert_accepted("update_group_announcement", result);
 }
+
 #[tokio::test]
 #[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
 async fn list_group_blocklist() {
@@ -490,6 +548,7 @@ async fn list_group_blocklist() {
     let result = client.list_group_blocklist("66XXXX85").page_size(2).await;
     support::assert_accepted("list_group_blocklist", result);
 }
+
 #[tokio::test]
 #[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
 async fn add_group_blocklist_user() {
@@ -497,6 +556,7 @@ async fn add_group_blocklist_user() {
     let result = client.add_group_blocklist_user("66016455491585", "user1").await;
     support::assert_accepted("add_group_blocklist_user", result);
 }
+
 #[tokio::test]
 #[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
 async fn add_group_blocklist_users() {
@@ -506,6 +566,7 @@ async fn add_group_blocklist_users() {
         .await;
     support::assert_accepted("add_group_blocklist_users", result);
 }
+
 #[tokio::test]
 #[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
 async fn remove_group_blocklist_user() {
@@ -516,6 +577,7 @@ async fn remove_group_blocklist_user() {
         .await;
     support::assert_accepted("remove_group_blocklist_user", result);
 }
+
 #[tokio::test]
 #[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
 async fn remove_group_blocklist_users() {
@@ -526,6 +588,7 @@ async fn remove_group_blocklist_users() {
         .await;
     support::assert_accepted("remove_group_blocklist_users", result);
 }
+
 #[tokio::test]
 #[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
 async fn list_group_files() {
@@ -533,6 +596,7 @@ async fn list_group_files() {
     let result = client.list_group_files("66021836783617").pagenum(1).pagesize(10).await;
     support::assert_accepted("list_group_files", result);
 }
+
 #[tokio::test]
 #[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
 async fn upload_group_file() {
@@ -548,6 +612,7 @@ async fn upload_group_file() {
         .await;
     support::assert_accepted("upload_group_file", result);
 }
+
 #[tokio::test]
 #[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
 async fn download_group_file() {
@@ -557,6 +622,7 @@ async fn download_group_file() {
         .await;
     support::assert_accepted("download_group_file", result);
 }
+
 #[tokio::test]
 #[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
 async fn delete_group_file() {
@@ -566,6 +632,7 @@ async fn delete_group_file() {
         .await;
     support::assert_accepted("delete_group_file", result);
 }
+
 #[tokio::test]
 #[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
 async fn list_group_members() {
@@ -577,6 +644,7 @@ async fn list_group_members() {
         .await;
     support::assert_accepted("list_group_members", result);
 }
+
 #[tokio::test]
 #[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
 async fn add_group_member() {
@@ -584,6 +652,7 @@ async fn add_group_member() {
     let result = client.add_group_member("66016455491585", "user4").await;
     support::assert_accepted("add_group_member", result);
 }
+
 #[tokio::test]
 #[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
 async fn add_group_members() {
@@ -591,6 +660,7 @@ async fn add_group_members() {
     let result = client.add_group_members("66016455491585", ["user4", "user5"]).await;
     support::assert_accepted("add_group_members", result);
 }
+
 #[tokio::test]
 #[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
 async fn remove_group_member() {
@@ -601,6 +671,7 @@ async fn remove_group_member() {
         .await;
     support::assert_accepted("remove_group_member", result);
 }
+
 #[tokio::test]
 #[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
 async fn remove_group_members() {
@@ -611,6 +682,7 @@ async fn remove_group_members() {
         .await;
     support::assert_accepted("remove_group_members", result);
 }
+
 #[tokio::test]
 #[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
 async fn update_group_member_attributes() {
@@ -624,6 +696,7 @@ async fn update_group_member_attributes() {
         .await;
     support::assert_accepted("update_group_member_attributes", result);
 }
+
 #[tokio::test]
 #[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
 async fn get_group_member_attributes() {
@@ -631,6 +704,7 @@ async fn get_group_member_attributes() {
     let result = client.get_group_member_attributes("207059303858177", "test2").await;
     support::assert_accepted("get_group_member_attributes", result);
 }
+
 #[tokio::test]
 #[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
 async fn batch_get_group_member_attributes() {
@@ -644,6 +718,7 @@ async fn batch_get_group_member_attributes() {
         .await;
     support::assert_accepted("batch_get_group_member_attributes", result);
 }
+
 #[tokio::test]
 #[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
 async fn list_group_admins() {
@@ -651,6 +726,7 @@ async fn list_group_admins() {
     let result = client.list_group_admins("10130212061185").await;
     support::assert_accepted("list_group_admins", result);
 }
+
 #[tokio::test]
 #[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
 async fn add_group_admin() {
@@ -658,6 +734,7 @@ async fn add_group_admin() {
     let result = client.add_group_admin("10130212061185", "user1").await;
     support::assert_accepted("add_group_admin", result);
 }
+
 #[tokio::test]
 #[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
 async fn remove_group_admin() {
@@ -665,6 +742,7 @@ async fn remove_group_admin() {
     let result = client.remove_group_admin("10130212061185", "user1").await;
     support::assert_accepted("remove_group_admin", result);
 }
+
 #[tokio::test]
 #[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
 async fn transfer_group_ownership() {
@@ -675,6 +753,7 @@ async fn transfer_group_ownership() {
         .await;
     support::assert_accepted("transfer_group_ownership", result);
 }
+
 #[tokio::test]
 #[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
 async fn mute_group_members() {
@@ -682,6 +761,7 @@ async fn mute_group_members() {
     let result = client.mute_group_members("10130212061185", 86400000, ["user1"]).await;
     support::assert_accepted("mute_group_members", result);
 }
+
 #[tokio::test]
 #[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
 async fn unmute_group_members() {
@@ -689,6 +769,7 @@ async fn unmute_group_members() {
     let result = client.unmute_group_members("10130212061185", ["user1"]).await;
     support::assert_accepted("unmute_group_members", result);
 }
+
 #[tokio::test]
 #[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
 async fn list_group_muted_members() {
@@ -696,6 +777,7 @@ async fn list_group_muted_members() {
     let result = client.list_group_muted_members("10130212061185").await;
     support::assert_accepted("list_group_muted_members", result);
 }
+
 #[tokio::test]
 #[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
 async fn mute_all_group_members() {
@@ -703,6 +785,7 @@ async fn mute_all_group_members() {
     let result = client.mute_all_group_members("1208XXXX5169153").await;
     support::assert_accepted("mute_all_group_members", result);
 }
+
 #[tokio::test]
 #[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
 async fn unmute_all_group_members() {
@@ -710,6 +793,7 @@ async fn unmute_all_group_members() {
     let result = client.unmute_all_group_members("1208XXXX5169153").await;
     support::assert_accepted("unmute_all_group_members", result);
 }
+
 #[tokio::test]
 #[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
 async fn create_group() {
@@ -725,6 +809,7 @@ async fn create_group() {
         .await;
     support::assert_accepted("create_group", result);
 }
+
 #[tokio::test]
 #[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
 async fn disable_group() {
@@ -732,6 +817,7 @@ async fn disable_group() {
     let result = client.disable_group("XXXX").await;
     support::assert_accepted("disable_group", result);
 }
+
 #[tokio::test]
 #[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
 async fn enable_group() {
@@ -739,6 +825,7 @@ async fn enable_group() {
     let result = client.enable_group("XXXX").await;
     support::assert_accepted("enable_group", result);
 }
+
 #[tokio::test]
 #[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
 async fn check_group_membership() {
@@ -746,6 +833,7 @@ async fn check_group_membership() {
     let result = client.check_group_membership("XXXX", "XXXX").await;
     support::assert_accepted("check_group_membership", result);
 }
+
 #[tokio::test]
 #[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
 async fn get_groups() {
@@ -753,6 +841,7 @@ async fn get_groups() {
     let result = client.get_groups(["66016455491585"]).await;
     support::assert_accepted("get_groups", result);
 }
+
 #[tokio::test]
 #[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
 async fn update_group() {
@@ -768,6 +857,7 @@ async fn update_group() {
         .await;
     support::assert_accepted("update_group", result);
 }
+
 #[tokio::test]
 #[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
 async fn delete_group() {
@@ -775,6 +865,7 @@ async fn delete_group() {
     let result = client.delete_group("66021836783617").await;
     support::assert_accepted("delete_group", result);
 }
+
 #[tokio::test]
 #[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
 async fn list_groups() {
@@ -782,6 +873,7 @@ async fn list_groups() {
     let result = client.list_groups().limit(2).await;
     support::assert_accepted("list_groups", result);
 }
+
 #[tokio::test]
 #[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
 async fn list_user_joined_groups() {
@@ -789,6 +881,7 @@ async fn list_user_joined_groups() {
     let result = client.list_user_joined_groups("user1").pagesize(100).pagenum(1).await;
     support::assert_accepted("list_user_joined_groups", result);
 }
+
 #[tokio::test]
 #[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
 async fn send_user_message() {
@@ -805,6 +898,7 @@ async fn send_user_message() {
         .await;
     support::assert_accepted("send_user_message", result);
 }
+
 #[tokio::test]
 #[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
 async fn send_group_message() {
@@ -823,6 +917,7 @@ async fn send_group_message() {
         .await;
     support::assert_accepted("send_group_message", result);
 }
+
 #[tokio::test]
 #[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
 async fn send_chatroom_message() {
@@ -838,6 +933,7 @@ async fn send_chatroom_message() {
         .await;
     support::assert_accepted("send_chatroom_message", result);
 }
+
 #[tokio::test]
 #[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
 async fn broadcast_chatroom_message() {
@@ -854,6 +950,7 @@ async fn broadcast_chatroom_message() {
         .await;
     support::assert_accepted("broadcast_chatroom_message", result);
 }
+
 #[tokio::test]
 #[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
 async fn get_message_history() {
@@ -861,6 +958,7 @@ async fn get_message_history() {
     let result = client.get_message_history("2018112717").await;
     support::assert_accepted("get_message_history", result);
 }
+
 #[tokio::test]
 #[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
 async fn update_message() {
@@ -874,6 +972,7 @@ async fn update_message() {
         .await;
     support::assert_accepted("update_message", result);
 }
+
 #[tokio::test]
 #[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
 async fn recall_message() {
@@ -885,6 +984,7 @@ async fn recall_message() {
         .await;
     support::assert_accepted("recall_message", result);
 }
+
 #[tokio::test]
 #[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
 async fn delete_user_conversation() {
@@ -892,6 +992,7 @@ async fn delete_user_conversation() {
     let result = client.delete_user_conversation("u1", "u2", "chat", true).await;
     support::assert_accepted("delete_user_conversation", result);
 }
+
 #[tokio::test]
 #[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
 async fn import_user_message() {
@@ -909,6 +1010,7 @@ async fn import_user_message() {
         .await;
     support::assert_accepted("import_user_message", result);
 }
+
 #[tokio::test]
 #[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
 async fn import_group_message() {
@@ -926,6 +1028,7 @@ async fn import_group_message() {
         .await;
     support::assert_accepted("import_group_message", result);
 }
+
 #[tokio::test]
 #[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
 async fn set_push_nickname() {
@@ -937,6 +1040,7 @@ async fn set_push_nickname() {
         .await;
     support::assert_accepted("set_push_nickname", result);
 }
+
 #[tokio::test]
 #[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
 async fn set_push_display_style() {
@@ -947,6 +1051,7 @@ async fn set_push_display_style() {
         .await;
     support::assert_accepted("set_push_display_style", result);
 }
+
 #[tokio::test]
 #[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
 async fn set_push_notification_settings() {
@@ -959,6 +1064,7 @@ async fn set_push_notification_settings() {
         .await;
     support::assert_accepted("set_push_notification_settings", result);
 }
+
 #[tokio::test]
 #[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
 async fn get_push_notification_settings() {
@@ -968,6 +1074,7 @@ async fn get_push_notification_settings() {
         .await;
     support::assert_accepted("get_push_notification_settings", result);
 }
+
 #[tokio::test]
 #[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
 async fn set_push_translation_language() {
@@ -975,6 +1082,7 @@ async fn set_push_translation_language() {
     let result = client.set_push_translation_language("XXXX", "EU").await;
     support::assert_accepted("set_push_translation_language", result);
 }
+
 #[tokio::test]
 #[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
 async fn get_push_translation_language() {
@@ -982,6 +1090,7 @@ async fn get_push_translation_language() {
     let result = client.get_push_translation_language("XXXX").await;
     support::assert_accepted("get_push_translation_language", result);
 }
+
 #[tokio::test]
 #[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
 async fn set_user_presence() {
@@ -991,6 +1100,7 @@ async fn set_user_presence() {
         .await;
     support::assert_accepted("set_user_presence", result);
 }
+
 #[tokio::test]
 #[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
 async fn subscribe_presence() {
@@ -998,6 +1108,7 @@ async fn subscribe_presence() {
     let result = client.subscribe_presence("wzy", "1000", ["c2", "c3"]).await;
     support::assert_accepted("subscribe_presence", result);
 }
+
 #[tokio::test]
 #[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
 async fn get_presence_statuses() {
@@ -1005,6 +1116,7 @@ async fn get_presence_statuses() {
     let result = client.get_presence_statuses("wzy", ["c2", "c3"]).await;
     support::assert_accepted("get_presence_statuses", result);
 }
+
 #[tokio::test]
 #[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
 async fn unsubscribe_presence() {
@@ -1012,6 +1124,7 @@ async fn unsubscribe_presence() {
     let result = client.unsubscribe_presence("wzy", ["c1"]).await;
     support::assert_accepted("unsubscribe_presence", result);
 }
+
 #[tokio::test]
 #[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
 async fn list_presence_subscriptions() {
@@ -1023,6 +1136,7 @@ async fn list_presence_subscriptions() {
         .await;
     support::assert_accepted("list_presence_subscriptions", result);
 }
+
 #[tokio::test]
 #[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
 async fn send_push_sync() {
@@ -1038,6 +1152,7 @@ async fn send_push_sync() {
         .await;
     support::assert_accepted("send_push_sync", result);
 }
+
 #[tokio::test]
 #[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
 async fn send_push_to_users() {
@@ -1052,6 +1167,7 @@ async fn send_push_to_users() {
         .await;
     support::assert_accepted("send_push_to_users", result);
 }
+
 #[tokio::test]
 #[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
 async fn send_push_by_labels() {
@@ -1067,6 +1183,7 @@ async fn send_push_by_labels() {
         .await;
     support::assert_accepted("send_push_by_labels", result);
 }
+
 #[tokio::test]
 #[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
 async fn send_push_to_all() {
@@ -1080,6 +1197,7 @@ async fn send_push_to_all() {
         .await;
     support::assert_accepted("send_push_to_all", result);
 }
+
 #[tokio::test]
 #[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
 async fn create_push_label() {
@@ -1087,6 +1205,7 @@ async fn create_push_label() {
     let result = client.create_push_label("post-90s").description("hah").await;
     support::assert_accepted("create_push_label", result);
 }
+
 #[tokio::test]
 #[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
 async fn get_push_label() {
@@ -1094,6 +1213,7 @@ async fn get_push_label() {
     let result = client.get_push_label("90").await;
     support::assert_accepted("get_push_label", result);
 }
+
 #[tokio::test]
 #[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
 async fn list_push_labels() {
@@ -1101,6 +1221,7 @@ async fn list_push_labels() {
     let result = client.list_push_labels().await;
     support::assert_accepted("list_push_labels", result);
 }
+
 #[tokio::test]
 #[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
 async fn delete_push_label() {
@@ -1108,6 +1229,7 @@ async fn delete_push_label() {
     let result = client.delete_push_label("post-90s").await;
     support::assert_accepted("delete_push_label", result);
 }
+
 #[tokio::test]
 #[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
 async fn add_push_label_users() {
@@ -1115,6 +1237,7 @@ async fn add_push_label_users() {
     let result = client.add_push_label_users("post-90s", ["hx1", "hx2"]).await;
     support::assert_accepted("add_push_label_users", result);
 }
+
 #[tokio::test]
 #[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
 async fn get_push_label_user() {
@@ -1122,6 +1245,7 @@ async fn get_push_label_user() {
     let result = client.get_push_label_user("post-90s", "hx1").await;
     support::assert_accepted("get_push_label_user", result);
 }
+
 #[tokio::test]
 #[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
 async fn list_push_label_users() {
@@ -1129,6 +1253,7 @@ async fn list_push_label_users() {
     let result = client.list_push_label_users("post-90s").limit(1).await;
     support::assert_accepted("list_push_label_users", result);
 }
+
 #[tokio::test]
 #[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
 async fn remove_push_label_users() {
@@ -1136,6 +1261,7 @@ async fn remove_push_label_users() {
     let result = client.remove_push_label_users("post-90s", ["hx1", "hx2"]).await;
     support::assert_accepted("remove_push_label_users", result);
 }
+
 #[tokio::test]
 #[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
 async fn create_push_template() {
@@ -1143,6 +1269,7 @@ async fn create_push_template() {
     let result = client.create_push_template("test7", "Hello,{0}", "Test,{0}").await;
     support::assert_accepted("create_push_template", result);
 }
+
 #[tokio::test]
 #[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
 async fn get_push_template() {
@@ -1150,6 +1277,7 @@ async fn get_push_template() {
     let result = client.get_push_template("test7").await;
     support::assert_accepted("get_push_template", result);
 }
+
 #[tokio::test]
 #[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
 async fn delete_push_template() {
@@ -1157,6 +1285,7 @@ async fn delete_push_template() {
     let result = client.delete_push_template("test7").await;
     support::assert_accepted("delete_push_template", result);
 }
+
 #[tokio::test]
 #[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
 async fn add_reaction() {
@@ -1164,6 +1293,7 @@ async fn add_reaction() {
     let result = client.add_reaction("e1", "997625372793113144", "emoji_40").await;
     support::assert_accepted("add_reaction", result);
 }
+
 #[tokio::test]
 #[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
 async fn list_message_reactions() {
@@ -1171,6 +1301,7 @@ async fn list_message_reactions() {
     let result = client.list_message_reactions("user1", "msgId1", "chat").await;
     support::assert_accepted("list_message_reactions", result);
 }
+
 #[tokio::test]
 #[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
 async fn delete_reaction() {
@@ -1178,6 +1309,7 @@ async fn delete_reaction() {
     let result = client.delete_reaction("wz", "997625372793113144", "emoji_40").await;
     support::assert_accepted("delete_reaction", result);
 }
+
 #[tokio::test]
 #[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
 async fn get_reaction_detail() {
@@ -1188,6 +1320,7 @@ async fn get_reaction_detail() {
         .await;
     support::assert_accepted("get_reaction_detail", result);
 }
+
 #[tokio::test]
 #[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
 async fn list_thread_members() {
@@ -1195,6 +1328,7 @@ async fn list_thread_members() {
     let result = client.list_thread_members("177916702949377").await;
     support::assert_accepted("list_thread_members", result);
 }
+
 #[tokio::test]
 #[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
 async fn add_thread_members() {
@@ -1202,6 +1336,7 @@ async fn add_thread_members() {
     let result = client.add_thread_members("177916702949377", ["test2", "test3"]).await;
     support::assert_accepted("add_thread_members", result);
 }
+
 #[tokio::test]
 #[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
 async fn remove_thread_members() {
@@ -1211,6 +1346,7 @@ async fn remove_thread_members() {
         .await;
     support::assert_accepted("remove_thread_members", result);
 }
+
 #[tokio::test]
 #[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
 async fn create_thread() {
@@ -1218,6 +1354,7 @@ async fn create_thread() {
     let result = client.create_thread("179800091197441", "1", "1234", "test4").await;
     support::assert_accepted("create_thread", result);
 }
+
 #[tokio::test]
 #[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
 async fn update_thread() {
@@ -1225,6 +1362,7 @@ async fn update_thread() {
     let result = client.update_thread("177916702949377", "test4").await;
     support::assert_accepted("update_thread", result);
 }
+
 #[tokio::test]
 #[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
 async fn delete_thread() {
@@ -1232,6 +1370,7 @@ async fn delete_thread() {
     let result = client.delete_thread("177916702949377").await;
     support::assert_accepted("delete_thread", result);
 }
+
 #[tokio::test]
 #[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
 async fn list_threads() {
@@ -1239,6 +1378,7 @@ async fn list_threads() {
     let result = client.list_threads().await;
     support::assert_accepted("list_threads", result);
 }
+
 #[tokio::test]
 #[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
 async fn list_user_threads() {
@@ -1246,6 +1386,7 @@ async fn list_user_threads() {
     let result = client.list_user_threads("test4").await;
     support::assert_accepted("list_user_threads", result);
 }
+
 #[tokio::test]
 #[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
 async fn list_user_group_threads() {
@@ -1253,6 +1394,7 @@ async fn list_user_group_threads() {
     let result = client.list_user_group_threads("17XXXX61", "test4").await;
     support::assert_accepted("list_user_group_threads", result);
 }
+
 #[tokio::test]
 #[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
 async fn exchange_agora_token() {
@@ -1263,6 +1405,7 @@ async fn exchange_agora_token() {
         .await;
     support::assert_accepted("exchange_agora_token", result);
 }
+
 #[tokio::test]
 #[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
 async fn set_user_attributes() {
@@ -1275,6 +1418,7 @@ async fn set_user_attributes() {
         .await;
     support::assert_accepted("set_user_attributes", result);
 }
+
 #[tokio::test]
 #[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
 async fn get_user_attributes() {
@@ -1282,6 +1426,7 @@ async fn get_user_attributes() {
     let result = client.get_user_attributes("XXXX").await;
     support::assert_accepted("get_user_attributes", result);
 }
+
 #[tokio::test]
 #[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
 async fn get_users_attributes() {
@@ -1291,6 +1436,7 @@ async fn get_users_attributes() {
         .await;
     support::assert_accepted("get_users_attributes", result);
 }
+
 #[tokio::test]
 #[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
 async fn get_user_attributes_total_size() {
@@ -1298,6 +1444,7 @@ async fn get_user_attributes_total_size() {
     let result = client.get_user_attributes_total_size().await;
     support::assert_accepted("get_user_attributes_total_size", result);
 }
+
 #[tokio::test]
 #[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
 async fn delete_user_attributes() {
@@ -1305,6 +1452,7 @@ async fn delete_user_attributes() {
     let result = client.delete_user_attributes("XXXX").await;
     support::assert_accepted("delete_user_attributes", result);
 }
+
 #[tokio::test]
 #[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
 async fn register_user() {
@@ -1315,6 +1463,7 @@ async fn register_user() {
         .await;
     support::assert_accepted("register_user", result);
 }
+
 #[tokio::test]
 #[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
 async fn register_users() {
@@ -1327,6 +1476,7 @@ async fn register_users() {
         .await;
     support::assert_accepted("register_users", result);
 }
+
 #[tokio::test]
 #[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
 async fn get_user() {
@@ -1334,6 +1484,7 @@ async fn get_user() {
     let result = client.get_user("XXXX").await;
     support::assert_accepted("get_user", result);
 }
+
 #[tokio::test]
 #[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
 async fn list_users() {
@@ -1341,6 +1492,7 @@ async fn list_users() {
     let result = client.list_users().limit(2).await;
     support::assert_accepted("list_users", result);
 }
+
 #[tokio::test]
 #[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
 async fn delete_user() {
@@ -1348,6 +1500,7 @@ async fn delete_user() {
     let result = client.delete_user("user1").await;
     support::assert_accepted("delete_user", result);
 }
+
 #[tokio::test]
 #[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
 async fn delete_users() {
@@ -1355,6 +1508,7 @@ async fn delete_users() {
     let result = client.delete_users().limit(2).await;
     support::assert_accepted("delete_users", result);
 }
+
 #[tokio::test]
 #[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
 async fn update_user_password() {
@@ -1362,6 +1516,7 @@ async fn update_user_password() {
     let result = client.update_user_password("user1", "{YourPassword}").await;
     support::assert_accepted("update_user_password", result);
 }
+
 #[tokio::test]
 #[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
 async fn deactivate_user() {
@@ -1369,6 +1524,7 @@ async fn deactivate_user() {
     let result = client.deactivate_user("user1").await;
     support::assert_accepted("deactivate_user", result);
 }
+
 #[tokio::test]
 #[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
 async fn activate_user() {
@@ -1376,6 +1532,7 @@ async fn activate_user() {
     let result = client.activate_user("user1").await;
     support::assert_accepted("activate_user", result);
 }
+
 #[tokio::test]
 #[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
 async fn disconnect_user() {
@@ -1383,6 +1540,7 @@ async fn disconnect_user() {
     let result = client.disconnect_user("XXXX").await;
     support::assert_accepted("disconnect_user", result);
 }
+
 #[tokio::test]
 #[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
 async fn get_user_online_status() {
@@ -1390,6 +1548,7 @@ async fn get_user_online_status() {
     let result = client.get_user_online_status("user1").await;
     support::assert_accepted("get_user_online_status", result);
 }
+
 #[tokio::test]
 #[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
 async fn get_users_online_status() {
@@ -1397,6 +1556,7 @@ async fn get_users_online_status() {
     let result = client.get_users_online_status(["user1", "user2"]).await;
     support::assert_accepted("get_users_online_status", result);
 }
+
 #[tokio::test]
 #[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
 async fn get_offline_message_count() {
@@ -1404,6 +1564,7 @@ async fn get_offline_message_count() {
     let result = client.get_offline_message_count("user1").await;
     support::assert_accepted("get_offline_message_count", result);
 }
+
 #[tokio::test]
 #[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
 async fn get_offline_message_status() {

@@ -4,6 +4,7 @@
 
 mod conformance;
 mod docs;
+mod layout;
 pub mod names;
 mod operations;
 mod types;
@@ -49,7 +50,8 @@ impl Emitter for RustEmitter {
 /// Formats a token stream as a Rust file with the do-not-edit header.
 fn rust_file(tokens: TokenStream) -> Result<String, syn::Error> {
     let file: syn::File = syn::parse2(tokens)?;
-    Ok(format!("{RUST_HEADER}{}", prettyplease::unparse(&file)))
+    let text = layout::space_items(&prettyplease::unparse(&file));
+    Ok(format!("{RUST_HEADER}{text}"))
 }
 
 /// One generated Rust file.
@@ -203,10 +205,6 @@ fn root_module(ir: &Ir) -> TokenStream {
         }
         #[cfg(test)]
         pub(crate) use every_response_type;
-
-        /// The future a request builder turns into when awaited.
-        type BoxFuture<'a, T> =
-            ::std::pin::Pin<Box<dyn ::std::future::Future<Output = T> + Send + 'a>>;
     }
 }
 

@@ -71,7 +71,7 @@ pub const CLIENT_METHODS: &[&str] = &[
 ];
 
 /// Names the generated root module defines besides the groups' items.
-const GENERATED_ROOT: &[&str] = &["BoxFuture", "OPERATIONS", "USERNAME_RULE"];
+const GENERATED_ROOT: &[&str] = &["OPERATIONS", "USERNAME_RULE"];
 
 /// Fields every request builder has, besides its arguments.
 pub(super) const BUILDER_CLIENT: &str = "client";
@@ -79,7 +79,8 @@ pub(super) const BUILDER_CLIENT: &str = "client";
 pub(super) const BUILDER_OPTIONS: &str = "options";
 /// The body of a builder whose operation sends one.
 pub(super) const BUILDER_BODY: &str = "body";
-/// Methods every request builder has, besides its setters.
+/// Methods every request builder has, besides its setters (the runtime's
+/// `request_builder!` adds `timeout`, `header` and `into_future`).
 const BUILDER_METHODS: &[&str] = &["timeout", "header", "validate", "send", "into_future"];
 /// The method of paged operations' builders.
 pub(super) const INTO_STREAM: &str = "into_stream";
@@ -122,6 +123,11 @@ pub(super) fn object(ir: &Ir, id: ObjectId) -> String {
 /// The request builder an operation's method returns.
 pub(super) fn builder(op: &Operation) -> String {
     type_name(&op.id, "Request")
+}
+
+/// The private alias of what an operation's request gives when sent.
+pub(super) fn result(op: &Operation) -> String {
+    type_name(&op.id, "Result")
 }
 
 /// The private struct of an operation's body.
@@ -245,6 +251,7 @@ fn root_scope(ir: &Ir, problems: &mut Vec<Diagnostic>) {
                 root.add(&rust, &subject, subject.clone(), &op.origin, field);
             };
             add(builder(op), "request builder", "id");
+            add(result(op), "result alias", "id");
             add(info_const(op), "operation constant", "id");
             if op.body.is_some() {
                 add(body(op), "body struct", "request");

@@ -249,6 +249,7 @@ pub(super) fn operation(ir: &Ir, op: &Operation) -> TokenStream {
     let args = args(op);
     let method_name = format_ident!("{}", op.id);
     let builder = format_ident!("{}", names::builder(op));
+    let result = format_ident!("{}", names::result(op));
     let konst = info_const(op);
     let method_doc = docs::method(op);
     let data_ty = types::data_type(ir, &op.data);
@@ -386,19 +387,6 @@ pub(super) fn operation(ir: &Ir, op: &Operation) -> TokenStream {
             #(#setters)*
             #additional_setter
 
-            /// Overrides the client's per-request timeout for this call.
-            pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-                self.options = self.options.timeout(timeout);
-                self
-            }
-
-            /// Adds a header to this call only (checked for CR/LF like every
-            /// header value).
-            pub fn header(mut self, name: &'static str, value: impl Into<String>) -> Self {
-                self.options = self.options.header(name, value);
-                self
-            }
-
             /// Checks every documented limit; nothing is sent when one fails.
             fn validate(&self) -> Result<(), crate::ValidationError> {
                 #(#checks)*
@@ -407,7 +395,7 @@ pub(super) fn operation(ir: &Ir, op: &Operation) -> TokenStream {
             }
 
             /// Validates the arguments, sends the request and decodes the response.
-            pub async fn send(self) -> Result<#output, crate::Error> {
+            pub async fn send(self) -> #result {
                 self.validate()?;
                 let path = #path;
                 #query
@@ -427,17 +415,10 @@ pub(super) fn operation(ir: &Ir, op: &Operation) -> TokenStream {
             #stream
         }
 
-        impl<'a> ::std::future::IntoFuture for #builder<'a> {
-            type Output = Result<#output, crate::Error>;
-            type IntoFuture = super::BoxFuture<'a, Self::Output>;
+        /// What the request gives when sent.
+        type #result = Result<#output, crate::Error>;
 
-            // Inline: the operation's future (and its decode) is then compiled
-            // only in crates that call it, not all of them in this one.
-            #[inline]
-            fn into_future(self) -> Self::IntoFuture {
-                Box::pin(self.send())
-            }
-        }
+        crate::runtime::request_builder!(#builder => #result);
     }
 }
 
@@ -670,14 +651,17 @@ fn multipart_expr(fields: &[Field]) -> TokenStream {
     } else {
         quote!(mut parts)
     };
+    let init = vec_expr(required.collect());
     quote! {{
-        let #binding = vec![#(#required),*];
+        let #binding: ::std::vec::Vec<crate::runtime::FormPart> = #init;
         #(#optional)*
         crate::runtime::Body::Multipart(parts)
     }}
 }
 
-/// `format!` of the path template with each placeholder percent-encoded.
+/// The path: the template with each placeholder percent-encoded. The
+/// values are bound before `format!` (and named in its string) so that no
+/// path sits inside the macro, where the formatter cannot lay it out.
 fn path_expr(op: &Operation, args: &[Arg]) -> TokenStream {
     let mut fmt = String::new();
     let mut values = Vec::new();
@@ -686,24 +670,28 @@ fn path_expr(op: &Operation, args: &[Arg]) -> TokenStream {
         match segment {
             Segment::Literal(text) => fmt.push_str(text),
             Segment::Placeholder { name, .. } => {
-                fmt.push_str("{}");
-                if let Some(arg) = args.iter().find(|a| a.wire_name == name) {
-                    let ident = &arg.ident;
-                    values.push(if arg.is_list() {
-                        quote!(crate::runtime::encode::list(&self.#ident))
-                    } else if arg.ty.is_stringy() {
-                        quote!(crate::runtime::encode::segment(&self.#ident))
-                    } else {
-                        quote!(crate::runtime::encode::segment(&self.#ident.to_string()))
-                    });
-                }
+                let Some(arg) = args.iter().find(|a| a.wire_name == name) else {
+                    continue;
+                };
+                let ident = &arg.ident;
+                fmt.push_str(&format!("{{{ident}}}"));
+                values.push(if arg.is_list() {
+                    quote!(let #ident = crate::runtime::encode::list(&self.#ident);)
+                } else if arg.ty.is_stringy() {
+                    quote!(let #ident = crate::runtime::encode::segment(&self.#ident);)
+                } else {
+                    quote!(let #ident = crate::runtime::encode::segment(&self.#ident.to_string());)
+                });
             }
         }
     }
     if values.is_empty() {
         quote!(String::from(#fmt))
     } else {
-        quote!(format!(#fmt, #(#values),*))
+        quote!({
+            #(#values)*
+            format!(#fmt)
+        })
     }
 }
 
@@ -735,9 +723,20 @@ fn pairs(args: &[Arg], place: Place, target: TokenStream) -> TokenStream {
     } else {
         quote!(mut #target)
     };
+    let init = vec_expr(required.collect());
     quote! {
-        let #binding: ::std::vec::Vec<(&'static str, String)> = vec![#(#required),*];
+        let #binding: ::std::vec::Vec<(&'static str, String)> = #init;
         #(#optional)*
+    }
+}
+
+/// A vector of `items`, written as a function call rather than `vec![]`
+/// so that the formatter lays the items out.
+fn vec_expr(items: Vec<TokenStream>) -> TokenStream {
+    if items.is_empty() {
+        quote!(::std::vec::Vec::new())
+    } else {
+        quote!(::std::vec::Vec::from([#(#items),*]))
     }
 }
 

@@ -181,7 +181,7 @@ fn bool_or_string_success() {
 fn error_body_keeps_unknown_fields() {
     let body: ErrorBody =
         serde_json::from_value(json!({"error": "unauthorized", "code": 401})).unwrap();
-    assert_eq!(body.error.as_deref(), Some("unauthorized"));
+    assert_eq!(body.error, "unauthorized");
     assert_eq!(body.extra.get("code"), Some(&json!(401)));
 }
 

@@ -2,6 +2,11 @@
 // Do not edit: change the spec or the generator, then regenerate.
 
 //! Operations and types generated from the spec, one module per group.
+mod envelope;
+pub use envelope::{ErrorBody, Response};
+mod error_codes;
+pub use error_codes::ErrorCode;
+
 /// Chat files: Upload the attachments of image, voice, video and file messages and download them, or the thumbnail of an image or video, again. An upload returns the file's uuid and, for restricted files, the key needed to read it.
 pub mod chat_files;
 pub use chat_files::*;

@@ -9,9 +9,8 @@ use super::auth::TokenProvider;
 use super::response::RawResponse;
 use super::retry::RetryPolicy;
 use super::transport::{Transport, traced};
-use super::{
-    ClientBuilder, DecodeError, Download, Error, Payload, RateLimitMode, RequestParts, Response,
-};
+use super::{ClientBuilder, DecodeError, Download, Error, Payload, RateLimitMode, RequestParts};
+use crate::Response;
 
 /// A client for one Agora Chat app.
 ///

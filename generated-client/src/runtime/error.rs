@@ -3,11 +3,10 @@
 use std::fmt;
 use std::time::Duration;
 
+use super::HttpMethod;
+use crate::{ErrorBody, ErrorCode};
 use reqwest::StatusCode;
 use reqwest::header::HeaderMap;
-use serde::{Deserialize, Serialize};
-
-use super::{ErrorCode, HttpMethod};
 
 /// Longest body excerpt, in characters, kept in [`ApiError`] and
 /// [`DecodeError`]; enough to recognize an HTML error page or the JSON around
@@ -196,10 +195,7 @@ impl ApiError {
             None if body.is_empty() => None,
             None => Some(snippet(body, 0)),
         };
-        let code = parsed
-            .as_ref()
-            .and_then(|body| body.error.as_deref())
-            .map(ErrorCode::parse);
+        let code = parsed.as_ref().map(|body| ErrorCode::parse(&body.error));
         let request_id = REQUEST_ID_HEADERS.iter().find_map(|name| {
             let value = headers.get(*name)?.to_str().ok()?.trim();
             // A request id is a short token; anything long is not one and
@@ -284,35 +280,13 @@ impl fmt::Display for ApiError {
 
 impl std::error::Error for ApiError {}
 
-/// The JSON error body Agora sends with non-2xx responses.
-#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
-pub struct ErrorBody {
-    /// Short error code, e.g. `illegal_argument`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub error: Option<String>,
-    /// Server-side exception class, e.g. `java.lang.IllegalArgumentException`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub exception: Option<String>,
-    /// Human-readable description.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub error_description: Option<String>,
-    /// Server time of the error, in milliseconds since the Unix epoch.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub timestamp: Option<i64>,
-    /// Server processing time, in milliseconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub duration: Option<i64>,
-    /// Any other fields the server sent.
-    #[serde(flatten)]
-    pub extra: crate::Extra,
-}
-
 impl fmt::Display for ErrorBody {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match (&self.error, &self.error_description) {
-            (Some(code), Some(description)) => write!(f, "{code}: {description}")?,
-            (Some(text), None) | (None, Some(text)) => f.write_str(text)?,
-            (None, None) => f.write_str("no error description")?,
+        match (self.error.as_str(), &self.error_description) {
+            ("", Some(description)) => f.write_str(description)?,
+            ("", None) => f.write_str("no error description")?,
+            (code, Some(description)) => write!(f, "{code}: {description}")?,
+            (code, None) => f.write_str(code)?,
         }
         if let Some(exception) = &self.exception {
             write!(f, " ({exception})")?;
@@ -796,7 +770,7 @@ mod tests {
             body,
         );
         let parsed = err.body().expect("parsed body");
-        assert_eq!(parsed.error.as_deref(), Some("illegal_argument"));
+        assert_eq!(parsed.error, "illegal_argument");
         assert_eq!(parsed.timestamp, Some(5));
         assert_eq!(parsed.extra.get("x"), Some(&serde_json::Value::Bool(true)));
         assert_eq!(err.raw_body(), None);

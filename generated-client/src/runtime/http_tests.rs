@@ -198,7 +198,7 @@ async fn agora_error_body_becomes_api_error() {
     assert_eq!(api.status().as_u16(), 404);
     assert_eq!(api.operation(), "users.get");
     let parsed = api.body().expect("parsed error body");
-    assert_eq!(parsed.error.as_deref(), Some("service_resource_not_found"));
+    assert_eq!(parsed.error, "service_resource_not_found");
     assert_eq!(parsed.exception.as_deref(), Some("UserNotFoundException"));
     assert_eq!(
         parsed.error_description.as_deref(),

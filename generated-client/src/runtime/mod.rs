@@ -11,6 +11,7 @@ pub(crate) mod encode;
 mod error;
 mod error_code;
 mod extra;
+pub(crate) mod lenient;
 pub(crate) mod paginate;
 mod rate_limit;
 mod request;
@@ -36,15 +37,13 @@ pub use builder::ClientBuilder;
 pub use client::Client;
 pub use download::Download;
 pub use error::{
-    ApiError, AuthError, ConfigError, DecodeError, Error, ErrorBody, TransportError,
-    ValidationError, ValidationErrorKind,
+    ApiError, AuthError, ConfigError, DecodeError, Error, TransportError, ValidationError,
+    ValidationErrorKind,
 };
-pub use error_code::ErrorCode;
 pub use extra::Extra;
 pub use paginate::BoxStream;
 pub use rate_limit::RateLimitMode;
 pub use request::{HttpMethod, OperationInfo, RateLimit, RatePer, RequestOptions};
-pub use response::Response;
 pub use secret::SecretString;
 pub use upload::UploadFile;
 pub use values::BoolOrString;

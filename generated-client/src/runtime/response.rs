@@ -1,141 +1,12 @@
-//! The Agora response envelope and decoding a response body into it.
+//! Decoding a response body into the envelope (`Response<T>`, generated
+//! from the spec).
 
 use reqwest::StatusCode;
 use serde::de::DeserializeOwned;
-use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use super::{DecodeError, Error, Payload};
-
-/// A successful response: the operation's `data` plus the envelope fields
-/// Agora wraps around it.
-///
-/// The envelope fields are optional because endpoints differ in which of them
-/// they send; fields the crate does not know are kept in [`extra`](Self::extra).
-#[derive(Debug, Clone, Deserialize, Serialize)]
-pub struct Response<T> {
-    /// The operation's payload. A response without `data` fails to decode,
-    /// unless `T` is an `Option`, which then is `None`.
-    pub data: T,
-    /// The request action, e.g. `post` or `get`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub action: Option<String>,
-    /// The app's internal UUID.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub application: Option<String>,
-    /// The app name.
-    #[serde(rename = "applicationName", skip_serializing_if = "Option::is_none")]
-    pub application_name: Option<String>,
-    /// The org name.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub organization: Option<String>,
-    /// The request URI.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub uri: Option<String>,
-    /// The request path.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub path: Option<String>,
-    /// Entities affected by the request, as sent.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub entities: Option<Value>,
-    /// Server time of the response, in milliseconds since the Unix epoch.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub timestamp: Option<i64>,
-    /// Server processing time, in milliseconds.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub duration: Option<i64>,
-    /// Number of items returned. Accepted as a JSON number or a numeric
-    /// string, since the documentation shows both.
-    #[serde(
-        default,
-        deserialize_with = "number_or_numeric_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub count: Option<i64>,
-    /// Cursor for the next page, when there is one.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub cursor: Option<String>,
-    /// The request parameters, as echoed by the server.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub params: Option<Value>,
-    /// Top-level fields not listed above.
-    #[serde(flatten)]
-    pub extra: crate::Extra,
-}
-
-impl<T> Response<T> {
-    /// A response whose payload was the whole body, so no envelope fields.
-    pub(crate) fn with_data(data: T) -> Self {
-        Response {
-            data,
-            action: None,
-            application: None,
-            application_name: None,
-            organization: None,
-            uri: None,
-            path: None,
-            entities: None,
-            timestamp: None,
-            duration: None,
-            count: None,
-            cursor: None,
-            params: None,
-            extra: crate::Extra::new(),
-        }
-    }
-}
-
-/// Reads an optional integer sent either as a number (`2`) or as a string
-/// (`"2"`); `null` is `None`.
-fn number_or_numeric_string<'de, D>(deserializer: D) -> Result<Option<i64>, D::Error>
-where
-    D: serde::Deserializer<'de>,
-{
-    struct Visitor;
-
-    impl<'de> serde::de::Visitor<'de> for Visitor {
-        type Value = Option<i64>;
-
-        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str("an integer or a string containing an integer")
-        }
-
-        fn visit_i64<E: serde::de::Error>(self, value: i64) -> Result<Self::Value, E> {
-            Ok(Some(value))
-        }
-
-        fn visit_u64<E: serde::de::Error>(self, value: u64) -> Result<Self::Value, E> {
-            i64::try_from(value)
-                .map(Some)
-                .map_err(|_| E::invalid_value(serde::de::Unexpected::Unsigned(value), &self))
-        }
-
-        fn visit_str<E: serde::de::Error>(self, value: &str) -> Result<Self::Value, E> {
-            value
-                .trim()
-                .parse()
-                .map(Some)
-                .map_err(|_| E::invalid_value(serde::de::Unexpected::Str(value), &self))
-        }
-
-        fn visit_unit<E: serde::de::Error>(self) -> Result<Self::Value, E> {
-            Ok(None)
-        }
-
-        fn visit_none<E: serde::de::Error>(self) -> Result<Self::Value, E> {
-            Ok(None)
-        }
-
-        fn visit_some<D: serde::Deserializer<'de>>(
-            self,
-            deserializer: D,
-        ) -> Result<Self::Value, D::Error> {
-            deserializer.deserialize_any(self)
-        }
-    }
-
-    deserializer.deserialize_any(Visitor)
-}
+use crate::Response;
 
 /// A 2xx response whose body has not been decoded yet. Keeping this step
 /// non-generic means the HTTP code is compiled once, not once per `T`.
@@ -238,8 +109,9 @@ mod tests {
     use reqwest::StatusCode;
     use serde::Deserialize;
 
-    use super::{RawResponse, Response};
+    use super::RawResponse;
     use crate::Error;
+    use crate::Response;
 
     #[derive(Debug, Deserialize, PartialEq)]
     struct Item {

@@ -4,6 +4,7 @@
 
 mod conformance;
 mod docs;
+mod facts;
 mod layout;
 pub mod names;
 mod operations;
@@ -57,6 +58,8 @@ fn rust_file(tokens: TokenStream) -> Result<String, syn::Error> {
 /// One generated Rust file.
 enum Job<'a> {
     Root,
+    Envelope,
+    ErrorCodes,
     Group(&'a Group),
     Conformance,
     Prism,
@@ -66,6 +69,8 @@ impl Job<'_> {
     fn path(&self) -> PathBuf {
         match self {
             Job::Root => PathBuf::from(MODULE_DIR).join("mod.rs"),
+            Job::Envelope => PathBuf::from(MODULE_DIR).join("envelope.rs"),
+            Job::ErrorCodes => PathBuf::from(MODULE_DIR).join("error_codes.rs"),
             Job::Group(group) => PathBuf::from(MODULE_DIR).join(format!("{}.rs", group.name)),
             Job::Conformance => PathBuf::from(CONFORMANCE_TEST),
             Job::Prism => PathBuf::from(PRISM_TEST),
@@ -75,6 +80,8 @@ impl Job<'_> {
     fn render(&self, ir: &Ir) -> Result<String, syn::Error> {
         rust_file(match self {
             Job::Root => root_module(ir),
+            Job::Envelope => facts::envelope(ir),
+            Job::ErrorCodes => facts::error_codes(ir),
             Job::Group(group) => group_module(ir, group),
             Job::Conformance => conformance::tests(ir),
             Job::Prism => conformance::prism_tests(ir),
@@ -87,7 +94,7 @@ impl Job<'_> {
 /// a regeneration) and returned in a fixed order, so output stays
 /// deterministic.
 fn emit(ir: &Ir) -> Result<Vec<GeneratedFile>, String> {
-    let mut jobs = vec![Job::Root];
+    let mut jobs = vec![Job::Root, Job::Envelope, Job::ErrorCodes];
     jobs.extend(ir.groups.iter().map(Job::Group));
     jobs.push(Job::Conformance);
     jobs.push(Job::Prism);
@@ -180,6 +187,11 @@ fn root_module(ir: &Ir) -> TokenStream {
     ));
     quote! {
         //! Operations and types generated from the spec, one module per group.
+
+        mod envelope;
+        pub use envelope::{ErrorBody, Response};
+        mod error_codes;
+        pub use error_codes::ErrorCode;
 
         #(#mods)*
 

@@ -32,8 +32,6 @@ pub const RUNTIME_ROOT: &[&str] = &[
     "DecodeError",
     "Download",
     "Error",
-    "ErrorBody",
-    "ErrorCode",
     "Extra",
     "HttpMethod",
     "OperationInfo",
@@ -41,7 +39,6 @@ pub const RUNTIME_ROOT: &[&str] = &[
     "RateLimitMode",
     "RatePer",
     "RequestOptions",
-    "Response",
     "SecretString",
     "StaticToken",
     "TokenExchange",
@@ -70,8 +67,17 @@ pub const CLIENT_METHODS: &[&str] = &[
     "token_provider",
 ];
 
-/// Names the generated root module defines besides the groups' items.
-const GENERATED_ROOT: &[&str] = &["OPERATIONS", "USERNAME_RULE"];
+/// Names the generated root module defines besides the groups' items, and
+/// what they are.
+const GENERATED_ROOT: &[(&str, &str)] = &[
+    ("ErrorBody", "the generated error body `ErrorBody`"),
+    ("ErrorCode", "the generated error codes `ErrorCode`"),
+    ("OPERATIONS", "the generated list `OPERATIONS`"),
+    ("Response", "the generated response envelope `Response<T>`"),
+    ("USERNAME_RULE", "the generated `USERNAME_RULE`"),
+    ("envelope", "the generated module `envelope`"),
+    ("error_codes", "the generated module `error_codes`"),
+];
 
 /// Fields every request builder has, besides its arguments.
 pub(super) const BUILDER_CLIENT: &str = "client";
@@ -186,6 +192,7 @@ pub(super) fn check(ir: &Ir) -> Vec<Diagnostic> {
     let mut problems = Vec::new();
     root_scope(ir, &mut problems);
     client_scope(ir, &mut problems);
+    error_code_scope(ir, &mut problems);
     for (_, op) in ir.operations() {
         builder_scope(op, &mut problems);
         if let Some(body) = &op.body {
@@ -219,8 +226,8 @@ fn root_scope(ir: &Ir, problems: &mut Vec<Diagnostic>) {
     for name in RUNTIME_ROOT {
         root.reserve(name, format!("the runtime's `{name}`"));
     }
-    for name in GENERATED_ROOT {
-        root.reserve(name, format!("the generated `{name}`"));
+    for (name, holder) in GENERATED_ROOT {
+        root.reserve(name, *holder);
     }
     for group in &ir.groups {
         let subject = format!("the group `{}`", group.name);
@@ -257,6 +264,23 @@ fn root_scope(ir: &Ir, problems: &mut Vec<Diagnostic>) {
                 add(body(op), "body struct", "request");
             }
         }
+    }
+}
+
+/// The variants of `ErrorCode`: one per documented code, and `Other`.
+fn error_code_scope(ir: &Ir, problems: &mut Vec<Diagnostic>) {
+    let mut variants = Scope::new("the `ErrorCode` variant", problems);
+    variants.reserve("Other", "the variant of undocumented codes");
+    let origin = Origin {
+        file: "api.yaml".into(),
+        position: None,
+        item: String::new(),
+    };
+    for (i, code) in ir.api.error_codes.iter().enumerate() {
+        let subject = format!("the error code `{}`", code.code);
+        let variant = super::facts::error_variant(&code.code);
+        let field = format!("error_codes[{i}].code");
+        variants.add(&variant, &subject, subject.clone(), &origin, &field);
     }
 }
 

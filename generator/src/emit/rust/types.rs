@@ -80,7 +80,7 @@ pub(super) fn response_struct(ir: &Ir, id: ObjectId) -> TokenStream {
     }
 }
 
-fn struct_field(ir: &Ir, f: &Field) -> TokenStream {
+pub(super) fn struct_field(ir: &Ir, f: &Field) -> TokenStream {
     let ident = format_ident!("{}", names::field_ident(&f.wire_name));
     let ty = rust_type(ir, &f.ty);
     let doc = docs::attrs(&docs::field(f));

@@ -17,7 +17,8 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::{env, fs};
 
-use agora_chat_generator::{GeneratedFile, emit::rust::MODULE_DIR, generate, load_ir};
+use agora_chat_generator::emit::{self, rust::MODULE_DIR};
+use agora_chat_generator::{GeneratedFile, generate, load_ir};
 
 use docs::DocSet;
 use docs_check::report::Format;
@@ -169,8 +170,8 @@ fn stale_files(root: &Path, files: &[GeneratedFile]) -> Result<Vec<String>, Stri
 }
 
 fn validate(dir: &Path) -> Result<(), String> {
-    let files = generate(dir).map_err(|e| e.to_string())?;
     let ir = load_ir(dir).map_err(|e| e.to_string())?;
+    let files = emit::run(&ir, emit::EMITTERS).map_err(|e| e.to_string())?;
     let examples: usize = ir.operations().map(|(_, op)| op.examples.len()).sum();
     println!(
         "{}: valid ({} operations, {} examples, {} errata; would write {} files)",

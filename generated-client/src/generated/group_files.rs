@@ -357,7 +357,7 @@ impl crate::Client {
     /// - Rate limit: 100/second per app key; Per App Key, as the detail page (and seed 003) states; the overview has no row for it.
     /// - Idempotent: yes, safe to repeat
     /// - Source: `restful-api/chat-group-management/manage-group-announcement-files`, section "Downloading the chat group shared file"
-    /// - Doc errata: E045, E300, E317, E337 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: E045, E050, E300, E317, E337 (see `spec/errata.yaml` and `spec/errata/`)
     ///
     /// # Arguments
     ///

@@ -132,7 +132,7 @@ async fn list_chatroom_allowlist_doc() {
                 multipart: &[],
                 form: false,
                 download: false,
-                headers: &[],
+                headers: &[("accept", "application/json")],
             },
         )
         .await;
@@ -162,7 +162,7 @@ async fn add_chatroom_allowlist_user_doc() {
                 multipart: &[],
                 form: false,
                 download: false,
-                headers: &[],
+                headers: &[("accept", "application/json")],
             },
         )
         .await;
@@ -196,7 +196,10 @@ async fn add_chatroom_allowlist_users_doc() {
                 multipart: &[],
                 form: false,
                 download: false,
-                headers: &[],
+                headers: &[
+                    ("accept", "application/json"),
+                    ("content-type", "application/json"),
+                ],
             },
         )
         .await;
@@ -232,7 +235,7 @@ async fn remove_chatroom_allowlist_users_doc() {
                 multipart: &[],
                 form: false,
                 download: false,
-                headers: &[],
+                headers: &[("accept", "application/json")],
             },
         )
         .await;
@@ -275,7 +278,10 @@ async fn set_chatroom_attributes_doc() {
                 multipart: &[],
                 form: false,
                 download: false,
-                headers: &[],
+                headers: &[
+                    ("accept", "application/json"),
+                    ("content-type", "application/json"),
+                ],
             },
         )
         .await;
@@ -312,7 +318,10 @@ async fn get_chatroom_attributes_doc() {
                 multipart: &[],
                 form: false,
                 download: false,
-                headers: &[],
+                headers: &[
+                    ("accept", "application/json"),
+                    ("content-type", "application/json"),
+                ],
             },
         )
         .await;
@@ -392,7 +401,10 @@ async fn force_set_chatroom_attributes_doc() {
                 multipart: &[],
                 form: false,
                 download: false,
-                headers: &[],
+                headers: &[
+                    ("accept", "application/json"),
+                    ("content-type", "application/json"),
+                ],
             },
         )
         .await;
@@ -425,7 +437,10 @@ async fn force_remove_chatroom_attributes_doc() {
                 multipart: &[],
                 form: false,
                 download: false,
-                headers: &[],
+                headers: &[
+                    ("accept", "application/json"),
+                    ("content-type", "application/json"),
+                ],
             },
         )
         .await;
@@ -455,7 +470,7 @@ async fn list_chatroom_blocklist_doc() {
                 multipart: &[],
                 form: false,
                 download: false,
-                headers: &[],
+                headers: &[("accept", "application/json")],
             },
         )
         .await;
@@ -485,7 +500,7 @@ async fn add_chatroom_blocklist_user_doc() {
                 multipart: &[],
                 form: false,
                 download: false,
-                headers: &[],
+                headers: &[("accept", "application/json")],
             },
         )
         .await;
@@ -521,7 +536,10 @@ async fn add_chatroom_blocklist_users_doc() {
                 multipart: &[],
                 form: false,
                 download: false,
-                headers: &[],
+                headers: &[
+                    ("accept", "application/json"),
+                    ("content-type", "application/json"),
+                ],
             },
         )
         .await;
@@ -556,7 +574,7 @@ async fn remove_chatroom_blocklist_user_doc() {
                 multipart: &[],
                 form: false,
                 download: false,
-                headers: &[],
+                headers: &[("accept", "application/json")],
             },
         )
         .await;
@@ -592,7 +610,7 @@ async fn remove_chatroom_blocklist_users_doc() {
                 multipart: &[],
                 form: false,
                 download: false,
-                headers: &[],
+                headers: &[("accept", "application/json")],
             },
         )
         .await;
@@ -626,7 +644,7 @@ async fn add_chatroom_member_doc() {
                 multipart: &[],
                 form: false,
                 download: false,
-                headers: &[],
+                headers: &[("accept", "application/json")],
             },
         )
         .await;
@@ -662,7 +680,10 @@ async fn add_chatroom_members_doc() {
                 multipart: &[],
                 form: false,
                 download: false,
-                headers: &[],
+                headers: &[
+                    ("accept", "application/json"),
+                    ("content-type", "application/json"),
+                ],
             },
         )
         .await;
@@ -696,7 +717,7 @@ async fn list_chatroom_members_doc() {
                 multipart: &[],
                 form: false,
                 download: false,
-                headers: &[],
+                headers: &[("accept", "application/json")],
             },
         )
         .await;
@@ -731,7 +752,7 @@ async fn remove_chatroom_member_doc() {
                 multipart: &[],
                 form: false,
                 download: false,
-                headers: &[],
+                headers: &[("accept", "application/json")],
             },
         )
         .await;
@@ -765,7 +786,7 @@ async fn remove_chatroom_members_doc() {
                 multipart: &[],
                 form: false,
                 download: false,
-                headers: &[],
+                headers: &[("accept", "application/json")],
             },
         )
         .await;
@@ -800,7 +821,10 @@ async fn add_chatroom_admin_doc() {
                 multipart: &[],
                 form: false,
                 download: false,
-                headers: &[],
+                headers: &[
+                    ("accept", "application/json"),
+                    ("content-type", "application/json"),
+                ],
             },
         )
         .await;
@@ -830,7 +854,7 @@ async fn list_chatroom_admins_doc() {
                 multipart: &[],
                 form: false,
                 download: false,
-                headers: &[],
+                headers: &[("accept", "application/json")],
             },
         )
         .await;
@@ -857,7 +881,7 @@ async fn remove_chatroom_admin_doc() {
                 multipart: &[],
                 form: false,
                 download: false,
-                headers: &[],
+                headers: &[("accept", "application/json")],
             },
         )
         .await;
@@ -891,7 +915,10 @@ async fn mute_chatroom_members_doc() {
                 multipart: &[],
                 form: false,
                 download: false,
-                headers: &[],
+                headers: &[
+                    ("accept", "application/json"),
+                    ("content-type", "application/json"),
+                ],
             },
         )
         .await;
@@ -925,7 +952,7 @@ async fn unmute_chatroom_members_doc() {
                 multipart: &[],
                 form: false,
                 download: false,
-                headers: &[],
+                headers: &[("accept", "application/json")],
             },
         )
         .await;
@@ -959,7 +986,7 @@ async fn list_chatroom_muted_members_doc() {
                 multipart: &[],
                 form: false,
                 download: false,
-                headers: &[],
+                headers: &[("accept", "application/json")],
             },
         )
         .await;
@@ -993,7 +1020,7 @@ async fn mute_all_chatroom_members_doc() {
                 multipart: &[],
                 form: false,
                 download: false,
-                headers: &[],
+                headers: &[("accept", "application/json")],
             },
         )
         .await;
@@ -1020,7 +1047,7 @@ async fn unmute_all_chatroom_members_doc() {
                 multipart: &[],
                 form: false,
                 download: false,
-                headers: &[],
+                headers: &[("accept", "application/json")],
             },
         )
         .await;
@@ -1047,7 +1074,7 @@ async fn add_chatroom_super_admin_doc() {
                 multipart: &[],
                 form: false,
                 download: false,
-                headers: &[],
+                headers: &[("content-type", "application/json")],
             },
         )
         .await;
@@ -1081,7 +1108,7 @@ async fn remove_chatroom_super_admin_doc() {
                 multipart: &[],
                 form: false,
                 download: false,
-                headers: &[],
+                headers: &[("accept", "application/json")],
             },
         )
         .await;
@@ -1147,7 +1174,10 @@ async fn create_chatroom_doc() {
                 multipart: &[],
                 form: false,
                 download: false,
-                headers: &[],
+                headers: &[
+                    ("accept", "application/json"),
+                    ("content-type", "application/json"),
+                ],
             },
         )
         .await;
@@ -1209,7 +1239,7 @@ async fn list_user_joined_chatrooms_doc() {
                 multipart: &[],
                 form: false,
                 download: false,
-                headers: &[],
+                headers: &[("accept", "application/json")],
             },
         )
         .await;
@@ -1239,7 +1269,7 @@ async fn get_chatrooms_doc() {
                 multipart: &[],
                 form: false,
                 download: false,
-                headers: &[],
+                headers: &[("accept", "application/json")],
             },
         )
         .await;
@@ -1281,7 +1311,10 @@ async fn update_chatroom_doc() {
                 multipart: &[],
                 form: false,
                 download: false,
-                headers: &[],
+                headers: &[
+                    ("accept", "application/json"),
+                    ("content-type", "application/json"),
+                ],
             },
         )
         .await;
@@ -1315,7 +1348,7 @@ async fn delete_chatroom_doc() {
                 multipart: &[],
                 form: false,
                 download: false,
-                headers: &[],
+                headers: &[("accept", "application/json")],
             },
         )
         .await;
@@ -1349,7 +1382,7 @@ async fn get_chatroom_announcement_doc() {
                 multipart: &[],
                 form: false,
                 download: false,
-                headers: &[],
+                headers: &[("accept", "application/json")],
             },
         )
         .await;
@@ -1384,7 +1417,10 @@ async fn update_chatroom_announcement_doc() {
                 multipart: &[],
                 form: false,
                 download: false,
-                headers: &[],
+                headers: &[
+                    ("accept", "application/json"),
+                    ("content-type", "application/json"),
+                ],
             },
         )
         .await;
@@ -1418,7 +1454,7 @@ async fn add_contact_doc() {
                 multipart: &[],
                 form: false,
                 download: false,
-                headers: &[],
+                headers: &[("accept", "application/json")],
             },
         )
         .await;
@@ -1448,7 +1484,7 @@ async fn remove_contact_doc() {
                 multipart: &[],
                 form: false,
                 download: false,
-                headers: &[],
+                headers: &[("accept", "application/json")],
             },
         )
         .await;
@@ -1478,7 +1514,7 @@ async fn list_contacts_doc() {
                 multipart: &[],
                 form: false,
                 download: false,
-                headers: &[],
+                headers: &[("accept", "application/json")],
             },
         )
         .await;
@@ -1512,7 +1548,7 @@ async fn list_contacts_paged_doc() {
                 multipart: &[],
                 form: false,
                 download: false,
-                headers: &[],
+                headers: &[("accept", "application/json")],
             },
         )
         .await;
@@ -1542,7 +1578,10 @@ async fn add_blocked_users_doc() {
                 multipart: &[],
                 form: false,
                 download: false,
-                headers: &[],
+                headers: &[
+                    ("accept", "application/json"),
+                    ("content-type", "application/json"),
+                ],
             },
         )
         .await;
@@ -1569,7 +1608,7 @@ async fn list_blocked_users_doc() {
                 multipart: &[],
                 form: false,
                 download: false,
-                headers: &[],
+                headers: &[("accept", "application/json")],
             },
         )
         .await;
@@ -1599,7 +1638,7 @@ async fn remove_blocked_user_doc() {
                 multipart: &[],
                 form: false,
                 download: false,
-                headers: &[],
+                headers: &[("accept", "application/json")],
             },
         )
         .await;
@@ -1636,7 +1675,7 @@ async fn set_global_mute_doc() {
                 multipart: &[],
                 form: false,
                 download: false,
-                headers: &[],
+                headers: &[("content-type", "application/json")],
             },
         )
         .await;
@@ -1731,7 +1770,7 @@ async fn list_group_allowlist_doc() {
                 multipart: &[],
                 form: false,
                 download: false,
-                headers: &[],
+                headers: &[("accept", "application/json")],
             },
         )
         .await;
@@ -1761,7 +1800,7 @@ async fn add_group_allowlist_user_doc() {
                 multipart: &[],
                 form: false,
                 download: false,
-                headers: &[],
+                headers: &[("accept", "application/json")],
             },
         )
         .await;
@@ -1795,7 +1834,10 @@ async fn add_group_allowlist_users_doc() {
                 multipart: &[],
                 form: false,
                 download: false,
-                headers: &[],
+                headers: &[
+                    ("accept", "application/json"),
+                    ("content-type", "application/json"),
+                ],
             },
         )
         .await;
@@ -1831,7 +1873,7 @@ async fn remove_group_allowlist_users_doc() {
                 multipart: &[],
                 form: false,
                 download: false,
-                headers: &[],
+                headers: &[("accept", "application/json")],
             },
         )
         .await;
@@ -1865,7 +1907,7 @@ async fn get_group_announcement_doc() {
                 multipart: &[],
                 form: false,
                 download: false,
-                headers: &[],
+                headers: &[("accept", "application/json")],
             },
         )
         .await;
@@ -1897,7 +1939,10 @@ async fn update_group_announcement_doc() {
                 multipart: &[],
                 form: false,
                 download: false,
-                headers: &[],
+                headers: &[
+                    ("accept", "application/json"),
+                    ("content-type", "application/json"),
+                ],
             },
         )
         .await;
@@ -1927,7 +1972,7 @@ async fn list_group_blocklist_doc() {
                 multipart: &[],
                 form: false,
                 download: false,
-                headers: &[],
+                headers: &[("accept", "application/json")],
             },
         )
         .await;
@@ -1961,7 +2006,7 @@ async fn add_group_blocklist_user_doc() {
                 multipart: &[],
                 form: false,
                 download: false,
-                headers: &[],
+                headers: &[("accept", "application/json")],
             },
         )
         .await;
@@ -1999,7 +2044,10 @@ async fn add_group_blocklist_users_doc() {
                 multipart: &[],
                 form: false,
                 download: false,
-                headers: &[],
+                headers: &[
+                    ("accept", "application/json"),
+                    ("content-type", "application/json"),
+                ],
             },
         )
         .await;
@@ -2034,7 +2082,7 @@ async fn remove_group_blocklist_user_doc() {
                 multipart: &[],
                 form: false,
                 download: false,
-                headers: &[],
+                headers: &[("accept", "application/json")],
             },
         )
         .await;
@@ -2070,7 +2118,7 @@ async fn remove_group_blocklist_users_doc() {
                 multipart: &[],
                 form: false,
                 download: false,
-                headers: &[],
+                headers: &[("accept", "application/json")],
             },
         )
         .await;
@@ -2104,7 +2152,7 @@ async fn list_group_files_doc() {
                 multipart: &[],
                 form: false,
                 download: false,
-                headers: &[],
+                headers: &[("accept", "application/json")],
             },
         )
         .await;
@@ -2146,7 +2194,10 @@ async fn upload_group_file_doc() {
                 multipart: &["file"],
                 form: false,
                 download: false,
-                headers: &[],
+                headers: &[
+                    ("accept", "application/json"),
+                    ("content-type", "multipart/form-data"),
+                ],
             },
         )
         .await;
@@ -2207,7 +2258,7 @@ async fn delete_group_file_doc() {
                 multipart: &[],
                 form: false,
                 download: false,
-                headers: &[],
+                headers: &[("accept", "application/json")],
             },
         )
         .await;
@@ -2244,7 +2295,7 @@ async fn list_group_members_doc() {
                 multipart: &[],
                 form: false,
                 download: false,
-                headers: &[],
+                headers: &[("accept", "application/json")],
             },
         )
         .await;
@@ -2278,7 +2329,7 @@ async fn add_group_member_doc() {
                 multipart: &[],
                 form: false,
                 download: false,
-                headers: &[],
+                headers: &[("accept", "application/json")],
             },
         )
         .await;
@@ -2314,7 +2365,10 @@ async fn add_group_members_doc() {
                 multipart: &[],
                 form: false,
                 download: false,
-                headers: &[],
+                headers: &[
+                    ("accept", "application/json"),
+                    ("content-type", "application/json"),
+                ],
             },
         )
         .await;
@@ -2348,7 +2402,7 @@ async fn remove_group_member_doc() {
                 multipart: &[],
                 form: false,
                 download: false,
-                headers: &[],
+                headers: &[("accept", "application/json")],
             },
         )
         .await;
@@ -2384,7 +2438,7 @@ async fn remove_group_members_doc() {
                 multipart: &[],
                 form: false,
                 download: false,
-                headers: &[],
+                headers: &[("accept", "application/json")],
             },
         )
         .await;
@@ -2426,7 +2480,10 @@ async fn update_group_member_attributes_doc() {
                 multipart: &[],
                 form: false,
                 download: false,
-                headers: &[],
+                headers: &[
+                    ("accept", "application/json"),
+                    ("content-type", "application/json"),
+                ],
             },
         )
         .await;
@@ -2453,7 +2510,7 @@ async fn get_group_member_attributes_doc() {
                 multipart: &[],
                 form: false,
                 download: false,
-                headers: &[],
+                headers: &[("accept", "application/json")],
             },
         )
         .await;
@@ -2488,7 +2545,10 @@ async fn batch_get_group_member_attributes_doc() {
                 multipart: &[],
                 form: false,
                 download: false,
-                headers: &[],
+                headers: &[
+                    ("accept", "application/json"),
+                    ("content-type", "application/json"),
+                ],
             },
         )
         .await;
@@ -2545,7 +2605,10 @@ async fn add_group_admin_doc() {
                 multipart: &[],
                 form: false,
                 download: false,
-                headers: &[],
+                headers: &[
+                    ("accept", "application/json"),
+                    ("content-type", "application/json"),
+                ],
             },
         )
         .await;
@@ -2575,7 +2638,7 @@ async fn remove_group_admin_doc() {
                 multipart: &[],
                 form: false,
                 download: false,
-                headers: &[],
+                headers: &[("accept", "application/json")],
             },
         )
         .await;
@@ -2605,7 +2668,10 @@ async fn transfer_group_ownership_doc() {
                 multipart: &[],
                 form: false,
                 download: false,
-                headers: &[],
+                headers: &[
+                    ("accept", "application/json"),
+                    ("content-type", "application/json"),
+                ],
             },
         )
         .await;
@@ -2635,7 +2701,10 @@ async fn mute_group_members_doc() {
                 multipart: &[],
                 form: false,
                 download: false,
-                headers: &[],
+                headers: &[
+                    ("accept", "application/json"),
+                    ("content-type", "application/json"),
+                ],
             },
         )
         .await;
@@ -2669,7 +2738,7 @@ async fn unmute_group_members_doc() {
                 multipart: &[],
                 form: false,
                 download: false,
-                headers: &[],
+                headers: &[("accept", "application/json")],
             },
         )
         .await;
@@ -2699,7 +2768,7 @@ async fn list_group_muted_members_doc() {
                 multipart: &[],
                 form: false,
                 download: false,
-                headers: &[],
+                headers: &[("accept", "application/json")],
             },
         )
         .await;
@@ -2729,7 +2798,7 @@ async fn mute_all_group_members_doc() {
                 multipart: &[],
                 form: false,
                 download: false,
-                headers: &[],
+                headers: &[("accept", "application/json")],
             },
         )
         .await;
@@ -2759,7 +2828,7 @@ async fn unmute_all_group_members_doc() {
                 multipart: &[],
                 form: false,
                 download: false,
-                headers: &[],
+                headers: &[("accept", "application/json")],
             },
         )
         .await;
@@ -2796,7 +2865,10 @@ async fn create_group_doc() {
                 multipart: &[],
                 form: false,
                 download: false,
-                headers: &[],
+                headers: &[
+                    ("accept", "application/json"),
+                    ("content-type", "application/json"),
+                ],
             },
         )
         .await;
@@ -2826,7 +2898,7 @@ async fn disable_group_doc() {
                 multipart: &[],
                 form: false,
                 download: false,
-                headers: &[],
+                headers: &[("accept", "application/json")],
             },
         )
         .await;
@@ -2853,7 +2925,7 @@ async fn enable_group_doc() {
                 multipart: &[],
                 form: false,
                 download: false,
-                headers: &[],
+                headers: &[("accept", "application/json")],
             },
         )
         .await;
@@ -2880,7 +2952,7 @@ async fn check_group_membership_doc() {
                 multipart: &[],
                 form: false,
                 download: false,
-                headers: &[],
+                headers: &[("accept", "application/json")],
             },
         )
         .await;
@@ -2907,7 +2979,7 @@ async fn get_groups_doc() {
                 multipart: &[],
                 form: false,
                 download: false,
-                headers: &[],
+                headers: &[("accept", "application/json")],
             },
         )
         .await;
@@ -2951,7 +3023,7 @@ async fn update_group_doc() {
                 multipart: &[],
                 form: false,
                 download: false,
-                headers: &[],
+                headers: &[("accept", "application/json")],
             },
         )
         .await;
@@ -2985,7 +3057,7 @@ async fn delete_group_doc() {
                 multipart: &[],
                 form: false,
                 download: false,
-                headers: &[],
+                headers: &[("accept", "application/json")],
             },
         )
         .await;
@@ -3015,7 +3087,7 @@ async fn list_groups_doc_first_page() {
                 multipart: &[],
                 form: false,
                 download: false,
-                headers: &[],
+                headers: &[("accept", "application/json")],
             },
         )
         .await;
@@ -3058,7 +3130,7 @@ async fn list_groups_doc_second_page() {
                 multipart: &[],
                 form: false,
                 download: false,
-                headers: &[],
+                headers: &[("accept", "application/json")],
             },
         )
         .await;
@@ -3088,7 +3160,7 @@ async fn list_user_joined_groups_doc() {
                 multipart: &[],
                 form: false,
                 download: false,
-                headers: &[],
+                headers: &[("accept", "application/json")],
             },
         )
         .await;
@@ -3129,7 +3201,10 @@ async fn send_user_message_text() {
                 multipart: &[],
                 form: false,
                 download: false,
-                headers: &[],
+                headers: &[
+                    ("accept", "application/json"),
+                    ("content-type", "application/json"),
+                ],
             },
         )
         .await;
@@ -3171,7 +3246,10 @@ async fn send_user_message_text_online_sync() {
                 multipart: &[],
                 form: false,
                 download: false,
-                headers: &[],
+                headers: &[
+                    ("accept", "application/json"),
+                    ("content-type", "application/json"),
+                ],
             },
         )
         .await;
@@ -3212,7 +3290,10 @@ async fn send_user_message_image() {
                 multipart: &[],
                 form: false,
                 download: false,
-                headers: &[],
+                headers: &[
+                    ("accept", "application/json"),
+                    ("content-type", "application/json"),
+                ],
             },
         )
         .await;
@@ -3253,7 +3334,10 @@ async fn send_user_message_voice() {
                 multipart: &[],
                 form: false,
                 download: false,
-                headers: &[],
+                headers: &[
+                    ("accept", "application/json"),
+                    ("content-type", "application/json"),
+                ],
             },
         )
         .await;
@@ -3294,7 +3378,10 @@ async fn send_user_message_video() {
                 multipart: &[],
                 form: false,
                 download: false,
-                headers: &[],
+                headers: &[
+                    ("accept", "application/json"),
+                    ("content-type", "application/json"),
+                ],
             },
         )
         .await;
@@ -3335,7 +3422,10 @@ async fn send_user_message_file() {
                 multipart: &[],
                 form: false,
                 download: false,
-                headers: &[],
+                headers: &[
+                    ("accept", "application/json"),
+                    ("content-type", "application/json"),
+                ],
             },
         )
         .await;
@@ -3376,7 +3466,10 @@ async fn send_user_message_location() {
                 multipart: &[],
                 form: false,
                 download: false,
-                headers: &[],
+                headers: &[
+                    ("accept", "application/json"),
+                    ("content-type", "application/json"),
+                ],
             },
         )
         .await;
@@ -3415,7 +3508,10 @@ async fn send_user_message_cmd() {
                 multipart: &[],
                 form: false,
                 download: false,
-                headers: &[],
+                headers: &[
+                    ("accept", "application/json"),
+                    ("content-type", "application/json"),
+                ],
             },
         )
         .await;
@@ -3456,7 +3552,10 @@ async fn send_user_message_custom() {
                 multipart: &[],
                 form: false,
                 download: false,
-                headers: &[],
+                headers: &[
+                    ("accept", "application/json"),
+                    ("content-type", "application/json"),
+                ],
             },
         )
         .await;
@@ -3499,7 +3598,10 @@ async fn send_group_message_text_all_members() {
                 multipart: &[],
                 form: false,
                 download: false,
-                headers: &[],
+                headers: &[
+                    ("accept", "application/json"),
+                    ("content-type", "application/json"),
+                ],
             },
         )
         .await;
@@ -3541,7 +3643,10 @@ async fn send_group_message_text_online_members() {
                 multipart: &[],
                 form: false,
                 download: false,
-                headers: &[],
+                headers: &[
+                    ("accept", "application/json"),
+                    ("content-type", "application/json"),
+                ],
             },
         )
         .await;
@@ -3582,7 +3687,10 @@ async fn send_group_message_image() {
                 multipart: &[],
                 form: false,
                 download: false,
-                headers: &[],
+                headers: &[
+                    ("accept", "application/json"),
+                    ("content-type", "application/json"),
+                ],
             },
         )
         .await;
@@ -3623,7 +3731,10 @@ async fn send_group_message_voice() {
                 multipart: &[],
                 form: false,
                 download: false,
-                headers: &[],
+                headers: &[
+                    ("accept", "application/json"),
+                    ("content-type", "application/json"),
+                ],
             },
         )
         .await;
@@ -3664,7 +3775,10 @@ async fn send_group_message_video() {
                 multipart: &[],
                 form: false,
                 download: false,
-                headers: &[],
+                headers: &[
+                    ("accept", "application/json"),
+                    ("content-type", "application/json"),
+                ],
             },
         )
         .await;
@@ -3705,7 +3819,10 @@ async fn send_group_message_file() {
                 multipart: &[],
                 form: false,
                 download: false,
-                headers: &[],
+                headers: &[
+                    ("accept", "application/json"),
+                    ("content-type", "application/json"),
+                ],
             },
         )
         .await;
@@ -3746,7 +3863,10 @@ async fn send_group_message_location() {
                 multipart: &[],
                 form: false,
                 download: false,
-                headers: &[],
+                headers: &[
+                    ("accept", "application/json"),
+                    ("content-type", "application/json"),
+                ],
             },
         )
         .await;
@@ -3785,7 +3905,10 @@ async fn send_group_message_cmd() {
                 multipart: &[],
                 form: false,
                 download: false,
-                headers: &[],
+                headers: &[
+                    ("accept", "application/json"),
+                    ("content-type", "application/json"),
+                ],
             },
         )
         .await;
@@ -3826,7 +3949,10 @@ async fn send_group_message_custom() {
                 multipart: &[],
                 form: false,
                 download: false,
-                headers: &[],
+                headers: &[
+                    ("accept", "application/json"),
+                    ("content-type", "application/json"),
+                ],
             },
         )
         .await;
@@ -3866,7 +3992,10 @@ async fn send_chatroom_message_text() {
                 multipart: &[],
                 form: false,
                 download: false,
-                headers: &[],
+                headers: &[
+                    ("accept", "application/json"),
+                    ("content-type", "application/json"),
+                ],
             },
         )
         .await;
@@ -3907,7 +4036,10 @@ async fn send_chatroom_message_image() {
                 multipart: &[],
                 form: false,
                 download: false,
-                headers: &[],
+                headers: &[
+                    ("accept", "application/json"),
+                    ("content-type", "application/json"),
+                ],
             },
         )
         .await;
@@ -3948,7 +4080,10 @@ async fn send_chatroom_message_voice() {
                 multipart: &[],
                 form: false,
                 download: false,
-                headers: &[],
+                headers: &[
+                    ("accept", "application/json"),
+                    ("content-type", "application/json"),
+                ],
             },
         )
         .await;
@@ -3989,7 +4124,10 @@ async fn send_chatroom_message_video() {
                 multipart: &[],
                 form: false,
                 download: false,
-                headers: &[],
+                headers: &[
+                    ("accept", "application/json"),
+                    ("content-type", "application/json"),
+                ],
             },
         )
         .await;
@@ -4030,7 +4168,10 @@ async fn send_chatroom_message_file() {
                 multipart: &[],
                 form: false,
                 download: false,
-                headers: &[],
+                headers: &[
+                    ("accept", "application/json"),
+                    ("content-type", "application/json"),
+                ],
             },
         )
         .await;
@@ -4071,7 +4212,10 @@ async fn send_chatroom_message_location() {
                 multipart: &[],
                 form: false,
                 download: false,
-                headers: &[],
+                headers: &[
+                    ("accept", "application/json"),
+                    ("content-type", "application/json"),
+                ],
             },
         )
         .await;
@@ -4110,7 +4254,10 @@ async fn send_chatroom_message_cmd() {
                 multipart: &[],
                 form: false,
                 download: false,
-                headers: &[],
+                headers: &[
+                    ("accept", "application/json"),
+                    ("content-type", "application/json"),
+                ],
             },
         )
         .await;
@@ -4151,7 +4298,10 @@ async fn send_chatroom_message_custom() {
                 multipart: &[],
                 form: false,
                 download: false,
-                headers: &[],
+                headers: &[
+                    ("accept", "application/json"),
+                    ("content-type", "application/json"),
+                ],
             },
         )
         .await;
@@ -4192,7 +4342,7 @@ async fn broadcast_chatroom_message_text() {
                 multipart: &[],
                 form: false,
                 download: false,
-                headers: &[],
+                headers: &[("content-type", "application/json")],
             },
         )
         .await;
@@ -4233,7 +4383,7 @@ async fn broadcast_chatroom_message_image() {
                 multipart: &[],
                 form: false,
                 download: false,
-                headers: &[],
+                headers: &[("content-type", "application/json")],
             },
         )
         .await;
@@ -4274,7 +4424,7 @@ async fn broadcast_chatroom_message_voice() {
                 multipart: &[],
                 form: false,
                 download: false,
-                headers: &[],
+                headers: &[("content-type", "application/json")],
             },
         )
         .await;
@@ -4315,7 +4465,7 @@ async fn broadcast_chatroom_message_video() {
                 multipart: &[],
                 form: false,
                 download: false,
-                headers: &[],
+                headers: &[("content-type", "application/json")],
             },
         )
         .await;
@@ -4356,7 +4506,7 @@ async fn broadcast_chatroom_message_file() {
                 multipart: &[],
                 form: false,
                 download: false,
-                headers: &[],
+                headers: &[("content-type", "application/json")],
             },
         )
         .await;
@@ -4397,7 +4547,7 @@ async fn broadcast_chatroom_message_location() {
                 multipart: &[],
                 form: false,
                 download: false,
-                headers: &[],
+                headers: &[("content-type", "application/json")],
             },
         )
         .await;
@@ -4436,7 +4586,7 @@ async fn broadcast_chatroom_message_cmd() {
                 multipart: &[],
                 form: false,
                 download: false,
-                headers: &[],
+                headers: &[("content-type", "application/json")],
             },
         )
         .await;
@@ -4475,7 +4625,7 @@ async fn broadcast_chatroom_message_custom() {
                 multipart: &[],
                 form: false,
                 download: false,
-                headers: &[],
+                headers: &[("content-type", "application/json")],
             },
         )
         .await;
@@ -4505,7 +4655,7 @@ async fn get_message_history_doc() {
                 multipart: &[],
                 form: false,
                 download: false,
-                headers: &[],
+                headers: &[("accept", "application/json")],
             },
         )
         .await;
@@ -4549,7 +4699,10 @@ async fn update_message_text() {
                 multipart: &[],
                 form: false,
                 download: false,
-                headers: &[],
+                headers: &[
+                    ("accept", "application/json"),
+                    ("content-type", "application/json"),
+                ],
             },
         )
         .await;
@@ -4591,7 +4744,10 @@ async fn update_message_custom() {
                 multipart: &[],
                 form: false,
                 download: false,
-                headers: &[],
+                headers: &[
+                    ("accept", "application/json"),
+                    ("content-type", "application/json"),
+                ],
             },
         )
         .await;
@@ -4627,7 +4783,10 @@ async fn recall_message_doc() {
                 multipart: &[],
                 form: false,
                 download: false,
-                headers: &[],
+                headers: &[
+                    ("accept", "application/json"),
+                    ("content-type", "application/json"),
+                ],
             },
         )
         .await;
@@ -4663,7 +4822,10 @@ async fn delete_user_conversation_doc() {
                 multipart: &[],
                 form: false,
                 download: false,
-                headers: &[],
+                headers: &[
+                    ("accept", "application/json"),
+                    ("content-type", "application/json"),
+                ],
             },
         )
         .await;
@@ -4867,7 +5029,10 @@ async fn set_push_nickname_doc() {
                 multipart: &[],
                 form: false,
                 download: false,
-                headers: &[],
+                headers: &[
+                    ("accept", "application/json"),
+                    ("content-type", "application/json"),
+                ],
             },
         )
         .await;
@@ -4937,7 +5102,7 @@ async fn set_push_notification_settings_doc() {
                 multipart: &[],
                 form: false,
                 download: false,
-                headers: &[],
+                headers: &[("content-type", "application/json")],
             },
         )
         .await;
@@ -5003,7 +5168,7 @@ async fn set_push_translation_language_doc() {
                 multipart: &[],
                 form: false,
                 download: false,
-                headers: &[],
+                headers: &[("content-type", "application/json")],
             },
         )
         .await;
@@ -5055,7 +5220,7 @@ async fn set_user_presence_doc() {
                 multipart: &[],
                 form: false,
                 download: false,
-                headers: &[],
+                headers: &[("content-type", "application/json")],
             },
         )
         .await;
@@ -5082,7 +5247,7 @@ async fn subscribe_presence_doc() {
                 multipart: &[],
                 form: false,
                 download: false,
-                headers: &[],
+                headers: &[("content-type", "application/json")],
             },
         )
         .await;
@@ -5116,7 +5281,7 @@ async fn get_presence_statuses_doc() {
                 multipart: &[],
                 form: false,
                 download: false,
-                headers: &[],
+                headers: &[("content-type", "application/json")],
             },
         )
         .await;
@@ -5146,7 +5311,7 @@ async fn unsubscribe_presence_doc() {
                 multipart: &[],
                 form: false,
                 download: false,
-                headers: &[],
+                headers: &[("content-type", "application/json")],
             },
         )
         .await;
@@ -5340,7 +5505,7 @@ async fn send_push_to_users_doc() {
                 multipart: &[],
                 form: false,
                 download: false,
-                headers: &[],
+                headers: &[("content-type", "application/json")],
             },
         )
         .await;
@@ -5380,7 +5545,7 @@ async fn send_push_by_labels_doc() {
                 multipart: &[],
                 form: false,
                 download: false,
-                headers: &[],
+                headers: &[("content-type", "application/json")],
             },
         )
         .await;
@@ -5415,7 +5580,7 @@ async fn send_push_to_all_doc() {
                 multipart: &[],
                 form: false,
                 download: false,
-                headers: &[],
+                headers: &[("content-type", "application/json")],
             },
         )
         .await;
@@ -5444,7 +5609,7 @@ async fn create_push_label_doc() {
                 multipart: &[],
                 form: false,
                 download: false,
-                headers: &[],
+                headers: &[("content-type", "application/json")],
             },
         )
         .await;
@@ -5565,7 +5730,7 @@ async fn add_push_label_users_doc() {
                 multipart: &[],
                 form: false,
                 download: false,
-                headers: &[],
+                headers: &[("content-type", "application/json")],
             },
         )
         .await;
@@ -5665,7 +5830,7 @@ async fn remove_push_label_users_doc() {
                 multipart: &[],
                 form: false,
                 download: false,
-                headers: &[],
+                headers: &[("content-type", "application/json")],
             },
         )
         .await;
@@ -5697,7 +5862,7 @@ async fn create_push_template_doc() {
                 multipart: &[],
                 form: false,
                 download: false,
-                headers: &[],
+                headers: &[("content-type", "application/json")],
             },
         )
         .await;
@@ -5828,7 +5993,7 @@ async fn add_reaction_doc() {
                 multipart: &[],
                 form: false,
                 download: false,
-                headers: &[],
+                headers: &[("content-type", "application/json")],
             },
         )
         .await;
@@ -6091,7 +6256,7 @@ async fn create_thread_doc() {
                 multipart: &[],
                 form: false,
                 download: false,
-                headers: &[],
+                headers: &[("content-type", "application/json")],
             },
         )
         .await;
@@ -6312,7 +6477,7 @@ async fn set_user_attributes_doc() {
                 multipart: &[],
                 form: true,
                 download: false,
-                headers: &[],
+                headers: &[("content-type", "application/x-www-form-urlencoded")],
             },
         )
         .await;
@@ -6376,7 +6541,7 @@ async fn get_users_attributes_doc() {
                 multipart: &[],
                 form: false,
                 download: false,
-                headers: &[],
+                headers: &[("content-type", "application/json")],
             },
         )
         .await;
@@ -6460,7 +6625,10 @@ async fn register_user_doc() {
                 multipart: &[],
                 form: false,
                 download: false,
-                headers: &[],
+                headers: &[
+                    ("accept", "application/json"),
+                    ("content-type", "application/json"),
+                ],
             },
         )
         .await;
@@ -6500,7 +6668,7 @@ async fn register_users_doc_two_users() {
                 multipart: &[],
                 form: false,
                 download: false,
-                headers: &[],
+                headers: &[("content-type", "application/json")],
             },
         )
         .await;
@@ -6542,7 +6710,7 @@ async fn register_users_doc_one_taken() {
                 multipart: &[],
                 form: false,
                 download: false,
-                headers: &[],
+                headers: &[("content-type", "application/json")],
             },
         )
         .await;
@@ -6617,7 +6785,7 @@ async fn get_user_doc() {
                 multipart: &[],
                 form: false,
                 download: false,
-                headers: &[],
+                headers: &[("accept", "application/json")],
             },
         )
         .await;
@@ -6651,7 +6819,7 @@ async fn list_users_doc_first_page() {
                 multipart: &[],
                 form: false,
                 download: false,
-                headers: &[],
+                headers: &[("accept", "application/json")],
             },
         )
         .await;
@@ -6691,7 +6859,7 @@ async fn list_users_doc_next_page() {
                 multipart: &[],
                 form: false,
                 download: false,
-                headers: &[],
+                headers: &[("accept", "application/json")],
             },
         )
         .await;
@@ -6725,7 +6893,7 @@ async fn delete_user_doc() {
                 multipart: &[],
                 form: false,
                 download: false,
-                headers: &[],
+                headers: &[("accept", "application/json")],
             },
         )
         .await;
@@ -6755,7 +6923,7 @@ async fn delete_users_doc() {
                 multipart: &[],
                 form: false,
                 download: false,
-                headers: &[],
+                headers: &[("accept", "application/json")],
             },
         )
         .await;
@@ -6789,7 +6957,10 @@ async fn update_user_password_doc() {
                 multipart: &[],
                 form: false,
                 download: false,
-                headers: &[],
+                headers: &[
+                    ("accept", "application/json"),
+                    ("content-type", "application/json"),
+                ],
             },
         )
         .await;
@@ -6816,7 +6987,7 @@ async fn deactivate_user_doc() {
                 multipart: &[],
                 form: false,
                 download: false,
-                headers: &[],
+                headers: &[("accept", "application/json")],
             },
         )
         .await;
@@ -6846,7 +7017,7 @@ async fn activate_user_doc() {
                 multipart: &[],
                 form: false,
                 download: false,
-                headers: &[],
+                headers: &[("accept", "application/json")],
             },
         )
         .await;
@@ -6873,7 +7044,7 @@ async fn disconnect_user_doc() {
                 multipart: &[],
                 form: false,
                 download: false,
-                headers: &[],
+                headers: &[("accept", "application/json")],
             },
         )
         .await;
@@ -6903,7 +7074,7 @@ async fn get_user_online_status_doc() {
                 multipart: &[],
                 form: false,
                 download: false,
-                headers: &[],
+                headers: &[("accept", "application/json")],
             },
         )
         .await;
@@ -6930,7 +7101,7 @@ async fn get_users_online_status_doc() {
                 multipart: &[],
                 form: false,
                 download: false,
-                headers: &[],
+                headers: &[("content-type", "application/json")],
             },
         )
         .await;
@@ -6960,7 +7131,7 @@ async fn get_offline_message_count_doc() {
                 multipart: &[],
                 form: false,
                 download: false,
-                headers: &[],
+                headers: &[("accept", "application/json")],
             },
         )
         .await;
@@ -6987,7 +7158,7 @@ async fn get_offline_message_status_doc() {
                 multipart: &[],
                 form: false,
                 download: false,
-                headers: &[],
+                headers: &[("accept", "application/json")],
             },
         )
         .await;

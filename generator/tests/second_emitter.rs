@@ -62,7 +62,10 @@ impl Emitter for NeedsRateLimits {
     fn check(&self, ir: &Ir) -> Vec<Diagnostic> {
         ir.operations()
             .filter(|(_, op)| op.rate_limit.is_none())
-            .map(|(_, op)| op.origin.diagnostic("rate_limit", "this target needs a rate limit"))
+            .map(|(_, op)| {
+                op.origin
+                    .diagnostic("rate_limit", "this target needs a rate limit")
+            })
             .collect()
     }
 
@@ -78,7 +81,9 @@ fn an_emitter_check_stops_generation_with_a_spec_error() {
         .expect_err("several operations have no rate limit")
         .to_string();
     assert!(
-        error.contains("groups/rooms.yaml:53:9: `get_rooms` at `rate_limit`: this target needs a rate limit"),
+        error.contains(
+            "groups/rooms.yaml:53:9: `get_rooms` at `rate_limit`: this target needs a rate limit"
+        ),
         "{error}"
     );
 }

@@ -133,6 +133,9 @@ pub struct Group {
 /// An object type.
 #[derive(Debug, Clone)]
 pub struct Object {
+    /// Index of the group that declares it (or whose operation it belongs
+    /// to) in [`Ir::groups`].
+    pub group: usize,
     /// What it is, which decides how emitters name it.
     pub role: ObjectRole,
     /// The spec's description; inline objects may have none.
@@ -220,6 +223,8 @@ pub struct Param {
 pub struct Operation {
     /// snake_case id, unique across the API.
     pub id: String,
+    /// snake_case name within its group, unique there (`create`).
+    pub name: String,
     /// Where it was written.
     pub origin: Origin,
     /// One-line summary.

@@ -66,6 +66,8 @@ pub(crate) struct Lowerer<'a> {
     /// Declared type names, across all groups (a name is usable anywhere).
     named: BTreeMap<String, ObjectId>,
     objects: Vec<Object>,
+    /// Index of the group being lowered.
+    group: usize,
 }
 
 impl<'a> Lowerer<'a> {
@@ -81,6 +83,7 @@ impl<'a> Lowerer<'a> {
                 .collect(),
             named: BTreeMap::new(),
             objects: Vec::new(),
+            group: 0,
         }
     }
 
@@ -107,7 +110,8 @@ impl<'a> Lowerer<'a> {
         let mut names = BTreeSet::new();
         let mut op_ids = BTreeSet::new();
         let mut groups = Vec::new();
-        for LoadedGroup { file, group } in &spec.groups {
+        for (index, LoadedGroup { file, group }) in spec.groups.iter().enumerate() {
+            self.group = index;
             let at = At::spanned(file, &group.group);
             if !is_snake(&group.group.value) {
                 self.report(&at, "group", "group names are snake_case");
@@ -121,10 +125,14 @@ impl<'a> Lowerer<'a> {
                 .filter_map(|t| self.named.get(&t.name.value).copied())
                 .collect();
             let mut operations = Vec::new();
+            let mut op_names = BTreeSet::new();
             for op in &group.operations {
                 let at = At::spanned(file, &op.id);
                 if !op_ids.insert(op.id.value.clone()) {
                     self.report(&at, "id", "duplicate operation id");
+                }
+                if !op_names.insert(op.name.as_str()) {
+                    self.report(&at, "name", "another operation of the group has this name");
                 }
                 if let Some(op) = self.operation(&at, op, &mut objects) {
                     operations.push(op);

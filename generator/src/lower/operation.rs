@@ -21,6 +21,9 @@ impl Lowerer<'_> {
         if !is_snake(id) {
             self.report(at, "id", "operation ids are snake_case");
         }
+        if !is_snake(&op.name) {
+            self.report(at, "name", "operation names are snake_case");
+        }
         for (field, text) in [("summary", &op.summary), ("description", &op.description)] {
             if text.trim().is_empty() {
                 self.report(at, field, "must not be empty");
@@ -98,6 +101,7 @@ impl Lowerer<'_> {
         };
         let mut lowered = Operation {
             id: id.clone(),
+            name: op.name.clone(),
             origin: at.origin(),
             summary: op.summary.clone(),
             description: op.description.clone(),
@@ -315,6 +319,7 @@ impl Lowerer<'_> {
                     ObjectRole::ResponseItem { operation }
                 };
                 let id = self.new_object(Object {
+                    group: self.group,
                     role,
                     description: data.description.clone(),
                     fields: lowered,

@@ -13,7 +13,7 @@ impl Lowerer<'_> {
     pub(super) fn declare_types(&mut self) {
         let spec = self.spec;
         let mut declared = Vec::new();
-        for LoadedGroup { file, group } in &spec.groups {
+        for (index, LoadedGroup { file, group }) in spec.groups.iter().enumerate() {
             for t in &group.types {
                 let at = At::spanned(file, &t.name);
                 let is_type_name = matches!(
@@ -28,6 +28,7 @@ impl Lowerer<'_> {
                     );
                 }
                 let id = self.new_object(Object {
+                    group: index,
                     role: ObjectRole::Declared(t.name.value.clone()),
                     description: Some(t.description.clone()),
                     fields: Vec::new(),

@@ -129,6 +129,10 @@ pub struct NamedType {
 #[serde(deny_unknown_fields)]
 pub struct Operation {
     pub id: Spanned<String>,
+    /// snake_case name within the group's namespace (`create` in
+    /// `chatrooms`): the Rust method `client.chatrooms().create(..)`, and
+    /// what any other client would call it.
+    pub name: String,
     pub summary: String,
     pub description: String,
     pub method: Method,

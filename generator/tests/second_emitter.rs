@@ -82,7 +82,7 @@ fn an_emitter_check_stops_generation_with_a_spec_error() {
         .to_string();
     assert!(
         error.contains(
-            "groups/rooms.yaml:53:9: `get_rooms` at `rate_limit`: this target needs a rate limit"
+            "groups/rooms.yaml:54:9: `get_rooms` at `rate_limit`: this target needs a rate limit"
         ),
         "{error}"
     );

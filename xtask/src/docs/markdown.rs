@@ -1,20 +1,37 @@
-//! Markdown/MDX source pages (`agora/**/*.mdx`): `#` headings, fenced code
-//! blocks holding the request line, pipe tables.
+//! Markdown pages: Agora's MDX sources (`agora/**/*.mdx`) and Easemob's
+//! Chinese pages (`easemob/**/*.md`). `#` headings, fenced code blocks
+//! holding the request line, pipe tables; the structural headings of both
+//! languages are in [`Part`].
+//!
+//! A heading that is not structural starts a new section, except a prose
+//! sub-heading: one at or below the level of a structural heading the
+//! section already has, with neither a request line nor a deeper heading
+//! before the next heading (the Chinese pages' `## 设置开放注册` between
+//! `## 功能说明` and `## 调用频率上限`, or `#### 强制撤回` inside
+//! `## 功能说明`). It belongs to the section it is in, and nothing under it
+//! is compared.
+//!
+//! The rows of an endpoint list (the pricing page's price list, the Chinese
+//! overview) are endpoints too: each becomes a section headed by its name
+//! cell, with the row's request and rate.
 
 use super::overview;
-use super::request::{rate_sentence, request_line};
+use super::request::{rate, rate_sentence, request_line};
 use super::subheading::Part;
-use super::table::{cells, clean_name, field_columns, is_separator, yes_no};
+use super::table::{cells, clean_name, dashed_name, field_columns, is_separator, yes_no};
 use super::text::heading_text;
-use super::{FieldRow, FieldTable, Page, Problem, Rate, Request, Section, TableKind};
+use super::{FieldRow, FieldTable, OverviewRow, Page, Problem, Rate, Request, Section, TableKind};
 
-/// Parses one MDX page.
+/// Parses one markdown page.
 pub fn parse(id: &str, file: &str, text: &str) -> Page {
     let lines: Vec<&str> = text.lines().collect();
     let mut p = Parser {
         sections: vec![Section::new(String::new(), 0)],
         levels: vec![0],
         part: Part::Intro,
+        parts_level: None,
+        rate_part: None,
+        rows: Vec::new(),
         overview: Vec::new(),
         problems: Vec::new(),
     };
@@ -24,12 +41,15 @@ pub fn parse(id: &str, file: &str, text: &str) -> Page {
         let number = i + 1;
         let trimmed = lines[i].trim();
         i += 1;
-        if trimmed.starts_with("```") {
-            fence = if fence.is_some() { None } else { Some(number) };
+        if fence.is_none() && trimmed.starts_with("```") {
+            fence = Some(number);
+        } else if fence.is_some() && is_closing_fence(trimmed) {
+            fence = None;
         } else if fence.is_some() {
             p.code_line(number, trimmed);
         } else if let Some((level, title)) = heading(trimmed) {
-            p.heading(number, level, title);
+            let leaf = is_leaf_heading(&lines[i..], level);
+            p.heading(number, level, title, leaf);
         } else if trimmed.starts_with('|') {
             let start = i - 1;
             while i < lines.len() && lines[i].trim_start().starts_with('|') {
@@ -44,15 +64,25 @@ pub fn parse(id: &str, file: &str, text: &str) -> Page {
     if let Some(line) = fence {
         p.problem(line, "```", "code block is never closed".into());
     }
+    p.leave_rate_part();
     p.inherit_rates();
+    let mut sections = p.sections;
+    sections.append(&mut p.rows);
+    sections.sort_by_key(|s| s.line);
     Page {
         id: id.to_string(),
         file: file.to_string(),
         text: text.to_string(),
-        sections: p.sections,
+        sections,
         overview: p.overview,
         problems: p.problems,
     }
+}
+
+/// A fence closes with backticks alone: a second ```` ```bash ```` inside a
+/// block is text, as markdown renders it.
+fn is_closing_fence(line: &str) -> bool {
+    line.len() >= 3 && line.chars().all(|c| c == '`')
 }
 
 /// `## Title` → (2, "Title").
@@ -62,13 +92,45 @@ fn heading(line: &str) -> Option<(usize, &str)> {
     (1..=6).contains(&level).then_some((level, title))
 }
 
+/// Whether the heading of `level` whose following lines are `after` has
+/// nothing of its own: the next heading outside code is at its level or
+/// above (or there is none), and no request line comes first.
+fn is_leaf_heading(after: &[&str], level: usize) -> bool {
+    let mut fenced = false;
+    for line in after {
+        let trimmed = line.trim();
+        if (!fenced && trimmed.starts_with("```")) || (fenced && is_closing_fence(trimmed)) {
+            fenced = !fenced;
+        } else if request_line(trimmed).is_some() {
+            return false;
+        } else if !fenced && let Some((next, _)) = heading(trimmed) {
+            return next <= level;
+        }
+    }
+    true
+}
+
 struct Parser {
     sections: Vec<Section>,
     /// Heading level of each section (0 for the text before any heading).
     levels: Vec<usize>,
     part: Part,
-    overview: Vec<super::OverviewRow>,
+    /// The highest level of the structural headings of the current section.
+    parts_level: Option<usize>,
+    /// In a rate-limit part: the line that states the limit (the first with
+    /// a digit, else the first), and whether a rate was read.
+    rate_part: Option<RatePart>,
+    /// Sections made from endpoint-list rows, merged in by line at the end.
+    rows: Vec<Section>,
+    overview: Vec<OverviewRow>,
     problems: Vec<Problem>,
+}
+
+#[derive(Debug, Default)]
+struct RatePart {
+    heading: (usize, String),
+    statement: Option<(usize, String)>,
+    read: bool,
 }
 
 impl Parser {
@@ -88,16 +150,47 @@ impl Parser {
         });
     }
 
-    fn heading(&mut self, line: usize, level: usize, title: &str) {
+    fn heading(&mut self, line: usize, level: usize, title: &str, leaf: bool) {
+        self.leave_rate_part();
         let text = heading_text(title);
+        let prose = leaf && self.parts_level.is_some_and(|parts| level >= parts);
         match Part::of_heading(&text) {
-            Some(part) => self.part = part,
+            Some(part) => {
+                self.part = part;
+                self.parts_level = Some(self.parts_level.map_or(level, |l| l.min(level)));
+                if part == Part::Rate {
+                    self.rate_part = Some(RatePart {
+                        heading: (line, text),
+                        ..RatePart::default()
+                    });
+                }
+            }
+            None if prose => self.part = Part::About,
             None => {
                 self.sections.push(Section::new(text, line));
                 self.levels.push(level);
                 self.part = Part::Intro;
+                self.parts_level = None;
             }
         }
+    }
+
+    /// A rate-limit part that states no rate the parser can read is
+    /// reported, and its text kept for the comparison.
+    fn leave_rate_part(&mut self) {
+        let Some(part) = self.rate_part.take() else {
+            return;
+        };
+        if part.read || self.section().rate.is_some() {
+            return;
+        }
+        let message = match part.statement {
+            Some(_) => "cannot read the rate limit",
+            None => "the rate-limit heading states no limit",
+        };
+        let (line, text) = part.statement.unwrap_or(part.heading);
+        self.problem(line, &text, message.into());
+        self.section().unread_rate = Some(text);
     }
 
     fn code_line(&mut self, line: usize, text: &str) {
@@ -111,8 +204,29 @@ impl Parser {
     }
 
     fn prose(&mut self, line: usize, text: &str) {
+        if text.is_empty() {
+            return;
+        }
+        let found = match &mut self.rate_part {
+            Some(part) => {
+                let has_digit = text.contains(|c: char| c.is_ascii_digit());
+                match &part.statement {
+                    None => part.statement = Some((line, text.to_string())),
+                    Some((_, first))
+                        if has_digit && !first.contains(|c: char| c.is_ascii_digit()) =>
+                    {
+                        part.statement = Some((line, text.to_string()));
+                    }
+                    Some(_) => {}
+                }
+                let found = rate(text);
+                part.read |= found.is_some();
+                found
+            }
+            None => rate_sentence(text),
+        };
         if self.section().rate.is_none()
-            && let Some((count, per)) = rate_sentence(text)
+            && let Some((count, per)) = found
         {
             self.section().rate = Some(Rate {
                 count,
@@ -134,6 +248,11 @@ impl Parser {
                 &mut self.overview,
                 &mut self.problems,
             );
+        } else if overview::is_endpoint_list(block[0].1) {
+            let heading = self.section().heading.clone();
+            let mut rows = Vec::new();
+            overview::parse(block, &heading, None, &mut rows, &mut self.problems);
+            self.rows.extend(rows.into_iter().map(row_section));
         } else if let (Some(kind), Some(columns)) = (self.part.table_kind(), field_columns(&header))
         {
             let table = self.field_table(kind, columns, block);
@@ -155,7 +274,9 @@ impl Parser {
             .iter()
             .map(|c| c.to_ascii_lowercase())
             .collect();
-        let mut rows = Vec::new();
+        let mut rows: Vec<FieldRow> = Vec::new();
+        // The name of the last row without a dash, for `- name` rows.
+        let mut parent: Option<String> = None;
         for &(line, text) in body {
             let row = cells(text);
             if row
@@ -166,8 +287,8 @@ impl Parser {
                 self.problem(line, text, "the header row is repeated".into());
                 continue;
             }
-            let name = row.first().map(|c| clean_name(c)).unwrap_or_default();
-            if row.len() <= columns.ty || name.is_empty() {
+            let written = row.first().map(|c| clean_name(c)).unwrap_or_default();
+            if row.len() <= columns.ty || written.is_empty() {
                 self.problem(
                     line,
                     text,
@@ -179,6 +300,13 @@ impl Parser {
                 );
                 continue;
             }
+            let name = match dashed_name(&written, parent.as_deref()) {
+                Some(full) => full,
+                None => {
+                    parent = Some(written.clone());
+                    written
+                }
+            };
             let required = match columns.required {
                 None => None,
                 Some(col) => {
@@ -214,7 +342,7 @@ impl Parser {
     /// the endpoints under it inherit it.
     fn inherit_rates(&mut self) {
         for i in 0..self.sections.len() {
-            if self.sections[i].rate.is_some() {
+            if self.sections[i].rate.is_some() || self.sections[i].unread_rate.is_some() {
                 continue;
             }
             let mut level = self.levels[i];
@@ -230,6 +358,23 @@ impl Parser {
             }
         }
     }
+}
+
+/// An endpoint-list row as the section of its endpoint: headed by its name
+/// cell, with one request per path of its Request cell.
+fn row_section(row: OverviewRow) -> Section {
+    let mut section = Section::new(row.name.clone(), row.line);
+    for url in overview::request_paths(&row.request) {
+        section.requests.push(Request {
+            method: Some(row.method.clone()),
+            path: super::request::api_path(&url),
+            url: url.replace('`', ""),
+            text: row.method_text.clone(),
+            line: row.line,
+        });
+    }
+    section.rate = row.rate;
+    section
 }
 
 #[cfg(test)]

@@ -245,6 +245,17 @@ fn fixture_cases() -> Vec<Case> {
             expect: Some(("field-type", At::Line, true)),
         },
         Case {
+            what: "a request example changed",
+            file: "agora/restful-api/widgets.mdx",
+            line_with: "curl -X POST",
+            after: None,
+            edit: Edit::Replace {
+                from: "\"w1\"",
+                to: "\"w2\"",
+            },
+            expect: Some(("example", At::Line, true)),
+        },
+        Case {
             what: "an endpoint the spec lacks",
             file: "seeds/000_gadgets.txt",
             line_with: "See the status code page.",

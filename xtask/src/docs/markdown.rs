@@ -15,12 +15,12 @@
 //! overview) are endpoints too: each becomes a section headed by its name
 //! cell, with the row's request and rate.
 
-use super::overview;
 use super::request::{rate, rate_sentence, request_line};
 use super::subheading::Part;
 use super::table::{cells, clean_name, dashed_name, field_columns, is_separator, yes_no};
 use super::text::heading_text;
 use super::{FieldRow, FieldTable, OverviewRow, Page, Problem, Rate, Request, Section, TableKind};
+use super::{example, overview};
 
 /// Parses one markdown page.
 pub fn parse(id: &str, file: &str, text: &str) -> Page {
@@ -43,7 +43,8 @@ pub fn parse(id: &str, file: &str, text: &str) -> Page {
         i += 1;
         if fence.is_none() && trimmed.starts_with("```") {
             fence = Some(number);
-        } else if fence.is_some() && is_closing_fence(trimmed) {
+        } else if let Some(open) = fence.filter(|_| is_closing_fence(trimmed)) {
+            p.code_block(open + 1, &lines[open..number - 1]);
             fence = None;
         } else if fence.is_some() {
             p.code_line(number, trimmed);
@@ -200,6 +201,15 @@ impl Parser {
             self.section()
                 .requests
                 .push(Request::new(line, text, parsed));
+        }
+    }
+
+    /// A closed code block starting at `line`: an example when it is in the
+    /// example part.
+    fn code_block(&mut self, line: usize, code: &[&str]) {
+        if self.part == Part::Example {
+            let examples = example::read_block(line, code);
+            self.section().examples.extend(examples);
         }
     }
 

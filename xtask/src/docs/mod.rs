@@ -17,6 +17,7 @@
 //! Parsing never fails: whatever a parser cannot read becomes a [`Problem`]
 //! with its line.
 
+pub mod example;
 mod markdown;
 mod overview;
 mod rendered;
@@ -71,6 +72,8 @@ pub struct Section {
     pub rate: Option<Rate>,
     /// URL, path, query, header, request body and response tables.
     pub tables: Vec<FieldTable>,
+    /// The code blocks of the example part (markdown pages only).
+    pub examples: Vec<example::DocExample>,
     /// The text of a rate-limit part the parser could not read a rate from
     /// (`10 次/10 秒/App Key`), also reported as a [`Problem`].
     pub unread_rate: Option<String>,
@@ -84,6 +87,7 @@ impl Section {
             requests: Vec::new(),
             rate: None,
             tables: Vec::new(),
+            examples: Vec::new(),
             unread_rate: None,
         }
     }

@@ -69,14 +69,19 @@ pub fn clean_name(cell: &str) -> String {
 }
 
 /// `Yes` / `No` / `Required` / `Optional` (any case, markup and final
-/// period ignored), `是` / `否`.
+/// period ignored), `是` / `否`. A cell that makes the value required only
+/// under a condition ("mandatory if you set ...") reads as not required:
+/// the spec's flag means always, and the condition goes in the description.
 pub fn yes_no(cell: &str) -> Option<bool> {
     let word = clean_name(cell);
     let word = word.trim_end_matches(['.', '。']);
     let is = |words: [&str; 2]| words.iter().any(|w| word.eq_ignore_ascii_case(w));
+    let lower = word.to_ascii_lowercase();
+    let conditional = ["mandatory", "required"].iter().any(|w| lower.contains(w))
+        && [" if ", " when "].iter().any(|w| lower.contains(w));
     if is(["yes", "required"]) || word == "是" {
         Some(true)
-    } else if is(["no", "optional"]) || word == "否" {
+    } else if is(["no", "optional"]) || word == "否" || conditional {
         Some(false)
     } else {
         None
@@ -120,6 +125,11 @@ mod tests {
         assert_eq!(yes_no("**Yes**."), Some(true));
         assert_eq!(yes_no("Optional"), Some(false));
         assert_eq!(yes_no("Maybe"), None);
+        assert_eq!(
+            yes_no("This field is mandatory if you set `a` to `true`."),
+            Some(false)
+        );
+        assert_eq!(yes_no("The content type, required by the server."), None);
         assert_eq!(clean_name("`limit\\_max`"), "limit_max");
     }
 

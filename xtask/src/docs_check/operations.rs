@@ -1,4 +1,5 @@
-//! Operations against their doc sources (method, path, rate limit, tables):
+//! Operations against their doc sources (method, path, rate limit, tables,
+//! examples):
 //! the `source` and every `other_sources` entry on a page DIR holds; and the
 //! endpoints of every page against the operations.
 
@@ -6,7 +7,7 @@ use std::collections::BTreeSet;
 
 use agora_chat_generator::spec::model::{Operation, RateLimit, Source};
 
-use super::{Finding, Kind, fields};
+use super::{Finding, Kind, examples, fields};
 use crate::docs::request::{path_key, rate_text};
 use crate::docs::{DocSet, Page, Rate, Section, file_for};
 use crate::spec_index::{Located, SpecIndex};
@@ -71,6 +72,7 @@ fn compare(
                 explained_by: None,
                 page: source.page.clone(),
                 evidence: Vec::new(),
+                quoted_in: None,
             }
             .op(op),
         );
@@ -130,6 +132,7 @@ fn compare(
         other_rate(page, section, op, out);
     }
     fields::check(page, section, op, spec, out);
+    examples::check(page, section, op, out);
 }
 
 fn method_and_path(

@@ -27,7 +27,7 @@ pub enum Part {
 }
 
 /// English headings, lower case, and the part each opens.
-const ENGLISH: [(&str, Part); 18] = [
+const ENGLISH: [(&str, Part); 19] = [
     ("http request", Part::HttpRequest),
     ("path parameter", Part::PathParameters),
     ("path parameters", Part::PathParameters),
@@ -46,6 +46,7 @@ const ENGLISH: [(&str, Part); 18] = [
     ("response example", Part::Example),
     ("request parameters", Part::Common),
     ("response parameters", Part::Common),
+    ("authorization", Part::About),
 ];
 
 /// The Chinese pages' headings (spaces removed, Latin letters lower case).

@@ -478,6 +478,123 @@ https://{host}/{org}/{app}/widgets/{widget_id}/spin?fast=true
         assert_eq!(page.problems[0].line, 26);
     }
 
+    const CREATE: &str =
+        include_str!("../../tests/fixtures/incoming/easemob/server-side/widget_create.md");
+    const WIDGETS: &str =
+        include_str!("../../tests/fixtures/incoming/easemob/server-side/widget.md");
+    const PRICES: &str =
+        include_str!("../../tests/fixtures/incoming/agora/chat-sdk/reference/_pricing.mdx");
+
+    #[test]
+    fn chinese_endpoint_pages() {
+        let page = parse("easemob/server-side/widget_create", "x.md", CREATE);
+        // `#### 小部件的颜色` under `## 功能说明` is prose, not a section.
+        let headings: Vec<&str> = page.sections.iter().map(|s| s.heading.as_str()).collect();
+        assert_eq!(headings, ["", "创建小部件"]);
+        let create = &page.sections[1];
+        assert_eq!(
+            create.rate.as_ref().map(|r| (r.count, r.per, r.line)),
+            Some((20, Per::Second, 14))
+        );
+        assert_eq!(create.requests[0].path, "/widgets");
+        let kinds: Vec<TableKind> = create.tables.iter().map(|t| t.kind).collect();
+        assert_eq!(
+            kinds,
+            [TableKind::Header, TableKind::Body, TableKind::Response]
+        );
+        let body = &create.tables[1];
+        assert_eq!(body.rows[0].required, Some(true));
+        assert_eq!(body.rows[1].required, Some(false));
+        let response: Vec<&str> = create.tables[2]
+            .rows
+            .iter()
+            .map(|r| r.name.as_str())
+            .collect();
+        assert_eq!(response, ["data", "data.id"]);
+        assert_eq!(create.examples.len(), 2);
+        assert!(page.problems.is_empty(), "{:?}", page.problems);
+    }
+
+    #[test]
+    fn chinese_pages_of_several_endpoints() {
+        let page = parse("easemob/server-side/widget", "x.md", WIDGETS);
+        let headings: Vec<&str> = page.sections.iter().map(|s| s.heading.as_str()).collect();
+        assert_eq!(
+            headings,
+            [
+                "",
+                "小部件管理",
+                "公共参数",
+                "小部件操作",
+                "旋转小部件",
+                "删除小部件",
+                "涂色小部件"
+            ]
+        );
+        let spin = &page.sections[4];
+        assert!(spin.rate.is_none());
+        assert_eq!(spin.unread_rate.as_deref(), Some("5 次/10 秒/App Key"));
+        assert_eq!(spin.tables[0].kind, TableKind::Path);
+        // An unreadable limit is not replaced by one from higher up.
+        assert_eq!(page.problems.len(), 1);
+        assert_eq!(
+            (page.problems[0].line, page.problems[0].message.as_str()),
+            (21, "cannot read the rate limit")
+        );
+    }
+
+    #[test]
+    fn price_list_rows_are_sections() {
+        let page = parse("chat-sdk/reference/_pricing", "x.mdx", PRICES);
+        let rows: Vec<(&str, usize, Option<u32>)> = page
+            .sections
+            .iter()
+            .filter(|s| !s.requests.is_empty())
+            .map(|s| {
+                (
+                    s.heading.as_str(),
+                    s.requests.len(),
+                    s.rate.as_ref().map(|r| r.count),
+                )
+            })
+            .collect();
+        assert_eq!(
+            rows,
+            [
+                ("Create a widget", 1, Some(20)),
+                ("Get a chat room widget", 1, Some(100)),
+                ("Spin a widget", 1, Some(5)),
+                ("Delete a widget", 1, Some(10)),
+                ("List widgets", 2, Some(100)),
+            ]
+        );
+        let list = page
+            .sections
+            .iter()
+            .find(|s| s.heading == "List widgets")
+            .unwrap();
+        assert_eq!(
+            list.requests[1].url,
+            "/{org_name}/{app_name}/widgets?page=1"
+        );
+        // The sections stay in page order around the rows.
+        let lines: Vec<usize> = page.sections.iter().map(|s| s.line).collect();
+        assert!(lines.is_sorted(), "{lines:?}");
+        assert!(page.overview.is_empty() && page.problems.is_empty());
+    }
+
+    #[test]
+    fn rate_parts_that_state_nothing_and_a_second_fence_opener() {
+        let text = "# 做某事\n\n## 调用频率上限\n\n## 请求 URL\n\n```bash\n# 注释\n\n```bash\ncurl -X GET 'https://XXXX/XXXX/XXXX/w'\n```\n";
+        let page = parse("p", "p.md", text);
+        assert_eq!(page.problems.len(), 1, "{:?}", page.problems);
+        assert_eq!(
+            page.problems[0].message,
+            "the rate-limit heading states no limit"
+        );
+        assert_eq!(page.problems[0].line, 3);
+    }
+
     #[test]
     fn subsections_inherit_the_group_rate_and_open_fences_are_reported() {
         let text = "## Sending\n\nThe call frequency limit of this method is 9 per minute.\n\n### Sending one\n\n```\nPOST https://{host}/{o}/{a}/send\n";

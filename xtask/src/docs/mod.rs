@@ -410,10 +410,15 @@ mod tests {
     const SEED: &str = include_str!("../../tests/fixtures/docs/seeds/000_gadgets.txt");
     const OVERVIEW: &str = include_str!("../../tests/fixtures/docs/seeds/001_overview.txt");
 
+    const EASEMOB: &str =
+        include_str!("../../tests/fixtures/incoming/easemob/server-side/widget_create.md");
+    const PRICES: &str =
+        include_str!("../../tests/fixtures/incoming/agora/chat-sdk/reference/_pricing.mdx");
+
     /// Cut pages and pages in the wrong format are read without a panic.
     #[test]
     fn damaged_pages_never_panic() {
-        for text in [MDX, SEED, OVERVIEW] {
+        for text in [MDX, SEED, OVERVIEW, EASEMOB, PRICES] {
             for (cut, _) in text.char_indices().step_by(3) {
                 for piece in [&text[..cut], &text[cut..]] {
                     for format in [Format::Markdown, Format::Rendered] {

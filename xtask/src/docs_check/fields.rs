@@ -116,7 +116,7 @@ pub fn check(
     let (mut url_rows, _) = rows_of(section, &[TableKind::Url, TableKind::Path]);
     url_rows.retain(|r| !is_client_header(&r.name));
     let is_path = |row: &FieldRow| {
-        placeholders.iter().any(|p| *p == row.name)
+        placeholders.contains(&row.name)
             || o.path_params.iter().any(|p| p.name == row.name)
             || spec.is_server_variable(&row.name)
     };

@@ -50,7 +50,7 @@ const ENGLISH: [(&str, Part); 19] = [
 ];
 
 /// The Chinese pages' headings (spaces removed, Latin letters lower case).
-const CHINESE: [(&str, Part); 26] = [
+const CHINESE: [(&str, Part); 31] = [
     ("http请求", Part::HttpRequest),
     ("请求url", Part::HttpRequest),
     ("路径参数", Part::PathParameters),
@@ -77,6 +77,11 @@ const CHINESE: [(&str, Part); 26] = [
     ("错误码", Part::About),
     ("响应状态码", Part::About),
     ("其他说明", Part::About),
+    ("功能开通", Part::About),
+    ("开通功能", Part::About),
+    ("开通服务", Part::About),
+    ("功能限制", Part::About),
+    ("使用限制", Part::About),
 ];
 
 impl Part {

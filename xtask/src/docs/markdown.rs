@@ -298,7 +298,8 @@ impl Parser {
                 continue;
             }
             let written = row.first().map(|c| clean_name(c)).unwrap_or_default();
-            if row.len() <= columns.ty || written.is_empty() {
+            let short = row.len() < header.len();
+            if short {
                 self.problem(
                     line,
                     text,
@@ -308,6 +309,14 @@ impl Parser {
                         header.len()
                     ),
                 );
+            }
+            // A short row is still read when its type cell is a type word:
+            // a cell is missing after it. `| - nickname | 用户昵称。 |` under
+            // a three-column header is not read: which cell is missing?
+            let type_word = row
+                .get(columns.ty)
+                .is_some_and(|t| t.is_ascii() && t.len() <= 20 && !t.is_empty());
+            if written.is_empty() || (short && !type_word) {
                 continue;
             }
             let name = match dashed_name(&written, parent.as_deref()) {
@@ -319,6 +328,8 @@ impl Parser {
             };
             let required = match columns.required {
                 None => None,
+                // Reported with the row already.
+                Some(col) if col >= row.len() => None,
                 Some(col) => {
                     let cell = row.get(col).map(String::as_str).unwrap_or_default();
                     let flag = yes_no(cell);

@@ -34,7 +34,11 @@ pub fn check(page: &Page, section: &Section, op: &Located<Operation>, out: &mut 
                         .as_ref()
                         .map(|q| format!("?{q}"))
                         .unwrap_or_default()
-                ),
+                )
+                // A broken quote can pull the next line into the URL.
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" "),
             ),
             ExampleKind::Response(body) => (
                 o.examples

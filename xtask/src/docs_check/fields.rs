@@ -22,8 +22,11 @@
 //!   fields (a named type, or an array or map of one); when the spec keeps
 //!   that value opaque (`any`, `map<string>`, ...) its dotted rows are not
 //!   compared.
-//! - Response rows may be written `data.x`; `data` itself and envelope fields
-//!   (`action`, `uri`, ...) are not data fields. An envelope field the spec
+//! - Response rows may be written `data.x` (or `entities.x`, ... for an
+//!   operation whose payload is under another key); the payload itself and
+//!   envelope fields (`action`, `uri`, ...) are not data fields, and where
+//!   the table writes the payload's rows with the prefix, its un-prefixed
+//!   rows named like envelope fields are the envelope's. An envelope field the spec
 //!   lists per operation (`count`, `cursor`, ...) must be in the operation's
 //!   `response.envelope` when the table names it.
 //! - Required flags are compared for everything but responses, when the
@@ -342,16 +345,29 @@ impl Table<'_> {
             (None, None) => Vec::new(),
         };
         let optional = self.spec.optional_envelope();
+        // The payload key (`data`, or `entities`, `result`, ...); `root`
+        // payloads are the top-level fields themselves.
+        let payload = o.response.payload.as_deref().unwrap_or("data");
+        let prefix = format!("{payload}.");
+        let prefixed = payload != "root" && rows.iter().any(|r| r.name.starts_with(&prefix));
         let mut data_rows = Vec::new();
         for mut row in rows {
-            if let Some(inner) = row.name.strip_prefix("data.") {
-                row.name = inner.to_string();
-            } else if row.name == "data" && !items.iter().any(|i| i.name == "data") {
-                // The `data` value itself: its shape is the spec's `data`.
-                continue;
+            let mut written_prefixed = false;
+            if payload != "root" {
+                if let Some(inner) = row.name.strip_prefix(&prefix) {
+                    row.name = inner.to_string();
+                    written_prefixed = true;
+                } else if row.name == payload && !items.iter().any(|i| i.name == payload) {
+                    // The payload value itself: its shape is the spec's `data`.
+                    continue;
+                }
             }
             let top = row.name.split('.').next().unwrap_or_default();
-            if items.iter().any(|i| i.name == top) || !self.spec.is_envelope(top) {
+            // A page that writes the payload's rows `data.x` means its other
+            // rows named like envelope fields (`action`) as envelope fields.
+            let envelope_row = self.spec.is_envelope(top) && prefixed && !written_prefixed;
+            if !envelope_row && (items.iter().any(|i| i.name == top) || !self.spec.is_envelope(top))
+            {
                 data_rows.push(row);
                 continue;
             }

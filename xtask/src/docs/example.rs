@@ -70,11 +70,12 @@ pub fn read_block(line: usize, code: &[&str]) -> Vec<DocExample> {
         kind,
         lines: lines.clone(),
     };
-    // Shell comments (`# Replace <YourAppToken> ...`) are not part of it.
+    // Comment lines (`# Replace <YourAppToken> ...`, `// 请将 ...`) are not
+    // part of it.
     let script: Vec<&str> = code
         .iter()
         .map(|l| l.trim())
-        .filter(|l| !l.starts_with('#'))
+        .filter(|l| !l.starts_with('#') && !l.starts_with("//"))
         .collect();
     let words = shell_words(&script.join("\n"));
     let commands: Vec<&[String]> = words
@@ -235,6 +236,10 @@ mod tests {
             ExampleKind::Response(Body::Text(t)) if t == "{ \"a\": 1, }"
         ));
         assert!(read_block(1, &["// The content of the file"]).is_empty());
+        assert!(matches!(
+            &read_block(1, &["// 响应", "{\"a\": 1}"])[0].kind,
+            ExampleKind::Response(Body::Json(_))
+        ));
         assert_eq!(read_block(1, &["curl", "curl 'http://a/b/c/d'"]).len(), 1);
     }
 }

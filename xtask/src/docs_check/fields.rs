@@ -26,9 +26,9 @@
 //!   operation whose payload is under another key); the payload itself and
 //!   envelope fields (`action`, `uri`, ...) are not data fields, and where
 //!   the table writes the payload's rows with the prefix, its un-prefixed
-//!   rows named like envelope fields are the envelope's. An envelope field the spec
-//!   lists per operation (`count`, `cursor`, ...) must be in the operation's
-//!   `response.envelope` when the table names it.
+//!   rows named like envelope fields are the envelope's. An envelope field
+//!   the spec lists per operation (`count`, `cursor`, ...) must be in the
+//!   operation's `response.envelope` when the table names it.
 //! - Required flags are compared for everything but responses, when the
 //!   table has a Required column.
 
@@ -116,7 +116,7 @@ pub fn check(
     };
     let o = &op.item;
     let placeholders = doc_placeholders(section, op);
-    let (mut url_rows, _) = rows_of(section, &[TableKind::Url, TableKind::Path]);
+    let (mut url_rows, url_first) = rows_of(section, &[TableKind::Url, TableKind::Path]);
     url_rows.retain(|r| !is_client_header(&r.name));
     let is_path = |row: &FieldRow| {
         placeholders.contains(&row.name)
@@ -124,7 +124,7 @@ pub fn check(
             || spec.is_server_variable(&row.name)
     };
     // Path rows: of path tables and of URL tables alike.
-    if let (_, Some(first)) = rows_of(section, &[TableKind::Url, TableKind::Path]) {
+    if let Some(first) = url_first {
         let rows: Vec<FieldRow> = url_rows.iter().filter(|r| is_path(r)).cloned().collect();
         table(first).path(&rows, &placeholders, out);
     }

@@ -14,7 +14,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::docs::request::path_key;
-use crate::docs::{DocSet, file_for};
+use crate::docs::{DocSet, Section, file_for};
 use crate::docs_check::{self, Kind};
 use crate::spec_index::SpecIndex;
 
@@ -72,11 +72,10 @@ pub fn report(docs: &DocSet, spec: &SpecIndex) -> (String, bool) {
                 .collect();
             if !ids.is_empty() {
                 matched += 1;
-                out.push_str(&format!(
-                    "  matched       {:>5}  {}: {}\n",
-                    s.line,
-                    s.heading,
-                    ids.join(", ")
+                out.push_str(&section_line(
+                    "matched",
+                    s,
+                    &format!(": {}", ids.join(", ")),
                 ));
                 continue;
             }
@@ -100,12 +99,8 @@ pub fn report(docs: &DocSet, spec: &SpecIndex) -> (String, bool) {
                     })
                     .map(|op| op.item.id.value.as_str())
                     .collect();
-                out.push_str(&format!(
-                    "  no operation  {:>5}  {} (same request as {})\n",
-                    s.line,
-                    s.heading,
-                    same.join(", ")
-                ));
+                let tail = format!(" (same request as {})", same.join(", "));
+                out.push_str(&section_line("no operation", s, &tail));
                 continue;
             }
             let why: Vec<String> = lacking
@@ -119,12 +114,8 @@ pub fn report(docs: &DocSet, spec: &SpecIndex) -> (String, bool) {
                     }
                 })
                 .collect();
-            out.push_str(&format!(
-                "  no operation  {:>5}  {} [{}]\n",
-                s.line,
-                s.heading,
-                why.join("; ")
-            ));
+            let tail = format!(" [{}]", why.join("; "));
+            out.push_str(&section_line("no operation", s, &tail));
         }
         for (section, id, _) in ops
             .iter()
@@ -174,6 +165,14 @@ pub fn report(docs: &DocSet, spec: &SpecIndex) -> (String, bool) {
     let (overview, overview_ok) = overview(docs, spec);
     out.push_str(&overview);
     (out, ok && overview_ok)
+}
+
+/// One endpoint section's line: `  matched          13  Heading: id`.
+fn section_line(status: &str, section: &Section, tail: &str) -> String {
+    format!(
+        "  {status:<12}  {:>5}  {}{tail}\n",
+        section.line, section.heading
+    )
 }
 
 fn overview(docs: &DocSet, spec: &SpecIndex) -> (String, bool) {

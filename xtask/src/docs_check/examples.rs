@@ -100,6 +100,7 @@ mod tests {
             method,
             path: path.into(),
             query: query.map(Into::into),
+            headers: Default::default(),
             body: body.map(Into::into),
         }
     }

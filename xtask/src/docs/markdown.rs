@@ -116,7 +116,8 @@ struct Parser {
     /// Heading level of each section (0 for the text before any heading).
     levels: Vec<usize>,
     part: Part,
-    /// The highest level of the structural headings of the current section.
+    /// The outermost level (fewest `#`) of the structural headings of the
+    /// current section.
     parts_level: Option<usize>,
     /// In a rate-limit part: the line that states the limit (the first with
     /// a digit, else the first), and whether a rate was read.

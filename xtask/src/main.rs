@@ -36,14 +36,15 @@ commands:
                       spec/); writes nothing
   docs-check DIR [--format text|json] [--all] [--spec SPEC]
                       list every difference between the doc pages in DIR
-                      (layout of ../shared/docs: agora/**/*.mdx, seeds/*.txt)
-                      and the spec; --all also lists the differences errata
-                      explain. Exit 1 on any unexplained difference, 2 on error
+                      (layout of ../shared/docs or ../shared/docs/incoming:
+                      agora/**/*.mdx, easemob/**/*.md, seeds/*.txt) and the
+                      spec; --all also lists the differences errata explain.
+                      Exit 1 on any unexplained difference, 2 on error
   coverage [DIR] [--spec SPEC]
                       endpoint headings per page against the operations, and
                       the overview rows no operation implements (DIR defaults
-                      to ../shared/docs). Exit 1 on an unexplained row, 2 on
-                      error
+                      to ../shared/docs). Exit 1 on an unexplained endpoint or
+                      row, 2 on error
   bench [--quick]     regeneration, recompile, size, per-call and decode cost
                       against cargo-progenitor 0.15.1 and hand-written code,
                       measured side by side; ends with one JSON line of ratios

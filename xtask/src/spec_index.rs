@@ -83,6 +83,12 @@ impl SpecIndex {
             .collect()
     }
 
+    /// Whether `name` is a placeholder of api.yaml's base URL (`host`,
+    /// `org_name`, `app_name`), which the client takes as configuration.
+    pub fn is_server_variable(&self, name: &str) -> bool {
+        self.api.server_variables.iter().any(|v| v.name == name)
+    }
+
     /// Whether `name` is an envelope field of api.yaml.
     pub fn is_envelope(&self, name: &str) -> bool {
         self.api.envelope.iter().any(|f| f.name == name)

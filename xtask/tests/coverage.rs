@@ -5,7 +5,7 @@ mod support;
 
 use std::fs;
 
-use support::{TempDir, copy_dir, find_line, fixture, set_line, xtask};
+use support::{TempDir, copy_dir, find_line, fixture, incoming, set_line, xtask};
 
 #[test]
 fn every_heading_and_row_is_accounted_for() {
@@ -114,4 +114,53 @@ fn headings_without_an_operation_and_sections_that_are_not_headings() {
     assert!(run.stdout.contains(
         "remove_gadget: section `Detaching a gadget` is not an endpoint heading on this page"
     ));
+}
+
+#[test]
+fn other_sources_match_and_endpoints_no_operation_has_need_an_erratum() {
+    let source = incoming();
+    let run = xtask(
+        &["coverage", &source.docs.to_string_lossy()],
+        source.spec.as_deref(),
+    );
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    for line in [
+        "matched           1  创建小部件: create_widget (other source)",
+        "matched          18  Get a chat room widget: get_widget (other source)",
+        "no operation      7  创建小部件 (same request as create_widget)",
+        "no operation     43  涂色小部件 [PUT /widgets/{widget_id}/paint: explained by E005]",
+        "8 of 12 endpoint headings have an operation (0 without one are not explained)",
+        // The gadget operations cite only seeds, which this directory lacks.
+        "2 operations cite no page in this directory",
+        "no overview tables in this directory",
+    ] {
+        assert!(run.stdout.contains(line), "{line}\n{}", run.stdout);
+    }
+
+    let tmp = TempDir::new();
+    copy_dir(&source.docs, &tmp.0);
+    let page = tmp.0.join("agora/chat-sdk/reference/_pricing.mdx");
+    let line = find_line(&page, "| List widgets |", None);
+    let row = fs::read_to_string(&page)
+        .unwrap()
+        .lines()
+        .nth(line - 1)
+        .unwrap()
+        .to_string();
+    let paint = "| Widgets | Polish a widget | 1 | N | POST | `/{org_name}/{app_name}/widgets/{widget_id}/polish` |";
+    set_line(&page, line, Some(&[row.as_str(), paint]));
+    let run = xtask(
+        &["coverage", &tmp.0.to_string_lossy()],
+        source.spec.as_deref(),
+    );
+    assert_eq!(run.code, 1, "{}", run.stdout);
+    assert!(
+        run.stdout.contains(&format!(
+            "no operation     {}  Polish a widget [POST /widgets/{{widget_id}}/polish: NOT EXPLAINED]",
+            line + 1
+        )),
+        "{}",
+        run.stdout
+    );
+    assert!(run.stdout.contains("(1 without one are not explained)"));
 }

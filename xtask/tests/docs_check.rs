@@ -11,7 +11,9 @@ mod support;
 
 use std::fs;
 
-use support::{Row, Source, TempDir, check, copy_dir, find_line, fixture, real, set_line, xtask};
+use support::{
+    Row, Source, TempDir, check, copy_dir, find_line, fixture, incoming, real, set_line, xtask,
+};
 
 /// How a case changes one line of one page.
 enum Edit {
@@ -30,8 +32,12 @@ enum At {
     Line,
     /// The inserted line.
     Next,
+    /// This many lines after the edited one (the last of several inserted).
+    Lines(usize),
     /// The header of the table the edited line was in.
     TableHeader,
+    /// The first line of the code block the edited line is in.
+    Block,
 }
 
 struct Case {
@@ -245,6 +251,17 @@ fn fixture_cases() -> Vec<Case> {
             expect: Some(("field-type", At::Line, true)),
         },
         Case {
+            what: "a request example changed",
+            file: "agora/restful-api/widgets.mdx",
+            line_with: "curl -X POST",
+            after: None,
+            edit: Edit::Replace {
+                from: "\"w1\"",
+                to: "\"w2\"",
+            },
+            expect: Some(("example", At::Line, true)),
+        },
+        Case {
             what: "an endpoint the spec lacks",
             file: "seeds/000_gadgets.txt",
             line_with: "See the status code page.",
@@ -257,10 +274,151 @@ fn fixture_cases() -> Vec<Case> {
     ]
 }
 
+const CREATE: &str = "easemob/server-side/widget_create.md";
+const WIDGETS: &str = "easemob/server-side/widget.md";
+const PRICES: &str = "agora/chat-sdk/reference/_pricing.mdx";
+
+/// Edits of the pages an operation names in `other_sources`.
+fn incoming_cases() -> Vec<Case> {
+    vec![
+        Case {
+            what: "a Chinese rate limit changed",
+            file: CREATE,
+            line_with: "20 次/秒/App Key",
+            after: None,
+            edit: Edit::Replace {
+                from: "20 次",
+                to: "25 次",
+            },
+            expect: Some(("rate-limit", At::Line, true)),
+        },
+        Case {
+            what: "a Chinese required flag changed",
+            file: CREATE,
+            line_with: "| `size`",
+            after: None,
+            edit: Edit::Replace {
+                from: "否",
+                to: "是",
+            },
+            expect: Some(("field-required", At::Line, true)),
+        },
+        Case {
+            what: "a body row removed",
+            file: CREATE,
+            line_with: "| `tags`",
+            after: None,
+            edit: Edit::Delete,
+            expect: Some(("field-removed", At::TableHeader, true)),
+        },
+        Case {
+            what: "a response child row the spec lacks",
+            file: CREATE,
+            line_with: "|  - `id`",
+            after: None,
+            edit: Edit::InsertAfter("|  - `colour` | String | 颜色。 |"),
+            expect: Some(("field-added", At::Next, true)),
+        },
+        Case {
+            what: "a header the spec lacks",
+            file: CREATE,
+            line_with: "| `Authorization`",
+            after: None,
+            edit: Edit::InsertAfter("| `X-Trace` | String | 否 | 追踪用的 ID。 |"),
+            expect: Some(("field-added", At::Next, true)),
+        },
+        Case {
+            what: "a request example body changed",
+            file: CREATE,
+            line_with: "\"label\": \"w1\"",
+            after: Some("curl"),
+            edit: Edit::Replace {
+                from: "w1",
+                to: "w9",
+            },
+            // The finding is at the block's first line.
+            expect: Some(("example", At::Block, true)),
+        },
+        Case {
+            what: "a response example changed",
+            file: CREATE,
+            line_with: "\"id\": \"w1\"",
+            after: None,
+            edit: Edit::Replace {
+                from: "w1",
+                to: "w2",
+            },
+            expect: Some(("example", At::Block, true)),
+        },
+        Case {
+            what: "a path parameter of the URL table retyped",
+            file: "easemob/server-side/widget_get.md",
+            line_with: "| `widgetid`",
+            after: None,
+            edit: Edit::Replace {
+                from: "String",
+                to: "Int",
+            },
+            expect: Some(("field-type", At::Line, true)),
+        },
+        Case {
+            what: "a query parameter added to the URL table",
+            file: "easemob/server-side/widget_get.md",
+            line_with: "| `fields`",
+            after: None,
+            edit: Edit::InsertAfter("| `limit` | Int | 否 | 数量。 |"),
+            expect: Some(("field-added", At::Next, true)),
+        },
+        Case {
+            what: "an endpoint added to a page of several",
+            file: WIDGETS,
+            line_with: "PUT https://",
+            after: None,
+            edit: Edit::InsertAfter(
+                "```\n\n### 擦亮小部件\n\n```http\nPOST https://{host}/{org_name}/{app_name}/widgets/{widget_id}/polish",
+            ),
+            expect: Some(("missing-from-spec", At::Lines(6), false)),
+        },
+        Case {
+            what: "a price-list rate changed",
+            file: PRICES,
+            line_with: "| Create a widget |",
+            after: None,
+            edit: Edit::Replace {
+                from: "| 20 |",
+                to: "| 30 |",
+            },
+            expect: Some(("rate-limit", At::Line, true)),
+        },
+        Case {
+            what: "a price-list method changed",
+            file: PRICES,
+            line_with: "| Get a <Vg",
+            after: None,
+            edit: Edit::Replace {
+                from: "| GET |",
+                to: "| PUT |",
+            },
+            expect: Some(("method", At::Line, true)),
+        },
+        Case {
+            what: "a price-list row the spec lacks",
+            file: PRICES,
+            line_with: "| List widgets |",
+            after: None,
+            edit: Edit::InsertAfter(
+                "| Widgets | Paint a widget | 1 | N | PUT | `/{org_name}/{app_name}/widgets/{widget_id}/paint` |",
+            ),
+            expect: Some(("missing-from-spec", At::Next, false)),
+        },
+    ]
+}
+
 /// How line numbers of the edited file moved.
 enum Shift {
     None,
-    Inserted(usize),
+    /// At this line, this many.
+    Inserted(usize, usize),
     Deleted(usize),
 }
 
@@ -277,6 +435,10 @@ fn run_case(source: &Source, case: &Case) {
         .rev()
         .find(|&l| is_table_header(&lines, l))
         .unwrap_or(0);
+    let block = (1..line)
+        .rev()
+        .find(|&l| lines[l - 1].trim_start().starts_with("```"))
+        .map_or(0, |fence| fence + 1);
     let shift = match case.edit {
         Edit::Replace { from, to } => {
             let changed = original.replacen(from, to, 1);
@@ -286,7 +448,7 @@ fn run_case(source: &Source, case: &Case) {
         }
         Edit::InsertAfter(new) => {
             set_line(&page, line, Some(&[original, new]));
-            Shift::Inserted(line + 1)
+            Shift::Inserted(line + 1, new.lines().count())
         }
         Edit::Delete => {
             set_line(&page, line, None);
@@ -302,7 +464,7 @@ fn run_case(source: &Source, case: &Case) {
         .map(|mut r| {
             if r.file == case.file {
                 match shift {
-                    Shift::Inserted(at) if r.line > at => r.line -= 1,
+                    Shift::Inserted(at, n) if r.line >= at + n => r.line -= n,
                     Shift::Deleted(at) if r.line >= at => r.line += 1,
                     _ => {}
                 }
@@ -329,7 +491,9 @@ fn run_case(source: &Source, case: &Case) {
             let want = match at {
                 At::Line => line,
                 At::Next => line + 1,
+                At::Lines(n) => line + n,
                 At::TableHeader => header,
+                At::Block => block,
             };
             assert_eq!(added.len(), 1, "{}: {added:#?}", case.what);
             let r = &added[0];
@@ -411,6 +575,88 @@ fn doctored_fixture_pages() {
     for case in fixture_cases() {
         run_case(&fixture(), &case);
     }
+}
+
+#[test]
+fn incoming_fixture_pages_agree_with_the_fixture_spec() {
+    let source = incoming();
+    let (code, rows) = check(&source.docs, source.spec.as_deref());
+    assert_eq!(code, 0, "{rows:#?}");
+    // Each kind of difference on the other pages, explained by an erratum
+    // naming that page and section; the primary sources (restful-api/...)
+    // are in no folder of this directory and are not reported.
+    let explained: Vec<(&str, &str, &str)> = rows
+        .iter()
+        .map(|r| {
+            (
+                r.file.as_str(),
+                r.kind.as_str(),
+                r.explained_by.as_deref().unwrap_or("-"),
+            )
+        })
+        .collect();
+    assert_eq!(
+        explained,
+        [
+            (PRICES, "path", "E007"),
+            (PRICES, "missing-from-spec", "E008"),
+            (WIDGETS, "unparsed", "E006"),
+            (WIDGETS, "missing-from-spec", "E005"),
+            ("easemob/server-side/widget_get.md", "rate-limit", "E004"),
+        ]
+    );
+}
+
+#[test]
+fn doctored_incoming_fixture_pages() {
+    for case in incoming_cases() {
+        run_case(&incoming(), &case);
+    }
+}
+
+#[test]
+fn an_other_source_missing_from_a_folder_of_the_directory_is_reported() {
+    let source = incoming();
+    let tmp = TempDir::new();
+    let spec = tmp.0.join("spec");
+    copy_dir(source.spec.as_deref().unwrap(), &spec);
+    let group = spec.join("groups/widgets.yaml");
+    let text = fs::read_to_string(&group).unwrap();
+    let text = text
+        .replace(
+            "easemob/server-side/widget_get,",
+            "easemob/server-side/widget_read,",
+        )
+        .replace("section: Spin a widget", "section: Twirl a widget");
+    fs::write(&group, text).unwrap();
+    let (code, rows) = check(&source.docs, Some(&spec));
+    let missing: Vec<(&str, &str, Option<&str>)> = rows
+        .iter()
+        .filter(|r| r.kind == "not-in-docs")
+        .map(|r| {
+            (
+                r.file.as_str(),
+                r.difference.as_str(),
+                r.operation.as_deref(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        missing,
+        [
+            (
+                PRICES,
+                "section `Twirl a widget` is not a heading on the page",
+                Some("spin_widget")
+            ),
+            (
+                "easemob/server-side/widget_read.md",
+                "doc page `easemob/server-side/widget_read` not found",
+                Some("get_widget")
+            ),
+        ]
+    );
+    assert_eq!(code, 1);
 }
 
 #[test]

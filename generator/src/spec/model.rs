@@ -139,6 +139,11 @@ pub struct Operation {
     /// Relative to the base URL, with `{placeholders}`.
     pub path: String,
     pub source: Source,
+    /// Other page sections documenting the same endpoint (an Easemob page, a
+    /// pricing-table row, a seed), which `cargo xtask docs-check` holds
+    /// against the operation as it does `source`.
+    #[serde(default)]
+    pub other_sources: Vec<Source>,
     /// The overview (seed 001) rows this operation implements, exactly as
     /// in the row's Name column.
     #[serde(default)]

@@ -1,15 +1,24 @@
-//! Agora's doc pages, read into what the checks compare with the spec:
-//! endpoint sections (heading, request lines, rate limit, field tables) and
-//! overview rows. The pages are Agora's text and never part of the project;
-//! the commands read them from a directory the user names.
+//! Agora's and Easemob's doc pages, read into what the checks compare with
+//! the spec: endpoint sections (heading, request lines, rate limit, field
+//! tables) and overview rows. The pages are the vendors' text and never part
+//! of the project; the commands read them from a directory the user names.
 //!
-//! A docs directory has the layout of `../shared/docs`: `agora/**/*.mdx` are
-//! the markdown/MDX sources (page `restful-api/x/y` is
-//! `agora/restful-api/x/y.mdx`) and `seeds/*.txt` are rendered-text pages
-//! (page `seeds/000_x.txt` is that file). Parsing never fails: whatever a
-//! parser cannot read becomes a [`Problem`] with its line.
+//! A docs directory has the layout of `../shared/docs` or of
+//! `../shared/docs/incoming`, and page ids are paths relative to it:
+//! - `agora/**/*.mdx`: Agora's MDX sources; the id drops `agora/` and the
+//!   extension (page `restful-api/x/y` is `agora/restful-api/x/y.mdx`,
+//!   page `chat-sdk/reference/_pricing-plan-details` is
+//!   `agora/chat-sdk/reference/_pricing-plan-details.mdx`);
+//! - `easemob/**/*.md`: Easemob's Chinese markdown pages; the id drops the
+//!   extension (`easemob/server-side/account_ban`);
+//! - `seeds/*.txt`: rendered-text pages; the id is the file
+//!   (`seeds/000_x.txt`).
+//!
+//! Parsing never fails: whatever a parser cannot read becomes a [`Problem`]
+//! with its line.
 
-mod mdx;
+pub mod example;
+mod markdown;
 mod overview;
 mod rendered;
 pub mod request;
@@ -17,6 +26,7 @@ mod subheading;
 mod table;
 pub mod text;
 
+use std::collections::BTreeSet;
 use std::fmt;
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -27,6 +37,8 @@ use agora_chat_generator::spec::model::Per;
 #[derive(Debug, Clone)]
 pub struct DocSet {
     pub pages: Vec<Page>,
+    /// The folders the pages are in (see [`DocSet::holds`]).
+    folders: BTreeSet<String>,
 }
 
 /// One page.
@@ -58,8 +70,13 @@ pub struct Section {
     pub requests: Vec<Request>,
     /// The rate limit the section states, if any.
     pub rate: Option<Rate>,
-    /// Request body, query and response tables.
+    /// URL, path, query, header, request body and response tables.
     pub tables: Vec<FieldTable>,
+    /// The code blocks of the example part (markdown pages only).
+    pub examples: Vec<example::DocExample>,
+    /// The text of a rate-limit part the parser could not read a rate from
+    /// (`10 次/10 秒/App Key`), also reported as a [`Problem`].
+    pub unread_rate: Option<String>,
 }
 
 impl Section {
@@ -70,6 +87,8 @@ impl Section {
             requests: Vec::new(),
             rate: None,
             tables: Vec::new(),
+            examples: Vec::new(),
+            unread_rate: None,
         }
     }
 }
@@ -118,7 +137,12 @@ pub struct Rate {
 /// Which table of an endpoint section.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum TableKind {
+    /// The parameters of the request URL, path and query in one table (the
+    /// Chinese pages' table under `请求 URL`).
+    Url,
+    Path,
     Query,
+    Header,
     Body,
     Response,
 }
@@ -126,7 +150,10 @@ pub enum TableKind {
 impl TableKind {
     pub fn name(self) -> &'static str {
         match self {
+            TableKind::Url => "URL parameter",
+            TableKind::Path => "path parameter",
             TableKind::Query => "query parameter",
+            TableKind::Header => "request header",
             TableKind::Body => "request body",
             TableKind::Response => "response",
         }
@@ -194,7 +221,7 @@ pub struct Problem {
 pub enum DocsError {
     /// The directory does not exist or is not a directory.
     NotADirectory(PathBuf),
-    /// It holds no `agora/**/*.mdx` and no `seeds/*.txt`.
+    /// It holds no `agora/**/*.mdx`, `easemob/**/*.md` or `seeds/*.txt`.
     NoPages(PathBuf),
     /// A file or directory could not be read.
     Io {
@@ -209,7 +236,7 @@ impl fmt::Display for DocsError {
             DocsError::NotADirectory(p) => write!(f, "{}: not a directory", p.display()),
             DocsError::NoPages(p) => write!(
                 f,
-                "{}: no doc pages (expected agora/**/*.mdx or seeds/*.txt)",
+                "{}: no doc pages (expected agora/**/*.mdx, easemob/**/*.md or seeds/*.txt)",
                 p.display()
             ),
             DocsError::Io { path, source } => {
@@ -238,12 +265,34 @@ impl DocSet {
         if pages.is_empty() {
             return Err(DocsError::NoPages(dir.to_path_buf()));
         }
-        Ok(DocSet { pages })
+        let folders = pages.iter().map(|p| folder(&p.file).to_string()).collect();
+        Ok(DocSet { pages, folders })
     }
 
     /// The page a spec source names.
     pub fn page(&self, id: &str) -> Option<&Page> {
         self.pages.iter().find(|p| p.id == id)
+    }
+
+    /// Whether the page `id` belongs in this directory: it holds the folder
+    /// the page's file would be in (`agora/restful-api`, `seeds`,
+    /// `easemob/server-side`). A spec source on a page of another folder
+    /// (an Agora page when DIR is `incoming/`) is not compared; one in a
+    /// folder DIR holds but missing is reported.
+    pub fn holds(&self, id: &str) -> bool {
+        self.folders.contains(folder(&file_for(id)))
+    }
+}
+
+/// The folder a page file is grouped by: its first two path components when
+/// it has more (`agora/restful-api/x.mdx` → `agora/restful-api`), else its
+/// first (`seeds/000_x.txt` → `seeds`).
+fn folder(file: &str) -> &str {
+    let mut ends = file.match_indices('/').map(|(i, _)| i);
+    match (ends.next(), ends.next()) {
+        (Some(_), Some(second)) => &file[..second],
+        (Some(first), None) => &file[..first],
+        _ => file,
     }
 }
 
@@ -251,6 +300,8 @@ impl DocSet {
 pub fn file_for(id: &str) -> String {
     if id.starts_with("seeds/") {
         id.to_string()
+    } else if id.starts_with("easemob/") {
+        format!("{id}.md")
     } else {
         format!("agora/{id}.mdx")
     }
@@ -258,26 +309,29 @@ pub fn file_for(id: &str) -> String {
 
 #[derive(Debug, Clone, Copy)]
 enum Format {
-    Mdx,
+    /// Markdown with `#` headings and pipe tables: Agora's MDX sources and
+    /// Easemob's pages.
+    Markdown,
     Rendered,
 }
+
+/// Where each format's pages are: folder, file extension, format.
+const LAYOUT: [(&str, &str, Format); 3] = [
+    ("agora", "mdx", Format::Markdown),
+    ("easemob", "md", Format::Markdown),
+    ("seeds", "txt", Format::Rendered),
+];
 
 /// The page files below `dir`, relative and sorted.
 fn page_files(dir: &Path) -> Result<Vec<(String, Format)>, DocsError> {
     let mut files = Vec::new();
-    let agora = dir.join("agora");
-    if agora.is_dir() {
-        for file in walk(&agora)? {
-            if file.extension().is_some_and(|e| e == "mdx") {
-                files.push((relative(dir, &file), Format::Mdx));
-            }
-        }
-    }
-    let seeds = dir.join("seeds");
-    if seeds.is_dir() {
-        for file in walk(&seeds)? {
-            if file.extension().is_some_and(|e| e == "txt") {
-                files.push((relative(dir, &file), Format::Rendered));
+    for (folder, extension, format) in LAYOUT {
+        let sub = dir.join(folder);
+        if sub.is_dir() {
+            for file in walk(&sub)? {
+                if file.extension().is_some_and(|e| e == extension) {
+                    files.push((relative(dir, &file), format));
+                }
             }
         }
     }
@@ -310,6 +364,15 @@ fn relative(dir: &Path, file: &Path) -> String {
         .join("/")
 }
 
+/// The id of the page in `file` (the inverse of [`file_for`]).
+fn page_id(file: &str) -> String {
+    if let Some(agora) = file.strip_prefix("agora/") {
+        agora.strip_suffix(".mdx").unwrap_or(agora).to_string()
+    } else {
+        file.strip_suffix(".md").unwrap_or(file).to_string()
+    }
+}
+
 fn parse_page(file: &str, format: Format, bytes: &[u8]) -> Page {
     let (text, bad_line) = match std::str::from_utf8(bytes) {
         Ok(text) => (text.to_string(), None),
@@ -322,13 +385,7 @@ fn parse_page(file: &str, format: Format, bytes: &[u8]) -> Page {
         }
     };
     let mut page = match format {
-        Format::Mdx => {
-            let id = file
-                .strip_prefix("agora/")
-                .and_then(|f| f.strip_suffix(".mdx"))
-                .unwrap_or(file);
-            mdx::parse(id, file, &text)
-        }
+        Format::Markdown => markdown::parse(&page_id(file), file, &text),
         Format::Rendered => rendered::parse(file, file, &text),
     };
     if let Some(line) = bad_line {
@@ -353,13 +410,18 @@ mod tests {
     const SEED: &str = include_str!("../../tests/fixtures/docs/seeds/000_gadgets.txt");
     const OVERVIEW: &str = include_str!("../../tests/fixtures/docs/seeds/001_overview.txt");
 
+    const EASEMOB: &str =
+        include_str!("../../tests/fixtures/incoming/easemob/server-side/widget_create.md");
+    const PRICES: &str =
+        include_str!("../../tests/fixtures/incoming/agora/chat-sdk/reference/_pricing.mdx");
+
     /// Cut pages and pages in the wrong format are read without a panic.
     #[test]
     fn damaged_pages_never_panic() {
-        for text in [MDX, SEED, OVERVIEW] {
+        for text in [MDX, SEED, OVERVIEW, EASEMOB, PRICES] {
             for (cut, _) in text.char_indices().step_by(3) {
                 for piece in [&text[..cut], &text[cut..]] {
-                    for format in [Format::Mdx, Format::Rendered] {
+                    for format in [Format::Markdown, Format::Rendered] {
                         parse_page("agora/x.mdx", format, piece.as_bytes());
                     }
                 }
@@ -369,12 +431,39 @@ mod tests {
 
     #[test]
     fn page_ids_follow_the_spec_naming() {
-        let page = parse_page("agora/restful-api/widgets.mdx", Format::Mdx, MDX.as_bytes());
-        assert_eq!(page.id, "restful-api/widgets");
-        assert_eq!(
-            file_for("restful-api/widgets"),
-            "agora/restful-api/widgets.mdx"
+        let page = parse_page(
+            "agora/restful-api/widgets.mdx",
+            Format::Markdown,
+            MDX.as_bytes(),
         );
-        assert_eq!(file_for("seeds/000_gadgets.txt"), "seeds/000_gadgets.txt");
+        assert_eq!(page.id, "restful-api/widgets");
+        for (id, file) in [
+            ("restful-api/widgets", "agora/restful-api/widgets.mdx"),
+            ("seeds/000_gadgets.txt", "seeds/000_gadgets.txt"),
+            (
+                "easemob/server-side/account_ban",
+                "easemob/server-side/account_ban.md",
+            ),
+        ] {
+            assert_eq!(file_for(id), file);
+            assert_eq!(page_id(file), id);
+        }
+    }
+
+    #[test]
+    fn pages_belong_to_the_folders_a_directory_holds() {
+        assert_eq!(folder("agora/restful-api/x/y.mdx"), "agora/restful-api");
+        assert_eq!(folder("easemob/server-side/a.md"), "easemob/server-side");
+        assert_eq!(folder("seeds/000_x.txt"), "seeds");
+        let docs = DocSet {
+            pages: Vec::new(),
+            folders: ["agora/chat-sdk", "easemob/server-side"]
+                .map(String::from)
+                .into(),
+        };
+        assert!(docs.holds("easemob/server-side/nope"));
+        assert!(docs.holds("chat-sdk/reference/x"));
+        assert!(!docs.holds("restful-api/widgets"));
+        assert!(!docs.holds("seeds/000_x.txt"));
     }
 }

@@ -92,8 +92,14 @@ pub fn path_key(path: &str) -> String {
     out
 }
 
-/// A rate limit written as `100/second` or `100 per second`; extra words
-/// after it (`& 100 times per day`) are not part of the limit.
+/// Words that may stand between a count and `per` (`6,000 messages per
+/// minute`).
+const COUNTED: [&str; 4] = ["times", "messages", "calls", "requests"];
+
+/// A rate limit written as `100/second`, `100 per second`, `10 times per
+/// minute`, or as the Easemob pages write it (`100 次/秒`, `6000 条/分钟`,
+/// `每分钟限 10 次`); extra words after it (`& 100 times per day`) are not
+/// part of the limit.
 pub fn rate(text: &str) -> Option<(u32, Per)> {
     let words: Vec<&str> = text.split_whitespace().collect();
     for (i, word) in words.iter().enumerate() {
@@ -102,13 +108,68 @@ pub fn rate(text: &str) -> Option<(u32, Per)> {
         {
             return Some(found);
         }
-        if let [count, "per", unit, ..] = &words[i..]
-            && let Some(found) = count_per(count, unit)
+        let found = match &words[i..] {
+            [count, "per", unit, ..] => count_per(count, unit),
+            [count, counted, "per", unit, ..] if COUNTED.contains(counted) => {
+                count_per(count, unit)
+            }
+            _ => None,
+        };
+        if found.is_some() {
+            return found;
+        }
+    }
+    chinese_rate(text)
+}
+
+/// `100 次/秒` or `6000 条/分钟` (calls or messages per second or minute),
+/// else `每秒限 N 次` / `每分钟限 N 次`. `10 次/10 秒` (a window of ten
+/// seconds) is none of these: the model has no such period.
+fn chinese_rate(text: &str) -> Option<(u32, Per)> {
+    for (at, _) in text.match_indices(['次', '条']) {
+        let count: String = text[..at]
+            .trim_end()
+            .chars()
+            .rev()
+            .take_while(|c| c.is_ascii_digit() || *c == ',')
+            .collect::<Vec<_>>()
+            .into_iter()
+            .rev()
+            .collect();
+        let after = text[at..].chars().skip(1).collect::<String>();
+        let Some(unit) = after.trim_start().strip_prefix('/') else {
+            continue;
+        };
+        if let Some(per) = chinese_unit(unit.trim_start())
+            && let Ok(count) = count.replace(',', "").parse()
         {
-            return Some(found);
+            return Some((count, per));
+        }
+    }
+    for (prefix, per) in [("每秒限", Per::Second), ("每分钟限", Per::Minute)] {
+        let Some((_, rest)) = text.split_once(prefix) else {
+            continue;
+        };
+        let digits: String = rest
+            .trim_start()
+            .chars()
+            .take_while(char::is_ascii_digit)
+            .collect();
+        if let Ok(count) = digits.parse() {
+            return Some((count, per));
         }
     }
     None
+}
+
+fn chinese_unit(text: &str) -> Option<Per> {
+    if text.starts_with('秒') {
+        Some(Per::Second)
+    } else if text.starts_with("分钟") {
+        Some(Per::Minute)
+    } else {
+        None
+    }
 }
 
 fn count_per(count: &str, unit: &str) -> Option<(u32, Per)> {
@@ -122,9 +183,10 @@ fn count_per(count: &str, unit: &str) -> Option<(u32, Per)> {
 }
 
 /// A sentence stating a rate limit ("the call frequency limit of this
-/// method is 100 per second"); other sentences with numbers are ignored.
+/// method is 100 per second", "调用频率上限为 100 次/秒"); other sentences
+/// with numbers are ignored.
 pub fn rate_sentence(line: &str) -> Option<(u32, Per)> {
-    if line.to_ascii_lowercase().contains("limit") {
+    if line.to_ascii_lowercase().contains("limit") || line.contains("频率") {
         rate(line)
     } else {
         None
@@ -198,5 +260,25 @@ mod tests {
         );
         assert_eq!(rate_sentence("You can add 60 per second."), None);
         assert_eq!(rate("100 times per day"), None);
+        assert_eq!(rate("6,000 messages per minute"), Some((6000, Per::Minute)));
+        assert_eq!(rate("9 widgets per minute"), None);
+    }
+
+    #[test]
+    fn rates_as_the_chinese_pages_write_them() {
+        assert_eq!(rate("100 次/秒/App Key"), Some((100, Per::Second)));
+        assert_eq!(rate("<p>6000 条/分钟</p>"), Some((6000, Per::Minute)));
+        assert_eq!(
+            rate("- 每分钟限 10 次，1 秒限 1 次"),
+            Some((10, Per::Minute))
+        );
+        assert_eq!(rate("10 次/10 秒/App Key"), None);
+        assert_eq!(rate("每天限 3 次"), None);
+        assert_eq!(rate("600 人/次"), None);
+        assert_eq!(
+            rate_sentence("该接口的总调用频率上限为 50 次/秒/App Key"),
+            Some((50, Per::Second))
+        );
+        assert_eq!(rate_sentence("每次最多 20 次/秒"), None);
     }
 }

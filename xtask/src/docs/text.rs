@@ -68,9 +68,35 @@ pub fn strip_tags(text: &str) -> String {
 }
 
 /// A heading as the spec's `source.section` names it: variables rendered,
-/// anchors removed, spaces collapsed.
+/// anchors and link targets removed, spaces collapsed.
 pub fn heading_text(raw: &str) -> String {
-    collapse_spaces(&strip_tags(&render_vars(raw)))
+    collapse_spaces(&strip_links(&strip_tags(&render_vars(raw))))
+}
+
+/// `[text](target)` → `text`; brackets without a target stay.
+pub fn strip_links(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(open) = rest.find('[') {
+        let inner = &rest[open + 1..];
+        let link = inner.find("](").and_then(|close| {
+            let target = &inner[close + 2..];
+            target.find(')').map(|end| (close, close + 2 + end + 1))
+        });
+        match link {
+            Some((close, end)) if !inner[..close].contains('[') => {
+                out.push_str(&rest[..open]);
+                out.push_str(&inner[..close]);
+                rest = &inner[end..];
+            }
+            _ => {
+                out.push_str(&rest[..=open]);
+                rest = inner;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
 }
 
 /// Runs of whitespace become one space; ends trimmed.
@@ -108,6 +134,11 @@ mod tests {
             "Listing chat groups"
         );
         assert_eq!(strip_tags("a < b"), "a < b");
+        assert_eq!(
+            heading_text("[开放](a.html#x) 和 [授权](a.html#y)注册单个用户"),
+            "开放 和 授权注册单个用户"
+        );
+        assert_eq!(strip_links("[x] and [y](z"), "[x] and [y](z");
     }
 
     #[test]

@@ -9,8 +9,10 @@
 //! Request cell (overview path), the row's name and type cells (field added,
 //! type, required flag), the field name as a JSON key `"name"` or in
 //! backticks (field the table lacks), the heading (section without a request
-//! line), or the unreadable line. An overview row without an operation is
-//! explained only by an erratum listing it in `overview_rows`.
+//! line), or the unreadable line; for a doc example the spec does not hold,
+//! a quote that is a part of the example (the piece the spec fixed). An
+//! overview row without an operation is explained only by an erratum
+//! listing it in `overview_rows`.
 //!
 //! Staleness: errata quote the docs exactly, so an erratum is stale when a
 //! quote is on none of its source pages (checked when DIR holds them all:
@@ -37,20 +39,31 @@ pub fn explain(spec: &SpecIndex, findings: &mut [Finding]) {
             .map(|e| normalize(e))
             .filter(|e| !e.is_empty())
             .collect();
-        if evidence.is_empty() {
+        let quoted_in = f.quoted_in.as_deref().map(normalize);
+        if evidence.is_empty() && quoted_in.is_none() {
             continue;
         }
+        let explains = |q: &String| {
+            evidence.iter().any(|ev| q.contains(ev.as_str()))
+                || quoted_in
+                    .as_ref()
+                    .is_some_and(|text| is_substantial(q) && text.contains(q.as_str()))
+        };
         let explaining = spec.errata.iter().zip(&quotes).find(|(e, quotes)| {
             e.item
                 .sources
                 .iter()
                 .any(|s| s.page == f.page && s.section == f.section)
-                && quotes
-                    .iter()
-                    .any(|q| evidence.iter().any(|ev| q.contains(ev.as_str())))
+                && quotes.iter().any(explains)
         });
         f.explained_by = explaining.map(|(e, _)| e.item.id.value.clone());
     }
+}
+
+/// A quote with a few letters or digits: a quoted `}` is part of every
+/// example and explains none.
+fn is_substantial(quote: &str) -> bool {
+    quote.chars().filter(|c| c.is_alphanumeric()).count() >= 3
 }
 
 pub fn stale(docs: &DocSet, spec: &SpecIndex) -> Vec<Finding> {
@@ -77,6 +90,7 @@ pub fn stale(docs: &DocSet, spec: &SpecIndex) -> Vec<Finding> {
             explained_by: None,
             page: String::new(),
             evidence: Vec::new(),
+            quoted_in: None,
         };
         let mut pages: Vec<&str> = e.item.sources.iter().map(|s| s.page.as_str()).collect();
         pages.sort_unstable();

@@ -3,9 +3,11 @@
 //! one, the spec operation.
 //!
 //! What is compared:
-//! - each operation against its doc source (`source.page` + `source.section`):
-//!   method, path, rate limit, and the request body, query and response
-//!   tables where the section has them ([`operations`], [`fields`]);
+//! - each operation against its doc source (`source.page` + `source.section`)
+//!   and each of its `other_sources`, on the pages DIR holds: method, path,
+//!   rate limit, the URL, path, query, header, request body and response
+//!   tables where the section has them ([`operations`], [`fields`]), and its
+//!   examples ([`examples`]);
 //! - every endpoint of every page against the operations, so endpoints the
 //!   spec lacks are listed ([`operations`]);
 //! - every overview row against the operations naming it in
@@ -16,6 +18,7 @@
 //! ([`errata`]).
 
 mod errata;
+mod examples;
 mod fields;
 pub(crate) mod operations;
 mod overview;
@@ -44,6 +47,8 @@ pub enum Kind {
     FieldRemoved,
     FieldType,
     FieldRequired,
+    /// A doc example that is none of the operation's spec examples.
+    Example,
     /// An overview row no operation names.
     OverviewRow,
     /// An operation naming an overview row that exists on no page.
@@ -66,6 +71,7 @@ impl Kind {
             Kind::FieldRemoved => "field-removed",
             Kind::FieldType => "field-type",
             Kind::FieldRequired => "field-required",
+            Kind::Example => "example",
             Kind::OverviewRow => "overview-row",
             Kind::OverviewRowUnknown => "overview-row-unknown",
             Kind::Unparsed => "unparsed",
@@ -97,6 +103,10 @@ pub struct Finding {
     /// alternatives. Empty: no erratum can explain it, the spec must change.
     #[serde(skip)]
     pub evidence: Vec<String>,
+    /// Doc text an erratum may quote a part of to explain the difference (a
+    /// doc example, whose errata quote the broken piece).
+    #[serde(skip)]
+    pub quoted_in: Option<String>,
 }
 
 impl Finding {
@@ -112,6 +122,7 @@ impl Finding {
             explained_by: None,
             page: page.id.clone(),
             evidence: Vec::new(),
+            quoted_in: None,
         }
     }
 

@@ -1,18 +1,29 @@
-//! Operations against their doc sources (method, path, rate limit), and the
+//! Operations against their doc sources (method, path, rate limit, tables,
+//! examples):
+//! the `source` and every `other_sources` entry on a page DIR holds; and the
 //! endpoints of every page against the operations.
 
 use std::collections::BTreeSet;
 
-use agora_chat_generator::spec::model::{Operation, RateLimit};
+use agora_chat_generator::spec::model::{Operation, RateLimit, Source};
 
-use super::{Finding, Kind, fields};
+use super::{Finding, Kind, examples, fields};
 use crate::docs::request::{path_key, rate_text};
 use crate::docs::{DocSet, Page, Rate, Section, file_for};
 use crate::spec_index::{Located, SpecIndex};
 
 pub fn check(docs: &DocSet, spec: &SpecIndex, out: &mut Vec<Finding>) {
     for op in &spec.operations {
-        operation(docs, spec, op, out);
+        let source = &op.item.source;
+        if !is_project_note(&source.page) && docs.holds(&source.page) {
+            compare(docs, spec, op, source, true, out);
+        }
+        for other in other_sources(op) {
+            if docs.holds(&other.page) {
+                compare(docs, spec, op, other, false, out);
+            }
+        }
+        rate_source(docs, op, out);
     }
     missing_from_spec(docs, spec, out);
 }
@@ -24,11 +35,31 @@ pub fn is_project_note(page: &str) -> bool {
     page.starts_with("notes/")
 }
 
-fn operation(docs: &DocSet, spec: &SpecIndex, op: &Located<Operation>, out: &mut Vec<Finding>) {
-    let source = &op.item.source;
-    if is_project_note(&source.page) {
-        return;
+/// An operation's `other_sources`, each once and without its `source`.
+pub fn other_sources(op: &Located<Operation>) -> Vec<&Source> {
+    let mut seen: Vec<&Source> = vec![&op.item.source];
+    let mut out = Vec::new();
+    for other in &op.item.other_sources {
+        if !seen.contains(&other) {
+            seen.push(other);
+            out.push(other);
+        }
     }
+    out
+}
+
+/// One doc source of an operation against it. `primary`: the operation's
+/// `source`, the page the spec was written from; only there does a rate
+/// limit the page does not state count as a difference, since other pages
+/// often leave limits out.
+fn compare(
+    docs: &DocSet,
+    spec: &SpecIndex,
+    op: &Located<Operation>,
+    source: &Source,
+    primary: bool,
+    out: &mut Vec<Finding>,
+) {
     let Some(page) = docs.page(&source.page) else {
         out.push(
             Finding {
@@ -41,6 +72,7 @@ fn operation(docs: &DocSet, spec: &SpecIndex, op: &Located<Operation>, out: &mut
                 explained_by: None,
                 page: source.page.clone(),
                 evidence: Vec::new(),
+                quoted_in: None,
             }
             .op(op),
         );
@@ -94,8 +126,13 @@ fn operation(docs: &DocSet, spec: &SpecIndex, op: &Located<Operation>, out: &mut
         return;
     };
     method_and_path(page, section, op, out);
-    rate(docs, page, section, op, out);
+    if primary {
+        primary_rate(page, section, op, out);
+    } else if op.item.rate_limit.as_ref().and_then(|r| r.source.as_ref()) != Some(source) {
+        other_rate(page, section, op, out);
+    }
     fields::check(page, section, op, spec, out);
+    examples::check(page, section, op, out);
 }
 
 fn method_and_path(
@@ -151,13 +188,8 @@ fn method_and_path(
     }
 }
 
-fn rate(
-    docs: &DocSet,
-    page: &Page,
-    section: &Section,
-    op: &Located<Operation>,
-    out: &mut Vec<Finding>,
-) {
+/// The rate limit of the operation's own source.
+fn primary_rate(page: &Page, section: &Section, op: &Located<Operation>, out: &mut Vec<Finding>) {
     let spec_rate = op.item.rate_limit.as_ref();
     let elsewhere = spec_rate
         .and_then(|r| r.source.as_ref())
@@ -167,21 +199,49 @@ fn rate(
             out.push(rate_finding(page, section, doc, Some(spec), op));
         }
         (Some(doc), None) => out.push(rate_finding(page, section, doc, None, op)),
-        (None, Some(spec)) if elsewhere.is_none() => out.push(
-            Finding::at(
-                page,
-                &section.heading,
-                section.line,
-                Kind::RateLimit,
-                format!("docs state none, spec {}", rate_text(spec.count, spec.per)),
-            )
-            .op(op),
-        ),
+        (None, Some(spec)) if elsewhere.is_none() => {
+            let spec = rate_text(spec.count, spec.per);
+            let finding = |difference| {
+                Finding::at(
+                    page,
+                    &section.heading,
+                    section.line,
+                    Kind::RateLimit,
+                    difference,
+                )
+                .op(op)
+            };
+            out.push(match &section.unread_rate {
+                // What the page states is reported unreadable as well; the
+                // erratum explaining that explains this.
+                Some(text) => finding(format!(
+                    "docs state a limit this check cannot read, spec {spec}"
+                ))
+                .evidence([text.clone()]),
+                None => finding(format!("docs state none, spec {spec}")),
+            });
+        }
         _ => {}
     }
-    // A rate limit read from another detail section is checked there;
-    // overview sources are checked with the overview rows.
-    let (Some(spec), Some(source)) = (spec_rate, elsewhere) else {
+}
+
+/// The rate limit another source states, when it states one.
+fn other_rate(page: &Page, section: &Section, op: &Located<Operation>, out: &mut Vec<Finding>) {
+    let spec_rate = op.item.rate_limit.as_ref();
+    if let Some(doc) = &section.rate
+        && spec_rate.is_none_or(|spec| !same_rate(doc, spec))
+    {
+        out.push(rate_finding(page, section, doc, spec_rate, op));
+    }
+}
+
+/// A rate limit read from another detail section (`rate_limit.source`) is
+/// checked there; overview sources are checked with the overview rows.
+fn rate_source(docs: &DocSet, op: &Located<Operation>, out: &mut Vec<Finding>) {
+    let Some(spec) = op.item.rate_limit.as_ref() else {
+        return;
+    };
+    let Some(source) = spec.source.as_ref().filter(|s| **s != op.item.source) else {
         return;
     };
     let Some(other) = docs.page(&source.page).filter(|p| p.overview.is_empty()) else {
@@ -247,20 +307,16 @@ fn rate_finding(
 }
 
 /// Endpoints no operation describes. A section that is some operation's
-/// source is covered even if its request differs (that difference is
-/// reported against the operation); elsewhere, an endpoint is covered by any
-/// operation with the same method and path, since several pages may show the
-/// same endpoint.
+/// source or other source is covered even if its request differs (that
+/// difference is reported against the operation); elsewhere, an endpoint is
+/// covered by any operation with the same method and path, since several
+/// pages may show the same endpoint.
 fn missing_from_spec(docs: &DocSet, spec: &SpecIndex, out: &mut Vec<Finding>) {
     let sources: BTreeSet<(&str, &str)> = spec
         .operations
         .iter()
-        .map(|op| {
-            (
-                op.item.source.page.as_str(),
-                op.item.source.section.as_str(),
-            )
-        })
+        .flat_map(|op| std::iter::once(&op.item.source).chain(&op.item.other_sources))
+        .map(|s| (s.page.as_str(), s.section.as_str()))
         .collect();
     let endpoints: BTreeSet<(&str, String)> = spec
         .operations

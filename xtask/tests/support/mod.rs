@@ -40,6 +40,17 @@ pub fn fixture() -> Source {
     }
 }
 
+/// Our fixture pages in the layout of `../shared/docs/incoming` (Easemob
+/// pages, a price list) and the fixture spec, which names them in
+/// `other_sources`.
+pub fn incoming() -> Source {
+    Source {
+        docs: fixtures().join("incoming"),
+        spec: Some(fixtures().join("spec")),
+        real: false,
+    }
+}
+
 /// Agora's pages and our spec, where the pages exist.
 pub fn real() -> Option<Source> {
     let docs = root().join("../shared/docs");

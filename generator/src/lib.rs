@@ -8,6 +8,7 @@
 //!
 //! [`generate`] runs them all.
 
+mod callbacks_check;
 pub mod emit;
 pub mod error;
 pub mod form;

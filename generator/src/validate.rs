@@ -23,6 +23,7 @@ pub fn validate(spec: &Spec) -> Result<(), SpecError> {
     v.api();
     v.errata();
     v.groups();
+    v.diags.extend(crate::callbacks_check::check(spec));
     if v.diags.is_empty() {
         Ok(())
     } else {

@@ -98,6 +98,17 @@ impl Envelope {
 
 /// Why a body cannot be read as a callback: the member at fault (when one
 /// is) and what is wrong with it.
+///
+/// ```
+/// use agora_chat::webhook::{VerifyError, verify};
+///
+/// let Err(VerifyError::Malformed(m)) = verify(br#"{"callId":"c","security":"s","timestamp":-1}"#, "k") else {
+///     panic!("a negative timestamp is not Unix milliseconds");
+/// };
+/// assert_eq!(m.field(), Some("timestamp"));
+/// assert_eq!(m.problem(), "expected Unix milliseconds as a non-negative integer, found the number -1");
+/// assert_eq!(m.to_string(), format!("`timestamp`: {}", m.problem()));
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Malformed {
     field: Option<String>,

@@ -31,7 +31,19 @@ use super::{Envelope, Verifier, VerifyError};
 #[derive(Debug, Clone, PartialEq)]
 pub struct VerifiedCallback(pub Envelope);
 
-/// Why [`VerifiedCallback`] refused a request.
+/// Why [`VerifiedCallback`] refused a request; as a response, its
+/// [`status`](Self::status) and its message.
+///
+/// ```
+/// use agora_chat::webhook::{CallbackRejection, VerifyError};
+/// use axum::http::StatusCode;
+///
+/// let rejection = CallbackRejection::Verify(VerifyError::BadSignature);
+/// assert_eq!(rejection.status(), StatusCode::UNAUTHORIZED);
+/// assert_eq!(rejection.to_string(), "callback signature does not match the rule's secret");
+/// let too_large = CallbackRejection::Verify(VerifyError::TooLarge { limit: 10 });
+/// assert_eq!(too_large.status(), StatusCode::PAYLOAD_TOO_LARGE);
+/// ```
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum CallbackRejection {

@@ -9,6 +9,16 @@ use serde_json::{Map, Value};
 /// Easemob enabled rewriting of other message types). Both are checked, so
 /// the reply limit decides in practice; raise the fields where your server
 /// is known to accept more.
+///
+/// ```
+/// use agora_chat::webhook::{PreDeliveryReply, ReplyError, ReplyLimits};
+/// use serde_json::json;
+///
+/// let reply = PreDeliveryReply::accept().rewrite(json!({"bodies": [{"type": "txt", "msg": "x".repeat(960)}]}));
+/// assert!(matches!(reply.to_json(), Err(ReplyError::TooLong { limit: 1000, .. })));
+/// let roomy = ReplyLimits { max_chars: 2000, ..ReplyLimits::DEFAULT };
+/// assert!(reply.to_json_with(roomy).is_ok());
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ReplyLimits {
     /// Longest reply body, in characters. Longer answers make the callback
@@ -34,6 +44,14 @@ impl Default for ReplyLimits {
 }
 
 /// Priority of a chat room message, set by a pre-delivery reply.
+///
+/// ```
+/// use agora_chat::webhook::{ChatroomMessageLevel, PreDeliveryReply};
+///
+/// let reply = PreDeliveryReply::accept().chatroom_message_level(ChatroomMessageLevel::High);
+/// assert_eq!(reply.to_json().unwrap(), r#"{"valid":true,"chatroom_msg_level":"high"}"#);
+/// assert_eq!(ChatroomMessageLevel::Low.as_str(), "low");
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ChatroomMessageLevel {
     /// `high`.
@@ -56,6 +74,15 @@ impl ChatroomMessageLevel {
 }
 
 /// Why a reply cannot be sent as it is.
+///
+/// ```
+/// use agora_chat::webhook::{PreDeliveryReply, ReplyError};
+/// use serde_json::json;
+///
+/// let e = PreDeliveryReply::accept().rewrite(json!(["not", "an", "object"])).to_json().unwrap_err();
+/// assert_eq!(e, ReplyError::PayloadNotObject);
+/// assert_eq!(e.to_string(), "the rewritten payload must be a JSON object");
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum ReplyError {

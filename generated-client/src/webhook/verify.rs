@@ -12,9 +12,32 @@ use crate::SecretString;
 /// (with extension attributes about twice that), and the largest documented
 /// callbacks wrap one message or one group's settings, so this leaves a wide
 /// margin while refusing to parse megabytes from an unauthenticated sender.
+///
+/// ```
+/// use agora_chat::webhook::{DEFAULT_MAX_BODY_BYTES, Verifier};
+///
+/// assert_eq!(Verifier::new("k").body_limit(), DEFAULT_MAX_BODY_BYTES);
+/// assert_eq!(Verifier::new("k").max_body_bytes(64 * 1024).body_limit(), 65536);
+/// ```
 pub const DEFAULT_MAX_BODY_BYTES: usize = 256 * 1024;
 
 /// Why a callback body was refused.
+///
+/// Answer [`BadSignature`](Self::BadSignature) and [`Stale`](Self::Stale)
+/// with 401, [`Malformed`](Self::Malformed) with 400 and
+/// [`TooLarge`](Self::TooLarge) with 413; the server retries a failed
+/// post-delivery callback once.
+///
+/// ```
+/// use agora_chat::webhook::{Verifier, VerifyError};
+///
+/// let verifier = Verifier::new("k").max_body_bytes(8);
+/// assert_eq!(verifier.verify(b"{\"callId\": 1}"), Err(VerifyError::TooLarge { limit: 8 }));
+/// assert_eq!(Verifier::new("").verify(b"{}"), Err(VerifyError::EmptySecret));
+/// let e = Verifier::new("k").verify(b"[]").unwrap_err();
+/// assert_eq!(e.malformed().unwrap().field(), None);
+/// assert!(e.to_string().starts_with("malformed callback: the body is not a JSON object"));
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum VerifyError {

@@ -782,7 +782,9 @@ impl<'a> Checker<'a> {
                 ),
                 None => {}
             }
-            let op = matching.first().copied().or(*operation);
+            // The fields of the operation it is listed under, else of the
+            // one its body selects.
+            let op = operation.or_else(|| matching.first().copied());
             let mut shape = envelope.clone().with(&family.fields);
             let mut payload_extra: &[CallbackField] = &[];
             if let Some(op) = op {

@@ -60,6 +60,7 @@
 #[rustfmt::skip]
 mod generated;
 mod runtime;
+pub mod webhook;
 
 pub use generated::*;
 pub use runtime::{

@@ -13,6 +13,7 @@
 //! JSON value against a type), `routes`.
 
 mod api;
+mod callbacks;
 mod examples;
 mod fields;
 mod limits;
@@ -40,6 +41,9 @@ pub fn lower(spec: &Spec) -> Result<Ir, SpecError> {
     cx.declare_types();
     let groups = cx.groups();
     let routes = routes::routes(&groups);
+    // The callbacks are checked on the spec as written; they become IR
+    // with their emitter.
+    cx.diags.extend(callbacks::check(spec));
     if !cx.diags.is_empty() {
         return Err(SpecError::Invalid(cx.diags));
     }

@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 
 use serde::de::DeserializeOwned;
 
+use super::callbacks::{COMMON_FILE, LoadedCallbackFile, LoadedCallbacks};
 use super::model::{ApiFile, ErrataFile, GroupFile};
 use crate::error::SpecError;
 
@@ -21,6 +22,8 @@ pub struct Spec {
     /// `groups/*.yaml`, sorted by file name so output order never depends on
     /// the file system.
     pub groups: Vec<LoadedGroup>,
+    /// `callbacks/`, when the spec describes callbacks.
+    pub callbacks: Option<LoadedCallbacks>,
 }
 
 /// One group file and where it came from.
@@ -59,7 +62,26 @@ pub fn load(dir: &Path) -> Result<Spec, SpecError> {
         errata,
         errata_files,
         groups,
+        callbacks: load_callbacks(dir)?,
     })
+}
+
+/// `callbacks/common.yaml` and the family files beside it; the directory
+/// is optional.
+fn load_callbacks(dir: &Path) -> Result<Option<LoadedCallbacks>, SpecError> {
+    if !dir.join("callbacks").is_dir() {
+        return Ok(None);
+    }
+    let common = parse_file(dir, Path::new(COMMON_FILE))?;
+    let files = yaml_files(dir, "callbacks")?
+        .into_iter()
+        .filter(|file| file != Path::new(COMMON_FILE))
+        .map(|file| {
+            let callbacks = parse_file(dir, &file)?;
+            Ok(LoadedCallbackFile { file, callbacks })
+        })
+        .collect::<Result<_, SpecError>>()?;
+    Ok(Some(LoadedCallbacks { common, files }))
 }
 
 /// The `*.yaml` files of `dir/sub`, as paths relative to `dir`, sorted so

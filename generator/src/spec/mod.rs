@@ -1,5 +1,6 @@
 //! The spec as written: its serde model and the loader that reads the files.
 
+pub mod callbacks;
 pub mod load;
 pub mod model;
 

@@ -51,6 +51,7 @@ pub const RUNTIME_ROOT: &[&str] = &[
     // Modules of lib.rs.
     "generated",
     "runtime",
+    "webhook",
 ];
 
 /// The methods the runtime defines on `Client`, public or not (an

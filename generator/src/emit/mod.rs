@@ -43,7 +43,12 @@ pub trait Emitter: Sync {
 }
 
 /// The project's emitters, in output order.
-pub const EMITTERS: &[&dyn Emitter] = &[&rust::RustEmitter, &openapi::OpenApiEmitter];
+pub const EMITTERS: &[&dyn Emitter] = &[
+    &rust::RustEmitter,
+    &openapi::OpenApiEmitter {
+        version: openapi::Version::V3_0,
+    },
+];
 
 /// Checks the IR with every emitter, then runs them.
 pub fn run(ir: &Ir, emitters: &[&dyn Emitter]) -> Result<Vec<GeneratedFile>, GenerateError> {

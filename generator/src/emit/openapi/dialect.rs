@@ -23,12 +23,9 @@ pub enum Version {
 }
 
 /// The media type of a file's bytes.
-const OCTET_STREAM: &str = "application/octet-stream";
+pub(super) const OCTET_STREAM: &str = "application/octet-stream";
 
 impl Version {
-    /// Every version, in output order.
-    pub const ALL: [Version; 2] = [Version::V3_0, Version::V3_1];
-
     /// The value of the document's `openapi` field.
     pub fn openapi(self) -> &'static str {
         match self {
@@ -85,8 +82,16 @@ impl Version {
                     _ => {
                         // A reference: either it or `null`. A schema without
                         // `type` or `$ref` accepts `null` already.
-                        if let Some(target) = obj.remove("$ref") {
-                            obj.insert("anyOf".into(), json!([{"$ref": target}, {"type": "null"}]));
+                        if let Some(target) = obj.get("$ref").cloned() {
+                            let mut either = Map::new();
+                            either.insert(
+                                "anyOf".into(),
+                                json!([{"$ref": target}, {"type": "null"}]),
+                            );
+                            either.extend(
+                                std::mem::take(obj).into_iter().filter(|(k, _)| k != "$ref"),
+                            );
+                            *obj = either;
                         }
                         return;
                     }
@@ -111,27 +116,14 @@ impl Version {
         }
     }
 
-    /// The schema of a file sent as a multipart part. A 3.1 schema
-    /// describes JSON values, and a file is none: its media type says what
-    /// the bytes are (the `format` registry entry for `binary` asks for
-    /// exactly this).
+    /// The schema of a file: a multipart part, or a download's whole body.
+    /// In 3.1 raw bytes are outside of JSON Schema's `type`s: the schema
+    /// names only their media type ("Working With Binary Data" in 3.1.1).
     pub(super) fn file(self) -> Value {
         match self {
             Version::V3_0 => json!({"type": "string", "format": "binary"}),
             Version::V3_1 => json!({"contentMediaType": OCTET_STREAM}),
         }
-    }
-
-    /// The `content` of a response that is the file itself.
-    pub(super) fn file_content(self) -> Value {
-        let media = match self {
-            Version::V3_0 => json!({"schema": self.file()}),
-            // The media type is the whole description of raw bytes.
-            Version::V3_1 => json!({}),
-        };
-        let mut content = Map::new();
-        content.insert(OCTET_STREAM.into(), media);
-        Value::Object(content)
     }
 
     /// The keyword that holds limits on the keys of a map. 3.0 has no

@@ -3,6 +3,7 @@
 
 use serde_json::{Map, Value, json};
 
+use super::dialect::OCTET_STREAM;
 use super::{Cx, names, params};
 use crate::ir::{Body, Group, Operation, PathTemplate, Per, ResponseBody};
 
@@ -93,7 +94,10 @@ fn rate_limit(op: &Operation) -> Option<Value> {
 fn success_response(cx: Cx, ops: &[&Operation]) -> Value {
     // The check made sure that a route answers with files only or JSON only.
     if ops[0].response_body == ResponseBody::Binary {
-        return json!({"description": "The file.", "content": cx.version.file_content()});
+        return json!({
+            "description": "The file.",
+            "content": {OCTET_STREAM: {"schema": cx.version.file()}},
+        });
     }
     let mut responses: Vec<Value> = Vec::new();
     for op in ops {

@@ -36,7 +36,7 @@ async function main(): Promise<void> {
                 // openapi-typescript 7.13.0 has no type for a file: the 3.0
                 // document's `format: binary` property becomes a string, the
                 // 3.1 one (`contentMediaType`, no `type`) unknown (README,
-                // "The OpenAPI document"). Text is what both accept; this stops
+                // "The OpenAPI documents"). Text is what both accept; this stops
                 // compiling once a release types the file as a Blob.
                 body: { file: file.content },
                 // openapi-fetch sends JSON unless a serializer builds the form,

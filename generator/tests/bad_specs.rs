@@ -133,3 +133,17 @@ fn unmodified_fixture_generates() {
         panic!("the mini fixture does not generate: {e}");
     }
 }
+
+/// The OpenAPI versions share their route checks: a problem that each of
+/// them finds is reported once.
+#[test]
+fn a_problem_both_openapi_versions_find_is_reported_once() {
+    let case = manifest_dir().join("tests/bad_specs/shared_path_with_two_media_types.yaml");
+    let text = fs::read_to_string(case).unwrap();
+    let (replaces, expects) = parse_header(&text).unwrap();
+    let dir = spec_dir("reported-once", Some((&replaces, &text)));
+    let result = generate(&dir);
+    let _ = fs::remove_dir_all(&dir);
+    let message = result.expect_err("the case is rejected").to_string();
+    assert_eq!(message.matches(&expects[0]).count(), 1, "{message}");
+}

@@ -1,4 +1,5 @@
-"""Writes a copy of openapi.yaml for prism.
+"""Writes a copy of an OpenAPI document (openapi.yaml or openapi-3.1.yaml)
+for prism.
 
 Prism matches request paths against `paths` and ignores the path part of the
 server URL, while our document (like the real API) keeps `/{org_name}/{app_name}`
@@ -8,7 +9,7 @@ app, into every path.
 Prism also checks `format: int64` against JavaScript's largest safe integer
 (2^53 - 1), so the 64-bit ids of the doc examples (message and task ids)
 would be flagged; the copy drops that format annotation. Nothing else
-changes: operations, parameters and schemas are as in openapi.yaml.
+changes: operations, parameters and schemas are as in the document.
 
 usage: python prism_doc.py IN OUT ORG APP
 """

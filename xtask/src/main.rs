@@ -17,6 +17,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::{env, fs};
 
+use agora_chat_generator::emit::openapi::Version;
 use agora_chat_generator::emit::{self, rust::MODULE_DIR};
 use agora_chat_generator::{GeneratedFile, generate, load_ir};
 
@@ -199,7 +200,7 @@ fn operations() -> Result<(), String> {
 
 /// Writes progenitor's copy of the committed OpenAPI document to `out`.
 fn write_progenitor_input(out: &Path) -> Result<(), String> {
-    let doc_path = root().join("generated-client/openapi.yaml");
+    let doc_path = root().join(Version::V3_0.path());
     let doc = fs::read_to_string(&doc_path)
         .map_err(|e| format!("cannot read {}: {e}", doc_path.display()))?;
     let (input, rewritten) = progenitor_input::progenitor_input(&doc);

@@ -27,7 +27,7 @@ pub struct GeneratedFile {
 
 /// A generator of files from the IR.
 pub trait Emitter: Sync {
-    /// Short name, for messages (`rust`, `openapi`).
+    /// Short name, for messages (`rust`, `openapi-3.0`).
     fn name(&self) -> &'static str;
 
     /// Problems of the spec that only this emitter's target has, e.g. two
@@ -43,11 +43,25 @@ pub trait Emitter: Sync {
 }
 
 /// The project's emitters, in output order.
-pub const EMITTERS: &[&dyn Emitter] = &[&rust::RustEmitter, &openapi::OpenApiEmitter];
+pub const EMITTERS: &[&dyn Emitter] = &[
+    &rust::RustEmitter,
+    &openapi::OpenApiEmitter {
+        version: openapi::Version::V3_0,
+    },
+    &openapi::OpenApiEmitter {
+        version: openapi::Version::V3_1,
+    },
+];
 
-/// Checks the IR with every emitter, then runs them.
+/// Checks the IR with every emitter, then runs them. A problem that several
+/// emitters find (the OpenAPI versions share their checks) is reported once.
 pub fn run(ir: &Ir, emitters: &[&dyn Emitter]) -> Result<Vec<GeneratedFile>, GenerateError> {
-    let problems: Vec<Diagnostic> = emitters.iter().flat_map(|e| e.check(ir)).collect();
+    let mut problems: Vec<Diagnostic> = Vec::new();
+    for problem in emitters.iter().flat_map(|e| e.check(ir)) {
+        if !problems.contains(&problem) {
+            problems.push(problem);
+        }
+    }
     if !problems.is_empty() {
         return Err(SpecError::Invalid(problems).into());
     }

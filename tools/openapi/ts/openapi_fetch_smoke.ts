@@ -33,15 +33,18 @@ async function main(): Promise<void> {
         async uploadGroupFile(groupId, file) {
             const { data, response } = await client.POST("/chatgroups/{group_id}/share_files", {
                 params: { path: { group_id: groupId } },
-                // openapi-typescript 7.13.0 types the `format: binary` file as a
-                // string, not a Blob (README, "The OpenAPI document"), so the
-                // content goes in as text; this stops compiling once a release
-                // types it otherwise.
+                // openapi-typescript 7.13.0 has no type for a file: the 3.0
+                // document's `format: binary` property becomes a string, the
+                // 3.1 one (`contentMediaType`, no `type`) unknown (README,
+                // "The OpenAPI documents"). Text is what both accept; this stops
+                // compiling once a release types the file as a Blob.
                 body: { file: file.content },
-                // openapi-fetch sends JSON unless a serializer builds the form.
-                bodySerializer(body) {
+                // openapi-fetch sends JSON unless a serializer builds the form,
+                // built here from the file itself since the body's type does
+                // not say it is one.
+                bodySerializer() {
                     const form = new FormData();
-                    form.append("file", new Blob([body.file]), file.name);
+                    form.append("file", new Blob([file.content]), file.name);
                     return form;
                 },
             });

@@ -28,6 +28,7 @@ mod table;
 
 use std::time::Instant;
 
+use agora_chat_generator::emit::openapi::Version;
 use files::{TempDir, Work};
 
 const USAGE: &str = "usage: cargo xtask bench [--quick]";
@@ -89,7 +90,7 @@ pub(crate) fn run(args: &[&str]) -> Result<(), String> {
     step("preparing: cargo-progenitor, release xtask, crate copies");
     let progenitor = regen::progenitor()?;
     let xtask = regen::release_xtask(&root)?;
-    let doc = files::read(&root.join("generated-client/openapi.yaml"))?;
+    let doc = files::read(&root.join(Version::V3_0.path()))?;
     let (input, multipart) = crate::progenitor_input::progenitor_input(&doc);
     let operations_in_doc = regen::count_operations(&doc);
     let input_path = scratch.path().join("openapi.yaml");

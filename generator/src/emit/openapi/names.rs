@@ -14,6 +14,11 @@ pub(super) fn object(ir: &Ir, id: ObjectId) -> String {
     }
 }
 
+/// The `$ref` value of the schema `name`.
+pub(super) fn schema_ref(name: &str) -> String {
+    format!("#/components/schemas/{name}")
+}
+
 /// The schema of an operation's request body.
 pub(super) fn body(op: &Operation) -> String {
     after(&op.id, "Body")

@@ -17,7 +17,7 @@ pub use self::example::{Example, ExampleArgs, ExampleResponse, Wire, WireBody};
 pub use self::ty::{Limits, ObjectId, TextLimits, Ty};
 pub use crate::path::{PathTemplate, Segment};
 pub use crate::spec::model::{
-    AuthScheme, BodyKind, Method, PageKind, Per, ResponseBody, Shape, Source, UsernameRule,
+    AuthScheme, BodyKind, Caller, Method, PageKind, Per, ResponseBody, Shape, Source, UsernameRule,
 };
 
 /// The whole API.
@@ -242,6 +242,8 @@ pub struct Operation {
     pub rate_limit: Option<RateLimit>,
     /// Safe to repeat.
     pub idempotent: bool,
+    /// Who calls it: the app, or a user for itself.
+    pub caller: Caller,
     /// Errata ids.
     pub errata: Vec<String>,
     /// Path parameters, in path order.

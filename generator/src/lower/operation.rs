@@ -114,6 +114,7 @@ impl Lowerer<'_> {
                 notes: r.notes.clone(),
             }),
             idempotent: op.idempotent,
+            caller: op.caller,
             errata: op.errata.clone(),
             path_params,
             query,

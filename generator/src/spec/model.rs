@@ -153,6 +153,11 @@ pub struct Operation {
     /// True when sending the request twice has the same effect as once, so a
     /// retry after an ambiguous failure is safe.
     pub idempotent: bool,
+    /// Who calls the operation: `app` (default, with the app token) or
+    /// `user` (a user acting for itself with its own user token, as the
+    /// client SDKs do).
+    #[serde(default)]
+    pub caller: Caller,
     #[serde(default)]
     pub errata: Vec<String>,
     #[serde(default)]
@@ -195,6 +200,17 @@ pub struct Pagination {
     /// items; when absent, `data` itself is the array of items.
     #[serde(default)]
     pub items_field: Option<String>,
+}
+
+/// Who calls an operation.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Caller {
+    /// The app's server, with the app token.
+    #[default]
+    App,
+    /// A user acting for itself, with its user token.
+    User,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]

@@ -19,7 +19,8 @@ mod rounds;
 
 use std::time::{Duration, Instant};
 
-use agora_chat::{Client, GetChatroomAnnouncementData, RateLimitMode, Response};
+use agora_chat::chatrooms::GetChatroomAnnouncementData;
+use agora_chat::{Client, RateLimitMode, Response};
 use reqwest::header::{ACCEPT, AUTHORIZATION, HeaderValue};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
@@ -91,10 +92,11 @@ where
 
 async fn generated_call(client: &Client) {
     let response = client
-        .get_chatroom_announcement("room1")
+        .chatrooms()
+        .get_announcement("room1")
         .await
         .expect("generated call");
-    assert!(response.data.announcement.is_some());
+    assert!(response.announcement.is_some());
 }
 
 /// What a careful hand-written call looks like: same headers, status

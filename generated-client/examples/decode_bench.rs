@@ -24,7 +24,8 @@ mod rounds;
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 
-use agora_chat::{ListChatroomMembersItem, Response};
+use agora_chat::Response;
+use agora_chat::chatroom_members::ListChatroomMembersItem;
 use rounds::Rounds;
 use serde::Deserialize;
 

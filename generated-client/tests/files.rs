@@ -34,7 +34,8 @@ async fn a_download_announces_its_size_and_type_and_streams_in_chunks() {
     let server = MockServer::start().await;
     serve_file(&server, 200).await;
     let download = client(&server)
-        .download_group_file("g1", "f1")
+        .group_files()
+        .download("g1", "f1")
         .await
         .expect("download starts");
     assert_eq!(download.content_length(), Some(SIZE as u64));
@@ -60,7 +61,7 @@ async fn a_download_announces_its_size_and_type_and_streams_in_chunks() {
 async fn a_failed_download_is_an_api_error_not_a_file() {
     let server = MockServer::start().await;
     serve_file(&server, 404).await;
-    match client(&server).download_group_file("g1", "f1").await {
+    match client(&server).group_files().download("g1", "f1").await {
         Err(Error::Api(e)) => assert_eq!(e.status().as_u16(), 404),
         other => panic!("expected an API error, got {other:?}"),
     }

@@ -15,14 +15,15 @@ async fn standard_and_custom_attributes_go_out_as_one_form() {
     let api = server().await;
     let response = api
         .client()
-        .set_user_attributes("u1")
+        .user_attributes()
+        .set("u1")
         .nickname("Ann & Bo=1")
         .gender(2)
         .attribute("level", "3")
         .attribute("motto", "déjà vu + more")
         .await
         .expect("the call succeeds");
-    assert_eq!(response.data["nickname"], "Ann");
+    assert_eq!(response["nickname"], "Ann");
 
     let requests = api.requests().await;
     assert_eq!(requests.len(), 1);
@@ -58,7 +59,8 @@ async fn a_standard_key_given_as_a_custom_attribute_is_rejected_before_sending()
     let api = server().await;
     let err = validation(
         api.client()
-            .set_user_attributes("u1")
+            .user_attributes()
+            .set("u1")
             .attribute("nickname", "Ann")
             .await,
     );
@@ -73,7 +75,8 @@ async fn an_empty_attribute_name_is_rejected_before_sending() {
     let api = server().await;
     let err = validation(
         api.client()
-            .set_user_attributes("u1")
+            .user_attributes()
+            .set("u1")
             .attribute("", "x")
             .await,
     );

@@ -15,7 +15,7 @@ async fn server() -> MockApi {
 async fn room_name_over_128_characters_is_rejected() {
     let api = server().await;
     let name = "n".repeat(129);
-    let err = validation(api.client().create_chatroom(name, "d", "owner1").await);
+    let err = validation(api.client().chatrooms().create(name, "d", "owner1").await);
     assert_eq!(err.field, "name");
     assert_eq!(
         err.kind,
@@ -32,7 +32,7 @@ async fn room_name_over_128_characters_is_rejected() {
 async fn room_name_of_128_multibyte_characters_is_accepted() {
     let api = server().await;
     let name = "é".repeat(128);
-    let result = api.client().create_chatroom(name, "d", "owner1").await;
+    let result = api.client().chatrooms().create(name, "d", "owner1").await;
     assert!(!matches!(result, Err(Error::Validation(_))), "{result:?}");
     assert_eq!(api.requests().await.len(), 1);
 }
@@ -41,7 +41,12 @@ async fn room_name_of_128_multibyte_characters_is_accepted() {
 async fn sixty_one_usernames_in_a_batch_add_are_rejected() {
     let api = server().await;
     let users: Vec<String> = (0..61).map(|i| format!("user{i}")).collect();
-    let err = validation(api.client().add_chatroom_members("room1", users).await);
+    let err = validation(
+        api.client()
+            .chatroom_members()
+            .add_many("room1", users)
+            .await,
+    );
     assert_eq!(err.field, "usernames");
     assert_eq!(
         err.kind,
@@ -56,7 +61,7 @@ async fn sixty_one_usernames_in_a_batch_add_are_rejected() {
 #[tokio::test]
 async fn a_slash_in_a_username_is_rejected() {
     let api = server().await;
-    let err = validation(api.client().add_chatroom_member("room1", "a/b").await);
+    let err = validation(api.client().chatroom_members().add("room1", "a/b").await);
     assert_eq!(err.field, "username");
     assert!(
         matches!(err.kind, ValidationErrorKind::InvalidUsername { .. }),
@@ -70,7 +75,8 @@ async fn a_bad_username_inside_a_list_is_named_by_index() {
     let api = server().await;
     let err = validation(
         api.client()
-            .add_chatroom_members("room1", ["ok1", "bad user", "ok2"])
+            .chatroom_members()
+            .add_many("room1", ["ok1", "bad user", "ok2"])
             .await,
     );
     assert_eq!(err.field, "usernames[1]");
@@ -81,7 +87,7 @@ async fn a_bad_username_inside_a_list_is_named_by_index() {
 async fn more_than_100_room_ids_are_rejected() {
     let api = server().await;
     let ids: Vec<String> = (0..101).map(|i| i.to_string()).collect();
-    let err = validation(api.client().get_chatrooms(ids).await);
+    let err = validation(api.client().chatrooms().get(ids).await);
     assert_eq!(
         err.kind,
         ValidationErrorKind::TooManyItems {
@@ -95,7 +101,7 @@ async fn more_than_100_room_ids_are_rejected() {
 #[tokio::test]
 async fn an_id_with_a_slash_cannot_change_the_route() {
     let api = server().await;
-    let _ = api.client().delete_chatroom("a/b?c").await;
+    let _ = api.client().chatrooms().delete("a/b?c").await;
     let requests = api.requests().await;
     assert_eq!(requests.len(), 1);
     assert_eq!(
@@ -108,7 +114,7 @@ async fn an_id_with_a_slash_cannot_change_the_route() {
 #[tokio::test]
 async fn an_empty_id_is_rejected() {
     let api = server().await;
-    let err = validation(api.client().delete_chatroom("").await);
+    let err = validation(api.client().chatrooms().delete("").await);
     assert_eq!(err.kind, ValidationErrorKind::Empty);
     assert!(api.requests().await.is_empty());
 }
@@ -117,7 +123,7 @@ async fn an_empty_id_is_rejected() {
 async fn a_group_file_over_10_mb_is_rejected_before_upload() {
     let api = server().await;
     let too_big = UploadFile::from_bytes("big.bin", vec![0u8; 10 * 1024 * 1024 + 1]);
-    let err = validation(api.client().upload_group_file("group1", too_big).await);
+    let err = validation(api.client().group_files().upload("group1", too_big).await);
     assert_eq!(err.field, "file");
     assert_eq!(
         err.kind,
@@ -135,7 +141,8 @@ async fn a_group_file_of_exactly_10_mb_is_sent_with_the_restrict_access_header()
     let file = UploadFile::from_bytes("ok.bin", vec![1u8; 10 * 1024 * 1024]);
     let _ = api
         .client()
-        .upload_group_file("group1", file)
+        .group_files()
+        .upload("group1", file)
         .restrict_access(true)
         .await;
     let requests = api.requests().await;
@@ -158,7 +165,8 @@ async fn a_presence_ext_over_1024_bytes_is_rejected_even_under_1024_characters()
     let ext = "用".repeat(342);
     let err = validation(
         api.client()
-            .set_user_presence("user1", "android_1", "1", ext)
+            .presence()
+            .set("user1", "android_1", "1", ext)
             .await,
     );
     assert_eq!(err.field, "ext");
@@ -177,7 +185,8 @@ async fn a_presence_ext_of_exactly_1024_bytes_is_sent() {
     let api = server().await;
     let _ = api
         .client()
-        .set_user_presence("user1", "android_1", "1", "é".repeat(512))
+        .presence()
+        .set("user1", "android_1", "1", "é".repeat(512))
         .await;
     assert_eq!(api.requests().await.len(), 1);
 }
@@ -195,7 +204,8 @@ async fn a_chatroom_attribute_key_outside_the_documented_charset_is_rejected() {
     let meta = attributes(&[("ok_key", "v".into()), ("bad key", "v".into())]);
     let err = validation(
         api.client()
-            .set_chatroom_attributes("room1", "user1", meta)
+            .chatroom_attributes()
+            .set("room1", "user1", meta)
             .await,
     );
     assert_eq!(err.field, r#"metaData.keys["bad key"]"#);
@@ -217,7 +227,8 @@ async fn eleven_chatroom_attributes_in_one_call_are_rejected() {
         keys.into_iter().map(|k| (k, "v".to_owned())).collect();
     let err = validation(
         api.client()
-            .set_chatroom_attributes("room1", "user1", meta)
+            .chatroom_attributes()
+            .set("room1", "user1", meta)
             .await,
     );
     assert_eq!(err.field, "metaData");
@@ -238,7 +249,8 @@ async fn a_group_member_attribute_value_over_512_bytes_is_rejected() {
     let meta = attributes(&[("nick", "用".repeat(171))]);
     let err = validation(
         api.client()
-            .update_group_member_attributes("group1", "user1", meta)
+            .group_members()
+            .set_attributes("group1", "user1", meta)
             .await,
     );
     assert_eq!(err.field, r#"metaData["nick"]"#);
@@ -258,7 +270,8 @@ async fn group_member_attributes_at_the_byte_limits_are_sent() {
     let meta = attributes(&[("k".repeat(16).as_str(), "é".repeat(256))]);
     let _ = api
         .client()
-        .update_group_member_attributes("group1", "user1", meta)
+        .group_members()
+        .set_attributes("group1", "user1", meta)
         .await;
     assert_eq!(api.requests().await.len(), 1);
 }

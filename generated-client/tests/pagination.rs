@@ -42,7 +42,8 @@ async fn cursor_stream_follows_three_pages_to_the_last_page_without_cursor() {
 
     let client = client(&server);
     let ids: Vec<String> = client
-        .list_chatrooms()
+        .chatrooms()
+        .list()
         .limit(2)
         .into_stream()
         .map(|room| room.expect("page decodes").id)
@@ -65,7 +66,8 @@ async fn cursor_stream_stops_at_an_empty_page() {
     mount_room_page(&server, Some("c1"), rooms(&[], Some("c2"))).await;
 
     let items: Vec<_> = client(&server)
-        .list_chatrooms()
+        .chatrooms()
+        .list()
         .into_stream()
         .collect()
         .await;
@@ -83,7 +85,8 @@ async fn cursor_stream_yields_the_error_of_a_failing_page() {
     mount_room_page(&server, Some("c1"), failure).await;
 
     let items: Vec<Result<_, Error>> = client(&server)
-        .list_chatrooms()
+        .chatrooms()
+        .list()
         .into_stream()
         .collect()
         .await;
@@ -121,7 +124,8 @@ async fn page_stream_stops_after_a_short_last_page() {
     mount_member_page(&server, 3, members(&["e"])).await;
 
     let names: Vec<String> = client(&server)
-        .list_chatroom_members("room1")
+        .chatroom_members()
+        .list("room1")
         .pagesize(2)
         .into_stream()
         .map(|m| m.expect("page decodes").member.unwrap_or_default())
@@ -139,7 +143,8 @@ async fn page_stream_stops_at_an_empty_page() {
     mount_member_page(&server, 3, members(&[])).await;
 
     let items: Vec<_> = client(&server)
-        .list_chatroom_members("room1")
+        .chatroom_members()
+        .list("room1")
         .pagesize(2)
         .into_stream()
         .collect()

@@ -103,10 +103,11 @@ async fn rate_limited_429_waits_for_retry_after_then_succeeds() {
 
     let started = Instant::now();
     let response = client(&server.uri())
-        .list_chatroom_admins("room1")
+        .chatroom_members()
+        .list_admins("room1")
         .await
         .expect("retried after the 429");
-    assert_eq!(response.data, ["admin1"]);
+    assert_eq!(response, ["admin1"]);
     // Retry-After: 1 replaces the 5 ms backoff.
     assert!(
         started.elapsed() >= Duration::from_millis(990),
@@ -133,7 +134,8 @@ async fn retry_after_above_the_cap_returns_the_429() {
         .max_retry_after(Duration::from_secs(5))
         .build()
         .unwrap()
-        .list_chatroom_admins("room1")
+        .chatroom_members()
+        .list_admins("room1")
         .await;
     let error = api_error(result);
     assert_eq!(error.status().as_u16(), 429);
@@ -157,10 +159,11 @@ async fn service_unavailable_503_is_retried_once_then_succeeds() {
         .await;
 
     let response = client(&server.uri())
-        .list_chatroom_admins("room1")
+        .chatroom_members()
+        .list_admins("room1")
         .await
         .expect("retried after the 503");
-    assert_eq!(response.data, ["admin1"]);
+    assert_eq!(response, ["admin1"]);
     assert_eq!(count(&server, ADMINS_PATH).await, 2);
 }
 
@@ -172,7 +175,12 @@ async fn persistent_503_uses_exactly_the_configured_attempts() {
         .mount(&server)
         .await;
 
-    let error = api_error(client(&server.uri()).list_chatroom_admins("room1").await);
+    let error = api_error(
+        client(&server.uri())
+            .chatroom_members()
+            .list_admins("room1")
+            .await,
+    );
     assert_eq!(error.status().as_u16(), 503);
     assert_eq!(count(&server, ADMINS_PATH).await, 3, "default: 3 attempts");
 
@@ -186,7 +194,7 @@ async fn persistent_503_uses_exactly_the_configured_attempts() {
         .respond_with(ResponseTemplate::new(503))
         .mount(&server)
         .await;
-    api_error(five.list_chatroom_admins("room1").await);
+    api_error(five.chatroom_members().list_admins("room1").await);
     assert_eq!(count(&server, ADMINS_PATH).await, 5);
 }
 
@@ -200,7 +208,8 @@ async fn create_that_gets_500_is_sent_once() {
         .await;
 
     let result = client(&server.uri())
-        .create_chatroom("room", "a room", "owner1")
+        .chatrooms()
+        .create("room", "a room", "owner1")
         .await;
     let error = api_error(result);
     assert_eq!(error.status().as_u16(), 500);
@@ -223,7 +232,8 @@ async fn create_that_gets_503_or_429_is_not_repeated() {
             .mount(&server)
             .await;
         let result = client(&server.uri())
-            .create_chatroom("room", "a room", "owner1")
+            .chatrooms()
+            .create("room", "a room", "owner1")
             .await;
         api_error(result);
         assert_eq!(count(&server, CREATE_PATH).await, 1);
@@ -249,10 +259,11 @@ async fn idempotent_post_is_retried_on_503() {
         .await;
 
     let response = client(&server.uri())
-        .update_chatroom_announcement("room1", "hello")
+        .chatrooms()
+        .update_announcement("room1", "hello")
         .await
         .expect("retried after the 503");
-    assert_eq!(response.data.id, "room1");
+    assert_eq!(response.id, "room1");
     assert_eq!(count(&server, ANNOUNCEMENT_PATH).await, 2);
 }
 
@@ -267,7 +278,10 @@ async fn bad_gateway_with_an_html_body_keeps_a_snippet() {
         .mount(&server)
         .await;
 
-    let result = client(&server.uri()).list_chatroom_admins("room1").await;
+    let result = client(&server.uri())
+        .chatroom_members()
+        .list_admins("room1")
+        .await;
     let error = api_error(result);
     assert_eq!(error.status().as_u16(), 502);
     assert_eq!(error.code(), None);
@@ -291,7 +305,12 @@ async fn truncated_json_with_200_is_a_decode_error_and_not_retried() {
         .mount(&server)
         .await;
 
-    let error = decode_error(client(&server.uri()).list_chatroom_admins("room1").await);
+    let error = decode_error(
+        client(&server.uri())
+            .chatroom_members()
+            .list_admins("room1")
+            .await,
+    );
     assert_eq!(error.operation(), "list_chatroom_admins");
     assert!(error.message().contains("EOF"), "{error}");
     assert_eq!(count(&server, ADMINS_PATH).await, 1);
@@ -305,7 +324,12 @@ async fn empty_body_with_200_is_a_decode_error_and_not_retried() {
         .mount(&server)
         .await;
 
-    let error = decode_error(client(&server.uri()).list_chatroom_admins("room1").await);
+    let error = decode_error(
+        client(&server.uri())
+            .chatroom_members()
+            .list_admins("room1")
+            .await,
+    );
     assert_eq!(error.path(), ".");
     assert!(error.snippet().is_empty());
     assert_eq!(count(&server, ADMINS_PATH).await, 1);
@@ -322,7 +346,8 @@ async fn read_timeout_is_a_transport_error_and_not_retried() {
     // Per call ...
     let started = Instant::now();
     let result = client(&server.uri())
-        .list_chatroom_admins("room1")
+        .chatroom_members()
+        .list_admins("room1")
         .timeout(Duration::from_millis(200))
         .await;
     let error = transport_error(result);
@@ -336,7 +361,7 @@ async fn read_timeout_is_a_transport_error_and_not_retried() {
         .timeout(Duration::from_millis(200))
         .build()
         .unwrap();
-    let error = transport_error(client.list_chatroom_admins("room1").await);
+    let error = transport_error(client.chatroom_members().list_admins("room1").await);
     assert!(error.is_timeout(), "{error:?}");
     assert_eq!(count(&server, ADMINS_PATH).await, 2);
 }
@@ -435,10 +460,11 @@ async fn read_request(stream: &mut TcpStream) -> bool {
 async fn connection_reset_before_a_response_retries_a_get() {
     let server = RawServer::start(vec![Reply::Reset, Reply::Raw(ADMINS_RESPONSE)]).await;
     let response = client(&server.uri)
-        .list_chatroom_admins("room1")
+        .chatroom_members()
+        .list_admins("room1")
         .await
         .expect("retried after the reset");
-    assert_eq!(response.data, ["admin1"]);
+    assert_eq!(response, ["admin1"]);
     assert_eq!(server.requests(), 2);
 }
 
@@ -446,7 +472,8 @@ async fn connection_reset_before_a_response_retries_a_get() {
 async fn connection_reset_before_a_response_does_not_repeat_a_create() {
     let server = RawServer::start(vec![Reply::Reset, Reply::Raw(ADMINS_RESPONSE)]).await;
     let result = client(&server.uri)
-        .create_chatroom("room", "a room", "owner1")
+        .chatrooms()
+        .create("room", "a room", "owner1")
         .await;
     let error = transport_error(result);
     assert!(!error.is_timeout() && !error.is_connect(), "{error:?}");
@@ -468,7 +495,8 @@ async fn connection_reset_retries_an_idempotent_post() {
     // through (a decode error, not a transport one) on the second request.
     let error = decode_error(
         client(&server.uri)
-            .update_chatroom_announcement("room1", "hi")
+            .chatrooms()
+            .update_announcement("room1", "hi")
             .await,
     );
     assert_eq!(error.path(), "data.result");
@@ -478,7 +506,12 @@ async fn connection_reset_retries_an_idempotent_post() {
 #[tokio::test]
 async fn body_cut_off_mid_transfer_is_retried_for_a_get() {
     let server = RawServer::start(vec![Reply::Raw(CUT_OFF_RESPONSE)]).await;
-    let error = transport_error(client(&server.uri).list_chatroom_admins("room1").await);
+    let error = transport_error(
+        client(&server.uri)
+            .chatroom_members()
+            .list_admins("room1")
+            .await,
+    );
     assert!(!error.is_timeout(), "{error:?}");
     assert_eq!(server.requests(), 3);
 }
@@ -491,7 +524,8 @@ async fn refused_connection_is_a_connect_error() {
     drop(listener);
     let error = transport_error(
         client(&uri)
-            .create_chatroom("room", "a room", "owner1")
+            .chatrooms()
+            .create("room", "a room", "owner1")
             .await,
     );
     assert!(error.is_connect(), "{error:?}");
@@ -566,10 +600,11 @@ async fn unauthorized_once_refreshes_the_token_once_and_replays() {
 
     let client = exchange_client(&server);
     let response = client
-        .list_chatroom_admins("room1")
+        .chatroom_members()
+        .list_admins("room1")
         .await
         .expect("replayed with the new token");
-    assert_eq!(response.data, ["admin1"]);
+    assert_eq!(response, ["admin1"]);
     // One fetch for the first token, exactly one refresh after the 401.
     assert_eq!(count(&server, TOKEN_PATH).await, 2);
     let requests = server.received_requests().await.unwrap();
@@ -581,7 +616,11 @@ async fn unauthorized_once_refreshes_the_token_once_and_replays() {
     assert_eq!(api, ["Bearer tok-a", "Bearer tok-b"]);
 
     // The refreshed token is cached: the next call fetches nothing.
-    client.list_chatroom_admins("room1").await.unwrap();
+    client
+        .chatroom_members()
+        .list_admins("room1")
+        .await
+        .unwrap();
     assert_eq!(count(&server, TOKEN_PATH).await, 2);
 }
 
@@ -594,7 +633,10 @@ async fn unauthorized_twice_gives_up_after_one_replay() {
         .mount(&server)
         .await;
 
-    let result = exchange_client(&server).list_chatroom_admins("room1").await;
+    let result = exchange_client(&server)
+        .chatroom_members()
+        .list_admins("room1")
+        .await;
     let error = api_error(result);
     assert_eq!(error.code(), Some(&ErrorCode::AuthBadAccessToken));
     assert_eq!(count(&server, TOKEN_PATH).await, 2);
@@ -609,7 +651,10 @@ async fn unauthorized_with_a_static_token_is_not_replayed() {
         .mount(&server)
         .await;
 
-    let result = client(&server.uri()).list_chatroom_admins("room1").await;
+    let result = client(&server.uri())
+        .chatroom_members()
+        .list_admins("room1")
+        .await;
     let error = api_error(result);
     assert_eq!(error.status().as_u16(), 401);
     assert_eq!(count(&server, ADMINS_PATH).await, 1);
@@ -617,11 +662,11 @@ async fn unauthorized_with_a_static_token_is_not_replayed() {
 
 async fn run_concurrently(client: &Client, calls: usize) {
     let results = futures_util::future::join_all(
-        (0..calls).map(|_| client.list_chatroom_admins("room1").send()),
+        (0..calls).map(|_| client.chatroom_members().list_admins("room1").send()),
     )
     .await;
     for result in results {
-        assert_eq!(result.expect("call succeeds").data, ["admin1"]);
+        assert_eq!(result.expect("call succeeds"), ["admin1"]);
     }
 }
 
@@ -651,7 +696,11 @@ async fn fifty_concurrent_calls_with_an_expired_token_fetch_one() {
         .mount(&server)
         .await;
     let client = exchange_client(&server);
-    client.list_chatroom_admins("room1").await.unwrap();
+    client
+        .chatroom_members()
+        .list_admins("room1")
+        .await
+        .unwrap();
     assert_eq!(count(&server, TOKEN_PATH).await, 1);
 
     server.reset().await;
@@ -720,7 +769,11 @@ async fn exchange_app_token_sends_the_007_token_with_grant_agora() {
         )
         .build()
         .unwrap();
-    client.list_chatroom_admins("room1").await.unwrap();
+    client
+        .chatroom_members()
+        .list_admins("room1")
+        .await
+        .unwrap();
     let requests = server.received_requests().await.unwrap();
     let token_request = requests
         .iter()
@@ -737,7 +790,12 @@ async fn token_endpoint_failure_is_reported_as_its_own_call() {
         .mount(&server)
         .await;
 
-    let error = api_error(exchange_client(&server).list_chatroom_admins("room1").await);
+    let error = api_error(
+        exchange_client(&server)
+            .chatroom_members()
+            .list_admins("room1")
+            .await,
+    );
     assert_eq!(error.operation(), "exchange_token");
     assert_eq!(error.code(), Some(&ErrorCode::InvalidGrant));
     assert_eq!(count(&server, ADMINS_PATH).await, 0);
@@ -754,7 +812,10 @@ async fn token_response_that_does_not_decode_is_not_quoted() {
         .mount(&server)
         .await;
 
-    let result = exchange_client(&server).list_chatroom_admins("room1").await;
+    let result = exchange_client(&server)
+        .chatroom_members()
+        .list_admins("room1")
+        .await;
     let error = decode_error(result);
     assert_eq!(error.operation(), "exchange_token");
     assert_eq!(error.path(), "expires_in");
@@ -780,7 +841,11 @@ async fn scaled_down_limit_makes_n_plus_one_calls_take_the_period() {
         .unwrap();
     let started = Instant::now();
     for _ in 0..6 {
-        client.list_chatroom_admins("room1").await.unwrap();
+        client
+            .chatroom_members()
+            .list_admins("room1")
+            .await
+            .unwrap();
     }
     assert!(
         started.elapsed() >= Duration::from_millis(990),
@@ -808,7 +873,11 @@ async fn clones_share_the_limiter() {
     // 400 ms; sharing the limiter, the six need 1 s.
     let calls = |client: Client| async move {
         for _ in 0..3 {
-            client.list_chatroom_admins("room1").await.unwrap();
+            client
+                .chatroom_members()
+                .list_admins("room1")
+                .await
+                .unwrap();
         }
     };
     tokio::join!(calls(client), calls(clone));
@@ -835,7 +904,7 @@ async fn off_does_not_pace() {
         .unwrap();
     let started = Instant::now();
     for _ in 0..2 {
-        paced.list_chatroom_admins("room1").await.unwrap();
+        paced.chatroom_members().list_admins("room1").await.unwrap();
     }
     assert!(
         started.elapsed() >= Duration::from_millis(990),
@@ -850,7 +919,7 @@ async fn off_does_not_pace() {
         .unwrap();
     let started = Instant::now();
     for _ in 0..4 {
-        off.list_chatroom_admins("room1").await.unwrap();
+        off.chatroom_members().list_admins("room1").await.unwrap();
     }
     assert!(
         started.elapsed() < Duration::from_secs(3),

@@ -85,7 +85,11 @@ async fn one_span_per_call_with_all_fields() {
     // The test runtime is single-threaded, so the thread-local default
     // subscriber sees the whole call.
     let _guard = tracing::subscriber::set_default(recorder);
-    client.list_chatroom_admins("room1").await.unwrap();
+    client
+        .chatroom_members()
+        .list_admins("room1")
+        .await
+        .unwrap();
 
     let spans = spans.lock().unwrap();
     let calls: Vec<_> = spans

@@ -169,7 +169,13 @@ async fn call_errors_never_show_secrets() {
     let mut errors = Vec::new();
     for builder in builders(&server.uri()) {
         let client = builder.build().unwrap();
-        errors.push(client.list_chatroom_admins("room1").await.unwrap_err());
+        errors.push(
+            client
+                .chatroom_members()
+                .list_admins("room1")
+                .await
+                .unwrap_err(),
+        );
     }
     // A transport error, from a port nothing listens on.
     let closed = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
@@ -177,7 +183,13 @@ async fn call_errors_never_show_secrets() {
     drop(closed);
     for builder in builders(&uri).into_iter().take(2) {
         let client = builder.build().unwrap();
-        errors.push(client.list_chatroom_admins("room1").await.unwrap_err());
+        errors.push(
+            client
+                .chatroom_members()
+                .list_admins("room1")
+                .await
+                .unwrap_err(),
+        );
     }
     assert!(
         errors

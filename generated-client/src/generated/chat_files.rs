@@ -4,7 +4,109 @@
 //! Chat files
 //!
 //! Upload the attachments of image, voice, video and file messages and download them, or the thumbnail of an image or video, again. An upload returns the file's uuid and, for restricted files, the key needed to read it.
+//!
+//! The operations are methods of [`ChatFiles`], which [`Client::chat_files`](crate::Client::chat_files) returns.
 #![allow(clippy::too_many_arguments)]
+/// Chat files: Upload the attachments of image, voice, video and file messages and download them, or the thumbnail of an image or video, again. An upload returns the file's uuid and, for restricted files, the key needed to read it.
+///
+/// Reached with [`Client::chat_files`](crate::Client::chat_files).
+///
+/// | Method | What it does |
+/// |---|---|
+/// | [`upload`](Self::upload) | Upload a file to attach to messages. |
+/// | [`download`](Self::download) | Download an uploaded file. |
+/// | [`download_thumbnail`](Self::download_thumbnail) | Download the thumbnail of an uploaded image or video. |
+#[derive(Debug, Clone, Copy)]
+pub struct ChatFiles<'a> {
+    client: &'a crate::Client,
+}
+
+impl crate::Client {
+    /// Chat files: Upload the attachments of image, voice, video and file messages and download them, or the thumbnail of an image or video, again. An upload returns the file's uuid and, for restricted files, the key needed to read it.
+    ///
+    /// See [`ChatFiles`](crate::chat_files::ChatFiles) for its operations.
+    pub fn chat_files(&self) -> ChatFiles<'_> {
+        ChatFiles { client: self }
+    }
+}
+
+impl<'a> ChatFiles<'a> {
+    /// Upload a file to attach to messages.
+    ///
+    /// Stores one file of at most 10 MB (image, audio, video or any other file) and returns its uuid and access key in `entities`, not in `data`. Images get a thumbnail automatically; for a video, upload its thumbnail as a separate file. With restrict-access true, downloads need the returned share-secret.
+    ///
+    /// - HTTP: `POST /chatfiles`
+    /// - Rate limit: 100/second per app key; Per App Key; the overview row gives the same number.
+    /// - Idempotent: no, a repeat may act twice
+    /// - Checked before sending: `thumbnail-height`: at least 1; `thumbnail-width`: at least 1; `file`: at most 10485760 bytes
+    /// - Source: `restful-api/message-management`, section "Upload a file"
+    /// - Doc errata: E207, E208, E209, E210 (see `spec/errata.yaml` and `spec/errata/`)
+    ///
+    /// # Arguments
+    ///
+    /// - `file`: The file content, at most 10 MB. Checked before sending: at most 10485760 bytes. See errata E207.
+    pub fn upload(&self, file: crate::UploadFile) -> UploadChatFileRequest<'a> {
+        UploadChatFileRequest {
+            client: self.client,
+            restrict_access: None,
+            thumbnail_height: None,
+            thumbnail_width: None,
+            body: UploadChatFileBody { file },
+            options: crate::RequestOptions::default(),
+        }
+    }
+
+    /// Download an uploaded file.
+    ///
+    /// Streams the content of the file `file_uuid` (binary, not JSON). Files uploaded with restricted access need their share-secret.
+    ///
+    /// - HTTP: `GET /chatfiles/{file_uuid}`
+    /// - Rate limit: 100/second per app key; Per App Key; the overview row gives the same number (for a POST, see E210).
+    /// - Idempotent: yes, safe to repeat
+    /// - Source: `restful-api/message-management`, section "Download a file"
+    /// - Doc errata: E210, E211, E244 (see `spec/errata.yaml` and `spec/errata/`)
+    ///
+    /// # Arguments
+    ///
+    /// - `file_uuid`: The uuid upload_chat_file returned for the file.
+    pub fn download(&self, file_uuid: impl Into<String>) -> DownloadChatFileRequest<'a> {
+        DownloadChatFileRequest {
+            client: self.client,
+            file_uuid: file_uuid.into(),
+            share_secret: None,
+            options: crate::RequestOptions::default(),
+        }
+    }
+
+    /// Download the thumbnail of an uploaded image or video.
+    ///
+    /// Same request as download_chat_file with the `thumbnail` header set to true: the server returns the thumbnail it made for an image, or the one attached to a video, instead of the file.
+    ///
+    /// - HTTP: `GET /chatfiles/{file_uuid}`
+    /// - Rate limit: 100/second per app key; Per App Key; stated on the detail page, which has no overview row of its own.
+    /// - Idempotent: yes, safe to repeat
+    /// - Source: `restful-api/message-management`, section "Download a thumbnail"
+    /// - Doc errata: E041, E044, E211, E212, E244 (see `spec/errata.yaml` and `spec/errata/`)
+    ///
+    /// # Arguments
+    ///
+    /// - `file_uuid`: The uuid of the uploaded image or video. See errata E212.
+    /// - `thumbnail`: Send true to get the thumbnail; false (the server default) would return the original file, as download_chat_file does. See errata E212.
+    pub fn download_thumbnail(
+        &self,
+        file_uuid: impl Into<String>,
+        thumbnail: bool,
+    ) -> DownloadChatFileThumbnailRequest<'a> {
+        DownloadChatFileThumbnailRequest {
+            client: self.client,
+            file_uuid: file_uuid.into(),
+            thumbnail,
+            share_secret: None,
+            options: crate::RequestOptions::default(),
+        }
+    }
+}
+
 /// The uploaded file as upload_chat_file reports it: the single item of the response's `entities` array (E209).
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ChatFileEntity {
@@ -40,37 +142,7 @@ struct UploadChatFileBody {
     file: crate::UploadFile,
 }
 
-impl crate::Client {
-    /// Upload a file to attach to messages.
-    ///
-    /// Stores one file of at most 10 MB (image, audio, video or any other file) and returns its uuid and access key in `entities`, not in `data`. Images get a thumbnail automatically; for a video, upload its thumbnail as a separate file. With restrict-access true, downloads need the returned share-secret.
-    ///
-    /// - HTTP: `POST /chatfiles`
-    /// - Rate limit: 100/second per app key; Per App Key; the overview row gives the same number.
-    /// - Idempotent: no, a repeat may act twice
-    /// - Checked before sending: `thumbnail-height`: at least 1; `thumbnail-width`: at least 1; `file`: at most 10485760 bytes
-    /// - Source: `restful-api/message-management`, section "Upload a file"
-    /// - Doc errata: E207, E208, E209, E210 (see `spec/errata.yaml` and `spec/errata/`)
-    ///
-    /// # Arguments
-    ///
-    /// - `file`: The file content, at most 10 MB. Checked before sending: at most 10485760 bytes. See errata E207.
-    pub fn upload_chat_file(
-        &self,
-        file: crate::UploadFile,
-    ) -> UploadChatFileRequest<'_> {
-        UploadChatFileRequest {
-            client: self,
-            restrict_access: None,
-            thumbnail_height: None,
-            thumbnail_width: None,
-            body: UploadChatFileBody { file },
-            options: crate::RequestOptions::default(),
-        }
-    }
-}
-
-/// Request builder for [`Client::upload_chat_file`](crate::Client::upload_chat_file): set optional arguments, then `.await` it or call [`send`](Self::send).
+/// The request of [`ChatFiles::upload`](ChatFiles::upload): set optional arguments, then `.await` it for the payload, or call [`with_envelope`](Self::with_envelope) for the whole response.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct UploadChatFileRequest<'a> {
@@ -138,8 +210,20 @@ impl<'a> UploadChatFileRequest<'a> {
         Ok(())
     }
 
-    /// Validates the arguments, sends the request and decodes the response.
+    /// Validates the arguments, sends the request and decodes the
+    /// response's payload (what `.await` does).
     pub async fn send(self) -> UploadChatFileResult {
+        self.with_envelope().await.map(|_| ())
+    }
+
+    /// Like [`send`](Self::send), but keeps the whole response: the
+    /// payload in `data`, and the envelope fields around it.
+    pub async fn with_envelope(
+        self,
+    ) -> Result<
+        crate::Response<::std::option::Option<::serde_json::Value>>,
+        crate::Error,
+    > {
         self.validate()?;
         let path = String::from("/chatfiles");
         let query: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
@@ -171,12 +255,8 @@ impl<'a> UploadChatFileRequest<'a> {
     }
 }
 
-/// What the request gives when sent.
-type UploadChatFileResult = Result<
-    crate::Response<::std::option::Option<::serde_json::Value>>,
-    crate::Error,
->;
-
+/// What the request gives when awaited.
+type UploadChatFileResult = Result<(), crate::Error>;
 crate::runtime::request_builder!(UploadChatFileRequest => UploadChatFileResult);
 
 pub(crate) const DOWNLOAD_CHAT_FILE: crate::OperationInfo = crate::OperationInfo {
@@ -190,34 +270,7 @@ pub(crate) const DOWNLOAD_CHAT_FILE: crate::OperationInfo = crate::OperationInfo
     }),
 };
 
-impl crate::Client {
-    /// Download an uploaded file.
-    ///
-    /// Streams the content of the file `file_uuid` (binary, not JSON). Files uploaded with restricted access need their share-secret.
-    ///
-    /// - HTTP: `GET /chatfiles/{file_uuid}`
-    /// - Rate limit: 100/second per app key; Per App Key; the overview row gives the same number (for a POST, see E210).
-    /// - Idempotent: yes, safe to repeat
-    /// - Source: `restful-api/message-management`, section "Download a file"
-    /// - Doc errata: E210, E211, E244 (see `spec/errata.yaml` and `spec/errata/`)
-    ///
-    /// # Arguments
-    ///
-    /// - `file_uuid`: The uuid upload_chat_file returned for the file.
-    pub fn download_chat_file(
-        &self,
-        file_uuid: impl Into<String>,
-    ) -> DownloadChatFileRequest<'_> {
-        DownloadChatFileRequest {
-            client: self,
-            file_uuid: file_uuid.into(),
-            share_secret: None,
-            options: crate::RequestOptions::default(),
-        }
-    }
-}
-
-/// Request builder for [`Client::download_chat_file`](crate::Client::download_chat_file): set optional arguments, then `.await` it or call [`send`](Self::send).
+/// The request of [`ChatFiles::download`](ChatFiles::download): set optional arguments, then `.await` it for the payload, or call [`with_envelope`](Self::with_envelope) for the whole response.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct DownloadChatFileRequest<'a> {
@@ -243,7 +296,8 @@ impl<'a> DownloadChatFileRequest<'a> {
         Ok(())
     }
 
-    /// Validates the arguments, sends the request and decodes the response.
+    /// Validates the arguments, sends the request and hands over the
+    /// file as it streams in.
     pub async fn send(self) -> DownloadChatFileResult {
         self.validate()?;
         let path = {
@@ -268,7 +322,7 @@ impl<'a> DownloadChatFileRequest<'a> {
     }
 }
 
-/// What the request gives when sent.
+/// What the request gives when awaited.
 type DownloadChatFileResult = Result<crate::Download, crate::Error>;
 crate::runtime::request_builder!(DownloadChatFileRequest => DownloadChatFileResult);
 
@@ -283,37 +337,7 @@ pub(crate) const DOWNLOAD_CHAT_FILE_THUMBNAIL: crate::OperationInfo = crate::Ope
     }),
 };
 
-impl crate::Client {
-    /// Download the thumbnail of an uploaded image or video.
-    ///
-    /// Same request as download_chat_file with the `thumbnail` header set to true: the server returns the thumbnail it made for an image, or the one attached to a video, instead of the file.
-    ///
-    /// - HTTP: `GET /chatfiles/{file_uuid}`
-    /// - Rate limit: 100/second per app key; Per App Key; stated on the detail page, which has no overview row of its own.
-    /// - Idempotent: yes, safe to repeat
-    /// - Source: `restful-api/message-management`, section "Download a thumbnail"
-    /// - Doc errata: E041, E044, E211, E212, E244 (see `spec/errata.yaml` and `spec/errata/`)
-    ///
-    /// # Arguments
-    ///
-    /// - `file_uuid`: The uuid of the uploaded image or video. See errata E212.
-    /// - `thumbnail`: Send true to get the thumbnail; false (the server default) would return the original file, as download_chat_file does. See errata E212.
-    pub fn download_chat_file_thumbnail(
-        &self,
-        file_uuid: impl Into<String>,
-        thumbnail: bool,
-    ) -> DownloadChatFileThumbnailRequest<'_> {
-        DownloadChatFileThumbnailRequest {
-            client: self,
-            file_uuid: file_uuid.into(),
-            thumbnail,
-            share_secret: None,
-            options: crate::RequestOptions::default(),
-        }
-    }
-}
-
-/// Request builder for [`Client::download_chat_file_thumbnail`](crate::Client::download_chat_file_thumbnail): set optional arguments, then `.await` it or call [`send`](Self::send).
+/// The request of [`ChatFiles::download_thumbnail`](ChatFiles::download_thumbnail): set optional arguments, then `.await` it for the payload, or call [`with_envelope`](Self::with_envelope) for the whole response.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct DownloadChatFileThumbnailRequest<'a> {
@@ -342,7 +366,8 @@ impl<'a> DownloadChatFileThumbnailRequest<'a> {
         Ok(())
     }
 
-    /// Validates the arguments, sends the request and decodes the response.
+    /// Validates the arguments, sends the request and hands over the
+    /// file as it streams in.
     pub async fn send(self) -> DownloadChatFileThumbnailResult {
         self.validate()?;
         let path = {
@@ -369,7 +394,7 @@ impl<'a> DownloadChatFileThumbnailRequest<'a> {
     }
 }
 
-/// What the request gives when sent.
+/// What the request gives when awaited.
 type DownloadChatFileThumbnailResult = Result<crate::Download, crate::Error>;
 
 crate::runtime::request_builder!(

@@ -4,7 +4,145 @@
 //! Chat room allow list
 //!
 //! List, add and remove the members on a chat room's allow list. Users on it keep the right to send messages when the owner or an admin has muted the whole room.
+//!
+//! The operations are methods of [`ChatroomAllowlist`], which [`Client::chatroom_allowlist`](crate::Client::chatroom_allowlist) returns.
 #![allow(clippy::too_many_arguments)]
+/// Chat room allow list: List, add and remove the members on a chat room's allow list. Users on it keep the right to send messages when the owner or an admin has muted the whole room.
+///
+/// Reached with [`Client::chatroom_allowlist`](crate::Client::chatroom_allowlist).
+///
+/// | Method | What it does |
+/// |---|---|
+/// | [`list`](Self::list) | List the users on a chat room's allow list. |
+/// | [`add`](Self::add) | Add a user to a chat room's allow list. |
+/// | [`add_many`](Self::add_many) | Add several users to a chat room's allow list at once. |
+/// | [`remove`](Self::remove) | Remove one or more users from a chat room's allow list. |
+#[derive(Debug, Clone, Copy)]
+pub struct ChatroomAllowlist<'a> {
+    client: &'a crate::Client,
+}
+
+impl crate::Client {
+    /// Chat room allow list: List, add and remove the members on a chat room's allow list. Users on it keep the right to send messages when the owner or an admin has muted the whole room.
+    ///
+    /// See [`ChatroomAllowlist`](crate::chatroom_allowlist::ChatroomAllowlist) for its operations.
+    pub fn chatroom_allowlist(&self) -> ChatroomAllowlist<'_> {
+        ChatroomAllowlist { client: self }
+    }
+}
+
+impl<'a> ChatroomAllowlist<'a> {
+    /// List the users on a chat room's allow list.
+    ///
+    /// Returns the usernames on the room's allow list, all at once.
+    ///
+    /// - HTTP: `GET /chatrooms/{chatroom_id}/white/users`
+    /// - Rate limit: 100/second per app key; Per App Key, from the detail page; the overview has no row for this operation.
+    /// - Idempotent: yes, safe to repeat
+    /// - Source: `restful-api/chatroom-management/manage-chatrooms-allowlist`, section "Retrieving the chat room allow list"
+    /// - Doc errata: E001, E044, E411, E412, E423 (see `spec/errata.yaml` and `spec/errata/`)
+    ///
+    /// # Arguments
+    ///
+    /// - `chatroom_id`: Id of the room.
+    pub fn list(
+        &self,
+        chatroom_id: impl Into<String>,
+    ) -> ListChatroomAllowlistRequest<'a> {
+        ListChatroomAllowlistRequest {
+            client: self.client,
+            chatroom_id: chatroom_id.into(),
+            options: crate::RequestOptions::default(),
+        }
+    }
+
+    /// Add a user to a chat room's allow list.
+    ///
+    /// Puts `username` on the room's allow list so that the user can keep sending messages while the whole room is muted.
+    ///
+    /// - HTTP: `POST /chatrooms/{chatroom_id}/white/users/{username}`
+    /// - Rate limit: 100/second per app key; Per App Key, from the detail page; the overview has no row for this operation.
+    /// - Idempotent: no, a repeat may act twice
+    /// - Checked before sending: `username`: must follow the username rule
+    /// - Source: `restful-api/chatroom-management/manage-chatrooms-allowlist`, section "Adding a user to the chat room allow list"
+    /// - Doc errata: E001, E044, E411, E412, E413, E421 (see `spec/errata.yaml` and `spec/errata/`)
+    ///
+    /// # Arguments
+    ///
+    /// - `chatroom_id`: Id of the room.
+    /// - `username`: The user to add to the allow list.
+    pub fn add(
+        &self,
+        chatroom_id: impl Into<String>,
+        username: impl Into<String>,
+    ) -> AddChatroomAllowlistUserRequest<'a> {
+        AddChatroomAllowlistUserRequest {
+            client: self.client,
+            chatroom_id: chatroom_id.into(),
+            username: username.into(),
+            options: crate::RequestOptions::default(),
+        }
+    }
+
+    /// Add several users to a chat room's allow list at once.
+    ///
+    /// Puts 1 to 60 users on the room's allow list in one call. The response has one result per username; check each item's `result` (and `reason`).
+    ///
+    /// - HTTP: `POST /chatrooms/{chatroom_id}/white/users`
+    /// - Rate limit: 100/second per app key; Per App Key, from the detail page; the overview has no row for this operation.
+    /// - Idempotent: no, a repeat may act twice
+    /// - Checked before sending: `usernames`: at least 1 items, at most 60 items, each item must follow the username rule
+    /// - Source: `restful-api/chatroom-management/manage-chatrooms-allowlist`, section "Adding multiple members to the chat room allow list"
+    /// - Doc errata: E001, E044, E411, E413, E414, E416, E421 (see `spec/errata.yaml` and `spec/errata/`)
+    ///
+    /// # Arguments
+    ///
+    /// - `chatroom_id`: Id of the room.
+    /// - `usernames`: The users to add, at most 60 per call. Checked before sending: at least 1 items; at most 60 items. See errata E416.
+    pub fn add_many(
+        &self,
+        chatroom_id: impl Into<String>,
+        usernames: impl IntoIterator<Item = impl Into<String>>,
+    ) -> AddChatroomAllowlistUsersRequest<'a> {
+        AddChatroomAllowlistUsersRequest {
+            client: self.client,
+            chatroom_id: chatroom_id.into(),
+            body: AddChatroomAllowlistUsersBody {
+                usernames: usernames.into_iter().map(Into::into).collect(),
+            },
+            options: crate::RequestOptions::default(),
+        }
+    }
+
+    /// Remove one or more users from a chat room's allow list.
+    ///
+    /// Takes 1 to 60 users off the room's allow list in one call. The response has one result per username; check each item's `result`.
+    ///
+    /// - HTTP: `DELETE /chatrooms/{chatroom_id}/white/users/{usernames}`
+    /// - Rate limit: 100/second per app key; Per App Key, from the detail page; the overview has no row for this operation.
+    /// - Idempotent: yes, safe to repeat
+    /// - Checked before sending: `usernames`: 1 to 60 values, sent comma-separated, must follow the username rule
+    /// - Source: `restful-api/chatroom-management/manage-chatrooms-allowlist`, section "Removing users from the chat room allow list"
+    /// - Doc errata: E001, E044, E411, E412, E413, E414, E421, E422 (see `spec/errata.yaml` and `spec/errata/`)
+    ///
+    /// # Arguments
+    ///
+    /// - `chatroom_id`: Id of the room.
+    /// - `usernames`: The users to remove, 1 to 60; sent joined by commas, each comma encoded as %2C. Checked before sending: 1 to 60 values, sent comma-separated. See errata E422.
+    pub fn remove(
+        &self,
+        chatroom_id: impl Into<String>,
+        usernames: impl IntoIterator<Item = impl Into<String>>,
+    ) -> RemoveChatroomAllowlistUsersRequest<'a> {
+        RemoveChatroomAllowlistUsersRequest {
+            client: self.client,
+            chatroom_id: chatroom_id.into(),
+            usernames: usernames.into_iter().map(Into::into).collect(),
+            options: crate::RequestOptions::default(),
+        }
+    }
+}
+
 /// Outcome of adding one user to, or removing one user from, a room's allow list.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ChatroomAllowlistResult {
@@ -47,33 +185,7 @@ pub(crate) const LIST_CHATROOM_ALLOWLIST: crate::OperationInfo = crate::Operatio
     }),
 };
 
-impl crate::Client {
-    /// List the users on a chat room's allow list.
-    ///
-    /// Returns the usernames on the room's allow list, all at once.
-    ///
-    /// - HTTP: `GET /chatrooms/{chatroom_id}/white/users`
-    /// - Rate limit: 100/second per app key; Per App Key, from the detail page; the overview has no row for this operation.
-    /// - Idempotent: yes, safe to repeat
-    /// - Source: `restful-api/chatroom-management/manage-chatrooms-allowlist`, section "Retrieving the chat room allow list"
-    /// - Doc errata: E001, E044, E411, E412, E423 (see `spec/errata.yaml` and `spec/errata/`)
-    ///
-    /// # Arguments
-    ///
-    /// - `chatroom_id`: Id of the room.
-    pub fn list_chatroom_allowlist(
-        &self,
-        chatroom_id: impl Into<String>,
-    ) -> ListChatroomAllowlistRequest<'_> {
-        ListChatroomAllowlistRequest {
-            client: self,
-            chatroom_id: chatroom_id.into(),
-            options: crate::RequestOptions::default(),
-        }
-    }
-}
-
-/// Request builder for [`Client::list_chatroom_allowlist`](crate::Client::list_chatroom_allowlist): set optional arguments, then `.await` it or call [`send`](Self::send).
+/// The request of [`ChatroomAllowlist::list`](ChatroomAllowlist::list): set optional arguments, then `.await` it for the payload, or call [`with_envelope`](Self::with_envelope) for the whole response.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ListChatroomAllowlistRequest<'a> {
@@ -92,8 +204,17 @@ impl<'a> ListChatroomAllowlistRequest<'a> {
         Ok(())
     }
 
-    /// Validates the arguments, sends the request and decodes the response.
+    /// Validates the arguments, sends the request and decodes the
+    /// response's payload (what `.await` does).
     pub async fn send(self) -> ListChatroomAllowlistResult {
+        self.with_envelope().await.map(|response| response.data)
+    }
+
+    /// Like [`send`](Self::send), but keeps the whole response: the
+    /// payload in `data`, and the envelope fields around it.
+    pub async fn with_envelope(
+        self,
+    ) -> Result<crate::Response<::std::vec::Vec<String>>, crate::Error> {
         self.validate()?;
         let path = {
             let chatroom_id = crate::runtime::encode::segment(&self.chatroom_id);
@@ -114,11 +235,8 @@ impl<'a> ListChatroomAllowlistRequest<'a> {
     }
 }
 
-/// What the request gives when sent.
-type ListChatroomAllowlistResult = Result<
-    crate::Response<::std::vec::Vec<String>>,
-    crate::Error,
->;
+/// What the request gives when awaited.
+type ListChatroomAllowlistResult = Result<::std::vec::Vec<String>, crate::Error>;
 
 crate::runtime::request_builder!(
     ListChatroomAllowlistRequest => ListChatroomAllowlistResult
@@ -135,37 +253,7 @@ pub(crate) const ADD_CHATROOM_ALLOWLIST_USER: crate::OperationInfo = crate::Oper
     }),
 };
 
-impl crate::Client {
-    /// Add a user to a chat room's allow list.
-    ///
-    /// Puts `username` on the room's allow list so that the user can keep sending messages while the whole room is muted.
-    ///
-    /// - HTTP: `POST /chatrooms/{chatroom_id}/white/users/{username}`
-    /// - Rate limit: 100/second per app key; Per App Key, from the detail page; the overview has no row for this operation.
-    /// - Idempotent: no, a repeat may act twice
-    /// - Checked before sending: `username`: must follow the username rule
-    /// - Source: `restful-api/chatroom-management/manage-chatrooms-allowlist`, section "Adding a user to the chat room allow list"
-    /// - Doc errata: E001, E044, E411, E412, E413, E421 (see `spec/errata.yaml` and `spec/errata/`)
-    ///
-    /// # Arguments
-    ///
-    /// - `chatroom_id`: Id of the room.
-    /// - `username`: The user to add to the allow list.
-    pub fn add_chatroom_allowlist_user(
-        &self,
-        chatroom_id: impl Into<String>,
-        username: impl Into<String>,
-    ) -> AddChatroomAllowlistUserRequest<'_> {
-        AddChatroomAllowlistUserRequest {
-            client: self,
-            chatroom_id: chatroom_id.into(),
-            username: username.into(),
-            options: crate::RequestOptions::default(),
-        }
-    }
-}
-
-/// Request builder for [`Client::add_chatroom_allowlist_user`](crate::Client::add_chatroom_allowlist_user): set optional arguments, then `.await` it or call [`send`](Self::send).
+/// The request of [`ChatroomAllowlist::add`](ChatroomAllowlist::add): set optional arguments, then `.await` it for the payload, or call [`with_envelope`](Self::with_envelope) for the whole response.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct AddChatroomAllowlistUserRequest<'a> {
@@ -194,8 +282,20 @@ impl<'a> AddChatroomAllowlistUserRequest<'a> {
         Ok(())
     }
 
-    /// Validates the arguments, sends the request and decodes the response.
+    /// Validates the arguments, sends the request and decodes the
+    /// response's payload (what `.await` does).
     pub async fn send(self) -> AddChatroomAllowlistUserResult {
+        self.with_envelope().await.map(|response| response.data)
+    }
+
+    /// Like [`send`](Self::send), but keeps the whole response: the
+    /// payload in `data`, and the envelope fields around it.
+    pub async fn with_envelope(
+        self,
+    ) -> Result<
+        crate::Response<crate::chatroom_allowlist::ChatroomAllowlistResult>,
+        crate::Error,
+    > {
         self.validate()?;
         let path = {
             let chatroom_id = crate::runtime::encode::segment(&self.chatroom_id);
@@ -217,9 +317,9 @@ impl<'a> AddChatroomAllowlistUserRequest<'a> {
     }
 }
 
-/// What the request gives when sent.
+/// What the request gives when awaited.
 type AddChatroomAllowlistUserResult = Result<
-    crate::Response<crate::ChatroomAllowlistResult>,
+    crate::chatroom_allowlist::ChatroomAllowlistResult,
     crate::Error,
 >;
 
@@ -244,39 +344,7 @@ struct AddChatroomAllowlistUsersBody {
     usernames: ::std::vec::Vec<String>,
 }
 
-impl crate::Client {
-    /// Add several users to a chat room's allow list at once.
-    ///
-    /// Puts 1 to 60 users on the room's allow list in one call. The response has one result per username; check each item's `result` (and `reason`).
-    ///
-    /// - HTTP: `POST /chatrooms/{chatroom_id}/white/users`
-    /// - Rate limit: 100/second per app key; Per App Key, from the detail page; the overview has no row for this operation.
-    /// - Idempotent: no, a repeat may act twice
-    /// - Checked before sending: `usernames`: at least 1 items, at most 60 items, each item must follow the username rule
-    /// - Source: `restful-api/chatroom-management/manage-chatrooms-allowlist`, section "Adding multiple members to the chat room allow list"
-    /// - Doc errata: E001, E044, E411, E413, E414, E416, E421 (see `spec/errata.yaml` and `spec/errata/`)
-    ///
-    /// # Arguments
-    ///
-    /// - `chatroom_id`: Id of the room.
-    /// - `usernames`: The users to add, at most 60 per call. Checked before sending: at least 1 items; at most 60 items. See errata E416.
-    pub fn add_chatroom_allowlist_users(
-        &self,
-        chatroom_id: impl Into<String>,
-        usernames: impl IntoIterator<Item = impl Into<String>>,
-    ) -> AddChatroomAllowlistUsersRequest<'_> {
-        AddChatroomAllowlistUsersRequest {
-            client: self,
-            chatroom_id: chatroom_id.into(),
-            body: AddChatroomAllowlistUsersBody {
-                usernames: usernames.into_iter().map(Into::into).collect(),
-            },
-            options: crate::RequestOptions::default(),
-        }
-    }
-}
-
-/// Request builder for [`Client::add_chatroom_allowlist_users`](crate::Client::add_chatroom_allowlist_users): set optional arguments, then `.await` it or call [`send`](Self::send).
+/// The request of [`ChatroomAllowlist::add_many`](ChatroomAllowlist::add_many): set optional arguments, then `.await` it for the payload, or call [`with_envelope`](Self::with_envelope) for the whole response.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct AddChatroomAllowlistUsersRequest<'a> {
@@ -306,8 +374,22 @@ impl<'a> AddChatroomAllowlistUsersRequest<'a> {
         Ok(())
     }
 
-    /// Validates the arguments, sends the request and decodes the response.
+    /// Validates the arguments, sends the request and decodes the
+    /// response's payload (what `.await` does).
     pub async fn send(self) -> AddChatroomAllowlistUsersResult {
+        self.with_envelope().await.map(|response| response.data)
+    }
+
+    /// Like [`send`](Self::send), but keeps the whole response: the
+    /// payload in `data`, and the envelope fields around it.
+    pub async fn with_envelope(
+        self,
+    ) -> Result<
+        crate::Response<
+            ::std::vec::Vec<crate::chatroom_allowlist::ChatroomAllowlistResult>,
+        >,
+        crate::Error,
+    > {
         self.validate()?;
         let path = {
             let chatroom_id = crate::runtime::encode::segment(&self.chatroom_id);
@@ -328,9 +410,9 @@ impl<'a> AddChatroomAllowlistUsersRequest<'a> {
     }
 }
 
-/// What the request gives when sent.
+/// What the request gives when awaited.
 type AddChatroomAllowlistUsersResult = Result<
-    crate::Response<::std::vec::Vec<crate::ChatroomAllowlistResult>>,
+    ::std::vec::Vec<crate::chatroom_allowlist::ChatroomAllowlistResult>,
     crate::Error,
 >;
 
@@ -349,37 +431,7 @@ pub(crate) const REMOVE_CHATROOM_ALLOWLIST_USERS: crate::OperationInfo = crate::
     }),
 };
 
-impl crate::Client {
-    /// Remove one or more users from a chat room's allow list.
-    ///
-    /// Takes 1 to 60 users off the room's allow list in one call. The response has one result per username; check each item's `result`.
-    ///
-    /// - HTTP: `DELETE /chatrooms/{chatroom_id}/white/users/{usernames}`
-    /// - Rate limit: 100/second per app key; Per App Key, from the detail page; the overview has no row for this operation.
-    /// - Idempotent: yes, safe to repeat
-    /// - Checked before sending: `usernames`: 1 to 60 values, sent comma-separated, must follow the username rule
-    /// - Source: `restful-api/chatroom-management/manage-chatrooms-allowlist`, section "Removing users from the chat room allow list"
-    /// - Doc errata: E001, E044, E411, E412, E413, E414, E421, E422 (see `spec/errata.yaml` and `spec/errata/`)
-    ///
-    /// # Arguments
-    ///
-    /// - `chatroom_id`: Id of the room.
-    /// - `usernames`: The users to remove, 1 to 60; sent joined by commas, each comma encoded as %2C. Checked before sending: 1 to 60 values, sent comma-separated. See errata E422.
-    pub fn remove_chatroom_allowlist_users(
-        &self,
-        chatroom_id: impl Into<String>,
-        usernames: impl IntoIterator<Item = impl Into<String>>,
-    ) -> RemoveChatroomAllowlistUsersRequest<'_> {
-        RemoveChatroomAllowlistUsersRequest {
-            client: self,
-            chatroom_id: chatroom_id.into(),
-            usernames: usernames.into_iter().map(Into::into).collect(),
-            options: crate::RequestOptions::default(),
-        }
-    }
-}
-
-/// Request builder for [`Client::remove_chatroom_allowlist_users`](crate::Client::remove_chatroom_allowlist_users): set optional arguments, then `.await` it or call [`send`](Self::send).
+/// The request of [`ChatroomAllowlist::remove`](ChatroomAllowlist::remove): set optional arguments, then `.await` it for the payload, or call [`with_envelope`](Self::with_envelope) for the whole response.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct RemoveChatroomAllowlistUsersRequest<'a> {
@@ -409,8 +461,22 @@ impl<'a> RemoveChatroomAllowlistUsersRequest<'a> {
         Ok(())
     }
 
-    /// Validates the arguments, sends the request and decodes the response.
+    /// Validates the arguments, sends the request and decodes the
+    /// response's payload (what `.await` does).
     pub async fn send(self) -> RemoveChatroomAllowlistUsersResult {
+        self.with_envelope().await.map(|response| response.data)
+    }
+
+    /// Like [`send`](Self::send), but keeps the whole response: the
+    /// payload in `data`, and the envelope fields around it.
+    pub async fn with_envelope(
+        self,
+    ) -> Result<
+        crate::Response<
+            ::std::vec::Vec<crate::chatroom_allowlist::ChatroomAllowlistResult>,
+        >,
+        crate::Error,
+    > {
         self.validate()?;
         let path = {
             let chatroom_id = crate::runtime::encode::segment(&self.chatroom_id);
@@ -432,9 +498,9 @@ impl<'a> RemoveChatroomAllowlistUsersRequest<'a> {
     }
 }
 
-/// What the request gives when sent.
+/// What the request gives when awaited.
 type RemoveChatroomAllowlistUsersResult = Result<
-    crate::Response<::std::vec::Vec<crate::ChatroomAllowlistResult>>,
+    ::std::vec::Vec<crate::chatroom_allowlist::ChatroomAllowlistResult>,
     crate::Error,
 >;
 

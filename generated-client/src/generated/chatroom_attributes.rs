@@ -4,7 +4,193 @@
 //! Chat room custom attributes
 //!
 //! Read, write and remove a chat room's custom attributes, string key-value pairs that members set. The plain write and remove operations only touch pairs the given member owns; the forced variants also overwrite or delete pairs owned by others.
+//!
+//! The operations are methods of [`ChatroomAttributes`], which [`Client::chatroom_attributes`](crate::Client::chatroom_attributes) returns.
 #![allow(clippy::too_many_arguments)]
+/// Chat room custom attributes: Read, write and remove a chat room's custom attributes, string key-value pairs that members set. The plain write and remove operations only touch pairs the given member owns; the forced variants also overwrite or delete pairs owned by others.
+///
+/// Reached with [`Client::chatroom_attributes`](crate::Client::chatroom_attributes).
+///
+/// | Method | What it does |
+/// |---|---|
+/// | [`set`](Self::set) | Add or change a member's own custom attributes of a chat room. |
+/// | [`get`](Self::get) | Read custom attributes of a chat room. |
+/// | [`remove`](Self::remove) | Remove a member's own custom attributes from a chat room. |
+/// | [`force_set`](Self::force_set) | Write chat room custom attributes, overwriting other members' keys. |
+/// | [`force_remove`](Self::force_remove) | Remove chat room custom attributes whoever set them. |
+#[derive(Debug, Clone, Copy)]
+pub struct ChatroomAttributes<'a> {
+    client: &'a crate::Client,
+}
+
+impl crate::Client {
+    /// Chat room custom attributes: Read, write and remove a chat room's custom attributes, string key-value pairs that members set. The plain write and remove operations only touch pairs the given member owns; the forced variants also overwrite or delete pairs owned by others.
+    ///
+    /// See [`ChatroomAttributes`](crate::chatroom_attributes::ChatroomAttributes) for its operations.
+    pub fn chatroom_attributes(&self) -> ChatroomAttributes<'_> {
+        ChatroomAttributes { client: self }
+    }
+}
+
+impl<'a> ChatroomAttributes<'a> {
+    /// Add or change a member's own custom attributes of a chat room.
+    ///
+    /// Writes up to 10 key-value pairs on behalf of `username`. Pairs that other members set cannot be changed this way (see force_set_chatroom_attributes); keys that fail are listed in `errorKeys`. A room holds at most 100 attributes.
+    ///
+    /// - HTTP: `PUT /metadata/chatroom/{chatroom_id}/user/{username}`
+    /// - Rate limit: 100/second per app key; From the overview table; the detail page states no limit.
+    /// - Idempotent: yes, safe to repeat
+    /// - Checked before sending: `username`: must follow the username rule; `metaData`: at most 10 entries, each key at most 128 characters, only ASCII letters, digits and `_-.`, each value at most 4096 characters; `autoDelete`: one of `DELETE`, `NO_DELETE`
+    /// - Source: `restful-api/chatroom-management/manage-chatroom-attributes`, section "Set custom attributes"
+    /// - Doc errata: E001, E405, E406, E408, E409 (see `spec/errata.yaml` and `spec/errata/`)
+    ///
+    /// # Arguments
+    ///
+    /// - `chatroom_id`: Id of the room. See errata E405.
+    /// - `username`: The member on whose behalf the attributes are written. See errata E405.
+    /// - `meta_data`: The attributes to write, attribute name to value: at most 10 pairs per call, each key at most 128 characters of letters, digits, "_", "-" and ".", each value at most 4,096 characters. A room holds at most 100 attributes and an app at most 10 GB of them; those totals are left to the server. Checked before sending: at most 10 entries; each key at most 128 characters, only ASCII letters, digits and `_-.`; each value at most 4096 characters. See errata E409.
+    pub fn set(
+        &self,
+        chatroom_id: impl Into<String>,
+        username: impl Into<String>,
+        meta_data: ::std::collections::BTreeMap<String, String>,
+    ) -> SetChatroomAttributesRequest<'a> {
+        SetChatroomAttributesRequest {
+            client: self.client,
+            chatroom_id: chatroom_id.into(),
+            username: username.into(),
+            body: SetChatroomAttributesBody {
+                meta_data,
+                auto_delete: None,
+            },
+            options: crate::RequestOptions::default(),
+        }
+    }
+
+    /// Read custom attributes of a chat room.
+    ///
+    /// Returns the requested attributes of the room as a key-value object. Send an empty `keys` array to get every attribute. This read is a POST on the wire but changes nothing, so it is safe to retry.
+    ///
+    /// - HTTP: `POST /metadata/chatroom/{chatroom_id}`
+    /// - Rate limit: 100/second per app key; From the overview table; the detail page states no limit.
+    /// - Idempotent: yes, safe to repeat
+    /// - Source: `restful-api/chatroom-management/manage-chatroom-attributes`, section "Retrieve custom attributes"
+    /// - Doc errata: E001, E405, E408, E410 (see `spec/errata.yaml` and `spec/errata/`)
+    ///
+    /// # Arguments
+    ///
+    /// - `chatroom_id`: Id of the room. See errata E405.
+    pub fn get(
+        &self,
+        chatroom_id: impl Into<String>,
+    ) -> GetChatroomAttributesRequest<'a> {
+        GetChatroomAttributesRequest {
+            client: self.client,
+            chatroom_id: chatroom_id.into(),
+            body: GetChatroomAttributesBody {
+                keys: None,
+            },
+            options: crate::RequestOptions::default(),
+        }
+    }
+
+    /// Remove a member's own custom attributes from a chat room.
+    ///
+    /// Deletes up to 10 keys that `username` set; pairs set by other members need force_remove_chatroom_attributes. Keys that fail are listed in `errorKeys`. The keys travel in a JSON body of the DELETE request.
+    ///
+    /// - HTTP: `DELETE /metadata/chatroom/{chatroom_id}/user/{username}`
+    /// - Rate limit: 100/second per app key; From the overview table; the detail page states no limit.
+    /// - Idempotent: yes, safe to repeat
+    /// - Checked before sending: `username`: must follow the username rule; `keys`: at most 10 items
+    /// - Source: `restful-api/chatroom-management/manage-chatroom-attributes`, section "Remove custom attributes"
+    /// - Doc errata: E001, E405, E407, E408 (see `spec/errata.yaml` and `spec/errata/`)
+    ///
+    /// # Arguments
+    ///
+    /// - `chatroom_id`: Id of the room. See errata E405.
+    /// - `username`: The member whose attributes are removed. See errata E405.
+    pub fn remove(
+        &self,
+        chatroom_id: impl Into<String>,
+        username: impl Into<String>,
+    ) -> RemoveChatroomAttributesRequest<'a> {
+        RemoveChatroomAttributesRequest {
+            client: self.client,
+            chatroom_id: chatroom_id.into(),
+            username: username.into(),
+            body: RemoveChatroomAttributesBody {
+                keys: None,
+            },
+            options: crate::RequestOptions::default(),
+        }
+    }
+
+    /// Write chat room custom attributes, overwriting other members' keys.
+    ///
+    /// Like set_chatroom_attributes, but pairs that other members set are overwritten too. Same limits: 10 pairs per call, 100 attributes per room.
+    ///
+    /// - HTTP: `PUT /metadata/chatroom/{chatroom_id}/user/{username}/forced`
+    /// - Rate limit: 100/second per app key; From the overview table; the detail page states no limit.
+    /// - Idempotent: yes, safe to repeat
+    /// - Checked before sending: `username`: must follow the username rule; `metaData`: at most 10 entries, each key at most 128 characters, only ASCII letters, digits and `_-.`, each value at most 4096 characters; `autoDelete`: one of `DELETE`, `NO_DELETE`
+    /// - Source: `restful-api/chatroom-management/manage-chatroom-attributes`, section "Forcibly set custom attributes"
+    /// - Doc errata: E001, E405, E408, E409 (see `spec/errata.yaml` and `spec/errata/`)
+    ///
+    /// # Arguments
+    ///
+    /// - `chatroom_id`: Id of the room. See errata E405.
+    /// - `username`: The member on whose behalf the attributes are written. See errata E405.
+    /// - `meta_data`: The attributes to write, attribute name to value: at most 10 pairs per call, each key at most 128 characters of letters, digits, "_", "-" and ".", each value at most 4,096 characters. A room holds at most 100 attributes and an app at most 10 GB of them; those totals are left to the server. Checked before sending: at most 10 entries; each key at most 128 characters, only ASCII letters, digits and `_-.`; each value at most 4096 characters. See errata E409.
+    pub fn force_set(
+        &self,
+        chatroom_id: impl Into<String>,
+        username: impl Into<String>,
+        meta_data: ::std::collections::BTreeMap<String, String>,
+    ) -> ForceSetChatroomAttributesRequest<'a> {
+        ForceSetChatroomAttributesRequest {
+            client: self.client,
+            chatroom_id: chatroom_id.into(),
+            username: username.into(),
+            body: ForceSetChatroomAttributesBody {
+                meta_data,
+                auto_delete: None,
+            },
+            options: crate::RequestOptions::default(),
+        }
+    }
+
+    /// Remove chat room custom attributes whoever set them.
+    ///
+    /// Like remove_chatroom_attributes, but also deletes keys that other members own. At most 10 keys per call, sent in a JSON body of the DELETE request.
+    ///
+    /// - HTTP: `DELETE /metadata/chatroom/{chatroom_id}/user/{username}/forced`
+    /// - Rate limit: 100/second per app key; From the overview table; the detail page states no limit.
+    /// - Idempotent: yes, safe to repeat
+    /// - Checked before sending: `username`: must follow the username rule; `keys`: at most 10 items
+    /// - Source: `restful-api/chatroom-management/manage-chatroom-attributes`, section "Forcibly remove custom attributes"
+    /// - Doc errata: E001, E405, E408 (see `spec/errata.yaml` and `spec/errata/`)
+    ///
+    /// # Arguments
+    ///
+    /// - `chatroom_id`: Id of the room. See errata E405.
+    /// - `username`: The member performing the removal. See errata E405.
+    pub fn force_remove(
+        &self,
+        chatroom_id: impl Into<String>,
+        username: impl Into<String>,
+    ) -> ForceRemoveChatroomAttributesRequest<'a> {
+        ForceRemoveChatroomAttributesRequest {
+            client: self.client,
+            chatroom_id: chatroom_id.into(),
+            username: username.into(),
+            body: ForceRemoveChatroomAttributesBody {
+                keys: None,
+            },
+            options: crate::RequestOptions::default(),
+        }
+    }
+}
+
 /// Outcome of writing or removing a batch of attribute keys.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ChatroomAttributeWriteResult {
@@ -42,43 +228,7 @@ struct SetChatroomAttributesBody {
     auto_delete: Option<String>,
 }
 
-impl crate::Client {
-    /// Add or change a member's own custom attributes of a chat room.
-    ///
-    /// Writes up to 10 key-value pairs on behalf of `username`. Pairs that other members set cannot be changed this way (see force_set_chatroom_attributes); keys that fail are listed in `errorKeys`. A room holds at most 100 attributes.
-    ///
-    /// - HTTP: `PUT /metadata/chatroom/{chatroom_id}/user/{username}`
-    /// - Rate limit: 100/second per app key; From the overview table; the detail page states no limit.
-    /// - Idempotent: yes, safe to repeat
-    /// - Checked before sending: `username`: must follow the username rule; `metaData`: at most 10 entries, each key at most 128 characters, only ASCII letters, digits and `_-.`, each value at most 4096 characters; `autoDelete`: one of `DELETE`, `NO_DELETE`
-    /// - Source: `restful-api/chatroom-management/manage-chatroom-attributes`, section "Set custom attributes"
-    /// - Doc errata: E001, E405, E406, E408, E409 (see `spec/errata.yaml` and `spec/errata/`)
-    ///
-    /// # Arguments
-    ///
-    /// - `chatroom_id`: Id of the room. See errata E405.
-    /// - `username`: The member on whose behalf the attributes are written. See errata E405.
-    /// - `meta_data`: The attributes to write, attribute name to value: at most 10 pairs per call, each key at most 128 characters of letters, digits, "_", "-" and ".", each value at most 4,096 characters. A room holds at most 100 attributes and an app at most 10 GB of them; those totals are left to the server. Checked before sending: at most 10 entries; each key at most 128 characters, only ASCII letters, digits and `_-.`; each value at most 4096 characters. See errata E409.
-    pub fn set_chatroom_attributes(
-        &self,
-        chatroom_id: impl Into<String>,
-        username: impl Into<String>,
-        meta_data: ::std::collections::BTreeMap<String, String>,
-    ) -> SetChatroomAttributesRequest<'_> {
-        SetChatroomAttributesRequest {
-            client: self,
-            chatroom_id: chatroom_id.into(),
-            username: username.into(),
-            body: SetChatroomAttributesBody {
-                meta_data,
-                auto_delete: None,
-            },
-            options: crate::RequestOptions::default(),
-        }
-    }
-}
-
-/// Request builder for [`Client::set_chatroom_attributes`](crate::Client::set_chatroom_attributes): set optional arguments, then `.await` it or call [`send`](Self::send).
+/// The request of [`ChatroomAttributes::set`](ChatroomAttributes::set): set optional arguments, then `.await` it for the payload, or call [`with_envelope`](Self::with_envelope) for the whole response.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct SetChatroomAttributesRequest<'a> {
@@ -141,8 +291,20 @@ impl<'a> SetChatroomAttributesRequest<'a> {
         Ok(())
     }
 
-    /// Validates the arguments, sends the request and decodes the response.
+    /// Validates the arguments, sends the request and decodes the
+    /// response's payload (what `.await` does).
     pub async fn send(self) -> SetChatroomAttributesResult {
+        self.with_envelope().await.map(|response| response.data)
+    }
+
+    /// Like [`send`](Self::send), but keeps the whole response: the
+    /// payload in `data`, and the envelope fields around it.
+    pub async fn with_envelope(
+        self,
+    ) -> Result<
+        crate::Response<crate::chatroom_attributes::ChatroomAttributeWriteResult>,
+        crate::Error,
+    > {
         self.validate()?;
         let path = {
             let chatroom_id = crate::runtime::encode::segment(&self.chatroom_id);
@@ -164,9 +326,9 @@ impl<'a> SetChatroomAttributesRequest<'a> {
     }
 }
 
-/// What the request gives when sent.
+/// What the request gives when awaited.
 type SetChatroomAttributesResult = Result<
-    crate::Response<crate::ChatroomAttributeWriteResult>,
+    crate::chatroom_attributes::ChatroomAttributeWriteResult,
     crate::Error,
 >;
 
@@ -192,36 +354,7 @@ struct GetChatroomAttributesBody {
     keys: Option<::std::vec::Vec<String>>,
 }
 
-impl crate::Client {
-    /// Read custom attributes of a chat room.
-    ///
-    /// Returns the requested attributes of the room as a key-value object. Send an empty `keys` array to get every attribute. This read is a POST on the wire but changes nothing, so it is safe to retry.
-    ///
-    /// - HTTP: `POST /metadata/chatroom/{chatroom_id}`
-    /// - Rate limit: 100/second per app key; From the overview table; the detail page states no limit.
-    /// - Idempotent: yes, safe to repeat
-    /// - Source: `restful-api/chatroom-management/manage-chatroom-attributes`, section "Retrieve custom attributes"
-    /// - Doc errata: E001, E405, E408, E410 (see `spec/errata.yaml` and `spec/errata/`)
-    ///
-    /// # Arguments
-    ///
-    /// - `chatroom_id`: Id of the room. See errata E405.
-    pub fn get_chatroom_attributes(
-        &self,
-        chatroom_id: impl Into<String>,
-    ) -> GetChatroomAttributesRequest<'_> {
-        GetChatroomAttributesRequest {
-            client: self,
-            chatroom_id: chatroom_id.into(),
-            body: GetChatroomAttributesBody {
-                keys: None,
-            },
-            options: crate::RequestOptions::default(),
-        }
-    }
-}
-
-/// Request builder for [`Client::get_chatroom_attributes`](crate::Client::get_chatroom_attributes): set optional arguments, then `.await` it or call [`send`](Self::send).
+/// The request of [`ChatroomAttributes::get`](ChatroomAttributes::get): set optional arguments, then `.await` it for the payload, or call [`with_envelope`](Self::with_envelope) for the whole response.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct GetChatroomAttributesRequest<'a> {
@@ -249,8 +382,20 @@ impl<'a> GetChatroomAttributesRequest<'a> {
         Ok(())
     }
 
-    /// Validates the arguments, sends the request and decodes the response.
+    /// Validates the arguments, sends the request and decodes the
+    /// response's payload (what `.await` does).
     pub async fn send(self) -> GetChatroomAttributesResult {
+        self.with_envelope().await.map(|response| response.data)
+    }
+
+    /// Like [`send`](Self::send), but keeps the whole response: the
+    /// payload in `data`, and the envelope fields around it.
+    pub async fn with_envelope(
+        self,
+    ) -> Result<
+        crate::Response<::std::collections::BTreeMap<String, String>>,
+        crate::Error,
+    > {
         self.validate()?;
         let path = {
             let chatroom_id = crate::runtime::encode::segment(&self.chatroom_id);
@@ -271,9 +416,9 @@ impl<'a> GetChatroomAttributesRequest<'a> {
     }
 }
 
-/// What the request gives when sent.
+/// What the request gives when awaited.
 type GetChatroomAttributesResult = Result<
-    crate::Response<::std::collections::BTreeMap<String, String>>,
+    ::std::collections::BTreeMap<String, String>,
     crate::Error,
 >;
 
@@ -299,40 +444,7 @@ struct RemoveChatroomAttributesBody {
     keys: Option<::std::vec::Vec<String>>,
 }
 
-impl crate::Client {
-    /// Remove a member's own custom attributes from a chat room.
-    ///
-    /// Deletes up to 10 keys that `username` set; pairs set by other members need force_remove_chatroom_attributes. Keys that fail are listed in `errorKeys`. The keys travel in a JSON body of the DELETE request.
-    ///
-    /// - HTTP: `DELETE /metadata/chatroom/{chatroom_id}/user/{username}`
-    /// - Rate limit: 100/second per app key; From the overview table; the detail page states no limit.
-    /// - Idempotent: yes, safe to repeat
-    /// - Checked before sending: `username`: must follow the username rule; `keys`: at most 10 items
-    /// - Source: `restful-api/chatroom-management/manage-chatroom-attributes`, section "Remove custom attributes"
-    /// - Doc errata: E001, E405, E407, E408 (see `spec/errata.yaml` and `spec/errata/`)
-    ///
-    /// # Arguments
-    ///
-    /// - `chatroom_id`: Id of the room. See errata E405.
-    /// - `username`: The member whose attributes are removed. See errata E405.
-    pub fn remove_chatroom_attributes(
-        &self,
-        chatroom_id: impl Into<String>,
-        username: impl Into<String>,
-    ) -> RemoveChatroomAttributesRequest<'_> {
-        RemoveChatroomAttributesRequest {
-            client: self,
-            chatroom_id: chatroom_id.into(),
-            username: username.into(),
-            body: RemoveChatroomAttributesBody {
-                keys: None,
-            },
-            options: crate::RequestOptions::default(),
-        }
-    }
-}
-
-/// Request builder for [`Client::remove_chatroom_attributes`](crate::Client::remove_chatroom_attributes): set optional arguments, then `.await` it or call [`send`](Self::send).
+/// The request of [`ChatroomAttributes::remove`](ChatroomAttributes::remove): set optional arguments, then `.await` it for the payload, or call [`with_envelope`](Self::with_envelope) for the whole response.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct RemoveChatroomAttributesRequest<'a> {
@@ -373,8 +485,20 @@ impl<'a> RemoveChatroomAttributesRequest<'a> {
         Ok(())
     }
 
-    /// Validates the arguments, sends the request and decodes the response.
+    /// Validates the arguments, sends the request and decodes the
+    /// response's payload (what `.await` does).
     pub async fn send(self) -> RemoveChatroomAttributesResult {
+        self.with_envelope().await.map(|response| response.data)
+    }
+
+    /// Like [`send`](Self::send), but keeps the whole response: the
+    /// payload in `data`, and the envelope fields around it.
+    pub async fn with_envelope(
+        self,
+    ) -> Result<
+        crate::Response<crate::chatroom_attributes::ChatroomAttributeWriteResult>,
+        crate::Error,
+    > {
         self.validate()?;
         let path = {
             let chatroom_id = crate::runtime::encode::segment(&self.chatroom_id);
@@ -396,9 +520,9 @@ impl<'a> RemoveChatroomAttributesRequest<'a> {
     }
 }
 
-/// What the request gives when sent.
+/// What the request gives when awaited.
 type RemoveChatroomAttributesResult = Result<
-    crate::Response<crate::ChatroomAttributeWriteResult>,
+    crate::chatroom_attributes::ChatroomAttributeWriteResult,
     crate::Error,
 >;
 
@@ -427,43 +551,7 @@ struct ForceSetChatroomAttributesBody {
     auto_delete: Option<String>,
 }
 
-impl crate::Client {
-    /// Write chat room custom attributes, overwriting other members' keys.
-    ///
-    /// Like set_chatroom_attributes, but pairs that other members set are overwritten too. Same limits: 10 pairs per call, 100 attributes per room.
-    ///
-    /// - HTTP: `PUT /metadata/chatroom/{chatroom_id}/user/{username}/forced`
-    /// - Rate limit: 100/second per app key; From the overview table; the detail page states no limit.
-    /// - Idempotent: yes, safe to repeat
-    /// - Checked before sending: `username`: must follow the username rule; `metaData`: at most 10 entries, each key at most 128 characters, only ASCII letters, digits and `_-.`, each value at most 4096 characters; `autoDelete`: one of `DELETE`, `NO_DELETE`
-    /// - Source: `restful-api/chatroom-management/manage-chatroom-attributes`, section "Forcibly set custom attributes"
-    /// - Doc errata: E001, E405, E408, E409 (see `spec/errata.yaml` and `spec/errata/`)
-    ///
-    /// # Arguments
-    ///
-    /// - `chatroom_id`: Id of the room. See errata E405.
-    /// - `username`: The member on whose behalf the attributes are written. See errata E405.
-    /// - `meta_data`: The attributes to write, attribute name to value: at most 10 pairs per call, each key at most 128 characters of letters, digits, "_", "-" and ".", each value at most 4,096 characters. A room holds at most 100 attributes and an app at most 10 GB of them; those totals are left to the server. Checked before sending: at most 10 entries; each key at most 128 characters, only ASCII letters, digits and `_-.`; each value at most 4096 characters. See errata E409.
-    pub fn force_set_chatroom_attributes(
-        &self,
-        chatroom_id: impl Into<String>,
-        username: impl Into<String>,
-        meta_data: ::std::collections::BTreeMap<String, String>,
-    ) -> ForceSetChatroomAttributesRequest<'_> {
-        ForceSetChatroomAttributesRequest {
-            client: self,
-            chatroom_id: chatroom_id.into(),
-            username: username.into(),
-            body: ForceSetChatroomAttributesBody {
-                meta_data,
-                auto_delete: None,
-            },
-            options: crate::RequestOptions::default(),
-        }
-    }
-}
-
-/// Request builder for [`Client::force_set_chatroom_attributes`](crate::Client::force_set_chatroom_attributes): set optional arguments, then `.await` it or call [`send`](Self::send).
+/// The request of [`ChatroomAttributes::force_set`](ChatroomAttributes::force_set): set optional arguments, then `.await` it for the payload, or call [`with_envelope`](Self::with_envelope) for the whole response.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ForceSetChatroomAttributesRequest<'a> {
@@ -526,8 +614,20 @@ impl<'a> ForceSetChatroomAttributesRequest<'a> {
         Ok(())
     }
 
-    /// Validates the arguments, sends the request and decodes the response.
+    /// Validates the arguments, sends the request and decodes the
+    /// response's payload (what `.await` does).
     pub async fn send(self) -> ForceSetChatroomAttributesResult {
+        self.with_envelope().await.map(|response| response.data)
+    }
+
+    /// Like [`send`](Self::send), but keeps the whole response: the
+    /// payload in `data`, and the envelope fields around it.
+    pub async fn with_envelope(
+        self,
+    ) -> Result<
+        crate::Response<crate::chatroom_attributes::ChatroomAttributeWriteResult>,
+        crate::Error,
+    > {
         self.validate()?;
         let path = {
             let chatroom_id = crate::runtime::encode::segment(&self.chatroom_id);
@@ -549,9 +649,9 @@ impl<'a> ForceSetChatroomAttributesRequest<'a> {
     }
 }
 
-/// What the request gives when sent.
+/// What the request gives when awaited.
 type ForceSetChatroomAttributesResult = Result<
-    crate::Response<crate::ChatroomAttributeWriteResult>,
+    crate::chatroom_attributes::ChatroomAttributeWriteResult,
     crate::Error,
 >;
 
@@ -577,40 +677,7 @@ struct ForceRemoveChatroomAttributesBody {
     keys: Option<::std::vec::Vec<String>>,
 }
 
-impl crate::Client {
-    /// Remove chat room custom attributes whoever set them.
-    ///
-    /// Like remove_chatroom_attributes, but also deletes keys that other members own. At most 10 keys per call, sent in a JSON body of the DELETE request.
-    ///
-    /// - HTTP: `DELETE /metadata/chatroom/{chatroom_id}/user/{username}/forced`
-    /// - Rate limit: 100/second per app key; From the overview table; the detail page states no limit.
-    /// - Idempotent: yes, safe to repeat
-    /// - Checked before sending: `username`: must follow the username rule; `keys`: at most 10 items
-    /// - Source: `restful-api/chatroom-management/manage-chatroom-attributes`, section "Forcibly remove custom attributes"
-    /// - Doc errata: E001, E405, E408 (see `spec/errata.yaml` and `spec/errata/`)
-    ///
-    /// # Arguments
-    ///
-    /// - `chatroom_id`: Id of the room. See errata E405.
-    /// - `username`: The member performing the removal. See errata E405.
-    pub fn force_remove_chatroom_attributes(
-        &self,
-        chatroom_id: impl Into<String>,
-        username: impl Into<String>,
-    ) -> ForceRemoveChatroomAttributesRequest<'_> {
-        ForceRemoveChatroomAttributesRequest {
-            client: self,
-            chatroom_id: chatroom_id.into(),
-            username: username.into(),
-            body: ForceRemoveChatroomAttributesBody {
-                keys: None,
-            },
-            options: crate::RequestOptions::default(),
-        }
-    }
-}
-
-/// Request builder for [`Client::force_remove_chatroom_attributes`](crate::Client::force_remove_chatroom_attributes): set optional arguments, then `.await` it or call [`send`](Self::send).
+/// The request of [`ChatroomAttributes::force_remove`](ChatroomAttributes::force_remove): set optional arguments, then `.await` it for the payload, or call [`with_envelope`](Self::with_envelope) for the whole response.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ForceRemoveChatroomAttributesRequest<'a> {
@@ -651,8 +718,20 @@ impl<'a> ForceRemoveChatroomAttributesRequest<'a> {
         Ok(())
     }
 
-    /// Validates the arguments, sends the request and decodes the response.
+    /// Validates the arguments, sends the request and decodes the
+    /// response's payload (what `.await` does).
     pub async fn send(self) -> ForceRemoveChatroomAttributesResult {
+        self.with_envelope().await.map(|response| response.data)
+    }
+
+    /// Like [`send`](Self::send), but keeps the whole response: the
+    /// payload in `data`, and the envelope fields around it.
+    pub async fn with_envelope(
+        self,
+    ) -> Result<
+        crate::Response<crate::chatroom_attributes::ChatroomAttributeWriteResult>,
+        crate::Error,
+    > {
         self.validate()?;
         let path = {
             let chatroom_id = crate::runtime::encode::segment(&self.chatroom_id);
@@ -674,9 +753,9 @@ impl<'a> ForceRemoveChatroomAttributesRequest<'a> {
     }
 }
 
-/// What the request gives when sent.
+/// What the request gives when awaited.
 type ForceRemoveChatroomAttributesResult = Result<
-    crate::Response<crate::ChatroomAttributeWriteResult>,
+    crate::chatroom_attributes::ChatroomAttributeWriteResult,
     crate::Error,
 >;
 

@@ -4,7 +4,174 @@
 //! Chat room blocklist
 //!
 //! List, add and remove the users on a chat room's blocklist. While on the list, a user cannot join the room and neither sends nor receives its messages.
+//!
+//! The operations are methods of [`ChatroomBlocklist`], which [`Client::chatroom_blocklist`](crate::Client::chatroom_blocklist) returns.
 #![allow(clippy::too_many_arguments)]
+/// Chat room blocklist: List, add and remove the users on a chat room's blocklist. While on the list, a user cannot join the room and neither sends nor receives its messages.
+///
+/// Reached with [`Client::chatroom_blocklist`](crate::Client::chatroom_blocklist).
+///
+/// | Method | What it does |
+/// |---|---|
+/// | [`list`](Self::list) | List the users on a chat room's blocklist. |
+/// | [`add`](Self::add) | Block a user from a chat room. |
+/// | [`add_many`](Self::add_many) | Block several users from a chat room at once. |
+/// | [`remove`](Self::remove) | Unblock a user in a chat room. |
+/// | [`remove_many`](Self::remove_many) | Unblock several users in a chat room at once. |
+#[derive(Debug, Clone, Copy)]
+pub struct ChatroomBlocklist<'a> {
+    client: &'a crate::Client,
+}
+
+impl crate::Client {
+    /// Chat room blocklist: List, add and remove the users on a chat room's blocklist. While on the list, a user cannot join the room and neither sends nor receives its messages.
+    ///
+    /// See [`ChatroomBlocklist`](crate::chatroom_blocklist::ChatroomBlocklist) for its operations.
+    pub fn chatroom_blocklist(&self) -> ChatroomBlocklist<'_> {
+        ChatroomBlocklist { client: self }
+    }
+}
+
+impl<'a> ChatroomBlocklist<'a> {
+    /// List the users on a chat room's blocklist.
+    ///
+    /// Returns the usernames currently blocked from the room, all at once.
+    ///
+    /// - HTTP: `GET /chatrooms/{chatroom_id}/blocks/users`
+    /// - Rate limit: 100/second per app key; Per App Key, from the detail page; the overview has no row for this operation.
+    /// - Idempotent: yes, safe to repeat
+    /// - Source: `restful-api/chatroom-management/manage-chatroom-blocklist`, section "Retrieving the chat room blocklist"
+    /// - Doc errata: E001, E044, E411, E412 (see `spec/errata.yaml` and `spec/errata/`)
+    ///
+    /// # Arguments
+    ///
+    /// - `chatroom_id`: Id of the room.
+    pub fn list(
+        &self,
+        chatroom_id: impl Into<String>,
+    ) -> ListChatroomBlocklistRequest<'a> {
+        ListChatroomBlocklistRequest {
+            client: self.client,
+            chatroom_id: chatroom_id.into(),
+            options: crate::RequestOptions::default(),
+        }
+    }
+
+    /// Block a user from a chat room.
+    ///
+    /// Puts `username` on the room's blocklist: the user can no longer join the room or send and receive its messages. The room owner cannot be blocked.
+    ///
+    /// - HTTP: `POST /chatrooms/{chatroom_id}/blocks/users/{username}`
+    /// - Rate limit: 100/second per app key; Per App Key, from the detail page; the overview has no row for this operation.
+    /// - Idempotent: no, a repeat may act twice
+    /// - Checked before sending: `username`: must follow the username rule
+    /// - Source: `restful-api/chatroom-management/manage-chatroom-blocklist`, section "Adding a user to the chat room blocklist"
+    /// - Doc errata: E001, E044, E411, E413 (see `spec/errata.yaml` and `spec/errata/`)
+    ///
+    /// # Arguments
+    ///
+    /// - `chatroom_id`: Id of the room.
+    /// - `username`: The user to block; not the room owner.
+    pub fn add(
+        &self,
+        chatroom_id: impl Into<String>,
+        username: impl Into<String>,
+    ) -> AddChatroomBlocklistUserRequest<'a> {
+        AddChatroomBlocklistUserRequest {
+            client: self.client,
+            chatroom_id: chatroom_id.into(),
+            username: username.into(),
+            options: crate::RequestOptions::default(),
+        }
+    }
+
+    /// Block several users from a chat room at once.
+    ///
+    /// Puts 1 to 60 users on the room's blocklist in one call. The response has one result per username and a 200 status does not mean every user was blocked: check each item's `result` (and `reason`). The room owner cannot be blocked.
+    ///
+    /// - HTTP: `POST /chatrooms/{chatroom_id}/blocks/users`
+    /// - Rate limit: 100/second per app key; Per App Key, from the detail page; the overview has no row for this operation.
+    /// - Idempotent: no, a repeat may act twice
+    /// - Checked before sending: `usernames`: at least 1 items, at most 60 items, each item must follow the username rule
+    /// - Source: `restful-api/chatroom-management/manage-chatroom-blocklist`, section "Adding multiple users to the chat room blocklist"
+    /// - Doc errata: E001, E044, E411, E413, E414, E416 (see `spec/errata.yaml` and `spec/errata/`)
+    ///
+    /// # Arguments
+    ///
+    /// - `chatroom_id`: Id of the room.
+    /// - `usernames`: The users to block, at most 60 per call. Checked before sending: at least 1 items; at most 60 items. See errata E416.
+    pub fn add_many(
+        &self,
+        chatroom_id: impl Into<String>,
+        usernames: impl IntoIterator<Item = impl Into<String>>,
+    ) -> AddChatroomBlocklistUsersRequest<'a> {
+        AddChatroomBlocklistUsersRequest {
+            client: self.client,
+            chatroom_id: chatroom_id.into(),
+            body: AddChatroomBlocklistUsersBody {
+                usernames: usernames.into_iter().map(Into::into).collect(),
+            },
+            options: crate::RequestOptions::default(),
+        }
+    }
+
+    /// Unblock a user in a chat room.
+    ///
+    /// Takes `username` off the room's blocklist. The user is not put back in the room but may join it again.
+    ///
+    /// - HTTP: `DELETE /chatrooms/{chatroom_id}/blocks/users/{username}`
+    /// - Rate limit: 100/second per app key; Per App Key, from the detail page; the overview has no row for this operation.
+    /// - Idempotent: yes, safe to repeat
+    /// - Checked before sending: `username`: must follow the username rule
+    /// - Source: `restful-api/chatroom-management/manage-chatroom-blocklist`, section "Removing a user from the chat room blocklist"
+    /// - Doc errata: E001, E044, E411, E413 (see `spec/errata.yaml` and `spec/errata/`)
+    ///
+    /// # Arguments
+    ///
+    /// - `chatroom_id`: Id of the room.
+    /// - `username`: The user to unblock.
+    pub fn remove(
+        &self,
+        chatroom_id: impl Into<String>,
+        username: impl Into<String>,
+    ) -> RemoveChatroomBlocklistUserRequest<'a> {
+        RemoveChatroomBlocklistUserRequest {
+            client: self.client,
+            chatroom_id: chatroom_id.into(),
+            username: username.into(),
+            options: crate::RequestOptions::default(),
+        }
+    }
+
+    /// Unblock several users in a chat room at once.
+    ///
+    /// Takes 1 to 60 users off the room's blocklist in one call. The response has one result per username; check each item's `result`.
+    ///
+    /// - HTTP: `DELETE /chatrooms/{chatroom_id}/blocks/users/{usernames}`
+    /// - Rate limit: 100/second per app key; Per App Key, from the detail page; the overview has no row for this operation.
+    /// - Idempotent: yes, safe to repeat
+    /// - Checked before sending: `usernames`: 1 to 60 values, sent comma-separated, must follow the username rule
+    /// - Source: `restful-api/chatroom-management/manage-chatroom-blocklist`, section "Removing multiple users from the chat room blocklist"
+    /// - Doc errata: E001, E044, E411, E413, E414, E415 (see `spec/errata.yaml` and `spec/errata/`)
+    ///
+    /// # Arguments
+    ///
+    /// - `chatroom_id`: Id of the room.
+    /// - `usernames`: The users to unblock, 1 to 60; sent joined by commas, each comma encoded as %2C. Checked before sending: 1 to 60 values, sent comma-separated. See errata E415.
+    pub fn remove_many(
+        &self,
+        chatroom_id: impl Into<String>,
+        usernames: impl IntoIterator<Item = impl Into<String>>,
+    ) -> RemoveChatroomBlocklistUsersRequest<'a> {
+        RemoveChatroomBlocklistUsersRequest {
+            client: self.client,
+            chatroom_id: chatroom_id.into(),
+            usernames: usernames.into_iter().map(Into::into).collect(),
+            options: crate::RequestOptions::default(),
+        }
+    }
+}
+
 /// Outcome of adding one user to, or removing one user from, a room's blocklist.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ChatroomBlocklistResult {
@@ -47,33 +214,7 @@ pub(crate) const LIST_CHATROOM_BLOCKLIST: crate::OperationInfo = crate::Operatio
     }),
 };
 
-impl crate::Client {
-    /// List the users on a chat room's blocklist.
-    ///
-    /// Returns the usernames currently blocked from the room, all at once.
-    ///
-    /// - HTTP: `GET /chatrooms/{chatroom_id}/blocks/users`
-    /// - Rate limit: 100/second per app key; Per App Key, from the detail page; the overview has no row for this operation.
-    /// - Idempotent: yes, safe to repeat
-    /// - Source: `restful-api/chatroom-management/manage-chatroom-blocklist`, section "Retrieving the chat room blocklist"
-    /// - Doc errata: E001, E044, E411, E412 (see `spec/errata.yaml` and `spec/errata/`)
-    ///
-    /// # Arguments
-    ///
-    /// - `chatroom_id`: Id of the room.
-    pub fn list_chatroom_blocklist(
-        &self,
-        chatroom_id: impl Into<String>,
-    ) -> ListChatroomBlocklistRequest<'_> {
-        ListChatroomBlocklistRequest {
-            client: self,
-            chatroom_id: chatroom_id.into(),
-            options: crate::RequestOptions::default(),
-        }
-    }
-}
-
-/// Request builder for [`Client::list_chatroom_blocklist`](crate::Client::list_chatroom_blocklist): set optional arguments, then `.await` it or call [`send`](Self::send).
+/// The request of [`ChatroomBlocklist::list`](ChatroomBlocklist::list): set optional arguments, then `.await` it for the payload, or call [`with_envelope`](Self::with_envelope) for the whole response.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ListChatroomBlocklistRequest<'a> {
@@ -92,8 +233,17 @@ impl<'a> ListChatroomBlocklistRequest<'a> {
         Ok(())
     }
 
-    /// Validates the arguments, sends the request and decodes the response.
+    /// Validates the arguments, sends the request and decodes the
+    /// response's payload (what `.await` does).
     pub async fn send(self) -> ListChatroomBlocklistResult {
+        self.with_envelope().await.map(|response| response.data)
+    }
+
+    /// Like [`send`](Self::send), but keeps the whole response: the
+    /// payload in `data`, and the envelope fields around it.
+    pub async fn with_envelope(
+        self,
+    ) -> Result<crate::Response<::std::vec::Vec<String>>, crate::Error> {
         self.validate()?;
         let path = {
             let chatroom_id = crate::runtime::encode::segment(&self.chatroom_id);
@@ -114,11 +264,8 @@ impl<'a> ListChatroomBlocklistRequest<'a> {
     }
 }
 
-/// What the request gives when sent.
-type ListChatroomBlocklistResult = Result<
-    crate::Response<::std::vec::Vec<String>>,
-    crate::Error,
->;
+/// What the request gives when awaited.
+type ListChatroomBlocklistResult = Result<::std::vec::Vec<String>, crate::Error>;
 
 crate::runtime::request_builder!(
     ListChatroomBlocklistRequest => ListChatroomBlocklistResult
@@ -135,37 +282,7 @@ pub(crate) const ADD_CHATROOM_BLOCKLIST_USER: crate::OperationInfo = crate::Oper
     }),
 };
 
-impl crate::Client {
-    /// Block a user from a chat room.
-    ///
-    /// Puts `username` on the room's blocklist: the user can no longer join the room or send and receive its messages. The room owner cannot be blocked.
-    ///
-    /// - HTTP: `POST /chatrooms/{chatroom_id}/blocks/users/{username}`
-    /// - Rate limit: 100/second per app key; Per App Key, from the detail page; the overview has no row for this operation.
-    /// - Idempotent: no, a repeat may act twice
-    /// - Checked before sending: `username`: must follow the username rule
-    /// - Source: `restful-api/chatroom-management/manage-chatroom-blocklist`, section "Adding a user to the chat room blocklist"
-    /// - Doc errata: E001, E044, E411, E413 (see `spec/errata.yaml` and `spec/errata/`)
-    ///
-    /// # Arguments
-    ///
-    /// - `chatroom_id`: Id of the room.
-    /// - `username`: The user to block; not the room owner.
-    pub fn add_chatroom_blocklist_user(
-        &self,
-        chatroom_id: impl Into<String>,
-        username: impl Into<String>,
-    ) -> AddChatroomBlocklistUserRequest<'_> {
-        AddChatroomBlocklistUserRequest {
-            client: self,
-            chatroom_id: chatroom_id.into(),
-            username: username.into(),
-            options: crate::RequestOptions::default(),
-        }
-    }
-}
-
-/// Request builder for [`Client::add_chatroom_blocklist_user`](crate::Client::add_chatroom_blocklist_user): set optional arguments, then `.await` it or call [`send`](Self::send).
+/// The request of [`ChatroomBlocklist::add`](ChatroomBlocklist::add): set optional arguments, then `.await` it for the payload, or call [`with_envelope`](Self::with_envelope) for the whole response.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct AddChatroomBlocklistUserRequest<'a> {
@@ -194,8 +311,20 @@ impl<'a> AddChatroomBlocklistUserRequest<'a> {
         Ok(())
     }
 
-    /// Validates the arguments, sends the request and decodes the response.
+    /// Validates the arguments, sends the request and decodes the
+    /// response's payload (what `.await` does).
     pub async fn send(self) -> AddChatroomBlocklistUserResult {
+        self.with_envelope().await.map(|response| response.data)
+    }
+
+    /// Like [`send`](Self::send), but keeps the whole response: the
+    /// payload in `data`, and the envelope fields around it.
+    pub async fn with_envelope(
+        self,
+    ) -> Result<
+        crate::Response<crate::chatroom_blocklist::ChatroomBlocklistResult>,
+        crate::Error,
+    > {
         self.validate()?;
         let path = {
             let chatroom_id = crate::runtime::encode::segment(&self.chatroom_id);
@@ -217,9 +346,9 @@ impl<'a> AddChatroomBlocklistUserRequest<'a> {
     }
 }
 
-/// What the request gives when sent.
+/// What the request gives when awaited.
 type AddChatroomBlocklistUserResult = Result<
-    crate::Response<crate::ChatroomBlocklistResult>,
+    crate::chatroom_blocklist::ChatroomBlocklistResult,
     crate::Error,
 >;
 
@@ -244,39 +373,7 @@ struct AddChatroomBlocklistUsersBody {
     usernames: ::std::vec::Vec<String>,
 }
 
-impl crate::Client {
-    /// Block several users from a chat room at once.
-    ///
-    /// Puts 1 to 60 users on the room's blocklist in one call. The response has one result per username and a 200 status does not mean every user was blocked: check each item's `result` (and `reason`). The room owner cannot be blocked.
-    ///
-    /// - HTTP: `POST /chatrooms/{chatroom_id}/blocks/users`
-    /// - Rate limit: 100/second per app key; Per App Key, from the detail page; the overview has no row for this operation.
-    /// - Idempotent: no, a repeat may act twice
-    /// - Checked before sending: `usernames`: at least 1 items, at most 60 items, each item must follow the username rule
-    /// - Source: `restful-api/chatroom-management/manage-chatroom-blocklist`, section "Adding multiple users to the chat room blocklist"
-    /// - Doc errata: E001, E044, E411, E413, E414, E416 (see `spec/errata.yaml` and `spec/errata/`)
-    ///
-    /// # Arguments
-    ///
-    /// - `chatroom_id`: Id of the room.
-    /// - `usernames`: The users to block, at most 60 per call. Checked before sending: at least 1 items; at most 60 items. See errata E416.
-    pub fn add_chatroom_blocklist_users(
-        &self,
-        chatroom_id: impl Into<String>,
-        usernames: impl IntoIterator<Item = impl Into<String>>,
-    ) -> AddChatroomBlocklistUsersRequest<'_> {
-        AddChatroomBlocklistUsersRequest {
-            client: self,
-            chatroom_id: chatroom_id.into(),
-            body: AddChatroomBlocklistUsersBody {
-                usernames: usernames.into_iter().map(Into::into).collect(),
-            },
-            options: crate::RequestOptions::default(),
-        }
-    }
-}
-
-/// Request builder for [`Client::add_chatroom_blocklist_users`](crate::Client::add_chatroom_blocklist_users): set optional arguments, then `.await` it or call [`send`](Self::send).
+/// The request of [`ChatroomBlocklist::add_many`](ChatroomBlocklist::add_many): set optional arguments, then `.await` it for the payload, or call [`with_envelope`](Self::with_envelope) for the whole response.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct AddChatroomBlocklistUsersRequest<'a> {
@@ -306,8 +403,22 @@ impl<'a> AddChatroomBlocklistUsersRequest<'a> {
         Ok(())
     }
 
-    /// Validates the arguments, sends the request and decodes the response.
+    /// Validates the arguments, sends the request and decodes the
+    /// response's payload (what `.await` does).
     pub async fn send(self) -> AddChatroomBlocklistUsersResult {
+        self.with_envelope().await.map(|response| response.data)
+    }
+
+    /// Like [`send`](Self::send), but keeps the whole response: the
+    /// payload in `data`, and the envelope fields around it.
+    pub async fn with_envelope(
+        self,
+    ) -> Result<
+        crate::Response<
+            ::std::vec::Vec<crate::chatroom_blocklist::ChatroomBlocklistResult>,
+        >,
+        crate::Error,
+    > {
         self.validate()?;
         let path = {
             let chatroom_id = crate::runtime::encode::segment(&self.chatroom_id);
@@ -328,9 +439,9 @@ impl<'a> AddChatroomBlocklistUsersRequest<'a> {
     }
 }
 
-/// What the request gives when sent.
+/// What the request gives when awaited.
 type AddChatroomBlocklistUsersResult = Result<
-    crate::Response<::std::vec::Vec<crate::ChatroomBlocklistResult>>,
+    ::std::vec::Vec<crate::chatroom_blocklist::ChatroomBlocklistResult>,
     crate::Error,
 >;
 
@@ -349,37 +460,7 @@ pub(crate) const REMOVE_CHATROOM_BLOCKLIST_USER: crate::OperationInfo = crate::O
     }),
 };
 
-impl crate::Client {
-    /// Unblock a user in a chat room.
-    ///
-    /// Takes `username` off the room's blocklist. The user is not put back in the room but may join it again.
-    ///
-    /// - HTTP: `DELETE /chatrooms/{chatroom_id}/blocks/users/{username}`
-    /// - Rate limit: 100/second per app key; Per App Key, from the detail page; the overview has no row for this operation.
-    /// - Idempotent: yes, safe to repeat
-    /// - Checked before sending: `username`: must follow the username rule
-    /// - Source: `restful-api/chatroom-management/manage-chatroom-blocklist`, section "Removing a user from the chat room blocklist"
-    /// - Doc errata: E001, E044, E411, E413 (see `spec/errata.yaml` and `spec/errata/`)
-    ///
-    /// # Arguments
-    ///
-    /// - `chatroom_id`: Id of the room.
-    /// - `username`: The user to unblock.
-    pub fn remove_chatroom_blocklist_user(
-        &self,
-        chatroom_id: impl Into<String>,
-        username: impl Into<String>,
-    ) -> RemoveChatroomBlocklistUserRequest<'_> {
-        RemoveChatroomBlocklistUserRequest {
-            client: self,
-            chatroom_id: chatroom_id.into(),
-            username: username.into(),
-            options: crate::RequestOptions::default(),
-        }
-    }
-}
-
-/// Request builder for [`Client::remove_chatroom_blocklist_user`](crate::Client::remove_chatroom_blocklist_user): set optional arguments, then `.await` it or call [`send`](Self::send).
+/// The request of [`ChatroomBlocklist::remove`](ChatroomBlocklist::remove): set optional arguments, then `.await` it for the payload, or call [`with_envelope`](Self::with_envelope) for the whole response.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct RemoveChatroomBlocklistUserRequest<'a> {
@@ -408,8 +489,20 @@ impl<'a> RemoveChatroomBlocklistUserRequest<'a> {
         Ok(())
     }
 
-    /// Validates the arguments, sends the request and decodes the response.
+    /// Validates the arguments, sends the request and decodes the
+    /// response's payload (what `.await` does).
     pub async fn send(self) -> RemoveChatroomBlocklistUserResult {
+        self.with_envelope().await.map(|response| response.data)
+    }
+
+    /// Like [`send`](Self::send), but keeps the whole response: the
+    /// payload in `data`, and the envelope fields around it.
+    pub async fn with_envelope(
+        self,
+    ) -> Result<
+        crate::Response<crate::chatroom_blocklist::ChatroomBlocklistResult>,
+        crate::Error,
+    > {
         self.validate()?;
         let path = {
             let chatroom_id = crate::runtime::encode::segment(&self.chatroom_id);
@@ -431,9 +524,9 @@ impl<'a> RemoveChatroomBlocklistUserRequest<'a> {
     }
 }
 
-/// What the request gives when sent.
+/// What the request gives when awaited.
 type RemoveChatroomBlocklistUserResult = Result<
-    crate::Response<crate::ChatroomBlocklistResult>,
+    crate::chatroom_blocklist::ChatroomBlocklistResult,
     crate::Error,
 >;
 
@@ -452,37 +545,7 @@ pub(crate) const REMOVE_CHATROOM_BLOCKLIST_USERS: crate::OperationInfo = crate::
     }),
 };
 
-impl crate::Client {
-    /// Unblock several users in a chat room at once.
-    ///
-    /// Takes 1 to 60 users off the room's blocklist in one call. The response has one result per username; check each item's `result`.
-    ///
-    /// - HTTP: `DELETE /chatrooms/{chatroom_id}/blocks/users/{usernames}`
-    /// - Rate limit: 100/second per app key; Per App Key, from the detail page; the overview has no row for this operation.
-    /// - Idempotent: yes, safe to repeat
-    /// - Checked before sending: `usernames`: 1 to 60 values, sent comma-separated, must follow the username rule
-    /// - Source: `restful-api/chatroom-management/manage-chatroom-blocklist`, section "Removing multiple users from the chat room blocklist"
-    /// - Doc errata: E001, E044, E411, E413, E414, E415 (see `spec/errata.yaml` and `spec/errata/`)
-    ///
-    /// # Arguments
-    ///
-    /// - `chatroom_id`: Id of the room.
-    /// - `usernames`: The users to unblock, 1 to 60; sent joined by commas, each comma encoded as %2C. Checked before sending: 1 to 60 values, sent comma-separated. See errata E415.
-    pub fn remove_chatroom_blocklist_users(
-        &self,
-        chatroom_id: impl Into<String>,
-        usernames: impl IntoIterator<Item = impl Into<String>>,
-    ) -> RemoveChatroomBlocklistUsersRequest<'_> {
-        RemoveChatroomBlocklistUsersRequest {
-            client: self,
-            chatroom_id: chatroom_id.into(),
-            usernames: usernames.into_iter().map(Into::into).collect(),
-            options: crate::RequestOptions::default(),
-        }
-    }
-}
-
-/// Request builder for [`Client::remove_chatroom_blocklist_users`](crate::Client::remove_chatroom_blocklist_users): set optional arguments, then `.await` it or call [`send`](Self::send).
+/// The request of [`ChatroomBlocklist::remove_many`](ChatroomBlocklist::remove_many): set optional arguments, then `.await` it for the payload, or call [`with_envelope`](Self::with_envelope) for the whole response.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct RemoveChatroomBlocklistUsersRequest<'a> {
@@ -512,8 +575,22 @@ impl<'a> RemoveChatroomBlocklistUsersRequest<'a> {
         Ok(())
     }
 
-    /// Validates the arguments, sends the request and decodes the response.
+    /// Validates the arguments, sends the request and decodes the
+    /// response's payload (what `.await` does).
     pub async fn send(self) -> RemoveChatroomBlocklistUsersResult {
+        self.with_envelope().await.map(|response| response.data)
+    }
+
+    /// Like [`send`](Self::send), but keeps the whole response: the
+    /// payload in `data`, and the envelope fields around it.
+    pub async fn with_envelope(
+        self,
+    ) -> Result<
+        crate::Response<
+            ::std::vec::Vec<crate::chatroom_blocklist::ChatroomBlocklistResult>,
+        >,
+        crate::Error,
+    > {
         self.validate()?;
         let path = {
             let chatroom_id = crate::runtime::encode::segment(&self.chatroom_id);
@@ -535,9 +612,9 @@ impl<'a> RemoveChatroomBlocklistUsersRequest<'a> {
     }
 }
 
-/// What the request gives when sent.
+/// What the request gives when awaited.
 type RemoveChatroomBlocklistUsersResult = Result<
-    crate::Response<::std::vec::Vec<crate::ChatroomBlocklistResult>>,
+    ::std::vec::Vec<crate::chatroom_blocklist::ChatroomBlocklistResult>,
     crate::Error,
 >;
 

@@ -4,8 +4,263 @@
 //! Chat room members
 //!
 //! Add users to a chat room, list and remove them, and manage the room's admins. A room has one owner (its creator), up to 99 admins appointed by the owner, and regular members.
+//!
+//! The operations are methods of [`ChatroomMembers`], which [`Client::chatroom_members`](crate::Client::chatroom_members) returns.
 #![allow(clippy::too_many_arguments)]
-/// The `data` of the response of [`crate::Client::add_chatroom_member`]: Add a user to a chat room.
+/// Chat room members: Add users to a chat room, list and remove them, and manage the room's admins. A room has one owner (its creator), up to 99 admins appointed by the owner, and regular members.
+///
+/// Reached with [`Client::chatroom_members`](crate::Client::chatroom_members).
+///
+/// | Method | What it does |
+/// |---|---|
+/// | [`add`](Self::add) | Add a user to a chat room. |
+/// | [`add_many`](Self::add_many) | Add several users to a chat room at once. |
+/// | [`list`](Self::list) | List the members of a chat room, one page at a time. |
+/// | [`remove`](Self::remove) | Remove a user from a chat room. |
+/// | [`remove_many`](Self::remove_many) | Remove several users from a chat room at once. |
+/// | [`add_admin`](Self::add_admin) | Promote a chat room member to admin. |
+/// | [`list_admins`](Self::list_admins) | List the admins of a chat room. |
+/// | [`remove_admin`](Self::remove_admin) | Demote a chat room admin to regular member. |
+#[derive(Debug, Clone, Copy)]
+pub struct ChatroomMembers<'a> {
+    client: &'a crate::Client,
+}
+
+impl crate::Client {
+    /// Chat room members: Add users to a chat room, list and remove them, and manage the room's admins. A room has one owner (its creator), up to 99 admins appointed by the owner, and regular members.
+    ///
+    /// See [`ChatroomMembers`](crate::chatroom_members::ChatroomMembers) for its operations.
+    pub fn chatroom_members(&self) -> ChatroomMembers<'_> {
+        ChatroomMembers { client: self }
+    }
+}
+
+impl<'a> ChatroomMembers<'a> {
+    /// Add a user to a chat room.
+    ///
+    /// Makes `username` a member of the room. The call fails if the user does not exist or is already a member.
+    ///
+    /// - HTTP: `POST /chatrooms/{chatroom_id}/users/{username}`
+    /// - Rate limit: 100/second per app key; Per App Key; the overview table gives the same number.
+    /// - Idempotent: no, a repeat may act twice
+    /// - Checked before sending: `username`: must follow the username rule
+    /// - Source: `restful-api/chatroom-management/manage-chatroom-members`, section "Adding a chat room member"
+    /// - Doc errata: E001, E004, E012, E034, E035 (see `spec/errata.yaml` and `spec/errata/`)
+    ///
+    /// # Arguments
+    ///
+    /// - `chatroom_id`: Id of the room. See errata E004.
+    /// - `username`: The user to add.
+    pub fn add(
+        &self,
+        chatroom_id: impl Into<String>,
+        username: impl Into<String>,
+    ) -> AddChatroomMemberRequest<'a> {
+        AddChatroomMemberRequest {
+            client: self.client,
+            chatroom_id: chatroom_id.into(),
+            username: username.into(),
+            options: crate::RequestOptions::default(),
+        }
+    }
+
+    /// Add several users to a chat room at once.
+    ///
+    /// Adds 1 to 60 users to the room in one call and returns the usernames that were added.
+    ///
+    /// - HTTP: `POST /chatrooms/{chatroom_id}/users`
+    /// - Rate limit: 100/second per app key; Per App Key; the overview table gives the same number.
+    /// - Idempotent: no, a repeat may act twice
+    /// - Checked before sending: `usernames`: at least 1 items, at most 60 items, each item must follow the username rule
+    /// - Source: `restful-api/chatroom-management/manage-chatroom-members`, section "Adding multiple chat room members"
+    /// - Doc errata: E001, E004, E008, E013, E036 (see `spec/errata.yaml` and `spec/errata/`)
+    ///
+    /// # Arguments
+    ///
+    /// - `chatroom_id`: Id of the room. See errata E004.
+    /// - `usernames`: The users to add, at most 60 per call. Checked before sending: at least 1 items; at most 60 items. See errata E013.
+    pub fn add_many(
+        &self,
+        chatroom_id: impl Into<String>,
+        usernames: impl IntoIterator<Item = impl Into<String>>,
+    ) -> AddChatroomMembersRequest<'a> {
+        AddChatroomMembersRequest {
+            client: self.client,
+            chatroom_id: chatroom_id.into(),
+            body: AddChatroomMembersBody {
+                usernames: usernames.into_iter().map(Into::into).collect(),
+            },
+            options: crate::RequestOptions::default(),
+        }
+    }
+
+    /// List the members of a chat room, one page at a time.
+    ///
+    /// Returns the owner, admins and regular members of the room, paged with `pagenum` (default 1) and `pagesize` (default and maximum 1000). Each entry is either {"owner": username} or {"member": username}.
+    ///
+    /// - HTTP: `GET /chatrooms/{chatroom_id}/users`
+    /// - Rate limit: 100/second per app key; Per App Key; the overview table gives the same number.
+    /// - Idempotent: yes, safe to repeat
+    /// - Checked before sending: `pagenum`: at least 1; `pagesize`: between 0 and 1000
+    /// - Source: `restful-api/chatroom-management/manage-chatroom-members`, section "Retrieving chat room members with pagination"
+    /// - Doc errata: E001, E006, E010, E011 (see `spec/errata.yaml` and `spec/errata/`)
+    ///
+    /// # Arguments
+    ///
+    /// - `chatroom_id`: Id of the room.
+    pub fn list(
+        &self,
+        chatroom_id: impl Into<String>,
+    ) -> ListChatroomMembersRequest<'a> {
+        ListChatroomMembersRequest {
+            client: self.client,
+            chatroom_id: chatroom_id.into(),
+            pagenum: None,
+            pagesize: None,
+            options: crate::RequestOptions::default(),
+        }
+    }
+
+    /// Remove a user from a chat room.
+    ///
+    /// Takes `username` out of the room's member list.
+    ///
+    /// - HTTP: `DELETE /chatrooms/{chatroom_id}/users/{username}`
+    /// - Rate limit: 100/second per app key; Per App Key; the overview table gives the same number.
+    /// - Idempotent: yes, safe to repeat
+    /// - Checked before sending: `username`: must follow the username rule
+    /// - Source: `restful-api/chatroom-management/manage-chatroom-members`, section "Removing the specified chat room member"
+    /// - Doc errata: E001, E004, E009 (see `spec/errata.yaml` and `spec/errata/`)
+    ///
+    /// # Arguments
+    ///
+    /// - `chatroom_id`: Id of the room. See errata E004.
+    /// - `username`: The member to remove.
+    pub fn remove(
+        &self,
+        chatroom_id: impl Into<String>,
+        username: impl Into<String>,
+    ) -> RemoveChatroomMemberRequest<'a> {
+        RemoveChatroomMemberRequest {
+            client: self.client,
+            chatroom_id: chatroom_id.into(),
+            username: username.into(),
+            options: crate::RequestOptions::default(),
+        }
+    }
+
+    /// Remove several users from a chat room at once.
+    ///
+    /// Removes 1 to 100 users in one call. The response holds one result per username and a 200 status does not mean every removal succeeded: check each item's `result` (and `reason` when it is false).
+    ///
+    /// - HTTP: `DELETE /chatrooms/{chatroom_id}/users/{usernames}`
+    /// - Rate limit: 100/second per app key; Per App Key; the overview table gives the same number.
+    /// - Idempotent: yes, safe to repeat
+    /// - Checked before sending: `usernames`: 1 to 100 values, sent comma-separated, must follow the username rule
+    /// - Source: `restful-api/chatroom-management/manage-chatroom-members`, section "Removing multiple chat room members"
+    /// - Doc errata: E001, E004, E005, E009, E013, E037 (see `spec/errata.yaml` and `spec/errata/`)
+    ///
+    /// # Arguments
+    ///
+    /// - `chatroom_id`: Id of the room. See errata E004.
+    /// - `usernames`: The members to remove, 1 to 100; sent joined by commas, each comma encoded as %2C. Checked before sending: 1 to 100 values, sent comma-separated. See errata E005, E013.
+    pub fn remove_many(
+        &self,
+        chatroom_id: impl Into<String>,
+        usernames: impl IntoIterator<Item = impl Into<String>>,
+    ) -> RemoveChatroomMembersRequest<'a> {
+        RemoveChatroomMembersRequest {
+            client: self.client,
+            chatroom_id: chatroom_id.into(),
+            usernames: usernames.into_iter().map(Into::into).collect(),
+            options: crate::RequestOptions::default(),
+        }
+    }
+
+    /// Promote a chat room member to admin.
+    ///
+    /// Makes `newadmin`, who must already be a regular member, an admin of the room. A room can have at most 99 admins.
+    ///
+    /// - HTTP: `POST /chatrooms/{chatroom_id}/admin`
+    /// - Rate limit: 100/second per app key; Per App Key; the overview table gives the same number.
+    /// - Idempotent: no, a repeat may act twice
+    /// - Checked before sending: `newadmin`: must follow the username rule
+    /// - Source: `restful-api/chatroom-management/manage-chatroom-members`, section "Adding a chat room admin"
+    /// - Doc errata: E001, E007, E022 (see `spec/errata.yaml` and `spec/errata/`)
+    ///
+    /// # Arguments
+    ///
+    /// - `chatroom_id`: Id of the room.
+    /// - `newadmin`: The member to promote.
+    pub fn add_admin(
+        &self,
+        chatroom_id: impl Into<String>,
+        newadmin: impl Into<String>,
+    ) -> AddChatroomAdminRequest<'a> {
+        AddChatroomAdminRequest {
+            client: self.client,
+            chatroom_id: chatroom_id.into(),
+            body: AddChatroomAdminBody {
+                newadmin: newadmin.into(),
+            },
+            options: crate::RequestOptions::default(),
+        }
+    }
+
+    /// List the admins of a chat room.
+    ///
+    /// Returns the usernames of all admins of the room (the owner is not included).
+    ///
+    /// - HTTP: `GET /chatrooms/{chatroom_id}/admin`
+    /// - Rate limit: 100/second per app key; Per App Key; the overview table gives the same number.
+    /// - Idempotent: yes, safe to repeat
+    /// - Source: `restful-api/chatroom-management/manage-chatroom-members`, section "Retrieving chat room admins"
+    /// - Doc errata: E001, E038 (see `spec/errata.yaml` and `spec/errata/`)
+    ///
+    /// # Arguments
+    ///
+    /// - `chatroom_id`: Id of the room.
+    pub fn list_admins(
+        &self,
+        chatroom_id: impl Into<String>,
+    ) -> ListChatroomAdminsRequest<'a> {
+        ListChatroomAdminsRequest {
+            client: self.client,
+            chatroom_id: chatroom_id.into(),
+            options: crate::RequestOptions::default(),
+        }
+    }
+
+    /// Demote a chat room admin to regular member.
+    ///
+    /// Takes the admin role away from `oldadmin`; the user stays in the room as a regular member.
+    ///
+    /// - HTTP: `DELETE /chatrooms/{chatroom_id}/admin/{oldadmin}`
+    /// - Rate limit: 100/second per app key; Per App Key; the overview table gives the same number.
+    /// - Idempotent: yes, safe to repeat
+    /// - Checked before sending: `oldadmin`: must follow the username rule
+    /// - Source: `restful-api/chatroom-management/manage-chatroom-members`, section "Removing chat room admins"
+    /// - Doc errata: E001, E007, E022 (see `spec/errata.yaml` and `spec/errata/`)
+    ///
+    /// # Arguments
+    ///
+    /// - `chatroom_id`: Id of the room.
+    /// - `oldadmin`: The admin to demote.
+    pub fn remove_admin(
+        &self,
+        chatroom_id: impl Into<String>,
+        oldadmin: impl Into<String>,
+    ) -> RemoveChatroomAdminRequest<'a> {
+        RemoveChatroomAdminRequest {
+            client: self.client,
+            chatroom_id: chatroom_id.into(),
+            oldadmin: oldadmin.into(),
+            options: crate::RequestOptions::default(),
+        }
+    }
+}
+
+/// The `data` of the response of [`ChatroomMembers::add`](crate::chatroom_members::ChatroomMembers::add): Add a user to a chat room.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct AddChatroomMemberData {
     /// Whether the user was added.
@@ -26,7 +281,7 @@ pub struct AddChatroomMemberData {
     pub extra: crate::Extra,
 }
 
-/// The `data` of the response of [`crate::Client::add_chatroom_members`]: Add several users to a chat room at once.
+/// The `data` of the response of [`ChatroomMembers::add_many`](crate::chatroom_members::ChatroomMembers::add_many): Add several users to a chat room at once.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct AddChatroomMembersData {
     /// Usernames added by this call.
@@ -62,7 +317,7 @@ pub struct ListChatroomMembersItem {
     pub extra: crate::Extra,
 }
 
-/// The `data` of the response of [`crate::Client::remove_chatroom_member`]: Remove a user from a chat room.
+/// The `data` of the response of [`ChatroomMembers::remove`](crate::chatroom_members::ChatroomMembers::remove): Remove a user from a chat room.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct RemoveChatroomMemberData {
     /// Whether the user was removed.
@@ -109,7 +364,7 @@ pub struct RemoveChatroomMembersItem {
     pub extra: crate::Extra,
 }
 
-/// The `data` of the response of [`crate::Client::add_chatroom_admin`]: Promote a chat room member to admin.
+/// The `data` of the response of [`ChatroomMembers::add_admin`](crate::chatroom_members::ChatroomMembers::add_admin): Promote a chat room member to admin.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct AddChatroomAdminData {
     /// Success flag; `true` or "success" when the user was promoted.
@@ -125,7 +380,7 @@ pub struct AddChatroomAdminData {
     pub extra: crate::Extra,
 }
 
-/// The `data` of the response of [`crate::Client::remove_chatroom_admin`]: Demote a chat room admin to regular member.
+/// The `data` of the response of [`ChatroomMembers::remove_admin`](crate::chatroom_members::ChatroomMembers::remove_admin): Demote a chat room admin to regular member.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct RemoveChatroomAdminData {
     /// Success flag; `true` or "success" when the admin was demoted.
@@ -152,37 +407,7 @@ pub(crate) const ADD_CHATROOM_MEMBER: crate::OperationInfo = crate::OperationInf
     }),
 };
 
-impl crate::Client {
-    /// Add a user to a chat room.
-    ///
-    /// Makes `username` a member of the room. The call fails if the user does not exist or is already a member.
-    ///
-    /// - HTTP: `POST /chatrooms/{chatroom_id}/users/{username}`
-    /// - Rate limit: 100/second per app key; Per App Key; the overview table gives the same number.
-    /// - Idempotent: no, a repeat may act twice
-    /// - Checked before sending: `username`: must follow the username rule
-    /// - Source: `restful-api/chatroom-management/manage-chatroom-members`, section "Adding a chat room member"
-    /// - Doc errata: E001, E004, E012, E034, E035 (see `spec/errata.yaml` and `spec/errata/`)
-    ///
-    /// # Arguments
-    ///
-    /// - `chatroom_id`: Id of the room. See errata E004.
-    /// - `username`: The user to add.
-    pub fn add_chatroom_member(
-        &self,
-        chatroom_id: impl Into<String>,
-        username: impl Into<String>,
-    ) -> AddChatroomMemberRequest<'_> {
-        AddChatroomMemberRequest {
-            client: self,
-            chatroom_id: chatroom_id.into(),
-            username: username.into(),
-            options: crate::RequestOptions::default(),
-        }
-    }
-}
-
-/// Request builder for [`Client::add_chatroom_member`](crate::Client::add_chatroom_member): set optional arguments, then `.await` it or call [`send`](Self::send).
+/// The request of [`ChatroomMembers::add`](ChatroomMembers::add): set optional arguments, then `.await` it for the payload, or call [`with_envelope`](Self::with_envelope) for the whole response.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct AddChatroomMemberRequest<'a> {
@@ -211,8 +436,20 @@ impl<'a> AddChatroomMemberRequest<'a> {
         Ok(())
     }
 
-    /// Validates the arguments, sends the request and decodes the response.
+    /// Validates the arguments, sends the request and decodes the
+    /// response's payload (what `.await` does).
     pub async fn send(self) -> AddChatroomMemberResult {
+        self.with_envelope().await.map(|response| response.data)
+    }
+
+    /// Like [`send`](Self::send), but keeps the whole response: the
+    /// payload in `data`, and the envelope fields around it.
+    pub async fn with_envelope(
+        self,
+    ) -> Result<
+        crate::Response<crate::chatroom_members::AddChatroomMemberData>,
+        crate::Error,
+    > {
         self.validate()?;
         let path = {
             let chatroom_id = crate::runtime::encode::segment(&self.chatroom_id);
@@ -234,9 +471,9 @@ impl<'a> AddChatroomMemberRequest<'a> {
     }
 }
 
-/// What the request gives when sent.
+/// What the request gives when awaited.
 type AddChatroomMemberResult = Result<
-    crate::Response<crate::AddChatroomMemberData>,
+    crate::chatroom_members::AddChatroomMemberData,
     crate::Error,
 >;
 
@@ -259,39 +496,7 @@ struct AddChatroomMembersBody {
     usernames: ::std::vec::Vec<String>,
 }
 
-impl crate::Client {
-    /// Add several users to a chat room at once.
-    ///
-    /// Adds 1 to 60 users to the room in one call and returns the usernames that were added.
-    ///
-    /// - HTTP: `POST /chatrooms/{chatroom_id}/users`
-    /// - Rate limit: 100/second per app key; Per App Key; the overview table gives the same number.
-    /// - Idempotent: no, a repeat may act twice
-    /// - Checked before sending: `usernames`: at least 1 items, at most 60 items, each item must follow the username rule
-    /// - Source: `restful-api/chatroom-management/manage-chatroom-members`, section "Adding multiple chat room members"
-    /// - Doc errata: E001, E004, E008, E013, E036 (see `spec/errata.yaml` and `spec/errata/`)
-    ///
-    /// # Arguments
-    ///
-    /// - `chatroom_id`: Id of the room. See errata E004.
-    /// - `usernames`: The users to add, at most 60 per call. Checked before sending: at least 1 items; at most 60 items. See errata E013.
-    pub fn add_chatroom_members(
-        &self,
-        chatroom_id: impl Into<String>,
-        usernames: impl IntoIterator<Item = impl Into<String>>,
-    ) -> AddChatroomMembersRequest<'_> {
-        AddChatroomMembersRequest {
-            client: self,
-            chatroom_id: chatroom_id.into(),
-            body: AddChatroomMembersBody {
-                usernames: usernames.into_iter().map(Into::into).collect(),
-            },
-            options: crate::RequestOptions::default(),
-        }
-    }
-}
-
-/// Request builder for [`Client::add_chatroom_members`](crate::Client::add_chatroom_members): set optional arguments, then `.await` it or call [`send`](Self::send).
+/// The request of [`ChatroomMembers::add_many`](ChatroomMembers::add_many): set optional arguments, then `.await` it for the payload, or call [`with_envelope`](Self::with_envelope) for the whole response.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct AddChatroomMembersRequest<'a> {
@@ -321,8 +526,20 @@ impl<'a> AddChatroomMembersRequest<'a> {
         Ok(())
     }
 
-    /// Validates the arguments, sends the request and decodes the response.
+    /// Validates the arguments, sends the request and decodes the
+    /// response's payload (what `.await` does).
     pub async fn send(self) -> AddChatroomMembersResult {
+        self.with_envelope().await.map(|response| response.data)
+    }
+
+    /// Like [`send`](Self::send), but keeps the whole response: the
+    /// payload in `data`, and the envelope fields around it.
+    pub async fn with_envelope(
+        self,
+    ) -> Result<
+        crate::Response<crate::chatroom_members::AddChatroomMembersData>,
+        crate::Error,
+    > {
         self.validate()?;
         let path = {
             let chatroom_id = crate::runtime::encode::segment(&self.chatroom_id);
@@ -343,9 +560,9 @@ impl<'a> AddChatroomMembersRequest<'a> {
     }
 }
 
-/// What the request gives when sent.
+/// What the request gives when awaited.
 type AddChatroomMembersResult = Result<
-    crate::Response<crate::AddChatroomMembersData>,
+    crate::chatroom_members::AddChatroomMembersData,
     crate::Error,
 >;
 
@@ -362,36 +579,7 @@ pub(crate) const LIST_CHATROOM_MEMBERS: crate::OperationInfo = crate::OperationI
     }),
 };
 
-impl crate::Client {
-    /// List the members of a chat room, one page at a time.
-    ///
-    /// Returns the owner, admins and regular members of the room, paged with `pagenum` (default 1) and `pagesize` (default and maximum 1000). Each entry is either {"owner": username} or {"member": username}.
-    ///
-    /// - HTTP: `GET /chatrooms/{chatroom_id}/users`
-    /// - Rate limit: 100/second per app key; Per App Key; the overview table gives the same number.
-    /// - Idempotent: yes, safe to repeat
-    /// - Checked before sending: `pagenum`: at least 1; `pagesize`: between 0 and 1000
-    /// - Source: `restful-api/chatroom-management/manage-chatroom-members`, section "Retrieving chat room members with pagination"
-    /// - Doc errata: E001, E006, E010, E011 (see `spec/errata.yaml` and `spec/errata/`)
-    ///
-    /// # Arguments
-    ///
-    /// - `chatroom_id`: Id of the room.
-    pub fn list_chatroom_members(
-        &self,
-        chatroom_id: impl Into<String>,
-    ) -> ListChatroomMembersRequest<'_> {
-        ListChatroomMembersRequest {
-            client: self,
-            chatroom_id: chatroom_id.into(),
-            pagenum: None,
-            pagesize: None,
-            options: crate::RequestOptions::default(),
-        }
-    }
-}
-
-/// Request builder for [`Client::list_chatroom_members`](crate::Client::list_chatroom_members): set optional arguments, then `.await` it or call [`send`](Self::send).
+/// The request of [`ChatroomMembers::list`](ChatroomMembers::list): set optional arguments, then `.await` it for the payload, or call [`with_envelope`](Self::with_envelope) for the whole response.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ListChatroomMembersRequest<'a> {
@@ -443,8 +631,22 @@ impl<'a> ListChatroomMembersRequest<'a> {
         Ok(())
     }
 
-    /// Validates the arguments, sends the request and decodes the response.
+    /// Validates the arguments, sends the request and decodes the
+    /// response's payload (what `.await` does).
     pub async fn send(self) -> ListChatroomMembersResult {
+        self.with_envelope().await.map(|response| response.data)
+    }
+
+    /// Like [`send`](Self::send), but keeps the whole response: the
+    /// payload in `data`, and the envelope fields around it.
+    pub async fn with_envelope(
+        self,
+    ) -> Result<
+        crate::Response<
+            ::std::vec::Vec<crate::chatroom_members::ListChatroomMembersItem>,
+        >,
+        crate::Error,
+    > {
         self.validate()?;
         let path = {
             let chatroom_id = crate::runtime::encode::segment(&self.chatroom_id);
@@ -474,7 +676,9 @@ impl<'a> ListChatroomMembersRequest<'a> {
     /// on the builder (default 1) and fetches the next page until
     /// one comes back empty or shorter than the page size.
     #[inline]
-    pub fn into_stream(self) -> crate::BoxStream<'a, crate::ListChatroomMembersItem> {
+    pub fn into_stream(
+        self,
+    ) -> crate::BoxStream<'a, crate::chatroom_members::ListChatroomMembersItem> {
         let first = self.pagenum.map_or(1, |page| page.max(1) as u64);
         let size = self
             .pagesize
@@ -487,16 +691,16 @@ impl<'a> ListChatroomMembersRequest<'a> {
             size,
             |mut request: Self, page| async move {
                 request.pagenum = Some(i64::try_from(page).unwrap_or(i64::MAX));
-                let response = request.send().await?;
+                let response = request.with_envelope().await?;
                 Ok(response.data)
             },
         )
     }
 }
 
-/// What the request gives when sent.
+/// What the request gives when awaited.
 type ListChatroomMembersResult = Result<
-    crate::Response<::std::vec::Vec<crate::ListChatroomMembersItem>>,
+    ::std::vec::Vec<crate::chatroom_members::ListChatroomMembersItem>,
     crate::Error,
 >;
 
@@ -515,37 +719,7 @@ pub(crate) const REMOVE_CHATROOM_MEMBER: crate::OperationInfo = crate::Operation
     }),
 };
 
-impl crate::Client {
-    /// Remove a user from a chat room.
-    ///
-    /// Takes `username` out of the room's member list.
-    ///
-    /// - HTTP: `DELETE /chatrooms/{chatroom_id}/users/{username}`
-    /// - Rate limit: 100/second per app key; Per App Key; the overview table gives the same number.
-    /// - Idempotent: yes, safe to repeat
-    /// - Checked before sending: `username`: must follow the username rule
-    /// - Source: `restful-api/chatroom-management/manage-chatroom-members`, section "Removing the specified chat room member"
-    /// - Doc errata: E001, E004, E009 (see `spec/errata.yaml` and `spec/errata/`)
-    ///
-    /// # Arguments
-    ///
-    /// - `chatroom_id`: Id of the room. See errata E004.
-    /// - `username`: The member to remove.
-    pub fn remove_chatroom_member(
-        &self,
-        chatroom_id: impl Into<String>,
-        username: impl Into<String>,
-    ) -> RemoveChatroomMemberRequest<'_> {
-        RemoveChatroomMemberRequest {
-            client: self,
-            chatroom_id: chatroom_id.into(),
-            username: username.into(),
-            options: crate::RequestOptions::default(),
-        }
-    }
-}
-
-/// Request builder for [`Client::remove_chatroom_member`](crate::Client::remove_chatroom_member): set optional arguments, then `.await` it or call [`send`](Self::send).
+/// The request of [`ChatroomMembers::remove`](ChatroomMembers::remove): set optional arguments, then `.await` it for the payload, or call [`with_envelope`](Self::with_envelope) for the whole response.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct RemoveChatroomMemberRequest<'a> {
@@ -574,8 +748,20 @@ impl<'a> RemoveChatroomMemberRequest<'a> {
         Ok(())
     }
 
-    /// Validates the arguments, sends the request and decodes the response.
+    /// Validates the arguments, sends the request and decodes the
+    /// response's payload (what `.await` does).
     pub async fn send(self) -> RemoveChatroomMemberResult {
+        self.with_envelope().await.map(|response| response.data)
+    }
+
+    /// Like [`send`](Self::send), but keeps the whole response: the
+    /// payload in `data`, and the envelope fields around it.
+    pub async fn with_envelope(
+        self,
+    ) -> Result<
+        crate::Response<crate::chatroom_members::RemoveChatroomMemberData>,
+        crate::Error,
+    > {
         self.validate()?;
         let path = {
             let chatroom_id = crate::runtime::encode::segment(&self.chatroom_id);
@@ -597,9 +783,9 @@ impl<'a> RemoveChatroomMemberRequest<'a> {
     }
 }
 
-/// What the request gives when sent.
+/// What the request gives when awaited.
 type RemoveChatroomMemberResult = Result<
-    crate::Response<crate::RemoveChatroomMemberData>,
+    crate::chatroom_members::RemoveChatroomMemberData,
     crate::Error,
 >;
 
@@ -618,37 +804,7 @@ pub(crate) const REMOVE_CHATROOM_MEMBERS: crate::OperationInfo = crate::Operatio
     }),
 };
 
-impl crate::Client {
-    /// Remove several users from a chat room at once.
-    ///
-    /// Removes 1 to 100 users in one call. The response holds one result per username and a 200 status does not mean every removal succeeded: check each item's `result` (and `reason` when it is false).
-    ///
-    /// - HTTP: `DELETE /chatrooms/{chatroom_id}/users/{usernames}`
-    /// - Rate limit: 100/second per app key; Per App Key; the overview table gives the same number.
-    /// - Idempotent: yes, safe to repeat
-    /// - Checked before sending: `usernames`: 1 to 100 values, sent comma-separated, must follow the username rule
-    /// - Source: `restful-api/chatroom-management/manage-chatroom-members`, section "Removing multiple chat room members"
-    /// - Doc errata: E001, E004, E005, E009, E013, E037 (see `spec/errata.yaml` and `spec/errata/`)
-    ///
-    /// # Arguments
-    ///
-    /// - `chatroom_id`: Id of the room. See errata E004.
-    /// - `usernames`: The members to remove, 1 to 100; sent joined by commas, each comma encoded as %2C. Checked before sending: 1 to 100 values, sent comma-separated. See errata E005, E013.
-    pub fn remove_chatroom_members(
-        &self,
-        chatroom_id: impl Into<String>,
-        usernames: impl IntoIterator<Item = impl Into<String>>,
-    ) -> RemoveChatroomMembersRequest<'_> {
-        RemoveChatroomMembersRequest {
-            client: self,
-            chatroom_id: chatroom_id.into(),
-            usernames: usernames.into_iter().map(Into::into).collect(),
-            options: crate::RequestOptions::default(),
-        }
-    }
-}
-
-/// Request builder for [`Client::remove_chatroom_members`](crate::Client::remove_chatroom_members): set optional arguments, then `.await` it or call [`send`](Self::send).
+/// The request of [`ChatroomMembers::remove_many`](ChatroomMembers::remove_many): set optional arguments, then `.await` it for the payload, or call [`with_envelope`](Self::with_envelope) for the whole response.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct RemoveChatroomMembersRequest<'a> {
@@ -678,8 +834,22 @@ impl<'a> RemoveChatroomMembersRequest<'a> {
         Ok(())
     }
 
-    /// Validates the arguments, sends the request and decodes the response.
+    /// Validates the arguments, sends the request and decodes the
+    /// response's payload (what `.await` does).
     pub async fn send(self) -> RemoveChatroomMembersResult {
+        self.with_envelope().await.map(|response| response.data)
+    }
+
+    /// Like [`send`](Self::send), but keeps the whole response: the
+    /// payload in `data`, and the envelope fields around it.
+    pub async fn with_envelope(
+        self,
+    ) -> Result<
+        crate::Response<
+            ::std::vec::Vec<crate::chatroom_members::RemoveChatroomMembersItem>,
+        >,
+        crate::Error,
+    > {
         self.validate()?;
         let path = {
             let chatroom_id = crate::runtime::encode::segment(&self.chatroom_id);
@@ -701,9 +871,9 @@ impl<'a> RemoveChatroomMembersRequest<'a> {
     }
 }
 
-/// What the request gives when sent.
+/// What the request gives when awaited.
 type RemoveChatroomMembersResult = Result<
-    crate::Response<::std::vec::Vec<crate::RemoveChatroomMembersItem>>,
+    ::std::vec::Vec<crate::chatroom_members::RemoveChatroomMembersItem>,
     crate::Error,
 >;
 
@@ -728,39 +898,7 @@ struct AddChatroomAdminBody {
     newadmin: String,
 }
 
-impl crate::Client {
-    /// Promote a chat room member to admin.
-    ///
-    /// Makes `newadmin`, who must already be a regular member, an admin of the room. A room can have at most 99 admins.
-    ///
-    /// - HTTP: `POST /chatrooms/{chatroom_id}/admin`
-    /// - Rate limit: 100/second per app key; Per App Key; the overview table gives the same number.
-    /// - Idempotent: no, a repeat may act twice
-    /// - Checked before sending: `newadmin`: must follow the username rule
-    /// - Source: `restful-api/chatroom-management/manage-chatroom-members`, section "Adding a chat room admin"
-    /// - Doc errata: E001, E007, E022 (see `spec/errata.yaml` and `spec/errata/`)
-    ///
-    /// # Arguments
-    ///
-    /// - `chatroom_id`: Id of the room.
-    /// - `newadmin`: The member to promote.
-    pub fn add_chatroom_admin(
-        &self,
-        chatroom_id: impl Into<String>,
-        newadmin: impl Into<String>,
-    ) -> AddChatroomAdminRequest<'_> {
-        AddChatroomAdminRequest {
-            client: self,
-            chatroom_id: chatroom_id.into(),
-            body: AddChatroomAdminBody {
-                newadmin: newadmin.into(),
-            },
-            options: crate::RequestOptions::default(),
-        }
-    }
-}
-
-/// Request builder for [`Client::add_chatroom_admin`](crate::Client::add_chatroom_admin): set optional arguments, then `.await` it or call [`send`](Self::send).
+/// The request of [`ChatroomMembers::add_admin`](ChatroomMembers::add_admin): set optional arguments, then `.await` it for the payload, or call [`with_envelope`](Self::with_envelope) for the whole response.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct AddChatroomAdminRequest<'a> {
@@ -788,8 +926,20 @@ impl<'a> AddChatroomAdminRequest<'a> {
         Ok(())
     }
 
-    /// Validates the arguments, sends the request and decodes the response.
+    /// Validates the arguments, sends the request and decodes the
+    /// response's payload (what `.await` does).
     pub async fn send(self) -> AddChatroomAdminResult {
+        self.with_envelope().await.map(|response| response.data)
+    }
+
+    /// Like [`send`](Self::send), but keeps the whole response: the
+    /// payload in `data`, and the envelope fields around it.
+    pub async fn with_envelope(
+        self,
+    ) -> Result<
+        crate::Response<crate::chatroom_members::AddChatroomAdminData>,
+        crate::Error,
+    > {
         self.validate()?;
         let path = {
             let chatroom_id = crate::runtime::encode::segment(&self.chatroom_id);
@@ -810,9 +960,9 @@ impl<'a> AddChatroomAdminRequest<'a> {
     }
 }
 
-/// What the request gives when sent.
+/// What the request gives when awaited.
 type AddChatroomAdminResult = Result<
-    crate::Response<crate::AddChatroomAdminData>,
+    crate::chatroom_members::AddChatroomAdminData,
     crate::Error,
 >;
 
@@ -829,33 +979,7 @@ pub(crate) const LIST_CHATROOM_ADMINS: crate::OperationInfo = crate::OperationIn
     }),
 };
 
-impl crate::Client {
-    /// List the admins of a chat room.
-    ///
-    /// Returns the usernames of all admins of the room (the owner is not included).
-    ///
-    /// - HTTP: `GET /chatrooms/{chatroom_id}/admin`
-    /// - Rate limit: 100/second per app key; Per App Key; the overview table gives the same number.
-    /// - Idempotent: yes, safe to repeat
-    /// - Source: `restful-api/chatroom-management/manage-chatroom-members`, section "Retrieving chat room admins"
-    /// - Doc errata: E001, E038 (see `spec/errata.yaml` and `spec/errata/`)
-    ///
-    /// # Arguments
-    ///
-    /// - `chatroom_id`: Id of the room.
-    pub fn list_chatroom_admins(
-        &self,
-        chatroom_id: impl Into<String>,
-    ) -> ListChatroomAdminsRequest<'_> {
-        ListChatroomAdminsRequest {
-            client: self,
-            chatroom_id: chatroom_id.into(),
-            options: crate::RequestOptions::default(),
-        }
-    }
-}
-
-/// Request builder for [`Client::list_chatroom_admins`](crate::Client::list_chatroom_admins): set optional arguments, then `.await` it or call [`send`](Self::send).
+/// The request of [`ChatroomMembers::list_admins`](ChatroomMembers::list_admins): set optional arguments, then `.await` it for the payload, or call [`with_envelope`](Self::with_envelope) for the whole response.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ListChatroomAdminsRequest<'a> {
@@ -874,8 +998,17 @@ impl<'a> ListChatroomAdminsRequest<'a> {
         Ok(())
     }
 
-    /// Validates the arguments, sends the request and decodes the response.
+    /// Validates the arguments, sends the request and decodes the
+    /// response's payload (what `.await` does).
     pub async fn send(self) -> ListChatroomAdminsResult {
+        self.with_envelope().await.map(|response| response.data)
+    }
+
+    /// Like [`send`](Self::send), but keeps the whole response: the
+    /// payload in `data`, and the envelope fields around it.
+    pub async fn with_envelope(
+        self,
+    ) -> Result<crate::Response<::std::vec::Vec<String>>, crate::Error> {
         self.validate()?;
         let path = {
             let chatroom_id = crate::runtime::encode::segment(&self.chatroom_id);
@@ -896,12 +1029,8 @@ impl<'a> ListChatroomAdminsRequest<'a> {
     }
 }
 
-/// What the request gives when sent.
-type ListChatroomAdminsResult = Result<
-    crate::Response<::std::vec::Vec<String>>,
-    crate::Error,
->;
-
+/// What the request gives when awaited.
+type ListChatroomAdminsResult = Result<::std::vec::Vec<String>, crate::Error>;
 crate::runtime::request_builder!(ListChatroomAdminsRequest => ListChatroomAdminsResult);
 
 pub(crate) const REMOVE_CHATROOM_ADMIN: crate::OperationInfo = crate::OperationInfo {
@@ -915,37 +1044,7 @@ pub(crate) const REMOVE_CHATROOM_ADMIN: crate::OperationInfo = crate::OperationI
     }),
 };
 
-impl crate::Client {
-    /// Demote a chat room admin to regular member.
-    ///
-    /// Takes the admin role away from `oldadmin`; the user stays in the room as a regular member.
-    ///
-    /// - HTTP: `DELETE /chatrooms/{chatroom_id}/admin/{oldadmin}`
-    /// - Rate limit: 100/second per app key; Per App Key; the overview table gives the same number.
-    /// - Idempotent: yes, safe to repeat
-    /// - Checked before sending: `oldadmin`: must follow the username rule
-    /// - Source: `restful-api/chatroom-management/manage-chatroom-members`, section "Removing chat room admins"
-    /// - Doc errata: E001, E007, E022 (see `spec/errata.yaml` and `spec/errata/`)
-    ///
-    /// # Arguments
-    ///
-    /// - `chatroom_id`: Id of the room.
-    /// - `oldadmin`: The admin to demote.
-    pub fn remove_chatroom_admin(
-        &self,
-        chatroom_id: impl Into<String>,
-        oldadmin: impl Into<String>,
-    ) -> RemoveChatroomAdminRequest<'_> {
-        RemoveChatroomAdminRequest {
-            client: self,
-            chatroom_id: chatroom_id.into(),
-            oldadmin: oldadmin.into(),
-            options: crate::RequestOptions::default(),
-        }
-    }
-}
-
-/// Request builder for [`Client::remove_chatroom_admin`](crate::Client::remove_chatroom_admin): set optional arguments, then `.await` it or call [`send`](Self::send).
+/// The request of [`ChatroomMembers::remove_admin`](ChatroomMembers::remove_admin): set optional arguments, then `.await` it for the payload, or call [`with_envelope`](Self::with_envelope) for the whole response.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct RemoveChatroomAdminRequest<'a> {
@@ -974,8 +1073,20 @@ impl<'a> RemoveChatroomAdminRequest<'a> {
         Ok(())
     }
 
-    /// Validates the arguments, sends the request and decodes the response.
+    /// Validates the arguments, sends the request and decodes the
+    /// response's payload (what `.await` does).
     pub async fn send(self) -> RemoveChatroomAdminResult {
+        self.with_envelope().await.map(|response| response.data)
+    }
+
+    /// Like [`send`](Self::send), but keeps the whole response: the
+    /// payload in `data`, and the envelope fields around it.
+    pub async fn with_envelope(
+        self,
+    ) -> Result<
+        crate::Response<crate::chatroom_members::RemoveChatroomAdminData>,
+        crate::Error,
+    > {
         self.validate()?;
         let path = {
             let chatroom_id = crate::runtime::encode::segment(&self.chatroom_id);
@@ -997,9 +1108,9 @@ impl<'a> RemoveChatroomAdminRequest<'a> {
     }
 }
 
-/// What the request gives when sent.
+/// What the request gives when awaited.
 type RemoveChatroomAdminResult = Result<
-    crate::Response<crate::RemoveChatroomAdminData>,
+    crate::chatroom_members::RemoveChatroomAdminData,
     crate::Error,
 >;
 

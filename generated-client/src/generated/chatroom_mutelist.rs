@@ -4,7 +4,169 @@
 //! Chat room mute list
 //!
 //! Mute and unmute chat room members for a given time, list the muted members with their expiry times, and mute or unmute the whole room. A muted member cannot send messages in the room until the mute ends or is lifted.
+//!
+//! The operations are methods of [`ChatroomMutelist`], which [`Client::chatroom_mutelist`](crate::Client::chatroom_mutelist) returns.
 #![allow(clippy::too_many_arguments)]
+/// Chat room mute list: Mute and unmute chat room members for a given time, list the muted members with their expiry times, and mute or unmute the whole room. A muted member cannot send messages in the room until the mute ends or is lifted.
+///
+/// Reached with [`Client::chatroom_mutelist`](crate::Client::chatroom_mutelist).
+///
+/// | Method | What it does |
+/// |---|---|
+/// | [`mute`](Self::mute) | Mute one or more chat room members for a given time. |
+/// | [`unmute`](Self::unmute) | Unmute one or more chat room members. |
+/// | [`list`](Self::list) | List the muted members of a chat room. |
+/// | [`mute_all`](Self::mute_all) | Mute everyone in a chat room. |
+/// | [`unmute_all`](Self::unmute_all) | Lift the room-wide mute of a chat room. |
+#[derive(Debug, Clone, Copy)]
+pub struct ChatroomMutelist<'a> {
+    client: &'a crate::Client,
+}
+
+impl crate::Client {
+    /// Chat room mute list: Mute and unmute chat room members for a given time, list the muted members with their expiry times, and mute or unmute the whole room. A muted member cannot send messages in the room until the mute ends or is lifted.
+    ///
+    /// See [`ChatroomMutelist`](crate::chatroom_mutelist::ChatroomMutelist) for its operations.
+    pub fn chatroom_mutelist(&self) -> ChatroomMutelist<'_> {
+        ChatroomMutelist { client: self }
+    }
+}
+
+impl<'a> ChatroomMutelist<'a> {
+    /// Mute one or more chat room members for a given time.
+    ///
+    /// Stops 1 to 60 members from sending messages in the room for `mute_duration` milliseconds from now, or for good with -1. The response has one result per username, with the time the mute ends.
+    ///
+    /// - HTTP: `POST /chatrooms/{chatroom_id}/mute`
+    /// - Rate limit: 100/second per app key; Per App Key, from the detail page; the overview has no row for this operation.
+    /// - Idempotent: no, a repeat may act twice
+    /// - Checked before sending: `mute_duration`: at least -1; `usernames`: at least 1 items, at most 60 items, each item must follow the username rule
+    /// - Source: `restful-api/chatroom-management/manage-chatroom-mutelist`, section "Muting a chat room member"
+    /// - Doc errata: E001, E044, E404, E417 (see `spec/errata.yaml` and `spec/errata/`)
+    ///
+    /// # Arguments
+    ///
+    /// - `chatroom_id`: Id of the room.
+    /// - `mute_duration`: How long the members stay muted, in milliseconds from now; -1 mutes them until they are unmuted. Checked before sending: at least -1.
+    /// - `usernames`: The members to mute, at most 60 per call. Checked before sending: at least 1 items; at most 60 items. See errata E417.
+    pub fn mute(
+        &self,
+        chatroom_id: impl Into<String>,
+        mute_duration: i64,
+        usernames: impl IntoIterator<Item = impl Into<String>>,
+    ) -> MuteChatroomMembersRequest<'a> {
+        MuteChatroomMembersRequest {
+            client: self.client,
+            chatroom_id: chatroom_id.into(),
+            body: MuteChatroomMembersBody {
+                mute_duration,
+                usernames: usernames.into_iter().map(Into::into).collect(),
+            },
+            options: crate::RequestOptions::default(),
+        }
+    }
+
+    /// Unmute one or more chat room members.
+    ///
+    /// Lifts the mute of 1 to 60 members at once so that they can send messages in the room again. The response has one result per username.
+    ///
+    /// - HTTP: `DELETE /chatrooms/{chatroom_id}/mute/{usernames}`
+    /// - Rate limit: 100/second per app key; Per App Key, from the detail page; the overview has no row for this operation.
+    /// - Idempotent: yes, safe to repeat
+    /// - Checked before sending: `usernames`: 1 to 60 values, sent comma-separated, must follow the username rule
+    /// - Source: `restful-api/chatroom-management/manage-chatroom-mutelist`, section "Unmuting chat room members"
+    /// - Doc errata: E001, E044, E418 (see `spec/errata.yaml` and `spec/errata/`)
+    ///
+    /// # Arguments
+    ///
+    /// - `chatroom_id`: Id of the room.
+    /// - `usernames`: The members to unmute, 1 to 60; sent joined by commas, each comma encoded as %2C. Checked before sending: 1 to 60 values, sent comma-separated. See errata E418.
+    pub fn unmute(
+        &self,
+        chatroom_id: impl Into<String>,
+        usernames: impl IntoIterator<Item = impl Into<String>>,
+    ) -> UnmuteChatroomMembersRequest<'a> {
+        UnmuteChatroomMembersRequest {
+            client: self.client,
+            chatroom_id: chatroom_id.into(),
+            usernames: usernames.into_iter().map(Into::into).collect(),
+            options: crate::RequestOptions::default(),
+        }
+    }
+
+    /// List the muted members of a chat room.
+    ///
+    /// Returns every member currently muted in the room together with the time the mute ends, all at once.
+    ///
+    /// - HTTP: `GET /chatrooms/{chatroom_id}/mute`
+    /// - Rate limit: 100/second per app key; Per App Key, from the detail page; the overview has no row for this operation.
+    /// - Idempotent: yes, safe to repeat
+    /// - Source: `restful-api/chatroom-management/manage-chatroom-mutelist`, section "Retrieving muted chat room members"
+    /// - Doc errata: E001, E044, E419 (see `spec/errata.yaml` and `spec/errata/`)
+    ///
+    /// # Arguments
+    ///
+    /// - `chatroom_id`: Id of the room.
+    pub fn list(
+        &self,
+        chatroom_id: impl Into<String>,
+    ) -> ListChatroomMutedMembersRequest<'a> {
+        ListChatroomMutedMembersRequest {
+            client: self.client,
+            chatroom_id: chatroom_id.into(),
+            options: crate::RequestOptions::default(),
+        }
+    }
+
+    /// Mute everyone in a chat room.
+    ///
+    /// Switches on the room-wide mute: afterwards only users on the room's allow list may send messages. This does not put anyone on the mute list, and repeating the call leaves the room muted.
+    ///
+    /// - HTTP: `POST /chatrooms/{chatroom_id}/ban`
+    /// - Rate limit: 100/second per app key; Per App Key, from the detail page; the overview has no row for this operation.
+    /// - Idempotent: yes, safe to repeat
+    /// - Source: `restful-api/chatroom-management/manage-chatroom-mutelist`, section "Muting all chat room members"
+    /// - Doc errata: E001, E044, E411, E420 (see `spec/errata.yaml` and `spec/errata/`)
+    ///
+    /// # Arguments
+    ///
+    /// - `chatroom_id`: Id of the room.
+    pub fn mute_all(
+        &self,
+        chatroom_id: impl Into<String>,
+    ) -> MuteAllChatroomMembersRequest<'a> {
+        MuteAllChatroomMembersRequest {
+            client: self.client,
+            chatroom_id: chatroom_id.into(),
+            options: crate::RequestOptions::default(),
+        }
+    }
+
+    /// Lift the room-wide mute of a chat room.
+    ///
+    /// Switches off the room-wide mute so that members may send messages again. The per-member mute list is a separate mechanism and is not changed by this call.
+    ///
+    /// - HTTP: `DELETE /chatrooms/{chatroom_id}/ban`
+    /// - Rate limit: 100/second per app key; Per App Key, from the detail page; the overview has no row for this operation.
+    /// - Idempotent: yes, safe to repeat
+    /// - Source: `restful-api/chatroom-management/manage-chatroom-mutelist`, section "Unmuting all chat room members"
+    /// - Doc errata: E001, E044, E411, E420 (see `spec/errata.yaml` and `spec/errata/`)
+    ///
+    /// # Arguments
+    ///
+    /// - `chatroom_id`: Id of the room.
+    pub fn unmute_all(
+        &self,
+        chatroom_id: impl Into<String>,
+    ) -> UnmuteAllChatroomMembersRequest<'a> {
+        UnmuteAllChatroomMembersRequest {
+            client: self.client,
+            chatroom_id: chatroom_id.into(),
+            options: crate::RequestOptions::default(),
+        }
+    }
+}
+
 /// Outcome of muting one member.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ChatroomMuteResult {
@@ -97,42 +259,7 @@ struct MuteChatroomMembersBody {
     usernames: ::std::vec::Vec<String>,
 }
 
-impl crate::Client {
-    /// Mute one or more chat room members for a given time.
-    ///
-    /// Stops 1 to 60 members from sending messages in the room for `mute_duration` milliseconds from now, or for good with -1. The response has one result per username, with the time the mute ends.
-    ///
-    /// - HTTP: `POST /chatrooms/{chatroom_id}/mute`
-    /// - Rate limit: 100/second per app key; Per App Key, from the detail page; the overview has no row for this operation.
-    /// - Idempotent: no, a repeat may act twice
-    /// - Checked before sending: `mute_duration`: at least -1; `usernames`: at least 1 items, at most 60 items, each item must follow the username rule
-    /// - Source: `restful-api/chatroom-management/manage-chatroom-mutelist`, section "Muting a chat room member"
-    /// - Doc errata: E001, E044, E404, E417 (see `spec/errata.yaml` and `spec/errata/`)
-    ///
-    /// # Arguments
-    ///
-    /// - `chatroom_id`: Id of the room.
-    /// - `mute_duration`: How long the members stay muted, in milliseconds from now; -1 mutes them until they are unmuted. Checked before sending: at least -1.
-    /// - `usernames`: The members to mute, at most 60 per call. Checked before sending: at least 1 items; at most 60 items. See errata E417.
-    pub fn mute_chatroom_members(
-        &self,
-        chatroom_id: impl Into<String>,
-        mute_duration: i64,
-        usernames: impl IntoIterator<Item = impl Into<String>>,
-    ) -> MuteChatroomMembersRequest<'_> {
-        MuteChatroomMembersRequest {
-            client: self,
-            chatroom_id: chatroom_id.into(),
-            body: MuteChatroomMembersBody {
-                mute_duration,
-                usernames: usernames.into_iter().map(Into::into).collect(),
-            },
-            options: crate::RequestOptions::default(),
-        }
-    }
-}
-
-/// Request builder for [`Client::mute_chatroom_members`](crate::Client::mute_chatroom_members): set optional arguments, then `.await` it or call [`send`](Self::send).
+/// The request of [`ChatroomMutelist::mute`](ChatroomMutelist::mute): set optional arguments, then `.await` it for the payload, or call [`with_envelope`](Self::with_envelope) for the whole response.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct MuteChatroomMembersRequest<'a> {
@@ -166,8 +293,20 @@ impl<'a> MuteChatroomMembersRequest<'a> {
         Ok(())
     }
 
-    /// Validates the arguments, sends the request and decodes the response.
+    /// Validates the arguments, sends the request and decodes the
+    /// response's payload (what `.await` does).
     pub async fn send(self) -> MuteChatroomMembersResult {
+        self.with_envelope().await.map(|response| response.data)
+    }
+
+    /// Like [`send`](Self::send), but keeps the whole response: the
+    /// payload in `data`, and the envelope fields around it.
+    pub async fn with_envelope(
+        self,
+    ) -> Result<
+        crate::Response<::std::vec::Vec<crate::chatroom_mutelist::ChatroomMuteResult>>,
+        crate::Error,
+    > {
         self.validate()?;
         let path = {
             let chatroom_id = crate::runtime::encode::segment(&self.chatroom_id);
@@ -188,9 +327,9 @@ impl<'a> MuteChatroomMembersRequest<'a> {
     }
 }
 
-/// What the request gives when sent.
+/// What the request gives when awaited.
 type MuteChatroomMembersResult = Result<
-    crate::Response<::std::vec::Vec<crate::ChatroomMuteResult>>,
+    ::std::vec::Vec<crate::chatroom_mutelist::ChatroomMuteResult>,
     crate::Error,
 >;
 
@@ -209,37 +348,7 @@ pub(crate) const UNMUTE_CHATROOM_MEMBERS: crate::OperationInfo = crate::Operatio
     }),
 };
 
-impl crate::Client {
-    /// Unmute one or more chat room members.
-    ///
-    /// Lifts the mute of 1 to 60 members at once so that they can send messages in the room again. The response has one result per username.
-    ///
-    /// - HTTP: `DELETE /chatrooms/{chatroom_id}/mute/{usernames}`
-    /// - Rate limit: 100/second per app key; Per App Key, from the detail page; the overview has no row for this operation.
-    /// - Idempotent: yes, safe to repeat
-    /// - Checked before sending: `usernames`: 1 to 60 values, sent comma-separated, must follow the username rule
-    /// - Source: `restful-api/chatroom-management/manage-chatroom-mutelist`, section "Unmuting chat room members"
-    /// - Doc errata: E001, E044, E418 (see `spec/errata.yaml` and `spec/errata/`)
-    ///
-    /// # Arguments
-    ///
-    /// - `chatroom_id`: Id of the room.
-    /// - `usernames`: The members to unmute, 1 to 60; sent joined by commas, each comma encoded as %2C. Checked before sending: 1 to 60 values, sent comma-separated. See errata E418.
-    pub fn unmute_chatroom_members(
-        &self,
-        chatroom_id: impl Into<String>,
-        usernames: impl IntoIterator<Item = impl Into<String>>,
-    ) -> UnmuteChatroomMembersRequest<'_> {
-        UnmuteChatroomMembersRequest {
-            client: self,
-            chatroom_id: chatroom_id.into(),
-            usernames: usernames.into_iter().map(Into::into).collect(),
-            options: crate::RequestOptions::default(),
-        }
-    }
-}
-
-/// Request builder for [`Client::unmute_chatroom_members`](crate::Client::unmute_chatroom_members): set optional arguments, then `.await` it or call [`send`](Self::send).
+/// The request of [`ChatroomMutelist::unmute`](ChatroomMutelist::unmute): set optional arguments, then `.await` it for the payload, or call [`with_envelope`](Self::with_envelope) for the whole response.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct UnmuteChatroomMembersRequest<'a> {
@@ -269,8 +378,22 @@ impl<'a> UnmuteChatroomMembersRequest<'a> {
         Ok(())
     }
 
-    /// Validates the arguments, sends the request and decodes the response.
+    /// Validates the arguments, sends the request and decodes the
+    /// response's payload (what `.await` does).
     pub async fn send(self) -> UnmuteChatroomMembersResult {
+        self.with_envelope().await.map(|response| response.data)
+    }
+
+    /// Like [`send`](Self::send), but keeps the whole response: the
+    /// payload in `data`, and the envelope fields around it.
+    pub async fn with_envelope(
+        self,
+    ) -> Result<
+        crate::Response<
+            ::std::vec::Vec<crate::chatroom_mutelist::UnmuteChatroomMembersItem>,
+        >,
+        crate::Error,
+    > {
         self.validate()?;
         let path = {
             let chatroom_id = crate::runtime::encode::segment(&self.chatroom_id);
@@ -292,9 +415,9 @@ impl<'a> UnmuteChatroomMembersRequest<'a> {
     }
 }
 
-/// What the request gives when sent.
+/// What the request gives when awaited.
 type UnmuteChatroomMembersResult = Result<
-    crate::Response<::std::vec::Vec<crate::UnmuteChatroomMembersItem>>,
+    ::std::vec::Vec<crate::chatroom_mutelist::UnmuteChatroomMembersItem>,
     crate::Error,
 >;
 
@@ -313,33 +436,7 @@ pub(crate) const LIST_CHATROOM_MUTED_MEMBERS: crate::OperationInfo = crate::Oper
     }),
 };
 
-impl crate::Client {
-    /// List the muted members of a chat room.
-    ///
-    /// Returns every member currently muted in the room together with the time the mute ends, all at once.
-    ///
-    /// - HTTP: `GET /chatrooms/{chatroom_id}/mute`
-    /// - Rate limit: 100/second per app key; Per App Key, from the detail page; the overview has no row for this operation.
-    /// - Idempotent: yes, safe to repeat
-    /// - Source: `restful-api/chatroom-management/manage-chatroom-mutelist`, section "Retrieving muted chat room members"
-    /// - Doc errata: E001, E044, E419 (see `spec/errata.yaml` and `spec/errata/`)
-    ///
-    /// # Arguments
-    ///
-    /// - `chatroom_id`: Id of the room.
-    pub fn list_chatroom_muted_members(
-        &self,
-        chatroom_id: impl Into<String>,
-    ) -> ListChatroomMutedMembersRequest<'_> {
-        ListChatroomMutedMembersRequest {
-            client: self,
-            chatroom_id: chatroom_id.into(),
-            options: crate::RequestOptions::default(),
-        }
-    }
-}
-
-/// Request builder for [`Client::list_chatroom_muted_members`](crate::Client::list_chatroom_muted_members): set optional arguments, then `.await` it or call [`send`](Self::send).
+/// The request of [`ChatroomMutelist::list`](ChatroomMutelist::list): set optional arguments, then `.await` it for the payload, or call [`with_envelope`](Self::with_envelope) for the whole response.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ListChatroomMutedMembersRequest<'a> {
@@ -358,8 +455,22 @@ impl<'a> ListChatroomMutedMembersRequest<'a> {
         Ok(())
     }
 
-    /// Validates the arguments, sends the request and decodes the response.
+    /// Validates the arguments, sends the request and decodes the
+    /// response's payload (what `.await` does).
     pub async fn send(self) -> ListChatroomMutedMembersResult {
+        self.with_envelope().await.map(|response| response.data)
+    }
+
+    /// Like [`send`](Self::send), but keeps the whole response: the
+    /// payload in `data`, and the envelope fields around it.
+    pub async fn with_envelope(
+        self,
+    ) -> Result<
+        crate::Response<
+            ::std::vec::Vec<crate::chatroom_mutelist::ListChatroomMutedMembersItem>,
+        >,
+        crate::Error,
+    > {
         self.validate()?;
         let path = {
             let chatroom_id = crate::runtime::encode::segment(&self.chatroom_id);
@@ -380,9 +491,9 @@ impl<'a> ListChatroomMutedMembersRequest<'a> {
     }
 }
 
-/// What the request gives when sent.
+/// What the request gives when awaited.
 type ListChatroomMutedMembersResult = Result<
-    crate::Response<::std::vec::Vec<crate::ListChatroomMutedMembersItem>>,
+    ::std::vec::Vec<crate::chatroom_mutelist::ListChatroomMutedMembersItem>,
     crate::Error,
 >;
 
@@ -401,33 +512,7 @@ pub(crate) const MUTE_ALL_CHATROOM_MEMBERS: crate::OperationInfo = crate::Operat
     }),
 };
 
-impl crate::Client {
-    /// Mute everyone in a chat room.
-    ///
-    /// Switches on the room-wide mute: afterwards only users on the room's allow list may send messages. This does not put anyone on the mute list, and repeating the call leaves the room muted.
-    ///
-    /// - HTTP: `POST /chatrooms/{chatroom_id}/ban`
-    /// - Rate limit: 100/second per app key; Per App Key, from the detail page; the overview has no row for this operation.
-    /// - Idempotent: yes, safe to repeat
-    /// - Source: `restful-api/chatroom-management/manage-chatroom-mutelist`, section "Muting all chat room members"
-    /// - Doc errata: E001, E044, E411, E420 (see `spec/errata.yaml` and `spec/errata/`)
-    ///
-    /// # Arguments
-    ///
-    /// - `chatroom_id`: Id of the room.
-    pub fn mute_all_chatroom_members(
-        &self,
-        chatroom_id: impl Into<String>,
-    ) -> MuteAllChatroomMembersRequest<'_> {
-        MuteAllChatroomMembersRequest {
-            client: self,
-            chatroom_id: chatroom_id.into(),
-            options: crate::RequestOptions::default(),
-        }
-    }
-}
-
-/// Request builder for [`Client::mute_all_chatroom_members`](crate::Client::mute_all_chatroom_members): set optional arguments, then `.await` it or call [`send`](Self::send).
+/// The request of [`ChatroomMutelist::mute_all`](ChatroomMutelist::mute_all): set optional arguments, then `.await` it for the payload, or call [`with_envelope`](Self::with_envelope) for the whole response.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct MuteAllChatroomMembersRequest<'a> {
@@ -446,8 +531,20 @@ impl<'a> MuteAllChatroomMembersRequest<'a> {
         Ok(())
     }
 
-    /// Validates the arguments, sends the request and decodes the response.
+    /// Validates the arguments, sends the request and decodes the
+    /// response's payload (what `.await` does).
     pub async fn send(self) -> MuteAllChatroomMembersResult {
+        self.with_envelope().await.map(|response| response.data)
+    }
+
+    /// Like [`send`](Self::send), but keeps the whole response: the
+    /// payload in `data`, and the envelope fields around it.
+    pub async fn with_envelope(
+        self,
+    ) -> Result<
+        crate::Response<crate::chatroom_mutelist::ChatroomMuteAllState>,
+        crate::Error,
+    > {
         self.validate()?;
         let path = {
             let chatroom_id = crate::runtime::encode::segment(&self.chatroom_id);
@@ -468,9 +565,9 @@ impl<'a> MuteAllChatroomMembersRequest<'a> {
     }
 }
 
-/// What the request gives when sent.
+/// What the request gives when awaited.
 type MuteAllChatroomMembersResult = Result<
-    crate::Response<crate::ChatroomMuteAllState>,
+    crate::chatroom_mutelist::ChatroomMuteAllState,
     crate::Error,
 >;
 
@@ -489,33 +586,7 @@ pub(crate) const UNMUTE_ALL_CHATROOM_MEMBERS: crate::OperationInfo = crate::Oper
     }),
 };
 
-impl crate::Client {
-    /// Lift the room-wide mute of a chat room.
-    ///
-    /// Switches off the room-wide mute so that members may send messages again. The per-member mute list is a separate mechanism and is not changed by this call.
-    ///
-    /// - HTTP: `DELETE /chatrooms/{chatroom_id}/ban`
-    /// - Rate limit: 100/second per app key; Per App Key, from the detail page; the overview has no row for this operation.
-    /// - Idempotent: yes, safe to repeat
-    /// - Source: `restful-api/chatroom-management/manage-chatroom-mutelist`, section "Unmuting all chat room members"
-    /// - Doc errata: E001, E044, E411, E420 (see `spec/errata.yaml` and `spec/errata/`)
-    ///
-    /// # Arguments
-    ///
-    /// - `chatroom_id`: Id of the room.
-    pub fn unmute_all_chatroom_members(
-        &self,
-        chatroom_id: impl Into<String>,
-    ) -> UnmuteAllChatroomMembersRequest<'_> {
-        UnmuteAllChatroomMembersRequest {
-            client: self,
-            chatroom_id: chatroom_id.into(),
-            options: crate::RequestOptions::default(),
-        }
-    }
-}
-
-/// Request builder for [`Client::unmute_all_chatroom_members`](crate::Client::unmute_all_chatroom_members): set optional arguments, then `.await` it or call [`send`](Self::send).
+/// The request of [`ChatroomMutelist::unmute_all`](ChatroomMutelist::unmute_all): set optional arguments, then `.await` it for the payload, or call [`with_envelope`](Self::with_envelope) for the whole response.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct UnmuteAllChatroomMembersRequest<'a> {
@@ -534,8 +605,20 @@ impl<'a> UnmuteAllChatroomMembersRequest<'a> {
         Ok(())
     }
 
-    /// Validates the arguments, sends the request and decodes the response.
+    /// Validates the arguments, sends the request and decodes the
+    /// response's payload (what `.await` does).
     pub async fn send(self) -> UnmuteAllChatroomMembersResult {
+        self.with_envelope().await.map(|response| response.data)
+    }
+
+    /// Like [`send`](Self::send), but keeps the whole response: the
+    /// payload in `data`, and the envelope fields around it.
+    pub async fn with_envelope(
+        self,
+    ) -> Result<
+        crate::Response<crate::chatroom_mutelist::ChatroomMuteAllState>,
+        crate::Error,
+    > {
         self.validate()?;
         let path = {
             let chatroom_id = crate::runtime::encode::segment(&self.chatroom_id);
@@ -556,9 +639,9 @@ impl<'a> UnmuteAllChatroomMembersRequest<'a> {
     }
 }
 
-/// What the request gives when sent.
+/// What the request gives when awaited.
 type UnmuteAllChatroomMembersResult = Result<
-    crate::Response<crate::ChatroomMuteAllState>,
+    crate::chatroom_mutelist::ChatroomMuteAllState,
     crate::Error,
 >;
 

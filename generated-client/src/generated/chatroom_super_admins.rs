@@ -4,8 +4,108 @@
 //! Chat room super admins
 //!
 //! Grant, list and revoke the chat room super admin role. Super admins are app-wide (no room id is involved): only they may create chat rooms from the client SDK.
+//!
+//! The operations are methods of [`ChatroomSuperAdmins`], which [`Client::chatroom_super_admins`](crate::Client::chatroom_super_admins) returns.
 #![allow(clippy::too_many_arguments)]
-/// The `data` of the response of [`crate::Client::add_chatroom_super_admin`]: Grant a user the chat room super admin role.
+/// Chat room super admins: Grant, list and revoke the chat room super admin role. Super admins are app-wide (no room id is involved): only they may create chat rooms from the client SDK.
+///
+/// Reached with [`Client::chatroom_super_admins`](crate::Client::chatroom_super_admins).
+///
+/// | Method | What it does |
+/// |---|---|
+/// | [`add`](Self::add) | Grant a user the chat room super admin role. |
+/// | [`remove`](Self::remove) | Revoke a user's chat room super admin role. |
+/// | [`list`](Self::list) | List the app's chat room super admins, one page at a time. |
+#[derive(Debug, Clone, Copy)]
+pub struct ChatroomSuperAdmins<'a> {
+    client: &'a crate::Client,
+}
+
+impl crate::Client {
+    /// Chat room super admins: Grant, list and revoke the chat room super admin role. Super admins are app-wide (no room id is involved): only they may create chat rooms from the client SDK.
+    ///
+    /// See [`ChatroomSuperAdmins`](crate::chatroom_super_admins::ChatroomSuperAdmins) for its operations.
+    pub fn chatroom_super_admins(&self) -> ChatroomSuperAdmins<'_> {
+        ChatroomSuperAdmins {
+            client: self,
+        }
+    }
+}
+
+impl<'a> ChatroomSuperAdmins<'a> {
+    /// Grant a user the chat room super admin role.
+    ///
+    /// Makes `superadmin` a chat room super admin of the app, which lets that user create rooms from a client. The role is not tied to any room.
+    ///
+    /// - HTTP: `POST /chatrooms/super_admin`
+    /// - Rate limit: 100/second per app key; Per App Key, from the detail page; the overview has no row for this operation.
+    /// - Idempotent: no, a repeat may act twice
+    /// - Checked before sending: `superadmin`: must follow the username rule
+    /// - Source: `restful-api/chatroom-management/manage-chatroom-admins`, section "Adding a chat room super admin"
+    /// - Doc errata: E001, E044, E400, E401, E404 (see `spec/errata.yaml` and `spec/errata/`)
+    ///
+    /// # Arguments
+    ///
+    /// - `superadmin`: The user who receives the super admin role.
+    pub fn add(
+        &self,
+        superadmin: impl Into<String>,
+    ) -> AddChatroomSuperAdminRequest<'a> {
+        AddChatroomSuperAdminRequest {
+            client: self.client,
+            body: AddChatroomSuperAdminBody {
+                superadmin: superadmin.into(),
+            },
+            options: crate::RequestOptions::default(),
+        }
+    }
+
+    /// Revoke a user's chat room super admin role.
+    ///
+    /// Takes the super admin role away from `superadmin`, who can then no longer create rooms from a client. Room memberships are not affected.
+    ///
+    /// - HTTP: `DELETE /chatrooms/super_admin/{superadmin}`
+    /// - Rate limit: 100/second per app key; Per App Key, from the detail page; the overview has no row for this operation.
+    /// - Idempotent: yes, safe to repeat
+    /// - Checked before sending: `superadmin`: must follow the username rule
+    /// - Source: `restful-api/chatroom-management/manage-chatroom-admins`, section "Removing a chat room super admin"
+    /// - Doc errata: E001, E044, E400, E402 (see `spec/errata.yaml` and `spec/errata/`)
+    ///
+    /// # Arguments
+    ///
+    /// - `superadmin`: The super admin whose role is revoked. See errata E402.
+    pub fn remove(
+        &self,
+        superadmin: impl Into<String>,
+    ) -> RemoveChatroomSuperAdminRequest<'a> {
+        RemoveChatroomSuperAdminRequest {
+            client: self.client,
+            superadmin: superadmin.into(),
+            options: crate::RequestOptions::default(),
+        }
+    }
+
+    /// List the app's chat room super admins, one page at a time.
+    ///
+    /// Returns the usernames holding the super admin role, paged with `pagenum` (default 1) and `pagesize` (default 10). No maximum page size is documented.
+    ///
+    /// - HTTP: `GET /chatrooms/super_admin`
+    /// - Rate limit: 100/second per app key; Per App Key, from the detail page; the overview has no row for this operation.
+    /// - Idempotent: yes, safe to repeat
+    /// - Checked before sending: `pagenum`: at least 1; `pagesize`: at least 1
+    /// - Source: `restful-api/chatroom-management/manage-chatroom-admins`, section "Retrieving super admins of specified chat rooms with pagination"
+    /// - Doc errata: E001, E006, E044, E400, E403 (see `spec/errata.yaml` and `spec/errata/`)
+    pub fn list(&self) -> ListChatroomSuperAdminsRequest<'a> {
+        ListChatroomSuperAdminsRequest {
+            client: self.client,
+            pagenum: None,
+            pagesize: None,
+            options: crate::RequestOptions::default(),
+        }
+    }
+}
+
+/// The `data` of the response of [`ChatroomSuperAdmins::add`](crate::chatroom_super_admins::ChatroomSuperAdmins::add): Grant a user the chat room super admin role.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct AddChatroomSuperAdminData {
     /// Success flag; `true` or "success" when the role was granted.
@@ -21,7 +121,7 @@ pub struct AddChatroomSuperAdminData {
     pub extra: crate::Extra,
 }
 
-/// The `data` of the response of [`crate::Client::remove_chatroom_super_admin`]: Revoke a user's chat room super admin role.
+/// The `data` of the response of [`ChatroomSuperAdmins::remove`](crate::chatroom_super_admins::ChatroomSuperAdmins::remove): Revoke a user's chat room super admin role.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct RemoveChatroomSuperAdminData {
     /// Despite its name, the username that just lost the super admin role.
@@ -55,36 +155,7 @@ struct AddChatroomSuperAdminBody {
     superadmin: String,
 }
 
-impl crate::Client {
-    /// Grant a user the chat room super admin role.
-    ///
-    /// Makes `superadmin` a chat room super admin of the app, which lets that user create rooms from a client. The role is not tied to any room.
-    ///
-    /// - HTTP: `POST /chatrooms/super_admin`
-    /// - Rate limit: 100/second per app key; Per App Key, from the detail page; the overview has no row for this operation.
-    /// - Idempotent: no, a repeat may act twice
-    /// - Checked before sending: `superadmin`: must follow the username rule
-    /// - Source: `restful-api/chatroom-management/manage-chatroom-admins`, section "Adding a chat room super admin"
-    /// - Doc errata: E001, E044, E400, E401, E404 (see `spec/errata.yaml` and `spec/errata/`)
-    ///
-    /// # Arguments
-    ///
-    /// - `superadmin`: The user who receives the super admin role.
-    pub fn add_chatroom_super_admin(
-        &self,
-        superadmin: impl Into<String>,
-    ) -> AddChatroomSuperAdminRequest<'_> {
-        AddChatroomSuperAdminRequest {
-            client: self,
-            body: AddChatroomSuperAdminBody {
-                superadmin: superadmin.into(),
-            },
-            options: crate::RequestOptions::default(),
-        }
-    }
-}
-
-/// Request builder for [`Client::add_chatroom_super_admin`](crate::Client::add_chatroom_super_admin): set optional arguments, then `.await` it or call [`send`](Self::send).
+/// The request of [`ChatroomSuperAdmins::add`](ChatroomSuperAdmins::add): set optional arguments, then `.await` it for the payload, or call [`with_envelope`](Self::with_envelope) for the whole response.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct AddChatroomSuperAdminRequest<'a> {
@@ -107,8 +178,20 @@ impl<'a> AddChatroomSuperAdminRequest<'a> {
         Ok(())
     }
 
-    /// Validates the arguments, sends the request and decodes the response.
+    /// Validates the arguments, sends the request and decodes the
+    /// response's payload (what `.await` does).
     pub async fn send(self) -> AddChatroomSuperAdminResult {
+        self.with_envelope().await.map(|response| response.data)
+    }
+
+    /// Like [`send`](Self::send), but keeps the whole response: the
+    /// payload in `data`, and the envelope fields around it.
+    pub async fn with_envelope(
+        self,
+    ) -> Result<
+        crate::Response<crate::chatroom_super_admins::AddChatroomSuperAdminData>,
+        crate::Error,
+    > {
         self.validate()?;
         let path = String::from("/chatrooms/super_admin");
         let query: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
@@ -126,9 +209,9 @@ impl<'a> AddChatroomSuperAdminRequest<'a> {
     }
 }
 
-/// What the request gives when sent.
+/// What the request gives when awaited.
 type AddChatroomSuperAdminResult = Result<
-    crate::Response<crate::AddChatroomSuperAdminData>,
+    crate::chatroom_super_admins::AddChatroomSuperAdminData,
     crate::Error,
 >;
 
@@ -147,34 +230,7 @@ pub(crate) const REMOVE_CHATROOM_SUPER_ADMIN: crate::OperationInfo = crate::Oper
     }),
 };
 
-impl crate::Client {
-    /// Revoke a user's chat room super admin role.
-    ///
-    /// Takes the super admin role away from `superadmin`, who can then no longer create rooms from a client. Room memberships are not affected.
-    ///
-    /// - HTTP: `DELETE /chatrooms/super_admin/{superadmin}`
-    /// - Rate limit: 100/second per app key; Per App Key, from the detail page; the overview has no row for this operation.
-    /// - Idempotent: yes, safe to repeat
-    /// - Checked before sending: `superadmin`: must follow the username rule
-    /// - Source: `restful-api/chatroom-management/manage-chatroom-admins`, section "Removing a chat room super admin"
-    /// - Doc errata: E001, E044, E400, E402 (see `spec/errata.yaml` and `spec/errata/`)
-    ///
-    /// # Arguments
-    ///
-    /// - `superadmin`: The super admin whose role is revoked. See errata E402.
-    pub fn remove_chatroom_super_admin(
-        &self,
-        superadmin: impl Into<String>,
-    ) -> RemoveChatroomSuperAdminRequest<'_> {
-        RemoveChatroomSuperAdminRequest {
-            client: self,
-            superadmin: superadmin.into(),
-            options: crate::RequestOptions::default(),
-        }
-    }
-}
-
-/// Request builder for [`Client::remove_chatroom_super_admin`](crate::Client::remove_chatroom_super_admin): set optional arguments, then `.await` it or call [`send`](Self::send).
+/// The request of [`ChatroomSuperAdmins::remove`](ChatroomSuperAdmins::remove): set optional arguments, then `.await` it for the payload, or call [`with_envelope`](Self::with_envelope) for the whole response.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct RemoveChatroomSuperAdminRequest<'a> {
@@ -198,8 +254,20 @@ impl<'a> RemoveChatroomSuperAdminRequest<'a> {
         Ok(())
     }
 
-    /// Validates the arguments, sends the request and decodes the response.
+    /// Validates the arguments, sends the request and decodes the
+    /// response's payload (what `.await` does).
     pub async fn send(self) -> RemoveChatroomSuperAdminResult {
+        self.with_envelope().await.map(|response| response.data)
+    }
+
+    /// Like [`send`](Self::send), but keeps the whole response: the
+    /// payload in `data`, and the envelope fields around it.
+    pub async fn with_envelope(
+        self,
+    ) -> Result<
+        crate::Response<crate::chatroom_super_admins::RemoveChatroomSuperAdminData>,
+        crate::Error,
+    > {
         self.validate()?;
         let path = {
             let superadmin = crate::runtime::encode::segment(&self.superadmin);
@@ -220,9 +288,9 @@ impl<'a> RemoveChatroomSuperAdminRequest<'a> {
     }
 }
 
-/// What the request gives when sent.
+/// What the request gives when awaited.
 type RemoveChatroomSuperAdminResult = Result<
-    crate::Response<crate::RemoveChatroomSuperAdminData>,
+    crate::chatroom_super_admins::RemoveChatroomSuperAdminData,
     crate::Error,
 >;
 
@@ -241,28 +309,7 @@ pub(crate) const LIST_CHATROOM_SUPER_ADMINS: crate::OperationInfo = crate::Opera
     }),
 };
 
-impl crate::Client {
-    /// List the app's chat room super admins, one page at a time.
-    ///
-    /// Returns the usernames holding the super admin role, paged with `pagenum` (default 1) and `pagesize` (default 10). No maximum page size is documented.
-    ///
-    /// - HTTP: `GET /chatrooms/super_admin`
-    /// - Rate limit: 100/second per app key; Per App Key, from the detail page; the overview has no row for this operation.
-    /// - Idempotent: yes, safe to repeat
-    /// - Checked before sending: `pagenum`: at least 1; `pagesize`: at least 1
-    /// - Source: `restful-api/chatroom-management/manage-chatroom-admins`, section "Retrieving super admins of specified chat rooms with pagination"
-    /// - Doc errata: E001, E006, E044, E400, E403 (see `spec/errata.yaml` and `spec/errata/`)
-    pub fn list_chatroom_super_admins(&self) -> ListChatroomSuperAdminsRequest<'_> {
-        ListChatroomSuperAdminsRequest {
-            client: self,
-            pagenum: None,
-            pagesize: None,
-            options: crate::RequestOptions::default(),
-        }
-    }
-}
-
-/// Request builder for [`Client::list_chatroom_super_admins`](crate::Client::list_chatroom_super_admins): set optional arguments, then `.await` it or call [`send`](Self::send).
+/// The request of [`ChatroomSuperAdmins::list`](ChatroomSuperAdmins::list): set optional arguments, then `.await` it for the payload, or call [`with_envelope`](Self::with_envelope) for the whole response.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ListChatroomSuperAdminsRequest<'a> {
@@ -304,8 +351,17 @@ impl<'a> ListChatroomSuperAdminsRequest<'a> {
         Ok(())
     }
 
-    /// Validates the arguments, sends the request and decodes the response.
+    /// Validates the arguments, sends the request and decodes the
+    /// response's payload (what `.await` does).
     pub async fn send(self) -> ListChatroomSuperAdminsResult {
+        self.with_envelope().await.map(|response| response.data)
+    }
+
+    /// Like [`send`](Self::send), but keeps the whole response: the
+    /// payload in `data`, and the envelope fields around it.
+    pub async fn with_envelope(
+        self,
+    ) -> Result<crate::Response<::std::vec::Vec<String>>, crate::Error> {
         self.validate()?;
         let path = String::from("/chatrooms/super_admin");
         let mut query: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
@@ -344,18 +400,15 @@ impl<'a> ListChatroomSuperAdminsRequest<'a> {
             size,
             |mut request: Self, page| async move {
                 request.pagenum = Some(i64::try_from(page).unwrap_or(i64::MAX));
-                let response = request.send().await?;
+                let response = request.with_envelope().await?;
                 Ok(response.data)
             },
         )
     }
 }
 
-/// What the request gives when sent.
-type ListChatroomSuperAdminsResult = Result<
-    crate::Response<::std::vec::Vec<String>>,
-    crate::Error,
->;
+/// What the request gives when awaited.
+type ListChatroomSuperAdminsResult = Result<::std::vec::Vec<String>, crate::Error>;
 
 crate::runtime::request_builder!(
     ListChatroomSuperAdminsRequest => ListChatroomSuperAdminsResult

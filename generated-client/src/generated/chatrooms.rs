@@ -4,8 +4,248 @@
 //! Chat rooms
 //!
 //! Create, list, inspect, modify and delete chat rooms, and read or replace a room's announcement. Room ids are strings assigned by the service when the room is created.
+//!
+//! The operations are methods of [`Chatrooms`], which [`Client::chatrooms`](crate::Client::chatrooms) returns.
 #![allow(clippy::too_many_arguments)]
-/// The `data` of the response of [`crate::Client::create_chatroom`]: Create a chat room.
+/// Chat rooms: Create, list, inspect, modify and delete chat rooms, and read or replace a room's announcement. Room ids are strings assigned by the service when the room is created.
+///
+/// Reached with [`Client::chatrooms`](crate::Client::chatrooms).
+///
+/// | Method | What it does |
+/// |---|---|
+/// | [`create`](Self::create) | Create a chat room. |
+/// | [`list`](Self::list) | List the chat rooms of the app, one page at a time. |
+/// | [`list_joined_by`](Self::list_joined_by) | List the chat rooms a user has joined. |
+/// | [`get`](Self::get) | Get the details of one or more chat rooms. |
+/// | [`update`](Self::update) | Change a chat room's name, description or member cap. |
+/// | [`delete`](Self::delete) | Delete a chat room. |
+/// | [`get_announcement`](Self::get_announcement) | Get a chat room's announcement. |
+/// | [`update_announcement`](Self::update_announcement) | Replace a chat room's announcement. |
+#[derive(Debug, Clone, Copy)]
+pub struct Chatrooms<'a> {
+    client: &'a crate::Client,
+}
+
+impl crate::Client {
+    /// Chat rooms: Create, list, inspect, modify and delete chat rooms, and read or replace a room's announcement. Room ids are strings assigned by the service when the room is created.
+    ///
+    /// See [`Chatrooms`](crate::chatrooms::Chatrooms) for its operations.
+    pub fn chatrooms(&self) -> Chatrooms<'_> {
+        Chatrooms { client: self }
+    }
+}
+
+impl<'a> Chatrooms<'a> {
+    /// Create a chat room.
+    ///
+    /// Creates a room owned by `owner` and returns its id. Users listed in `members` join at once; there must not be more of them than `maxusers`.
+    ///
+    /// - HTTP: `POST /chatrooms`
+    /// - Rate limit: 50/second per app key; Per App Key, from the overview table; the detail page states no limit.
+    /// - Idempotent: no, a repeat may act twice
+    /// - Checked before sending: `name`: at most 128 characters; `description`: at most 512 characters; `maxusers`: at least 1; `owner`: must follow the username rule; `members`: at least 1 items, each item must follow the username rule
+    /// - Source: `restful-api/chatroom-management/manage-chatrooms`, section "Creating a chat room"
+    /// - Doc errata: E001, E028 (see `spec/errata.yaml` and `spec/errata/`)
+    ///
+    /// # Arguments
+    ///
+    /// - `name`: Room name, at most 128 characters. Checked before sending: at most 128 characters.
+    /// - `description`: Room description, at most 512 characters. Checked before sending: at most 512 characters.
+    /// - `owner`: Username of the user who becomes the room owner.
+    pub fn create(
+        &self,
+        name: impl Into<String>,
+        description: impl Into<String>,
+        owner: impl Into<String>,
+    ) -> CreateChatroomRequest<'a> {
+        CreateChatroomRequest {
+            client: self.client,
+            body: CreateChatroomBody {
+                name: name.into(),
+                description: description.into(),
+                maxusers: None,
+                owner: owner.into(),
+                members: None,
+            },
+            options: crate::RequestOptions::default(),
+        }
+    }
+
+    /// List the chat rooms of the app, one page at a time.
+    ///
+    /// Returns up to `limit` rooms (default 10) with basic information, newest first. While more rooms remain the response carries a `cursor`; pass it back to get the next page. Without a `cursor` in the response the list is complete.
+    ///
+    /// - HTTP: `GET /chatrooms`
+    /// - Rate limit: 50/second per app key; Per App Key, from the overview table; the detail page states no limit.
+    /// - Idempotent: yes, safe to repeat
+    /// - Checked before sending: `limit`: between 1 and 100
+    /// - Source: `restful-api/chatroom-management/manage-chatrooms`, section "Retrieving basic information of all chat rooms"
+    /// - Doc errata: E001, E016, E024, E025, E026 (see `spec/errata.yaml` and `spec/errata/`)
+    pub fn list(&self) -> ListChatroomsRequest<'a> {
+        ListChatroomsRequest {
+            client: self.client,
+            limit: None,
+            cursor: None,
+            options: crate::RequestOptions::default(),
+        }
+    }
+
+    /// List the chat rooms a user has joined.
+    ///
+    /// Returns the id and name of the rooms `username` belongs to, paged with `pagenum`/`pagesize`. When neither is given the server returns only the 500 rooms the user joined most recently.
+    ///
+    /// - HTTP: `GET /users/{username}/joined_chatrooms`
+    /// - Rate limit: 50/second per app key; Per App Key, from the overview table; the detail page states no limit.
+    /// - Idempotent: yes, safe to repeat
+    /// - Checked before sending: `username`: must follow the username rule; `pagenum`: at least 1; `pagesize`: between 1 and 1000
+    /// - Source: `restful-api/chatroom-management/manage-chatrooms`, section "Retrieving chat rooms that a user joins"
+    /// - Doc errata: E001, E017, E026, E027 (see `spec/errata.yaml` and `spec/errata/`)
+    ///
+    /// # Arguments
+    ///
+    /// - `username`: The user whose rooms are listed.
+    pub fn list_joined_by(
+        &self,
+        username: impl Into<String>,
+    ) -> ListUserJoinedChatroomsRequest<'a> {
+        ListUserJoinedChatroomsRequest {
+            client: self.client,
+            username: username.into(),
+            pagenum: None,
+            pagesize: None,
+            options: crate::RequestOptions::default(),
+        }
+    }
+
+    /// Get the details of one or more chat rooms.
+    ///
+    /// Looks up 1 to 100 rooms by id in one call and returns one detail object per room, including its member list (`affiliations`).
+    ///
+    /// - HTTP: `GET /chatrooms/{chatroom_id}`
+    /// - Rate limit: 100/second per app key; Per App Key, from the overview table; the detail page states no limit.
+    /// - Idempotent: yes, safe to repeat
+    /// - Checked before sending: `chatroom_id`: 1 to 100 values, sent comma-separated
+    /// - Source: `restful-api/chatroom-management/manage-chatrooms`, section "Retrieving detailed information of the specified chat rooms"
+    /// - Doc errata: E001, E014, E019, E020, E023, E033 (see `spec/errata.yaml` and `spec/errata/`)
+    ///
+    /// # Arguments
+    ///
+    /// - `chatroom_id`: Ids of the rooms to look up, 1 to 100; sent joined by commas, each comma encoded as %2C. Checked before sending: 1 to 100 values, sent comma-separated. See errata E033.
+    pub fn get(
+        &self,
+        chatroom_id: impl IntoIterator<Item = impl Into<String>>,
+    ) -> GetChatroomsRequest<'a> {
+        GetChatroomsRequest {
+            client: self.client,
+            chatroom_id: chatroom_id.into_iter().map(Into::into).collect(),
+            options: crate::RequestOptions::default(),
+        }
+    }
+
+    /// Change a chat room's name, description or member cap.
+    ///
+    /// Send any of `name`, `description` and `maxusers`; other fields make the server answer 400. The response has one boolean per changed field, and reports the name under `groupname`.
+    ///
+    /// - HTTP: `PUT /chatrooms/{chatroom_id}`
+    /// - Rate limit: 100/second per app key; Per App Key, from the overview table; the detail page states no limit.
+    /// - Idempotent: yes, safe to repeat
+    /// - Checked before sending: `name`: at most 128 characters; `description`: at most 512 characters; `maxusers`: at least 1
+    /// - Source: `restful-api/chatroom-management/manage-chatrooms`, section "Modifying chat room information"
+    /// - Doc errata: E001, E015, E021, E029 (see `spec/errata.yaml` and `spec/errata/`)
+    ///
+    /// # Arguments
+    ///
+    /// - `chatroom_id`: Id of the room to change.
+    pub fn update(&self, chatroom_id: impl Into<String>) -> UpdateChatroomRequest<'a> {
+        UpdateChatroomRequest {
+            client: self.client,
+            chatroom_id: chatroom_id.into(),
+            body: UpdateChatroomBody {
+                name: None,
+                description: None,
+                maxusers: None,
+            },
+            options: crate::RequestOptions::default(),
+        }
+    }
+
+    /// Delete a chat room.
+    ///
+    /// Removes the room and its membership for good. Deleting a room that does not exist is an error.
+    ///
+    /// - HTTP: `DELETE /chatrooms/{chatroom_id}`
+    /// - Rate limit: 100/second per app key; Per App Key, from the overview table; the detail page states no limit.
+    /// - Idempotent: yes, safe to repeat
+    /// - Source: `restful-api/chatroom-management/manage-chatrooms`, section "Deleting the specified chat room"
+    /// - Doc errata: E001, E022 (see `spec/errata.yaml` and `spec/errata/`)
+    ///
+    /// # Arguments
+    ///
+    /// - `chatroom_id`: Id of the room to delete.
+    pub fn delete(&self, chatroom_id: impl Into<String>) -> DeleteChatroomRequest<'a> {
+        DeleteChatroomRequest {
+            client: self.client,
+            chatroom_id: chatroom_id.into(),
+            options: crate::RequestOptions::default(),
+        }
+    }
+
+    /// Get a chat room's announcement.
+    ///
+    /// Returns the current announcement text of one room.
+    ///
+    /// - HTTP: `GET /chatrooms/{chatroom_id}/announcement`
+    /// - Rate limit: not documented
+    /// - Idempotent: yes, safe to repeat
+    /// - Source: `restful-api/chatroom-management/manage-chatrooms`, section "Retrieving a chat room announcement"
+    /// - Doc errata: E001, E030, E031, E032 (see `spec/errata.yaml` and `spec/errata/`)
+    ///
+    /// # Arguments
+    ///
+    /// - `chatroom_id`: Id of the room. See errata E030.
+    pub fn get_announcement(
+        &self,
+        chatroom_id: impl Into<String>,
+    ) -> GetChatroomAnnouncementRequest<'a> {
+        GetChatroomAnnouncementRequest {
+            client: self.client,
+            chatroom_id: chatroom_id.into(),
+            options: crate::RequestOptions::default(),
+        }
+    }
+
+    /// Replace a chat room's announcement.
+    ///
+    /// Sets the room's announcement to the given text, at most 512 characters, replacing the previous one. Sending the same text again changes nothing.
+    ///
+    /// - HTTP: `POST /chatrooms/{chatroom_id}/announcement`
+    /// - Rate limit: not documented
+    /// - Idempotent: yes, safe to repeat
+    /// - Checked before sending: `announcement`: at most 512 characters
+    /// - Source: `restful-api/chatroom-management/manage-chatrooms`, section "Modifying the announce of a chat room"
+    /// - Doc errata: E001, E018, E022, E032 (see `spec/errata.yaml` and `spec/errata/`)
+    ///
+    /// # Arguments
+    ///
+    /// - `chatroom_id`: Id of the room.
+    /// - `announcement`: The new announcement text, at most 512 characters. Checked before sending: at most 512 characters. See errata E018.
+    pub fn update_announcement(
+        &self,
+        chatroom_id: impl Into<String>,
+        announcement: impl Into<String>,
+    ) -> UpdateChatroomAnnouncementRequest<'a> {
+        UpdateChatroomAnnouncementRequest {
+            client: self.client,
+            chatroom_id: chatroom_id.into(),
+            body: UpdateChatroomAnnouncementBody {
+                announcement: announcement.into(),
+            },
+            options: crate::RequestOptions::default(),
+        }
+    }
+}
+
+/// The `data` of the response of [`Chatrooms::create`](crate::chatrooms::Chatrooms::create): Create a chat room.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct CreateChatroomData {
     /// Id of the new room.
@@ -118,7 +358,7 @@ pub struct GetChatroomsItem {
     pub extra: crate::Extra,
 }
 
-/// The `data` of the response of [`crate::Client::update_chatroom`]: Change a chat room's name, description or member cap.
+/// The `data` of the response of [`Chatrooms::update`](crate::chatrooms::Chatrooms::update): Change a chat room's name, description or member cap.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct UpdateChatroomData {
     /// Whether the name was changed; present when `name` was sent.
@@ -137,7 +377,7 @@ pub struct UpdateChatroomData {
     pub extra: crate::Extra,
 }
 
-/// The `data` of the response of [`crate::Client::delete_chatroom`]: Delete a chat room.
+/// The `data` of the response of [`Chatrooms::delete`](crate::chatrooms::Chatrooms::delete): Delete a chat room.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct DeleteChatroomData {
     /// Whether the room was deleted.
@@ -152,7 +392,7 @@ pub struct DeleteChatroomData {
     pub extra: crate::Extra,
 }
 
-/// The `data` of the response of [`crate::Client::get_chatroom_announcement`]: Get a chat room's announcement.
+/// The `data` of the response of [`Chatrooms::get_announcement`](crate::chatrooms::Chatrooms::get_announcement): Get a chat room's announcement.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct GetChatroomAnnouncementData {
     /// The announcement text.
@@ -163,7 +403,7 @@ pub struct GetChatroomAnnouncementData {
     pub extra: crate::Extra,
 }
 
-/// The `data` of the response of [`crate::Client::update_chatroom_announcement`]: Replace a chat room's announcement.
+/// The `data` of the response of [`Chatrooms::update_announcement`](crate::chatrooms::Chatrooms::update_announcement): Replace a chat room's announcement.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct UpdateChatroomAnnouncementData {
     /// Id of the room.
@@ -201,44 +441,7 @@ struct CreateChatroomBody {
     members: Option<::std::vec::Vec<String>>,
 }
 
-impl crate::Client {
-    /// Create a chat room.
-    ///
-    /// Creates a room owned by `owner` and returns its id. Users listed in `members` join at once; there must not be more of them than `maxusers`.
-    ///
-    /// - HTTP: `POST /chatrooms`
-    /// - Rate limit: 50/second per app key; Per App Key, from the overview table; the detail page states no limit.
-    /// - Idempotent: no, a repeat may act twice
-    /// - Checked before sending: `name`: at most 128 characters; `description`: at most 512 characters; `maxusers`: at least 1; `owner`: must follow the username rule; `members`: at least 1 items, each item must follow the username rule
-    /// - Source: `restful-api/chatroom-management/manage-chatrooms`, section "Creating a chat room"
-    /// - Doc errata: E001, E028 (see `spec/errata.yaml` and `spec/errata/`)
-    ///
-    /// # Arguments
-    ///
-    /// - `name`: Room name, at most 128 characters. Checked before sending: at most 128 characters.
-    /// - `description`: Room description, at most 512 characters. Checked before sending: at most 512 characters.
-    /// - `owner`: Username of the user who becomes the room owner.
-    pub fn create_chatroom(
-        &self,
-        name: impl Into<String>,
-        description: impl Into<String>,
-        owner: impl Into<String>,
-    ) -> CreateChatroomRequest<'_> {
-        CreateChatroomRequest {
-            client: self,
-            body: CreateChatroomBody {
-                name: name.into(),
-                description: description.into(),
-                maxusers: None,
-                owner: owner.into(),
-                members: None,
-            },
-            options: crate::RequestOptions::default(),
-        }
-    }
-}
-
-/// Request builder for [`Client::create_chatroom`](crate::Client::create_chatroom): set optional arguments, then `.await` it or call [`send`](Self::send).
+/// The request of [`Chatrooms::create`](Chatrooms::create): set optional arguments, then `.await` it for the payload, or call [`with_envelope`](Self::with_envelope) for the whole response.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct CreateChatroomRequest<'a> {
@@ -299,8 +502,17 @@ impl<'a> CreateChatroomRequest<'a> {
         Ok(())
     }
 
-    /// Validates the arguments, sends the request and decodes the response.
+    /// Validates the arguments, sends the request and decodes the
+    /// response's payload (what `.await` does).
     pub async fn send(self) -> CreateChatroomResult {
+        self.with_envelope().await.map(|response| response.data)
+    }
+
+    /// Like [`send`](Self::send), but keeps the whole response: the
+    /// payload in `data`, and the envelope fields around it.
+    pub async fn with_envelope(
+        self,
+    ) -> Result<crate::Response<crate::chatrooms::CreateChatroomData>, crate::Error> {
         self.validate()?;
         let path = String::from("/chatrooms");
         let query: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
@@ -318,12 +530,8 @@ impl<'a> CreateChatroomRequest<'a> {
     }
 }
 
-/// What the request gives when sent.
-type CreateChatroomResult = Result<
-    crate::Response<crate::CreateChatroomData>,
-    crate::Error,
->;
-
+/// What the request gives when awaited.
+type CreateChatroomResult = Result<crate::chatrooms::CreateChatroomData, crate::Error>;
 crate::runtime::request_builder!(CreateChatroomRequest => CreateChatroomResult);
 
 pub(crate) const LIST_CHATROOMS: crate::OperationInfo = crate::OperationInfo {
@@ -337,28 +545,7 @@ pub(crate) const LIST_CHATROOMS: crate::OperationInfo = crate::OperationInfo {
     }),
 };
 
-impl crate::Client {
-    /// List the chat rooms of the app, one page at a time.
-    ///
-    /// Returns up to `limit` rooms (default 10) with basic information, newest first. While more rooms remain the response carries a `cursor`; pass it back to get the next page. Without a `cursor` in the response the list is complete.
-    ///
-    /// - HTTP: `GET /chatrooms`
-    /// - Rate limit: 50/second per app key; Per App Key, from the overview table; the detail page states no limit.
-    /// - Idempotent: yes, safe to repeat
-    /// - Checked before sending: `limit`: between 1 and 100
-    /// - Source: `restful-api/chatroom-management/manage-chatrooms`, section "Retrieving basic information of all chat rooms"
-    /// - Doc errata: E001, E016, E024, E025, E026 (see `spec/errata.yaml` and `spec/errata/`)
-    pub fn list_chatrooms(&self) -> ListChatroomsRequest<'_> {
-        ListChatroomsRequest {
-            client: self,
-            limit: None,
-            cursor: None,
-            options: crate::RequestOptions::default(),
-        }
-    }
-}
-
-/// Request builder for [`Client::list_chatrooms`](crate::Client::list_chatrooms): set optional arguments, then `.await` it or call [`send`](Self::send).
+/// The request of [`Chatrooms::list`](Chatrooms::list): set optional arguments, then `.await` it for the payload, or call [`with_envelope`](Self::with_envelope) for the whole response.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ListChatroomsRequest<'a> {
@@ -393,8 +580,20 @@ impl<'a> ListChatroomsRequest<'a> {
         Ok(())
     }
 
-    /// Validates the arguments, sends the request and decodes the response.
+    /// Validates the arguments, sends the request and decodes the
+    /// response's payload (what `.await` does).
     pub async fn send(self) -> ListChatroomsResult {
+        self.with_envelope().await.map(|response| response.data)
+    }
+
+    /// Like [`send`](Self::send), but keeps the whole response: the
+    /// payload in `data`, and the envelope fields around it.
+    pub async fn with_envelope(
+        self,
+    ) -> Result<
+        crate::Response<::std::vec::Vec<crate::chatrooms::ListChatroomsItem>>,
+        crate::Error,
+    > {
         self.validate()?;
         let path = String::from("/chatrooms");
         let mut query: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
@@ -422,12 +621,14 @@ impl<'a> ListChatroomsRequest<'a> {
     /// Set the page size with the builder first; the cursor is
     /// managed by the stream.
     #[inline]
-    pub fn into_stream(self) -> crate::BoxStream<'a, crate::ListChatroomsItem> {
+    pub fn into_stream(
+        self,
+    ) -> crate::BoxStream<'a, crate::chatrooms::ListChatroomsItem> {
         crate::runtime::paginate::by_cursor(
             self,
             |mut request: Self, cursor| async move {
                 request.cursor = cursor;
-                let response = request.send().await?;
+                let response = request.with_envelope().await?;
                 let next = response.cursor.clone();
                 Ok((response.data, next))
             },
@@ -435,9 +636,9 @@ impl<'a> ListChatroomsRequest<'a> {
     }
 }
 
-/// What the request gives when sent.
+/// What the request gives when awaited.
 type ListChatroomsResult = Result<
-    crate::Response<::std::vec::Vec<crate::ListChatroomsItem>>,
+    ::std::vec::Vec<crate::chatrooms::ListChatroomsItem>,
     crate::Error,
 >;
 
@@ -454,36 +655,7 @@ pub(crate) const LIST_USER_JOINED_CHATROOMS: crate::OperationInfo = crate::Opera
     }),
 };
 
-impl crate::Client {
-    /// List the chat rooms a user has joined.
-    ///
-    /// Returns the id and name of the rooms `username` belongs to, paged with `pagenum`/`pagesize`. When neither is given the server returns only the 500 rooms the user joined most recently.
-    ///
-    /// - HTTP: `GET /users/{username}/joined_chatrooms`
-    /// - Rate limit: 50/second per app key; Per App Key, from the overview table; the detail page states no limit.
-    /// - Idempotent: yes, safe to repeat
-    /// - Checked before sending: `username`: must follow the username rule; `pagenum`: at least 1; `pagesize`: between 1 and 1000
-    /// - Source: `restful-api/chatroom-management/manage-chatrooms`, section "Retrieving chat rooms that a user joins"
-    /// - Doc errata: E001, E017, E026, E027 (see `spec/errata.yaml` and `spec/errata/`)
-    ///
-    /// # Arguments
-    ///
-    /// - `username`: The user whose rooms are listed.
-    pub fn list_user_joined_chatrooms(
-        &self,
-        username: impl Into<String>,
-    ) -> ListUserJoinedChatroomsRequest<'_> {
-        ListUserJoinedChatroomsRequest {
-            client: self,
-            username: username.into(),
-            pagenum: None,
-            pagesize: None,
-            options: crate::RequestOptions::default(),
-        }
-    }
-}
-
-/// Request builder for [`Client::list_user_joined_chatrooms`](crate::Client::list_user_joined_chatrooms): set optional arguments, then `.await` it or call [`send`](Self::send).
+/// The request of [`Chatrooms::list_joined_by`](Chatrooms::list_joined_by): set optional arguments, then `.await` it for the payload, or call [`with_envelope`](Self::with_envelope) for the whole response.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ListUserJoinedChatroomsRequest<'a> {
@@ -542,8 +714,20 @@ impl<'a> ListUserJoinedChatroomsRequest<'a> {
         Ok(())
     }
 
-    /// Validates the arguments, sends the request and decodes the response.
+    /// Validates the arguments, sends the request and decodes the
+    /// response's payload (what `.await` does).
     pub async fn send(self) -> ListUserJoinedChatroomsResult {
+        self.with_envelope().await.map(|response| response.data)
+    }
+
+    /// Like [`send`](Self::send), but keeps the whole response: the
+    /// payload in `data`, and the envelope fields around it.
+    pub async fn with_envelope(
+        self,
+    ) -> Result<
+        crate::Response<::std::vec::Vec<crate::chatrooms::ListUserJoinedChatroomsItem>>,
+        crate::Error,
+    > {
         self.validate()?;
         let path = {
             let username = crate::runtime::encode::segment(&self.username);
@@ -575,7 +759,7 @@ impl<'a> ListUserJoinedChatroomsRequest<'a> {
     #[inline]
     pub fn into_stream(
         self,
-    ) -> crate::BoxStream<'a, crate::ListUserJoinedChatroomsItem> {
+    ) -> crate::BoxStream<'a, crate::chatrooms::ListUserJoinedChatroomsItem> {
         let first = self.pagenum.map_or(1, |page| page.max(1) as u64);
         let size = self
             .pagesize
@@ -588,16 +772,16 @@ impl<'a> ListUserJoinedChatroomsRequest<'a> {
             size,
             |mut request: Self, page| async move {
                 request.pagenum = Some(i64::try_from(page).unwrap_or(i64::MAX));
-                let response = request.send().await?;
+                let response = request.with_envelope().await?;
                 Ok(response.data)
             },
         )
     }
 }
 
-/// What the request gives when sent.
+/// What the request gives when awaited.
 type ListUserJoinedChatroomsResult = Result<
-    crate::Response<::std::vec::Vec<crate::ListUserJoinedChatroomsItem>>,
+    ::std::vec::Vec<crate::chatrooms::ListUserJoinedChatroomsItem>,
     crate::Error,
 >;
 
@@ -616,34 +800,7 @@ pub(crate) const GET_CHATROOMS: crate::OperationInfo = crate::OperationInfo {
     }),
 };
 
-impl crate::Client {
-    /// Get the details of one or more chat rooms.
-    ///
-    /// Looks up 1 to 100 rooms by id in one call and returns one detail object per room, including its member list (`affiliations`).
-    ///
-    /// - HTTP: `GET /chatrooms/{chatroom_id}`
-    /// - Rate limit: 100/second per app key; Per App Key, from the overview table; the detail page states no limit.
-    /// - Idempotent: yes, safe to repeat
-    /// - Checked before sending: `chatroom_id`: 1 to 100 values, sent comma-separated
-    /// - Source: `restful-api/chatroom-management/manage-chatrooms`, section "Retrieving detailed information of the specified chat rooms"
-    /// - Doc errata: E001, E014, E019, E020, E023, E033 (see `spec/errata.yaml` and `spec/errata/`)
-    ///
-    /// # Arguments
-    ///
-    /// - `chatroom_id`: Ids of the rooms to look up, 1 to 100; sent joined by commas, each comma encoded as %2C. Checked before sending: 1 to 100 values, sent comma-separated. See errata E033.
-    pub fn get_chatrooms(
-        &self,
-        chatroom_id: impl IntoIterator<Item = impl Into<String>>,
-    ) -> GetChatroomsRequest<'_> {
-        GetChatroomsRequest {
-            client: self,
-            chatroom_id: chatroom_id.into_iter().map(Into::into).collect(),
-            options: crate::RequestOptions::default(),
-        }
-    }
-}
-
-/// Request builder for [`Client::get_chatrooms`](crate::Client::get_chatrooms): set optional arguments, then `.await` it or call [`send`](Self::send).
+/// The request of [`Chatrooms::get`](Chatrooms::get): set optional arguments, then `.await` it for the payload, or call [`with_envelope`](Self::with_envelope) for the whole response.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct GetChatroomsRequest<'a> {
@@ -664,8 +821,20 @@ impl<'a> GetChatroomsRequest<'a> {
         Ok(())
     }
 
-    /// Validates the arguments, sends the request and decodes the response.
+    /// Validates the arguments, sends the request and decodes the
+    /// response's payload (what `.await` does).
     pub async fn send(self) -> GetChatroomsResult {
+        self.with_envelope().await.map(|response| response.data)
+    }
+
+    /// Like [`send`](Self::send), but keeps the whole response: the
+    /// payload in `data`, and the envelope fields around it.
+    pub async fn with_envelope(
+        self,
+    ) -> Result<
+        crate::Response<::std::vec::Vec<crate::chatrooms::GetChatroomsItem>>,
+        crate::Error,
+    > {
         self.validate()?;
         let path = {
             let chatroom_id = crate::runtime::encode::list(&self.chatroom_id);
@@ -686,9 +855,9 @@ impl<'a> GetChatroomsRequest<'a> {
     }
 }
 
-/// What the request gives when sent.
+/// What the request gives when awaited.
 type GetChatroomsResult = Result<
-    crate::Response<::std::vec::Vec<crate::GetChatroomsItem>>,
+    ::std::vec::Vec<crate::chatrooms::GetChatroomsItem>,
     crate::Error,
 >;
 
@@ -716,39 +885,7 @@ struct UpdateChatroomBody {
     maxusers: Option<i64>,
 }
 
-impl crate::Client {
-    /// Change a chat room's name, description or member cap.
-    ///
-    /// Send any of `name`, `description` and `maxusers`; other fields make the server answer 400. The response has one boolean per changed field, and reports the name under `groupname`.
-    ///
-    /// - HTTP: `PUT /chatrooms/{chatroom_id}`
-    /// - Rate limit: 100/second per app key; Per App Key, from the overview table; the detail page states no limit.
-    /// - Idempotent: yes, safe to repeat
-    /// - Checked before sending: `name`: at most 128 characters; `description`: at most 512 characters; `maxusers`: at least 1
-    /// - Source: `restful-api/chatroom-management/manage-chatrooms`, section "Modifying chat room information"
-    /// - Doc errata: E001, E015, E021, E029 (see `spec/errata.yaml` and `spec/errata/`)
-    ///
-    /// # Arguments
-    ///
-    /// - `chatroom_id`: Id of the room to change.
-    pub fn update_chatroom(
-        &self,
-        chatroom_id: impl Into<String>,
-    ) -> UpdateChatroomRequest<'_> {
-        UpdateChatroomRequest {
-            client: self,
-            chatroom_id: chatroom_id.into(),
-            body: UpdateChatroomBody {
-                name: None,
-                description: None,
-                maxusers: None,
-            },
-            options: crate::RequestOptions::default(),
-        }
-    }
-}
-
-/// Request builder for [`Client::update_chatroom`](crate::Client::update_chatroom): set optional arguments, then `.await` it or call [`send`](Self::send).
+/// The request of [`Chatrooms::update`](Chatrooms::update): set optional arguments, then `.await` it for the payload, or call [`with_envelope`](Self::with_envelope) for the whole response.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct UpdateChatroomRequest<'a> {
@@ -807,8 +944,17 @@ impl<'a> UpdateChatroomRequest<'a> {
         Ok(())
     }
 
-    /// Validates the arguments, sends the request and decodes the response.
+    /// Validates the arguments, sends the request and decodes the
+    /// response's payload (what `.await` does).
     pub async fn send(self) -> UpdateChatroomResult {
+        self.with_envelope().await.map(|response| response.data)
+    }
+
+    /// Like [`send`](Self::send), but keeps the whole response: the
+    /// payload in `data`, and the envelope fields around it.
+    pub async fn with_envelope(
+        self,
+    ) -> Result<crate::Response<crate::chatrooms::UpdateChatroomData>, crate::Error> {
         self.validate()?;
         let path = {
             let chatroom_id = crate::runtime::encode::segment(&self.chatroom_id);
@@ -829,12 +975,8 @@ impl<'a> UpdateChatroomRequest<'a> {
     }
 }
 
-/// What the request gives when sent.
-type UpdateChatroomResult = Result<
-    crate::Response<crate::UpdateChatroomData>,
-    crate::Error,
->;
-
+/// What the request gives when awaited.
+type UpdateChatroomResult = Result<crate::chatrooms::UpdateChatroomData, crate::Error>;
 crate::runtime::request_builder!(UpdateChatroomRequest => UpdateChatroomResult);
 
 pub(crate) const DELETE_CHATROOM: crate::OperationInfo = crate::OperationInfo {
@@ -848,33 +990,7 @@ pub(crate) const DELETE_CHATROOM: crate::OperationInfo = crate::OperationInfo {
     }),
 };
 
-impl crate::Client {
-    /// Delete a chat room.
-    ///
-    /// Removes the room and its membership for good. Deleting a room that does not exist is an error.
-    ///
-    /// - HTTP: `DELETE /chatrooms/{chatroom_id}`
-    /// - Rate limit: 100/second per app key; Per App Key, from the overview table; the detail page states no limit.
-    /// - Idempotent: yes, safe to repeat
-    /// - Source: `restful-api/chatroom-management/manage-chatrooms`, section "Deleting the specified chat room"
-    /// - Doc errata: E001, E022 (see `spec/errata.yaml` and `spec/errata/`)
-    ///
-    /// # Arguments
-    ///
-    /// - `chatroom_id`: Id of the room to delete.
-    pub fn delete_chatroom(
-        &self,
-        chatroom_id: impl Into<String>,
-    ) -> DeleteChatroomRequest<'_> {
-        DeleteChatroomRequest {
-            client: self,
-            chatroom_id: chatroom_id.into(),
-            options: crate::RequestOptions::default(),
-        }
-    }
-}
-
-/// Request builder for [`Client::delete_chatroom`](crate::Client::delete_chatroom): set optional arguments, then `.await` it or call [`send`](Self::send).
+/// The request of [`Chatrooms::delete`](Chatrooms::delete): set optional arguments, then `.await` it for the payload, or call [`with_envelope`](Self::with_envelope) for the whole response.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct DeleteChatroomRequest<'a> {
@@ -893,8 +1009,17 @@ impl<'a> DeleteChatroomRequest<'a> {
         Ok(())
     }
 
-    /// Validates the arguments, sends the request and decodes the response.
+    /// Validates the arguments, sends the request and decodes the
+    /// response's payload (what `.await` does).
     pub async fn send(self) -> DeleteChatroomResult {
+        self.with_envelope().await.map(|response| response.data)
+    }
+
+    /// Like [`send`](Self::send), but keeps the whole response: the
+    /// payload in `data`, and the envelope fields around it.
+    pub async fn with_envelope(
+        self,
+    ) -> Result<crate::Response<crate::chatrooms::DeleteChatroomData>, crate::Error> {
         self.validate()?;
         let path = {
             let chatroom_id = crate::runtime::encode::segment(&self.chatroom_id);
@@ -915,12 +1040,8 @@ impl<'a> DeleteChatroomRequest<'a> {
     }
 }
 
-/// What the request gives when sent.
-type DeleteChatroomResult = Result<
-    crate::Response<crate::DeleteChatroomData>,
-    crate::Error,
->;
-
+/// What the request gives when awaited.
+type DeleteChatroomResult = Result<crate::chatrooms::DeleteChatroomData, crate::Error>;
 crate::runtime::request_builder!(DeleteChatroomRequest => DeleteChatroomResult);
 
 pub(crate) const GET_CHATROOM_ANNOUNCEMENT: crate::OperationInfo = crate::OperationInfo {
@@ -931,33 +1052,7 @@ pub(crate) const GET_CHATROOM_ANNOUNCEMENT: crate::OperationInfo = crate::Operat
     rate_limit: None,
 };
 
-impl crate::Client {
-    /// Get a chat room's announcement.
-    ///
-    /// Returns the current announcement text of one room.
-    ///
-    /// - HTTP: `GET /chatrooms/{chatroom_id}/announcement`
-    /// - Rate limit: not documented
-    /// - Idempotent: yes, safe to repeat
-    /// - Source: `restful-api/chatroom-management/manage-chatrooms`, section "Retrieving a chat room announcement"
-    /// - Doc errata: E001, E030, E031, E032 (see `spec/errata.yaml` and `spec/errata/`)
-    ///
-    /// # Arguments
-    ///
-    /// - `chatroom_id`: Id of the room. See errata E030.
-    pub fn get_chatroom_announcement(
-        &self,
-        chatroom_id: impl Into<String>,
-    ) -> GetChatroomAnnouncementRequest<'_> {
-        GetChatroomAnnouncementRequest {
-            client: self,
-            chatroom_id: chatroom_id.into(),
-            options: crate::RequestOptions::default(),
-        }
-    }
-}
-
-/// Request builder for [`Client::get_chatroom_announcement`](crate::Client::get_chatroom_announcement): set optional arguments, then `.await` it or call [`send`](Self::send).
+/// The request of [`Chatrooms::get_announcement`](Chatrooms::get_announcement): set optional arguments, then `.await` it for the payload, or call [`with_envelope`](Self::with_envelope) for the whole response.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct GetChatroomAnnouncementRequest<'a> {
@@ -976,8 +1071,20 @@ impl<'a> GetChatroomAnnouncementRequest<'a> {
         Ok(())
     }
 
-    /// Validates the arguments, sends the request and decodes the response.
+    /// Validates the arguments, sends the request and decodes the
+    /// response's payload (what `.await` does).
     pub async fn send(self) -> GetChatroomAnnouncementResult {
+        self.with_envelope().await.map(|response| response.data)
+    }
+
+    /// Like [`send`](Self::send), but keeps the whole response: the
+    /// payload in `data`, and the envelope fields around it.
+    pub async fn with_envelope(
+        self,
+    ) -> Result<
+        crate::Response<crate::chatrooms::GetChatroomAnnouncementData>,
+        crate::Error,
+    > {
         self.validate()?;
         let path = {
             let chatroom_id = crate::runtime::encode::segment(&self.chatroom_id);
@@ -998,9 +1105,9 @@ impl<'a> GetChatroomAnnouncementRequest<'a> {
     }
 }
 
-/// What the request gives when sent.
+/// What the request gives when awaited.
 type GetChatroomAnnouncementResult = Result<
-    crate::Response<crate::GetChatroomAnnouncementData>,
+    crate::chatrooms::GetChatroomAnnouncementData,
     crate::Error,
 >;
 
@@ -1022,39 +1129,7 @@ struct UpdateChatroomAnnouncementBody {
     announcement: String,
 }
 
-impl crate::Client {
-    /// Replace a chat room's announcement.
-    ///
-    /// Sets the room's announcement to the given text, at most 512 characters, replacing the previous one. Sending the same text again changes nothing.
-    ///
-    /// - HTTP: `POST /chatrooms/{chatroom_id}/announcement`
-    /// - Rate limit: not documented
-    /// - Idempotent: yes, safe to repeat
-    /// - Checked before sending: `announcement`: at most 512 characters
-    /// - Source: `restful-api/chatroom-management/manage-chatrooms`, section "Modifying the announce of a chat room"
-    /// - Doc errata: E001, E018, E022, E032 (see `spec/errata.yaml` and `spec/errata/`)
-    ///
-    /// # Arguments
-    ///
-    /// - `chatroom_id`: Id of the room.
-    /// - `announcement`: The new announcement text, at most 512 characters. Checked before sending: at most 512 characters. See errata E018.
-    pub fn update_chatroom_announcement(
-        &self,
-        chatroom_id: impl Into<String>,
-        announcement: impl Into<String>,
-    ) -> UpdateChatroomAnnouncementRequest<'_> {
-        UpdateChatroomAnnouncementRequest {
-            client: self,
-            chatroom_id: chatroom_id.into(),
-            body: UpdateChatroomAnnouncementBody {
-                announcement: announcement.into(),
-            },
-            options: crate::RequestOptions::default(),
-        }
-    }
-}
-
-/// Request builder for [`Client::update_chatroom_announcement`](crate::Client::update_chatroom_announcement): set optional arguments, then `.await` it or call [`send`](Self::send).
+/// The request of [`Chatrooms::update_announcement`](Chatrooms::update_announcement): set optional arguments, then `.await` it for the payload, or call [`with_envelope`](Self::with_envelope) for the whole response.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct UpdateChatroomAnnouncementRequest<'a> {
@@ -1078,8 +1153,20 @@ impl<'a> UpdateChatroomAnnouncementRequest<'a> {
         Ok(())
     }
 
-    /// Validates the arguments, sends the request and decodes the response.
+    /// Validates the arguments, sends the request and decodes the
+    /// response's payload (what `.await` does).
     pub async fn send(self) -> UpdateChatroomAnnouncementResult {
+        self.with_envelope().await.map(|response| response.data)
+    }
+
+    /// Like [`send`](Self::send), but keeps the whole response: the
+    /// payload in `data`, and the envelope fields around it.
+    pub async fn with_envelope(
+        self,
+    ) -> Result<
+        crate::Response<crate::chatrooms::UpdateChatroomAnnouncementData>,
+        crate::Error,
+    > {
         self.validate()?;
         let path = {
             let chatroom_id = crate::runtime::encode::segment(&self.chatroom_id);
@@ -1100,9 +1187,9 @@ impl<'a> UpdateChatroomAnnouncementRequest<'a> {
     }
 }
 
-/// What the request gives when sent.
+/// What the request gives when awaited.
 type UpdateChatroomAnnouncementResult = Result<
-    crate::Response<crate::UpdateChatroomAnnouncementData>,
+    crate::chatrooms::UpdateChatroomAnnouncementData,
     crate::Error,
 >;
 

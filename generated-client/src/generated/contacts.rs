@@ -4,7 +4,229 @@
 //! Contacts
 //!
 //! Manage a user's contact list and block list: add and remove contacts, list them (all at once or page by page), and block, list and unblock users.
+//!
+//! The operations are methods of [`Contacts`], which [`Client::contacts`](crate::Client::contacts) returns.
 #![allow(clippy::too_many_arguments)]
+/// Contacts: Manage a user's contact list and block list: add and remove contacts, list them (all at once or page by page), and block, list and unblock users.
+///
+/// Reached with [`Client::contacts`](crate::Client::contacts).
+///
+/// | Method | What it does |
+/// |---|---|
+/// | [`add`](Self::add) | Make one user a contact of another. |
+/// | [`remove`](Self::remove) | Remove a user from another user's contact list. |
+/// | [`list`](Self::list) | List all contacts of a user in one response. |
+/// | [`list_paged`](Self::list_paged) | List a user's contacts page by page, optionally with remarks. |
+/// | [`block`](Self::block) | Add up to 50 users to a user's block list. |
+/// | [`list_blocked`](Self::list_blocked) | List a user's block list. |
+/// | [`unblock`](Self::unblock) | Remove a user from another user's block list. |
+#[derive(Debug, Clone, Copy)]
+pub struct Contacts<'a> {
+    client: &'a crate::Client,
+}
+
+impl crate::Client {
+    /// Contacts: Manage a user's contact list and block list: add and remove contacts, list them (all at once or page by page), and block, list and unblock users.
+    ///
+    /// See [`Contacts`](crate::contacts::Contacts) for its operations.
+    pub fn contacts(&self) -> Contacts<'_> {
+        Contacts { client: self }
+    }
+}
+
+impl<'a> Contacts<'a> {
+    /// Make one user a contact of another.
+    ///
+    /// Adds `friend_username` to the contact list of `username`; both must be users of the same app. The contact-list size is capped by the pricing plan (100 on the free plan). The added user comes back as the one item of the top-level `entities` array.
+    ///
+    /// - HTTP: `POST /users/{username}/contacts/users/{friend_username}`
+    /// - Rate limit: 100/second per app key; Per App Key; the overview table gives the same number.
+    /// - Idempotent: no, a repeat may act twice
+    /// - Checked before sending: `username`: must follow the username rule; `friend_username`: must follow the username rule
+    /// - Source: `restful-api/contact-management`, section "Adding a contact"
+    /// - Doc errata: E101, E112, E113 (see `spec/errata.yaml` and `spec/errata/`)
+    ///
+    /// # Arguments
+    ///
+    /// - `username`: The user whose contact list grows. See errata E113.
+    /// - `friend_username`: The user to add as a contact.
+    pub fn add(
+        &self,
+        username: impl Into<String>,
+        friend_username: impl Into<String>,
+    ) -> AddContactRequest<'a> {
+        AddContactRequest {
+            client: self.client,
+            username: username.into(),
+            friend_username: friend_username.into(),
+            options: crate::RequestOptions::default(),
+        }
+    }
+
+    /// Remove a user from another user's contact list.
+    ///
+    /// Takes `friend_username` off the contact list of `username`. The removed user comes back as the one item of the top-level `entities` array.
+    ///
+    /// - HTTP: `DELETE /users/{username}/contacts/users/{friend_username}`
+    /// - Rate limit: 100/second per app key; Per App Key; the overview table gives the same number.
+    /// - Idempotent: yes, safe to repeat
+    /// - Checked before sending: `username`: must follow the username rule; `friend_username`: must follow the username rule
+    /// - Source: `restful-api/contact-management`, section "Removing a contact"
+    /// - Doc errata: E101, E112, E113 (see `spec/errata.yaml` and `spec/errata/`)
+    ///
+    /// # Arguments
+    ///
+    /// - `username`: The user whose contact list shrinks. See errata E113.
+    /// - `friend_username`: The contact to remove.
+    pub fn remove(
+        &self,
+        username: impl Into<String>,
+        friend_username: impl Into<String>,
+    ) -> RemoveContactRequest<'a> {
+        RemoveContactRequest {
+            client: self.client,
+            username: username.into(),
+            friend_username: friend_username.into(),
+            options: crate::RequestOptions::default(),
+        }
+    }
+
+    /// List all contacts of a user in one response.
+    ///
+    /// Returns the usernames on the user's contact list, without paging. Use list_contacts_paged for long lists or to get contact remarks.
+    ///
+    /// - HTTP: `GET /users/{username}/contacts/users`
+    /// - Rate limit: 100/second per app key; Per App Key; the overview table gives the same number.
+    /// - Idempotent: yes, safe to repeat
+    /// - Checked before sending: `username`: must follow the username rule
+    /// - Source: `restful-api/contact-management`, section "Retrieving the contact list"
+    /// - Doc errata: E113 (see `spec/errata.yaml` and `spec/errata/`)
+    ///
+    /// # Arguments
+    ///
+    /// - `username`: The owner of the contact list. See errata E113.
+    pub fn list(&self, username: impl Into<String>) -> ListContactsRequest<'a> {
+        ListContactsRequest {
+            client: self.client,
+            username: username.into(),
+            options: crate::RequestOptions::default(),
+        }
+    }
+
+    /// List a user's contacts page by page, optionally with remarks.
+    ///
+    /// Returns up to `limit` contacts (1 to 50, default 10), most recently added first. While more contacts remain the response carries a `cursor` to pass back. Note the singular `/user/` in the path, unlike the other contact operations.
+    ///
+    /// - HTTP: `GET /user/{username}/contacts`
+    /// - Rate limit: 100/second per app key; Per App Key, from the detail page; the overview has no row for this operation.
+    /// - Idempotent: yes, safe to repeat
+    /// - Checked before sending: `username`: must follow the username rule; `limit`: between 1 and 50
+    /// - Source: `restful-api/contact-management`, section "Retrieving the contact list with pagination"
+    /// - Doc errata: E044, E114 (see `spec/errata.yaml` and `spec/errata/`)
+    ///
+    /// # Arguments
+    ///
+    /// - `username`: The owner of the contact list.
+    pub fn list_paged(
+        &self,
+        username: impl Into<String>,
+    ) -> ListContactsPagedRequest<'a> {
+        ListContactsPagedRequest {
+            client: self.client,
+            username: username.into(),
+            limit: None,
+            cursor: None,
+            need_return_remark: None,
+            options: crate::RequestOptions::default(),
+        }
+    }
+
+    /// Add up to 50 users to a user's block list.
+    ///
+    /// Blocks 1 to 50 users for `username`, who then stops receiving their messages. A block list holds at most 500 users. Returns the usernames that were blocked.
+    ///
+    /// - HTTP: `POST /users/{username}/blocks/users`
+    /// - Rate limit: 50/second per app key; Per App Key; the overview table gives the same number.
+    /// - Idempotent: no, a repeat may act twice
+    /// - Checked before sending: `username`: must follow the username rule; `usernames`: at least 1 items, at most 50 items, each item must follow the username rule
+    /// - Source: `restful-api/contact-management`, section "Add user to blacklist"
+    /// - Doc errata: E113, E129 (see `spec/errata.yaml` and `spec/errata/`)
+    ///
+    /// # Arguments
+    ///
+    /// - `username`: The owner of the block list. See errata E113.
+    /// - `usernames`: The users to block, at most 50 per call. Checked before sending: at least 1 items; at most 50 items. See errata E129.
+    pub fn block(
+        &self,
+        username: impl Into<String>,
+        usernames: impl IntoIterator<Item = impl Into<String>>,
+    ) -> AddBlockedUsersRequest<'a> {
+        AddBlockedUsersRequest {
+            client: self.client,
+            username: username.into(),
+            body: AddBlockedUsersBody {
+                usernames: usernames.into_iter().map(Into::into).collect(),
+            },
+            options: crate::RequestOptions::default(),
+        }
+    }
+
+    /// List a user's block list.
+    ///
+    /// Returns blocked usernames, most recently blocked first. With neither parameter the server returns up to 500 entries at once; with `pageSize` (1 to 50) it pages, and while more remain the response carries a `cursor` to pass back.
+    ///
+    /// - HTTP: `GET /users/{username}/blocks/users`
+    /// - Rate limit: 50/second per app key; Per App Key; the overview table gives the same number.
+    /// - Idempotent: yes, safe to repeat
+    /// - Checked before sending: `username`: must follow the username rule; `pageSize`: between 1 and 50
+    /// - Source: `restful-api/contact-management`, section "Retrieving the blocklist"
+    /// - Doc errata: E113 (see `spec/errata.yaml` and `spec/errata/`)
+    ///
+    /// # Arguments
+    ///
+    /// - `username`: The owner of the block list. See errata E113.
+    pub fn list_blocked(
+        &self,
+        username: impl Into<String>,
+    ) -> ListBlockedUsersRequest<'a> {
+        ListBlockedUsersRequest {
+            client: self.client,
+            username: username.into(),
+            page_size: None,
+            cursor: None,
+            options: crate::RequestOptions::default(),
+        }
+    }
+
+    /// Remove a user from another user's block list.
+    ///
+    /// Unblocks `blocked_username` for `username`; the two go back to being contacts or strangers, whichever they were before. The unblocked user comes back as the one item of the top-level `entities` array.
+    ///
+    /// - HTTP: `DELETE /users/{username}/blocks/users/{blocked_username}`
+    /// - Rate limit: 50/second per app key; Per App Key; the overview table gives the same number.
+    /// - Idempotent: yes, safe to repeat
+    /// - Checked before sending: `username`: must follow the username rule; `blocked_username`: must follow the username rule
+    /// - Source: `restful-api/contact-management`, section "Removing a user from the blocklist"
+    /// - Doc errata: E101, E112, E113 (see `spec/errata.yaml` and `spec/errata/`)
+    ///
+    /// # Arguments
+    ///
+    /// - `username`: The owner of the block list. See errata E113.
+    /// - `blocked_username`: The user to unblock.
+    pub fn unblock(
+        &self,
+        username: impl Into<String>,
+        blocked_username: impl Into<String>,
+    ) -> RemoveBlockedUserRequest<'a> {
+        RemoveBlockedUserRequest {
+            client: self.client,
+            username: username.into(),
+            blocked_username: blocked_username.into(),
+            options: crate::RequestOptions::default(),
+        }
+    }
+}
+
 /// One contact in a page of the paged contact list.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ContactEntry {
@@ -19,12 +241,12 @@ pub struct ContactEntry {
     pub extra: crate::Extra,
 }
 
-/// The `data` of the response of [`crate::Client::list_contacts_paged`]: List a user's contacts page by page, optionally with remarks.
+/// The `data` of the response of [`Contacts::list_paged`](crate::contacts::Contacts::list_paged): List a user's contacts page by page, optionally with remarks.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ListContactsPagedData {
     /// The contacts of this page.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub contacts: Option<::std::vec::Vec<crate::ContactEntry>>,
+    pub contacts: Option<::std::vec::Vec<crate::contacts::ContactEntry>>,
     /// Fields the server sent that the spec does not describe.
     #[serde(flatten)]
     pub extra: crate::Extra,
@@ -41,37 +263,7 @@ pub(crate) const ADD_CONTACT: crate::OperationInfo = crate::OperationInfo {
     }),
 };
 
-impl crate::Client {
-    /// Make one user a contact of another.
-    ///
-    /// Adds `friend_username` to the contact list of `username`; both must be users of the same app. The contact-list size is capped by the pricing plan (100 on the free plan). The added user comes back as the one item of the top-level `entities` array.
-    ///
-    /// - HTTP: `POST /users/{username}/contacts/users/{friend_username}`
-    /// - Rate limit: 100/second per app key; Per App Key; the overview table gives the same number.
-    /// - Idempotent: no, a repeat may act twice
-    /// - Checked before sending: `username`: must follow the username rule; `friend_username`: must follow the username rule
-    /// - Source: `restful-api/contact-management`, section "Adding a contact"
-    /// - Doc errata: E101, E112, E113 (see `spec/errata.yaml` and `spec/errata/`)
-    ///
-    /// # Arguments
-    ///
-    /// - `username`: The user whose contact list grows. See errata E113.
-    /// - `friend_username`: The user to add as a contact.
-    pub fn add_contact(
-        &self,
-        username: impl Into<String>,
-        friend_username: impl Into<String>,
-    ) -> AddContactRequest<'_> {
-        AddContactRequest {
-            client: self,
-            username: username.into(),
-            friend_username: friend_username.into(),
-            options: crate::RequestOptions::default(),
-        }
-    }
-}
-
-/// Request builder for [`Client::add_contact`](crate::Client::add_contact): set optional arguments, then `.await` it or call [`send`](Self::send).
+/// The request of [`Contacts::add`](Contacts::add): set optional arguments, then `.await` it for the payload, or call [`with_envelope`](Self::with_envelope) for the whole response.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct AddContactRequest<'a> {
@@ -105,8 +297,20 @@ impl<'a> AddContactRequest<'a> {
         Ok(())
     }
 
-    /// Validates the arguments, sends the request and decodes the response.
+    /// Validates the arguments, sends the request and decodes the
+    /// response's payload (what `.await` does).
     pub async fn send(self) -> AddContactResult {
+        self.with_envelope().await.map(|response| response.data)
+    }
+
+    /// Like [`send`](Self::send), but keeps the whole response: the
+    /// payload in `data`, and the envelope fields around it.
+    pub async fn with_envelope(
+        self,
+    ) -> Result<
+        crate::Response<::std::vec::Vec<crate::users::UserEntity>>,
+        crate::Error,
+    > {
         self.validate()?;
         let path = {
             let username = crate::runtime::encode::segment(&self.username);
@@ -128,12 +332,8 @@ impl<'a> AddContactRequest<'a> {
     }
 }
 
-/// What the request gives when sent.
-type AddContactResult = Result<
-    crate::Response<::std::vec::Vec<crate::UserEntity>>,
-    crate::Error,
->;
-
+/// What the request gives when awaited.
+type AddContactResult = Result<::std::vec::Vec<crate::users::UserEntity>, crate::Error>;
 crate::runtime::request_builder!(AddContactRequest => AddContactResult);
 
 pub(crate) const REMOVE_CONTACT: crate::OperationInfo = crate::OperationInfo {
@@ -147,37 +347,7 @@ pub(crate) const REMOVE_CONTACT: crate::OperationInfo = crate::OperationInfo {
     }),
 };
 
-impl crate::Client {
-    /// Remove a user from another user's contact list.
-    ///
-    /// Takes `friend_username` off the contact list of `username`. The removed user comes back as the one item of the top-level `entities` array.
-    ///
-    /// - HTTP: `DELETE /users/{username}/contacts/users/{friend_username}`
-    /// - Rate limit: 100/second per app key; Per App Key; the overview table gives the same number.
-    /// - Idempotent: yes, safe to repeat
-    /// - Checked before sending: `username`: must follow the username rule; `friend_username`: must follow the username rule
-    /// - Source: `restful-api/contact-management`, section "Removing a contact"
-    /// - Doc errata: E101, E112, E113 (see `spec/errata.yaml` and `spec/errata/`)
-    ///
-    /// # Arguments
-    ///
-    /// - `username`: The user whose contact list shrinks. See errata E113.
-    /// - `friend_username`: The contact to remove.
-    pub fn remove_contact(
-        &self,
-        username: impl Into<String>,
-        friend_username: impl Into<String>,
-    ) -> RemoveContactRequest<'_> {
-        RemoveContactRequest {
-            client: self,
-            username: username.into(),
-            friend_username: friend_username.into(),
-            options: crate::RequestOptions::default(),
-        }
-    }
-}
-
-/// Request builder for [`Client::remove_contact`](crate::Client::remove_contact): set optional arguments, then `.await` it or call [`send`](Self::send).
+/// The request of [`Contacts::remove`](Contacts::remove): set optional arguments, then `.await` it for the payload, or call [`with_envelope`](Self::with_envelope) for the whole response.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct RemoveContactRequest<'a> {
@@ -211,8 +381,20 @@ impl<'a> RemoveContactRequest<'a> {
         Ok(())
     }
 
-    /// Validates the arguments, sends the request and decodes the response.
+    /// Validates the arguments, sends the request and decodes the
+    /// response's payload (what `.await` does).
     pub async fn send(self) -> RemoveContactResult {
+        self.with_envelope().await.map(|response| response.data)
+    }
+
+    /// Like [`send`](Self::send), but keeps the whole response: the
+    /// payload in `data`, and the envelope fields around it.
+    pub async fn with_envelope(
+        self,
+    ) -> Result<
+        crate::Response<::std::vec::Vec<crate::users::UserEntity>>,
+        crate::Error,
+    > {
         self.validate()?;
         let path = {
             let username = crate::runtime::encode::segment(&self.username);
@@ -234,9 +416,9 @@ impl<'a> RemoveContactRequest<'a> {
     }
 }
 
-/// What the request gives when sent.
+/// What the request gives when awaited.
 type RemoveContactResult = Result<
-    crate::Response<::std::vec::Vec<crate::UserEntity>>,
+    ::std::vec::Vec<crate::users::UserEntity>,
     crate::Error,
 >;
 
@@ -253,31 +435,7 @@ pub(crate) const LIST_CONTACTS: crate::OperationInfo = crate::OperationInfo {
     }),
 };
 
-impl crate::Client {
-    /// List all contacts of a user in one response.
-    ///
-    /// Returns the usernames on the user's contact list, without paging. Use list_contacts_paged for long lists or to get contact remarks.
-    ///
-    /// - HTTP: `GET /users/{username}/contacts/users`
-    /// - Rate limit: 100/second per app key; Per App Key; the overview table gives the same number.
-    /// - Idempotent: yes, safe to repeat
-    /// - Checked before sending: `username`: must follow the username rule
-    /// - Source: `restful-api/contact-management`, section "Retrieving the contact list"
-    /// - Doc errata: E113 (see `spec/errata.yaml` and `spec/errata/`)
-    ///
-    /// # Arguments
-    ///
-    /// - `username`: The owner of the contact list. See errata E113.
-    pub fn list_contacts(&self, username: impl Into<String>) -> ListContactsRequest<'_> {
-        ListContactsRequest {
-            client: self,
-            username: username.into(),
-            options: crate::RequestOptions::default(),
-        }
-    }
-}
-
-/// Request builder for [`Client::list_contacts`](crate::Client::list_contacts): set optional arguments, then `.await` it or call [`send`](Self::send).
+/// The request of [`Contacts::list`](Contacts::list): set optional arguments, then `.await` it for the payload, or call [`with_envelope`](Self::with_envelope) for the whole response.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ListContactsRequest<'a> {
@@ -301,8 +459,17 @@ impl<'a> ListContactsRequest<'a> {
         Ok(())
     }
 
-    /// Validates the arguments, sends the request and decodes the response.
+    /// Validates the arguments, sends the request and decodes the
+    /// response's payload (what `.await` does).
     pub async fn send(self) -> ListContactsResult {
+        self.with_envelope().await.map(|response| response.data)
+    }
+
+    /// Like [`send`](Self::send), but keeps the whole response: the
+    /// payload in `data`, and the envelope fields around it.
+    pub async fn with_envelope(
+        self,
+    ) -> Result<crate::Response<::std::vec::Vec<String>>, crate::Error> {
         self.validate()?;
         let path = {
             let username = crate::runtime::encode::segment(&self.username);
@@ -323,8 +490,8 @@ impl<'a> ListContactsRequest<'a> {
     }
 }
 
-/// What the request gives when sent.
-type ListContactsResult = Result<crate::Response<::std::vec::Vec<String>>, crate::Error>;
+/// What the request gives when awaited.
+type ListContactsResult = Result<::std::vec::Vec<String>, crate::Error>;
 crate::runtime::request_builder!(ListContactsRequest => ListContactsResult);
 
 pub(crate) const LIST_CONTACTS_PAGED: crate::OperationInfo = crate::OperationInfo {
@@ -338,37 +505,7 @@ pub(crate) const LIST_CONTACTS_PAGED: crate::OperationInfo = crate::OperationInf
     }),
 };
 
-impl crate::Client {
-    /// List a user's contacts page by page, optionally with remarks.
-    ///
-    /// Returns up to `limit` contacts (1 to 50, default 10), most recently added first. While more contacts remain the response carries a `cursor` to pass back. Note the singular `/user/` in the path, unlike the other contact operations.
-    ///
-    /// - HTTP: `GET /user/{username}/contacts`
-    /// - Rate limit: 100/second per app key; Per App Key, from the detail page; the overview has no row for this operation.
-    /// - Idempotent: yes, safe to repeat
-    /// - Checked before sending: `username`: must follow the username rule; `limit`: between 1 and 50
-    /// - Source: `restful-api/contact-management`, section "Retrieving the contact list with pagination"
-    /// - Doc errata: E044, E114 (see `spec/errata.yaml` and `spec/errata/`)
-    ///
-    /// # Arguments
-    ///
-    /// - `username`: The owner of the contact list.
-    pub fn list_contacts_paged(
-        &self,
-        username: impl Into<String>,
-    ) -> ListContactsPagedRequest<'_> {
-        ListContactsPagedRequest {
-            client: self,
-            username: username.into(),
-            limit: None,
-            cursor: None,
-            need_return_remark: None,
-            options: crate::RequestOptions::default(),
-        }
-    }
-}
-
-/// Request builder for [`Client::list_contacts_paged`](crate::Client::list_contacts_paged): set optional arguments, then `.await` it or call [`send`](Self::send).
+/// The request of [`Contacts::list_paged`](Contacts::list_paged): set optional arguments, then `.await` it for the payload, or call [`with_envelope`](Self::with_envelope) for the whole response.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ListContactsPagedRequest<'a> {
@@ -424,8 +561,17 @@ impl<'a> ListContactsPagedRequest<'a> {
         Ok(())
     }
 
-    /// Validates the arguments, sends the request and decodes the response.
+    /// Validates the arguments, sends the request and decodes the
+    /// response's payload (what `.await` does).
     pub async fn send(self) -> ListContactsPagedResult {
+        self.with_envelope().await.map(|response| response.data)
+    }
+
+    /// Like [`send`](Self::send), but keeps the whole response: the
+    /// payload in `data`, and the envelope fields around it.
+    pub async fn with_envelope(
+        self,
+    ) -> Result<crate::Response<crate::contacts::ListContactsPagedData>, crate::Error> {
         self.validate()?;
         let path = {
             let username = crate::runtime::encode::segment(&self.username);
@@ -459,12 +605,12 @@ impl<'a> ListContactsPagedRequest<'a> {
     /// Set the page size with the builder first; the cursor is
     /// managed by the stream.
     #[inline]
-    pub fn into_stream(self) -> crate::BoxStream<'a, crate::ContactEntry> {
+    pub fn into_stream(self) -> crate::BoxStream<'a, crate::contacts::ContactEntry> {
         crate::runtime::paginate::by_cursor(
             self,
             |mut request: Self, cursor| async move {
                 request.cursor = cursor;
-                let response = request.send().await?;
+                let response = request.with_envelope().await?;
                 let next = response.cursor.clone();
                 Ok((response.data.contacts.unwrap_or_default(), next))
             },
@@ -472,9 +618,9 @@ impl<'a> ListContactsPagedRequest<'a> {
     }
 }
 
-/// What the request gives when sent.
+/// What the request gives when awaited.
 type ListContactsPagedResult = Result<
-    crate::Response<crate::ListContactsPagedData>,
+    crate::contacts::ListContactsPagedData,
     crate::Error,
 >;
 
@@ -497,39 +643,7 @@ struct AddBlockedUsersBody {
     usernames: ::std::vec::Vec<String>,
 }
 
-impl crate::Client {
-    /// Add up to 50 users to a user's block list.
-    ///
-    /// Blocks 1 to 50 users for `username`, who then stops receiving their messages. A block list holds at most 500 users. Returns the usernames that were blocked.
-    ///
-    /// - HTTP: `POST /users/{username}/blocks/users`
-    /// - Rate limit: 50/second per app key; Per App Key; the overview table gives the same number.
-    /// - Idempotent: no, a repeat may act twice
-    /// - Checked before sending: `username`: must follow the username rule; `usernames`: at least 1 items, at most 50 items, each item must follow the username rule
-    /// - Source: `restful-api/contact-management`, section "Add user to blacklist"
-    /// - Doc errata: E113, E129 (see `spec/errata.yaml` and `spec/errata/`)
-    ///
-    /// # Arguments
-    ///
-    /// - `username`: The owner of the block list. See errata E113.
-    /// - `usernames`: The users to block, at most 50 per call. Checked before sending: at least 1 items; at most 50 items. See errata E129.
-    pub fn add_blocked_users(
-        &self,
-        username: impl Into<String>,
-        usernames: impl IntoIterator<Item = impl Into<String>>,
-    ) -> AddBlockedUsersRequest<'_> {
-        AddBlockedUsersRequest {
-            client: self,
-            username: username.into(),
-            body: AddBlockedUsersBody {
-                usernames: usernames.into_iter().map(Into::into).collect(),
-            },
-            options: crate::RequestOptions::default(),
-        }
-    }
-}
-
-/// Request builder for [`Client::add_blocked_users`](crate::Client::add_blocked_users): set optional arguments, then `.await` it or call [`send`](Self::send).
+/// The request of [`Contacts::block`](Contacts::block): set optional arguments, then `.await` it for the payload, or call [`with_envelope`](Self::with_envelope) for the whole response.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct AddBlockedUsersRequest<'a> {
@@ -564,8 +678,17 @@ impl<'a> AddBlockedUsersRequest<'a> {
         Ok(())
     }
 
-    /// Validates the arguments, sends the request and decodes the response.
+    /// Validates the arguments, sends the request and decodes the
+    /// response's payload (what `.await` does).
     pub async fn send(self) -> AddBlockedUsersResult {
+        self.with_envelope().await.map(|response| response.data)
+    }
+
+    /// Like [`send`](Self::send), but keeps the whole response: the
+    /// payload in `data`, and the envelope fields around it.
+    pub async fn with_envelope(
+        self,
+    ) -> Result<crate::Response<::std::vec::Vec<String>>, crate::Error> {
         self.validate()?;
         let path = {
             let username = crate::runtime::encode::segment(&self.username);
@@ -586,12 +709,8 @@ impl<'a> AddBlockedUsersRequest<'a> {
     }
 }
 
-/// What the request gives when sent.
-type AddBlockedUsersResult = Result<
-    crate::Response<::std::vec::Vec<String>>,
-    crate::Error,
->;
-
+/// What the request gives when awaited.
+type AddBlockedUsersResult = Result<::std::vec::Vec<String>, crate::Error>;
 crate::runtime::request_builder!(AddBlockedUsersRequest => AddBlockedUsersResult);
 
 pub(crate) const LIST_BLOCKED_USERS: crate::OperationInfo = crate::OperationInfo {
@@ -605,36 +724,7 @@ pub(crate) const LIST_BLOCKED_USERS: crate::OperationInfo = crate::OperationInfo
     }),
 };
 
-impl crate::Client {
-    /// List a user's block list.
-    ///
-    /// Returns blocked usernames, most recently blocked first. With neither parameter the server returns up to 500 entries at once; with `pageSize` (1 to 50) it pages, and while more remain the response carries a `cursor` to pass back.
-    ///
-    /// - HTTP: `GET /users/{username}/blocks/users`
-    /// - Rate limit: 50/second per app key; Per App Key; the overview table gives the same number.
-    /// - Idempotent: yes, safe to repeat
-    /// - Checked before sending: `username`: must follow the username rule; `pageSize`: between 1 and 50
-    /// - Source: `restful-api/contact-management`, section "Retrieving the blocklist"
-    /// - Doc errata: E113 (see `spec/errata.yaml` and `spec/errata/`)
-    ///
-    /// # Arguments
-    ///
-    /// - `username`: The owner of the block list. See errata E113.
-    pub fn list_blocked_users(
-        &self,
-        username: impl Into<String>,
-    ) -> ListBlockedUsersRequest<'_> {
-        ListBlockedUsersRequest {
-            client: self,
-            username: username.into(),
-            page_size: None,
-            cursor: None,
-            options: crate::RequestOptions::default(),
-        }
-    }
-}
-
-/// Request builder for [`Client::list_blocked_users`](crate::Client::list_blocked_users): set optional arguments, then `.await` it or call [`send`](Self::send).
+/// The request of [`Contacts::list_blocked`](Contacts::list_blocked): set optional arguments, then `.await` it for the payload, or call [`with_envelope`](Self::with_envelope) for the whole response.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ListBlockedUsersRequest<'a> {
@@ -682,8 +772,17 @@ impl<'a> ListBlockedUsersRequest<'a> {
         Ok(())
     }
 
-    /// Validates the arguments, sends the request and decodes the response.
+    /// Validates the arguments, sends the request and decodes the
+    /// response's payload (what `.await` does).
     pub async fn send(self) -> ListBlockedUsersResult {
+        self.with_envelope().await.map(|response| response.data)
+    }
+
+    /// Like [`send`](Self::send), but keeps the whole response: the
+    /// payload in `data`, and the envelope fields around it.
+    pub async fn with_envelope(
+        self,
+    ) -> Result<crate::Response<::std::vec::Vec<String>>, crate::Error> {
         self.validate()?;
         let path = {
             let username = crate::runtime::encode::segment(&self.username);
@@ -719,7 +818,7 @@ impl<'a> ListBlockedUsersRequest<'a> {
             self,
             |mut request: Self, cursor| async move {
                 request.cursor = cursor;
-                let response = request.send().await?;
+                let response = request.with_envelope().await?;
                 let next = response.cursor.clone();
                 Ok((response.data, next))
             },
@@ -727,12 +826,8 @@ impl<'a> ListBlockedUsersRequest<'a> {
     }
 }
 
-/// What the request gives when sent.
-type ListBlockedUsersResult = Result<
-    crate::Response<::std::vec::Vec<String>>,
-    crate::Error,
->;
-
+/// What the request gives when awaited.
+type ListBlockedUsersResult = Result<::std::vec::Vec<String>, crate::Error>;
 crate::runtime::request_builder!(ListBlockedUsersRequest => ListBlockedUsersResult);
 
 pub(crate) const REMOVE_BLOCKED_USER: crate::OperationInfo = crate::OperationInfo {
@@ -746,37 +841,7 @@ pub(crate) const REMOVE_BLOCKED_USER: crate::OperationInfo = crate::OperationInf
     }),
 };
 
-impl crate::Client {
-    /// Remove a user from another user's block list.
-    ///
-    /// Unblocks `blocked_username` for `username`; the two go back to being contacts or strangers, whichever they were before. The unblocked user comes back as the one item of the top-level `entities` array.
-    ///
-    /// - HTTP: `DELETE /users/{username}/blocks/users/{blocked_username}`
-    /// - Rate limit: 50/second per app key; Per App Key; the overview table gives the same number.
-    /// - Idempotent: yes, safe to repeat
-    /// - Checked before sending: `username`: must follow the username rule; `blocked_username`: must follow the username rule
-    /// - Source: `restful-api/contact-management`, section "Removing a user from the blocklist"
-    /// - Doc errata: E101, E112, E113 (see `spec/errata.yaml` and `spec/errata/`)
-    ///
-    /// # Arguments
-    ///
-    /// - `username`: The owner of the block list. See errata E113.
-    /// - `blocked_username`: The user to unblock.
-    pub fn remove_blocked_user(
-        &self,
-        username: impl Into<String>,
-        blocked_username: impl Into<String>,
-    ) -> RemoveBlockedUserRequest<'_> {
-        RemoveBlockedUserRequest {
-            client: self,
-            username: username.into(),
-            blocked_username: blocked_username.into(),
-            options: crate::RequestOptions::default(),
-        }
-    }
-}
-
-/// Request builder for [`Client::remove_blocked_user`](crate::Client::remove_blocked_user): set optional arguments, then `.await` it or call [`send`](Self::send).
+/// The request of [`Contacts::unblock`](Contacts::unblock): set optional arguments, then `.await` it for the payload, or call [`with_envelope`](Self::with_envelope) for the whole response.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct RemoveBlockedUserRequest<'a> {
@@ -810,8 +875,20 @@ impl<'a> RemoveBlockedUserRequest<'a> {
         Ok(())
     }
 
-    /// Validates the arguments, sends the request and decodes the response.
+    /// Validates the arguments, sends the request and decodes the
+    /// response's payload (what `.await` does).
     pub async fn send(self) -> RemoveBlockedUserResult {
+        self.with_envelope().await.map(|response| response.data)
+    }
+
+    /// Like [`send`](Self::send), but keeps the whole response: the
+    /// payload in `data`, and the envelope fields around it.
+    pub async fn with_envelope(
+        self,
+    ) -> Result<
+        crate::Response<::std::vec::Vec<crate::users::UserEntity>>,
+        crate::Error,
+    > {
         self.validate()?;
         let path = {
             let username = crate::runtime::encode::segment(&self.username);
@@ -835,9 +912,9 @@ impl<'a> RemoveBlockedUserRequest<'a> {
     }
 }
 
-/// What the request gives when sent.
+/// What the request gives when awaited.
 type RemoveBlockedUserResult = Result<
-    crate::Response<::std::vec::Vec<crate::UserEntity>>,
+    ::std::vec::Vec<crate::users::UserEntity>,
     crate::Error,
 >;
 

@@ -4,7 +4,102 @@
 //! Global mute
 //!
 //! Mute a user app-wide, separately for one-to-one chats, chat groups and chat rooms, read a user's remaining mute times, and list every muted user. A timed mute ends by itself when its time runs out.
+//!
+//! The operations are methods of [`GlobalMute`], which [`Client::global_mute`](crate::Client::global_mute) returns.
 #![allow(clippy::too_many_arguments)]
+/// Global mute: Mute a user app-wide, separately for one-to-one chats, chat groups and chat rooms, read a user's remaining mute times, and list every muted user. A timed mute ends by itself when its time runs out.
+///
+/// Reached with [`Client::global_mute`](crate::Client::global_mute).
+///
+/// | Method | What it does |
+/// |---|---|
+/// | [`set`](Self::set) | Mute or unmute a user app-wide, per chat type. |
+/// | [`get`](Self::get) | Get how long a user remains muted in each chat type. |
+/// | [`list`](Self::list) | List the globally muted users of the app, page by page. |
+#[derive(Debug, Clone, Copy)]
+pub struct GlobalMute<'a> {
+    client: &'a crate::Client,
+}
+
+impl crate::Client {
+    /// Global mute: Mute a user app-wide, separately for one-to-one chats, chat groups and chat rooms, read a user's remaining mute times, and list every muted user. A timed mute ends by itself when its time runs out.
+    ///
+    /// See [`GlobalMute`](crate::global_mute::GlobalMute) for its operations.
+    pub fn global_mute(&self) -> GlobalMute<'_> {
+        GlobalMute { client: self }
+    }
+}
+
+impl<'a> GlobalMute<'a> {
+    /// Mute or unmute a user app-wide, per chat type.
+    ///
+    /// For each of `chat`, `groupchat` and `chatroom`, a positive number mutes the user for that many seconds, 0 lifts the mute and -1 mutes for good; chat types left out keep their current setting. Sending the same values again only restarts the timers.
+    ///
+    /// - HTTP: `POST /mutes`
+    /// - Rate limit: 100/second per app key; Per App Key; the overview table gives the same number.
+    /// - Idempotent: yes, safe to repeat
+    /// - Checked before sending: `username`: must follow the username rule; `chat`: between -1 and 2147483647; `groupchat`: between -1 and 2147483647; `chatroom`: between -1 and 2147483647
+    /// - Source: `restful-api/global-mute`, section "Globally mute a specified user"
+    /// - Doc errata: E040, E117 (see `spec/errata.yaml` and `spec/errata/`)
+    ///
+    /// # Arguments
+    ///
+    /// - `username`: The user to mute or unmute.
+    pub fn set(&self, username: impl Into<String>) -> SetGlobalMuteRequest<'a> {
+        SetGlobalMuteRequest {
+            client: self.client,
+            body: SetGlobalMuteBody {
+                username: username.into(),
+                chat: None,
+                groupchat: None,
+                chatroom: None,
+            },
+            options: crate::RequestOptions::default(),
+        }
+    }
+
+    /// Get how long a user remains muted in each chat type.
+    ///
+    /// Returns the remaining mute time of one user for one-to-one chats, chat groups and chat rooms (-1 permanent, 0 not muted) and the server time in Unix seconds.
+    ///
+    /// - HTTP: `GET /mutes/{username}`
+    /// - Rate limit: 100/second per app key; Per App Key; the overview table gives the same number.
+    /// - Idempotent: yes, safe to repeat
+    /// - Checked before sending: `username`: must follow the username rule
+    /// - Source: `restful-api/global-mute`, section "Query the detailed information of global-mute"
+    /// - Doc errata: E040, E047, E115 (see `spec/errata.yaml` and `spec/errata/`)
+    ///
+    /// # Arguments
+    ///
+    /// - `username`: The user whose mute settings are read. See errata E115.
+    pub fn get(&self, username: impl Into<String>) -> GetGlobalMuteRequest<'a> {
+        GetGlobalMuteRequest {
+            client: self.client,
+            username: username.into(),
+            options: crate::RequestOptions::default(),
+        }
+    }
+
+    /// List the globally muted users of the app, page by page.
+    ///
+    /// Returns the muted users of page `pageNum` (`pageSize` entries, 1 to 50), each with the remaining mute time of the chat types that concern it, plus the server time in Unix seconds.
+    ///
+    /// - HTTP: `GET /mutes`
+    /// - Rate limit: 100/second per app key; Per App Key; the overview table gives the same number.
+    /// - Idempotent: yes, safe to repeat
+    /// - Checked before sending: `pageNum`: at least 1; `pageSize`: between 1 and 50
+    /// - Source: `restful-api/global-mute`, section "Retrieve all globally muted users"
+    /// - Doc errata: E040, E047, E116 (see `spec/errata.yaml` and `spec/errata/`)
+    pub fn list(&self) -> ListGlobalMutesRequest<'a> {
+        ListGlobalMutesRequest {
+            client: self.client,
+            page_num: None,
+            page_size: None,
+            options: crate::RequestOptions::default(),
+        }
+    }
+}
+
 /// One muted user in the list of all globally muted users; only the chat types the user is muted in (or was just unmuted in) are present.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct GlobalMuteEntry {
@@ -25,7 +120,7 @@ pub struct GlobalMuteEntry {
     pub extra: crate::Extra,
 }
 
-/// The `data` of the response of [`crate::Client::set_global_mute`]: Mute or unmute a user app-wide, per chat type.
+/// The `data` of the response of [`GlobalMute::set`](crate::global_mute::GlobalMute::set): Mute or unmute a user app-wide, per chat type.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct SetGlobalMuteData {
     /// "ok" when the setting was applied.
@@ -36,7 +131,7 @@ pub struct SetGlobalMuteData {
     pub extra: crate::Extra,
 }
 
-/// The `data` of the response of [`crate::Client::get_global_mute`]: Get how long a user remains muted in each chat type.
+/// The `data` of the response of [`GlobalMute::get`](crate::global_mute::GlobalMute::get): Get how long a user remains muted in each chat type.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct GetGlobalMuteData {
     /// The queried user.
@@ -59,14 +154,14 @@ pub struct GetGlobalMuteData {
     pub extra: crate::Extra,
 }
 
-/// The `data` of the response of [`crate::Client::list_global_mutes`]: List the globally muted users of the app, page by page.
+/// The `data` of the response of [`GlobalMute::list`](crate::global_mute::GlobalMute::list): List the globally muted users of the app, page by page.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ListGlobalMutesData {
     /// The muted users of this page.
     ///
     /// See errata E116.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<::std::vec::Vec<crate::GlobalMuteEntry>>,
+    pub data: Option<::std::vec::Vec<crate::global_mute::GlobalMuteEntry>>,
     /// Server time of the query, in Unix seconds.
     ///
     /// See errata E116.
@@ -100,39 +195,7 @@ struct SetGlobalMuteBody {
     chatroom: Option<i64>,
 }
 
-impl crate::Client {
-    /// Mute or unmute a user app-wide, per chat type.
-    ///
-    /// For each of `chat`, `groupchat` and `chatroom`, a positive number mutes the user for that many seconds, 0 lifts the mute and -1 mutes for good; chat types left out keep their current setting. Sending the same values again only restarts the timers.
-    ///
-    /// - HTTP: `POST /mutes`
-    /// - Rate limit: 100/second per app key; Per App Key; the overview table gives the same number.
-    /// - Idempotent: yes, safe to repeat
-    /// - Checked before sending: `username`: must follow the username rule; `chat`: between -1 and 2147483647; `groupchat`: between -1 and 2147483647; `chatroom`: between -1 and 2147483647
-    /// - Source: `restful-api/global-mute`, section "Globally mute a specified user"
-    /// - Doc errata: E040, E117 (see `spec/errata.yaml` and `spec/errata/`)
-    ///
-    /// # Arguments
-    ///
-    /// - `username`: The user to mute or unmute.
-    pub fn set_global_mute(
-        &self,
-        username: impl Into<String>,
-    ) -> SetGlobalMuteRequest<'_> {
-        SetGlobalMuteRequest {
-            client: self,
-            body: SetGlobalMuteBody {
-                username: username.into(),
-                chat: None,
-                groupchat: None,
-                chatroom: None,
-            },
-            options: crate::RequestOptions::default(),
-        }
-    }
-}
-
-/// Request builder for [`Client::set_global_mute`](crate::Client::set_global_mute): set optional arguments, then `.await` it or call [`send`](Self::send).
+/// The request of [`GlobalMute::set`](GlobalMute::set): set optional arguments, then `.await` it for the payload, or call [`with_envelope`](Self::with_envelope) for the whole response.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct SetGlobalMuteRequest<'a> {
@@ -209,8 +272,17 @@ impl<'a> SetGlobalMuteRequest<'a> {
         Ok(())
     }
 
-    /// Validates the arguments, sends the request and decodes the response.
+    /// Validates the arguments, sends the request and decodes the
+    /// response's payload (what `.await` does).
     pub async fn send(self) -> SetGlobalMuteResult {
+        self.with_envelope().await.map(|response| response.data)
+    }
+
+    /// Like [`send`](Self::send), but keeps the whole response: the
+    /// payload in `data`, and the envelope fields around it.
+    pub async fn with_envelope(
+        self,
+    ) -> Result<crate::Response<crate::global_mute::SetGlobalMuteData>, crate::Error> {
         self.validate()?;
         let path = String::from("/mutes");
         let query: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
@@ -228,12 +300,8 @@ impl<'a> SetGlobalMuteRequest<'a> {
     }
 }
 
-/// What the request gives when sent.
-type SetGlobalMuteResult = Result<
-    crate::Response<crate::SetGlobalMuteData>,
-    crate::Error,
->;
-
+/// What the request gives when awaited.
+type SetGlobalMuteResult = Result<crate::global_mute::SetGlobalMuteData, crate::Error>;
 crate::runtime::request_builder!(SetGlobalMuteRequest => SetGlobalMuteResult);
 
 pub(crate) const GET_GLOBAL_MUTE: crate::OperationInfo = crate::OperationInfo {
@@ -247,34 +315,7 @@ pub(crate) const GET_GLOBAL_MUTE: crate::OperationInfo = crate::OperationInfo {
     }),
 };
 
-impl crate::Client {
-    /// Get how long a user remains muted in each chat type.
-    ///
-    /// Returns the remaining mute time of one user for one-to-one chats, chat groups and chat rooms (-1 permanent, 0 not muted) and the server time in Unix seconds.
-    ///
-    /// - HTTP: `GET /mutes/{username}`
-    /// - Rate limit: 100/second per app key; Per App Key; the overview table gives the same number.
-    /// - Idempotent: yes, safe to repeat
-    /// - Checked before sending: `username`: must follow the username rule
-    /// - Source: `restful-api/global-mute`, section "Query the detailed information of global-mute"
-    /// - Doc errata: E040, E047, E115 (see `spec/errata.yaml` and `spec/errata/`)
-    ///
-    /// # Arguments
-    ///
-    /// - `username`: The user whose mute settings are read. See errata E115.
-    pub fn get_global_mute(
-        &self,
-        username: impl Into<String>,
-    ) -> GetGlobalMuteRequest<'_> {
-        GetGlobalMuteRequest {
-            client: self,
-            username: username.into(),
-            options: crate::RequestOptions::default(),
-        }
-    }
-}
-
-/// Request builder for [`Client::get_global_mute`](crate::Client::get_global_mute): set optional arguments, then `.await` it or call [`send`](Self::send).
+/// The request of [`GlobalMute::get`](GlobalMute::get): set optional arguments, then `.await` it for the payload, or call [`with_envelope`](Self::with_envelope) for the whole response.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct GetGlobalMuteRequest<'a> {
@@ -298,8 +339,17 @@ impl<'a> GetGlobalMuteRequest<'a> {
         Ok(())
     }
 
-    /// Validates the arguments, sends the request and decodes the response.
+    /// Validates the arguments, sends the request and decodes the
+    /// response's payload (what `.await` does).
     pub async fn send(self) -> GetGlobalMuteResult {
+        self.with_envelope().await.map(|response| response.data)
+    }
+
+    /// Like [`send`](Self::send), but keeps the whole response: the
+    /// payload in `data`, and the envelope fields around it.
+    pub async fn with_envelope(
+        self,
+    ) -> Result<crate::Response<crate::global_mute::GetGlobalMuteData>, crate::Error> {
         self.validate()?;
         let path = {
             let username = crate::runtime::encode::segment(&self.username);
@@ -320,12 +370,8 @@ impl<'a> GetGlobalMuteRequest<'a> {
     }
 }
 
-/// What the request gives when sent.
-type GetGlobalMuteResult = Result<
-    crate::Response<crate::GetGlobalMuteData>,
-    crate::Error,
->;
-
+/// What the request gives when awaited.
+type GetGlobalMuteResult = Result<crate::global_mute::GetGlobalMuteData, crate::Error>;
 crate::runtime::request_builder!(GetGlobalMuteRequest => GetGlobalMuteResult);
 
 pub(crate) const LIST_GLOBAL_MUTES: crate::OperationInfo = crate::OperationInfo {
@@ -339,28 +385,7 @@ pub(crate) const LIST_GLOBAL_MUTES: crate::OperationInfo = crate::OperationInfo 
     }),
 };
 
-impl crate::Client {
-    /// List the globally muted users of the app, page by page.
-    ///
-    /// Returns the muted users of page `pageNum` (`pageSize` entries, 1 to 50), each with the remaining mute time of the chat types that concern it, plus the server time in Unix seconds.
-    ///
-    /// - HTTP: `GET /mutes`
-    /// - Rate limit: 100/second per app key; Per App Key; the overview table gives the same number.
-    /// - Idempotent: yes, safe to repeat
-    /// - Checked before sending: `pageNum`: at least 1; `pageSize`: between 1 and 50
-    /// - Source: `restful-api/global-mute`, section "Retrieve all globally muted users"
-    /// - Doc errata: E040, E047, E116 (see `spec/errata.yaml` and `spec/errata/`)
-    pub fn list_global_mutes(&self) -> ListGlobalMutesRequest<'_> {
-        ListGlobalMutesRequest {
-            client: self,
-            page_num: None,
-            page_size: None,
-            options: crate::RequestOptions::default(),
-        }
-    }
-}
-
-/// Request builder for [`Client::list_global_mutes`](crate::Client::list_global_mutes): set optional arguments, then `.await` it or call [`send`](Self::send).
+/// The request of [`GlobalMute::list`](GlobalMute::list): set optional arguments, then `.await` it for the payload, or call [`with_envelope`](Self::with_envelope) for the whole response.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ListGlobalMutesRequest<'a> {
@@ -405,8 +430,17 @@ impl<'a> ListGlobalMutesRequest<'a> {
         Ok(())
     }
 
-    /// Validates the arguments, sends the request and decodes the response.
+    /// Validates the arguments, sends the request and decodes the
+    /// response's payload (what `.await` does).
     pub async fn send(self) -> ListGlobalMutesResult {
+        self.with_envelope().await.map(|response| response.data)
+    }
+
+    /// Like [`send`](Self::send), but keeps the whole response: the
+    /// payload in `data`, and the envelope fields around it.
+    pub async fn with_envelope(
+        self,
+    ) -> Result<crate::Response<crate::global_mute::ListGlobalMutesData>, crate::Error> {
         self.validate()?;
         let path = String::from("/mutes");
         let mut query: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
@@ -433,7 +467,9 @@ impl<'a> ListGlobalMutesRequest<'a> {
     /// on the builder (default 1) and fetches the next page until
     /// one comes back empty or shorter than the page size.
     #[inline]
-    pub fn into_stream(self) -> crate::BoxStream<'a, crate::GlobalMuteEntry> {
+    pub fn into_stream(
+        self,
+    ) -> crate::BoxStream<'a, crate::global_mute::GlobalMuteEntry> {
         let first = self.page_num.map_or(1, |page| page.max(1) as u64);
         let size = self
             .page_size
@@ -445,16 +481,16 @@ impl<'a> ListGlobalMutesRequest<'a> {
             size,
             |mut request: Self, page| async move {
                 request.page_num = Some(i64::try_from(page).unwrap_or(i64::MAX));
-                let response = request.send().await?;
+                let response = request.with_envelope().await?;
                 Ok(response.data.data.unwrap_or_default())
             },
         )
     }
 }
 
-/// What the request gives when sent.
+/// What the request gives when awaited.
 type ListGlobalMutesResult = Result<
-    crate::Response<crate::ListGlobalMutesData>,
+    crate::global_mute::ListGlobalMutesData,
     crate::Error,
 >;
 

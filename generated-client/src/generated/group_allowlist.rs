@@ -4,8 +4,143 @@
 //! Chat group allow list
 //!
 //! Read and edit a chat group's allow list: the members who can keep sending messages while everyone else is muted by mute_all_group_members.
+//!
+//! The operations are methods of [`GroupAllowlist`], which [`Client::group_allowlist`](crate::Client::group_allowlist) returns.
 #![allow(clippy::too_many_arguments)]
-/// The `data` of the response of [`crate::Client::add_group_allowlist_user`]: Put one member on a chat group's allow list.
+/// Chat group allow list: Read and edit a chat group's allow list: the members who can keep sending messages while everyone else is muted by mute_all_group_members.
+///
+/// Reached with [`Client::group_allowlist`](crate::Client::group_allowlist).
+///
+/// | Method | What it does |
+/// |---|---|
+/// | [`list`](Self::list) | List the users on a chat group's allow list. |
+/// | [`add`](Self::add) | Put one member on a chat group's allow list. |
+/// | [`add_many`](Self::add_many) | Put several members on a chat group's allow list at once. |
+/// | [`remove`](Self::remove) | Take one or more members off a chat group's allow list. |
+#[derive(Debug, Clone, Copy)]
+pub struct GroupAllowlist<'a> {
+    client: &'a crate::Client,
+}
+
+impl crate::Client {
+    /// Chat group allow list: Read and edit a chat group's allow list: the members who can keep sending messages while everyone else is muted by mute_all_group_members.
+    ///
+    /// See [`GroupAllowlist`](crate::group_allowlist::GroupAllowlist) for its operations.
+    pub fn group_allowlist(&self) -> GroupAllowlist<'_> {
+        GroupAllowlist { client: self }
+    }
+}
+
+impl<'a> GroupAllowlist<'a> {
+    /// List the users on a chat group's allow list.
+    ///
+    /// Returns the usernames on the allow list of the group.
+    ///
+    /// - HTTP: `GET /chatgroups/{group_id}/white/users`
+    /// - Rate limit: not documented
+    /// - Idempotent: yes, safe to repeat
+    /// - Source: `restful-api/chat-group-management/manage-group-allowlist`, section "Retrieving the group allow list"
+    /// - Doc errata: E300, E301, E317, E327 (see `spec/errata.yaml` and `spec/errata/`)
+    ///
+    /// # Arguments
+    ///
+    /// - `group_id`: Id of the group.
+    pub fn list(&self, group_id: impl Into<String>) -> ListGroupAllowlistRequest<'a> {
+        ListGroupAllowlistRequest {
+            client: self.client,
+            group_id: group_id.into(),
+            options: crate::RequestOptions::default(),
+        }
+    }
+
+    /// Put one member on a chat group's allow list.
+    ///
+    /// Lets `username` keep sending group messages after the owner or an admin has muted all members.
+    ///
+    /// - HTTP: `POST /chatgroups/{group_id}/white/users/{username}`
+    /// - Rate limit: not documented
+    /// - Idempotent: no, a repeat may act twice
+    /// - Checked before sending: `username`: must follow the username rule
+    /// - Source: `restful-api/chat-group-management/manage-group-allowlist`, section "Adding a member to the group allow list"
+    /// - Doc errata: E300, E301, E317, E327 (see `spec/errata.yaml` and `spec/errata/`)
+    ///
+    /// # Arguments
+    ///
+    /// - `group_id`: Id of the group.
+    /// - `username`: The member to put on the allow list.
+    pub fn add(
+        &self,
+        group_id: impl Into<String>,
+        username: impl Into<String>,
+    ) -> AddGroupAllowlistUserRequest<'a> {
+        AddGroupAllowlistUserRequest {
+            client: self.client,
+            group_id: group_id.into(),
+            username: username.into(),
+            options: crate::RequestOptions::default(),
+        }
+    }
+
+    /// Put several members on a chat group's allow list at once.
+    ///
+    /// Adds up to 60 members per call. The response holds one result per user; check each `result` (and `reason`).
+    ///
+    /// - HTTP: `POST /chatgroups/{group_id}/white/users`
+    /// - Rate limit: not documented
+    /// - Idempotent: no, a repeat may act twice
+    /// - Checked before sending: `usernames`: at most 60 items, each item must follow the username rule
+    /// - Source: `restful-api/chat-group-management/manage-group-allowlist`, section "Adding multiple members to the group allow list"
+    /// - Doc errata: E300, E317, E327, E328, E330 (see `spec/errata.yaml` and `spec/errata/`)
+    ///
+    /// # Arguments
+    ///
+    /// - `group_id`: Id of the group.
+    /// - `usernames`: The members to put on the allow list, at most 60. Checked before sending: at most 60 items. See errata E328.
+    pub fn add_many(
+        &self,
+        group_id: impl Into<String>,
+        usernames: impl IntoIterator<Item = impl Into<String>>,
+    ) -> AddGroupAllowlistUsersRequest<'a> {
+        AddGroupAllowlistUsersRequest {
+            client: self.client,
+            group_id: group_id.into(),
+            body: AddGroupAllowlistUsersBody {
+                usernames: usernames.into_iter().map(Into::into).collect(),
+            },
+            options: crate::RequestOptions::default(),
+        }
+    }
+
+    /// Take one or more members off a chat group's allow list.
+    ///
+    /// Removes 1 to 60 users per call; the response holds one result per user, so check each `result` (and `reason`).
+    ///
+    /// - HTTP: `DELETE /chatgroups/{group_id}/white/users/{usernames}`
+    /// - Rate limit: not documented
+    /// - Idempotent: yes, safe to repeat
+    /// - Checked before sending: `usernames`: 1 to 60 values, sent comma-separated, must follow the username rule
+    /// - Source: `restful-api/chat-group-management/manage-group-allowlist`, section "Removing members from the group allow list"
+    /// - Doc errata: E300, E301, E317, E329, E330 (see `spec/errata.yaml` and `spec/errata/`)
+    ///
+    /// # Arguments
+    ///
+    /// - `group_id`: Id of the group.
+    /// - `usernames`: The users to take off the list, 1 to 60; sent joined by commas, each comma encoded as %2C. Checked before sending: 1 to 60 values, sent comma-separated. See errata E329.
+    pub fn remove(
+        &self,
+        group_id: impl Into<String>,
+        usernames: impl IntoIterator<Item = impl Into<String>>,
+    ) -> RemoveGroupAllowlistUsersRequest<'a> {
+        RemoveGroupAllowlistUsersRequest {
+            client: self.client,
+            group_id: group_id.into(),
+            usernames: usernames.into_iter().map(Into::into).collect(),
+            options: crate::RequestOptions::default(),
+        }
+    }
+}
+
+/// The `data` of the response of [`GroupAllowlist::add`](crate::group_allowlist::GroupAllowlist::add): Put one member on a chat group's allow list.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct AddGroupAllowlistUserData {
     /// Whether the member was added to the allow list.
@@ -87,33 +222,7 @@ pub(crate) const LIST_GROUP_ALLOWLIST: crate::OperationInfo = crate::OperationIn
     rate_limit: None,
 };
 
-impl crate::Client {
-    /// List the users on a chat group's allow list.
-    ///
-    /// Returns the usernames on the allow list of the group.
-    ///
-    /// - HTTP: `GET /chatgroups/{group_id}/white/users`
-    /// - Rate limit: not documented
-    /// - Idempotent: yes, safe to repeat
-    /// - Source: `restful-api/chat-group-management/manage-group-allowlist`, section "Retrieving the group allow list"
-    /// - Doc errata: E300, E301, E317, E327 (see `spec/errata.yaml` and `spec/errata/`)
-    ///
-    /// # Arguments
-    ///
-    /// - `group_id`: Id of the group.
-    pub fn list_group_allowlist(
-        &self,
-        group_id: impl Into<String>,
-    ) -> ListGroupAllowlistRequest<'_> {
-        ListGroupAllowlistRequest {
-            client: self,
-            group_id: group_id.into(),
-            options: crate::RequestOptions::default(),
-        }
-    }
-}
-
-/// Request builder for [`Client::list_group_allowlist`](crate::Client::list_group_allowlist): set optional arguments, then `.await` it or call [`send`](Self::send).
+/// The request of [`GroupAllowlist::list`](GroupAllowlist::list): set optional arguments, then `.await` it for the payload, or call [`with_envelope`](Self::with_envelope) for the whole response.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ListGroupAllowlistRequest<'a> {
@@ -132,8 +241,17 @@ impl<'a> ListGroupAllowlistRequest<'a> {
         Ok(())
     }
 
-    /// Validates the arguments, sends the request and decodes the response.
+    /// Validates the arguments, sends the request and decodes the
+    /// response's payload (what `.await` does).
     pub async fn send(self) -> ListGroupAllowlistResult {
+        self.with_envelope().await.map(|response| response.data)
+    }
+
+    /// Like [`send`](Self::send), but keeps the whole response: the
+    /// payload in `data`, and the envelope fields around it.
+    pub async fn with_envelope(
+        self,
+    ) -> Result<crate::Response<::std::vec::Vec<String>>, crate::Error> {
         self.validate()?;
         let path = {
             let group_id = crate::runtime::encode::segment(&self.group_id);
@@ -154,12 +272,8 @@ impl<'a> ListGroupAllowlistRequest<'a> {
     }
 }
 
-/// What the request gives when sent.
-type ListGroupAllowlistResult = Result<
-    crate::Response<::std::vec::Vec<String>>,
-    crate::Error,
->;
-
+/// What the request gives when awaited.
+type ListGroupAllowlistResult = Result<::std::vec::Vec<String>, crate::Error>;
 crate::runtime::request_builder!(ListGroupAllowlistRequest => ListGroupAllowlistResult);
 
 pub(crate) const ADD_GROUP_ALLOWLIST_USER: crate::OperationInfo = crate::OperationInfo {
@@ -170,37 +284,7 @@ pub(crate) const ADD_GROUP_ALLOWLIST_USER: crate::OperationInfo = crate::Operati
     rate_limit: None,
 };
 
-impl crate::Client {
-    /// Put one member on a chat group's allow list.
-    ///
-    /// Lets `username` keep sending group messages after the owner or an admin has muted all members.
-    ///
-    /// - HTTP: `POST /chatgroups/{group_id}/white/users/{username}`
-    /// - Rate limit: not documented
-    /// - Idempotent: no, a repeat may act twice
-    /// - Checked before sending: `username`: must follow the username rule
-    /// - Source: `restful-api/chat-group-management/manage-group-allowlist`, section "Adding a member to the group allow list"
-    /// - Doc errata: E300, E301, E317, E327 (see `spec/errata.yaml` and `spec/errata/`)
-    ///
-    /// # Arguments
-    ///
-    /// - `group_id`: Id of the group.
-    /// - `username`: The member to put on the allow list.
-    pub fn add_group_allowlist_user(
-        &self,
-        group_id: impl Into<String>,
-        username: impl Into<String>,
-    ) -> AddGroupAllowlistUserRequest<'_> {
-        AddGroupAllowlistUserRequest {
-            client: self,
-            group_id: group_id.into(),
-            username: username.into(),
-            options: crate::RequestOptions::default(),
-        }
-    }
-}
-
-/// Request builder for [`Client::add_group_allowlist_user`](crate::Client::add_group_allowlist_user): set optional arguments, then `.await` it or call [`send`](Self::send).
+/// The request of [`GroupAllowlist::add`](GroupAllowlist::add): set optional arguments, then `.await` it for the payload, or call [`with_envelope`](Self::with_envelope) for the whole response.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct AddGroupAllowlistUserRequest<'a> {
@@ -229,8 +313,20 @@ impl<'a> AddGroupAllowlistUserRequest<'a> {
         Ok(())
     }
 
-    /// Validates the arguments, sends the request and decodes the response.
+    /// Validates the arguments, sends the request and decodes the
+    /// response's payload (what `.await` does).
     pub async fn send(self) -> AddGroupAllowlistUserResult {
+        self.with_envelope().await.map(|response| response.data)
+    }
+
+    /// Like [`send`](Self::send), but keeps the whole response: the
+    /// payload in `data`, and the envelope fields around it.
+    pub async fn with_envelope(
+        self,
+    ) -> Result<
+        crate::Response<crate::group_allowlist::AddGroupAllowlistUserData>,
+        crate::Error,
+    > {
         self.validate()?;
         let path = {
             let group_id = crate::runtime::encode::segment(&self.group_id);
@@ -252,9 +348,9 @@ impl<'a> AddGroupAllowlistUserRequest<'a> {
     }
 }
 
-/// What the request gives when sent.
+/// What the request gives when awaited.
 type AddGroupAllowlistUserResult = Result<
-    crate::Response<crate::AddGroupAllowlistUserData>,
+    crate::group_allowlist::AddGroupAllowlistUserData,
     crate::Error,
 >;
 
@@ -276,39 +372,7 @@ struct AddGroupAllowlistUsersBody {
     usernames: ::std::vec::Vec<String>,
 }
 
-impl crate::Client {
-    /// Put several members on a chat group's allow list at once.
-    ///
-    /// Adds up to 60 members per call. The response holds one result per user; check each `result` (and `reason`).
-    ///
-    /// - HTTP: `POST /chatgroups/{group_id}/white/users`
-    /// - Rate limit: not documented
-    /// - Idempotent: no, a repeat may act twice
-    /// - Checked before sending: `usernames`: at most 60 items, each item must follow the username rule
-    /// - Source: `restful-api/chat-group-management/manage-group-allowlist`, section "Adding multiple members to the group allow list"
-    /// - Doc errata: E300, E317, E327, E328, E330 (see `spec/errata.yaml` and `spec/errata/`)
-    ///
-    /// # Arguments
-    ///
-    /// - `group_id`: Id of the group.
-    /// - `usernames`: The members to put on the allow list, at most 60. Checked before sending: at most 60 items. See errata E328.
-    pub fn add_group_allowlist_users(
-        &self,
-        group_id: impl Into<String>,
-        usernames: impl IntoIterator<Item = impl Into<String>>,
-    ) -> AddGroupAllowlistUsersRequest<'_> {
-        AddGroupAllowlistUsersRequest {
-            client: self,
-            group_id: group_id.into(),
-            body: AddGroupAllowlistUsersBody {
-                usernames: usernames.into_iter().map(Into::into).collect(),
-            },
-            options: crate::RequestOptions::default(),
-        }
-    }
-}
-
-/// Request builder for [`Client::add_group_allowlist_users`](crate::Client::add_group_allowlist_users): set optional arguments, then `.await` it or call [`send`](Self::send).
+/// The request of [`GroupAllowlist::add_many`](GroupAllowlist::add_many): set optional arguments, then `.await` it for the payload, or call [`with_envelope`](Self::with_envelope) for the whole response.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct AddGroupAllowlistUsersRequest<'a> {
@@ -337,8 +401,22 @@ impl<'a> AddGroupAllowlistUsersRequest<'a> {
         Ok(())
     }
 
-    /// Validates the arguments, sends the request and decodes the response.
+    /// Validates the arguments, sends the request and decodes the
+    /// response's payload (what `.await` does).
     pub async fn send(self) -> AddGroupAllowlistUsersResult {
+        self.with_envelope().await.map(|response| response.data)
+    }
+
+    /// Like [`send`](Self::send), but keeps the whole response: the
+    /// payload in `data`, and the envelope fields around it.
+    pub async fn with_envelope(
+        self,
+    ) -> Result<
+        crate::Response<
+            ::std::vec::Vec<crate::group_allowlist::AddGroupAllowlistUsersItem>,
+        >,
+        crate::Error,
+    > {
         self.validate()?;
         let path = {
             let group_id = crate::runtime::encode::segment(&self.group_id);
@@ -359,9 +437,9 @@ impl<'a> AddGroupAllowlistUsersRequest<'a> {
     }
 }
 
-/// What the request gives when sent.
+/// What the request gives when awaited.
 type AddGroupAllowlistUsersResult = Result<
-    crate::Response<::std::vec::Vec<crate::AddGroupAllowlistUsersItem>>,
+    ::std::vec::Vec<crate::group_allowlist::AddGroupAllowlistUsersItem>,
     crate::Error,
 >;
 
@@ -377,37 +455,7 @@ pub(crate) const REMOVE_GROUP_ALLOWLIST_USERS: crate::OperationInfo = crate::Ope
     rate_limit: None,
 };
 
-impl crate::Client {
-    /// Take one or more members off a chat group's allow list.
-    ///
-    /// Removes 1 to 60 users per call; the response holds one result per user, so check each `result` (and `reason`).
-    ///
-    /// - HTTP: `DELETE /chatgroups/{group_id}/white/users/{usernames}`
-    /// - Rate limit: not documented
-    /// - Idempotent: yes, safe to repeat
-    /// - Checked before sending: `usernames`: 1 to 60 values, sent comma-separated, must follow the username rule
-    /// - Source: `restful-api/chat-group-management/manage-group-allowlist`, section "Removing members from the group allow list"
-    /// - Doc errata: E300, E301, E317, E329, E330 (see `spec/errata.yaml` and `spec/errata/`)
-    ///
-    /// # Arguments
-    ///
-    /// - `group_id`: Id of the group.
-    /// - `usernames`: The users to take off the list, 1 to 60; sent joined by commas, each comma encoded as %2C. Checked before sending: 1 to 60 values, sent comma-separated. See errata E329.
-    pub fn remove_group_allowlist_users(
-        &self,
-        group_id: impl Into<String>,
-        usernames: impl IntoIterator<Item = impl Into<String>>,
-    ) -> RemoveGroupAllowlistUsersRequest<'_> {
-        RemoveGroupAllowlistUsersRequest {
-            client: self,
-            group_id: group_id.into(),
-            usernames: usernames.into_iter().map(Into::into).collect(),
-            options: crate::RequestOptions::default(),
-        }
-    }
-}
-
-/// Request builder for [`Client::remove_group_allowlist_users`](crate::Client::remove_group_allowlist_users): set optional arguments, then `.await` it or call [`send`](Self::send).
+/// The request of [`GroupAllowlist::remove`](GroupAllowlist::remove): set optional arguments, then `.await` it for the payload, or call [`with_envelope`](Self::with_envelope) for the whole response.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct RemoveGroupAllowlistUsersRequest<'a> {
@@ -437,8 +485,22 @@ impl<'a> RemoveGroupAllowlistUsersRequest<'a> {
         Ok(())
     }
 
-    /// Validates the arguments, sends the request and decodes the response.
+    /// Validates the arguments, sends the request and decodes the
+    /// response's payload (what `.await` does).
     pub async fn send(self) -> RemoveGroupAllowlistUsersResult {
+        self.with_envelope().await.map(|response| response.data)
+    }
+
+    /// Like [`send`](Self::send), but keeps the whole response: the
+    /// payload in `data`, and the envelope fields around it.
+    pub async fn with_envelope(
+        self,
+    ) -> Result<
+        crate::Response<
+            ::std::vec::Vec<crate::group_allowlist::RemoveGroupAllowlistUsersItem>,
+        >,
+        crate::Error,
+    > {
         self.validate()?;
         let path = {
             let group_id = crate::runtime::encode::segment(&self.group_id);
@@ -460,9 +522,9 @@ impl<'a> RemoveGroupAllowlistUsersRequest<'a> {
     }
 }
 
-/// What the request gives when sent.
+/// What the request gives when awaited.
 type RemoveGroupAllowlistUsersResult = Result<
-    crate::Response<::std::vec::Vec<crate::RemoveGroupAllowlistUsersItem>>,
+    ::std::vec::Vec<crate::group_allowlist::RemoveGroupAllowlistUsersItem>,
     crate::Error,
 >;
 

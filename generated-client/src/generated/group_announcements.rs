@@ -4,8 +4,85 @@
 //! Chat group announcements
 //!
 //! Read or replace the announcement of a chat group, a single text of at most 512 characters.
+//!
+//! The operations are methods of [`GroupAnnouncements`], which [`Client::group_announcements`](crate::Client::group_announcements) returns.
 #![allow(clippy::too_many_arguments)]
-/// The `data` of the response of [`crate::Client::get_group_announcement`]: Get a chat group's announcement.
+/// Chat group announcements: Read or replace the announcement of a chat group, a single text of at most 512 characters.
+///
+/// Reached with [`Client::group_announcements`](crate::Client::group_announcements).
+///
+/// | Method | What it does |
+/// |---|---|
+/// | [`get`](Self::get) | Get a chat group's announcement. |
+/// | [`update`](Self::update) | Replace a chat group's announcement. |
+#[derive(Debug, Clone, Copy)]
+pub struct GroupAnnouncements<'a> {
+    client: &'a crate::Client,
+}
+
+impl crate::Client {
+    /// Chat group announcements: Read or replace the announcement of a chat group, a single text of at most 512 characters.
+    ///
+    /// See [`GroupAnnouncements`](crate::group_announcements::GroupAnnouncements) for its operations.
+    pub fn group_announcements(&self) -> GroupAnnouncements<'_> {
+        GroupAnnouncements { client: self }
+    }
+}
+
+impl<'a> GroupAnnouncements<'a> {
+    /// Get a chat group's announcement.
+    ///
+    /// Returns the current announcement text of one group.
+    ///
+    /// - HTTP: `GET /chatgroups/{group_id}/announcement`
+    /// - Rate limit: 100/second per app key; Per App Key, as the detail page (and seed 003) states; the overview has no row for it.
+    /// - Idempotent: yes, safe to repeat
+    /// - Source: `restful-api/chat-group-management/manage-group-announcement-files`, section "Retrieving the chat group announcement"
+    /// - Doc errata: E047, E300, E301, E317 (see `spec/errata.yaml` and `spec/errata/`)
+    ///
+    /// # Arguments
+    ///
+    /// - `group_id`: Id of the group.
+    pub fn get(&self, group_id: impl Into<String>) -> GetGroupAnnouncementRequest<'a> {
+        GetGroupAnnouncementRequest {
+            client: self.client,
+            group_id: group_id.into(),
+            options: crate::RequestOptions::default(),
+        }
+    }
+
+    /// Replace a chat group's announcement.
+    ///
+    /// Sets the group's announcement to the given text (at most 512 characters), replacing the previous one; sending the same text twice changes nothing.
+    ///
+    /// - HTTP: `POST /chatgroups/{group_id}/announcement`
+    /// - Rate limit: 100/second per app key; Per App Key, as the detail page (and seed 003) states; the overview has no row for it.
+    /// - Idempotent: yes, safe to repeat
+    /// - Checked before sending: `announcement`: at most 512 characters
+    /// - Source: `restful-api/chat-group-management/manage-group-announcement-files`, section "Modifying the chat group announcement"
+    /// - Doc errata: E300, E317 (see `spec/errata.yaml` and `spec/errata/`)
+    ///
+    /// # Arguments
+    ///
+    /// - `group_id`: Id of the group.
+    /// - `announcement`: The new announcement text, at most 512 characters. Checked before sending: at most 512 characters.
+    pub fn update(
+        &self,
+        group_id: impl Into<String>,
+        announcement: impl Into<String>,
+    ) -> UpdateGroupAnnouncementRequest<'a> {
+        UpdateGroupAnnouncementRequest {
+            client: self.client,
+            group_id: group_id.into(),
+            body: UpdateGroupAnnouncementBody {
+                announcement: announcement.into(),
+            },
+            options: crate::RequestOptions::default(),
+        }
+    }
+}
+
+/// The `data` of the response of [`GroupAnnouncements::get`](crate::group_announcements::GroupAnnouncements::get): Get a chat group's announcement.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct GetGroupAnnouncementData {
     /// The announcement text.
@@ -16,7 +93,7 @@ pub struct GetGroupAnnouncementData {
     pub extra: crate::Extra,
 }
 
-/// The `data` of the response of [`crate::Client::update_group_announcement`]: Replace a chat group's announcement.
+/// The `data` of the response of [`GroupAnnouncements::update`](crate::group_announcements::GroupAnnouncements::update): Replace a chat group's announcement.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct UpdateGroupAnnouncementData {
     /// Id of the group.
@@ -40,33 +117,7 @@ pub(crate) const GET_GROUP_ANNOUNCEMENT: crate::OperationInfo = crate::Operation
     }),
 };
 
-impl crate::Client {
-    /// Get a chat group's announcement.
-    ///
-    /// Returns the current announcement text of one group.
-    ///
-    /// - HTTP: `GET /chatgroups/{group_id}/announcement`
-    /// - Rate limit: 100/second per app key; Per App Key, as the detail page (and seed 003) states; the overview has no row for it.
-    /// - Idempotent: yes, safe to repeat
-    /// - Source: `restful-api/chat-group-management/manage-group-announcement-files`, section "Retrieving the chat group announcement"
-    /// - Doc errata: E047, E300, E301, E317 (see `spec/errata.yaml` and `spec/errata/`)
-    ///
-    /// # Arguments
-    ///
-    /// - `group_id`: Id of the group.
-    pub fn get_group_announcement(
-        &self,
-        group_id: impl Into<String>,
-    ) -> GetGroupAnnouncementRequest<'_> {
-        GetGroupAnnouncementRequest {
-            client: self,
-            group_id: group_id.into(),
-            options: crate::RequestOptions::default(),
-        }
-    }
-}
-
-/// Request builder for [`Client::get_group_announcement`](crate::Client::get_group_announcement): set optional arguments, then `.await` it or call [`send`](Self::send).
+/// The request of [`GroupAnnouncements::get`](GroupAnnouncements::get): set optional arguments, then `.await` it for the payload, or call [`with_envelope`](Self::with_envelope) for the whole response.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct GetGroupAnnouncementRequest<'a> {
@@ -85,8 +136,20 @@ impl<'a> GetGroupAnnouncementRequest<'a> {
         Ok(())
     }
 
-    /// Validates the arguments, sends the request and decodes the response.
+    /// Validates the arguments, sends the request and decodes the
+    /// response's payload (what `.await` does).
     pub async fn send(self) -> GetGroupAnnouncementResult {
+        self.with_envelope().await.map(|response| response.data)
+    }
+
+    /// Like [`send`](Self::send), but keeps the whole response: the
+    /// payload in `data`, and the envelope fields around it.
+    pub async fn with_envelope(
+        self,
+    ) -> Result<
+        crate::Response<crate::group_announcements::GetGroupAnnouncementData>,
+        crate::Error,
+    > {
         self.validate()?;
         let path = {
             let group_id = crate::runtime::encode::segment(&self.group_id);
@@ -107,9 +170,9 @@ impl<'a> GetGroupAnnouncementRequest<'a> {
     }
 }
 
-/// What the request gives when sent.
+/// What the request gives when awaited.
 type GetGroupAnnouncementResult = Result<
-    crate::Response<crate::GetGroupAnnouncementData>,
+    crate::group_announcements::GetGroupAnnouncementData,
     crate::Error,
 >;
 
@@ -134,39 +197,7 @@ struct UpdateGroupAnnouncementBody {
     announcement: String,
 }
 
-impl crate::Client {
-    /// Replace a chat group's announcement.
-    ///
-    /// Sets the group's announcement to the given text (at most 512 characters), replacing the previous one; sending the same text twice changes nothing.
-    ///
-    /// - HTTP: `POST /chatgroups/{group_id}/announcement`
-    /// - Rate limit: 100/second per app key; Per App Key, as the detail page (and seed 003) states; the overview has no row for it.
-    /// - Idempotent: yes, safe to repeat
-    /// - Checked before sending: `announcement`: at most 512 characters
-    /// - Source: `restful-api/chat-group-management/manage-group-announcement-files`, section "Modifying the chat group announcement"
-    /// - Doc errata: E300, E317 (see `spec/errata.yaml` and `spec/errata/`)
-    ///
-    /// # Arguments
-    ///
-    /// - `group_id`: Id of the group.
-    /// - `announcement`: The new announcement text, at most 512 characters. Checked before sending: at most 512 characters.
-    pub fn update_group_announcement(
-        &self,
-        group_id: impl Into<String>,
-        announcement: impl Into<String>,
-    ) -> UpdateGroupAnnouncementRequest<'_> {
-        UpdateGroupAnnouncementRequest {
-            client: self,
-            group_id: group_id.into(),
-            body: UpdateGroupAnnouncementBody {
-                announcement: announcement.into(),
-            },
-            options: crate::RequestOptions::default(),
-        }
-    }
-}
-
-/// Request builder for [`Client::update_group_announcement`](crate::Client::update_group_announcement): set optional arguments, then `.await` it or call [`send`](Self::send).
+/// The request of [`GroupAnnouncements::update`](GroupAnnouncements::update): set optional arguments, then `.await` it for the payload, or call [`with_envelope`](Self::with_envelope) for the whole response.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct UpdateGroupAnnouncementRequest<'a> {
@@ -190,8 +221,20 @@ impl<'a> UpdateGroupAnnouncementRequest<'a> {
         Ok(())
     }
 
-    /// Validates the arguments, sends the request and decodes the response.
+    /// Validates the arguments, sends the request and decodes the
+    /// response's payload (what `.await` does).
     pub async fn send(self) -> UpdateGroupAnnouncementResult {
+        self.with_envelope().await.map(|response| response.data)
+    }
+
+    /// Like [`send`](Self::send), but keeps the whole response: the
+    /// payload in `data`, and the envelope fields around it.
+    pub async fn with_envelope(
+        self,
+    ) -> Result<
+        crate::Response<crate::group_announcements::UpdateGroupAnnouncementData>,
+        crate::Error,
+    > {
         self.validate()?;
         let path = {
             let group_id = crate::runtime::encode::segment(&self.group_id);
@@ -212,9 +255,9 @@ impl<'a> UpdateGroupAnnouncementRequest<'a> {
     }
 }
 
-/// What the request gives when sent.
+/// What the request gives when awaited.
 type UpdateGroupAnnouncementResult = Result<
-    crate::Response<crate::UpdateGroupAnnouncementData>,
+    crate::group_announcements::UpdateGroupAnnouncementData,
     crate::Error,
 >;
 

@@ -4,8 +4,175 @@
 //! Chat group block list
 //!
 //! Read and edit a chat group's block list. Blocked users can neither send nor receive the group's messages, and must be taken off the list before they can be added to the group again. The owner cannot be blocked.
+//!
+//! The operations are methods of [`GroupBlocklist`], which [`Client::group_blocklist`](crate::Client::group_blocklist) returns.
 #![allow(clippy::too_many_arguments)]
-/// The `data` of the response of [`crate::Client::add_group_blocklist_user`]: Block one user in a chat group.
+/// Chat group block list: Read and edit a chat group's block list. Blocked users can neither send nor receive the group's messages, and must be taken off the list before they can be added to the group again. The owner cannot be blocked.
+///
+/// Reached with [`Client::group_blocklist`](crate::Client::group_blocklist).
+///
+/// | Method | What it does |
+/// |---|---|
+/// | [`list`](Self::list) | List the users on a chat group's block list, one page at a time. |
+/// | [`add`](Self::add) | Block one user in a chat group. |
+/// | [`add_many`](Self::add_many) | Block several users in a chat group at once. |
+/// | [`remove`](Self::remove) | Unblock one user in a chat group. |
+/// | [`remove_many`](Self::remove_many) | Unblock several users in a chat group at once. |
+#[derive(Debug, Clone, Copy)]
+pub struct GroupBlocklist<'a> {
+    client: &'a crate::Client,
+}
+
+impl crate::Client {
+    /// Chat group block list: Read and edit a chat group's block list. Blocked users can neither send nor receive the group's messages, and must be taken off the list before they can be added to the group again. The owner cannot be blocked.
+    ///
+    /// See [`GroupBlocklist`](crate::group_blocklist::GroupBlocklist) for its operations.
+    pub fn group_blocklist(&self) -> GroupBlocklist<'_> {
+        GroupBlocklist { client: self }
+    }
+}
+
+impl<'a> GroupBlocklist<'a> {
+    /// List the users on a chat group's block list, one page at a time.
+    ///
+    /// Newest additions first. Without `pageSize` and `cursor` the server returns at most 500 users; with only `pageSize` at most 50. While more users remain the response carries a `cursor` for the next page.
+    ///
+    /// - HTTP: `GET /chatgroups/{group_id}/blocks/users`
+    /// - Rate limit: 100/second per app key; Per App Key, as the detail page states; the overview has no row for it.
+    /// - Idempotent: yes, safe to repeat
+    /// - Checked before sending: `pageSize`: at least 1
+    /// - Source: `restful-api/chat-group-management/manage-group-blocklist`, section "Retrieving the chat group blocklist"
+    /// - Doc errata: E301, E317, E331 (see `spec/errata.yaml` and `spec/errata/`)
+    ///
+    /// # Arguments
+    ///
+    /// - `group_id`: Id of the group.
+    pub fn list(&self, group_id: impl Into<String>) -> ListGroupBlocklistRequest<'a> {
+        ListGroupBlocklistRequest {
+            client: self.client,
+            group_id: group_id.into(),
+            page_size: None,
+            cursor: None,
+            options: crate::RequestOptions::default(),
+        }
+    }
+
+    /// Block one user in a chat group.
+    ///
+    /// Puts `username` on the block list so that the user can neither send nor receive the group's messages. The owner cannot be blocked.
+    ///
+    /// - HTTP: `POST /chatgroups/{group_id}/blocks/users/{username}`
+    /// - Rate limit: 100/second per app key; Per App Key, as the detail page states; the overview has no row for it.
+    /// - Idempotent: no, a repeat may act twice
+    /// - Checked before sending: `username`: must follow the username rule
+    /// - Source: `restful-api/chat-group-management/manage-group-blocklist`, section "Adding a user to the chat group blocklist"
+    /// - Doc errata: E300, E301, E317, E332 (see `spec/errata.yaml` and `spec/errata/`)
+    ///
+    /// # Arguments
+    ///
+    /// - `group_id`: Id of the group.
+    /// - `username`: The user to block.
+    pub fn add(
+        &self,
+        group_id: impl Into<String>,
+        username: impl Into<String>,
+    ) -> AddGroupBlocklistUserRequest<'a> {
+        AddGroupBlocklistUserRequest {
+            client: self.client,
+            group_id: group_id.into(),
+            username: username.into(),
+            options: crate::RequestOptions::default(),
+        }
+    }
+
+    /// Block several users in a chat group at once.
+    ///
+    /// Blocks up to 60 users per call (never the owner). The response holds one result per user; check each `result` (and `reason`).
+    ///
+    /// - HTTP: `POST /chatgroups/{group_id}/blocks/users`
+    /// - Rate limit: 100/second per app key; Per App Key, as the detail page states; the overview has no row for it.
+    /// - Idempotent: no, a repeat may act twice
+    /// - Checked before sending: `usernames`: at most 60 items, each item must follow the username rule
+    /// - Source: `restful-api/chat-group-management/manage-group-blocklist`, section "Adding multiple users to the chat group blocklist"
+    /// - Doc errata: E300, E317, E330 (see `spec/errata.yaml` and `spec/errata/`)
+    ///
+    /// # Arguments
+    ///
+    /// - `group_id`: Id of the group.
+    /// - `usernames`: The users to block, at most 60. Checked before sending: at most 60 items.
+    pub fn add_many(
+        &self,
+        group_id: impl Into<String>,
+        usernames: impl IntoIterator<Item = impl Into<String>>,
+    ) -> AddGroupBlocklistUsersRequest<'a> {
+        AddGroupBlocklistUsersRequest {
+            client: self.client,
+            group_id: group_id.into(),
+            body: AddGroupBlocklistUsersBody {
+                usernames: usernames.into_iter().map(Into::into).collect(),
+            },
+            options: crate::RequestOptions::default(),
+        }
+    }
+
+    /// Unblock one user in a chat group.
+    ///
+    /// Takes `username` off the block list; only then can the user be added to the group again.
+    ///
+    /// - HTTP: `DELETE /chatgroups/{group_id}/blocks/users/{username}`
+    /// - Rate limit: 100/second per app key; Per App Key, as the detail page states; the overview has no row for it.
+    /// - Idempotent: yes, safe to repeat
+    /// - Checked before sending: `username`: must follow the username rule
+    /// - Source: `restful-api/chat-group-management/manage-group-blocklist`, section "Removing a user from the chat group blocklist"
+    /// - Doc errata: E300, E317, E332 (see `spec/errata.yaml` and `spec/errata/`)
+    ///
+    /// # Arguments
+    ///
+    /// - `group_id`: Id of the group.
+    /// - `username`: The user to unblock.
+    pub fn remove(
+        &self,
+        group_id: impl Into<String>,
+        username: impl Into<String>,
+    ) -> RemoveGroupBlocklistUserRequest<'a> {
+        RemoveGroupBlocklistUserRequest {
+            client: self.client,
+            group_id: group_id.into(),
+            username: username.into(),
+            options: crate::RequestOptions::default(),
+        }
+    }
+
+    /// Unblock several users in a chat group at once.
+    ///
+    /// Takes up to 60 users off the block list per call; the response holds one result per user, so check each `result`.
+    ///
+    /// - HTTP: `DELETE /chatgroups/{group_id}/blocks/users/{usernames}`
+    /// - Rate limit: 100/second per app key; Per App Key, as the detail page states; the overview has no row for it.
+    /// - Idempotent: yes, safe to repeat
+    /// - Checked before sending: `usernames`: 1 to 60 values, sent comma-separated, must follow the username rule
+    /// - Source: `restful-api/chat-group-management/manage-group-blocklist`, section "Removing multiple users from the chat group blocklist"
+    /// - Doc errata: E300, E317, E330, E332, E339 (see `spec/errata.yaml` and `spec/errata/`)
+    ///
+    /// # Arguments
+    ///
+    /// - `group_id`: Id of the group.
+    /// - `usernames`: The users to unblock, 1 to 60; sent joined by commas, each comma encoded as %2C. Checked before sending: 1 to 60 values, sent comma-separated.
+    pub fn remove_many(
+        &self,
+        group_id: impl Into<String>,
+        usernames: impl IntoIterator<Item = impl Into<String>>,
+    ) -> RemoveGroupBlocklistUsersRequest<'a> {
+        RemoveGroupBlocklistUsersRequest {
+            client: self.client,
+            group_id: group_id.into(),
+            usernames: usernames.into_iter().map(Into::into).collect(),
+            options: crate::RequestOptions::default(),
+        }
+    }
+}
+
+/// The `data` of the response of [`GroupBlocklist::add`](crate::group_blocklist::GroupBlocklist::add): Block one user in a chat group.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct AddGroupBlocklistUserData {
     /// Whether the user was blocked.
@@ -50,7 +217,7 @@ pub struct AddGroupBlocklistUsersItem {
     pub extra: crate::Extra,
 }
 
-/// The `data` of the response of [`crate::Client::remove_group_blocklist_user`]: Unblock one user in a chat group.
+/// The `data` of the response of [`GroupBlocklist::remove`](crate::group_blocklist::GroupBlocklist::remove): Unblock one user in a chat group.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct RemoveGroupBlocklistUserData {
     /// Whether the user was unblocked.
@@ -108,36 +275,7 @@ pub(crate) const LIST_GROUP_BLOCKLIST: crate::OperationInfo = crate::OperationIn
     }),
 };
 
-impl crate::Client {
-    /// List the users on a chat group's block list, one page at a time.
-    ///
-    /// Newest additions first. Without `pageSize` and `cursor` the server returns at most 500 users; with only `pageSize` at most 50. While more users remain the response carries a `cursor` for the next page.
-    ///
-    /// - HTTP: `GET /chatgroups/{group_id}/blocks/users`
-    /// - Rate limit: 100/second per app key; Per App Key, as the detail page states; the overview has no row for it.
-    /// - Idempotent: yes, safe to repeat
-    /// - Checked before sending: `pageSize`: at least 1
-    /// - Source: `restful-api/chat-group-management/manage-group-blocklist`, section "Retrieving the chat group blocklist"
-    /// - Doc errata: E301, E317, E331 (see `spec/errata.yaml` and `spec/errata/`)
-    ///
-    /// # Arguments
-    ///
-    /// - `group_id`: Id of the group.
-    pub fn list_group_blocklist(
-        &self,
-        group_id: impl Into<String>,
-    ) -> ListGroupBlocklistRequest<'_> {
-        ListGroupBlocklistRequest {
-            client: self,
-            group_id: group_id.into(),
-            page_size: None,
-            cursor: None,
-            options: crate::RequestOptions::default(),
-        }
-    }
-}
-
-/// Request builder for [`Client::list_group_blocklist`](crate::Client::list_group_blocklist): set optional arguments, then `.await` it or call [`send`](Self::send).
+/// The request of [`GroupBlocklist::list`](GroupBlocklist::list): set optional arguments, then `.await` it for the payload, or call [`with_envelope`](Self::with_envelope) for the whole response.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ListGroupBlocklistRequest<'a> {
@@ -179,8 +317,17 @@ impl<'a> ListGroupBlocklistRequest<'a> {
         Ok(())
     }
 
-    /// Validates the arguments, sends the request and decodes the response.
+    /// Validates the arguments, sends the request and decodes the
+    /// response's payload (what `.await` does).
     pub async fn send(self) -> ListGroupBlocklistResult {
+        self.with_envelope().await.map(|response| response.data)
+    }
+
+    /// Like [`send`](Self::send), but keeps the whole response: the
+    /// payload in `data`, and the envelope fields around it.
+    pub async fn with_envelope(
+        self,
+    ) -> Result<crate::Response<::std::vec::Vec<String>>, crate::Error> {
         self.validate()?;
         let path = {
             let group_id = crate::runtime::encode::segment(&self.group_id);
@@ -216,7 +363,7 @@ impl<'a> ListGroupBlocklistRequest<'a> {
             self,
             |mut request: Self, cursor| async move {
                 request.cursor = cursor;
-                let response = request.send().await?;
+                let response = request.with_envelope().await?;
                 let next = response.cursor.clone();
                 Ok((response.data, next))
             },
@@ -224,12 +371,8 @@ impl<'a> ListGroupBlocklistRequest<'a> {
     }
 }
 
-/// What the request gives when sent.
-type ListGroupBlocklistResult = Result<
-    crate::Response<::std::vec::Vec<String>>,
-    crate::Error,
->;
-
+/// What the request gives when awaited.
+type ListGroupBlocklistResult = Result<::std::vec::Vec<String>, crate::Error>;
 crate::runtime::request_builder!(ListGroupBlocklistRequest => ListGroupBlocklistResult);
 
 pub(crate) const ADD_GROUP_BLOCKLIST_USER: crate::OperationInfo = crate::OperationInfo {
@@ -243,37 +386,7 @@ pub(crate) const ADD_GROUP_BLOCKLIST_USER: crate::OperationInfo = crate::Operati
     }),
 };
 
-impl crate::Client {
-    /// Block one user in a chat group.
-    ///
-    /// Puts `username` on the block list so that the user can neither send nor receive the group's messages. The owner cannot be blocked.
-    ///
-    /// - HTTP: `POST /chatgroups/{group_id}/blocks/users/{username}`
-    /// - Rate limit: 100/second per app key; Per App Key, as the detail page states; the overview has no row for it.
-    /// - Idempotent: no, a repeat may act twice
-    /// - Checked before sending: `username`: must follow the username rule
-    /// - Source: `restful-api/chat-group-management/manage-group-blocklist`, section "Adding a user to the chat group blocklist"
-    /// - Doc errata: E300, E301, E317, E332 (see `spec/errata.yaml` and `spec/errata/`)
-    ///
-    /// # Arguments
-    ///
-    /// - `group_id`: Id of the group.
-    /// - `username`: The user to block.
-    pub fn add_group_blocklist_user(
-        &self,
-        group_id: impl Into<String>,
-        username: impl Into<String>,
-    ) -> AddGroupBlocklistUserRequest<'_> {
-        AddGroupBlocklistUserRequest {
-            client: self,
-            group_id: group_id.into(),
-            username: username.into(),
-            options: crate::RequestOptions::default(),
-        }
-    }
-}
-
-/// Request builder for [`Client::add_group_blocklist_user`](crate::Client::add_group_blocklist_user): set optional arguments, then `.await` it or call [`send`](Self::send).
+/// The request of [`GroupBlocklist::add`](GroupBlocklist::add): set optional arguments, then `.await` it for the payload, or call [`with_envelope`](Self::with_envelope) for the whole response.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct AddGroupBlocklistUserRequest<'a> {
@@ -302,8 +415,20 @@ impl<'a> AddGroupBlocklistUserRequest<'a> {
         Ok(())
     }
 
-    /// Validates the arguments, sends the request and decodes the response.
+    /// Validates the arguments, sends the request and decodes the
+    /// response's payload (what `.await` does).
     pub async fn send(self) -> AddGroupBlocklistUserResult {
+        self.with_envelope().await.map(|response| response.data)
+    }
+
+    /// Like [`send`](Self::send), but keeps the whole response: the
+    /// payload in `data`, and the envelope fields around it.
+    pub async fn with_envelope(
+        self,
+    ) -> Result<
+        crate::Response<crate::group_blocklist::AddGroupBlocklistUserData>,
+        crate::Error,
+    > {
         self.validate()?;
         let path = {
             let group_id = crate::runtime::encode::segment(&self.group_id);
@@ -325,9 +450,9 @@ impl<'a> AddGroupBlocklistUserRequest<'a> {
     }
 }
 
-/// What the request gives when sent.
+/// What the request gives when awaited.
 type AddGroupBlocklistUserResult = Result<
-    crate::Response<crate::AddGroupBlocklistUserData>,
+    crate::group_blocklist::AddGroupBlocklistUserData,
     crate::Error,
 >;
 
@@ -352,39 +477,7 @@ struct AddGroupBlocklistUsersBody {
     usernames: ::std::vec::Vec<String>,
 }
 
-impl crate::Client {
-    /// Block several users in a chat group at once.
-    ///
-    /// Blocks up to 60 users per call (never the owner). The response holds one result per user; check each `result` (and `reason`).
-    ///
-    /// - HTTP: `POST /chatgroups/{group_id}/blocks/users`
-    /// - Rate limit: 100/second per app key; Per App Key, as the detail page states; the overview has no row for it.
-    /// - Idempotent: no, a repeat may act twice
-    /// - Checked before sending: `usernames`: at most 60 items, each item must follow the username rule
-    /// - Source: `restful-api/chat-group-management/manage-group-blocklist`, section "Adding multiple users to the chat group blocklist"
-    /// - Doc errata: E300, E317, E330 (see `spec/errata.yaml` and `spec/errata/`)
-    ///
-    /// # Arguments
-    ///
-    /// - `group_id`: Id of the group.
-    /// - `usernames`: The users to block, at most 60. Checked before sending: at most 60 items.
-    pub fn add_group_blocklist_users(
-        &self,
-        group_id: impl Into<String>,
-        usernames: impl IntoIterator<Item = impl Into<String>>,
-    ) -> AddGroupBlocklistUsersRequest<'_> {
-        AddGroupBlocklistUsersRequest {
-            client: self,
-            group_id: group_id.into(),
-            body: AddGroupBlocklistUsersBody {
-                usernames: usernames.into_iter().map(Into::into).collect(),
-            },
-            options: crate::RequestOptions::default(),
-        }
-    }
-}
-
-/// Request builder for [`Client::add_group_blocklist_users`](crate::Client::add_group_blocklist_users): set optional arguments, then `.await` it or call [`send`](Self::send).
+/// The request of [`GroupBlocklist::add_many`](GroupBlocklist::add_many): set optional arguments, then `.await` it for the payload, or call [`with_envelope`](Self::with_envelope) for the whole response.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct AddGroupBlocklistUsersRequest<'a> {
@@ -413,8 +506,22 @@ impl<'a> AddGroupBlocklistUsersRequest<'a> {
         Ok(())
     }
 
-    /// Validates the arguments, sends the request and decodes the response.
+    /// Validates the arguments, sends the request and decodes the
+    /// response's payload (what `.await` does).
     pub async fn send(self) -> AddGroupBlocklistUsersResult {
+        self.with_envelope().await.map(|response| response.data)
+    }
+
+    /// Like [`send`](Self::send), but keeps the whole response: the
+    /// payload in `data`, and the envelope fields around it.
+    pub async fn with_envelope(
+        self,
+    ) -> Result<
+        crate::Response<
+            ::std::vec::Vec<crate::group_blocklist::AddGroupBlocklistUsersItem>,
+        >,
+        crate::Error,
+    > {
         self.validate()?;
         let path = {
             let group_id = crate::runtime::encode::segment(&self.group_id);
@@ -435,9 +542,9 @@ impl<'a> AddGroupBlocklistUsersRequest<'a> {
     }
 }
 
-/// What the request gives when sent.
+/// What the request gives when awaited.
 type AddGroupBlocklistUsersResult = Result<
-    crate::Response<::std::vec::Vec<crate::AddGroupBlocklistUsersItem>>,
+    ::std::vec::Vec<crate::group_blocklist::AddGroupBlocklistUsersItem>,
     crate::Error,
 >;
 
@@ -456,37 +563,7 @@ pub(crate) const REMOVE_GROUP_BLOCKLIST_USER: crate::OperationInfo = crate::Oper
     }),
 };
 
-impl crate::Client {
-    /// Unblock one user in a chat group.
-    ///
-    /// Takes `username` off the block list; only then can the user be added to the group again.
-    ///
-    /// - HTTP: `DELETE /chatgroups/{group_id}/blocks/users/{username}`
-    /// - Rate limit: 100/second per app key; Per App Key, as the detail page states; the overview has no row for it.
-    /// - Idempotent: yes, safe to repeat
-    /// - Checked before sending: `username`: must follow the username rule
-    /// - Source: `restful-api/chat-group-management/manage-group-blocklist`, section "Removing a user from the chat group blocklist"
-    /// - Doc errata: E300, E317, E332 (see `spec/errata.yaml` and `spec/errata/`)
-    ///
-    /// # Arguments
-    ///
-    /// - `group_id`: Id of the group.
-    /// - `username`: The user to unblock.
-    pub fn remove_group_blocklist_user(
-        &self,
-        group_id: impl Into<String>,
-        username: impl Into<String>,
-    ) -> RemoveGroupBlocklistUserRequest<'_> {
-        RemoveGroupBlocklistUserRequest {
-            client: self,
-            group_id: group_id.into(),
-            username: username.into(),
-            options: crate::RequestOptions::default(),
-        }
-    }
-}
-
-/// Request builder for [`Client::remove_group_blocklist_user`](crate::Client::remove_group_blocklist_user): set optional arguments, then `.await` it or call [`send`](Self::send).
+/// The request of [`GroupBlocklist::remove`](GroupBlocklist::remove): set optional arguments, then `.await` it for the payload, or call [`with_envelope`](Self::with_envelope) for the whole response.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct RemoveGroupBlocklistUserRequest<'a> {
@@ -515,8 +592,20 @@ impl<'a> RemoveGroupBlocklistUserRequest<'a> {
         Ok(())
     }
 
-    /// Validates the arguments, sends the request and decodes the response.
+    /// Validates the arguments, sends the request and decodes the
+    /// response's payload (what `.await` does).
     pub async fn send(self) -> RemoveGroupBlocklistUserResult {
+        self.with_envelope().await.map(|response| response.data)
+    }
+
+    /// Like [`send`](Self::send), but keeps the whole response: the
+    /// payload in `data`, and the envelope fields around it.
+    pub async fn with_envelope(
+        self,
+    ) -> Result<
+        crate::Response<crate::group_blocklist::RemoveGroupBlocklistUserData>,
+        crate::Error,
+    > {
         self.validate()?;
         let path = {
             let group_id = crate::runtime::encode::segment(&self.group_id);
@@ -538,9 +627,9 @@ impl<'a> RemoveGroupBlocklistUserRequest<'a> {
     }
 }
 
-/// What the request gives when sent.
+/// What the request gives when awaited.
 type RemoveGroupBlocklistUserResult = Result<
-    crate::Response<crate::RemoveGroupBlocklistUserData>,
+    crate::group_blocklist::RemoveGroupBlocklistUserData,
     crate::Error,
 >;
 
@@ -559,37 +648,7 @@ pub(crate) const REMOVE_GROUP_BLOCKLIST_USERS: crate::OperationInfo = crate::Ope
     }),
 };
 
-impl crate::Client {
-    /// Unblock several users in a chat group at once.
-    ///
-    /// Takes up to 60 users off the block list per call; the response holds one result per user, so check each `result`.
-    ///
-    /// - HTTP: `DELETE /chatgroups/{group_id}/blocks/users/{usernames}`
-    /// - Rate limit: 100/second per app key; Per App Key, as the detail page states; the overview has no row for it.
-    /// - Idempotent: yes, safe to repeat
-    /// - Checked before sending: `usernames`: 1 to 60 values, sent comma-separated, must follow the username rule
-    /// - Source: `restful-api/chat-group-management/manage-group-blocklist`, section "Removing multiple users from the chat group blocklist"
-    /// - Doc errata: E300, E317, E330, E332, E339 (see `spec/errata.yaml` and `spec/errata/`)
-    ///
-    /// # Arguments
-    ///
-    /// - `group_id`: Id of the group.
-    /// - `usernames`: The users to unblock, 1 to 60; sent joined by commas, each comma encoded as %2C. Checked before sending: 1 to 60 values, sent comma-separated.
-    pub fn remove_group_blocklist_users(
-        &self,
-        group_id: impl Into<String>,
-        usernames: impl IntoIterator<Item = impl Into<String>>,
-    ) -> RemoveGroupBlocklistUsersRequest<'_> {
-        RemoveGroupBlocklistUsersRequest {
-            client: self,
-            group_id: group_id.into(),
-            usernames: usernames.into_iter().map(Into::into).collect(),
-            options: crate::RequestOptions::default(),
-        }
-    }
-}
-
-/// Request builder for [`Client::remove_group_blocklist_users`](crate::Client::remove_group_blocklist_users): set optional arguments, then `.await` it or call [`send`](Self::send).
+/// The request of [`GroupBlocklist::remove_many`](GroupBlocklist::remove_many): set optional arguments, then `.await` it for the payload, or call [`with_envelope`](Self::with_envelope) for the whole response.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct RemoveGroupBlocklistUsersRequest<'a> {
@@ -619,8 +678,22 @@ impl<'a> RemoveGroupBlocklistUsersRequest<'a> {
         Ok(())
     }
 
-    /// Validates the arguments, sends the request and decodes the response.
+    /// Validates the arguments, sends the request and decodes the
+    /// response's payload (what `.await` does).
     pub async fn send(self) -> RemoveGroupBlocklistUsersResult {
+        self.with_envelope().await.map(|response| response.data)
+    }
+
+    /// Like [`send`](Self::send), but keeps the whole response: the
+    /// payload in `data`, and the envelope fields around it.
+    pub async fn with_envelope(
+        self,
+    ) -> Result<
+        crate::Response<
+            ::std::vec::Vec<crate::group_blocklist::RemoveGroupBlocklistUsersItem>,
+        >,
+        crate::Error,
+    > {
         self.validate()?;
         let path = {
             let group_id = crate::runtime::encode::segment(&self.group_id);
@@ -642,9 +715,9 @@ impl<'a> RemoveGroupBlocklistUsersRequest<'a> {
     }
 }
 
-/// What the request gives when sent.
+/// What the request gives when awaited.
 type RemoveGroupBlocklistUsersResult = Result<
-    crate::Response<::std::vec::Vec<crate::RemoveGroupBlocklistUsersItem>>,
+    ::std::vec::Vec<crate::group_blocklist::RemoveGroupBlocklistUsersItem>,
     crate::Error,
 >;
 

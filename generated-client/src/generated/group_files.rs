@@ -4,7 +4,142 @@
 //! Chat group shared files
 //!
 //! List, upload, download and delete the files shared in a chat group. Each file is identified by the `file_id` returned on upload and in the list.
+//!
+//! The operations are methods of [`GroupFiles`], which [`Client::group_files`](crate::Client::group_files) returns.
 #![allow(clippy::too_many_arguments)]
+/// Chat group shared files: List, upload, download and delete the files shared in a chat group. Each file is identified by the `file_id` returned on upload and in the list.
+///
+/// Reached with [`Client::group_files`](crate::Client::group_files).
+///
+/// | Method | What it does |
+/// |---|---|
+/// | [`list`](Self::list) | List the shared files of a chat group, one page at a time. |
+/// | [`upload`](Self::upload) | Upload a shared file to a chat group. |
+/// | [`download`](Self::download) | Download a shared file of a chat group. |
+/// | [`delete`](Self::delete) | Delete a shared file of a chat group. |
+#[derive(Debug, Clone, Copy)]
+pub struct GroupFiles<'a> {
+    client: &'a crate::Client,
+}
+
+impl crate::Client {
+    /// Chat group shared files: List, upload, download and delete the files shared in a chat group. Each file is identified by the `file_id` returned on upload and in the list.
+    ///
+    /// See [`GroupFiles`](crate::group_files::GroupFiles) for its operations.
+    pub fn group_files(&self) -> GroupFiles<'_> {
+        GroupFiles { client: self }
+    }
+}
+
+impl<'a> GroupFiles<'a> {
+    /// List the shared files of a chat group, one page at a time.
+    ///
+    /// Returns id, name, uploader, size and upload time of each shared file, paged with `pagenum` and `pagesize` (at most 1000 files per page). The `file_id` values are what download and delete take.
+    ///
+    /// - HTTP: `GET /chatgroups/{group_id}/share_files`
+    /// - Rate limit: 100/second per app key; Per App Key, as the detail page (and seed 003) states; the overview has no row for it.
+    /// - Idempotent: yes, safe to repeat
+    /// - Checked before sending: `pagenum`: at least 1; `pagesize`: between 1 and 1000
+    /// - Source: `restful-api/chat-group-management/manage-group-announcement-files`, section "Retrieving the chat group shared files"
+    /// - Doc errata: E047, E048, E300, E301, E317 (see `spec/errata.yaml` and `spec/errata/`)
+    ///
+    /// # Arguments
+    ///
+    /// - `group_id`: Id of the group.
+    pub fn list(&self, group_id: impl Into<String>) -> ListGroupFilesRequest<'a> {
+        ListGroupFilesRequest {
+            client: self.client,
+            group_id: group_id.into(),
+            pagenum: None,
+            pagesize: None,
+            options: crate::RequestOptions::default(),
+        }
+    }
+
+    /// Upload a shared file to a chat group.
+    ///
+    /// Sends one file of at most 10 MB as a multipart form and returns its `file_id` and download URL. With `restrict-access` set to true only group members may fetch the file.
+    ///
+    /// - HTTP: `POST /chatgroups/{group_id}/share_files`
+    /// - Rate limit: 100/second per app key; Per App Key, as the detail page (and seed 003) states; the overview has no row for it.
+    /// - Idempotent: no, a repeat may act twice
+    /// - Checked before sending: `file`: at most 10485760 bytes
+    /// - Source: `restful-api/chat-group-management/manage-group-announcement-files`, section "Uploading a chat group shared file"
+    /// - Doc errata: E046, E300, E317, E338 (see `spec/errata.yaml` and `spec/errata/`)
+    ///
+    /// # Arguments
+    ///
+    /// - `group_id`: Id of the group.
+    /// - `file`: The file to share, at most 10 MB. Checked before sending: at most 10485760 bytes. See errata E046.
+    pub fn upload(
+        &self,
+        group_id: impl Into<String>,
+        file: crate::UploadFile,
+    ) -> UploadGroupFileRequest<'a> {
+        UploadGroupFileRequest {
+            client: self.client,
+            group_id: group_id.into(),
+            restrict_access: None,
+            body: UploadGroupFileBody { file },
+            options: crate::RequestOptions::default(),
+        }
+    }
+
+    /// Download a shared file of a chat group.
+    ///
+    /// Streams the raw content of the file; the response is the file itself, not a JSON envelope. Take `file_id` from list_group_files or the upload response.
+    ///
+    /// - HTTP: `GET /chatgroups/{group_id}/share_files/{file_id}`
+    /// - Rate limit: 100/second per app key; Per App Key, as the detail page (and seed 003) states; the overview has no row for it.
+    /// - Idempotent: yes, safe to repeat
+    /// - Source: `restful-api/chat-group-management/manage-group-announcement-files`, section "Downloading the chat group shared file"
+    /// - Doc errata: E045, E050, E300, E317, E337 (see `spec/errata.yaml` and `spec/errata/`)
+    ///
+    /// # Arguments
+    ///
+    /// - `group_id`: Id of the group.
+    /// - `file_id`: Id of the shared file.
+    pub fn download(
+        &self,
+        group_id: impl Into<String>,
+        file_id: impl Into<String>,
+    ) -> DownloadGroupFileRequest<'a> {
+        DownloadGroupFileRequest {
+            client: self.client,
+            group_id: group_id.into(),
+            file_id: file_id.into(),
+            options: crate::RequestOptions::default(),
+        }
+    }
+
+    /// Delete a shared file of a chat group.
+    ///
+    /// Removes the file for good; take `file_id` from list_group_files or the upload response.
+    ///
+    /// - HTTP: `DELETE /chatgroups/{group_id}/share_files/{file_id}`
+    /// - Rate limit: 100/second per app key; Per App Key, as the detail page (and seed 003) states; the overview has no row for it.
+    /// - Idempotent: yes, safe to repeat
+    /// - Source: `restful-api/chat-group-management/manage-group-announcement-files`, section "Deleting a chat group shared file"
+    /// - Doc errata: E300, E317 (see `spec/errata.yaml` and `spec/errata/`)
+    ///
+    /// # Arguments
+    ///
+    /// - `group_id`: Id of the group.
+    /// - `file_id`: Id of the shared file.
+    pub fn delete(
+        &self,
+        group_id: impl Into<String>,
+        file_id: impl Into<String>,
+    ) -> DeleteGroupFileRequest<'a> {
+        DeleteGroupFileRequest {
+            client: self.client,
+            group_id: group_id.into(),
+            file_id: file_id.into(),
+            options: crate::RequestOptions::default(),
+        }
+    }
+}
+
 /// The shared files of this page.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ListGroupFilesItem {
@@ -27,7 +162,7 @@ pub struct ListGroupFilesItem {
     pub extra: crate::Extra,
 }
 
-/// The `data` of the response of [`crate::Client::upload_group_file`]: Upload a shared file to a chat group.
+/// The `data` of the response of [`GroupFiles::upload`](crate::group_files::GroupFiles::upload): Upload a shared file to a chat group.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct UploadGroupFileData {
     /// URL of the file on the Chat server.
@@ -52,7 +187,7 @@ pub struct UploadGroupFileData {
     pub extra: crate::Extra,
 }
 
-/// The `data` of the response of [`crate::Client::delete_group_file`]: Delete a shared file of a chat group.
+/// The `data` of the response of [`GroupFiles::delete`](crate::group_files::GroupFiles::delete): Delete a shared file of a chat group.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct DeleteGroupFileData {
     /// Id of the group.
@@ -79,36 +214,7 @@ pub(crate) const LIST_GROUP_FILES: crate::OperationInfo = crate::OperationInfo {
     }),
 };
 
-impl crate::Client {
-    /// List the shared files of a chat group, one page at a time.
-    ///
-    /// Returns id, name, uploader, size and upload time of each shared file, paged with `pagenum` and `pagesize` (at most 1000 files per page). The `file_id` values are what download and delete take.
-    ///
-    /// - HTTP: `GET /chatgroups/{group_id}/share_files`
-    /// - Rate limit: 100/second per app key; Per App Key, as the detail page (and seed 003) states; the overview has no row for it.
-    /// - Idempotent: yes, safe to repeat
-    /// - Checked before sending: `pagenum`: at least 1; `pagesize`: between 1 and 1000
-    /// - Source: `restful-api/chat-group-management/manage-group-announcement-files`, section "Retrieving the chat group shared files"
-    /// - Doc errata: E047, E048, E300, E301, E317 (see `spec/errata.yaml` and `spec/errata/`)
-    ///
-    /// # Arguments
-    ///
-    /// - `group_id`: Id of the group.
-    pub fn list_group_files(
-        &self,
-        group_id: impl Into<String>,
-    ) -> ListGroupFilesRequest<'_> {
-        ListGroupFilesRequest {
-            client: self,
-            group_id: group_id.into(),
-            pagenum: None,
-            pagesize: None,
-            options: crate::RequestOptions::default(),
-        }
-    }
-}
-
-/// Request builder for [`Client::list_group_files`](crate::Client::list_group_files): set optional arguments, then `.await` it or call [`send`](Self::send).
+/// The request of [`GroupFiles::list`](GroupFiles::list): set optional arguments, then `.await` it for the payload, or call [`with_envelope`](Self::with_envelope) for the whole response.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ListGroupFilesRequest<'a> {
@@ -160,8 +266,20 @@ impl<'a> ListGroupFilesRequest<'a> {
         Ok(())
     }
 
-    /// Validates the arguments, sends the request and decodes the response.
+    /// Validates the arguments, sends the request and decodes the
+    /// response's payload (what `.await` does).
     pub async fn send(self) -> ListGroupFilesResult {
+        self.with_envelope().await.map(|response| response.data)
+    }
+
+    /// Like [`send`](Self::send), but keeps the whole response: the
+    /// payload in `data`, and the envelope fields around it.
+    pub async fn with_envelope(
+        self,
+    ) -> Result<
+        crate::Response<::std::vec::Vec<crate::group_files::ListGroupFilesItem>>,
+        crate::Error,
+    > {
         self.validate()?;
         let path = {
             let group_id = crate::runtime::encode::segment(&self.group_id);
@@ -191,7 +309,9 @@ impl<'a> ListGroupFilesRequest<'a> {
     /// on the builder (default 1) and fetches the next page until
     /// one comes back empty or shorter than the page size.
     #[inline]
-    pub fn into_stream(self) -> crate::BoxStream<'a, crate::ListGroupFilesItem> {
+    pub fn into_stream(
+        self,
+    ) -> crate::BoxStream<'a, crate::group_files::ListGroupFilesItem> {
         let first = self.pagenum.map_or(1, |page| page.max(1) as u64);
         let size = self
             .pagesize
@@ -203,16 +323,16 @@ impl<'a> ListGroupFilesRequest<'a> {
             size,
             |mut request: Self, page| async move {
                 request.pagenum = Some(i64::try_from(page).unwrap_or(i64::MAX));
-                let response = request.send().await?;
+                let response = request.with_envelope().await?;
                 Ok(response.data)
             },
         )
     }
 }
 
-/// What the request gives when sent.
+/// What the request gives when awaited.
 type ListGroupFilesResult = Result<
-    crate::Response<::std::vec::Vec<crate::ListGroupFilesItem>>,
+    ::std::vec::Vec<crate::group_files::ListGroupFilesItem>,
     crate::Error,
 >;
 
@@ -235,38 +355,7 @@ struct UploadGroupFileBody {
     file: crate::UploadFile,
 }
 
-impl crate::Client {
-    /// Upload a shared file to a chat group.
-    ///
-    /// Sends one file of at most 10 MB as a multipart form and returns its `file_id` and download URL. With `restrict-access` set to true only group members may fetch the file.
-    ///
-    /// - HTTP: `POST /chatgroups/{group_id}/share_files`
-    /// - Rate limit: 100/second per app key; Per App Key, as the detail page (and seed 003) states; the overview has no row for it.
-    /// - Idempotent: no, a repeat may act twice
-    /// - Checked before sending: `file`: at most 10485760 bytes
-    /// - Source: `restful-api/chat-group-management/manage-group-announcement-files`, section "Uploading a chat group shared file"
-    /// - Doc errata: E046, E300, E317, E338 (see `spec/errata.yaml` and `spec/errata/`)
-    ///
-    /// # Arguments
-    ///
-    /// - `group_id`: Id of the group.
-    /// - `file`: The file to share, at most 10 MB. Checked before sending: at most 10485760 bytes. See errata E046.
-    pub fn upload_group_file(
-        &self,
-        group_id: impl Into<String>,
-        file: crate::UploadFile,
-    ) -> UploadGroupFileRequest<'_> {
-        UploadGroupFileRequest {
-            client: self,
-            group_id: group_id.into(),
-            restrict_access: None,
-            body: UploadGroupFileBody { file },
-            options: crate::RequestOptions::default(),
-        }
-    }
-}
-
-/// Request builder for [`Client::upload_group_file`](crate::Client::upload_group_file): set optional arguments, then `.await` it or call [`send`](Self::send).
+/// The request of [`GroupFiles::upload`](GroupFiles::upload): set optional arguments, then `.await` it for the payload, or call [`with_envelope`](Self::with_envelope) for the whole response.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct UploadGroupFileRequest<'a> {
@@ -299,8 +388,17 @@ impl<'a> UploadGroupFileRequest<'a> {
         Ok(())
     }
 
-    /// Validates the arguments, sends the request and decodes the response.
+    /// Validates the arguments, sends the request and decodes the
+    /// response's payload (what `.await` does).
     pub async fn send(self) -> UploadGroupFileResult {
+        self.with_envelope().await.map(|response| response.data)
+    }
+
+    /// Like [`send`](Self::send), but keeps the whole response: the
+    /// payload in `data`, and the envelope fields around it.
+    pub async fn with_envelope(
+        self,
+    ) -> Result<crate::Response<crate::group_files::UploadGroupFileData>, crate::Error> {
         self.validate()?;
         let path = {
             let group_id = crate::runtime::encode::segment(&self.group_id);
@@ -329,9 +427,9 @@ impl<'a> UploadGroupFileRequest<'a> {
     }
 }
 
-/// What the request gives when sent.
+/// What the request gives when awaited.
 type UploadGroupFileResult = Result<
-    crate::Response<crate::UploadGroupFileData>,
+    crate::group_files::UploadGroupFileData,
     crate::Error,
 >;
 
@@ -348,36 +446,7 @@ pub(crate) const DOWNLOAD_GROUP_FILE: crate::OperationInfo = crate::OperationInf
     }),
 };
 
-impl crate::Client {
-    /// Download a shared file of a chat group.
-    ///
-    /// Streams the raw content of the file; the response is the file itself, not a JSON envelope. Take `file_id` from list_group_files or the upload response.
-    ///
-    /// - HTTP: `GET /chatgroups/{group_id}/share_files/{file_id}`
-    /// - Rate limit: 100/second per app key; Per App Key, as the detail page (and seed 003) states; the overview has no row for it.
-    /// - Idempotent: yes, safe to repeat
-    /// - Source: `restful-api/chat-group-management/manage-group-announcement-files`, section "Downloading the chat group shared file"
-    /// - Doc errata: E045, E050, E300, E317, E337 (see `spec/errata.yaml` and `spec/errata/`)
-    ///
-    /// # Arguments
-    ///
-    /// - `group_id`: Id of the group.
-    /// - `file_id`: Id of the shared file.
-    pub fn download_group_file(
-        &self,
-        group_id: impl Into<String>,
-        file_id: impl Into<String>,
-    ) -> DownloadGroupFileRequest<'_> {
-        DownloadGroupFileRequest {
-            client: self,
-            group_id: group_id.into(),
-            file_id: file_id.into(),
-            options: crate::RequestOptions::default(),
-        }
-    }
-}
-
-/// Request builder for [`Client::download_group_file`](crate::Client::download_group_file): set optional arguments, then `.await` it or call [`send`](Self::send).
+/// The request of [`GroupFiles::download`](GroupFiles::download): set optional arguments, then `.await` it for the payload, or call [`with_envelope`](Self::with_envelope) for the whole response.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct DownloadGroupFileRequest<'a> {
@@ -401,7 +470,8 @@ impl<'a> DownloadGroupFileRequest<'a> {
         Ok(())
     }
 
-    /// Validates the arguments, sends the request and decodes the response.
+    /// Validates the arguments, sends the request and hands over the
+    /// file as it streams in.
     pub async fn send(self) -> DownloadGroupFileResult {
         self.validate()?;
         let path = {
@@ -424,7 +494,7 @@ impl<'a> DownloadGroupFileRequest<'a> {
     }
 }
 
-/// What the request gives when sent.
+/// What the request gives when awaited.
 type DownloadGroupFileResult = Result<crate::Download, crate::Error>;
 crate::runtime::request_builder!(DownloadGroupFileRequest => DownloadGroupFileResult);
 
@@ -439,36 +509,7 @@ pub(crate) const DELETE_GROUP_FILE: crate::OperationInfo = crate::OperationInfo 
     }),
 };
 
-impl crate::Client {
-    /// Delete a shared file of a chat group.
-    ///
-    /// Removes the file for good; take `file_id` from list_group_files or the upload response.
-    ///
-    /// - HTTP: `DELETE /chatgroups/{group_id}/share_files/{file_id}`
-    /// - Rate limit: 100/second per app key; Per App Key, as the detail page (and seed 003) states; the overview has no row for it.
-    /// - Idempotent: yes, safe to repeat
-    /// - Source: `restful-api/chat-group-management/manage-group-announcement-files`, section "Deleting a chat group shared file"
-    /// - Doc errata: E300, E317 (see `spec/errata.yaml` and `spec/errata/`)
-    ///
-    /// # Arguments
-    ///
-    /// - `group_id`: Id of the group.
-    /// - `file_id`: Id of the shared file.
-    pub fn delete_group_file(
-        &self,
-        group_id: impl Into<String>,
-        file_id: impl Into<String>,
-    ) -> DeleteGroupFileRequest<'_> {
-        DeleteGroupFileRequest {
-            client: self,
-            group_id: group_id.into(),
-            file_id: file_id.into(),
-            options: crate::RequestOptions::default(),
-        }
-    }
-}
-
-/// Request builder for [`Client::delete_group_file`](crate::Client::delete_group_file): set optional arguments, then `.await` it or call [`send`](Self::send).
+/// The request of [`GroupFiles::delete`](GroupFiles::delete): set optional arguments, then `.await` it for the payload, or call [`with_envelope`](Self::with_envelope) for the whole response.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct DeleteGroupFileRequest<'a> {
@@ -492,8 +533,17 @@ impl<'a> DeleteGroupFileRequest<'a> {
         Ok(())
     }
 
-    /// Validates the arguments, sends the request and decodes the response.
+    /// Validates the arguments, sends the request and decodes the
+    /// response's payload (what `.await` does).
     pub async fn send(self) -> DeleteGroupFileResult {
+        self.with_envelope().await.map(|response| response.data)
+    }
+
+    /// Like [`send`](Self::send), but keeps the whole response: the
+    /// payload in `data`, and the envelope fields around it.
+    pub async fn with_envelope(
+        self,
+    ) -> Result<crate::Response<crate::group_files::DeleteGroupFileData>, crate::Error> {
         self.validate()?;
         let path = {
             let group_id = crate::runtime::encode::segment(&self.group_id);
@@ -515,9 +565,9 @@ impl<'a> DeleteGroupFileRequest<'a> {
     }
 }
 
-/// What the request gives when sent.
+/// What the request gives when awaited.
 type DeleteGroupFileResult = Result<
-    crate::Response<crate::DeleteGroupFileData>,
+    crate::group_files::DeleteGroupFileData,
     crate::Error,
 >;
 

@@ -4,7 +4,387 @@
 //! Chat group members
 //!
 //! Add, list and remove chat group members, read and write their custom attributes, manage the group admins and hand the group over to a new owner.
+//!
+//! The operations are methods of [`GroupMembers`], which [`Client::group_members`](crate::Client::group_members) returns.
 #![allow(clippy::too_many_arguments)]
+/// Chat group members: Add, list and remove chat group members, read and write their custom attributes, manage the group admins and hand the group over to a new owner.
+///
+/// Reached with [`Client::group_members`](crate::Client::group_members).
+///
+/// | Method | What it does |
+/// |---|---|
+/// | [`list`](Self::list) | List the members of a chat group, one page at a time. |
+/// | [`add`](Self::add) | Add a user to a chat group. |
+/// | [`add_many`](Self::add_many) | Add several users to a chat group at once. |
+/// | [`remove`](Self::remove) | Remove a user from a chat group. |
+/// | [`remove_many`](Self::remove_many) | Remove several users from a chat group at once. |
+/// | [`set_attributes`](Self::set_attributes) | Set custom attributes of a chat group member. |
+/// | [`get_attributes`](Self::get_attributes) | Get all custom attributes of a chat group member. |
+/// | [`get_many_attributes`](Self::get_many_attributes) | Get chosen custom attributes of up to 10 chat group members. |
+/// | [`list_admins`](Self::list_admins) | List the admins of a chat group. |
+/// | [`add_admin`](Self::add_admin) | Promote a chat group member to admin. |
+/// | [`remove_admin`](Self::remove_admin) | Demote a chat group admin to regular member. |
+/// | [`transfer_ownership`](Self::transfer_ownership) | Make another member the owner of a chat group. |
+#[derive(Debug, Clone, Copy)]
+pub struct GroupMembers<'a> {
+    client: &'a crate::Client,
+}
+
+impl crate::Client {
+    /// Chat group members: Add, list and remove chat group members, read and write their custom attributes, manage the group admins and hand the group over to a new owner.
+    ///
+    /// See [`GroupMembers`](crate::group_members::GroupMembers) for its operations.
+    pub fn group_members(&self) -> GroupMembers<'_> {
+        GroupMembers { client: self }
+    }
+}
+
+impl<'a> GroupMembers<'a> {
+    /// List the members of a chat group, one page at a time.
+    ///
+    /// Returns the owner, admins and regular members, paged with `pagenum` (default 1) and `pagesize` (default 10, at most 100). Each entry is either {"owner": username} or {"member": username}.
+    ///
+    /// - HTTP: `GET /chatgroups/{group_id}/users`
+    /// - Rate limit: 100/second per app key; Per App Key, from the overview table; the detail page states no limit.
+    /// - Idempotent: yes, safe to repeat
+    /// - Checked before sending: `pagenum`: at least 1; `pagesize`: between 1 and 100
+    /// - Source: `restful-api/chat-group-management/manage-group-members`, section "Retrieving group members"
+    /// - Doc errata: E300, E318 (see `spec/errata.yaml` and `spec/errata/`)
+    ///
+    /// # Arguments
+    ///
+    /// - `group_id`: Id of the group.
+    pub fn list(&self, group_id: impl Into<String>) -> ListGroupMembersRequest<'a> {
+        ListGroupMembersRequest {
+            client: self.client,
+            group_id: group_id.into(),
+            pagenum: None,
+            pagesize: None,
+            options: crate::RequestOptions::default(),
+        }
+    }
+
+    /// Add a user to a chat group.
+    ///
+    /// Puts `username` into the group directly, without an invitation. Adding someone who is already a member is an error.
+    ///
+    /// - HTTP: `POST /chatgroups/{group_id}/users/{username}`
+    /// - Rate limit: 100/second per app key; Per App Key, from the overview table; the detail page states no limit.
+    /// - Idempotent: no, a repeat may act twice
+    /// - Checked before sending: `username`: must follow the username rule
+    /// - Source: `restful-api/chat-group-management/manage-group-members`, section "Adding a user to the chat group"
+    /// - Doc errata: E300, E301 (see `spec/errata.yaml` and `spec/errata/`)
+    ///
+    /// # Arguments
+    ///
+    /// - `group_id`: Id of the group.
+    /// - `username`: The user to add.
+    pub fn add(
+        &self,
+        group_id: impl Into<String>,
+        username: impl Into<String>,
+    ) -> AddGroupMemberRequest<'a> {
+        AddGroupMemberRequest {
+            client: self.client,
+            group_id: group_id.into(),
+            username: username.into(),
+            options: crate::RequestOptions::default(),
+        }
+    }
+
+    /// Add several users to a chat group at once.
+    ///
+    /// Adds up to 60 users in one call and reports the usernames that were actually added in `newmembers`; users who already belong to the group produce an error in the response body.
+    ///
+    /// - HTTP: `POST /chatgroups/{group_id}/users`
+    /// - Rate limit: 100/second per app key; Per App Key, from the overview table; the detail page states no limit.
+    /// - Idempotent: no, a repeat may act twice
+    /// - Checked before sending: `usernames`: at most 60 items, each item must follow the username rule
+    /// - Source: `restful-api/chat-group-management/manage-group-members`, section "Adding multiple users to the chat group"
+    /// - Doc errata: E040, E300, E319 (see `spec/errata.yaml` and `spec/errata/`)
+    ///
+    /// # Arguments
+    ///
+    /// - `group_id`: Id of the group. See errata E319.
+    /// - `usernames`: The users to add, at most 60. Checked before sending: at most 60 items.
+    pub fn add_many(
+        &self,
+        group_id: impl Into<String>,
+        usernames: impl IntoIterator<Item = impl Into<String>>,
+    ) -> AddGroupMembersRequest<'a> {
+        AddGroupMembersRequest {
+            client: self.client,
+            group_id: group_id.into(),
+            body: AddGroupMembersBody {
+                usernames: usernames.into_iter().map(Into::into).collect(),
+            },
+            options: crate::RequestOptions::default(),
+        }
+    }
+
+    /// Remove a user from a chat group.
+    ///
+    /// Takes `username` out of the group and out of every thread of the group the user had joined. Removing a non-member is an error.
+    ///
+    /// - HTTP: `DELETE /chatgroups/{group_id}/users/{username}`
+    /// - Rate limit: 100/second per app key; Per App Key, from the overview table; the detail page states no limit.
+    /// - Idempotent: yes, safe to repeat
+    /// - Checked before sending: `username`: must follow the username rule
+    /// - Source: `restful-api/chat-group-management/manage-group-members`, section "Removing a chat group member"
+    /// - Doc errata: E300 (see `spec/errata.yaml` and `spec/errata/`)
+    ///
+    /// # Arguments
+    ///
+    /// - `group_id`: Id of the group.
+    /// - `username`: The member to remove.
+    pub fn remove(
+        &self,
+        group_id: impl Into<String>,
+        username: impl Into<String>,
+    ) -> RemoveGroupMemberRequest<'a> {
+        RemoveGroupMemberRequest {
+            client: self.client,
+            group_id: group_id.into(),
+            username: username.into(),
+            options: crate::RequestOptions::default(),
+        }
+    }
+
+    /// Remove several users from a chat group at once.
+    ///
+    /// Removes up to 60 users in one call, also from the group's threads. The response holds one result per username; a 200 status does not mean every removal worked, so check each `result` (and `reason`).
+    ///
+    /// - HTTP: `DELETE /chatgroups/{group_id}/users/{usernames}`
+    /// - Rate limit: 100/second per app key; Per App Key, from the overview table; the detail page states no limit.
+    /// - Idempotent: yes, safe to repeat
+    /// - Checked before sending: `usernames`: 1 to 60 values, sent comma-separated, must follow the username rule
+    /// - Source: `restful-api/chat-group-management/manage-group-members`, section "Removing multiple group members"
+    /// - Doc errata: E300, E320, E321 (see `spec/errata.yaml` and `spec/errata/`)
+    ///
+    /// # Arguments
+    ///
+    /// - `group_id`: Id of the group.
+    /// - `usernames`: The members to remove, 1 to 60; sent joined by commas (no spaces), each comma encoded as %2C. Checked before sending: 1 to 60 values, sent comma-separated. See errata E320.
+    pub fn remove_many(
+        &self,
+        group_id: impl Into<String>,
+        usernames: impl IntoIterator<Item = impl Into<String>>,
+    ) -> RemoveGroupMembersRequest<'a> {
+        RemoveGroupMembersRequest {
+            client: self.client,
+            group_id: group_id.into(),
+            usernames: usernames.into_iter().map(Into::into).collect(),
+            options: crate::RequestOptions::default(),
+        }
+    }
+
+    /// Set custom attributes of a chat group member.
+    ///
+    /// Writes key-value attributes (a nickname, an avatar, ...) for one member and returns the attributes set. Keys are at most 16 bytes, values at most 512 bytes and one member's attributes at most 4 KB in total; an empty value deletes that key.
+    ///
+    /// - HTTP: `PUT /metadata/chatgroup/{group_id}/user/{username}`
+    /// - Rate limit: not documented
+    /// - Idempotent: yes, safe to repeat
+    /// - Checked before sending: `username`: must follow the username rule; `metaData`: each key at most 16 bytes, each value at most 512 bytes
+    /// - Source: `restful-api/chat-group-management/manage-group-members`, section "Setting custom attributes of a group member"
+    /// - Doc errata: E317, E322 (see `spec/errata.yaml` and `spec/errata/`)
+    ///
+    /// # Arguments
+    ///
+    /// - `group_id`: Id of the group. See errata E322.
+    /// - `username`: The member whose attributes are set.
+    /// - `meta_data`: The attributes to set, attribute name to value (name at most 16 bytes, value at most 512 bytes, empty value to delete). Checked before sending: each key at most 16 bytes; each value at most 512 bytes. See errata E322.
+    pub fn set_attributes(
+        &self,
+        group_id: impl Into<String>,
+        username: impl Into<String>,
+        meta_data: ::std::collections::BTreeMap<String, String>,
+    ) -> UpdateGroupMemberAttributesRequest<'a> {
+        UpdateGroupMemberAttributesRequest {
+            client: self.client,
+            group_id: group_id.into(),
+            username: username.into(),
+            body: UpdateGroupMemberAttributesBody {
+                meta_data,
+            },
+            options: crate::RequestOptions::default(),
+        }
+    }
+
+    /// Get all custom attributes of a chat group member.
+    ///
+    /// Returns every attribute stored for one member, attribute name to value.
+    ///
+    /// - HTTP: `GET /metadata/chatgroup/{group_id}/user/{username}`
+    /// - Rate limit: not documented
+    /// - Idempotent: yes, safe to repeat
+    /// - Checked before sending: `username`: must follow the username rule
+    /// - Source: `restful-api/chat-group-management/manage-group-members`, section "Retrieving all custom attributes of a group member"
+    /// - Doc errata: E301, E317, E323 (see `spec/errata.yaml` and `spec/errata/`)
+    ///
+    /// # Arguments
+    ///
+    /// - `group_id`: Id of the group.
+    /// - `username`: The member whose attributes are read.
+    pub fn get_attributes(
+        &self,
+        group_id: impl Into<String>,
+        username: impl Into<String>,
+    ) -> GetGroupMemberAttributesRequest<'a> {
+        GetGroupMemberAttributesRequest {
+            client: self.client,
+            group_id: group_id.into(),
+            username: username.into(),
+            options: crate::RequestOptions::default(),
+        }
+    }
+
+    /// Get chosen custom attributes of up to 10 chat group members.
+    ///
+    /// Reads the attributes named in `properties` for each user in `targets` (at most 10) and returns them per username; an empty `properties` list returns all attributes. A read sent as POST, safe to repeat.
+    ///
+    /// - HTTP: `POST /metadata/chatgroup/{group_id}/get`
+    /// - Rate limit: not documented
+    /// - Idempotent: yes, safe to repeat
+    /// - Checked before sending: `targets`: at most 10 items, each item must follow the username rule
+    /// - Source: `restful-api/chat-group-management/manage-group-members`, section "Retrieving custom attributes of multiple group members by attribute key"
+    /// - Doc errata: E317, E324 (see `spec/errata.yaml` and `spec/errata/`)
+    ///
+    /// # Arguments
+    ///
+    /// - `group_id`: Id of the group.
+    /// - `targets`: The members whose attributes are read, at most 10. Checked before sending: at most 10 items. See errata E324.
+    /// - `properties`: Names of the attributes to return; an empty list asks for all of them. See errata E324.
+    pub fn get_many_attributes(
+        &self,
+        group_id: impl Into<String>,
+        targets: impl IntoIterator<Item = impl Into<String>>,
+        properties: impl IntoIterator<Item = impl Into<String>>,
+    ) -> BatchGetGroupMemberAttributesRequest<'a> {
+        BatchGetGroupMemberAttributesRequest {
+            client: self.client,
+            group_id: group_id.into(),
+            body: BatchGetGroupMemberAttributesBody {
+                targets: targets.into_iter().map(Into::into).collect(),
+                properties: properties.into_iter().map(Into::into).collect(),
+            },
+            options: crate::RequestOptions::default(),
+        }
+    }
+
+    /// List the admins of a chat group.
+    ///
+    /// Returns the usernames of the group's admins (the owner is not among them).
+    ///
+    /// - HTTP: `GET /chatgroups/{group_id}/admin`
+    /// - Rate limit: 100/second per app key; Per App Key, from the overview table; the detail page states no limit.
+    /// - Idempotent: yes, safe to repeat
+    /// - Source: `restful-api/chat-group-management/manage-group-members`, section "Retrieving group admin list"
+    /// - Doc errata: E300, E301 (see `spec/errata.yaml` and `spec/errata/`)
+    ///
+    /// # Arguments
+    ///
+    /// - `group_id`: Id of the group.
+    pub fn list_admins(
+        &self,
+        group_id: impl Into<String>,
+    ) -> ListGroupAdminsRequest<'a> {
+        ListGroupAdminsRequest {
+            client: self.client,
+            group_id: group_id.into(),
+            options: crate::RequestOptions::default(),
+        }
+    }
+
+    /// Promote a chat group member to admin.
+    ///
+    /// Makes `newadmin`, a regular member, an admin who can manage the block list and mute members. A group has at most 99 admins.
+    ///
+    /// - HTTP: `POST /chatgroups/{group_id}/admin`
+    /// - Rate limit: 100/second per app key; Per App Key, from the overview table; the detail page states no limit.
+    /// - Idempotent: no, a repeat may act twice
+    /// - Checked before sending: `newadmin`: must follow the username rule
+    /// - Source: `restful-api/chat-group-management/manage-group-members`, section "Adding a group admin"
+    /// - Doc errata: E007, E300, E302, E325 (see `spec/errata.yaml` and `spec/errata/`)
+    ///
+    /// # Arguments
+    ///
+    /// - `group_id`: Id of the group.
+    /// - `newadmin`: The member to promote.
+    pub fn add_admin(
+        &self,
+        group_id: impl Into<String>,
+        newadmin: impl Into<String>,
+    ) -> AddGroupAdminRequest<'a> {
+        AddGroupAdminRequest {
+            client: self.client,
+            group_id: group_id.into(),
+            body: AddGroupAdminBody {
+                newadmin: newadmin.into(),
+            },
+            options: crate::RequestOptions::default(),
+        }
+    }
+
+    /// Demote a chat group admin to regular member.
+    ///
+    /// Takes the admin role away from `oldadmin`, who stays in the group as a regular member.
+    ///
+    /// - HTTP: `DELETE /chatgroups/{group_id}/admin/{oldadmin}`
+    /// - Rate limit: 100/second per app key; Per App Key, from the overview table; the detail page states no limit.
+    /// - Idempotent: yes, safe to repeat
+    /// - Checked before sending: `oldadmin`: must follow the username rule
+    /// - Source: `restful-api/chat-group-management/manage-group-members`, section "Removing a group admin"
+    /// - Doc errata: E007, E300, E326 (see `spec/errata.yaml` and `spec/errata/`)
+    ///
+    /// # Arguments
+    ///
+    /// - `group_id`: Id of the group.
+    /// - `oldadmin`: The admin to demote. See errata E326.
+    pub fn remove_admin(
+        &self,
+        group_id: impl Into<String>,
+        oldadmin: impl Into<String>,
+    ) -> RemoveGroupAdminRequest<'a> {
+        RemoveGroupAdminRequest {
+            client: self.client,
+            group_id: group_id.into(),
+            oldadmin: oldadmin.into(),
+            options: crate::RequestOptions::default(),
+        }
+    }
+
+    /// Make another member the owner of a chat group.
+    ///
+    /// Hands all owner privileges to `newowner`, who must already be a member. Shares method and path with update_group; only the body differs.
+    ///
+    /// - HTTP: `PUT /chatgroups/{group_id}`
+    /// - Rate limit: 100/second per app key; Per App Key, from the overview table; the detail page states no limit.
+    /// - Idempotent: yes, safe to repeat
+    /// - Checked before sending: `newowner`: must follow the username rule
+    /// - Source: `restful-api/chat-group-management/manage-group-members`, section "Transferring group ownership"
+    /// - Doc errata: E040, E041, E300 (see `spec/errata.yaml` and `spec/errata/`)
+    ///
+    /// # Arguments
+    ///
+    /// - `group_id`: Id of the group.
+    /// - `newowner`: The member who becomes the owner.
+    pub fn transfer_ownership(
+        &self,
+        group_id: impl Into<String>,
+        newowner: impl Into<String>,
+    ) -> TransferGroupOwnershipRequest<'a> {
+        TransferGroupOwnershipRequest {
+            client: self.client,
+            group_id: group_id.into(),
+            body: TransferGroupOwnershipBody {
+                newowner: newowner.into(),
+            },
+            options: crate::RequestOptions::default(),
+        }
+    }
+}
+
 /// The members of this page; the owner is listed as `owner`, everyone else as `member`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ListGroupMembersItem {
@@ -23,7 +403,7 @@ pub struct ListGroupMembersItem {
     pub extra: crate::Extra,
 }
 
-/// The `data` of the response of [`crate::Client::add_group_member`]: Add a user to a chat group.
+/// The `data` of the response of [`GroupMembers::add`](crate::group_members::GroupMembers::add): Add a user to a chat group.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct AddGroupMemberData {
     /// Whether the user was added.
@@ -42,7 +422,7 @@ pub struct AddGroupMemberData {
     pub extra: crate::Extra,
 }
 
-/// The `data` of the response of [`crate::Client::add_group_members`]: Add several users to a chat group at once.
+/// The `data` of the response of [`GroupMembers::add_many`](crate::group_members::GroupMembers::add_many): Add several users to a chat group at once.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct AddGroupMembersData {
     /// Usernames added by this call.
@@ -58,7 +438,7 @@ pub struct AddGroupMembersData {
     pub extra: crate::Extra,
 }
 
-/// The `data` of the response of [`crate::Client::remove_group_member`]: Remove a user from a chat group.
+/// The `data` of the response of [`GroupMembers::remove`](crate::group_members::GroupMembers::remove): Remove a user from a chat group.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct RemoveGroupMemberData {
     /// Whether the user was removed.
@@ -103,7 +483,7 @@ pub struct RemoveGroupMembersItem {
     pub extra: crate::Extra,
 }
 
-/// The `data` of the response of [`crate::Client::add_group_admin`]: Promote a chat group member to admin.
+/// The `data` of the response of [`GroupMembers::add_admin`](crate::group_members::GroupMembers::add_admin): Promote a chat group member to admin.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct AddGroupAdminData {
     /// Success flag; `true` or "success" when the user was promoted.
@@ -121,7 +501,7 @@ pub struct AddGroupAdminData {
     pub extra: crate::Extra,
 }
 
-/// The `data` of the response of [`crate::Client::remove_group_admin`]: Demote a chat group admin to regular member.
+/// The `data` of the response of [`GroupMembers::remove_admin`](crate::group_members::GroupMembers::remove_admin): Demote a chat group admin to regular member.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct RemoveGroupAdminData {
     /// Success flag; `true` or "success" when the admin was demoted.
@@ -137,7 +517,7 @@ pub struct RemoveGroupAdminData {
     pub extra: crate::Extra,
 }
 
-/// The `data` of the response of [`crate::Client::transfer_group_ownership`]: Make another member the owner of a chat group.
+/// The `data` of the response of [`GroupMembers::transfer_ownership`](crate::group_members::GroupMembers::transfer_ownership): Make another member the owner of a chat group.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct TransferGroupOwnershipData {
     /// Whether the ownership was transferred.
@@ -159,36 +539,7 @@ pub(crate) const LIST_GROUP_MEMBERS: crate::OperationInfo = crate::OperationInfo
     }),
 };
 
-impl crate::Client {
-    /// List the members of a chat group, one page at a time.
-    ///
-    /// Returns the owner, admins and regular members, paged with `pagenum` (default 1) and `pagesize` (default 10, at most 100). Each entry is either {"owner": username} or {"member": username}.
-    ///
-    /// - HTTP: `GET /chatgroups/{group_id}/users`
-    /// - Rate limit: 100/second per app key; Per App Key, from the overview table; the detail page states no limit.
-    /// - Idempotent: yes, safe to repeat
-    /// - Checked before sending: `pagenum`: at least 1; `pagesize`: between 1 and 100
-    /// - Source: `restful-api/chat-group-management/manage-group-members`, section "Retrieving group members"
-    /// - Doc errata: E300, E318 (see `spec/errata.yaml` and `spec/errata/`)
-    ///
-    /// # Arguments
-    ///
-    /// - `group_id`: Id of the group.
-    pub fn list_group_members(
-        &self,
-        group_id: impl Into<String>,
-    ) -> ListGroupMembersRequest<'_> {
-        ListGroupMembersRequest {
-            client: self,
-            group_id: group_id.into(),
-            pagenum: None,
-            pagesize: None,
-            options: crate::RequestOptions::default(),
-        }
-    }
-}
-
-/// Request builder for [`Client::list_group_members`](crate::Client::list_group_members): set optional arguments, then `.await` it or call [`send`](Self::send).
+/// The request of [`GroupMembers::list`](GroupMembers::list): set optional arguments, then `.await` it for the payload, or call [`with_envelope`](Self::with_envelope) for the whole response.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ListGroupMembersRequest<'a> {
@@ -240,8 +591,20 @@ impl<'a> ListGroupMembersRequest<'a> {
         Ok(())
     }
 
-    /// Validates the arguments, sends the request and decodes the response.
+    /// Validates the arguments, sends the request and decodes the
+    /// response's payload (what `.await` does).
     pub async fn send(self) -> ListGroupMembersResult {
+        self.with_envelope().await.map(|response| response.data)
+    }
+
+    /// Like [`send`](Self::send), but keeps the whole response: the
+    /// payload in `data`, and the envelope fields around it.
+    pub async fn with_envelope(
+        self,
+    ) -> Result<
+        crate::Response<::std::vec::Vec<crate::group_members::ListGroupMembersItem>>,
+        crate::Error,
+    > {
         self.validate()?;
         let path = {
             let group_id = crate::runtime::encode::segment(&self.group_id);
@@ -271,7 +634,9 @@ impl<'a> ListGroupMembersRequest<'a> {
     /// on the builder (default 1) and fetches the next page until
     /// one comes back empty or shorter than the page size.
     #[inline]
-    pub fn into_stream(self) -> crate::BoxStream<'a, crate::ListGroupMembersItem> {
+    pub fn into_stream(
+        self,
+    ) -> crate::BoxStream<'a, crate::group_members::ListGroupMembersItem> {
         let first = self.pagenum.map_or(1, |page| page.max(1) as u64);
         let size = self
             .pagesize
@@ -284,16 +649,16 @@ impl<'a> ListGroupMembersRequest<'a> {
             size,
             |mut request: Self, page| async move {
                 request.pagenum = Some(i64::try_from(page).unwrap_or(i64::MAX));
-                let response = request.send().await?;
+                let response = request.with_envelope().await?;
                 Ok(response.data)
             },
         )
     }
 }
 
-/// What the request gives when sent.
+/// What the request gives when awaited.
 type ListGroupMembersResult = Result<
-    crate::Response<::std::vec::Vec<crate::ListGroupMembersItem>>,
+    ::std::vec::Vec<crate::group_members::ListGroupMembersItem>,
     crate::Error,
 >;
 
@@ -310,37 +675,7 @@ pub(crate) const ADD_GROUP_MEMBER: crate::OperationInfo = crate::OperationInfo {
     }),
 };
 
-impl crate::Client {
-    /// Add a user to a chat group.
-    ///
-    /// Puts `username` into the group directly, without an invitation. Adding someone who is already a member is an error.
-    ///
-    /// - HTTP: `POST /chatgroups/{group_id}/users/{username}`
-    /// - Rate limit: 100/second per app key; Per App Key, from the overview table; the detail page states no limit.
-    /// - Idempotent: no, a repeat may act twice
-    /// - Checked before sending: `username`: must follow the username rule
-    /// - Source: `restful-api/chat-group-management/manage-group-members`, section "Adding a user to the chat group"
-    /// - Doc errata: E300, E301 (see `spec/errata.yaml` and `spec/errata/`)
-    ///
-    /// # Arguments
-    ///
-    /// - `group_id`: Id of the group.
-    /// - `username`: The user to add.
-    pub fn add_group_member(
-        &self,
-        group_id: impl Into<String>,
-        username: impl Into<String>,
-    ) -> AddGroupMemberRequest<'_> {
-        AddGroupMemberRequest {
-            client: self,
-            group_id: group_id.into(),
-            username: username.into(),
-            options: crate::RequestOptions::default(),
-        }
-    }
-}
-
-/// Request builder for [`Client::add_group_member`](crate::Client::add_group_member): set optional arguments, then `.await` it or call [`send`](Self::send).
+/// The request of [`GroupMembers::add`](GroupMembers::add): set optional arguments, then `.await` it for the payload, or call [`with_envelope`](Self::with_envelope) for the whole response.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct AddGroupMemberRequest<'a> {
@@ -369,8 +704,20 @@ impl<'a> AddGroupMemberRequest<'a> {
         Ok(())
     }
 
-    /// Validates the arguments, sends the request and decodes the response.
+    /// Validates the arguments, sends the request and decodes the
+    /// response's payload (what `.await` does).
     pub async fn send(self) -> AddGroupMemberResult {
+        self.with_envelope().await.map(|response| response.data)
+    }
+
+    /// Like [`send`](Self::send), but keeps the whole response: the
+    /// payload in `data`, and the envelope fields around it.
+    pub async fn with_envelope(
+        self,
+    ) -> Result<
+        crate::Response<crate::group_members::AddGroupMemberData>,
+        crate::Error,
+    > {
         self.validate()?;
         let path = {
             let group_id = crate::runtime::encode::segment(&self.group_id);
@@ -392,9 +739,9 @@ impl<'a> AddGroupMemberRequest<'a> {
     }
 }
 
-/// What the request gives when sent.
+/// What the request gives when awaited.
 type AddGroupMemberResult = Result<
-    crate::Response<crate::AddGroupMemberData>,
+    crate::group_members::AddGroupMemberData,
     crate::Error,
 >;
 
@@ -417,39 +764,7 @@ struct AddGroupMembersBody {
     usernames: ::std::vec::Vec<String>,
 }
 
-impl crate::Client {
-    /// Add several users to a chat group at once.
-    ///
-    /// Adds up to 60 users in one call and reports the usernames that were actually added in `newmembers`; users who already belong to the group produce an error in the response body.
-    ///
-    /// - HTTP: `POST /chatgroups/{group_id}/users`
-    /// - Rate limit: 100/second per app key; Per App Key, from the overview table; the detail page states no limit.
-    /// - Idempotent: no, a repeat may act twice
-    /// - Checked before sending: `usernames`: at most 60 items, each item must follow the username rule
-    /// - Source: `restful-api/chat-group-management/manage-group-members`, section "Adding multiple users to the chat group"
-    /// - Doc errata: E040, E300, E319 (see `spec/errata.yaml` and `spec/errata/`)
-    ///
-    /// # Arguments
-    ///
-    /// - `group_id`: Id of the group. See errata E319.
-    /// - `usernames`: The users to add, at most 60. Checked before sending: at most 60 items.
-    pub fn add_group_members(
-        &self,
-        group_id: impl Into<String>,
-        usernames: impl IntoIterator<Item = impl Into<String>>,
-    ) -> AddGroupMembersRequest<'_> {
-        AddGroupMembersRequest {
-            client: self,
-            group_id: group_id.into(),
-            body: AddGroupMembersBody {
-                usernames: usernames.into_iter().map(Into::into).collect(),
-            },
-            options: crate::RequestOptions::default(),
-        }
-    }
-}
-
-/// Request builder for [`Client::add_group_members`](crate::Client::add_group_members): set optional arguments, then `.await` it or call [`send`](Self::send).
+/// The request of [`GroupMembers::add_many`](GroupMembers::add_many): set optional arguments, then `.await` it for the payload, or call [`with_envelope`](Self::with_envelope) for the whole response.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct AddGroupMembersRequest<'a> {
@@ -478,8 +793,20 @@ impl<'a> AddGroupMembersRequest<'a> {
         Ok(())
     }
 
-    /// Validates the arguments, sends the request and decodes the response.
+    /// Validates the arguments, sends the request and decodes the
+    /// response's payload (what `.await` does).
     pub async fn send(self) -> AddGroupMembersResult {
+        self.with_envelope().await.map(|response| response.data)
+    }
+
+    /// Like [`send`](Self::send), but keeps the whole response: the
+    /// payload in `data`, and the envelope fields around it.
+    pub async fn with_envelope(
+        self,
+    ) -> Result<
+        crate::Response<crate::group_members::AddGroupMembersData>,
+        crate::Error,
+    > {
         self.validate()?;
         let path = {
             let group_id = crate::runtime::encode::segment(&self.group_id);
@@ -500,9 +827,9 @@ impl<'a> AddGroupMembersRequest<'a> {
     }
 }
 
-/// What the request gives when sent.
+/// What the request gives when awaited.
 type AddGroupMembersResult = Result<
-    crate::Response<crate::AddGroupMembersData>,
+    crate::group_members::AddGroupMembersData,
     crate::Error,
 >;
 
@@ -519,37 +846,7 @@ pub(crate) const REMOVE_GROUP_MEMBER: crate::OperationInfo = crate::OperationInf
     }),
 };
 
-impl crate::Client {
-    /// Remove a user from a chat group.
-    ///
-    /// Takes `username` out of the group and out of every thread of the group the user had joined. Removing a non-member is an error.
-    ///
-    /// - HTTP: `DELETE /chatgroups/{group_id}/users/{username}`
-    /// - Rate limit: 100/second per app key; Per App Key, from the overview table; the detail page states no limit.
-    /// - Idempotent: yes, safe to repeat
-    /// - Checked before sending: `username`: must follow the username rule
-    /// - Source: `restful-api/chat-group-management/manage-group-members`, section "Removing a chat group member"
-    /// - Doc errata: E300 (see `spec/errata.yaml` and `spec/errata/`)
-    ///
-    /// # Arguments
-    ///
-    /// - `group_id`: Id of the group.
-    /// - `username`: The member to remove.
-    pub fn remove_group_member(
-        &self,
-        group_id: impl Into<String>,
-        username: impl Into<String>,
-    ) -> RemoveGroupMemberRequest<'_> {
-        RemoveGroupMemberRequest {
-            client: self,
-            group_id: group_id.into(),
-            username: username.into(),
-            options: crate::RequestOptions::default(),
-        }
-    }
-}
-
-/// Request builder for [`Client::remove_group_member`](crate::Client::remove_group_member): set optional arguments, then `.await` it or call [`send`](Self::send).
+/// The request of [`GroupMembers::remove`](GroupMembers::remove): set optional arguments, then `.await` it for the payload, or call [`with_envelope`](Self::with_envelope) for the whole response.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct RemoveGroupMemberRequest<'a> {
@@ -578,8 +875,20 @@ impl<'a> RemoveGroupMemberRequest<'a> {
         Ok(())
     }
 
-    /// Validates the arguments, sends the request and decodes the response.
+    /// Validates the arguments, sends the request and decodes the
+    /// response's payload (what `.await` does).
     pub async fn send(self) -> RemoveGroupMemberResult {
+        self.with_envelope().await.map(|response| response.data)
+    }
+
+    /// Like [`send`](Self::send), but keeps the whole response: the
+    /// payload in `data`, and the envelope fields around it.
+    pub async fn with_envelope(
+        self,
+    ) -> Result<
+        crate::Response<crate::group_members::RemoveGroupMemberData>,
+        crate::Error,
+    > {
         self.validate()?;
         let path = {
             let group_id = crate::runtime::encode::segment(&self.group_id);
@@ -601,9 +910,9 @@ impl<'a> RemoveGroupMemberRequest<'a> {
     }
 }
 
-/// What the request gives when sent.
+/// What the request gives when awaited.
 type RemoveGroupMemberResult = Result<
-    crate::Response<crate::RemoveGroupMemberData>,
+    crate::group_members::RemoveGroupMemberData,
     crate::Error,
 >;
 
@@ -620,37 +929,7 @@ pub(crate) const REMOVE_GROUP_MEMBERS: crate::OperationInfo = crate::OperationIn
     }),
 };
 
-impl crate::Client {
-    /// Remove several users from a chat group at once.
-    ///
-    /// Removes up to 60 users in one call, also from the group's threads. The response holds one result per username; a 200 status does not mean every removal worked, so check each `result` (and `reason`).
-    ///
-    /// - HTTP: `DELETE /chatgroups/{group_id}/users/{usernames}`
-    /// - Rate limit: 100/second per app key; Per App Key, from the overview table; the detail page states no limit.
-    /// - Idempotent: yes, safe to repeat
-    /// - Checked before sending: `usernames`: 1 to 60 values, sent comma-separated, must follow the username rule
-    /// - Source: `restful-api/chat-group-management/manage-group-members`, section "Removing multiple group members"
-    /// - Doc errata: E300, E320, E321 (see `spec/errata.yaml` and `spec/errata/`)
-    ///
-    /// # Arguments
-    ///
-    /// - `group_id`: Id of the group.
-    /// - `usernames`: The members to remove, 1 to 60; sent joined by commas (no spaces), each comma encoded as %2C. Checked before sending: 1 to 60 values, sent comma-separated. See errata E320.
-    pub fn remove_group_members(
-        &self,
-        group_id: impl Into<String>,
-        usernames: impl IntoIterator<Item = impl Into<String>>,
-    ) -> RemoveGroupMembersRequest<'_> {
-        RemoveGroupMembersRequest {
-            client: self,
-            group_id: group_id.into(),
-            usernames: usernames.into_iter().map(Into::into).collect(),
-            options: crate::RequestOptions::default(),
-        }
-    }
-}
-
-/// Request builder for [`Client::remove_group_members`](crate::Client::remove_group_members): set optional arguments, then `.await` it or call [`send`](Self::send).
+/// The request of [`GroupMembers::remove_many`](GroupMembers::remove_many): set optional arguments, then `.await` it for the payload, or call [`with_envelope`](Self::with_envelope) for the whole response.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct RemoveGroupMembersRequest<'a> {
@@ -680,8 +959,20 @@ impl<'a> RemoveGroupMembersRequest<'a> {
         Ok(())
     }
 
-    /// Validates the arguments, sends the request and decodes the response.
+    /// Validates the arguments, sends the request and decodes the
+    /// response's payload (what `.await` does).
     pub async fn send(self) -> RemoveGroupMembersResult {
+        self.with_envelope().await.map(|response| response.data)
+    }
+
+    /// Like [`send`](Self::send), but keeps the whole response: the
+    /// payload in `data`, and the envelope fields around it.
+    pub async fn with_envelope(
+        self,
+    ) -> Result<
+        crate::Response<::std::vec::Vec<crate::group_members::RemoveGroupMembersItem>>,
+        crate::Error,
+    > {
         self.validate()?;
         let path = {
             let group_id = crate::runtime::encode::segment(&self.group_id);
@@ -703,9 +994,9 @@ impl<'a> RemoveGroupMembersRequest<'a> {
     }
 }
 
-/// What the request gives when sent.
+/// What the request gives when awaited.
 type RemoveGroupMembersResult = Result<
-    crate::Response<::std::vec::Vec<crate::RemoveGroupMembersItem>>,
+    ::std::vec::Vec<crate::group_members::RemoveGroupMembersItem>,
     crate::Error,
 >;
 
@@ -726,42 +1017,7 @@ struct UpdateGroupMemberAttributesBody {
     meta_data: ::std::collections::BTreeMap<String, String>,
 }
 
-impl crate::Client {
-    /// Set custom attributes of a chat group member.
-    ///
-    /// Writes key-value attributes (a nickname, an avatar, ...) for one member and returns the attributes set. Keys are at most 16 bytes, values at most 512 bytes and one member's attributes at most 4 KB in total; an empty value deletes that key.
-    ///
-    /// - HTTP: `PUT /metadata/chatgroup/{group_id}/user/{username}`
-    /// - Rate limit: not documented
-    /// - Idempotent: yes, safe to repeat
-    /// - Checked before sending: `username`: must follow the username rule; `metaData`: each key at most 16 bytes, each value at most 512 bytes
-    /// - Source: `restful-api/chat-group-management/manage-group-members`, section "Setting custom attributes of a group member"
-    /// - Doc errata: E317, E322 (see `spec/errata.yaml` and `spec/errata/`)
-    ///
-    /// # Arguments
-    ///
-    /// - `group_id`: Id of the group. See errata E322.
-    /// - `username`: The member whose attributes are set.
-    /// - `meta_data`: The attributes to set, attribute name to value (name at most 16 bytes, value at most 512 bytes, empty value to delete). Checked before sending: each key at most 16 bytes; each value at most 512 bytes. See errata E322.
-    pub fn update_group_member_attributes(
-        &self,
-        group_id: impl Into<String>,
-        username: impl Into<String>,
-        meta_data: ::std::collections::BTreeMap<String, String>,
-    ) -> UpdateGroupMemberAttributesRequest<'_> {
-        UpdateGroupMemberAttributesRequest {
-            client: self,
-            group_id: group_id.into(),
-            username: username.into(),
-            body: UpdateGroupMemberAttributesBody {
-                meta_data,
-            },
-            options: crate::RequestOptions::default(),
-        }
-    }
-}
-
-/// Request builder for [`Client::update_group_member_attributes`](crate::Client::update_group_member_attributes): set optional arguments, then `.await` it or call [`send`](Self::send).
+/// The request of [`GroupMembers::set_attributes`](GroupMembers::set_attributes): set optional arguments, then `.await` it for the payload, or call [`with_envelope`](Self::with_envelope) for the whole response.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct UpdateGroupMemberAttributesRequest<'a> {
@@ -808,8 +1064,20 @@ impl<'a> UpdateGroupMemberAttributesRequest<'a> {
         Ok(())
     }
 
-    /// Validates the arguments, sends the request and decodes the response.
+    /// Validates the arguments, sends the request and decodes the
+    /// response's payload (what `.await` does).
     pub async fn send(self) -> UpdateGroupMemberAttributesResult {
+        self.with_envelope().await.map(|response| response.data)
+    }
+
+    /// Like [`send`](Self::send), but keeps the whole response: the
+    /// payload in `data`, and the envelope fields around it.
+    pub async fn with_envelope(
+        self,
+    ) -> Result<
+        crate::Response<::std::collections::BTreeMap<String, String>>,
+        crate::Error,
+    > {
         self.validate()?;
         let path = {
             let group_id = crate::runtime::encode::segment(&self.group_id);
@@ -831,9 +1099,9 @@ impl<'a> UpdateGroupMemberAttributesRequest<'a> {
     }
 }
 
-/// What the request gives when sent.
+/// What the request gives when awaited.
 type UpdateGroupMemberAttributesResult = Result<
-    crate::Response<::std::collections::BTreeMap<String, String>>,
+    ::std::collections::BTreeMap<String, String>,
     crate::Error,
 >;
 
@@ -849,37 +1117,7 @@ pub(crate) const GET_GROUP_MEMBER_ATTRIBUTES: crate::OperationInfo = crate::Oper
     rate_limit: None,
 };
 
-impl crate::Client {
-    /// Get all custom attributes of a chat group member.
-    ///
-    /// Returns every attribute stored for one member, attribute name to value.
-    ///
-    /// - HTTP: `GET /metadata/chatgroup/{group_id}/user/{username}`
-    /// - Rate limit: not documented
-    /// - Idempotent: yes, safe to repeat
-    /// - Checked before sending: `username`: must follow the username rule
-    /// - Source: `restful-api/chat-group-management/manage-group-members`, section "Retrieving all custom attributes of a group member"
-    /// - Doc errata: E301, E317, E323 (see `spec/errata.yaml` and `spec/errata/`)
-    ///
-    /// # Arguments
-    ///
-    /// - `group_id`: Id of the group.
-    /// - `username`: The member whose attributes are read.
-    pub fn get_group_member_attributes(
-        &self,
-        group_id: impl Into<String>,
-        username: impl Into<String>,
-    ) -> GetGroupMemberAttributesRequest<'_> {
-        GetGroupMemberAttributesRequest {
-            client: self,
-            group_id: group_id.into(),
-            username: username.into(),
-            options: crate::RequestOptions::default(),
-        }
-    }
-}
-
-/// Request builder for [`Client::get_group_member_attributes`](crate::Client::get_group_member_attributes): set optional arguments, then `.await` it or call [`send`](Self::send).
+/// The request of [`GroupMembers::get_attributes`](GroupMembers::get_attributes): set optional arguments, then `.await` it for the payload, or call [`with_envelope`](Self::with_envelope) for the whole response.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct GetGroupMemberAttributesRequest<'a> {
@@ -908,8 +1146,20 @@ impl<'a> GetGroupMemberAttributesRequest<'a> {
         Ok(())
     }
 
-    /// Validates the arguments, sends the request and decodes the response.
+    /// Validates the arguments, sends the request and decodes the
+    /// response's payload (what `.await` does).
     pub async fn send(self) -> GetGroupMemberAttributesResult {
+        self.with_envelope().await.map(|response| response.data)
+    }
+
+    /// Like [`send`](Self::send), but keeps the whole response: the
+    /// payload in `data`, and the envelope fields around it.
+    pub async fn with_envelope(
+        self,
+    ) -> Result<
+        crate::Response<::std::collections::BTreeMap<String, String>>,
+        crate::Error,
+    > {
         self.validate()?;
         let path = {
             let group_id = crate::runtime::encode::segment(&self.group_id);
@@ -931,9 +1181,9 @@ impl<'a> GetGroupMemberAttributesRequest<'a> {
     }
 }
 
-/// What the request gives when sent.
+/// What the request gives when awaited.
 type GetGroupMemberAttributesResult = Result<
-    crate::Response<::std::collections::BTreeMap<String, String>>,
+    ::std::collections::BTreeMap<String, String>,
     crate::Error,
 >;
 
@@ -956,42 +1206,7 @@ struct BatchGetGroupMemberAttributesBody {
     properties: ::std::vec::Vec<String>,
 }
 
-impl crate::Client {
-    /// Get chosen custom attributes of up to 10 chat group members.
-    ///
-    /// Reads the attributes named in `properties` for each user in `targets` (at most 10) and returns them per username; an empty `properties` list returns all attributes. A read sent as POST, safe to repeat.
-    ///
-    /// - HTTP: `POST /metadata/chatgroup/{group_id}/get`
-    /// - Rate limit: not documented
-    /// - Idempotent: yes, safe to repeat
-    /// - Checked before sending: `targets`: at most 10 items, each item must follow the username rule
-    /// - Source: `restful-api/chat-group-management/manage-group-members`, section "Retrieving custom attributes of multiple group members by attribute key"
-    /// - Doc errata: E317, E324 (see `spec/errata.yaml` and `spec/errata/`)
-    ///
-    /// # Arguments
-    ///
-    /// - `group_id`: Id of the group.
-    /// - `targets`: The members whose attributes are read, at most 10. Checked before sending: at most 10 items. See errata E324.
-    /// - `properties`: Names of the attributes to return; an empty list asks for all of them. See errata E324.
-    pub fn batch_get_group_member_attributes(
-        &self,
-        group_id: impl Into<String>,
-        targets: impl IntoIterator<Item = impl Into<String>>,
-        properties: impl IntoIterator<Item = impl Into<String>>,
-    ) -> BatchGetGroupMemberAttributesRequest<'_> {
-        BatchGetGroupMemberAttributesRequest {
-            client: self,
-            group_id: group_id.into(),
-            body: BatchGetGroupMemberAttributesBody {
-                targets: targets.into_iter().map(Into::into).collect(),
-                properties: properties.into_iter().map(Into::into).collect(),
-            },
-            options: crate::RequestOptions::default(),
-        }
-    }
-}
-
-/// Request builder for [`Client::batch_get_group_member_attributes`](crate::Client::batch_get_group_member_attributes): set optional arguments, then `.await` it or call [`send`](Self::send).
+/// The request of [`GroupMembers::get_many_attributes`](GroupMembers::get_many_attributes): set optional arguments, then `.await` it for the payload, or call [`with_envelope`](Self::with_envelope) for the whole response.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct BatchGetGroupMemberAttributesRequest<'a> {
@@ -1020,8 +1235,25 @@ impl<'a> BatchGetGroupMemberAttributesRequest<'a> {
         Ok(())
     }
 
-    /// Validates the arguments, sends the request and decodes the response.
+    /// Validates the arguments, sends the request and decodes the
+    /// response's payload (what `.await` does).
     pub async fn send(self) -> BatchGetGroupMemberAttributesResult {
+        self.with_envelope().await.map(|response| response.data)
+    }
+
+    /// Like [`send`](Self::send), but keeps the whole response: the
+    /// payload in `data`, and the envelope fields around it.
+    pub async fn with_envelope(
+        self,
+    ) -> Result<
+        crate::Response<
+            ::std::collections::BTreeMap<
+                String,
+                ::std::collections::BTreeMap<String, String>,
+            >,
+        >,
+        crate::Error,
+    > {
         self.validate()?;
         let path = {
             let group_id = crate::runtime::encode::segment(&self.group_id);
@@ -1042,14 +1274,9 @@ impl<'a> BatchGetGroupMemberAttributesRequest<'a> {
     }
 }
 
-/// What the request gives when sent.
+/// What the request gives when awaited.
 type BatchGetGroupMemberAttributesResult = Result<
-    crate::Response<
-        ::std::collections::BTreeMap<
-            String,
-            ::std::collections::BTreeMap<String, String>,
-        >,
-    >,
+    ::std::collections::BTreeMap<String, ::std::collections::BTreeMap<String, String>>,
     crate::Error,
 >;
 
@@ -1068,33 +1295,7 @@ pub(crate) const LIST_GROUP_ADMINS: crate::OperationInfo = crate::OperationInfo 
     }),
 };
 
-impl crate::Client {
-    /// List the admins of a chat group.
-    ///
-    /// Returns the usernames of the group's admins (the owner is not among them).
-    ///
-    /// - HTTP: `GET /chatgroups/{group_id}/admin`
-    /// - Rate limit: 100/second per app key; Per App Key, from the overview table; the detail page states no limit.
-    /// - Idempotent: yes, safe to repeat
-    /// - Source: `restful-api/chat-group-management/manage-group-members`, section "Retrieving group admin list"
-    /// - Doc errata: E300, E301 (see `spec/errata.yaml` and `spec/errata/`)
-    ///
-    /// # Arguments
-    ///
-    /// - `group_id`: Id of the group.
-    pub fn list_group_admins(
-        &self,
-        group_id: impl Into<String>,
-    ) -> ListGroupAdminsRequest<'_> {
-        ListGroupAdminsRequest {
-            client: self,
-            group_id: group_id.into(),
-            options: crate::RequestOptions::default(),
-        }
-    }
-}
-
-/// Request builder for [`Client::list_group_admins`](crate::Client::list_group_admins): set optional arguments, then `.await` it or call [`send`](Self::send).
+/// The request of [`GroupMembers::list_admins`](GroupMembers::list_admins): set optional arguments, then `.await` it for the payload, or call [`with_envelope`](Self::with_envelope) for the whole response.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ListGroupAdminsRequest<'a> {
@@ -1113,8 +1314,17 @@ impl<'a> ListGroupAdminsRequest<'a> {
         Ok(())
     }
 
-    /// Validates the arguments, sends the request and decodes the response.
+    /// Validates the arguments, sends the request and decodes the
+    /// response's payload (what `.await` does).
     pub async fn send(self) -> ListGroupAdminsResult {
+        self.with_envelope().await.map(|response| response.data)
+    }
+
+    /// Like [`send`](Self::send), but keeps the whole response: the
+    /// payload in `data`, and the envelope fields around it.
+    pub async fn with_envelope(
+        self,
+    ) -> Result<crate::Response<::std::vec::Vec<String>>, crate::Error> {
         self.validate()?;
         let path = {
             let group_id = crate::runtime::encode::segment(&self.group_id);
@@ -1135,12 +1345,8 @@ impl<'a> ListGroupAdminsRequest<'a> {
     }
 }
 
-/// What the request gives when sent.
-type ListGroupAdminsResult = Result<
-    crate::Response<::std::vec::Vec<String>>,
-    crate::Error,
->;
-
+/// What the request gives when awaited.
+type ListGroupAdminsResult = Result<::std::vec::Vec<String>, crate::Error>;
 crate::runtime::request_builder!(ListGroupAdminsRequest => ListGroupAdminsResult);
 
 pub(crate) const ADD_GROUP_ADMIN: crate::OperationInfo = crate::OperationInfo {
@@ -1160,39 +1366,7 @@ struct AddGroupAdminBody {
     newadmin: String,
 }
 
-impl crate::Client {
-    /// Promote a chat group member to admin.
-    ///
-    /// Makes `newadmin`, a regular member, an admin who can manage the block list and mute members. A group has at most 99 admins.
-    ///
-    /// - HTTP: `POST /chatgroups/{group_id}/admin`
-    /// - Rate limit: 100/second per app key; Per App Key, from the overview table; the detail page states no limit.
-    /// - Idempotent: no, a repeat may act twice
-    /// - Checked before sending: `newadmin`: must follow the username rule
-    /// - Source: `restful-api/chat-group-management/manage-group-members`, section "Adding a group admin"
-    /// - Doc errata: E007, E300, E302, E325 (see `spec/errata.yaml` and `spec/errata/`)
-    ///
-    /// # Arguments
-    ///
-    /// - `group_id`: Id of the group.
-    /// - `newadmin`: The member to promote.
-    pub fn add_group_admin(
-        &self,
-        group_id: impl Into<String>,
-        newadmin: impl Into<String>,
-    ) -> AddGroupAdminRequest<'_> {
-        AddGroupAdminRequest {
-            client: self,
-            group_id: group_id.into(),
-            body: AddGroupAdminBody {
-                newadmin: newadmin.into(),
-            },
-            options: crate::RequestOptions::default(),
-        }
-    }
-}
-
-/// Request builder for [`Client::add_group_admin`](crate::Client::add_group_admin): set optional arguments, then `.await` it or call [`send`](Self::send).
+/// The request of [`GroupMembers::add_admin`](GroupMembers::add_admin): set optional arguments, then `.await` it for the payload, or call [`with_envelope`](Self::with_envelope) for the whole response.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct AddGroupAdminRequest<'a> {
@@ -1220,8 +1394,17 @@ impl<'a> AddGroupAdminRequest<'a> {
         Ok(())
     }
 
-    /// Validates the arguments, sends the request and decodes the response.
+    /// Validates the arguments, sends the request and decodes the
+    /// response's payload (what `.await` does).
     pub async fn send(self) -> AddGroupAdminResult {
+        self.with_envelope().await.map(|response| response.data)
+    }
+
+    /// Like [`send`](Self::send), but keeps the whole response: the
+    /// payload in `data`, and the envelope fields around it.
+    pub async fn with_envelope(
+        self,
+    ) -> Result<crate::Response<crate::group_members::AddGroupAdminData>, crate::Error> {
         self.validate()?;
         let path = {
             let group_id = crate::runtime::encode::segment(&self.group_id);
@@ -1242,12 +1425,8 @@ impl<'a> AddGroupAdminRequest<'a> {
     }
 }
 
-/// What the request gives when sent.
-type AddGroupAdminResult = Result<
-    crate::Response<crate::AddGroupAdminData>,
-    crate::Error,
->;
-
+/// What the request gives when awaited.
+type AddGroupAdminResult = Result<crate::group_members::AddGroupAdminData, crate::Error>;
 crate::runtime::request_builder!(AddGroupAdminRequest => AddGroupAdminResult);
 
 pub(crate) const REMOVE_GROUP_ADMIN: crate::OperationInfo = crate::OperationInfo {
@@ -1261,37 +1440,7 @@ pub(crate) const REMOVE_GROUP_ADMIN: crate::OperationInfo = crate::OperationInfo
     }),
 };
 
-impl crate::Client {
-    /// Demote a chat group admin to regular member.
-    ///
-    /// Takes the admin role away from `oldadmin`, who stays in the group as a regular member.
-    ///
-    /// - HTTP: `DELETE /chatgroups/{group_id}/admin/{oldadmin}`
-    /// - Rate limit: 100/second per app key; Per App Key, from the overview table; the detail page states no limit.
-    /// - Idempotent: yes, safe to repeat
-    /// - Checked before sending: `oldadmin`: must follow the username rule
-    /// - Source: `restful-api/chat-group-management/manage-group-members`, section "Removing a group admin"
-    /// - Doc errata: E007, E300, E326 (see `spec/errata.yaml` and `spec/errata/`)
-    ///
-    /// # Arguments
-    ///
-    /// - `group_id`: Id of the group.
-    /// - `oldadmin`: The admin to demote. See errata E326.
-    pub fn remove_group_admin(
-        &self,
-        group_id: impl Into<String>,
-        oldadmin: impl Into<String>,
-    ) -> RemoveGroupAdminRequest<'_> {
-        RemoveGroupAdminRequest {
-            client: self,
-            group_id: group_id.into(),
-            oldadmin: oldadmin.into(),
-            options: crate::RequestOptions::default(),
-        }
-    }
-}
-
-/// Request builder for [`Client::remove_group_admin`](crate::Client::remove_group_admin): set optional arguments, then `.await` it or call [`send`](Self::send).
+/// The request of [`GroupMembers::remove_admin`](GroupMembers::remove_admin): set optional arguments, then `.await` it for the payload, or call [`with_envelope`](Self::with_envelope) for the whole response.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct RemoveGroupAdminRequest<'a> {
@@ -1320,8 +1469,20 @@ impl<'a> RemoveGroupAdminRequest<'a> {
         Ok(())
     }
 
-    /// Validates the arguments, sends the request and decodes the response.
+    /// Validates the arguments, sends the request and decodes the
+    /// response's payload (what `.await` does).
     pub async fn send(self) -> RemoveGroupAdminResult {
+        self.with_envelope().await.map(|response| response.data)
+    }
+
+    /// Like [`send`](Self::send), but keeps the whole response: the
+    /// payload in `data`, and the envelope fields around it.
+    pub async fn with_envelope(
+        self,
+    ) -> Result<
+        crate::Response<crate::group_members::RemoveGroupAdminData>,
+        crate::Error,
+    > {
         self.validate()?;
         let path = {
             let group_id = crate::runtime::encode::segment(&self.group_id);
@@ -1343,9 +1504,9 @@ impl<'a> RemoveGroupAdminRequest<'a> {
     }
 }
 
-/// What the request gives when sent.
+/// What the request gives when awaited.
 type RemoveGroupAdminResult = Result<
-    crate::Response<crate::RemoveGroupAdminData>,
+    crate::group_members::RemoveGroupAdminData,
     crate::Error,
 >;
 
@@ -1368,39 +1529,7 @@ struct TransferGroupOwnershipBody {
     newowner: String,
 }
 
-impl crate::Client {
-    /// Make another member the owner of a chat group.
-    ///
-    /// Hands all owner privileges to `newowner`, who must already be a member. Shares method and path with update_group; only the body differs.
-    ///
-    /// - HTTP: `PUT /chatgroups/{group_id}`
-    /// - Rate limit: 100/second per app key; Per App Key, from the overview table; the detail page states no limit.
-    /// - Idempotent: yes, safe to repeat
-    /// - Checked before sending: `newowner`: must follow the username rule
-    /// - Source: `restful-api/chat-group-management/manage-group-members`, section "Transferring group ownership"
-    /// - Doc errata: E040, E041, E300 (see `spec/errata.yaml` and `spec/errata/`)
-    ///
-    /// # Arguments
-    ///
-    /// - `group_id`: Id of the group.
-    /// - `newowner`: The member who becomes the owner.
-    pub fn transfer_group_ownership(
-        &self,
-        group_id: impl Into<String>,
-        newowner: impl Into<String>,
-    ) -> TransferGroupOwnershipRequest<'_> {
-        TransferGroupOwnershipRequest {
-            client: self,
-            group_id: group_id.into(),
-            body: TransferGroupOwnershipBody {
-                newowner: newowner.into(),
-            },
-            options: crate::RequestOptions::default(),
-        }
-    }
-}
-
-/// Request builder for [`Client::transfer_group_ownership`](crate::Client::transfer_group_ownership): set optional arguments, then `.await` it or call [`send`](Self::send).
+/// The request of [`GroupMembers::transfer_ownership`](GroupMembers::transfer_ownership): set optional arguments, then `.await` it for the payload, or call [`with_envelope`](Self::with_envelope) for the whole response.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct TransferGroupOwnershipRequest<'a> {
@@ -1428,8 +1557,20 @@ impl<'a> TransferGroupOwnershipRequest<'a> {
         Ok(())
     }
 
-    /// Validates the arguments, sends the request and decodes the response.
+    /// Validates the arguments, sends the request and decodes the
+    /// response's payload (what `.await` does).
     pub async fn send(self) -> TransferGroupOwnershipResult {
+        self.with_envelope().await.map(|response| response.data)
+    }
+
+    /// Like [`send`](Self::send), but keeps the whole response: the
+    /// payload in `data`, and the envelope fields around it.
+    pub async fn with_envelope(
+        self,
+    ) -> Result<
+        crate::Response<crate::group_members::TransferGroupOwnershipData>,
+        crate::Error,
+    > {
         self.validate()?;
         let path = {
             let group_id = crate::runtime::encode::segment(&self.group_id);
@@ -1450,9 +1591,9 @@ impl<'a> TransferGroupOwnershipRequest<'a> {
     }
 }
 
-/// What the request gives when sent.
+/// What the request gives when awaited.
 type TransferGroupOwnershipResult = Result<
-    crate::Response<crate::TransferGroupOwnershipData>,
+    crate::group_members::TransferGroupOwnershipData,
     crate::Error,
 >;
 

@@ -4,7 +4,166 @@
 //! Chat group mute list
 //!
 //! Mute chat group members for a while, lift the mute, read the mute list, and mute or unmute the whole group in one call. A muted member cannot post in the group or its threads; allow-listed members are exempt from a group-wide mute.
+//!
+//! The operations are methods of [`GroupMutelist`], which [`Client::group_mutelist`](crate::Client::group_mutelist) returns.
 #![allow(clippy::too_many_arguments)]
+/// Chat group mute list: Mute chat group members for a while, lift the mute, read the mute list, and mute or unmute the whole group in one call. A muted member cannot post in the group or its threads; allow-listed members are exempt from a group-wide mute.
+///
+/// Reached with [`Client::group_mutelist`](crate::Client::group_mutelist).
+///
+/// | Method | What it does |
+/// |---|---|
+/// | [`mute`](Self::mute) | Mute up to 60 chat group members for a given time. |
+/// | [`unmute`](Self::unmute) | Lift the mute of one or more chat group members. |
+/// | [`list`](Self::list) | List the muted members of a chat group. |
+/// | [`mute_all`](Self::mute_all) | Mute every member of a chat group. |
+/// | [`unmute_all`](Self::unmute_all) | Lift the group-wide mute of a chat group. |
+#[derive(Debug, Clone, Copy)]
+pub struct GroupMutelist<'a> {
+    client: &'a crate::Client,
+}
+
+impl crate::Client {
+    /// Chat group mute list: Mute chat group members for a while, lift the mute, read the mute list, and mute or unmute the whole group in one call. A muted member cannot post in the group or its threads; allow-listed members are exempt from a group-wide mute.
+    ///
+    /// See [`GroupMutelist`](crate::group_mutelist::GroupMutelist) for its operations.
+    pub fn group_mutelist(&self) -> GroupMutelist<'_> {
+        GroupMutelist { client: self }
+    }
+}
+
+impl<'a> GroupMutelist<'a> {
+    /// Mute up to 60 chat group members for a given time.
+    ///
+    /// Stops the listed members from sending messages in the group and its threads for `mute_duration` milliseconds. The response holds one result per user with the time the mute ends.
+    ///
+    /// - HTTP: `POST /chatgroups/{group_id}/mute`
+    /// - Rate limit: not documented
+    /// - Idempotent: no, a repeat may act twice
+    /// - Checked before sending: `usernames`: at most 60 items, each item must follow the username rule
+    /// - Source: `restful-api/chat-group-management/manage-group-mutelist`, section "Muting a chat group member"
+    /// - Doc errata: E300, E317, E330 (see `spec/errata.yaml` and `spec/errata/`)
+    ///
+    /// # Arguments
+    ///
+    /// - `group_id`: Id of the group.
+    /// - `mute_duration`: How long the mute lasts, in milliseconds.
+    /// - `usernames`: The members to mute, at most 60. Checked before sending: at most 60 items.
+    pub fn mute(
+        &self,
+        group_id: impl Into<String>,
+        mute_duration: i64,
+        usernames: impl IntoIterator<Item = impl Into<String>>,
+    ) -> MuteGroupMembersRequest<'a> {
+        MuteGroupMembersRequest {
+            client: self.client,
+            group_id: group_id.into(),
+            body: MuteGroupMembersBody {
+                mute_duration,
+                usernames: usernames.into_iter().map(Into::into).collect(),
+            },
+            options: crate::RequestOptions::default(),
+        }
+    }
+
+    /// Lift the mute of one or more chat group members.
+    ///
+    /// Lets 1 to 60 muted members send messages in the group and its threads again. The response holds one result per user.
+    ///
+    /// - HTTP: `DELETE /chatgroups/{group_id}/mute/{usernames}`
+    /// - Rate limit: not documented
+    /// - Idempotent: yes, safe to repeat
+    /// - Checked before sending: `usernames`: 1 to 60 values, sent comma-separated, must follow the username rule
+    /// - Source: `restful-api/chat-group-management/manage-group-mutelist`, section "Unmuting a chat group member"
+    /// - Doc errata: E300, E317, E330, E333 (see `spec/errata.yaml` and `spec/errata/`)
+    ///
+    /// # Arguments
+    ///
+    /// - `group_id`: Id of the group.
+    /// - `usernames`: The members to unmute, 1 to 60; sent joined by commas (no spaces), each comma encoded as %2C. Checked before sending: 1 to 60 values, sent comma-separated. See errata E333.
+    pub fn unmute(
+        &self,
+        group_id: impl Into<String>,
+        usernames: impl IntoIterator<Item = impl Into<String>>,
+    ) -> UnmuteGroupMembersRequest<'a> {
+        UnmuteGroupMembersRequest {
+            client: self.client,
+            group_id: group_id.into(),
+            usernames: usernames.into_iter().map(Into::into).collect(),
+            options: crate::RequestOptions::default(),
+        }
+    }
+
+    /// List the muted members of a chat group.
+    ///
+    /// Returns each muted member with the time the mute ends.
+    ///
+    /// - HTTP: `GET /chatgroups/{group_id}/mute`
+    /// - Rate limit: not documented
+    /// - Idempotent: yes, safe to repeat
+    /// - Source: `restful-api/chat-group-management/manage-group-mutelist`, section "Retrieving the mute list"
+    /// - Doc errata: E300, E317, E330, E334 (see `spec/errata.yaml` and `spec/errata/`)
+    ///
+    /// # Arguments
+    ///
+    /// - `group_id`: Id of the group.
+    pub fn list(&self, group_id: impl Into<String>) -> ListGroupMutedMembersRequest<'a> {
+        ListGroupMutedMembersRequest {
+            client: self.client,
+            group_id: group_id.into(),
+            options: crate::RequestOptions::default(),
+        }
+    }
+
+    /// Mute every member of a chat group.
+    ///
+    /// Nobody except allow-listed members can send messages in the group or its threads afterwards. The mute has no end time; call unmute_all_group_members to lift it.
+    ///
+    /// - HTTP: `POST /chatgroups/{group_id}/ban`
+    /// - Rate limit: not documented
+    /// - Idempotent: yes, safe to repeat
+    /// - Source: `restful-api/chat-group-management/manage-group-mutelist`, section "Muting all chat group members"
+    /// - Doc errata: E300, E301, E317, E327, E334, E335 (see `spec/errata.yaml` and `spec/errata/`)
+    ///
+    /// # Arguments
+    ///
+    /// - `group_id`: Id of the group.
+    pub fn mute_all(
+        &self,
+        group_id: impl Into<String>,
+    ) -> MuteAllGroupMembersRequest<'a> {
+        MuteAllGroupMembersRequest {
+            client: self.client,
+            group_id: group_id.into(),
+            options: crate::RequestOptions::default(),
+        }
+    }
+
+    /// Lift the group-wide mute of a chat group.
+    ///
+    /// Undoes mute_all_group_members so that members can send messages in the group and its threads again.
+    ///
+    /// - HTTP: `DELETE /chatgroups/{group_id}/ban`
+    /// - Rate limit: not documented
+    /// - Idempotent: yes, safe to repeat
+    /// - Source: `restful-api/chat-group-management/manage-group-mutelist`, section "Unmuting all chat group members"
+    /// - Doc errata: E300, E301, E317, E334, E336 (see `spec/errata.yaml` and `spec/errata/`)
+    ///
+    /// # Arguments
+    ///
+    /// - `group_id`: Id of the group.
+    pub fn unmute_all(
+        &self,
+        group_id: impl Into<String>,
+    ) -> UnmuteAllGroupMembersRequest<'a> {
+        UnmuteAllGroupMembersRequest {
+            client: self.client,
+            group_id: group_id.into(),
+            options: crate::RequestOptions::default(),
+        }
+    }
+}
+
 /// One result per requested user.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct MuteGroupMembersItem {
@@ -60,7 +219,7 @@ pub struct ListGroupMutedMembersItem {
     pub extra: crate::Extra,
 }
 
-/// The `data` of the response of [`crate::Client::mute_all_group_members`]: Mute every member of a chat group.
+/// The `data` of the response of [`GroupMutelist::mute_all`](crate::group_mutelist::GroupMutelist::mute_all): Mute every member of a chat group.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct MuteAllGroupMembersData {
     /// Whether the whole group is now muted.
@@ -71,7 +230,7 @@ pub struct MuteAllGroupMembersData {
     pub extra: crate::Extra,
 }
 
-/// The `data` of the response of [`crate::Client::unmute_all_group_members`]: Lift the group-wide mute of a chat group.
+/// The `data` of the response of [`GroupMutelist::unmute_all`](crate::group_mutelist::GroupMutelist::unmute_all): Lift the group-wide mute of a chat group.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct UnmuteAllGroupMembersData {
     /// Whether the whole group is still muted (false after a successful call).
@@ -104,42 +263,7 @@ struct MuteGroupMembersBody {
     usernames: ::std::vec::Vec<String>,
 }
 
-impl crate::Client {
-    /// Mute up to 60 chat group members for a given time.
-    ///
-    /// Stops the listed members from sending messages in the group and its threads for `mute_duration` milliseconds. The response holds one result per user with the time the mute ends.
-    ///
-    /// - HTTP: `POST /chatgroups/{group_id}/mute`
-    /// - Rate limit: not documented
-    /// - Idempotent: no, a repeat may act twice
-    /// - Checked before sending: `usernames`: at most 60 items, each item must follow the username rule
-    /// - Source: `restful-api/chat-group-management/manage-group-mutelist`, section "Muting a chat group member"
-    /// - Doc errata: E300, E317, E330 (see `spec/errata.yaml` and `spec/errata/`)
-    ///
-    /// # Arguments
-    ///
-    /// - `group_id`: Id of the group.
-    /// - `mute_duration`: How long the mute lasts, in milliseconds.
-    /// - `usernames`: The members to mute, at most 60. Checked before sending: at most 60 items.
-    pub fn mute_group_members(
-        &self,
-        group_id: impl Into<String>,
-        mute_duration: i64,
-        usernames: impl IntoIterator<Item = impl Into<String>>,
-    ) -> MuteGroupMembersRequest<'_> {
-        MuteGroupMembersRequest {
-            client: self,
-            group_id: group_id.into(),
-            body: MuteGroupMembersBody {
-                mute_duration,
-                usernames: usernames.into_iter().map(Into::into).collect(),
-            },
-            options: crate::RequestOptions::default(),
-        }
-    }
-}
-
-/// Request builder for [`Client::mute_group_members`](crate::Client::mute_group_members): set optional arguments, then `.await` it or call [`send`](Self::send).
+/// The request of [`GroupMutelist::mute`](GroupMutelist::mute): set optional arguments, then `.await` it for the payload, or call [`with_envelope`](Self::with_envelope) for the whole response.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct MuteGroupMembersRequest<'a> {
@@ -168,8 +292,20 @@ impl<'a> MuteGroupMembersRequest<'a> {
         Ok(())
     }
 
-    /// Validates the arguments, sends the request and decodes the response.
+    /// Validates the arguments, sends the request and decodes the
+    /// response's payload (what `.await` does).
     pub async fn send(self) -> MuteGroupMembersResult {
+        self.with_envelope().await.map(|response| response.data)
+    }
+
+    /// Like [`send`](Self::send), but keeps the whole response: the
+    /// payload in `data`, and the envelope fields around it.
+    pub async fn with_envelope(
+        self,
+    ) -> Result<
+        crate::Response<::std::vec::Vec<crate::group_mutelist::MuteGroupMembersItem>>,
+        crate::Error,
+    > {
         self.validate()?;
         let path = {
             let group_id = crate::runtime::encode::segment(&self.group_id);
@@ -190,9 +326,9 @@ impl<'a> MuteGroupMembersRequest<'a> {
     }
 }
 
-/// What the request gives when sent.
+/// What the request gives when awaited.
 type MuteGroupMembersResult = Result<
-    crate::Response<::std::vec::Vec<crate::MuteGroupMembersItem>>,
+    ::std::vec::Vec<crate::group_mutelist::MuteGroupMembersItem>,
     crate::Error,
 >;
 
@@ -206,37 +342,7 @@ pub(crate) const UNMUTE_GROUP_MEMBERS: crate::OperationInfo = crate::OperationIn
     rate_limit: None,
 };
 
-impl crate::Client {
-    /// Lift the mute of one or more chat group members.
-    ///
-    /// Lets 1 to 60 muted members send messages in the group and its threads again. The response holds one result per user.
-    ///
-    /// - HTTP: `DELETE /chatgroups/{group_id}/mute/{usernames}`
-    /// - Rate limit: not documented
-    /// - Idempotent: yes, safe to repeat
-    /// - Checked before sending: `usernames`: 1 to 60 values, sent comma-separated, must follow the username rule
-    /// - Source: `restful-api/chat-group-management/manage-group-mutelist`, section "Unmuting a chat group member"
-    /// - Doc errata: E300, E317, E330, E333 (see `spec/errata.yaml` and `spec/errata/`)
-    ///
-    /// # Arguments
-    ///
-    /// - `group_id`: Id of the group.
-    /// - `usernames`: The members to unmute, 1 to 60; sent joined by commas (no spaces), each comma encoded as %2C. Checked before sending: 1 to 60 values, sent comma-separated. See errata E333.
-    pub fn unmute_group_members(
-        &self,
-        group_id: impl Into<String>,
-        usernames: impl IntoIterator<Item = impl Into<String>>,
-    ) -> UnmuteGroupMembersRequest<'_> {
-        UnmuteGroupMembersRequest {
-            client: self,
-            group_id: group_id.into(),
-            usernames: usernames.into_iter().map(Into::into).collect(),
-            options: crate::RequestOptions::default(),
-        }
-    }
-}
-
-/// Request builder for [`Client::unmute_group_members`](crate::Client::unmute_group_members): set optional arguments, then `.await` it or call [`send`](Self::send).
+/// The request of [`GroupMutelist::unmute`](GroupMutelist::unmute): set optional arguments, then `.await` it for the payload, or call [`with_envelope`](Self::with_envelope) for the whole response.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct UnmuteGroupMembersRequest<'a> {
@@ -266,8 +372,20 @@ impl<'a> UnmuteGroupMembersRequest<'a> {
         Ok(())
     }
 
-    /// Validates the arguments, sends the request and decodes the response.
+    /// Validates the arguments, sends the request and decodes the
+    /// response's payload (what `.await` does).
     pub async fn send(self) -> UnmuteGroupMembersResult {
+        self.with_envelope().await.map(|response| response.data)
+    }
+
+    /// Like [`send`](Self::send), but keeps the whole response: the
+    /// payload in `data`, and the envelope fields around it.
+    pub async fn with_envelope(
+        self,
+    ) -> Result<
+        crate::Response<::std::vec::Vec<crate::group_mutelist::UnmuteGroupMembersItem>>,
+        crate::Error,
+    > {
         self.validate()?;
         let path = {
             let group_id = crate::runtime::encode::segment(&self.group_id);
@@ -289,9 +407,9 @@ impl<'a> UnmuteGroupMembersRequest<'a> {
     }
 }
 
-/// What the request gives when sent.
+/// What the request gives when awaited.
 type UnmuteGroupMembersResult = Result<
-    crate::Response<::std::vec::Vec<crate::UnmuteGroupMembersItem>>,
+    ::std::vec::Vec<crate::group_mutelist::UnmuteGroupMembersItem>,
     crate::Error,
 >;
 
@@ -305,33 +423,7 @@ pub(crate) const LIST_GROUP_MUTED_MEMBERS: crate::OperationInfo = crate::Operati
     rate_limit: None,
 };
 
-impl crate::Client {
-    /// List the muted members of a chat group.
-    ///
-    /// Returns each muted member with the time the mute ends.
-    ///
-    /// - HTTP: `GET /chatgroups/{group_id}/mute`
-    /// - Rate limit: not documented
-    /// - Idempotent: yes, safe to repeat
-    /// - Source: `restful-api/chat-group-management/manage-group-mutelist`, section "Retrieving the mute list"
-    /// - Doc errata: E300, E317, E330, E334 (see `spec/errata.yaml` and `spec/errata/`)
-    ///
-    /// # Arguments
-    ///
-    /// - `group_id`: Id of the group.
-    pub fn list_group_muted_members(
-        &self,
-        group_id: impl Into<String>,
-    ) -> ListGroupMutedMembersRequest<'_> {
-        ListGroupMutedMembersRequest {
-            client: self,
-            group_id: group_id.into(),
-            options: crate::RequestOptions::default(),
-        }
-    }
-}
-
-/// Request builder for [`Client::list_group_muted_members`](crate::Client::list_group_muted_members): set optional arguments, then `.await` it or call [`send`](Self::send).
+/// The request of [`GroupMutelist::list`](GroupMutelist::list): set optional arguments, then `.await` it for the payload, or call [`with_envelope`](Self::with_envelope) for the whole response.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ListGroupMutedMembersRequest<'a> {
@@ -350,8 +442,22 @@ impl<'a> ListGroupMutedMembersRequest<'a> {
         Ok(())
     }
 
-    /// Validates the arguments, sends the request and decodes the response.
+    /// Validates the arguments, sends the request and decodes the
+    /// response's payload (what `.await` does).
     pub async fn send(self) -> ListGroupMutedMembersResult {
+        self.with_envelope().await.map(|response| response.data)
+    }
+
+    /// Like [`send`](Self::send), but keeps the whole response: the
+    /// payload in `data`, and the envelope fields around it.
+    pub async fn with_envelope(
+        self,
+    ) -> Result<
+        crate::Response<
+            ::std::vec::Vec<crate::group_mutelist::ListGroupMutedMembersItem>,
+        >,
+        crate::Error,
+    > {
         self.validate()?;
         let path = {
             let group_id = crate::runtime::encode::segment(&self.group_id);
@@ -372,9 +478,9 @@ impl<'a> ListGroupMutedMembersRequest<'a> {
     }
 }
 
-/// What the request gives when sent.
+/// What the request gives when awaited.
 type ListGroupMutedMembersResult = Result<
-    crate::Response<::std::vec::Vec<crate::ListGroupMutedMembersItem>>,
+    ::std::vec::Vec<crate::group_mutelist::ListGroupMutedMembersItem>,
     crate::Error,
 >;
 
@@ -390,33 +496,7 @@ pub(crate) const MUTE_ALL_GROUP_MEMBERS: crate::OperationInfo = crate::Operation
     rate_limit: None,
 };
 
-impl crate::Client {
-    /// Mute every member of a chat group.
-    ///
-    /// Nobody except allow-listed members can send messages in the group or its threads afterwards. The mute has no end time; call unmute_all_group_members to lift it.
-    ///
-    /// - HTTP: `POST /chatgroups/{group_id}/ban`
-    /// - Rate limit: not documented
-    /// - Idempotent: yes, safe to repeat
-    /// - Source: `restful-api/chat-group-management/manage-group-mutelist`, section "Muting all chat group members"
-    /// - Doc errata: E300, E301, E317, E327, E334, E335 (see `spec/errata.yaml` and `spec/errata/`)
-    ///
-    /// # Arguments
-    ///
-    /// - `group_id`: Id of the group.
-    pub fn mute_all_group_members(
-        &self,
-        group_id: impl Into<String>,
-    ) -> MuteAllGroupMembersRequest<'_> {
-        MuteAllGroupMembersRequest {
-            client: self,
-            group_id: group_id.into(),
-            options: crate::RequestOptions::default(),
-        }
-    }
-}
-
-/// Request builder for [`Client::mute_all_group_members`](crate::Client::mute_all_group_members): set optional arguments, then `.await` it or call [`send`](Self::send).
+/// The request of [`GroupMutelist::mute_all`](GroupMutelist::mute_all): set optional arguments, then `.await` it for the payload, or call [`with_envelope`](Self::with_envelope) for the whole response.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct MuteAllGroupMembersRequest<'a> {
@@ -435,8 +515,20 @@ impl<'a> MuteAllGroupMembersRequest<'a> {
         Ok(())
     }
 
-    /// Validates the arguments, sends the request and decodes the response.
+    /// Validates the arguments, sends the request and decodes the
+    /// response's payload (what `.await` does).
     pub async fn send(self) -> MuteAllGroupMembersResult {
+        self.with_envelope().await.map(|response| response.data)
+    }
+
+    /// Like [`send`](Self::send), but keeps the whole response: the
+    /// payload in `data`, and the envelope fields around it.
+    pub async fn with_envelope(
+        self,
+    ) -> Result<
+        crate::Response<crate::group_mutelist::MuteAllGroupMembersData>,
+        crate::Error,
+    > {
         self.validate()?;
         let path = {
             let group_id = crate::runtime::encode::segment(&self.group_id);
@@ -457,9 +549,9 @@ impl<'a> MuteAllGroupMembersRequest<'a> {
     }
 }
 
-/// What the request gives when sent.
+/// What the request gives when awaited.
 type MuteAllGroupMembersResult = Result<
-    crate::Response<crate::MuteAllGroupMembersData>,
+    crate::group_mutelist::MuteAllGroupMembersData,
     crate::Error,
 >;
 
@@ -475,33 +567,7 @@ pub(crate) const UNMUTE_ALL_GROUP_MEMBERS: crate::OperationInfo = crate::Operati
     rate_limit: None,
 };
 
-impl crate::Client {
-    /// Lift the group-wide mute of a chat group.
-    ///
-    /// Undoes mute_all_group_members so that members can send messages in the group and its threads again.
-    ///
-    /// - HTTP: `DELETE /chatgroups/{group_id}/ban`
-    /// - Rate limit: not documented
-    /// - Idempotent: yes, safe to repeat
-    /// - Source: `restful-api/chat-group-management/manage-group-mutelist`, section "Unmuting all chat group members"
-    /// - Doc errata: E300, E301, E317, E334, E336 (see `spec/errata.yaml` and `spec/errata/`)
-    ///
-    /// # Arguments
-    ///
-    /// - `group_id`: Id of the group.
-    pub fn unmute_all_group_members(
-        &self,
-        group_id: impl Into<String>,
-    ) -> UnmuteAllGroupMembersRequest<'_> {
-        UnmuteAllGroupMembersRequest {
-            client: self,
-            group_id: group_id.into(),
-            options: crate::RequestOptions::default(),
-        }
-    }
-}
-
-/// Request builder for [`Client::unmute_all_group_members`](crate::Client::unmute_all_group_members): set optional arguments, then `.await` it or call [`send`](Self::send).
+/// The request of [`GroupMutelist::unmute_all`](GroupMutelist::unmute_all): set optional arguments, then `.await` it for the payload, or call [`with_envelope`](Self::with_envelope) for the whole response.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct UnmuteAllGroupMembersRequest<'a> {
@@ -520,8 +586,20 @@ impl<'a> UnmuteAllGroupMembersRequest<'a> {
         Ok(())
     }
 
-    /// Validates the arguments, sends the request and decodes the response.
+    /// Validates the arguments, sends the request and decodes the
+    /// response's payload (what `.await` does).
     pub async fn send(self) -> UnmuteAllGroupMembersResult {
+        self.with_envelope().await.map(|response| response.data)
+    }
+
+    /// Like [`send`](Self::send), but keeps the whole response: the
+    /// payload in `data`, and the envelope fields around it.
+    pub async fn with_envelope(
+        self,
+    ) -> Result<
+        crate::Response<crate::group_mutelist::UnmuteAllGroupMembersData>,
+        crate::Error,
+    > {
         self.validate()?;
         let path = {
             let group_id = crate::runtime::encode::segment(&self.group_id);
@@ -542,9 +620,9 @@ impl<'a> UnmuteAllGroupMembersRequest<'a> {
     }
 }
 
-/// What the request gives when sent.
+/// What the request gives when awaited.
 type UnmuteAllGroupMembersResult = Result<
-    crate::Response<crate::UnmuteAllGroupMembersData>,
+    crate::group_mutelist::UnmuteAllGroupMembersData,
     crate::Error,
 >;
 

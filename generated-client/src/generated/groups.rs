@@ -4,8 +4,279 @@
 //! Chat groups
 //!
 //! Create, inspect, list, modify, ban, unban and delete chat groups, and check whether a user belongs to one. Group ids are strings the service assigns on creation.
+//!
+//! The operations are methods of [`Groups`], which [`Client::groups`](crate::Client::groups) returns.
 #![allow(clippy::too_many_arguments)]
-/// The `data` of the response of [`crate::Client::create_group`]: Create a chat group.
+/// Chat groups: Create, inspect, list, modify, ban, unban and delete chat groups, and check whether a user belongs to one. Group ids are strings the service assigns on creation.
+///
+/// Reached with [`Client::groups`](crate::Client::groups).
+///
+/// | Method | What it does |
+/// |---|---|
+/// | [`create`](Self::create) | Create a chat group. |
+/// | [`disable`](Self::disable) | Ban a chat group. |
+/// | [`enable`](Self::enable) | Lift the ban on a chat group. |
+/// | [`check_membership`](Self::check_membership) | Check whether a user belongs to a chat group. |
+/// | [`get`](Self::get) | Get the details of one or more chat groups. |
+/// | [`update`](Self::update) | Change a chat group's settings. |
+/// | [`delete`](Self::delete) | Delete a chat group. |
+/// | [`list`](Self::list) | List the chat groups of the app, one page at a time. |
+/// | [`list_joined_by`](Self::list_joined_by) | List the chat groups a user has joined. |
+#[derive(Debug, Clone, Copy)]
+pub struct Groups<'a> {
+    client: &'a crate::Client,
+}
+
+impl crate::Client {
+    /// Chat groups: Create, inspect, list, modify, ban, unban and delete chat groups, and check whether a user belongs to one. Group ids are strings the service assigns on creation.
+    ///
+    /// See [`Groups`](crate::groups::Groups) for its operations.
+    pub fn groups(&self) -> Groups<'_> {
+        Groups { client: self }
+    }
+}
+
+impl<'a> Groups<'a> {
+    /// Create a chat group.
+    ///
+    /// Creates a group owned by `owner` and returns its id. `members` (the owner excluded) join at once and may not outnumber `maxusers`; `allowinvites` only takes effect for private groups and is forced to false for public ones until the group is modified.
+    ///
+    /// - HTTP: `POST /chatgroups`
+    /// - Rate limit: 100/second per app key; Per App Key, from the overview table; the detail page states no limit.
+    /// - Idempotent: no, a repeat may act twice
+    /// - Checked before sending: `groupname`: at most 128 characters; `avatar`: at most 1024 characters; `description`: at most 512 characters; `owner`: must follow the username rule; `members`: each item must follow the username rule; `custom`: at most 8192 characters
+    /// - Source: `restful-api/chat-group-management/create-delete-retrieve-groups`, section "Creating a group"
+    /// - Doc errata: E300, E303, E304, E305 (see `spec/errata.yaml` and `spec/errata/`)
+    ///
+    /// # Arguments
+    ///
+    /// - `owner`: Username of the user who becomes the group owner.
+    pub fn create(&self, owner: impl Into<String>) -> CreateGroupRequest<'a> {
+        CreateGroupRequest {
+            client: self.client,
+            body: CreateGroupBody {
+                groupname: None,
+                avatar: None,
+                description: None,
+                public: None,
+                maxusers: None,
+                allowinvites: None,
+                membersonly: None,
+                invite_need_confirm: None,
+                owner: owner.into(),
+                members: None,
+                custom: None,
+            },
+            options: crate::RequestOptions::default(),
+        }
+    }
+
+    /// Ban a chat group.
+    ///
+    /// Freezes the group: members can no longer send or receive its messages and the owner and admins lose their management rights until the group is unbanned. Typically used against groups that break the community rules.
+    ///
+    /// - HTTP: `POST /chatgroups/{group_id}/disable`
+    /// - Rate limit: 100/second per app key; Per App Key, from the overview table; the detail page states no limit.
+    /// - Idempotent: yes, safe to repeat
+    /// - Source: `restful-api/chat-group-management/create-delete-retrieve-groups`, section "Banning a chat group"
+    /// - Doc errata: E300, E301, E302 (see `spec/errata.yaml` and `spec/errata/`)
+    ///
+    /// # Arguments
+    ///
+    /// - `group_id`: Id of the group to ban.
+    pub fn disable(&self, group_id: impl Into<String>) -> DisableGroupRequest<'a> {
+        DisableGroupRequest {
+            client: self.client,
+            group_id: group_id.into(),
+            options: crate::RequestOptions::default(),
+        }
+    }
+
+    /// Lift the ban on a chat group.
+    ///
+    /// Undoes disable_group: members can send and receive messages again and the owner and admins get their management rights back.
+    ///
+    /// - HTTP: `POST /chatgroups/{group_id}/enable`
+    /// - Rate limit: 100/second per app key; Per App Key, from the overview table; the detail page states no limit.
+    /// - Idempotent: yes, safe to repeat
+    /// - Source: `restful-api/chat-group-management/create-delete-retrieve-groups`, section "Unbanning a chat group"
+    /// - Doc errata: E300, E301, E302 (see `spec/errata.yaml` and `spec/errata/`)
+    ///
+    /// # Arguments
+    ///
+    /// - `group_id`: Id of the group to unban.
+    pub fn enable(&self, group_id: impl Into<String>) -> EnableGroupRequest<'a> {
+        EnableGroupRequest {
+            client: self.client,
+            group_id: group_id.into(),
+            options: crate::RequestOptions::default(),
+        }
+    }
+
+    /// Check whether a user belongs to a chat group.
+    ///
+    /// Answers with a bare boolean in `data`, true when `username` is in the group.
+    ///
+    /// - HTTP: `GET /chatgroups/{group_id}/user/{username}/is_joined`
+    /// - Rate limit: not documented
+    /// - Idempotent: yes, safe to repeat
+    /// - Checked before sending: `username`: must follow the username rule
+    /// - Source: `restful-api/chat-group-management/create-delete-retrieve-groups`, section "Checking whether a user has joined a group"
+    /// - Doc errata: E317 (see `spec/errata.yaml` and `spec/errata/`)
+    ///
+    /// # Arguments
+    ///
+    /// - `group_id`: Id of the group.
+    /// - `username`: The user to look for.
+    pub fn check_membership(
+        &self,
+        group_id: impl Into<String>,
+        username: impl Into<String>,
+    ) -> CheckGroupMembershipRequest<'a> {
+        CheckGroupMembershipRequest {
+            client: self.client,
+            group_id: group_id.into(),
+            username: username.into(),
+            options: crate::RequestOptions::default(),
+        }
+    }
+
+    /// Get the details of one or more chat groups.
+    ///
+    /// Looks up 1 to 100 groups by id and returns one detail object per existing group, member list (`affiliations`) included; unknown ids are skipped, and an error is returned only when none exists.
+    ///
+    /// - HTTP: `GET /chatgroups/{group_ids}`
+    /// - Rate limit: 100/second per app key; Per App Key, from the overview table; the detail page states no limit.
+    /// - Idempotent: yes, safe to repeat
+    /// - Checked before sending: `group_ids`: 1 to 100 values, sent comma-separated
+    /// - Source: `restful-api/chat-group-management/create-delete-retrieve-groups`, section "Retrieving group details"
+    /// - Doc errata: E300, E302, E311, E312, E313 (see `spec/errata.yaml` and `spec/errata/`)
+    ///
+    /// # Arguments
+    ///
+    /// - `group_ids`: Ids of the groups to look up, 1 to 100; sent joined by commas, each comma encoded as %2C. Checked before sending: 1 to 100 values, sent comma-separated. See errata E313.
+    pub fn get(
+        &self,
+        group_ids: impl IntoIterator<Item = impl Into<String>>,
+    ) -> GetGroupsRequest<'a> {
+        GetGroupsRequest {
+            client: self.client,
+            group_ids: group_ids.into_iter().map(Into::into).collect(),
+            options: crate::RequestOptions::default(),
+        }
+    }
+
+    /// Change a chat group's settings.
+    ///
+    /// Changes name, avatar, description, member cap, join and invitation rules, visibility or extension information; `groupname`, `description` and `public` must always be sent (resend the current values to keep them). The docs ask for names without "/" or spaces ("+" for a space), which the client does not enforce; unknown fields are rejected.
+    ///
+    /// - HTTP: `PUT /chatgroups/{group_id}`
+    /// - Rate limit: 100/second per app key; Per App Key, from the overview table; the detail page states no limit.
+    /// - Idempotent: yes, safe to repeat
+    /// - Checked before sending: `groupname`: at most 128 characters; `avatar`: at most 1024 characters; `description`: at most 512 characters; `custom`: at most 1024 characters
+    /// - Source: `restful-api/chat-group-management/create-delete-retrieve-groups`, section "Modifying group information"
+    /// - Doc errata: E041, E300, E302, E304, E305, E306, E307, E308, E309, E310 (see `spec/errata.yaml` and `spec/errata/`)
+    ///
+    /// # Arguments
+    ///
+    /// - `group_id`: Id of the group to change.
+    /// - `groupname`: Group name, at most 128 characters. Checked before sending: at most 128 characters. See errata E306, E307.
+    /// - `description`: Group description, at most 512 characters. Checked before sending: at most 512 characters. See errata E306, E307.
+    /// - `public`: True for a public group, false for a private one. See errata E306.
+    pub fn update(
+        &self,
+        group_id: impl Into<String>,
+        groupname: impl Into<String>,
+        description: impl Into<String>,
+        public: bool,
+    ) -> UpdateGroupRequest<'a> {
+        UpdateGroupRequest {
+            client: self.client,
+            group_id: group_id.into(),
+            body: UpdateGroupBody {
+                groupname: groupname.into(),
+                avatar: None,
+                description: description.into(),
+                maxusers: None,
+                allowinvites: None,
+                membersonly: None,
+                custom: None,
+                invite_need_confirm: None,
+                public,
+            },
+            options: crate::RequestOptions::default(),
+        }
+    }
+
+    /// Delete a chat group.
+    ///
+    /// Removes the group for good, together with every thread in it.
+    ///
+    /// - HTTP: `DELETE /chatgroups/{group_id}`
+    /// - Rate limit: 100/second per app key; Per App Key, from the overview table; the detail page states no limit.
+    /// - Idempotent: yes, safe to repeat
+    /// - Source: `restful-api/chat-group-management/create-delete-retrieve-groups`, section "Deleting a chat group"
+    /// - Doc errata: E300 (see `spec/errata.yaml` and `spec/errata/`)
+    ///
+    /// # Arguments
+    ///
+    /// - `group_id`: Id of the group to delete.
+    pub fn delete(&self, group_id: impl Into<String>) -> DeleteGroupRequest<'a> {
+        DeleteGroupRequest {
+            client: self.client,
+            group_id: group_id.into(),
+            options: crate::RequestOptions::default(),
+        }
+    }
+
+    /// List the chat groups of the app, one page at a time.
+    ///
+    /// Returns up to `limit` groups (default 10), newest first. While more groups remain the response carries a `cursor` to pass back for the next page; a response without one ends the list.
+    ///
+    /// - HTTP: `GET /chatgroups`
+    /// - Rate limit: 100/second per app key; Per App Key, from the overview table; the detail page states no limit.
+    /// - Idempotent: yes, safe to repeat
+    /// - Checked before sending: `limit`: between 1 and 1000
+    /// - Source: `restful-api/chat-group-management/create-delete-retrieve-groups`, section "Retrieving all chat groups"
+    /// - Doc errata: E040, E300, E314, E315 (see `spec/errata.yaml` and `spec/errata/`)
+    pub fn list(&self) -> ListGroupsRequest<'a> {
+        ListGroupsRequest {
+            client: self.client,
+            limit: None,
+            cursor: None,
+            options: crate::RequestOptions::default(),
+        }
+    }
+
+    /// List the chat groups a user has joined.
+    ///
+    /// Returns the id and name of the groups `username` belongs to, paged with `pagesize` (default 5) and `pagenum`. The server serves at most 20 groups per page whatever `pagesize` says, so keep it at 20 or below when streaming all pages.
+    ///
+    /// - HTTP: `GET /users/{username}/joined_chatgroups`
+    /// - Rate limit: 100/second per app key; Per App Key, from the overview table; the detail page states no limit.
+    /// - Idempotent: yes, safe to repeat
+    /// - Checked before sending: `username`: must follow the username rule; `pagesize`: at least 1; `pagenum`: at least 1
+    /// - Source: `restful-api/chat-group-management/create-delete-retrieve-groups`, section "Retrieving all the chat groups a user joins"
+    /// - Doc errata: E300, E302, E316 (see `spec/errata.yaml` and `spec/errata/`)
+    ///
+    /// # Arguments
+    ///
+    /// - `username`: The user whose groups are listed.
+    pub fn list_joined_by(
+        &self,
+        username: impl Into<String>,
+    ) -> ListUserJoinedGroupsRequest<'a> {
+        ListUserJoinedGroupsRequest {
+            client: self.client,
+            username: username.into(),
+            pagesize: None,
+            pagenum: None,
+            options: crate::RequestOptions::default(),
+        }
+    }
+}
+
+/// The `data` of the response of [`Groups::create`](crate::groups::Groups::create): Create a chat group.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct CreateGroupData {
     /// Id of the new group.
@@ -15,7 +286,7 @@ pub struct CreateGroupData {
     pub extra: crate::Extra,
 }
 
-/// The `data` of the response of [`crate::Client::disable_group`]: Ban a chat group.
+/// The `data` of the response of [`Groups::disable`](crate::groups::Groups::disable): Ban a chat group.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct DisableGroupData {
     /// Whether the group is now banned (true after a successful call).
@@ -26,7 +297,7 @@ pub struct DisableGroupData {
     pub extra: crate::Extra,
 }
 
-/// The `data` of the response of [`crate::Client::enable_group`]: Lift the ban on a chat group.
+/// The `data` of the response of [`Groups::enable`](crate::groups::Groups::enable): Lift the ban on a chat group.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct EnableGroupData {
     /// Whether the group is still banned (false after a successful call).
@@ -148,7 +419,7 @@ pub struct UpdateGroupData {
     pub extra: crate::Extra,
 }
 
-/// The `data` of the response of [`crate::Client::delete_group`]: Delete a chat group.
+/// The `data` of the response of [`Groups::delete`](crate::groups::Groups::delete): Delete a chat group.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct DeleteGroupData {
     /// Whether the group was deleted.
@@ -244,43 +515,7 @@ struct CreateGroupBody {
     custom: Option<String>,
 }
 
-impl crate::Client {
-    /// Create a chat group.
-    ///
-    /// Creates a group owned by `owner` and returns its id. `members` (the owner excluded) join at once and may not outnumber `maxusers`; `allowinvites` only takes effect for private groups and is forced to false for public ones until the group is modified.
-    ///
-    /// - HTTP: `POST /chatgroups`
-    /// - Rate limit: 100/second per app key; Per App Key, from the overview table; the detail page states no limit.
-    /// - Idempotent: no, a repeat may act twice
-    /// - Checked before sending: `groupname`: at most 128 characters; `avatar`: at most 1024 characters; `description`: at most 512 characters; `owner`: must follow the username rule; `members`: each item must follow the username rule; `custom`: at most 8192 characters
-    /// - Source: `restful-api/chat-group-management/create-delete-retrieve-groups`, section "Creating a group"
-    /// - Doc errata: E300, E303, E304, E305 (see `spec/errata.yaml` and `spec/errata/`)
-    ///
-    /// # Arguments
-    ///
-    /// - `owner`: Username of the user who becomes the group owner.
-    pub fn create_group(&self, owner: impl Into<String>) -> CreateGroupRequest<'_> {
-        CreateGroupRequest {
-            client: self,
-            body: CreateGroupBody {
-                groupname: None,
-                avatar: None,
-                description: None,
-                public: None,
-                maxusers: None,
-                allowinvites: None,
-                membersonly: None,
-                invite_need_confirm: None,
-                owner: owner.into(),
-                members: None,
-                custom: None,
-            },
-            options: crate::RequestOptions::default(),
-        }
-    }
-}
-
-/// Request builder for [`Client::create_group`](crate::Client::create_group): set optional arguments, then `.await` it or call [`send`](Self::send).
+/// The request of [`Groups::create`](Groups::create): set optional arguments, then `.await` it for the payload, or call [`with_envelope`](Self::with_envelope) for the whole response.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct CreateGroupRequest<'a> {
@@ -393,8 +628,17 @@ impl<'a> CreateGroupRequest<'a> {
         Ok(())
     }
 
-    /// Validates the arguments, sends the request and decodes the response.
+    /// Validates the arguments, sends the request and decodes the
+    /// response's payload (what `.await` does).
     pub async fn send(self) -> CreateGroupResult {
+        self.with_envelope().await.map(|response| response.data)
+    }
+
+    /// Like [`send`](Self::send), but keeps the whole response: the
+    /// payload in `data`, and the envelope fields around it.
+    pub async fn with_envelope(
+        self,
+    ) -> Result<crate::Response<crate::groups::CreateGroupData>, crate::Error> {
         self.validate()?;
         let path = String::from("/chatgroups");
         let query: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
@@ -412,8 +656,8 @@ impl<'a> CreateGroupRequest<'a> {
     }
 }
 
-/// What the request gives when sent.
-type CreateGroupResult = Result<crate::Response<crate::CreateGroupData>, crate::Error>;
+/// What the request gives when awaited.
+type CreateGroupResult = Result<crate::groups::CreateGroupData, crate::Error>;
 crate::runtime::request_builder!(CreateGroupRequest => CreateGroupResult);
 
 pub(crate) const DISABLE_GROUP: crate::OperationInfo = crate::OperationInfo {
@@ -427,30 +671,7 @@ pub(crate) const DISABLE_GROUP: crate::OperationInfo = crate::OperationInfo {
     }),
 };
 
-impl crate::Client {
-    /// Ban a chat group.
-    ///
-    /// Freezes the group: members can no longer send or receive its messages and the owner and admins lose their management rights until the group is unbanned. Typically used against groups that break the community rules.
-    ///
-    /// - HTTP: `POST /chatgroups/{group_id}/disable`
-    /// - Rate limit: 100/second per app key; Per App Key, from the overview table; the detail page states no limit.
-    /// - Idempotent: yes, safe to repeat
-    /// - Source: `restful-api/chat-group-management/create-delete-retrieve-groups`, section "Banning a chat group"
-    /// - Doc errata: E300, E301, E302 (see `spec/errata.yaml` and `spec/errata/`)
-    ///
-    /// # Arguments
-    ///
-    /// - `group_id`: Id of the group to ban.
-    pub fn disable_group(&self, group_id: impl Into<String>) -> DisableGroupRequest<'_> {
-        DisableGroupRequest {
-            client: self,
-            group_id: group_id.into(),
-            options: crate::RequestOptions::default(),
-        }
-    }
-}
-
-/// Request builder for [`Client::disable_group`](crate::Client::disable_group): set optional arguments, then `.await` it or call [`send`](Self::send).
+/// The request of [`Groups::disable`](Groups::disable): set optional arguments, then `.await` it for the payload, or call [`with_envelope`](Self::with_envelope) for the whole response.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct DisableGroupRequest<'a> {
@@ -469,8 +690,17 @@ impl<'a> DisableGroupRequest<'a> {
         Ok(())
     }
 
-    /// Validates the arguments, sends the request and decodes the response.
+    /// Validates the arguments, sends the request and decodes the
+    /// response's payload (what `.await` does).
     pub async fn send(self) -> DisableGroupResult {
+        self.with_envelope().await.map(|response| response.data)
+    }
+
+    /// Like [`send`](Self::send), but keeps the whole response: the
+    /// payload in `data`, and the envelope fields around it.
+    pub async fn with_envelope(
+        self,
+    ) -> Result<crate::Response<crate::groups::DisableGroupData>, crate::Error> {
         self.validate()?;
         let path = {
             let group_id = crate::runtime::encode::segment(&self.group_id);
@@ -491,8 +721,8 @@ impl<'a> DisableGroupRequest<'a> {
     }
 }
 
-/// What the request gives when sent.
-type DisableGroupResult = Result<crate::Response<crate::DisableGroupData>, crate::Error>;
+/// What the request gives when awaited.
+type DisableGroupResult = Result<crate::groups::DisableGroupData, crate::Error>;
 crate::runtime::request_builder!(DisableGroupRequest => DisableGroupResult);
 
 pub(crate) const ENABLE_GROUP: crate::OperationInfo = crate::OperationInfo {
@@ -506,30 +736,7 @@ pub(crate) const ENABLE_GROUP: crate::OperationInfo = crate::OperationInfo {
     }),
 };
 
-impl crate::Client {
-    /// Lift the ban on a chat group.
-    ///
-    /// Undoes disable_group: members can send and receive messages again and the owner and admins get their management rights back.
-    ///
-    /// - HTTP: `POST /chatgroups/{group_id}/enable`
-    /// - Rate limit: 100/second per app key; Per App Key, from the overview table; the detail page states no limit.
-    /// - Idempotent: yes, safe to repeat
-    /// - Source: `restful-api/chat-group-management/create-delete-retrieve-groups`, section "Unbanning a chat group"
-    /// - Doc errata: E300, E301, E302 (see `spec/errata.yaml` and `spec/errata/`)
-    ///
-    /// # Arguments
-    ///
-    /// - `group_id`: Id of the group to unban.
-    pub fn enable_group(&self, group_id: impl Into<String>) -> EnableGroupRequest<'_> {
-        EnableGroupRequest {
-            client: self,
-            group_id: group_id.into(),
-            options: crate::RequestOptions::default(),
-        }
-    }
-}
-
-/// Request builder for [`Client::enable_group`](crate::Client::enable_group): set optional arguments, then `.await` it or call [`send`](Self::send).
+/// The request of [`Groups::enable`](Groups::enable): set optional arguments, then `.await` it for the payload, or call [`with_envelope`](Self::with_envelope) for the whole response.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct EnableGroupRequest<'a> {
@@ -548,8 +755,17 @@ impl<'a> EnableGroupRequest<'a> {
         Ok(())
     }
 
-    /// Validates the arguments, sends the request and decodes the response.
+    /// Validates the arguments, sends the request and decodes the
+    /// response's payload (what `.await` does).
     pub async fn send(self) -> EnableGroupResult {
+        self.with_envelope().await.map(|response| response.data)
+    }
+
+    /// Like [`send`](Self::send), but keeps the whole response: the
+    /// payload in `data`, and the envelope fields around it.
+    pub async fn with_envelope(
+        self,
+    ) -> Result<crate::Response<crate::groups::EnableGroupData>, crate::Error> {
         self.validate()?;
         let path = {
             let group_id = crate::runtime::encode::segment(&self.group_id);
@@ -570,8 +786,8 @@ impl<'a> EnableGroupRequest<'a> {
     }
 }
 
-/// What the request gives when sent.
-type EnableGroupResult = Result<crate::Response<crate::EnableGroupData>, crate::Error>;
+/// What the request gives when awaited.
+type EnableGroupResult = Result<crate::groups::EnableGroupData, crate::Error>;
 crate::runtime::request_builder!(EnableGroupRequest => EnableGroupResult);
 
 pub(crate) const CHECK_GROUP_MEMBERSHIP: crate::OperationInfo = crate::OperationInfo {
@@ -582,37 +798,7 @@ pub(crate) const CHECK_GROUP_MEMBERSHIP: crate::OperationInfo = crate::Operation
     rate_limit: None,
 };
 
-impl crate::Client {
-    /// Check whether a user belongs to a chat group.
-    ///
-    /// Answers with a bare boolean in `data`, true when `username` is in the group.
-    ///
-    /// - HTTP: `GET /chatgroups/{group_id}/user/{username}/is_joined`
-    /// - Rate limit: not documented
-    /// - Idempotent: yes, safe to repeat
-    /// - Checked before sending: `username`: must follow the username rule
-    /// - Source: `restful-api/chat-group-management/create-delete-retrieve-groups`, section "Checking whether a user has joined a group"
-    /// - Doc errata: E317 (see `spec/errata.yaml` and `spec/errata/`)
-    ///
-    /// # Arguments
-    ///
-    /// - `group_id`: Id of the group.
-    /// - `username`: The user to look for.
-    pub fn check_group_membership(
-        &self,
-        group_id: impl Into<String>,
-        username: impl Into<String>,
-    ) -> CheckGroupMembershipRequest<'_> {
-        CheckGroupMembershipRequest {
-            client: self,
-            group_id: group_id.into(),
-            username: username.into(),
-            options: crate::RequestOptions::default(),
-        }
-    }
-}
-
-/// Request builder for [`Client::check_group_membership`](crate::Client::check_group_membership): set optional arguments, then `.await` it or call [`send`](Self::send).
+/// The request of [`Groups::check_membership`](Groups::check_membership): set optional arguments, then `.await` it for the payload, or call [`with_envelope`](Self::with_envelope) for the whole response.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct CheckGroupMembershipRequest<'a> {
@@ -641,8 +827,15 @@ impl<'a> CheckGroupMembershipRequest<'a> {
         Ok(())
     }
 
-    /// Validates the arguments, sends the request and decodes the response.
+    /// Validates the arguments, sends the request and decodes the
+    /// response's payload (what `.await` does).
     pub async fn send(self) -> CheckGroupMembershipResult {
+        self.with_envelope().await.map(|response| response.data)
+    }
+
+    /// Like [`send`](Self::send), but keeps the whole response: the
+    /// payload in `data`, and the envelope fields around it.
+    pub async fn with_envelope(self) -> Result<crate::Response<bool>, crate::Error> {
         self.validate()?;
         let path = {
             let group_id = crate::runtime::encode::segment(&self.group_id);
@@ -664,8 +857,8 @@ impl<'a> CheckGroupMembershipRequest<'a> {
     }
 }
 
-/// What the request gives when sent.
-type CheckGroupMembershipResult = Result<crate::Response<bool>, crate::Error>;
+/// What the request gives when awaited.
+type CheckGroupMembershipResult = Result<bool, crate::Error>;
 
 crate::runtime::request_builder!(
     CheckGroupMembershipRequest => CheckGroupMembershipResult
@@ -682,34 +875,7 @@ pub(crate) const GET_GROUPS: crate::OperationInfo = crate::OperationInfo {
     }),
 };
 
-impl crate::Client {
-    /// Get the details of one or more chat groups.
-    ///
-    /// Looks up 1 to 100 groups by id and returns one detail object per existing group, member list (`affiliations`) included; unknown ids are skipped, and an error is returned only when none exists.
-    ///
-    /// - HTTP: `GET /chatgroups/{group_ids}`
-    /// - Rate limit: 100/second per app key; Per App Key, from the overview table; the detail page states no limit.
-    /// - Idempotent: yes, safe to repeat
-    /// - Checked before sending: `group_ids`: 1 to 100 values, sent comma-separated
-    /// - Source: `restful-api/chat-group-management/create-delete-retrieve-groups`, section "Retrieving group details"
-    /// - Doc errata: E300, E302, E311, E312, E313 (see `spec/errata.yaml` and `spec/errata/`)
-    ///
-    /// # Arguments
-    ///
-    /// - `group_ids`: Ids of the groups to look up, 1 to 100; sent joined by commas, each comma encoded as %2C. Checked before sending: 1 to 100 values, sent comma-separated. See errata E313.
-    pub fn get_groups(
-        &self,
-        group_ids: impl IntoIterator<Item = impl Into<String>>,
-    ) -> GetGroupsRequest<'_> {
-        GetGroupsRequest {
-            client: self,
-            group_ids: group_ids.into_iter().map(Into::into).collect(),
-            options: crate::RequestOptions::default(),
-        }
-    }
-}
-
-/// Request builder for [`Client::get_groups`](crate::Client::get_groups): set optional arguments, then `.await` it or call [`send`](Self::send).
+/// The request of [`Groups::get`](Groups::get): set optional arguments, then `.await` it for the payload, or call [`with_envelope`](Self::with_envelope) for the whole response.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct GetGroupsRequest<'a> {
@@ -730,8 +896,20 @@ impl<'a> GetGroupsRequest<'a> {
         Ok(())
     }
 
-    /// Validates the arguments, sends the request and decodes the response.
+    /// Validates the arguments, sends the request and decodes the
+    /// response's payload (what `.await` does).
     pub async fn send(self) -> GetGroupsResult {
+        self.with_envelope().await.map(|response| response.data)
+    }
+
+    /// Like [`send`](Self::send), but keeps the whole response: the
+    /// payload in `data`, and the envelope fields around it.
+    pub async fn with_envelope(
+        self,
+    ) -> Result<
+        crate::Response<::std::vec::Vec<crate::groups::GetGroupsItem>>,
+        crate::Error,
+    > {
         self.validate()?;
         let path = {
             let group_ids = crate::runtime::encode::list(&self.group_ids);
@@ -752,9 +930,9 @@ impl<'a> GetGroupsRequest<'a> {
     }
 }
 
-/// What the request gives when sent.
+/// What the request gives when awaited.
 type GetGroupsResult = Result<
-    crate::Response<::std::vec::Vec<crate::GetGroupsItem>>,
+    ::std::vec::Vec<crate::groups::GetGroupsItem>,
     crate::Error,
 >;
 
@@ -791,51 +969,7 @@ struct UpdateGroupBody {
     public: bool,
 }
 
-impl crate::Client {
-    /// Change a chat group's settings.
-    ///
-    /// Changes name, avatar, description, member cap, join and invitation rules, visibility or extension information; `groupname`, `description` and `public` must always be sent (resend the current values to keep them). The docs ask for names without "/" or spaces ("+" for a space), which the client does not enforce; unknown fields are rejected.
-    ///
-    /// - HTTP: `PUT /chatgroups/{group_id}`
-    /// - Rate limit: 100/second per app key; Per App Key, from the overview table; the detail page states no limit.
-    /// - Idempotent: yes, safe to repeat
-    /// - Checked before sending: `groupname`: at most 128 characters; `avatar`: at most 1024 characters; `description`: at most 512 characters; `custom`: at most 1024 characters
-    /// - Source: `restful-api/chat-group-management/create-delete-retrieve-groups`, section "Modifying group information"
-    /// - Doc errata: E041, E300, E302, E304, E305, E306, E307, E308, E309, E310 (see `spec/errata.yaml` and `spec/errata/`)
-    ///
-    /// # Arguments
-    ///
-    /// - `group_id`: Id of the group to change.
-    /// - `groupname`: Group name, at most 128 characters. Checked before sending: at most 128 characters. See errata E306, E307.
-    /// - `description`: Group description, at most 512 characters. Checked before sending: at most 512 characters. See errata E306, E307.
-    /// - `public`: True for a public group, false for a private one. See errata E306.
-    pub fn update_group(
-        &self,
-        group_id: impl Into<String>,
-        groupname: impl Into<String>,
-        description: impl Into<String>,
-        public: bool,
-    ) -> UpdateGroupRequest<'_> {
-        UpdateGroupRequest {
-            client: self,
-            group_id: group_id.into(),
-            body: UpdateGroupBody {
-                groupname: groupname.into(),
-                avatar: None,
-                description: description.into(),
-                maxusers: None,
-                allowinvites: None,
-                membersonly: None,
-                custom: None,
-                invite_need_confirm: None,
-                public,
-            },
-            options: crate::RequestOptions::default(),
-        }
-    }
-}
-
-/// Request builder for [`Client::update_group`](crate::Client::update_group): set optional arguments, then `.await` it or call [`send`](Self::send).
+/// The request of [`Groups::update`](Groups::update): set optional arguments, then `.await` it for the payload, or call [`with_envelope`](Self::with_envelope) for the whole response.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct UpdateGroupRequest<'a> {
@@ -913,8 +1047,17 @@ impl<'a> UpdateGroupRequest<'a> {
         Ok(())
     }
 
-    /// Validates the arguments, sends the request and decodes the response.
+    /// Validates the arguments, sends the request and decodes the
+    /// response's payload (what `.await` does).
     pub async fn send(self) -> UpdateGroupResult {
+        self.with_envelope().await.map(|response| response.data)
+    }
+
+    /// Like [`send`](Self::send), but keeps the whole response: the
+    /// payload in `data`, and the envelope fields around it.
+    pub async fn with_envelope(
+        self,
+    ) -> Result<crate::Response<crate::groups::UpdateGroupData>, crate::Error> {
         self.validate()?;
         let path = {
             let group_id = crate::runtime::encode::segment(&self.group_id);
@@ -935,8 +1078,8 @@ impl<'a> UpdateGroupRequest<'a> {
     }
 }
 
-/// What the request gives when sent.
-type UpdateGroupResult = Result<crate::Response<crate::UpdateGroupData>, crate::Error>;
+/// What the request gives when awaited.
+type UpdateGroupResult = Result<crate::groups::UpdateGroupData, crate::Error>;
 crate::runtime::request_builder!(UpdateGroupRequest => UpdateGroupResult);
 
 pub(crate) const DELETE_GROUP: crate::OperationInfo = crate::OperationInfo {
@@ -950,30 +1093,7 @@ pub(crate) const DELETE_GROUP: crate::OperationInfo = crate::OperationInfo {
     }),
 };
 
-impl crate::Client {
-    /// Delete a chat group.
-    ///
-    /// Removes the group for good, together with every thread in it.
-    ///
-    /// - HTTP: `DELETE /chatgroups/{group_id}`
-    /// - Rate limit: 100/second per app key; Per App Key, from the overview table; the detail page states no limit.
-    /// - Idempotent: yes, safe to repeat
-    /// - Source: `restful-api/chat-group-management/create-delete-retrieve-groups`, section "Deleting a chat group"
-    /// - Doc errata: E300 (see `spec/errata.yaml` and `spec/errata/`)
-    ///
-    /// # Arguments
-    ///
-    /// - `group_id`: Id of the group to delete.
-    pub fn delete_group(&self, group_id: impl Into<String>) -> DeleteGroupRequest<'_> {
-        DeleteGroupRequest {
-            client: self,
-            group_id: group_id.into(),
-            options: crate::RequestOptions::default(),
-        }
-    }
-}
-
-/// Request builder for [`Client::delete_group`](crate::Client::delete_group): set optional arguments, then `.await` it or call [`send`](Self::send).
+/// The request of [`Groups::delete`](Groups::delete): set optional arguments, then `.await` it for the payload, or call [`with_envelope`](Self::with_envelope) for the whole response.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct DeleteGroupRequest<'a> {
@@ -992,8 +1112,17 @@ impl<'a> DeleteGroupRequest<'a> {
         Ok(())
     }
 
-    /// Validates the arguments, sends the request and decodes the response.
+    /// Validates the arguments, sends the request and decodes the
+    /// response's payload (what `.await` does).
     pub async fn send(self) -> DeleteGroupResult {
+        self.with_envelope().await.map(|response| response.data)
+    }
+
+    /// Like [`send`](Self::send), but keeps the whole response: the
+    /// payload in `data`, and the envelope fields around it.
+    pub async fn with_envelope(
+        self,
+    ) -> Result<crate::Response<crate::groups::DeleteGroupData>, crate::Error> {
         self.validate()?;
         let path = {
             let group_id = crate::runtime::encode::segment(&self.group_id);
@@ -1014,8 +1143,8 @@ impl<'a> DeleteGroupRequest<'a> {
     }
 }
 
-/// What the request gives when sent.
-type DeleteGroupResult = Result<crate::Response<crate::DeleteGroupData>, crate::Error>;
+/// What the request gives when awaited.
+type DeleteGroupResult = Result<crate::groups::DeleteGroupData, crate::Error>;
 crate::runtime::request_builder!(DeleteGroupRequest => DeleteGroupResult);
 
 pub(crate) const LIST_GROUPS: crate::OperationInfo = crate::OperationInfo {
@@ -1029,28 +1158,7 @@ pub(crate) const LIST_GROUPS: crate::OperationInfo = crate::OperationInfo {
     }),
 };
 
-impl crate::Client {
-    /// List the chat groups of the app, one page at a time.
-    ///
-    /// Returns up to `limit` groups (default 10), newest first. While more groups remain the response carries a `cursor` to pass back for the next page; a response without one ends the list.
-    ///
-    /// - HTTP: `GET /chatgroups`
-    /// - Rate limit: 100/second per app key; Per App Key, from the overview table; the detail page states no limit.
-    /// - Idempotent: yes, safe to repeat
-    /// - Checked before sending: `limit`: between 1 and 1000
-    /// - Source: `restful-api/chat-group-management/create-delete-retrieve-groups`, section "Retrieving all chat groups"
-    /// - Doc errata: E040, E300, E314, E315 (see `spec/errata.yaml` and `spec/errata/`)
-    pub fn list_groups(&self) -> ListGroupsRequest<'_> {
-        ListGroupsRequest {
-            client: self,
-            limit: None,
-            cursor: None,
-            options: crate::RequestOptions::default(),
-        }
-    }
-}
-
-/// Request builder for [`Client::list_groups`](crate::Client::list_groups): set optional arguments, then `.await` it or call [`send`](Self::send).
+/// The request of [`Groups::list`](Groups::list): set optional arguments, then `.await` it for the payload, or call [`with_envelope`](Self::with_envelope) for the whole response.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ListGroupsRequest<'a> {
@@ -1087,8 +1195,20 @@ impl<'a> ListGroupsRequest<'a> {
         Ok(())
     }
 
-    /// Validates the arguments, sends the request and decodes the response.
+    /// Validates the arguments, sends the request and decodes the
+    /// response's payload (what `.await` does).
     pub async fn send(self) -> ListGroupsResult {
+        self.with_envelope().await.map(|response| response.data)
+    }
+
+    /// Like [`send`](Self::send), but keeps the whole response: the
+    /// payload in `data`, and the envelope fields around it.
+    pub async fn with_envelope(
+        self,
+    ) -> Result<
+        crate::Response<::std::vec::Vec<crate::groups::ListGroupsItem>>,
+        crate::Error,
+    > {
         self.validate()?;
         let path = String::from("/chatgroups");
         let mut query: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
@@ -1116,12 +1236,12 @@ impl<'a> ListGroupsRequest<'a> {
     /// Set the page size with the builder first; the cursor is
     /// managed by the stream.
     #[inline]
-    pub fn into_stream(self) -> crate::BoxStream<'a, crate::ListGroupsItem> {
+    pub fn into_stream(self) -> crate::BoxStream<'a, crate::groups::ListGroupsItem> {
         crate::runtime::paginate::by_cursor(
             self,
             |mut request: Self, cursor| async move {
                 request.cursor = cursor;
-                let response = request.send().await?;
+                let response = request.with_envelope().await?;
                 let next = response.cursor.clone();
                 Ok((response.data, next))
             },
@@ -1129,9 +1249,9 @@ impl<'a> ListGroupsRequest<'a> {
     }
 }
 
-/// What the request gives when sent.
+/// What the request gives when awaited.
 type ListGroupsResult = Result<
-    crate::Response<::std::vec::Vec<crate::ListGroupsItem>>,
+    ::std::vec::Vec<crate::groups::ListGroupsItem>,
     crate::Error,
 >;
 
@@ -1148,36 +1268,7 @@ pub(crate) const LIST_USER_JOINED_GROUPS: crate::OperationInfo = crate::Operatio
     }),
 };
 
-impl crate::Client {
-    /// List the chat groups a user has joined.
-    ///
-    /// Returns the id and name of the groups `username` belongs to, paged with `pagesize` (default 5) and `pagenum`. The server serves at most 20 groups per page whatever `pagesize` says, so keep it at 20 or below when streaming all pages.
-    ///
-    /// - HTTP: `GET /users/{username}/joined_chatgroups`
-    /// - Rate limit: 100/second per app key; Per App Key, from the overview table; the detail page states no limit.
-    /// - Idempotent: yes, safe to repeat
-    /// - Checked before sending: `username`: must follow the username rule; `pagesize`: at least 1; `pagenum`: at least 1
-    /// - Source: `restful-api/chat-group-management/create-delete-retrieve-groups`, section "Retrieving all the chat groups a user joins"
-    /// - Doc errata: E300, E302, E316 (see `spec/errata.yaml` and `spec/errata/`)
-    ///
-    /// # Arguments
-    ///
-    /// - `username`: The user whose groups are listed.
-    pub fn list_user_joined_groups(
-        &self,
-        username: impl Into<String>,
-    ) -> ListUserJoinedGroupsRequest<'_> {
-        ListUserJoinedGroupsRequest {
-            client: self,
-            username: username.into(),
-            pagesize: None,
-            pagenum: None,
-            options: crate::RequestOptions::default(),
-        }
-    }
-}
-
-/// Request builder for [`Client::list_user_joined_groups`](crate::Client::list_user_joined_groups): set optional arguments, then `.await` it or call [`send`](Self::send).
+/// The request of [`Groups::list_joined_by`](Groups::list_joined_by): set optional arguments, then `.await` it for the payload, or call [`with_envelope`](Self::with_envelope) for the whole response.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ListUserJoinedGroupsRequest<'a> {
@@ -1231,8 +1322,20 @@ impl<'a> ListUserJoinedGroupsRequest<'a> {
         Ok(())
     }
 
-    /// Validates the arguments, sends the request and decodes the response.
+    /// Validates the arguments, sends the request and decodes the
+    /// response's payload (what `.await` does).
     pub async fn send(self) -> ListUserJoinedGroupsResult {
+        self.with_envelope().await.map(|response| response.data)
+    }
+
+    /// Like [`send`](Self::send), but keeps the whole response: the
+    /// payload in `data`, and the envelope fields around it.
+    pub async fn with_envelope(
+        self,
+    ) -> Result<
+        crate::Response<::std::vec::Vec<crate::groups::ListUserJoinedGroupsItem>>,
+        crate::Error,
+    > {
         self.validate()?;
         let path = {
             let username = crate::runtime::encode::segment(&self.username);
@@ -1262,7 +1365,9 @@ impl<'a> ListUserJoinedGroupsRequest<'a> {
     /// on the builder (default 1) and fetches the next page until
     /// one comes back empty or shorter than the page size.
     #[inline]
-    pub fn into_stream(self) -> crate::BoxStream<'a, crate::ListUserJoinedGroupsItem> {
+    pub fn into_stream(
+        self,
+    ) -> crate::BoxStream<'a, crate::groups::ListUserJoinedGroupsItem> {
         let first = self.pagenum.map_or(1, |page| page.max(1) as u64);
         let size = self
             .pagesize
@@ -1274,16 +1379,16 @@ impl<'a> ListUserJoinedGroupsRequest<'a> {
             size,
             |mut request: Self, page| async move {
                 request.pagenum = Some(i64::try_from(page).unwrap_or(i64::MAX));
-                let response = request.send().await?;
+                let response = request.with_envelope().await?;
                 Ok(response.data)
             },
         )
     }
 }
 
-/// What the request gives when sent.
+/// What the request gives when awaited.
 type ListUserJoinedGroupsResult = Result<
-    crate::Response<::std::vec::Vec<crate::ListUserJoinedGroupsItem>>,
+    ::std::vec::Vec<crate::groups::ListUserJoinedGroupsItem>,
     crate::Error,
 >;
 

@@ -4,7 +4,394 @@
 //! Messages
 //!
 //! Send messages as any user (or as `admin`) to users, chat groups and chat rooms, broadcast to all active chat rooms, edit, recall and import messages, download hourly message history, and remove a conversation from a user's server-side list. Attachments are uploaded first with the chat_files operations and referenced by URL.
+//!
+//! The operations are methods of [`Messages`], which [`Client::messages`](crate::Client::messages) returns.
 #![allow(clippy::too_many_arguments)]
+/// Messages: Send messages as any user (or as `admin`) to users, chat groups and chat rooms, broadcast to all active chat rooms, edit, recall and import messages, download hourly message history, and remove a conversation from a user's server-side list. Attachments are uploaded first with the chat_files operations and referenced by URL.
+///
+/// Reached with [`Client::messages`](crate::Client::messages).
+///
+/// | Method | What it does |
+/// |---|---|
+/// | [`send_to_users`](Self::send_to_users) | Send a message to one or more users. |
+/// | [`send_to_groups`](Self::send_to_groups) | Send a message to one or more chat groups. |
+/// | [`send_to_chatrooms`](Self::send_to_chatrooms) | Send a message to one or more chat rooms. |
+/// | [`broadcast_to_chatrooms`](Self::broadcast_to_chatrooms) | Broadcast a message to every active chat room of the app. |
+/// | [`history`](Self::history) | Get the download link of one hour of message history. |
+/// | [`update`](Self::update) | Edit a text or custom message that was already sent. |
+/// | [`recall`](Self::recall) | Recall a sent message. |
+/// | [`delete_conversation`](Self::delete_conversation) | Remove a conversation from one user's server-side list. |
+/// | [`import_to_user`](Self::import_to_user) | Import one one-to-one message into the server's history. |
+/// | [`import_to_group`](Self::import_to_group) | Import one group message into the server's history. |
+#[derive(Debug, Clone, Copy)]
+pub struct Messages<'a> {
+    client: &'a crate::Client,
+}
+
+impl crate::Client {
+    /// Messages: Send messages as any user (or as `admin`) to users, chat groups and chat rooms, broadcast to all active chat rooms, edit, recall and import messages, download hourly message history, and remove a conversation from a user's server-side list. Attachments are uploaded first with the chat_files operations and referenced by URL.
+    ///
+    /// See [`Messages`](crate::messages::Messages) for its operations.
+    pub fn messages(&self) -> Messages<'_> {
+        Messages { client: self }
+    }
+}
+
+impl<'a> Messages<'a> {
+    /// Send a message to one or more users.
+    ///
+    /// Delivers one message of any type to up to 600 users per call (and at most 6,000 recipients per minute); attachments must be uploaded first. The request body, `ext` included, may not exceed 5 KB (413 otherwise). Returns one message id per recipient.
+    ///
+    /// - HTTP: `POST /messages/users`
+    /// - Rate limit: 100/second per app key; Per App Key; the overview row gives the same number.; A call reaches at most 600 users, and at most 6,000 users may be messaged per minute.
+    /// - Idempotent: no, a repeat may act twice
+    /// - Checked before sending: `from`: must follow the username rule; `to`: at least 1 items, at most 600 items, each item must follow the username rule; `type`: one of `txt`, `img`, `audio`, `video`, `file`, `loc`, `cmd`, `custom`; `roam_ignore_users`: at most 20 items, each item must follow the username rule; `routetype`: one of `ROUTE_ONLINE`
+    /// - Source: `restful-api/message-management`, section "Send a one-to-one message"
+    /// - Doc errata: E200, E201, E202, E244, E245 (see `spec/errata.yaml` and `spec/errata/`)
+    ///
+    /// # Arguments
+    ///
+    /// - `to`: Usernames of the recipients, 1 to 600. Checked before sending: at least 1 items; at most 600 items.
+    /// - `type_`: Message type - text, image, voice, video, file, location, command or custom. Checked before sending: one of `txt`, `img`, `audio`, `video`, `file`, `loc`, `cmd`, `custom`.
+    /// - `body`: The content, with the fields that belong to `type`. See errata E245.
+    pub fn send_to_users(
+        &self,
+        to: impl IntoIterator<Item = impl Into<String>>,
+        type_: impl Into<String>,
+        body: crate::messages::MessageBody,
+    ) -> SendUserMessageRequest<'a> {
+        SendUserMessageRequest {
+            client: self.client,
+            body: SendUserMessageBody {
+                from: None,
+                to: to.into_iter().map(Into::into).collect(),
+                type_: type_.into(),
+                body,
+                roam_ignore_users: None,
+                sync_device: None,
+                routetype: None,
+                ext: None,
+            },
+            options: crate::RequestOptions::default(),
+        }
+    }
+
+    /// Send a message to one or more chat groups.
+    ///
+    /// Posts one message of any type in up to 3 groups per call; each group accepts at most 20 messages per second. Takes the same fields as send_user_message, plus `need_group_ack` for read receipts. Returns one message id per group.
+    ///
+    /// - HTTP: `POST /messages/chatgroups`
+    /// - Rate limit: 100/second per app key; Per App Key; the overview row gives the same number.; At most 20 messages per second to one group, and 3 groups per call.
+    /// - Idempotent: no, a repeat may act twice
+    /// - Checked before sending: `from`: must follow the username rule; `to`: at least 1 items, at most 3 items; `type`: one of `txt`, `img`, `audio`, `video`, `file`, `loc`, `cmd`, `custom`; `roam_ignore_users`: at most 20 items, each item must follow the username rule; `routetype`: one of `ROUTE_ONLINE`
+    /// - Source: `restful-api/message-management`, section "Send a group message"
+    /// - Doc errata: E200, E201, E202, E203, E244, E245, E246 (see `spec/errata.yaml` and `spec/errata/`)
+    ///
+    /// # Arguments
+    ///
+    /// - `to`: Ids of the receiving groups, 1 to 3. Checked before sending: at least 1 items; at most 3 items. See errata E201.
+    /// - `type_`: Message type. Checked before sending: one of `txt`, `img`, `audio`, `video`, `file`, `loc`, `cmd`, `custom`. See errata E246.
+    /// - `body`: The content, with the fields that belong to `type`. See errata E245, E246.
+    pub fn send_to_groups(
+        &self,
+        to: impl IntoIterator<Item = impl Into<String>>,
+        type_: impl Into<String>,
+        body: crate::messages::MessageBody,
+    ) -> SendGroupMessageRequest<'a> {
+        SendGroupMessageRequest {
+            client: self.client,
+            body: SendGroupMessageBody {
+                from: None,
+                to: to.into_iter().map(Into::into).collect(),
+                type_: type_.into(),
+                body,
+                need_group_ack: None,
+                roam_ignore_users: None,
+                sync_device: None,
+                routetype: None,
+                ext: None,
+            },
+            options: crate::RequestOptions::default(),
+        }
+    }
+
+    /// Send a message to one or more chat rooms.
+    ///
+    /// Posts one message of any type in up to 10 chat rooms per call; each room counts as one message towards the limits. `chatroom_msg_level` marks the message high, normal or low priority so that, under load, the server drops low-priority messages first (even high priority is not a delivery guarantee). Returns one message id per room.
+    ///
+    /// - HTTP: `POST /messages/chatrooms`
+    /// - Rate limit: 100/second per app key; Per App Key; the overview row gives the same number.; At most 10 rooms per call and 100 rooms per second; a message sent to n rooms counts as n messages.
+    /// - Idempotent: no, a repeat may act twice
+    /// - Checked before sending: `from`: must follow the username rule; `to`: at least 1 items, at most 10 items; `type`: one of `txt`, `img`, `audio`, `video`, `file`, `loc`, `cmd`, `custom`; `chatroom_msg_level`: one of `high`, `normal`, `low`; `roam_ignore_users`: at most 20 items, each item must follow the username rule; `routetype`: one of `ROUTE_ONLINE`
+    /// - Source: `restful-api/message-management`, section "Send a chat room message"
+    /// - Doc errata: E200, E201, E202, E244, E245, E246 (see `spec/errata.yaml` and `spec/errata/`)
+    ///
+    /// # Arguments
+    ///
+    /// - `to`: Ids of the receiving chat rooms, 1 to 10. Checked before sending: at least 1 items; at most 10 items.
+    /// - `type_`: Message type. Checked before sending: one of `txt`, `img`, `audio`, `video`, `file`, `loc`, `cmd`, `custom`. See errata E246.
+    /// - `body`: The content, with the fields that belong to `type`. See errata E245, E246.
+    pub fn send_to_chatrooms(
+        &self,
+        to: impl IntoIterator<Item = impl Into<String>>,
+        type_: impl Into<String>,
+        body: crate::messages::MessageBody,
+    ) -> SendChatroomMessageRequest<'a> {
+        SendChatroomMessageRequest {
+            client: self.client,
+            body: SendChatroomMessageBody {
+                from: None,
+                to: to.into_iter().map(Into::into).collect(),
+                type_: type_.into(),
+                body,
+                chatroom_msg_level: None,
+                roam_ignore_users: None,
+                sync_device: None,
+                routetype: None,
+                ext: None,
+            },
+            options: crate::RequestOptions::default(),
+        }
+    }
+
+    /// Broadcast a message to every active chat room of the app.
+    ///
+    /// Sends one message to all chat rooms that have at least one member and have seen at least one message. Only apps on the Pro or Enterprise plan may call it, at most 10 times a minute and 100 times a day. Returns a broadcast id.
+    ///
+    /// - HTTP: `POST /messages/chatrooms/broadcast`
+    /// - Rate limit: 10/minute per app key; Per App Key; no overview row covers this operation.; At most 100 calls per day.; Available on the Pro and Enterprise plans only.
+    /// - Idempotent: no, a repeat may act twice
+    /// - Checked before sending: `from`: must follow the username rule; `chatroom_msg_level`: one of `high`, `normal`, `low`
+    /// - Source: `restful-api/message-management`, section "Send a broadcast message to all chat rooms under an app"
+    /// - Doc errata: E044, E204, E205, E206 (see `spec/errata.yaml` and `spec/errata/`)
+    ///
+    /// # Arguments
+    ///
+    /// - `msg`: The message - its type and, beside it, the fields of that type. See errata E204.
+    pub fn broadcast_to_chatrooms(
+        &self,
+        msg: crate::messages::MessageBroadcastContent,
+    ) -> BroadcastChatroomMessageRequest<'a> {
+        BroadcastChatroomMessageRequest {
+            client: self.client,
+            body: BroadcastChatroomMessageBody {
+                from: None,
+                chatroom_msg_level: None,
+                msg,
+                ext: None,
+            },
+            options: crate::RequestOptions::default(),
+        }
+    }
+
+    /// Get the download link of one hour of message history.
+    ///
+    /// Returns a temporary URL of the file holding every message sent or received in the app during the hour that starts at `time` (UTC). The hour must be over and the file produced first, so history is not available in real time; how long history is kept depends on the plan. The link expires (see its `Expires` query value): call again for a fresh one. Each file record decodes into MessageHistoryRecord.
+    ///
+    /// - HTTP: `GET /chatmessages/{time}`
+    /// - Rate limit: 10/minute per app key; Per App Key; the overview row gives the same number.
+    /// - Idempotent: yes, safe to repeat
+    /// - Checked before sending: `time`: at least 10 characters, at most 10 characters
+    /// - Source: `restful-api/message-management`, section "Retrieve historical messages"
+    /// - Doc errata: E040, E213, E214, E244 (see `spec/errata.yaml` and `spec/errata/`)
+    ///
+    /// # Arguments
+    ///
+    /// - `time`: Start of the hour to fetch, in UTC, written yyyyMMddHH (for example 2018112717 is 17:00 to 18:00 on 27 November 2018). Checked before sending: at least 10 characters; at most 10 characters. See errata E213.
+    pub fn history(&self, time: impl Into<String>) -> GetMessageHistoryRequest<'a> {
+        GetMessageHistoryRequest {
+            client: self.client,
+            time: time.into(),
+            options: crate::RequestOptions::default(),
+        }
+    }
+
+    /// Edit a text or custom message that was already sent.
+    ///
+    /// Replaces the content of a delivered txt or custom message and, optionally, its extension (merged with or replacing the old one). A message can be edited at most 10 times, and the feature must first be enabled by Agora support. Errors name the reason, e.g. EditLimitExceededException (403) or MessageUnavailableException (404).
+    ///
+    /// - HTTP: `PUT /messages/rewrite/{msg_id}`
+    /// - Rate limit: 100/second per app key; Per App Key, from the detail page; the current overview's row states no limit and the seed overview has no row (E247).
+    /// - Idempotent: yes, safe to repeat
+    /// - Checked before sending: `user`: must follow the username rule
+    /// - Source: `restful-api/message-management`, section "Modify a text or custom message"
+    /// - Doc errata: E044, E215, E216, E217, E218, E247 (see `spec/errata.yaml` and `spec/errata/`)
+    ///
+    /// # Arguments
+    ///
+    /// - `msg_id`: Id of the message to edit (digits only).
+    /// - `new_msg`: The new content.
+    pub fn update(
+        &self,
+        msg_id: impl Into<String>,
+        new_msg: crate::messages::MessageRewriteContent,
+    ) -> UpdateMessageRequest<'a> {
+        UpdateMessageRequest {
+            client: self.client,
+            msg_id: msg_id.into(),
+            body: UpdateMessageBody {
+                user: None,
+                new_msg,
+                new_ext: None,
+                is_combine_ext: None,
+            },
+            options: crate::RequestOptions::default(),
+        }
+    }
+
+    /// Recall a sent message.
+    ///
+    /// Withdraws one message everywhere it is stored - server history, offline and roaming storage, and the sender's and recipients' devices; attachments of recalled file messages are deleted. By default only messages younger than two minutes can be recalled (the console setting can extend this to 7 days); set `force` to recall older or expired ones. A failed recall names its cause, e.g. "exceed call time limit", "not_found msg", "can't find message to" or "internal error".
+    ///
+    /// - HTTP: `POST /messages/msg_recall`
+    /// - Rate limit: 100/second per app key; Per App Key; the overview row gives the same number.
+    /// - Idempotent: no, a repeat may act twice
+    /// - Checked before sending: `chat_type`: one of `chat`, `groupchat`, `chatroom`; `from`: must follow the username rule
+    /// - Source: `restful-api/message-management`, section "Recall a message"
+    /// - Doc errata: E040, E043, E219, E220, E221, E222, E244 (see `spec/errata.yaml` and `spec/errata/`)
+    ///
+    /// # Arguments
+    ///
+    /// - `msg_id`: Id of the message to recall; one message per call.
+    /// - `to`: Where the message was sent: a username, group id or chat room id. If the server no longer holds the message, only the copy on the recipient's devices is recalled.
+    /// - `chat_type`: Kind of conversation the message was sent in. Checked before sending: one of `chat`, `groupchat`, `chatroom`. See errata E221.
+    pub fn recall(
+        &self,
+        msg_id: impl Into<String>,
+        to: impl Into<String>,
+        chat_type: impl Into<String>,
+    ) -> RecallMessageRequest<'a> {
+        RecallMessageRequest {
+            client: self.client,
+            body: RecallMessageBody {
+                msg_id: msg_id.into(),
+                to: to.into(),
+                chat_type: chat_type.into(),
+                from: None,
+                sync_device: None,
+                force: None,
+            },
+            options: crate::RequestOptions::default(),
+        }
+    }
+
+    /// Remove a conversation from one user's server-side list.
+    ///
+    /// Deletes the conversation with `channel` for `username` only: that user can no longer fetch it from the server, while the other participants keep it. `delete_roam` also removes its stored messages.
+    ///
+    /// - HTTP: `DELETE /users/{username}/user_channel`
+    /// - Rate limit: 100/second per app key; Per App Key; the overview row gives the same number.
+    /// - Idempotent: yes, safe to repeat
+    /// - Checked before sending: `username`: must follow the username rule; `type`: one of `chat`, `groupchat`
+    /// - Source: `restful-api/message-management`, section "Delete conversations one way from the server"
+    /// - Doc errata: E040, E223 (see `spec/errata.yaml` and `spec/errata/`)
+    ///
+    /// # Arguments
+    ///
+    /// - `username`: The user whose conversation is deleted. See errata E223.
+    /// - `channel`: The conversation to delete: the peer's username for a one-to-one chat, the group id for a group chat.
+    /// - `type_`: Kind of conversation - chat (one-to-one) or groupchat. Checked before sending: one of `chat`, `groupchat`.
+    /// - `delete_roam`: Whether the conversation's messages are also deleted from the server.
+    pub fn delete_conversation(
+        &self,
+        username: impl Into<String>,
+        channel: impl Into<String>,
+        type_: impl Into<String>,
+        delete_roam: bool,
+    ) -> DeleteUserConversationRequest<'a> {
+        DeleteUserConversationRequest {
+            client: self.client,
+            username: username.into(),
+            body: DeleteUserConversationBody {
+                channel: channel.into(),
+                type_: type_.into(),
+                delete_roam,
+            },
+            options: crate::RequestOptions::default(),
+        }
+    }
+
+    /// Import one one-to-one message into the server's history.
+    ///
+    /// Stores a message between two users as if it had been sent, e.g. when migrating from another system; one message per call. Attachments can stay at their URL or, with `need_download`, be copied to the server (the URL must then be publicly reachable). Returns the new message id.
+    ///
+    /// - HTTP: `POST /messages/users/import`
+    /// - Rate limit: not documented
+    /// - Idempotent: no, a repeat may act twice
+    /// - Checked before sending: `from`: must follow the username rule; `target`: must follow the username rule; `type`: one of `txt`, `img`, `audio`, `video`, `file`, `loc`, `cmd`, `custom`; `msg_timestamp`: at least 0
+    /// - Source: `restful-api/message-management`, section "Import a one-to-one chat message"
+    /// - Doc errata: E044, E224 (see `spec/errata.yaml` and `spec/errata/`)
+    ///
+    /// # Arguments
+    ///
+    /// - `from`: Username of the sender.
+    /// - `target`: Username of the recipient.
+    /// - `type_`: Message type. Checked before sending: one of `txt`, `img`, `audio`, `video`, `file`, `loc`, `cmd`, `custom`.
+    /// - `body`: The content, with the fields that belong to `type`.
+    pub fn import_to_user(
+        &self,
+        from: impl Into<String>,
+        target: impl Into<String>,
+        type_: impl Into<String>,
+        body: crate::messages::MessageBody,
+    ) -> ImportUserMessageRequest<'a> {
+        ImportUserMessageRequest {
+            client: self.client,
+            body: ImportUserMessageBody {
+                from: from.into(),
+                target: target.into(),
+                type_: type_.into(),
+                body,
+                ext: None,
+                is_ack_read: None,
+                msg_timestamp: None,
+                need_download: None,
+            },
+            options: crate::RequestOptions::default(),
+        }
+    }
+
+    /// Import one group message into the server's history.
+    ///
+    /// Stores a message in a chat group's history as if a member had sent it; one message per call. Attachments can be copied to the server with `need_download` (public URL required). Returns the new message id.
+    ///
+    /// - HTTP: `POST /messages/chatgroups/import`
+    /// - Rate limit: not documented
+    /// - Idempotent: no, a repeat may act twice
+    /// - Checked before sending: `from`: must follow the username rule; `type`: one of `txt`, `img`, `audio`, `video`, `file`, `loc`, `cmd`, `custom`; `msg_timestamp`: at least 0
+    /// - Source: `restful-api/message-management`, section "Import a chat group message"
+    /// - Doc errata: E044, E224, E225 (see `spec/errata.yaml` and `spec/errata/`)
+    ///
+    /// # Arguments
+    ///
+    /// - `from`: Username of the sender.
+    /// - `target`: Id of the group the message belongs to.
+    /// - `type_`: Message type. Checked before sending: one of `txt`, `img`, `audio`, `video`, `file`, `loc`, `cmd`, `custom`.
+    /// - `body`: The content, with the fields that belong to `type`.
+    pub fn import_to_group(
+        &self,
+        from: impl Into<String>,
+        target: impl Into<String>,
+        type_: impl Into<String>,
+        body: crate::messages::MessageBody,
+    ) -> ImportGroupMessageRequest<'a> {
+        ImportGroupMessageRequest {
+            client: self.client,
+            body: ImportGroupMessageBody {
+                from: from.into(),
+                target: target.into(),
+                type_: type_.into(),
+                body,
+                ext: None,
+                is_ack_read: None,
+                msg_timestamp: None,
+                need_download: None,
+            },
+            options: crate::RequestOptions::default(),
+        }
+    }
+}
+
 /// The content of a message. Which fields apply depends on the message `type` sent beside it: txt uses `msg`; img, audio, video and file use `url` (plus file name, secret and type-specific sizes); loc uses `lat`, `lng` and `addr`; cmd uses `action`; custom uses `customEvent` and `customExts`. Every field is optional here; the descriptions say for which type the server needs it.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct MessageBody {
@@ -19,7 +406,7 @@ pub struct MessageBody {
     pub secret: Option<String>,
     /// Pixel dimensions of the picture (img).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub size: Option<crate::MessageImageSize>,
+    pub size: Option<crate::messages::MessageImageSize>,
     /// Address of the uploaded attachment, https://{host}/{org_name}/{app_name}/chatfiles/{file_uuid}, where file_uuid comes from upload_chat_file. Needed for img, audio, video and file messages.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
@@ -103,7 +490,7 @@ pub struct MessageBroadcastContent {
     pub secret: Option<String>,
     /// Pixel dimensions of the picture (img).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub size: Option<crate::MessageImageSize>,
+    pub size: Option<crate::messages::MessageImageSize>,
     /// Address of the uploaded attachment (img, audio, video, file).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
@@ -207,7 +594,7 @@ pub struct MessageHistoryRecord {
     pub chat_type: Option<String>,
     /// The message itself, with its bodies and extension.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub payload: Option<crate::MessageHistoryPayload>,
+    pub payload: Option<crate::messages::MessageHistoryPayload>,
     /// Fields the server sent that the spec does not describe.
     #[serde(flatten)]
     pub extra: crate::Extra,
@@ -218,7 +605,7 @@ pub struct MessageHistoryRecord {
 pub struct MessageHistoryPayload {
     /// The message bodies (one per message in practice).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub bodies: Option<::std::vec::Vec<crate::MessageHistoryBody>>,
+    pub bodies: Option<::std::vec::Vec<crate::messages::MessageHistoryBody>>,
     /// Custom extension attributes the message was sent with.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ext: Option<::std::collections::BTreeMap<String, ::serde_json::Value>>,
@@ -258,7 +645,7 @@ pub struct MessageHistoryBody {
     ///
     /// See errata E214.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub size: Option<crate::MessageImageSize>,
+    pub size: Option<crate::messages::MessageImageSize>,
     /// Address of the attachment (img, audio, video, file).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
@@ -302,7 +689,7 @@ pub struct MessageHistoryBody {
     pub extra: crate::Extra,
 }
 
-/// The `data` of the response of [`crate::Client::broadcast_chatroom_message`]: Broadcast a message to every active chat room of the app.
+/// The `data` of the response of [`Messages::broadcast_to_chatrooms`](crate::messages::Messages::broadcast_to_chatrooms): Broadcast a message to every active chat room of the app.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct BroadcastChatroomMessageData {
     /// Id of the broadcast; a 64-bit integer.
@@ -326,7 +713,7 @@ pub struct GetMessageHistoryItem {
     pub extra: crate::Extra,
 }
 
-/// The `data` of the response of [`crate::Client::recall_message`]: Recall a sent message.
+/// The `data` of the response of [`Messages::recall`](crate::messages::Messages::recall): Recall a sent message.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct RecallMessageData {
     /// Id of the recalled message.
@@ -351,7 +738,7 @@ pub struct RecallMessageData {
     pub extra: crate::Extra,
 }
 
-/// The `data` of the response of [`crate::Client::delete_user_conversation`]: Remove a conversation from one user's server-side list.
+/// The `data` of the response of [`Messages::delete_conversation`](crate::messages::Messages::delete_conversation): Remove a conversation from one user's server-side list.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct DeleteUserConversationData {
     /// "ok" when the conversation was deleted.
@@ -362,7 +749,7 @@ pub struct DeleteUserConversationData {
     pub extra: crate::Extra,
 }
 
-/// The `data` of the response of [`crate::Client::import_user_message`]: Import one one-to-one message into the server's history.
+/// The `data` of the response of [`Messages::import_to_user`](crate::messages::Messages::import_to_user): Import one one-to-one message into the server's history.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ImportUserMessageData {
     /// Id given to the imported message.
@@ -372,7 +759,7 @@ pub struct ImportUserMessageData {
     pub extra: crate::Extra,
 }
 
-/// The `data` of the response of [`crate::Client::import_group_message`]: Import one group message into the server's history.
+/// The `data` of the response of [`Messages::import_to_group`](crate::messages::Messages::import_to_group): Import one group message into the server's history.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ImportGroupMessageData {
     /// Id given to the imported message.
@@ -401,7 +788,7 @@ struct SendUserMessageBody {
     to: ::std::vec::Vec<String>,
     #[serde(rename = "type")]
     type_: String,
-    body: crate::MessageBody,
+    body: crate::messages::MessageBody,
     #[serde(skip_serializing_if = "Option::is_none")]
     roam_ignore_users: Option<::std::vec::Vec<String>>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -412,47 +799,7 @@ struct SendUserMessageBody {
     ext: Option<::std::collections::BTreeMap<String, ::serde_json::Value>>,
 }
 
-impl crate::Client {
-    /// Send a message to one or more users.
-    ///
-    /// Delivers one message of any type to up to 600 users per call (and at most 6,000 recipients per minute); attachments must be uploaded first. The request body, `ext` included, may not exceed 5 KB (413 otherwise). Returns one message id per recipient.
-    ///
-    /// - HTTP: `POST /messages/users`
-    /// - Rate limit: 100/second per app key; Per App Key; the overview row gives the same number.; A call reaches at most 600 users, and at most 6,000 users may be messaged per minute.
-    /// - Idempotent: no, a repeat may act twice
-    /// - Checked before sending: `from`: must follow the username rule; `to`: at least 1 items, at most 600 items, each item must follow the username rule; `type`: one of `txt`, `img`, `audio`, `video`, `file`, `loc`, `cmd`, `custom`; `roam_ignore_users`: at most 20 items, each item must follow the username rule; `routetype`: one of `ROUTE_ONLINE`
-    /// - Source: `restful-api/message-management`, section "Send a one-to-one message"
-    /// - Doc errata: E200, E201, E202, E244, E245 (see `spec/errata.yaml` and `spec/errata/`)
-    ///
-    /// # Arguments
-    ///
-    /// - `to`: Usernames of the recipients, 1 to 600. Checked before sending: at least 1 items; at most 600 items.
-    /// - `type_`: Message type - text, image, voice, video, file, location, command or custom. Checked before sending: one of `txt`, `img`, `audio`, `video`, `file`, `loc`, `cmd`, `custom`.
-    /// - `body`: The content, with the fields that belong to `type`. See errata E245.
-    pub fn send_user_message(
-        &self,
-        to: impl IntoIterator<Item = impl Into<String>>,
-        type_: impl Into<String>,
-        body: crate::MessageBody,
-    ) -> SendUserMessageRequest<'_> {
-        SendUserMessageRequest {
-            client: self,
-            body: SendUserMessageBody {
-                from: None,
-                to: to.into_iter().map(Into::into).collect(),
-                type_: type_.into(),
-                body,
-                roam_ignore_users: None,
-                sync_device: None,
-                routetype: None,
-                ext: None,
-            },
-            options: crate::RequestOptions::default(),
-        }
-    }
-}
-
-/// Request builder for [`Client::send_user_message`](crate::Client::send_user_message): set optional arguments, then `.await` it or call [`send`](Self::send).
+/// The request of [`Messages::send_to_users`](Messages::send_to_users): set optional arguments, then `.await` it for the payload, or call [`with_envelope`](Self::with_envelope) for the whole response.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct SendUserMessageRequest<'a> {
@@ -545,8 +892,20 @@ impl<'a> SendUserMessageRequest<'a> {
         Ok(())
     }
 
-    /// Validates the arguments, sends the request and decodes the response.
+    /// Validates the arguments, sends the request and decodes the
+    /// response's payload (what `.await` does).
     pub async fn send(self) -> SendUserMessageResult {
+        self.with_envelope().await.map(|response| response.data)
+    }
+
+    /// Like [`send`](Self::send), but keeps the whole response: the
+    /// payload in `data`, and the envelope fields around it.
+    pub async fn with_envelope(
+        self,
+    ) -> Result<
+        crate::Response<::std::collections::BTreeMap<String, String>>,
+        crate::Error,
+    > {
         self.validate()?;
         let path = String::from("/messages/users");
         let query: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
@@ -564,9 +923,9 @@ impl<'a> SendUserMessageRequest<'a> {
     }
 }
 
-/// What the request gives when sent.
+/// What the request gives when awaited.
 type SendUserMessageResult = Result<
-    crate::Response<::std::collections::BTreeMap<String, String>>,
+    ::std::collections::BTreeMap<String, String>,
     crate::Error,
 >;
 
@@ -591,7 +950,7 @@ struct SendGroupMessageBody {
     to: ::std::vec::Vec<String>,
     #[serde(rename = "type")]
     type_: String,
-    body: crate::MessageBody,
+    body: crate::messages::MessageBody,
     #[serde(skip_serializing_if = "Option::is_none")]
     need_group_ack: Option<bool>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -604,48 +963,7 @@ struct SendGroupMessageBody {
     ext: Option<::std::collections::BTreeMap<String, ::serde_json::Value>>,
 }
 
-impl crate::Client {
-    /// Send a message to one or more chat groups.
-    ///
-    /// Posts one message of any type in up to 3 groups per call; each group accepts at most 20 messages per second. Takes the same fields as send_user_message, plus `need_group_ack` for read receipts. Returns one message id per group.
-    ///
-    /// - HTTP: `POST /messages/chatgroups`
-    /// - Rate limit: 100/second per app key; Per App Key; the overview row gives the same number.; At most 20 messages per second to one group, and 3 groups per call.
-    /// - Idempotent: no, a repeat may act twice
-    /// - Checked before sending: `from`: must follow the username rule; `to`: at least 1 items, at most 3 items; `type`: one of `txt`, `img`, `audio`, `video`, `file`, `loc`, `cmd`, `custom`; `roam_ignore_users`: at most 20 items, each item must follow the username rule; `routetype`: one of `ROUTE_ONLINE`
-    /// - Source: `restful-api/message-management`, section "Send a group message"
-    /// - Doc errata: E200, E201, E202, E203, E244, E245, E246 (see `spec/errata.yaml` and `spec/errata/`)
-    ///
-    /// # Arguments
-    ///
-    /// - `to`: Ids of the receiving groups, 1 to 3. Checked before sending: at least 1 items; at most 3 items. See errata E201.
-    /// - `type_`: Message type. Checked before sending: one of `txt`, `img`, `audio`, `video`, `file`, `loc`, `cmd`, `custom`. See errata E246.
-    /// - `body`: The content, with the fields that belong to `type`. See errata E245, E246.
-    pub fn send_group_message(
-        &self,
-        to: impl IntoIterator<Item = impl Into<String>>,
-        type_: impl Into<String>,
-        body: crate::MessageBody,
-    ) -> SendGroupMessageRequest<'_> {
-        SendGroupMessageRequest {
-            client: self,
-            body: SendGroupMessageBody {
-                from: None,
-                to: to.into_iter().map(Into::into).collect(),
-                type_: type_.into(),
-                body,
-                need_group_ack: None,
-                roam_ignore_users: None,
-                sync_device: None,
-                routetype: None,
-                ext: None,
-            },
-            options: crate::RequestOptions::default(),
-        }
-    }
-}
-
-/// Request builder for [`Client::send_group_message`](crate::Client::send_group_message): set optional arguments, then `.await` it or call [`send`](Self::send).
+/// The request of [`Messages::send_to_groups`](Messages::send_to_groups): set optional arguments, then `.await` it for the payload, or call [`with_envelope`](Self::with_envelope) for the whole response.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct SendGroupMessageRequest<'a> {
@@ -751,8 +1069,20 @@ impl<'a> SendGroupMessageRequest<'a> {
         Ok(())
     }
 
-    /// Validates the arguments, sends the request and decodes the response.
+    /// Validates the arguments, sends the request and decodes the
+    /// response's payload (what `.await` does).
     pub async fn send(self) -> SendGroupMessageResult {
+        self.with_envelope().await.map(|response| response.data)
+    }
+
+    /// Like [`send`](Self::send), but keeps the whole response: the
+    /// payload in `data`, and the envelope fields around it.
+    pub async fn with_envelope(
+        self,
+    ) -> Result<
+        crate::Response<::std::collections::BTreeMap<String, String>>,
+        crate::Error,
+    > {
         self.validate()?;
         let path = String::from("/messages/chatgroups");
         let query: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
@@ -770,9 +1100,9 @@ impl<'a> SendGroupMessageRequest<'a> {
     }
 }
 
-/// What the request gives when sent.
+/// What the request gives when awaited.
 type SendGroupMessageResult = Result<
-    crate::Response<::std::collections::BTreeMap<String, String>>,
+    ::std::collections::BTreeMap<String, String>,
     crate::Error,
 >;
 
@@ -797,7 +1127,7 @@ struct SendChatroomMessageBody {
     to: ::std::vec::Vec<String>,
     #[serde(rename = "type")]
     type_: String,
-    body: crate::MessageBody,
+    body: crate::messages::MessageBody,
     #[serde(skip_serializing_if = "Option::is_none")]
     chatroom_msg_level: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -810,48 +1140,7 @@ struct SendChatroomMessageBody {
     ext: Option<::std::collections::BTreeMap<String, ::serde_json::Value>>,
 }
 
-impl crate::Client {
-    /// Send a message to one or more chat rooms.
-    ///
-    /// Posts one message of any type in up to 10 chat rooms per call; each room counts as one message towards the limits. `chatroom_msg_level` marks the message high, normal or low priority so that, under load, the server drops low-priority messages first (even high priority is not a delivery guarantee). Returns one message id per room.
-    ///
-    /// - HTTP: `POST /messages/chatrooms`
-    /// - Rate limit: 100/second per app key; Per App Key; the overview row gives the same number.; At most 10 rooms per call and 100 rooms per second; a message sent to n rooms counts as n messages.
-    /// - Idempotent: no, a repeat may act twice
-    /// - Checked before sending: `from`: must follow the username rule; `to`: at least 1 items, at most 10 items; `type`: one of `txt`, `img`, `audio`, `video`, `file`, `loc`, `cmd`, `custom`; `chatroom_msg_level`: one of `high`, `normal`, `low`; `roam_ignore_users`: at most 20 items, each item must follow the username rule; `routetype`: one of `ROUTE_ONLINE`
-    /// - Source: `restful-api/message-management`, section "Send a chat room message"
-    /// - Doc errata: E200, E201, E202, E244, E245, E246 (see `spec/errata.yaml` and `spec/errata/`)
-    ///
-    /// # Arguments
-    ///
-    /// - `to`: Ids of the receiving chat rooms, 1 to 10. Checked before sending: at least 1 items; at most 10 items.
-    /// - `type_`: Message type. Checked before sending: one of `txt`, `img`, `audio`, `video`, `file`, `loc`, `cmd`, `custom`. See errata E246.
-    /// - `body`: The content, with the fields that belong to `type`. See errata E245, E246.
-    pub fn send_chatroom_message(
-        &self,
-        to: impl IntoIterator<Item = impl Into<String>>,
-        type_: impl Into<String>,
-        body: crate::MessageBody,
-    ) -> SendChatroomMessageRequest<'_> {
-        SendChatroomMessageRequest {
-            client: self,
-            body: SendChatroomMessageBody {
-                from: None,
-                to: to.into_iter().map(Into::into).collect(),
-                type_: type_.into(),
-                body,
-                chatroom_msg_level: None,
-                roam_ignore_users: None,
-                sync_device: None,
-                routetype: None,
-                ext: None,
-            },
-            options: crate::RequestOptions::default(),
-        }
-    }
-}
-
-/// Request builder for [`Client::send_chatroom_message`](crate::Client::send_chatroom_message): set optional arguments, then `.await` it or call [`send`](Self::send).
+/// The request of [`Messages::send_to_chatrooms`](Messages::send_to_chatrooms): set optional arguments, then `.await` it for the payload, or call [`with_envelope`](Self::with_envelope) for the whole response.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct SendChatroomMessageRequest<'a> {
@@ -964,8 +1253,20 @@ impl<'a> SendChatroomMessageRequest<'a> {
         Ok(())
     }
 
-    /// Validates the arguments, sends the request and decodes the response.
+    /// Validates the arguments, sends the request and decodes the
+    /// response's payload (what `.await` does).
     pub async fn send(self) -> SendChatroomMessageResult {
+        self.with_envelope().await.map(|response| response.data)
+    }
+
+    /// Like [`send`](Self::send), but keeps the whole response: the
+    /// payload in `data`, and the envelope fields around it.
+    pub async fn with_envelope(
+        self,
+    ) -> Result<
+        crate::Response<::std::collections::BTreeMap<String, String>>,
+        crate::Error,
+    > {
         self.validate()?;
         let path = String::from("/messages/chatrooms");
         let query: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
@@ -983,9 +1284,9 @@ impl<'a> SendChatroomMessageRequest<'a> {
     }
 }
 
-/// What the request gives when sent.
+/// What the request gives when awaited.
 type SendChatroomMessageResult = Result<
-    crate::Response<::std::collections::BTreeMap<String, String>>,
+    ::std::collections::BTreeMap<String, String>,
     crate::Error,
 >;
 
@@ -1011,44 +1312,12 @@ struct BroadcastChatroomMessageBody {
     from: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     chatroom_msg_level: Option<String>,
-    msg: crate::MessageBroadcastContent,
+    msg: crate::messages::MessageBroadcastContent,
     #[serde(skip_serializing_if = "Option::is_none")]
     ext: Option<::std::collections::BTreeMap<String, ::serde_json::Value>>,
 }
 
-impl crate::Client {
-    /// Broadcast a message to every active chat room of the app.
-    ///
-    /// Sends one message to all chat rooms that have at least one member and have seen at least one message. Only apps on the Pro or Enterprise plan may call it, at most 10 times a minute and 100 times a day. Returns a broadcast id.
-    ///
-    /// - HTTP: `POST /messages/chatrooms/broadcast`
-    /// - Rate limit: 10/minute per app key; Per App Key; no overview row covers this operation.; At most 100 calls per day.; Available on the Pro and Enterprise plans only.
-    /// - Idempotent: no, a repeat may act twice
-    /// - Checked before sending: `from`: must follow the username rule; `chatroom_msg_level`: one of `high`, `normal`, `low`
-    /// - Source: `restful-api/message-management`, section "Send a broadcast message to all chat rooms under an app"
-    /// - Doc errata: E044, E204, E205, E206 (see `spec/errata.yaml` and `spec/errata/`)
-    ///
-    /// # Arguments
-    ///
-    /// - `msg`: The message - its type and, beside it, the fields of that type. See errata E204.
-    pub fn broadcast_chatroom_message(
-        &self,
-        msg: crate::MessageBroadcastContent,
-    ) -> BroadcastChatroomMessageRequest<'_> {
-        BroadcastChatroomMessageRequest {
-            client: self,
-            body: BroadcastChatroomMessageBody {
-                from: None,
-                chatroom_msg_level: None,
-                msg,
-                ext: None,
-            },
-            options: crate::RequestOptions::default(),
-        }
-    }
-}
-
-/// Request builder for [`Client::broadcast_chatroom_message`](crate::Client::broadcast_chatroom_message): set optional arguments, then `.await` it or call [`send`](Self::send).
+/// The request of [`Messages::broadcast_to_chatrooms`](Messages::broadcast_to_chatrooms): set optional arguments, then `.await` it for the payload, or call [`with_envelope`](Self::with_envelope) for the whole response.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct BroadcastChatroomMessageRequest<'a> {
@@ -1096,8 +1365,20 @@ impl<'a> BroadcastChatroomMessageRequest<'a> {
         Ok(())
     }
 
-    /// Validates the arguments, sends the request and decodes the response.
+    /// Validates the arguments, sends the request and decodes the
+    /// response's payload (what `.await` does).
     pub async fn send(self) -> BroadcastChatroomMessageResult {
+        self.with_envelope().await.map(|response| response.data)
+    }
+
+    /// Like [`send`](Self::send), but keeps the whole response: the
+    /// payload in `data`, and the envelope fields around it.
+    pub async fn with_envelope(
+        self,
+    ) -> Result<
+        crate::Response<crate::messages::BroadcastChatroomMessageData>,
+        crate::Error,
+    > {
         self.validate()?;
         let path = String::from("/messages/chatrooms/broadcast");
         let query: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
@@ -1115,9 +1396,9 @@ impl<'a> BroadcastChatroomMessageRequest<'a> {
     }
 }
 
-/// What the request gives when sent.
+/// What the request gives when awaited.
 type BroadcastChatroomMessageResult = Result<
-    crate::Response<crate::BroadcastChatroomMessageData>,
+    crate::messages::BroadcastChatroomMessageData,
     crate::Error,
 >;
 
@@ -1136,34 +1417,7 @@ pub(crate) const GET_MESSAGE_HISTORY: crate::OperationInfo = crate::OperationInf
     }),
 };
 
-impl crate::Client {
-    /// Get the download link of one hour of message history.
-    ///
-    /// Returns a temporary URL of the file holding every message sent or received in the app during the hour that starts at `time` (UTC). The hour must be over and the file produced first, so history is not available in real time; how long history is kept depends on the plan. The link expires (see its `Expires` query value): call again for a fresh one. Each file record decodes into MessageHistoryRecord.
-    ///
-    /// - HTTP: `GET /chatmessages/{time}`
-    /// - Rate limit: 10/minute per app key; Per App Key; the overview row gives the same number.
-    /// - Idempotent: yes, safe to repeat
-    /// - Checked before sending: `time`: at least 10 characters, at most 10 characters
-    /// - Source: `restful-api/message-management`, section "Retrieve historical messages"
-    /// - Doc errata: E040, E213, E214, E244 (see `spec/errata.yaml` and `spec/errata/`)
-    ///
-    /// # Arguments
-    ///
-    /// - `time`: Start of the hour to fetch, in UTC, written yyyyMMddHH (for example 2018112717 is 17:00 to 18:00 on 27 November 2018). Checked before sending: at least 10 characters; at most 10 characters. See errata E213.
-    pub fn get_message_history(
-        &self,
-        time: impl Into<String>,
-    ) -> GetMessageHistoryRequest<'_> {
-        GetMessageHistoryRequest {
-            client: self,
-            time: time.into(),
-            options: crate::RequestOptions::default(),
-        }
-    }
-}
-
-/// Request builder for [`Client::get_message_history`](crate::Client::get_message_history): set optional arguments, then `.await` it or call [`send`](Self::send).
+/// The request of [`Messages::history`](Messages::history): set optional arguments, then `.await` it for the payload, or call [`with_envelope`](Self::with_envelope) for the whole response.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct GetMessageHistoryRequest<'a> {
@@ -1184,8 +1438,20 @@ impl<'a> GetMessageHistoryRequest<'a> {
         Ok(())
     }
 
-    /// Validates the arguments, sends the request and decodes the response.
+    /// Validates the arguments, sends the request and decodes the
+    /// response's payload (what `.await` does).
     pub async fn send(self) -> GetMessageHistoryResult {
+        self.with_envelope().await.map(|response| response.data)
+    }
+
+    /// Like [`send`](Self::send), but keeps the whole response: the
+    /// payload in `data`, and the envelope fields around it.
+    pub async fn with_envelope(
+        self,
+    ) -> Result<
+        crate::Response<::std::vec::Vec<crate::messages::GetMessageHistoryItem>>,
+        crate::Error,
+    > {
         self.validate()?;
         let path = {
             let time = crate::runtime::encode::segment(&self.time);
@@ -1206,9 +1472,9 @@ impl<'a> GetMessageHistoryRequest<'a> {
     }
 }
 
-/// What the request gives when sent.
+/// What the request gives when awaited.
 type GetMessageHistoryResult = Result<
-    crate::Response<::std::vec::Vec<crate::GetMessageHistoryItem>>,
+    ::std::vec::Vec<crate::messages::GetMessageHistoryItem>,
     crate::Error,
 >;
 
@@ -1230,49 +1496,14 @@ pub(crate) const UPDATE_MESSAGE: crate::OperationInfo = crate::OperationInfo {
 struct UpdateMessageBody {
     #[serde(skip_serializing_if = "Option::is_none")]
     user: Option<String>,
-    new_msg: crate::MessageRewriteContent,
+    new_msg: crate::messages::MessageRewriteContent,
     #[serde(skip_serializing_if = "Option::is_none")]
     new_ext: Option<::std::collections::BTreeMap<String, ::serde_json::Value>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     is_combine_ext: Option<bool>,
 }
 
-impl crate::Client {
-    /// Edit a text or custom message that was already sent.
-    ///
-    /// Replaces the content of a delivered txt or custom message and, optionally, its extension (merged with or replacing the old one). A message can be edited at most 10 times, and the feature must first be enabled by Agora support. Errors name the reason, e.g. EditLimitExceededException (403) or MessageUnavailableException (404).
-    ///
-    /// - HTTP: `PUT /messages/rewrite/{msg_id}`
-    /// - Rate limit: 100/second per app key; Per App Key, from the detail page; the current overview's row states no limit and the seed overview has no row (E247).
-    /// - Idempotent: yes, safe to repeat
-    /// - Checked before sending: `user`: must follow the username rule
-    /// - Source: `restful-api/message-management`, section "Modify a text or custom message"
-    /// - Doc errata: E044, E215, E216, E217, E218, E247 (see `spec/errata.yaml` and `spec/errata/`)
-    ///
-    /// # Arguments
-    ///
-    /// - `msg_id`: Id of the message to edit (digits only).
-    /// - `new_msg`: The new content.
-    pub fn update_message(
-        &self,
-        msg_id: impl Into<String>,
-        new_msg: crate::MessageRewriteContent,
-    ) -> UpdateMessageRequest<'_> {
-        UpdateMessageRequest {
-            client: self,
-            msg_id: msg_id.into(),
-            body: UpdateMessageBody {
-                user: None,
-                new_msg,
-                new_ext: None,
-                is_combine_ext: None,
-            },
-            options: crate::RequestOptions::default(),
-        }
-    }
-}
-
-/// Request builder for [`Client::update_message`](crate::Client::update_message): set optional arguments, then `.await` it or call [`send`](Self::send).
+/// The request of [`Messages::update`](Messages::update): set optional arguments, then `.await` it for the payload, or call [`with_envelope`](Self::with_envelope) for the whole response.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct UpdateMessageRequest<'a> {
@@ -1316,8 +1547,15 @@ impl<'a> UpdateMessageRequest<'a> {
         Ok(())
     }
 
-    /// Validates the arguments, sends the request and decodes the response.
+    /// Validates the arguments, sends the request and decodes the
+    /// response's payload (what `.await` does).
     pub async fn send(self) -> UpdateMessageResult {
+        self.with_envelope().await.map(|response| response.data)
+    }
+
+    /// Like [`send`](Self::send), but keeps the whole response: the
+    /// payload in `data`, and the envelope fields around it.
+    pub async fn with_envelope(self) -> Result<crate::Response<String>, crate::Error> {
         self.validate()?;
         let path = {
             let msg_id = crate::runtime::encode::segment(&self.msg_id);
@@ -1338,8 +1576,8 @@ impl<'a> UpdateMessageRequest<'a> {
     }
 }
 
-/// What the request gives when sent.
-type UpdateMessageResult = Result<crate::Response<String>, crate::Error>;
+/// What the request gives when awaited.
+type UpdateMessageResult = Result<String, crate::Error>;
 crate::runtime::request_builder!(UpdateMessageRequest => UpdateMessageResult);
 
 pub(crate) const RECALL_MESSAGE: crate::OperationInfo = crate::OperationInfo {
@@ -1367,45 +1605,7 @@ struct RecallMessageBody {
     force: Option<bool>,
 }
 
-impl crate::Client {
-    /// Recall a sent message.
-    ///
-    /// Withdraws one message everywhere it is stored - server history, offline and roaming storage, and the sender's and recipients' devices; attachments of recalled file messages are deleted. By default only messages younger than two minutes can be recalled (the console setting can extend this to 7 days); set `force` to recall older or expired ones. A failed recall names its cause, e.g. "exceed call time limit", "not_found msg", "can't find message to" or "internal error".
-    ///
-    /// - HTTP: `POST /messages/msg_recall`
-    /// - Rate limit: 100/second per app key; Per App Key; the overview row gives the same number.
-    /// - Idempotent: no, a repeat may act twice
-    /// - Checked before sending: `chat_type`: one of `chat`, `groupchat`, `chatroom`; `from`: must follow the username rule
-    /// - Source: `restful-api/message-management`, section "Recall a message"
-    /// - Doc errata: E040, E043, E219, E220, E221, E222, E244 (see `spec/errata.yaml` and `spec/errata/`)
-    ///
-    /// # Arguments
-    ///
-    /// - `msg_id`: Id of the message to recall; one message per call.
-    /// - `to`: Where the message was sent: a username, group id or chat room id. If the server no longer holds the message, only the copy on the recipient's devices is recalled.
-    /// - `chat_type`: Kind of conversation the message was sent in. Checked before sending: one of `chat`, `groupchat`, `chatroom`. See errata E221.
-    pub fn recall_message(
-        &self,
-        msg_id: impl Into<String>,
-        to: impl Into<String>,
-        chat_type: impl Into<String>,
-    ) -> RecallMessageRequest<'_> {
-        RecallMessageRequest {
-            client: self,
-            body: RecallMessageBody {
-                msg_id: msg_id.into(),
-                to: to.into(),
-                chat_type: chat_type.into(),
-                from: None,
-                sync_device: None,
-                force: None,
-            },
-            options: crate::RequestOptions::default(),
-        }
-    }
-}
-
-/// Request builder for [`Client::recall_message`](crate::Client::recall_message): set optional arguments, then `.await` it or call [`send`](Self::send).
+/// The request of [`Messages::recall`](Messages::recall): set optional arguments, then `.await` it for the payload, or call [`with_envelope`](Self::with_envelope) for the whole response.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct RecallMessageRequest<'a> {
@@ -1453,8 +1653,17 @@ impl<'a> RecallMessageRequest<'a> {
         Ok(())
     }
 
-    /// Validates the arguments, sends the request and decodes the response.
+    /// Validates the arguments, sends the request and decodes the
+    /// response's payload (what `.await` does).
     pub async fn send(self) -> RecallMessageResult {
+        self.with_envelope().await.map(|response| response.data)
+    }
+
+    /// Like [`send`](Self::send), but keeps the whole response: the
+    /// payload in `data`, and the envelope fields around it.
+    pub async fn with_envelope(
+        self,
+    ) -> Result<crate::Response<crate::messages::RecallMessageData>, crate::Error> {
         self.validate()?;
         let path = String::from("/messages/msg_recall");
         let query: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
@@ -1472,12 +1681,8 @@ impl<'a> RecallMessageRequest<'a> {
     }
 }
 
-/// What the request gives when sent.
-type RecallMessageResult = Result<
-    crate::Response<crate::RecallMessageData>,
-    crate::Error,
->;
-
+/// What the request gives when awaited.
+type RecallMessageResult = Result<crate::messages::RecallMessageData, crate::Error>;
 crate::runtime::request_builder!(RecallMessageRequest => RecallMessageResult);
 
 pub(crate) const DELETE_USER_CONVERSATION: crate::OperationInfo = crate::OperationInfo {
@@ -1500,45 +1705,7 @@ struct DeleteUserConversationBody {
     delete_roam: bool,
 }
 
-impl crate::Client {
-    /// Remove a conversation from one user's server-side list.
-    ///
-    /// Deletes the conversation with `channel` for `username` only: that user can no longer fetch it from the server, while the other participants keep it. `delete_roam` also removes its stored messages.
-    ///
-    /// - HTTP: `DELETE /users/{username}/user_channel`
-    /// - Rate limit: 100/second per app key; Per App Key; the overview row gives the same number.
-    /// - Idempotent: yes, safe to repeat
-    /// - Checked before sending: `username`: must follow the username rule; `type`: one of `chat`, `groupchat`
-    /// - Source: `restful-api/message-management`, section "Delete conversations one way from the server"
-    /// - Doc errata: E040, E223 (see `spec/errata.yaml` and `spec/errata/`)
-    ///
-    /// # Arguments
-    ///
-    /// - `username`: The user whose conversation is deleted. See errata E223.
-    /// - `channel`: The conversation to delete: the peer's username for a one-to-one chat, the group id for a group chat.
-    /// - `type_`: Kind of conversation - chat (one-to-one) or groupchat. Checked before sending: one of `chat`, `groupchat`.
-    /// - `delete_roam`: Whether the conversation's messages are also deleted from the server.
-    pub fn delete_user_conversation(
-        &self,
-        username: impl Into<String>,
-        channel: impl Into<String>,
-        type_: impl Into<String>,
-        delete_roam: bool,
-    ) -> DeleteUserConversationRequest<'_> {
-        DeleteUserConversationRequest {
-            client: self,
-            username: username.into(),
-            body: DeleteUserConversationBody {
-                channel: channel.into(),
-                type_: type_.into(),
-                delete_roam,
-            },
-            options: crate::RequestOptions::default(),
-        }
-    }
-}
-
-/// Request builder for [`Client::delete_user_conversation`](crate::Client::delete_user_conversation): set optional arguments, then `.await` it or call [`send`](Self::send).
+/// The request of [`Messages::delete_conversation`](Messages::delete_conversation): set optional arguments, then `.await` it for the payload, or call [`with_envelope`](Self::with_envelope) for the whole response.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct DeleteUserConversationRequest<'a> {
@@ -1567,8 +1734,20 @@ impl<'a> DeleteUserConversationRequest<'a> {
         Ok(())
     }
 
-    /// Validates the arguments, sends the request and decodes the response.
+    /// Validates the arguments, sends the request and decodes the
+    /// response's payload (what `.await` does).
     pub async fn send(self) -> DeleteUserConversationResult {
+        self.with_envelope().await.map(|response| response.data)
+    }
+
+    /// Like [`send`](Self::send), but keeps the whole response: the
+    /// payload in `data`, and the envelope fields around it.
+    pub async fn with_envelope(
+        self,
+    ) -> Result<
+        crate::Response<crate::messages::DeleteUserConversationData>,
+        crate::Error,
+    > {
         self.validate()?;
         let path = {
             let username = crate::runtime::encode::segment(&self.username);
@@ -1589,9 +1768,9 @@ impl<'a> DeleteUserConversationRequest<'a> {
     }
 }
 
-/// What the request gives when sent.
+/// What the request gives when awaited.
 type DeleteUserConversationResult = Result<
-    crate::Response<crate::DeleteUserConversationData>,
+    crate::messages::DeleteUserConversationData,
     crate::Error,
 >;
 
@@ -1614,7 +1793,7 @@ struct ImportUserMessageBody {
     target: String,
     #[serde(rename = "type")]
     type_: String,
-    body: crate::MessageBody,
+    body: crate::messages::MessageBody,
     #[serde(skip_serializing_if = "Option::is_none")]
     ext: Option<::std::collections::BTreeMap<String, ::serde_json::Value>>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -1625,49 +1804,7 @@ struct ImportUserMessageBody {
     need_download: Option<bool>,
 }
 
-impl crate::Client {
-    /// Import one one-to-one message into the server's history.
-    ///
-    /// Stores a message between two users as if it had been sent, e.g. when migrating from another system; one message per call. Attachments can stay at their URL or, with `need_download`, be copied to the server (the URL must then be publicly reachable). Returns the new message id.
-    ///
-    /// - HTTP: `POST /messages/users/import`
-    /// - Rate limit: not documented
-    /// - Idempotent: no, a repeat may act twice
-    /// - Checked before sending: `from`: must follow the username rule; `target`: must follow the username rule; `type`: one of `txt`, `img`, `audio`, `video`, `file`, `loc`, `cmd`, `custom`; `msg_timestamp`: at least 0
-    /// - Source: `restful-api/message-management`, section "Import a one-to-one chat message"
-    /// - Doc errata: E044, E224 (see `spec/errata.yaml` and `spec/errata/`)
-    ///
-    /// # Arguments
-    ///
-    /// - `from`: Username of the sender.
-    /// - `target`: Username of the recipient.
-    /// - `type_`: Message type. Checked before sending: one of `txt`, `img`, `audio`, `video`, `file`, `loc`, `cmd`, `custom`.
-    /// - `body`: The content, with the fields that belong to `type`.
-    pub fn import_user_message(
-        &self,
-        from: impl Into<String>,
-        target: impl Into<String>,
-        type_: impl Into<String>,
-        body: crate::MessageBody,
-    ) -> ImportUserMessageRequest<'_> {
-        ImportUserMessageRequest {
-            client: self,
-            body: ImportUserMessageBody {
-                from: from.into(),
-                target: target.into(),
-                type_: type_.into(),
-                body,
-                ext: None,
-                is_ack_read: None,
-                msg_timestamp: None,
-                need_download: None,
-            },
-            options: crate::RequestOptions::default(),
-        }
-    }
-}
-
-/// Request builder for [`Client::import_user_message`](crate::Client::import_user_message): set optional arguments, then `.await` it or call [`send`](Self::send).
+/// The request of [`Messages::import_to_user`](Messages::import_to_user): set optional arguments, then `.await` it for the payload, or call [`with_envelope`](Self::with_envelope) for the whole response.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ImportUserMessageRequest<'a> {
@@ -1730,8 +1867,17 @@ impl<'a> ImportUserMessageRequest<'a> {
         Ok(())
     }
 
-    /// Validates the arguments, sends the request and decodes the response.
+    /// Validates the arguments, sends the request and decodes the
+    /// response's payload (what `.await` does).
     pub async fn send(self) -> ImportUserMessageResult {
+        self.with_envelope().await.map(|response| response.data)
+    }
+
+    /// Like [`send`](Self::send), but keeps the whole response: the
+    /// payload in `data`, and the envelope fields around it.
+    pub async fn with_envelope(
+        self,
+    ) -> Result<crate::Response<crate::messages::ImportUserMessageData>, crate::Error> {
         self.validate()?;
         let path = String::from("/messages/users/import");
         let query: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
@@ -1749,9 +1895,9 @@ impl<'a> ImportUserMessageRequest<'a> {
     }
 }
 
-/// What the request gives when sent.
+/// What the request gives when awaited.
 type ImportUserMessageResult = Result<
-    crate::Response<crate::ImportUserMessageData>,
+    crate::messages::ImportUserMessageData,
     crate::Error,
 >;
 
@@ -1772,7 +1918,7 @@ struct ImportGroupMessageBody {
     target: String,
     #[serde(rename = "type")]
     type_: String,
-    body: crate::MessageBody,
+    body: crate::messages::MessageBody,
     #[serde(skip_serializing_if = "Option::is_none")]
     ext: Option<::std::collections::BTreeMap<String, ::serde_json::Value>>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -1783,49 +1929,7 @@ struct ImportGroupMessageBody {
     need_download: Option<bool>,
 }
 
-impl crate::Client {
-    /// Import one group message into the server's history.
-    ///
-    /// Stores a message in a chat group's history as if a member had sent it; one message per call. Attachments can be copied to the server with `need_download` (public URL required). Returns the new message id.
-    ///
-    /// - HTTP: `POST /messages/chatgroups/import`
-    /// - Rate limit: not documented
-    /// - Idempotent: no, a repeat may act twice
-    /// - Checked before sending: `from`: must follow the username rule; `type`: one of `txt`, `img`, `audio`, `video`, `file`, `loc`, `cmd`, `custom`; `msg_timestamp`: at least 0
-    /// - Source: `restful-api/message-management`, section "Import a chat group message"
-    /// - Doc errata: E044, E224, E225 (see `spec/errata.yaml` and `spec/errata/`)
-    ///
-    /// # Arguments
-    ///
-    /// - `from`: Username of the sender.
-    /// - `target`: Id of the group the message belongs to.
-    /// - `type_`: Message type. Checked before sending: one of `txt`, `img`, `audio`, `video`, `file`, `loc`, `cmd`, `custom`.
-    /// - `body`: The content, with the fields that belong to `type`.
-    pub fn import_group_message(
-        &self,
-        from: impl Into<String>,
-        target: impl Into<String>,
-        type_: impl Into<String>,
-        body: crate::MessageBody,
-    ) -> ImportGroupMessageRequest<'_> {
-        ImportGroupMessageRequest {
-            client: self,
-            body: ImportGroupMessageBody {
-                from: from.into(),
-                target: target.into(),
-                type_: type_.into(),
-                body,
-                ext: None,
-                is_ack_read: None,
-                msg_timestamp: None,
-                need_download: None,
-            },
-            options: crate::RequestOptions::default(),
-        }
-    }
-}
-
-/// Request builder for [`Client::import_group_message`](crate::Client::import_group_message): set optional arguments, then `.await` it or call [`send`](Self::send).
+/// The request of [`Messages::import_to_group`](Messages::import_to_group): set optional arguments, then `.await` it for the payload, or call [`with_envelope`](Self::with_envelope) for the whole response.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ImportGroupMessageRequest<'a> {
@@ -1884,8 +1988,17 @@ impl<'a> ImportGroupMessageRequest<'a> {
         Ok(())
     }
 
-    /// Validates the arguments, sends the request and decodes the response.
+    /// Validates the arguments, sends the request and decodes the
+    /// response's payload (what `.await` does).
     pub async fn send(self) -> ImportGroupMessageResult {
+        self.with_envelope().await.map(|response| response.data)
+    }
+
+    /// Like [`send`](Self::send), but keeps the whole response: the
+    /// payload in `data`, and the envelope fields around it.
+    pub async fn with_envelope(
+        self,
+    ) -> Result<crate::Response<crate::messages::ImportGroupMessageData>, crate::Error> {
         self.validate()?;
         let path = String::from("/messages/chatgroups/import");
         let query: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
@@ -1903,9 +2016,9 @@ impl<'a> ImportGroupMessageRequest<'a> {
     }
 }
 
-/// What the request gives when sent.
+/// What the request gives when awaited.
 type ImportGroupMessageResult = Result<
-    crate::Response<crate::ImportGroupMessageData>,
+    crate::messages::ImportGroupMessageData,
     crate::Error,
 >;
 

@@ -9,119 +9,90 @@ pub use error_codes::ErrorCode;
 
 /// Chat files: Upload the attachments of image, voice, video and file messages and download them, or the thumbnail of an image or video, again. An upload returns the file's uuid and, for restricted files, the key needed to read it.
 pub mod chat_files;
-pub use chat_files::*;
 
 /// Chat room allow list: List, add and remove the members on a chat room's allow list. Users on it keep the right to send messages when the owner or an admin has muted the whole room.
 pub mod chatroom_allowlist;
-pub use chatroom_allowlist::*;
 
 /// Chat room custom attributes: Read, write and remove a chat room's custom attributes, string key-value pairs that members set. The plain write and remove operations only touch pairs the given member owns; the forced variants also overwrite or delete pairs owned by others.
 pub mod chatroom_attributes;
-pub use chatroom_attributes::*;
 
 /// Chat room blocklist: List, add and remove the users on a chat room's blocklist. While on the list, a user cannot join the room and neither sends nor receives its messages.
 pub mod chatroom_blocklist;
-pub use chatroom_blocklist::*;
 
 /// Chat room members: Add users to a chat room, list and remove them, and manage the room's admins. A room has one owner (its creator), up to 99 admins appointed by the owner, and regular members.
 pub mod chatroom_members;
-pub use chatroom_members::*;
 
 /// Chat room mute list: Mute and unmute chat room members for a given time, list the muted members with their expiry times, and mute or unmute the whole room. A muted member cannot send messages in the room until the mute ends or is lifted.
 pub mod chatroom_mutelist;
-pub use chatroom_mutelist::*;
 
 /// Chat room super admins: Grant, list and revoke the chat room super admin role. Super admins are app-wide (no room id is involved): only they may create chat rooms from the client SDK.
 pub mod chatroom_super_admins;
-pub use chatroom_super_admins::*;
 
 /// Chat rooms: Create, list, inspect, modify and delete chat rooms, and read or replace a room's announcement. Room ids are strings assigned by the service when the room is created.
 pub mod chatrooms;
-pub use chatrooms::*;
 
 /// Contacts: Manage a user's contact list and block list: add and remove contacts, list them (all at once or page by page), and block, list and unblock users.
 pub mod contacts;
-pub use contacts::*;
 
 /// Global mute: Mute a user app-wide, separately for one-to-one chats, chat groups and chat rooms, read a user's remaining mute times, and list every muted user. A timed mute ends by itself when its time runs out.
 pub mod global_mute;
-pub use global_mute::*;
 
 /// Chat group allow list: Read and edit a chat group's allow list: the members who can keep sending messages while everyone else is muted by mute_all_group_members.
 pub mod group_allowlist;
-pub use group_allowlist::*;
 
 /// Chat group announcements: Read or replace the announcement of a chat group, a single text of at most 512 characters.
 pub mod group_announcements;
-pub use group_announcements::*;
 
 /// Chat group block list: Read and edit a chat group's block list. Blocked users can neither send nor receive the group's messages, and must be taken off the list before they can be added to the group again. The owner cannot be blocked.
 pub mod group_blocklist;
-pub use group_blocklist::*;
 
 /// Chat group shared files: List, upload, download and delete the files shared in a chat group. Each file is identified by the `file_id` returned on upload and in the list.
 pub mod group_files;
-pub use group_files::*;
 
 /// Chat group members: Add, list and remove chat group members, read and write their custom attributes, manage the group admins and hand the group over to a new owner.
 pub mod group_members;
-pub use group_members::*;
 
 /// Chat group mute list: Mute chat group members for a while, lift the mute, read the mute list, and mute or unmute the whole group in one call. A muted member cannot post in the group or its threads; allow-listed members are exempt from a group-wide mute.
 pub mod group_mutelist;
-pub use group_mutelist::*;
 
 /// Chat groups: Create, inspect, list, modify, ban, unban and delete chat groups, and check whether a user belongs to one. Group ids are strings the service assigns on creation.
 pub mod groups;
-pub use groups::*;
 
 /// Messages: Send messages as any user (or as `admin`) to users, chat groups and chat rooms, broadcast to all active chat rooms, edit, recall and import messages, download hourly message history, and remove a conversation from a user's server-side list. Attachments are uploaded first with the chat_files operations and referenced by URL.
 pub mod messages;
-pub use messages::*;
 
 /// Offline push settings: Configure how offline messages reach a user as push notifications: the sender nickname and display style, the push mode and do-not-disturb periods per app or conversation, and the language notifications are translated into. Most settings need the app's advanced push features.
 pub mod offline_push;
-pub use offline_push::*;
 
 /// Presence: Publish a user's presence status on a device and let users follow the presence of others: subscribe for a time, read statuses, unsubscribe and list subscriptions. The presence feature must be enabled for the app in Agora Console.
 pub mod presence;
-pub use presence::*;
 
 /// Push notifications: Send push notifications from the server: synchronously to one user, to a list of users, to everyone under one or more push labels, or to all users of the app. Label and all-user pushes run as push tasks.
 pub mod push;
-pub use push::*;
 
 /// Push labels: Manage push labels, named sets of users that a push can target. A user may carry several labels and a label may hold many users; an app has at most 100 labels and a label at most 20,000 users unless support raises the caps.
 pub mod push_labels;
-pub use push_labels::*;
 
 /// Push templates: Create, read and delete push templates: named title and content patterns with numbered slots ({0}, {1}, ...) that a message fills through its push extension. Requires the advanced push features of the app.
 pub mod push_templates;
-pub use push_templates::*;
 
 /// Reactions: Add and remove emoji reactions on messages of one-to-one chats and chat groups, on behalf of a user, and read who reacted. Each distinct emoji on a message is one reaction however many users add it; a message holds at most 20 reactions unless Agora support raises the cap.
 pub mod reactions;
-pub use reactions::*;
 
 /// Thread members: List who belongs to a thread and add or remove users, at most 10 per call.
 pub mod thread_members;
-pub use thread_members::*;
 
 /// Threads: Create a thread from a message of a chat group, rename or delete it, and list the threads of the app, of a user, or of a user within one group. An app holds up to 100,000 threads unless Agora support raises the cap.
 pub mod threads;
-pub use threads::*;
 
 /// Token: Exchange credentials for a Chat access token at POST /token: either the app's client ID and secret, or an Agora app token (AccessToken2, "007...") sent as the bearer token. Current docs pass the Agora app token itself as the REST bearer token, so this exchange is optional.
 pub mod token;
-pub use token::*;
 
 /// User attributes: Set, read and delete the key-value attributes attached to users (nickname, avatar URL, contact details and custom keys), read them for many users at once, and get the total attribute size of the app. One user's attributes may total at most 2 KB, and the whole app's at most 10 GB.
 pub mod user_attributes;
-pub use user_attributes::*;
 
 /// Users: Manage the app's user accounts: register one or many users, read and list them, delete them, reset a password, ban, unban or disconnect a user, and query online state and offline message delivery.
 pub mod users;
-pub use users::*;
 
 /// Every operation of the API, in spec order.
 pub static OPERATIONS: &[crate::OperationInfo] = &[
@@ -307,85 +278,111 @@ macro_rules! every_response_type {
         $args; $check :: < ::std::option::Option < ::serde_json::Value > > $args; $check
         :: < ::std::vec::Vec < ::std::collections::BTreeMap < String, String > > > $args;
         $check :: < ::std::vec::Vec < String > > $args; $check :: < ::std::vec::Vec <
-        crate ::AddGroupAllowlistUsersItem > > $args; $check :: < ::std::vec::Vec < crate
-        ::AddGroupBlocklistUsersItem > > $args; $check :: < ::std::vec::Vec < crate
-        ::ChatroomAllowlistResult > > $args; $check :: < ::std::vec::Vec < crate
-        ::ChatroomBlocklistResult > > $args; $check :: < ::std::vec::Vec < crate
-        ::ChatroomMuteResult > > $args; $check :: < ::std::vec::Vec < crate
-        ::GetChatroomsItem > > $args; $check :: < ::std::vec::Vec < crate ::GetGroupsItem
-        > > $args; $check :: < ::std::vec::Vec < crate ::GetMessageHistoryItem > > $args;
-        $check :: < ::std::vec::Vec < crate ::ListChatroomMembersItem > > $args; $check
-        :: < ::std::vec::Vec < crate ::ListChatroomMutedMembersItem > > $args; $check ::
-        < ::std::vec::Vec < crate ::ListChatroomsItem > > $args; $check :: <
-        ::std::vec::Vec < crate ::ListGroupFilesItem > > $args; $check :: <
-        ::std::vec::Vec < crate ::ListGroupMembersItem > > $args; $check :: <
-        ::std::vec::Vec < crate ::ListGroupMutedMembersItem > > $args; $check :: <
-        ::std::vec::Vec < crate ::ListGroupsItem > > $args; $check :: < ::std::vec::Vec <
-        crate ::ListMessageReactionsItem > > $args; $check :: < ::std::vec::Vec < crate
-        ::ListThreadsItem > > $args; $check :: < ::std::vec::Vec < crate
-        ::ListUserJoinedChatroomsItem > > $args; $check :: < ::std::vec::Vec < crate
-        ::ListUserJoinedGroupsItem > > $args; $check :: < ::std::vec::Vec < crate
-        ::MuteGroupMembersItem > > $args; $check :: < ::std::vec::Vec < crate
-        ::PresenceStatus > > $args; $check :: < ::std::vec::Vec < crate ::PushLabel > >
-        $args; $check :: < ::std::vec::Vec < crate ::PushLabelMember > > $args; $check ::
-        < ::std::vec::Vec < crate ::PushUserEntity > > $args; $check :: < ::std::vec::Vec
-        < crate ::RegisterUsersItem > > $args; $check :: < ::std::vec::Vec < crate
-        ::RemoveChatroomMembersItem > > $args; $check :: < ::std::vec::Vec < crate
-        ::RemoveGroupAllowlistUsersItem > > $args; $check :: < ::std::vec::Vec < crate
-        ::RemoveGroupBlocklistUsersItem > > $args; $check :: < ::std::vec::Vec < crate
-        ::RemoveGroupMembersItem > > $args; $check :: < ::std::vec::Vec < crate
-        ::SendPushSyncItem > > $args; $check :: < ::std::vec::Vec < crate
-        ::SendPushToUsersItem > > $args; $check :: < ::std::vec::Vec < crate
-        ::ThreadMemberRemoval > > $args; $check :: < ::std::vec::Vec < crate
-        ::ThreadSummary > > $args; $check :: < ::std::vec::Vec < crate
-        ::UnmuteChatroomMembersItem > > $args; $check :: < ::std::vec::Vec < crate
-        ::UnmuteGroupMembersItem > > $args; $check :: < ::std::vec::Vec < crate
-        ::UserEntity > > $args; $check :: < String > $args; $check :: < bool > $args;
-        $check :: < crate ::AddChatroomAdminData > $args; $check :: < crate
-        ::AddChatroomMemberData > $args; $check :: < crate ::AddChatroomMembersData >
-        $args; $check :: < crate ::AddChatroomSuperAdminData > $args; $check :: < crate
-        ::AddGroupAdminData > $args; $check :: < crate ::AddGroupAllowlistUserData >
-        $args; $check :: < crate ::AddGroupBlocklistUserData > $args; $check :: < crate
-        ::AddGroupMemberData > $args; $check :: < crate ::AddGroupMembersData > $args;
-        $check :: < crate ::AddReactionData > $args; $check :: < crate
-        ::AddThreadMembersData > $args; $check :: < crate ::BroadcastChatroomMessageData
-        > $args; $check :: < crate ::ChatroomAllowlistResult > $args; $check :: < crate
-        ::ChatroomAttributeWriteResult > $args; $check :: < crate
-        ::ChatroomBlocklistResult > $args; $check :: < crate ::ChatroomMuteAllState >
-        $args; $check :: < crate ::CreateChatroomData > $args; $check :: < crate
-        ::CreateGroupData > $args; $check :: < crate ::CreatePushLabelData > $args;
-        $check :: < crate ::CreateThreadData > $args; $check :: < crate
-        ::CreateTokenWithCredentialsData > $args; $check :: < crate ::DeleteChatroomData
-        > $args; $check :: < crate ::DeleteGroupData > $args; $check :: < crate
-        ::DeleteGroupFileData > $args; $check :: < crate ::DeleteThreadData > $args;
-        $check :: < crate ::DeleteUserConversationData > $args; $check :: < crate
-        ::DisableGroupData > $args; $check :: < crate ::DisconnectUserData > $args;
-        $check :: < crate ::EnableGroupData > $args; $check :: < crate
-        ::ExchangeAgoraTokenData > $args; $check :: < crate ::GetChatroomAnnouncementData
-        > $args; $check :: < crate ::GetGlobalMuteData > $args; $check :: < crate
-        ::GetGroupAnnouncementData > $args; $check :: < crate
-        ::GetPushTranslationLanguageData > $args; $check :: < crate
-        ::GetReactionDetailData > $args; $check :: < crate ::ImportGroupMessageData >
-        $args; $check :: < crate ::ImportUserMessageData > $args; $check :: < crate
-        ::ListContactsPagedData > $args; $check :: < crate ::ListGlobalMutesData > $args;
-        $check :: < crate ::ListPresenceSubscriptionsData > $args; $check :: < crate
-        ::ListThreadMembersData > $args; $check :: < crate ::MuteAllGroupMembersData >
-        $args; $check :: < crate ::PushLabel > $args; $check :: < crate ::PushLabelMember
-        > $args; $check :: < crate ::PushLabelUsersResult > $args; $check :: < crate
-        ::PushNotificationSetting > $args; $check :: < crate ::PushTemplate > $args;
-        $check :: < crate ::RecallMessageData > $args; $check :: < crate
-        ::RemoveChatroomAdminData > $args; $check :: < crate ::RemoveChatroomMemberData >
-        $args; $check :: < crate ::RemoveChatroomSuperAdminData > $args; $check :: <
-        crate ::RemoveGroupAdminData > $args; $check :: < crate
-        ::RemoveGroupBlocklistUserData > $args; $check :: < crate ::RemoveGroupMemberData
-        > $args; $check :: < crate ::SendPushByLabelsData > $args; $check :: < crate
-        ::SetGlobalMuteData > $args; $check :: < crate ::SetPushTranslationLanguageData >
-        $args; $check :: < crate ::TransferGroupOwnershipData > $args; $check :: < crate
-        ::UnmuteAllGroupMembersData > $args; $check :: < crate
-        ::UpdateChatroomAnnouncementData > $args; $check :: < crate ::UpdateChatroomData
-        > $args; $check :: < crate ::UpdateGroupAnnouncementData > $args; $check :: <
-        crate ::UpdateGroupData > $args; $check :: < crate ::UpdateThreadData > $args;
-        $check :: < crate ::UploadGroupFileData > $args; $check :: < i64 > $args; }
+        crate ::chatroom_allowlist::ChatroomAllowlistResult > > $args; $check :: <
+        ::std::vec::Vec < crate ::chatroom_blocklist::ChatroomBlocklistResult > > $args;
+        $check :: < ::std::vec::Vec < crate ::chatroom_members::ListChatroomMembersItem >
+        > $args; $check :: < ::std::vec::Vec < crate
+        ::chatroom_members::RemoveChatroomMembersItem > > $args; $check :: <
+        ::std::vec::Vec < crate ::chatroom_mutelist::ChatroomMuteResult > > $args; $check
+        :: < ::std::vec::Vec < crate ::chatroom_mutelist::ListChatroomMutedMembersItem >
+        > $args; $check :: < ::std::vec::Vec < crate
+        ::chatroom_mutelist::UnmuteChatroomMembersItem > > $args; $check :: <
+        ::std::vec::Vec < crate ::chatrooms::GetChatroomsItem > > $args; $check :: <
+        ::std::vec::Vec < crate ::chatrooms::ListChatroomsItem > > $args; $check :: <
+        ::std::vec::Vec < crate ::chatrooms::ListUserJoinedChatroomsItem > > $args;
+        $check :: < ::std::vec::Vec < crate ::group_allowlist::AddGroupAllowlistUsersItem
+        > > $args; $check :: < ::std::vec::Vec < crate
+        ::group_allowlist::RemoveGroupAllowlistUsersItem > > $args; $check :: <
+        ::std::vec::Vec < crate ::group_blocklist::AddGroupBlocklistUsersItem > > $args;
+        $check :: < ::std::vec::Vec < crate
+        ::group_blocklist::RemoveGroupBlocklistUsersItem > > $args; $check :: <
+        ::std::vec::Vec < crate ::group_files::ListGroupFilesItem > > $args; $check :: <
+        ::std::vec::Vec < crate ::group_members::ListGroupMembersItem > > $args; $check
+        :: < ::std::vec::Vec < crate ::group_members::RemoveGroupMembersItem > > $args;
+        $check :: < ::std::vec::Vec < crate ::group_mutelist::ListGroupMutedMembersItem >
+        > $args; $check :: < ::std::vec::Vec < crate
+        ::group_mutelist::MuteGroupMembersItem > > $args; $check :: < ::std::vec::Vec <
+        crate ::group_mutelist::UnmuteGroupMembersItem > > $args; $check :: <
+        ::std::vec::Vec < crate ::groups::GetGroupsItem > > $args; $check :: <
+        ::std::vec::Vec < crate ::groups::ListGroupsItem > > $args; $check :: <
+        ::std::vec::Vec < crate ::groups::ListUserJoinedGroupsItem > > $args; $check :: <
+        ::std::vec::Vec < crate ::messages::GetMessageHistoryItem > > $args; $check :: <
+        ::std::vec::Vec < crate ::offline_push::PushUserEntity > > $args; $check :: <
+        ::std::vec::Vec < crate ::presence::PresenceStatus > > $args; $check :: <
+        ::std::vec::Vec < crate ::push::SendPushSyncItem > > $args; $check :: <
+        ::std::vec::Vec < crate ::push::SendPushToUsersItem > > $args; $check :: <
+        ::std::vec::Vec < crate ::push_labels::PushLabel > > $args; $check :: <
+        ::std::vec::Vec < crate ::push_labels::PushLabelMember > > $args; $check :: <
+        ::std::vec::Vec < crate ::reactions::ListMessageReactionsItem > > $args; $check
+        :: < ::std::vec::Vec < crate ::thread_members::ThreadMemberRemoval > > $args;
+        $check :: < ::std::vec::Vec < crate ::threads::ListThreadsItem > > $args; $check
+        :: < ::std::vec::Vec < crate ::threads::ThreadSummary > > $args; $check :: <
+        ::std::vec::Vec < crate ::users::RegisterUsersItem > > $args; $check :: <
+        ::std::vec::Vec < crate ::users::UserEntity > > $args; $check :: < String >
+        $args; $check :: < bool > $args; $check :: < crate
+        ::chatroom_allowlist::ChatroomAllowlistResult > $args; $check :: < crate
+        ::chatroom_attributes::ChatroomAttributeWriteResult > $args; $check :: < crate
+        ::chatroom_blocklist::ChatroomBlocklistResult > $args; $check :: < crate
+        ::chatroom_members::AddChatroomAdminData > $args; $check :: < crate
+        ::chatroom_members::AddChatroomMemberData > $args; $check :: < crate
+        ::chatroom_members::AddChatroomMembersData > $args; $check :: < crate
+        ::chatroom_members::RemoveChatroomAdminData > $args; $check :: < crate
+        ::chatroom_members::RemoveChatroomMemberData > $args; $check :: < crate
+        ::chatroom_mutelist::ChatroomMuteAllState > $args; $check :: < crate
+        ::chatroom_super_admins::AddChatroomSuperAdminData > $args; $check :: < crate
+        ::chatroom_super_admins::RemoveChatroomSuperAdminData > $args; $check :: < crate
+        ::chatrooms::CreateChatroomData > $args; $check :: < crate
+        ::chatrooms::DeleteChatroomData > $args; $check :: < crate
+        ::chatrooms::GetChatroomAnnouncementData > $args; $check :: < crate
+        ::chatrooms::UpdateChatroomAnnouncementData > $args; $check :: < crate
+        ::chatrooms::UpdateChatroomData > $args; $check :: < crate
+        ::contacts::ListContactsPagedData > $args; $check :: < crate
+        ::global_mute::GetGlobalMuteData > $args; $check :: < crate
+        ::global_mute::ListGlobalMutesData > $args; $check :: < crate
+        ::global_mute::SetGlobalMuteData > $args; $check :: < crate
+        ::group_allowlist::AddGroupAllowlistUserData > $args; $check :: < crate
+        ::group_announcements::GetGroupAnnouncementData > $args; $check :: < crate
+        ::group_announcements::UpdateGroupAnnouncementData > $args; $check :: < crate
+        ::group_blocklist::AddGroupBlocklistUserData > $args; $check :: < crate
+        ::group_blocklist::RemoveGroupBlocklistUserData > $args; $check :: < crate
+        ::group_files::DeleteGroupFileData > $args; $check :: < crate
+        ::group_files::UploadGroupFileData > $args; $check :: < crate
+        ::group_members::AddGroupAdminData > $args; $check :: < crate
+        ::group_members::AddGroupMemberData > $args; $check :: < crate
+        ::group_members::AddGroupMembersData > $args; $check :: < crate
+        ::group_members::RemoveGroupAdminData > $args; $check :: < crate
+        ::group_members::RemoveGroupMemberData > $args; $check :: < crate
+        ::group_members::TransferGroupOwnershipData > $args; $check :: < crate
+        ::group_mutelist::MuteAllGroupMembersData > $args; $check :: < crate
+        ::group_mutelist::UnmuteAllGroupMembersData > $args; $check :: < crate
+        ::groups::CreateGroupData > $args; $check :: < crate ::groups::DeleteGroupData >
+        $args; $check :: < crate ::groups::DisableGroupData > $args; $check :: < crate
+        ::groups::EnableGroupData > $args; $check :: < crate ::groups::UpdateGroupData >
+        $args; $check :: < crate ::messages::BroadcastChatroomMessageData > $args; $check
+        :: < crate ::messages::DeleteUserConversationData > $args; $check :: < crate
+        ::messages::ImportGroupMessageData > $args; $check :: < crate
+        ::messages::ImportUserMessageData > $args; $check :: < crate
+        ::messages::RecallMessageData > $args; $check :: < crate
+        ::offline_push::GetPushTranslationLanguageData > $args; $check :: < crate
+        ::offline_push::PushNotificationSetting > $args; $check :: < crate
+        ::offline_push::SetPushTranslationLanguageData > $args; $check :: < crate
+        ::presence::ListPresenceSubscriptionsData > $args; $check :: < crate
+        ::push::SendPushByLabelsData > $args; $check :: < crate
+        ::push_labels::CreatePushLabelData > $args; $check :: < crate
+        ::push_labels::PushLabel > $args; $check :: < crate
+        ::push_labels::PushLabelMember > $args; $check :: < crate
+        ::push_labels::PushLabelUsersResult > $args; $check :: < crate
+        ::push_templates::PushTemplate > $args; $check :: < crate
+        ::reactions::AddReactionData > $args; $check :: < crate
+        ::reactions::GetReactionDetailData > $args; $check :: < crate
+        ::thread_members::AddThreadMembersData > $args; $check :: < crate
+        ::thread_members::ListThreadMembersData > $args; $check :: < crate
+        ::threads::CreateThreadData > $args; $check :: < crate
+        ::threads::DeleteThreadData > $args; $check :: < crate
+        ::threads::UpdateThreadData > $args; $check :: < crate
+        ::token::CreateTokenWithCredentialsData > $args; $check :: < crate
+        ::token::ExchangeAgoraTokenData > $args; $check :: < crate
+        ::users::DisconnectUserData > $args; $check :: < i64 > $args; }
     };
 }
 

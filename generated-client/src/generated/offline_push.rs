@@ -4,7 +4,217 @@
 //! Offline push settings
 //!
 //! Configure how offline messages reach a user as push notifications: the sender nickname and display style, the push mode and do-not-disturb periods per app or conversation, and the language notifications are translated into. Most settings need the app's advanced push features.
+//!
+//! The operations are methods of [`OfflinePush`], which [`Client::offline_push`](crate::Client::offline_push) returns.
 #![allow(clippy::too_many_arguments)]
+/// Offline push settings: Configure how offline messages reach a user as push notifications: the sender nickname and display style, the push mode and do-not-disturb periods per app or conversation, and the language notifications are translated into. Most settings need the app's advanced push features.
+///
+/// Reached with [`Client::offline_push`](crate::Client::offline_push).
+///
+/// | Method | What it does |
+/// |---|---|
+/// | [`set_nickname`](Self::set_nickname) | Set the name shown for a user in push notifications. |
+/// | [`set_display_style`](Self::set_display_style) | Choose whether a user's notifications show message details. |
+/// | [`set_notification_settings`](Self::set_notification_settings) | Set the push mode and do-not-disturb for the app or one conversation. |
+/// | [`get_notification_settings`](Self::get_notification_settings) | Read the push mode and do-not-disturb state of the app or one conversation. |
+/// | [`set_translation_language`](Self::set_translation_language) | Set the language a user's push notifications are translated into. |
+/// | [`get_translation_language`](Self::get_translation_language) | Get the language a user's push notifications are translated into. |
+#[derive(Debug, Clone, Copy)]
+pub struct OfflinePush<'a> {
+    client: &'a crate::Client,
+}
+
+impl crate::Client {
+    /// Offline push settings: Configure how offline messages reach a user as push notifications: the sender nickname and display style, the push mode and do-not-disturb periods per app or conversation, and the language notifications are translated into. Most settings need the app's advanced push features.
+    ///
+    /// See [`OfflinePush`](crate::offline_push::OfflinePush) for its operations.
+    pub fn offline_push(&self) -> OfflinePush<'_> {
+        OfflinePush { client: self }
+    }
+}
+
+impl<'a> OfflinePush<'a> {
+    /// Set the name shown for a user in push notifications.
+    ///
+    /// Sets the sender name recipients see in notifications of this user's messages; without one the username is shown. It is separate from the nickname user attribute, so keep the two in step yourself.
+    ///
+    /// - HTTP: `PUT /users/{username}`
+    /// - Rate limit: 100/second per app key; Per App Key, shared with set_push_display_style (detail page).
+    /// - Idempotent: yes, safe to repeat
+    /// - Checked before sending: `username`: must follow the username rule; `nickname`: at most 100 characters
+    /// - Source: `restful-api/offline-push-configuration`, section "Set the display name in push notifications"
+    /// - Doc errata: E041, E500, E503, E529 (see `spec/errata.yaml` and `spec/errata/`)
+    ///
+    /// # Arguments
+    ///
+    /// - `username`: The user whose push name is set. See errata E500.
+    pub fn set_nickname(
+        &self,
+        username: impl Into<String>,
+    ) -> SetPushNicknameRequest<'a> {
+        SetPushNicknameRequest {
+            client: self.client,
+            username: username.into(),
+            body: SetPushNicknameBody {
+                nickname: None,
+            },
+            options: crate::RequestOptions::default(),
+        }
+    }
+
+    /// Choose whether a user's notifications show message details.
+    ///
+    /// Style 0 (the default) shows only a generic title and "click to check" text; style 1 shows the sender's nickname and the message text.
+    ///
+    /// - HTTP: `PUT /users/{username}`
+    /// - Rate limit: 100/second per app key; Per App Key, shared with set_push_nickname (detail page).
+    /// - Idempotent: yes, safe to repeat
+    /// - Checked before sending: `username`: must follow the username rule; `notification_display_style`: between 0 and 1
+    /// - Source: `restful-api/offline-push-configuration`, section "Set the display style in push notifications"
+    /// - Doc errata: E041, E502, E503, E529 (see `spec/errata.yaml` and `spec/errata/`)
+    ///
+    /// # Arguments
+    ///
+    /// - `username`: The user whose display style is set.
+    /// - `notification_display_style`: 0 for title and placeholder text only, 1 for sender nickname and message text. Checked before sending: between 0 and 1. See errata E502.
+    pub fn set_display_style(
+        &self,
+        username: impl Into<String>,
+        notification_display_style: i64,
+    ) -> SetPushDisplayStyleRequest<'a> {
+        SetPushDisplayStyleRequest {
+            client: self.client,
+            username: username.into(),
+            body: SetPushDisplayStyleBody {
+                notification_display_style,
+            },
+            options: crate::RequestOptions::default(),
+        }
+    }
+
+    /// Set the push mode and do-not-disturb for the app or one conversation.
+    ///
+    /// With chattype `user` and key equal to the user's own name the settings apply app-wide; otherwise they apply to one chat with a peer or group. A do-not-disturb period always wins over the push mode.
+    ///
+    /// - HTTP: `PUT /users/{username}/notification/{chattype}/{key}`
+    /// - Rate limit: 100/second per app key; Per App Key, from the detail page; the overview has no row for this endpoint (E501).
+    /// - Idempotent: yes, safe to repeat
+    /// - Checked before sending: `username`: must follow the username rule; `chattype`: one of `user`, `chatgroup`; `type`: one of `DEFAULT`, `ALL`, `AT`, `NONE`; `ignoreDuration`: between 0 and 604800000
+    /// - Source: `restful-api/offline-push-configuration`, section "Set up push notifications"
+    /// - Doc errata: E044, E501, E504, E505, E506, E507, E517, E525 (see `spec/errata.yaml` and `spec/errata/`)
+    ///
+    /// # Arguments
+    ///
+    /// - `username`: The user whose settings change.
+    /// - `chattype`: `user` for a one-to-one chat (or the app level), `chatgroup` for a group chat. Checked before sending: one of `user`, `chatgroup`. See errata E505.
+    /// - `key`: Peer username (chattype user) or group id (chattype chatgroup); the user's own username with chattype user targets the app level. See errata E505.
+    pub fn set_notification_settings(
+        &self,
+        username: impl Into<String>,
+        chattype: impl Into<String>,
+        key: impl Into<String>,
+    ) -> SetPushNotificationSettingsRequest<'a> {
+        SetPushNotificationSettingsRequest {
+            client: self.client,
+            username: username.into(),
+            chattype: chattype.into(),
+            key: key.into(),
+            body: SetPushNotificationSettingsBody {
+                type_: None,
+                ignore_interval: None,
+                ignore_duration: None,
+            },
+            options: crate::RequestOptions::default(),
+        }
+    }
+
+    /// Read the push mode and do-not-disturb state of the app or one conversation.
+    ///
+    /// Use chattype `user` with the user's own name as key for the app-level settings, or a peer username or group id for one conversation.
+    ///
+    /// - HTTP: `GET /users/{username}/notification/{chattype}/{key}`
+    /// - Rate limit: 100/second per app key; Per App Key, from the detail page; the overview has no row for this endpoint.
+    /// - Idempotent: yes, safe to repeat
+    /// - Checked before sending: `username`: must follow the username rule; `chattype`: one of `user`, `chatgroup`
+    /// - Source: `restful-api/offline-push-configuration`, section "Retrieve the settings of push notifications"
+    /// - Doc errata: E044, E505, E506, E507, E517, E525 (see `spec/errata.yaml` and `spec/errata/`)
+    ///
+    /// # Arguments
+    ///
+    /// - `username`: The user whose settings are read.
+    /// - `chattype`: `user` for a one-to-one chat (or the app level), `chatgroup` for a group chat. Checked before sending: one of `user`, `chatgroup`. See errata E505.
+    /// - `key`: Peer username (chattype user) or group id (chattype chatgroup); the user's own username with chattype user targets the app level. See errata E505.
+    pub fn get_notification_settings(
+        &self,
+        username: impl Into<String>,
+        chattype: impl Into<String>,
+        key: impl Into<String>,
+    ) -> GetPushNotificationSettingsRequest<'a> {
+        GetPushNotificationSettingsRequest {
+            client: self.client,
+            username: username.into(),
+            chattype: chattype.into(),
+            key: key.into(),
+            options: crate::RequestOptions::default(),
+        }
+    }
+
+    /// Set the language a user's push notifications are translated into.
+    ///
+    /// Notifications are translated into the given language code; an empty string turns translation off, so messages are pushed as written.
+    ///
+    /// - HTTP: `PUT /users/{username}/notification/language`
+    /// - Rate limit: 100/second per app key; Per App Key, from the detail page; the overview has no row for this operation.
+    /// - Idempotent: yes, safe to repeat
+    /// - Checked before sending: `username`: must follow the username rule
+    /// - Source: `restful-api/offline-push-configuration`, section "Set the preferred language of push notifications"
+    /// - Doc errata: E044, E506, E517, E525 (see `spec/errata.yaml` and `spec/errata/`)
+    ///
+    /// # Arguments
+    ///
+    /// - `username`: The user whose push language is set.
+    /// - `translation_language`: Language code to translate notifications into; empty for no translation.
+    pub fn set_translation_language(
+        &self,
+        username: impl Into<String>,
+        translation_language: impl Into<String>,
+    ) -> SetPushTranslationLanguageRequest<'a> {
+        SetPushTranslationLanguageRequest {
+            client: self.client,
+            username: username.into(),
+            body: SetPushTranslationLanguageBody {
+                translation_language: translation_language.into(),
+            },
+            options: crate::RequestOptions::default(),
+        }
+    }
+
+    /// Get the language a user's push notifications are translated into.
+    ///
+    /// Returns the language code set for the user's notifications.
+    ///
+    /// - HTTP: `GET /users/{username}/notification/language`
+    /// - Rate limit: 100/second per app key; Per App Key, from the detail page; the overview has no row for this operation.
+    /// - Idempotent: yes, safe to repeat
+    /// - Checked before sending: `username`: must follow the username rule
+    /// - Source: `restful-api/offline-push-configuration`, section "Retrieve the preferred language of push notifications"
+    /// - Doc errata: E044, E504, E506, E508, E517, E525, E526 (see `spec/errata.yaml` and `spec/errata/`)
+    ///
+    /// # Arguments
+    ///
+    /// - `username`: The user whose push language is read.
+    pub fn get_translation_language(
+        &self,
+        username: impl Into<String>,
+    ) -> GetPushTranslationLanguageRequest<'a> {
+        GetPushTranslationLanguageRequest {
+            client: self.client,
+            username: username.into(),
+            options: crate::RequestOptions::default(),
+        }
+    }
+}
+
 /// The user record that set_push_nickname and set_push_display_style return as the one item of the top-level `entities` array.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct PushUserEntity {
@@ -72,10 +282,10 @@ pub struct PushNotificationSetting {
 pub struct PushExtension {
     /// Devices and certificates to include or exclude.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub em_push_filter: Option<crate::PushExtFilter>,
+    pub em_push_filter: Option<crate::offline_push::PushExtFilter>,
     /// Push template to render the notification with.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub em_push_template: Option<crate::PushExtTemplate>,
+    pub em_push_template: Option<crate::offline_push::PushExtTemplate>,
     /// True to send the message silently, without notifying offline recipients.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub em_ignore_notification: Option<bool>,
@@ -84,13 +294,13 @@ pub struct PushExtension {
     pub em_force_notification: Option<bool>,
     /// APNs options.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub em_apns_ext: Option<crate::PushExtApns>,
+    pub em_apns_ext: Option<crate::offline_push::PushExtApns>,
     /// Android options.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub em_android_push_ext: Option<crate::PushExtAndroid>,
+    pub em_android_push_ext: Option<crate::offline_push::PushExtAndroid>,
     /// Options common to all platforms.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub em_push_ext: Option<crate::PushExtCommon>,
+    pub em_push_ext: Option<crate::offline_push::PushExtCommon>,
     /// Users mentioned by the message; appears only in the page's sample.
     ///
     /// See errata E527.
@@ -135,7 +345,7 @@ pub struct PushExtTemplate {
     pub content_args: Option<::std::vec::Vec<String>>,
     /// A different template for chosen members of a group.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub directed_template: Option<crate::PushExtDirectedTemplate>,
+    pub directed_template: Option<crate::offline_push::PushExtDirectedTemplate>,
     /// Fields the server sent that the spec does not describe.
     #[serde(flatten)]
     pub extra: crate::Extra,
@@ -234,7 +444,7 @@ pub struct PushExtAndroid {
     pub extra: crate::Extra,
 }
 
-/// The `data` of the response of [`crate::Client::set_push_translation_language`]: Set the language a user's push notifications are translated into.
+/// The `data` of the response of [`OfflinePush::set_translation_language`](crate::offline_push::OfflinePush::set_translation_language): Set the language a user's push notifications are translated into.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct SetPushTranslationLanguageData {
     /// The language code now set.
@@ -245,7 +455,7 @@ pub struct SetPushTranslationLanguageData {
     pub extra: crate::Extra,
 }
 
-/// The `data` of the response of [`crate::Client::get_push_translation_language`]: Get the language a user's push notifications are translated into.
+/// The `data` of the response of [`OfflinePush::get_translation_language`](crate::offline_push::OfflinePush::get_translation_language): Get the language a user's push notifications are translated into.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct GetPushTranslationLanguageData {
     /// The language code set for the user.
@@ -274,37 +484,7 @@ struct SetPushNicknameBody {
     nickname: Option<String>,
 }
 
-impl crate::Client {
-    /// Set the name shown for a user in push notifications.
-    ///
-    /// Sets the sender name recipients see in notifications of this user's messages; without one the username is shown. It is separate from the nickname user attribute, so keep the two in step yourself.
-    ///
-    /// - HTTP: `PUT /users/{username}`
-    /// - Rate limit: 100/second per app key; Per App Key, shared with set_push_display_style (detail page).
-    /// - Idempotent: yes, safe to repeat
-    /// - Checked before sending: `username`: must follow the username rule; `nickname`: at most 100 characters
-    /// - Source: `restful-api/offline-push-configuration`, section "Set the display name in push notifications"
-    /// - Doc errata: E041, E500, E503, E529 (see `spec/errata.yaml` and `spec/errata/`)
-    ///
-    /// # Arguments
-    ///
-    /// - `username`: The user whose push name is set. See errata E500.
-    pub fn set_push_nickname(
-        &self,
-        username: impl Into<String>,
-    ) -> SetPushNicknameRequest<'_> {
-        SetPushNicknameRequest {
-            client: self,
-            username: username.into(),
-            body: SetPushNicknameBody {
-                nickname: None,
-            },
-            options: crate::RequestOptions::default(),
-        }
-    }
-}
-
-/// Request builder for [`Client::set_push_nickname`](crate::Client::set_push_nickname): set optional arguments, then `.await` it or call [`send`](Self::send).
+/// The request of [`OfflinePush::set_nickname`](OfflinePush::set_nickname): set optional arguments, then `.await` it for the payload, or call [`with_envelope`](Self::with_envelope) for the whole response.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct SetPushNicknameRequest<'a> {
@@ -340,8 +520,20 @@ impl<'a> SetPushNicknameRequest<'a> {
         Ok(())
     }
 
-    /// Validates the arguments, sends the request and decodes the response.
+    /// Validates the arguments, sends the request and decodes the
+    /// response's payload (what `.await` does).
     pub async fn send(self) -> SetPushNicknameResult {
+        self.with_envelope().await.map(|response| response.data)
+    }
+
+    /// Like [`send`](Self::send), but keeps the whole response: the
+    /// payload in `data`, and the envelope fields around it.
+    pub async fn with_envelope(
+        self,
+    ) -> Result<
+        crate::Response<::std::vec::Vec<crate::offline_push::PushUserEntity>>,
+        crate::Error,
+    > {
         self.validate()?;
         let path = {
             let username = crate::runtime::encode::segment(&self.username);
@@ -362,9 +554,9 @@ impl<'a> SetPushNicknameRequest<'a> {
     }
 }
 
-/// What the request gives when sent.
+/// What the request gives when awaited.
 type SetPushNicknameResult = Result<
-    crate::Response<::std::vec::Vec<crate::PushUserEntity>>,
+    ::std::vec::Vec<crate::offline_push::PushUserEntity>,
     crate::Error,
 >;
 
@@ -387,39 +579,7 @@ struct SetPushDisplayStyleBody {
     notification_display_style: i64,
 }
 
-impl crate::Client {
-    /// Choose whether a user's notifications show message details.
-    ///
-    /// Style 0 (the default) shows only a generic title and "click to check" text; style 1 shows the sender's nickname and the message text.
-    ///
-    /// - HTTP: `PUT /users/{username}`
-    /// - Rate limit: 100/second per app key; Per App Key, shared with set_push_nickname (detail page).
-    /// - Idempotent: yes, safe to repeat
-    /// - Checked before sending: `username`: must follow the username rule; `notification_display_style`: between 0 and 1
-    /// - Source: `restful-api/offline-push-configuration`, section "Set the display style in push notifications"
-    /// - Doc errata: E041, E502, E503, E529 (see `spec/errata.yaml` and `spec/errata/`)
-    ///
-    /// # Arguments
-    ///
-    /// - `username`: The user whose display style is set.
-    /// - `notification_display_style`: 0 for title and placeholder text only, 1 for sender nickname and message text. Checked before sending: between 0 and 1. See errata E502.
-    pub fn set_push_display_style(
-        &self,
-        username: impl Into<String>,
-        notification_display_style: i64,
-    ) -> SetPushDisplayStyleRequest<'_> {
-        SetPushDisplayStyleRequest {
-            client: self,
-            username: username.into(),
-            body: SetPushDisplayStyleBody {
-                notification_display_style,
-            },
-            options: crate::RequestOptions::default(),
-        }
-    }
-}
-
-/// Request builder for [`Client::set_push_display_style`](crate::Client::set_push_display_style): set optional arguments, then `.await` it or call [`send`](Self::send).
+/// The request of [`OfflinePush::set_display_style`](OfflinePush::set_display_style): set optional arguments, then `.await` it for the payload, or call [`with_envelope`](Self::with_envelope) for the whole response.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct SetPushDisplayStyleRequest<'a> {
@@ -453,8 +613,20 @@ impl<'a> SetPushDisplayStyleRequest<'a> {
         Ok(())
     }
 
-    /// Validates the arguments, sends the request and decodes the response.
+    /// Validates the arguments, sends the request and decodes the
+    /// response's payload (what `.await` does).
     pub async fn send(self) -> SetPushDisplayStyleResult {
+        self.with_envelope().await.map(|response| response.data)
+    }
+
+    /// Like [`send`](Self::send), but keeps the whole response: the
+    /// payload in `data`, and the envelope fields around it.
+    pub async fn with_envelope(
+        self,
+    ) -> Result<
+        crate::Response<::std::vec::Vec<crate::offline_push::PushUserEntity>>,
+        crate::Error,
+    > {
         self.validate()?;
         let path = {
             let username = crate::runtime::encode::segment(&self.username);
@@ -475,9 +647,9 @@ impl<'a> SetPushDisplayStyleRequest<'a> {
     }
 }
 
-/// What the request gives when sent.
+/// What the request gives when awaited.
 type SetPushDisplayStyleResult = Result<
-    crate::Response<::std::vec::Vec<crate::PushUserEntity>>,
+    ::std::vec::Vec<crate::offline_push::PushUserEntity>,
     crate::Error,
 >;
 
@@ -510,45 +682,7 @@ struct SetPushNotificationSettingsBody {
     ignore_duration: Option<i64>,
 }
 
-impl crate::Client {
-    /// Set the push mode and do-not-disturb for the app or one conversation.
-    ///
-    /// With chattype `user` and key equal to the user's own name the settings apply app-wide; otherwise they apply to one chat with a peer or group. A do-not-disturb period always wins over the push mode.
-    ///
-    /// - HTTP: `PUT /users/{username}/notification/{chattype}/{key}`
-    /// - Rate limit: 100/second per app key; Per App Key, from the detail page; the overview has no row for this endpoint (E501).
-    /// - Idempotent: yes, safe to repeat
-    /// - Checked before sending: `username`: must follow the username rule; `chattype`: one of `user`, `chatgroup`; `type`: one of `DEFAULT`, `ALL`, `AT`, `NONE`; `ignoreDuration`: between 0 and 604800000
-    /// - Source: `restful-api/offline-push-configuration`, section "Set up push notifications"
-    /// - Doc errata: E044, E501, E504, E505, E506, E507, E517, E525 (see `spec/errata.yaml` and `spec/errata/`)
-    ///
-    /// # Arguments
-    ///
-    /// - `username`: The user whose settings change.
-    /// - `chattype`: `user` for a one-to-one chat (or the app level), `chatgroup` for a group chat. Checked before sending: one of `user`, `chatgroup`. See errata E505.
-    /// - `key`: Peer username (chattype user) or group id (chattype chatgroup); the user's own username with chattype user targets the app level. See errata E505.
-    pub fn set_push_notification_settings(
-        &self,
-        username: impl Into<String>,
-        chattype: impl Into<String>,
-        key: impl Into<String>,
-    ) -> SetPushNotificationSettingsRequest<'_> {
-        SetPushNotificationSettingsRequest {
-            client: self,
-            username: username.into(),
-            chattype: chattype.into(),
-            key: key.into(),
-            body: SetPushNotificationSettingsBody {
-                type_: None,
-                ignore_interval: None,
-                ignore_duration: None,
-            },
-            options: crate::RequestOptions::default(),
-        }
-    }
-}
-
-/// Request builder for [`Client::set_push_notification_settings`](crate::Client::set_push_notification_settings): set optional arguments, then `.await` it or call [`send`](Self::send).
+/// The request of [`OfflinePush::set_notification_settings`](OfflinePush::set_notification_settings): set optional arguments, then `.await` it for the payload, or call [`with_envelope`](Self::with_envelope) for the whole response.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct SetPushNotificationSettingsRequest<'a> {
@@ -625,8 +759,20 @@ impl<'a> SetPushNotificationSettingsRequest<'a> {
         Ok(())
     }
 
-    /// Validates the arguments, sends the request and decodes the response.
+    /// Validates the arguments, sends the request and decodes the
+    /// response's payload (what `.await` does).
     pub async fn send(self) -> SetPushNotificationSettingsResult {
+        self.with_envelope().await.map(|response| response.data)
+    }
+
+    /// Like [`send`](Self::send), but keeps the whole response: the
+    /// payload in `data`, and the envelope fields around it.
+    pub async fn with_envelope(
+        self,
+    ) -> Result<
+        crate::Response<crate::offline_push::PushNotificationSetting>,
+        crate::Error,
+    > {
         self.validate()?;
         let path = {
             let username = crate::runtime::encode::segment(&self.username);
@@ -649,9 +795,9 @@ impl<'a> SetPushNotificationSettingsRequest<'a> {
     }
 }
 
-/// What the request gives when sent.
+/// What the request gives when awaited.
 type SetPushNotificationSettingsResult = Result<
-    crate::Response<crate::PushNotificationSetting>,
+    crate::offline_push::PushNotificationSetting,
     crate::Error,
 >;
 
@@ -670,40 +816,7 @@ pub(crate) const GET_PUSH_NOTIFICATION_SETTINGS: crate::OperationInfo = crate::O
     }),
 };
 
-impl crate::Client {
-    /// Read the push mode and do-not-disturb state of the app or one conversation.
-    ///
-    /// Use chattype `user` with the user's own name as key for the app-level settings, or a peer username or group id for one conversation.
-    ///
-    /// - HTTP: `GET /users/{username}/notification/{chattype}/{key}`
-    /// - Rate limit: 100/second per app key; Per App Key, from the detail page; the overview has no row for this endpoint.
-    /// - Idempotent: yes, safe to repeat
-    /// - Checked before sending: `username`: must follow the username rule; `chattype`: one of `user`, `chatgroup`
-    /// - Source: `restful-api/offline-push-configuration`, section "Retrieve the settings of push notifications"
-    /// - Doc errata: E044, E505, E506, E507, E517, E525 (see `spec/errata.yaml` and `spec/errata/`)
-    ///
-    /// # Arguments
-    ///
-    /// - `username`: The user whose settings are read.
-    /// - `chattype`: `user` for a one-to-one chat (or the app level), `chatgroup` for a group chat. Checked before sending: one of `user`, `chatgroup`. See errata E505.
-    /// - `key`: Peer username (chattype user) or group id (chattype chatgroup); the user's own username with chattype user targets the app level. See errata E505.
-    pub fn get_push_notification_settings(
-        &self,
-        username: impl Into<String>,
-        chattype: impl Into<String>,
-        key: impl Into<String>,
-    ) -> GetPushNotificationSettingsRequest<'_> {
-        GetPushNotificationSettingsRequest {
-            client: self,
-            username: username.into(),
-            chattype: chattype.into(),
-            key: key.into(),
-            options: crate::RequestOptions::default(),
-        }
-    }
-}
-
-/// Request builder for [`Client::get_push_notification_settings`](crate::Client::get_push_notification_settings): set optional arguments, then `.await` it or call [`send`](Self::send).
+/// The request of [`OfflinePush::get_notification_settings`](OfflinePush::get_notification_settings): set optional arguments, then `.await` it for the payload, or call [`with_envelope`](Self::with_envelope) for the whole response.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct GetPushNotificationSettingsRequest<'a> {
@@ -738,8 +851,20 @@ impl<'a> GetPushNotificationSettingsRequest<'a> {
         Ok(())
     }
 
-    /// Validates the arguments, sends the request and decodes the response.
+    /// Validates the arguments, sends the request and decodes the
+    /// response's payload (what `.await` does).
     pub async fn send(self) -> GetPushNotificationSettingsResult {
+        self.with_envelope().await.map(|response| response.data)
+    }
+
+    /// Like [`send`](Self::send), but keeps the whole response: the
+    /// payload in `data`, and the envelope fields around it.
+    pub async fn with_envelope(
+        self,
+    ) -> Result<
+        crate::Response<crate::offline_push::PushNotificationSetting>,
+        crate::Error,
+    > {
         self.validate()?;
         let path = {
             let username = crate::runtime::encode::segment(&self.username);
@@ -762,9 +887,9 @@ impl<'a> GetPushNotificationSettingsRequest<'a> {
     }
 }
 
-/// What the request gives when sent.
+/// What the request gives when awaited.
 type GetPushNotificationSettingsResult = Result<
-    crate::Response<crate::PushNotificationSetting>,
+    crate::offline_push::PushNotificationSetting,
     crate::Error,
 >;
 
@@ -790,39 +915,7 @@ struct SetPushTranslationLanguageBody {
     translation_language: String,
 }
 
-impl crate::Client {
-    /// Set the language a user's push notifications are translated into.
-    ///
-    /// Notifications are translated into the given language code; an empty string turns translation off, so messages are pushed as written.
-    ///
-    /// - HTTP: `PUT /users/{username}/notification/language`
-    /// - Rate limit: 100/second per app key; Per App Key, from the detail page; the overview has no row for this operation.
-    /// - Idempotent: yes, safe to repeat
-    /// - Checked before sending: `username`: must follow the username rule
-    /// - Source: `restful-api/offline-push-configuration`, section "Set the preferred language of push notifications"
-    /// - Doc errata: E044, E506, E517, E525 (see `spec/errata.yaml` and `spec/errata/`)
-    ///
-    /// # Arguments
-    ///
-    /// - `username`: The user whose push language is set.
-    /// - `translation_language`: Language code to translate notifications into; empty for no translation.
-    pub fn set_push_translation_language(
-        &self,
-        username: impl Into<String>,
-        translation_language: impl Into<String>,
-    ) -> SetPushTranslationLanguageRequest<'_> {
-        SetPushTranslationLanguageRequest {
-            client: self,
-            username: username.into(),
-            body: SetPushTranslationLanguageBody {
-                translation_language: translation_language.into(),
-            },
-            options: crate::RequestOptions::default(),
-        }
-    }
-}
-
-/// Request builder for [`Client::set_push_translation_language`](crate::Client::set_push_translation_language): set optional arguments, then `.await` it or call [`send`](Self::send).
+/// The request of [`OfflinePush::set_translation_language`](OfflinePush::set_translation_language): set optional arguments, then `.await` it for the payload, or call [`with_envelope`](Self::with_envelope) for the whole response.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct SetPushTranslationLanguageRequest<'a> {
@@ -847,8 +940,20 @@ impl<'a> SetPushTranslationLanguageRequest<'a> {
         Ok(())
     }
 
-    /// Validates the arguments, sends the request and decodes the response.
+    /// Validates the arguments, sends the request and decodes the
+    /// response's payload (what `.await` does).
     pub async fn send(self) -> SetPushTranslationLanguageResult {
+        self.with_envelope().await.map(|response| response.data)
+    }
+
+    /// Like [`send`](Self::send), but keeps the whole response: the
+    /// payload in `data`, and the envelope fields around it.
+    pub async fn with_envelope(
+        self,
+    ) -> Result<
+        crate::Response<crate::offline_push::SetPushTranslationLanguageData>,
+        crate::Error,
+    > {
         self.validate()?;
         let path = {
             let username = crate::runtime::encode::segment(&self.username);
@@ -869,9 +974,9 @@ impl<'a> SetPushTranslationLanguageRequest<'a> {
     }
 }
 
-/// What the request gives when sent.
+/// What the request gives when awaited.
 type SetPushTranslationLanguageResult = Result<
-    crate::Response<crate::SetPushTranslationLanguageData>,
+    crate::offline_push::SetPushTranslationLanguageData,
     crate::Error,
 >;
 
@@ -890,34 +995,7 @@ pub(crate) const GET_PUSH_TRANSLATION_LANGUAGE: crate::OperationInfo = crate::Op
     }),
 };
 
-impl crate::Client {
-    /// Get the language a user's push notifications are translated into.
-    ///
-    /// Returns the language code set for the user's notifications.
-    ///
-    /// - HTTP: `GET /users/{username}/notification/language`
-    /// - Rate limit: 100/second per app key; Per App Key, from the detail page; the overview has no row for this operation.
-    /// - Idempotent: yes, safe to repeat
-    /// - Checked before sending: `username`: must follow the username rule
-    /// - Source: `restful-api/offline-push-configuration`, section "Retrieve the preferred language of push notifications"
-    /// - Doc errata: E044, E504, E506, E508, E517, E525, E526 (see `spec/errata.yaml` and `spec/errata/`)
-    ///
-    /// # Arguments
-    ///
-    /// - `username`: The user whose push language is read.
-    pub fn get_push_translation_language(
-        &self,
-        username: impl Into<String>,
-    ) -> GetPushTranslationLanguageRequest<'_> {
-        GetPushTranslationLanguageRequest {
-            client: self,
-            username: username.into(),
-            options: crate::RequestOptions::default(),
-        }
-    }
-}
-
-/// Request builder for [`Client::get_push_translation_language`](crate::Client::get_push_translation_language): set optional arguments, then `.await` it or call [`send`](Self::send).
+/// The request of [`OfflinePush::get_translation_language`](OfflinePush::get_translation_language): set optional arguments, then `.await` it for the payload, or call [`with_envelope`](Self::with_envelope) for the whole response.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct GetPushTranslationLanguageRequest<'a> {
@@ -941,8 +1019,20 @@ impl<'a> GetPushTranslationLanguageRequest<'a> {
         Ok(())
     }
 
-    /// Validates the arguments, sends the request and decodes the response.
+    /// Validates the arguments, sends the request and decodes the
+    /// response's payload (what `.await` does).
     pub async fn send(self) -> GetPushTranslationLanguageResult {
+        self.with_envelope().await.map(|response| response.data)
+    }
+
+    /// Like [`send`](Self::send), but keeps the whole response: the
+    /// payload in `data`, and the envelope fields around it.
+    pub async fn with_envelope(
+        self,
+    ) -> Result<
+        crate::Response<crate::offline_push::GetPushTranslationLanguageData>,
+        crate::Error,
+    > {
         self.validate()?;
         let path = {
             let username = crate::runtime::encode::segment(&self.username);
@@ -963,9 +1053,9 @@ impl<'a> GetPushTranslationLanguageRequest<'a> {
     }
 }
 
-/// What the request gives when sent.
+/// What the request gives when awaited.
 type GetPushTranslationLanguageResult = Result<
-    crate::Response<crate::GetPushTranslationLanguageData>,
+    crate::offline_push::GetPushTranslationLanguageData,
     crate::Error,
 >;
 

@@ -4,7 +4,192 @@
 //! Presence
 //!
 //! Publish a user's presence status on a device and let users follow the presence of others: subscribe for a time, read statuses, unsubscribe and list subscriptions. The presence feature must be enabled for the app in Agora Console.
+//!
+//! The operations are methods of [`Presence`], which [`Client::presence`](crate::Client::presence) returns.
 #![allow(clippy::too_many_arguments)]
+/// Presence: Publish a user's presence status on a device and let users follow the presence of others: subscribe for a time, read statuses, unsubscribe and list subscriptions. The presence feature must be enabled for the app in Agora Console.
+///
+/// Reached with [`Client::presence`](crate::Client::presence).
+///
+/// | Method | What it does |
+/// |---|---|
+/// | [`set`](Self::set) | Set a user's presence status on one device. |
+/// | [`subscribe`](Self::subscribe) | Subscribe a user to the presence of up to 100 users. |
+/// | [`get_statuses`](Self::get_statuses) | Read the presence of up to 100 users. |
+/// | [`unsubscribe`](Self::unsubscribe) | Stop following the presence of up to 100 users. |
+/// | [`list_subscriptions`](Self::list_subscriptions) | List the users whose presence a user follows, page by page. |
+#[derive(Debug, Clone, Copy)]
+pub struct Presence<'a> {
+    client: &'a crate::Client,
+}
+
+impl crate::Client {
+    /// Presence: Publish a user's presence status on a device and let users follow the presence of others: subscribe for a time, read statuses, unsubscribe and list subscriptions. The presence feature must be enabled for the app in Agora Console.
+    ///
+    /// See [`Presence`](crate::presence::Presence) for its operations.
+    pub fn presence(&self) -> Presence<'_> {
+        Presence { client: self }
+    }
+}
+
+impl<'a> Presence<'a> {
+    /// Set a user's presence status on one device.
+    ///
+    /// Sets the presence status of `username` on the device `resource` ("0" offline, "1" online, other numeric strings custom) with an extension text. The response's top-level `result` is "ok" on success, otherwise a reason.
+    ///
+    /// - HTTP: `POST /users/{username}/presence/{resource}/{status}`
+    /// - Rate limit: 50/second per app key; Per App Key; the overview table gives the same number.
+    /// - Idempotent: yes, safe to repeat
+    /// - Checked before sending: `username`: must follow the username rule; `ext`: at most 1024 bytes
+    /// - Source: `restful-api/presence`, section "Set the presence status of a user"
+    /// - Doc errata: E121, E122 (see `spec/errata.yaml` and `spec/errata/`)
+    ///
+    /// # Arguments
+    ///
+    /// - `username`: The user whose status is set. See errata E121.
+    /// - `resource`: Device id, `{platform}_{resource id}` with platform android, ios or webim, e.g. android_34f0bbf7-8eab-46db-b572-b56b02405690.
+    /// - `status`: "0" for offline, "1" for online, any other numeric string for a custom status.
+    /// - `ext`: Extension text of the status, at most 1024 bytes of UTF-8. Checked before sending: at most 1024 bytes.
+    pub fn set(
+        &self,
+        username: impl Into<String>,
+        resource: impl Into<String>,
+        status: impl Into<String>,
+        ext: impl Into<String>,
+    ) -> SetUserPresenceRequest<'a> {
+        SetUserPresenceRequest {
+            client: self.client,
+            username: username.into(),
+            resource: resource.into(),
+            status: status.into(),
+            body: SetUserPresenceBody {
+                ext: ext.into(),
+            },
+            options: crate::RequestOptions::default(),
+        }
+    }
+
+    /// Subscribe a user to the presence of up to 100 users.
+    ///
+    /// Makes `username` follow the presence of the listed users for `expiry` seconds (at most 2,592,000, i.e. 30 days) and returns their current presence in the top-level `result` array (see PresenceStatus). Each user can be followed by at most 3,000 subscribers. Subscribing again only renews the subscription.
+    ///
+    /// - HTTP: `POST /users/{username}/presence/{expiry}`
+    /// - Rate limit: 50/second per app key; Per App Key; the overview table gives the same number.
+    /// - Idempotent: yes, safe to repeat
+    /// - Checked before sending: `username`: must follow the username rule; `usernames`: at least 1 items, at most 100 items, each item must follow the username rule
+    /// - Source: `restful-api/presence`, section "Subscribe to the presence status of multiple users"
+    /// - Doc errata: E121, E122, E123 (see `spec/errata.yaml` and `spec/errata/`)
+    ///
+    /// # Arguments
+    ///
+    /// - `username`: The subscribing user. See errata E121.
+    /// - `expiry`: Subscription length in seconds, as a decimal number of at most 2592000 (30 days). See errata E123.
+    /// - `usernames`: The users to follow, at most 100. Checked before sending: at least 1 items; at most 100 items.
+    pub fn subscribe(
+        &self,
+        username: impl Into<String>,
+        expiry: impl Into<String>,
+        usernames: impl IntoIterator<Item = impl Into<String>>,
+    ) -> SubscribePresenceRequest<'a> {
+        SubscribePresenceRequest {
+            client: self.client,
+            username: username.into(),
+            expiry: expiry.into(),
+            body: SubscribePresenceBody {
+                usernames: usernames.into_iter().map(Into::into).collect(),
+            },
+            options: crate::RequestOptions::default(),
+        }
+    }
+
+    /// Read the presence of up to 100 users.
+    ///
+    /// Returns the current presence of each listed user in the top-level `result` array (see PresenceStatus). Several logins and logouts within one second are reported as the final state only. Repeating the call changes nothing.
+    ///
+    /// - HTTP: `POST /users/{username}/presence`
+    /// - Rate limit: 50/second per app key; Per App Key; the overview table gives the same number.
+    /// - Idempotent: yes, safe to repeat
+    /// - Checked before sending: `username`: must follow the username rule; `usernames`: at least 1 items, at most 100 items, each item must follow the username rule
+    /// - Source: `restful-api/presence`, section "Retrieve the presence status of multiple users"
+    /// - Doc errata: E121, E122, E123, E124 (see `spec/errata.yaml` and `spec/errata/`)
+    ///
+    /// # Arguments
+    ///
+    /// - `username`: The user on whose behalf the statuses are read; an unknown user, or one without subscriptions, gets an empty list. See errata E121.
+    /// - `usernames`: The users whose presence is read, at most 100. Checked before sending: at least 1 items; at most 100 items.
+    pub fn get_statuses(
+        &self,
+        username: impl Into<String>,
+        usernames: impl IntoIterator<Item = impl Into<String>>,
+    ) -> GetPresenceStatusesRequest<'a> {
+        GetPresenceStatusesRequest {
+            client: self.client,
+            username: username.into(),
+            body: GetPresenceStatusesBody {
+                usernames: usernames.into_iter().map(Into::into).collect(),
+            },
+            options: crate::RequestOptions::default(),
+        }
+    }
+
+    /// Stop following the presence of up to 100 users.
+    ///
+    /// Ends the subscriptions of `username` to the listed users. The request body is a bare JSON array of usernames (E125). The top-level `result` is "ok" on success.
+    ///
+    /// - HTTP: `DELETE /users/{username}/presence`
+    /// - Rate limit: 50/second per app key; Per App Key; the overview table gives the same number.
+    /// - Idempotent: yes, safe to repeat
+    /// - Checked before sending: `username`: must follow the username rule; `users`: at least 1 items, at most 100 items, each item must follow the username rule
+    /// - Source: `restful-api/presence`, section "Unsubscribe from the presence status of multiple users"
+    /// - Doc errata: E121, E122, E125 (see `spec/errata.yaml` and `spec/errata/`)
+    ///
+    /// # Arguments
+    ///
+    /// - `username`: The subscribing user. See errata E121.
+    /// - `users`: The users to stop following, at most 100. On the wire this list is the whole request body (a bare JSON array), not a `users` member. Checked before sending: at least 1 items; at most 100 items. See errata E125.
+    pub fn unsubscribe(
+        &self,
+        username: impl Into<String>,
+        users: impl IntoIterator<Item = impl Into<String>>,
+    ) -> UnsubscribePresenceRequest<'a> {
+        UnsubscribePresenceRequest {
+            client: self.client,
+            username: username.into(),
+            body: UnsubscribePresenceBody {
+                users: users.into_iter().map(Into::into).collect(),
+            },
+            options: crate::RequestOptions::default(),
+        }
+    }
+
+    /// List the users whose presence a user follows, page by page.
+    ///
+    /// Returns page `pageNum` of the subscription list of `username`, at most `pageSize` (1 to 500; the server default is 1, so set it) entries, in the top-level `result` object: the total count as a string (`totalnum`) and the page in `sublist`. Streaming walks the pages until one comes back short.
+    ///
+    /// - HTTP: `GET /users/{username}/presence/sublist`
+    /// - Rate limit: 50/second per app key; Per App Key; the overview table gives the same number.
+    /// - Idempotent: yes, safe to repeat
+    /// - Checked before sending: `username`: must follow the username rule; `pageNum`: at least 1; `pageSize`: between 1 and 500
+    /// - Source: `restful-api/presence`, section "Retrieve the subscriptions of a user"
+    /// - Doc errata: E040, E121, E122, E126 (see `spec/errata.yaml` and `spec/errata/`)
+    ///
+    /// # Arguments
+    ///
+    /// - `username`: The subscribing user. See errata E121.
+    pub fn list_subscriptions(
+        &self,
+        username: impl Into<String>,
+    ) -> ListPresenceSubscriptionsRequest<'a> {
+        ListPresenceSubscriptionsRequest {
+            client: self.client,
+            username: username.into(),
+            page_num: None,
+            page_size: None,
+            options: crate::RequestOptions::default(),
+        }
+    }
+}
+
 /// Presence of one user, as an item of the `result` array of subscribe_presence and get_presence_statuses.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct PresenceStatus {
@@ -62,7 +247,7 @@ pub struct ListPresenceSubscriptionsData {
     ///
     /// See errata E126.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sublist: Option<::std::vec::Vec<crate::PresenceSubscription>>,
+    pub sublist: Option<::std::vec::Vec<crate::presence::PresenceSubscription>>,
     /// Fields the server sent that the spec does not describe.
     #[serde(flatten)]
     pub extra: crate::Extra,
@@ -85,45 +270,7 @@ struct SetUserPresenceBody {
     ext: String,
 }
 
-impl crate::Client {
-    /// Set a user's presence status on one device.
-    ///
-    /// Sets the presence status of `username` on the device `resource` ("0" offline, "1" online, other numeric strings custom) with an extension text. The response's top-level `result` is "ok" on success, otherwise a reason.
-    ///
-    /// - HTTP: `POST /users/{username}/presence/{resource}/{status}`
-    /// - Rate limit: 50/second per app key; Per App Key; the overview table gives the same number.
-    /// - Idempotent: yes, safe to repeat
-    /// - Checked before sending: `username`: must follow the username rule; `ext`: at most 1024 bytes
-    /// - Source: `restful-api/presence`, section "Set the presence status of a user"
-    /// - Doc errata: E121, E122 (see `spec/errata.yaml` and `spec/errata/`)
-    ///
-    /// # Arguments
-    ///
-    /// - `username`: The user whose status is set. See errata E121.
-    /// - `resource`: Device id, `{platform}_{resource id}` with platform android, ios or webim, e.g. android_34f0bbf7-8eab-46db-b572-b56b02405690.
-    /// - `status`: "0" for offline, "1" for online, any other numeric string for a custom status.
-    /// - `ext`: Extension text of the status, at most 1024 bytes of UTF-8. Checked before sending: at most 1024 bytes.
-    pub fn set_user_presence(
-        &self,
-        username: impl Into<String>,
-        resource: impl Into<String>,
-        status: impl Into<String>,
-        ext: impl Into<String>,
-    ) -> SetUserPresenceRequest<'_> {
-        SetUserPresenceRequest {
-            client: self,
-            username: username.into(),
-            resource: resource.into(),
-            status: status.into(),
-            body: SetUserPresenceBody {
-                ext: ext.into(),
-            },
-            options: crate::RequestOptions::default(),
-        }
-    }
-}
-
-/// Request builder for [`Client::set_user_presence`](crate::Client::set_user_presence): set optional arguments, then `.await` it or call [`send`](Self::send).
+/// The request of [`Presence::set`](Presence::set): set optional arguments, then `.await` it for the payload, or call [`with_envelope`](Self::with_envelope) for the whole response.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct SetUserPresenceRequest<'a> {
@@ -162,8 +309,15 @@ impl<'a> SetUserPresenceRequest<'a> {
         Ok(())
     }
 
-    /// Validates the arguments, sends the request and decodes the response.
+    /// Validates the arguments, sends the request and decodes the
+    /// response's payload (what `.await` does).
     pub async fn send(self) -> SetUserPresenceResult {
+        self.with_envelope().await.map(|response| response.data)
+    }
+
+    /// Like [`send`](Self::send), but keeps the whole response: the
+    /// payload in `data`, and the envelope fields around it.
+    pub async fn with_envelope(self) -> Result<crate::Response<String>, crate::Error> {
         self.validate()?;
         let path = {
             let username = crate::runtime::encode::segment(&self.username);
@@ -186,8 +340,8 @@ impl<'a> SetUserPresenceRequest<'a> {
     }
 }
 
-/// What the request gives when sent.
-type SetUserPresenceResult = Result<crate::Response<String>, crate::Error>;
+/// What the request gives when awaited.
+type SetUserPresenceResult = Result<String, crate::Error>;
 crate::runtime::request_builder!(SetUserPresenceRequest => SetUserPresenceResult);
 
 pub(crate) const SUBSCRIBE_PRESENCE: crate::OperationInfo = crate::OperationInfo {
@@ -207,42 +361,7 @@ struct SubscribePresenceBody {
     usernames: ::std::vec::Vec<String>,
 }
 
-impl crate::Client {
-    /// Subscribe a user to the presence of up to 100 users.
-    ///
-    /// Makes `username` follow the presence of the listed users for `expiry` seconds (at most 2,592,000, i.e. 30 days) and returns their current presence in the top-level `result` array (see PresenceStatus). Each user can be followed by at most 3,000 subscribers. Subscribing again only renews the subscription.
-    ///
-    /// - HTTP: `POST /users/{username}/presence/{expiry}`
-    /// - Rate limit: 50/second per app key; Per App Key; the overview table gives the same number.
-    /// - Idempotent: yes, safe to repeat
-    /// - Checked before sending: `username`: must follow the username rule; `usernames`: at least 1 items, at most 100 items, each item must follow the username rule
-    /// - Source: `restful-api/presence`, section "Subscribe to the presence status of multiple users"
-    /// - Doc errata: E121, E122, E123 (see `spec/errata.yaml` and `spec/errata/`)
-    ///
-    /// # Arguments
-    ///
-    /// - `username`: The subscribing user. See errata E121.
-    /// - `expiry`: Subscription length in seconds, as a decimal number of at most 2592000 (30 days). See errata E123.
-    /// - `usernames`: The users to follow, at most 100. Checked before sending: at least 1 items; at most 100 items.
-    pub fn subscribe_presence(
-        &self,
-        username: impl Into<String>,
-        expiry: impl Into<String>,
-        usernames: impl IntoIterator<Item = impl Into<String>>,
-    ) -> SubscribePresenceRequest<'_> {
-        SubscribePresenceRequest {
-            client: self,
-            username: username.into(),
-            expiry: expiry.into(),
-            body: SubscribePresenceBody {
-                usernames: usernames.into_iter().map(Into::into).collect(),
-            },
-            options: crate::RequestOptions::default(),
-        }
-    }
-}
-
-/// Request builder for [`Client::subscribe_presence`](crate::Client::subscribe_presence): set optional arguments, then `.await` it or call [`send`](Self::send).
+/// The request of [`Presence::subscribe`](Presence::subscribe): set optional arguments, then `.await` it for the payload, or call [`with_envelope`](Self::with_envelope) for the whole response.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct SubscribePresenceRequest<'a> {
@@ -282,8 +401,20 @@ impl<'a> SubscribePresenceRequest<'a> {
         Ok(())
     }
 
-    /// Validates the arguments, sends the request and decodes the response.
+    /// Validates the arguments, sends the request and decodes the
+    /// response's payload (what `.await` does).
     pub async fn send(self) -> SubscribePresenceResult {
+        self.with_envelope().await.map(|response| response.data)
+    }
+
+    /// Like [`send`](Self::send), but keeps the whole response: the
+    /// payload in `data`, and the envelope fields around it.
+    pub async fn with_envelope(
+        self,
+    ) -> Result<
+        crate::Response<::std::vec::Vec<crate::presence::PresenceStatus>>,
+        crate::Error,
+    > {
         self.validate()?;
         let path = {
             let username = crate::runtime::encode::segment(&self.username);
@@ -305,9 +436,9 @@ impl<'a> SubscribePresenceRequest<'a> {
     }
 }
 
-/// What the request gives when sent.
+/// What the request gives when awaited.
 type SubscribePresenceResult = Result<
-    crate::Response<::std::vec::Vec<crate::PresenceStatus>>,
+    ::std::vec::Vec<crate::presence::PresenceStatus>,
     crate::Error,
 >;
 
@@ -330,39 +461,7 @@ struct GetPresenceStatusesBody {
     usernames: ::std::vec::Vec<String>,
 }
 
-impl crate::Client {
-    /// Read the presence of up to 100 users.
-    ///
-    /// Returns the current presence of each listed user in the top-level `result` array (see PresenceStatus). Several logins and logouts within one second are reported as the final state only. Repeating the call changes nothing.
-    ///
-    /// - HTTP: `POST /users/{username}/presence`
-    /// - Rate limit: 50/second per app key; Per App Key; the overview table gives the same number.
-    /// - Idempotent: yes, safe to repeat
-    /// - Checked before sending: `username`: must follow the username rule; `usernames`: at least 1 items, at most 100 items, each item must follow the username rule
-    /// - Source: `restful-api/presence`, section "Retrieve the presence status of multiple users"
-    /// - Doc errata: E121, E122, E123, E124 (see `spec/errata.yaml` and `spec/errata/`)
-    ///
-    /// # Arguments
-    ///
-    /// - `username`: The user on whose behalf the statuses are read; an unknown user, or one without subscriptions, gets an empty list. See errata E121.
-    /// - `usernames`: The users whose presence is read, at most 100. Checked before sending: at least 1 items; at most 100 items.
-    pub fn get_presence_statuses(
-        &self,
-        username: impl Into<String>,
-        usernames: impl IntoIterator<Item = impl Into<String>>,
-    ) -> GetPresenceStatusesRequest<'_> {
-        GetPresenceStatusesRequest {
-            client: self,
-            username: username.into(),
-            body: GetPresenceStatusesBody {
-                usernames: usernames.into_iter().map(Into::into).collect(),
-            },
-            options: crate::RequestOptions::default(),
-        }
-    }
-}
-
-/// Request builder for [`Client::get_presence_statuses`](crate::Client::get_presence_statuses): set optional arguments, then `.await` it or call [`send`](Self::send).
+/// The request of [`Presence::get_statuses`](Presence::get_statuses): set optional arguments, then `.await` it for the payload, or call [`with_envelope`](Self::with_envelope) for the whole response.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct GetPresenceStatusesRequest<'a> {
@@ -397,8 +496,20 @@ impl<'a> GetPresenceStatusesRequest<'a> {
         Ok(())
     }
 
-    /// Validates the arguments, sends the request and decodes the response.
+    /// Validates the arguments, sends the request and decodes the
+    /// response's payload (what `.await` does).
     pub async fn send(self) -> GetPresenceStatusesResult {
+        self.with_envelope().await.map(|response| response.data)
+    }
+
+    /// Like [`send`](Self::send), but keeps the whole response: the
+    /// payload in `data`, and the envelope fields around it.
+    pub async fn with_envelope(
+        self,
+    ) -> Result<
+        crate::Response<::std::vec::Vec<crate::presence::PresenceStatus>>,
+        crate::Error,
+    > {
         self.validate()?;
         let path = {
             let username = crate::runtime::encode::segment(&self.username);
@@ -419,9 +530,9 @@ impl<'a> GetPresenceStatusesRequest<'a> {
     }
 }
 
-/// What the request gives when sent.
+/// What the request gives when awaited.
 type GetPresenceStatusesResult = Result<
-    crate::Response<::std::vec::Vec<crate::PresenceStatus>>,
+    ::std::vec::Vec<crate::presence::PresenceStatus>,
     crate::Error,
 >;
 
@@ -446,39 +557,7 @@ struct UnsubscribePresenceBody {
     users: ::std::vec::Vec<String>,
 }
 
-impl crate::Client {
-    /// Stop following the presence of up to 100 users.
-    ///
-    /// Ends the subscriptions of `username` to the listed users. The request body is a bare JSON array of usernames (E125). The top-level `result` is "ok" on success.
-    ///
-    /// - HTTP: `DELETE /users/{username}/presence`
-    /// - Rate limit: 50/second per app key; Per App Key; the overview table gives the same number.
-    /// - Idempotent: yes, safe to repeat
-    /// - Checked before sending: `username`: must follow the username rule; `users`: at least 1 items, at most 100 items, each item must follow the username rule
-    /// - Source: `restful-api/presence`, section "Unsubscribe from the presence status of multiple users"
-    /// - Doc errata: E121, E122, E125 (see `spec/errata.yaml` and `spec/errata/`)
-    ///
-    /// # Arguments
-    ///
-    /// - `username`: The subscribing user. See errata E121.
-    /// - `users`: The users to stop following, at most 100. On the wire this list is the whole request body (a bare JSON array), not a `users` member. Checked before sending: at least 1 items; at most 100 items. See errata E125.
-    pub fn unsubscribe_presence(
-        &self,
-        username: impl Into<String>,
-        users: impl IntoIterator<Item = impl Into<String>>,
-    ) -> UnsubscribePresenceRequest<'_> {
-        UnsubscribePresenceRequest {
-            client: self,
-            username: username.into(),
-            body: UnsubscribePresenceBody {
-                users: users.into_iter().map(Into::into).collect(),
-            },
-            options: crate::RequestOptions::default(),
-        }
-    }
-}
-
-/// Request builder for [`Client::unsubscribe_presence`](crate::Client::unsubscribe_presence): set optional arguments, then `.await` it or call [`send`](Self::send).
+/// The request of [`Presence::unsubscribe`](Presence::unsubscribe): set optional arguments, then `.await` it for the payload, or call [`with_envelope`](Self::with_envelope) for the whole response.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct UnsubscribePresenceRequest<'a> {
@@ -509,8 +588,15 @@ impl<'a> UnsubscribePresenceRequest<'a> {
         Ok(())
     }
 
-    /// Validates the arguments, sends the request and decodes the response.
+    /// Validates the arguments, sends the request and decodes the
+    /// response's payload (what `.await` does).
     pub async fn send(self) -> UnsubscribePresenceResult {
+        self.with_envelope().await.map(|response| response.data)
+    }
+
+    /// Like [`send`](Self::send), but keeps the whole response: the
+    /// payload in `data`, and the envelope fields around it.
+    pub async fn with_envelope(self) -> Result<crate::Response<String>, crate::Error> {
         self.validate()?;
         let path = {
             let username = crate::runtime::encode::segment(&self.username);
@@ -531,8 +617,8 @@ impl<'a> UnsubscribePresenceRequest<'a> {
     }
 }
 
-/// What the request gives when sent.
-type UnsubscribePresenceResult = Result<crate::Response<String>, crate::Error>;
+/// What the request gives when awaited.
+type UnsubscribePresenceResult = Result<String, crate::Error>;
 
 crate::runtime::request_builder!(
     UnsubscribePresenceRequest => UnsubscribePresenceResult
@@ -549,36 +635,7 @@ pub(crate) const LIST_PRESENCE_SUBSCRIPTIONS: crate::OperationInfo = crate::Oper
     }),
 };
 
-impl crate::Client {
-    /// List the users whose presence a user follows, page by page.
-    ///
-    /// Returns page `pageNum` of the subscription list of `username`, at most `pageSize` (1 to 500; the server default is 1, so set it) entries, in the top-level `result` object: the total count as a string (`totalnum`) and the page in `sublist`. Streaming walks the pages until one comes back short.
-    ///
-    /// - HTTP: `GET /users/{username}/presence/sublist`
-    /// - Rate limit: 50/second per app key; Per App Key; the overview table gives the same number.
-    /// - Idempotent: yes, safe to repeat
-    /// - Checked before sending: `username`: must follow the username rule; `pageNum`: at least 1; `pageSize`: between 1 and 500
-    /// - Source: `restful-api/presence`, section "Retrieve the subscriptions of a user"
-    /// - Doc errata: E040, E121, E122, E126 (see `spec/errata.yaml` and `spec/errata/`)
-    ///
-    /// # Arguments
-    ///
-    /// - `username`: The subscribing user. See errata E121.
-    pub fn list_presence_subscriptions(
-        &self,
-        username: impl Into<String>,
-    ) -> ListPresenceSubscriptionsRequest<'_> {
-        ListPresenceSubscriptionsRequest {
-            client: self,
-            username: username.into(),
-            page_num: None,
-            page_size: None,
-            options: crate::RequestOptions::default(),
-        }
-    }
-}
-
-/// Request builder for [`Client::list_presence_subscriptions`](crate::Client::list_presence_subscriptions): set optional arguments, then `.await` it or call [`send`](Self::send).
+/// The request of [`Presence::list_subscriptions`](Presence::list_subscriptions): set optional arguments, then `.await` it for the payload, or call [`with_envelope`](Self::with_envelope) for the whole response.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ListPresenceSubscriptionsRequest<'a> {
@@ -639,8 +696,20 @@ impl<'a> ListPresenceSubscriptionsRequest<'a> {
         Ok(())
     }
 
-    /// Validates the arguments, sends the request and decodes the response.
+    /// Validates the arguments, sends the request and decodes the
+    /// response's payload (what `.await` does).
     pub async fn send(self) -> ListPresenceSubscriptionsResult {
+        self.with_envelope().await.map(|response| response.data)
+    }
+
+    /// Like [`send`](Self::send), but keeps the whole response: the
+    /// payload in `data`, and the envelope fields around it.
+    pub async fn with_envelope(
+        self,
+    ) -> Result<
+        crate::Response<crate::presence::ListPresenceSubscriptionsData>,
+        crate::Error,
+    > {
         self.validate()?;
         let path = {
             let username = crate::runtime::encode::segment(&self.username);
@@ -670,7 +739,9 @@ impl<'a> ListPresenceSubscriptionsRequest<'a> {
     /// on the builder (default 1) and fetches the next page until
     /// one comes back empty or shorter than the page size.
     #[inline]
-    pub fn into_stream(self) -> crate::BoxStream<'a, crate::PresenceSubscription> {
+    pub fn into_stream(
+        self,
+    ) -> crate::BoxStream<'a, crate::presence::PresenceSubscription> {
         let first = self.page_num.map_or(1, |page| page.max(1) as u64);
         let size = self
             .page_size
@@ -683,16 +754,16 @@ impl<'a> ListPresenceSubscriptionsRequest<'a> {
             size,
             |mut request: Self, page| async move {
                 request.page_num = Some(i64::try_from(page).unwrap_or(i64::MAX));
-                let response = request.send().await?;
+                let response = request.with_envelope().await?;
                 Ok(response.data.sublist.unwrap_or_default())
             },
         )
     }
 }
 
-/// What the request gives when sent.
+/// What the request gives when awaited.
 type ListPresenceSubscriptionsResult = Result<
-    crate::Response<crate::ListPresenceSubscriptionsData>,
+    crate::presence::ListPresenceSubscriptionsData,
     crate::Error,
 >;
 

@@ -4,7 +4,158 @@
 //! Push notifications
 //!
 //! Send push notifications from the server: synchronously to one user, to a list of users, to everyone under one or more push labels, or to all users of the app. Label and all-user pushes run as push tasks.
+//!
+//! The operations are methods of [`Push`], which [`Client::push`](crate::Client::push) returns.
 #![allow(clippy::too_many_arguments)]
+/// Push notifications: Send push notifications from the server: synchronously to one user, to a list of users, to everyone under one or more push labels, or to all users of the app. Label and all-user pushes run as push tasks.
+///
+/// Reached with [`Client::push`](crate::Client::push).
+///
+/// | Method | What it does |
+/// |---|---|
+/// | [`send_sync`](Self::send_sync) | Push a notification to one user and wait for the outcome. |
+/// | [`send_to_users`](Self::send_to_users) | Push a notification to up to 100 users asynchronously. |
+/// | [`send_by_labels`](Self::send_by_labels) | Push a notification to the users under one or more push labels. |
+/// | [`send_to_all`](Self::send_to_all) | Push a notification to every user of the app. |
+#[derive(Debug, Clone, Copy)]
+pub struct Push<'a> {
+    client: &'a crate::Client,
+}
+
+impl crate::Client {
+    /// Push notifications: Send push notifications from the server: synchronously to one user, to a list of users, to everyone under one or more push labels, or to all users of the app. Label and all-user pushes run as push tasks.
+    ///
+    /// See [`Push`](crate::push::Push) for its operations.
+    pub fn push(&self) -> Push<'_> {
+        Push { client: self }
+    }
+}
+
+impl<'a> Push<'a> {
+    /// Push a notification to one user and wait for the outcome.
+    ///
+    /// Delivers a notification to a single user and reports the push status in the response; with a third-party service the status reflects what that service answered. Limited to one call per second per App Key.
+    ///
+    /// - HTTP: `POST /push/sync/{username}`
+    /// - Rate limit: 1/second per app key; Per App Key, from the detail page; the overview has no row for this operation.
+    /// - Idempotent: no, a repeat may act twice
+    /// - Checked before sending: `username`: must follow the username rule; `strategy`: between 0 and 4
+    /// - Source: `restful-api/push-notification-management`, section "Send a push notification in a synchronous way"
+    /// - Doc errata: E044, E511, E514, E517, E524 (see `spec/errata.yaml` and `spec/errata/`)
+    ///
+    /// # Arguments
+    ///
+    /// - `username`: The single recipient. See errata E524.
+    /// - `push_message`: The notification. See errata E514.
+    pub fn send_sync(
+        &self,
+        username: impl Into<String>,
+        push_message: crate::push::PushMessage,
+    ) -> SendPushSyncRequest<'a> {
+        SendPushSyncRequest {
+            client: self.client,
+            username: username.into(),
+            body: SendPushSyncBody {
+                strategy: None,
+                push_message,
+            },
+            options: crate::RequestOptions::default(),
+        }
+    }
+
+    /// Push a notification to up to 100 users asynchronously.
+    ///
+    /// Queues a notification for each listed user and returns at once; a status of ASYNC_SUCCESS only means the push was accepted for delivery.
+    ///
+    /// - HTTP: `POST /push/single`
+    /// - Rate limit: 1200/minute per app key; From the overview table; the detail page states no limit.
+    /// - Idempotent: no, a repeat may act twice
+    /// - Checked before sending: `targets`: at least 1 items, at most 100 items, each item must follow the username rule; `strategy`: between 0 and 4
+    /// - Source: `restful-api/push-notification-management`, section "Send a push notification to users in an asynchronous way"
+    /// - Doc errata: E512, E514, E515 (see `spec/errata.yaml` and `spec/errata/`)
+    ///
+    /// # Arguments
+    ///
+    /// - `targets`: The recipients, 1 to 100 usernames per call. Checked before sending: at least 1 items; at most 100 items.
+    /// - `push_message`: The notification. See errata E514.
+    pub fn send_to_users(
+        &self,
+        targets: impl IntoIterator<Item = impl Into<String>>,
+        push_message: crate::push::PushMessage,
+    ) -> SendPushToUsersRequest<'a> {
+        SendPushToUsersRequest {
+            client: self.client,
+            body: SendPushToUsersBody {
+                targets: targets.into_iter().map(Into::into).collect(),
+                strategy: None,
+                push_message,
+            },
+            options: crate::RequestOptions::default(),
+        }
+    }
+
+    /// Push a notification to the users under one or more push labels.
+    ///
+    /// With one label every user under it is notified; with two to five labels only users carrying all of them are. Each call creates a push task whose id is returned; an app runs at most three push tasks at a time.
+    ///
+    /// - HTTP: `POST /push/list/label`
+    /// - Rate limit: 1200/minute per app key; From the overview table; the detail page states no call rate.; At most 3 push tasks (label or all-user pushes) run concurrently.
+    /// - Idempotent: no, a repeat may act twice
+    /// - Checked before sending: `targets`: at least 1 items, at most 5 items; `strategy`: between 0 and 4
+    /// - Source: `restful-api/push-notification-management`, section "Send a push notification by label"
+    /// - Doc errata: E513, E514, E516 (see `spec/errata.yaml` and `spec/errata/`)
+    ///
+    /// # Arguments
+    ///
+    /// - `targets`: Names of the push labels, 1 to 5; with several labels the recipients are the users under every one of them. Checked before sending: at least 1 items; at most 5 items.
+    /// - `push_message`: The notification. See errata E514.
+    pub fn send_by_labels(
+        &self,
+        targets: impl IntoIterator<Item = impl Into<String>>,
+        push_message: crate::push::PushMessage,
+    ) -> SendPushByLabelsRequest<'a> {
+        SendPushByLabelsRequest {
+            client: self.client,
+            body: SendPushByLabelsBody {
+                targets: targets.into_iter().map(Into::into).collect(),
+                start_date: None,
+                strategy: None,
+                push_message,
+            },
+            options: crate::RequestOptions::default(),
+        }
+    }
+
+    /// Push a notification to every user of the app.
+    ///
+    /// Creates a push task that notifies all users of the app and returns its id. At most 5 calls per minute and 100 per day, and an app runs at most three push tasks at a time.
+    ///
+    /// - HTTP: `POST /push/task`
+    /// - Rate limit: 5/minute per app key; From the overview table; the detail page states no call rate.; No more than 100 calls per day.; At most 3 push tasks (label or all-user pushes) run concurrently.
+    /// - Idempotent: no, a repeat may act twice
+    /// - Checked before sending: `strategy`: between 0 and 4
+    /// - Source: `restful-api/push-notification-management`, section "Send a push notification to all users under the app"
+    /// - Doc errata: E513, E514, E515, E516 (see `spec/errata.yaml` and `spec/errata/`)
+    ///
+    /// # Arguments
+    ///
+    /// - `push_message`: The notification. See errata E514.
+    pub fn send_to_all(
+        &self,
+        push_message: crate::push::PushMessage,
+    ) -> SendPushToAllRequest<'a> {
+        SendPushToAllRequest {
+            client: self.client,
+            body: SendPushToAllBody {
+                start_date: None,
+                strategy: None,
+                push_message,
+            },
+            options: crate::RequestOptions::default(),
+        }
+    }
+}
+
 /// The notification to push. The basic fields apply to every push service; the `agora`, `apns` and `fcm` objects override them for one service.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct PushMessage {
@@ -31,10 +182,10 @@ pub struct PushMessage {
     pub ext: Option<::std::collections::BTreeMap<String, ::serde_json::Value>>,
     /// What a tap on the notification does and how the app badge changes.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub config: Option<crate::PushConfig>,
+    pub config: Option<crate::push::PushConfig>,
     /// Settings for the Agora push service; they take precedence over the basic fields.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub agora: Option<crate::PushAgoraConfig>,
+    pub agora: Option<crate::push::PushAgoraConfig>,
     /// Settings for Apple Push Notification service, keyed by the Chat names of APNs fields (e.g. priority, pushType, collapseId, badge, sound); they take precedence over the basic fields.
     ///
     /// See errata E520.
@@ -58,10 +209,10 @@ pub struct PushConfig {
     /// See errata E518.
     #[serde(rename = "clickAction")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub click_action: Option<crate::PushClickAction>,
+    pub click_action: Option<crate::push::PushClickAction>,
     /// How the badge on the app icon changes (iOS and Android).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub badge: Option<crate::PushBadge>,
+    pub badge: Option<crate::push::PushBadge>,
     /// Fields the server sent that the spec does not describe.
     #[serde(flatten)]
     pub extra: crate::Extra,
@@ -130,12 +281,12 @@ pub struct PushAgoraConfig {
     pub need_notification: Option<bool>,
     /// Badge number change.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub badge: Option<crate::PushBadge>,
+    pub badge: Option<crate::push::PushBadge>,
     /// What a tap on the notification does.
     ///
     /// See errata E519.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub operation: Option<crate::PushAgoraOperation>,
+    pub operation: Option<crate::push::PushAgoraOperation>,
     /// Android notification channel id, "chat" by default; when absent, a channel is derived from channelName and channelLevel.
     #[serde(rename = "channelId")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -249,7 +400,7 @@ pub struct SendPushToUsersItem {
     pub extra: crate::Extra,
 }
 
-/// The `data` of the response of [`crate::Client::send_push_by_labels`]: Push a notification to the users under one or more push labels.
+/// The `data` of the response of [`Push::send_by_labels`](crate::push::Push::send_by_labels): Push a notification to the users under one or more push labels.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct SendPushByLabelsData {
     /// Id of the push task created for this call.
@@ -279,43 +430,10 @@ struct SendPushSyncBody {
     #[serde(skip_serializing_if = "Option::is_none")]
     strategy: Option<i64>,
     #[serde(rename = "pushMessage")]
-    push_message: crate::PushMessage,
+    push_message: crate::push::PushMessage,
 }
 
-impl crate::Client {
-    /// Push a notification to one user and wait for the outcome.
-    ///
-    /// Delivers a notification to a single user and reports the push status in the response; with a third-party service the status reflects what that service answered. Limited to one call per second per App Key.
-    ///
-    /// - HTTP: `POST /push/sync/{username}`
-    /// - Rate limit: 1/second per app key; Per App Key, from the detail page; the overview has no row for this operation.
-    /// - Idempotent: no, a repeat may act twice
-    /// - Checked before sending: `username`: must follow the username rule; `strategy`: between 0 and 4
-    /// - Source: `restful-api/push-notification-management`, section "Send a push notification in a synchronous way"
-    /// - Doc errata: E044, E511, E514, E517, E524 (see `spec/errata.yaml` and `spec/errata/`)
-    ///
-    /// # Arguments
-    ///
-    /// - `username`: The single recipient. See errata E524.
-    /// - `push_message`: The notification. See errata E514.
-    pub fn send_push_sync(
-        &self,
-        username: impl Into<String>,
-        push_message: crate::PushMessage,
-    ) -> SendPushSyncRequest<'_> {
-        SendPushSyncRequest {
-            client: self,
-            username: username.into(),
-            body: SendPushSyncBody {
-                strategy: None,
-                push_message,
-            },
-            options: crate::RequestOptions::default(),
-        }
-    }
-}
-
-/// Request builder for [`Client::send_push_sync`](crate::Client::send_push_sync): set optional arguments, then `.await` it or call [`send`](Self::send).
+/// The request of [`Push::send_sync`](Push::send_sync): set optional arguments, then `.await` it for the payload, or call [`with_envelope`](Self::with_envelope) for the whole response.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct SendPushSyncRequest<'a> {
@@ -351,8 +469,20 @@ impl<'a> SendPushSyncRequest<'a> {
         Ok(())
     }
 
-    /// Validates the arguments, sends the request and decodes the response.
+    /// Validates the arguments, sends the request and decodes the
+    /// response's payload (what `.await` does).
     pub async fn send(self) -> SendPushSyncResult {
+        self.with_envelope().await.map(|response| response.data)
+    }
+
+    /// Like [`send`](Self::send), but keeps the whole response: the
+    /// payload in `data`, and the envelope fields around it.
+    pub async fn with_envelope(
+        self,
+    ) -> Result<
+        crate::Response<::std::vec::Vec<crate::push::SendPushSyncItem>>,
+        crate::Error,
+    > {
         self.validate()?;
         let path = {
             let username = crate::runtime::encode::segment(&self.username);
@@ -373,9 +503,9 @@ impl<'a> SendPushSyncRequest<'a> {
     }
 }
 
-/// What the request gives when sent.
+/// What the request gives when awaited.
 type SendPushSyncResult = Result<
-    crate::Response<::std::vec::Vec<crate::SendPushSyncItem>>,
+    ::std::vec::Vec<crate::push::SendPushSyncItem>,
     crate::Error,
 >;
 
@@ -399,43 +529,10 @@ struct SendPushToUsersBody {
     #[serde(skip_serializing_if = "Option::is_none")]
     strategy: Option<i64>,
     #[serde(rename = "pushMessage")]
-    push_message: crate::PushMessage,
+    push_message: crate::push::PushMessage,
 }
 
-impl crate::Client {
-    /// Push a notification to up to 100 users asynchronously.
-    ///
-    /// Queues a notification for each listed user and returns at once; a status of ASYNC_SUCCESS only means the push was accepted for delivery.
-    ///
-    /// - HTTP: `POST /push/single`
-    /// - Rate limit: 1200/minute per app key; From the overview table; the detail page states no limit.
-    /// - Idempotent: no, a repeat may act twice
-    /// - Checked before sending: `targets`: at least 1 items, at most 100 items, each item must follow the username rule; `strategy`: between 0 and 4
-    /// - Source: `restful-api/push-notification-management`, section "Send a push notification to users in an asynchronous way"
-    /// - Doc errata: E512, E514, E515 (see `spec/errata.yaml` and `spec/errata/`)
-    ///
-    /// # Arguments
-    ///
-    /// - `targets`: The recipients, 1 to 100 usernames per call. Checked before sending: at least 1 items; at most 100 items.
-    /// - `push_message`: The notification. See errata E514.
-    pub fn send_push_to_users(
-        &self,
-        targets: impl IntoIterator<Item = impl Into<String>>,
-        push_message: crate::PushMessage,
-    ) -> SendPushToUsersRequest<'_> {
-        SendPushToUsersRequest {
-            client: self,
-            body: SendPushToUsersBody {
-                targets: targets.into_iter().map(Into::into).collect(),
-                strategy: None,
-                push_message,
-            },
-            options: crate::RequestOptions::default(),
-        }
-    }
-}
-
-/// Request builder for [`Client::send_push_to_users`](crate::Client::send_push_to_users): set optional arguments, then `.await` it or call [`send`](Self::send).
+/// The request of [`Push::send_to_users`](Push::send_to_users): set optional arguments, then `.await` it for the payload, or call [`with_envelope`](Self::with_envelope) for the whole response.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct SendPushToUsersRequest<'a> {
@@ -471,8 +568,20 @@ impl<'a> SendPushToUsersRequest<'a> {
         Ok(())
     }
 
-    /// Validates the arguments, sends the request and decodes the response.
+    /// Validates the arguments, sends the request and decodes the
+    /// response's payload (what `.await` does).
     pub async fn send(self) -> SendPushToUsersResult {
+        self.with_envelope().await.map(|response| response.data)
+    }
+
+    /// Like [`send`](Self::send), but keeps the whole response: the
+    /// payload in `data`, and the envelope fields around it.
+    pub async fn with_envelope(
+        self,
+    ) -> Result<
+        crate::Response<::std::vec::Vec<crate::push::SendPushToUsersItem>>,
+        crate::Error,
+    > {
         self.validate()?;
         let path = String::from("/push/single");
         let query: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
@@ -490,9 +599,9 @@ impl<'a> SendPushToUsersRequest<'a> {
     }
 }
 
-/// What the request gives when sent.
+/// What the request gives when awaited.
 type SendPushToUsersResult = Result<
-    crate::Response<::std::vec::Vec<crate::SendPushToUsersItem>>,
+    ::std::vec::Vec<crate::push::SendPushToUsersItem>,
     crate::Error,
 >;
 
@@ -519,44 +628,10 @@ struct SendPushByLabelsBody {
     #[serde(skip_serializing_if = "Option::is_none")]
     strategy: Option<i64>,
     #[serde(rename = "pushMessage")]
-    push_message: crate::PushMessage,
+    push_message: crate::push::PushMessage,
 }
 
-impl crate::Client {
-    /// Push a notification to the users under one or more push labels.
-    ///
-    /// With one label every user under it is notified; with two to five labels only users carrying all of them are. Each call creates a push task whose id is returned; an app runs at most three push tasks at a time.
-    ///
-    /// - HTTP: `POST /push/list/label`
-    /// - Rate limit: 1200/minute per app key; From the overview table; the detail page states no call rate.; At most 3 push tasks (label or all-user pushes) run concurrently.
-    /// - Idempotent: no, a repeat may act twice
-    /// - Checked before sending: `targets`: at least 1 items, at most 5 items; `strategy`: between 0 and 4
-    /// - Source: `restful-api/push-notification-management`, section "Send a push notification by label"
-    /// - Doc errata: E513, E514, E516 (see `spec/errata.yaml` and `spec/errata/`)
-    ///
-    /// # Arguments
-    ///
-    /// - `targets`: Names of the push labels, 1 to 5; with several labels the recipients are the users under every one of them. Checked before sending: at least 1 items; at most 5 items.
-    /// - `push_message`: The notification. See errata E514.
-    pub fn send_push_by_labels(
-        &self,
-        targets: impl IntoIterator<Item = impl Into<String>>,
-        push_message: crate::PushMessage,
-    ) -> SendPushByLabelsRequest<'_> {
-        SendPushByLabelsRequest {
-            client: self,
-            body: SendPushByLabelsBody {
-                targets: targets.into_iter().map(Into::into).collect(),
-                start_date: None,
-                strategy: None,
-                push_message,
-            },
-            options: crate::RequestOptions::default(),
-        }
-    }
-}
-
-/// Request builder for [`Client::send_push_by_labels`](crate::Client::send_push_by_labels): set optional arguments, then `.await` it or call [`send`](Self::send).
+/// The request of [`Push::send_by_labels`](Push::send_by_labels): set optional arguments, then `.await` it for the payload, or call [`with_envelope`](Self::with_envelope) for the whole response.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct SendPushByLabelsRequest<'a> {
@@ -595,8 +670,17 @@ impl<'a> SendPushByLabelsRequest<'a> {
         Ok(())
     }
 
-    /// Validates the arguments, sends the request and decodes the response.
+    /// Validates the arguments, sends the request and decodes the
+    /// response's payload (what `.await` does).
     pub async fn send(self) -> SendPushByLabelsResult {
+        self.with_envelope().await.map(|response| response.data)
+    }
+
+    /// Like [`send`](Self::send), but keeps the whole response: the
+    /// payload in `data`, and the envelope fields around it.
+    pub async fn with_envelope(
+        self,
+    ) -> Result<crate::Response<crate::push::SendPushByLabelsData>, crate::Error> {
         self.validate()?;
         let path = String::from("/push/list/label");
         let query: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
@@ -614,12 +698,8 @@ impl<'a> SendPushByLabelsRequest<'a> {
     }
 }
 
-/// What the request gives when sent.
-type SendPushByLabelsResult = Result<
-    crate::Response<crate::SendPushByLabelsData>,
-    crate::Error,
->;
-
+/// What the request gives when awaited.
+type SendPushByLabelsResult = Result<crate::push::SendPushByLabelsData, crate::Error>;
 crate::runtime::request_builder!(SendPushByLabelsRequest => SendPushByLabelsResult);
 
 pub(crate) const SEND_PUSH_TO_ALL: crate::OperationInfo = crate::OperationInfo {
@@ -642,41 +722,10 @@ struct SendPushToAllBody {
     #[serde(skip_serializing_if = "Option::is_none")]
     strategy: Option<i64>,
     #[serde(rename = "pushMessage")]
-    push_message: crate::PushMessage,
+    push_message: crate::push::PushMessage,
 }
 
-impl crate::Client {
-    /// Push a notification to every user of the app.
-    ///
-    /// Creates a push task that notifies all users of the app and returns its id. At most 5 calls per minute and 100 per day, and an app runs at most three push tasks at a time.
-    ///
-    /// - HTTP: `POST /push/task`
-    /// - Rate limit: 5/minute per app key; From the overview table; the detail page states no call rate.; No more than 100 calls per day.; At most 3 push tasks (label or all-user pushes) run concurrently.
-    /// - Idempotent: no, a repeat may act twice
-    /// - Checked before sending: `strategy`: between 0 and 4
-    /// - Source: `restful-api/push-notification-management`, section "Send a push notification to all users under the app"
-    /// - Doc errata: E513, E514, E515, E516 (see `spec/errata.yaml` and `spec/errata/`)
-    ///
-    /// # Arguments
-    ///
-    /// - `push_message`: The notification. See errata E514.
-    pub fn send_push_to_all(
-        &self,
-        push_message: crate::PushMessage,
-    ) -> SendPushToAllRequest<'_> {
-        SendPushToAllRequest {
-            client: self,
-            body: SendPushToAllBody {
-                start_date: None,
-                strategy: None,
-                push_message,
-            },
-            options: crate::RequestOptions::default(),
-        }
-    }
-}
-
-/// Request builder for [`Client::send_push_to_all`](crate::Client::send_push_to_all): set optional arguments, then `.await` it or call [`send`](Self::send).
+/// The request of [`Push::send_to_all`](Push::send_to_all): set optional arguments, then `.await` it for the payload, or call [`with_envelope`](Self::with_envelope) for the whole response.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct SendPushToAllRequest<'a> {
@@ -710,8 +759,15 @@ impl<'a> SendPushToAllRequest<'a> {
         Ok(())
     }
 
-    /// Validates the arguments, sends the request and decodes the response.
+    /// Validates the arguments, sends the request and decodes the
+    /// response's payload (what `.await` does).
     pub async fn send(self) -> SendPushToAllResult {
+        self.with_envelope().await.map(|response| response.data)
+    }
+
+    /// Like [`send`](Self::send), but keeps the whole response: the
+    /// payload in `data`, and the envelope fields around it.
+    pub async fn with_envelope(self) -> Result<crate::Response<i64>, crate::Error> {
         self.validate()?;
         let path = String::from("/push/task");
         let query: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
@@ -729,6 +785,6 @@ impl<'a> SendPushToAllRequest<'a> {
     }
 }
 
-/// What the request gives when sent.
-type SendPushToAllResult = Result<crate::Response<i64>, crate::Error>;
+/// What the request gives when awaited.
+type SendPushToAllResult = Result<i64, crate::Error>;
 crate::runtime::request_builder!(SendPushToAllRequest => SendPushToAllResult);

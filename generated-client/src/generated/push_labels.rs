@@ -4,7 +4,242 @@
 //! Push labels
 //!
 //! Manage push labels, named sets of users that a push can target. A user may carry several labels and a label may hold many users; an app has at most 100 labels and a label at most 20,000 users unless support raises the caps.
+//!
+//! The operations are methods of [`PushLabels`], which [`Client::push_labels`](crate::Client::push_labels) returns.
 #![allow(clippy::too_many_arguments)]
+/// Push labels: Manage push labels, named sets of users that a push can target. A user may carry several labels and a label may hold many users; an app has at most 100 labels and a label at most 20,000 users unless support raises the caps.
+///
+/// Reached with [`Client::push_labels`](crate::Client::push_labels).
+///
+/// | Method | What it does |
+/// |---|---|
+/// | [`create`](Self::create) | Create a push label. |
+/// | [`get`](Self::get) | Get one push label and its user count. |
+/// | [`list`](Self::list) | List the app's push labels, one page at a time. |
+/// | [`delete`](Self::delete) | Delete a push label. |
+/// | [`add_users`](Self::add_users) | Put up to 100 users under a push label. |
+/// | [`get_user`](Self::get_user) | Check whether a user is under a push label. |
+/// | [`list_users`](Self::list_users) | List the users under a push label, one page at a time. |
+/// | [`remove_users`](Self::remove_users) | Take up to 100 users out of a push label. |
+#[derive(Debug, Clone, Copy)]
+pub struct PushLabels<'a> {
+    client: &'a crate::Client,
+}
+
+impl crate::Client {
+    /// Push labels: Manage push labels, named sets of users that a push can target. A user may carry several labels and a label may hold many users; an app has at most 100 labels and a label at most 20,000 users unless support raises the caps.
+    ///
+    /// See [`PushLabels`](crate::push_labels::PushLabels) for its operations.
+    pub fn push_labels(&self) -> PushLabels<'_> {
+        PushLabels { client: self }
+    }
+}
+
+impl<'a> PushLabels<'a> {
+    /// Create a push label.
+    ///
+    /// Creates an empty label. Names are unique within the app regardless of case; an app can hold up to 100 labels unless support raises the cap.
+    ///
+    /// - HTTP: `POST /push/label`
+    /// - Rate limit: 100/second per app key; Shared by all push label operations of the App Key (overview).
+    /// - Idempotent: no, a repeat may act twice
+    /// - Checked before sending: `name`: at least 1 characters, at most 64 characters; `description`: at most 255 characters
+    /// - Source: `restful-api/push-notification-management`, section "Create a push label"
+    /// - Doc errata: E525, E528 (see `spec/errata.yaml` and `spec/errata/`)
+    ///
+    /// # Arguments
+    ///
+    /// - `name`: Label name, up to 64 characters from ASCII letters, digits and "_", "-", "."; compared case-insensitively and unique in the app. Checked before sending: at least 1 characters; at most 64 characters.
+    pub fn create(&self, name: impl Into<String>) -> CreatePushLabelRequest<'a> {
+        CreatePushLabelRequest {
+            client: self.client,
+            body: CreatePushLabelBody {
+                name: name.into(),
+                description: None,
+            },
+            options: crate::RequestOptions::default(),
+        }
+    }
+
+    /// Get one push label and its user count.
+    ///
+    /// Returns the label's name, description, number of users and creation time.
+    ///
+    /// - HTTP: `GET /push/label/{labelname}`
+    /// - Rate limit: 100/second per app key; Shared by all push label operations of the App Key (overview).
+    /// - Idempotent: yes, safe to repeat
+    /// - Checked before sending: `labelname`: at most 64 characters
+    /// - Source: `restful-api/push-notification-management`, section "Query the detailed information of a push label"
+    /// - Doc errata: E525, E528 (see `spec/errata.yaml` and `spec/errata/`)
+    ///
+    /// # Arguments
+    ///
+    /// - `labelname`: Name of the label. Checked before sending: at most 64 characters.
+    pub fn get(&self, labelname: impl Into<String>) -> GetPushLabelRequest<'a> {
+        GetPushLabelRequest {
+            client: self.client,
+            labelname: labelname.into(),
+            options: crate::RequestOptions::default(),
+        }
+    }
+
+    /// List the app's push labels, one page at a time.
+    ///
+    /// Returns up to `limit` labels (1 to 100, default 100) per call; pass the returned `cursor` to get the next page.
+    ///
+    /// - HTTP: `GET /push/label`
+    /// - Rate limit: 100/second per app key; Shared by all push label operations of the App Key (overview).
+    /// - Idempotent: yes, safe to repeat
+    /// - Checked before sending: `limit`: between 1 and 100
+    /// - Source: `restful-api/push-notification-management`, section "Query the detailed information of push labels by page"
+    /// - Doc errata: E522, E523, E525, E528 (see `spec/errata.yaml` and `spec/errata/`)
+    pub fn list(&self) -> ListPushLabelsRequest<'a> {
+        ListPushLabelsRequest {
+            client: self.client,
+            limit: None,
+            cursor: None,
+            options: crate::RequestOptions::default(),
+        }
+    }
+
+    /// Delete a push label.
+    ///
+    /// Deletes one label per call; `data` is "success" when it worked.
+    ///
+    /// - HTTP: `DELETE /push/label/{labelname}`
+    /// - Rate limit: 100/second per app key; Shared by all push label operations of the App Key (overview).
+    /// - Idempotent: yes, safe to repeat
+    /// - Checked before sending: `labelname`: at most 64 characters
+    /// - Source: `restful-api/push-notification-management`, section "Delete a push label"
+    /// - Doc errata: E528 (see `spec/errata.yaml` and `spec/errata/`)
+    ///
+    /// # Arguments
+    ///
+    /// - `labelname`: Name of the label to delete. Checked before sending: at most 64 characters.
+    pub fn delete(&self, labelname: impl Into<String>) -> DeletePushLabelRequest<'a> {
+        DeletePushLabelRequest {
+            client: self.client,
+            labelname: labelname.into(),
+            options: crate::RequestOptions::default(),
+        }
+    }
+
+    /// Put up to 100 users under a push label.
+    ///
+    /// Adds 1 to 100 users per call; a label holds at most 20,000 users unless support raises the cap. Check `fail` for users that were not added.
+    ///
+    /// - HTTP: `POST /push/label/{labelname}/user`
+    /// - Rate limit: 100/second per app key; Shared by all push label operations of the App Key (overview).
+    /// - Idempotent: no, a repeat may act twice
+    /// - Checked before sending: `labelname`: at most 64 characters; `usernames`: at least 1 items, at most 100 items, each item must follow the username rule
+    /// - Source: `restful-api/push-notification-management`, section "Add users to a push label"
+    /// - Doc errata: E525, E528 (see `spec/errata.yaml` and `spec/errata/`)
+    ///
+    /// # Arguments
+    ///
+    /// - `labelname`: Name of the label. Checked before sending: at most 64 characters.
+    /// - `usernames`: The users to put under the label, 1 to 100 per call. Checked before sending: at least 1 items; at most 100 items.
+    pub fn add_users(
+        &self,
+        labelname: impl Into<String>,
+        usernames: impl IntoIterator<Item = impl Into<String>>,
+    ) -> AddPushLabelUsersRequest<'a> {
+        AddPushLabelUsersRequest {
+            client: self.client,
+            labelname: labelname.into(),
+            body: AddPushLabelUsersBody {
+                usernames: usernames.into_iter().map(Into::into).collect(),
+            },
+            options: crate::RequestOptions::default(),
+        }
+    }
+
+    /// Check whether a user is under a push label.
+    ///
+    /// Returns the user and when it was put under the label.
+    ///
+    /// - HTTP: `GET /push/label/{labelname}/user/{username}`
+    /// - Rate limit: 100/second per app key; Shared by all push label operations of the App Key (overview).
+    /// - Idempotent: yes, safe to repeat
+    /// - Checked before sending: `labelname`: at most 64 characters; `username`: must follow the username rule
+    /// - Source: `restful-api/push-notification-management`, section "Query the specified user under the specified push label"
+    /// - Doc errata: E524, E525, E528 (see `spec/errata.yaml` and `spec/errata/`)
+    ///
+    /// # Arguments
+    ///
+    /// - `labelname`: Name of the label. Checked before sending: at most 64 characters.
+    /// - `username`: The user to look up. See errata E524.
+    pub fn get_user(
+        &self,
+        labelname: impl Into<String>,
+        username: impl Into<String>,
+    ) -> GetPushLabelUserRequest<'a> {
+        GetPushLabelUserRequest {
+            client: self.client,
+            labelname: labelname.into(),
+            username: username.into(),
+            options: crate::RequestOptions::default(),
+        }
+    }
+
+    /// List the users under a push label, one page at a time.
+    ///
+    /// Returns up to `limit` users (1 to 100, default 100) per call with the time each was added; pass the returned `cursor` to get the next page.
+    ///
+    /// - HTTP: `GET /push/label/{labelname}/user`
+    /// - Rate limit: 100/second per app key; Shared by all push label operations of the App Key (overview).
+    /// - Idempotent: yes, safe to repeat
+    /// - Checked before sending: `labelname`: at most 64 characters; `limit`: between 1 and 100
+    /// - Source: `restful-api/push-notification-management`, section "Query the detailed information of users under the specified push label by page"
+    /// - Doc errata: E521, E525, E528 (see `spec/errata.yaml` and `spec/errata/`)
+    ///
+    /// # Arguments
+    ///
+    /// - `labelname`: Name of the label. Checked before sending: at most 64 characters.
+    pub fn list_users(
+        &self,
+        labelname: impl Into<String>,
+    ) -> ListPushLabelUsersRequest<'a> {
+        ListPushLabelUsersRequest {
+            client: self.client,
+            labelname: labelname.into(),
+            limit: None,
+            cursor: None,
+            options: crate::RequestOptions::default(),
+        }
+    }
+
+    /// Take up to 100 users out of a push label.
+    ///
+    /// Removes 1 to 100 users per call; the usernames travel in the JSON body of the DELETE request. Check `fail` for users that were not removed.
+    ///
+    /// - HTTP: `DELETE /push/label/{labelname}/user`
+    /// - Rate limit: 100/second per app key; Shared by all push label operations of the App Key (overview).
+    /// - Idempotent: yes, safe to repeat
+    /// - Checked before sending: `labelname`: at most 64 characters; `usernames`: at least 1 items, at most 100 items, each item must follow the username rule
+    /// - Source: `restful-api/push-notification-management`, section "Remove users from a push label"
+    /// - Doc errata: E525, E528 (see `spec/errata.yaml` and `spec/errata/`)
+    ///
+    /// # Arguments
+    ///
+    /// - `labelname`: Name of the label. Checked before sending: at most 64 characters.
+    /// - `usernames`: The users to take out of the label, 1 to 100 per call. Checked before sending: at least 1 items; at most 100 items.
+    pub fn remove_users(
+        &self,
+        labelname: impl Into<String>,
+        usernames: impl IntoIterator<Item = impl Into<String>>,
+    ) -> RemovePushLabelUsersRequest<'a> {
+        RemovePushLabelUsersRequest {
+            client: self.client,
+            labelname: labelname.into(),
+            body: RemovePushLabelUsersBody {
+                usernames: usernames.into_iter().map(Into::into).collect(),
+            },
+            options: crate::RequestOptions::default(),
+        }
+    }
+}
+
 /// A push label as the label operations return it.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct PushLabel {
@@ -91,37 +326,7 @@ struct CreatePushLabelBody {
     description: Option<String>,
 }
 
-impl crate::Client {
-    /// Create a push label.
-    ///
-    /// Creates an empty label. Names are unique within the app regardless of case; an app can hold up to 100 labels unless support raises the cap.
-    ///
-    /// - HTTP: `POST /push/label`
-    /// - Rate limit: 100/second per app key; Shared by all push label operations of the App Key (overview).
-    /// - Idempotent: no, a repeat may act twice
-    /// - Checked before sending: `name`: at least 1 characters, at most 64 characters; `description`: at most 255 characters
-    /// - Source: `restful-api/push-notification-management`, section "Create a push label"
-    /// - Doc errata: E525, E528 (see `spec/errata.yaml` and `spec/errata/`)
-    ///
-    /// # Arguments
-    ///
-    /// - `name`: Label name, up to 64 characters from ASCII letters, digits and "_", "-", "."; compared case-insensitively and unique in the app. Checked before sending: at least 1 characters; at most 64 characters.
-    pub fn create_push_label(
-        &self,
-        name: impl Into<String>,
-    ) -> CreatePushLabelRequest<'_> {
-        CreatePushLabelRequest {
-            client: self,
-            body: CreatePushLabelBody {
-                name: name.into(),
-                description: None,
-            },
-            options: crate::RequestOptions::default(),
-        }
-    }
-}
-
-/// Request builder for [`Client::create_push_label`](crate::Client::create_push_label): set optional arguments, then `.await` it or call [`send`](Self::send).
+/// The request of [`PushLabels::create`](PushLabels::create): set optional arguments, then `.await` it for the payload, or call [`with_envelope`](Self::with_envelope) for the whole response.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct CreatePushLabelRequest<'a> {
@@ -152,8 +357,17 @@ impl<'a> CreatePushLabelRequest<'a> {
         Ok(())
     }
 
-    /// Validates the arguments, sends the request and decodes the response.
+    /// Validates the arguments, sends the request and decodes the
+    /// response's payload (what `.await` does).
     pub async fn send(self) -> CreatePushLabelResult {
+        self.with_envelope().await.map(|response| response.data)
+    }
+
+    /// Like [`send`](Self::send), but keeps the whole response: the
+    /// payload in `data`, and the envelope fields around it.
+    pub async fn with_envelope(
+        self,
+    ) -> Result<crate::Response<crate::push_labels::CreatePushLabelData>, crate::Error> {
         self.validate()?;
         let path = String::from("/push/label");
         let query: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
@@ -171,9 +385,9 @@ impl<'a> CreatePushLabelRequest<'a> {
     }
 }
 
-/// What the request gives when sent.
+/// What the request gives when awaited.
 type CreatePushLabelResult = Result<
-    crate::Response<crate::CreatePushLabelData>,
+    crate::push_labels::CreatePushLabelData,
     crate::Error,
 >;
 
@@ -190,34 +404,7 @@ pub(crate) const GET_PUSH_LABEL: crate::OperationInfo = crate::OperationInfo {
     }),
 };
 
-impl crate::Client {
-    /// Get one push label and its user count.
-    ///
-    /// Returns the label's name, description, number of users and creation time.
-    ///
-    /// - HTTP: `GET /push/label/{labelname}`
-    /// - Rate limit: 100/second per app key; Shared by all push label operations of the App Key (overview).
-    /// - Idempotent: yes, safe to repeat
-    /// - Checked before sending: `labelname`: at most 64 characters
-    /// - Source: `restful-api/push-notification-management`, section "Query the detailed information of a push label"
-    /// - Doc errata: E525, E528 (see `spec/errata.yaml` and `spec/errata/`)
-    ///
-    /// # Arguments
-    ///
-    /// - `labelname`: Name of the label. Checked before sending: at most 64 characters.
-    pub fn get_push_label(
-        &self,
-        labelname: impl Into<String>,
-    ) -> GetPushLabelRequest<'_> {
-        GetPushLabelRequest {
-            client: self,
-            labelname: labelname.into(),
-            options: crate::RequestOptions::default(),
-        }
-    }
-}
-
-/// Request builder for [`Client::get_push_label`](crate::Client::get_push_label): set optional arguments, then `.await` it or call [`send`](Self::send).
+/// The request of [`PushLabels::get`](PushLabels::get): set optional arguments, then `.await` it for the payload, or call [`with_envelope`](Self::with_envelope) for the whole response.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct GetPushLabelRequest<'a> {
@@ -237,8 +424,17 @@ impl<'a> GetPushLabelRequest<'a> {
         Ok(())
     }
 
-    /// Validates the arguments, sends the request and decodes the response.
+    /// Validates the arguments, sends the request and decodes the
+    /// response's payload (what `.await` does).
     pub async fn send(self) -> GetPushLabelResult {
+        self.with_envelope().await.map(|response| response.data)
+    }
+
+    /// Like [`send`](Self::send), but keeps the whole response: the
+    /// payload in `data`, and the envelope fields around it.
+    pub async fn with_envelope(
+        self,
+    ) -> Result<crate::Response<crate::push_labels::PushLabel>, crate::Error> {
         self.validate()?;
         let path = {
             let labelname = crate::runtime::encode::segment(&self.labelname);
@@ -259,8 +455,8 @@ impl<'a> GetPushLabelRequest<'a> {
     }
 }
 
-/// What the request gives when sent.
-type GetPushLabelResult = Result<crate::Response<crate::PushLabel>, crate::Error>;
+/// What the request gives when awaited.
+type GetPushLabelResult = Result<crate::push_labels::PushLabel, crate::Error>;
 crate::runtime::request_builder!(GetPushLabelRequest => GetPushLabelResult);
 
 pub(crate) const LIST_PUSH_LABELS: crate::OperationInfo = crate::OperationInfo {
@@ -274,28 +470,7 @@ pub(crate) const LIST_PUSH_LABELS: crate::OperationInfo = crate::OperationInfo {
     }),
 };
 
-impl crate::Client {
-    /// List the app's push labels, one page at a time.
-    ///
-    /// Returns up to `limit` labels (1 to 100, default 100) per call; pass the returned `cursor` to get the next page.
-    ///
-    /// - HTTP: `GET /push/label`
-    /// - Rate limit: 100/second per app key; Shared by all push label operations of the App Key (overview).
-    /// - Idempotent: yes, safe to repeat
-    /// - Checked before sending: `limit`: between 1 and 100
-    /// - Source: `restful-api/push-notification-management`, section "Query the detailed information of push labels by page"
-    /// - Doc errata: E522, E523, E525, E528 (see `spec/errata.yaml` and `spec/errata/`)
-    pub fn list_push_labels(&self) -> ListPushLabelsRequest<'_> {
-        ListPushLabelsRequest {
-            client: self,
-            limit: None,
-            cursor: None,
-            options: crate::RequestOptions::default(),
-        }
-    }
-}
-
-/// Request builder for [`Client::list_push_labels`](crate::Client::list_push_labels): set optional arguments, then `.await` it or call [`send`](Self::send).
+/// The request of [`PushLabels::list`](PushLabels::list): set optional arguments, then `.await` it for the payload, or call [`with_envelope`](Self::with_envelope) for the whole response.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ListPushLabelsRequest<'a> {
@@ -332,8 +507,20 @@ impl<'a> ListPushLabelsRequest<'a> {
         Ok(())
     }
 
-    /// Validates the arguments, sends the request and decodes the response.
+    /// Validates the arguments, sends the request and decodes the
+    /// response's payload (what `.await` does).
     pub async fn send(self) -> ListPushLabelsResult {
+        self.with_envelope().await.map(|response| response.data)
+    }
+
+    /// Like [`send`](Self::send), but keeps the whole response: the
+    /// payload in `data`, and the envelope fields around it.
+    pub async fn with_envelope(
+        self,
+    ) -> Result<
+        crate::Response<::std::vec::Vec<crate::push_labels::PushLabel>>,
+        crate::Error,
+    > {
         self.validate()?;
         let path = String::from("/push/label");
         let mut query: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
@@ -361,12 +548,12 @@ impl<'a> ListPushLabelsRequest<'a> {
     /// Set the page size with the builder first; the cursor is
     /// managed by the stream.
     #[inline]
-    pub fn into_stream(self) -> crate::BoxStream<'a, crate::PushLabel> {
+    pub fn into_stream(self) -> crate::BoxStream<'a, crate::push_labels::PushLabel> {
         crate::runtime::paginate::by_cursor(
             self,
             |mut request: Self, cursor| async move {
                 request.cursor = cursor;
-                let response = request.send().await?;
+                let response = request.with_envelope().await?;
                 let next = response.cursor.clone();
                 Ok((response.data, next))
             },
@@ -374,9 +561,9 @@ impl<'a> ListPushLabelsRequest<'a> {
     }
 }
 
-/// What the request gives when sent.
+/// What the request gives when awaited.
 type ListPushLabelsResult = Result<
-    crate::Response<::std::vec::Vec<crate::PushLabel>>,
+    ::std::vec::Vec<crate::push_labels::PushLabel>,
     crate::Error,
 >;
 
@@ -393,34 +580,7 @@ pub(crate) const DELETE_PUSH_LABEL: crate::OperationInfo = crate::OperationInfo 
     }),
 };
 
-impl crate::Client {
-    /// Delete a push label.
-    ///
-    /// Deletes one label per call; `data` is "success" when it worked.
-    ///
-    /// - HTTP: `DELETE /push/label/{labelname}`
-    /// - Rate limit: 100/second per app key; Shared by all push label operations of the App Key (overview).
-    /// - Idempotent: yes, safe to repeat
-    /// - Checked before sending: `labelname`: at most 64 characters
-    /// - Source: `restful-api/push-notification-management`, section "Delete a push label"
-    /// - Doc errata: E528 (see `spec/errata.yaml` and `spec/errata/`)
-    ///
-    /// # Arguments
-    ///
-    /// - `labelname`: Name of the label to delete. Checked before sending: at most 64 characters.
-    pub fn delete_push_label(
-        &self,
-        labelname: impl Into<String>,
-    ) -> DeletePushLabelRequest<'_> {
-        DeletePushLabelRequest {
-            client: self,
-            labelname: labelname.into(),
-            options: crate::RequestOptions::default(),
-        }
-    }
-}
-
-/// Request builder for [`Client::delete_push_label`](crate::Client::delete_push_label): set optional arguments, then `.await` it or call [`send`](Self::send).
+/// The request of [`PushLabels::delete`](PushLabels::delete): set optional arguments, then `.await` it for the payload, or call [`with_envelope`](Self::with_envelope) for the whole response.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct DeletePushLabelRequest<'a> {
@@ -440,8 +600,15 @@ impl<'a> DeletePushLabelRequest<'a> {
         Ok(())
     }
 
-    /// Validates the arguments, sends the request and decodes the response.
+    /// Validates the arguments, sends the request and decodes the
+    /// response's payload (what `.await` does).
     pub async fn send(self) -> DeletePushLabelResult {
+        self.with_envelope().await.map(|response| response.data)
+    }
+
+    /// Like [`send`](Self::send), but keeps the whole response: the
+    /// payload in `data`, and the envelope fields around it.
+    pub async fn with_envelope(self) -> Result<crate::Response<String>, crate::Error> {
         self.validate()?;
         let path = {
             let labelname = crate::runtime::encode::segment(&self.labelname);
@@ -462,8 +629,8 @@ impl<'a> DeletePushLabelRequest<'a> {
     }
 }
 
-/// What the request gives when sent.
-type DeletePushLabelResult = Result<crate::Response<String>, crate::Error>;
+/// What the request gives when awaited.
+type DeletePushLabelResult = Result<String, crate::Error>;
 crate::runtime::request_builder!(DeletePushLabelRequest => DeletePushLabelResult);
 
 pub(crate) const ADD_PUSH_LABEL_USERS: crate::OperationInfo = crate::OperationInfo {
@@ -483,39 +650,7 @@ struct AddPushLabelUsersBody {
     usernames: ::std::vec::Vec<String>,
 }
 
-impl crate::Client {
-    /// Put up to 100 users under a push label.
-    ///
-    /// Adds 1 to 100 users per call; a label holds at most 20,000 users unless support raises the cap. Check `fail` for users that were not added.
-    ///
-    /// - HTTP: `POST /push/label/{labelname}/user`
-    /// - Rate limit: 100/second per app key; Shared by all push label operations of the App Key (overview).
-    /// - Idempotent: no, a repeat may act twice
-    /// - Checked before sending: `labelname`: at most 64 characters; `usernames`: at least 1 items, at most 100 items, each item must follow the username rule
-    /// - Source: `restful-api/push-notification-management`, section "Add users to a push label"
-    /// - Doc errata: E525, E528 (see `spec/errata.yaml` and `spec/errata/`)
-    ///
-    /// # Arguments
-    ///
-    /// - `labelname`: Name of the label. Checked before sending: at most 64 characters.
-    /// - `usernames`: The users to put under the label, 1 to 100 per call. Checked before sending: at least 1 items; at most 100 items.
-    pub fn add_push_label_users(
-        &self,
-        labelname: impl Into<String>,
-        usernames: impl IntoIterator<Item = impl Into<String>>,
-    ) -> AddPushLabelUsersRequest<'_> {
-        AddPushLabelUsersRequest {
-            client: self,
-            labelname: labelname.into(),
-            body: AddPushLabelUsersBody {
-                usernames: usernames.into_iter().map(Into::into).collect(),
-            },
-            options: crate::RequestOptions::default(),
-        }
-    }
-}
-
-/// Request builder for [`Client::add_push_label_users`](crate::Client::add_push_label_users): set optional arguments, then `.await` it or call [`send`](Self::send).
+/// The request of [`PushLabels::add_users`](PushLabels::add_users): set optional arguments, then `.await` it for the payload, or call [`with_envelope`](Self::with_envelope) for the whole response.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct AddPushLabelUsersRequest<'a> {
@@ -546,8 +681,20 @@ impl<'a> AddPushLabelUsersRequest<'a> {
         Ok(())
     }
 
-    /// Validates the arguments, sends the request and decodes the response.
+    /// Validates the arguments, sends the request and decodes the
+    /// response's payload (what `.await` does).
     pub async fn send(self) -> AddPushLabelUsersResult {
+        self.with_envelope().await.map(|response| response.data)
+    }
+
+    /// Like [`send`](Self::send), but keeps the whole response: the
+    /// payload in `data`, and the envelope fields around it.
+    pub async fn with_envelope(
+        self,
+    ) -> Result<
+        crate::Response<crate::push_labels::PushLabelUsersResult>,
+        crate::Error,
+    > {
         self.validate()?;
         let path = {
             let labelname = crate::runtime::encode::segment(&self.labelname);
@@ -568,9 +715,9 @@ impl<'a> AddPushLabelUsersRequest<'a> {
     }
 }
 
-/// What the request gives when sent.
+/// What the request gives when awaited.
 type AddPushLabelUsersResult = Result<
-    crate::Response<crate::PushLabelUsersResult>,
+    crate::push_labels::PushLabelUsersResult,
     crate::Error,
 >;
 
@@ -587,37 +734,7 @@ pub(crate) const GET_PUSH_LABEL_USER: crate::OperationInfo = crate::OperationInf
     }),
 };
 
-impl crate::Client {
-    /// Check whether a user is under a push label.
-    ///
-    /// Returns the user and when it was put under the label.
-    ///
-    /// - HTTP: `GET /push/label/{labelname}/user/{username}`
-    /// - Rate limit: 100/second per app key; Shared by all push label operations of the App Key (overview).
-    /// - Idempotent: yes, safe to repeat
-    /// - Checked before sending: `labelname`: at most 64 characters; `username`: must follow the username rule
-    /// - Source: `restful-api/push-notification-management`, section "Query the specified user under the specified push label"
-    /// - Doc errata: E524, E525, E528 (see `spec/errata.yaml` and `spec/errata/`)
-    ///
-    /// # Arguments
-    ///
-    /// - `labelname`: Name of the label. Checked before sending: at most 64 characters.
-    /// - `username`: The user to look up. See errata E524.
-    pub fn get_push_label_user(
-        &self,
-        labelname: impl Into<String>,
-        username: impl Into<String>,
-    ) -> GetPushLabelUserRequest<'_> {
-        GetPushLabelUserRequest {
-            client: self,
-            labelname: labelname.into(),
-            username: username.into(),
-            options: crate::RequestOptions::default(),
-        }
-    }
-}
-
-/// Request builder for [`Client::get_push_label_user`](crate::Client::get_push_label_user): set optional arguments, then `.await` it or call [`send`](Self::send).
+/// The request of [`PushLabels::get_user`](PushLabels::get_user): set optional arguments, then `.await` it for the payload, or call [`with_envelope`](Self::with_envelope) for the whole response.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct GetPushLabelUserRequest<'a> {
@@ -647,8 +764,17 @@ impl<'a> GetPushLabelUserRequest<'a> {
         Ok(())
     }
 
-    /// Validates the arguments, sends the request and decodes the response.
+    /// Validates the arguments, sends the request and decodes the
+    /// response's payload (what `.await` does).
     pub async fn send(self) -> GetPushLabelUserResult {
+        self.with_envelope().await.map(|response| response.data)
+    }
+
+    /// Like [`send`](Self::send), but keeps the whole response: the
+    /// payload in `data`, and the envelope fields around it.
+    pub async fn with_envelope(
+        self,
+    ) -> Result<crate::Response<crate::push_labels::PushLabelMember>, crate::Error> {
         self.validate()?;
         let path = {
             let labelname = crate::runtime::encode::segment(&self.labelname);
@@ -670,12 +796,8 @@ impl<'a> GetPushLabelUserRequest<'a> {
     }
 }
 
-/// What the request gives when sent.
-type GetPushLabelUserResult = Result<
-    crate::Response<crate::PushLabelMember>,
-    crate::Error,
->;
-
+/// What the request gives when awaited.
+type GetPushLabelUserResult = Result<crate::push_labels::PushLabelMember, crate::Error>;
 crate::runtime::request_builder!(GetPushLabelUserRequest => GetPushLabelUserResult);
 
 pub(crate) const LIST_PUSH_LABEL_USERS: crate::OperationInfo = crate::OperationInfo {
@@ -689,36 +811,7 @@ pub(crate) const LIST_PUSH_LABEL_USERS: crate::OperationInfo = crate::OperationI
     }),
 };
 
-impl crate::Client {
-    /// List the users under a push label, one page at a time.
-    ///
-    /// Returns up to `limit` users (1 to 100, default 100) per call with the time each was added; pass the returned `cursor` to get the next page.
-    ///
-    /// - HTTP: `GET /push/label/{labelname}/user`
-    /// - Rate limit: 100/second per app key; Shared by all push label operations of the App Key (overview).
-    /// - Idempotent: yes, safe to repeat
-    /// - Checked before sending: `labelname`: at most 64 characters; `limit`: between 1 and 100
-    /// - Source: `restful-api/push-notification-management`, section "Query the detailed information of users under the specified push label by page"
-    /// - Doc errata: E521, E525, E528 (see `spec/errata.yaml` and `spec/errata/`)
-    ///
-    /// # Arguments
-    ///
-    /// - `labelname`: Name of the label. Checked before sending: at most 64 characters.
-    pub fn list_push_label_users(
-        &self,
-        labelname: impl Into<String>,
-    ) -> ListPushLabelUsersRequest<'_> {
-        ListPushLabelUsersRequest {
-            client: self,
-            labelname: labelname.into(),
-            limit: None,
-            cursor: None,
-            options: crate::RequestOptions::default(),
-        }
-    }
-}
-
-/// Request builder for [`Client::list_push_label_users`](crate::Client::list_push_label_users): set optional arguments, then `.await` it or call [`send`](Self::send).
+/// The request of [`PushLabels::list_users`](PushLabels::list_users): set optional arguments, then `.await` it for the payload, or call [`with_envelope`](Self::with_envelope) for the whole response.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ListPushLabelUsersRequest<'a> {
@@ -761,8 +854,20 @@ impl<'a> ListPushLabelUsersRequest<'a> {
         Ok(())
     }
 
-    /// Validates the arguments, sends the request and decodes the response.
+    /// Validates the arguments, sends the request and decodes the
+    /// response's payload (what `.await` does).
     pub async fn send(self) -> ListPushLabelUsersResult {
+        self.with_envelope().await.map(|response| response.data)
+    }
+
+    /// Like [`send`](Self::send), but keeps the whole response: the
+    /// payload in `data`, and the envelope fields around it.
+    pub async fn with_envelope(
+        self,
+    ) -> Result<
+        crate::Response<::std::vec::Vec<crate::push_labels::PushLabelMember>>,
+        crate::Error,
+    > {
         self.validate()?;
         let path = {
             let labelname = crate::runtime::encode::segment(&self.labelname);
@@ -793,12 +898,14 @@ impl<'a> ListPushLabelUsersRequest<'a> {
     /// Set the page size with the builder first; the cursor is
     /// managed by the stream.
     #[inline]
-    pub fn into_stream(self) -> crate::BoxStream<'a, crate::PushLabelMember> {
+    pub fn into_stream(
+        self,
+    ) -> crate::BoxStream<'a, crate::push_labels::PushLabelMember> {
         crate::runtime::paginate::by_cursor(
             self,
             |mut request: Self, cursor| async move {
                 request.cursor = cursor;
-                let response = request.send().await?;
+                let response = request.with_envelope().await?;
                 let next = response.cursor.clone();
                 Ok((response.data, next))
             },
@@ -806,9 +913,9 @@ impl<'a> ListPushLabelUsersRequest<'a> {
     }
 }
 
-/// What the request gives when sent.
+/// What the request gives when awaited.
 type ListPushLabelUsersResult = Result<
-    crate::Response<::std::vec::Vec<crate::PushLabelMember>>,
+    ::std::vec::Vec<crate::push_labels::PushLabelMember>,
     crate::Error,
 >;
 
@@ -831,39 +938,7 @@ struct RemovePushLabelUsersBody {
     usernames: ::std::vec::Vec<String>,
 }
 
-impl crate::Client {
-    /// Take up to 100 users out of a push label.
-    ///
-    /// Removes 1 to 100 users per call; the usernames travel in the JSON body of the DELETE request. Check `fail` for users that were not removed.
-    ///
-    /// - HTTP: `DELETE /push/label/{labelname}/user`
-    /// - Rate limit: 100/second per app key; Shared by all push label operations of the App Key (overview).
-    /// - Idempotent: yes, safe to repeat
-    /// - Checked before sending: `labelname`: at most 64 characters; `usernames`: at least 1 items, at most 100 items, each item must follow the username rule
-    /// - Source: `restful-api/push-notification-management`, section "Remove users from a push label"
-    /// - Doc errata: E525, E528 (see `spec/errata.yaml` and `spec/errata/`)
-    ///
-    /// # Arguments
-    ///
-    /// - `labelname`: Name of the label. Checked before sending: at most 64 characters.
-    /// - `usernames`: The users to take out of the label, 1 to 100 per call. Checked before sending: at least 1 items; at most 100 items.
-    pub fn remove_push_label_users(
-        &self,
-        labelname: impl Into<String>,
-        usernames: impl IntoIterator<Item = impl Into<String>>,
-    ) -> RemovePushLabelUsersRequest<'_> {
-        RemovePushLabelUsersRequest {
-            client: self,
-            labelname: labelname.into(),
-            body: RemovePushLabelUsersBody {
-                usernames: usernames.into_iter().map(Into::into).collect(),
-            },
-            options: crate::RequestOptions::default(),
-        }
-    }
-}
-
-/// Request builder for [`Client::remove_push_label_users`](crate::Client::remove_push_label_users): set optional arguments, then `.await` it or call [`send`](Self::send).
+/// The request of [`PushLabels::remove_users`](PushLabels::remove_users): set optional arguments, then `.await` it for the payload, or call [`with_envelope`](Self::with_envelope) for the whole response.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct RemovePushLabelUsersRequest<'a> {
@@ -894,8 +969,20 @@ impl<'a> RemovePushLabelUsersRequest<'a> {
         Ok(())
     }
 
-    /// Validates the arguments, sends the request and decodes the response.
+    /// Validates the arguments, sends the request and decodes the
+    /// response's payload (what `.await` does).
     pub async fn send(self) -> RemovePushLabelUsersResult {
+        self.with_envelope().await.map(|response| response.data)
+    }
+
+    /// Like [`send`](Self::send), but keeps the whole response: the
+    /// payload in `data`, and the envelope fields around it.
+    pub async fn with_envelope(
+        self,
+    ) -> Result<
+        crate::Response<crate::push_labels::PushLabelUsersResult>,
+        crate::Error,
+    > {
         self.validate()?;
         let path = {
             let labelname = crate::runtime::encode::segment(&self.labelname);
@@ -916,9 +1003,9 @@ impl<'a> RemovePushLabelUsersRequest<'a> {
     }
 }
 
-/// What the request gives when sent.
+/// What the request gives when awaited.
 type RemovePushLabelUsersResult = Result<
-    crate::Response<crate::PushLabelUsersResult>,
+    crate::push_labels::PushLabelUsersResult,
     crate::Error,
 >;
 

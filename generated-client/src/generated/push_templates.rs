@@ -4,7 +4,108 @@
 //! Push templates
 //!
 //! Create, read and delete push templates: named title and content patterns with numbered slots ({0}, {1}, ...) that a message fills through its push extension. Requires the advanced push features of the app.
+//!
+//! The operations are methods of [`PushTemplates`], which [`Client::push_templates`](crate::Client::push_templates) returns.
 #![allow(clippy::too_many_arguments)]
+/// Push templates: Create, read and delete push templates: named title and content patterns with numbered slots ({0}, {1}, ...) that a message fills through its push extension. Requires the advanced push features of the app.
+///
+/// Reached with [`Client::push_templates`](crate::Client::push_templates).
+///
+/// | Method | What it does |
+/// |---|---|
+/// | [`create`](Self::create) | Create a push template. |
+/// | [`get`](Self::get) | Get a push template by name. |
+/// | [`delete`](Self::delete) | Delete a push template. |
+#[derive(Debug, Clone, Copy)]
+pub struct PushTemplates<'a> {
+    client: &'a crate::Client,
+}
+
+impl crate::Client {
+    /// Push templates: Create, read and delete push templates: named title and content patterns with numbered slots ({0}, {1}, ...) that a message fills through its push extension. Requires the advanced push features of the app.
+    ///
+    /// See [`PushTemplates`](crate::push_templates::PushTemplates) for its operations.
+    pub fn push_templates(&self) -> PushTemplates<'_> {
+        PushTemplates { client: self }
+    }
+}
+
+impl<'a> PushTemplates<'a> {
+    /// Create a push template.
+    ///
+    /// Stores a title and a content pattern under a name. The slots {0}, {1}, ... are filled from the `title_args` and `content_args` a message passes in its push extension.
+    ///
+    /// - HTTP: `POST /notification/template`
+    /// - Rate limit: 100/second per app key; Per App Key, from the detail page; the overview has no row for this operation.
+    /// - Idempotent: no, a repeat may act twice
+    /// - Source: `restful-api/offline-push-configuration`, section "Create a push template"
+    /// - Doc errata: E044, E504, E510, E517, E525 (see `spec/errata.yaml` and `spec/errata/`)
+    ///
+    /// # Arguments
+    ///
+    /// - `name`: Name of the template.
+    /// - `title_pattern`: Title text, which may contain slots such as {0}.
+    /// - `content_pattern`: Content text, which may contain slots such as {0} and {1}.
+    pub fn create(
+        &self,
+        name: impl Into<String>,
+        title_pattern: impl Into<String>,
+        content_pattern: impl Into<String>,
+    ) -> CreatePushTemplateRequest<'a> {
+        CreatePushTemplateRequest {
+            client: self.client,
+            body: CreatePushTemplateBody {
+                name: name.into(),
+                title_pattern: title_pattern.into(),
+                content_pattern: content_pattern.into(),
+            },
+            options: crate::RequestOptions::default(),
+        }
+    }
+
+    /// Get a push template by name.
+    ///
+    /// Returns the template's patterns and its creation and update times.
+    ///
+    /// - HTTP: `GET /notification/template/{name}`
+    /// - Rate limit: 100/second per app key; Per App Key, from the detail page; the overview has no row for this operation.
+    /// - Idempotent: yes, safe to repeat
+    /// - Source: `restful-api/offline-push-configuration`, section "Retrieve a push template"
+    /// - Doc errata: E044, E504, E506, E517, E525 (see `spec/errata.yaml` and `spec/errata/`)
+    ///
+    /// # Arguments
+    ///
+    /// - `name`: Name of the template.
+    pub fn get(&self, name: impl Into<String>) -> GetPushTemplateRequest<'a> {
+        GetPushTemplateRequest {
+            client: self.client,
+            name: name.into(),
+            options: crate::RequestOptions::default(),
+        }
+    }
+
+    /// Delete a push template.
+    ///
+    /// Removes the template and returns it as it was before deletion.
+    ///
+    /// - HTTP: `DELETE /notification/template/{name}`
+    /// - Rate limit: 100/second per app key; Per App Key, from the detail page; the overview has no row for this operation.
+    /// - Idempotent: yes, safe to repeat
+    /// - Source: `restful-api/offline-push-configuration`, section "Delete a push template"
+    /// - Doc errata: E044, E504, E509, E517, E525 (see `spec/errata.yaml` and `spec/errata/`)
+    ///
+    /// # Arguments
+    ///
+    /// - `name`: Name of the template to delete.
+    pub fn delete(&self, name: impl Into<String>) -> DeletePushTemplateRequest<'a> {
+        DeletePushTemplateRequest {
+            client: self.client,
+            name: name.into(),
+            options: crate::RequestOptions::default(),
+        }
+    }
+}
+
 /// A push template as the template operations return it.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct PushTemplate {
@@ -49,41 +150,7 @@ struct CreatePushTemplateBody {
     content_pattern: String,
 }
 
-impl crate::Client {
-    /// Create a push template.
-    ///
-    /// Stores a title and a content pattern under a name. The slots {0}, {1}, ... are filled from the `title_args` and `content_args` a message passes in its push extension.
-    ///
-    /// - HTTP: `POST /notification/template`
-    /// - Rate limit: 100/second per app key; Per App Key, from the detail page; the overview has no row for this operation.
-    /// - Idempotent: no, a repeat may act twice
-    /// - Source: `restful-api/offline-push-configuration`, section "Create a push template"
-    /// - Doc errata: E044, E504, E510, E517, E525 (see `spec/errata.yaml` and `spec/errata/`)
-    ///
-    /// # Arguments
-    ///
-    /// - `name`: Name of the template.
-    /// - `title_pattern`: Title text, which may contain slots such as {0}.
-    /// - `content_pattern`: Content text, which may contain slots such as {0} and {1}.
-    pub fn create_push_template(
-        &self,
-        name: impl Into<String>,
-        title_pattern: impl Into<String>,
-        content_pattern: impl Into<String>,
-    ) -> CreatePushTemplateRequest<'_> {
-        CreatePushTemplateRequest {
-            client: self,
-            body: CreatePushTemplateBody {
-                name: name.into(),
-                title_pattern: title_pattern.into(),
-                content_pattern: content_pattern.into(),
-            },
-            options: crate::RequestOptions::default(),
-        }
-    }
-}
-
-/// Request builder for [`Client::create_push_template`](crate::Client::create_push_template): set optional arguments, then `.await` it or call [`send`](Self::send).
+/// The request of [`PushTemplates::create`](PushTemplates::create): set optional arguments, then `.await` it for the payload, or call [`with_envelope`](Self::with_envelope) for the whole response.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct CreatePushTemplateRequest<'a> {
@@ -98,8 +165,17 @@ impl<'a> CreatePushTemplateRequest<'a> {
         Ok(())
     }
 
-    /// Validates the arguments, sends the request and decodes the response.
+    /// Validates the arguments, sends the request and decodes the
+    /// response's payload (what `.await` does).
     pub async fn send(self) -> CreatePushTemplateResult {
+        self.with_envelope().await.map(|response| response.data)
+    }
+
+    /// Like [`send`](Self::send), but keeps the whole response: the
+    /// payload in `data`, and the envelope fields around it.
+    pub async fn with_envelope(
+        self,
+    ) -> Result<crate::Response<crate::push_templates::PushTemplate>, crate::Error> {
         self.validate()?;
         let path = String::from("/notification/template");
         let query: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
@@ -117,9 +193,9 @@ impl<'a> CreatePushTemplateRequest<'a> {
     }
 }
 
-/// What the request gives when sent.
+/// What the request gives when awaited.
 type CreatePushTemplateResult = Result<
-    crate::Response<crate::PushTemplate>,
+    crate::push_templates::PushTemplate,
     crate::Error,
 >;
 
@@ -136,33 +212,7 @@ pub(crate) const GET_PUSH_TEMPLATE: crate::OperationInfo = crate::OperationInfo 
     }),
 };
 
-impl crate::Client {
-    /// Get a push template by name.
-    ///
-    /// Returns the template's patterns and its creation and update times.
-    ///
-    /// - HTTP: `GET /notification/template/{name}`
-    /// - Rate limit: 100/second per app key; Per App Key, from the detail page; the overview has no row for this operation.
-    /// - Idempotent: yes, safe to repeat
-    /// - Source: `restful-api/offline-push-configuration`, section "Retrieve a push template"
-    /// - Doc errata: E044, E504, E506, E517, E525 (see `spec/errata.yaml` and `spec/errata/`)
-    ///
-    /// # Arguments
-    ///
-    /// - `name`: Name of the template.
-    pub fn get_push_template(
-        &self,
-        name: impl Into<String>,
-    ) -> GetPushTemplateRequest<'_> {
-        GetPushTemplateRequest {
-            client: self,
-            name: name.into(),
-            options: crate::RequestOptions::default(),
-        }
-    }
-}
-
-/// Request builder for [`Client::get_push_template`](crate::Client::get_push_template): set optional arguments, then `.await` it or call [`send`](Self::send).
+/// The request of [`PushTemplates::get`](PushTemplates::get): set optional arguments, then `.await` it for the payload, or call [`with_envelope`](Self::with_envelope) for the whole response.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct GetPushTemplateRequest<'a> {
@@ -181,8 +231,17 @@ impl<'a> GetPushTemplateRequest<'a> {
         Ok(())
     }
 
-    /// Validates the arguments, sends the request and decodes the response.
+    /// Validates the arguments, sends the request and decodes the
+    /// response's payload (what `.await` does).
     pub async fn send(self) -> GetPushTemplateResult {
+        self.with_envelope().await.map(|response| response.data)
+    }
+
+    /// Like [`send`](Self::send), but keeps the whole response: the
+    /// payload in `data`, and the envelope fields around it.
+    pub async fn with_envelope(
+        self,
+    ) -> Result<crate::Response<crate::push_templates::PushTemplate>, crate::Error> {
         self.validate()?;
         let path = {
             let name = crate::runtime::encode::segment(&self.name);
@@ -203,8 +262,8 @@ impl<'a> GetPushTemplateRequest<'a> {
     }
 }
 
-/// What the request gives when sent.
-type GetPushTemplateResult = Result<crate::Response<crate::PushTemplate>, crate::Error>;
+/// What the request gives when awaited.
+type GetPushTemplateResult = Result<crate::push_templates::PushTemplate, crate::Error>;
 crate::runtime::request_builder!(GetPushTemplateRequest => GetPushTemplateResult);
 
 pub(crate) const DELETE_PUSH_TEMPLATE: crate::OperationInfo = crate::OperationInfo {
@@ -218,33 +277,7 @@ pub(crate) const DELETE_PUSH_TEMPLATE: crate::OperationInfo = crate::OperationIn
     }),
 };
 
-impl crate::Client {
-    /// Delete a push template.
-    ///
-    /// Removes the template and returns it as it was before deletion.
-    ///
-    /// - HTTP: `DELETE /notification/template/{name}`
-    /// - Rate limit: 100/second per app key; Per App Key, from the detail page; the overview has no row for this operation.
-    /// - Idempotent: yes, safe to repeat
-    /// - Source: `restful-api/offline-push-configuration`, section "Delete a push template"
-    /// - Doc errata: E044, E504, E509, E517, E525 (see `spec/errata.yaml` and `spec/errata/`)
-    ///
-    /// # Arguments
-    ///
-    /// - `name`: Name of the template to delete.
-    pub fn delete_push_template(
-        &self,
-        name: impl Into<String>,
-    ) -> DeletePushTemplateRequest<'_> {
-        DeletePushTemplateRequest {
-            client: self,
-            name: name.into(),
-            options: crate::RequestOptions::default(),
-        }
-    }
-}
-
-/// Request builder for [`Client::delete_push_template`](crate::Client::delete_push_template): set optional arguments, then `.await` it or call [`send`](Self::send).
+/// The request of [`PushTemplates::delete`](PushTemplates::delete): set optional arguments, then `.await` it for the payload, or call [`with_envelope`](Self::with_envelope) for the whole response.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct DeletePushTemplateRequest<'a> {
@@ -263,8 +296,17 @@ impl<'a> DeletePushTemplateRequest<'a> {
         Ok(())
     }
 
-    /// Validates the arguments, sends the request and decodes the response.
+    /// Validates the arguments, sends the request and decodes the
+    /// response's payload (what `.await` does).
     pub async fn send(self) -> DeletePushTemplateResult {
+        self.with_envelope().await.map(|response| response.data)
+    }
+
+    /// Like [`send`](Self::send), but keeps the whole response: the
+    /// payload in `data`, and the envelope fields around it.
+    pub async fn with_envelope(
+        self,
+    ) -> Result<crate::Response<crate::push_templates::PushTemplate>, crate::Error> {
         self.validate()?;
         let path = {
             let name = crate::runtime::encode::segment(&self.name);
@@ -285,9 +327,9 @@ impl<'a> DeletePushTemplateRequest<'a> {
     }
 }
 
-/// What the request gives when sent.
+/// What the request gives when awaited.
 type DeletePushTemplateResult = Result<
-    crate::Response<crate::PushTemplate>,
+    crate::push_templates::PushTemplate,
     crate::Error,
 >;
 

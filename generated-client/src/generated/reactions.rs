@@ -4,7 +4,164 @@
 //! Reactions
 //!
 //! Add and remove emoji reactions on messages of one-to-one chats and chat groups, on behalf of a user, and read who reacted. Each distinct emoji on a message is one reaction however many users add it; a message holds at most 20 reactions unless Agora support raises the cap.
+//!
+//! The operations are methods of [`Reactions`], which [`Client::reactions`](crate::Client::reactions) returns.
 #![allow(clippy::too_many_arguments)]
+/// Reactions: Add and remove emoji reactions on messages of one-to-one chats and chat groups, on behalf of a user, and read who reacted. Each distinct emoji on a message is one reaction however many users add it; a message holds at most 20 reactions unless Agora support raises the cap.
+///
+/// Reached with [`Client::reactions`](crate::Client::reactions).
+///
+/// | Method | What it does |
+/// |---|---|
+/// | [`add`](Self::add) | Add an emoji reaction to a message as a user. |
+/// | [`list`](Self::list) | List the reactions on one or more messages. |
+/// | [`delete`](Self::delete) | Remove a user's emoji reaction from a message. |
+/// | [`detail`](Self::detail) | Page through the users who added one reaction to a message. |
+#[derive(Debug, Clone, Copy)]
+pub struct Reactions<'a> {
+    client: &'a crate::Client,
+}
+
+impl crate::Client {
+    /// Reactions: Add and remove emoji reactions on messages of one-to-one chats and chat groups, on behalf of a user, and read who reacted. Each distinct emoji on a message is one reaction however many users add it; a message holds at most 20 reactions unless Agora support raises the cap.
+    ///
+    /// See [`Reactions`](crate::reactions::Reactions) for its operations.
+    pub fn reactions(&self) -> Reactions<'_> {
+        Reactions { client: self }
+    }
+}
+
+impl<'a> Reactions<'a> {
+    /// Add an emoji reaction to a message as a user.
+    ///
+    /// Puts the emoji `message` on message `msgId` on behalf of `username`, in a one-to-one chat or a chat group. Adding an emoji already on the message does not create a second reaction, and a message holds at most 20 distinct reactions by default.
+    ///
+    /// - HTTP: `POST /reaction/user/{username}`
+    /// - Rate limit: 100/second per app key; Per App Key, from the overview table; the detail page states no limit.
+    /// - Idempotent: no, a repeat may act twice
+    /// - Checked before sending: `username`: must follow the username rule; `message`: at least 1 characters, at most 128 characters
+    /// - Source: `restful-api/reaction`, section "Create/Add a reaction"
+    /// - Doc errata: E040, E226, E227, E228, E229, E244 (see `spec/errata.yaml` and `spec/errata/`)
+    ///
+    /// # Arguments
+    ///
+    /// - `username`: The user who adds the reaction. See errata E226.
+    /// - `msg_id`: Id of the message to react to. See errata E227.
+    /// - `message`: Emoji id, the same one the client apps use; at most 128 characters. Checked before sending: at least 1 characters; at most 128 characters. See errata E227.
+    pub fn add(
+        &self,
+        username: impl Into<String>,
+        msg_id: impl Into<String>,
+        message: impl Into<String>,
+    ) -> AddReactionRequest<'a> {
+        AddReactionRequest {
+            client: self.client,
+            username: username.into(),
+            body: AddReactionBody {
+                msg_id: msg_id.into(),
+                message: message.into(),
+            },
+            options: crate::RequestOptions::default(),
+        }
+    }
+
+    /// List the reactions on one or more messages.
+    ///
+    /// For up to 20 messages, all of one-to-one chats or all of one chat group (never both in one call), returns each message's reactions with their counts and the first three users who added them.
+    ///
+    /// - HTTP: `GET /reaction/user/{username}`
+    /// - Rate limit: 100/second per app key; Per App Key, from the overview table; the detail page states no limit.
+    /// - Idempotent: yes, safe to repeat
+    /// - Checked before sending: `username`: must follow the username rule; `msgIdList`: at least 1 characters; `msgType`: one of `chat`, `groupchat`
+    /// - Source: `restful-api/reaction`, section "Retrieve reactions with message IDs"
+    /// - Doc errata: E040, E226, E228, E230, E231, E244 (see `spec/errata.yaml` and `spec/errata/`)
+    ///
+    /// # Arguments
+    ///
+    /// - `username`: The user asking; `state` in the result tells whether this user reacted. See errata E226.
+    /// - `msg_id_list`: Ids of the messages, 1 to 20, joined by commas (e.g. "msgId1,msgId2"); the count is not checked by the client. Checked before sending: at least 1 characters. See errata E231.
+    /// - `msg_type`: Kind of conversation the messages belong to - chat (one-to-one) or groupchat. Checked before sending: one of `chat`, `groupchat`.
+    pub fn list(
+        &self,
+        username: impl Into<String>,
+        msg_id_list: impl Into<String>,
+        msg_type: impl Into<String>,
+    ) -> ListMessageReactionsRequest<'a> {
+        ListMessageReactionsRequest {
+            client: self.client,
+            username: username.into(),
+            msg_id_list: msg_id_list.into(),
+            msg_type: msg_type.into(),
+            group_id: None,
+            options: crate::RequestOptions::default(),
+        }
+    }
+
+    /// Remove a user's emoji reaction from a message.
+    ///
+    /// Takes back the emoji `message` that `username` put on message `msgId`. The response has no `data`; a 2xx status means success.
+    ///
+    /// - HTTP: `DELETE /reaction/user/{username}`
+    /// - Rate limit: 100/second per app key; Per App Key, from the overview table; the detail page states no limit.
+    /// - Idempotent: yes, safe to repeat
+    /// - Checked before sending: `username`: must follow the username rule; `message`: at least 1 characters, at most 128 characters
+    /// - Source: `restful-api/reaction`, section "Delete a reaction"
+    /// - Doc errata: E040, E226, E228, E231, E244 (see `spec/errata.yaml` and `spec/errata/`)
+    ///
+    /// # Arguments
+    ///
+    /// - `username`: The user whose reaction is removed. See errata E226.
+    /// - `msg_id`: Id of the message.
+    /// - `message`: Emoji id of the reaction to remove. Checked before sending: at least 1 characters; at most 128 characters.
+    pub fn delete(
+        &self,
+        username: impl Into<String>,
+        msg_id: impl Into<String>,
+        message: impl Into<String>,
+    ) -> DeleteReactionRequest<'a> {
+        DeleteReactionRequest {
+            client: self.client,
+            username: username.into(),
+            msg_id: msg_id.into(),
+            message: message.into(),
+            options: crate::RequestOptions::default(),
+        }
+    }
+
+    /// Page through the users who added one reaction to a message.
+    ///
+    /// For the emoji `message` on message `msgId`, returns the reaction with the users who added it, oldest first, `limit` (1 to 50, default 50) per page. Without paging parameters the server returns the first 50 users. Pass the returned `cursor` to get the next page.
+    ///
+    /// - HTTP: `GET /reaction/user/{username}/detail`
+    /// - Rate limit: 100/second per app key; Per App Key, from the overview table; the detail page states no limit.
+    /// - Idempotent: yes, safe to repeat
+    /// - Checked before sending: `username`: must follow the username rule; `message`: at least 1 characters, at most 128 characters; `limit`: between 1 and 50
+    /// - Source: `restful-api/reaction`, section "Retrieve the detailed information of the reaction"
+    /// - Doc errata: E040, E226, E228, E231, E232, E244 (see `spec/errata.yaml` and `spec/errata/`)
+    ///
+    /// # Arguments
+    ///
+    /// - `username`: The user asking; `state` tells whether this user added the reaction. See errata E226.
+    /// - `msg_id`: Id of the message.
+    /// - `message`: Emoji id of the reaction. Checked before sending: at least 1 characters; at most 128 characters. See errata E232.
+    pub fn detail(
+        &self,
+        username: impl Into<String>,
+        msg_id: impl Into<String>,
+        message: impl Into<String>,
+    ) -> GetReactionDetailRequest<'a> {
+        GetReactionDetailRequest {
+            client: self.client,
+            username: username.into(),
+            msg_id: msg_id.into(),
+            message: message.into(),
+            limit: None,
+            cursor: None,
+            options: crate::RequestOptions::default(),
+        }
+    }
+}
+
 /// One emoji reaction on a message, with the first users who added it.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ReactionSummary {
@@ -30,7 +187,7 @@ pub struct ReactionSummary {
     pub extra: crate::Extra,
 }
 
-/// The `data` of the response of [`crate::Client::add_reaction`]: Add an emoji reaction to a message as a user.
+/// The `data` of the response of [`Reactions::add`](crate::reactions::Reactions::add): Add an emoji reaction to a message as a user.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct AddReactionData {
     /// Id of the reaction.
@@ -78,13 +235,13 @@ pub struct ListMessageReactionsItem {
     /// See errata E230.
     #[serde(rename = "reactionList")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub reaction_list: Option<::std::vec::Vec<crate::ReactionSummary>>,
+    pub reaction_list: Option<::std::vec::Vec<crate::reactions::ReactionSummary>>,
     /// Fields the server sent that the spec does not describe.
     #[serde(flatten)]
     pub extra: crate::Extra,
 }
 
-/// The `data` of the response of [`crate::Client::get_reaction_detail`]: Page through the users who added one reaction to a message.
+/// The `data` of the response of [`Reactions::detail`](crate::reactions::Reactions::detail): Page through the users who added one reaction to a message.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct GetReactionDetailData {
     /// Id of the reaction.
@@ -139,42 +296,7 @@ struct AddReactionBody {
     message: String,
 }
 
-impl crate::Client {
-    /// Add an emoji reaction to a message as a user.
-    ///
-    /// Puts the emoji `message` on message `msgId` on behalf of `username`, in a one-to-one chat or a chat group. Adding an emoji already on the message does not create a second reaction, and a message holds at most 20 distinct reactions by default.
-    ///
-    /// - HTTP: `POST /reaction/user/{username}`
-    /// - Rate limit: 100/second per app key; Per App Key, from the overview table; the detail page states no limit.
-    /// - Idempotent: no, a repeat may act twice
-    /// - Checked before sending: `username`: must follow the username rule; `message`: at least 1 characters, at most 128 characters
-    /// - Source: `restful-api/reaction`, section "Create/Add a reaction"
-    /// - Doc errata: E040, E226, E227, E228, E229, E244 (see `spec/errata.yaml` and `spec/errata/`)
-    ///
-    /// # Arguments
-    ///
-    /// - `username`: The user who adds the reaction. See errata E226.
-    /// - `msg_id`: Id of the message to react to. See errata E227.
-    /// - `message`: Emoji id, the same one the client apps use; at most 128 characters. Checked before sending: at least 1 characters; at most 128 characters. See errata E227.
-    pub fn add_reaction(
-        &self,
-        username: impl Into<String>,
-        msg_id: impl Into<String>,
-        message: impl Into<String>,
-    ) -> AddReactionRequest<'_> {
-        AddReactionRequest {
-            client: self,
-            username: username.into(),
-            body: AddReactionBody {
-                msg_id: msg_id.into(),
-                message: message.into(),
-            },
-            options: crate::RequestOptions::default(),
-        }
-    }
-}
-
-/// Request builder for [`Client::add_reaction`](crate::Client::add_reaction): set optional arguments, then `.await` it or call [`send`](Self::send).
+/// The request of [`Reactions::add`](Reactions::add): set optional arguments, then `.await` it for the payload, or call [`with_envelope`](Self::with_envelope) for the whole response.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct AddReactionRequest<'a> {
@@ -204,8 +326,17 @@ impl<'a> AddReactionRequest<'a> {
         Ok(())
     }
 
-    /// Validates the arguments, sends the request and decodes the response.
+    /// Validates the arguments, sends the request and decodes the
+    /// response's payload (what `.await` does).
     pub async fn send(self) -> AddReactionResult {
+        self.with_envelope().await.map(|response| response.data)
+    }
+
+    /// Like [`send`](Self::send), but keeps the whole response: the
+    /// payload in `data`, and the envelope fields around it.
+    pub async fn with_envelope(
+        self,
+    ) -> Result<crate::Response<crate::reactions::AddReactionData>, crate::Error> {
         self.validate()?;
         let path = {
             let username = crate::runtime::encode::segment(&self.username);
@@ -226,8 +357,8 @@ impl<'a> AddReactionRequest<'a> {
     }
 }
 
-/// What the request gives when sent.
-type AddReactionResult = Result<crate::Response<crate::AddReactionData>, crate::Error>;
+/// What the request gives when awaited.
+type AddReactionResult = Result<crate::reactions::AddReactionData, crate::Error>;
 crate::runtime::request_builder!(AddReactionRequest => AddReactionResult);
 
 pub(crate) const LIST_MESSAGE_REACTIONS: crate::OperationInfo = crate::OperationInfo {
@@ -241,41 +372,7 @@ pub(crate) const LIST_MESSAGE_REACTIONS: crate::OperationInfo = crate::Operation
     }),
 };
 
-impl crate::Client {
-    /// List the reactions on one or more messages.
-    ///
-    /// For up to 20 messages, all of one-to-one chats or all of one chat group (never both in one call), returns each message's reactions with their counts and the first three users who added them.
-    ///
-    /// - HTTP: `GET /reaction/user/{username}`
-    /// - Rate limit: 100/second per app key; Per App Key, from the overview table; the detail page states no limit.
-    /// - Idempotent: yes, safe to repeat
-    /// - Checked before sending: `username`: must follow the username rule; `msgIdList`: at least 1 characters; `msgType`: one of `chat`, `groupchat`
-    /// - Source: `restful-api/reaction`, section "Retrieve reactions with message IDs"
-    /// - Doc errata: E040, E226, E228, E230, E231, E244 (see `spec/errata.yaml` and `spec/errata/`)
-    ///
-    /// # Arguments
-    ///
-    /// - `username`: The user asking; `state` in the result tells whether this user reacted. See errata E226.
-    /// - `msg_id_list`: Ids of the messages, 1 to 20, joined by commas (e.g. "msgId1,msgId2"); the count is not checked by the client. Checked before sending: at least 1 characters. See errata E231.
-    /// - `msg_type`: Kind of conversation the messages belong to - chat (one-to-one) or groupchat. Checked before sending: one of `chat`, `groupchat`.
-    pub fn list_message_reactions(
-        &self,
-        username: impl Into<String>,
-        msg_id_list: impl Into<String>,
-        msg_type: impl Into<String>,
-    ) -> ListMessageReactionsRequest<'_> {
-        ListMessageReactionsRequest {
-            client: self,
-            username: username.into(),
-            msg_id_list: msg_id_list.into(),
-            msg_type: msg_type.into(),
-            group_id: None,
-            options: crate::RequestOptions::default(),
-        }
-    }
-}
-
-/// Request builder for [`Client::list_message_reactions`](crate::Client::list_message_reactions): set optional arguments, then `.await` it or call [`send`](Self::send).
+/// The request of [`Reactions::list`](Reactions::list): set optional arguments, then `.await` it for the payload, or call [`with_envelope`](Self::with_envelope) for the whole response.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ListMessageReactionsRequest<'a> {
@@ -316,8 +413,20 @@ impl<'a> ListMessageReactionsRequest<'a> {
         Ok(())
     }
 
-    /// Validates the arguments, sends the request and decodes the response.
+    /// Validates the arguments, sends the request and decodes the
+    /// response's payload (what `.await` does).
     pub async fn send(self) -> ListMessageReactionsResult {
+        self.with_envelope().await.map(|response| response.data)
+    }
+
+    /// Like [`send`](Self::send), but keeps the whole response: the
+    /// payload in `data`, and the envelope fields around it.
+    pub async fn with_envelope(
+        self,
+    ) -> Result<
+        crate::Response<::std::vec::Vec<crate::reactions::ListMessageReactionsItem>>,
+        crate::Error,
+    > {
         self.validate()?;
         let path = {
             let username = crate::runtime::encode::segment(&self.username);
@@ -344,9 +453,9 @@ impl<'a> ListMessageReactionsRequest<'a> {
     }
 }
 
-/// What the request gives when sent.
+/// What the request gives when awaited.
 type ListMessageReactionsResult = Result<
-    crate::Response<::std::vec::Vec<crate::ListMessageReactionsItem>>,
+    ::std::vec::Vec<crate::reactions::ListMessageReactionsItem>,
     crate::Error,
 >;
 
@@ -365,40 +474,7 @@ pub(crate) const DELETE_REACTION: crate::OperationInfo = crate::OperationInfo {
     }),
 };
 
-impl crate::Client {
-    /// Remove a user's emoji reaction from a message.
-    ///
-    /// Takes back the emoji `message` that `username` put on message `msgId`. The response has no `data`; a 2xx status means success.
-    ///
-    /// - HTTP: `DELETE /reaction/user/{username}`
-    /// - Rate limit: 100/second per app key; Per App Key, from the overview table; the detail page states no limit.
-    /// - Idempotent: yes, safe to repeat
-    /// - Checked before sending: `username`: must follow the username rule; `message`: at least 1 characters, at most 128 characters
-    /// - Source: `restful-api/reaction`, section "Delete a reaction"
-    /// - Doc errata: E040, E226, E228, E231, E244 (see `spec/errata.yaml` and `spec/errata/`)
-    ///
-    /// # Arguments
-    ///
-    /// - `username`: The user whose reaction is removed. See errata E226.
-    /// - `msg_id`: Id of the message.
-    /// - `message`: Emoji id of the reaction to remove. Checked before sending: at least 1 characters; at most 128 characters.
-    pub fn delete_reaction(
-        &self,
-        username: impl Into<String>,
-        msg_id: impl Into<String>,
-        message: impl Into<String>,
-    ) -> DeleteReactionRequest<'_> {
-        DeleteReactionRequest {
-            client: self,
-            username: username.into(),
-            msg_id: msg_id.into(),
-            message: message.into(),
-            options: crate::RequestOptions::default(),
-        }
-    }
-}
-
-/// Request builder for [`Client::delete_reaction`](crate::Client::delete_reaction): set optional arguments, then `.await` it or call [`send`](Self::send).
+/// The request of [`Reactions::delete`](Reactions::delete): set optional arguments, then `.await` it for the payload, or call [`with_envelope`](Self::with_envelope) for the whole response.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct DeleteReactionRequest<'a> {
@@ -429,8 +505,20 @@ impl<'a> DeleteReactionRequest<'a> {
         Ok(())
     }
 
-    /// Validates the arguments, sends the request and decodes the response.
+    /// Validates the arguments, sends the request and decodes the
+    /// response's payload (what `.await` does).
     pub async fn send(self) -> DeleteReactionResult {
+        self.with_envelope().await.map(|_| ())
+    }
+
+    /// Like [`send`](Self::send), but keeps the whole response: the
+    /// payload in `data`, and the envelope fields around it.
+    pub async fn with_envelope(
+        self,
+    ) -> Result<
+        crate::Response<::std::option::Option<::serde_json::Value>>,
+        crate::Error,
+    > {
         self.validate()?;
         let path = {
             let username = crate::runtime::encode::segment(&self.username);
@@ -454,12 +542,8 @@ impl<'a> DeleteReactionRequest<'a> {
     }
 }
 
-/// What the request gives when sent.
-type DeleteReactionResult = Result<
-    crate::Response<::std::option::Option<::serde_json::Value>>,
-    crate::Error,
->;
-
+/// What the request gives when awaited.
+type DeleteReactionResult = Result<(), crate::Error>;
 crate::runtime::request_builder!(DeleteReactionRequest => DeleteReactionResult);
 
 pub(crate) const GET_REACTION_DETAIL: crate::OperationInfo = crate::OperationInfo {
@@ -473,42 +557,7 @@ pub(crate) const GET_REACTION_DETAIL: crate::OperationInfo = crate::OperationInf
     }),
 };
 
-impl crate::Client {
-    /// Page through the users who added one reaction to a message.
-    ///
-    /// For the emoji `message` on message `msgId`, returns the reaction with the users who added it, oldest first, `limit` (1 to 50, default 50) per page. Without paging parameters the server returns the first 50 users. Pass the returned `cursor` to get the next page.
-    ///
-    /// - HTTP: `GET /reaction/user/{username}/detail`
-    /// - Rate limit: 100/second per app key; Per App Key, from the overview table; the detail page states no limit.
-    /// - Idempotent: yes, safe to repeat
-    /// - Checked before sending: `username`: must follow the username rule; `message`: at least 1 characters, at most 128 characters; `limit`: between 1 and 50
-    /// - Source: `restful-api/reaction`, section "Retrieve the detailed information of the reaction"
-    /// - Doc errata: E040, E226, E228, E231, E232, E244 (see `spec/errata.yaml` and `spec/errata/`)
-    ///
-    /// # Arguments
-    ///
-    /// - `username`: The user asking; `state` tells whether this user added the reaction. See errata E226.
-    /// - `msg_id`: Id of the message.
-    /// - `message`: Emoji id of the reaction. Checked before sending: at least 1 characters; at most 128 characters. See errata E232.
-    pub fn get_reaction_detail(
-        &self,
-        username: impl Into<String>,
-        msg_id: impl Into<String>,
-        message: impl Into<String>,
-    ) -> GetReactionDetailRequest<'_> {
-        GetReactionDetailRequest {
-            client: self,
-            username: username.into(),
-            msg_id: msg_id.into(),
-            message: message.into(),
-            limit: None,
-            cursor: None,
-            options: crate::RequestOptions::default(),
-        }
-    }
-}
-
-/// Request builder for [`Client::get_reaction_detail`](crate::Client::get_reaction_detail): set optional arguments, then `.await` it or call [`send`](Self::send).
+/// The request of [`Reactions::detail`](Reactions::detail): set optional arguments, then `.await` it for the payload, or call [`with_envelope`](Self::with_envelope) for the whole response.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct GetReactionDetailRequest<'a> {
@@ -560,8 +609,17 @@ impl<'a> GetReactionDetailRequest<'a> {
         Ok(())
     }
 
-    /// Validates the arguments, sends the request and decodes the response.
+    /// Validates the arguments, sends the request and decodes the
+    /// response's payload (what `.await` does).
     pub async fn send(self) -> GetReactionDetailResult {
+        self.with_envelope().await.map(|response| response.data)
+    }
+
+    /// Like [`send`](Self::send), but keeps the whole response: the
+    /// payload in `data`, and the envelope fields around it.
+    pub async fn with_envelope(
+        self,
+    ) -> Result<crate::Response<crate::reactions::GetReactionDetailData>, crate::Error> {
         self.validate()?;
         let path = {
             let username = crate::runtime::encode::segment(&self.username);
@@ -600,7 +658,7 @@ impl<'a> GetReactionDetailRequest<'a> {
             self,
             |mut request: Self, cursor| async move {
                 request.cursor = cursor;
-                let response = request.send().await?;
+                let response = request.with_envelope().await?;
                 let next = response.data.cursor.clone();
                 Ok((response.data.user_list.unwrap_or_default(), next))
             },
@@ -608,9 +666,9 @@ impl<'a> GetReactionDetailRequest<'a> {
     }
 }
 
-/// What the request gives when sent.
+/// What the request gives when awaited.
 type GetReactionDetailResult = Result<
-    crate::Response<crate::GetReactionDetailData>,
+    crate::reactions::GetReactionDetailData,
     crate::Error,
 >;
 

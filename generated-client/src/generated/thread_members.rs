@@ -4,7 +4,118 @@
 //! Thread members
 //!
 //! List who belongs to a thread and add or remove users, at most 10 per call.
+//!
+//! The operations are methods of [`ThreadMembers`], which [`Client::thread_members`](crate::Client::thread_members) returns.
 #![allow(clippy::too_many_arguments)]
+/// Thread members: List who belongs to a thread and add or remove users, at most 10 per call.
+///
+/// Reached with [`Client::thread_members`](crate::Client::thread_members).
+///
+/// | Method | What it does |
+/// |---|---|
+/// | [`list`](Self::list) | List the members of a thread, one page at a time. |
+/// | [`add`](Self::add) | Add users to a thread. |
+/// | [`remove`](Self::remove) | Remove users from a thread. |
+#[derive(Debug, Clone, Copy)]
+pub struct ThreadMembers<'a> {
+    client: &'a crate::Client,
+}
+
+impl crate::Client {
+    /// Thread members: List who belongs to a thread and add or remove users, at most 10 per call.
+    ///
+    /// See [`ThreadMembers`](crate::thread_members::ThreadMembers) for its operations.
+    pub fn thread_members(&self) -> ThreadMembers<'_> {
+        ThreadMembers { client: self }
+    }
+}
+
+impl<'a> ThreadMembers<'a> {
+    /// List the members of a thread, one page at a time.
+    ///
+    /// Returns up to `limit` usernames (1 to 50, default 50) in data.affiliations. The next page's cursor is `properties.cursor`, which `into_stream()` passes back as `cursor` (E237).
+    ///
+    /// - HTTP: `GET /thread/{thread_id}/users`
+    /// - Rate limit: 100/second per app key; Per App Key; the overview row gives the same number.
+    /// - Idempotent: yes, safe to repeat
+    /// - Checked before sending: `limit`: between 1 and 50
+    /// - Source: `restful-api/thread-management/manage-thread-members`, section "Retrieving thread members"
+    /// - Doc errata: E040, E236, E237, E240, E244 (see `spec/errata.yaml` and `spec/errata/`)
+    ///
+    /// # Arguments
+    ///
+    /// - `thread_id`: Id of the thread.
+    pub fn list(&self, thread_id: impl Into<String>) -> ListThreadMembersRequest<'a> {
+        ListThreadMembersRequest {
+            client: self.client,
+            thread_id: thread_id.into(),
+            limit: None,
+            cursor: None,
+            options: crate::RequestOptions::default(),
+        }
+    }
+
+    /// Add users to a thread.
+    ///
+    /// Makes 1 to 10 users members of the thread in one call.
+    ///
+    /// - HTTP: `POST /thread/{thread_id}/users`
+    /// - Rate limit: 100/second per app key; Per App Key; the overview row gives the same number.
+    /// - Idempotent: no, a repeat may act twice
+    /// - Checked before sending: `usernames`: at least 1 items, at most 10 items, each item must follow the username rule
+    /// - Source: `restful-api/thread-management/manage-thread-members`, section "Adding multiple users to a thread"
+    /// - Doc errata: E235, E241, E244 (see `spec/errata.yaml` and `spec/errata/`)
+    ///
+    /// # Arguments
+    ///
+    /// - `thread_id`: Id of the thread.
+    /// - `usernames`: The users to add, 1 to 10. Checked before sending: at least 1 items; at most 10 items. See errata E241.
+    pub fn add(
+        &self,
+        thread_id: impl Into<String>,
+        usernames: impl IntoIterator<Item = impl Into<String>>,
+    ) -> AddThreadMembersRequest<'a> {
+        AddThreadMembersRequest {
+            client: self.client,
+            thread_id: thread_id.into(),
+            body: AddThreadMembersBody {
+                usernames: usernames.into_iter().map(Into::into).collect(),
+            },
+            options: crate::RequestOptions::default(),
+        }
+    }
+
+    /// Remove users from a thread.
+    ///
+    /// Removes 1 to 10 users from the thread in one call. The response has no `data`: each user's outcome is an item of `entities` (ThreadMemberRemoval), returned as the payload, and a 200 response can report `result` false for some users, so check each one.
+    ///
+    /// - HTTP: `DELETE /thread/{thread_id}/users`
+    /// - Rate limit: 100/second per app key; Per App Key; the overview row gives the same number.
+    /// - Idempotent: yes, safe to repeat
+    /// - Checked before sending: `usernames`: at least 1 items, at most 10 items, each item must follow the username rule
+    /// - Source: `restful-api/thread-management/manage-thread-members`, section "Removing multiple thread members"
+    /// - Doc errata: E242, E243, E244 (see `spec/errata.yaml` and `spec/errata/`)
+    ///
+    /// # Arguments
+    ///
+    /// - `thread_id`: Id of the thread.
+    /// - `usernames`: The members to remove, 1 to 10. Checked before sending: at least 1 items; at most 10 items.
+    pub fn remove(
+        &self,
+        thread_id: impl Into<String>,
+        usernames: impl IntoIterator<Item = impl Into<String>>,
+    ) -> RemoveThreadMembersRequest<'a> {
+        RemoveThreadMembersRequest {
+            client: self.client,
+            thread_id: thread_id.into(),
+            body: RemoveThreadMembersBody {
+                usernames: usernames.into_iter().map(Into::into).collect(),
+            },
+            options: crate::RequestOptions::default(),
+        }
+    }
+}
+
 /// Outcome for one user of remove_thread_members: one item of the response's `entities` array (E243).
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ThreadMemberRemoval {
@@ -19,7 +130,7 @@ pub struct ThreadMemberRemoval {
     pub extra: crate::Extra,
 }
 
-/// The `data` of the response of [`crate::Client::list_thread_members`]: List the members of a thread, one page at a time.
+/// The `data` of the response of [`ThreadMembers::list`](crate::thread_members::ThreadMembers::list): List the members of a thread, one page at a time.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ListThreadMembersData {
     /// Usernames of the thread's members on this page.
@@ -32,7 +143,7 @@ pub struct ListThreadMembersData {
     pub extra: crate::Extra,
 }
 
-/// The `data` of the response of [`crate::Client::add_thread_members`]: Add users to a thread.
+/// The `data` of the response of [`ThreadMembers::add`](crate::thread_members::ThreadMembers::add): Add users to a thread.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct AddThreadMembersData {
     /// "ok" when the users were added; shown by the example only.
@@ -56,36 +167,7 @@ pub(crate) const LIST_THREAD_MEMBERS: crate::OperationInfo = crate::OperationInf
     }),
 };
 
-impl crate::Client {
-    /// List the members of a thread, one page at a time.
-    ///
-    /// Returns up to `limit` usernames (1 to 50, default 50) in data.affiliations. The next page's cursor is `properties.cursor`, which `into_stream()` passes back as `cursor` (E237).
-    ///
-    /// - HTTP: `GET /thread/{thread_id}/users`
-    /// - Rate limit: 100/second per app key; Per App Key; the overview row gives the same number.
-    /// - Idempotent: yes, safe to repeat
-    /// - Checked before sending: `limit`: between 1 and 50
-    /// - Source: `restful-api/thread-management/manage-thread-members`, section "Retrieving thread members"
-    /// - Doc errata: E040, E236, E237, E240, E244 (see `spec/errata.yaml` and `spec/errata/`)
-    ///
-    /// # Arguments
-    ///
-    /// - `thread_id`: Id of the thread.
-    pub fn list_thread_members(
-        &self,
-        thread_id: impl Into<String>,
-    ) -> ListThreadMembersRequest<'_> {
-        ListThreadMembersRequest {
-            client: self,
-            thread_id: thread_id.into(),
-            limit: None,
-            cursor: None,
-            options: crate::RequestOptions::default(),
-        }
-    }
-}
-
-/// Request builder for [`Client::list_thread_members`](crate::Client::list_thread_members): set optional arguments, then `.await` it or call [`send`](Self::send).
+/// The request of [`ThreadMembers::list`](ThreadMembers::list): set optional arguments, then `.await` it for the payload, or call [`with_envelope`](Self::with_envelope) for the whole response.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ListThreadMembersRequest<'a> {
@@ -129,8 +211,20 @@ impl<'a> ListThreadMembersRequest<'a> {
         Ok(())
     }
 
-    /// Validates the arguments, sends the request and decodes the response.
+    /// Validates the arguments, sends the request and decodes the
+    /// response's payload (what `.await` does).
     pub async fn send(self) -> ListThreadMembersResult {
+        self.with_envelope().await.map(|response| response.data)
+    }
+
+    /// Like [`send`](Self::send), but keeps the whole response: the
+    /// payload in `data`, and the envelope fields around it.
+    pub async fn with_envelope(
+        self,
+    ) -> Result<
+        crate::Response<crate::thread_members::ListThreadMembersData>,
+        crate::Error,
+    > {
         self.validate()?;
         let path = {
             let thread_id = crate::runtime::encode::segment(&self.thread_id);
@@ -166,7 +260,7 @@ impl<'a> ListThreadMembersRequest<'a> {
             self,
             |mut request: Self, cursor| async move {
                 request.cursor = cursor;
-                let response = request.send().await?;
+                let response = request.with_envelope().await?;
                 let next = crate::runtime::paginate::cursor_in(
                     &response.extra,
                     "/properties/cursor",
@@ -177,9 +271,9 @@ impl<'a> ListThreadMembersRequest<'a> {
     }
 }
 
-/// What the request gives when sent.
+/// What the request gives when awaited.
 type ListThreadMembersResult = Result<
-    crate::Response<crate::ListThreadMembersData>,
+    crate::thread_members::ListThreadMembersData,
     crate::Error,
 >;
 
@@ -202,39 +296,7 @@ struct AddThreadMembersBody {
     usernames: ::std::vec::Vec<String>,
 }
 
-impl crate::Client {
-    /// Add users to a thread.
-    ///
-    /// Makes 1 to 10 users members of the thread in one call.
-    ///
-    /// - HTTP: `POST /thread/{thread_id}/users`
-    /// - Rate limit: 100/second per app key; Per App Key; the overview row gives the same number.
-    /// - Idempotent: no, a repeat may act twice
-    /// - Checked before sending: `usernames`: at least 1 items, at most 10 items, each item must follow the username rule
-    /// - Source: `restful-api/thread-management/manage-thread-members`, section "Adding multiple users to a thread"
-    /// - Doc errata: E235, E241, E244 (see `spec/errata.yaml` and `spec/errata/`)
-    ///
-    /// # Arguments
-    ///
-    /// - `thread_id`: Id of the thread.
-    /// - `usernames`: The users to add, 1 to 10. Checked before sending: at least 1 items; at most 10 items. See errata E241.
-    pub fn add_thread_members(
-        &self,
-        thread_id: impl Into<String>,
-        usernames: impl IntoIterator<Item = impl Into<String>>,
-    ) -> AddThreadMembersRequest<'_> {
-        AddThreadMembersRequest {
-            client: self,
-            thread_id: thread_id.into(),
-            body: AddThreadMembersBody {
-                usernames: usernames.into_iter().map(Into::into).collect(),
-            },
-            options: crate::RequestOptions::default(),
-        }
-    }
-}
-
-/// Request builder for [`Client::add_thread_members`](crate::Client::add_thread_members): set optional arguments, then `.await` it or call [`send`](Self::send).
+/// The request of [`ThreadMembers::add`](ThreadMembers::add): set optional arguments, then `.await` it for the payload, or call [`with_envelope`](Self::with_envelope) for the whole response.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct AddThreadMembersRequest<'a> {
@@ -264,8 +326,20 @@ impl<'a> AddThreadMembersRequest<'a> {
         Ok(())
     }
 
-    /// Validates the arguments, sends the request and decodes the response.
+    /// Validates the arguments, sends the request and decodes the
+    /// response's payload (what `.await` does).
     pub async fn send(self) -> AddThreadMembersResult {
+        self.with_envelope().await.map(|response| response.data)
+    }
+
+    /// Like [`send`](Self::send), but keeps the whole response: the
+    /// payload in `data`, and the envelope fields around it.
+    pub async fn with_envelope(
+        self,
+    ) -> Result<
+        crate::Response<crate::thread_members::AddThreadMembersData>,
+        crate::Error,
+    > {
         self.validate()?;
         let path = {
             let thread_id = crate::runtime::encode::segment(&self.thread_id);
@@ -286,9 +360,9 @@ impl<'a> AddThreadMembersRequest<'a> {
     }
 }
 
-/// What the request gives when sent.
+/// What the request gives when awaited.
 type AddThreadMembersResult = Result<
-    crate::Response<crate::AddThreadMembersData>,
+    crate::thread_members::AddThreadMembersData,
     crate::Error,
 >;
 
@@ -311,39 +385,7 @@ struct RemoveThreadMembersBody {
     usernames: ::std::vec::Vec<String>,
 }
 
-impl crate::Client {
-    /// Remove users from a thread.
-    ///
-    /// Removes 1 to 10 users from the thread in one call. The response has no `data`: each user's outcome is an item of `entities` (ThreadMemberRemoval), returned as the payload, and a 200 response can report `result` false for some users, so check each one.
-    ///
-    /// - HTTP: `DELETE /thread/{thread_id}/users`
-    /// - Rate limit: 100/second per app key; Per App Key; the overview row gives the same number.
-    /// - Idempotent: yes, safe to repeat
-    /// - Checked before sending: `usernames`: at least 1 items, at most 10 items, each item must follow the username rule
-    /// - Source: `restful-api/thread-management/manage-thread-members`, section "Removing multiple thread members"
-    /// - Doc errata: E242, E243, E244 (see `spec/errata.yaml` and `spec/errata/`)
-    ///
-    /// # Arguments
-    ///
-    /// - `thread_id`: Id of the thread.
-    /// - `usernames`: The members to remove, 1 to 10. Checked before sending: at least 1 items; at most 10 items.
-    pub fn remove_thread_members(
-        &self,
-        thread_id: impl Into<String>,
-        usernames: impl IntoIterator<Item = impl Into<String>>,
-    ) -> RemoveThreadMembersRequest<'_> {
-        RemoveThreadMembersRequest {
-            client: self,
-            thread_id: thread_id.into(),
-            body: RemoveThreadMembersBody {
-                usernames: usernames.into_iter().map(Into::into).collect(),
-            },
-            options: crate::RequestOptions::default(),
-        }
-    }
-}
-
-/// Request builder for [`Client::remove_thread_members`](crate::Client::remove_thread_members): set optional arguments, then `.await` it or call [`send`](Self::send).
+/// The request of [`ThreadMembers::remove`](ThreadMembers::remove): set optional arguments, then `.await` it for the payload, or call [`with_envelope`](Self::with_envelope) for the whole response.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct RemoveThreadMembersRequest<'a> {
@@ -373,8 +415,20 @@ impl<'a> RemoveThreadMembersRequest<'a> {
         Ok(())
     }
 
-    /// Validates the arguments, sends the request and decodes the response.
+    /// Validates the arguments, sends the request and decodes the
+    /// response's payload (what `.await` does).
     pub async fn send(self) -> RemoveThreadMembersResult {
+        self.with_envelope().await.map(|response| response.data)
+    }
+
+    /// Like [`send`](Self::send), but keeps the whole response: the
+    /// payload in `data`, and the envelope fields around it.
+    pub async fn with_envelope(
+        self,
+    ) -> Result<
+        crate::Response<::std::vec::Vec<crate::thread_members::ThreadMemberRemoval>>,
+        crate::Error,
+    > {
         self.validate()?;
         let path = {
             let thread_id = crate::runtime::encode::segment(&self.thread_id);
@@ -395,9 +449,9 @@ impl<'a> RemoveThreadMembersRequest<'a> {
     }
 }
 
-/// What the request gives when sent.
+/// What the request gives when awaited.
 type RemoveThreadMembersResult = Result<
-    crate::Response<::std::vec::Vec<crate::ThreadMemberRemoval>>,
+    ::std::vec::Vec<crate::thread_members::ThreadMemberRemoval>,
     crate::Error,
 >;
 

@@ -4,7 +4,203 @@
 //! Threads
 //!
 //! Create a thread from a message of a chat group, rename or delete it, and list the threads of the app, of a user, or of a user within one group. An app holds up to 100,000 threads unless Agora support raises the cap.
+//!
+//! The operations are methods of [`Threads`], which [`Client::threads`](crate::Client::threads) returns.
 #![allow(clippy::too_many_arguments)]
+/// Threads: Create a thread from a message of a chat group, rename or delete it, and list the threads of the app, of a user, or of a user within one group. An app holds up to 100,000 threads unless Agora support raises the cap.
+///
+/// Reached with [`Client::threads`](crate::Client::threads).
+///
+/// | Method | What it does |
+/// |---|---|
+/// | [`create`](Self::create) | Create a thread from a chat group message. |
+/// | [`update`](Self::update) | Rename a thread. |
+/// | [`delete`](Self::delete) | Delete a thread. |
+/// | [`list`](Self::list) | List the threads of the app, one page at a time. |
+/// | [`list_by_user`](Self::list_by_user) | List the threads a user has joined, one page at a time. |
+/// | [`list_by_user_in_group`](Self::list_by_user_in_group) | List the threads a user has joined in one chat group. |
+#[derive(Debug, Clone, Copy)]
+pub struct Threads<'a> {
+    client: &'a crate::Client,
+}
+
+impl crate::Client {
+    /// Threads: Create a thread from a message of a chat group, rename or delete it, and list the threads of the app, of a user, or of a user within one group. An app holds up to 100,000 threads unless Agora support raises the cap.
+    ///
+    /// See [`Threads`](crate::threads::Threads) for its operations.
+    pub fn threads(&self) -> Threads<'_> {
+        Threads { client: self }
+    }
+}
+
+impl<'a> Threads<'a> {
+    /// Create a thread from a chat group message.
+    ///
+    /// Starts a thread named `name`, owned by `owner`, on message `msg_id` of group `group_id`, and returns the thread id. An app can hold at most 100,000 threads by default.
+    ///
+    /// - HTTP: `POST /thread`
+    /// - Rate limit: 100/second per app key; Per App Key; the overview row gives the same number (E233).
+    /// - Idempotent: no, a repeat may act twice
+    /// - Checked before sending: `name`: at least 1 characters, at most 64 characters; `owner`: must follow the username rule
+    /// - Source: `restful-api/thread-management/create-delete-retrieve-threads`, section "Creating a thread"
+    /// - Doc errata: E039, E233, E234, E235, E244 (see `spec/errata.yaml` and `spec/errata/`)
+    ///
+    /// # Arguments
+    ///
+    /// - `group_id`: Id of the chat group the thread belongs to. See errata E234.
+    /// - `name`: Name of the thread, at most 64 characters. Checked before sending: at least 1 characters; at most 64 characters.
+    /// - `msg_id`: Id of the group message the thread starts from. See errata E234.
+    /// - `owner`: Username of the thread's creator.
+    pub fn create(
+        &self,
+        group_id: impl Into<String>,
+        name: impl Into<String>,
+        msg_id: impl Into<String>,
+        owner: impl Into<String>,
+    ) -> CreateThreadRequest<'a> {
+        CreateThreadRequest {
+            client: self.client,
+            body: CreateThreadBody {
+                group_id: group_id.into(),
+                name: name.into(),
+                msg_id: msg_id.into(),
+                owner: owner.into(),
+            },
+            options: crate::RequestOptions::default(),
+        }
+    }
+
+    /// Rename a thread.
+    ///
+    /// Sets the thread's name (at most 64 characters) and returns the new name.
+    ///
+    /// - HTTP: `PUT /thread/{thread_id}`
+    /// - Rate limit: 100/second per app key; Per App Key; the overview row gives the same number (E233).
+    /// - Idempotent: yes, safe to repeat
+    /// - Checked before sending: `name`: at least 1 characters, at most 64 characters
+    /// - Source: `restful-api/thread-management/create-delete-retrieve-threads`, section "Modifying a thread"
+    /// - Doc errata: E039, E233, E235, E244 (see `spec/errata.yaml` and `spec/errata/`)
+    ///
+    /// # Arguments
+    ///
+    /// - `thread_id`: Id of the thread.
+    /// - `name`: New name of the thread, at most 64 characters. Checked before sending: at least 1 characters; at most 64 characters.
+    pub fn update(
+        &self,
+        thread_id: impl Into<String>,
+        name: impl Into<String>,
+    ) -> UpdateThreadRequest<'a> {
+        UpdateThreadRequest {
+            client: self.client,
+            thread_id: thread_id.into(),
+            body: UpdateThreadBody {
+                name: name.into(),
+            },
+            options: crate::RequestOptions::default(),
+        }
+    }
+
+    /// Delete a thread.
+    ///
+    /// Removes the thread; `status` is "ok" when it was deleted.
+    ///
+    /// - HTTP: `DELETE /thread/{thread_id}`
+    /// - Rate limit: 100/second per app key; Per App Key, from the overview table; the detail page states no limit.
+    /// - Idempotent: yes, safe to repeat
+    /// - Source: `restful-api/thread-management/create-delete-retrieve-threads`, section "Deleting a thread"
+    /// - Doc errata: E039, E233, E244 (see `spec/errata.yaml` and `spec/errata/`)
+    ///
+    /// # Arguments
+    ///
+    /// - `thread_id`: Id of the thread to delete.
+    pub fn delete(&self, thread_id: impl Into<String>) -> DeleteThreadRequest<'a> {
+        DeleteThreadRequest {
+            client: self.client,
+            thread_id: thread_id.into(),
+            options: crate::RequestOptions::default(),
+        }
+    }
+
+    /// List the threads of the app, one page at a time.
+    ///
+    /// Returns the ids of up to `limit` threads (1 to 50, default 50), newest first unless `sort` is asc. The threads come in `entities` (objects holding only `id`), not in `data`; the next page's cursor is `properties.cursor`, which `into_stream()` passes back as `cursor` (E237).
+    ///
+    /// - HTTP: `GET /thread`
+    /// - Rate limit: 100/second per app key; Per App Key; the overview row gives the same number (E233).
+    /// - Idempotent: yes, safe to repeat
+    /// - Checked before sending: `limit`: between 1 and 50; `sort`: one of `asc`, `desc`
+    /// - Source: `restful-api/thread-management/create-delete-retrieve-threads`, section "Retrieving all the threads under the app"
+    /// - Doc errata: E039, E040, E233, E236, E237, E244 (see `spec/errata.yaml` and `spec/errata/`)
+    pub fn list(&self) -> ListThreadsRequest<'a> {
+        ListThreadsRequest {
+            client: self.client,
+            limit: None,
+            cursor: None,
+            sort: None,
+            options: crate::RequestOptions::default(),
+        }
+    }
+
+    /// List the threads a user has joined, one page at a time.
+    ///
+    /// Returns up to `limit` threads (1 to 50, default 50) that `username` belongs to anywhere in the app, newest first unless `sort` is asc. The threads come in `entities` (ThreadSummary items); the next cursor is `properties.cursor`, which `into_stream()` follows (E237).
+    ///
+    /// - HTTP: `GET /threads/user/{username}`
+    /// - Rate limit: 100/second per app key; Per App Key; the overview row gives the same number (E233).
+    /// - Idempotent: yes, safe to repeat
+    /// - Checked before sending: `username`: must follow the username rule; `limit`: between 1 and 50; `sort`: one of `asc`, `desc`
+    /// - Source: `restful-api/thread-management/create-delete-retrieve-threads`, section "Retrieving all the threads a user joins under the app"
+    /// - Doc errata: E039, E040, E233, E236, E237, E238, E244 (see `spec/errata.yaml` and `spec/errata/`)
+    ///
+    /// # Arguments
+    ///
+    /// - `username`: The user whose threads are listed.
+    pub fn list_by_user(
+        &self,
+        username: impl Into<String>,
+    ) -> ListUserThreadsRequest<'a> {
+        ListUserThreadsRequest {
+            client: self.client,
+            username: username.into(),
+            limit: None,
+            cursor: None,
+            sort: None,
+            options: crate::RequestOptions::default(),
+        }
+    }
+
+    /// List the threads a user has joined in one chat group.
+    ///
+    /// Like list_user_threads, restricted to group `group_id`. The last page still carries a cursor but holds fewer than `limit` threads; a page with no threads means the list is complete (E237).
+    ///
+    /// - HTTP: `GET /threads/chatgroups/{group_id}/user/{username}`
+    /// - Rate limit: 100/second per app key; Per App Key; the overview row gives the same number (E233).
+    /// - Idempotent: yes, safe to repeat
+    /// - Checked before sending: `username`: must follow the username rule; `limit`: between 1 and 50; `sort`: one of `asc`, `desc`
+    /// - Source: `restful-api/thread-management/create-delete-retrieve-threads`, section "Retrieving all the threads a user joins under a chat group"
+    /// - Doc errata: E039, E040, E233, E236, E237, E238, E239, E244 (see `spec/errata.yaml` and `spec/errata/`)
+    ///
+    /// # Arguments
+    ///
+    /// - `group_id`: Id of the chat group.
+    /// - `username`: The user whose threads are listed.
+    pub fn list_by_user_in_group(
+        &self,
+        group_id: impl Into<String>,
+        username: impl Into<String>,
+    ) -> ListUserGroupThreadsRequest<'a> {
+        ListUserGroupThreadsRequest {
+            client: self.client,
+            group_id: group_id.into(),
+            username: username.into(),
+            limit: None,
+            cursor: None,
+            sort: None,
+            options: crate::RequestOptions::default(),
+        }
+    }
+}
+
 /// A thread as list_user_threads and list_user_group_threads return it: one item of the response's `entities` array (E237).
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ThreadSummary {
@@ -34,7 +230,7 @@ pub struct ThreadSummary {
     pub extra: crate::Extra,
 }
 
-/// The `data` of the response of [`crate::Client::create_thread`]: Create a thread from a chat group message.
+/// The `data` of the response of [`Threads::create`](crate::threads::Threads::create): Create a thread from a chat group message.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct CreateThreadData {
     /// Id of the new thread.
@@ -44,7 +240,7 @@ pub struct CreateThreadData {
     pub extra: crate::Extra,
 }
 
-/// The `data` of the response of [`crate::Client::update_thread`]: Rename a thread.
+/// The `data` of the response of [`Threads::update`](crate::threads::Threads::update): Rename a thread.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct UpdateThreadData {
     /// The thread's name after the change.
@@ -55,7 +251,7 @@ pub struct UpdateThreadData {
     pub extra: crate::Extra,
 }
 
-/// The `data` of the response of [`crate::Client::delete_thread`]: Delete a thread.
+/// The `data` of the response of [`Threads::delete`](crate::threads::Threads::delete): Delete a thread.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct DeleteThreadData {
     /// "ok" when the thread was deleted.
@@ -96,45 +292,7 @@ struct CreateThreadBody {
     owner: String,
 }
 
-impl crate::Client {
-    /// Create a thread from a chat group message.
-    ///
-    /// Starts a thread named `name`, owned by `owner`, on message `msg_id` of group `group_id`, and returns the thread id. An app can hold at most 100,000 threads by default.
-    ///
-    /// - HTTP: `POST /thread`
-    /// - Rate limit: 100/second per app key; Per App Key; the overview row gives the same number (E233).
-    /// - Idempotent: no, a repeat may act twice
-    /// - Checked before sending: `name`: at least 1 characters, at most 64 characters; `owner`: must follow the username rule
-    /// - Source: `restful-api/thread-management/create-delete-retrieve-threads`, section "Creating a thread"
-    /// - Doc errata: E039, E233, E234, E235, E244 (see `spec/errata.yaml` and `spec/errata/`)
-    ///
-    /// # Arguments
-    ///
-    /// - `group_id`: Id of the chat group the thread belongs to. See errata E234.
-    /// - `name`: Name of the thread, at most 64 characters. Checked before sending: at least 1 characters; at most 64 characters.
-    /// - `msg_id`: Id of the group message the thread starts from. See errata E234.
-    /// - `owner`: Username of the thread's creator.
-    pub fn create_thread(
-        &self,
-        group_id: impl Into<String>,
-        name: impl Into<String>,
-        msg_id: impl Into<String>,
-        owner: impl Into<String>,
-    ) -> CreateThreadRequest<'_> {
-        CreateThreadRequest {
-            client: self,
-            body: CreateThreadBody {
-                group_id: group_id.into(),
-                name: name.into(),
-                msg_id: msg_id.into(),
-                owner: owner.into(),
-            },
-            options: crate::RequestOptions::default(),
-        }
-    }
-}
-
-/// Request builder for [`Client::create_thread`](crate::Client::create_thread): set optional arguments, then `.await` it or call [`send`](Self::send).
+/// The request of [`Threads::create`](Threads::create): set optional arguments, then `.await` it for the payload, or call [`with_envelope`](Self::with_envelope) for the whole response.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct CreateThreadRequest<'a> {
@@ -158,8 +316,17 @@ impl<'a> CreateThreadRequest<'a> {
         Ok(())
     }
 
-    /// Validates the arguments, sends the request and decodes the response.
+    /// Validates the arguments, sends the request and decodes the
+    /// response's payload (what `.await` does).
     pub async fn send(self) -> CreateThreadResult {
+        self.with_envelope().await.map(|response| response.data)
+    }
+
+    /// Like [`send`](Self::send), but keeps the whole response: the
+    /// payload in `data`, and the envelope fields around it.
+    pub async fn with_envelope(
+        self,
+    ) -> Result<crate::Response<crate::threads::CreateThreadData>, crate::Error> {
         self.validate()?;
         let path = String::from("/thread");
         let query: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
@@ -177,8 +344,8 @@ impl<'a> CreateThreadRequest<'a> {
     }
 }
 
-/// What the request gives when sent.
-type CreateThreadResult = Result<crate::Response<crate::CreateThreadData>, crate::Error>;
+/// What the request gives when awaited.
+type CreateThreadResult = Result<crate::threads::CreateThreadData, crate::Error>;
 crate::runtime::request_builder!(CreateThreadRequest => CreateThreadResult);
 
 pub(crate) const UPDATE_THREAD: crate::OperationInfo = crate::OperationInfo {
@@ -198,39 +365,7 @@ struct UpdateThreadBody {
     name: String,
 }
 
-impl crate::Client {
-    /// Rename a thread.
-    ///
-    /// Sets the thread's name (at most 64 characters) and returns the new name.
-    ///
-    /// - HTTP: `PUT /thread/{thread_id}`
-    /// - Rate limit: 100/second per app key; Per App Key; the overview row gives the same number (E233).
-    /// - Idempotent: yes, safe to repeat
-    /// - Checked before sending: `name`: at least 1 characters, at most 64 characters
-    /// - Source: `restful-api/thread-management/create-delete-retrieve-threads`, section "Modifying a thread"
-    /// - Doc errata: E039, E233, E235, E244 (see `spec/errata.yaml` and `spec/errata/`)
-    ///
-    /// # Arguments
-    ///
-    /// - `thread_id`: Id of the thread.
-    /// - `name`: New name of the thread, at most 64 characters. Checked before sending: at least 1 characters; at most 64 characters.
-    pub fn update_thread(
-        &self,
-        thread_id: impl Into<String>,
-        name: impl Into<String>,
-    ) -> UpdateThreadRequest<'_> {
-        UpdateThreadRequest {
-            client: self,
-            thread_id: thread_id.into(),
-            body: UpdateThreadBody {
-                name: name.into(),
-            },
-            options: crate::RequestOptions::default(),
-        }
-    }
-}
-
-/// Request builder for [`Client::update_thread`](crate::Client::update_thread): set optional arguments, then `.await` it or call [`send`](Self::send).
+/// The request of [`Threads::update`](Threads::update): set optional arguments, then `.await` it for the payload, or call [`with_envelope`](Self::with_envelope) for the whole response.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct UpdateThreadRequest<'a> {
@@ -255,8 +390,17 @@ impl<'a> UpdateThreadRequest<'a> {
         Ok(())
     }
 
-    /// Validates the arguments, sends the request and decodes the response.
+    /// Validates the arguments, sends the request and decodes the
+    /// response's payload (what `.await` does).
     pub async fn send(self) -> UpdateThreadResult {
+        self.with_envelope().await.map(|response| response.data)
+    }
+
+    /// Like [`send`](Self::send), but keeps the whole response: the
+    /// payload in `data`, and the envelope fields around it.
+    pub async fn with_envelope(
+        self,
+    ) -> Result<crate::Response<crate::threads::UpdateThreadData>, crate::Error> {
         self.validate()?;
         let path = {
             let thread_id = crate::runtime::encode::segment(&self.thread_id);
@@ -277,8 +421,8 @@ impl<'a> UpdateThreadRequest<'a> {
     }
 }
 
-/// What the request gives when sent.
-type UpdateThreadResult = Result<crate::Response<crate::UpdateThreadData>, crate::Error>;
+/// What the request gives when awaited.
+type UpdateThreadResult = Result<crate::threads::UpdateThreadData, crate::Error>;
 crate::runtime::request_builder!(UpdateThreadRequest => UpdateThreadResult);
 
 pub(crate) const DELETE_THREAD: crate::OperationInfo = crate::OperationInfo {
@@ -292,33 +436,7 @@ pub(crate) const DELETE_THREAD: crate::OperationInfo = crate::OperationInfo {
     }),
 };
 
-impl crate::Client {
-    /// Delete a thread.
-    ///
-    /// Removes the thread; `status` is "ok" when it was deleted.
-    ///
-    /// - HTTP: `DELETE /thread/{thread_id}`
-    /// - Rate limit: 100/second per app key; Per App Key, from the overview table; the detail page states no limit.
-    /// - Idempotent: yes, safe to repeat
-    /// - Source: `restful-api/thread-management/create-delete-retrieve-threads`, section "Deleting a thread"
-    /// - Doc errata: E039, E233, E244 (see `spec/errata.yaml` and `spec/errata/`)
-    ///
-    /// # Arguments
-    ///
-    /// - `thread_id`: Id of the thread to delete.
-    pub fn delete_thread(
-        &self,
-        thread_id: impl Into<String>,
-    ) -> DeleteThreadRequest<'_> {
-        DeleteThreadRequest {
-            client: self,
-            thread_id: thread_id.into(),
-            options: crate::RequestOptions::default(),
-        }
-    }
-}
-
-/// Request builder for [`Client::delete_thread`](crate::Client::delete_thread): set optional arguments, then `.await` it or call [`send`](Self::send).
+/// The request of [`Threads::delete`](Threads::delete): set optional arguments, then `.await` it for the payload, or call [`with_envelope`](Self::with_envelope) for the whole response.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct DeleteThreadRequest<'a> {
@@ -337,8 +455,17 @@ impl<'a> DeleteThreadRequest<'a> {
         Ok(())
     }
 
-    /// Validates the arguments, sends the request and decodes the response.
+    /// Validates the arguments, sends the request and decodes the
+    /// response's payload (what `.await` does).
     pub async fn send(self) -> DeleteThreadResult {
+        self.with_envelope().await.map(|response| response.data)
+    }
+
+    /// Like [`send`](Self::send), but keeps the whole response: the
+    /// payload in `data`, and the envelope fields around it.
+    pub async fn with_envelope(
+        self,
+    ) -> Result<crate::Response<crate::threads::DeleteThreadData>, crate::Error> {
         self.validate()?;
         let path = {
             let thread_id = crate::runtime::encode::segment(&self.thread_id);
@@ -359,8 +486,8 @@ impl<'a> DeleteThreadRequest<'a> {
     }
 }
 
-/// What the request gives when sent.
-type DeleteThreadResult = Result<crate::Response<crate::DeleteThreadData>, crate::Error>;
+/// What the request gives when awaited.
+type DeleteThreadResult = Result<crate::threads::DeleteThreadData, crate::Error>;
 crate::runtime::request_builder!(DeleteThreadRequest => DeleteThreadResult);
 
 pub(crate) const LIST_THREADS: crate::OperationInfo = crate::OperationInfo {
@@ -374,29 +501,7 @@ pub(crate) const LIST_THREADS: crate::OperationInfo = crate::OperationInfo {
     }),
 };
 
-impl crate::Client {
-    /// List the threads of the app, one page at a time.
-    ///
-    /// Returns the ids of up to `limit` threads (1 to 50, default 50), newest first unless `sort` is asc. The threads come in `entities` (objects holding only `id`), not in `data`; the next page's cursor is `properties.cursor`, which `into_stream()` passes back as `cursor` (E237).
-    ///
-    /// - HTTP: `GET /thread`
-    /// - Rate limit: 100/second per app key; Per App Key; the overview row gives the same number (E233).
-    /// - Idempotent: yes, safe to repeat
-    /// - Checked before sending: `limit`: between 1 and 50; `sort`: one of `asc`, `desc`
-    /// - Source: `restful-api/thread-management/create-delete-retrieve-threads`, section "Retrieving all the threads under the app"
-    /// - Doc errata: E039, E040, E233, E236, E237, E244 (see `spec/errata.yaml` and `spec/errata/`)
-    pub fn list_threads(&self) -> ListThreadsRequest<'_> {
-        ListThreadsRequest {
-            client: self,
-            limit: None,
-            cursor: None,
-            sort: None,
-            options: crate::RequestOptions::default(),
-        }
-    }
-}
-
-/// Request builder for [`Client::list_threads`](crate::Client::list_threads): set optional arguments, then `.await` it or call [`send`](Self::send).
+/// The request of [`Threads::list`](Threads::list): set optional arguments, then `.await` it for the payload, or call [`with_envelope`](Self::with_envelope) for the whole response.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ListThreadsRequest<'a> {
@@ -449,8 +554,20 @@ impl<'a> ListThreadsRequest<'a> {
         Ok(())
     }
 
-    /// Validates the arguments, sends the request and decodes the response.
+    /// Validates the arguments, sends the request and decodes the
+    /// response's payload (what `.await` does).
     pub async fn send(self) -> ListThreadsResult {
+        self.with_envelope().await.map(|response| response.data)
+    }
+
+    /// Like [`send`](Self::send), but keeps the whole response: the
+    /// payload in `data`, and the envelope fields around it.
+    pub async fn with_envelope(
+        self,
+    ) -> Result<
+        crate::Response<::std::vec::Vec<crate::threads::ListThreadsItem>>,
+        crate::Error,
+    > {
         self.validate()?;
         let path = String::from("/thread");
         let mut query: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
@@ -481,12 +598,12 @@ impl<'a> ListThreadsRequest<'a> {
     /// Set the page size with the builder first; the cursor is
     /// managed by the stream.
     #[inline]
-    pub fn into_stream(self) -> crate::BoxStream<'a, crate::ListThreadsItem> {
+    pub fn into_stream(self) -> crate::BoxStream<'a, crate::threads::ListThreadsItem> {
         crate::runtime::paginate::by_cursor(
             self,
             |mut request: Self, cursor| async move {
                 request.cursor = cursor;
-                let response = request.send().await?;
+                let response = request.with_envelope().await?;
                 let next = crate::runtime::paginate::cursor_in(
                     &response.extra,
                     "/properties/cursor",
@@ -497,9 +614,9 @@ impl<'a> ListThreadsRequest<'a> {
     }
 }
 
-/// What the request gives when sent.
+/// What the request gives when awaited.
 type ListThreadsResult = Result<
-    crate::Response<::std::vec::Vec<crate::ListThreadsItem>>,
+    ::std::vec::Vec<crate::threads::ListThreadsItem>,
     crate::Error,
 >;
 
@@ -516,37 +633,7 @@ pub(crate) const LIST_USER_THREADS: crate::OperationInfo = crate::OperationInfo 
     }),
 };
 
-impl crate::Client {
-    /// List the threads a user has joined, one page at a time.
-    ///
-    /// Returns up to `limit` threads (1 to 50, default 50) that `username` belongs to anywhere in the app, newest first unless `sort` is asc. The threads come in `entities` (ThreadSummary items); the next cursor is `properties.cursor`, which `into_stream()` follows (E237).
-    ///
-    /// - HTTP: `GET /threads/user/{username}`
-    /// - Rate limit: 100/second per app key; Per App Key; the overview row gives the same number (E233).
-    /// - Idempotent: yes, safe to repeat
-    /// - Checked before sending: `username`: must follow the username rule; `limit`: between 1 and 50; `sort`: one of `asc`, `desc`
-    /// - Source: `restful-api/thread-management/create-delete-retrieve-threads`, section "Retrieving all the threads a user joins under the app"
-    /// - Doc errata: E039, E040, E233, E236, E237, E238, E244 (see `spec/errata.yaml` and `spec/errata/`)
-    ///
-    /// # Arguments
-    ///
-    /// - `username`: The user whose threads are listed.
-    pub fn list_user_threads(
-        &self,
-        username: impl Into<String>,
-    ) -> ListUserThreadsRequest<'_> {
-        ListUserThreadsRequest {
-            client: self,
-            username: username.into(),
-            limit: None,
-            cursor: None,
-            sort: None,
-            options: crate::RequestOptions::default(),
-        }
-    }
-}
-
-/// Request builder for [`Client::list_user_threads`](crate::Client::list_user_threads): set optional arguments, then `.await` it or call [`send`](Self::send).
+/// The request of [`Threads::list_by_user`](Threads::list_by_user): set optional arguments, then `.await` it for the payload, or call [`with_envelope`](Self::with_envelope) for the whole response.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ListUserThreadsRequest<'a> {
@@ -609,8 +696,20 @@ impl<'a> ListUserThreadsRequest<'a> {
         Ok(())
     }
 
-    /// Validates the arguments, sends the request and decodes the response.
+    /// Validates the arguments, sends the request and decodes the
+    /// response's payload (what `.await` does).
     pub async fn send(self) -> ListUserThreadsResult {
+        self.with_envelope().await.map(|response| response.data)
+    }
+
+    /// Like [`send`](Self::send), but keeps the whole response: the
+    /// payload in `data`, and the envelope fields around it.
+    pub async fn with_envelope(
+        self,
+    ) -> Result<
+        crate::Response<::std::vec::Vec<crate::threads::ThreadSummary>>,
+        crate::Error,
+    > {
         self.validate()?;
         let path = {
             let username = crate::runtime::encode::segment(&self.username);
@@ -644,12 +743,12 @@ impl<'a> ListUserThreadsRequest<'a> {
     /// Set the page size with the builder first; the cursor is
     /// managed by the stream.
     #[inline]
-    pub fn into_stream(self) -> crate::BoxStream<'a, crate::ThreadSummary> {
+    pub fn into_stream(self) -> crate::BoxStream<'a, crate::threads::ThreadSummary> {
         crate::runtime::paginate::by_cursor(
             self,
             |mut request: Self, cursor| async move {
                 request.cursor = cursor;
-                let response = request.send().await?;
+                let response = request.with_envelope().await?;
                 let next = crate::runtime::paginate::cursor_in(
                     &response.extra,
                     "/properties/cursor",
@@ -660,9 +759,9 @@ impl<'a> ListUserThreadsRequest<'a> {
     }
 }
 
-/// What the request gives when sent.
+/// What the request gives when awaited.
 type ListUserThreadsResult = Result<
-    crate::Response<::std::vec::Vec<crate::ThreadSummary>>,
+    ::std::vec::Vec<crate::threads::ThreadSummary>,
     crate::Error,
 >;
 
@@ -679,40 +778,7 @@ pub(crate) const LIST_USER_GROUP_THREADS: crate::OperationInfo = crate::Operatio
     }),
 };
 
-impl crate::Client {
-    /// List the threads a user has joined in one chat group.
-    ///
-    /// Like list_user_threads, restricted to group `group_id`. The last page still carries a cursor but holds fewer than `limit` threads; a page with no threads means the list is complete (E237).
-    ///
-    /// - HTTP: `GET /threads/chatgroups/{group_id}/user/{username}`
-    /// - Rate limit: 100/second per app key; Per App Key; the overview row gives the same number (E233).
-    /// - Idempotent: yes, safe to repeat
-    /// - Checked before sending: `username`: must follow the username rule; `limit`: between 1 and 50; `sort`: one of `asc`, `desc`
-    /// - Source: `restful-api/thread-management/create-delete-retrieve-threads`, section "Retrieving all the threads a user joins under a chat group"
-    /// - Doc errata: E039, E040, E233, E236, E237, E238, E239, E244 (see `spec/errata.yaml` and `spec/errata/`)
-    ///
-    /// # Arguments
-    ///
-    /// - `group_id`: Id of the chat group.
-    /// - `username`: The user whose threads are listed.
-    pub fn list_user_group_threads(
-        &self,
-        group_id: impl Into<String>,
-        username: impl Into<String>,
-    ) -> ListUserGroupThreadsRequest<'_> {
-        ListUserGroupThreadsRequest {
-            client: self,
-            group_id: group_id.into(),
-            username: username.into(),
-            limit: None,
-            cursor: None,
-            sort: None,
-            options: crate::RequestOptions::default(),
-        }
-    }
-}
-
-/// Request builder for [`Client::list_user_group_threads`](crate::Client::list_user_group_threads): set optional arguments, then `.await` it or call [`send`](Self::send).
+/// The request of [`Threads::list_by_user_in_group`](Threads::list_by_user_in_group): set optional arguments, then `.await` it for the payload, or call [`with_envelope`](Self::with_envelope) for the whole response.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ListUserGroupThreadsRequest<'a> {
@@ -780,8 +846,20 @@ impl<'a> ListUserGroupThreadsRequest<'a> {
         Ok(())
     }
 
-    /// Validates the arguments, sends the request and decodes the response.
+    /// Validates the arguments, sends the request and decodes the
+    /// response's payload (what `.await` does).
     pub async fn send(self) -> ListUserGroupThreadsResult {
+        self.with_envelope().await.map(|response| response.data)
+    }
+
+    /// Like [`send`](Self::send), but keeps the whole response: the
+    /// payload in `data`, and the envelope fields around it.
+    pub async fn with_envelope(
+        self,
+    ) -> Result<
+        crate::Response<::std::vec::Vec<crate::threads::ThreadSummary>>,
+        crate::Error,
+    > {
         self.validate()?;
         let path = {
             let group_id = crate::runtime::encode::segment(&self.group_id);
@@ -816,12 +894,12 @@ impl<'a> ListUserGroupThreadsRequest<'a> {
     /// Set the page size with the builder first; the cursor is
     /// managed by the stream.
     #[inline]
-    pub fn into_stream(self) -> crate::BoxStream<'a, crate::ThreadSummary> {
+    pub fn into_stream(self) -> crate::BoxStream<'a, crate::threads::ThreadSummary> {
         crate::runtime::paginate::by_cursor(
             self,
             |mut request: Self, cursor| async move {
                 request.cursor = cursor;
-                let response = request.send().await?;
+                let response = request.with_envelope().await?;
                 let next = crate::runtime::paginate::cursor_in(
                     &response.extra,
                     "/properties/cursor",
@@ -832,9 +910,9 @@ impl<'a> ListUserGroupThreadsRequest<'a> {
     }
 }
 
-/// What the request gives when sent.
+/// What the request gives when awaited.
 type ListUserGroupThreadsResult = Result<
-    crate::Response<::std::vec::Vec<crate::ThreadSummary>>,
+    ::std::vec::Vec<crate::threads::ThreadSummary>,
     crate::Error,
 >;
 

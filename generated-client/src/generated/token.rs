@@ -4,7 +4,94 @@
 //! Token
 //!
 //! Exchange credentials for a Chat access token at POST /token: either the app's client ID and secret, or an Agora app token (AccessToken2, "007...") sent as the bearer token. Current docs pass the Agora app token itself as the REST bearer token, so this exchange is optional.
+//!
+//! The operations are methods of [`Token`], which [`Client::token`](crate::Client::token) returns.
 #![allow(clippy::too_many_arguments)]
+/// Token: Exchange credentials for a Chat access token at POST /token: either the app's client ID and secret, or an Agora app token (AccessToken2, "007...") sent as the bearer token. Current docs pass the Agora app token itself as the REST bearer token, so this exchange is optional.
+///
+/// Reached with [`Client::token`](crate::Client::token).
+///
+/// | Method | What it does |
+/// |---|---|
+/// | [`from_credentials`](Self::from_credentials) | Get an access token for a client ID and secret. |
+/// | [`exchange_app_token`](Self::exchange_app_token) | Exchange an Agora app token for a Chat access token. |
+#[derive(Debug, Clone, Copy)]
+pub struct Token<'a> {
+    client: &'a crate::Client,
+}
+
+impl crate::Client {
+    /// Token: Exchange credentials for a Chat access token at POST /token: either the app's client ID and secret, or an Agora app token (AccessToken2, "007...") sent as the bearer token. Current docs pass the Agora app token itself as the REST bearer token, so this exchange is optional.
+    ///
+    /// See [`Token`](crate::token::Token) for its operations.
+    pub fn token(&self) -> Token<'_> {
+        Token { client: self }
+    }
+}
+
+impl<'a> Token<'a> {
+    /// Get an access token for a client ID and secret.
+    ///
+    /// Sends the app's client ID and secret with grant_type "client_credentials" and returns the token, its lifetime in seconds and the app's UUID as the top-level members of the response. The request needs no bearer token. Every call issues a new token.
+    ///
+    /// - HTTP: `POST /token`
+    /// - Rate limit: not documented
+    /// - Idempotent: no, a repeat may act twice
+    /// - Checked before sending: `grant_type`: one of `client_credentials`; `ttl`: at least 0
+    /// - Source: `notes/app-token`, section "Using it against the REST API"
+    /// - Doc errata: E041, E127 (see `spec/errata.yaml` and `spec/errata/`)
+    ///
+    /// # Arguments
+    ///
+    /// - `grant_type`: Always "client_credentials" for this exchange. Checked before sending: one of `client_credentials`.
+    /// - `client_id`: Client ID of the app.
+    /// - `client_secret`: Client secret of the app.
+    pub fn from_credentials(
+        &self,
+        grant_type: impl Into<String>,
+        client_id: impl Into<String>,
+        client_secret: impl Into<String>,
+    ) -> CreateTokenWithCredentialsRequest<'a> {
+        CreateTokenWithCredentialsRequest {
+            client: self.client,
+            body: CreateTokenWithCredentialsBody {
+                grant_type: grant_type.into(),
+                client_id: client_id.into(),
+                client_secret: client_secret.into(),
+                ttl: None,
+            },
+            options: crate::RequestOptions::default(),
+        }
+    }
+
+    /// Exchange an Agora app token for a Chat access token.
+    ///
+    /// With an Agora app token (AccessToken2, "007...") as the bearer token, sends grant_type "agora" and returns the Chat token, its lifetime in seconds and its expiry time in Unix milliseconds as the top-level members of the response. Every call issues a new token.
+    ///
+    /// - HTTP: `POST /token`
+    /// - Rate limit: not documented
+    /// - Idempotent: no, a repeat may act twice
+    /// - Checked before sending: `grant_type`: one of `agora`
+    /// - Source: `notes/app-token`, section "Using it against the REST API"
+    /// - Doc errata: E041, E127 (see `spec/errata.yaml` and `spec/errata/`)
+    ///
+    /// # Arguments
+    ///
+    /// - `grant_type`: Always "agora" for this exchange. Checked before sending: one of `agora`.
+    pub fn exchange_app_token(
+        &self,
+        grant_type: impl Into<String>,
+    ) -> ExchangeAgoraTokenRequest<'a> {
+        ExchangeAgoraTokenRequest {
+            client: self.client,
+            body: ExchangeAgoraTokenBody {
+                grant_type: grant_type.into(),
+            },
+            options: crate::RequestOptions::default(),
+        }
+    }
+}
+
 /// The whole response body.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct CreateTokenWithCredentialsData {
@@ -55,43 +142,7 @@ struct CreateTokenWithCredentialsBody {
     ttl: Option<i64>,
 }
 
-impl crate::Client {
-    /// Get an access token for a client ID and secret.
-    ///
-    /// Sends the app's client ID and secret with grant_type "client_credentials" and returns the token, its lifetime in seconds and the app's UUID as the top-level members of the response. The request needs no bearer token. Every call issues a new token.
-    ///
-    /// - HTTP: `POST /token`
-    /// - Rate limit: not documented
-    /// - Idempotent: no, a repeat may act twice
-    /// - Checked before sending: `grant_type`: one of `client_credentials`; `ttl`: at least 0
-    /// - Source: `notes/app-token`, section "Using it against the REST API"
-    /// - Doc errata: E041, E127 (see `spec/errata.yaml` and `spec/errata/`)
-    ///
-    /// # Arguments
-    ///
-    /// - `grant_type`: Always "client_credentials" for this exchange. Checked before sending: one of `client_credentials`.
-    /// - `client_id`: Client ID of the app.
-    /// - `client_secret`: Client secret of the app.
-    pub fn create_token_with_credentials(
-        &self,
-        grant_type: impl Into<String>,
-        client_id: impl Into<String>,
-        client_secret: impl Into<String>,
-    ) -> CreateTokenWithCredentialsRequest<'_> {
-        CreateTokenWithCredentialsRequest {
-            client: self,
-            body: CreateTokenWithCredentialsBody {
-                grant_type: grant_type.into(),
-                client_id: client_id.into(),
-                client_secret: client_secret.into(),
-                ttl: None,
-            },
-            options: crate::RequestOptions::default(),
-        }
-    }
-}
-
-/// Request builder for [`Client::create_token_with_credentials`](crate::Client::create_token_with_credentials): set optional arguments, then `.await` it or call [`send`](Self::send).
+/// The request of [`Token::from_credentials`](Token::from_credentials): set optional arguments, then `.await` it for the payload, or call [`with_envelope`](Self::with_envelope) for the whole response.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct CreateTokenWithCredentialsRequest<'a> {
@@ -125,8 +176,20 @@ impl<'a> CreateTokenWithCredentialsRequest<'a> {
         Ok(())
     }
 
-    /// Validates the arguments, sends the request and decodes the response.
+    /// Validates the arguments, sends the request and decodes the
+    /// response's payload (what `.await` does).
     pub async fn send(self) -> CreateTokenWithCredentialsResult {
+        self.with_envelope().await.map(|response| response.data)
+    }
+
+    /// Like [`send`](Self::send), but keeps the whole response: the
+    /// payload in `data`, and the envelope fields around it.
+    pub async fn with_envelope(
+        self,
+    ) -> Result<
+        crate::Response<crate::token::CreateTokenWithCredentialsData>,
+        crate::Error,
+    > {
         self.validate()?;
         let path = String::from("/token");
         let query: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
@@ -144,9 +207,9 @@ impl<'a> CreateTokenWithCredentialsRequest<'a> {
     }
 }
 
-/// What the request gives when sent.
+/// What the request gives when awaited.
 type CreateTokenWithCredentialsResult = Result<
-    crate::Response<crate::CreateTokenWithCredentialsData>,
+    crate::token::CreateTokenWithCredentialsData,
     crate::Error,
 >;
 
@@ -168,36 +231,7 @@ struct ExchangeAgoraTokenBody {
     grant_type: String,
 }
 
-impl crate::Client {
-    /// Exchange an Agora app token for a Chat access token.
-    ///
-    /// With an Agora app token (AccessToken2, "007...") as the bearer token, sends grant_type "agora" and returns the Chat token, its lifetime in seconds and its expiry time in Unix milliseconds as the top-level members of the response. Every call issues a new token.
-    ///
-    /// - HTTP: `POST /token`
-    /// - Rate limit: not documented
-    /// - Idempotent: no, a repeat may act twice
-    /// - Checked before sending: `grant_type`: one of `agora`
-    /// - Source: `notes/app-token`, section "Using it against the REST API"
-    /// - Doc errata: E041, E127 (see `spec/errata.yaml` and `spec/errata/`)
-    ///
-    /// # Arguments
-    ///
-    /// - `grant_type`: Always "agora" for this exchange. Checked before sending: one of `agora`.
-    pub fn exchange_agora_token(
-        &self,
-        grant_type: impl Into<String>,
-    ) -> ExchangeAgoraTokenRequest<'_> {
-        ExchangeAgoraTokenRequest {
-            client: self,
-            body: ExchangeAgoraTokenBody {
-                grant_type: grant_type.into(),
-            },
-            options: crate::RequestOptions::default(),
-        }
-    }
-}
-
-/// Request builder for [`Client::exchange_agora_token`](crate::Client::exchange_agora_token): set optional arguments, then `.await` it or call [`send`](Self::send).
+/// The request of [`Token::exchange_app_token`](Token::exchange_app_token): set optional arguments, then `.await` it for the payload, or call [`with_envelope`](Self::with_envelope) for the whole response.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ExchangeAgoraTokenRequest<'a> {
@@ -216,8 +250,17 @@ impl<'a> ExchangeAgoraTokenRequest<'a> {
         Ok(())
     }
 
-    /// Validates the arguments, sends the request and decodes the response.
+    /// Validates the arguments, sends the request and decodes the
+    /// response's payload (what `.await` does).
     pub async fn send(self) -> ExchangeAgoraTokenResult {
+        self.with_envelope().await.map(|response| response.data)
+    }
+
+    /// Like [`send`](Self::send), but keeps the whole response: the
+    /// payload in `data`, and the envelope fields around it.
+    pub async fn with_envelope(
+        self,
+    ) -> Result<crate::Response<crate::token::ExchangeAgoraTokenData>, crate::Error> {
         self.validate()?;
         let path = String::from("/token");
         let query: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
@@ -235,9 +278,9 @@ impl<'a> ExchangeAgoraTokenRequest<'a> {
     }
 }
 
-/// What the request gives when sent.
+/// What the request gives when awaited.
 type ExchangeAgoraTokenResult = Result<
-    crate::Response<crate::ExchangeAgoraTokenData>,
+    crate::token::ExchangeAgoraTokenData,
     crate::Error,
 >;
 

@@ -4,7 +4,161 @@
 //! User attributes
 //!
 //! Set, read and delete the key-value attributes attached to users (nickname, avatar URL, contact details and custom keys), read them for many users at once, and get the total attribute size of the app. One user's attributes may total at most 2 KB, and the whole app's at most 10 GB.
+//!
+//! The operations are methods of [`UserAttributes`], which [`Client::user_attributes`](crate::Client::user_attributes) returns.
 #![allow(clippy::too_many_arguments)]
+/// User attributes: Set, read and delete the key-value attributes attached to users (nickname, avatar URL, contact details and custom keys), read them for many users at once, and get the total attribute size of the app. One user's attributes may total at most 2 KB, and the whole app's at most 10 GB.
+///
+/// Reached with [`Client::user_attributes`](crate::Client::user_attributes).
+///
+/// | Method | What it does |
+/// |---|---|
+/// | [`set`](Self::set) | Set attributes of a user. |
+/// | [`get`](Self::get) | Get all attributes of a user. |
+/// | [`get_many`](Self::get_many) | Get chosen attributes of up to 100 users. |
+/// | [`total_size`](Self::total_size) | Get the total size of all user attributes in the app. |
+/// | [`delete`](Self::delete) | Delete all attributes of a user. |
+#[derive(Debug, Clone, Copy)]
+pub struct UserAttributes<'a> {
+    client: &'a crate::Client,
+}
+
+impl crate::Client {
+    /// User attributes: Set, read and delete the key-value attributes attached to users (nickname, avatar URL, contact details and custom keys), read them for many users at once, and get the total attribute size of the app. One user's attributes may total at most 2 KB, and the whole app's at most 10 GB.
+    ///
+    /// See [`UserAttributes`](crate::user_attributes::UserAttributes) for its operations.
+    pub fn user_attributes(&self) -> UserAttributes<'_> {
+        UserAttributes { client: self }
+    }
+}
+
+impl<'a> UserAttributes<'a> {
+    /// Set attributes of a user.
+    ///
+    /// Writes the given attributes for the user and returns them. The keys below are the ones the client SDKs read; use them so that apps see the values. The body is form-encoded (application/x-www-form-urlencoded), as the header table and the example show; see E118.
+    ///
+    /// - HTTP: `PUT /metadata/user/{username}`
+    /// - Rate limit: 100/second per app key; Per App Key; the overview table gives the same number.
+    /// - Idempotent: yes, safe to repeat
+    /// - Checked before sending: `username`: must follow the username rule; `nickname`: at most 64 characters; `avatarurl`: at most 256 characters; `phone`: at most 32 characters; `mail`: at most 64 characters; `gender`: between 0 and 2; `sign`: at most 256 characters; `birth`: at most 64 characters
+    /// - Source: `restful-api/user-attributes-management`, section "Setting user attributes"
+    /// - Doc errata: E118, E119 (see `spec/errata.yaml` and `spec/errata/`)
+    ///
+    /// # Arguments
+    ///
+    /// - `username`: The user whose attributes are set.
+    pub fn set(&self, username: impl Into<String>) -> SetUserAttributesRequest<'a> {
+        SetUserAttributesRequest {
+            client: self.client,
+            username: username.into(),
+            body: SetUserAttributesBody {
+                nickname: None,
+                avatarurl: None,
+                phone: None,
+                mail: None,
+                gender: None,
+                sign: None,
+                birth: None,
+                ext: None,
+                additional: ::std::collections::BTreeMap::new(),
+            },
+            options: crate::RequestOptions::default(),
+        }
+    }
+
+    /// Get all attributes of a user.
+    ///
+    /// Returns every attribute of the user by key. An empty `data` means the user does not exist or has no attributes.
+    ///
+    /// - HTTP: `GET /metadata/user/{username}`
+    /// - Rate limit: 100/second per app key; Per App Key; the overview table gives the same number.
+    /// - Idempotent: yes, safe to repeat
+    /// - Checked before sending: `username`: must follow the username rule
+    /// - Source: `restful-api/user-attributes-management`, section "Retrieving user attributes"
+    /// - Doc errata: E047, E119, E120 (see `spec/errata.yaml` and `spec/errata/`)
+    ///
+    /// # Arguments
+    ///
+    /// - `username`: The user whose attributes are read.
+    pub fn get(&self, username: impl Into<String>) -> GetUserAttributesRequest<'a> {
+        GetUserAttributesRequest {
+            client: self.client,
+            username: username.into(),
+            options: crate::RequestOptions::default(),
+        }
+    }
+
+    /// Get chosen attributes of up to 100 users.
+    ///
+    /// Reads the listed attribute keys of each listed user and returns them keyed by username; an empty `data` means none of the users exists or has attributes. Repeating the call changes nothing.
+    ///
+    /// - HTTP: `POST /metadata/user/get`
+    /// - Rate limit: 100/second per app key; Per App Key; the overview table gives the same number.
+    /// - Idempotent: yes, safe to repeat
+    /// - Checked before sending: `targets`: at least 1 items, at most 100 items, each item must follow the username rule; `properties`: at least 1 items
+    /// - Source: `restful-api/user-attributes-management`, section "Retrieving the user attributes of multiple users"
+    /// - Doc errata: E119 (see `spec/errata.yaml` and `spec/errata/`)
+    ///
+    /// # Arguments
+    ///
+    /// - `targets`: The users to read, at most 100. Checked before sending: at least 1 items; at most 100 items.
+    /// - `properties`: The attribute keys to return. Checked before sending: at least 1 items.
+    pub fn get_many(
+        &self,
+        targets: impl IntoIterator<Item = impl Into<String>>,
+        properties: impl IntoIterator<Item = impl Into<String>>,
+    ) -> GetUsersAttributesRequest<'a> {
+        GetUsersAttributesRequest {
+            client: self.client,
+            body: GetUsersAttributesBody {
+                targets: targets.into_iter().map(Into::into).collect(),
+                properties: properties.into_iter().map(Into::into).collect(),
+            },
+            options: crate::RequestOptions::default(),
+        }
+    }
+
+    /// Get the total size of all user attributes in the app.
+    ///
+    /// Returns, in bytes, how much space the attributes of all users of the app take together (the app may use at most 10 GB).
+    ///
+    /// - HTTP: `GET /metadata/user/capacity`
+    /// - Rate limit: 100/second per app key; Per App Key; the overview table gives the same number.
+    /// - Idempotent: yes, safe to repeat
+    /// - Source: `restful-api/user-attributes-management`, section "Retrieving the total size of user attributes in the app"
+    /// - Doc errata: E120 (see `spec/errata.yaml` and `spec/errata/`)
+    pub fn total_size(&self) -> GetUserAttributesTotalSizeRequest<'a> {
+        GetUserAttributesTotalSizeRequest {
+            client: self.client,
+            options: crate::RequestOptions::default(),
+        }
+    }
+
+    /// Delete all attributes of a user.
+    ///
+    /// Removes every attribute of the user. The call reports success even when the user or its attributes do not exist.
+    ///
+    /// - HTTP: `DELETE /metadata/user/{username}`
+    /// - Rate limit: 100/second per app key; Per App Key; the overview table gives the same number.
+    /// - Idempotent: yes, safe to repeat
+    /// - Checked before sending: `username`: must follow the username rule
+    /// - Source: `restful-api/user-attributes-management`, section "Deleting user attributes"
+    ///
+    /// # Arguments
+    ///
+    /// - `username`: The user whose attributes are deleted.
+    pub fn delete(
+        &self,
+        username: impl Into<String>,
+    ) -> DeleteUserAttributesRequest<'a> {
+        DeleteUserAttributesRequest {
+            client: self.client,
+            username: username.into(),
+            options: crate::RequestOptions::default(),
+        }
+    }
+}
+
 pub(crate) const SET_USER_ATTRIBUTES: crate::OperationInfo = crate::OperationInfo {
     id: "set_user_attributes",
     method: crate::HttpMethod::Put,
@@ -40,45 +194,7 @@ struct SetUserAttributesBody {
     additional: ::std::collections::BTreeMap<String, String>,
 }
 
-impl crate::Client {
-    /// Set attributes of a user.
-    ///
-    /// Writes the given attributes for the user and returns them. The keys below are the ones the client SDKs read; use them so that apps see the values. The body is form-encoded (application/x-www-form-urlencoded), as the header table and the example show; see E118.
-    ///
-    /// - HTTP: `PUT /metadata/user/{username}`
-    /// - Rate limit: 100/second per app key; Per App Key; the overview table gives the same number.
-    /// - Idempotent: yes, safe to repeat
-    /// - Checked before sending: `username`: must follow the username rule; `nickname`: at most 64 characters; `avatarurl`: at most 256 characters; `phone`: at most 32 characters; `mail`: at most 64 characters; `gender`: between 0 and 2; `sign`: at most 256 characters; `birth`: at most 64 characters
-    /// - Source: `restful-api/user-attributes-management`, section "Setting user attributes"
-    /// - Doc errata: E118, E119 (see `spec/errata.yaml` and `spec/errata/`)
-    ///
-    /// # Arguments
-    ///
-    /// - `username`: The user whose attributes are set.
-    pub fn set_user_attributes(
-        &self,
-        username: impl Into<String>,
-    ) -> SetUserAttributesRequest<'_> {
-        SetUserAttributesRequest {
-            client: self,
-            username: username.into(),
-            body: SetUserAttributesBody {
-                nickname: None,
-                avatarurl: None,
-                phone: None,
-                mail: None,
-                gender: None,
-                sign: None,
-                birth: None,
-                ext: None,
-                additional: ::std::collections::BTreeMap::new(),
-            },
-            options: crate::RequestOptions::default(),
-        }
-    }
-}
-
-/// Request builder for [`Client::set_user_attributes`](crate::Client::set_user_attributes): set optional arguments, then `.await` it or call [`send`](Self::send).
+/// The request of [`UserAttributes::set`](UserAttributes::set): set optional arguments, then `.await` it for the payload, or call [`with_envelope`](Self::with_envelope) for the whole response.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct SetUserAttributesRequest<'a> {
@@ -205,8 +321,20 @@ impl<'a> SetUserAttributesRequest<'a> {
         Ok(())
     }
 
-    /// Validates the arguments, sends the request and decodes the response.
+    /// Validates the arguments, sends the request and decodes the
+    /// response's payload (what `.await` does).
     pub async fn send(self) -> SetUserAttributesResult {
+        self.with_envelope().await.map(|response| response.data)
+    }
+
+    /// Like [`send`](Self::send), but keeps the whole response: the
+    /// payload in `data`, and the envelope fields around it.
+    pub async fn with_envelope(
+        self,
+    ) -> Result<
+        crate::Response<::std::collections::BTreeMap<String, String>>,
+        crate::Error,
+    > {
         self.validate()?;
         let path = {
             let username = crate::runtime::encode::segment(&self.username);
@@ -227,9 +355,9 @@ impl<'a> SetUserAttributesRequest<'a> {
     }
 }
 
-/// What the request gives when sent.
+/// What the request gives when awaited.
 type SetUserAttributesResult = Result<
-    crate::Response<::std::collections::BTreeMap<String, String>>,
+    ::std::collections::BTreeMap<String, String>,
     crate::Error,
 >;
 
@@ -246,34 +374,7 @@ pub(crate) const GET_USER_ATTRIBUTES: crate::OperationInfo = crate::OperationInf
     }),
 };
 
-impl crate::Client {
-    /// Get all attributes of a user.
-    ///
-    /// Returns every attribute of the user by key. An empty `data` means the user does not exist or has no attributes.
-    ///
-    /// - HTTP: `GET /metadata/user/{username}`
-    /// - Rate limit: 100/second per app key; Per App Key; the overview table gives the same number.
-    /// - Idempotent: yes, safe to repeat
-    /// - Checked before sending: `username`: must follow the username rule
-    /// - Source: `restful-api/user-attributes-management`, section "Retrieving user attributes"
-    /// - Doc errata: E047, E119, E120 (see `spec/errata.yaml` and `spec/errata/`)
-    ///
-    /// # Arguments
-    ///
-    /// - `username`: The user whose attributes are read.
-    pub fn get_user_attributes(
-        &self,
-        username: impl Into<String>,
-    ) -> GetUserAttributesRequest<'_> {
-        GetUserAttributesRequest {
-            client: self,
-            username: username.into(),
-            options: crate::RequestOptions::default(),
-        }
-    }
-}
-
-/// Request builder for [`Client::get_user_attributes`](crate::Client::get_user_attributes): set optional arguments, then `.await` it or call [`send`](Self::send).
+/// The request of [`UserAttributes::get`](UserAttributes::get): set optional arguments, then `.await` it for the payload, or call [`with_envelope`](Self::with_envelope) for the whole response.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct GetUserAttributesRequest<'a> {
@@ -297,8 +398,20 @@ impl<'a> GetUserAttributesRequest<'a> {
         Ok(())
     }
 
-    /// Validates the arguments, sends the request and decodes the response.
+    /// Validates the arguments, sends the request and decodes the
+    /// response's payload (what `.await` does).
     pub async fn send(self) -> GetUserAttributesResult {
+        self.with_envelope().await.map(|response| response.data)
+    }
+
+    /// Like [`send`](Self::send), but keeps the whole response: the
+    /// payload in `data`, and the envelope fields around it.
+    pub async fn with_envelope(
+        self,
+    ) -> Result<
+        crate::Response<::std::collections::BTreeMap<String, String>>,
+        crate::Error,
+    > {
         self.validate()?;
         let path = {
             let username = crate::runtime::encode::segment(&self.username);
@@ -319,9 +432,9 @@ impl<'a> GetUserAttributesRequest<'a> {
     }
 }
 
-/// What the request gives when sent.
+/// What the request gives when awaited.
 type GetUserAttributesResult = Result<
-    crate::Response<::std::collections::BTreeMap<String, String>>,
+    ::std::collections::BTreeMap<String, String>,
     crate::Error,
 >;
 
@@ -345,39 +458,7 @@ struct GetUsersAttributesBody {
     properties: ::std::vec::Vec<String>,
 }
 
-impl crate::Client {
-    /// Get chosen attributes of up to 100 users.
-    ///
-    /// Reads the listed attribute keys of each listed user and returns them keyed by username; an empty `data` means none of the users exists or has attributes. Repeating the call changes nothing.
-    ///
-    /// - HTTP: `POST /metadata/user/get`
-    /// - Rate limit: 100/second per app key; Per App Key; the overview table gives the same number.
-    /// - Idempotent: yes, safe to repeat
-    /// - Checked before sending: `targets`: at least 1 items, at most 100 items, each item must follow the username rule; `properties`: at least 1 items
-    /// - Source: `restful-api/user-attributes-management`, section "Retrieving the user attributes of multiple users"
-    /// - Doc errata: E119 (see `spec/errata.yaml` and `spec/errata/`)
-    ///
-    /// # Arguments
-    ///
-    /// - `targets`: The users to read, at most 100. Checked before sending: at least 1 items; at most 100 items.
-    /// - `properties`: The attribute keys to return. Checked before sending: at least 1 items.
-    pub fn get_users_attributes(
-        &self,
-        targets: impl IntoIterator<Item = impl Into<String>>,
-        properties: impl IntoIterator<Item = impl Into<String>>,
-    ) -> GetUsersAttributesRequest<'_> {
-        GetUsersAttributesRequest {
-            client: self,
-            body: GetUsersAttributesBody {
-                targets: targets.into_iter().map(Into::into).collect(),
-                properties: properties.into_iter().map(Into::into).collect(),
-            },
-            options: crate::RequestOptions::default(),
-        }
-    }
-}
-
-/// Request builder for [`Client::get_users_attributes`](crate::Client::get_users_attributes): set optional arguments, then `.await` it or call [`send`](Self::send).
+/// The request of [`UserAttributes::get_many`](UserAttributes::get_many): set optional arguments, then `.await` it for the payload, or call [`with_envelope`](Self::with_envelope) for the whole response.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct GetUsersAttributesRequest<'a> {
@@ -406,8 +487,25 @@ impl<'a> GetUsersAttributesRequest<'a> {
         Ok(())
     }
 
-    /// Validates the arguments, sends the request and decodes the response.
+    /// Validates the arguments, sends the request and decodes the
+    /// response's payload (what `.await` does).
     pub async fn send(self) -> GetUsersAttributesResult {
+        self.with_envelope().await.map(|response| response.data)
+    }
+
+    /// Like [`send`](Self::send), but keeps the whole response: the
+    /// payload in `data`, and the envelope fields around it.
+    pub async fn with_envelope(
+        self,
+    ) -> Result<
+        crate::Response<
+            ::std::collections::BTreeMap<
+                String,
+                ::std::collections::BTreeMap<String, String>,
+            >,
+        >,
+        crate::Error,
+    > {
         self.validate()?;
         let path = String::from("/metadata/user/get");
         let query: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
@@ -425,14 +523,9 @@ impl<'a> GetUsersAttributesRequest<'a> {
     }
 }
 
-/// What the request gives when sent.
+/// What the request gives when awaited.
 type GetUsersAttributesResult = Result<
-    crate::Response<
-        ::std::collections::BTreeMap<
-            String,
-            ::std::collections::BTreeMap<String, String>,
-        >,
-    >,
+    ::std::collections::BTreeMap<String, ::std::collections::BTreeMap<String, String>>,
     crate::Error,
 >;
 
@@ -449,27 +542,7 @@ pub(crate) const GET_USER_ATTRIBUTES_TOTAL_SIZE: crate::OperationInfo = crate::O
     }),
 };
 
-impl crate::Client {
-    /// Get the total size of all user attributes in the app.
-    ///
-    /// Returns, in bytes, how much space the attributes of all users of the app take together (the app may use at most 10 GB).
-    ///
-    /// - HTTP: `GET /metadata/user/capacity`
-    /// - Rate limit: 100/second per app key; Per App Key; the overview table gives the same number.
-    /// - Idempotent: yes, safe to repeat
-    /// - Source: `restful-api/user-attributes-management`, section "Retrieving the total size of user attributes in the app"
-    /// - Doc errata: E120 (see `spec/errata.yaml` and `spec/errata/`)
-    pub fn get_user_attributes_total_size(
-        &self,
-    ) -> GetUserAttributesTotalSizeRequest<'_> {
-        GetUserAttributesTotalSizeRequest {
-            client: self,
-            options: crate::RequestOptions::default(),
-        }
-    }
-}
-
-/// Request builder for [`Client::get_user_attributes_total_size`](crate::Client::get_user_attributes_total_size): set optional arguments, then `.await` it or call [`send`](Self::send).
+/// The request of [`UserAttributes::total_size`](UserAttributes::total_size): set optional arguments, then `.await` it for the payload, or call [`with_envelope`](Self::with_envelope) for the whole response.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct GetUserAttributesTotalSizeRequest<'a> {
@@ -483,8 +556,15 @@ impl<'a> GetUserAttributesTotalSizeRequest<'a> {
         Ok(())
     }
 
-    /// Validates the arguments, sends the request and decodes the response.
+    /// Validates the arguments, sends the request and decodes the
+    /// response's payload (what `.await` does).
     pub async fn send(self) -> GetUserAttributesTotalSizeResult {
+        self.with_envelope().await.map(|response| response.data)
+    }
+
+    /// Like [`send`](Self::send), but keeps the whole response: the
+    /// payload in `data`, and the envelope fields around it.
+    pub async fn with_envelope(self) -> Result<crate::Response<i64>, crate::Error> {
         self.validate()?;
         let path = String::from("/metadata/user/capacity");
         let query: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
@@ -502,8 +582,8 @@ impl<'a> GetUserAttributesTotalSizeRequest<'a> {
     }
 }
 
-/// What the request gives when sent.
-type GetUserAttributesTotalSizeResult = Result<crate::Response<i64>, crate::Error>;
+/// What the request gives when awaited.
+type GetUserAttributesTotalSizeResult = Result<i64, crate::Error>;
 
 crate::runtime::request_builder!(
     GetUserAttributesTotalSizeRequest => GetUserAttributesTotalSizeResult
@@ -520,33 +600,7 @@ pub(crate) const DELETE_USER_ATTRIBUTES: crate::OperationInfo = crate::Operation
     }),
 };
 
-impl crate::Client {
-    /// Delete all attributes of a user.
-    ///
-    /// Removes every attribute of the user. The call reports success even when the user or its attributes do not exist.
-    ///
-    /// - HTTP: `DELETE /metadata/user/{username}`
-    /// - Rate limit: 100/second per app key; Per App Key; the overview table gives the same number.
-    /// - Idempotent: yes, safe to repeat
-    /// - Checked before sending: `username`: must follow the username rule
-    /// - Source: `restful-api/user-attributes-management`, section "Deleting user attributes"
-    ///
-    /// # Arguments
-    ///
-    /// - `username`: The user whose attributes are deleted.
-    pub fn delete_user_attributes(
-        &self,
-        username: impl Into<String>,
-    ) -> DeleteUserAttributesRequest<'_> {
-        DeleteUserAttributesRequest {
-            client: self,
-            username: username.into(),
-            options: crate::RequestOptions::default(),
-        }
-    }
-}
-
-/// Request builder for [`Client::delete_user_attributes`](crate::Client::delete_user_attributes): set optional arguments, then `.await` it or call [`send`](Self::send).
+/// The request of [`UserAttributes::delete`](UserAttributes::delete): set optional arguments, then `.await` it for the payload, or call [`with_envelope`](Self::with_envelope) for the whole response.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct DeleteUserAttributesRequest<'a> {
@@ -570,8 +624,15 @@ impl<'a> DeleteUserAttributesRequest<'a> {
         Ok(())
     }
 
-    /// Validates the arguments, sends the request and decodes the response.
+    /// Validates the arguments, sends the request and decodes the
+    /// response's payload (what `.await` does).
     pub async fn send(self) -> DeleteUserAttributesResult {
+        self.with_envelope().await.map(|response| response.data)
+    }
+
+    /// Like [`send`](Self::send), but keeps the whole response: the
+    /// payload in `data`, and the envelope fields around it.
+    pub async fn with_envelope(self) -> Result<crate::Response<bool>, crate::Error> {
         self.validate()?;
         let path = {
             let username = crate::runtime::encode::segment(&self.username);
@@ -592,8 +653,8 @@ impl<'a> DeleteUserAttributesRequest<'a> {
     }
 }
 
-/// What the request gives when sent.
-type DeleteUserAttributesResult = Result<crate::Response<bool>, crate::Error>;
+/// What the request gives when awaited.
+type DeleteUserAttributesResult = Result<bool, crate::Error>;
 
 crate::runtime::request_builder!(
     DeleteUserAttributesRequest => DeleteUserAttributesResult

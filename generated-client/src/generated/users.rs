@@ -4,7 +4,379 @@
 //! Users
 //!
 //! Manage the app's user accounts: register one or many users, read and list them, delete them, reset a password, ban, unban or disconnect a user, and query online state and offline message delivery.
+//!
+//! The operations are methods of [`Users`], which [`Client::users`](crate::Client::users) returns.
 #![allow(clippy::too_many_arguments)]
+/// Users: Manage the app's user accounts: register one or many users, read and list them, delete them, reset a password, ban, unban or disconnect a user, and query online state and offline message delivery.
+///
+/// Reached with [`Client::users`](crate::Client::users).
+///
+/// | Method | What it does |
+/// |---|---|
+/// | [`register`](Self::register) | Create one user account. |
+/// | [`register_many`](Self::register_many) | Create up to 60 user accounts in one call. |
+/// | [`get`](Self::get) | Get one user's account record. |
+/// | [`list`](Self::list) | List the app's users, oldest first, one page at a time. |
+/// | [`delete`](Self::delete) | Delete one user account. |
+/// | [`delete_many`](Self::delete_many) | Delete the oldest users of the app, up to 100 per call. |
+/// | [`set_password`](Self::set_password) | Set a new login password for a user. |
+/// | [`deactivate`](Self::deactivate) | Ban a user account. |
+/// | [`activate`](Self::activate) | Lift the ban on a user account. |
+/// | [`disconnect`](Self::disconnect) | Force a user offline. |
+/// | [`online_status`](Self::online_status) | Tell whether a user is online. |
+/// | [`online_statuses`](Self::online_statuses) | Tell whether each of up to 100 users is online. |
+/// | [`offline_message_count`](Self::offline_message_count) | Count the offline messages waiting for a user. |
+/// | [`offline_message_status`](Self::offline_message_status) | Tell whether an offline message has reached its recipient. |
+#[derive(Debug, Clone, Copy)]
+pub struct Users<'a> {
+    client: &'a crate::Client,
+}
+
+impl crate::Client {
+    /// Users: Manage the app's user accounts: register one or many users, read and list them, delete them, reset a password, ban, unban or disconnect a user, and query online state and offline message delivery.
+    ///
+    /// See [`Users`](crate::users::Users) for its operations.
+    pub fn users(&self) -> Users<'_> {
+        Users { client: self }
+    }
+}
+
+impl<'a> Users<'a> {
+    /// Create one user account.
+    ///
+    /// Registers a single user. The new record comes back as the one item of the top-level `entities` array; the response has no `data`.
+    ///
+    /// - HTTP: `POST /users`
+    /// - Rate limit: 100/second per app key; Per App Key; the overview table gives the same number.
+    /// - Idempotent: no, a repeat may act twice
+    /// - Checked before sending: `username`: must follow the username rule; `password`: at most 64 characters
+    /// - Source: `restful-api/user-system-registration`, section "Registering a user"
+    /// - Doc errata: E041, E100, E101, E103 (see `spec/errata.yaml` and `spec/errata/`)
+    ///
+    /// # Arguments
+    ///
+    /// - `username`: Login name of the new user; unique within the app. See errata E103.
+    pub fn register(&self, username: impl Into<String>) -> RegisterUserRequest<'a> {
+        RegisterUserRequest {
+            client: self.client,
+            body: RegisterUserBody {
+                username: username.into(),
+                password: None,
+                nickname: None,
+            },
+            options: crate::RequestOptions::default(),
+        }
+    }
+
+    /// Create up to 60 user accounts in one call.
+    ///
+    /// Registers 1 to 60 users at once. Users that could not be created (for example because the name is taken) are listed in `data` with a reason, while the others are created and returned in `entities`; a 200 status therefore does not mean every user was registered.
+    ///
+    /// - HTTP: `POST /users`
+    /// - Rate limit: 100/second per app key; Per App Key; the overview table gives the same number.
+    /// - Idempotent: no, a repeat may act twice
+    /// - Checked before sending: `users`: at least 1 items, at most 60 items
+    /// - Source: `restful-api/user-system-registration`, section "Registering multiple users"
+    /// - Doc errata: E041, E100, E101, E102, E103, E104, E128 (see `spec/errata.yaml` and `spec/errata/`)
+    ///
+    /// # Arguments
+    ///
+    /// - `users`: The accounts to create, 1 to 60. On the wire this list is the whole request body (a bare JSON array), not a `users` member. Checked before sending: at least 1 items; at most 60 items. See errata E102.
+    pub fn register_many(
+        &self,
+        users: ::std::vec::Vec<crate::users::UserRegistration>,
+    ) -> RegisterUsersRequest<'a> {
+        RegisterUsersRequest {
+            client: self.client,
+            body: RegisterUsersBody { users },
+            options: crate::RequestOptions::default(),
+        }
+    }
+
+    /// Get one user's account record.
+    ///
+    /// Looks a user up by name. The record is the one item of the top-level `entities` array; the response has no `data`.
+    ///
+    /// - HTTP: `GET /users/{username}`
+    /// - Rate limit: 100/second per app key; Per App Key; the overview table gives the same number.
+    /// - Idempotent: yes, safe to repeat
+    /// - Checked before sending: `username`: must follow the username rule
+    /// - Source: `restful-api/user-system-registration`, section "Querying a user"
+    /// - Doc errata: E101 (see `spec/errata.yaml` and `spec/errata/`)
+    ///
+    /// # Arguments
+    ///
+    /// - `username`: The user to look up.
+    pub fn get(&self, username: impl Into<String>) -> GetUserRequest<'a> {
+        GetUserRequest {
+            client: self.client,
+            username: username.into(),
+            options: crate::RequestOptions::default(),
+        }
+    }
+
+    /// List the app's users, oldest first, one page at a time.
+    ///
+    /// Returns up to `limit` users (default 10) in order of registration, in the top-level `entities` array. While more users remain the response carries a `cursor`; send it back to get the next page, or stream the items to walk every user of the app.
+    ///
+    /// - HTTP: `GET /users`
+    /// - Rate limit: 100/second per app key; Per App Key; the overview table gives the same number.
+    /// - Idempotent: yes, safe to repeat
+    /// - Checked before sending: `limit`: between 1 and 100
+    /// - Source: `restful-api/user-system-registration`, section "Querying multiple users"
+    /// - Doc errata: E101, E105 (see `spec/errata.yaml` and `spec/errata/`)
+    pub fn list(&self) -> ListUsersRequest<'a> {
+        ListUsersRequest {
+            client: self.client,
+            limit: None,
+            cursor: None,
+            options: crate::RequestOptions::default(),
+        }
+    }
+
+    /// Delete one user account.
+    ///
+    /// Removes the user for good. Groups and chat rooms that the user owns are deleted along with the account. The deleted record comes back as the one item of the top-level `entities` array.
+    ///
+    /// - HTTP: `DELETE /users/{username}`
+    /// - Rate limit: 100/second per app key; Per App Key; the overview table gives the same number.
+    /// - Idempotent: yes, safe to repeat
+    /// - Checked before sending: `username`: must follow the username rule
+    /// - Source: `restful-api/user-system-registration`, section "Deleting a user"
+    /// - Doc errata: E101, E106 (see `spec/errata.yaml` and `spec/errata/`)
+    ///
+    /// # Arguments
+    ///
+    /// - `username`: The user to delete.
+    pub fn delete(&self, username: impl Into<String>) -> DeleteUserRequest<'a> {
+        DeleteUserRequest {
+            client: self.client,
+            username: username.into(),
+            options: crate::RequestOptions::default(),
+        }
+    }
+
+    /// Delete the oldest users of the app, up to 100 per call.
+    ///
+    /// Deletes `limit` users (default 10, at most 100) in order of registration, oldest first, and returns them in `entities`; the caller chooses how many, never which ones. Pass the returned `cursor` to continue; streaming the items therefore deletes every user of the app. Groups and chat rooms owned by deleted users are deleted too. Not idempotent: every repeat deletes further users.
+    ///
+    /// - HTTP: `DELETE /users`
+    /// - Rate limit: 30/second per app key; Per App Key; the overview table gives the same number.
+    /// - Idempotent: no, a repeat may act twice
+    /// - Checked before sending: `limit`: between 1 and 100
+    /// - Source: `restful-api/user-system-registration`, section "Deleting multiple users"
+    /// - Doc errata: E042, E101 (see `spec/errata.yaml` and `spec/errata/`)
+    pub fn delete_many(&self) -> DeleteUsersRequest<'a> {
+        DeleteUsersRequest {
+            client: self.client,
+            limit: None,
+            cursor: None,
+            options: crate::RequestOptions::default(),
+        }
+    }
+
+    /// Set a new login password for a user.
+    ///
+    /// Replaces the user's password without asking for the old one. The response carries neither `data` nor `entities`.
+    ///
+    /// - HTTP: `PUT /users/{username}/password`
+    /// - Rate limit: 100/second per app key; Per App Key, from the detail page; the overview has no row for this operation.
+    /// - Idempotent: yes, safe to repeat
+    /// - Checked before sending: `username`: must follow the username rule; `newpassword`: at most 64 bytes
+    /// - Source: `restful-api/user-system-registration`, section "Modifying the password"
+    /// - Doc errata: E044, E110 (see `spec/errata.yaml` and `spec/errata/`)
+    ///
+    /// # Arguments
+    ///
+    /// - `username`: The user whose password changes.
+    /// - `newpassword`: The new password, at most 64 bytes of UTF-8. Checked before sending: at most 64 bytes. See errata E110.
+    pub fn set_password(
+        &self,
+        username: impl Into<String>,
+        newpassword: impl Into<String>,
+    ) -> UpdateUserPasswordRequest<'a> {
+        UpdateUserPasswordRequest {
+            client: self.client,
+            username: username.into(),
+            body: UpdateUserPasswordBody {
+                newpassword: newpassword.into(),
+            },
+            options: crate::RequestOptions::default(),
+        }
+    }
+
+    /// Ban a user account.
+    ///
+    /// Deactivates the user: they are logged out at once and cannot log in again until activate_user lifts the ban. The record, now with `activated` false, comes back as the one item of `entities`.
+    ///
+    /// - HTTP: `POST /users/{username}/deactivate`
+    /// - Rate limit: 100/second per app key; Per App Key; the overview table gives the same number.
+    /// - Idempotent: yes, safe to repeat
+    /// - Checked before sending: `username`: must follow the username rule
+    /// - Source: `restful-api/user-system-registration`, section "Banning a user"
+    /// - Doc errata: E101, E111 (see `spec/errata.yaml` and `spec/errata/`)
+    ///
+    /// # Arguments
+    ///
+    /// - `username`: The user to ban.
+    pub fn deactivate(&self, username: impl Into<String>) -> DeactivateUserRequest<'a> {
+        DeactivateUserRequest {
+            client: self.client,
+            username: username.into(),
+            options: crate::RequestOptions::default(),
+        }
+    }
+
+    /// Lift the ban on a user account.
+    ///
+    /// Reactivates a banned user so that they can log in again. The response carries only an action text.
+    ///
+    /// - HTTP: `POST /users/{username}/activate`
+    /// - Rate limit: 100/second per app key; Per App Key; the overview table gives the same number.
+    /// - Idempotent: yes, safe to repeat
+    /// - Checked before sending: `username`: must follow the username rule
+    /// - Source: `restful-api/user-system-registration`, section "Unbanning a user"
+    /// - Doc errata: E111 (see `spec/errata.yaml` and `spec/errata/`)
+    ///
+    /// # Arguments
+    ///
+    /// - `username`: The user to unban.
+    pub fn activate(&self, username: impl Into<String>) -> ActivateUserRequest<'a> {
+        ActivateUserRequest {
+            client: self.client,
+            username: username.into(),
+            options: crate::RequestOptions::default(),
+        }
+    }
+
+    /// Force a user offline.
+    ///
+    /// Ends all of the user's sessions; the user has to log in again to keep using Chat. This is a GET request although it changes state.
+    ///
+    /// - HTTP: `GET /users/{username}/disconnect`
+    /// - Rate limit: 100/second per app key; Per App Key; the overview table gives the same number.
+    /// - Idempotent: yes, safe to repeat
+    /// - Checked before sending: `username`: must follow the username rule
+    /// - Source: `restful-api/user-system-registration`, section "Forcing a user offline"
+    /// - Doc errata: E107 (see `spec/errata.yaml` and `spec/errata/`)
+    ///
+    /// # Arguments
+    ///
+    /// - `username`: The user to log out.
+    pub fn disconnect(&self, username: impl Into<String>) -> DisconnectUserRequest<'a> {
+        DisconnectUserRequest {
+            client: self.client,
+            username: username.into(),
+            options: crate::RequestOptions::default(),
+        }
+    }
+
+    /// Tell whether a user is online.
+    ///
+    /// Returns a one-entry map from the username to "online" or "offline".
+    ///
+    /// - HTTP: `GET /users/{username}/status`
+    /// - Rate limit: 100/second per app key; Per App Key; the overview table gives the same number.
+    /// - Idempotent: yes, safe to repeat
+    /// - Checked before sending: `username`: must follow the username rule
+    /// - Source: `restful-api/user-system-registration`, section "Querying the online state of a user"
+    /// - Doc errata: E047 (see `spec/errata.yaml` and `spec/errata/`)
+    ///
+    /// # Arguments
+    ///
+    /// - `username`: The user whose state is queried.
+    pub fn online_status(
+        &self,
+        username: impl Into<String>,
+    ) -> GetUserOnlineStatusRequest<'a> {
+        GetUserOnlineStatusRequest {
+            client: self.client,
+            username: username.into(),
+            options: crate::RequestOptions::default(),
+        }
+    }
+
+    /// Tell whether each of up to 100 users is online.
+    ///
+    /// Reads the online state of 1 to 100 users. Names are not checked: a user that does not exist is simply reported as "offline". Repeating the call changes nothing.
+    ///
+    /// - HTTP: `POST /users/batch/status`
+    /// - Rate limit: 50/second per app key; Per App Key; the overview table gives the same number.
+    /// - Idempotent: yes, safe to repeat
+    /// - Checked before sending: `usernames`: at least 1 items, at most 100 items, each item must follow the username rule
+    /// - Source: `restful-api/user-system-registration`, section "Querying the online state of multiple users"
+    /// - Doc errata: E108 (see `spec/errata.yaml` and `spec/errata/`)
+    ///
+    /// # Arguments
+    ///
+    /// - `usernames`: The users to check, at most 100. Checked before sending: at least 1 items; at most 100 items. See errata E108.
+    pub fn online_statuses(
+        &self,
+        usernames: impl IntoIterator<Item = impl Into<String>>,
+    ) -> GetUsersOnlineStatusRequest<'a> {
+        GetUsersOnlineStatusRequest {
+            client: self.client,
+            body: GetUsersOnlineStatusBody {
+                usernames: usernames.into_iter().map(Into::into).collect(),
+            },
+            options: crate::RequestOptions::default(),
+        }
+    }
+
+    /// Count the offline messages waiting for a user.
+    ///
+    /// Returns a one-entry map from the username to the number of messages stored for the user while they were offline.
+    ///
+    /// - HTTP: `GET /users/{username}/offline_msg_count`
+    /// - Rate limit: 100/second per app key; Per App Key; the overview table gives the same number.
+    /// - Idempotent: yes, safe to repeat
+    /// - Checked before sending: `username`: must follow the username rule
+    /// - Source: `restful-api/user-system-registration`, section "Querying the number of offline messages"
+    /// - Doc errata: E040, E047, E109 (see `spec/errata.yaml` and `spec/errata/`)
+    ///
+    /// # Arguments
+    ///
+    /// - `username`: The user whose offline messages are counted. See errata E109.
+    pub fn offline_message_count(
+        &self,
+        username: impl Into<String>,
+    ) -> GetOfflineMessageCountRequest<'a> {
+        GetOfflineMessageCountRequest {
+            client: self.client,
+            username: username.into(),
+            options: crate::RequestOptions::default(),
+        }
+    }
+
+    /// Tell whether an offline message has reached its recipient.
+    ///
+    /// Returns a one-entry map from the message id to "delivered" (the user has pulled it) or "undelivered" (still held by the server).
+    ///
+    /// - HTTP: `GET /users/{username}/offline_msg_status/{msg_id}`
+    /// - Rate limit: 100/second per app key; Per App Key; the overview table gives the same number.
+    /// - Idempotent: yes, safe to repeat
+    /// - Checked before sending: `username`: must follow the username rule
+    /// - Source: `restful-api/user-system-registration`, section "Querying the delivery state of an offline message"
+    /// - Doc errata: E047 (see `spec/errata.yaml` and `spec/errata/`)
+    ///
+    /// # Arguments
+    ///
+    /// - `username`: The recipient of the message.
+    /// - `msg_id`: Id of the message to check.
+    pub fn offline_message_status(
+        &self,
+        username: impl Into<String>,
+        msg_id: impl Into<String>,
+    ) -> GetOfflineMessageStatusRequest<'a> {
+        GetOfflineMessageStatusRequest {
+            client: self.client,
+            username: username.into(),
+            msg_id: msg_id.into(),
+            options: crate::RequestOptions::default(),
+        }
+    }
+}
+
 /// One user record as the user and contact operations return it in the top-level `entities` array.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct UserEntity {
@@ -76,7 +448,7 @@ pub struct RegisterUsersItem {
     pub extra: crate::Extra,
 }
 
-/// The `data` of the response of [`crate::Client::disconnect_user`]: Force a user offline.
+/// The `data` of the response of [`Users::disconnect`](crate::users::Users::disconnect): Force a user offline.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct DisconnectUserData {
     /// True once the user has been logged out; the page shows no other value.
@@ -108,35 +480,7 @@ struct RegisterUserBody {
     nickname: Option<String>,
 }
 
-impl crate::Client {
-    /// Create one user account.
-    ///
-    /// Registers a single user. The new record comes back as the one item of the top-level `entities` array; the response has no `data`.
-    ///
-    /// - HTTP: `POST /users`
-    /// - Rate limit: 100/second per app key; Per App Key; the overview table gives the same number.
-    /// - Idempotent: no, a repeat may act twice
-    /// - Checked before sending: `username`: must follow the username rule; `password`: at most 64 characters
-    /// - Source: `restful-api/user-system-registration`, section "Registering a user"
-    /// - Doc errata: E041, E100, E101, E103 (see `spec/errata.yaml` and `spec/errata/`)
-    ///
-    /// # Arguments
-    ///
-    /// - `username`: Login name of the new user; unique within the app. See errata E103.
-    pub fn register_user(&self, username: impl Into<String>) -> RegisterUserRequest<'_> {
-        RegisterUserRequest {
-            client: self,
-            body: RegisterUserBody {
-                username: username.into(),
-                password: None,
-                nickname: None,
-            },
-            options: crate::RequestOptions::default(),
-        }
-    }
-}
-
-/// Request builder for [`Client::register_user`](crate::Client::register_user): set optional arguments, then `.await` it or call [`send`](Self::send).
+/// The request of [`Users::register`](Users::register): set optional arguments, then `.await` it for the payload, or call [`with_envelope`](Self::with_envelope) for the whole response.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct RegisterUserRequest<'a> {
@@ -180,8 +524,20 @@ impl<'a> RegisterUserRequest<'a> {
         Ok(())
     }
 
-    /// Validates the arguments, sends the request and decodes the response.
+    /// Validates the arguments, sends the request and decodes the
+    /// response's payload (what `.await` does).
     pub async fn send(self) -> RegisterUserResult {
+        self.with_envelope().await.map(|response| response.data)
+    }
+
+    /// Like [`send`](Self::send), but keeps the whole response: the
+    /// payload in `data`, and the envelope fields around it.
+    pub async fn with_envelope(
+        self,
+    ) -> Result<
+        crate::Response<::std::vec::Vec<crate::users::UserEntity>>,
+        crate::Error,
+    > {
         self.validate()?;
         let path = String::from("/users");
         let query: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
@@ -199,9 +555,9 @@ impl<'a> RegisterUserRequest<'a> {
     }
 }
 
-/// What the request gives when sent.
+/// What the request gives when awaited.
 type RegisterUserResult = Result<
-    crate::Response<::std::vec::Vec<crate::UserEntity>>,
+    ::std::vec::Vec<crate::users::UserEntity>,
     crate::Error,
 >;
 
@@ -221,37 +577,10 @@ pub(crate) const REGISTER_USERS: crate::OperationInfo = crate::OperationInfo {
 /// The JSON body, exactly as it goes on the wire.
 #[derive(Debug, Clone, ::serde::Serialize)]
 struct RegisterUsersBody {
-    users: ::std::vec::Vec<crate::UserRegistration>,
+    users: ::std::vec::Vec<crate::users::UserRegistration>,
 }
 
-impl crate::Client {
-    /// Create up to 60 user accounts in one call.
-    ///
-    /// Registers 1 to 60 users at once. Users that could not be created (for example because the name is taken) are listed in `data` with a reason, while the others are created and returned in `entities`; a 200 status therefore does not mean every user was registered.
-    ///
-    /// - HTTP: `POST /users`
-    /// - Rate limit: 100/second per app key; Per App Key; the overview table gives the same number.
-    /// - Idempotent: no, a repeat may act twice
-    /// - Checked before sending: `users`: at least 1 items, at most 60 items
-    /// - Source: `restful-api/user-system-registration`, section "Registering multiple users"
-    /// - Doc errata: E041, E100, E101, E102, E103, E104, E128 (see `spec/errata.yaml` and `spec/errata/`)
-    ///
-    /// # Arguments
-    ///
-    /// - `users`: The accounts to create, 1 to 60. On the wire this list is the whole request body (a bare JSON array), not a `users` member. Checked before sending: at least 1 items; at most 60 items. See errata E102.
-    pub fn register_users(
-        &self,
-        users: ::std::vec::Vec<crate::UserRegistration>,
-    ) -> RegisterUsersRequest<'_> {
-        RegisterUsersRequest {
-            client: self,
-            body: RegisterUsersBody { users },
-            options: crate::RequestOptions::default(),
-        }
-    }
-}
-
-/// Request builder for [`Client::register_users`](crate::Client::register_users): set optional arguments, then `.await` it or call [`send`](Self::send).
+/// The request of [`Users::register_many`](Users::register_many): set optional arguments, then `.await` it for the payload, or call [`with_envelope`](Self::with_envelope) for the whole response.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct RegisterUsersRequest<'a> {
@@ -271,8 +600,20 @@ impl<'a> RegisterUsersRequest<'a> {
         Ok(())
     }
 
-    /// Validates the arguments, sends the request and decodes the response.
+    /// Validates the arguments, sends the request and decodes the
+    /// response's payload (what `.await` does).
     pub async fn send(self) -> RegisterUsersResult {
+        self.with_envelope().await.map(|response| response.data)
+    }
+
+    /// Like [`send`](Self::send), but keeps the whole response: the
+    /// payload in `data`, and the envelope fields around it.
+    pub async fn with_envelope(
+        self,
+    ) -> Result<
+        crate::Response<::std::vec::Vec<crate::users::RegisterUsersItem>>,
+        crate::Error,
+    > {
         self.validate()?;
         let path = String::from("/users");
         let query: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
@@ -290,9 +631,9 @@ impl<'a> RegisterUsersRequest<'a> {
     }
 }
 
-/// What the request gives when sent.
+/// What the request gives when awaited.
 type RegisterUsersResult = Result<
-    crate::Response<::std::vec::Vec<crate::RegisterUsersItem>>,
+    ::std::vec::Vec<crate::users::RegisterUsersItem>,
     crate::Error,
 >;
 
@@ -309,31 +650,7 @@ pub(crate) const GET_USER: crate::OperationInfo = crate::OperationInfo {
     }),
 };
 
-impl crate::Client {
-    /// Get one user's account record.
-    ///
-    /// Looks a user up by name. The record is the one item of the top-level `entities` array; the response has no `data`.
-    ///
-    /// - HTTP: `GET /users/{username}`
-    /// - Rate limit: 100/second per app key; Per App Key; the overview table gives the same number.
-    /// - Idempotent: yes, safe to repeat
-    /// - Checked before sending: `username`: must follow the username rule
-    /// - Source: `restful-api/user-system-registration`, section "Querying a user"
-    /// - Doc errata: E101 (see `spec/errata.yaml` and `spec/errata/`)
-    ///
-    /// # Arguments
-    ///
-    /// - `username`: The user to look up.
-    pub fn get_user(&self, username: impl Into<String>) -> GetUserRequest<'_> {
-        GetUserRequest {
-            client: self,
-            username: username.into(),
-            options: crate::RequestOptions::default(),
-        }
-    }
-}
-
-/// Request builder for [`Client::get_user`](crate::Client::get_user): set optional arguments, then `.await` it or call [`send`](Self::send).
+/// The request of [`Users::get`](Users::get): set optional arguments, then `.await` it for the payload, or call [`with_envelope`](Self::with_envelope) for the whole response.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct GetUserRequest<'a> {
@@ -357,8 +674,20 @@ impl<'a> GetUserRequest<'a> {
         Ok(())
     }
 
-    /// Validates the arguments, sends the request and decodes the response.
+    /// Validates the arguments, sends the request and decodes the
+    /// response's payload (what `.await` does).
     pub async fn send(self) -> GetUserResult {
+        self.with_envelope().await.map(|response| response.data)
+    }
+
+    /// Like [`send`](Self::send), but keeps the whole response: the
+    /// payload in `data`, and the envelope fields around it.
+    pub async fn with_envelope(
+        self,
+    ) -> Result<
+        crate::Response<::std::vec::Vec<crate::users::UserEntity>>,
+        crate::Error,
+    > {
         self.validate()?;
         let path = {
             let username = crate::runtime::encode::segment(&self.username);
@@ -379,12 +708,8 @@ impl<'a> GetUserRequest<'a> {
     }
 }
 
-/// What the request gives when sent.
-type GetUserResult = Result<
-    crate::Response<::std::vec::Vec<crate::UserEntity>>,
-    crate::Error,
->;
-
+/// What the request gives when awaited.
+type GetUserResult = Result<::std::vec::Vec<crate::users::UserEntity>, crate::Error>;
 crate::runtime::request_builder!(GetUserRequest => GetUserResult);
 
 pub(crate) const LIST_USERS: crate::OperationInfo = crate::OperationInfo {
@@ -398,28 +723,7 @@ pub(crate) const LIST_USERS: crate::OperationInfo = crate::OperationInfo {
     }),
 };
 
-impl crate::Client {
-    /// List the app's users, oldest first, one page at a time.
-    ///
-    /// Returns up to `limit` users (default 10) in order of registration, in the top-level `entities` array. While more users remain the response carries a `cursor`; send it back to get the next page, or stream the items to walk every user of the app.
-    ///
-    /// - HTTP: `GET /users`
-    /// - Rate limit: 100/second per app key; Per App Key; the overview table gives the same number.
-    /// - Idempotent: yes, safe to repeat
-    /// - Checked before sending: `limit`: between 1 and 100
-    /// - Source: `restful-api/user-system-registration`, section "Querying multiple users"
-    /// - Doc errata: E101, E105 (see `spec/errata.yaml` and `spec/errata/`)
-    pub fn list_users(&self) -> ListUsersRequest<'_> {
-        ListUsersRequest {
-            client: self,
-            limit: None,
-            cursor: None,
-            options: crate::RequestOptions::default(),
-        }
-    }
-}
-
-/// Request builder for [`Client::list_users`](crate::Client::list_users): set optional arguments, then `.await` it or call [`send`](Self::send).
+/// The request of [`Users::list`](Users::list): set optional arguments, then `.await` it for the payload, or call [`with_envelope`](Self::with_envelope) for the whole response.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ListUsersRequest<'a> {
@@ -456,8 +760,20 @@ impl<'a> ListUsersRequest<'a> {
         Ok(())
     }
 
-    /// Validates the arguments, sends the request and decodes the response.
+    /// Validates the arguments, sends the request and decodes the
+    /// response's payload (what `.await` does).
     pub async fn send(self) -> ListUsersResult {
+        self.with_envelope().await.map(|response| response.data)
+    }
+
+    /// Like [`send`](Self::send), but keeps the whole response: the
+    /// payload in `data`, and the envelope fields around it.
+    pub async fn with_envelope(
+        self,
+    ) -> Result<
+        crate::Response<::std::vec::Vec<crate::users::UserEntity>>,
+        crate::Error,
+    > {
         self.validate()?;
         let path = String::from("/users");
         let mut query: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
@@ -485,12 +801,12 @@ impl<'a> ListUsersRequest<'a> {
     /// Set the page size with the builder first; the cursor is
     /// managed by the stream.
     #[inline]
-    pub fn into_stream(self) -> crate::BoxStream<'a, crate::UserEntity> {
+    pub fn into_stream(self) -> crate::BoxStream<'a, crate::users::UserEntity> {
         crate::runtime::paginate::by_cursor(
             self,
             |mut request: Self, cursor| async move {
                 request.cursor = cursor;
-                let response = request.send().await?;
+                let response = request.with_envelope().await?;
                 let next = response.cursor.clone();
                 Ok((response.data, next))
             },
@@ -498,12 +814,8 @@ impl<'a> ListUsersRequest<'a> {
     }
 }
 
-/// What the request gives when sent.
-type ListUsersResult = Result<
-    crate::Response<::std::vec::Vec<crate::UserEntity>>,
-    crate::Error,
->;
-
+/// What the request gives when awaited.
+type ListUsersResult = Result<::std::vec::Vec<crate::users::UserEntity>, crate::Error>;
 crate::runtime::request_builder!(ListUsersRequest => ListUsersResult);
 
 pub(crate) const DELETE_USER: crate::OperationInfo = crate::OperationInfo {
@@ -517,31 +829,7 @@ pub(crate) const DELETE_USER: crate::OperationInfo = crate::OperationInfo {
     }),
 };
 
-impl crate::Client {
-    /// Delete one user account.
-    ///
-    /// Removes the user for good. Groups and chat rooms that the user owns are deleted along with the account. The deleted record comes back as the one item of the top-level `entities` array.
-    ///
-    /// - HTTP: `DELETE /users/{username}`
-    /// - Rate limit: 100/second per app key; Per App Key; the overview table gives the same number.
-    /// - Idempotent: yes, safe to repeat
-    /// - Checked before sending: `username`: must follow the username rule
-    /// - Source: `restful-api/user-system-registration`, section "Deleting a user"
-    /// - Doc errata: E101, E106 (see `spec/errata.yaml` and `spec/errata/`)
-    ///
-    /// # Arguments
-    ///
-    /// - `username`: The user to delete.
-    pub fn delete_user(&self, username: impl Into<String>) -> DeleteUserRequest<'_> {
-        DeleteUserRequest {
-            client: self,
-            username: username.into(),
-            options: crate::RequestOptions::default(),
-        }
-    }
-}
-
-/// Request builder for [`Client::delete_user`](crate::Client::delete_user): set optional arguments, then `.await` it or call [`send`](Self::send).
+/// The request of [`Users::delete`](Users::delete): set optional arguments, then `.await` it for the payload, or call [`with_envelope`](Self::with_envelope) for the whole response.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct DeleteUserRequest<'a> {
@@ -565,8 +853,20 @@ impl<'a> DeleteUserRequest<'a> {
         Ok(())
     }
 
-    /// Validates the arguments, sends the request and decodes the response.
+    /// Validates the arguments, sends the request and decodes the
+    /// response's payload (what `.await` does).
     pub async fn send(self) -> DeleteUserResult {
+        self.with_envelope().await.map(|response| response.data)
+    }
+
+    /// Like [`send`](Self::send), but keeps the whole response: the
+    /// payload in `data`, and the envelope fields around it.
+    pub async fn with_envelope(
+        self,
+    ) -> Result<
+        crate::Response<::std::vec::Vec<crate::users::UserEntity>>,
+        crate::Error,
+    > {
         self.validate()?;
         let path = {
             let username = crate::runtime::encode::segment(&self.username);
@@ -587,12 +887,8 @@ impl<'a> DeleteUserRequest<'a> {
     }
 }
 
-/// What the request gives when sent.
-type DeleteUserResult = Result<
-    crate::Response<::std::vec::Vec<crate::UserEntity>>,
-    crate::Error,
->;
-
+/// What the request gives when awaited.
+type DeleteUserResult = Result<::std::vec::Vec<crate::users::UserEntity>, crate::Error>;
 crate::runtime::request_builder!(DeleteUserRequest => DeleteUserResult);
 
 pub(crate) const DELETE_USERS: crate::OperationInfo = crate::OperationInfo {
@@ -606,28 +902,7 @@ pub(crate) const DELETE_USERS: crate::OperationInfo = crate::OperationInfo {
     }),
 };
 
-impl crate::Client {
-    /// Delete the oldest users of the app, up to 100 per call.
-    ///
-    /// Deletes `limit` users (default 10, at most 100) in order of registration, oldest first, and returns them in `entities`; the caller chooses how many, never which ones. Pass the returned `cursor` to continue; streaming the items therefore deletes every user of the app. Groups and chat rooms owned by deleted users are deleted too. Not idempotent: every repeat deletes further users.
-    ///
-    /// - HTTP: `DELETE /users`
-    /// - Rate limit: 30/second per app key; Per App Key; the overview table gives the same number.
-    /// - Idempotent: no, a repeat may act twice
-    /// - Checked before sending: `limit`: between 1 and 100
-    /// - Source: `restful-api/user-system-registration`, section "Deleting multiple users"
-    /// - Doc errata: E042, E101 (see `spec/errata.yaml` and `spec/errata/`)
-    pub fn delete_users(&self) -> DeleteUsersRequest<'_> {
-        DeleteUsersRequest {
-            client: self,
-            limit: None,
-            cursor: None,
-            options: crate::RequestOptions::default(),
-        }
-    }
-}
-
-/// Request builder for [`Client::delete_users`](crate::Client::delete_users): set optional arguments, then `.await` it or call [`send`](Self::send).
+/// The request of [`Users::delete_many`](Users::delete_many): set optional arguments, then `.await` it for the payload, or call [`with_envelope`](Self::with_envelope) for the whole response.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct DeleteUsersRequest<'a> {
@@ -664,8 +939,20 @@ impl<'a> DeleteUsersRequest<'a> {
         Ok(())
     }
 
-    /// Validates the arguments, sends the request and decodes the response.
+    /// Validates the arguments, sends the request and decodes the
+    /// response's payload (what `.await` does).
     pub async fn send(self) -> DeleteUsersResult {
+        self.with_envelope().await.map(|response| response.data)
+    }
+
+    /// Like [`send`](Self::send), but keeps the whole response: the
+    /// payload in `data`, and the envelope fields around it.
+    pub async fn with_envelope(
+        self,
+    ) -> Result<
+        crate::Response<::std::vec::Vec<crate::users::UserEntity>>,
+        crate::Error,
+    > {
         self.validate()?;
         let path = String::from("/users");
         let mut query: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
@@ -693,12 +980,12 @@ impl<'a> DeleteUsersRequest<'a> {
     /// Set the page size with the builder first; the cursor is
     /// managed by the stream.
     #[inline]
-    pub fn into_stream(self) -> crate::BoxStream<'a, crate::UserEntity> {
+    pub fn into_stream(self) -> crate::BoxStream<'a, crate::users::UserEntity> {
         crate::runtime::paginate::by_cursor(
             self,
             |mut request: Self, cursor| async move {
                 request.cursor = cursor;
-                let response = request.send().await?;
+                let response = request.with_envelope().await?;
                 let next = response.cursor.clone();
                 Ok((response.data, next))
             },
@@ -706,12 +993,8 @@ impl<'a> DeleteUsersRequest<'a> {
     }
 }
 
-/// What the request gives when sent.
-type DeleteUsersResult = Result<
-    crate::Response<::std::vec::Vec<crate::UserEntity>>,
-    crate::Error,
->;
-
+/// What the request gives when awaited.
+type DeleteUsersResult = Result<::std::vec::Vec<crate::users::UserEntity>, crate::Error>;
 crate::runtime::request_builder!(DeleteUsersRequest => DeleteUsersResult);
 
 pub(crate) const UPDATE_USER_PASSWORD: crate::OperationInfo = crate::OperationInfo {
@@ -731,39 +1014,7 @@ struct UpdateUserPasswordBody {
     newpassword: String,
 }
 
-impl crate::Client {
-    /// Set a new login password for a user.
-    ///
-    /// Replaces the user's password without asking for the old one. The response carries neither `data` nor `entities`.
-    ///
-    /// - HTTP: `PUT /users/{username}/password`
-    /// - Rate limit: 100/second per app key; Per App Key, from the detail page; the overview has no row for this operation.
-    /// - Idempotent: yes, safe to repeat
-    /// - Checked before sending: `username`: must follow the username rule; `newpassword`: at most 64 bytes
-    /// - Source: `restful-api/user-system-registration`, section "Modifying the password"
-    /// - Doc errata: E044, E110 (see `spec/errata.yaml` and `spec/errata/`)
-    ///
-    /// # Arguments
-    ///
-    /// - `username`: The user whose password changes.
-    /// - `newpassword`: The new password, at most 64 bytes of UTF-8. Checked before sending: at most 64 bytes. See errata E110.
-    pub fn update_user_password(
-        &self,
-        username: impl Into<String>,
-        newpassword: impl Into<String>,
-    ) -> UpdateUserPasswordRequest<'_> {
-        UpdateUserPasswordRequest {
-            client: self,
-            username: username.into(),
-            body: UpdateUserPasswordBody {
-                newpassword: newpassword.into(),
-            },
-            options: crate::RequestOptions::default(),
-        }
-    }
-}
-
-/// Request builder for [`Client::update_user_password`](crate::Client::update_user_password): set optional arguments, then `.await` it or call [`send`](Self::send).
+/// The request of [`Users::set_password`](Users::set_password): set optional arguments, then `.await` it for the payload, or call [`with_envelope`](Self::with_envelope) for the whole response.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct UpdateUserPasswordRequest<'a> {
@@ -792,8 +1043,20 @@ impl<'a> UpdateUserPasswordRequest<'a> {
         Ok(())
     }
 
-    /// Validates the arguments, sends the request and decodes the response.
+    /// Validates the arguments, sends the request and decodes the
+    /// response's payload (what `.await` does).
     pub async fn send(self) -> UpdateUserPasswordResult {
+        self.with_envelope().await.map(|_| ())
+    }
+
+    /// Like [`send`](Self::send), but keeps the whole response: the
+    /// payload in `data`, and the envelope fields around it.
+    pub async fn with_envelope(
+        self,
+    ) -> Result<
+        crate::Response<::std::option::Option<::serde_json::Value>>,
+        crate::Error,
+    > {
         self.validate()?;
         let path = {
             let username = crate::runtime::encode::segment(&self.username);
@@ -814,12 +1077,8 @@ impl<'a> UpdateUserPasswordRequest<'a> {
     }
 }
 
-/// What the request gives when sent.
-type UpdateUserPasswordResult = Result<
-    crate::Response<::std::option::Option<::serde_json::Value>>,
-    crate::Error,
->;
-
+/// What the request gives when awaited.
+type UpdateUserPasswordResult = Result<(), crate::Error>;
 crate::runtime::request_builder!(UpdateUserPasswordRequest => UpdateUserPasswordResult);
 
 pub(crate) const DEACTIVATE_USER: crate::OperationInfo = crate::OperationInfo {
@@ -833,34 +1092,7 @@ pub(crate) const DEACTIVATE_USER: crate::OperationInfo = crate::OperationInfo {
     }),
 };
 
-impl crate::Client {
-    /// Ban a user account.
-    ///
-    /// Deactivates the user: they are logged out at once and cannot log in again until activate_user lifts the ban. The record, now with `activated` false, comes back as the one item of `entities`.
-    ///
-    /// - HTTP: `POST /users/{username}/deactivate`
-    /// - Rate limit: 100/second per app key; Per App Key; the overview table gives the same number.
-    /// - Idempotent: yes, safe to repeat
-    /// - Checked before sending: `username`: must follow the username rule
-    /// - Source: `restful-api/user-system-registration`, section "Banning a user"
-    /// - Doc errata: E101, E111 (see `spec/errata.yaml` and `spec/errata/`)
-    ///
-    /// # Arguments
-    ///
-    /// - `username`: The user to ban.
-    pub fn deactivate_user(
-        &self,
-        username: impl Into<String>,
-    ) -> DeactivateUserRequest<'_> {
-        DeactivateUserRequest {
-            client: self,
-            username: username.into(),
-            options: crate::RequestOptions::default(),
-        }
-    }
-}
-
-/// Request builder for [`Client::deactivate_user`](crate::Client::deactivate_user): set optional arguments, then `.await` it or call [`send`](Self::send).
+/// The request of [`Users::deactivate`](Users::deactivate): set optional arguments, then `.await` it for the payload, or call [`with_envelope`](Self::with_envelope) for the whole response.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct DeactivateUserRequest<'a> {
@@ -884,8 +1116,20 @@ impl<'a> DeactivateUserRequest<'a> {
         Ok(())
     }
 
-    /// Validates the arguments, sends the request and decodes the response.
+    /// Validates the arguments, sends the request and decodes the
+    /// response's payload (what `.await` does).
     pub async fn send(self) -> DeactivateUserResult {
+        self.with_envelope().await.map(|response| response.data)
+    }
+
+    /// Like [`send`](Self::send), but keeps the whole response: the
+    /// payload in `data`, and the envelope fields around it.
+    pub async fn with_envelope(
+        self,
+    ) -> Result<
+        crate::Response<::std::vec::Vec<crate::users::UserEntity>>,
+        crate::Error,
+    > {
         self.validate()?;
         let path = {
             let username = crate::runtime::encode::segment(&self.username);
@@ -906,9 +1150,9 @@ impl<'a> DeactivateUserRequest<'a> {
     }
 }
 
-/// What the request gives when sent.
+/// What the request gives when awaited.
 type DeactivateUserResult = Result<
-    crate::Response<::std::vec::Vec<crate::UserEntity>>,
+    ::std::vec::Vec<crate::users::UserEntity>,
     crate::Error,
 >;
 
@@ -925,31 +1169,7 @@ pub(crate) const ACTIVATE_USER: crate::OperationInfo = crate::OperationInfo {
     }),
 };
 
-impl crate::Client {
-    /// Lift the ban on a user account.
-    ///
-    /// Reactivates a banned user so that they can log in again. The response carries only an action text.
-    ///
-    /// - HTTP: `POST /users/{username}/activate`
-    /// - Rate limit: 100/second per app key; Per App Key; the overview table gives the same number.
-    /// - Idempotent: yes, safe to repeat
-    /// - Checked before sending: `username`: must follow the username rule
-    /// - Source: `restful-api/user-system-registration`, section "Unbanning a user"
-    /// - Doc errata: E111 (see `spec/errata.yaml` and `spec/errata/`)
-    ///
-    /// # Arguments
-    ///
-    /// - `username`: The user to unban.
-    pub fn activate_user(&self, username: impl Into<String>) -> ActivateUserRequest<'_> {
-        ActivateUserRequest {
-            client: self,
-            username: username.into(),
-            options: crate::RequestOptions::default(),
-        }
-    }
-}
-
-/// Request builder for [`Client::activate_user`](crate::Client::activate_user): set optional arguments, then `.await` it or call [`send`](Self::send).
+/// The request of [`Users::activate`](Users::activate): set optional arguments, then `.await` it for the payload, or call [`with_envelope`](Self::with_envelope) for the whole response.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ActivateUserRequest<'a> {
@@ -973,8 +1193,20 @@ impl<'a> ActivateUserRequest<'a> {
         Ok(())
     }
 
-    /// Validates the arguments, sends the request and decodes the response.
+    /// Validates the arguments, sends the request and decodes the
+    /// response's payload (what `.await` does).
     pub async fn send(self) -> ActivateUserResult {
+        self.with_envelope().await.map(|_| ())
+    }
+
+    /// Like [`send`](Self::send), but keeps the whole response: the
+    /// payload in `data`, and the envelope fields around it.
+    pub async fn with_envelope(
+        self,
+    ) -> Result<
+        crate::Response<::std::option::Option<::serde_json::Value>>,
+        crate::Error,
+    > {
         self.validate()?;
         let path = {
             let username = crate::runtime::encode::segment(&self.username);
@@ -995,12 +1227,8 @@ impl<'a> ActivateUserRequest<'a> {
     }
 }
 
-/// What the request gives when sent.
-type ActivateUserResult = Result<
-    crate::Response<::std::option::Option<::serde_json::Value>>,
-    crate::Error,
->;
-
+/// What the request gives when awaited.
+type ActivateUserResult = Result<(), crate::Error>;
 crate::runtime::request_builder!(ActivateUserRequest => ActivateUserResult);
 
 pub(crate) const DISCONNECT_USER: crate::OperationInfo = crate::OperationInfo {
@@ -1014,34 +1242,7 @@ pub(crate) const DISCONNECT_USER: crate::OperationInfo = crate::OperationInfo {
     }),
 };
 
-impl crate::Client {
-    /// Force a user offline.
-    ///
-    /// Ends all of the user's sessions; the user has to log in again to keep using Chat. This is a GET request although it changes state.
-    ///
-    /// - HTTP: `GET /users/{username}/disconnect`
-    /// - Rate limit: 100/second per app key; Per App Key; the overview table gives the same number.
-    /// - Idempotent: yes, safe to repeat
-    /// - Checked before sending: `username`: must follow the username rule
-    /// - Source: `restful-api/user-system-registration`, section "Forcing a user offline"
-    /// - Doc errata: E107 (see `spec/errata.yaml` and `spec/errata/`)
-    ///
-    /// # Arguments
-    ///
-    /// - `username`: The user to log out.
-    pub fn disconnect_user(
-        &self,
-        username: impl Into<String>,
-    ) -> DisconnectUserRequest<'_> {
-        DisconnectUserRequest {
-            client: self,
-            username: username.into(),
-            options: crate::RequestOptions::default(),
-        }
-    }
-}
-
-/// Request builder for [`Client::disconnect_user`](crate::Client::disconnect_user): set optional arguments, then `.await` it or call [`send`](Self::send).
+/// The request of [`Users::disconnect`](Users::disconnect): set optional arguments, then `.await` it for the payload, or call [`with_envelope`](Self::with_envelope) for the whole response.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct DisconnectUserRequest<'a> {
@@ -1065,8 +1266,17 @@ impl<'a> DisconnectUserRequest<'a> {
         Ok(())
     }
 
-    /// Validates the arguments, sends the request and decodes the response.
+    /// Validates the arguments, sends the request and decodes the
+    /// response's payload (what `.await` does).
     pub async fn send(self) -> DisconnectUserResult {
+        self.with_envelope().await.map(|response| response.data)
+    }
+
+    /// Like [`send`](Self::send), but keeps the whole response: the
+    /// payload in `data`, and the envelope fields around it.
+    pub async fn with_envelope(
+        self,
+    ) -> Result<crate::Response<crate::users::DisconnectUserData>, crate::Error> {
         self.validate()?;
         let path = {
             let username = crate::runtime::encode::segment(&self.username);
@@ -1087,12 +1297,8 @@ impl<'a> DisconnectUserRequest<'a> {
     }
 }
 
-/// What the request gives when sent.
-type DisconnectUserResult = Result<
-    crate::Response<crate::DisconnectUserData>,
-    crate::Error,
->;
-
+/// What the request gives when awaited.
+type DisconnectUserResult = Result<crate::users::DisconnectUserData, crate::Error>;
 crate::runtime::request_builder!(DisconnectUserRequest => DisconnectUserResult);
 
 pub(crate) const GET_USER_ONLINE_STATUS: crate::OperationInfo = crate::OperationInfo {
@@ -1106,34 +1312,7 @@ pub(crate) const GET_USER_ONLINE_STATUS: crate::OperationInfo = crate::Operation
     }),
 };
 
-impl crate::Client {
-    /// Tell whether a user is online.
-    ///
-    /// Returns a one-entry map from the username to "online" or "offline".
-    ///
-    /// - HTTP: `GET /users/{username}/status`
-    /// - Rate limit: 100/second per app key; Per App Key; the overview table gives the same number.
-    /// - Idempotent: yes, safe to repeat
-    /// - Checked before sending: `username`: must follow the username rule
-    /// - Source: `restful-api/user-system-registration`, section "Querying the online state of a user"
-    /// - Doc errata: E047 (see `spec/errata.yaml` and `spec/errata/`)
-    ///
-    /// # Arguments
-    ///
-    /// - `username`: The user whose state is queried.
-    pub fn get_user_online_status(
-        &self,
-        username: impl Into<String>,
-    ) -> GetUserOnlineStatusRequest<'_> {
-        GetUserOnlineStatusRequest {
-            client: self,
-            username: username.into(),
-            options: crate::RequestOptions::default(),
-        }
-    }
-}
-
-/// Request builder for [`Client::get_user_online_status`](crate::Client::get_user_online_status): set optional arguments, then `.await` it or call [`send`](Self::send).
+/// The request of [`Users::online_status`](Users::online_status): set optional arguments, then `.await` it for the payload, or call [`with_envelope`](Self::with_envelope) for the whole response.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct GetUserOnlineStatusRequest<'a> {
@@ -1157,8 +1336,20 @@ impl<'a> GetUserOnlineStatusRequest<'a> {
         Ok(())
     }
 
-    /// Validates the arguments, sends the request and decodes the response.
+    /// Validates the arguments, sends the request and decodes the
+    /// response's payload (what `.await` does).
     pub async fn send(self) -> GetUserOnlineStatusResult {
+        self.with_envelope().await.map(|response| response.data)
+    }
+
+    /// Like [`send`](Self::send), but keeps the whole response: the
+    /// payload in `data`, and the envelope fields around it.
+    pub async fn with_envelope(
+        self,
+    ) -> Result<
+        crate::Response<::std::collections::BTreeMap<String, String>>,
+        crate::Error,
+    > {
         self.validate()?;
         let path = {
             let username = crate::runtime::encode::segment(&self.username);
@@ -1179,9 +1370,9 @@ impl<'a> GetUserOnlineStatusRequest<'a> {
     }
 }
 
-/// What the request gives when sent.
+/// What the request gives when awaited.
 type GetUserOnlineStatusResult = Result<
-    crate::Response<::std::collections::BTreeMap<String, String>>,
+    ::std::collections::BTreeMap<String, String>,
     crate::Error,
 >;
 
@@ -1206,36 +1397,7 @@ struct GetUsersOnlineStatusBody {
     usernames: ::std::vec::Vec<String>,
 }
 
-impl crate::Client {
-    /// Tell whether each of up to 100 users is online.
-    ///
-    /// Reads the online state of 1 to 100 users. Names are not checked: a user that does not exist is simply reported as "offline". Repeating the call changes nothing.
-    ///
-    /// - HTTP: `POST /users/batch/status`
-    /// - Rate limit: 50/second per app key; Per App Key; the overview table gives the same number.
-    /// - Idempotent: yes, safe to repeat
-    /// - Checked before sending: `usernames`: at least 1 items, at most 100 items, each item must follow the username rule
-    /// - Source: `restful-api/user-system-registration`, section "Querying the online state of multiple users"
-    /// - Doc errata: E108 (see `spec/errata.yaml` and `spec/errata/`)
-    ///
-    /// # Arguments
-    ///
-    /// - `usernames`: The users to check, at most 100. Checked before sending: at least 1 items; at most 100 items. See errata E108.
-    pub fn get_users_online_status(
-        &self,
-        usernames: impl IntoIterator<Item = impl Into<String>>,
-    ) -> GetUsersOnlineStatusRequest<'_> {
-        GetUsersOnlineStatusRequest {
-            client: self,
-            body: GetUsersOnlineStatusBody {
-                usernames: usernames.into_iter().map(Into::into).collect(),
-            },
-            options: crate::RequestOptions::default(),
-        }
-    }
-}
-
-/// Request builder for [`Client::get_users_online_status`](crate::Client::get_users_online_status): set optional arguments, then `.await` it or call [`send`](Self::send).
+/// The request of [`Users::online_statuses`](Users::online_statuses): set optional arguments, then `.await` it for the payload, or call [`with_envelope`](Self::with_envelope) for the whole response.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct GetUsersOnlineStatusRequest<'a> {
@@ -1260,8 +1422,20 @@ impl<'a> GetUsersOnlineStatusRequest<'a> {
         Ok(())
     }
 
-    /// Validates the arguments, sends the request and decodes the response.
+    /// Validates the arguments, sends the request and decodes the
+    /// response's payload (what `.await` does).
     pub async fn send(self) -> GetUsersOnlineStatusResult {
+        self.with_envelope().await.map(|response| response.data)
+    }
+
+    /// Like [`send`](Self::send), but keeps the whole response: the
+    /// payload in `data`, and the envelope fields around it.
+    pub async fn with_envelope(
+        self,
+    ) -> Result<
+        crate::Response<::std::vec::Vec<::std::collections::BTreeMap<String, String>>>,
+        crate::Error,
+    > {
         self.validate()?;
         let path = String::from("/users/batch/status");
         let query: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
@@ -1279,9 +1453,9 @@ impl<'a> GetUsersOnlineStatusRequest<'a> {
     }
 }
 
-/// What the request gives when sent.
+/// What the request gives when awaited.
 type GetUsersOnlineStatusResult = Result<
-    crate::Response<::std::vec::Vec<::std::collections::BTreeMap<String, String>>>,
+    ::std::vec::Vec<::std::collections::BTreeMap<String, String>>,
     crate::Error,
 >;
 
@@ -1300,34 +1474,7 @@ pub(crate) const GET_OFFLINE_MESSAGE_COUNT: crate::OperationInfo = crate::Operat
     }),
 };
 
-impl crate::Client {
-    /// Count the offline messages waiting for a user.
-    ///
-    /// Returns a one-entry map from the username to the number of messages stored for the user while they were offline.
-    ///
-    /// - HTTP: `GET /users/{username}/offline_msg_count`
-    /// - Rate limit: 100/second per app key; Per App Key; the overview table gives the same number.
-    /// - Idempotent: yes, safe to repeat
-    /// - Checked before sending: `username`: must follow the username rule
-    /// - Source: `restful-api/user-system-registration`, section "Querying the number of offline messages"
-    /// - Doc errata: E040, E047, E109 (see `spec/errata.yaml` and `spec/errata/`)
-    ///
-    /// # Arguments
-    ///
-    /// - `username`: The user whose offline messages are counted. See errata E109.
-    pub fn get_offline_message_count(
-        &self,
-        username: impl Into<String>,
-    ) -> GetOfflineMessageCountRequest<'_> {
-        GetOfflineMessageCountRequest {
-            client: self,
-            username: username.into(),
-            options: crate::RequestOptions::default(),
-        }
-    }
-}
-
-/// Request builder for [`Client::get_offline_message_count`](crate::Client::get_offline_message_count): set optional arguments, then `.await` it or call [`send`](Self::send).
+/// The request of [`Users::offline_message_count`](Users::offline_message_count): set optional arguments, then `.await` it for the payload, or call [`with_envelope`](Self::with_envelope) for the whole response.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct GetOfflineMessageCountRequest<'a> {
@@ -1351,8 +1498,20 @@ impl<'a> GetOfflineMessageCountRequest<'a> {
         Ok(())
     }
 
-    /// Validates the arguments, sends the request and decodes the response.
+    /// Validates the arguments, sends the request and decodes the
+    /// response's payload (what `.await` does).
     pub async fn send(self) -> GetOfflineMessageCountResult {
+        self.with_envelope().await.map(|response| response.data)
+    }
+
+    /// Like [`send`](Self::send), but keeps the whole response: the
+    /// payload in `data`, and the envelope fields around it.
+    pub async fn with_envelope(
+        self,
+    ) -> Result<
+        crate::Response<::std::collections::BTreeMap<String, i64>>,
+        crate::Error,
+    > {
         self.validate()?;
         let path = {
             let username = crate::runtime::encode::segment(&self.username);
@@ -1373,9 +1532,9 @@ impl<'a> GetOfflineMessageCountRequest<'a> {
     }
 }
 
-/// What the request gives when sent.
+/// What the request gives when awaited.
 type GetOfflineMessageCountResult = Result<
-    crate::Response<::std::collections::BTreeMap<String, i64>>,
+    ::std::collections::BTreeMap<String, i64>,
     crate::Error,
 >;
 
@@ -1394,37 +1553,7 @@ pub(crate) const GET_OFFLINE_MESSAGE_STATUS: crate::OperationInfo = crate::Opera
     }),
 };
 
-impl crate::Client {
-    /// Tell whether an offline message has reached its recipient.
-    ///
-    /// Returns a one-entry map from the message id to "delivered" (the user has pulled it) or "undelivered" (still held by the server).
-    ///
-    /// - HTTP: `GET /users/{username}/offline_msg_status/{msg_id}`
-    /// - Rate limit: 100/second per app key; Per App Key; the overview table gives the same number.
-    /// - Idempotent: yes, safe to repeat
-    /// - Checked before sending: `username`: must follow the username rule
-    /// - Source: `restful-api/user-system-registration`, section "Querying the delivery state of an offline message"
-    /// - Doc errata: E047 (see `spec/errata.yaml` and `spec/errata/`)
-    ///
-    /// # Arguments
-    ///
-    /// - `username`: The recipient of the message.
-    /// - `msg_id`: Id of the message to check.
-    pub fn get_offline_message_status(
-        &self,
-        username: impl Into<String>,
-        msg_id: impl Into<String>,
-    ) -> GetOfflineMessageStatusRequest<'_> {
-        GetOfflineMessageStatusRequest {
-            client: self,
-            username: username.into(),
-            msg_id: msg_id.into(),
-            options: crate::RequestOptions::default(),
-        }
-    }
-}
-
-/// Request builder for [`Client::get_offline_message_status`](crate::Client::get_offline_message_status): set optional arguments, then `.await` it or call [`send`](Self::send).
+/// The request of [`Users::offline_message_status`](Users::offline_message_status): set optional arguments, then `.await` it for the payload, or call [`with_envelope`](Self::with_envelope) for the whole response.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct GetOfflineMessageStatusRequest<'a> {
@@ -1453,8 +1582,20 @@ impl<'a> GetOfflineMessageStatusRequest<'a> {
         Ok(())
     }
 
-    /// Validates the arguments, sends the request and decodes the response.
+    /// Validates the arguments, sends the request and decodes the
+    /// response's payload (what `.await` does).
     pub async fn send(self) -> GetOfflineMessageStatusResult {
+        self.with_envelope().await.map(|response| response.data)
+    }
+
+    /// Like [`send`](Self::send), but keeps the whole response: the
+    /// payload in `data`, and the envelope fields around it.
+    pub async fn with_envelope(
+        self,
+    ) -> Result<
+        crate::Response<::std::collections::BTreeMap<String, String>>,
+        crate::Error,
+    > {
         self.validate()?;
         let path = {
             let username = crate::runtime::encode::segment(&self.username);
@@ -1476,9 +1617,9 @@ impl<'a> GetOfflineMessageStatusRequest<'a> {
     }
 }
 
-/// What the request gives when sent.
+/// What the request gives when awaited.
 type GetOfflineMessageStatusResult = Result<
-    crate::Response<::std::collections::BTreeMap<String, String>>,
+    ::std::collections::BTreeMap<String, String>,
     crate::Error,
 >;
 

@@ -14,7 +14,8 @@ async fn upload_chat_file_doc() {
         .await;
     let client = server.client();
     let result = client
-        .upload_chat_file(
+        .chat_files()
+        .upload(
             agora_chat::UploadFile::from_bytes(
                 "IMG_2953.JPG",
                 b"conformance test file".to_vec(),
@@ -23,6 +24,7 @@ async fn upload_chat_file_doc() {
         .restrict_access(true)
         .thumbnail_height(180)
         .thumbnail_width(180)
+        .with_envelope()
         .await;
     server
         .assert_request(
@@ -59,7 +61,8 @@ async fn download_chat_file_doc() {
     let server = support::MockApi::start(200u16, "\"file-bytes\"").await;
     let client = server.client();
     let result = client
-        .download_chat_file("7f456bf0-XXXX-XXXX-b630-777db304f26c")
+        .chat_files()
+        .download("7f456bf0-XXXX-XXXX-b630-777db304f26c")
         .share_secret("f0Vr-uyyEeiHpHmsu53XXXXXXXXZYgyLkdfsZ4xo2Z0cSBnB")
         .await;
     server
@@ -88,7 +91,8 @@ async fn download_chat_file_thumbnail_doc() {
     let server = support::MockApi::start(200u16, "\"thumbnail-bytes\"").await;
     let client = server.client();
     let result = client
-        .download_chat_file_thumbnail("7f456bf0-ecb2-11e8-b630-777db304f26c", true)
+        .chat_files()
+        .download_thumbnail("7f456bf0-ecb2-11e8-b630-777db304f26c", true)
         .share_secret("f0Vr-uyyEeiHpHmsu53XXXXXXXXZYgyLkdfsZ4xo2Z0cSBnB")
         .await;
     server
@@ -121,7 +125,7 @@ async fn list_chatroom_allowlist_doc() {
         )
         .await;
     let client = server.client();
-    let result = client.list_chatroom_allowlist("XXXX").await;
+    let result = client.chatroom_allowlist().list("XXXX").with_envelope().await;
     server
         .assert_request(
             &support::WireRequest {
@@ -151,7 +155,11 @@ async fn add_chatroom_allowlist_user_doc() {
         )
         .await;
     let client = server.client();
-    let result = client.add_chatroom_allowlist_user("XXXX", "wzy_xiaomi").await;
+    let result = client
+        .chatroom_allowlist()
+        .add("XXXX", "wzy_xiaomi")
+        .with_envelope()
+        .await;
     server
         .assert_request(
             &support::WireRequest {
@@ -185,7 +193,11 @@ async fn add_chatroom_allowlist_users_doc() {
         )
         .await;
     let client = server.client();
-    let result = client.add_chatroom_allowlist_users("XXXX", ["user1"]).await;
+    let result = client
+        .chatroom_allowlist()
+        .add_many("XXXX", ["user1"])
+        .with_envelope()
+        .await;
     server
         .assert_request(
             &support::WireRequest {
@@ -223,7 +235,9 @@ async fn remove_chatroom_allowlist_users_doc() {
         .await;
     let client = server.client();
     let result = client
-        .remove_chatroom_allowlist_users("XXXX", ["wzy_huawei", "wzy_meizu"])
+        .chatroom_allowlist()
+        .remove("XXXX", ["wzy_huawei", "wzy_meizu"])
+        .with_envelope()
         .await;
     server
         .assert_request(
@@ -259,12 +273,14 @@ async fn set_chatroom_attributes_doc() {
         .await;
     let client = server.client();
     let result = client
-        .set_chatroom_attributes(
+        .chatroom_attributes()
+        .set(
             "662XXXX13",
             "user1",
             support::from_json("{\"key1\":\"value1\",\"key2\":\"value2\"}"),
         )
         .auto_delete("DELETE")
+        .with_envelope()
         .await;
     server
         .assert_request(
@@ -305,8 +321,10 @@ async fn get_chatroom_attributes_doc() {
         .await;
     let client = server.client();
     let result = client
-        .get_chatroom_attributes("662XXXX13")
+        .chatroom_attributes()
+        .get("662XXXX13")
         .keys(["key1", "key2"])
+        .with_envelope()
         .await;
     server
         .assert_request(
@@ -345,8 +363,10 @@ async fn remove_chatroom_attributes_doc() {
         .await;
     let client = server.client();
     let result = client
-        .remove_chatroom_attributes("662XXXX13", "user1")
+        .chatroom_attributes()
+        .remove("662XXXX13", "user1")
         .keys(["key1", "key2"])
+        .with_envelope()
         .await;
     server
         .assert_request(
@@ -382,12 +402,14 @@ async fn force_set_chatroom_attributes_doc() {
         .await;
     let client = server.client();
     let result = client
-        .force_set_chatroom_attributes(
+        .chatroom_attributes()
+        .force_set(
             "662XXXX13",
             "user1",
             support::from_json("{\"key1\":\"value1\",\"key2\":\"value2\"}"),
         )
         .auto_delete("DELETE")
+        .with_envelope()
         .await;
     server
         .assert_request(
@@ -424,8 +446,10 @@ async fn force_remove_chatroom_attributes_doc() {
         .await;
     let client = server.client();
     let result = client
-        .force_remove_chatroom_attributes("662XXXX13", "user1")
+        .chatroom_attributes()
+        .force_remove("662XXXX13", "user1")
         .keys(["key1", "key2"])
+        .with_envelope()
         .await;
     server
         .assert_request(
@@ -459,7 +483,7 @@ async fn list_chatroom_blocklist_doc() {
         )
         .await;
     let client = server.client();
-    let result = client.list_chatroom_blocklist("XXXX").await;
+    let result = client.chatroom_blocklist().list("XXXX").with_envelope().await;
     server
         .assert_request(
             &support::WireRequest {
@@ -489,7 +513,7 @@ async fn add_chatroom_blocklist_user_doc() {
         )
         .await;
     let client = server.client();
-    let result = client.add_chatroom_blocklist_user("XXXX", "user1").await;
+    let result = client.chatroom_blocklist().add("XXXX", "user1").with_envelope().await;
     server
         .assert_request(
             &support::WireRequest {
@@ -523,7 +547,11 @@ async fn add_chatroom_blocklist_users_doc() {
         )
         .await;
     let client = server.client();
-    let result = client.add_chatroom_blocklist_users("XXXX", ["user3", "user4"]).await;
+    let result = client
+        .chatroom_blocklist()
+        .add_many("XXXX", ["user3", "user4"])
+        .with_envelope()
+        .await;
     server
         .assert_request(
             &support::WireRequest {
@@ -563,7 +591,11 @@ async fn remove_chatroom_blocklist_user_doc() {
         )
         .await;
     let client = server.client();
-    let result = client.remove_chatroom_blocklist_user("XXXX", "user1").await;
+    let result = client
+        .chatroom_blocklist()
+        .remove("XXXX", "user1")
+        .with_envelope()
+        .await;
     server
         .assert_request(
             &support::WireRequest {
@@ -598,7 +630,9 @@ async fn remove_chatroom_blocklist_users_doc() {
         .await;
     let client = server.client();
     let result = client
-        .remove_chatroom_blocklist_users("XXXX", ["user1", "user2"])
+        .chatroom_blocklist()
+        .remove_many("XXXX", ["user1", "user2"])
+        .with_envelope()
         .await;
     server
         .assert_request(
@@ -633,7 +667,7 @@ async fn add_chatroom_member_doc() {
         )
         .await;
     let client = server.client();
-    let result = client.add_chatroom_member("XXXX", "XXXX").await;
+    let result = client.chatroom_members().add("XXXX", "XXXX").with_envelope().await;
     server
         .assert_request(
             &support::WireRequest {
@@ -667,7 +701,11 @@ async fn add_chatroom_members_doc() {
         )
         .await;
     let client = server.client();
-    let result = client.add_chatroom_members("XXXX", ["user1", "user2"]).await;
+    let result = client
+        .chatroom_members()
+        .add_many("XXXX", ["user1", "user2"])
+        .with_envelope()
+        .await;
     server
         .assert_request(
             &support::WireRequest {
@@ -706,7 +744,13 @@ async fn list_chatroom_members_doc() {
         )
         .await;
     let client = server.client();
-    let result = client.list_chatroom_members("XXXX").pagenum(2).pagesize(2).await;
+    let result = client
+        .chatroom_members()
+        .list("XXXX")
+        .pagenum(2)
+        .pagesize(2)
+        .with_envelope()
+        .await;
     server
         .assert_request(
             &support::WireRequest {
@@ -741,7 +785,7 @@ async fn remove_chatroom_member_doc() {
         )
         .await;
     let client = server.client();
-    let result = client.remove_chatroom_member("XXXX", "XXXX").await;
+    let result = client.chatroom_members().remove("XXXX", "XXXX").with_envelope().await;
     server
         .assert_request(
             &support::WireRequest {
@@ -775,7 +819,11 @@ async fn remove_chatroom_members_doc() {
         )
         .await;
     let client = server.client();
-    let result = client.remove_chatroom_members("XXXX", ["user1", "user2"]).await;
+    let result = client
+        .chatroom_members()
+        .remove_many("XXXX", ["user1", "user2"])
+        .with_envelope()
+        .await;
     server
         .assert_request(
             &support::WireRequest {
@@ -810,7 +858,11 @@ async fn add_chatroom_admin_doc() {
         )
         .await;
     let client = server.client();
-    let result = client.add_chatroom_admin("XXXX", "user1").await;
+    let result = client
+        .chatroom_members()
+        .add_admin("XXXX", "user1")
+        .with_envelope()
+        .await;
     server
         .assert_request(
             &support::WireRequest {
@@ -843,7 +895,7 @@ async fn list_chatroom_admins_doc() {
         )
         .await;
     let client = server.client();
-    let result = client.list_chatroom_admins("XXXX").await;
+    let result = client.chatroom_members().list_admins("XXXX").with_envelope().await;
     server
         .assert_request(
             &support::WireRequest {
@@ -870,7 +922,11 @@ async fn remove_chatroom_admin_doc() {
         )
         .await;
     let client = server.client();
-    let result = client.remove_chatroom_admin("XXXX", "XXXX").await;
+    let result = client
+        .chatroom_members()
+        .remove_admin("XXXX", "XXXX")
+        .with_envelope()
+        .await;
     server
         .assert_request(
             &support::WireRequest {
@@ -901,7 +957,9 @@ async fn mute_chatroom_members_doc() {
         .await;
     let client = server.client();
     let result = client
-        .mute_chatroom_members("1265710621211", 86400000, ["user1", "user2"])
+        .chatroom_mutelist()
+        .mute("1265710621211", 86400000, ["user1", "user2"])
+        .with_envelope()
         .await;
     server
         .assert_request(
@@ -941,7 +999,11 @@ async fn unmute_chatroom_members_doc() {
         )
         .await;
     let client = server.client();
-    let result = client.unmute_chatroom_members("XXXX", ["XXXX"]).await;
+    let result = client
+        .chatroom_mutelist()
+        .unmute("XXXX", ["XXXX"])
+        .with_envelope()
+        .await;
     server
         .assert_request(
             &support::WireRequest {
@@ -975,7 +1037,7 @@ async fn list_chatroom_muted_members_doc() {
         )
         .await;
     let client = server.client();
-    let result = client.list_chatroom_muted_members("XXXX").await;
+    let result = client.chatroom_mutelist().list("XXXX").with_envelope().await;
     server
         .assert_request(
             &support::WireRequest {
@@ -1009,7 +1071,11 @@ async fn mute_all_chatroom_members_doc() {
         )
         .await;
     let client = server.client();
-    let result = client.mute_all_chatroom_members("1265710621211").await;
+    let result = client
+        .chatroom_mutelist()
+        .mute_all("1265710621211")
+        .with_envelope()
+        .await;
     server
         .assert_request(
             &support::WireRequest {
@@ -1036,7 +1102,7 @@ async fn unmute_all_chatroom_members_doc() {
         )
         .await;
     let client = server.client();
-    let result = client.unmute_all_chatroom_members("XXXX").await;
+    let result = client.chatroom_mutelist().unmute_all("XXXX").with_envelope().await;
     server
         .assert_request(
             &support::WireRequest {
@@ -1063,7 +1129,7 @@ async fn add_chatroom_super_admin_doc() {
         )
         .await;
     let client = server.client();
-    let result = client.add_chatroom_super_admin("user1").await;
+    let result = client.chatroom_super_admins().add("user1").with_envelope().await;
     server
         .assert_request(
             &support::WireRequest {
@@ -1097,7 +1163,7 @@ async fn remove_chatroom_super_admin_doc() {
         )
         .await;
     let client = server.client();
-    let result = client.remove_chatroom_super_admin("XXXX").await;
+    let result = client.chatroom_super_admins().remove("XXXX").with_envelope().await;
     server
         .assert_request(
             &support::WireRequest {
@@ -1127,7 +1193,13 @@ async fn list_chatroom_super_admins_doc() {
         )
         .await;
     let client = server.client();
-    let result = client.list_chatroom_super_admins().pagenum(2).pagesize(2).await;
+    let result = client
+        .chatroom_super_admins()
+        .list()
+        .pagenum(2)
+        .pagesize(2)
+        .with_envelope()
+        .await;
     server
         .assert_request(
             &support::WireRequest {
@@ -1158,9 +1230,11 @@ async fn create_chatroom_doc() {
         .await;
     let client = server.client();
     let result = client
-        .create_chatroom("testchatroom1", "test", "user1")
+        .chatrooms()
+        .create("testchatroom1", "test", "user1")
         .maxusers(300)
         .members(["user2"])
+        .with_envelope()
         .await;
     server
         .assert_request(
@@ -1193,7 +1267,7 @@ async fn list_chatrooms_doc() {
         )
         .await;
     let client = server.client();
-    let result = client.list_chatrooms().limit(10).await;
+    let result = client.chatrooms().list().limit(10).with_envelope().await;
     server
         .assert_request(
             &support::WireRequest {
@@ -1228,7 +1302,7 @@ async fn list_user_joined_chatrooms_doc() {
         )
         .await;
     let client = server.client();
-    let result = client.list_user_joined_chatrooms("XXXX").await;
+    let result = client.chatrooms().list_joined_by("XXXX").with_envelope().await;
     server
         .assert_request(
             &support::WireRequest {
@@ -1258,7 +1332,7 @@ async fn get_chatrooms_doc() {
         )
         .await;
     let client = server.client();
-    let result = client.get_chatrooms(["XXXX", "XXXX"]).await;
+    let result = client.chatrooms().get(["XXXX", "XXXX"]).with_envelope().await;
     server
         .assert_request(
             &support::WireRequest {
@@ -1294,10 +1368,12 @@ async fn update_chatroom_doc() {
         .await;
     let client = server.client();
     let result = client
-        .update_chatroom("XXXX")
+        .chatrooms()
+        .update("XXXX")
         .name("testchatroom")
         .description("test")
         .maxusers(300)
+        .with_envelope()
         .await;
     server
         .assert_request(
@@ -1337,7 +1413,7 @@ async fn delete_chatroom_doc() {
         )
         .await;
     let client = server.client();
-    let result = client.delete_chatroom("XXXX").await;
+    let result = client.chatrooms().delete("XXXX").with_envelope().await;
     server
         .assert_request(
             &support::WireRequest {
@@ -1371,7 +1447,7 @@ async fn get_chatroom_announcement_doc() {
         )
         .await;
     let client = server.client();
-    let result = client.get_chatroom_announcement("XXXX").await;
+    let result = client.chatrooms().get_announcement("XXXX").with_envelope().await;
     server
         .assert_request(
             &support::WireRequest {
@@ -1405,7 +1481,9 @@ async fn update_chatroom_announcement_doc() {
         .await;
     let client = server.client();
     let result = client
-        .update_chatroom_announcement("12XXXX11", "chat room announcement")
+        .chatrooms()
+        .update_announcement("12XXXX11", "chat room announcement")
+        .with_envelope()
         .await;
     server
         .assert_request(
@@ -1443,7 +1521,7 @@ async fn add_contact_doc() {
         )
         .await;
     let client = server.client();
-    let result = client.add_contact("user1", "user2").await;
+    let result = client.contacts().add("user1", "user2").with_envelope().await;
     server
         .assert_request(
             &support::WireRequest {
@@ -1473,7 +1551,7 @@ async fn remove_contact_doc() {
         )
         .await;
     let client = server.client();
-    let result = client.remove_contact("user1", "user2").await;
+    let result = client.contacts().remove("user1", "user2").with_envelope().await;
     server
         .assert_request(
             &support::WireRequest {
@@ -1503,7 +1581,7 @@ async fn list_contacts_doc() {
         )
         .await;
     let client = server.client();
-    let result = client.list_contacts("user1").await;
+    let result = client.contacts().list("user1").with_envelope().await;
     server
         .assert_request(
             &support::WireRequest {
@@ -1534,9 +1612,11 @@ async fn list_contacts_paged_doc() {
         .await;
     let client = server.client();
     let result = client
-        .list_contacts_paged("XXXX")
+        .contacts()
+        .list_paged("XXXX")
         .limit(10)
         .need_return_remark(true)
+        .with_envelope()
         .await;
     server
         .assert_request(
@@ -1567,7 +1647,7 @@ async fn add_blocked_users_doc() {
         )
         .await;
     let client = server.client();
-    let result = client.add_blocked_users("user1", ["user2"]).await;
+    let result = client.contacts().block("user1", ["user2"]).with_envelope().await;
     server
         .assert_request(
             &support::WireRequest {
@@ -1597,7 +1677,12 @@ async fn list_blocked_users_doc() {
         )
         .await;
     let client = server.client();
-    let result = client.list_blocked_users("user1").page_size(2).await;
+    let result = client
+        .contacts()
+        .list_blocked("user1")
+        .page_size(2)
+        .with_envelope()
+        .await;
     server
         .assert_request(
             &support::WireRequest {
@@ -1627,7 +1712,7 @@ async fn remove_blocked_user_doc() {
         )
         .await;
     let client = server.client();
-    let result = client.remove_blocked_user("user1", "user2").await;
+    let result = client.contacts().unblock("user1", "user2").with_envelope().await;
     server
         .assert_request(
             &support::WireRequest {
@@ -1658,10 +1743,12 @@ async fn set_global_mute_doc() {
         .await;
     let client = server.client();
     let result = client
-        .set_global_mute("XXXX")
+        .global_mute()
+        .set("XXXX")
         .chat(100)
         .groupchat(100)
         .chatroom(100)
+        .with_envelope()
         .await;
     server
         .assert_request(
@@ -1691,7 +1778,7 @@ async fn get_global_mute_doc() {
         )
         .await;
     let client = server.client();
-    let result = client.get_global_mute("XXXX").await;
+    let result = client.global_mute().get("XXXX").with_envelope().await;
     server
         .assert_request(
             &support::WireRequest {
@@ -1725,7 +1812,13 @@ async fn list_global_mutes_doc() {
         )
         .await;
     let client = server.client();
-    let result = client.list_global_mutes().page_num(1).page_size(10).await;
+    let result = client
+        .global_mute()
+        .list()
+        .page_num(1)
+        .page_size(10)
+        .with_envelope()
+        .await;
     server
         .assert_request(
             &support::WireRequest {
@@ -1759,7 +1852,7 @@ async fn list_group_allowlist_doc() {
         )
         .await;
     let client = server.client();
-    let result = client.list_group_allowlist("1208XXXX5169153").await;
+    let result = client.group_allowlist().list("1208XXXX5169153").with_envelope().await;
     server
         .assert_request(
             &support::WireRequest {
@@ -1789,7 +1882,11 @@ async fn add_group_allowlist_user_doc() {
         )
         .await;
     let client = server.client();
-    let result = client.add_group_allowlist_user("1208XXXX5169153", "username1").await;
+    let result = client
+        .group_allowlist()
+        .add("1208XXXX5169153", "username1")
+        .with_envelope()
+        .await;
     server
         .assert_request(
             &support::WireRequest {
@@ -1823,7 +1920,11 @@ async fn add_group_allowlist_users_doc() {
         )
         .await;
     let client = server.client();
-    let result = client.add_group_allowlist_users("1208XXXX5169153", ["user1"]).await;
+    let result = client
+        .group_allowlist()
+        .add_many("1208XXXX5169153", ["user1"])
+        .with_envelope()
+        .await;
     server
         .assert_request(
             &support::WireRequest {
@@ -1861,7 +1962,9 @@ async fn remove_group_allowlist_users_doc() {
         .await;
     let client = server.client();
     let result = client
-        .remove_group_allowlist_users("1208XXXX5169153", ["username1", "username2"])
+        .group_allowlist()
+        .remove("1208XXXX5169153", ["username1", "username2"])
+        .with_envelope()
         .await;
     server
         .assert_request(
@@ -1896,7 +1999,11 @@ async fn get_group_announcement_doc() {
         )
         .await;
     let client = server.client();
-    let result = client.get_group_announcement("66021836783617").await;
+    let result = client
+        .group_announcements()
+        .get("66021836783617")
+        .with_envelope()
+        .await;
     server
         .assert_request(
             &support::WireRequest {
@@ -1927,7 +2034,9 @@ async fn update_group_announcement_doc() {
         .await;
     let client = server.client();
     let result = client
-        .update_group_announcement("66021836783617", "group announcement…")
+        .group_announcements()
+        .update("66021836783617", "group announcement…")
+        .with_envelope()
         .await;
     server
         .assert_request(
@@ -1961,7 +2070,12 @@ async fn list_group_blocklist_doc() {
         )
         .await;
     let client = server.client();
-    let result = client.list_group_blocklist("66XXXX85").page_size(2).await;
+    let result = client
+        .group_blocklist()
+        .list("66XXXX85")
+        .page_size(2)
+        .with_envelope()
+        .await;
     server
         .assert_request(
             &support::WireRequest {
@@ -1995,7 +2109,11 @@ async fn add_group_blocklist_user_doc() {
         )
         .await;
     let client = server.client();
-    let result = client.add_group_blocklist_user("66016455491585", "user1").await;
+    let result = client
+        .group_blocklist()
+        .add("66016455491585", "user1")
+        .with_envelope()
+        .await;
     server
         .assert_request(
             &support::WireRequest {
@@ -2030,7 +2148,9 @@ async fn add_group_blocklist_users_doc() {
         .await;
     let client = server.client();
     let result = client
-        .add_group_blocklist_users("66016455491585", ["user3", "user4"])
+        .group_blocklist()
+        .add_many("66016455491585", ["user3", "user4"])
+        .with_envelope()
         .await;
     server
         .assert_request(
@@ -2071,7 +2191,11 @@ async fn remove_group_blocklist_user_doc() {
         )
         .await;
     let client = server.client();
-    let result = client.remove_group_blocklist_user("66016455491585", "user1").await;
+    let result = client
+        .group_blocklist()
+        .remove("66016455491585", "user1")
+        .with_envelope()
+        .await;
     server
         .assert_request(
             &support::WireRequest {
@@ -2106,7 +2230,9 @@ async fn remove_group_blocklist_users_doc() {
         .await;
     let client = server.client();
     let result = client
-        .remove_group_blocklist_users("66016455491585", ["user1", "user2"])
+        .group_blocklist()
+        .remove_many("66016455491585", ["user1", "user2"])
+        .with_envelope()
         .await;
     server
         .assert_request(
@@ -2141,7 +2267,13 @@ async fn list_group_files_doc() {
         )
         .await;
     let client = server.client();
-    let result = client.list_group_files("66021836783617").pagenum(1).pagesize(10).await;
+    let result = client
+        .group_files()
+        .list("66021836783617")
+        .pagenum(1)
+        .pagesize(10)
+        .with_envelope()
+        .await;
     server
         .assert_request(
             &support::WireRequest {
@@ -2176,13 +2308,15 @@ async fn upload_group_file_doc() {
         .await;
     let client = server.client();
     let result = client
-        .upload_group_file(
+        .group_files()
+        .upload(
             "66021836783617",
             agora_chat::UploadFile::from_bytes(
                 "IMG_3.JPG",
                 b"conformance test file".to_vec(),
             ),
         )
+        .with_envelope()
         .await;
     server
         .assert_request(
@@ -2217,7 +2351,8 @@ async fn download_group_file_doc() {
     let server = support::MockApi::start(200u16, "Hello world").await;
     let client = server.client();
     let result = client
-        .download_group_file("66021836783617", "b30e0be0-XXXX-XXXX-8732-172a3f85134f")
+        .group_files()
+        .download("66021836783617", "b30e0be0-XXXX-XXXX-8732-172a3f85134f")
         .await;
     server
         .assert_request(
@@ -2246,7 +2381,9 @@ async fn delete_group_file_doc() {
         .await;
     let client = server.client();
     let result = client
-        .delete_group_file("66021836783617", "b30e0be0-XXXX-XXXX-8732-172a3f85134f")
+        .group_files()
+        .delete("66021836783617", "b30e0be0-XXXX-XXXX-8732-172a3f85134f")
+        .with_envelope()
         .await;
     server
         .assert_request(
@@ -2281,9 +2418,11 @@ async fn list_group_members_doc() {
         .await;
     let client = server.client();
     let result = client
-        .list_group_members("10130212061185")
+        .group_members()
+        .list("10130212061185")
         .pagenum(2)
         .pagesize(2)
+        .with_envelope()
         .await;
     server
         .assert_request(
@@ -2318,7 +2457,11 @@ async fn add_group_member_doc() {
         )
         .await;
     let client = server.client();
-    let result = client.add_group_member("66016455491585", "user4").await;
+    let result = client
+        .group_members()
+        .add("66016455491585", "user4")
+        .with_envelope()
+        .await;
     server
         .assert_request(
             &support::WireRequest {
@@ -2352,7 +2495,11 @@ async fn add_group_members_doc() {
         )
         .await;
     let client = server.client();
-    let result = client.add_group_members("66016455491585", ["user4", "user5"]).await;
+    let result = client
+        .group_members()
+        .add_many("66016455491585", ["user4", "user5"])
+        .with_envelope()
+        .await;
     server
         .assert_request(
             &support::WireRequest {
@@ -2391,7 +2538,11 @@ async fn remove_group_member_doc() {
         )
         .await;
     let client = server.client();
-    let result = client.remove_group_member("66016455491585", "user3").await;
+    let result = client
+        .group_members()
+        .remove("66016455491585", "user3")
+        .with_envelope()
+        .await;
     server
         .assert_request(
             &support::WireRequest {
@@ -2426,7 +2577,9 @@ async fn remove_group_members_doc() {
         .await;
     let client = server.client();
     let result = client
-        .remove_group_members("66016455491585", ["ttestuser0015981", "user2", "user3"])
+        .group_members()
+        .remove_many("66016455491585", ["ttestuser0015981", "user2", "user3"])
+        .with_envelope()
         .await;
     server
         .assert_request(
@@ -2462,11 +2615,13 @@ async fn update_group_member_attributes_doc() {
         .await;
     let client = server.client();
     let result = client
-        .update_group_member_attributes(
+        .group_members()
+        .set_attributes(
             "207059303858177",
             "test2",
             support::from_json("{\"key1\":\"value1\"}"),
         )
+        .with_envelope()
         .await;
     server
         .assert_request(
@@ -2499,7 +2654,11 @@ async fn get_group_member_attributes_doc() {
         )
         .await;
     let client = server.client();
-    let result = client.get_group_member_attributes("207059303858177", "test2").await;
+    let result = client
+        .group_members()
+        .get_attributes("207059303858177", "test2")
+        .with_envelope()
+        .await;
     server
         .assert_request(
             &support::WireRequest {
@@ -2527,11 +2686,9 @@ async fn batch_get_group_member_attributes_doc() {
         .await;
     let client = server.client();
     let result = client
-        .batch_get_group_member_attributes(
-            "207059303858177",
-            ["test1", "test2"],
-            ["key1", "key2"],
-        )
+        .group_members()
+        .get_many_attributes("207059303858177", ["test1", "test2"], ["key1", "key2"])
+        .with_envelope()
         .await;
     server
         .assert_request(
@@ -2567,7 +2724,11 @@ async fn list_group_admins_doc() {
         )
         .await;
     let client = server.client();
-    let result = client.list_group_admins("10130212061185").await;
+    let result = client
+        .group_members()
+        .list_admins("10130212061185")
+        .with_envelope()
+        .await;
     server
         .assert_request(
             &support::WireRequest {
@@ -2594,7 +2755,11 @@ async fn add_group_admin_doc() {
         )
         .await;
     let client = server.client();
-    let result = client.add_group_admin("10130212061185", "user1").await;
+    let result = client
+        .group_members()
+        .add_admin("10130212061185", "user1")
+        .with_envelope()
+        .await;
     server
         .assert_request(
             &support::WireRequest {
@@ -2627,7 +2792,11 @@ async fn remove_group_admin_doc() {
         )
         .await;
     let client = server.client();
-    let result = client.remove_group_admin("10130212061185", "user1").await;
+    let result = client
+        .group_members()
+        .remove_admin("10130212061185", "user1")
+        .with_envelope()
+        .await;
     server
         .assert_request(
             &support::WireRequest {
@@ -2657,7 +2826,11 @@ async fn transfer_group_ownership_doc() {
         )
         .await;
     let client = server.client();
-    let result = client.transfer_group_ownership("66016455491585", "user2").await;
+    let result = client
+        .group_members()
+        .transfer_ownership("66016455491585", "user2")
+        .with_envelope()
+        .await;
     server
         .assert_request(
             &support::WireRequest {
@@ -2690,7 +2863,11 @@ async fn mute_group_members_doc() {
         )
         .await;
     let client = server.client();
-    let result = client.mute_group_members("10130212061185", 86400000, ["user1"]).await;
+    let result = client
+        .group_mutelist()
+        .mute("10130212061185", 86400000, ["user1"])
+        .with_envelope()
+        .await;
     server
         .assert_request(
             &support::WireRequest {
@@ -2727,7 +2904,11 @@ async fn unmute_group_members_doc() {
         )
         .await;
     let client = server.client();
-    let result = client.unmute_group_members("10130212061185", ["user1"]).await;
+    let result = client
+        .group_mutelist()
+        .unmute("10130212061185", ["user1"])
+        .with_envelope()
+        .await;
     server
         .assert_request(
             &support::WireRequest {
@@ -2757,7 +2938,7 @@ async fn list_group_muted_members_doc() {
         )
         .await;
     let client = server.client();
-    let result = client.list_group_muted_members("10130212061185").await;
+    let result = client.group_mutelist().list("10130212061185").with_envelope().await;
     server
         .assert_request(
             &support::WireRequest {
@@ -2787,7 +2968,11 @@ async fn mute_all_group_members_doc() {
         )
         .await;
     let client = server.client();
-    let result = client.mute_all_group_members("1208XXXX5169153").await;
+    let result = client
+        .group_mutelist()
+        .mute_all("1208XXXX5169153")
+        .with_envelope()
+        .await;
     server
         .assert_request(
             &support::WireRequest {
@@ -2817,7 +3002,11 @@ async fn unmute_all_group_members_doc() {
         )
         .await;
     let client = server.client();
-    let result = client.unmute_all_group_members("1208XXXX5169153").await;
+    let result = client
+        .group_mutelist()
+        .unmute_all("1208XXXX5169153")
+        .with_envelope()
+        .await;
     server
         .assert_request(
             &support::WireRequest {
@@ -2845,13 +3034,15 @@ async fn create_group_doc() {
         .await;
     let client = server.client();
     let result = client
-        .create_group("testuser")
+        .groups()
+        .create("testuser")
         .groupname("testgroup")
         .avatar("https://www.XXXX.com/XXX/image")
         .description("test")
         .public(true)
         .maxusers(300)
         .members(["user2"])
+        .with_envelope()
         .await;
     server
         .assert_request(
@@ -2887,7 +3078,7 @@ async fn disable_group_doc() {
         )
         .await;
     let client = server.client();
-    let result = client.disable_group("XXXX").await;
+    let result = client.groups().disable("XXXX").with_envelope().await;
     server
         .assert_request(
             &support::WireRequest {
@@ -2914,7 +3105,7 @@ async fn enable_group_doc() {
         )
         .await;
     let client = server.client();
-    let result = client.enable_group("XXXX").await;
+    let result = client.groups().enable("XXXX").with_envelope().await;
     server
         .assert_request(
             &support::WireRequest {
@@ -2941,7 +3132,7 @@ async fn check_group_membership_doc() {
         )
         .await;
     let client = server.client();
-    let result = client.check_group_membership("XXXX", "XXXX").await;
+    let result = client.groups().check_membership("XXXX", "XXXX").with_envelope().await;
     server
         .assert_request(
             &support::WireRequest {
@@ -2968,7 +3159,7 @@ async fn get_groups_doc() {
         )
         .await;
     let client = server.client();
-    let result = client.get_groups(["66016455491585"]).await;
+    let result = client.groups().get(["66016455491585"]).with_envelope().await;
     server
         .assert_request(
             &support::WireRequest {
@@ -3004,12 +3195,14 @@ async fn update_group_doc() {
         .await;
     let client = server.client();
     let result = client
-        .update_group("6XXXX7", "test groupname", "updategroupinfo12311", true)
+        .groups()
+        .update("6XXXX7", "test groupname", "updategroupinfo12311", true)
         .maxusers(1500)
         .allowinvites(false)
         .membersonly(true)
         .custom("abc")
         .invite_need_confirm(true)
+        .with_envelope()
         .await;
     server
         .assert_request(
@@ -3046,7 +3239,7 @@ async fn delete_group_doc() {
         )
         .await;
     let client = server.client();
-    let result = client.delete_group("66021836783617").await;
+    let result = client.groups().delete("66021836783617").with_envelope().await;
     server
         .assert_request(
             &support::WireRequest {
@@ -3076,7 +3269,7 @@ async fn list_groups_doc_first_page() {
         )
         .await;
     let client = server.client();
-    let result = client.list_groups().limit(2).await;
+    let result = client.groups().list().limit(2).with_envelope().await;
     server
         .assert_request(
             &support::WireRequest {
@@ -3112,11 +3305,13 @@ async fn list_groups_doc_second_page() {
         .await;
     let client = server.client();
     let result = client
-        .list_groups()
+        .groups()
+        .list()
         .limit(2)
         .cursor(
             "ZGNiMjRmNGY1YjczYjlhYTNkYjk1MDY2YmEyNzFmODQ6aW06Z3JvdXA6ZWFzZW1vYi1kZW1vI3Rlc3RhcHA6Mg",
         )
+        .with_envelope()
         .await;
     server
         .assert_request(
@@ -3149,7 +3344,13 @@ async fn list_user_joined_groups_doc() {
         )
         .await;
     let client = server.client();
-    let result = client.list_user_joined_groups("user1").pagesize(100).pagenum(1).await;
+    let result = client
+        .groups()
+        .list_joined_by("user1")
+        .pagesize(100)
+        .pagenum(1)
+        .with_envelope()
+        .await;
     server
         .assert_request(
             &support::WireRequest {
@@ -3180,7 +3381,8 @@ async fn send_user_message_text() {
         .await;
     let client = server.client();
     let result = client
-        .send_user_message(
+        .messages()
+        .send_to_users(
             ["user2"],
             "txt",
             support::from_json("{\"msg\":\"testmessages\"}"),
@@ -3188,6 +3390,7 @@ async fn send_user_message_text() {
         .from("user1")
         .roam_ignore_users(::std::vec::Vec::<String>::new())
         .ext(support::from_json("{\"em_ignore_notification\":true}"))
+        .with_envelope()
         .await;
     server
         .assert_request(
@@ -3224,7 +3427,8 @@ async fn send_user_message_text_online_sync() {
         .await;
     let client = server.client();
     let result = client
-        .send_user_message(
+        .messages()
+        .send_to_users(
             ["user2"],
             "txt",
             support::from_json("{\"msg\":\"testmessages\"}"),
@@ -3233,6 +3437,7 @@ async fn send_user_message_text_online_sync() {
         .sync_device(true)
         .routetype("ROUTE_ONLINE")
         .ext(support::from_json("{\"em_ignore_notification\":true}"))
+        .with_envelope()
         .await;
     server
         .assert_request(
@@ -3269,7 +3474,8 @@ async fn send_user_message_image() {
         .await;
     let client = server.client();
     let result = client
-        .send_user_message(
+        .messages()
+        .send_to_users(
             ["user2"],
             "img",
             support::from_json(
@@ -3277,6 +3483,7 @@ async fn send_user_message_image() {
             ),
         )
         .from("user1")
+        .with_envelope()
         .await;
     server
         .assert_request(
@@ -3313,7 +3520,8 @@ async fn send_user_message_voice() {
         .await;
     let client = server.client();
     let result = client
-        .send_user_message(
+        .messages()
+        .send_to_users(
             ["user2"],
             "audio",
             support::from_json(
@@ -3321,6 +3529,7 @@ async fn send_user_message_voice() {
             ),
         )
         .from("user1")
+        .with_envelope()
         .await;
     server
         .assert_request(
@@ -3357,7 +3566,8 @@ async fn send_user_message_video() {
         .await;
     let client = server.client();
     let result = client
-        .send_user_message(
+        .messages()
+        .send_to_users(
             ["user2"],
             "video",
             support::from_json(
@@ -3365,6 +3575,7 @@ async fn send_user_message_video() {
             ),
         )
         .from("user1")
+        .with_envelope()
         .await;
     server
         .assert_request(
@@ -3401,7 +3612,8 @@ async fn send_user_message_file() {
         .await;
     let client = server.client();
     let result = client
-        .send_user_message(
+        .messages()
+        .send_to_users(
             ["user2"],
             "file",
             support::from_json(
@@ -3409,6 +3621,7 @@ async fn send_user_message_file() {
             ),
         )
         .from("user1")
+        .with_envelope()
         .await;
     server
         .assert_request(
@@ -3445,7 +3658,8 @@ async fn send_user_message_location() {
         .await;
     let client = server.client();
     let result = client
-        .send_user_message(
+        .messages()
+        .send_to_users(
             ["user2"],
             "loc",
             support::from_json(
@@ -3453,6 +3667,7 @@ async fn send_user_message_location() {
             ),
         )
         .from("user1")
+        .with_envelope()
         .await;
     server
         .assert_request(
@@ -3489,12 +3704,10 @@ async fn send_user_message_cmd() {
         .await;
     let client = server.client();
     let result = client
-        .send_user_message(
-            ["user2"],
-            "cmd",
-            support::from_json("{\"action\":\"action1\"}"),
-        )
+        .messages()
+        .send_to_users(["user2"], "cmd", support::from_json("{\"action\":\"action1\"}"))
         .from("user1")
+        .with_envelope()
         .await;
     server
         .assert_request(
@@ -3531,7 +3744,8 @@ async fn send_user_message_custom() {
         .await;
     let client = server.client();
     let result = client
-        .send_user_message(
+        .messages()
+        .send_to_users(
             ["user2"],
             "custom",
             support::from_json(
@@ -3539,6 +3753,7 @@ async fn send_user_message_custom() {
             ),
         )
         .from("user1")
+        .with_envelope()
         .await;
     server
         .assert_request(
@@ -3575,7 +3790,8 @@ async fn send_group_message_text_all_members() {
         .await;
     let client = server.client();
     let result = client
-        .send_group_message(
+        .messages()
+        .send_to_groups(
             ["184524748161025"],
             "txt",
             support::from_json("{\"msg\":\"testmessages\"}"),
@@ -3585,6 +3801,7 @@ async fn send_group_message_text_all_members() {
         .roam_ignore_users(::std::vec::Vec::<String>::new())
         .routetype("ROUTE_ONLINE")
         .ext(support::from_json("{\"em_ignore_notification\":true}"))
+        .with_envelope()
         .await;
     server
         .assert_request(
@@ -3621,7 +3838,8 @@ async fn send_group_message_text_online_members() {
         .await;
     let client = server.client();
     let result = client
-        .send_group_message(
+        .messages()
+        .send_to_groups(
             ["184524748161025"],
             "txt",
             support::from_json("{\"msg\":\"testmessages\"}"),
@@ -3630,6 +3848,7 @@ async fn send_group_message_text_online_members() {
         .need_group_ack(false)
         .routetype("ROUTE_ONLINE")
         .ext(support::from_json("{\"em_ignore_notification\":true}"))
+        .with_envelope()
         .await;
     server
         .assert_request(
@@ -3666,7 +3885,8 @@ async fn send_group_message_image() {
         .await;
     let client = server.client();
     let result = client
-        .send_group_message(
+        .messages()
+        .send_to_groups(
             ["184524748161025"],
             "img",
             support::from_json(
@@ -3674,6 +3894,7 @@ async fn send_group_message_image() {
             ),
         )
         .from("user1")
+        .with_envelope()
         .await;
     server
         .assert_request(
@@ -3710,7 +3931,8 @@ async fn send_group_message_voice() {
         .await;
     let client = server.client();
     let result = client
-        .send_group_message(
+        .messages()
+        .send_to_groups(
             ["184524748161025"],
             "audio",
             support::from_json(
@@ -3718,6 +3940,7 @@ async fn send_group_message_voice() {
             ),
         )
         .from("user1")
+        .with_envelope()
         .await;
     server
         .assert_request(
@@ -3754,7 +3977,8 @@ async fn send_group_message_video() {
         .await;
     let client = server.client();
     let result = client
-        .send_group_message(
+        .messages()
+        .send_to_groups(
             ["184524748161025"],
             "video",
             support::from_json(
@@ -3762,6 +3986,7 @@ async fn send_group_message_video() {
             ),
         )
         .from("user1")
+        .with_envelope()
         .await;
     server
         .assert_request(
@@ -3798,7 +4023,8 @@ async fn send_group_message_file() {
         .await;
     let client = server.client();
     let result = client
-        .send_group_message(
+        .messages()
+        .send_to_groups(
             ["184524748161025"],
             "file",
             support::from_json(
@@ -3806,6 +4032,7 @@ async fn send_group_message_file() {
             ),
         )
         .from("user1")
+        .with_envelope()
         .await;
     server
         .assert_request(
@@ -3842,7 +4069,8 @@ async fn send_group_message_location() {
         .await;
     let client = server.client();
     let result = client
-        .send_group_message(
+        .messages()
+        .send_to_groups(
             ["184524748161025"],
             "loc",
             support::from_json(
@@ -3850,6 +4078,7 @@ async fn send_group_message_location() {
             ),
         )
         .from("user1")
+        .with_envelope()
         .await;
     server
         .assert_request(
@@ -3886,12 +4115,14 @@ async fn send_group_message_cmd() {
         .await;
     let client = server.client();
     let result = client
-        .send_group_message(
+        .messages()
+        .send_to_groups(
             ["184524748161025"],
             "cmd",
             support::from_json("{\"action\":\"action1\"}"),
         )
         .from("user1")
+        .with_envelope()
         .await;
     server
         .assert_request(
@@ -3928,7 +4159,8 @@ async fn send_group_message_custom() {
         .await;
     let client = server.client();
     let result = client
-        .send_group_message(
+        .messages()
+        .send_to_groups(
             ["184524748161025"],
             "custom",
             support::from_json(
@@ -3936,6 +4168,7 @@ async fn send_group_message_custom() {
             ),
         )
         .from("user1")
+        .with_envelope()
         .await;
     server
         .assert_request(
@@ -3972,13 +4205,15 @@ async fn send_chatroom_message_text() {
         .await;
     let client = server.client();
     let result = client
-        .send_chatroom_message(
+        .messages()
+        .send_to_chatrooms(
             ["185145305923585"],
             "txt",
             support::from_json("{\"msg\":\"testmessages\"}"),
         )
         .from("user1")
         .roam_ignore_users(::std::vec::Vec::<String>::new())
+        .with_envelope()
         .await;
     server
         .assert_request(
@@ -4015,7 +4250,8 @@ async fn send_chatroom_message_image() {
         .await;
     let client = server.client();
     let result = client
-        .send_chatroom_message(
+        .messages()
+        .send_to_chatrooms(
             ["185145305923585"],
             "img",
             support::from_json(
@@ -4023,6 +4259,7 @@ async fn send_chatroom_message_image() {
             ),
         )
         .from("user1")
+        .with_envelope()
         .await;
     server
         .assert_request(
@@ -4059,7 +4296,8 @@ async fn send_chatroom_message_voice() {
         .await;
     let client = server.client();
     let result = client
-        .send_chatroom_message(
+        .messages()
+        .send_to_chatrooms(
             ["185145305923585"],
             "audio",
             support::from_json(
@@ -4067,6 +4305,7 @@ async fn send_chatroom_message_voice() {
             ),
         )
         .from("user1")
+        .with_envelope()
         .await;
     server
         .assert_request(
@@ -4103,7 +4342,8 @@ async fn send_chatroom_message_video() {
         .await;
     let client = server.client();
     let result = client
-        .send_chatroom_message(
+        .messages()
+        .send_to_chatrooms(
             ["185145305923585"],
             "video",
             support::from_json(
@@ -4111,6 +4351,7 @@ async fn send_chatroom_message_video() {
             ),
         )
         .from("user1")
+        .with_envelope()
         .await;
     server
         .assert_request(
@@ -4147,7 +4388,8 @@ async fn send_chatroom_message_file() {
         .await;
     let client = server.client();
     let result = client
-        .send_chatroom_message(
+        .messages()
+        .send_to_chatrooms(
             ["185145305923585"],
             "file",
             support::from_json(
@@ -4155,6 +4397,7 @@ async fn send_chatroom_message_file() {
             ),
         )
         .from("user1")
+        .with_envelope()
         .await;
     server
         .assert_request(
@@ -4191,7 +4434,8 @@ async fn send_chatroom_message_location() {
         .await;
     let client = server.client();
     let result = client
-        .send_chatroom_message(
+        .messages()
+        .send_to_chatrooms(
             ["185145305923585"],
             "loc",
             support::from_json(
@@ -4199,6 +4443,7 @@ async fn send_chatroom_message_location() {
             ),
         )
         .from("user1")
+        .with_envelope()
         .await;
     server
         .assert_request(
@@ -4235,12 +4480,14 @@ async fn send_chatroom_message_cmd() {
         .await;
     let client = server.client();
     let result = client
-        .send_chatroom_message(
+        .messages()
+        .send_to_chatrooms(
             ["185145305923585"],
             "cmd",
             support::from_json("{\"action\":\"action1\"}"),
         )
         .from("user1")
+        .with_envelope()
         .await;
     server
         .assert_request(
@@ -4277,7 +4524,8 @@ async fn send_chatroom_message_custom() {
         .await;
     let client = server.client();
     let result = client
-        .send_chatroom_message(
+        .messages()
+        .send_to_chatrooms(
             ["185145305923585"],
             "custom",
             support::from_json(
@@ -4285,6 +4533,7 @@ async fn send_chatroom_message_custom() {
             ),
         )
         .from("user1")
+        .with_envelope()
         .await;
     server
         .assert_request(
@@ -4321,7 +4570,8 @@ async fn broadcast_chatroom_message_text() {
         .await;
     let client = server.client();
     let result = client
-        .broadcast_chatroom_message(
+        .messages()
+        .broadcast_to_chatrooms(
             support::from_json(
                 "{\"type\":\"txt\",\"msg\":\"send broadcast to all chatroom\"}",
             ),
@@ -4329,6 +4579,7 @@ async fn broadcast_chatroom_message_text() {
         .from("admin")
         .chatroom_msg_level("low")
         .ext(support::from_json("{\"extKey\":\"extValue\"}"))
+        .with_envelope()
         .await;
     server
         .assert_request(
@@ -4362,7 +4613,8 @@ async fn broadcast_chatroom_message_image() {
         .await;
     let client = server.client();
     let result = client
-        .broadcast_chatroom_message(
+        .messages()
+        .broadcast_to_chatrooms(
             support::from_json(
                 "{\"type\":\"img\",\"filename\":\"testimg.jpg\",\"secret\":\"VfXXXXNb_\",\"url\":\"https://XXXX/XXXX/XXXX/chatfiles/55f12940-XXXX-XXXX-8a5b-ff2336f03252\",\"size\":{\"width\":480,\"height\":720}}",
             ),
@@ -4370,6 +4622,7 @@ async fn broadcast_chatroom_message_image() {
         .from("admin")
         .chatroom_msg_level("low")
         .ext(support::from_json("{\"extKey\":\"extValue\"}"))
+        .with_envelope()
         .await;
     server
         .assert_request(
@@ -4403,7 +4656,8 @@ async fn broadcast_chatroom_message_voice() {
         .await;
     let client = server.client();
     let result = client
-        .broadcast_chatroom_message(
+        .messages()
+        .broadcast_to_chatrooms(
             support::from_json(
                 "{\"type\":\"audio\",\"url\":\"https://XXXX/XXXX/XXXX/chatfiles/1dfc7f50-XXXX-XXXX-8a07-7d75b8fb3d42\",\"filename\":\"testaudio.amr\",\"length\":10,\"secret\":\"HfXXXXCjM\"}",
             ),
@@ -4411,6 +4665,7 @@ async fn broadcast_chatroom_message_voice() {
         .from("admin")
         .chatroom_msg_level("low")
         .ext(support::from_json("{\"extKey\":\"extValue\"}"))
+        .with_envelope()
         .await;
     server
         .assert_request(
@@ -4444,7 +4699,8 @@ async fn broadcast_chatroom_message_video() {
         .await;
     let client = server.client();
     let result = client
-        .broadcast_chatroom_message(
+        .messages()
+        .broadcast_to_chatrooms(
             support::from_json(
                 "{\"type\":\"video\",\"thumb\":\"https://XXXX/XXXX/XXXX/chatfiles/67279b20-7f69-11e4-8eee-21d3334b3a97\",\"length\":0,\"secret\":\"VfXXXXNb_\",\"file_length\":58103,\"thumb_secret\":\"ZyXXXX2I\",\"url\":\"https://XXXX/XXXX/XXXX/chatfiles/671dfe30-XXXX-XXXX-ba67-8fef0d502f46\"}",
             ),
@@ -4452,6 +4708,7 @@ async fn broadcast_chatroom_message_video() {
         .from("admin")
         .chatroom_msg_level("low")
         .ext(support::from_json("{\"extKey\":\"extValue\"}"))
+        .with_envelope()
         .await;
     server
         .assert_request(
@@ -4485,7 +4742,8 @@ async fn broadcast_chatroom_message_file() {
         .await;
     let client = server.client();
     let result = client
-        .broadcast_chatroom_message(
+        .messages()
+        .broadcast_to_chatrooms(
             support::from_json(
                 "{\"type\":\"file\",\"filename\":\"test.txt\",\"secret\":\"1-g0XXXXua\",\"url\":\"https://XXXX/XXXX/XXXX/chatfiles/d7eXXXX7444\"}",
             ),
@@ -4493,6 +4751,7 @@ async fn broadcast_chatroom_message_file() {
         .from("admin")
         .chatroom_msg_level("low")
         .ext(support::from_json("{\"extKey\":\"extValue\"}"))
+        .with_envelope()
         .await;
     server
         .assert_request(
@@ -4526,7 +4785,8 @@ async fn broadcast_chatroom_message_location() {
         .await;
     let client = server.client();
     let result = client
-        .broadcast_chatroom_message(
+        .messages()
+        .broadcast_to_chatrooms(
             support::from_json(
                 "{\"type\":\"loc\",\"lat\":\"39.966\",\"lng\":\"116.322\",\"addr\":\"California\"}",
             ),
@@ -4534,6 +4794,7 @@ async fn broadcast_chatroom_message_location() {
         .from("admin")
         .chatroom_msg_level("low")
         .ext(support::from_json("{\"extKey\":\"extValue\"}"))
+        .with_envelope()
         .await;
     server
         .assert_request(
@@ -4567,12 +4828,14 @@ async fn broadcast_chatroom_message_cmd() {
         .await;
     let client = server.client();
     let result = client
-        .broadcast_chatroom_message(
+        .messages()
+        .broadcast_to_chatrooms(
             support::from_json("{\"type\":\"cmd\",\"action\":\"action1\"}"),
         )
         .from("admin")
         .chatroom_msg_level("low")
         .ext(support::from_json("{\"extKey\":\"extValue\"}"))
+        .with_envelope()
         .await;
     server
         .assert_request(
@@ -4606,12 +4869,14 @@ async fn broadcast_chatroom_message_custom() {
         .await;
     let client = server.client();
     let result = client
-        .broadcast_chatroom_message(
+        .messages()
+        .broadcast_to_chatrooms(
             support::from_json("{\"type\":\"custom\",\"customEvent\":\"custom_event\"}"),
         )
         .from("admin")
         .chatroom_msg_level("low")
         .ext(support::from_json("{\"extKey\":\"extValue\"}"))
+        .with_envelope()
         .await;
     server
         .assert_request(
@@ -4644,7 +4909,7 @@ async fn get_message_history_doc() {
         )
         .await;
     let client = server.client();
-    let result = client.get_message_history("2018112717").await;
+    let result = client.messages().history("2018112717").with_envelope().await;
     server
         .assert_request(
             &support::WireRequest {
@@ -4681,11 +4946,13 @@ async fn update_message_text() {
         .await;
     let client = server.client();
     let result = client
-        .update_message(
+        .messages()
+        .update(
             "1235807318835202004",
             support::from_json("{\"type\":\"txt\",\"msg\":\"update message content\"}"),
         )
         .user("user1")
+        .with_envelope()
         .await;
     server
         .assert_request(
@@ -4722,7 +4989,8 @@ async fn update_message_custom() {
         .await;
     let client = server.client();
     let result = client
-        .update_message(
+        .messages()
+        .update(
             "1235807318835202004",
             support::from_json(
                 "{\"type\":\"custom\",\"customEvent\":\"custom_event\",\"customExts\":{\"ext_key1\":\"ext_value1\"}}",
@@ -4731,6 +4999,7 @@ async fn update_message_custom() {
         .user("user1")
         .new_ext(support::from_json("{\"key\":\"value\",\"old_key\":\"new_value\"}"))
         .is_combine_ext(true)
+        .with_envelope()
         .await;
     server
         .assert_request(
@@ -4767,9 +5036,11 @@ async fn recall_message_doc() {
         .await;
     let client = server.client();
     let result = client
-        .recall_message("1028442084794698104", "user2", "chat")
+        .messages()
+        .recall("1028442084794698104", "user2", "chat")
         .from("user1")
         .force(true)
+        .with_envelope()
         .await;
     server
         .assert_request(
@@ -4809,7 +5080,11 @@ async fn delete_user_conversation_doc() {
         )
         .await;
     let client = server.client();
-    let result = client.delete_user_conversation("u1", "u2", "chat", true).await;
+    let result = client
+        .messages()
+        .delete_conversation("u1", "u2", "chat", true)
+        .with_envelope()
+        .await;
     server
         .assert_request(
             &support::WireRequest {
@@ -4845,7 +5120,8 @@ async fn import_user_message_text() {
         .await;
     let client = server.client();
     let result = client
-        .import_user_message(
+        .messages()
+        .import_to_user(
             "username1",
             "username2",
             "txt",
@@ -4854,6 +5130,7 @@ async fn import_user_message_text() {
         .ext(support::from_json("{\"key1\":\"value1\"}"))
         .is_ack_read(true)
         .msg_timestamp(1656906628428)
+        .with_envelope()
         .await;
     server
         .assert_request(
@@ -4887,7 +5164,8 @@ async fn import_user_message_image() {
         .await;
     let client = server.client();
     let result = client
-        .import_user_message(
+        .messages()
+        .import_to_user(
             "username1",
             "username2",
             "img",
@@ -4899,6 +5177,7 @@ async fn import_user_message_image() {
         .is_ack_read(true)
         .msg_timestamp(1656906628428)
         .need_download(true)
+        .with_envelope()
         .await;
     server
         .assert_request(
@@ -4932,7 +5211,8 @@ async fn import_group_message_text() {
         .await;
     let client = server.client();
     let result = client
-        .import_group_message(
+        .messages()
+        .import_to_group(
             "username1",
             "1123376564212",
             "txt",
@@ -4941,6 +5221,7 @@ async fn import_group_message_text() {
         .ext(support::from_json("{\"key1\":\"value1\"}"))
         .is_ack_read(true)
         .msg_timestamp(1656906628428)
+        .with_envelope()
         .await;
     server
         .assert_request(
@@ -4974,7 +5255,8 @@ async fn import_group_message_image() {
         .await;
     let client = server.client();
     let result = client
-        .import_group_message(
+        .messages()
+        .import_to_group(
             "username1",
             "1123376564212",
             "img",
@@ -4986,6 +5268,7 @@ async fn import_group_message_image() {
         .is_ack_read(true)
         .msg_timestamp(1656906628428)
         .need_download(true)
+        .with_envelope()
         .await;
     server
         .assert_request(
@@ -5018,7 +5301,12 @@ async fn set_push_nickname_doc() {
         )
         .await;
     let client = server.client();
-    let result = client.set_push_nickname("user1").nickname("testuser").await;
+    let result = client
+        .offline_push()
+        .set_nickname("user1")
+        .nickname("testuser")
+        .with_envelope()
+        .await;
     server
         .assert_request(
             &support::WireRequest {
@@ -5051,7 +5339,7 @@ async fn set_push_display_style_doc() {
         )
         .await;
     let client = server.client();
-    let result = client.set_push_display_style("a", 1).await;
+    let result = client.offline_push().set_display_style("a", 1).with_envelope().await;
     server
         .assert_request(
             &support::WireRequest {
@@ -5085,10 +5373,12 @@ async fn set_push_notification_settings_doc() {
         .await;
     let client = server.client();
     let result = client
-        .set_push_notification_settings("XXXX", "user", "hxtest")
+        .offline_push()
+        .set_notification_settings("XXXX", "user", "hxtest")
         .type_("NONE")
         .ignore_interval("21:30-08:00")
         .ignore_duration(86400000)
+        .with_envelope()
         .await;
     server
         .assert_request(
@@ -5126,7 +5416,9 @@ async fn get_push_notification_settings_doc() {
         .await;
     let client = server.client();
     let result = client
-        .get_push_notification_settings("XXXX", "chatgroup", "12312312321")
+        .offline_push()
+        .get_notification_settings("XXXX", "chatgroup", "12312312321")
+        .with_envelope()
         .await;
     server
         .assert_request(
@@ -5157,7 +5449,11 @@ async fn set_push_translation_language_doc() {
         )
         .await;
     let client = server.client();
-    let result = client.set_push_translation_language("XXXX", "EU").await;
+    let result = client
+        .offline_push()
+        .set_translation_language("XXXX", "EU")
+        .with_envelope()
+        .await;
     server
         .assert_request(
             &support::WireRequest {
@@ -5184,7 +5480,11 @@ async fn get_push_translation_language_doc() {
         )
         .await;
     let client = server.client();
-    let result = client.get_push_translation_language("XXXX").await;
+    let result = client
+        .offline_push()
+        .get_translation_language("XXXX")
+        .with_envelope()
+        .await;
     server
         .assert_request(
             &support::WireRequest {
@@ -5208,7 +5508,9 @@ async fn set_user_presence_doc() {
     let server = support::MockApi::start(200u16, "{\"result\":\"ok\"}\n").await;
     let client = server.client();
     let result = client
-        .set_user_presence("c1", "android_123423453246", "0", "123")
+        .presence()
+        .set("c1", "android_123423453246", "0", "123")
+        .with_envelope()
         .await;
     server
         .assert_request(
@@ -5236,7 +5538,11 @@ async fn subscribe_presence_doc() {
         )
         .await;
     let client = server.client();
-    let result = client.subscribe_presence("wzy", "1000", ["c2", "c3"]).await;
+    let result = client
+        .presence()
+        .subscribe("wzy", "1000", ["c2", "c3"])
+        .with_envelope()
+        .await;
     server
         .assert_request(
             &support::WireRequest {
@@ -5270,7 +5576,11 @@ async fn get_presence_statuses_doc() {
         )
         .await;
     let client = server.client();
-    let result = client.get_presence_statuses("wzy", ["c2", "c3"]).await;
+    let result = client
+        .presence()
+        .get_statuses("wzy", ["c2", "c3"])
+        .with_envelope()
+        .await;
     server
         .assert_request(
             &support::WireRequest {
@@ -5300,7 +5610,7 @@ async fn get_presence_statuses_doc() {
 async fn unsubscribe_presence_doc() {
     let server = support::MockApi::start(200u16, "{\"result\":\"ok\"}\n").await;
     let client = server.client();
-    let result = client.unsubscribe_presence("wzy", ["c1"]).await;
+    let result = client.presence().unsubscribe("wzy", ["c1"]).with_envelope().await;
     server
         .assert_request(
             &support::WireRequest {
@@ -5328,9 +5638,11 @@ async fn list_presence_subscriptions_doc() {
         .await;
     let client = server.client();
     let result = client
-        .list_presence_subscriptions("wzy")
+        .presence()
+        .list_subscriptions("wzy")
         .page_num(1)
         .page_size(100)
+        .with_envelope()
         .await;
     server
         .assert_request(
@@ -5362,13 +5674,15 @@ async fn send_push_sync_doc_success() {
         .await;
     let client = server.client();
     let result = client
-        .send_push_sync(
+        .push()
+        .send_sync(
             "test1",
             support::from_json(
                 "{\"title\":\"Agora push\",\"content\":\"Hello and welcome\",\"sub_title\":\"Agora\"}",
             ),
         )
         .strategy(3)
+        .with_envelope()
         .await;
     server
         .assert_request(
@@ -5406,13 +5720,15 @@ async fn send_push_sync_doc_no_binding() {
         .await;
     let client = server.client();
     let result = client
-        .send_push_sync(
+        .push()
+        .send_sync(
             "test1",
             support::from_json(
                 "{\"title\":\"Agora push\",\"content\":\"Hello and welcome\",\"sub_title\":\"Agora\"}",
             ),
         )
         .strategy(3)
+        .with_envelope()
         .await;
     server
         .assert_request(
@@ -5446,13 +5762,15 @@ async fn send_push_sync_doc_unknown_user() {
         .await;
     let client = server.client();
     let result = client
-        .send_push_sync(
+        .push()
+        .send_sync(
             "test1",
             support::from_json(
                 "{\"title\":\"Agora push\",\"content\":\"Hello and welcome\",\"sub_title\":\"Agora\"}",
             ),
         )
         .strategy(3)
+        .with_envelope()
         .await;
     server
         .assert_request(
@@ -5486,12 +5804,14 @@ async fn send_push_to_users_doc() {
         .await;
     let client = server.client();
     let result = client
-        .send_push_to_users(
+        .push()
+        .send_to_users(
             ["test2"],
             support::from_json(
                 "{\"title\":\"Hello\",\"subTitle\":\"Hello\",\"content\":\"Hello\",\"vivo\":{}}",
             ),
         )
+        .with_envelope()
         .await;
     server
         .assert_request(
@@ -5525,13 +5845,15 @@ async fn send_push_by_labels_doc() {
         .await;
     let client = server.client();
     let result = client
-        .send_push_by_labels(
+        .push()
+        .send_by_labels(
             ["post-90s"],
             support::from_json(
                 "{\"title\":\"Agora PUSH\",\"content\":\"Welcome to Agora Push Service\",\"sub_title\":\"Agora\"}",
             ),
         )
         .strategy(2)
+        .with_envelope()
         .await;
     server
         .assert_request(
@@ -5562,11 +5884,13 @@ async fn send_push_to_all_doc() {
         .await;
     let client = server.client();
     let result = client
-        .send_push_to_all(
+        .push()
+        .send_to_all(
             support::from_json(
                 "{\"title\":\"Hello1234\",\"subTitle\":\"Hello\",\"content\":\"Hello\",\"vivo\":{}}",
             ),
         )
+        .with_envelope()
         .await;
     server
         .assert_request(
@@ -5596,7 +5920,12 @@ async fn create_push_label_doc() {
         )
         .await;
     let client = server.client();
-    let result = client.create_push_label("post-90s").description("hah").await;
+    let result = client
+        .push_labels()
+        .create("post-90s")
+        .description("hah")
+        .with_envelope()
+        .await;
     server
         .assert_request(
             &support::WireRequest {
@@ -5628,7 +5957,7 @@ async fn get_push_label_doc() {
         )
         .await;
     let client = server.client();
-    let result = client.get_push_label("90").await;
+    let result = client.push_labels().get("90").with_envelope().await;
     server
         .assert_request(
             &support::WireRequest {
@@ -5658,7 +5987,7 @@ async fn list_push_labels_doc() {
         )
         .await;
     let client = server.client();
-    let result = client.list_push_labels().await;
+    let result = client.push_labels().list().with_envelope().await;
     server
         .assert_request(
             &support::WireRequest {
@@ -5692,7 +6021,7 @@ async fn delete_push_label_doc() {
         )
         .await;
     let client = server.client();
-    let result = client.delete_push_label("post-90s").await;
+    let result = client.push_labels().delete("post-90s").with_envelope().await;
     server
         .assert_request(
             &support::WireRequest {
@@ -5719,7 +6048,11 @@ async fn add_push_label_users_doc() {
         )
         .await;
     let client = server.client();
-    let result = client.add_push_label_users("post-90s", ["hx1", "hx2"]).await;
+    let result = client
+        .push_labels()
+        .add_users("post-90s", ["hx1", "hx2"])
+        .with_envelope()
+        .await;
     server
         .assert_request(
             &support::WireRequest {
@@ -5753,7 +6086,7 @@ async fn get_push_label_user_doc() {
         )
         .await;
     let client = server.client();
-    let result = client.get_push_label_user("post-90s", "hx1").await;
+    let result = client.push_labels().get_user("post-90s", "hx1").with_envelope().await;
     server
         .assert_request(
             &support::WireRequest {
@@ -5783,7 +6116,12 @@ async fn list_push_label_users_doc() {
         )
         .await;
     let client = server.client();
-    let result = client.list_push_label_users("post-90s").limit(1).await;
+    let result = client
+        .push_labels()
+        .list_users("post-90s")
+        .limit(1)
+        .with_envelope()
+        .await;
     server
         .assert_request(
             &support::WireRequest {
@@ -5819,7 +6157,11 @@ async fn remove_push_label_users_doc() {
         )
         .await;
     let client = server.client();
-    let result = client.remove_push_label_users("post-90s", ["hx1", "hx2"]).await;
+    let result = client
+        .push_labels()
+        .remove_users("post-90s", ["hx1", "hx2"])
+        .with_envelope()
+        .await;
     server
         .assert_request(
             &support::WireRequest {
@@ -5849,7 +6191,11 @@ async fn create_push_template_doc() {
         )
         .await;
     let client = server.client();
-    let result = client.create_push_template("test7", "Hello,{0}", "Test,{0}").await;
+    let result = client
+        .push_templates()
+        .create("test7", "Hello,{0}", "Test,{0}")
+        .with_envelope()
+        .await;
     server
         .assert_request(
             &support::WireRequest {
@@ -5885,7 +6231,11 @@ async fn create_push_template_extension_at_template() {
         )
         .await;
     let client = server.client();
-    let result = client.create_push_template("at_push_template", "{0}", "{0}:{1}").await;
+    let result = client
+        .push_templates()
+        .create("at_push_template", "{0}", "{0}:{1}")
+        .with_envelope()
+        .await;
     server
         .assert_request(
             &support::WireRequest {
@@ -5920,7 +6270,7 @@ async fn get_push_template_doc() {
         )
         .await;
     let client = server.client();
-    let result = client.get_push_template("test7").await;
+    let result = client.push_templates().get("test7").with_envelope().await;
     server
         .assert_request(
             &support::WireRequest {
@@ -5950,7 +6300,7 @@ async fn delete_push_template_doc() {
         )
         .await;
     let client = server.client();
-    let result = client.delete_push_template("test7").await;
+    let result = client.push_templates().delete("test7").with_envelope().await;
     server
         .assert_request(
             &support::WireRequest {
@@ -5980,7 +6330,11 @@ async fn add_reaction_doc() {
         )
         .await;
     let client = server.client();
-    let result = client.add_reaction("e1", "997625372793113144", "emoji_40").await;
+    let result = client
+        .reactions()
+        .add("e1", "997625372793113144", "emoji_40")
+        .with_envelope()
+        .await;
     server
         .assert_request(
             &support::WireRequest {
@@ -6016,7 +6370,11 @@ async fn list_message_reactions_doc() {
         )
         .await;
     let client = server.client();
-    let result = client.list_message_reactions("user1", "msgId1", "chat").await;
+    let result = client
+        .reactions()
+        .list("user1", "msgId1", "chat")
+        .with_envelope()
+        .await;
     server
         .assert_request(
             &support::WireRequest {
@@ -6050,7 +6408,11 @@ async fn delete_reaction_doc() {
         )
         .await;
     let client = server.client();
-    let result = client.delete_reaction("wz", "997625372793113144", "emoji_40").await;
+    let result = client
+        .reactions()
+        .delete("wz", "997625372793113144", "emoji_40")
+        .with_envelope()
+        .await;
     server
         .assert_request(
             &support::WireRequest {
@@ -6078,8 +6440,10 @@ async fn get_reaction_detail_first_page() {
         .await;
     let client = server.client();
     let result = client
-        .get_reaction_detail("wz", "997627787730750008", "emoji_40")
+        .reactions()
+        .detail("wz", "997627787730750008", "emoji_40")
         .limit(50)
+        .with_envelope()
         .await;
     server
         .assert_request(
@@ -6116,9 +6480,11 @@ async fn get_reaction_detail_second_page() {
         .await;
     let client = server.client();
     let result = client
-        .get_reaction_detail("wz", "997627787730750008", "emoji_40")
+        .reactions()
+        .detail("wz", "997627787730750008", "emoji_40")
         .limit(50)
         .cursor("944330529971449164")
+        .with_envelope()
         .await;
     server
         .assert_request(
@@ -6151,7 +6517,7 @@ async fn list_thread_members_doc() {
         )
         .await;
     let client = server.client();
-    let result = client.list_thread_members("177916702949377").await;
+    let result = client.thread_members().list("177916702949377").with_envelope().await;
     server
         .assert_request(
             &support::WireRequest {
@@ -6181,7 +6547,11 @@ async fn add_thread_members_doc() {
         )
         .await;
     let client = server.client();
-    let result = client.add_thread_members("177916702949377", ["test2", "test3"]).await;
+    let result = client
+        .thread_members()
+        .add("177916702949377", ["test2", "test3"])
+        .with_envelope()
+        .await;
     server
         .assert_request(
             &support::WireRequest {
@@ -6212,7 +6582,9 @@ async fn remove_thread_members_doc() {
         .await;
     let client = server.client();
     let result = client
-        .remove_thread_members("177916702949377", ["test2", "test6"])
+        .thread_members()
+        .remove("177916702949377", ["test2", "test6"])
+        .with_envelope()
         .await;
     server
         .assert_request(
@@ -6243,7 +6615,11 @@ async fn create_thread_doc() {
         )
         .await;
     let client = server.client();
-    let result = client.create_thread("179800091197441", "1", "1234", "test4").await;
+    let result = client
+        .threads()
+        .create("179800091197441", "1", "1234", "test4")
+        .with_envelope()
+        .await;
     server
         .assert_request(
             &support::WireRequest {
@@ -6275,7 +6651,11 @@ async fn update_thread_doc() {
         )
         .await;
     let client = server.client();
-    let result = client.update_thread("177916702949377", "test4").await;
+    let result = client
+        .threads()
+        .update("177916702949377", "test4")
+        .with_envelope()
+        .await;
     server
         .assert_request(
             &support::WireRequest {
@@ -6305,7 +6685,7 @@ async fn delete_thread_doc() {
         )
         .await;
     let client = server.client();
-    let result = client.delete_thread("177916702949377").await;
+    let result = client.threads().delete("177916702949377").with_envelope().await;
     server
         .assert_request(
             &support::WireRequest {
@@ -6335,7 +6715,7 @@ async fn list_threads_doc() {
         )
         .await;
     let client = server.client();
-    let result = client.list_threads().await;
+    let result = client.threads().list().with_envelope().await;
     server
         .assert_request(
             &support::WireRequest {
@@ -6365,7 +6745,7 @@ async fn list_user_threads_doc() {
         )
         .await;
     let client = server.client();
-    let result = client.list_user_threads("test4").await;
+    let result = client.threads().list_by_user("test4").with_envelope().await;
     server
         .assert_request(
             &support::WireRequest {
@@ -6399,7 +6779,11 @@ async fn list_user_group_threads_doc() {
         )
         .await;
     let client = server.client();
-    let result = client.list_user_group_threads("17XXXX61", "test4").await;
+    let result = client
+        .threads()
+        .list_by_user_in_group("17XXXX61", "test4")
+        .with_envelope()
+        .await;
     server
         .assert_request(
             &support::WireRequest {
@@ -6429,7 +6813,7 @@ async fn exchange_agora_token_notes() {
         )
         .await;
     let client = server.client();
-    let result = client.exchange_agora_token("agora").await;
+    let result = client.token().exchange_app_token("agora").with_envelope().await;
     server
         .assert_request(
             &support::WireRequest {
@@ -6460,10 +6844,12 @@ async fn set_user_attributes_doc() {
         .await;
     let client = server.client();
     let result = client
-        .set_user_attributes("XXXX")
+        .user_attributes()
+        .set("XXXX")
         .nickname("nickname")
         .avatarurl("http://www.agorachat.com/avatar.png")
         .ext("ext")
+        .with_envelope()
         .await;
     server
         .assert_request(
@@ -6496,7 +6882,7 @@ async fn get_user_attributes_doc() {
         )
         .await;
     let client = server.client();
-    let result = client.get_user_attributes("XXXX").await;
+    let result = client.user_attributes().get("XXXX").with_envelope().await;
     server
         .assert_request(
             &support::WireRequest {
@@ -6527,7 +6913,9 @@ async fn get_users_attributes_doc() {
         .await;
     let client = server.client();
     let result = client
-        .get_users_attributes(["user1", "user2", "user3"], ["avatar", "ext", "nickname"])
+        .user_attributes()
+        .get_many(["user1", "user2", "user3"], ["avatar", "ext", "nickname"])
+        .with_envelope()
         .await;
     server
         .assert_request(
@@ -6560,7 +6948,7 @@ async fn get_user_attributes_total_size_doc() {
         )
         .await;
     let client = server.client();
-    let result = client.get_user_attributes_total_size().await;
+    let result = client.user_attributes().total_size().with_envelope().await;
     server
         .assert_request(
             &support::WireRequest {
@@ -6587,7 +6975,7 @@ async fn delete_user_attributes_doc() {
         )
         .await;
     let client = server.client();
-    let result = client.delete_user_attributes("XXXX").await;
+    let result = client.user_attributes().delete("XXXX").with_envelope().await;
     server
         .assert_request(
             &support::WireRequest {
@@ -6614,7 +7002,7 @@ async fn register_user_doc() {
         )
         .await;
     let client = server.client();
-    let result = client.register_user("user1").await;
+    let result = client.users().register("user1").with_envelope().await;
     server
         .assert_request(
             &support::WireRequest {
@@ -6652,9 +7040,11 @@ async fn register_users_doc_two_users() {
         .await;
     let client = server.client();
     let result = client
-        .register_users(
+        .users()
+        .register_many(
             support::from_json("[{\"username\":\"user1\"},{\"username\":\"user2\"}]"),
         )
+        .with_envelope()
         .await;
     server
         .assert_request(
@@ -6692,11 +7082,13 @@ async fn register_users_doc_one_taken() {
         .await;
     let client = server.client();
     let result = client
-        .register_users(
+        .users()
+        .register_many(
             support::from_json(
                 "[{\"username\":\"user1\"},{\"username\":\"user2\"},{\"username\":\"user3\"}]",
             ),
         )
+        .with_envelope()
         .await;
     server
         .assert_request(
@@ -6734,11 +7126,13 @@ async fn register_users_token_page() {
         .await;
     let client = server.client();
     let result = client
-        .register_users(
+        .users()
+        .register_many(
             support::from_json(
                 "[{\"username\":\"user1\",\"password\":\"123\",\"nickname\":\"testuser\"}]",
             ),
         )
+        .with_envelope()
         .await;
     server
         .assert_request(
@@ -6774,7 +7168,7 @@ async fn get_user_doc() {
         )
         .await;
     let client = server.client();
-    let result = client.get_user("XXXX").await;
+    let result = client.users().get("XXXX").with_envelope().await;
     server
         .assert_request(
             &support::WireRequest {
@@ -6808,7 +7202,7 @@ async fn list_users_doc_first_page() {
         )
         .await;
     let client = server.client();
-    let result = client.list_users().limit(2).await;
+    let result = client.users().list().limit(2).with_envelope().await;
     server
         .assert_request(
             &support::WireRequest {
@@ -6843,9 +7237,11 @@ async fn list_users_doc_next_page() {
         .await;
     let client = server.client();
     let result = client
-        .list_users()
+        .users()
+        .list()
         .limit(2)
         .cursor("LTgzNDAxMjM3OToxTEFnNE9sNEVlaVQ0UEdhdmJNR2tB")
+        .with_envelope()
         .await;
     server
         .assert_request(
@@ -6882,7 +7278,7 @@ async fn delete_user_doc() {
         )
         .await;
     let client = server.client();
-    let result = client.delete_user("user1").await;
+    let result = client.users().delete("user1").with_envelope().await;
     server
         .assert_request(
             &support::WireRequest {
@@ -6912,7 +7308,7 @@ async fn delete_users_doc() {
         )
         .await;
     let client = server.client();
-    let result = client.delete_users().limit(2).await;
+    let result = client.users().delete_many().limit(2).with_envelope().await;
     server
         .assert_request(
             &support::WireRequest {
@@ -6946,7 +7342,11 @@ async fn update_user_password_doc() {
         )
         .await;
     let client = server.client();
-    let result = client.update_user_password("user1", "{YourPassword}").await;
+    let result = client
+        .users()
+        .set_password("user1", "{YourPassword}")
+        .with_envelope()
+        .await;
     server
         .assert_request(
             &support::WireRequest {
@@ -6976,7 +7376,7 @@ async fn deactivate_user_doc() {
         )
         .await;
     let client = server.client();
-    let result = client.deactivate_user("user1").await;
+    let result = client.users().deactivate("user1").with_envelope().await;
     server
         .assert_request(
             &support::WireRequest {
@@ -7006,7 +7406,7 @@ async fn activate_user_doc() {
         )
         .await;
     let client = server.client();
-    let result = client.activate_user("user1").await;
+    let result = client.users().activate("user1").with_envelope().await;
     server
         .assert_request(
             &support::WireRequest {
@@ -7033,7 +7433,7 @@ async fn disconnect_user_doc() {
         )
         .await;
     let client = server.client();
-    let result = client.disconnect_user("XXXX").await;
+    let result = client.users().disconnect("XXXX").with_envelope().await;
     server
         .assert_request(
             &support::WireRequest {
@@ -7063,7 +7463,7 @@ async fn get_user_online_status_doc() {
         )
         .await;
     let client = server.client();
-    let result = client.get_user_online_status("user1").await;
+    let result = client.users().online_status("user1").with_envelope().await;
     server
         .assert_request(
             &support::WireRequest {
@@ -7090,7 +7490,11 @@ async fn get_users_online_status_doc() {
         )
         .await;
     let client = server.client();
-    let result = client.get_users_online_status(["user1", "user2"]).await;
+    let result = client
+        .users()
+        .online_statuses(["user1", "user2"])
+        .with_envelope()
+        .await;
     server
         .assert_request(
             &support::WireRequest {
@@ -7120,7 +7524,7 @@ async fn get_offline_message_count_doc() {
         )
         .await;
     let client = server.client();
-    let result = client.get_offline_message_count("user1").await;
+    let result = client.users().offline_message_count("user1").with_envelope().await;
     server
         .assert_request(
             &support::WireRequest {
@@ -7147,7 +7551,11 @@ async fn get_offline_message_status_doc() {
         )
         .await;
     let client = server.client();
-    let result = client.get_offline_message_status("user1", "123").await;
+    let result = client
+        .users()
+        .offline_message_status("user1", "123")
+        .with_envelope()
+        .await;
     server
         .assert_request(
             &support::WireRequest {

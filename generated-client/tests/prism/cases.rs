@@ -11,7 +11,8 @@ use super::support;
 async fn upload_chat_file() {
     let client = support::prism_client();
     let result = client
-        .upload_chat_file(
+        .chat_files()
+        .upload(
             agora_chat::UploadFile::from_bytes(
                 "IMG_2953.JPG",
                 b"conformance test file".to_vec(),
@@ -29,7 +30,8 @@ async fn upload_chat_file() {
 async fn download_chat_file() {
     let client = support::prism_client();
     let result = client
-        .download_chat_file("7f456bf0-XXXX-XXXX-b630-777db304f26c")
+        .chat_files()
+        .download("7f456bf0-XXXX-XXXX-b630-777db304f26c")
         .share_secret("f0Vr-uyyEeiHpHmsu53XXXXXXXXZYgyLkdfsZ4xo2Z0cSBnB")
         .await;
     support::assert_accepted("download_chat_file", result);
@@ -40,7 +42,8 @@ async fn download_chat_file() {
 async fn download_chat_file_thumbnail() {
     let client = support::prism_client();
     let result = client
-        .download_chat_file_thumbnail("7f456bf0-ecb2-11e8-b630-777db304f26c", true)
+        .chat_files()
+        .download_thumbnail("7f456bf0-ecb2-11e8-b630-777db304f26c", true)
         .share_secret("f0Vr-uyyEeiHpHmsu53XXXXXXXXZYgyLkdfsZ4xo2Z0cSBnB")
         .await;
     support::assert_accepted("download_chat_file_thumbnail", result);
@@ -50,7 +53,7 @@ async fn download_chat_file_thumbnail() {
 #[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
 async fn list_chatroom_allowlist() {
     let client = support::prism_client();
-    let result = client.list_chatroom_allowlist("XXXX").await;
+    let result = client.chatroom_allowlist().list("XXXX").await;
     support::assert_accepted("list_chatroom_allowlist", result);
 }
 
@@ -58,7 +61,7 @@ async fn list_chatroom_allowlist() {
 #[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
 async fn add_chatroom_allowlist_user() {
     let client = support::prism_client();
-    let result = client.add_chatroom_allowlist_user("XXXX", "wzy_xiaomi").await;
+    let result = client.chatroom_allowlist().add("XXXX", "wzy_xiaomi").await;
     support::assert_accepted("add_chatroom_allowlist_user", result);
 }
 
@@ -66,7 +69,7 @@ async fn add_chatroom_allowlist_user() {
 #[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
 async fn add_chatroom_allowlist_users() {
     let client = support::prism_client();
-    let result = client.add_chatroom_allowlist_users("XXXX", ["user1"]).await;
+    let result = client.chatroom_allowlist().add_many("XXXX", ["user1"]).await;
     support::assert_accepted("add_chatroom_allowlist_users", result);
 }
 
@@ -75,7 +78,8 @@ async fn add_chatroom_allowlist_users() {
 async fn remove_chatroom_allowlist_users() {
     let client = support::prism_client();
     let result = client
-        .remove_chatroom_allowlist_users("XXXX", ["wzy_huawei", "wzy_meizu"])
+        .chatroom_allowlist()
+        .remove("XXXX", ["wzy_huawei", "wzy_meizu"])
         .await;
     support::assert_accepted("remove_chatroom_allowlist_users", result);
 }
@@ -85,7 +89,8 @@ async fn remove_chatroom_allowlist_users() {
 async fn set_chatroom_attributes() {
     let client = support::prism_client();
     let result = client
-        .set_chatroom_attributes(
+        .chatroom_attributes()
+        .set(
             "662XXXX13",
             "user1",
             support::from_json("{\"key1\":\"value1\",\"key2\":\"value2\"}"),
@@ -100,7 +105,8 @@ async fn set_chatroom_attributes() {
 async fn get_chatroom_attributes() {
     let client = support::prism_client();
     let result = client
-        .get_chatroom_attributes("662XXXX13")
+        .chatroom_attributes()
+        .get("662XXXX13")
         .keys(["key1", "key2"])
         .await;
     support::assert_accepted("get_chatroom_attributes", result);
@@ -111,7 +117,8 @@ async fn get_chatroom_attributes() {
 async fn remove_chatroom_attributes() {
     let client = support::prism_client();
     let result = client
-        .remove_chatroom_attributes("662XXXX13", "user1")
+        .chatroom_attributes()
+        .remove("662XXXX13", "user1")
         .keys(["key1", "key2"])
         .await;
     support::assert_accepted("remove_chatroom_attributes", result);
@@ -122,7 +129,8 @@ async fn remove_chatroom_attributes() {
 async fn force_set_chatroom_attributes() {
     let client = support::prism_client();
     let result = client
-        .force_set_chatroom_attributes(
+        .chatroom_attributes()
+        .force_set(
             "662XXXX13",
             "user1",
             support::from_json("{\"key1\":\"value1\",\"key2\":\"value2\"}"),
@@ -137,7 +145,8 @@ async fn force_set_chatroom_attributes() {
 async fn force_remove_chatroom_attributes() {
     let client = support::prism_client();
     let result = client
-        .force_remove_chatroom_attributes("662XXXX13", "user1")
+        .chatroom_attributes()
+        .force_remove("662XXXX13", "user1")
         .keys(["key1", "key2"])
         .await;
     support::assert_accepted("force_remove_chatroom_attributes", result);
@@ -147,7 +156,7 @@ async fn force_remove_chatroom_attributes() {
 #[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
 async fn list_chatroom_blocklist() {
     let client = support::prism_client();
-    let result = client.list_chatroom_blocklist("XXXX").await;
+    let result = client.chatroom_blocklist().list("XXXX").await;
     support::assert_accepted("list_chatroom_blocklist", result);
 }
 
@@ -155,7 +164,7 @@ async fn list_chatroom_blocklist() {
 #[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
 async fn add_chatroom_blocklist_user() {
     let client = support::prism_client();
-    let result = client.add_chatroom_blocklist_user("XXXX", "user1").await;
+    let result = client.chatroom_blocklist().add("XXXX", "user1").await;
     support::assert_accepted("add_chatroom_blocklist_user", result);
 }
 
@@ -163,7 +172,7 @@ async fn add_chatroom_blocklist_user() {
 #[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
 async fn add_chatroom_blocklist_users() {
     let client = support::prism_client();
-    let result = client.add_chatroom_blocklist_users("XXXX", ["user3", "user4"]).await;
+    let result = client.chatroom_blocklist().add_many("XXXX", ["user3", "user4"]).await;
     support::assert_accepted("add_chatroom_blocklist_users", result);
 }
 
@@ -172,7 +181,8 @@ async fn add_chatroom_blocklist_users() {
 async fn remove_chatroom_blocklist_user() {
     let client = support::prism_client();
     let result = client
-        .remove_chatroom_blocklist_user("XXXX", "user1")
+        .chatroom_blocklist()
+        .remove("XXXX", "user1")
         .header("Prefer", "example=remove_chatroom_blocklist_user_doc")
         .await;
     support::assert_accepted("remove_chatroom_blocklist_user", result);
@@ -183,7 +193,8 @@ async fn remove_chatroom_blocklist_user() {
 async fn remove_chatroom_blocklist_users() {
     let client = support::prism_client();
     let result = client
-        .remove_chatroom_blocklist_users("XXXX", ["user1", "user2"])
+        .chatroom_blocklist()
+        .remove_many("XXXX", ["user1", "user2"])
         .header("Prefer", "example=remove_chatroom_blocklist_users_doc")
         .await;
     support::assert_accepted("remove_chatroom_blocklist_users", result);
@@ -193,7 +204,7 @@ async fn remove_chatroom_blocklist_users() {
 #[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
 async fn add_chatroom_member() {
     let client = support::prism_client();
-    let result = client.add_chatroom_member("XXXX", "XXXX").await;
+    let result = client.chatroom_members().add("XXXX", "XXXX").await;
     support::assert_accepted("add_chatroom_member", result);
 }
 
@@ -201,7 +212,7 @@ async fn add_chatroom_member() {
 #[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
 async fn add_chatroom_members() {
     let client = support::prism_client();
-    let result = client.add_chatroom_members("XXXX", ["user1", "user2"]).await;
+    let result = client.chatroom_members().add_many("XXXX", ["user1", "user2"]).await;
     support::assert_accepted("add_chatroom_members", result);
 }
 
@@ -209,7 +220,7 @@ async fn add_chatroom_members() {
 #[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
 async fn list_chatroom_members() {
     let client = support::prism_client();
-    let result = client.list_chatroom_members("XXXX").pagenum(2).pagesize(2).await;
+    let result = client.chatroom_members().list("XXXX").pagenum(2).pagesize(2).await;
     support::assert_accepted("list_chatroom_members", result);
 }
 
@@ -218,7 +229,8 @@ async fn list_chatroom_members() {
 async fn remove_chatroom_member() {
     let client = support::prism_client();
     let result = client
-        .remove_chatroom_member("XXXX", "XXXX")
+        .chatroom_members()
+        .remove("XXXX", "XXXX")
         .header("Prefer", "example=remove_chatroom_member_doc")
         .await;
     support::assert_accepted("remove_chatroom_member", result);
@@ -229,7 +241,8 @@ async fn remove_chatroom_member() {
 async fn remove_chatroom_members() {
     let client = support::prism_client();
     let result = client
-        .remove_chatroom_members("XXXX", ["user1", "user2"])
+        .chatroom_members()
+        .remove_many("XXXX", ["user1", "user2"])
         .header("Prefer", "example=remove_chatroom_members_doc")
         .await;
     support::assert_accepted("remove_chatroom_members", result);
@@ -239,7 +252,7 @@ async fn remove_chatroom_members() {
 #[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
 async fn add_chatroom_admin() {
     let client = support::prism_client();
-    let result = client.add_chatroom_admin("XXXX", "user1").await;
+    let result = client.chatroom_members().add_admin("XXXX", "user1").await;
     support::assert_accepted("add_chatroom_admin", result);
 }
 
@@ -247,7 +260,7 @@ async fn add_chatroom_admin() {
 #[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
 async fn list_chatroom_admins() {
     let client = support::prism_client();
-    let result = client.list_chatroom_admins("XXXX").await;
+    let result = client.chatroom_members().list_admins("XXXX").await;
     support::assert_accepted("list_chatroom_admins", result);
 }
 
@@ -255,7 +268,7 @@ async fn list_chatroom_admins() {
 #[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
 async fn remove_chatroom_admin() {
     let client = support::prism_client();
-    let result = client.remove_chatroom_admin("XXXX", "XXXX").await;
+    let result = client.chatroom_members().remove_admin("XXXX", "XXXX").await;
     support::assert_accepted("remove_chatroom_admin", result);
 }
 
@@ -264,7 +277,8 @@ async fn remove_chatroom_admin() {
 async fn mute_chatroom_members() {
     let client = support::prism_client();
     let result = client
-        .mute_chatroom_members("1265710621211", 86400000, ["user1", "user2"])
+        .chatroom_mutelist()
+        .mute("1265710621211", 86400000, ["user1", "user2"])
         .await;
     support::assert_accepted("mute_chatroom_members", result);
 }
@@ -273,7 +287,7 @@ async fn mute_chatroom_members() {
 #[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
 async fn unmute_chatroom_members() {
     let client = support::prism_client();
-    let result = client.unmute_chatroom_members("XXXX", ["XXXX"]).await;
+    let result = client.chatroom_mutelist().unmute("XXXX", ["XXXX"]).await;
     support::assert_accepted("unmute_chatroom_members", result);
 }
 
@@ -281,7 +295,7 @@ async fn unmute_chatroom_members() {
 #[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
 async fn list_chatroom_muted_members() {
     let client = support::prism_client();
-    let result = client.list_chatroom_muted_members("XXXX").await;
+    let result = client.chatroom_mutelist().list("XXXX").await;
     support::assert_accepted("list_chatroom_muted_members", result);
 }
 
@@ -289,7 +303,7 @@ async fn list_chatroom_muted_members() {
 #[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
 async fn mute_all_chatroom_members() {
     let client = support::prism_client();
-    let result = client.mute_all_chatroom_members("1265710621211").await;
+    let result = client.chatroom_mutelist().mute_all("1265710621211").await;
     support::assert_accepted("mute_all_chatroom_members", result);
 }
 
@@ -297,7 +311,7 @@ async fn mute_all_chatroom_members() {
 #[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
 async fn unmute_all_chatroom_members() {
     let client = support::prism_client();
-    let result = client.unmute_all_chatroom_members("XXXX").await;
+    let result = client.chatroom_mutelist().unmute_all("XXXX").await;
     support::assert_accepted("unmute_all_chatroom_members", result);
 }
 
@@ -305,7 +319,7 @@ async fn unmute_all_chatroom_members() {
 #[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
 async fn add_chatroom_super_admin() {
     let client = support::prism_client();
-    let result = client.add_chatroom_super_admin("user1").await;
+    let result = client.chatroom_super_admins().add("user1").await;
     support::assert_accepted("add_chatroom_super_admin", result);
 }
 
@@ -313,7 +327,7 @@ async fn add_chatroom_super_admin() {
 #[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
 async fn remove_chatroom_super_admin() {
     let client = support::prism_client();
-    let result = client.remove_chatroom_super_admin("XXXX").await;
+    let result = client.chatroom_super_admins().remove("XXXX").await;
     support::assert_accepted("remove_chatroom_super_admin", result);
 }
 
@@ -321,7 +335,7 @@ async fn remove_chatroom_super_admin() {
 #[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
 async fn list_chatroom_super_admins() {
     let client = support::prism_client();
-    let result = client.list_chatroom_super_admins().pagenum(2).pagesize(2).await;
+    let result = client.chatroom_super_admins().list().pagenum(2).pagesize(2).await;
     support::assert_accepted("list_chatroom_super_admins", result);
 }
 
@@ -330,7 +344,8 @@ async fn list_chatroom_super_admins() {
 async fn create_chatroom() {
     let client = support::prism_client();
     let result = client
-        .create_chatroom("testchatroom1", "test", "user1")
+        .chatrooms()
+        .create("testchatroom1", "test", "user1")
         .maxusers(300)
         .members(["user2"])
         .await;
@@ -341,7 +356,7 @@ async fn create_chatroom() {
 #[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
 async fn list_chatrooms() {
     let client = support::prism_client();
-    let result = client.list_chatrooms().limit(10).await;
+    let result = client.chatrooms().list().limit(10).await;
     support::assert_accepted("list_chatrooms", result);
 }
 
@@ -349,7 +364,7 @@ async fn list_chatrooms() {
 #[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
 async fn list_user_joined_chatrooms() {
     let client = support::prism_client();
-    let result = client.list_user_joined_chatrooms("XXXX").await;
+    let result = client.chatrooms().list_joined_by("XXXX").await;
     support::assert_accepted("list_user_joined_chatrooms", result);
 }
 
@@ -357,7 +372,7 @@ async fn list_user_joined_chatrooms() {
 #[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
 async fn get_chatrooms() {
     let client = support::prism_client();
-    let result = client.get_chatrooms(["XXXX", "XXXX"]).await;
+    let result = client.chatrooms().get(["XXXX", "XXXX"]).await;
     support::assert_accepted("get_chatrooms", result);
 }
 
@@ -366,7 +381,8 @@ async fn get_chatrooms() {
 async fn update_chatroom() {
     let client = support::prism_client();
     let result = client
-        .update_chatroom("XXXX")
+        .chatrooms()
+        .update("XXXX")
         .name("testchatroom")
         .description("test")
         .maxusers(300)
@@ -378,7 +394,7 @@ async fn update_chatroom() {
 #[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
 async fn delete_chatroom() {
     let client = support::prism_client();
-    let result = client.delete_chatroom("XXXX").await;
+    let result = client.chatrooms().delete("XXXX").await;
     support::assert_accepted("delete_chatroom", result);
 }
 
@@ -386,7 +402,7 @@ async fn delete_chatroom() {
 #[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
 async fn get_chatroom_announcement() {
     let client = support::prism_client();
-    let result = client.get_chatroom_announcement("XXXX").await;
+    let result = client.chatrooms().get_announcement("XXXX").await;
     support::assert_accepted("get_chatroom_announcement", result);
 }
 
@@ -395,7 +411,8 @@ async fn get_chatroom_announcement() {
 async fn update_chatroom_announcement() {
     let client = support::prism_client();
     let result = client
-        .update_chatroom_announcement("12XXXX11", "chat room announcement")
+        .chatrooms()
+        .update_announcement("12XXXX11", "chat room announcement")
         .await;
     support::assert_accepted("update_chatroom_announcement", result);
 }
@@ -404,7 +421,7 @@ async fn update_chatroom_announcement() {
 #[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
 async fn add_contact() {
     let client = support::prism_client();
-    let result = client.add_contact("user1", "user2").await;
+    let result = client.contacts().add("user1", "user2").await;
     support::assert_accepted("add_contact", result);
 }
 
@@ -412,7 +429,7 @@ async fn add_contact() {
 #[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
 async fn remove_contact() {
     let client = support::prism_client();
-    let result = client.remove_contact("user1", "user2").await;
+    let result = client.contacts().remove("user1", "user2").await;
     support::assert_accepted("remove_contact", result);
 }
 
@@ -420,7 +437,7 @@ async fn remove_contact() {
 #[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
 async fn list_contacts() {
     let client = support::prism_client();
-    let result = client.list_contacts("user1").await;
+    let result = client.contacts().list("user1").await;
     support::assert_accepted("list_contacts", result);
 }
 
@@ -429,7 +446,8 @@ async fn list_contacts() {
 async fn list_contacts_paged() {
     let client = support::prism_client();
     let result = client
-        .list_contacts_paged("XXXX")
+        .contacts()
+        .list_paged("XXXX")
         .limit(10)
         .need_return_remark(true)
         .await;
@@ -440,7 +458,7 @@ async fn list_contacts_paged() {
 #[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
 async fn add_blocked_users() {
     let client = support::prism_client();
-    let result = client.add_blocked_users("user1", ["user2"]).await;
+    let result = client.contacts().block("user1", ["user2"]).await;
     support::assert_accepted("add_blocked_users", result);
 }
 
@@ -448,7 +466,7 @@ async fn add_blocked_users() {
 #[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
 async fn list_blocked_users() {
     let client = support::prism_client();
-    let result = client.list_blocked_users("user1").page_size(2).await;
+    let result = client.contacts().list_blocked("user1").page_size(2).await;
     support::assert_accepted("list_blocked_users", result);
 }
 
@@ -456,7 +474,7 @@ async fn list_blocked_users() {
 #[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
 async fn remove_blocked_user() {
     let client = support::prism_client();
-    let result = client.remove_blocked_user("user1", "user2").await;
+    let result = client.contacts().unblock("user1", "user2").await;
     support::assert_accepted("remove_blocked_user", result);
 }
 
@@ -465,7 +483,8 @@ async fn remove_blocked_user() {
 async fn set_global_mute() {
     let client = support::prism_client();
     let result = client
-        .set_global_mute("XXXX")
+        .global_mute()
+        .set("XXXX")
         .chat(100)
         .groupchat(100)
         .chatroom(100)
@@ -477,7 +496,7 @@ async fn set_global_mute() {
 #[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
 async fn get_global_mute() {
     let client = support::prism_client();
-    let result = client.get_global_mute("XXXX").await;
+    let result = client.global_mute().get("XXXX").await;
     support::assert_accepted("get_global_mute", result);
 }
 
@@ -485,7 +504,7 @@ async fn get_global_mute() {
 #[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
 async fn list_global_mutes() {
     let client = support::prism_client();
-    let result = client.list_global_mutes().page_num(1).page_size(10).await;
+    let result = client.global_mute().list().page_num(1).page_size(10).await;
     support::assert_accepted("list_global_mutes", result);
 }
 
@@ -493,7 +512,7 @@ async fn list_global_mutes() {
 #[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
 async fn list_group_allowlist() {
     let client = support::prism_client();
-    let result = client.list_group_allowlist("1208XXXX5169153").await;
+    let result = client.group_allowlist().list("1208XXXX5169153").await;
     support::assert_accepted("list_group_allowlist", result);
 }
 
@@ -501,7 +520,7 @@ async fn list_group_allowlist() {
 #[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
 async fn add_group_allowlist_user() {
     let client = support::prism_client();
-    let result = client.add_group_allowlist_user("1208XXXX5169153", "username1").await;
+    let result = client.group_allowlist().add("1208XXXX5169153", "username1").await;
     support::assert_accepted("add_group_allowlist_user", result);
 }
 
@@ -509,7 +528,7 @@ async fn add_group_allowlist_user() {
 #[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
 async fn add_group_allowlist_users() {
     let client = support::prism_client();
-    let result = client.add_group_allowlist_users("1208XXXX5169153", ["user1"]).await;
+    let result = client.group_allowlist().add_many("1208XXXX5169153", ["user1"]).await;
     support::assert_accepted("add_group_allowlist_users", result);
 }
 
@@ -518,7 +537,8 @@ async fn add_group_allowlist_users() {
 async fn remove_group_allowlist_users() {
     let client = support::prism_client();
     let result = client
-        .remove_group_allowlist_users("1208XXXX5169153", ["username1", "username2"])
+        .group_allowlist()
+        .remove("1208XXXX5169153", ["username1", "username2"])
         .await;
     support::assert_accepted("remove_group_allowlist_users", result);
 }
@@ -527,7 +547,7 @@ async fn remove_group_allowlist_users() {
 #[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
 async fn get_group_announcement() {
     let client = support::prism_client();
-    let result = client.get_group_announcement("66021836783617").await;
+    let result = client.group_announcements().get("66021836783617").await;
     support::assert_accepted("get_group_announcement", result);
 }
 
@@ -536,7 +556,8 @@ async fn get_group_announcement() {
 async fn update_group_announcement() {
     let client = support::prism_client();
     let result = client
-        .update_group_announcement("66021836783617", "group announcement…")
+        .group_announcements()
+        .update("66021836783617", "group announcement…")
         .await;
     support::assert_accepted("update_group_announcement", result);
 }
@@ -545,7 +566,7 @@ async fn update_group_announcement() {
 #[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
 async fn list_group_blocklist() {
     let client = support::prism_client();
-    let result = client.list_group_blocklist("66XXXX85").page_size(2).await;
+    let result = client.group_blocklist().list("66XXXX85").page_size(2).await;
     support::assert_accepted("list_group_blocklist", result);
 }
 
@@ -553,7 +574,7 @@ async fn list_group_blocklist() {
 #[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
 async fn add_group_blocklist_user() {
     let client = support::prism_client();
-    let result = client.add_group_blocklist_user("66016455491585", "user1").await;
+    let result = client.group_blocklist().add("66016455491585", "user1").await;
     support::assert_accepted("add_group_blocklist_user", result);
 }
 
@@ -562,7 +583,8 @@ async fn add_group_blocklist_user() {
 async fn add_group_blocklist_users() {
     let client = support::prism_client();
     let result = client
-        .add_group_blocklist_users("66016455491585", ["user3", "user4"])
+        .group_blocklist()
+        .add_many("66016455491585", ["user3", "user4"])
         .await;
     support::assert_accepted("add_group_blocklist_users", result);
 }
@@ -572,7 +594,8 @@ async fn add_group_blocklist_users() {
 async fn remove_group_blocklist_user() {
     let client = support::prism_client();
     let result = client
-        .remove_group_blocklist_user("66016455491585", "user1")
+        .group_blocklist()
+        .remove("66016455491585", "user1")
         .header("Prefer", "example=remove_group_blocklist_user_doc")
         .await;
     support::assert_accepted("remove_group_blocklist_user", result);
@@ -583,7 +606,8 @@ async fn remove_group_blocklist_user() {
 async fn remove_group_blocklist_users() {
     let client = support::prism_client();
     let result = client
-        .remove_group_blocklist_users("66016455491585", ["user1", "user2"])
+        .group_blocklist()
+        .remove_many("66016455491585", ["user1", "user2"])
         .header("Prefer", "example=remove_group_blocklist_users_doc")
         .await;
     support::assert_accepted("remove_group_blocklist_users", result);
@@ -593,7 +617,12 @@ async fn remove_group_blocklist_users() {
 #[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
 async fn list_group_files() {
     let client = support::prism_client();
-    let result = client.list_group_files("66021836783617").pagenum(1).pagesize(10).await;
+    let result = client
+        .group_files()
+        .list("66021836783617")
+        .pagenum(1)
+        .pagesize(10)
+        .await;
     support::assert_accepted("list_group_files", result);
 }
 
@@ -602,7 +631,8 @@ async fn list_group_files() {
 async fn upload_group_file() {
     let client = support::prism_client();
     let result = client
-        .upload_group_file(
+        .group_files()
+        .upload(
             "66021836783617",
             agora_chat::UploadFile::from_bytes(
                 "IMG_3.JPG",
@@ -618,7 +648,8 @@ async fn upload_group_file() {
 async fn download_group_file() {
     let client = support::prism_client();
     let result = client
-        .download_group_file("66021836783617", "b30e0be0-XXXX-XXXX-8732-172a3f85134f")
+        .group_files()
+        .download("66021836783617", "b30e0be0-XXXX-XXXX-8732-172a3f85134f")
         .await;
     support::assert_accepted("download_group_file", result);
 }
@@ -628,7 +659,8 @@ async fn download_group_file() {
 async fn delete_group_file() {
     let client = support::prism_client();
     let result = client
-        .delete_group_file("66021836783617", "b30e0be0-XXXX-XXXX-8732-172a3f85134f")
+        .group_files()
+        .delete("66021836783617", "b30e0be0-XXXX-XXXX-8732-172a3f85134f")
         .await;
     support::assert_accepted("delete_group_file", result);
 }
@@ -638,7 +670,8 @@ async fn delete_group_file() {
 async fn list_group_members() {
     let client = support::prism_client();
     let result = client
-        .list_group_members("10130212061185")
+        .group_members()
+        .list("10130212061185")
         .pagenum(2)
         .pagesize(2)
         .await;
@@ -649,7 +682,7 @@ async fn list_group_members() {
 #[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
 async fn add_group_member() {
     let client = support::prism_client();
-    let result = client.add_group_member("66016455491585", "user4").await;
+    let result = client.group_members().add("66016455491585", "user4").await;
     support::assert_accepted("add_group_member", result);
 }
 
@@ -657,7 +690,10 @@ async fn add_group_member() {
 #[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
 async fn add_group_members() {
     let client = support::prism_client();
-    let result = client.add_group_members("66016455491585", ["user4", "user5"]).await;
+    let result = client
+        .group_members()
+        .add_many("66016455491585", ["user4", "user5"])
+        .await;
     support::assert_accepted("add_group_members", result);
 }
 
@@ -666,7 +702,8 @@ async fn add_group_members() {
 async fn remove_group_member() {
     let client = support::prism_client();
     let result = client
-        .remove_group_member("66016455491585", "user3")
+        .group_members()
+        .remove("66016455491585", "user3")
         .header("Prefer", "example=remove_group_member_doc")
         .await;
     support::assert_accepted("remove_group_member", result);
@@ -677,7 +714,8 @@ async fn remove_group_member() {
 async fn remove_group_members() {
     let client = support::prism_client();
     let result = client
-        .remove_group_members("66016455491585", ["ttestuser0015981", "user2", "user3"])
+        .group_members()
+        .remove_many("66016455491585", ["ttestuser0015981", "user2", "user3"])
         .header("Prefer", "example=remove_group_members_doc")
         .await;
     support::assert_accepted("remove_group_members", result);
@@ -688,7 +726,8 @@ async fn remove_group_members() {
 async fn update_group_member_attributes() {
     let client = support::prism_client();
     let result = client
-        .update_group_member_attributes(
+        .group_members()
+        .set_attributes(
             "207059303858177",
             "test2",
             support::from_json("{\"key1\":\"value1\"}"),
@@ -701,7 +740,7 @@ async fn update_group_member_attributes() {
 #[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
 async fn get_group_member_attributes() {
     let client = support::prism_client();
-    let result = client.get_group_member_attributes("207059303858177", "test2").await;
+    let result = client.group_members().get_attributes("207059303858177", "test2").await;
     support::assert_accepted("get_group_member_attributes", result);
 }
 
@@ -710,11 +749,8 @@ async fn get_group_member_attributes() {
 async fn batch_get_group_member_attributes() {
     let client = support::prism_client();
     let result = client
-        .batch_get_group_member_attributes(
-            "207059303858177",
-            ["test1", "test2"],
-            ["key1", "key2"],
-        )
+        .group_members()
+        .get_many_attributes("207059303858177", ["test1", "test2"], ["key1", "key2"])
         .await;
     support::assert_accepted("batch_get_group_member_attributes", result);
 }
@@ -723,7 +759,7 @@ async fn batch_get_group_member_attributes() {
 #[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
 async fn list_group_admins() {
     let client = support::prism_client();
-    let result = client.list_group_admins("10130212061185").await;
+    let result = client.group_members().list_admins("10130212061185").await;
     support::assert_accepted("list_group_admins", result);
 }
 
@@ -731,7 +767,7 @@ async fn list_group_admins() {
 #[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
 async fn add_group_admin() {
     let client = support::prism_client();
-    let result = client.add_group_admin("10130212061185", "user1").await;
+    let result = client.group_members().add_admin("10130212061185", "user1").await;
     support::assert_accepted("add_group_admin", result);
 }
 
@@ -739,7 +775,7 @@ async fn add_group_admin() {
 #[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
 async fn remove_group_admin() {
     let client = support::prism_client();
-    let result = client.remove_group_admin("10130212061185", "user1").await;
+    let result = client.group_members().remove_admin("10130212061185", "user1").await;
     support::assert_accepted("remove_group_admin", result);
 }
 
@@ -748,7 +784,8 @@ async fn remove_group_admin() {
 async fn transfer_group_ownership() {
     let client = support::prism_client();
     let result = client
-        .transfer_group_ownership("66016455491585", "user2")
+        .group_members()
+        .transfer_ownership("66016455491585", "user2")
         .header("Prefer", "example=transfer_group_ownership_doc")
         .await;
     support::assert_accepted("transfer_group_ownership", result);
@@ -758,7 +795,10 @@ async fn transfer_group_ownership() {
 #[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
 async fn mute_group_members() {
     let client = support::prism_client();
-    let result = client.mute_group_members("10130212061185", 86400000, ["user1"]).await;
+    let result = client
+        .group_mutelist()
+        .mute("10130212061185", 86400000, ["user1"])
+        .await;
     support::assert_accepted("mute_group_members", result);
 }
 
@@ -766,7 +806,7 @@ async fn mute_group_members() {
 #[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
 async fn unmute_group_members() {
     let client = support::prism_client();
-    let result = client.unmute_group_members("10130212061185", ["user1"]).await;
+    let result = client.group_mutelist().unmute("10130212061185", ["user1"]).await;
     support::assert_accepted("unmute_group_members", result);
 }
 
@@ -774,7 +814,7 @@ async fn unmute_group_members() {
 #[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
 async fn list_group_muted_members() {
     let client = support::prism_client();
-    let result = client.list_group_muted_members("10130212061185").await;
+    let result = client.group_mutelist().list("10130212061185").await;
     support::assert_accepted("list_group_muted_members", result);
 }
 
@@ -782,7 +822,7 @@ async fn list_group_muted_members() {
 #[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
 async fn mute_all_group_members() {
     let client = support::prism_client();
-    let result = client.mute_all_group_members("1208XXXX5169153").await;
+    let result = client.group_mutelist().mute_all("1208XXXX5169153").await;
     support::assert_accepted("mute_all_group_members", result);
 }
 
@@ -790,7 +830,7 @@ async fn mute_all_group_members() {
 #[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
 async fn unmute_all_group_members() {
     let client = support::prism_client();
-    let result = client.unmute_all_group_members("1208XXXX5169153").await;
+    let result = client.group_mutelist().unmute_all("1208XXXX5169153").await;
     support::assert_accepted("unmute_all_group_members", result);
 }
 
@@ -799,7 +839,8 @@ async fn unmute_all_group_members() {
 async fn create_group() {
     let client = support::prism_client();
     let result = client
-        .create_group("testuser")
+        .groups()
+        .create("testuser")
         .groupname("testgroup")
         .avatar("https://www.XXXX.com/XXX/image")
         .description("test")
@@ -814,7 +855,7 @@ async fn create_group() {
 #[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
 async fn disable_group() {
     let client = support::prism_client();
-    let result = client.disable_group("XXXX").await;
+    let result = client.groups().disable("XXXX").await;
     support::assert_accepted("disable_group", result);
 }
 
@@ -822,7 +863,7 @@ async fn disable_group() {
 #[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
 async fn enable_group() {
     let client = support::prism_client();
-    let result = client.enable_group("XXXX").await;
+    let result = client.groups().enable("XXXX").await;
     support::assert_accepted("enable_group", result);
 }
 
@@ -830,7 +871,7 @@ async fn enable_group() {
 #[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
 async fn check_group_membership() {
     let client = support::prism_client();
-    let result = client.check_group_membership("XXXX", "XXXX").await;
+    let result = client.groups().check_membership("XXXX", "XXXX").await;
     support::assert_accepted("check_group_membership", result);
 }
 
@@ -838,7 +879,7 @@ async fn check_group_membership() {
 #[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
 async fn get_groups() {
     let client = support::prism_client();
-    let result = client.get_groups(["66016455491585"]).await;
+    let result = client.groups().get(["66016455491585"]).await;
     support::assert_accepted("get_groups", result);
 }
 
@@ -847,7 +888,8 @@ async fn get_groups() {
 async fn update_group() {
     let client = support::prism_client();
     let result = client
-        .update_group("6XXXX7", "test groupname", "updategroupinfo12311", true)
+        .groups()
+        .update("6XXXX7", "test groupname", "updategroupinfo12311", true)
         .maxusers(1500)
         .allowinvites(false)
         .membersonly(true)
@@ -862,7 +904,7 @@ async fn update_group() {
 #[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
 async fn delete_group() {
     let client = support::prism_client();
-    let result = client.delete_group("66021836783617").await;
+    let result = client.groups().delete("66021836783617").await;
     support::assert_accepted("delete_group", result);
 }
 
@@ -870,7 +912,7 @@ async fn delete_group() {
 #[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
 async fn list_groups() {
     let client = support::prism_client();
-    let result = client.list_groups().limit(2).await;
+    let result = client.groups().list().limit(2).await;
     support::assert_accepted("list_groups", result);
 }
 
@@ -878,7 +920,7 @@ async fn list_groups() {
 #[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
 async fn list_user_joined_groups() {
     let client = support::prism_client();
-    let result = client.list_user_joined_groups("user1").pagesize(100).pagenum(1).await;
+    let result = client.groups().list_joined_by("user1").pagesize(100).pagenum(1).await;
     support::assert_accepted("list_user_joined_groups", result);
 }
 
@@ -887,7 +929,8 @@ async fn list_user_joined_groups() {
 async fn send_user_message() {
     let client = support::prism_client();
     let result = client
-        .send_user_message(
+        .messages()
+        .send_to_users(
             ["user2"],
             "txt",
             support::from_json("{\"msg\":\"testmessages\"}"),
@@ -904,7 +947,8 @@ async fn send_user_message() {
 async fn send_group_message() {
     let client = support::prism_client();
     let result = client
-        .send_group_message(
+        .messages()
+        .send_to_groups(
             ["184524748161025"],
             "txt",
             support::from_json("{\"msg\":\"testmessages\"}"),
@@ -923,7 +967,8 @@ async fn send_group_message() {
 async fn send_chatroom_message() {
     let client = support::prism_client();
     let result = client
-        .send_chatroom_message(
+        .messages()
+        .send_to_chatrooms(
             ["185145305923585"],
             "txt",
             support::from_json("{\"msg\":\"testmessages\"}"),
@@ -939,7 +984,8 @@ async fn send_chatroom_message() {
 async fn broadcast_chatroom_message() {
     let client = support::prism_client();
     let result = client
-        .broadcast_chatroom_message(
+        .messages()
+        .broadcast_to_chatrooms(
             support::from_json(
                 "{\"type\":\"txt\",\"msg\":\"send broadcast to all chatroom\"}",
             ),
@@ -955,7 +1001,7 @@ async fn broadcast_chatroom_message() {
 #[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
 async fn get_message_history() {
     let client = support::prism_client();
-    let result = client.get_message_history("2018112717").await;
+    let result = client.messages().history("2018112717").await;
     support::assert_accepted("get_message_history", result);
 }
 
@@ -964,7 +1010,8 @@ async fn get_message_history() {
 async fn update_message() {
     let client = support::prism_client();
     let result = client
-        .update_message(
+        .messages()
+        .update(
             "1235807318835202004",
             support::from_json("{\"type\":\"txt\",\"msg\":\"update message content\"}"),
         )
@@ -978,7 +1025,8 @@ async fn update_message() {
 async fn recall_message() {
     let client = support::prism_client();
     let result = client
-        .recall_message("1028442084794698104", "user2", "chat")
+        .messages()
+        .recall("1028442084794698104", "user2", "chat")
         .from("user1")
         .force(true)
         .await;
@@ -989,7 +1037,7 @@ async fn recall_message() {
 #[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
 async fn delete_user_conversation() {
     let client = support::prism_client();
-    let result = client.delete_user_conversation("u1", "u2", "chat", true).await;
+    let result = client.messages().delete_conversation("u1", "u2", "chat", true).await;
     support::assert_accepted("delete_user_conversation", result);
 }
 
@@ -998,7 +1046,8 @@ async fn delete_user_conversation() {
 async fn import_user_message() {
     let client = support::prism_client();
     let result = client
-        .import_user_message(
+        .messages()
+        .import_to_user(
             "username1",
             "username2",
             "txt",
@@ -1016,7 +1065,8 @@ async fn import_user_message() {
 async fn import_group_message() {
     let client = support::prism_client();
     let result = client
-        .import_group_message(
+        .messages()
+        .import_to_group(
             "username1",
             "1123376564212",
             "txt",
@@ -1034,7 +1084,8 @@ async fn import_group_message() {
 async fn set_push_nickname() {
     let client = support::prism_client();
     let result = client
-        .set_push_nickname("user1")
+        .offline_push()
+        .set_nickname("user1")
         .nickname("testuser")
         .header("Prefer", "example=set_push_nickname_doc")
         .await;
@@ -1046,7 +1097,8 @@ async fn set_push_nickname() {
 async fn set_push_display_style() {
     let client = support::prism_client();
     let result = client
-        .set_push_display_style("a", 1)
+        .offline_push()
+        .set_display_style("a", 1)
         .header("Prefer", "example=set_push_display_style_doc")
         .await;
     support::assert_accepted("set_push_display_style", result);
@@ -1057,7 +1109,8 @@ async fn set_push_display_style() {
 async fn set_push_notification_settings() {
     let client = support::prism_client();
     let result = client
-        .set_push_notification_settings("XXXX", "user", "hxtest")
+        .offline_push()
+        .set_notification_settings("XXXX", "user", "hxtest")
         .type_("NONE")
         .ignore_interval("21:30-08:00")
         .ignore_duration(86400000)
@@ -1070,7 +1123,8 @@ async fn set_push_notification_settings() {
 async fn get_push_notification_settings() {
     let client = support::prism_client();
     let result = client
-        .get_push_notification_settings("XXXX", "chatgroup", "12312312321")
+        .offline_push()
+        .get_notification_settings("XXXX", "chatgroup", "12312312321")
         .await;
     support::assert_accepted("get_push_notification_settings", result);
 }
@@ -1079,7 +1133,7 @@ async fn get_push_notification_settings() {
 #[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
 async fn set_push_translation_language() {
     let client = support::prism_client();
-    let result = client.set_push_translation_language("XXXX", "EU").await;
+    let result = client.offline_push().set_translation_language("XXXX", "EU").await;
     support::assert_accepted("set_push_translation_language", result);
 }
 
@@ -1087,7 +1141,7 @@ async fn set_push_translation_language() {
 #[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
 async fn get_push_translation_language() {
     let client = support::prism_client();
-    let result = client.get_push_translation_language("XXXX").await;
+    let result = client.offline_push().get_translation_language("XXXX").await;
     support::assert_accepted("get_push_translation_language", result);
 }
 
@@ -1095,9 +1149,7 @@ async fn get_push_translation_language() {
 #[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
 async fn set_user_presence() {
     let client = support::prism_client();
-    let result = client
-        .set_user_presence("c1", "android_123423453246", "0", "123")
-        .await;
+    let result = client.presence().set("c1", "android_123423453246", "0", "123").await;
     support::assert_accepted("set_user_presence", result);
 }
 
@@ -1105,7 +1157,7 @@ async fn set_user_presence() {
 #[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
 async fn subscribe_presence() {
     let client = support::prism_client();
-    let result = client.subscribe_presence("wzy", "1000", ["c2", "c3"]).await;
+    let result = client.presence().subscribe("wzy", "1000", ["c2", "c3"]).await;
     support::assert_accepted("subscribe_presence", result);
 }
 
@@ -1113,7 +1165,7 @@ async fn subscribe_presence() {
 #[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
 async fn get_presence_statuses() {
     let client = support::prism_client();
-    let result = client.get_presence_statuses("wzy", ["c2", "c3"]).await;
+    let result = client.presence().get_statuses("wzy", ["c2", "c3"]).await;
     support::assert_accepted("get_presence_statuses", result);
 }
 
@@ -1121,7 +1173,7 @@ async fn get_presence_statuses() {
 #[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
 async fn unsubscribe_presence() {
     let client = support::prism_client();
-    let result = client.unsubscribe_presence("wzy", ["c1"]).await;
+    let result = client.presence().unsubscribe("wzy", ["c1"]).await;
     support::assert_accepted("unsubscribe_presence", result);
 }
 
@@ -1130,7 +1182,8 @@ async fn unsubscribe_presence() {
 async fn list_presence_subscriptions() {
     let client = support::prism_client();
     let result = client
-        .list_presence_subscriptions("wzy")
+        .presence()
+        .list_subscriptions("wzy")
         .page_num(1)
         .page_size(100)
         .await;
@@ -1142,7 +1195,8 @@ async fn list_presence_subscriptions() {
 async fn send_push_sync() {
     let client = support::prism_client();
     let result = client
-        .send_push_sync(
+        .push()
+        .send_sync(
             "test1",
             support::from_json(
                 "{\"title\":\"Agora push\",\"content\":\"Hello and welcome\",\"sub_title\":\"Agora\"}",
@@ -1158,7 +1212,8 @@ async fn send_push_sync() {
 async fn send_push_to_users() {
     let client = support::prism_client();
     let result = client
-        .send_push_to_users(
+        .push()
+        .send_to_users(
             ["test2"],
             support::from_json(
                 "{\"title\":\"Hello\",\"subTitle\":\"Hello\",\"content\":\"Hello\",\"vivo\":{}}",
@@ -1173,7 +1228,8 @@ async fn send_push_to_users() {
 async fn send_push_by_labels() {
     let client = support::prism_client();
     let result = client
-        .send_push_by_labels(
+        .push()
+        .send_by_labels(
             ["post-90s"],
             support::from_json(
                 "{\"title\":\"Agora PUSH\",\"content\":\"Welcome to Agora Push Service\",\"sub_title\":\"Agora\"}",
@@ -1189,7 +1245,8 @@ async fn send_push_by_labels() {
 async fn send_push_to_all() {
     let client = support::prism_client();
     let result = client
-        .send_push_to_all(
+        .push()
+        .send_to_all(
             support::from_json(
                 "{\"title\":\"Hello1234\",\"subTitle\":\"Hello\",\"content\":\"Hello\",\"vivo\":{}}",
             ),
@@ -1202,7 +1259,7 @@ async fn send_push_to_all() {
 #[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
 async fn create_push_label() {
     let client = support::prism_client();
-    let result = client.create_push_label("post-90s").description("hah").await;
+    let result = client.push_labels().create("post-90s").description("hah").await;
     support::assert_accepted("create_push_label", result);
 }
 
@@ -1210,7 +1267,7 @@ async fn create_push_label() {
 #[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
 async fn get_push_label() {
     let client = support::prism_client();
-    let result = client.get_push_label("90").await;
+    let result = client.push_labels().get("90").await;
     support::assert_accepted("get_push_label", result);
 }
 
@@ -1218,7 +1275,7 @@ async fn get_push_label() {
 #[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
 async fn list_push_labels() {
     let client = support::prism_client();
-    let result = client.list_push_labels().await;
+    let result = client.push_labels().list().await;
     support::assert_accepted("list_push_labels", result);
 }
 
@@ -1226,7 +1283,7 @@ async fn list_push_labels() {
 #[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
 async fn delete_push_label() {
     let client = support::prism_client();
-    let result = client.delete_push_label("post-90s").await;
+    let result = client.push_labels().delete("post-90s").await;
     support::assert_accepted("delete_push_label", result);
 }
 
@@ -1234,7 +1291,7 @@ async fn delete_push_label() {
 #[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
 async fn add_push_label_users() {
     let client = support::prism_client();
-    let result = client.add_push_label_users("post-90s", ["hx1", "hx2"]).await;
+    let result = client.push_labels().add_users("post-90s", ["hx1", "hx2"]).await;
     support::assert_accepted("add_push_label_users", result);
 }
 
@@ -1242,7 +1299,7 @@ async fn add_push_label_users() {
 #[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
 async fn get_push_label_user() {
     let client = support::prism_client();
-    let result = client.get_push_label_user("post-90s", "hx1").await;
+    let result = client.push_labels().get_user("post-90s", "hx1").await;
     support::assert_accepted("get_push_label_user", result);
 }
 
@@ -1250,7 +1307,7 @@ async fn get_push_label_user() {
 #[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
 async fn list_push_label_users() {
     let client = support::prism_client();
-    let result = client.list_push_label_users("post-90s").limit(1).await;
+    let result = client.push_labels().list_users("post-90s").limit(1).await;
     support::assert_accepted("list_push_label_users", result);
 }
 
@@ -1258,7 +1315,7 @@ async fn list_push_label_users() {
 #[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
 async fn remove_push_label_users() {
     let client = support::prism_client();
-    let result = client.remove_push_label_users("post-90s", ["hx1", "hx2"]).await;
+    let result = client.push_labels().remove_users("post-90s", ["hx1", "hx2"]).await;
     support::assert_accepted("remove_push_label_users", result);
 }
 
@@ -1266,7 +1323,7 @@ async fn remove_push_label_users() {
 #[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
 async fn create_push_template() {
     let client = support::prism_client();
-    let result = client.create_push_template("test7", "Hello,{0}", "Test,{0}").await;
+    let result = client.push_templates().create("test7", "Hello,{0}", "Test,{0}").await;
     support::assert_accepted("create_push_template", result);
 }
 
@@ -1274,7 +1331,7 @@ async fn create_push_template() {
 #[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
 async fn get_push_template() {
     let client = support::prism_client();
-    let result = client.get_push_template("test7").await;
+    let result = client.push_templates().get("test7").await;
     support::assert_accepted("get_push_template", result);
 }
 
@@ -1282,7 +1339,7 @@ async fn get_push_template() {
 #[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
 async fn delete_push_template() {
     let client = support::prism_client();
-    let result = client.delete_push_template("test7").await;
+    let result = client.push_templates().delete("test7").await;
     support::assert_accepted("delete_push_template", result);
 }
 
@@ -1290,7 +1347,7 @@ async fn delete_push_template() {
 #[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
 async fn add_reaction() {
     let client = support::prism_client();
-    let result = client.add_reaction("e1", "997625372793113144", "emoji_40").await;
+    let result = client.reactions().add("e1", "997625372793113144", "emoji_40").await;
     support::assert_accepted("add_reaction", result);
 }
 
@@ -1298,7 +1355,7 @@ async fn add_reaction() {
 #[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
 async fn list_message_reactions() {
     let client = support::prism_client();
-    let result = client.list_message_reactions("user1", "msgId1", "chat").await;
+    let result = client.reactions().list("user1", "msgId1", "chat").await;
     support::assert_accepted("list_message_reactions", result);
 }
 
@@ -1306,7 +1363,7 @@ async fn list_message_reactions() {
 #[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
 async fn delete_reaction() {
     let client = support::prism_client();
-    let result = client.delete_reaction("wz", "997625372793113144", "emoji_40").await;
+    let result = client.reactions().delete("wz", "997625372793113144", "emoji_40").await;
     support::assert_accepted("delete_reaction", result);
 }
 
@@ -1315,7 +1372,8 @@ async fn delete_reaction() {
 async fn get_reaction_detail() {
     let client = support::prism_client();
     let result = client
-        .get_reaction_detail("wz", "997627787730750008", "emoji_40")
+        .reactions()
+        .detail("wz", "997627787730750008", "emoji_40")
         .limit(50)
         .await;
     support::assert_accepted("get_reaction_detail", result);
@@ -1325,7 +1383,7 @@ async fn get_reaction_detail() {
 #[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
 async fn list_thread_members() {
     let client = support::prism_client();
-    let result = client.list_thread_members("177916702949377").await;
+    let result = client.thread_members().list("177916702949377").await;
     support::assert_accepted("list_thread_members", result);
 }
 
@@ -1333,7 +1391,10 @@ async fn list_thread_members() {
 #[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
 async fn add_thread_members() {
     let client = support::prism_client();
-    let result = client.add_thread_members("177916702949377", ["test2", "test3"]).await;
+    let result = client
+        .thread_members()
+        .add("177916702949377", ["test2", "test3"])
+        .await;
     support::assert_accepted("add_thread_members", result);
 }
 
@@ -1342,7 +1403,8 @@ async fn add_thread_members() {
 async fn remove_thread_members() {
     let client = support::prism_client();
     let result = client
-        .remove_thread_members("177916702949377", ["test2", "test6"])
+        .thread_members()
+        .remove("177916702949377", ["test2", "test6"])
         .await;
     support::assert_accepted("remove_thread_members", result);
 }
@@ -1351,7 +1413,7 @@ async fn remove_thread_members() {
 #[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
 async fn create_thread() {
     let client = support::prism_client();
-    let result = client.create_thread("179800091197441", "1", "1234", "test4").await;
+    let result = client.threads().create("179800091197441", "1", "1234", "test4").await;
     support::assert_accepted("create_thread", result);
 }
 
@@ -1359,7 +1421,7 @@ async fn create_thread() {
 #[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
 async fn update_thread() {
     let client = support::prism_client();
-    let result = client.update_thread("177916702949377", "test4").await;
+    let result = client.threads().update("177916702949377", "test4").await;
     support::assert_accepted("update_thread", result);
 }
 
@@ -1367,7 +1429,7 @@ async fn update_thread() {
 #[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
 async fn delete_thread() {
     let client = support::prism_client();
-    let result = client.delete_thread("177916702949377").await;
+    let result = client.threads().delete("177916702949377").await;
     support::assert_accepted("delete_thread", result);
 }
 
@@ -1375,7 +1437,7 @@ async fn delete_thread() {
 #[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
 async fn list_threads() {
     let client = support::prism_client();
-    let result = client.list_threads().await;
+    let result = client.threads().list().await;
     support::assert_accepted("list_threads", result);
 }
 
@@ -1383,7 +1445,7 @@ async fn list_threads() {
 #[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
 async fn list_user_threads() {
     let client = support::prism_client();
-    let result = client.list_user_threads("test4").await;
+    let result = client.threads().list_by_user("test4").await;
     support::assert_accepted("list_user_threads", result);
 }
 
@@ -1391,7 +1453,7 @@ async fn list_user_threads() {
 #[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
 async fn list_user_group_threads() {
     let client = support::prism_client();
-    let result = client.list_user_group_threads("17XXXX61", "test4").await;
+    let result = client.threads().list_by_user_in_group("17XXXX61", "test4").await;
     support::assert_accepted("list_user_group_threads", result);
 }
 
@@ -1400,7 +1462,8 @@ async fn list_user_group_threads() {
 async fn exchange_agora_token() {
     let client = support::prism_client();
     let result = client
-        .exchange_agora_token("agora")
+        .token()
+        .exchange_app_token("agora")
         .header("Prefer", "example=exchange_agora_token_notes")
         .await;
     support::assert_accepted("exchange_agora_token", result);
@@ -1411,7 +1474,8 @@ async fn exchange_agora_token() {
 async fn set_user_attributes() {
     let client = support::prism_client();
     let result = client
-        .set_user_attributes("XXXX")
+        .user_attributes()
+        .set("XXXX")
         .nickname("nickname")
         .avatarurl("http://www.agorachat.com/avatar.png")
         .ext("ext")
@@ -1423,7 +1487,7 @@ async fn set_user_attributes() {
 #[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
 async fn get_user_attributes() {
     let client = support::prism_client();
-    let result = client.get_user_attributes("XXXX").await;
+    let result = client.user_attributes().get("XXXX").await;
     support::assert_accepted("get_user_attributes", result);
 }
 
@@ -1432,7 +1496,8 @@ async fn get_user_attributes() {
 async fn get_users_attributes() {
     let client = support::prism_client();
     let result = client
-        .get_users_attributes(["user1", "user2", "user3"], ["avatar", "ext", "nickname"])
+        .user_attributes()
+        .get_many(["user1", "user2", "user3"], ["avatar", "ext", "nickname"])
         .await;
     support::assert_accepted("get_users_attributes", result);
 }
@@ -1441,7 +1506,7 @@ async fn get_users_attributes() {
 #[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
 async fn get_user_attributes_total_size() {
     let client = support::prism_client();
-    let result = client.get_user_attributes_total_size().await;
+    let result = client.user_attributes().total_size().await;
     support::assert_accepted("get_user_attributes_total_size", result);
 }
 
@@ -1449,7 +1514,7 @@ async fn get_user_attributes_total_size() {
 #[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
 async fn delete_user_attributes() {
     let client = support::prism_client();
-    let result = client.delete_user_attributes("XXXX").await;
+    let result = client.user_attributes().delete("XXXX").await;
     support::assert_accepted("delete_user_attributes", result);
 }
 
@@ -1458,7 +1523,8 @@ async fn delete_user_attributes() {
 async fn register_user() {
     let client = support::prism_client();
     let result = client
-        .register_user("user1")
+        .users()
+        .register("user1")
         .header("Prefer", "example=register_user_doc")
         .await;
     support::assert_accepted("register_user", result);
@@ -1469,7 +1535,8 @@ async fn register_user() {
 async fn register_users() {
     let client = support::prism_client();
     let result = client
-        .register_users(
+        .users()
+        .register_many(
             support::from_json("[{\"username\":\"user1\"},{\"username\":\"user2\"}]"),
         )
         .header("Prefer", "example=register_users_doc_two_users")
@@ -1481,7 +1548,7 @@ async fn register_users() {
 #[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
 async fn get_user() {
     let client = support::prism_client();
-    let result = client.get_user("XXXX").await;
+    let result = client.users().get("XXXX").await;
     support::assert_accepted("get_user", result);
 }
 
@@ -1489,7 +1556,7 @@ async fn get_user() {
 #[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
 async fn list_users() {
     let client = support::prism_client();
-    let result = client.list_users().limit(2).await;
+    let result = client.users().list().limit(2).await;
     support::assert_accepted("list_users", result);
 }
 
@@ -1497,7 +1564,7 @@ async fn list_users() {
 #[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
 async fn delete_user() {
     let client = support::prism_client();
-    let result = client.delete_user("user1").await;
+    let result = client.users().delete("user1").await;
     support::assert_accepted("delete_user", result);
 }
 
@@ -1505,7 +1572,7 @@ async fn delete_user() {
 #[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
 async fn delete_users() {
     let client = support::prism_client();
-    let result = client.delete_users().limit(2).await;
+    let result = client.users().delete_many().limit(2).await;
     support::assert_accepted("delete_users", result);
 }
 
@@ -1513,7 +1580,7 @@ async fn delete_users() {
 #[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
 async fn update_user_password() {
     let client = support::prism_client();
-    let result = client.update_user_password("user1", "{YourPassword}").await;
+    let result = client.users().set_password("user1", "{YourPassword}").await;
     support::assert_accepted("update_user_password", result);
 }
 
@@ -1521,7 +1588,7 @@ async fn update_user_password() {
 #[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
 async fn deactivate_user() {
     let client = support::prism_client();
-    let result = client.deactivate_user("user1").await;
+    let result = client.users().deactivate("user1").await;
     support::assert_accepted("deactivate_user", result);
 }
 
@@ -1529,7 +1596,7 @@ async fn deactivate_user() {
 #[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
 async fn activate_user() {
     let client = support::prism_client();
-    let result = client.activate_user("user1").await;
+    let result = client.users().activate("user1").await;
     support::assert_accepted("activate_user", result);
 }
 
@@ -1537,7 +1604,7 @@ async fn activate_user() {
 #[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
 async fn disconnect_user() {
     let client = support::prism_client();
-    let result = client.disconnect_user("XXXX").await;
+    let result = client.users().disconnect("XXXX").await;
     support::assert_accepted("disconnect_user", result);
 }
 
@@ -1545,7 +1612,7 @@ async fn disconnect_user() {
 #[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
 async fn get_user_online_status() {
     let client = support::prism_client();
-    let result = client.get_user_online_status("user1").await;
+    let result = client.users().online_status("user1").await;
     support::assert_accepted("get_user_online_status", result);
 }
 
@@ -1553,7 +1620,7 @@ async fn get_user_online_status() {
 #[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
 async fn get_users_online_status() {
     let client = support::prism_client();
-    let result = client.get_users_online_status(["user1", "user2"]).await;
+    let result = client.users().online_statuses(["user1", "user2"]).await;
     support::assert_accepted("get_users_online_status", result);
 }
 
@@ -1561,7 +1628,7 @@ async fn get_users_online_status() {
 #[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
 async fn get_offline_message_count() {
     let client = support::prism_client();
-    let result = client.get_offline_message_count("user1").await;
+    let result = client.users().offline_message_count("user1").await;
     support::assert_accepted("get_offline_message_count", result);
 }
 
@@ -1569,6 +1636,6 @@ async fn get_offline_message_count() {
 #[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
 async fn get_offline_message_status() {
     let client = support::prism_client();
-    let result = client.get_offline_message_status("user1", "123").await;
+    let result = client.users().offline_message_status("user1", "123").await;
     support::assert_accepted("get_offline_message_status", result);
 }

@@ -10,13 +10,13 @@ use serde_json::Value;
 use super::names;
 use super::operations::{self, Place};
 use super::values::arg_expr;
-use crate::ir::{BodyKind, Example, Ir, Operation, ResponseBody};
+use crate::ir::{BodyKind, Example, Group, Ir, Operation, ResponseBody};
 
 /// The whole test file.
 pub(super) fn tests(ir: &Ir) -> TokenStream {
     let tests = ir
         .operations()
-        .flat_map(|(_, op)| op.examples.iter().map(move |ex| test(op, ex)));
+        .flat_map(|(group, op)| op.examples.iter().map(move |ex| test(group, op, ex)));
     quote! {
         //! One test per doc example in the spec: the typed client must send
         //! the documented request and decode the documented response.
@@ -31,10 +31,10 @@ pub(super) fn tests(ir: &Ir) -> TokenStream {
 /// against a prism mock serving `openapi.yaml`. Ignored by default because
 /// they need prism running; CI runs them with `--ignored`.
 pub(super) fn prism_tests(ir: &Ir) -> TokenStream {
-    let tests = ir.operations().filter_map(|(_, op)| {
+    let tests = ir.operations().filter_map(|(group, op)| {
         let ex = op.examples.first()?;
         let name = format_ident!("{}", op.id);
-        let call = call(op, ex);
+        let call = call(group, op, ex);
         // Operations sharing a route are one OpenAPI operation with several
         // response examples; the test asks prism for its own.
         let merged = ir.routes[op.route].operations.len() > 1;
@@ -67,8 +67,9 @@ pub(super) fn prism_tests(ir: &Ir) -> TokenStream {
 }
 
 /// `client.op(required...).setter(optional)...` for an example's arguments.
-fn call(op: &Operation, ex: &Example) -> TokenStream {
-    let method = format_ident!("{}", op.id);
+fn call(group: &Group, op: &Operation, ex: &Example) -> TokenStream {
+    let namespace = format_ident!("{}", group.name);
+    let method = format_ident!("{}", op.name);
     let body_args = &ex.args.body;
     let args = operations::args(op);
     let value_of = |place: Place, wire_name: &str| -> Option<&Value> {
@@ -105,12 +106,12 @@ fn call(op: &Operation, ex: &Example) -> TokenStream {
             }
         }
     }
-    quote!(client.#method(#(#positional),*) #(#setters)*)
+    quote!(client.#namespace().#method(#(#positional),*) #(#setters)*)
 }
 
-fn test(op: &Operation, ex: &Example) -> TokenStream {
+fn test(group: &Group, op: &Operation, ex: &Example) -> TokenStream {
     let name = format_ident!("{}", ex.key);
-    let call = call(op, ex);
+    let call = call(group, op, ex);
     let status = ex.response.status;
     let response_body = Literal::string(&ex.response.body);
     let wire_method = ex.wire.method.as_str();
@@ -154,12 +155,18 @@ fn test(op: &Operation, ex: &Example) -> TokenStream {
             support::assert_decoded(&response, &[#(#expectations),*]);
         }
     };
+    // The whole response is checked, envelope included.
+    let send = if download {
+        quote!(#call.await)
+    } else {
+        quote!(#call.with_envelope().await)
+    };
     quote! {
         #[tokio::test]
         async fn #name() {
             let server = support::MockApi::start(#status, #response_body).await;
             let client = server.client();
-            let result = #call.await;
+            let result = #send;
             server
                 .assert_request(&support::WireRequest {
                     method: #wire_method,

@@ -1,7 +1,7 @@
 //! Rustdoc text. Every public generated item says what it is, its limits and
 //! where the fact came from.
 
-use crate::ir::{Field, Limits, Operation, Param, TextLimits, Ty};
+use crate::ir::{Field, Group, Limits, Operation, Param, TextLimits, Ty};
 
 /// Doc of a struct field.
 pub(super) fn field(f: &Field) -> String {
@@ -103,6 +103,26 @@ pub(super) fn type_rule(ty: &Ty) -> Option<&'static str> {
         }
         _ => None,
     }
+}
+
+/// Doc of a group's namespace: what it covers, then every operation with
+/// its summary.
+pub(super) fn namespace(group: &Group) -> String {
+    let mut text = format!(
+        "{}: {}\n\nReached with [`Client::{}`](crate::Client::{}).\n\n| Method | What it does |\n|---|---|",
+        group.title,
+        group.description.trim(),
+        group.name,
+        group.name
+    );
+    for op in &group.operations {
+        let summary = op.summary.trim().replace('|', "\\|");
+        text.push_str(&format!(
+            "\n| [`{}`](Self::{}) | {summary} |",
+            op.name, op.name
+        ));
+    }
+    text
 }
 
 /// Doc of the client method of an operation.

@@ -152,7 +152,6 @@ fn root_module(ir: &Ir) -> TokenStream {
         quote! {
             #doc
             pub mod #name;
-            pub use #name::*;
         }
     });
     let ops = ir.operations().map(|(g, op)| {
@@ -221,21 +220,58 @@ fn root_module(ir: &Ir) -> TokenStream {
 }
 
 fn group_module(ir: &Ir, group: &Group) -> TokenStream {
-    let doc = docs::inner_attrs(&format!("{}\n\n{}", group.title, group.description));
+    let doc = docs::inner_attrs(&format!(
+        "{}\n\n{}\n\nThe operations are methods of [`{}`], which [`Client::{}`](crate::Client::{}) returns.",
+        group.title,
+        group.description,
+        names::namespace(group),
+        group.name,
+        group.name
+    ));
     let structs = group
         .objects
         .iter()
         .map(|id| types::response_struct(ir, *id));
-    let ops = group
+    let ops: Vec<operations::OperationTokens> = group
         .operations
         .iter()
-        .map(|op| operations::operation(ir, op));
+        .map(|op| operations::operation(ir, group, op))
+        .collect();
+    let methods = ops.iter().map(|o| &o.method);
+    let items = ops.iter().map(|o| &o.items);
+    let namespace = format_ident!("{}", names::namespace(group));
+    let accessor = format_ident!("{}", group.name);
+    let namespace_doc = docs::attrs(&docs::namespace(group));
+    let accessor_doc = docs::attrs(&format!(
+        "{}: {}\n\nSee [`{}`](crate::{}::{}) for its operations.",
+        group.title,
+        group.description.trim(),
+        names::namespace(group),
+        group.name,
+        names::namespace(group)
+    ));
     quote! {
         #doc
         #![allow(clippy::too_many_arguments)]
 
+        #namespace_doc
+        #[derive(Debug, Clone, Copy)]
+        pub struct #namespace<'a> {
+            client: &'a crate::Client,
+        }
+
+        impl crate::Client {
+            #accessor_doc
+            pub fn #accessor(&self) -> #namespace<'_> {
+                #namespace { client: self }
+            }
+        }
+
+        impl<'a> #namespace<'a> {
+            #(#methods)*
+        }
 
         #(#structs)*
-        #(#ops)*
+        #(#items)*
     }
 }

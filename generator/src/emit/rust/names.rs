@@ -12,7 +12,7 @@ use std::collections::BTreeMap;
 use heck::{ToShoutySnakeCase, ToSnakeCase, ToUpperCamelCase};
 
 use crate::error::Diagnostic;
-use crate::ir::{Field, Ir, ObjectId, ObjectRole, Operation, Origin};
+use crate::ir::{Field, Group, Ir, ObjectId, ObjectRole, Operation, Origin};
 
 /// The public names the runtime puts at the crate root (`pub use
 /// runtime::{..}` and its modules in `lib.rs`). A test holds this list
@@ -118,6 +118,12 @@ pub fn type_name(op_id: &str, suffix: &str) -> String {
     format!("{}{suffix}", op_id.to_upper_camel_case())
 }
 
+/// The namespace struct of a group, reached from `Client`: `chatrooms` ->
+/// `Chatrooms`.
+pub(super) fn namespace(group: &Group) -> String {
+    group.name.to_upper_camel_case()
+}
+
 /// The struct name of an object type.
 pub(super) fn object(ir: &Ir, id: ObjectId) -> String {
     match &ir.object(id).role {
@@ -220,8 +226,8 @@ fn struct_fields(scope: &mut Scope, fields: &[Field], origin: &Origin) {
     }
 }
 
-/// Types, modules and constants at the crate root (the groups' items are
-/// re-exported there, and each group's private items share its module).
+/// Modules and shared types at the crate root, and in each group's module
+/// its namespace, objects, builders and constants.
 fn root_scope(ir: &Ir, problems: &mut Vec<Diagnostic>) {
     let mut root = Scope::new("the crate-root name", problems);
     for name in RUNTIME_ROOT {
@@ -239,32 +245,55 @@ fn root_scope(ir: &Ir, problems: &mut Vec<Diagnostic>) {
             &group.origin,
             "group",
         );
-        for id in &group.objects {
-            let object = ir.object(*id);
-            let (subject, field) = match &object.role {
-                ObjectRole::Declared(name) => (format!("the type `{name}`"), "name"),
-                ObjectRole::ResponseData { operation } | ObjectRole::ResponseItem { operation } => {
-                    (
-                        format!("the response struct of `{operation}`"),
-                        "response.data",
-                    )
-                }
-            };
-            let name = self::object(ir, *id);
-            root.add(&name, &subject, subject.clone(), &object.origin, field);
+    }
+    for (index, group) in ir.groups.iter().enumerate() {
+        module_scope(ir, index, group, problems);
+    }
+}
+
+/// The items of one group's module.
+fn module_scope(ir: &Ir, index: usize, group: &Group, problems: &mut Vec<Diagnostic>) {
+    let mut module = Scope::new("the module item", problems);
+    let subject = format!("the namespace of the group `{}`", group.name);
+    module.add(
+        &namespace(group),
+        &subject,
+        subject.clone(),
+        &group.origin,
+        "group",
+    );
+    for (id, object) in ir
+        .objects
+        .iter()
+        .enumerate()
+        .filter(|(_, o)| o.group == index)
+    {
+        let (subject, field) = match &object.role {
+            ObjectRole::Declared(name) => (format!("the type `{name}`"), "name"),
+            ObjectRole::ResponseData { operation } | ObjectRole::ResponseItem { operation } => (
+                format!("the response struct of `{operation}`"),
+                "response.data",
+            ),
+        };
+        let name = self::object(ir, ObjectId(id));
+        module.add(&name, &subject, subject.clone(), &object.origin, field);
+    }
+    for op in &group.operations {
+        let mut add = |rust: String, what: &str, field: &str| {
+            let subject = format!("the {what} of `{}`", op.id);
+            module.add(&rust, &subject, subject.clone(), &op.origin, field);
+        };
+        add(builder(op), "request builder", "id");
+        add(result(op), "result alias", "id");
+        add(info_const(op), "operation constant", "id");
+        if op.body.is_some() {
+            add(body(op), "body struct", "request");
         }
-        for op in &group.operations {
-            let mut add = |rust: String, what: &str, field: &str| {
-                let subject = format!("the {what} of `{}`", op.id);
-                root.add(&rust, &subject, subject.clone(), &op.origin, field);
-            };
-            add(builder(op), "request builder", "id");
-            add(result(op), "result alias", "id");
-            add(info_const(op), "operation constant", "id");
-            if op.body.is_some() {
-                add(body(op), "body struct", "request");
-            }
-        }
+    }
+    let mut methods = Scope::new("the namespace method", problems);
+    for op in &group.operations {
+        let subject = format!("the operation `{}`", op.id);
+        methods.add(&op.name, &subject, subject.clone(), &op.origin, "name");
     }
 }
 
@@ -285,15 +314,21 @@ fn error_code_scope(ir: &Ir, problems: &mut Vec<Diagnostic>) {
     }
 }
 
-/// `Client`'s methods: one per operation, plus the runtime's own.
+/// `Client`'s methods: one namespace per group, plus the runtime's own.
 fn client_scope(ir: &Ir, problems: &mut Vec<Diagnostic>) {
     let mut client = Scope::new("the client method", problems);
     for name in CLIENT_METHODS {
         client.reserve(name, format!("the runtime's `Client::{name}`"));
     }
-    for (_, op) in ir.operations() {
-        let subject = format!("the operation `{}`", op.id);
-        client.add(&op.id, &subject, subject.clone(), &op.origin, "id");
+    for group in &ir.groups {
+        let subject = format!("the namespace of the group `{}`", group.name);
+        client.add(
+            &group.name,
+            &subject,
+            subject.clone(),
+            &group.origin,
+            "group",
+        );
     }
 }
 

@@ -9,8 +9,8 @@ use quote::{format_ident, quote};
 
 use super::{docs, names, types};
 use crate::ir::{
-    Body, BodyKind, Field, Ir, Limits, Method, NextCursor, Operation, PageKind, Pagination, Param,
-    ParamLocation, Payload, Per, ResponseBody, Segment, TextLimits, Ty,
+    Body, BodyKind, Field, Group, Ir, Limits, Method, NextCursor, Operation, PageKind, Pagination,
+    Param, ParamLocation, Payload, Per, ResponseBody, Segment, Shape, TextLimits, Ty,
 };
 
 /// Where an argument goes on the wire.
@@ -245,9 +245,9 @@ pub(super) fn args(op: &Operation) -> Vec<Arg<'_>> {
 }
 
 /// Everything generated for one operation.
-pub(super) fn operation(ir: &Ir, op: &Operation) -> TokenStream {
+pub(super) fn operation(ir: &Ir, group: &Group, op: &Operation) -> OperationTokens {
     let args = args(op);
-    let method_name = format_ident!("{}", op.id);
+    let method_name = format_ident!("{}", op.name);
     let builder = format_ident!("{}", names::builder(op));
     let result = format_ident!("{}", names::result(op));
     let konst = info_const(op);
@@ -329,25 +329,13 @@ pub(super) fn operation(ir: &Ir, op: &Operation) -> TokenStream {
         Some(b) => multipart_expr(&b.fields),
         None => quote!(crate::runtime::Body::Empty),
     };
-    // A download hands back the streamed body instead of a decoded envelope.
-    let (output, call) = if op.response_body == ResponseBody::Binary {
-        (
-            quote!(crate::Download),
-            quote!(self.client.download(parts).await),
-        )
-    } else {
-        (
-            quote!(crate::Response<#data_ty>),
-            quote!(self.client.send(parts).await),
-        )
-    };
     let args_doc = args_doc(&required);
     let method_doc = docs::attrs(&format!("{method_doc}{args_doc}"));
-    let builder_doc = format!(
-        "Request builder for [`Client::{}`](crate::Client::{}): set optional arguments, then `.await` it or call [`send`](Self::send).",
-        op.id, op.id
-    );
-    let builder_doc = docs::attrs(&builder_doc);
+    let builder_doc = docs::attrs(&format!(
+        "The request of [`{ns}::{name}`]({ns}::{name}): set optional arguments, then `.await` it for the payload, or call [`with_envelope`](Self::with_envelope) for the whole response.",
+        ns = names::namespace(group),
+        name = op.name,
+    ));
     let info = operation_info(op);
     let payload = match &op.payload {
         Payload::Key(key) if key == "data" => quote!(crate::runtime::Payload::Data),
@@ -355,23 +343,71 @@ pub(super) fn operation(ir: &Ir, op: &Operation) -> TokenStream {
         Payload::Root => quote!(crate::runtime::Payload::Root),
     };
     let stream = op.pagination.as_ref().map(|p| stream_method(ir, p));
+    let prepare = quote! {
+        self.validate()?;
+        let path = #path;
+        #query
+        #headers
+        let parts = crate::runtime::RequestParts {
+            op: &#konst,
+            path,
+            query,
+            headers,
+            body: #body_expr,
+            options: self.options,
+            payload: #payload,
+        };
+    };
+    // A download hands back the streamed body; a JSON response its payload
+    // (`.await`) or the whole envelope (`with_envelope`).
+    let (output, sends) = if op.response_body == ResponseBody::Binary {
+        let sends = quote! {
+            /// Validates the arguments, sends the request and hands over the
+            /// file as it streams in.
+            pub async fn send(self) -> #result {
+                #prepare
+                self.client.download(parts).await
+            }
+        };
+        (quote!(crate::Download), sends)
+    } else {
+        let (payload_ty, take) = if op.data.shape == Shape::None {
+            (quote!(()), quote!(.map(|_| ())))
+        } else {
+            (data_ty.clone(), quote!(.map(|response| response.data)))
+        };
+        let sends = quote! {
+            /// Validates the arguments, sends the request and decodes the
+            /// response's payload (what `.await` does).
+            pub async fn send(self) -> #result {
+                self.with_envelope().await #take
+            }
 
-    quote! {
+            /// Like [`send`](Self::send), but keeps the whole response: the
+            /// payload in `data`, and the envelope fields around it.
+            pub async fn with_envelope(self) -> Result<crate::Response<#data_ty>, crate::Error> {
+                #prepare
+                self.client.send(parts).await
+            }
+        };
+        (payload_ty, sends)
+    };
+
+    let method = quote! {
+        #method_doc
+        pub fn #method_name(&self, #(#params),*) -> #builder<'a> {
+            #builder {
+                client: self.client,
+                #(#init_fields,)*
+                #body_init
+                options: crate::RequestOptions::default(),
+            }
+        }
+    };
+    let items = quote! {
         pub(crate) const #konst: crate::OperationInfo = #info;
 
         #body
-
-        impl crate::Client {
-            #method_doc
-            pub fn #method_name(&self, #(#params),*) -> #builder<'_> {
-                #builder {
-                    client: self,
-                    #(#init_fields,)*
-                    #body_init
-                    options: crate::RequestOptions::default(),
-                }
-            }
-        }
 
         #builder_doc
         #[derive(Debug, Clone)]
@@ -394,32 +430,26 @@ pub(super) fn operation(ir: &Ir, op: &Operation) -> TokenStream {
                 Ok(())
             }
 
-            /// Validates the arguments, sends the request and decodes the response.
-            pub async fn send(self) -> #result {
-                self.validate()?;
-                let path = #path;
-                #query
-                #headers
-                let parts = crate::runtime::RequestParts {
-                    op: &#konst,
-                    path,
-                    query,
-                    headers,
-                    body: #body_expr,
-                    options: self.options,
-                    payload: #payload,
-                };
-                #call
-            }
+            #sends
 
             #stream
         }
 
-        /// What the request gives when sent.
+        /// What the request gives when awaited.
         type #result = Result<#output, crate::Error>;
 
         crate::runtime::request_builder!(#builder => #result);
-    }
+    };
+    OperationTokens { method, items }
+}
+
+/// What one operation adds: a method of its group's namespace, and its own
+/// items (constant, body, builder).
+pub(super) struct OperationTokens {
+    /// The namespace method.
+    pub(super) method: TokenStream,
+    /// Everything else.
+    pub(super) items: TokenStream,
 }
 
 /// `into_stream`: every item of every page, as a `Stream`.
@@ -455,7 +485,7 @@ fn stream_method(ir: &Ir, p: &Pagination) -> TokenStream {
                 pub fn into_stream(self) -> crate::BoxStream<'a, #item> {
                     crate::runtime::paginate::by_cursor(self, |mut request: Self, cursor| async move {
                         request.#position = cursor;
-                        let response = request.send().await?;
+                        let response = request.with_envelope().await?;
                         let next = #next;
                         Ok((#items, next))
                     })
@@ -481,7 +511,7 @@ fn stream_method(ir: &Ir, p: &Pagination) -> TokenStream {
                     let size = self.#size #default #cap .and_then(|size| u64::try_from(size).ok());
                     crate::runtime::paginate::by_page_number(self, first, size, |mut request: Self, page| async move {
                         request.#position = Some(i64::try_from(page).unwrap_or(i64::MAX));
-                        let response = request.send().await?;
+                        let response = request.with_envelope().await?;
                         Ok(#items)
                     })
                 }

@@ -26,8 +26,9 @@ pub(super) fn rust_type(ir: &Ir, ty: &Ty) -> TokenStream {
             quote!(::std::collections::BTreeMap<String, #inner>)
         }
         Ty::Object(id) => {
+            let module = format_ident!("{}", ir.groups[ir.object(*id).group].name);
             let name = format_ident!("{}", names::object(ir, *id));
-            quote!(crate::#name)
+            quote!(crate::#module::#name)
         }
     }
 }
@@ -54,11 +55,16 @@ fn object_doc(ir: &Ir, id: ObjectId) -> String {
         ObjectRole::ResponseData { operation } => ("The `data` of", operation),
         ObjectRole::ResponseItem { operation } => ("One item of the `data` of", operation),
     };
-    let summary = ir
-        .operations()
-        .find(|(_, op)| &op.id == operation)
-        .map_or("", |(_, op)| op.summary.as_str());
-    format!("{what} the response of [`crate::Client::{operation}`]: {summary}")
+    match ir.operations().find(|(_, op)| &op.id == operation) {
+        Some((group, op)) => format!(
+            "{what} the response of [`{ns}::{name}`](crate::{module}::{ns}::{name}): {summary}",
+            ns = names::namespace(group),
+            name = op.name,
+            module = group.name,
+            summary = op.summary,
+        ),
+        None => format!("{what} the response of `{operation}`."),
+    }
 }
 
 /// A struct decoded from (and encodable to) JSON. Unknown fields are kept in

@@ -7,6 +7,7 @@ use super::auth::{
     AppCredentials, AppTokenProvider, ExchangeGrant, StaticToken, TokenExchange, TokenProvider,
 };
 use super::encode;
+use super::host::{HostInput, parse_origin};
 use super::rate_limit::RateLimiters;
 use super::retry::RetryPolicy;
 use super::transport::Transport;
@@ -44,7 +45,7 @@ const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 #[derive(Debug, Clone)]
 #[must_use]
 pub struct ClientBuilder {
-    host: String,
+    host: HostInput,
     org_name: String,
     app_name: String,
     auth: AuthConfig,
@@ -81,7 +82,7 @@ enum AuthConfig {
 impl ClientBuilder {
     pub(crate) fn new(host: String, org_name: String, app_name: String) -> Self {
         Self {
-            host,
+            host: HostInput(host),
             org_name,
             app_name,
             auth: AuthConfig::None,
@@ -253,7 +254,7 @@ impl ClientBuilder {
             AuthConfig::ClientCredentials { .. } | AuthConfig::ExchangeAppToken { .. } => None,
         };
 
-        let origin = parse_origin(&self.host, self.allow_http)?;
+        let origin = parse_origin(&self.host.0, self.allow_http)?;
         let base_path = format!(
             "/{}/{}",
             path_name("org_name", &self.org_name)?,
@@ -358,45 +359,6 @@ fn non_empty(field: &'static str, value: &str) -> Result<(), ConfigError> {
         });
     }
     Ok(())
-}
-
-/// Turns the user's `host` into `scheme://host[:port]`.
-fn parse_origin(host: &str, allow_http: bool) -> Result<String, ConfigError> {
-    let invalid = |reason: &str| ConfigError::InvalidHost {
-        host: host.to_owned(),
-        reason: reason.to_owned(),
-    };
-    let trimmed = host.trim();
-    if trimmed.is_empty() {
-        return Err(invalid("empty"));
-    }
-    let (scheme, rest) = match trimmed.split_once("://") {
-        Some((scheme, rest)) => (scheme.to_ascii_lowercase(), rest),
-        None => ("https".to_owned(), trimmed),
-    };
-    match scheme.as_str() {
-        "https" => {}
-        "http" if allow_http => {}
-        "http" => {
-            return Err(ConfigError::InsecureHttp {
-                host: host.to_owned(),
-            });
-        }
-        _ => return Err(invalid("only https (or http with allow_http) is supported")),
-    }
-    // Tolerate the trailing slash people paste along with a URL.
-    let rest = rest.trim_end_matches('/');
-    let url = url::Url::parse(&format!("{scheme}://{rest}"))
-        .map_err(|error| invalid(&error.to_string()))?;
-    if url.path() != "/" || url.query().is_some() || url.fragment().is_some() {
-        return Err(invalid(
-            "must not contain a path, query or fragment; pass org and app names separately",
-        ));
-    }
-    if !url.username().is_empty() || url.password().is_some() {
-        return Err(invalid("must not contain credentials"));
-    }
-    Ok(url[..url::Position::BeforePath].to_owned())
 }
 
 /// Encodes an org or app name as a path segment.

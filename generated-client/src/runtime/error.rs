@@ -600,7 +600,7 @@ pub enum ConfigError {
     /// The host could not be used as the API origin.
     #[error("invalid host `{host}`: {reason}")]
     InvalidHost {
-        /// The host as given.
+        /// The host as given, with any `user:password@` replaced by `***@`.
         host: String,
         /// Why it was rejected.
         reason: String,
@@ -610,7 +610,7 @@ pub enum ConfigError {
         "refusing plain http for `{host}`: use https, or call `allow_http(true)` for a local server"
     )]
     InsecureHttp {
-        /// The host as given.
+        /// The host as given, with any `user:password@` replaced by `***@`.
         host: String,
     },
     /// The org or app name cannot be used as a path segment.

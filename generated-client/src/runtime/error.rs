@@ -527,6 +527,13 @@ pub enum ValidationErrorKind {
     /// A header value contains a line break or another character that HTTP
     /// headers cannot carry (control characters, non-ASCII).
     InvalidHeaderValue,
+    /// A header name is not a valid HTTP header name (empty, or with a
+    /// space, `:` or another character outside the token set).
+    InvalidHeaderName,
+    /// A per-call header is one the client sets itself from what it sends:
+    /// `authorization`, `content-length`, `content-type`, `host` or
+    /// `transfer-encoding`.
+    ClientOwnedHeader,
     /// A name given to an open-ended setter (such as `attribute`) is a
     /// declared field of the request, which has its own method.
     DeclaredField,
@@ -577,6 +584,13 @@ impl fmt::Display for ValidationErrorKind {
             }
             Self::InvalidHeaderValue => f.write_str(
                 "header value contains a line break, a control character or a non-ASCII character",
+            ),
+            Self::InvalidHeaderName => f.write_str(
+                "not a valid header name: it must be non-empty, of ASCII letters, digits and !#$%&'*+-.^_`|~",
+            ),
+            Self::ClientOwnedHeader => f.write_str(
+                "the client sets this header itself (authorization, content-length, content-type, \
+                 host and transfer-encoding cannot be given per call)",
             ),
             Self::DeclaredField => {
                 f.write_str("is a declared field of the request: set it with its own method")

@@ -11,6 +11,7 @@ pub(crate) mod encode;
 mod error;
 mod error_code;
 mod extra;
+mod headers;
 mod host;
 pub(crate) mod paginate;
 mod rate_limit;

@@ -100,9 +100,23 @@ impl RequestOptions {
         self
     }
 
-    /// Adds a header to this call only, e.g. a tracing or test header. The
-    /// value is checked like every header: CR, LF and other control
-    /// characters are rejected before sending.
+    /// Adds a header to this call only, e.g. a tracing or test header.
+    ///
+    /// Checked before anything is sent, failing the call with
+    /// [`Error::Validation`](crate::Error::Validation) that names the
+    /// header: the name must be a valid header name
+    /// ([`InvalidHeaderName`](crate::ValidationErrorKind::InvalidHeaderName)),
+    /// the value visible ASCII, spaces and tabs only, so no line break,
+    /// control or non-ASCII character
+    /// ([`InvalidHeaderValue`](crate::ValidationErrorKind::InvalidHeaderValue)),
+    /// and the header not one the client sets itself: `authorization`,
+    /// `content-length`, `content-type`, `host`, `transfer-encoding`, in any
+    /// case ([`ClientOwnedHeader`](crate::ValidationErrorKind::ClientOwnedHeader)).
+    ///
+    /// ```
+    /// let options = agora_chat::RequestOptions::default().header("x-request-source", "nightly-sync");
+    /// # let _ = options;
+    /// ```
     #[must_use]
     pub fn header(mut self, name: &'static str, value: impl Into<String>) -> Self {
         self.headers.push((name, value.into()));

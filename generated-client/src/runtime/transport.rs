@@ -6,11 +6,12 @@ use std::future::Future;
 use std::time::Duration;
 
 use bytes::Bytes;
-use reqwest::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, HeaderValue, USER_AGENT};
+use reqwest::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, HeaderName, HeaderValue, USER_AGENT};
 use tracing::Instrument;
 
 use super::auth::BearerToken;
 use super::encode;
+use super::headers;
 use super::rate_limit::RateLimiters;
 use super::response::RawResponse;
 use super::retry::{Failure, RetryPolicy};
@@ -51,7 +52,7 @@ pub(crate) struct Prepared {
     /// The absolute URL, query included.
     url: String,
     /// Extra headers, already checked.
-    headers: Vec<(&'static str, HeaderValue)>,
+    headers: Vec<(HeaderName, HeaderValue)>,
     /// The body, kept so that each attempt can send it again.
     body: PreparedBody,
     /// Hand a 2xx body over unread (downloads) instead of buffering it.
@@ -68,8 +69,9 @@ pub(crate) struct Prepared {
 }
 
 impl Transport {
-    /// Checks and builds the request of `parts`, rejecting header values
-    /// that could inject headers and paths that the URL parser would rewrite.
+    /// Checks and builds the request of `parts`, rejecting malformed
+    /// headers, per-call headers the client owns, and paths that the URL
+    /// parser would rewrite.
     pub(crate) fn prepare(&self, parts: RequestParts) -> Result<Prepared, Error> {
         let RequestParts {
             op,
@@ -87,18 +89,18 @@ impl Transport {
         url.push_str(&path);
         encode::push_query(&mut url, &query);
 
+        // Checked here, before anything is sent: a bad header is the
+        // caller's mistake, and reqwest would only fail later, as a
+        // transport error.
         let headers = headers
-            .into_iter()
-            .chain(options.headers)
-            .map(|(name, value)| {
-                // A line break in a header value could inject headers, and
-                // reqwest would only fail later with a vaguer error.
-                HeaderValue::from_str(&value)
-                    .map(|value| (name, value))
-                    .map_err(|_| {
-                        ValidationError::new(name, ValidationErrorKind::InvalidHeaderValue)
-                    })
-            })
+            .iter()
+            .map(|(name, value)| headers::checked(name, value))
+            .chain(
+                options
+                    .headers
+                    .iter()
+                    .map(|(name, value)| headers::per_call(name, value)),
+            )
             .collect::<Result<_, _>>()?;
         let body = match body {
             Body::Empty => PreparedBody::Empty,
@@ -253,7 +255,7 @@ impl Prepared {
             .header(ACCEPT, if self.stream { ANY } else { JSON })
             .header(USER_AGENT, AGENT);
         for (name, value) in &self.headers {
-            request = request.header(*name, value.clone());
+            request = request.header(name.clone(), value.clone());
         }
         match &self.body {
             PreparedBody::Empty => {}

@@ -762,6 +762,53 @@ async fn token_response_that_does_not_decode_is_not_quoted() {
     assert!(!text.contains("tok-secret"), "{text}");
 }
 
+/// Serves `expires_in` (raw JSON) with a token, and the admin list.
+async fn token_server(expires_in: &str) -> MockServer {
+    let server = MockServer::start().await;
+    Mock::given(path(TOKEN_PATH))
+        .respond_with(ResponseTemplate::new(200).set_body_raw(
+            format!(r#"{{"access_token":"tok-a","expires_in":{expires_in}}}"#),
+            "application/json",
+        ))
+        .mount(&server)
+        .await;
+    Mock::given(path(ADMINS_PATH))
+        .respond_with(admins_ok())
+        .mount(&server)
+        .await;
+    server
+}
+
+#[tokio::test]
+async fn a_huge_expires_in_is_a_token_kept_until_rejected() {
+    for expires_in in [
+        i64::MAX.to_string(),
+        u64::MAX.to_string(),
+        "1e300".to_owned(),
+    ] {
+        let server = token_server(&expires_in).await;
+        let client = exchange_client(&server);
+        for _ in 0..3 {
+            client.list_chatroom_admins("room1").await.unwrap();
+        }
+        assert_eq!(count(&server, TOKEN_PATH).await, 1, "{expires_in}");
+    }
+}
+
+#[tokio::test]
+async fn a_negative_expires_in_is_a_decode_error_naming_the_field() {
+    for expires_in in ["-1", "-9223372036854775808", "\"3600\"", "true"] {
+        let server = token_server(expires_in).await;
+        let result = exchange_client(&server).list_chatroom_admins("room1").await;
+        let error = decode_error(result);
+        assert_eq!(error.operation(), "exchange_token");
+        assert_eq!(error.path(), "expires_in", "{expires_in}");
+        assert!(error.message().contains("number of seconds"), "{error}");
+        assert!(!format!("{error:?}").contains("tok-a"), "{error:?}");
+        assert_eq!(count(&server, ADMINS_PATH).await, 0);
+    }
+}
+
 // --------------------------------------------------------------- rate limits
 
 #[tokio::test]

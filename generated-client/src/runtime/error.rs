@@ -380,6 +380,23 @@ impl DecodeError {
         }
     }
 
+    /// A field whose JSON value is well-formed but not acceptable, with a
+    /// message of our own saying why; no snippet is kept.
+    pub(crate) fn invalid_field(
+        operation: &'static str,
+        status: StatusCode,
+        path: &str,
+        message: String,
+    ) -> Self {
+        Self {
+            operation,
+            status,
+            path: path.to_owned(),
+            snippet: String::new(),
+            message,
+        }
+    }
+
     /// Id of the operation whose response failed to decode.
     pub fn operation(&self) -> &'static str {
         self.operation

@@ -18,6 +18,7 @@ mod cache;
 mod deflate;
 mod exchange;
 mod static_token;
+mod token_response;
 
 use std::fmt;
 use std::future::Future;
@@ -160,12 +161,16 @@ pub(crate) enum TokenProblem {
 /// a quarter of its lifetime, at most one hour, before it expires. The
 /// margin covers clock skew and slow requests; tying it to the lifetime
 /// keeps very short-lived tokens usable at all.
+///
+/// `None` when that moment is too far ahead for the clock to represent
+/// (the server may send any `expires_in`): such a token is kept like one
+/// that does not expire, until the server rejects it.
 pub(crate) fn refresh_at(
     obtained: tokio::time::Instant,
     lifetime: Duration,
-) -> tokio::time::Instant {
+) -> Option<tokio::time::Instant> {
     let margin = (lifetime / 4).min(Duration::from_secs(60 * 60));
-    obtained + (lifetime - margin)
+    obtained.checked_add(lifetime - margin)
 }
 
 #[cfg(test)]
@@ -200,11 +205,26 @@ mod tests {
     fn refresh_margin_scales_with_the_lifetime() {
         let now = Instant::now();
         let day = Duration::from_secs(24 * 60 * 60);
-        assert_eq!(refresh_at(now, day), now + day - Duration::from_secs(3600));
+        assert_eq!(
+            refresh_at(now, day),
+            Some(now + day - Duration::from_secs(3600))
+        );
         assert_eq!(
             refresh_at(now, Duration::from_secs(280)),
-            now + Duration::from_secs(210)
+            Some(now + Duration::from_secs(210))
         );
-        assert_eq!(refresh_at(now, Duration::ZERO), now);
+        assert_eq!(refresh_at(now, Duration::ZERO), Some(now));
+    }
+
+    #[test]
+    fn a_lifetime_beyond_the_clock_means_no_refresh_instead_of_a_panic() {
+        let now = Instant::now();
+        // i64::MAX seconds fits the clock or not depending on its origin;
+        // either way the answer is "not for ages".
+        let century = Duration::from_secs(100 * 365 * 24 * 60 * 60);
+        let far = refresh_at(now, Duration::from_secs(i64::MAX as u64));
+        assert!(far.is_none_or(|at| at > now + century), "{far:?}");
+        assert_eq!(refresh_at(now, Duration::from_secs(u64::MAX)), None);
+        assert_eq!(refresh_at(now, Duration::MAX), None);
     }
 }

@@ -20,8 +20,11 @@
 //! ([`client_credentials`](ClientBuilder::client_credentials),
 //! [`exchange_app_token`](ClientBuilder::exchange_app_token)), or your own
 //! ([`token_provider`](ClientBuilder::token_provider)). Tokens are cached
-//! and renewed before they expire; concurrent calls share one renewal. A
-//! 401 makes the provider renew the token and the call is sent once more.
+//! and renewed before they expire; concurrent calls share one renewal and
+//! its outcome, a failed renewal is remembered briefly (1 s, doubling up to
+//! 30 s while it keeps failing) rather than repeated by every call, and no
+//! call waits for a token longer than its timeout. A 401 makes the provider
+//! renew the token and the call is sent once more.
 //!
 //! # Retries, rate limits, timeouts
 //!

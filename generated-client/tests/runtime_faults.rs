@@ -11,7 +11,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-use agora_chat::{Client, ClientBuilder, Error, ErrorCode, RateLimitMode};
+use agora_chat::{AuthError, Client, ClientBuilder, Error, ErrorCode, RateLimitMode};
 use serde_json::json;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
@@ -760,6 +760,100 @@ async fn token_response_that_does_not_decode_is_not_quoted() {
     assert_eq!(error.path(), "expires_in");
     let text = format!("{error} {error:?}");
     assert!(!text.contains("tok-secret"), "{text}");
+}
+
+#[tokio::test]
+async fn concurrent_calls_share_one_failed_fetch_and_it_is_remembered() {
+    let server = MockServer::start().await;
+    Mock::given(path(TOKEN_PATH))
+        .respond_with(json_error(503, "service_unavailable"))
+        .mount(&server)
+        .await;
+    let client = exchange_client(&server);
+    let started = Instant::now();
+    let results = futures_util::future::join_all(
+        (0..50).map(|_| client.list_chatroom_admins("room1").send()),
+    )
+    .await;
+    // One fetch for all 50 callers: its 3 attempts, not 3 per caller.
+    assert_eq!(count(&server, TOKEN_PATH).await, 3);
+    for result in results {
+        let error = api_error(result);
+        assert_eq!(error.operation(), "exchange_token");
+        assert_eq!(error.status().as_u16(), 503);
+    }
+    assert!(
+        started.elapsed() < Duration::from_secs(2),
+        "{:?}",
+        started.elapsed()
+    );
+
+    // Within the backoff the error comes back without asking again...
+    let error = api_error(client.list_chatroom_admins("room1").await);
+    assert_eq!(error.status().as_u16(), 503);
+    assert_eq!(count(&server, TOKEN_PATH).await, 3);
+    // ...and after it (1 s for a first failure) one caller fetches again.
+    tokio::time::sleep(Duration::from_millis(1100)).await;
+    server.reset().await;
+    mount_token_endpoint(&server, &["tok-a"], 3600, Duration::ZERO).await;
+    Mock::given(path(ADMINS_PATH))
+        .respond_with(admins_ok())
+        .mount(&server)
+        .await;
+    run_concurrently(&client, 20).await;
+    assert_eq!(count(&server, TOKEN_PATH).await, 1);
+    assert_eq!(count(&server, ADMINS_PATH).await, 20);
+}
+
+#[tokio::test]
+async fn the_wait_for_a_token_is_bounded_by_the_per_call_timeout() {
+    let server = MockServer::start().await;
+    mount_token_endpoint(&server, &["tok-a"], 3600, Duration::from_secs(3)).await;
+    let client = exchange_client(&server);
+    let started = Instant::now();
+    let result = client
+        .list_chatroom_admins("room1")
+        .timeout(Duration::from_millis(200))
+        .await;
+    let elapsed = started.elapsed();
+    match result {
+        Err(error @ Error::Auth(AuthError::TimedOut { waited })) => {
+            assert_eq!(waited, Duration::from_millis(200));
+            assert!(error.is_retryable());
+            assert!(error.to_string().contains("timeout"), "{error}");
+        }
+        other => panic!("expected AuthError::TimedOut, got {other:?}"),
+    }
+    assert!(elapsed < Duration::from_secs(1), "{elapsed:?}");
+    assert_eq!(count(&server, ADMINS_PATH).await, 0);
+}
+
+#[tokio::test]
+async fn concurrent_waits_for_a_token_are_bounded_by_the_client_timeout() {
+    let server = MockServer::start().await;
+    mount_token_endpoint(&server, &["tok-a"], 3600, Duration::from_secs(3)).await;
+    let client = builder(&server.uri())
+        .timeout(Duration::from_millis(300))
+        .client_credentials("client-id", "client-secret")
+        .build()
+        .unwrap();
+    let started = Instant::now();
+    let results = futures_util::future::join_all(
+        (0..20).map(|_| client.list_chatroom_admins("room1").send()),
+    )
+    .await;
+    let elapsed = started.elapsed();
+    for result in results {
+        let timed_out = match &result {
+            Err(Error::Auth(AuthError::TimedOut { .. })) => true,
+            Err(Error::Transport(error)) => error.is_timeout(),
+            _ => false,
+        };
+        assert!(timed_out, "{result:?}");
+    }
+    // Each caller waits its own 300 ms, side by side, not one after another.
+    assert!(elapsed < Duration::from_millis(1500), "{elapsed:?}");
+    assert_eq!(count(&server, TOKEN_PATH).await, 1);
 }
 
 /// Serves `expires_in` (raw JSON) with a token, and the admin list.

@@ -183,8 +183,10 @@ impl ClientBuilder {
     }
 
     /// Time allowed for each HTTP exchange, from connecting to reading the
-    /// whole response (default 30 s). A call that runs out of time fails
-    /// with a timeout and is not retried. Per-call override:
+    /// whole response (default 30 s), and for each wait of a call for a
+    /// token ([`AuthError::TimedOut`](crate::AuthError::TimedOut)). A call
+    /// that runs out of time fails with a timeout and is not retried.
+    /// Per-call override:
     /// [`RequestOptions::timeout`](crate::RequestOptions::timeout) (or the
     /// `timeout` method of each request builder).
     pub fn timeout(mut self, timeout: Duration) -> Self {
@@ -277,13 +279,14 @@ impl ClientBuilder {
             .https_only(!self.allow_http)
             .user_agent(super::transport::AGENT)
             .build()
-            .map_err(ConfigError::HttpClient)?;
+            .map_err(|error| ConfigError::HttpClient(Arc::new(error)))?;
         let transport = Arc::new(Transport {
             http,
             base_url: format!("{origin}{base_path}"),
             base_path,
             retry: self.retry.clone(),
             limiters: RateLimiters::new(factor),
+            timeout: self.timeout,
         });
 
         let auth = match (direct, &self.auth) {

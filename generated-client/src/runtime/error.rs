@@ -1,6 +1,7 @@
 //! The error type returned by every call, and the details each kind carries.
 
 use std::fmt;
+use std::sync::Arc;
 use std::time::Duration;
 
 use reqwest::StatusCode;
@@ -18,7 +19,11 @@ const SNIPPET_MAX_CHARS: usize = 512;
 const SNIPPET_CHARS_BEFORE: usize = 128;
 
 /// Everything that can go wrong when building the client or calling the API.
-#[derive(Debug, thiserror::Error)]
+///
+/// Cheap to clone (causes from other crates are shared, not copied), so one
+/// outcome can be handed to several callers: concurrent calls waiting for
+/// the same token fetch all get its error.
+#[derive(Debug, Clone, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
     /// The request could not be sent or the response could not be read
@@ -40,7 +45,7 @@ pub enum Error {
     /// The request body could not be serialized as JSON or as form pairs
     /// (for example a map whose keys are not strings).
     #[error("cannot serialize the request body: {0}")]
-    Encode(serde_json::Error),
+    Encode(Arc<serde_json::Error>),
     /// No access token could be obtained for the request. Failures of the
     /// token endpoint itself are reported as [`Api`](Self::Api),
     /// [`Transport`](Self::Transport) or [`Decode`](Self::Decode) errors of
@@ -50,15 +55,21 @@ pub enum Error {
 }
 
 impl Error {
+    pub(crate) fn encode(error: serde_json::Error) -> Self {
+        Self::Encode(Arc::new(error))
+    }
+
     /// Whether the failure is transient, so that the same call may succeed
-    /// later: a transport failure (connection refused or reset, timeout), or
-    /// HTTP 429, 502, 503 or 504.
+    /// later: a transport failure (connection refused or reset, timeout), a
+    /// wait for a token that timed out ([`AuthError::TimedOut`]), or HTTP
+    /// 429, 502, 503 or 504.
     ///
     /// This says nothing about whether repeating a call that is not
     /// idempotent is safe; the client's own retries take care of that.
     pub fn is_retryable(&self) -> bool {
         match self {
             Self::Transport(error) => !error.source.is_builder(),
+            Self::Auth(AuthError::TimedOut { .. }) => true,
             Self::Api(error) => matches!(error.status.as_u16(), 429 | 502 | 503 | 504),
             _ => false,
         }
@@ -91,14 +102,14 @@ impl Error {
 }
 
 /// The HTTP exchange failed before a complete response was received.
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug, Clone, thiserror::Error)]
 #[error("{what} (`{operation}`: {method} {path})", what = describe_transport(source))]
 pub struct TransportError {
     operation: &'static str,
     method: HttpMethod,
     path: String,
     #[source]
-    source: reqwest::Error,
+    source: Arc<reqwest::Error>,
 }
 
 impl TransportError {
@@ -112,7 +123,7 @@ impl TransportError {
             operation,
             method,
             path,
-            source,
+            source: Arc::new(source),
         }
     }
 
@@ -625,7 +636,7 @@ impl fmt::Display for ValidationErrorKind {
 
 /// The client configuration given to [`ClientBuilder`](crate::ClientBuilder)
 /// is invalid.
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug, Clone, thiserror::Error)]
 #[non_exhaustive]
 pub enum ConfigError {
     /// The host could not be used as the API origin.
@@ -669,7 +680,7 @@ pub enum ConfigError {
     /// The underlying HTTP client could not be set up (e.g. TLS
     /// initialization failed).
     #[error("cannot initialize the HTTP client")]
-    HttpClient(#[source] reqwest::Error),
+    HttpClient(#[source] Arc<reqwest::Error>),
     /// An app ID, app certificate, client ID or client secret is malformed.
     /// The value itself is deliberately not part of this error.
     #[error("invalid `{field}`: {reason}")]
@@ -690,7 +701,7 @@ pub enum ConfigError {
 }
 
 /// No access token could be obtained for a request.
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug, Clone, thiserror::Error)]
 #[non_exhaustive]
 pub enum AuthError {
     /// The token endpoint answered with a token that cannot be sent in an
@@ -704,9 +715,18 @@ pub enum AuthError {
     /// 32-bit timestamp cannot express.
     #[error("cannot build an app token: the system clock is outside 1970..2106")]
     ClockOutOfRange,
+    /// No token arrived within the call's timeout (the per-call
+    /// [`timeout`](crate::RequestOptions::timeout), or the client's):
+    /// the token endpoint or a custom provider is slow or unreachable. A
+    /// fetch that other calls still wait for goes on without this one.
+    #[error("no access token within the call's timeout of {waited:?}")]
+    TimedOut {
+        /// How long the call waited.
+        waited: Duration,
+    },
     /// A custom [`TokenProvider`](crate::TokenProvider) failed.
     #[error("the token provider failed: {0}")]
-    Provider(#[source] Box<dyn std::error::Error + Send + Sync>),
+    Provider(#[source] Arc<dyn std::error::Error + Send + Sync>),
 }
 
 #[cfg(test)]

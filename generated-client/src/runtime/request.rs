@@ -91,9 +91,9 @@ pub struct RequestOptions {
 }
 
 impl RequestOptions {
-    /// Total time allowed for this call (connecting, sending and reading the
-    /// whole response), instead of the client's
-    /// [`timeout`](crate::ClientBuilder::timeout).
+    /// Time allowed for each HTTP exchange of this call (connecting, sending
+    /// and reading the whole response) and for its wait for a token,
+    /// instead of the client's [`timeout`](crate::ClientBuilder::timeout).
     #[must_use]
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = Some(timeout);
@@ -173,7 +173,7 @@ impl Body {
     pub(crate) fn json<T: Serialize>(value: &T) -> Result<Body, Error> {
         serde_json::to_vec(value)
             .map(Body::Json)
-            .map_err(Error::Encode)
+            .map_err(Error::encode)
     }
 
     /// Encodes `value`, a struct of scalar fields, as form pairs in field
@@ -181,8 +181,8 @@ impl Body {
     /// nested value cannot be a form value, and is an error rather than
     /// being flattened in some ad hoc way.
     pub(crate) fn form<T: Serialize>(value: &T) -> Result<Body, Error> {
-        let not_a_form = |what: String| Error::Encode(serde::ser::Error::custom(what));
-        let Value::Object(fields) = serde_json::to_value(value).map_err(Error::Encode)? else {
+        let not_a_form = |what: String| Error::encode(serde::ser::Error::custom(what));
+        let Value::Object(fields) = serde_json::to_value(value).map_err(Error::encode)? else {
             return Err(not_a_form(
                 "a form body must be an object of fields".to_owned(),
             ));

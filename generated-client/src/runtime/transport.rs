@@ -43,6 +43,9 @@ pub(crate) struct Transport {
     pub(crate) base_path: String,
     pub(crate) retry: RetryPolicy,
     pub(crate) limiters: RateLimiters,
+    /// The client's timeout, which reqwest applies to each exchange; kept
+    /// to bound the other waits of a call (for a token) the same way.
+    pub(crate) timeout: Duration,
 }
 
 /// A request checked once and sent once per attempt.
@@ -229,6 +232,11 @@ impl Prepared {
     /// The operation being sent.
     pub(crate) fn op(&self) -> &'static OperationInfo {
         self.op
+    }
+
+    /// The per-call timeout, if one was set.
+    pub(crate) fn timeout(&self) -> Option<Duration> {
+        self.timeout
     }
 
     /// Sets the bearer token of the following attempts.

@@ -12,7 +12,8 @@ use std::sync::Arc;
 
 use serde::Serialize;
 
-use super::cache::{Cached, TokenCache};
+use super::cache::Cached;
+use super::store::{LocalTokens, TokenStore};
 use super::token_response::{self, TokenResponse};
 use super::{AppTokenProvider, BearerToken, TokenFuture, TokenProvider, refresh_at};
 use crate::runtime::transport::{Transport, traced};
@@ -51,23 +52,30 @@ pub(crate) enum ExchangeGrant {
 /// [`ClientBuilder::client_credentials`](crate::ClientBuilder::client_credentials)
 /// and [`ClientBuilder::exchange_app_token`](crate::ClientBuilder::exchange_app_token).
 ///
-/// Concurrent calls that find no valid token wait for one fetch instead of
-/// each making their own. The exchange uses the client's connection pool,
-/// timeouts and retries.
+/// Concurrent calls that find no valid token share one fetch and its
+/// outcome: all get its token, or all get its error. A failed fetch is
+/// remembered: for 1 s its error is returned at once, without asking the
+/// endpoint again; each further consecutive failure doubles that, up to
+/// 30 s, so an outage costs one fetch per step for all callers together.
+/// The exchange uses the client's connection pool, timeouts and retries;
+/// how long a call waits for a token is bounded by its timeout.
 pub struct TokenExchange {
+    endpoint: Arc<Endpoint>,
+    store: Box<dyn TokenStore>,
+}
+
+/// What fetching a token needs; shared with the fetch in flight, which may
+/// outlive the call that started it.
+struct Endpoint {
     transport: Arc<Transport>,
     grant: ExchangeGrant,
-    cached: TokenCache,
-    /// Held while fetching, so that one caller fetches and the others wait
-    /// for its result.
-    fetching: tokio::sync::Mutex<()>,
 }
 
 #[derive(Serialize)]
 struct ClientCredentialsRequest<'a> {
     grant_type: &'static str,
     client_id: &'a str,
-    client_secret: &'a str,
+    client_secret: &'a SecretString,
     #[serde(skip_serializing_if = "Option::is_none")]
     ttl: Option<u64>,
 }
@@ -80,28 +88,24 @@ struct AgoraGrantRequest {
 impl TokenExchange {
     pub(crate) fn new(transport: Arc<Transport>, grant: ExchangeGrant) -> Self {
         Self {
-            transport,
-            grant,
-            cached: TokenCache::default(),
-            fetching: tokio::sync::Mutex::new(()),
+            endpoint: Arc::new(Endpoint { transport, grant }),
+            store: Box::new(LocalTokens::default()),
         }
     }
 
     async fn current(&self) -> Result<BearerToken, Error> {
-        if let Some(token) = self.cached.fresh() {
+        if let Some(token) = self.store.fresh() {
             return Ok(token);
         }
-        let _fetching = self.fetching.lock().await;
-        // Whoever held the lock before may have fetched a token meanwhile.
-        if let Some(token) = self.cached.fresh() {
-            return Ok(token);
-        }
-        let cached = traced(&EXCHANGE_TOKEN, |span| Box::pin(self.fetch(span))).await?;
-        let token = cached.token.clone();
-        self.cached.store(cached);
-        Ok(token)
+        let endpoint = Arc::clone(&self.endpoint);
+        let fetch = Box::pin(async move {
+            traced(&EXCHANGE_TOKEN, |span| Box::pin(endpoint.fetch(span))).await
+        });
+        self.store.obtain(fetch).await
     }
+}
 
+impl Endpoint {
     async fn fetch(&self, span: tracing::Span) -> Result<Cached, Error> {
         let (body, app_token) = match &self.grant {
             ExchangeGrant::ClientCredentials {
@@ -112,7 +116,7 @@ impl TokenExchange {
                 let request = ClientCredentialsRequest {
                     grant_type: "client_credentials",
                     client_id,
-                    client_secret: client_secret.expose_secret(),
+                    client_secret,
                     ttl: *ttl,
                 };
                 (Body::json(&request)?, None)
@@ -151,11 +155,11 @@ impl TokenProvider for TokenExchange {
     }
 
     fn cached_token(&self) -> Option<BearerToken> {
-        self.cached.fresh()
+        self.store.fresh()
     }
 
     fn invalidate(&self, rejected: &BearerToken) -> bool {
-        self.cached.invalidate(rejected);
+        self.store.invalidate(rejected);
         true
     }
 }
@@ -167,10 +171,10 @@ impl fmt::Debug for TokenExchange {
             "endpoint",
             &format_args!(
                 "{}{}",
-                self.transport.base_url, EXCHANGE_TOKEN.path_template
+                self.endpoint.transport.base_url, EXCHANGE_TOKEN.path_template
             ),
         );
-        match &self.grant {
+        match &self.endpoint.grant {
             ExchangeGrant::ClientCredentials { client_id, ttl, .. } => debug
                 .field("grant_type", &"client_credentials")
                 .field("client_id", client_id)

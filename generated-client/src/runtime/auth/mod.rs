@@ -18,6 +18,7 @@ mod cache;
 mod deflate;
 mod exchange;
 mod static_token;
+mod store;
 mod token_response;
 
 use std::fmt;

@@ -69,8 +69,8 @@ pub use runtime::{
     ApiError, AppCredentials, AppTokenProvider, AuthError, BearerToken, BoolOrString, BoxStream,
     Client, ClientBuilder, ConfigError, DEFAULT_APP_TOKEN_LIFETIME, DecodeError, Download, Error,
     ErrorBody, ErrorCode, Extra, HttpMethod, OperationInfo, RateLimit, RateLimitMode, RatePer,
-    RequestOptions, Response, SecretString, StaticToken, TokenExchange, TokenFuture, TokenProvider,
-    TransportError, UploadFile, ValidationError, ValidationErrorKind,
+    RequestOptions, Response, ResponseTooLarge, SecretString, StaticToken, TokenExchange,
+    TokenFuture, TokenProvider, TransportError, UploadFile, ValidationError, ValidationErrorKind,
 };
 
 // The README's examples are compiled as doc tests so they cannot rot.

@@ -7,13 +7,15 @@
 //! not idempotent) and `update_chatroom_announcement` (POST, idempotent in
 //! the spec).
 
+mod support;
+
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use agora_chat::{AuthError, Client, ClientBuilder, Error, ErrorCode, RateLimitMode};
 use serde_json::json;
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::io::AsyncWriteExt;
 use tokio::net::{TcpListener, TcpStream};
 use wiremock::matchers::{body_partial_json, header, method, path};
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
@@ -391,7 +393,7 @@ impl RawServer {
 }
 
 async fn serve(mut stream: TcpStream, reply: Reply, seen: &AtomicUsize) {
-    if !read_request(&mut stream).await {
+    if !support::read_request(&mut stream).await {
         return;
     }
     seen.fetch_add(1, Ordering::SeqCst);
@@ -404,29 +406,6 @@ async fn serve(mut stream: TcpStream, reply: Reply, seen: &AtomicUsize) {
         Reply::Raw(bytes) => {
             let _ = stream.write_all(bytes.as_bytes()).await;
             let _ = stream.shutdown().await;
-        }
-    }
-}
-
-/// Reads one request (head and `content-length` body); false if the client
-/// went away first.
-async fn read_request(stream: &mut TcpStream) -> bool {
-    let mut buffer = Vec::new();
-    let mut chunk = [0u8; 4096];
-    loop {
-        if let Some(end) = buffer.windows(4).position(|w| w == b"\r\n\r\n") {
-            let head = String::from_utf8_lossy(&buffer[..end]).to_ascii_lowercase();
-            let length: usize = head
-                .lines()
-                .find_map(|line| line.strip_prefix("content-length:"))
-                .map_or(0, |value| value.trim().parse().unwrap_or(0));
-            if buffer.len() >= end + 4 + length {
-                return true;
-            }
-        }
-        match stream.read(&mut chunk).await {
-            Ok(0) | Err(_) => return false,
-            Ok(n) => buffer.extend_from_slice(&chunk[..n]),
         }
     }
 }

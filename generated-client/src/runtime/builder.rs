@@ -15,6 +15,9 @@ use super::{Client, ConfigError, Error, RateLimitMode, SecretString};
 
 const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
 const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+/// 16 MiB: far above the largest page the API returns (a thousand users or
+/// messages), far below what would strain a server's memory per call.
+const DEFAULT_MAX_RESPONSE_BYTES: u64 = 16 * 1024 * 1024;
 
 /// Configures and builds a [`Client`]; created by [`Client::builder`].
 ///
@@ -54,6 +57,7 @@ pub struct ClientBuilder {
     allow_http: bool,
     timeout: Duration,
     connect_timeout: Duration,
+    max_response_bytes: u64,
     retry: RetryPolicy,
     rate_limits: RateLimitMode,
 }
@@ -91,6 +95,7 @@ impl ClientBuilder {
             allow_http: false,
             timeout: DEFAULT_TIMEOUT,
             connect_timeout: DEFAULT_CONNECT_TIMEOUT,
+            max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
             retry: RetryPolicy::default(),
             rate_limits: RateLimitMode::default(),
         }
@@ -200,6 +205,18 @@ impl ClientBuilder {
         self
     }
 
+    /// Largest response body the client reads, in bytes (default 16 MiB,
+    /// 16 777 216; at least 1). A larger 2xx body fails the call with
+    /// [`Error::ResponseTooLarge`], found while reading, so no more than the
+    /// cap (plus one network chunk) is ever held, or before reading when
+    /// `Content-Length` announces more. File downloads are streamed to the
+    /// caller and not capped; of an error body only the first 2 KiB are
+    /// read, which is all an [`ApiError`](crate::ApiError) keeps.
+    pub fn max_response_bytes(mut self, max: u64) -> Self {
+        self.max_response_bytes = max;
+        self
+    }
+
     /// Attempts per call, the first one included (default 3; 1 turns retries
     /// off). Which failures are retried depends on the operation: see the
     /// crate documentation.
@@ -262,7 +279,7 @@ impl ClientBuilder {
             path_name("org_name", &self.org_name)?,
             path_name("app_name", &self.app_name)?
         );
-        self.check_retry()?;
+        self.check_limits()?;
         let factor = self
             .rate_limits
             .factor()
@@ -286,6 +303,7 @@ impl ClientBuilder {
             base_path,
             retry: self.retry.clone(),
             limiters: RateLimiters::new(factor),
+            max_response_bytes: self.max_response_bytes,
             timeout: self.timeout,
         });
 
@@ -333,12 +351,18 @@ impl ClientBuilder {
         AppTokenProvider::with_lifetime(credentials, self.app_token_lifetime)
     }
 
-    fn check_retry(&self) -> Result<(), ConfigError> {
+    fn check_limits(&self) -> Result<(), ConfigError> {
         let invalid = |option, reason: String| Err(ConfigError::InvalidOption { option, reason });
         if self.retry.max_attempts == 0 {
             return invalid(
                 "max_attempts",
                 "must be at least 1 (1 sends each request once, without retries)".to_owned(),
+            );
+        }
+        if self.max_response_bytes == 0 {
+            return invalid(
+                "max_response_bytes",
+                "must be at least 1: a cap of 0 bytes refuses every response".to_owned(),
             );
         }
         if self.retry.min_delay > self.retry.max_delay {

@@ -15,6 +15,12 @@ use super::{ErrorCode, HttpMethod};
 /// a decoding problem without holding on to a large body.
 const SNIPPET_MAX_CHARS: usize = 512;
 
+/// The most bytes of an error body that are read: what 512 characters can
+/// take in UTF-8. Everything an [`ApiError`] keeps of a body, its parsed
+/// fields or its snippet, comes from within them, so a huge error page is
+/// not read in full only to be cut.
+pub(crate) const ERROR_BODY_MAX_BYTES: usize = SNIPPET_MAX_CHARS * 4;
+
 /// Characters kept before the failing position in a [`DecodeError`] snippet.
 const SNIPPET_CHARS_BEFORE: usize = 128;
 
@@ -36,6 +42,10 @@ pub enum Error {
     /// The server answered 2xx but the body did not match the expected shape.
     #[error(transparent)]
     Decode(#[from] DecodeError),
+    /// The server answered 2xx with a body larger than the client accepts
+    /// ([`max_response_bytes`](crate::ClientBuilder::max_response_bytes)).
+    #[error(transparent)]
+    ResponseTooLarge(#[from] ResponseTooLarge),
     /// An argument was rejected before any request was sent.
     #[error(transparent)]
     Validation(#[from] ValidationError),
@@ -329,6 +339,77 @@ impl fmt::Display for ErrorBody {
             write!(f, " ({exception})")?;
         }
         Ok(())
+    }
+}
+
+/// A 2xx response body was larger than the client's cap,
+/// [`max_response_bytes`](crate::ClientBuilder::max_response_bytes); the
+/// rest of it was not read. Not retried: asking again brings the same body.
+#[derive(Debug, Clone, thiserror::Error)]
+#[error(
+    "the response of `{operation}` (HTTP {status}) is larger than the {limit}-byte cap \
+     (`max_response_bytes`): {}",
+    describe_oversize(*read, *content_length)
+)]
+pub struct ResponseTooLarge {
+    operation: &'static str,
+    status: StatusCode,
+    limit: u64,
+    read: u64,
+    content_length: Option<u64>,
+}
+
+impl ResponseTooLarge {
+    pub(crate) fn new(
+        operation: &'static str,
+        status: StatusCode,
+        limit: u64,
+        read: u64,
+        content_length: Option<u64>,
+    ) -> Self {
+        Self {
+            operation,
+            status,
+            limit,
+            read,
+            content_length,
+        }
+    }
+
+    /// Id of the operation whose response was too large.
+    pub fn operation(&self) -> &'static str {
+        self.operation
+    }
+
+    /// HTTP status of the response.
+    pub fn status(&self) -> StatusCode {
+        self.status
+    }
+
+    /// The cap, in bytes.
+    pub fn limit(&self) -> u64 {
+        self.limit
+    }
+
+    /// Bytes read before stopping: 0 when `Content-Length` already
+    /// announced more than the cap, otherwise somewhat over the cap (the
+    /// chunk that crossed it).
+    pub fn read(&self) -> u64 {
+        self.read
+    }
+
+    /// The size the server announced (`Content-Length`), if any.
+    pub fn content_length(&self) -> Option<u64> {
+        self.content_length
+    }
+}
+
+fn describe_oversize(read: u64, content_length: Option<u64>) -> String {
+    match content_length {
+        Some(length) if read == 0 => {
+            format!("it announced {length} bytes (Content-Length), so none were read")
+        }
+        _ => format!("stopped after reading {read} bytes"),
     }
 }
 

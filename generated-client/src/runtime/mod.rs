@@ -4,6 +4,7 @@
 //! generated types.
 
 mod auth;
+mod body;
 mod builder;
 mod client;
 mod download;
@@ -37,8 +38,8 @@ pub use builder::ClientBuilder;
 pub use client::Client;
 pub use download::Download;
 pub use error::{
-    ApiError, AuthError, ConfigError, DecodeError, Error, ErrorBody, TransportError,
-    ValidationError, ValidationErrorKind,
+    ApiError, AuthError, ConfigError, DecodeError, Error, ErrorBody, ResponseTooLarge,
+    TransportError, ValidationError, ValidationErrorKind,
 };
 pub use error_code::ErrorCode;
 pub use extra::Extra;

@@ -76,7 +76,7 @@ impl RetryPolicy {
         let safe = safe_to_repeat(op);
         let retry_after = match *failure {
             Failure::Connect => None,
-            Failure::Timeout => return None,
+            Failure::Timeout | Failure::TooLarge => return None,
             Failure::Broken if safe => None,
             Failure::Status {
                 status: 429 | 502 | 503 | 504,
@@ -104,6 +104,9 @@ pub(crate) enum Failure {
     /// was read (reset, closed early, malformed HTTP): the server may have
     /// seen the request.
     Broken,
+    /// The 2xx body was larger than the client's cap: asking again would
+    /// bring the same body.
+    TooLarge,
     /// The server answered with a non-2xx status.
     Status {
         /// The HTTP status code.

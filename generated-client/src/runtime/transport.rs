@@ -10,15 +10,17 @@ use reqwest::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, HeaderName, HeaderVal
 use tracing::Instrument;
 
 use super::auth::BearerToken;
+use super::body::{self, Unread};
 use super::encode;
+use super::error::ERROR_BODY_MAX_BYTES;
 use super::headers;
 use super::rate_limit::RateLimiters;
 use super::response::RawResponse;
 use super::retry::{Failure, RetryPolicy};
 use super::upload::{self, FormPart};
 use super::{
-    ApiError, Body, Error, HttpMethod, OperationInfo, Payload, RequestParts, TransportError,
-    ValidationError, ValidationErrorKind,
+    ApiError, Body, Error, HttpMethod, OperationInfo, Payload, RequestParts, ResponseTooLarge,
+    TransportError, ValidationError, ValidationErrorKind,
 };
 
 const JSON: HeaderValue = HeaderValue::from_static("application/json");
@@ -43,6 +45,8 @@ pub(crate) struct Transport {
     pub(crate) base_path: String,
     pub(crate) retry: RetryPolicy,
     pub(crate) limiters: RateLimiters,
+    /// Largest 2xx body read (downloads excepted), in bytes.
+    pub(crate) max_response_bytes: u64,
     /// The client's timeout, which reqwest applies to each exchange; kept
     /// to bound the other waits of a call (for a token) the same way.
     pub(crate) timeout: Duration,
@@ -206,7 +210,24 @@ impl Transport {
             });
         }
         if status.is_success() {
-            let body = response.bytes().await.map_err(transport)?;
+            let body = body::read_capped(response, self.max_response_bytes)
+                .await
+                .map_err(|unread| match unread {
+                    Unread::Transport(source) => transport(source),
+                    Unread::TooLarge {
+                        read,
+                        content_length,
+                    } => {
+                        let error = ResponseTooLarge::new(
+                            op.id,
+                            status,
+                            self.max_response_bytes,
+                            read,
+                            content_length,
+                        );
+                        (Failure::TooLarge, error.into())
+                    }
+                })?;
             return Ok(RawResponse {
                 operation: op.id,
                 status,
@@ -216,9 +237,9 @@ impl Transport {
         }
         let headers = response.headers().clone();
         // The status is the essential fact here; if the error body cannot be
-        // read, report the status with an empty body rather than a transport
+        // read, report the status with what arrived rather than a transport
         // error.
-        let body = response.bytes().await.unwrap_or_default();
+        let body = body::read_prefix(response, ERROR_BODY_MAX_BYTES).await;
         let error = ApiError::from_response(op.id, status, &headers, &body);
         let failure = Failure::Status {
             status: status.as_u16(),

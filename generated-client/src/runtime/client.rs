@@ -54,7 +54,10 @@ impl fmt::Debug for Client {
             .field("max_attempts", max_attempts)
             .field("retry_delays", &(min_delay, max_delay))
             .field("max_retry_after", max_retry_after)
-            .field("max_response_bytes", &self.inner.transport.max_response_bytes)
+            .field(
+                "max_response_bytes",
+                &self.inner.transport.max_response_bytes,
+            )
             .field("rate_limits", &self.inner.rate_limits)
             .finish_non_exhaustive()
     }

@@ -884,6 +884,74 @@ async fn a_negative_expires_in_is_a_decode_error_naming_the_field() {
 
 // --------------------------------------------------------------- rate limits
 
+/// Answers with the admin list and notes when each request arrived.
+#[derive(Clone, Default)]
+struct ArrivalLog(Arc<std::sync::Mutex<Vec<Instant>>>);
+
+impl wiremock::Respond for ArrivalLog {
+    fn respond(&self, _: &Request) -> ResponseTemplate {
+        self.0.lock().unwrap().push(Instant::now());
+        admins_ok()
+    }
+}
+
+fn documented_limits(uri: &str) -> Client {
+    builder(uri)
+        .bearer_token(STATIC_TOKEN)
+        .rate_limits(RateLimitMode::Documented)
+        .build()
+        .unwrap()
+}
+
+#[tokio::test]
+async fn a_burst_up_to_the_documented_count_goes_at_once() {
+    let server = MockServer::start().await;
+    Mock::given(path(ADMINS_PATH))
+        .respond_with(admins_ok())
+        .mount(&server)
+        .await;
+    // list_chatroom_admins is documented at 100/s: 50 concurrent calls are
+    // within it and must not wait for each other.
+    let client = documented_limits(&server.uri());
+    let started = Instant::now();
+    run_concurrently(&client, 50).await;
+    let elapsed = started.elapsed();
+    assert!(elapsed < Duration::from_millis(300), "{elapsed:?}");
+    assert_eq!(count(&server, ADMINS_PATH).await, 50);
+}
+
+#[tokio::test]
+async fn calls_reach_the_documented_rate_and_no_second_holds_more() {
+    let server = MockServer::start().await;
+    let arrivals = ArrivalLog::default();
+    Mock::given(path(ADMINS_PATH))
+        .respond_with(arrivals.clone())
+        .mount(&server)
+        .await;
+    let client = documented_limits(&server.uri());
+    for _ in 0..300 {
+        client.list_chatroom_admins("room1").await.unwrap();
+    }
+    let times = arrivals.0.lock().unwrap().clone();
+    assert_eq!(times.len(), 300);
+    // At 100/s, 300 calls fit in 3 s (a burst at 0, 1 and 2 s).
+    let span = times[299] - times[0];
+    assert!(span < Duration::from_secs(3), "300 calls took {span:?}");
+    // No second holds more than 100 arrivals. The window is 10 ms short
+    // of a second to allow for scheduling delays between client and
+    // server; without a limit, or at 2x, it would hold far more.
+    for (start, &first) in times.iter().enumerate() {
+        let within = times[start..]
+            .iter()
+            .take_while(|&&at| at < first + Duration::from_millis(990))
+            .count();
+        assert!(
+            within <= 100,
+            "{within} arrivals within a second of call {start}"
+        );
+    }
+}
+
 #[tokio::test]
 async fn scaled_down_limit_makes_n_plus_one_calls_take_the_period() {
     let server = MockServer::start().await;

@@ -20,6 +20,7 @@ mod request;
 mod response;
 mod retry;
 mod secret;
+mod send_log;
 mod transport;
 mod upload;
 pub(crate) mod validate;

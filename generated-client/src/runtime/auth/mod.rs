@@ -99,8 +99,9 @@ pub trait TokenProvider: fmt::Debug + Send + Sync {
 
 /// A token ready to be sent as `Authorization: Bearer <token>`.
 ///
-/// Checked once when created (not empty, no line breaks or other characters
-/// an HTTP header cannot carry) and cheap to clone. `Debug` never shows it.
+/// Checked once when created (not empty, ASCII only, no line breaks or
+/// other characters an HTTP header cannot carry) and cheap to clone.
+/// `Debug` never shows it.
 #[derive(Clone, PartialEq, Eq)]
 pub struct BearerToken {
     /// `Bearer <token>`, marked sensitive so the HTTP stack never logs it.
@@ -125,6 +126,11 @@ impl BearerToken {
         }
         if token.contains(['\r', '\n']) {
             return Err(TokenProblem::Invalid("a line break"));
+        }
+        // `HeaderValue` would take bytes above 0x7f as opaque, but then the
+        // header is no longer text and `expose_secret` could not show it.
+        if !token.is_ascii() {
+            return Err(TokenProblem::Invalid("a non-ASCII character"));
         }
         let mut header = HeaderValue::from_str(&format!("Bearer {token}"))
             .map_err(|_| TokenProblem::Invalid("characters not allowed in an HTTP header"))?;
@@ -194,7 +200,7 @@ mod tests {
             BearerToken::new(""),
             Err(ConfigError::MissingToken)
         ));
-        for bad in ["a\r\nb", "a\nb", "a\u{7f}b", "a\u{0}b"] {
+        for bad in ["a\r\nb", "a\nb", "a\u{7f}b", "a\u{0}b", "é", "tok\u{a0}en"] {
             assert!(
                 matches!(BearerToken::new(bad), Err(ConfigError::InvalidToken { .. })),
                 "{bad:?}"

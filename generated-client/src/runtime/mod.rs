@@ -29,6 +29,8 @@ mod values;
 #[cfg(test)]
 mod decode_tests;
 #[cfg(test)]
+mod fuzz;
+#[cfg(test)]
 mod http_tests;
 
 pub use auth::{

@@ -23,7 +23,7 @@ use super::{OperationInfo, RatePer};
 /// use agora_chat::{Client, RateLimitMode};
 /// // A plan with twice the documented limits.
 /// let client = Client::builder("a41.chat.agora.io", "org", "app")
-///     .bearer_token("007…")
+///     .bearer_token("app-token")
 ///     .rate_limits(RateLimitMode::Scaled(2.0))
 ///     .build()?;
 /// # Ok::<(), agora_chat::Error>(())

@@ -53,6 +53,15 @@ fn copy(from: &Path, to: &Path) {
     file.set_modified(metadata.modified().unwrap()).unwrap();
 }
 
+/// A directory removed when dropped, also when an assertion fails.
+struct Scratch(PathBuf);
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let _ = fs::remove_dir_all(&self.0);
+    }
+}
+
 fn checkout(dir: &Path) -> PathBuf {
     let _ = fs::remove_dir_all(dir);
     for path in TREE {
@@ -78,9 +87,9 @@ fn codegen_check(dir: &Path, target: &Path) -> Output {
 fn codegen_check_in_checkout_b_checks_b_with_a_shared_target_dir() {
     let scratch = Path::new(env!("CARGO_TARGET_TMPDIR"));
     let target = scratch.join("xtask-shared-target");
-    let checkouts = scratch.join(format!("xtask-checkouts-{}", std::process::id()));
-    let a = checkout(&checkouts.join("a"));
-    let b = checkout(&checkouts.join("b"));
+    let checkouts = Scratch(scratch.join(format!("xtask-checkouts-{}", std::process::id())));
+    let a = checkout(&checkouts.0.join("a"));
+    let b = checkout(&checkouts.0.join("b"));
     let stale = "generated-client/src/generated/chatrooms.rs";
     fs::write(b.join(stale), "// edited by hand in checkout B\n").unwrap();
 
@@ -98,7 +107,6 @@ fn codegen_check_in_checkout_b_checks_b_with_a_shared_target_dir() {
         stderr.contains(&format!("generated files are stale:\n  {stale}")),
         "{stderr}"
     );
-    fs::remove_dir_all(&checkouts).unwrap();
 }
 
 #[test]

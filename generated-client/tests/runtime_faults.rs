@@ -915,8 +915,9 @@ async fn a_burst_up_to_the_documented_count_goes_at_once() {
     let client = documented_limits(&server.uri());
     let started = Instant::now();
     run_concurrently(&client, 50).await;
+    // One slot each in turn (the old pacing) takes 49 x 10 ms at least.
     let elapsed = started.elapsed();
-    assert!(elapsed < Duration::from_millis(300), "{elapsed:?}");
+    assert!(elapsed < Duration::from_millis(400), "{elapsed:?}");
     assert_eq!(count(&server, ADMINS_PATH).await, 50);
 }
 

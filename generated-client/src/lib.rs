@@ -20,8 +20,11 @@
 //! ([`client_credentials`](ClientBuilder::client_credentials),
 //! [`exchange_app_token`](ClientBuilder::exchange_app_token)), or your own
 //! ([`token_provider`](ClientBuilder::token_provider)). Tokens are cached
-//! and renewed before they expire; concurrent calls share one renewal. A
-//! 401 makes the provider renew the token and the call is sent once more.
+//! and renewed before they expire; concurrent calls share one renewal and
+//! its outcome, a failed renewal is remembered briefly (1 s, doubling up to
+//! 30 s while it keeps failing) rather than repeated by every call, and no
+//! call waits for a token longer than its timeout. A 401 makes the provider
+//! renew the token and the call is sent once more.
 //!
 //! # Retries, rate limits, timeouts
 //!
@@ -35,22 +38,28 @@
 //! have reached the server is never sent twice.
 //!
 //! The documented per-operation rate limits ([`OperationInfo::rate_limit`])
-//! are applied client-side, so a call waits instead of getting a 429; the
-//! pacing is shared by all clones of a client and can be turned off or
-//! scaled ([`RateLimitMode`]).
+//! are applied client-side, so a call waits instead of getting a 429: a
+//! limit of N per period lets N calls go at once and never more than N in
+//! any period. The pacing is shared by all clones of a client and can be
+//! turned off or scaled ([`RateLimitMode`]).
 //!
-//! [`timeout`](ClientBuilder::timeout) bounds each HTTP exchange (per call:
-//! the request builders' `timeout`), [`connect_timeout`](ClientBuilder::connect_timeout)
-//! each connection. Each call is one `agora_chat.request` tracing span with
-//! the operation id, method, path template, status, attempt number and
-//! duration.
+//! [`timeout`](ClientBuilder::timeout) bounds each HTTP exchange and each
+//! wait for a token (per call: the request builders' `timeout`),
+//! [`connect_timeout`](ClientBuilder::connect_timeout) each connection.
+//! [`max_response_bytes`](ClientBuilder::max_response_bytes) caps a 2xx body
+//! (default 16 MiB, checked while it streams in); of an error body only what
+//! the error keeps is read. Each call is one `agora_chat.request` tracing
+//! span with the operation id, method, path template, status, attempt number
+//! and duration.
 //!
 //! # Security
 //!
 //! Tokens, app certificates and client secrets are held as
 //! [`SecretString`]/[`BearerToken`] and never appear in `Debug` output or
-//! error messages; plain `http` is refused unless explicitly allowed for a
-//! local server; header values with line breaks are rejected.
+//! error messages, nor does a password given in the host URL; plain `http`
+//! is refused unless explicitly allowed for a local server; per-call headers
+//! are checked before sending (a valid name, a printable ASCII value, not a
+//! header the client sets itself).
 //!
 //! [Agora Chat]: https://docs.agora.io/en/agora-chat/
 
@@ -67,8 +76,8 @@ pub use runtime::{
     ApiError, AppCredentials, AppTokenProvider, AuthError, BearerToken, BoolOrString, BoxStream,
     Client, ClientBuilder, ConfigError, DEFAULT_APP_TOKEN_LIFETIME, DecodeError, Download, Error,
     Extra, HttpMethod, OperationInfo, RateLimit, RateLimitMode, RatePer, RequestOptions,
-    SecretString, StaticToken, TokenExchange, TokenFuture, TokenProvider, TransportError,
-    UploadFile, ValidationError, ValidationErrorKind,
+    ResponseTooLarge, SecretString, StaticToken, TokenExchange, TokenFuture, TokenProvider,
+    TransportError, UploadFile, ValidationError, ValidationErrorKind,
 };
 
 // The README's examples are compiled as doc tests so they cannot rot.

@@ -7,13 +7,15 @@
 //! not idempotent) and `update_chatroom_announcement` (POST, idempotent in
 //! the spec).
 
+mod support;
+
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-use agora_chat::{Client, ClientBuilder, Error, ErrorCode, RateLimitMode};
+use agora_chat::{AuthError, Client, ClientBuilder, Error, ErrorCode, RateLimitMode};
 use serde_json::json;
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::io::AsyncWriteExt;
 use tokio::net::{TcpListener, TcpStream};
 use wiremock::matchers::{body_partial_json, header, method, path};
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
@@ -416,7 +418,7 @@ impl RawServer {
 }
 
 async fn serve(mut stream: TcpStream, reply: Reply, seen: &AtomicUsize) {
-    if !read_request(&mut stream).await {
+    if !support::read_request(&mut stream).await {
         return;
     }
     seen.fetch_add(1, Ordering::SeqCst);
@@ -429,29 +431,6 @@ async fn serve(mut stream: TcpStream, reply: Reply, seen: &AtomicUsize) {
         Reply::Raw(bytes) => {
             let _ = stream.write_all(bytes.as_bytes()).await;
             let _ = stream.shutdown().await;
-        }
-    }
-}
-
-/// Reads one request (head and `content-length` body); false if the client
-/// went away first.
-async fn read_request(stream: &mut TcpStream) -> bool {
-    let mut buffer = Vec::new();
-    let mut chunk = [0u8; 4096];
-    loop {
-        if let Some(end) = buffer.windows(4).position(|w| w == b"\r\n\r\n") {
-            let head = String::from_utf8_lossy(&buffer[..end]).to_ascii_lowercase();
-            let length: usize = head
-                .lines()
-                .find_map(|line| line.strip_prefix("content-length:"))
-                .map_or(0, |value| value.trim().parse().unwrap_or(0));
-            if buffer.len() >= end + 4 + length {
-                return true;
-            }
-        }
-        match stream.read(&mut chunk).await {
-            Ok(0) | Err(_) => return false,
-            Ok(n) => buffer.extend_from_slice(&chunk[..n]),
         }
     }
 }
@@ -823,7 +802,229 @@ async fn token_response_that_does_not_decode_is_not_quoted() {
     assert!(!text.contains("tok-secret"), "{text}");
 }
 
+#[tokio::test]
+async fn concurrent_calls_share_one_failed_fetch_and_it_is_remembered() {
+    let server = MockServer::start().await;
+    Mock::given(path(TOKEN_PATH))
+        .respond_with(json_error(503, "service_unavailable"))
+        .mount(&server)
+        .await;
+    let client = exchange_client(&server);
+    let started = Instant::now();
+    let results = futures_util::future::join_all(
+        (0..50).map(|_| client.chatroom_members().list_admins("room1").send()),
+    )
+    .await;
+    // One fetch for all 50 callers: its 3 attempts, not 3 per caller.
+    assert_eq!(count(&server, TOKEN_PATH).await, 3);
+    for result in results {
+        let error = api_error(result);
+        assert_eq!(error.operation(), "exchange_token");
+        assert_eq!(error.status().as_u16(), 503);
+    }
+    assert!(
+        started.elapsed() < Duration::from_secs(2),
+        "{:?}",
+        started.elapsed()
+    );
+
+    // Within the backoff the error comes back without asking again...
+    let error = api_error(client.chatroom_members().list_admins("room1").await);
+    assert_eq!(error.status().as_u16(), 503);
+    assert_eq!(count(&server, TOKEN_PATH).await, 3);
+    // ...and after it (1 s for a first failure) one caller fetches again.
+    tokio::time::sleep(Duration::from_millis(1100)).await;
+    server.reset().await;
+    mount_token_endpoint(&server, &["tok-a"], 3600, Duration::ZERO).await;
+    Mock::given(path(ADMINS_PATH))
+        .respond_with(admins_ok())
+        .mount(&server)
+        .await;
+    run_concurrently(&client, 20).await;
+    assert_eq!(count(&server, TOKEN_PATH).await, 1);
+    assert_eq!(count(&server, ADMINS_PATH).await, 20);
+}
+
+#[tokio::test]
+async fn the_wait_for_a_token_is_bounded_by_the_per_call_timeout() {
+    let server = MockServer::start().await;
+    mount_token_endpoint(&server, &["tok-a"], 3600, Duration::from_secs(3)).await;
+    let client = exchange_client(&server);
+    let started = Instant::now();
+    let result = client
+        .chatroom_members()
+        .list_admins("room1")
+        .timeout(Duration::from_millis(200))
+        .await;
+    let elapsed = started.elapsed();
+    match result {
+        Err(error @ Error::Auth(AuthError::TimedOut { waited })) => {
+            assert_eq!(waited, Duration::from_millis(200));
+            assert!(error.is_retryable());
+            assert!(error.to_string().contains("timeout"), "{error}");
+        }
+        other => panic!("expected AuthError::TimedOut, got {other:?}"),
+    }
+    assert!(elapsed < Duration::from_secs(1), "{elapsed:?}");
+    assert_eq!(count(&server, ADMINS_PATH).await, 0);
+}
+
+#[tokio::test]
+async fn concurrent_waits_for_a_token_are_bounded_by_the_client_timeout() {
+    let server = MockServer::start().await;
+    mount_token_endpoint(&server, &["tok-a"], 3600, Duration::from_secs(3)).await;
+    let client = builder(&server.uri())
+        .timeout(Duration::from_millis(300))
+        .client_credentials("client-id", "client-secret")
+        .build()
+        .unwrap();
+    let started = Instant::now();
+    let results = futures_util::future::join_all(
+        (0..20).map(|_| client.chatroom_members().list_admins("room1").send()),
+    )
+    .await;
+    let elapsed = started.elapsed();
+    for result in results {
+        let timed_out = match &result {
+            Err(Error::Auth(AuthError::TimedOut { .. })) => true,
+            Err(Error::Transport(error)) => error.is_timeout(),
+            _ => false,
+        };
+        assert!(timed_out, "{result:?}");
+    }
+    // Each caller waits its own 300 ms, side by side, not one after another.
+    assert!(elapsed < Duration::from_millis(1500), "{elapsed:?}");
+    assert_eq!(count(&server, TOKEN_PATH).await, 1);
+}
+
+/// Serves `expires_in` (raw JSON) with a token, and the admin list.
+async fn token_server(expires_in: &str) -> MockServer {
+    let server = MockServer::start().await;
+    Mock::given(path(TOKEN_PATH))
+        .respond_with(ResponseTemplate::new(200).set_body_raw(
+            format!(r#"{{"access_token":"tok-a","expires_in":{expires_in}}}"#),
+            "application/json",
+        ))
+        .mount(&server)
+        .await;
+    Mock::given(path(ADMINS_PATH))
+        .respond_with(admins_ok())
+        .mount(&server)
+        .await;
+    server
+}
+
+#[tokio::test]
+async fn a_huge_expires_in_is_a_token_kept_until_rejected() {
+    for expires_in in [
+        i64::MAX.to_string(),
+        u64::MAX.to_string(),
+        "1e300".to_owned(),
+    ] {
+        let server = token_server(&expires_in).await;
+        let client = exchange_client(&server);
+        for _ in 0..3 {
+            client
+                .chatroom_members()
+                .list_admins("room1")
+                .await
+                .unwrap();
+        }
+        assert_eq!(count(&server, TOKEN_PATH).await, 1, "{expires_in}");
+    }
+}
+
+#[tokio::test]
+async fn a_negative_expires_in_is_a_decode_error_naming_the_field() {
+    for expires_in in ["-1", "-9223372036854775808", "\"3600\"", "true"] {
+        let server = token_server(expires_in).await;
+        let result = exchange_client(&server)
+            .chatroom_members()
+            .list_admins("room1")
+            .await;
+        let error = decode_error(result);
+        assert_eq!(error.operation(), "exchange_token");
+        assert_eq!(error.path(), "expires_in", "{expires_in}");
+        assert!(error.message().contains("number of seconds"), "{error}");
+        assert!(!format!("{error:?}").contains("tok-a"), "{error:?}");
+        assert_eq!(count(&server, ADMINS_PATH).await, 0);
+    }
+}
+
 // --------------------------------------------------------------- rate limits
+
+/// Answers with the admin list and notes when each request arrived.
+#[derive(Clone, Default)]
+struct ArrivalLog(Arc<std::sync::Mutex<Vec<Instant>>>);
+
+impl wiremock::Respond for ArrivalLog {
+    fn respond(&self, _: &Request) -> ResponseTemplate {
+        self.0.lock().unwrap().push(Instant::now());
+        admins_ok()
+    }
+}
+
+fn documented_limits(uri: &str) -> Client {
+    builder(uri)
+        .bearer_token(STATIC_TOKEN)
+        .rate_limits(RateLimitMode::Documented)
+        .build()
+        .unwrap()
+}
+
+#[tokio::test]
+async fn a_burst_up_to_the_documented_count_goes_at_once() {
+    let server = MockServer::start().await;
+    Mock::given(path(ADMINS_PATH))
+        .respond_with(admins_ok())
+        .mount(&server)
+        .await;
+    // list_chatroom_admins is documented at 100/s: 50 concurrent calls are
+    // within it and must not wait for each other.
+    let client = documented_limits(&server.uri());
+    let started = Instant::now();
+    run_concurrently(&client, 50).await;
+    // One slot each in turn (the old pacing) takes 49 x 10 ms at least.
+    let elapsed = started.elapsed();
+    assert!(elapsed < Duration::from_millis(400), "{elapsed:?}");
+    assert_eq!(count(&server, ADMINS_PATH).await, 50);
+}
+
+#[tokio::test]
+async fn calls_reach_the_documented_rate_and_no_second_holds_more() {
+    let server = MockServer::start().await;
+    let arrivals = ArrivalLog::default();
+    Mock::given(path(ADMINS_PATH))
+        .respond_with(arrivals.clone())
+        .mount(&server)
+        .await;
+    let client = documented_limits(&server.uri());
+    for _ in 0..300 {
+        client
+            .chatroom_members()
+            .list_admins("room1")
+            .await
+            .unwrap();
+    }
+    let times = arrivals.0.lock().unwrap().clone();
+    assert_eq!(times.len(), 300);
+    // At 100/s, 300 calls fit in 3 s (a burst at 0, 1 and 2 s).
+    let span = times[299] - times[0];
+    assert!(span < Duration::from_secs(3), "300 calls took {span:?}");
+    // No second holds more than 100 arrivals. The window is 10 ms short
+    // of a second to allow for scheduling delays between client and
+    // server; without a limit, or at 2x, it would hold far more.
+    for (start, &first) in times.iter().enumerate() {
+        let within = times[start..]
+            .iter()
+            .take_while(|&&at| at < first + Duration::from_millis(990))
+            .count();
+        assert!(
+            within <= 100,
+            "{within} arrivals within a second of call {start}"
+        );
+    }
+}
 
 #[tokio::test]
 async fn scaled_down_limit_makes_n_plus_one_calls_take_the_period() {

@@ -148,6 +148,28 @@ fn configuration_errors_never_show_secrets() {
     ));
 }
 
+#[test]
+fn credentials_in_the_host_are_never_shown() {
+    const PASSWORD: &str = "pw-SECRET-91b3";
+    for host in [
+        format!("http://user:{PASSWORD}@127.0.0.1:8080"),
+        format!("https://user:{PASSWORD}@a41.chat.agora.io"),
+        format!("user:{PASSWORD}@a41.chat.agora.io"),
+        format!("https://user:{PASSWORD}/x@a41.chat.agora.io"),
+        format!("ftp://user:{PASSWORD}@h"),
+    ] {
+        for allow_http in [false, true] {
+            let builder = Client::builder(host.as_str(), "org", "app")
+                .bearer_token(TOKEN)
+                .allow_http(allow_http);
+            assert_clean(&debug(&builder), &[PASSWORD, "SECRET"]);
+            let error = config_error(builder.build());
+            assert_clean(&debug_display(&error), &[PASSWORD, "SECRET"]);
+            assert!(error.to_string().contains("***@"), "{error}");
+        }
+    }
+}
+
 #[tokio::test]
 async fn call_errors_never_show_secrets() {
     let server = MockServer::start().await;

@@ -83,17 +83,39 @@ fn main() -> ExitCode {
     }
 }
 
+/// The checkout the commands work on. `XTASK_ROOT` names one explicitly
+/// (the tests use it to run on scratch copies); otherwise it is the
+/// workspace around the current directory, found at run time: with a shared
+/// `CARGO_TARGET_DIR`, cargo may run an xtask binary built from another
+/// checkout, so the path it was compiled in says nothing about this one.
+/// Exits with a message when neither gives a checkout.
 fn root() -> PathBuf {
-    // `XTASK_ROOT` points the commands at another checkout; the tests use it
-    // to exercise `codegen --check` on a scratch copy.
     if let Some(dir) = env::var_os("XTASK_ROOT") {
         return PathBuf::from(dir);
     }
-    // xtask lives one level below the workspace root.
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
+    let here = env::current_dir().unwrap_or_default();
+    match workspace_around(&here) {
+        Some(root) => root,
+        None => {
+            eprintln!(
+                "no Cargo.toml with [workspace] in {} or above: run cargo xtask inside a \
+                 checkout, or set XTASK_ROOT to one",
+                here.display()
+            );
+            std::process::exit(ERROR.into())
+        }
+    }
+}
+
+/// The nearest of `dir` and its ancestors whose Cargo.toml has a
+/// `[workspace]` table (a member crate's Cargo.toml has none).
+fn workspace_around(dir: &Path) -> Option<PathBuf> {
+    dir.ancestors()
+        .find(|candidate| {
+            fs::read_to_string(candidate.join("Cargo.toml"))
+                .is_ok_and(|manifest| manifest.lines().any(|line| line.trim() == "[workspace]"))
+        })
         .map(Path::to_path_buf)
-        .unwrap_or_default()
 }
 
 fn codegen(check: bool) -> Result<(), String> {

@@ -5,7 +5,7 @@
 //!
 //! Upload the attachments of image, voice, video and file messages and download them, or the thumbnail of an image or video, again. An upload returns the file's uuid and, for restricted files, the key needed to read it.
 //!
-//! The operations are methods of [`ChatFiles`], which [`Client::chat_files`](crate::Client::chat_files) returns.
+//! The operations are methods of [`ChatFiles`](crate::chat_files::ChatFiles), which [`Client::chat_files`](crate::Client::chat_files) returns.
 #![allow(clippy::too_many_arguments)]
 /// Chat files: Upload the attachments of image, voice, video and file messages and download them, or the thumbnail of an image or video, again. An upload returns the file's uuid and, for restricted files, the key needed to read it.
 ///
@@ -270,7 +270,7 @@ pub(crate) const DOWNLOAD_CHAT_FILE: crate::OperationInfo = crate::OperationInfo
     }),
 };
 
-/// The request of [`ChatFiles::download`](ChatFiles::download): set optional arguments, then `.await` it for the payload, or call [`with_envelope`](Self::with_envelope) for the whole response.
+/// The request of [`ChatFiles::download`](ChatFiles::download): set optional arguments, then `.await` it for the file.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct DownloadChatFileRequest<'a> {
@@ -337,7 +337,7 @@ pub(crate) const DOWNLOAD_CHAT_FILE_THUMBNAIL: crate::OperationInfo = crate::Ope
     }),
 };
 
-/// The request of [`ChatFiles::download_thumbnail`](ChatFiles::download_thumbnail): set optional arguments, then `.await` it for the payload, or call [`with_envelope`](Self::with_envelope) for the whole response.
+/// The request of [`ChatFiles::download_thumbnail`](ChatFiles::download_thumbnail): set optional arguments, then `.await` it for the file.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct DownloadChatFileThumbnailRequest<'a> {

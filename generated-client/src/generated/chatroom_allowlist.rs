@@ -5,7 +5,7 @@
 //!
 //! List, add and remove the members on a chat room's allow list. Users on it keep the right to send messages when the owner or an admin has muted the whole room.
 //!
-//! The operations are methods of [`ChatroomAllowlist`], which [`Client::chatroom_allowlist`](crate::Client::chatroom_allowlist) returns.
+//! The operations are methods of [`ChatroomAllowlist`](crate::chatroom_allowlist::ChatroomAllowlist), which [`Client::chatroom_allowlist`](crate::Client::chatroom_allowlist) returns.
 #![allow(clippy::too_many_arguments)]
 /// Chat room allow list: List, add and remove the members on a chat room's allow list. Users on it keep the right to send messages when the owner or an admin has muted the whole room.
 ///

@@ -5,7 +5,7 @@
 //!
 //! Read, write and remove a chat room's custom attributes, string key-value pairs that members set. The plain write and remove operations only touch pairs the given member owns; the forced variants also overwrite or delete pairs owned by others.
 //!
-//! The operations are methods of [`ChatroomAttributes`], which [`Client::chatroom_attributes`](crate::Client::chatroom_attributes) returns.
+//! The operations are methods of [`ChatroomAttributes`](crate::chatroom_attributes::ChatroomAttributes), which [`Client::chatroom_attributes`](crate::Client::chatroom_attributes) returns.
 #![allow(clippy::too_many_arguments)]
 /// Chat room custom attributes: Read, write and remove a chat room's custom attributes, string key-value pairs that members set. The plain write and remove operations only touch pairs the given member owns; the forced variants also overwrite or delete pairs owned by others.
 ///

@@ -5,7 +5,7 @@
 //!
 //! List, add and remove the users on a chat room's blocklist. While on the list, a user cannot join the room and neither sends nor receives its messages.
 //!
-//! The operations are methods of [`ChatroomBlocklist`], which [`Client::chatroom_blocklist`](crate::Client::chatroom_blocklist) returns.
+//! The operations are methods of [`ChatroomBlocklist`](crate::chatroom_blocklist::ChatroomBlocklist), which [`Client::chatroom_blocklist`](crate::Client::chatroom_blocklist) returns.
 #![allow(clippy::too_many_arguments)]
 /// Chat room blocklist: List, add and remove the users on a chat room's blocklist. While on the list, a user cannot join the room and neither sends nor receives its messages.
 ///

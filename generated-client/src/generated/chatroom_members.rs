@@ -5,7 +5,7 @@
 //!
 //! Add users to a chat room, list and remove them, and manage the room's admins. A room has one owner (its creator), up to 99 admins appointed by the owner, and regular members.
 //!
-//! The operations are methods of [`ChatroomMembers`], which [`Client::chatroom_members`](crate::Client::chatroom_members) returns.
+//! The operations are methods of [`ChatroomMembers`](crate::chatroom_members::ChatroomMembers), which [`Client::chatroom_members`](crate::Client::chatroom_members) returns.
 #![allow(clippy::too_many_arguments)]
 /// Chat room members: Add users to a chat room, list and remove them, and manage the room's admins. A room has one owner (its creator), up to 99 admins appointed by the owner, and regular members.
 ///

@@ -5,7 +5,7 @@
 //!
 //! Mute and unmute chat room members for a given time, list the muted members with their expiry times, and mute or unmute the whole room. A muted member cannot send messages in the room until the mute ends or is lifted.
 //!
-//! The operations are methods of [`ChatroomMutelist`], which [`Client::chatroom_mutelist`](crate::Client::chatroom_mutelist) returns.
+//! The operations are methods of [`ChatroomMutelist`](crate::chatroom_mutelist::ChatroomMutelist), which [`Client::chatroom_mutelist`](crate::Client::chatroom_mutelist) returns.
 #![allow(clippy::too_many_arguments)]
 /// Chat room mute list: Mute and unmute chat room members for a given time, list the muted members with their expiry times, and mute or unmute the whole room. A muted member cannot send messages in the room until the mute ends or is lifted.
 ///

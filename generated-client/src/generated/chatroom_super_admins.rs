@@ -5,7 +5,7 @@
 //!
 //! Grant, list and revoke the chat room super admin role. Super admins are app-wide (no room id is involved): only they may create chat rooms from the client SDK.
 //!
-//! The operations are methods of [`ChatroomSuperAdmins`], which [`Client::chatroom_super_admins`](crate::Client::chatroom_super_admins) returns.
+//! The operations are methods of [`ChatroomSuperAdmins`](crate::chatroom_super_admins::ChatroomSuperAdmins), which [`Client::chatroom_super_admins`](crate::Client::chatroom_super_admins) returns.
 #![allow(clippy::too_many_arguments)]
 /// Chat room super admins: Grant, list and revoke the chat room super admin role. Super admins are app-wide (no room id is involved): only they may create chat rooms from the client SDK.
 ///

@@ -5,7 +5,7 @@
 //!
 //! Create, list, inspect, modify and delete chat rooms, and read or replace a room's announcement. Room ids are strings assigned by the service when the room is created.
 //!
-//! The operations are methods of [`Chatrooms`], which [`Client::chatrooms`](crate::Client::chatrooms) returns.
+//! The operations are methods of [`Chatrooms`](crate::chatrooms::Chatrooms), which [`Client::chatrooms`](crate::Client::chatrooms) returns.
 #![allow(clippy::too_many_arguments)]
 /// Chat rooms: Create, list, inspect, modify and delete chat rooms, and read or replace a room's announcement. Room ids are strings assigned by the service when the room is created.
 ///

@@ -5,7 +5,7 @@
 //!
 //! Manage a user's contact list and block list: add and remove contacts, list them (all at once or page by page), and block, list and unblock users.
 //!
-//! The operations are methods of [`Contacts`], which [`Client::contacts`](crate::Client::contacts) returns.
+//! The operations are methods of [`Contacts`](crate::contacts::Contacts), which [`Client::contacts`](crate::Client::contacts) returns.
 #![allow(clippy::too_many_arguments)]
 /// Contacts: Manage a user's contact list and block list: add and remove contacts, list them (all at once or page by page), and block, list and unblock users.
 ///

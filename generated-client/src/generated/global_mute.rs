@@ -5,7 +5,7 @@
 //!
 //! Mute a user app-wide, separately for one-to-one chats, chat groups and chat rooms, read a user's remaining mute times, and list every muted user. A timed mute ends by itself when its time runs out.
 //!
-//! The operations are methods of [`GlobalMute`], which [`Client::global_mute`](crate::Client::global_mute) returns.
+//! The operations are methods of [`GlobalMute`](crate::global_mute::GlobalMute), which [`Client::global_mute`](crate::Client::global_mute) returns.
 #![allow(clippy::too_many_arguments)]
 /// Global mute: Mute a user app-wide, separately for one-to-one chats, chat groups and chat rooms, read a user's remaining mute times, and list every muted user. A timed mute ends by itself when its time runs out.
 ///

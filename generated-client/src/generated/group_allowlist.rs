@@ -5,7 +5,7 @@
 //!
 //! Read and edit a chat group's allow list: the members who can keep sending messages while everyone else is muted by mute_all_group_members.
 //!
-//! The operations are methods of [`GroupAllowlist`], which [`Client::group_allowlist`](crate::Client::group_allowlist) returns.
+//! The operations are methods of [`GroupAllowlist`](crate::group_allowlist::GroupAllowlist), which [`Client::group_allowlist`](crate::Client::group_allowlist) returns.
 #![allow(clippy::too_many_arguments)]
 /// Chat group allow list: Read and edit a chat group's allow list: the members who can keep sending messages while everyone else is muted by mute_all_group_members.
 ///

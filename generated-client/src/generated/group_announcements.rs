@@ -5,7 +5,7 @@
 //!
 //! Read or replace the announcement of a chat group, a single text of at most 512 characters.
 //!
-//! The operations are methods of [`GroupAnnouncements`], which [`Client::group_announcements`](crate::Client::group_announcements) returns.
+//! The operations are methods of [`GroupAnnouncements`](crate::group_announcements::GroupAnnouncements), which [`Client::group_announcements`](crate::Client::group_announcements) returns.
 #![allow(clippy::too_many_arguments)]
 /// Chat group announcements: Read or replace the announcement of a chat group, a single text of at most 512 characters.
 ///

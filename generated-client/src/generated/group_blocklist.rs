@@ -5,7 +5,7 @@
 //!
 //! Read and edit a chat group's block list. Blocked users can neither send nor receive the group's messages, and must be taken off the list before they can be added to the group again. The owner cannot be blocked.
 //!
-//! The operations are methods of [`GroupBlocklist`], which [`Client::group_blocklist`](crate::Client::group_blocklist) returns.
+//! The operations are methods of [`GroupBlocklist`](crate::group_blocklist::GroupBlocklist), which [`Client::group_blocklist`](crate::Client::group_blocklist) returns.
 #![allow(clippy::too_many_arguments)]
 /// Chat group block list: Read and edit a chat group's block list. Blocked users can neither send nor receive the group's messages, and must be taken off the list before they can be added to the group again. The owner cannot be blocked.
 ///

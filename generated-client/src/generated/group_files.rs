@@ -5,7 +5,7 @@
 //!
 //! List, upload, download and delete the files shared in a chat group. Each file is identified by the `file_id` returned on upload and in the list.
 //!
-//! The operations are methods of [`GroupFiles`], which [`Client::group_files`](crate::Client::group_files) returns.
+//! The operations are methods of [`GroupFiles`](crate::group_files::GroupFiles), which [`Client::group_files`](crate::Client::group_files) returns.
 #![allow(clippy::too_many_arguments)]
 /// Chat group shared files: List, upload, download and delete the files shared in a chat group. Each file is identified by the `file_id` returned on upload and in the list.
 ///
@@ -446,7 +446,7 @@ pub(crate) const DOWNLOAD_GROUP_FILE: crate::OperationInfo = crate::OperationInf
     }),
 };
 
-/// The request of [`GroupFiles::download`](GroupFiles::download): set optional arguments, then `.await` it for the payload, or call [`with_envelope`](Self::with_envelope) for the whole response.
+/// The request of [`GroupFiles::download`](GroupFiles::download): set optional arguments, then `.await` it for the file.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct DownloadGroupFileRequest<'a> {

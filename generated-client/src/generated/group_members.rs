@@ -5,7 +5,7 @@
 //!
 //! Add, list and remove chat group members, read and write their custom attributes, manage the group admins and hand the group over to a new owner.
 //!
-//! The operations are methods of [`GroupMembers`], which [`Client::group_members`](crate::Client::group_members) returns.
+//! The operations are methods of [`GroupMembers`](crate::group_members::GroupMembers), which [`Client::group_members`](crate::Client::group_members) returns.
 #![allow(clippy::too_many_arguments)]
 /// Chat group members: Add, list and remove chat group members, read and write their custom attributes, manage the group admins and hand the group over to a new owner.
 ///

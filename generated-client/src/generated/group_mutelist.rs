@@ -5,7 +5,7 @@
 //!
 //! Mute chat group members for a while, lift the mute, read the mute list, and mute or unmute the whole group in one call. A muted member cannot post in the group or its threads; allow-listed members are exempt from a group-wide mute.
 //!
-//! The operations are methods of [`GroupMutelist`], which [`Client::group_mutelist`](crate::Client::group_mutelist) returns.
+//! The operations are methods of [`GroupMutelist`](crate::group_mutelist::GroupMutelist), which [`Client::group_mutelist`](crate::Client::group_mutelist) returns.
 #![allow(clippy::too_many_arguments)]
 /// Chat group mute list: Mute chat group members for a while, lift the mute, read the mute list, and mute or unmute the whole group in one call. A muted member cannot post in the group or its threads; allow-listed members are exempt from a group-wide mute.
 ///

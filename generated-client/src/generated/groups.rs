@@ -5,7 +5,7 @@
 //!
 //! Create, inspect, list, modify, ban, unban and delete chat groups, and check whether a user belongs to one. Group ids are strings the service assigns on creation.
 //!
-//! The operations are methods of [`Groups`], which [`Client::groups`](crate::Client::groups) returns.
+//! The operations are methods of [`Groups`](crate::groups::Groups), which [`Client::groups`](crate::Client::groups) returns.
 #![allow(clippy::too_many_arguments)]
 /// Chat groups: Create, inspect, list, modify, ban, unban and delete chat groups, and check whether a user belongs to one. Group ids are strings the service assigns on creation.
 ///

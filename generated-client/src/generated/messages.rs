@@ -5,7 +5,7 @@
 //!
 //! Send messages as any user (or as `admin`) to users, chat groups and chat rooms, broadcast to all active chat rooms, edit, recall and import messages, download hourly message history, and remove a conversation from a user's server-side list. Attachments are uploaded first with the chat_files operations and referenced by URL.
 //!
-//! The operations are methods of [`Messages`], which [`Client::messages`](crate::Client::messages) returns.
+//! The operations are methods of [`Messages`](crate::messages::Messages), which [`Client::messages`](crate::Client::messages) returns.
 #![allow(clippy::too_many_arguments)]
 /// Messages: Send messages as any user (or as `admin`) to users, chat groups and chat rooms, broadcast to all active chat rooms, edit, recall and import messages, download hourly message history, and remove a conversation from a user's server-side list. Attachments are uploaded first with the chat_files operations and referenced by URL.
 ///

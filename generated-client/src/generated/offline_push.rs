@@ -5,7 +5,7 @@
 //!
 //! Configure how offline messages reach a user as push notifications: the sender nickname and display style, the push mode and do-not-disturb periods per app or conversation, and the language notifications are translated into. Most settings need the app's advanced push features.
 //!
-//! The operations are methods of [`OfflinePush`], which [`Client::offline_push`](crate::Client::offline_push) returns.
+//! The operations are methods of [`OfflinePush`](crate::offline_push::OfflinePush), which [`Client::offline_push`](crate::Client::offline_push) returns.
 #![allow(clippy::too_many_arguments)]
 /// Offline push settings: Configure how offline messages reach a user as push notifications: the sender nickname and display style, the push mode and do-not-disturb periods per app or conversation, and the language notifications are translated into. Most settings need the app's advanced push features.
 ///

@@ -5,7 +5,7 @@
 //!
 //! Publish a user's presence status on a device and let users follow the presence of others: subscribe for a time, read statuses, unsubscribe and list subscriptions. The presence feature must be enabled for the app in Agora Console.
 //!
-//! The operations are methods of [`Presence`], which [`Client::presence`](crate::Client::presence) returns.
+//! The operations are methods of [`Presence`](crate::presence::Presence), which [`Client::presence`](crate::Client::presence) returns.
 #![allow(clippy::too_many_arguments)]
 /// Presence: Publish a user's presence status on a device and let users follow the presence of others: subscribe for a time, read statuses, unsubscribe and list subscriptions. The presence feature must be enabled for the app in Agora Console.
 ///

@@ -5,7 +5,7 @@
 //!
 //! Send push notifications from the server: synchronously to one user, to a list of users, to everyone under one or more push labels, or to all users of the app. Label and all-user pushes run as push tasks.
 //!
-//! The operations are methods of [`Push`], which [`Client::push`](crate::Client::push) returns.
+//! The operations are methods of [`Push`](crate::push::Push), which [`Client::push`](crate::Client::push) returns.
 #![allow(clippy::too_many_arguments)]
 /// Push notifications: Send push notifications from the server: synchronously to one user, to a list of users, to everyone under one or more push labels, or to all users of the app. Label and all-user pushes run as push tasks.
 ///

@@ -5,7 +5,7 @@
 //!
 //! Manage push labels, named sets of users that a push can target. A user may carry several labels and a label may hold many users; an app has at most 100 labels and a label at most 20,000 users unless support raises the caps.
 //!
-//! The operations are methods of [`PushLabels`], which [`Client::push_labels`](crate::Client::push_labels) returns.
+//! The operations are methods of [`PushLabels`](crate::push_labels::PushLabels), which [`Client::push_labels`](crate::Client::push_labels) returns.
 #![allow(clippy::too_many_arguments)]
 /// Push labels: Manage push labels, named sets of users that a push can target. A user may carry several labels and a label may hold many users; an app has at most 100 labels and a label at most 20,000 users unless support raises the caps.
 ///

@@ -5,7 +5,7 @@
 //!
 //! Create, read and delete push templates: named title and content patterns with numbered slots ({0}, {1}, ...) that a message fills through its push extension. Requires the advanced push features of the app.
 //!
-//! The operations are methods of [`PushTemplates`], which [`Client::push_templates`](crate::Client::push_templates) returns.
+//! The operations are methods of [`PushTemplates`](crate::push_templates::PushTemplates), which [`Client::push_templates`](crate::Client::push_templates) returns.
 #![allow(clippy::too_many_arguments)]
 /// Push templates: Create, read and delete push templates: named title and content patterns with numbered slots ({0}, {1}, ...) that a message fills through its push extension. Requires the advanced push features of the app.
 ///

@@ -5,7 +5,7 @@
 //!
 //! Add and remove emoji reactions on messages of one-to-one chats and chat groups, on behalf of a user, and read who reacted. Each distinct emoji on a message is one reaction however many users add it; a message holds at most 20 reactions unless Agora support raises the cap.
 //!
-//! The operations are methods of [`Reactions`], which [`Client::reactions`](crate::Client::reactions) returns.
+//! The operations are methods of [`Reactions`](crate::reactions::Reactions), which [`Client::reactions`](crate::Client::reactions) returns.
 #![allow(clippy::too_many_arguments)]
 /// Reactions: Add and remove emoji reactions on messages of one-to-one chats and chat groups, on behalf of a user, and read who reacted. Each distinct emoji on a message is one reaction however many users add it; a message holds at most 20 reactions unless Agora support raises the cap.
 ///

@@ -5,7 +5,7 @@
 //!
 //! List who belongs to a thread and add or remove users, at most 10 per call.
 //!
-//! The operations are methods of [`ThreadMembers`], which [`Client::thread_members`](crate::Client::thread_members) returns.
+//! The operations are methods of [`ThreadMembers`](crate::thread_members::ThreadMembers), which [`Client::thread_members`](crate::Client::thread_members) returns.
 #![allow(clippy::too_many_arguments)]
 /// Thread members: List who belongs to a thread and add or remove users, at most 10 per call.
 ///

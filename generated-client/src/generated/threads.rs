@@ -5,7 +5,7 @@
 //!
 //! Create a thread from a message of a chat group, rename or delete it, and list the threads of the app, of a user, or of a user within one group. An app holds up to 100,000 threads unless Agora support raises the cap.
 //!
-//! The operations are methods of [`Threads`], which [`Client::threads`](crate::Client::threads) returns.
+//! The operations are methods of [`Threads`](crate::threads::Threads), which [`Client::threads`](crate::Client::threads) returns.
 #![allow(clippy::too_many_arguments)]
 /// Threads: Create a thread from a message of a chat group, rename or delete it, and list the threads of the app, of a user, or of a user within one group. An app holds up to 100,000 threads unless Agora support raises the cap.
 ///

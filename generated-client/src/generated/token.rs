@@ -5,7 +5,7 @@
 //!
 //! Exchange credentials for a Chat access token at POST /token: either the app's client ID and secret, or an Agora app token (AccessToken2, "007...") sent as the bearer token. Current docs pass the Agora app token itself as the REST bearer token, so this exchange is optional.
 //!
-//! The operations are methods of [`Token`], which [`Client::token`](crate::Client::token) returns.
+//! The operations are methods of [`Token`](crate::token::Token), which [`Client::token`](crate::Client::token) returns.
 #![allow(clippy::too_many_arguments)]
 /// Token: Exchange credentials for a Chat access token at POST /token: either the app's client ID and secret, or an Agora app token (AccessToken2, "007...") sent as the bearer token. Current docs pass the Agora app token itself as the REST bearer token, so this exchange is optional.
 ///

@@ -5,7 +5,7 @@
 //!
 //! Set, read and delete the key-value attributes attached to users (nickname, avatar URL, contact details and custom keys), read them for many users at once, and get the total attribute size of the app. One user's attributes may total at most 2 KB, and the whole app's at most 10 GB.
 //!
-//! The operations are methods of [`UserAttributes`], which [`Client::user_attributes`](crate::Client::user_attributes) returns.
+//! The operations are methods of [`UserAttributes`](crate::user_attributes::UserAttributes), which [`Client::user_attributes`](crate::Client::user_attributes) returns.
 #![allow(clippy::too_many_arguments)]
 /// User attributes: Set, read and delete the key-value attributes attached to users (nickname, avatar URL, contact details and custom keys), read them for many users at once, and get the total attribute size of the app. One user's attributes may total at most 2 KB, and the whole app's at most 10 GB.
 ///

@@ -5,7 +5,7 @@
 //!
 //! Manage the app's user accounts: register one or many users, read and list them, delete them, reset a password, ban, unban or disconnect a user, and query online state and offline message delivery.
 //!
-//! The operations are methods of [`Users`], which [`Client::users`](crate::Client::users) returns.
+//! The operations are methods of [`Users`](crate::users::Users), which [`Client::users`](crate::Client::users) returns.
 #![allow(clippy::too_many_arguments)]
 /// Users: Manage the app's user accounts: register one or many users, read and list them, delete them, reset a password, ban, unban or disconnect a user, and query online state and offline message delivery.
 ///

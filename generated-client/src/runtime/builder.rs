@@ -7,6 +7,7 @@ use super::auth::{
     AppCredentials, AppTokenProvider, ExchangeGrant, StaticToken, TokenExchange, TokenProvider,
 };
 use super::encode;
+use super::host::{HostInput, parse_origin};
 use super::rate_limit::RateLimiters;
 use super::retry::RetryPolicy;
 use super::transport::Transport;
@@ -14,6 +15,9 @@ use super::{Client, ConfigError, Error, RateLimitMode, SecretString};
 
 const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
 const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+/// 16 MiB: far above the largest page the API returns (a thousand users or
+/// messages), far below what would strain a server's memory per call.
+const DEFAULT_MAX_RESPONSE_BYTES: u64 = 16 * 1024 * 1024;
 
 /// Configures and builds a [`Client`]; created by [`Client::builder`].
 ///
@@ -44,7 +48,7 @@ const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 #[derive(Debug, Clone)]
 #[must_use]
 pub struct ClientBuilder {
-    host: String,
+    host: HostInput,
     org_name: String,
     app_name: String,
     auth: AuthConfig,
@@ -53,6 +57,7 @@ pub struct ClientBuilder {
     allow_http: bool,
     timeout: Duration,
     connect_timeout: Duration,
+    max_response_bytes: u64,
     retry: RetryPolicy,
     rate_limits: RateLimitMode,
 }
@@ -81,7 +86,7 @@ enum AuthConfig {
 impl ClientBuilder {
     pub(crate) fn new(host: String, org_name: String, app_name: String) -> Self {
         Self {
-            host,
+            host: HostInput(host),
             org_name,
             app_name,
             auth: AuthConfig::None,
@@ -90,6 +95,7 @@ impl ClientBuilder {
             allow_http: false,
             timeout: DEFAULT_TIMEOUT,
             connect_timeout: DEFAULT_CONNECT_TIMEOUT,
+            max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
             retry: RetryPolicy::default(),
             rate_limits: RateLimitMode::default(),
         }
@@ -182,8 +188,10 @@ impl ClientBuilder {
     }
 
     /// Time allowed for each HTTP exchange, from connecting to reading the
-    /// whole response (default 30 s). A call that runs out of time fails
-    /// with a timeout and is not retried. Per-call override:
+    /// whole response (default 30 s), and for each wait of a call for a
+    /// token ([`AuthError::TimedOut`](crate::AuthError::TimedOut)). A call
+    /// that runs out of time fails with a timeout and is not retried.
+    /// Per-call override:
     /// [`RequestOptions::timeout`](crate::RequestOptions::timeout) (or the
     /// `timeout` method of each request builder).
     pub fn timeout(mut self, timeout: Duration) -> Self {
@@ -194,6 +202,18 @@ impl ClientBuilder {
     /// Time allowed for establishing a connection (default 10 s).
     pub fn connect_timeout(mut self, timeout: Duration) -> Self {
         self.connect_timeout = timeout;
+        self
+    }
+
+    /// Largest response body the client reads, in bytes (default 16 MiB,
+    /// 16 777 216; at least 1). A larger 2xx body fails the call with
+    /// [`Error::ResponseTooLarge`], found while reading, so no more than the
+    /// cap (plus one network chunk) is ever held, or before reading when
+    /// `Content-Length` announces more. File downloads are streamed to the
+    /// caller and not capped; of an error body only the first 2 KiB are
+    /// read, which is all an [`ApiError`](crate::ApiError) keeps.
+    pub fn max_response_bytes(mut self, max: u64) -> Self {
+        self.max_response_bytes = max;
         self
     }
 
@@ -253,13 +273,13 @@ impl ClientBuilder {
             AuthConfig::ClientCredentials { .. } | AuthConfig::ExchangeAppToken { .. } => None,
         };
 
-        let origin = parse_origin(&self.host, self.allow_http)?;
+        let origin = parse_origin(&self.host.0, self.allow_http)?;
         let base_path = format!(
             "/{}/{}",
             path_name("org_name", &self.org_name)?,
             path_name("app_name", &self.app_name)?
         );
-        self.check_retry()?;
+        self.check_limits()?;
         let factor = self
             .rate_limits
             .factor()
@@ -276,13 +296,15 @@ impl ClientBuilder {
             .https_only(!self.allow_http)
             .user_agent(super::transport::AGENT)
             .build()
-            .map_err(ConfigError::HttpClient)?;
+            .map_err(|error| ConfigError::HttpClient(Arc::new(error)))?;
         let transport = Arc::new(Transport {
             http,
             base_url: format!("{origin}{base_path}"),
             base_path,
             retry: self.retry.clone(),
             limiters: RateLimiters::new(factor),
+            max_response_bytes: self.max_response_bytes,
+            timeout: self.timeout,
         });
 
         let auth = match (direct, &self.auth) {
@@ -329,12 +351,18 @@ impl ClientBuilder {
         AppTokenProvider::with_lifetime(credentials, self.app_token_lifetime)
     }
 
-    fn check_retry(&self) -> Result<(), ConfigError> {
+    fn check_limits(&self) -> Result<(), ConfigError> {
         let invalid = |option, reason: String| Err(ConfigError::InvalidOption { option, reason });
         if self.retry.max_attempts == 0 {
             return invalid(
                 "max_attempts",
                 "must be at least 1 (1 sends each request once, without retries)".to_owned(),
+            );
+        }
+        if self.max_response_bytes == 0 {
+            return invalid(
+                "max_response_bytes",
+                "must be at least 1: a cap of 0 bytes refuses every response".to_owned(),
             );
         }
         if self.retry.min_delay > self.retry.max_delay {
@@ -358,45 +386,6 @@ fn non_empty(field: &'static str, value: &str) -> Result<(), ConfigError> {
         });
     }
     Ok(())
-}
-
-/// Turns the user's `host` into `scheme://host[:port]`.
-fn parse_origin(host: &str, allow_http: bool) -> Result<String, ConfigError> {
-    let invalid = |reason: &str| ConfigError::InvalidHost {
-        host: host.to_owned(),
-        reason: reason.to_owned(),
-    };
-    let trimmed = host.trim();
-    if trimmed.is_empty() {
-        return Err(invalid("empty"));
-    }
-    let (scheme, rest) = match trimmed.split_once("://") {
-        Some((scheme, rest)) => (scheme.to_ascii_lowercase(), rest),
-        None => ("https".to_owned(), trimmed),
-    };
-    match scheme.as_str() {
-        "https" => {}
-        "http" if allow_http => {}
-        "http" => {
-            return Err(ConfigError::InsecureHttp {
-                host: host.to_owned(),
-            });
-        }
-        _ => return Err(invalid("only https (or http with allow_http) is supported")),
-    }
-    // Tolerate the trailing slash people paste along with a URL.
-    let rest = rest.trim_end_matches('/');
-    let url = url::Url::parse(&format!("{scheme}://{rest}"))
-        .map_err(|error| invalid(&error.to_string()))?;
-    if url.path() != "/" || url.query().is_some() || url.fragment().is_some() {
-        return Err(invalid(
-            "must not contain a path, query or fragment; pass org and app names separately",
-        ));
-    }
-    if !url.username().is_empty() || url.password().is_some() {
-        return Err(invalid("must not contain credentials"));
-    }
-    Ok(url[..url::Position::BeforePath].to_owned())
 }
 
 /// Encodes an org or app name as a path segment.

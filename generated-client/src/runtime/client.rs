@@ -2,14 +2,17 @@
 
 use std::fmt;
 use std::sync::Arc;
+use std::time::Duration;
 
 use serde::de::DeserializeOwned;
 
-use super::auth::TokenProvider;
+use super::auth::{BearerToken, TokenProvider};
 use super::response::RawResponse;
 use super::retry::RetryPolicy;
 use super::transport::{Transport, traced};
-use super::{ClientBuilder, DecodeError, Download, Error, Payload, RateLimitMode, RequestParts};
+use super::{
+    AuthError, ClientBuilder, DecodeError, Download, Error, Payload, RateLimitMode, RequestParts,
+};
 use crate::Response;
 
 /// A client for one Agora Chat app.
@@ -51,6 +54,10 @@ impl fmt::Debug for Client {
             .field("max_attempts", max_attempts)
             .field("retry_delays", &(min_delay, max_delay))
             .field("max_retry_after", max_retry_after)
+            .field(
+                "max_response_bytes",
+                &self.inner.transport.max_response_bytes,
+            )
             .field("rate_limits", &self.inner.rate_limits)
             .finish_non_exhaustive()
     }
@@ -139,9 +146,10 @@ impl Client {
             transport, auth, ..
         } = &*self.inner;
         let mut prepared = transport.prepare(parts)?;
+        let wait = prepared.timeout().unwrap_or(transport.timeout);
         let mut token = match auth.cached_token() {
             Some(token) => token,
-            None => auth.token().await?,
+            None => token_within(auth.as_ref(), wait).await?,
         };
         prepared.set_token(&token);
         let mut refreshed = false;
@@ -157,11 +165,20 @@ impl Client {
                         "the server rejected the token (401); refreshing it and sending once more"
                     );
                     refreshed = true;
-                    token = auth.token().await?;
+                    token = token_within(auth.as_ref(), wait).await?;
                     prepared.set_token(&token);
                 }
                 result => return result,
             }
         }
     }
+}
+
+/// The provider's next token, waiting at most `wait` (the call's timeout):
+/// a slow token endpoint or custom provider must not hold a call longer
+/// than its caller allowed.
+async fn token_within(auth: &dyn TokenProvider, wait: Duration) -> Result<BearerToken, Error> {
+    tokio::time::timeout(wait, auth.token())
+        .await
+        .map_err(|_| AuthError::TimedOut { waited: wait })?
 }

@@ -1,169 +1,368 @@
-//! Property tests: whatever bytes a server sends, every response decoder
-//! returns a value or a typed error, and never panics.
+//! Property tests: whatever a server sends, every response decoder returns
+//! a value or a typed error, never panics, and a well-formed body with a
+//! wrong field is a decode error that names the field.
 //!
-//! The decoders are `RawResponse::decode::<T>` for the payload type `T` of
-//! every generated operation (listed by the generated
-//! `every_response_type!`, so new operations are covered without edits here),
-//! and the error-body decoder behind `ApiError`.
+//! The decoders are `RawResponse::decode::<T>` (the envelope and its
+//! payload) for the payload type `T` of every generated operation, paged
+//! ones included (listed by the generated `every_response_type!`, so new
+//! operations are covered without edits here), and the error-body decoder
+//! behind `ApiError`. Each property runs 10 000 inputs: mostly valid
+//! bodies with one mutation, also random JSON and random bytes.
 
-use proptest::collection::{btree_map, vec};
+use std::any::TypeId;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, OnceLock};
+
 use proptest::prelude::*;
 use reqwest::StatusCode;
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
-use serde_json::Value;
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use serde_json::{Value, json};
+use serde_path_to_error::Segment;
 
+use super::fuzz::{self, Mutation, Valid, json_value, mutation, random_bytes};
 use super::response::RawResponse;
-use super::{ApiError, Error};
+use super::{ApiError, Error, Payload};
 
-/// Decodes `body` as every response type: each must give a value or a
-/// decode error whose message can be formatted.
-fn decode_all(body: &[u8]) {
-    crate::generated::every_response_type!(check_decode(body));
+/// What one property case sends as the body.
+#[derive(Debug, Clone)]
+enum Input {
+    /// Each type's own valid body, mutated.
+    Mutated(Mutation),
+    /// The same bytes for every type.
+    Bytes(Vec<u8>),
 }
 
-fn check_decode<T: serde::de::DeserializeOwned>(body: &[u8]) {
-    let raw = RawResponse {
+fn input() -> impl Strategy<Value = Input> {
+    prop_oneof![
+        6 => mutation().prop_map(Input::Mutated),
+        1 => json_value().prop_map(|value| Input::Bytes(value.to_string().into_bytes())),
+        1 => random_bytes().prop_map(Input::Bytes),
+    ]
+}
+
+/// The response types are split into this many parts, each its own
+/// property, so that the parts run on separate test threads.
+const PARTS: usize = 2;
+
+/// Sends `input` to the decoder of every response type in `part`.
+fn decode_part(input: &Input, part: usize) -> Result<(), TestCaseError> {
+    let mut outcome = Ok(());
+    let mut index = 0;
+    crate::generated::every_response_type!(check(input, part, &mut index, &mut outcome));
+    outcome
+}
+
+fn check<T: DeserializeOwned + Serialize + Default + 'static>(
+    input: &Input,
+    part: usize,
+    index: &mut usize,
+    outcome: &mut Result<(), TestCaseError>,
+) {
+    if *index % PARTS == part && outcome.is_ok() {
+        *outcome = check_one::<T>(input, Shape::Data);
+    }
+    *index += 1;
+}
+
+fn raw(body: Vec<u8>) -> RawResponse {
+    RawResponse {
         operation: "any",
         status: StatusCode::OK,
-        body: body.to_vec().into(),
+        body: body.into(),
         stream: None,
-    };
-    match raw.decode::<T>() {
-        Ok(_) => {}
-        Err(Error::Decode(error)) => {
-            let _ = (error.to_string(), error.snippet().len(), error.path().len());
-        }
-        Err(other) => panic!("unexpected error kind: {other:?}"),
     }
 }
 
-/// Field names the generated types and the envelope use, so that random
-/// objects reach past the first missing field.
-const KEYS: &[&str] = &[
-    "data",
-    "id",
-    "name",
-    "owner",
-    "result",
-    "success",
-    "announcement",
-    "description",
-    "maxusers",
-    "affiliations",
-    "affiliations_count",
-    "members",
-    "count",
-    "cursor",
-    "entities",
-    "timestamp",
-    "duration",
-    "action",
-    "params",
-    "user",
-    "admin",
-    "groupname",
-    "created",
-    "membersonly",
-    "allowinvites",
-    "custom",
-    "mute",
-    "scale",
-    "public",
-    "disabled",
-    "reason",
+/// Decodes `input` as a response of `T` with its payload where `shape`
+/// puts it: a value, or a decode error whose path names what a mutation
+/// broke.
+fn check_one<T: DeserializeOwned + Serialize + Default + 'static>(
+    input: &Input,
+    shape: Shape,
+) -> Result<(), TestCaseError> {
+    let payload = shape.payload();
+    let (bytes, spot) = match input {
+        Input::Mutated(mutation) => {
+            let mutated = mutation.apply(&valid_body::<T>(shape));
+            let spot = mutated.well_formed.then_some(mutated.spot);
+            (mutated.bytes, spot)
+        }
+        Input::Bytes(bytes) => (bytes.clone(), None),
+    };
+    let error = match raw(bytes).decode_payload::<T>(payload) {
+        Ok(_) => return Ok(()),
+        Err(Error::Decode(error)) => error,
+        Err(other) => {
+            return Err(TestCaseError::fail(format!(
+                "unexpected error kind {other:?}"
+            )));
+        }
+    };
+    let shown = error.to_string();
+    prop_assert!(shown.contains(error.path()), "{}", shown);
+    // A well-formed body fails for a field: the error names where.
+    if let Some(spot) = spot {
+        prop_assert!(
+            spot.is_named_by(error.path()),
+            "{} at {:?}: the mutation at `{}` was reported at `{}`: {}",
+            std::any::type_name::<T>(),
+            payload,
+            spot,
+            error.path(),
+            error
+        );
+    }
+    Ok(())
+}
+
+/// How a body carries the payload.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+enum Shape {
+    /// Under `data`, with every envelope field around it.
+    Envelope,
+    /// Under `data`, with two envelope fields: enough for the payload
+    /// types, whose envelope is the same decoder throughout.
+    Data,
+    /// Under `entities`, with a `data` that is kept in `extra`.
+    Entities,
+    /// The whole body.
+    Root,
+}
+
+impl Shape {
+    fn payload(self) -> Payload {
+        match self {
+            Shape::Envelope | Shape::Data => Payload::Data,
+            Shape::Entities => Payload::Key("entities"),
+            Shape::Root => Payload::Root,
+        }
+    }
+
+    fn body(self, sample: Value) -> Value {
+        match self {
+            Shape::Envelope => json!({
+                "action": "get",
+                "application": "8be024f0-e978-11e8-b697-5d598d5f8402",
+                "applicationName": "app",
+                "organization": "org",
+                "uri": "https://a41.chat.agora.io/org/app/x",
+                "path": "/x",
+                "entities": [],
+                "timestamp": 1_700_000_000_000_i64,
+                "duration": 3,
+                "count": "1",
+                "cursor": "c1",
+                "params": {"limit": ["10"]},
+                "data": sample,
+            }),
+            Shape::Data => json!({"action": "get", "data": sample, "count": 1}),
+            Shape::Entities => json!({"action": "get", "data": {"kept": true}, "entities": sample}),
+            Shape::Root => sample,
+        }
+    }
+}
+
+/// Valid bodies by payload type and shape.
+type Bodies = Mutex<HashMap<(TypeId, Shape), Arc<Valid>>>;
+
+/// The valid body of `T`'s responses in `shape` that mutations start from,
+/// computed once per type and shape.
+fn valid_body<T: DeserializeOwned + Serialize + Default + 'static>(shape: Shape) -> Arc<Valid> {
+    static BODIES: OnceLock<Bodies> = OnceLock::new();
+    let mut bodies = BODIES.get_or_init(Mutex::default).lock().unwrap();
+    let body = bodies
+        .entry((TypeId::of::<T>(), shape))
+        .or_insert_with(|| Arc::new(Valid::new(shape.body(sample::<T>()))));
+    Arc::clone(body)
+}
+
+/// A valid payload for `T` that holds something: its default, with every
+/// list and map given one entry, fixed up until it decodes.
+fn sample<T: DeserializeOwned + Serialize + Default>() -> Value {
+    let default = serde_json::to_value(T::default()).expect("a default serializes");
+    let mut sample = populate(default.clone());
+    for _ in 0..64 {
+        let Err(error) = serde_path_to_error::deserialize::<_, T>(&sample) else {
+            return sample;
+        };
+        let at: Vec<Segment> = error.path().iter().cloned().collect();
+        if !fix(&mut sample, &at, &error.inner().to_string()) {
+            break;
+        }
+    }
+    default
+}
+
+/// `value` with every empty list given one (empty object) item and every
+/// empty object one member, for `fix` to shape into what the type wants.
+fn populate(value: Value) -> Value {
+    match value {
+        Value::Array(items) if items.is_empty() => json!([{}]),
+        Value::Array(items) => Value::Array(items.into_iter().map(populate).collect()),
+        Value::Object(members) if members.is_empty() => json!({"key": {}}),
+        Value::Object(members) => Value::Object(
+            members
+                .into_iter()
+                .map(|(key, member)| (key, populate(member)))
+                .collect(),
+        ),
+        other => other,
+    }
+}
+
+/// Fixes the problem serde reported at `at`; false if it cannot.
+fn fix(sample: &mut Value, at: &[Segment], message: &str) -> bool {
+    let Some(node) = at.iter().try_fold(sample, |node, segment| match segment {
+        Segment::Seq { index } => node.get_mut(*index),
+        Segment::Map { key } => node.get_mut(key.as_str()),
+        _ => None,
+    }) else {
+        return false;
+    };
+    if let Some(field) = between(message, "missing field `", "`") {
+        // Its type shows in the next round's error.
+        return node
+            .as_object_mut()
+            .and_then(|members| members.insert(field.to_owned(), json!({})))
+            .is_none();
+    }
+    if let Some(variant) =
+        between(message, "expected one of `", "`").or_else(|| between(message, "expected `", "`"))
+    {
+        *node = json!(variant);
+        return true;
+    }
+    let Some(expected) = message.split(", expected ").nth(1) else {
+        return false;
+    };
+    let value = match expected {
+        _ if expected.contains("string") || expected.contains("untagged enum") => json!(""),
+        _ if expected.contains("bool") => json!(false),
+        _ if expected.contains("sequence") => json!([{}]),
+        _ if expected.contains("map") || expected.starts_with("struct") => json!({}),
+        _ if [
+            "integer", "i64", "u64", "i32", "u32", "u16", "u8", "f64", "f32",
+        ]
+        .iter()
+        .any(|number| expected.contains(number)) =>
+        {
+            json!(0)
+        }
+        _ => return false,
+    };
+    if *node == value {
+        return false;
+    }
+    *node = value;
+    true
+}
+
+fn between<'a>(text: &'a str, start: &str, end: &str) -> Option<&'a str> {
+    let rest = &text[text.find(start)? + start.len()..];
+    Some(&rest[..rest.find(end)?])
+}
+
+/// The samples the mutations start from: each decodes, and every list in
+/// them holds an item, so the mutations reach into the items.
+#[test]
+fn every_sample_is_a_valid_body_with_its_items() {
+    fn valid<T: DeserializeOwned + Serialize + Default>(unfilled: &mut Vec<&str>) {
+        let body = serde_json::to_vec(&Shape::Envelope.body(sample::<T>())).unwrap();
+        if let Err(error) = raw(body).decode::<T>() {
+            panic!("{}: {error}", std::any::type_name::<T>());
+        }
+        let has_empty_list = |value: &Value| value.to_string().contains("[]");
+        if has_empty_list(&sample::<T>()) {
+            unfilled.push(std::any::type_name::<T>());
+        }
+    }
+    let mut unfilled = Vec::new();
+    crate::generated::every_response_type!(valid(&mut unfilled));
+    assert!(
+        unfilled.is_empty(),
+        "samples with an empty list: {unfilled:?}"
+    );
+}
+
+/// `Retry-After` values of each kind: seconds, dates, nonsense.
+const RETRY_AFTERS: &[&str] = &[
+    "",
+    "0",
+    "7",
+    " 12 ",
+    "-5",
+    "1e3",
+    "soon",
+    "99999999999999999999999",
+    "Sun, 06 Nov 1994 08:49:37 GMT",
+    "Wed, 21 Oct 2099 07:28:00 GMT",
 ];
 
-fn json_value() -> impl Strategy<Value = Value> {
-    let leaf = prop_oneof![
-        Just(Value::Null),
-        any::<bool>().prop_map(Value::Bool),
-        any::<i64>().prop_map(Value::from),
-        any::<u64>().prop_map(Value::from),
-        any::<f64>().prop_map(Value::from),
-        ".{0,12}".prop_map(Value::String),
-        prop::sample::select(KEYS).prop_map(|key| Value::String(key.to_owned())),
-    ];
-    leaf.prop_recursive(4, 48, 6, |inner| {
-        prop_oneof![
-            vec(inner.clone(), 0..6).prop_map(Value::Array),
-            btree_map(
-                prop_oneof![prop::sample::select(KEYS).prop_map(str::to_owned), ".{0,6}"],
-                inner,
-                0..6,
-            )
-            .prop_map(|map| Value::Object(map.into_iter().collect())),
-        ]
-    })
-}
-
-/// A response-shaped object: random `data` plus random envelope fields.
-fn envelope() -> impl Strategy<Value = Value> {
-    (
-        json_value(),
-        btree_map(prop::sample::select(KEYS), json_value(), 0..4),
-    )
-        .prop_map(|(data, fields)| {
-            let mut object: serde_json::Map<String, Value> = fields
-                .into_iter()
-                .map(|(key, value)| (key.to_owned(), value))
-                .collect();
-            object.insert("data".to_owned(), data);
-            Value::Object(object)
-        })
-}
-
 proptest! {
-    #![proptest_config(ProptestConfig {
-        cases: 256,
-        failure_persistence: None,
-        ..ProptestConfig::default()
-    })]
+    #![proptest_config(fuzz::config())]
 
     #[test]
-    fn random_bytes_never_panic(body in vec(any::<u8>(), 0..256)) {
-        decode_all(&body);
+    fn response_types_part_1_decode_or_name_the_problem(input in input()) {
+        decode_part(&input, 0)?;
     }
 
     #[test]
-    fn random_json_never_panics(value in json_value()) {
-        decode_all(value.to_string().as_bytes());
+    fn response_types_part_2_decode_or_name_the_problem(input in input()) {
+        decode_part(&input, 1)?;
     }
 
+    /// Every envelope field, and the payload under another key or as the
+    /// whole body (a few operations), for payload types of each kind.
     #[test]
-    fn random_envelopes_never_panic(value in envelope()) {
-        decode_all(value.to_string().as_bytes());
-        decode_all(serde_json::to_string_pretty(&value).unwrap().as_bytes());
-    }
-
-    #[test]
-    fn damaged_envelopes_never_panic(value in envelope(), cut in any::<prop::sample::Index>(), byte in any::<u8>()) {
-        let text = value.to_string().into_bytes();
-        let at = cut.index(text.len());
-        decode_all(&text[..at]);
-        let mut flipped = text.clone();
-        flipped[at] = byte;
-        decode_all(&flipped);
+    fn envelopes_and_payloads_elsewhere_decode_or_name_the_problem(input in input()) {
+        for shape in [Shape::Envelope, Shape::Entities, Shape::Root] {
+            check_one::<Value>(&input, shape)?;
+            check_one::<i64>(&input, shape)?;
+            check_one::<Vec<crate::users::UserEntity>>(&input, shape)?;
+            check_one::<Vec<crate::chatrooms::ListChatroomsItem>>(&input, shape)?;
+            check_one::<crate::chatrooms::CreateChatroomData>(&input, shape)?;
+        }
     }
 
     #[test]
     fn error_bodies_never_panic(
         status in 400u16..600,
         body in prop_oneof![
-            vec(any::<u8>(), 0..256),
-            json_value().prop_map(|value| value.to_string().into_bytes()),
+            3 => mutation().prop_map(|mutation| mutation.apply(&Valid::new(json!({
+                "error": "illegal_argument",
+                "exception": "java.lang.IllegalArgumentException",
+                "error_description": "bad name",
+                "timestamp": 1,
+                "duration": 0,
+            }))).bytes),
+            1 => random_bytes(),
+            1 => json_value().prop_map(|value| value.to_string().into_bytes()),
         ],
-        retry_after in "[ -~]{0,40}",
-        request_id in "[ -~]{0,300}",
+        retry_after in prop::sample::select(RETRY_AFTERS),
+        request_id in prop_oneof![
+            prop::sample::select(&["", "req-42", " id ", "x\ty"][..]).prop_map(str::to_owned),
+            Just("r".repeat(300)),
+        ],
     ) {
         let mut headers = HeaderMap::new();
-        for (name, value) in [("retry-after", &retry_after), ("x-request-id", &request_id)] {
+        for (name, value) in [("retry-after", retry_after), ("x-request-id", request_id.as_str())] {
             if let Ok(value) = HeaderValue::from_str(value) {
                 headers.insert(HeaderName::from_static(name), value);
             }
         }
         let status = StatusCode::from_u16(status).unwrap();
         let error = ApiError::from_response("any", status, &headers, &body);
-        let _ = (error.to_string(), format!("{error:?}"), error.code(), error.retry_after());
+        let _ = (format!("{error:?}"), error.code(), error.retry_after());
         prop_assert_eq!(error.status(), status);
+        prop_assert!(error.to_string().contains(status.as_str()));
+        // What is not an error body is kept as a short excerpt.
+        match (error.body(), error.raw_body()) {
+            (Some(_), None) => {}
+            (None, Some(raw)) => prop_assert!(raw.chars().count() <= 512),
+            (None, None) => prop_assert!(body.is_empty()),
+            (Some(_), Some(_)) => prop_assert!(false, "both a parsed body and an excerpt"),
+        }
     }
 }

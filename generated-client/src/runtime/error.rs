@@ -1,6 +1,7 @@
 //! The error type returned by every call, and the details each kind carries.
 
 use std::fmt;
+use std::sync::Arc;
 use std::time::Duration;
 
 use super::HttpMethod;
@@ -13,11 +14,21 @@ use reqwest::header::HeaderMap;
 /// a decoding problem without holding on to a large body.
 const SNIPPET_MAX_CHARS: usize = 512;
 
+/// The most bytes of an error body that are read: what 512 characters can
+/// take in UTF-8. Everything an [`ApiError`] keeps of a body, its parsed
+/// fields or its snippet, comes from within them, so a huge error page is
+/// not read in full only to be cut.
+pub(crate) const ERROR_BODY_MAX_BYTES: usize = SNIPPET_MAX_CHARS * 4;
+
 /// Characters kept before the failing position in a [`DecodeError`] snippet.
 const SNIPPET_CHARS_BEFORE: usize = 128;
 
 /// Everything that can go wrong when building the client or calling the API.
-#[derive(Debug, thiserror::Error)]
+///
+/// Cheap to clone (causes from other crates are shared, not copied), so one
+/// outcome can be handed to several callers: concurrent calls waiting for
+/// the same token fetch all get its error.
+#[derive(Debug, Clone, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
     /// The request could not be sent or the response could not be read
@@ -30,6 +41,10 @@ pub enum Error {
     /// The server answered 2xx but the body did not match the expected shape.
     #[error(transparent)]
     Decode(#[from] DecodeError),
+    /// The server answered 2xx with a body larger than the client accepts
+    /// ([`max_response_bytes`](crate::ClientBuilder::max_response_bytes)).
+    #[error(transparent)]
+    ResponseTooLarge(#[from] ResponseTooLarge),
     /// An argument was rejected before any request was sent.
     #[error(transparent)]
     Validation(#[from] ValidationError),
@@ -39,7 +54,7 @@ pub enum Error {
     /// The request body could not be serialized as JSON or as form pairs
     /// (for example a map whose keys are not strings).
     #[error("cannot serialize the request body: {0}")]
-    Encode(serde_json::Error),
+    Encode(Arc<serde_json::Error>),
     /// No access token could be obtained for the request. Failures of the
     /// token endpoint itself are reported as [`Api`](Self::Api),
     /// [`Transport`](Self::Transport) or [`Decode`](Self::Decode) errors of
@@ -49,15 +64,21 @@ pub enum Error {
 }
 
 impl Error {
+    pub(crate) fn encode(error: serde_json::Error) -> Self {
+        Self::Encode(Arc::new(error))
+    }
+
     /// Whether the failure is transient, so that the same call may succeed
-    /// later: a transport failure (connection refused or reset, timeout), or
-    /// HTTP 429, 502, 503 or 504.
+    /// later: a transport failure (connection refused or reset, timeout), a
+    /// wait for a token that timed out ([`AuthError::TimedOut`]), or HTTP
+    /// 429, 502, 503 or 504.
     ///
     /// This says nothing about whether repeating a call that is not
     /// idempotent is safe; the client's own retries take care of that.
     pub fn is_retryable(&self) -> bool {
         match self {
             Self::Transport(error) => !error.source.is_builder(),
+            Self::Auth(AuthError::TimedOut { .. }) => true,
             Self::Api(error) => matches!(error.status.as_u16(), 429 | 502 | 503 | 504),
             _ => false,
         }
@@ -90,14 +111,14 @@ impl Error {
 }
 
 /// The HTTP exchange failed before a complete response was received.
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug, Clone, thiserror::Error)]
 #[error("{what} (`{operation}`: {method} {path})", what = describe_transport(source))]
 pub struct TransportError {
     operation: &'static str,
     method: HttpMethod,
     path: String,
     #[source]
-    source: reqwest::Error,
+    source: Arc<reqwest::Error>,
 }
 
 impl TransportError {
@@ -111,7 +132,7 @@ impl TransportError {
             operation,
             method,
             path,
-            source,
+            source: Arc::new(source),
         }
     }
 
@@ -295,6 +316,77 @@ impl fmt::Display for ErrorBody {
     }
 }
 
+/// A 2xx response body was larger than the client's cap,
+/// [`max_response_bytes`](crate::ClientBuilder::max_response_bytes); the
+/// rest of it was not read. Not retried: asking again brings the same body.
+#[derive(Debug, Clone, thiserror::Error)]
+#[error(
+    "the response of `{operation}` (HTTP {status}) is larger than the {limit}-byte cap \
+     (`max_response_bytes`): {}",
+    describe_oversize(*read, *content_length)
+)]
+pub struct ResponseTooLarge {
+    operation: &'static str,
+    status: StatusCode,
+    limit: u64,
+    read: u64,
+    content_length: Option<u64>,
+}
+
+impl ResponseTooLarge {
+    pub(crate) fn new(
+        operation: &'static str,
+        status: StatusCode,
+        limit: u64,
+        read: u64,
+        content_length: Option<u64>,
+    ) -> Self {
+        Self {
+            operation,
+            status,
+            limit,
+            read,
+            content_length,
+        }
+    }
+
+    /// Id of the operation whose response was too large.
+    pub fn operation(&self) -> &'static str {
+        self.operation
+    }
+
+    /// HTTP status of the response.
+    pub fn status(&self) -> StatusCode {
+        self.status
+    }
+
+    /// The cap, in bytes.
+    pub fn limit(&self) -> u64 {
+        self.limit
+    }
+
+    /// Bytes read before stopping: 0 when `Content-Length` already
+    /// announced more than the cap, otherwise somewhat over the cap (the
+    /// chunk that crossed it).
+    pub fn read(&self) -> u64 {
+        self.read
+    }
+
+    /// The size the server announced (`Content-Length`), if any.
+    pub fn content_length(&self) -> Option<u64> {
+        self.content_length
+    }
+}
+
+fn describe_oversize(read: u64, content_length: Option<u64>) -> String {
+    match content_length {
+        Some(length) if read == 0 => {
+            format!("it announced {length} bytes (Content-Length), so none were read")
+        }
+        _ => format!("stopped after reading {read} bytes"),
+    }
+}
+
 /// A 2xx response body did not match the expected type.
 #[derive(Debug, Clone, thiserror::Error)]
 #[error("cannot decode the response of `{operation}` (HTTP {status}) at `{path}`: {message}")]
@@ -351,6 +443,23 @@ impl DecodeError {
                 error.line(),
                 error.column()
             ),
+        }
+    }
+
+    /// A field whose JSON value is well-formed but not acceptable, with a
+    /// message of our own saying why; no snippet is kept.
+    pub(crate) fn invalid_field(
+        operation: &'static str,
+        status: StatusCode,
+        path: &str,
+        message: String,
+    ) -> Self {
+        Self {
+            operation,
+            status,
+            path: path.to_owned(),
+            snippet: String::new(),
+            message,
         }
     }
 
@@ -501,6 +610,13 @@ pub enum ValidationErrorKind {
     /// A header value contains a line break or another character that HTTP
     /// headers cannot carry (control characters, non-ASCII).
     InvalidHeaderValue,
+    /// A header name is not a valid HTTP header name (empty, or with a
+    /// space, `:` or another character outside the token set).
+    InvalidHeaderName,
+    /// A per-call header is one the client sets itself from what it sends:
+    /// `authorization`, `content-length`, `content-type`, `host` or
+    /// `transfer-encoding`.
+    ClientOwnedHeader,
     /// A name given to an open-ended setter (such as `attribute`) is a
     /// declared field of the request, which has its own method.
     DeclaredField,
@@ -552,6 +668,13 @@ impl fmt::Display for ValidationErrorKind {
             Self::InvalidHeaderValue => f.write_str(
                 "header value contains a line break, a control character or a non-ASCII character",
             ),
+            Self::InvalidHeaderName => f.write_str(
+                "not a valid header name: it must be non-empty, of ASCII letters, digits and !#$%&'*+-.^_`|~",
+            ),
+            Self::ClientOwnedHeader => f.write_str(
+                "the client sets this header itself (authorization, content-length, content-type, \
+                 host and transfer-encoding cannot be given per call)",
+            ),
             Self::DeclaredField => {
                 f.write_str("is a declared field of the request: set it with its own method")
             }
@@ -568,13 +691,13 @@ impl fmt::Display for ValidationErrorKind {
 
 /// The client configuration given to [`ClientBuilder`](crate::ClientBuilder)
 /// is invalid.
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug, Clone, thiserror::Error)]
 #[non_exhaustive]
 pub enum ConfigError {
     /// The host could not be used as the API origin.
     #[error("invalid host `{host}`: {reason}")]
     InvalidHost {
-        /// The host as given.
+        /// The host as given, with any `user:password@` replaced by `***@`.
         host: String,
         /// Why it was rejected.
         reason: String,
@@ -584,7 +707,7 @@ pub enum ConfigError {
         "refusing plain http for `{host}`: use https, or call `allow_http(true)` for a local server"
     )]
     InsecureHttp {
-        /// The host as given.
+        /// The host as given, with any `user:password@` replaced by `***@`.
         host: String,
     },
     /// The org or app name cannot be used as a path segment.
@@ -612,7 +735,7 @@ pub enum ConfigError {
     /// The underlying HTTP client could not be set up (e.g. TLS
     /// initialization failed).
     #[error("cannot initialize the HTTP client")]
-    HttpClient(#[source] reqwest::Error),
+    HttpClient(#[source] Arc<reqwest::Error>),
     /// An app ID, app certificate, client ID or client secret is malformed.
     /// The value itself is deliberately not part of this error.
     #[error("invalid `{field}`: {reason}")]
@@ -633,7 +756,7 @@ pub enum ConfigError {
 }
 
 /// No access token could be obtained for a request.
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug, Clone, thiserror::Error)]
 #[non_exhaustive]
 pub enum AuthError {
     /// The token endpoint answered with a token that cannot be sent in an
@@ -647,9 +770,18 @@ pub enum AuthError {
     /// 32-bit timestamp cannot express.
     #[error("cannot build an app token: the system clock is outside 1970..2106")]
     ClockOutOfRange,
+    /// No token arrived within the call's timeout (the per-call
+    /// [`timeout`](crate::RequestOptions::timeout), or the client's):
+    /// the token endpoint or a custom provider is slow or unreachable. A
+    /// fetch that other calls still wait for goes on without this one.
+    #[error("no access token within the call's timeout of {waited:?}")]
+    TimedOut {
+        /// How long the call waited.
+        waited: Duration,
+    },
     /// A custom [`TokenProvider`](crate::TokenProvider) failed.
     #[error("the token provider failed: {0}")]
-    Provider(#[source] Box<dyn std::error::Error + Send + Sync>),
+    Provider(#[source] Arc<dyn std::error::Error + Send + Sync>),
 }
 
 #[cfg(test)]

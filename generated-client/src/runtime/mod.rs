@@ -4,6 +4,7 @@
 //! generated types.
 
 mod auth;
+mod body;
 mod builder;
 mod client;
 mod download;
@@ -11,6 +12,8 @@ pub(crate) mod encode;
 mod error;
 mod error_code;
 mod extra;
+mod headers;
+mod host;
 pub(crate) mod lenient;
 pub(crate) mod paginate;
 mod rate_limit;
@@ -19,6 +22,7 @@ mod request_builder;
 mod response;
 mod retry;
 mod secret;
+mod send_log;
 mod transport;
 mod upload;
 pub(crate) mod validate;
@@ -26,6 +30,8 @@ mod values;
 
 #[cfg(test)]
 mod decode_tests;
+#[cfg(test)]
+mod fuzz;
 #[cfg(test)]
 mod http_tests;
 
@@ -37,8 +43,8 @@ pub use builder::ClientBuilder;
 pub use client::Client;
 pub use download::Download;
 pub use error::{
-    ApiError, AuthError, ConfigError, DecodeError, Error, TransportError, ValidationError,
-    ValidationErrorKind,
+    ApiError, AuthError, ConfigError, DecodeError, Error, ResponseTooLarge, TransportError,
+    ValidationError, ValidationErrorKind,
 };
 pub use extra::Extra;
 pub use paginate::BoxStream;

@@ -91,18 +91,32 @@ pub struct RequestOptions {
 }
 
 impl RequestOptions {
-    /// Total time allowed for this call (connecting, sending and reading the
-    /// whole response), instead of the client's
-    /// [`timeout`](crate::ClientBuilder::timeout).
+    /// Time allowed for each HTTP exchange of this call (connecting, sending
+    /// and reading the whole response) and for its wait for a token,
+    /// instead of the client's [`timeout`](crate::ClientBuilder::timeout).
     #[must_use]
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = Some(timeout);
         self
     }
 
-    /// Adds a header to this call only, e.g. a tracing or test header. The
-    /// value is checked like every header: CR, LF and other control
-    /// characters are rejected before sending.
+    /// Adds a header to this call only, e.g. a tracing or test header.
+    ///
+    /// Checked before anything is sent, failing the call with
+    /// [`Error::Validation`](crate::Error::Validation) that names the
+    /// header: the name must be a valid header name
+    /// ([`InvalidHeaderName`](crate::ValidationErrorKind::InvalidHeaderName)),
+    /// the value visible ASCII, spaces and tabs only, so no line break,
+    /// control or non-ASCII character
+    /// ([`InvalidHeaderValue`](crate::ValidationErrorKind::InvalidHeaderValue)),
+    /// and the header not one the client sets itself: `authorization`,
+    /// `content-length`, `content-type`, `host`, `transfer-encoding`, in any
+    /// case ([`ClientOwnedHeader`](crate::ValidationErrorKind::ClientOwnedHeader)).
+    ///
+    /// ```
+    /// let options = agora_chat::RequestOptions::default().header("x-request-source", "nightly-sync");
+    /// # let _ = options;
+    /// ```
     #[must_use]
     pub fn header(mut self, name: &'static str, value: impl Into<String>) -> Self {
         self.headers.push((name, value.into()));
@@ -159,7 +173,7 @@ impl Body {
     pub(crate) fn json<T: Serialize>(value: &T) -> Result<Body, Error> {
         serde_json::to_vec(value)
             .map(Body::Json)
-            .map_err(Error::Encode)
+            .map_err(Error::encode)
     }
 
     /// Encodes `value`, a struct of scalar fields, as form pairs in field
@@ -167,8 +181,8 @@ impl Body {
     /// nested value cannot be a form value, and is an error rather than
     /// being flattened in some ad hoc way.
     pub(crate) fn form<T: Serialize>(value: &T) -> Result<Body, Error> {
-        let not_a_form = |what: String| Error::Encode(serde::ser::Error::custom(what));
-        let Value::Object(fields) = serde_json::to_value(value).map_err(Error::Encode)? else {
+        let not_a_form = |what: String| Error::encode(serde::ser::Error::custom(what));
+        let Value::Object(fields) = serde_json::to_value(value).map_err(Error::encode)? else {
             return Err(not_a_form(
                 "a form body must be an object of fields".to_owned(),
             ));

@@ -76,7 +76,7 @@ impl RetryPolicy {
         let safe = safe_to_repeat(op);
         let retry_after = match *failure {
             Failure::Connect => None,
-            Failure::Timeout => return None,
+            Failure::Timeout | Failure::TooLarge => return None,
             Failure::Broken if safe => None,
             Failure::Status {
                 status: 429 | 502 | 503 | 504,
@@ -104,6 +104,9 @@ pub(crate) enum Failure {
     /// was read (reset, closed early, malformed HTTP): the server may have
     /// seen the request.
     Broken,
+    /// The 2xx body was larger than the client's cap: asking again would
+    /// bring the same body.
+    TooLarge,
     /// The server answered with a non-2xx status.
     Status {
         /// The HTTP status code.
@@ -155,9 +158,11 @@ pub(crate) fn retry_after(headers: &HeaderMap, now: SystemTime) -> Option<Durati
 mod tests {
     use std::time::{Duration, SystemTime};
 
+    use proptest::prelude::*;
     use reqwest::header::{HeaderMap, HeaderValue, RETRY_AFTER};
 
     use super::{Failure, RetryPolicy, retry_after, safe_to_repeat};
+    use crate::runtime::fuzz::{self, random_bytes};
     use crate::{HttpMethod, OperationInfo};
 
     fn op(method: HttpMethod, idempotent: bool) -> OperationInfo {
@@ -322,5 +327,73 @@ mod tests {
         assert_eq!(parse("soon"), None);
         assert_eq!(parse("-5"), None);
         assert_eq!(retry_after(&HeaderMap::new(), SystemTime::now()), None);
+    }
+
+    proptest! {
+        #![proptest_config(fuzz::config())]
+
+        /// Delays in seconds of any length, HTTP dates on either side of
+        /// now, and either of them damaged or padded: the documented value,
+        /// or nothing, never a panic.
+        #[test]
+        fn retry_after_reads_seconds_and_dates_and_ignores_the_rest(
+            // From 1970-01-12 on, so that a date a million seconds back is
+            // still after the epoch, as HTTP dates must be.
+            now_secs in 1_000_000u64..4_000_000_000,
+            offset in -1_000_000i64..1_000_000,
+            digits in "[0-9]{1,30}",
+            kind in 0u8..4,
+            damage_at in any::<prop::sample::Index>(),
+            damage in any::<u8>(),
+        ) {
+            let now = SystemTime::UNIX_EPOCH + Duration::from_secs(now_secs);
+            let shift = Duration::from_secs(offset.unsigned_abs());
+            let date = if offset >= 0 { now + shift } else { now - shift };
+            let (value, expected) = match kind {
+                0 => {
+                    let seconds = digits.parse().unwrap_or(u64::MAX);
+                    (format!(" {digits} "), Some(Some(Duration::from_secs(seconds))))
+                }
+                1 => {
+                    let wait = Duration::from_secs(u64::try_from(offset.max(0)).unwrap());
+                    (httpdate::fmt_http_date(date), Some(Some(wait)))
+                }
+                // Damaged: anything but a panic is fine.
+                2 => {
+                    let mut bytes = httpdate::fmt_http_date(date).into_bytes();
+                    let at = damage_at.index(bytes.len());
+                    bytes[at] = damage;
+                    (String::from_utf8_lossy(&bytes).into_owned(), None)
+                }
+                _ => {
+                    let mut bytes = digits.into_bytes();
+                    let at = damage_at.index(bytes.len());
+                    bytes[at] = damage;
+                    (String::from_utf8_lossy(&bytes).into_owned(), None)
+                }
+            };
+            let Ok(header) = HeaderValue::from_str(&value) else {
+                return Ok(());
+            };
+            let mut headers = HeaderMap::new();
+            headers.insert(RETRY_AFTER, header);
+            let parsed = retry_after(&headers, now);
+            if let Some(expected) = expected {
+                prop_assert_eq!(parsed, expected, "{:?}", value);
+            }
+        }
+
+        /// Bytes a header can carry but that are not text are ignored.
+        #[test]
+        fn opaque_retry_after_bytes_are_ignored(bytes in random_bytes()) {
+            if let Ok(header) = HeaderValue::from_bytes(&bytes) {
+                let mut headers = HeaderMap::new();
+                headers.insert(RETRY_AFTER, header);
+                let parsed = retry_after(&headers, SystemTime::now());
+                if std::str::from_utf8(&bytes).is_err() {
+                    prop_assert_eq!(parsed, None);
+                }
+            }
+        }
     }
 }

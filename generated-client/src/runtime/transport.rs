@@ -6,18 +6,21 @@ use std::future::Future;
 use std::time::Duration;
 
 use bytes::Bytes;
-use reqwest::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, HeaderValue, USER_AGENT};
+use reqwest::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, HeaderName, HeaderValue, USER_AGENT};
 use tracing::Instrument;
 
 use super::auth::BearerToken;
+use super::body::{self, Unread};
 use super::encode;
+use super::error::ERROR_BODY_MAX_BYTES;
+use super::headers;
 use super::rate_limit::RateLimiters;
 use super::response::RawResponse;
 use super::retry::{Failure, RetryPolicy};
 use super::upload::{self, FormPart};
 use super::{
-    ApiError, Body, Error, HttpMethod, OperationInfo, Payload, RequestParts, TransportError,
-    ValidationError, ValidationErrorKind,
+    ApiError, Body, Error, HttpMethod, OperationInfo, Payload, RequestParts, ResponseTooLarge,
+    TransportError, ValidationError, ValidationErrorKind,
 };
 
 const JSON: HeaderValue = HeaderValue::from_static("application/json");
@@ -42,6 +45,11 @@ pub(crate) struct Transport {
     pub(crate) base_path: String,
     pub(crate) retry: RetryPolicy,
     pub(crate) limiters: RateLimiters,
+    /// Largest 2xx body read (downloads excepted), in bytes.
+    pub(crate) max_response_bytes: u64,
+    /// The client's timeout, which reqwest applies to each exchange; kept
+    /// to bound the other waits of a call (for a token) the same way.
+    pub(crate) timeout: Duration,
 }
 
 /// A request checked once and sent once per attempt.
@@ -51,7 +59,7 @@ pub(crate) struct Prepared {
     /// The absolute URL, query included.
     url: String,
     /// Extra headers, already checked.
-    headers: Vec<(&'static str, HeaderValue)>,
+    headers: Vec<(HeaderName, HeaderValue)>,
     /// The body, kept so that each attempt can send it again.
     body: PreparedBody,
     /// Hand a 2xx body over unread (downloads) instead of buffering it.
@@ -68,8 +76,9 @@ pub(crate) struct Prepared {
 }
 
 impl Transport {
-    /// Checks and builds the request of `parts`, rejecting header values
-    /// that could inject headers and paths that the URL parser would rewrite.
+    /// Checks and builds the request of `parts`, rejecting malformed
+    /// headers, per-call headers the client owns, and paths that the URL
+    /// parser would rewrite.
     pub(crate) fn prepare(&self, parts: RequestParts) -> Result<Prepared, Error> {
         let RequestParts {
             op,
@@ -87,18 +96,18 @@ impl Transport {
         url.push_str(&path);
         encode::push_query(&mut url, &query);
 
+        // Checked here, before anything is sent: a bad header is the
+        // caller's mistake, and reqwest would only fail later, as a
+        // transport error.
         let headers = headers
-            .into_iter()
-            .chain(options.headers)
-            .map(|(name, value)| {
-                // A line break in a header value could inject headers, and
-                // reqwest would only fail later with a vaguer error.
-                HeaderValue::from_str(&value)
-                    .map(|value| (name, value))
-                    .map_err(|_| {
-                        ValidationError::new(name, ValidationErrorKind::InvalidHeaderValue)
-                    })
-            })
+            .iter()
+            .map(|(name, value)| headers::checked(name, value))
+            .chain(
+                options
+                    .headers
+                    .iter()
+                    .map(|(name, value)| headers::per_call(name, value)),
+            )
             .collect::<Result<_, _>>()?;
         let body = match body {
             Body::Empty => PreparedBody::Empty,
@@ -201,7 +210,24 @@ impl Transport {
             });
         }
         if status.is_success() {
-            let body = response.bytes().await.map_err(transport)?;
+            let body = body::read_capped(response, self.max_response_bytes)
+                .await
+                .map_err(|unread| match unread {
+                    Unread::Transport(source) => transport(source),
+                    Unread::TooLarge {
+                        read,
+                        content_length,
+                    } => {
+                        let error = ResponseTooLarge::new(
+                            op.id,
+                            status,
+                            self.max_response_bytes,
+                            read,
+                            content_length,
+                        );
+                        (Failure::TooLarge, error.into())
+                    }
+                })?;
             return Ok(RawResponse {
                 operation: op.id,
                 status,
@@ -211,9 +237,9 @@ impl Transport {
         }
         let headers = response.headers().clone();
         // The status is the essential fact here; if the error body cannot be
-        // read, report the status with an empty body rather than a transport
+        // read, report the status with what arrived rather than a transport
         // error.
-        let body = response.bytes().await.unwrap_or_default();
+        let body = body::read_prefix(response, ERROR_BODY_MAX_BYTES).await;
         let error = ApiError::from_response(op.id, status, &headers, &body);
         let failure = Failure::Status {
             status: status.as_u16(),
@@ -227,6 +253,11 @@ impl Prepared {
     /// The operation being sent.
     pub(crate) fn op(&self) -> &'static OperationInfo {
         self.op
+    }
+
+    /// The per-call timeout, if one was set.
+    pub(crate) fn timeout(&self) -> Option<Duration> {
+        self.timeout
     }
 
     /// Sets the bearer token of the following attempts.
@@ -253,7 +284,7 @@ impl Prepared {
             .header(ACCEPT, if self.stream { OCTET_STREAM } else { JSON })
             .header(USER_AGENT, AGENT);
         for (name, value) in &self.headers {
-            request = request.header(*name, value.clone());
+            request = request.header(name.clone(), value.clone());
         }
         match &self.body {
             PreparedBody::Empty => {}

@@ -1,5 +1,6 @@
 //! Test support shared by the integration tests: a mock Agora server on
-//! 127.0.0.1 and assertions on the requests it received.
+//! 127.0.0.1, assertions on the requests it received, and reading a request
+//! off a raw TCP connection for servers that misbehave on purpose.
 
 #![allow(dead_code)] // each test crate uses a different part of it
 
@@ -7,6 +8,8 @@ use agora_chat::{Client, Error, ValidationError};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
+use tokio::io::AsyncReadExt;
+use tokio::net::TcpStream;
 use wiremock::matchers::any;
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
 
@@ -256,5 +259,28 @@ pub fn prism_client() -> Client {
 pub fn assert_accepted<T: std::fmt::Debug>(operation: &str, result: Result<T, agora_chat::Error>) {
     if let Err(e) = result {
         panic!("{operation}: prism rejected the request or its response did not decode: {e}");
+    }
+}
+
+/// Reads one request (head and `content-length` body); false if the client
+/// went away first.
+pub async fn read_request(stream: &mut TcpStream) -> bool {
+    let mut buffer = Vec::new();
+    let mut chunk = [0u8; 4096];
+    loop {
+        if let Some(end) = buffer.windows(4).position(|w| w == b"\r\n\r\n") {
+            let head = String::from_utf8_lossy(&buffer[..end]).to_ascii_lowercase();
+            let length: usize = head
+                .lines()
+                .find_map(|line| line.strip_prefix("content-length:"))
+                .map_or(0, |value| value.trim().parse().unwrap_or(0));
+            if buffer.len() >= end + 4 + length {
+                return true;
+            }
+        }
+        match stream.read(&mut chunk).await {
+            Ok(0) | Err(_) => return false,
+            Ok(n) => buffer.extend_from_slice(&chunk[..n]),
+        }
     }
 }

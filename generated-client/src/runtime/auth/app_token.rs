@@ -287,7 +287,7 @@ impl AppTokenProvider {
         })?;
         Ok(Cached {
             token,
-            refresh_at: Some(refresh_at(now, self.lifetime)),
+            refresh_at: refresh_at(now, self.lifetime),
         })
     }
 }

@@ -9,17 +9,16 @@
 
 use std::fmt;
 use std::sync::Arc;
-use std::time::Duration;
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
-use super::cache::{Cached, TokenCache};
-use super::{AppTokenProvider, BearerToken, TokenFuture, TokenProblem, TokenProvider, refresh_at};
-use crate::runtime::response::RawResponse;
+use super::cache::Cached;
+use super::store::{LocalTokens, TokenStore};
+use super::token_response::{self, TokenResponse};
+use super::{AppTokenProvider, BearerToken, TokenFuture, TokenProvider, refresh_at};
 use crate::runtime::transport::{Transport, traced};
 use crate::runtime::{
-    AuthError, Body, DecodeError, Error, HttpMethod, OperationInfo, Payload, RequestOptions,
-    RequestParts, SecretString,
+    Body, Error, HttpMethod, OperationInfo, Payload, RequestOptions, RequestParts, SecretString,
 };
 
 /// The token request, as it appears in errors and tracing spans. Asking for a
@@ -53,23 +52,30 @@ pub(crate) enum ExchangeGrant {
 /// [`ClientBuilder::client_credentials`](crate::ClientBuilder::client_credentials)
 /// and [`ClientBuilder::exchange_app_token`](crate::ClientBuilder::exchange_app_token).
 ///
-/// Concurrent calls that find no valid token wait for one fetch instead of
-/// each making their own. The exchange uses the client's connection pool,
-/// timeouts and retries.
+/// Concurrent calls that find no valid token share one fetch and its
+/// outcome: all get its token, or all get its error. A failed fetch is
+/// remembered: for 1 s its error is returned at once, without asking the
+/// endpoint again; each further consecutive failure doubles that, up to
+/// 30 s, so an outage costs one fetch per step for all callers together.
+/// The exchange uses the client's connection pool, timeouts and retries;
+/// how long a call waits for a token is bounded by its timeout.
 pub struct TokenExchange {
+    endpoint: Arc<Endpoint>,
+    store: Box<dyn TokenStore>,
+}
+
+/// What fetching a token needs; shared with the fetch in flight, which may
+/// outlive the call that started it.
+struct Endpoint {
     transport: Arc<Transport>,
     grant: ExchangeGrant,
-    cached: TokenCache,
-    /// Held while fetching, so that one caller fetches and the others wait
-    /// for its result.
-    fetching: tokio::sync::Mutex<()>,
 }
 
 #[derive(Serialize)]
 struct ClientCredentialsRequest<'a> {
     grant_type: &'static str,
     client_id: &'a str,
-    client_secret: &'a str,
+    client_secret: &'a SecretString,
     #[serde(skip_serializing_if = "Option::is_none")]
     ttl: Option<u64>,
 }
@@ -79,40 +85,27 @@ struct AgoraGrantRequest {
     grant_type: &'static str,
 }
 
-/// The fields of the token response the client uses; others are ignored.
-#[derive(Deserialize)]
-struct TokenResponse {
-    access_token: String,
-    /// Seconds; absent or 0 means the token does not expire.
-    #[serde(default)]
-    expires_in: Option<u64>,
-}
-
 impl TokenExchange {
     pub(crate) fn new(transport: Arc<Transport>, grant: ExchangeGrant) -> Self {
         Self {
-            transport,
-            grant,
-            cached: TokenCache::default(),
-            fetching: tokio::sync::Mutex::new(()),
+            endpoint: Arc::new(Endpoint { transport, grant }),
+            store: Box::new(LocalTokens::default()),
         }
     }
 
     async fn current(&self) -> Result<BearerToken, Error> {
-        if let Some(token) = self.cached.fresh() {
+        if let Some(token) = self.store.fresh() {
             return Ok(token);
         }
-        let _fetching = self.fetching.lock().await;
-        // Whoever held the lock before may have fetched a token meanwhile.
-        if let Some(token) = self.cached.fresh() {
-            return Ok(token);
-        }
-        let cached = traced(&EXCHANGE_TOKEN, |span| Box::pin(self.fetch(span))).await?;
-        let token = cached.token.clone();
-        self.cached.store(cached);
-        Ok(token)
+        let endpoint = Arc::clone(&self.endpoint);
+        let fetch = Box::pin(async move {
+            traced(&EXCHANGE_TOKEN, |span| Box::pin(endpoint.fetch(span))).await
+        });
+        self.store.obtain(fetch).await
     }
+}
 
+impl Endpoint {
     async fn fetch(&self, span: tracing::Span) -> Result<Cached, Error> {
         let (body, app_token) = match &self.grant {
             ExchangeGrant::ClientCredentials {
@@ -123,7 +116,7 @@ impl TokenExchange {
                 let request = ClientCredentialsRequest {
                     grant_type: "client_credentials",
                     client_id,
-                    client_secret: client_secret.expose_secret(),
+                    client_secret,
                     ttl: *ttl,
                 };
                 (Body::json(&request)?, None)
@@ -150,44 +143,10 @@ impl TokenExchange {
             prepared.set_token(app_token);
         }
         let raw = self.transport.execute(&mut prepared, &span).await?;
-        let response = decode(&raw)?;
-        let token = BearerToken::parse(&response.access_token).map_err(|problem| {
-            AuthError::InvalidToken {
-                reason: match problem {
-                    TokenProblem::Empty => "nothing (it is empty)",
-                    TokenProblem::Invalid(reason) => reason,
-                },
-            }
-        })?;
-        let refresh_at = response
-            .expires_in
-            .filter(|&seconds| seconds > 0)
-            .map(|seconds| refresh_at(obtained, Duration::from_secs(seconds)));
-        tracing::debug!(
-            expires_in = response.expires_in,
-            "obtained an access token from the token endpoint"
-        );
+        let TokenResponse { token, lifetime } = token_response::decode(&raw)?;
+        let refresh_at = lifetime.and_then(|lifetime| refresh_at(obtained, lifetime));
         Ok(Cached { token, refresh_at })
     }
-}
-
-/// Decodes the token response without ever quoting it: it holds the token.
-fn decode(raw: &RawResponse) -> Result<TokenResponse, Error> {
-    let mut deserializer = serde_json::Deserializer::from_slice(&raw.body);
-    let redacted = |path: String, error: &serde_json::Error| {
-        Error::Decode(DecodeError::redacted(
-            raw.operation,
-            raw.status,
-            path,
-            error,
-        ))
-    };
-    let response = serde_path_to_error::deserialize(&mut deserializer)
-        .map_err(|error| redacted(error.path().to_string(), error.inner()))?;
-    deserializer
-        .end()
-        .map_err(|error| redacted(".".to_owned(), &error))?;
-    Ok(response)
 }
 
 impl TokenProvider for TokenExchange {
@@ -196,11 +155,11 @@ impl TokenProvider for TokenExchange {
     }
 
     fn cached_token(&self) -> Option<BearerToken> {
-        self.cached.fresh()
+        self.store.fresh()
     }
 
     fn invalidate(&self, rejected: &BearerToken) -> bool {
-        self.cached.invalidate(rejected);
+        self.store.invalidate(rejected);
         true
     }
 }
@@ -212,10 +171,10 @@ impl fmt::Debug for TokenExchange {
             "endpoint",
             &format_args!(
                 "{}{}",
-                self.transport.base_url, EXCHANGE_TOKEN.path_template
+                self.endpoint.transport.base_url, EXCHANGE_TOKEN.path_template
             ),
         );
-        match &self.grant {
+        match &self.endpoint.grant {
             ExchangeGrant::ClientCredentials { client_id, ttl, .. } => debug
                 .field("grant_type", &"client_credentials")
                 .field("client_id", client_id)
@@ -226,62 +185,5 @@ impl fmt::Debug for TokenExchange {
                 .field("app_token", provider),
         };
         debug.finish_non_exhaustive()
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use proptest::prelude::*;
-    use reqwest::StatusCode;
-
-    use super::decode;
-    use crate::Error;
-    use crate::runtime::response::RawResponse;
-
-    fn raw(body: Vec<u8>) -> RawResponse {
-        RawResponse {
-            operation: "exchange_token",
-            status: StatusCode::OK,
-            body: body.into(),
-            stream: None,
-        }
-    }
-
-    #[test]
-    fn decodes_the_documented_response() {
-        let body = br#"{"access_token":"YWMt","expires_in":281,"expire_timestamp":1657015153000}"#;
-        let response = decode(&raw(body.to_vec())).unwrap();
-        assert_eq!(response.access_token, "YWMt");
-        assert_eq!(response.expires_in, Some(281));
-        let no_expiry = decode(&raw(br#"{"access_token":"x","application":"a"}"#.to_vec()));
-        assert_eq!(no_expiry.unwrap().expires_in, None);
-    }
-
-    proptest! {
-        #![proptest_config(ProptestConfig { cases: 256, failure_persistence: None, ..ProptestConfig::default() })]
-
-        #[test]
-        fn random_bodies_never_panic_or_leak(
-            body in proptest::collection::vec(any::<u8>(), 0..128),
-            token in "[A-Za-z0-9]{8,16}",
-            expires in prop_oneof![
-                Just("1".to_owned()), Just("\"soon\"".to_owned()), Just("-1".to_owned()),
-                Just("null".to_owned()), Just("1e99".to_owned()), Just(format!("\"{}\"", "x")),
-            ],
-            cut in 0usize..80,
-        ) {
-            let _ = decode(&raw(body));
-            let text = format!(r#"{{"access_token":"{token}","expires_in":{expires}}}"#);
-            let cut = cut.min(text.len());
-            for candidate in [text.as_bytes(), &text.as_bytes()[..cut]] {
-                if let Err(error) = decode(&raw(candidate.to_vec())) {
-                    let Error::Decode(decode_error) = &error else {
-                        panic!("unexpected error kind: {error:?}");
-                    };
-                    let shown = format!("{error} {error:?} {}", decode_error.snippet());
-                    prop_assert!(!shown.contains(&token), "{}", shown);
-                }
-            }
-        }
     }
 }

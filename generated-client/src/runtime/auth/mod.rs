@@ -18,6 +18,8 @@ mod cache;
 mod deflate;
 mod exchange;
 mod static_token;
+mod store;
+mod token_response;
 
 use std::fmt;
 use std::future::Future;
@@ -97,8 +99,9 @@ pub trait TokenProvider: fmt::Debug + Send + Sync {
 
 /// A token ready to be sent as `Authorization: Bearer <token>`.
 ///
-/// Checked once when created (not empty, no line breaks or other characters
-/// an HTTP header cannot carry) and cheap to clone. `Debug` never shows it.
+/// Checked once when created (not empty, ASCII only, no line breaks or
+/// other characters an HTTP header cannot carry) and cheap to clone.
+/// `Debug` never shows it.
 #[derive(Clone, PartialEq, Eq)]
 pub struct BearerToken {
     /// `Bearer <token>`, marked sensitive so the HTTP stack never logs it.
@@ -123,6 +126,11 @@ impl BearerToken {
         }
         if token.contains(['\r', '\n']) {
             return Err(TokenProblem::Invalid("a line break"));
+        }
+        // `HeaderValue` would take bytes above 0x7f as opaque, but then the
+        // header is no longer text and `expose_secret` could not show it.
+        if !token.is_ascii() {
+            return Err(TokenProblem::Invalid("a non-ASCII character"));
         }
         let mut header = HeaderValue::from_str(&format!("Bearer {token}"))
             .map_err(|_| TokenProblem::Invalid("characters not allowed in an HTTP header"))?;
@@ -160,12 +168,16 @@ pub(crate) enum TokenProblem {
 /// a quarter of its lifetime, at most one hour, before it expires. The
 /// margin covers clock skew and slow requests; tying it to the lifetime
 /// keeps very short-lived tokens usable at all.
+///
+/// `None` when that moment is too far ahead for the clock to represent
+/// (the server may send any `expires_in`): such a token is kept like one
+/// that does not expire, until the server rejects it.
 pub(crate) fn refresh_at(
     obtained: tokio::time::Instant,
     lifetime: Duration,
-) -> tokio::time::Instant {
+) -> Option<tokio::time::Instant> {
     let margin = (lifetime / 4).min(Duration::from_secs(60 * 60));
-    obtained + (lifetime - margin)
+    obtained.checked_add(lifetime - margin)
 }
 
 #[cfg(test)]
@@ -188,7 +200,7 @@ mod tests {
             BearerToken::new(""),
             Err(ConfigError::MissingToken)
         ));
-        for bad in ["a\r\nb", "a\nb", "a\u{7f}b", "a\u{0}b"] {
+        for bad in ["a\r\nb", "a\nb", "a\u{7f}b", "a\u{0}b", "é", "tok\u{a0}en"] {
             assert!(
                 matches!(BearerToken::new(bad), Err(ConfigError::InvalidToken { .. })),
                 "{bad:?}"
@@ -200,11 +212,26 @@ mod tests {
     fn refresh_margin_scales_with_the_lifetime() {
         let now = Instant::now();
         let day = Duration::from_secs(24 * 60 * 60);
-        assert_eq!(refresh_at(now, day), now + day - Duration::from_secs(3600));
+        assert_eq!(
+            refresh_at(now, day),
+            Some(now + day - Duration::from_secs(3600))
+        );
         assert_eq!(
             refresh_at(now, Duration::from_secs(280)),
-            now + Duration::from_secs(210)
+            Some(now + Duration::from_secs(210))
         );
-        assert_eq!(refresh_at(now, Duration::ZERO), now);
+        assert_eq!(refresh_at(now, Duration::ZERO), Some(now));
+    }
+
+    #[test]
+    fn a_lifetime_beyond_the_clock_means_no_refresh_instead_of_a_panic() {
+        let now = Instant::now();
+        // i64::MAX seconds fits the clock or not depending on its origin;
+        // either way the answer is "not for ages".
+        let century = Duration::from_secs(100 * 365 * 24 * 60 * 60);
+        let far = refresh_at(now, Duration::from_secs(i64::MAX as u64));
+        assert!(far.is_none_or(|at| at > now + century), "{far:?}");
+        assert_eq!(refresh_at(now, Duration::from_secs(u64::MAX)), None);
+        assert_eq!(refresh_at(now, Duration::MAX), None);
     }
 }

@@ -221,12 +221,11 @@ fn root_module(ir: &Ir) -> TokenStream {
 
 fn group_module(ir: &Ir, group: &Group) -> TokenStream {
     let doc = docs::inner_attrs(&format!(
-        "{}\n\n{}\n\nThe operations are methods of [`{}`], which [`Client::{}`](crate::Client::{}) returns.",
+        "{}\n\n{}\n\nThe operations are methods of [`{ns}`](crate::{g}::{ns}), which [`Client::{g}`](crate::Client::{g}) returns.",
         group.title,
         group.description,
-        names::namespace(group),
-        group.name,
-        group.name
+        ns = names::namespace(group),
+        g = group.name,
     ));
     let structs = group
         .objects

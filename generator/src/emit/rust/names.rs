@@ -39,6 +39,7 @@ pub const RUNTIME_ROOT: &[&str] = &[
     "RateLimitMode",
     "RatePer",
     "RequestOptions",
+    "ResponseTooLarge",
     "SecretString",
     "StaticToken",
     "TokenExchange",

@@ -331,8 +331,13 @@ pub(super) fn operation(ir: &Ir, group: &Group, op: &Operation) -> OperationToke
     };
     let args_doc = args_doc(&required);
     let method_doc = docs::attrs(&format!("{method_doc}{args_doc}"));
+    let then = if op.response_body == ResponseBody::Binary {
+        "then `.await` it for the file"
+    } else {
+        "then `.await` it for the payload, or call [`with_envelope`](Self::with_envelope) for the whole response"
+    };
     let builder_doc = docs::attrs(&format!(
-        "The request of [`{ns}::{name}`]({ns}::{name}): set optional arguments, then `.await` it for the payload, or call [`with_envelope`](Self::with_envelope) for the whole response.",
+        "The request of [`{ns}::{name}`]({ns}::{name}): set optional arguments, {then}.",
         ns = names::namespace(group),
         name = op.name,
     ));

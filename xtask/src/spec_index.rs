@@ -43,8 +43,11 @@ impl SpecIndex {
         let mut operations = Vec::new();
         let mut types = BTreeMap::new();
         for LoadedGroup { file, group } in &spec.groups {
+            // Object types only: a closed set or a union has no field table.
             for t in &group.types {
-                types.insert(t.name.value.clone(), t.fields.clone());
+                if let Some(fields) = &t.fields {
+                    types.insert(t.name.value.clone(), fields.clone());
+                }
             }
             for op in &group.operations {
                 operations.push(Located {

@@ -14,7 +14,7 @@ use std::path::PathBuf;
 use serde_json::Value;
 
 pub use self::example::{Example, ExampleArgs, ExampleResponse, Wire, WireBody};
-pub use self::ty::{Limits, ObjectId, TextLimits, Ty};
+pub use self::ty::{EnumId, Limits, ObjectId, TextLimits, Ty, UnionId};
 pub use crate::path::{PathTemplate, Segment};
 pub use crate::spec::model::{
     AuthScheme, BodyKind, Caller, Method, PageKind, Per, ResponseBody, Shape, Source, UsernameRule,
@@ -32,6 +32,10 @@ pub struct Ir {
     /// Every object type: declared types and the inline objects of
     /// responses, indexed by [`ObjectId`].
     pub objects: Vec<Object>,
+    /// Every closed set of values, indexed by [`EnumId`].
+    pub enums: Vec<Enum>,
+    /// Every tagged union, indexed by [`UnionId`].
+    pub unions: Vec<Union>,
     /// Operations grouped by method and path shape, in the order of their
     /// first operation.
     pub routes: Vec<Route>,
@@ -144,6 +148,93 @@ pub struct Object {
     pub fields: Vec<Field>,
     /// Where it was written.
     pub origin: Origin,
+}
+
+/// A closed set of values, declared under a group's `types`.
+#[derive(Debug, Clone)]
+pub struct Enum {
+    /// Index of the declaring group.
+    pub group: usize,
+    /// The declared UpperCamelCase name.
+    pub name: String,
+    /// What the value says.
+    pub description: String,
+    /// The values, in spec order.
+    pub values: Vec<EnumValue>,
+    /// Where it was written.
+    pub origin: Origin,
+}
+
+impl Enum {
+    /// True when the values are integers rather than strings.
+    pub fn is_integer(&self) -> bool {
+        self.values
+            .first()
+            .is_some_and(|v| matches!(v.value, EnumWire::Integer(_)))
+    }
+}
+
+/// One value of a closed set.
+#[derive(Debug, Clone)]
+pub struct EnumValue {
+    /// The value on the wire.
+    pub value: EnumWire,
+    /// A name the spec gives it, when the value does not make one.
+    pub name: Option<String>,
+    /// What it means.
+    pub description: String,
+}
+
+/// A value of a closed set as it is sent.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum EnumWire {
+    /// A string value.
+    String(String),
+    /// An integer value.
+    Integer(i64),
+}
+
+impl EnumWire {
+    /// The value as JSON.
+    pub fn to_json(&self) -> Value {
+        match self {
+            EnumWire::String(s) => Value::from(s.clone()),
+            EnumWire::Integer(i) => Value::from(*i),
+        }
+    }
+}
+
+/// A tagged union, declared under a group's `types`: the value of the
+/// `tag` key selects a variant, whose fields sit under the `content` key.
+#[derive(Debug, Clone)]
+pub struct Union {
+    /// Index of the declaring group.
+    pub group: usize,
+    /// The declared UpperCamelCase name.
+    pub name: String,
+    /// What it holds.
+    pub description: String,
+    /// The key naming the variant.
+    pub tag: String,
+    /// The key holding the variant's fields.
+    pub content: String,
+    /// The variants, in spec order.
+    pub variants: Vec<Variant>,
+    /// Where it was written.
+    pub origin: Origin,
+}
+
+/// One variant of a union.
+#[derive(Debug, Clone)]
+pub struct Variant {
+    /// The tag's value.
+    pub value: String,
+    /// Its UpperCamelCase name.
+    pub name: String,
+    /// What it is.
+    pub description: String,
+    /// Its fields (the object under the content key).
+    pub fields: Vec<Field>,
 }
 
 /// Why an object type exists.
@@ -425,6 +516,16 @@ impl Ir {
     /// An object type.
     pub fn object(&self, id: ObjectId) -> &Object {
         &self.objects[id.0]
+    }
+
+    /// A closed set.
+    pub fn enumeration(&self, id: EnumId) -> &Enum {
+        &self.enums[id.0]
+    }
+
+    /// A tagged union.
+    pub fn union(&self, id: UnionId) -> &Union {
+        &self.unions[id.0]
     }
 
     /// The operations of a route, with their groups.

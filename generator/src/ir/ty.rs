@@ -4,6 +4,14 @@
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct ObjectId(pub usize);
 
+/// Index of a closed set in [`Ir::enums`](super::Ir::enums).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct EnumId(pub usize);
+
+/// Index of a tagged union in [`Ir::unions`](super::Ir::unions).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct UnionId(pub usize);
+
 /// The type of a value, with every object reference resolved.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Ty {
@@ -29,6 +37,11 @@ pub enum Ty {
     Map(Box<Ty>),
     /// An object type.
     Object(ObjectId),
+    /// One value of a closed set.
+    Enum(EnumId),
+    /// A tagged union; a field of this type stands for two keys of its
+    /// object (the tag and the content).
+    Union(UnionId),
 }
 
 impl Ty {
@@ -40,7 +53,7 @@ impl Ty {
     /// A single string, number or boolean: what a form value, a query
     /// parameter or a header can be.
     pub fn is_scalar(&self) -> bool {
-        self.is_stringy() || matches!(self, Ty::Integer | Ty::Number | Ty::Boolean)
+        self.is_stringy() || matches!(self, Ty::Integer | Ty::Number | Ty::Boolean | Ty::Enum(_))
     }
 
     /// The element type of an array, if this is one.

@@ -233,32 +233,35 @@ impl Lowerer<'_> {
             (Some(raw), args) if raw.kind != BodyKind::Multipart => {
                 let empty = Map::new();
                 let args = args.as_ref().unwrap_or(&empty);
+                let fields = body.map_or(&[][..], |b| &b.fields[..]);
+                self.check_fields(fields, args, ".request.body", problems);
                 for f in &raw.fields {
-                    if f.required && !args.contains_key(&f.name) {
+                    // Declared, but its type did not lower (reported).
+                    let lost = !fields.iter().any(|l| l.wire_name == f.name);
+                    if lost && f.required && !args.contains_key(&f.name) {
                         problems.push((
                             format!(".request.body.{}", f.name),
                             "missing required field".into(),
                         ));
                     }
                 }
+                let tags: Vec<&str> = self.union_tags(fields).collect();
                 for (name, value) in args {
+                    let known =
+                        raw.fields.iter().any(|f| &f.name == name) || tags.contains(&name.as_str());
+                    if known {
+                        continue;
+                    }
                     let sub = format!(".request.body.{name}");
-                    let field = body.and_then(|b| b.fields.iter().find(|f| &f.wire_name == name));
-                    let declared = raw.fields.iter().any(|f| &f.name == name);
-                    match (field, body.and_then(|b| b.additional.as_ref())) {
-                        (Some(f), _) => self.check_value(&f.ty, &f.limits, value, &sub, problems),
-                        // Declared, but its type did not lower (reported).
-                        (None, _) if declared => {}
-                        (None, Some(additional)) => self.check_value(
+                    match body.and_then(|b| b.additional.as_ref()) {
+                        Some(additional) => self.check_value(
                             &additional.ty,
                             &Limits::default(),
                             value,
                             &sub,
                             problems,
                         ),
-                        (None, None) => {
-                            problems.push((sub, "not a field of the request body".into()))
-                        }
+                        None => problems.push((sub, "not a field of the request body".into())),
                     }
                 }
             }

@@ -27,7 +27,7 @@ mod values;
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::error::{Diagnostic, SpecError};
-use crate::ir::{Group, Ir, Object, ObjectId};
+use crate::ir::{Enum, Group, Ir, Object, ObjectId, Ty, Union};
 use crate::path::is_snake;
 use crate::spec::{LoadedGroup, Spec};
 
@@ -58,6 +58,8 @@ pub fn lower(spec: &Spec) -> Result<Ir, SpecError> {
         errata,
         groups,
         objects: cx.objects,
+        enums: cx.enums,
+        unions: cx.unions,
         routes,
     })
 }
@@ -68,8 +70,10 @@ pub(crate) struct Lowerer<'a> {
     diags: Vec<Diagnostic>,
     errata_ids: BTreeSet<String>,
     /// Declared type names, across all groups (a name is usable anywhere).
-    named: BTreeMap<String, ObjectId>,
+    named: BTreeMap<String, Ty>,
     objects: Vec<Object>,
+    enums: Vec<Enum>,
+    unions: Vec<Union>,
     /// Index of the group being lowered.
     group: usize,
 }
@@ -87,6 +91,8 @@ impl<'a> Lowerer<'a> {
                 .collect(),
             named: BTreeMap::new(),
             objects: Vec::new(),
+            enums: Vec::new(),
+            unions: Vec::new(),
             group: 0,
         }
     }
@@ -126,7 +132,10 @@ impl<'a> Lowerer<'a> {
             let mut objects: Vec<ObjectId> = group
                 .types
                 .iter()
-                .filter_map(|t| self.named.get(&t.name.value).copied())
+                .filter_map(|t| match self.named.get(&t.name.value) {
+                    Some(Ty::Object(id)) => Some(*id),
+                    _ => None,
+                })
                 .collect();
             let mut operations = Vec::new();
             let mut op_names = BTreeSet::new();

@@ -2,10 +2,10 @@
 //! a type and its documented limits, as the client will check it before
 //! sending.
 
-use serde_json::Value;
+use serde_json::{Map, Value};
 
 use super::Lowerer;
-use crate::ir::{Limits, TextLimits, Ty, UsernameRule};
+use crate::ir::{Field, Limits, TextLimits, Ty, UnionId, UsernameRule};
 
 /// Problems found: (path suffix below the checked value, message).
 pub(super) type Problems = Vec<(String, String)>;
@@ -128,22 +128,119 @@ impl Lowerer<'_> {
                 }
             }
             (Ty::Object(id), Value::Object(map)) => {
-                let fields = &self.objects[id.0].fields;
-                for f in fields {
-                    if f.required && !map.contains_key(&f.wire_name) {
-                        out.push((
-                            format!("{path}.{}", f.wire_name),
-                            "missing required field".into(),
-                        ));
-                    }
-                }
-                for (k, v) in map {
-                    if let Some(f) = fields.iter().find(|f| &f.wire_name == k) {
-                        self.check_value(&f.ty, &f.limits, v, &format!("{path}.{k}"), out);
-                    }
+                self.check_fields(&self.objects[id.0].fields, map, path, out);
+            }
+            (Ty::Enum(id), Value::String(_) | Value::Number(_)) => {
+                let set = &self.enums[id.0];
+                let listed: Vec<Value> = set.values.iter().map(|v| v.value.to_json()).collect();
+                if !listed.contains(value) {
+                    let listed: Vec<String> = listed.iter().map(Value::to_string).collect();
+                    out.push((
+                        path.into(),
+                        format!("{value} is not one of {} ({})", set.name, listed.join(", ")),
+                    ));
                 }
             }
             _ => mismatch(out),
+        }
+    }
+}
+
+impl Lowerer<'_> {
+    /// Checks the members of an object against its fields: required ones
+    /// present, each value against its field. A union field takes two
+    /// members, its tag and its content.
+    pub(super) fn check_fields(
+        &self,
+        fields: &[Field],
+        map: &Map<String, Value>,
+        path: &str,
+        out: &mut Problems,
+    ) {
+        for f in fields {
+            if f.required && !map.contains_key(&f.wire_name) {
+                out.push((
+                    format!("{path}.{}", f.wire_name),
+                    "missing required field".into(),
+                ));
+            }
+            if let Ty::Union(id) = &f.ty {
+                if map.contains_key(&f.wire_name) {
+                    self.check_union(*id, map, path, out);
+                }
+            }
+        }
+        for (k, v) in map {
+            match fields.iter().find(|f| &f.wire_name == k) {
+                Some(f) if !matches!(f.ty, Ty::Union(_)) => {
+                    self.check_value(&f.ty, &f.limits, v, &format!("{path}.{k}"), out)
+                }
+                _ => {}
+            }
+        }
+    }
+
+    /// The keys a union field of `fields` takes besides its own name: the
+    /// union's tags.
+    pub(super) fn union_tags<'f>(&'f self, fields: &'f [Field]) -> impl Iterator<Item = &'f str> {
+        fields.iter().filter_map(|f| match &f.ty {
+            Ty::Union(id) => Some(self.unions[id.0].tag.as_str()),
+            _ => None,
+        })
+    }
+
+    /// A union inside `parent`: the tag names a variant, the content fits it.
+    fn check_union(
+        &self,
+        id: UnionId,
+        parent: &Map<String, Value>,
+        path: &str,
+        out: &mut Problems,
+    ) {
+        let union = &self.unions[id.0];
+        let tag_path = format!("{path}.{}", union.tag);
+        let content_path = format!("{path}.{}", union.content);
+        let variant = match parent.get(&union.tag) {
+            None => {
+                out.push((
+                    tag_path,
+                    format!("missing: it names the {} variant", union.name),
+                ));
+                return;
+            }
+            Some(Value::String(tag)) => match union.variants.iter().find(|v| &v.value == tag) {
+                Some(variant) => variant,
+                None => {
+                    let values: Vec<&str> =
+                        union.variants.iter().map(|v| v.value.as_str()).collect();
+                    out.push((
+                        tag_path,
+                        format!(
+                            "`{tag}` is not a variant of {} ({})",
+                            union.name,
+                            values.join(", ")
+                        ),
+                    ));
+                    return;
+                }
+            },
+            Some(other) => {
+                out.push((
+                    tag_path,
+                    format!("expected a string, found {}", json_kind(other)),
+                ));
+                return;
+            }
+        };
+        match parent.get(&union.content) {
+            Some(Value::Object(content)) => {
+                self.check_fields(&variant.fields, content, &content_path, out)
+            }
+            Some(other) => out.push((
+                content_path,
+                format!("expected an object, found {}", json_kind(other)),
+            )),
+            None => out.push((content_path, "missing".into())),
         }
     }
 }

@@ -122,6 +122,52 @@ pub struct GroupFile {
 pub struct NamedType {
     pub name: Spanned<String>,
     pub description: String,
+    /// An object type: its fields.
+    #[serde(default)]
+    pub fields: Option<Vec<Field>>,
+    /// A closed set of values (all strings or all integers).
+    #[serde(default)]
+    pub values: Option<Vec<EnumValue>>,
+    /// A tagged union: one key names the variant, another holds its fields.
+    #[serde(default)]
+    pub union: Option<Union>,
+}
+
+/// One value of a closed set.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EnumValue {
+    /// The value on the wire: a string or an integer.
+    pub value: serde_json::Value,
+    /// Its name, when the value does not make one (`0`, `ROUTE_ONLINE`):
+    /// UpperCamelCase.
+    #[serde(default)]
+    pub name: Option<String>,
+    pub description: String,
+}
+
+/// A tagged union: the value of the `tag` key selects a variant, whose
+/// fields sit under the `content` key. A field of a union type is named
+/// like `content`; `tag` is its sibling key in the same object.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Union {
+    /// The key naming the variant (`type`).
+    pub tag: String,
+    /// The key holding the variant's fields (`body`).
+    pub content: String,
+    pub variants: Vec<Variant>,
+}
+
+/// One variant of a union.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Variant {
+    /// The tag's value selecting it (`txt`).
+    pub value: String,
+    /// Its name, UpperCamelCase (`Text`).
+    pub name: String,
+    pub description: String,
     pub fields: Vec<Field>,
 }
 

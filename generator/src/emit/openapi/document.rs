@@ -18,6 +18,15 @@ pub fn document(ir: &Ir, version: Version) -> Value {
             schemas.insert(names::object(ir, *id), schemas::object_type(cx, *id));
         }
     }
+    for (i, set) in ir.enums.iter().enumerate() {
+        schemas.insert(
+            set.name.clone(),
+            schemas::closed_set(cx, crate::ir::EnumId(i)),
+        );
+    }
+    for i in 0..ir.unions.len() {
+        schemas.extend(schemas::union_variants(cx, crate::ir::UnionId(i)));
+    }
     let mut paths: BTreeMap<String, Map<String, Value>> = BTreeMap::new();
     // One path item per path shape: OpenAPI treats `/a/{x}` and `/a/{y}` as
     // the same path, so every method under a shape uses the placeholder

@@ -19,6 +19,12 @@ pub(super) fn schema_ref(name: &str) -> String {
     format!("#/components/schemas/{name}")
 }
 
+/// The schema of one variant of a union: `MessageContent` + `Text` =
+/// `MessageContentText`.
+pub(super) fn variant(union: &str, variant: &str) -> String {
+    format!("{union}{variant}")
+}
+
 /// The schema of an operation's request body.
 pub(super) fn body(op: &Operation) -> String {
     after(&op.id, "Body")

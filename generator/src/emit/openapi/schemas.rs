@@ -5,7 +5,8 @@ use serde_json::{Map, Value, json};
 
 use super::{Cx, names};
 use crate::ir::{
-    Body, BodyKind, Field, Limits, ObjectId, Operation, Payload, Shape, TextLimits, Ty,
+    Body, BodyKind, EnumId, Field, Limits, ObjectId, Operation, Payload, Shape, TextLimits, Ty,
+    UnionId,
 };
 
 /// The schema of the fields every JSON response carries besides `data`.
@@ -61,6 +62,13 @@ fn object_schema(cx: Cx, description: &str, fields: &[Field]) -> Value {
     let mut required = Vec::new();
     for f in fields {
         let mut schema = field(cx, f);
+        if let Ty::Union(id) = &f.ty {
+            let (tag, tag_schema) = union_tag(cx, *id);
+            if f.required {
+                required.push(Value::from(tag.clone()));
+            }
+            props.insert(tag, tag_schema);
+        }
         if f.required {
             required.push(Value::from(f.wire_name.clone()));
         } else {
@@ -115,7 +123,78 @@ pub(super) fn of_type(cx: Cx, ty: &Ty) -> Value {
             json!({"type": "object", "additionalProperties": of_type(cx, inner)})
         }
         Ty::Object(id) => json!({"$ref": names::schema_ref(&names::object(cx.ir, *id))}),
+        Ty::Enum(id) => json!({"$ref": names::schema_ref(&cx.ir.enumeration(*id).name)}),
+        // The content of a union: one of its variants' objects (the tag
+        // beside it says which; see `union_tag`).
+        Ty::Union(id) => {
+            let union = cx.ir.union(*id);
+            let variants: Vec<Value> = union
+                .variants
+                .iter()
+                .map(|v| json!({"$ref": names::schema_ref(&names::variant(&union.name, &v.name))}))
+                .collect();
+            json!({"anyOf": variants})
+        }
     }
+}
+
+/// The schema of a closed set: its values, each described.
+pub(super) fn closed_set(cx: Cx, id: EnumId) -> Value {
+    let set = cx.ir.enumeration(id);
+    let values: Vec<Value> = set.values.iter().map(|v| v.value.to_json()).collect();
+    let mut description = set.description.trim().to_string();
+    for v in &set.values {
+        description.push_str(&format!(
+            "\n- `{}`: {}",
+            v.value.to_json(),
+            v.description.trim()
+        ));
+    }
+    let ty = if set.is_integer() {
+        "integer"
+    } else {
+        "string"
+    };
+    json!({"type": ty, "enum": values, "description": description})
+}
+
+/// The schemas of a union's variants (each the object under the content
+/// key), by schema name.
+pub(super) fn union_variants(cx: Cx, id: UnionId) -> Vec<(String, Value)> {
+    let union = cx.ir.union(id);
+    union
+        .variants
+        .iter()
+        .map(|v| {
+            let description = format!(
+                "{} The `{}` of a {} whose `{}` is `{}`.",
+                v.description.trim(),
+                union.content,
+                union.name,
+                union.tag,
+                v.value
+            );
+            (
+                names::variant(&union.name, &v.name),
+                object_schema(cx, &description, &v.fields),
+            )
+        })
+        .collect()
+}
+
+/// The tag of a union field: the key beside it naming the variant.
+fn union_tag(cx: Cx, id: UnionId) -> (String, Value) {
+    let union = cx.ir.union(id);
+    let values: Vec<Value> = union
+        .variants
+        .iter()
+        .map(|v| Value::from(v.value.clone()))
+        .collect();
+    let description = format!("Which {} the `{}` member holds.", union.name, union.content);
+    (
+        union.tag.clone(),
+        json!({"type": "string", "enum": values, "description": description}),
+    )
 }
 
 /// A regex for "ASCII letters, digits and `extra`" (the username rule, map

@@ -2,6 +2,7 @@
 //! `generated-client/src/generated/`, plus the conformance tests generated
 //! from the doc examples.
 
+mod closed_sets;
 mod conformance;
 mod docs;
 mod facts;
@@ -227,6 +228,13 @@ fn group_module(ir: &Ir, group: &Group) -> TokenStream {
         ns = names::namespace(group),
         g = group.name,
     ));
+    let index = ir.groups.iter().position(|g| g.name == group.name);
+    let sets = (0..ir.enums.len())
+        .filter(|i| Some(ir.enums[*i].group) == index)
+        .map(|i| closed_sets::closed_set(ir, crate::ir::EnumId(i)));
+    let unions = (0..ir.unions.len())
+        .filter(|i| Some(ir.unions[*i].group) == index)
+        .map(|i| closed_sets::union(ir, crate::ir::UnionId(i)));
     let structs = group
         .objects
         .iter()
@@ -270,6 +278,8 @@ fn group_module(ir: &Ir, group: &Group) -> TokenStream {
             #(#methods)*
         }
 
+        #(#sets)*
+        #(#unions)*
         #(#structs)*
         #(#items)*
     }

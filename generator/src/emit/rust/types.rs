@@ -30,6 +30,37 @@ pub(super) fn rust_type(ir: &Ir, ty: &Ty) -> TokenStream {
             let name = format_ident!("{}", names::object(ir, *id));
             quote!(crate::#module::#name)
         }
+        Ty::Enum(id) => {
+            let set = ir.enumeration(*id);
+            let module = format_ident!("{}", ir.groups[set.group].name);
+            let name = format_ident!("{}", set.name);
+            quote!(crate::#module::#name)
+        }
+        Ty::Union(id) => {
+            let union = ir.union(*id);
+            let module = format_ident!("{}", ir.groups[union.group].name);
+            let name = format_ident!("{}", union.name);
+            quote!(crate::#module::#name)
+        }
+    }
+}
+
+/// What an argument of type `ty` takes: `impl Into<String>` for text, so
+/// callers pass `&str` or `String`; the type itself otherwise.
+pub(super) fn input_type(ir: &Ir, ty: &Ty) -> TokenStream {
+    if ty.is_stringy() {
+        quote!(impl Into<String>)
+    } else {
+        rust_type(ir, ty)
+    }
+}
+
+/// The field initializer storing an argument taken with [`input_type`].
+pub(super) fn convert_input(ident: &proc_macro2::Ident, ty: &Ty) -> TokenStream {
+    if ty.is_stringy() {
+        quote!(#ident: #ident.into())
+    } else {
+        quote!(#ident)
     }
 }
 
@@ -87,23 +118,41 @@ pub(super) fn response_struct(ir: &Ir, id: ObjectId) -> TokenStream {
 }
 
 pub(super) fn struct_field(ir: &Ir, f: &Field) -> TokenStream {
+    field_tokens(ir, f, quote!(pub))
+}
+
+/// A field of a union variant (no visibility: the variant's).
+pub(super) fn variant_field(ir: &Ir, f: &Field) -> TokenStream {
+    field_tokens(ir, f, quote!())
+}
+
+fn field_tokens(ir: &Ir, f: &Field, vis: TokenStream) -> TokenStream {
     let ident = format_ident!("{}", names::field_ident(&f.wire_name));
     let ty = rust_type(ir, &f.ty);
     let doc = docs::attrs(&docs::field(f));
-    let rename = serde_rename(f);
-    if f.required {
-        quote! {
+    // A union stands for two members of the object: its tag and content.
+    let rename = if matches!(f.ty, Ty::Union(_)) {
+        quote!(#[serde(flatten)])
+    } else {
+        serde_rename(f)
+    };
+    match (f.required, &f.ty) {
+        (true, _) => quote! {
             #doc
             #rename
-            pub #ident: #ty,
-        }
-    } else {
-        quote! {
+            #vis #ident: #ty,
+        },
+        (false, Ty::Union(_)) => quote! {
+            #doc
+            #rename
+            #vis #ident: Option<#ty>,
+        },
+        (false, _) => quote! {
             #doc
             #rename
             #[serde(default, skip_serializing_if = "Option::is_none")]
-            pub #ident: Option<#ty>,
-        }
+            #vis #ident: Option<#ty>,
+        },
     }
 }
 

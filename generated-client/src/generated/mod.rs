@@ -39,9 +39,13 @@ pub use chatroom_super_admins::*;
 pub mod chatrooms;
 pub use chatrooms::*;
 
-/// Contacts: Manage a user's contact list and block list: add and remove contacts, list them (all at once or page by page), and block, list and unblock users.
+/// Contacts: Manage a user's contact list and block list: add and remove contacts (one or all), answer contact requests, list them (all at once or page by page), check who is a contact, set contact remarks, and block, list and unblock users.
 pub mod contacts;
 pub use contacts::*;
+
+/// Favorites: Keep favorites for a user: add one or up to 20 at once, list them by time range or from a given favorite on, change a favorite's extension text, and delete up to 20 at once. Favorites are stored until they are deleted.
+pub mod favorites;
+pub use favorites::*;
 
 /// Global mute: Mute a user app-wide, separately for one-to-one chats, chat groups and chat rooms, read a user's remaining mute times, and list every muted user. A timed mute ends by itself when its time runs out.
 pub mod global_mute;
@@ -83,7 +87,7 @@ pub use messages::*;
 pub mod offline_push;
 pub use offline_push::*;
 
-/// Presence: Publish a user's presence status on a device and let users follow the presence of others: subscribe for a time, read statuses, unsubscribe and list subscriptions. The presence feature must be enabled for the app in Agora Console.
+/// Presence: Publish a user's presence status on a device and let users follow the presence of others: subscribe for a time, read statuses, unsubscribe and list subscriptions; count the online members of a chat group. The presence feature must be enabled for the app in Agora Console.
 pub mod presence;
 pub use presence::*;
 
@@ -111,7 +115,7 @@ pub use thread_members::*;
 pub mod threads;
 pub use threads::*;
 
-/// Token: Exchange credentials for a Chat access token at POST /token: either the app's client ID and secret, or an Agora app token (AccessToken2, "007...") sent as the bearer token. Current docs pass the Agora app token itself as the REST bearer token, so this exchange is optional.
+/// Token: Exchange credentials for a Chat access token at POST /token: either the app's client ID and secret, or an Agora app token (AccessToken2, "007...") sent as the bearer token. Current docs pass the Agora app token itself as the REST bearer token, so this exchange is optional. A user can also get a user token for its ID and password.
 pub mod token;
 pub use token::*;
 
@@ -119,7 +123,7 @@ pub use token::*;
 pub mod user_attributes;
 pub use user_attributes::*;
 
-/// Users: Manage the app's user accounts: register one or many users, read and list them, delete them, reset a password, ban, unban or disconnect a user, and query online state and offline message delivery.
+/// Users: Manage the app's user accounts: register one or many users, read and list them, delete them, reset a password, ban, unban or disconnect a user (from every device or one), and query online devices, online state and offline message delivery.
 pub mod users;
 pub use users::*;
 
@@ -173,6 +177,17 @@ pub static OPERATIONS: &[crate::OperationInfo] = &[
     contacts::ADD_BLOCKED_USERS,
     contacts::LIST_BLOCKED_USERS,
     contacts::REMOVE_BLOCKED_USER,
+    contacts::CHECK_CONTACTS,
+    contacts::REMOVE_ALL_CONTACTS,
+    contacts::SET_CONTACT_REMARK,
+    contacts::ACCEPT_CONTACT_REQUEST,
+    contacts::DECLINE_CONTACT_REQUEST,
+    contacts::LIST_ROSTER,
+    favorites::LIST_FAVORITES,
+    favorites::ADD_FAVORITE,
+    favorites::ADD_FAVORITES,
+    favorites::UPDATE_FAVORITE_EXTENSION,
+    favorites::DELETE_FAVORITES,
     global_mute::SET_GLOBAL_MUTE,
     global_mute::GET_GLOBAL_MUTE,
     global_mute::LIST_GLOBAL_MUTES,
@@ -238,6 +253,7 @@ pub static OPERATIONS: &[crate::OperationInfo] = &[
     presence::GET_PRESENCE_STATUSES,
     presence::UNSUBSCRIBE_PRESENCE,
     presence::LIST_PRESENCE_SUBSCRIPTIONS,
+    presence::GET_GROUP_ONLINE_COUNT,
     push::SEND_PUSH_SYNC,
     push::SEND_PUSH_TO_USERS,
     push::SEND_PUSH_BY_LABELS,
@@ -268,6 +284,7 @@ pub static OPERATIONS: &[crate::OperationInfo] = &[
     threads::LIST_USER_GROUP_THREADS,
     token::CREATE_TOKEN_WITH_CREDENTIALS,
     token::EXCHANGE_AGORA_TOKEN,
+    token::GET_USER_TOKEN,
     user_attributes::SET_USER_ATTRIBUTES,
     user_attributes::GET_USER_ATTRIBUTES,
     user_attributes::GET_USERS_ATTRIBUTES,
@@ -287,6 +304,8 @@ pub static OPERATIONS: &[crate::OperationInfo] = &[
     users::GET_USERS_ONLINE_STATUS,
     users::GET_OFFLINE_MESSAGE_COUNT,
     users::GET_OFFLINE_MESSAGE_STATUS,
+    users::LIST_USER_DEVICES,
+    users::DISCONNECT_USER_DEVICE,
 ];
 /// Usernames have 1 to 64 characters: ASCII letters, digits and `_.-`; case does not matter.
 pub(crate) const USERNAME_RULE: crate::runtime::validate::UsernameRule = crate::runtime::validate::UsernameRule {
@@ -301,28 +320,32 @@ pub(crate) const USERNAME_RULE: crate::runtime::validate::UsernameRule = crate::
 #[cfg(test)]
 macro_rules! every_response_type {
     ($check:ident $args:tt) => {
-        { $check :: < ::std::collections::BTreeMap < String, ::std::collections::BTreeMap
-        < String, String > > > $args; $check :: < ::std::collections::BTreeMap < String,
-        String > > $args; $check :: < ::std::collections::BTreeMap < String, i64 > >
-        $args; $check :: < ::std::option::Option < ::serde_json::Value > > $args; $check
-        :: < ::std::vec::Vec < ::std::collections::BTreeMap < String, String > > > $args;
+        { $check :: < ::serde_json::Value > $args; $check :: <
+        ::std::collections::BTreeMap < String, ::std::collections::BTreeMap < String,
+        String > > > $args; $check :: < ::std::collections::BTreeMap < String, String > >
+        $args; $check :: < ::std::collections::BTreeMap < String, i64 > > $args; $check
+        :: < ::std::option::Option < ::serde_json::Value > > $args; $check :: <
+        ::std::vec::Vec < ::std::collections::BTreeMap < String, String > > > $args;
         $check :: < ::std::vec::Vec < String > > $args; $check :: < ::std::vec::Vec <
         crate ::AddGroupAllowlistUsersItem > > $args; $check :: < ::std::vec::Vec < crate
         ::AddGroupBlocklistUsersItem > > $args; $check :: < ::std::vec::Vec < crate
         ::ChatroomAllowlistResult > > $args; $check :: < ::std::vec::Vec < crate
         ::ChatroomBlocklistResult > > $args; $check :: < ::std::vec::Vec < crate
         ::ChatroomMuteResult > > $args; $check :: < ::std::vec::Vec < crate
-        ::GetChatroomsItem > > $args; $check :: < ::std::vec::Vec < crate ::GetGroupsItem
-        > > $args; $check :: < ::std::vec::Vec < crate ::GetMessageHistoryItem > > $args;
-        $check :: < ::std::vec::Vec < crate ::ListChatroomMembersItem > > $args; $check
-        :: < ::std::vec::Vec < crate ::ListChatroomMutedMembersItem > > $args; $check ::
-        < ::std::vec::Vec < crate ::ListChatroomsItem > > $args; $check :: <
+        ::CheckContactsItem > > $args; $check :: < ::std::vec::Vec < crate ::Favorite > >
+        $args; $check :: < ::std::vec::Vec < crate ::GetChatroomsItem > > $args; $check
+        :: < ::std::vec::Vec < crate ::GetGroupsItem > > $args; $check :: <
+        ::std::vec::Vec < crate ::GetMessageHistoryItem > > $args; $check :: <
+        ::std::vec::Vec < crate ::ListChatroomMembersItem > > $args; $check :: <
+        ::std::vec::Vec < crate ::ListChatroomMutedMembersItem > > $args; $check :: <
+        ::std::vec::Vec < crate ::ListChatroomsItem > > $args; $check :: <
         ::std::vec::Vec < crate ::ListGroupFilesItem > > $args; $check :: <
         ::std::vec::Vec < crate ::ListGroupMembersItem > > $args; $check :: <
         ::std::vec::Vec < crate ::ListGroupMutedMembersItem > > $args; $check :: <
         ::std::vec::Vec < crate ::ListGroupsItem > > $args; $check :: < ::std::vec::Vec <
         crate ::ListMessageReactionsItem > > $args; $check :: < ::std::vec::Vec < crate
         ::ListThreadsItem > > $args; $check :: < ::std::vec::Vec < crate
+        ::ListUserDevicesItem > > $args; $check :: < ::std::vec::Vec < crate
         ::ListUserJoinedChatroomsItem > > $args; $check :: < ::std::vec::Vec < crate
         ::ListUserJoinedGroupsItem > > $args; $check :: < ::std::vec::Vec < crate
         ::MuteGroupMembersItem > > $args; $check :: < ::std::vec::Vec < crate
@@ -340,16 +363,17 @@ macro_rules! every_response_type {
         ::ThreadSummary > > $args; $check :: < ::std::vec::Vec < crate
         ::UnmuteChatroomMembersItem > > $args; $check :: < ::std::vec::Vec < crate
         ::UnmuteGroupMembersItem > > $args; $check :: < ::std::vec::Vec < crate
-        ::UserEntity > > $args; $check :: < String > $args; $check :: < bool > $args;
-        $check :: < crate ::AddChatroomAdminData > $args; $check :: < crate
-        ::AddChatroomMemberData > $args; $check :: < crate ::AddChatroomMembersData >
-        $args; $check :: < crate ::AddChatroomSuperAdminData > $args; $check :: < crate
-        ::AddGroupAdminData > $args; $check :: < crate ::AddGroupAllowlistUserData >
-        $args; $check :: < crate ::AddGroupBlocklistUserData > $args; $check :: < crate
-        ::AddGroupMemberData > $args; $check :: < crate ::AddGroupMembersData > $args;
-        $check :: < crate ::AddReactionData > $args; $check :: < crate
-        ::AddThreadMembersData > $args; $check :: < crate ::BroadcastChatroomMessageData
-        > $args; $check :: < crate ::ChatroomAllowlistResult > $args; $check :: < crate
+        ::UserDetails > > $args; $check :: < ::std::vec::Vec < crate ::UserEntity > >
+        $args; $check :: < String > $args; $check :: < bool > $args; $check :: < crate
+        ::AddChatroomAdminData > $args; $check :: < crate ::AddChatroomMemberData >
+        $args; $check :: < crate ::AddChatroomMembersData > $args; $check :: < crate
+        ::AddChatroomSuperAdminData > $args; $check :: < crate ::AddGroupAdminData >
+        $args; $check :: < crate ::AddGroupAllowlistUserData > $args; $check :: < crate
+        ::AddGroupBlocklistUserData > $args; $check :: < crate ::AddGroupMemberData >
+        $args; $check :: < crate ::AddGroupMembersData > $args; $check :: < crate
+        ::AddReactionData > $args; $check :: < crate ::AddThreadMembersData > $args;
+        $check :: < crate ::BroadcastChatroomMessageData > $args; $check :: < crate
+        ::ChatroomAllowlistResult > $args; $check :: < crate
         ::ChatroomAttributeWriteResult > $args; $check :: < crate
         ::ChatroomBlocklistResult > $args; $check :: < crate ::ChatroomMuteAllState >
         $args; $check :: < crate ::CreateChatroomData > $args; $check :: < crate
@@ -360,15 +384,17 @@ macro_rules! every_response_type {
         ::DeleteGroupFileData > $args; $check :: < crate ::DeleteThreadData > $args;
         $check :: < crate ::DeleteUserConversationData > $args; $check :: < crate
         ::DisableGroupData > $args; $check :: < crate ::DisconnectUserData > $args;
-        $check :: < crate ::EnableGroupData > $args; $check :: < crate
-        ::ExchangeAgoraTokenData > $args; $check :: < crate ::GetChatroomAnnouncementData
-        > $args; $check :: < crate ::GetGlobalMuteData > $args; $check :: < crate
-        ::GetGroupAnnouncementData > $args; $check :: < crate
+        $check :: < crate ::DisconnectUserDeviceData > $args; $check :: < crate
+        ::EnableGroupData > $args; $check :: < crate ::ExchangeAgoraTokenData > $args;
+        $check :: < crate ::Favorite > $args; $check :: < crate
+        ::GetChatroomAnnouncementData > $args; $check :: < crate ::GetGlobalMuteData >
+        $args; $check :: < crate ::GetGroupAnnouncementData > $args; $check :: < crate
         ::GetPushTranslationLanguageData > $args; $check :: < crate
-        ::GetReactionDetailData > $args; $check :: < crate ::ImportGroupMessageData >
-        $args; $check :: < crate ::ImportUserMessageData > $args; $check :: < crate
-        ::ListContactsPagedData > $args; $check :: < crate ::ListGlobalMutesData > $args;
-        $check :: < crate ::ListPresenceSubscriptionsData > $args; $check :: < crate
+        ::GetReactionDetailData > $args; $check :: < crate ::GetUserTokenData > $args;
+        $check :: < crate ::ImportGroupMessageData > $args; $check :: < crate
+        ::ImportUserMessageData > $args; $check :: < crate ::ListContactsPagedData >
+        $args; $check :: < crate ::ListGlobalMutesData > $args; $check :: < crate
+        ::ListPresenceSubscriptionsData > $args; $check :: < crate
         ::ListThreadMembersData > $args; $check :: < crate ::MuteAllGroupMembersData >
         $args; $check :: < crate ::PushLabel > $args; $check :: < crate ::PushLabelMember
         > $args; $check :: < crate ::PushLabelUsersResult > $args; $check :: < crate
@@ -379,8 +405,9 @@ macro_rules! every_response_type {
         crate ::RemoveGroupAdminData > $args; $check :: < crate
         ::RemoveGroupBlocklistUserData > $args; $check :: < crate ::RemoveGroupMemberData
         > $args; $check :: < crate ::SendPushByLabelsData > $args; $check :: < crate
-        ::SetGlobalMuteData > $args; $check :: < crate ::SetPushTranslationLanguageData >
-        $args; $check :: < crate ::TransferGroupOwnershipData > $args; $check :: < crate
+        ::SetContactRemarkData > $args; $check :: < crate ::SetGlobalMuteData > $args;
+        $check :: < crate ::SetPushTranslationLanguageData > $args; $check :: < crate
+        ::TransferGroupOwnershipData > $args; $check :: < crate
         ::UnmuteAllGroupMembersData > $args; $check :: < crate
         ::UpdateChatroomAnnouncementData > $args; $check :: < crate ::UpdateChatroomData
         > $args; $check :: < crate ::UpdateGroupAnnouncementData > $args; $check :: <

@@ -3,11 +3,11 @@
 
 //! Contacts
 //!
-//! Manage a user's contact list and block list: add and remove contacts, list them (all at once or page by page), and block, list and unblock users.
+//! Manage a user's contact list and block list: add and remove contacts (one or all), answer contact requests, list them (all at once or page by page), check who is a contact, set contact remarks, and block, list and unblock users.
 //!
 //! The operations are methods of [`Contacts`](crate::contacts::Contacts), which [`Client::contacts`](crate::Client::contacts) returns.
 #![allow(clippy::too_many_arguments)]
-/// Contacts: Manage a user's contact list and block list: add and remove contacts, list them (all at once or page by page), and block, list and unblock users.
+/// Contacts: Manage a user's contact list and block list: add and remove contacts (one or all), answer contact requests, list them (all at once or page by page), check who is a contact, set contact remarks, and block, list and unblock users.
 ///
 /// Reached with [`Client::contacts`](crate::Client::contacts).
 ///
@@ -20,13 +20,19 @@
 /// | [`block`](Self::block) | Add up to 50 users to a user's block list. |
 /// | [`list_blocked`](Self::list_blocked) | List a user's block list. |
 /// | [`unblock`](Self::unblock) | Remove a user from another user's block list. |
+/// | [`check`](Self::check) | Tell which of up to 100 users are contacts of a user. |
+/// | [`remove_all`](Self::remove_all) | Remove every contact of a user. |
+/// | [`set_remark`](Self::set_remark) | Set the remark a user keeps about one of its contacts. |
+/// | [`accept_request`](Self::accept_request) | Accept a contact request, as the user who received it. |
+/// | [`decline_request`](Self::decline_request) | Decline a contact request, as the user who received it. |
+/// | [`list_roster`](Self::list_roster) | Read a user's contact list through the roster endpoint. |
 #[derive(Debug, Clone, Copy)]
 pub struct Contacts<'a> {
     client: &'a crate::Client,
 }
 
 impl crate::Client {
-    /// Contacts: Manage a user's contact list and block list: add and remove contacts, list them (all at once or page by page), and block, list and unblock users.
+    /// Contacts: Manage a user's contact list and block list: add and remove contacts (one or all), answer contact requests, list them (all at once or page by page), check who is a contact, set contact remarks, and block, list and unblock users.
     ///
     /// See [`Contacts`](crate::contacts::Contacts) for its operations.
     pub fn contacts(&self) -> Contacts<'_> {
@@ -93,7 +99,7 @@ impl<'a> Contacts<'a> {
 
     /// List all contacts of a user in one response.
     ///
-    /// Returns the usernames on the user's contact list, without paging. Use list_contacts_paged for long lists or to get contact remarks.
+    /// Returns the usernames on the user's contact list, most recently added first, without paging and at most 3,000 of them. Use list_contacts_paged for longer lists or to get contact remarks.
     ///
     /// - HTTP: `GET /users/{username}/contacts/users`
     /// - Rate limit: 100/second per app key; Per App Key; the overview table gives the same number.
@@ -122,7 +128,7 @@ impl<'a> Contacts<'a> {
     /// - Idempotent: yes, safe to repeat
     /// - Checked before sending: `username`: must follow the username rule; `limit`: between 1 and 50
     /// - Source: `restful-api/contact-management`, section "Retrieving the contact list with pagination"
-    /// - Doc errata: E044, E114 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: E044, E114, E143 (see `spec/errata.yaml` and `spec/errata/`)
     ///
     /// # Arguments
     ///
@@ -150,7 +156,7 @@ impl<'a> Contacts<'a> {
     /// - Idempotent: no, a repeat may act twice
     /// - Checked before sending: `username`: must follow the username rule; `usernames`: at least 1 items, at most 50 items, each item must follow the username rule
     /// - Source: `restful-api/contact-management`, section "Add user to blacklist"
-    /// - Doc errata: E113, E129 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: E113, E129, E137 (see `spec/errata.yaml` and `spec/errata/`)
     ///
     /// # Arguments
     ///
@@ -180,7 +186,7 @@ impl<'a> Contacts<'a> {
     /// - Idempotent: yes, safe to repeat
     /// - Checked before sending: `username`: must follow the username rule; `pageSize`: between 1 and 50
     /// - Source: `restful-api/contact-management`, section "Retrieving the blocklist"
-    /// - Doc errata: E113 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: E113, E137 (see `spec/errata.yaml` and `spec/errata/`)
     ///
     /// # Arguments
     ///
@@ -207,7 +213,7 @@ impl<'a> Contacts<'a> {
     /// - Idempotent: yes, safe to repeat
     /// - Checked before sending: `username`: must follow the username rule; `blocked_username`: must follow the username rule
     /// - Source: `restful-api/contact-management`, section "Removing a user from the blocklist"
-    /// - Doc errata: E101, E112, E113 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: E101, E112, E113, E137 (see `spec/errata.yaml` and `spec/errata/`)
     ///
     /// # Arguments
     ///
@@ -222,6 +228,171 @@ impl<'a> Contacts<'a> {
             client: self.client,
             username: username.into(),
             blocked_username: blocked_username.into(),
+            options: crate::RequestOptions::default(),
+        }
+    }
+
+    /// Tell which of up to 100 users are contacts of a user.
+    ///
+    /// Checks each user of `check_list` against the contact list of `username` and returns one entry per checked user, in the top-level `entities` array, with `relation` "friend" or "not_friend". Nothing changes on the server.
+    ///
+    /// - HTTP: `POST /contacts/check`
+    /// - Rate limit: 100/second per app key; Per App Key.
+    /// - Idempotent: yes, safe to repeat
+    /// - Checked before sending: `username`: must follow the username rule; `check_list`: at least 1 items, at most 100 items, each item must follow the username rule
+    /// - Source: `easemob/server-side/user_friend_check`, section "校验好友"
+    /// - Doc errata: E144 (see `spec/errata.yaml` and `spec/errata/`)
+    ///
+    /// # Arguments
+    ///
+    /// - `username`: The owner of the contact list that is checked.
+    /// - `check_list`: The users to look for in the contact list, 1 to 100. Checked before sending: at least 1 items; at most 100 items.
+    pub fn check(
+        &self,
+        username: impl Into<String>,
+        check_list: impl IntoIterator<Item = impl Into<String>>,
+    ) -> CheckContactsRequest<'a> {
+        CheckContactsRequest {
+            client: self.client,
+            body: CheckContactsBody {
+                username: username.into(),
+                check_list: check_list.into_iter().map(Into::into).collect(),
+            },
+            options: crate::RequestOptions::default(),
+        }
+    }
+
+    /// Remove every contact of a user.
+    ///
+    /// Empties the contact list of `username` in both directions: each former contact also loses `username` from its own list, and the remarks set on the contacts are deleted. The block list is not touched.
+    ///
+    /// - HTTP: `DELETE /contacts/users/{username}`
+    /// - Rate limit: 100/second per app key; Per App Key.
+    /// - Idempotent: yes, safe to repeat
+    /// - Checked before sending: `username`: must follow the username rule
+    /// - Source: `easemob/server-side/user_friend_remove_all`, section "删除用户的所有好友"
+    ///
+    /// # Arguments
+    ///
+    /// - `username`: The user whose contacts are all removed.
+    pub fn remove_all(
+        &self,
+        username: impl Into<String>,
+    ) -> RemoveAllContactsRequest<'a> {
+        RemoveAllContactsRequest {
+            client: self.client,
+            username: username.into(),
+            options: crate::RequestOptions::default(),
+        }
+    }
+
+    /// Set the remark a user keeps about one of its contacts.
+    ///
+    /// Stores `remark` (at most 100 characters) as the note of `username` about its contact `friend_username`; the two must already be contacts. The remark is returned by list_contacts_paged with `needReturnRemark=true`. The response's top-level `status` is "ok" on success. Note the singular `/user/` in the path.
+    ///
+    /// - HTTP: `PUT /user/{username}/contacts/users/{friend_username}`
+    /// - Rate limit: 100/second per app key; Per App Key.
+    /// - Idempotent: yes, safe to repeat
+    /// - Checked before sending: `username`: must follow the username rule; `friend_username`: must follow the username rule; `remark`: at most 100 characters
+    /// - Source: `easemob/server-side/user_friend_remark_set`, section "设置好友备注"
+    /// - Doc errata: E113, E145 (see `spec/errata.yaml` and `spec/errata/`)
+    ///
+    /// # Arguments
+    ///
+    /// - `username`: The user who keeps the remark. See errata E113.
+    /// - `friend_username`: The contact the remark is about.
+    /// - `remark`: The remark, at most 100 characters. Checked before sending: at most 100 characters.
+    pub fn set_remark(
+        &self,
+        username: impl Into<String>,
+        friend_username: impl Into<String>,
+        remark: impl Into<String>,
+    ) -> SetContactRemarkRequest<'a> {
+        SetContactRemarkRequest {
+            client: self.client,
+            username: username.into(),
+            friend_username: friend_username.into(),
+            body: SetContactRemarkBody {
+                remark: remark.into(),
+            },
+            options: crate::RequestOptions::default(),
+        }
+    }
+
+    /// Accept a contact request, as the user who received it.
+    ///
+    /// The user `username` accepts the contact request it received from `friend_username`, which makes the two contacts. Client SDKs make this call with the user's own token; only the price list documents it, with neither body nor response, so the response is not decoded.
+    ///
+    /// - HTTP: `POST /users/{username}/contacts/accept/users/{friend_username}`
+    /// - Rate limit: 100/second per app key; Per App Key.
+    /// - Idempotent: yes, safe to repeat
+    /// - Checked before sending: `username`: must follow the username rule; `friend_username`: must follow the username rule
+    /// - Source: `chat-sdk/reference/_pricing-plan-details`, section "Accept friend adding request"
+    /// - Doc errata: E146 (see `spec/errata.yaml` and `spec/errata/`)
+    ///
+    /// # Arguments
+    ///
+    /// - `username`: The user who received the request and accepts it. See errata E146.
+    /// - `friend_username`: The user who sent the request. See errata E146.
+    pub fn accept_request(
+        &self,
+        username: impl Into<String>,
+        friend_username: impl Into<String>,
+    ) -> AcceptContactRequestRequest<'a> {
+        AcceptContactRequestRequest {
+            client: self.client,
+            username: username.into(),
+            friend_username: friend_username.into(),
+            options: crate::RequestOptions::default(),
+        }
+    }
+
+    /// Decline a contact request, as the user who received it.
+    ///
+    /// The user `username` declines the contact request it received from `friend_username`; the two do not become contacts. Client SDKs make this call with the user's own token; only the price list documents it, with neither body nor response, so the response is not decoded.
+    ///
+    /// - HTTP: `POST /users/{username}/contacts/decline/users/{friend_username}`
+    /// - Rate limit: 100/second per app key; Per App Key.
+    /// - Idempotent: yes, safe to repeat
+    /// - Checked before sending: `username`: must follow the username rule; `friend_username`: must follow the username rule
+    /// - Source: `chat-sdk/reference/_pricing-plan-details`, section "Decline friend adding request"
+    /// - Doc errata: E146 (see `spec/errata.yaml` and `spec/errata/`)
+    ///
+    /// # Arguments
+    ///
+    /// - `username`: The user who received the request and declines it. See errata E146.
+    /// - `friend_username`: The user who sent the request. See errata E146.
+    pub fn decline_request(
+        &self,
+        username: impl Into<String>,
+        friend_username: impl Into<String>,
+    ) -> DeclineContactRequestRequest<'a> {
+        DeclineContactRequestRequest {
+            client: self.client,
+            username: username.into(),
+            friend_username: friend_username.into(),
+            options: crate::RequestOptions::default(),
+        }
+    }
+
+    /// Read a user's contact list through the roster endpoint.
+    ///
+    /// Another endpoint for a user's contact list, known only from the price list, which gives neither parameters nor response; the payload is returned undecoded as JSON. list_contacts and list_contacts_paged are the documented ways to read the list.
+    ///
+    /// - HTTP: `GET /users/{username}/rosters`
+    /// - Rate limit: 100/second per app key; Per App Key.
+    /// - Idempotent: yes, safe to repeat
+    /// - Checked before sending: `username`: must follow the username rule
+    /// - Source: `chat-sdk/reference/_pricing-plan-details`, section "Query user friend list"
+    /// - Doc errata: E146 (see `spec/errata.yaml` and `spec/errata/`)
+    ///
+    /// # Arguments
+    ///
+    /// - `username`: The owner of the contact list. See errata E146.
+    pub fn list_roster(&self, username: impl Into<String>) -> ListRosterRequest<'a> {
+        ListRosterRequest {
+            client: self.client,
+            username: username.into(),
             options: crate::RequestOptions::default(),
         }
     }
@@ -247,6 +418,33 @@ pub struct ListContactsPagedData {
     /// The contacts of this page.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub contacts: Option<::std::vec::Vec<crate::contacts::ContactEntry>>,
+    /// Fields the server sent that the spec does not describe.
+    #[serde(flatten)]
+    pub extra: crate::Extra,
+}
+
+/// One entry per checked user.
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+pub struct CheckContactsItem {
+    /// The checked user.
+    ///
+    /// See errata E144.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub username: Option<String>,
+    /// "friend" when the user is a contact of `username`, "not_friend" otherwise.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub relation: Option<String>,
+    /// Fields the server sent that the spec does not describe.
+    #[serde(flatten)]
+    pub extra: crate::Extra,
+}
+
+/// The top-level members of the response.
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+pub struct SetContactRemarkData {
+    /// "ok" when the remark was set.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
     /// Fields the server sent that the spec does not describe.
     #[serde(flatten)]
     pub extra: crate::Extra,
@@ -919,3 +1117,506 @@ type RemoveBlockedUserResult = Result<
 >;
 
 crate::runtime::request_builder!(RemoveBlockedUserRequest => RemoveBlockedUserResult);
+
+pub(crate) const CHECK_CONTACTS: crate::OperationInfo = crate::OperationInfo {
+    id: "check_contacts",
+    method: crate::HttpMethod::Post,
+    path_template: "/contacts/check",
+    idempotent: true,
+    rate_limit: Some(crate::RateLimit {
+        count: 100u32,
+        per: crate::RatePer::Second,
+    }),
+};
+
+/// The JSON body, exactly as it goes on the wire.
+#[derive(Debug, Clone, ::serde::Serialize)]
+struct CheckContactsBody {
+    username: String,
+    check_list: ::std::vec::Vec<String>,
+}
+
+/// The request of [`Contacts::check`](Contacts::check): set optional arguments, then `.await` it for the payload, or call [`with_envelope`](Self::with_envelope) for the whole response.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct CheckContactsRequest<'a> {
+    client: &'a crate::Client,
+    body: CheckContactsBody,
+    options: crate::RequestOptions,
+}
+
+impl<'a> CheckContactsRequest<'a> {
+    /// Checks every documented limit; nothing is sent when one fails.
+    fn validate(&self) -> Result<(), crate::ValidationError> {
+        {
+            let value = &self.body.username;
+            crate::runtime::validate::username(
+                "username",
+                value,
+                &super::USERNAME_RULE,
+            )?;
+        }
+        {
+            let value = &self.body.check_list;
+            crate::runtime::validate::usernames(
+                "check_list",
+                value,
+                &super::USERNAME_RULE,
+            )?;
+            crate::runtime::validate::max_items("check_list", value.len(), 100u32)?;
+            crate::runtime::validate::min_items("check_list", value.len(), 1u32)?;
+        }
+        Ok(())
+    }
+
+    /// Validates the arguments, sends the request and decodes the
+    /// response's payload (what `.await` does).
+    pub async fn send(self) -> CheckContactsResult {
+        self.with_envelope().await.map(|response| response.data)
+    }
+
+    /// Like [`send`](Self::send), but keeps the whole response: the
+    /// payload in `data`, and the envelope fields around it.
+    pub async fn with_envelope(
+        self,
+    ) -> Result<
+        crate::Response<::std::vec::Vec<crate::contacts::CheckContactsItem>>,
+        crate::Error,
+    > {
+        self.validate()?;
+        let path = String::from("/contacts/check");
+        let query: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
+        let headers: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
+        let parts = crate::runtime::RequestParts {
+            op: &CHECK_CONTACTS,
+            path,
+            query,
+            headers,
+            body: crate::runtime::Body::json(&self.body)?,
+            options: self.options,
+            payload: crate::runtime::Payload::Key("entities"),
+        };
+        self.client.send(parts).await
+    }
+}
+
+/// What the request gives when awaited.
+type CheckContactsResult = Result<
+    ::std::vec::Vec<crate::contacts::CheckContactsItem>,
+    crate::Error,
+>;
+
+crate::runtime::request_builder!(CheckContactsRequest => CheckContactsResult);
+
+pub(crate) const REMOVE_ALL_CONTACTS: crate::OperationInfo = crate::OperationInfo {
+    id: "remove_all_contacts",
+    method: crate::HttpMethod::Delete,
+    path_template: "/contacts/users/{username}",
+    idempotent: true,
+    rate_limit: Some(crate::RateLimit {
+        count: 100u32,
+        per: crate::RatePer::Second,
+    }),
+};
+
+/// The request of [`Contacts::remove_all`](Contacts::remove_all): set optional arguments, then `.await` it for the payload, or call [`with_envelope`](Self::with_envelope) for the whole response.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct RemoveAllContactsRequest<'a> {
+    client: &'a crate::Client,
+    username: String,
+    options: crate::RequestOptions,
+}
+
+impl<'a> RemoveAllContactsRequest<'a> {
+    /// Checks every documented limit; nothing is sent when one fails.
+    fn validate(&self) -> Result<(), crate::ValidationError> {
+        {
+            let value = &self.username;
+            crate::runtime::validate::non_empty("username", value)?;
+            crate::runtime::validate::username(
+                "username",
+                value,
+                &super::USERNAME_RULE,
+            )?;
+        }
+        Ok(())
+    }
+
+    /// Validates the arguments, sends the request and decodes the
+    /// response's payload (what `.await` does).
+    pub async fn send(self) -> RemoveAllContactsResult {
+        self.with_envelope().await.map(|_| ())
+    }
+
+    /// Like [`send`](Self::send), but keeps the whole response: the
+    /// payload in `data`, and the envelope fields around it.
+    pub async fn with_envelope(
+        self,
+    ) -> Result<
+        crate::Response<::std::option::Option<::serde_json::Value>>,
+        crate::Error,
+    > {
+        self.validate()?;
+        let path = {
+            let username = crate::runtime::encode::segment(&self.username);
+            format!("/contacts/users/{username}")
+        };
+        let query: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
+        let headers: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
+        let parts = crate::runtime::RequestParts {
+            op: &REMOVE_ALL_CONTACTS,
+            path,
+            query,
+            headers,
+            body: crate::runtime::Body::Empty,
+            options: self.options,
+            payload: crate::runtime::Payload::Data,
+        };
+        self.client.send(parts).await
+    }
+}
+
+/// What the request gives when awaited.
+type RemoveAllContactsResult = Result<(), crate::Error>;
+crate::runtime::request_builder!(RemoveAllContactsRequest => RemoveAllContactsResult);
+
+pub(crate) const SET_CONTACT_REMARK: crate::OperationInfo = crate::OperationInfo {
+    id: "set_contact_remark",
+    method: crate::HttpMethod::Put,
+    path_template: "/user/{username}/contacts/users/{friend_username}",
+    idempotent: true,
+    rate_limit: Some(crate::RateLimit {
+        count: 100u32,
+        per: crate::RatePer::Second,
+    }),
+};
+
+/// The JSON body, exactly as it goes on the wire.
+#[derive(Debug, Clone, ::serde::Serialize)]
+struct SetContactRemarkBody {
+    remark: String,
+}
+
+/// The request of [`Contacts::set_remark`](Contacts::set_remark): set optional arguments, then `.await` it for the payload, or call [`with_envelope`](Self::with_envelope) for the whole response.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct SetContactRemarkRequest<'a> {
+    client: &'a crate::Client,
+    username: String,
+    friend_username: String,
+    body: SetContactRemarkBody,
+    options: crate::RequestOptions,
+}
+
+impl<'a> SetContactRemarkRequest<'a> {
+    /// Checks every documented limit; nothing is sent when one fails.
+    fn validate(&self) -> Result<(), crate::ValidationError> {
+        {
+            let value = &self.username;
+            crate::runtime::validate::non_empty("username", value)?;
+            crate::runtime::validate::username(
+                "username",
+                value,
+                &super::USERNAME_RULE,
+            )?;
+        }
+        {
+            let value = &self.friend_username;
+            crate::runtime::validate::non_empty("friend_username", value)?;
+            crate::runtime::validate::username(
+                "friend_username",
+                value,
+                &super::USERNAME_RULE,
+            )?;
+        }
+        {
+            let value = &self.body.remark;
+            crate::runtime::validate::max_chars("remark", value, 100u32)?;
+        }
+        Ok(())
+    }
+
+    /// Validates the arguments, sends the request and decodes the
+    /// response's payload (what `.await` does).
+    pub async fn send(self) -> SetContactRemarkResult {
+        self.with_envelope().await.map(|response| response.data)
+    }
+
+    /// Like [`send`](Self::send), but keeps the whole response: the
+    /// payload in `data`, and the envelope fields around it.
+    pub async fn with_envelope(
+        self,
+    ) -> Result<crate::Response<crate::contacts::SetContactRemarkData>, crate::Error> {
+        self.validate()?;
+        let path = {
+            let username = crate::runtime::encode::segment(&self.username);
+            let friend_username = crate::runtime::encode::segment(&self.friend_username);
+            format!("/user/{username}/contacts/users/{friend_username}")
+        };
+        let query: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
+        let headers: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
+        let parts = crate::runtime::RequestParts {
+            op: &SET_CONTACT_REMARK,
+            path,
+            query,
+            headers,
+            body: crate::runtime::Body::json(&self.body)?,
+            options: self.options,
+            payload: crate::runtime::Payload::Root,
+        };
+        self.client.send(parts).await
+    }
+}
+
+/// What the request gives when awaited.
+type SetContactRemarkResult = Result<
+    crate::contacts::SetContactRemarkData,
+    crate::Error,
+>;
+
+crate::runtime::request_builder!(SetContactRemarkRequest => SetContactRemarkResult);
+
+pub(crate) const ACCEPT_CONTACT_REQUEST: crate::OperationInfo = crate::OperationInfo {
+    id: "accept_contact_request",
+    method: crate::HttpMethod::Post,
+    path_template: "/users/{username}/contacts/accept/users/{friend_username}",
+    idempotent: true,
+    rate_limit: Some(crate::RateLimit {
+        count: 100u32,
+        per: crate::RatePer::Second,
+    }),
+};
+
+/// The request of [`Contacts::accept_request`](Contacts::accept_request): set optional arguments, then `.await` it for the payload, or call [`with_envelope`](Self::with_envelope) for the whole response.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct AcceptContactRequestRequest<'a> {
+    client: &'a crate::Client,
+    username: String,
+    friend_username: String,
+    options: crate::RequestOptions,
+}
+
+impl<'a> AcceptContactRequestRequest<'a> {
+    /// Checks every documented limit; nothing is sent when one fails.
+    fn validate(&self) -> Result<(), crate::ValidationError> {
+        {
+            let value = &self.username;
+            crate::runtime::validate::non_empty("username", value)?;
+            crate::runtime::validate::username(
+                "username",
+                value,
+                &super::USERNAME_RULE,
+            )?;
+        }
+        {
+            let value = &self.friend_username;
+            crate::runtime::validate::non_empty("friend_username", value)?;
+            crate::runtime::validate::username(
+                "friend_username",
+                value,
+                &super::USERNAME_RULE,
+            )?;
+        }
+        Ok(())
+    }
+
+    /// Validates the arguments, sends the request and decodes the
+    /// response's payload (what `.await` does).
+    pub async fn send(self) -> AcceptContactRequestResult {
+        self.with_envelope().await.map(|_| ())
+    }
+
+    /// Like [`send`](Self::send), but keeps the whole response: the
+    /// payload in `data`, and the envelope fields around it.
+    pub async fn with_envelope(
+        self,
+    ) -> Result<
+        crate::Response<::std::option::Option<::serde_json::Value>>,
+        crate::Error,
+    > {
+        self.validate()?;
+        let path = {
+            let username = crate::runtime::encode::segment(&self.username);
+            let friend_username = crate::runtime::encode::segment(&self.friend_username);
+            format!("/users/{username}/contacts/accept/users/{friend_username}")
+        };
+        let query: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
+        let headers: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
+        let parts = crate::runtime::RequestParts {
+            op: &ACCEPT_CONTACT_REQUEST,
+            path,
+            query,
+            headers,
+            body: crate::runtime::Body::Empty,
+            options: self.options,
+            payload: crate::runtime::Payload::Data,
+        };
+        self.client.send(parts).await
+    }
+}
+
+/// What the request gives when awaited.
+type AcceptContactRequestResult = Result<(), crate::Error>;
+
+crate::runtime::request_builder!(
+    AcceptContactRequestRequest => AcceptContactRequestResult
+);
+
+pub(crate) const DECLINE_CONTACT_REQUEST: crate::OperationInfo = crate::OperationInfo {
+    id: "decline_contact_request",
+    method: crate::HttpMethod::Post,
+    path_template: "/users/{username}/contacts/decline/users/{friend_username}",
+    idempotent: true,
+    rate_limit: Some(crate::RateLimit {
+        count: 100u32,
+        per: crate::RatePer::Second,
+    }),
+};
+
+/// The request of [`Contacts::decline_request`](Contacts::decline_request): set optional arguments, then `.await` it for the payload, or call [`with_envelope`](Self::with_envelope) for the whole response.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct DeclineContactRequestRequest<'a> {
+    client: &'a crate::Client,
+    username: String,
+    friend_username: String,
+    options: crate::RequestOptions,
+}
+
+impl<'a> DeclineContactRequestRequest<'a> {
+    /// Checks every documented limit; nothing is sent when one fails.
+    fn validate(&self) -> Result<(), crate::ValidationError> {
+        {
+            let value = &self.username;
+            crate::runtime::validate::non_empty("username", value)?;
+            crate::runtime::validate::username(
+                "username",
+                value,
+                &super::USERNAME_RULE,
+            )?;
+        }
+        {
+            let value = &self.friend_username;
+            crate::runtime::validate::non_empty("friend_username", value)?;
+            crate::runtime::validate::username(
+                "friend_username",
+                value,
+                &super::USERNAME_RULE,
+            )?;
+        }
+        Ok(())
+    }
+
+    /// Validates the arguments, sends the request and decodes the
+    /// response's payload (what `.await` does).
+    pub async fn send(self) -> DeclineContactRequestResult {
+        self.with_envelope().await.map(|_| ())
+    }
+
+    /// Like [`send`](Self::send), but keeps the whole response: the
+    /// payload in `data`, and the envelope fields around it.
+    pub async fn with_envelope(
+        self,
+    ) -> Result<
+        crate::Response<::std::option::Option<::serde_json::Value>>,
+        crate::Error,
+    > {
+        self.validate()?;
+        let path = {
+            let username = crate::runtime::encode::segment(&self.username);
+            let friend_username = crate::runtime::encode::segment(&self.friend_username);
+            format!("/users/{username}/contacts/decline/users/{friend_username}")
+        };
+        let query: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
+        let headers: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
+        let parts = crate::runtime::RequestParts {
+            op: &DECLINE_CONTACT_REQUEST,
+            path,
+            query,
+            headers,
+            body: crate::runtime::Body::Empty,
+            options: self.options,
+            payload: crate::runtime::Payload::Data,
+        };
+        self.client.send(parts).await
+    }
+}
+
+/// What the request gives when awaited.
+type DeclineContactRequestResult = Result<(), crate::Error>;
+
+crate::runtime::request_builder!(
+    DeclineContactRequestRequest => DeclineContactRequestResult
+);
+
+pub(crate) const LIST_ROSTER: crate::OperationInfo = crate::OperationInfo {
+    id: "list_roster",
+    method: crate::HttpMethod::Get,
+    path_template: "/users/{username}/rosters",
+    idempotent: true,
+    rate_limit: Some(crate::RateLimit {
+        count: 100u32,
+        per: crate::RatePer::Second,
+    }),
+};
+
+/// The request of [`Contacts::list_roster`](Contacts::list_roster): set optional arguments, then `.await` it for the payload, or call [`with_envelope`](Self::with_envelope) for the whole response.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct ListRosterRequest<'a> {
+    client: &'a crate::Client,
+    username: String,
+    options: crate::RequestOptions,
+}
+
+impl<'a> ListRosterRequest<'a> {
+    /// Checks every documented limit; nothing is sent when one fails.
+    fn validate(&self) -> Result<(), crate::ValidationError> {
+        {
+            let value = &self.username;
+            crate::runtime::validate::non_empty("username", value)?;
+            crate::runtime::validate::username(
+                "username",
+                value,
+                &super::USERNAME_RULE,
+            )?;
+        }
+        Ok(())
+    }
+
+    /// Validates the arguments, sends the request and decodes the
+    /// response's payload (what `.await` does).
+    pub async fn send(self) -> ListRosterResult {
+        self.with_envelope().await.map(|response| response.data)
+    }
+
+    /// Like [`send`](Self::send), but keeps the whole response: the
+    /// payload in `data`, and the envelope fields around it.
+    pub async fn with_envelope(
+        self,
+    ) -> Result<crate::Response<::serde_json::Value>, crate::Error> {
+        self.validate()?;
+        let path = {
+            let username = crate::runtime::encode::segment(&self.username);
+            format!("/users/{username}/rosters")
+        };
+        let query: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
+        let headers: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
+        let parts = crate::runtime::RequestParts {
+            op: &LIST_ROSTER,
+            path,
+            query,
+            headers,
+            body: crate::runtime::Body::Empty,
+            options: self.options,
+            payload: crate::runtime::Payload::Data,
+        };
+        self.client.send(parts).await
+    }
+}
+
+/// What the request gives when awaited.
+type ListRosterResult = Result<::serde_json::Value, crate::Error>;
+crate::runtime::request_builder!(ListRosterRequest => ListRosterResult);

@@ -67,7 +67,7 @@ impl<'a> GlobalMute<'a> {
     /// - Idempotent: yes, safe to repeat
     /// - Checked before sending: `username`: must follow the username rule
     /// - Source: `restful-api/global-mute`, section "Query the detailed information of global-mute"
-    /// - Doc errata: E040, E047, E115 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: E040, E047, E115, E139 (see `spec/errata.yaml` and `spec/errata/`)
     ///
     /// # Arguments
     ///
@@ -89,7 +89,7 @@ impl<'a> GlobalMute<'a> {
     /// - Idempotent: yes, safe to repeat
     /// - Checked before sending: `pageNum`: at least 1; `pageSize`: between 1 and 50
     /// - Source: `restful-api/global-mute`, section "Retrieve all globally muted users"
-    /// - Doc errata: E040, E047, E116 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: E040, E047, E116, E138, E142 (see `spec/errata.yaml` and `spec/errata/`)
     pub fn list(&self) -> ListGlobalMutesRequest<'a> {
         ListGlobalMutesRequest {
             client: self.client,

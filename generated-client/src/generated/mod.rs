@@ -31,8 +31,11 @@ pub mod chatroom_super_admins;
 /// Chat rooms: Create, list, inspect, modify and delete chat rooms, and read or replace a room's announcement. Room ids are strings assigned by the service when the room is created.
 pub mod chatrooms;
 
-/// Contacts: Manage a user's contact list and block list: add and remove contacts, list them (all at once or page by page), and block, list and unblock users.
+/// Contacts: Manage a user's contact list and block list: add and remove contacts (one or all), answer contact requests, list them (all at once or page by page), check who is a contact, set contact remarks, and block, list and unblock users.
 pub mod contacts;
+
+/// Favorites: Keep favorites for a user: add one or up to 20 at once, list them by time range or from a given favorite on, change a favorite's extension text, and delete up to 20 at once. Favorites are stored until they are deleted.
+pub mod favorites;
 
 /// Global mute: Mute a user app-wide, separately for one-to-one chats, chat groups and chat rooms, read a user's remaining mute times, and list every muted user. A timed mute ends by itself when its time runs out.
 pub mod global_mute;
@@ -64,7 +67,7 @@ pub mod messages;
 /// Offline push settings: Configure how offline messages reach a user as push notifications: the sender nickname and display style, the push mode and do-not-disturb periods per app or conversation, and the language notifications are translated into. Most settings need the app's advanced push features.
 pub mod offline_push;
 
-/// Presence: Publish a user's presence status on a device and let users follow the presence of others: subscribe for a time, read statuses, unsubscribe and list subscriptions. The presence feature must be enabled for the app in Agora Console.
+/// Presence: Publish a user's presence status on a device and let users follow the presence of others: subscribe for a time, read statuses, unsubscribe and list subscriptions; count the online members of a chat group. The presence feature must be enabled for the app in Agora Console.
 pub mod presence;
 
 /// Push notifications: Send push notifications from the server: synchronously to one user, to a list of users, to everyone under one or more push labels, or to all users of the app. Label and all-user pushes run as push tasks.
@@ -85,13 +88,13 @@ pub mod thread_members;
 /// Threads: Create a thread from a message of a chat group, rename or delete it, and list the threads of the app, of a user, or of a user within one group. An app holds up to 100,000 threads unless Agora support raises the cap.
 pub mod threads;
 
-/// Token: Exchange credentials for a Chat access token at POST /token: either the app's client ID and secret, or an Agora app token (AccessToken2, "007...") sent as the bearer token. Current docs pass the Agora app token itself as the REST bearer token, so this exchange is optional.
+/// Token: Exchange credentials for a Chat access token at POST /token: either the app's client ID and secret, or an Agora app token (AccessToken2, "007...") sent as the bearer token. Current docs pass the Agora app token itself as the REST bearer token, so this exchange is optional. A user can also get a user token for its ID and password.
 pub mod token;
 
 /// User attributes: Set, read and delete the key-value attributes attached to users (nickname, avatar URL, contact details and custom keys), read them for many users at once, and get the total attribute size of the app. One user's attributes may total at most 2 KB, and the whole app's at most 10 GB.
 pub mod user_attributes;
 
-/// Users: Manage the app's user accounts: register one or many users, read and list them, delete them, reset a password, ban, unban or disconnect a user, and query online state and offline message delivery.
+/// Users: Manage the app's user accounts: register one or many users, read and list them, delete them, reset a password, ban, unban or disconnect a user (from every device or one), and query online devices, online state and offline message delivery.
 pub mod users;
 
 /// Every operation of the API, in spec order.
@@ -144,6 +147,17 @@ pub static OPERATIONS: &[crate::OperationInfo] = &[
     contacts::ADD_BLOCKED_USERS,
     contacts::LIST_BLOCKED_USERS,
     contacts::REMOVE_BLOCKED_USER,
+    contacts::CHECK_CONTACTS,
+    contacts::REMOVE_ALL_CONTACTS,
+    contacts::SET_CONTACT_REMARK,
+    contacts::ACCEPT_CONTACT_REQUEST,
+    contacts::DECLINE_CONTACT_REQUEST,
+    contacts::LIST_ROSTER,
+    favorites::LIST_FAVORITES,
+    favorites::ADD_FAVORITE,
+    favorites::ADD_FAVORITES,
+    favorites::UPDATE_FAVORITE_EXTENSION,
+    favorites::DELETE_FAVORITES,
     global_mute::SET_GLOBAL_MUTE,
     global_mute::GET_GLOBAL_MUTE,
     global_mute::LIST_GLOBAL_MUTES,
@@ -209,6 +223,7 @@ pub static OPERATIONS: &[crate::OperationInfo] = &[
     presence::GET_PRESENCE_STATUSES,
     presence::UNSUBSCRIBE_PRESENCE,
     presence::LIST_PRESENCE_SUBSCRIPTIONS,
+    presence::GET_GROUP_ONLINE_COUNT,
     push::SEND_PUSH_SYNC,
     push::SEND_PUSH_TO_USERS,
     push::SEND_PUSH_BY_LABELS,
@@ -239,6 +254,7 @@ pub static OPERATIONS: &[crate::OperationInfo] = &[
     threads::LIST_USER_GROUP_THREADS,
     token::CREATE_TOKEN_WITH_CREDENTIALS,
     token::EXCHANGE_AGORA_TOKEN,
+    token::GET_USER_TOKEN,
     user_attributes::SET_USER_ATTRIBUTES,
     user_attributes::GET_USER_ATTRIBUTES,
     user_attributes::GET_USERS_ATTRIBUTES,
@@ -258,6 +274,8 @@ pub static OPERATIONS: &[crate::OperationInfo] = &[
     users::GET_USERS_ONLINE_STATUS,
     users::GET_OFFLINE_MESSAGE_COUNT,
     users::GET_OFFLINE_MESSAGE_STATUS,
+    users::LIST_USER_DEVICES,
+    users::DISCONNECT_USER_DEVICE,
 ];
 /// Usernames have 1 to 64 characters: ASCII letters, digits and `_.-`; case does not matter.
 pub(crate) const USERNAME_RULE: crate::runtime::validate::UsernameRule = crate::runtime::validate::UsernameRule {
@@ -272,11 +290,12 @@ pub(crate) const USERNAME_RULE: crate::runtime::validate::UsernameRule = crate::
 #[cfg(test)]
 macro_rules! every_response_type {
     ($check:ident $args:tt) => {
-        { $check :: < ::std::collections::BTreeMap < String, ::std::collections::BTreeMap
-        < String, String > > > $args; $check :: < ::std::collections::BTreeMap < String,
-        String > > $args; $check :: < ::std::collections::BTreeMap < String, i64 > >
-        $args; $check :: < ::std::option::Option < ::serde_json::Value > > $args; $check
-        :: < ::std::vec::Vec < ::std::collections::BTreeMap < String, String > > > $args;
+        { $check :: < ::serde_json::Value > $args; $check :: <
+        ::std::collections::BTreeMap < String, ::std::collections::BTreeMap < String,
+        String > > > $args; $check :: < ::std::collections::BTreeMap < String, String > >
+        $args; $check :: < ::std::collections::BTreeMap < String, i64 > > $args; $check
+        :: < ::std::option::Option < ::serde_json::Value > > $args; $check :: <
+        ::std::vec::Vec < ::std::collections::BTreeMap < String, String > > > $args;
         $check :: < ::std::vec::Vec < String > > $args; $check :: < ::std::vec::Vec <
         crate ::chatroom_allowlist::ChatroomAllowlistResult > > $args; $check :: <
         ::std::vec::Vec < crate ::chatroom_blocklist::ChatroomBlocklistResult > > $args;
@@ -290,8 +309,10 @@ macro_rules! every_response_type {
         ::std::vec::Vec < crate ::chatrooms::GetChatroomsItem > > $args; $check :: <
         ::std::vec::Vec < crate ::chatrooms::ListChatroomsItem > > $args; $check :: <
         ::std::vec::Vec < crate ::chatrooms::ListUserJoinedChatroomsItem > > $args;
-        $check :: < ::std::vec::Vec < crate ::group_allowlist::AddGroupAllowlistUsersItem
-        > > $args; $check :: < ::std::vec::Vec < crate
+        $check :: < ::std::vec::Vec < crate ::contacts::CheckContactsItem > > $args;
+        $check :: < ::std::vec::Vec < crate ::favorites::Favorite > > $args; $check :: <
+        ::std::vec::Vec < crate ::group_allowlist::AddGroupAllowlistUsersItem > > $args;
+        $check :: < ::std::vec::Vec < crate
         ::group_allowlist::RemoveGroupAllowlistUsersItem > > $args; $check :: <
         ::std::vec::Vec < crate ::group_blocklist::AddGroupBlocklistUsersItem > > $args;
         $check :: < ::std::vec::Vec < crate
@@ -317,7 +338,9 @@ macro_rules! every_response_type {
         :: < ::std::vec::Vec < crate ::thread_members::ThreadMemberRemoval > > $args;
         $check :: < ::std::vec::Vec < crate ::threads::ListThreadsItem > > $args; $check
         :: < ::std::vec::Vec < crate ::threads::ThreadSummary > > $args; $check :: <
+        ::std::vec::Vec < crate ::users::ListUserDevicesItem > > $args; $check :: <
         ::std::vec::Vec < crate ::users::RegisterUsersItem > > $args; $check :: <
+        ::std::vec::Vec < crate ::users::UserDetails > > $args; $check :: <
         ::std::vec::Vec < crate ::users::UserEntity > > $args; $check :: < String >
         $args; $check :: < bool > $args; $check :: < crate
         ::chatroom_allowlist::ChatroomAllowlistResult > $args; $check :: < crate
@@ -337,8 +360,9 @@ macro_rules! every_response_type {
         ::chatrooms::UpdateChatroomAnnouncementData > $args; $check :: < crate
         ::chatrooms::UpdateChatroomData > $args; $check :: < crate
         ::contacts::ListContactsPagedData > $args; $check :: < crate
-        ::global_mute::GetGlobalMuteData > $args; $check :: < crate
-        ::global_mute::ListGlobalMutesData > $args; $check :: < crate
+        ::contacts::SetContactRemarkData > $args; $check :: < crate ::favorites::Favorite
+        > $args; $check :: < crate ::global_mute::GetGlobalMuteData > $args; $check :: <
+        crate ::global_mute::ListGlobalMutesData > $args; $check :: < crate
         ::global_mute::SetGlobalMuteData > $args; $check :: < crate
         ::group_allowlist::AddGroupAllowlistUserData > $args; $check :: < crate
         ::group_announcements::GetGroupAnnouncementData > $args; $check :: < crate
@@ -382,7 +406,9 @@ macro_rules! every_response_type {
         ::threads::UpdateThreadData > $args; $check :: < crate
         ::token::CreateTokenWithCredentialsData > $args; $check :: < crate
         ::token::ExchangeAgoraTokenData > $args; $check :: < crate
-        ::users::DisconnectUserData > $args; $check :: < i64 > $args; }
+        ::token::GetUserTokenData > $args; $check :: < crate ::users::DisconnectUserData
+        > $args; $check :: < crate ::users::DisconnectUserDeviceData > $args; $check :: <
+        i64 > $args; }
     };
 }
 

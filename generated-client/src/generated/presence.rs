@@ -3,11 +3,11 @@
 
 //! Presence
 //!
-//! Publish a user's presence status on a device and let users follow the presence of others: subscribe for a time, read statuses, unsubscribe and list subscriptions. The presence feature must be enabled for the app in Agora Console.
+//! Publish a user's presence status on a device and let users follow the presence of others: subscribe for a time, read statuses, unsubscribe and list subscriptions; count the online members of a chat group. The presence feature must be enabled for the app in Agora Console.
 //!
 //! The operations are methods of [`Presence`](crate::presence::Presence), which [`Client::presence`](crate::Client::presence) returns.
 #![allow(clippy::too_many_arguments)]
-/// Presence: Publish a user's presence status on a device and let users follow the presence of others: subscribe for a time, read statuses, unsubscribe and list subscriptions. The presence feature must be enabled for the app in Agora Console.
+/// Presence: Publish a user's presence status on a device and let users follow the presence of others: subscribe for a time, read statuses, unsubscribe and list subscriptions; count the online members of a chat group. The presence feature must be enabled for the app in Agora Console.
 ///
 /// Reached with [`Client::presence`](crate::Client::presence).
 ///
@@ -18,13 +18,14 @@
 /// | [`get_statuses`](Self::get_statuses) | Read the presence of up to 100 users. |
 /// | [`unsubscribe`](Self::unsubscribe) | Stop following the presence of up to 100 users. |
 /// | [`list_subscriptions`](Self::list_subscriptions) | List the users whose presence a user follows, page by page. |
+/// | [`group_online_count`](Self::group_online_count) | Count the members of a chat group who are online. |
 #[derive(Debug, Clone, Copy)]
 pub struct Presence<'a> {
     client: &'a crate::Client,
 }
 
 impl crate::Client {
-    /// Presence: Publish a user's presence status on a device and let users follow the presence of others: subscribe for a time, read statuses, unsubscribe and list subscriptions. The presence feature must be enabled for the app in Agora Console.
+    /// Presence: Publish a user's presence status on a device and let users follow the presence of others: subscribe for a time, read statuses, unsubscribe and list subscriptions; count the online members of a chat group. The presence feature must be enabled for the app in Agora Console.
     ///
     /// See [`Presence`](crate::presence::Presence) for its operations.
     pub fn presence(&self) -> Presence<'_> {
@@ -42,7 +43,7 @@ impl<'a> Presence<'a> {
     /// - Idempotent: yes, safe to repeat
     /// - Checked before sending: `username`: must follow the username rule; `ext`: at most 1024 bytes
     /// - Source: `restful-api/presence`, section "Set the presence status of a user"
-    /// - Doc errata: E121, E122 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: E121, E122, E137 (see `spec/errata.yaml` and `spec/errata/`)
     ///
     /// # Arguments
     ///
@@ -78,7 +79,7 @@ impl<'a> Presence<'a> {
     /// - Idempotent: yes, safe to repeat
     /// - Checked before sending: `username`: must follow the username rule; `usernames`: at least 1 items, at most 100 items, each item must follow the username rule
     /// - Source: `restful-api/presence`, section "Subscribe to the presence status of multiple users"
-    /// - Doc errata: E121, E122, E123 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: E121, E122, E123, E137, E149 (see `spec/errata.yaml` and `spec/errata/`)
     ///
     /// # Arguments
     ///
@@ -111,7 +112,7 @@ impl<'a> Presence<'a> {
     /// - Idempotent: yes, safe to repeat
     /// - Checked before sending: `username`: must follow the username rule; `usernames`: at least 1 items, at most 100 items, each item must follow the username rule
     /// - Source: `restful-api/presence`, section "Retrieve the presence status of multiple users"
-    /// - Doc errata: E121, E122, E123, E124 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: E121, E122, E123, E124, E137, E149 (see `spec/errata.yaml` and `spec/errata/`)
     ///
     /// # Arguments
     ///
@@ -141,7 +142,7 @@ impl<'a> Presence<'a> {
     /// - Idempotent: yes, safe to repeat
     /// - Checked before sending: `username`: must follow the username rule; `users`: at least 1 items, at most 100 items, each item must follow the username rule
     /// - Source: `restful-api/presence`, section "Unsubscribe from the presence status of multiple users"
-    /// - Doc errata: E121, E122, E125 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: E121, E122, E125, E137, E149 (see `spec/errata.yaml` and `spec/errata/`)
     ///
     /// # Arguments
     ///
@@ -164,14 +165,14 @@ impl<'a> Presence<'a> {
 
     /// List the users whose presence a user follows, page by page.
     ///
-    /// Returns page `pageNum` of the subscription list of `username`, at most `pageSize` (1 to 500; the server default is 1, so set it) entries, in the top-level `result` object: the total count as a string (`totalnum`) and the page in `sublist`. Streaming walks the pages until one comes back short.
+    /// Returns page `pageNum` of the subscription list of `username`, at most `pageSize` (1 to 100; the server default is 1, so set it) entries, in the top-level `result` object: the total count as a string (`totalnum`) and the page in `sublist`. Streaming walks the pages until one comes back short.
     ///
     /// - HTTP: `GET /users/{username}/presence/sublist`
     /// - Rate limit: 50/second per app key; Per App Key; the overview table gives the same number.
     /// - Idempotent: yes, safe to repeat
-    /// - Checked before sending: `username`: must follow the username rule; `pageNum`: at least 1; `pageSize`: between 1 and 500
+    /// - Checked before sending: `username`: must follow the username rule; `pageNum`: at least 1; `pageSize`: between 1 and 100
     /// - Source: `restful-api/presence`, section "Retrieve the subscriptions of a user"
-    /// - Doc errata: E040, E121, E122, E126 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: E040, E121, E122, E126, E137, E149 (see `spec/errata.yaml` and `spec/errata/`)
     ///
     /// # Arguments
     ///
@@ -185,6 +186,34 @@ impl<'a> Presence<'a> {
             username: username.into(),
             page_num: None,
             page_size: None,
+            options: crate::RequestOptions::default(),
+        }
+    }
+
+    /// Count the members of a chat group who are online.
+    ///
+    /// Returns, in the top-level `result`, how many members of the group have a live connection to the server (custom presence statuses do not count). Needs the presence feature and a separate activation of this API by the service provider.
+    ///
+    /// - HTTP: `GET /presence/online/{group_id}/type/{query_type}`
+    /// - Rate limit: 100/second per app key; Per App Key.
+    /// - Idempotent: yes, safe to repeat
+    /// - Checked before sending: `query_type`: between 1 and 1
+    /// - Source: `easemob/server-side/presence_group_online_count_obtain`, section "获取单个群组的在线成员数量"
+    /// - Doc errata: E150 (see `spec/errata.yaml` and `spec/errata/`)
+    ///
+    /// # Arguments
+    ///
+    /// - `group_id`: Id of the chat group.
+    /// - `query_type`: What to count; 1, the only documented value, counts the group's online members. Checked before sending: between 1 and 1. See errata E150.
+    pub fn group_online_count(
+        &self,
+        group_id: impl Into<String>,
+        query_type: i64,
+    ) -> GetGroupOnlineCountRequest<'a> {
+        GetGroupOnlineCountRequest {
+            client: self.client,
+            group_id: group_id.into(),
+            query_type,
             options: crate::RequestOptions::default(),
         }
     }
@@ -659,11 +688,11 @@ impl<'a> ListPresenceSubscriptionsRequest<'a> {
         self
     }
 
-    /// Entries per page, 1 to 500; the server uses 1 when omitted.
+    /// Entries per page, 1 to 100; the server uses 1 when omitted.
     ///
-    /// Checked before sending: between 1 and 500.
+    /// Checked before sending: between 1 and 100.
     ///
-    /// See errata E126.
+    /// See errata E126, E149.
     ///
     /// Server default: `1`.
     pub fn page_size(mut self, page_size: i64) -> Self {
@@ -690,7 +719,7 @@ impl<'a> ListPresenceSubscriptionsRequest<'a> {
                 "pageSize",
                 *value,
                 Some(1i64),
-                Some(500i64),
+                Some(100i64),
             )?;
         }
         Ok(())
@@ -746,7 +775,7 @@ impl<'a> ListPresenceSubscriptionsRequest<'a> {
         let size = self
             .page_size
             .or(Some(1i64))
-            .map(|size| size.min(500i64))
+            .map(|size| size.min(100i64))
             .and_then(|size| u64::try_from(size).ok());
         crate::runtime::paginate::by_page_number(
             self,
@@ -769,4 +798,83 @@ type ListPresenceSubscriptionsResult = Result<
 
 crate::runtime::request_builder!(
     ListPresenceSubscriptionsRequest => ListPresenceSubscriptionsResult
+);
+
+pub(crate) const GET_GROUP_ONLINE_COUNT: crate::OperationInfo = crate::OperationInfo {
+    id: "get_group_online_count",
+    method: crate::HttpMethod::Get,
+    path_template: "/presence/online/{group_id}/type/{query_type}",
+    idempotent: true,
+    rate_limit: Some(crate::RateLimit {
+        count: 100u32,
+        per: crate::RatePer::Second,
+    }),
+};
+
+/// The request of [`Presence::group_online_count`](Presence::group_online_count): set optional arguments, then `.await` it for the payload, or call [`with_envelope`](Self::with_envelope) for the whole response.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct GetGroupOnlineCountRequest<'a> {
+    client: &'a crate::Client,
+    group_id: String,
+    query_type: i64,
+    options: crate::RequestOptions,
+}
+
+impl<'a> GetGroupOnlineCountRequest<'a> {
+    /// Checks every documented limit; nothing is sent when one fails.
+    fn validate(&self) -> Result<(), crate::ValidationError> {
+        {
+            let value = &self.group_id;
+            crate::runtime::validate::non_empty("group_id", value)?;
+        }
+        {
+            let value = &self.query_type;
+            crate::runtime::validate::range(
+                "query_type",
+                *value,
+                Some(1i64),
+                Some(1i64),
+            )?;
+        }
+        Ok(())
+    }
+
+    /// Validates the arguments, sends the request and decodes the
+    /// response's payload (what `.await` does).
+    pub async fn send(self) -> GetGroupOnlineCountResult {
+        self.with_envelope().await.map(|response| response.data)
+    }
+
+    /// Like [`send`](Self::send), but keeps the whole response: the
+    /// payload in `data`, and the envelope fields around it.
+    pub async fn with_envelope(self) -> Result<crate::Response<i64>, crate::Error> {
+        self.validate()?;
+        let path = {
+            let group_id = crate::runtime::encode::segment(&self.group_id);
+            let query_type = crate::runtime::encode::segment(
+                &self.query_type.to_string(),
+            );
+            format!("/presence/online/{group_id}/type/{query_type}")
+        };
+        let query: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
+        let headers: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
+        let parts = crate::runtime::RequestParts {
+            op: &GET_GROUP_ONLINE_COUNT,
+            path,
+            query,
+            headers,
+            body: crate::runtime::Body::Empty,
+            options: self.options,
+            payload: crate::runtime::Payload::Key("result"),
+        };
+        self.client.send(parts).await
+    }
+}
+
+/// What the request gives when awaited.
+type GetGroupOnlineCountResult = Result<i64, crate::Error>;
+
+crate::runtime::request_builder!(
+    GetGroupOnlineCountRequest => GetGroupOnlineCountResult
 );

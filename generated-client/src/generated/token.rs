@@ -3,11 +3,11 @@
 
 //! Token
 //!
-//! Exchange credentials for a Chat access token at POST /token: either the app's client ID and secret, or an Agora app token (AccessToken2, "007...") sent as the bearer token. Current docs pass the Agora app token itself as the REST bearer token, so this exchange is optional.
+//! Exchange credentials for a Chat access token at POST /token: either the app's client ID and secret, or an Agora app token (AccessToken2, "007...") sent as the bearer token. Current docs pass the Agora app token itself as the REST bearer token, so this exchange is optional. A user can also get a user token for its ID and password.
 //!
 //! The operations are methods of [`Token`](crate::token::Token), which [`Client::token`](crate::Client::token) returns.
 #![allow(clippy::too_many_arguments)]
-/// Token: Exchange credentials for a Chat access token at POST /token: either the app's client ID and secret, or an Agora app token (AccessToken2, "007...") sent as the bearer token. Current docs pass the Agora app token itself as the REST bearer token, so this exchange is optional.
+/// Token: Exchange credentials for a Chat access token at POST /token: either the app's client ID and secret, or an Agora app token (AccessToken2, "007...") sent as the bearer token. Current docs pass the Agora app token itself as the REST bearer token, so this exchange is optional. A user can also get a user token for its ID and password.
 ///
 /// Reached with [`Client::token`](crate::Client::token).
 ///
@@ -15,13 +15,14 @@
 /// |---|---|
 /// | [`from_credentials`](Self::from_credentials) | Get an access token for a client ID and secret. |
 /// | [`exchange_app_token`](Self::exchange_app_token) | Exchange an Agora app token for a Chat access token. |
+/// | [`from_password`](Self::from_password) | Get a user token for a user ID and password. |
 #[derive(Debug, Clone, Copy)]
 pub struct Token<'a> {
     client: &'a crate::Client,
 }
 
 impl crate::Client {
-    /// Token: Exchange credentials for a Chat access token at POST /token: either the app's client ID and secret, or an Agora app token (AccessToken2, "007...") sent as the bearer token. Current docs pass the Agora app token itself as the REST bearer token, so this exchange is optional.
+    /// Token: Exchange credentials for a Chat access token at POST /token: either the app's client ID and secret, or an Agora app token (AccessToken2, "007...") sent as the bearer token. Current docs pass the Agora app token itself as the REST bearer token, so this exchange is optional. A user can also get a user token for its ID and password.
     ///
     /// See [`Token`](crate::token::Token) for its operations.
     pub fn token(&self) -> Token<'_> {
@@ -90,6 +91,67 @@ impl<'a> Token<'a> {
             options: crate::RequestOptions::default(),
         }
     }
+
+    /// Get a user token for a user ID and password.
+    ///
+    /// Logs a user in with grant_type "password": returns a user token, its lifetime in seconds and the user's record as the top-level members of the response. This is how a client signs in for itself; Easemob marks the password grant as deprecated in favour of tokens the app server issues. Every call issues a new token.
+    ///
+    /// - HTTP: `POST /token`
+    /// - Rate limit: 100/second per app key; Per App Key, from the price list; the Easemob page gives no limit.
+    /// - Idempotent: no, a repeat may act twice
+    /// - Checked before sending: `grant_type`: one of `password`; `username`: must follow the username rule; `ttl`: at least 0
+    /// - Source: `easemob/server-side/easemob_user_token_password`, section "通过用户 ID 和密码获取用户 token"
+    /// - Doc errata: E147 (see `spec/errata.yaml` and `spec/errata/`)
+    ///
+    /// # Arguments
+    ///
+    /// - `grant_type`: Always "password" for this grant. Checked before sending: one of `password`.
+    /// - `username`: The user logging in.
+    /// - `password`: The user's login password.
+    pub fn from_password(
+        &self,
+        grant_type: impl Into<String>,
+        username: impl Into<String>,
+        password: impl Into<String>,
+    ) -> GetUserTokenRequest<'a> {
+        GetUserTokenRequest {
+            client: self.client,
+            body: GetUserTokenBody {
+                grant_type: grant_type.into(),
+                username: username.into(),
+                password: password.into(),
+                ttl: None,
+            },
+            options: crate::RequestOptions::default(),
+        }
+    }
+}
+
+/// The user record that comes with a user token (get_user_token), as the Easemob page lists it.
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+pub struct TokenUser {
+    /// Internal UUID the service gave the user.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub uuid: Option<String>,
+    /// Object type, always "user"; callers can ignore it.
+    #[serde(rename = "type")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub type_: Option<String>,
+    /// When the user was registered, in Unix milliseconds.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created: Option<i64>,
+    /// When the user record last changed, in Unix milliseconds.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub modified: Option<i64>,
+    /// The user's login name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub username: Option<String>,
+    /// False while the user is banned (deactivated), true otherwise.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub activated: Option<bool>,
+    /// Fields the server sent that the spec does not describe.
+    #[serde(flatten)]
+    pub extra: crate::Extra,
 }
 
 /// The whole response body.
@@ -119,6 +181,22 @@ pub struct ExchangeAgoraTokenData {
     /// When the token expires, in Unix milliseconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expire_timestamp: Option<i64>,
+    /// Fields the server sent that the spec does not describe.
+    #[serde(flatten)]
+    pub extra: crate::Extra,
+}
+
+/// The whole response body.
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+pub struct GetUserTokenData {
+    /// The user token.
+    pub access_token: String,
+    /// Seconds until the token expires.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expires_in: Option<i64>,
+    /// The record of the user the token belongs to.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user: Option<crate::token::TokenUser>,
     /// Fields the server sent that the spec does not describe.
     #[serde(flatten)]
     pub extra: crate::Extra,
@@ -285,3 +363,96 @@ type ExchangeAgoraTokenResult = Result<
 >;
 
 crate::runtime::request_builder!(ExchangeAgoraTokenRequest => ExchangeAgoraTokenResult);
+
+pub(crate) const GET_USER_TOKEN: crate::OperationInfo = crate::OperationInfo {
+    id: "get_user_token",
+    method: crate::HttpMethod::Post,
+    path_template: "/token",
+    idempotent: false,
+    rate_limit: Some(crate::RateLimit {
+        count: 100u32,
+        per: crate::RatePer::Second,
+    }),
+};
+
+/// The JSON body, exactly as it goes on the wire.
+#[derive(Debug, Clone, ::serde::Serialize)]
+struct GetUserTokenBody {
+    grant_type: String,
+    username: String,
+    password: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    ttl: Option<i64>,
+}
+
+/// The request of [`Token::from_password`](Token::from_password): set optional arguments, then `.await` it for the payload, or call [`with_envelope`](Self::with_envelope) for the whole response.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct GetUserTokenRequest<'a> {
+    client: &'a crate::Client,
+    body: GetUserTokenBody,
+    options: crate::RequestOptions,
+}
+
+impl<'a> GetUserTokenRequest<'a> {
+    /// Lifetime of the token in seconds; 0 asks for a token that does not expire. The app's console setting applies when omitted.
+    ///
+    /// Checked before sending: at least 0.
+    ///
+    /// See errata E147.
+    pub fn ttl(mut self, ttl: i64) -> Self {
+        self.body.ttl = Some(ttl);
+        self
+    }
+
+    /// Checks every documented limit; nothing is sent when one fails.
+    fn validate(&self) -> Result<(), crate::ValidationError> {
+        {
+            let value = &self.body.grant_type;
+            crate::runtime::validate::one_of("grant_type", value, &["password"])?;
+        }
+        {
+            let value = &self.body.username;
+            crate::runtime::validate::username(
+                "username",
+                value,
+                &super::USERNAME_RULE,
+            )?;
+        }
+        if let Some(value) = &self.body.ttl {
+            crate::runtime::validate::range("ttl", *value, Some(0i64), None)?;
+        }
+        Ok(())
+    }
+
+    /// Validates the arguments, sends the request and decodes the
+    /// response's payload (what `.await` does).
+    pub async fn send(self) -> GetUserTokenResult {
+        self.with_envelope().await.map(|response| response.data)
+    }
+
+    /// Like [`send`](Self::send), but keeps the whole response: the
+    /// payload in `data`, and the envelope fields around it.
+    pub async fn with_envelope(
+        self,
+    ) -> Result<crate::Response<crate::token::GetUserTokenData>, crate::Error> {
+        self.validate()?;
+        let path = String::from("/token");
+        let query: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
+        let headers: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
+        let parts = crate::runtime::RequestParts {
+            op: &GET_USER_TOKEN,
+            path,
+            query,
+            headers,
+            body: crate::runtime::Body::json(&self.body)?,
+            options: self.options,
+            payload: crate::runtime::Payload::Root,
+        };
+        self.client.send(parts).await
+    }
+}
+
+/// What the request gives when awaited.
+type GetUserTokenResult = Result<crate::token::GetUserTokenData, crate::Error>;
+crate::runtime::request_builder!(GetUserTokenRequest => GetUserTokenResult);

@@ -42,7 +42,7 @@ impl<'a> UserAttributes<'a> {
     /// - Idempotent: yes, safe to repeat
     /// - Checked before sending: `username`: must follow the username rule; `nickname`: at most 64 characters; `avatarurl`: at most 256 characters; `phone`: at most 32 characters; `mail`: at most 64 characters; `gender`: between 0 and 2; `sign`: at most 256 characters; `birth`: at most 64 characters
     /// - Source: `restful-api/user-attributes-management`, section "Setting user attributes"
-    /// - Doc errata: E118, E119 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: E118, E119, E151 (see `spec/errata.yaml` and `spec/errata/`)
     ///
     /// # Arguments
     ///
@@ -75,7 +75,7 @@ impl<'a> UserAttributes<'a> {
     /// - Idempotent: yes, safe to repeat
     /// - Checked before sending: `username`: must follow the username rule
     /// - Source: `restful-api/user-attributes-management`, section "Retrieving user attributes"
-    /// - Doc errata: E047, E119, E120 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: E047, E119, E120, E152 (see `spec/errata.yaml` and `spec/errata/`)
     ///
     /// # Arguments
     ///

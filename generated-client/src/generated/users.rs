@@ -3,11 +3,11 @@
 
 //! Users
 //!
-//! Manage the app's user accounts: register one or many users, read and list them, delete them, reset a password, ban, unban or disconnect a user, and query online state and offline message delivery.
+//! Manage the app's user accounts: register one or many users, read and list them, delete them, reset a password, ban, unban or disconnect a user (from every device or one), and query online devices, online state and offline message delivery.
 //!
 //! The operations are methods of [`Users`](crate::users::Users), which [`Client::users`](crate::Client::users) returns.
 #![allow(clippy::too_many_arguments)]
-/// Users: Manage the app's user accounts: register one or many users, read and list them, delete them, reset a password, ban, unban or disconnect a user, and query online state and offline message delivery.
+/// Users: Manage the app's user accounts: register one or many users, read and list them, delete them, reset a password, ban, unban or disconnect a user (from every device or one), and query online devices, online state and offline message delivery.
 ///
 /// Reached with [`Client::users`](crate::Client::users).
 ///
@@ -27,13 +27,15 @@
 /// | [`online_statuses`](Self::online_statuses) | Tell whether each of up to 100 users is online. |
 /// | [`offline_message_count`](Self::offline_message_count) | Count the offline messages waiting for a user. |
 /// | [`offline_message_status`](Self::offline_message_status) | Tell whether an offline message has reached its recipient. |
+/// | [`list_devices`](Self::list_devices) | List the devices a user is logged in on. |
+/// | [`disconnect_device`](Self::disconnect_device) | Log a user out of one device. |
 #[derive(Debug, Clone, Copy)]
 pub struct Users<'a> {
     client: &'a crate::Client,
 }
 
 impl crate::Client {
-    /// Users: Manage the app's user accounts: register one or many users, read and list them, delete them, reset a password, ban, unban or disconnect a user, and query online state and offline message delivery.
+    /// Users: Manage the app's user accounts: register one or many users, read and list them, delete them, reset a password, ban, unban or disconnect a user (from every device or one), and query online devices, online state and offline message delivery.
     ///
     /// See [`Users`](crate::users::Users) for its operations.
     pub fn users(&self) -> Users<'_> {
@@ -49,9 +51,9 @@ impl<'a> Users<'a> {
     /// - HTTP: `POST /users`
     /// - Rate limit: 100/second per app key; Per App Key; the overview table gives the same number.
     /// - Idempotent: no, a repeat may act twice
-    /// - Checked before sending: `username`: must follow the username rule; `password`: at most 64 characters
+    /// - Checked before sending: `username`: must follow the username rule; `password`: at most 64 characters; `nickname`: at most 100 characters
     /// - Source: `restful-api/user-system-registration`, section "Registering a user"
-    /// - Doc errata: E041, E100, E101, E103 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: E041, E100, E101, E103, E130, E131, E132 (see `spec/errata.yaml` and `spec/errata/`)
     ///
     /// # Arguments
     ///
@@ -77,11 +79,11 @@ impl<'a> Users<'a> {
     /// - Idempotent: no, a repeat may act twice
     /// - Checked before sending: `users`: at least 1 items, at most 60 items
     /// - Source: `restful-api/user-system-registration`, section "Registering multiple users"
-    /// - Doc errata: E041, E100, E101, E102, E103, E104, E128 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: E041, E100, E101, E102, E103, E104, E128, E130, E131, E141 (see `spec/errata.yaml` and `spec/errata/`)
     ///
     /// # Arguments
     ///
-    /// - `users`: The accounts to create, 1 to 60. On the wire this list is the whole request body (a bare JSON array), not a `users` member. Checked before sending: at least 1 items; at most 60 items. See errata E102.
+    /// - `users`: The accounts to create, 1 to 60 (the Easemob page states the same cap). On the wire this list is the whole request body (a bare JSON array), not a `users` member. Checked before sending: at least 1 items; at most 60 items. See errata E102.
     pub fn register_many(
         &self,
         users: ::std::vec::Vec<crate::users::UserRegistration>,
@@ -102,7 +104,7 @@ impl<'a> Users<'a> {
     /// - Idempotent: yes, safe to repeat
     /// - Checked before sending: `username`: must follow the username rule
     /// - Source: `restful-api/user-system-registration`, section "Querying a user"
-    /// - Doc errata: E101 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: E101, E134, E135 (see `spec/errata.yaml` and `spec/errata/`)
     ///
     /// # Arguments
     ///
@@ -124,7 +126,7 @@ impl<'a> Users<'a> {
     /// - Idempotent: yes, safe to repeat
     /// - Checked before sending: `limit`: between 1 and 100
     /// - Source: `restful-api/user-system-registration`, section "Querying multiple users"
-    /// - Doc errata: E101, E105 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: E101, E105, E133, E134, E135 (see `spec/errata.yaml` and `spec/errata/`)
     pub fn list(&self) -> ListUsersRequest<'a> {
         ListUsersRequest {
             client: self.client,
@@ -143,7 +145,7 @@ impl<'a> Users<'a> {
     /// - Idempotent: yes, safe to repeat
     /// - Checked before sending: `username`: must follow the username rule
     /// - Source: `restful-api/user-system-registration`, section "Deleting a user"
-    /// - Doc errata: E101, E106 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: E101, E106, E136 (see `spec/errata.yaml` and `spec/errata/`)
     ///
     /// # Arguments
     ///
@@ -165,7 +167,7 @@ impl<'a> Users<'a> {
     /// - Idempotent: no, a repeat may act twice
     /// - Checked before sending: `limit`: between 1 and 100
     /// - Source: `restful-api/user-system-registration`, section "Deleting multiple users"
-    /// - Doc errata: E042, E101 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: E042, E101, E137 (see `spec/errata.yaml` and `spec/errata/`)
     pub fn delete_many(&self) -> DeleteUsersRequest<'a> {
         DeleteUsersRequest {
             client: self.client,
@@ -214,7 +216,7 @@ impl<'a> Users<'a> {
     /// - Idempotent: yes, safe to repeat
     /// - Checked before sending: `username`: must follow the username rule
     /// - Source: `restful-api/user-system-registration`, section "Banning a user"
-    /// - Doc errata: E101, E111 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: E101, E111, E135 (see `spec/errata.yaml` and `spec/errata/`)
     ///
     /// # Arguments
     ///
@@ -305,7 +307,7 @@ impl<'a> Users<'a> {
     /// - Idempotent: yes, safe to repeat
     /// - Checked before sending: `usernames`: at least 1 items, at most 100 items, each item must follow the username rule
     /// - Source: `restful-api/user-system-registration`, section "Querying the online state of multiple users"
-    /// - Doc errata: E108 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: E108, E137, E138 (see `spec/errata.yaml` and `spec/errata/`)
     ///
     /// # Arguments
     ///
@@ -375,6 +377,59 @@ impl<'a> Users<'a> {
             options: crate::RequestOptions::default(),
         }
     }
+
+    /// List the devices a user is logged in on.
+    ///
+    /// With multi-device login, returns one entry per device the user is currently connected from: its resource id (the value disconnect_user_device takes), device UUID and device name.
+    ///
+    /// - HTTP: `GET /users/{username}/resources`
+    /// - Rate limit: 100/second per app key; Per App Key, shared with the other user account operations and the offline push settings.
+    /// - Idempotent: yes, safe to repeat
+    /// - Checked before sending: `username`: must follow the username rule
+    /// - Source: `easemob/server-side/account_online_device_obtain`, section "获取指定账号的在线登录设备列表"
+    /// - Doc errata: E140 (see `spec/errata.yaml` and `spec/errata/`)
+    ///
+    /// # Arguments
+    ///
+    /// - `username`: The user whose devices are listed.
+    pub fn list_devices(
+        &self,
+        username: impl Into<String>,
+    ) -> ListUserDevicesRequest<'a> {
+        ListUserDevicesRequest {
+            client: self.client,
+            username: username.into(),
+            options: crate::RequestOptions::default(),
+        }
+    }
+
+    /// Log a user out of one device.
+    ///
+    /// Ends the user's session on the device `resource` only; sessions on the user's other devices stay open (disconnect_user ends all of them). list_user_devices gives the resource ids.
+    ///
+    /// - HTTP: `DELETE /users/{username}/disconnect/{resource}`
+    /// - Rate limit: 100/second per app key; Per App Key, shared with the other user account operations and the offline push settings.
+    /// - Idempotent: yes, safe to repeat
+    /// - Checked before sending: `username`: must follow the username rule
+    /// - Source: `easemob/server-side/account_offline_device_single`, section "强制用户从单设备下线"
+    /// - Doc errata: E140 (see `spec/errata.yaml` and `spec/errata/`)
+    ///
+    /// # Arguments
+    ///
+    /// - `username`: The user to log out of the device.
+    /// - `resource`: Resource id of the device, `{device type}_{resource id}` with device type android, ios or web, e.g. android_123423453246. See errata E140.
+    pub fn disconnect_device(
+        &self,
+        username: impl Into<String>,
+        resource: impl Into<String>,
+    ) -> DisconnectUserDeviceRequest<'a> {
+        DisconnectUserDeviceRequest {
+            client: self.client,
+            username: username.into(),
+            resource: resource.into(),
+            options: crate::RequestOptions::default(),
+        }
+    }
 }
 
 /// One user record as the user and contact operations return it in the top-level `entities` array.
@@ -407,21 +462,83 @@ pub struct UserEntity {
     pub extra: crate::Extra,
 }
 
+/// One user record as get_user and list_users return it in the top-level `entities` array: the fields of UserEntity plus the user's push settings, each present only once the user has set it (E134).
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+pub struct UserDetails {
+    /// Internal UUID the service gave the user.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub uuid: Option<String>,
+    /// Object type, always "user"; callers can ignore it.
+    #[serde(rename = "type")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub type_: Option<String>,
+    /// When the user was registered, in Unix milliseconds.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created: Option<i64>,
+    /// When the user record last changed, in Unix milliseconds.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub modified: Option<i64>,
+    /// The user's login name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub username: Option<String>,
+    /// False while the user is banned (deactivated), true otherwise.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub activated: Option<bool>,
+    /// Display name used in push notifications, when one is set.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub nickname: Option<String>,
+    /// How push notifications show messages: 0 a bare "new message" notice, 1 the sender's nickname and the message text.
+    ///
+    /// See errata E134.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub notification_display_style: Option<i64>,
+    /// Whether do-not-disturb is switched on.
+    ///
+    /// See errata E134.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub notification_no_disturbing: Option<bool>,
+    /// Hour of the day (e.g. "8") at which do-not-disturb starts.
+    ///
+    /// See errata E134.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub notification_no_disturbing_start: Option<String>,
+    /// Hour of the day (e.g. "18") at which do-not-disturb ends.
+    ///
+    /// See errata E134.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub notification_no_disturbing_end: Option<String>,
+    /// Name of the push certificate of the user's client.
+    ///
+    /// See errata E134.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub notifier_name: Option<String>,
+    /// Push token of the user's device.
+    ///
+    /// See errata E134.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub device_token: Option<String>,
+    /// Fields the server sent that the spec does not describe.
+    #[serde(flatten)]
+    pub extra: crate::Extra,
+}
+
 /// One account to create in a batch registration.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct UserRegistration {
     /// Login name of the new user.
     pub username: String,
-    /// Login password of the new user, at most 64 characters; shown only by the token page's example.
+    /// Login password of the new user, at most 64 characters. The Easemob pages require it; the Agora registration examples send none.
     ///
     /// Checked before sending: at most 64 characters.
     ///
-    /// See errata E103.
+    /// See errata E103, E130.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub password: Option<String>,
-    /// Display name for push notifications; shown only by the token page's example.
+    /// Display name for push notifications, at most 100 characters.
     ///
-    /// See errata E103.
+    /// Checked before sending: at most 100 characters.
+    ///
+    /// See errata E103, E130, E131.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub nickname: Option<String>,
     /// Fields the server sent that the spec does not describe.
@@ -452,6 +569,34 @@ pub struct RegisterUsersItem {
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct DisconnectUserData {
     /// True once the user has been logged out; the page shows no other value.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub result: Option<bool>,
+    /// Fields the server sent that the spec does not describe.
+    #[serde(flatten)]
+    pub extra: crate::Extra,
+}
+
+/// The devices the user is logged in on.
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+pub struct ListUserDevicesItem {
+    /// Resource id of the device, `{device type}_{resource id}` with device type android, ios or web, e.g. android_123423453246.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub res: Option<String>,
+    /// UUID of the device.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub device_uuid: Option<String>,
+    /// Name of the device.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub device_name: Option<String>,
+    /// Fields the server sent that the spec does not describe.
+    #[serde(flatten)]
+    pub extra: crate::Extra,
+}
+
+/// The `data` of the response of [`Users::disconnect_device`](crate::users::Users::disconnect_device): Log a user out of one device.
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+pub struct DisconnectUserDeviceData {
+    /// True when the user was logged out of the device.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub result: Option<bool>,
     /// Fields the server sent that the spec does not describe.
@@ -490,19 +635,21 @@ pub struct RegisterUserRequest<'a> {
 }
 
 impl<'a> RegisterUserRequest<'a> {
-    /// Login password, at most 64 characters. Not in the registration table; taken from the token page's example.
+    /// Login password, at most 64 characters. The Easemob pages require it (the server then answers 400 without one); the Agora registration example sends none.
     ///
     /// Checked before sending: at most 64 characters.
     ///
-    /// See errata E103.
+    /// See errata E103, E130.
     pub fn password(mut self, password: impl Into<String>) -> Self {
         self.body.password = Some(password.into());
         self
     }
 
-    /// Display name for push notifications. Not in the registration table; taken from the token page's example.
+    /// Display name for push notifications, at most 100 characters.
     ///
-    /// See errata E103.
+    /// Checked before sending: at most 100 characters.
+    ///
+    /// See errata E103, E130, E131.
     pub fn nickname(mut self, nickname: impl Into<String>) -> Self {
         self.body.nickname = Some(nickname.into());
         self
@@ -520,6 +667,9 @@ impl<'a> RegisterUserRequest<'a> {
         }
         if let Some(value) = &self.body.password {
             crate::runtime::validate::max_chars("password", value, 64u32)?;
+        }
+        if let Some(value) = &self.body.nickname {
+            crate::runtime::validate::max_chars("nickname", value, 100u32)?;
         }
         Ok(())
     }
@@ -685,7 +835,7 @@ impl<'a> GetUserRequest<'a> {
     pub async fn with_envelope(
         self,
     ) -> Result<
-        crate::Response<::std::vec::Vec<crate::users::UserEntity>>,
+        crate::Response<::std::vec::Vec<crate::users::UserDetails>>,
         crate::Error,
     > {
         self.validate()?;
@@ -709,7 +859,7 @@ impl<'a> GetUserRequest<'a> {
 }
 
 /// What the request gives when awaited.
-type GetUserResult = Result<::std::vec::Vec<crate::users::UserEntity>, crate::Error>;
+type GetUserResult = Result<::std::vec::Vec<crate::users::UserDetails>, crate::Error>;
 crate::runtime::request_builder!(GetUserRequest => GetUserResult);
 
 pub(crate) const LIST_USERS: crate::OperationInfo = crate::OperationInfo {
@@ -771,7 +921,7 @@ impl<'a> ListUsersRequest<'a> {
     pub async fn with_envelope(
         self,
     ) -> Result<
-        crate::Response<::std::vec::Vec<crate::users::UserEntity>>,
+        crate::Response<::std::vec::Vec<crate::users::UserDetails>>,
         crate::Error,
     > {
         self.validate()?;
@@ -801,7 +951,7 @@ impl<'a> ListUsersRequest<'a> {
     /// Set the page size with the builder first; the cursor is
     /// managed by the stream.
     #[inline]
-    pub fn into_stream(self) -> crate::BoxStream<'a, crate::users::UserEntity> {
+    pub fn into_stream(self) -> crate::BoxStream<'a, crate::users::UserDetails> {
         crate::runtime::paginate::by_cursor(
             self,
             |mut request: Self, cursor| async move {
@@ -815,7 +965,7 @@ impl<'a> ListUsersRequest<'a> {
 }
 
 /// What the request gives when awaited.
-type ListUsersResult = Result<::std::vec::Vec<crate::users::UserEntity>, crate::Error>;
+type ListUsersResult = Result<::std::vec::Vec<crate::users::UserDetails>, crate::Error>;
 crate::runtime::request_builder!(ListUsersRequest => ListUsersResult);
 
 pub(crate) const DELETE_USER: crate::OperationInfo = crate::OperationInfo {
@@ -1625,4 +1775,163 @@ type GetOfflineMessageStatusResult = Result<
 
 crate::runtime::request_builder!(
     GetOfflineMessageStatusRequest => GetOfflineMessageStatusResult
+);
+
+pub(crate) const LIST_USER_DEVICES: crate::OperationInfo = crate::OperationInfo {
+    id: "list_user_devices",
+    method: crate::HttpMethod::Get,
+    path_template: "/users/{username}/resources",
+    idempotent: true,
+    rate_limit: Some(crate::RateLimit {
+        count: 100u32,
+        per: crate::RatePer::Second,
+    }),
+};
+
+/// The request of [`Users::list_devices`](Users::list_devices): set optional arguments, then `.await` it for the payload, or call [`with_envelope`](Self::with_envelope) for the whole response.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct ListUserDevicesRequest<'a> {
+    client: &'a crate::Client,
+    username: String,
+    options: crate::RequestOptions,
+}
+
+impl<'a> ListUserDevicesRequest<'a> {
+    /// Checks every documented limit; nothing is sent when one fails.
+    fn validate(&self) -> Result<(), crate::ValidationError> {
+        {
+            let value = &self.username;
+            crate::runtime::validate::non_empty("username", value)?;
+            crate::runtime::validate::username(
+                "username",
+                value,
+                &super::USERNAME_RULE,
+            )?;
+        }
+        Ok(())
+    }
+
+    /// Validates the arguments, sends the request and decodes the
+    /// response's payload (what `.await` does).
+    pub async fn send(self) -> ListUserDevicesResult {
+        self.with_envelope().await.map(|response| response.data)
+    }
+
+    /// Like [`send`](Self::send), but keeps the whole response: the
+    /// payload in `data`, and the envelope fields around it.
+    pub async fn with_envelope(
+        self,
+    ) -> Result<
+        crate::Response<::std::vec::Vec<crate::users::ListUserDevicesItem>>,
+        crate::Error,
+    > {
+        self.validate()?;
+        let path = {
+            let username = crate::runtime::encode::segment(&self.username);
+            format!("/users/{username}/resources")
+        };
+        let query: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
+        let headers: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
+        let parts = crate::runtime::RequestParts {
+            op: &LIST_USER_DEVICES,
+            path,
+            query,
+            headers,
+            body: crate::runtime::Body::Empty,
+            options: self.options,
+            payload: crate::runtime::Payload::Data,
+        };
+        self.client.send(parts).await
+    }
+}
+
+/// What the request gives when awaited.
+type ListUserDevicesResult = Result<
+    ::std::vec::Vec<crate::users::ListUserDevicesItem>,
+    crate::Error,
+>;
+
+crate::runtime::request_builder!(ListUserDevicesRequest => ListUserDevicesResult);
+
+pub(crate) const DISCONNECT_USER_DEVICE: crate::OperationInfo = crate::OperationInfo {
+    id: "disconnect_user_device",
+    method: crate::HttpMethod::Delete,
+    path_template: "/users/{username}/disconnect/{resource}",
+    idempotent: true,
+    rate_limit: Some(crate::RateLimit {
+        count: 100u32,
+        per: crate::RatePer::Second,
+    }),
+};
+
+/// The request of [`Users::disconnect_device`](Users::disconnect_device): set optional arguments, then `.await` it for the payload, or call [`with_envelope`](Self::with_envelope) for the whole response.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct DisconnectUserDeviceRequest<'a> {
+    client: &'a crate::Client,
+    username: String,
+    resource: String,
+    options: crate::RequestOptions,
+}
+
+impl<'a> DisconnectUserDeviceRequest<'a> {
+    /// Checks every documented limit; nothing is sent when one fails.
+    fn validate(&self) -> Result<(), crate::ValidationError> {
+        {
+            let value = &self.username;
+            crate::runtime::validate::non_empty("username", value)?;
+            crate::runtime::validate::username(
+                "username",
+                value,
+                &super::USERNAME_RULE,
+            )?;
+        }
+        {
+            let value = &self.resource;
+            crate::runtime::validate::non_empty("resource", value)?;
+        }
+        Ok(())
+    }
+
+    /// Validates the arguments, sends the request and decodes the
+    /// response's payload (what `.await` does).
+    pub async fn send(self) -> DisconnectUserDeviceResult {
+        self.with_envelope().await.map(|response| response.data)
+    }
+
+    /// Like [`send`](Self::send), but keeps the whole response: the
+    /// payload in `data`, and the envelope fields around it.
+    pub async fn with_envelope(
+        self,
+    ) -> Result<crate::Response<crate::users::DisconnectUserDeviceData>, crate::Error> {
+        self.validate()?;
+        let path = {
+            let username = crate::runtime::encode::segment(&self.username);
+            let resource = crate::runtime::encode::segment(&self.resource);
+            format!("/users/{username}/disconnect/{resource}")
+        };
+        let query: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
+        let headers: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
+        let parts = crate::runtime::RequestParts {
+            op: &DISCONNECT_USER_DEVICE,
+            path,
+            query,
+            headers,
+            body: crate::runtime::Body::Empty,
+            options: self.options,
+            payload: crate::runtime::Payload::Data,
+        };
+        self.client.send(parts).await
+    }
+}
+
+/// What the request gives when awaited.
+type DisconnectUserDeviceResult = Result<
+    crate::users::DisconnectUserDeviceData,
+    crate::Error,
+>;
+
+crate::runtime::request_builder!(
+    DisconnectUserDeviceRequest => DisconnectUserDeviceResult
 );

@@ -1544,6 +1544,36 @@ async fn add_contact_doc() {
 }
 
 #[tokio::test]
+async fn add_contact_easemob() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"action\": \"post\",\n  \"application\": \"8bXXXX402\",\n  \"path\": \"/users/475XXXXba/contacts\",\n  \"uri\": \"https://XXXX/XXXX/XXXX/users/475XXXXba/contacts\",\n  \"entities\": [\n    {\n      \"uuid\": \"b2aXXXXf1\",\n      \"type\": \"user\",\n      \"created\": 1542356523769,\n      \"modified\": 1542597334500,\n      \"username\": \"user2\",\n      \"activated\": true,\n      \"nickname\": \"testuser\"\n    }\n  ],\n  \"timestamp\": 1542598913819,\n  \"duration\": 63,\n  \"organization\": \"XXXX\",\n  \"applicationName\": \"testapp\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client.contacts().add("user1", "user2").with_envelope().await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "POST",
+                path: "/users/user1/contacts/users/user2",
+                query: None,
+                body: None,
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[("accept", "application/json")],
+            },
+        )
+        .await;
+    let response = result.expect("add_contact example `easemob`");
+    support::assert_decoded(
+        &response,
+        &[("/applicationName", "\"testapp\""), ("/data/0/nickname", "\"testuser\"")],
+    );
+}
+
+#[tokio::test]
 async fn remove_contact_doc() {
     let server = support::MockApi::start(
             200u16,
@@ -1567,6 +1597,36 @@ async fn remove_contact_doc() {
         )
         .await;
     let response = result.expect("remove_contact example `doc`");
+    support::assert_decoded(
+        &response,
+        &[("/action", "\"delete\""), ("/data/0/username", "\"user2\"")],
+    );
+}
+
+#[tokio::test]
+async fn remove_contact_easemob() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"action\": \"delete\",\n  \"application\": \"8bXXXX402\",\n  \"path\": \"/users/475XXXXba/contacts\",\n  \"uri\": \"https://XXXX/XXXX/XXXX/users/475XXXXba/contacts\",\n  \"entities\": [\n    {\n      \"uuid\": \"b2aXXXXf1\",\n      \"type\": \"user\",\n      \"created\": 1542356523769,\n      \"modified\": 1542597334500,\n      \"username\": \"user2\",\n      \"activated\": true,\n      \"nickname\": \"testuser\"\n    }\n  ],\n  \"timestamp\": 1542599266616,\n  \"duration\": 350,\n  \"organization\": \"XXXX\",\n  \"applicationName\": \"testapp\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client.contacts().remove("user1", "user2").with_envelope().await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "DELETE",
+                path: "/users/user1/contacts/users/user2",
+                query: None,
+                body: None,
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[("accept", "application/json")],
+            },
+        )
+        .await;
+    let response = result.expect("remove_contact example `easemob`");
     support::assert_decoded(
         &response,
         &[("/action", "\"delete\""), ("/data/0/username", "\"user2\"")],
@@ -1601,6 +1661,33 @@ async fn list_contacts_doc() {
         &response,
         &[("/count", "2"), ("/data/0", "\"user3\""), ("/data/1", "\"user2\"")],
     );
+}
+
+#[tokio::test]
+async fn list_contacts_easemob() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"action\": \"get\",\n  \"uri\": \"https://XXXX/XXXX/XXXX/users/user1/contacts/users\",\n  \"entities\": [],\n  \"data\": [\"user3\", \"user2\"],\n  \"timestamp\": 1543819826513,\n  \"duration\": 12,\n  \"count\": 2\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client.contacts().list("user1").with_envelope().await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "GET",
+                path: "/users/user1/contacts/users",
+                query: None,
+                body: None,
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[("accept", "application/json")],
+            },
+        )
+        .await;
+    let response = result.expect("list_contacts example `easemob`");
+    support::assert_decoded(&response, &[("/count", "2"), ("/data/1", "\"user2\"")]);
 }
 
 #[tokio::test]
@@ -1640,6 +1727,42 @@ async fn list_contacts_paged_doc() {
 }
 
 #[tokio::test]
+async fn list_contacts_paged_easemob() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"uri\": \"http://XXXX/XXXX/XXXX/users/XXXX/rostersByPage\",\n  \"timestamp\": 1706238297509,\n  \"entities\": [],\n  \"count\": 1,\n  \"action\": \"get\",\n  \"data\": {\n    \"contacts\": [\n      {\n        \"remark\": null,\n        \"username\": \"username\"\n      }\n    ]\n  },\n  \"duration\": 27\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .contacts()
+        .list_paged("XXXX")
+        .limit(10)
+        .need_return_remark(true)
+        .with_envelope()
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "GET",
+                path: "/user/XXXX/contacts",
+                query: Some("limit=10&needReturnRemark=true"),
+                body: None,
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[("accept", "application/json")],
+            },
+        )
+        .await;
+    let response = result.expect("list_contacts_paged example `easemob`");
+    support::assert_decoded(
+        &response,
+        &[("/count", "1"), ("/data/contacts/0/username", "\"username\"")],
+    );
+}
+
+#[tokio::test]
 async fn add_blocked_users_doc() {
     let server = support::MockApi::start(
             200u16,
@@ -1667,6 +1790,39 @@ async fn add_blocked_users_doc() {
         .await;
     let response = result.expect("add_blocked_users example `doc`");
     support::assert_decoded(&response, &[("/data/0", "\"user2\"")]);
+}
+
+#[tokio::test]
+async fn add_blocked_users_easemob() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"action\": \"post\",\n  \"application\": \"8bXXXX402\",\n  \"uri\": \"https://XXXX.com/XXXX/testapp\",\n  \"entities\": [],\n  \"data\": [\"user2\"],\n  \"timestamp\": 1542600372046,\n  \"duration\": 11,\n  \"organization\": \"XXXX\",\n  \"applicationName\": \"testapp\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client.contacts().block("user1", ["user2"]).with_envelope().await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "POST",
+                path: "/users/user1/blocks/users",
+                query: None,
+                body: Some("{\n   \"usernames\": [\n     \"user2\"\n   ]\n }\n"),
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[
+                    ("accept", "application/json"),
+                    ("content-type", "application/json"),
+                ],
+            },
+        )
+        .await;
+    let response = result.expect("add_blocked_users example `easemob`");
+    support::assert_decoded(
+        &response,
+        &[("/applicationName", "\"testapp\""), ("/data/0", "\"user2\"")],
+    );
 }
 
 #[tokio::test]
@@ -1705,6 +1861,76 @@ async fn list_blocked_users_doc() {
 }
 
 #[tokio::test]
+async fn list_blocked_users_easemob() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n    \"uri\": \"https://XXXX/XXXX/XXXX/users/XXXX/blocks/users\",\n    \"timestamp\": 1682064422108,\n    \"entities\": [],\n    \"cursor\": \"MTA5OTAwMzMwNDUzNTA2ODY1NA==\",\n    \"count\": 2,\n    \"action\": \"get\",\n    \"data\": [\n        \"tst05\",\n        \"tst04\"\n    ],\n    \"duration\": 52\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .contacts()
+        .list_blocked("user1")
+        .page_size(2)
+        .with_envelope()
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "GET",
+                path: "/users/user1/blocks/users",
+                query: Some("pageSize=2"),
+                body: None,
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[("accept", "application/json")],
+            },
+        )
+        .await;
+    let response = result.expect("list_blocked_users example `easemob`");
+    support::assert_decoded(
+        &response,
+        &[("/cursor", "\"MTA5OTAwMzMwNDUzNTA2ODY1NA==\""), ("/data/1", "\"tst04\"")],
+    );
+}
+
+#[tokio::test]
+async fn list_blocked_users_easemob_relationship() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n    \"uri\": \"https://a1.easemob.com/easemob-demo/wang/users/tst/blocks/users\",\n    \"timestamp\": 1682064422108,\n    \"entities\": [],\n    \"cursor\": \"MTA5OTAwMzMwNDUzNTA2ODY1NA==\",\n    \"count\": 2,\n    \"action\": \"get\",\n    \"data\": [\n        \"tst05\",\n        \"tst04\"\n    ],\n    \"duration\": 52\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .contacts()
+        .list_blocked("user1")
+        .page_size(2)
+        .with_envelope()
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "GET",
+                path: "/users/user1/blocks/users",
+                query: Some("pageSize=2"),
+                body: None,
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[("accept", "application/json")],
+            },
+        )
+        .await;
+    let response = result.expect("list_blocked_users example `easemob_relationship`");
+    support::assert_decoded(
+        &response,
+        &[("/count", "2"), ("/cursor", "\"MTA5OTAwMzMwNDUzNTA2ODY1NA==\"")],
+    );
+}
+
+#[tokio::test]
 async fn remove_blocked_user_doc() {
     let server = support::MockApi::start(
             200u16,
@@ -1732,6 +1958,321 @@ async fn remove_blocked_user_doc() {
         &response,
         &[("/action", "\"delete\""), ("/data/0/username", "\"user2\"")],
     );
+}
+
+#[tokio::test]
+async fn remove_blocked_user_easemob() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"action\": \"delete\",\n  \"application\": \"8bXXXX402\",\n  \"path\": \"/users/475XXXXba/blocks\",\n  \"uri\": \"https://XXXX/XXXX/XXXX/users/475XXXXba/blocks\",\n  \"entities\": [\n    {\n      \"uuid\": \"b2aXXXXf1\",\n      \"type\": \"user\",\n      \"created\": 1542356523769,\n      \"modified\": 1542597334500,\n      \"username\": \"user2\",\n      \"activated\": true,\n      \"nickname\": \"testuser\"\n    }\n  ],\n  \"timestamp\": 1542600712985,\n  \"duration\": 20,\n  \"organization\": \"XXXX\",\n  \"applicationName\": \"testapp\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client.contacts().unblock("user1", "user2").with_envelope().await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "DELETE",
+                path: "/users/user1/blocks/users/user2",
+                query: None,
+                body: None,
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[("accept", "application/json")],
+            },
+        )
+        .await;
+    let response = result.expect("remove_blocked_user example `easemob`");
+    support::assert_decoded(
+        &response,
+        &[("/data/0/nickname", "\"testuser\""), ("/data/0/username", "\"user2\"")],
+    );
+}
+
+#[tokio::test]
+async fn check_contacts_easemob() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"action\": \"post\",\n  \"application\": \"8bXXXX402\",\n  \"path\": \"/contacts/check\",\n  \"uri\": \"https://XXXX/XXXX/XXXX/contacts/check\",\n  \"entities\": [\n    {\n        \"username\":\"user2\",\n        \"relation\":\"friend\"\n    },\n    {\n        \"username\":\"user3\",\n        \"relation\":\"not_friend\"\n    }\n  ],\n  \"timestamp\": 1542598913819,\n  \"duration\": 63,\n  \"organization\": \"XXXX\",\n  \"applicationName\": \"testapp\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .contacts()
+        .check("user1", ["user2", "user3"])
+        .with_envelope()
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "POST",
+                path: "/contacts/check",
+                query: None,
+                body: Some(
+                    "{\n    \"username\": \"user1\",\n    \"check_list\": [\n    \"user2\",\n    \"user3\"\n    ]\n  }\n",
+                ),
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[
+                    ("accept", "application/json"),
+                    ("content-type", "application/json"),
+                ],
+            },
+        )
+        .await;
+    let response = result.expect("check_contacts example `easemob`");
+    support::assert_decoded(
+        &response,
+        &[
+            ("/data/0/relation", "\"friend\""),
+            ("/data/1/relation", "\"not_friend\""),
+            ("/data/1/username", "\"user3\""),
+        ],
+    );
+}
+
+#[tokio::test]
+async fn remove_all_contacts_easemob() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"action\": \"delete\",\n  \"application\": \"8bXXXX402\",\n  \"path\": \"/contacts/users/XXXX\",\n  \"uri\": \"https://XXXX/XXXX/XXXX/contacts/users/XXXX\",\n  \"entities\": [],\n  \"timestamp\": 1542598913819,\n  \"duration\": 63,\n  \"organization\": \"XXXX\",\n  \"applicationName\": \"testapp\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client.contacts().remove_all("XXXX").with_envelope().await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "DELETE",
+                path: "/contacts/users/XXXX",
+                query: None,
+                body: None,
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[("accept", "application/json")],
+            },
+        )
+        .await;
+    let response = result.expect("remove_all_contacts example `easemob`");
+    support::assert_decoded(
+        &response,
+        &[("/action", "\"delete\""), ("/path", "\"/contacts/users/XXXX\"")],
+    );
+}
+
+#[tokio::test]
+async fn set_contact_remark_easemob() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"action\": \"put\",\n  \"duration\": 22,\n  \"status\": \"ok\",\n  \"timestamp\": 1700633088329,\n  \"uri\": \"https://{host}/{org_name}/{app_name}/user/{owner_username}/contacts/users/{friend_username}\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .contacts()
+        .set_remark("user1", "user2", "XXXX")
+        .with_envelope()
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "PUT",
+                path: "/user/user1/contacts/users/user2",
+                query: None,
+                body: Some("{\n  \"remark\": \"XXXX\"\n}\n"),
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[
+                    ("accept", "application/json"),
+                    ("content-type", "application/json"),
+                ],
+            },
+        )
+        .await;
+    let response = result.expect("set_contact_remark example `easemob`");
+    support::assert_decoded(&response, &[("/data/status", "\"ok\"")]);
+}
+
+#[tokio::test]
+async fn list_favorites_easemob() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n    \"collections\": [\n    {\n    \"id\": \"string\",\n    \"type\": 0,\n    \"data\": \"string\",\n    \"ext\": \"string\",\n    \"createdAt\": 0,\n    \"updatedAt\": 0\n    }\n  ]\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client.favorites().list("XXX").with_envelope().await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "GET",
+                path: "/users/XXX/collections",
+                query: None,
+                body: None,
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[("accept", "application/json")],
+            },
+        )
+        .await;
+    let response = result.expect("list_favorites example `easemob`");
+    support::assert_decoded(
+        &response,
+        &[("/data/0/id", "\"string\""), ("/data/0/type", "0")],
+    );
+}
+
+#[tokio::test]
+async fn add_favorite_easemob() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"collection\": {\n    \"id\": \"string\",\n    \"type\": 0,\n    \"data\": \"string\",\n    \"ext\": \"string\",\n    \"createdAt\": 0,\n    \"updatedAt\": 0\n  }\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .favorites()
+        .add("XXX", "string", 0)
+        .id("string")
+        .ext("info")
+        .with_envelope()
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "POST",
+                path: "/users/XXX/collections",
+                query: None,
+                body: Some(
+                    "{\n  \"id\": \"string\",\n  \"data\": \"string\",\n  \"type\": 0,\n  \"ext\": \"info\"\n}\n",
+                ),
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[
+                    ("accept", "application/json"),
+                    ("content-type", "application/json"),
+                ],
+            },
+        )
+        .await;
+    let response = result.expect("add_favorite example `easemob`");
+    support::assert_decoded(
+        &response,
+        &[("/data/ext", "\"string\""), ("/data/id", "\"string\"")],
+    );
+}
+
+#[tokio::test]
+async fn add_favorites_easemob() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"collections\": [\n    {\n    \"id\": \"id1\",\n    \"type\": 0,\n    \"data\": \"string\",\n    \"ext\": \"string\",\n    \"createdAt\": 0,\n    \"updatedAt\": 0\n    },\n    {\n    \"id\": \"id2\",\n    \"type\": 1,\n    \"data\": \"string\",\n    \"ext\": \"string\",\n    \"createdAt\": 0,\n    \"updatedAt\": 0\n    }\n  ]\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .favorites()
+        .add_many(
+            support::from_json(
+                "[{\"id\":\"string\",\"type\":0,\"data\":\"string\",\"ext\":\"string\",\"createdAt\":0}]",
+            ),
+            "string",
+        )
+        .with_envelope()
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "POST",
+                path: "/collections",
+                query: None,
+                body: Some(
+                    "{\n  \"collections\": [\n    {\n      \"id\": \"string\",\n      \"type\": 0,\n      \"data\": \"string\",\n      \"ext\": \"string\",\n      \"createdAt\": 0\n    }\n  ],\n  \"username\": \"string\"\n}\n",
+                ),
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[
+                    ("accept", "application/json"),
+                    ("content-type", "application/json"),
+                ],
+            },
+        )
+        .await;
+    let response = result.expect("add_favorites example `easemob`");
+    support::assert_decoded(
+        &response,
+        &[("/data/0/id", "\"id1\""), ("/data/1/id", "\"id2\""), ("/data/1/type", "1")],
+    );
+}
+
+#[tokio::test]
+async fn update_favorite_extension_easemob() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"collection\": {\n    \"id\": \"string\",\n    \"type\": 0,\n    \"data\": \"string\",\n    \"ext\": \"string\",\n    \"createdAt\": 0,\n    \"updatedAt\": 0\n  }\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .favorites()
+        .update_extension("XXX", "string", "string")
+        .with_envelope()
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "PUT",
+                path: "/users/XXX/collections/string",
+                query: None,
+                body: Some("{\n  \"ext\": \"string\"\n}\n"),
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[
+                    ("accept", "application/json"),
+                    ("content-type", "application/json"),
+                ],
+            },
+        )
+        .await;
+    let response = result.expect("update_favorite_extension example `easemob`");
+    support::assert_decoded(
+        &response,
+        &[("/data/id", "\"string\""), ("/data/updatedAt", "0")],
+    );
+}
+
+#[tokio::test]
+async fn delete_favorites_easemob() {
+    let server = support::MockApi::start(200u16, "{\n  \"result\": true\n}\n").await;
+    let client = server.client();
+    let result = client.favorites().delete("XXX", ["string"]).with_envelope().await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "DELETE",
+                path: "/users/XXX/collections",
+                query: None,
+                body: Some("{\n  \"collection_ids\": [\n  \"string\"\n  ]\n}\n"),
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[
+                    ("accept", "application/json"),
+                    ("content-type", "application/json"),
+                ],
+            },
+        )
+        .await;
+    let response = result.expect("delete_favorites example `easemob`");
+    support::assert_decoded(&response, &[("/data", "true")]);
 }
 
 #[tokio::test]
@@ -1771,6 +2312,51 @@ async fn set_global_mute_doc() {
 }
 
 #[tokio::test]
+async fn set_global_mute_easemob() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"path\": \"/mutes\",\n  \"uri\": \"https://XXXX/XXXX/XXXX/mutes\",\n  \"timestamp\": 1631609754727,\n  \"organization\": \"XXXX\",\n  \"application\": \"357169f0-XXXX-XXXX-9b3a-f1af649cc48d\",\n  \"action\": \"post\",\n  \"data\": {\n    \"result\": \"ok\"\n  },\n  \"duration\": 74,\n  \"applicationName\": \"XXXX\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .global_mute()
+        .set("zs1")
+        .chat(100)
+        .groupchat(100)
+        .chatroom(100)
+        .with_envelope()
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "POST",
+                path: "/mutes",
+                query: None,
+                body: Some(
+                    "{\n    \"username\": \"zs1\",\n    \"chat\": 100,\n    \"groupchat\": 100,\n    \"chatroom\": 100\n}\n",
+                ),
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[
+                    ("accept", "application/json"),
+                    ("content-type", "application/json"),
+                ],
+            },
+        )
+        .await;
+    let response = result.expect("set_global_mute example `easemob`");
+    support::assert_decoded(
+        &response,
+        &[
+            ("/application", "\"357169f0-XXXX-XXXX-9b3a-f1af649cc48d\""),
+            ("/data/result", "\"ok\""),
+        ],
+    );
+}
+
+#[tokio::test]
 async fn get_global_mute_doc() {
     let server = support::MockApi::start(
             200u16,
@@ -1801,6 +2387,36 @@ async fn get_global_mute_doc() {
             ("/data/unixtime", "1631609831"),
             ("/data/userid", "\"XXXX\""),
         ],
+    );
+}
+
+#[tokio::test]
+async fn get_global_mute_easemob() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"path\": \"/mutes\",\n  \"uri\": \"https://XXXX/XXXX/XXXX/mutes\",\n  \"timestamp\": 1631609831800,\n  \"organization\": \"XXXX\",\n  \"application\": \"357169f0-XXXX-XXXX-9b3a-f1af649cc48d\",\n  \"action\": \"get\",\n  \"data\": {\n    \"userid\": \"XXXX#restys_zs1\",\n    \"chat\": 96,\n    \"groupchat\": 96,\n    \"chatroom\": 96,\n    \"unixtime\": 1631609831\n  },\n  \"duration\": 13,\n  \"applicationName\": \"XXXX\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client.global_mute().get("zs1").with_envelope().await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "GET",
+                path: "/mutes/zs1",
+                query: None,
+                body: None,
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[("accept", "application/json")],
+            },
+        )
+        .await;
+    let response = result.expect("get_global_mute example `easemob`");
+    support::assert_decoded(
+        &response,
+        &[("/data/groupchat", "96"), ("/data/userid", "\"XXXX#restys_zs1\"")],
     );
 }
 
@@ -1839,6 +2455,46 @@ async fn list_global_mutes_doc() {
         &[
             ("/data/data/1/groupchat", "69"),
             ("/data/data/2/chat", "69"),
+            ("/data/unixtime", "1631609858"),
+        ],
+    );
+}
+
+#[tokio::test]
+async fn list_global_mutes_easemob() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"path\": \"/mutes\",\n  \"uri\": \"https://XXXX/XXXX/XXXX/mutes\",\n  \"timestamp\": 1631609858771,\n  \"organization\": \"XXXX\",\n  \"application\": \"357169f0-XXXX-XXXX-9b3a-f1af649cc48d\",\n  \"action\": \"get\",\n  \"data\": {\n    \"data\": [\n      {\n        \"username\": \"zs2\",\n        \"chatroom\": 0\n      },\n      {\n        \"username\": \"zs1\",\n        \"groupchat\": 69\n      },\n      {\n        \"username\": \"zs1\",\n        \"chat\": 69\n      },\n      {\n        \"username\": \"zs1\",\n        \"chatroom\": 69\n      },\n      {\n        \"username\": \"h2\",\n        \"chatroom\": 0\n      },\n      {\n        \"username\": \"h2\",\n        \"groupchat\": 0\n      },\n      {\n        \"username\": \"h2\",\n        \"chat\": 0\n      }\n    ],\n    \"unixtime\": 1631609858\n  },\n  \"duration\": 17,\n  \"applicationName\": \"XXXX\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .global_mute()
+        .list()
+        .page_num(1)
+        .page_size(10)
+        .with_envelope()
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "GET",
+                path: "/mutes",
+                query: Some("pageNum=1&pageSize=10"),
+                body: None,
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[("accept", "application/json")],
+            },
+        )
+        .await;
+    let response = result.expect("list_global_mutes example `easemob`");
+    support::assert_decoded(
+        &response,
+        &[
+            ("/data/data/0/username", "\"zs2\""),
+            ("/data/data/1/groupchat", "69"),
             ("/data/unixtime", "1631609858"),
         ],
     );
@@ -5531,6 +6187,36 @@ async fn set_user_presence_doc() {
 }
 
 #[tokio::test]
+async fn set_user_presence_easemob() {
+    let server = support::MockApi::start(200u16, "{\"result\":\"ok\"}\n").await;
+    let client = server.client();
+    let result = client
+        .presence()
+        .set("c1", "android", "0", "123")
+        .with_envelope()
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "POST",
+                path: "/users/c1/presence/android/0",
+                query: None,
+                body: Some("{\"ext\":\"123\"}\n"),
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[
+                    ("accept", "application/json"),
+                    ("content-type", "application/json"),
+                ],
+            },
+        )
+        .await;
+    let response = result.expect("set_user_presence example `easemob`");
+    support::assert_decoded(&response, &[("/data", "\"ok\"")]);
+}
+
+#[tokio::test]
 async fn subscribe_presence_doc() {
     let server = support::MockApi::start(
             200u16,
@@ -5663,6 +6349,29 @@ async fn list_presence_subscriptions_doc() {
         &response,
         &[("/data/sublist/0/uid", "\"lxml2\""), ("/data/totalnum", "\"2\"")],
     );
+}
+
+#[tokio::test]
+async fn get_group_online_count_easemob() {
+    let server = support::MockApi::start(200u16, "{\n    \"result\": 100\n}\n").await;
+    let client = server.client();
+    let result = client.presence().group_online_count("XXX", 1).with_envelope().await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "GET",
+                path: "/presence/online/XXX/type/1",
+                query: None,
+                body: None,
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[("accept", "application/json")],
+            },
+        )
+        .await;
+    let response = result.expect("get_group_online_count example `easemob`");
+    support::assert_decoded(&response, &[("/data", "100")]);
 }
 
 #[tokio::test]
@@ -6836,6 +7545,50 @@ async fn exchange_agora_token_notes() {
 }
 
 #[tokio::test]
+async fn get_user_token_easemob() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n    \"access_token\": \"YWMtrR6ECkz8Eeyx6Y9j1eX9kbsMrFep3U6BvVj7KSnNonWqRx7gTPwR7Kzl-Q_xISNOAwMAAAF9UPZqbQAPoAAtYK9fWgaTNyuWoB3-6nGf_TXBx3Nt3XRZST-elU0x2A\",\n    \"expires_in\": 1024000,\n    \"user\": {\n        \"uuid\": \"aa471ee0-XXXX-XXXX-ace5-f90ff121234e\",\n        \"type\": \"user\",\n        \"created\": 1637740861395,\n        \"modified\": 1637740861395,\n        \"username\": \"c\",\n        \"activated\": true\n    }\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .token()
+        .from_password("password", "C", "1")
+        .ttl(1024000)
+        .with_envelope()
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "POST",
+                path: "/token",
+                query: None,
+                body: Some(
+                    "{\n   \"grant_type\": \"password\",\n   \"username\": \"C\",\n   \"password\": \"1\",\n   \"ttl\": 1024000\n }\n",
+                ),
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[
+                    ("accept", "application/json"),
+                    ("content-type", "application/json"),
+                ],
+            },
+        )
+        .await;
+    let response = result.expect("get_user_token example `easemob`");
+    support::assert_decoded(
+        &response,
+        &[
+            ("/data/expires_in", "1024000"),
+            ("/data/user/activated", "true"),
+            ("/data/user/username", "\"c\""),
+        ],
+    );
+}
+
+#[tokio::test]
 async fn set_user_attributes_doc() {
     let server = support::MockApi::start(
             200u16,
@@ -6875,6 +7628,48 @@ async fn set_user_attributes_doc() {
 }
 
 #[tokio::test]
+async fn set_user_attributes_easemob() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"timestamp\": 1620445147011,\n  \"data\": {\n    \"ext\": \"ext\",\n    \"nickname\": \"nickname\",\n    \"avatarurl\": \"https://www.easemob.com/avatar.png\"\n  },\n  \"duration\": 166\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .user_attributes()
+        .set("user1")
+        .nickname("nickname")
+        .avatarurl("https://www.easemob.com/avatar.png")
+        .ext("ext")
+        .with_envelope()
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "PUT",
+                path: "/metadata/user/user1",
+                query: None,
+                body: Some(
+                    "avatarurl=https://www.easemob.com/avatar.png&ext=ext&nickname=nickname",
+                ),
+                multipart: &[],
+                form: true,
+                download: false,
+                headers: &[("content-type", "application/x-www-form-urlencoded")],
+            },
+        )
+        .await;
+    let response = result.expect("set_user_attributes example `easemob`");
+    support::assert_decoded(
+        &response,
+        &[
+            ("/data/avatarurl", "\"https://www.easemob.com/avatar.png\""),
+            ("/data/ext", "\"ext\""),
+        ],
+    );
+}
+
+#[tokio::test]
 async fn get_user_attributes_doc() {
     let server = support::MockApi::start(
             200u16,
@@ -6901,6 +7696,39 @@ async fn get_user_attributes_doc() {
     support::assert_decoded(
         &response,
         &[("/data/avatar", "\"http://XXXX.png\""), ("/data/ext", "\"ext\"")],
+    );
+}
+
+#[tokio::test]
+async fn get_user_attributes_easemob() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"timestamp\": 1620445147011,\n  \"data\": {\n    \"ext\": \"ext\",\n    \"nickname\": \"nickname\",\n    \"avatarurl\": \"https://www.easemob.com/avatar.png\"\n  },\n  \"duration\": 166\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client.user_attributes().get("user1").with_envelope().await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "GET",
+                path: "/metadata/user/user1",
+                query: None,
+                body: None,
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[("accept", "application/json")],
+            },
+        )
+        .await;
+    let response = result.expect("get_user_attributes example `easemob`");
+    support::assert_decoded(
+        &response,
+        &[
+            ("/data/avatarurl", "\"https://www.easemob.com/avatar.png\""),
+            ("/data/nickname", "\"nickname\""),
+        ],
     );
 }
 
@@ -6937,6 +7765,48 @@ async fn get_users_attributes_doc() {
     support::assert_decoded(
         &response,
         &[("/data/user1/ext", "\"ext\""), ("/data/user3/nickname", "\"nickname\"")],
+    );
+}
+
+#[tokio::test]
+async fn get_users_attributes_easemob() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"timestamp\": 1620448826647,\n  \"data\": {\n    \"user1\": {\n      \"ext\": \"ext\",\n      \"nickname\": \"nickname\",\n      \"avatarurl\": \"https://www.easemob.com/avatar.png\"\n    },\n    \"user2\": {\n      \"ext\": \"ext\",\n      \"nickname\": \"nickname\",\n      \"avatarurl\": \"https://www.easemob.com/avatar.png\"\n    },\n    \"user3\": {\n      \"ext\": \"ext\",\n      \"nickname\": \"nickname\",\n      \"avatarurl\": \"https://www.easemob.com/avatar.png\"\n    }\n  },\n  \"duration\": 3\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .user_attributes()
+        .get_many(["user1", "user2", "user3"], ["avatarurl", "ext", "nickname"])
+        .with_envelope()
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "POST",
+                path: "/metadata/user/get",
+                query: None,
+                body: Some(
+                    "{\n  \"properties\": [\n    \"avatarurl\",\n    \"ext\",\n    \"nickname\"\n  ],\n  \"targets\": [\n    \"user1\",\n    \"user2\",\n    \"user3\"\n  ]\n}\n",
+                ),
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[
+                    ("accept", "application/json"),
+                    ("content-type", "application/json"),
+                ],
+            },
+        )
+        .await;
+    let response = result.expect("get_users_attributes example `easemob`");
+    support::assert_decoded(
+        &response,
+        &[
+            ("/data/user2/avatarurl", "\"https://www.easemob.com/avatar.png\""),
+            ("/data/user3/ext", "\"ext\""),
+        ],
     );
 }
 
@@ -6995,6 +7865,33 @@ async fn delete_user_attributes_doc() {
 }
 
 #[tokio::test]
+async fn delete_user_attributes_easemob() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"timestamp\": 1616573382270,\n  \"duration\": 10,\n  \"data\": true\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client.user_attributes().delete("user1").with_envelope().await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "DELETE",
+                path: "/metadata/user/user1",
+                query: None,
+                body: None,
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[("accept", "application/json")],
+            },
+        )
+        .await;
+    let response = result.expect("delete_user_attributes example `easemob`");
+    support::assert_decoded(&response, &[("/data", "true")]);
+}
+
+#[tokio::test]
 async fn register_user_doc() {
     let server = support::MockApi::start(
             200u16,
@@ -7027,6 +7924,86 @@ async fn register_user_doc() {
             ("/action", "\"post\""),
             ("/data/0/activated", "true"),
             ("/data/0/username", "\"user1\""),
+        ],
+    );
+}
+
+#[tokio::test]
+async fn register_user_easemob_open() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"action\": \"post\",\n  \"application\": \"8be024f0-e978-XXXX-XXXX-5d598d5f8402\",\n  \"path\": \"/users\",\n  \"uri\": \"https://XXXX.com/XXXX-demo/XXXX/users\",\n  \"entities\": [\n    {\n      \"uuid\": \"0ffe2d80-XXXX-XXXX-8d66-279e3e1c214b\",\n      \"type\": \"user\",\n      \"created\": 1542795196504,\n      \"modified\": 1542795196504,\n      \"username\": \"user1\",\n      \"activated\": true\n    }\n  ],\n  \"timestamp\": 1542795196515,\n  \"duration\": 0,\n  \"organization\": \"XXXX-demo\",\n  \"applicationName\": \"XXXX\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .users()
+        .register("user1")
+        .password("123")
+        .nickname("testuser")
+        .with_envelope()
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "POST",
+                path: "/users",
+                query: None,
+                body: Some(
+                    "{\"username\":\"user1\",\"password\":\"123\",\"nickname\":\"testuser\"}\n",
+                ),
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[],
+            },
+        )
+        .await;
+    let response = result.expect("register_user example `easemob_open`");
+    support::assert_decoded(
+        &response,
+        &[
+            ("/data/0/activated", "true"),
+            ("/data/0/username", "\"user1\""),
+            ("/organization", "\"XXXX-demo\""),
+        ],
+    );
+}
+
+#[tokio::test]
+async fn register_user_easemob_authorized() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"action\": \"post\",\n  \"application\": \"8be024f0-XXXX-XXXX-b697-5d598d5f8402\",\n  \"path\": \"/users\",\n  \"uri\": \"https://XXXX/XXXX/XXXX/users\",\n  \"entities\": [\n    {\n      \"uuid\": \"0ffe2d80-XXXX-XXXX-8d66-279e3e1c214b\",\n      \"type\": \"user\",\n      \"created\": 1542795196504,\n      \"modified\": 1542795196504,\n      \"username\": \"user1\",\n      \"activated\": true\n    }\n  ],\n  \"timestamp\": 1542795196515,\n  \"duration\": 0,\n  \"organization\": \"XXXX\",\n  \"applicationName\": \"XXXX\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client.users().register("user1").password("123").with_envelope().await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "POST",
+                path: "/users",
+                query: None,
+                body: Some(
+                    "{\n  \"username\": \"user1\",\n  \"password\": \"123\"\n}\n",
+                ),
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[
+                    ("accept", "application/json"),
+                    ("content-type", "application/json"),
+                ],
+            },
+        )
+        .await;
+    let response = result.expect("register_user example `easemob_authorized`");
+    support::assert_decoded(
+        &response,
+        &[
+            ("/data/0/username", "\"user1\""),
+            ("/data/0/uuid", "\"0ffe2d80-XXXX-XXXX-8d66-279e3e1c214b\""),
         ],
     );
 }
@@ -7161,6 +8138,94 @@ async fn register_users_token_page() {
 }
 
 #[tokio::test]
+async fn register_users_easemob_two_users() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"action\": \"post\",\n  \"application\": \"22bcffa0-XXXX-XXXX-9df8-516f6df68c6d\",\n  \"path\": \"/users\",\n  \"uri\": \"https://XXXX/XXXX/XXXX/users\",\n  \"entities\": [\n    {\n      \"uuid\": \"278b5e60-XXXX-XXXX-8f9b-d5d83ebec806\",\n      \"type\": \"user\",\n      \"created\": 1541587920710,\n      \"modified\": 1541587920710,\n      \"username\": \"user1\",\n      \"activated\": true\n    },\n    {\n      \"uuid\": \"278bac80-XXXX-XXXX-b192-73e4cd5078a5\",\n      \"type\": \"user\",\n      \"created\": 1541587920712,\n      \"modified\": 1541587920712,\n      \"username\": \"user2\",\n      \"activated\": true\n    }\n  ],\n  \"timestamp\": 1541587920714,\n  \"data\": [],\n  \"duration\": 0,\n  \"organization\": \"XXXX\",\n  \"applicationName\": \"XXXX\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .users()
+        .register_many(
+            support::from_json(
+                "[{\"username\":\"user1\",\"password\":\"123\"},{\"username\":\"user2\",\"password\":\"456\"}]",
+            ),
+        )
+        .with_envelope()
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "POST",
+                path: "/users",
+                query: None,
+                body: Some(
+                    "[{\"username\":\"user1\", \"password\":\"123\"}, {\"username\":\"user2\", \"password\":\"456\"}]\n",
+                ),
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[],
+            },
+        )
+        .await;
+    let response = result.expect("register_users example `easemob_two_users`");
+    support::assert_decoded(
+        &response,
+        &[
+            ("/data", "[]"),
+            ("/entities/0/username", "\"user1\""),
+            ("/entities/1/username", "\"user2\""),
+        ],
+    );
+}
+
+#[tokio::test]
+async fn register_users_easemob_one_taken() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"action\": \"post\",\n  \"application\": \"22bcffa0-XXXX-XXXX-9df8-516f6df68c6d\",\n  \"path\": \"/users\",\n  \"uri\": \"https://XXXX/XXXX/XXXX/testapp/users\",\n  \"entities\": [\n    {\n      \"uuid\": \"278b5e60-XXXX-XXXX-8f9b-d5d83ebec806\",\n      \"type\": \"user\",\n      \"created\": 1541587920710,\n      \"modified\": 1541587920710,\n      \"username\": \"user1\",\n      \"activated\": true\n    },\n    {\n      \"uuid\": \"278bac80-XXXX-XXXX-b192-73e4cd5078a5\",\n      \"type\": \"user\",\n      \"created\": 1541587920712,\n      \"modified\": 1541587920712,\n      \"username\": \"user2\",\n      \"activated\": true\n    }\n  ],\n  \"timestamp\": 1541587920714,\n  \"data\": [\n    {\n      \"username\": \"user3\",\n      \"registerUserFailReason\": \"the user3 already exists\"\n    }\n  ],\n  \"duration\": 0,\n  \"organization\": \"XXXX\",\n  \"applicationName\": \"XXXX\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .users()
+        .register_many(
+            support::from_json(
+                "[{\"username\":\"user1\",\"password\":\"123\"},{\"username\":\"user2\",\"password\":\"456\"},{\"username\":\"user3\",\"password\":\"789\"}]",
+            ),
+        )
+        .with_envelope()
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "POST",
+                path: "/users",
+                query: None,
+                body: Some(
+                    "[\n  {\"username\":\"user1\", \"password\":\"123\"},\n  {\"username\":\"user2\", \"password\":\"456\"},\n  {\"username\":\"user3\", \"password\":\"789\"}\n]\n",
+                ),
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[],
+            },
+        )
+        .await;
+    let response = result.expect("register_users example `easemob_one_taken`");
+    support::assert_decoded(
+        &response,
+        &[
+            ("/data/0/registerUserFailReason", "\"the user3 already exists\""),
+            ("/data/0/username", "\"user3\""),
+            ("/uri", "\"https://XXXX/XXXX/XXXX/testapp/users\""),
+        ],
+    );
+}
+
+#[tokio::test]
 async fn get_user_doc() {
     let server = support::MockApi::start(
             200u16,
@@ -7191,6 +8256,36 @@ async fn get_user_doc() {
             ("/data/0/nickname", "\"testuser\""),
             ("/data/0/username", "\"XXXX\""),
         ],
+    );
+}
+
+#[tokio::test]
+async fn get_user_easemob() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"action\": \"get\",\n  \"path\": \"/users\",\n  \"uri\": \"https://XXXX/XXXX/XXXX/users/XXXX\",\n  \"entities\": [\n    {\n      \"uuid\": \"0ffe2d80-XXXX-XXXX-8d66-279e3e1c214b\",\n      \"type\": \"user\",\n      \"created\": 1542795196504,\n      \"modified\": 1542795196504,\n      \"username\": \"XXXX\",\n      \"activated\": true,\n      \"nickname\": \"testuser\"\n    }\n  ],\n  \"timestamp\": 1542798985011,\n  \"duration\": 6,\n  \"count\": 1\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client.users().get("XXXX").with_envelope().await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "GET",
+                path: "/users/XXXX",
+                query: None,
+                body: None,
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[("accept", "application/json")],
+            },
+        )
+        .await;
+    let response = result.expect("get_user example `easemob`");
+    support::assert_decoded(
+        &response,
+        &[("/count", "1"), ("/duration", "6"), ("/data/0/nickname", "\"testuser\"")],
     );
 }
 
@@ -7271,6 +8366,142 @@ async fn list_users_doc_next_page() {
 }
 
 #[tokio::test]
+async fn list_users_easemob_first_page() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"action\": \"get\",\n  \"path\": \"/users\",\n  \"uri\": \"https://XXXX/XXXX/XXXX/users\",\n  \"entities\": [\n    {\n      \"uuid\": \"ab90eff0-XXXX-XXXX-9174-8f161649a182\",\n      \"type\": \"user\",\n      \"created\": 1542356511855,\n      \"modified\": 1542356511855,\n      \"username\": \"XXXX\",\n      \"activated\": true,\n      \"nickname\": \"user1\"\n    },\n    {\n      \"uuid\": \"b2aade90-XXXX-XXXX-a974-f3368f82e4f1\",\n      \"type\": \"user\",\n      \"created\": 1542356523769,\n      \"modified\": 1542356523769,\n      \"username\": \"user2\",\n      \"activated\": true,\n      \"nickname\": \"user2\"\n    }\n  ],\n  \"timestamp\": 1542558467056,\n  \"duration\": 11,\n  \"cursor\": \"LTgzXXXX2tB\",\n  \"count\": 2\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client.users().list().limit(2).with_envelope().await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "GET",
+                path: "/users",
+                query: Some("limit=2"),
+                body: None,
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[("accept", "application/json")],
+            },
+        )
+        .await;
+    let response = result.expect("list_users example `easemob_first_page`");
+    support::assert_decoded(
+        &response,
+        &[
+            ("/count", "2"),
+            ("/cursor", "\"LTgzXXXX2tB\""),
+            ("/data/0/nickname", "\"user1\""),
+        ],
+    );
+}
+
+#[tokio::test]
+async fn list_users_easemob_next_page() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"action\": \"get\",\n  \"path\": \"/users\",\n  \"uri\": \"https://XXXX/XXXX/XXXX/users\",\n  \"entities\": [\n    {\n      \"uuid\": \"fef7f250-XXXX-XXXX-ba39-0fed7dcc3cdd\",\n      \"type\": \"user\",\n      \"created\": 1542361376245,\n      \"modified\": 1542361376245,\n      \"username\": \"XXXX\",\n      \"activated\": true,\n      \"nickname\": \"testuser\"\n    }\n  ],\n  \"timestamp\": 1542559337702,\n  \"cursor\": \"LTgzXXXX2tB\",\n  \"duration\": 2,\n  \"count\": 1\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .users()
+        .list()
+        .limit(2)
+        .cursor("LTgzXXXX2tB")
+        .with_envelope()
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "GET",
+                path: "/users",
+                query: Some("limit=2&cursor=LTgzXXXX2tB"),
+                body: None,
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[("accept", "application/json")],
+            },
+        )
+        .await;
+    let response = result.expect("list_users example `easemob_next_page`");
+    support::assert_decoded(
+        &response,
+        &[("/count", "1"), ("/data/0/nickname", "\"testuser\"")],
+    );
+}
+
+#[tokio::test]
+async fn list_users_easemob_system_first_page() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"action\": \"get\",\n  \"params\": {\n    \"limit\": [\"2\"]\n  },\n  \"path\": \"/users\",\n  \"uri\": \"https://XXXX/XXXX/XXXX/users\",\n  \"entities\": [\n    {\n      \"uuid\": \"ab90eff0-XXXX-XXXX-9174-8f161649a182\",\n      \"type\": \"user\",\n      \"created\": 1542356511855,\n      \"modified\": 1542356511855,\n      \"username\": \"XXXX\",\n      \"activated\": true,\n      \"nickname\": \"user1\"\n    },\n    {\n      \"uuid\": \"b2aade90-XXXX-XXXX-a974-f3368f82e4f1\",\n      \"type\": \"user\",\n      \"created\": 1542356523769,\n      \"modified\": 1542356523769,\n      \"username\": \"user2\",\n      \"activated\": true,\n      \"nickname\": \"user2\"\n    }\n  ],\n  \"timestamp\": 1542558467056,\n  \"duration\": 11,\n  \"cursor\": \"LTgzXXXX2tB\",\n  \"count\": 2\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client.users().list().limit(2).with_envelope().await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "GET",
+                path: "/users",
+                query: Some("limit=2"),
+                body: None,
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[("accept", "application/json")],
+            },
+        )
+        .await;
+    let response = result.expect("list_users example `easemob_system_first_page`");
+    support::assert_decoded(
+        &response,
+        &[("/data/1/username", "\"user2\""), ("/params/limit/0", "\"2\"")],
+    );
+}
+
+#[tokio::test]
+async fn list_users_easemob_system_next_page() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"action\": \"get\",\n  \"params\": {\n    \"cursor\": [\"LTgzXXXX2tB\"],\n    \"limit\": [\"2\"]\n  },\n  \"path\": \"/users\",\n  \"uri\": \"https://XXXX/XXXX/XXXX/users\",\n  \"entities\": [\n    {\n      \"uuid\": \"fef7f250-XXXX-XXXX-ba39-0fed7dcc3cdd\",\n      \"type\": \"user\",\n      \"created\": 1542361376245,\n      \"modified\": 1542361376245,\n      \"username\": \"XXXX\",\n      \"activated\": true,\n      \"nickname\": \"testuser\"\n    }\n  ],\n  \"timestamp\": 1542559337702,\n  \"duration\": 2,\n  \"count\": 1\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .users()
+        .list()
+        .limit(2)
+        .cursor("LTgzXXXX2tB")
+        .with_envelope()
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "GET",
+                path: "/users",
+                query: Some("limit=2&cursor=LTgzXXXX2tB"),
+                body: None,
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[("accept", "application/json")],
+            },
+        )
+        .await;
+    let response = result.expect("list_users example `easemob_system_next_page`");
+    support::assert_decoded(
+        &response,
+        &[("/count", "1"), ("/params/cursor/0", "\"LTgzXXXX2tB\"")],
+    );
+}
+
+#[tokio::test]
 async fn delete_user_doc() {
     let server = support::MockApi::start(
             200u16,
@@ -7297,6 +8528,39 @@ async fn delete_user_doc() {
     support::assert_decoded(
         &response,
         &[("/action", "\"delete\""), ("/data/0/nickname", "\"user1\"")],
+    );
+}
+
+#[tokio::test]
+async fn delete_user_easemob() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"action\": \"delete\",\n  \"application\": \"8be024f0-XXXX-XXXX-b697-5d598d5f8402\",\n  \"path\": \"/users\",\n  \"uri\": \"https://XXXX/XXXX/XXXX/users\",\n  \"entities\": [\n    {\n      \"uuid\": \"ab90eff0-XXXX-XXXX-9174-8f161649a182\",\n      \"type\": \"user\",\n      \"created\": 1542356511855,\n      \"modified\": 1542356511855,\n      \"username\": \"XXXX\",\n      \"activated\": true,\n      \"nickname\": \"user1\"\n    }\n  ],\n  \"timestamp\": 1542559539776,\n  \"duration\": 39,\n  \"organization\": \"XXXX\",\n  \"applicationName\": \"XXXX\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client.users().delete("XXXX").with_envelope().await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "DELETE",
+                path: "/users/XXXX",
+                query: None,
+                body: None,
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[("accept", "application/json")],
+            },
+        )
+        .await;
+    let response = result.expect("delete_user example `easemob`");
+    support::assert_decoded(
+        &response,
+        &[
+            ("/application", "\"8be024f0-XXXX-XXXX-b697-5d598d5f8402\""),
+            ("/data/0/nickname", "\"user1\""),
+        ],
     );
 }
 
@@ -7335,6 +8599,36 @@ async fn delete_users_doc() {
 }
 
 #[tokio::test]
+async fn delete_users_easemob() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"action\": \"delete\",\n  \"application\": \"8be024f0-XXXX-XXXX-b697-5d598d5f8402\",\n  \"path\": \"/users\",\n  \"uri\": \"https://XXXX/XXXX/testapp/users\",\n  \"entities\": [\n    {\n      \"uuid\": \"b2aade90-XXXX-XXXX-a974-f3368f82e4f1\",\n      \"type\": \"user\",\n      \"created\": 1542356523769,\n      \"modified\": 1542597334500,\n      \"username\": \"user2\",\n      \"activated\": true,\n      \"nickname\": \"testuser\"\n    },\n    {\n      \"uuid\": \"b98ad170-XXXX-XXXX-XXXX-7f76daa76557\",\n      \"type\": \"user\",\n      \"created\": 1542356535303,\n      \"modified\": 1542356535303,\n      \"username\": \"user3\",\n      \"activated\": true,\n      \"nickname\": \"user3\"\n    }\n  ],\n  \"timestamp\": 1542867197779,\n  \"duration\": 504,\n  \"organization\": \"XXXX\",\n  \"applicationName\": \"testapp\",\n  \"cursor\": \"LTgXXXXDNR\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client.users().delete_many().limit(2).with_envelope().await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "DELETE",
+                path: "/users",
+                query: Some("limit=2"),
+                body: None,
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[("accept", "application/json")],
+            },
+        )
+        .await;
+    let response = result.expect("delete_users example `easemob`");
+    support::assert_decoded(
+        &response,
+        &[("/cursor", "\"LTgXXXXDNR\""), ("/data/1/nickname", "\"user3\"")],
+    );
+}
+
+#[tokio::test]
 async fn update_user_password_doc() {
     let server = support::MockApi::start(
             200u16,
@@ -7369,6 +8663,74 @@ async fn update_user_password_doc() {
 }
 
 #[tokio::test]
+async fn update_user_password_easemob() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"action\": \"set user password\",\n  \"timestamp\": 1542595598924,\n  \"duration\": 8\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .users()
+        .set_password("XXXX", "newPassword")
+        .with_envelope()
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "PUT",
+                path: "/users/XXXX/password",
+                query: None,
+                body: Some("{\n      \"newpassword\":\"newPassword\"\n    }\n"),
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[
+                    ("accept", "application/json"),
+                    ("content-type", "application/json"),
+                ],
+            },
+        )
+        .await;
+    let response = result.expect("update_user_password example `easemob`");
+    support::assert_decoded(&response, &[("/action", "\"set user password\"")]);
+}
+
+#[tokio::test]
+async fn update_user_password_easemob_system() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"action\": \"set user password\",\n  \"timestamp\": 1542595598924,\n  \"duration\": 8\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .users()
+        .set_password("user1", "<YourPassword>")
+        .with_envelope()
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "PUT",
+                path: "/users/user1/password",
+                query: None,
+                body: Some("{ \"newpassword\": \"<YourPassword>\" }\n"),
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[
+                    ("accept", "application/json"),
+                    ("content-type", "application/json"),
+                ],
+            },
+        )
+        .await;
+    let response = result.expect("update_user_password example `easemob_system`");
+    support::assert_decoded(&response, &[("/duration", "8")]);
+}
+
+#[tokio::test]
 async fn deactivate_user_doc() {
     let server = support::MockApi::start(
             200u16,
@@ -7395,6 +8757,36 @@ async fn deactivate_user_doc() {
     support::assert_decoded(
         &response,
         &[("/action", "\"Deactivate user\""), ("/data/0/activated", "false")],
+    );
+}
+
+#[tokio::test]
+async fn deactivate_user_easemob() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"action\": \"Deactivate user\",\n  \"entities\": [\n    {\n      \"uuid\": \"4759aa70-XXXX-XXXX-925f-6fa0510823ba\",\n      \"type\": \"user\",\n      \"created\": 1542595573399,\n      \"modified\": 1542597578147,\n      \"username\": \"user1\",\n      \"activated\": false,\n      \"nickname\": \"user\"\n    }\n  ],\n  \"timestamp\": 1542602157258,\n  \"duration\": 12\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client.users().deactivate("user1").with_envelope().await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "POST",
+                path: "/users/user1/deactivate",
+                query: None,
+                body: None,
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[("accept", "application/json")],
+            },
+        )
+        .await;
+    let response = result.expect("deactivate_user example `easemob`");
+    support::assert_decoded(
+        &response,
+        &[("/data/0/activated", "false"), ("/data/0/username", "\"user1\"")],
     );
 }
 
@@ -7456,6 +8848,63 @@ async fn disconnect_user_doc() {
 }
 
 #[tokio::test]
+async fn disconnect_user_easemob() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"action\": \"get\",\n  \"uri\": \"https://XXXX/XXXX/XXXX/users/user1/disconnect\",\n  \"entities\": [],\n  \"data\": {\n    \"result\": true\n  },\n  \"timestamp\": 1542602601332,\n  \"duration\": 6\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client.users().disconnect("user1").with_envelope().await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "GET",
+                path: "/users/user1/disconnect",
+                query: None,
+                body: None,
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[("accept", "application/json")],
+            },
+        )
+        .await;
+    let response = result.expect("disconnect_user example `easemob`");
+    support::assert_decoded(
+        &response,
+        &[("/data/result", "true"), ("/timestamp", "1542602601332")],
+    );
+}
+
+#[tokio::test]
+async fn disconnect_user_easemob_system() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"action\": \"get\",\n  \"uri\": \"https://XXXX/XXXX/XXXX/users/user1/disconnect\",\n  \"entities\": [],\n  \"data\": {\n    \"result\": true\n  },\n  \"timestamp\": 1542602601332,\n  \"duration\": 6,\n  \"count\": 0\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client.users().disconnect("user1").with_envelope().await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "GET",
+                path: "/users/user1/disconnect",
+                query: None,
+                body: None,
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[("accept", "application/json")],
+            },
+        )
+        .await;
+    let response = result.expect("disconnect_user example `easemob_system`");
+    support::assert_decoded(&response, &[("/count", "0"), ("/data/result", "true")]);
+}
+
+#[tokio::test]
 async fn get_user_online_status_doc() {
     let server = support::MockApi::start(
             200u16,
@@ -7480,6 +8929,63 @@ async fn get_user_online_status_doc() {
         .await;
     let response = result.expect("get_user_online_status example `doc`");
     support::assert_decoded(&response, &[("/data/user1", "\"offline\"")]);
+}
+
+#[tokio::test]
+async fn get_user_online_status_easemob() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"action\": \"get\",\n  \"uri\": \"https://XXXX/XXXX/XXXX/users/user1/status\",\n  \"entities\": [],\n  \"data\": {\n    \"user1\": \"offline\"\n  },\n  \"timestamp\": 1542601284531,\n  \"duration\": 4\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client.users().online_status("user1").with_envelope().await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "GET",
+                path: "/users/user1/status",
+                query: None,
+                body: None,
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[("accept", "application/json")],
+            },
+        )
+        .await;
+    let response = result.expect("get_user_online_status example `easemob`");
+    support::assert_decoded(&response, &[("/data/user1", "\"offline\"")]);
+}
+
+#[tokio::test]
+async fn get_user_online_status_easemob_system() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"action\": \"get\",\n  \"uri\": \"https://XXXX/XXXX/XXXX/users/user1/status\",\n  \"entities\": [],\n  \"data\": {\n    \"user1\": \"offline\"\n  },\n  \"timestamp\": 1542601284531,\n  \"duration\": 4,\n  \"count\": 0\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client.users().online_status("user1").with_envelope().await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "GET",
+                path: "/users/user1/status",
+                query: None,
+                body: None,
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[("accept", "application/json")],
+            },
+        )
+        .await;
+    let response = result.expect("get_user_online_status example `easemob_system`");
+    support::assert_decoded(
+        &response,
+        &[("/count", "0"), ("/data/user1", "\"offline\"")],
+    );
 }
 
 #[tokio::test]
@@ -7544,6 +9050,33 @@ async fn get_offline_message_count_doc() {
 }
 
 #[tokio::test]
+async fn get_offline_message_count_easemob() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"action\": \"get\",\n  \"uri\": \"https://XXXX/XXXX/XXXX/users/user1/offline_msg_count\",\n  \"entities\": [],\n  \"data\": {\n    \"user1\": 0\n  },\n  \"timestamp\": 1542601518137,\n  \"duration\": 3,\n  \"count\": 0\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client.users().offline_message_count("user1").with_envelope().await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "GET",
+                path: "/users/user1/offline_msg_count",
+                query: None,
+                body: None,
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[("accept", "application/json")],
+            },
+        )
+        .await;
+    let response = result.expect("get_offline_message_count example `easemob`");
+    support::assert_decoded(&response, &[("/count", "0"), ("/data/user1", "0")]);
+}
+
+#[tokio::test]
 async fn get_offline_message_status_doc() {
     let server = support::MockApi::start(
             200u16,
@@ -7572,4 +9105,136 @@ async fn get_offline_message_status_doc() {
         .await;
     let response = result.expect("get_offline_message_status example `doc`");
     support::assert_decoded(&response, &[("/data/123", "\"delivered\"")]);
+}
+
+#[tokio::test]
+async fn get_offline_message_status_easemob() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"action\": \"get\",\n  \"uri\": \"https://XXXX/XXXX/XXXX/users/user1/offline_msg_status/123\",\n  \"entities\": [],\n  \"data\": {\n    \"123\": \"delivered\"\n  },\n  \"timestamp\": 1542601830084,\n  \"duration\": 5\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .users()
+        .offline_message_status("user1", "123")
+        .with_envelope()
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "GET",
+                path: "/users/user1/offline_msg_status/123",
+                query: None,
+                body: None,
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[("accept", "application/json")],
+            },
+        )
+        .await;
+    let response = result.expect("get_offline_message_status example `easemob`");
+    support::assert_decoded(&response, &[("/data/123", "\"delivered\"")]);
+}
+
+#[tokio::test]
+async fn get_offline_message_status_easemob_system() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"action\": \"get\",\n  \"uri\": \"https://XXXX/XXXX/XXXX/users/user1/offline_msg_status/123\",\n  \"entities\": [],\n  \"data\": {\n    \"123\": \"delivered\"\n  },\n  \"timestamp\": 1542601830084,\n  \"duration\": 5,\n  \"count\": 0\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .users()
+        .offline_message_status("user1", "123")
+        .with_envelope()
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "GET",
+                path: "/users/user1/offline_msg_status/123",
+                query: None,
+                body: None,
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[("accept", "application/json")],
+            },
+        )
+        .await;
+    let response = result.expect("get_offline_message_status example `easemob_system`");
+    support::assert_decoded(
+        &response,
+        &[("/count", "0"), ("/data/123", "\"delivered\"")],
+    );
+}
+
+#[tokio::test]
+async fn list_user_devices_easemob() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n    \"path\": \"/users/XXXX/resources\",\n    \"uri\": \"https://XXXX/XXXX/XXXX/users/XXXX/resources\",\n    \"timestamp\": 1692325141777,\n    \"organization\": \"XXXX\",\n    \"application\": \"0XXXX4\",\n    \"entities\": [],\n    \"action\": \"get\",\n    \"data\": [\n        {\n            \"res\": \"android_XXXX\",\n            \"device_uuid\": \"2a54-XXXX\",\n            \"device_name\": \"HUAWEI-XXXX\"\n        }\n    ],\n    \"duration\": 0,\n    \"applicationName\": \"chatdemoui\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client.users().list_devices("XXXX").with_envelope().await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "GET",
+                path: "/users/XXXX/resources",
+                query: None,
+                body: None,
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[("accept", "application/json")],
+            },
+        )
+        .await;
+    let response = result.expect("list_user_devices example `easemob`");
+    support::assert_decoded(
+        &response,
+        &[
+            ("/data/0/device_name", "\"HUAWEI-XXXX\""),
+            ("/data/0/res", "\"android_XXXX\""),
+        ],
+    );
+}
+
+#[tokio::test]
+async fn disconnect_user_device_easemob() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n    \"uri\": \"https://XXX/XXX/XXX\",\n    \"timestamp\": 1709865422596,\n    \"organization\": \"XXX\",\n    \"application\": \"6b58d05d-XXX-1ff3e95a3dc0\",\n    \"entities\": [],\n    \"action\": \"delete\",\n    \"data\": {\n        \"result\": true\n    },\n    \"duration\": 0,\n    \"applicationName\": \"90\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .users()
+        .disconnect_device("user1", "android_123423453246")
+        .with_envelope()
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "DELETE",
+                path: "/users/user1/disconnect/android_123423453246",
+                query: None,
+                body: None,
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[("accept", "application/json")],
+            },
+        )
+        .await;
+    let response = result.expect("disconnect_user_device example `easemob`");
+    support::assert_decoded(
+        &response,
+        &[("/action", "\"delete\""), ("/data/result", "true")],
+    );
 }

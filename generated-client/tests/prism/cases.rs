@@ -480,6 +480,83 @@ async fn remove_blocked_user() {
 
 #[tokio::test]
 #[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
+async fn check_contacts() {
+    let client = support::prism_client();
+    let result = client.contacts().check("user1", ["user2", "user3"]).await;
+    support::assert_accepted("check_contacts", result);
+}
+
+#[tokio::test]
+#[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
+async fn remove_all_contacts() {
+    let client = support::prism_client();
+    let result = client.contacts().remove_all("XXXX").await;
+    support::assert_accepted("remove_all_contacts", result);
+}
+
+#[tokio::test]
+#[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
+async fn set_contact_remark() {
+    let client = support::prism_client();
+    let result = client.contacts().set_remark("user1", "user2", "XXXX").await;
+    support::assert_accepted("set_contact_remark", result);
+}
+
+#[tokio::test]
+#[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
+async fn list_favorites() {
+    let client = support::prism_client();
+    let result = client.favorites().list("XXX").await;
+    support::assert_accepted("list_favorites", result);
+}
+
+#[tokio::test]
+#[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
+async fn add_favorite() {
+    let client = support::prism_client();
+    let result = client
+        .favorites()
+        .add("XXX", "string", 0)
+        .id("string")
+        .ext("info")
+        .await;
+    support::assert_accepted("add_favorite", result);
+}
+
+#[tokio::test]
+#[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
+async fn add_favorites() {
+    let client = support::prism_client();
+    let result = client
+        .favorites()
+        .add_many(
+            support::from_json(
+                "[{\"id\":\"string\",\"type\":0,\"data\":\"string\",\"ext\":\"string\",\"createdAt\":0}]",
+            ),
+            "string",
+        )
+        .await;
+    support::assert_accepted("add_favorites", result);
+}
+
+#[tokio::test]
+#[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
+async fn update_favorite_extension() {
+    let client = support::prism_client();
+    let result = client.favorites().update_extension("XXX", "string", "string").await;
+    support::assert_accepted("update_favorite_extension", result);
+}
+
+#[tokio::test]
+#[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
+async fn delete_favorites() {
+    let client = support::prism_client();
+    let result = client.favorites().delete("XXX", ["string"]).await;
+    support::assert_accepted("delete_favorites", result);
+}
+
+#[tokio::test]
+#[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
 async fn set_global_mute() {
     let client = support::prism_client();
     let result = client
@@ -1192,6 +1269,14 @@ async fn list_presence_subscriptions() {
 
 #[tokio::test]
 #[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
+async fn get_group_online_count() {
+    let client = support::prism_client();
+    let result = client.presence().group_online_count("XXX", 1).await;
+    support::assert_accepted("get_group_online_count", result);
+}
+
+#[tokio::test]
+#[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
 async fn send_push_sync() {
     let client = support::prism_client();
     let result = client
@@ -1471,6 +1556,19 @@ async fn exchange_agora_token() {
 
 #[tokio::test]
 #[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
+async fn get_user_token() {
+    let client = support::prism_client();
+    let result = client
+        .token()
+        .from_password("password", "C", "1")
+        .ttl(1024000)
+        .header("Prefer", "example=get_user_token_easemob")
+        .await;
+    support::assert_accepted("get_user_token", result);
+}
+
+#[tokio::test]
+#[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
 async fn set_user_attributes() {
     let client = support::prism_client();
     let result = client
@@ -1638,4 +1736,20 @@ async fn get_offline_message_status() {
     let client = support::prism_client();
     let result = client.users().offline_message_status("user1", "123").await;
     support::assert_accepted("get_offline_message_status", result);
+}
+
+#[tokio::test]
+#[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
+async fn list_user_devices() {
+    let client = support::prism_client();
+    let result = client.users().list_devices("XXXX").await;
+    support::assert_accepted("list_user_devices", result);
+}
+
+#[tokio::test]
+#[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
+async fn disconnect_user_device() {
+    let client = support::prism_client();
+    let result = client.users().disconnect_device("user1", "android_123423453246").await;
+    support::assert_accepted("disconnect_user_device", result);
 }

@@ -5,6 +5,38 @@
 //!
 //! Add, list and remove chat group members, read and write their custom attributes, manage the group admins and hand the group over to a new owner.
 #![allow(clippy::too_many_arguments)]
+/// The custom attributes to set for one member in a batch call.
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+pub struct GroupMemberAttributes {
+    /// The member whose attributes are set.
+    ///
+    /// See errata E351.
+    pub username: String,
+    /// The attributes to set for this member, name to value (name 1 to 16 bytes, value at most 512 bytes, an empty value deletes that attribute; one member's attributes total at most 4 KB).
+    ///
+    /// Checked before sending: each key at most 16 bytes; each value at most 512 bytes.
+    ///
+    /// See errata E351.
+    pub metadata: ::std::collections::BTreeMap<String, String>,
+    /// Fields the server sent that the spec does not describe.
+    #[serde(flatten)]
+    pub extra: crate::Extra,
+}
+
+/// The attributes a batch call stored for one member.
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+pub struct GroupMemberAttributesResult {
+    /// The member.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub username: Option<String>,
+    /// The member's attributes in this group after the call, name to value.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub metadata: Option<::std::collections::BTreeMap<String, String>>,
+    /// Fields the server sent that the spec does not describe.
+    #[serde(flatten)]
+    pub extra: crate::Extra,
+}
+
 /// The members of this page; the owner is listed as `owner`, everyone else as `member`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ListGroupMembersItem {
@@ -18,6 +50,11 @@ pub struct ListGroupMembersItem {
     /// See errata E318.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub member: Option<String>,
+    /// When the user joined the group, in Unix milliseconds; sent only when `joined_time` is true.
+    ///
+    /// See errata E348.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub joined_time: Option<i64>,
     /// Fields the server sent that the spec does not describe.
     #[serde(flatten)]
     pub extra: crate::Extra,
@@ -103,6 +140,28 @@ pub struct RemoveGroupMembersItem {
     pub extra: crate::Extra,
 }
 
+/// The `data` of the response of [`crate::Client::set_group_members_attributes`]: Set custom attributes of up to 20 chat group members at once.
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+pub struct SetGroupMembersAttributesData {
+    /// The members whose attributes were stored, with their attributes now.
+    ///
+    /// See errata E352.
+    #[serde(rename = "updateMetadataSucceeded")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub update_metadata_succeeded: Option<
+        ::std::vec::Vec<crate::GroupMemberAttributesResult>,
+    >,
+    /// The updates that failed, each naming the member and the error; the page does not detail their fields.
+    ///
+    /// See errata E352.
+    #[serde(rename = "updateMetadataFailed")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub update_metadata_failed: Option<::std::vec::Vec<::serde_json::Value>>,
+    /// Fields the server sent that the spec does not describe.
+    #[serde(flatten)]
+    pub extra: crate::Extra,
+}
+
 /// The `data` of the response of [`crate::Client::add_group_admin`]: Promote a chat group member to admin.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct AddGroupAdminData {
@@ -162,18 +221,18 @@ pub(crate) const LIST_GROUP_MEMBERS: crate::OperationInfo = crate::OperationInfo
 impl crate::Client {
     /// List the members of a chat group, one page at a time.
     ///
-    /// Returns the owner, admins and regular members, paged with `pagenum` (default 1) and `pagesize` (default 10, at most 100). Each entry is either {"owner": username} or {"member": username}.
+    /// Returns the owner, admins and regular members, paged with `pagenum` (default 1) and `pagesize` (at most 1000). Each entry is either {"owner": username} or {"member": username}, with the join time added when `joined_time` is true.
     ///
     /// - HTTP: `GET /chatgroups/{group_id}/users`
     /// - Rate limit: 100/second per app key; Per App Key, from the overview table; the detail page states no limit.
     /// - Idempotent: yes, safe to repeat
-    /// - Checked before sending: `pagenum`: at least 1; `pagesize`: between 1 and 100
+    /// - Checked before sending: `pagenum`: at least 1; `pagesize`: between 1 and 1000
     /// - Source: `restful-api/chat-group-management/manage-group-members`, section "Retrieving group members"
-    /// - Doc errata: E300, E318 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: E300, E318, E348, E355, E359 (see `spec/errata.yaml` and `spec/errata/`)
     ///
     /// # Arguments
     ///
-    /// - `group_id`: Id of the group.
+    /// - `group_id`: Id of the group. See errata E359.
     pub fn list_group_members(
         &self,
         group_id: impl Into<String>,
@@ -183,6 +242,7 @@ impl crate::Client {
             group_id: group_id.into(),
             pagenum: None,
             pagesize: None,
+            joined_time: None,
             options: crate::RequestOptions::default(),
         }
     }
@@ -196,6 +256,7 @@ pub struct ListGroupMembersRequest<'a> {
     group_id: String,
     pagenum: Option<i64>,
     pagesize: Option<i64>,
+    joined_time: Option<bool>,
     options: crate::RequestOptions,
 }
 
@@ -210,13 +271,23 @@ impl<'a> ListGroupMembersRequest<'a> {
         self
     }
 
-    /// Members per page, 1 to 100; the server uses 10 when omitted.
+    /// Members per page, 1 to 1000. The newer page gives 1000 as the server default, the older pages 10 (and a range of 1 to 100), so no default is assumed and a stream without a page size ends on an empty page.
     ///
-    /// Checked before sending: between 1 and 100.
+    /// Checked before sending: between 1 and 1000.
     ///
-    /// Server default: `10`.
+    /// See errata E348.
     pub fn pagesize(mut self, pagesize: i64) -> Self {
         self.pagesize = Some(pagesize);
+        self
+    }
+
+    /// When true, each entry also carries the time the user joined the group.
+    ///
+    /// See errata E348.
+    ///
+    /// Server default: `false`.
+    pub fn joined_time(mut self, joined_time: bool) -> Self {
+        self.joined_time = Some(joined_time);
         self
     }
 
@@ -234,7 +305,7 @@ impl<'a> ListGroupMembersRequest<'a> {
                 "pagesize",
                 *value,
                 Some(1i64),
-                Some(100i64),
+                Some(1000i64),
             )?;
         }
         Ok(())
@@ -253,6 +324,9 @@ impl<'a> ListGroupMembersRequest<'a> {
         }
         if let Some(value) = &self.pagesize {
             query.push(("pagesize", value.to_string()));
+        }
+        if let Some(value) = &self.joined_time {
+            query.push(("joined_time", value.to_string()));
         }
         let headers: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
         let parts = crate::runtime::RequestParts {
@@ -275,8 +349,7 @@ impl<'a> ListGroupMembersRequest<'a> {
         let first = self.pagenum.map_or(1, |page| page.max(1) as u64);
         let size = self
             .pagesize
-            .or(Some(10i64))
-            .map(|size| size.min(100i64))
+            .map(|size| size.min(1000i64))
             .and_then(|size| u64::try_from(size).ok());
         crate::runtime::paginate::by_page_number(
             self,
@@ -320,11 +393,11 @@ impl crate::Client {
     /// - Idempotent: no, a repeat may act twice
     /// - Checked before sending: `username`: must follow the username rule
     /// - Source: `restful-api/chat-group-management/manage-group-members`, section "Adding a user to the chat group"
-    /// - Doc errata: E300, E301 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: E300, E301, E349, E359 (see `spec/errata.yaml` and `spec/errata/`)
     ///
     /// # Arguments
     ///
-    /// - `group_id`: Id of the group.
+    /// - `group_id`: Id of the group. See errata E359.
     /// - `username`: The user to add.
     pub fn add_group_member(
         &self,
@@ -335,6 +408,7 @@ impl crate::Client {
             client: self,
             group_id: group_id.into(),
             username: username.into(),
+            need_notify: None,
             options: crate::RequestOptions::default(),
         }
     }
@@ -347,10 +421,21 @@ pub struct AddGroupMemberRequest<'a> {
     client: &'a crate::Client,
     group_id: String,
     username: String,
+    need_notify: Option<bool>,
     options: crate::RequestOptions,
 }
 
 impl<'a> AddGroupMemberRequest<'a> {
+    /// Whether the server sends the group's members a system notice about the change; it does unless this is false.
+    ///
+    /// See errata E349.
+    ///
+    /// Server default: `true`.
+    pub fn need_notify(mut self, need_notify: bool) -> Self {
+        self.need_notify = Some(need_notify);
+        self
+    }
+
     /// Checks every documented limit; nothing is sent when one fails.
     fn validate(&self) -> Result<(), crate::ValidationError> {
         {
@@ -377,7 +462,10 @@ impl<'a> AddGroupMemberRequest<'a> {
             let username = crate::runtime::encode::segment(&self.username);
             format!("/chatgroups/{group_id}/users/{username}")
         };
-        let query: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
+        let mut query: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
+        if let Some(value) = &self.need_notify {
+            query.push(("need_notify", value.to_string()));
+        }
         let headers: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
         let parts = crate::runtime::RequestParts {
             op: &ADD_GROUP_MEMBER,
@@ -427,11 +515,11 @@ impl crate::Client {
     /// - Idempotent: no, a repeat may act twice
     /// - Checked before sending: `usernames`: at most 60 items, each item must follow the username rule
     /// - Source: `restful-api/chat-group-management/manage-group-members`, section "Adding multiple users to the chat group"
-    /// - Doc errata: E040, E300, E319 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: E040, E300, E319, E349, E359 (see `spec/errata.yaml` and `spec/errata/`)
     ///
     /// # Arguments
     ///
-    /// - `group_id`: Id of the group. See errata E319.
+    /// - `group_id`: Id of the group. See errata E319, E359.
     /// - `usernames`: The users to add, at most 60. Checked before sending: at most 60 items.
     pub fn add_group_members(
         &self,
@@ -441,6 +529,7 @@ impl crate::Client {
         AddGroupMembersRequest {
             client: self,
             group_id: group_id.into(),
+            need_notify: None,
             body: AddGroupMembersBody {
                 usernames: usernames.into_iter().map(Into::into).collect(),
             },
@@ -455,11 +544,22 @@ impl crate::Client {
 pub struct AddGroupMembersRequest<'a> {
     client: &'a crate::Client,
     group_id: String,
+    need_notify: Option<bool>,
     body: AddGroupMembersBody,
     options: crate::RequestOptions,
 }
 
 impl<'a> AddGroupMembersRequest<'a> {
+    /// Whether the server sends the group's members a system notice about the change; it does unless this is false.
+    ///
+    /// See errata E349.
+    ///
+    /// Server default: `true`.
+    pub fn need_notify(mut self, need_notify: bool) -> Self {
+        self.need_notify = Some(need_notify);
+        self
+    }
+
     /// Checks every documented limit; nothing is sent when one fails.
     fn validate(&self) -> Result<(), crate::ValidationError> {
         {
@@ -485,7 +585,10 @@ impl<'a> AddGroupMembersRequest<'a> {
             let group_id = crate::runtime::encode::segment(&self.group_id);
             format!("/chatgroups/{group_id}/users")
         };
-        let query: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
+        let mut query: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
+        if let Some(value) = &self.need_notify {
+            query.push(("need_notify", value.to_string()));
+        }
         let headers: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
         let parts = crate::runtime::RequestParts {
             op: &ADD_GROUP_MEMBERS,
@@ -529,11 +632,11 @@ impl crate::Client {
     /// - Idempotent: yes, safe to repeat
     /// - Checked before sending: `username`: must follow the username rule
     /// - Source: `restful-api/chat-group-management/manage-group-members`, section "Removing a chat group member"
-    /// - Doc errata: E300 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: E300, E349, E359 (see `spec/errata.yaml` and `spec/errata/`)
     ///
     /// # Arguments
     ///
-    /// - `group_id`: Id of the group.
+    /// - `group_id`: Id of the group. See errata E359.
     /// - `username`: The member to remove.
     pub fn remove_group_member(
         &self,
@@ -544,6 +647,7 @@ impl crate::Client {
             client: self,
             group_id: group_id.into(),
             username: username.into(),
+            need_notify: None,
             options: crate::RequestOptions::default(),
         }
     }
@@ -556,10 +660,21 @@ pub struct RemoveGroupMemberRequest<'a> {
     client: &'a crate::Client,
     group_id: String,
     username: String,
+    need_notify: Option<bool>,
     options: crate::RequestOptions,
 }
 
 impl<'a> RemoveGroupMemberRequest<'a> {
+    /// Whether the server sends the group's members a system notice about the change; it does unless this is false.
+    ///
+    /// See errata E349.
+    ///
+    /// Server default: `true`.
+    pub fn need_notify(mut self, need_notify: bool) -> Self {
+        self.need_notify = Some(need_notify);
+        self
+    }
+
     /// Checks every documented limit; nothing is sent when one fails.
     fn validate(&self) -> Result<(), crate::ValidationError> {
         {
@@ -586,7 +701,10 @@ impl<'a> RemoveGroupMemberRequest<'a> {
             let username = crate::runtime::encode::segment(&self.username);
             format!("/chatgroups/{group_id}/users/{username}")
         };
-        let query: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
+        let mut query: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
+        if let Some(value) = &self.need_notify {
+            query.push(("need_notify", value.to_string()));
+        }
         let headers: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
         let parts = crate::runtime::RequestParts {
             op: &REMOVE_GROUP_MEMBER,
@@ -630,11 +748,11 @@ impl crate::Client {
     /// - Idempotent: yes, safe to repeat
     /// - Checked before sending: `usernames`: 1 to 60 values, sent comma-separated, must follow the username rule
     /// - Source: `restful-api/chat-group-management/manage-group-members`, section "Removing multiple group members"
-    /// - Doc errata: E300, E320, E321 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: E300, E320, E321, E349, E359 (see `spec/errata.yaml` and `spec/errata/`)
     ///
     /// # Arguments
     ///
-    /// - `group_id`: Id of the group.
+    /// - `group_id`: Id of the group. See errata E359.
     /// - `usernames`: The members to remove, 1 to 60; sent joined by commas (no spaces), each comma encoded as %2C. Checked before sending: 1 to 60 values, sent comma-separated. See errata E320.
     pub fn remove_group_members(
         &self,
@@ -645,6 +763,7 @@ impl crate::Client {
             client: self,
             group_id: group_id.into(),
             usernames: usernames.into_iter().map(Into::into).collect(),
+            need_notify: None,
             options: crate::RequestOptions::default(),
         }
     }
@@ -657,10 +776,21 @@ pub struct RemoveGroupMembersRequest<'a> {
     client: &'a crate::Client,
     group_id: String,
     usernames: ::std::vec::Vec<String>,
+    need_notify: Option<bool>,
     options: crate::RequestOptions,
 }
 
 impl<'a> RemoveGroupMembersRequest<'a> {
+    /// Whether the server sends the group's members a system notice about the change; it does unless this is false.
+    ///
+    /// See errata E349.
+    ///
+    /// Server default: `true`.
+    pub fn need_notify(mut self, need_notify: bool) -> Self {
+        self.need_notify = Some(need_notify);
+        self
+    }
+
     /// Checks every documented limit; nothing is sent when one fails.
     fn validate(&self) -> Result<(), crate::ValidationError> {
         {
@@ -688,7 +818,10 @@ impl<'a> RemoveGroupMembersRequest<'a> {
             let usernames = crate::runtime::encode::list(&self.usernames);
             format!("/chatgroups/{group_id}/users/{usernames}")
         };
-        let query: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
+        let mut query: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
+        if let Some(value) = &self.need_notify {
+            query.push(("need_notify", value.to_string()));
+        }
         let headers: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
         let parts = crate::runtime::RequestParts {
             op: &REMOVE_GROUP_MEMBERS,
@@ -716,7 +849,10 @@ pub(crate) const UPDATE_GROUP_MEMBER_ATTRIBUTES: crate::OperationInfo = crate::O
     method: crate::HttpMethod::Put,
     path_template: "/metadata/chatgroup/{group_id}/user/{username}",
     idempotent: true,
-    rate_limit: None,
+    rate_limit: Some(crate::RateLimit {
+        count: 100u32,
+        per: crate::RatePer::Second,
+    }),
 };
 
 /// The JSON body, exactly as it goes on the wire.
@@ -732,15 +868,15 @@ impl crate::Client {
     /// Writes key-value attributes (a nickname, an avatar, ...) for one member and returns the attributes set. Keys are at most 16 bytes, values at most 512 bytes and one member's attributes at most 4 KB in total; an empty value deletes that key.
     ///
     /// - HTTP: `PUT /metadata/chatgroup/{group_id}/user/{username}`
-    /// - Rate limit: not documented
+    /// - Rate limit: 100/second per app key; Per App Key, as the Easemob page states; the English page and the overview state no limit.
     /// - Idempotent: yes, safe to repeat
     /// - Checked before sending: `username`: must follow the username rule; `metaData`: each key at most 16 bytes, each value at most 512 bytes
     /// - Source: `restful-api/chat-group-management/manage-group-members`, section "Setting custom attributes of a group member"
-    /// - Doc errata: E317, E322 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: E317, E322, E343, E359 (see `spec/errata.yaml` and `spec/errata/`)
     ///
     /// # Arguments
     ///
-    /// - `group_id`: Id of the group. See errata E322.
+    /// - `group_id`: Id of the group. See errata E322, E359.
     /// - `username`: The member whose attributes are set.
     /// - `meta_data`: The attributes to set, attribute name to value (name at most 16 bytes, value at most 512 bytes, empty value to delete). Checked before sending: each key at most 16 bytes; each value at most 512 bytes. See errata E322.
     pub fn update_group_member_attributes(
@@ -846,7 +982,10 @@ pub(crate) const GET_GROUP_MEMBER_ATTRIBUTES: crate::OperationInfo = crate::Oper
     method: crate::HttpMethod::Get,
     path_template: "/metadata/chatgroup/{group_id}/user/{username}",
     idempotent: true,
-    rate_limit: None,
+    rate_limit: Some(crate::RateLimit {
+        count: 100u32,
+        per: crate::RatePer::Second,
+    }),
 };
 
 impl crate::Client {
@@ -855,15 +994,15 @@ impl crate::Client {
     /// Returns every attribute stored for one member, attribute name to value.
     ///
     /// - HTTP: `GET /metadata/chatgroup/{group_id}/user/{username}`
-    /// - Rate limit: not documented
+    /// - Rate limit: 100/second per app key; Per App Key, as the Easemob page states; the English page and the overview state no limit.
     /// - Idempotent: yes, safe to repeat
     /// - Checked before sending: `username`: must follow the username rule
     /// - Source: `restful-api/chat-group-management/manage-group-members`, section "Retrieving all custom attributes of a group member"
-    /// - Doc errata: E301, E317, E323 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: E301, E317, E323, E343, E359, E377 (see `spec/errata.yaml` and `spec/errata/`)
     ///
     /// # Arguments
     ///
-    /// - `group_id`: Id of the group.
+    /// - `group_id`: Id of the group. See errata E359.
     /// - `username`: The member whose attributes are read.
     pub fn get_group_member_attributes(
         &self,
@@ -946,7 +1085,10 @@ pub(crate) const BATCH_GET_GROUP_MEMBER_ATTRIBUTES: crate::OperationInfo = crate
     method: crate::HttpMethod::Post,
     path_template: "/metadata/chatgroup/{group_id}/get",
     idempotent: true,
-    rate_limit: None,
+    rate_limit: Some(crate::RateLimit {
+        count: 100u32,
+        per: crate::RatePer::Second,
+    }),
 };
 
 /// The JSON body, exactly as it goes on the wire.
@@ -962,15 +1104,15 @@ impl crate::Client {
     /// Reads the attributes named in `properties` for each user in `targets` (at most 10) and returns them per username; an empty `properties` list returns all attributes. A read sent as POST, safe to repeat.
     ///
     /// - HTTP: `POST /metadata/chatgroup/{group_id}/get`
-    /// - Rate limit: not documented
+    /// - Rate limit: 100/second per app key; Per App Key, as the Easemob page states; the English page and the overview state no limit.
     /// - Idempotent: yes, safe to repeat
     /// - Checked before sending: `targets`: at most 10 items, each item must follow the username rule
     /// - Source: `restful-api/chat-group-management/manage-group-members`, section "Retrieving custom attributes of multiple group members by attribute key"
-    /// - Doc errata: E317, E324 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: E317, E324, E343, E356, E359 (see `spec/errata.yaml` and `spec/errata/`)
     ///
     /// # Arguments
     ///
-    /// - `group_id`: Id of the group.
+    /// - `group_id`: Id of the group. See errata E359.
     /// - `targets`: The members whose attributes are read, at most 10. Checked before sending: at most 10 items. See errata E324.
     /// - `properties`: Names of the attributes to return; an empty list asks for all of them. See errata E324.
     pub fn batch_get_group_member_attributes(
@@ -1057,6 +1199,112 @@ crate::runtime::request_builder!(
     BatchGetGroupMemberAttributesRequest => BatchGetGroupMemberAttributesResult
 );
 
+pub(crate) const SET_GROUP_MEMBERS_ATTRIBUTES: crate::OperationInfo = crate::OperationInfo {
+    id: "set_group_members_attributes",
+    method: crate::HttpMethod::Put,
+    path_template: "/metadata/chatgroup/{group_id}/users/batch",
+    idempotent: true,
+    rate_limit: Some(crate::RateLimit {
+        count: 100u32,
+        per: crate::RatePer::Second,
+    }),
+};
+
+/// The JSON body, exactly as it goes on the wire.
+#[derive(Debug, Clone, ::serde::Serialize)]
+struct SetGroupMembersAttributesBody {
+    members: ::std::vec::Vec<crate::GroupMemberAttributes>,
+}
+
+impl crate::Client {
+    /// Set custom attributes of up to 20 chat group members at once.
+    ///
+    /// Writes attributes for each listed member in one call; different members may get different attributes. For a member listed again, new names are added and existing names overwritten, and an empty value deletes the attribute. The response lists what was stored per member and the updates that failed.
+    ///
+    /// - HTTP: `PUT /metadata/chatgroup/{group_id}/users/batch`
+    /// - Rate limit: 100/second per app key; Per App Key.
+    /// - Idempotent: yes, safe to repeat
+    /// - Checked before sending: `members`: at least 1 items, at most 20 items
+    /// - Source: `easemob/server-side/group_member_attribute_set_batch`, section "批量设置群成员自定义属性"
+    /// - Doc errata: E351, E352 (see `spec/errata.yaml` and `spec/errata/`)
+    ///
+    /// # Arguments
+    ///
+    /// - `group_id`: Id of the group.
+    /// - `members`: The members and their attributes, at most 20 members. On the wire this list is the whole request body (a bare JSON array). Checked before sending: at least 1 items; at most 20 items. See errata E351.
+    pub fn set_group_members_attributes(
+        &self,
+        group_id: impl Into<String>,
+        members: ::std::vec::Vec<crate::GroupMemberAttributes>,
+    ) -> SetGroupMembersAttributesRequest<'_> {
+        SetGroupMembersAttributesRequest {
+            client: self,
+            group_id: group_id.into(),
+            body: SetGroupMembersAttributesBody {
+                members,
+            },
+            options: crate::RequestOptions::default(),
+        }
+    }
+}
+
+/// Request builder for [`Client::set_group_members_attributes`](crate::Client::set_group_members_attributes): set optional arguments, then `.await` it or call [`send`](Self::send).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct SetGroupMembersAttributesRequest<'a> {
+    client: &'a crate::Client,
+    group_id: String,
+    body: SetGroupMembersAttributesBody,
+    options: crate::RequestOptions,
+}
+
+impl<'a> SetGroupMembersAttributesRequest<'a> {
+    /// Checks every documented limit; nothing is sent when one fails.
+    fn validate(&self) -> Result<(), crate::ValidationError> {
+        {
+            let value = &self.group_id;
+            crate::runtime::validate::non_empty("group_id", value)?;
+        }
+        {
+            let value = &self.body.members;
+            crate::runtime::validate::max_items("members", value.len(), 20u32)?;
+            crate::runtime::validate::min_items("members", value.len(), 1u32)?;
+        }
+        Ok(())
+    }
+
+    /// Validates the arguments, sends the request and decodes the response.
+    pub async fn send(self) -> SetGroupMembersAttributesResult {
+        self.validate()?;
+        let path = {
+            let group_id = crate::runtime::encode::segment(&self.group_id);
+            format!("/metadata/chatgroup/{group_id}/users/batch")
+        };
+        let query: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
+        let headers: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
+        let parts = crate::runtime::RequestParts {
+            op: &SET_GROUP_MEMBERS_ATTRIBUTES,
+            path,
+            query,
+            headers,
+            body: crate::runtime::Body::json(&self.body.members)?,
+            options: self.options,
+            payload: crate::runtime::Payload::Data,
+        };
+        self.client.send(parts).await
+    }
+}
+
+/// What the request gives when sent.
+type SetGroupMembersAttributesResult = Result<
+    crate::Response<crate::SetGroupMembersAttributesData>,
+    crate::Error,
+>;
+
+crate::runtime::request_builder!(
+    SetGroupMembersAttributesRequest => SetGroupMembersAttributesResult
+);
+
 pub(crate) const LIST_GROUP_ADMINS: crate::OperationInfo = crate::OperationInfo {
     id: "list_group_admins",
     method: crate::HttpMethod::Get,
@@ -1077,11 +1325,11 @@ impl crate::Client {
     /// - Rate limit: 100/second per app key; Per App Key, from the overview table; the detail page states no limit.
     /// - Idempotent: yes, safe to repeat
     /// - Source: `restful-api/chat-group-management/manage-group-members`, section "Retrieving group admin list"
-    /// - Doc errata: E300, E301 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: E300, E301, E359 (see `spec/errata.yaml` and `spec/errata/`)
     ///
     /// # Arguments
     ///
-    /// - `group_id`: Id of the group.
+    /// - `group_id`: Id of the group. See errata E359.
     pub fn list_group_admins(
         &self,
         group_id: impl Into<String>,
@@ -1170,11 +1418,11 @@ impl crate::Client {
     /// - Idempotent: no, a repeat may act twice
     /// - Checked before sending: `newadmin`: must follow the username rule
     /// - Source: `restful-api/chat-group-management/manage-group-members`, section "Adding a group admin"
-    /// - Doc errata: E007, E300, E302, E325 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: E007, E300, E302, E325, E359, E360 (see `spec/errata.yaml` and `spec/errata/`)
     ///
     /// # Arguments
     ///
-    /// - `group_id`: Id of the group.
+    /// - `group_id`: Id of the group. See errata E359.
     /// - `newadmin`: The member to promote.
     pub fn add_group_admin(
         &self,
@@ -1271,11 +1519,11 @@ impl crate::Client {
     /// - Idempotent: yes, safe to repeat
     /// - Checked before sending: `oldadmin`: must follow the username rule
     /// - Source: `restful-api/chat-group-management/manage-group-members`, section "Removing a group admin"
-    /// - Doc errata: E007, E300, E326 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: E007, E300, E326, E359, E365 (see `spec/errata.yaml` and `spec/errata/`)
     ///
     /// # Arguments
     ///
-    /// - `group_id`: Id of the group.
+    /// - `group_id`: Id of the group. See errata E359.
     /// - `oldadmin`: The admin to demote. See errata E326.
     pub fn remove_group_admin(
         &self,
@@ -1378,11 +1626,11 @@ impl crate::Client {
     /// - Idempotent: yes, safe to repeat
     /// - Checked before sending: `newowner`: must follow the username rule
     /// - Source: `restful-api/chat-group-management/manage-group-members`, section "Transferring group ownership"
-    /// - Doc errata: E040, E041, E300 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: E040, E041, E300, E359 (see `spec/errata.yaml` and `spec/errata/`)
     ///
     /// # Arguments
     ///
-    /// - `group_id`: Id of the group.
+    /// - `group_id`: Id of the group. See errata E359.
     /// - `newowner`: The member who becomes the owner.
     pub fn transfer_group_ownership(
         &self,
@@ -1458,4 +1706,505 @@ type TransferGroupOwnershipResult = Result<
 
 crate::runtime::request_builder!(
     TransferGroupOwnershipRequest => TransferGroupOwnershipResult
+);
+
+pub(crate) const GET_GROUP_ROLE: crate::OperationInfo = crate::OperationInfo {
+    id: "get_group_role",
+    method: crate::HttpMethod::Get,
+    path_template: "/chatgroups/{group_id}/roles",
+    idempotent: true,
+    rate_limit: Some(crate::RateLimit {
+        count: 100u32,
+        per: crate::RatePer::Second,
+    }),
+};
+
+impl crate::Client {
+    /// Get the calling user's role in a chat group.
+    ///
+    /// A user asks, with its own user token, which role it holds in the group (the group pages know three: owner, admin and regular member). Only method, path and rate limit are documented; the response is decoded as arbitrary JSON.
+    ///
+    /// - HTTP: `GET /chatgroups/{group_id}/roles`
+    /// - Rate limit: 100/second per app key; Per App Key, from the price list.
+    /// - Idempotent: yes, safe to repeat
+    /// - Source: `chat-sdk/reference/_pricing-plan-details`, section "Get group role"
+    /// - Doc errata: E353 (see `spec/errata.yaml` and `spec/errata/`)
+    ///
+    /// # Arguments
+    ///
+    /// - `group_id`: Id of the group. See errata E353.
+    pub fn get_group_role(
+        &self,
+        group_id: impl Into<String>,
+    ) -> GetGroupRoleRequest<'_> {
+        GetGroupRoleRequest {
+            client: self,
+            group_id: group_id.into(),
+            options: crate::RequestOptions::default(),
+        }
+    }
+}
+
+/// Request builder for [`Client::get_group_role`](crate::Client::get_group_role): set optional arguments, then `.await` it or call [`send`](Self::send).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct GetGroupRoleRequest<'a> {
+    client: &'a crate::Client,
+    group_id: String,
+    options: crate::RequestOptions,
+}
+
+impl<'a> GetGroupRoleRequest<'a> {
+    /// Checks every documented limit; nothing is sent when one fails.
+    fn validate(&self) -> Result<(), crate::ValidationError> {
+        {
+            let value = &self.group_id;
+            crate::runtime::validate::non_empty("group_id", value)?;
+        }
+        Ok(())
+    }
+
+    /// Validates the arguments, sends the request and decodes the response.
+    pub async fn send(self) -> GetGroupRoleResult {
+        self.validate()?;
+        let path = {
+            let group_id = crate::runtime::encode::segment(&self.group_id);
+            format!("/chatgroups/{group_id}/roles")
+        };
+        let query: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
+        let headers: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
+        let parts = crate::runtime::RequestParts {
+            op: &GET_GROUP_ROLE,
+            path,
+            query,
+            headers,
+            body: crate::runtime::Body::Empty,
+            options: self.options,
+            payload: crate::runtime::Payload::Data,
+        };
+        self.client.send(parts).await
+    }
+}
+
+/// What the request gives when sent.
+type GetGroupRoleResult = Result<crate::Response<::serde_json::Value>, crate::Error>;
+crate::runtime::request_builder!(GetGroupRoleRequest => GetGroupRoleResult);
+
+pub(crate) const APPLY_TO_JOIN_GROUP: crate::OperationInfo = crate::OperationInfo {
+    id: "apply_to_join_group",
+    method: crate::HttpMethod::Post,
+    path_template: "/chatgroups/{group_id}/apply",
+    idempotent: false,
+    rate_limit: Some(crate::RateLimit {
+        count: 100u32,
+        per: crate::RatePer::Second,
+    }),
+};
+
+impl crate::Client {
+    /// Ask to join a public chat group as the calling user.
+    ///
+    /// A user requests, with its own user token, to join a public group; whether the owner or an admin must approve follows the group's `membersonly` setting. No body is documented; the response is decoded as arbitrary JSON.
+    ///
+    /// - HTTP: `POST /chatgroups/{group_id}/apply`
+    /// - Rate limit: 100/second per app key; Per App Key, from the price list.
+    /// - Idempotent: no, a repeat may act twice
+    /// - Source: `chat-sdk/reference/_pricing-plan-details`, section "Apply to join group"
+    /// - Doc errata: E353 (see `spec/errata.yaml` and `spec/errata/`)
+    ///
+    /// # Arguments
+    ///
+    /// - `group_id`: Id of the group to join. See errata E353.
+    pub fn apply_to_join_group(
+        &self,
+        group_id: impl Into<String>,
+    ) -> ApplyToJoinGroupRequest<'_> {
+        ApplyToJoinGroupRequest {
+            client: self,
+            group_id: group_id.into(),
+            options: crate::RequestOptions::default(),
+        }
+    }
+}
+
+/// Request builder for [`Client::apply_to_join_group`](crate::Client::apply_to_join_group): set optional arguments, then `.await` it or call [`send`](Self::send).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct ApplyToJoinGroupRequest<'a> {
+    client: &'a crate::Client,
+    group_id: String,
+    options: crate::RequestOptions,
+}
+
+impl<'a> ApplyToJoinGroupRequest<'a> {
+    /// Checks every documented limit; nothing is sent when one fails.
+    fn validate(&self) -> Result<(), crate::ValidationError> {
+        {
+            let value = &self.group_id;
+            crate::runtime::validate::non_empty("group_id", value)?;
+        }
+        Ok(())
+    }
+
+    /// Validates the arguments, sends the request and decodes the response.
+    pub async fn send(self) -> ApplyToJoinGroupResult {
+        self.validate()?;
+        let path = {
+            let group_id = crate::runtime::encode::segment(&self.group_id);
+            format!("/chatgroups/{group_id}/apply")
+        };
+        let query: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
+        let headers: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
+        let parts = crate::runtime::RequestParts {
+            op: &APPLY_TO_JOIN_GROUP,
+            path,
+            query,
+            headers,
+            body: crate::runtime::Body::Empty,
+            options: self.options,
+            payload: crate::runtime::Payload::Data,
+        };
+        self.client.send(parts).await
+    }
+}
+
+/// What the request gives when sent.
+type ApplyToJoinGroupResult = Result<crate::Response<::serde_json::Value>, crate::Error>;
+crate::runtime::request_builder!(ApplyToJoinGroupRequest => ApplyToJoinGroupResult);
+
+pub(crate) const REVIEW_GROUP_APPLICATION: crate::OperationInfo = crate::OperationInfo {
+    id: "review_group_application",
+    method: crate::HttpMethod::Post,
+    path_template: "/chatgroups/{group_id}/apply_verify",
+    idempotent: false,
+    rate_limit: Some(crate::RateLimit {
+        count: 100u32,
+        per: crate::RatePer::Second,
+    }),
+};
+
+impl crate::Client {
+    /// Answer a request to join a chat group, as its owner or an admin.
+    ///
+    /// The owner or an admin, with their own user token, agrees to a pending join request (see `membersonly`). No body is documented, so neither the applicant nor the answer can be named yet; the response is decoded as arbitrary JSON.
+    ///
+    /// - HTTP: `POST /chatgroups/{group_id}/apply_verify`
+    /// - Rate limit: 100/second per app key; Per App Key, from the price list.
+    /// - Idempotent: no, a repeat may act twice
+    /// - Source: `chat-sdk/reference/_pricing-plan-details`, section "Agree to join the group"
+    /// - Doc errata: E353 (see `spec/errata.yaml` and `spec/errata/`)
+    ///
+    /// # Arguments
+    ///
+    /// - `group_id`: Id of the group. See errata E353.
+    pub fn review_group_application(
+        &self,
+        group_id: impl Into<String>,
+    ) -> ReviewGroupApplicationRequest<'_> {
+        ReviewGroupApplicationRequest {
+            client: self,
+            group_id: group_id.into(),
+            options: crate::RequestOptions::default(),
+        }
+    }
+}
+
+/// Request builder for [`Client::review_group_application`](crate::Client::review_group_application): set optional arguments, then `.await` it or call [`send`](Self::send).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct ReviewGroupApplicationRequest<'a> {
+    client: &'a crate::Client,
+    group_id: String,
+    options: crate::RequestOptions,
+}
+
+impl<'a> ReviewGroupApplicationRequest<'a> {
+    /// Checks every documented limit; nothing is sent when one fails.
+    fn validate(&self) -> Result<(), crate::ValidationError> {
+        {
+            let value = &self.group_id;
+            crate::runtime::validate::non_empty("group_id", value)?;
+        }
+        Ok(())
+    }
+
+    /// Validates the arguments, sends the request and decodes the response.
+    pub async fn send(self) -> ReviewGroupApplicationResult {
+        self.validate()?;
+        let path = {
+            let group_id = crate::runtime::encode::segment(&self.group_id);
+            format!("/chatgroups/{group_id}/apply_verify")
+        };
+        let query: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
+        let headers: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
+        let parts = crate::runtime::RequestParts {
+            op: &REVIEW_GROUP_APPLICATION,
+            path,
+            query,
+            headers,
+            body: crate::runtime::Body::Empty,
+            options: self.options,
+            payload: crate::runtime::Payload::Data,
+        };
+        self.client.send(parts).await
+    }
+}
+
+/// What the request gives when sent.
+type ReviewGroupApplicationResult = Result<
+    crate::Response<::serde_json::Value>,
+    crate::Error,
+>;
+
+crate::runtime::request_builder!(
+    ReviewGroupApplicationRequest => ReviewGroupApplicationResult
+);
+
+pub(crate) const LEAVE_GROUP: crate::OperationInfo = crate::OperationInfo {
+    id: "leave_group",
+    method: crate::HttpMethod::Delete,
+    path_template: "/chatgroups/{group_id}/quit",
+    idempotent: true,
+    rate_limit: Some(crate::RateLimit {
+        count: 100u32,
+        per: crate::RatePer::Second,
+    }),
+};
+
+impl crate::Client {
+    /// Leave a chat group as the calling user.
+    ///
+    /// A member quits the group with its own user token. Nothing beyond method, path and rate limit is documented; the response is decoded as arbitrary JSON.
+    ///
+    /// - HTTP: `DELETE /chatgroups/{group_id}/quit`
+    /// - Rate limit: 100/second per app key; Per App Key, from the price list.
+    /// - Idempotent: yes, safe to repeat
+    /// - Source: `chat-sdk/reference/_pricing-plan-details`, section "Leave group"
+    /// - Doc errata: E353 (see `spec/errata.yaml` and `spec/errata/`)
+    ///
+    /// # Arguments
+    ///
+    /// - `group_id`: Id of the group to leave. See errata E353.
+    pub fn leave_group(&self, group_id: impl Into<String>) -> LeaveGroupRequest<'_> {
+        LeaveGroupRequest {
+            client: self,
+            group_id: group_id.into(),
+            options: crate::RequestOptions::default(),
+        }
+    }
+}
+
+/// Request builder for [`Client::leave_group`](crate::Client::leave_group): set optional arguments, then `.await` it or call [`send`](Self::send).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct LeaveGroupRequest<'a> {
+    client: &'a crate::Client,
+    group_id: String,
+    options: crate::RequestOptions,
+}
+
+impl<'a> LeaveGroupRequest<'a> {
+    /// Checks every documented limit; nothing is sent when one fails.
+    fn validate(&self) -> Result<(), crate::ValidationError> {
+        {
+            let value = &self.group_id;
+            crate::runtime::validate::non_empty("group_id", value)?;
+        }
+        Ok(())
+    }
+
+    /// Validates the arguments, sends the request and decodes the response.
+    pub async fn send(self) -> LeaveGroupResult {
+        self.validate()?;
+        let path = {
+            let group_id = crate::runtime::encode::segment(&self.group_id);
+            format!("/chatgroups/{group_id}/quit")
+        };
+        let query: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
+        let headers: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
+        let parts = crate::runtime::RequestParts {
+            op: &LEAVE_GROUP,
+            path,
+            query,
+            headers,
+            body: crate::runtime::Body::Empty,
+            options: self.options,
+            payload: crate::runtime::Payload::Data,
+        };
+        self.client.send(parts).await
+    }
+}
+
+/// What the request gives when sent.
+type LeaveGroupResult = Result<crate::Response<::serde_json::Value>, crate::Error>;
+crate::runtime::request_builder!(LeaveGroupRequest => LeaveGroupResult);
+
+pub(crate) const INVITE_TO_GROUP: crate::OperationInfo = crate::OperationInfo {
+    id: "invite_to_group",
+    method: crate::HttpMethod::Post,
+    path_template: "/chatgroups/{group_id}/invite",
+    idempotent: false,
+    rate_limit: Some(crate::RateLimit {
+        count: 100u32,
+        per: crate::RatePer::Second,
+    }),
+};
+
+impl crate::Client {
+    /// Invite users to a chat group as the calling member.
+    ///
+    /// A member invites others with its own user token; whether invitees must accept follows the group's `invite_need_confirm` setting, and whether regular members may invite at all its `allowinvites`. No body is documented; the response is decoded as arbitrary JSON.
+    ///
+    /// - HTTP: `POST /chatgroups/{group_id}/invite`
+    /// - Rate limit: 100/second per app key; Per App Key, from the price list.
+    /// - Idempotent: no, a repeat may act twice
+    /// - Source: `chat-sdk/reference/_pricing-plan-details`, section "Invite to group"
+    /// - Doc errata: E353 (see `spec/errata.yaml` and `spec/errata/`)
+    ///
+    /// # Arguments
+    ///
+    /// - `group_id`: Id of the group. See errata E353.
+    pub fn invite_to_group(
+        &self,
+        group_id: impl Into<String>,
+    ) -> InviteToGroupRequest<'_> {
+        InviteToGroupRequest {
+            client: self,
+            group_id: group_id.into(),
+            options: crate::RequestOptions::default(),
+        }
+    }
+}
+
+/// Request builder for [`Client::invite_to_group`](crate::Client::invite_to_group): set optional arguments, then `.await` it or call [`send`](Self::send).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct InviteToGroupRequest<'a> {
+    client: &'a crate::Client,
+    group_id: String,
+    options: crate::RequestOptions,
+}
+
+impl<'a> InviteToGroupRequest<'a> {
+    /// Checks every documented limit; nothing is sent when one fails.
+    fn validate(&self) -> Result<(), crate::ValidationError> {
+        {
+            let value = &self.group_id;
+            crate::runtime::validate::non_empty("group_id", value)?;
+        }
+        Ok(())
+    }
+
+    /// Validates the arguments, sends the request and decodes the response.
+    pub async fn send(self) -> InviteToGroupResult {
+        self.validate()?;
+        let path = {
+            let group_id = crate::runtime::encode::segment(&self.group_id);
+            format!("/chatgroups/{group_id}/invite")
+        };
+        let query: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
+        let headers: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
+        let parts = crate::runtime::RequestParts {
+            op: &INVITE_TO_GROUP,
+            path,
+            query,
+            headers,
+            body: crate::runtime::Body::Empty,
+            options: self.options,
+            payload: crate::runtime::Payload::Data,
+        };
+        self.client.send(parts).await
+    }
+}
+
+/// What the request gives when sent.
+type InviteToGroupResult = Result<crate::Response<::serde_json::Value>, crate::Error>;
+crate::runtime::request_builder!(InviteToGroupRequest => InviteToGroupResult);
+
+pub(crate) const ANSWER_GROUP_INVITATION: crate::OperationInfo = crate::OperationInfo {
+    id: "answer_group_invitation",
+    method: crate::HttpMethod::Post,
+    path_template: "/chatgroups/{group_id}/invite_verify",
+    idempotent: false,
+    rate_limit: Some(crate::RateLimit {
+        count: 100u32,
+        per: crate::RatePer::Second,
+    }),
+};
+
+impl crate::Client {
+    /// Accept an invitation to a chat group as the invited user.
+    ///
+    /// The invited user, with its own user token, agrees to join the group it was invited to (see `invite_need_confirm`). No body is documented; the response is decoded as arbitrary JSON.
+    ///
+    /// - HTTP: `POST /chatgroups/{group_id}/invite_verify`
+    /// - Rate limit: 100/second per app key; Per App Key, from the price list.
+    /// - Idempotent: no, a repeat may act twice
+    /// - Source: `chat-sdk/reference/_pricing-plan-details`, section "Agree to invite to group"
+    /// - Doc errata: E353 (see `spec/errata.yaml` and `spec/errata/`)
+    ///
+    /// # Arguments
+    ///
+    /// - `group_id`: Id of the group. See errata E353.
+    pub fn answer_group_invitation(
+        &self,
+        group_id: impl Into<String>,
+    ) -> AnswerGroupInvitationRequest<'_> {
+        AnswerGroupInvitationRequest {
+            client: self,
+            group_id: group_id.into(),
+            options: crate::RequestOptions::default(),
+        }
+    }
+}
+
+/// Request builder for [`Client::answer_group_invitation`](crate::Client::answer_group_invitation): set optional arguments, then `.await` it or call [`send`](Self::send).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct AnswerGroupInvitationRequest<'a> {
+    client: &'a crate::Client,
+    group_id: String,
+    options: crate::RequestOptions,
+}
+
+impl<'a> AnswerGroupInvitationRequest<'a> {
+    /// Checks every documented limit; nothing is sent when one fails.
+    fn validate(&self) -> Result<(), crate::ValidationError> {
+        {
+            let value = &self.group_id;
+            crate::runtime::validate::non_empty("group_id", value)?;
+        }
+        Ok(())
+    }
+
+    /// Validates the arguments, sends the request and decodes the response.
+    pub async fn send(self) -> AnswerGroupInvitationResult {
+        self.validate()?;
+        let path = {
+            let group_id = crate::runtime::encode::segment(&self.group_id);
+            format!("/chatgroups/{group_id}/invite_verify")
+        };
+        let query: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
+        let headers: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
+        let parts = crate::runtime::RequestParts {
+            op: &ANSWER_GROUP_INVITATION,
+            path,
+            query,
+            headers,
+            body: crate::runtime::Body::Empty,
+            options: self.options,
+            payload: crate::runtime::Payload::Data,
+        };
+        self.client.send(parts).await
+    }
+}
+
+/// What the request gives when sent.
+type AnswerGroupInvitationResult = Result<
+    crate::Response<::serde_json::Value>,
+    crate::Error,
+>;
+
+crate::runtime::request_builder!(
+    AnswerGroupInvitationRequest => AnswerGroupInvitationResult
 );

@@ -199,10 +199,17 @@ pub static OPERATIONS: &[crate::OperationInfo] = &[
     group_members::UPDATE_GROUP_MEMBER_ATTRIBUTES,
     group_members::GET_GROUP_MEMBER_ATTRIBUTES,
     group_members::BATCH_GET_GROUP_MEMBER_ATTRIBUTES,
+    group_members::SET_GROUP_MEMBERS_ATTRIBUTES,
     group_members::LIST_GROUP_ADMINS,
     group_members::ADD_GROUP_ADMIN,
     group_members::REMOVE_GROUP_ADMIN,
     group_members::TRANSFER_GROUP_OWNERSHIP,
+    group_members::GET_GROUP_ROLE,
+    group_members::APPLY_TO_JOIN_GROUP,
+    group_members::REVIEW_GROUP_APPLICATION,
+    group_members::LEAVE_GROUP,
+    group_members::INVITE_TO_GROUP,
+    group_members::ANSWER_GROUP_INVITATION,
     group_mutelist::MUTE_GROUP_MEMBERS,
     group_mutelist::UNMUTE_GROUP_MEMBERS,
     group_mutelist::LIST_GROUP_MUTED_MEMBERS,
@@ -217,6 +224,7 @@ pub static OPERATIONS: &[crate::OperationInfo] = &[
     groups::DELETE_GROUP,
     groups::LIST_GROUPS,
     groups::LIST_USER_JOINED_GROUPS,
+    groups::LIST_USER_GROUPS,
     messages::SEND_USER_MESSAGE,
     messages::SEND_GROUP_MESSAGE,
     messages::SEND_CHATROOM_MESSAGE,
@@ -301,11 +309,12 @@ pub(crate) const USERNAME_RULE: crate::runtime::validate::UsernameRule = crate::
 #[cfg(test)]
 macro_rules! every_response_type {
     ($check:ident $args:tt) => {
-        { $check :: < ::std::collections::BTreeMap < String, ::std::collections::BTreeMap
-        < String, String > > > $args; $check :: < ::std::collections::BTreeMap < String,
-        String > > $args; $check :: < ::std::collections::BTreeMap < String, i64 > >
-        $args; $check :: < ::std::option::Option < ::serde_json::Value > > $args; $check
-        :: < ::std::vec::Vec < ::std::collections::BTreeMap < String, String > > > $args;
+        { $check :: < ::serde_json::Value > $args; $check :: <
+        ::std::collections::BTreeMap < String, ::std::collections::BTreeMap < String,
+        String > > > $args; $check :: < ::std::collections::BTreeMap < String, String > >
+        $args; $check :: < ::std::collections::BTreeMap < String, i64 > > $args; $check
+        :: < ::std::option::Option < ::serde_json::Value > > $args; $check :: <
+        ::std::vec::Vec < ::std::collections::BTreeMap < String, String > > > $args;
         $check :: < ::std::vec::Vec < String > > $args; $check :: < ::std::vec::Vec <
         crate ::AddGroupAllowlistUsersItem > > $args; $check :: < ::std::vec::Vec < crate
         ::AddGroupBlocklistUsersItem > > $args; $check :: < ::std::vec::Vec < crate
@@ -323,6 +332,7 @@ macro_rules! every_response_type {
         ::std::vec::Vec < crate ::ListGroupsItem > > $args; $check :: < ::std::vec::Vec <
         crate ::ListMessageReactionsItem > > $args; $check :: < ::std::vec::Vec < crate
         ::ListThreadsItem > > $args; $check :: < ::std::vec::Vec < crate
+        ::ListUserGroupsItem > > $args; $check :: < ::std::vec::Vec < crate
         ::ListUserJoinedChatroomsItem > > $args; $check :: < ::std::vec::Vec < crate
         ::ListUserJoinedGroupsItem > > $args; $check :: < ::std::vec::Vec < crate
         ::MuteGroupMembersItem > > $args; $check :: < ::std::vec::Vec < crate
@@ -379,8 +389,9 @@ macro_rules! every_response_type {
         crate ::RemoveGroupAdminData > $args; $check :: < crate
         ::RemoveGroupBlocklistUserData > $args; $check :: < crate ::RemoveGroupMemberData
         > $args; $check :: < crate ::SendPushByLabelsData > $args; $check :: < crate
-        ::SetGlobalMuteData > $args; $check :: < crate ::SetPushTranslationLanguageData >
-        $args; $check :: < crate ::TransferGroupOwnershipData > $args; $check :: < crate
+        ::SetGlobalMuteData > $args; $check :: < crate ::SetGroupMembersAttributesData >
+        $args; $check :: < crate ::SetPushTranslationLanguageData > $args; $check :: <
+        crate ::TransferGroupOwnershipData > $args; $check :: < crate
         ::UnmuteAllGroupMembersData > $args; $check :: < crate
         ::UpdateChatroomAnnouncementData > $args; $check :: < crate ::UpdateChatroomData
         > $args; $check :: < crate ::UpdateGroupAnnouncementData > $args; $check :: <

@@ -721,6 +721,21 @@ async fn batch_get_group_member_attributes() {
 
 #[tokio::test]
 #[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
+async fn set_group_members_attributes() {
+    let client = support::prism_client();
+    let result = client
+        .set_group_members_attributes(
+            "XXXX",
+            support::from_json(
+                "[{\"username\":\"user1\",\"metadata\":{\"metadataKey1\":\"value1\",\"metadataKey2\":\"value2\"}},{\"username\":\"user2\",\"metadata\":{\"metadataKey3\":\"value3\",\"metadataKey4\":\"\"}}]",
+            ),
+        )
+        .await;
+    support::assert_accepted("set_group_members_attributes", result);
+}
+
+#[tokio::test]
+#[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
 async fn list_group_admins() {
     let client = support::prism_client();
     let result = client.list_group_admins("10130212061185").await;
@@ -799,11 +814,10 @@ async fn unmute_all_group_members() {
 async fn create_group() {
     let client = support::prism_client();
     let result = client
-        .create_group("testuser")
+        .create_group(true, "testuser")
         .groupname("testgroup")
         .avatar("https://www.XXXX.com/XXX/image")
         .description("test")
-        .public(true)
         .maxusers(300)
         .members(["user2"])
         .await;
@@ -847,12 +861,15 @@ async fn get_groups() {
 async fn update_group() {
     let client = support::prism_client();
     let result = client
-        .update_group("6XXXX7", "test groupname", "updategroupinfo12311", true)
+        .update_group("6XXXX7")
+        .groupname("test groupname")
+        .description("updategroupinfo12311")
         .maxusers(1500)
         .allowinvites(false)
         .membersonly(true)
         .custom("abc")
         .invite_need_confirm(true)
+        .public(true)
         .header("Prefer", "example=update_group_doc")
         .await;
     support::assert_accepted("update_group", result);
@@ -880,6 +897,14 @@ async fn list_user_joined_groups() {
     let client = support::prism_client();
     let result = client.list_user_joined_groups("user1").pagesize(100).pagenum(1).await;
     support::assert_accepted("list_user_joined_groups", result);
+}
+
+#[tokio::test]
+#[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
+async fn list_user_groups() {
+    let client = support::prism_client();
+    let result = client.list_user_groups("XXXX").await;
+    support::assert_accepted("list_user_groups", result);
 }
 
 #[tokio::test]

@@ -37,14 +37,14 @@ impl<'a> GroupAllowlist<'a> {
     /// Returns the usernames on the allow list of the group.
     ///
     /// - HTTP: `GET /chatgroups/{group_id}/white/users`
-    /// - Rate limit: not documented
+    /// - Rate limit: 100/second per app key; Per App Key, as the Easemob page states; the English page and the overview state no limit.
     /// - Idempotent: yes, safe to repeat
     /// - Source: `restful-api/chat-group-management/manage-group-allowlist`, section "Retrieving the group allow list"
-    /// - Doc errata: E300, E301, E317, E327 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: E300, E301, E317, E327, E343, E359 (see `spec/errata.yaml` and `spec/errata/`)
     ///
     /// # Arguments
     ///
-    /// - `group_id`: Id of the group.
+    /// - `group_id`: Id of the group. See errata E359.
     pub fn list(&self, group_id: impl Into<String>) -> ListGroupAllowlistRequest<'a> {
         ListGroupAllowlistRequest {
             client: self.client,
@@ -58,15 +58,15 @@ impl<'a> GroupAllowlist<'a> {
     /// Lets `username` keep sending group messages after the owner or an admin has muted all members.
     ///
     /// - HTTP: `POST /chatgroups/{group_id}/white/users/{username}`
-    /// - Rate limit: not documented
+    /// - Rate limit: 100/second per app key; Per App Key, as the Easemob page states; the English page and the overview state no limit.
     /// - Idempotent: no, a repeat may act twice
     /// - Checked before sending: `username`: must follow the username rule
     /// - Source: `restful-api/chat-group-management/manage-group-allowlist`, section "Adding a member to the group allow list"
-    /// - Doc errata: E300, E301, E317, E327 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: E300, E301, E317, E327, E343, E354, E359, E374 (see `spec/errata.yaml` and `spec/errata/`)
     ///
     /// # Arguments
     ///
-    /// - `group_id`: Id of the group.
+    /// - `group_id`: Id of the group. See errata E359.
     /// - `username`: The member to put on the allow list.
     pub fn add(
         &self,
@@ -86,15 +86,15 @@ impl<'a> GroupAllowlist<'a> {
     /// Adds up to 60 members per call. The response holds one result per user; check each `result` (and `reason`).
     ///
     /// - HTTP: `POST /chatgroups/{group_id}/white/users`
-    /// - Rate limit: not documented
+    /// - Rate limit: 100/second per app key; Per App Key, as the Easemob page states; the English page and the overview state no limit.
     /// - Idempotent: no, a repeat may act twice
     /// - Checked before sending: `usernames`: at most 60 items, each item must follow the username rule
     /// - Source: `restful-api/chat-group-management/manage-group-allowlist`, section "Adding multiple members to the group allow list"
-    /// - Doc errata: E300, E317, E327, E328, E330 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: E300, E317, E327, E328, E330, E343, E359, E366 (see `spec/errata.yaml` and `spec/errata/`)
     ///
     /// # Arguments
     ///
-    /// - `group_id`: Id of the group.
+    /// - `group_id`: Id of the group. See errata E359.
     /// - `usernames`: The members to put on the allow list, at most 60. Checked before sending: at most 60 items. See errata E328.
     pub fn add_many(
         &self,
@@ -116,11 +116,11 @@ impl<'a> GroupAllowlist<'a> {
     /// Removes 1 to 60 users per call; the response holds one result per user, so check each `result` (and `reason`).
     ///
     /// - HTTP: `DELETE /chatgroups/{group_id}/white/users/{usernames}`
-    /// - Rate limit: not documented
+    /// - Rate limit: 100/second per app key; Per App Key, as the Easemob page states; the English page and the overview state no limit.
     /// - Idempotent: yes, safe to repeat
     /// - Checked before sending: `usernames`: 1 to 60 values, sent comma-separated, must follow the username rule
     /// - Source: `restful-api/chat-group-management/manage-group-allowlist`, section "Removing members from the group allow list"
-    /// - Doc errata: E300, E301, E317, E329, E330 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: E300, E301, E317, E329, E330, E343, E354, E373 (see `spec/errata.yaml` and `spec/errata/`)
     ///
     /// # Arguments
     ///
@@ -219,7 +219,10 @@ pub(crate) const LIST_GROUP_ALLOWLIST: crate::OperationInfo = crate::OperationIn
     method: crate::HttpMethod::Get,
     path_template: "/chatgroups/{group_id}/white/users",
     idempotent: true,
-    rate_limit: None,
+    rate_limit: Some(crate::RateLimit {
+        count: 100u32,
+        per: crate::RatePer::Second,
+    }),
 };
 
 /// The request of [`GroupAllowlist::list`](GroupAllowlist::list): set optional arguments, then `.await` it for the payload, or call [`with_envelope`](Self::with_envelope) for the whole response.
@@ -281,7 +284,10 @@ pub(crate) const ADD_GROUP_ALLOWLIST_USER: crate::OperationInfo = crate::Operati
     method: crate::HttpMethod::Post,
     path_template: "/chatgroups/{group_id}/white/users/{username}",
     idempotent: false,
-    rate_limit: None,
+    rate_limit: Some(crate::RateLimit {
+        count: 100u32,
+        per: crate::RatePer::Second,
+    }),
 };
 
 /// The request of [`GroupAllowlist::add`](GroupAllowlist::add): set optional arguments, then `.await` it for the payload, or call [`with_envelope`](Self::with_envelope) for the whole response.
@@ -363,7 +369,10 @@ pub(crate) const ADD_GROUP_ALLOWLIST_USERS: crate::OperationInfo = crate::Operat
     method: crate::HttpMethod::Post,
     path_template: "/chatgroups/{group_id}/white/users",
     idempotent: false,
-    rate_limit: None,
+    rate_limit: Some(crate::RateLimit {
+        count: 100u32,
+        per: crate::RatePer::Second,
+    }),
 };
 
 /// The JSON body, exactly as it goes on the wire.
@@ -452,7 +461,10 @@ pub(crate) const REMOVE_GROUP_ALLOWLIST_USERS: crate::OperationInfo = crate::Ope
     method: crate::HttpMethod::Delete,
     path_template: "/chatgroups/{group_id}/white/users/{usernames}",
     idempotent: true,
-    rate_limit: None,
+    rate_limit: Some(crate::RateLimit {
+        count: 100u32,
+        per: crate::RatePer::Second,
+    }),
 };
 
 /// The request of [`GroupAllowlist::remove`](GroupAllowlist::remove): set optional arguments, then `.await` it for the payload, or call [`with_envelope`](Self::with_envelope) for the whole response.

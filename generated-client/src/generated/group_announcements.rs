@@ -38,11 +38,11 @@ impl<'a> GroupAnnouncements<'a> {
     /// - Rate limit: 100/second per app key; Per App Key, as the detail page (and seed 003) states; the overview has no row for it.
     /// - Idempotent: yes, safe to repeat
     /// - Source: `restful-api/chat-group-management/manage-group-announcement-files`, section "Retrieving the chat group announcement"
-    /// - Doc errata: E047, E300, E301, E317 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: E047, E300, E301, E317, E359 (see `spec/errata.yaml` and `spec/errata/`)
     ///
     /// # Arguments
     ///
-    /// - `group_id`: Id of the group.
+    /// - `group_id`: Id of the group. See errata E359.
     pub fn get(&self, group_id: impl Into<String>) -> GetGroupAnnouncementRequest<'a> {
         GetGroupAnnouncementRequest {
             client: self.client,

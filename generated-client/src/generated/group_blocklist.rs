@@ -42,11 +42,11 @@ impl<'a> GroupBlocklist<'a> {
     /// - Idempotent: yes, safe to repeat
     /// - Checked before sending: `pageSize`: at least 1
     /// - Source: `restful-api/chat-group-management/manage-group-blocklist`, section "Retrieving the chat group blocklist"
-    /// - Doc errata: E301, E317, E331 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: E301, E317, E331, E359 (see `spec/errata.yaml` and `spec/errata/`)
     ///
     /// # Arguments
     ///
-    /// - `group_id`: Id of the group.
+    /// - `group_id`: Id of the group. See errata E359.
     pub fn list(&self, group_id: impl Into<String>) -> ListGroupBlocklistRequest<'a> {
         ListGroupBlocklistRequest {
             client: self.client,
@@ -66,11 +66,11 @@ impl<'a> GroupBlocklist<'a> {
     /// - Idempotent: no, a repeat may act twice
     /// - Checked before sending: `username`: must follow the username rule
     /// - Source: `restful-api/chat-group-management/manage-group-blocklist`, section "Adding a user to the chat group blocklist"
-    /// - Doc errata: E300, E301, E317, E332 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: E300, E301, E317, E332, E359, E375 (see `spec/errata.yaml` and `spec/errata/`)
     ///
     /// # Arguments
     ///
-    /// - `group_id`: Id of the group.
+    /// - `group_id`: Id of the group. See errata E359.
     /// - `username`: The user to block.
     pub fn add(
         &self,
@@ -94,11 +94,11 @@ impl<'a> GroupBlocklist<'a> {
     /// - Idempotent: no, a repeat may act twice
     /// - Checked before sending: `usernames`: at most 60 items, each item must follow the username rule
     /// - Source: `restful-api/chat-group-management/manage-group-blocklist`, section "Adding multiple users to the chat group blocklist"
-    /// - Doc errata: E300, E317, E330 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: E300, E317, E330, E359 (see `spec/errata.yaml` and `spec/errata/`)
     ///
     /// # Arguments
     ///
-    /// - `group_id`: Id of the group.
+    /// - `group_id`: Id of the group. See errata E359.
     /// - `usernames`: The users to block, at most 60. Checked before sending: at most 60 items.
     pub fn add_many(
         &self,
@@ -124,11 +124,11 @@ impl<'a> GroupBlocklist<'a> {
     /// - Idempotent: yes, safe to repeat
     /// - Checked before sending: `username`: must follow the username rule
     /// - Source: `restful-api/chat-group-management/manage-group-blocklist`, section "Removing a user from the chat group blocklist"
-    /// - Doc errata: E300, E317, E332 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: E300, E317, E332, E359 (see `spec/errata.yaml` and `spec/errata/`)
     ///
     /// # Arguments
     ///
-    /// - `group_id`: Id of the group.
+    /// - `group_id`: Id of the group. See errata E359.
     /// - `username`: The user to unblock.
     pub fn remove(
         &self,
@@ -152,11 +152,11 @@ impl<'a> GroupBlocklist<'a> {
     /// - Idempotent: yes, safe to repeat
     /// - Checked before sending: `usernames`: 1 to 60 values, sent comma-separated, must follow the username rule
     /// - Source: `restful-api/chat-group-management/manage-group-blocklist`, section "Removing multiple users from the chat group blocklist"
-    /// - Doc errata: E300, E317, E330, E332, E339 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: E300, E317, E330, E332, E339, E359, E373 (see `spec/errata.yaml` and `spec/errata/`)
     ///
     /// # Arguments
     ///
-    /// - `group_id`: Id of the group.
+    /// - `group_id`: Id of the group. See errata E359.
     /// - `usernames`: The users to unblock, 1 to 60; sent joined by commas, each comma encoded as %2C. Checked before sending: 1 to 60 values, sent comma-separated.
     pub fn remove_many(
         &self,

@@ -41,7 +41,7 @@ impl<'a> GroupFiles<'a> {
     /// - Idempotent: yes, safe to repeat
     /// - Checked before sending: `pagenum`: at least 1; `pagesize`: between 1 and 1000
     /// - Source: `restful-api/chat-group-management/manage-group-announcement-files`, section "Retrieving the chat group shared files"
-    /// - Doc errata: E047, E048, E300, E301, E317 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: E047, E048, E300, E301, E317, E378 (see `spec/errata.yaml` and `spec/errata/`)
     ///
     /// # Arguments
     ///
@@ -65,7 +65,7 @@ impl<'a> GroupFiles<'a> {
     /// - Idempotent: no, a repeat may act twice
     /// - Checked before sending: `file`: at most 10485760 bytes
     /// - Source: `restful-api/chat-group-management/manage-group-announcement-files`, section "Uploading a chat group shared file"
-    /// - Doc errata: E046, E300, E317, E338 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: E046, E300, E317, E338, E376 (see `spec/errata.yaml` and `spec/errata/`)
     ///
     /// # Arguments
     ///
@@ -93,7 +93,7 @@ impl<'a> GroupFiles<'a> {
     /// - Rate limit: 100/second per app key; Per App Key, as the detail page (and seed 003) states; the overview has no row for it.
     /// - Idempotent: yes, safe to repeat
     /// - Source: `restful-api/chat-group-management/manage-group-announcement-files`, section "Downloading the chat group shared file"
-    /// - Doc errata: E045, E050, E300, E317, E337 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: E045, E050, E300, E317, E337, E358 (see `spec/errata.yaml` and `spec/errata/`)
     ///
     /// # Arguments
     ///
@@ -226,21 +226,25 @@ pub struct ListGroupFilesRequest<'a> {
 }
 
 impl<'a> ListGroupFilesRequest<'a> {
-    /// Page number, starting at 1; no default is documented.
+    /// Page number, starting at 1; the Easemob page gives 1 as the default.
     ///
     /// Checked before sending: at least 1.
     ///
-    /// See errata E048.
+    /// See errata E048, E378.
+    ///
+    /// Server default: `1`.
     pub fn pagenum(mut self, pagenum: i64) -> Self {
         self.pagenum = Some(pagenum);
         self
     }
 
-    /// Files per page, 1 to 1000; no default is documented.
+    /// Files per page, 1 to 1000; the Easemob page gives 1000 as the default and serves larger values as 1000.
     ///
     /// Checked before sending: between 1 and 1000.
     ///
-    /// See errata E048.
+    /// See errata E048, E378.
+    ///
+    /// Server default: `1000`.
     pub fn pagesize(mut self, pagesize: i64) -> Self {
         self.pagesize = Some(pagesize);
         self
@@ -315,6 +319,7 @@ impl<'a> ListGroupFilesRequest<'a> {
         let first = self.pagenum.map_or(1, |page| page.max(1) as u64);
         let size = self
             .pagesize
+            .or(Some(1000i64))
             .map(|size| size.min(1000i64))
             .and_then(|size| u64::try_from(size).ok());
         crate::runtime::paginate::by_page_number(

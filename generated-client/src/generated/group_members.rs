@@ -21,10 +21,17 @@
 /// | [`set_attributes`](Self::set_attributes) | Set custom attributes of a chat group member. |
 /// | [`get_attributes`](Self::get_attributes) | Get all custom attributes of a chat group member. |
 /// | [`get_many_attributes`](Self::get_many_attributes) | Get chosen custom attributes of up to 10 chat group members. |
+/// | [`set_many_attributes`](Self::set_many_attributes) | Set custom attributes of up to 20 chat group members at once. |
 /// | [`list_admins`](Self::list_admins) | List the admins of a chat group. |
 /// | [`add_admin`](Self::add_admin) | Promote a chat group member to admin. |
 /// | [`remove_admin`](Self::remove_admin) | Demote a chat group admin to regular member. |
 /// | [`transfer_ownership`](Self::transfer_ownership) | Make another member the owner of a chat group. |
+/// | [`get_role`](Self::get_role) | Get the calling user's role in a chat group. |
+/// | [`apply`](Self::apply) | Ask to join a public chat group as the calling user. |
+/// | [`review_application`](Self::review_application) | Answer a request to join a chat group, as its owner or an admin. |
+/// | [`leave`](Self::leave) | Leave a chat group as the calling user. |
+/// | [`invite`](Self::invite) | Invite users to a chat group as the calling member. |
+/// | [`answer_invitation`](Self::answer_invitation) | Accept an invitation to a chat group as the invited user. |
 #[derive(Debug, Clone, Copy)]
 pub struct GroupMembers<'a> {
     client: &'a crate::Client,
@@ -42,24 +49,25 @@ impl crate::Client {
 impl<'a> GroupMembers<'a> {
     /// List the members of a chat group, one page at a time.
     ///
-    /// Returns the owner, admins and regular members, paged with `pagenum` (default 1) and `pagesize` (default 10, at most 100). Each entry is either {"owner": username} or {"member": username}.
+    /// Returns the owner, admins and regular members, paged with `pagenum` (default 1) and `pagesize` (at most 1000). Each entry is either {"owner": username} or {"member": username}, with the join time added when `joined_time` is true.
     ///
     /// - HTTP: `GET /chatgroups/{group_id}/users`
     /// - Rate limit: 100/second per app key; Per App Key, from the overview table; the detail page states no limit.
     /// - Idempotent: yes, safe to repeat
-    /// - Checked before sending: `pagenum`: at least 1; `pagesize`: between 1 and 100
+    /// - Checked before sending: `pagenum`: at least 1; `pagesize`: between 1 and 1000
     /// - Source: `restful-api/chat-group-management/manage-group-members`, section "Retrieving group members"
-    /// - Doc errata: E300, E318 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: E300, E318, E348, E355, E359 (see `spec/errata.yaml` and `spec/errata/`)
     ///
     /// # Arguments
     ///
-    /// - `group_id`: Id of the group.
+    /// - `group_id`: Id of the group. See errata E359.
     pub fn list(&self, group_id: impl Into<String>) -> ListGroupMembersRequest<'a> {
         ListGroupMembersRequest {
             client: self.client,
             group_id: group_id.into(),
             pagenum: None,
             pagesize: None,
+            joined_time: None,
             options: crate::RequestOptions::default(),
         }
     }
@@ -73,11 +81,11 @@ impl<'a> GroupMembers<'a> {
     /// - Idempotent: no, a repeat may act twice
     /// - Checked before sending: `username`: must follow the username rule
     /// - Source: `restful-api/chat-group-management/manage-group-members`, section "Adding a user to the chat group"
-    /// - Doc errata: E300, E301 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: E300, E301, E349, E359 (see `spec/errata.yaml` and `spec/errata/`)
     ///
     /// # Arguments
     ///
-    /// - `group_id`: Id of the group.
+    /// - `group_id`: Id of the group. See errata E359.
     /// - `username`: The user to add.
     pub fn add(
         &self,
@@ -88,6 +96,7 @@ impl<'a> GroupMembers<'a> {
             client: self.client,
             group_id: group_id.into(),
             username: username.into(),
+            need_notify: None,
             options: crate::RequestOptions::default(),
         }
     }
@@ -101,11 +110,11 @@ impl<'a> GroupMembers<'a> {
     /// - Idempotent: no, a repeat may act twice
     /// - Checked before sending: `usernames`: at most 60 items, each item must follow the username rule
     /// - Source: `restful-api/chat-group-management/manage-group-members`, section "Adding multiple users to the chat group"
-    /// - Doc errata: E040, E300, E319 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: E040, E300, E319, E349, E359 (see `spec/errata.yaml` and `spec/errata/`)
     ///
     /// # Arguments
     ///
-    /// - `group_id`: Id of the group. See errata E319.
+    /// - `group_id`: Id of the group. See errata E319, E359.
     /// - `usernames`: The users to add, at most 60. Checked before sending: at most 60 items.
     pub fn add_many(
         &self,
@@ -115,6 +124,7 @@ impl<'a> GroupMembers<'a> {
         AddGroupMembersRequest {
             client: self.client,
             group_id: group_id.into(),
+            need_notify: None,
             body: AddGroupMembersBody {
                 usernames: usernames.into_iter().map(Into::into).collect(),
             },
@@ -131,11 +141,11 @@ impl<'a> GroupMembers<'a> {
     /// - Idempotent: yes, safe to repeat
     /// - Checked before sending: `username`: must follow the username rule
     /// - Source: `restful-api/chat-group-management/manage-group-members`, section "Removing a chat group member"
-    /// - Doc errata: E300 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: E300, E349, E359 (see `spec/errata.yaml` and `spec/errata/`)
     ///
     /// # Arguments
     ///
-    /// - `group_id`: Id of the group.
+    /// - `group_id`: Id of the group. See errata E359.
     /// - `username`: The member to remove.
     pub fn remove(
         &self,
@@ -146,6 +156,7 @@ impl<'a> GroupMembers<'a> {
             client: self.client,
             group_id: group_id.into(),
             username: username.into(),
+            need_notify: None,
             options: crate::RequestOptions::default(),
         }
     }
@@ -159,11 +170,11 @@ impl<'a> GroupMembers<'a> {
     /// - Idempotent: yes, safe to repeat
     /// - Checked before sending: `usernames`: 1 to 60 values, sent comma-separated, must follow the username rule
     /// - Source: `restful-api/chat-group-management/manage-group-members`, section "Removing multiple group members"
-    /// - Doc errata: E300, E320, E321 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: E300, E320, E321, E349, E359 (see `spec/errata.yaml` and `spec/errata/`)
     ///
     /// # Arguments
     ///
-    /// - `group_id`: Id of the group.
+    /// - `group_id`: Id of the group. See errata E359.
     /// - `usernames`: The members to remove, 1 to 60; sent joined by commas (no spaces), each comma encoded as %2C. Checked before sending: 1 to 60 values, sent comma-separated. See errata E320.
     pub fn remove_many(
         &self,
@@ -174,6 +185,7 @@ impl<'a> GroupMembers<'a> {
             client: self.client,
             group_id: group_id.into(),
             usernames: usernames.into_iter().map(Into::into).collect(),
+            need_notify: None,
             options: crate::RequestOptions::default(),
         }
     }
@@ -183,15 +195,15 @@ impl<'a> GroupMembers<'a> {
     /// Writes key-value attributes (a nickname, an avatar, ...) for one member and returns the attributes set. Keys are at most 16 bytes, values at most 512 bytes and one member's attributes at most 4 KB in total; an empty value deletes that key.
     ///
     /// - HTTP: `PUT /metadata/chatgroup/{group_id}/user/{username}`
-    /// - Rate limit: not documented
+    /// - Rate limit: 100/second per app key; Per App Key, as the Easemob page states; the English page and the overview state no limit.
     /// - Idempotent: yes, safe to repeat
     /// - Checked before sending: `username`: must follow the username rule; `metaData`: each key at most 16 bytes, each value at most 512 bytes
     /// - Source: `restful-api/chat-group-management/manage-group-members`, section "Setting custom attributes of a group member"
-    /// - Doc errata: E317, E322 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: E317, E322, E343, E359 (see `spec/errata.yaml` and `spec/errata/`)
     ///
     /// # Arguments
     ///
-    /// - `group_id`: Id of the group. See errata E322.
+    /// - `group_id`: Id of the group. See errata E322, E359.
     /// - `username`: The member whose attributes are set.
     /// - `meta_data`: The attributes to set, attribute name to value (name at most 16 bytes, value at most 512 bytes, empty value to delete). Checked before sending: each key at most 16 bytes; each value at most 512 bytes. See errata E322.
     pub fn set_attributes(
@@ -216,15 +228,15 @@ impl<'a> GroupMembers<'a> {
     /// Returns every attribute stored for one member, attribute name to value.
     ///
     /// - HTTP: `GET /metadata/chatgroup/{group_id}/user/{username}`
-    /// - Rate limit: not documented
+    /// - Rate limit: 100/second per app key; Per App Key, as the Easemob page states; the English page and the overview state no limit.
     /// - Idempotent: yes, safe to repeat
     /// - Checked before sending: `username`: must follow the username rule
     /// - Source: `restful-api/chat-group-management/manage-group-members`, section "Retrieving all custom attributes of a group member"
-    /// - Doc errata: E301, E317, E323 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: E301, E317, E323, E343, E359, E377 (see `spec/errata.yaml` and `spec/errata/`)
     ///
     /// # Arguments
     ///
-    /// - `group_id`: Id of the group.
+    /// - `group_id`: Id of the group. See errata E359.
     /// - `username`: The member whose attributes are read.
     pub fn get_attributes(
         &self,
@@ -244,15 +256,15 @@ impl<'a> GroupMembers<'a> {
     /// Reads the attributes named in `properties` for each user in `targets` (at most 10) and returns them per username; an empty `properties` list returns all attributes. A read sent as POST, safe to repeat.
     ///
     /// - HTTP: `POST /metadata/chatgroup/{group_id}/get`
-    /// - Rate limit: not documented
+    /// - Rate limit: 100/second per app key; Per App Key, as the Easemob page states; the English page and the overview state no limit.
     /// - Idempotent: yes, safe to repeat
     /// - Checked before sending: `targets`: at most 10 items, each item must follow the username rule
     /// - Source: `restful-api/chat-group-management/manage-group-members`, section "Retrieving custom attributes of multiple group members by attribute key"
-    /// - Doc errata: E317, E324 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: E317, E324, E343, E356, E359 (see `spec/errata.yaml` and `spec/errata/`)
     ///
     /// # Arguments
     ///
-    /// - `group_id`: Id of the group.
+    /// - `group_id`: Id of the group. See errata E359.
     /// - `targets`: The members whose attributes are read, at most 10. Checked before sending: at most 10 items. See errata E324.
     /// - `properties`: Names of the attributes to return; an empty list asks for all of them. See errata E324.
     pub fn get_many_attributes(
@@ -272,6 +284,36 @@ impl<'a> GroupMembers<'a> {
         }
     }
 
+    /// Set custom attributes of up to 20 chat group members at once.
+    ///
+    /// Writes attributes for each listed member in one call; different members may get different attributes. For a member listed again, new names are added and existing names overwritten, and an empty value deletes the attribute. The response lists what was stored per member and the updates that failed.
+    ///
+    /// - HTTP: `PUT /metadata/chatgroup/{group_id}/users/batch`
+    /// - Rate limit: 100/second per app key; Per App Key.
+    /// - Idempotent: yes, safe to repeat
+    /// - Checked before sending: `members`: at least 1 items, at most 20 items
+    /// - Source: `easemob/server-side/group_member_attribute_set_batch`, section "批量设置群成员自定义属性"
+    /// - Doc errata: E351, E352 (see `spec/errata.yaml` and `spec/errata/`)
+    ///
+    /// # Arguments
+    ///
+    /// - `group_id`: Id of the group.
+    /// - `members`: The members and their attributes, at most 20 members. On the wire this list is the whole request body (a bare JSON array). Checked before sending: at least 1 items; at most 20 items. See errata E351.
+    pub fn set_many_attributes(
+        &self,
+        group_id: impl Into<String>,
+        members: ::std::vec::Vec<crate::group_members::GroupMemberAttributes>,
+    ) -> SetGroupMembersAttributesRequest<'a> {
+        SetGroupMembersAttributesRequest {
+            client: self.client,
+            group_id: group_id.into(),
+            body: SetGroupMembersAttributesBody {
+                members,
+            },
+            options: crate::RequestOptions::default(),
+        }
+    }
+
     /// List the admins of a chat group.
     ///
     /// Returns the usernames of the group's admins (the owner is not among them).
@@ -280,11 +322,11 @@ impl<'a> GroupMembers<'a> {
     /// - Rate limit: 100/second per app key; Per App Key, from the overview table; the detail page states no limit.
     /// - Idempotent: yes, safe to repeat
     /// - Source: `restful-api/chat-group-management/manage-group-members`, section "Retrieving group admin list"
-    /// - Doc errata: E300, E301 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: E300, E301, E359 (see `spec/errata.yaml` and `spec/errata/`)
     ///
     /// # Arguments
     ///
-    /// - `group_id`: Id of the group.
+    /// - `group_id`: Id of the group. See errata E359.
     pub fn list_admins(
         &self,
         group_id: impl Into<String>,
@@ -305,11 +347,11 @@ impl<'a> GroupMembers<'a> {
     /// - Idempotent: no, a repeat may act twice
     /// - Checked before sending: `newadmin`: must follow the username rule
     /// - Source: `restful-api/chat-group-management/manage-group-members`, section "Adding a group admin"
-    /// - Doc errata: E007, E300, E302, E325 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: E007, E300, E302, E325, E359, E360 (see `spec/errata.yaml` and `spec/errata/`)
     ///
     /// # Arguments
     ///
-    /// - `group_id`: Id of the group.
+    /// - `group_id`: Id of the group. See errata E359.
     /// - `newadmin`: The member to promote.
     pub fn add_admin(
         &self,
@@ -335,11 +377,11 @@ impl<'a> GroupMembers<'a> {
     /// - Idempotent: yes, safe to repeat
     /// - Checked before sending: `oldadmin`: must follow the username rule
     /// - Source: `restful-api/chat-group-management/manage-group-members`, section "Removing a group admin"
-    /// - Doc errata: E007, E300, E326 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: E007, E300, E326, E359, E365 (see `spec/errata.yaml` and `spec/errata/`)
     ///
     /// # Arguments
     ///
-    /// - `group_id`: Id of the group.
+    /// - `group_id`: Id of the group. See errata E359.
     /// - `oldadmin`: The admin to demote. See errata E326.
     pub fn remove_admin(
         &self,
@@ -363,11 +405,11 @@ impl<'a> GroupMembers<'a> {
     /// - Idempotent: yes, safe to repeat
     /// - Checked before sending: `newowner`: must follow the username rule
     /// - Source: `restful-api/chat-group-management/manage-group-members`, section "Transferring group ownership"
-    /// - Doc errata: E040, E041, E300 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: E040, E041, E300, E359 (see `spec/errata.yaml` and `spec/errata/`)
     ///
     /// # Arguments
     ///
-    /// - `group_id`: Id of the group.
+    /// - `group_id`: Id of the group. See errata E359.
     /// - `newowner`: The member who becomes the owner.
     pub fn transfer_ownership(
         &self,
@@ -383,6 +425,170 @@ impl<'a> GroupMembers<'a> {
             options: crate::RequestOptions::default(),
         }
     }
+
+    /// Get the calling user's role in a chat group.
+    ///
+    /// A user asks, with its own user token, which role it holds in the group (the group pages know three: owner, admin and regular member). Only method, path and rate limit are documented; the response is decoded as arbitrary JSON.
+    ///
+    /// - HTTP: `GET /chatgroups/{group_id}/roles`
+    /// - Rate limit: 100/second per app key; Per App Key, from the price list.
+    /// - Idempotent: yes, safe to repeat
+    /// - Source: `chat-sdk/reference/_pricing-plan-details`, section "Get group role"
+    /// - Doc errata: E353 (see `spec/errata.yaml` and `spec/errata/`)
+    ///
+    /// # Arguments
+    ///
+    /// - `group_id`: Id of the group. See errata E353.
+    pub fn get_role(&self, group_id: impl Into<String>) -> GetGroupRoleRequest<'a> {
+        GetGroupRoleRequest {
+            client: self.client,
+            group_id: group_id.into(),
+            options: crate::RequestOptions::default(),
+        }
+    }
+
+    /// Ask to join a public chat group as the calling user.
+    ///
+    /// A user requests, with its own user token, to join a public group; whether the owner or an admin must approve follows the group's `membersonly` setting. No body is documented; the response is decoded as arbitrary JSON.
+    ///
+    /// - HTTP: `POST /chatgroups/{group_id}/apply`
+    /// - Rate limit: 100/second per app key; Per App Key, from the price list.
+    /// - Idempotent: no, a repeat may act twice
+    /// - Source: `chat-sdk/reference/_pricing-plan-details`, section "Apply to join group"
+    /// - Doc errata: E353 (see `spec/errata.yaml` and `spec/errata/`)
+    ///
+    /// # Arguments
+    ///
+    /// - `group_id`: Id of the group to join. See errata E353.
+    pub fn apply(&self, group_id: impl Into<String>) -> ApplyToJoinGroupRequest<'a> {
+        ApplyToJoinGroupRequest {
+            client: self.client,
+            group_id: group_id.into(),
+            options: crate::RequestOptions::default(),
+        }
+    }
+
+    /// Answer a request to join a chat group, as its owner or an admin.
+    ///
+    /// The owner or an admin, with their own user token, agrees to a pending join request (see `membersonly`). No body is documented, so neither the applicant nor the answer can be named yet; the response is decoded as arbitrary JSON.
+    ///
+    /// - HTTP: `POST /chatgroups/{group_id}/apply_verify`
+    /// - Rate limit: 100/second per app key; Per App Key, from the price list.
+    /// - Idempotent: no, a repeat may act twice
+    /// - Source: `chat-sdk/reference/_pricing-plan-details`, section "Agree to join the group"
+    /// - Doc errata: E353 (see `spec/errata.yaml` and `spec/errata/`)
+    ///
+    /// # Arguments
+    ///
+    /// - `group_id`: Id of the group. See errata E353.
+    pub fn review_application(
+        &self,
+        group_id: impl Into<String>,
+    ) -> ReviewGroupApplicationRequest<'a> {
+        ReviewGroupApplicationRequest {
+            client: self.client,
+            group_id: group_id.into(),
+            options: crate::RequestOptions::default(),
+        }
+    }
+
+    /// Leave a chat group as the calling user.
+    ///
+    /// A member quits the group with its own user token. Nothing beyond method, path and rate limit is documented; the response is decoded as arbitrary JSON.
+    ///
+    /// - HTTP: `DELETE /chatgroups/{group_id}/quit`
+    /// - Rate limit: 100/second per app key; Per App Key, from the price list.
+    /// - Idempotent: yes, safe to repeat
+    /// - Source: `chat-sdk/reference/_pricing-plan-details`, section "Leave group"
+    /// - Doc errata: E353 (see `spec/errata.yaml` and `spec/errata/`)
+    ///
+    /// # Arguments
+    ///
+    /// - `group_id`: Id of the group to leave. See errata E353.
+    pub fn leave(&self, group_id: impl Into<String>) -> LeaveGroupRequest<'a> {
+        LeaveGroupRequest {
+            client: self.client,
+            group_id: group_id.into(),
+            options: crate::RequestOptions::default(),
+        }
+    }
+
+    /// Invite users to a chat group as the calling member.
+    ///
+    /// A member invites others with its own user token; whether invitees must accept follows the group's `invite_need_confirm` setting, and whether regular members may invite at all its `allowinvites`. No body is documented; the response is decoded as arbitrary JSON.
+    ///
+    /// - HTTP: `POST /chatgroups/{group_id}/invite`
+    /// - Rate limit: 100/second per app key; Per App Key, from the price list.
+    /// - Idempotent: no, a repeat may act twice
+    /// - Source: `chat-sdk/reference/_pricing-plan-details`, section "Invite to group"
+    /// - Doc errata: E353 (see `spec/errata.yaml` and `spec/errata/`)
+    ///
+    /// # Arguments
+    ///
+    /// - `group_id`: Id of the group. See errata E353.
+    pub fn invite(&self, group_id: impl Into<String>) -> InviteToGroupRequest<'a> {
+        InviteToGroupRequest {
+            client: self.client,
+            group_id: group_id.into(),
+            options: crate::RequestOptions::default(),
+        }
+    }
+
+    /// Accept an invitation to a chat group as the invited user.
+    ///
+    /// The invited user, with its own user token, agrees to join the group it was invited to (see `invite_need_confirm`). No body is documented; the response is decoded as arbitrary JSON.
+    ///
+    /// - HTTP: `POST /chatgroups/{group_id}/invite_verify`
+    /// - Rate limit: 100/second per app key; Per App Key, from the price list.
+    /// - Idempotent: no, a repeat may act twice
+    /// - Source: `chat-sdk/reference/_pricing-plan-details`, section "Agree to invite to group"
+    /// - Doc errata: E353 (see `spec/errata.yaml` and `spec/errata/`)
+    ///
+    /// # Arguments
+    ///
+    /// - `group_id`: Id of the group. See errata E353.
+    pub fn answer_invitation(
+        &self,
+        group_id: impl Into<String>,
+    ) -> AnswerGroupInvitationRequest<'a> {
+        AnswerGroupInvitationRequest {
+            client: self.client,
+            group_id: group_id.into(),
+            options: crate::RequestOptions::default(),
+        }
+    }
+}
+
+/// The custom attributes to set for one member in a batch call.
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+pub struct GroupMemberAttributes {
+    /// The member whose attributes are set.
+    ///
+    /// See errata E351.
+    pub username: String,
+    /// The attributes to set for this member, name to value (name 1 to 16 bytes, value at most 512 bytes, an empty value deletes that attribute; one member's attributes total at most 4 KB).
+    ///
+    /// Checked before sending: each key at most 16 bytes; each value at most 512 bytes.
+    ///
+    /// See errata E351.
+    pub metadata: ::std::collections::BTreeMap<String, String>,
+    /// Fields the server sent that the spec does not describe.
+    #[serde(flatten)]
+    pub extra: crate::Extra,
+}
+
+/// The attributes a batch call stored for one member.
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+pub struct GroupMemberAttributesResult {
+    /// The member.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub username: Option<String>,
+    /// The member's attributes in this group after the call, name to value.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub metadata: Option<::std::collections::BTreeMap<String, String>>,
+    /// Fields the server sent that the spec does not describe.
+    #[serde(flatten)]
+    pub extra: crate::Extra,
 }
 
 /// The members of this page; the owner is listed as `owner`, everyone else as `member`.
@@ -398,6 +604,11 @@ pub struct ListGroupMembersItem {
     /// See errata E318.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub member: Option<String>,
+    /// When the user joined the group, in Unix milliseconds; sent only when `joined_time` is true.
+    ///
+    /// See errata E348.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub joined_time: Option<i64>,
     /// Fields the server sent that the spec does not describe.
     #[serde(flatten)]
     pub extra: crate::Extra,
@@ -483,6 +694,28 @@ pub struct RemoveGroupMembersItem {
     pub extra: crate::Extra,
 }
 
+/// The `data` of the response of [`GroupMembers::set_many_attributes`](crate::group_members::GroupMembers::set_many_attributes): Set custom attributes of up to 20 chat group members at once.
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+pub struct SetGroupMembersAttributesData {
+    /// The members whose attributes were stored, with their attributes now.
+    ///
+    /// See errata E352.
+    #[serde(rename = "updateMetadataSucceeded")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub update_metadata_succeeded: Option<
+        ::std::vec::Vec<crate::group_members::GroupMemberAttributesResult>,
+    >,
+    /// The updates that failed, each naming the member and the error; the page does not detail their fields.
+    ///
+    /// See errata E352.
+    #[serde(rename = "updateMetadataFailed")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub update_metadata_failed: Option<::std::vec::Vec<::serde_json::Value>>,
+    /// Fields the server sent that the spec does not describe.
+    #[serde(flatten)]
+    pub extra: crate::Extra,
+}
+
 /// The `data` of the response of [`GroupMembers::add_admin`](crate::group_members::GroupMembers::add_admin): Promote a chat group member to admin.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct AddGroupAdminData {
@@ -547,6 +780,7 @@ pub struct ListGroupMembersRequest<'a> {
     group_id: String,
     pagenum: Option<i64>,
     pagesize: Option<i64>,
+    joined_time: Option<bool>,
     options: crate::RequestOptions,
 }
 
@@ -561,13 +795,23 @@ impl<'a> ListGroupMembersRequest<'a> {
         self
     }
 
-    /// Members per page, 1 to 100; the server uses 10 when omitted.
+    /// Members per page, 1 to 1000. The newer page gives 1000 as the server default, the older pages 10 (and a range of 1 to 100), so no default is assumed and a stream without a page size ends on an empty page.
     ///
-    /// Checked before sending: between 1 and 100.
+    /// Checked before sending: between 1 and 1000.
     ///
-    /// Server default: `10`.
+    /// See errata E348.
     pub fn pagesize(mut self, pagesize: i64) -> Self {
         self.pagesize = Some(pagesize);
+        self
+    }
+
+    /// When true, each entry also carries the time the user joined the group.
+    ///
+    /// See errata E348.
+    ///
+    /// Server default: `false`.
+    pub fn joined_time(mut self, joined_time: bool) -> Self {
+        self.joined_time = Some(joined_time);
         self
     }
 
@@ -585,7 +829,7 @@ impl<'a> ListGroupMembersRequest<'a> {
                 "pagesize",
                 *value,
                 Some(1i64),
-                Some(100i64),
+                Some(1000i64),
             )?;
         }
         Ok(())
@@ -617,6 +861,9 @@ impl<'a> ListGroupMembersRequest<'a> {
         if let Some(value) = &self.pagesize {
             query.push(("pagesize", value.to_string()));
         }
+        if let Some(value) = &self.joined_time {
+            query.push(("joined_time", value.to_string()));
+        }
         let headers: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
         let parts = crate::runtime::RequestParts {
             op: &LIST_GROUP_MEMBERS,
@@ -640,8 +887,7 @@ impl<'a> ListGroupMembersRequest<'a> {
         let first = self.pagenum.map_or(1, |page| page.max(1) as u64);
         let size = self
             .pagesize
-            .or(Some(10i64))
-            .map(|size| size.min(100i64))
+            .map(|size| size.min(1000i64))
             .and_then(|size| u64::try_from(size).ok());
         crate::runtime::paginate::by_page_number(
             self,
@@ -682,10 +928,21 @@ pub struct AddGroupMemberRequest<'a> {
     client: &'a crate::Client,
     group_id: String,
     username: String,
+    need_notify: Option<bool>,
     options: crate::RequestOptions,
 }
 
 impl<'a> AddGroupMemberRequest<'a> {
+    /// Whether the server sends the group's members a system notice about the change; it does unless this is false.
+    ///
+    /// See errata E349.
+    ///
+    /// Server default: `true`.
+    pub fn need_notify(mut self, need_notify: bool) -> Self {
+        self.need_notify = Some(need_notify);
+        self
+    }
+
     /// Checks every documented limit; nothing is sent when one fails.
     fn validate(&self) -> Result<(), crate::ValidationError> {
         {
@@ -724,7 +981,10 @@ impl<'a> AddGroupMemberRequest<'a> {
             let username = crate::runtime::encode::segment(&self.username);
             format!("/chatgroups/{group_id}/users/{username}")
         };
-        let query: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
+        let mut query: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
+        if let Some(value) = &self.need_notify {
+            query.push(("need_notify", value.to_string()));
+        }
         let headers: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
         let parts = crate::runtime::RequestParts {
             op: &ADD_GROUP_MEMBER,
@@ -770,11 +1030,22 @@ struct AddGroupMembersBody {
 pub struct AddGroupMembersRequest<'a> {
     client: &'a crate::Client,
     group_id: String,
+    need_notify: Option<bool>,
     body: AddGroupMembersBody,
     options: crate::RequestOptions,
 }
 
 impl<'a> AddGroupMembersRequest<'a> {
+    /// Whether the server sends the group's members a system notice about the change; it does unless this is false.
+    ///
+    /// See errata E349.
+    ///
+    /// Server default: `true`.
+    pub fn need_notify(mut self, need_notify: bool) -> Self {
+        self.need_notify = Some(need_notify);
+        self
+    }
+
     /// Checks every documented limit; nothing is sent when one fails.
     fn validate(&self) -> Result<(), crate::ValidationError> {
         {
@@ -812,7 +1083,10 @@ impl<'a> AddGroupMembersRequest<'a> {
             let group_id = crate::runtime::encode::segment(&self.group_id);
             format!("/chatgroups/{group_id}/users")
         };
-        let query: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
+        let mut query: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
+        if let Some(value) = &self.need_notify {
+            query.push(("need_notify", value.to_string()));
+        }
         let headers: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
         let parts = crate::runtime::RequestParts {
             op: &ADD_GROUP_MEMBERS,
@@ -853,10 +1127,21 @@ pub struct RemoveGroupMemberRequest<'a> {
     client: &'a crate::Client,
     group_id: String,
     username: String,
+    need_notify: Option<bool>,
     options: crate::RequestOptions,
 }
 
 impl<'a> RemoveGroupMemberRequest<'a> {
+    /// Whether the server sends the group's members a system notice about the change; it does unless this is false.
+    ///
+    /// See errata E349.
+    ///
+    /// Server default: `true`.
+    pub fn need_notify(mut self, need_notify: bool) -> Self {
+        self.need_notify = Some(need_notify);
+        self
+    }
+
     /// Checks every documented limit; nothing is sent when one fails.
     fn validate(&self) -> Result<(), crate::ValidationError> {
         {
@@ -895,7 +1180,10 @@ impl<'a> RemoveGroupMemberRequest<'a> {
             let username = crate::runtime::encode::segment(&self.username);
             format!("/chatgroups/{group_id}/users/{username}")
         };
-        let query: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
+        let mut query: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
+        if let Some(value) = &self.need_notify {
+            query.push(("need_notify", value.to_string()));
+        }
         let headers: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
         let parts = crate::runtime::RequestParts {
             op: &REMOVE_GROUP_MEMBER,
@@ -936,10 +1224,21 @@ pub struct RemoveGroupMembersRequest<'a> {
     client: &'a crate::Client,
     group_id: String,
     usernames: ::std::vec::Vec<String>,
+    need_notify: Option<bool>,
     options: crate::RequestOptions,
 }
 
 impl<'a> RemoveGroupMembersRequest<'a> {
+    /// Whether the server sends the group's members a system notice about the change; it does unless this is false.
+    ///
+    /// See errata E349.
+    ///
+    /// Server default: `true`.
+    pub fn need_notify(mut self, need_notify: bool) -> Self {
+        self.need_notify = Some(need_notify);
+        self
+    }
+
     /// Checks every documented limit; nothing is sent when one fails.
     fn validate(&self) -> Result<(), crate::ValidationError> {
         {
@@ -979,7 +1278,10 @@ impl<'a> RemoveGroupMembersRequest<'a> {
             let usernames = crate::runtime::encode::list(&self.usernames);
             format!("/chatgroups/{group_id}/users/{usernames}")
         };
-        let query: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
+        let mut query: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
+        if let Some(value) = &self.need_notify {
+            query.push(("need_notify", value.to_string()));
+        }
         let headers: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
         let parts = crate::runtime::RequestParts {
             op: &REMOVE_GROUP_MEMBERS,
@@ -1007,7 +1309,10 @@ pub(crate) const UPDATE_GROUP_MEMBER_ATTRIBUTES: crate::OperationInfo = crate::O
     method: crate::HttpMethod::Put,
     path_template: "/metadata/chatgroup/{group_id}/user/{username}",
     idempotent: true,
-    rate_limit: None,
+    rate_limit: Some(crate::RateLimit {
+        count: 100u32,
+        per: crate::RatePer::Second,
+    }),
 };
 
 /// The JSON body, exactly as it goes on the wire.
@@ -1114,7 +1419,10 @@ pub(crate) const GET_GROUP_MEMBER_ATTRIBUTES: crate::OperationInfo = crate::Oper
     method: crate::HttpMethod::Get,
     path_template: "/metadata/chatgroup/{group_id}/user/{username}",
     idempotent: true,
-    rate_limit: None,
+    rate_limit: Some(crate::RateLimit {
+        count: 100u32,
+        per: crate::RatePer::Second,
+    }),
 };
 
 /// The request of [`GroupMembers::get_attributes`](GroupMembers::get_attributes): set optional arguments, then `.await` it for the payload, or call [`with_envelope`](Self::with_envelope) for the whole response.
@@ -1196,7 +1504,10 @@ pub(crate) const BATCH_GET_GROUP_MEMBER_ATTRIBUTES: crate::OperationInfo = crate
     method: crate::HttpMethod::Post,
     path_template: "/metadata/chatgroup/{group_id}/get",
     idempotent: true,
-    rate_limit: None,
+    rate_limit: Some(crate::RateLimit {
+        count: 100u32,
+        per: crate::RatePer::Second,
+    }),
 };
 
 /// The JSON body, exactly as it goes on the wire.
@@ -1282,6 +1593,92 @@ type BatchGetGroupMemberAttributesResult = Result<
 
 crate::runtime::request_builder!(
     BatchGetGroupMemberAttributesRequest => BatchGetGroupMemberAttributesResult
+);
+
+pub(crate) const SET_GROUP_MEMBERS_ATTRIBUTES: crate::OperationInfo = crate::OperationInfo {
+    id: "set_group_members_attributes",
+    method: crate::HttpMethod::Put,
+    path_template: "/metadata/chatgroup/{group_id}/users/batch",
+    idempotent: true,
+    rate_limit: Some(crate::RateLimit {
+        count: 100u32,
+        per: crate::RatePer::Second,
+    }),
+};
+
+/// The JSON body, exactly as it goes on the wire.
+#[derive(Debug, Clone, ::serde::Serialize)]
+struct SetGroupMembersAttributesBody {
+    members: ::std::vec::Vec<crate::group_members::GroupMemberAttributes>,
+}
+
+/// The request of [`GroupMembers::set_many_attributes`](GroupMembers::set_many_attributes): set optional arguments, then `.await` it for the payload, or call [`with_envelope`](Self::with_envelope) for the whole response.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct SetGroupMembersAttributesRequest<'a> {
+    client: &'a crate::Client,
+    group_id: String,
+    body: SetGroupMembersAttributesBody,
+    options: crate::RequestOptions,
+}
+
+impl<'a> SetGroupMembersAttributesRequest<'a> {
+    /// Checks every documented limit; nothing is sent when one fails.
+    fn validate(&self) -> Result<(), crate::ValidationError> {
+        {
+            let value = &self.group_id;
+            crate::runtime::validate::non_empty("group_id", value)?;
+        }
+        {
+            let value = &self.body.members;
+            crate::runtime::validate::max_items("members", value.len(), 20u32)?;
+            crate::runtime::validate::min_items("members", value.len(), 1u32)?;
+        }
+        Ok(())
+    }
+
+    /// Validates the arguments, sends the request and decodes the
+    /// response's payload (what `.await` does).
+    pub async fn send(self) -> SetGroupMembersAttributesResult {
+        self.with_envelope().await.map(|response| response.data)
+    }
+
+    /// Like [`send`](Self::send), but keeps the whole response: the
+    /// payload in `data`, and the envelope fields around it.
+    pub async fn with_envelope(
+        self,
+    ) -> Result<
+        crate::Response<crate::group_members::SetGroupMembersAttributesData>,
+        crate::Error,
+    > {
+        self.validate()?;
+        let path = {
+            let group_id = crate::runtime::encode::segment(&self.group_id);
+            format!("/metadata/chatgroup/{group_id}/users/batch")
+        };
+        let query: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
+        let headers: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
+        let parts = crate::runtime::RequestParts {
+            op: &SET_GROUP_MEMBERS_ATTRIBUTES,
+            path,
+            query,
+            headers,
+            body: crate::runtime::Body::json(&self.body.members)?,
+            options: self.options,
+            payload: crate::runtime::Payload::Data,
+        };
+        self.client.send(parts).await
+    }
+}
+
+/// What the request gives when awaited.
+type SetGroupMembersAttributesResult = Result<
+    crate::group_members::SetGroupMembersAttributesData,
+    crate::Error,
+>;
+
+crate::runtime::request_builder!(
+    SetGroupMembersAttributesRequest => SetGroupMembersAttributesResult
 );
 
 pub(crate) const LIST_GROUP_ADMINS: crate::OperationInfo = crate::OperationInfo {
@@ -1599,4 +1996,400 @@ type TransferGroupOwnershipResult = Result<
 
 crate::runtime::request_builder!(
     TransferGroupOwnershipRequest => TransferGroupOwnershipResult
+);
+
+pub(crate) const GET_GROUP_ROLE: crate::OperationInfo = crate::OperationInfo {
+    id: "get_group_role",
+    method: crate::HttpMethod::Get,
+    path_template: "/chatgroups/{group_id}/roles",
+    idempotent: true,
+    rate_limit: Some(crate::RateLimit {
+        count: 100u32,
+        per: crate::RatePer::Second,
+    }),
+};
+
+/// The request of [`GroupMembers::get_role`](GroupMembers::get_role): set optional arguments, then `.await` it for the payload, or call [`with_envelope`](Self::with_envelope) for the whole response.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct GetGroupRoleRequest<'a> {
+    client: &'a crate::Client,
+    group_id: String,
+    options: crate::RequestOptions,
+}
+
+impl<'a> GetGroupRoleRequest<'a> {
+    /// Checks every documented limit; nothing is sent when one fails.
+    fn validate(&self) -> Result<(), crate::ValidationError> {
+        {
+            let value = &self.group_id;
+            crate::runtime::validate::non_empty("group_id", value)?;
+        }
+        Ok(())
+    }
+
+    /// Validates the arguments, sends the request and decodes the
+    /// response's payload (what `.await` does).
+    pub async fn send(self) -> GetGroupRoleResult {
+        self.with_envelope().await.map(|response| response.data)
+    }
+
+    /// Like [`send`](Self::send), but keeps the whole response: the
+    /// payload in `data`, and the envelope fields around it.
+    pub async fn with_envelope(
+        self,
+    ) -> Result<crate::Response<::serde_json::Value>, crate::Error> {
+        self.validate()?;
+        let path = {
+            let group_id = crate::runtime::encode::segment(&self.group_id);
+            format!("/chatgroups/{group_id}/roles")
+        };
+        let query: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
+        let headers: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
+        let parts = crate::runtime::RequestParts {
+            op: &GET_GROUP_ROLE,
+            path,
+            query,
+            headers,
+            body: crate::runtime::Body::Empty,
+            options: self.options,
+            payload: crate::runtime::Payload::Data,
+        };
+        self.client.send(parts).await
+    }
+}
+
+/// What the request gives when awaited.
+type GetGroupRoleResult = Result<::serde_json::Value, crate::Error>;
+crate::runtime::request_builder!(GetGroupRoleRequest => GetGroupRoleResult);
+
+pub(crate) const APPLY_TO_JOIN_GROUP: crate::OperationInfo = crate::OperationInfo {
+    id: "apply_to_join_group",
+    method: crate::HttpMethod::Post,
+    path_template: "/chatgroups/{group_id}/apply",
+    idempotent: false,
+    rate_limit: Some(crate::RateLimit {
+        count: 100u32,
+        per: crate::RatePer::Second,
+    }),
+};
+
+/// The request of [`GroupMembers::apply`](GroupMembers::apply): set optional arguments, then `.await` it for the payload, or call [`with_envelope`](Self::with_envelope) for the whole response.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct ApplyToJoinGroupRequest<'a> {
+    client: &'a crate::Client,
+    group_id: String,
+    options: crate::RequestOptions,
+}
+
+impl<'a> ApplyToJoinGroupRequest<'a> {
+    /// Checks every documented limit; nothing is sent when one fails.
+    fn validate(&self) -> Result<(), crate::ValidationError> {
+        {
+            let value = &self.group_id;
+            crate::runtime::validate::non_empty("group_id", value)?;
+        }
+        Ok(())
+    }
+
+    /// Validates the arguments, sends the request and decodes the
+    /// response's payload (what `.await` does).
+    pub async fn send(self) -> ApplyToJoinGroupResult {
+        self.with_envelope().await.map(|response| response.data)
+    }
+
+    /// Like [`send`](Self::send), but keeps the whole response: the
+    /// payload in `data`, and the envelope fields around it.
+    pub async fn with_envelope(
+        self,
+    ) -> Result<crate::Response<::serde_json::Value>, crate::Error> {
+        self.validate()?;
+        let path = {
+            let group_id = crate::runtime::encode::segment(&self.group_id);
+            format!("/chatgroups/{group_id}/apply")
+        };
+        let query: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
+        let headers: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
+        let parts = crate::runtime::RequestParts {
+            op: &APPLY_TO_JOIN_GROUP,
+            path,
+            query,
+            headers,
+            body: crate::runtime::Body::Empty,
+            options: self.options,
+            payload: crate::runtime::Payload::Data,
+        };
+        self.client.send(parts).await
+    }
+}
+
+/// What the request gives when awaited.
+type ApplyToJoinGroupResult = Result<::serde_json::Value, crate::Error>;
+crate::runtime::request_builder!(ApplyToJoinGroupRequest => ApplyToJoinGroupResult);
+
+pub(crate) const REVIEW_GROUP_APPLICATION: crate::OperationInfo = crate::OperationInfo {
+    id: "review_group_application",
+    method: crate::HttpMethod::Post,
+    path_template: "/chatgroups/{group_id}/apply_verify",
+    idempotent: false,
+    rate_limit: Some(crate::RateLimit {
+        count: 100u32,
+        per: crate::RatePer::Second,
+    }),
+};
+
+/// The request of [`GroupMembers::review_application`](GroupMembers::review_application): set optional arguments, then `.await` it for the payload, or call [`with_envelope`](Self::with_envelope) for the whole response.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct ReviewGroupApplicationRequest<'a> {
+    client: &'a crate::Client,
+    group_id: String,
+    options: crate::RequestOptions,
+}
+
+impl<'a> ReviewGroupApplicationRequest<'a> {
+    /// Checks every documented limit; nothing is sent when one fails.
+    fn validate(&self) -> Result<(), crate::ValidationError> {
+        {
+            let value = &self.group_id;
+            crate::runtime::validate::non_empty("group_id", value)?;
+        }
+        Ok(())
+    }
+
+    /// Validates the arguments, sends the request and decodes the
+    /// response's payload (what `.await` does).
+    pub async fn send(self) -> ReviewGroupApplicationResult {
+        self.with_envelope().await.map(|response| response.data)
+    }
+
+    /// Like [`send`](Self::send), but keeps the whole response: the
+    /// payload in `data`, and the envelope fields around it.
+    pub async fn with_envelope(
+        self,
+    ) -> Result<crate::Response<::serde_json::Value>, crate::Error> {
+        self.validate()?;
+        let path = {
+            let group_id = crate::runtime::encode::segment(&self.group_id);
+            format!("/chatgroups/{group_id}/apply_verify")
+        };
+        let query: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
+        let headers: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
+        let parts = crate::runtime::RequestParts {
+            op: &REVIEW_GROUP_APPLICATION,
+            path,
+            query,
+            headers,
+            body: crate::runtime::Body::Empty,
+            options: self.options,
+            payload: crate::runtime::Payload::Data,
+        };
+        self.client.send(parts).await
+    }
+}
+
+/// What the request gives when awaited.
+type ReviewGroupApplicationResult = Result<::serde_json::Value, crate::Error>;
+
+crate::runtime::request_builder!(
+    ReviewGroupApplicationRequest => ReviewGroupApplicationResult
+);
+
+pub(crate) const LEAVE_GROUP: crate::OperationInfo = crate::OperationInfo {
+    id: "leave_group",
+    method: crate::HttpMethod::Delete,
+    path_template: "/chatgroups/{group_id}/quit",
+    idempotent: true,
+    rate_limit: Some(crate::RateLimit {
+        count: 100u32,
+        per: crate::RatePer::Second,
+    }),
+};
+
+/// The request of [`GroupMembers::leave`](GroupMembers::leave): set optional arguments, then `.await` it for the payload, or call [`with_envelope`](Self::with_envelope) for the whole response.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct LeaveGroupRequest<'a> {
+    client: &'a crate::Client,
+    group_id: String,
+    options: crate::RequestOptions,
+}
+
+impl<'a> LeaveGroupRequest<'a> {
+    /// Checks every documented limit; nothing is sent when one fails.
+    fn validate(&self) -> Result<(), crate::ValidationError> {
+        {
+            let value = &self.group_id;
+            crate::runtime::validate::non_empty("group_id", value)?;
+        }
+        Ok(())
+    }
+
+    /// Validates the arguments, sends the request and decodes the
+    /// response's payload (what `.await` does).
+    pub async fn send(self) -> LeaveGroupResult {
+        self.with_envelope().await.map(|response| response.data)
+    }
+
+    /// Like [`send`](Self::send), but keeps the whole response: the
+    /// payload in `data`, and the envelope fields around it.
+    pub async fn with_envelope(
+        self,
+    ) -> Result<crate::Response<::serde_json::Value>, crate::Error> {
+        self.validate()?;
+        let path = {
+            let group_id = crate::runtime::encode::segment(&self.group_id);
+            format!("/chatgroups/{group_id}/quit")
+        };
+        let query: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
+        let headers: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
+        let parts = crate::runtime::RequestParts {
+            op: &LEAVE_GROUP,
+            path,
+            query,
+            headers,
+            body: crate::runtime::Body::Empty,
+            options: self.options,
+            payload: crate::runtime::Payload::Data,
+        };
+        self.client.send(parts).await
+    }
+}
+
+/// What the request gives when awaited.
+type LeaveGroupResult = Result<::serde_json::Value, crate::Error>;
+crate::runtime::request_builder!(LeaveGroupRequest => LeaveGroupResult);
+
+pub(crate) const INVITE_TO_GROUP: crate::OperationInfo = crate::OperationInfo {
+    id: "invite_to_group",
+    method: crate::HttpMethod::Post,
+    path_template: "/chatgroups/{group_id}/invite",
+    idempotent: false,
+    rate_limit: Some(crate::RateLimit {
+        count: 100u32,
+        per: crate::RatePer::Second,
+    }),
+};
+
+/// The request of [`GroupMembers::invite`](GroupMembers::invite): set optional arguments, then `.await` it for the payload, or call [`with_envelope`](Self::with_envelope) for the whole response.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct InviteToGroupRequest<'a> {
+    client: &'a crate::Client,
+    group_id: String,
+    options: crate::RequestOptions,
+}
+
+impl<'a> InviteToGroupRequest<'a> {
+    /// Checks every documented limit; nothing is sent when one fails.
+    fn validate(&self) -> Result<(), crate::ValidationError> {
+        {
+            let value = &self.group_id;
+            crate::runtime::validate::non_empty("group_id", value)?;
+        }
+        Ok(())
+    }
+
+    /// Validates the arguments, sends the request and decodes the
+    /// response's payload (what `.await` does).
+    pub async fn send(self) -> InviteToGroupResult {
+        self.with_envelope().await.map(|response| response.data)
+    }
+
+    /// Like [`send`](Self::send), but keeps the whole response: the
+    /// payload in `data`, and the envelope fields around it.
+    pub async fn with_envelope(
+        self,
+    ) -> Result<crate::Response<::serde_json::Value>, crate::Error> {
+        self.validate()?;
+        let path = {
+            let group_id = crate::runtime::encode::segment(&self.group_id);
+            format!("/chatgroups/{group_id}/invite")
+        };
+        let query: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
+        let headers: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
+        let parts = crate::runtime::RequestParts {
+            op: &INVITE_TO_GROUP,
+            path,
+            query,
+            headers,
+            body: crate::runtime::Body::Empty,
+            options: self.options,
+            payload: crate::runtime::Payload::Data,
+        };
+        self.client.send(parts).await
+    }
+}
+
+/// What the request gives when awaited.
+type InviteToGroupResult = Result<::serde_json::Value, crate::Error>;
+crate::runtime::request_builder!(InviteToGroupRequest => InviteToGroupResult);
+
+pub(crate) const ANSWER_GROUP_INVITATION: crate::OperationInfo = crate::OperationInfo {
+    id: "answer_group_invitation",
+    method: crate::HttpMethod::Post,
+    path_template: "/chatgroups/{group_id}/invite_verify",
+    idempotent: false,
+    rate_limit: Some(crate::RateLimit {
+        count: 100u32,
+        per: crate::RatePer::Second,
+    }),
+};
+
+/// The request of [`GroupMembers::answer_invitation`](GroupMembers::answer_invitation): set optional arguments, then `.await` it for the payload, or call [`with_envelope`](Self::with_envelope) for the whole response.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct AnswerGroupInvitationRequest<'a> {
+    client: &'a crate::Client,
+    group_id: String,
+    options: crate::RequestOptions,
+}
+
+impl<'a> AnswerGroupInvitationRequest<'a> {
+    /// Checks every documented limit; nothing is sent when one fails.
+    fn validate(&self) -> Result<(), crate::ValidationError> {
+        {
+            let value = &self.group_id;
+            crate::runtime::validate::non_empty("group_id", value)?;
+        }
+        Ok(())
+    }
+
+    /// Validates the arguments, sends the request and decodes the
+    /// response's payload (what `.await` does).
+    pub async fn send(self) -> AnswerGroupInvitationResult {
+        self.with_envelope().await.map(|response| response.data)
+    }
+
+    /// Like [`send`](Self::send), but keeps the whole response: the
+    /// payload in `data`, and the envelope fields around it.
+    pub async fn with_envelope(
+        self,
+    ) -> Result<crate::Response<::serde_json::Value>, crate::Error> {
+        self.validate()?;
+        let path = {
+            let group_id = crate::runtime::encode::segment(&self.group_id);
+            format!("/chatgroups/{group_id}/invite_verify")
+        };
+        let query: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
+        let headers: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
+        let parts = crate::runtime::RequestParts {
+            op: &ANSWER_GROUP_INVITATION,
+            path,
+            query,
+            headers,
+            body: crate::runtime::Body::Empty,
+            options: self.options,
+            payload: crate::runtime::Payload::Data,
+        };
+        self.client.send(parts).await
+    }
+}
+
+/// What the request gives when awaited.
+type AnswerGroupInvitationResult = Result<::serde_json::Value, crate::Error>;
+
+crate::runtime::request_builder!(
+    AnswerGroupInvitationRequest => AnswerGroupInvitationResult
 );

@@ -38,16 +38,16 @@ impl<'a> GroupMutelist<'a> {
     /// Stops the listed members from sending messages in the group and its threads for `mute_duration` milliseconds. The response holds one result per user with the time the mute ends.
     ///
     /// - HTTP: `POST /chatgroups/{group_id}/mute`
-    /// - Rate limit: not documented
+    /// - Rate limit: 100/second per app key; Per App Key, as the Easemob page states; the English page and the overview state no limit.
     /// - Idempotent: no, a repeat may act twice
-    /// - Checked before sending: `usernames`: at most 60 items, each item must follow the username rule
+    /// - Checked before sending: `mute_duration`: at least -1; `usernames`: at most 60 items, each item must follow the username rule
     /// - Source: `restful-api/chat-group-management/manage-group-mutelist`, section "Muting a chat group member"
-    /// - Doc errata: E300, E317, E330 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: E300, E317, E330, E343, E350, E359 (see `spec/errata.yaml` and `spec/errata/`)
     ///
     /// # Arguments
     ///
-    /// - `group_id`: Id of the group.
-    /// - `mute_duration`: How long the mute lasts, in milliseconds.
+    /// - `group_id`: Id of the group. See errata E359.
+    /// - `mute_duration`: How long the mute lasts, in milliseconds; per the Easemob page, 0 lifts the mute and -1 mutes for good. Checked before sending: at least -1. See errata E350.
     /// - `usernames`: The members to mute, at most 60. Checked before sending: at most 60 items.
     pub fn mute(
         &self,
@@ -71,15 +71,15 @@ impl<'a> GroupMutelist<'a> {
     /// Lets 1 to 60 muted members send messages in the group and its threads again. The response holds one result per user.
     ///
     /// - HTTP: `DELETE /chatgroups/{group_id}/mute/{usernames}`
-    /// - Rate limit: not documented
+    /// - Rate limit: 100/second per app key; Per App Key, as the Easemob page states; the English page and the overview state no limit.
     /// - Idempotent: yes, safe to repeat
     /// - Checked before sending: `usernames`: 1 to 60 values, sent comma-separated, must follow the username rule
     /// - Source: `restful-api/chat-group-management/manage-group-mutelist`, section "Unmuting a chat group member"
-    /// - Doc errata: E300, E317, E330, E333 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: E300, E317, E330, E333, E343, E359, E368, E370 (see `spec/errata.yaml` and `spec/errata/`)
     ///
     /// # Arguments
     ///
-    /// - `group_id`: Id of the group.
+    /// - `group_id`: Id of the group. See errata E359.
     /// - `usernames`: The members to unmute, 1 to 60; sent joined by commas (no spaces), each comma encoded as %2C. Checked before sending: 1 to 60 values, sent comma-separated. See errata E333.
     pub fn unmute(
         &self,
@@ -99,14 +99,14 @@ impl<'a> GroupMutelist<'a> {
     /// Returns each muted member with the time the mute ends.
     ///
     /// - HTTP: `GET /chatgroups/{group_id}/mute`
-    /// - Rate limit: not documented
+    /// - Rate limit: 100/second per app key; Per App Key, as the Easemob page states; the English page and the overview state no limit.
     /// - Idempotent: yes, safe to repeat
     /// - Source: `restful-api/chat-group-management/manage-group-mutelist`, section "Retrieving the mute list"
-    /// - Doc errata: E300, E317, E330, E334 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: E300, E317, E330, E334, E343, E359, E367 (see `spec/errata.yaml` and `spec/errata/`)
     ///
     /// # Arguments
     ///
-    /// - `group_id`: Id of the group.
+    /// - `group_id`: Id of the group. See errata E359.
     pub fn list(&self, group_id: impl Into<String>) -> ListGroupMutedMembersRequest<'a> {
         ListGroupMutedMembersRequest {
             client: self.client,
@@ -120,14 +120,14 @@ impl<'a> GroupMutelist<'a> {
     /// Nobody except allow-listed members can send messages in the group or its threads afterwards. The mute has no end time; call unmute_all_group_members to lift it.
     ///
     /// - HTTP: `POST /chatgroups/{group_id}/ban`
-    /// - Rate limit: not documented
+    /// - Rate limit: 100/second per app key; Per App Key, as the Easemob page states; the English page and the overview state no limit.
     /// - Idempotent: yes, safe to repeat
     /// - Source: `restful-api/chat-group-management/manage-group-mutelist`, section "Muting all chat group members"
-    /// - Doc errata: E300, E301, E317, E327, E334, E335 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: E300, E301, E317, E327, E334, E335, E343, E359, E371 (see `spec/errata.yaml` and `spec/errata/`)
     ///
     /// # Arguments
     ///
-    /// - `group_id`: Id of the group.
+    /// - `group_id`: Id of the group. See errata E359.
     pub fn mute_all(
         &self,
         group_id: impl Into<String>,
@@ -144,10 +144,10 @@ impl<'a> GroupMutelist<'a> {
     /// Undoes mute_all_group_members so that members can send messages in the group and its threads again.
     ///
     /// - HTTP: `DELETE /chatgroups/{group_id}/ban`
-    /// - Rate limit: not documented
+    /// - Rate limit: 100/second per app key; Per App Key, as the Easemob page states; the English page and the overview state no limit.
     /// - Idempotent: yes, safe to repeat
     /// - Source: `restful-api/chat-group-management/manage-group-mutelist`, section "Unmuting all chat group members"
-    /// - Doc errata: E300, E301, E317, E334, E336 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: E300, E301, E317, E334, E336, E343, E369, E372 (see `spec/errata.yaml` and `spec/errata/`)
     ///
     /// # Arguments
     ///
@@ -253,7 +253,10 @@ pub(crate) const MUTE_GROUP_MEMBERS: crate::OperationInfo = crate::OperationInfo
     method: crate::HttpMethod::Post,
     path_template: "/chatgroups/{group_id}/mute",
     idempotent: false,
-    rate_limit: None,
+    rate_limit: Some(crate::RateLimit {
+        count: 100u32,
+        per: crate::RatePer::Second,
+    }),
 };
 
 /// The JSON body, exactly as it goes on the wire.
@@ -279,6 +282,10 @@ impl<'a> MuteGroupMembersRequest<'a> {
         {
             let value = &self.group_id;
             crate::runtime::validate::non_empty("group_id", value)?;
+        }
+        {
+            let value = &self.body.mute_duration;
+            crate::runtime::validate::range("mute_duration", *value, Some(-1i64), None)?;
         }
         {
             let value = &self.body.usernames;
@@ -339,7 +346,10 @@ pub(crate) const UNMUTE_GROUP_MEMBERS: crate::OperationInfo = crate::OperationIn
     method: crate::HttpMethod::Delete,
     path_template: "/chatgroups/{group_id}/mute/{usernames}",
     idempotent: true,
-    rate_limit: None,
+    rate_limit: Some(crate::RateLimit {
+        count: 100u32,
+        per: crate::RatePer::Second,
+    }),
 };
 
 /// The request of [`GroupMutelist::unmute`](GroupMutelist::unmute): set optional arguments, then `.await` it for the payload, or call [`with_envelope`](Self::with_envelope) for the whole response.
@@ -420,7 +430,10 @@ pub(crate) const LIST_GROUP_MUTED_MEMBERS: crate::OperationInfo = crate::Operati
     method: crate::HttpMethod::Get,
     path_template: "/chatgroups/{group_id}/mute",
     idempotent: true,
-    rate_limit: None,
+    rate_limit: Some(crate::RateLimit {
+        count: 100u32,
+        per: crate::RatePer::Second,
+    }),
 };
 
 /// The request of [`GroupMutelist::list`](GroupMutelist::list): set optional arguments, then `.await` it for the payload, or call [`with_envelope`](Self::with_envelope) for the whole response.
@@ -493,7 +506,10 @@ pub(crate) const MUTE_ALL_GROUP_MEMBERS: crate::OperationInfo = crate::Operation
     method: crate::HttpMethod::Post,
     path_template: "/chatgroups/{group_id}/ban",
     idempotent: true,
-    rate_limit: None,
+    rate_limit: Some(crate::RateLimit {
+        count: 100u32,
+        per: crate::RatePer::Second,
+    }),
 };
 
 /// The request of [`GroupMutelist::mute_all`](GroupMutelist::mute_all): set optional arguments, then `.await` it for the payload, or call [`with_envelope`](Self::with_envelope) for the whole response.
@@ -564,7 +580,10 @@ pub(crate) const UNMUTE_ALL_GROUP_MEMBERS: crate::OperationInfo = crate::Operati
     method: crate::HttpMethod::Delete,
     path_template: "/chatgroups/{group_id}/ban",
     idempotent: true,
-    rate_limit: None,
+    rate_limit: Some(crate::RateLimit {
+        count: 100u32,
+        per: crate::RatePer::Second,
+    }),
 };
 
 /// The request of [`GroupMutelist::unmute_all`](GroupMutelist::unmute_all): set optional arguments, then `.await` it for the payload, or call [`with_envelope`](Self::with_envelope) for the whole response.

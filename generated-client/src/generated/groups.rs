@@ -22,6 +22,7 @@
 /// | [`delete`](Self::delete) | Delete a chat group. |
 /// | [`list`](Self::list) | List the chat groups of the app, one page at a time. |
 /// | [`list_joined_by`](Self::list_joined_by) | List the chat groups a user has joined. |
+/// | [`list_by_user`](Self::list_by_user) | List the chat groups a user has joined, with their settings. |
 #[derive(Debug, Clone, Copy)]
 pub struct Groups<'a> {
     client: &'a crate::Client,
@@ -46,19 +47,24 @@ impl<'a> Groups<'a> {
     /// - Idempotent: no, a repeat may act twice
     /// - Checked before sending: `groupname`: at most 128 characters; `avatar`: at most 1024 characters; `description`: at most 512 characters; `owner`: must follow the username rule; `members`: each item must follow the username rule; `custom`: at most 8192 characters
     /// - Source: `restful-api/chat-group-management/create-delete-retrieve-groups`, section "Creating a group"
-    /// - Doc errata: E300, E303, E304, E305 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: E300, E303, E304, E305, E340, E361 (see `spec/errata.yaml` and `spec/errata/`)
     ///
     /// # Arguments
     ///
+    /// - `public`: True for a public group (searchable, users may apply to join); false for a private group that users join only by invitation. The server rejects a creation without it. See errata E340.
     /// - `owner`: Username of the user who becomes the group owner.
-    pub fn create(&self, owner: impl Into<String>) -> CreateGroupRequest<'a> {
+    pub fn create(
+        &self,
+        public: bool,
+        owner: impl Into<String>,
+    ) -> CreateGroupRequest<'a> {
         CreateGroupRequest {
             client: self.client,
             body: CreateGroupBody {
                 groupname: None,
                 avatar: None,
                 description: None,
-                public: None,
+                public,
                 maxusers: None,
                 allowinvites: None,
                 membersonly: None,
@@ -79,11 +85,11 @@ impl<'a> Groups<'a> {
     /// - Rate limit: 100/second per app key; Per App Key, from the overview table; the detail page states no limit.
     /// - Idempotent: yes, safe to repeat
     /// - Source: `restful-api/chat-group-management/create-delete-retrieve-groups`, section "Banning a chat group"
-    /// - Doc errata: E300, E301, E302 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: E300, E301, E302, E359, E360 (see `spec/errata.yaml` and `spec/errata/`)
     ///
     /// # Arguments
     ///
-    /// - `group_id`: Id of the group to ban.
+    /// - `group_id`: Id of the group to ban. See errata E359.
     pub fn disable(&self, group_id: impl Into<String>) -> DisableGroupRequest<'a> {
         DisableGroupRequest {
             client: self.client,
@@ -100,11 +106,11 @@ impl<'a> Groups<'a> {
     /// - Rate limit: 100/second per app key; Per App Key, from the overview table; the detail page states no limit.
     /// - Idempotent: yes, safe to repeat
     /// - Source: `restful-api/chat-group-management/create-delete-retrieve-groups`, section "Unbanning a chat group"
-    /// - Doc errata: E300, E301, E302 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: E300, E301, E302, E359, E360 (see `spec/errata.yaml` and `spec/errata/`)
     ///
     /// # Arguments
     ///
-    /// - `group_id`: Id of the group to unban.
+    /// - `group_id`: Id of the group to unban. See errata E359.
     pub fn enable(&self, group_id: impl Into<String>) -> EnableGroupRequest<'a> {
         EnableGroupRequest {
             client: self.client,
@@ -118,11 +124,11 @@ impl<'a> Groups<'a> {
     /// Answers with a bare boolean in `data`, true when `username` is in the group.
     ///
     /// - HTTP: `GET /chatgroups/{group_id}/user/{username}/is_joined`
-    /// - Rate limit: not documented
+    /// - Rate limit: 100/second per app key; Per App Key, as the Easemob page states; the English page states no limit.
     /// - Idempotent: yes, safe to repeat
     /// - Checked before sending: `username`: must follow the username rule
     /// - Source: `restful-api/chat-group-management/create-delete-retrieve-groups`, section "Checking whether a user has joined a group"
-    /// - Doc errata: E317 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: E317, E343 (see `spec/errata.yaml` and `spec/errata/`)
     ///
     /// # Arguments
     ///
@@ -150,7 +156,7 @@ impl<'a> Groups<'a> {
     /// - Idempotent: yes, safe to repeat
     /// - Checked before sending: `group_ids`: 1 to 100 values, sent comma-separated
     /// - Source: `restful-api/chat-group-management/create-delete-retrieve-groups`, section "Retrieving group details"
-    /// - Doc errata: E300, E302, E311, E312, E313 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: E300, E302, E311, E312, E313, E357, E359, E360, E361 (see `spec/errata.yaml` and `spec/errata/`)
     ///
     /// # Arguments
     ///
@@ -168,41 +174,32 @@ impl<'a> Groups<'a> {
 
     /// Change a chat group's settings.
     ///
-    /// Changes name, avatar, description, member cap, join and invitation rules, visibility or extension information; `groupname`, `description` and `public` must always be sent (resend the current values to keep them). The docs ask for names without "/" or spaces ("+" for a space), which the client does not enforce; unknown fields are rejected.
+    /// Changes name, avatar, description, member cap, join and invitation rules, visibility or extension information; send only the fields to change. The docs ask for names without "/" or spaces ("+" for a space), which the client does not enforce; unknown fields are rejected.
     ///
     /// - HTTP: `PUT /chatgroups/{group_id}`
     /// - Rate limit: 100/second per app key; Per App Key, from the overview table; the detail page states no limit.
     /// - Idempotent: yes, safe to repeat
-    /// - Checked before sending: `groupname`: at most 128 characters; `avatar`: at most 1024 characters; `description`: at most 512 characters; `custom`: at most 1024 characters
+    /// - Checked before sending: `groupname`: at most 128 characters; `avatar`: at most 1024 characters; `description`: at most 512 characters; `custom`: at most 8192 characters
     /// - Source: `restful-api/chat-group-management/create-delete-retrieve-groups`, section "Modifying group information"
-    /// - Doc errata: E041, E300, E302, E304, E305, E306, E307, E308, E309, E310 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: E041, E300, E302, E304, E305, E306, E307, E308, E309, E310, E341, E342, E359, E360, E361, E362 (see `spec/errata.yaml` and `spec/errata/`)
     ///
     /// # Arguments
     ///
-    /// - `group_id`: Id of the group to change.
-    /// - `groupname`: Group name, at most 128 characters. Checked before sending: at most 128 characters. See errata E306, E307.
-    /// - `description`: Group description, at most 512 characters. Checked before sending: at most 512 characters. See errata E306, E307.
-    /// - `public`: True for a public group, false for a private one. See errata E306.
-    pub fn update(
-        &self,
-        group_id: impl Into<String>,
-        groupname: impl Into<String>,
-        description: impl Into<String>,
-        public: bool,
-    ) -> UpdateGroupRequest<'a> {
+    /// - `group_id`: Id of the group to change. See errata E359.
+    pub fn update(&self, group_id: impl Into<String>) -> UpdateGroupRequest<'a> {
         UpdateGroupRequest {
             client: self.client,
             group_id: group_id.into(),
             body: UpdateGroupBody {
-                groupname: groupname.into(),
+                groupname: None,
                 avatar: None,
-                description: description.into(),
+                description: None,
                 maxusers: None,
                 allowinvites: None,
                 membersonly: None,
                 custom: None,
                 invite_need_confirm: None,
-                public,
+                public: None,
             },
             options: crate::RequestOptions::default(),
         }
@@ -216,11 +213,11 @@ impl<'a> Groups<'a> {
     /// - Rate limit: 100/second per app key; Per App Key, from the overview table; the detail page states no limit.
     /// - Idempotent: yes, safe to repeat
     /// - Source: `restful-api/chat-group-management/create-delete-retrieve-groups`, section "Deleting a chat group"
-    /// - Doc errata: E300 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: E300, E359 (see `spec/errata.yaml` and `spec/errata/`)
     ///
     /// # Arguments
     ///
-    /// - `group_id`: Id of the group to delete.
+    /// - `group_id`: Id of the group to delete. See errata E359.
     pub fn delete(&self, group_id: impl Into<String>) -> DeleteGroupRequest<'a> {
         DeleteGroupRequest {
             client: self.client,
@@ -238,7 +235,7 @@ impl<'a> Groups<'a> {
     /// - Idempotent: yes, safe to repeat
     /// - Checked before sending: `limit`: between 1 and 1000
     /// - Source: `restful-api/chat-group-management/create-delete-retrieve-groups`, section "Retrieving all chat groups"
-    /// - Doc errata: E040, E300, E314, E315 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: E040, E300, E314, E315, E363 (see `spec/errata.yaml` and `spec/errata/`)
     pub fn list(&self) -> ListGroupsRequest<'a> {
         ListGroupsRequest {
             client: self.client,
@@ -253,11 +250,11 @@ impl<'a> Groups<'a> {
     /// Returns the id and name of the groups `username` belongs to, paged with `pagesize` (default 5) and `pagenum`. The server serves at most 20 groups per page whatever `pagesize` says, so keep it at 20 or below when streaming all pages.
     ///
     /// - HTTP: `GET /users/{username}/joined_chatgroups`
-    /// - Rate limit: 100/second per app key; Per App Key, from the overview table; the detail page states no limit.
+    /// - Rate limit: 50/second per app key; Per App Key, from the price list; the older overview table says 100 per second and the detail page states no limit.
     /// - Idempotent: yes, safe to repeat
     /// - Checked before sending: `username`: must follow the username rule; `pagesize`: at least 1; `pagenum`: at least 1
     /// - Source: `restful-api/chat-group-management/create-delete-retrieve-groups`, section "Retrieving all the chat groups a user joins"
-    /// - Doc errata: E300, E302, E316 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: E300, E302, E316, E344, E345, E364 (see `spec/errata.yaml` and `spec/errata/`)
     ///
     /// # Arguments
     ///
@@ -267,6 +264,33 @@ impl<'a> Groups<'a> {
         username: impl Into<String>,
     ) -> ListUserJoinedGroupsRequest<'a> {
         ListUserJoinedGroupsRequest {
+            client: self.client,
+            username: username.into(),
+            pagesize: None,
+            pagenum: None,
+            options: crate::RequestOptions::default(),
+        }
+    }
+
+    /// List the chat groups a user has joined, with their settings.
+    ///
+    /// The newer form of list_user_joined_groups: returns one record per group `username` belongs to (name, owner, settings, creation time) under `entities`, paged with `pagesize` (default 5, served as at most 20) and `pagenum`. The page numbers start at 0 according to the page, so the client offers no page stream; pass `pagenum` yourself.
+    ///
+    /// - HTTP: `GET /chatgroups/user/{username}`
+    /// - Rate limit: 50/second per app key; Per App Key.
+    /// - Idempotent: yes, safe to repeat
+    /// - Checked before sending: `username`: must follow the username rule; `pagesize`: at least 1; `pagenum`: at least 0
+    /// - Source: `easemob/server-side/group_obtain_joined`, section "获取单个用户加入的群组"
+    /// - Doc errata: E317, E346, E347 (see `spec/errata.yaml` and `spec/errata/`)
+    ///
+    /// # Arguments
+    ///
+    /// - `username`: The user whose groups are listed.
+    pub fn list_by_user(
+        &self,
+        username: impl Into<String>,
+    ) -> ListUserGroupsRequest<'a> {
+        ListUserGroupsRequest {
             client: self.client,
             username: username.into(),
             pagesize: None,
@@ -478,6 +502,52 @@ pub struct ListUserJoinedGroupsItem {
     pub extra: crate::Extra,
 }
 
+/// The groups of this page.
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+pub struct ListUserGroupsItem {
+    /// Group id.
+    #[serde(rename = "groupId")]
+    pub group_id: String,
+    /// Group id again; shown by the example only.
+    ///
+    /// See errata E347.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// Group name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// URL of the group avatar.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub avatar: Option<String>,
+    /// Username of the group owner.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub owner: Option<String>,
+    /// Group description.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// Whether the group is banned; a banned group cannot be changed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub disabled: Option<bool>,
+    /// Whether the group is public (searchable, open to join requests).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub public: Option<bool>,
+    /// Whether regular members may invite other users.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub allowinvites: Option<bool>,
+    /// Whether a request to join needs the approval of the owner or an admin.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub membersonly: Option<bool>,
+    /// Largest number of members, owner included.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub maxusers: Option<i64>,
+    /// Creation time of the group, in Unix milliseconds.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created: Option<i64>,
+    /// Fields the server sent that the spec does not describe.
+    #[serde(flatten)]
+    pub extra: crate::Extra,
+}
+
 pub(crate) const CREATE_GROUP: crate::OperationInfo = crate::OperationInfo {
     id: "create_group",
     method: crate::HttpMethod::Post,
@@ -498,8 +568,7 @@ struct CreateGroupBody {
     avatar: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     description: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    public: Option<bool>,
+    public: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
     maxusers: Option<i64>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -546,12 +615,6 @@ impl<'a> CreateGroupRequest<'a> {
     /// Checked before sending: at most 512 characters.
     pub fn description(mut self, description: impl Into<String>) -> Self {
         self.body.description = Some(description.into());
-        self
-    }
-
-    /// True for a public group (searchable, users may apply to join); false for a private group that users join only by invitation.
-    pub fn public(mut self, public: bool) -> Self {
-        self.body.public = Some(public);
         self
     }
 
@@ -795,7 +858,10 @@ pub(crate) const CHECK_GROUP_MEMBERSHIP: crate::OperationInfo = crate::Operation
     method: crate::HttpMethod::Get,
     path_template: "/chatgroups/{group_id}/user/{username}/is_joined",
     idempotent: true,
-    rate_limit: None,
+    rate_limit: Some(crate::RateLimit {
+        count: 100u32,
+        per: crate::RatePer::Second,
+    }),
 };
 
 /// The request of [`Groups::check_membership`](Groups::check_membership): set optional arguments, then `.await` it for the payload, or call [`with_envelope`](Self::with_envelope) for the whole response.
@@ -952,10 +1018,12 @@ pub(crate) const UPDATE_GROUP: crate::OperationInfo = crate::OperationInfo {
 /// The JSON body, exactly as it goes on the wire.
 #[derive(Debug, Clone, ::serde::Serialize)]
 struct UpdateGroupBody {
-    groupname: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    groupname: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     avatar: Option<String>,
-    description: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    description: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     maxusers: Option<i64>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -966,7 +1034,8 @@ struct UpdateGroupBody {
     custom: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     invite_need_confirm: Option<bool>,
-    public: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    public: Option<bool>,
 }
 
 /// The request of [`Groups::update`](Groups::update): set optional arguments, then `.await` it for the payload, or call [`with_envelope`](Self::with_envelope) for the whole response.
@@ -980,11 +1049,31 @@ pub struct UpdateGroupRequest<'a> {
 }
 
 impl<'a> UpdateGroupRequest<'a> {
+    /// Group name, at most 128 characters.
+    ///
+    /// Checked before sending: at most 128 characters.
+    ///
+    /// See errata E306, E307, E341.
+    pub fn groupname(mut self, groupname: impl Into<String>) -> Self {
+        self.body.groupname = Some(groupname.into());
+        self
+    }
+
     /// URL of the group avatar, at most 1024 characters.
     ///
     /// Checked before sending: at most 1024 characters.
     pub fn avatar(mut self, avatar: impl Into<String>) -> Self {
         self.body.avatar = Some(avatar.into());
+        self
+    }
+
+    /// Group description, at most 512 characters.
+    ///
+    /// Checked before sending: at most 512 characters.
+    ///
+    /// See errata E306, E307, E341.
+    pub fn description(mut self, description: impl Into<String>) -> Self {
+        self.body.description = Some(description.into());
         self
     }
 
@@ -1008,11 +1097,11 @@ impl<'a> UpdateGroupRequest<'a> {
         self
     }
 
-    /// Extension information of the group, at most 1024 characters.
+    /// Extension information of the group, at most 8 KB according to the newer page; 1024 characters is the size every page accepts.
     ///
-    /// Checked before sending: at most 1024 characters.
+    /// Checked before sending: at most 8192 characters.
     ///
-    /// See errata E305.
+    /// See errata E305, E342.
     pub fn custom(mut self, custom: impl Into<String>) -> Self {
         self.body.custom = Some(custom.into());
         self
@@ -1024,25 +1113,31 @@ impl<'a> UpdateGroupRequest<'a> {
         self
     }
 
+    /// True for a public group, false for a private one.
+    ///
+    /// See errata E306, E341.
+    pub fn public(mut self, public: bool) -> Self {
+        self.body.public = Some(public);
+        self
+    }
+
     /// Checks every documented limit; nothing is sent when one fails.
     fn validate(&self) -> Result<(), crate::ValidationError> {
         {
             let value = &self.group_id;
             crate::runtime::validate::non_empty("group_id", value)?;
         }
-        {
-            let value = &self.body.groupname;
+        if let Some(value) = &self.body.groupname {
             crate::runtime::validate::max_chars("groupname", value, 128u32)?;
         }
         if let Some(value) = &self.body.avatar {
             crate::runtime::validate::max_chars("avatar", value, 1024u32)?;
         }
-        {
-            let value = &self.body.description;
+        if let Some(value) = &self.body.description {
             crate::runtime::validate::max_chars("description", value, 512u32)?;
         }
         if let Some(value) = &self.body.custom {
-            crate::runtime::validate::max_chars("custom", value, 1024u32)?;
+            crate::runtime::validate::max_chars("custom", value, 8192u32)?;
         }
         Ok(())
     }
@@ -1263,7 +1358,7 @@ pub(crate) const LIST_USER_JOINED_GROUPS: crate::OperationInfo = crate::Operatio
     path_template: "/users/{username}/joined_chatgroups",
     idempotent: true,
     rate_limit: Some(crate::RateLimit {
-        count: 100u32,
+        count: 50u32,
         per: crate::RatePer::Second,
     }),
 };
@@ -1395,3 +1490,118 @@ type ListUserJoinedGroupsResult = Result<
 crate::runtime::request_builder!(
     ListUserJoinedGroupsRequest => ListUserJoinedGroupsResult
 );
+
+pub(crate) const LIST_USER_GROUPS: crate::OperationInfo = crate::OperationInfo {
+    id: "list_user_groups",
+    method: crate::HttpMethod::Get,
+    path_template: "/chatgroups/user/{username}",
+    idempotent: true,
+    rate_limit: Some(crate::RateLimit {
+        count: 50u32,
+        per: crate::RatePer::Second,
+    }),
+};
+
+/// The request of [`Groups::list_by_user`](Groups::list_by_user): set optional arguments, then `.await` it for the payload, or call [`with_envelope`](Self::with_envelope) for the whole response.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct ListUserGroupsRequest<'a> {
+    client: &'a crate::Client,
+    username: String,
+    pagesize: Option<i64>,
+    pagenum: Option<i64>,
+    options: crate::RequestOptions,
+}
+
+impl<'a> ListUserGroupsRequest<'a> {
+    /// Groups per page; the documented range is 1 to 20 and larger values are served as 20. The server uses 5 when omitted.
+    ///
+    /// Checked before sending: at least 1.
+    ///
+    /// See errata E346.
+    ///
+    /// Server default: `5`.
+    pub fn pagesize(mut self, pagesize: i64) -> Self {
+        self.pagesize = Some(pagesize);
+        self
+    }
+
+    /// Page number; the page says the first page is 0, which is also the default.
+    ///
+    /// Checked before sending: at least 0.
+    ///
+    /// See errata E346.
+    ///
+    /// Server default: `0`.
+    pub fn pagenum(mut self, pagenum: i64) -> Self {
+        self.pagenum = Some(pagenum);
+        self
+    }
+
+    /// Checks every documented limit; nothing is sent when one fails.
+    fn validate(&self) -> Result<(), crate::ValidationError> {
+        {
+            let value = &self.username;
+            crate::runtime::validate::non_empty("username", value)?;
+            crate::runtime::validate::username(
+                "username",
+                value,
+                &super::USERNAME_RULE,
+            )?;
+        }
+        if let Some(value) = &self.pagesize {
+            crate::runtime::validate::range("pagesize", *value, Some(1i64), None)?;
+        }
+        if let Some(value) = &self.pagenum {
+            crate::runtime::validate::range("pagenum", *value, Some(0i64), None)?;
+        }
+        Ok(())
+    }
+
+    /// Validates the arguments, sends the request and decodes the
+    /// response's payload (what `.await` does).
+    pub async fn send(self) -> ListUserGroupsResult {
+        self.with_envelope().await.map(|response| response.data)
+    }
+
+    /// Like [`send`](Self::send), but keeps the whole response: the
+    /// payload in `data`, and the envelope fields around it.
+    pub async fn with_envelope(
+        self,
+    ) -> Result<
+        crate::Response<::std::vec::Vec<crate::groups::ListUserGroupsItem>>,
+        crate::Error,
+    > {
+        self.validate()?;
+        let path = {
+            let username = crate::runtime::encode::segment(&self.username);
+            format!("/chatgroups/user/{username}")
+        };
+        let mut query: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
+        if let Some(value) = &self.pagesize {
+            query.push(("pagesize", value.to_string()));
+        }
+        if let Some(value) = &self.pagenum {
+            query.push(("pagenum", value.to_string()));
+        }
+        let headers: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
+        let parts = crate::runtime::RequestParts {
+            op: &LIST_USER_GROUPS,
+            path,
+            query,
+            headers,
+            body: crate::runtime::Body::Empty,
+            options: self.options,
+            payload: crate::runtime::Payload::Key("entities"),
+        };
+        self.client.send(parts).await
+    }
+}
+
+/// What the request gives when awaited.
+type ListUserGroupsResult = Result<
+    ::std::vec::Vec<crate::groups::ListUserGroupsItem>,
+    crate::Error,
+>;
+
+crate::runtime::request_builder!(ListUserGroupsRequest => ListUserGroupsResult);

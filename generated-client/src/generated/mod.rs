@@ -184,10 +184,17 @@ pub static OPERATIONS: &[crate::OperationInfo] = &[
     group_members::UPDATE_GROUP_MEMBER_ATTRIBUTES,
     group_members::GET_GROUP_MEMBER_ATTRIBUTES,
     group_members::BATCH_GET_GROUP_MEMBER_ATTRIBUTES,
+    group_members::SET_GROUP_MEMBERS_ATTRIBUTES,
     group_members::LIST_GROUP_ADMINS,
     group_members::ADD_GROUP_ADMIN,
     group_members::REMOVE_GROUP_ADMIN,
     group_members::TRANSFER_GROUP_OWNERSHIP,
+    group_members::GET_GROUP_ROLE,
+    group_members::APPLY_TO_JOIN_GROUP,
+    group_members::REVIEW_GROUP_APPLICATION,
+    group_members::LEAVE_GROUP,
+    group_members::INVITE_TO_GROUP,
+    group_members::ANSWER_GROUP_INVITATION,
     group_mutelist::MUTE_GROUP_MEMBERS,
     group_mutelist::UNMUTE_GROUP_MEMBERS,
     group_mutelist::LIST_GROUP_MUTED_MEMBERS,
@@ -202,6 +209,7 @@ pub static OPERATIONS: &[crate::OperationInfo] = &[
     groups::DELETE_GROUP,
     groups::LIST_GROUPS,
     groups::LIST_USER_JOINED_GROUPS,
+    groups::LIST_USER_GROUPS,
     messages::SEND_USER_MESSAGE,
     messages::SEND_GROUP_MESSAGE,
     messages::SEND_CHATROOM_MESSAGE,
@@ -326,6 +334,7 @@ macro_rules! every_response_type {
         crate ::group_mutelist::UnmuteGroupMembersItem > > $args; $check :: <
         ::std::vec::Vec < crate ::groups::GetGroupsItem > > $args; $check :: <
         ::std::vec::Vec < crate ::groups::ListGroupsItem > > $args; $check :: <
+        ::std::vec::Vec < crate ::groups::ListUserGroupsItem > > $args; $check :: <
         ::std::vec::Vec < crate ::groups::ListUserJoinedGroupsItem > > $args; $check :: <
         ::std::vec::Vec < crate ::messages::GetMessageHistoryItem > > $args; $check :: <
         ::std::vec::Vec < crate ::offline_push::PushUserEntity > > $args; $check :: <
@@ -376,6 +385,7 @@ macro_rules! every_response_type {
         ::group_members::AddGroupMembersData > $args; $check :: < crate
         ::group_members::RemoveGroupAdminData > $args; $check :: < crate
         ::group_members::RemoveGroupMemberData > $args; $check :: < crate
+        ::group_members::SetGroupMembersAttributesData > $args; $check :: < crate
         ::group_members::TransferGroupOwnershipData > $args; $check :: < crate
         ::group_mutelist::MuteAllGroupMembersData > $args; $check :: < crate
         ::group_mutelist::UnmuteAllGroupMembersData > $args; $check :: < crate

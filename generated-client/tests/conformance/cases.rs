@@ -2531,6 +2531,66 @@ async fn list_group_allowlist_doc() {
 }
 
 #[tokio::test]
+async fn list_group_allowlist_easemob_2023() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"action\": \"get\",\n  \"application\": \"XXXX\",\n  \"uri\": \"http://XXXX/XXXX/XXXX/chatgroups/12XXXX53/white/users\",\n  \"entities\": [],\n  \"data\": [\n    \"wzy_test\",\n    \"wzy_vivo\",\n    \"wzy_huawei\",\n    \"wzy_xiaomi\",\n    \"wzXXXXzu\"\n  ],\n  \"timestamp\": 1594724947117,\n  \"duration\": 3,\n  \"organization\": \"XXXX\",\n  \"applicationName\": \"XXXX\",\n  \"count\": 5\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client.group_allowlist().list("{groupid}").with_envelope().await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "GET",
+                path: "/chatgroups/%7Bgroupid%7D/white/users",
+                query: None,
+                body: None,
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[("accept", "application/json")],
+            },
+        )
+        .await;
+    let response = result.expect("list_group_allowlist example `easemob_2023`");
+    support::assert_decoded(
+        &response,
+        &[("/count", "5"), ("/data/0", "\"wzy_test\""), ("/data/1", "\"wzy_vivo\"")],
+    );
+}
+
+#[tokio::test]
+async fn list_group_allowlist_easemob() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"action\": \"get\",\n  \"application\": \"XXXX\",\n  \"uri\": \"https://XXXX/XXXX/XXXX/chatgroups/12XXXX53/white/users\",\n  \"entities\": [],\n  \"data\": [\n    \"wzy_test\",\n    \"wzy_vivo\",\n    \"wzy_huawei\",\n    \"wzy_xiaomi\",\n    \"wzXXXXzu\"\n    ],\n  \"timestamp\": 1594724947117,\n  \"duration\": 3,\n  \"organization\": \"XXXX\",\n  \"applicationName\": \"XXXX\",\n  \"count\": 5\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client.group_allowlist().list("{groupid}").with_envelope().await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "GET",
+                path: "/chatgroups/%7Bgroupid%7D/white/users",
+                query: None,
+                body: None,
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[("accept", "application/json")],
+            },
+        )
+        .await;
+    let response = result.expect("list_group_allowlist example `easemob`");
+    support::assert_decoded(
+        &response,
+        &[("/count", "5"), ("/data/0", "\"wzy_test\""), ("/data/1", "\"wzy_vivo\"")],
+    );
+}
+
+#[tokio::test]
 async fn add_group_allowlist_user_doc() {
     let server = support::MockApi::start(
             200u16,
@@ -2564,6 +2624,82 @@ async fn add_group_allowlist_user_doc() {
             ("/data/action", "\"add_user_whitelist\""),
             ("/data/result", "true"),
             ("/data/user", "\"username1\""),
+        ],
+    );
+}
+
+#[tokio::test]
+async fn add_group_allowlist_user_easemob_2023() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"action\": \"post\",\n  \"application\": \"XXXX\",\n  \"uri\": \"http://XXXX/XXXX/XXXX/chatgroups/12XXXX53/white/users/wzy_xiaomi\",\n  \"entities\": [],\n  \"data\": {\n    \"result\": true,\n    \"action\": \"add_user_whitelist\",\n    \"user\": \"wzy_xiaomi\",\n    \"groupid\": \"12XXXX53\"\n  },\n  \"timestamp\": 1594724293063,\n  \"duration\": 4,\n  \"organization\": \"XXXX\",\n  \"applicationName\": \"XXXX\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .group_allowlist()
+        .add("{groupid}", "wzy_xiaomi")
+        .with_envelope()
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "POST",
+                path: "/chatgroups/%7Bgroupid%7D/white/users/wzy_xiaomi",
+                query: None,
+                body: None,
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[("accept", "application/json")],
+            },
+        )
+        .await;
+    let response = result.expect("add_group_allowlist_user example `easemob_2023`");
+    support::assert_decoded(
+        &response,
+        &[
+            ("/data/action", "\"add_user_whitelist\""),
+            ("/data/result", "true"),
+            ("/data/user", "\"wzy_xiaomi\""),
+        ],
+    );
+}
+
+#[tokio::test]
+async fn add_group_allowlist_user_easemob() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"action\": \"post\",\n  \"application\": \"XXXX\",\n  \"uri\": \"https://XXXX/XXXX/XXXX/chatgroups/12XXXX53/white/users/wzy_xiaomi\",\n  \"entities\": [],\n  \"data\": {\n    \"result\": true,\n    \"action\": \"add_user_whitelist\",\n    \"user\": \"wzy_xiaomi\",\n    \"groupid\": \"12XXXX53\"\n  },\n  \"timestamp\": 1594724293063,\n  \"duration\": 4,\n  \"organization\": \"XXXX\",\n  \"applicationName\": \"XXXX\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .group_allowlist()
+        .add("{groupid}", "wzy_xiaomi")
+        .with_envelope()
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "POST",
+                path: "/chatgroups/%7Bgroupid%7D/white/users/wzy_xiaomi",
+                query: None,
+                body: None,
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[("accept", "application/json")],
+            },
+        )
+        .await;
+    let response = result.expect("add_group_allowlist_user example `easemob`");
+    support::assert_decoded(
+        &response,
+        &[
+            ("/data/action", "\"add_user_whitelist\""),
+            ("/data/result", "true"),
+            ("/data/user", "\"wzy_xiaomi\""),
         ],
     );
 }
@@ -2610,6 +2746,88 @@ async fn add_group_allowlist_users_doc() {
 }
 
 #[tokio::test]
+async fn add_group_allowlist_users_easemob_2023() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"action\": \"post\",\n  \"application\": \"XXXX\",\n  \"uri\": \"http://XXXX/XXXX/XXXX/chatgroups/12XXXX53/white/users\",\n  \"entities\": [],\n  \"data\": [\n    {\n      \"result\": true,\n      \"action\": \"add_user_whitelist\",\n      \"user\": \"wzy_test\",\n      \"groupid\": \"12XXXX53\"\n    },\n    {\n      \"result\": true,\n      \"action\": \"add_user_whitelist\",\n      \"user\": \"wzXXXXzu\",\n      \"groupid\": \"12XXXX53\"\n    }\n  ],\n  \"timestamp\": 1594724634191,\n  \"duration\": 2,\n  \"organization\": \"XXXX\",\n  \"applicationName\": \"XXXX\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .group_allowlist()
+        .add_many("{groupid}", ["user1"])
+        .with_envelope()
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "POST",
+                path: "/chatgroups/%7Bgroupid%7D/white/users",
+                query: None,
+                body: Some("{\"usernames\" : [\"user1\"]}\n"),
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[
+                    ("accept", "application/json"),
+                    ("content-type", "application/json"),
+                ],
+            },
+        )
+        .await;
+    let response = result.expect("add_group_allowlist_users example `easemob_2023`");
+    support::assert_decoded(
+        &response,
+        &[
+            ("/data/0/action", "\"add_user_whitelist\""),
+            ("/data/0/result", "true"),
+            ("/data/0/user", "\"wzy_test\""),
+        ],
+    );
+}
+
+#[tokio::test]
+async fn add_group_allowlist_users_easemob() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"action\": \"post\",\n  \"application\": \"XXXX\",\n  \"uri\": \"https://XXXX/XXXX/XXXX/chatgroups/12XXXX53/white/users\",\n  \"entities\": [],\n  \"data\": [\n    {\n      \"result\": true,\n      \"action\": \"add_user_whitelist\",\n      \"user\": \"wzy_test\",\n      \"groupid\": \"12XXXX53\"\n    },\n    {\n      \"result\": true,\n      \"action\": \"add_user_whitelist\",\n      \"user\": \"wzXXXXzu\",\n      \"groupid\": \"12XXXX53\"\n    }\n  ],\n  \"timestamp\": 1594724634191,\n  \"duration\": 2,\n  \"organization\": \"XXXX\",\n  \"applicationName\": \"XXXX\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .group_allowlist()
+        .add_many("{groupid}", ["user1"])
+        .with_envelope()
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "POST",
+                path: "/chatgroups/%7Bgroupid%7D/white/users",
+                query: None,
+                body: Some("{\"usernames\" : [\"user1\"]}\n"),
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[
+                    ("accept", "application/json"),
+                    ("content-type", "application/json"),
+                ],
+            },
+        )
+        .await;
+    let response = result.expect("add_group_allowlist_users example `easemob`");
+    support::assert_decoded(
+        &response,
+        &[
+            ("/data/0/action", "\"add_user_whitelist\""),
+            ("/data/0/result", "true"),
+            ("/data/0/user", "\"wzy_test\""),
+        ],
+    );
+}
+
+#[tokio::test]
 async fn remove_group_allowlist_users_doc() {
     let server = support::MockApi::start(
             200u16,
@@ -2643,6 +2861,82 @@ async fn remove_group_allowlist_users_doc() {
             ("/data/0/user", "\"username1\""),
             ("/data/1/action", "\"remove_user_whitelist\""),
             ("/data/1/result", "true"),
+        ],
+    );
+}
+
+#[tokio::test]
+async fn remove_group_allowlist_users_easemob_2023() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"action\": \"delete\",\n  \"application\": \"XXXX\",\n  \"uri\": \"http://XXXX/XXXX/XXXX/chatgroups/12XXXX53/white/users/wzy_huawei,wzXXXXzu\",\n  \"entities\": [],\n  \"data\": [\n    {\n      \"result\": true,\n      \"action\": \"remove_user_whitelist\",\n      \"user\": \"wzy_huawei\",\n      \"groupid\": \"12XXXX53\"\n    },\n    {\n      \"result\": true,\n      \"action\": \"remove_user_whitelist\",\n      \"user\": \"wzXXXXzu\",\n      \"groupid\": \"12XXXX53\"\n    }\n  ],\n  \"timestamp\": 1594725137704,\n  \"duration\": 1,\n  \"organization\": \"XXXX\",\n  \"applicationName\": \"XXXX\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .group_allowlist()
+        .remove("{groupid}", ["wzy_huawei", "wzXXXXzu"])
+        .with_envelope()
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "DELETE",
+                path: "/chatgroups/%7Bgroupid%7D/white/users/wzy_huawei%2CwzXXXXzu",
+                query: None,
+                body: None,
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[("accept", "application/json")],
+            },
+        )
+        .await;
+    let response = result.expect("remove_group_allowlist_users example `easemob_2023`");
+    support::assert_decoded(
+        &response,
+        &[
+            ("/data/0/action", "\"remove_user_whitelist\""),
+            ("/data/0/result", "true"),
+            ("/data/0/user", "\"wzy_huawei\""),
+        ],
+    );
+}
+
+#[tokio::test]
+async fn remove_group_allowlist_users_easemob() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"action\": \"delete\",\n  \"application\": \"XXXX\",\n  \"uri\": \"https://XXXX/XXXX/XXXX/chatgroups/12XXXX53/white/users/wzy_huawei,wzXXXXzu\",\n  \"entities\": [],\n  \"data\": [\n    {\n      \"result\": true,\n      \"action\": \"remove_user_whitelist\",\n      \"user\": \"wzy_huawei\",\n      \"groupid\": \"12XXXX53\"\n    },\n    {\n      \"result\": true,\n      \"action\": \"remove_user_whitelist\",\n      \"user\": \"wzXXXXzu\",\n      \"groupid\": \"12XXXX53\"\n    }\n  ],\n  \"timestamp\": 1594725137704,\n  \"duration\": 1,\n  \"organization\": \"XXXX\",\n  \"applicationName\": \"XXXX\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .group_allowlist()
+        .remove("{groupid}", ["wzy_huawei", "wzXXXXzu"])
+        .with_envelope()
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "DELETE",
+                path: "/chatgroups/%7Bgroupid%7D/white/users/wzy_huawei%2CwzXXXXzu",
+                query: None,
+                body: None,
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[("accept", "application/json")],
+            },
+        )
+        .await;
+    let response = result.expect("remove_group_allowlist_users example `easemob`");
+    support::assert_decoded(
+        &response,
+        &[
+            ("/data/0/action", "\"remove_user_whitelist\""),
+            ("/data/0/result", "true"),
+            ("/data/0/user", "\"wzy_huawei\""),
         ],
     );
 }
@@ -2682,6 +2976,60 @@ async fn get_group_announcement_doc() {
 }
 
 #[tokio::test]
+async fn get_group_announcement_easemob_2023() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"action\": \"get\",\n  \"application\": \"8bXXXX02\",\n  \"uri\": \"http://XXXX/XXXX/XXXX/chatgroups/6XXXX7/announcement\",\n  \"entities\": [],\n  \"data\": {\n    \"announcement\" : \"群组公告...\"\n  },\n  \"timestamp\": 1542363546590,\n  \"duration\": 0,\n  \"organization\": \"XXXX\",\n  \"applicationName\": \"testapp\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client.group_announcements().get("6XXXX7").with_envelope().await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "GET",
+                path: "/chatgroups/6XXXX7/announcement",
+                query: None,
+                body: None,
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[("accept", "application/json")],
+            },
+        )
+        .await;
+    let response = result.expect("get_group_announcement example `easemob_2023`");
+    support::assert_decoded(&response, &[("/data/announcement", "\"群组公告...\"")]);
+}
+
+#[tokio::test]
+async fn get_group_announcement_easemob() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"action\": \"get\",\n  \"application\": \"8bXXXX02\",\n  \"uri\": \"https://XXXX/XXXX/XXXX/chatgroups/6XXXX7/announcement\",\n  \"entities\": [],\n  \"data\": {\n    \"announcement\": \"群组公告...\"\n  },\n  \"timestamp\": 1542363546590,\n  \"duration\": 0,\n  \"organization\": \"XXXX\",\n  \"applicationName\": \"testapp\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client.group_announcements().get("6XXXX7").with_envelope().await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "GET",
+                path: "/chatgroups/6XXXX7/announcement",
+                query: None,
+                body: None,
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[("accept", "application/json")],
+            },
+        )
+        .await;
+    let response = result.expect("get_group_announcement example `easemob`");
+    support::assert_decoded(&response, &[("/data/announcement", "\"群组公告...\"")]);
+}
+
+#[tokio::test]
 async fn update_group_announcement_doc() {
     let server = support::MockApi::start(
             200u16,
@@ -2715,6 +3063,80 @@ async fn update_group_announcement_doc() {
     support::assert_decoded(
         &response,
         &[("/data/id", "\"66021836783617\""), ("/data/result", "true")],
+    );
+}
+
+#[tokio::test]
+async fn update_group_announcement_easemob_2023() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"action\": \"post\",\n  \"application\": \"8bXXXX02\",\n  \"uri\": \"http://XXXX/XXXX/XXXX/chatgroups/6XXXX7/announcement\",\n  \"entities\": [],\n  \"data\": {\n    \"id\" : \"6XXXX7\",\n    \"result\" : true\n  },\n  \"timestamp\": 1542363546590,\n  \"duration\": 0,\n  \"organization\": \"XXXX\",\n  \"applicationName\": \"testapp\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .group_announcements()
+        .update("6XXXX7", "群组公告…")
+        .with_envelope()
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "POST",
+                path: "/chatgroups/6XXXX7/announcement",
+                query: None,
+                body: Some("{\"announcement\" : \"群组公告…\"}\n"),
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[
+                    ("accept", "application/json"),
+                    ("content-type", "application/json"),
+                ],
+            },
+        )
+        .await;
+    let response = result.expect("update_group_announcement example `easemob_2023`");
+    support::assert_decoded(
+        &response,
+        &[("/data/id", "\"6XXXX7\""), ("/data/result", "true")],
+    );
+}
+
+#[tokio::test]
+async fn update_group_announcement_easemob() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"action\": \"post\",\n  \"application\": \"8bXXXX02\",\n  \"uri\": \"https://XXXX/XXXX/XXXX/chatgroups/6XXXX7/announcement\",\n  \"entities\": [],\n  \"data\": {\n    \"id\": \"6XXXX7\",\n    \"result\": true\n  },\n  \"timestamp\": 1542363546590,\n  \"duration\": 0,\n  \"organization\": \"XXXX\",\n  \"applicationName\": \"testapp\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .group_announcements()
+        .update("6XXXX7", "群组公告…")
+        .with_envelope()
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "POST",
+                path: "/chatgroups/6XXXX7/announcement",
+                query: None,
+                body: Some("{\"announcement\" : \"群组公告…\"}\n"),
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[
+                    ("accept", "application/json"),
+                    ("content-type", "application/json"),
+                ],
+            },
+        )
+        .await;
+    let response = result.expect("update_group_announcement example `easemob`");
+    support::assert_decoded(
+        &response,
+        &[("/data/id", "\"6XXXX7\""), ("/data/result", "true")],
     );
 }
 
@@ -2758,6 +3180,66 @@ async fn list_group_blocklist_doc() {
 }
 
 #[tokio::test]
+async fn list_group_blocklist_easemob_2023() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"action\": \"get\",\n  \"application\": \"8bXXXX02\",\n  \"uri\": \"http://XXXX/XXXX/XXXX/chatgroups/67178793598977/blocks/users\",\n  \"entities\": [],\n  \"data\": [\n    \"user2\",\n    \"user3\"\n  ],\n  \"timestamp\": 1543466293681,\n  \"duration\": 0,\n  \"organization\": \"XXXX\",\n  \"applicationName\": \"testapp\",\n  \"count\": 2\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client.group_blocklist().list("66XXXX85").with_envelope().await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "GET",
+                path: "/chatgroups/66XXXX85/blocks/users",
+                query: None,
+                body: None,
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[("accept", "application/json")],
+            },
+        )
+        .await;
+    let response = result.expect("list_group_blocklist example `easemob_2023`");
+    support::assert_decoded(
+        &response,
+        &[("/count", "2"), ("/data/0", "\"user2\""), ("/data/1", "\"user3\"")],
+    );
+}
+
+#[tokio::test]
+async fn list_group_blocklist_easemob() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"action\": \"get\",\n  \"application\": \"8bXXXX02\",\n  \"uri\": \"https://XXXX/XXXX/XXXX/chatgroups/67178793598977/blocks/users\",\n  \"entities\": [],\n  \"data\": [\"user2\", \"user3\"],\n  \"timestamp\": 1543466293681,\n  \"duration\": 0,\n  \"organization\": \"XXXX\",\n  \"applicationName\": \"testapp\",\n  \"count\": 2\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client.group_blocklist().list("66XXXX85").with_envelope().await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "GET",
+                path: "/chatgroups/66XXXX85/blocks/users",
+                query: None,
+                body: None,
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[("accept", "application/json")],
+            },
+        )
+        .await;
+    let response = result.expect("list_group_blocklist example `easemob`");
+    support::assert_decoded(
+        &response,
+        &[("/count", "2"), ("/data/0", "\"user2\""), ("/data/1", "\"user3\"")],
+    );
+}
+
+#[tokio::test]
 async fn add_group_blocklist_user_doc() {
     let server = support::MockApi::start(
             200u16,
@@ -2785,6 +3267,74 @@ async fn add_group_blocklist_user_doc() {
         )
         .await;
     let response = result.expect("add_group_blocklist_user example `doc`");
+    support::assert_decoded(
+        &response,
+        &[
+            ("/data/action", "\"add_blocks\""),
+            ("/data/result", "true"),
+            ("/data/user", "\"user1\""),
+        ],
+    );
+}
+
+#[tokio::test]
+async fn add_group_blocklist_user_easemob_2023() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"action\": \"post\",\n  \"application\": \"8bXXXX02\",\n  \"uri\": \"http://XXXX/XXXX/XXXX/chatgroups/66XXXX85/blocks/users/user1\",\n  \"entities\": [],\n  \"data\": {\n    \"result\": true,\n    \"action\": \"add_blocks\",\n    \"user\": \"user1\",\n    \"groupid\": \"66XXXX85\"\n  },\n  \"timestamp\": 1542539577124,\n  \"duration\": 27,\n  \"organization\": \"XXXX\",\n  \"applicationName\": \"testapp\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client.group_blocklist().add("66XXXX85", "user1").with_envelope().await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "POST",
+                path: "/chatgroups/66XXXX85/blocks/users/user1",
+                query: None,
+                body: None,
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[("accept", "application/json")],
+            },
+        )
+        .await;
+    let response = result.expect("add_group_blocklist_user example `easemob_2023`");
+    support::assert_decoded(
+        &response,
+        &[
+            ("/data/action", "\"add_blocks\""),
+            ("/data/result", "true"),
+            ("/data/user", "\"user1\""),
+        ],
+    );
+}
+
+#[tokio::test]
+async fn add_group_blocklist_user_easemob() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"action\": \"post\",\n  \"application\": \"8bXXXX02\",\n  \"uri\": \"https://XXXX/XXXX/XXXX/chatgroups/66XXXX85/blocks/users/user1\",\n  \"entities\": [],\n  \"data\": {\n    \"result\": true,\n    \"action\": \"add_blocks\",\n    \"user\": \"user1\",\n    \"groupid\": \"66XXXX85\"\n  },\n  \"timestamp\": 1542539577124,\n  \"duration\": 27,\n  \"organization\": \"XXXX\",\n  \"applicationName\": \"testapp\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client.group_blocklist().add("66XXXX85", "user1").with_envelope().await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "POST",
+                path: "/chatgroups/66XXXX85/blocks/users/user1",
+                query: None,
+                body: None,
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[("accept", "application/json")],
+            },
+        )
+        .await;
+    let response = result.expect("add_group_blocklist_user example `easemob`");
     support::assert_decoded(
         &response,
         &[
@@ -2840,6 +3390,88 @@ async fn add_group_blocklist_users_doc() {
 }
 
 #[tokio::test]
+async fn add_group_blocklist_users_easemob_2023() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"action\": \"post\",\n  \"application\": \"8bXXXX02\",\n  \"uri\": \"http://XXXX/XXXX/XXXX/chatgroups/66XXXX85/blocks/users\",\n  \"entities\": [],\n  \"data\": [\n    {\n      \"result\": false,\n      \"action\": \"add_blocks\",\n      \"reason\": \"user: user3 doesn't exist in group: 66XXXX85\",\n      \"user\": \"user3\",\n      \"groupid\": \"66XXXX85\"\n    },\n    {\n      \"result\": true,\n      \"action\": \"add_blocks\",\n      \"user\": \"user4\",\n      \"groupid\": \"66XXXX85\"\n    }\n  ],\n  \"timestamp\": 1542540095540,\n  \"duration\": 16,\n  \"organization\": \"XXXX\",\n  \"applicationName\": \"testapp\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .group_blocklist()
+        .add_many("66XXXX85", ["user3", "user4"])
+        .with_envelope()
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "POST",
+                path: "/chatgroups/66XXXX85/blocks/users",
+                query: None,
+                body: Some("{\n  \"usernames\": [\n    \"user3\",\"user4\"\n  ]\n}\n"),
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[
+                    ("accept", "application/json"),
+                    ("content-type", "application/json"),
+                ],
+            },
+        )
+        .await;
+    let response = result.expect("add_group_blocklist_users example `easemob_2023`");
+    support::assert_decoded(
+        &response,
+        &[
+            ("/data/0/action", "\"add_blocks\""),
+            ("/data/0/reason", "\"user: user3 doesn't exist in group: 66XXXX85\""),
+            ("/data/0/result", "false"),
+        ],
+    );
+}
+
+#[tokio::test]
+async fn add_group_blocklist_users_easemob() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"action\": \"post\",\n  \"application\": \"8bXXXX02\",\n  \"uri\": \"https://XXXX/XXXX/XXXX/chatgroups/66XXXX85/blocks/users\",\n  \"entities\": [],\n  \"data\": [\n    {\n      \"result\": false,\n      \"action\": \"add_blocks\",\n      \"reason\": \"user: user3 doesn't exist in group: 66XXXX85\",\n      \"user\": \"user3\",\n      \"groupid\": \"66XXXX85\"\n    },\n    {\n      \"result\": true,\n      \"action\": \"add_blocks\",\n      \"user\": \"user4\",\n      \"groupid\": \"66XXXX85\"\n    }\n  ],\n  \"timestamp\": 1542540095540,\n  \"duration\": 16,\n  \"organization\": \"XXXX\",\n  \"applicationName\": \"testapp\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .group_blocklist()
+        .add_many("66XXXX85", ["user3", "user4"])
+        .with_envelope()
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "POST",
+                path: "/chatgroups/66XXXX85/blocks/users",
+                query: None,
+                body: Some("{\n  \"usernames\": [\n    \"user3\",\"user4\"\n  ]\n}\n"),
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[
+                    ("accept", "application/json"),
+                    ("content-type", "application/json"),
+                ],
+            },
+        )
+        .await;
+    let response = result.expect("add_group_blocklist_users example `easemob`");
+    support::assert_decoded(
+        &response,
+        &[
+            ("/data/0/action", "\"add_blocks\""),
+            ("/data/0/reason", "\"user: user3 doesn't exist in group: 66XXXX85\""),
+            ("/data/0/result", "false"),
+        ],
+    );
+}
+
+#[tokio::test]
 async fn remove_group_blocklist_user_doc() {
     let server = support::MockApi::start(
             200u16,
@@ -2873,6 +3505,82 @@ async fn remove_group_blocklist_user_doc() {
             ("/data/action", "\"remove_blocks\""),
             ("/data/groupid", "\"66016455491585\""),
             ("/data/result", "true"),
+        ],
+    );
+}
+
+#[tokio::test]
+async fn remove_group_blocklist_user_easemob_2023() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"action\": \"delete\",\n  \"application\": \"8bXXXX02\",\n  \"uri\": \"http://XXXX/XXXX/XXXX/chatgroups/66XXXX85/blocks/users/user1\",\n  \"entities\": [],\n  \"data\": {\n    \"result\": true,\n    \"action\": \"remove_blocks\",\n    \"user\": \"user1\",\n    \"groupid\": \"66XXXX85\"\n  },\n  \"timestamp\": 1542540470679,\n  \"duration\": 45,\n  \"organization\": \"XXXX\",\n  \"applicationName\": \"testapp\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .group_blocklist()
+        .remove("66XXXX85", "user1")
+        .with_envelope()
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "DELETE",
+                path: "/chatgroups/66XXXX85/blocks/users/user1",
+                query: None,
+                body: None,
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[("accept", "application/json")],
+            },
+        )
+        .await;
+    let response = result.expect("remove_group_blocklist_user example `easemob_2023`");
+    support::assert_decoded(
+        &response,
+        &[
+            ("/data/action", "\"remove_blocks\""),
+            ("/data/result", "true"),
+            ("/data/user", "\"user1\""),
+        ],
+    );
+}
+
+#[tokio::test]
+async fn remove_group_blocklist_user_easemob() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"action\": \"delete\",\n  \"application\": \"8bXXXX02\",\n  \"uri\": \"https://XXXX/XXXX/XXXX/chatgroups/66XXXX85/blocks/users/user1\",\n  \"entities\": [],\n  \"data\": {\n    \"result\": true,\n    \"action\": \"remove_blocks\",\n    \"user\": \"user1\",\n    \"groupid\": \"66XXXX85\"\n  },\n  \"timestamp\": 1542540470679,\n  \"duration\": 45,\n  \"organization\": \"XXXX\",\n  \"applicationName\": \"testapp\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .group_blocklist()
+        .remove("66XXXX85", "user1")
+        .with_envelope()
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "DELETE",
+                path: "/chatgroups/66XXXX85/blocks/users/user1",
+                query: None,
+                body: None,
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[("accept", "application/json")],
+            },
+        )
+        .await;
+    let response = result.expect("remove_group_blocklist_user example `easemob`");
+    support::assert_decoded(
+        &response,
+        &[
+            ("/data/action", "\"remove_blocks\""),
+            ("/data/result", "true"),
+            ("/data/user", "\"user1\""),
         ],
     );
 }
@@ -2916,6 +3624,82 @@ async fn remove_group_blocklist_users_doc() {
 }
 
 #[tokio::test]
+async fn remove_group_blocklist_users_easemob_2023() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"action\": \"delete\",\n  \"application\": \"8bXXXX02\",\n  \"uri\": \"http://XXXX/XXXX/XXXX/chatgroups/66XXXX85/blocks/users/user1%2Cuser2\",\n  \"entities\": [],\n  \"data\": [\n    {\n      \"result\": true,\n      \"action\": \"remove_blocks\",\n      \"user\": \"user1\",\n      \"groupid\": \"66XXXX85\"\n    },\n    {\n      \"result\": true,\n      \"action\": \"remove_blocks\",\n      \"user\": \"user2\",\n      \"groupid\": \"66XXXX85\"\n    }\n  ],\n  \"timestamp\": 1542541014655,\n  \"duration\": 29,\n  \"organization\": \"XXXX\",\n  \"applicationName\": \"testapp\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .group_blocklist()
+        .remove_many("66XXXX85", ["user1", "user2"])
+        .with_envelope()
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "DELETE",
+                path: "/chatgroups/66XXXX85/blocks/users/user1%2Cuser2",
+                query: None,
+                body: None,
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[("accept", "application/json")],
+            },
+        )
+        .await;
+    let response = result.expect("remove_group_blocklist_users example `easemob_2023`");
+    support::assert_decoded(
+        &response,
+        &[
+            ("/data/0/action", "\"remove_blocks\""),
+            ("/data/0/result", "true"),
+            ("/data/0/user", "\"user1\""),
+        ],
+    );
+}
+
+#[tokio::test]
+async fn remove_group_blocklist_users_easemob() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"action\": \"delete\",\n  \"application\": \"8bXXXX02\",\n  \"uri\": \"https://XXXX/XXXX/XXXX/chatgroups/66XXXX85/blocks/users/user1%2Cuser2\",\n  \"entities\": [],\n  \"data\": [\n    {\n      \"result\": true,\n      \"action\": \"remove_blocks\",\n      \"user\": \"user1\",\n      \"groupid\": \"66XXXX85\"\n    },\n    {\n      \"result\": true,\n      \"action\": \"remove_blocks\",\n      \"user\": \"user2\",\n      \"groupid\": \"66XXXX85\"\n    }\n  ],\n  \"timestamp\": 1542541014655,\n  \"duration\": 29,\n  \"organization\": \"XXXX\",\n  \"applicationName\": \"testapp\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .group_blocklist()
+        .remove_many("66XXXX85", ["user1", "user2"])
+        .with_envelope()
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "DELETE",
+                path: "/chatgroups/66XXXX85/blocks/users/user1%2Cuser2",
+                query: None,
+                body: None,
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[("accept", "application/json")],
+            },
+        )
+        .await;
+    let response = result.expect("remove_group_blocklist_users example `easemob`");
+    support::assert_decoded(
+        &response,
+        &[
+            ("/data/0/action", "\"remove_blocks\""),
+            ("/data/0/result", "true"),
+            ("/data/0/user", "\"user1\""),
+        ],
+    );
+}
+
+#[tokio::test]
 async fn list_group_files_doc() {
     let server = support::MockApi::start(
             200u16,
@@ -2951,6 +3735,86 @@ async fn list_group_files_doc() {
             ("/data/0/file_id", "\"dbd88d20-XXXX-XXXX-95fc-638fc2d59a8d\""),
             ("/data/1/created", "1597811424158"),
             ("/data/1/file_size", "326127"),
+        ],
+    );
+}
+
+#[tokio::test]
+async fn list_group_files_easemob_2023() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"action\": \"get\",\n  \"application\": \"8bXXXX02\",\n  \"params\": {\n        \"pagesize\": [\n            \"10\"\n        ],\n        \"pagenum\": [\n            \"1\"\n        ]\n    },\n  \"uri\": \"http://XXXX/XXXX/XXXX/chatgroups/6XXXX7/share_files\",\n  \"entities\": [],\n  \"data\": [\n        {\n            \"file_id\": \"dbd88d20-e1d4-11ea-95fc-638fc2d59a8d\",\n            \"file_name\": \"159781149272586.jpg\",\n            \"file_owner\": \"u1\",\n            \"file_size\": 326127,\n            \"created\": 1597811492594\n        },\n        {\n            \"file_id\": \"b30XXXX4f\",\n            \"file_name\": \"159781141836993.jpg\",\n            \"file_owner\": \"u1\",\n            \"file_size\": 326127,\n            \"created\": 1597811424158\n        }\n    ],\n  \"timestamp\": 1542363546590,\n  \"duration\": 0,\n  \"organization\": \"XXXX\",\n  \"applicationName\": \"testapp\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .group_files()
+        .list("6XXXX7")
+        .pagenum(1)
+        .pagesize(10)
+        .with_envelope()
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "GET",
+                path: "/chatgroups/6XXXX7/share_files",
+                query: Some("pagenum=1&pagesize=10"),
+                body: None,
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[("accept", "application/json")],
+            },
+        )
+        .await;
+    let response = result.expect("list_group_files example `easemob_2023`");
+    support::assert_decoded(
+        &response,
+        &[
+            ("/data/0/file_id", "\"dbd88d20-e1d4-11ea-95fc-638fc2d59a8d\""),
+            ("/data/0/file_name", "\"159781149272586.jpg\""),
+            ("/data/0/file_owner", "\"u1\""),
+        ],
+    );
+}
+
+#[tokio::test]
+async fn list_group_files_easemob() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"action\": \"get\",\n  \"application\": \"8bXXXX02\",\n  \"params\": {\n    \"pagesize\": [\"10\"],\n    \"pagenum\": [\"1\"]\n  },\n  \"uri\": \"https://XXXX/XXXX/XXXX/chatgroups/6XXXX7/share_files\",\n  \"entities\": [],\n  \"data\": [\n    {\n      \"file_id\": \"dbd88d20-e1d4-11ea-95fc-638fc2d59a8d\",\n      \"file_name\": \"159781149272586.jpg\",\n      \"file_owner\": \"u1\",\n      \"file_size\": 326127,\n      \"created\": 1597811492594\n    },\n    {\n      \"file_id\": \"b30XXXX4f\",\n      \"file_name\": \"159781141836993.jpg\",\n      \"file_owner\": \"u1\",\n      \"file_size\": 326127,\n      \"created\": 1597811424158\n    }\n  ],\n  \"timestamp\": 1542363546590,\n  \"duration\": 0,\n  \"organization\": \"XXXX\",\n  \"applicationName\": \"testapp\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .group_files()
+        .list("6XXXX7")
+        .pagenum(1)
+        .pagesize(10)
+        .with_envelope()
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "GET",
+                path: "/chatgroups/6XXXX7/share_files",
+                query: Some("pagenum=1&pagesize=10"),
+                body: None,
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[("accept", "application/json")],
+            },
+        )
+        .await;
+    let response = result.expect("list_group_files example `easemob`");
+    support::assert_decoded(
+        &response,
+        &[
+            ("/data/0/file_id", "\"dbd88d20-e1d4-11ea-95fc-638fc2d59a8d\""),
+            ("/data/0/file_name", "\"159781149272586.jpg\""),
+            ("/data/0/file_owner", "\"u1\""),
         ],
     );
 }
@@ -3003,6 +3867,108 @@ async fn upload_group_file_doc() {
 }
 
 #[tokio::test]
+async fn upload_group_file_easemob_2023() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n\n  \"action\" : \"post\",\n  \"application\" : \"7fXXXXef\",\n  \"uri\" : \"http://XXXX/XXXX/XXXX/chatgroups/6XXXX7/share_files\",\n  \"entities\" : [ ],\n  \"data\" : {\n    \"file_url\" : \"https://XXXX/XXXX/XXXX/chatgroups/6XXXX7/share_files/c6XXXXc0\",\n    \"group_id\" : \"6XXXX7\",\n    \"file_name\" : \"img_3.jpg\",\n    \"created\" : 1599050554954,\n    \"file_id\" : \"c6XXXXc0\",\n    \"file_size\" : 13512\n  },\n  \"timestamp\" : 1599050554978,\n  \"duration\" : 0,\n  \"organization\" : \"XXXX\",\n  \"applicationName\" : \"testapp\"\n\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .group_files()
+        .upload(
+            "66021836783617",
+            agora_chat::UploadFile::from_bytes(
+                "IMG_3.JPG",
+                b"conformance test file".to_vec(),
+            ),
+        )
+        .restrict_access(true)
+        .with_envelope()
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "POST",
+                path: "/chatgroups/66021836783617/share_files",
+                query: None,
+                body: None,
+                multipart: &["file"],
+                form: false,
+                download: false,
+                headers: &[
+                    ("accept", "application/json"),
+                    ("content-type", "multipart/form-data"),
+                    ("restrict-access", "true"),
+                ],
+            },
+        )
+        .await;
+    let response = result.expect("upload_group_file example `easemob_2023`");
+    support::assert_decoded(
+        &response,
+        &[
+            ("/data/file_name", "\"img_3.jpg\""),
+            (
+                "/data/file_url",
+                "\"https://XXXX/XXXX/XXXX/chatgroups/6XXXX7/share_files/c6XXXXc0\"",
+            ),
+            ("/data/group_id", "\"6XXXX7\""),
+        ],
+    );
+}
+
+#[tokio::test]
+async fn upload_group_file_easemob() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"action\": \"post\",\n  \"application\": \"7fXXXXef\",\n  \"uri\": \"https://XXXX/XXXX/XXXX/chatgroups/6XXXX7/share_files\",\n  \"entities\": [],\n  \"data\": {\n    \"file_url\": \"https://XXXX/XXXX/XXXX/chatgroups/6XXXX7/share_files/c6XXXXc0\",\n    \"group_id\": \"6XXXX7\",\n    \"file_name\": \"img_3.jpg\",\n    \"created\": 1599050554954,\n    \"file_id\": \"c6XXXXc0\",\n    \"file_size\": 13512\n  },\n  \"timestamp\": 1599050554978,\n  \"duration\": 0,\n  \"organization\": \"XXXX\",\n  \"applicationName\": \"testapp\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .group_files()
+        .upload(
+            "66021836783617",
+            agora_chat::UploadFile::from_bytes(
+                "IMG_3.JPG",
+                b"conformance test file".to_vec(),
+            ),
+        )
+        .with_envelope()
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "POST",
+                path: "/chatgroups/66021836783617/share_files",
+                query: None,
+                body: None,
+                multipart: &["file"],
+                form: false,
+                download: false,
+                headers: &[
+                    ("accept", "application/json"),
+                    ("content-type", "multipart/form-data"),
+                ],
+            },
+        )
+        .await;
+    let response = result.expect("upload_group_file example `easemob`");
+    support::assert_decoded(
+        &response,
+        &[
+            ("/data/file_name", "\"img_3.jpg\""),
+            (
+                "/data/file_url",
+                "\"https://XXXX/XXXX/XXXX/chatgroups/6XXXX7/share_files/c6XXXXc0\"",
+            ),
+            ("/data/group_id", "\"6XXXX7\""),
+        ],
+    );
+}
+
+#[tokio::test]
 async fn download_group_file_doc() {
     let server = support::MockApi::start(200u16, "Hello world").await;
     let client = server.client();
@@ -3025,6 +3991,29 @@ async fn download_group_file_doc() {
         )
         .await;
     let download = result.expect("download_group_file example `doc`");
+    support::assert_download(download, "Hello world").await;
+}
+
+#[tokio::test]
+async fn download_group_file_easemob() {
+    let server = support::MockApi::start(200u16, "Hello world").await;
+    let client = server.client();
+    let result = client.group_files().download("6XXXX7", "b30XXXX4f").await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "GET",
+                path: "/chatgroups/6XXXX7/share_files/b30XXXX4f",
+                query: None,
+                body: None,
+                multipart: &[],
+                form: false,
+                download: true,
+                headers: &[],
+            },
+        )
+        .await;
+    let download = result.expect("download_group_file example `easemob`");
     support::assert_download(download, "Hello world").await;
 }
 
@@ -3060,6 +4049,82 @@ async fn delete_group_file_doc() {
         &response,
         &[
             ("/data/file_id", "\"b30e0be0-XXXX-XXXX-8732-172a3f85134f\""),
+            ("/data/result", "true"),
+        ],
+    );
+}
+
+#[tokio::test]
+async fn delete_group_file_easemob_2023() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"action\": \"delete\",\n  \"application\": \"8bXXXX02\",\n  \"uri\": \"http://XXXX/XXXX/XXXX/chatgroups/6XXXX7/share_files/b30XXXX4f\",\n  \"entities\": [],\n  \"data\": {\n      \"group_id\": \"6XXXX7\",\n      \"file_id\": \"b30XXXX4f\",\n      \"result\": true\n  },\n  \"timestamp\": 1599049350114,\n  \"duration\": 0,\n  \"organization\": \"XXXX\",\n  \"applicationName\": \"testapp\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .group_files()
+        .delete("6XXXX7", "b30XXXX4f")
+        .with_envelope()
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "DELETE",
+                path: "/chatgroups/6XXXX7/share_files/b30XXXX4f",
+                query: None,
+                body: None,
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[("accept", "application/json")],
+            },
+        )
+        .await;
+    let response = result.expect("delete_group_file example `easemob_2023`");
+    support::assert_decoded(
+        &response,
+        &[
+            ("/data/file_id", "\"b30XXXX4f\""),
+            ("/data/group_id", "\"6XXXX7\""),
+            ("/data/result", "true"),
+        ],
+    );
+}
+
+#[tokio::test]
+async fn delete_group_file_easemob() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"action\": \"delete\",\n  \"application\": \"8bXXXX02\",\n  \"uri\": \"https://XXXX/XXXX/XXXX/chatgroups/6XXXX7/share_files/b30XXXX4f\",\n  \"entities\": [],\n  \"data\": {\n    \"group_id\": \"6XXXX7\",\n    \"file_id\": \"b30XXXX4f\",\n    \"result\": true\n  },\n  \"timestamp\": 1599049350114,\n  \"duration\": 0,\n  \"organization\": \"XXXX\",\n  \"applicationName\": \"testapp\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .group_files()
+        .delete("6XXXX7", "b30XXXX4f")
+        .with_envelope()
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "DELETE",
+                path: "/chatgroups/6XXXX7/share_files/b30XXXX4f",
+                query: None,
+                body: None,
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[("accept", "application/json")],
+            },
+        )
+        .await;
+    let response = result.expect("delete_group_file example `easemob`");
+    support::assert_decoded(
+        &response,
+        &[
+            ("/data/file_id", "\"b30XXXX4f\""),
+            ("/data/group_id", "\"6XXXX7\""),
             ("/data/result", "true"),
         ],
     );
@@ -3106,6 +4171,88 @@ async fn list_group_members_doc() {
 }
 
 #[tokio::test]
+async fn list_group_members_easemob_2023() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n    \"action\": \"get\",\n    \"application\": \"52XXXXf0\",\n    \"params\": {\n        \"pagesize\": [\n          \"2\"\n        ],\n        \"pagenum\": [\n          \"2\"\n        ]\n    },\n    \"uri\": \"http://XXXX/XXXX/XXXX/chatgroups/10XXXX85/users\",\n    \"entities\": [],\n    \"data\": [\n    {\n            \"member\": \"user1\"\n    },\n    {\n            \"member\": \"user2\"\n    }\n    ],\n    \"timestamp\": 1489074511416,\n    \"duration\": 0,\n    \"organization\": \"XXXX\",\n    \"applicationName\": \"testapp\",\n    \"count\": 2\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .group_members()
+        .list("10XXXX85")
+        .pagenum(2)
+        .pagesize(2)
+        .with_envelope()
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "GET",
+                path: "/chatgroups/10XXXX85/users",
+                query: Some("pagenum=2&pagesize=2"),
+                body: None,
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[],
+            },
+        )
+        .await;
+    let response = result.expect("list_group_members example `easemob_2023`");
+    support::assert_decoded(
+        &response,
+        &[
+            ("/count", "2"),
+            ("/data/0/member", "\"user1\""),
+            ("/data/1/member", "\"user2\""),
+        ],
+    );
+}
+
+#[tokio::test]
+async fn list_group_members_easemob() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"action\": \"get\",\n  \"application\": \"cc7380d5-XXXX-XXXX-a93e-51d6d590b475\",\n  \"params\": {\n    \"joined_time\": [\n        \"true\"\n    ],\n    \"pagesize\": [\"2\"],\n    \"pagenum\": [\"2\"]\n  },\n  \"uri\": \"https://XXXX/XXXX/XXXX/chatgroups/10XXXX85/users\",\n  \"entities\": [],\n  \"data\": [\n    {\n          \"owner\": \"user1\",\n          \"joined_time\": 1732524850107\n    },\n    {\n          \"member\": \"user2\",\n          \"joined_time\": 173252433456\n    }\n  ],\n  \"timestamp\": 1489074511416,\n  \"duration\": 0,\n  \"organization\": \"XXXX\",\n  \"applicationName\": \"testapp\",\n  \"count\": 2\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .group_members()
+        .list("10XXXX85")
+        .pagenum(1)
+        .pagesize(1000)
+        .joined_time(true)
+        .with_envelope()
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "GET",
+                path: "/chatgroups/10XXXX85/users",
+                query: Some("pagesize=1000&pagenum=1&joined_time=true"),
+                body: None,
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[],
+            },
+        )
+        .await;
+    let response = result.expect("list_group_members example `easemob`");
+    support::assert_decoded(
+        &response,
+        &[
+            ("/count", "2"),
+            ("/data/0/joined_time", "1732524850107"),
+            ("/data/0/owner", "\"user1\""),
+            ("/data/1/member", "\"user2\""),
+        ],
+    );
+}
+
+#[tokio::test]
 async fn add_group_member_doc() {
     let server = support::MockApi::start(
             200u16,
@@ -3139,6 +4286,79 @@ async fn add_group_member_doc() {
             ("/data/groupid", "\"66016455491585\""),
             ("/data/result", "true"),
             ("/data/user", "\"user4\""),
+        ],
+    );
+}
+
+#[tokio::test]
+async fn add_group_member_easemob_2023() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"action\": \"post\",\n  \"application\": \"8bXXXX02\",\n  \"uri\": \"http://XXXX/XXXX/XXXX/chatgroups/66XXXX85/users/user4\",\n  \"entities\": [],\n  \"data\": {\n    \"result\": true,\n    \"groupid\": \"66XXXX85\",\n    \"action\": \"add_member\",\n    \"user\": \"user4\"\n  },\n  \"timestamp\": 1542364958405,\n  \"duration\": 0,\n  \"organization\": \"XXXX\",\n  \"applicationName\": \"testapp\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client.group_members().add("66XXXX85", "user4").with_envelope().await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "POST",
+                path: "/chatgroups/66XXXX85/users/user4",
+                query: None,
+                body: None,
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[("accept", "application/json")],
+            },
+        )
+        .await;
+    let response = result.expect("add_group_member example `easemob_2023`");
+    support::assert_decoded(
+        &response,
+        &[
+            ("/data/action", "\"add_member\""),
+            ("/data/groupid", "\"66XXXX85\""),
+            ("/data/result", "true"),
+        ],
+    );
+}
+
+#[tokio::test]
+async fn add_group_member_easemob() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"action\": \"post\",\n  \"application\": \"8bXXXX02\",\n  \"uri\": \"https://XXXX/XXXX/XXXX/chatgroups/66XXXX85/users/user4\",\n  \"entities\": [],\n  \"data\": {\n    \"result\": true,\n    \"groupid\": \"66XXXX85\",\n    \"action\": \"add_member\",\n    \"user\": \"user4\"\n  },\n  \"timestamp\": 1542364958405,\n  \"duration\": 0,\n  \"organization\": \"XXXX\",\n  \"applicationName\": \"testapp\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .group_members()
+        .add("66XXXX85", "user4")
+        .need_notify(false)
+        .with_envelope()
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "POST",
+                path: "/chatgroups/66XXXX85/users/user4",
+                query: Some("need_notify=false"),
+                body: None,
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[("accept", "application/json")],
+            },
+        )
+        .await;
+    let response = result.expect("add_group_member example `easemob`");
+    support::assert_decoded(
+        &response,
+        &[
+            ("/data/action", "\"add_member\""),
+            ("/data/groupid", "\"66XXXX85\""),
+            ("/data/result", "true"),
         ],
     );
 }
@@ -3187,6 +4407,89 @@ async fn add_group_members_doc() {
 }
 
 #[tokio::test]
+async fn add_group_members_easemob_2023() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"action\": \"post\",\n  \"application\": \"8bXXXX02\",\n  \"uri\": \"http://XXXX/XXXX/XXXX/chatgroups/66XXXX85/users\",\n  \"entities\": [],\n  \"data\": {\n    \"newmembers\": [\n      \"user5\",\n      \"user4\"\n    ],\n    \"groupid\": \"66XXXX85\",\n    \"action\": \"add_member\"\n  },\n  \"timestamp\": 1542365557942,\n  \"duration\": 0,\n  \"organization\": \"XXXX\",\n  \"applicationName\": \"testapp\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .group_members()
+        .add_many("66XXXX85", ["user4", "user5"])
+        .with_envelope()
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "POST",
+                path: "/chatgroups/66XXXX85/users",
+                query: None,
+                body: Some("{\n  \"usernames\": [\n    \"user4\",\"user5\"\n  ]\n}\n"),
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[
+                    ("accept", "application/json"),
+                    ("content-type", "application/json"),
+                ],
+            },
+        )
+        .await;
+    let response = result.expect("add_group_members example `easemob_2023`");
+    support::assert_decoded(
+        &response,
+        &[
+            ("/data/groupid", "\"66XXXX85\""),
+            ("/data/newmembers/0", "\"user5\""),
+            ("/data/newmembers/1", "\"user4\""),
+        ],
+    );
+}
+
+#[tokio::test]
+async fn add_group_members_easemob() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"action\": \"post\",\n  \"application\": \"8bXXXX02\",\n  \"uri\": \"https://XXXX/XXXX/XXXX/chatgroups/66XXXX85/users\",\n  \"entities\": [],\n  \"data\": {\n    \"newmembers\": [\"user5\", \"user4\"],\n    \"groupid\": \"66XXXX85\",\n    \"action\": \"add_member\"\n  },\n  \"timestamp\": 1542365557942,\n  \"duration\": 0,\n  \"organization\": \"XXXX\",\n  \"applicationName\": \"testapp\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .group_members()
+        .add_many("66XXXX85", ["user4", "user5"])
+        .need_notify(false)
+        .with_envelope()
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "POST",
+                path: "/chatgroups/66XXXX85/users",
+                query: Some("need_notify=false"),
+                body: Some("{\n  \"usernames\": [\n    \"user4\",\"user5\"\n  ]\n}\n"),
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[
+                    ("accept", "application/json"),
+                    ("content-type", "application/json"),
+                ],
+            },
+        )
+        .await;
+    let response = result.expect("add_group_members example `easemob`");
+    support::assert_decoded(
+        &response,
+        &[
+            ("/data/groupid", "\"66XXXX85\""),
+            ("/data/newmembers/0", "\"user5\""),
+            ("/data/newmembers/1", "\"user4\""),
+        ],
+    );
+}
+
+#[tokio::test]
 async fn remove_group_member_doc() {
     let server = support::MockApi::start(
             200u16,
@@ -3214,6 +4517,83 @@ async fn remove_group_member_doc() {
         )
         .await;
     let response = result.expect("remove_group_member example `doc`");
+    support::assert_decoded(
+        &response,
+        &[
+            ("/data/action", "\"remove_member\""),
+            ("/data/result", "true"),
+            ("/data/user", "\"user3\""),
+        ],
+    );
+}
+
+#[tokio::test]
+async fn remove_group_member_easemob_2023() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"action\": \"delete\",\n  \"application\": \"8bXXXX02\",\n  \"uri\": \"http://XXXX/XXXX/XXXX/chatgroups/66XXXX85/users/user3\",\n  \"entities\": [],\n  \"data\": {\n    \"result\": true,\n    \"action\": \"remove_member\",\n    \"user\": \"user3\",\n    \"groupid\": \"66XXXX85\"\n  },\n  \"timestamp\": 1542365943067,\n  \"duration\": 0,\n  \"organization\": \"XXXX\",\n  \"applicationName\": \"testapp\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .group_members()
+        .remove("66XXXX85", "user3")
+        .with_envelope()
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "DELETE",
+                path: "/chatgroups/66XXXX85/users/user3",
+                query: None,
+                body: None,
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[("accept", "application/json")],
+            },
+        )
+        .await;
+    let response = result.expect("remove_group_member example `easemob_2023`");
+    support::assert_decoded(
+        &response,
+        &[
+            ("/data/action", "\"remove_member\""),
+            ("/data/result", "true"),
+            ("/data/user", "\"user3\""),
+        ],
+    );
+}
+
+#[tokio::test]
+async fn remove_group_member_easemob() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"action\": \"delete\",\n  \"application\": \"8bXXXX02\",\n  \"uri\": \"https://XXXX/XXXX/XXXX/chatgroups/66XXXX85/users/user3\",\n  \"entities\": [],\n  \"data\": {\n    \"result\": true,\n    \"action\": \"remove_member\",\n    \"user\": \"user3\",\n    \"groupid\": \"66XXXX85\"\n  },\n  \"timestamp\": 1542365943067,\n  \"duration\": 0,\n  \"organization\": \"XXXX\",\n  \"applicationName\": \"testapp\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .group_members()
+        .remove("66XXXX85", "user3")
+        .need_notify(false)
+        .with_envelope()
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "DELETE",
+                path: "/chatgroups/66XXXX85/users/user3",
+                query: Some("need_notify=false"),
+                body: None,
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[("accept", "application/json")],
+            },
+        )
+        .await;
+    let response = result.expect("remove_group_member example `easemob`");
     support::assert_decoded(
         &response,
         &[
@@ -3263,6 +4643,83 @@ async fn remove_group_members_doc() {
 }
 
 #[tokio::test]
+async fn remove_group_members_easemob_2023() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n    \"action\": \"delete\",\n    \"application\": \"9bXXXXf7\",\n    \"uri\": \"https://XXXX/XXXX/XXXX\",\n    \"entities\": [],\n    \"data\": [{\n        \"result\": false,\n        \"action\": \"remove_member\",\n        \"reason\": \"user ttXXXX81 doesn't exist.\",\n        \"user\": \"user1\",\n        \"groupid\": \"14XXXX79\"\n    },\n    {\n        \"result\": true,\n        \"action\": \"remove_member\",\n        \"user\": \"user2\",\n        \"groupid\": \"14XXXX79\"\n    },\n    {\n        \"result\": true,\n        \"action\": \"remove_member\",\n        \"user\": \"user3\",\n        \"groupid\": \"14XXXX79\"\n    }],\n    \"timestamp\": 1433492935318,\n    \"duration\": 84,\n    \"organization\": \"XXXX\",\n    \"applicationName\": \"testapp\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .group_members()
+        .remove_many("66XXXX85", ["ttXXXX81", "user2", "user3"])
+        .with_envelope()
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "DELETE",
+                path: "/chatgroups/66XXXX85/users/ttXXXX81%2Cuser2%2Cuser3",
+                query: None,
+                body: None,
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[("accept", "application/json")],
+            },
+        )
+        .await;
+    let response = result.expect("remove_group_members example `easemob_2023`");
+    support::assert_decoded(
+        &response,
+        &[
+            ("/data/0/action", "\"remove_member\""),
+            ("/data/0/reason", "\"user ttXXXX81 doesn't exist.\""),
+            ("/data/0/result", "false"),
+        ],
+    );
+}
+
+#[tokio::test]
+async fn remove_group_members_easemob() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"action\": \"delete\",\n  \"application\": \"9bXXXXf7\",\n  \"uri\": \"https://XXXX/XXXX/XXXX\",\n  \"entities\": [],\n  \"data\": [\n    {\n      \"result\": false,\n      \"action\": \"remove_member\",\n      \"reason\": \"user ttXXXX81 doesn't exist.\",\n      \"user\": \"user1\",\n      \"groupid\": \"14XXXX79\"\n    },\n    {\n      \"result\": true,\n      \"action\": \"remove_member\",\n      \"user\": \"user2\",\n      \"groupid\": \"14XXXX79\"\n    },\n    {\n      \"result\": true,\n      \"action\": \"remove_member\",\n      \"user\": \"user3\",\n      \"groupid\": \"14XXXX79\"\n    }\n  ],\n  \"timestamp\": 1433492935318,\n  \"duration\": 84,\n  \"organization\": \"XXXX\",\n  \"applicationName\": \"testapp\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .group_members()
+        .remove_many("66XXXX85", ["ttXXXX81", "user2", "user3"])
+        .need_notify(false)
+        .with_envelope()
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "DELETE",
+                path: "/chatgroups/66XXXX85/users/ttXXXX81%2Cuser2%2Cuser3",
+                query: Some("need_notify=false"),
+                body: None,
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[("accept", "application/json")],
+            },
+        )
+        .await;
+    let response = result.expect("remove_group_members example `easemob`");
+    support::assert_decoded(
+        &response,
+        &[
+            ("/data/0/action", "\"remove_member\""),
+            ("/data/0/reason", "\"user ttXXXX81 doesn't exist.\""),
+            ("/data/0/result", "false"),
+        ],
+    );
+}
+
+#[tokio::test]
 async fn update_group_member_attributes_doc() {
     let server = support::MockApi::start(
             200u16,
@@ -3303,6 +4760,42 @@ async fn update_group_member_attributes_doc() {
 }
 
 #[tokio::test]
+async fn update_group_member_attributes_easemob() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"timestamp\": 1678674135533,\n  \"data\": {\n    \"key1\": \"value1\"\n  },\n  \"duration\": 53\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .group_members()
+        .set_attributes("XXXX", "XXXX", support::from_json("{\"key1\":\"value1\"}"))
+        .with_envelope()
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "PUT",
+                path: "/metadata/chatgroup/XXXX/user/XXXX",
+                query: None,
+                body: Some(
+                    "{\n    \"metaData\": {\n          \"key1\": \"value1\"\n    }\n}\n",
+                ),
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[
+                    ("accept", "application/json"),
+                    ("content-type", "application/json"),
+                ],
+            },
+        )
+        .await;
+    let response = result.expect("update_group_member_attributes example `easemob`");
+    support::assert_decoded(&response, &[("/data/key1", "\"value1\"")]);
+}
+
+#[tokio::test]
 async fn get_group_member_attributes_doc() {
     let server = support::MockApi::start(
             200u16,
@@ -3330,6 +4823,37 @@ async fn get_group_member_attributes_doc() {
         )
         .await;
     let response = result.expect("get_group_member_attributes example `doc`");
+    support::assert_decoded(&response, &[("/data/key1", "\"value1\"")]);
+}
+
+#[tokio::test]
+async fn get_group_member_attributes_easemob() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"timestamp\": 1678674211840,\n  \"data\": {\n    \"key1\": \"value1\"\n  },\n  \"duration\": 6\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .group_members()
+        .get_attributes("XXXX", "XXXX")
+        .with_envelope()
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "GET",
+                path: "/metadata/chatgroup/XXXX/user/XXXX",
+                query: None,
+                body: None,
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[("accept", "application/json")],
+            },
+        )
+        .await;
+    let response = result.expect("get_group_member_attributes example `easemob`");
     support::assert_decoded(&response, &[("/data/key1", "\"value1\"")]);
 }
 
@@ -3373,6 +4897,93 @@ async fn batch_get_group_member_attributes_doc() {
 }
 
 #[tokio::test]
+async fn batch_get_group_member_attributes_easemob() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"timestamp\": 1678674292783,\n  \"data\": {\n    \"test1\": {\n      \"key1\": \"value1\"\n    },\n    \"test2\": {\n      \"key1\": \"value1\"\n    }\n  },\n  \"duration\": 2\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .group_members()
+        .get_many_attributes("XXXX", ["test1", "test2"], ["key1", "key2"])
+        .with_envelope()
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "POST",
+                path: "/metadata/chatgroup/XXXX/get",
+                query: None,
+                body: Some(
+                    "{\n    \"targets\":[\"test1\",\"test2\"],\n    \"properties\":[\"key1\",\"key2\"]\n}\n",
+                ),
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[
+                    ("accept", "application/json"),
+                    ("content-type", "application/json"),
+                ],
+            },
+        )
+        .await;
+    let response = result.expect("batch_get_group_member_attributes example `easemob`");
+    support::assert_decoded(
+        &response,
+        &[("/data/test1/key1", "\"value1\""), ("/data/test2/key1", "\"value1\"")],
+    );
+}
+
+#[tokio::test]
+async fn set_group_members_attributes_doc() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n    \"timestamp\": 1727593257722,\n    \"data\": {\n        \"updateMetadataFailed\": [],\n        \"updateMetadataSucceeded\": [\n            {\n                \"username\": \"user1\",\n                \"metadata\": {\n                    \"metadataKey1\": \"value1\",\n                    \"metadataKey2\": \"value2\"\n                }\n            },\n            {\n                \"username\": \"user2\",\n                \"metadata\": {\n                    \"metadataKey3\": \"value3\"\n                }\n            }\n        ]\n    },\n    \"duration\": 483\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .group_members()
+        .set_many_attributes(
+            "XXXX",
+            support::from_json(
+                "[{\"username\":\"user1\",\"metadata\":{\"metadataKey1\":\"value1\",\"metadataKey2\":\"value2\"}},{\"username\":\"user2\",\"metadata\":{\"metadataKey3\":\"value3\",\"metadataKey4\":\"\"}}]",
+            ),
+        )
+        .with_envelope()
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "PUT",
+                path: "/metadata/chatgroup/XXXX/users/batch",
+                query: None,
+                body: Some(
+                    "[\n    {\n        \"username\": \"user1\",\n        \"metadata\": {\n            \"metadataKey1\": \"value1\",\n            \"metadataKey2\": \"value2\"\n        }\n    },\n    {\n        \"username\": \"user2\",\n        \"metadata\": {\n            \"metadataKey3\": \"value3\",\n            \"metadataKey4\": \"\"\n        }\n    }\n]\n",
+                ),
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[
+                    ("accept", "application/json"),
+                    ("content-type", "application/json"),
+                ],
+            },
+        )
+        .await;
+    let response = result.expect("set_group_members_attributes example `doc`");
+    support::assert_decoded(
+        &response,
+        &[
+            ("/data/updateMetadataFailed", "[]"),
+            ("/data/updateMetadataSucceeded/0/username", "\"user1\""),
+            ("/data/updateMetadataSucceeded/1/metadata/metadataKey3", "\"value3\""),
+        ],
+    );
+}
+
+#[tokio::test]
 async fn list_group_admins_doc() {
     let server = support::MockApi::start(
             200u16,
@@ -3400,6 +5011,60 @@ async fn list_group_admins_doc() {
         )
         .await;
     let response = result.expect("list_group_admins example `doc`");
+    support::assert_decoded(&response, &[("/count", "1"), ("/data/0", "\"user1\"")]);
+}
+
+#[tokio::test]
+async fn list_group_admins_easemob_2023() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n    \"action\": \"get\",\n    \"application\": \"52XXXXf0\",\n    \"uri\": \"http://XXXX/XXXX/XXXX/chatgroups/10XXXX85/admin\",\n    \"entities\": [],\n    \"data\": [\"user1\"],\n    \"timestamp\": 1489073361210,\n    \"duration\": 0,\n    \"organization\": \"XXXX\",\n    \"applicationName\": \"testapp\",\n    \"count\": 1\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client.group_members().list_admins("10XXXX85").with_envelope().await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "GET",
+                path: "/chatgroups/10XXXX85/admin",
+                query: None,
+                body: None,
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[],
+            },
+        )
+        .await;
+    let response = result.expect("list_group_admins example `easemob_2023`");
+    support::assert_decoded(&response, &[("/count", "1"), ("/data/0", "\"user1\"")]);
+}
+
+#[tokio::test]
+async fn list_group_admins_easemob() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"action\": \"get\",\n  \"application\": \"52XXXXf0\",\n  \"uri\": \"https://XXXX/XXXX/XXXX/chatgroups/10XXXX85/admin\",\n  \"entities\": [],\n  \"data\": [\"user1\"],\n  \"timestamp\": 1489073361210,\n  \"duration\": 0,\n  \"organization\": \"XXXX\",\n  \"applicationName\": \"testapp\",\n  \"count\": 1\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client.group_members().list_admins("10XXXX85").with_envelope().await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "GET",
+                path: "/chatgroups/10XXXX85/admin",
+                query: None,
+                body: None,
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[],
+            },
+        )
+        .await;
+    let response = result.expect("list_group_admins example `easemob`");
     support::assert_decoded(&response, &[("/count", "1"), ("/data/0", "\"user1\"")]);
 }
 
@@ -3441,6 +5106,74 @@ async fn add_group_admin_doc() {
 }
 
 #[tokio::test]
+async fn add_group_admin_easemob_2023() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n    \"action\": \"post\",\n    \"application\": \"52XXXXf0\",\n    \"applicationName\": \"demo\",\n    \"data\": {\n        \"result\": \"success\",\n        \"newadmin\": \"man\"\n    },\n    \"duration\": 0,\n    \"entities\": [],\n    \"organization\": \"XXXX\",\n    \"properties\": {},\n    \"timestamp\": 1680074570600,\n    \"uri\": \"http://XXXX/XXXX/XXXX/chatgroups/190141728620545/admin\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .group_members()
+        .add_admin("10XXXX85", "user1")
+        .with_envelope()
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "POST",
+                path: "/chatgroups/10XXXX85/admin",
+                query: None,
+                body: Some("{\"newadmin\":\"user1\"}\n"),
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[],
+            },
+        )
+        .await;
+    let response = result.expect("add_group_admin example `easemob_2023`");
+    support::assert_decoded(
+        &response,
+        &[("/data/newadmin", "\"man\""), ("/data/result", "\"success\"")],
+    );
+}
+
+#[tokio::test]
+async fn add_group_admin_easemob() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"action\": \"post\",\n  \"application\": \"52XXXXf0\",\n  \"applicationName\": \"demo\",\n  \"data\": {\n    \"result\": \"success\",\n    \"newadmin\": \"man\"\n  },\n  \"duration\": 0,\n  \"entities\": [],\n  \"organization\": \"XXXX\",\n  \"properties\": {},\n  \"timestamp\": 1680074570600,\n  \"uri\": \"https://XXXX/XXXX/XXXX/chatgroups/190141728620545/admin\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .group_members()
+        .add_admin("10XXXX85", "user1")
+        .with_envelope()
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "POST",
+                path: "/chatgroups/10XXXX85/admin",
+                query: None,
+                body: Some("{\"newadmin\":\"user1\"}\n"),
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[],
+            },
+        )
+        .await;
+    let response = result.expect("add_group_admin example `easemob`");
+    support::assert_decoded(
+        &response,
+        &[("/data/newadmin", "\"man\""), ("/data/result", "\"success\"")],
+    );
+}
+
+#[tokio::test]
 async fn remove_group_admin_doc() {
     let server = support::MockApi::start(
             200u16,
@@ -3468,6 +5201,74 @@ async fn remove_group_admin_doc() {
         )
         .await;
     let response = result.expect("remove_group_admin example `doc`");
+    support::assert_decoded(
+        &response,
+        &[("/data/oldadmin", "\"user1\""), ("/data/result", "\"success\"")],
+    );
+}
+
+#[tokio::test]
+async fn remove_group_admin_easemob_2023() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n    \"action\": \"delete\",\n    \"application\": \"52XXXXf0\",\n    \"uri\": \"http://XXXX/XXXX/XXXX/chatgroups/10XXXX85/admin/user1\",\n    \"entities\": [],\n    \"data\": {\n        \"result\": \"success\",\n        \"oldadmin\": \"user1\"\n    },\n    \"timestamp\": 1489073432732,\n    \"duration\": 1,\n    \"organization\": \"XXXX\",\n    \"applicationName\": \"testapp\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .group_members()
+        .remove_admin("10XXXX85", "user1")
+        .with_envelope()
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "DELETE",
+                path: "/chatgroups/10XXXX85/admin/user1",
+                query: None,
+                body: None,
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[],
+            },
+        )
+        .await;
+    let response = result.expect("remove_group_admin example `easemob_2023`");
+    support::assert_decoded(
+        &response,
+        &[("/data/oldadmin", "\"user1\""), ("/data/result", "\"success\"")],
+    );
+}
+
+#[tokio::test]
+async fn remove_group_admin_easemob() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"action\": \"delete\",\n  \"application\": \"52XXXXf0\",\n  \"uri\": \"https://XXXX/XXXX/XXXX/chatgroups/10XXXX85/admin/user1\",\n  \"entities\": [],\n  \"data\": {\n    \"result\": \"success\",\n    \"oldadmin\": \"user1\"\n  },\n  \"timestamp\": 1489073432732,\n  \"duration\": 1,\n  \"organization\": \"XXXX\",\n  \"applicationName\": \"testapp\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .group_members()
+        .remove_admin("10XXXX85", "user1")
+        .with_envelope()
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "DELETE",
+                path: "/chatgroups/10XXXX85/admin/user1",
+                query: None,
+                body: None,
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[],
+            },
+        )
+        .await;
+    let response = result.expect("remove_group_admin example `easemob`");
     support::assert_decoded(
         &response,
         &[("/data/oldadmin", "\"user1\""), ("/data/result", "\"success\"")],
@@ -3512,6 +5313,74 @@ async fn transfer_group_ownership_doc() {
 }
 
 #[tokio::test]
+async fn transfer_group_ownership_easemob_2023() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"action\": \"put\",\n  \"application\": \"8bXXXX02\",\n  \"uri\": \"http://XXXX/XXXX/XXXX/chatgroups/66XXXX85\",\n  \"entities\": [],\n  \"data\": {\n    \"newowner\": true\n  },\n  \"timestamp\": 1542537813420,\n  \"duration\": 0,\n  \"organization\": \"XXXX\",\n  \"applicationName\": \"testapp\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .group_members()
+        .transfer_ownership("66XXXX85", "user2")
+        .with_envelope()
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "PUT",
+                path: "/chatgroups/66XXXX85",
+                query: None,
+                body: Some("{     \"newowner\": \"user2\"   }\n"),
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[
+                    ("accept", "application/json"),
+                    ("content-type", "application/json"),
+                ],
+            },
+        )
+        .await;
+    let response = result.expect("transfer_group_ownership example `easemob_2023`");
+    support::assert_decoded(&response, &[("/data/newowner", "true")]);
+}
+
+#[tokio::test]
+async fn transfer_group_ownership_easemob() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"action\": \"put\",\n  \"application\": \"8bXXXX02\",\n  \"uri\": \"https://XXXX/XXXX/XXXX/chatgroups/66XXXX85\",\n  \"entities\": [],\n  \"data\": {\n    \"newowner\": true\n  },\n  \"timestamp\": 1542537813420,\n  \"duration\": 0,\n  \"organization\": \"XXXX\",\n  \"applicationName\": \"testapp\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .group_members()
+        .transfer_ownership("66XXXX85", "user2")
+        .with_envelope()
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "PUT",
+                path: "/chatgroups/66XXXX85",
+                query: None,
+                body: Some("{ \"newowner\": \"user2\" }\n"),
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[
+                    ("accept", "application/json"),
+                    ("content-type", "application/json"),
+                ],
+            },
+        )
+        .await;
+    let response = result.expect("transfer_group_ownership example `easemob`");
+    support::assert_decoded(&response, &[("/data/newowner", "true")]);
+}
+
+#[tokio::test]
 async fn mute_group_members_doc() {
     let server = support::MockApi::start(
             200u16,
@@ -3542,6 +5411,82 @@ async fn mute_group_members_doc() {
         )
         .await;
     let response = result.expect("mute_group_members example `doc`");
+    support::assert_decoded(
+        &response,
+        &[
+            ("/data/0/expire", "1489158589481"),
+            ("/data/0/result", "true"),
+            ("/data/0/user", "\"user1\""),
+        ],
+    );
+}
+
+#[tokio::test]
+async fn mute_group_members_easemob_2023() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n    \"action\": \"post\",\n    \"application\": \"52XXXXf0\",\n    \"uri\": \"http://XXXX/XXXX/XXXX/chatgroups/10XXXX85/mute\",\n    \"entities\": [],\n    \"data\": [{\n        \"result\": true,\n        \"expire\": 1489158589481,\n        \"user\": \"user1\"\n    }],\n    \"timestamp\": 1489072189508,\n    \"duration\": 0,\n    \"organization\": \"XXXX\",\n    \"applicationName\": \"testapp\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .group_mutelist()
+        .mute("10XXXX85", 86400000, ["user1"])
+        .with_envelope()
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "POST",
+                path: "/chatgroups/10XXXX85/mute",
+                query: None,
+                body: Some("{\"usernames\":[\"user1\"], \"mute_duration\":86400000}\n"),
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[],
+            },
+        )
+        .await;
+    let response = result.expect("mute_group_members example `easemob_2023`");
+    support::assert_decoded(
+        &response,
+        &[
+            ("/data/0/expire", "1489158589481"),
+            ("/data/0/result", "true"),
+            ("/data/0/user", "\"user1\""),
+        ],
+    );
+}
+
+#[tokio::test]
+async fn mute_group_members_easemob() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"action\": \"post\",\n  \"application\": \"52XXXXf0\",\n  \"uri\": \"https://XXXX/XXXX/XXXX/chatgroups/10XXXX85/mute\",\n  \"entities\": [],\n  \"data\": [\n    {\n      \"result\": true,\n      \"expire\": 1489158589481,\n      \"user\": \"user1\"\n    }\n  ],\n  \"timestamp\": 1489072189508,\n  \"duration\": 0,\n  \"organization\": \"XXXX\",\n  \"applicationName\": \"testapp\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .group_mutelist()
+        .mute("10XXXX85", 1000, ["user1"])
+        .with_envelope()
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "POST",
+                path: "/chatgroups/10XXXX85/mute",
+                query: None,
+                body: Some("{\"usernames\":[\"user1\"], \"mute_duration\":1000}\n"),
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[],
+            },
+        )
+        .await;
+    let response = result.expect("mute_group_members example `easemob`");
     support::assert_decoded(
         &response,
         &[
@@ -3587,6 +5532,74 @@ async fn unmute_group_members_doc() {
 }
 
 #[tokio::test]
+async fn unmute_group_members_easemob_2023() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n    \"action\": \"delete\",\n    \"application\": \"52XXXXf0\",\n    \"uri\": \"http://XXXX/XXXX/XXXX/chatgroups/10XXXX85/mute/user1\",\n    \"entities\": [],\n    \"data\": [{\n        \"result\": true,\n        \"user\": \"user1\"\n    }],\n    \"timestamp\": 1489072695859,\n    \"duration\": 0,\n    \"organization\": \"XXXX\",\n    \"applicationName\": \"testapp\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .group_mutelist()
+        .unmute("10130212061185", ["user1"])
+        .with_envelope()
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "DELETE",
+                path: "/chatgroups/10130212061185/mute/user1",
+                query: None,
+                body: None,
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[("accept", "application/json")],
+            },
+        )
+        .await;
+    let response = result.expect("unmute_group_members example `easemob_2023`");
+    support::assert_decoded(
+        &response,
+        &[("/data/0/result", "true"), ("/data/0/user", "\"user1\"")],
+    );
+}
+
+#[tokio::test]
+async fn unmute_group_members_easemob() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"action\": \"delete\",\n  \"application\": \"52XXXXf0\",\n  \"uri\": \"https://XXXX/XXXX/XXXX/chatgroups/10XXXX85/mute/user1\",\n  \"entities\": [],\n  \"data\": [\n    {\n      \"result\": true,\n      \"user\": \"user1\"\n    }\n  ],\n  \"timestamp\": 1489072695859,\n  \"duration\": 0,\n  \"organization\": \"XXXX\",\n  \"applicationName\": \"testapp\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .group_mutelist()
+        .unmute("10130212061185", ["user1"])
+        .with_envelope()
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "DELETE",
+                path: "/chatgroups/10130212061185/mute/user1",
+                query: None,
+                body: None,
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[("accept", "application/json")],
+            },
+        )
+        .await;
+    let response = result.expect("unmute_group_members example `easemob`");
+    support::assert_decoded(
+        &response,
+        &[("/data/0/result", "true"), ("/data/0/user", "\"user1\"")],
+    );
+}
+
+#[tokio::test]
 async fn list_group_muted_members_doc() {
     let server = support::MockApi::start(
             200u16,
@@ -3610,6 +5623,66 @@ async fn list_group_muted_members_doc() {
         )
         .await;
     let response = result.expect("list_group_muted_members example `doc`");
+    support::assert_decoded(
+        &response,
+        &[("/data/0/expire", "1489158589481"), ("/data/0/user", "\"user1\"")],
+    );
+}
+
+#[tokio::test]
+async fn list_group_muted_members_easemob_2023() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n    \"action\": \"get\",\n    \"application\": \"52XXXXf0\",\n    \"uri\": \"http://XXXX/XXXX/XXXX/chatgroups/10XXXX85/mute\",\n    \"entities\": [],\n    \"data\": [{\n        \"expire\": 1489158589481,\n        \"user\": \"user1\"\n    }],\n    \"timestamp\": 1489072802179,\n    \"duration\": 0,\n    \"organization\": \"XXXX\",\n    \"applicationName\": \"testapp\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client.group_mutelist().list("10XXXX85").with_envelope().await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "GET",
+                path: "/chatgroups/10XXXX85/mute",
+                query: None,
+                body: None,
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[],
+            },
+        )
+        .await;
+    let response = result.expect("list_group_muted_members example `easemob_2023`");
+    support::assert_decoded(
+        &response,
+        &[("/data/0/expire", "1489158589481"), ("/data/0/user", "\"user1\"")],
+    );
+}
+
+#[tokio::test]
+async fn list_group_muted_members_easemob() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"action\": \"get\",\n  \"application\": \"52XXXXf0\",\n  \"uri\": \"https://XXXX/XXXX/XXXX/chatgroups/10XXXX85/mute\",\n  \"entities\": [],\n  \"data\": [\n    {\n      \"expire\": 1489158589481,\n      \"user\": \"user1\"\n    }\n  ],\n  \"timestamp\": 1489072802179,\n  \"duration\": 0,\n  \"organization\": \"XXXX\",\n  \"applicationName\": \"testapp\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client.group_mutelist().list("10XXXX85").with_envelope().await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "GET",
+                path: "/chatgroups/10XXXX85/mute",
+                query: None,
+                body: None,
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[],
+            },
+        )
+        .await;
+    let response = result.expect("list_group_muted_members example `easemob`");
     support::assert_decoded(
         &response,
         &[("/data/0/expire", "1489158589481"), ("/data/0/user", "\"user1\"")],
@@ -3651,6 +5724,60 @@ async fn mute_all_group_members_doc() {
 }
 
 #[tokio::test]
+async fn mute_all_group_members_easemob_2023() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"action\": \"post\",\n  \"application\": \"XXXX\",\n  \"uri\": \"http://XXXX/XXXX/XXXX/chatgroups/12XXXX53/ban\",\n  \"entities\": [],\n  \"data\": {\n    \"mute\": true\n  },\n  \"timestamp\": 1594628861058,\n  \"duration\": 1,\n  \"organization\": \"XXXX\",\n  \"applicationName\": \"XXXX\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client.group_mutelist().mute_all("{groupid}").with_envelope().await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "POST",
+                path: "/chatgroups/%7Bgroupid%7D/ban",
+                query: None,
+                body: None,
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[("accept", "application/json")],
+            },
+        )
+        .await;
+    let response = result.expect("mute_all_group_members example `easemob_2023`");
+    support::assert_decoded(&response, &[("/data/mute", "true")]);
+}
+
+#[tokio::test]
+async fn mute_all_group_members_easemob() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"action\": \"post\",\n  \"application\": \"XXXX\",\n  \"uri\": \"https://XXXX/XXXX/XXXX/chatgroups/12XXXX53/ban\",\n  \"entities\": [],\n  \"data\": {\n    \"mute\": true\n  },\n  \"timestamp\": 1594628861058,\n  \"duration\": 1,\n  \"organization\": \"XXXX\",\n  \"applicationName\": \"XXXX\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client.group_mutelist().mute_all("{group_id}").with_envelope().await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "POST",
+                path: "/chatgroups/%7Bgroup_id%7D/ban",
+                query: None,
+                body: None,
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[("accept", "application/json")],
+            },
+        )
+        .await;
+    let response = result.expect("mute_all_group_members example `easemob`");
+    support::assert_decoded(&response, &[("/data/mute", "true")]);
+}
+
+#[tokio::test]
 async fn unmute_all_group_members_doc() {
     let server = support::MockApi::start(
             200u16,
@@ -3682,6 +5809,60 @@ async fn unmute_all_group_members_doc() {
 }
 
 #[tokio::test]
+async fn unmute_all_group_members_easemob_2023() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"action\": \"delete\",\n  \"application\": \"XXXX\",\n  \"uri\": \"http://XXXX/XXXX/XXXX/chatgroups/12XXXX53/ban\",\n  \"entities\": [],\n  \"data\": {\n    \"mute\": false\n  },\n  \"timestamp\": 1594628899502,\n  \"duration\": 1,\n  \"organization\": \"XXXX\",\n  \"applicationName\": \"XXXX\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client.group_mutelist().unmute_all("{groupid}").with_envelope().await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "DELETE",
+                path: "/chatgroups/%7Bgroupid%7D/ban",
+                query: None,
+                body: None,
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[("accept", "application/json")],
+            },
+        )
+        .await;
+    let response = result.expect("unmute_all_group_members example `easemob_2023`");
+    support::assert_decoded(&response, &[("/data/mute", "false")]);
+}
+
+#[tokio::test]
+async fn unmute_all_group_members_easemob() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"action\": \"delete\",\n  \"application\": \"XXXX\",\n  \"uri\": \"https://XXXX/XXXX/XXXX/chatgroups/12XXXX53/ban\",\n  \"entities\": [],\n  \"data\": {\n    \"mute\": false\n  },\n  \"timestamp\": 1594628899502,\n  \"duration\": 1,\n  \"organization\": \"XXXX\",\n  \"applicationName\": \"XXXX\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client.group_mutelist().unmute_all("{groupid}").with_envelope().await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "DELETE",
+                path: "/chatgroups/%7Bgroupid%7D/ban",
+                query: None,
+                body: None,
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[("accept", "application/json")],
+            },
+        )
+        .await;
+    let response = result.expect("unmute_all_group_members example `easemob`");
+    support::assert_decoded(&response, &[("/data/mute", "false")]);
+}
+
+#[tokio::test]
 async fn create_group_doc() {
     let server = support::MockApi::start(
             200u16,
@@ -3691,11 +5872,10 @@ async fn create_group_doc() {
     let client = server.client();
     let result = client
         .groups()
-        .create("testuser")
+        .create(true, "testuser")
         .groupname("testgroup")
         .avatar("https://www.XXXX.com/XXX/image")
         .description("test")
-        .public(true)
         .maxusers(300)
         .members(["user2"])
         .with_envelope()
@@ -3727,6 +5907,87 @@ async fn create_group_doc() {
 }
 
 #[tokio::test]
+async fn create_group_easemob_2023() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"action\": \"post\",\n  \"application\": \"8bXXXX02\",\n  \"uri\": \"http://XXXX/XXXX/XXXX/chatgroups\",\n  \"entities\": [],\n  \"data\": {\n    \"groupid\": \"6XXXX7\"\n  },\n  \"timestamp\": 1542361730243,\n  \"duration\": 0,\n  \"organization\": \"XXXX\",\n  \"applicationName\": \"testapp\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .groups()
+        .create(true, "testuser")
+        .groupname("testgroup")
+        .description("test")
+        .maxusers(300)
+        .members(["user2"])
+        .with_envelope()
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "POST",
+                path: "/chatgroups",
+                query: None,
+                body: Some(
+                    "{\n  \"groupname\": \"testgroup\",\n  \"description\": \"test\",\n  \"public\": true,\n  \"maxusers\": 300,\n  \"owner\": \"testuser\",\n  \"members\": [\n    \"user2\"\n  ]\n}\n",
+                ),
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[
+                    ("accept", "application/json"),
+                    ("content-type", "application/json"),
+                ],
+            },
+        )
+        .await;
+    let response = result.expect("create_group example `easemob_2023`");
+    support::assert_decoded(&response, &[("/data/groupid", "\"6XXXX7\"")]);
+}
+
+#[tokio::test]
+async fn create_group_easemob() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"action\": \"post\",\n  \"application\": \"8bXXXX02\",\n  \"uri\": \"https://XXXX/XXXX/XXXX/chatgroups\",\n  \"entities\": [],\n  \"data\": {\n    \"groupid\": \"6XXXX7\"\n  },\n  \"timestamp\": 1542361730243,\n  \"duration\": 0,\n  \"organization\": \"XXXX\",\n  \"applicationName\": \"testapp\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .groups()
+        .create(true, "testuser")
+        .groupname("testgroup")
+        .avatar("https://www.XXXX.com/XXX/image")
+        .description("test")
+        .maxusers(300)
+        .members(["user2"])
+        .with_envelope()
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "POST",
+                path: "/chatgroups",
+                query: None,
+                body: Some(
+                    "{\n  \"groupname\": \"testgroup\",\n  \"avatar\": \"https://www.XXXX.com/XXX/image\",\n  \"description\": \"test\",\n  \"public\": true,\n  \"maxusers\": 300,\n  \"owner\": \"testuser\",\n  \"members\": [\n    \"user2\"\n  ]\n}\n",
+                ),
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[
+                    ("accept", "application/json"),
+                    ("content-type", "application/json"),
+                ],
+            },
+        )
+        .await;
+    let response = result.expect("create_group example `easemob`");
+    support::assert_decoded(&response, &[("/data/groupid", "\"6XXXX7\"")]);
+}
+
+#[tokio::test]
 async fn disable_group_doc() {
     let server = support::MockApi::start(
             200u16,
@@ -3754,6 +6015,33 @@ async fn disable_group_doc() {
 }
 
 #[tokio::test]
+async fn disable_group_easemob() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"action\": \"post\",\n  \"application\": \"XXXX\",\n  \"applicationName\": \"XXXX\",\n  \"data\": {\n    \"disabled\": true\n  },\n  \"duration\": 740,\n  \"entities\": [],\n  \"organization\": \"XXXX\",\n  \"properties\": {},\n  \"timestamp\": 1672974260359,\n  \"uri\": \"https://XXXX/XXXX/XXXX/chatgroups/XXXX/disable\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client.groups().disable("XXXX").with_envelope().await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "POST",
+                path: "/chatgroups/XXXX/disable",
+                query: None,
+                body: None,
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[("accept", "application/json")],
+            },
+        )
+        .await;
+    let response = result.expect("disable_group example `easemob`");
+    support::assert_decoded(&response, &[("/data/disabled", "true")]);
+}
+
+#[tokio::test]
 async fn enable_group_doc() {
     let server = support::MockApi::start(
             200u16,
@@ -3777,6 +6065,33 @@ async fn enable_group_doc() {
         )
         .await;
     let response = result.expect("enable_group example `doc`");
+    support::assert_decoded(&response, &[("/data/disabled", "false")]);
+}
+
+#[tokio::test]
+async fn enable_group_easemob() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"action\": \"post\",\n  \"application\": \"XXXX\",\n  \"applicationName\": \"XXXX\",\n  \"data\": {\n    \"disabled\": false\n  },\n  \"duration\": 22,\n  \"entities\": [],\n  \"organization\": \"XXXX\",\n  \"properties\": {},\n  \"timestamp\": 1672974668171,\n  \"uri\": \"https://XXXX/XXXX/XXXX/chatgroups/XXXX/enable\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client.groups().enable("XXXX").with_envelope().await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "POST",
+                path: "/chatgroups/XXXX/enable",
+                query: None,
+                body: None,
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[("accept", "application/json")],
+            },
+        )
+        .await;
+    let response = result.expect("enable_group example `easemob`");
     support::assert_decoded(&response, &[("/data/disabled", "false")]);
 }
 
@@ -3843,6 +6158,68 @@ async fn get_groups_doc() {
 }
 
 #[tokio::test]
+async fn get_groups_easemob_2023() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"action\":\"get\",\n  \"application\":\"09eXXXX34\",\n  \"applicationName\":\"chatdemoui\",\n  \"count\":1,\n  \"data\":[{\n    \"id\":\"18XXXX3\",\n    \"name\":\"XXXX\",\n    \"description\":\"test\",\n    \"membersonly\":false,\n    \"allowinvites\":false,\n    \"maxusers\":300,\n    \"owner\":\"yifan2\",\n    \"created\":1656062986845,\n    \"custom\":\"\",\n    \"mute\":false,\n    \"affiliations_count\":1,\n    \"disabled\": false,\n    \"public\":true,\n    \"permission\":\"owner\"\n    }],\n  \"duration\":2,\n  \"organization\":\"XXXX\",\n  \"timestamp\":1656063062633,\n  \"uri\":\"http://XXXX.com/XXXX/chatdemoui/chatgroups/18XXXX3\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client.groups().get(["66XXXX85"]).with_envelope().await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "GET",
+                path: "/chatgroups/66XXXX85",
+                query: None,
+                body: None,
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[("accept", "application/json")],
+            },
+        )
+        .await;
+    let response = result.expect("get_groups example `easemob_2023`");
+    support::assert_decoded(&response, &[]);
+}
+
+#[tokio::test]
+async fn get_groups_easemob() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n    \"action\": \"get\",\n    \"application\": \"09ebbf8b-XXXX-XXXX-bd4b-d47c3b38e434\",\n    \"applicationName\": \"XXXX\",\n    \"count\": 1,\n    \"data\": [\n        {\n            \"id\": \"XXXX\",\n            \"name\": \"XXXX\",\n            \"avatar\": \"https://www.XXXX.com\",\n            \"description\": \"XXXX\",\n            \"membersonly\": true,\n            \"allowinvites\": false,\n            \"maxusers\": 2000,\n            \"owner\": \"XXXX\",\n            \"created\": 1682588716646,\n            \"custom\": \"\",\n            \"mute\": false,\n            \"affiliations_count\": 2,\n            \"disabled\": false,\n            \"affiliations\": [\n                {\n                    \"member\": \"XXXX\"\n                },\n                {\n                    \"owner\": \"XXXX\"\n                }\n            ],\n            \"public\": false\n        }\n    ],\n    \"duration\": 35,\n    \"entities\": [],\n    \"organization\": \"XXXX\",\n    \"properties\": {},\n    \"timestamp\": 1682588814419,\n    \"uri\": \"http://XXXX/XXXX/XXXX/chatgroups/XXXX\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client.groups().get(["66XXXX85"]).with_envelope().await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "GET",
+                path: "/chatgroups/66XXXX85",
+                query: None,
+                body: None,
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[("accept", "application/json")],
+            },
+        )
+        .await;
+    let response = result.expect("get_groups example `easemob`");
+    support::assert_decoded(
+        &response,
+        &[
+            ("/count", "1"),
+            ("/data/0/avatar", "\"https://www.XXXX.com\""),
+            ("/data/0/id", "\"XXXX\""),
+            ("/data/0/name", "\"XXXX\""),
+        ],
+    );
+}
+
+#[tokio::test]
 async fn update_group_doc() {
     let server = support::MockApi::start(
             200u16,
@@ -3852,12 +6229,15 @@ async fn update_group_doc() {
     let client = server.client();
     let result = client
         .groups()
-        .update("6XXXX7", "test groupname", "updategroupinfo12311", true)
+        .update("6XXXX7")
+        .groupname("test groupname")
+        .description("updategroupinfo12311")
         .maxusers(1500)
         .allowinvites(false)
         .membersonly(true)
         .custom("abc")
         .invite_need_confirm(true)
+        .public(true)
         .with_envelope()
         .await;
     server
@@ -3883,6 +6263,103 @@ async fn update_group_doc() {
             ("/data/avatar", "true"),
             ("/data/groupname", "true"),
             ("/data/maxusers", "true"),
+        ],
+    );
+}
+
+#[tokio::test]
+async fn update_group_easemob_2023() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n    \"action\": \"put\",\n    \"application\": \"XXXXXX\",\n    \"applicationName\": \"XXXX\",\n    \"data\": {\n        \"allowinvites\": true,\n        \"invite_need_confirm\": true,\n        \"membersonly\": true,\n        \"public\": true,\n        \"custom\": true,\n        \"description\": true,\n        \"maxusers\": true,\n        \"groupname\": true\n    },\n    \"duration\": 0,\n    \"entities\": [],\n    \"organization\": \"XXXX\",\n    \"properties\": {},\n    \"timestamp\": 1666062065529,\n    \"uri\": \"http://XXXX/XXXX/XXXX/chatgroups/6XXXX7\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .groups()
+        .update("6XXXX7")
+        .groupname("test groupname")
+        .description("updategroupinfo12311")
+        .maxusers(1500)
+        .allowinvites(false)
+        .membersonly(true)
+        .custom("abc")
+        .invite_need_confirm(true)
+        .public(true)
+        .with_envelope()
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "PUT",
+                path: "/chatgroups/6XXXX7",
+                query: None,
+                body: Some(
+                    "{\n    \"groupname\": \"test groupname\",\n    \"description\": \"updategroupinfo12311\",\n    \"maxusers\": 1500,\n    \"membersonly\": true,\n    \"allowinvites\": false,\n    \"invite_need_confirm\": true,\n    \"custom\":\"abc\",\n    \"public\": true\n}\n",
+                ),
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[("accept", "application/json")],
+            },
+        )
+        .await;
+    let response = result.expect("update_group example `easemob_2023`");
+    support::assert_decoded(
+        &response,
+        &[
+            ("/data/allowinvites", "true"),
+            ("/data/invite_need_confirm", "true"),
+            ("/data/membersonly", "true"),
+        ],
+    );
+}
+
+#[tokio::test]
+async fn update_group_easemob() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"action\": \"put\",\n  \"application\": \"XXXXXX\",\n  \"applicationName\": \"XXXX\",\n  \"data\": {\n    \"allowinvites\": true,\n    \"invite_need_confirm\": true,\n    \"membersonly\": true,\n    \"public\": true,\n    \"custom\": true,\n    \"description\": true,\n    \"maxusers\": true,\n    \"groupname\": true,\n    \"avatar\": true\n  },\n  \"duration\": 0,\n  \"entities\": [],\n  \"organization\": \"XXXX\",\n  \"properties\": {},\n  \"timestamp\": 1666062065529,\n  \"uri\": \"https://XXXX/XXXX/XXXX/chatgroups/6XXXX7\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .groups()
+        .update("6XXXX7")
+        .groupname("test groupname")
+        .avatar("https://www.XXXX.com/XXX/image")
+        .description("updategroupinfo12311")
+        .maxusers(1500)
+        .allowinvites(false)
+        .membersonly(true)
+        .custom("abc")
+        .invite_need_confirm(true)
+        .public(true)
+        .with_envelope()
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "PUT",
+                path: "/chatgroups/6XXXX7",
+                query: None,
+                body: Some(
+                    "{\n    \"groupname\": \"test groupname\",\n    \"avatar\": \"https://www.XXXX.com/XXX/image\",\n    \"description\": \"updategroupinfo12311\",\n    \"maxusers\": 1500,\n    \"membersonly\": true,\n    \"allowinvites\": false,\n    \"invite_need_confirm\": true,\n    \"custom\":\"abc\",\n    \"public\": true\n}\n",
+                ),
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[("accept", "application/json")],
+            },
+        )
+        .await;
+    let response = result.expect("update_group example `easemob`");
+    support::assert_decoded(
+        &response,
+        &[
+            ("/data/allowinvites", "true"),
+            ("/data/invite_need_confirm", "true"),
+            ("/data/membersonly", "true"),
         ],
     );
 }
@@ -3914,6 +6391,66 @@ async fn delete_group_doc() {
     support::assert_decoded(
         &response,
         &[("/data/groupid", "\"66021836783617\""), ("/data/success", "true")],
+    );
+}
+
+#[tokio::test]
+async fn delete_group_easemob_2023() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"action\": \"delete\",\n  \"application\": \"8bXXXX02\",\n  \"uri\": \"http://XXXX/XXXX/XXXX/chatgroups/6XXXX7\",\n  \"entities\": [],\n  \"data\": {\n    \"success\": true,\n    \"groupid\": \"6XXXX7\"\n  },\n  \"timestamp\": 1542363546590,\n  \"duration\": 0,\n  \"organization\": \"XXXX\",\n  \"applicationName\": \"testapp\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client.groups().delete("6XXXX7").with_envelope().await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "DELETE",
+                path: "/chatgroups/6XXXX7",
+                query: None,
+                body: None,
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[("accept", "application/json")],
+            },
+        )
+        .await;
+    let response = result.expect("delete_group example `easemob_2023`");
+    support::assert_decoded(
+        &response,
+        &[("/data/groupid", "\"6XXXX7\""), ("/data/success", "true")],
+    );
+}
+
+#[tokio::test]
+async fn delete_group_easemob() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"action\": \"delete\",\n  \"application\": \"8bXXXX02\",\n  \"uri\": \"https://XXXX/XXXX/XXXX/chatgroups/6XXXX7\",\n  \"entities\": [],\n  \"data\": {\n    \"success\": true,\n    \"groupid\": \"6XXXX7\"\n  },\n  \"timestamp\": 1542363546590,\n  \"duration\": 0,\n  \"organization\": \"XXXX\",\n  \"applicationName\": \"testapp\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client.groups().delete("6XXXX7").with_envelope().await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "DELETE",
+                path: "/chatgroups/6XXXX7",
+                query: None,
+                body: None,
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[("accept", "application/json")],
+            },
+        )
+        .await;
+    let response = result.expect("delete_group example `easemob`");
+    support::assert_decoded(
+        &response,
+        &[("/data/groupid", "\"6XXXX7\""), ("/data/success", "true")],
     );
 }
 
@@ -3993,6 +6530,117 @@ async fn list_groups_doc_second_page() {
 }
 
 #[tokio::test]
+async fn list_groups_easemob_2023() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n    \"action\": \"get\",\n    \"params\": {\n        \"limit\": [\n            \"2\"\n        ]\n    },\n    \"uri\": \"https://XXXX/XXXX/XXXX/chatgroups\",\n    \"entities\": [],\n    \"data\": [\n        {\n            \"owner\": \"XXXX#testapp_user1\",\n            \"groupid\": \"10XXXX60\",\n            \"affiliations\": 2,\n            \"type\": \"group\",\n            \"last_modified\": \"1441021038124\",\n            \"groupname\": \"testgroup1\"\n        },\n        {\n            \"owner\": \"XXXX#testapp_user2\",\n            \"groupid\": \"10XXXX76\",\n            \"affiliations\": 1,\n            \"type\": \"group\",\n            \"last_modified\": \"1441074471486\",\n            \"groupname\": \"testgroup2\"\n        }\n    ],\n    \"timestamp\": 1441094193812,\n    \"duration\": 14,\n    \"cursor\": \"Y2hhdGdyb3VwczplYXNlbW9iLWRlbW8vY2hhdGRlbW91aV8z\",\n    \"count\": 2\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client.groups().list().limit(2).with_envelope().await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "GET",
+                path: "/chatgroups",
+                query: Some("limit=2"),
+                body: None,
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[("accept", "application/json")],
+            },
+        )
+        .await;
+    let response = result.expect("list_groups example `easemob_2023`");
+    support::assert_decoded(
+        &response,
+        &[
+            ("/count", "2"),
+            ("/data/0/affiliations", "2"),
+            ("/data/0/groupid", "\"10XXXX60\""),
+            ("/data/0/owner", "\"XXXX#testapp_user1\""),
+        ],
+    );
+}
+
+#[tokio::test]
+async fn list_groups_easemob_2023_2() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n    \"action\": \"get\",\n    \"params\": {\n        \"limit\": [\n            \"2\"\n        ]\n    },\n    \"uri\": \"https://XXXX/XXXX/XXXX/chatgroups\",\n    \"entities\": [],\n    \"data\": [\n        {\n            \"owner\": \"XXXX#testapp_user1\",\n            \"groupid\": \"10XXXX60\",\n            \"affiliations\": 2,\n            \"type\": \"group\",\n            \"last_modified\": \"1441021038124\",\n            \"groupname\": \"testgroup1\"\n        },\n        {\n            \"owner\": \"XXXX#testapp_user2\",\n            \"groupid\": \"10XXXX76\",\n            \"affiliations\": 1,\n            \"type\": \"group\",\n            \"last_modified\": \"1441074471486\",\n            \"groupname\": \"testgroup2\"\n        }\n    ],\n    \"timestamp\": 1441094193812,\n    \"duration\": 14,\n    \"cursor\": \"Y2hhdGdyb3VwczplYXNlbW9iLWRlbW8vY2hhdGRlbW91aV8z\",\n    \"count\": 2\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .groups()
+        .list()
+        .limit(2)
+        .cursor("ZGNXXXX6Mg")
+        .with_envelope()
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "GET",
+                path: "/chatgroups",
+                query: Some("limit=2&cursor=ZGNXXXX6Mg"),
+                body: None,
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[("accept", "application/json")],
+            },
+        )
+        .await;
+    let response = result.expect("list_groups example `easemob_2023_2`");
+    support::assert_decoded(
+        &response,
+        &[
+            ("/count", "2"),
+            ("/data/0/affiliations", "2"),
+            ("/data/0/groupid", "\"10XXXX60\""),
+            ("/data/0/owner", "\"XXXX#testapp_user1\""),
+        ],
+    );
+}
+
+#[tokio::test]
+async fn list_groups_easemob() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"action\": \"get\",\n  \"params\": {\n    \"limit\": [\"2\"]\n  },\n  \"uri\": \"https://XXXX/XXXX/XXXX/chatgroups\",\n  \"entities\": [],\n  \"data\": [\n    {\n      \"owner\": \"XXXX#testapp_user1\",\n      \"groupid\": \"10XXXX60\",\n      \"affiliations\": 2,\n      \"type\": \"group\",\n      \"lastModified\": \"1441021038124\",\n      \"groupname\": \"testgroup1\"\n    },\n    {\n      \"owner\": \"XXXX#testapp_user2\",\n      \"groupid\": \"10XXXX76\",\n      \"affiliations\": 1,\n      \"type\": \"group\",\n      \"lastModified\": \"1441074471486\",\n      \"groupname\": \"testgroup2\"\n    }\n  ],\n  \"timestamp\": 1441094193812,\n  \"duration\": 14,\n  \"cursor\": \"Y2hhdGdyb3VwczplYXNlbW9iLWRlbW8vY2hhdGRlbW91aV8z\",\n  \"count\": 2\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client.groups().list().limit(2).with_envelope().await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "GET",
+                path: "/chatgroups",
+                query: Some("limit=2"),
+                body: None,
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[("accept", "application/json")],
+            },
+        )
+        .await;
+    let response = result.expect("list_groups example `easemob`");
+    support::assert_decoded(
+        &response,
+        &[
+            ("/count", "2"),
+            ("/data/0/affiliations", "2"),
+            ("/data/0/groupid", "\"10XXXX60\""),
+            ("/data/0/owner", "\"XXXX#testapp_user1\""),
+        ],
+    );
+}
+
+#[tokio::test]
 async fn list_user_joined_groups_doc() {
     let server = support::MockApi::start(
             200u16,
@@ -4025,6 +6673,73 @@ async fn list_user_joined_groups_doc() {
     support::assert_decoded(
         &response,
         &[("/count", "0"), ("/params/pagesize/0", "\"100\"")],
+    );
+}
+
+#[tokio::test]
+async fn list_user_joined_groups_easemob_2023() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n    \"action\":\"get\",\n    \"application\":\"8bXXXX02\",\n    \"applicationName\":\"testapp\",\n    \"count\":0,\n    \"data\":[\n\n    ],\n    \"duration\":0,\n    \"entities\":[\n\n    ],\n    \"organization\":\"XXXX\",\n    \"params\":{\n        \"pagesize\":[\n            \"1\"\n        ],\n        \"pagenum\":[\n            \"100\"\n        ]\n    },\n    \"properties\":{\n\n    },\n    \"timestamp\":1645177932072,\n    \"uri\":\"http://XXXX/XXXX/XXXX/users/user1/joined_chatgroups\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .groups()
+        .list_joined_by("user1")
+        .pagesize(1)
+        .pagenum(100)
+        .with_envelope()
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "GET",
+                path: "/users/user1/joined_chatgroups",
+                query: Some("pagesize=1&pagenum=100"),
+                body: None,
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[("accept", "application/json")],
+            },
+        )
+        .await;
+    let response = result.expect("list_user_joined_groups example `easemob_2023`");
+    support::assert_decoded(&response, &[("/count", "0")]);
+}
+
+#[tokio::test]
+async fn list_user_groups_doc() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"action\": \"get\",\n  \"applicationName\": \"XXXX\",\n  \"duration\": 0,\n  \"entities\": [\n    {\n      \"name\": \"群组名称\",\n      \"avatar\": \"https://www.XXXX.com/XXX/image\",\n      \"owner\": \"群组管理员\",\n      \"id\": \"2XXXX1\",\n      \"groupId\": \"2XXXX1\",\n      \"description\": \"群组描述\",\n      \"disabled\": false,\n      \"public\": false,\n      \"allowinvites\": false,\n      \"membersonly\": true,\n      \"maxusers\": 2000,\n      \"created\": 1692687427254\n    }\n  ],\n  \"organization\": \"XXXX\",\n  \"timestamp\": 1692687427254,\n  \"total\": 10,\n  \"uri\": \"http://XXXX/XXXX/XXXX/chatgroups/user/XXXX\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client.groups().list_by_user("XXXX").with_envelope().await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "GET",
+                path: "/chatgroups/user/XXXX",
+                query: None,
+                body: None,
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[],
+            },
+        )
+        .await;
+    let response = result.expect("list_user_groups example `doc`");
+    support::assert_decoded(
+        &response,
+        &[
+            ("/data/0/groupId", "\"2XXXX1\""),
+            ("/data/0/maxusers", "2000"),
+            ("/data/0/membersonly", "true"),
+        ],
     );
 }
 

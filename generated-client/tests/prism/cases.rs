@@ -834,6 +834,22 @@ async fn batch_get_group_member_attributes() {
 
 #[tokio::test]
 #[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
+async fn set_group_members_attributes() {
+    let client = support::prism_client();
+    let result = client
+        .group_members()
+        .set_many_attributes(
+            "XXXX",
+            support::from_json(
+                "[{\"username\":\"user1\",\"metadata\":{\"metadataKey1\":\"value1\",\"metadataKey2\":\"value2\"}},{\"username\":\"user2\",\"metadata\":{\"metadataKey3\":\"value3\",\"metadataKey4\":\"\"}}]",
+            ),
+        )
+        .await;
+    support::assert_accepted("set_group_members_attributes", result);
+}
+
+#[tokio::test]
+#[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
 async fn list_group_admins() {
     let client = support::prism_client();
     let result = client.group_members().list_admins("10130212061185").await;
@@ -917,11 +933,10 @@ async fn create_group() {
     let client = support::prism_client();
     let result = client
         .groups()
-        .create("testuser")
+        .create(true, "testuser")
         .groupname("testgroup")
         .avatar("https://www.XXXX.com/XXX/image")
         .description("test")
-        .public(true)
         .maxusers(300)
         .members(["user2"])
         .await;
@@ -966,12 +981,15 @@ async fn update_group() {
     let client = support::prism_client();
     let result = client
         .groups()
-        .update("6XXXX7", "test groupname", "updategroupinfo12311", true)
+        .update("6XXXX7")
+        .groupname("test groupname")
+        .description("updategroupinfo12311")
         .maxusers(1500)
         .allowinvites(false)
         .membersonly(true)
         .custom("abc")
         .invite_need_confirm(true)
+        .public(true)
         .header("Prefer", "example=update_group_doc")
         .await;
     support::assert_accepted("update_group", result);
@@ -999,6 +1017,14 @@ async fn list_user_joined_groups() {
     let client = support::prism_client();
     let result = client.groups().list_joined_by("user1").pagesize(100).pagenum(1).await;
     support::assert_accepted("list_user_joined_groups", result);
+}
+
+#[tokio::test]
+#[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
+async fn list_user_groups() {
+    let client = support::prism_client();
+    let result = client.groups().list_by_user("XXXX").await;
+    support::assert_accepted("list_user_groups", result);
 }
 
 #[tokio::test]

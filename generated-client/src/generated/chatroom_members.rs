@@ -49,7 +49,7 @@ pub struct AddChatroomMembersData {
 pub struct ListChatroomMembersItem {
     /// Username of the room owner; present only in the owner's entry.
     ///
-    /// See errata E011.
+    /// See errata E011, E435.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub owner: Option<String>,
     /// Username of an admin or regular member; present in every other entry.
@@ -372,7 +372,7 @@ impl crate::Client {
     /// - Idempotent: yes, safe to repeat
     /// - Checked before sending: `pagenum`: at least 1; `pagesize`: between 0 and 1000
     /// - Source: `restful-api/chatroom-management/manage-chatroom-members`, section "Retrieving chat room members with pagination"
-    /// - Doc errata: E001, E006, E010, E011 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: E001, E006, E010, E011, E435 (see `spec/errata.yaml` and `spec/errata/`)
     ///
     /// # Arguments
     ///

@@ -31,7 +31,7 @@ pub struct ChatroomMuteResult {
 pub struct ChatroomMuteAllState {
     /// Whether the room-wide mute is now on; what the examples return.
     ///
-    /// See errata E420.
+    /// See errata E420, E441.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mute: Option<bool>,
     /// Whether the change succeeded; listed in the tables but absent from the examples.
@@ -107,13 +107,13 @@ impl crate::Client {
     /// - Idempotent: no, a repeat may act twice
     /// - Checked before sending: `mute_duration`: at least -1; `usernames`: at least 1 items, at most 60 items, each item must follow the username rule
     /// - Source: `restful-api/chatroom-management/manage-chatroom-mutelist`, section "Muting a chat room member"
-    /// - Doc errata: E001, E044, E404, E417 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: E001, E044, E404, E417, E443, E445 (see `spec/errata.yaml` and `spec/errata/`)
     ///
     /// # Arguments
     ///
     /// - `chatroom_id`: Id of the room.
-    /// - `mute_duration`: How long the members stay muted, in milliseconds from now; -1 mutes them until they are unmuted. Checked before sending: at least -1.
-    /// - `usernames`: The members to mute, at most 60 per call. Checked before sending: at least 1 items; at most 60 items. See errata E417.
+    /// - `mute_duration`: How long the members stay muted, in milliseconds from now; -1 mutes them until they are unmuted, and 0 lifts an existing mute. Checked before sending: at least -1. See errata E443.
+    /// - `usernames`: The members to mute, at most 60 per call. Checked before sending: at least 1 items; at most 60 items. See errata E417, E443.
     pub fn mute_chatroom_members(
         &self,
         chatroom_id: impl Into<String>,
@@ -219,12 +219,12 @@ impl crate::Client {
     /// - Idempotent: yes, safe to repeat
     /// - Checked before sending: `usernames`: 1 to 60 values, sent comma-separated, must follow the username rule
     /// - Source: `restful-api/chatroom-management/manage-chatroom-mutelist`, section "Unmuting chat room members"
-    /// - Doc errata: E001, E044, E418 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: E001, E044, E418, E442 (see `spec/errata.yaml` and `spec/errata/`)
     ///
     /// # Arguments
     ///
     /// - `chatroom_id`: Id of the room.
-    /// - `usernames`: The members to unmute, 1 to 60; sent joined by commas, each comma encoded as %2C. Checked before sending: 1 to 60 values, sent comma-separated. See errata E418.
+    /// - `usernames`: The members to unmute, 1 to 60; sent joined by commas, each comma encoded as %2C. Checked before sending: 1 to 60 values, sent comma-separated. See errata E418, E442.
     pub fn unmute_chatroom_members(
         &self,
         chatroom_id: impl Into<String>,
@@ -410,7 +410,7 @@ impl crate::Client {
     /// - Rate limit: 100/second per app key; Per App Key, from the detail page; the overview has no row for this operation.
     /// - Idempotent: yes, safe to repeat
     /// - Source: `restful-api/chatroom-management/manage-chatroom-mutelist`, section "Muting all chat room members"
-    /// - Doc errata: E001, E044, E411, E420 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: E001, E044, E411, E420, E441 (see `spec/errata.yaml` and `spec/errata/`)
     ///
     /// # Arguments
     ///
@@ -498,7 +498,7 @@ impl crate::Client {
     /// - Rate limit: 100/second per app key; Per App Key, from the detail page; the overview has no row for this operation.
     /// - Idempotent: yes, safe to repeat
     /// - Source: `restful-api/chatroom-management/manage-chatroom-mutelist`, section "Unmuting all chat room members"
-    /// - Doc errata: E001, E044, E411, E420 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: E001, E044, E411, E420, E441, E444 (see `spec/errata.yaml` and `spec/errata/`)
     ///
     /// # Arguments
     ///

@@ -163,6 +163,7 @@ pub static OPERATIONS: &[crate::OperationInfo] = &[
     chatrooms::LIST_USER_JOINED_CHATROOMS,
     chatrooms::GET_CHATROOMS,
     chatrooms::UPDATE_CHATROOM,
+    chatrooms::TRANSFER_CHATROOM_OWNERSHIP,
     chatrooms::DELETE_CHATROOM,
     chatrooms::GET_CHATROOM_ANNOUNCEMENT,
     chatrooms::UPDATE_CHATROOM_ANNOUNCEMENT,
@@ -380,7 +381,8 @@ macro_rules! every_response_type {
         ::RemoveGroupBlocklistUserData > $args; $check :: < crate ::RemoveGroupMemberData
         > $args; $check :: < crate ::SendPushByLabelsData > $args; $check :: < crate
         ::SetGlobalMuteData > $args; $check :: < crate ::SetPushTranslationLanguageData >
-        $args; $check :: < crate ::TransferGroupOwnershipData > $args; $check :: < crate
+        $args; $check :: < crate ::TransferChatroomOwnershipData > $args; $check :: <
+        crate ::TransferGroupOwnershipData > $args; $check :: < crate
         ::UnmuteAllGroupMembersData > $args; $check :: < crate
         ::UpdateChatroomAnnouncementData > $args; $check :: < crate ::UpdateChatroomData
         > $args; $check :: < crate ::UpdateGroupAnnouncementData > $args; $check :: <

@@ -144,6 +144,74 @@ async fn list_chatroom_allowlist_doc() {
 }
 
 #[tokio::test]
+async fn list_chatroom_allowlist_easemob() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"action\": \"get\",\n  \"application\": \"5cXXXX75d\",\n  \"uri\": \"https://XXXX/XXXX/XXXX/chatrooms/66XXXX33/white/users\",\n  \"entities\": [],\n  \"data\": [\"wzy_test\", \"wzy_vivo\", \"wzy_huawei\", \"wzy_xiaomi\", \"wzy_meizu\"],\n  \"timestamp\": 1594724947117,\n  \"duration\": 3,\n  \"organization\": \"XXXX\",\n  \"applicationName\": \"testapp\",\n  \"count\": 5\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client.list_chatroom_allowlist("66XXXX33").await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "GET",
+                path: "/chatrooms/66XXXX33/white/users",
+                query: None,
+                body: None,
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[("accept", "application/json")],
+            },
+        )
+        .await;
+    let response = result.expect("list_chatroom_allowlist example `easemob`");
+    support::assert_decoded(
+        &response,
+        &[
+            ("/data/0", "\"wzy_test\""),
+            ("/data/1", "\"wzy_vivo\""),
+            ("/data/2", "\"wzy_huawei\""),
+        ],
+    );
+}
+
+#[tokio::test]
+async fn list_chatroom_allowlist_easemob_2023() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"action\": \"get\",\n  \"application\": \"5cXXXX75d\",\n  \"uri\": \"http://XXXX/XXXX/XXXX/chatrooms/66XXXX33/white/users\",\n  \"entities\": [],\n  \"data\": [\n    \"wzy_test\",\n    \"wzy_vivo\",\n    \"wzy_huawei\",\n    \"wzy_xiaomi\",\n    \"wzy_meizu\"\n  ],\n  \"timestamp\": 1594724947117,\n  \"duration\": 3,\n  \"organization\": \"XXXX\",\n  \"applicationName\": \"testapp\",\n  \"count\": 5\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client.list_chatroom_allowlist("66XXXX33").await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "GET",
+                path: "/chatrooms/66XXXX33/white/users",
+                query: None,
+                body: None,
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[("accept", "application/json")],
+            },
+        )
+        .await;
+    let response = result.expect("list_chatroom_allowlist example `easemob_2023`");
+    support::assert_decoded(
+        &response,
+        &[
+            ("/data/0", "\"wzy_test\""),
+            ("/data/1", "\"wzy_vivo\""),
+            ("/data/2", "\"wzy_huawei\""),
+        ],
+    );
+}
+
+#[tokio::test]
 async fn add_chatroom_allowlist_user_doc() {
     let server = support::MockApi::start(
             200u16,
@@ -167,6 +235,74 @@ async fn add_chatroom_allowlist_user_doc() {
         )
         .await;
     let response = result.expect("add_chatroom_allowlist_user example `doc`");
+    support::assert_decoded(
+        &response,
+        &[
+            ("/data/action", "\"add_user_whitelist\""),
+            ("/data/result", "true"),
+            ("/data/user", "\"wzy_xiaomi\""),
+        ],
+    );
+}
+
+#[tokio::test]
+async fn add_chatroom_allowlist_user_easemob() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"action\": \"post\",\n  \"application\": \"5cXXXX75d\",\n  \"uri\": \"https://XXXX/XXXX/XXXX/chatrooms/66XXXX33/white/users/wzy_xiaomi\",\n  \"entities\": [],\n  \"data\": {\n    \"result\": true,\n    \"action\": \"add_user_whitelist\",\n    \"user\": \"wzy_xiaomi\",\n    \"chatroomid\": \"66XXXX33\"\n  },\n  \"timestamp\": 1594724293063,\n  \"duration\": 4,\n  \"organization\": \"XXXX\",\n  \"applicationName\": \"testapp\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client.add_chatroom_allowlist_user("66XXXX33", "wzy_xiaomi").await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "POST",
+                path: "/chatrooms/66XXXX33/white/users/wzy_xiaomi",
+                query: None,
+                body: None,
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[("accept", "application/json")],
+            },
+        )
+        .await;
+    let response = result.expect("add_chatroom_allowlist_user example `easemob`");
+    support::assert_decoded(
+        &response,
+        &[
+            ("/data/action", "\"add_user_whitelist\""),
+            ("/data/result", "true"),
+            ("/data/user", "\"wzy_xiaomi\""),
+        ],
+    );
+}
+
+#[tokio::test]
+async fn add_chatroom_allowlist_user_easemob_2023() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"action\": \"post\",\n  \"application\": \"5cXXXX75d\",\n  \"uri\": \"http://XXXX/XXXX/XXXX/chatrooms/66XXXX33/white/users/wzy_xiaomi\",\n  \"entities\": [],\n  \"data\": {\n    \"result\": true,\n    \"action\": \"add_user_whitelist\",\n    \"user\": \"wzy_xiaomi\",\n    \"chatroomid\": \"66XXXX33\"\n  },\n  \"timestamp\": 1594724293063,\n  \"duration\": 4,\n  \"organization\": \"XXXX\",\n  \"applicationName\": \"testapp\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client.add_chatroom_allowlist_user("66XXXX33", "wzy_xiaomi").await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "POST",
+                path: "/chatrooms/66XXXX33/white/users/wzy_xiaomi",
+                query: None,
+                body: None,
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[("accept", "application/json")],
+            },
+        )
+        .await;
+    let response = result.expect("add_chatroom_allowlist_user example `easemob_2023`");
     support::assert_decoded(
         &response,
         &[
@@ -215,6 +351,80 @@ async fn add_chatroom_allowlist_users_doc() {
 }
 
 #[tokio::test]
+async fn add_chatroom_allowlist_users_easemob() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"action\": \"post\",\n  \"application\": \"5cXXXX75d\",\n  \"uri\": \"https://XXXX/XXXX/XXXX/chatrooms/66XXXX33/white/users\",\n  \"entities\": [],\n  \"data\": [\n    {\n      \"result\": true,\n      \"action\": \"add_user_whitelist\",\n      \"user\": \"wzy_test\",\n      \"chatroomid\": \"66XXXX33\"\n    },\n    {\n      \"result\": true,\n      \"action\": \"add_user_whitelist\",\n      \"user\": \"wzy_meizu\",\n      \"chatroomid\": \"66XXXX33\"\n    }\n  ],\n  \"timestamp\": 1594724634191,\n  \"duration\": 2,\n  \"organization\": \"XXXX\",\n  \"applicationName\": \"testapp\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client.add_chatroom_allowlist_users("66XXXX33", ["user1"]).await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "POST",
+                path: "/chatrooms/66XXXX33/white/users",
+                query: None,
+                body: Some("{\"usernames\" : [\"user1\"]}\n"),
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[
+                    ("accept", "application/json"),
+                    ("content-type", "application/json"),
+                ],
+            },
+        )
+        .await;
+    let response = result.expect("add_chatroom_allowlist_users example `easemob`");
+    support::assert_decoded(
+        &response,
+        &[
+            ("/data/0/action", "\"add_user_whitelist\""),
+            ("/data/0/result", "true"),
+            ("/data/0/user", "\"wzy_test\""),
+        ],
+    );
+}
+
+#[tokio::test]
+async fn add_chatroom_allowlist_users_easemob_2023() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"action\": \"post\",\n  \"application\": \"5cXXXX75d\",\n  \"uri\": \"http://XXXX/XXXX/XXXX/chatrooms/66XXXX33/white/users\",\n  \"entities\": [],\n  \"data\": [\n    {\n      \"result\": true,\n      \"action\": \"add_user_whitelist\",\n      \"user\": \"wzy_test\",\n      \"chatroomid\": \"66XXXX33\"\n    },\n    {\n      \"result\": true,\n      \"action\": \"add_user_whitelist\",\n      \"user\": \"wzy_meizu\",\n      \"chatroomid\": \"66XXXX33\"\n    }\n  ],\n  \"timestamp\": 1594724634191,\n  \"duration\": 2,\n  \"organization\": \"XXXX\",\n  \"applicationName\": \"testapp\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client.add_chatroom_allowlist_users("66XXXX33", ["user1"]).await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "POST",
+                path: "/chatrooms/66XXXX33/white/users",
+                query: None,
+                body: Some("{\"usernames\" : [\"user1\"]}\n"),
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[
+                    ("accept", "application/json"),
+                    ("content-type", "application/json"),
+                ],
+            },
+        )
+        .await;
+    let response = result.expect("add_chatroom_allowlist_users example `easemob_2023`");
+    support::assert_decoded(
+        &response,
+        &[
+            ("/data/0/action", "\"add_user_whitelist\""),
+            ("/data/0/result", "true"),
+            ("/data/0/user", "\"wzy_test\""),
+        ],
+    );
+}
+
+#[tokio::test]
 async fn remove_chatroom_allowlist_users_doc() {
     let server = support::MockApi::start(
             200u16,
@@ -246,6 +456,79 @@ async fn remove_chatroom_allowlist_users_doc() {
             ("/data/0/user", "\"wzy_huawei\""),
             ("/data/1/result", "true"),
             ("/data/1/user", "\"wzy_meizu\""),
+        ],
+    );
+}
+
+#[tokio::test]
+async fn remove_chatroom_allowlist_users_easemob() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"action\": \"delete\",\n  \"application\": \"5cXXXX75d\",\n  \"uri\": \"https://XXXX/XXXX/XXXX/chatrooms/66XXXX33/white/users/wzy_huawei,wzy_meizu\",\n  \"entities\": [],\n  \"data\": [\n    {\n      \"result\": true,\n      \"action\": \"remove_user_whitelist\",\n      \"user\": \"wzy_huawei\",\n      \"chatroomid\": \"66XXXX33\"\n    },\n    {\n      \"result\": true,\n      \"action\": \"remove_user_whitelist\",\n      \"user\": \"wzy_meizu\",\n      \"chatroomid\": \"66XXXX33\"\n    }\n  ],\n  \"timestamp\": 1594725137704,\n  \"duration\": 1,\n  \"organization\": \"XXXX\",\n  \"applicationName\": \"XXXX\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .remove_chatroom_allowlist_users("66XXXX33", ["wzy_huawei", "wzy_meizu"])
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "DELETE",
+                path: "/chatrooms/66XXXX33/white/users/wzy_huawei%2Cwzy_meizu",
+                query: None,
+                body: None,
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[("accept", "application/json")],
+            },
+        )
+        .await;
+    let response = result.expect("remove_chatroom_allowlist_users example `easemob`");
+    support::assert_decoded(
+        &response,
+        &[
+            ("/data/0/action", "\"remove_user_whitelist\""),
+            ("/data/0/result", "true"),
+            ("/data/0/user", "\"wzy_huawei\""),
+        ],
+    );
+}
+
+#[tokio::test]
+async fn remove_chatroom_allowlist_users_easemob_2023() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"action\": \"delete\",\n  \"application\": \"5cXXXX75d\",\n  \"uri\": \"http://XXXX/XXXX/XXXX/chatrooms/66XXXX33/white/users/wzy_huawei,wzy_meizu\",\n  \"entities\": [],\n  \"data\": [\n    {\n      \"result\": true,\n      \"action\": \"remove_user_whitelist\",\n      \"user\": \"wzy_huawei\",\n      \"chatroomid\": \"66XXXX33\"\n    },\n    {\n      \"result\": true,\n      \"action\": \"remove_user_whitelist\",\n      \"user\": \"wzy_meizu\",\n      \"chatroomid\": \"66XXXX33\"\n    }\n  ],\n  \"timestamp\": 1594725137704,\n  \"duration\": 1,\n  \"organization\": \"XXXX\",\n  \"applicationName\": \"XXXX\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .remove_chatroom_allowlist_users("66XXXX33", ["wzy_huawei", "wzy_meizu"])
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "DELETE",
+                path: "/chatrooms/66XXXX33/white/users/wzy_huawei%2Cwzy_meizu",
+                query: None,
+                body: None,
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[("accept", "application/json")],
+            },
+        )
+        .await;
+    let response = result
+        .expect("remove_chatroom_allowlist_users example `easemob_2023`");
+    support::assert_decoded(
+        &response,
+        &[
+            ("/data/0/action", "\"remove_user_whitelist\""),
+            ("/data/0/result", "true"),
+            ("/data/0/user", "\"wzy_huawei\""),
         ],
     );
 }
@@ -297,6 +580,99 @@ async fn set_chatroom_attributes_doc() {
 }
 
 #[tokio::test]
+async fn set_chatroom_attributes_easemob() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n    \"uri\": \"%s/easemob-demo/chatdemoui/metadata/chatroom\",\n    \"timestamp\": 1720769458528,\n    \"action\": \"put\",\n    \"data\": {\n        \"successKeys\": [],\n        \"errorKeys\": {\n            \"key1\": \"properties key 'key1' is exceeding maximum limit 128\",\n            \"key2\": \"properties key 'key2' is exceeding maximum limit 128\"\n        }\n    }\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .set_chatroom_attributes(
+            "662XXXX13",
+            "user1",
+            support::from_json("{\"key1\":\"value1\",\"key2\":\"value2\"}"),
+        )
+        .auto_delete("DELETE")
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "PUT",
+                path: "/metadata/chatroom/662XXXX13/user/user1",
+                query: None,
+                body: Some(
+                    "{\n    \"metaData\": {\n              \"key1\": \"value1\",\n              \"key2\": \"value2\"\n    },\n    \"autoDelete\": \"DELETE\"\n }\n",
+                ),
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[
+                    ("accept", "application/json"),
+                    ("content-type", "application/json"),
+                ],
+            },
+        )
+        .await;
+    let response = result.expect("set_chatroom_attributes example `easemob`");
+    support::assert_decoded(
+        &response,
+        &[
+            (
+                "/data/errorKeys/key1",
+                "\"properties key 'key1' is exceeding maximum limit 128\"",
+            ),
+            (
+                "/data/errorKeys/key2",
+                "\"properties key 'key2' is exceeding maximum limit 128\"",
+            ),
+        ],
+    );
+}
+
+#[tokio::test]
+async fn set_chatroom_attributes_easemob_2023() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"data\":\n  {\n    \"successKeys\": [\"key1\"],\n      \"errorKeys\": {\"key2\":\"errorDesc\"}\n  }\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .set_chatroom_attributes(
+            "662XXXX13",
+            "user1",
+            support::from_json("{\"key1\":\"value1\",\"key2\":\"value2\"}"),
+        )
+        .auto_delete("DELETE")
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "PUT",
+                path: "/metadata/chatroom/662XXXX13/user/user1",
+                query: None,
+                body: Some(
+                    "{\n    \"metaData\": {\n              \"key1\": \"value1\",\n                \"key2\": \"value2\"\n    },\n    \"autoDelete\": \"DELETE\"\n }\n",
+                ),
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[
+                    ("accept", "application/json"),
+                    ("content-type", "application/json"),
+                ],
+            },
+        )
+        .await;
+    let response = result.expect("set_chatroom_attributes example `easemob_2023`");
+    support::assert_decoded(
+        &response,
+        &[("/data/errorKeys/key2", "\"errorDesc\""), ("/data/successKeys/0", "\"key1\"")],
+    );
+}
+
+#[tokio::test]
 async fn get_chatroom_attributes_doc() {
     let server = support::MockApi::start(
             200u16,
@@ -337,6 +713,42 @@ async fn get_chatroom_attributes_doc() {
 }
 
 #[tokio::test]
+async fn get_chatroom_attributes_easemob_2023() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"data\":\n  {\n        \"key1\": \"value1\",\n        \"key2\": \"value2\"\n  }\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .get_chatroom_attributes("662XXXX13")
+        .keys(["key1", "key2"])
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "POST",
+                path: "/metadata/chatroom/662XXXX13",
+                query: None,
+                body: Some("{\n    \"keys\": [\"key1\",\"key2\"]\n }\n"),
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[
+                    ("accept", "application/json"),
+                    ("content-type", "application/json"),
+                ],
+            },
+        )
+        .await;
+    let response = result.expect("get_chatroom_attributes example `easemob_2023`");
+    support::assert_decoded(
+        &response,
+        &[("/data/key1", "\"value1\""), ("/data/key2", "\"value2\"")],
+    );
+}
+
+#[tokio::test]
 async fn remove_chatroom_attributes_doc() {
     let server = support::MockApi::start(
             200u16,
@@ -370,6 +782,42 @@ async fn remove_chatroom_attributes_doc() {
             ("/data/errorKeys/key2", "\"errorDesc\""),
             ("/data/successKeys/0", "\"key1\""),
         ],
+    );
+}
+
+#[tokio::test]
+async fn remove_chatroom_attributes_easemob_2023() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"data\":\n  {\n    \"successKeys\": [\"key1\"],\n      \"errorKeys\": {\"key2\":\"errorDesc\"}\n  }\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .remove_chatroom_attributes("662XXXX13", "user1")
+        .keys(["key1", "key2"])
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "DELETE",
+                path: "/metadata/chatroom/662XXXX13/user/user1",
+                query: None,
+                body: Some("{\n    \"keys\": [\"key1\",\"key2\"]\n }\n"),
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[
+                    ("accept", "application/json"),
+                    ("content-type", "application/json"),
+                ],
+            },
+        )
+        .await;
+    let response = result.expect("remove_chatroom_attributes example `easemob_2023`");
+    support::assert_decoded(
+        &response,
+        &[("/data/errorKeys/key2", "\"errorDesc\""), ("/data/successKeys/0", "\"key1\"")],
     );
 }
 
@@ -416,6 +864,99 @@ async fn force_set_chatroom_attributes_doc() {
 }
 
 #[tokio::test]
+async fn force_set_chatroom_attributes_easemob() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n    \"uri\": \"%s/easemob-demo/chatdemoui/metadata/chatroom\",\n    \"timestamp\": 1720769458528,\n    \"action\": \"put\",\n    \"data\": {\n        \"successKeys\": [],\n        \"errorKeys\": {\n            \"key1\": \"properties key 'key1' is exceeding maximum limit 128\",\n            \"key2\": \"properties key 'key2' is exceeding maximum limit 128\"\n        }\n    }\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .force_set_chatroom_attributes(
+            "662XXXX13",
+            "user1",
+            support::from_json("{\"key1\":\"value1\",\"key2\":\"value2\"}"),
+        )
+        .auto_delete("DELETE")
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "PUT",
+                path: "/metadata/chatroom/662XXXX13/user/user1/forced",
+                query: None,
+                body: Some(
+                    "{\n    \"metaData\": {\n        \"key1\": \"value1\",\n            \"key2\": \"value2\"\n    },\n    \"autoDelete\": \"DELETE\"\n }\n",
+                ),
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[
+                    ("accept", "application/json"),
+                    ("content-type", "application/json"),
+                ],
+            },
+        )
+        .await;
+    let response = result.expect("force_set_chatroom_attributes example `easemob`");
+    support::assert_decoded(
+        &response,
+        &[
+            (
+                "/data/errorKeys/key1",
+                "\"properties key 'key1' is exceeding maximum limit 128\"",
+            ),
+            (
+                "/data/errorKeys/key2",
+                "\"properties key 'key2' is exceeding maximum limit 128\"",
+            ),
+        ],
+    );
+}
+
+#[tokio::test]
+async fn force_set_chatroom_attributes_easemob_2023() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"data\":\n  {\n    \"successKeys\": [\"key1\"],\n    \"errorKeys\": {\"key2\":\"errorDesc\"}\n  }\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .force_set_chatroom_attributes(
+            "662XXXX13",
+            "user1",
+            support::from_json("{\"key1\":\"value1\",\"key2\":\"value2\"}"),
+        )
+        .auto_delete("DELETE")
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "PUT",
+                path: "/metadata/chatroom/662XXXX13/user/user1/forced",
+                query: None,
+                body: Some(
+                    "{\n    \"metaData\": {\n        \"key1\": \"value1\",\n        \"key2\": \"value2\"\n    },\n    \"autoDelete\": \"DELETE\"\n }\n",
+                ),
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[
+                    ("accept", "application/json"),
+                    ("content-type", "application/json"),
+                ],
+            },
+        )
+        .await;
+    let response = result.expect("force_set_chatroom_attributes example `easemob_2023`");
+    support::assert_decoded(
+        &response,
+        &[("/data/errorKeys/key2", "\"errorDesc\""), ("/data/successKeys/0", "\"key1\"")],
+    );
+}
+
+#[tokio::test]
 async fn force_remove_chatroom_attributes_doc() {
     let server = support::MockApi::start(
             200u16,
@@ -445,6 +986,43 @@ async fn force_remove_chatroom_attributes_doc() {
         )
         .await;
     let response = result.expect("force_remove_chatroom_attributes example `doc`");
+    support::assert_decoded(
+        &response,
+        &[("/data/errorKeys/key2", "\"errorDesc\""), ("/data/successKeys/0", "\"key1\"")],
+    );
+}
+
+#[tokio::test]
+async fn force_remove_chatroom_attributes_easemob_2023() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"data\":\n  {\n         \"successKeys\": [\"key1\"],\n          \"errorKeys\": {\"key2\":\"errorDesc\"}\n  }\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .force_remove_chatroom_attributes("662XXXX13", "user1")
+        .keys(["key1", "key2"])
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "DELETE",
+                path: "/metadata/chatroom/662XXXX13/user/user1/forced",
+                query: None,
+                body: Some("{\n    \"keys\": [\"key1\",\"key2\"]\n }\n"),
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[
+                    ("accept", "application/json"),
+                    ("content-type", "application/json"),
+                ],
+            },
+        )
+        .await;
+    let response = result
+        .expect("force_remove_chatroom_attributes example `easemob_2023`");
     support::assert_decoded(
         &response,
         &[("/data/errorKeys/key2", "\"errorDesc\""), ("/data/successKeys/0", "\"key1\"")],
@@ -482,6 +1060,36 @@ async fn list_chatroom_blocklist_doc() {
 }
 
 #[tokio::test]
+async fn list_chatroom_blocklist_easemob_2023() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"action\": \"get\",\n  \"application\": \"8beXXXX02\",\n  \"uri\": \"http://XXXX/XXXX/XXXX/chatrooms/66XXXX33/blocks/users\",\n  \"entities\": [],\n  \"data\": [\n    \"user2\",\n    \"user3\"\n  ],\n  \"timestamp\": 1543466293681,\n  \"duration\": 0,\n  \"organization\": \"XXXX\",\n  \"applicationName\": \"testapp\",\n  \"count\": 2\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client.list_chatroom_blocklist("66XXXX33").await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "GET",
+                path: "/chatrooms/66XXXX33/blocks/users",
+                query: None,
+                body: None,
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[("accept", "application/json")],
+            },
+        )
+        .await;
+    let response = result.expect("list_chatroom_blocklist example `easemob_2023`");
+    support::assert_decoded(
+        &response,
+        &[("/count", "2"), ("/data/0", "\"user2\""), ("/data/1", "\"user3\"")],
+    );
+}
+
+#[tokio::test]
 async fn add_chatroom_blocklist_user_doc() {
     let server = support::MockApi::start(
             200u16,
@@ -505,6 +1113,40 @@ async fn add_chatroom_blocklist_user_doc() {
         )
         .await;
     let response = result.expect("add_chatroom_blocklist_user example `doc`");
+    support::assert_decoded(
+        &response,
+        &[
+            ("/data/action", "\"add_blocks\""),
+            ("/data/result", "true"),
+            ("/data/user", "\"user1\""),
+        ],
+    );
+}
+
+#[tokio::test]
+async fn add_chatroom_blocklist_user_easemob_2023() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"action\": \"post\",\n  \"application\": \"8beXXXX02\",\n  \"uri\": \"http://XXXX/XXXX/XXXX/chatrooms/66XXXX33/blocks/users/user1\",\n  \"entities\": [],\n  \"data\": {\n    \"result\": true,\n    \"action\": \"add_blocks\",\n    \"user\": \"user1\",\n    \"chatroomid\": \"66XXXX33\"\n  },\n  \"timestamp\": 1542539577124,\n  \"duration\": 27,\n  \"organization\": \"XXXX\",\n  \"applicationName\": \"testapp\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client.add_chatroom_blocklist_user("66XXXX33", "user1").await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "POST",
+                path: "/chatrooms/66XXXX33/blocks/users/user1",
+                query: None,
+                body: None,
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[("accept", "application/json")],
+            },
+        )
+        .await;
+    let response = result.expect("add_chatroom_blocklist_user example `easemob_2023`");
     support::assert_decoded(
         &response,
         &[
@@ -556,6 +1198,47 @@ async fn add_chatroom_blocklist_users_doc() {
 }
 
 #[tokio::test]
+async fn add_chatroom_blocklist_users_easemob_2023() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"action\": \"post\",\n  \"application\": \"8beXXXX02\",\n  \"uri\": \"http://XXXX/XXXX/XXXX/chatrooms/66XXXX33/blocks/users\",\n  \"entities\": [],\n  \"data\": [\n    {\n      \"result\": false,\n      \"action\": \"add_blocks\",\n      \"reason\": \"user: user3 doesn't exist in chatroom: 66XXXX33\",\n      \"user\": \"user3\",\n      \"chatroomid\": \"66XXXX33\"\n    },\n    {\n      \"result\": true,\n      \"action\": \"add_blocks\",\n      \"user\": \"user4\",\n      \"chatroomid\": \"66XXXX33\"\n    }\n  ],\n  \"timestamp\": 1542540095540,\n  \"duration\": 16,\n  \"organization\": \"XXXX\",\n  \"applicationName\": \"testapp\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .add_chatroom_blocklist_users("66XXXX33", ["user3", "user4"])
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "POST",
+                path: "/chatrooms/66XXXX33/blocks/users",
+                query: None,
+                body: Some(
+                    "{\n   \"usernames\": [\n     \"user3\",\"user4\"\n   ]\n }\n",
+                ),
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[
+                    ("accept", "application/json"),
+                    ("content-type", "application/json"),
+                ],
+            },
+        )
+        .await;
+    let response = result.expect("add_chatroom_blocklist_users example `easemob_2023`");
+    support::assert_decoded(
+        &response,
+        &[
+            ("/data/0/action", "\"add_blocks\""),
+            ("/data/0/reason", "\"user: user3 doesn't exist in chatroom: 66XXXX33\""),
+            ("/data/0/result", "false"),
+        ],
+    );
+}
+
+#[tokio::test]
 async fn remove_chatroom_blocklist_user_doc() {
     let server = support::MockApi::start(
             200u16,
@@ -579,6 +1262,41 @@ async fn remove_chatroom_blocklist_user_doc() {
         )
         .await;
     let response = result.expect("remove_chatroom_blocklist_user example `doc`");
+    support::assert_decoded(
+        &response,
+        &[
+            ("/data/action", "\"remove_blocks\""),
+            ("/data/result", "true"),
+            ("/data/user", "\"user1\""),
+        ],
+    );
+}
+
+#[tokio::test]
+async fn remove_chatroom_blocklist_user_easemob_2023() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"action\": \"delete\",\n  \"application\": \"8beXXXX02\",\n  \"uri\": \"http://XXXX/XXXX/XXXX/chatrooms/66XXXX33/blocks/users/user1\",\n  \"entities\": [],\n  \"data\": {\n    \"result\": true,\n    \"action\": \"remove_blocks\",\n    \"user\": \"user1\",\n    \"chatroomid\": \"66XXXX33\"\n  },\n  \"timestamp\": 1542540470679,\n  \"duration\": 45,\n  \"organization\": \"XXXX\",\n  \"applicationName\": \"testapp\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client.remove_chatroom_blocklist_user("66XXXX33", "user1").await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "DELETE",
+                path: "/chatrooms/66XXXX33/blocks/users/user1",
+                query: None,
+                body: None,
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[("accept", "application/json")],
+            },
+        )
+        .await;
+    let response = result
+        .expect("remove_chatroom_blocklist_user example `easemob_2023`");
     support::assert_decoded(
         &response,
         &[
@@ -626,6 +1344,43 @@ async fn remove_chatroom_blocklist_users_doc() {
 }
 
 #[tokio::test]
+async fn remove_chatroom_blocklist_users_easemob_2023() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"action\": \"delete\",\n  \"application\": \"8beXXXX02\",\n  \"uri\": \"http://XXXX/XXXX/XXXX/chatrooms/66XXXX33/blocks/users/user1%2Cuser2\",\n  \"entities\": [],\n  \"data\": [\n    {\n      \"result\": true,\n      \"action\": \"remove_blocks\",\n      \"user\": \"user1\",\n      \"chatroomid\": \"66XXXX33\"\n    },\n    {\n      \"result\": true,\n      \"action\": \"remove_blocks\",\n      \"user\": \"user2\",\n      \"chatroomid\": \"66XXXX33\"\n    }\n  ],\n  \"timestamp\": 1542541014655,\n  \"duration\": 29,\n  \"organization\": \"XXXX\",\n  \"applicationName\": \"testapp\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .remove_chatroom_blocklist_users("66XXXX33", ["user1", "user2"])
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "DELETE",
+                path: "/chatrooms/66XXXX33/blocks/users/user1%2Cuser2",
+                query: None,
+                body: None,
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[("accept", "application/json")],
+            },
+        )
+        .await;
+    let response = result
+        .expect("remove_chatroom_blocklist_users example `easemob_2023`");
+    support::assert_decoded(
+        &response,
+        &[
+            ("/data/0/action", "\"remove_blocks\""),
+            ("/data/0/result", "true"),
+            ("/data/0/user", "\"user1\""),
+        ],
+    );
+}
+
+#[tokio::test]
 async fn add_chatroom_member_doc() {
     let server = support::MockApi::start(
             200u16,
@@ -655,6 +1410,74 @@ async fn add_chatroom_member_doc() {
             ("/data/action", "\"add_member\""),
             ("/data/result", "true"),
             ("/data/user", "\"user1\""),
+        ],
+    );
+}
+
+#[tokio::test]
+async fn add_chatroom_member_easemob() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"action\": \"post\",\n  \"application\": \"8beXXXX02\",\n  \"uri\": \"https://XXXX/XXXX/XXXX/chatrooms/66XXXX33/users/user1\",\n  \"entities\": [],\n  \"data\": {\n    \"result\": true,\n    \"action\": \"add_member\",\n    \"id\": \"66XXXX33\",\n    \"user\": \"user1\"\n  },\n  \"timestamp\": 1542554038353,\n  \"duration\": 0,\n  \"organization\": \"XXXX\",\n  \"applicationName\": \"testapp\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client.add_chatroom_member("66XXXX33", "user1").await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "POST",
+                path: "/chatrooms/66XXXX33/users/user1",
+                query: None,
+                body: None,
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[("accept", "application/json")],
+            },
+        )
+        .await;
+    let response = result.expect("add_chatroom_member example `easemob`");
+    support::assert_decoded(
+        &response,
+        &[
+            ("/data/action", "\"add_member\""),
+            ("/data/id", "\"66XXXX33\""),
+            ("/data/result", "true"),
+        ],
+    );
+}
+
+#[tokio::test]
+async fn add_chatroom_member_easemob_2023() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"action\": \"post\",\n  \"application\": \"8beXXXX02\",\n  \"uri\": \"http://XXXX/XXXX/XXXX/chatrooms/66XXXX33/users/user1\",\n  \"entities\": [],\n  \"data\": {\n    \"result\": true,\n    \"action\": \"add_member\",\n    \"id\": \"66XXXX33\",\n    \"user\": \"user1\"\n  },\n  \"timestamp\": 1542554038353,\n  \"duration\": 0,\n  \"organization\": \"XXXX\",\n  \"applicationName\": \"testapp\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client.add_chatroom_member("66XXXX33", "user1").await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "POST",
+                path: "/chatrooms/66XXXX33/users/user1",
+                query: None,
+                body: None,
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[("accept", "application/json")],
+            },
+        )
+        .await;
+    let response = result.expect("add_chatroom_member example `easemob_2023`");
+    support::assert_decoded(
+        &response,
+        &[
+            ("/data/action", "\"add_member\""),
+            ("/data/id", "\"66XXXX33\""),
+            ("/data/result", "true"),
         ],
     );
 }
@@ -699,6 +1522,84 @@ async fn add_chatroom_members_doc() {
 }
 
 #[tokio::test]
+async fn add_chatroom_members_easemob() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"action\": \"post\",\n  \"application\": \"8beXXXX02\",\n  \"uri\": \"https://XXXX/XXXX/XXXX/chatrooms/66XXXX33/users\",\n  \"entities\": [],\n  \"data\": {\n    \"newmembers\": [\"user1\", \"user2\"],\n    \"action\": \"add_member\",\n    \"id\": \"66XXXX33\"\n  },\n  \"timestamp\": 1542554537237,\n  \"duration\": 9,\n  \"organization\": \"XXXX\",\n  \"applicationName\": \"testapp\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client.add_chatroom_members("66XXXX33", ["user1", "user2"]).await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "POST",
+                path: "/chatrooms/66XXXX33/users",
+                query: None,
+                body: Some(
+                    "{\n   \"usernames\": [\n     \"user1\",\"user2\"\n   ]\n }\n",
+                ),
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[
+                    ("accept", "application/json"),
+                    ("content-type", "application/json"),
+                ],
+            },
+        )
+        .await;
+    let response = result.expect("add_chatroom_members example `easemob`");
+    support::assert_decoded(
+        &response,
+        &[
+            ("/data/action", "\"add_member\""),
+            ("/data/newmembers/0", "\"user1\""),
+            ("/data/newmembers/1", "\"user2\""),
+        ],
+    );
+}
+
+#[tokio::test]
+async fn add_chatroom_members_easemob_2023() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"action\": \"post\",\n  \"application\": \"8beXXXX02\",\n  \"uri\": \"http://XXXX/XXXX/XXXX/chatrooms/66XXXX33/users\",\n  \"entities\": [],\n  \"data\": {\n    \"newmembers\": [\n      \"user1\",\n      \"user2\"\n    ],\n    \"action\": \"add_member\",\n    \"id\": \"66XXXX33\"\n  },\n  \"timestamp\": 1542554537237,\n  \"duration\": 9,\n  \"organization\": \"XXXX\",\n  \"applicationName\": \"testapp\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client.add_chatroom_members("66XXXX33", ["user1", "user2"]).await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "POST",
+                path: "/chatrooms/66XXXX33/users",
+                query: None,
+                body: Some(
+                    "{\n   \"usernames\": [\n     \"user1\",\"user2\"\n   ]\n }\n",
+                ),
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[
+                    ("accept", "application/json"),
+                    ("content-type", "application/json"),
+                ],
+            },
+        )
+        .await;
+    let response = result.expect("add_chatroom_members example `easemob_2023`");
+    support::assert_decoded(
+        &response,
+        &[
+            ("/data/action", "\"add_member\""),
+            ("/data/newmembers/0", "\"user1\""),
+            ("/data/newmembers/1", "\"user2\""),
+        ],
+    );
+}
+
+#[tokio::test]
 async fn list_chatroom_members_doc() {
     let server = support::MockApi::start(
             200u16,
@@ -734,6 +1635,74 @@ async fn list_chatroom_members_doc() {
 }
 
 #[tokio::test]
+async fn list_chatroom_members_easemob() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"action\": \"get\",\n  \"application\": \"52XXXXf0\",\n  \"params\": {\n    \"pagesize\": [\"2\"],\n    \"pagenum\": [\"2\"]\n  },\n  \"uri\": \"https://XXXX/XXXX/XXXX/chatrooms/12XXXX11/users\",\n  \"entities\": [],\n  \"data\": [\n    {\n      \"owner\": \"user1\"\n    },\n    {\n      \"member\": \"user2\"\n    }\n  ],\n  \"timestamp\": 1489074511416,\n  \"duration\": 0,\n  \"organization\": \"XXXX\",\n  \"applicationName\": \"testapp\",\n  \"count\": 2\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client.list_chatroom_members("12XXXX11").pagenum(2).pagesize(2).await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "GET",
+                path: "/chatrooms/12XXXX11/users",
+                query: Some("pagenum=2&pagesize=2"),
+                body: None,
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[],
+            },
+        )
+        .await;
+    let response = result.expect("list_chatroom_members example `easemob`");
+    support::assert_decoded(
+        &response,
+        &[
+            ("/data/0/owner", "\"user1\""),
+            ("/params/pagenum/0", "\"2\""),
+            ("/params/pagesize/0", "\"2\""),
+        ],
+    );
+}
+
+#[tokio::test]
+async fn list_chatroom_members_easemob_2023() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n    \"action\": \"get\",\n    \"application\": \"52XXXXf0\",\n    \"params\": {\n        \"pagesize\": [\"2\"],\n        \"pagenum\": [\"2\"]\n    },\n    \"uri\": \"http://XXXX/XXXX/XXXX/chatrooms/12XXXX11/users\",\n    \"entities\": [],\n    \"data\": [{\n        \"member\": \"user1\"\n    },\n    {\n        \"member\": \"user2\"\n    }],\n    \"timestamp\": 1489074511416,\n    \"duration\": 0,\n    \"organization\": \"XXXX\",\n    \"applicationName\": \"testapp\",\n    \"count\": 2\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client.list_chatroom_members("12XXXX11").pagenum(2).pagesize(2).await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "GET",
+                path: "/chatrooms/12XXXX11/users",
+                query: Some("pagenum=2&pagesize=2"),
+                body: None,
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[],
+            },
+        )
+        .await;
+    let response = result.expect("list_chatroom_members example `easemob_2023`");
+    support::assert_decoded(
+        &response,
+        &[
+            ("/data/0/member", "\"user1\""),
+            ("/params/pagenum/0", "\"2\""),
+            ("/params/pagesize/0", "\"2\""),
+        ],
+    );
+}
+
+#[tokio::test]
 async fn remove_chatroom_member_doc() {
     let server = support::MockApi::start(
             200u16,
@@ -757,6 +1726,74 @@ async fn remove_chatroom_member_doc() {
         )
         .await;
     let response = result.expect("remove_chatroom_member example `doc`");
+    support::assert_decoded(
+        &response,
+        &[
+            ("/data/action", "\"remove_member\""),
+            ("/data/result", "true"),
+            ("/data/user", "\"user1\""),
+        ],
+    );
+}
+
+#[tokio::test]
+async fn remove_chatroom_member_easemob() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"action\": \"delete\",\n  \"application\": \"8beXXXX02\",\n  \"uri\": \"https://XXXX/XXXX/XXXX/chatrooms/66XXXX33/users/user1\",\n  \"entities\": [],\n  \"data\": {\n    \"result\": true,\n    \"action\": \"remove_member\",\n    \"user\": \"user1\",\n    \"id\": \"66XXXX33\"\n  },\n  \"timestamp\": 1542555744726,\n  \"duration\": 1,\n  \"organization\": \"XXXX\",\n  \"applicationName\": \"testapp\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client.remove_chatroom_member("66XXXX33", "user1").await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "DELETE",
+                path: "/chatrooms/66XXXX33/users/user1",
+                query: None,
+                body: None,
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[("accept", "application/json")],
+            },
+        )
+        .await;
+    let response = result.expect("remove_chatroom_member example `easemob`");
+    support::assert_decoded(
+        &response,
+        &[
+            ("/data/action", "\"remove_member\""),
+            ("/data/result", "true"),
+            ("/data/user", "\"user1\""),
+        ],
+    );
+}
+
+#[tokio::test]
+async fn remove_chatroom_member_easemob_2023() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"action\": \"delete\",\n  \"application\": \"8beXXXX02\",\n  \"uri\": \"http://XXXX/XXXX/XXXX/chatrooms/66XXXX33/users/user1\",\n  \"entities\": [],\n  \"data\": {\n    \"result\": true,\n    \"action\": \"remove_member\",\n    \"user\": \"user1\",\n    \"id\": \"66XXXX33\"\n  },\n  \"timestamp\": 1542555744726,\n  \"duration\": 1,\n  \"organization\": \"XXXX\",\n  \"applicationName\": \"testapp\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client.remove_chatroom_member("66XXXX33", "user1").await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "DELETE",
+                path: "/chatrooms/66XXXX33/users/user1",
+                query: None,
+                body: None,
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[("accept", "application/json")],
+            },
+        )
+        .await;
+    let response = result.expect("remove_chatroom_member example `easemob_2023`");
     support::assert_decoded(
         &response,
         &[
@@ -803,6 +1840,74 @@ async fn remove_chatroom_members_doc() {
 }
 
 #[tokio::test]
+async fn remove_chatroom_members_easemob() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"action\": \"delete\",\n  \"application\": \"8beXXXX02\",\n  \"uri\": \"https://XXXX/XXXX/XXXX/chatrooms/66XXXX33/users/user1%2Cuser2\",\n  \"entities\": [],\n  \"data\": [\n    {\n      \"result\": false,\n      \"action\": \"remove_member\",\n      \"reason\": \"user: user1 doesn't exist in group: 66XXXX33\",\n      \"user\": \"user1\",\n      \"id\": \"66XXXX33\"\n    },\n    {\n      \"result\": true,\n      \"action\": \"remove_member\",\n      \"user\": \"user2\",\n      \"id\": \"66XXXX33\"\n    }\n  ],\n  \"timestamp\": 1542556177147,\n  \"duration\": 0,\n  \"organization\": \"XXXX\",\n  \"applicationName\": \"testapp\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client.remove_chatroom_members("66XXXX33", ["user1", "user2"]).await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "DELETE",
+                path: "/chatrooms/66XXXX33/users/user1%2Cuser2",
+                query: None,
+                body: None,
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[("accept", "application/json")],
+            },
+        )
+        .await;
+    let response = result.expect("remove_chatroom_members example `easemob`");
+    support::assert_decoded(
+        &response,
+        &[
+            ("/data/0/action", "\"remove_member\""),
+            ("/data/0/reason", "\"user: user1 doesn't exist in group: 66XXXX33\""),
+            ("/data/0/result", "false"),
+        ],
+    );
+}
+
+#[tokio::test]
+async fn remove_chatroom_members_easemob_2023() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"action\": \"delete\",\n  \"application\": \"8beXXXX02\",\n  \"uri\": \"http://XXXX/XXXX/XXXX/chatrooms/66XXXX33/users/user1%2Cuser2\",\n  \"entities\": [],\n  \"data\": [\n    {\n      \"result\": false,\n      \"action\": \"remove_member\",\n      \"reason\": \"user: user1 doesn't exist in group: 66XXXX33\",\n      \"user\": \"user1\",\n      \"id\": \"66XXXX33\"\n    },\n    {\n      \"result\": true,\n      \"action\": \"remove_member\",\n      \"user\": \"user2\",\n      \"id\": \"66XXXX33\"\n    }\n  ],\n  \"timestamp\": 1542556177147,\n  \"duration\": 0,\n  \"organization\": \"XXXX\",\n  \"applicationName\": \"testapp\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client.remove_chatroom_members("66XXXX33", ["user1", "user2"]).await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "DELETE",
+                path: "/chatrooms/66XXXX33/users/user1%2Cuser2",
+                query: None,
+                body: None,
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[("accept", "application/json")],
+            },
+        )
+        .await;
+    let response = result.expect("remove_chatroom_members example `easemob_2023`");
+    support::assert_decoded(
+        &response,
+        &[
+            ("/data/0/action", "\"remove_member\""),
+            ("/data/0/reason", "\"user: user1 doesn't exist in group: 66XXXX33\""),
+            ("/data/0/result", "false"),
+        ],
+    );
+}
+
+#[tokio::test]
 async fn add_chatroom_admin_doc() {
     let server = support::MockApi::start(
             200u16,
@@ -829,6 +1934,69 @@ async fn add_chatroom_admin_doc() {
         )
         .await;
     let response = result.expect("add_chatroom_admin example `doc`");
+    support::assert_decoded(
+        &response,
+        &[("/data/newadmin", "\"user1\""), ("/data/result", "\"success\"")],
+    );
+}
+
+#[tokio::test]
+async fn add_chatroom_admin_easemob() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"action\": \"post\",\n  \"application\": \"52XXXXf0\",\n  \"uri\": \"https://XXXX/XXXX/XXXX/chatrooms/12XXXX11/admin\",\n  \"entities\": [],\n  \"data\": {\n    \"result\": \"success\",\n    \"newadmin\": \"user1\"\n  },\n  \"timestamp\": 1489073130083,\n  \"duration\": 1,\n  \"organization\": \"XXXX\",\n  \"applicationName\": \"testapp\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client.add_chatroom_admin("12XXXX11", "user1").await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "POST",
+                path: "/chatrooms/12XXXX11/admin",
+                query: None,
+                body: Some("{\"newadmin\":\"user1\"}\n"),
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[
+                    ("accept", "application/json"),
+                    ("content-type", "application/json"),
+                ],
+            },
+        )
+        .await;
+    let response = result.expect("add_chatroom_admin example `easemob`");
+    support::assert_decoded(
+        &response,
+        &[("/data/newadmin", "\"user1\""), ("/data/result", "\"success\"")],
+    );
+}
+
+#[tokio::test]
+async fn add_chatroom_admin_easemob_2023() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n    \"action\": \"post\",\n    \"application\": \"52XXXXf0\",\n    \"uri\": \"http://XXXX/XXXX/XXXX/chatrooms/12XXXX11/admin\",\n    \"entities\": [],\n    \"data\": {\n        \"result\": \"success\",\n        \"newadmin\": \"user1\"\n    },\n    \"timestamp\": 1489073130083,\n    \"duration\": 1,\n    \"organization\": \"XXXX\",\n    \"applicationName\": \"testapp\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client.add_chatroom_admin("12XXXX11", "user1").await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "POST",
+                path: "/chatrooms/12XXXX11/admin",
+                query: None,
+                body: Some("{\"newadmin\":\"user1\"}\n"),
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[],
+            },
+        )
+        .await;
+    let response = result.expect("add_chatroom_admin example `easemob_2023`");
     support::assert_decoded(
         &response,
         &[("/data/newadmin", "\"user1\""), ("/data/result", "\"success\"")],
@@ -863,6 +2031,60 @@ async fn list_chatroom_admins_doc() {
 }
 
 #[tokio::test]
+async fn list_chatroom_admins_easemob() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"action\": \"get\",\n  \"application\": \"52XXXXf0\",\n  \"uri\": \"https://XXXX/XXXX/XXXX/chatrooms/12XXXX11/admin\",\n  \"entities\": [],\n  \"data\": [\"user1\"],\n  \"timestamp\": 1489073361210,\n  \"duration\": 0,\n  \"organization\": \"XXXX\",\n  \"applicationName\": \"testapp\",\n  \"count\": 1\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client.list_chatroom_admins("12XXXX11").await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "GET",
+                path: "/chatrooms/12XXXX11/admin",
+                query: None,
+                body: None,
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[("accept", "application/json")],
+            },
+        )
+        .await;
+    let response = result.expect("list_chatroom_admins example `easemob`");
+    support::assert_decoded(&response, &[("/count", "1"), ("/data/0", "\"user1\"")]);
+}
+
+#[tokio::test]
+async fn list_chatroom_admins_easemob_2023() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n    \"action\": \"get\",\n    \"application\": \"52XXXXf0\",\n    \"uri\": \"http://XXXX/XXXX/XXXX/chatrooms/12XXXX11/admin\",\n    \"entities\": [],\n    \"data\": [\"user1\"],\n    \"timestamp\": 1489073361210,\n    \"duration\": 0,\n    \"organization\": \"XXXX\",\n    \"applicationName\": \"testapp\",\n    \"count\": 1\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client.list_chatroom_admins("12XXXX11").await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "GET",
+                path: "/chatrooms/12XXXX11/admin",
+                query: None,
+                body: None,
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[],
+            },
+        )
+        .await;
+    let response = result.expect("list_chatroom_admins example `easemob_2023`");
+    support::assert_decoded(&response, &[("/count", "1"), ("/data/0", "\"user1\"")]);
+}
+
+#[tokio::test]
 async fn remove_chatroom_admin_doc() {
     let server = support::MockApi::start(
             200u16,
@@ -889,6 +2111,66 @@ async fn remove_chatroom_admin_doc() {
     support::assert_decoded(
         &response,
         &[("/data/oldadmin", "\"XXXX\""), ("/data/result", "\"success\"")],
+    );
+}
+
+#[tokio::test]
+async fn remove_chatroom_admin_easemob() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"action\": \"delete\",\n  \"application\": \"52XXXXf0\",\n  \"uri\": \"https://XXXX/XXXX/XXXX/chatrooms/12XXXX11/admin/user1\",\n  \"entities\": [],\n  \"data\": {\n    \"result\": \"success\",\n    \"oldadmin\": \"user1\"\n  },\n  \"timestamp\": 1489073432732,\n  \"duration\": 1,\n  \"organization\": \"XXXX\",\n  \"applicationName\": \"testapp\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client.remove_chatroom_admin("12XXXX11", "user1").await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "DELETE",
+                path: "/chatrooms/12XXXX11/admin/user1",
+                query: None,
+                body: None,
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[("accept", "application/json")],
+            },
+        )
+        .await;
+    let response = result.expect("remove_chatroom_admin example `easemob`");
+    support::assert_decoded(
+        &response,
+        &[("/data/oldadmin", "\"user1\""), ("/data/result", "\"success\"")],
+    );
+}
+
+#[tokio::test]
+async fn remove_chatroom_admin_easemob_2023() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n    \"action\": \"delete\",\n    \"application\": \"52XXXXf0\",\n    \"uri\": \"http://XXXX/XXXX/XXXX/chatrooms/12XXXX11/admin/user1\",\n    \"entities\": [],\n    \"data\": {\n        \"result\": \"success\",\n        \"oldadmin\": \"user1\"\n    },\n    \"timestamp\": 1489073432732,\n    \"duration\": 1,\n    \"organization\": \"XXXX\",\n    \"applicationName\": \"testapp\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client.remove_chatroom_admin("12XXXX11", "user1").await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "DELETE",
+                path: "/chatrooms/12XXXX11/admin/user1",
+                query: None,
+                body: None,
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[],
+            },
+        )
+        .await;
+    let response = result.expect("remove_chatroom_admin example `easemob_2023`");
+    support::assert_decoded(
+        &response,
+        &[("/data/oldadmin", "\"user1\""), ("/data/result", "\"success\"")],
     );
 }
 
@@ -934,6 +2216,88 @@ async fn mute_chatroom_members_doc() {
 }
 
 #[tokio::test]
+async fn mute_chatroom_members_easemob() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"action\": \"post\",\n  \"application\": \"52XXXXf0\",\n  \"uri\": \"https://XXXX/XXXX/XXXX/chatrooms/12XXXX11/mute\",\n  \"entities\": [],\n  \"data\": [\n    {\n      \"result\": true,\n      \"expire\": 1642148173726,\n      \"user\": \"user1\"\n    },\n    {\n      \"result\": true,\n      \"expire\": 1642148173726,\n      \"user\": \"user2\"\n    }\n  ],\n  \"timestamp\": 1489072189508,\n  \"duration\": 0,\n  \"organization\": \"XXXX\",\n  \"applicationName\": \"testapp\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .mute_chatroom_members("12XXXX11", 1000, ["user1", "user2"])
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "POST",
+                path: "/chatrooms/12XXXX11/mute",
+                query: None,
+                body: Some(
+                    "{\n    \"usernames\": [\n        \"user1\",\n        \"user2\"\n    ],\n    \"mute_duration\": 1000\n    }\n",
+                ),
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[
+                    ("accept", "application/json"),
+                    ("content-type", "application/json"),
+                ],
+            },
+        )
+        .await;
+    let response = result.expect("mute_chatroom_members example `easemob`");
+    support::assert_decoded(
+        &response,
+        &[
+            ("/data/0/expire", "1642148173726"),
+            ("/data/0/result", "true"),
+            ("/data/0/user", "\"user1\""),
+        ],
+    );
+}
+
+#[tokio::test]
+async fn mute_chatroom_members_easemob_2023() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n    \"action\": \"post\",\n    \"application\": \"52XXXXf0\",\n    \"uri\": \"http://XXXX/XXXX/XXXX/chatrooms/12XXXX11/mute\",\n    \"entities\": [],\n    \"data\": [\n        {\n            \"result\": true,\n            \"expire\": 1642148173726,\n            \"user\": \"user1\"\n        },\n        {\n            \"result\": true,\n            \"expire\": 1642148173726,\n            \"user\": \"user2\"\n        }\n    ],\n    \"timestamp\": 1489072189508,\n    \"duration\": 0,\n    \"organization\": \"XXXX\",\n    \"applicationName\": \"testapp\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .mute_chatroom_members("12XXXX11", 86400000, ["user1", "user2"])
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "POST",
+                path: "/chatrooms/12XXXX11/mute",
+                query: None,
+                body: Some(
+                    "{\n    \"usernames\": [\n        \"user1\",\n        \"user2\"\n    ],\n    \"mute_duration\": 86400000\n}\n",
+                ),
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[
+                    ("accept", "application/json"),
+                    ("content-type", "application/json"),
+                ],
+            },
+        )
+        .await;
+    let response = result.expect("mute_chatroom_members example `easemob_2023`");
+    support::assert_decoded(
+        &response,
+        &[
+            ("/data/0/expire", "1642148173726"),
+            ("/data/0/result", "true"),
+            ("/data/0/user", "\"user1\""),
+        ],
+    );
+}
+
+#[tokio::test]
 async fn unmute_chatroom_members_doc() {
     let server = support::MockApi::start(
             200u16,
@@ -964,6 +2328,66 @@ async fn unmute_chatroom_members_doc() {
             ("/data/0/result", "true"),
             ("/data/0/user", "\"XXXX\""),
         ],
+    );
+}
+
+#[tokio::test]
+async fn unmute_chatroom_members_easemob() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"action\": \"delete\",\n  \"application\": \"52XXXXf0\",\n  \"uri\": \"https://XXXX/XXXX/XXXX/chatrooms/12XXXX11/mute/user1\",\n  \"entities\": [],\n  \"data\": [\n    {\n      \"result\": true,\n      \"user\": \"user1\"\n    }\n  ],\n  \"timestamp\": 1489072695859,\n  \"duration\": 0,\n  \"organization\": \"XXXX\",\n  \"applicationName\": \"testapp\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client.unmute_chatroom_members("12XXXX11", ["user1"]).await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "DELETE",
+                path: "/chatrooms/12XXXX11/mute/user1",
+                query: None,
+                body: None,
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[],
+            },
+        )
+        .await;
+    let response = result.expect("unmute_chatroom_members example `easemob`");
+    support::assert_decoded(
+        &response,
+        &[("/data/0/result", "true"), ("/data/0/user", "\"user1\"")],
+    );
+}
+
+#[tokio::test]
+async fn unmute_chatroom_members_easemob_2023() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n    \"action\": \"delete\",\n    \"application\": \"52XXXXf0\",\n    \"uri\": \"http://XXXX/XXXX/XXXX/chatrooms/12XXXX11/mute/user1\",\n    \"entities\": [],\n    \"data\": [{\n        \"result\": true,\n        \"user\": \"user1\"\n    }],\n    \"timestamp\": 1489072695859,\n    \"duration\": 0,\n    \"organization\": \"XXXX\",\n    \"applicationName\": \"testapp\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client.unmute_chatroom_members("12XXXX11", ["user1"]).await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "DELETE",
+                path: "/chatrooms/12XXXX11/mute/user1",
+                query: None,
+                body: None,
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[],
+            },
+        )
+        .await;
+    let response = result.expect("unmute_chatroom_members example `easemob_2023`");
+    support::assert_decoded(
+        &response,
+        &[("/data/0/result", "true"), ("/data/0/user", "\"user1\"")],
     );
 }
 
@@ -1002,6 +2426,74 @@ async fn list_chatroom_muted_members_doc() {
 }
 
 #[tokio::test]
+async fn list_chatroom_muted_members_easemob() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"action\": \"get\",\n  \"application\": \"52XXXXf0\",\n  \"uri\": \"https://XXXX/XXXX/XXXX/chatrooms/12XXXX11/mute\",\n  \"entities\": [],\n  \"data\": [\n    {\n      \"expire\": 1489158589481,\n      \"user\": \"user1\"\n    },\n    {\n      \"expire\": 1489158589481,\n      \"user\": \"user2\"\n    }\n  ],\n  \"timestamp\": 1489072802179,\n  \"duration\": 0,\n  \"organization\": \"XXXX\",\n  \"applicationName\": \"testapp\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client.list_chatroom_muted_members("12XXXX11").await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "GET",
+                path: "/chatrooms/12XXXX11/mute",
+                query: None,
+                body: None,
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[],
+            },
+        )
+        .await;
+    let response = result.expect("list_chatroom_muted_members example `easemob`");
+    support::assert_decoded(
+        &response,
+        &[
+            ("/data/0/expire", "1489158589481"),
+            ("/data/0/user", "\"user1\""),
+            ("/data/1/expire", "1489158589481"),
+        ],
+    );
+}
+
+#[tokio::test]
+async fn list_chatroom_muted_members_easemob_2023() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n    \"action\": \"get\",\n    \"application\": \"52XXXXf0\",\n    \"uri\": \"http://XXXX/XXXX/XXXX/chatrooms/12XXXX11/mute\",\n    \"entities\": [],\n    \"data\": [{\n        \"expire\": 1489158589481,\n        \"user\": \"user1\"\n    },\n    {\n        \"expire\": 1489158589481,\n        \"user\": \"user2\"\n    }],\n    \"timestamp\": 1489072802179,\n    \"duration\": 0,\n    \"organization\": \"XXXX\",\n    \"applicationName\": \"testapp\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client.list_chatroom_muted_members("12XXXX11").await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "GET",
+                path: "/chatrooms/12XXXX11/mute",
+                query: None,
+                body: None,
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[],
+            },
+        )
+        .await;
+    let response = result.expect("list_chatroom_muted_members example `easemob_2023`");
+    support::assert_decoded(
+        &response,
+        &[
+            ("/data/0/expire", "1489158589481"),
+            ("/data/0/user", "\"user1\""),
+            ("/data/1/expire", "1489158589481"),
+        ],
+    );
+}
+
+#[tokio::test]
 async fn mute_all_chatroom_members_doc() {
     let server = support::MockApi::start(
             200u16,
@@ -1029,6 +2521,60 @@ async fn mute_all_chatroom_members_doc() {
 }
 
 #[tokio::test]
+async fn mute_all_chatroom_members_easemob() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"action\": \"put\",\n  \"application\": \"5cXXXX75d\",\n  \"uri\": \"https://XXXX/XXXX/XXXX/chatrooms/12XXXX11/ban\",\n  \"entities\": [],\n  \"data\": {\n    \"mute\": true\n  },\n  \"timestamp\": 1594628861058,\n  \"duration\": 1,\n  \"organization\": \"XXXX\",\n  \"applicationName\": \"testapp\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client.mute_all_chatroom_members("12XXXX11").await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "POST",
+                path: "/chatrooms/12XXXX11/ban",
+                query: None,
+                body: None,
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[("accept", "application/json")],
+            },
+        )
+        .await;
+    let response = result.expect("mute_all_chatroom_members example `easemob`");
+    support::assert_decoded(&response, &[("/data/mute", "true")]);
+}
+
+#[tokio::test]
+async fn mute_all_chatroom_members_easemob_2023() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"action\": \"put\",\n  \"application\": \"5cXXXX75d\",\n  \"uri\": \"http://XXXX/XXXX/XXXX/chatrooms/12XXXX11/ban\",\n  \"entities\": [],\n  \"data\": {\n    \"mute\": true\n  },\n  \"timestamp\": 1594628861058,\n  \"duration\": 1,\n  \"organization\": \"XXXX\",\n  \"applicationName\": \"testapp\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client.mute_all_chatroom_members("12XXXX11").await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "POST",
+                path: "/chatrooms/12XXXX11/ban",
+                query: None,
+                body: None,
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[("accept", "application/json")],
+            },
+        )
+        .await;
+    let response = result.expect("mute_all_chatroom_members example `easemob_2023`");
+    support::assert_decoded(&response, &[("/data/mute", "true")]);
+}
+
+#[tokio::test]
 async fn unmute_all_chatroom_members_doc() {
     let server = support::MockApi::start(
             200u16,
@@ -1052,6 +2598,60 @@ async fn unmute_all_chatroom_members_doc() {
         )
         .await;
     let response = result.expect("unmute_all_chatroom_members example `doc`");
+    support::assert_decoded(&response, &[("/data/mute", "false")]);
+}
+
+#[tokio::test]
+async fn unmute_all_chatroom_members_easemob() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"action\": \"delete\",\n  \"application\": \"5cXXXX75d\",\n  \"uri\": \"https://XXXX/XXXX/XXXX/chatrooms/12XXXX11/ban\",\n  \"entities\": [],\n  \"data\": {\n    \"mute\": false\n  },\n  \"timestamp\": 1594628899502,\n  \"duration\": 1,\n  \"organization\": \"XXXX\",\n  \"applicationName\": \"testapp\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client.unmute_all_chatroom_members("12XXXX11").await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "DELETE",
+                path: "/chatrooms/12XXXX11/ban",
+                query: None,
+                body: None,
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[("accept", "application/json")],
+            },
+        )
+        .await;
+    let response = result.expect("unmute_all_chatroom_members example `easemob`");
+    support::assert_decoded(&response, &[("/data/mute", "false")]);
+}
+
+#[tokio::test]
+async fn unmute_all_chatroom_members_easemob_2023() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"action\": \"delete\",\n  \"application\": \"5cXXXX75d\",\n  \"uri\": \"http://XXXX/XXXX/XXXX/chatrooms/12XXXX11/ban\",\n  \"entities\": [],\n  \"data\": {\n    \"mute\": false\n  },\n  \"timestamp\": 1594628899502,\n  \"duration\": 1,\n  \"organization\": \"XXXX\",\n  \"applicationName\": \"testapp\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client.unmute_all_chatroom_members("12XXXX11").await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "DELETE",
+                path: "/chatrooms/12XXXX11/ban",
+                query: None,
+                body: None,
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[("accept", "application/json")],
+            },
+        )
+        .await;
+    let response = result.expect("unmute_all_chatroom_members example `easemob_2023`");
     support::assert_decoded(&response, &[("/data/mute", "false")]);
 }
 
@@ -1090,6 +2690,66 @@ async fn add_chatroom_super_admin_doc() {
 }
 
 #[tokio::test]
+async fn add_chatroom_super_admin_easemob() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"action\": \"post\",\n  \"application\": \"09XXXX34\",\n  \"applicationName\": \"XXXX\",\n  \"data\": {\n    \"result\": \"success\",\n    \"resource\": \"\"\n  },\n  \"duration\": 1,\n  \"entities\": [],\n  \"organization\": \"XXXX\",\n  \"timestamp\": 1656488117703,\n  \"uri\": \"https://XXXX/XXXX/XXXX/chatrooms/super_admin\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client.add_chatroom_super_admin("user1").await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "POST",
+                path: "/chatrooms/super_admin",
+                query: None,
+                body: Some("{\n    \"superadmin\": \"user1\"\n}\n"),
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[("content-type", "application/json")],
+            },
+        )
+        .await;
+    let response = result.expect("add_chatroom_super_admin example `easemob`");
+    support::assert_decoded(
+        &response,
+        &[("/data/resource", "\"\""), ("/data/result", "\"success\"")],
+    );
+}
+
+#[tokio::test]
+async fn add_chatroom_super_admin_easemob_2023() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n    \"action\": \"post\",\n    \"application\": \"09XXXX34\",\n    \"applicationName\": \"XXXX\",\n    \"data\": {\n        \"result\": \"success\",\n        \"resource\": \"\"\n    },\n    \"duration\": 1,\n    \"entities\": [],\n    \"organization\": \"XXXX\",\n    \"timestamp\": 1656488117703,\n    \"uri\": \"http://XXXX/XXXX/XXXX/chatrooms/super_admin\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client.add_chatroom_super_admin("user1").await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "POST",
+                path: "/chatrooms/super_admin",
+                query: None,
+                body: Some("{\n    \"superadmin\": \"user1\"\n}\n"),
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[("content-type", "application/json")],
+            },
+        )
+        .await;
+    let response = result.expect("add_chatroom_super_admin example `easemob_2023`");
+    support::assert_decoded(
+        &response,
+        &[("/data/resource", "\"\""), ("/data/result", "\"success\"")],
+    );
+}
+
+#[tokio::test]
 async fn remove_chatroom_super_admin_doc() {
     let server = support::MockApi::start(
             200u16,
@@ -1120,6 +2780,66 @@ async fn remove_chatroom_super_admin_doc() {
 }
 
 #[tokio::test]
+async fn remove_chatroom_super_admin_easemob() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"action\": \"delete\",\n  \"application\": \"09XXXX34\",\n  \"applicationName\": \"XXXX\",\n  \"data\": {\n    \"newSuperAdmin\": \"XXXX\",\n    \"resource\": \"\"\n  },\n  \"duration\": 0,\n  \"entities\": [],\n  \"organization\": \"XXXX\",\n  \"properties\": {},\n  \"timestamp\": 1656488154100,\n  \"uri\": \"https://XXXX/XXXX/XXXX/chatrooms/super_admin/XXXX\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client.remove_chatroom_super_admin("XXXX").await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "DELETE",
+                path: "/chatrooms/super_admin/XXXX",
+                query: None,
+                body: None,
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[],
+            },
+        )
+        .await;
+    let response = result.expect("remove_chatroom_super_admin example `easemob`");
+    support::assert_decoded(
+        &response,
+        &[("/data/newSuperAdmin", "\"XXXX\""), ("/data/resource", "\"\"")],
+    );
+}
+
+#[tokio::test]
+async fn remove_chatroom_super_admin_easemob_2023() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n    \"action\": \"delete\",\n    \"application\": \"09XXXX34\",\n    \"applicationName\": \"XXXX\",\n    \"data\": {\n        \"newSuperAdmin\": \"XXXX\",\n        \"resource\": \"\"\n    },\n    \"duration\": 0,\n    \"entities\": [],\n    \"organization\": \"XXXX\",\n    \"properties\": {},\n    \"timestamp\": 1656488154100,\n    \"uri\": \"http://XXXX/XXXX/XXXX/chatrooms/super_admin/XXXX\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client.remove_chatroom_super_admin("XXXX").await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "DELETE",
+                path: "/chatrooms/super_admin/XXXX",
+                query: None,
+                body: None,
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[],
+            },
+        )
+        .await;
+    let response = result.expect("remove_chatroom_super_admin example `easemob_2023`");
+    support::assert_decoded(
+        &response,
+        &[("/data/newSuperAdmin", "\"XXXX\""), ("/data/resource", "\"\"")],
+    );
+}
+
+#[tokio::test]
 async fn list_chatroom_super_admins_doc() {
     let server = support::MockApi::start(
             200u16,
@@ -1146,6 +2866,74 @@ async fn list_chatroom_super_admins_doc() {
     support::assert_decoded(
         &response,
         &[("/count", "3"), ("/data/0", "\"yifan4\""), ("/data/2", "\"yifan2\"")],
+    );
+}
+
+#[tokio::test]
+async fn list_chatroom_super_admins_easemob() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"action\": \"get\",\n  \"application\": \"9fXXXX04\",\n  \"params\": {\n    \"pagesize\": [\"2\"],\n    \"pagenum\": [\"2\"]\n  },\n  \"uri\": \"https://XXXX/XXXX/XXXX/chatrooms/super_admin\",\n  \"entities\": [],\n  \"data\": [\"hXXXX1\", \"hXXXX11\", \"hXXXX10\"],\n  \"timestamp\": 1596187292391,\n  \"duration\": 0,\n  \"organization\": \"XXXX\",\n  \"applicationName\": \"testapp\",\n  \"count\": 3\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client.list_chatroom_super_admins().pagenum(2).pagesize(2).await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "GET",
+                path: "/chatrooms/super_admin",
+                query: Some("pagenum=2&pagesize=2"),
+                body: None,
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[],
+            },
+        )
+        .await;
+    let response = result.expect("list_chatroom_super_admins example `easemob`");
+    support::assert_decoded(
+        &response,
+        &[
+            ("/data/0", "\"hXXXX1\""),
+            ("/params/pagenum/0", "\"2\""),
+            ("/params/pagesize/0", "\"2\""),
+        ],
+    );
+}
+
+#[tokio::test]
+async fn list_chatroom_super_admins_easemob_2023() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n    \"action\": \"get\",\n    \"application\": \"9fXXXX04\",\n    \"params\": {\n        \"pagesize\": [\n            \"2\"\n        ],\n        \"pagenum\": [\n            \"2\"\n        ]\n    },\n    \"uri\": \"http://XXXX/XXXX/XXXX/chatrooms/super_admin\",\n    \"entities\": [],\n    \"data\": [\n        \"hXXXX1\",\n        \"hXXXX11\",\n        \"hXXXX10\"\n    ],\n    \"timestamp\": 1596187292391,\n    \"duration\": 0,\n    \"organization\": \"XXXX\",\n    \"applicationName\": \"testapp\",\n    \"count\": 3\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client.list_chatroom_super_admins().pagenum(2).pagesize(2).await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "GET",
+                path: "/chatrooms/super_admin",
+                query: Some("pagenum=2&pagesize=2"),
+                body: None,
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[],
+            },
+        )
+        .await;
+    let response = result.expect("list_chatroom_super_admins example `easemob_2023`");
+    support::assert_decoded(
+        &response,
+        &[
+            ("/data/0", "\"hXXXX1\""),
+            ("/params/pagenum/0", "\"2\""),
+            ("/params/pagesize/0", "\"2\""),
+        ],
     );
 }
 
@@ -1186,6 +2974,42 @@ async fn create_chatroom_doc() {
 }
 
 #[tokio::test]
+async fn create_chatroom_easemob() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"data\": {\n    \"id\": \"66XXXX33\"\n  }\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .create_chatroom("testchatroom1", "test", "user1")
+        .maxusers(300)
+        .members(["user2"])
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "POST",
+                path: "/chatrooms",
+                query: None,
+                body: Some(
+                    "{\n   \"name\": \"testchatroom1\",\n   \"description\": \"test\",\n   \"maxusers\": 300,\n   \"owner\": \"user1\",\n   \"members\": [\n     \"user2\"\n   ]\n }\n",
+                ),
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[
+                    ("accept", "application/json"),
+                    ("content-type", "application/json"),
+                ],
+            },
+        )
+        .await;
+    let response = result.expect("create_chatroom example `easemob`");
+    support::assert_decoded(&response, &[("/data/id", "\"66XXXX33\"")]);
+}
+
+#[tokio::test]
 async fn list_chatrooms_doc() {
     let server = support::MockApi::start(
             200u16,
@@ -1221,6 +3045,40 @@ async fn list_chatrooms_doc() {
 }
 
 #[tokio::test]
+async fn list_chatrooms_easemob() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"data\": [\n    {\n      \"id\": \"662XXXX13\",\n      \"name\": \"testchatroom1\",\n      \"owner\": \"user1\",\n      \"affiliations_count\": 2\n    }\n  ]\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client.list_chatrooms().limit(10).await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "GET",
+                path: "/chatrooms",
+                query: Some("limit=10"),
+                body: None,
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[],
+            },
+        )
+        .await;
+    let response = result.expect("list_chatrooms example `easemob`");
+    support::assert_decoded(
+        &response,
+        &[
+            ("/data/0/affiliations_count", "2"),
+            ("/data/0/id", "\"662XXXX13\""),
+            ("/data/0/owner", "\"user1\""),
+        ],
+    );
+}
+
+#[tokio::test]
 async fn list_user_joined_chatrooms_doc() {
     let server = support::MockApi::start(
             200u16,
@@ -1247,6 +3105,74 @@ async fn list_user_joined_chatrooms_doc() {
     support::assert_decoded(
         &response,
         &[("/data/0/id", "\"66211860774913\""), ("/data/0/name", "\"test\"")],
+    );
+}
+
+#[tokio::test]
+async fn list_user_joined_chatrooms_easemob() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n    \"action\": \"get\",\n    \"application\": \"48472d89-5846-XXXX-XXXX-5fa4b79af9b1\",\n    \"applicationName\": \"XXXX\",\n    \"count\": 2,\n    \"data\": [\n        {\n            \"id\": \"216295074234369\",\n            \"name\": \"fd\",\n            \"disabled\": \"false\"\n        },\n        {\n            \"id\": \"216294461865985\",\n            \"name\": \"testChatRoom\",\n            \"disabled\": \"false\"\n        }\n    ],\n    \"duration\": 0,\n    \"entities\": [],\n    \"organization\": \"XXXX\",\n    \"params\": {\n        \"pagesize\": [\n            \"10\"\n        ],\n        \"pagenum\": [\n            \"1\"\n        ]\n    },\n    \"properties\": {},\n    \"timestamp\": 1685673568976,\n    \"uri\": \"http://XXXX/XXXX/XXXX/users/user2/joined_chatrooms\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .list_user_joined_chatrooms("user1")
+        .pagenum(1)
+        .pagesize(10)
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "GET",
+                path: "/users/user1/joined_chatrooms",
+                query: Some("pagenum=1&pagesize=10"),
+                body: None,
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[("accept", "application/json")],
+            },
+        )
+        .await;
+    let response = result.expect("list_user_joined_chatrooms example `easemob`");
+    support::assert_decoded(
+        &response,
+        &[
+            ("/count", "2"),
+            ("/data/0/id", "\"216295074234369\""),
+            ("/data/1/name", "\"testChatRoom\""),
+        ],
+    );
+}
+
+#[tokio::test]
+async fn list_user_joined_chatrooms_easemob_2023() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"data\": [\n    {\n      \"id\": \"662XXXX13\",\n      \"name\": \"testchatroom1\"\n    }\n  ]\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client.list_user_joined_chatrooms("user1").await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "GET",
+                path: "/users/user1/joined_chatrooms",
+                query: None,
+                body: None,
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[("accept", "application/json")],
+            },
+        )
+        .await;
+    let response = result.expect("list_user_joined_chatrooms example `easemob_2023`");
+    support::assert_decoded(
+        &response,
+        &[("/data/0/id", "\"662XXXX13\""), ("/data/0/name", "\"testchatroom1\"")],
     );
 }
 
@@ -1281,6 +3207,75 @@ async fn get_chatrooms_doc() {
             ("/data/0/affiliations/1/owner", "\"user2\""),
             ("/data/1/invite_need_confirm", "true"),
             ("/data/1/maxusers", "10000"),
+        ],
+    );
+}
+
+#[tokio::test]
+async fn get_chatrooms_easemob() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"data\": [{\n    \"id\": \"662XXXX13\",\n    \"name\": \"testchatroom1\",\n    \"description\": \"test\",\n    \"membersonly\": false,\n    \"allowinvites\": false,\n    \"maxusers\": 200,\n    \"owner\": \"user1\",\n    \"created\": 1542542951527,\n    \"custom\": \"\",\n    \"affiliations_count\": 2,\n    \"affiliations\": [\n      {\n        \"member\": \"user2\"\n      },\n      {\n        \"owner\": \"user1\"\n      }\n    ],\n    \"public\": true,\n    \"mute\": false\n  }]\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client.get_chatrooms(["662XXXX13"]).await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "GET",
+                path: "/chatrooms/662XXXX13",
+                query: None,
+                body: None,
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[("accept", "application/json")],
+            },
+        )
+        .await;
+    let response = result.expect("get_chatrooms example `easemob`");
+    support::assert_decoded(
+        &response,
+        &[
+            ("/data/0/affiliations/1/owner", "\"user1\""),
+            ("/data/0/id", "\"662XXXX13\""),
+            ("/data/0/maxusers", "200"),
+            ("/data/0/mute", "false"),
+        ],
+    );
+}
+
+#[tokio::test]
+async fn get_chatrooms_easemob_manage() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"data\": [{\n    \"id\": \"662XXXX13\",\n    \"name\": \"testchatroom1\",\n    \"description\": \"test\",\n    \"membersonly\": false,\n    \"allowinvites\": false,\n    \"maxusers\": 200,\n    \"owner\": \"user1\",\n    \"created\": 1542542951527,\n    \"custom\": \"\",\n    \"affiliations_count\": 2,\n    \"affiliations\": [\n      {\n        \"member\": \"user2\"\n      },\n      {\n        \"owner\": \"user1\"\n      }\n    ],\n    \"public\": true\n  }]\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client.get_chatrooms(["662XXXX13"]).await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "GET",
+                path: "/chatrooms/662XXXX13",
+                query: None,
+                body: None,
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[("accept", "application/json")],
+            },
+        )
+        .await;
+    let response = result.expect("get_chatrooms example `easemob_manage`");
+    support::assert_decoded(
+        &response,
+        &[
+            ("/data/0/affiliations/0/member", "\"user2\""),
+            ("/data/0/affiliations_count", "2"),
+            ("/data/0/id", "\"662XXXX13\""),
         ],
     );
 }
@@ -1330,6 +3325,79 @@ async fn update_chatroom_doc() {
 }
 
 #[tokio::test]
+async fn update_chatroom_easemob() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"data\": {\n    \"description\": true,\n    \"maxusers\": true,\n    \"groupname\": true\n  }\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .update_chatroom("662XXXX13")
+        .name("testchatroom")
+        .description("test")
+        .maxusers(300)
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "PUT",
+                path: "/chatrooms/662XXXX13",
+                query: None,
+                body: Some(
+                    "{\n   \"name\": \"testchatroom\",\n   \"description\": \"test\",\n   \"maxusers\": 300\n }\n",
+                ),
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[
+                    ("accept", "application/json"),
+                    ("content-type", "application/json"),
+                ],
+            },
+        )
+        .await;
+    let response = result.expect("update_chatroom example `easemob`");
+    support::assert_decoded(
+        &response,
+        &[("/data/groupname", "true"), ("/data/maxusers", "true")],
+    );
+}
+
+#[tokio::test]
+async fn transfer_chatroom_ownership_easemob() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"action\": \"put\",\n  \"application\": \"8bXXXX02\",\n  \"uri\": \"https://XXXX/XXXX/XXXX/chatrooms/66XXXX85\",\n  \"entities\": [],\n  \"data\": {\n    \"newowner\": true\n  },\n  \"timestamp\": 1542537813420,\n  \"duration\": 0,\n  \"organization\": \"XXXX\",\n  \"applicationName\": \"testapp\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client.transfer_chatroom_ownership("66XXXX85", "user2").await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "PUT",
+                path: "/chatrooms/66XXXX85",
+                query: None,
+                body: Some("{\n    \"newowner\": \"user2\"\n   }\n"),
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[
+                    ("accept", "application/json"),
+                    ("content-type", "application/json"),
+                ],
+            },
+        )
+        .await;
+    let response = result.expect("transfer_chatroom_ownership example `easemob`");
+    support::assert_decoded(
+        &response,
+        &[("/action", "\"put\""), ("/data/newowner", "true")],
+    );
+}
+
+#[tokio::test]
 async fn delete_chatroom_doc() {
     let server = support::MockApi::start(
             200u16,
@@ -1364,6 +3432,66 @@ async fn delete_chatroom_doc() {
 }
 
 #[tokio::test]
+async fn delete_chatroom_easemob() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"action\": \"delete\",\n  \"application\": \"8beXXXX02\",\n  \"uri\": \"https://XXXX/XXXX/XXXX/chatrooms/662XXXX13\",\n  \"entities\": [],\n  \"data\": {\n    \"success\": true,\n    \"id\": \"662XXXX13\"\n  },\n  \"timestamp\": 1542545100474,\n  \"duration\": 0,\n  \"organization\": \"XXXX\",\n  \"applicationName\": \"testapp\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client.delete_chatroom("662XXXX13").await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "DELETE",
+                path: "/chatrooms/662XXXX13",
+                query: None,
+                body: None,
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[("accept", "application/json")],
+            },
+        )
+        .await;
+    let response = result.expect("delete_chatroom example `easemob`");
+    support::assert_decoded(
+        &response,
+        &[("/data/id", "\"662XXXX13\""), ("/data/success", "true")],
+    );
+}
+
+#[tokio::test]
+async fn delete_chatroom_easemob_2023() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"action\": \"delete\",\n  \"application\": \"8beXXXX02\",\n  \"uri\": \"http://XXXX/XXXX/XXXX/chatrooms/662XXXX13\",\n  \"entities\": [],\n  \"data\": {\n    \"success\": true,\n    \"id\": \"662XXXX13\"\n  },\n  \"timestamp\": 1542545100474,\n  \"duration\": 0,\n  \"organization\": \"XXXX\",\n  \"applicationName\": \"testapp\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client.delete_chatroom("662XXXX13").await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "DELETE",
+                path: "/chatrooms/662XXXX13",
+                query: None,
+                body: None,
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[("accept", "application/json")],
+            },
+        )
+        .await;
+    let response = result.expect("delete_chatroom example `easemob_2023`");
+    support::assert_decoded(
+        &response,
+        &[("/data/id", "\"662XXXX13\""), ("/data/success", "true")],
+    );
+}
+
+#[tokio::test]
 async fn get_chatroom_announcement_doc() {
     let server = support::MockApi::start(
             200u16,
@@ -1394,6 +3522,60 @@ async fn get_chatroom_announcement_doc() {
             ("/data/announcement", "\"chat room announcement text\""),
         ],
     );
+}
+
+#[tokio::test]
+async fn get_chatroom_announcement_easemob() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"action\": \"get\",\n  \"application\": \"52XXXXf0\",\n  \"uri\": \"https://XXXX/XXXX/XXXX/chatrooms/12XXXX11/announcement\",\n  \"entities\": [],\n  \"data\": {\n    \"announcement\": \"XXXX.\"\n  },\n  \"timestamp\": 1542363546590,\n  \"duration\": 0,\n  \"organization\": \"XXXX\",\n  \"applicationName\": \"testapp\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client.get_chatroom_announcement("12XXXX11").await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "GET",
+                path: "/chatrooms/12XXXX11/announcement",
+                query: None,
+                body: None,
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[("accept", "application/json")],
+            },
+        )
+        .await;
+    let response = result.expect("get_chatroom_announcement example `easemob`");
+    support::assert_decoded(&response, &[("/data/announcement", "\"XXXX.\"")]);
+}
+
+#[tokio::test]
+async fn get_chatroom_announcement_easemob_2023() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"action\": \"get\",\n  \"application\": \"52XXXXf0\",\n  \"uri\": \"http://XXXX/XXXX/XXXX/chatrooms/12XXXX11/announcement\",\n  \"entities\": [],\n  \"data\": {\n    \"announcement\" : \"XXXX.\"\n  },\n  \"timestamp\": 1542363546590,\n  \"duration\": 0,\n  \"organization\": \"XXXX\",\n  \"applicationName\": \"testapp\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client.get_chatroom_announcement("12XXXX11").await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "GET",
+                path: "/chatrooms/12XXXX11/announcement",
+                query: None,
+                body: None,
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[("accept", "application/json")],
+            },
+        )
+        .await;
+    let response = result.expect("get_chatroom_announcement example `easemob_2023`");
+    support::assert_decoded(&response, &[("/data/announcement", "\"XXXX.\"")]);
 }
 
 #[tokio::test]
@@ -1432,6 +3614,41 @@ async fn update_chatroom_announcement_doc() {
             ("/data/id", "\"12XXXX11\""),
             ("/data/result", "true"),
         ],
+    );
+}
+
+#[tokio::test]
+async fn update_chatroom_announcement_easemob() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"action\": \"post\",\n  \"application\": \"52XXXXf0\",\n  \"uri\": \"https://XXXX/XXXX/XXXX/chatrooms/12XXXX11/announcement\",\n  \"entities\": [],\n  \"data\": {\n    \"id\": \"12XXXX11\",\n    \"result\": true\n  },\n  \"timestamp\": 1594808604236,\n  \"duration\": 0,\n  \"organization\": \"XXXX\",\n  \"applicationName\": \"testapp\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .update_chatroom_announcement("12XXXX11", "聊天室公告…")
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "POST",
+                path: "/chatrooms/12XXXX11/announcement",
+                query: None,
+                body: Some("{\"announcement\" : \"聊天室公告…\"}\n"),
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[
+                    ("accept", "application/json"),
+                    ("content-type", "application/json"),
+                ],
+            },
+        )
+        .await;
+    let response = result.expect("update_chatroom_announcement example `easemob`");
+    support::assert_decoded(
+        &response,
+        &[("/data/id", "\"12XXXX11\""), ("/data/result", "true")],
     );
 }
 

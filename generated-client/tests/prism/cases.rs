@@ -370,8 +370,20 @@ async fn update_chatroom() {
         .name("testchatroom")
         .description("test")
         .maxusers(300)
+        .header("Prefer", "example=update_chatroom_doc")
         .await;
     support::assert_accepted("update_chatroom", result);
+}
+
+#[tokio::test]
+#[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
+async fn transfer_chatroom_ownership() {
+    let client = support::prism_client();
+    let result = client
+        .transfer_chatroom_ownership("66XXXX85", "user2")
+        .header("Prefer", "example=transfer_chatroom_ownership_easemob")
+        .await;
+    support::assert_accepted("transfer_chatroom_ownership", result);
 }
 
 #[tokio::test]

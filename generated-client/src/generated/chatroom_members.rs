@@ -1006,3 +1006,249 @@ type RemoveChatroomAdminResult = Result<
 crate::runtime::request_builder!(
     RemoveChatroomAdminRequest => RemoveChatroomAdminResult
 );
+
+pub(crate) const JOIN_CHATROOM: crate::OperationInfo = crate::OperationInfo {
+    id: "join_chatroom",
+    method: crate::HttpMethod::Post,
+    path_template: "/chatrooms/{chatroom_id}/apply",
+    idempotent: false,
+    rate_limit: Some(crate::RateLimit {
+        count: 100u32,
+        per: crate::RatePer::Second,
+    }),
+};
+
+impl crate::Client {
+    /// Join a chat room as the calling user.
+    ///
+    /// The user whose token signs the request enters the room, as the client SDK's join does. Only the price list documents this request: no body, response fields or example are given, so `data` is kept as raw JSON.
+    ///
+    /// - HTTP: `POST /chatrooms/{chatroom_id}/apply`
+    /// - Rate limit: 100/second per app key; Per App Key, from the price list.
+    /// - Idempotent: no, a repeat may act twice
+    /// - Source: `chat-sdk/reference/_pricing-plan-details`, section "Join chat room"
+    /// - Doc errata: E902 (see `spec/errata.yaml` and `spec/errata/`)
+    ///
+    /// # Arguments
+    ///
+    /// - `chatroom_id`: Id of the room to join. See errata E902.
+    pub fn join_chatroom(
+        &self,
+        chatroom_id: impl Into<String>,
+    ) -> JoinChatroomRequest<'_> {
+        JoinChatroomRequest {
+            client: self,
+            chatroom_id: chatroom_id.into(),
+            options: crate::RequestOptions::default(),
+        }
+    }
+}
+
+/// Request builder for [`Client::join_chatroom`](crate::Client::join_chatroom): set optional arguments, then `.await` it or call [`send`](Self::send).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct JoinChatroomRequest<'a> {
+    client: &'a crate::Client,
+    chatroom_id: String,
+    options: crate::RequestOptions,
+}
+
+impl<'a> JoinChatroomRequest<'a> {
+    /// Checks every documented limit; nothing is sent when one fails.
+    fn validate(&self) -> Result<(), crate::ValidationError> {
+        {
+            let value = &self.chatroom_id;
+            crate::runtime::validate::non_empty("chatroom_id", value)?;
+        }
+        Ok(())
+    }
+
+    /// Validates the arguments, sends the request and decodes the response.
+    pub async fn send(self) -> JoinChatroomResult {
+        self.validate()?;
+        let path = {
+            let chatroom_id = crate::runtime::encode::segment(&self.chatroom_id);
+            format!("/chatrooms/{chatroom_id}/apply")
+        };
+        let query: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
+        let headers: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
+        let parts = crate::runtime::RequestParts {
+            op: &JOIN_CHATROOM,
+            path,
+            query,
+            headers,
+            body: crate::runtime::Body::Empty,
+            options: self.options,
+            payload: crate::runtime::Payload::Data,
+        };
+        self.client.send(parts).await
+    }
+}
+
+/// What the request gives when sent.
+type JoinChatroomResult = Result<crate::Response<::serde_json::Value>, crate::Error>;
+crate::runtime::request_builder!(JoinChatroomRequest => JoinChatroomResult);
+
+pub(crate) const LEAVE_CHATROOM: crate::OperationInfo = crate::OperationInfo {
+    id: "leave_chatroom",
+    method: crate::HttpMethod::Delete,
+    path_template: "/chatrooms/{chatroom_id}/quit",
+    idempotent: true,
+    rate_limit: Some(crate::RateLimit {
+        count: 100u32,
+        per: crate::RatePer::Second,
+    }),
+};
+
+impl crate::Client {
+    /// Leave a chat room as the calling user.
+    ///
+    /// The user whose token signs the request leaves the room, as the client SDK's leave does. Only the price list documents this request, without response fields or example, so `data` is kept as raw JSON.
+    ///
+    /// - HTTP: `DELETE /chatrooms/{chatroom_id}/quit`
+    /// - Rate limit: 100/second per app key; Per App Key, from the price list.
+    /// - Idempotent: yes, safe to repeat
+    /// - Source: `chat-sdk/reference/_pricing-plan-details`, section "Exit the chat room"
+    /// - Doc errata: E902 (see `spec/errata.yaml` and `spec/errata/`)
+    ///
+    /// # Arguments
+    ///
+    /// - `chatroom_id`: Id of the room to leave. See errata E902.
+    pub fn leave_chatroom(
+        &self,
+        chatroom_id: impl Into<String>,
+    ) -> LeaveChatroomRequest<'_> {
+        LeaveChatroomRequest {
+            client: self,
+            chatroom_id: chatroom_id.into(),
+            options: crate::RequestOptions::default(),
+        }
+    }
+}
+
+/// Request builder for [`Client::leave_chatroom`](crate::Client::leave_chatroom): set optional arguments, then `.await` it or call [`send`](Self::send).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct LeaveChatroomRequest<'a> {
+    client: &'a crate::Client,
+    chatroom_id: String,
+    options: crate::RequestOptions,
+}
+
+impl<'a> LeaveChatroomRequest<'a> {
+    /// Checks every documented limit; nothing is sent when one fails.
+    fn validate(&self) -> Result<(), crate::ValidationError> {
+        {
+            let value = &self.chatroom_id;
+            crate::runtime::validate::non_empty("chatroom_id", value)?;
+        }
+        Ok(())
+    }
+
+    /// Validates the arguments, sends the request and decodes the response.
+    pub async fn send(self) -> LeaveChatroomResult {
+        self.validate()?;
+        let path = {
+            let chatroom_id = crate::runtime::encode::segment(&self.chatroom_id);
+            format!("/chatrooms/{chatroom_id}/quit")
+        };
+        let query: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
+        let headers: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
+        let parts = crate::runtime::RequestParts {
+            op: &LEAVE_CHATROOM,
+            path,
+            query,
+            headers,
+            body: crate::runtime::Body::Empty,
+            options: self.options,
+            payload: crate::runtime::Payload::Data,
+        };
+        self.client.send(parts).await
+    }
+}
+
+/// What the request gives when sent.
+type LeaveChatroomResult = Result<crate::Response<::serde_json::Value>, crate::Error>;
+crate::runtime::request_builder!(LeaveChatroomRequest => LeaveChatroomResult);
+
+pub(crate) const GET_CHATROOM_ROLE: crate::OperationInfo = crate::OperationInfo {
+    id: "get_chatroom_role",
+    method: crate::HttpMethod::Get,
+    path_template: "/chatrooms/{chatroom_id}/roles",
+    idempotent: true,
+    rate_limit: Some(crate::RateLimit {
+        count: 100u32,
+        per: crate::RatePer::Second,
+    }),
+};
+
+impl crate::Client {
+    /// Get the calling user's role in a chat room.
+    ///
+    /// Tells the user whose token signs the request which role (owner, admin or member) it has in the room, as the client SDK does. Only the price list documents this request, without response fields or example, so `data` is kept as raw JSON.
+    ///
+    /// - HTTP: `GET /chatrooms/{chatroom_id}/roles`
+    /// - Rate limit: 100/second per app key; Per App Key, from the price list.
+    /// - Idempotent: yes, safe to repeat
+    /// - Source: `chat-sdk/reference/_pricing-plan-details`, section "Get chat room roles"
+    /// - Doc errata: E902 (see `spec/errata.yaml` and `spec/errata/`)
+    ///
+    /// # Arguments
+    ///
+    /// - `chatroom_id`: Id of the room. See errata E902.
+    pub fn get_chatroom_role(
+        &self,
+        chatroom_id: impl Into<String>,
+    ) -> GetChatroomRoleRequest<'_> {
+        GetChatroomRoleRequest {
+            client: self,
+            chatroom_id: chatroom_id.into(),
+            options: crate::RequestOptions::default(),
+        }
+    }
+}
+
+/// Request builder for [`Client::get_chatroom_role`](crate::Client::get_chatroom_role): set optional arguments, then `.await` it or call [`send`](Self::send).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct GetChatroomRoleRequest<'a> {
+    client: &'a crate::Client,
+    chatroom_id: String,
+    options: crate::RequestOptions,
+}
+
+impl<'a> GetChatroomRoleRequest<'a> {
+    /// Checks every documented limit; nothing is sent when one fails.
+    fn validate(&self) -> Result<(), crate::ValidationError> {
+        {
+            let value = &self.chatroom_id;
+            crate::runtime::validate::non_empty("chatroom_id", value)?;
+        }
+        Ok(())
+    }
+
+    /// Validates the arguments, sends the request and decodes the response.
+    pub async fn send(self) -> GetChatroomRoleResult {
+        self.validate()?;
+        let path = {
+            let chatroom_id = crate::runtime::encode::segment(&self.chatroom_id);
+            format!("/chatrooms/{chatroom_id}/roles")
+        };
+        let query: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
+        let headers: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
+        let parts = crate::runtime::RequestParts {
+            op: &GET_CHATROOM_ROLE,
+            path,
+            query,
+            headers,
+            body: crate::runtime::Body::Empty,
+            options: self.options,
+            payload: crate::runtime::Payload::Data,
+        };
+        self.client.send(parts).await
+    }
+}
+
+/// What the request gives when sent.
+type GetChatroomRoleResult = Result<crate::Response<::serde_json::Value>, crate::Error>;
+crate::runtime::request_builder!(GetChatroomRoleRequest => GetChatroomRoleResult);

@@ -79,6 +79,17 @@ pub struct ListChatroomMutedMembersItem {
     pub extra: crate::Extra,
 }
 
+/// The `data` of the response of [`crate::Client::mute_chatroom_members_by_tag`]: Mute, for a while or for good, every room member carrying a tag.
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+pub struct MuteChatroomMembersByTagData {
+    /// Whether the mute was applied.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub result: Option<bool>,
+    /// Fields the server sent that the spec does not describe.
+    #[serde(flatten)]
+    pub extra: crate::Extra,
+}
+
 pub(crate) const MUTE_CHATROOM_MEMBERS: crate::OperationInfo = crate::OperationInfo {
     id: "mute_chatroom_members",
     method: crate::HttpMethod::Post,
@@ -564,4 +575,117 @@ type UnmuteAllChatroomMembersResult = Result<
 
 crate::runtime::request_builder!(
     UnmuteAllChatroomMembersRequest => UnmuteAllChatroomMembersResult
+);
+
+pub(crate) const MUTE_CHATROOM_MEMBERS_BY_TAG: crate::OperationInfo = crate::OperationInfo {
+    id: "mute_chatroom_members_by_tag",
+    method: crate::HttpMethod::Put,
+    path_template: "/chatrooms/{chatroom_id}/tag/mute",
+    idempotent: true,
+    rate_limit: Some(crate::RateLimit {
+        count: 100u32,
+        per: crate::RatePer::Second,
+    }),
+};
+
+/// The JSON body, exactly as it goes on the wire.
+#[derive(Debug, Clone, ::serde::Serialize)]
+struct MuteChatroomMembersByTagBody {
+    mute_duration: i64,
+    tag: String,
+}
+
+impl crate::Client {
+    /// Mute, for a while or for good, every room member carrying a tag.
+    ///
+    /// Puts the members who carry `tag` in the room (set_chatroom_user_tags) on the mute list for `mute_duration` seconds (note: seconds, not milliseconds), -1 for no end; 0 lifts the tag's mute. The feature has to be enabled for the app by the service first.
+    ///
+    /// - HTTP: `PUT /chatrooms/{chatroom_id}/tag/mute`
+    /// - Rate limit: 100/second per app key; Per App Key.
+    /// - Idempotent: yes, safe to repeat
+    /// - Checked before sending: `mute_duration`: at least -1; `tag`: at most 32 characters
+    /// - Source: `easemob/server-side/chatroom_user_tag_mute`, section "聊天室用户标签禁言"
+    /// - Doc errata: E900, E901 (see `spec/errata.yaml` and `spec/errata/`)
+    ///
+    /// # Arguments
+    ///
+    /// - `chatroom_id`: Id of the room.
+    /// - `mute_duration`: How long the tagged members stay muted, in seconds from now; -1 mutes them until lifted, 0 lifts the mute. Checked before sending: at least -1.
+    /// - `tag`: The tag whose members are muted, at most 32 characters. Checked before sending: at most 32 characters.
+    pub fn mute_chatroom_members_by_tag(
+        &self,
+        chatroom_id: impl Into<String>,
+        mute_duration: i64,
+        tag: impl Into<String>,
+    ) -> MuteChatroomMembersByTagRequest<'_> {
+        MuteChatroomMembersByTagRequest {
+            client: self,
+            chatroom_id: chatroom_id.into(),
+            body: MuteChatroomMembersByTagBody {
+                mute_duration,
+                tag: tag.into(),
+            },
+            options: crate::RequestOptions::default(),
+        }
+    }
+}
+
+/// Request builder for [`Client::mute_chatroom_members_by_tag`](crate::Client::mute_chatroom_members_by_tag): set optional arguments, then `.await` it or call [`send`](Self::send).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct MuteChatroomMembersByTagRequest<'a> {
+    client: &'a crate::Client,
+    chatroom_id: String,
+    body: MuteChatroomMembersByTagBody,
+    options: crate::RequestOptions,
+}
+
+impl<'a> MuteChatroomMembersByTagRequest<'a> {
+    /// Checks every documented limit; nothing is sent when one fails.
+    fn validate(&self) -> Result<(), crate::ValidationError> {
+        {
+            let value = &self.chatroom_id;
+            crate::runtime::validate::non_empty("chatroom_id", value)?;
+        }
+        {
+            let value = &self.body.mute_duration;
+            crate::runtime::validate::range("mute_duration", *value, Some(-1i64), None)?;
+        }
+        {
+            let value = &self.body.tag;
+            crate::runtime::validate::max_chars("tag", value, 32u32)?;
+        }
+        Ok(())
+    }
+
+    /// Validates the arguments, sends the request and decodes the response.
+    pub async fn send(self) -> MuteChatroomMembersByTagResult {
+        self.validate()?;
+        let path = {
+            let chatroom_id = crate::runtime::encode::segment(&self.chatroom_id);
+            format!("/chatrooms/{chatroom_id}/tag/mute")
+        };
+        let query: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
+        let headers: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
+        let parts = crate::runtime::RequestParts {
+            op: &MUTE_CHATROOM_MEMBERS_BY_TAG,
+            path,
+            query,
+            headers,
+            body: crate::runtime::Body::json(&self.body)?,
+            options: self.options,
+            payload: crate::runtime::Payload::Data,
+        };
+        self.client.send(parts).await
+    }
+}
+
+/// What the request gives when sent.
+type MuteChatroomMembersByTagResult = Result<
+    crate::Response<crate::MuteChatroomMembersByTagData>,
+    crate::Error,
+>;
+
+crate::runtime::request_builder!(
+    MuteChatroomMembersByTagRequest => MuteChatroomMembersByTagResult
 );

@@ -35,6 +35,10 @@ pub use chatroom_mutelist::*;
 pub mod chatroom_super_admins;
 pub use chatroom_super_admins::*;
 
+/// Chat room user tags: Set and read the tags a member carries in one chat room. Tags exist only in that room and only while the user stays in it; the feature has to be enabled for the app by the service before these calls succeed.
+pub mod chatroom_user_tags;
+pub use chatroom_user_tags::*;
+
 /// Chat rooms: Create, list, inspect, modify and delete chat rooms, and read or replace a room's announcement. Room ids are strings assigned by the service when the room is created.
 pub mod chatrooms;
 pub use chatrooms::*;
@@ -150,14 +154,20 @@ pub static OPERATIONS: &[crate::OperationInfo] = &[
     chatroom_members::ADD_CHATROOM_ADMIN,
     chatroom_members::LIST_CHATROOM_ADMINS,
     chatroom_members::REMOVE_CHATROOM_ADMIN,
+    chatroom_members::JOIN_CHATROOM,
+    chatroom_members::LEAVE_CHATROOM,
+    chatroom_members::GET_CHATROOM_ROLE,
     chatroom_mutelist::MUTE_CHATROOM_MEMBERS,
     chatroom_mutelist::UNMUTE_CHATROOM_MEMBERS,
     chatroom_mutelist::LIST_CHATROOM_MUTED_MEMBERS,
     chatroom_mutelist::MUTE_ALL_CHATROOM_MEMBERS,
     chatroom_mutelist::UNMUTE_ALL_CHATROOM_MEMBERS,
+    chatroom_mutelist::MUTE_CHATROOM_MEMBERS_BY_TAG,
     chatroom_super_admins::ADD_CHATROOM_SUPER_ADMIN,
     chatroom_super_admins::REMOVE_CHATROOM_SUPER_ADMIN,
     chatroom_super_admins::LIST_CHATROOM_SUPER_ADMINS,
+    chatroom_user_tags::SET_CHATROOM_USER_TAGS,
+    chatroom_user_tags::GET_CHATROOM_USER_TAGS,
     chatrooms::CREATE_CHATROOM,
     chatrooms::LIST_CHATROOMS,
     chatrooms::LIST_USER_JOINED_CHATROOMS,
@@ -230,10 +240,14 @@ pub static OPERATIONS: &[crate::OperationInfo] = &[
     messages::IMPORT_GROUP_MESSAGE,
     offline_push::SET_PUSH_NICKNAME,
     offline_push::SET_PUSH_DISPLAY_STYLE,
+    offline_push::SET_PUSH_NO_DISTURBING,
     offline_push::SET_PUSH_NOTIFICATION_SETTINGS,
     offline_push::GET_PUSH_NOTIFICATION_SETTINGS,
     offline_push::SET_PUSH_TRANSLATION_LANGUAGE,
     offline_push::GET_PUSH_TRANSLATION_LANGUAGE,
+    offline_push::SET_PUSH_NICKNAMES,
+    offline_push::LIST_PUSH_BINDINGS,
+    offline_push::SET_PUSH_BINDING,
     presence::SET_USER_PRESENCE,
     presence::SUBSCRIBE_PRESENCE,
     presence::GET_PRESENCE_STATUSES,
@@ -243,6 +257,7 @@ pub static OPERATIONS: &[crate::OperationInfo] = &[
     push::SEND_PUSH_TO_USERS,
     push::SEND_PUSH_BY_LABELS,
     push::SEND_PUSH_TO_ALL,
+    push::GET_OFFLINE_PUSH_STATISTICS,
     push_labels::CREATE_PUSH_LABEL,
     push_labels::GET_PUSH_LABEL,
     push_labels::LIST_PUSH_LABELS,
@@ -254,6 +269,7 @@ pub static OPERATIONS: &[crate::OperationInfo] = &[
     push_templates::CREATE_PUSH_TEMPLATE,
     push_templates::GET_PUSH_TEMPLATE,
     push_templates::DELETE_PUSH_TEMPLATE,
+    push_templates::SET_RECEIVER_PUSH_TEMPLATE,
     reactions::ADD_REACTION,
     reactions::LIST_MESSAGE_REACTIONS,
     reactions::DELETE_REACTION,
@@ -302,11 +318,14 @@ pub(crate) const USERNAME_RULE: crate::runtime::validate::UsernameRule = crate::
 #[cfg(test)]
 macro_rules! every_response_type {
     ($check:ident $args:tt) => {
-        { $check :: < ::std::collections::BTreeMap < String, ::std::collections::BTreeMap
-        < String, String > > > $args; $check :: < ::std::collections::BTreeMap < String,
-        String > > $args; $check :: < ::std::collections::BTreeMap < String, i64 > >
-        $args; $check :: < ::std::option::Option < ::serde_json::Value > > $args; $check
-        :: < ::std::vec::Vec < ::std::collections::BTreeMap < String, String > > > $args;
+        { $check :: < ::serde_json::Value > $args; $check :: <
+        ::std::collections::BTreeMap < String, ::std::collections::BTreeMap < String,
+        String > > > $args; $check :: < ::std::collections::BTreeMap < String,
+        ::std::collections::BTreeMap < String, crate ::PushPlatformCounts > > > $args;
+        $check :: < ::std::collections::BTreeMap < String, String > > $args; $check :: <
+        ::std::collections::BTreeMap < String, i64 > > $args; $check :: <
+        ::std::option::Option < ::serde_json::Value > > $args; $check :: <
+        ::std::vec::Vec < ::std::collections::BTreeMap < String, String > > > $args;
         $check :: < ::std::vec::Vec < String > > $args; $check :: < ::std::vec::Vec <
         crate ::AddGroupAllowlistUsersItem > > $args; $check :: < ::std::vec::Vec < crate
         ::AddGroupBlocklistUsersItem > > $args; $check :: < ::std::vec::Vec < crate
@@ -327,16 +346,18 @@ macro_rules! every_response_type {
         ::ListUserJoinedChatroomsItem > > $args; $check :: < ::std::vec::Vec < crate
         ::ListUserJoinedGroupsItem > > $args; $check :: < ::std::vec::Vec < crate
         ::MuteGroupMembersItem > > $args; $check :: < ::std::vec::Vec < crate
-        ::PresenceStatus > > $args; $check :: < ::std::vec::Vec < crate ::PushLabel > >
-        $args; $check :: < ::std::vec::Vec < crate ::PushLabelMember > > $args; $check ::
-        < ::std::vec::Vec < crate ::PushUserEntity > > $args; $check :: < ::std::vec::Vec
-        < crate ::RegisterUsersItem > > $args; $check :: < ::std::vec::Vec < crate
+        ::PresenceStatus > > $args; $check :: < ::std::vec::Vec < crate ::PushBinding > >
+        $args; $check :: < ::std::vec::Vec < crate ::PushLabel > > $args; $check :: <
+        ::std::vec::Vec < crate ::PushLabelMember > > $args; $check :: < ::std::vec::Vec
+        < crate ::PushUserEntity > > $args; $check :: < ::std::vec::Vec < crate
+        ::RegisterUsersItem > > $args; $check :: < ::std::vec::Vec < crate
         ::RemoveChatroomMembersItem > > $args; $check :: < ::std::vec::Vec < crate
         ::RemoveGroupAllowlistUsersItem > > $args; $check :: < ::std::vec::Vec < crate
         ::RemoveGroupBlocklistUsersItem > > $args; $check :: < ::std::vec::Vec < crate
         ::RemoveGroupMembersItem > > $args; $check :: < ::std::vec::Vec < crate
         ::SendPushSyncItem > > $args; $check :: < ::std::vec::Vec < crate
         ::SendPushToUsersItem > > $args; $check :: < ::std::vec::Vec < crate
+        ::SetPushNicknamesItem > > $args; $check :: < ::std::vec::Vec < crate
         ::ThreadMemberRemoval > > $args; $check :: < ::std::vec::Vec < crate
         ::ThreadSummary > > $args; $check :: < ::std::vec::Vec < crate
         ::UnmuteChatroomMembersItem > > $args; $check :: < ::std::vec::Vec < crate
@@ -371,8 +392,9 @@ macro_rules! every_response_type {
         ::ListContactsPagedData > $args; $check :: < crate ::ListGlobalMutesData > $args;
         $check :: < crate ::ListPresenceSubscriptionsData > $args; $check :: < crate
         ::ListThreadMembersData > $args; $check :: < crate ::MuteAllGroupMembersData >
-        $args; $check :: < crate ::PushLabel > $args; $check :: < crate ::PushLabelMember
-        > $args; $check :: < crate ::PushLabelUsersResult > $args; $check :: < crate
+        $args; $check :: < crate ::MuteChatroomMembersByTagData > $args; $check :: <
+        crate ::PushLabel > $args; $check :: < crate ::PushLabelMember > $args; $check ::
+        < crate ::PushLabelUsersResult > $args; $check :: < crate
         ::PushNotificationSetting > $args; $check :: < crate ::PushTemplate > $args;
         $check :: < crate ::RecallMessageData > $args; $check :: < crate
         ::RemoveChatroomAdminData > $args; $check :: < crate ::RemoveChatroomMemberData >
@@ -380,9 +402,11 @@ macro_rules! every_response_type {
         crate ::RemoveGroupAdminData > $args; $check :: < crate
         ::RemoveGroupBlocklistUserData > $args; $check :: < crate ::RemoveGroupMemberData
         > $args; $check :: < crate ::SendPushByLabelsData > $args; $check :: < crate
-        ::SetGlobalMuteData > $args; $check :: < crate ::SetPushTranslationLanguageData >
-        $args; $check :: < crate ::TransferChatroomOwnershipData > $args; $check :: <
-        crate ::TransferGroupOwnershipData > $args; $check :: < crate
+        ::SetChatroomUserTagsData > $args; $check :: < crate ::SetGlobalMuteData > $args;
+        $check :: < crate ::SetPushTranslationLanguageData > $args; $check :: < crate
+        ::SetReceiverPushTemplateData > $args; $check :: < crate
+        ::TransferChatroomOwnershipData > $args; $check :: < crate
+        ::TransferGroupOwnershipData > $args; $check :: < crate
         ::UnmuteAllGroupMembersData > $args; $check :: < crate
         ::UpdateChatroomAnnouncementData > $args; $check :: < crate ::UpdateChatroomData
         > $args; $check :: < crate ::UpdateGroupAnnouncementData > $args; $check :: <

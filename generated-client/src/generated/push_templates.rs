@@ -30,13 +30,25 @@ pub struct PushTemplate {
     pub extra: crate::Extra,
 }
 
+/// The `data` of the response of [`crate::Client::set_receiver_push_template`]: Choose, as the receiving user, the push template of one's notifications.
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+pub struct SetReceiverPushTemplateData {
+    /// The template now used for the user's notifications.
+    #[serde(rename = "templateName")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub template_name: Option<String>,
+    /// Fields the server sent that the spec does not describe.
+    #[serde(flatten)]
+    pub extra: crate::Extra,
+}
+
 pub(crate) const CREATE_PUSH_TEMPLATE: crate::OperationInfo = crate::OperationInfo {
     id: "create_push_template",
     method: crate::HttpMethod::Post,
     path_template: "/notification/template",
     idempotent: false,
     rate_limit: Some(crate::RateLimit {
-        count: 100u32,
+        count: 10u32,
         per: crate::RatePer::Second,
     }),
 };
@@ -55,14 +67,15 @@ impl crate::Client {
     /// Stores a title and a content pattern under a name. The slots {0}, {1}, ... are filled from the `title_args` and `content_args` a message passes in its push extension.
     ///
     /// - HTTP: `POST /notification/template`
-    /// - Rate limit: 100/second per app key; Per App Key, from the detail page; the overview has no row for this operation.
+    /// - Rate limit: 10/second per app key; Per App Key, from Easemob's page (the English page gives 100).
     /// - Idempotent: no, a repeat may act twice
+    /// - Checked before sending: `name`: at most 64 characters
     /// - Source: `restful-api/offline-push-configuration`, section "Create a push template"
-    /// - Doc errata: E044, E504, E510, E517, E525 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: E044, E504, E510, E517, E525, E534 (see `spec/errata.yaml` and `spec/errata/`)
     ///
     /// # Arguments
     ///
-    /// - `name`: Name of the template.
+    /// - `name`: Name of the template, at most 64 ASCII letters and digits. Checked before sending: at most 64 characters. See errata E534.
     /// - `title_pattern`: Title text, which may contain slots such as {0}.
     /// - `content_pattern`: Content text, which may contain slots such as {0} and {1}.
     pub fn create_push_template(
@@ -95,6 +108,10 @@ pub struct CreatePushTemplateRequest<'a> {
 impl<'a> CreatePushTemplateRequest<'a> {
     /// Checks every documented limit; nothing is sent when one fails.
     fn validate(&self) -> Result<(), crate::ValidationError> {
+        {
+            let value = &self.body.name;
+            crate::runtime::validate::max_chars("name", value, 64u32)?;
+        }
         Ok(())
     }
 
@@ -131,7 +148,7 @@ pub(crate) const GET_PUSH_TEMPLATE: crate::OperationInfo = crate::OperationInfo 
     path_template: "/notification/template/{name}",
     idempotent: true,
     rate_limit: Some(crate::RateLimit {
-        count: 100u32,
+        count: 10u32,
         per: crate::RatePer::Second,
     }),
 };
@@ -142,10 +159,10 @@ impl crate::Client {
     /// Returns the template's patterns and its creation and update times.
     ///
     /// - HTTP: `GET /notification/template/{name}`
-    /// - Rate limit: 100/second per app key; Per App Key, from the detail page; the overview has no row for this operation.
+    /// - Rate limit: 10/second per app key; Per App Key, from Easemob's page (the English page gives 100).
     /// - Idempotent: yes, safe to repeat
     /// - Source: `restful-api/offline-push-configuration`, section "Retrieve a push template"
-    /// - Doc errata: E044, E504, E506, E517, E525 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: E044, E504, E506, E517, E525, E534 (see `spec/errata.yaml` and `spec/errata/`)
     ///
     /// # Arguments
     ///
@@ -213,7 +230,7 @@ pub(crate) const DELETE_PUSH_TEMPLATE: crate::OperationInfo = crate::OperationIn
     path_template: "/notification/template/{name}",
     idempotent: true,
     rate_limit: Some(crate::RateLimit {
-        count: 100u32,
+        count: 10u32,
         per: crate::RatePer::Second,
     }),
 };
@@ -224,10 +241,10 @@ impl crate::Client {
     /// Removes the template and returns it as it was before deletion.
     ///
     /// - HTTP: `DELETE /notification/template/{name}`
-    /// - Rate limit: 100/second per app key; Per App Key, from the detail page; the overview has no row for this operation.
+    /// - Rate limit: 10/second per app key; Per App Key, from Easemob's page (the English page gives 100).
     /// - Idempotent: yes, safe to repeat
     /// - Source: `restful-api/offline-push-configuration`, section "Delete a push template"
-    /// - Doc errata: E044, E504, E509, E517, E525 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: E044, E504, E509, E517, E525, E534, E535 (see `spec/errata.yaml` and `spec/errata/`)
     ///
     /// # Arguments
     ///
@@ -292,3 +309,114 @@ type DeletePushTemplateResult = Result<
 >;
 
 crate::runtime::request_builder!(DeletePushTemplateRequest => DeletePushTemplateResult);
+
+pub(crate) const SET_RECEIVER_PUSH_TEMPLATE: crate::OperationInfo = crate::OperationInfo {
+    id: "set_receiver_push_template",
+    method: crate::HttpMethod::Put,
+    path_template: "/users/{username}/notification/template",
+    idempotent: true,
+    rate_limit: Some(crate::RateLimit {
+        count: 100u32,
+        per: crate::RatePer::Second,
+    }),
+};
+
+/// The JSON body, exactly as it goes on the wire.
+#[derive(Debug, Clone, ::serde::Serialize)]
+struct SetReceiverPushTemplateBody {
+    #[serde(rename = "templateName")]
+    template_name: String,
+}
+
+impl crate::Client {
+    /// Choose, as the receiving user, the push template of one's notifications.
+    ///
+    /// The user whose token signs the request picks the template (by name) its offline push notifications are rendered with, as a client does for itself.
+    ///
+    /// - HTTP: `PUT /users/{username}/notification/template`
+    /// - Rate limit: 100/second per app key; Per App Key.
+    /// - Idempotent: yes, safe to repeat
+    /// - Checked before sending: `username`: must follow the username rule; `templateName`: at most 64 characters
+    /// - Source: `easemob/server-side/push_template_receiver`, section "接收方配置模板名称"
+    /// - Doc errata: E541 (see `spec/errata.yaml` and `spec/errata/`)
+    ///
+    /// # Arguments
+    ///
+    /// - `username`: The calling user (the receiver of the notifications). See errata E541.
+    /// - `template_name`: Name of an existing push template. Checked before sending: at most 64 characters.
+    pub fn set_receiver_push_template(
+        &self,
+        username: impl Into<String>,
+        template_name: impl Into<String>,
+    ) -> SetReceiverPushTemplateRequest<'_> {
+        SetReceiverPushTemplateRequest {
+            client: self,
+            username: username.into(),
+            body: SetReceiverPushTemplateBody {
+                template_name: template_name.into(),
+            },
+            options: crate::RequestOptions::default(),
+        }
+    }
+}
+
+/// Request builder for [`Client::set_receiver_push_template`](crate::Client::set_receiver_push_template): set optional arguments, then `.await` it or call [`send`](Self::send).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct SetReceiverPushTemplateRequest<'a> {
+    client: &'a crate::Client,
+    username: String,
+    body: SetReceiverPushTemplateBody,
+    options: crate::RequestOptions,
+}
+
+impl<'a> SetReceiverPushTemplateRequest<'a> {
+    /// Checks every documented limit; nothing is sent when one fails.
+    fn validate(&self) -> Result<(), crate::ValidationError> {
+        {
+            let value = &self.username;
+            crate::runtime::validate::non_empty("username", value)?;
+            crate::runtime::validate::username(
+                "username",
+                value,
+                &super::USERNAME_RULE,
+            )?;
+        }
+        {
+            let value = &self.body.template_name;
+            crate::runtime::validate::max_chars("templateName", value, 64u32)?;
+        }
+        Ok(())
+    }
+
+    /// Validates the arguments, sends the request and decodes the response.
+    pub async fn send(self) -> SetReceiverPushTemplateResult {
+        self.validate()?;
+        let path = {
+            let username = crate::runtime::encode::segment(&self.username);
+            format!("/users/{username}/notification/template")
+        };
+        let query: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
+        let headers: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
+        let parts = crate::runtime::RequestParts {
+            op: &SET_RECEIVER_PUSH_TEMPLATE,
+            path,
+            query,
+            headers,
+            body: crate::runtime::Body::json(&self.body)?,
+            options: self.options,
+            payload: crate::runtime::Payload::Data,
+        };
+        self.client.send(parts).await
+    }
+}
+
+/// What the request gives when sent.
+type SetReceiverPushTemplateResult = Result<
+    crate::Response<crate::SetReceiverPushTemplateData>,
+    crate::Error,
+>;
+
+crate::runtime::request_builder!(
+    SetReceiverPushTemplateRequest => SetReceiverPushTemplateResult
+);

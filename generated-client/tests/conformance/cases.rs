@@ -2656,6 +2656,36 @@ async fn unmute_all_chatroom_members_easemob_2023() {
 }
 
 #[tokio::test]
+async fn mute_chatroom_members_by_tag_easemob() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"action\": \"put\",\n  \"application\": \"52XXXXf0\",\n  \"uri\": \"https://XXXX/XXXX/XXXX/chatrooms/12XXXX11/tag/mute\",\n  \"entities\":[],\n  \"data\": {\n    \"result\": true\n  },\n  \"timestamp\": 1489072189508,\n  \"duration\": 0,\n  \"properties\":{},\n  \"organization\": \"XXXX\",\n  \"applicationName\": \"testapp\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client.mute_chatroom_members_by_tag("12XXXX11", 30, "t1").await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "PUT",
+                path: "/chatrooms/12XXXX11/tag/mute",
+                query: None,
+                body: Some("{\n    \"tag\": \"t1\",\n    \"mute_duration\": 30\n}\n"),
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[
+                    ("accept", "application/json"),
+                    ("content-type", "application/json"),
+                ],
+            },
+        )
+        .await;
+    let response = result.expect("mute_chatroom_members_by_tag example `easemob`");
+    support::assert_decoded(&response, &[("/data/result", "true")]);
+}
+
+#[tokio::test]
 async fn add_chatroom_super_admin_doc() {
     let server = support::MockApi::start(
             200u16,
@@ -2935,6 +2965,63 @@ async fn list_chatroom_super_admins_easemob_2023() {
             ("/params/pagesize/0", "\"2\""),
         ],
     );
+}
+
+#[tokio::test]
+async fn set_chatroom_user_tags_easemob() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"action\": \"put\",\n  \"application\": \"52XXXXf0\",\n  \"uri\": \"https://XXXX/XXXX/XXXX/chatrooms/12XXXX11/users/u10/tag\",\n  \"entities\":[],\n  \"data\": {\n    \"result\": true\n  },\n  \"timestamp\": 1489072189508,\n  \"properties\":{},\n  \"duration\": 0,\n  \"organization\": \"XXXX\",\n  \"applicationName\": \"testapp\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client.set_chatroom_user_tags("12XXXX11", "u10", ["t1", "t2"]).await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "PUT",
+                path: "/chatrooms/12XXXX11/users/u10/tag",
+                query: None,
+                body: Some("{\n    \"tags\": [\"t1\", \"t2\"]\n}\n"),
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[
+                    ("accept", "application/json"),
+                    ("content-type", "application/json"),
+                ],
+            },
+        )
+        .await;
+    let response = result.expect("set_chatroom_user_tags example `easemob`");
+    support::assert_decoded(&response, &[("/data/result", "true")]);
+}
+
+#[tokio::test]
+async fn get_chatroom_user_tags_easemob() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"action\": \"get\",\n  \"application\": \"52XXXXf0\",\n  \"uri\": \"https://XXXX/XXXX/XXXX/chatrooms/12XXXX11/users/u10/tag\",\n  \"entities\":[],\n  \"data\": {\n    \"t2\":\"1730790248255\"\n  },\n  \"timestamp\": 1489072189508,\n  \"properties\":{},\n  \"duration\": 0,\n  \"organization\": \"XXXX\",\n  \"applicationName\": \"testapp\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client.get_chatroom_user_tags("12XXXX11", "u10").await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "GET",
+                path: "/chatrooms/12XXXX11/users/u10/tag",
+                query: None,
+                body: None,
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[("accept", "application/json")],
+            },
+        )
+        .await;
+    let response = result.expect("get_chatroom_user_tags example `easemob`");
+    support::assert_decoded(&response, &[("/data/t2", "\"1730790248255\"")]);
 }
 
 #[tokio::test]
@@ -7261,6 +7348,72 @@ async fn set_push_nickname_doc() {
 }
 
 #[tokio::test]
+async fn set_push_nickname_easemob() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"action\": \"put\",\n  \"application\": \"8be024f0-XXXX-XXXX-XXXX-5d598d5f8402\",\n  \"path\": \"/users\",\n  \"uri\": \"https://XXXX/XXXX/XXXX/users/XXXX\",\n  \"entities\": [\n    {\n      \"uuid\": \"4759aa70-XXXX-XXXX-XXXX-6fa0510823ba\",\n      \"type\": \"user\",\n      \"created\": 1542595573399,\n      \"modified\": 1542596083687,\n      \"username\": \"user1\",\n      \"activated\": true,\n      \"nickname\": \"testuser\"\n    }\n  ],\n  \"timestamp\": 1542596083685,\n  \"duration\": 6,\n  \"organization\": \"agora-demo\",\n  \"applicationName\": \"testapp\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client.set_push_nickname("XXXX").nickname("testuser").await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "PUT",
+                path: "/users/XXXX",
+                query: None,
+                body: Some("{ \"nickname\": \"testuser\"   }\n"),
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[
+                    ("accept", "application/json"),
+                    ("content-type", "application/json"),
+                ],
+            },
+        )
+        .await;
+    let response = result.expect("set_push_nickname example `easemob`");
+    support::assert_decoded(
+        &response,
+        &[("/data/0/nickname", "\"testuser\""), ("/data/0/username", "\"user1\"")],
+    );
+}
+
+#[tokio::test]
+async fn set_push_nickname_easemob_2023() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"action\": \"put\",\n  \"application\": \"8be024f0-XXXX-XXXX-XXXX-5d598d5f8402\",\n  \"path\": \"/users\",\n  \"uri\": \"https://XXXX/XXXX/XXXX/users\",\n  \"entities\": [\n        {\n            \"uuid\": \"4759aa70-XXXX-XXXX-XXXX-6fa0510823ba\",\n            \"type\": \"user\",\n            \"created\": 1542595573399,\n            \"modified\": 1542596083687,\n            \"username\": \"user1\",\n            \"activated\": true,\n            \"nickname\": \"testuser\"\n        }\n    ],\n    \"timestamp\": 1542596083685,\n    \"duration\": 6,\n    \"organization\": \"agora-demo\",\n    \"applicationName\": \"testapp\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client.set_push_nickname("user1").nickname("testuser").await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "PUT",
+                path: "/users/user1",
+                query: None,
+                body: Some("{    \"nickname\": \"testuser\"   }\n"),
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[
+                    ("accept", "application/json"),
+                    ("content-type", "application/json"),
+                ],
+            },
+        )
+        .await;
+    let response = result.expect("set_push_nickname example `easemob_2023`");
+    support::assert_decoded(
+        &response,
+        &[("/data/0/nickname", "\"testuser\""), ("/organization", "\"agora-demo\"")],
+    );
+}
+
+#[tokio::test]
 async fn set_push_display_style_doc() {
     let server = support::MockApi::start(
             200u16,
@@ -7290,6 +7443,146 @@ async fn set_push_display_style_doc() {
             ("/data/0/notification_display_style", "1"),
             ("/data/0/notifier_name", "\"2882303761517426801\""),
         ],
+    );
+}
+
+#[tokio::test]
+async fn set_push_display_style_easemob() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"action\": \"put\",\n  \"application\": \"17d59e50-XXXX-XXXX-XXXX-0dc80c0f5e99\",\n  \"path\": \"/users\",\n  \"uri\": \"https://XXXX/XXXX/XXXX/users/XXXX\",\n  \"entities\": [\n    {\n      \"uuid\": \"3b8c9890-XXXX-XXXX-XXXX-f50bf55cafad\",\n      \"type\": \"user\",\n      \"created\": 1530276298905,\n      \"modified\": 1534407146060,\n      \"username\": \"user1\",\n      \"activated\": true,\n      \"notification_display_style\": 1,\n      \"nickname\": \"testuser\",\n      \"notifier_name\": \"2882303761517426801\"\n    }\n  ],\n  \"timestamp\": 1534407146058,\n  \"duration\": 3,\n  \"organization\": \"1112171214115068\",\n  \"applicationName\": \"testapp\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client.set_push_display_style("XXXX", 1).await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "PUT",
+                path: "/users/XXXX",
+                query: None,
+                body: Some("{\"notification_display_style\": 1}\n"),
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[("content-type", "application/json")],
+            },
+        )
+        .await;
+    let response = result.expect("set_push_display_style example `easemob`");
+    support::assert_decoded(
+        &response,
+        &[
+            ("/data/0/notification_display_style", "1"),
+            ("/data/0/notifier_name", "\"2882303761517426801\""),
+        ],
+    );
+}
+
+#[tokio::test]
+async fn set_push_display_style_easemob_2023() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n    \"action\" : \"put\",\n    \"application\" : \"17d59e50-XXXX-XXXX-XXXX-0dc80c0f5e99\",\n    \"path\" : \"/users\",\n    \"uri\" : \"https://XXXX/XXXX/XXXX/users\",\n    \"entities\" : [\n        {\n            \"uuid\" : \"3b8c9890-XXXX-XXXX-XXXX-f50bf55cafad\",\n            \"type\" : \"user\",\n            \"created\" : 1530276298905,\n            \"modified\" : 1534407146060,\n            \"username\" : \"user1\",\n            \"activated\" : true,\n            \"notification_no_disturbing\" : false,\n            \"notification_no_disturbing_start\" : 1,\n            \"notification_no_disturbing_end\" : 3,\n            \"notification_display_style\" : 1,\n            \"nickname\" : \"testuser\",\n            \"notifier_name\" : \"2882303761517426801\"\n        }\n    ],\n    \"timestamp\" : 1534407146058,\n    \"duration\" : 3,\n    \"organization\" : \"1112171214115068\",\n    \"applicationName\" : \"testapp\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client.set_push_display_style("a", 1).await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "PUT",
+                path: "/users/a",
+                query: None,
+                body: Some("{\"notification_display_style\": 1}\n"),
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[],
+            },
+        )
+        .await;
+    let response = result.expect("set_push_display_style example `easemob_2023`");
+    support::assert_decoded(
+        &response,
+        &[
+            ("/data/0/notification_display_style", "1"),
+            ("/data/0/notification_no_disturbing", "false"),
+        ],
+    );
+}
+
+#[tokio::test]
+async fn set_push_no_disturbing_easemob() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n    \"action\" : \"put\",\n    \"application\" : \"17d59e50-XXXX-XXXX-XXXX-0dc80c0f5e99\",\n    \"path\" : \"/users\",\n    \"uri\" : \"https://XXXX/XXXX/XXXX/users\",\n    \"entities\" : [\n        {\n            \"uuid\" : \"3b8c9890-XXXX-XXXX-XXXX-f50bf55cafad\",\n            \"type\" : \"user\",\n            \"created\" : 1530276298905,\n            \"modified\" : 1534405429835,\n            \"username\" : \"User1\",\n            \"activated\" : true,\n            \"notification_no_disturbing\" : true,\n            \"notification_no_disturbing_start\" : 1,\n            \"notification_no_disturbing_end\" : 3,\n            \"notification_display_style\" : 0,\n            \"nickname\" : \"testuser\",\n            \"notifier_name\" : \"2882303761517426801\"\n        }\n    ],\n    \"timestamp\" : 1534405429833,\n    \"duration\" : 4,\n    \"organization\" : \"1112171214115068\",\n    \"applicationName\" : \"testapp\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .set_push_no_disturbing("a")
+        .notification_no_disturbing(true)
+        .notification_no_disturbing_start("1")
+        .notification_no_disturbing_end("3")
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "PUT",
+                path: "/users/a",
+                query: None,
+                body: Some(
+                    "{\"notification_no_disturbing\": true,\"notification_no_disturbing_start\": \"1\",\"notification_no_disturbing_end\": \"3\"}\n",
+                ),
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[],
+            },
+        )
+        .await;
+    let response = result.expect("set_push_no_disturbing example `easemob`");
+    support::assert_decoded(
+        &response,
+        &[
+            ("/data/0/notification_no_disturbing", "true"),
+            ("/data/0/notification_no_disturbing_end", "3"),
+            ("/data/0/notification_no_disturbing_start", "1"),
+        ],
+    );
+}
+
+#[tokio::test]
+async fn set_push_no_disturbing_easemob_off() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n    \"action\" : \"put\",\n    \"application\" : \"17d59e50-XXXX-XXXX-XXXX-0dc80c0f5e99\",\n    \"path\" : \"/users\",\n    \"uri\" : \"https://XXXX/XXXX/XXXX/users\",\n    \"entities\" : [\n        {\n            \"uuid\" : \"3b8c9890-XXXX-XXXX-XXXX-f50bf55cafad\",\n            \"type\" : \"user\",\n            \"created\" : 1530276298905,\n            \"modified\" : 1534405429835,\n            \"username\" : \"User1\",\n            \"activated\" : true,\n            \"notification_no_disturbing\" : true,\n            \"notification_no_disturbing_start\" : 1,\n            \"notification_no_disturbing_end\" : 3,\n            \"notification_display_style\" : 0,\n            \"nickname\" : \"testuser\",\n            \"notifier_name\" : \"2882303761517426801\"\n        }\n    ],\n    \"timestamp\" : 1534405429833,\n    \"duration\" : 4,\n    \"organization\" : \"1112171214115068\",\n    \"applicationName\" : \"testapp\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .set_push_no_disturbing("a")
+        .notification_no_disturbing(false)
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "PUT",
+                path: "/users/a",
+                query: None,
+                body: Some("{\"notification_no_disturbing\": false}\n"),
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[],
+            },
+        )
+        .await;
+    let response = result.expect("set_push_no_disturbing example `easemob_off`");
+    support::assert_decoded(
+        &response,
+        &[("/data/0/notification_display_style", "0"), ("/data/0/username", "\"User1\"")],
     );
 }
 
@@ -7335,6 +7628,85 @@ async fn set_push_notification_settings_doc() {
 }
 
 #[tokio::test]
+async fn set_push_notification_settings_easemob() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"path\": \"/users\",\n  \"uri\": \"https://XXXX/XXXX/XXXX/users/notification/user/XXXX\",\n  \"timestamp\": 1647503749918,\n  \"organization\": \"hx\",\n  \"application\": \"17fe201b-XXXX-XXXX-XXXX-1ed1ebd7b227\",\n  \"action\": \"put\",\n  \"data\": {\n    \"type\": \"NONE\",\n    \"ignoreDuration\": 1647590149924,\n    \"ignoreInterval\": \"21:30-08:00\"\n  },\n  \"duration\": 20,\n  \"applicationName\": \"hxdemo\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .set_push_notification_settings("XXXX", "user", "XXXX")
+        .type_("NONE")
+        .ignore_interval("21:30-08:00")
+        .ignore_duration(86400000)
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "PUT",
+                path: "/users/XXXX/notification/user/XXXX",
+                query: None,
+                body: Some(
+                    "{\n    \"type\":\"NONE\",\n    \"ignoreInterval\":\"21:30-08:00\",\n    \"ignoreDuration\":86400000\n}\n",
+                ),
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[("content-type", "application/json")],
+            },
+        )
+        .await;
+    let response = result.expect("set_push_notification_settings example `easemob`");
+    support::assert_decoded(
+        &response,
+        &[("/data/ignoreDuration", "1647590149924"), ("/data/type", "\"NONE\"")],
+    );
+}
+
+#[tokio::test]
+async fn set_push_notification_settings_easemob_2023() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n    \"path\": \"/users\",\n    \"uri\": \"https://XXXX/XXXX/XXXX/users/notification/user/hxtest\",\n    \"timestamp\": 1647503749918,\n    \"organization\": \"hx\",\n    \"application\": \"17fe201b-XXXX-XXXX-XXXX-1ed1ebd7b227\",\n    \"action\": \"put\",\n    \"data\": {\n        \"type\": \"NONE\",\n        \"ignoreDuration\": 1647590149924,\n        \"ignoreInterval\": \"21:30-08:00\"\n    },\n    \"duration\": 20,\n    \"applicationName\": \"hxdemo\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .set_push_notification_settings("XXXX", "user", "hxtest")
+        .type_("NONE")
+        .ignore_interval("21:30-08:00")
+        .ignore_duration(86400000)
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "PUT",
+                path: "/users/XXXX/notification/user/hxtest",
+                query: None,
+                body: Some(
+                    "{\n    \"type\":\"NONE\",\n    \"ignoreInterval\":\"21:30-08:00\",\n    \"ignoreDuration\":86400000\n}\n",
+                ),
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[("content-type", "application/json")],
+            },
+        )
+        .await;
+    let response = result
+        .expect("set_push_notification_settings example `easemob_2023`");
+    support::assert_decoded(
+        &response,
+        &[
+            ("/data/ignoreDuration", "1647590149924"),
+            ("/data/ignoreInterval", "\"21:30-08:00\""),
+            ("/data/type", "\"NONE\""),
+        ],
+    );
+}
+
+#[tokio::test]
 async fn get_push_notification_settings_doc() {
     let server = support::MockApi::start(
             200u16,
@@ -7367,6 +7739,75 @@ async fn get_push_notification_settings_doc() {
 }
 
 #[tokio::test]
+async fn get_push_notification_settings_easemob() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"path\": \"/users\",\n  \"uri\": \"https://XXXX/XXXX/XXXX/users/notification/chatgroup/12312312321\",\n  \"timestamp\": 1647503749918,\n  \"organization\": \"hx\",\n  \"application\": \"17fe201b-XXXX-XXXX-XXXX-1ed1ebd7b227\",\n  \"action\": \"get\",\n  \"data\": {\n    \"type\": \"NONE\",\n    \"ignoreDuration\": 1647590149924,\n    \"ignoreInterval\": \"21:30-08:00\"\n  },\n  \"duration\": 20,\n  \"applicationName\": \"XXXX\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .get_push_notification_settings("XXXX", "chatgroup", "XXXX")
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "GET",
+                path: "/users/XXXX/notification/chatgroup/XXXX",
+                query: None,
+                body: None,
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[],
+            },
+        )
+        .await;
+    let response = result.expect("get_push_notification_settings example `easemob`");
+    support::assert_decoded(
+        &response,
+        &[("/data/ignoreInterval", "\"21:30-08:00\""), ("/data/type", "\"NONE\"")],
+    );
+}
+
+#[tokio::test]
+async fn get_push_notification_settings_easemob_2023() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n    \"path\": \"/users\",\n    \"uri\": \"https://XXXX/XXXX/XXXX/users/notification/chatgroup/12312312321\",\n    \"timestamp\": 1647503749918,\n    \"organization\": \"hx\",\n    \"application\": \"17fe201b-XXXX-XXXX-XXXX-1ed1ebd7b227\",\n    \"action\": \"get\",\n    \"data\": {\n        \"type\": \"NONE\",\n        \"ignoreDuration\": 1647590149924,\n        \"ignoreInterval\": \"21:30-08:00\"\n    },\n    \"duration\": 20,\n    \"applicationName\": \"hxdemo\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .get_push_notification_settings("XXXX", "chatgroup", "12312312321")
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "GET",
+                path: "/users/XXXX/notification/chatgroup/12312312321",
+                query: None,
+                body: None,
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[],
+            },
+        )
+        .await;
+    let response = result
+        .expect("get_push_notification_settings example `easemob_2023`");
+    support::assert_decoded(
+        &response,
+        &[
+            ("/data/ignoreDuration", "1647590149924"),
+            ("/data/ignoreInterval", "\"21:30-08:00\""),
+            ("/data/type", "\"NONE\""),
+        ],
+    );
+}
+
+#[tokio::test]
 async fn set_push_translation_language_doc() {
     let server = support::MockApi::start(
             200u16,
@@ -7390,6 +7831,60 @@ async fn set_push_translation_language_doc() {
         )
         .await;
     let response = result.expect("set_push_translation_language example `doc`");
+    support::assert_decoded(&response, &[("/data/language", "\"EU\"")]);
+}
+
+#[tokio::test]
+async fn set_push_translation_language_easemob() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"path\": \"/users\",\n  \"uri\": \"https://XXXX/XXXX/XXXX/users/XXXX/notification/language\",\n  \"timestamp\": 1648089630244,\n  \"organization\": \"hx\",\n  \"application\": \"17fe201b-XXXX-XXXX-XXXX-1ed1ebd7b227\",\n  \"action\": \"put\",\n  \"data\": {\n    \"language\": \"EU\"\n  },\n  \"duration\": 66,\n  \"applicationName\": \"hxdemo\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client.set_push_translation_language("XXXX", "EU").await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "PUT",
+                path: "/users/XXXX/notification/language",
+                query: None,
+                body: Some("{\n    \"translationLanguage\":\"EU\"\n}\n"),
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[("content-type", "application/json")],
+            },
+        )
+        .await;
+    let response = result.expect("set_push_translation_language example `easemob`");
+    support::assert_decoded(&response, &[("/data/language", "\"EU\"")]);
+}
+
+#[tokio::test]
+async fn set_push_translation_language_easemob_2023() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n    \"path\": \"/users\",\n    \"uri\": \"https://XXXX/XXXX/XXXX/users/notification/language\",\n    \"timestamp\": 1648089630244,\n    \"organization\": \"hx\",\n    \"application\": \"17fe201b-XXXX-XXXX-XXXX-1ed1ebd7b227\",\n    \"action\": \"put\",\n    \"data\": {\n        \"language\": \"EU\"\n    },\n    \"duration\": 66,\n    \"applicationName\": \"hxdemo\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client.set_push_translation_language("XXXX", "EU").await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "PUT",
+                path: "/users/XXXX/notification/language",
+                query: None,
+                body: Some("{\n    \"translationLanguage\":\"EU\"\n}\n"),
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[("content-type", "application/json")],
+            },
+        )
+        .await;
+    let response = result.expect("set_push_translation_language example `easemob_2023`");
     support::assert_decoded(&response, &[("/data/language", "\"EU\"")]);
 }
 
@@ -7418,6 +7913,212 @@ async fn get_push_translation_language_doc() {
         .await;
     let response = result.expect("get_push_translation_language example `doc`");
     support::assert_decoded(&response, &[("/data/language", "\"EU\"")]);
+}
+
+#[tokio::test]
+async fn get_push_translation_language_easemob() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"path\": \"/users\",\n  \"uri\": \"https://XXXX/XXXX/XXXX/users/XXXX/notification/language\",\n  \"timestamp\": 1648089630244,\n  \"organization\": \"hx\",\n  \"application\": \"17fe201b-XXXX-XXXX-XXXX-1ed1ebd7b227\",\n  \"action\": \"put\",\n  \"data\": {\n    \"language\": \"EU\"\n  },\n  \"duration\": 66,\n  \"applicationName\": \"hxdemo\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client.get_push_translation_language("XXXX").await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "GET",
+                path: "/users/XXXX/notification/language",
+                query: None,
+                body: None,
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[],
+            },
+        )
+        .await;
+    let response = result.expect("get_push_translation_language example `easemob`");
+    support::assert_decoded(&response, &[("/data/language", "\"EU\"")]);
+}
+
+#[tokio::test]
+async fn get_push_translation_language_easemob_2023() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n    \"path\": \"/users\",\n    \"uri\": \"https://XXXX/XXXX/XXXX/users/notification/language\",\n    \"timestamp\": 1648089630244,\n    \"organization\": \"hx\",\n    \"application\": \"17fe201b-XXXX-XXXX-XXXX-1ed1ebd7b227\",\n    \"action\": \"put\",\n    \"data\": {\n        \"language\": \"EU\"\n    },\n    \"duration\": 66,\n    \"applicationName\": \"hxdemo\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client.get_push_translation_language("XXXX").await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "GET",
+                path: "/users/XXXX/notification/language",
+                query: None,
+                body: None,
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[],
+            },
+        )
+        .await;
+    let response = result.expect("get_push_translation_language example `easemob_2023`");
+    support::assert_decoded(&response, &[("/data/language", "\"EU\"")]);
+}
+
+#[tokio::test]
+async fn set_push_nicknames_easemob() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n    \"path\": \"/push\",\n    \"uri\": \"http://XXX/XXX/XXX/push\",\n    \"timestamp\": 1719542740148,\n    \"organization\": \"XXX\",\n    \"application\": \"6b58d05d-99c0-XXX-XXX-1ff3e95a3dc0\",\n    \"entities\": [\n        {\n            \"push_nickname\": \"推送昵称-1\",\n            \"username\": \"user1\"\n        },\n        {\n            \"push_nickname\": \"推送昵称-2\",\n            \"username\": \"user2\"\n        }\n    ],\n    \"action\": \"put\",\n    \"duration\": 0,\n    \"applicationName\": \"XXX\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .set_push_nicknames(
+            support::from_json(
+                "[{\"username\":\"user1\",\"push_nickname\":\"推送昵称-1\"},{\"username\":\"user2\",\"push_nickname\":\"推送昵称-2\"}]",
+            ),
+        )
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "PUT",
+                path: "/push/nickname",
+                query: None,
+                body: Some(
+                    "[\n      {\"username\":\"user1\", \"push_nickname\":\"推送昵称-1\"},\n      {\"username\":\"user2\", \"push_nickname\":\"推送昵称-2\"}\n]\n",
+                ),
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[
+                    ("accept", "application/json"),
+                    ("content-type", "application/json"),
+                ],
+            },
+        )
+        .await;
+    let response = result.expect("set_push_nicknames example `easemob`");
+    support::assert_decoded(
+        &response,
+        &[
+            ("/data/0/username", "\"user1\""),
+            ("/data/1/push_nickname", "\"推送昵称-2\""),
+        ],
+    );
+}
+
+#[tokio::test]
+async fn list_push_bindings_easemob() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"timestamp\": 1688031327535,\n  \"entities\": [\n    {\n      \"device_id\": \"8ce08cad-9369-XXXX-XXXX-695a0d247cda\",\n      \"device_token\": \"BAEAAAAAB.jkuDmf8hRUPDgOel-XXXX_XXXX_Ksoqxo8Y\",\n      \"notifier_name\": \"104410638\"\n    },\n    {\n      \"device_id\": \"8ce08cad-9369-XXXX-XXXX-695a0d247cda\",\n      \"device_token\": \"BAEAAAAAB.jkuDmf8hRUPDgOel-XXXX_XXXX_Ksoqxo8Y\",\n      \"notifier_name\": \"104410638\"\n    }\n  ],\n  \"action\": \"get\",\n  \"duration\": 6\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client.list_push_bindings("XXXX").await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "GET",
+                path: "/users/XXXX/push/binding",
+                query: None,
+                body: None,
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[],
+            },
+        )
+        .await;
+    let response = result.expect("list_push_bindings example `easemob`");
+    support::assert_decoded(
+        &response,
+        &[
+            ("/data/0/device_id", "\"8ce08cad-9369-XXXX-XXXX-695a0d247cda\""),
+            ("/data/1/notifier_name", "\"104410638\""),
+        ],
+    );
+}
+
+#[tokio::test]
+async fn set_push_binding_easemob() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"timestamp\": 1688030642443,\n  \"entities\": [\n    {\n      \"device_id\": \"8ce08cad-9369-XXXX-XXXX-695a0d247cda\",\n      \"device_token\": \"BAEAAAAAB.jkuDmf8hRUPDgOel-zX9exVlcjS1akCWQIUA3cBbB_DprnHMeFR11PV1of1sVNKPmKdKhMB22YuO8-Z_Ksoqxo8Y\",\n      \"notifier_name\": \"104410638\"\n    }\n  ],\n  \"action\": \"put\",\n  \"duration\": 28\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .set_push_binding(
+            "XXXX",
+            "8ce08cad-XXXX-XXXX-86c8-695a0d247cda",
+            "104410638",
+            "XXXX",
+        )
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "PUT",
+                path: "/users/XXXX/push/binding",
+                query: None,
+                body: Some(
+                    "{\n    \"device_id\": \"8ce08cad-XXXX-XXXX-86c8-695a0d247cda\",\n    \"device_token\": \"XXXX\",\n    \"notifier_name\": \"104410638\"\n}\n",
+                ),
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[("content-type", "application/json")],
+            },
+        )
+        .await;
+    let response = result.expect("set_push_binding example `easemob`");
+    support::assert_decoded(
+        &response,
+        &[("/action", "\"put\""), ("/data/0/notifier_name", "\"104410638\"")],
+    );
+}
+
+#[tokio::test]
+async fn set_push_binding_easemob_unbind() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"timestamp\": 1688030767345,\n  \"entities\": [],\n  \"action\": \"put\",\n  \"duration\": 24\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .set_push_binding(
+            "XXXX",
+            "8ce08cad-XXXX-XXXX-86c8-695a0d247cda",
+            "104410638",
+            "",
+        )
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "PUT",
+                path: "/users/XXXX/push/binding",
+                query: None,
+                body: Some(
+                    "{\n    \"device_id\": \"8ce08cad-XXXX-XXXX-86c8-695a0d247cda\",\n    \"device_token\": \"\",\n    \"notifier_name\": \"104410638\"\n}\n",
+                ),
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[("content-type", "application/json")],
+            },
+        )
+        .await;
+    let response = result.expect("set_push_binding example `easemob_unbind`");
+    support::assert_decoded(&response, &[("/action", "\"put\""), ("/duration", "24")]);
 }
 
 #[tokio::test]
@@ -7806,6 +8507,43 @@ async fn send_push_to_all_doc() {
 }
 
 #[tokio::test]
+async fn get_offline_push_statistics_easemob() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n    \"status\": \"OK\",\n    \"data\": {\n        \"2024-04-02\": {\n            \"HONOR\": {\n                \"successCount\": 7218,\n                \"failCount\": 239\n            },\n            \"HUAWEIPUSH\": {\n                \"successCount\": 48852,\n                \"failCount\": 1969\n            },\n            \"OPPOPUSH\": {\n                \"successCount\": 66226,\n                \"failCount\": 3774\n            },\n            \"VIVOPUSH\": {\n                \"successCount\": 42380,\n                \"failCount\": 2189,\n                \"arriveCount\": 40559\n            },\n            \"XIAOMIPUSH\": {\n                \"successCount\": 23071\n            }\n        },\n        \"2024-04-01\": {\n            \"HONOR\": {\n                \"successCount\": 8306,\n                \"failCount\": 1208\n            },\n            \"HUAWEIPUSH\": {\n                \"successCount\": 55933,\n                \"failCount\": 1335\n            },\n            \"OPPOPUSH\": {\n                \"successCount\": 76026,\n                \"failCount\": 4534\n            },\n            \"VIVOPUSH\": {\n                \"successCount\": 52091,\n                \"failCount\": 3042,\n                \"arriveCount\": 49623\n            },\n            \"XIAOMIPUSH\": {\n                \"successCount\": 26364\n            }\n        }\n    }\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .get_offline_push_statistics("2024-04-01", "2024-04-02")
+        .platform("ALL")
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "GET",
+                path: "/push/data/offline-push/begin/2024-04-01/end/2024-04-02",
+                query: Some("platform=ALL"),
+                body: None,
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[],
+            },
+        )
+        .await;
+    let response = result.expect("get_offline_push_statistics example `easemob`");
+    support::assert_decoded(
+        &response,
+        &[
+            ("/data/2024-04-01/HONOR/failCount", "1208"),
+            ("/data/2024-04-02/VIVOPUSH/arriveCount", "40559"),
+            ("/status", "\"OK\""),
+        ],
+    );
+}
+
+#[tokio::test]
 async fn create_push_label_doc() {
     let server = support::MockApi::start(
             200u16,
@@ -8130,6 +8868,82 @@ async fn create_push_template_extension_at_template() {
 }
 
 #[tokio::test]
+async fn create_push_template_easemob() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"uri\": \"https://XXXX/XXXX/XXXX/notification/template\",\n  \"timestamp\": 1646989584108,\n  \"organization\": \"hx\",\n  \"application\": \"17fe201b-XXXX-XXXX-XXXX-1ed1ebd7b227\",\n  \"action\": \"post\",\n  \"data\": {\n    \"name\": \"test7\",\n    \"createAt\": 1646989584124,\n    \"updateAt\": 1646989584124,\n    \"title_pattern\": \"你好,{0}\",\n    \"content_pattern\": \"推送测试,{0}\"\n  },\n  \"duration\": 26,\n  \"applicationName\": \"XXXX\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .create_push_template("test7", "你好,{0}", "推送测试,{0}")
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "POST",
+                path: "/notification/template",
+                query: None,
+                body: Some(
+                    "{\n    \"name\": \"test7\",\n    \"title_pattern\": \"你好,{0}\",\n    \"content_pattern\": \"推送测试,{0}\"\n}\n",
+                ),
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[("content-type", "application/json")],
+            },
+        )
+        .await;
+    let response = result.expect("create_push_template example `easemob`");
+    support::assert_decoded(
+        &response,
+        &[
+            ("/data/createAt", "1646989584124"),
+            ("/data/name", "\"test7\""),
+            ("/data/updateAt", "1646989584124"),
+        ],
+    );
+}
+
+#[tokio::test]
+async fn create_push_template_easemob_2023() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n    \"uri\": \"https://XXXX/XXXX/XXXX/notification/template\",\n    \"timestamp\": 1646989584108,\n    \"organization\": \"hx\",\n    \"application\": \"17fe201b-XXXX-XXXX-XXXX-1ed1ebd7b227\",\n    \"action\": \"post\",\n    \"data\": {\n        \"name\": \"test7\",\n        \"createAt\": 1646989584124,\n        \"updateAt\": 1646989584124,\n        \"title_pattern\": \"你好,{0}\",\n        \"content_pattern\": \"推送测试,{0}\"\n    },\n    \"duration\": 26,\n    \"applicationName\": \"hxdemo\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .create_push_template("test7", "你好,{0}", "推送测试,{0}")
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "POST",
+                path: "/notification/template",
+                query: None,
+                body: Some(
+                    "{\n    \"name\": \"test7\",\n    \"title_pattern\": \"你好,{0}\",\n    \"content_pattern\": \"推送测试,{0}\"\n}\n",
+                ),
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[("content-type", "application/json")],
+            },
+        )
+        .await;
+    let response = result.expect("create_push_template example `easemob_2023`");
+    support::assert_decoded(
+        &response,
+        &[
+            ("/data/createAt", "1646989584124"),
+            ("/data/name", "\"test7\""),
+            ("/data/updateAt", "1646989584124"),
+        ],
+    );
+}
+
+#[tokio::test]
 async fn get_push_template_doc() {
     let server = support::MockApi::start(
             200u16,
@@ -8156,6 +8970,74 @@ async fn get_push_template_doc() {
     support::assert_decoded(
         &response,
         &[("/data/content_pattern", "\"Test,{0}\""), ("/data/name", "\"test7\"")],
+    );
+}
+
+#[tokio::test]
+async fn get_push_template_easemob() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"uri\": \"https://XXXX/XXXX/XXXX/notification/template/XXXX\",\n  \"timestamp\": 1646989686393,\n  \"organization\": \"hx\",\n  \"application\": \"17fe201b-XXXX-XXXX-XXXX-1ed1ebd7b227\",\n  \"action\": \"get\",\n  \"data\": {\n    \"name\": \"test7\",\n    \"createAt\": 1646989584124,\n    \"updateAt\": 1646989584124,\n    \"title_pattern\": \"你好,{0}\",\n    \"content_pattern\": \"推送测试,{0}\"\n  },\n  \"duration\": 11,\n  \"applicationName\": \"hxdemo\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client.get_push_template("XXXX").await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "GET",
+                path: "/notification/template/XXXX",
+                query: None,
+                body: None,
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[],
+            },
+        )
+        .await;
+    let response = result.expect("get_push_template example `easemob`");
+    support::assert_decoded(
+        &response,
+        &[
+            ("/data/createAt", "1646989584124"),
+            ("/data/name", "\"test7\""),
+            ("/data/updateAt", "1646989584124"),
+        ],
+    );
+}
+
+#[tokio::test]
+async fn get_push_template_easemob_2023() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n    \"uri\": \"https://XXXX/XXXX/XXXX/notification/template/test7\",\n    \"timestamp\": 1646989686393,\n    \"organization\": \"hx\",\n    \"application\": \"17fe201b-XXXX-XXXX-XXXX-1ed1ebd7b227\",\n    \"action\": \"get\",\n    \"data\": {\n        \"name\": \"test7\",\n        \"createAt\": 1646989584124,\n        \"updateAt\": 1646989584124,\n        \"title_pattern\": \"你好,{0}\",\n        \"content_pattern\": \"推送测试,{0}\"\n    },\n    \"duration\": 11,\n    \"applicationName\": \"hxdemo\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client.get_push_template("test7").await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "GET",
+                path: "/notification/template/test7",
+                query: None,
+                body: None,
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[],
+            },
+        )
+        .await;
+    let response = result.expect("get_push_template example `easemob_2023`");
+    support::assert_decoded(
+        &response,
+        &[
+            ("/data/createAt", "1646989584124"),
+            ("/data/name", "\"test7\""),
+            ("/data/updateAt", "1646989584124"),
+        ],
     );
 }
 
@@ -8187,6 +9069,101 @@ async fn delete_push_template_doc() {
         &response,
         &[("/action", "\"delete\""), ("/data/name", "\"test7\"")],
     );
+}
+
+#[tokio::test]
+async fn delete_push_template_easemob() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"uri\": \"https://XXXX/XXXX/XXXX/notification/template/XXXX\",\n  \"timestamp\": 1646989686393,\n  \"organization\": \"hx\",\n  \"application\": \"17fe201b-XXXX-XXXX-XXXX-1ed1ebd7b227\",\n  \"action\": \"delete\",\n  \"data\": {\n    \"name\": \"test7\",\n    \"createAt\": 1646989584124,\n    \"updateAt\": 1646989584124,\n    \"title_pattern\": \"你好,{0}\",\n    \"content_pattern\": \"推送测试,{0}\"\n  },\n  \"duration\": 11,\n  \"applicationName\": \"XXXX\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client.delete_push_template("XXXX").await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "DELETE",
+                path: "/notification/template/XXXX",
+                query: None,
+                body: None,
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[],
+            },
+        )
+        .await;
+    let response = result.expect("delete_push_template example `easemob`");
+    support::assert_decoded(
+        &response,
+        &[
+            ("/data/createAt", "1646989584124"),
+            ("/data/name", "\"test7\""),
+            ("/data/updateAt", "1646989584124"),
+        ],
+    );
+}
+
+#[tokio::test]
+async fn delete_push_template_easemob_2023() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n    \"uri\": \"https://XXXX/XXXX/XXXX/notification/template\",\n    \"timestamp\": 1646989686393,\n    \"organization\": \"hx\",\n    \"application\": \"17fe201b-XXXX-XXXX-XXXX-1ed1ebd7b227\",\n    \"action\": \"delete\",\n    \"data\": {\n        \"name\": \"test7\",\n        \"createAt\": 1646989584124,\n        \"updateAt\": 1646989584124,\n        \"title_pattern\": \"你好,{0}\",\n        \"content_pattern\": \"推送测试,{0}\"\n    },\n    \"duration\": 11,\n    \"applicationName\": \"hxdemo\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client.delete_push_template("test7").await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "DELETE",
+                path: "/notification/template/test7",
+                query: None,
+                body: None,
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[],
+            },
+        )
+        .await;
+    let response = result.expect("delete_push_template example `easemob_2023`");
+    support::assert_decoded(
+        &response,
+        &[
+            ("/data/createAt", "1646989584124"),
+            ("/data/name", "\"test7\""),
+            ("/data/updateAt", "1646989584124"),
+        ],
+    );
+}
+
+#[tokio::test]
+async fn set_receiver_push_template_easemob() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n    \"path\": \"/users\",\n    \"uri\": \"http://XXX/XXX/XXX/users/XXX/notification/template\",\n    \"timestamp\": 1705470003984,\n    \"organization\": \"XXX\",\n    \"application\": \"cc7380d5-XXXX-XXXX-a93e-51d6d590b475\",\n    \"action\": \"put\",\n    \"data\": {\n        \"templateName\": \"hxtest\"\n    },\n    \"duration\": 43,\n    \"applicationName\": \"XXX\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client.set_receiver_push_template("XXXX", "hxtest").await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "PUT",
+                path: "/users/XXXX/notification/template",
+                query: None,
+                body: Some("{\n  \"templateName\": \"hxtest\"\n }\n"),
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[("content-type", "application/json")],
+            },
+        )
+        .await;
+    let response = result.expect("set_receiver_push_template example `easemob`");
+    support::assert_decoded(&response, &[("/data/templateName", "\"hxtest\"")]);
 }
 
 #[tokio::test]

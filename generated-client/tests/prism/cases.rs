@@ -303,6 +303,14 @@ async fn unmute_all_chatroom_members() {
 
 #[tokio::test]
 #[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
+async fn mute_chatroom_members_by_tag() {
+    let client = support::prism_client();
+    let result = client.mute_chatroom_members_by_tag("12XXXX11", 30, "t1").await;
+    support::assert_accepted("mute_chatroom_members_by_tag", result);
+}
+
+#[tokio::test]
+#[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
 async fn add_chatroom_super_admin() {
     let client = support::prism_client();
     let result = client.add_chatroom_super_admin("user1").await;
@@ -323,6 +331,22 @@ async fn list_chatroom_super_admins() {
     let client = support::prism_client();
     let result = client.list_chatroom_super_admins().pagenum(2).pagesize(2).await;
     support::assert_accepted("list_chatroom_super_admins", result);
+}
+
+#[tokio::test]
+#[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
+async fn set_chatroom_user_tags() {
+    let client = support::prism_client();
+    let result = client.set_chatroom_user_tags("12XXXX11", "u10", ["t1", "t2"]).await;
+    support::assert_accepted("set_chatroom_user_tags", result);
+}
+
+#[tokio::test]
+#[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
+async fn get_chatroom_user_tags() {
+    let client = support::prism_client();
+    let result = client.get_chatroom_user_tags("12XXXX11", "u10").await;
+    support::assert_accepted("get_chatroom_user_tags", result);
 }
 
 #[tokio::test]
@@ -1066,6 +1090,20 @@ async fn set_push_display_style() {
 
 #[tokio::test]
 #[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
+async fn set_push_no_disturbing() {
+    let client = support::prism_client();
+    let result = client
+        .set_push_no_disturbing("a")
+        .notification_no_disturbing(true)
+        .notification_no_disturbing_start("1")
+        .notification_no_disturbing_end("3")
+        .header("Prefer", "example=set_push_no_disturbing_easemob")
+        .await;
+    support::assert_accepted("set_push_no_disturbing", result);
+}
+
+#[tokio::test]
+#[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
 async fn set_push_notification_settings() {
     let client = support::prism_client();
     let result = client
@@ -1101,6 +1139,43 @@ async fn get_push_translation_language() {
     let client = support::prism_client();
     let result = client.get_push_translation_language("XXXX").await;
     support::assert_accepted("get_push_translation_language", result);
+}
+
+#[tokio::test]
+#[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
+async fn set_push_nicknames() {
+    let client = support::prism_client();
+    let result = client
+        .set_push_nicknames(
+            support::from_json(
+                "[{\"username\":\"user1\",\"push_nickname\":\"推送昵称-1\"},{\"username\":\"user2\",\"push_nickname\":\"推送昵称-2\"}]",
+            ),
+        )
+        .await;
+    support::assert_accepted("set_push_nicknames", result);
+}
+
+#[tokio::test]
+#[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
+async fn list_push_bindings() {
+    let client = support::prism_client();
+    let result = client.list_push_bindings("XXXX").await;
+    support::assert_accepted("list_push_bindings", result);
+}
+
+#[tokio::test]
+#[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
+async fn set_push_binding() {
+    let client = support::prism_client();
+    let result = client
+        .set_push_binding(
+            "XXXX",
+            "8ce08cad-XXXX-XXXX-86c8-695a0d247cda",
+            "104410638",
+            "XXXX",
+        )
+        .await;
+    support::assert_accepted("set_push_binding", result);
 }
 
 #[tokio::test]
@@ -1212,6 +1287,17 @@ async fn send_push_to_all() {
 
 #[tokio::test]
 #[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
+async fn get_offline_push_statistics() {
+    let client = support::prism_client();
+    let result = client
+        .get_offline_push_statistics("2024-04-01", "2024-04-02")
+        .platform("ALL")
+        .await;
+    support::assert_accepted("get_offline_push_statistics", result);
+}
+
+#[tokio::test]
+#[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
 async fn create_push_label() {
     let client = support::prism_client();
     let result = client.create_push_label("post-90s").description("hah").await;
@@ -1296,6 +1382,14 @@ async fn delete_push_template() {
     let client = support::prism_client();
     let result = client.delete_push_template("test7").await;
     support::assert_accepted("delete_push_template", result);
+}
+
+#[tokio::test]
+#[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
+async fn set_receiver_push_template() {
+    let client = support::prism_client();
+    let result = client.set_receiver_push_template("XXXX", "hxtest").await;
+    support::assert_accepted("set_receiver_push_template", result);
 }
 
 #[tokio::test]

@@ -338,12 +338,12 @@ impl crate::Client {
     /// - Idempotent: yes, safe to repeat
     /// - Checked before sending: `username`: must follow the username rule; `templateName`: at most 64 characters
     /// - Source: `easemob/server-side/push_template_receiver`, section "接收方配置模板名称"
-    /// - Doc errata: E541 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: E534, E541 (see `spec/errata.yaml` and `spec/errata/`)
     ///
     /// # Arguments
     ///
     /// - `username`: The calling user (the receiver of the notifications). See errata E541.
-    /// - `template_name`: Name of an existing push template. Checked before sending: at most 64 characters.
+    /// - `template_name`: Name of an existing push template (at most 64 characters, E534). Checked before sending: at most 64 characters. See errata E534.
     pub fn set_receiver_push_template(
         &self,
         username: impl Into<String>,

@@ -65,7 +65,7 @@ impl<'a> ChatroomAllowlist<'a> {
     /// - Idempotent: no, a repeat may act twice
     /// - Checked before sending: `username`: must follow the username rule
     /// - Source: `restful-api/chatroom-management/manage-chatrooms-allowlist`, section "Adding a user to the chat room allow list"
-    /// - Doc errata: E001, E044, E411, E412, E413, E421 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: E001, E044, E411, E412, E413, E421, E439, E440 (see `spec/errata.yaml` and `spec/errata/`)
     ///
     /// # Arguments
     ///
@@ -93,7 +93,7 @@ impl<'a> ChatroomAllowlist<'a> {
     /// - Idempotent: no, a repeat may act twice
     /// - Checked before sending: `usernames`: at least 1 items, at most 60 items, each item must follow the username rule
     /// - Source: `restful-api/chatroom-management/manage-chatrooms-allowlist`, section "Adding multiple members to the chat room allow list"
-    /// - Doc errata: E001, E044, E411, E413, E414, E416, E421 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: E001, E044, E411, E413, E414, E416, E421, E439 (see `spec/errata.yaml` and `spec/errata/`)
     ///
     /// # Arguments
     ///
@@ -123,7 +123,7 @@ impl<'a> ChatroomAllowlist<'a> {
     /// - Idempotent: yes, safe to repeat
     /// - Checked before sending: `usernames`: 1 to 60 values, sent comma-separated, must follow the username rule
     /// - Source: `restful-api/chatroom-management/manage-chatrooms-allowlist`, section "Removing users from the chat room allow list"
-    /// - Doc errata: E001, E044, E411, E412, E413, E414, E421, E422 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: E001, E044, E411, E412, E413, E414, E421, E422, E439, E440 (see `spec/errata.yaml` and `spec/errata/`)
     ///
     /// # Arguments
     ///
@@ -156,7 +156,7 @@ pub struct ChatroomAllowlistResult {
     pub action: Option<String>,
     /// Why the change failed for this user; present only when `result` is false.
     ///
-    /// See errata E413, E414.
+    /// See errata E413, E414, E440.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
     /// The username this result is about.

@@ -42,7 +42,7 @@ impl<'a> ChatroomAttributes<'a> {
     /// - Idempotent: yes, safe to repeat
     /// - Checked before sending: `username`: must follow the username rule; `metaData`: at most 10 entries, each key at most 128 characters, only ASCII letters, digits and `_-.`, each value at most 4096 characters; `autoDelete`: one of `DELETE`, `NO_DELETE`
     /// - Source: `restful-api/chatroom-management/manage-chatroom-attributes`, section "Set custom attributes"
-    /// - Doc errata: E001, E405, E406, E408, E409 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: E001, E405, E406, E408, E409, E449 (see `spec/errata.yaml` and `spec/errata/`)
     ///
     /// # Arguments
     ///
@@ -75,7 +75,7 @@ impl<'a> ChatroomAttributes<'a> {
     /// - Rate limit: 100/second per app key; From the overview table; the detail page states no limit.
     /// - Idempotent: yes, safe to repeat
     /// - Source: `restful-api/chatroom-management/manage-chatroom-attributes`, section "Retrieve custom attributes"
-    /// - Doc errata: E001, E405, E408, E410 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: E001, E405, E408, E410, E433 (see `spec/errata.yaml` and `spec/errata/`)
     ///
     /// # Arguments
     ///
@@ -103,7 +103,7 @@ impl<'a> ChatroomAttributes<'a> {
     /// - Idempotent: yes, safe to repeat
     /// - Checked before sending: `username`: must follow the username rule; `keys`: at most 10 items
     /// - Source: `restful-api/chatroom-management/manage-chatroom-attributes`, section "Remove custom attributes"
-    /// - Doc errata: E001, E405, E407, E408 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: E001, E405, E407, E408, E448, E449, E450 (see `spec/errata.yaml` and `spec/errata/`)
     ///
     /// # Arguments
     ///
@@ -134,7 +134,7 @@ impl<'a> ChatroomAttributes<'a> {
     /// - Idempotent: yes, safe to repeat
     /// - Checked before sending: `username`: must follow the username rule; `metaData`: at most 10 entries, each key at most 128 characters, only ASCII letters, digits and `_-.`, each value at most 4096 characters; `autoDelete`: one of `DELETE`, `NO_DELETE`
     /// - Source: `restful-api/chatroom-management/manage-chatroom-attributes`, section "Forcibly set custom attributes"
-    /// - Doc errata: E001, E405, E408, E409 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: E001, E405, E408, E409, E449 (see `spec/errata.yaml` and `spec/errata/`)
     ///
     /// # Arguments
     ///
@@ -168,7 +168,7 @@ impl<'a> ChatroomAttributes<'a> {
     /// - Idempotent: yes, safe to repeat
     /// - Checked before sending: `username`: must follow the username rule; `keys`: at most 10 items
     /// - Source: `restful-api/chatroom-management/manage-chatroom-attributes`, section "Forcibly remove custom attributes"
-    /// - Doc errata: E001, E405, E408 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: E001, E405, E408, E448, E449 (see `spec/errata.yaml` and `spec/errata/`)
     ///
     /// # Arguments
     ///

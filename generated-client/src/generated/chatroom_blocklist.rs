@@ -66,7 +66,7 @@ impl<'a> ChatroomBlocklist<'a> {
     /// - Idempotent: no, a repeat may act twice
     /// - Checked before sending: `username`: must follow the username rule
     /// - Source: `restful-api/chatroom-management/manage-chatroom-blocklist`, section "Adding a user to the chat room blocklist"
-    /// - Doc errata: E001, E044, E411, E413 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: E001, E044, E411, E413, E436 (see `spec/errata.yaml` and `spec/errata/`)
     ///
     /// # Arguments
     ///
@@ -94,7 +94,7 @@ impl<'a> ChatroomBlocklist<'a> {
     /// - Idempotent: no, a repeat may act twice
     /// - Checked before sending: `usernames`: at least 1 items, at most 60 items, each item must follow the username rule
     /// - Source: `restful-api/chatroom-management/manage-chatroom-blocklist`, section "Adding multiple users to the chat room blocklist"
-    /// - Doc errata: E001, E044, E411, E413, E414, E416 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: E001, E044, E411, E413, E414, E416, E436, E437, E438 (see `spec/errata.yaml` and `spec/errata/`)
     ///
     /// # Arguments
     ///
@@ -124,7 +124,7 @@ impl<'a> ChatroomBlocklist<'a> {
     /// - Idempotent: yes, safe to repeat
     /// - Checked before sending: `username`: must follow the username rule
     /// - Source: `restful-api/chatroom-management/manage-chatroom-blocklist`, section "Removing a user from the chat room blocklist"
-    /// - Doc errata: E001, E044, E411, E413 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: E001, E044, E411, E413, E436 (see `spec/errata.yaml` and `spec/errata/`)
     ///
     /// # Arguments
     ///
@@ -152,7 +152,7 @@ impl<'a> ChatroomBlocklist<'a> {
     /// - Idempotent: yes, safe to repeat
     /// - Checked before sending: `usernames`: 1 to 60 values, sent comma-separated, must follow the username rule
     /// - Source: `restful-api/chatroom-management/manage-chatroom-blocklist`, section "Removing multiple users from the chat room blocklist"
-    /// - Doc errata: E001, E044, E411, E413, E414, E415 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: E001, E044, E411, E413, E414, E415, E436, E437 (see `spec/errata.yaml` and `spec/errata/`)
     ///
     /// # Arguments
     ///
@@ -180,12 +180,12 @@ pub struct ChatroomBlocklistResult {
     pub result: Option<bool>,
     /// "add_blocks" or "remove_blocks"; shown by the examples only.
     ///
-    /// See errata E413.
+    /// See errata E413, E436.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub action: Option<String>,
     /// Why the change failed for this user; present only when `result` is false.
     ///
-    /// See errata E413, E414.
+    /// See errata E413, E414, E436.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
     /// The username this result is about.
@@ -195,7 +195,7 @@ pub struct ChatroomBlocklistResult {
     pub user: Option<String>,
     /// Id of the room; shown by the examples only.
     ///
-    /// See errata E413.
+    /// See errata E413, E436.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub chatroomid: Option<String>,
     /// Fields the server sent that the spec does not describe.

@@ -21,6 +21,9 @@
 /// | [`add_admin`](Self::add_admin) | Promote a chat room member to admin. |
 /// | [`list_admins`](Self::list_admins) | List the admins of a chat room. |
 /// | [`remove_admin`](Self::remove_admin) | Demote a chat room admin to regular member. |
+/// | [`join`](Self::join) | Join a chat room as the calling user. |
+/// | [`leave`](Self::leave) | Leave a chat room as the calling user. |
+/// | [`get_role`](Self::get_role) | Get the calling user's role in a chat room. |
 #[derive(Debug, Clone, Copy)]
 pub struct ChatroomMembers<'a> {
     client: &'a crate::Client,
@@ -103,7 +106,7 @@ impl<'a> ChatroomMembers<'a> {
     /// - Idempotent: yes, safe to repeat
     /// - Checked before sending: `pagenum`: at least 1; `pagesize`: between 0 and 1000
     /// - Source: `restful-api/chatroom-management/manage-chatroom-members`, section "Retrieving chat room members with pagination"
-    /// - Doc errata: E001, E006, E010, E011 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: E001, E006, E010, E011, E435 (see `spec/errata.yaml` and `spec/errata/`)
     ///
     /// # Arguments
     ///
@@ -258,6 +261,72 @@ impl<'a> ChatroomMembers<'a> {
             options: crate::RequestOptions::default(),
         }
     }
+
+    /// Join a chat room as the calling user.
+    ///
+    /// The user whose token signs the request enters the room, as the client SDK's join does. Only the price list documents this request: no body, response fields or example are given, so `data` is kept as raw JSON.
+    ///
+    /// - HTTP: `POST /chatrooms/{chatroom_id}/apply`
+    /// - Rate limit: 100/second per app key; Per App Key, from the price list.
+    /// - Idempotent: no, a repeat may act twice
+    /// - Source: `chat-sdk/reference/_pricing-plan-details`, section "Join chat room"
+    /// - Doc errata: E902 (see `spec/errata.yaml` and `spec/errata/`)
+    ///
+    /// # Arguments
+    ///
+    /// - `chatroom_id`: Id of the room to join. See errata E902.
+    pub fn join(&self, chatroom_id: impl Into<String>) -> JoinChatroomRequest<'a> {
+        JoinChatroomRequest {
+            client: self.client,
+            chatroom_id: chatroom_id.into(),
+            options: crate::RequestOptions::default(),
+        }
+    }
+
+    /// Leave a chat room as the calling user.
+    ///
+    /// The user whose token signs the request leaves the room, as the client SDK's leave does. Only the price list documents this request, without response fields or example, so `data` is kept as raw JSON.
+    ///
+    /// - HTTP: `DELETE /chatrooms/{chatroom_id}/quit`
+    /// - Rate limit: 100/second per app key; Per App Key, from the price list.
+    /// - Idempotent: yes, safe to repeat
+    /// - Source: `chat-sdk/reference/_pricing-plan-details`, section "Exit the chat room"
+    /// - Doc errata: E902 (see `spec/errata.yaml` and `spec/errata/`)
+    ///
+    /// # Arguments
+    ///
+    /// - `chatroom_id`: Id of the room to leave. See errata E902.
+    pub fn leave(&self, chatroom_id: impl Into<String>) -> LeaveChatroomRequest<'a> {
+        LeaveChatroomRequest {
+            client: self.client,
+            chatroom_id: chatroom_id.into(),
+            options: crate::RequestOptions::default(),
+        }
+    }
+
+    /// Get the calling user's role in a chat room.
+    ///
+    /// Tells the user whose token signs the request which role (owner, admin or member) it has in the room, as the client SDK does. Only the price list documents this request, without response fields or example, so `data` is kept as raw JSON.
+    ///
+    /// - HTTP: `GET /chatrooms/{chatroom_id}/roles`
+    /// - Rate limit: 100/second per app key; Per App Key, from the price list.
+    /// - Idempotent: yes, safe to repeat
+    /// - Source: `chat-sdk/reference/_pricing-plan-details`, section "Get chat room roles"
+    /// - Doc errata: E902 (see `spec/errata.yaml` and `spec/errata/`)
+    ///
+    /// # Arguments
+    ///
+    /// - `chatroom_id`: Id of the room. See errata E902.
+    pub fn get_role(
+        &self,
+        chatroom_id: impl Into<String>,
+    ) -> GetChatroomRoleRequest<'a> {
+        GetChatroomRoleRequest {
+            client: self.client,
+            chatroom_id: chatroom_id.into(),
+            options: crate::RequestOptions::default(),
+        }
+    }
 }
 
 /// The `data` of the response of [`ChatroomMembers::add`](crate::chatroom_members::ChatroomMembers::add): Add a user to a chat room.
@@ -304,7 +373,7 @@ pub struct AddChatroomMembersData {
 pub struct ListChatroomMembersItem {
     /// Username of the room owner; present only in the owner's entry.
     ///
-    /// See errata E011.
+    /// See errata E011, E435.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub owner: Option<String>,
     /// Username of an admin or regular member; present in every other entry.
@@ -1117,3 +1186,198 @@ type RemoveChatroomAdminResult = Result<
 crate::runtime::request_builder!(
     RemoveChatroomAdminRequest => RemoveChatroomAdminResult
 );
+
+pub(crate) const JOIN_CHATROOM: crate::OperationInfo = crate::OperationInfo {
+    id: "join_chatroom",
+    method: crate::HttpMethod::Post,
+    path_template: "/chatrooms/{chatroom_id}/apply",
+    idempotent: false,
+    rate_limit: Some(crate::RateLimit {
+        count: 100u32,
+        per: crate::RatePer::Second,
+    }),
+};
+
+/// The request of [`ChatroomMembers::join`](ChatroomMembers::join): set optional arguments, then `.await` it for the payload, or call [`with_envelope`](Self::with_envelope) for the whole response.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct JoinChatroomRequest<'a> {
+    client: &'a crate::Client,
+    chatroom_id: String,
+    options: crate::RequestOptions,
+}
+
+impl<'a> JoinChatroomRequest<'a> {
+    /// Checks every documented limit; nothing is sent when one fails.
+    fn validate(&self) -> Result<(), crate::ValidationError> {
+        {
+            let value = &self.chatroom_id;
+            crate::runtime::validate::non_empty("chatroom_id", value)?;
+        }
+        Ok(())
+    }
+
+    /// Validates the arguments, sends the request and decodes the
+    /// response's payload (what `.await` does).
+    pub async fn send(self) -> JoinChatroomResult {
+        self.with_envelope().await.map(|response| response.data)
+    }
+
+    /// Like [`send`](Self::send), but keeps the whole response: the
+    /// payload in `data`, and the envelope fields around it.
+    pub async fn with_envelope(
+        self,
+    ) -> Result<crate::Response<::serde_json::Value>, crate::Error> {
+        self.validate()?;
+        let path = {
+            let chatroom_id = crate::runtime::encode::segment(&self.chatroom_id);
+            format!("/chatrooms/{chatroom_id}/apply")
+        };
+        let query: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
+        let headers: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
+        let parts = crate::runtime::RequestParts {
+            op: &JOIN_CHATROOM,
+            path,
+            query,
+            headers,
+            body: crate::runtime::Body::Empty,
+            options: self.options,
+            payload: crate::runtime::Payload::Data,
+        };
+        self.client.send(parts).await
+    }
+}
+
+/// What the request gives when awaited.
+type JoinChatroomResult = Result<::serde_json::Value, crate::Error>;
+crate::runtime::request_builder!(JoinChatroomRequest => JoinChatroomResult);
+
+pub(crate) const LEAVE_CHATROOM: crate::OperationInfo = crate::OperationInfo {
+    id: "leave_chatroom",
+    method: crate::HttpMethod::Delete,
+    path_template: "/chatrooms/{chatroom_id}/quit",
+    idempotent: true,
+    rate_limit: Some(crate::RateLimit {
+        count: 100u32,
+        per: crate::RatePer::Second,
+    }),
+};
+
+/// The request of [`ChatroomMembers::leave`](ChatroomMembers::leave): set optional arguments, then `.await` it for the payload, or call [`with_envelope`](Self::with_envelope) for the whole response.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct LeaveChatroomRequest<'a> {
+    client: &'a crate::Client,
+    chatroom_id: String,
+    options: crate::RequestOptions,
+}
+
+impl<'a> LeaveChatroomRequest<'a> {
+    /// Checks every documented limit; nothing is sent when one fails.
+    fn validate(&self) -> Result<(), crate::ValidationError> {
+        {
+            let value = &self.chatroom_id;
+            crate::runtime::validate::non_empty("chatroom_id", value)?;
+        }
+        Ok(())
+    }
+
+    /// Validates the arguments, sends the request and decodes the
+    /// response's payload (what `.await` does).
+    pub async fn send(self) -> LeaveChatroomResult {
+        self.with_envelope().await.map(|response| response.data)
+    }
+
+    /// Like [`send`](Self::send), but keeps the whole response: the
+    /// payload in `data`, and the envelope fields around it.
+    pub async fn with_envelope(
+        self,
+    ) -> Result<crate::Response<::serde_json::Value>, crate::Error> {
+        self.validate()?;
+        let path = {
+            let chatroom_id = crate::runtime::encode::segment(&self.chatroom_id);
+            format!("/chatrooms/{chatroom_id}/quit")
+        };
+        let query: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
+        let headers: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
+        let parts = crate::runtime::RequestParts {
+            op: &LEAVE_CHATROOM,
+            path,
+            query,
+            headers,
+            body: crate::runtime::Body::Empty,
+            options: self.options,
+            payload: crate::runtime::Payload::Data,
+        };
+        self.client.send(parts).await
+    }
+}
+
+/// What the request gives when awaited.
+type LeaveChatroomResult = Result<::serde_json::Value, crate::Error>;
+crate::runtime::request_builder!(LeaveChatroomRequest => LeaveChatroomResult);
+
+pub(crate) const GET_CHATROOM_ROLE: crate::OperationInfo = crate::OperationInfo {
+    id: "get_chatroom_role",
+    method: crate::HttpMethod::Get,
+    path_template: "/chatrooms/{chatroom_id}/roles",
+    idempotent: true,
+    rate_limit: Some(crate::RateLimit {
+        count: 100u32,
+        per: crate::RatePer::Second,
+    }),
+};
+
+/// The request of [`ChatroomMembers::get_role`](ChatroomMembers::get_role): set optional arguments, then `.await` it for the payload, or call [`with_envelope`](Self::with_envelope) for the whole response.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct GetChatroomRoleRequest<'a> {
+    client: &'a crate::Client,
+    chatroom_id: String,
+    options: crate::RequestOptions,
+}
+
+impl<'a> GetChatroomRoleRequest<'a> {
+    /// Checks every documented limit; nothing is sent when one fails.
+    fn validate(&self) -> Result<(), crate::ValidationError> {
+        {
+            let value = &self.chatroom_id;
+            crate::runtime::validate::non_empty("chatroom_id", value)?;
+        }
+        Ok(())
+    }
+
+    /// Validates the arguments, sends the request and decodes the
+    /// response's payload (what `.await` does).
+    pub async fn send(self) -> GetChatroomRoleResult {
+        self.with_envelope().await.map(|response| response.data)
+    }
+
+    /// Like [`send`](Self::send), but keeps the whole response: the
+    /// payload in `data`, and the envelope fields around it.
+    pub async fn with_envelope(
+        self,
+    ) -> Result<crate::Response<::serde_json::Value>, crate::Error> {
+        self.validate()?;
+        let path = {
+            let chatroom_id = crate::runtime::encode::segment(&self.chatroom_id);
+            format!("/chatrooms/{chatroom_id}/roles")
+        };
+        let query: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
+        let headers: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
+        let parts = crate::runtime::RequestParts {
+            op: &GET_CHATROOM_ROLE,
+            path,
+            query,
+            headers,
+            body: crate::runtime::Body::Empty,
+            options: self.options,
+            payload: crate::runtime::Payload::Data,
+        };
+        self.client.send(parts).await
+    }
+}
+
+/// What the request gives when awaited.
+type GetChatroomRoleResult = Result<::serde_json::Value, crate::Error>;
+crate::runtime::request_builder!(GetChatroomRoleRequest => GetChatroomRoleResult);

@@ -18,6 +18,7 @@
 /// | [`list`](Self::list) | List the muted members of a chat room. |
 /// | [`mute_all`](Self::mute_all) | Mute everyone in a chat room. |
 /// | [`unmute_all`](Self::unmute_all) | Lift the room-wide mute of a chat room. |
+/// | [`mute_by_tag`](Self::mute_by_tag) | Mute, for a while or for good, every room member carrying a tag. |
 #[derive(Debug, Clone, Copy)]
 pub struct ChatroomMutelist<'a> {
     client: &'a crate::Client,
@@ -42,13 +43,13 @@ impl<'a> ChatroomMutelist<'a> {
     /// - Idempotent: no, a repeat may act twice
     /// - Checked before sending: `mute_duration`: at least -1; `usernames`: at least 1 items, at most 60 items, each item must follow the username rule
     /// - Source: `restful-api/chatroom-management/manage-chatroom-mutelist`, section "Muting a chat room member"
-    /// - Doc errata: E001, E044, E404, E417 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: E001, E044, E404, E417, E443, E445 (see `spec/errata.yaml` and `spec/errata/`)
     ///
     /// # Arguments
     ///
     /// - `chatroom_id`: Id of the room.
-    /// - `mute_duration`: How long the members stay muted, in milliseconds from now; -1 mutes them until they are unmuted. Checked before sending: at least -1.
-    /// - `usernames`: The members to mute, at most 60 per call. Checked before sending: at least 1 items; at most 60 items. See errata E417.
+    /// - `mute_duration`: How long the members stay muted, in milliseconds from now; -1 mutes them until they are unmuted, and 0 lifts an existing mute. Checked before sending: at least -1. See errata E443.
+    /// - `usernames`: The members to mute, at most 60 per call. Checked before sending: at least 1 items; at most 60 items. See errata E417, E443.
     pub fn mute(
         &self,
         chatroom_id: impl Into<String>,
@@ -75,12 +76,12 @@ impl<'a> ChatroomMutelist<'a> {
     /// - Idempotent: yes, safe to repeat
     /// - Checked before sending: `usernames`: 1 to 60 values, sent comma-separated, must follow the username rule
     /// - Source: `restful-api/chatroom-management/manage-chatroom-mutelist`, section "Unmuting chat room members"
-    /// - Doc errata: E001, E044, E418 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: E001, E044, E418, E442 (see `spec/errata.yaml` and `spec/errata/`)
     ///
     /// # Arguments
     ///
     /// - `chatroom_id`: Id of the room.
-    /// - `usernames`: The members to unmute, 1 to 60; sent joined by commas, each comma encoded as %2C. Checked before sending: 1 to 60 values, sent comma-separated. See errata E418.
+    /// - `usernames`: The members to unmute, 1 to 60; sent joined by commas, each comma encoded as %2C. Checked before sending: 1 to 60 values, sent comma-separated. See errata E418, E442.
     pub fn unmute(
         &self,
         chatroom_id: impl Into<String>,
@@ -126,7 +127,7 @@ impl<'a> ChatroomMutelist<'a> {
     /// - Rate limit: 100/second per app key; Per App Key, from the detail page; the overview has no row for this operation.
     /// - Idempotent: yes, safe to repeat
     /// - Source: `restful-api/chatroom-management/manage-chatroom-mutelist`, section "Muting all chat room members"
-    /// - Doc errata: E001, E044, E411, E420 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: E001, E044, E411, E420, E441 (see `spec/errata.yaml` and `spec/errata/`)
     ///
     /// # Arguments
     ///
@@ -150,7 +151,7 @@ impl<'a> ChatroomMutelist<'a> {
     /// - Rate limit: 100/second per app key; Per App Key, from the detail page; the overview has no row for this operation.
     /// - Idempotent: yes, safe to repeat
     /// - Source: `restful-api/chatroom-management/manage-chatroom-mutelist`, section "Unmuting all chat room members"
-    /// - Doc errata: E001, E044, E411, E420 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: E001, E044, E411, E420, E441, E444 (see `spec/errata.yaml` and `spec/errata/`)
     ///
     /// # Arguments
     ///
@@ -162,6 +163,39 @@ impl<'a> ChatroomMutelist<'a> {
         UnmuteAllChatroomMembersRequest {
             client: self.client,
             chatroom_id: chatroom_id.into(),
+            options: crate::RequestOptions::default(),
+        }
+    }
+
+    /// Mute, for a while or for good, every room member carrying a tag.
+    ///
+    /// Puts the members who carry `tag` in the room (set_chatroom_user_tags) on the mute list for `mute_duration` seconds (note: seconds, not milliseconds), -1 for no end; 0 lifts the tag's mute. The feature has to be enabled for the app by the service first.
+    ///
+    /// - HTTP: `PUT /chatrooms/{chatroom_id}/tag/mute`
+    /// - Rate limit: 100/second per app key; Per App Key.
+    /// - Idempotent: yes, safe to repeat
+    /// - Checked before sending: `mute_duration`: at least -1; `tag`: at most 32 characters
+    /// - Source: `easemob/server-side/chatroom_user_tag_mute`, section "聊天室用户标签禁言"
+    /// - Doc errata: E900, E901 (see `spec/errata.yaml` and `spec/errata/`)
+    ///
+    /// # Arguments
+    ///
+    /// - `chatroom_id`: Id of the room.
+    /// - `mute_duration`: How long the tagged members stay muted, in seconds from now; -1 mutes them until lifted, 0 lifts the mute. Checked before sending: at least -1.
+    /// - `tag`: The tag whose members are muted, at most 32 characters. Checked before sending: at most 32 characters.
+    pub fn mute_by_tag(
+        &self,
+        chatroom_id: impl Into<String>,
+        mute_duration: i64,
+        tag: impl Into<String>,
+    ) -> MuteChatroomMembersByTagRequest<'a> {
+        MuteChatroomMembersByTagRequest {
+            client: self.client,
+            chatroom_id: chatroom_id.into(),
+            body: MuteChatroomMembersByTagBody {
+                mute_duration,
+                tag: tag.into(),
+            },
             options: crate::RequestOptions::default(),
         }
     }
@@ -193,7 +227,7 @@ pub struct ChatroomMuteResult {
 pub struct ChatroomMuteAllState {
     /// Whether the room-wide mute is now on; what the examples return.
     ///
-    /// See errata E420.
+    /// See errata E420, E441.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mute: Option<bool>,
     /// Whether the change succeeded; listed in the tables but absent from the examples.
@@ -236,6 +270,17 @@ pub struct ListChatroomMutedMembersItem {
     /// Username of the muted member.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user: Option<String>,
+    /// Fields the server sent that the spec does not describe.
+    #[serde(flatten)]
+    pub extra: crate::Extra,
+}
+
+/// The `data` of the response of [`ChatroomMutelist::mute_by_tag`](crate::chatroom_mutelist::ChatroomMutelist::mute_by_tag): Mute, for a while or for good, every room member carrying a tag.
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+pub struct MuteChatroomMembersByTagData {
+    /// Whether the mute was applied.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub result: Option<bool>,
     /// Fields the server sent that the spec does not describe.
     #[serde(flatten)]
     pub extra: crate::Extra,
@@ -647,4 +692,94 @@ type UnmuteAllChatroomMembersResult = Result<
 
 crate::runtime::request_builder!(
     UnmuteAllChatroomMembersRequest => UnmuteAllChatroomMembersResult
+);
+
+pub(crate) const MUTE_CHATROOM_MEMBERS_BY_TAG: crate::OperationInfo = crate::OperationInfo {
+    id: "mute_chatroom_members_by_tag",
+    method: crate::HttpMethod::Put,
+    path_template: "/chatrooms/{chatroom_id}/tag/mute",
+    idempotent: true,
+    rate_limit: Some(crate::RateLimit {
+        count: 100u32,
+        per: crate::RatePer::Second,
+    }),
+};
+
+/// The JSON body, exactly as it goes on the wire.
+#[derive(Debug, Clone, ::serde::Serialize)]
+struct MuteChatroomMembersByTagBody {
+    mute_duration: i64,
+    tag: String,
+}
+
+/// The request of [`ChatroomMutelist::mute_by_tag`](ChatroomMutelist::mute_by_tag): set optional arguments, then `.await` it for the payload, or call [`with_envelope`](Self::with_envelope) for the whole response.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct MuteChatroomMembersByTagRequest<'a> {
+    client: &'a crate::Client,
+    chatroom_id: String,
+    body: MuteChatroomMembersByTagBody,
+    options: crate::RequestOptions,
+}
+
+impl<'a> MuteChatroomMembersByTagRequest<'a> {
+    /// Checks every documented limit; nothing is sent when one fails.
+    fn validate(&self) -> Result<(), crate::ValidationError> {
+        {
+            let value = &self.chatroom_id;
+            crate::runtime::validate::non_empty("chatroom_id", value)?;
+        }
+        {
+            let value = &self.body.mute_duration;
+            crate::runtime::validate::range("mute_duration", *value, Some(-1i64), None)?;
+        }
+        {
+            let value = &self.body.tag;
+            crate::runtime::validate::max_chars("tag", value, 32u32)?;
+        }
+        Ok(())
+    }
+
+    /// Validates the arguments, sends the request and decodes the
+    /// response's payload (what `.await` does).
+    pub async fn send(self) -> MuteChatroomMembersByTagResult {
+        self.with_envelope().await.map(|response| response.data)
+    }
+
+    /// Like [`send`](Self::send), but keeps the whole response: the
+    /// payload in `data`, and the envelope fields around it.
+    pub async fn with_envelope(
+        self,
+    ) -> Result<
+        crate::Response<crate::chatroom_mutelist::MuteChatroomMembersByTagData>,
+        crate::Error,
+    > {
+        self.validate()?;
+        let path = {
+            let chatroom_id = crate::runtime::encode::segment(&self.chatroom_id);
+            format!("/chatrooms/{chatroom_id}/tag/mute")
+        };
+        let query: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
+        let headers: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
+        let parts = crate::runtime::RequestParts {
+            op: &MUTE_CHATROOM_MEMBERS_BY_TAG,
+            path,
+            query,
+            headers,
+            body: crate::runtime::Body::json(&self.body)?,
+            options: self.options,
+            payload: crate::runtime::Payload::Data,
+        };
+        self.client.send(parts).await
+    }
+}
+
+/// What the request gives when awaited.
+type MuteChatroomMembersByTagResult = Result<
+    crate::chatroom_mutelist::MuteChatroomMembersByTagData,
+    crate::Error,
+>;
+
+crate::runtime::request_builder!(
+    MuteChatroomMembersByTagRequest => MuteChatroomMembersByTagResult
 );

@@ -42,7 +42,7 @@ impl<'a> ChatroomSuperAdmins<'a> {
     /// - Idempotent: no, a repeat may act twice
     /// - Checked before sending: `superadmin`: must follow the username rule
     /// - Source: `restful-api/chatroom-management/manage-chatroom-admins`, section "Adding a chat room super admin"
-    /// - Doc errata: E001, E044, E400, E401, E404 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: E001, E044, E400, E401, E404, E446, E447 (see `spec/errata.yaml` and `spec/errata/`)
     ///
     /// # Arguments
     ///
@@ -69,7 +69,7 @@ impl<'a> ChatroomSuperAdmins<'a> {
     /// - Idempotent: yes, safe to repeat
     /// - Checked before sending: `superadmin`: must follow the username rule
     /// - Source: `restful-api/chatroom-management/manage-chatroom-admins`, section "Removing a chat room super admin"
-    /// - Doc errata: E001, E044, E400, E402 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: E001, E044, E400, E402, E446 (see `spec/errata.yaml` and `spec/errata/`)
     ///
     /// # Arguments
     ///
@@ -114,6 +114,8 @@ pub struct AddChatroomSuperAdminData {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub result: Option<crate::BoolOrString>,
     /// Reserved by the service; callers can ignore it.
+    ///
+    /// See errata E446.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resource: Option<String>,
     /// Fields the server sent that the spec does not describe.
@@ -131,6 +133,8 @@ pub struct RemoveChatroomSuperAdminData {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub new_super_admin: Option<String>,
     /// Reserved by the service; callers can ignore it.
+    ///
+    /// See errata E446.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resource: Option<String>,
     /// Fields the server sent that the spec does not describe.

@@ -18,6 +18,7 @@
 /// | [`list_joined_by`](Self::list_joined_by) | List the chat rooms a user has joined. |
 /// | [`get`](Self::get) | Get the details of one or more chat rooms. |
 /// | [`update`](Self::update) | Change a chat room's name, description or member cap. |
+/// | [`transfer_ownership`](Self::transfer_ownership) | Make another member the owner of a chat room. |
 /// | [`delete`](Self::delete) | Delete a chat room. |
 /// | [`get_announcement`](Self::get_announcement) | Get a chat room's announcement. |
 /// | [`update_announcement`](Self::update_announcement) | Replace a chat room's announcement. |
@@ -43,9 +44,9 @@ impl<'a> Chatrooms<'a> {
     /// - HTTP: `POST /chatrooms`
     /// - Rate limit: 50/second per app key; Per App Key, from the overview table; the detail page states no limit.
     /// - Idempotent: no, a repeat may act twice
-    /// - Checked before sending: `name`: at most 128 characters; `description`: at most 512 characters; `maxusers`: at least 1; `owner`: must follow the username rule; `members`: at least 1 items, each item must follow the username rule
+    /// - Checked before sending: `name`: at most 128 characters; `description`: at most 512 characters; `maxusers`: at least 1; `owner`: must follow the username rule; `members`: at least 1 items, each item must follow the username rule; `custom`: at most 8192 bytes; `roomid`: at most 64 characters
     /// - Source: `restful-api/chatroom-management/manage-chatrooms`, section "Creating a chat room"
-    /// - Doc errata: E001, E028 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: E001, E028, E427, E428 (see `spec/errata.yaml` and `spec/errata/`)
     ///
     /// # Arguments
     ///
@@ -66,6 +67,8 @@ impl<'a> Chatrooms<'a> {
                 maxusers: None,
                 owner: owner.into(),
                 members: None,
+                custom: None,
+                roomid: None,
             },
             options: crate::RequestOptions::default(),
         }
@@ -78,9 +81,9 @@ impl<'a> Chatrooms<'a> {
     /// - HTTP: `GET /chatrooms`
     /// - Rate limit: 50/second per app key; Per App Key, from the overview table; the detail page states no limit.
     /// - Idempotent: yes, safe to repeat
-    /// - Checked before sending: `limit`: between 1 and 100
+    /// - Checked before sending: `limit`: between 1 and 1000
     /// - Source: `restful-api/chatroom-management/manage-chatrooms`, section "Retrieving basic information of all chat rooms"
-    /// - Doc errata: E001, E016, E024, E025, E026 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: E001, E016, E024, E025, E026, E424, E425, E426 (see `spec/errata.yaml` and `spec/errata/`)
     pub fn list(&self) -> ListChatroomsRequest<'a> {
         ListChatroomsRequest {
             client: self.client,
@@ -99,7 +102,7 @@ impl<'a> Chatrooms<'a> {
     /// - Idempotent: yes, safe to repeat
     /// - Checked before sending: `username`: must follow the username rule; `pagenum`: at least 1; `pagesize`: between 1 and 1000
     /// - Source: `restful-api/chatroom-management/manage-chatrooms`, section "Retrieving chat rooms that a user joins"
-    /// - Doc errata: E001, E017, E026, E027 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: E001, E017, E026, E027, E425, E434 (see `spec/errata.yaml` and `spec/errata/`)
     ///
     /// # Arguments
     ///
@@ -126,7 +129,7 @@ impl<'a> Chatrooms<'a> {
     /// - Idempotent: yes, safe to repeat
     /// - Checked before sending: `chatroom_id`: 1 to 100 values, sent comma-separated
     /// - Source: `restful-api/chatroom-management/manage-chatrooms`, section "Retrieving detailed information of the specified chat rooms"
-    /// - Doc errata: E001, E014, E019, E020, E023, E033 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: E001, E014, E019, E020, E023, E033, E425, E426 (see `spec/errata.yaml` and `spec/errata/`)
     ///
     /// # Arguments
     ///
@@ -144,14 +147,14 @@ impl<'a> Chatrooms<'a> {
 
     /// Change a chat room's name, description or member cap.
     ///
-    /// Send any of `name`, `description` and `maxusers`; other fields make the server answer 400. The response has one boolean per changed field, and reports the name under `groupname`.
+    /// Send any of `name`, `description` and `maxusers`; other room fields make the server answer 400 (a `newowner` body is the separate transfer_chatroom_ownership operation). The response has one boolean per changed field, and reports the name under `groupname`.
     ///
     /// - HTTP: `PUT /chatrooms/{chatroom_id}`
     /// - Rate limit: 100/second per app key; Per App Key, from the overview table; the detail page states no limit.
     /// - Idempotent: yes, safe to repeat
     /// - Checked before sending: `name`: at most 128 characters; `description`: at most 512 characters; `maxusers`: at least 1
     /// - Source: `restful-api/chatroom-management/manage-chatrooms`, section "Modifying chat room information"
-    /// - Doc errata: E001, E015, E021, E029 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: E001, E015, E021, E029, E429, E430 (see `spec/errata.yaml` and `spec/errata/`)
     ///
     /// # Arguments
     ///
@@ -164,6 +167,36 @@ impl<'a> Chatrooms<'a> {
                 name: None,
                 description: None,
                 maxusers: None,
+            },
+            options: crate::RequestOptions::default(),
+        }
+    }
+
+    /// Make another member the owner of a chat room.
+    ///
+    /// Hands the room to `newowner`, who must already be in the room and must not be the current owner. Same method and path as update_chatroom; only the body tells the two apart.
+    ///
+    /// - HTTP: `PUT /chatrooms/{chatroom_id}`
+    /// - Rate limit: 100/second per app key; Per App Key.
+    /// - Idempotent: yes, safe to repeat
+    /// - Checked before sending: `newowner`: must follow the username rule
+    /// - Source: `easemob/server-side/chatroom_owner_transfer`, section "转让聊天室"
+    /// - Doc errata: E430 (see `spec/errata.yaml` and `spec/errata/`)
+    ///
+    /// # Arguments
+    ///
+    /// - `chatroom_id`: Id of the room to hand over.
+    /// - `newowner`: The room member who becomes the owner. See errata E430.
+    pub fn transfer_ownership(
+        &self,
+        chatroom_id: impl Into<String>,
+        newowner: impl Into<String>,
+    ) -> TransferChatroomOwnershipRequest<'a> {
+        TransferChatroomOwnershipRequest {
+            client: self.client,
+            chatroom_id: chatroom_id.into(),
+            body: TransferChatroomOwnershipBody {
+                newowner: newowner.into(),
             },
             options: crate::RequestOptions::default(),
         }
@@ -195,10 +228,10 @@ impl<'a> Chatrooms<'a> {
     /// Returns the current announcement text of one room.
     ///
     /// - HTTP: `GET /chatrooms/{chatroom_id}/announcement`
-    /// - Rate limit: not documented
+    /// - Rate limit: 100/second per app key; Per App Key, from Easemob's page; the price list gives the same number.
     /// - Idempotent: yes, safe to repeat
     /// - Source: `restful-api/chatroom-management/manage-chatrooms`, section "Retrieving a chat room announcement"
-    /// - Doc errata: E001, E030, E031, E032 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: E001, E030, E031, E032, E431 (see `spec/errata.yaml` and `spec/errata/`)
     ///
     /// # Arguments
     ///
@@ -219,11 +252,11 @@ impl<'a> Chatrooms<'a> {
     /// Sets the room's announcement to the given text, at most 512 characters, replacing the previous one. Sending the same text again changes nothing.
     ///
     /// - HTTP: `POST /chatrooms/{chatroom_id}/announcement`
-    /// - Rate limit: not documented
+    /// - Rate limit: 100/second per app key; Per App Key, from Easemob's page; the price list gives the same number.
     /// - Idempotent: yes, safe to repeat
     /// - Checked before sending: `announcement`: at most 512 characters
     /// - Source: `restful-api/chatroom-management/manage-chatrooms`, section "Modifying the announce of a chat room"
-    /// - Doc errata: E001, E018, E022, E032 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: E001, E018, E022, E032, E431, E432 (see `spec/errata.yaml` and `spec/errata/`)
     ///
     /// # Arguments
     ///
@@ -271,7 +304,7 @@ pub struct ListChatroomsItem {
     pub affiliations_count: Option<i64>,
     /// Whether the room is disabled; shown by the example only.
     ///
-    /// See errata E025.
+    /// See errata E025, E426.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub disabled: Option<bool>,
     /// Fields the server sent that the spec does not describe.
@@ -311,7 +344,7 @@ pub struct GetChatroomsItem {
     pub allowinvites: Option<bool>,
     /// Whether an invited user must accept before joining; shown by the example only.
     ///
-    /// See errata E019.
+    /// See errata E019, E426.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invite_need_confirm: Option<bool>,
     /// Largest number of members the room admits.
@@ -328,14 +361,14 @@ pub struct GetChatroomsItem {
     /// Custom information attached when the room was created.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub custom: Option<String>,
-    /// Whether the whole room is muted; shown by the example only.
+    /// Whether the whole room is muted (all members muted at once).
     ///
-    /// See errata E019.
+    /// See errata E019, E426.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mute: Option<bool>,
     /// Size class of the room (the seed example shows "large"); shown by an example only.
     ///
-    /// See errata E019, E020.
+    /// See errata E019, E020, E426.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scale: Option<String>,
     /// Number of members in the room, owner included.
@@ -372,6 +405,17 @@ pub struct UpdateChatroomData {
     /// Whether the member cap was changed; present when `maxusers` was sent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub maxusers: Option<bool>,
+    /// Fields the server sent that the spec does not describe.
+    #[serde(flatten)]
+    pub extra: crate::Extra,
+}
+
+/// The `data` of the response of [`Chatrooms::transfer_ownership`](crate::chatrooms::Chatrooms::transfer_ownership): Make another member the owner of a chat room.
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+pub struct TransferChatroomOwnershipData {
+    /// Whether the ownership was transferred.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub newowner: Option<bool>,
     /// Fields the server sent that the spec does not describe.
     #[serde(flatten)]
     pub extra: crate::Extra,
@@ -439,6 +483,10 @@ struct CreateChatroomBody {
     owner: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     members: Option<::std::vec::Vec<String>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    custom: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    roomid: Option<String>,
 }
 
 /// The request of [`Chatrooms::create`](Chatrooms::create): set optional arguments, then `.await` it for the payload, or call [`with_envelope`](Self::with_envelope) for the whole response.
@@ -474,6 +522,26 @@ impl<'a> CreateChatroomRequest<'a> {
         self
     }
 
+    /// Free-form extension data the app attaches to the room (a business tag, for example), at most 8 KB; returned as `custom` by get.
+    ///
+    /// Checked before sending: at most 8192 bytes.
+    ///
+    /// See errata E427.
+    pub fn custom(mut self, custom: impl Into<String>) -> Self {
+        self.body.custom = Some(custom.into());
+        self
+    }
+
+    /// Id to give the room instead of a server-assigned one: up to 64 lowercase ASCII letters and digits. The feature must first be enabled for the app by the service; otherwise leave it out.
+    ///
+    /// Checked before sending: at most 64 characters.
+    ///
+    /// See errata E428.
+    pub fn roomid(mut self, roomid: impl Into<String>) -> Self {
+        self.body.roomid = Some(roomid.into());
+        self
+    }
+
     /// Checks every documented limit; nothing is sent when one fails.
     fn validate(&self) -> Result<(), crate::ValidationError> {
         {
@@ -498,6 +566,12 @@ impl<'a> CreateChatroomRequest<'a> {
                 &super::USERNAME_RULE,
             )?;
             crate::runtime::validate::min_items("members", value.len(), 1u32)?;
+        }
+        if let Some(value) = &self.body.custom {
+            crate::runtime::validate::max_utf8_bytes("custom", value, 8192u64)?;
+        }
+        if let Some(value) = &self.body.roomid {
+            crate::runtime::validate::max_chars("roomid", value, 64u32)?;
         }
         Ok(())
     }
@@ -556,9 +630,11 @@ pub struct ListChatroomsRequest<'a> {
 }
 
 impl<'a> ListChatroomsRequest<'a> {
-    /// Number of rooms per page, 1 to 100; the server uses 10 when omitted.
+    /// Number of rooms per page, 1 to 1000; the server uses 10 when omitted.
     ///
-    /// Checked before sending: between 1 and 100.
+    /// Checked before sending: between 1 and 1000.
+    ///
+    /// See errata E424.
     ///
     /// Server default: `10`.
     pub fn limit(mut self, limit: i64) -> Self {
@@ -575,7 +651,7 @@ impl<'a> ListChatroomsRequest<'a> {
     /// Checks every documented limit; nothing is sent when one fails.
     fn validate(&self) -> Result<(), crate::ValidationError> {
         if let Some(value) = &self.limit {
-            crate::runtime::validate::range("limit", *value, Some(1i64), Some(100i64))?;
+            crate::runtime::validate::range("limit", *value, Some(1i64), Some(1000i64))?;
         }
         Ok(())
     }
@@ -979,6 +1055,95 @@ impl<'a> UpdateChatroomRequest<'a> {
 type UpdateChatroomResult = Result<crate::chatrooms::UpdateChatroomData, crate::Error>;
 crate::runtime::request_builder!(UpdateChatroomRequest => UpdateChatroomResult);
 
+pub(crate) const TRANSFER_CHATROOM_OWNERSHIP: crate::OperationInfo = crate::OperationInfo {
+    id: "transfer_chatroom_ownership",
+    method: crate::HttpMethod::Put,
+    path_template: "/chatrooms/{chatroom_id}",
+    idempotent: true,
+    rate_limit: Some(crate::RateLimit {
+        count: 100u32,
+        per: crate::RatePer::Second,
+    }),
+};
+
+/// The JSON body, exactly as it goes on the wire.
+#[derive(Debug, Clone, ::serde::Serialize)]
+struct TransferChatroomOwnershipBody {
+    newowner: String,
+}
+
+/// The request of [`Chatrooms::transfer_ownership`](Chatrooms::transfer_ownership): set optional arguments, then `.await` it for the payload, or call [`with_envelope`](Self::with_envelope) for the whole response.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct TransferChatroomOwnershipRequest<'a> {
+    client: &'a crate::Client,
+    chatroom_id: String,
+    body: TransferChatroomOwnershipBody,
+    options: crate::RequestOptions,
+}
+
+impl<'a> TransferChatroomOwnershipRequest<'a> {
+    /// Checks every documented limit; nothing is sent when one fails.
+    fn validate(&self) -> Result<(), crate::ValidationError> {
+        {
+            let value = &self.chatroom_id;
+            crate::runtime::validate::non_empty("chatroom_id", value)?;
+        }
+        {
+            let value = &self.body.newowner;
+            crate::runtime::validate::username(
+                "newowner",
+                value,
+                &super::USERNAME_RULE,
+            )?;
+        }
+        Ok(())
+    }
+
+    /// Validates the arguments, sends the request and decodes the
+    /// response's payload (what `.await` does).
+    pub async fn send(self) -> TransferChatroomOwnershipResult {
+        self.with_envelope().await.map(|response| response.data)
+    }
+
+    /// Like [`send`](Self::send), but keeps the whole response: the
+    /// payload in `data`, and the envelope fields around it.
+    pub async fn with_envelope(
+        self,
+    ) -> Result<
+        crate::Response<crate::chatrooms::TransferChatroomOwnershipData>,
+        crate::Error,
+    > {
+        self.validate()?;
+        let path = {
+            let chatroom_id = crate::runtime::encode::segment(&self.chatroom_id);
+            format!("/chatrooms/{chatroom_id}")
+        };
+        let query: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
+        let headers: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
+        let parts = crate::runtime::RequestParts {
+            op: &TRANSFER_CHATROOM_OWNERSHIP,
+            path,
+            query,
+            headers,
+            body: crate::runtime::Body::json(&self.body)?,
+            options: self.options,
+            payload: crate::runtime::Payload::Data,
+        };
+        self.client.send(parts).await
+    }
+}
+
+/// What the request gives when awaited.
+type TransferChatroomOwnershipResult = Result<
+    crate::chatrooms::TransferChatroomOwnershipData,
+    crate::Error,
+>;
+
+crate::runtime::request_builder!(
+    TransferChatroomOwnershipRequest => TransferChatroomOwnershipResult
+);
+
 pub(crate) const DELETE_CHATROOM: crate::OperationInfo = crate::OperationInfo {
     id: "delete_chatroom",
     method: crate::HttpMethod::Delete,
@@ -1049,7 +1214,10 @@ pub(crate) const GET_CHATROOM_ANNOUNCEMENT: crate::OperationInfo = crate::Operat
     method: crate::HttpMethod::Get,
     path_template: "/chatrooms/{chatroom_id}/announcement",
     idempotent: true,
-    rate_limit: None,
+    rate_limit: Some(crate::RateLimit {
+        count: 100u32,
+        per: crate::RatePer::Second,
+    }),
 };
 
 /// The request of [`Chatrooms::get_announcement`](Chatrooms::get_announcement): set optional arguments, then `.await` it for the payload, or call [`with_envelope`](Self::with_envelope) for the whole response.
@@ -1120,7 +1288,10 @@ pub(crate) const UPDATE_CHATROOM_ANNOUNCEMENT: crate::OperationInfo = crate::Ope
     method: crate::HttpMethod::Post,
     path_template: "/chatrooms/{chatroom_id}/announcement",
     idempotent: true,
-    rate_limit: None,
+    rate_limit: Some(crate::RateLimit {
+        count: 100u32,
+        per: crate::RatePer::Second,
+    }),
 };
 
 /// The JSON body, exactly as it goes on the wire.

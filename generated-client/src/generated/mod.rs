@@ -28,6 +28,9 @@ pub mod chatroom_mutelist;
 /// Chat room super admins: Grant, list and revoke the chat room super admin role. Super admins are app-wide (no room id is involved): only they may create chat rooms from the client SDK.
 pub mod chatroom_super_admins;
 
+/// Chat room user tags: Set and read the tags a member carries in one chat room. Tags exist only in that room and only while the user stays in it; the feature has to be enabled for the app by the service before these calls succeed.
+pub mod chatroom_user_tags;
+
 /// Chat rooms: Create, list, inspect, modify and delete chat rooms, and read or replace a room's announcement. Room ids are strings assigned by the service when the room is created.
 pub mod chatrooms;
 
@@ -124,19 +127,26 @@ pub static OPERATIONS: &[crate::OperationInfo] = &[
     chatroom_members::ADD_CHATROOM_ADMIN,
     chatroom_members::LIST_CHATROOM_ADMINS,
     chatroom_members::REMOVE_CHATROOM_ADMIN,
+    chatroom_members::JOIN_CHATROOM,
+    chatroom_members::LEAVE_CHATROOM,
+    chatroom_members::GET_CHATROOM_ROLE,
     chatroom_mutelist::MUTE_CHATROOM_MEMBERS,
     chatroom_mutelist::UNMUTE_CHATROOM_MEMBERS,
     chatroom_mutelist::LIST_CHATROOM_MUTED_MEMBERS,
     chatroom_mutelist::MUTE_ALL_CHATROOM_MEMBERS,
     chatroom_mutelist::UNMUTE_ALL_CHATROOM_MEMBERS,
+    chatroom_mutelist::MUTE_CHATROOM_MEMBERS_BY_TAG,
     chatroom_super_admins::ADD_CHATROOM_SUPER_ADMIN,
     chatroom_super_admins::REMOVE_CHATROOM_SUPER_ADMIN,
     chatroom_super_admins::LIST_CHATROOM_SUPER_ADMINS,
+    chatroom_user_tags::SET_CHATROOM_USER_TAGS,
+    chatroom_user_tags::GET_CHATROOM_USER_TAGS,
     chatrooms::CREATE_CHATROOM,
     chatrooms::LIST_CHATROOMS,
     chatrooms::LIST_USER_JOINED_CHATROOMS,
     chatrooms::GET_CHATROOMS,
     chatrooms::UPDATE_CHATROOM,
+    chatrooms::TRANSFER_CHATROOM_OWNERSHIP,
     chatrooms::DELETE_CHATROOM,
     chatrooms::GET_CHATROOM_ANNOUNCEMENT,
     chatrooms::UPDATE_CHATROOM_ANNOUNCEMENT,
@@ -222,10 +232,14 @@ pub static OPERATIONS: &[crate::OperationInfo] = &[
     messages::IMPORT_GROUP_MESSAGE,
     offline_push::SET_PUSH_NICKNAME,
     offline_push::SET_PUSH_DISPLAY_STYLE,
+    offline_push::SET_PUSH_NO_DISTURBING,
     offline_push::SET_PUSH_NOTIFICATION_SETTINGS,
     offline_push::GET_PUSH_NOTIFICATION_SETTINGS,
     offline_push::SET_PUSH_TRANSLATION_LANGUAGE,
     offline_push::GET_PUSH_TRANSLATION_LANGUAGE,
+    offline_push::SET_PUSH_NICKNAMES,
+    offline_push::LIST_PUSH_BINDINGS,
+    offline_push::SET_PUSH_BINDING,
     presence::SET_USER_PRESENCE,
     presence::SUBSCRIBE_PRESENCE,
     presence::GET_PRESENCE_STATUSES,
@@ -236,6 +250,7 @@ pub static OPERATIONS: &[crate::OperationInfo] = &[
     push::SEND_PUSH_TO_USERS,
     push::SEND_PUSH_BY_LABELS,
     push::SEND_PUSH_TO_ALL,
+    push::GET_OFFLINE_PUSH_STATISTICS,
     push_labels::CREATE_PUSH_LABEL,
     push_labels::GET_PUSH_LABEL,
     push_labels::LIST_PUSH_LABELS,
@@ -247,6 +262,7 @@ pub static OPERATIONS: &[crate::OperationInfo] = &[
     push_templates::CREATE_PUSH_TEMPLATE,
     push_templates::GET_PUSH_TEMPLATE,
     push_templates::DELETE_PUSH_TEMPLATE,
+    push_templates::SET_RECEIVER_PUSH_TEMPLATE,
     reactions::ADD_REACTION,
     reactions::LIST_MESSAGE_REACTIONS,
     reactions::DELETE_REACTION,
@@ -300,9 +316,11 @@ macro_rules! every_response_type {
     ($check:ident $args:tt) => {
         { $check :: < ::serde_json::Value > $args; $check :: <
         ::std::collections::BTreeMap < String, ::std::collections::BTreeMap < String,
-        String > > > $args; $check :: < ::std::collections::BTreeMap < String, String > >
-        $args; $check :: < ::std::collections::BTreeMap < String, i64 > > $args; $check
-        :: < ::std::option::Option < ::serde_json::Value > > $args; $check :: <
+        String > > > $args; $check :: < ::std::collections::BTreeMap < String,
+        ::std::collections::BTreeMap < String, crate ::push::PushPlatformCounts > > >
+        $args; $check :: < ::std::collections::BTreeMap < String, String > > $args;
+        $check :: < ::std::collections::BTreeMap < String, i64 > > $args; $check :: <
+        ::std::option::Option < ::serde_json::Value > > $args; $check :: <
         ::std::vec::Vec < ::std::collections::BTreeMap < String, String > > > $args;
         $check :: < ::std::vec::Vec < String > > $args; $check :: < ::std::vec::Vec <
         crate ::chatroom_allowlist::ChatroomAllowlistResult > > $args; $check :: <
@@ -337,8 +355,10 @@ macro_rules! every_response_type {
         ::std::vec::Vec < crate ::groups::ListUserGroupsItem > > $args; $check :: <
         ::std::vec::Vec < crate ::groups::ListUserJoinedGroupsItem > > $args; $check :: <
         ::std::vec::Vec < crate ::messages::GetMessageHistoryItem > > $args; $check :: <
+        ::std::vec::Vec < crate ::offline_push::PushBinding > > $args; $check :: <
         ::std::vec::Vec < crate ::offline_push::PushUserEntity > > $args; $check :: <
-        ::std::vec::Vec < crate ::presence::PresenceStatus > > $args; $check :: <
+        ::std::vec::Vec < crate ::offline_push::SetPushNicknamesItem > > $args; $check ::
+        < ::std::vec::Vec < crate ::presence::PresenceStatus > > $args; $check :: <
         ::std::vec::Vec < crate ::push::SendPushSyncItem > > $args; $check :: <
         ::std::vec::Vec < crate ::push::SendPushToUsersItem > > $args; $check :: <
         ::std::vec::Vec < crate ::push_labels::PushLabel > > $args; $check :: <
@@ -361,11 +381,14 @@ macro_rules! every_response_type {
         ::chatroom_members::RemoveChatroomAdminData > $args; $check :: < crate
         ::chatroom_members::RemoveChatroomMemberData > $args; $check :: < crate
         ::chatroom_mutelist::ChatroomMuteAllState > $args; $check :: < crate
+        ::chatroom_mutelist::MuteChatroomMembersByTagData > $args; $check :: < crate
         ::chatroom_super_admins::AddChatroomSuperAdminData > $args; $check :: < crate
         ::chatroom_super_admins::RemoveChatroomSuperAdminData > $args; $check :: < crate
+        ::chatroom_user_tags::SetChatroomUserTagsData > $args; $check :: < crate
         ::chatrooms::CreateChatroomData > $args; $check :: < crate
         ::chatrooms::DeleteChatroomData > $args; $check :: < crate
         ::chatrooms::GetChatroomAnnouncementData > $args; $check :: < crate
+        ::chatrooms::TransferChatroomOwnershipData > $args; $check :: < crate
         ::chatrooms::UpdateChatroomAnnouncementData > $args; $check :: < crate
         ::chatrooms::UpdateChatroomData > $args; $check :: < crate
         ::contacts::ListContactsPagedData > $args; $check :: < crate
@@ -407,6 +430,7 @@ macro_rules! every_response_type {
         ::push_labels::PushLabelMember > $args; $check :: < crate
         ::push_labels::PushLabelUsersResult > $args; $check :: < crate
         ::push_templates::PushTemplate > $args; $check :: < crate
+        ::push_templates::SetReceiverPushTemplateData > $args; $check :: < crate
         ::reactions::AddReactionData > $args; $check :: < crate
         ::reactions::GetReactionDetailData > $args; $check :: < crate
         ::thread_members::AddThreadMembersData > $args; $check :: < crate

@@ -15,10 +15,14 @@
 /// |---|---|
 /// | [`set_nickname`](Self::set_nickname) | Set the name shown for a user in push notifications. |
 /// | [`set_display_style`](Self::set_display_style) | Choose whether a user's notifications show message details. |
+/// | [`set_no_disturbing`](Self::set_no_disturbing) | Switch a user's daily do-not-disturb period on or off (legacy form). |
 /// | [`set_notification_settings`](Self::set_notification_settings) | Set the push mode and do-not-disturb for the app or one conversation. |
 /// | [`get_notification_settings`](Self::get_notification_settings) | Read the push mode and do-not-disturb state of the app or one conversation. |
 /// | [`set_translation_language`](Self::set_translation_language) | Set the language a user's push notifications are translated into. |
 /// | [`get_translation_language`](Self::get_translation_language) | Get the language a user's push notifications are translated into. |
+/// | [`set_nicknames`](Self::set_nicknames) | Set the push notification nickname of several users at once. |
+/// | [`list_bindings`](Self::list_bindings) | List the push bindings of all of a user's devices. |
+/// | [`set_binding`](Self::set_binding) | Bind a user's device to a push certificate and token, or unbind it. |
 #[derive(Debug, Clone, Copy)]
 pub struct OfflinePush<'a> {
     client: &'a crate::Client,
@@ -43,7 +47,7 @@ impl<'a> OfflinePush<'a> {
     /// - Idempotent: yes, safe to repeat
     /// - Checked before sending: `username`: must follow the username rule; `nickname`: at most 100 characters
     /// - Source: `restful-api/offline-push-configuration`, section "Set the display name in push notifications"
-    /// - Doc errata: E041, E500, E503, E529 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: E041, E500, E503, E529, E531 (see `spec/errata.yaml` and `spec/errata/`)
     ///
     /// # Arguments
     ///
@@ -71,7 +75,7 @@ impl<'a> OfflinePush<'a> {
     /// - Idempotent: yes, safe to repeat
     /// - Checked before sending: `username`: must follow the username rule; `notification_display_style`: between 0 and 1
     /// - Source: `restful-api/offline-push-configuration`, section "Set the display style in push notifications"
-    /// - Doc errata: E041, E502, E503, E529 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: E041, E502, E503, E529, E530, E531 (see `spec/errata.yaml` and `spec/errata/`)
     ///
     /// # Arguments
     ///
@@ -92,6 +96,36 @@ impl<'a> OfflinePush<'a> {
         }
     }
 
+    /// Switch a user's daily do-not-disturb period on or off (legacy form).
+    ///
+    /// The older way to set do-not-disturb: a daily window from one whole hour to another (equal hours mean all day, an end before the start runs past midnight), or off. Easemob keeps it for compatibility and points to set_push_notification_settings, which also handles conversations.
+    ///
+    /// - HTTP: `PUT /users/{username}`
+    /// - Rate limit: 100/second per app key; Per App Key, from the price list and the overview table.
+    /// - Idempotent: yes, safe to repeat
+    /// - Checked before sending: `username`: must follow the username rule; `notification_no_disturbing_start`: one of `0`, `1`, `2`, `3`, `4`, `5`, `6`, `7`, `8`, `9`, `10`, `11`, `12`, `13`, `14`, `15`, `16`, `17`, `18`, `19`, `20`, `21`, `22`, `23`; `notification_no_disturbing_end`: one of `0`, `1`, `2`, `3`, `4`, `5`, `6`, `7`, `8`, `9`, `10`, `11`, `12`, `13`, `14`, `15`, `16`, `17`, `18`, `19`, `20`, `21`, `22`, `23`
+    /// - Source: `easemob/server-side/push`, section "设置免打扰模式"
+    /// - Doc errata: E041, E501, E503, E530, E531, E532 (see `spec/errata.yaml` and `spec/errata/`)
+    ///
+    /// # Arguments
+    ///
+    /// - `username`: The user whose do-not-disturb period is set.
+    pub fn set_no_disturbing(
+        &self,
+        username: impl Into<String>,
+    ) -> SetPushNoDisturbingRequest<'a> {
+        SetPushNoDisturbingRequest {
+            client: self.client,
+            username: username.into(),
+            body: SetPushNoDisturbingBody {
+                notification_no_disturbing: None,
+                notification_no_disturbing_start: None,
+                notification_no_disturbing_end: None,
+            },
+            options: crate::RequestOptions::default(),
+        }
+    }
+
     /// Set the push mode and do-not-disturb for the app or one conversation.
     ///
     /// With chattype `user` and key equal to the user's own name the settings apply app-wide; otherwise they apply to one chat with a peer or group. A do-not-disturb period always wins over the push mode.
@@ -101,7 +135,7 @@ impl<'a> OfflinePush<'a> {
     /// - Idempotent: yes, safe to repeat
     /// - Checked before sending: `username`: must follow the username rule; `chattype`: one of `user`, `chatgroup`; `type`: one of `DEFAULT`, `ALL`, `AT`, `NONE`; `ignoreDuration`: between 0 and 604800000
     /// - Source: `restful-api/offline-push-configuration`, section "Set up push notifications"
-    /// - Doc errata: E044, E501, E504, E505, E506, E507, E517, E525 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: E044, E501, E504, E505, E506, E507, E517, E525, E533 (see `spec/errata.yaml` and `spec/errata/`)
     ///
     /// # Arguments
     ///
@@ -137,7 +171,7 @@ impl<'a> OfflinePush<'a> {
     /// - Idempotent: yes, safe to repeat
     /// - Checked before sending: `username`: must follow the username rule; `chattype`: one of `user`, `chatgroup`
     /// - Source: `restful-api/offline-push-configuration`, section "Retrieve the settings of push notifications"
-    /// - Doc errata: E044, E505, E506, E507, E517, E525 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: E044, E505, E506, E507, E517, E525, E533 (see `spec/errata.yaml` and `spec/errata/`)
     ///
     /// # Arguments
     ///
@@ -213,6 +247,92 @@ impl<'a> OfflinePush<'a> {
             options: crate::RequestOptions::default(),
         }
     }
+
+    /// Set the push notification nickname of several users at once.
+    ///
+    /// Sets, for up to 50 users per call, the sender name their offline push notifications show. The request body is a bare JSON array of username/nickname pairs; the response echoes the pairs under `entities`.
+    ///
+    /// - HTTP: `PUT /push/nickname`
+    /// - Rate limit: 100/second per app key; Per App Key.
+    /// - Idempotent: yes, safe to repeat
+    /// - Checked before sending: `nicknames`: at least 1 items, at most 50 items
+    /// - Source: `easemob/server-side/push_nickname_set_batch`, section "批量设置离线推送时显示的昵称"
+    /// - Doc errata: E536 (see `spec/errata.yaml` and `spec/errata/`)
+    ///
+    /// # Arguments
+    ///
+    /// - `nicknames`: The users and their new push nicknames, 1 to 50. On the wire this list is the whole request body, not a `nicknames` member. Checked before sending: at least 1 items; at most 50 items. See errata E536.
+    pub fn set_nicknames(
+        &self,
+        nicknames: ::std::vec::Vec<crate::offline_push::PushNicknameEntry>,
+    ) -> SetPushNicknamesRequest<'a> {
+        SetPushNicknamesRequest {
+            client: self.client,
+            body: SetPushNicknamesBody { nicknames },
+            options: crate::RequestOptions::default(),
+        }
+    }
+
+    /// List the push bindings of all of a user's devices.
+    ///
+    /// Returns one entry per device of the user that has a push binding (device id, certificate name and device token), under `entities`; an empty list when none has.
+    ///
+    /// - HTTP: `GET /users/{username}/push/binding`
+    /// - Rate limit: 100/second per app key; Per App Key, shared with the other user account and offline push operations.
+    /// - Idempotent: yes, safe to repeat
+    /// - Checked before sending: `username`: must follow the username rule
+    /// - Source: `easemob/server-side/push_information_bind_query`, section "查询推送绑定信息"
+    /// - Doc errata: E537, E538 (see `spec/errata.yaml` and `spec/errata/`)
+    ///
+    /// # Arguments
+    ///
+    /// - `username`: The user whose device bindings are listed. See errata E537.
+    pub fn list_bindings(
+        &self,
+        username: impl Into<String>,
+    ) -> ListPushBindingsRequest<'a> {
+        ListPushBindingsRequest {
+            client: self.client,
+            username: username.into(),
+            options: crate::RequestOptions::default(),
+        }
+    }
+
+    /// Bind a user's device to a push certificate and token, or unbind it.
+    ///
+    /// Binds the device to the certificate and device token given. An empty `device_token` removes the binding of this device and certificate; an empty `notifier_name` removes all bindings of the device. The response lists the device's bindings afterwards.
+    ///
+    /// - HTTP: `PUT /users/{username}/push/binding`
+    /// - Rate limit: 100/second per app key; Per App Key, shared with the other user account and offline push operations.
+    /// - Idempotent: yes, safe to repeat
+    /// - Checked before sending: `username`: must follow the username rule
+    /// - Source: `easemob/server-side/push_information_bind_unbind`, section "绑定和解绑推送信息"
+    /// - Doc errata: E537 (see `spec/errata.yaml` and `spec/errata/`)
+    ///
+    /// # Arguments
+    ///
+    /// - `username`: The user whose device is bound or unbound. See errata E537.
+    /// - `device_id`: Id the SDK gave the device.
+    /// - `notifier_name`: Push certificate name, exactly as entered in the console; empty to remove every binding of the device.
+    /// - `device_token`: Device token from the push service; empty to remove the binding of this device and certificate. A wrong token makes pushes fail and the server then drops the binding.
+    pub fn set_binding(
+        &self,
+        username: impl Into<String>,
+        device_id: impl Into<String>,
+        notifier_name: impl Into<String>,
+        device_token: impl Into<String>,
+    ) -> SetPushBindingRequest<'a> {
+        SetPushBindingRequest {
+            client: self.client,
+            username: username.into(),
+            body: SetPushBindingBody {
+                device_id: device_id.into(),
+                notifier_name: notifier_name.into(),
+                device_token: device_token.into(),
+            },
+            options: crate::RequestOptions::default(),
+        }
+    }
 }
 
 /// The user record that set_push_nickname and set_push_display_style return as the one item of the top-level `entities` array.
@@ -248,6 +368,52 @@ pub struct PushUserEntity {
     /// Name of the user's push certificate.
     ///
     /// See errata E503.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub notifier_name: Option<String>,
+    /// Whether the legacy daily do-not-disturb period is on.
+    ///
+    /// See errata E531.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub notification_no_disturbing: Option<bool>,
+    /// Hour (0-23) the legacy do-not-disturb period starts.
+    ///
+    /// See errata E531.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub notification_no_disturbing_start: Option<i64>,
+    /// Hour (0-23) the legacy do-not-disturb period ends.
+    ///
+    /// See errata E531.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub notification_no_disturbing_end: Option<i64>,
+    /// Fields the server sent that the spec does not describe.
+    #[serde(flatten)]
+    pub extra: crate::Extra,
+}
+
+/// One user and the nickname its offline push notifications show.
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+pub struct PushNicknameEntry {
+    /// The user whose push nickname is set.
+    pub username: String,
+    /// Sender name shown in the receiver's notification bar, at most 100 characters; without one, notifications show the user id.
+    ///
+    /// Checked before sending: at most 100 characters.
+    pub push_nickname: String,
+    /// Fields the server sent that the spec does not describe.
+    #[serde(flatten)]
+    pub extra: crate::Extra,
+}
+
+/// One device's push binding: the device, the push certificate and the device token the third-party push service issued.
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+pub struct PushBinding {
+    /// Id the SDK gave the device.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub device_id: Option<String>,
+    /// Token of the app on that device at the push service.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub device_token: Option<String>,
+    /// Name of the push certificate, as entered in the console.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notifier_name: Option<String>,
     /// Fields the server sent that the spec does not describe.
@@ -466,6 +632,20 @@ pub struct GetPushTranslationLanguageData {
     pub extra: crate::Extra,
 }
 
+/// The pairs that were stored.
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+pub struct SetPushNicknamesItem {
+    /// The nickname now shown in the user's notifications.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub push_nickname: Option<String>,
+    /// The user it was set for.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub username: Option<String>,
+    /// Fields the server sent that the spec does not describe.
+    #[serde(flatten)]
+    pub extra: crate::Extra,
+}
+
 pub(crate) const SET_PUSH_NICKNAME: crate::OperationInfo = crate::OperationInfo {
     id: "set_push_nickname",
     method: crate::HttpMethod::Put,
@@ -655,6 +835,200 @@ type SetPushDisplayStyleResult = Result<
 
 crate::runtime::request_builder!(
     SetPushDisplayStyleRequest => SetPushDisplayStyleResult
+);
+
+pub(crate) const SET_PUSH_NO_DISTURBING: crate::OperationInfo = crate::OperationInfo {
+    id: "set_push_no_disturbing",
+    method: crate::HttpMethod::Put,
+    path_template: "/users/{username}",
+    idempotent: true,
+    rate_limit: Some(crate::RateLimit {
+        count: 100u32,
+        per: crate::RatePer::Second,
+    }),
+};
+
+/// The JSON body, exactly as it goes on the wire.
+#[derive(Debug, Clone, ::serde::Serialize)]
+struct SetPushNoDisturbingBody {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    notification_no_disturbing: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    notification_no_disturbing_start: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    notification_no_disturbing_end: Option<String>,
+}
+
+/// The request of [`OfflinePush::set_no_disturbing`](OfflinePush::set_no_disturbing): set optional arguments, then `.await` it for the payload, or call [`with_envelope`](Self::with_envelope) for the whole response.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct SetPushNoDisturbingRequest<'a> {
+    client: &'a crate::Client,
+    username: String,
+    body: SetPushNoDisturbingBody,
+    options: crate::RequestOptions,
+}
+
+impl<'a> SetPushNoDisturbingRequest<'a> {
+    /// True to switch the daily do-not-disturb period on, false to switch it off.
+    pub fn notification_no_disturbing(
+        mut self,
+        notification_no_disturbing: bool,
+    ) -> Self {
+        self.body.notification_no_disturbing = Some(notification_no_disturbing);
+        self
+    }
+
+    /// Hour the period starts each day, "0" to "23" (sent as a string).
+    ///
+    /// Checked before sending: one of `0`, `1`, `2`, `3`, `4`, `5`, `6`, `7`, `8`, `9`, `10`, `11`, `12`, `13`, `14`, `15`, `16`, `17`, `18`, `19`, `20`, `21`, `22`, `23`.
+    ///
+    /// See errata E532.
+    pub fn notification_no_disturbing_start(
+        mut self,
+        notification_no_disturbing_start: impl Into<String>,
+    ) -> Self {
+        self.body.notification_no_disturbing_start = Some(
+            notification_no_disturbing_start.into(),
+        );
+        self
+    }
+
+    /// Hour the period ends each day, "0" to "23" (sent as a string).
+    ///
+    /// Checked before sending: one of `0`, `1`, `2`, `3`, `4`, `5`, `6`, `7`, `8`, `9`, `10`, `11`, `12`, `13`, `14`, `15`, `16`, `17`, `18`, `19`, `20`, `21`, `22`, `23`.
+    ///
+    /// See errata E532.
+    pub fn notification_no_disturbing_end(
+        mut self,
+        notification_no_disturbing_end: impl Into<String>,
+    ) -> Self {
+        self.body.notification_no_disturbing_end = Some(
+            notification_no_disturbing_end.into(),
+        );
+        self
+    }
+
+    /// Checks every documented limit; nothing is sent when one fails.
+    fn validate(&self) -> Result<(), crate::ValidationError> {
+        {
+            let value = &self.username;
+            crate::runtime::validate::non_empty("username", value)?;
+            crate::runtime::validate::username(
+                "username",
+                value,
+                &super::USERNAME_RULE,
+            )?;
+        }
+        if let Some(value) = &self.body.notification_no_disturbing_start {
+            crate::runtime::validate::one_of(
+                "notification_no_disturbing_start",
+                value,
+                &[
+                    "0",
+                    "1",
+                    "2",
+                    "3",
+                    "4",
+                    "5",
+                    "6",
+                    "7",
+                    "8",
+                    "9",
+                    "10",
+                    "11",
+                    "12",
+                    "13",
+                    "14",
+                    "15",
+                    "16",
+                    "17",
+                    "18",
+                    "19",
+                    "20",
+                    "21",
+                    "22",
+                    "23",
+                ],
+            )?;
+        }
+        if let Some(value) = &self.body.notification_no_disturbing_end {
+            crate::runtime::validate::one_of(
+                "notification_no_disturbing_end",
+                value,
+                &[
+                    "0",
+                    "1",
+                    "2",
+                    "3",
+                    "4",
+                    "5",
+                    "6",
+                    "7",
+                    "8",
+                    "9",
+                    "10",
+                    "11",
+                    "12",
+                    "13",
+                    "14",
+                    "15",
+                    "16",
+                    "17",
+                    "18",
+                    "19",
+                    "20",
+                    "21",
+                    "22",
+                    "23",
+                ],
+            )?;
+        }
+        Ok(())
+    }
+
+    /// Validates the arguments, sends the request and decodes the
+    /// response's payload (what `.await` does).
+    pub async fn send(self) -> SetPushNoDisturbingResult {
+        self.with_envelope().await.map(|response| response.data)
+    }
+
+    /// Like [`send`](Self::send), but keeps the whole response: the
+    /// payload in `data`, and the envelope fields around it.
+    pub async fn with_envelope(
+        self,
+    ) -> Result<
+        crate::Response<::std::vec::Vec<crate::offline_push::PushUserEntity>>,
+        crate::Error,
+    > {
+        self.validate()?;
+        let path = {
+            let username = crate::runtime::encode::segment(&self.username);
+            format!("/users/{username}")
+        };
+        let query: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
+        let headers: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
+        let parts = crate::runtime::RequestParts {
+            op: &SET_PUSH_NO_DISTURBING,
+            path,
+            query,
+            headers,
+            body: crate::runtime::Body::json(&self.body)?,
+            options: self.options,
+            payload: crate::runtime::Payload::Key("entities"),
+        };
+        self.client.send(parts).await
+    }
+}
+
+/// What the request gives when awaited.
+type SetPushNoDisturbingResult = Result<
+    ::std::vec::Vec<crate::offline_push::PushUserEntity>,
+    crate::Error,
+>;
+
+crate::runtime::request_builder!(
+    SetPushNoDisturbingRequest => SetPushNoDisturbingResult
 );
 
 pub(crate) const SET_PUSH_NOTIFICATION_SETTINGS: crate::OperationInfo = crate::OperationInfo {
@@ -1062,3 +1436,242 @@ type GetPushTranslationLanguageResult = Result<
 crate::runtime::request_builder!(
     GetPushTranslationLanguageRequest => GetPushTranslationLanguageResult
 );
+
+pub(crate) const SET_PUSH_NICKNAMES: crate::OperationInfo = crate::OperationInfo {
+    id: "set_push_nicknames",
+    method: crate::HttpMethod::Put,
+    path_template: "/push/nickname",
+    idempotent: true,
+    rate_limit: Some(crate::RateLimit {
+        count: 100u32,
+        per: crate::RatePer::Second,
+    }),
+};
+
+/// The JSON body, exactly as it goes on the wire.
+#[derive(Debug, Clone, ::serde::Serialize)]
+struct SetPushNicknamesBody {
+    nicknames: ::std::vec::Vec<crate::offline_push::PushNicknameEntry>,
+}
+
+/// The request of [`OfflinePush::set_nicknames`](OfflinePush::set_nicknames): set optional arguments, then `.await` it for the payload, or call [`with_envelope`](Self::with_envelope) for the whole response.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct SetPushNicknamesRequest<'a> {
+    client: &'a crate::Client,
+    body: SetPushNicknamesBody,
+    options: crate::RequestOptions,
+}
+
+impl<'a> SetPushNicknamesRequest<'a> {
+    /// Checks every documented limit; nothing is sent when one fails.
+    fn validate(&self) -> Result<(), crate::ValidationError> {
+        {
+            let value = &self.body.nicknames;
+            crate::runtime::validate::max_items("nicknames", value.len(), 50u32)?;
+            crate::runtime::validate::min_items("nicknames", value.len(), 1u32)?;
+        }
+        Ok(())
+    }
+
+    /// Validates the arguments, sends the request and decodes the
+    /// response's payload (what `.await` does).
+    pub async fn send(self) -> SetPushNicknamesResult {
+        self.with_envelope().await.map(|response| response.data)
+    }
+
+    /// Like [`send`](Self::send), but keeps the whole response: the
+    /// payload in `data`, and the envelope fields around it.
+    pub async fn with_envelope(
+        self,
+    ) -> Result<
+        crate::Response<::std::vec::Vec<crate::offline_push::SetPushNicknamesItem>>,
+        crate::Error,
+    > {
+        self.validate()?;
+        let path = String::from("/push/nickname");
+        let query: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
+        let headers: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
+        let parts = crate::runtime::RequestParts {
+            op: &SET_PUSH_NICKNAMES,
+            path,
+            query,
+            headers,
+            body: crate::runtime::Body::json(&self.body.nicknames)?,
+            options: self.options,
+            payload: crate::runtime::Payload::Key("entities"),
+        };
+        self.client.send(parts).await
+    }
+}
+
+/// What the request gives when awaited.
+type SetPushNicknamesResult = Result<
+    ::std::vec::Vec<crate::offline_push::SetPushNicknamesItem>,
+    crate::Error,
+>;
+
+crate::runtime::request_builder!(SetPushNicknamesRequest => SetPushNicknamesResult);
+
+pub(crate) const LIST_PUSH_BINDINGS: crate::OperationInfo = crate::OperationInfo {
+    id: "list_push_bindings",
+    method: crate::HttpMethod::Get,
+    path_template: "/users/{username}/push/binding",
+    idempotent: true,
+    rate_limit: Some(crate::RateLimit {
+        count: 100u32,
+        per: crate::RatePer::Second,
+    }),
+};
+
+/// The request of [`OfflinePush::list_bindings`](OfflinePush::list_bindings): set optional arguments, then `.await` it for the payload, or call [`with_envelope`](Self::with_envelope) for the whole response.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct ListPushBindingsRequest<'a> {
+    client: &'a crate::Client,
+    username: String,
+    options: crate::RequestOptions,
+}
+
+impl<'a> ListPushBindingsRequest<'a> {
+    /// Checks every documented limit; nothing is sent when one fails.
+    fn validate(&self) -> Result<(), crate::ValidationError> {
+        {
+            let value = &self.username;
+            crate::runtime::validate::non_empty("username", value)?;
+            crate::runtime::validate::username(
+                "username",
+                value,
+                &super::USERNAME_RULE,
+            )?;
+        }
+        Ok(())
+    }
+
+    /// Validates the arguments, sends the request and decodes the
+    /// response's payload (what `.await` does).
+    pub async fn send(self) -> ListPushBindingsResult {
+        self.with_envelope().await.map(|response| response.data)
+    }
+
+    /// Like [`send`](Self::send), but keeps the whole response: the
+    /// payload in `data`, and the envelope fields around it.
+    pub async fn with_envelope(
+        self,
+    ) -> Result<
+        crate::Response<::std::vec::Vec<crate::offline_push::PushBinding>>,
+        crate::Error,
+    > {
+        self.validate()?;
+        let path = {
+            let username = crate::runtime::encode::segment(&self.username);
+            format!("/users/{username}/push/binding")
+        };
+        let query: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
+        let headers: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
+        let parts = crate::runtime::RequestParts {
+            op: &LIST_PUSH_BINDINGS,
+            path,
+            query,
+            headers,
+            body: crate::runtime::Body::Empty,
+            options: self.options,
+            payload: crate::runtime::Payload::Key("entities"),
+        };
+        self.client.send(parts).await
+    }
+}
+
+/// What the request gives when awaited.
+type ListPushBindingsResult = Result<
+    ::std::vec::Vec<crate::offline_push::PushBinding>,
+    crate::Error,
+>;
+
+crate::runtime::request_builder!(ListPushBindingsRequest => ListPushBindingsResult);
+
+pub(crate) const SET_PUSH_BINDING: crate::OperationInfo = crate::OperationInfo {
+    id: "set_push_binding",
+    method: crate::HttpMethod::Put,
+    path_template: "/users/{username}/push/binding",
+    idempotent: true,
+    rate_limit: Some(crate::RateLimit {
+        count: 100u32,
+        per: crate::RatePer::Second,
+    }),
+};
+
+/// The JSON body, exactly as it goes on the wire.
+#[derive(Debug, Clone, ::serde::Serialize)]
+struct SetPushBindingBody {
+    device_id: String,
+    notifier_name: String,
+    device_token: String,
+}
+
+/// The request of [`OfflinePush::set_binding`](OfflinePush::set_binding): set optional arguments, then `.await` it for the payload, or call [`with_envelope`](Self::with_envelope) for the whole response.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct SetPushBindingRequest<'a> {
+    client: &'a crate::Client,
+    username: String,
+    body: SetPushBindingBody,
+    options: crate::RequestOptions,
+}
+
+impl<'a> SetPushBindingRequest<'a> {
+    /// Checks every documented limit; nothing is sent when one fails.
+    fn validate(&self) -> Result<(), crate::ValidationError> {
+        {
+            let value = &self.username;
+            crate::runtime::validate::non_empty("username", value)?;
+            crate::runtime::validate::username(
+                "username",
+                value,
+                &super::USERNAME_RULE,
+            )?;
+        }
+        Ok(())
+    }
+
+    /// Validates the arguments, sends the request and decodes the
+    /// response's payload (what `.await` does).
+    pub async fn send(self) -> SetPushBindingResult {
+        self.with_envelope().await.map(|response| response.data)
+    }
+
+    /// Like [`send`](Self::send), but keeps the whole response: the
+    /// payload in `data`, and the envelope fields around it.
+    pub async fn with_envelope(
+        self,
+    ) -> Result<
+        crate::Response<::std::vec::Vec<crate::offline_push::PushBinding>>,
+        crate::Error,
+    > {
+        self.validate()?;
+        let path = {
+            let username = crate::runtime::encode::segment(&self.username);
+            format!("/users/{username}/push/binding")
+        };
+        let query: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
+        let headers: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
+        let parts = crate::runtime::RequestParts {
+            op: &SET_PUSH_BINDING,
+            path,
+            query,
+            headers,
+            body: crate::runtime::Body::json(&self.body)?,
+            options: self.options,
+            payload: crate::runtime::Payload::Key("entities"),
+        };
+        self.client.send(parts).await
+    }
+}
+
+/// What the request gives when awaited.
+type SetPushBindingResult = Result<
+    ::std::vec::Vec<crate::offline_push::PushBinding>,
+    crate::Error,
+>;
+
+crate::runtime::request_builder!(SetPushBindingRequest => SetPushBindingResult);

@@ -17,6 +17,7 @@
 /// | [`send_to_users`](Self::send_to_users) | Push a notification to up to 100 users asynchronously. |
 /// | [`send_by_labels`](Self::send_by_labels) | Push a notification to the users under one or more push labels. |
 /// | [`send_to_all`](Self::send_to_all) | Push a notification to every user of the app. |
+/// | [`get_offline_statistics`](Self::get_offline_statistics) | Get daily offline push counts per push platform. |
 #[derive(Debug, Clone, Copy)]
 pub struct Push<'a> {
     client: &'a crate::Client,
@@ -154,6 +155,55 @@ impl<'a> Push<'a> {
             options: crate::RequestOptions::default(),
         }
     }
+
+    /// Get daily offline push counts per push platform.
+    ///
+    /// Returns, for each day from `start_date` to `end_date` and each push platform, how many offline notifications were sent, failed and (where the platform reports it) arrived. The feature must be enabled for the app by the service; the server allows 10 calls per 10 seconds per App Key.
+    ///
+    /// - HTTP: `GET /push/data/offline-push/begin/{start_date}/end/{end_date}`
+    /// - Rate limit: not documented
+    /// - Idempotent: yes, safe to repeat
+    /// - Checked before sending: `platform`: one of `ALL`, `APNS`, `ANDROID`, `XIAOMIPUSH`, `HUAWEIPUSH`, `MEIZUPUSH`, `OPPOPUSH`, `VIVOPUSH`, `HONOR`
+    /// - Source: `easemob/server-side/push_result_statistics`, section "调用 RESTful API 查询离线推送结果统计数据"
+    /// - Doc errata: E539, E540 (see `spec/errata.yaml` and `spec/errata/`)
+    ///
+    /// # Arguments
+    ///
+    /// - `start_date`: First day of the period, as yyyy-MM-dd (for example 2024-04-01). See errata E539.
+    /// - `end_date`: Last day of the period, as yyyy-MM-dd. See errata E539.
+    pub fn get_offline_statistics(
+        &self,
+        start_date: impl Into<String>,
+        end_date: impl Into<String>,
+    ) -> GetOfflinePushStatisticsRequest<'a> {
+        GetOfflinePushStatisticsRequest {
+            client: self.client,
+            start_date: start_date.into(),
+            end_date: end_date.into(),
+            platform: None,
+            options: crate::RequestOptions::default(),
+        }
+    }
+}
+
+/// Offline push counts of one push platform on one day.
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+pub struct PushPlatformCounts {
+    /// Notifications handed to the platform successfully.
+    #[serde(rename = "successCount")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub success_count: Option<i64>,
+    /// Notifications the platform refused or failed to take.
+    #[serde(rename = "failCount")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fail_count: Option<i64>,
+    /// Notifications the platform reports as delivered (only some platforms report it).
+    #[serde(rename = "arriveCount")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub arrive_count: Option<i64>,
+    /// Fields the server sent that the spec does not describe.
+    #[serde(flatten)]
+    pub extra: crate::Extra,
 }
 
 /// The notification to push. The basic fields apply to every push service; the `agora`, `apns` and `fcm` objects override them for one service.
@@ -788,3 +838,121 @@ impl<'a> SendPushToAllRequest<'a> {
 /// What the request gives when awaited.
 type SendPushToAllResult = Result<i64, crate::Error>;
 crate::runtime::request_builder!(SendPushToAllRequest => SendPushToAllResult);
+
+pub(crate) const GET_OFFLINE_PUSH_STATISTICS: crate::OperationInfo = crate::OperationInfo {
+    id: "get_offline_push_statistics",
+    method: crate::HttpMethod::Get,
+    path_template: "/push/data/offline-push/begin/{start_date}/end/{end_date}",
+    idempotent: true,
+    rate_limit: None,
+};
+
+/// The request of [`Push::get_offline_statistics`](Push::get_offline_statistics): set optional arguments, then `.await` it for the payload, or call [`with_envelope`](Self::with_envelope) for the whole response.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct GetOfflinePushStatisticsRequest<'a> {
+    client: &'a crate::Client,
+    start_date: String,
+    end_date: String,
+    platform: Option<String>,
+    options: crate::RequestOptions,
+}
+
+impl<'a> GetOfflinePushStatisticsRequest<'a> {
+    /// The push platform to count (ANDROID is FCM); ALL, the server's default, counts every platform.
+    ///
+    /// Checked before sending: one of `ALL`, `APNS`, `ANDROID`, `XIAOMIPUSH`, `HUAWEIPUSH`, `MEIZUPUSH`, `OPPOPUSH`, `VIVOPUSH`, `HONOR`.
+    ///
+    /// See errata E539.
+    ///
+    /// Server default: `"ALL"`.
+    pub fn platform(mut self, platform: impl Into<String>) -> Self {
+        self.platform = Some(platform.into());
+        self
+    }
+
+    /// Checks every documented limit; nothing is sent when one fails.
+    fn validate(&self) -> Result<(), crate::ValidationError> {
+        {
+            let value = &self.start_date;
+            crate::runtime::validate::non_empty("start_date", value)?;
+        }
+        {
+            let value = &self.end_date;
+            crate::runtime::validate::non_empty("end_date", value)?;
+        }
+        if let Some(value) = &self.platform {
+            crate::runtime::validate::one_of(
+                "platform",
+                value,
+                &[
+                    "ALL",
+                    "APNS",
+                    "ANDROID",
+                    "XIAOMIPUSH",
+                    "HUAWEIPUSH",
+                    "MEIZUPUSH",
+                    "OPPOPUSH",
+                    "VIVOPUSH",
+                    "HONOR",
+                ],
+            )?;
+        }
+        Ok(())
+    }
+
+    /// Validates the arguments, sends the request and decodes the
+    /// response's payload (what `.await` does).
+    pub async fn send(self) -> GetOfflinePushStatisticsResult {
+        self.with_envelope().await.map(|response| response.data)
+    }
+
+    /// Like [`send`](Self::send), but keeps the whole response: the
+    /// payload in `data`, and the envelope fields around it.
+    pub async fn with_envelope(
+        self,
+    ) -> Result<
+        crate::Response<
+            ::std::collections::BTreeMap<
+                String,
+                ::std::collections::BTreeMap<String, crate::push::PushPlatformCounts>,
+            >,
+        >,
+        crate::Error,
+    > {
+        self.validate()?;
+        let path = {
+            let start_date = crate::runtime::encode::segment(&self.start_date);
+            let end_date = crate::runtime::encode::segment(&self.end_date);
+            format!("/push/data/offline-push/begin/{start_date}/end/{end_date}")
+        };
+        let mut query: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
+        if let Some(value) = &self.platform {
+            query.push(("platform", value.to_string()));
+        }
+        let headers: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
+        let parts = crate::runtime::RequestParts {
+            op: &GET_OFFLINE_PUSH_STATISTICS,
+            path,
+            query,
+            headers,
+            body: crate::runtime::Body::Empty,
+            options: self.options,
+            payload: crate::runtime::Payload::Data,
+        };
+        self.client.send(parts).await
+    }
+}
+
+/// What the request gives when awaited.
+type GetOfflinePushStatisticsResult = Result<
+    ::std::collections::BTreeMap<
+        String,
+        ::std::collections::BTreeMap<String, crate::push::PushPlatformCounts>,
+    >,
+    crate::Error,
+>;
+
+crate::runtime::request_builder!(
+    GetOfflinePushStatisticsRequest => GetOfflinePushStatisticsResult
+);

@@ -16,6 +16,7 @@
 /// | [`create`](Self::create) | Create a push template. |
 /// | [`get`](Self::get) | Get a push template by name. |
 /// | [`delete`](Self::delete) | Delete a push template. |
+/// | [`set_for_receiver`](Self::set_for_receiver) | Choose, as the receiving user, the push template of one's notifications. |
 #[derive(Debug, Clone, Copy)]
 pub struct PushTemplates<'a> {
     client: &'a crate::Client,
@@ -36,14 +37,15 @@ impl<'a> PushTemplates<'a> {
     /// Stores a title and a content pattern under a name. The slots {0}, {1}, ... are filled from the `title_args` and `content_args` a message passes in its push extension.
     ///
     /// - HTTP: `POST /notification/template`
-    /// - Rate limit: 100/second per app key; Per App Key, from the detail page; the overview has no row for this operation.
+    /// - Rate limit: 10/second per app key; Per App Key, from Easemob's page (the English page gives 100).
     /// - Idempotent: no, a repeat may act twice
+    /// - Checked before sending: `name`: at most 64 characters
     /// - Source: `restful-api/offline-push-configuration`, section "Create a push template"
-    /// - Doc errata: E044, E504, E510, E517, E525 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: E044, E504, E510, E517, E525, E534 (see `spec/errata.yaml` and `spec/errata/`)
     ///
     /// # Arguments
     ///
-    /// - `name`: Name of the template.
+    /// - `name`: Name of the template, at most 64 ASCII letters and digits. Checked before sending: at most 64 characters. See errata E534.
     /// - `title_pattern`: Title text, which may contain slots such as {0}.
     /// - `content_pattern`: Content text, which may contain slots such as {0} and {1}.
     pub fn create(
@@ -68,10 +70,10 @@ impl<'a> PushTemplates<'a> {
     /// Returns the template's patterns and its creation and update times.
     ///
     /// - HTTP: `GET /notification/template/{name}`
-    /// - Rate limit: 100/second per app key; Per App Key, from the detail page; the overview has no row for this operation.
+    /// - Rate limit: 10/second per app key; Per App Key, from Easemob's page (the English page gives 100).
     /// - Idempotent: yes, safe to repeat
     /// - Source: `restful-api/offline-push-configuration`, section "Retrieve a push template"
-    /// - Doc errata: E044, E504, E506, E517, E525 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: E044, E504, E506, E517, E525, E534 (see `spec/errata.yaml` and `spec/errata/`)
     ///
     /// # Arguments
     ///
@@ -89,10 +91,10 @@ impl<'a> PushTemplates<'a> {
     /// Removes the template and returns it as it was before deletion.
     ///
     /// - HTTP: `DELETE /notification/template/{name}`
-    /// - Rate limit: 100/second per app key; Per App Key, from the detail page; the overview has no row for this operation.
+    /// - Rate limit: 10/second per app key; Per App Key, from Easemob's page (the English page gives 100).
     /// - Idempotent: yes, safe to repeat
     /// - Source: `restful-api/offline-push-configuration`, section "Delete a push template"
-    /// - Doc errata: E044, E504, E509, E517, E525 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: E044, E504, E509, E517, E525, E534, E535 (see `spec/errata.yaml` and `spec/errata/`)
     ///
     /// # Arguments
     ///
@@ -101,6 +103,36 @@ impl<'a> PushTemplates<'a> {
         DeletePushTemplateRequest {
             client: self.client,
             name: name.into(),
+            options: crate::RequestOptions::default(),
+        }
+    }
+
+    /// Choose, as the receiving user, the push template of one's notifications.
+    ///
+    /// The user whose token signs the request picks the template (by name) its offline push notifications are rendered with, as a client does for itself.
+    ///
+    /// - HTTP: `PUT /users/{username}/notification/template`
+    /// - Rate limit: 100/second per app key; Per App Key.
+    /// - Idempotent: yes, safe to repeat
+    /// - Checked before sending: `username`: must follow the username rule; `templateName`: at most 64 characters
+    /// - Source: `easemob/server-side/push_template_receiver`, section "接收方配置模板名称"
+    /// - Doc errata: E534, E541 (see `spec/errata.yaml` and `spec/errata/`)
+    ///
+    /// # Arguments
+    ///
+    /// - `username`: The calling user (the receiver of the notifications). See errata E541.
+    /// - `template_name`: Name of an existing push template (at most 64 characters, E534). Checked before sending: at most 64 characters. See errata E534.
+    pub fn set_for_receiver(
+        &self,
+        username: impl Into<String>,
+        template_name: impl Into<String>,
+    ) -> SetReceiverPushTemplateRequest<'a> {
+        SetReceiverPushTemplateRequest {
+            client: self.client,
+            username: username.into(),
+            body: SetReceiverPushTemplateBody {
+                template_name: template_name.into(),
+            },
             options: crate::RequestOptions::default(),
         }
     }
@@ -131,13 +163,25 @@ pub struct PushTemplate {
     pub extra: crate::Extra,
 }
 
+/// The `data` of the response of [`PushTemplates::set_for_receiver`](crate::push_templates::PushTemplates::set_for_receiver): Choose, as the receiving user, the push template of one's notifications.
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+pub struct SetReceiverPushTemplateData {
+    /// The template now used for the user's notifications.
+    #[serde(rename = "templateName")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub template_name: Option<String>,
+    /// Fields the server sent that the spec does not describe.
+    #[serde(flatten)]
+    pub extra: crate::Extra,
+}
+
 pub(crate) const CREATE_PUSH_TEMPLATE: crate::OperationInfo = crate::OperationInfo {
     id: "create_push_template",
     method: crate::HttpMethod::Post,
     path_template: "/notification/template",
     idempotent: false,
     rate_limit: Some(crate::RateLimit {
-        count: 100u32,
+        count: 10u32,
         per: crate::RatePer::Second,
     }),
 };
@@ -162,6 +206,10 @@ pub struct CreatePushTemplateRequest<'a> {
 impl<'a> CreatePushTemplateRequest<'a> {
     /// Checks every documented limit; nothing is sent when one fails.
     fn validate(&self) -> Result<(), crate::ValidationError> {
+        {
+            let value = &self.body.name;
+            crate::runtime::validate::max_chars("name", value, 64u32)?;
+        }
         Ok(())
     }
 
@@ -207,7 +255,7 @@ pub(crate) const GET_PUSH_TEMPLATE: crate::OperationInfo = crate::OperationInfo 
     path_template: "/notification/template/{name}",
     idempotent: true,
     rate_limit: Some(crate::RateLimit {
-        count: 100u32,
+        count: 10u32,
         per: crate::RatePer::Second,
     }),
 };
@@ -272,7 +320,7 @@ pub(crate) const DELETE_PUSH_TEMPLATE: crate::OperationInfo = crate::OperationIn
     path_template: "/notification/template/{name}",
     idempotent: true,
     rate_limit: Some(crate::RateLimit {
-        count: 100u32,
+        count: 10u32,
         per: crate::RatePer::Second,
     }),
 };
@@ -334,3 +382,94 @@ type DeletePushTemplateResult = Result<
 >;
 
 crate::runtime::request_builder!(DeletePushTemplateRequest => DeletePushTemplateResult);
+
+pub(crate) const SET_RECEIVER_PUSH_TEMPLATE: crate::OperationInfo = crate::OperationInfo {
+    id: "set_receiver_push_template",
+    method: crate::HttpMethod::Put,
+    path_template: "/users/{username}/notification/template",
+    idempotent: true,
+    rate_limit: Some(crate::RateLimit {
+        count: 100u32,
+        per: crate::RatePer::Second,
+    }),
+};
+
+/// The JSON body, exactly as it goes on the wire.
+#[derive(Debug, Clone, ::serde::Serialize)]
+struct SetReceiverPushTemplateBody {
+    #[serde(rename = "templateName")]
+    template_name: String,
+}
+
+/// The request of [`PushTemplates::set_for_receiver`](PushTemplates::set_for_receiver): set optional arguments, then `.await` it for the payload, or call [`with_envelope`](Self::with_envelope) for the whole response.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct SetReceiverPushTemplateRequest<'a> {
+    client: &'a crate::Client,
+    username: String,
+    body: SetReceiverPushTemplateBody,
+    options: crate::RequestOptions,
+}
+
+impl<'a> SetReceiverPushTemplateRequest<'a> {
+    /// Checks every documented limit; nothing is sent when one fails.
+    fn validate(&self) -> Result<(), crate::ValidationError> {
+        {
+            let value = &self.username;
+            crate::runtime::validate::non_empty("username", value)?;
+            crate::runtime::validate::username(
+                "username",
+                value,
+                &super::USERNAME_RULE,
+            )?;
+        }
+        {
+            let value = &self.body.template_name;
+            crate::runtime::validate::max_chars("templateName", value, 64u32)?;
+        }
+        Ok(())
+    }
+
+    /// Validates the arguments, sends the request and decodes the
+    /// response's payload (what `.await` does).
+    pub async fn send(self) -> SetReceiverPushTemplateResult {
+        self.with_envelope().await.map(|response| response.data)
+    }
+
+    /// Like [`send`](Self::send), but keeps the whole response: the
+    /// payload in `data`, and the envelope fields around it.
+    pub async fn with_envelope(
+        self,
+    ) -> Result<
+        crate::Response<crate::push_templates::SetReceiverPushTemplateData>,
+        crate::Error,
+    > {
+        self.validate()?;
+        let path = {
+            let username = crate::runtime::encode::segment(&self.username);
+            format!("/users/{username}/notification/template")
+        };
+        let query: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
+        let headers: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
+        let parts = crate::runtime::RequestParts {
+            op: &SET_RECEIVER_PUSH_TEMPLATE,
+            path,
+            query,
+            headers,
+            body: crate::runtime::Body::json(&self.body)?,
+            options: self.options,
+            payload: crate::runtime::Payload::Data,
+        };
+        self.client.send(parts).await
+    }
+}
+
+/// What the request gives when awaited.
+type SetReceiverPushTemplateResult = Result<
+    crate::push_templates::SetReceiverPushTemplateData,
+    crate::Error,
+>;
+
+crate::runtime::request_builder!(
+    SetReceiverPushTemplateRequest => SetReceiverPushTemplateResult
+);

@@ -148,6 +148,74 @@ async fn list_chatroom_allowlist_doc() {
 }
 
 #[tokio::test]
+async fn list_chatroom_allowlist_easemob() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"action\": \"get\",\n  \"application\": \"5cXXXX75d\",\n  \"uri\": \"https://XXXX/XXXX/XXXX/chatrooms/66XXXX33/white/users\",\n  \"entities\": [],\n  \"data\": [\"wzy_test\", \"wzy_vivo\", \"wzy_huawei\", \"wzy_xiaomi\", \"wzy_meizu\"],\n  \"timestamp\": 1594724947117,\n  \"duration\": 3,\n  \"organization\": \"XXXX\",\n  \"applicationName\": \"testapp\",\n  \"count\": 5\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client.chatroom_allowlist().list("66XXXX33").with_envelope().await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "GET",
+                path: "/chatrooms/66XXXX33/white/users",
+                query: None,
+                body: None,
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[("accept", "application/json")],
+            },
+        )
+        .await;
+    let response = result.expect("list_chatroom_allowlist example `easemob`");
+    support::assert_decoded(
+        &response,
+        &[
+            ("/data/0", "\"wzy_test\""),
+            ("/data/1", "\"wzy_vivo\""),
+            ("/data/2", "\"wzy_huawei\""),
+        ],
+    );
+}
+
+#[tokio::test]
+async fn list_chatroom_allowlist_easemob_2023() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"action\": \"get\",\n  \"application\": \"5cXXXX75d\",\n  \"uri\": \"http://XXXX/XXXX/XXXX/chatrooms/66XXXX33/white/users\",\n  \"entities\": [],\n  \"data\": [\n    \"wzy_test\",\n    \"wzy_vivo\",\n    \"wzy_huawei\",\n    \"wzy_xiaomi\",\n    \"wzy_meizu\"\n  ],\n  \"timestamp\": 1594724947117,\n  \"duration\": 3,\n  \"organization\": \"XXXX\",\n  \"applicationName\": \"testapp\",\n  \"count\": 5\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client.chatroom_allowlist().list("66XXXX33").with_envelope().await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "GET",
+                path: "/chatrooms/66XXXX33/white/users",
+                query: None,
+                body: None,
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[("accept", "application/json")],
+            },
+        )
+        .await;
+    let response = result.expect("list_chatroom_allowlist example `easemob_2023`");
+    support::assert_decoded(
+        &response,
+        &[
+            ("/data/0", "\"wzy_test\""),
+            ("/data/1", "\"wzy_vivo\""),
+            ("/data/2", "\"wzy_huawei\""),
+        ],
+    );
+}
+
+#[tokio::test]
 async fn add_chatroom_allowlist_user_doc() {
     let server = support::MockApi::start(
             200u16,
@@ -175,6 +243,82 @@ async fn add_chatroom_allowlist_user_doc() {
         )
         .await;
     let response = result.expect("add_chatroom_allowlist_user example `doc`");
+    support::assert_decoded(
+        &response,
+        &[
+            ("/data/action", "\"add_user_whitelist\""),
+            ("/data/result", "true"),
+            ("/data/user", "\"wzy_xiaomi\""),
+        ],
+    );
+}
+
+#[tokio::test]
+async fn add_chatroom_allowlist_user_easemob() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"action\": \"post\",\n  \"application\": \"5cXXXX75d\",\n  \"uri\": \"https://XXXX/XXXX/XXXX/chatrooms/66XXXX33/white/users/wzy_xiaomi\",\n  \"entities\": [],\n  \"data\": {\n    \"result\": true,\n    \"action\": \"add_user_whitelist\",\n    \"user\": \"wzy_xiaomi\",\n    \"chatroomid\": \"66XXXX33\"\n  },\n  \"timestamp\": 1594724293063,\n  \"duration\": 4,\n  \"organization\": \"XXXX\",\n  \"applicationName\": \"testapp\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .chatroom_allowlist()
+        .add("66XXXX33", "wzy_xiaomi")
+        .with_envelope()
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "POST",
+                path: "/chatrooms/66XXXX33/white/users/wzy_xiaomi",
+                query: None,
+                body: None,
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[("accept", "application/json")],
+            },
+        )
+        .await;
+    let response = result.expect("add_chatroom_allowlist_user example `easemob`");
+    support::assert_decoded(
+        &response,
+        &[
+            ("/data/action", "\"add_user_whitelist\""),
+            ("/data/result", "true"),
+            ("/data/user", "\"wzy_xiaomi\""),
+        ],
+    );
+}
+
+#[tokio::test]
+async fn add_chatroom_allowlist_user_easemob_2023() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"action\": \"post\",\n  \"application\": \"5cXXXX75d\",\n  \"uri\": \"http://XXXX/XXXX/XXXX/chatrooms/66XXXX33/white/users/wzy_xiaomi\",\n  \"entities\": [],\n  \"data\": {\n    \"result\": true,\n    \"action\": \"add_user_whitelist\",\n    \"user\": \"wzy_xiaomi\",\n    \"chatroomid\": \"66XXXX33\"\n  },\n  \"timestamp\": 1594724293063,\n  \"duration\": 4,\n  \"organization\": \"XXXX\",\n  \"applicationName\": \"testapp\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .chatroom_allowlist()
+        .add("66XXXX33", "wzy_xiaomi")
+        .with_envelope()
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "POST",
+                path: "/chatrooms/66XXXX33/white/users/wzy_xiaomi",
+                query: None,
+                body: None,
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[("accept", "application/json")],
+            },
+        )
+        .await;
+    let response = result.expect("add_chatroom_allowlist_user example `easemob_2023`");
     support::assert_decoded(
         &response,
         &[
@@ -227,6 +371,88 @@ async fn add_chatroom_allowlist_users_doc() {
 }
 
 #[tokio::test]
+async fn add_chatroom_allowlist_users_easemob() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"action\": \"post\",\n  \"application\": \"5cXXXX75d\",\n  \"uri\": \"https://XXXX/XXXX/XXXX/chatrooms/66XXXX33/white/users\",\n  \"entities\": [],\n  \"data\": [\n    {\n      \"result\": true,\n      \"action\": \"add_user_whitelist\",\n      \"user\": \"wzy_test\",\n      \"chatroomid\": \"66XXXX33\"\n    },\n    {\n      \"result\": true,\n      \"action\": \"add_user_whitelist\",\n      \"user\": \"wzy_meizu\",\n      \"chatroomid\": \"66XXXX33\"\n    }\n  ],\n  \"timestamp\": 1594724634191,\n  \"duration\": 2,\n  \"organization\": \"XXXX\",\n  \"applicationName\": \"testapp\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .chatroom_allowlist()
+        .add_many("66XXXX33", ["user1"])
+        .with_envelope()
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "POST",
+                path: "/chatrooms/66XXXX33/white/users",
+                query: None,
+                body: Some("{\"usernames\" : [\"user1\"]}\n"),
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[
+                    ("accept", "application/json"),
+                    ("content-type", "application/json"),
+                ],
+            },
+        )
+        .await;
+    let response = result.expect("add_chatroom_allowlist_users example `easemob`");
+    support::assert_decoded(
+        &response,
+        &[
+            ("/data/0/action", "\"add_user_whitelist\""),
+            ("/data/0/result", "true"),
+            ("/data/0/user", "\"wzy_test\""),
+        ],
+    );
+}
+
+#[tokio::test]
+async fn add_chatroom_allowlist_users_easemob_2023() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"action\": \"post\",\n  \"application\": \"5cXXXX75d\",\n  \"uri\": \"http://XXXX/XXXX/XXXX/chatrooms/66XXXX33/white/users\",\n  \"entities\": [],\n  \"data\": [\n    {\n      \"result\": true,\n      \"action\": \"add_user_whitelist\",\n      \"user\": \"wzy_test\",\n      \"chatroomid\": \"66XXXX33\"\n    },\n    {\n      \"result\": true,\n      \"action\": \"add_user_whitelist\",\n      \"user\": \"wzy_meizu\",\n      \"chatroomid\": \"66XXXX33\"\n    }\n  ],\n  \"timestamp\": 1594724634191,\n  \"duration\": 2,\n  \"organization\": \"XXXX\",\n  \"applicationName\": \"testapp\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .chatroom_allowlist()
+        .add_many("66XXXX33", ["user1"])
+        .with_envelope()
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "POST",
+                path: "/chatrooms/66XXXX33/white/users",
+                query: None,
+                body: Some("{\"usernames\" : [\"user1\"]}\n"),
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[
+                    ("accept", "application/json"),
+                    ("content-type", "application/json"),
+                ],
+            },
+        )
+        .await;
+    let response = result.expect("add_chatroom_allowlist_users example `easemob_2023`");
+    support::assert_decoded(
+        &response,
+        &[
+            ("/data/0/action", "\"add_user_whitelist\""),
+            ("/data/0/result", "true"),
+            ("/data/0/user", "\"wzy_test\""),
+        ],
+    );
+}
+
+#[tokio::test]
 async fn remove_chatroom_allowlist_users_doc() {
     let server = support::MockApi::start(
             200u16,
@@ -260,6 +486,83 @@ async fn remove_chatroom_allowlist_users_doc() {
             ("/data/0/user", "\"wzy_huawei\""),
             ("/data/1/result", "true"),
             ("/data/1/user", "\"wzy_meizu\""),
+        ],
+    );
+}
+
+#[tokio::test]
+async fn remove_chatroom_allowlist_users_easemob() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"action\": \"delete\",\n  \"application\": \"5cXXXX75d\",\n  \"uri\": \"https://XXXX/XXXX/XXXX/chatrooms/66XXXX33/white/users/wzy_huawei,wzy_meizu\",\n  \"entities\": [],\n  \"data\": [\n    {\n      \"result\": true,\n      \"action\": \"remove_user_whitelist\",\n      \"user\": \"wzy_huawei\",\n      \"chatroomid\": \"66XXXX33\"\n    },\n    {\n      \"result\": true,\n      \"action\": \"remove_user_whitelist\",\n      \"user\": \"wzy_meizu\",\n      \"chatroomid\": \"66XXXX33\"\n    }\n  ],\n  \"timestamp\": 1594725137704,\n  \"duration\": 1,\n  \"organization\": \"XXXX\",\n  \"applicationName\": \"XXXX\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .chatroom_allowlist()
+        .remove("66XXXX33", ["wzy_huawei", "wzy_meizu"])
+        .with_envelope()
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "DELETE",
+                path: "/chatrooms/66XXXX33/white/users/wzy_huawei%2Cwzy_meizu",
+                query: None,
+                body: None,
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[("accept", "application/json")],
+            },
+        )
+        .await;
+    let response = result.expect("remove_chatroom_allowlist_users example `easemob`");
+    support::assert_decoded(
+        &response,
+        &[
+            ("/data/0/action", "\"remove_user_whitelist\""),
+            ("/data/0/result", "true"),
+            ("/data/0/user", "\"wzy_huawei\""),
+        ],
+    );
+}
+
+#[tokio::test]
+async fn remove_chatroom_allowlist_users_easemob_2023() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"action\": \"delete\",\n  \"application\": \"5cXXXX75d\",\n  \"uri\": \"http://XXXX/XXXX/XXXX/chatrooms/66XXXX33/white/users/wzy_huawei,wzy_meizu\",\n  \"entities\": [],\n  \"data\": [\n    {\n      \"result\": true,\n      \"action\": \"remove_user_whitelist\",\n      \"user\": \"wzy_huawei\",\n      \"chatroomid\": \"66XXXX33\"\n    },\n    {\n      \"result\": true,\n      \"action\": \"remove_user_whitelist\",\n      \"user\": \"wzy_meizu\",\n      \"chatroomid\": \"66XXXX33\"\n    }\n  ],\n  \"timestamp\": 1594725137704,\n  \"duration\": 1,\n  \"organization\": \"XXXX\",\n  \"applicationName\": \"XXXX\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .chatroom_allowlist()
+        .remove("66XXXX33", ["wzy_huawei", "wzy_meizu"])
+        .with_envelope()
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "DELETE",
+                path: "/chatrooms/66XXXX33/white/users/wzy_huawei%2Cwzy_meizu",
+                query: None,
+                body: None,
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[("accept", "application/json")],
+            },
+        )
+        .await;
+    let response = result
+        .expect("remove_chatroom_allowlist_users example `easemob_2023`");
+    support::assert_decoded(
+        &response,
+        &[
+            ("/data/0/action", "\"remove_user_whitelist\""),
+            ("/data/0/result", "true"),
+            ("/data/0/user", "\"wzy_huawei\""),
         ],
     );
 }
@@ -313,6 +616,103 @@ async fn set_chatroom_attributes_doc() {
 }
 
 #[tokio::test]
+async fn set_chatroom_attributes_easemob() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n    \"uri\": \"%s/easemob-demo/chatdemoui/metadata/chatroom\",\n    \"timestamp\": 1720769458528,\n    \"action\": \"put\",\n    \"data\": {\n        \"successKeys\": [],\n        \"errorKeys\": {\n            \"key1\": \"properties key 'key1' is exceeding maximum limit 128\",\n            \"key2\": \"properties key 'key2' is exceeding maximum limit 128\"\n        }\n    }\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .chatroom_attributes()
+        .set(
+            "662XXXX13",
+            "user1",
+            support::from_json("{\"key1\":\"value1\",\"key2\":\"value2\"}"),
+        )
+        .auto_delete("DELETE")
+        .with_envelope()
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "PUT",
+                path: "/metadata/chatroom/662XXXX13/user/user1",
+                query: None,
+                body: Some(
+                    "{\n    \"metaData\": {\n              \"key1\": \"value1\",\n              \"key2\": \"value2\"\n    },\n    \"autoDelete\": \"DELETE\"\n }\n",
+                ),
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[
+                    ("accept", "application/json"),
+                    ("content-type", "application/json"),
+                ],
+            },
+        )
+        .await;
+    let response = result.expect("set_chatroom_attributes example `easemob`");
+    support::assert_decoded(
+        &response,
+        &[
+            (
+                "/data/errorKeys/key1",
+                "\"properties key 'key1' is exceeding maximum limit 128\"",
+            ),
+            (
+                "/data/errorKeys/key2",
+                "\"properties key 'key2' is exceeding maximum limit 128\"",
+            ),
+        ],
+    );
+}
+
+#[tokio::test]
+async fn set_chatroom_attributes_easemob_2023() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"data\":\n  {\n    \"successKeys\": [\"key1\"],\n      \"errorKeys\": {\"key2\":\"errorDesc\"}\n  }\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .chatroom_attributes()
+        .set(
+            "662XXXX13",
+            "user1",
+            support::from_json("{\"key1\":\"value1\",\"key2\":\"value2\"}"),
+        )
+        .auto_delete("DELETE")
+        .with_envelope()
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "PUT",
+                path: "/metadata/chatroom/662XXXX13/user/user1",
+                query: None,
+                body: Some(
+                    "{\n    \"metaData\": {\n              \"key1\": \"value1\",\n                \"key2\": \"value2\"\n    },\n    \"autoDelete\": \"DELETE\"\n }\n",
+                ),
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[
+                    ("accept", "application/json"),
+                    ("content-type", "application/json"),
+                ],
+            },
+        )
+        .await;
+    let response = result.expect("set_chatroom_attributes example `easemob_2023`");
+    support::assert_decoded(
+        &response,
+        &[("/data/errorKeys/key2", "\"errorDesc\""), ("/data/successKeys/0", "\"key1\"")],
+    );
+}
+
+#[tokio::test]
 async fn get_chatroom_attributes_doc() {
     let server = support::MockApi::start(
             200u16,
@@ -355,6 +755,44 @@ async fn get_chatroom_attributes_doc() {
 }
 
 #[tokio::test]
+async fn get_chatroom_attributes_easemob_2023() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"data\":\n  {\n        \"key1\": \"value1\",\n        \"key2\": \"value2\"\n  }\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .chatroom_attributes()
+        .get("662XXXX13")
+        .keys(["key1", "key2"])
+        .with_envelope()
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "POST",
+                path: "/metadata/chatroom/662XXXX13",
+                query: None,
+                body: Some("{\n    \"keys\": [\"key1\",\"key2\"]\n }\n"),
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[
+                    ("accept", "application/json"),
+                    ("content-type", "application/json"),
+                ],
+            },
+        )
+        .await;
+    let response = result.expect("get_chatroom_attributes example `easemob_2023`");
+    support::assert_decoded(
+        &response,
+        &[("/data/key1", "\"value1\""), ("/data/key2", "\"value2\"")],
+    );
+}
+
+#[tokio::test]
 async fn remove_chatroom_attributes_doc() {
     let server = support::MockApi::start(
             200u16,
@@ -390,6 +828,44 @@ async fn remove_chatroom_attributes_doc() {
             ("/data/errorKeys/key2", "\"errorDesc\""),
             ("/data/successKeys/0", "\"key1\""),
         ],
+    );
+}
+
+#[tokio::test]
+async fn remove_chatroom_attributes_easemob_2023() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"data\":\n  {\n    \"successKeys\": [\"key1\"],\n      \"errorKeys\": {\"key2\":\"errorDesc\"}\n  }\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .chatroom_attributes()
+        .remove("662XXXX13", "user1")
+        .keys(["key1", "key2"])
+        .with_envelope()
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "DELETE",
+                path: "/metadata/chatroom/662XXXX13/user/user1",
+                query: None,
+                body: Some("{\n    \"keys\": [\"key1\",\"key2\"]\n }\n"),
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[
+                    ("accept", "application/json"),
+                    ("content-type", "application/json"),
+                ],
+            },
+        )
+        .await;
+    let response = result.expect("remove_chatroom_attributes example `easemob_2023`");
+    support::assert_decoded(
+        &response,
+        &[("/data/errorKeys/key2", "\"errorDesc\""), ("/data/successKeys/0", "\"key1\"")],
     );
 }
 
@@ -438,6 +914,103 @@ async fn force_set_chatroom_attributes_doc() {
 }
 
 #[tokio::test]
+async fn force_set_chatroom_attributes_easemob() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n    \"uri\": \"%s/easemob-demo/chatdemoui/metadata/chatroom\",\n    \"timestamp\": 1720769458528,\n    \"action\": \"put\",\n    \"data\": {\n        \"successKeys\": [],\n        \"errorKeys\": {\n            \"key1\": \"properties key 'key1' is exceeding maximum limit 128\",\n            \"key2\": \"properties key 'key2' is exceeding maximum limit 128\"\n        }\n    }\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .chatroom_attributes()
+        .force_set(
+            "662XXXX13",
+            "user1",
+            support::from_json("{\"key1\":\"value1\",\"key2\":\"value2\"}"),
+        )
+        .auto_delete("DELETE")
+        .with_envelope()
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "PUT",
+                path: "/metadata/chatroom/662XXXX13/user/user1/forced",
+                query: None,
+                body: Some(
+                    "{\n    \"metaData\": {\n        \"key1\": \"value1\",\n            \"key2\": \"value2\"\n    },\n    \"autoDelete\": \"DELETE\"\n }\n",
+                ),
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[
+                    ("accept", "application/json"),
+                    ("content-type", "application/json"),
+                ],
+            },
+        )
+        .await;
+    let response = result.expect("force_set_chatroom_attributes example `easemob`");
+    support::assert_decoded(
+        &response,
+        &[
+            (
+                "/data/errorKeys/key1",
+                "\"properties key 'key1' is exceeding maximum limit 128\"",
+            ),
+            (
+                "/data/errorKeys/key2",
+                "\"properties key 'key2' is exceeding maximum limit 128\"",
+            ),
+        ],
+    );
+}
+
+#[tokio::test]
+async fn force_set_chatroom_attributes_easemob_2023() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"data\":\n  {\n    \"successKeys\": [\"key1\"],\n    \"errorKeys\": {\"key2\":\"errorDesc\"}\n  }\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .chatroom_attributes()
+        .force_set(
+            "662XXXX13",
+            "user1",
+            support::from_json("{\"key1\":\"value1\",\"key2\":\"value2\"}"),
+        )
+        .auto_delete("DELETE")
+        .with_envelope()
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "PUT",
+                path: "/metadata/chatroom/662XXXX13/user/user1/forced",
+                query: None,
+                body: Some(
+                    "{\n    \"metaData\": {\n        \"key1\": \"value1\",\n        \"key2\": \"value2\"\n    },\n    \"autoDelete\": \"DELETE\"\n }\n",
+                ),
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[
+                    ("accept", "application/json"),
+                    ("content-type", "application/json"),
+                ],
+            },
+        )
+        .await;
+    let response = result.expect("force_set_chatroom_attributes example `easemob_2023`");
+    support::assert_decoded(
+        &response,
+        &[("/data/errorKeys/key2", "\"errorDesc\""), ("/data/successKeys/0", "\"key1\"")],
+    );
+}
+
+#[tokio::test]
 async fn force_remove_chatroom_attributes_doc() {
     let server = support::MockApi::start(
             200u16,
@@ -476,6 +1049,45 @@ async fn force_remove_chatroom_attributes_doc() {
 }
 
 #[tokio::test]
+async fn force_remove_chatroom_attributes_easemob_2023() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"data\":\n  {\n         \"successKeys\": [\"key1\"],\n          \"errorKeys\": {\"key2\":\"errorDesc\"}\n  }\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .chatroom_attributes()
+        .force_remove("662XXXX13", "user1")
+        .keys(["key1", "key2"])
+        .with_envelope()
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "DELETE",
+                path: "/metadata/chatroom/662XXXX13/user/user1/forced",
+                query: None,
+                body: Some("{\n    \"keys\": [\"key1\",\"key2\"]\n }\n"),
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[
+                    ("accept", "application/json"),
+                    ("content-type", "application/json"),
+                ],
+            },
+        )
+        .await;
+    let response = result
+        .expect("force_remove_chatroom_attributes example `easemob_2023`");
+    support::assert_decoded(
+        &response,
+        &[("/data/errorKeys/key2", "\"errorDesc\""), ("/data/successKeys/0", "\"key1\"")],
+    );
+}
+
+#[tokio::test]
 async fn list_chatroom_blocklist_doc() {
     let server = support::MockApi::start(
             200u16,
@@ -506,6 +1118,36 @@ async fn list_chatroom_blocklist_doc() {
 }
 
 #[tokio::test]
+async fn list_chatroom_blocklist_easemob_2023() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"action\": \"get\",\n  \"application\": \"8beXXXX02\",\n  \"uri\": \"http://XXXX/XXXX/XXXX/chatrooms/66XXXX33/blocks/users\",\n  \"entities\": [],\n  \"data\": [\n    \"user2\",\n    \"user3\"\n  ],\n  \"timestamp\": 1543466293681,\n  \"duration\": 0,\n  \"organization\": \"XXXX\",\n  \"applicationName\": \"testapp\",\n  \"count\": 2\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client.chatroom_blocklist().list("66XXXX33").with_envelope().await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "GET",
+                path: "/chatrooms/66XXXX33/blocks/users",
+                query: None,
+                body: None,
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[("accept", "application/json")],
+            },
+        )
+        .await;
+    let response = result.expect("list_chatroom_blocklist example `easemob_2023`");
+    support::assert_decoded(
+        &response,
+        &[("/count", "2"), ("/data/0", "\"user2\""), ("/data/1", "\"user3\"")],
+    );
+}
+
+#[tokio::test]
 async fn add_chatroom_blocklist_user_doc() {
     let server = support::MockApi::start(
             200u16,
@@ -529,6 +1171,44 @@ async fn add_chatroom_blocklist_user_doc() {
         )
         .await;
     let response = result.expect("add_chatroom_blocklist_user example `doc`");
+    support::assert_decoded(
+        &response,
+        &[
+            ("/data/action", "\"add_blocks\""),
+            ("/data/result", "true"),
+            ("/data/user", "\"user1\""),
+        ],
+    );
+}
+
+#[tokio::test]
+async fn add_chatroom_blocklist_user_easemob_2023() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"action\": \"post\",\n  \"application\": \"8beXXXX02\",\n  \"uri\": \"http://XXXX/XXXX/XXXX/chatrooms/66XXXX33/blocks/users/user1\",\n  \"entities\": [],\n  \"data\": {\n    \"result\": true,\n    \"action\": \"add_blocks\",\n    \"user\": \"user1\",\n    \"chatroomid\": \"66XXXX33\"\n  },\n  \"timestamp\": 1542539577124,\n  \"duration\": 27,\n  \"organization\": \"XXXX\",\n  \"applicationName\": \"testapp\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .chatroom_blocklist()
+        .add("66XXXX33", "user1")
+        .with_envelope()
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "POST",
+                path: "/chatrooms/66XXXX33/blocks/users/user1",
+                query: None,
+                body: None,
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[("accept", "application/json")],
+            },
+        )
+        .await;
+    let response = result.expect("add_chatroom_blocklist_user example `easemob_2023`");
     support::assert_decoded(
         &response,
         &[
@@ -584,6 +1264,49 @@ async fn add_chatroom_blocklist_users_doc() {
 }
 
 #[tokio::test]
+async fn add_chatroom_blocklist_users_easemob_2023() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"action\": \"post\",\n  \"application\": \"8beXXXX02\",\n  \"uri\": \"http://XXXX/XXXX/XXXX/chatrooms/66XXXX33/blocks/users\",\n  \"entities\": [],\n  \"data\": [\n    {\n      \"result\": false,\n      \"action\": \"add_blocks\",\n      \"reason\": \"user: user3 doesn't exist in chatroom: 66XXXX33\",\n      \"user\": \"user3\",\n      \"chatroomid\": \"66XXXX33\"\n    },\n    {\n      \"result\": true,\n      \"action\": \"add_blocks\",\n      \"user\": \"user4\",\n      \"chatroomid\": \"66XXXX33\"\n    }\n  ],\n  \"timestamp\": 1542540095540,\n  \"duration\": 16,\n  \"organization\": \"XXXX\",\n  \"applicationName\": \"testapp\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .chatroom_blocklist()
+        .add_many("66XXXX33", ["user3", "user4"])
+        .with_envelope()
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "POST",
+                path: "/chatrooms/66XXXX33/blocks/users",
+                query: None,
+                body: Some(
+                    "{\n   \"usernames\": [\n     \"user3\",\"user4\"\n   ]\n }\n",
+                ),
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[
+                    ("accept", "application/json"),
+                    ("content-type", "application/json"),
+                ],
+            },
+        )
+        .await;
+    let response = result.expect("add_chatroom_blocklist_users example `easemob_2023`");
+    support::assert_decoded(
+        &response,
+        &[
+            ("/data/0/action", "\"add_blocks\""),
+            ("/data/0/reason", "\"user: user3 doesn't exist in chatroom: 66XXXX33\""),
+            ("/data/0/result", "false"),
+        ],
+    );
+}
+
+#[tokio::test]
 async fn remove_chatroom_blocklist_user_doc() {
     let server = support::MockApi::start(
             200u16,
@@ -611,6 +1334,45 @@ async fn remove_chatroom_blocklist_user_doc() {
         )
         .await;
     let response = result.expect("remove_chatroom_blocklist_user example `doc`");
+    support::assert_decoded(
+        &response,
+        &[
+            ("/data/action", "\"remove_blocks\""),
+            ("/data/result", "true"),
+            ("/data/user", "\"user1\""),
+        ],
+    );
+}
+
+#[tokio::test]
+async fn remove_chatroom_blocklist_user_easemob_2023() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"action\": \"delete\",\n  \"application\": \"8beXXXX02\",\n  \"uri\": \"http://XXXX/XXXX/XXXX/chatrooms/66XXXX33/blocks/users/user1\",\n  \"entities\": [],\n  \"data\": {\n    \"result\": true,\n    \"action\": \"remove_blocks\",\n    \"user\": \"user1\",\n    \"chatroomid\": \"66XXXX33\"\n  },\n  \"timestamp\": 1542540470679,\n  \"duration\": 45,\n  \"organization\": \"XXXX\",\n  \"applicationName\": \"testapp\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .chatroom_blocklist()
+        .remove("66XXXX33", "user1")
+        .with_envelope()
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "DELETE",
+                path: "/chatrooms/66XXXX33/blocks/users/user1",
+                query: None,
+                body: None,
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[("accept", "application/json")],
+            },
+        )
+        .await;
+    let response = result
+        .expect("remove_chatroom_blocklist_user example `easemob_2023`");
     support::assert_decoded(
         &response,
         &[
@@ -660,6 +1422,45 @@ async fn remove_chatroom_blocklist_users_doc() {
 }
 
 #[tokio::test]
+async fn remove_chatroom_blocklist_users_easemob_2023() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"action\": \"delete\",\n  \"application\": \"8beXXXX02\",\n  \"uri\": \"http://XXXX/XXXX/XXXX/chatrooms/66XXXX33/blocks/users/user1%2Cuser2\",\n  \"entities\": [],\n  \"data\": [\n    {\n      \"result\": true,\n      \"action\": \"remove_blocks\",\n      \"user\": \"user1\",\n      \"chatroomid\": \"66XXXX33\"\n    },\n    {\n      \"result\": true,\n      \"action\": \"remove_blocks\",\n      \"user\": \"user2\",\n      \"chatroomid\": \"66XXXX33\"\n    }\n  ],\n  \"timestamp\": 1542541014655,\n  \"duration\": 29,\n  \"organization\": \"XXXX\",\n  \"applicationName\": \"testapp\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .chatroom_blocklist()
+        .remove_many("66XXXX33", ["user1", "user2"])
+        .with_envelope()
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "DELETE",
+                path: "/chatrooms/66XXXX33/blocks/users/user1%2Cuser2",
+                query: None,
+                body: None,
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[("accept", "application/json")],
+            },
+        )
+        .await;
+    let response = result
+        .expect("remove_chatroom_blocklist_users example `easemob_2023`");
+    support::assert_decoded(
+        &response,
+        &[
+            ("/data/0/action", "\"remove_blocks\""),
+            ("/data/0/result", "true"),
+            ("/data/0/user", "\"user1\""),
+        ],
+    );
+}
+
+#[tokio::test]
 async fn add_chatroom_member_doc() {
     let server = support::MockApi::start(
             200u16,
@@ -689,6 +1490,82 @@ async fn add_chatroom_member_doc() {
             ("/data/action", "\"add_member\""),
             ("/data/result", "true"),
             ("/data/user", "\"user1\""),
+        ],
+    );
+}
+
+#[tokio::test]
+async fn add_chatroom_member_easemob() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"action\": \"post\",\n  \"application\": \"8beXXXX02\",\n  \"uri\": \"https://XXXX/XXXX/XXXX/chatrooms/66XXXX33/users/user1\",\n  \"entities\": [],\n  \"data\": {\n    \"result\": true,\n    \"action\": \"add_member\",\n    \"id\": \"66XXXX33\",\n    \"user\": \"user1\"\n  },\n  \"timestamp\": 1542554038353,\n  \"duration\": 0,\n  \"organization\": \"XXXX\",\n  \"applicationName\": \"testapp\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .chatroom_members()
+        .add("66XXXX33", "user1")
+        .with_envelope()
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "POST",
+                path: "/chatrooms/66XXXX33/users/user1",
+                query: None,
+                body: None,
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[("accept", "application/json")],
+            },
+        )
+        .await;
+    let response = result.expect("add_chatroom_member example `easemob`");
+    support::assert_decoded(
+        &response,
+        &[
+            ("/data/action", "\"add_member\""),
+            ("/data/id", "\"66XXXX33\""),
+            ("/data/result", "true"),
+        ],
+    );
+}
+
+#[tokio::test]
+async fn add_chatroom_member_easemob_2023() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"action\": \"post\",\n  \"application\": \"8beXXXX02\",\n  \"uri\": \"http://XXXX/XXXX/XXXX/chatrooms/66XXXX33/users/user1\",\n  \"entities\": [],\n  \"data\": {\n    \"result\": true,\n    \"action\": \"add_member\",\n    \"id\": \"66XXXX33\",\n    \"user\": \"user1\"\n  },\n  \"timestamp\": 1542554038353,\n  \"duration\": 0,\n  \"organization\": \"XXXX\",\n  \"applicationName\": \"testapp\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .chatroom_members()
+        .add("66XXXX33", "user1")
+        .with_envelope()
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "POST",
+                path: "/chatrooms/66XXXX33/users/user1",
+                query: None,
+                body: None,
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[("accept", "application/json")],
+            },
+        )
+        .await;
+    let response = result.expect("add_chatroom_member example `easemob_2023`");
+    support::assert_decoded(
+        &response,
+        &[
+            ("/data/action", "\"add_member\""),
+            ("/data/id", "\"66XXXX33\""),
+            ("/data/result", "true"),
         ],
     );
 }
@@ -737,6 +1614,92 @@ async fn add_chatroom_members_doc() {
 }
 
 #[tokio::test]
+async fn add_chatroom_members_easemob() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"action\": \"post\",\n  \"application\": \"8beXXXX02\",\n  \"uri\": \"https://XXXX/XXXX/XXXX/chatrooms/66XXXX33/users\",\n  \"entities\": [],\n  \"data\": {\n    \"newmembers\": [\"user1\", \"user2\"],\n    \"action\": \"add_member\",\n    \"id\": \"66XXXX33\"\n  },\n  \"timestamp\": 1542554537237,\n  \"duration\": 9,\n  \"organization\": \"XXXX\",\n  \"applicationName\": \"testapp\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .chatroom_members()
+        .add_many("66XXXX33", ["user1", "user2"])
+        .with_envelope()
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "POST",
+                path: "/chatrooms/66XXXX33/users",
+                query: None,
+                body: Some(
+                    "{\n   \"usernames\": [\n     \"user1\",\"user2\"\n   ]\n }\n",
+                ),
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[
+                    ("accept", "application/json"),
+                    ("content-type", "application/json"),
+                ],
+            },
+        )
+        .await;
+    let response = result.expect("add_chatroom_members example `easemob`");
+    support::assert_decoded(
+        &response,
+        &[
+            ("/data/action", "\"add_member\""),
+            ("/data/newmembers/0", "\"user1\""),
+            ("/data/newmembers/1", "\"user2\""),
+        ],
+    );
+}
+
+#[tokio::test]
+async fn add_chatroom_members_easemob_2023() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"action\": \"post\",\n  \"application\": \"8beXXXX02\",\n  \"uri\": \"http://XXXX/XXXX/XXXX/chatrooms/66XXXX33/users\",\n  \"entities\": [],\n  \"data\": {\n    \"newmembers\": [\n      \"user1\",\n      \"user2\"\n    ],\n    \"action\": \"add_member\",\n    \"id\": \"66XXXX33\"\n  },\n  \"timestamp\": 1542554537237,\n  \"duration\": 9,\n  \"organization\": \"XXXX\",\n  \"applicationName\": \"testapp\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .chatroom_members()
+        .add_many("66XXXX33", ["user1", "user2"])
+        .with_envelope()
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "POST",
+                path: "/chatrooms/66XXXX33/users",
+                query: None,
+                body: Some(
+                    "{\n   \"usernames\": [\n     \"user1\",\"user2\"\n   ]\n }\n",
+                ),
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[
+                    ("accept", "application/json"),
+                    ("content-type", "application/json"),
+                ],
+            },
+        )
+        .await;
+    let response = result.expect("add_chatroom_members example `easemob_2023`");
+    support::assert_decoded(
+        &response,
+        &[
+            ("/data/action", "\"add_member\""),
+            ("/data/newmembers/0", "\"user1\""),
+            ("/data/newmembers/1", "\"user2\""),
+        ],
+    );
+}
+
+#[tokio::test]
 async fn list_chatroom_members_doc() {
     let server = support::MockApi::start(
             200u16,
@@ -778,6 +1741,86 @@ async fn list_chatroom_members_doc() {
 }
 
 #[tokio::test]
+async fn list_chatroom_members_easemob() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"action\": \"get\",\n  \"application\": \"52XXXXf0\",\n  \"params\": {\n    \"pagesize\": [\"2\"],\n    \"pagenum\": [\"2\"]\n  },\n  \"uri\": \"https://XXXX/XXXX/XXXX/chatrooms/12XXXX11/users\",\n  \"entities\": [],\n  \"data\": [\n    {\n      \"owner\": \"user1\"\n    },\n    {\n      \"member\": \"user2\"\n    }\n  ],\n  \"timestamp\": 1489074511416,\n  \"duration\": 0,\n  \"organization\": \"XXXX\",\n  \"applicationName\": \"testapp\",\n  \"count\": 2\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .chatroom_members()
+        .list("12XXXX11")
+        .pagenum(2)
+        .pagesize(2)
+        .with_envelope()
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "GET",
+                path: "/chatrooms/12XXXX11/users",
+                query: Some("pagenum=2&pagesize=2"),
+                body: None,
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[],
+            },
+        )
+        .await;
+    let response = result.expect("list_chatroom_members example `easemob`");
+    support::assert_decoded(
+        &response,
+        &[
+            ("/data/0/owner", "\"user1\""),
+            ("/params/pagenum/0", "\"2\""),
+            ("/params/pagesize/0", "\"2\""),
+        ],
+    );
+}
+
+#[tokio::test]
+async fn list_chatroom_members_easemob_2023() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n    \"action\": \"get\",\n    \"application\": \"52XXXXf0\",\n    \"params\": {\n        \"pagesize\": [\"2\"],\n        \"pagenum\": [\"2\"]\n    },\n    \"uri\": \"http://XXXX/XXXX/XXXX/chatrooms/12XXXX11/users\",\n    \"entities\": [],\n    \"data\": [{\n        \"member\": \"user1\"\n    },\n    {\n        \"member\": \"user2\"\n    }],\n    \"timestamp\": 1489074511416,\n    \"duration\": 0,\n    \"organization\": \"XXXX\",\n    \"applicationName\": \"testapp\",\n    \"count\": 2\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .chatroom_members()
+        .list("12XXXX11")
+        .pagenum(2)
+        .pagesize(2)
+        .with_envelope()
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "GET",
+                path: "/chatrooms/12XXXX11/users",
+                query: Some("pagenum=2&pagesize=2"),
+                body: None,
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[],
+            },
+        )
+        .await;
+    let response = result.expect("list_chatroom_members example `easemob_2023`");
+    support::assert_decoded(
+        &response,
+        &[
+            ("/data/0/member", "\"user1\""),
+            ("/params/pagenum/0", "\"2\""),
+            ("/params/pagesize/0", "\"2\""),
+        ],
+    );
+}
+
+#[tokio::test]
 async fn remove_chatroom_member_doc() {
     let server = support::MockApi::start(
             200u16,
@@ -801,6 +1844,82 @@ async fn remove_chatroom_member_doc() {
         )
         .await;
     let response = result.expect("remove_chatroom_member example `doc`");
+    support::assert_decoded(
+        &response,
+        &[
+            ("/data/action", "\"remove_member\""),
+            ("/data/result", "true"),
+            ("/data/user", "\"user1\""),
+        ],
+    );
+}
+
+#[tokio::test]
+async fn remove_chatroom_member_easemob() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"action\": \"delete\",\n  \"application\": \"8beXXXX02\",\n  \"uri\": \"https://XXXX/XXXX/XXXX/chatrooms/66XXXX33/users/user1\",\n  \"entities\": [],\n  \"data\": {\n    \"result\": true,\n    \"action\": \"remove_member\",\n    \"user\": \"user1\",\n    \"id\": \"66XXXX33\"\n  },\n  \"timestamp\": 1542555744726,\n  \"duration\": 1,\n  \"organization\": \"XXXX\",\n  \"applicationName\": \"testapp\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .chatroom_members()
+        .remove("66XXXX33", "user1")
+        .with_envelope()
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "DELETE",
+                path: "/chatrooms/66XXXX33/users/user1",
+                query: None,
+                body: None,
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[("accept", "application/json")],
+            },
+        )
+        .await;
+    let response = result.expect("remove_chatroom_member example `easemob`");
+    support::assert_decoded(
+        &response,
+        &[
+            ("/data/action", "\"remove_member\""),
+            ("/data/result", "true"),
+            ("/data/user", "\"user1\""),
+        ],
+    );
+}
+
+#[tokio::test]
+async fn remove_chatroom_member_easemob_2023() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"action\": \"delete\",\n  \"application\": \"8beXXXX02\",\n  \"uri\": \"http://XXXX/XXXX/XXXX/chatrooms/66XXXX33/users/user1\",\n  \"entities\": [],\n  \"data\": {\n    \"result\": true,\n    \"action\": \"remove_member\",\n    \"user\": \"user1\",\n    \"id\": \"66XXXX33\"\n  },\n  \"timestamp\": 1542555744726,\n  \"duration\": 1,\n  \"organization\": \"XXXX\",\n  \"applicationName\": \"testapp\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .chatroom_members()
+        .remove("66XXXX33", "user1")
+        .with_envelope()
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "DELETE",
+                path: "/chatrooms/66XXXX33/users/user1",
+                query: None,
+                body: None,
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[("accept", "application/json")],
+            },
+        )
+        .await;
+    let response = result.expect("remove_chatroom_member example `easemob_2023`");
     support::assert_decoded(
         &response,
         &[
@@ -851,6 +1970,82 @@ async fn remove_chatroom_members_doc() {
 }
 
 #[tokio::test]
+async fn remove_chatroom_members_easemob() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"action\": \"delete\",\n  \"application\": \"8beXXXX02\",\n  \"uri\": \"https://XXXX/XXXX/XXXX/chatrooms/66XXXX33/users/user1%2Cuser2\",\n  \"entities\": [],\n  \"data\": [\n    {\n      \"result\": false,\n      \"action\": \"remove_member\",\n      \"reason\": \"user: user1 doesn't exist in group: 66XXXX33\",\n      \"user\": \"user1\",\n      \"id\": \"66XXXX33\"\n    },\n    {\n      \"result\": true,\n      \"action\": \"remove_member\",\n      \"user\": \"user2\",\n      \"id\": \"66XXXX33\"\n    }\n  ],\n  \"timestamp\": 1542556177147,\n  \"duration\": 0,\n  \"organization\": \"XXXX\",\n  \"applicationName\": \"testapp\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .chatroom_members()
+        .remove_many("66XXXX33", ["user1", "user2"])
+        .with_envelope()
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "DELETE",
+                path: "/chatrooms/66XXXX33/users/user1%2Cuser2",
+                query: None,
+                body: None,
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[("accept", "application/json")],
+            },
+        )
+        .await;
+    let response = result.expect("remove_chatroom_members example `easemob`");
+    support::assert_decoded(
+        &response,
+        &[
+            ("/data/0/action", "\"remove_member\""),
+            ("/data/0/reason", "\"user: user1 doesn't exist in group: 66XXXX33\""),
+            ("/data/0/result", "false"),
+        ],
+    );
+}
+
+#[tokio::test]
+async fn remove_chatroom_members_easemob_2023() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"action\": \"delete\",\n  \"application\": \"8beXXXX02\",\n  \"uri\": \"http://XXXX/XXXX/XXXX/chatrooms/66XXXX33/users/user1%2Cuser2\",\n  \"entities\": [],\n  \"data\": [\n    {\n      \"result\": false,\n      \"action\": \"remove_member\",\n      \"reason\": \"user: user1 doesn't exist in group: 66XXXX33\",\n      \"user\": \"user1\",\n      \"id\": \"66XXXX33\"\n    },\n    {\n      \"result\": true,\n      \"action\": \"remove_member\",\n      \"user\": \"user2\",\n      \"id\": \"66XXXX33\"\n    }\n  ],\n  \"timestamp\": 1542556177147,\n  \"duration\": 0,\n  \"organization\": \"XXXX\",\n  \"applicationName\": \"testapp\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .chatroom_members()
+        .remove_many("66XXXX33", ["user1", "user2"])
+        .with_envelope()
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "DELETE",
+                path: "/chatrooms/66XXXX33/users/user1%2Cuser2",
+                query: None,
+                body: None,
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[("accept", "application/json")],
+            },
+        )
+        .await;
+    let response = result.expect("remove_chatroom_members example `easemob_2023`");
+    support::assert_decoded(
+        &response,
+        &[
+            ("/data/0/action", "\"remove_member\""),
+            ("/data/0/reason", "\"user: user1 doesn't exist in group: 66XXXX33\""),
+            ("/data/0/result", "false"),
+        ],
+    );
+}
+
+#[tokio::test]
 async fn add_chatroom_admin_doc() {
     let server = support::MockApi::start(
             200u16,
@@ -888,6 +2083,77 @@ async fn add_chatroom_admin_doc() {
 }
 
 #[tokio::test]
+async fn add_chatroom_admin_easemob() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"action\": \"post\",\n  \"application\": \"52XXXXf0\",\n  \"uri\": \"https://XXXX/XXXX/XXXX/chatrooms/12XXXX11/admin\",\n  \"entities\": [],\n  \"data\": {\n    \"result\": \"success\",\n    \"newadmin\": \"user1\"\n  },\n  \"timestamp\": 1489073130083,\n  \"duration\": 1,\n  \"organization\": \"XXXX\",\n  \"applicationName\": \"testapp\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .chatroom_members()
+        .add_admin("12XXXX11", "user1")
+        .with_envelope()
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "POST",
+                path: "/chatrooms/12XXXX11/admin",
+                query: None,
+                body: Some("{\"newadmin\":\"user1\"}\n"),
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[
+                    ("accept", "application/json"),
+                    ("content-type", "application/json"),
+                ],
+            },
+        )
+        .await;
+    let response = result.expect("add_chatroom_admin example `easemob`");
+    support::assert_decoded(
+        &response,
+        &[("/data/newadmin", "\"user1\""), ("/data/result", "\"success\"")],
+    );
+}
+
+#[tokio::test]
+async fn add_chatroom_admin_easemob_2023() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n    \"action\": \"post\",\n    \"application\": \"52XXXXf0\",\n    \"uri\": \"http://XXXX/XXXX/XXXX/chatrooms/12XXXX11/admin\",\n    \"entities\": [],\n    \"data\": {\n        \"result\": \"success\",\n        \"newadmin\": \"user1\"\n    },\n    \"timestamp\": 1489073130083,\n    \"duration\": 1,\n    \"organization\": \"XXXX\",\n    \"applicationName\": \"testapp\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .chatroom_members()
+        .add_admin("12XXXX11", "user1")
+        .with_envelope()
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "POST",
+                path: "/chatrooms/12XXXX11/admin",
+                query: None,
+                body: Some("{\"newadmin\":\"user1\"}\n"),
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[],
+            },
+        )
+        .await;
+    let response = result.expect("add_chatroom_admin example `easemob_2023`");
+    support::assert_decoded(
+        &response,
+        &[("/data/newadmin", "\"user1\""), ("/data/result", "\"success\"")],
+    );
+}
+
+#[tokio::test]
 async fn list_chatroom_admins_doc() {
     let server = support::MockApi::start(
             200u16,
@@ -912,6 +2178,60 @@ async fn list_chatroom_admins_doc() {
         .await;
     let response = result.expect("list_chatroom_admins example `doc`");
     support::assert_decoded(&response, &[("/count", "1"), ("/data/0", "\"XXXX\"")]);
+}
+
+#[tokio::test]
+async fn list_chatroom_admins_easemob() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"action\": \"get\",\n  \"application\": \"52XXXXf0\",\n  \"uri\": \"https://XXXX/XXXX/XXXX/chatrooms/12XXXX11/admin\",\n  \"entities\": [],\n  \"data\": [\"user1\"],\n  \"timestamp\": 1489073361210,\n  \"duration\": 0,\n  \"organization\": \"XXXX\",\n  \"applicationName\": \"testapp\",\n  \"count\": 1\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client.chatroom_members().list_admins("12XXXX11").with_envelope().await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "GET",
+                path: "/chatrooms/12XXXX11/admin",
+                query: None,
+                body: None,
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[("accept", "application/json")],
+            },
+        )
+        .await;
+    let response = result.expect("list_chatroom_admins example `easemob`");
+    support::assert_decoded(&response, &[("/count", "1"), ("/data/0", "\"user1\"")]);
+}
+
+#[tokio::test]
+async fn list_chatroom_admins_easemob_2023() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n    \"action\": \"get\",\n    \"application\": \"52XXXXf0\",\n    \"uri\": \"http://XXXX/XXXX/XXXX/chatrooms/12XXXX11/admin\",\n    \"entities\": [],\n    \"data\": [\"user1\"],\n    \"timestamp\": 1489073361210,\n    \"duration\": 0,\n    \"organization\": \"XXXX\",\n    \"applicationName\": \"testapp\",\n    \"count\": 1\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client.chatroom_members().list_admins("12XXXX11").with_envelope().await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "GET",
+                path: "/chatrooms/12XXXX11/admin",
+                query: None,
+                body: None,
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[],
+            },
+        )
+        .await;
+    let response = result.expect("list_chatroom_admins example `easemob_2023`");
+    support::assert_decoded(&response, &[("/count", "1"), ("/data/0", "\"user1\"")]);
 }
 
 #[tokio::test]
@@ -945,6 +2265,74 @@ async fn remove_chatroom_admin_doc() {
     support::assert_decoded(
         &response,
         &[("/data/oldadmin", "\"XXXX\""), ("/data/result", "\"success\"")],
+    );
+}
+
+#[tokio::test]
+async fn remove_chatroom_admin_easemob() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"action\": \"delete\",\n  \"application\": \"52XXXXf0\",\n  \"uri\": \"https://XXXX/XXXX/XXXX/chatrooms/12XXXX11/admin/user1\",\n  \"entities\": [],\n  \"data\": {\n    \"result\": \"success\",\n    \"oldadmin\": \"user1\"\n  },\n  \"timestamp\": 1489073432732,\n  \"duration\": 1,\n  \"organization\": \"XXXX\",\n  \"applicationName\": \"testapp\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .chatroom_members()
+        .remove_admin("12XXXX11", "user1")
+        .with_envelope()
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "DELETE",
+                path: "/chatrooms/12XXXX11/admin/user1",
+                query: None,
+                body: None,
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[("accept", "application/json")],
+            },
+        )
+        .await;
+    let response = result.expect("remove_chatroom_admin example `easemob`");
+    support::assert_decoded(
+        &response,
+        &[("/data/oldadmin", "\"user1\""), ("/data/result", "\"success\"")],
+    );
+}
+
+#[tokio::test]
+async fn remove_chatroom_admin_easemob_2023() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n    \"action\": \"delete\",\n    \"application\": \"52XXXXf0\",\n    \"uri\": \"http://XXXX/XXXX/XXXX/chatrooms/12XXXX11/admin/user1\",\n    \"entities\": [],\n    \"data\": {\n        \"result\": \"success\",\n        \"oldadmin\": \"user1\"\n    },\n    \"timestamp\": 1489073432732,\n    \"duration\": 1,\n    \"organization\": \"XXXX\",\n    \"applicationName\": \"testapp\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .chatroom_members()
+        .remove_admin("12XXXX11", "user1")
+        .with_envelope()
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "DELETE",
+                path: "/chatrooms/12XXXX11/admin/user1",
+                query: None,
+                body: None,
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[],
+            },
+        )
+        .await;
+    let response = result.expect("remove_chatroom_admin example `easemob_2023`");
+    support::assert_decoded(
+        &response,
+        &[("/data/oldadmin", "\"user1\""), ("/data/result", "\"success\"")],
     );
 }
 
@@ -992,6 +2380,92 @@ async fn mute_chatroom_members_doc() {
 }
 
 #[tokio::test]
+async fn mute_chatroom_members_easemob() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"action\": \"post\",\n  \"application\": \"52XXXXf0\",\n  \"uri\": \"https://XXXX/XXXX/XXXX/chatrooms/12XXXX11/mute\",\n  \"entities\": [],\n  \"data\": [\n    {\n      \"result\": true,\n      \"expire\": 1642148173726,\n      \"user\": \"user1\"\n    },\n    {\n      \"result\": true,\n      \"expire\": 1642148173726,\n      \"user\": \"user2\"\n    }\n  ],\n  \"timestamp\": 1489072189508,\n  \"duration\": 0,\n  \"organization\": \"XXXX\",\n  \"applicationName\": \"testapp\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .chatroom_mutelist()
+        .mute("12XXXX11", 1000, ["user1", "user2"])
+        .with_envelope()
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "POST",
+                path: "/chatrooms/12XXXX11/mute",
+                query: None,
+                body: Some(
+                    "{\n    \"usernames\": [\n        \"user1\",\n        \"user2\"\n    ],\n    \"mute_duration\": 1000\n    }\n",
+                ),
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[
+                    ("accept", "application/json"),
+                    ("content-type", "application/json"),
+                ],
+            },
+        )
+        .await;
+    let response = result.expect("mute_chatroom_members example `easemob`");
+    support::assert_decoded(
+        &response,
+        &[
+            ("/data/0/expire", "1642148173726"),
+            ("/data/0/result", "true"),
+            ("/data/0/user", "\"user1\""),
+        ],
+    );
+}
+
+#[tokio::test]
+async fn mute_chatroom_members_easemob_2023() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n    \"action\": \"post\",\n    \"application\": \"52XXXXf0\",\n    \"uri\": \"http://XXXX/XXXX/XXXX/chatrooms/12XXXX11/mute\",\n    \"entities\": [],\n    \"data\": [\n        {\n            \"result\": true,\n            \"expire\": 1642148173726,\n            \"user\": \"user1\"\n        },\n        {\n            \"result\": true,\n            \"expire\": 1642148173726,\n            \"user\": \"user2\"\n        }\n    ],\n    \"timestamp\": 1489072189508,\n    \"duration\": 0,\n    \"organization\": \"XXXX\",\n    \"applicationName\": \"testapp\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .chatroom_mutelist()
+        .mute("12XXXX11", 86400000, ["user1", "user2"])
+        .with_envelope()
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "POST",
+                path: "/chatrooms/12XXXX11/mute",
+                query: None,
+                body: Some(
+                    "{\n    \"usernames\": [\n        \"user1\",\n        \"user2\"\n    ],\n    \"mute_duration\": 86400000\n}\n",
+                ),
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[
+                    ("accept", "application/json"),
+                    ("content-type", "application/json"),
+                ],
+            },
+        )
+        .await;
+    let response = result.expect("mute_chatroom_members example `easemob_2023`");
+    support::assert_decoded(
+        &response,
+        &[
+            ("/data/0/expire", "1642148173726"),
+            ("/data/0/result", "true"),
+            ("/data/0/user", "\"user1\""),
+        ],
+    );
+}
+
+#[tokio::test]
 async fn unmute_chatroom_members_doc() {
     let server = support::MockApi::start(
             200u16,
@@ -1030,6 +2504,74 @@ async fn unmute_chatroom_members_doc() {
 }
 
 #[tokio::test]
+async fn unmute_chatroom_members_easemob() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"action\": \"delete\",\n  \"application\": \"52XXXXf0\",\n  \"uri\": \"https://XXXX/XXXX/XXXX/chatrooms/12XXXX11/mute/user1\",\n  \"entities\": [],\n  \"data\": [\n    {\n      \"result\": true,\n      \"user\": \"user1\"\n    }\n  ],\n  \"timestamp\": 1489072695859,\n  \"duration\": 0,\n  \"organization\": \"XXXX\",\n  \"applicationName\": \"testapp\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .chatroom_mutelist()
+        .unmute("12XXXX11", ["user1"])
+        .with_envelope()
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "DELETE",
+                path: "/chatrooms/12XXXX11/mute/user1",
+                query: None,
+                body: None,
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[],
+            },
+        )
+        .await;
+    let response = result.expect("unmute_chatroom_members example `easemob`");
+    support::assert_decoded(
+        &response,
+        &[("/data/0/result", "true"), ("/data/0/user", "\"user1\"")],
+    );
+}
+
+#[tokio::test]
+async fn unmute_chatroom_members_easemob_2023() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n    \"action\": \"delete\",\n    \"application\": \"52XXXXf0\",\n    \"uri\": \"http://XXXX/XXXX/XXXX/chatrooms/12XXXX11/mute/user1\",\n    \"entities\": [],\n    \"data\": [{\n        \"result\": true,\n        \"user\": \"user1\"\n    }],\n    \"timestamp\": 1489072695859,\n    \"duration\": 0,\n    \"organization\": \"XXXX\",\n    \"applicationName\": \"testapp\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .chatroom_mutelist()
+        .unmute("12XXXX11", ["user1"])
+        .with_envelope()
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "DELETE",
+                path: "/chatrooms/12XXXX11/mute/user1",
+                query: None,
+                body: None,
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[],
+            },
+        )
+        .await;
+    let response = result.expect("unmute_chatroom_members example `easemob_2023`");
+    support::assert_decoded(
+        &response,
+        &[("/data/0/result", "true"), ("/data/0/user", "\"user1\"")],
+    );
+}
+
+#[tokio::test]
 async fn list_chatroom_muted_members_doc() {
     let server = support::MockApi::start(
             200u16,
@@ -1059,6 +2601,74 @@ async fn list_chatroom_muted_members_doc() {
             ("/data/0/expire", "1489158589481"),
             ("/data/0/user", "\"user1\""),
             ("/data/1/user", "\"user2\""),
+        ],
+    );
+}
+
+#[tokio::test]
+async fn list_chatroom_muted_members_easemob() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"action\": \"get\",\n  \"application\": \"52XXXXf0\",\n  \"uri\": \"https://XXXX/XXXX/XXXX/chatrooms/12XXXX11/mute\",\n  \"entities\": [],\n  \"data\": [\n    {\n      \"expire\": 1489158589481,\n      \"user\": \"user1\"\n    },\n    {\n      \"expire\": 1489158589481,\n      \"user\": \"user2\"\n    }\n  ],\n  \"timestamp\": 1489072802179,\n  \"duration\": 0,\n  \"organization\": \"XXXX\",\n  \"applicationName\": \"testapp\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client.chatroom_mutelist().list("12XXXX11").with_envelope().await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "GET",
+                path: "/chatrooms/12XXXX11/mute",
+                query: None,
+                body: None,
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[],
+            },
+        )
+        .await;
+    let response = result.expect("list_chatroom_muted_members example `easemob`");
+    support::assert_decoded(
+        &response,
+        &[
+            ("/data/0/expire", "1489158589481"),
+            ("/data/0/user", "\"user1\""),
+            ("/data/1/expire", "1489158589481"),
+        ],
+    );
+}
+
+#[tokio::test]
+async fn list_chatroom_muted_members_easemob_2023() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n    \"action\": \"get\",\n    \"application\": \"52XXXXf0\",\n    \"uri\": \"http://XXXX/XXXX/XXXX/chatrooms/12XXXX11/mute\",\n    \"entities\": [],\n    \"data\": [{\n        \"expire\": 1489158589481,\n        \"user\": \"user1\"\n    },\n    {\n        \"expire\": 1489158589481,\n        \"user\": \"user2\"\n    }],\n    \"timestamp\": 1489072802179,\n    \"duration\": 0,\n    \"organization\": \"XXXX\",\n    \"applicationName\": \"testapp\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client.chatroom_mutelist().list("12XXXX11").with_envelope().await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "GET",
+                path: "/chatrooms/12XXXX11/mute",
+                query: None,
+                body: None,
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[],
+            },
+        )
+        .await;
+    let response = result.expect("list_chatroom_muted_members example `easemob_2023`");
+    support::assert_decoded(
+        &response,
+        &[
+            ("/data/0/expire", "1489158589481"),
+            ("/data/0/user", "\"user1\""),
+            ("/data/1/expire", "1489158589481"),
         ],
     );
 }
@@ -1095,6 +2705,60 @@ async fn mute_all_chatroom_members_doc() {
 }
 
 #[tokio::test]
+async fn mute_all_chatroom_members_easemob() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"action\": \"put\",\n  \"application\": \"5cXXXX75d\",\n  \"uri\": \"https://XXXX/XXXX/XXXX/chatrooms/12XXXX11/ban\",\n  \"entities\": [],\n  \"data\": {\n    \"mute\": true\n  },\n  \"timestamp\": 1594628861058,\n  \"duration\": 1,\n  \"organization\": \"XXXX\",\n  \"applicationName\": \"testapp\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client.chatroom_mutelist().mute_all("12XXXX11").with_envelope().await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "POST",
+                path: "/chatrooms/12XXXX11/ban",
+                query: None,
+                body: None,
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[("accept", "application/json")],
+            },
+        )
+        .await;
+    let response = result.expect("mute_all_chatroom_members example `easemob`");
+    support::assert_decoded(&response, &[("/data/mute", "true")]);
+}
+
+#[tokio::test]
+async fn mute_all_chatroom_members_easemob_2023() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"action\": \"put\",\n  \"application\": \"5cXXXX75d\",\n  \"uri\": \"http://XXXX/XXXX/XXXX/chatrooms/12XXXX11/ban\",\n  \"entities\": [],\n  \"data\": {\n    \"mute\": true\n  },\n  \"timestamp\": 1594628861058,\n  \"duration\": 1,\n  \"organization\": \"XXXX\",\n  \"applicationName\": \"testapp\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client.chatroom_mutelist().mute_all("12XXXX11").with_envelope().await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "POST",
+                path: "/chatrooms/12XXXX11/ban",
+                query: None,
+                body: None,
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[("accept", "application/json")],
+            },
+        )
+        .await;
+    let response = result.expect("mute_all_chatroom_members example `easemob_2023`");
+    support::assert_decoded(&response, &[("/data/mute", "true")]);
+}
+
+#[tokio::test]
 async fn unmute_all_chatroom_members_doc() {
     let server = support::MockApi::start(
             200u16,
@@ -1119,6 +2783,94 @@ async fn unmute_all_chatroom_members_doc() {
         .await;
     let response = result.expect("unmute_all_chatroom_members example `doc`");
     support::assert_decoded(&response, &[("/data/mute", "false")]);
+}
+
+#[tokio::test]
+async fn unmute_all_chatroom_members_easemob() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"action\": \"delete\",\n  \"application\": \"5cXXXX75d\",\n  \"uri\": \"https://XXXX/XXXX/XXXX/chatrooms/12XXXX11/ban\",\n  \"entities\": [],\n  \"data\": {\n    \"mute\": false\n  },\n  \"timestamp\": 1594628899502,\n  \"duration\": 1,\n  \"organization\": \"XXXX\",\n  \"applicationName\": \"testapp\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client.chatroom_mutelist().unmute_all("12XXXX11").with_envelope().await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "DELETE",
+                path: "/chatrooms/12XXXX11/ban",
+                query: None,
+                body: None,
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[("accept", "application/json")],
+            },
+        )
+        .await;
+    let response = result.expect("unmute_all_chatroom_members example `easemob`");
+    support::assert_decoded(&response, &[("/data/mute", "false")]);
+}
+
+#[tokio::test]
+async fn unmute_all_chatroom_members_easemob_2023() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"action\": \"delete\",\n  \"application\": \"5cXXXX75d\",\n  \"uri\": \"http://XXXX/XXXX/XXXX/chatrooms/12XXXX11/ban\",\n  \"entities\": [],\n  \"data\": {\n    \"mute\": false\n  },\n  \"timestamp\": 1594628899502,\n  \"duration\": 1,\n  \"organization\": \"XXXX\",\n  \"applicationName\": \"testapp\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client.chatroom_mutelist().unmute_all("12XXXX11").with_envelope().await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "DELETE",
+                path: "/chatrooms/12XXXX11/ban",
+                query: None,
+                body: None,
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[("accept", "application/json")],
+            },
+        )
+        .await;
+    let response = result.expect("unmute_all_chatroom_members example `easemob_2023`");
+    support::assert_decoded(&response, &[("/data/mute", "false")]);
+}
+
+#[tokio::test]
+async fn mute_chatroom_members_by_tag_easemob() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"action\": \"put\",\n  \"application\": \"52XXXXf0\",\n  \"uri\": \"https://XXXX/XXXX/XXXX/chatrooms/12XXXX11/tag/mute\",\n  \"entities\":[],\n  \"data\": {\n    \"result\": true\n  },\n  \"timestamp\": 1489072189508,\n  \"duration\": 0,\n  \"properties\":{},\n  \"organization\": \"XXXX\",\n  \"applicationName\": \"testapp\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .chatroom_mutelist()
+        .mute_by_tag("12XXXX11", 30, "t1")
+        .with_envelope()
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "PUT",
+                path: "/chatrooms/12XXXX11/tag/mute",
+                query: None,
+                body: Some("{\n    \"tag\": \"t1\",\n    \"mute_duration\": 30\n}\n"),
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[
+                    ("accept", "application/json"),
+                    ("content-type", "application/json"),
+                ],
+            },
+        )
+        .await;
+    let response = result.expect("mute_chatroom_members_by_tag example `easemob`");
+    support::assert_decoded(&response, &[("/data/result", "true")]);
 }
 
 #[tokio::test]
@@ -1156,6 +2908,66 @@ async fn add_chatroom_super_admin_doc() {
 }
 
 #[tokio::test]
+async fn add_chatroom_super_admin_easemob() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"action\": \"post\",\n  \"application\": \"09XXXX34\",\n  \"applicationName\": \"XXXX\",\n  \"data\": {\n    \"result\": \"success\",\n    \"resource\": \"\"\n  },\n  \"duration\": 1,\n  \"entities\": [],\n  \"organization\": \"XXXX\",\n  \"timestamp\": 1656488117703,\n  \"uri\": \"https://XXXX/XXXX/XXXX/chatrooms/super_admin\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client.chatroom_super_admins().add("user1").with_envelope().await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "POST",
+                path: "/chatrooms/super_admin",
+                query: None,
+                body: Some("{\n    \"superadmin\": \"user1\"\n}\n"),
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[("content-type", "application/json")],
+            },
+        )
+        .await;
+    let response = result.expect("add_chatroom_super_admin example `easemob`");
+    support::assert_decoded(
+        &response,
+        &[("/data/resource", "\"\""), ("/data/result", "\"success\"")],
+    );
+}
+
+#[tokio::test]
+async fn add_chatroom_super_admin_easemob_2023() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n    \"action\": \"post\",\n    \"application\": \"09XXXX34\",\n    \"applicationName\": \"XXXX\",\n    \"data\": {\n        \"result\": \"success\",\n        \"resource\": \"\"\n    },\n    \"duration\": 1,\n    \"entities\": [],\n    \"organization\": \"XXXX\",\n    \"timestamp\": 1656488117703,\n    \"uri\": \"http://XXXX/XXXX/XXXX/chatrooms/super_admin\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client.chatroom_super_admins().add("user1").with_envelope().await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "POST",
+                path: "/chatrooms/super_admin",
+                query: None,
+                body: Some("{\n    \"superadmin\": \"user1\"\n}\n"),
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[("content-type", "application/json")],
+            },
+        )
+        .await;
+    let response = result.expect("add_chatroom_super_admin example `easemob_2023`");
+    support::assert_decoded(
+        &response,
+        &[("/data/resource", "\"\""), ("/data/result", "\"success\"")],
+    );
+}
+
+#[tokio::test]
 async fn remove_chatroom_super_admin_doc() {
     let server = support::MockApi::start(
             200u16,
@@ -1182,6 +2994,66 @@ async fn remove_chatroom_super_admin_doc() {
     support::assert_decoded(
         &response,
         &[("/action", "\"delete\""), ("/data/newSuperAdmin", "\"XXXX\"")],
+    );
+}
+
+#[tokio::test]
+async fn remove_chatroom_super_admin_easemob() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"action\": \"delete\",\n  \"application\": \"09XXXX34\",\n  \"applicationName\": \"XXXX\",\n  \"data\": {\n    \"newSuperAdmin\": \"XXXX\",\n    \"resource\": \"\"\n  },\n  \"duration\": 0,\n  \"entities\": [],\n  \"organization\": \"XXXX\",\n  \"properties\": {},\n  \"timestamp\": 1656488154100,\n  \"uri\": \"https://XXXX/XXXX/XXXX/chatrooms/super_admin/XXXX\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client.chatroom_super_admins().remove("XXXX").with_envelope().await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "DELETE",
+                path: "/chatrooms/super_admin/XXXX",
+                query: None,
+                body: None,
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[],
+            },
+        )
+        .await;
+    let response = result.expect("remove_chatroom_super_admin example `easemob`");
+    support::assert_decoded(
+        &response,
+        &[("/data/newSuperAdmin", "\"XXXX\""), ("/data/resource", "\"\"")],
+    );
+}
+
+#[tokio::test]
+async fn remove_chatroom_super_admin_easemob_2023() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n    \"action\": \"delete\",\n    \"application\": \"09XXXX34\",\n    \"applicationName\": \"XXXX\",\n    \"data\": {\n        \"newSuperAdmin\": \"XXXX\",\n        \"resource\": \"\"\n    },\n    \"duration\": 0,\n    \"entities\": [],\n    \"organization\": \"XXXX\",\n    \"properties\": {},\n    \"timestamp\": 1656488154100,\n    \"uri\": \"http://XXXX/XXXX/XXXX/chatrooms/super_admin/XXXX\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client.chatroom_super_admins().remove("XXXX").with_envelope().await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "DELETE",
+                path: "/chatrooms/super_admin/XXXX",
+                query: None,
+                body: None,
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[],
+            },
+        )
+        .await;
+    let response = result.expect("remove_chatroom_super_admin example `easemob_2023`");
+    support::assert_decoded(
+        &response,
+        &[("/data/newSuperAdmin", "\"XXXX\""), ("/data/resource", "\"\"")],
     );
 }
 
@@ -1219,6 +3091,151 @@ async fn list_chatroom_super_admins_doc() {
         &response,
         &[("/count", "3"), ("/data/0", "\"yifan4\""), ("/data/2", "\"yifan2\"")],
     );
+}
+
+#[tokio::test]
+async fn list_chatroom_super_admins_easemob() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"action\": \"get\",\n  \"application\": \"9fXXXX04\",\n  \"params\": {\n    \"pagesize\": [\"2\"],\n    \"pagenum\": [\"2\"]\n  },\n  \"uri\": \"https://XXXX/XXXX/XXXX/chatrooms/super_admin\",\n  \"entities\": [],\n  \"data\": [\"hXXXX1\", \"hXXXX11\", \"hXXXX10\"],\n  \"timestamp\": 1596187292391,\n  \"duration\": 0,\n  \"organization\": \"XXXX\",\n  \"applicationName\": \"testapp\",\n  \"count\": 3\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .chatroom_super_admins()
+        .list()
+        .pagenum(2)
+        .pagesize(2)
+        .with_envelope()
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "GET",
+                path: "/chatrooms/super_admin",
+                query: Some("pagenum=2&pagesize=2"),
+                body: None,
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[],
+            },
+        )
+        .await;
+    let response = result.expect("list_chatroom_super_admins example `easemob`");
+    support::assert_decoded(
+        &response,
+        &[
+            ("/data/0", "\"hXXXX1\""),
+            ("/params/pagenum/0", "\"2\""),
+            ("/params/pagesize/0", "\"2\""),
+        ],
+    );
+}
+
+#[tokio::test]
+async fn list_chatroom_super_admins_easemob_2023() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n    \"action\": \"get\",\n    \"application\": \"9fXXXX04\",\n    \"params\": {\n        \"pagesize\": [\n            \"2\"\n        ],\n        \"pagenum\": [\n            \"2\"\n        ]\n    },\n    \"uri\": \"http://XXXX/XXXX/XXXX/chatrooms/super_admin\",\n    \"entities\": [],\n    \"data\": [\n        \"hXXXX1\",\n        \"hXXXX11\",\n        \"hXXXX10\"\n    ],\n    \"timestamp\": 1596187292391,\n    \"duration\": 0,\n    \"organization\": \"XXXX\",\n    \"applicationName\": \"testapp\",\n    \"count\": 3\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .chatroom_super_admins()
+        .list()
+        .pagenum(2)
+        .pagesize(2)
+        .with_envelope()
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "GET",
+                path: "/chatrooms/super_admin",
+                query: Some("pagenum=2&pagesize=2"),
+                body: None,
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[],
+            },
+        )
+        .await;
+    let response = result.expect("list_chatroom_super_admins example `easemob_2023`");
+    support::assert_decoded(
+        &response,
+        &[
+            ("/data/0", "\"hXXXX1\""),
+            ("/params/pagenum/0", "\"2\""),
+            ("/params/pagesize/0", "\"2\""),
+        ],
+    );
+}
+
+#[tokio::test]
+async fn set_chatroom_user_tags_easemob() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"action\": \"put\",\n  \"application\": \"52XXXXf0\",\n  \"uri\": \"https://XXXX/XXXX/XXXX/chatrooms/12XXXX11/users/u10/tag\",\n  \"entities\":[],\n  \"data\": {\n    \"result\": true\n  },\n  \"timestamp\": 1489072189508,\n  \"properties\":{},\n  \"duration\": 0,\n  \"organization\": \"XXXX\",\n  \"applicationName\": \"testapp\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .chatroom_user_tags()
+        .set("12XXXX11", "u10", ["t1", "t2"])
+        .with_envelope()
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "PUT",
+                path: "/chatrooms/12XXXX11/users/u10/tag",
+                query: None,
+                body: Some("{\n    \"tags\": [\"t1\", \"t2\"]\n}\n"),
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[
+                    ("accept", "application/json"),
+                    ("content-type", "application/json"),
+                ],
+            },
+        )
+        .await;
+    let response = result.expect("set_chatroom_user_tags example `easemob`");
+    support::assert_decoded(&response, &[("/data/result", "true")]);
+}
+
+#[tokio::test]
+async fn get_chatroom_user_tags_easemob() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"action\": \"get\",\n  \"application\": \"52XXXXf0\",\n  \"uri\": \"https://XXXX/XXXX/XXXX/chatrooms/12XXXX11/users/u10/tag\",\n  \"entities\":[],\n  \"data\": {\n    \"t2\":\"1730790248255\"\n  },\n  \"timestamp\": 1489072189508,\n  \"properties\":{},\n  \"duration\": 0,\n  \"organization\": \"XXXX\",\n  \"applicationName\": \"testapp\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .chatroom_user_tags()
+        .get("12XXXX11", "u10")
+        .with_envelope()
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "GET",
+                path: "/chatrooms/12XXXX11/users/u10/tag",
+                query: None,
+                body: None,
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[("accept", "application/json")],
+            },
+        )
+        .await;
+    let response = result.expect("get_chatroom_user_tags example `easemob`");
+    support::assert_decoded(&response, &[("/data/t2", "\"1730790248255\"")]);
 }
 
 #[tokio::test]
@@ -1260,6 +3277,44 @@ async fn create_chatroom_doc() {
 }
 
 #[tokio::test]
+async fn create_chatroom_easemob() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"data\": {\n    \"id\": \"66XXXX33\"\n  }\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .chatrooms()
+        .create("testchatroom1", "test", "user1")
+        .maxusers(300)
+        .members(["user2"])
+        .with_envelope()
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "POST",
+                path: "/chatrooms",
+                query: None,
+                body: Some(
+                    "{\n   \"name\": \"testchatroom1\",\n   \"description\": \"test\",\n   \"maxusers\": 300,\n   \"owner\": \"user1\",\n   \"members\": [\n     \"user2\"\n   ]\n }\n",
+                ),
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[
+                    ("accept", "application/json"),
+                    ("content-type", "application/json"),
+                ],
+            },
+        )
+        .await;
+    let response = result.expect("create_chatroom example `easemob`");
+    support::assert_decoded(&response, &[("/data/id", "\"66XXXX33\"")]);
+}
+
+#[tokio::test]
 async fn list_chatrooms_doc() {
     let server = support::MockApi::start(
             200u16,
@@ -1295,6 +3350,40 @@ async fn list_chatrooms_doc() {
 }
 
 #[tokio::test]
+async fn list_chatrooms_easemob() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"data\": [\n    {\n      \"id\": \"662XXXX13\",\n      \"name\": \"testchatroom1\",\n      \"owner\": \"user1\",\n      \"affiliations_count\": 2\n    }\n  ]\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client.chatrooms().list().limit(10).with_envelope().await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "GET",
+                path: "/chatrooms",
+                query: Some("limit=10"),
+                body: None,
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[],
+            },
+        )
+        .await;
+    let response = result.expect("list_chatrooms example `easemob`");
+    support::assert_decoded(
+        &response,
+        &[
+            ("/data/0/affiliations_count", "2"),
+            ("/data/0/id", "\"662XXXX13\""),
+            ("/data/0/owner", "\"user1\""),
+        ],
+    );
+}
+
+#[tokio::test]
 async fn list_user_joined_chatrooms_doc() {
     let server = support::MockApi::start(
             200u16,
@@ -1321,6 +3410,76 @@ async fn list_user_joined_chatrooms_doc() {
     support::assert_decoded(
         &response,
         &[("/data/0/id", "\"66211860774913\""), ("/data/0/name", "\"test\"")],
+    );
+}
+
+#[tokio::test]
+async fn list_user_joined_chatrooms_easemob() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n    \"action\": \"get\",\n    \"application\": \"48472d89-5846-XXXX-XXXX-5fa4b79af9b1\",\n    \"applicationName\": \"XXXX\",\n    \"count\": 2,\n    \"data\": [\n        {\n            \"id\": \"216295074234369\",\n            \"name\": \"fd\",\n            \"disabled\": \"false\"\n        },\n        {\n            \"id\": \"216294461865985\",\n            \"name\": \"testChatRoom\",\n            \"disabled\": \"false\"\n        }\n    ],\n    \"duration\": 0,\n    \"entities\": [],\n    \"organization\": \"XXXX\",\n    \"params\": {\n        \"pagesize\": [\n            \"10\"\n        ],\n        \"pagenum\": [\n            \"1\"\n        ]\n    },\n    \"properties\": {},\n    \"timestamp\": 1685673568976,\n    \"uri\": \"http://XXXX/XXXX/XXXX/users/user2/joined_chatrooms\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .chatrooms()
+        .list_joined_by("user1")
+        .pagenum(1)
+        .pagesize(10)
+        .with_envelope()
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "GET",
+                path: "/users/user1/joined_chatrooms",
+                query: Some("pagenum=1&pagesize=10"),
+                body: None,
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[("accept", "application/json")],
+            },
+        )
+        .await;
+    let response = result.expect("list_user_joined_chatrooms example `easemob`");
+    support::assert_decoded(
+        &response,
+        &[
+            ("/count", "2"),
+            ("/data/0/id", "\"216295074234369\""),
+            ("/data/1/name", "\"testChatRoom\""),
+        ],
+    );
+}
+
+#[tokio::test]
+async fn list_user_joined_chatrooms_easemob_2023() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"data\": [\n    {\n      \"id\": \"662XXXX13\",\n      \"name\": \"testchatroom1\"\n    }\n  ]\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client.chatrooms().list_joined_by("user1").with_envelope().await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "GET",
+                path: "/users/user1/joined_chatrooms",
+                query: None,
+                body: None,
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[("accept", "application/json")],
+            },
+        )
+        .await;
+    let response = result.expect("list_user_joined_chatrooms example `easemob_2023`");
+    support::assert_decoded(
+        &response,
+        &[("/data/0/id", "\"662XXXX13\""), ("/data/0/name", "\"testchatroom1\"")],
     );
 }
 
@@ -1355,6 +3514,75 @@ async fn get_chatrooms_doc() {
             ("/data/0/affiliations/1/owner", "\"user2\""),
             ("/data/1/invite_need_confirm", "true"),
             ("/data/1/maxusers", "10000"),
+        ],
+    );
+}
+
+#[tokio::test]
+async fn get_chatrooms_easemob() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"data\": [{\n    \"id\": \"662XXXX13\",\n    \"name\": \"testchatroom1\",\n    \"description\": \"test\",\n    \"membersonly\": false,\n    \"allowinvites\": false,\n    \"maxusers\": 200,\n    \"owner\": \"user1\",\n    \"created\": 1542542951527,\n    \"custom\": \"\",\n    \"affiliations_count\": 2,\n    \"affiliations\": [\n      {\n        \"member\": \"user2\"\n      },\n      {\n        \"owner\": \"user1\"\n      }\n    ],\n    \"public\": true,\n    \"mute\": false\n  }]\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client.chatrooms().get(["662XXXX13"]).with_envelope().await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "GET",
+                path: "/chatrooms/662XXXX13",
+                query: None,
+                body: None,
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[("accept", "application/json")],
+            },
+        )
+        .await;
+    let response = result.expect("get_chatrooms example `easemob`");
+    support::assert_decoded(
+        &response,
+        &[
+            ("/data/0/affiliations/1/owner", "\"user1\""),
+            ("/data/0/id", "\"662XXXX13\""),
+            ("/data/0/maxusers", "200"),
+            ("/data/0/mute", "false"),
+        ],
+    );
+}
+
+#[tokio::test]
+async fn get_chatrooms_easemob_manage() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"data\": [{\n    \"id\": \"662XXXX13\",\n    \"name\": \"testchatroom1\",\n    \"description\": \"test\",\n    \"membersonly\": false,\n    \"allowinvites\": false,\n    \"maxusers\": 200,\n    \"owner\": \"user1\",\n    \"created\": 1542542951527,\n    \"custom\": \"\",\n    \"affiliations_count\": 2,\n    \"affiliations\": [\n      {\n        \"member\": \"user2\"\n      },\n      {\n        \"owner\": \"user1\"\n      }\n    ],\n    \"public\": true\n  }]\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client.chatrooms().get(["662XXXX13"]).with_envelope().await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "GET",
+                path: "/chatrooms/662XXXX13",
+                query: None,
+                body: None,
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[("accept", "application/json")],
+            },
+        )
+        .await;
+    let response = result.expect("get_chatrooms example `easemob_manage`");
+    support::assert_decoded(
+        &response,
+        &[
+            ("/data/0/affiliations/0/member", "\"user2\""),
+            ("/data/0/affiliations_count", "2"),
+            ("/data/0/id", "\"662XXXX13\""),
         ],
     );
 }
@@ -1406,6 +3634,85 @@ async fn update_chatroom_doc() {
 }
 
 #[tokio::test]
+async fn update_chatroom_easemob() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"data\": {\n    \"description\": true,\n    \"maxusers\": true,\n    \"groupname\": true\n  }\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .chatrooms()
+        .update("662XXXX13")
+        .name("testchatroom")
+        .description("test")
+        .maxusers(300)
+        .with_envelope()
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "PUT",
+                path: "/chatrooms/662XXXX13",
+                query: None,
+                body: Some(
+                    "{\n   \"name\": \"testchatroom\",\n   \"description\": \"test\",\n   \"maxusers\": 300\n }\n",
+                ),
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[
+                    ("accept", "application/json"),
+                    ("content-type", "application/json"),
+                ],
+            },
+        )
+        .await;
+    let response = result.expect("update_chatroom example `easemob`");
+    support::assert_decoded(
+        &response,
+        &[("/data/groupname", "true"), ("/data/maxusers", "true")],
+    );
+}
+
+#[tokio::test]
+async fn transfer_chatroom_ownership_easemob() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"action\": \"put\",\n  \"application\": \"8bXXXX02\",\n  \"uri\": \"https://XXXX/XXXX/XXXX/chatrooms/66XXXX85\",\n  \"entities\": [],\n  \"data\": {\n    \"newowner\": true\n  },\n  \"timestamp\": 1542537813420,\n  \"duration\": 0,\n  \"organization\": \"XXXX\",\n  \"applicationName\": \"testapp\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .chatrooms()
+        .transfer_ownership("66XXXX85", "user2")
+        .with_envelope()
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "PUT",
+                path: "/chatrooms/66XXXX85",
+                query: None,
+                body: Some("{\n    \"newowner\": \"user2\"\n   }\n"),
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[
+                    ("accept", "application/json"),
+                    ("content-type", "application/json"),
+                ],
+            },
+        )
+        .await;
+    let response = result.expect("transfer_chatroom_ownership example `easemob`");
+    support::assert_decoded(
+        &response,
+        &[("/action", "\"put\""), ("/data/newowner", "true")],
+    );
+}
+
+#[tokio::test]
 async fn delete_chatroom_doc() {
     let server = support::MockApi::start(
             200u16,
@@ -1440,6 +3747,66 @@ async fn delete_chatroom_doc() {
 }
 
 #[tokio::test]
+async fn delete_chatroom_easemob() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"action\": \"delete\",\n  \"application\": \"8beXXXX02\",\n  \"uri\": \"https://XXXX/XXXX/XXXX/chatrooms/662XXXX13\",\n  \"entities\": [],\n  \"data\": {\n    \"success\": true,\n    \"id\": \"662XXXX13\"\n  },\n  \"timestamp\": 1542545100474,\n  \"duration\": 0,\n  \"organization\": \"XXXX\",\n  \"applicationName\": \"testapp\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client.chatrooms().delete("662XXXX13").with_envelope().await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "DELETE",
+                path: "/chatrooms/662XXXX13",
+                query: None,
+                body: None,
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[("accept", "application/json")],
+            },
+        )
+        .await;
+    let response = result.expect("delete_chatroom example `easemob`");
+    support::assert_decoded(
+        &response,
+        &[("/data/id", "\"662XXXX13\""), ("/data/success", "true")],
+    );
+}
+
+#[tokio::test]
+async fn delete_chatroom_easemob_2023() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"action\": \"delete\",\n  \"application\": \"8beXXXX02\",\n  \"uri\": \"http://XXXX/XXXX/XXXX/chatrooms/662XXXX13\",\n  \"entities\": [],\n  \"data\": {\n    \"success\": true,\n    \"id\": \"662XXXX13\"\n  },\n  \"timestamp\": 1542545100474,\n  \"duration\": 0,\n  \"organization\": \"XXXX\",\n  \"applicationName\": \"testapp\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client.chatrooms().delete("662XXXX13").with_envelope().await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "DELETE",
+                path: "/chatrooms/662XXXX13",
+                query: None,
+                body: None,
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[("accept", "application/json")],
+            },
+        )
+        .await;
+    let response = result.expect("delete_chatroom example `easemob_2023`");
+    support::assert_decoded(
+        &response,
+        &[("/data/id", "\"662XXXX13\""), ("/data/success", "true")],
+    );
+}
+
+#[tokio::test]
 async fn get_chatroom_announcement_doc() {
     let server = support::MockApi::start(
             200u16,
@@ -1470,6 +3837,60 @@ async fn get_chatroom_announcement_doc() {
             ("/data/announcement", "\"chat room announcement text\""),
         ],
     );
+}
+
+#[tokio::test]
+async fn get_chatroom_announcement_easemob() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"action\": \"get\",\n  \"application\": \"52XXXXf0\",\n  \"uri\": \"https://XXXX/XXXX/XXXX/chatrooms/12XXXX11/announcement\",\n  \"entities\": [],\n  \"data\": {\n    \"announcement\": \"XXXX.\"\n  },\n  \"timestamp\": 1542363546590,\n  \"duration\": 0,\n  \"organization\": \"XXXX\",\n  \"applicationName\": \"testapp\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client.chatrooms().get_announcement("12XXXX11").with_envelope().await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "GET",
+                path: "/chatrooms/12XXXX11/announcement",
+                query: None,
+                body: None,
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[("accept", "application/json")],
+            },
+        )
+        .await;
+    let response = result.expect("get_chatroom_announcement example `easemob`");
+    support::assert_decoded(&response, &[("/data/announcement", "\"XXXX.\"")]);
+}
+
+#[tokio::test]
+async fn get_chatroom_announcement_easemob_2023() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"action\": \"get\",\n  \"application\": \"52XXXXf0\",\n  \"uri\": \"http://XXXX/XXXX/XXXX/chatrooms/12XXXX11/announcement\",\n  \"entities\": [],\n  \"data\": {\n    \"announcement\" : \"XXXX.\"\n  },\n  \"timestamp\": 1542363546590,\n  \"duration\": 0,\n  \"organization\": \"XXXX\",\n  \"applicationName\": \"testapp\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client.chatrooms().get_announcement("12XXXX11").with_envelope().await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "GET",
+                path: "/chatrooms/12XXXX11/announcement",
+                query: None,
+                body: None,
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[("accept", "application/json")],
+            },
+        )
+        .await;
+    let response = result.expect("get_chatroom_announcement example `easemob_2023`");
+    support::assert_decoded(&response, &[("/data/announcement", "\"XXXX.\"")]);
 }
 
 #[tokio::test]
@@ -1510,6 +3931,43 @@ async fn update_chatroom_announcement_doc() {
             ("/data/id", "\"12XXXX11\""),
             ("/data/result", "true"),
         ],
+    );
+}
+
+#[tokio::test]
+async fn update_chatroom_announcement_easemob() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"action\": \"post\",\n  \"application\": \"52XXXXf0\",\n  \"uri\": \"https://XXXX/XXXX/XXXX/chatrooms/12XXXX11/announcement\",\n  \"entities\": [],\n  \"data\": {\n    \"id\": \"12XXXX11\",\n    \"result\": true\n  },\n  \"timestamp\": 1594808604236,\n  \"duration\": 0,\n  \"organization\": \"XXXX\",\n  \"applicationName\": \"testapp\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .chatrooms()
+        .update_announcement("12XXXX11", "聊天室公告…")
+        .with_envelope()
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "POST",
+                path: "/chatrooms/12XXXX11/announcement",
+                query: None,
+                body: Some("{\"announcement\" : \"聊天室公告…\"}\n"),
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[
+                    ("accept", "application/json"),
+                    ("content-type", "application/json"),
+                ],
+            },
+        )
+        .await;
+    let response = result.expect("update_chatroom_announcement example `easemob`");
+    support::assert_decoded(
+        &response,
+        &[("/data/id", "\"12XXXX11\""), ("/data/result", "true")],
     );
 }
 
@@ -8703,6 +11161,82 @@ async fn set_push_nickname_doc() {
 }
 
 #[tokio::test]
+async fn set_push_nickname_easemob() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"action\": \"put\",\n  \"application\": \"8be024f0-XXXX-XXXX-XXXX-5d598d5f8402\",\n  \"path\": \"/users\",\n  \"uri\": \"https://XXXX/XXXX/XXXX/users/XXXX\",\n  \"entities\": [\n    {\n      \"uuid\": \"4759aa70-XXXX-XXXX-XXXX-6fa0510823ba\",\n      \"type\": \"user\",\n      \"created\": 1542595573399,\n      \"modified\": 1542596083687,\n      \"username\": \"user1\",\n      \"activated\": true,\n      \"nickname\": \"testuser\"\n    }\n  ],\n  \"timestamp\": 1542596083685,\n  \"duration\": 6,\n  \"organization\": \"agora-demo\",\n  \"applicationName\": \"testapp\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .offline_push()
+        .set_nickname("XXXX")
+        .nickname("testuser")
+        .with_envelope()
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "PUT",
+                path: "/users/XXXX",
+                query: None,
+                body: Some("{ \"nickname\": \"testuser\"   }\n"),
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[
+                    ("accept", "application/json"),
+                    ("content-type", "application/json"),
+                ],
+            },
+        )
+        .await;
+    let response = result.expect("set_push_nickname example `easemob`");
+    support::assert_decoded(
+        &response,
+        &[("/data/0/nickname", "\"testuser\""), ("/data/0/username", "\"user1\"")],
+    );
+}
+
+#[tokio::test]
+async fn set_push_nickname_easemob_2023() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"action\": \"put\",\n  \"application\": \"8be024f0-XXXX-XXXX-XXXX-5d598d5f8402\",\n  \"path\": \"/users\",\n  \"uri\": \"https://XXXX/XXXX/XXXX/users\",\n  \"entities\": [\n        {\n            \"uuid\": \"4759aa70-XXXX-XXXX-XXXX-6fa0510823ba\",\n            \"type\": \"user\",\n            \"created\": 1542595573399,\n            \"modified\": 1542596083687,\n            \"username\": \"user1\",\n            \"activated\": true,\n            \"nickname\": \"testuser\"\n        }\n    ],\n    \"timestamp\": 1542596083685,\n    \"duration\": 6,\n    \"organization\": \"agora-demo\",\n    \"applicationName\": \"testapp\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .offline_push()
+        .set_nickname("user1")
+        .nickname("testuser")
+        .with_envelope()
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "PUT",
+                path: "/users/user1",
+                query: None,
+                body: Some("{    \"nickname\": \"testuser\"   }\n"),
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[
+                    ("accept", "application/json"),
+                    ("content-type", "application/json"),
+                ],
+            },
+        )
+        .await;
+    let response = result.expect("set_push_nickname example `easemob_2023`");
+    support::assert_decoded(
+        &response,
+        &[("/data/0/nickname", "\"testuser\""), ("/organization", "\"agora-demo\"")],
+    );
+}
+
+#[tokio::test]
 async fn set_push_display_style_doc() {
     let server = support::MockApi::start(
             200u16,
@@ -8732,6 +11266,154 @@ async fn set_push_display_style_doc() {
             ("/data/0/notification_display_style", "1"),
             ("/data/0/notifier_name", "\"2882303761517426801\""),
         ],
+    );
+}
+
+#[tokio::test]
+async fn set_push_display_style_easemob() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"action\": \"put\",\n  \"application\": \"17d59e50-XXXX-XXXX-XXXX-0dc80c0f5e99\",\n  \"path\": \"/users\",\n  \"uri\": \"https://XXXX/XXXX/XXXX/users/XXXX\",\n  \"entities\": [\n    {\n      \"uuid\": \"3b8c9890-XXXX-XXXX-XXXX-f50bf55cafad\",\n      \"type\": \"user\",\n      \"created\": 1530276298905,\n      \"modified\": 1534407146060,\n      \"username\": \"user1\",\n      \"activated\": true,\n      \"notification_display_style\": 1,\n      \"nickname\": \"testuser\",\n      \"notifier_name\": \"2882303761517426801\"\n    }\n  ],\n  \"timestamp\": 1534407146058,\n  \"duration\": 3,\n  \"organization\": \"1112171214115068\",\n  \"applicationName\": \"testapp\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .offline_push()
+        .set_display_style("XXXX", 1)
+        .with_envelope()
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "PUT",
+                path: "/users/XXXX",
+                query: None,
+                body: Some("{\"notification_display_style\": 1}\n"),
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[("content-type", "application/json")],
+            },
+        )
+        .await;
+    let response = result.expect("set_push_display_style example `easemob`");
+    support::assert_decoded(
+        &response,
+        &[
+            ("/data/0/notification_display_style", "1"),
+            ("/data/0/notifier_name", "\"2882303761517426801\""),
+        ],
+    );
+}
+
+#[tokio::test]
+async fn set_push_display_style_easemob_2023() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n    \"action\" : \"put\",\n    \"application\" : \"17d59e50-XXXX-XXXX-XXXX-0dc80c0f5e99\",\n    \"path\" : \"/users\",\n    \"uri\" : \"https://XXXX/XXXX/XXXX/users\",\n    \"entities\" : [\n        {\n            \"uuid\" : \"3b8c9890-XXXX-XXXX-XXXX-f50bf55cafad\",\n            \"type\" : \"user\",\n            \"created\" : 1530276298905,\n            \"modified\" : 1534407146060,\n            \"username\" : \"user1\",\n            \"activated\" : true,\n            \"notification_no_disturbing\" : false,\n            \"notification_no_disturbing_start\" : 1,\n            \"notification_no_disturbing_end\" : 3,\n            \"notification_display_style\" : 1,\n            \"nickname\" : \"testuser\",\n            \"notifier_name\" : \"2882303761517426801\"\n        }\n    ],\n    \"timestamp\" : 1534407146058,\n    \"duration\" : 3,\n    \"organization\" : \"1112171214115068\",\n    \"applicationName\" : \"testapp\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client.offline_push().set_display_style("a", 1).with_envelope().await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "PUT",
+                path: "/users/a",
+                query: None,
+                body: Some("{\"notification_display_style\": 1}\n"),
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[],
+            },
+        )
+        .await;
+    let response = result.expect("set_push_display_style example `easemob_2023`");
+    support::assert_decoded(
+        &response,
+        &[
+            ("/data/0/notification_display_style", "1"),
+            ("/data/0/notification_no_disturbing", "false"),
+        ],
+    );
+}
+
+#[tokio::test]
+async fn set_push_no_disturbing_easemob() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n    \"action\" : \"put\",\n    \"application\" : \"17d59e50-XXXX-XXXX-XXXX-0dc80c0f5e99\",\n    \"path\" : \"/users\",\n    \"uri\" : \"https://XXXX/XXXX/XXXX/users\",\n    \"entities\" : [\n        {\n            \"uuid\" : \"3b8c9890-XXXX-XXXX-XXXX-f50bf55cafad\",\n            \"type\" : \"user\",\n            \"created\" : 1530276298905,\n            \"modified\" : 1534405429835,\n            \"username\" : \"User1\",\n            \"activated\" : true,\n            \"notification_no_disturbing\" : true,\n            \"notification_no_disturbing_start\" : 1,\n            \"notification_no_disturbing_end\" : 3,\n            \"notification_display_style\" : 0,\n            \"nickname\" : \"testuser\",\n            \"notifier_name\" : \"2882303761517426801\"\n        }\n    ],\n    \"timestamp\" : 1534405429833,\n    \"duration\" : 4,\n    \"organization\" : \"1112171214115068\",\n    \"applicationName\" : \"testapp\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .offline_push()
+        .set_no_disturbing("a")
+        .notification_no_disturbing(true)
+        .notification_no_disturbing_start("1")
+        .notification_no_disturbing_end("3")
+        .with_envelope()
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "PUT",
+                path: "/users/a",
+                query: None,
+                body: Some(
+                    "{\"notification_no_disturbing\": true,\"notification_no_disturbing_start\": \"1\",\"notification_no_disturbing_end\": \"3\"}\n",
+                ),
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[],
+            },
+        )
+        .await;
+    let response = result.expect("set_push_no_disturbing example `easemob`");
+    support::assert_decoded(
+        &response,
+        &[
+            ("/data/0/notification_no_disturbing", "true"),
+            ("/data/0/notification_no_disturbing_end", "3"),
+            ("/data/0/notification_no_disturbing_start", "1"),
+        ],
+    );
+}
+
+#[tokio::test]
+async fn set_push_no_disturbing_easemob_off() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n    \"action\" : \"put\",\n    \"application\" : \"17d59e50-XXXX-XXXX-XXXX-0dc80c0f5e99\",\n    \"path\" : \"/users\",\n    \"uri\" : \"https://XXXX/XXXX/XXXX/users\",\n    \"entities\" : [\n        {\n            \"uuid\" : \"3b8c9890-XXXX-XXXX-XXXX-f50bf55cafad\",\n            \"type\" : \"user\",\n            \"created\" : 1530276298905,\n            \"modified\" : 1534405429835,\n            \"username\" : \"User1\",\n            \"activated\" : true,\n            \"notification_no_disturbing\" : true,\n            \"notification_no_disturbing_start\" : 1,\n            \"notification_no_disturbing_end\" : 3,\n            \"notification_display_style\" : 0,\n            \"nickname\" : \"testuser\",\n            \"notifier_name\" : \"2882303761517426801\"\n        }\n    ],\n    \"timestamp\" : 1534405429833,\n    \"duration\" : 4,\n    \"organization\" : \"1112171214115068\",\n    \"applicationName\" : \"testapp\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .offline_push()
+        .set_no_disturbing("a")
+        .notification_no_disturbing(false)
+        .with_envelope()
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "PUT",
+                path: "/users/a",
+                query: None,
+                body: Some("{\"notification_no_disturbing\": false}\n"),
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[],
+            },
+        )
+        .await;
+    let response = result.expect("set_push_no_disturbing example `easemob_off`");
+    support::assert_decoded(
+        &response,
+        &[("/data/0/notification_display_style", "0"), ("/data/0/username", "\"User1\"")],
     );
 }
 
@@ -8779,6 +11461,89 @@ async fn set_push_notification_settings_doc() {
 }
 
 #[tokio::test]
+async fn set_push_notification_settings_easemob() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"path\": \"/users\",\n  \"uri\": \"https://XXXX/XXXX/XXXX/users/notification/user/XXXX\",\n  \"timestamp\": 1647503749918,\n  \"organization\": \"hx\",\n  \"application\": \"17fe201b-XXXX-XXXX-XXXX-1ed1ebd7b227\",\n  \"action\": \"put\",\n  \"data\": {\n    \"type\": \"NONE\",\n    \"ignoreDuration\": 1647590149924,\n    \"ignoreInterval\": \"21:30-08:00\"\n  },\n  \"duration\": 20,\n  \"applicationName\": \"hxdemo\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .offline_push()
+        .set_notification_settings("XXXX", "user", "XXXX")
+        .type_("NONE")
+        .ignore_interval("21:30-08:00")
+        .ignore_duration(86400000)
+        .with_envelope()
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "PUT",
+                path: "/users/XXXX/notification/user/XXXX",
+                query: None,
+                body: Some(
+                    "{\n    \"type\":\"NONE\",\n    \"ignoreInterval\":\"21:30-08:00\",\n    \"ignoreDuration\":86400000\n}\n",
+                ),
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[("content-type", "application/json")],
+            },
+        )
+        .await;
+    let response = result.expect("set_push_notification_settings example `easemob`");
+    support::assert_decoded(
+        &response,
+        &[("/data/ignoreDuration", "1647590149924"), ("/data/type", "\"NONE\"")],
+    );
+}
+
+#[tokio::test]
+async fn set_push_notification_settings_easemob_2023() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n    \"path\": \"/users\",\n    \"uri\": \"https://XXXX/XXXX/XXXX/users/notification/user/hxtest\",\n    \"timestamp\": 1647503749918,\n    \"organization\": \"hx\",\n    \"application\": \"17fe201b-XXXX-XXXX-XXXX-1ed1ebd7b227\",\n    \"action\": \"put\",\n    \"data\": {\n        \"type\": \"NONE\",\n        \"ignoreDuration\": 1647590149924,\n        \"ignoreInterval\": \"21:30-08:00\"\n    },\n    \"duration\": 20,\n    \"applicationName\": \"hxdemo\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .offline_push()
+        .set_notification_settings("XXXX", "user", "hxtest")
+        .type_("NONE")
+        .ignore_interval("21:30-08:00")
+        .ignore_duration(86400000)
+        .with_envelope()
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "PUT",
+                path: "/users/XXXX/notification/user/hxtest",
+                query: None,
+                body: Some(
+                    "{\n    \"type\":\"NONE\",\n    \"ignoreInterval\":\"21:30-08:00\",\n    \"ignoreDuration\":86400000\n}\n",
+                ),
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[("content-type", "application/json")],
+            },
+        )
+        .await;
+    let response = result
+        .expect("set_push_notification_settings example `easemob_2023`");
+    support::assert_decoded(
+        &response,
+        &[
+            ("/data/ignoreDuration", "1647590149924"),
+            ("/data/ignoreInterval", "\"21:30-08:00\""),
+            ("/data/type", "\"NONE\""),
+        ],
+    );
+}
+
+#[tokio::test]
 async fn get_push_notification_settings_doc() {
     let server = support::MockApi::start(
             200u16,
@@ -8809,6 +11574,79 @@ async fn get_push_notification_settings_doc() {
     support::assert_decoded(
         &response,
         &[("/data/ignoreInterval", "\"21:30-08:00\""), ("/data/type", "\"NONE\"")],
+    );
+}
+
+#[tokio::test]
+async fn get_push_notification_settings_easemob() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"path\": \"/users\",\n  \"uri\": \"https://XXXX/XXXX/XXXX/users/notification/chatgroup/12312312321\",\n  \"timestamp\": 1647503749918,\n  \"organization\": \"hx\",\n  \"application\": \"17fe201b-XXXX-XXXX-XXXX-1ed1ebd7b227\",\n  \"action\": \"get\",\n  \"data\": {\n    \"type\": \"NONE\",\n    \"ignoreDuration\": 1647590149924,\n    \"ignoreInterval\": \"21:30-08:00\"\n  },\n  \"duration\": 20,\n  \"applicationName\": \"XXXX\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .offline_push()
+        .get_notification_settings("XXXX", "chatgroup", "XXXX")
+        .with_envelope()
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "GET",
+                path: "/users/XXXX/notification/chatgroup/XXXX",
+                query: None,
+                body: None,
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[],
+            },
+        )
+        .await;
+    let response = result.expect("get_push_notification_settings example `easemob`");
+    support::assert_decoded(
+        &response,
+        &[("/data/ignoreInterval", "\"21:30-08:00\""), ("/data/type", "\"NONE\"")],
+    );
+}
+
+#[tokio::test]
+async fn get_push_notification_settings_easemob_2023() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n    \"path\": \"/users\",\n    \"uri\": \"https://XXXX/XXXX/XXXX/users/notification/chatgroup/12312312321\",\n    \"timestamp\": 1647503749918,\n    \"organization\": \"hx\",\n    \"application\": \"17fe201b-XXXX-XXXX-XXXX-1ed1ebd7b227\",\n    \"action\": \"get\",\n    \"data\": {\n        \"type\": \"NONE\",\n        \"ignoreDuration\": 1647590149924,\n        \"ignoreInterval\": \"21:30-08:00\"\n    },\n    \"duration\": 20,\n    \"applicationName\": \"hxdemo\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .offline_push()
+        .get_notification_settings("XXXX", "chatgroup", "12312312321")
+        .with_envelope()
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "GET",
+                path: "/users/XXXX/notification/chatgroup/12312312321",
+                query: None,
+                body: None,
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[],
+            },
+        )
+        .await;
+    let response = result
+        .expect("get_push_notification_settings example `easemob_2023`");
+    support::assert_decoded(
+        &response,
+        &[
+            ("/data/ignoreDuration", "1647590149924"),
+            ("/data/ignoreInterval", "\"21:30-08:00\""),
+            ("/data/type", "\"NONE\""),
+        ],
     );
 }
 
@@ -8844,6 +11682,68 @@ async fn set_push_translation_language_doc() {
 }
 
 #[tokio::test]
+async fn set_push_translation_language_easemob() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"path\": \"/users\",\n  \"uri\": \"https://XXXX/XXXX/XXXX/users/XXXX/notification/language\",\n  \"timestamp\": 1648089630244,\n  \"organization\": \"hx\",\n  \"application\": \"17fe201b-XXXX-XXXX-XXXX-1ed1ebd7b227\",\n  \"action\": \"put\",\n  \"data\": {\n    \"language\": \"EU\"\n  },\n  \"duration\": 66,\n  \"applicationName\": \"hxdemo\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .offline_push()
+        .set_translation_language("XXXX", "EU")
+        .with_envelope()
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "PUT",
+                path: "/users/XXXX/notification/language",
+                query: None,
+                body: Some("{\n    \"translationLanguage\":\"EU\"\n}\n"),
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[("content-type", "application/json")],
+            },
+        )
+        .await;
+    let response = result.expect("set_push_translation_language example `easemob`");
+    support::assert_decoded(&response, &[("/data/language", "\"EU\"")]);
+}
+
+#[tokio::test]
+async fn set_push_translation_language_easemob_2023() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n    \"path\": \"/users\",\n    \"uri\": \"https://XXXX/XXXX/XXXX/users/notification/language\",\n    \"timestamp\": 1648089630244,\n    \"organization\": \"hx\",\n    \"application\": \"17fe201b-XXXX-XXXX-XXXX-1ed1ebd7b227\",\n    \"action\": \"put\",\n    \"data\": {\n        \"language\": \"EU\"\n    },\n    \"duration\": 66,\n    \"applicationName\": \"hxdemo\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .offline_push()
+        .set_translation_language("XXXX", "EU")
+        .with_envelope()
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "PUT",
+                path: "/users/XXXX/notification/language",
+                query: None,
+                body: Some("{\n    \"translationLanguage\":\"EU\"\n}\n"),
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[("content-type", "application/json")],
+            },
+        )
+        .await;
+    let response = result.expect("set_push_translation_language example `easemob_2023`");
+    support::assert_decoded(&response, &[("/data/language", "\"EU\"")]);
+}
+
+#[tokio::test]
 async fn get_push_translation_language_doc() {
     let server = support::MockApi::start(
             200u16,
@@ -8872,6 +11772,216 @@ async fn get_push_translation_language_doc() {
         .await;
     let response = result.expect("get_push_translation_language example `doc`");
     support::assert_decoded(&response, &[("/data/language", "\"EU\"")]);
+}
+
+#[tokio::test]
+async fn get_push_translation_language_easemob() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"path\": \"/users\",\n  \"uri\": \"https://XXXX/XXXX/XXXX/users/XXXX/notification/language\",\n  \"timestamp\": 1648089630244,\n  \"organization\": \"hx\",\n  \"application\": \"17fe201b-XXXX-XXXX-XXXX-1ed1ebd7b227\",\n  \"action\": \"put\",\n  \"data\": {\n    \"language\": \"EU\"\n  },\n  \"duration\": 66,\n  \"applicationName\": \"hxdemo\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .offline_push()
+        .get_translation_language("XXXX")
+        .with_envelope()
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "GET",
+                path: "/users/XXXX/notification/language",
+                query: None,
+                body: None,
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[],
+            },
+        )
+        .await;
+    let response = result.expect("get_push_translation_language example `easemob`");
+    support::assert_decoded(&response, &[("/data/language", "\"EU\"")]);
+}
+
+#[tokio::test]
+async fn get_push_translation_language_easemob_2023() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n    \"path\": \"/users\",\n    \"uri\": \"https://XXXX/XXXX/XXXX/users/notification/language\",\n    \"timestamp\": 1648089630244,\n    \"organization\": \"hx\",\n    \"application\": \"17fe201b-XXXX-XXXX-XXXX-1ed1ebd7b227\",\n    \"action\": \"put\",\n    \"data\": {\n        \"language\": \"EU\"\n    },\n    \"duration\": 66,\n    \"applicationName\": \"hxdemo\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .offline_push()
+        .get_translation_language("XXXX")
+        .with_envelope()
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "GET",
+                path: "/users/XXXX/notification/language",
+                query: None,
+                body: None,
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[],
+            },
+        )
+        .await;
+    let response = result.expect("get_push_translation_language example `easemob_2023`");
+    support::assert_decoded(&response, &[("/data/language", "\"EU\"")]);
+}
+
+#[tokio::test]
+async fn set_push_nicknames_easemob() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n    \"path\": \"/push\",\n    \"uri\": \"http://XXX/XXX/XXX/push\",\n    \"timestamp\": 1719542740148,\n    \"organization\": \"XXX\",\n    \"application\": \"6b58d05d-99c0-XXX-XXX-1ff3e95a3dc0\",\n    \"entities\": [\n        {\n            \"push_nickname\": \"推送昵称-1\",\n            \"username\": \"user1\"\n        },\n        {\n            \"push_nickname\": \"推送昵称-2\",\n            \"username\": \"user2\"\n        }\n    ],\n    \"action\": \"put\",\n    \"duration\": 0,\n    \"applicationName\": \"XXX\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .offline_push()
+        .set_nicknames(
+            support::from_json(
+                "[{\"username\":\"user1\",\"push_nickname\":\"推送昵称-1\"},{\"username\":\"user2\",\"push_nickname\":\"推送昵称-2\"}]",
+            ),
+        )
+        .with_envelope()
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "PUT",
+                path: "/push/nickname",
+                query: None,
+                body: Some(
+                    "[\n      {\"username\":\"user1\", \"push_nickname\":\"推送昵称-1\"},\n      {\"username\":\"user2\", \"push_nickname\":\"推送昵称-2\"}\n]\n",
+                ),
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[
+                    ("accept", "application/json"),
+                    ("content-type", "application/json"),
+                ],
+            },
+        )
+        .await;
+    let response = result.expect("set_push_nicknames example `easemob`");
+    support::assert_decoded(
+        &response,
+        &[
+            ("/data/0/username", "\"user1\""),
+            ("/data/1/push_nickname", "\"推送昵称-2\""),
+        ],
+    );
+}
+
+#[tokio::test]
+async fn list_push_bindings_easemob() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"timestamp\": 1688031327535,\n  \"entities\": [\n    {\n      \"device_id\": \"8ce08cad-9369-XXXX-XXXX-695a0d247cda\",\n      \"device_token\": \"BAEAAAAAB.jkuDmf8hRUPDgOel-XXXX_XXXX_Ksoqxo8Y\",\n      \"notifier_name\": \"104410638\"\n    },\n    {\n      \"device_id\": \"8ce08cad-9369-XXXX-XXXX-695a0d247cda\",\n      \"device_token\": \"BAEAAAAAB.jkuDmf8hRUPDgOel-XXXX_XXXX_Ksoqxo8Y\",\n      \"notifier_name\": \"104410638\"\n    }\n  ],\n  \"action\": \"get\",\n  \"duration\": 6\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client.offline_push().list_bindings("XXXX").with_envelope().await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "GET",
+                path: "/users/XXXX/push/binding",
+                query: None,
+                body: None,
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[],
+            },
+        )
+        .await;
+    let response = result.expect("list_push_bindings example `easemob`");
+    support::assert_decoded(
+        &response,
+        &[
+            ("/data/0/device_id", "\"8ce08cad-9369-XXXX-XXXX-695a0d247cda\""),
+            ("/data/1/notifier_name", "\"104410638\""),
+        ],
+    );
+}
+
+#[tokio::test]
+async fn set_push_binding_easemob() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"timestamp\": 1688030642443,\n  \"entities\": [\n    {\n      \"device_id\": \"8ce08cad-9369-XXXX-XXXX-695a0d247cda\",\n      \"device_token\": \"BAEAAAAAB.jkuDmf8hRUPDgOel-zX9exVlcjS1akCWQIUA3cBbB_DprnHMeFR11PV1of1sVNKPmKdKhMB22YuO8-Z_Ksoqxo8Y\",\n      \"notifier_name\": \"104410638\"\n    }\n  ],\n  \"action\": \"put\",\n  \"duration\": 28\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .offline_push()
+        .set_binding("XXXX", "8ce08cad-XXXX-XXXX-86c8-695a0d247cda", "104410638", "XXXX")
+        .with_envelope()
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "PUT",
+                path: "/users/XXXX/push/binding",
+                query: None,
+                body: Some(
+                    "{\n    \"device_id\": \"8ce08cad-XXXX-XXXX-86c8-695a0d247cda\",\n    \"device_token\": \"XXXX\",\n    \"notifier_name\": \"104410638\"\n}\n",
+                ),
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[("content-type", "application/json")],
+            },
+        )
+        .await;
+    let response = result.expect("set_push_binding example `easemob`");
+    support::assert_decoded(
+        &response,
+        &[("/action", "\"put\""), ("/data/0/notifier_name", "\"104410638\"")],
+    );
+}
+
+#[tokio::test]
+async fn set_push_binding_easemob_unbind() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"timestamp\": 1688030767345,\n  \"entities\": [],\n  \"action\": \"put\",\n  \"duration\": 24\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .offline_push()
+        .set_binding("XXXX", "8ce08cad-XXXX-XXXX-86c8-695a0d247cda", "104410638", "")
+        .with_envelope()
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "PUT",
+                path: "/users/XXXX/push/binding",
+                query: None,
+                body: Some(
+                    "{\n    \"device_id\": \"8ce08cad-XXXX-XXXX-86c8-695a0d247cda\",\n    \"device_token\": \"\",\n    \"notifier_name\": \"104410638\"\n}\n",
+                ),
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[("content-type", "application/json")],
+            },
+        )
+        .await;
+    let response = result.expect("set_push_binding example `easemob_unbind`");
+    support::assert_decoded(&response, &[("/action", "\"put\""), ("/duration", "24")]);
 }
 
 #[tokio::test]
@@ -9337,6 +12447,45 @@ async fn send_push_to_all_doc() {
 }
 
 #[tokio::test]
+async fn get_offline_push_statistics_easemob() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n    \"status\": \"OK\",\n    \"data\": {\n        \"2024-04-02\": {\n            \"HONOR\": {\n                \"successCount\": 7218,\n                \"failCount\": 239\n            },\n            \"HUAWEIPUSH\": {\n                \"successCount\": 48852,\n                \"failCount\": 1969\n            },\n            \"OPPOPUSH\": {\n                \"successCount\": 66226,\n                \"failCount\": 3774\n            },\n            \"VIVOPUSH\": {\n                \"successCount\": 42380,\n                \"failCount\": 2189,\n                \"arriveCount\": 40559\n            },\n            \"XIAOMIPUSH\": {\n                \"successCount\": 23071\n            }\n        },\n        \"2024-04-01\": {\n            \"HONOR\": {\n                \"successCount\": 8306,\n                \"failCount\": 1208\n            },\n            \"HUAWEIPUSH\": {\n                \"successCount\": 55933,\n                \"failCount\": 1335\n            },\n            \"OPPOPUSH\": {\n                \"successCount\": 76026,\n                \"failCount\": 4534\n            },\n            \"VIVOPUSH\": {\n                \"successCount\": 52091,\n                \"failCount\": 3042,\n                \"arriveCount\": 49623\n            },\n            \"XIAOMIPUSH\": {\n                \"successCount\": 26364\n            }\n        }\n    }\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .push()
+        .get_offline_statistics("2024-04-01", "2024-04-02")
+        .platform("ALL")
+        .with_envelope()
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "GET",
+                path: "/push/data/offline-push/begin/2024-04-01/end/2024-04-02",
+                query: Some("platform=ALL"),
+                body: None,
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[],
+            },
+        )
+        .await;
+    let response = result.expect("get_offline_push_statistics example `easemob`");
+    support::assert_decoded(
+        &response,
+        &[
+            ("/data/2024-04-01/HONOR/failCount", "1208"),
+            ("/data/2024-04-02/VIVOPUSH/arriveCount", "40559"),
+            ("/status", "\"OK\""),
+        ],
+    );
+}
+
+#[tokio::test]
 async fn create_push_label_doc() {
     let server = support::MockApi::start(
             200u16,
@@ -9687,6 +12836,86 @@ async fn create_push_template_extension_at_template() {
 }
 
 #[tokio::test]
+async fn create_push_template_easemob() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"uri\": \"https://XXXX/XXXX/XXXX/notification/template\",\n  \"timestamp\": 1646989584108,\n  \"organization\": \"hx\",\n  \"application\": \"17fe201b-XXXX-XXXX-XXXX-1ed1ebd7b227\",\n  \"action\": \"post\",\n  \"data\": {\n    \"name\": \"test7\",\n    \"createAt\": 1646989584124,\n    \"updateAt\": 1646989584124,\n    \"title_pattern\": \"你好,{0}\",\n    \"content_pattern\": \"推送测试,{0}\"\n  },\n  \"duration\": 26,\n  \"applicationName\": \"XXXX\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .push_templates()
+        .create("test7", "你好,{0}", "推送测试,{0}")
+        .with_envelope()
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "POST",
+                path: "/notification/template",
+                query: None,
+                body: Some(
+                    "{\n    \"name\": \"test7\",\n    \"title_pattern\": \"你好,{0}\",\n    \"content_pattern\": \"推送测试,{0}\"\n}\n",
+                ),
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[("content-type", "application/json")],
+            },
+        )
+        .await;
+    let response = result.expect("create_push_template example `easemob`");
+    support::assert_decoded(
+        &response,
+        &[
+            ("/data/createAt", "1646989584124"),
+            ("/data/name", "\"test7\""),
+            ("/data/updateAt", "1646989584124"),
+        ],
+    );
+}
+
+#[tokio::test]
+async fn create_push_template_easemob_2023() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n    \"uri\": \"https://XXXX/XXXX/XXXX/notification/template\",\n    \"timestamp\": 1646989584108,\n    \"organization\": \"hx\",\n    \"application\": \"17fe201b-XXXX-XXXX-XXXX-1ed1ebd7b227\",\n    \"action\": \"post\",\n    \"data\": {\n        \"name\": \"test7\",\n        \"createAt\": 1646989584124,\n        \"updateAt\": 1646989584124,\n        \"title_pattern\": \"你好,{0}\",\n        \"content_pattern\": \"推送测试,{0}\"\n    },\n    \"duration\": 26,\n    \"applicationName\": \"hxdemo\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .push_templates()
+        .create("test7", "你好,{0}", "推送测试,{0}")
+        .with_envelope()
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "POST",
+                path: "/notification/template",
+                query: None,
+                body: Some(
+                    "{\n    \"name\": \"test7\",\n    \"title_pattern\": \"你好,{0}\",\n    \"content_pattern\": \"推送测试,{0}\"\n}\n",
+                ),
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[("content-type", "application/json")],
+            },
+        )
+        .await;
+    let response = result.expect("create_push_template example `easemob_2023`");
+    support::assert_decoded(
+        &response,
+        &[
+            ("/data/createAt", "1646989584124"),
+            ("/data/name", "\"test7\""),
+            ("/data/updateAt", "1646989584124"),
+        ],
+    );
+}
+
+#[tokio::test]
 async fn get_push_template_doc() {
     let server = support::MockApi::start(
             200u16,
@@ -9713,6 +12942,74 @@ async fn get_push_template_doc() {
     support::assert_decoded(
         &response,
         &[("/data/content_pattern", "\"Test,{0}\""), ("/data/name", "\"test7\"")],
+    );
+}
+
+#[tokio::test]
+async fn get_push_template_easemob() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"uri\": \"https://XXXX/XXXX/XXXX/notification/template/XXXX\",\n  \"timestamp\": 1646989686393,\n  \"organization\": \"hx\",\n  \"application\": \"17fe201b-XXXX-XXXX-XXXX-1ed1ebd7b227\",\n  \"action\": \"get\",\n  \"data\": {\n    \"name\": \"test7\",\n    \"createAt\": 1646989584124,\n    \"updateAt\": 1646989584124,\n    \"title_pattern\": \"你好,{0}\",\n    \"content_pattern\": \"推送测试,{0}\"\n  },\n  \"duration\": 11,\n  \"applicationName\": \"hxdemo\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client.push_templates().get("XXXX").with_envelope().await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "GET",
+                path: "/notification/template/XXXX",
+                query: None,
+                body: None,
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[],
+            },
+        )
+        .await;
+    let response = result.expect("get_push_template example `easemob`");
+    support::assert_decoded(
+        &response,
+        &[
+            ("/data/createAt", "1646989584124"),
+            ("/data/name", "\"test7\""),
+            ("/data/updateAt", "1646989584124"),
+        ],
+    );
+}
+
+#[tokio::test]
+async fn get_push_template_easemob_2023() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n    \"uri\": \"https://XXXX/XXXX/XXXX/notification/template/test7\",\n    \"timestamp\": 1646989686393,\n    \"organization\": \"hx\",\n    \"application\": \"17fe201b-XXXX-XXXX-XXXX-1ed1ebd7b227\",\n    \"action\": \"get\",\n    \"data\": {\n        \"name\": \"test7\",\n        \"createAt\": 1646989584124,\n        \"updateAt\": 1646989584124,\n        \"title_pattern\": \"你好,{0}\",\n        \"content_pattern\": \"推送测试,{0}\"\n    },\n    \"duration\": 11,\n    \"applicationName\": \"hxdemo\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client.push_templates().get("test7").with_envelope().await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "GET",
+                path: "/notification/template/test7",
+                query: None,
+                body: None,
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[],
+            },
+        )
+        .await;
+    let response = result.expect("get_push_template example `easemob_2023`");
+    support::assert_decoded(
+        &response,
+        &[
+            ("/data/createAt", "1646989584124"),
+            ("/data/name", "\"test7\""),
+            ("/data/updateAt", "1646989584124"),
+        ],
     );
 }
 
@@ -9744,6 +13041,105 @@ async fn delete_push_template_doc() {
         &response,
         &[("/action", "\"delete\""), ("/data/name", "\"test7\"")],
     );
+}
+
+#[tokio::test]
+async fn delete_push_template_easemob() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"uri\": \"https://XXXX/XXXX/XXXX/notification/template/XXXX\",\n  \"timestamp\": 1646989686393,\n  \"organization\": \"hx\",\n  \"application\": \"17fe201b-XXXX-XXXX-XXXX-1ed1ebd7b227\",\n  \"action\": \"delete\",\n  \"data\": {\n    \"name\": \"test7\",\n    \"createAt\": 1646989584124,\n    \"updateAt\": 1646989584124,\n    \"title_pattern\": \"你好,{0}\",\n    \"content_pattern\": \"推送测试,{0}\"\n  },\n  \"duration\": 11,\n  \"applicationName\": \"XXXX\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client.push_templates().delete("XXXX").with_envelope().await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "DELETE",
+                path: "/notification/template/XXXX",
+                query: None,
+                body: None,
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[],
+            },
+        )
+        .await;
+    let response = result.expect("delete_push_template example `easemob`");
+    support::assert_decoded(
+        &response,
+        &[
+            ("/data/createAt", "1646989584124"),
+            ("/data/name", "\"test7\""),
+            ("/data/updateAt", "1646989584124"),
+        ],
+    );
+}
+
+#[tokio::test]
+async fn delete_push_template_easemob_2023() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n    \"uri\": \"https://XXXX/XXXX/XXXX/notification/template\",\n    \"timestamp\": 1646989686393,\n    \"organization\": \"hx\",\n    \"application\": \"17fe201b-XXXX-XXXX-XXXX-1ed1ebd7b227\",\n    \"action\": \"delete\",\n    \"data\": {\n        \"name\": \"test7\",\n        \"createAt\": 1646989584124,\n        \"updateAt\": 1646989584124,\n        \"title_pattern\": \"你好,{0}\",\n        \"content_pattern\": \"推送测试,{0}\"\n    },\n    \"duration\": 11,\n    \"applicationName\": \"hxdemo\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client.push_templates().delete("test7").with_envelope().await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "DELETE",
+                path: "/notification/template/test7",
+                query: None,
+                body: None,
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[],
+            },
+        )
+        .await;
+    let response = result.expect("delete_push_template example `easemob_2023`");
+    support::assert_decoded(
+        &response,
+        &[
+            ("/data/createAt", "1646989584124"),
+            ("/data/name", "\"test7\""),
+            ("/data/updateAt", "1646989584124"),
+        ],
+    );
+}
+
+#[tokio::test]
+async fn set_receiver_push_template_easemob() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n    \"path\": \"/users\",\n    \"uri\": \"http://XXX/XXX/XXX/users/XXX/notification/template\",\n    \"timestamp\": 1705470003984,\n    \"organization\": \"XXX\",\n    \"application\": \"cc7380d5-XXXX-XXXX-a93e-51d6d590b475\",\n    \"action\": \"put\",\n    \"data\": {\n        \"templateName\": \"hxtest\"\n    },\n    \"duration\": 43,\n    \"applicationName\": \"XXX\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .push_templates()
+        .set_for_receiver("XXXX", "hxtest")
+        .with_envelope()
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "PUT",
+                path: "/users/XXXX/notification/template",
+                query: None,
+                body: Some("{\n  \"templateName\": \"hxtest\"\n }\n"),
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[("content-type", "application/json")],
+            },
+        )
+        .await;
+    let response = result.expect("set_receiver_push_template example `easemob`");
+    support::assert_decoded(&response, &[("/data/templateName", "\"hxtest\"")]);
 }
 
 #[tokio::test]

@@ -317,6 +317,14 @@ async fn unmute_all_chatroom_members() {
 
 #[tokio::test]
 #[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
+async fn mute_chatroom_members_by_tag() {
+    let client = support::prism_client();
+    let result = client.chatroom_mutelist().mute_by_tag("12XXXX11", 30, "t1").await;
+    support::assert_accepted("mute_chatroom_members_by_tag", result);
+}
+
+#[tokio::test]
+#[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
 async fn add_chatroom_super_admin() {
     let client = support::prism_client();
     let result = client.chatroom_super_admins().add("user1").await;
@@ -337,6 +345,22 @@ async fn list_chatroom_super_admins() {
     let client = support::prism_client();
     let result = client.chatroom_super_admins().list().pagenum(2).pagesize(2).await;
     support::assert_accepted("list_chatroom_super_admins", result);
+}
+
+#[tokio::test]
+#[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
+async fn set_chatroom_user_tags() {
+    let client = support::prism_client();
+    let result = client.chatroom_user_tags().set("12XXXX11", "u10", ["t1", "t2"]).await;
+    support::assert_accepted("set_chatroom_user_tags", result);
+}
+
+#[tokio::test]
+#[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
+async fn get_chatroom_user_tags() {
+    let client = support::prism_client();
+    let result = client.chatroom_user_tags().get("12XXXX11", "u10").await;
+    support::assert_accepted("get_chatroom_user_tags", result);
 }
 
 #[tokio::test]
@@ -386,8 +410,21 @@ async fn update_chatroom() {
         .name("testchatroom")
         .description("test")
         .maxusers(300)
+        .header("Prefer", "example=update_chatroom_doc")
         .await;
     support::assert_accepted("update_chatroom", result);
+}
+
+#[tokio::test]
+#[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
+async fn transfer_chatroom_ownership() {
+    let client = support::prism_client();
+    let result = client
+        .chatrooms()
+        .transfer_ownership("66XXXX85", "user2")
+        .header("Prefer", "example=transfer_chatroom_ownership_easemob")
+        .await;
+    support::assert_accepted("transfer_chatroom_ownership", result);
 }
 
 #[tokio::test]
@@ -1209,6 +1246,21 @@ async fn set_push_display_style() {
 
 #[tokio::test]
 #[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
+async fn set_push_no_disturbing() {
+    let client = support::prism_client();
+    let result = client
+        .offline_push()
+        .set_no_disturbing("a")
+        .notification_no_disturbing(true)
+        .notification_no_disturbing_start("1")
+        .notification_no_disturbing_end("3")
+        .header("Prefer", "example=set_push_no_disturbing_easemob")
+        .await;
+    support::assert_accepted("set_push_no_disturbing", result);
+}
+
+#[tokio::test]
+#[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
 async fn set_push_notification_settings() {
     let client = support::prism_client();
     let result = client
@@ -1246,6 +1298,40 @@ async fn get_push_translation_language() {
     let client = support::prism_client();
     let result = client.offline_push().get_translation_language("XXXX").await;
     support::assert_accepted("get_push_translation_language", result);
+}
+
+#[tokio::test]
+#[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
+async fn set_push_nicknames() {
+    let client = support::prism_client();
+    let result = client
+        .offline_push()
+        .set_nicknames(
+            support::from_json(
+                "[{\"username\":\"user1\",\"push_nickname\":\"推送昵称-1\"},{\"username\":\"user2\",\"push_nickname\":\"推送昵称-2\"}]",
+            ),
+        )
+        .await;
+    support::assert_accepted("set_push_nicknames", result);
+}
+
+#[tokio::test]
+#[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
+async fn list_push_bindings() {
+    let client = support::prism_client();
+    let result = client.offline_push().list_bindings("XXXX").await;
+    support::assert_accepted("list_push_bindings", result);
+}
+
+#[tokio::test]
+#[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
+async fn set_push_binding() {
+    let client = support::prism_client();
+    let result = client
+        .offline_push()
+        .set_binding("XXXX", "8ce08cad-XXXX-XXXX-86c8-695a0d247cda", "104410638", "XXXX")
+        .await;
+    support::assert_accepted("set_push_binding", result);
 }
 
 #[tokio::test]
@@ -1368,6 +1454,18 @@ async fn send_push_to_all() {
 
 #[tokio::test]
 #[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
+async fn get_offline_push_statistics() {
+    let client = support::prism_client();
+    let result = client
+        .push()
+        .get_offline_statistics("2024-04-01", "2024-04-02")
+        .platform("ALL")
+        .await;
+    support::assert_accepted("get_offline_push_statistics", result);
+}
+
+#[tokio::test]
+#[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
 async fn create_push_label() {
     let client = support::prism_client();
     let result = client.push_labels().create("post-90s").description("hah").await;
@@ -1452,6 +1550,14 @@ async fn delete_push_template() {
     let client = support::prism_client();
     let result = client.push_templates().delete("test7").await;
     support::assert_accepted("delete_push_template", result);
+}
+
+#[tokio::test]
+#[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
+async fn set_receiver_push_template() {
+    let client = support::prism_client();
+    let result = client.push_templates().set_for_receiver("XXXX", "hxtest").await;
+    support::assert_accepted("set_receiver_push_template", result);
 }
 
 #[tokio::test]

@@ -106,7 +106,7 @@ impl crate::Client {
     /// - Idempotent: no, a repeat may act twice
     /// - Checked before sending: `name`: at least 1 characters, at most 64 characters; `owner`: must follow the username rule
     /// - Source: `restful-api/thread-management/create-delete-retrieve-threads`, section "Creating a thread"
-    /// - Doc errata: E039, E233, E234, E235, E244 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: E039, E233, E234, E235, E244, E248, E249 (see `spec/errata.yaml` and `spec/errata/`)
     ///
     /// # Arguments
     ///
@@ -208,7 +208,7 @@ impl crate::Client {
     /// - Idempotent: yes, safe to repeat
     /// - Checked before sending: `name`: at least 1 characters, at most 64 characters
     /// - Source: `restful-api/thread-management/create-delete-retrieve-threads`, section "Modifying a thread"
-    /// - Doc errata: E039, E233, E235, E244 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: E039, E233, E235, E244, E249 (see `spec/errata.yaml` and `spec/errata/`)
     ///
     /// # Arguments
     ///
@@ -384,7 +384,7 @@ impl crate::Client {
     /// - Idempotent: yes, safe to repeat
     /// - Checked before sending: `limit`: between 1 and 50; `sort`: one of `asc`, `desc`
     /// - Source: `restful-api/thread-management/create-delete-retrieve-threads`, section "Retrieving all the threads under the app"
-    /// - Doc errata: E039, E040, E233, E236, E237, E244 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: E039, E040, E233, E236, E237, E244, E250 (see `spec/errata.yaml` and `spec/errata/`)
     pub fn list_threads(&self) -> ListThreadsRequest<'_> {
         ListThreadsRequest {
             client: self,
@@ -526,7 +526,7 @@ impl crate::Client {
     /// - Idempotent: yes, safe to repeat
     /// - Checked before sending: `username`: must follow the username rule; `limit`: between 1 and 50; `sort`: one of `asc`, `desc`
     /// - Source: `restful-api/thread-management/create-delete-retrieve-threads`, section "Retrieving all the threads a user joins under the app"
-    /// - Doc errata: E039, E040, E233, E236, E237, E238, E244 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: E039, E040, E233, E236, E237, E238, E244, E250, E253 (see `spec/errata.yaml` and `spec/errata/`)
     ///
     /// # Arguments
     ///
@@ -689,7 +689,7 @@ impl crate::Client {
     /// - Idempotent: yes, safe to repeat
     /// - Checked before sending: `username`: must follow the username rule; `limit`: between 1 and 50; `sort`: one of `asc`, `desc`
     /// - Source: `restful-api/thread-management/create-delete-retrieve-threads`, section "Retrieving all the threads a user joins under a chat group"
-    /// - Doc errata: E039, E040, E233, E236, E237, E238, E239, E244 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: E039, E040, E233, E236, E237, E238, E239, E244, E250, E252 (see `spec/errata.yaml` and `spec/errata/`)
     ///
     /// # Arguments
     ///

@@ -6174,6 +6174,72 @@ async fn list_thread_members_doc() {
 }
 
 #[tokio::test]
+async fn list_thread_members_easemob() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"action\": \"get\",\n  \"data\": {\n    \"affiliations\": [\"test4\"]\n  },\n  \"duration\": 4,\n  \"properties\": {\n    \"cursor\": \"ZGNXXXXyMA\"\n  },\n  \"timestamp\": 1650872048366,\n  \"uri\": \"https://XXXX/XXXX/XXXX/thread/1XXXX8/users\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client.list_thread_members("1XXXX7").await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "GET",
+                path: "/thread/1XXXX7/users",
+                query: None,
+                body: None,
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[],
+            },
+        )
+        .await;
+    let response = result.expect("list_thread_members example `easemob`");
+    support::assert_decoded(
+        &response,
+        &[
+            ("/data/affiliations/0", "\"test4\""),
+            ("/properties/cursor", "\"ZGNXXXXyMA\""),
+        ],
+    );
+}
+
+#[tokio::test]
+async fn list_thread_members_easemob_2023() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n    \"action\": \"get\",\n    \"data\": {\n        \"affiliations\": [\n            \"test4\"\n        ]\n    },\n    \"duration\": 4,\n    \"properties\": {\n        \"cursor\": \"ZGNXXXXyMA\"\n    },\n    \"timestamp\": 1650872048366,\n    \"uri\": \"http://XXXX/XXXX/XXXX/thread/1XXXX8/users\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client.list_thread_members("1XXXX7").await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "GET",
+                path: "/thread/1XXXX7/users",
+                query: None,
+                body: None,
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[],
+            },
+        )
+        .await;
+    let response = result.expect("list_thread_members example `easemob_2023`");
+    support::assert_decoded(
+        &response,
+        &[
+            ("/data/affiliations/0", "\"test4\""),
+            ("/uri", "\"http://XXXX/XXXX/XXXX/thread/1XXXX8/users\""),
+        ],
+    );
+}
+
+#[tokio::test]
 async fn add_thread_members_doc() {
     let server = support::MockApi::start(
             200u16,
@@ -6200,6 +6266,66 @@ async fn add_thread_members_doc() {
     support::assert_decoded(
         &response,
         &[("/action", "\"post\""), ("/data/status", "\"ok\"")],
+    );
+}
+
+#[tokio::test]
+async fn add_thread_members_easemob() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"action\": \"post\",\n  \"applicationName\": \"testapp\",\n  \"data\": {\n    \"status\": \"ok\"\n  },\n  \"duration\": 1069,\n  \"organization\": \"XXXX\",\n  \"timestamp\": 1650872649160,\n  \"uri\": \"https://XXXX/XXXX/XXXX/thread/1XXXX8/joined_thread\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client.add_thread_members("1XXXX7", ["test2", "test3"]).await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "POST",
+                path: "/thread/1XXXX7/users",
+                query: None,
+                body: Some("{\n\"usernames\": [\n\"test2\",\n\"test3\"\n]\n}\n"),
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[],
+            },
+        )
+        .await;
+    let response = result.expect("add_thread_members example `easemob`");
+    support::assert_decoded(&response, &[("/data/status", "\"ok\"")]);
+}
+
+#[tokio::test]
+async fn add_thread_members_easemob_2023() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n    \"action\": \"post\",\n    \"applicationName\": \"testapp\",\n    \"data\": {\n        \"status\": \"ok\"\n    },\n    \"duration\": 1069,\n    \"organization\": \"XXXX\",\n    \"timestamp\": 1650872649160,\n    \"uri\": \"http://XXXX/XXXX/XXXX/thread/1XXXX8/joined_thread\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client.add_thread_members("1XXXX7", ["test2", "test3"]).await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "POST",
+                path: "/thread/1XXXX7/users",
+                query: None,
+                body: Some("{\n\"usernames\": [\n\"test2\",\n\"test3\"\n]\n}\n"),
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[],
+            },
+        )
+        .await;
+    let response = result.expect("add_thread_members example `easemob_2023`");
+    support::assert_decoded(
+        &response,
+        &[
+            ("/data/status", "\"ok\""),
+            ("/uri", "\"http://XXXX/XXXX/XXXX/thread/1XXXX8/joined_thread\""),
+        ],
     );
 }
 
@@ -6236,6 +6362,71 @@ async fn remove_thread_members_doc() {
 }
 
 #[tokio::test]
+async fn remove_thread_members_easemob() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"action\": \"delete\",\n  \"applicationName\": \"testy\",\n  \"duration\": 12412,\n  \"entities\": [\n    {\n      \"result\": false,\n      \"user\": \"test2\"\n    },\n    {\n      \"result\": false,\n      \"user\": \"test6\"\n    }\n  ],\n  \"organization\": \"XXXX\",\n  \"timestamp\": 1650874050419,\n  \"uri\": \"https://XXXX/XXXX/XXXX/thread/1XXXX8/users\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client.remove_thread_members("1XXXX7", ["test2", "test3"]).await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "DELETE",
+                path: "/thread/1XXXX7/users",
+                query: None,
+                body: Some(
+                    "{\n      \"usernames\": [\n        \"test2\",\n        \"test3\"\n      ]\n    }\n",
+                ),
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[],
+            },
+        )
+        .await;
+    let response = result.expect("remove_thread_members example `easemob`");
+    support::assert_decoded(
+        &response,
+        &[("/data/0/user", "\"test2\""), ("/data/1/result", "false")],
+    );
+}
+
+#[tokio::test]
+async fn remove_thread_members_easemob_2023() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n    \"action\": \"delete\",\n    \"applicationName\": \"testy\",\n    \"duration\": 12412,\n    \"entities\": [\n        {\n            \"result\": false,\n            \"user\": \"test2\"\n        },\n        {\n            \"result\": false,\n            \"user\": \"test6\"\n        }\n    ],\n    \"organization\": \"XXXX\",\n    \"timestamp\": 1650874050419,\n    \"uri\": \"http://XXXX/XXXX/XXXX/thread/1XXXX8/users\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client.remove_thread_members("1XXXX7", ["test2", "test6"]).await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "DELETE",
+                path: "/thread/1XXXX7/users",
+                query: None,
+                body: Some("{\"usernames\": [\"test2\", \"test6\"]}\n"),
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[],
+            },
+        )
+        .await;
+    let response = result.expect("remove_thread_members example `easemob_2023`");
+    support::assert_decoded(
+        &response,
+        &[
+            ("/data/0/user", "\"test2\""),
+            ("/uri", "\"http://XXXX/XXXX/XXXX/thread/1XXXX8/users\""),
+        ],
+    );
+}
+
+#[tokio::test]
 async fn create_thread_doc() {
     let server = support::MockApi::start(
             200u16,
@@ -6264,6 +6455,70 @@ async fn create_thread_doc() {
     support::assert_decoded(
         &response,
         &[("/action", "\"post\""), ("/data/thread_id", "\"177916702949377\"")],
+    );
+}
+
+#[tokio::test]
+async fn create_thread_easemob() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n    \"action\": \"post\",\n    \"applicationName\": \"testapp\",\n    \"duration\": 4,\n    \"data\": {\n        \"thread_id\": \"1XXXX7\"\n    },\n    \"organization\": \"XXXX\",\n    \"timestamp\": 1650869972109,\n    \"uri\": \"https://XXXX/XXXX/XXXX/thread\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client.create_thread("179800091197441", "1", "1234", "test4").await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "POST",
+                path: "/thread",
+                query: None,
+                body: Some(
+                    "{\n    \"group_id\": \"179800091197441\",\n    \"name\": \"1\",\n    \"owner\": \"test4\",\n    \"msg_id\": \"1234\"\n}\n",
+                ),
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[("content-type", "application/json")],
+            },
+        )
+        .await;
+    let response = result.expect("create_thread example `easemob`");
+    support::assert_decoded(&response, &[("/data/thread_id", "\"1XXXX7\"")]);
+}
+
+#[tokio::test]
+async fn create_thread_easemob_2023() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n    \"action\": \"post\",\n    \"applicationName\": \"testapp\",\n    \"duration\": 4,\n    \"data\": {\n        \"thread_id\": \"1XXXX7\"\n    },\n    \"organization\": \"XXXX\",\n    \"timestamp\": 1650869972109,\n    \"uri\": \"http://XXXX/XXXX/XXXX/thread\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client.create_thread("179800091197441", "1", "1234", "test4").await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "POST",
+                path: "/thread",
+                query: None,
+                body: Some(
+                    "{\n    \"group_id\": \"179800091197441\",\n    \"name\": \"1\",\n    \"owner\": \"test4\",\n    \"msg_id\": \"1234\"\n}\n",
+                ),
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[],
+            },
+        )
+        .await;
+    let response = result.expect("create_thread example `easemob_2023`");
+    support::assert_decoded(
+        &response,
+        &[
+            ("/data/thread_id", "\"1XXXX7\""),
+            ("/uri", "\"http://XXXX/XXXX/XXXX/thread\""),
+        ],
     );
 }
 
@@ -6298,6 +6553,60 @@ async fn update_thread_doc() {
 }
 
 #[tokio::test]
+async fn update_thread_easemob() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n    \"action\": \"put\",\n    \"applicationName\": \"testapp\",\n    \"duration\": 4,\n    \"data\": {\n        \"name\": \"test4\"\n    },\n    \"organization\": \"XXXX\",\n    \"timestamp\": 1650869972109,\n    \"uri\": \"https://XXXX/XXXX/XXXX/thread\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client.update_thread("1XXXX7", "test4").await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "PUT",
+                path: "/thread/1XXXX7",
+                query: None,
+                body: Some("{\"name\": \"test4\"}\n"),
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[],
+            },
+        )
+        .await;
+    let response = result.expect("update_thread example `easemob`");
+    support::assert_decoded(&response, &[("/data/name", "\"test4\"")]);
+}
+
+#[tokio::test]
+async fn update_thread_easemob_2023() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n    \"action\": \"put\",\n    \"applicationName\": \"testapp\",\n    \"duration\": 4,\n    \"data\": {\n        \"name\": \"test4\"\n    },\n    \"organization\": \"XXXX\",\n    \"timestamp\": 1650869972109,\n    \"uri\": \"http://XXXX/XXXX/XXXX/thread\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client.update_thread("1XXXX7", "test4").await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "PUT",
+                path: "/thread/1XXXX7",
+                query: None,
+                body: Some("{\"name\": \"test4\"}\n"),
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[],
+            },
+        )
+        .await;
+    let response = result.expect("update_thread example `easemob_2023`");
+    support::assert_decoded(&response, &[("/data/name", "\"test4\"")]);
+}
+
+#[tokio::test]
 async fn delete_thread_doc() {
     let server = support::MockApi::start(
             200u16,
@@ -6328,6 +6637,63 @@ async fn delete_thread_doc() {
 }
 
 #[tokio::test]
+async fn delete_thread_easemob() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"action\": \"delete\",\n  \"applicationName\": \"testapp\",\n  \"duration\": 4,\n  \"data\": {\n    \"status\": \"ok\"\n  },\n  \"organization\": \"XXXX\",\n  \"timestamp\": 1650869972109,\n  \"uri\": \"https://XXXX/XXXX/XXXX/thread\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client.delete_thread("1XXXX7").await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "DELETE",
+                path: "/thread/1XXXX7",
+                query: None,
+                body: None,
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[],
+            },
+        )
+        .await;
+    let response = result.expect("delete_thread example `easemob`");
+    support::assert_decoded(&response, &[("/data/status", "\"ok\"")]);
+}
+
+#[tokio::test]
+async fn delete_thread_easemob_2023() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n    \"action\": \"delete\",\n    \"applicationName\": \"testapp\",\n    \"duration\": 4,\n    \"data\": {\n        \"status\": \"ok\"\n    },\n    \"organization\": \"XXXX\",\n    \"timestamp\": 1650869972109,\n    \"uri\": \"http://XXXX/XXXX/XXXX/thread\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client.delete_thread("1XXXX7").await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "DELETE",
+                path: "/thread/1XXXX7",
+                query: None,
+                body: None,
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[],
+            },
+        )
+        .await;
+    let response = result.expect("delete_thread example `easemob_2023`");
+    support::assert_decoded(
+        &response,
+        &[("/data/status", "\"ok\""), ("/uri", "\"http://XXXX/XXXX/XXXX/thread\"")],
+    );
+}
+
+#[tokio::test]
 async fn list_threads_doc() {
     let server = support::MockApi::start(
             200u16,
@@ -6354,6 +6720,66 @@ async fn list_threads_doc() {
     support::assert_decoded(
         &response,
         &[("/action", "\"get\""), ("/data/0/id", "\"179786360094768\"")],
+    );
+}
+
+#[tokio::test]
+async fn list_threads_easemob() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"action\": \"get\",\n  \"applicationName\": \"testapp\",\n  \"duration\": 7,\n  \"entities\": [\n    {\n      \"id\": \"1XXXX8\"\n    }\n  ],\n  \"organization\": \"XXXX\",\n  \"properties\": {\n    \"cursor\": \"ZGXXXXTE\"\n  },\n  \"timestamp\": 1650869750247,\n  \"uri\": \"https://XXXX/XXXX/XXXX/thread\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client.list_threads().await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "GET",
+                path: "/thread",
+                query: None,
+                body: None,
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[],
+            },
+        )
+        .await;
+    let response = result.expect("list_threads example `easemob`");
+    support::assert_decoded(
+        &response,
+        &[("/data/0/id", "\"1XXXX8\""), ("/properties/cursor", "\"ZGXXXXTE\"")],
+    );
+}
+
+#[tokio::test]
+async fn list_threads_easemob_2023() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n    \"action\": \"get\",\n    \"applicationName\": \"testapp\",\n    \"duration\": 7,\n    \"entities\": [\n        {\n            \"id\": \"1XXXX8\"\n        }\n    ],\n    \"organization\": \"XXXX\",\n    \"properties\": {\n     \"cursor\": \"ZGXXXXTE\"\n    },\n    \"timestamp\": 1650869750247,\n    \"uri\": \"http://XXXX/XXXX/XXXX/thread\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client.list_threads().await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "GET",
+                path: "/thread",
+                query: None,
+                body: None,
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[],
+            },
+        )
+        .await;
+    let response = result.expect("list_threads example `easemob_2023`");
+    support::assert_decoded(
+        &response,
+        &[("/data/0/id", "\"1XXXX8\""), ("/uri", "\"http://XXXX/XXXX/XXXX/thread\"")],
     );
 }
 
@@ -6392,6 +6818,69 @@ async fn list_user_threads_doc() {
 }
 
 #[tokio::test]
+async fn list_user_threads_easemob() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"action\": \"get\",\n  \"applicationName\": \"testapp\",\n  \"duration\": 4,\n  \"entities\": [\n    {\n      \"name\": \"1\",\n      \"owner\": \"test4\",\n      \"id\": \"17XXXX69\",\n      \"msgId\": \"1920\",\n      \"groupId\": \"17XXXX61\",\n      \"created\": 1650856033420\n    }\n  ],\n  \"organization\": \"XXXX\",\n  \"properties\": {\n    \"cursor\": \"ZGXXXXzg\"\n  },\n  \"timestamp\": 1650869972109,\n  \"uri\": \"https://XXXX/XXXX/XXXX/threads/user/test4\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client.list_user_threads("test4").await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "GET",
+                path: "/threads/user/test4",
+                query: None,
+                body: None,
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[],
+            },
+        )
+        .await;
+    let response = result.expect("list_user_threads example `easemob`");
+    support::assert_decoded(
+        &response,
+        &[("/data/0/id", "\"17XXXX69\""), ("/properties/cursor", "\"ZGXXXXzg\"")],
+    );
+}
+
+#[tokio::test]
+async fn list_user_threads_easemob_2023() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n    \"action\": \"get\",\n    \"applicationName\": \"testapp\",\n    \"duration\": 4,\n    \"entities\": [\n        {\n            \"name\": \"1\",\n            \"owner\": \"test4\",\n            \"id\": \"17XXXX69\",\n            \"msgId\": \"1920\",\n            \"groupId\": \"17XXXX61\",\n            \"created\": 1650856033420\n        }\n    ],\n    \"organization\": \"XXXX\",\n    \"properties\": {\n    \"cursor\": \"ZGXXXXzg\"\n    },\n    \"timestamp\": 1650869972109,\n    \"uri\": \"http://XXXX/XXXX/XXXX/threads/user/test4\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client.list_user_threads("test4").await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "GET",
+                path: "/threads/user/test4",
+                query: None,
+                body: None,
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[],
+            },
+        )
+        .await;
+    let response = result.expect("list_user_threads example `easemob_2023`");
+    support::assert_decoded(
+        &response,
+        &[
+            ("/data/0/created", "1650856033420"),
+            ("/uri", "\"http://XXXX/XXXX/XXXX/threads/user/test4\""),
+        ],
+    );
+}
+
+#[tokio::test]
 async fn list_user_group_threads_doc() {
     let server = support::MockApi::start(
             200u16,
@@ -6418,6 +6907,69 @@ async fn list_user_group_threads_doc() {
     support::assert_decoded(
         &response,
         &[("/data/0/groupId", "\"17XXXX61\""), ("/data/0/id", "\"17XXXX69\"")],
+    );
+}
+
+#[tokio::test]
+async fn list_user_group_threads_easemob() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"action\": \"get\",\n  \"applicationName\": \"testapp\",\n  \"duration\": 4,\n  \"entities\": [\n    {\n      \"name\": \"1\",\n      \"owner\": \"test4\",\n      \"id\": \"17XXXX69\",\n      \"msgId\": \"1920\",\n      \"groupId\": \"17XXXX61\",\n      \"created\": 1650856033420\n    }\n  ],\n  \"organization\": \"XXXX\",\n  \"properties\": {\n    \"cursor\": \"ZGXXXXNzg\"\n  },\n  \"timestamp\": 1650869972109,\n  \"uri\": \"https://XXXX/XXXX/XXXX/threads/user/test4\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client.list_user_group_threads("XXXX", "XXXX").await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "GET",
+                path: "/threads/chatgroups/XXXX/user/XXXX",
+                query: None,
+                body: None,
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[],
+            },
+        )
+        .await;
+    let response = result.expect("list_user_group_threads example `easemob`");
+    support::assert_decoded(
+        &response,
+        &[("/data/0/groupId", "\"17XXXX61\""), ("/properties/cursor", "\"ZGXXXXNzg\"")],
+    );
+}
+
+#[tokio::test]
+async fn list_user_group_threads_easemob_2023() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n    \"action\": \"get\",\n    \"applicationName\": \"testapp\",\n    \"duration\": 4,\n    \"entities\": [\n        {\n            \"name\": \"1\",\n            \"owner\": \"test4\",\n            \"id\": \"17XXXX69\",\n            \"msgId\": \"1920\",\n            \"groupId\": \"17XXXX61\",\n            \"created\": 1650856033420\n        }\n    ],\n    \"organization\": \"XXXX\",\n    \"properties\": {\n        \"cursor\": \"ZGXXXXNzg\"\n    },\n    \"timestamp\": 1650869972109,\n    \"uri\": \"http://XXXX/XXXX/XXXX/threads/user/test4\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client.list_user_group_threads("XXXX", "XXXX").await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "GET",
+                path: "/threads/chatgroups/XXXX/user/XXXX",
+                query: None,
+                body: None,
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[],
+            },
+        )
+        .await;
+    let response = result.expect("list_user_group_threads example `easemob_2023`");
+    support::assert_decoded(
+        &response,
+        &[
+            ("/data/0/groupId", "\"17XXXX61\""),
+            ("/uri", "\"http://XXXX/XXXX/XXXX/threads/user/test4\""),
+        ],
     );
 }
 

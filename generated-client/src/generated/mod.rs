@@ -103,6 +103,10 @@ pub use push_templates::*;
 pub mod reactions;
 pub use reactions::*;
 
+/// Roaming messages: Delete a user's server-side copy of messages ("one-way"): chosen messages of a one-to-one or group conversation, everything up to a point in time, or every stored message of the user. The other participants keep theirs; a conversation left without messages also leaves the user's conversation list.
+pub mod roaming_messages;
+pub use roaming_messages::*;
+
 /// Thread members: List who belongs to a thread and add or remove users, at most 10 per call.
 pub mod thread_members;
 pub use thread_members::*;
@@ -128,6 +132,7 @@ pub static OPERATIONS: &[crate::OperationInfo] = &[
     chat_files::UPLOAD_CHAT_FILE,
     chat_files::DOWNLOAD_CHAT_FILE,
     chat_files::DOWNLOAD_CHAT_FILE_THUMBNAIL,
+    chat_files::SET_ATTACHMENT_LIFETIME,
     chatroom_allowlist::LIST_CHATROOM_ALLOWLIST,
     chatroom_allowlist::ADD_CHATROOM_ALLOWLIST_USER,
     chatroom_allowlist::ADD_CHATROOM_ALLOWLIST_USERS,
@@ -220,10 +225,17 @@ pub static OPERATIONS: &[crate::OperationInfo] = &[
     messages::SEND_USER_MESSAGE,
     messages::SEND_GROUP_MESSAGE,
     messages::SEND_CHATROOM_MESSAGE,
+    messages::SEND_GROUP_DIRECTED_MESSAGE,
+    messages::SEND_CHATROOM_DIRECTED_MESSAGE,
     messages::BROADCAST_CHATROOM_MESSAGE,
+    messages::SEND_USER_STREAM_MESSAGE,
+    messages::SEND_GROUP_STREAM_MESSAGE,
+    messages::BROADCAST_TO_ALL_USERS,
+    messages::BROADCAST_TO_ONLINE_USERS,
     messages::GET_MESSAGE_HISTORY,
     messages::UPDATE_MESSAGE,
     messages::RECALL_MESSAGE,
+    messages::RECALL_MESSAGES,
     messages::DELETE_USER_CONVERSATION,
     messages::IMPORT_USER_MESSAGE,
     messages::IMPORT_GROUP_MESSAGE,
@@ -257,6 +269,11 @@ pub static OPERATIONS: &[crate::OperationInfo] = &[
     reactions::LIST_MESSAGE_REACTIONS,
     reactions::DELETE_REACTION,
     reactions::GET_REACTION_DETAIL,
+    roaming_messages::DELETE_CHAT_ROAMING_MESSAGES,
+    roaming_messages::DELETE_GROUP_ROAMING_MESSAGES,
+    roaming_messages::CLEAR_USER_ROAMING_MESSAGES,
+    roaming_messages::CLEAR_CHAT_ROAMING_MESSAGES_UNTIL,
+    roaming_messages::CLEAR_GROUP_ROAMING_MESSAGES_UNTIL,
     thread_members::LIST_THREAD_MEMBERS,
     thread_members::ADD_THREAD_MEMBERS,
     thread_members::REMOVE_THREAD_MEMBERS,
@@ -329,7 +346,8 @@ macro_rules! every_response_type {
         ::PresenceStatus > > $args; $check :: < ::std::vec::Vec < crate ::PushLabel > >
         $args; $check :: < ::std::vec::Vec < crate ::PushLabelMember > > $args; $check ::
         < ::std::vec::Vec < crate ::PushUserEntity > > $args; $check :: < ::std::vec::Vec
-        < crate ::RegisterUsersItem > > $args; $check :: < ::std::vec::Vec < crate
+        < crate ::RecallMessagesItem > > $args; $check :: < ::std::vec::Vec < crate
+        ::RegisterUsersItem > > $args; $check :: < ::std::vec::Vec < crate
         ::RemoveChatroomMembersItem > > $args; $check :: < ::std::vec::Vec < crate
         ::RemoveGroupAllowlistUsersItem > > $args; $check :: < ::std::vec::Vec < crate
         ::RemoveGroupBlocklistUsersItem > > $args; $check :: < ::std::vec::Vec < crate
@@ -349,10 +367,11 @@ macro_rules! every_response_type {
         ::AddGroupMemberData > $args; $check :: < crate ::AddGroupMembersData > $args;
         $check :: < crate ::AddReactionData > $args; $check :: < crate
         ::AddThreadMembersData > $args; $check :: < crate ::BroadcastChatroomMessageData
-        > $args; $check :: < crate ::ChatroomAllowlistResult > $args; $check :: < crate
-        ::ChatroomAttributeWriteResult > $args; $check :: < crate
-        ::ChatroomBlocklistResult > $args; $check :: < crate ::ChatroomMuteAllState >
-        $args; $check :: < crate ::CreateChatroomData > $args; $check :: < crate
+        > $args; $check :: < crate ::BroadcastToAllUsersData > $args; $check :: < crate
+        ::BroadcastToOnlineUsersData > $args; $check :: < crate ::ChatroomAllowlistResult
+        > $args; $check :: < crate ::ChatroomAttributeWriteResult > $args; $check :: <
+        crate ::ChatroomBlocklistResult > $args; $check :: < crate ::ChatroomMuteAllState
+        > $args; $check :: < crate ::CreateChatroomData > $args; $check :: < crate
         ::CreateGroupData > $args; $check :: < crate ::CreatePushLabelData > $args;
         $check :: < crate ::CreateThreadData > $args; $check :: < crate
         ::CreateTokenWithCredentialsData > $args; $check :: < crate ::DeleteChatroomData
@@ -378,9 +397,11 @@ macro_rules! every_response_type {
         $args; $check :: < crate ::RemoveChatroomSuperAdminData > $args; $check :: <
         crate ::RemoveGroupAdminData > $args; $check :: < crate
         ::RemoveGroupBlocklistUserData > $args; $check :: < crate ::RemoveGroupMemberData
-        > $args; $check :: < crate ::SendPushByLabelsData > $args; $check :: < crate
-        ::SetGlobalMuteData > $args; $check :: < crate ::SetPushTranslationLanguageData >
-        $args; $check :: < crate ::TransferGroupOwnershipData > $args; $check :: < crate
+        > $args; $check :: < crate ::SendGroupStreamMessageData > $args; $check :: <
+        crate ::SendPushByLabelsData > $args; $check :: < crate
+        ::SendUserStreamMessageData > $args; $check :: < crate ::SetGlobalMuteData >
+        $args; $check :: < crate ::SetPushTranslationLanguageData > $args; $check :: <
+        crate ::TransferGroupOwnershipData > $args; $check :: < crate
         ::UnmuteAllGroupMembersData > $args; $check :: < crate
         ::UpdateChatroomAnnouncementData > $args; $check :: < crate ::UpdateChatroomData
         > $args; $check :: < crate ::UpdateGroupAnnouncementData > $args; $check :: <

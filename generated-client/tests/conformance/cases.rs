@@ -114,6 +114,44 @@ async fn download_chat_file_thumbnail_doc() {
 }
 
 #[tokio::test]
+async fn set_attachment_lifetime_easemob() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"path\": \"/users/test/chatfiles/lifetime\",\n  \"uri\": \"https://XXXX/XXXX/XXXX/users/test/chatfiles/lifetime\",\n  \"timestamp\": 1731382587142,\n  \"organization\": \"XXXX\",\n  \"application\": \"2a8f5b13-XXXX-XXXX-958a-838fd47f1223\",\n  \"action\": \"put\",\n  \"data\": {\n      \"359f9c50-XXXX-XXXX-92cd-07eff71e8a37\": \"success\"\n  },\n  \"duration\": 102,\n  \"applicationName\": \"XXXX\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .set_attachment_lifetime(
+            "test",
+            "default",
+            ["2fe7f0b0-0b55-XXXX-XXXX-231441e42458"],
+        )
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "PUT",
+                path: "/users/test/chatfiles/lifetime",
+                query: None,
+                body: Some(
+                    "{\n          \"lifetime\": \"default\",\n          \"chatfile_ids\": [\n            \"2fe7f0b0-0b55-XXXX-XXXX-231441e42458\"\n          ]\n    }\n",
+                ),
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[("content-type", "application/json")],
+            },
+        )
+        .await;
+    let response = result.expect("set_attachment_lifetime example `easemob`");
+    support::assert_decoded(
+        &response,
+        &[("/data/359f9c50-XXXX-XXXX-92cd-07eff71e8a37", "\"success\"")],
+    );
+}
+
+#[tokio::test]
 async fn list_chatroom_allowlist_doc() {
     let server = support::MockApi::start(
             200u16,
@@ -3567,6 +3605,214 @@ async fn send_user_message_custom() {
 }
 
 #[tokio::test]
+async fn send_user_message_easemob_text_online_sync() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"path\": \"/messages/users\",\n  \"uri\": \"https://XXXX/XXXX/XXXX/messages/users\",\n  \"timestamp\": 1657254052191,\n  \"organization\": \"XXXX\",\n  \"application\": \"e82bcc5f-XXXX-XXXX-a7c1-92de917ea2b0\",\n  \"action\": \"post\",\n  \"data\": {\n    \"user2\": \"1029457500870543736\"\n  },\n  \"duration\": 0,\n  \"applicationName\": \"XXXX\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .send_user_message(
+            ["user2"],
+            "txt",
+            support::from_json("{\"msg\":\"testmessages\"}"),
+        )
+        .from("user1")
+        .roam_ignore_users(::std::vec::Vec::<String>::new())
+        .sync_device(true)
+        .routetype("ROUTE_ONLINE")
+        .ext(support::from_json("{\"em_ignore_notification\":true}"))
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "POST",
+                path: "/messages/users",
+                query: None,
+                body: Some(
+                    "{\n  \"from\": \"user1\",\n  \"to\": [\"user2\"],\n  \"type\": \"txt\",\n  \"roam_ignore_users\": [],\n  \"body\": {\n    \"msg\": \"testmessages\"\n    },\n  \"ext\": {\n      \"em_ignore_notification\": true\n    },\n  \"routetype\":\"ROUTE_ONLINE\",\n  \"sync_device\":true\n}\n",
+                ),
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[
+                    ("accept", "application/json"),
+                    ("content-type", "application/json"),
+                ],
+            },
+        )
+        .await;
+    let response = result.expect("send_user_message example `easemob_text_online_sync`");
+    support::assert_decoded(&response, &[("/data/user2", "\"1029457500870543736\"")]);
+}
+
+#[tokio::test]
+async fn send_user_message_easemob_image() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"path\": \"/messages/users\",\n  \"uri\": \"https://XXXX/XXXX/XXXX/messages/users\",\n  \"timestamp\": 1657254052191,\n  \"organization\": \"XXXX\",\n  \"application\": \"e82bcc5f-XXXX-XXXX-a7c1-92de917ea2b0\",\n  \"action\": \"post\",\n  \"data\": {\n    \"user2\": \"1029457500870543736\"\n  },\n  \"duration\": 0,\n  \"applicationName\": \"XXXX\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .send_user_message(
+            ["user2"],
+            "img",
+            support::from_json(
+                "{\"filename\":\"testimg.jpg\",\"secret\":\"VfXXXXNb_\",\"url\":\"https://XXXX/XXXX/XXXX/chatfiles/55f12940-XXXX-XXXX-8a5b-ff2336f03252\",\"size\":{\"width\":480,\"height\":720}}",
+            ),
+        )
+        .from("user1")
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "POST",
+                path: "/messages/users",
+                query: None,
+                body: Some(
+                    "{\n  \"from\": \"user1\",\n  \"to\": [\"user2\"],\n  \"type\": \"img\",\n  \"body\": {\n    \"filename\":\"testimg.jpg\",\n    \"secret\":\"VfXXXXNb_\",\n    \"url\":\"https://XXXX/XXXX/XXXX/chatfiles/55f12940-XXXX-XXXX-8a5b-ff2336f03252\",\n    \"size\": {\n      \"width\":480,\n      \"height\":720\n    }\n  }\n}\n",
+                ),
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[
+                    ("accept", "application/json"),
+                    ("content-type", "application/json"),
+                ],
+            },
+        )
+        .await;
+    let response = result.expect("send_user_message example `easemob_image`");
+    support::assert_decoded(&response, &[("/data/user2", "\"1029457500870543736\"")]);
+}
+
+#[tokio::test]
+async fn send_user_message_easemob_video() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"path\": \"/messages/users\",\n  \"uri\": \"https://XXXX/XXXX/XXXX/messages/users\",\n  \"timestamp\": 1657254052191,\n  \"organization\": \"XXXX\",\n  \"application\": \"e82bcc5f-XXXX-XXXX-a7c1-92de917ea2b0\",\n  \"action\": \"post\",\n  \"data\": {\n    \"user2\": \"1029457500870543736\"\n  },\n  \"duration\": 0,\n  \"applicationName\": \"XXXX\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .send_user_message(
+            ["user2"],
+            "video",
+            support::from_json(
+                "{\"filename\":\"test.avi\",\"thumb\":\"https://XXXX/XXXX/XXXX/chatfiles/67279b20-7f69-11e4-8eee-21d3334b3a97\",\"length\":0,\"secret\":\"VfXXXXNb_\",\"file_length\":58103,\"thumb_secret\":\"ZyXXXX2I\",\"url\":\"https://XXXX/XXXX/XXXX/chatfiles/671dfe30-XXXX-XXXX-ba67-8fef0d502f46\"}",
+            ),
+        )
+        .from("user1")
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "POST",
+                path: "/messages/users",
+                query: None,
+                body: Some(
+                    "{\n  \"from\": \"user1\",\n  \"to\": [\"user2\"],\n  \"type\": \"video\",\n  \"body\": {\n    \"filename\" : \"test.avi\",\n    \"thumb\" : \"https://XXXX/XXXX/XXXX/chatfiles/67279b20-7f69-11e4-8eee-21d3334b3a97\",\n    \"length\" : 0,\n    \"secret\":\"VfXXXXNb_\",\n    \"file_length\" : 58103,\n    \"thumb_secret\" : \"ZyXXXX2I\",\n    \"url\" : \"https://XXXX/XXXX/XXXX/chatfiles/671dfe30-XXXX-XXXX-ba67-8fef0d502f46\"\n  }\n}\n",
+                ),
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[
+                    ("accept", "application/json"),
+                    ("content-type", "application/json"),
+                ],
+            },
+        )
+        .await;
+    let response = result.expect("send_user_message example `easemob_video`");
+    support::assert_decoded(&response, &[("/data/user2", "\"1029457500870543736\"")]);
+}
+
+#[tokio::test]
+async fn send_user_message_easemob_location() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"path\": \"/messages/users\",\n  \"uri\": \"https://XXXX/XXXX/XXXX/messages/users\",\n  \"timestamp\": 1657254052191,\n  \"organization\": \"XXXX\",\n  \"application\": \"e82bcc5f-XXXX-XXXX-a7c1-92de917ea2b0\",\n  \"action\": \"post\",\n  \"data\": {\n    \"user2\": \"1029457500870543736\"\n  },\n  \"duration\": 0,\n  \"applicationName\": \"XXXX\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .send_user_message(
+            ["user2"],
+            "loc",
+            support::from_json(
+                "{\"lat\":\"39.966\",\"lng\":\"116.322\",\"addr\":\"中国北京市海淀区中关村\"}",
+            ),
+        )
+        .from("user1")
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "POST",
+                path: "/messages/users",
+                query: None,
+                body: Some(
+                    "{\n  \"from\": \"user1\",\n  \"to\": [\"user2\"],\n  \"type\": \"loc\",\n  \"body\": {\n    \"lat\": \"39.966\",\n    \"lng\":\"116.322\",\n    \"addr\":\"中国北京市海淀区中关村\"\n  }\n}\n",
+                ),
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[
+                    ("accept", "application/json"),
+                    ("content-type", "application/json"),
+                ],
+            },
+        )
+        .await;
+    let response = result.expect("send_user_message example `easemob_location`");
+    support::assert_decoded(&response, &[("/data/user2", "\"1029457500870543736\"")]);
+}
+
+#[tokio::test]
+async fn send_user_message_easemob_env() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"path\": \"/messages/users\",\n  \"uri\": \"https://XXXX/XXXX/XXXX/messages/users\",\n  \"timestamp\": 1657254052191,\n  \"organization\": \"XXXX\",\n  \"application\": \"e82bcc5f-XXXX-XXXX-a7c1-92de917ea2b0\",\n  \"action\": \"post\",\n  \"data\": {\n    \"user2\": \"1029457500870543736\"\n  },\n  \"duration\": 0,\n  \"applicationName\": \"XXXX\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .send_user_message(
+            ["user2"],
+            "txt",
+            support::from_json("{\"msg\":\"testmessages\"}"),
+        )
+        .from("user1")
+        .roam_ignore_users(::std::vec::Vec::<String>::new())
+        .ext(support::from_json("{\"em_ignore_notification\":true}"))
+        .env("dev")
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "POST",
+                path: "/messages/users",
+                query: None,
+                body: Some(
+                    "{\n  \"from\": \"user1\",\n  \"to\": [\"user2\"],\n  \"type\": \"txt\",\n  \"roam_ignore_users\": [],\n  \"body\": {\n    \"msg\": \"testmessages\"\n    },\n  \"ext\": {\n      \"em_ignore_notification\": true\n    },\n  \"env\": \"dev\"\n  }\n",
+                ),
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[
+                    ("accept", "application/json"),
+                    ("content-type", "application/json"),
+                ],
+            },
+        )
+        .await;
+    let response = result.expect("send_user_message example `easemob_env`");
+    support::assert_decoded(&response, &[("/data/user2", "\"1029457500870543736\"")]);
+}
+
+#[tokio::test]
 async fn send_group_message_text_all_members() {
     let server = support::MockApi::start(
             200u16,
@@ -3964,6 +4210,139 @@ async fn send_group_message_custom() {
 }
 
 #[tokio::test]
+async fn send_group_message_easemob_text() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"path\": \"/messages/chatgroups\",\n  \"uri\": \"https://XXXX/XXXX/XXXX/messages/chatgroups\",\n  \"timestamp\": 1657254052191,\n  \"organization\": \"XXXX\",\n  \"application\": \"e82bcc5f-XXXX-XXXX-a7c1-92de917ea2b0\",\n  \"action\": \"post\",\n  \"data\": {\n    \"184524748161025\": \"1029544257947437432\"\n  },\n  \"duration\": 0,\n  \"applicationName\": \"XXXX\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .send_group_message(
+            ["184524748161025"],
+            "txt",
+            support::from_json("{\"msg\":\"testmessages\"}"),
+        )
+        .from("user1")
+        .need_group_ack(false)
+        .roam_ignore_users(::std::vec::Vec::<String>::new())
+        .ext(support::from_json("{\"em_ignore_notification\":true}"))
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "POST",
+                path: "/messages/chatgroups",
+                query: None,
+                body: Some(
+                    "{\n    \"from\": \"user1\",\n    \"to\": [\"184524748161025\"],\n    \"type\": \"txt\",\n    \"need_group_ack\": false,\n    \"body\": {\n        \"msg\": \"testmessages\"\n    },\n    \"roam_ignore_users\": [],\n    \"ext\": {\n       \"em_ignore_notification\": true\n    }\n}\n",
+                ),
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[
+                    ("accept", "application/json"),
+                    ("content-type", "application/json"),
+                ],
+            },
+        )
+        .await;
+    let response = result.expect("send_group_message example `easemob_text`");
+    support::assert_decoded(
+        &response,
+        &[("/data/184524748161025", "\"1029544257947437432\"")],
+    );
+}
+
+#[tokio::test]
+async fn send_group_message_easemob_video() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"path\": \"/messages/chatgroups\",\n  \"uri\": \"https://XXXX/XXXX/XXXX/messages/chatgroups\",\n  \"timestamp\": 1657254052191,\n  \"organization\": \"XXXX\",\n  \"application\": \"e82bcc5f-XXXX-XXXX-a7c1-92de917ea2b0\",\n  \"action\": \"post\",\n  \"data\": {\n    \"184524748161025\": \"1029544257947437432\"\n  },\n  \"duration\": 0,\n  \"applicationName\": \"XXXX\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .send_group_message(
+            ["184524748161025"],
+            "video",
+            support::from_json(
+                "{\"filename\":\"test.avi\",\"thumb\":\"https://XXXX/XXXX/XXXX/chatfiles/67279b20-7f69-11e4-8eee-21d3334b3a97\",\"length\":0,\"secret\":\"VfXXXXNb_\",\"file_length\":58103,\"thumb_secret\":\"ZyXXXX2I\",\"url\":\"https://XXXX/XXXX/XXXX/chatfiles/671dfe30-XXXX-XXXX-ba67-8fef0d502f46\"}",
+            ),
+        )
+        .from("user1")
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "POST",
+                path: "/messages/chatgroups",
+                query: None,
+                body: Some(
+                    "{\n    \"from\": \"user1\",\n    \"to\": [\"184524748161025\"],\n    \"type\": \"video\",\n    \"body\": {\n        \"filename\" : \"test.avi\",\n        \"thumb\" : \"https://XXXX/XXXX/XXXX/chatfiles/67279b20-7f69-11e4-8eee-21d3334b3a97\",\n        \"length\" : 0,\n        \"secret\":\"VfXXXXNb_\",\n        \"file_length\" : 58103,\n        \"thumb_secret\" : \"ZyXXXX2I\",\n        \"url\" : \"https://XXXX/XXXX/XXXX/chatfiles/671dfe30-XXXX-XXXX-ba67-8fef0d502f46\"\n    }\n}\n",
+                ),
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[
+                    ("accept", "application/json"),
+                    ("content-type", "application/json"),
+                ],
+            },
+        )
+        .await;
+    let response = result.expect("send_group_message example `easemob_video`");
+    support::assert_decoded(
+        &response,
+        &[("/data/184524748161025", "\"1029544257947437432\"")],
+    );
+}
+
+#[tokio::test]
+async fn send_group_message_easemob_location() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"path\": \"/messages/chatgroups\",\n  \"uri\": \"https://XXXX/XXXX/XXXX/messages/chatgroups\",\n  \"timestamp\": 1657254052191,\n  \"organization\": \"XXXX\",\n  \"application\": \"e82bcc5f-XXXX-XXXX-a7c1-92de917ea2b0\",\n  \"action\": \"post\",\n  \"data\": {\n    \"184524748161025\": \"1029544257947437432\"\n  },\n  \"duration\": 0,\n  \"applicationName\": \"XXXX\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .send_group_message(
+            ["184524748161025"],
+            "loc",
+            support::from_json(
+                "{\"lat\":\"39.966\",\"lng\":\"116.322\",\"addr\":\"中国北京市海淀区中关村\"}",
+            ),
+        )
+        .from("user1")
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "POST",
+                path: "/messages/chatgroups",
+                query: None,
+                body: Some(
+                    "{\n    \"from\": \"user1\",\n    \"to\": [\"184524748161025\"],\n    \"type\": \"loc\",\n    \"body\":{\n        \"lat\": \"39.966\",\n        \"lng\":\"116.322\",\n        \"addr\":\"中国北京市海淀区中关村\"\n    }\n}\n",
+                ),
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[
+                    ("accept", "application/json"),
+                    ("content-type", "application/json"),
+                ],
+            },
+        )
+        .await;
+    let response = result.expect("send_group_message example `easemob_location`");
+    support::assert_decoded(
+        &response,
+        &[("/data/184524748161025", "\"1029544257947437432\"")],
+    );
+}
+
+#[tokio::test]
 async fn send_chatroom_message_text() {
     let server = support::MockApi::start(
             200u16,
@@ -4313,6 +4692,267 @@ async fn send_chatroom_message_custom() {
 }
 
 #[tokio::test]
+async fn send_chatroom_message_easemob_text() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"path\": \"/messages/chatrooms\",\n  \"uri\": \"https://XXXX/XXXX/XXXX/messages/chatrooms\",\n  \"timestamp\": 1657254052191,\n  \"organization\": \"XXXX\",\n  \"application\": \"e82bcc5f-XXXX-XXXX-a7c1-92de917ea2b0\",\n  \"action\": \"post\",\n  \"data\": {\n    \"185145305923585\": \"1029545553039460728\"\n  },\n  \"duration\": 0,\n  \"applicationName\": \"XXXX\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .send_chatroom_message(
+            ["185145305923585"],
+            "txt",
+            support::from_json("{\"msg\":\"testmessages\"}"),
+        )
+        .from("user1")
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "POST",
+                path: "/messages/chatrooms",
+                query: None,
+                body: Some(
+                    "{\n  \"from\": \"user1\",\n  \"to\": [\"185145305923585\"],\n  \"type\": \"txt\",\n  \"body\": {\n    \"msg\": \"testmessages\"\n  }\n}\n",
+                ),
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[
+                    ("accept", "application/json"),
+                    ("content-type", "application/json"),
+                ],
+            },
+        )
+        .await;
+    let response = result.expect("send_chatroom_message example `easemob_text`");
+    support::assert_decoded(
+        &response,
+        &[("/data/185145305923585", "\"1029545553039460728\"")],
+    );
+}
+
+#[tokio::test]
+async fn send_chatroom_message_easemob_video() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"path\": \"/messages/chatrooms\",\n  \"uri\": \"https://XXXX/XXXX/XXXX/messages/chatrooms\",\n  \"timestamp\": 1657254052191,\n  \"organization\": \"XXXX\",\n  \"application\": \"e82bcc5f-XXXX-XXXX-a7c1-92de917ea2b0\",\n  \"action\": \"post\",\n  \"data\": {\n    \"185145305923585\": \"1029545553039460728\"\n  },\n  \"duration\": 0,\n  \"applicationName\": \"XXXX\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .send_chatroom_message(
+            ["185145305923585"],
+            "video",
+            support::from_json(
+                "{\"thumb\":\"https://XXXX/XXXX/XXXX/chatfiles/67279b20-7f69-11e4-8eee-21d3334b3a97\",\"length\":0,\"secret\":\"VfXXXXNb_\",\"file_length\":58103,\"thumb_secret\":\"ZyXXXX2I\",\"url\":\"https://XXXX/XXXX/XXXX/chatfiles/671dfe30-XXXX-XXXX-ba67-8fef0d502f46\"}",
+            ),
+        )
+        .from("user1")
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "POST",
+                path: "/messages/chatrooms",
+                query: None,
+                body: Some(
+                    "{\n  \"from\": \"user1\",\n  \"to\": [\"185145305923585\"],\n  \"type\": \"video\",\n  \"body\": {\n    \"thumb\" : \"https://XXXX/XXXX/XXXX/chatfiles/67279b20-7f69-11e4-8eee-21d3334b3a97\",\n    \"length\" : 0,\"secret\":\"VfXXXXNb_\",\n    \"file_length\" : 58103,\n    \"thumb_secret\" : \"ZyXXXX2I\",\n    \"url\" : \"https://XXXX/XXXX/XXXX/chatfiles/671dfe30-XXXX-XXXX-ba67-8fef0d502f46\"\n  }\n}\n",
+                ),
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[
+                    ("accept", "application/json"),
+                    ("content-type", "application/json"),
+                ],
+            },
+        )
+        .await;
+    let response = result.expect("send_chatroom_message example `easemob_video`");
+    support::assert_decoded(
+        &response,
+        &[("/data/185145305923585", "\"1029545553039460728\"")],
+    );
+}
+
+#[tokio::test]
+async fn send_chatroom_message_easemob_location() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"path\": \"/messages/chatrooms\",\n  \"uri\": \"https://XXXX/XXXX/XXXX/messages/chatrooms\",\n  \"timestamp\": 1657254052191,\n  \"organization\": \"XXXX\",\n  \"application\": \"e82bcc5f-XXXX-XXXX-a7c1-92de917ea2b0\",\n  \"action\": \"post\",\n  \"data\": {\n    \"185145305923585\": \"1029545553039460728\"\n  },\n  \"duration\": 0,\n  \"applicationName\": \"XXXX\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .send_chatroom_message(
+            ["185145305923585"],
+            "loc",
+            support::from_json(
+                "{\"lat\":\"39.966\",\"lng\":\"116.322\",\"addr\":\"中国北京市海淀区中关村\"}",
+            ),
+        )
+        .from("user1")
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "POST",
+                path: "/messages/chatrooms",
+                query: None,
+                body: Some(
+                    "{\n  \"from\": \"user1\",\n  \"to\": [\"185145305923585\"],\n  \"type\": \"loc\",\n  \"body\":{\n    \"lat\": \"39.966\",\n    \"lng\":\"116.322\",\n    \"addr\":\"中国北京市海淀区中关村\"\n  }\n}\n",
+                ),
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[
+                    ("accept", "application/json"),
+                    ("content-type", "application/json"),
+                ],
+            },
+        )
+        .await;
+    let response = result.expect("send_chatroom_message example `easemob_location`");
+    support::assert_decoded(
+        &response,
+        &[("/data/185145305923585", "\"1029545553039460728\"")],
+    );
+}
+
+#[tokio::test]
+async fn send_chatroom_message_easemob_custom() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"path\": \"/messages/chatrooms\",\n  \"uri\": \"https://XXXX/XXXX/XXXX/messages/chatrooms\",\n  \"timestamp\": 1657254052191,\n  \"organization\": \"XXXX\",\n  \"application\": \"e82bcc5f-XXXX-XXXX-a7c1-92de917ea2b0\",\n  \"action\": \"post\",\n  \"data\": {\n    \"185145305923585\": \"1029545553039460728\"\n  },\n  \"duration\": 0,\n  \"applicationName\": \"XXXX\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .send_chatroom_message(
+            ["185145305923585"],
+            "custom",
+            support::from_json(
+                "{\"customEvent\":\"custom_event\",\"customExts\":{\"ext_key1\":\"ext_value1\"}}",
+            ),
+        )
+        .from("user1")
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "POST",
+                path: "/messages/chatrooms",
+                query: None,
+                body: Some(
+                    "{\n  \"from\": \"user1\",\n  \"to\": [\"185145305923585\"],\n  \"type\": \"custom\",\n  \"body\": {\n    \"customEvent\": \"custom_event\",\n    \"customExts\":{\n            \"ext_key1\":\"ext_value1\"\n        }\n  }\n}\n",
+                ),
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[
+                    ("accept", "application/json"),
+                    ("content-type", "application/json"),
+                ],
+            },
+        )
+        .await;
+    let response = result.expect("send_chatroom_message example `easemob_custom`");
+    support::assert_decoded(
+        &response,
+        &[("/data/185145305923585", "\"1029545553039460728\"")],
+    );
+}
+
+#[tokio::test]
+async fn send_group_directed_message_easemob() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"path\": \"/messages/chatgroups\",\n  \"uri\": \"https://XXXX/XXXX/XXXX/messages/chatgroups\",\n  \"timestamp\": 1657254052191,\n  \"organization\": \"XXXX\",\n  \"application\": \"e82bcc5f-XXXX-XXXX-a7c1-92de917ea2b0\",\n  \"action\": \"post\",\n  \"data\": {\n    \"184524748161025\": \"1029544257947437432\"\n  },\n  \"duration\": 0,\n  \"applicationName\": \"XXXX\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .send_group_directed_message(
+            ["184524748161025"],
+            "txt",
+            support::from_json("{\"msg\":\"testmessages\"}"),
+            ["user2", "user3"],
+        )
+        .from("user1")
+        .ext(support::from_json("{\"em_ignore_notification\":true}"))
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "POST",
+                path: "/messages/chatgroups/users",
+                query: None,
+                body: Some(
+                    "{\n    \"from\": \"user1\",\n    \"to\": [\"184524748161025\"],\n    \"type\": \"txt\",\n    \"body\": {\n        \"msg\": \"testmessages\"\n    },\n    \"ext\": {\n       \"em_ignore_notification\": true\n    },\n    \"users\": [\"user2\", \"user3\"]\n}\n",
+                ),
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[
+                    ("accept", "application/json"),
+                    ("content-type", "application/json"),
+                ],
+            },
+        )
+        .await;
+    let response = result.expect("send_group_directed_message example `easemob`");
+    support::assert_decoded(
+        &response,
+        &[("/data/184524748161025", "\"1029544257947437432\"")],
+    );
+}
+
+#[tokio::test]
+async fn send_chatroom_directed_message_easemob() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"path\": \"/messages/chatrooms\",\n  \"uri\": \"https://XXXX/XXXX/XXXX/messages/chatrooms\",\n  \"timestamp\": 1657254052191,\n  \"organization\": \"XXXX\",\n  \"application\": \"e82bcc5f-XXXX-XXXX-a7c1-92de917ea2b0\",\n  \"action\": \"post\",\n  \"data\": {\n    \"185145305923585\": \"1029545553039460728\"\n  },\n  \"duration\": 0,\n  \"applicationName\": \"XXXX\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .send_chatroom_directed_message(
+            ["185145305923585"],
+            "txt",
+            support::from_json("{\"msg\":\"testmessages\"}"),
+            ["user2", "user3"],
+        )
+        .from("user1")
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "POST",
+                path: "/messages/chatrooms/users",
+                query: None,
+                body: Some(
+                    "{\n  \"from\": \"user1\",\n  \"to\": [\"185145305923585\"],\n  \"type\": \"txt\",\n  \"body\": {\n    \"msg\": \"testmessages\"\n  },\n  \"users\": [\"user2\", \"user3\"]\n}\n",
+                ),
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[
+                    ("accept", "application/json"),
+                    ("content-type", "application/json"),
+                ],
+            },
+        )
+        .await;
+    let response = result.expect("send_chatroom_directed_message example `easemob`");
+    support::assert_decoded(
+        &response,
+        &[("/data/185145305923585", "\"1029545553039460728\"")],
+    );
+}
+
+#[tokio::test]
 async fn broadcast_chatroom_message_text() {
     let server = support::MockApi::start(
             200u16,
@@ -4637,6 +5277,847 @@ async fn broadcast_chatroom_message_custom() {
 }
 
 #[tokio::test]
+async fn broadcast_chatroom_message_easemob_location() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"path\": \"/messages/chatrooms/broadcast\",\n  \"uri\": \"https://XXXX/XXXX/XXXX/messages/chatrooms/broadcast\",\n  \"timestamp\": 1699944653964,\n  \"organization\": \"easemob-demo\",\n  \"application\": \"331d42e6-ad85-460f-b6b0-d1fb6fef9f12\",\n  \"action\": \"post\",\n  \"data\": {\n    \"id\": 1173998498812376874\n   },\n  \"duration\": 1,\n  \"applicationName\": \"wang\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .broadcast_chatroom_message(
+            support::from_json(
+                "{\"type\":\"loc\",\"lat\":\"39.966\",\"lng\":\"116.322\",\"addr\":\"中国北京市海淀区中关村\"}",
+            ),
+        )
+        .from("admin")
+        .chatroom_msg_level("low")
+        .ext(support::from_json("{\"extKey\":\"extValue\"}"))
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "POST",
+                path: "/messages/chatrooms/broadcast",
+                query: None,
+                body: Some(
+                    "{\n    \"msg\": {\n        \"type\": \"loc\",\n        \"lat\": \"39.966\",\n        \"lng\":\"116.322\",\n        \"addr\":\"中国北京市海淀区中关村\"\n    },\n    \"from\": \"admin\",\n    \"ext\": {\n        \"extKey\": \"extValue\"\n    },\n    \"chatroom_msg_level\": \"low\"\n}\n",
+                ),
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[("content-type", "application/json")],
+            },
+        )
+        .await;
+    let response = result
+        .expect("broadcast_chatroom_message example `easemob_location`");
+    support::assert_decoded(
+        &response,
+        &[("/data/id", "1173998498812376874"), ("/organization", "\"easemob-demo\"")],
+    );
+}
+
+#[tokio::test]
+async fn send_user_stream_message_easemob_first_chunk() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n    \"path\": \"/stream_message/users\",\n    \"uri\": \"https://XXXX/XXXX/XXXX/stream_message/users\",\n    \"timestamp\": 1766740077265,\n    \"organization\": \"113230417254974\",\n    \"application\": \"dd7f0328-5f3e-XXXX-XXXX-2e0434c5931b\",\n    \"action\": \"post\",\n    \"data\":\n    {\n        \"msgId\": \"1499696395467098072\"\n    },\n    \"duration\": 74,\n    \"applicationName\": \"moderation\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .send_user_stream_message(
+            "111",
+            "222",
+            support::from_json(
+                "{\"msg\":\"第一个分片\",\"seq\":0,\"type\":\"markdown\"}",
+            ),
+        )
+        .ext(support::from_json("{}"))
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "POST",
+                path: "/stream_message/user",
+                query: None,
+                body: Some(
+                    "{\n    \"from\": \"111\",\n    \"to\": \"222\",\n    \"body\": {\n        \"msg\": \"第一个分片\",\n        \"seq\": 0,\n        \"type\": \"markdown\"\n    },\n    \"ext\": {\n    }\n}\n",
+                ),
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[
+                    ("accept", "application/json"),
+                    ("content-type", "application/json"),
+                ],
+            },
+        )
+        .await;
+    let response = result
+        .expect("send_user_stream_message example `easemob_first_chunk`");
+    support::assert_decoded(&response, &[("/data/msgId", "\"1499696395467098072\"")]);
+}
+
+#[tokio::test]
+async fn send_user_stream_message_easemob_second_chunk() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n    \"path\": \"/stream_message/users\",\n    \"uri\": \"https://XXXX/XXXX/XXXX/stream_message/users\",\n    \"timestamp\": 1766740077265,\n    \"organization\": \"113230417254974\",\n    \"application\": \"dd7f0328-5f3e-XXXX-XXXX-2e0434c5931b\",\n    \"action\": \"post\",\n    \"data\":\n    {\n        \"msgId\": \"1499696395467098072\"\n    },\n    \"duration\": 74,\n    \"applicationName\": \"moderation\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .send_user_stream_message(
+            "111",
+            "222",
+            support::from_json(
+                "{\"msgId\":\"1499696395467098072\",\"msg\":\"第二个分片\",\"seq\":1,\"finish\":false,\"finishReason\":0,\"type\":\"markdown\"}",
+            ),
+        )
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "POST",
+                path: "/stream_message/user",
+                query: None,
+                body: Some(
+                    "{\n    \"from\": \"111\",\n    \"to\": \"222\",\n    \"body\": {\n        \"msgId\": \"1499696395467098072\",\n        \"msg\": \"第二个分片\",\n        \"seq\": 1,\n        \"finish\": false,\n        \"finishReason\": 0,\n        \"type\": \"markdown\"\n    }\n}\n",
+                ),
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[
+                    ("accept", "application/json"),
+                    ("content-type", "application/json"),
+                ],
+            },
+        )
+        .await;
+    let response = result
+        .expect("send_user_stream_message example `easemob_second_chunk`");
+    support::assert_decoded(&response, &[("/data/msgId", "\"1499696395467098072\"")]);
+}
+
+#[tokio::test]
+async fn send_user_stream_message_easemob_last_chunk() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n    \"path\": \"/stream_message/users\",\n    \"uri\": \"https://XXXX/XXXX/XXXX/stream_message/users\",\n    \"timestamp\": 1766740077265,\n    \"organization\": \"113230417254974\",\n    \"application\": \"dd7f0328-5f3e-XXXX-XXXX-2e0434c5931b\",\n    \"action\": \"post\",\n    \"data\":\n    {\n        \"msgId\": \"1499696395467098072\"\n    },\n    \"duration\": 74,\n    \"applicationName\": \"moderation\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .send_user_stream_message(
+            "111",
+            "222",
+            support::from_json(
+                "{\"msgId\":\"1499696395467098072\",\"msg\":\"第三个分片\",\"seq\":2,\"finish\":true,\"finishReason\":1,\"type\":\"markdown\"}",
+            ),
+        )
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "POST",
+                path: "/stream_message/user",
+                query: None,
+                body: Some(
+                    "{\n    \"from\": \"111\",\n    \"to\": \"222\",\n    \"body\": {\n        \"msgId\": \"1499696395467098072\",\n        \"msg\": \"第三个分片\",\n        \"seq\": 2,\n        \"finish\": true,\n        \"finishReason\": 1,\n        \"type\": \"markdown\"\n    }\n}\n",
+                ),
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[
+                    ("accept", "application/json"),
+                    ("content-type", "application/json"),
+                ],
+            },
+        )
+        .await;
+    let response = result
+        .expect("send_user_stream_message example `easemob_last_chunk`");
+    support::assert_decoded(&response, &[("/data/msgId", "\"1499696395467098072\"")]);
+}
+
+#[tokio::test]
+async fn send_group_stream_message_easemob_first_chunk() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n    \"path\": \"/stream_message/chatgroup\",\n    \"uri\": \"https://a1-qa-hsb.agora.com/113230417254974/moderation/stream_message/chatgroup\",\n    \"timestamp\": 1766743799730,\n    \"organization\": \"113230417254974\",\n    \"application\": \"dd7f0328-5f3e-448d-9674-2e0434c5931b\",\n    \"action\": \"post\",\n    \"data\":\n    {\n        \"msgId\": \"1499712384170721280\"\n    },\n    \"duration\": 0,\n    \"applicationName\": \"moderation\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .send_group_stream_message(
+            "222",
+            "301018534445057",
+            support::from_json(
+                "{\"msg\":\"第一个分片\",\"seq\":0,\"type\":\"markdown\"}",
+            ),
+        )
+        .ext(support::from_json("{}"))
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "POST",
+                path: "/stream_message/chatgroup",
+                query: None,
+                body: Some(
+                    "{\n    \"from\": \"222\",\n    \"to\": \"301018534445057\",\n    \"body\": {\n        \"msg\": \"第一个分片\",\n        \"seq\": 0,\n        \"type\": \"markdown\"\n    },\n    \"ext\": {\n    }\n}\n",
+                ),
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[
+                    ("accept", "application/json"),
+                    ("content-type", "application/json"),
+                ],
+            },
+        )
+        .await;
+    let response = result
+        .expect("send_group_stream_message example `easemob_first_chunk`");
+    support::assert_decoded(&response, &[("/data/msgId", "\"1499712384170721280\"")]);
+}
+
+#[tokio::test]
+async fn send_group_stream_message_easemob_last_chunk() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n    \"path\": \"/stream_message/chatgroup\",\n    \"uri\": \"https://a1-qa-hsb.agora.com/113230417254974/moderation/stream_message/chatgroup\",\n    \"timestamp\": 1766743799730,\n    \"organization\": \"113230417254974\",\n    \"application\": \"dd7f0328-5f3e-448d-9674-2e0434c5931b\",\n    \"action\": \"post\",\n    \"data\":\n    {\n        \"msgId\": \"1499712384170721280\"\n    },\n    \"duration\": 0,\n    \"applicationName\": \"moderation\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .send_group_stream_message(
+            "222",
+            "301018534445057",
+            support::from_json(
+                "{\"msgId\":\"1499712384170721280\",\"msg\":\"第二个分片，finish。\",\"seq\":1,\"finish\":true,\"finishReason\":0,\"type\":\"markdown\"}",
+            ),
+        )
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "POST",
+                path: "/stream_message/chatgroup",
+                query: None,
+                body: Some(
+                    "{\n    \"from\": \"222\",\n    \"to\": \"301018534445057\",\n    \"body\": {\n        \"msgId\": \"1499712384170721280\",\n        \"msg\": \"第二个分片，finish。\",\n        \"seq\": 1,\n        \"finish\": true,\n        \"finishReason\": 0,\n        \"type\": \"markdown\"\n    }\n}\n",
+                ),
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[
+                    ("accept", "application/json"),
+                    ("content-type", "application/json"),
+                ],
+            },
+        )
+        .await;
+    let response = result
+        .expect("send_group_stream_message example `easemob_last_chunk`");
+    support::assert_decoded(&response, &[("/data/msgId", "\"1499712384170721280\"")]);
+}
+
+#[tokio::test]
+async fn broadcast_to_all_users_easemob_text() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n    \"path\": \"/messages/broadcast\",\n    \"uri\": \"https://XXXX/XXXX/XXXX/messages/broadcast\",\n    \"timestamp\": 1745565192019,\n    \"organization\": \"XXXX\",\n    \"application\": \"5371aaa4-4a53-XXXX-XXXX-2bc6b3e401d7\",\n    \"action\": \"post\",\n    \"data\": {\n        \"id\": 1365344904091349007\n    },\n    \"duration\": 0,\n    \"applicationName\": \"XXXX\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .broadcast_to_all_users(
+            "users",
+            support::from_json(
+                "{\"type\":\"txt\",\"msg\":\"send broadcast to all users\"}",
+            ),
+        )
+        .from("admin")
+        .ext(support::from_json("{\"extKey\":\"extValue\"}"))
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "POST",
+                path: "/messages/broadcast",
+                query: None,
+                body: Some(
+                    "{\n    \"target_type\": \"users\",\n    \"msg\": {\n        \"type\": \"txt\",\n        \"msg\": \"send broadcast to all users\"\n    },\n    \"from\": \"admin\",\n    \"ext\": {\n        \"extKey\": \"extValue\"\n    }\n}\n",
+                ),
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[("content-type", "application/json")],
+            },
+        )
+        .await;
+    let response = result.expect("broadcast_to_all_users example `easemob_text`");
+    support::assert_decoded(&response, &[("/data/id", "1365344904091349007")]);
+}
+
+#[tokio::test]
+async fn broadcast_to_all_users_easemob_image() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n    \"path\": \"/messages/broadcast\",\n    \"uri\": \"https://XXXX/XXXX/XXXX/messages/broadcast\",\n    \"timestamp\": 1745565192019,\n    \"organization\": \"XXXX\",\n    \"application\": \"5371aaa4-4a53-XXXX-XXXX-2bc6b3e401d7\",\n    \"action\": \"post\",\n    \"data\": {\n        \"id\": 1365344904091349007\n    },\n    \"duration\": 0,\n    \"applicationName\": \"XXXX\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .broadcast_to_all_users(
+            "users",
+            support::from_json(
+                "{\"type\":\"img\",\"filename\":\"testimg.jpg\",\"secret\":\"VfXXXXNb_\",\"url\":\"https://XXXX/XXXX/XXXX/chatfiles/55f12940-XXXX-XXXX-8a5b-ff2336f03252\",\"size\":{\"width\":480,\"height\":720}}",
+            ),
+        )
+        .from("admin")
+        .ext(support::from_json("{\"extKey\":\"extValue\"}"))
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "POST",
+                path: "/messages/broadcast",
+                query: None,
+                body: Some(
+                    "{\n    \"target_type\": \"users\",\n    \"msg\": {\n        \"type\": \"img\",\n        \"filename\":\"testimg.jpg\",\n        \"secret\":\"VfXXXXNb_\",\n        \"url\":\"https://XXXX/XXXX/XXXX/chatfiles/55f12940-XXXX-XXXX-8a5b-ff2336f03252\",\n        \"size\":{\n           \"width\":480,\n           \"height\":720\n        }\n    },\n    \"from\": \"admin\",\n    \"ext\": {\n        \"extKey\": \"extValue\"\n    }\n}\n",
+                ),
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[("content-type", "application/json")],
+            },
+        )
+        .await;
+    let response = result.expect("broadcast_to_all_users example `easemob_image`");
+    support::assert_decoded(&response, &[("/data/id", "1365344904091349007")]);
+}
+
+#[tokio::test]
+async fn broadcast_to_all_users_easemob_voice() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n    \"path\": \"/messages/broadcast\",\n    \"uri\": \"https://XXXX/XXXX/XXXX/messages/broadcast\",\n    \"timestamp\": 1745565192019,\n    \"organization\": \"XXXX\",\n    \"application\": \"5371aaa4-4a53-XXXX-XXXX-2bc6b3e401d7\",\n    \"action\": \"post\",\n    \"data\": {\n        \"id\": 1365344904091349007\n    },\n    \"duration\": 0,\n    \"applicationName\": \"XXXX\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .broadcast_to_all_users(
+            "users",
+            support::from_json(
+                "{\"type\":\"audio\",\"url\":\"https://XXXX/XXXX/XXXX/chatfiles/1dfc7f50-XXXX-XXXX-8a07-7d75b8fb3d42\",\"filename\":\"testaudio.amr\",\"length\":10,\"secret\":\"HfXXXXCjM\"}",
+            ),
+        )
+        .from("admin")
+        .ext(support::from_json("{\"extKey\":\"extValue\"}"))
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "POST",
+                path: "/messages/broadcast",
+                query: None,
+                body: Some(
+                    "{\n    \"target_type\": \"users\",\n    \"msg\": {\n        \"type\": \"audio\",\n        \"url\": \"https://XXXX/XXXX/XXXX/chatfiles/1dfc7f50-XXXX-XXXX-8a07-7d75b8fb3d42\",\n        \"filename\": \"testaudio.amr\",\n        \"length\": 10,\n        \"secret\": \"HfXXXXCjM\"\n    },\n    \"from\": \"admin\",\n    \"ext\": {\n        \"extKey\": \"extValue\"\n    }\n}\n",
+                ),
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[("content-type", "application/json")],
+            },
+        )
+        .await;
+    let response = result.expect("broadcast_to_all_users example `easemob_voice`");
+    support::assert_decoded(&response, &[("/data/id", "1365344904091349007")]);
+}
+
+#[tokio::test]
+async fn broadcast_to_all_users_easemob_video() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n    \"path\": \"/messages/broadcast\",\n    \"uri\": \"https://XXXX/XXXX/XXXX/messages/broadcast\",\n    \"timestamp\": 1745565192019,\n    \"organization\": \"XXXX\",\n    \"application\": \"5371aaa4-4a53-XXXX-XXXX-2bc6b3e401d7\",\n    \"action\": \"post\",\n    \"data\": {\n        \"id\": 1365344904091349007\n    },\n    \"duration\": 0,\n    \"applicationName\": \"XXXX\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .broadcast_to_all_users(
+            "users",
+            support::from_json(
+                "{\"type\":\"video\",\"filename\":\"1418105136313.mp4\",\"thumb\":\"https://XXXX/XXXX/XXXX/chatfiles/67279b20-7f69-11e4-8eee-21d3334b3a97\",\"length\":0,\"secret\":\"VfXXXXNb_\",\"file_length\":58103,\"thumb_secret\":\"ZyXXXX2I\",\"url\":\"https://XXXX/XXXX/XXXX/chatfiles/671dfe30-XXXX-XXXX-ba67-8fef0d502f46\"}",
+            ),
+        )
+        .from("admin")
+        .ext(support::from_json("{\"extKey\":\"extValue\"}"))
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "POST",
+                path: "/messages/broadcast",
+                query: None,
+                body: Some(
+                    "{\n    \"target_type\": \"users\",\n    \"msg\": {\n        \"type\": \"video\",\n        \"filename\": \"1418105136313.mp4\",\n        \"thumb\" : \"https://XXXX/XXXX/XXXX/chatfiles/67279b20-7f69-11e4-8eee-21d3334b3a97\",\n        \"length\" : 0,\n        \"secret\":\"VfXXXXNb_\",\n        \"file_length\" : 58103,\n        \"thumb_secret\" : \"ZyXXXX2I\",\n        \"url\" : \"https://XXXX/XXXX/XXXX/chatfiles/671dfe30-XXXX-XXXX-ba67-8fef0d502f46\"\n    },\n    \"from\": \"admin\",\n    \"ext\": {\n        \"extKey\": \"extValue\"\n    }\n}\n",
+                ),
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[("content-type", "application/json")],
+            },
+        )
+        .await;
+    let response = result.expect("broadcast_to_all_users example `easemob_video`");
+    support::assert_decoded(&response, &[("/data/id", "1365344904091349007")]);
+}
+
+#[tokio::test]
+async fn broadcast_to_all_users_easemob_file() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n    \"path\": \"/messages/broadcast\",\n    \"uri\": \"https://XXXX/XXXX/XXXX/messages/broadcast\",\n    \"timestamp\": 1745565192019,\n    \"organization\": \"XXXX\",\n    \"application\": \"5371aaa4-4a53-XXXX-XXXX-2bc6b3e401d7\",\n    \"action\": \"post\",\n    \"data\": {\n        \"id\": 1365344904091349007\n    },\n    \"duration\": 0,\n    \"applicationName\": \"XXXX\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .broadcast_to_all_users(
+            "users",
+            support::from_json(
+                "{\"type\":\"file\",\"filename\":\"test.txt\",\"secret\":\"1-g0XXXXua\",\"url\":\"https://XXXX/XXXX/XXXX/chatfiles/d7eXXXX7444\"}",
+            ),
+        )
+        .from("admin")
+        .ext(support::from_json("{\"extKey\":\"extValue\"}"))
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "POST",
+                path: "/messages/broadcast",
+                query: None,
+                body: Some(
+                    "{\n    \"target_type\": \"users\",\n    \"msg\": {\n        \"type\": \"file\",\n        \"filename\":\"test.txt\",\n        \"secret\":\"1-g0XXXXua\",\n        \"url\":\"https://XXXX/XXXX/XXXX/chatfiles/d7eXXXX7444\"\n    },\n    \"from\": \"admin\",\n    \"ext\": {\n        \"extKey\": \"extValue\"\n    }\n}\n",
+                ),
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[("content-type", "application/json")],
+            },
+        )
+        .await;
+    let response = result.expect("broadcast_to_all_users example `easemob_file`");
+    support::assert_decoded(&response, &[("/data/id", "1365344904091349007")]);
+}
+
+#[tokio::test]
+async fn broadcast_to_all_users_easemob_location() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n    \"path\": \"/messages/broadcast\",\n    \"uri\": \"https://XXXX/XXXX/XXXX/messages/broadcast\",\n    \"timestamp\": 1745565192019,\n    \"organization\": \"XXXX\",\n    \"application\": \"5371aaa4-4a53-XXXX-XXXX-2bc6b3e401d7\",\n    \"action\": \"post\",\n    \"data\": {\n        \"id\": 1365344904091349007\n    },\n    \"duration\": 0,\n    \"applicationName\": \"XXXX\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .broadcast_to_all_users(
+            "users",
+            support::from_json(
+                "{\"type\":\"loc\",\"lat\":\"39.966\",\"lng\":\"116.322\",\"addr\":\"中国北京市海淀区中关村\"}",
+            ),
+        )
+        .from("admin")
+        .ext(support::from_json("{\"extKey\":\"extValue\"}"))
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "POST",
+                path: "/messages/broadcast",
+                query: None,
+                body: Some(
+                    "{\n    \"target_type\": \"users\",\n    \"msg\": {\n        \"type\": \"loc\",\n        \"lat\": \"39.966\",\n        \"lng\":\"116.322\",\n        \"addr\":\"中国北京市海淀区中关村\"\n    },\n    \"from\": \"admin\",\n    \"ext\": {\n        \"extKey\": \"extValue\"\n    }\n}\n",
+                ),
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[("content-type", "application/json")],
+            },
+        )
+        .await;
+    let response = result.expect("broadcast_to_all_users example `easemob_location`");
+    support::assert_decoded(&response, &[("/data/id", "1365344904091349007")]);
+}
+
+#[tokio::test]
+async fn broadcast_to_all_users_easemob_cmd() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n    \"path\": \"/messages/broadcast\",\n    \"uri\": \"https://XXXX/XXXX/XXXX/messages/broadcast\",\n    \"timestamp\": 1745565192019,\n    \"organization\": \"XXXX\",\n    \"application\": \"5371aaa4-4a53-XXXX-XXXX-2bc6b3e401d7\",\n    \"action\": \"post\",\n    \"data\": {\n        \"id\": 1365344904091349007\n    },\n    \"duration\": 0,\n    \"applicationName\": \"XXXX\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .broadcast_to_all_users(
+            "users",
+            support::from_json("{\"type\":\"cmd\",\"action\":\"action1\"}"),
+        )
+        .from("admin")
+        .ext(support::from_json("{\"extKey\":\"extValue\"}"))
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "POST",
+                path: "/messages/broadcast",
+                query: None,
+                body: Some(
+                    "{\n    \"target_type\": \"users\",\n    \"msg\": {\n        \"type\": \"cmd\",\n        \"action\":\"action1\"\n    },\n    \"from\": \"admin\",\n    \"ext\": {\n        \"extKey\": \"extValue\"\n    }\n}\n",
+                ),
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[("content-type", "application/json")],
+            },
+        )
+        .await;
+    let response = result.expect("broadcast_to_all_users example `easemob_cmd`");
+    support::assert_decoded(&response, &[("/data/id", "1365344904091349007")]);
+}
+
+#[tokio::test]
+async fn broadcast_to_all_users_easemob_custom() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n    \"path\": \"/messages/broadcast\",\n    \"uri\": \"https://XXXX/XXXX/XXXX/messages/broadcast\",\n    \"timestamp\": 1745565192019,\n    \"organization\": \"XXXX\",\n    \"application\": \"5371aaa4-4a53-XXXX-XXXX-2bc6b3e401d7\",\n    \"action\": \"post\",\n    \"data\": {\n        \"id\": 1365344904091349007\n    },\n    \"duration\": 0,\n    \"applicationName\": \"XXXX\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .broadcast_to_all_users(
+            "users",
+            support::from_json("{\"type\":\"custom\",\"customEvent\":\"custom_event\"}"),
+        )
+        .from("admin")
+        .ext(support::from_json("{\"extKey\":\"extValue\"}"))
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "POST",
+                path: "/messages/broadcast",
+                query: None,
+                body: Some(
+                    "{\n    \"target_type\": \"users\",\n    \"msg\": {\n        \"type\": \"custom\",\n        \"customEvent\": \"custom_event\"\n    },\n    \"from\": \"admin\",\n    \"ext\": {\n        \"extKey\": \"extValue\"\n    }\n}\n",
+                ),
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[("content-type", "application/json")],
+            },
+        )
+        .await;
+    let response = result.expect("broadcast_to_all_users example `easemob_custom`");
+    support::assert_decoded(&response, &[("/data/id", "1365344904091349007")]);
+}
+
+#[tokio::test]
+async fn broadcast_to_online_users_easemob_text() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"path\": \"/messages/users/broadcast\",\n  \"uri\": \"https://XXXX/XXXX/XXXX/messages/users/broadcast\",\n  \"timestamp\": 1699944653964,\n  \"organization\": \"XXXX\",\n  \"application\": \"331d42e6-ad85-XXXX-XXXX-d1fb6fef9f12\",\n  \"action\": \"post\",\n  \"data\": {\n    \"id\": 1173998498812376874\n   },\n  \"duration\": 1,\n  \"applicationName\": \"XXXX\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .broadcast_to_online_users(
+            support::from_json(
+                "{\"type\":\"txt\",\"msg\":\"send broadcast to all online users\"}",
+            ),
+        )
+        .from("admin")
+        .ext(support::from_json("{\"extKey\":\"extValue\"}"))
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "POST",
+                path: "/messages/users/broadcast",
+                query: None,
+                body: Some(
+                    "{\n    \"msg\": {\n        \"type\": \"txt\",\n        \"msg\": \"send broadcast to all online users\"\n    },\n    \"from\": \"admin\",\n    \"ext\": {\n        \"extKey\": \"extValue\"\n    }\n}\n",
+                ),
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[("content-type", "application/json")],
+            },
+        )
+        .await;
+    let response = result.expect("broadcast_to_online_users example `easemob_text`");
+    support::assert_decoded(&response, &[("/data/id", "1173998498812376874")]);
+}
+
+#[tokio::test]
+async fn broadcast_to_online_users_easemob_image() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"path\": \"/messages/users/broadcast\",\n  \"uri\": \"https://XXXX/XXXX/XXXX/messages/users/broadcast\",\n  \"timestamp\": 1699944653964,\n  \"organization\": \"XXXX\",\n  \"application\": \"331d42e6-ad85-XXXX-XXXX-d1fb6fef9f12\",\n  \"action\": \"post\",\n  \"data\": {\n    \"id\": 1173998498812376874\n   },\n  \"duration\": 1,\n  \"applicationName\": \"XXXX\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .broadcast_to_online_users(
+            support::from_json(
+                "{\"type\":\"img\",\"filename\":\"testimg.jpg\",\"secret\":\"VfXXXXNb_\",\"url\":\"https://XXXX/XXXX/XXXX/chatfiles/55f12940-XXXX-XXXX-8a5b-ff2336f03252\",\"size\":{\"width\":480,\"height\":720}}",
+            ),
+        )
+        .from("admin")
+        .ext(support::from_json("{\"extKey\":\"extValue\"}"))
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "POST",
+                path: "/messages/users/broadcast",
+                query: None,
+                body: Some(
+                    "{\n    \"msg\": {\n        \"type\": \"img\",\n        \"filename\":\"testimg.jpg\",\n        \"secret\":\"VfXXXXNb_\",\n        \"url\":\"https://XXXX/XXXX/XXXX/chatfiles/55f12940-XXXX-XXXX-8a5b-ff2336f03252\",\n        \"size\":{\n           \"width\":480,\n           \"height\":720\n        }\n    },\n    \"from\": \"admin\",\n    \"ext\": {\n        \"extKey\": \"extValue\"\n    }\n}\n",
+                ),
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[("content-type", "application/json")],
+            },
+        )
+        .await;
+    let response = result.expect("broadcast_to_online_users example `easemob_image`");
+    support::assert_decoded(&response, &[("/data/id", "1173998498812376874")]);
+}
+
+#[tokio::test]
+async fn broadcast_to_online_users_easemob_voice() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"path\": \"/messages/users/broadcast\",\n  \"uri\": \"https://XXXX/XXXX/XXXX/messages/users/broadcast\",\n  \"timestamp\": 1699944653964,\n  \"organization\": \"XXXX\",\n  \"application\": \"331d42e6-ad85-XXXX-XXXX-d1fb6fef9f12\",\n  \"action\": \"post\",\n  \"data\": {\n    \"id\": 1173998498812376874\n   },\n  \"duration\": 1,\n  \"applicationName\": \"XXXX\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .broadcast_to_online_users(
+            support::from_json(
+                "{\"type\":\"audio\",\"url\":\"https://XXXX/XXXX/XXXX/chatfiles/1dfc7f50-XXXX-XXXX-8a07-7d75b8fb3d42\",\"filename\":\"testaudio.amr\",\"length\":10,\"secret\":\"HfXXXXCjM\"}",
+            ),
+        )
+        .from("admin")
+        .ext(support::from_json("{\"extKey\":\"extValue\"}"))
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "POST",
+                path: "/messages/users/broadcast",
+                query: None,
+                body: Some(
+                    "{\n    \"msg\": {\n        \"type\": \"audio\",\n        \"url\": \"https://XXXX/XXXX/XXXX/chatfiles/1dfc7f50-XXXX-XXXX-8a07-7d75b8fb3d42\",\n        \"filename\": \"testaudio.amr\",\n        \"length\": 10,\n        \"secret\": \"HfXXXXCjM\"\n    },\n    \"from\": \"admin\",\n    \"ext\": {\n        \"extKey\": \"extValue\"\n    }\n}\n",
+                ),
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[("content-type", "application/json")],
+            },
+        )
+        .await;
+    let response = result.expect("broadcast_to_online_users example `easemob_voice`");
+    support::assert_decoded(&response, &[("/data/id", "1173998498812376874")]);
+}
+
+#[tokio::test]
+async fn broadcast_to_online_users_easemob_video() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"path\": \"/messages/users/broadcast\",\n  \"uri\": \"https://XXXX/XXXX/XXXX/messages/users/broadcast\",\n  \"timestamp\": 1699944653964,\n  \"organization\": \"XXXX\",\n  \"application\": \"331d42e6-ad85-XXXX-XXXX-d1fb6fef9f12\",\n  \"action\": \"post\",\n  \"data\": {\n    \"id\": 1173998498812376874\n   },\n  \"duration\": 1,\n  \"applicationName\": \"XXXX\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .broadcast_to_online_users(
+            support::from_json(
+                "{\"type\":\"video\",\"thumb\":\"https://XXXX/XXXX/XXXX/chatfiles/67279b20-7f69-11e4-8eee-21d3334b3a97\",\"length\":0,\"secret\":\"VfXXXXNb_\",\"file_length\":58103,\"thumb_secret\":\"ZyXXXX2I\",\"url\":\"https://XXXX/XXXX/XXXX/chatfiles/671dfe30-XXXX-XXXX-ba67-8fef0d502f46\"}",
+            ),
+        )
+        .from("admin")
+        .ext(support::from_json("{\"extKey\":\"extValue\"}"))
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "POST",
+                path: "/messages/users/broadcast",
+                query: None,
+                body: Some(
+                    "{\n    \"msg\": {\n        \"type\": \"video\",\n        \"thumb\" : \"https://XXXX/XXXX/XXXX/chatfiles/67279b20-7f69-11e4-8eee-21d3334b3a97\",\n        \"length\" : 0,\n        \"secret\":\"VfXXXXNb_\",\n        \"file_length\" : 58103,\n        \"thumb_secret\" : \"ZyXXXX2I\",\n        \"url\" : \"https://XXXX/XXXX/XXXX/chatfiles/671dfe30-XXXX-XXXX-ba67-8fef0d502f46\"\n    },\n    \"from\": \"admin\",\n    \"ext\": {\n        \"extKey\": \"extValue\"\n    }\n}\n",
+                ),
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[("content-type", "application/json")],
+            },
+        )
+        .await;
+    let response = result.expect("broadcast_to_online_users example `easemob_video`");
+    support::assert_decoded(&response, &[("/data/id", "1173998498812376874")]);
+}
+
+#[tokio::test]
+async fn broadcast_to_online_users_easemob_file() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"path\": \"/messages/users/broadcast\",\n  \"uri\": \"https://XXXX/XXXX/XXXX/messages/users/broadcast\",\n  \"timestamp\": 1699944653964,\n  \"organization\": \"XXXX\",\n  \"application\": \"331d42e6-ad85-XXXX-XXXX-d1fb6fef9f12\",\n  \"action\": \"post\",\n  \"data\": {\n    \"id\": 1173998498812376874\n   },\n  \"duration\": 1,\n  \"applicationName\": \"XXXX\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .broadcast_to_online_users(
+            support::from_json(
+                "{\"type\":\"file\",\"filename\":\"test.txt\",\"secret\":\"1-g0XXXXua\",\"url\":\"https://XXXX/XXXX/XXXX/chatfiles/d7eXXXX7444\"}",
+            ),
+        )
+        .from("admin")
+        .ext(support::from_json("{\"extKey\":\"extValue\"}"))
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "POST",
+                path: "/messages/users/broadcast",
+                query: None,
+                body: Some(
+                    "{\n    \"msg\": {\n        \"type\": \"file\",\n        \"filename\":\"test.txt\",\n        \"secret\":\"1-g0XXXXua\",\n        \"url\":\"https://XXXX/XXXX/XXXX/chatfiles/d7eXXXX7444\"\n    },\n    \"from\": \"admin\",\n    \"ext\": {\n        \"extKey\": \"extValue\"\n    }\n}\n",
+                ),
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[("content-type", "application/json")],
+            },
+        )
+        .await;
+    let response = result.expect("broadcast_to_online_users example `easemob_file`");
+    support::assert_decoded(&response, &[("/data/id", "1173998498812376874")]);
+}
+
+#[tokio::test]
+async fn broadcast_to_online_users_easemob_location() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"path\": \"/messages/users/broadcast\",\n  \"uri\": \"https://XXXX/XXXX/XXXX/messages/users/broadcast\",\n  \"timestamp\": 1699944653964,\n  \"organization\": \"XXXX\",\n  \"application\": \"331d42e6-ad85-XXXX-XXXX-d1fb6fef9f12\",\n  \"action\": \"post\",\n  \"data\": {\n    \"id\": 1173998498812376874\n   },\n  \"duration\": 1,\n  \"applicationName\": \"XXXX\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .broadcast_to_online_users(
+            support::from_json(
+                "{\"type\":\"loc\",\"lat\":\"39.966\",\"lng\":\"116.322\",\"addr\":\"中国北京市海淀区中关村\"}",
+            ),
+        )
+        .from("admin")
+        .ext(support::from_json("{\"extKey\":\"extValue\"}"))
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "POST",
+                path: "/messages/users/broadcast",
+                query: None,
+                body: Some(
+                    "{\n    \"msg\": {\n        \"type\": \"loc\",\n        \"lat\": \"39.966\",\n        \"lng\":\"116.322\",\n        \"addr\":\"中国北京市海淀区中关村\"\n    },\n    \"from\": \"admin\",\n    \"ext\": {\n        \"extKey\": \"extValue\"\n    }\n}\n",
+                ),
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[("content-type", "application/json")],
+            },
+        )
+        .await;
+    let response = result.expect("broadcast_to_online_users example `easemob_location`");
+    support::assert_decoded(&response, &[("/data/id", "1173998498812376874")]);
+}
+
+#[tokio::test]
+async fn broadcast_to_online_users_easemob_cmd() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"path\": \"/messages/users/broadcast\",\n  \"uri\": \"https://XXXX/XXXX/XXXX/messages/users/broadcast\",\n  \"timestamp\": 1699944653964,\n  \"organization\": \"XXXX\",\n  \"application\": \"331d42e6-ad85-XXXX-XXXX-d1fb6fef9f12\",\n  \"action\": \"post\",\n  \"data\": {\n    \"id\": 1173998498812376874\n   },\n  \"duration\": 1,\n  \"applicationName\": \"XXXX\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .broadcast_to_online_users(
+            support::from_json("{\"type\":\"cmd\",\"action\":\"action1\"}"),
+        )
+        .from("admin")
+        .ext(support::from_json("{\"extKey\":\"extValue\"}"))
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "POST",
+                path: "/messages/users/broadcast",
+                query: None,
+                body: Some(
+                    "{\n    \"msg\": {\n        \"type\": \"cmd\",\n        \"action\":\"action1\"\n    },\n    \"from\": \"admin\",\n    \"ext\": {\n        \"extKey\": \"extValue\"\n    }\n}\n",
+                ),
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[("content-type", "application/json")],
+            },
+        )
+        .await;
+    let response = result.expect("broadcast_to_online_users example `easemob_cmd`");
+    support::assert_decoded(&response, &[("/data/id", "1173998498812376874")]);
+}
+
+#[tokio::test]
+async fn broadcast_to_online_users_easemob_custom() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"path\": \"/messages/users/broadcast\",\n  \"uri\": \"https://XXXX/XXXX/XXXX/messages/users/broadcast\",\n  \"timestamp\": 1699944653964,\n  \"organization\": \"XXXX\",\n  \"application\": \"331d42e6-ad85-XXXX-XXXX-d1fb6fef9f12\",\n  \"action\": \"post\",\n  \"data\": {\n    \"id\": 1173998498812376874\n   },\n  \"duration\": 1,\n  \"applicationName\": \"XXXX\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .broadcast_to_online_users(
+            support::from_json("{\"type\":\"custom\",\"customEvent\":\"custom_event\"}"),
+        )
+        .from("admin")
+        .ext(support::from_json("{\"extKey\":\"extValue\"}"))
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "POST",
+                path: "/messages/users/broadcast",
+                query: None,
+                body: Some(
+                    "{\n    \"msg\": {\n        \"type\": \"custom\",\n        \"customEvent\": \"custom_event\"\n    },\n    \"from\": \"admin\",\n    \"ext\": {\n        \"extKey\": \"extValue\"\n    }\n}\n",
+                ),
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[("content-type", "application/json")],
+            },
+        )
+        .await;
+    let response = result.expect("broadcast_to_online_users example `easemob_custom`");
+    support::assert_decoded(&response, &[("/data/id", "1173998498812376874")]);
+}
+
+#[tokio::test]
 async fn get_message_history_doc() {
     let server = support::MockApi::start(
             200u16,
@@ -4667,6 +6148,41 @@ async fn get_message_history_doc() {
             (
                 "/data/0/url",
                 "\"http://XXXX?Expires=1543316122&OSSAccessKeyId=XXXX&Signature=XXXX\"",
+            ),
+        ],
+    );
+}
+
+#[tokio::test]
+async fn get_message_history_easemob() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"action\": \"get\",\n  \"application\": \"8be024f0-XXXX-XXXX-b697-5d598d5f8402\",\n  \"uri\": \"'https://XXXX/XXXX/XXXX/chatmessages/2018112717\",\n  \"data\": [\n    {\n      \"url\": \"https://XXXX?Expires=1543316122&OSSAccessKeyId=XXXX&Signature=XXXX\"\n    }\n  ],\n  \"timestamp\": 1543314322601,\n  \"duration\": 0,\n  \"organization\": \"XXXX\",\n  \"applicationName\": \"testapp\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client.get_message_history("2018112717").await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "GET",
+                path: "/chatmessages/2018112717",
+                query: None,
+                body: None,
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[("accept", "application/json")],
+            },
+        )
+        .await;
+    let response = result.expect("get_message_history example `easemob`");
+    support::assert_decoded(
+        &response,
+        &[
+            (
+                "/data/0/url",
+                "\"https://XXXX?Expires=1543316122&OSSAccessKeyId=XXXX&Signature=XXXX\"",
             ),
         ],
     );
@@ -4759,6 +6275,125 @@ async fn update_message_custom() {
 }
 
 #[tokio::test]
+async fn update_message_easemob_text() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"path\": \"/messages/rewrite/1235807318835202004\",\n  \"uri\": \"https://XXXX/XXXX/XXXX/messages/rewrite/1235807318835202004\",\n  \"timestamp\": 1705372388118,\n  \"organization\": \"XXXX\",\n  \"application\": \"ff678832-XXXX-XXXX-8130-58ac38cb6c15\",\n  \"action\": \"put\",\n  \"data\": \"success\",\n  \"duration\": 49,\n  \"applicationName\": \"XXXX\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .update_message(
+            "1235807318835202004",
+            support::from_json("{\"type\":\"txt\",\"msg\":\"update message content\"}"),
+        )
+        .user("user1")
+        .new_ext(support::from_json("{\"key1\":\"value1\",\"key2\":\"value2\"}"))
+        .is_combine_ext(true)
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "PUT",
+                path: "/messages/rewrite/1235807318835202004",
+                query: None,
+                body: Some(
+                    "{\n  \"user\": \"user1\",\n  \"new_msg\": {\n    \"type\": \"txt\",\n    \"msg\": \"update message content\"\n  },\n  \"new_ext\": {\n    \"key1\": \"value1\",\n    \"key2\": \"value2\"\n  },\n  \"is_combine_ext\": true\n}\n",
+                ),
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[
+                    ("accept", "application/json"),
+                    ("content-type", "application/json"),
+                ],
+            },
+        )
+        .await;
+    let response = result.expect("update_message example `easemob_text`");
+    support::assert_decoded(&response, &[("/data", "\"success\"")]);
+}
+
+#[tokio::test]
+async fn update_message_easemob_custom() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"path\": \"/messages/rewrite/1235807318835202004\",\n  \"uri\": \"https://XXXX/XXXX/XXXX/messages/rewrite/1235807318835202004\",\n  \"timestamp\": 1705372388118,\n  \"organization\": \"XXXX\",\n  \"application\": \"ff678832-XXXX-XXXX-8130-58ac38cb6c15\",\n  \"action\": \"put\",\n  \"data\": \"success\",\n  \"duration\": 49,\n  \"applicationName\": \"XXXX\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .update_message(
+            "1235807318835202004",
+            support::from_json(
+                "{\"type\":\"custom\",\"customEvent\":\"custom_event\",\"customExts\":{\"ext_key1\":\"ext_value1\"}}",
+            ),
+        )
+        .user("user1")
+        .new_ext(support::from_json("{\"key1\":\"value1\",\"key2\":\"value2\"}"))
+        .is_combine_ext(true)
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "PUT",
+                path: "/messages/rewrite/1235807318835202004",
+                query: None,
+                body: Some(
+                    "{\n  \"user\": \"user1\",\n  \"new_msg\": {\n    \"type\": \"custom\",\n    \"customEvent\": \"custom_event\",\n    \"customExts\":{\n      \"ext_key1\":\"ext_value1\"\n    }\n  },\n  \"new_ext\": {\n    \"key1\": \"value1\",\n    \"key2\": \"value2\"\n  },\n  \"is_combine_ext\": true\n}\n",
+                ),
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[
+                    ("accept", "application/json"),
+                    ("content-type", "application/json"),
+                ],
+            },
+        )
+        .await;
+    let response = result.expect("update_message example `easemob_custom`");
+    support::assert_decoded(&response, &[("/data", "\"success\"")]);
+}
+
+#[tokio::test]
+async fn update_message_easemob_image() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"path\": \"/messages/rewrite/1235807318835202004\",\n  \"uri\": \"https://XXXX/XXXX/XXXX/messages/rewrite/1235807318835202004\",\n  \"timestamp\": 1705372388118,\n  \"organization\": \"XXXX\",\n  \"application\": \"ff678832-XXXX-XXXX-8130-58ac38cb6c15\",\n  \"action\": \"put\",\n  \"data\": \"success\",\n  \"duration\": 49,\n  \"applicationName\": \"XXXX\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .update_message("1235807318835202004", support::from_json("{\"type\":\"img\"}"))
+        .user("user1")
+        .new_ext(support::from_json("{\"key1\":\"value1\",\"key2\":\"value2\"}"))
+        .is_combine_ext(true)
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "PUT",
+                path: "/messages/rewrite/1235807318835202004",
+                query: None,
+                body: Some(
+                    "{\n  \"user\": \"user1\",\n  \"new_msg\": {\n    \"type\": \"img\"\n  },\n  \"new_ext\": {\n    \"key1\": \"value1\",\n    \"key2\": \"value2\"\n  },\n  \"is_combine_ext\": true\n}\n",
+                ),
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[
+                    ("accept", "application/json"),
+                    ("content-type", "application/json"),
+                ],
+            },
+        )
+        .await;
+    let response = result.expect("update_message example `easemob_image`");
+    support::assert_decoded(&response, &[("/data", "\"success\"")]);
+}
+
+#[tokio::test]
 async fn recall_message_doc() {
     let server = support::MockApi::start(
             200u16,
@@ -4767,9 +6402,8 @@ async fn recall_message_doc() {
         .await;
     let client = server.client();
     let result = client
-        .recall_message("1028442084794698104", "user2", "chat")
+        .recall_message("1028442084794698104", "user2", "chat", true)
         .from("user1")
-        .force(true)
         .await;
     server
         .assert_request(
@@ -4798,6 +6432,86 @@ async fn recall_message_doc() {
             ("/data/msg_id", "\"1028442084794698104\""),
             ("/data/recalled", "\"yes\""),
         ],
+    );
+}
+
+#[tokio::test]
+async fn recall_message_easemob() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"path\": \"/messages/msg_recall\",\n  \"uri\": \"https://XXXX/XXXX/XXXX/messages/msg_recall\",\n  \"timestamp\": 1657529588473,\n  \"organization\": \"XXXX\",\n  \"application\": \"09ebbf8b-XXXX-XXXX-XXXX-d47c3b38e434\",\n  \"action\": \"post\",\n  \"data\": {\n    \"recalled\": \"yes\",\n    \"chattype\": \"chat\",\n    \"from\": \"XXXX\",\n    \"to\": \"XXXX\",\n    \"msg_id\": \"1028442084794698104\"\n  },\n  \"duration\": 8,\n  \"applicationName\": \"XXXX\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .recall_message("1028442084794698104", "user2", "chat", true)
+        .from("user1")
+        .recall_message_extension_info("{\"type\": \"chat\"}")
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "POST",
+                path: "/messages/msg_recall",
+                query: None,
+                body: Some(
+                    "{\n    \"msg_id\": \"1028442084794698104\",\n    \"to\": \"user2\",\n    \"from\": \"user1\",\n    \"chat_type\": \"chat\",\n    \"force\": true,\n    \"recallMessageExtensionInfo\": \"{\\\"type\\\": \\\"chat\\\"}\"\n}\n",
+                ),
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[
+                    ("accept", "application/json"),
+                    ("content-type", "application/json"),
+                ],
+            },
+        )
+        .await;
+    let response = result.expect("recall_message example `easemob`");
+    support::assert_decoded(
+        &response,
+        &[("/data/msg_id", "\"1028442084794698104\""), ("/data/recalled", "\"yes\"")],
+    );
+}
+
+#[tokio::test]
+async fn recall_messages_easemob() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"path\": \"/messages/batch_recall\",\n  \"uri\": \"https://XXXX/XXXX/XXXX/messages/batch_recall\",\n  \"timestamp\": 1657529588473,\n  \"organization\": \"XXXX\",\n  \"application\": \"09ebbf8b-XXXX-XXXX-XXXX-d47c3b38e434\",\n  \"action\": \"post\",\n  \"data\": [\n    {\n      \"recalled\": \"yes\",\n      \"chattype\": \"chat\",\n      \"from\": \"XXXX\",\n      \"to\": \"XXXX\",\n      \"msg_id\": \"1028442XXXX94698104\"\n    },\n    {\n      \"recalled\": \"yes\",\n      \"chattype\": \"chat\",\n      \"from\": \"XXXX\",\n      \"to\": \"XXXX\",\n      \"msg_id\": \"104367XXXX564398104\"\n    }\n  ],\n  \"duration\": 8,\n  \"applicationName\": \"XXXX\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .recall_messages(
+            support::from_json(
+                "[{\"msg_id\":\"7126XXXX2581\",\"to\":\"d95XXXX81c64\",\"from\":\"18XXXXebf262\",\"chat_type\":\"chatroom\",\"force\":false,\"sync_device\":false},{\"msg_id\":\"10436XXXX4564398104\",\"to\":\"d9571XXXXc64\",\"from\":\"18e4XXXXf262\",\"chat_type\":\"chat\",\"force\":false,\"sync_device\":false}]",
+            ),
+        )
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "POST",
+                path: "/messages/batch_recall",
+                query: None,
+                body: Some(
+                    "{\n  \"msgs\": [\n   {\n    \"msg_id\": \"7126XXXX2581\",\n    \"to\": \"d95XXXX81c64\",\n    \"from\": \"18XXXXebf262\",\n    \"chat_type\": \"chatroom\",\n    \"force\": false,\n    \"sync_device\": false\n    },\n    {\n    \"msg_id\": \"10436XXXX4564398104\",\n    \"to\": \"d9571XXXXc64\",\n    \"from\": \"18e4XXXXf262\",\n    \"chat_type\": \"chat\",\n    \"force\": false,\n    \"sync_device\": false\n    }\n  ]\n}\n",
+                ),
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[
+                    ("accept", "application/json"),
+                    ("content-type", "application/json"),
+                ],
+            },
+        )
+        .await;
+    let response = result.expect("recall_messages example `easemob`");
+    support::assert_decoded(
+        &response,
+        &[("/data/0/recalled", "\"yes\""), ("/data/1/msg_id", "\"104367XXXX564398104\"")],
     );
 }
 
@@ -4834,6 +6548,38 @@ async fn delete_user_conversation_doc() {
         &response,
         &[("/action", "\"delete\""), ("/data/result", "\"ok\"")],
     );
+}
+
+#[tokio::test]
+async fn delete_user_conversation_easemob() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"path\": \"/users/user_channel\",\n  \"uri\": \"https://XXXX/XXXX/XXXX/users/u1/user_channel\",\n  \"timestamp\": 1638440544078,\n  \"organization\": \"XXXX\",\n  \"application\": \"c3624975-XXXX-XXXX-9da2-ee91ed4c5a76\",\n  \"entities\": [],\n  \"action\": \"delete\",\n  \"data\": {\n    \"result\": \"ok\"\n  },\n  \"duration\": 3,\n  \"applicationName\": \"XXXX\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client.delete_user_conversation("u1", "u2", "chat", true).await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "DELETE",
+                path: "/users/u1/user_channel",
+                query: None,
+                body: Some(
+                    "{ \"channel\": \"u2\", \"type\": \"chat\", \"delete_roam\": true }\n",
+                ),
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[
+                    ("accept", "application/json"),
+                    ("content-type", "application/json"),
+                ],
+            },
+        )
+        .await;
+    let response = result.expect("delete_user_conversation example `easemob`");
+    support::assert_decoded(&response, &[("/data/result", "\"ok\"")]);
 }
 
 #[tokio::test]
@@ -4924,6 +6670,164 @@ async fn import_user_message_image() {
 }
 
 #[tokio::test]
+async fn import_user_message_easemob_text() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"path\": \"/messages/users/import\",\n  \"uri\": \"https://XXXX/XXXX/XXXX/messages/users/import\",\n  \"timestamp\": 1638440544078,\n  \"organization\": \"XXXX\",\n  \"application\": \"c3624975-XXXX-XXXX-9da2-ee91ed4c5a76\",\n  \"entities\": [],\n  \"action\": \"post\",\n  \"data\": {\n    \"msg_id\": \"10212123848595\"\n  },\n  \"duration\": 3,\n  \"applicationName\": \"XXXX\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .import_user_message(
+            "username1",
+            "username2",
+            "txt",
+            support::from_json("{\"msg\":\"import message.\"}"),
+        )
+        .ext(support::from_json("{\"key1\":\"value1\"}"))
+        .msg_timestamp(1656906628428)
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "POST",
+                path: "/messages/users/import",
+                query: None,
+                body: Some(
+                    "{\n    \"target\": \"username2\",\n    \"type\": \"txt\",\n    \"body\": {\n        \"msg\": \"import message.\"\n    },\n    \"ext\": {\n      \"key1\": \"value1\"\n    },\n    \"from\": \"username1\",\n    \"msg_timestamp\": 1656906628428\n}\n",
+                ),
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[],
+            },
+        )
+        .await;
+    let response = result.expect("import_user_message example `easemob_text`");
+    support::assert_decoded(&response, &[("/data/msg_id", "\"10212123848595\"")]);
+}
+
+#[tokio::test]
+async fn import_user_message_easemob_image() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"path\": \"/messages/users/import\",\n  \"uri\": \"https://XXXX/XXXX/XXXX/messages/users/import\",\n  \"timestamp\": 1638440544078,\n  \"organization\": \"XXXX\",\n  \"application\": \"c3624975-XXXX-XXXX-9da2-ee91ed4c5a76\",\n  \"entities\": [],\n  \"action\": \"post\",\n  \"data\": {\n    \"msg_id\": \"10212123848595\"\n  },\n  \"duration\": 3,\n  \"applicationName\": \"XXXX\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .import_user_message(
+            "username1",
+            "username2",
+            "img",
+            support::from_json(
+                "{\"url\":\"<YourImageUrl>\",\"filename\":\"<ImageFileName>\",\"size\":{\"width\":1080,\"height\":1920}}",
+            ),
+        )
+        .ext(support::from_json("{\"key1\":\"value1\"}"))
+        .msg_timestamp(1656906628428)
+        .need_download(true)
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "POST",
+                path: "/messages/users/import",
+                query: None,
+                body: Some(
+                    "{\n    \"target\": \"username2\",\n    \"type\": \"img\",\n    \"body\": {\n        \"url\": \"<YourImageUrl>\",\n        \"filename\": \"<ImageFileName>\",\n        \"size\": {\n            \"width\": 1080,\n            \"height\": 1920\n        }\n    },\n    \"ext\": {\n        \"key1\": \"value1\"\n    },\n    \"from\": \"username1\",\n    \"msg_timestamp\": 1656906628428,\n    \"need_download\": true\n}\n",
+                ),
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[],
+            },
+        )
+        .await;
+    let response = result.expect("import_user_message example `easemob_image`");
+    support::assert_decoded(&response, &[("/data/msg_id", "\"10212123848595\"")]);
+}
+
+#[tokio::test]
+async fn import_user_message_easemob_2023_text() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"path\": \"/messages/users/import\",\n  \"uri\": \"https://XXXX/XXXX/XXXX/messages/users/import\",\n  \"timestamp\": 1638440544078,\n  \"organization\": \"XXXX\",\n  \"application\": \"c3624975-XXXX-XXXX-9da2-ee91ed4c5a76\",\n  \"entities\": [],\n  \"action\": \"post\",\n  \"data\": {\n    \"msg_id\": \"10212123848595\"\n  },\n  \"duration\": 3,\n  \"applicationName\": \"XXXX\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .import_user_message(
+            "username1",
+            "username2",
+            "txt",
+            support::from_json("{\"msg\":\"import message.\"}"),
+        )
+        .is_ack_read(true)
+        .msg_timestamp(1656906628428)
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "POST",
+                path: "/messages/users/import",
+                query: None,
+                body: Some(
+                    "{\n    \"target\": \"username2\",\n    \"type\": \"txt\",\n    \"body\": {\n        \"msg\": \"import message.\"\n    },\n    \"from\": \"username1\",\n    \"is_ack_read\": true,\n    \"msg_timestamp\": 1656906628428\n}\n",
+                ),
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[],
+            },
+        )
+        .await;
+    let response = result.expect("import_user_message example `easemob_2023_text`");
+    support::assert_decoded(&response, &[("/data/msg_id", "\"10212123848595\"")]);
+}
+
+#[tokio::test]
+async fn import_user_message_easemob_2023_image() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"path\": \"/messages/users/import\",\n  \"uri\": \"https://XXXX/XXXX/XXXX/messages/users/import\",\n  \"timestamp\": 1638440544078,\n  \"organization\": \"XXXX\",\n  \"application\": \"c3624975-XXXX-XXXX-9da2-ee91ed4c5a76\",\n  \"entities\": [],\n  \"action\": \"post\",\n  \"data\": {\n    \"msg_id\": \"10212123848595\"\n  },\n  \"duration\": 3,\n  \"applicationName\": \"XXXX\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .import_user_message(
+            "username1",
+            "username2",
+            "img",
+            support::from_json(
+                "{\"url\":\"<YourImageUrl>\",\"filename\":\"<ImageFileName>\",\"size\":{\"width\":1080,\"height\":1920}}",
+            ),
+        )
+        .is_ack_read(true)
+        .msg_timestamp(1656906628428)
+        .need_download(true)
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "POST",
+                path: "/messages/users/import",
+                query: None,
+                body: Some(
+                    "{\n    \"target\": \"username2\",\n    \"type\": \"img\",\n    \"body\": {\n        \"url\": \"<YourImageUrl>\",\n        \"filename\": \"<ImageFileName>\",\n        \"size\": {\n            \"width\": 1080,\n            \"height\": 1920\n        }\n    },\n    \"from\": \"username1\",\n    \"is_ack_read\": true,\n    \"msg_timestamp\": 1656906628428,\n    \"need_download\": true\n}\n",
+                ),
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[],
+            },
+        )
+        .await;
+    let response = result.expect("import_user_message example `easemob_2023_image`");
+    support::assert_decoded(&response, &[("/data/msg_id", "\"10212123848595\"")]);
+}
+
+#[tokio::test]
 async fn import_group_message_text() {
     let server = support::MockApi::start(
             200u16,
@@ -5008,6 +6912,164 @@ async fn import_group_message_image() {
         &response,
         &[("/action", "\"post\""), ("/data/msg_id", "\"10212123848595\"")],
     );
+}
+
+#[tokio::test]
+async fn import_group_message_easemob_text() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"path\": \"/messages/users/import\",\n  \"uri\": \"https://XXXX/XXXX/XXXX/messages/chatgroups/import\",\n  \"timestamp\": 1638440544078,\n  \"organization\": \"XXXX\",\n  \"application\": \"c3624975-XXXX-XXXX-9da2-ee91ed4c5a76\",\n  \"entities\": [],\n  \"action\": \"post\",\n  \"data\": {\n    \"msg_id\": \"10212123848595\"\n  },\n  \"duration\": 3,\n  \"applicationName\": \"XXXX\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .import_group_message(
+            "username1",
+            "1123376564212",
+            "txt",
+            support::from_json("{\"msg\":\"import message.\"}"),
+        )
+        .ext(support::from_json("{\"key1\":\"value1\"}"))
+        .msg_timestamp(1656906628428)
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "POST",
+                path: "/messages/chatgroups/import",
+                query: None,
+                body: Some(
+                    "{\n    \"target\": \"1123376564212\",\n    \"type\": \"txt\",\n    \"body\": {\n        \"msg\": \"import message.\"\n    },\n    \"ext\": {\n        \"key1\": \"value1\"\n    },\n    \"from\": \"username1\",\n    \"msg_timestamp\": 1656906628428\n}\n",
+                ),
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[],
+            },
+        )
+        .await;
+    let response = result.expect("import_group_message example `easemob_text`");
+    support::assert_decoded(&response, &[("/data/msg_id", "\"10212123848595\"")]);
+}
+
+#[tokio::test]
+async fn import_group_message_easemob_image() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"path\": \"/messages/users/import\",\n  \"uri\": \"https://XXXX/XXXX/XXXX/messages/chatgroups/import\",\n  \"timestamp\": 1638440544078,\n  \"organization\": \"XXXX\",\n  \"application\": \"c3624975-XXXX-XXXX-9da2-ee91ed4c5a76\",\n  \"entities\": [],\n  \"action\": \"post\",\n  \"data\": {\n    \"msg_id\": \"10212123848595\"\n  },\n  \"duration\": 3,\n  \"applicationName\": \"XXXX\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .import_group_message(
+            "username1",
+            "1123376564212",
+            "img",
+            support::from_json(
+                "{\"url\":\"<YourImageUrl>\",\"filename\":\"<ImageFileName>\",\"size\":{\"width\":1080,\"height\":1920}}",
+            ),
+        )
+        .ext(support::from_json("{\"key1\":\"value1\"}"))
+        .msg_timestamp(1656906628428)
+        .need_download(true)
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "POST",
+                path: "/messages/chatgroups/import",
+                query: None,
+                body: Some(
+                    "{\n    \"target\": \"1123376564212\",\n    \"type\": \"img\",\n    \"body\": {\n        \"url\": \"<YourImageUrl>\",\n        \"filename\": \"<ImageFileName>\",\n        \"size\": {\n            \"width\": 1080,\n            \"height\": 1920\n        }\n    },\n    \"ext\": {\n        \"key1\": \"value1\"\n    },\n    \"from\": \"username1\",\n    \"msg_timestamp\": 1656906628428,\n    \"need_download\": true\n}\n",
+                ),
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[],
+            },
+        )
+        .await;
+    let response = result.expect("import_group_message example `easemob_image`");
+    support::assert_decoded(&response, &[("/data/msg_id", "\"10212123848595\"")]);
+}
+
+#[tokio::test]
+async fn import_group_message_easemob_2023_text() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"path\": \"/messages/users/import\",\n  \"uri\": \"https://XXXX/XXXX/XXXX/messages/chatgroups/import\",\n  \"timestamp\": 1638440544078,\n  \"organization\": \"XXXX\",\n  \"application\": \"c3624975-XXXX-XXXX-9da2-ee91ed4c5a76\",\n  \"entities\": [],\n  \"action\": \"post\",\n  \"data\": {\n    \"msg_id\": \"10212123848595\"\n  },\n  \"duration\": 3,\n  \"applicationName\": \"XXXX\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .import_group_message(
+            "username1",
+            "username2",
+            "txt",
+            support::from_json("{\"msg\":\"import message.\"}"),
+        )
+        .is_ack_read(true)
+        .msg_timestamp(1656906628428)
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "POST",
+                path: "/messages/chatgroups/import",
+                query: None,
+                body: Some(
+                    "{\n    \"target\": \"username2\",\n    \"type\": \"txt\",\n    \"body\": {\n        \"msg\": \"import message.\"\n    },\n    \"from\": \"username1\",\n    \"is_ack_read\": true,\n    \"msg_timestamp\": 1656906628428\n}\n",
+                ),
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[],
+            },
+        )
+        .await;
+    let response = result.expect("import_group_message example `easemob_2023_text`");
+    support::assert_decoded(&response, &[("/data/msg_id", "\"10212123848595\"")]);
+}
+
+#[tokio::test]
+async fn import_group_message_easemob_2023_image() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"path\": \"/messages/users/import\",\n  \"uri\": \"https://XXXX/XXXX/XXXX/messages/chatgroups/import\",\n  \"timestamp\": 1638440544078,\n  \"organization\": \"XXXX\",\n  \"application\": \"c3624975-XXXX-XXXX-9da2-ee91ed4c5a76\",\n  \"entities\": [],\n  \"action\": \"post\",\n  \"data\": {\n    \"msg_id\": \"10212123848595\"\n  },\n  \"duration\": 3,\n  \"applicationName\": \"XXXX\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .import_group_message(
+            "username1",
+            "username2",
+            "img",
+            support::from_json(
+                "{\"url\":\"<YourImageUrl>\",\"filename\":\"<ImageFileName>\",\"size\":{\"width\":1080,\"height\":1920}}",
+            ),
+        )
+        .is_ack_read(true)
+        .msg_timestamp(1656906628428)
+        .need_download(true)
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "POST",
+                path: "/messages/chatgroups/import",
+                query: None,
+                body: Some(
+                    "{\n    \"target\": \"username2\",\n    \"type\": \"img\",\n    \"body\": {\n        \"url\": \"<YourImageUrl>\",\n        \"filename\": \"<ImageFileName>\",\n        \"size\": {\n            \"width\": 1080,\n            \"height\": 1920\n        }\n    },\n    \"from\": \"username1\",\n    \"is_ack_read\": true,\n    \"msg_timestamp\": 1656906628428,\n    \"need_download\": true\n}\n",
+                ),
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[],
+            },
+        )
+        .await;
+    let response = result.expect("import_group_message example `easemob_2023_image`");
+    support::assert_decoded(&response, &[("/data/msg_id", "\"10212123848595\"")]);
 }
 
 #[tokio::test]
@@ -6009,6 +8071,41 @@ async fn add_reaction_doc() {
 }
 
 #[tokio::test]
+async fn add_reaction_easemob_2023() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n    \"requestStatusCode\": \"ok\",\n    \"timestamp\": 1645774821181,\n    \"data\": {\n        \"id\": \"946481033434607420\",\n        \"msgId\": \"msg3333\",\n        \"msgType\": \"chat\",\n        \"groupId\": null,\n        \"reaction\": \"message123456\",\n        \"createdAt\": \"2022-02-24T10:57:43.138934Z\",\n        \"updatedAt\": \"2022-02-24T10:57:43.138939Z\"\n    }\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client.add_reaction("e1", "997625372793113144", "emoji_40").await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "POST",
+                path: "/reaction/user/e1",
+                query: None,
+                body: Some(
+                    "{\n    \"msgId\":\"997625372793113144\",\n    \"message\":\"emoji_40\"\n}\n",
+                ),
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[("content-type", "application/json")],
+            },
+        )
+        .await;
+    let response = result.expect("add_reaction example `easemob_2023`");
+    support::assert_decoded(
+        &response,
+        &[
+            ("/data/id", "\"946481033434607420\""),
+            ("/data/reaction", "\"message123456\""),
+        ],
+    );
+}
+
+#[tokio::test]
 async fn list_message_reactions_doc() {
     let server = support::MockApi::start(
             200u16,
@@ -6038,6 +8135,102 @@ async fn list_message_reactions_doc() {
             ("/data/0/msgId", "\"msg123\""),
             ("/data/0/reactionList/0/count", "3"),
             ("/data/1/reactionList/0/userList/0", "\"test5\""),
+        ],
+    );
+}
+
+#[tokio::test]
+async fn list_message_reactions_easemob_one() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n    \"requestStatusCode\": \"ok\",\n    \"timestamp\": 1645774821181,\n    \"data\": [\n        {\n            \"msgId\": \"msg123\",\n            \"reactionList\": [\n                {\n                    \"reactionId\": \"944330310986837168\",\n                    \"reaction\": \"message123456\",\n                    \"count\": 3,\n                    \"state\": false,\n                    \"userList\": [\n                        \"test123\",\n                        \"test456\",\n                        \"test1\"\n                    ]\n                }\n            ]\n        },\n        {\n            \"msgId\": \"msg1234\",\n            \"reactionList\": [\n                {\n                    \"reactionId\": \"945272584050659838\",\n                    \"reaction\": \"message123456\",\n                    \"count\": 1,\n                    \"state\": false,\n                    \"userList\": [\n                        \"test5\"\n                    ]\n                }\n            ]\n        }\n    ]\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client.list_message_reactions("XXXX", "msgId1", "chat").await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "GET",
+                path: "/reaction/user/XXXX",
+                query: Some("msgIdList=msgId1&msgType=chat"),
+                body: None,
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[],
+            },
+        )
+        .await;
+    let response = result.expect("list_message_reactions example `easemob_one`");
+    support::assert_decoded(
+        &response,
+        &[("/data/0/msgId", "\"msg123\""), ("/data/0/reactionList/0/count", "3")],
+    );
+}
+
+#[tokio::test]
+async fn list_message_reactions_easemob_two() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n    \"requestStatusCode\": \"ok\",\n    \"timestamp\": 1645774821181,\n    \"data\": [\n        {\n            \"msgId\": \"msg123\",\n            \"reactionList\": [\n                {\n                    \"reactionId\": \"944330310986837168\",\n                    \"reaction\": \"message123456\",\n                    \"count\": 3,\n                    \"state\": false,\n                    \"userList\": [\n                        \"test123\",\n                        \"test456\",\n                        \"test1\"\n                    ]\n                }\n            ]\n        },\n        {\n            \"msgId\": \"msg1234\",\n            \"reactionList\": [\n                {\n                    \"reactionId\": \"945272584050659838\",\n                    \"reaction\": \"message123456\",\n                    \"count\": 1,\n                    \"state\": false,\n                    \"userList\": [\n                        \"test5\"\n                    ]\n                }\n            ]\n        }\n    ]\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client.list_message_reactions("XXXX", "msgId1,msgId2", "chat").await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "GET",
+                path: "/reaction/user/XXXX",
+                query: Some("msgIdList=msgId1,msgId2&msgType=chat"),
+                body: None,
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[],
+            },
+        )
+        .await;
+    let response = result.expect("list_message_reactions example `easemob_two`");
+    support::assert_decoded(
+        &response,
+        &[
+            ("/data/1/msgId", "\"msg1234\""),
+            ("/data/1/reactionList/0/userList/0", "\"test5\""),
+        ],
+    );
+}
+
+#[tokio::test]
+async fn list_message_reactions_easemob_2023() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n    \"requestStatusCode\": \"ok\",\n    \"timestamp\": 1645774821181,\n    \"data\": [\n        {\n            \"msgId\": \"msg123\",\n            \"reactionList\": [\n                {\n                    \"reactionId\": \"944330310986837168\",\n                    \"reaction\": \"message123456\",\n                    \"count\": 0,\n                    \"state\": false,\n                    \"userList\": [\n                        \"test123\",\n                        \"test456\",\n                        \"test1\"\n                    ]\n                }\n            ]\n        },\n        {\n            \"msgId\": \"msg1234\",\n            \"reactionList\": [\n                {\n                    \"reactionId\": \"945272584050659838\",\n                    \"reaction\": \"message123456\",\n                    \"count\": 0,\n                    \"state\": false,\n                    \"userList\": [\n                        \"test5\"\n                    ]\n                }\n            ]\n        }\n    ]\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client.list_message_reactions("user1", "msgId1", "chat").await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "GET",
+                path: "/reaction/user/user1",
+                query: Some("msgIdList=msgId1&msgType=chat"),
+                body: None,
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[],
+            },
+        )
+        .await;
+    let response = result.expect("list_message_reactions example `easemob_2023`");
+    support::assert_decoded(
+        &response,
+        &[
+            ("/data/0/reactionList/0/count", "0"),
+            ("/data/0/reactionList/0/reaction", "\"message123456\""),
         ],
     );
 }
@@ -6141,6 +8334,302 @@ async fn get_reaction_detail_second_page() {
         &response,
         &[("/data/cursor", "\"946463471296555192\""), ("/data/state", "true")],
     );
+}
+
+#[tokio::test]
+async fn get_reaction_detail_easemob_first_page() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"requestStatusCode\": \"ok\",\n  \"timestamp\": 1645776986146,\n  \"data\": {\n    \"reactionId\": \"946463470818405943\",\n    \"reaction\": \"message123456\",\n    \"count\": 1,\n    \"state\": true,\n    \"userList\": [\"wz1\"],\n    \"cursor\": \"946463471296555192\"\n  }\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .get_reaction_detail("wz", "997627787730750008", "emoji_40")
+        .limit(50)
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "GET",
+                path: "/reaction/user/wz/detail",
+                query: Some("msgId=997627787730750008&message=emoji_40&limit=50"),
+                body: None,
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[],
+            },
+        )
+        .await;
+    let response = result.expect("get_reaction_detail example `easemob_first_page`");
+    support::assert_decoded(
+        &response,
+        &[("/data/count", "1"), ("/data/cursor", "\"946463471296555192\"")],
+    );
+}
+
+#[tokio::test]
+async fn delete_chat_roaming_messages_easemob() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"requestStatusCode\": \"ok\",\n  \"timestamp\": 1710309184114\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .delete_chat_roaming_messages("XXXX", "XXXX", "XXXX")
+        .is_notify(false)
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "DELETE",
+                path: "/rest/message/roaming/chat/user/XXXX",
+                query: Some("userId=XXXX&msgIdList=XXXX&isNotify=false"),
+                body: None,
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[("accept", "application/json")],
+            },
+        )
+        .await;
+    let response = result.expect("delete_chat_roaming_messages example `easemob`");
+    support::assert_decoded(&response, &[("/timestamp", "1710309184114")]);
+}
+
+#[tokio::test]
+async fn delete_chat_roaming_messages_easemob_overview() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"requestStatusCode\": \"ok\",\n  \"timestamp\": 1710309184114\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client.delete_chat_roaming_messages("XXXX", "XXXX", "XXXX").await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "DELETE",
+                path: "/rest/message/roaming/chat/user/XXXX",
+                query: Some("userId=XXXX&msgIdList=XXXX"),
+                body: None,
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[("accept", "application/json")],
+            },
+        )
+        .await;
+    let response = result
+        .expect("delete_chat_roaming_messages example `easemob_overview`");
+    support::assert_decoded(&response, &[("/timestamp", "1710309184114")]);
+}
+
+#[tokio::test]
+async fn delete_group_roaming_messages_easemob() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"requestStatusCode\": \"ok\",\n  \"timestamp\": 1710309184114\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .delete_group_roaming_messages("XXXX", "XXXX", "XXXX")
+        .is_notify(false)
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "DELETE",
+                path: "/rest/message/roaming/group/user/XXXX",
+                query: Some("groupId=XXXX&msgIdList=XXXX&isNotify==false"),
+                body: None,
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[("accept", "application/json")],
+            },
+        )
+        .await;
+    let response = result.expect("delete_group_roaming_messages example `easemob`");
+    support::assert_decoded(&response, &[("/timestamp", "1710309184114")]);
+}
+
+#[tokio::test]
+async fn delete_group_roaming_messages_easemob_overview() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"requestStatusCode\": \"ok\",\n  \"timestamp\": 1710309184114\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client.delete_group_roaming_messages("XXXX", "XXXX", "XXXX").await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "DELETE",
+                path: "/rest/message/roaming/group/user/XXXX",
+                query: Some("groupId=XXXX&msgIdList=XXXX"),
+                body: None,
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[("accept", "application/json")],
+            },
+        )
+        .await;
+    let response = result
+        .expect("delete_group_roaming_messages example `easemob_overview`");
+    support::assert_decoded(&response, &[("/timestamp", "1710309184114")]);
+}
+
+#[tokio::test]
+async fn clear_user_roaming_messages_easemob() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"requestStatusCode\": \"ok\",\n  \"timestamp\": 1710309184114\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client.clear_user_roaming_messages("XXXX").await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "POST",
+                path: "/rest/message/roaming/user/XXXX/delete/all",
+                query: None,
+                body: None,
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[("accept", "application/json")],
+            },
+        )
+        .await;
+    let response = result.expect("clear_user_roaming_messages example `easemob`");
+    support::assert_decoded(&response, &[("/requestStatusCode", "\"ok\"")]);
+}
+
+#[tokio::test]
+async fn clear_chat_roaming_messages_until_easemob() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"requestStatusCode\": \"ok\",\n  \"timestamp\": 1710309184114\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .clear_chat_roaming_messages_until("XXXX", "XXXX", 1659014868000)
+        .is_notify(false)
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "DELETE",
+                path: "/rest/message/roaming/chat/user/XXXX/time",
+                query: Some("userId=XXXX&delTime=1659014868000&isNotify=false"),
+                body: None,
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[],
+            },
+        )
+        .await;
+    let response = result.expect("clear_chat_roaming_messages_until example `easemob`");
+    support::assert_decoded(&response, &[("/timestamp", "1710309184114")]);
+}
+
+#[tokio::test]
+async fn clear_chat_roaming_messages_until_easemob_overview() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"requestStatusCode\": \"ok\",\n  \"timestamp\": 1710309184114\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .clear_chat_roaming_messages_until("XXXX", "XXXX", 1659014868000)
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "DELETE",
+                path: "/rest/message/roaming/chat/user/XXXX/time",
+                query: Some("userId=XXXX&delTime=1659014868000"),
+                body: None,
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[],
+            },
+        )
+        .await;
+    let response = result
+        .expect("clear_chat_roaming_messages_until example `easemob_overview`");
+    support::assert_decoded(&response, &[("/timestamp", "1710309184114")]);
+}
+
+#[tokio::test]
+async fn clear_group_roaming_messages_until_easemob() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"requestStatusCode\": \"ok\",\n  \"timestamp\": 1710309184114\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .clear_group_roaming_messages_until("XXXX", "XXXX", 1659014868000)
+        .is_notify(false)
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "DELETE",
+                path: "/rest/message/roaming/group/user/XXXX/time",
+                query: Some("groupId=XXXX&delTime=1659014868000&isNotify=false"),
+                body: None,
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[],
+            },
+        )
+        .await;
+    let response = result.expect("clear_group_roaming_messages_until example `easemob`");
+    support::assert_decoded(&response, &[("/timestamp", "1710309184114")]);
+}
+
+#[tokio::test]
+async fn clear_group_roaming_messages_until_easemob_overview() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"requestStatusCode\": \"ok\",\n  \"timestamp\": 1710309184114\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .clear_group_roaming_messages_until("XXXX", "XXXX", 1659014868000)
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "DELETE",
+                path: "/rest/message/roaming/group/user/XXXX/time",
+                query: Some("groupId=XXXX&delTime=1659014868000"),
+                body: None,
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[],
+            },
+        )
+        .await;
+    let response = result
+        .expect("clear_group_roaming_messages_until example `easemob_overview`");
+    support::assert_decoded(&response, &[("/timestamp", "1710309184114")]);
 }
 
 #[tokio::test]

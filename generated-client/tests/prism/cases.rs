@@ -48,6 +48,20 @@ async fn download_chat_file_thumbnail() {
 
 #[tokio::test]
 #[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
+async fn set_attachment_lifetime() {
+    let client = support::prism_client();
+    let result = client
+        .set_attachment_lifetime(
+            "test",
+            "default",
+            ["2fe7f0b0-0b55-XXXX-XXXX-231441e42458"],
+        )
+        .await;
+    support::assert_accepted("set_attachment_lifetime", result);
+}
+
+#[tokio::test]
+#[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
 async fn list_chatroom_allowlist() {
     let client = support::prism_client();
     let result = client.list_chatroom_allowlist("XXXX").await;
@@ -936,6 +950,39 @@ async fn send_chatroom_message() {
 
 #[tokio::test]
 #[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
+async fn send_group_directed_message() {
+    let client = support::prism_client();
+    let result = client
+        .send_group_directed_message(
+            ["184524748161025"],
+            "txt",
+            support::from_json("{\"msg\":\"testmessages\"}"),
+            ["user2", "user3"],
+        )
+        .from("user1")
+        .ext(support::from_json("{\"em_ignore_notification\":true}"))
+        .await;
+    support::assert_accepted("send_group_directed_message", result);
+}
+
+#[tokio::test]
+#[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
+async fn send_chatroom_directed_message() {
+    let client = support::prism_client();
+    let result = client
+        .send_chatroom_directed_message(
+            ["185145305923585"],
+            "txt",
+            support::from_json("{\"msg\":\"testmessages\"}"),
+            ["user2", "user3"],
+        )
+        .from("user1")
+        .await;
+    support::assert_accepted("send_chatroom_directed_message", result);
+}
+
+#[tokio::test]
+#[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
 async fn broadcast_chatroom_message() {
     let client = support::prism_client();
     let result = client
@@ -949,6 +996,73 @@ async fn broadcast_chatroom_message() {
         .ext(support::from_json("{\"extKey\":\"extValue\"}"))
         .await;
     support::assert_accepted("broadcast_chatroom_message", result);
+}
+
+#[tokio::test]
+#[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
+async fn send_user_stream_message() {
+    let client = support::prism_client();
+    let result = client
+        .send_user_stream_message(
+            "111",
+            "222",
+            support::from_json(
+                "{\"msg\":\"第一个分片\",\"seq\":0,\"type\":\"markdown\"}",
+            ),
+        )
+        .ext(support::from_json("{}"))
+        .await;
+    support::assert_accepted("send_user_stream_message", result);
+}
+
+#[tokio::test]
+#[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
+async fn send_group_stream_message() {
+    let client = support::prism_client();
+    let result = client
+        .send_group_stream_message(
+            "222",
+            "301018534445057",
+            support::from_json(
+                "{\"msg\":\"第一个分片\",\"seq\":0,\"type\":\"markdown\"}",
+            ),
+        )
+        .ext(support::from_json("{}"))
+        .await;
+    support::assert_accepted("send_group_stream_message", result);
+}
+
+#[tokio::test]
+#[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
+async fn broadcast_to_all_users() {
+    let client = support::prism_client();
+    let result = client
+        .broadcast_to_all_users(
+            "users",
+            support::from_json(
+                "{\"type\":\"txt\",\"msg\":\"send broadcast to all users\"}",
+            ),
+        )
+        .from("admin")
+        .ext(support::from_json("{\"extKey\":\"extValue\"}"))
+        .await;
+    support::assert_accepted("broadcast_to_all_users", result);
+}
+
+#[tokio::test]
+#[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
+async fn broadcast_to_online_users() {
+    let client = support::prism_client();
+    let result = client
+        .broadcast_to_online_users(
+            support::from_json(
+                "{\"type\":\"txt\",\"msg\":\"send broadcast to all online users\"}",
+            ),
+        )
+        .from("admin")
+        .ext(support::from_json("{\"extKey\":\"extValue\"}"))
+        .await;
+    support::assert_accepted("broadcast_to_online_users", result);
 }
 
 #[tokio::test]
@@ -978,11 +1092,24 @@ async fn update_message() {
 async fn recall_message() {
     let client = support::prism_client();
     let result = client
-        .recall_message("1028442084794698104", "user2", "chat")
+        .recall_message("1028442084794698104", "user2", "chat", true)
         .from("user1")
-        .force(true)
         .await;
     support::assert_accepted("recall_message", result);
+}
+
+#[tokio::test]
+#[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
+async fn recall_messages() {
+    let client = support::prism_client();
+    let result = client
+        .recall_messages(
+            support::from_json(
+                "[{\"msg_id\":\"7126XXXX2581\",\"to\":\"d95XXXX81c64\",\"from\":\"18XXXXebf262\",\"chat_type\":\"chatroom\",\"force\":false,\"sync_device\":false},{\"msg_id\":\"10436XXXX4564398104\",\"to\":\"d9571XXXXc64\",\"from\":\"18e4XXXXf262\",\"chat_type\":\"chat\",\"force\":false,\"sync_device\":false}]",
+            ),
+        )
+        .await;
+    support::assert_accepted("recall_messages", result);
 }
 
 #[tokio::test]
@@ -1319,6 +1446,58 @@ async fn get_reaction_detail() {
         .limit(50)
         .await;
     support::assert_accepted("get_reaction_detail", result);
+}
+
+#[tokio::test]
+#[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
+async fn delete_chat_roaming_messages() {
+    let client = support::prism_client();
+    let result = client
+        .delete_chat_roaming_messages("XXXX", "XXXX", "XXXX")
+        .is_notify(false)
+        .await;
+    support::assert_accepted("delete_chat_roaming_messages", result);
+}
+
+#[tokio::test]
+#[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
+async fn delete_group_roaming_messages() {
+    let client = support::prism_client();
+    let result = client
+        .delete_group_roaming_messages("XXXX", "XXXX", "XXXX")
+        .is_notify(false)
+        .await;
+    support::assert_accepted("delete_group_roaming_messages", result);
+}
+
+#[tokio::test]
+#[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
+async fn clear_user_roaming_messages() {
+    let client = support::prism_client();
+    let result = client.clear_user_roaming_messages("XXXX").await;
+    support::assert_accepted("clear_user_roaming_messages", result);
+}
+
+#[tokio::test]
+#[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
+async fn clear_chat_roaming_messages_until() {
+    let client = support::prism_client();
+    let result = client
+        .clear_chat_roaming_messages_until("XXXX", "XXXX", 1659014868000)
+        .is_notify(false)
+        .await;
+    support::assert_accepted("clear_chat_roaming_messages_until", result);
+}
+
+#[tokio::test]
+#[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
+async fn clear_group_roaming_messages_until() {
+    let client = support::prism_client();
+    let result = client
+        .clear_group_roaming_messages_until("XXXX", "XXXX", 1659014868000)
+        .is_notify(false)
+        .await;
+    support::assert_accepted("clear_group_roaming_messages_until", result);
 }
 
 #[tokio::test]

@@ -7,6 +7,10 @@ pub use envelope::{ErrorBody, Response};
 mod error_codes;
 pub use error_codes::ErrorCode;
 
+/// Callback storage: When post-delivery callbacks fail (connection or response timeout, a disabled callback rule), the server keeps the messages and events of each 10-minute slot under a date key, for 3 days by default. List those keys and resend a slot, to the original address or another one.
+pub mod callback_storage;
+pub use callback_storage::*;
+
 /// Chat files: Upload the attachments of image, voice, video and file messages and download them, or the thumbnail of an image or video, again. An upload returns the file's uuid and, for restricted files, the key needed to read it.
 pub mod chat_files;
 pub use chat_files::*;
@@ -79,6 +83,10 @@ pub use groups::*;
 pub mod messages;
 pub use messages::*;
 
+/// Moderation: Manage the keyword lists of Easemob's text moderation (at most 10 lists per app and 10,000 keywords per list) and their keywords, and have a text checked on demand. Both are paid add-ons that Easemob must enable; the responses carry a `status` ("OK") and no usual envelope.
+pub mod moderation;
+pub use moderation::*;
+
 /// Offline push settings: Configure how offline messages reach a user as push notifications: the sender nickname and display style, the push mode and do-not-disturb periods per app or conversation, and the language notifications are translated into. Most settings need the app's advanced push features.
 pub mod offline_push;
 pub use offline_push::*;
@@ -119,6 +127,10 @@ pub use threads::*;
 pub mod token;
 pub use token::*;
 
+/// Translation: Machine translation of message text: translate a text into one or more languages, detect the language of a text, and list the supported languages with their codes. Translation is a paid add-on that Easemob must enable; its responses are bare JSON, without the usual envelope.
+pub mod translation;
+pub use translation::*;
+
 /// User attributes: Set, read and delete the key-value attributes attached to users (nickname, avatar URL, contact details and custom keys), read them for many users at once, and get the total attribute size of the app. One user's attributes may total at most 2 KB, and the whole app's at most 10 GB.
 pub mod user_attributes;
 pub use user_attributes::*;
@@ -129,6 +141,8 @@ pub use users::*;
 
 /// Every operation of the API, in spec order.
 pub static OPERATIONS: &[crate::OperationInfo] = &[
+    callback_storage::GET_STORED_CALLBACKS_INFO,
+    callback_storage::RETRY_STORED_CALLBACKS,
     chat_files::UPLOAD_CHAT_FILE,
     chat_files::DOWNLOAD_CHAT_FILE,
     chat_files::DOWNLOAD_CHAT_FILE_THUMBNAIL,
@@ -239,6 +253,16 @@ pub static OPERATIONS: &[crate::OperationInfo] = &[
     messages::DELETE_USER_CONVERSATION,
     messages::IMPORT_USER_MESSAGE,
     messages::IMPORT_GROUP_MESSAGE,
+    moderation::CREATE_KEYWORD_LIST,
+    moderation::LIST_KEYWORD_LISTS,
+    moderation::UPDATE_KEYWORD_LIST,
+    moderation::DELETE_KEYWORD_LIST,
+    moderation::ADD_KEYWORDS,
+    moderation::SEARCH_KEYWORDS,
+    moderation::UPDATE_KEYWORD,
+    moderation::DELETE_KEYWORD,
+    moderation::DELETE_KEYWORDS,
+    moderation::CHECK_TEXT,
     offline_push::SET_PUSH_NICKNAME,
     offline_push::SET_PUSH_DISPLAY_STYLE,
     offline_push::SET_PUSH_NOTIFICATION_SETTINGS,
@@ -285,6 +309,9 @@ pub static OPERATIONS: &[crate::OperationInfo] = &[
     threads::LIST_USER_GROUP_THREADS,
     token::CREATE_TOKEN_WITH_CREDENTIALS,
     token::EXCHANGE_AGORA_TOKEN,
+    translation::TRANSLATE_TEXT,
+    translation::DETECT_LANGUAGE,
+    translation::LIST_TRANSLATION_LANGUAGES,
     user_attributes::SET_USER_ATTRIBUTES,
     user_attributes::GET_USER_ATTRIBUTES,
     user_attributes::GET_USERS_ATTRIBUTES,
@@ -331,6 +358,7 @@ macro_rules! every_response_type {
         ::ChatroomMuteResult > > $args; $check :: < ::std::vec::Vec < crate
         ::GetChatroomsItem > > $args; $check :: < ::std::vec::Vec < crate ::GetGroupsItem
         > > $args; $check :: < ::std::vec::Vec < crate ::GetMessageHistoryItem > > $args;
+        $check :: < ::std::vec::Vec < crate ::GetStoredCallbacksInfoItem > > $args;
         $check :: < ::std::vec::Vec < crate ::ListChatroomMembersItem > > $args; $check
         :: < ::std::vec::Vec < crate ::ListChatroomMutedMembersItem > > $args; $check ::
         < ::std::vec::Vec < crate ::ListChatroomsItem > > $args; $check :: <
@@ -340,6 +368,7 @@ macro_rules! every_response_type {
         ::std::vec::Vec < crate ::ListGroupsItem > > $args; $check :: < ::std::vec::Vec <
         crate ::ListMessageReactionsItem > > $args; $check :: < ::std::vec::Vec < crate
         ::ListThreadsItem > > $args; $check :: < ::std::vec::Vec < crate
+        ::ListTranslationLanguagesItem > > $args; $check :: < ::std::vec::Vec < crate
         ::ListUserJoinedChatroomsItem > > $args; $check :: < ::std::vec::Vec < crate
         ::ListUserJoinedGroupsItem > > $args; $check :: < ::std::vec::Vec < crate
         ::MuteGroupMembersItem > > $args; $check :: < ::std::vec::Vec < crate
@@ -356,6 +385,7 @@ macro_rules! every_response_type {
         ::SendPushToUsersItem > > $args; $check :: < ::std::vec::Vec < crate
         ::ThreadMemberRemoval > > $args; $check :: < ::std::vec::Vec < crate
         ::ThreadSummary > > $args; $check :: < ::std::vec::Vec < crate
+        ::TranslateTextItem > > $args; $check :: < ::std::vec::Vec < crate
         ::UnmuteChatroomMembersItem > > $args; $check :: < ::std::vec::Vec < crate
         ::UnmuteGroupMembersItem > > $args; $check :: < ::std::vec::Vec < crate
         ::UserEntity > > $args; $check :: < String > $args; $check :: < bool > $args;
@@ -365,29 +395,34 @@ macro_rules! every_response_type {
         ::AddGroupAdminData > $args; $check :: < crate ::AddGroupAllowlistUserData >
         $args; $check :: < crate ::AddGroupBlocklistUserData > $args; $check :: < crate
         ::AddGroupMemberData > $args; $check :: < crate ::AddGroupMembersData > $args;
-        $check :: < crate ::AddReactionData > $args; $check :: < crate
-        ::AddThreadMembersData > $args; $check :: < crate ::BroadcastChatroomMessageData
-        > $args; $check :: < crate ::BroadcastToAllUsersData > $args; $check :: < crate
-        ::BroadcastToOnlineUsersData > $args; $check :: < crate ::ChatroomAllowlistResult
-        > $args; $check :: < crate ::ChatroomAttributeWriteResult > $args; $check :: <
-        crate ::ChatroomBlocklistResult > $args; $check :: < crate ::ChatroomMuteAllState
-        > $args; $check :: < crate ::CreateChatroomData > $args; $check :: < crate
-        ::CreateGroupData > $args; $check :: < crate ::CreatePushLabelData > $args;
-        $check :: < crate ::CreateThreadData > $args; $check :: < crate
-        ::CreateTokenWithCredentialsData > $args; $check :: < crate ::DeleteChatroomData
-        > $args; $check :: < crate ::DeleteGroupData > $args; $check :: < crate
-        ::DeleteGroupFileData > $args; $check :: < crate ::DeleteThreadData > $args;
+        $check :: < crate ::AddKeywordsData > $args; $check :: < crate ::AddReactionData
+        > $args; $check :: < crate ::AddThreadMembersData > $args; $check :: < crate
+        ::BroadcastChatroomMessageData > $args; $check :: < crate
+        ::BroadcastToAllUsersData > $args; $check :: < crate ::BroadcastToOnlineUsersData
+        > $args; $check :: < crate ::ChatroomAllowlistResult > $args; $check :: < crate
+        ::ChatroomAttributeWriteResult > $args; $check :: < crate
+        ::ChatroomBlocklistResult > $args; $check :: < crate ::ChatroomMuteAllState >
+        $args; $check :: < crate ::CheckTextData > $args; $check :: < crate
+        ::CreateChatroomData > $args; $check :: < crate ::CreateGroupData > $args; $check
+        :: < crate ::CreateKeywordListData > $args; $check :: < crate
+        ::CreatePushLabelData > $args; $check :: < crate ::CreateThreadData > $args;
+        $check :: < crate ::CreateTokenWithCredentialsData > $args; $check :: < crate
+        ::DeleteChatroomData > $args; $check :: < crate ::DeleteGroupData > $args; $check
+        :: < crate ::DeleteGroupFileData > $args; $check :: < crate ::DeleteKeywordData >
+        $args; $check :: < crate ::DeleteKeywordListData > $args; $check :: < crate
+        ::DeleteKeywordsData > $args; $check :: < crate ::DeleteThreadData > $args;
         $check :: < crate ::DeleteUserConversationData > $args; $check :: < crate
-        ::DisableGroupData > $args; $check :: < crate ::DisconnectUserData > $args;
-        $check :: < crate ::EnableGroupData > $args; $check :: < crate
-        ::ExchangeAgoraTokenData > $args; $check :: < crate ::GetChatroomAnnouncementData
-        > $args; $check :: < crate ::GetGlobalMuteData > $args; $check :: < crate
-        ::GetGroupAnnouncementData > $args; $check :: < crate
-        ::GetPushTranslationLanguageData > $args; $check :: < crate
-        ::GetReactionDetailData > $args; $check :: < crate ::ImportGroupMessageData >
-        $args; $check :: < crate ::ImportUserMessageData > $args; $check :: < crate
+        ::DetectLanguageData > $args; $check :: < crate ::DisableGroupData > $args;
+        $check :: < crate ::DisconnectUserData > $args; $check :: < crate
+        ::EnableGroupData > $args; $check :: < crate ::ExchangeAgoraTokenData > $args;
+        $check :: < crate ::GetChatroomAnnouncementData > $args; $check :: < crate
+        ::GetGlobalMuteData > $args; $check :: < crate ::GetGroupAnnouncementData >
+        $args; $check :: < crate ::GetPushTranslationLanguageData > $args; $check :: <
+        crate ::GetReactionDetailData > $args; $check :: < crate ::ImportGroupMessageData
+        > $args; $check :: < crate ::ImportUserMessageData > $args; $check :: < crate
         ::ListContactsPagedData > $args; $check :: < crate ::ListGlobalMutesData > $args;
-        $check :: < crate ::ListPresenceSubscriptionsData > $args; $check :: < crate
+        $check :: < crate ::ListKeywordListsData > $args; $check :: < crate
+        ::ListPresenceSubscriptionsData > $args; $check :: < crate
         ::ListThreadMembersData > $args; $check :: < crate ::MuteAllGroupMembersData >
         $args; $check :: < crate ::PushLabel > $args; $check :: < crate ::PushLabelMember
         > $args; $check :: < crate ::PushLabelUsersResult > $args; $check :: < crate
@@ -397,16 +432,18 @@ macro_rules! every_response_type {
         $args; $check :: < crate ::RemoveChatroomSuperAdminData > $args; $check :: <
         crate ::RemoveGroupAdminData > $args; $check :: < crate
         ::RemoveGroupBlocklistUserData > $args; $check :: < crate ::RemoveGroupMemberData
-        > $args; $check :: < crate ::SendGroupStreamMessageData > $args; $check :: <
-        crate ::SendPushByLabelsData > $args; $check :: < crate
-        ::SendUserStreamMessageData > $args; $check :: < crate ::SetGlobalMuteData >
-        $args; $check :: < crate ::SetPushTranslationLanguageData > $args; $check :: <
-        crate ::TransferGroupOwnershipData > $args; $check :: < crate
+        > $args; $check :: < crate ::SearchKeywordsData > $args; $check :: < crate
+        ::SendGroupStreamMessageData > $args; $check :: < crate ::SendPushByLabelsData >
+        $args; $check :: < crate ::SendUserStreamMessageData > $args; $check :: < crate
+        ::SetGlobalMuteData > $args; $check :: < crate ::SetPushTranslationLanguageData >
+        $args; $check :: < crate ::TransferGroupOwnershipData > $args; $check :: < crate
         ::UnmuteAllGroupMembersData > $args; $check :: < crate
         ::UpdateChatroomAnnouncementData > $args; $check :: < crate ::UpdateChatroomData
         > $args; $check :: < crate ::UpdateGroupAnnouncementData > $args; $check :: <
-        crate ::UpdateGroupData > $args; $check :: < crate ::UpdateThreadData > $args;
-        $check :: < crate ::UploadGroupFileData > $args; $check :: < i64 > $args; }
+        crate ::UpdateGroupData > $args; $check :: < crate ::UpdateKeywordData > $args;
+        $check :: < crate ::UpdateKeywordListData > $args; $check :: < crate
+        ::UpdateThreadData > $args; $check :: < crate ::UploadGroupFileData > $args;
+        $check :: < i64 > $args; }
     };
 }
 

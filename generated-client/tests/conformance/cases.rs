@@ -6,6 +6,69 @@
 use super::support;
 
 #[tokio::test]
+async fn get_stored_callbacks_info_doc() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"path\": \"/callbacks\",\n  \"uri\": \"https://XXXX/XXXX/XXXX/callbacks\",\n  \"timestamp\": 1631193031254,\n  \"organization\": \"XXXX\",\n  \"application\": \"8dfb1641-XXXX-XXXX-bbe9-d8d45a3be39f\",\n  \"action\": \"post\",\n  \"data\": [\n    {\n      \"date\": \"202109091440\",\n      \"size\": 15,\n      \"retry\": 0\n    },\n    {\n      \"date\": \"202109091450\",\n      \"size\": 103,\n      \"retry\": 1\n    }\n  ],\n  \"duration\": 153,\n  \"applicationName\": \"XXXX\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client.get_stored_callbacks_info().await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "GET",
+                path: "/callbacks/storage/info",
+                query: None,
+                body: None,
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[],
+            },
+        )
+        .await;
+    let response = result.expect("get_stored_callbacks_info example `doc`");
+    support::assert_decoded(
+        &response,
+        &[("/data/1/date", "\"202109091450\""), ("/data/1/size", "103")],
+    );
+}
+
+#[tokio::test]
+async fn retry_stored_callbacks_doc() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"path\": \"/callbacks\",\n  \"uri\": \"https://XXXX/XXXX/XXXX/callbacks\",\n  \"timestamp\": 1631194031721,\n  \"organization\": \"XXXX\",\n  \"application\": \"8dfb1641-XXXX-XXXX-bbe9-d8d45a3be39f\",\n  \"action\": \"post\",\n  \"data\": \"success\",\n  \"duration\": 225,\n  \"applicationName\": \"XXXX\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .retry_stored_callbacks("202108272230")
+        .retry(0)
+        .target_url("https://localhost:8000/test")
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "POST",
+                path: "/callbacks/storage/retry",
+                query: None,
+                body: Some(
+                    "{\n    \"date\": \"202108272230\",\n    \"retry\": 0,\n    \"targetUrl\": \"https://localhost:8000/test\"\n}\n",
+                ),
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[("content-type", "application/json")],
+            },
+        )
+        .await;
+    let response = result.expect("retry_stored_callbacks example `doc`");
+    support::assert_decoded(&response, &[("/data", "\"success\"")]);
+}
+
+#[tokio::test]
 async fn upload_chat_file_doc() {
     let server = support::MockApi::start(
             200u16,
@@ -7073,6 +7136,432 @@ async fn import_group_message_easemob_2023_image() {
 }
 
 #[tokio::test]
+async fn create_keyword_list_easemob() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n    \"status\": \"OK\",\n    \"entity\": {\n        \"id\": \"1xIXXXXlodF52URYQk7rZmd5s8k\",\n        \"name\": \"list_1\",\n        \"moderationId\": \"159XXXXcL0ylUvcBfVAZ0IRQNwW\",\n        \"appkey\": \"XXXX#XXXX\",\n        \"category\": \"DEFAULT\",\n        \"scope\": \"ALL\",\n        \"tagId\": null,\n        \"fullMatch\": true,\n        \"suggestion\": \"PASS\",\n        \"disposition\": \"PASS\",\n        \"quantity\": 3,\n        \"status\": \"ACTIVE\",\n        \"createDataTime\": 1752631447613,\n        \"updateDataTime\": 1752631447613,\n        \"textList\": [\n            {\n                \"id\": \"1xXXXXzCd7dhlkbkgE9REtO760H\",\n                \"appId\": \"1XXXXAi7wabrqsrjCV449Kljh98\",\n                \"word\": \"music\",\n                \"userId\": \"v1\",\n                \"listId\": \"1xXXXXlodF52URYQk7rZmd5s8k\",\n                \"status\": true,\n                \"createDateTime\": 1752631447638,\n                \"updateDateTime\": 1752631447638\n            },\n            {\n                \"id\": \"1xXXXXSXWJyUAkatENR9VM9cM8H\",\n                \"appId\": \"1DHFtAi7wabrqsrjCV449Kljh98\",\n                \"word\": \"entertainment\",\n                \"userId\": \"v1\",\n                \"listId\": \"1xXXXXlodF52URYQk7rZmd5s8k\",\n                \"status\": true,\n                \"createDateTime\": 1752631447638,\n                \"updateDateTime\": 1752631447638\n            },\n            {\n                \"id\": \"1xXXXXMwaoioOHkiGr74Ru6xArO\",\n                \"appId\": \"1DHFtAi7wabrqsrjCV449Kljh98\",\n                \"word\": \"sport\",\n                \"userId\": \"v1\",\n                \"listId\": \"1xXXXXlodF52URYQk7rZmd5s8k\",\n                \"status\": true,\n                \"createDateTime\": 1752631447638,\n                \"updateDateTime\": 1752631447638\n            }\n        ]\n    }\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .create_keyword_list(
+            "list_1",
+            "ALL",
+            "PASS",
+            ["music", "sport", "entertainment"],
+        )
+        .full_match(true)
+        .user_id("v1")
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "POST",
+                path: "/moderation/text/list",
+                query: None,
+                body: Some(
+                    "{\n      \"name\": \"list_1\",\n      \"scope\": \"ALL\",\n      \"disposition\": \"PASS\",\n      \"fullMatch\": true,\n      \"userId\": \"v1\",\n      \"textContexts\": [\"music\", \"sport\", \"entertainment\"]\n    }\n",
+                ),
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[
+                    ("accept", "application/json"),
+                    ("content-type", "application/json"),
+                ],
+            },
+        )
+        .await;
+    let response = result.expect("create_keyword_list example `easemob`");
+    support::assert_decoded(
+        &response,
+        &[
+            ("/data/entity/id", "\"1xIXXXXlodF52URYQk7rZmd5s8k\""),
+            ("/data/entity/textList/0/word", "\"music\""),
+        ],
+    );
+}
+
+#[tokio::test]
+async fn list_keyword_lists_easemob_by_name() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n    \"status\": \"OK\",\n    \"entities\": [\n        {\n            \"id\": \"1r14aXXXX2vv3ob5wctsjB970y6\",\n            \"name\": \"14\",\n            \"moderationId\": \"159XXXXcL0ylUvcBfVAZ0IRQNwW\",\n            \"appkey\": \"XXXX#XXXX\",\n            \"category\": \"DEFAULT\",\n            \"scope\": \"ALL\",\n            \"tagId\": null,\n            \"fullMatch\": false,\n            \"suggestion\": \"PASS\",\n            \"disposition\": \"PASS\",\n            \"quantity\": 0,\n            \"status\": \"ACTIVE\",\n            \"createDataTime\": \"2025-02-28T08:50:24.888+00:00\",\n            \"updateDataTime\": \"2025-02-28T08:50:24.888+00:00\"\n        }\n    ],\n    \"first\": true,\n    \"last\": true,\n    \"size\": 10,\n    \"number\": 0,\n    \"numberOfElements\": 1,\n    \"totalPages\": 1,\n    \"totalElements\": 1\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client.list_keyword_lists().name("14").await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "POST",
+                path: "/moderation/text/list/search",
+                query: None,
+                body: Some("{\n      \"name\": \"14\"\n    }\n"),
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[
+                    ("accept", "application/json"),
+                    ("content-type", "application/json"),
+                ],
+            },
+        )
+        .await;
+    let response = result.expect("list_keyword_lists example `easemob_by_name`");
+    support::assert_decoded(&response, &[("/data/totalElements", "1")]);
+}
+
+#[tokio::test]
+async fn list_keyword_lists_easemob_by_tag() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n    \"status\": \"OK\",\n    \"entities\": [],\n    \"first\": true,\n    \"last\": true,\n    \"size\": 10,\n    \"number\": 0,\n    \"numberOfElements\": 0,\n    \"totalPages\": 0,\n    \"totalElements\": 0\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client.list_keyword_lists().tag_id("111").await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "POST",
+                path: "/moderation/text/list/search",
+                query: None,
+                body: Some("{\n      \"tagId\": \"111\"\n    }\n"),
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[
+                    ("accept", "application/json"),
+                    ("content-type", "application/json"),
+                ],
+            },
+        )
+        .await;
+    let response = result.expect("list_keyword_lists example `easemob_by_tag`");
+    support::assert_decoded(&response, &[("/data/totalElements", "0")]);
+}
+
+#[tokio::test]
+async fn list_keyword_lists_easemob_page() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n    \"status\": \"OK\",\n    \"entities\": [\n        {\n            \"id\": \"1r1XXXX8f5zh3Tu9PMKIyu7AwED\",\n            \"name\": \"8\",\n            \"moderationId\": \"159XXXXL0ylUvcBfVAZ0IRQNwW\",\n            \"appkey\": \"XXXX#XXXX\",\n            \"category\": \"DEFAULT\",\n            \"scope\": \"ALL\",\n            \"tagId\": null,\n            \"fullMatch\": false,\n            \"suggestion\": \"PASS\",\n            \"disposition\": \"PASS\",\n            \"quantity\": 0,\n            \"status\": \"ACTIVE\",\n            \"createDataTime\": \"2025-02-28T08:49:57.156+00:00\",\n            \"updateDataTime\": \"2025-02-28T08:49:57.156+00:00\"\n        },\n        {\n            \"id\": \"1r1XXXXUhZAQwknj7mJWUTlyFYP\",\n            \"name\": \"9\",\n            \"moderationId\": \"159XXXXcL0ylUvcBfVAZ0IRQNwW\",\n            \"appkey\": \"XXXX#XXXX\",\n            \"category\": \"DEFAULT\",\n            \"scope\": \"ALL\",\n            \"tagId\": null,\n            \"fullMatch\": false,\n            \"suggestion\": \"PASS\",\n            \"disposition\": \"PASS\",\n            \"quantity\": 0,\n            \"status\": \"ACTIVE\",\n            \"createDataTime\": \"2025-02-28T08:50:04.228+00:00\",\n            \"updateDataTime\": \"2025-02-28T08:50:04.228+00:00\"\n        },\n        {\n            \"id\": \"1r14XXXXDxBnH3oMuSzhroY1shB\",\n            \"name\": \"12\",\n            \"moderationId\": \"159XXXXcL0ylUvcBfVAZ0IRQNwW\",\n            \"appkey\": \"XXXX#XXXX\",\n            \"category\": \"DEFAULT\",\n            \"scope\": \"ALL\",\n            \"tagId\": null,\n            \"fullMatch\": false,\n            \"suggestion\": \"PASS\",\n            \"disposition\": \"PASS\",\n            \"quantity\": 0,\n            \"status\": \"ACTIVE\",\n            \"createDataTime\": \"2025-02-28T08:50:14.528+00:00\",\n            \"updateDataTime\": \"2025-02-28T08:50:14.528+00:00\"\n        },\n        {\n            \"id\": \"1r14XXXXeuqtBfaHcvJaZuandVR\",\n            \"name\": \"13\",\n            \"moderationId\": \"159XXXXcL0ylUvcBfVAZ0IRQNwW\",\n            \"appkey\": \"XXXX#XXXX\",\n            \"category\": \"DEFAULT\",\n            \"scope\": \"ALL\",\n            \"tagId\": null,\n            \"fullMatch\": false,\n            \"suggestion\": \"PASS\",\n            \"disposition\": \"PASS\",\n            \"quantity\": 0,\n            \"status\": \"ACTIVE\",\n            \"createDataTime\": \"2025-02-28T08:50:20.616+00:00\",\n            \"updateDataTime\": \"2025-02-28T08:50:20.616+00:00\"\n        },\n        {\n            \"id\": \"1xXXXXmhFTjU2LvOooO1IEGpeut\",\n            \"name\": \"111111\",\n            \"moderationId\": \"159XXXXcL0ylUvcBfVAZ0IRQNwW\",\n            \"appkey\": \"XXXX#XXXX\",\n            \"category\": \"DEFAULT\",\n            \"scope\": \"ALL\",\n            \"tagId\": null,\n            \"fullMatch\": false,\n            \"suggestion\": \"PASS\",\n            \"disposition\": \"PASS\",\n            \"quantity\": 0,\n            \"status\": \"ACTIVE\",\n            \"createDataTime\": \"2025-07-22T09:44:12.917+00:00\",\n            \"updateDataTime\": \"2025-07-22T09:44:12.917+00:00\"\n        }\n    ],\n    \"first\": false,\n    \"last\": false,\n    \"size\": 5,\n    \"number\": 1,\n    \"numberOfElements\": 5,\n    \"totalPages\": 5,\n    \"totalElements\": 24\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client.list_keyword_lists().size(5).page(1).await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "POST",
+                path: "/moderation/text/list/search",
+                query: None,
+                body: Some("{\n      \"page\": 1,\n      \"size\": 5\n    }\n"),
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[
+                    ("accept", "application/json"),
+                    ("content-type", "application/json"),
+                ],
+            },
+        )
+        .await;
+    let response = result.expect("list_keyword_lists example `easemob_page`");
+    support::assert_decoded(&response, &[("/data/totalElements", "24")]);
+}
+
+#[tokio::test]
+async fn update_keyword_list_easemob() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n    \"status\": \"OK\",\n    \"entity\": {\n        \"id\": \"1xXXXXVlodF52URYQk7rZmd5s8k\",\n        \"name\": \"list_1\",\n        \"moderationId\": \"159XXXXL0ylUvcBfVAZ0IRQNwW\",\n        \"appkey\": \"XXXX#XXXX\",\n        \"category\": \"DEFAULT\",\n        \"scope\": \"ALL\",\n        \"tagId\": null,\n        \"fullMatch\": true,\n        \"suggestion\": \"PASS\",\n        \"disposition\": \"PASS\",\n        \"quantity\": 3,\n        \"status\": \"ACTIVE\",\n        \"createDataTime\": \"2025-07-16T02:04:07.613+00:00\",\n        \"updateDataTime\": \"2025-07-16T03:57:04.193+00:00\"\n    }\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .update_keyword_list("1xXXXXVlodF52URYQk7rZmd5s8k", "list_1", "ALL", "PASS")
+        .full_match(true)
+        .user_id("v1")
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "PUT",
+                path: "/moderation/text/list/1xXXXXVlodF52URYQk7rZmd5s8k",
+                query: None,
+                body: Some(
+                    "{\n      \"name\": \"list_1\",\n      \"scope\": \"ALL\",\n      \"disposition\": \"PASS\",\n      \"fullMatch\": true,\n      \"userId\": \"v1\"\n    }\n",
+                ),
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[
+                    ("accept", "application/json"),
+                    ("content-type", "application/json"),
+                ],
+            },
+        )
+        .await;
+    let response = result.expect("update_keyword_list example `easemob`");
+    support::assert_decoded(
+        &response,
+        &[("/data/entity/updateDataTime", "\"2025-07-16T03:57:04.193+00:00\"")],
+    );
+}
+
+#[tokio::test]
+async fn delete_keyword_list_easemob() {
+    let server = support::MockApi::start(200u16, "{\n  \"status\": \"OK\"\n}\n").await;
+    let client = server.client();
+    let result = client.delete_keyword_list("1xXXXXVlodF52URYQk7rZmd5s8k").await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "DELETE",
+                path: "/moderation/text/list/1xXXXXVlodF52URYQk7rZmd5s8k",
+                query: None,
+                body: None,
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[("accept", "application/json")],
+            },
+        )
+        .await;
+    let response = result.expect("delete_keyword_list example `easemob`");
+    support::assert_decoded(&response, &[("/data/status", "\"OK\"")]);
+}
+
+#[tokio::test]
+async fn add_keywords_easemob() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n    \"status\": \"OK\",\n    \"entity\": {\n        \"id\": \"1r14SOXXXXiSBbR3WTczWj92qsq\",\n        \"name\": \"1\",\n        \"moderationId\": \"159Rss4cL0XXXXcBfVAZ0IRQNwW\",\n        \"appkey\": \"XXXX#XXXX\",\n        \"category\": \"DEFAULT\",\n        \"scope\": \"ALL\",\n        \"tagId\": null,\n        \"fullMatch\": false,\n        \"suggestion\": \"PASS\",\n        \"disposition\": \"PASS\",\n        \"quantity\": 4,\n        \"status\": \"ACTIVE\",\n        \"createDataTime\": 1740732560873,\n        \"updateDataTime\": 1752501847616,\n        \"textList\": [\n            {\n                \"id\": \"1xDQ86NiiXXXXmGNMBGgNEZ6jj9\",\n                \"appId\": \"1DHFtAi7XXXXqsrjCV449Kljh98\",\n                \"word\": \"music\",\n                \"userId\": \"v1\",\n                \"listId\": \"1r14SOXXXXiSBbR3WTczWj92qsq\",\n                \"status\": true,\n                \"createDateTime\": 1752489316741,\n                \"updateDateTime\": 1752490995382\n            },\n            {\n                \"id\": \"1xXXXXUjdvN1LE68wFeILywpks2\",\n                \"appId\": \"1DHFtAi7XXXXqsrjCV449Kljh98\",\n                \"word\": \"musicradio\",\n                \"userId\": \"v1\",\n                \"listId\": \"1r14SOXXXXiSBbR3WTczWj92qsq\",\n                \"status\": true,\n                \"createDateTime\": 1752501847581,\n                \"updateDateTime\": 1752501847581\n            },\n            {\n                \"id\": \"1xDpWuXXXXqAfXzk0Y2OZ3JOhJt\",\n                \"appId\": \"1DHFtAi7XXXXqsrjCV449Kljh98\",\n                \"word\": \"musicvideo\",\n                \"userId\": \"v1\",\n                \"listId\": \"1r14SOXXXXiSBbR3WTczWj92qsq\",\n                \"status\": true,\n                \"createDateTime\": 1752501847581,\n                \"updateDateTime\": 1752501847581\n            }\n        ]\n    }\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .add_keywords(
+            "1r14SOXXXXiSBbR3WTczWj92qsq",
+            ["music", "musicradio", "musicvideo"],
+            "v1",
+        )
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "POST",
+                path: "/moderation/text/list/1r14SOXXXXiSBbR3WTczWj92qsq/word/batch",
+                query: None,
+                body: Some(
+                    "{\n      \"wordContents\": [\n      \"music\",\n      \"musicradio\",\n      \"musicvideo\"\n      ],\n      \"userId\": \"v1\"\n    }\n",
+                ),
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[
+                    ("accept", "application/json"),
+                    ("content-type", "application/json"),
+                ],
+            },
+        )
+        .await;
+    let response = result.expect("add_keywords example `easemob`");
+    support::assert_decoded(
+        &response,
+        &[
+            ("/data/entity/quantity", "4"),
+            ("/data/entity/textList/2/word", "\"musicvideo\""),
+        ],
+    );
+}
+
+#[tokio::test]
+async fn search_keywords_easemob() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n    \"status\": \"OK\",\n    \"entities\": [\n        {\n            \"id\": \"1xXXXX7uZXqAfXzk0Y2OZ3JOhJt\",\n            \"appId\": \"1DHFtAi7XXXXqsrjCV449Kljh98\",\n            \"word\": \"musicvideo\",\n            \"userId\": \"v1\",\n            \"listId\": \"1r14SOXXXXiSBbR3WTczWj92qsq\",\n            \"status\": true,\n            \"createDateTime\": 1752501847581,\n            \"updateDateTime\": 1752501847581\n        },\n        {\n            \"id\": \"1xXXXXUjdvN1LE68wFeILywpks2\",\n            \"appId\": \"1DHFtAi7XXXXqsrjCV449Kljh98\",\n            \"word\": \"musicraudio\",\n            \"userId\": \"v1\",\n            \"listId\": \"1r14SOXXXXiSBbR3WTczWj92qsq\",\n            \"status\": true,\n            \"createDateTime\": 1752501847581,\n            \"updateDateTime\": 1752501847581\n        },\n        {\n            \"id\": \"1xXXXXNiiIOSZmGNMBGgNEZ6jj9\",\n            \"appId\": \"1DHFtAi7XXXXqsrjCV449Kljh98\",\n            \"word\": \"music\",\n            \"userId\": \"v1\",\n            \"listId\": \"1r14SOXXXXiSBbR3WTczWj92qsq\",\n            \"status\": true,\n            \"createDateTime\": 1752489316741,\n            \"updateDateTime\": 1752490995382\n        }\n    ],\n    \"first\": true,\n    \"last\": true,\n    \"size\": 3,\n    \"number\": 0,\n    \"numberOfElements\": 3,\n    \"totalPages\": 1,\n    \"totalElements\": 3\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .search_keywords("1r14SOXXXXiSBbR3WTczWj92qsq", "music")
+        .page(0)
+        .size(3)
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "POST",
+                path: "/moderation/text/list/1r14SOXXXXiSBbR3WTczWj92qsq/word",
+                query: None,
+                body: Some(
+                    "{\n      \"word\": \"music\",\n      \"size\": 3,\n      \"page\": 0\n    }\n",
+                ),
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[
+                    ("accept", "application/json"),
+                    ("content-type", "application/json"),
+                ],
+            },
+        )
+        .await;
+    let response = result.expect("search_keywords example `easemob`");
+    support::assert_decoded(
+        &response,
+        &[("/data/entities/0/word", "\"musicvideo\""), ("/data/numberOfElements", "3")],
+    );
+}
+
+#[tokio::test]
+async fn update_keyword_easemob() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n    \"status\": \"OK\",\n    \"entity\": {\n        \"id\": \"1xDQ86NiiXXXXmGNMBGgNEZ6jj9\",\n        \"appId\": \"1DHFtAi7wabrqsrjCV449Kljh98\",\n        \"word\": \"music\",\n        \"userId\": \"v1\",\n        \"listId\": \"1r14XXXXZ3iSBbR3WTczWj92qsq\",\n        \"status\": true,\n        \"createDateTime\": 1752489316741,\n        \"updateDateTime\": 1752490995382\n    }\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .update_keyword(
+            "1r14XXXXZ3iSBbR3WTczWj92qsq",
+            "1xDQ86NiiXXXXmGNMBGgNEZ6jj9",
+            "music",
+            "v1",
+        )
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "PUT",
+                path: "/moderation/text/list/1r14XXXXZ3iSBbR3WTczWj92qsq/word",
+                query: None,
+                body: Some(
+                    "{\n      \"id\": \"1xDQ86NiiXXXXmGNMBGgNEZ6jj9\",\n      \"word\": \"music\",\n      \"userId\": \"v1\"\n}\n",
+                ),
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[
+                    ("accept", "application/json"),
+                    ("content-type", "application/json"),
+                ],
+            },
+        )
+        .await;
+    let response = result.expect("update_keyword example `easemob`");
+    support::assert_decoded(&response, &[("/data/entity/word", "\"music\"")]);
+}
+
+#[tokio::test]
+async fn delete_keyword_easemob() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"status\": \"OK\",\n  \"entity\": true\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .delete_keyword("1r14SOXXXXiSBbR3WTczWj92qsq", "1xDQ86NiiXXXXmGNMBGgNEZ6jj9")
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "DELETE",
+                path: "/moderation/text/list/1r14SOXXXXiSBbR3WTczWj92qsq/word",
+                query: Some("wordId=1xDQ86NiiXXXXmGNMBGgNEZ6jj9"),
+                body: None,
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[("accept", "application/json")],
+            },
+        )
+        .await;
+    let response = result.expect("delete_keyword example `easemob`");
+    support::assert_decoded(&response, &[("/data/entity", "true")]);
+}
+
+#[tokio::test]
+async fn delete_keywords_easemob() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"status\": \"OK\",\n  \"entity\": 0\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .delete_keywords(
+            "1r14SOXXXXiSBbR3WTczWj92qsq",
+            ["1xXXXXUjdvN1LE68wFeILywpks2", "1xXXXXNiiIOSZmGNMBGgNEZ6jj9"],
+        )
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "DELETE",
+                path: "/moderation/text/list/1r14SOXXXXiSBbR3WTczWj92qsq/word/batch",
+                query: None,
+                body: Some(
+                    "{\n     \"wordIds\": [\"1xXXXXUjdvN1LE68wFeILywpks2\", \"1xXXXXNiiIOSZmGNMBGgNEZ6jj9\"]\n    }\n",
+                ),
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[
+                    ("accept", "application/json"),
+                    ("content-type", "application/json"),
+                ],
+            },
+        )
+        .await;
+    let response = result.expect("delete_keywords example `easemob`");
+    support::assert_decoded(&response, &[("/data/entity", "0")]);
+}
+
+#[tokio::test]
+async fn check_text_easemob() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n    \"code\": 200,\n    \"data\": {\n        \"type\": \"REJECT\",\n        \"riskType\": \"广告:联系方式:网址\",\n        \"riskLabel\": \"AD\",\n        \"exchangeText\": \"*********************************************************************\",\n        \"sensitiveWords\": [\n            \"【放心借】新户福利！抖音钱包-放心借为您下发了一张30天0息券，戳 https://z.douyin.com/3gq2Eis 拒收请回复R\"\n        ]\n    },\n    \"meta\": {\n        \"timestamp\": 1753260864654,\n        \"requestId\": \"\"\n    }\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .check_text(
+            "【放心借】新户福利！抖音钱包-放心借为您下发了一张30天0息券，戳 https://z.douyin.com/3gq2Eis 拒收请回复R",
+        )
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "POST",
+                path: "/moderation/txt/check",
+                query: None,
+                body: Some(
+                    "{\n    \"content\":\"【放心借】新户福利！抖音钱包-放心借为您下发了一张30天0息券，戳 https://z.douyin.com/3gq2Eis 拒收请回复R\"\n}\n",
+                ),
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[
+                    ("accept", "application/json"),
+                    ("content-type", "application/json"),
+                ],
+            },
+        )
+        .await;
+    let response = result.expect("check_text example `easemob`");
+    support::assert_decoded(
+        &response,
+        &[("/data/riskLabel", "\"AD\""), ("/data/type", "\"REJECT\"")],
+    );
+}
+
+#[tokio::test]
 async fn set_push_nickname_doc() {
     let server = support::MockApi::start(
             200u16,
@@ -8444,7 +8933,7 @@ async fn delete_group_roaming_messages_easemob() {
             &support::WireRequest {
                 method: "DELETE",
                 path: "/rest/message/roaming/group/user/XXXX",
-                query: Some("groupId=XXXX&msgIdList=XXXX&isNotify==false"),
+                query: Some("groupId=XXXX&msgIdList=XXXX&isNotify=false"),
                 body: None,
                 multipart: &[],
                 form: false,
@@ -9489,6 +9978,107 @@ async fn exchange_agora_token_notes() {
     support::assert_decoded(
         &response,
         &[("/data/access_token", "\"YWMt…\""), ("/data/expires_in", "281")],
+    );
+}
+
+#[tokio::test]
+async fn translate_text_easemob() {
+    let server = support::MockApi::start(
+            200u16,
+            "[\n  {\n    \"translations\": [\n      {\n        \"text\": \"study\",\n        \"to\": \"en\"\n      },\n      {\n        \"text\": \"學習\",\n        \"to\": \"zh-Hant\"\n      }\n    ]\n  }\n]\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .translate_text("学习", ["en", "zh-Hant"])
+        .from("zh-Hans")
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "POST",
+                path: "/translate",
+                query: None,
+                body: Some(
+                    "{\n  \"from\": \"zh-Hans\",\n  \"text\": \"学习\",\n  \"to\": [\n    \"en\",\n    \"zh-Hant\"\n  ]\n}\n",
+                ),
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[("content-type", "application/json")],
+            },
+        )
+        .await;
+    let response = result.expect("translate_text example `easemob`");
+    support::assert_decoded(
+        &response,
+        &[
+            ("/data/0/translations/0/text", "\"study\""),
+            ("/data/0/translations/1/to", "\"zh-Hant\""),
+        ],
+    );
+}
+
+#[tokio::test]
+async fn detect_language_easemob() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"language\": \"zh-Hans\",\n  \"score\": 0.98,\n  \"isTranslationSupported\": true\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client.detect_language("你好").await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "POST",
+                path: "/translate/detect",
+                query: None,
+                body: Some("{\n  \"text\": \"你好\"\n}\n"),
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[("content-type", "application/json")],
+            },
+        )
+        .await;
+    let response = result.expect("detect_language example `easemob`");
+    support::assert_decoded(
+        &response,
+        &[("/data/language", "\"zh-Hans\""), ("/data/score", "0.98")],
+    );
+}
+
+#[tokio::test]
+async fn list_translation_languages_easemob() {
+    let server = support::MockApi::start(
+            200u16,
+            "[\n  {\n    \"code\": \"en\",\n    \"name\": \"English\",\n    \"nativeName\": \"English\"\n  },\n  {\n    \"code\": \"el\",\n    \"name\": \"Greek\",\n    \"nativeName\": \"Ελληνικά\"\n  },\n  {\n    \"code\": \"dv\",\n    \"name\": \"Divehi\",\n    \"nativeName\": \"ދ\u{7a8}ވ\u{7ac}ހ\u{7a8}ބ\u{7a6}ސ\u{7b0}\"\n  }\n]\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client.list_translation_languages().await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "POST",
+                path: "/translate/support/language",
+                query: None,
+                body: None,
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[],
+            },
+        )
+        .await;
+    let response = result.expect("list_translation_languages example `easemob`");
+    support::assert_decoded(
+        &response,
+        &[
+            ("/data/1/code", "\"el\""),
+            ("/data/2/nativeName", "\"ދ\u{7a8}ވ\u{7ac}ހ\u{7a8}ބ\u{7a6}ސ\u{7b0}\""),
+        ],
     );
 }
 

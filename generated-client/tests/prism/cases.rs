@@ -8,6 +8,26 @@ use super::support;
 
 #[tokio::test]
 #[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
+async fn get_stored_callbacks_info() {
+    let client = support::prism_client();
+    let result = client.get_stored_callbacks_info().await;
+    support::assert_accepted("get_stored_callbacks_info", result);
+}
+
+#[tokio::test]
+#[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
+async fn retry_stored_callbacks() {
+    let client = support::prism_client();
+    let result = client
+        .retry_stored_callbacks("202108272230")
+        .retry(0)
+        .target_url("https://localhost:8000/test")
+        .await;
+    support::assert_accepted("retry_stored_callbacks", result);
+}
+
+#[tokio::test]
+#[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
 async fn upload_chat_file() {
     let client = support::prism_client();
     let result = client
@@ -1158,6 +1178,127 @@ async fn import_group_message() {
 
 #[tokio::test]
 #[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
+async fn create_keyword_list() {
+    let client = support::prism_client();
+    let result = client
+        .create_keyword_list(
+            "list_1",
+            "ALL",
+            "PASS",
+            ["music", "sport", "entertainment"],
+        )
+        .full_match(true)
+        .user_id("v1")
+        .await;
+    support::assert_accepted("create_keyword_list", result);
+}
+
+#[tokio::test]
+#[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
+async fn list_keyword_lists() {
+    let client = support::prism_client();
+    let result = client.list_keyword_lists().name("14").await;
+    support::assert_accepted("list_keyword_lists", result);
+}
+
+#[tokio::test]
+#[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
+async fn update_keyword_list() {
+    let client = support::prism_client();
+    let result = client
+        .update_keyword_list("1xXXXXVlodF52URYQk7rZmd5s8k", "list_1", "ALL", "PASS")
+        .full_match(true)
+        .user_id("v1")
+        .await;
+    support::assert_accepted("update_keyword_list", result);
+}
+
+#[tokio::test]
+#[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
+async fn delete_keyword_list() {
+    let client = support::prism_client();
+    let result = client.delete_keyword_list("1xXXXXVlodF52URYQk7rZmd5s8k").await;
+    support::assert_accepted("delete_keyword_list", result);
+}
+
+#[tokio::test]
+#[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
+async fn add_keywords() {
+    let client = support::prism_client();
+    let result = client
+        .add_keywords(
+            "1r14SOXXXXiSBbR3WTczWj92qsq",
+            ["music", "musicradio", "musicvideo"],
+            "v1",
+        )
+        .await;
+    support::assert_accepted("add_keywords", result);
+}
+
+#[tokio::test]
+#[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
+async fn search_keywords() {
+    let client = support::prism_client();
+    let result = client
+        .search_keywords("1r14SOXXXXiSBbR3WTczWj92qsq", "music")
+        .page(0)
+        .size(3)
+        .await;
+    support::assert_accepted("search_keywords", result);
+}
+
+#[tokio::test]
+#[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
+async fn update_keyword() {
+    let client = support::prism_client();
+    let result = client
+        .update_keyword(
+            "1r14XXXXZ3iSBbR3WTczWj92qsq",
+            "1xDQ86NiiXXXXmGNMBGgNEZ6jj9",
+            "music",
+            "v1",
+        )
+        .await;
+    support::assert_accepted("update_keyword", result);
+}
+
+#[tokio::test]
+#[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
+async fn delete_keyword() {
+    let client = support::prism_client();
+    let result = client
+        .delete_keyword("1r14SOXXXXiSBbR3WTczWj92qsq", "1xDQ86NiiXXXXmGNMBGgNEZ6jj9")
+        .await;
+    support::assert_accepted("delete_keyword", result);
+}
+
+#[tokio::test]
+#[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
+async fn delete_keywords() {
+    let client = support::prism_client();
+    let result = client
+        .delete_keywords(
+            "1r14SOXXXXiSBbR3WTczWj92qsq",
+            ["1xXXXXUjdvN1LE68wFeILywpks2", "1xXXXXNiiIOSZmGNMBGgNEZ6jj9"],
+        )
+        .await;
+    support::assert_accepted("delete_keywords", result);
+}
+
+#[tokio::test]
+#[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
+async fn check_text() {
+    let client = support::prism_client();
+    let result = client
+        .check_text(
+            "【放心借】新户福利！抖音钱包-放心借为您下发了一张30天0息券，戳 https://z.douyin.com/3gq2Eis 拒收请回复R",
+        )
+        .await;
+    support::assert_accepted("check_text", result);
+}
+
+#[tokio::test]
+#[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
 async fn set_push_nickname() {
     let client = support::prism_client();
     let result = client
@@ -1583,6 +1724,33 @@ async fn exchange_agora_token() {
         .header("Prefer", "example=exchange_agora_token_notes")
         .await;
     support::assert_accepted("exchange_agora_token", result);
+}
+
+#[tokio::test]
+#[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
+async fn translate_text() {
+    let client = support::prism_client();
+    let result = client
+        .translate_text("学习", ["en", "zh-Hant"])
+        .from("zh-Hans")
+        .await;
+    support::assert_accepted("translate_text", result);
+}
+
+#[tokio::test]
+#[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
+async fn detect_language() {
+    let client = support::prism_client();
+    let result = client.detect_language("你好").await;
+    support::assert_accepted("detect_language", result);
+}
+
+#[tokio::test]
+#[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
+async fn list_translation_languages() {
+    let client = support::prism_client();
+    let result = client.list_translation_languages().await;
+    support::assert_accepted("list_translation_languages", result);
 }
 
 #[tokio::test]

@@ -3,7 +3,7 @@
 
 //! Chat files
 //!
-//! Upload the attachments of image, voice, video and file messages and download them, or the thumbnail of an image or video, again. An upload returns the file's uuid and, for restricted files, the key needed to read it.
+//! Upload the attachments of image, voice, video and file messages and download them, or the thumbnail of an image or video, again, and set how long a user's attachments are kept. An upload returns the file's uuid and, for restricted files, the key needed to read it.
 #![allow(clippy::too_many_arguments)]
 /// The uploaded file as upload_chat_file reports it: the single item of the response's `entities` array (E209).
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]

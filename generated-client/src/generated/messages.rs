@@ -3,7 +3,7 @@
 
 //! Messages
 //!
-//! Send messages as any user (or as `admin`) to users, chat groups and chat rooms, broadcast to all active chat rooms, edit, recall and import messages, download hourly message history, and remove a conversation from a user's server-side list. Attachments are uploaded first with the chat_files operations and referenced by URL.
+//! Send messages as any user (or as `admin`) to users, chat groups and chat rooms or to some members of one group or room, stream long texts chunk by chunk, broadcast to all active chat rooms, all users or the online users, edit, recall (one or many) and import messages, download hourly message history, and remove a conversation from a user's server-side list. Attachments are uploaded first with the chat_files operations and referenced by URL.
 #![allow(clippy::too_many_arguments)]
 /// The content of a message. Which fields apply depends on the message `type` sent beside it: txt uses `msg`; img, audio, video and file use `url` (plus file name, secret and type-specific sizes); loc uses `lat`, `lng` and `addr`; cmd uses `action`; custom uses `customEvent` and `customExts`. Every field is optional here; the descriptions say for which type the server needs it.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]

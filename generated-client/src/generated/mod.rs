@@ -11,7 +11,7 @@ pub use error_codes::ErrorCode;
 pub mod callback_storage;
 pub use callback_storage::*;
 
-/// Chat files: Upload the attachments of image, voice, video and file messages and download them, or the thumbnail of an image or video, again. An upload returns the file's uuid and, for restricted files, the key needed to read it.
+/// Chat files: Upload the attachments of image, voice, video and file messages and download them, or the thumbnail of an image or video, again, and set how long a user's attachments are kept. An upload returns the file's uuid and, for restricted files, the key needed to read it.
 pub mod chat_files;
 pub use chat_files::*;
 
@@ -79,7 +79,7 @@ pub use group_mutelist::*;
 pub mod groups;
 pub use groups::*;
 
-/// Messages: Send messages as any user (or as `admin`) to users, chat groups and chat rooms, broadcast to all active chat rooms, edit, recall and import messages, download hourly message history, and remove a conversation from a user's server-side list. Attachments are uploaded first with the chat_files operations and referenced by URL.
+/// Messages: Send messages as any user (or as `admin`) to users, chat groups and chat rooms or to some members of one group or room, stream long texts chunk by chunk, broadcast to all active chat rooms, all users or the online users, edit, recall (one or many) and import messages, download hourly message history, and remove a conversation from a user's server-side list. Attachments are uploaded first with the chat_files operations and referenced by URL.
 pub mod messages;
 pub use messages::*;
 

@@ -3,11 +3,11 @@
 
 //! Chat files
 //!
-//! Upload the attachments of image, voice, video and file messages and download them, or the thumbnail of an image or video, again. An upload returns the file's uuid and, for restricted files, the key needed to read it.
+//! Upload the attachments of image, voice, video and file messages and download them, or the thumbnail of an image or video, again, and set how long a user's attachments are kept. An upload returns the file's uuid and, for restricted files, the key needed to read it.
 //!
 //! The operations are methods of [`ChatFiles`](crate::chat_files::ChatFiles), which [`Client::chat_files`](crate::Client::chat_files) returns.
 #![allow(clippy::too_many_arguments)]
-/// Chat files: Upload the attachments of image, voice, video and file messages and download them, or the thumbnail of an image or video, again. An upload returns the file's uuid and, for restricted files, the key needed to read it.
+/// Chat files: Upload the attachments of image, voice, video and file messages and download them, or the thumbnail of an image or video, again, and set how long a user's attachments are kept. An upload returns the file's uuid and, for restricted files, the key needed to read it.
 ///
 /// Reached with [`Client::chat_files`](crate::Client::chat_files).
 ///
@@ -16,13 +16,14 @@
 /// | [`upload`](Self::upload) | Upload a file to attach to messages. |
 /// | [`download`](Self::download) | Download an uploaded file. |
 /// | [`download_thumbnail`](Self::download_thumbnail) | Download the thumbnail of an uploaded image or video. |
+/// | [`set_lifetime`](Self::set_lifetime) | Set how long a user's uploaded attachments are kept. |
 #[derive(Debug, Clone, Copy)]
 pub struct ChatFiles<'a> {
     client: &'a crate::Client,
 }
 
 impl crate::Client {
-    /// Chat files: Upload the attachments of image, voice, video and file messages and download them, or the thumbnail of an image or video, again. An upload returns the file's uuid and, for restricted files, the key needed to read it.
+    /// Chat files: Upload the attachments of image, voice, video and file messages and download them, or the thumbnail of an image or video, again, and set how long a user's attachments are kept. An upload returns the file's uuid and, for restricted files, the key needed to read it.
     ///
     /// See [`ChatFiles`](crate::chat_files::ChatFiles) for its operations.
     pub fn chat_files(&self) -> ChatFiles<'_> {
@@ -40,7 +41,7 @@ impl<'a> ChatFiles<'a> {
     /// - Idempotent: no, a repeat may act twice
     /// - Checked before sending: `thumbnail-height`: at least 1; `thumbnail-width`: at least 1; `file`: at most 10485760 bytes
     /// - Source: `restful-api/message-management`, section "Upload a file"
-    /// - Doc errata: E207, E208, E209, E210 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: E207, E208, E209, E210, E261 (see `spec/errata.yaml` and `spec/errata/`)
     ///
     /// # Arguments
     ///
@@ -64,7 +65,7 @@ impl<'a> ChatFiles<'a> {
     /// - Rate limit: 100/second per app key; Per App Key; the overview row gives the same number (for a POST, see E210).
     /// - Idempotent: yes, safe to repeat
     /// - Source: `restful-api/message-management`, section "Download a file"
-    /// - Doc errata: E210, E211, E244 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: E210, E211, E244, E260, E262 (see `spec/errata.yaml` and `spec/errata/`)
     ///
     /// # Arguments
     ///
@@ -86,7 +87,7 @@ impl<'a> ChatFiles<'a> {
     /// - Rate limit: 100/second per app key; Per App Key; stated on the detail page, which has no overview row of its own.
     /// - Idempotent: yes, safe to repeat
     /// - Source: `restful-api/message-management`, section "Download a thumbnail"
-    /// - Doc errata: E041, E044, E211, E212, E244 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: E041, E044, E211, E212, E244, E262, E263 (see `spec/errata.yaml` and `spec/errata/`)
     ///
     /// # Arguments
     ///
@@ -102,6 +103,39 @@ impl<'a> ChatFiles<'a> {
             file_uuid: file_uuid.into(),
             thumbnail,
             share_secret: None,
+            options: crate::RequestOptions::default(),
+        }
+    }
+
+    /// Set how long a user's uploaded attachments are kept.
+    ///
+    /// For up to 100 files that `username` uploaded (attachments of image, voice, video, file and combined messages, thumbnails included), keeps them for the default period again, restarts that period (`refresh`) or keeps them forever. The user calls it with its own user token, and Easemob must enable the feature first. Returns success or failed per file.
+    ///
+    /// - HTTP: `PUT /users/{username}/chatfiles/lifetime`
+    /// - Rate limit: 100/second per app key; Per App Key.
+    /// - Idempotent: yes, safe to repeat
+    /// - Checked before sending: `username`: must follow the username rule; `lifetime`: one of `default`, `refresh`, `forever`; `chatfile_ids`: at least 1 items, at most 100 items
+    /// - Source: `easemob/server-side/message_attachment_storage`, section "设置指定消息附件的存储方式"
+    /// - Doc errata: E286 (see `spec/errata.yaml` and `spec/errata/`)
+    ///
+    /// # Arguments
+    ///
+    /// - `username`: The user whose attachments are concerned (the caller itself).
+    /// - `lifetime`: default keeps the files for the app's configured period, refresh starts that period again from now, forever keeps them for good. Checked before sending: one of `default`, `refresh`, `forever`.
+    /// - `chatfile_ids`: Uuids of the files (as upload_chat_file returned them), 1 to 100. Checked before sending: at least 1 items; at most 100 items.
+    pub fn set_lifetime(
+        &self,
+        username: impl Into<String>,
+        lifetime: impl Into<String>,
+        chatfile_ids: impl IntoIterator<Item = impl Into<String>>,
+    ) -> SetAttachmentLifetimeRequest<'a> {
+        SetAttachmentLifetimeRequest {
+            client: self.client,
+            username: username.into(),
+            body: SetAttachmentLifetimeBody {
+                lifetime: lifetime.into(),
+                chatfile_ids: chatfile_ids.into_iter().map(Into::into).collect(),
+            },
             options: crate::RequestOptions::default(),
         }
     }
@@ -399,4 +433,104 @@ type DownloadChatFileThumbnailResult = Result<crate::Download, crate::Error>;
 
 crate::runtime::request_builder!(
     DownloadChatFileThumbnailRequest => DownloadChatFileThumbnailResult
+);
+
+pub(crate) const SET_ATTACHMENT_LIFETIME: crate::OperationInfo = crate::OperationInfo {
+    id: "set_attachment_lifetime",
+    method: crate::HttpMethod::Put,
+    path_template: "/users/{username}/chatfiles/lifetime",
+    idempotent: true,
+    rate_limit: Some(crate::RateLimit {
+        count: 100u32,
+        per: crate::RatePer::Second,
+    }),
+};
+
+/// The JSON body, exactly as it goes on the wire.
+#[derive(Debug, Clone, ::serde::Serialize)]
+struct SetAttachmentLifetimeBody {
+    lifetime: String,
+    chatfile_ids: ::std::vec::Vec<String>,
+}
+
+/// The request of [`ChatFiles::set_lifetime`](ChatFiles::set_lifetime): set optional arguments, then `.await` it for the payload, or call [`with_envelope`](Self::with_envelope) for the whole response.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct SetAttachmentLifetimeRequest<'a> {
+    client: &'a crate::Client,
+    username: String,
+    body: SetAttachmentLifetimeBody,
+    options: crate::RequestOptions,
+}
+
+impl<'a> SetAttachmentLifetimeRequest<'a> {
+    /// Checks every documented limit; nothing is sent when one fails.
+    fn validate(&self) -> Result<(), crate::ValidationError> {
+        {
+            let value = &self.username;
+            crate::runtime::validate::non_empty("username", value)?;
+            crate::runtime::validate::username(
+                "username",
+                value,
+                &super::USERNAME_RULE,
+            )?;
+        }
+        {
+            let value = &self.body.lifetime;
+            crate::runtime::validate::one_of(
+                "lifetime",
+                value,
+                &["default", "refresh", "forever"],
+            )?;
+        }
+        {
+            let value = &self.body.chatfile_ids;
+            crate::runtime::validate::max_items("chatfile_ids", value.len(), 100u32)?;
+            crate::runtime::validate::min_items("chatfile_ids", value.len(), 1u32)?;
+        }
+        Ok(())
+    }
+
+    /// Validates the arguments, sends the request and decodes the
+    /// response's payload (what `.await` does).
+    pub async fn send(self) -> SetAttachmentLifetimeResult {
+        self.with_envelope().await.map(|response| response.data)
+    }
+
+    /// Like [`send`](Self::send), but keeps the whole response: the
+    /// payload in `data`, and the envelope fields around it.
+    pub async fn with_envelope(
+        self,
+    ) -> Result<
+        crate::Response<::std::collections::BTreeMap<String, String>>,
+        crate::Error,
+    > {
+        self.validate()?;
+        let path = {
+            let username = crate::runtime::encode::segment(&self.username);
+            format!("/users/{username}/chatfiles/lifetime")
+        };
+        let query: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
+        let headers: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
+        let parts = crate::runtime::RequestParts {
+            op: &SET_ATTACHMENT_LIFETIME,
+            path,
+            query,
+            headers,
+            body: crate::runtime::Body::json(&self.body)?,
+            options: self.options,
+            payload: crate::runtime::Payload::Data,
+        };
+        self.client.send(parts).await
+    }
+}
+
+/// What the request gives when awaited.
+type SetAttachmentLifetimeResult = Result<
+    ::std::collections::BTreeMap<String, String>,
+    crate::Error,
+>;
+
+crate::runtime::request_builder!(
+    SetAttachmentLifetimeRequest => SetAttachmentLifetimeResult
 );

@@ -3,11 +3,11 @@
 
 //! Messages
 //!
-//! Send messages as any user (or as `admin`) to users, chat groups and chat rooms, broadcast to all active chat rooms, edit, recall and import messages, download hourly message history, and remove a conversation from a user's server-side list. Attachments are uploaded first with the chat_files operations and referenced by URL.
+//! Send messages as any user (or as `admin`) to users, chat groups and chat rooms or to some members of one group or room, stream long texts chunk by chunk, broadcast to all active chat rooms, all users or the online users, edit, recall (one or many) and import messages, download hourly message history, and remove a conversation from a user's server-side list. Attachments are uploaded first with the chat_files operations and referenced by URL.
 //!
 //! The operations are methods of [`Messages`](crate::messages::Messages), which [`Client::messages`](crate::Client::messages) returns.
 #![allow(clippy::too_many_arguments)]
-/// Messages: Send messages as any user (or as `admin`) to users, chat groups and chat rooms, broadcast to all active chat rooms, edit, recall and import messages, download hourly message history, and remove a conversation from a user's server-side list. Attachments are uploaded first with the chat_files operations and referenced by URL.
+/// Messages: Send messages as any user (or as `admin`) to users, chat groups and chat rooms or to some members of one group or room, stream long texts chunk by chunk, broadcast to all active chat rooms, all users or the online users, edit, recall (one or many) and import messages, download hourly message history, and remove a conversation from a user's server-side list. Attachments are uploaded first with the chat_files operations and referenced by URL.
 ///
 /// Reached with [`Client::messages`](crate::Client::messages).
 ///
@@ -16,10 +16,17 @@
 /// | [`send_to_users`](Self::send_to_users) | Send a message to one or more users. |
 /// | [`send_to_groups`](Self::send_to_groups) | Send a message to one or more chat groups. |
 /// | [`send_to_chatrooms`](Self::send_to_chatrooms) | Send a message to one or more chat rooms. |
+/// | [`send_to_group_members`](Self::send_to_group_members) | Send a message to some members of one chat group. |
+/// | [`send_to_chatroom_members`](Self::send_to_chatroom_members) | Send a message to some members of one chat room. |
 /// | [`broadcast_to_chatrooms`](Self::broadcast_to_chatrooms) | Broadcast a message to every active chat room of the app. |
+/// | [`send_stream_to_user`](Self::send_stream_to_user) | Send one chunk of a stream message to a user. |
+/// | [`send_stream_to_group`](Self::send_stream_to_group) | Send one chunk of a stream message to a chat group. |
+/// | [`broadcast_to_all_users`](Self::broadcast_to_all_users) | Broadcast a message to every user of the app. |
+/// | [`broadcast_to_online_users`](Self::broadcast_to_online_users) | Broadcast a message to the users of the app who are online. |
 /// | [`history`](Self::history) | Get the download link of one hour of message history. |
-/// | [`update`](Self::update) | Edit a text or custom message that was already sent. |
+/// | [`update`](Self::update) | Edit a message that was already sent. |
 /// | [`recall`](Self::recall) | Recall a sent message. |
+/// | [`recall_many`](Self::recall_many) | Recall up to 30 sent messages in one call. |
 /// | [`delete_conversation`](Self::delete_conversation) | Remove a conversation from one user's server-side list. |
 /// | [`import_to_user`](Self::import_to_user) | Import one one-to-one message into the server's history. |
 /// | [`import_to_group`](Self::import_to_group) | Import one group message into the server's history. |
@@ -29,7 +36,7 @@ pub struct Messages<'a> {
 }
 
 impl crate::Client {
-    /// Messages: Send messages as any user (or as `admin`) to users, chat groups and chat rooms, broadcast to all active chat rooms, edit, recall and import messages, download hourly message history, and remove a conversation from a user's server-side list. Attachments are uploaded first with the chat_files operations and referenced by URL.
+    /// Messages: Send messages as any user (or as `admin`) to users, chat groups and chat rooms or to some members of one group or room, stream long texts chunk by chunk, broadcast to all active chat rooms, all users or the online users, edit, recall (one or many) and import messages, download hourly message history, and remove a conversation from a user's server-side list. Attachments are uploaded first with the chat_files operations and referenced by URL.
     ///
     /// See [`Messages`](crate::messages::Messages) for its operations.
     pub fn messages(&self) -> Messages<'_> {
@@ -45,9 +52,9 @@ impl<'a> Messages<'a> {
     /// - HTTP: `POST /messages/users`
     /// - Rate limit: 100/second per app key; Per App Key; the overview row gives the same number.; A call reaches at most 600 users, and at most 6,000 users may be messaged per minute.
     /// - Idempotent: no, a repeat may act twice
-    /// - Checked before sending: `from`: must follow the username rule; `to`: at least 1 items, at most 600 items, each item must follow the username rule; `type`: one of `txt`, `img`, `audio`, `video`, `file`, `loc`, `cmd`, `custom`; `roam_ignore_users`: at most 20 items, each item must follow the username rule; `routetype`: one of `ROUTE_ONLINE`
+    /// - Checked before sending: `from`: must follow the username rule; `to`: at least 1 items, at most 600 items, each item must follow the username rule; `type`: one of `txt`, `img`, `audio`, `video`, `file`, `loc`, `cmd`, `custom`; `roam_ignore_users`: at most 20 items, each item must follow the username rule; `routetype`: one of `ROUTE_ONLINE`; `env`: at most 8 characters
     /// - Source: `restful-api/message-management`, section "Send a one-to-one message"
-    /// - Doc errata: E200, E201, E202, E244, E245 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: E200, E201, E202, E244, E245, E265, E266, E267, E268, E269, E280 (see `spec/errata.yaml` and `spec/errata/`)
     ///
     /// # Arguments
     ///
@@ -71,6 +78,7 @@ impl<'a> Messages<'a> {
                 sync_device: None,
                 routetype: None,
                 ext: None,
+                env: None,
             },
             options: crate::RequestOptions::default(),
         }
@@ -78,14 +86,14 @@ impl<'a> Messages<'a> {
 
     /// Send a message to one or more chat groups.
     ///
-    /// Posts one message of any type in up to 3 groups per call; each group accepts at most 20 messages per second. Takes the same fields as send_user_message, plus `need_group_ack` for read receipts. Returns one message id per group.
+    /// Posts one message of any type in up to 3 groups per call; an app may make 20 such calls and send 20 group messages per second (a message to n groups counts n times). Takes the same fields as send_user_message, plus `need_group_ack` for read receipts. Returns one message id per group.
     ///
     /// - HTTP: `POST /messages/chatgroups`
-    /// - Rate limit: 100/second per app key; Per App Key; the overview row gives the same number.; At most 20 messages per second to one group, and 3 groups per call.
+    /// - Rate limit: 20/second per app key; Per App Key, from the Easemob group page and the price list; the English pages say 100 (E264).; At most 20 messages per second as well, a message to n groups counting n; at most 3 groups per call.; The call and message limits can be raised together on request.
     /// - Idempotent: no, a repeat may act twice
-    /// - Checked before sending: `from`: must follow the username rule; `to`: at least 1 items, at most 3 items; `type`: one of `txt`, `img`, `audio`, `video`, `file`, `loc`, `cmd`, `custom`; `roam_ignore_users`: at most 20 items, each item must follow the username rule; `routetype`: one of `ROUTE_ONLINE`
+    /// - Checked before sending: `from`: must follow the username rule; `to`: at least 1 items, at most 3 items; `type`: one of `txt`, `img`, `audio`, `video`, `file`, `loc`, `cmd`, `custom`; `roam_ignore_users`: at most 20 items, each item must follow the username rule; `routetype`: one of `ROUTE_ONLINE`; `env`: at most 8 characters
     /// - Source: `restful-api/message-management`, section "Send a group message"
-    /// - Doc errata: E200, E201, E202, E203, E244, E245, E246 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: E200, E201, E202, E203, E244, E245, E246, E264, E265, E266, E267, E269, E280 (see `spec/errata.yaml` and `spec/errata/`)
     ///
     /// # Arguments
     ///
@@ -110,6 +118,7 @@ impl<'a> Messages<'a> {
                 sync_device: None,
                 routetype: None,
                 ext: None,
+                env: None,
             },
             options: crate::RequestOptions::default(),
         }
@@ -124,7 +133,7 @@ impl<'a> Messages<'a> {
     /// - Idempotent: no, a repeat may act twice
     /// - Checked before sending: `from`: must follow the username rule; `to`: at least 1 items, at most 10 items; `type`: one of `txt`, `img`, `audio`, `video`, `file`, `loc`, `cmd`, `custom`; `chatroom_msg_level`: one of `high`, `normal`, `low`; `roam_ignore_users`: at most 20 items, each item must follow the username rule; `routetype`: one of `ROUTE_ONLINE`
     /// - Source: `restful-api/message-management`, section "Send a chat room message"
-    /// - Doc errata: E200, E201, E202, E244, E245, E246 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: E200, E201, E202, E244, E245, E246, E265, E267, E269 (see `spec/errata.yaml` and `spec/errata/`)
     ///
     /// # Arguments
     ///
@@ -154,6 +163,83 @@ impl<'a> Messages<'a> {
         }
     }
 
+    /// Send a message to some members of one chat group.
+    ///
+    /// Delivers a message in one group to at most 20 of its members; the other members never see it. Directed messages stay out of the conversation list and unread counts, roam only once Easemob enables it, and reach offline recipients as push notifications and offline messages. Returns the message id for the group.
+    ///
+    /// - HTTP: `POST /messages/chatgroups/users`
+    /// - Rate limit: 20/second per app key; Per App Key, the page's limit for its group sends; its error table adds a cap of 100 directed messages per second.
+    /// - Idempotent: no, a repeat may act twice
+    /// - Checked before sending: `from`: must follow the username rule; `to`: at least 1 items, at most 1 items; `type`: one of `txt`, `img`, `audio`, `video`, `file`, `loc`, `cmd`, `custom`; `users`: at least 1 items, at most 20 items, each item must follow the username rule
+    /// - Source: `easemob/server-side/message_group`, section "发送定向消息"
+    /// - Doc errata: E281 (see `spec/errata.yaml` and `spec/errata/`)
+    ///
+    /// # Arguments
+    ///
+    /// - `to`: Id of the group, as the only item of the array. Checked before sending: at least 1 items; at most 1 items.
+    /// - `type_`: Message type - text, image, voice, video, file, location, command or custom. Checked before sending: one of `txt`, `img`, `audio`, `video`, `file`, `loc`, `cmd`, `custom`.
+    /// - `body`: The content, with the fields that belong to `type`.
+    /// - `users`: The members who receive the message, 1 to 20. Checked before sending: at least 1 items; at most 20 items.
+    pub fn send_to_group_members(
+        &self,
+        to: impl IntoIterator<Item = impl Into<String>>,
+        type_: impl Into<String>,
+        body: crate::messages::MessageBody,
+        users: impl IntoIterator<Item = impl Into<String>>,
+    ) -> SendGroupDirectedMessageRequest<'a> {
+        SendGroupDirectedMessageRequest {
+            client: self.client,
+            body: SendGroupDirectedMessageBody {
+                from: None,
+                to: to.into_iter().map(Into::into).collect(),
+                type_: type_.into(),
+                body,
+                ext: None,
+                users: users.into_iter().map(Into::into).collect(),
+            },
+            options: crate::RequestOptions::default(),
+        }
+    }
+
+    /// Send a message to some members of one chat room.
+    ///
+    /// Delivers a message in one chat room to at most 20 of its members; the other members never see it. Returns the message id for the room.
+    ///
+    /// - HTTP: `POST /messages/chatrooms/users`
+    /// - Rate limit: 100/second per app key; Per App Key.
+    /// - Idempotent: no, a repeat may act twice
+    /// - Checked before sending: `from`: must follow the username rule; `to`: at least 1 items, at most 1 items; `chatroom_msg_level`: one of `high`, `normal`, `low`; `type`: one of `txt`, `img`, `audio`, `video`, `file`, `loc`, `cmd`, `custom`; `users`: at least 1 items, at most 20 items, each item must follow the username rule
+    /// - Source: `easemob/server-side/message_chatroom`, section "发送定向消息"
+    /// - Doc errata: E281 (see `spec/errata.yaml` and `spec/errata/`)
+    ///
+    /// # Arguments
+    ///
+    /// - `to`: Id of the chat room, as the only item of the array. Checked before sending: at least 1 items; at most 1 items.
+    /// - `type_`: Message type - text, image, voice, video, file, location, command or custom. Checked before sending: one of `txt`, `img`, `audio`, `video`, `file`, `loc`, `cmd`, `custom`.
+    /// - `body`: The content, with the fields that belong to `type`.
+    /// - `users`: The members who receive the message, 1 to 20. Checked before sending: at least 1 items; at most 20 items.
+    pub fn send_to_chatroom_members(
+        &self,
+        to: impl IntoIterator<Item = impl Into<String>>,
+        type_: impl Into<String>,
+        body: crate::messages::MessageBody,
+        users: impl IntoIterator<Item = impl Into<String>>,
+    ) -> SendChatroomDirectedMessageRequest<'a> {
+        SendChatroomDirectedMessageRequest {
+            client: self.client,
+            body: SendChatroomDirectedMessageBody {
+                from: None,
+                to: to.into_iter().map(Into::into).collect(),
+                chatroom_msg_level: None,
+                type_: type_.into(),
+                body,
+                ext: None,
+                users: users.into_iter().map(Into::into).collect(),
+            },
+            options: crate::RequestOptions::default(),
+        }
+    }
+
     /// Broadcast a message to every active chat room of the app.
     ///
     /// Sends one message to all chat rooms that have at least one member and have seen at least one message. Only apps on the Pro or Enterprise plan may call it, at most 10 times a minute and 100 times a day. Returns a broadcast id.
@@ -163,7 +249,7 @@ impl<'a> Messages<'a> {
     /// - Idempotent: no, a repeat may act twice
     /// - Checked before sending: `from`: must follow the username rule; `chatroom_msg_level`: one of `high`, `normal`, `low`
     /// - Source: `restful-api/message-management`, section "Send a broadcast message to all chat rooms under an app"
-    /// - Doc errata: E044, E204, E205, E206 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: E044, E204, E205, E206, E270, E271 (see `spec/errata.yaml` and `spec/errata/`)
     ///
     /// # Arguments
     ///
@@ -177,6 +263,135 @@ impl<'a> Messages<'a> {
             body: BroadcastChatroomMessageBody {
                 from: None,
                 chatroom_msg_level: None,
+                msg,
+                ext: None,
+            },
+            options: crate::RequestOptions::default(),
+        }
+    }
+
+    /// Send one chunk of a stream message to a user.
+    ///
+    /// Streams a long text (an AI answer, for instance) to one user chunk by chunk, as it is produced: the first call opens the message and returns its `msgId`, later calls add chunks in `seq` order, and the last sets `finish`. At most 30 seconds may pass between chunks and 30 minutes in all, and the text may total 128 KB; only servers send stream messages, clients receive them.
+    ///
+    /// - HTTP: `POST /stream_message/user`
+    /// - Rate limit: 100/second per app key; Per App Key; counted per chunk sent.
+    /// - Idempotent: no, a repeat may act twice
+    /// - Checked before sending: `from`: must follow the username rule; `to`: must follow the username rule
+    /// - Source: `easemob/server-side/message_stream_send_single`, section "调用发送单聊流式消息 API"
+    /// - Doc errata: E266, E283 (see `spec/errata.yaml` and `spec/errata/`)
+    ///
+    /// # Arguments
+    ///
+    /// - `from`: Username of the sender, the same on every chunk of a message (an empty string makes the call fail). See errata E283.
+    /// - `to`: Username of the recipient, the same on every chunk of a message.
+    /// - `body`: The chunk to send.
+    pub fn send_stream_to_user(
+        &self,
+        from: impl Into<String>,
+        to: impl Into<String>,
+        body: crate::messages::StreamMessageChunk,
+    ) -> SendUserStreamMessageRequest<'a> {
+        SendUserStreamMessageRequest {
+            client: self.client,
+            body: SendUserStreamMessageBody {
+                from: from.into(),
+                to: to.into(),
+                body,
+                ext: None,
+            },
+            options: crate::RequestOptions::default(),
+        }
+    }
+
+    /// Send one chunk of a stream message to a chat group.
+    ///
+    /// Like send_user_stream_message, for one chat group of at most 200 members: the first call returns the message's `msgId`, later calls add chunks in `seq` order, the last sets `finish`. The same 30-second, 30-minute and 128 KB limits apply; chat rooms are not supported.
+    ///
+    /// - HTTP: `POST /stream_message/chatgroup`
+    /// - Rate limit: 100/second per app key; Per App Key; counted per chunk sent.
+    /// - Idempotent: no, a repeat may act twice
+    /// - Checked before sending: `from`: must follow the username rule
+    /// - Source: `easemob/server-side/message_stream_send_group`, section "调用发送群聊流式消息 API"
+    /// - Doc errata: E283 (see `spec/errata.yaml` and `spec/errata/`)
+    ///
+    /// # Arguments
+    ///
+    /// - `from`: Username of the sender, the same on every chunk of a message (an empty string makes the call fail). See errata E283.
+    /// - `to`: Id of the chat group (at most 200 members), the same on every chunk of a message.
+    /// - `body`: The chunk to send.
+    pub fn send_stream_to_group(
+        &self,
+        from: impl Into<String>,
+        to: impl Into<String>,
+        body: crate::messages::StreamMessageChunk,
+    ) -> SendGroupStreamMessageRequest<'a> {
+        SendGroupStreamMessageRequest {
+            client: self.client,
+            body: SendGroupStreamMessageBody {
+                from: from.into(),
+                to: to.into(),
+                body,
+                ext: None,
+            },
+            options: crate::RequestOptions::default(),
+        }
+    }
+
+    /// Broadcast a message to every user of the app.
+    ///
+    /// Sends one message of any type to all users of the app. Offline users get it as an offline message (kept 7 days by default) and a push notification; it enters the server conversation list, roams and counts as unread. The result is a broadcast id, not a message id. Allowed once per 30 minutes and 3 times a day (the daily cap can be raised), reaching at most 1,000 users per second; Pro plans must ask Easemob to enable it.
+    ///
+    /// - HTTP: `POST /messages/broadcast`
+    /// - Rate limit: not documented
+    /// - Idempotent: no, a repeat may act twice
+    /// - Checked before sending: `target_type`: one of `users`; `from`: must follow the username rule
+    /// - Source: `easemob/server-side/broadcast_to_all_users`, section "向 app 所有用户发送广播消息"
+    /// - Doc errata: E282 (see `spec/errata.yaml` and `spec/errata/`)
+    ///
+    /// # Arguments
+    ///
+    /// - `target_type`: Who receives the broadcast; always `users`, all users of the app. Checked before sending: one of `users`.
+    /// - `msg`: The message - its type and, beside it, the fields of that type. See errata E282.
+    pub fn broadcast_to_all_users(
+        &self,
+        target_type: impl Into<String>,
+        msg: crate::messages::MessageBroadcastContent,
+    ) -> BroadcastToAllUsersRequest<'a> {
+        BroadcastToAllUsersRequest {
+            client: self.client,
+            body: BroadcastToAllUsersBody {
+                target_type: target_type.into(),
+                from: None,
+                msg,
+                ext: None,
+            },
+            options: crate::RequestOptions::default(),
+        }
+    }
+
+    /// Broadcast a message to the users of the app who are online.
+    ///
+    /// Sends one message of any type to every user connected at the moment; offline users never get it. It enters the server conversation list but roams only once Easemob enables it. The result is a broadcast id. Allowed once a minute and 50 times a day (the daily cap can be raised); Pro plans must ask Easemob to enable it.
+    ///
+    /// - HTTP: `POST /messages/users/broadcast`
+    /// - Rate limit: 1/minute per app key; Per App Key; cannot be raised.; At most 50 calls a day, which can be raised on request.
+    /// - Idempotent: no, a repeat may act twice
+    /// - Checked before sending: `from`: must follow the username rule
+    /// - Source: `easemob/server-side/broadcast_to_online_users`, section "向 app 在线用户发送广播消息"
+    /// - Doc errata: E282 (see `spec/errata.yaml` and `spec/errata/`)
+    ///
+    /// # Arguments
+    ///
+    /// - `msg`: The message - its type and, beside it, the fields of that type. See errata E282.
+    pub fn broadcast_to_online_users(
+        &self,
+        msg: crate::messages::MessageBroadcastContent,
+    ) -> BroadcastToOnlineUsersRequest<'a> {
+        BroadcastToOnlineUsersRequest {
+            client: self.client,
+            body: BroadcastToOnlineUsersBody {
+                from: None,
                 msg,
                 ext: None,
             },
@@ -206,16 +421,16 @@ impl<'a> Messages<'a> {
         }
     }
 
-    /// Edit a text or custom message that was already sent.
+    /// Edit a message that was already sent.
     ///
-    /// Replaces the content of a delivered txt or custom message and, optionally, its extension (merged with or replacing the old one). A message can be edited at most 10 times, and the feature must first be enabled by Agora support. Errors name the reason, e.g. EditLimitExceededException (403) or MessageUnavailableException (404).
+    /// Replaces the content of a delivered txt or custom message, or only the extension of an image, voice, video, file or location message (merged with or replacing the old one); command messages cannot be edited. A message can be edited at most 10 times, and the feature must first be enabled by Agora support. Errors name the reason, e.g. EditLimitExceededException (403) or MessageUnavailableException (404).
     ///
     /// - HTTP: `PUT /messages/rewrite/{msg_id}`
     /// - Rate limit: 100/second per app key; Per App Key, from the detail page; the current overview's row states no limit and the seed overview has no row (E247).
     /// - Idempotent: yes, safe to repeat
     /// - Checked before sending: `user`: must follow the username rule
     /// - Source: `restful-api/message-management`, section "Modify a text or custom message"
-    /// - Doc errata: E044, E215, E216, E217, E218, E247 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: E044, E215, E216, E217, E218, E247, E277 (see `spec/errata.yaml` and `spec/errata/`)
     ///
     /// # Arguments
     ///
@@ -248,18 +463,20 @@ impl<'a> Messages<'a> {
     /// - Idempotent: no, a repeat may act twice
     /// - Checked before sending: `chat_type`: one of `chat`, `groupchat`, `chatroom`; `from`: must follow the username rule
     /// - Source: `restful-api/message-management`, section "Recall a message"
-    /// - Doc errata: E040, E043, E219, E220, E221, E222, E244 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: E040, E043, E219, E220, E221, E222, E244, E266, E272, E273, E274, E275 (see `spec/errata.yaml` and `spec/errata/`)
     ///
     /// # Arguments
     ///
     /// - `msg_id`: Id of the message to recall; one message per call.
     /// - `to`: Where the message was sent: a username, group id or chat room id. If the server no longer holds the message, only the copy on the recipient's devices is recalled.
     /// - `chat_type`: Kind of conversation the message was sent in. Checked before sending: one of `chat`, `groupchat`, `chatroom`. See errata E221.
+    /// - `force`: true recalls the message even when it has expired or is older than the recall window; false recalls only messages still stored and within the window. The server rejects a call without it. See errata E220, E272.
     pub fn recall(
         &self,
         msg_id: impl Into<String>,
         to: impl Into<String>,
         chat_type: impl Into<String>,
+        force: bool,
     ) -> RecallMessageRequest<'a> {
         RecallMessageRequest {
             client: self.client,
@@ -269,7 +486,35 @@ impl<'a> Messages<'a> {
                 chat_type: chat_type.into(),
                 from: None,
                 sync_device: None,
-                force: None,
+                force,
+                recall_message_extension_info: None,
+            },
+            options: crate::RequestOptions::default(),
+        }
+    }
+
+    /// Recall up to 30 sent messages in one call.
+    ///
+    /// The batch form of recall_message: withdraws each listed message from server storage and from the devices of sender and recipients, and deletes the attachments of file messages. The recall window (2 minutes unless the console extends it, at most 7 days) applies unless an item sets `force`. Returns one result per message; check each `recalled`.
+    ///
+    /// - HTTP: `POST /messages/batch_recall`
+    /// - Rate limit: 100/second per app key; Per App Key.
+    /// - Idempotent: no, a repeat may act twice
+    /// - Checked before sending: `msgs`: at least 1 items, at most 30 items
+    /// - Source: `easemob/server-side/message_recall_batch`, section "批量撤回消息"
+    ///
+    /// # Arguments
+    ///
+    /// - `msgs`: The messages to recall, 1 to 30. Checked before sending: at least 1 items; at most 30 items.
+    pub fn recall_many(
+        &self,
+        msgs: ::std::vec::Vec<crate::messages::MessageRecallItem>,
+    ) -> RecallMessagesRequest<'a> {
+        RecallMessagesRequest {
+            client: self.client,
+            body: RecallMessagesBody {
+                msgs,
+                recall_message_extension_info: None,
             },
             options: crate::RequestOptions::default(),
         }
@@ -284,7 +529,7 @@ impl<'a> Messages<'a> {
     /// - Idempotent: yes, safe to repeat
     /// - Checked before sending: `username`: must follow the username rule; `type`: one of `chat`, `groupchat`
     /// - Source: `restful-api/message-management`, section "Delete conversations one way from the server"
-    /// - Doc errata: E040, E223 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: E040, E223, E276 (see `spec/errata.yaml` and `spec/errata/`)
     ///
     /// # Arguments
     ///
@@ -316,11 +561,11 @@ impl<'a> Messages<'a> {
     /// Stores a message between two users as if it had been sent, e.g. when migrating from another system; one message per call. Attachments can stay at their URL or, with `need_download`, be copied to the server (the URL must then be publicly reachable). Returns the new message id.
     ///
     /// - HTTP: `POST /messages/users/import`
-    /// - Rate limit: not documented
+    /// - Rate limit: 100/second per app key; Per App Key, from the Easemob page; the English page states no limit (E278).
     /// - Idempotent: no, a repeat may act twice
-    /// - Checked before sending: `from`: must follow the username rule; `target`: must follow the username rule; `type`: one of `txt`, `img`, `audio`, `video`, `file`, `loc`, `cmd`, `custom`; `msg_timestamp`: at least 0
+    /// - Checked before sending: `from`: must follow the username rule; `target`: must follow the username rule; `type`: one of `txt`, `img`, `audio`, `video`, `file`, `loc`, `cmd`, `custom`; `msg_timestamp`: at least 1000
     /// - Source: `restful-api/message-management`, section "Import a one-to-one chat message"
-    /// - Doc errata: E044, E224 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: E044, E224, E278, E279 (see `spec/errata.yaml` and `spec/errata/`)
     ///
     /// # Arguments
     ///
@@ -356,11 +601,11 @@ impl<'a> Messages<'a> {
     /// Stores a message in a chat group's history as if a member had sent it; one message per call. Attachments can be copied to the server with `need_download` (public URL required). Returns the new message id.
     ///
     /// - HTTP: `POST /messages/chatgroups/import`
-    /// - Rate limit: not documented
+    /// - Rate limit: 100/second per app key; Per App Key, from the Easemob page; the English page states no limit (E278).
     /// - Idempotent: no, a repeat may act twice
-    /// - Checked before sending: `from`: must follow the username rule; `type`: one of `txt`, `img`, `audio`, `video`, `file`, `loc`, `cmd`, `custom`; `msg_timestamp`: at least 0
+    /// - Checked before sending: `from`: must follow the username rule; `type`: one of `txt`, `img`, `audio`, `video`, `file`, `loc`, `cmd`, `custom`; `msg_timestamp`: at least 1000
     /// - Source: `restful-api/message-management`, section "Import a chat group message"
-    /// - Doc errata: E044, E224, E225 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: E044, E224, E225, E278, E279 (see `spec/errata.yaml` and `spec/errata/`)
     ///
     /// # Arguments
     ///
@@ -537,19 +782,19 @@ pub struct MessageBroadcastContent {
     pub extra: crate::Extra,
 }
 
-/// The new content of an edited message. A txt message gets a new `msg`; a custom message gets a new `customEvent` and/or `customExts`.
+/// The new content of an edited message. A txt message gets a new `msg`; a custom message gets a new `customEvent` and/or `customExts`; image, voice, video, file and location messages keep their content and can only get a new extension (`new_ext`).
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct MessageRewriteContent {
-    /// Type of the message being edited; only text and custom messages can be edited.
+    /// Type of the message being edited. Command messages cannot be edited; for types other than txt and custom only the extension changes.
     ///
-    /// Checked before sending: one of `txt`, `custom`.
+    /// Checked before sending: one of `txt`, `img`, `audio`, `video`, `file`, `loc`, `custom`.
     ///
-    /// See errata E218.
+    /// See errata E218, E277.
     #[serde(rename = "type")]
     pub type_: String,
-    /// The new text; needed when `type` is txt, ignored for custom messages.
+    /// The new text; needed when `type` is txt, ignored for the other types.
     ///
-    /// See errata E217.
+    /// See errata E217, E277.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub msg: Option<String>,
     /// New event name of a custom message, 1 to 32 characters that should match \[a-zA-Z0-9-_/\.\]{1,32}.
@@ -564,6 +809,63 @@ pub struct MessageRewriteContent {
     #[serde(rename = "customExts")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub custom_exts: Option<::std::collections::BTreeMap<String, String>>,
+    /// Fields the server sent that the spec does not describe.
+    #[serde(flatten)]
+    pub extra: crate::Extra,
+}
+
+/// One message to withdraw in a batch recall (recall_messages).
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+pub struct MessageRecallItem {
+    /// Id of the message to recall.
+    pub msg_id: String,
+    /// Where the message was sent - a username, group id or chat room id.
+    pub to: String,
+    /// The user performing the recall; the app admin when left out.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub from: Option<String>,
+    /// Kind of conversation the message was sent in.
+    ///
+    /// Checked before sending: one of `chat`, `groupchat`, `chatroom`.
+    pub chat_type: String,
+    /// For one-to-one messages, whether the recall also reaches all online devices of the sender (server default true).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sync_device: Option<bool>,
+    /// true recalls the message even when it has expired or is older than the recall window; false recalls only messages still stored and within the window.
+    pub force: bool,
+    /// Fields the server sent that the spec does not describe.
+    #[serde(flatten)]
+    pub extra: crate::Extra,
+}
+
+/// One chunk of a stream (text) message. The first chunk opens the message and gets its `msgId` back; every later chunk names that `msgId` and the next `seq`, and the last sets `finish`.
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+pub struct StreamMessageChunk {
+    /// Id of the stream message, returned by the call that sent the first chunk; leave it out for the first chunk, send it with every later one.
+    ///
+    /// See errata E283.
+    #[serde(rename = "msgId")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub msg_id: Option<String>,
+    /// Text of this chunk. All chunks of a message together may hold at most 128 KB.
+    pub msg: String,
+    /// Position of the chunk, 0 for the first and growing by one per chunk.
+    ///
+    /// Checked before sending: at least 0.
+    pub seq: i64,
+    /// true on the last chunk (false, the default, otherwise); a chunk sent after it is rejected (error 14035).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub finish: Option<bool>,
+    /// A reason code of the caller's choosing for the end of the message; only read with `finish` true.
+    #[serde(rename = "finishReason")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub finish_reason: Option<i64>,
+    /// Text format, read from the first chunk only; text (the default) or markdown.
+    ///
+    /// Checked before sending: one of `text`, `markdown`.
+    #[serde(rename = "type")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub type_: Option<String>,
     /// Fields the server sent that the spec does not describe.
     #[serde(flatten)]
     pub extra: crate::Extra,
@@ -701,6 +1003,54 @@ pub struct BroadcastChatroomMessageData {
     pub extra: crate::Extra,
 }
 
+/// The `data` of the response of [`Messages::send_stream_to_user`](crate::messages::Messages::send_stream_to_user): Send one chunk of a stream message to a user.
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+pub struct SendUserStreamMessageData {
+    /// Id of the stream message; returned for the first chunk, to be sent with every later one.
+    #[serde(rename = "msgId")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub msg_id: Option<String>,
+    /// Fields the server sent that the spec does not describe.
+    #[serde(flatten)]
+    pub extra: crate::Extra,
+}
+
+/// The `data` of the response of [`Messages::send_stream_to_group`](crate::messages::Messages::send_stream_to_group): Send one chunk of a stream message to a chat group.
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+pub struct SendGroupStreamMessageData {
+    /// Id of the stream message; returned for the first chunk, to be sent with every later one.
+    #[serde(rename = "msgId")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub msg_id: Option<String>,
+    /// Fields the server sent that the spec does not describe.
+    #[serde(flatten)]
+    pub extra: crate::Extra,
+}
+
+/// The `data` of the response of [`Messages::broadcast_to_all_users`](crate::messages::Messages::broadcast_to_all_users): Broadcast a message to every user of the app.
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+pub struct BroadcastToAllUsersData {
+    /// Id of the broadcast; a 64-bit integer.
+    ///
+    /// See errata E282.
+    pub id: i64,
+    /// Fields the server sent that the spec does not describe.
+    #[serde(flatten)]
+    pub extra: crate::Extra,
+}
+
+/// The `data` of the response of [`Messages::broadcast_to_online_users`](crate::messages::Messages::broadcast_to_online_users): Broadcast a message to the users of the app who are online.
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+pub struct BroadcastToOnlineUsersData {
+    /// Id of the broadcast; a 64-bit integer.
+    ///
+    /// See errata E282.
+    pub id: i64,
+    /// Fields the server sent that the spec does not describe.
+    #[serde(flatten)]
+    pub extra: crate::Extra,
+}
+
 /// The history files of the hour (one in the example).
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct GetMessageHistoryItem {
@@ -731,6 +1081,29 @@ pub struct RecallMessageData {
     /// Kind of conversation - chat, groupchat (documented as group_chat) or chatroom.
     ///
     /// See errata E221.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub chattype: Option<String>,
+    /// Fields the server sent that the spec does not describe.
+    #[serde(flatten)]
+    pub extra: crate::Extra,
+}
+
+/// One result per message of the request.
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+pub struct RecallMessagesItem {
+    /// Id of the message.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub msg_id: Option<String>,
+    /// "yes" when the message was recalled, otherwise the reason it was not.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub recalled: Option<String>,
+    /// The user who recalled it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub from: Option<String>,
+    /// Username, group id or chat room id the message had been sent to.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub to: Option<String>,
+    /// Kind of conversation - chat, groupchat or chatroom.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub chattype: Option<String>,
     /// Fields the server sent that the spec does not describe.
@@ -797,6 +1170,8 @@ struct SendUserMessageBody {
     routetype: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     ext: Option<::std::collections::BTreeMap<String, ::serde_json::Value>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    env: Option<String>,
 }
 
 /// The request of [`Messages::send_to_users`](Messages::send_to_users): set optional arguments, then `.await` it for the payload, or call [`with_envelope`](Self::with_envelope) for the whole response.
@@ -855,6 +1230,16 @@ impl<'a> SendUserMessageRequest<'a> {
         self
     }
 
+    /// Callback environment of the message, at most 8 letters or digits (for example dev, test, prod): the server posts the message's callbacks to the address the console routes that environment to. Left out, the `default` route applies; a value without a route triggers no callback.
+    ///
+    /// Checked before sending: at most 8 characters.
+    ///
+    /// See errata E280.
+    pub fn env(mut self, env: impl Into<String>) -> Self {
+        self.body.env = Some(env.into());
+        self
+    }
+
     /// Checks every documented limit; nothing is sent when one fails.
     fn validate(&self) -> Result<(), crate::ValidationError> {
         if let Some(value) = &self.body.from {
@@ -888,6 +1273,9 @@ impl<'a> SendUserMessageRequest<'a> {
         }
         if let Some(value) = &self.body.routetype {
             crate::runtime::validate::one_of("routetype", value, &["ROUTE_ONLINE"])?;
+        }
+        if let Some(value) = &self.body.env {
+            crate::runtime::validate::max_chars("env", value, 8u32)?;
         }
         Ok(())
     }
@@ -937,7 +1325,7 @@ pub(crate) const SEND_GROUP_MESSAGE: crate::OperationInfo = crate::OperationInfo
     path_template: "/messages/chatgroups",
     idempotent: false,
     rate_limit: Some(crate::RateLimit {
-        count: 100u32,
+        count: 20u32,
         per: crate::RatePer::Second,
     }),
 };
@@ -961,6 +1349,8 @@ struct SendGroupMessageBody {
     routetype: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     ext: Option<::std::collections::BTreeMap<String, ::serde_json::Value>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    env: Option<String>,
 }
 
 /// The request of [`Messages::send_to_groups`](Messages::send_to_groups): set optional arguments, then `.await` it for the payload, or call [`with_envelope`](Self::with_envelope) for the whole response.
@@ -1033,6 +1423,16 @@ impl<'a> SendGroupMessageRequest<'a> {
         self
     }
 
+    /// Callback environment of the message, at most 8 letters or digits (for example dev, test, prod): the server posts the message's callbacks to the address the console routes that environment to. Left out, the `default` route applies; a value without a route triggers no callback.
+    ///
+    /// Checked before sending: at most 8 characters.
+    ///
+    /// See errata E280.
+    pub fn env(mut self, env: impl Into<String>) -> Self {
+        self.body.env = Some(env.into());
+        self
+    }
+
     /// Checks every documented limit; nothing is sent when one fails.
     fn validate(&self) -> Result<(), crate::ValidationError> {
         if let Some(value) = &self.body.from {
@@ -1065,6 +1465,9 @@ impl<'a> SendGroupMessageRequest<'a> {
         }
         if let Some(value) = &self.body.routetype {
             crate::runtime::validate::one_of("routetype", value, &["ROUTE_ONLINE"])?;
+        }
+        if let Some(value) = &self.body.env {
+            crate::runtime::validate::max_chars("env", value, 8u32)?;
         }
         Ok(())
     }
@@ -1294,6 +1697,259 @@ crate::runtime::request_builder!(
     SendChatroomMessageRequest => SendChatroomMessageResult
 );
 
+pub(crate) const SEND_GROUP_DIRECTED_MESSAGE: crate::OperationInfo = crate::OperationInfo {
+    id: "send_group_directed_message",
+    method: crate::HttpMethod::Post,
+    path_template: "/messages/chatgroups/users",
+    idempotent: false,
+    rate_limit: Some(crate::RateLimit {
+        count: 20u32,
+        per: crate::RatePer::Second,
+    }),
+};
+
+/// The JSON body, exactly as it goes on the wire.
+#[derive(Debug, Clone, ::serde::Serialize)]
+struct SendGroupDirectedMessageBody {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    from: Option<String>,
+    to: ::std::vec::Vec<String>,
+    #[serde(rename = "type")]
+    type_: String,
+    body: crate::messages::MessageBody,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    ext: Option<::std::collections::BTreeMap<String, ::serde_json::Value>>,
+    users: ::std::vec::Vec<String>,
+}
+
+/// The request of [`Messages::send_to_group_members`](Messages::send_to_group_members): set optional arguments, then `.await` it for the payload, or call [`with_envelope`](Self::with_envelope) for the whole response.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct SendGroupDirectedMessageRequest<'a> {
+    client: &'a crate::Client,
+    body: SendGroupDirectedMessageBody,
+    options: crate::RequestOptions,
+}
+
+impl<'a> SendGroupDirectedMessageRequest<'a> {
+    /// Sender's username; `admin` when left out. An empty string makes the call fail.
+    pub fn from(mut self, from: impl Into<String>) -> Self {
+        self.body.from = Some(from.into());
+        self
+    }
+
+    /// Custom extension attributes (an object, never null). The key `em_ignore_notification` set to true sends the message without offline push notifications.
+    pub fn ext(
+        mut self,
+        ext: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+    ) -> Self {
+        self.body.ext = Some(ext);
+        self
+    }
+
+    /// Checks every documented limit; nothing is sent when one fails.
+    fn validate(&self) -> Result<(), crate::ValidationError> {
+        if let Some(value) = &self.body.from {
+            crate::runtime::validate::username("from", value, &super::USERNAME_RULE)?;
+        }
+        {
+            let value = &self.body.to;
+            crate::runtime::validate::max_items("to", value.len(), 1u32)?;
+            crate::runtime::validate::min_items("to", value.len(), 1u32)?;
+        }
+        {
+            let value = &self.body.type_;
+            crate::runtime::validate::one_of(
+                "type",
+                value,
+                &["txt", "img", "audio", "video", "file", "loc", "cmd", "custom"],
+            )?;
+        }
+        {
+            let value = &self.body.users;
+            crate::runtime::validate::usernames("users", value, &super::USERNAME_RULE)?;
+            crate::runtime::validate::max_items("users", value.len(), 20u32)?;
+            crate::runtime::validate::min_items("users", value.len(), 1u32)?;
+        }
+        Ok(())
+    }
+
+    /// Validates the arguments, sends the request and decodes the
+    /// response's payload (what `.await` does).
+    pub async fn send(self) -> SendGroupDirectedMessageResult {
+        self.with_envelope().await.map(|response| response.data)
+    }
+
+    /// Like [`send`](Self::send), but keeps the whole response: the
+    /// payload in `data`, and the envelope fields around it.
+    pub async fn with_envelope(
+        self,
+    ) -> Result<
+        crate::Response<::std::collections::BTreeMap<String, String>>,
+        crate::Error,
+    > {
+        self.validate()?;
+        let path = String::from("/messages/chatgroups/users");
+        let query: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
+        let headers: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
+        let parts = crate::runtime::RequestParts {
+            op: &SEND_GROUP_DIRECTED_MESSAGE,
+            path,
+            query,
+            headers,
+            body: crate::runtime::Body::json(&self.body)?,
+            options: self.options,
+            payload: crate::runtime::Payload::Data,
+        };
+        self.client.send(parts).await
+    }
+}
+
+/// What the request gives when awaited.
+type SendGroupDirectedMessageResult = Result<
+    ::std::collections::BTreeMap<String, String>,
+    crate::Error,
+>;
+
+crate::runtime::request_builder!(
+    SendGroupDirectedMessageRequest => SendGroupDirectedMessageResult
+);
+
+pub(crate) const SEND_CHATROOM_DIRECTED_MESSAGE: crate::OperationInfo = crate::OperationInfo {
+    id: "send_chatroom_directed_message",
+    method: crate::HttpMethod::Post,
+    path_template: "/messages/chatrooms/users",
+    idempotent: false,
+    rate_limit: Some(crate::RateLimit {
+        count: 100u32,
+        per: crate::RatePer::Second,
+    }),
+};
+
+/// The JSON body, exactly as it goes on the wire.
+#[derive(Debug, Clone, ::serde::Serialize)]
+struct SendChatroomDirectedMessageBody {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    from: Option<String>,
+    to: ::std::vec::Vec<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    chatroom_msg_level: Option<String>,
+    #[serde(rename = "type")]
+    type_: String,
+    body: crate::messages::MessageBody,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    ext: Option<::std::collections::BTreeMap<String, ::serde_json::Value>>,
+    users: ::std::vec::Vec<String>,
+}
+
+/// The request of [`Messages::send_to_chatroom_members`](Messages::send_to_chatroom_members): set optional arguments, then `.await` it for the payload, or call [`with_envelope`](Self::with_envelope) for the whole response.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct SendChatroomDirectedMessageRequest<'a> {
+    client: &'a crate::Client,
+    body: SendChatroomDirectedMessageBody,
+    options: crate::RequestOptions,
+}
+
+impl<'a> SendChatroomDirectedMessageRequest<'a> {
+    /// Sender's username; `admin` when left out. An empty string makes the call fail.
+    pub fn from(mut self, from: impl Into<String>) -> Self {
+        self.body.from = Some(from.into());
+        self
+    }
+
+    /// Priority of the message in the room; normal when left out.
+    ///
+    /// Checked before sending: one of `high`, `normal`, `low`.
+    pub fn chatroom_msg_level(mut self, chatroom_msg_level: impl Into<String>) -> Self {
+        self.body.chatroom_msg_level = Some(chatroom_msg_level.into());
+        self
+    }
+
+    /// Custom extension attributes (an object, never null). The key `em_ignore_notification` set to true sends the message without offline push notifications.
+    pub fn ext(
+        mut self,
+        ext: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+    ) -> Self {
+        self.body.ext = Some(ext);
+        self
+    }
+
+    /// Checks every documented limit; nothing is sent when one fails.
+    fn validate(&self) -> Result<(), crate::ValidationError> {
+        if let Some(value) = &self.body.from {
+            crate::runtime::validate::username("from", value, &super::USERNAME_RULE)?;
+        }
+        {
+            let value = &self.body.to;
+            crate::runtime::validate::max_items("to", value.len(), 1u32)?;
+            crate::runtime::validate::min_items("to", value.len(), 1u32)?;
+        }
+        if let Some(value) = &self.body.chatroom_msg_level {
+            crate::runtime::validate::one_of(
+                "chatroom_msg_level",
+                value,
+                &["high", "normal", "low"],
+            )?;
+        }
+        {
+            let value = &self.body.type_;
+            crate::runtime::validate::one_of(
+                "type",
+                value,
+                &["txt", "img", "audio", "video", "file", "loc", "cmd", "custom"],
+            )?;
+        }
+        {
+            let value = &self.body.users;
+            crate::runtime::validate::usernames("users", value, &super::USERNAME_RULE)?;
+            crate::runtime::validate::max_items("users", value.len(), 20u32)?;
+            crate::runtime::validate::min_items("users", value.len(), 1u32)?;
+        }
+        Ok(())
+    }
+
+    /// Validates the arguments, sends the request and decodes the
+    /// response's payload (what `.await` does).
+    pub async fn send(self) -> SendChatroomDirectedMessageResult {
+        self.with_envelope().await.map(|response| response.data)
+    }
+
+    /// Like [`send`](Self::send), but keeps the whole response: the
+    /// payload in `data`, and the envelope fields around it.
+    pub async fn with_envelope(
+        self,
+    ) -> Result<
+        crate::Response<::std::collections::BTreeMap<String, String>>,
+        crate::Error,
+    > {
+        self.validate()?;
+        let path = String::from("/messages/chatrooms/users");
+        let query: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
+        let headers: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
+        let parts = crate::runtime::RequestParts {
+            op: &SEND_CHATROOM_DIRECTED_MESSAGE,
+            path,
+            query,
+            headers,
+            body: crate::runtime::Body::json(&self.body)?,
+            options: self.options,
+            payload: crate::runtime::Payload::Data,
+        };
+        self.client.send(parts).await
+    }
+}
+
+/// What the request gives when awaited.
+type SendChatroomDirectedMessageResult = Result<
+    ::std::collections::BTreeMap<String, String>,
+    crate::Error,
+>;
+
+crate::runtime::request_builder!(
+    SendChatroomDirectedMessageRequest => SendChatroomDirectedMessageResult
+);
+
 pub(crate) const BROADCAST_CHATROOM_MESSAGE: crate::OperationInfo = crate::OperationInfo {
     id: "broadcast_chatroom_message",
     method: crate::HttpMethod::Post,
@@ -1404,6 +2060,382 @@ type BroadcastChatroomMessageResult = Result<
 
 crate::runtime::request_builder!(
     BroadcastChatroomMessageRequest => BroadcastChatroomMessageResult
+);
+
+pub(crate) const SEND_USER_STREAM_MESSAGE: crate::OperationInfo = crate::OperationInfo {
+    id: "send_user_stream_message",
+    method: crate::HttpMethod::Post,
+    path_template: "/stream_message/user",
+    idempotent: false,
+    rate_limit: Some(crate::RateLimit {
+        count: 100u32,
+        per: crate::RatePer::Second,
+    }),
+};
+
+/// The JSON body, exactly as it goes on the wire.
+#[derive(Debug, Clone, ::serde::Serialize)]
+struct SendUserStreamMessageBody {
+    from: String,
+    to: String,
+    body: crate::messages::StreamMessageChunk,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    ext: Option<::std::collections::BTreeMap<String, ::serde_json::Value>>,
+}
+
+/// The request of [`Messages::send_stream_to_user`](Messages::send_stream_to_user): set optional arguments, then `.await` it for the payload, or call [`with_envelope`](Self::with_envelope) for the whole response.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct SendUserStreamMessageRequest<'a> {
+    client: &'a crate::Client,
+    body: SendUserStreamMessageBody,
+    options: crate::RequestOptions,
+}
+
+impl<'a> SendUserStreamMessageRequest<'a> {
+    /// Custom extension attributes (an object, never null); the first chunk's value applies to the whole message.
+    pub fn ext(
+        mut self,
+        ext: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+    ) -> Self {
+        self.body.ext = Some(ext);
+        self
+    }
+
+    /// Checks every documented limit; nothing is sent when one fails.
+    fn validate(&self) -> Result<(), crate::ValidationError> {
+        {
+            let value = &self.body.from;
+            crate::runtime::validate::username("from", value, &super::USERNAME_RULE)?;
+        }
+        {
+            let value = &self.body.to;
+            crate::runtime::validate::username("to", value, &super::USERNAME_RULE)?;
+        }
+        Ok(())
+    }
+
+    /// Validates the arguments, sends the request and decodes the
+    /// response's payload (what `.await` does).
+    pub async fn send(self) -> SendUserStreamMessageResult {
+        self.with_envelope().await.map(|response| response.data)
+    }
+
+    /// Like [`send`](Self::send), but keeps the whole response: the
+    /// payload in `data`, and the envelope fields around it.
+    pub async fn with_envelope(
+        self,
+    ) -> Result<
+        crate::Response<crate::messages::SendUserStreamMessageData>,
+        crate::Error,
+    > {
+        self.validate()?;
+        let path = String::from("/stream_message/user");
+        let query: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
+        let headers: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
+        let parts = crate::runtime::RequestParts {
+            op: &SEND_USER_STREAM_MESSAGE,
+            path,
+            query,
+            headers,
+            body: crate::runtime::Body::json(&self.body)?,
+            options: self.options,
+            payload: crate::runtime::Payload::Data,
+        };
+        self.client.send(parts).await
+    }
+}
+
+/// What the request gives when awaited.
+type SendUserStreamMessageResult = Result<
+    crate::messages::SendUserStreamMessageData,
+    crate::Error,
+>;
+
+crate::runtime::request_builder!(
+    SendUserStreamMessageRequest => SendUserStreamMessageResult
+);
+
+pub(crate) const SEND_GROUP_STREAM_MESSAGE: crate::OperationInfo = crate::OperationInfo {
+    id: "send_group_stream_message",
+    method: crate::HttpMethod::Post,
+    path_template: "/stream_message/chatgroup",
+    idempotent: false,
+    rate_limit: Some(crate::RateLimit {
+        count: 100u32,
+        per: crate::RatePer::Second,
+    }),
+};
+
+/// The JSON body, exactly as it goes on the wire.
+#[derive(Debug, Clone, ::serde::Serialize)]
+struct SendGroupStreamMessageBody {
+    from: String,
+    to: String,
+    body: crate::messages::StreamMessageChunk,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    ext: Option<::std::collections::BTreeMap<String, ::serde_json::Value>>,
+}
+
+/// The request of [`Messages::send_stream_to_group`](Messages::send_stream_to_group): set optional arguments, then `.await` it for the payload, or call [`with_envelope`](Self::with_envelope) for the whole response.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct SendGroupStreamMessageRequest<'a> {
+    client: &'a crate::Client,
+    body: SendGroupStreamMessageBody,
+    options: crate::RequestOptions,
+}
+
+impl<'a> SendGroupStreamMessageRequest<'a> {
+    /// Custom extension attributes (an object, never null); the first chunk's value applies to the whole message.
+    pub fn ext(
+        mut self,
+        ext: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+    ) -> Self {
+        self.body.ext = Some(ext);
+        self
+    }
+
+    /// Checks every documented limit; nothing is sent when one fails.
+    fn validate(&self) -> Result<(), crate::ValidationError> {
+        {
+            let value = &self.body.from;
+            crate::runtime::validate::username("from", value, &super::USERNAME_RULE)?;
+        }
+        Ok(())
+    }
+
+    /// Validates the arguments, sends the request and decodes the
+    /// response's payload (what `.await` does).
+    pub async fn send(self) -> SendGroupStreamMessageResult {
+        self.with_envelope().await.map(|response| response.data)
+    }
+
+    /// Like [`send`](Self::send), but keeps the whole response: the
+    /// payload in `data`, and the envelope fields around it.
+    pub async fn with_envelope(
+        self,
+    ) -> Result<
+        crate::Response<crate::messages::SendGroupStreamMessageData>,
+        crate::Error,
+    > {
+        self.validate()?;
+        let path = String::from("/stream_message/chatgroup");
+        let query: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
+        let headers: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
+        let parts = crate::runtime::RequestParts {
+            op: &SEND_GROUP_STREAM_MESSAGE,
+            path,
+            query,
+            headers,
+            body: crate::runtime::Body::json(&self.body)?,
+            options: self.options,
+            payload: crate::runtime::Payload::Data,
+        };
+        self.client.send(parts).await
+    }
+}
+
+/// What the request gives when awaited.
+type SendGroupStreamMessageResult = Result<
+    crate::messages::SendGroupStreamMessageData,
+    crate::Error,
+>;
+
+crate::runtime::request_builder!(
+    SendGroupStreamMessageRequest => SendGroupStreamMessageResult
+);
+
+pub(crate) const BROADCAST_TO_ALL_USERS: crate::OperationInfo = crate::OperationInfo {
+    id: "broadcast_to_all_users",
+    method: crate::HttpMethod::Post,
+    path_template: "/messages/broadcast",
+    idempotent: false,
+    rate_limit: None,
+};
+
+/// The JSON body, exactly as it goes on the wire.
+#[derive(Debug, Clone, ::serde::Serialize)]
+struct BroadcastToAllUsersBody {
+    target_type: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    from: Option<String>,
+    msg: crate::messages::MessageBroadcastContent,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    ext: Option<::std::collections::BTreeMap<String, ::serde_json::Value>>,
+}
+
+/// The request of [`Messages::broadcast_to_all_users`](Messages::broadcast_to_all_users): set optional arguments, then `.await` it for the payload, or call [`with_envelope`](Self::with_envelope) for the whole response.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct BroadcastToAllUsersRequest<'a> {
+    client: &'a crate::Client,
+    body: BroadcastToAllUsersBody,
+    options: crate::RequestOptions,
+}
+
+impl<'a> BroadcastToAllUsersRequest<'a> {
+    /// Sender's username; `admin` when left out. An empty string makes the call fail.
+    pub fn from(mut self, from: impl Into<String>) -> Self {
+        self.body.from = Some(from.into());
+        self
+    }
+
+    /// Custom extension attributes (an object, never null).
+    pub fn ext(
+        mut self,
+        ext: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+    ) -> Self {
+        self.body.ext = Some(ext);
+        self
+    }
+
+    /// Checks every documented limit; nothing is sent when one fails.
+    fn validate(&self) -> Result<(), crate::ValidationError> {
+        {
+            let value = &self.body.target_type;
+            crate::runtime::validate::one_of("target_type", value, &["users"])?;
+        }
+        if let Some(value) = &self.body.from {
+            crate::runtime::validate::username("from", value, &super::USERNAME_RULE)?;
+        }
+        Ok(())
+    }
+
+    /// Validates the arguments, sends the request and decodes the
+    /// response's payload (what `.await` does).
+    pub async fn send(self) -> BroadcastToAllUsersResult {
+        self.with_envelope().await.map(|response| response.data)
+    }
+
+    /// Like [`send`](Self::send), but keeps the whole response: the
+    /// payload in `data`, and the envelope fields around it.
+    pub async fn with_envelope(
+        self,
+    ) -> Result<
+        crate::Response<crate::messages::BroadcastToAllUsersData>,
+        crate::Error,
+    > {
+        self.validate()?;
+        let path = String::from("/messages/broadcast");
+        let query: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
+        let headers: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
+        let parts = crate::runtime::RequestParts {
+            op: &BROADCAST_TO_ALL_USERS,
+            path,
+            query,
+            headers,
+            body: crate::runtime::Body::json(&self.body)?,
+            options: self.options,
+            payload: crate::runtime::Payload::Data,
+        };
+        self.client.send(parts).await
+    }
+}
+
+/// What the request gives when awaited.
+type BroadcastToAllUsersResult = Result<
+    crate::messages::BroadcastToAllUsersData,
+    crate::Error,
+>;
+
+crate::runtime::request_builder!(
+    BroadcastToAllUsersRequest => BroadcastToAllUsersResult
+);
+
+pub(crate) const BROADCAST_TO_ONLINE_USERS: crate::OperationInfo = crate::OperationInfo {
+    id: "broadcast_to_online_users",
+    method: crate::HttpMethod::Post,
+    path_template: "/messages/users/broadcast",
+    idempotent: false,
+    rate_limit: Some(crate::RateLimit {
+        count: 1u32,
+        per: crate::RatePer::Minute,
+    }),
+};
+
+/// The JSON body, exactly as it goes on the wire.
+#[derive(Debug, Clone, ::serde::Serialize)]
+struct BroadcastToOnlineUsersBody {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    from: Option<String>,
+    msg: crate::messages::MessageBroadcastContent,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    ext: Option<::std::collections::BTreeMap<String, ::serde_json::Value>>,
+}
+
+/// The request of [`Messages::broadcast_to_online_users`](Messages::broadcast_to_online_users): set optional arguments, then `.await` it for the payload, or call [`with_envelope`](Self::with_envelope) for the whole response.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct BroadcastToOnlineUsersRequest<'a> {
+    client: &'a crate::Client,
+    body: BroadcastToOnlineUsersBody,
+    options: crate::RequestOptions,
+}
+
+impl<'a> BroadcastToOnlineUsersRequest<'a> {
+    /// Sender's username; `admin` when left out. An empty string makes the call fail.
+    pub fn from(mut self, from: impl Into<String>) -> Self {
+        self.body.from = Some(from.into());
+        self
+    }
+
+    /// Custom extension attributes (an object, never null).
+    pub fn ext(
+        mut self,
+        ext: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+    ) -> Self {
+        self.body.ext = Some(ext);
+        self
+    }
+
+    /// Checks every documented limit; nothing is sent when one fails.
+    fn validate(&self) -> Result<(), crate::ValidationError> {
+        if let Some(value) = &self.body.from {
+            crate::runtime::validate::username("from", value, &super::USERNAME_RULE)?;
+        }
+        Ok(())
+    }
+
+    /// Validates the arguments, sends the request and decodes the
+    /// response's payload (what `.await` does).
+    pub async fn send(self) -> BroadcastToOnlineUsersResult {
+        self.with_envelope().await.map(|response| response.data)
+    }
+
+    /// Like [`send`](Self::send), but keeps the whole response: the
+    /// payload in `data`, and the envelope fields around it.
+    pub async fn with_envelope(
+        self,
+    ) -> Result<
+        crate::Response<crate::messages::BroadcastToOnlineUsersData>,
+        crate::Error,
+    > {
+        self.validate()?;
+        let path = String::from("/messages/users/broadcast");
+        let query: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
+        let headers: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
+        let parts = crate::runtime::RequestParts {
+            op: &BROADCAST_TO_ONLINE_USERS,
+            path,
+            query,
+            headers,
+            body: crate::runtime::Body::json(&self.body)?,
+            options: self.options,
+            payload: crate::runtime::Payload::Data,
+        };
+        self.client.send(parts).await
+    }
+}
+
+/// What the request gives when awaited.
+type BroadcastToOnlineUsersResult = Result<
+    crate::messages::BroadcastToOnlineUsersData,
+    crate::Error,
+>;
+
+crate::runtime::request_builder!(
+    BroadcastToOnlineUsersRequest => BroadcastToOnlineUsersResult
 );
 
 pub(crate) const GET_MESSAGE_HISTORY: crate::OperationInfo = crate::OperationInfo {
@@ -1520,7 +2552,9 @@ impl<'a> UpdateMessageRequest<'a> {
         self
     }
 
-    /// New extension attributes (custom messages).
+    /// New extension attributes; every editable type (txt, custom, img, audio, video, file, loc) accepts them.
+    ///
+    /// See errata E277.
     pub fn new_ext(
         mut self,
         new_ext: ::std::collections::BTreeMap<String, ::serde_json::Value>,
@@ -1601,8 +2635,10 @@ struct RecallMessageBody {
     from: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     sync_device: Option<bool>,
+    force: bool,
+    #[serde(rename = "recallMessageExtensionInfo")]
     #[serde(skip_serializing_if = "Option::is_none")]
-    force: Option<bool>,
+    recall_message_extension_info: Option<String>,
 }
 
 /// The request of [`Messages::recall`](Messages::recall): set optional arguments, then `.await` it for the payload, or call [`with_envelope`](Self::with_envelope) for the whole response.
@@ -1629,11 +2665,16 @@ impl<'a> RecallMessageRequest<'a> {
         self
     }
 
-    /// true recalls the message even when it has expired or is older than the recall window; false (server default) recalls only messages still stored and within the window.
+    /// Free text (for example a JSON string) that travels with the recall to the clients and callbacks.
     ///
-    /// See errata E220.
-    pub fn force(mut self, force: bool) -> Self {
-        self.body.force = Some(force);
+    /// See errata E273.
+    pub fn recall_message_extension_info(
+        mut self,
+        recall_message_extension_info: impl Into<String>,
+    ) -> Self {
+        self.body.recall_message_extension_info = Some(
+            recall_message_extension_info.into(),
+        );
         self
     }
 
@@ -1684,6 +2725,96 @@ impl<'a> RecallMessageRequest<'a> {
 /// What the request gives when awaited.
 type RecallMessageResult = Result<crate::messages::RecallMessageData, crate::Error>;
 crate::runtime::request_builder!(RecallMessageRequest => RecallMessageResult);
+
+pub(crate) const RECALL_MESSAGES: crate::OperationInfo = crate::OperationInfo {
+    id: "recall_messages",
+    method: crate::HttpMethod::Post,
+    path_template: "/messages/batch_recall",
+    idempotent: false,
+    rate_limit: Some(crate::RateLimit {
+        count: 100u32,
+        per: crate::RatePer::Second,
+    }),
+};
+
+/// The JSON body, exactly as it goes on the wire.
+#[derive(Debug, Clone, ::serde::Serialize)]
+struct RecallMessagesBody {
+    msgs: ::std::vec::Vec<crate::messages::MessageRecallItem>,
+    #[serde(rename = "recallMessageExtensionInfo")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    recall_message_extension_info: Option<String>,
+}
+
+/// The request of [`Messages::recall_many`](Messages::recall_many): set optional arguments, then `.await` it for the payload, or call [`with_envelope`](Self::with_envelope) for the whole response.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct RecallMessagesRequest<'a> {
+    client: &'a crate::Client,
+    body: RecallMessagesBody,
+    options: crate::RequestOptions,
+}
+
+impl<'a> RecallMessagesRequest<'a> {
+    /// Free text (for example a JSON string) that travels with the recalls to the clients and callbacks.
+    pub fn recall_message_extension_info(
+        mut self,
+        recall_message_extension_info: impl Into<String>,
+    ) -> Self {
+        self.body.recall_message_extension_info = Some(
+            recall_message_extension_info.into(),
+        );
+        self
+    }
+
+    /// Checks every documented limit; nothing is sent when one fails.
+    fn validate(&self) -> Result<(), crate::ValidationError> {
+        {
+            let value = &self.body.msgs;
+            crate::runtime::validate::max_items("msgs", value.len(), 30u32)?;
+            crate::runtime::validate::min_items("msgs", value.len(), 1u32)?;
+        }
+        Ok(())
+    }
+
+    /// Validates the arguments, sends the request and decodes the
+    /// response's payload (what `.await` does).
+    pub async fn send(self) -> RecallMessagesResult {
+        self.with_envelope().await.map(|response| response.data)
+    }
+
+    /// Like [`send`](Self::send), but keeps the whole response: the
+    /// payload in `data`, and the envelope fields around it.
+    pub async fn with_envelope(
+        self,
+    ) -> Result<
+        crate::Response<::std::vec::Vec<crate::messages::RecallMessagesItem>>,
+        crate::Error,
+    > {
+        self.validate()?;
+        let path = String::from("/messages/batch_recall");
+        let query: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
+        let headers: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
+        let parts = crate::runtime::RequestParts {
+            op: &RECALL_MESSAGES,
+            path,
+            query,
+            headers,
+            body: crate::runtime::Body::json(&self.body)?,
+            options: self.options,
+            payload: crate::runtime::Payload::Data,
+        };
+        self.client.send(parts).await
+    }
+}
+
+/// What the request gives when awaited.
+type RecallMessagesResult = Result<
+    ::std::vec::Vec<crate::messages::RecallMessagesItem>,
+    crate::Error,
+>;
+
+crate::runtime::request_builder!(RecallMessagesRequest => RecallMessagesResult);
 
 pub(crate) const DELETE_USER_CONVERSATION: crate::OperationInfo = crate::OperationInfo {
     id: "delete_user_conversation",
@@ -1783,7 +2914,10 @@ pub(crate) const IMPORT_USER_MESSAGE: crate::OperationInfo = crate::OperationInf
     method: crate::HttpMethod::Post,
     path_template: "/messages/users/import",
     idempotent: false,
-    rate_limit: None,
+    rate_limit: Some(crate::RateLimit {
+        count: 100u32,
+        per: crate::RatePer::Second,
+    }),
 };
 
 /// The JSON body, exactly as it goes on the wire.
@@ -1829,9 +2963,11 @@ impl<'a> ImportUserMessageRequest<'a> {
         self
     }
 
-    /// Send time to record, in Unix milliseconds; the time of the call when left out.
+    /// Send time to record, in Unix milliseconds; the time of the call when left out. It may not be 0 or below 1000, and must be later than the last message already imported into the same conversation: import messages in time order.
     ///
-    /// Checked before sending: at least 0.
+    /// Checked before sending: at least 1000.
+    ///
+    /// See errata E278.
     pub fn msg_timestamp(mut self, msg_timestamp: i64) -> Self {
         self.body.msg_timestamp = Some(msg_timestamp);
         self
@@ -1862,7 +2998,12 @@ impl<'a> ImportUserMessageRequest<'a> {
             )?;
         }
         if let Some(value) = &self.body.msg_timestamp {
-            crate::runtime::validate::range("msg_timestamp", *value, Some(0i64), None)?;
+            crate::runtime::validate::range(
+                "msg_timestamp",
+                *value,
+                Some(1000i64),
+                None,
+            )?;
         }
         Ok(())
     }
@@ -1908,7 +3049,10 @@ pub(crate) const IMPORT_GROUP_MESSAGE: crate::OperationInfo = crate::OperationIn
     method: crate::HttpMethod::Post,
     path_template: "/messages/chatgroups/import",
     idempotent: false,
-    rate_limit: None,
+    rate_limit: Some(crate::RateLimit {
+        count: 100u32,
+        per: crate::RatePer::Second,
+    }),
 };
 
 /// The JSON body, exactly as it goes on the wire.
@@ -1954,9 +3098,11 @@ impl<'a> ImportGroupMessageRequest<'a> {
         self
     }
 
-    /// Send time to record, in Unix milliseconds; the time of the call when left out.
+    /// Send time to record, in Unix milliseconds; the time of the call when left out. It may not be 0 or below 1000, must lie between the group's creation and now, and must be later than the last message already imported into the group: import messages in time order.
     ///
-    /// Checked before sending: at least 0.
+    /// Checked before sending: at least 1000.
+    ///
+    /// See errata E278.
     pub fn msg_timestamp(mut self, msg_timestamp: i64) -> Self {
         self.body.msg_timestamp = Some(msg_timestamp);
         self
@@ -1983,7 +3129,12 @@ impl<'a> ImportGroupMessageRequest<'a> {
             )?;
         }
         if let Some(value) = &self.body.msg_timestamp {
-            crate::runtime::validate::range("msg_timestamp", *value, Some(0i64), None)?;
+            crate::runtime::validate::range(
+                "msg_timestamp",
+                *value,
+                Some(1000i64),
+                None,
+            )?;
         }
         Ok(())
     }

@@ -7,7 +7,10 @@ pub use envelope::{ErrorBody, Response};
 mod error_codes;
 pub use error_codes::ErrorCode;
 
-/// Chat files: Upload the attachments of image, voice, video and file messages and download them, or the thumbnail of an image or video, again. An upload returns the file's uuid and, for restricted files, the key needed to read it.
+/// Callback storage: When post-delivery callbacks fail (connection or response timeout, a disabled callback rule), the server keeps the messages and events of each 10-minute slot under a date key, for 3 days by default. List those keys and resend a slot, to the original address or another one.
+pub mod callback_storage;
+
+/// Chat files: Upload the attachments of image, voice, video and file messages and download them, or the thumbnail of an image or video, again, and set how long a user's attachments are kept. An upload returns the file's uuid and, for restricted files, the key needed to read it.
 pub mod chat_files;
 
 /// Chat room allow list: List, add and remove the members on a chat room's allow list. Users on it keep the right to send messages when the owner or an admin has muted the whole room.
@@ -64,8 +67,11 @@ pub mod group_mutelist;
 /// Chat groups: Create, inspect, list, modify, ban, unban and delete chat groups, and check whether a user belongs to one. Group ids are strings the service assigns on creation.
 pub mod groups;
 
-/// Messages: Send messages as any user (or as `admin`) to users, chat groups and chat rooms, broadcast to all active chat rooms, edit, recall and import messages, download hourly message history, and remove a conversation from a user's server-side list. Attachments are uploaded first with the chat_files operations and referenced by URL.
+/// Messages: Send messages as any user (or as `admin`) to users, chat groups and chat rooms or to some members of one group or room, stream long texts chunk by chunk, broadcast to all active chat rooms, all users or the online users, edit, recall (one or many) and import messages, download hourly message history, and remove a conversation from a user's server-side list. Attachments are uploaded first with the chat_files operations and referenced by URL.
 pub mod messages;
+
+/// Moderation: Manage the keyword lists of Easemob's text moderation (at most 10 lists per app and 10,000 keywords per list) and their keywords, and have a text checked on demand. Both are paid add-ons that Easemob must enable; the responses carry a `status` ("OK") and no usual envelope.
+pub mod moderation;
 
 /// Offline push settings: Configure how offline messages reach a user as push notifications: the sender nickname and display style, the push mode and do-not-disturb periods per app or conversation, and the language notifications are translated into. Most settings need the app's advanced push features.
 pub mod offline_push;
@@ -85,6 +91,9 @@ pub mod push_templates;
 /// Reactions: Add and remove emoji reactions on messages of one-to-one chats and chat groups, on behalf of a user, and read who reacted. Each distinct emoji on a message is one reaction however many users add it; a message holds at most 20 reactions unless Agora support raises the cap.
 pub mod reactions;
 
+/// Roaming messages: Delete a user's server-side copy of messages ("one-way"): chosen messages of a one-to-one or group conversation, everything up to a point in time, or every stored message of the user. The other participants keep theirs; a conversation left without messages also leaves the user's conversation list.
+pub mod roaming_messages;
+
 /// Thread members: List who belongs to a thread and add or remove users, at most 10 per call.
 pub mod thread_members;
 
@@ -94,6 +103,9 @@ pub mod threads;
 /// Token: Exchange credentials for a Chat access token at POST /token: either the app's client ID and secret, or an Agora app token (AccessToken2, "007...") sent as the bearer token. Current docs pass the Agora app token itself as the REST bearer token, so this exchange is optional. A user can also get a user token for its ID and password.
 pub mod token;
 
+/// Translation: Machine translation of message text: translate a text into one or more languages, detect the language of a text, and list the supported languages with their codes. Translation is a paid add-on that Easemob must enable; its responses are bare JSON, without the usual envelope.
+pub mod translation;
+
 /// User attributes: Set, read and delete the key-value attributes attached to users (nickname, avatar URL, contact details and custom keys), read them for many users at once, and get the total attribute size of the app. One user's attributes may total at most 2 KB, and the whole app's at most 10 GB.
 pub mod user_attributes;
 
@@ -102,9 +114,12 @@ pub mod users;
 
 /// Every operation of the API, in spec order.
 pub static OPERATIONS: &[crate::OperationInfo] = &[
+    callback_storage::GET_STORED_CALLBACKS_INFO,
+    callback_storage::RETRY_STORED_CALLBACKS,
     chat_files::UPLOAD_CHAT_FILE,
     chat_files::DOWNLOAD_CHAT_FILE,
     chat_files::DOWNLOAD_CHAT_FILE_THUMBNAIL,
+    chat_files::SET_ATTACHMENT_LIFETIME,
     chatroom_allowlist::LIST_CHATROOM_ALLOWLIST,
     chatroom_allowlist::ADD_CHATROOM_ALLOWLIST_USER,
     chatroom_allowlist::ADD_CHATROOM_ALLOWLIST_USERS,
@@ -223,13 +238,30 @@ pub static OPERATIONS: &[crate::OperationInfo] = &[
     messages::SEND_USER_MESSAGE,
     messages::SEND_GROUP_MESSAGE,
     messages::SEND_CHATROOM_MESSAGE,
+    messages::SEND_GROUP_DIRECTED_MESSAGE,
+    messages::SEND_CHATROOM_DIRECTED_MESSAGE,
     messages::BROADCAST_CHATROOM_MESSAGE,
+    messages::SEND_USER_STREAM_MESSAGE,
+    messages::SEND_GROUP_STREAM_MESSAGE,
+    messages::BROADCAST_TO_ALL_USERS,
+    messages::BROADCAST_TO_ONLINE_USERS,
     messages::GET_MESSAGE_HISTORY,
     messages::UPDATE_MESSAGE,
     messages::RECALL_MESSAGE,
+    messages::RECALL_MESSAGES,
     messages::DELETE_USER_CONVERSATION,
     messages::IMPORT_USER_MESSAGE,
     messages::IMPORT_GROUP_MESSAGE,
+    moderation::CREATE_KEYWORD_LIST,
+    moderation::LIST_KEYWORD_LISTS,
+    moderation::UPDATE_KEYWORD_LIST,
+    moderation::DELETE_KEYWORD_LIST,
+    moderation::ADD_KEYWORDS,
+    moderation::SEARCH_KEYWORDS,
+    moderation::UPDATE_KEYWORD,
+    moderation::DELETE_KEYWORD,
+    moderation::DELETE_KEYWORDS,
+    moderation::CHECK_TEXT,
     offline_push::SET_PUSH_NICKNAME,
     offline_push::SET_PUSH_DISPLAY_STYLE,
     offline_push::SET_PUSH_NO_DISTURBING,
@@ -267,6 +299,11 @@ pub static OPERATIONS: &[crate::OperationInfo] = &[
     reactions::LIST_MESSAGE_REACTIONS,
     reactions::DELETE_REACTION,
     reactions::GET_REACTION_DETAIL,
+    roaming_messages::DELETE_CHAT_ROAMING_MESSAGES,
+    roaming_messages::DELETE_GROUP_ROAMING_MESSAGES,
+    roaming_messages::CLEAR_USER_ROAMING_MESSAGES,
+    roaming_messages::CLEAR_CHAT_ROAMING_MESSAGES_UNTIL,
+    roaming_messages::CLEAR_GROUP_ROAMING_MESSAGES_UNTIL,
     thread_members::LIST_THREAD_MEMBERS,
     thread_members::ADD_THREAD_MEMBERS,
     thread_members::REMOVE_THREAD_MEMBERS,
@@ -279,6 +316,9 @@ pub static OPERATIONS: &[crate::OperationInfo] = &[
     token::CREATE_TOKEN_WITH_CREDENTIALS,
     token::EXCHANGE_AGORA_TOKEN,
     token::GET_USER_TOKEN,
+    translation::TRANSLATE_TEXT,
+    translation::DETECT_LANGUAGE,
+    translation::LIST_TRANSLATION_LANGUAGES,
     user_attributes::SET_USER_ATTRIBUTES,
     user_attributes::GET_USER_ATTRIBUTES,
     user_attributes::GET_USERS_ATTRIBUTES,
@@ -323,22 +363,23 @@ macro_rules! every_response_type {
         ::std::option::Option < ::serde_json::Value > > $args; $check :: <
         ::std::vec::Vec < ::std::collections::BTreeMap < String, String > > > $args;
         $check :: < ::std::vec::Vec < String > > $args; $check :: < ::std::vec::Vec <
-        crate ::chatroom_allowlist::ChatroomAllowlistResult > > $args; $check :: <
-        ::std::vec::Vec < crate ::chatroom_blocklist::ChatroomBlocklistResult > > $args;
-        $check :: < ::std::vec::Vec < crate ::chatroom_members::ListChatroomMembersItem >
-        > $args; $check :: < ::std::vec::Vec < crate
-        ::chatroom_members::RemoveChatroomMembersItem > > $args; $check :: <
-        ::std::vec::Vec < crate ::chatroom_mutelist::ChatroomMuteResult > > $args; $check
-        :: < ::std::vec::Vec < crate ::chatroom_mutelist::ListChatroomMutedMembersItem >
-        > $args; $check :: < ::std::vec::Vec < crate
-        ::chatroom_mutelist::UnmuteChatroomMembersItem > > $args; $check :: <
-        ::std::vec::Vec < crate ::chatrooms::GetChatroomsItem > > $args; $check :: <
-        ::std::vec::Vec < crate ::chatrooms::ListChatroomsItem > > $args; $check :: <
-        ::std::vec::Vec < crate ::chatrooms::ListUserJoinedChatroomsItem > > $args;
-        $check :: < ::std::vec::Vec < crate ::contacts::CheckContactsItem > > $args;
-        $check :: < ::std::vec::Vec < crate ::favorites::Favorite > > $args; $check :: <
-        ::std::vec::Vec < crate ::group_allowlist::AddGroupAllowlistUsersItem > > $args;
-        $check :: < ::std::vec::Vec < crate
+        crate ::callback_storage::GetStoredCallbacksInfoItem > > $args; $check :: <
+        ::std::vec::Vec < crate ::chatroom_allowlist::ChatroomAllowlistResult > > $args;
+        $check :: < ::std::vec::Vec < crate ::chatroom_blocklist::ChatroomBlocklistResult
+        > > $args; $check :: < ::std::vec::Vec < crate
+        ::chatroom_members::ListChatroomMembersItem > > $args; $check :: <
+        ::std::vec::Vec < crate ::chatroom_members::RemoveChatroomMembersItem > > $args;
+        $check :: < ::std::vec::Vec < crate ::chatroom_mutelist::ChatroomMuteResult > >
+        $args; $check :: < ::std::vec::Vec < crate
+        ::chatroom_mutelist::ListChatroomMutedMembersItem > > $args; $check :: <
+        ::std::vec::Vec < crate ::chatroom_mutelist::UnmuteChatroomMembersItem > > $args;
+        $check :: < ::std::vec::Vec < crate ::chatrooms::GetChatroomsItem > > $args;
+        $check :: < ::std::vec::Vec < crate ::chatrooms::ListChatroomsItem > > $args;
+        $check :: < ::std::vec::Vec < crate ::chatrooms::ListUserJoinedChatroomsItem > >
+        $args; $check :: < ::std::vec::Vec < crate ::contacts::CheckContactsItem > >
+        $args; $check :: < ::std::vec::Vec < crate ::favorites::Favorite > > $args;
+        $check :: < ::std::vec::Vec < crate ::group_allowlist::AddGroupAllowlistUsersItem
+        > > $args; $check :: < ::std::vec::Vec < crate
         ::group_allowlist::RemoveGroupAllowlistUsersItem > > $args; $check :: <
         ::std::vec::Vec < crate ::group_blocklist::AddGroupBlocklistUsersItem > > $args;
         $check :: < ::std::vec::Vec < crate
@@ -355,6 +396,7 @@ macro_rules! every_response_type {
         ::std::vec::Vec < crate ::groups::ListUserGroupsItem > > $args; $check :: <
         ::std::vec::Vec < crate ::groups::ListUserJoinedGroupsItem > > $args; $check :: <
         ::std::vec::Vec < crate ::messages::GetMessageHistoryItem > > $args; $check :: <
+        ::std::vec::Vec < crate ::messages::RecallMessagesItem > > $args; $check :: <
         ::std::vec::Vec < crate ::offline_push::PushBinding > > $args; $check :: <
         ::std::vec::Vec < crate ::offline_push::PushUserEntity > > $args; $check :: <
         ::std::vec::Vec < crate ::offline_push::SetPushNicknamesItem > > $args; $check ::
@@ -367,9 +409,11 @@ macro_rules! every_response_type {
         :: < ::std::vec::Vec < crate ::thread_members::ThreadMemberRemoval > > $args;
         $check :: < ::std::vec::Vec < crate ::threads::ListThreadsItem > > $args; $check
         :: < ::std::vec::Vec < crate ::threads::ThreadSummary > > $args; $check :: <
-        ::std::vec::Vec < crate ::users::ListUserDevicesItem > > $args; $check :: <
-        ::std::vec::Vec < crate ::users::RegisterUsersItem > > $args; $check :: <
-        ::std::vec::Vec < crate ::users::UserDetails > > $args; $check :: <
+        ::std::vec::Vec < crate ::translation::ListTranslationLanguagesItem > > $args;
+        $check :: < ::std::vec::Vec < crate ::translation::TranslateTextItem > > $args;
+        $check :: < ::std::vec::Vec < crate ::users::ListUserDevicesItem > > $args;
+        $check :: < ::std::vec::Vec < crate ::users::RegisterUsersItem > > $args; $check
+        :: < ::std::vec::Vec < crate ::users::UserDetails > > $args; $check :: <
         ::std::vec::Vec < crate ::users::UserEntity > > $args; $check :: < String >
         $args; $check :: < bool > $args; $check :: < crate
         ::chatroom_allowlist::ChatroomAllowlistResult > $args; $check :: < crate
@@ -416,10 +460,24 @@ macro_rules! every_response_type {
         $args; $check :: < crate ::groups::DisableGroupData > $args; $check :: < crate
         ::groups::EnableGroupData > $args; $check :: < crate ::groups::UpdateGroupData >
         $args; $check :: < crate ::messages::BroadcastChatroomMessageData > $args; $check
-        :: < crate ::messages::DeleteUserConversationData > $args; $check :: < crate
+        :: < crate ::messages::BroadcastToAllUsersData > $args; $check :: < crate
+        ::messages::BroadcastToOnlineUsersData > $args; $check :: < crate
+        ::messages::DeleteUserConversationData > $args; $check :: < crate
         ::messages::ImportGroupMessageData > $args; $check :: < crate
         ::messages::ImportUserMessageData > $args; $check :: < crate
         ::messages::RecallMessageData > $args; $check :: < crate
+        ::messages::SendGroupStreamMessageData > $args; $check :: < crate
+        ::messages::SendUserStreamMessageData > $args; $check :: < crate
+        ::moderation::AddKeywordsData > $args; $check :: < crate
+        ::moderation::CheckTextData > $args; $check :: < crate
+        ::moderation::CreateKeywordListData > $args; $check :: < crate
+        ::moderation::DeleteKeywordData > $args; $check :: < crate
+        ::moderation::DeleteKeywordListData > $args; $check :: < crate
+        ::moderation::DeleteKeywordsData > $args; $check :: < crate
+        ::moderation::ListKeywordListsData > $args; $check :: < crate
+        ::moderation::SearchKeywordsData > $args; $check :: < crate
+        ::moderation::UpdateKeywordData > $args; $check :: < crate
+        ::moderation::UpdateKeywordListData > $args; $check :: < crate
         ::offline_push::GetPushTranslationLanguageData > $args; $check :: < crate
         ::offline_push::PushNotificationSetting > $args; $check :: < crate
         ::offline_push::SetPushTranslationLanguageData > $args; $check :: < crate
@@ -440,9 +498,10 @@ macro_rules! every_response_type {
         ::threads::UpdateThreadData > $args; $check :: < crate
         ::token::CreateTokenWithCredentialsData > $args; $check :: < crate
         ::token::ExchangeAgoraTokenData > $args; $check :: < crate
-        ::token::GetUserTokenData > $args; $check :: < crate ::users::DisconnectUserData
-        > $args; $check :: < crate ::users::DisconnectUserDeviceData > $args; $check :: <
-        i64 > $args; }
+        ::token::GetUserTokenData > $args; $check :: < crate
+        ::translation::DetectLanguageData > $args; $check :: < crate
+        ::users::DisconnectUserData > $args; $check :: < crate
+        ::users::DisconnectUserDeviceData > $args; $check :: < i64 > $args; }
     };
 }
 

@@ -41,7 +41,7 @@ impl<'a> Reactions<'a> {
     /// - Idempotent: no, a repeat may act twice
     /// - Checked before sending: `username`: must follow the username rule; `message`: at least 1 characters, at most 128 characters
     /// - Source: `restful-api/reaction`, section "Create/Add a reaction"
-    /// - Doc errata: E040, E226, E227, E228, E229, E244 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: E040, E226, E227, E228, E229, E244, E255, E256 (see `spec/errata.yaml` and `spec/errata/`)
     ///
     /// # Arguments
     ///
@@ -74,7 +74,7 @@ impl<'a> Reactions<'a> {
     /// - Idempotent: yes, safe to repeat
     /// - Checked before sending: `username`: must follow the username rule; `msgIdList`: at least 1 characters; `msgType`: one of `chat`, `groupchat`
     /// - Source: `restful-api/reaction`, section "Retrieve reactions with message IDs"
-    /// - Doc errata: E040, E226, E228, E230, E231, E244 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: E040, E226, E228, E230, E231, E244, E255, E257, E258 (see `spec/errata.yaml` and `spec/errata/`)
     ///
     /// # Arguments
     ///
@@ -106,7 +106,7 @@ impl<'a> Reactions<'a> {
     /// - Idempotent: yes, safe to repeat
     /// - Checked before sending: `username`: must follow the username rule; `message`: at least 1 characters, at most 128 characters
     /// - Source: `restful-api/reaction`, section "Delete a reaction"
-    /// - Doc errata: E040, E226, E228, E231, E244 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: E040, E226, E228, E231, E244, E255 (see `spec/errata.yaml` and `spec/errata/`)
     ///
     /// # Arguments
     ///
@@ -137,7 +137,7 @@ impl<'a> Reactions<'a> {
     /// - Idempotent: yes, safe to repeat
     /// - Checked before sending: `username`: must follow the username rule; `message`: at least 1 characters, at most 128 characters; `limit`: between 1 and 50
     /// - Source: `restful-api/reaction`, section "Retrieve the detailed information of the reaction"
-    /// - Doc errata: E040, E226, E228, E231, E232, E244 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: E040, E226, E228, E231, E232, E244, E255, E259 (see `spec/errata.yaml` and `spec/errata/`)
     ///
     /// # Arguments
     ///
@@ -251,15 +251,15 @@ pub struct GetReactionDetailData {
     /// Emoji id of the reaction.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reaction: Option<String>,
-    /// Number of users who added the reaction (named `count` in the table).
+    /// Number of users who added the reaction, under the name the English example uses.
     ///
-    /// See errata E232.
+    /// See errata E232, E259.
     #[serde(rename = "userCount")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_count: Option<i64>,
-    /// The user count under the table's name; not seen in the example.
+    /// Number of users who added the reaction, under the name every table and the Easemob example use.
     ///
-    /// See errata E232.
+    /// See errata E232, E259.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub count: Option<i64>,
     /// Whether the calling user has added the reaction.

@@ -40,7 +40,7 @@ impl<'a> ThreadMembers<'a> {
     /// - Idempotent: yes, safe to repeat
     /// - Checked before sending: `limit`: between 1 and 50
     /// - Source: `restful-api/thread-management/manage-thread-members`, section "Retrieving thread members"
-    /// - Doc errata: E040, E236, E237, E240, E244 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: E040, E236, E237, E240, E244, E250 (see `spec/errata.yaml` and `spec/errata/`)
     ///
     /// # Arguments
     ///
@@ -64,7 +64,7 @@ impl<'a> ThreadMembers<'a> {
     /// - Idempotent: no, a repeat may act twice
     /// - Checked before sending: `usernames`: at least 1 items, at most 10 items, each item must follow the username rule
     /// - Source: `restful-api/thread-management/manage-thread-members`, section "Adding multiple users to a thread"
-    /// - Doc errata: E235, E241, E244 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: E235, E241, E244, E254 (see `spec/errata.yaml` and `spec/errata/`)
     ///
     /// # Arguments
     ///
@@ -94,7 +94,7 @@ impl<'a> ThreadMembers<'a> {
     /// - Idempotent: yes, safe to repeat
     /// - Checked before sending: `usernames`: at least 1 items, at most 10 items, each item must follow the username rule
     /// - Source: `restful-api/thread-management/manage-thread-members`, section "Removing multiple thread members"
-    /// - Doc errata: E242, E243, E244 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: E242, E243, E244, E251, E252 (see `spec/errata.yaml` and `spec/errata/`)
     ///
     /// # Arguments
     ///

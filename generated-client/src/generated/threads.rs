@@ -43,7 +43,7 @@ impl<'a> Threads<'a> {
     /// - Idempotent: no, a repeat may act twice
     /// - Checked before sending: `name`: at least 1 characters, at most 64 characters; `owner`: must follow the username rule
     /// - Source: `restful-api/thread-management/create-delete-retrieve-threads`, section "Creating a thread"
-    /// - Doc errata: E039, E233, E234, E235, E244 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: E039, E233, E234, E235, E244, E248, E249 (see `spec/errata.yaml` and `spec/errata/`)
     ///
     /// # Arguments
     ///
@@ -79,7 +79,7 @@ impl<'a> Threads<'a> {
     /// - Idempotent: yes, safe to repeat
     /// - Checked before sending: `name`: at least 1 characters, at most 64 characters
     /// - Source: `restful-api/thread-management/create-delete-retrieve-threads`, section "Modifying a thread"
-    /// - Doc errata: E039, E233, E235, E244 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: E039, E233, E235, E244, E249 (see `spec/errata.yaml` and `spec/errata/`)
     ///
     /// # Arguments
     ///
@@ -130,7 +130,7 @@ impl<'a> Threads<'a> {
     /// - Idempotent: yes, safe to repeat
     /// - Checked before sending: `limit`: between 1 and 50; `sort`: one of `asc`, `desc`
     /// - Source: `restful-api/thread-management/create-delete-retrieve-threads`, section "Retrieving all the threads under the app"
-    /// - Doc errata: E039, E040, E233, E236, E237, E244 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: E039, E040, E233, E236, E237, E244, E250 (see `spec/errata.yaml` and `spec/errata/`)
     pub fn list(&self) -> ListThreadsRequest<'a> {
         ListThreadsRequest {
             client: self.client,
@@ -150,7 +150,7 @@ impl<'a> Threads<'a> {
     /// - Idempotent: yes, safe to repeat
     /// - Checked before sending: `username`: must follow the username rule; `limit`: between 1 and 50; `sort`: one of `asc`, `desc`
     /// - Source: `restful-api/thread-management/create-delete-retrieve-threads`, section "Retrieving all the threads a user joins under the app"
-    /// - Doc errata: E039, E040, E233, E236, E237, E238, E244 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: E039, E040, E233, E236, E237, E238, E244, E250, E253 (see `spec/errata.yaml` and `spec/errata/`)
     ///
     /// # Arguments
     ///
@@ -178,7 +178,7 @@ impl<'a> Threads<'a> {
     /// - Idempotent: yes, safe to repeat
     /// - Checked before sending: `username`: must follow the username rule; `limit`: between 1 and 50; `sort`: one of `asc`, `desc`
     /// - Source: `restful-api/thread-management/create-delete-retrieve-threads`, section "Retrieving all the threads a user joins under a chat group"
-    /// - Doc errata: E039, E040, E233, E236, E237, E238, E239, E244 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: E039, E040, E233, E236, E237, E238, E239, E244, E250, E252 (see `spec/errata.yaml` and `spec/errata/`)
     ///
     /// # Arguments
     ///

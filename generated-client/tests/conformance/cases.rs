@@ -6,6 +6,71 @@
 use super::support;
 
 #[tokio::test]
+async fn get_stored_callbacks_info_doc() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"path\": \"/callbacks\",\n  \"uri\": \"https://XXXX/XXXX/XXXX/callbacks\",\n  \"timestamp\": 1631193031254,\n  \"organization\": \"XXXX\",\n  \"application\": \"8dfb1641-XXXX-XXXX-bbe9-d8d45a3be39f\",\n  \"action\": \"post\",\n  \"data\": [\n    {\n      \"date\": \"202109091440\",\n      \"size\": 15,\n      \"retry\": 0\n    },\n    {\n      \"date\": \"202109091450\",\n      \"size\": 103,\n      \"retry\": 1\n    }\n  ],\n  \"duration\": 153,\n  \"applicationName\": \"XXXX\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client.callback_storage().info().with_envelope().await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "GET",
+                path: "/callbacks/storage/info",
+                query: None,
+                body: None,
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[],
+            },
+        )
+        .await;
+    let response = result.expect("get_stored_callbacks_info example `doc`");
+    support::assert_decoded(
+        &response,
+        &[("/data/1/date", "\"202109091450\""), ("/data/1/size", "103")],
+    );
+}
+
+#[tokio::test]
+async fn retry_stored_callbacks_doc() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"path\": \"/callbacks\",\n  \"uri\": \"https://XXXX/XXXX/XXXX/callbacks\",\n  \"timestamp\": 1631194031721,\n  \"organization\": \"XXXX\",\n  \"application\": \"8dfb1641-XXXX-XXXX-bbe9-d8d45a3be39f\",\n  \"action\": \"post\",\n  \"data\": \"success\",\n  \"duration\": 225,\n  \"applicationName\": \"XXXX\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .callback_storage()
+        .retry("202108272230")
+        .retry(0)
+        .target_url("https://localhost:8000/test")
+        .with_envelope()
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "POST",
+                path: "/callbacks/storage/retry",
+                query: None,
+                body: Some(
+                    "{\n    \"date\": \"202108272230\",\n    \"retry\": 0,\n    \"targetUrl\": \"https://localhost:8000/test\"\n}\n",
+                ),
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[("content-type", "application/json")],
+            },
+        )
+        .await;
+    let response = result.expect("retry_stored_callbacks example `doc`");
+    support::assert_decoded(&response, &[("/data", "\"success\"")]);
+}
+
+#[tokio::test]
 async fn upload_chat_file_doc() {
     let server = support::MockApi::start(
             200u16,
@@ -115,6 +180,42 @@ async fn download_chat_file_thumbnail_doc() {
         .await;
     let download = result.expect("download_chat_file_thumbnail example `doc`");
     support::assert_download(download, "\"thumbnail-bytes\"").await;
+}
+
+#[tokio::test]
+async fn set_attachment_lifetime_easemob() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"path\": \"/users/test/chatfiles/lifetime\",\n  \"uri\": \"https://XXXX/XXXX/XXXX/users/test/chatfiles/lifetime\",\n  \"timestamp\": 1731382587142,\n  \"organization\": \"XXXX\",\n  \"application\": \"2a8f5b13-XXXX-XXXX-958a-838fd47f1223\",\n  \"action\": \"put\",\n  \"data\": {\n      \"359f9c50-XXXX-XXXX-92cd-07eff71e8a37\": \"success\"\n  },\n  \"duration\": 102,\n  \"applicationName\": \"XXXX\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .chat_files()
+        .set_lifetime("test", "default", ["2fe7f0b0-0b55-XXXX-XXXX-231441e42458"])
+        .with_envelope()
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "PUT",
+                path: "/users/test/chatfiles/lifetime",
+                query: None,
+                body: Some(
+                    "{\n          \"lifetime\": \"default\",\n          \"chatfile_ids\": [\n            \"2fe7f0b0-0b55-XXXX-XXXX-231441e42458\"\n          ]\n    }\n",
+                ),
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[("content-type", "application/json")],
+            },
+        )
+        .await;
+    let response = result.expect("set_attachment_lifetime example `easemob`");
+    support::assert_decoded(
+        &response,
+        &[("/data/359f9c50-XXXX-XXXX-92cd-07eff71e8a37", "\"success\"")],
+    );
 }
 
 #[tokio::test]
@@ -9611,6 +9712,224 @@ async fn send_user_message_custom() {
 }
 
 #[tokio::test]
+async fn send_user_message_easemob_text_online_sync() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"path\": \"/messages/users\",\n  \"uri\": \"https://XXXX/XXXX/XXXX/messages/users\",\n  \"timestamp\": 1657254052191,\n  \"organization\": \"XXXX\",\n  \"application\": \"e82bcc5f-XXXX-XXXX-a7c1-92de917ea2b0\",\n  \"action\": \"post\",\n  \"data\": {\n    \"user2\": \"1029457500870543736\"\n  },\n  \"duration\": 0,\n  \"applicationName\": \"XXXX\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .messages()
+        .send_to_users(
+            ["user2"],
+            "txt",
+            support::from_json("{\"msg\":\"testmessages\"}"),
+        )
+        .from("user1")
+        .roam_ignore_users(::std::vec::Vec::<String>::new())
+        .sync_device(true)
+        .routetype("ROUTE_ONLINE")
+        .ext(support::from_json("{\"em_ignore_notification\":true}"))
+        .with_envelope()
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "POST",
+                path: "/messages/users",
+                query: None,
+                body: Some(
+                    "{\n  \"from\": \"user1\",\n  \"to\": [\"user2\"],\n  \"type\": \"txt\",\n  \"roam_ignore_users\": [],\n  \"body\": {\n    \"msg\": \"testmessages\"\n    },\n  \"ext\": {\n      \"em_ignore_notification\": true\n    },\n  \"routetype\":\"ROUTE_ONLINE\",\n  \"sync_device\":true\n}\n",
+                ),
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[
+                    ("accept", "application/json"),
+                    ("content-type", "application/json"),
+                ],
+            },
+        )
+        .await;
+    let response = result.expect("send_user_message example `easemob_text_online_sync`");
+    support::assert_decoded(&response, &[("/data/user2", "\"1029457500870543736\"")]);
+}
+
+#[tokio::test]
+async fn send_user_message_easemob_image() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"path\": \"/messages/users\",\n  \"uri\": \"https://XXXX/XXXX/XXXX/messages/users\",\n  \"timestamp\": 1657254052191,\n  \"organization\": \"XXXX\",\n  \"application\": \"e82bcc5f-XXXX-XXXX-a7c1-92de917ea2b0\",\n  \"action\": \"post\",\n  \"data\": {\n    \"user2\": \"1029457500870543736\"\n  },\n  \"duration\": 0,\n  \"applicationName\": \"XXXX\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .messages()
+        .send_to_users(
+            ["user2"],
+            "img",
+            support::from_json(
+                "{\"filename\":\"testimg.jpg\",\"secret\":\"VfXXXXNb_\",\"url\":\"https://XXXX/XXXX/XXXX/chatfiles/55f12940-XXXX-XXXX-8a5b-ff2336f03252\",\"size\":{\"width\":480,\"height\":720}}",
+            ),
+        )
+        .from("user1")
+        .with_envelope()
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "POST",
+                path: "/messages/users",
+                query: None,
+                body: Some(
+                    "{\n  \"from\": \"user1\",\n  \"to\": [\"user2\"],\n  \"type\": \"img\",\n  \"body\": {\n    \"filename\":\"testimg.jpg\",\n    \"secret\":\"VfXXXXNb_\",\n    \"url\":\"https://XXXX/XXXX/XXXX/chatfiles/55f12940-XXXX-XXXX-8a5b-ff2336f03252\",\n    \"size\": {\n      \"width\":480,\n      \"height\":720\n    }\n  }\n}\n",
+                ),
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[
+                    ("accept", "application/json"),
+                    ("content-type", "application/json"),
+                ],
+            },
+        )
+        .await;
+    let response = result.expect("send_user_message example `easemob_image`");
+    support::assert_decoded(&response, &[("/data/user2", "\"1029457500870543736\"")]);
+}
+
+#[tokio::test]
+async fn send_user_message_easemob_video() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"path\": \"/messages/users\",\n  \"uri\": \"https://XXXX/XXXX/XXXX/messages/users\",\n  \"timestamp\": 1657254052191,\n  \"organization\": \"XXXX\",\n  \"application\": \"e82bcc5f-XXXX-XXXX-a7c1-92de917ea2b0\",\n  \"action\": \"post\",\n  \"data\": {\n    \"user2\": \"1029457500870543736\"\n  },\n  \"duration\": 0,\n  \"applicationName\": \"XXXX\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .messages()
+        .send_to_users(
+            ["user2"],
+            "video",
+            support::from_json(
+                "{\"filename\":\"test.avi\",\"thumb\":\"https://XXXX/XXXX/XXXX/chatfiles/67279b20-7f69-11e4-8eee-21d3334b3a97\",\"length\":0,\"secret\":\"VfXXXXNb_\",\"file_length\":58103,\"thumb_secret\":\"ZyXXXX2I\",\"url\":\"https://XXXX/XXXX/XXXX/chatfiles/671dfe30-XXXX-XXXX-ba67-8fef0d502f46\"}",
+            ),
+        )
+        .from("user1")
+        .with_envelope()
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "POST",
+                path: "/messages/users",
+                query: None,
+                body: Some(
+                    "{\n  \"from\": \"user1\",\n  \"to\": [\"user2\"],\n  \"type\": \"video\",\n  \"body\": {\n    \"filename\" : \"test.avi\",\n    \"thumb\" : \"https://XXXX/XXXX/XXXX/chatfiles/67279b20-7f69-11e4-8eee-21d3334b3a97\",\n    \"length\" : 0,\n    \"secret\":\"VfXXXXNb_\",\n    \"file_length\" : 58103,\n    \"thumb_secret\" : \"ZyXXXX2I\",\n    \"url\" : \"https://XXXX/XXXX/XXXX/chatfiles/671dfe30-XXXX-XXXX-ba67-8fef0d502f46\"\n  }\n}\n",
+                ),
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[
+                    ("accept", "application/json"),
+                    ("content-type", "application/json"),
+                ],
+            },
+        )
+        .await;
+    let response = result.expect("send_user_message example `easemob_video`");
+    support::assert_decoded(&response, &[("/data/user2", "\"1029457500870543736\"")]);
+}
+
+#[tokio::test]
+async fn send_user_message_easemob_location() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"path\": \"/messages/users\",\n  \"uri\": \"https://XXXX/XXXX/XXXX/messages/users\",\n  \"timestamp\": 1657254052191,\n  \"organization\": \"XXXX\",\n  \"application\": \"e82bcc5f-XXXX-XXXX-a7c1-92de917ea2b0\",\n  \"action\": \"post\",\n  \"data\": {\n    \"user2\": \"1029457500870543736\"\n  },\n  \"duration\": 0,\n  \"applicationName\": \"XXXX\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .messages()
+        .send_to_users(
+            ["user2"],
+            "loc",
+            support::from_json(
+                "{\"lat\":\"39.966\",\"lng\":\"116.322\",\"addr\":\"中国北京市海淀区中关村\"}",
+            ),
+        )
+        .from("user1")
+        .with_envelope()
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "POST",
+                path: "/messages/users",
+                query: None,
+                body: Some(
+                    "{\n  \"from\": \"user1\",\n  \"to\": [\"user2\"],\n  \"type\": \"loc\",\n  \"body\": {\n    \"lat\": \"39.966\",\n    \"lng\":\"116.322\",\n    \"addr\":\"中国北京市海淀区中关村\"\n  }\n}\n",
+                ),
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[
+                    ("accept", "application/json"),
+                    ("content-type", "application/json"),
+                ],
+            },
+        )
+        .await;
+    let response = result.expect("send_user_message example `easemob_location`");
+    support::assert_decoded(&response, &[("/data/user2", "\"1029457500870543736\"")]);
+}
+
+#[tokio::test]
+async fn send_user_message_easemob_env() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"path\": \"/messages/users\",\n  \"uri\": \"https://XXXX/XXXX/XXXX/messages/users\",\n  \"timestamp\": 1657254052191,\n  \"organization\": \"XXXX\",\n  \"application\": \"e82bcc5f-XXXX-XXXX-a7c1-92de917ea2b0\",\n  \"action\": \"post\",\n  \"data\": {\n    \"user2\": \"1029457500870543736\"\n  },\n  \"duration\": 0,\n  \"applicationName\": \"XXXX\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .messages()
+        .send_to_users(
+            ["user2"],
+            "txt",
+            support::from_json("{\"msg\":\"testmessages\"}"),
+        )
+        .from("user1")
+        .roam_ignore_users(::std::vec::Vec::<String>::new())
+        .ext(support::from_json("{\"em_ignore_notification\":true}"))
+        .env("dev")
+        .with_envelope()
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "POST",
+                path: "/messages/users",
+                query: None,
+                body: Some(
+                    "{\n  \"from\": \"user1\",\n  \"to\": [\"user2\"],\n  \"type\": \"txt\",\n  \"roam_ignore_users\": [],\n  \"body\": {\n    \"msg\": \"testmessages\"\n    },\n  \"ext\": {\n      \"em_ignore_notification\": true\n    },\n  \"env\": \"dev\"\n  }\n",
+                ),
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[
+                    ("accept", "application/json"),
+                    ("content-type", "application/json"),
+                ],
+            },
+        )
+        .await;
+    let response = result.expect("send_user_message example `easemob_env`");
+    support::assert_decoded(&response, &[("/data/user2", "\"1029457500870543736\"")]);
+}
+
+#[tokio::test]
 async fn send_group_message_text_all_members() {
     let server = support::MockApi::start(
             200u16,
@@ -10026,6 +10345,145 @@ async fn send_group_message_custom() {
 }
 
 #[tokio::test]
+async fn send_group_message_easemob_text() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"path\": \"/messages/chatgroups\",\n  \"uri\": \"https://XXXX/XXXX/XXXX/messages/chatgroups\",\n  \"timestamp\": 1657254052191,\n  \"organization\": \"XXXX\",\n  \"application\": \"e82bcc5f-XXXX-XXXX-a7c1-92de917ea2b0\",\n  \"action\": \"post\",\n  \"data\": {\n    \"184524748161025\": \"1029544257947437432\"\n  },\n  \"duration\": 0,\n  \"applicationName\": \"XXXX\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .messages()
+        .send_to_groups(
+            ["184524748161025"],
+            "txt",
+            support::from_json("{\"msg\":\"testmessages\"}"),
+        )
+        .from("user1")
+        .need_group_ack(false)
+        .roam_ignore_users(::std::vec::Vec::<String>::new())
+        .ext(support::from_json("{\"em_ignore_notification\":true}"))
+        .with_envelope()
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "POST",
+                path: "/messages/chatgroups",
+                query: None,
+                body: Some(
+                    "{\n    \"from\": \"user1\",\n    \"to\": [\"184524748161025\"],\n    \"type\": \"txt\",\n    \"need_group_ack\": false,\n    \"body\": {\n        \"msg\": \"testmessages\"\n    },\n    \"roam_ignore_users\": [],\n    \"ext\": {\n       \"em_ignore_notification\": true\n    }\n}\n",
+                ),
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[
+                    ("accept", "application/json"),
+                    ("content-type", "application/json"),
+                ],
+            },
+        )
+        .await;
+    let response = result.expect("send_group_message example `easemob_text`");
+    support::assert_decoded(
+        &response,
+        &[("/data/184524748161025", "\"1029544257947437432\"")],
+    );
+}
+
+#[tokio::test]
+async fn send_group_message_easemob_video() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"path\": \"/messages/chatgroups\",\n  \"uri\": \"https://XXXX/XXXX/XXXX/messages/chatgroups\",\n  \"timestamp\": 1657254052191,\n  \"organization\": \"XXXX\",\n  \"application\": \"e82bcc5f-XXXX-XXXX-a7c1-92de917ea2b0\",\n  \"action\": \"post\",\n  \"data\": {\n    \"184524748161025\": \"1029544257947437432\"\n  },\n  \"duration\": 0,\n  \"applicationName\": \"XXXX\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .messages()
+        .send_to_groups(
+            ["184524748161025"],
+            "video",
+            support::from_json(
+                "{\"filename\":\"test.avi\",\"thumb\":\"https://XXXX/XXXX/XXXX/chatfiles/67279b20-7f69-11e4-8eee-21d3334b3a97\",\"length\":0,\"secret\":\"VfXXXXNb_\",\"file_length\":58103,\"thumb_secret\":\"ZyXXXX2I\",\"url\":\"https://XXXX/XXXX/XXXX/chatfiles/671dfe30-XXXX-XXXX-ba67-8fef0d502f46\"}",
+            ),
+        )
+        .from("user1")
+        .with_envelope()
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "POST",
+                path: "/messages/chatgroups",
+                query: None,
+                body: Some(
+                    "{\n    \"from\": \"user1\",\n    \"to\": [\"184524748161025\"],\n    \"type\": \"video\",\n    \"body\": {\n        \"filename\" : \"test.avi\",\n        \"thumb\" : \"https://XXXX/XXXX/XXXX/chatfiles/67279b20-7f69-11e4-8eee-21d3334b3a97\",\n        \"length\" : 0,\n        \"secret\":\"VfXXXXNb_\",\n        \"file_length\" : 58103,\n        \"thumb_secret\" : \"ZyXXXX2I\",\n        \"url\" : \"https://XXXX/XXXX/XXXX/chatfiles/671dfe30-XXXX-XXXX-ba67-8fef0d502f46\"\n    }\n}\n",
+                ),
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[
+                    ("accept", "application/json"),
+                    ("content-type", "application/json"),
+                ],
+            },
+        )
+        .await;
+    let response = result.expect("send_group_message example `easemob_video`");
+    support::assert_decoded(
+        &response,
+        &[("/data/184524748161025", "\"1029544257947437432\"")],
+    );
+}
+
+#[tokio::test]
+async fn send_group_message_easemob_location() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"path\": \"/messages/chatgroups\",\n  \"uri\": \"https://XXXX/XXXX/XXXX/messages/chatgroups\",\n  \"timestamp\": 1657254052191,\n  \"organization\": \"XXXX\",\n  \"application\": \"e82bcc5f-XXXX-XXXX-a7c1-92de917ea2b0\",\n  \"action\": \"post\",\n  \"data\": {\n    \"184524748161025\": \"1029544257947437432\"\n  },\n  \"duration\": 0,\n  \"applicationName\": \"XXXX\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .messages()
+        .send_to_groups(
+            ["184524748161025"],
+            "loc",
+            support::from_json(
+                "{\"lat\":\"39.966\",\"lng\":\"116.322\",\"addr\":\"中国北京市海淀区中关村\"}",
+            ),
+        )
+        .from("user1")
+        .with_envelope()
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "POST",
+                path: "/messages/chatgroups",
+                query: None,
+                body: Some(
+                    "{\n    \"from\": \"user1\",\n    \"to\": [\"184524748161025\"],\n    \"type\": \"loc\",\n    \"body\":{\n        \"lat\": \"39.966\",\n        \"lng\":\"116.322\",\n        \"addr\":\"中国北京市海淀区中关村\"\n    }\n}\n",
+                ),
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[
+                    ("accept", "application/json"),
+                    ("content-type", "application/json"),
+                ],
+            },
+        )
+        .await;
+    let response = result.expect("send_group_message example `easemob_location`");
+    support::assert_decoded(
+        &response,
+        &[("/data/184524748161025", "\"1029544257947437432\"")],
+    );
+}
+
+#[tokio::test]
 async fn send_chatroom_message_text() {
     let server = support::MockApi::start(
             200u16,
@@ -10391,6 +10849,279 @@ async fn send_chatroom_message_custom() {
 }
 
 #[tokio::test]
+async fn send_chatroom_message_easemob_text() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"path\": \"/messages/chatrooms\",\n  \"uri\": \"https://XXXX/XXXX/XXXX/messages/chatrooms\",\n  \"timestamp\": 1657254052191,\n  \"organization\": \"XXXX\",\n  \"application\": \"e82bcc5f-XXXX-XXXX-a7c1-92de917ea2b0\",\n  \"action\": \"post\",\n  \"data\": {\n    \"185145305923585\": \"1029545553039460728\"\n  },\n  \"duration\": 0,\n  \"applicationName\": \"XXXX\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .messages()
+        .send_to_chatrooms(
+            ["185145305923585"],
+            "txt",
+            support::from_json("{\"msg\":\"testmessages\"}"),
+        )
+        .from("user1")
+        .with_envelope()
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "POST",
+                path: "/messages/chatrooms",
+                query: None,
+                body: Some(
+                    "{\n  \"from\": \"user1\",\n  \"to\": [\"185145305923585\"],\n  \"type\": \"txt\",\n  \"body\": {\n    \"msg\": \"testmessages\"\n  }\n}\n",
+                ),
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[
+                    ("accept", "application/json"),
+                    ("content-type", "application/json"),
+                ],
+            },
+        )
+        .await;
+    let response = result.expect("send_chatroom_message example `easemob_text`");
+    support::assert_decoded(
+        &response,
+        &[("/data/185145305923585", "\"1029545553039460728\"")],
+    );
+}
+
+#[tokio::test]
+async fn send_chatroom_message_easemob_video() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"path\": \"/messages/chatrooms\",\n  \"uri\": \"https://XXXX/XXXX/XXXX/messages/chatrooms\",\n  \"timestamp\": 1657254052191,\n  \"organization\": \"XXXX\",\n  \"application\": \"e82bcc5f-XXXX-XXXX-a7c1-92de917ea2b0\",\n  \"action\": \"post\",\n  \"data\": {\n    \"185145305923585\": \"1029545553039460728\"\n  },\n  \"duration\": 0,\n  \"applicationName\": \"XXXX\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .messages()
+        .send_to_chatrooms(
+            ["185145305923585"],
+            "video",
+            support::from_json(
+                "{\"thumb\":\"https://XXXX/XXXX/XXXX/chatfiles/67279b20-7f69-11e4-8eee-21d3334b3a97\",\"length\":0,\"secret\":\"VfXXXXNb_\",\"file_length\":58103,\"thumb_secret\":\"ZyXXXX2I\",\"url\":\"https://XXXX/XXXX/XXXX/chatfiles/671dfe30-XXXX-XXXX-ba67-8fef0d502f46\"}",
+            ),
+        )
+        .from("user1")
+        .with_envelope()
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "POST",
+                path: "/messages/chatrooms",
+                query: None,
+                body: Some(
+                    "{\n  \"from\": \"user1\",\n  \"to\": [\"185145305923585\"],\n  \"type\": \"video\",\n  \"body\": {\n    \"thumb\" : \"https://XXXX/XXXX/XXXX/chatfiles/67279b20-7f69-11e4-8eee-21d3334b3a97\",\n    \"length\" : 0,\"secret\":\"VfXXXXNb_\",\n    \"file_length\" : 58103,\n    \"thumb_secret\" : \"ZyXXXX2I\",\n    \"url\" : \"https://XXXX/XXXX/XXXX/chatfiles/671dfe30-XXXX-XXXX-ba67-8fef0d502f46\"\n  }\n}\n",
+                ),
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[
+                    ("accept", "application/json"),
+                    ("content-type", "application/json"),
+                ],
+            },
+        )
+        .await;
+    let response = result.expect("send_chatroom_message example `easemob_video`");
+    support::assert_decoded(
+        &response,
+        &[("/data/185145305923585", "\"1029545553039460728\"")],
+    );
+}
+
+#[tokio::test]
+async fn send_chatroom_message_easemob_location() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"path\": \"/messages/chatrooms\",\n  \"uri\": \"https://XXXX/XXXX/XXXX/messages/chatrooms\",\n  \"timestamp\": 1657254052191,\n  \"organization\": \"XXXX\",\n  \"application\": \"e82bcc5f-XXXX-XXXX-a7c1-92de917ea2b0\",\n  \"action\": \"post\",\n  \"data\": {\n    \"185145305923585\": \"1029545553039460728\"\n  },\n  \"duration\": 0,\n  \"applicationName\": \"XXXX\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .messages()
+        .send_to_chatrooms(
+            ["185145305923585"],
+            "loc",
+            support::from_json(
+                "{\"lat\":\"39.966\",\"lng\":\"116.322\",\"addr\":\"中国北京市海淀区中关村\"}",
+            ),
+        )
+        .from("user1")
+        .with_envelope()
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "POST",
+                path: "/messages/chatrooms",
+                query: None,
+                body: Some(
+                    "{\n  \"from\": \"user1\",\n  \"to\": [\"185145305923585\"],\n  \"type\": \"loc\",\n  \"body\":{\n    \"lat\": \"39.966\",\n    \"lng\":\"116.322\",\n    \"addr\":\"中国北京市海淀区中关村\"\n  }\n}\n",
+                ),
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[
+                    ("accept", "application/json"),
+                    ("content-type", "application/json"),
+                ],
+            },
+        )
+        .await;
+    let response = result.expect("send_chatroom_message example `easemob_location`");
+    support::assert_decoded(
+        &response,
+        &[("/data/185145305923585", "\"1029545553039460728\"")],
+    );
+}
+
+#[tokio::test]
+async fn send_chatroom_message_easemob_custom() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"path\": \"/messages/chatrooms\",\n  \"uri\": \"https://XXXX/XXXX/XXXX/messages/chatrooms\",\n  \"timestamp\": 1657254052191,\n  \"organization\": \"XXXX\",\n  \"application\": \"e82bcc5f-XXXX-XXXX-a7c1-92de917ea2b0\",\n  \"action\": \"post\",\n  \"data\": {\n    \"185145305923585\": \"1029545553039460728\"\n  },\n  \"duration\": 0,\n  \"applicationName\": \"XXXX\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .messages()
+        .send_to_chatrooms(
+            ["185145305923585"],
+            "custom",
+            support::from_json(
+                "{\"customEvent\":\"custom_event\",\"customExts\":{\"ext_key1\":\"ext_value1\"}}",
+            ),
+        )
+        .from("user1")
+        .with_envelope()
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "POST",
+                path: "/messages/chatrooms",
+                query: None,
+                body: Some(
+                    "{\n  \"from\": \"user1\",\n  \"to\": [\"185145305923585\"],\n  \"type\": \"custom\",\n  \"body\": {\n    \"customEvent\": \"custom_event\",\n    \"customExts\":{\n            \"ext_key1\":\"ext_value1\"\n        }\n  }\n}\n",
+                ),
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[
+                    ("accept", "application/json"),
+                    ("content-type", "application/json"),
+                ],
+            },
+        )
+        .await;
+    let response = result.expect("send_chatroom_message example `easemob_custom`");
+    support::assert_decoded(
+        &response,
+        &[("/data/185145305923585", "\"1029545553039460728\"")],
+    );
+}
+
+#[tokio::test]
+async fn send_group_directed_message_easemob() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"path\": \"/messages/chatgroups\",\n  \"uri\": \"https://XXXX/XXXX/XXXX/messages/chatgroups\",\n  \"timestamp\": 1657254052191,\n  \"organization\": \"XXXX\",\n  \"application\": \"e82bcc5f-XXXX-XXXX-a7c1-92de917ea2b0\",\n  \"action\": \"post\",\n  \"data\": {\n    \"184524748161025\": \"1029544257947437432\"\n  },\n  \"duration\": 0,\n  \"applicationName\": \"XXXX\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .messages()
+        .send_to_group_members(
+            ["184524748161025"],
+            "txt",
+            support::from_json("{\"msg\":\"testmessages\"}"),
+            ["user2", "user3"],
+        )
+        .from("user1")
+        .ext(support::from_json("{\"em_ignore_notification\":true}"))
+        .with_envelope()
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "POST",
+                path: "/messages/chatgroups/users",
+                query: None,
+                body: Some(
+                    "{\n    \"from\": \"user1\",\n    \"to\": [\"184524748161025\"],\n    \"type\": \"txt\",\n    \"body\": {\n        \"msg\": \"testmessages\"\n    },\n    \"ext\": {\n       \"em_ignore_notification\": true\n    },\n    \"users\": [\"user2\", \"user3\"]\n}\n",
+                ),
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[
+                    ("accept", "application/json"),
+                    ("content-type", "application/json"),
+                ],
+            },
+        )
+        .await;
+    let response = result.expect("send_group_directed_message example `easemob`");
+    support::assert_decoded(
+        &response,
+        &[("/data/184524748161025", "\"1029544257947437432\"")],
+    );
+}
+
+#[tokio::test]
+async fn send_chatroom_directed_message_easemob() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"path\": \"/messages/chatrooms\",\n  \"uri\": \"https://XXXX/XXXX/XXXX/messages/chatrooms\",\n  \"timestamp\": 1657254052191,\n  \"organization\": \"XXXX\",\n  \"application\": \"e82bcc5f-XXXX-XXXX-a7c1-92de917ea2b0\",\n  \"action\": \"post\",\n  \"data\": {\n    \"185145305923585\": \"1029545553039460728\"\n  },\n  \"duration\": 0,\n  \"applicationName\": \"XXXX\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .messages()
+        .send_to_chatroom_members(
+            ["185145305923585"],
+            "txt",
+            support::from_json("{\"msg\":\"testmessages\"}"),
+            ["user2", "user3"],
+        )
+        .from("user1")
+        .with_envelope()
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "POST",
+                path: "/messages/chatrooms/users",
+                query: None,
+                body: Some(
+                    "{\n  \"from\": \"user1\",\n  \"to\": [\"185145305923585\"],\n  \"type\": \"txt\",\n  \"body\": {\n    \"msg\": \"testmessages\"\n  },\n  \"users\": [\"user2\", \"user3\"]\n}\n",
+                ),
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[
+                    ("accept", "application/json"),
+                    ("content-type", "application/json"),
+                ],
+            },
+        )
+        .await;
+    let response = result.expect("send_chatroom_directed_message example `easemob`");
+    support::assert_decoded(
+        &response,
+        &[("/data/185145305923585", "\"1029545553039460728\"")],
+    );
+}
+
+#[tokio::test]
 async fn broadcast_chatroom_message_text() {
     let server = support::MockApi::start(
             200u16,
@@ -10731,6 +11462,891 @@ async fn broadcast_chatroom_message_custom() {
 }
 
 #[tokio::test]
+async fn broadcast_chatroom_message_easemob_location() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"path\": \"/messages/chatrooms/broadcast\",\n  \"uri\": \"https://XXXX/XXXX/XXXX/messages/chatrooms/broadcast\",\n  \"timestamp\": 1699944653964,\n  \"organization\": \"easemob-demo\",\n  \"application\": \"331d42e6-ad85-460f-b6b0-d1fb6fef9f12\",\n  \"action\": \"post\",\n  \"data\": {\n    \"id\": 1173998498812376874\n   },\n  \"duration\": 1,\n  \"applicationName\": \"wang\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .messages()
+        .broadcast_to_chatrooms(
+            support::from_json(
+                "{\"type\":\"loc\",\"lat\":\"39.966\",\"lng\":\"116.322\",\"addr\":\"中国北京市海淀区中关村\"}",
+            ),
+        )
+        .from("admin")
+        .chatroom_msg_level("low")
+        .ext(support::from_json("{\"extKey\":\"extValue\"}"))
+        .with_envelope()
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "POST",
+                path: "/messages/chatrooms/broadcast",
+                query: None,
+                body: Some(
+                    "{\n    \"msg\": {\n        \"type\": \"loc\",\n        \"lat\": \"39.966\",\n        \"lng\":\"116.322\",\n        \"addr\":\"中国北京市海淀区中关村\"\n    },\n    \"from\": \"admin\",\n    \"ext\": {\n        \"extKey\": \"extValue\"\n    },\n    \"chatroom_msg_level\": \"low\"\n}\n",
+                ),
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[("content-type", "application/json")],
+            },
+        )
+        .await;
+    let response = result
+        .expect("broadcast_chatroom_message example `easemob_location`");
+    support::assert_decoded(
+        &response,
+        &[("/data/id", "1173998498812376874"), ("/organization", "\"easemob-demo\"")],
+    );
+}
+
+#[tokio::test]
+async fn send_user_stream_message_easemob_first_chunk() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n    \"path\": \"/stream_message/users\",\n    \"uri\": \"https://XXXX/XXXX/XXXX/stream_message/users\",\n    \"timestamp\": 1766740077265,\n    \"organization\": \"113230417254974\",\n    \"application\": \"dd7f0328-5f3e-XXXX-XXXX-2e0434c5931b\",\n    \"action\": \"post\",\n    \"data\":\n    {\n        \"msgId\": \"1499696395467098072\"\n    },\n    \"duration\": 74,\n    \"applicationName\": \"moderation\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .messages()
+        .send_stream_to_user(
+            "111",
+            "222",
+            support::from_json(
+                "{\"msg\":\"第一个分片\",\"seq\":0,\"type\":\"markdown\"}",
+            ),
+        )
+        .ext(support::from_json("{}"))
+        .with_envelope()
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "POST",
+                path: "/stream_message/user",
+                query: None,
+                body: Some(
+                    "{\n    \"from\": \"111\",\n    \"to\": \"222\",\n    \"body\": {\n        \"msg\": \"第一个分片\",\n        \"seq\": 0,\n        \"type\": \"markdown\"\n    },\n    \"ext\": {\n    }\n}\n",
+                ),
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[
+                    ("accept", "application/json"),
+                    ("content-type", "application/json"),
+                ],
+            },
+        )
+        .await;
+    let response = result
+        .expect("send_user_stream_message example `easemob_first_chunk`");
+    support::assert_decoded(&response, &[("/data/msgId", "\"1499696395467098072\"")]);
+}
+
+#[tokio::test]
+async fn send_user_stream_message_easemob_second_chunk() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n    \"path\": \"/stream_message/users\",\n    \"uri\": \"https://XXXX/XXXX/XXXX/stream_message/users\",\n    \"timestamp\": 1766740077265,\n    \"organization\": \"113230417254974\",\n    \"application\": \"dd7f0328-5f3e-XXXX-XXXX-2e0434c5931b\",\n    \"action\": \"post\",\n    \"data\":\n    {\n        \"msgId\": \"1499696395467098072\"\n    },\n    \"duration\": 74,\n    \"applicationName\": \"moderation\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .messages()
+        .send_stream_to_user(
+            "111",
+            "222",
+            support::from_json(
+                "{\"msgId\":\"1499696395467098072\",\"msg\":\"第二个分片\",\"seq\":1,\"finish\":false,\"finishReason\":0,\"type\":\"markdown\"}",
+            ),
+        )
+        .with_envelope()
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "POST",
+                path: "/stream_message/user",
+                query: None,
+                body: Some(
+                    "{\n    \"from\": \"111\",\n    \"to\": \"222\",\n    \"body\": {\n        \"msgId\": \"1499696395467098072\",\n        \"msg\": \"第二个分片\",\n        \"seq\": 1,\n        \"finish\": false,\n        \"finishReason\": 0,\n        \"type\": \"markdown\"\n    }\n}\n",
+                ),
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[
+                    ("accept", "application/json"),
+                    ("content-type", "application/json"),
+                ],
+            },
+        )
+        .await;
+    let response = result
+        .expect("send_user_stream_message example `easemob_second_chunk`");
+    support::assert_decoded(&response, &[("/data/msgId", "\"1499696395467098072\"")]);
+}
+
+#[tokio::test]
+async fn send_user_stream_message_easemob_last_chunk() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n    \"path\": \"/stream_message/users\",\n    \"uri\": \"https://XXXX/XXXX/XXXX/stream_message/users\",\n    \"timestamp\": 1766740077265,\n    \"organization\": \"113230417254974\",\n    \"application\": \"dd7f0328-5f3e-XXXX-XXXX-2e0434c5931b\",\n    \"action\": \"post\",\n    \"data\":\n    {\n        \"msgId\": \"1499696395467098072\"\n    },\n    \"duration\": 74,\n    \"applicationName\": \"moderation\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .messages()
+        .send_stream_to_user(
+            "111",
+            "222",
+            support::from_json(
+                "{\"msgId\":\"1499696395467098072\",\"msg\":\"第三个分片\",\"seq\":2,\"finish\":true,\"finishReason\":1,\"type\":\"markdown\"}",
+            ),
+        )
+        .with_envelope()
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "POST",
+                path: "/stream_message/user",
+                query: None,
+                body: Some(
+                    "{\n    \"from\": \"111\",\n    \"to\": \"222\",\n    \"body\": {\n        \"msgId\": \"1499696395467098072\",\n        \"msg\": \"第三个分片\",\n        \"seq\": 2,\n        \"finish\": true,\n        \"finishReason\": 1,\n        \"type\": \"markdown\"\n    }\n}\n",
+                ),
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[
+                    ("accept", "application/json"),
+                    ("content-type", "application/json"),
+                ],
+            },
+        )
+        .await;
+    let response = result
+        .expect("send_user_stream_message example `easemob_last_chunk`");
+    support::assert_decoded(&response, &[("/data/msgId", "\"1499696395467098072\"")]);
+}
+
+#[tokio::test]
+async fn send_group_stream_message_easemob_first_chunk() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n    \"path\": \"/stream_message/chatgroup\",\n    \"uri\": \"https://a1-qa-hsb.agora.com/113230417254974/moderation/stream_message/chatgroup\",\n    \"timestamp\": 1766743799730,\n    \"organization\": \"113230417254974\",\n    \"application\": \"dd7f0328-5f3e-448d-9674-2e0434c5931b\",\n    \"action\": \"post\",\n    \"data\":\n    {\n        \"msgId\": \"1499712384170721280\"\n    },\n    \"duration\": 0,\n    \"applicationName\": \"moderation\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .messages()
+        .send_stream_to_group(
+            "222",
+            "301018534445057",
+            support::from_json(
+                "{\"msg\":\"第一个分片\",\"seq\":0,\"type\":\"markdown\"}",
+            ),
+        )
+        .ext(support::from_json("{}"))
+        .with_envelope()
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "POST",
+                path: "/stream_message/chatgroup",
+                query: None,
+                body: Some(
+                    "{\n    \"from\": \"222\",\n    \"to\": \"301018534445057\",\n    \"body\": {\n        \"msg\": \"第一个分片\",\n        \"seq\": 0,\n        \"type\": \"markdown\"\n    },\n    \"ext\": {\n    }\n}\n",
+                ),
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[
+                    ("accept", "application/json"),
+                    ("content-type", "application/json"),
+                ],
+            },
+        )
+        .await;
+    let response = result
+        .expect("send_group_stream_message example `easemob_first_chunk`");
+    support::assert_decoded(&response, &[("/data/msgId", "\"1499712384170721280\"")]);
+}
+
+#[tokio::test]
+async fn send_group_stream_message_easemob_last_chunk() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n    \"path\": \"/stream_message/chatgroup\",\n    \"uri\": \"https://a1-qa-hsb.agora.com/113230417254974/moderation/stream_message/chatgroup\",\n    \"timestamp\": 1766743799730,\n    \"organization\": \"113230417254974\",\n    \"application\": \"dd7f0328-5f3e-448d-9674-2e0434c5931b\",\n    \"action\": \"post\",\n    \"data\":\n    {\n        \"msgId\": \"1499712384170721280\"\n    },\n    \"duration\": 0,\n    \"applicationName\": \"moderation\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .messages()
+        .send_stream_to_group(
+            "222",
+            "301018534445057",
+            support::from_json(
+                "{\"msgId\":\"1499712384170721280\",\"msg\":\"第二个分片，finish。\",\"seq\":1,\"finish\":true,\"finishReason\":0,\"type\":\"markdown\"}",
+            ),
+        )
+        .with_envelope()
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "POST",
+                path: "/stream_message/chatgroup",
+                query: None,
+                body: Some(
+                    "{\n    \"from\": \"222\",\n    \"to\": \"301018534445057\",\n    \"body\": {\n        \"msgId\": \"1499712384170721280\",\n        \"msg\": \"第二个分片，finish。\",\n        \"seq\": 1,\n        \"finish\": true,\n        \"finishReason\": 0,\n        \"type\": \"markdown\"\n    }\n}\n",
+                ),
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[
+                    ("accept", "application/json"),
+                    ("content-type", "application/json"),
+                ],
+            },
+        )
+        .await;
+    let response = result
+        .expect("send_group_stream_message example `easemob_last_chunk`");
+    support::assert_decoded(&response, &[("/data/msgId", "\"1499712384170721280\"")]);
+}
+
+#[tokio::test]
+async fn broadcast_to_all_users_easemob_text() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n    \"path\": \"/messages/broadcast\",\n    \"uri\": \"https://XXXX/XXXX/XXXX/messages/broadcast\",\n    \"timestamp\": 1745565192019,\n    \"organization\": \"XXXX\",\n    \"application\": \"5371aaa4-4a53-XXXX-XXXX-2bc6b3e401d7\",\n    \"action\": \"post\",\n    \"data\": {\n        \"id\": 1365344904091349007\n    },\n    \"duration\": 0,\n    \"applicationName\": \"XXXX\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .messages()
+        .broadcast_to_all_users(
+            "users",
+            support::from_json(
+                "{\"type\":\"txt\",\"msg\":\"send broadcast to all users\"}",
+            ),
+        )
+        .from("admin")
+        .ext(support::from_json("{\"extKey\":\"extValue\"}"))
+        .with_envelope()
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "POST",
+                path: "/messages/broadcast",
+                query: None,
+                body: Some(
+                    "{\n    \"target_type\": \"users\",\n    \"msg\": {\n        \"type\": \"txt\",\n        \"msg\": \"send broadcast to all users\"\n    },\n    \"from\": \"admin\",\n    \"ext\": {\n        \"extKey\": \"extValue\"\n    }\n}\n",
+                ),
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[("content-type", "application/json")],
+            },
+        )
+        .await;
+    let response = result.expect("broadcast_to_all_users example `easemob_text`");
+    support::assert_decoded(&response, &[("/data/id", "1365344904091349007")]);
+}
+
+#[tokio::test]
+async fn broadcast_to_all_users_easemob_image() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n    \"path\": \"/messages/broadcast\",\n    \"uri\": \"https://XXXX/XXXX/XXXX/messages/broadcast\",\n    \"timestamp\": 1745565192019,\n    \"organization\": \"XXXX\",\n    \"application\": \"5371aaa4-4a53-XXXX-XXXX-2bc6b3e401d7\",\n    \"action\": \"post\",\n    \"data\": {\n        \"id\": 1365344904091349007\n    },\n    \"duration\": 0,\n    \"applicationName\": \"XXXX\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .messages()
+        .broadcast_to_all_users(
+            "users",
+            support::from_json(
+                "{\"type\":\"img\",\"filename\":\"testimg.jpg\",\"secret\":\"VfXXXXNb_\",\"url\":\"https://XXXX/XXXX/XXXX/chatfiles/55f12940-XXXX-XXXX-8a5b-ff2336f03252\",\"size\":{\"width\":480,\"height\":720}}",
+            ),
+        )
+        .from("admin")
+        .ext(support::from_json("{\"extKey\":\"extValue\"}"))
+        .with_envelope()
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "POST",
+                path: "/messages/broadcast",
+                query: None,
+                body: Some(
+                    "{\n    \"target_type\": \"users\",\n    \"msg\": {\n        \"type\": \"img\",\n        \"filename\":\"testimg.jpg\",\n        \"secret\":\"VfXXXXNb_\",\n        \"url\":\"https://XXXX/XXXX/XXXX/chatfiles/55f12940-XXXX-XXXX-8a5b-ff2336f03252\",\n        \"size\":{\n           \"width\":480,\n           \"height\":720\n        }\n    },\n    \"from\": \"admin\",\n    \"ext\": {\n        \"extKey\": \"extValue\"\n    }\n}\n",
+                ),
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[("content-type", "application/json")],
+            },
+        )
+        .await;
+    let response = result.expect("broadcast_to_all_users example `easemob_image`");
+    support::assert_decoded(&response, &[("/data/id", "1365344904091349007")]);
+}
+
+#[tokio::test]
+async fn broadcast_to_all_users_easemob_voice() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n    \"path\": \"/messages/broadcast\",\n    \"uri\": \"https://XXXX/XXXX/XXXX/messages/broadcast\",\n    \"timestamp\": 1745565192019,\n    \"organization\": \"XXXX\",\n    \"application\": \"5371aaa4-4a53-XXXX-XXXX-2bc6b3e401d7\",\n    \"action\": \"post\",\n    \"data\": {\n        \"id\": 1365344904091349007\n    },\n    \"duration\": 0,\n    \"applicationName\": \"XXXX\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .messages()
+        .broadcast_to_all_users(
+            "users",
+            support::from_json(
+                "{\"type\":\"audio\",\"url\":\"https://XXXX/XXXX/XXXX/chatfiles/1dfc7f50-XXXX-XXXX-8a07-7d75b8fb3d42\",\"filename\":\"testaudio.amr\",\"length\":10,\"secret\":\"HfXXXXCjM\"}",
+            ),
+        )
+        .from("admin")
+        .ext(support::from_json("{\"extKey\":\"extValue\"}"))
+        .with_envelope()
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "POST",
+                path: "/messages/broadcast",
+                query: None,
+                body: Some(
+                    "{\n    \"target_type\": \"users\",\n    \"msg\": {\n        \"type\": \"audio\",\n        \"url\": \"https://XXXX/XXXX/XXXX/chatfiles/1dfc7f50-XXXX-XXXX-8a07-7d75b8fb3d42\",\n        \"filename\": \"testaudio.amr\",\n        \"length\": 10,\n        \"secret\": \"HfXXXXCjM\"\n    },\n    \"from\": \"admin\",\n    \"ext\": {\n        \"extKey\": \"extValue\"\n    }\n}\n",
+                ),
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[("content-type", "application/json")],
+            },
+        )
+        .await;
+    let response = result.expect("broadcast_to_all_users example `easemob_voice`");
+    support::assert_decoded(&response, &[("/data/id", "1365344904091349007")]);
+}
+
+#[tokio::test]
+async fn broadcast_to_all_users_easemob_video() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n    \"path\": \"/messages/broadcast\",\n    \"uri\": \"https://XXXX/XXXX/XXXX/messages/broadcast\",\n    \"timestamp\": 1745565192019,\n    \"organization\": \"XXXX\",\n    \"application\": \"5371aaa4-4a53-XXXX-XXXX-2bc6b3e401d7\",\n    \"action\": \"post\",\n    \"data\": {\n        \"id\": 1365344904091349007\n    },\n    \"duration\": 0,\n    \"applicationName\": \"XXXX\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .messages()
+        .broadcast_to_all_users(
+            "users",
+            support::from_json(
+                "{\"type\":\"video\",\"filename\":\"1418105136313.mp4\",\"thumb\":\"https://XXXX/XXXX/XXXX/chatfiles/67279b20-7f69-11e4-8eee-21d3334b3a97\",\"length\":0,\"secret\":\"VfXXXXNb_\",\"file_length\":58103,\"thumb_secret\":\"ZyXXXX2I\",\"url\":\"https://XXXX/XXXX/XXXX/chatfiles/671dfe30-XXXX-XXXX-ba67-8fef0d502f46\"}",
+            ),
+        )
+        .from("admin")
+        .ext(support::from_json("{\"extKey\":\"extValue\"}"))
+        .with_envelope()
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "POST",
+                path: "/messages/broadcast",
+                query: None,
+                body: Some(
+                    "{\n    \"target_type\": \"users\",\n    \"msg\": {\n        \"type\": \"video\",\n        \"filename\": \"1418105136313.mp4\",\n        \"thumb\" : \"https://XXXX/XXXX/XXXX/chatfiles/67279b20-7f69-11e4-8eee-21d3334b3a97\",\n        \"length\" : 0,\n        \"secret\":\"VfXXXXNb_\",\n        \"file_length\" : 58103,\n        \"thumb_secret\" : \"ZyXXXX2I\",\n        \"url\" : \"https://XXXX/XXXX/XXXX/chatfiles/671dfe30-XXXX-XXXX-ba67-8fef0d502f46\"\n    },\n    \"from\": \"admin\",\n    \"ext\": {\n        \"extKey\": \"extValue\"\n    }\n}\n",
+                ),
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[("content-type", "application/json")],
+            },
+        )
+        .await;
+    let response = result.expect("broadcast_to_all_users example `easemob_video`");
+    support::assert_decoded(&response, &[("/data/id", "1365344904091349007")]);
+}
+
+#[tokio::test]
+async fn broadcast_to_all_users_easemob_file() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n    \"path\": \"/messages/broadcast\",\n    \"uri\": \"https://XXXX/XXXX/XXXX/messages/broadcast\",\n    \"timestamp\": 1745565192019,\n    \"organization\": \"XXXX\",\n    \"application\": \"5371aaa4-4a53-XXXX-XXXX-2bc6b3e401d7\",\n    \"action\": \"post\",\n    \"data\": {\n        \"id\": 1365344904091349007\n    },\n    \"duration\": 0,\n    \"applicationName\": \"XXXX\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .messages()
+        .broadcast_to_all_users(
+            "users",
+            support::from_json(
+                "{\"type\":\"file\",\"filename\":\"test.txt\",\"secret\":\"1-g0XXXXua\",\"url\":\"https://XXXX/XXXX/XXXX/chatfiles/d7eXXXX7444\"}",
+            ),
+        )
+        .from("admin")
+        .ext(support::from_json("{\"extKey\":\"extValue\"}"))
+        .with_envelope()
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "POST",
+                path: "/messages/broadcast",
+                query: None,
+                body: Some(
+                    "{\n    \"target_type\": \"users\",\n    \"msg\": {\n        \"type\": \"file\",\n        \"filename\":\"test.txt\",\n        \"secret\":\"1-g0XXXXua\",\n        \"url\":\"https://XXXX/XXXX/XXXX/chatfiles/d7eXXXX7444\"\n    },\n    \"from\": \"admin\",\n    \"ext\": {\n        \"extKey\": \"extValue\"\n    }\n}\n",
+                ),
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[("content-type", "application/json")],
+            },
+        )
+        .await;
+    let response = result.expect("broadcast_to_all_users example `easemob_file`");
+    support::assert_decoded(&response, &[("/data/id", "1365344904091349007")]);
+}
+
+#[tokio::test]
+async fn broadcast_to_all_users_easemob_location() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n    \"path\": \"/messages/broadcast\",\n    \"uri\": \"https://XXXX/XXXX/XXXX/messages/broadcast\",\n    \"timestamp\": 1745565192019,\n    \"organization\": \"XXXX\",\n    \"application\": \"5371aaa4-4a53-XXXX-XXXX-2bc6b3e401d7\",\n    \"action\": \"post\",\n    \"data\": {\n        \"id\": 1365344904091349007\n    },\n    \"duration\": 0,\n    \"applicationName\": \"XXXX\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .messages()
+        .broadcast_to_all_users(
+            "users",
+            support::from_json(
+                "{\"type\":\"loc\",\"lat\":\"39.966\",\"lng\":\"116.322\",\"addr\":\"中国北京市海淀区中关村\"}",
+            ),
+        )
+        .from("admin")
+        .ext(support::from_json("{\"extKey\":\"extValue\"}"))
+        .with_envelope()
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "POST",
+                path: "/messages/broadcast",
+                query: None,
+                body: Some(
+                    "{\n    \"target_type\": \"users\",\n    \"msg\": {\n        \"type\": \"loc\",\n        \"lat\": \"39.966\",\n        \"lng\":\"116.322\",\n        \"addr\":\"中国北京市海淀区中关村\"\n    },\n    \"from\": \"admin\",\n    \"ext\": {\n        \"extKey\": \"extValue\"\n    }\n}\n",
+                ),
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[("content-type", "application/json")],
+            },
+        )
+        .await;
+    let response = result.expect("broadcast_to_all_users example `easemob_location`");
+    support::assert_decoded(&response, &[("/data/id", "1365344904091349007")]);
+}
+
+#[tokio::test]
+async fn broadcast_to_all_users_easemob_cmd() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n    \"path\": \"/messages/broadcast\",\n    \"uri\": \"https://XXXX/XXXX/XXXX/messages/broadcast\",\n    \"timestamp\": 1745565192019,\n    \"organization\": \"XXXX\",\n    \"application\": \"5371aaa4-4a53-XXXX-XXXX-2bc6b3e401d7\",\n    \"action\": \"post\",\n    \"data\": {\n        \"id\": 1365344904091349007\n    },\n    \"duration\": 0,\n    \"applicationName\": \"XXXX\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .messages()
+        .broadcast_to_all_users(
+            "users",
+            support::from_json("{\"type\":\"cmd\",\"action\":\"action1\"}"),
+        )
+        .from("admin")
+        .ext(support::from_json("{\"extKey\":\"extValue\"}"))
+        .with_envelope()
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "POST",
+                path: "/messages/broadcast",
+                query: None,
+                body: Some(
+                    "{\n    \"target_type\": \"users\",\n    \"msg\": {\n        \"type\": \"cmd\",\n        \"action\":\"action1\"\n    },\n    \"from\": \"admin\",\n    \"ext\": {\n        \"extKey\": \"extValue\"\n    }\n}\n",
+                ),
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[("content-type", "application/json")],
+            },
+        )
+        .await;
+    let response = result.expect("broadcast_to_all_users example `easemob_cmd`");
+    support::assert_decoded(&response, &[("/data/id", "1365344904091349007")]);
+}
+
+#[tokio::test]
+async fn broadcast_to_all_users_easemob_custom() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n    \"path\": \"/messages/broadcast\",\n    \"uri\": \"https://XXXX/XXXX/XXXX/messages/broadcast\",\n    \"timestamp\": 1745565192019,\n    \"organization\": \"XXXX\",\n    \"application\": \"5371aaa4-4a53-XXXX-XXXX-2bc6b3e401d7\",\n    \"action\": \"post\",\n    \"data\": {\n        \"id\": 1365344904091349007\n    },\n    \"duration\": 0,\n    \"applicationName\": \"XXXX\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .messages()
+        .broadcast_to_all_users(
+            "users",
+            support::from_json("{\"type\":\"custom\",\"customEvent\":\"custom_event\"}"),
+        )
+        .from("admin")
+        .ext(support::from_json("{\"extKey\":\"extValue\"}"))
+        .with_envelope()
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "POST",
+                path: "/messages/broadcast",
+                query: None,
+                body: Some(
+                    "{\n    \"target_type\": \"users\",\n    \"msg\": {\n        \"type\": \"custom\",\n        \"customEvent\": \"custom_event\"\n    },\n    \"from\": \"admin\",\n    \"ext\": {\n        \"extKey\": \"extValue\"\n    }\n}\n",
+                ),
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[("content-type", "application/json")],
+            },
+        )
+        .await;
+    let response = result.expect("broadcast_to_all_users example `easemob_custom`");
+    support::assert_decoded(&response, &[("/data/id", "1365344904091349007")]);
+}
+
+#[tokio::test]
+async fn broadcast_to_online_users_easemob_text() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"path\": \"/messages/users/broadcast\",\n  \"uri\": \"https://XXXX/XXXX/XXXX/messages/users/broadcast\",\n  \"timestamp\": 1699944653964,\n  \"organization\": \"XXXX\",\n  \"application\": \"331d42e6-ad85-XXXX-XXXX-d1fb6fef9f12\",\n  \"action\": \"post\",\n  \"data\": {\n    \"id\": 1173998498812376874\n   },\n  \"duration\": 1,\n  \"applicationName\": \"XXXX\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .messages()
+        .broadcast_to_online_users(
+            support::from_json(
+                "{\"type\":\"txt\",\"msg\":\"send broadcast to all online users\"}",
+            ),
+        )
+        .from("admin")
+        .ext(support::from_json("{\"extKey\":\"extValue\"}"))
+        .with_envelope()
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "POST",
+                path: "/messages/users/broadcast",
+                query: None,
+                body: Some(
+                    "{\n    \"msg\": {\n        \"type\": \"txt\",\n        \"msg\": \"send broadcast to all online users\"\n    },\n    \"from\": \"admin\",\n    \"ext\": {\n        \"extKey\": \"extValue\"\n    }\n}\n",
+                ),
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[("content-type", "application/json")],
+            },
+        )
+        .await;
+    let response = result.expect("broadcast_to_online_users example `easemob_text`");
+    support::assert_decoded(&response, &[("/data/id", "1173998498812376874")]);
+}
+
+#[tokio::test]
+async fn broadcast_to_online_users_easemob_image() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"path\": \"/messages/users/broadcast\",\n  \"uri\": \"https://XXXX/XXXX/XXXX/messages/users/broadcast\",\n  \"timestamp\": 1699944653964,\n  \"organization\": \"XXXX\",\n  \"application\": \"331d42e6-ad85-XXXX-XXXX-d1fb6fef9f12\",\n  \"action\": \"post\",\n  \"data\": {\n    \"id\": 1173998498812376874\n   },\n  \"duration\": 1,\n  \"applicationName\": \"XXXX\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .messages()
+        .broadcast_to_online_users(
+            support::from_json(
+                "{\"type\":\"img\",\"filename\":\"testimg.jpg\",\"secret\":\"VfXXXXNb_\",\"url\":\"https://XXXX/XXXX/XXXX/chatfiles/55f12940-XXXX-XXXX-8a5b-ff2336f03252\",\"size\":{\"width\":480,\"height\":720}}",
+            ),
+        )
+        .from("admin")
+        .ext(support::from_json("{\"extKey\":\"extValue\"}"))
+        .with_envelope()
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "POST",
+                path: "/messages/users/broadcast",
+                query: None,
+                body: Some(
+                    "{\n    \"msg\": {\n        \"type\": \"img\",\n        \"filename\":\"testimg.jpg\",\n        \"secret\":\"VfXXXXNb_\",\n        \"url\":\"https://XXXX/XXXX/XXXX/chatfiles/55f12940-XXXX-XXXX-8a5b-ff2336f03252\",\n        \"size\":{\n           \"width\":480,\n           \"height\":720\n        }\n    },\n    \"from\": \"admin\",\n    \"ext\": {\n        \"extKey\": \"extValue\"\n    }\n}\n",
+                ),
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[("content-type", "application/json")],
+            },
+        )
+        .await;
+    let response = result.expect("broadcast_to_online_users example `easemob_image`");
+    support::assert_decoded(&response, &[("/data/id", "1173998498812376874")]);
+}
+
+#[tokio::test]
+async fn broadcast_to_online_users_easemob_voice() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"path\": \"/messages/users/broadcast\",\n  \"uri\": \"https://XXXX/XXXX/XXXX/messages/users/broadcast\",\n  \"timestamp\": 1699944653964,\n  \"organization\": \"XXXX\",\n  \"application\": \"331d42e6-ad85-XXXX-XXXX-d1fb6fef9f12\",\n  \"action\": \"post\",\n  \"data\": {\n    \"id\": 1173998498812376874\n   },\n  \"duration\": 1,\n  \"applicationName\": \"XXXX\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .messages()
+        .broadcast_to_online_users(
+            support::from_json(
+                "{\"type\":\"audio\",\"url\":\"https://XXXX/XXXX/XXXX/chatfiles/1dfc7f50-XXXX-XXXX-8a07-7d75b8fb3d42\",\"filename\":\"testaudio.amr\",\"length\":10,\"secret\":\"HfXXXXCjM\"}",
+            ),
+        )
+        .from("admin")
+        .ext(support::from_json("{\"extKey\":\"extValue\"}"))
+        .with_envelope()
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "POST",
+                path: "/messages/users/broadcast",
+                query: None,
+                body: Some(
+                    "{\n    \"msg\": {\n        \"type\": \"audio\",\n        \"url\": \"https://XXXX/XXXX/XXXX/chatfiles/1dfc7f50-XXXX-XXXX-8a07-7d75b8fb3d42\",\n        \"filename\": \"testaudio.amr\",\n        \"length\": 10,\n        \"secret\": \"HfXXXXCjM\"\n    },\n    \"from\": \"admin\",\n    \"ext\": {\n        \"extKey\": \"extValue\"\n    }\n}\n",
+                ),
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[("content-type", "application/json")],
+            },
+        )
+        .await;
+    let response = result.expect("broadcast_to_online_users example `easemob_voice`");
+    support::assert_decoded(&response, &[("/data/id", "1173998498812376874")]);
+}
+
+#[tokio::test]
+async fn broadcast_to_online_users_easemob_video() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"path\": \"/messages/users/broadcast\",\n  \"uri\": \"https://XXXX/XXXX/XXXX/messages/users/broadcast\",\n  \"timestamp\": 1699944653964,\n  \"organization\": \"XXXX\",\n  \"application\": \"331d42e6-ad85-XXXX-XXXX-d1fb6fef9f12\",\n  \"action\": \"post\",\n  \"data\": {\n    \"id\": 1173998498812376874\n   },\n  \"duration\": 1,\n  \"applicationName\": \"XXXX\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .messages()
+        .broadcast_to_online_users(
+            support::from_json(
+                "{\"type\":\"video\",\"thumb\":\"https://XXXX/XXXX/XXXX/chatfiles/67279b20-7f69-11e4-8eee-21d3334b3a97\",\"length\":0,\"secret\":\"VfXXXXNb_\",\"file_length\":58103,\"thumb_secret\":\"ZyXXXX2I\",\"url\":\"https://XXXX/XXXX/XXXX/chatfiles/671dfe30-XXXX-XXXX-ba67-8fef0d502f46\"}",
+            ),
+        )
+        .from("admin")
+        .ext(support::from_json("{\"extKey\":\"extValue\"}"))
+        .with_envelope()
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "POST",
+                path: "/messages/users/broadcast",
+                query: None,
+                body: Some(
+                    "{\n    \"msg\": {\n        \"type\": \"video\",\n        \"thumb\" : \"https://XXXX/XXXX/XXXX/chatfiles/67279b20-7f69-11e4-8eee-21d3334b3a97\",\n        \"length\" : 0,\n        \"secret\":\"VfXXXXNb_\",\n        \"file_length\" : 58103,\n        \"thumb_secret\" : \"ZyXXXX2I\",\n        \"url\" : \"https://XXXX/XXXX/XXXX/chatfiles/671dfe30-XXXX-XXXX-ba67-8fef0d502f46\"\n    },\n    \"from\": \"admin\",\n    \"ext\": {\n        \"extKey\": \"extValue\"\n    }\n}\n",
+                ),
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[("content-type", "application/json")],
+            },
+        )
+        .await;
+    let response = result.expect("broadcast_to_online_users example `easemob_video`");
+    support::assert_decoded(&response, &[("/data/id", "1173998498812376874")]);
+}
+
+#[tokio::test]
+async fn broadcast_to_online_users_easemob_file() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"path\": \"/messages/users/broadcast\",\n  \"uri\": \"https://XXXX/XXXX/XXXX/messages/users/broadcast\",\n  \"timestamp\": 1699944653964,\n  \"organization\": \"XXXX\",\n  \"application\": \"331d42e6-ad85-XXXX-XXXX-d1fb6fef9f12\",\n  \"action\": \"post\",\n  \"data\": {\n    \"id\": 1173998498812376874\n   },\n  \"duration\": 1,\n  \"applicationName\": \"XXXX\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .messages()
+        .broadcast_to_online_users(
+            support::from_json(
+                "{\"type\":\"file\",\"filename\":\"test.txt\",\"secret\":\"1-g0XXXXua\",\"url\":\"https://XXXX/XXXX/XXXX/chatfiles/d7eXXXX7444\"}",
+            ),
+        )
+        .from("admin")
+        .ext(support::from_json("{\"extKey\":\"extValue\"}"))
+        .with_envelope()
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "POST",
+                path: "/messages/users/broadcast",
+                query: None,
+                body: Some(
+                    "{\n    \"msg\": {\n        \"type\": \"file\",\n        \"filename\":\"test.txt\",\n        \"secret\":\"1-g0XXXXua\",\n        \"url\":\"https://XXXX/XXXX/XXXX/chatfiles/d7eXXXX7444\"\n    },\n    \"from\": \"admin\",\n    \"ext\": {\n        \"extKey\": \"extValue\"\n    }\n}\n",
+                ),
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[("content-type", "application/json")],
+            },
+        )
+        .await;
+    let response = result.expect("broadcast_to_online_users example `easemob_file`");
+    support::assert_decoded(&response, &[("/data/id", "1173998498812376874")]);
+}
+
+#[tokio::test]
+async fn broadcast_to_online_users_easemob_location() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"path\": \"/messages/users/broadcast\",\n  \"uri\": \"https://XXXX/XXXX/XXXX/messages/users/broadcast\",\n  \"timestamp\": 1699944653964,\n  \"organization\": \"XXXX\",\n  \"application\": \"331d42e6-ad85-XXXX-XXXX-d1fb6fef9f12\",\n  \"action\": \"post\",\n  \"data\": {\n    \"id\": 1173998498812376874\n   },\n  \"duration\": 1,\n  \"applicationName\": \"XXXX\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .messages()
+        .broadcast_to_online_users(
+            support::from_json(
+                "{\"type\":\"loc\",\"lat\":\"39.966\",\"lng\":\"116.322\",\"addr\":\"中国北京市海淀区中关村\"}",
+            ),
+        )
+        .from("admin")
+        .ext(support::from_json("{\"extKey\":\"extValue\"}"))
+        .with_envelope()
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "POST",
+                path: "/messages/users/broadcast",
+                query: None,
+                body: Some(
+                    "{\n    \"msg\": {\n        \"type\": \"loc\",\n        \"lat\": \"39.966\",\n        \"lng\":\"116.322\",\n        \"addr\":\"中国北京市海淀区中关村\"\n    },\n    \"from\": \"admin\",\n    \"ext\": {\n        \"extKey\": \"extValue\"\n    }\n}\n",
+                ),
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[("content-type", "application/json")],
+            },
+        )
+        .await;
+    let response = result.expect("broadcast_to_online_users example `easemob_location`");
+    support::assert_decoded(&response, &[("/data/id", "1173998498812376874")]);
+}
+
+#[tokio::test]
+async fn broadcast_to_online_users_easemob_cmd() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"path\": \"/messages/users/broadcast\",\n  \"uri\": \"https://XXXX/XXXX/XXXX/messages/users/broadcast\",\n  \"timestamp\": 1699944653964,\n  \"organization\": \"XXXX\",\n  \"application\": \"331d42e6-ad85-XXXX-XXXX-d1fb6fef9f12\",\n  \"action\": \"post\",\n  \"data\": {\n    \"id\": 1173998498812376874\n   },\n  \"duration\": 1,\n  \"applicationName\": \"XXXX\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .messages()
+        .broadcast_to_online_users(
+            support::from_json("{\"type\":\"cmd\",\"action\":\"action1\"}"),
+        )
+        .from("admin")
+        .ext(support::from_json("{\"extKey\":\"extValue\"}"))
+        .with_envelope()
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "POST",
+                path: "/messages/users/broadcast",
+                query: None,
+                body: Some(
+                    "{\n    \"msg\": {\n        \"type\": \"cmd\",\n        \"action\":\"action1\"\n    },\n    \"from\": \"admin\",\n    \"ext\": {\n        \"extKey\": \"extValue\"\n    }\n}\n",
+                ),
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[("content-type", "application/json")],
+            },
+        )
+        .await;
+    let response = result.expect("broadcast_to_online_users example `easemob_cmd`");
+    support::assert_decoded(&response, &[("/data/id", "1173998498812376874")]);
+}
+
+#[tokio::test]
+async fn broadcast_to_online_users_easemob_custom() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"path\": \"/messages/users/broadcast\",\n  \"uri\": \"https://XXXX/XXXX/XXXX/messages/users/broadcast\",\n  \"timestamp\": 1699944653964,\n  \"organization\": \"XXXX\",\n  \"application\": \"331d42e6-ad85-XXXX-XXXX-d1fb6fef9f12\",\n  \"action\": \"post\",\n  \"data\": {\n    \"id\": 1173998498812376874\n   },\n  \"duration\": 1,\n  \"applicationName\": \"XXXX\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .messages()
+        .broadcast_to_online_users(
+            support::from_json("{\"type\":\"custom\",\"customEvent\":\"custom_event\"}"),
+        )
+        .from("admin")
+        .ext(support::from_json("{\"extKey\":\"extValue\"}"))
+        .with_envelope()
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "POST",
+                path: "/messages/users/broadcast",
+                query: None,
+                body: Some(
+                    "{\n    \"msg\": {\n        \"type\": \"custom\",\n        \"customEvent\": \"custom_event\"\n    },\n    \"from\": \"admin\",\n    \"ext\": {\n        \"extKey\": \"extValue\"\n    }\n}\n",
+                ),
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[("content-type", "application/json")],
+            },
+        )
+        .await;
+    let response = result.expect("broadcast_to_online_users example `easemob_custom`");
+    support::assert_decoded(&response, &[("/data/id", "1173998498812376874")]);
+}
+
+#[tokio::test]
 async fn get_message_history_doc() {
     let server = support::MockApi::start(
             200u16,
@@ -10761,6 +12377,41 @@ async fn get_message_history_doc() {
             (
                 "/data/0/url",
                 "\"http://XXXX?Expires=1543316122&OSSAccessKeyId=XXXX&Signature=XXXX\"",
+            ),
+        ],
+    );
+}
+
+#[tokio::test]
+async fn get_message_history_easemob() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"action\": \"get\",\n  \"application\": \"8be024f0-XXXX-XXXX-b697-5d598d5f8402\",\n  \"uri\": \"'https://XXXX/XXXX/XXXX/chatmessages/2018112717\",\n  \"data\": [\n    {\n      \"url\": \"https://XXXX?Expires=1543316122&OSSAccessKeyId=XXXX&Signature=XXXX\"\n    }\n  ],\n  \"timestamp\": 1543314322601,\n  \"duration\": 0,\n  \"organization\": \"XXXX\",\n  \"applicationName\": \"testapp\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client.messages().history("2018112717").with_envelope().await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "GET",
+                path: "/chatmessages/2018112717",
+                query: None,
+                body: None,
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[("accept", "application/json")],
+            },
+        )
+        .await;
+    let response = result.expect("get_message_history example `easemob`");
+    support::assert_decoded(
+        &response,
+        &[
+            (
+                "/data/0/url",
+                "\"https://XXXX?Expires=1543316122&OSSAccessKeyId=XXXX&Signature=XXXX\"",
             ),
         ],
     );
@@ -10857,6 +12508,131 @@ async fn update_message_custom() {
 }
 
 #[tokio::test]
+async fn update_message_easemob_text() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"path\": \"/messages/rewrite/1235807318835202004\",\n  \"uri\": \"https://XXXX/XXXX/XXXX/messages/rewrite/1235807318835202004\",\n  \"timestamp\": 1705372388118,\n  \"organization\": \"XXXX\",\n  \"application\": \"ff678832-XXXX-XXXX-8130-58ac38cb6c15\",\n  \"action\": \"put\",\n  \"data\": \"success\",\n  \"duration\": 49,\n  \"applicationName\": \"XXXX\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .messages()
+        .update(
+            "1235807318835202004",
+            support::from_json("{\"type\":\"txt\",\"msg\":\"update message content\"}"),
+        )
+        .user("user1")
+        .new_ext(support::from_json("{\"key1\":\"value1\",\"key2\":\"value2\"}"))
+        .is_combine_ext(true)
+        .with_envelope()
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "PUT",
+                path: "/messages/rewrite/1235807318835202004",
+                query: None,
+                body: Some(
+                    "{\n  \"user\": \"user1\",\n  \"new_msg\": {\n    \"type\": \"txt\",\n    \"msg\": \"update message content\"\n  },\n  \"new_ext\": {\n    \"key1\": \"value1\",\n    \"key2\": \"value2\"\n  },\n  \"is_combine_ext\": true\n}\n",
+                ),
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[
+                    ("accept", "application/json"),
+                    ("content-type", "application/json"),
+                ],
+            },
+        )
+        .await;
+    let response = result.expect("update_message example `easemob_text`");
+    support::assert_decoded(&response, &[("/data", "\"success\"")]);
+}
+
+#[tokio::test]
+async fn update_message_easemob_custom() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"path\": \"/messages/rewrite/1235807318835202004\",\n  \"uri\": \"https://XXXX/XXXX/XXXX/messages/rewrite/1235807318835202004\",\n  \"timestamp\": 1705372388118,\n  \"organization\": \"XXXX\",\n  \"application\": \"ff678832-XXXX-XXXX-8130-58ac38cb6c15\",\n  \"action\": \"put\",\n  \"data\": \"success\",\n  \"duration\": 49,\n  \"applicationName\": \"XXXX\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .messages()
+        .update(
+            "1235807318835202004",
+            support::from_json(
+                "{\"type\":\"custom\",\"customEvent\":\"custom_event\",\"customExts\":{\"ext_key1\":\"ext_value1\"}}",
+            ),
+        )
+        .user("user1")
+        .new_ext(support::from_json("{\"key1\":\"value1\",\"key2\":\"value2\"}"))
+        .is_combine_ext(true)
+        .with_envelope()
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "PUT",
+                path: "/messages/rewrite/1235807318835202004",
+                query: None,
+                body: Some(
+                    "{\n  \"user\": \"user1\",\n  \"new_msg\": {\n    \"type\": \"custom\",\n    \"customEvent\": \"custom_event\",\n    \"customExts\":{\n      \"ext_key1\":\"ext_value1\"\n    }\n  },\n  \"new_ext\": {\n    \"key1\": \"value1\",\n    \"key2\": \"value2\"\n  },\n  \"is_combine_ext\": true\n}\n",
+                ),
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[
+                    ("accept", "application/json"),
+                    ("content-type", "application/json"),
+                ],
+            },
+        )
+        .await;
+    let response = result.expect("update_message example `easemob_custom`");
+    support::assert_decoded(&response, &[("/data", "\"success\"")]);
+}
+
+#[tokio::test]
+async fn update_message_easemob_image() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"path\": \"/messages/rewrite/1235807318835202004\",\n  \"uri\": \"https://XXXX/XXXX/XXXX/messages/rewrite/1235807318835202004\",\n  \"timestamp\": 1705372388118,\n  \"organization\": \"XXXX\",\n  \"application\": \"ff678832-XXXX-XXXX-8130-58ac38cb6c15\",\n  \"action\": \"put\",\n  \"data\": \"success\",\n  \"duration\": 49,\n  \"applicationName\": \"XXXX\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .messages()
+        .update("1235807318835202004", support::from_json("{\"type\":\"img\"}"))
+        .user("user1")
+        .new_ext(support::from_json("{\"key1\":\"value1\",\"key2\":\"value2\"}"))
+        .is_combine_ext(true)
+        .with_envelope()
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "PUT",
+                path: "/messages/rewrite/1235807318835202004",
+                query: None,
+                body: Some(
+                    "{\n  \"user\": \"user1\",\n  \"new_msg\": {\n    \"type\": \"img\"\n  },\n  \"new_ext\": {\n    \"key1\": \"value1\",\n    \"key2\": \"value2\"\n  },\n  \"is_combine_ext\": true\n}\n",
+                ),
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[
+                    ("accept", "application/json"),
+                    ("content-type", "application/json"),
+                ],
+            },
+        )
+        .await;
+    let response = result.expect("update_message example `easemob_image`");
+    support::assert_decoded(&response, &[("/data", "\"success\"")]);
+}
+
+#[tokio::test]
 async fn recall_message_doc() {
     let server = support::MockApi::start(
             200u16,
@@ -10866,9 +12642,8 @@ async fn recall_message_doc() {
     let client = server.client();
     let result = client
         .messages()
-        .recall("1028442084794698104", "user2", "chat")
+        .recall("1028442084794698104", "user2", "chat", true)
         .from("user1")
-        .force(true)
         .with_envelope()
         .await;
     server
@@ -10898,6 +12673,90 @@ async fn recall_message_doc() {
             ("/data/msg_id", "\"1028442084794698104\""),
             ("/data/recalled", "\"yes\""),
         ],
+    );
+}
+
+#[tokio::test]
+async fn recall_message_easemob() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"path\": \"/messages/msg_recall\",\n  \"uri\": \"https://XXXX/XXXX/XXXX/messages/msg_recall\",\n  \"timestamp\": 1657529588473,\n  \"organization\": \"XXXX\",\n  \"application\": \"09ebbf8b-XXXX-XXXX-XXXX-d47c3b38e434\",\n  \"action\": \"post\",\n  \"data\": {\n    \"recalled\": \"yes\",\n    \"chattype\": \"chat\",\n    \"from\": \"XXXX\",\n    \"to\": \"XXXX\",\n    \"msg_id\": \"1028442084794698104\"\n  },\n  \"duration\": 8,\n  \"applicationName\": \"XXXX\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .messages()
+        .recall("1028442084794698104", "user2", "chat", true)
+        .from("user1")
+        .recall_message_extension_info("{\"type\": \"chat\"}")
+        .with_envelope()
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "POST",
+                path: "/messages/msg_recall",
+                query: None,
+                body: Some(
+                    "{\n    \"msg_id\": \"1028442084794698104\",\n    \"to\": \"user2\",\n    \"from\": \"user1\",\n    \"chat_type\": \"chat\",\n    \"force\": true,\n    \"recallMessageExtensionInfo\": \"{\\\"type\\\": \\\"chat\\\"}\"\n}\n",
+                ),
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[
+                    ("accept", "application/json"),
+                    ("content-type", "application/json"),
+                ],
+            },
+        )
+        .await;
+    let response = result.expect("recall_message example `easemob`");
+    support::assert_decoded(
+        &response,
+        &[("/data/msg_id", "\"1028442084794698104\""), ("/data/recalled", "\"yes\"")],
+    );
+}
+
+#[tokio::test]
+async fn recall_messages_easemob() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"path\": \"/messages/batch_recall\",\n  \"uri\": \"https://XXXX/XXXX/XXXX/messages/batch_recall\",\n  \"timestamp\": 1657529588473,\n  \"organization\": \"XXXX\",\n  \"application\": \"09ebbf8b-XXXX-XXXX-XXXX-d47c3b38e434\",\n  \"action\": \"post\",\n  \"data\": [\n    {\n      \"recalled\": \"yes\",\n      \"chattype\": \"chat\",\n      \"from\": \"XXXX\",\n      \"to\": \"XXXX\",\n      \"msg_id\": \"1028442XXXX94698104\"\n    },\n    {\n      \"recalled\": \"yes\",\n      \"chattype\": \"chat\",\n      \"from\": \"XXXX\",\n      \"to\": \"XXXX\",\n      \"msg_id\": \"104367XXXX564398104\"\n    }\n  ],\n  \"duration\": 8,\n  \"applicationName\": \"XXXX\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .messages()
+        .recall_many(
+            support::from_json(
+                "[{\"msg_id\":\"7126XXXX2581\",\"to\":\"d95XXXX81c64\",\"from\":\"18XXXXebf262\",\"chat_type\":\"chatroom\",\"force\":false,\"sync_device\":false},{\"msg_id\":\"10436XXXX4564398104\",\"to\":\"d9571XXXXc64\",\"from\":\"18e4XXXXf262\",\"chat_type\":\"chat\",\"force\":false,\"sync_device\":false}]",
+            ),
+        )
+        .with_envelope()
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "POST",
+                path: "/messages/batch_recall",
+                query: None,
+                body: Some(
+                    "{\n  \"msgs\": [\n   {\n    \"msg_id\": \"7126XXXX2581\",\n    \"to\": \"d95XXXX81c64\",\n    \"from\": \"18XXXXebf262\",\n    \"chat_type\": \"chatroom\",\n    \"force\": false,\n    \"sync_device\": false\n    },\n    {\n    \"msg_id\": \"10436XXXX4564398104\",\n    \"to\": \"d9571XXXXc64\",\n    \"from\": \"18e4XXXXf262\",\n    \"chat_type\": \"chat\",\n    \"force\": false,\n    \"sync_device\": false\n    }\n  ]\n}\n",
+                ),
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[
+                    ("accept", "application/json"),
+                    ("content-type", "application/json"),
+                ],
+            },
+        )
+        .await;
+    let response = result.expect("recall_messages example `easemob`");
+    support::assert_decoded(
+        &response,
+        &[("/data/0/recalled", "\"yes\""), ("/data/1/msg_id", "\"104367XXXX564398104\"")],
     );
 }
 
@@ -10938,6 +12797,42 @@ async fn delete_user_conversation_doc() {
         &response,
         &[("/action", "\"delete\""), ("/data/result", "\"ok\"")],
     );
+}
+
+#[tokio::test]
+async fn delete_user_conversation_easemob() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"path\": \"/users/user_channel\",\n  \"uri\": \"https://XXXX/XXXX/XXXX/users/u1/user_channel\",\n  \"timestamp\": 1638440544078,\n  \"organization\": \"XXXX\",\n  \"application\": \"c3624975-XXXX-XXXX-9da2-ee91ed4c5a76\",\n  \"entities\": [],\n  \"action\": \"delete\",\n  \"data\": {\n    \"result\": \"ok\"\n  },\n  \"duration\": 3,\n  \"applicationName\": \"XXXX\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .messages()
+        .delete_conversation("u1", "u2", "chat", true)
+        .with_envelope()
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "DELETE",
+                path: "/users/u1/user_channel",
+                query: None,
+                body: Some(
+                    "{ \"channel\": \"u2\", \"type\": \"chat\", \"delete_roam\": true }\n",
+                ),
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[
+                    ("accept", "application/json"),
+                    ("content-type", "application/json"),
+                ],
+            },
+        )
+        .await;
+    let response = result.expect("delete_user_conversation example `easemob`");
+    support::assert_decoded(&response, &[("/data/result", "\"ok\"")]);
 }
 
 #[tokio::test]
@@ -11032,6 +12927,172 @@ async fn import_user_message_image() {
 }
 
 #[tokio::test]
+async fn import_user_message_easemob_text() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"path\": \"/messages/users/import\",\n  \"uri\": \"https://XXXX/XXXX/XXXX/messages/users/import\",\n  \"timestamp\": 1638440544078,\n  \"organization\": \"XXXX\",\n  \"application\": \"c3624975-XXXX-XXXX-9da2-ee91ed4c5a76\",\n  \"entities\": [],\n  \"action\": \"post\",\n  \"data\": {\n    \"msg_id\": \"10212123848595\"\n  },\n  \"duration\": 3,\n  \"applicationName\": \"XXXX\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .messages()
+        .import_to_user(
+            "username1",
+            "username2",
+            "txt",
+            support::from_json("{\"msg\":\"import message.\"}"),
+        )
+        .ext(support::from_json("{\"key1\":\"value1\"}"))
+        .msg_timestamp(1656906628428)
+        .with_envelope()
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "POST",
+                path: "/messages/users/import",
+                query: None,
+                body: Some(
+                    "{\n    \"target\": \"username2\",\n    \"type\": \"txt\",\n    \"body\": {\n        \"msg\": \"import message.\"\n    },\n    \"ext\": {\n      \"key1\": \"value1\"\n    },\n    \"from\": \"username1\",\n    \"msg_timestamp\": 1656906628428\n}\n",
+                ),
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[],
+            },
+        )
+        .await;
+    let response = result.expect("import_user_message example `easemob_text`");
+    support::assert_decoded(&response, &[("/data/msg_id", "\"10212123848595\"")]);
+}
+
+#[tokio::test]
+async fn import_user_message_easemob_image() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"path\": \"/messages/users/import\",\n  \"uri\": \"https://XXXX/XXXX/XXXX/messages/users/import\",\n  \"timestamp\": 1638440544078,\n  \"organization\": \"XXXX\",\n  \"application\": \"c3624975-XXXX-XXXX-9da2-ee91ed4c5a76\",\n  \"entities\": [],\n  \"action\": \"post\",\n  \"data\": {\n    \"msg_id\": \"10212123848595\"\n  },\n  \"duration\": 3,\n  \"applicationName\": \"XXXX\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .messages()
+        .import_to_user(
+            "username1",
+            "username2",
+            "img",
+            support::from_json(
+                "{\"url\":\"<YourImageUrl>\",\"filename\":\"<ImageFileName>\",\"size\":{\"width\":1080,\"height\":1920}}",
+            ),
+        )
+        .ext(support::from_json("{\"key1\":\"value1\"}"))
+        .msg_timestamp(1656906628428)
+        .need_download(true)
+        .with_envelope()
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "POST",
+                path: "/messages/users/import",
+                query: None,
+                body: Some(
+                    "{\n    \"target\": \"username2\",\n    \"type\": \"img\",\n    \"body\": {\n        \"url\": \"<YourImageUrl>\",\n        \"filename\": \"<ImageFileName>\",\n        \"size\": {\n            \"width\": 1080,\n            \"height\": 1920\n        }\n    },\n    \"ext\": {\n        \"key1\": \"value1\"\n    },\n    \"from\": \"username1\",\n    \"msg_timestamp\": 1656906628428,\n    \"need_download\": true\n}\n",
+                ),
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[],
+            },
+        )
+        .await;
+    let response = result.expect("import_user_message example `easemob_image`");
+    support::assert_decoded(&response, &[("/data/msg_id", "\"10212123848595\"")]);
+}
+
+#[tokio::test]
+async fn import_user_message_easemob_2023_text() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"path\": \"/messages/users/import\",\n  \"uri\": \"https://XXXX/XXXX/XXXX/messages/users/import\",\n  \"timestamp\": 1638440544078,\n  \"organization\": \"XXXX\",\n  \"application\": \"c3624975-XXXX-XXXX-9da2-ee91ed4c5a76\",\n  \"entities\": [],\n  \"action\": \"post\",\n  \"data\": {\n    \"msg_id\": \"10212123848595\"\n  },\n  \"duration\": 3,\n  \"applicationName\": \"XXXX\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .messages()
+        .import_to_user(
+            "username1",
+            "username2",
+            "txt",
+            support::from_json("{\"msg\":\"import message.\"}"),
+        )
+        .is_ack_read(true)
+        .msg_timestamp(1656906628428)
+        .with_envelope()
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "POST",
+                path: "/messages/users/import",
+                query: None,
+                body: Some(
+                    "{\n    \"target\": \"username2\",\n    \"type\": \"txt\",\n    \"body\": {\n        \"msg\": \"import message.\"\n    },\n    \"from\": \"username1\",\n    \"is_ack_read\": true,\n    \"msg_timestamp\": 1656906628428\n}\n",
+                ),
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[],
+            },
+        )
+        .await;
+    let response = result.expect("import_user_message example `easemob_2023_text`");
+    support::assert_decoded(&response, &[("/data/msg_id", "\"10212123848595\"")]);
+}
+
+#[tokio::test]
+async fn import_user_message_easemob_2023_image() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"path\": \"/messages/users/import\",\n  \"uri\": \"https://XXXX/XXXX/XXXX/messages/users/import\",\n  \"timestamp\": 1638440544078,\n  \"organization\": \"XXXX\",\n  \"application\": \"c3624975-XXXX-XXXX-9da2-ee91ed4c5a76\",\n  \"entities\": [],\n  \"action\": \"post\",\n  \"data\": {\n    \"msg_id\": \"10212123848595\"\n  },\n  \"duration\": 3,\n  \"applicationName\": \"XXXX\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .messages()
+        .import_to_user(
+            "username1",
+            "username2",
+            "img",
+            support::from_json(
+                "{\"url\":\"<YourImageUrl>\",\"filename\":\"<ImageFileName>\",\"size\":{\"width\":1080,\"height\":1920}}",
+            ),
+        )
+        .is_ack_read(true)
+        .msg_timestamp(1656906628428)
+        .need_download(true)
+        .with_envelope()
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "POST",
+                path: "/messages/users/import",
+                query: None,
+                body: Some(
+                    "{\n    \"target\": \"username2\",\n    \"type\": \"img\",\n    \"body\": {\n        \"url\": \"<YourImageUrl>\",\n        \"filename\": \"<ImageFileName>\",\n        \"size\": {\n            \"width\": 1080,\n            \"height\": 1920\n        }\n    },\n    \"from\": \"username1\",\n    \"is_ack_read\": true,\n    \"msg_timestamp\": 1656906628428,\n    \"need_download\": true\n}\n",
+                ),
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[],
+            },
+        )
+        .await;
+    let response = result.expect("import_user_message example `easemob_2023_image`");
+    support::assert_decoded(&response, &[("/data/msg_id", "\"10212123848595\"")]);
+}
+
+#[tokio::test]
 async fn import_group_message_text() {
     let server = support::MockApi::start(
             200u16,
@@ -11119,6 +13180,619 @@ async fn import_group_message_image() {
     support::assert_decoded(
         &response,
         &[("/action", "\"post\""), ("/data/msg_id", "\"10212123848595\"")],
+    );
+}
+
+#[tokio::test]
+async fn import_group_message_easemob_text() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"path\": \"/messages/users/import\",\n  \"uri\": \"https://XXXX/XXXX/XXXX/messages/chatgroups/import\",\n  \"timestamp\": 1638440544078,\n  \"organization\": \"XXXX\",\n  \"application\": \"c3624975-XXXX-XXXX-9da2-ee91ed4c5a76\",\n  \"entities\": [],\n  \"action\": \"post\",\n  \"data\": {\n    \"msg_id\": \"10212123848595\"\n  },\n  \"duration\": 3,\n  \"applicationName\": \"XXXX\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .messages()
+        .import_to_group(
+            "username1",
+            "1123376564212",
+            "txt",
+            support::from_json("{\"msg\":\"import message.\"}"),
+        )
+        .ext(support::from_json("{\"key1\":\"value1\"}"))
+        .msg_timestamp(1656906628428)
+        .with_envelope()
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "POST",
+                path: "/messages/chatgroups/import",
+                query: None,
+                body: Some(
+                    "{\n    \"target\": \"1123376564212\",\n    \"type\": \"txt\",\n    \"body\": {\n        \"msg\": \"import message.\"\n    },\n    \"ext\": {\n        \"key1\": \"value1\"\n    },\n    \"from\": \"username1\",\n    \"msg_timestamp\": 1656906628428\n}\n",
+                ),
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[],
+            },
+        )
+        .await;
+    let response = result.expect("import_group_message example `easemob_text`");
+    support::assert_decoded(&response, &[("/data/msg_id", "\"10212123848595\"")]);
+}
+
+#[tokio::test]
+async fn import_group_message_easemob_image() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"path\": \"/messages/users/import\",\n  \"uri\": \"https://XXXX/XXXX/XXXX/messages/chatgroups/import\",\n  \"timestamp\": 1638440544078,\n  \"organization\": \"XXXX\",\n  \"application\": \"c3624975-XXXX-XXXX-9da2-ee91ed4c5a76\",\n  \"entities\": [],\n  \"action\": \"post\",\n  \"data\": {\n    \"msg_id\": \"10212123848595\"\n  },\n  \"duration\": 3,\n  \"applicationName\": \"XXXX\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .messages()
+        .import_to_group(
+            "username1",
+            "1123376564212",
+            "img",
+            support::from_json(
+                "{\"url\":\"<YourImageUrl>\",\"filename\":\"<ImageFileName>\",\"size\":{\"width\":1080,\"height\":1920}}",
+            ),
+        )
+        .ext(support::from_json("{\"key1\":\"value1\"}"))
+        .msg_timestamp(1656906628428)
+        .need_download(true)
+        .with_envelope()
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "POST",
+                path: "/messages/chatgroups/import",
+                query: None,
+                body: Some(
+                    "{\n    \"target\": \"1123376564212\",\n    \"type\": \"img\",\n    \"body\": {\n        \"url\": \"<YourImageUrl>\",\n        \"filename\": \"<ImageFileName>\",\n        \"size\": {\n            \"width\": 1080,\n            \"height\": 1920\n        }\n    },\n    \"ext\": {\n        \"key1\": \"value1\"\n    },\n    \"from\": \"username1\",\n    \"msg_timestamp\": 1656906628428,\n    \"need_download\": true\n}\n",
+                ),
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[],
+            },
+        )
+        .await;
+    let response = result.expect("import_group_message example `easemob_image`");
+    support::assert_decoded(&response, &[("/data/msg_id", "\"10212123848595\"")]);
+}
+
+#[tokio::test]
+async fn import_group_message_easemob_2023_text() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"path\": \"/messages/users/import\",\n  \"uri\": \"https://XXXX/XXXX/XXXX/messages/chatgroups/import\",\n  \"timestamp\": 1638440544078,\n  \"organization\": \"XXXX\",\n  \"application\": \"c3624975-XXXX-XXXX-9da2-ee91ed4c5a76\",\n  \"entities\": [],\n  \"action\": \"post\",\n  \"data\": {\n    \"msg_id\": \"10212123848595\"\n  },\n  \"duration\": 3,\n  \"applicationName\": \"XXXX\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .messages()
+        .import_to_group(
+            "username1",
+            "username2",
+            "txt",
+            support::from_json("{\"msg\":\"import message.\"}"),
+        )
+        .is_ack_read(true)
+        .msg_timestamp(1656906628428)
+        .with_envelope()
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "POST",
+                path: "/messages/chatgroups/import",
+                query: None,
+                body: Some(
+                    "{\n    \"target\": \"username2\",\n    \"type\": \"txt\",\n    \"body\": {\n        \"msg\": \"import message.\"\n    },\n    \"from\": \"username1\",\n    \"is_ack_read\": true,\n    \"msg_timestamp\": 1656906628428\n}\n",
+                ),
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[],
+            },
+        )
+        .await;
+    let response = result.expect("import_group_message example `easemob_2023_text`");
+    support::assert_decoded(&response, &[("/data/msg_id", "\"10212123848595\"")]);
+}
+
+#[tokio::test]
+async fn import_group_message_easemob_2023_image() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"path\": \"/messages/users/import\",\n  \"uri\": \"https://XXXX/XXXX/XXXX/messages/chatgroups/import\",\n  \"timestamp\": 1638440544078,\n  \"organization\": \"XXXX\",\n  \"application\": \"c3624975-XXXX-XXXX-9da2-ee91ed4c5a76\",\n  \"entities\": [],\n  \"action\": \"post\",\n  \"data\": {\n    \"msg_id\": \"10212123848595\"\n  },\n  \"duration\": 3,\n  \"applicationName\": \"XXXX\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .messages()
+        .import_to_group(
+            "username1",
+            "username2",
+            "img",
+            support::from_json(
+                "{\"url\":\"<YourImageUrl>\",\"filename\":\"<ImageFileName>\",\"size\":{\"width\":1080,\"height\":1920}}",
+            ),
+        )
+        .is_ack_read(true)
+        .msg_timestamp(1656906628428)
+        .need_download(true)
+        .with_envelope()
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "POST",
+                path: "/messages/chatgroups/import",
+                query: None,
+                body: Some(
+                    "{\n    \"target\": \"username2\",\n    \"type\": \"img\",\n    \"body\": {\n        \"url\": \"<YourImageUrl>\",\n        \"filename\": \"<ImageFileName>\",\n        \"size\": {\n            \"width\": 1080,\n            \"height\": 1920\n        }\n    },\n    \"from\": \"username1\",\n    \"is_ack_read\": true,\n    \"msg_timestamp\": 1656906628428,\n    \"need_download\": true\n}\n",
+                ),
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[],
+            },
+        )
+        .await;
+    let response = result.expect("import_group_message example `easemob_2023_image`");
+    support::assert_decoded(&response, &[("/data/msg_id", "\"10212123848595\"")]);
+}
+
+#[tokio::test]
+async fn create_keyword_list_easemob() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n    \"status\": \"OK\",\n    \"entity\": {\n        \"id\": \"1xIXXXXlodF52URYQk7rZmd5s8k\",\n        \"name\": \"list_1\",\n        \"moderationId\": \"159XXXXcL0ylUvcBfVAZ0IRQNwW\",\n        \"appkey\": \"XXXX#XXXX\",\n        \"category\": \"DEFAULT\",\n        \"scope\": \"ALL\",\n        \"tagId\": null,\n        \"fullMatch\": true,\n        \"suggestion\": \"PASS\",\n        \"disposition\": \"PASS\",\n        \"quantity\": 3,\n        \"status\": \"ACTIVE\",\n        \"createDataTime\": 1752631447613,\n        \"updateDataTime\": 1752631447613,\n        \"textList\": [\n            {\n                \"id\": \"1xXXXXzCd7dhlkbkgE9REtO760H\",\n                \"appId\": \"1XXXXAi7wabrqsrjCV449Kljh98\",\n                \"word\": \"music\",\n                \"userId\": \"v1\",\n                \"listId\": \"1xXXXXlodF52URYQk7rZmd5s8k\",\n                \"status\": true,\n                \"createDateTime\": 1752631447638,\n                \"updateDateTime\": 1752631447638\n            },\n            {\n                \"id\": \"1xXXXXSXWJyUAkatENR9VM9cM8H\",\n                \"appId\": \"1DHFtAi7wabrqsrjCV449Kljh98\",\n                \"word\": \"entertainment\",\n                \"userId\": \"v1\",\n                \"listId\": \"1xXXXXlodF52URYQk7rZmd5s8k\",\n                \"status\": true,\n                \"createDateTime\": 1752631447638,\n                \"updateDateTime\": 1752631447638\n            },\n            {\n                \"id\": \"1xXXXXMwaoioOHkiGr74Ru6xArO\",\n                \"appId\": \"1DHFtAi7wabrqsrjCV449Kljh98\",\n                \"word\": \"sport\",\n                \"userId\": \"v1\",\n                \"listId\": \"1xXXXXlodF52URYQk7rZmd5s8k\",\n                \"status\": true,\n                \"createDateTime\": 1752631447638,\n                \"updateDateTime\": 1752631447638\n            }\n        ]\n    }\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .moderation()
+        .create_list("list_1", "ALL", "PASS", ["music", "sport", "entertainment"])
+        .full_match(true)
+        .user_id("v1")
+        .with_envelope()
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "POST",
+                path: "/moderation/text/list",
+                query: None,
+                body: Some(
+                    "{\n      \"name\": \"list_1\",\n      \"scope\": \"ALL\",\n      \"disposition\": \"PASS\",\n      \"fullMatch\": true,\n      \"userId\": \"v1\",\n      \"textContexts\": [\"music\", \"sport\", \"entertainment\"]\n    }\n",
+                ),
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[
+                    ("accept", "application/json"),
+                    ("content-type", "application/json"),
+                ],
+            },
+        )
+        .await;
+    let response = result.expect("create_keyword_list example `easemob`");
+    support::assert_decoded(
+        &response,
+        &[
+            ("/data/entity/id", "\"1xIXXXXlodF52URYQk7rZmd5s8k\""),
+            ("/data/entity/textList/0/word", "\"music\""),
+        ],
+    );
+}
+
+#[tokio::test]
+async fn list_keyword_lists_easemob_by_name() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n    \"status\": \"OK\",\n    \"entities\": [\n        {\n            \"id\": \"1r14aXXXX2vv3ob5wctsjB970y6\",\n            \"name\": \"14\",\n            \"moderationId\": \"159XXXXcL0ylUvcBfVAZ0IRQNwW\",\n            \"appkey\": \"XXXX#XXXX\",\n            \"category\": \"DEFAULT\",\n            \"scope\": \"ALL\",\n            \"tagId\": null,\n            \"fullMatch\": false,\n            \"suggestion\": \"PASS\",\n            \"disposition\": \"PASS\",\n            \"quantity\": 0,\n            \"status\": \"ACTIVE\",\n            \"createDataTime\": \"2025-02-28T08:50:24.888+00:00\",\n            \"updateDataTime\": \"2025-02-28T08:50:24.888+00:00\"\n        }\n    ],\n    \"first\": true,\n    \"last\": true,\n    \"size\": 10,\n    \"number\": 0,\n    \"numberOfElements\": 1,\n    \"totalPages\": 1,\n    \"totalElements\": 1\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client.moderation().search_lists().name("14").with_envelope().await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "POST",
+                path: "/moderation/text/list/search",
+                query: None,
+                body: Some("{\n      \"name\": \"14\"\n    }\n"),
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[
+                    ("accept", "application/json"),
+                    ("content-type", "application/json"),
+                ],
+            },
+        )
+        .await;
+    let response = result.expect("list_keyword_lists example `easemob_by_name`");
+    support::assert_decoded(&response, &[("/data/totalElements", "1")]);
+}
+
+#[tokio::test]
+async fn list_keyword_lists_easemob_by_tag() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n    \"status\": \"OK\",\n    \"entities\": [],\n    \"first\": true,\n    \"last\": true,\n    \"size\": 10,\n    \"number\": 0,\n    \"numberOfElements\": 0,\n    \"totalPages\": 0,\n    \"totalElements\": 0\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client.moderation().search_lists().tag_id("111").with_envelope().await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "POST",
+                path: "/moderation/text/list/search",
+                query: None,
+                body: Some("{\n      \"tagId\": \"111\"\n    }\n"),
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[
+                    ("accept", "application/json"),
+                    ("content-type", "application/json"),
+                ],
+            },
+        )
+        .await;
+    let response = result.expect("list_keyword_lists example `easemob_by_tag`");
+    support::assert_decoded(&response, &[("/data/totalElements", "0")]);
+}
+
+#[tokio::test]
+async fn list_keyword_lists_easemob_page() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n    \"status\": \"OK\",\n    \"entities\": [\n        {\n            \"id\": \"1r1XXXX8f5zh3Tu9PMKIyu7AwED\",\n            \"name\": \"8\",\n            \"moderationId\": \"159XXXXL0ylUvcBfVAZ0IRQNwW\",\n            \"appkey\": \"XXXX#XXXX\",\n            \"category\": \"DEFAULT\",\n            \"scope\": \"ALL\",\n            \"tagId\": null,\n            \"fullMatch\": false,\n            \"suggestion\": \"PASS\",\n            \"disposition\": \"PASS\",\n            \"quantity\": 0,\n            \"status\": \"ACTIVE\",\n            \"createDataTime\": \"2025-02-28T08:49:57.156+00:00\",\n            \"updateDataTime\": \"2025-02-28T08:49:57.156+00:00\"\n        },\n        {\n            \"id\": \"1r1XXXXUhZAQwknj7mJWUTlyFYP\",\n            \"name\": \"9\",\n            \"moderationId\": \"159XXXXcL0ylUvcBfVAZ0IRQNwW\",\n            \"appkey\": \"XXXX#XXXX\",\n            \"category\": \"DEFAULT\",\n            \"scope\": \"ALL\",\n            \"tagId\": null,\n            \"fullMatch\": false,\n            \"suggestion\": \"PASS\",\n            \"disposition\": \"PASS\",\n            \"quantity\": 0,\n            \"status\": \"ACTIVE\",\n            \"createDataTime\": \"2025-02-28T08:50:04.228+00:00\",\n            \"updateDataTime\": \"2025-02-28T08:50:04.228+00:00\"\n        },\n        {\n            \"id\": \"1r14XXXXDxBnH3oMuSzhroY1shB\",\n            \"name\": \"12\",\n            \"moderationId\": \"159XXXXcL0ylUvcBfVAZ0IRQNwW\",\n            \"appkey\": \"XXXX#XXXX\",\n            \"category\": \"DEFAULT\",\n            \"scope\": \"ALL\",\n            \"tagId\": null,\n            \"fullMatch\": false,\n            \"suggestion\": \"PASS\",\n            \"disposition\": \"PASS\",\n            \"quantity\": 0,\n            \"status\": \"ACTIVE\",\n            \"createDataTime\": \"2025-02-28T08:50:14.528+00:00\",\n            \"updateDataTime\": \"2025-02-28T08:50:14.528+00:00\"\n        },\n        {\n            \"id\": \"1r14XXXXeuqtBfaHcvJaZuandVR\",\n            \"name\": \"13\",\n            \"moderationId\": \"159XXXXcL0ylUvcBfVAZ0IRQNwW\",\n            \"appkey\": \"XXXX#XXXX\",\n            \"category\": \"DEFAULT\",\n            \"scope\": \"ALL\",\n            \"tagId\": null,\n            \"fullMatch\": false,\n            \"suggestion\": \"PASS\",\n            \"disposition\": \"PASS\",\n            \"quantity\": 0,\n            \"status\": \"ACTIVE\",\n            \"createDataTime\": \"2025-02-28T08:50:20.616+00:00\",\n            \"updateDataTime\": \"2025-02-28T08:50:20.616+00:00\"\n        },\n        {\n            \"id\": \"1xXXXXmhFTjU2LvOooO1IEGpeut\",\n            \"name\": \"111111\",\n            \"moderationId\": \"159XXXXcL0ylUvcBfVAZ0IRQNwW\",\n            \"appkey\": \"XXXX#XXXX\",\n            \"category\": \"DEFAULT\",\n            \"scope\": \"ALL\",\n            \"tagId\": null,\n            \"fullMatch\": false,\n            \"suggestion\": \"PASS\",\n            \"disposition\": \"PASS\",\n            \"quantity\": 0,\n            \"status\": \"ACTIVE\",\n            \"createDataTime\": \"2025-07-22T09:44:12.917+00:00\",\n            \"updateDataTime\": \"2025-07-22T09:44:12.917+00:00\"\n        }\n    ],\n    \"first\": false,\n    \"last\": false,\n    \"size\": 5,\n    \"number\": 1,\n    \"numberOfElements\": 5,\n    \"totalPages\": 5,\n    \"totalElements\": 24\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .moderation()
+        .search_lists()
+        .size(5)
+        .page(1)
+        .with_envelope()
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "POST",
+                path: "/moderation/text/list/search",
+                query: None,
+                body: Some("{\n      \"page\": 1,\n      \"size\": 5\n    }\n"),
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[
+                    ("accept", "application/json"),
+                    ("content-type", "application/json"),
+                ],
+            },
+        )
+        .await;
+    let response = result.expect("list_keyword_lists example `easemob_page`");
+    support::assert_decoded(&response, &[("/data/totalElements", "24")]);
+}
+
+#[tokio::test]
+async fn update_keyword_list_easemob() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n    \"status\": \"OK\",\n    \"entity\": {\n        \"id\": \"1xXXXXVlodF52URYQk7rZmd5s8k\",\n        \"name\": \"list_1\",\n        \"moderationId\": \"159XXXXL0ylUvcBfVAZ0IRQNwW\",\n        \"appkey\": \"XXXX#XXXX\",\n        \"category\": \"DEFAULT\",\n        \"scope\": \"ALL\",\n        \"tagId\": null,\n        \"fullMatch\": true,\n        \"suggestion\": \"PASS\",\n        \"disposition\": \"PASS\",\n        \"quantity\": 3,\n        \"status\": \"ACTIVE\",\n        \"createDataTime\": \"2025-07-16T02:04:07.613+00:00\",\n        \"updateDataTime\": \"2025-07-16T03:57:04.193+00:00\"\n    }\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .moderation()
+        .update_list("1xXXXXVlodF52URYQk7rZmd5s8k", "list_1", "ALL", "PASS")
+        .full_match(true)
+        .user_id("v1")
+        .with_envelope()
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "PUT",
+                path: "/moderation/text/list/1xXXXXVlodF52URYQk7rZmd5s8k",
+                query: None,
+                body: Some(
+                    "{\n      \"name\": \"list_1\",\n      \"scope\": \"ALL\",\n      \"disposition\": \"PASS\",\n      \"fullMatch\": true,\n      \"userId\": \"v1\"\n    }\n",
+                ),
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[
+                    ("accept", "application/json"),
+                    ("content-type", "application/json"),
+                ],
+            },
+        )
+        .await;
+    let response = result.expect("update_keyword_list example `easemob`");
+    support::assert_decoded(
+        &response,
+        &[("/data/entity/updateDataTime", "\"2025-07-16T03:57:04.193+00:00\"")],
+    );
+}
+
+#[tokio::test]
+async fn delete_keyword_list_easemob() {
+    let server = support::MockApi::start(200u16, "{\n  \"status\": \"OK\"\n}\n").await;
+    let client = server.client();
+    let result = client
+        .moderation()
+        .delete_list("1xXXXXVlodF52URYQk7rZmd5s8k")
+        .with_envelope()
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "DELETE",
+                path: "/moderation/text/list/1xXXXXVlodF52URYQk7rZmd5s8k",
+                query: None,
+                body: None,
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[("accept", "application/json")],
+            },
+        )
+        .await;
+    let response = result.expect("delete_keyword_list example `easemob`");
+    support::assert_decoded(&response, &[("/data/status", "\"OK\"")]);
+}
+
+#[tokio::test]
+async fn add_keywords_easemob() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n    \"status\": \"OK\",\n    \"entity\": {\n        \"id\": \"1r14SOXXXXiSBbR3WTczWj92qsq\",\n        \"name\": \"1\",\n        \"moderationId\": \"159Rss4cL0XXXXcBfVAZ0IRQNwW\",\n        \"appkey\": \"XXXX#XXXX\",\n        \"category\": \"DEFAULT\",\n        \"scope\": \"ALL\",\n        \"tagId\": null,\n        \"fullMatch\": false,\n        \"suggestion\": \"PASS\",\n        \"disposition\": \"PASS\",\n        \"quantity\": 4,\n        \"status\": \"ACTIVE\",\n        \"createDataTime\": 1740732560873,\n        \"updateDataTime\": 1752501847616,\n        \"textList\": [\n            {\n                \"id\": \"1xDQ86NiiXXXXmGNMBGgNEZ6jj9\",\n                \"appId\": \"1DHFtAi7XXXXqsrjCV449Kljh98\",\n                \"word\": \"music\",\n                \"userId\": \"v1\",\n                \"listId\": \"1r14SOXXXXiSBbR3WTczWj92qsq\",\n                \"status\": true,\n                \"createDateTime\": 1752489316741,\n                \"updateDateTime\": 1752490995382\n            },\n            {\n                \"id\": \"1xXXXXUjdvN1LE68wFeILywpks2\",\n                \"appId\": \"1DHFtAi7XXXXqsrjCV449Kljh98\",\n                \"word\": \"musicradio\",\n                \"userId\": \"v1\",\n                \"listId\": \"1r14SOXXXXiSBbR3WTczWj92qsq\",\n                \"status\": true,\n                \"createDateTime\": 1752501847581,\n                \"updateDateTime\": 1752501847581\n            },\n            {\n                \"id\": \"1xDpWuXXXXqAfXzk0Y2OZ3JOhJt\",\n                \"appId\": \"1DHFtAi7XXXXqsrjCV449Kljh98\",\n                \"word\": \"musicvideo\",\n                \"userId\": \"v1\",\n                \"listId\": \"1r14SOXXXXiSBbR3WTczWj92qsq\",\n                \"status\": true,\n                \"createDateTime\": 1752501847581,\n                \"updateDateTime\": 1752501847581\n            }\n        ]\n    }\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .moderation()
+        .add_words(
+            "1r14SOXXXXiSBbR3WTczWj92qsq",
+            ["music", "musicradio", "musicvideo"],
+            "v1",
+        )
+        .with_envelope()
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "POST",
+                path: "/moderation/text/list/1r14SOXXXXiSBbR3WTczWj92qsq/word/batch",
+                query: None,
+                body: Some(
+                    "{\n      \"wordContents\": [\n      \"music\",\n      \"musicradio\",\n      \"musicvideo\"\n      ],\n      \"userId\": \"v1\"\n    }\n",
+                ),
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[
+                    ("accept", "application/json"),
+                    ("content-type", "application/json"),
+                ],
+            },
+        )
+        .await;
+    let response = result.expect("add_keywords example `easemob`");
+    support::assert_decoded(
+        &response,
+        &[
+            ("/data/entity/quantity", "4"),
+            ("/data/entity/textList/2/word", "\"musicvideo\""),
+        ],
+    );
+}
+
+#[tokio::test]
+async fn search_keywords_easemob() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n    \"status\": \"OK\",\n    \"entities\": [\n        {\n            \"id\": \"1xXXXX7uZXqAfXzk0Y2OZ3JOhJt\",\n            \"appId\": \"1DHFtAi7XXXXqsrjCV449Kljh98\",\n            \"word\": \"musicvideo\",\n            \"userId\": \"v1\",\n            \"listId\": \"1r14SOXXXXiSBbR3WTczWj92qsq\",\n            \"status\": true,\n            \"createDateTime\": 1752501847581,\n            \"updateDateTime\": 1752501847581\n        },\n        {\n            \"id\": \"1xXXXXUjdvN1LE68wFeILywpks2\",\n            \"appId\": \"1DHFtAi7XXXXqsrjCV449Kljh98\",\n            \"word\": \"musicraudio\",\n            \"userId\": \"v1\",\n            \"listId\": \"1r14SOXXXXiSBbR3WTczWj92qsq\",\n            \"status\": true,\n            \"createDateTime\": 1752501847581,\n            \"updateDateTime\": 1752501847581\n        },\n        {\n            \"id\": \"1xXXXXNiiIOSZmGNMBGgNEZ6jj9\",\n            \"appId\": \"1DHFtAi7XXXXqsrjCV449Kljh98\",\n            \"word\": \"music\",\n            \"userId\": \"v1\",\n            \"listId\": \"1r14SOXXXXiSBbR3WTczWj92qsq\",\n            \"status\": true,\n            \"createDateTime\": 1752489316741,\n            \"updateDateTime\": 1752490995382\n        }\n    ],\n    \"first\": true,\n    \"last\": true,\n    \"size\": 3,\n    \"number\": 0,\n    \"numberOfElements\": 3,\n    \"totalPages\": 1,\n    \"totalElements\": 3\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .moderation()
+        .search_words("1r14SOXXXXiSBbR3WTczWj92qsq", "music")
+        .page(0)
+        .size(3)
+        .with_envelope()
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "POST",
+                path: "/moderation/text/list/1r14SOXXXXiSBbR3WTczWj92qsq/word",
+                query: None,
+                body: Some(
+                    "{\n      \"word\": \"music\",\n      \"size\": 3,\n      \"page\": 0\n    }\n",
+                ),
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[
+                    ("accept", "application/json"),
+                    ("content-type", "application/json"),
+                ],
+            },
+        )
+        .await;
+    let response = result.expect("search_keywords example `easemob`");
+    support::assert_decoded(
+        &response,
+        &[("/data/entities/0/word", "\"musicvideo\""), ("/data/numberOfElements", "3")],
+    );
+}
+
+#[tokio::test]
+async fn update_keyword_easemob() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n    \"status\": \"OK\",\n    \"entity\": {\n        \"id\": \"1xDQ86NiiXXXXmGNMBGgNEZ6jj9\",\n        \"appId\": \"1DHFtAi7wabrqsrjCV449Kljh98\",\n        \"word\": \"music\",\n        \"userId\": \"v1\",\n        \"listId\": \"1r14XXXXZ3iSBbR3WTczWj92qsq\",\n        \"status\": true,\n        \"createDateTime\": 1752489316741,\n        \"updateDateTime\": 1752490995382\n    }\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .moderation()
+        .update_word(
+            "1r14XXXXZ3iSBbR3WTczWj92qsq",
+            "1xDQ86NiiXXXXmGNMBGgNEZ6jj9",
+            "music",
+            "v1",
+        )
+        .with_envelope()
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "PUT",
+                path: "/moderation/text/list/1r14XXXXZ3iSBbR3WTczWj92qsq/word",
+                query: None,
+                body: Some(
+                    "{\n      \"id\": \"1xDQ86NiiXXXXmGNMBGgNEZ6jj9\",\n      \"word\": \"music\",\n      \"userId\": \"v1\"\n}\n",
+                ),
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[
+                    ("accept", "application/json"),
+                    ("content-type", "application/json"),
+                ],
+            },
+        )
+        .await;
+    let response = result.expect("update_keyword example `easemob`");
+    support::assert_decoded(&response, &[("/data/entity/word", "\"music\"")]);
+}
+
+#[tokio::test]
+async fn delete_keyword_easemob() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"status\": \"OK\",\n  \"entity\": true\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .moderation()
+        .delete_word("1r14SOXXXXiSBbR3WTczWj92qsq", "1xDQ86NiiXXXXmGNMBGgNEZ6jj9")
+        .with_envelope()
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "DELETE",
+                path: "/moderation/text/list/1r14SOXXXXiSBbR3WTczWj92qsq/word",
+                query: Some("wordId=1xDQ86NiiXXXXmGNMBGgNEZ6jj9"),
+                body: None,
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[("accept", "application/json")],
+            },
+        )
+        .await;
+    let response = result.expect("delete_keyword example `easemob`");
+    support::assert_decoded(&response, &[("/data/entity", "true")]);
+}
+
+#[tokio::test]
+async fn delete_keywords_easemob() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"status\": \"OK\",\n  \"entity\": 0\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .moderation()
+        .delete_words(
+            "1r14SOXXXXiSBbR3WTczWj92qsq",
+            ["1xXXXXUjdvN1LE68wFeILywpks2", "1xXXXXNiiIOSZmGNMBGgNEZ6jj9"],
+        )
+        .with_envelope()
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "DELETE",
+                path: "/moderation/text/list/1r14SOXXXXiSBbR3WTczWj92qsq/word/batch",
+                query: None,
+                body: Some(
+                    "{\n     \"wordIds\": [\"1xXXXXUjdvN1LE68wFeILywpks2\", \"1xXXXXNiiIOSZmGNMBGgNEZ6jj9\"]\n    }\n",
+                ),
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[
+                    ("accept", "application/json"),
+                    ("content-type", "application/json"),
+                ],
+            },
+        )
+        .await;
+    let response = result.expect("delete_keywords example `easemob`");
+    support::assert_decoded(&response, &[("/data/entity", "0")]);
+}
+
+#[tokio::test]
+async fn check_text_easemob() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n    \"code\": 200,\n    \"data\": {\n        \"type\": \"REJECT\",\n        \"riskType\": \"广告:联系方式:网址\",\n        \"riskLabel\": \"AD\",\n        \"exchangeText\": \"*********************************************************************\",\n        \"sensitiveWords\": [\n            \"【放心借】新户福利！抖音钱包-放心借为您下发了一张30天0息券，戳 https://z.douyin.com/3gq2Eis 拒收请回复R\"\n        ]\n    },\n    \"meta\": {\n        \"timestamp\": 1753260864654,\n        \"requestId\": \"\"\n    }\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .moderation()
+        .check_text(
+            "【放心借】新户福利！抖音钱包-放心借为您下发了一张30天0息券，戳 https://z.douyin.com/3gq2Eis 拒收请回复R",
+        )
+        .with_envelope()
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "POST",
+                path: "/moderation/txt/check",
+                query: None,
+                body: Some(
+                    "{\n    \"content\":\"【放心借】新户福利！抖音钱包-放心借为您下发了一张30天0息券，戳 https://z.douyin.com/3gq2Eis 拒收请回复R\"\n}\n",
+                ),
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[
+                    ("accept", "application/json"),
+                    ("content-type", "application/json"),
+                ],
+            },
+        )
+        .await;
+    let response = result.expect("check_text example `easemob`");
+    support::assert_decoded(
+        &response,
+        &[("/data/riskLabel", "\"AD\""), ("/data/type", "\"REJECT\"")],
     );
 }
 
@@ -13183,6 +15857,45 @@ async fn add_reaction_doc() {
 }
 
 #[tokio::test]
+async fn add_reaction_easemob_2023() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n    \"requestStatusCode\": \"ok\",\n    \"timestamp\": 1645774821181,\n    \"data\": {\n        \"id\": \"946481033434607420\",\n        \"msgId\": \"msg3333\",\n        \"msgType\": \"chat\",\n        \"groupId\": null,\n        \"reaction\": \"message123456\",\n        \"createdAt\": \"2022-02-24T10:57:43.138934Z\",\n        \"updatedAt\": \"2022-02-24T10:57:43.138939Z\"\n    }\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .reactions()
+        .add("e1", "997625372793113144", "emoji_40")
+        .with_envelope()
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "POST",
+                path: "/reaction/user/e1",
+                query: None,
+                body: Some(
+                    "{\n    \"msgId\":\"997625372793113144\",\n    \"message\":\"emoji_40\"\n}\n",
+                ),
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[("content-type", "application/json")],
+            },
+        )
+        .await;
+    let response = result.expect("add_reaction example `easemob_2023`");
+    support::assert_decoded(
+        &response,
+        &[
+            ("/data/id", "\"946481033434607420\""),
+            ("/data/reaction", "\"message123456\""),
+        ],
+    );
+}
+
+#[tokio::test]
 async fn list_message_reactions_doc() {
     let server = support::MockApi::start(
             200u16,
@@ -13216,6 +15929,110 @@ async fn list_message_reactions_doc() {
             ("/data/0/msgId", "\"msg123\""),
             ("/data/0/reactionList/0/count", "3"),
             ("/data/1/reactionList/0/userList/0", "\"test5\""),
+        ],
+    );
+}
+
+#[tokio::test]
+async fn list_message_reactions_easemob_one() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n    \"requestStatusCode\": \"ok\",\n    \"timestamp\": 1645774821181,\n    \"data\": [\n        {\n            \"msgId\": \"msg123\",\n            \"reactionList\": [\n                {\n                    \"reactionId\": \"944330310986837168\",\n                    \"reaction\": \"message123456\",\n                    \"count\": 3,\n                    \"state\": false,\n                    \"userList\": [\n                        \"test123\",\n                        \"test456\",\n                        \"test1\"\n                    ]\n                }\n            ]\n        },\n        {\n            \"msgId\": \"msg1234\",\n            \"reactionList\": [\n                {\n                    \"reactionId\": \"945272584050659838\",\n                    \"reaction\": \"message123456\",\n                    \"count\": 1,\n                    \"state\": false,\n                    \"userList\": [\n                        \"test5\"\n                    ]\n                }\n            ]\n        }\n    ]\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client.reactions().list("XXXX", "msgId1", "chat").with_envelope().await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "GET",
+                path: "/reaction/user/XXXX",
+                query: Some("msgIdList=msgId1&msgType=chat"),
+                body: None,
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[],
+            },
+        )
+        .await;
+    let response = result.expect("list_message_reactions example `easemob_one`");
+    support::assert_decoded(
+        &response,
+        &[("/data/0/msgId", "\"msg123\""), ("/data/0/reactionList/0/count", "3")],
+    );
+}
+
+#[tokio::test]
+async fn list_message_reactions_easemob_two() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n    \"requestStatusCode\": \"ok\",\n    \"timestamp\": 1645774821181,\n    \"data\": [\n        {\n            \"msgId\": \"msg123\",\n            \"reactionList\": [\n                {\n                    \"reactionId\": \"944330310986837168\",\n                    \"reaction\": \"message123456\",\n                    \"count\": 3,\n                    \"state\": false,\n                    \"userList\": [\n                        \"test123\",\n                        \"test456\",\n                        \"test1\"\n                    ]\n                }\n            ]\n        },\n        {\n            \"msgId\": \"msg1234\",\n            \"reactionList\": [\n                {\n                    \"reactionId\": \"945272584050659838\",\n                    \"reaction\": \"message123456\",\n                    \"count\": 1,\n                    \"state\": false,\n                    \"userList\": [\n                        \"test5\"\n                    ]\n                }\n            ]\n        }\n    ]\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .reactions()
+        .list("XXXX", "msgId1,msgId2", "chat")
+        .with_envelope()
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "GET",
+                path: "/reaction/user/XXXX",
+                query: Some("msgIdList=msgId1,msgId2&msgType=chat"),
+                body: None,
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[],
+            },
+        )
+        .await;
+    let response = result.expect("list_message_reactions example `easemob_two`");
+    support::assert_decoded(
+        &response,
+        &[
+            ("/data/1/msgId", "\"msg1234\""),
+            ("/data/1/reactionList/0/userList/0", "\"test5\""),
+        ],
+    );
+}
+
+#[tokio::test]
+async fn list_message_reactions_easemob_2023() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n    \"requestStatusCode\": \"ok\",\n    \"timestamp\": 1645774821181,\n    \"data\": [\n        {\n            \"msgId\": \"msg123\",\n            \"reactionList\": [\n                {\n                    \"reactionId\": \"944330310986837168\",\n                    \"reaction\": \"message123456\",\n                    \"count\": 0,\n                    \"state\": false,\n                    \"userList\": [\n                        \"test123\",\n                        \"test456\",\n                        \"test1\"\n                    ]\n                }\n            ]\n        },\n        {\n            \"msgId\": \"msg1234\",\n            \"reactionList\": [\n                {\n                    \"reactionId\": \"945272584050659838\",\n                    \"reaction\": \"message123456\",\n                    \"count\": 0,\n                    \"state\": false,\n                    \"userList\": [\n                        \"test5\"\n                    ]\n                }\n            ]\n        }\n    ]\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .reactions()
+        .list("user1", "msgId1", "chat")
+        .with_envelope()
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "GET",
+                path: "/reaction/user/user1",
+                query: Some("msgIdList=msgId1&msgType=chat"),
+                body: None,
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[],
+            },
+        )
+        .await;
+    let response = result.expect("list_message_reactions example `easemob_2023`");
+    support::assert_decoded(
+        &response,
+        &[
+            ("/data/0/reactionList/0/count", "0"),
+            ("/data/0/reactionList/0/reaction", "\"message123456\""),
         ],
     );
 }
@@ -13330,6 +16147,324 @@ async fn get_reaction_detail_second_page() {
 }
 
 #[tokio::test]
+async fn get_reaction_detail_easemob_first_page() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"requestStatusCode\": \"ok\",\n  \"timestamp\": 1645776986146,\n  \"data\": {\n    \"reactionId\": \"946463470818405943\",\n    \"reaction\": \"message123456\",\n    \"count\": 1,\n    \"state\": true,\n    \"userList\": [\"wz1\"],\n    \"cursor\": \"946463471296555192\"\n  }\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .reactions()
+        .detail("wz", "997627787730750008", "emoji_40")
+        .limit(50)
+        .with_envelope()
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "GET",
+                path: "/reaction/user/wz/detail",
+                query: Some("msgId=997627787730750008&message=emoji_40&limit=50"),
+                body: None,
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[],
+            },
+        )
+        .await;
+    let response = result.expect("get_reaction_detail example `easemob_first_page`");
+    support::assert_decoded(
+        &response,
+        &[("/data/count", "1"), ("/data/cursor", "\"946463471296555192\"")],
+    );
+}
+
+#[tokio::test]
+async fn delete_chat_roaming_messages_easemob() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"requestStatusCode\": \"ok\",\n  \"timestamp\": 1710309184114\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .roaming_messages()
+        .delete_in_chat("XXXX", "XXXX", "XXXX")
+        .is_notify(false)
+        .with_envelope()
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "DELETE",
+                path: "/rest/message/roaming/chat/user/XXXX",
+                query: Some("userId=XXXX&msgIdList=XXXX&isNotify=false"),
+                body: None,
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[("accept", "application/json")],
+            },
+        )
+        .await;
+    let response = result.expect("delete_chat_roaming_messages example `easemob`");
+    support::assert_decoded(&response, &[("/timestamp", "1710309184114")]);
+}
+
+#[tokio::test]
+async fn delete_chat_roaming_messages_easemob_overview() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"requestStatusCode\": \"ok\",\n  \"timestamp\": 1710309184114\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .roaming_messages()
+        .delete_in_chat("XXXX", "XXXX", "XXXX")
+        .with_envelope()
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "DELETE",
+                path: "/rest/message/roaming/chat/user/XXXX",
+                query: Some("userId=XXXX&msgIdList=XXXX"),
+                body: None,
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[("accept", "application/json")],
+            },
+        )
+        .await;
+    let response = result
+        .expect("delete_chat_roaming_messages example `easemob_overview`");
+    support::assert_decoded(&response, &[("/timestamp", "1710309184114")]);
+}
+
+#[tokio::test]
+async fn delete_group_roaming_messages_easemob() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"requestStatusCode\": \"ok\",\n  \"timestamp\": 1710309184114\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .roaming_messages()
+        .delete_in_group("XXXX", "XXXX", "XXXX")
+        .is_notify(false)
+        .with_envelope()
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "DELETE",
+                path: "/rest/message/roaming/group/user/XXXX",
+                query: Some("groupId=XXXX&msgIdList=XXXX&isNotify=false"),
+                body: None,
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[("accept", "application/json")],
+            },
+        )
+        .await;
+    let response = result.expect("delete_group_roaming_messages example `easemob`");
+    support::assert_decoded(&response, &[("/timestamp", "1710309184114")]);
+}
+
+#[tokio::test]
+async fn delete_group_roaming_messages_easemob_overview() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"requestStatusCode\": \"ok\",\n  \"timestamp\": 1710309184114\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .roaming_messages()
+        .delete_in_group("XXXX", "XXXX", "XXXX")
+        .with_envelope()
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "DELETE",
+                path: "/rest/message/roaming/group/user/XXXX",
+                query: Some("groupId=XXXX&msgIdList=XXXX"),
+                body: None,
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[("accept", "application/json")],
+            },
+        )
+        .await;
+    let response = result
+        .expect("delete_group_roaming_messages example `easemob_overview`");
+    support::assert_decoded(&response, &[("/timestamp", "1710309184114")]);
+}
+
+#[tokio::test]
+async fn clear_user_roaming_messages_easemob() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"requestStatusCode\": \"ok\",\n  \"timestamp\": 1710309184114\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client.roaming_messages().clear_all("XXXX").with_envelope().await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "POST",
+                path: "/rest/message/roaming/user/XXXX/delete/all",
+                query: None,
+                body: None,
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[("accept", "application/json")],
+            },
+        )
+        .await;
+    let response = result.expect("clear_user_roaming_messages example `easemob`");
+    support::assert_decoded(&response, &[("/requestStatusCode", "\"ok\"")]);
+}
+
+#[tokio::test]
+async fn clear_chat_roaming_messages_until_easemob() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"requestStatusCode\": \"ok\",\n  \"timestamp\": 1710309184114\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .roaming_messages()
+        .clear_chat_until("XXXX", "XXXX", 1659014868000)
+        .is_notify(false)
+        .with_envelope()
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "DELETE",
+                path: "/rest/message/roaming/chat/user/XXXX/time",
+                query: Some("userId=XXXX&delTime=1659014868000&isNotify=false"),
+                body: None,
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[],
+            },
+        )
+        .await;
+    let response = result.expect("clear_chat_roaming_messages_until example `easemob`");
+    support::assert_decoded(&response, &[("/timestamp", "1710309184114")]);
+}
+
+#[tokio::test]
+async fn clear_chat_roaming_messages_until_easemob_overview() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"requestStatusCode\": \"ok\",\n  \"timestamp\": 1710309184114\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .roaming_messages()
+        .clear_chat_until("XXXX", "XXXX", 1659014868000)
+        .with_envelope()
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "DELETE",
+                path: "/rest/message/roaming/chat/user/XXXX/time",
+                query: Some("userId=XXXX&delTime=1659014868000"),
+                body: None,
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[],
+            },
+        )
+        .await;
+    let response = result
+        .expect("clear_chat_roaming_messages_until example `easemob_overview`");
+    support::assert_decoded(&response, &[("/timestamp", "1710309184114")]);
+}
+
+#[tokio::test]
+async fn clear_group_roaming_messages_until_easemob() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"requestStatusCode\": \"ok\",\n  \"timestamp\": 1710309184114\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .roaming_messages()
+        .clear_group_until("XXXX", "XXXX", 1659014868000)
+        .is_notify(false)
+        .with_envelope()
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "DELETE",
+                path: "/rest/message/roaming/group/user/XXXX/time",
+                query: Some("groupId=XXXX&delTime=1659014868000&isNotify=false"),
+                body: None,
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[],
+            },
+        )
+        .await;
+    let response = result.expect("clear_group_roaming_messages_until example `easemob`");
+    support::assert_decoded(&response, &[("/timestamp", "1710309184114")]);
+}
+
+#[tokio::test]
+async fn clear_group_roaming_messages_until_easemob_overview() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"requestStatusCode\": \"ok\",\n  \"timestamp\": 1710309184114\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .roaming_messages()
+        .clear_group_until("XXXX", "XXXX", 1659014868000)
+        .with_envelope()
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "DELETE",
+                path: "/rest/message/roaming/group/user/XXXX/time",
+                query: Some("groupId=XXXX&delTime=1659014868000"),
+                body: None,
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[],
+            },
+        )
+        .await;
+    let response = result
+        .expect("clear_group_roaming_messages_until example `easemob_overview`");
+    support::assert_decoded(&response, &[("/timestamp", "1710309184114")]);
+}
+
+#[tokio::test]
 async fn list_thread_members_doc() {
     let server = support::MockApi::start(
             200u16,
@@ -13356,6 +16491,72 @@ async fn list_thread_members_doc() {
     support::assert_decoded(
         &response,
         &[("/action", "\"get\""), ("/data/affiliations/0", "\"test4\"")],
+    );
+}
+
+#[tokio::test]
+async fn list_thread_members_easemob() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"action\": \"get\",\n  \"data\": {\n    \"affiliations\": [\"test4\"]\n  },\n  \"duration\": 4,\n  \"properties\": {\n    \"cursor\": \"ZGNXXXXyMA\"\n  },\n  \"timestamp\": 1650872048366,\n  \"uri\": \"https://XXXX/XXXX/XXXX/thread/1XXXX8/users\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client.thread_members().list("1XXXX7").with_envelope().await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "GET",
+                path: "/thread/1XXXX7/users",
+                query: None,
+                body: None,
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[],
+            },
+        )
+        .await;
+    let response = result.expect("list_thread_members example `easemob`");
+    support::assert_decoded(
+        &response,
+        &[
+            ("/data/affiliations/0", "\"test4\""),
+            ("/properties/cursor", "\"ZGNXXXXyMA\""),
+        ],
+    );
+}
+
+#[tokio::test]
+async fn list_thread_members_easemob_2023() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n    \"action\": \"get\",\n    \"data\": {\n        \"affiliations\": [\n            \"test4\"\n        ]\n    },\n    \"duration\": 4,\n    \"properties\": {\n        \"cursor\": \"ZGNXXXXyMA\"\n    },\n    \"timestamp\": 1650872048366,\n    \"uri\": \"http://XXXX/XXXX/XXXX/thread/1XXXX8/users\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client.thread_members().list("1XXXX7").with_envelope().await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "GET",
+                path: "/thread/1XXXX7/users",
+                query: None,
+                body: None,
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[],
+            },
+        )
+        .await;
+    let response = result.expect("list_thread_members example `easemob_2023`");
+    support::assert_decoded(
+        &response,
+        &[
+            ("/data/affiliations/0", "\"test4\""),
+            ("/uri", "\"http://XXXX/XXXX/XXXX/thread/1XXXX8/users\""),
+        ],
     );
 }
 
@@ -13394,6 +16595,74 @@ async fn add_thread_members_doc() {
 }
 
 #[tokio::test]
+async fn add_thread_members_easemob() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"action\": \"post\",\n  \"applicationName\": \"testapp\",\n  \"data\": {\n    \"status\": \"ok\"\n  },\n  \"duration\": 1069,\n  \"organization\": \"XXXX\",\n  \"timestamp\": 1650872649160,\n  \"uri\": \"https://XXXX/XXXX/XXXX/thread/1XXXX8/joined_thread\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .thread_members()
+        .add("1XXXX7", ["test2", "test3"])
+        .with_envelope()
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "POST",
+                path: "/thread/1XXXX7/users",
+                query: None,
+                body: Some("{\n\"usernames\": [\n\"test2\",\n\"test3\"\n]\n}\n"),
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[],
+            },
+        )
+        .await;
+    let response = result.expect("add_thread_members example `easemob`");
+    support::assert_decoded(&response, &[("/data/status", "\"ok\"")]);
+}
+
+#[tokio::test]
+async fn add_thread_members_easemob_2023() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n    \"action\": \"post\",\n    \"applicationName\": \"testapp\",\n    \"data\": {\n        \"status\": \"ok\"\n    },\n    \"duration\": 1069,\n    \"organization\": \"XXXX\",\n    \"timestamp\": 1650872649160,\n    \"uri\": \"http://XXXX/XXXX/XXXX/thread/1XXXX8/joined_thread\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .thread_members()
+        .add("1XXXX7", ["test2", "test3"])
+        .with_envelope()
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "POST",
+                path: "/thread/1XXXX7/users",
+                query: None,
+                body: Some("{\n\"usernames\": [\n\"test2\",\n\"test3\"\n]\n}\n"),
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[],
+            },
+        )
+        .await;
+    let response = result.expect("add_thread_members example `easemob_2023`");
+    support::assert_decoded(
+        &response,
+        &[
+            ("/data/status", "\"ok\""),
+            ("/uri", "\"http://XXXX/XXXX/XXXX/thread/1XXXX8/joined_thread\""),
+        ],
+    );
+}
+
+#[tokio::test]
 async fn remove_thread_members_doc() {
     let server = support::MockApi::start(
             200u16,
@@ -13424,6 +16693,79 @@ async fn remove_thread_members_doc() {
     support::assert_decoded(
         &response,
         &[("/data/0/user", "\"test2\""), ("/data/1/result", "false")],
+    );
+}
+
+#[tokio::test]
+async fn remove_thread_members_easemob() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"action\": \"delete\",\n  \"applicationName\": \"testy\",\n  \"duration\": 12412,\n  \"entities\": [\n    {\n      \"result\": false,\n      \"user\": \"test2\"\n    },\n    {\n      \"result\": false,\n      \"user\": \"test6\"\n    }\n  ],\n  \"organization\": \"XXXX\",\n  \"timestamp\": 1650874050419,\n  \"uri\": \"https://XXXX/XXXX/XXXX/thread/1XXXX8/users\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .thread_members()
+        .remove("1XXXX7", ["test2", "test3"])
+        .with_envelope()
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "DELETE",
+                path: "/thread/1XXXX7/users",
+                query: None,
+                body: Some(
+                    "{\n      \"usernames\": [\n        \"test2\",\n        \"test3\"\n      ]\n    }\n",
+                ),
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[],
+            },
+        )
+        .await;
+    let response = result.expect("remove_thread_members example `easemob`");
+    support::assert_decoded(
+        &response,
+        &[("/data/0/user", "\"test2\""), ("/data/1/result", "false")],
+    );
+}
+
+#[tokio::test]
+async fn remove_thread_members_easemob_2023() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n    \"action\": \"delete\",\n    \"applicationName\": \"testy\",\n    \"duration\": 12412,\n    \"entities\": [\n        {\n            \"result\": false,\n            \"user\": \"test2\"\n        },\n        {\n            \"result\": false,\n            \"user\": \"test6\"\n        }\n    ],\n    \"organization\": \"XXXX\",\n    \"timestamp\": 1650874050419,\n    \"uri\": \"http://XXXX/XXXX/XXXX/thread/1XXXX8/users\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .thread_members()
+        .remove("1XXXX7", ["test2", "test6"])
+        .with_envelope()
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "DELETE",
+                path: "/thread/1XXXX7/users",
+                query: None,
+                body: Some("{\"usernames\": [\"test2\", \"test6\"]}\n"),
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[],
+            },
+        )
+        .await;
+    let response = result.expect("remove_thread_members example `easemob_2023`");
+    support::assert_decoded(
+        &response,
+        &[
+            ("/data/0/user", "\"test2\""),
+            ("/uri", "\"http://XXXX/XXXX/XXXX/thread/1XXXX8/users\""),
+        ],
     );
 }
 
@@ -13464,6 +16806,78 @@ async fn create_thread_doc() {
 }
 
 #[tokio::test]
+async fn create_thread_easemob() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n    \"action\": \"post\",\n    \"applicationName\": \"testapp\",\n    \"duration\": 4,\n    \"data\": {\n        \"thread_id\": \"1XXXX7\"\n    },\n    \"organization\": \"XXXX\",\n    \"timestamp\": 1650869972109,\n    \"uri\": \"https://XXXX/XXXX/XXXX/thread\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .threads()
+        .create("179800091197441", "1", "1234", "test4")
+        .with_envelope()
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "POST",
+                path: "/thread",
+                query: None,
+                body: Some(
+                    "{\n    \"group_id\": \"179800091197441\",\n    \"name\": \"1\",\n    \"owner\": \"test4\",\n    \"msg_id\": \"1234\"\n}\n",
+                ),
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[("content-type", "application/json")],
+            },
+        )
+        .await;
+    let response = result.expect("create_thread example `easemob`");
+    support::assert_decoded(&response, &[("/data/thread_id", "\"1XXXX7\"")]);
+}
+
+#[tokio::test]
+async fn create_thread_easemob_2023() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n    \"action\": \"post\",\n    \"applicationName\": \"testapp\",\n    \"duration\": 4,\n    \"data\": {\n        \"thread_id\": \"1XXXX7\"\n    },\n    \"organization\": \"XXXX\",\n    \"timestamp\": 1650869972109,\n    \"uri\": \"http://XXXX/XXXX/XXXX/thread\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .threads()
+        .create("179800091197441", "1", "1234", "test4")
+        .with_envelope()
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "POST",
+                path: "/thread",
+                query: None,
+                body: Some(
+                    "{\n    \"group_id\": \"179800091197441\",\n    \"name\": \"1\",\n    \"owner\": \"test4\",\n    \"msg_id\": \"1234\"\n}\n",
+                ),
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[],
+            },
+        )
+        .await;
+    let response = result.expect("create_thread example `easemob_2023`");
+    support::assert_decoded(
+        &response,
+        &[
+            ("/data/thread_id", "\"1XXXX7\""),
+            ("/uri", "\"http://XXXX/XXXX/XXXX/thread\""),
+        ],
+    );
+}
+
+#[tokio::test]
 async fn update_thread_doc() {
     let server = support::MockApi::start(
             200u16,
@@ -13498,6 +16912,60 @@ async fn update_thread_doc() {
 }
 
 #[tokio::test]
+async fn update_thread_easemob() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n    \"action\": \"put\",\n    \"applicationName\": \"testapp\",\n    \"duration\": 4,\n    \"data\": {\n        \"name\": \"test4\"\n    },\n    \"organization\": \"XXXX\",\n    \"timestamp\": 1650869972109,\n    \"uri\": \"https://XXXX/XXXX/XXXX/thread\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client.threads().update("1XXXX7", "test4").with_envelope().await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "PUT",
+                path: "/thread/1XXXX7",
+                query: None,
+                body: Some("{\"name\": \"test4\"}\n"),
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[],
+            },
+        )
+        .await;
+    let response = result.expect("update_thread example `easemob`");
+    support::assert_decoded(&response, &[("/data/name", "\"test4\"")]);
+}
+
+#[tokio::test]
+async fn update_thread_easemob_2023() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n    \"action\": \"put\",\n    \"applicationName\": \"testapp\",\n    \"duration\": 4,\n    \"data\": {\n        \"name\": \"test4\"\n    },\n    \"organization\": \"XXXX\",\n    \"timestamp\": 1650869972109,\n    \"uri\": \"http://XXXX/XXXX/XXXX/thread\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client.threads().update("1XXXX7", "test4").with_envelope().await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "PUT",
+                path: "/thread/1XXXX7",
+                query: None,
+                body: Some("{\"name\": \"test4\"}\n"),
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[],
+            },
+        )
+        .await;
+    let response = result.expect("update_thread example `easemob_2023`");
+    support::assert_decoded(&response, &[("/data/name", "\"test4\"")]);
+}
+
+#[tokio::test]
 async fn delete_thread_doc() {
     let server = support::MockApi::start(
             200u16,
@@ -13528,6 +16996,63 @@ async fn delete_thread_doc() {
 }
 
 #[tokio::test]
+async fn delete_thread_easemob() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"action\": \"delete\",\n  \"applicationName\": \"testapp\",\n  \"duration\": 4,\n  \"data\": {\n    \"status\": \"ok\"\n  },\n  \"organization\": \"XXXX\",\n  \"timestamp\": 1650869972109,\n  \"uri\": \"https://XXXX/XXXX/XXXX/thread\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client.threads().delete("1XXXX7").with_envelope().await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "DELETE",
+                path: "/thread/1XXXX7",
+                query: None,
+                body: None,
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[],
+            },
+        )
+        .await;
+    let response = result.expect("delete_thread example `easemob`");
+    support::assert_decoded(&response, &[("/data/status", "\"ok\"")]);
+}
+
+#[tokio::test]
+async fn delete_thread_easemob_2023() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n    \"action\": \"delete\",\n    \"applicationName\": \"testapp\",\n    \"duration\": 4,\n    \"data\": {\n        \"status\": \"ok\"\n    },\n    \"organization\": \"XXXX\",\n    \"timestamp\": 1650869972109,\n    \"uri\": \"http://XXXX/XXXX/XXXX/thread\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client.threads().delete("1XXXX7").with_envelope().await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "DELETE",
+                path: "/thread/1XXXX7",
+                query: None,
+                body: None,
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[],
+            },
+        )
+        .await;
+    let response = result.expect("delete_thread example `easemob_2023`");
+    support::assert_decoded(
+        &response,
+        &[("/data/status", "\"ok\""), ("/uri", "\"http://XXXX/XXXX/XXXX/thread\"")],
+    );
+}
+
+#[tokio::test]
 async fn list_threads_doc() {
     let server = support::MockApi::start(
             200u16,
@@ -13554,6 +17079,66 @@ async fn list_threads_doc() {
     support::assert_decoded(
         &response,
         &[("/action", "\"get\""), ("/data/0/id", "\"179786360094768\"")],
+    );
+}
+
+#[tokio::test]
+async fn list_threads_easemob() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"action\": \"get\",\n  \"applicationName\": \"testapp\",\n  \"duration\": 7,\n  \"entities\": [\n    {\n      \"id\": \"1XXXX8\"\n    }\n  ],\n  \"organization\": \"XXXX\",\n  \"properties\": {\n    \"cursor\": \"ZGXXXXTE\"\n  },\n  \"timestamp\": 1650869750247,\n  \"uri\": \"https://XXXX/XXXX/XXXX/thread\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client.threads().list().with_envelope().await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "GET",
+                path: "/thread",
+                query: None,
+                body: None,
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[],
+            },
+        )
+        .await;
+    let response = result.expect("list_threads example `easemob`");
+    support::assert_decoded(
+        &response,
+        &[("/data/0/id", "\"1XXXX8\""), ("/properties/cursor", "\"ZGXXXXTE\"")],
+    );
+}
+
+#[tokio::test]
+async fn list_threads_easemob_2023() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n    \"action\": \"get\",\n    \"applicationName\": \"testapp\",\n    \"duration\": 7,\n    \"entities\": [\n        {\n            \"id\": \"1XXXX8\"\n        }\n    ],\n    \"organization\": \"XXXX\",\n    \"properties\": {\n     \"cursor\": \"ZGXXXXTE\"\n    },\n    \"timestamp\": 1650869750247,\n    \"uri\": \"http://XXXX/XXXX/XXXX/thread\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client.threads().list().with_envelope().await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "GET",
+                path: "/thread",
+                query: None,
+                body: None,
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[],
+            },
+        )
+        .await;
+    let response = result.expect("list_threads example `easemob_2023`");
+    support::assert_decoded(
+        &response,
+        &[("/data/0/id", "\"1XXXX8\""), ("/uri", "\"http://XXXX/XXXX/XXXX/thread\"")],
     );
 }
 
@@ -13592,6 +17177,69 @@ async fn list_user_threads_doc() {
 }
 
 #[tokio::test]
+async fn list_user_threads_easemob() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"action\": \"get\",\n  \"applicationName\": \"testapp\",\n  \"duration\": 4,\n  \"entities\": [\n    {\n      \"name\": \"1\",\n      \"owner\": \"test4\",\n      \"id\": \"17XXXX69\",\n      \"msgId\": \"1920\",\n      \"groupId\": \"17XXXX61\",\n      \"created\": 1650856033420\n    }\n  ],\n  \"organization\": \"XXXX\",\n  \"properties\": {\n    \"cursor\": \"ZGXXXXzg\"\n  },\n  \"timestamp\": 1650869972109,\n  \"uri\": \"https://XXXX/XXXX/XXXX/threads/user/test4\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client.threads().list_by_user("test4").with_envelope().await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "GET",
+                path: "/threads/user/test4",
+                query: None,
+                body: None,
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[],
+            },
+        )
+        .await;
+    let response = result.expect("list_user_threads example `easemob`");
+    support::assert_decoded(
+        &response,
+        &[("/data/0/id", "\"17XXXX69\""), ("/properties/cursor", "\"ZGXXXXzg\"")],
+    );
+}
+
+#[tokio::test]
+async fn list_user_threads_easemob_2023() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n    \"action\": \"get\",\n    \"applicationName\": \"testapp\",\n    \"duration\": 4,\n    \"entities\": [\n        {\n            \"name\": \"1\",\n            \"owner\": \"test4\",\n            \"id\": \"17XXXX69\",\n            \"msgId\": \"1920\",\n            \"groupId\": \"17XXXX61\",\n            \"created\": 1650856033420\n        }\n    ],\n    \"organization\": \"XXXX\",\n    \"properties\": {\n    \"cursor\": \"ZGXXXXzg\"\n    },\n    \"timestamp\": 1650869972109,\n    \"uri\": \"http://XXXX/XXXX/XXXX/threads/user/test4\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client.threads().list_by_user("test4").with_envelope().await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "GET",
+                path: "/threads/user/test4",
+                query: None,
+                body: None,
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[],
+            },
+        )
+        .await;
+    let response = result.expect("list_user_threads example `easemob_2023`");
+    support::assert_decoded(
+        &response,
+        &[
+            ("/data/0/created", "1650856033420"),
+            ("/uri", "\"http://XXXX/XXXX/XXXX/threads/user/test4\""),
+        ],
+    );
+}
+
+#[tokio::test]
 async fn list_user_group_threads_doc() {
     let server = support::MockApi::start(
             200u16,
@@ -13622,6 +17270,77 @@ async fn list_user_group_threads_doc() {
     support::assert_decoded(
         &response,
         &[("/data/0/groupId", "\"17XXXX61\""), ("/data/0/id", "\"17XXXX69\"")],
+    );
+}
+
+#[tokio::test]
+async fn list_user_group_threads_easemob() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"action\": \"get\",\n  \"applicationName\": \"testapp\",\n  \"duration\": 4,\n  \"entities\": [\n    {\n      \"name\": \"1\",\n      \"owner\": \"test4\",\n      \"id\": \"17XXXX69\",\n      \"msgId\": \"1920\",\n      \"groupId\": \"17XXXX61\",\n      \"created\": 1650856033420\n    }\n  ],\n  \"organization\": \"XXXX\",\n  \"properties\": {\n    \"cursor\": \"ZGXXXXNzg\"\n  },\n  \"timestamp\": 1650869972109,\n  \"uri\": \"https://XXXX/XXXX/XXXX/threads/user/test4\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .threads()
+        .list_by_user_in_group("XXXX", "XXXX")
+        .with_envelope()
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "GET",
+                path: "/threads/chatgroups/XXXX/user/XXXX",
+                query: None,
+                body: None,
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[],
+            },
+        )
+        .await;
+    let response = result.expect("list_user_group_threads example `easemob`");
+    support::assert_decoded(
+        &response,
+        &[("/data/0/groupId", "\"17XXXX61\""), ("/properties/cursor", "\"ZGXXXXNzg\"")],
+    );
+}
+
+#[tokio::test]
+async fn list_user_group_threads_easemob_2023() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n    \"action\": \"get\",\n    \"applicationName\": \"testapp\",\n    \"duration\": 4,\n    \"entities\": [\n        {\n            \"name\": \"1\",\n            \"owner\": \"test4\",\n            \"id\": \"17XXXX69\",\n            \"msgId\": \"1920\",\n            \"groupId\": \"17XXXX61\",\n            \"created\": 1650856033420\n        }\n    ],\n    \"organization\": \"XXXX\",\n    \"properties\": {\n        \"cursor\": \"ZGXXXXNzg\"\n    },\n    \"timestamp\": 1650869972109,\n    \"uri\": \"http://XXXX/XXXX/XXXX/threads/user/test4\"\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .threads()
+        .list_by_user_in_group("XXXX", "XXXX")
+        .with_envelope()
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "GET",
+                path: "/threads/chatgroups/XXXX/user/XXXX",
+                query: None,
+                body: None,
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[],
+            },
+        )
+        .await;
+    let response = result.expect("list_user_group_threads example `easemob_2023`");
+    support::assert_decoded(
+        &response,
+        &[
+            ("/data/0/groupId", "\"17XXXX61\""),
+            ("/uri", "\"http://XXXX/XXXX/XXXX/threads/user/test4\""),
+        ],
     );
 }
 
@@ -13695,6 +17414,109 @@ async fn get_user_token_easemob() {
             ("/data/expires_in", "1024000"),
             ("/data/user/activated", "true"),
             ("/data/user/username", "\"c\""),
+        ],
+    );
+}
+
+#[tokio::test]
+async fn translate_text_easemob() {
+    let server = support::MockApi::start(
+            200u16,
+            "[\n  {\n    \"translations\": [\n      {\n        \"text\": \"study\",\n        \"to\": \"en\"\n      },\n      {\n        \"text\": \"學習\",\n        \"to\": \"zh-Hant\"\n      }\n    ]\n  }\n]\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client
+        .translation()
+        .translate("学习", ["en", "zh-Hant"])
+        .from("zh-Hans")
+        .with_envelope()
+        .await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "POST",
+                path: "/translate",
+                query: None,
+                body: Some(
+                    "{\n  \"from\": \"zh-Hans\",\n  \"text\": \"学习\",\n  \"to\": [\n    \"en\",\n    \"zh-Hant\"\n  ]\n}\n",
+                ),
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[("content-type", "application/json")],
+            },
+        )
+        .await;
+    let response = result.expect("translate_text example `easemob`");
+    support::assert_decoded(
+        &response,
+        &[
+            ("/data/0/translations/0/text", "\"study\""),
+            ("/data/0/translations/1/to", "\"zh-Hant\""),
+        ],
+    );
+}
+
+#[tokio::test]
+async fn detect_language_easemob() {
+    let server = support::MockApi::start(
+            200u16,
+            "{\n  \"language\": \"zh-Hans\",\n  \"score\": 0.98,\n  \"isTranslationSupported\": true\n}\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client.translation().detect_language("你好").with_envelope().await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "POST",
+                path: "/translate/detect",
+                query: None,
+                body: Some("{\n  \"text\": \"你好\"\n}\n"),
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[("content-type", "application/json")],
+            },
+        )
+        .await;
+    let response = result.expect("detect_language example `easemob`");
+    support::assert_decoded(
+        &response,
+        &[("/data/language", "\"zh-Hans\""), ("/data/score", "0.98")],
+    );
+}
+
+#[tokio::test]
+async fn list_translation_languages_easemob() {
+    let server = support::MockApi::start(
+            200u16,
+            "[\n  {\n    \"code\": \"en\",\n    \"name\": \"English\",\n    \"nativeName\": \"English\"\n  },\n  {\n    \"code\": \"el\",\n    \"name\": \"Greek\",\n    \"nativeName\": \"Ελληνικά\"\n  },\n  {\n    \"code\": \"dv\",\n    \"name\": \"Divehi\",\n    \"nativeName\": \"ދ\u{7a8}ވ\u{7ac}ހ\u{7a8}ބ\u{7a6}ސ\u{7b0}\"\n  }\n]\n",
+        )
+        .await;
+    let client = server.client();
+    let result = client.translation().list_languages().with_envelope().await;
+    server
+        .assert_request(
+            &support::WireRequest {
+                method: "POST",
+                path: "/translate/support/language",
+                query: None,
+                body: None,
+                multipart: &[],
+                form: false,
+                download: false,
+                headers: &[],
+            },
+        )
+        .await;
+    let response = result.expect("list_translation_languages example `easemob`");
+    support::assert_decoded(
+        &response,
+        &[
+            ("/data/1/code", "\"el\""),
+            ("/data/2/nativeName", "\"ދ\u{7a8}ވ\u{7ac}ހ\u{7a8}ބ\u{7a6}ސ\u{7b0}\""),
         ],
     );
 }

@@ -8,6 +8,27 @@ use super::support;
 
 #[tokio::test]
 #[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
+async fn get_stored_callbacks_info() {
+    let client = support::prism_client();
+    let result = client.callback_storage().info().await;
+    support::assert_accepted("get_stored_callbacks_info", result);
+}
+
+#[tokio::test]
+#[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
+async fn retry_stored_callbacks() {
+    let client = support::prism_client();
+    let result = client
+        .callback_storage()
+        .retry("202108272230")
+        .retry(0)
+        .target_url("https://localhost:8000/test")
+        .await;
+    support::assert_accepted("retry_stored_callbacks", result);
+}
+
+#[tokio::test]
+#[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
 async fn upload_chat_file() {
     let client = support::prism_client();
     let result = client
@@ -47,6 +68,17 @@ async fn download_chat_file_thumbnail() {
         .share_secret("f0Vr-uyyEeiHpHmsu53XXXXXXXXZYgyLkdfsZ4xo2Z0cSBnB")
         .await;
     support::assert_accepted("download_chat_file_thumbnail", result);
+}
+
+#[tokio::test]
+#[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
+async fn set_attachment_lifetime() {
+    let client = support::prism_client();
+    let result = client
+        .chat_files()
+        .set_lifetime("test", "default", ["2fe7f0b0-0b55-XXXX-XXXX-231441e42458"])
+        .await;
+    support::assert_accepted("set_attachment_lifetime", result);
 }
 
 #[tokio::test]
@@ -1121,6 +1153,41 @@ async fn send_chatroom_message() {
 
 #[tokio::test]
 #[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
+async fn send_group_directed_message() {
+    let client = support::prism_client();
+    let result = client
+        .messages()
+        .send_to_group_members(
+            ["184524748161025"],
+            "txt",
+            support::from_json("{\"msg\":\"testmessages\"}"),
+            ["user2", "user3"],
+        )
+        .from("user1")
+        .ext(support::from_json("{\"em_ignore_notification\":true}"))
+        .await;
+    support::assert_accepted("send_group_directed_message", result);
+}
+
+#[tokio::test]
+#[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
+async fn send_chatroom_directed_message() {
+    let client = support::prism_client();
+    let result = client
+        .messages()
+        .send_to_chatroom_members(
+            ["185145305923585"],
+            "txt",
+            support::from_json("{\"msg\":\"testmessages\"}"),
+            ["user2", "user3"],
+        )
+        .from("user1")
+        .await;
+    support::assert_accepted("send_chatroom_directed_message", result);
+}
+
+#[tokio::test]
+#[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
 async fn broadcast_chatroom_message() {
     let client = support::prism_client();
     let result = client
@@ -1135,6 +1202,77 @@ async fn broadcast_chatroom_message() {
         .ext(support::from_json("{\"extKey\":\"extValue\"}"))
         .await;
     support::assert_accepted("broadcast_chatroom_message", result);
+}
+
+#[tokio::test]
+#[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
+async fn send_user_stream_message() {
+    let client = support::prism_client();
+    let result = client
+        .messages()
+        .send_stream_to_user(
+            "111",
+            "222",
+            support::from_json(
+                "{\"msg\":\"第一个分片\",\"seq\":0,\"type\":\"markdown\"}",
+            ),
+        )
+        .ext(support::from_json("{}"))
+        .await;
+    support::assert_accepted("send_user_stream_message", result);
+}
+
+#[tokio::test]
+#[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
+async fn send_group_stream_message() {
+    let client = support::prism_client();
+    let result = client
+        .messages()
+        .send_stream_to_group(
+            "222",
+            "301018534445057",
+            support::from_json(
+                "{\"msg\":\"第一个分片\",\"seq\":0,\"type\":\"markdown\"}",
+            ),
+        )
+        .ext(support::from_json("{}"))
+        .await;
+    support::assert_accepted("send_group_stream_message", result);
+}
+
+#[tokio::test]
+#[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
+async fn broadcast_to_all_users() {
+    let client = support::prism_client();
+    let result = client
+        .messages()
+        .broadcast_to_all_users(
+            "users",
+            support::from_json(
+                "{\"type\":\"txt\",\"msg\":\"send broadcast to all users\"}",
+            ),
+        )
+        .from("admin")
+        .ext(support::from_json("{\"extKey\":\"extValue\"}"))
+        .await;
+    support::assert_accepted("broadcast_to_all_users", result);
+}
+
+#[tokio::test]
+#[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
+async fn broadcast_to_online_users() {
+    let client = support::prism_client();
+    let result = client
+        .messages()
+        .broadcast_to_online_users(
+            support::from_json(
+                "{\"type\":\"txt\",\"msg\":\"send broadcast to all online users\"}",
+            ),
+        )
+        .from("admin")
+        .ext(support::from_json("{\"extKey\":\"extValue\"}"))
+        .await;
+    support::assert_accepted("broadcast_to_online_users", result);
 }
 
 #[tokio::test]
@@ -1166,11 +1304,25 @@ async fn recall_message() {
     let client = support::prism_client();
     let result = client
         .messages()
-        .recall("1028442084794698104", "user2", "chat")
+        .recall("1028442084794698104", "user2", "chat", true)
         .from("user1")
-        .force(true)
         .await;
     support::assert_accepted("recall_message", result);
+}
+
+#[tokio::test]
+#[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
+async fn recall_messages() {
+    let client = support::prism_client();
+    let result = client
+        .messages()
+        .recall_many(
+            support::from_json(
+                "[{\"msg_id\":\"7126XXXX2581\",\"to\":\"d95XXXX81c64\",\"from\":\"18XXXXebf262\",\"chat_type\":\"chatroom\",\"force\":false,\"sync_device\":false},{\"msg_id\":\"10436XXXX4564398104\",\"to\":\"d9571XXXXc64\",\"from\":\"18e4XXXXf262\",\"chat_type\":\"chat\",\"force\":false,\"sync_device\":false}]",
+            ),
+        )
+        .await;
+    support::assert_accepted("recall_messages", result);
 }
 
 #[tokio::test]
@@ -1217,6 +1369,130 @@ async fn import_group_message() {
         .msg_timestamp(1656906628428)
         .await;
     support::assert_accepted("import_group_message", result);
+}
+
+#[tokio::test]
+#[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
+async fn create_keyword_list() {
+    let client = support::prism_client();
+    let result = client
+        .moderation()
+        .create_list("list_1", "ALL", "PASS", ["music", "sport", "entertainment"])
+        .full_match(true)
+        .user_id("v1")
+        .await;
+    support::assert_accepted("create_keyword_list", result);
+}
+
+#[tokio::test]
+#[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
+async fn list_keyword_lists() {
+    let client = support::prism_client();
+    let result = client.moderation().search_lists().name("14").await;
+    support::assert_accepted("list_keyword_lists", result);
+}
+
+#[tokio::test]
+#[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
+async fn update_keyword_list() {
+    let client = support::prism_client();
+    let result = client
+        .moderation()
+        .update_list("1xXXXXVlodF52URYQk7rZmd5s8k", "list_1", "ALL", "PASS")
+        .full_match(true)
+        .user_id("v1")
+        .await;
+    support::assert_accepted("update_keyword_list", result);
+}
+
+#[tokio::test]
+#[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
+async fn delete_keyword_list() {
+    let client = support::prism_client();
+    let result = client.moderation().delete_list("1xXXXXVlodF52URYQk7rZmd5s8k").await;
+    support::assert_accepted("delete_keyword_list", result);
+}
+
+#[tokio::test]
+#[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
+async fn add_keywords() {
+    let client = support::prism_client();
+    let result = client
+        .moderation()
+        .add_words(
+            "1r14SOXXXXiSBbR3WTczWj92qsq",
+            ["music", "musicradio", "musicvideo"],
+            "v1",
+        )
+        .await;
+    support::assert_accepted("add_keywords", result);
+}
+
+#[tokio::test]
+#[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
+async fn search_keywords() {
+    let client = support::prism_client();
+    let result = client
+        .moderation()
+        .search_words("1r14SOXXXXiSBbR3WTczWj92qsq", "music")
+        .page(0)
+        .size(3)
+        .await;
+    support::assert_accepted("search_keywords", result);
+}
+
+#[tokio::test]
+#[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
+async fn update_keyword() {
+    let client = support::prism_client();
+    let result = client
+        .moderation()
+        .update_word(
+            "1r14XXXXZ3iSBbR3WTczWj92qsq",
+            "1xDQ86NiiXXXXmGNMBGgNEZ6jj9",
+            "music",
+            "v1",
+        )
+        .await;
+    support::assert_accepted("update_keyword", result);
+}
+
+#[tokio::test]
+#[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
+async fn delete_keyword() {
+    let client = support::prism_client();
+    let result = client
+        .moderation()
+        .delete_word("1r14SOXXXXiSBbR3WTczWj92qsq", "1xDQ86NiiXXXXmGNMBGgNEZ6jj9")
+        .await;
+    support::assert_accepted("delete_keyword", result);
+}
+
+#[tokio::test]
+#[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
+async fn delete_keywords() {
+    let client = support::prism_client();
+    let result = client
+        .moderation()
+        .delete_words(
+            "1r14SOXXXXiSBbR3WTczWj92qsq",
+            ["1xXXXXUjdvN1LE68wFeILywpks2", "1xXXXXNiiIOSZmGNMBGgNEZ6jj9"],
+        )
+        .await;
+    support::assert_accepted("delete_keywords", result);
+}
+
+#[tokio::test]
+#[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
+async fn check_text() {
+    let client = support::prism_client();
+    let result = client
+        .moderation()
+        .check_text(
+            "【放心借】新户福利！抖音钱包-放心借为您下发了一张30天0息券，戳 https://z.douyin.com/3gq2Eis 拒收请回复R",
+        )
+        .await;
+    support::assert_accepted("check_text", result);
 }
 
 #[tokio::test]
@@ -1598,6 +1874,62 @@ async fn get_reaction_detail() {
 
 #[tokio::test]
 #[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
+async fn delete_chat_roaming_messages() {
+    let client = support::prism_client();
+    let result = client
+        .roaming_messages()
+        .delete_in_chat("XXXX", "XXXX", "XXXX")
+        .is_notify(false)
+        .await;
+    support::assert_accepted("delete_chat_roaming_messages", result);
+}
+
+#[tokio::test]
+#[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
+async fn delete_group_roaming_messages() {
+    let client = support::prism_client();
+    let result = client
+        .roaming_messages()
+        .delete_in_group("XXXX", "XXXX", "XXXX")
+        .is_notify(false)
+        .await;
+    support::assert_accepted("delete_group_roaming_messages", result);
+}
+
+#[tokio::test]
+#[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
+async fn clear_user_roaming_messages() {
+    let client = support::prism_client();
+    let result = client.roaming_messages().clear_all("XXXX").await;
+    support::assert_accepted("clear_user_roaming_messages", result);
+}
+
+#[tokio::test]
+#[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
+async fn clear_chat_roaming_messages_until() {
+    let client = support::prism_client();
+    let result = client
+        .roaming_messages()
+        .clear_chat_until("XXXX", "XXXX", 1659014868000)
+        .is_notify(false)
+        .await;
+    support::assert_accepted("clear_chat_roaming_messages_until", result);
+}
+
+#[tokio::test]
+#[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
+async fn clear_group_roaming_messages_until() {
+    let client = support::prism_client();
+    let result = client
+        .roaming_messages()
+        .clear_group_until("XXXX", "XXXX", 1659014868000)
+        .is_notify(false)
+        .await;
+    support::assert_accepted("clear_group_roaming_messages_until", result);
+}
+
+#[tokio::test]
+#[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
 async fn list_thread_members() {
     let client = support::prism_client();
     let result = client.thread_members().list("177916702949377").await;
@@ -1697,6 +2029,34 @@ async fn get_user_token() {
         .header("Prefer", "example=get_user_token_easemob")
         .await;
     support::assert_accepted("get_user_token", result);
+}
+
+#[tokio::test]
+#[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
+async fn translate_text() {
+    let client = support::prism_client();
+    let result = client
+        .translation()
+        .translate("学习", ["en", "zh-Hant"])
+        .from("zh-Hans")
+        .await;
+    support::assert_accepted("translate_text", result);
+}
+
+#[tokio::test]
+#[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
+async fn detect_language() {
+    let client = support::prism_client();
+    let result = client.translation().detect_language("你好").await;
+    support::assert_accepted("detect_language", result);
+}
+
+#[tokio::test]
+#[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
+async fn list_translation_languages() {
+    let client = support::prism_client();
+    let result = client.translation().list_languages().await;
+    support::assert_accepted("list_translation_languages", result);
 }
 
 #[tokio::test]

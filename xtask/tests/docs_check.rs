@@ -364,7 +364,7 @@ fn incoming_cases() -> Vec<Case> {
         Case {
             what: "a query parameter added to the URL table",
             file: "easemob/server-side/widget_get.md",
-            line_with: "| `fields`",
+            line_with: "| `field_list`",
             after: None,
             edit: Edit::InsertAfter("| `limit` | Int | 否 | 数量。 |"),
             expect: Some(("field-added", At::Next, true)),

@@ -37,7 +37,7 @@ use agora_chat_generator::types::TypeExpr;
 
 use super::{Finding, Kind};
 use crate::docs::request::path_key;
-use crate::docs::{FieldRow, FieldTable, Page, Section, TableKind};
+use crate::docs::{FieldRow, FieldTable, Page, Request, Section, TableKind};
 use crate::spec_index::{Located, SpecIndex};
 
 /// Request headers the client sets itself; the spec does not list them.
@@ -128,11 +128,19 @@ pub fn check(
         let rows: Vec<FieldRow> = url_rows.iter().filter(|r| is_path(r)).cloned().collect();
         table(first).path(&rows, &placeholders, out);
     }
-    // Query rows: of query tables and the rest of URL tables.
+    // Query rows: of query tables and the rest of URL tables. A row may
+    // name the placeholder of a value (`word_id` in `?wordId={word_id}`):
+    // it describes the parameter that takes it.
     let (mut query_rows, query_table) = rows_of(section, &[TableKind::Query]);
     for row in url_rows.iter().filter(|r| !is_path(r)) {
         if !query_rows.iter().any(|q| q.name == row.name) {
             query_rows.push(row.clone());
+        }
+    }
+    let by_placeholder = query_placeholders(section, op);
+    for row in &mut query_rows {
+        if let Some((key, _)) = by_placeholder.iter().find(|(_, value)| *value == row.name) {
+            row.name = key.clone();
         }
     }
     let url_table = section.tables.iter().find(|t| {
@@ -177,14 +185,19 @@ fn is_client_header(name: &str) -> bool {
 
 /// The placeholder names of the section's request line for this operation
 /// (the one with its method and path, else the first), in path order.
-fn doc_placeholders(section: &Section, op: &Located<Operation>) -> Vec<String> {
+/// The section's request line for `op`: the one with its method and path,
+/// else the first.
+fn request_for<'s>(section: &'s Section, op: &Located<Operation>) -> Option<&'s Request> {
     let key = path_key(&op.item.path);
-    let request = section
+    section
         .requests
         .iter()
         .find(|r| r.method.as_deref() == Some(op.item.method.as_str()) && r.key() == key)
-        .or_else(|| section.requests.first());
-    let Some(request) = request else {
+        .or_else(|| section.requests.first())
+}
+
+fn doc_placeholders(section: &Section, op: &Located<Operation>) -> Vec<String> {
+    let Some(request) = request_for(section, op) else {
         return Vec::new();
     };
     request
@@ -192,6 +205,25 @@ fn doc_placeholders(section: &Section, op: &Located<Operation>) -> Vec<String> {
         .split('{')
         .skip(1)
         .filter_map(|p| p.split_once('}').map(|(name, _)| name.to_string()))
+        .collect()
+}
+
+/// The `key={placeholder}` pairs of the query string of the section's
+/// request line for `op`, as (key, placeholder).
+fn query_placeholders(section: &Section, op: &Located<Operation>) -> Vec<(String, String)> {
+    let Some(request) = request_for(section, op) else {
+        return Vec::new();
+    };
+    let Some((_, query)) = request.url.split_once('?') else {
+        return Vec::new();
+    };
+    query
+        .split('&')
+        .filter_map(|pair| {
+            let (key, value) = pair.split_once('=')?;
+            let name = value.trim().strip_prefix('{')?.strip_suffix('}')?;
+            (key.trim() != name).then(|| (key.trim().to_string(), name.to_string()))
+        })
         .collect()
 }
 

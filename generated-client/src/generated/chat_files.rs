@@ -127,14 +127,14 @@ impl<'a> ChatFiles<'a> {
         &self,
         username: impl Into<String>,
         lifetime: impl Into<String>,
-        chatfile_ids: impl IntoIterator<Item = impl Into<String>>,
+        chatfile_ids: impl crate::IntoIds,
     ) -> SetAttachmentLifetimeRequest<'a> {
         SetAttachmentLifetimeRequest {
             client: self.client,
             username: username.into(),
             body: SetAttachmentLifetimeBody {
                 lifetime: lifetime.into(),
-                chatfile_ids: chatfile_ids.into_iter().map(Into::into).collect(),
+                chatfile_ids: crate::IntoIds::into_ids(chatfile_ids),
             },
             options: crate::RequestOptions::default(),
         }

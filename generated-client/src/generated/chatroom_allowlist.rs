@@ -102,13 +102,13 @@ impl<'a> ChatroomAllowlist<'a> {
     pub fn add_many(
         &self,
         chatroom_id: impl Into<String>,
-        usernames: impl IntoIterator<Item = impl Into<String>>,
+        usernames: impl crate::IntoIds,
     ) -> AddChatroomAllowlistUsersRequest<'a> {
         AddChatroomAllowlistUsersRequest {
             client: self.client,
             chatroom_id: chatroom_id.into(),
             body: AddChatroomAllowlistUsersBody {
-                usernames: usernames.into_iter().map(Into::into).collect(),
+                usernames: crate::IntoIds::into_ids(usernames),
             },
             options: crate::RequestOptions::default(),
         }
@@ -132,12 +132,12 @@ impl<'a> ChatroomAllowlist<'a> {
     pub fn remove(
         &self,
         chatroom_id: impl Into<String>,
-        usernames: impl IntoIterator<Item = impl Into<String>>,
+        usernames: impl crate::IntoIds,
     ) -> RemoveChatroomAllowlistUsersRequest<'a> {
         RemoveChatroomAllowlistUsersRequest {
             client: self.client,
             chatroom_id: chatroom_id.into(),
-            usernames: usernames.into_iter().map(Into::into).collect(),
+            usernames: crate::IntoIds::into_ids(usernames),
             options: crate::RequestOptions::default(),
         }
     }

@@ -368,8 +368,8 @@ impl<'a> GetChatroomAttributesRequest<'a> {
     /// Names of the attributes to read; an empty array asks for all of them.
     ///
     /// See errata E410.
-    pub fn keys(mut self, keys: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.body.keys = Some(keys.into_iter().map(Into::into).collect());
+    pub fn keys(mut self, keys: impl crate::IntoIds) -> Self {
+        self.body.keys = Some(crate::IntoIds::into_ids(keys));
         self
     }
 
@@ -459,8 +459,8 @@ impl<'a> RemoveChatroomAttributesRequest<'a> {
     /// Names of the attributes to delete, at most 10 per call.
     ///
     /// Checked before sending: at most 10 items.
-    pub fn keys(mut self, keys: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.body.keys = Some(keys.into_iter().map(Into::into).collect());
+    pub fn keys(mut self, keys: impl crate::IntoIds) -> Self {
+        self.body.keys = Some(crate::IntoIds::into_ids(keys));
         self
     }
 
@@ -692,8 +692,8 @@ impl<'a> ForceRemoveChatroomAttributesRequest<'a> {
     /// Names of the attributes to delete, at most 10 per call.
     ///
     /// Checked before sending: at most 10 items.
-    pub fn keys(mut self, keys: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.body.keys = Some(keys.into_iter().map(Into::into).collect());
+    pub fn keys(mut self, keys: impl crate::IntoIds) -> Self {
+        self.body.keys = Some(crate::IntoIds::into_ids(keys));
         self
     }
 

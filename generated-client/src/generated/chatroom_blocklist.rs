@@ -103,13 +103,13 @@ impl<'a> ChatroomBlocklist<'a> {
     pub fn add_many(
         &self,
         chatroom_id: impl Into<String>,
-        usernames: impl IntoIterator<Item = impl Into<String>>,
+        usernames: impl crate::IntoIds,
     ) -> AddChatroomBlocklistUsersRequest<'a> {
         AddChatroomBlocklistUsersRequest {
             client: self.client,
             chatroom_id: chatroom_id.into(),
             body: AddChatroomBlocklistUsersBody {
-                usernames: usernames.into_iter().map(Into::into).collect(),
+                usernames: crate::IntoIds::into_ids(usernames),
             },
             options: crate::RequestOptions::default(),
         }
@@ -161,12 +161,12 @@ impl<'a> ChatroomBlocklist<'a> {
     pub fn remove_many(
         &self,
         chatroom_id: impl Into<String>,
-        usernames: impl IntoIterator<Item = impl Into<String>>,
+        usernames: impl crate::IntoIds,
     ) -> RemoveChatroomBlocklistUsersRequest<'a> {
         RemoveChatroomBlocklistUsersRequest {
             client: self.client,
             chatroom_id: chatroom_id.into(),
-            usernames: usernames.into_iter().map(Into::into).collect(),
+            usernames: crate::IntoIds::into_ids(usernames),
             options: crate::RequestOptions::default(),
         }
     }

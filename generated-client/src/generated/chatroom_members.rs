@@ -85,13 +85,13 @@ impl<'a> ChatroomMembers<'a> {
     pub fn add_many(
         &self,
         chatroom_id: impl Into<String>,
-        usernames: impl IntoIterator<Item = impl Into<String>>,
+        usernames: impl crate::IntoIds,
     ) -> AddChatroomMembersRequest<'a> {
         AddChatroomMembersRequest {
             client: self.client,
             chatroom_id: chatroom_id.into(),
             body: AddChatroomMembersBody {
-                usernames: usernames.into_iter().map(Into::into).collect(),
+                usernames: crate::IntoIds::into_ids(usernames),
             },
             options: crate::RequestOptions::default(),
         }
@@ -170,12 +170,12 @@ impl<'a> ChatroomMembers<'a> {
     pub fn remove_many(
         &self,
         chatroom_id: impl Into<String>,
-        usernames: impl IntoIterator<Item = impl Into<String>>,
+        usernames: impl crate::IntoIds,
     ) -> RemoveChatroomMembersRequest<'a> {
         RemoveChatroomMembersRequest {
             client: self.client,
             chatroom_id: chatroom_id.into(),
-            usernames: usernames.into_iter().map(Into::into).collect(),
+            usernames: crate::IntoIds::into_ids(usernames),
             options: crate::RequestOptions::default(),
         }
     }

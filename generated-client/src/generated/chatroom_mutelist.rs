@@ -54,14 +54,14 @@ impl<'a> ChatroomMutelist<'a> {
         &self,
         chatroom_id: impl Into<String>,
         mute_duration: i64,
-        usernames: impl IntoIterator<Item = impl Into<String>>,
+        usernames: impl crate::IntoIds,
     ) -> MuteChatroomMembersRequest<'a> {
         MuteChatroomMembersRequest {
             client: self.client,
             chatroom_id: chatroom_id.into(),
             body: MuteChatroomMembersBody {
                 mute_duration,
-                usernames: usernames.into_iter().map(Into::into).collect(),
+                usernames: crate::IntoIds::into_ids(usernames),
             },
             options: crate::RequestOptions::default(),
         }
@@ -85,12 +85,12 @@ impl<'a> ChatroomMutelist<'a> {
     pub fn unmute(
         &self,
         chatroom_id: impl Into<String>,
-        usernames: impl IntoIterator<Item = impl Into<String>>,
+        usernames: impl crate::IntoIds,
     ) -> UnmuteChatroomMembersRequest<'a> {
         UnmuteChatroomMembersRequest {
             client: self.client,
             chatroom_id: chatroom_id.into(),
-            usernames: usernames.into_iter().map(Into::into).collect(),
+            usernames: crate::IntoIds::into_ids(usernames),
             options: crate::RequestOptions::default(),
         }
     }

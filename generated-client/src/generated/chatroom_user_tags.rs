@@ -50,14 +50,14 @@ impl<'a> ChatroomUserTags<'a> {
         &self,
         chatroom_id: impl Into<String>,
         username: impl Into<String>,
-        tags: impl IntoIterator<Item = impl Into<String>>,
+        tags: impl crate::IntoIds,
     ) -> SetChatroomUserTagsRequest<'a> {
         SetChatroomUserTagsRequest {
             client: self.client,
             chatroom_id: chatroom_id.into(),
             username: username.into(),
             body: SetChatroomUserTagsBody {
-                tags: tags.into_iter().map(Into::into).collect(),
+                tags: crate::IntoIds::into_ids(tags),
             },
             options: crate::RequestOptions::default(),
         }

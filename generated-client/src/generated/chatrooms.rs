@@ -134,13 +134,10 @@ impl<'a> Chatrooms<'a> {
     /// # Arguments
     ///
     /// - `chatroom_id`: Ids of the rooms to look up, 1 to 100; sent joined by commas, each comma encoded as %2C. Checked before sending: 1 to 100 values, sent comma-separated. See errata E033.
-    pub fn get(
-        &self,
-        chatroom_id: impl IntoIterator<Item = impl Into<String>>,
-    ) -> GetChatroomsRequest<'a> {
+    pub fn get(&self, chatroom_id: impl crate::IntoIds) -> GetChatroomsRequest<'a> {
         GetChatroomsRequest {
             client: self.client,
-            chatroom_id: chatroom_id.into_iter().map(Into::into).collect(),
+            chatroom_id: crate::IntoIds::into_ids(chatroom_id),
             options: crate::RequestOptions::default(),
         }
     }
@@ -514,11 +511,8 @@ impl<'a> CreateChatroomRequest<'a> {
     /// Checked before sending: at least 1 items.
     ///
     /// See errata E028.
-    pub fn members(
-        mut self,
-        members: impl IntoIterator<Item = impl Into<String>>,
-    ) -> Self {
-        self.body.members = Some(members.into_iter().map(Into::into).collect());
+    pub fn members(mut self, members: impl crate::IntoIds) -> Self {
+        self.body.members = Some(crate::IntoIds::into_ids(members));
         self
     }
 

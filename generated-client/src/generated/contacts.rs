@@ -165,13 +165,13 @@ impl<'a> Contacts<'a> {
     pub fn block(
         &self,
         username: impl Into<String>,
-        usernames: impl IntoIterator<Item = impl Into<String>>,
+        usernames: impl crate::IntoIds,
     ) -> AddBlockedUsersRequest<'a> {
         AddBlockedUsersRequest {
             client: self.client,
             username: username.into(),
             body: AddBlockedUsersBody {
-                usernames: usernames.into_iter().map(Into::into).collect(),
+                usernames: crate::IntoIds::into_ids(usernames),
             },
             options: crate::RequestOptions::default(),
         }
@@ -250,13 +250,13 @@ impl<'a> Contacts<'a> {
     pub fn check(
         &self,
         username: impl Into<String>,
-        check_list: impl IntoIterator<Item = impl Into<String>>,
+        check_list: impl crate::IntoIds,
     ) -> CheckContactsRequest<'a> {
         CheckContactsRequest {
             client: self.client,
             body: CheckContactsBody {
                 username: username.into(),
-                check_list: check_list.into_iter().map(Into::into).collect(),
+                check_list: crate::IntoIds::into_ids(check_list),
             },
             options: crate::RequestOptions::default(),
         }

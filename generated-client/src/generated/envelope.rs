@@ -62,6 +62,26 @@ pub struct Response<T> {
 }
 
 impl<T> Response<T> {
+    /// The same response with its payload turned into another value.
+    pub fn map_data<U>(self, f: impl FnOnce(T) -> U) -> Response<U> {
+        Response {
+            data: f(self.data),
+            action: self.action,
+            application: self.application,
+            application_name: self.application_name,
+            organization: self.organization,
+            uri: self.uri,
+            path: self.path,
+            entities: self.entities,
+            timestamp: self.timestamp,
+            duration: self.duration,
+            count: self.count,
+            cursor: self.cursor,
+            params: self.params,
+            extra: self.extra,
+        }
+    }
+
     /// A response whose payload was the whole body, so without
     /// envelope fields.
     pub(crate) fn with_data(data: T) -> Self {

@@ -177,13 +177,13 @@ impl<'a> Favorites<'a> {
     pub fn delete(
         &self,
         username: impl Into<String>,
-        collection_ids: impl IntoIterator<Item = impl Into<String>>,
+        collection_ids: impl crate::IntoIds,
     ) -> DeleteFavoritesRequest<'a> {
         DeleteFavoritesRequest {
             client: self.client,
             username: username.into(),
             body: DeleteFavoritesBody {
-                collection_ids: collection_ids.into_iter().map(Into::into).collect(),
+                collection_ids: crate::IntoIds::into_ids(collection_ids),
             },
             options: crate::RequestOptions::default(),
         }

@@ -99,13 +99,13 @@ impl<'a> GroupAllowlist<'a> {
     pub fn add_many(
         &self,
         group_id: impl Into<String>,
-        usernames: impl IntoIterator<Item = impl Into<String>>,
+        usernames: impl crate::IntoIds,
     ) -> AddGroupAllowlistUsersRequest<'a> {
         AddGroupAllowlistUsersRequest {
             client: self.client,
             group_id: group_id.into(),
             body: AddGroupAllowlistUsersBody {
-                usernames: usernames.into_iter().map(Into::into).collect(),
+                usernames: crate::IntoIds::into_ids(usernames),
             },
             options: crate::RequestOptions::default(),
         }
@@ -129,12 +129,12 @@ impl<'a> GroupAllowlist<'a> {
     pub fn remove(
         &self,
         group_id: impl Into<String>,
-        usernames: impl IntoIterator<Item = impl Into<String>>,
+        usernames: impl crate::IntoIds,
     ) -> RemoveGroupAllowlistUsersRequest<'a> {
         RemoveGroupAllowlistUsersRequest {
             client: self.client,
             group_id: group_id.into(),
-            usernames: usernames.into_iter().map(Into::into).collect(),
+            usernames: crate::IntoIds::into_ids(usernames),
             options: crate::RequestOptions::default(),
         }
     }

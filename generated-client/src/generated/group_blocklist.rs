@@ -103,13 +103,13 @@ impl<'a> GroupBlocklist<'a> {
     pub fn add_many(
         &self,
         group_id: impl Into<String>,
-        usernames: impl IntoIterator<Item = impl Into<String>>,
+        usernames: impl crate::IntoIds,
     ) -> AddGroupBlocklistUsersRequest<'a> {
         AddGroupBlocklistUsersRequest {
             client: self.client,
             group_id: group_id.into(),
             body: AddGroupBlocklistUsersBody {
-                usernames: usernames.into_iter().map(Into::into).collect(),
+                usernames: crate::IntoIds::into_ids(usernames),
             },
             options: crate::RequestOptions::default(),
         }
@@ -161,12 +161,12 @@ impl<'a> GroupBlocklist<'a> {
     pub fn remove_many(
         &self,
         group_id: impl Into<String>,
-        usernames: impl IntoIterator<Item = impl Into<String>>,
+        usernames: impl crate::IntoIds,
     ) -> RemoveGroupBlocklistUsersRequest<'a> {
         RemoveGroupBlocklistUsersRequest {
             client: self.client,
             group_id: group_id.into(),
-            usernames: usernames.into_iter().map(Into::into).collect(),
+            usernames: crate::IntoIds::into_ids(usernames),
             options: crate::RequestOptions::default(),
         }
     }

@@ -119,14 +119,14 @@ impl<'a> GroupMembers<'a> {
     pub fn add_many(
         &self,
         group_id: impl Into<String>,
-        usernames: impl IntoIterator<Item = impl Into<String>>,
+        usernames: impl crate::IntoIds,
     ) -> AddGroupMembersRequest<'a> {
         AddGroupMembersRequest {
             client: self.client,
             group_id: group_id.into(),
             need_notify: None,
             body: AddGroupMembersBody {
-                usernames: usernames.into_iter().map(Into::into).collect(),
+                usernames: crate::IntoIds::into_ids(usernames),
             },
             options: crate::RequestOptions::default(),
         }
@@ -179,12 +179,12 @@ impl<'a> GroupMembers<'a> {
     pub fn remove_many(
         &self,
         group_id: impl Into<String>,
-        usernames: impl IntoIterator<Item = impl Into<String>>,
+        usernames: impl crate::IntoIds,
     ) -> RemoveGroupMembersRequest<'a> {
         RemoveGroupMembersRequest {
             client: self.client,
             group_id: group_id.into(),
-            usernames: usernames.into_iter().map(Into::into).collect(),
+            usernames: crate::IntoIds::into_ids(usernames),
             need_notify: None,
             options: crate::RequestOptions::default(),
         }
@@ -270,15 +270,15 @@ impl<'a> GroupMembers<'a> {
     pub fn get_many_attributes(
         &self,
         group_id: impl Into<String>,
-        targets: impl IntoIterator<Item = impl Into<String>>,
-        properties: impl IntoIterator<Item = impl Into<String>>,
+        targets: impl crate::IntoIds,
+        properties: impl crate::IntoIds,
     ) -> BatchGetGroupMemberAttributesRequest<'a> {
         BatchGetGroupMemberAttributesRequest {
             client: self.client,
             group_id: group_id.into(),
             body: BatchGetGroupMemberAttributesBody {
-                targets: targets.into_iter().map(Into::into).collect(),
-                properties: properties.into_iter().map(Into::into).collect(),
+                targets: crate::IntoIds::into_ids(targets),
+                properties: crate::IntoIds::into_ids(properties),
             },
             options: crate::RequestOptions::default(),
         }

@@ -53,14 +53,14 @@ impl<'a> GroupMutelist<'a> {
         &self,
         group_id: impl Into<String>,
         mute_duration: i64,
-        usernames: impl IntoIterator<Item = impl Into<String>>,
+        usernames: impl crate::IntoIds,
     ) -> MuteGroupMembersRequest<'a> {
         MuteGroupMembersRequest {
             client: self.client,
             group_id: group_id.into(),
             body: MuteGroupMembersBody {
                 mute_duration,
-                usernames: usernames.into_iter().map(Into::into).collect(),
+                usernames: crate::IntoIds::into_ids(usernames),
             },
             options: crate::RequestOptions::default(),
         }
@@ -84,12 +84,12 @@ impl<'a> GroupMutelist<'a> {
     pub fn unmute(
         &self,
         group_id: impl Into<String>,
-        usernames: impl IntoIterator<Item = impl Into<String>>,
+        usernames: impl crate::IntoIds,
     ) -> UnmuteGroupMembersRequest<'a> {
         UnmuteGroupMembersRequest {
             client: self.client,
             group_id: group_id.into(),
-            usernames: usernames.into_iter().map(Into::into).collect(),
+            usernames: crate::IntoIds::into_ids(usernames),
             options: crate::RequestOptions::default(),
         }
     }

@@ -161,13 +161,10 @@ impl<'a> Groups<'a> {
     /// # Arguments
     ///
     /// - `group_ids`: Ids of the groups to look up, 1 to 100; sent joined by commas, each comma encoded as %2C. Checked before sending: 1 to 100 values, sent comma-separated. See errata E313.
-    pub fn get(
-        &self,
-        group_ids: impl IntoIterator<Item = impl Into<String>>,
-    ) -> GetGroupsRequest<'a> {
+    pub fn get(&self, group_ids: impl crate::IntoIds) -> GetGroupsRequest<'a> {
         GetGroupsRequest {
             client: self.client,
-            group_ids: group_ids.into_iter().map(Into::into).collect(),
+            group_ids: crate::IntoIds::into_ids(group_ids),
             options: crate::RequestOptions::default(),
         }
     }
@@ -645,11 +642,8 @@ impl<'a> CreateGroupRequest<'a> {
     }
 
     /// Users to add right away, the owner not included; no more of them than `maxusers`.
-    pub fn members(
-        mut self,
-        members: impl IntoIterator<Item = impl Into<String>>,
-    ) -> Self {
-        self.body.members = Some(members.into_iter().map(Into::into).collect());
+    pub fn members(mut self, members: impl crate::IntoIds) -> Self {
+        self.body.members = Some(crate::IntoIds::into_ids(members));
         self
     }
 

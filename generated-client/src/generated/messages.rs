@@ -52,27 +52,24 @@ impl<'a> Messages<'a> {
     /// - HTTP: `POST /messages/users`
     /// - Rate limit: 100/second per app key; Per App Key; the overview row gives the same number.; A call reaches at most 600 users, and at most 6,000 users may be messaged per minute.
     /// - Idempotent: no, a repeat may act twice
-    /// - Checked before sending: `from`: must follow the username rule; `to`: at least 1 items, at most 600 items, each item must follow the username rule; `type`: one of `txt`, `img`, `audio`, `video`, `file`, `loc`, `cmd`, `custom`; `roam_ignore_users`: at most 20 items, each item must follow the username rule; `routetype`: one of `ROUTE_ONLINE`; `env`: at most 8 characters
+    /// - Checked before sending: `from`: must follow the username rule; `to`: at least 1 items, at most 600 items, each item must follow the username rule; `roam_ignore_users`: at most 20 items, each item must follow the username rule; `routetype`: one of `ROUTE_ONLINE`; `env`: at most 8 characters
     /// - Source: `restful-api/message-management`, section "Send a one-to-one message"
     /// - Doc errata: E200, E201, E202, E244, E245, E265, E266, E267, E268, E269, E280 (see `spec/errata.yaml` and `spec/errata/`)
     ///
     /// # Arguments
     ///
     /// - `to`: Usernames of the recipients, 1 to 600. Checked before sending: at least 1 items; at most 600 items.
-    /// - `type_`: Message type - text, image, voice, video, file, location, command or custom. Checked before sending: one of `txt`, `img`, `audio`, `video`, `file`, `loc`, `cmd`, `custom`.
     /// - `body`: The content, with the fields that belong to `type`. See errata E245.
     pub fn send_to_users(
         &self,
-        to: impl IntoIterator<Item = impl Into<String>>,
-        type_: impl Into<String>,
-        body: crate::messages::MessageBody,
+        to: impl crate::IntoIds,
+        body: crate::messages::MessageContent,
     ) -> SendUserMessageRequest<'a> {
         SendUserMessageRequest {
             client: self.client,
             body: SendUserMessageBody {
                 from: None,
-                to: to.into_iter().map(Into::into).collect(),
-                type_: type_.into(),
+                to: crate::IntoIds::into_ids(to),
                 body,
                 roam_ignore_users: None,
                 sync_device: None,
@@ -91,27 +88,24 @@ impl<'a> Messages<'a> {
     /// - HTTP: `POST /messages/chatgroups`
     /// - Rate limit: 20/second per app key; Per App Key, from the Easemob group page and the price list; the English pages say 100 (E264).; At most 20 messages per second as well, a message to n groups counting n; at most 3 groups per call.; The call and message limits can be raised together on request.
     /// - Idempotent: no, a repeat may act twice
-    /// - Checked before sending: `from`: must follow the username rule; `to`: at least 1 items, at most 3 items; `type`: one of `txt`, `img`, `audio`, `video`, `file`, `loc`, `cmd`, `custom`; `roam_ignore_users`: at most 20 items, each item must follow the username rule; `routetype`: one of `ROUTE_ONLINE`; `env`: at most 8 characters
+    /// - Checked before sending: `from`: must follow the username rule; `to`: at least 1 items, at most 3 items; `roam_ignore_users`: at most 20 items, each item must follow the username rule; `routetype`: one of `ROUTE_ONLINE`; `env`: at most 8 characters
     /// - Source: `restful-api/message-management`, section "Send a group message"
     /// - Doc errata: E200, E201, E202, E203, E244, E245, E246, E264, E265, E266, E267, E269, E280 (see `spec/errata.yaml` and `spec/errata/`)
     ///
     /// # Arguments
     ///
     /// - `to`: Ids of the receiving groups, 1 to 3. Checked before sending: at least 1 items; at most 3 items. See errata E201.
-    /// - `type_`: Message type. Checked before sending: one of `txt`, `img`, `audio`, `video`, `file`, `loc`, `cmd`, `custom`. See errata E246.
     /// - `body`: The content, with the fields that belong to `type`. See errata E245, E246.
     pub fn send_to_groups(
         &self,
-        to: impl IntoIterator<Item = impl Into<String>>,
-        type_: impl Into<String>,
-        body: crate::messages::MessageBody,
+        to: impl crate::IntoIds,
+        body: crate::messages::MessageContent,
     ) -> SendGroupMessageRequest<'a> {
         SendGroupMessageRequest {
             client: self.client,
             body: SendGroupMessageBody {
                 from: None,
-                to: to.into_iter().map(Into::into).collect(),
-                type_: type_.into(),
+                to: crate::IntoIds::into_ids(to),
                 body,
                 need_group_ack: None,
                 roam_ignore_users: None,
@@ -131,27 +125,24 @@ impl<'a> Messages<'a> {
     /// - HTTP: `POST /messages/chatrooms`
     /// - Rate limit: 100/second per app key; Per App Key; the overview row gives the same number.; At most 10 rooms per call and 100 rooms per second; a message sent to n rooms counts as n messages.
     /// - Idempotent: no, a repeat may act twice
-    /// - Checked before sending: `from`: must follow the username rule; `to`: at least 1 items, at most 10 items; `type`: one of `txt`, `img`, `audio`, `video`, `file`, `loc`, `cmd`, `custom`; `chatroom_msg_level`: one of `high`, `normal`, `low`; `roam_ignore_users`: at most 20 items, each item must follow the username rule; `routetype`: one of `ROUTE_ONLINE`
+    /// - Checked before sending: `from`: must follow the username rule; `to`: at least 1 items, at most 10 items; `chatroom_msg_level`: one of `high`, `normal`, `low`; `roam_ignore_users`: at most 20 items, each item must follow the username rule; `routetype`: one of `ROUTE_ONLINE`
     /// - Source: `restful-api/message-management`, section "Send a chat room message"
     /// - Doc errata: E200, E201, E202, E244, E245, E246, E265, E267, E269 (see `spec/errata.yaml` and `spec/errata/`)
     ///
     /// # Arguments
     ///
     /// - `to`: Ids of the receiving chat rooms, 1 to 10. Checked before sending: at least 1 items; at most 10 items.
-    /// - `type_`: Message type. Checked before sending: one of `txt`, `img`, `audio`, `video`, `file`, `loc`, `cmd`, `custom`. See errata E246.
     /// - `body`: The content, with the fields that belong to `type`. See errata E245, E246.
     pub fn send_to_chatrooms(
         &self,
-        to: impl IntoIterator<Item = impl Into<String>>,
-        type_: impl Into<String>,
-        body: crate::messages::MessageBody,
+        to: impl crate::IntoIds,
+        body: crate::messages::MessageContent,
     ) -> SendChatroomMessageRequest<'a> {
         SendChatroomMessageRequest {
             client: self.client,
             body: SendChatroomMessageBody {
                 from: None,
-                to: to.into_iter().map(Into::into).collect(),
-                type_: type_.into(),
+                to: crate::IntoIds::into_ids(to),
                 body,
                 chatroom_msg_level: None,
                 roam_ignore_users: None,
@@ -170,32 +161,29 @@ impl<'a> Messages<'a> {
     /// - HTTP: `POST /messages/chatgroups/users`
     /// - Rate limit: 20/second per app key; Per App Key, the page's limit for its group sends; its error table adds a cap of 100 directed messages per second.
     /// - Idempotent: no, a repeat may act twice
-    /// - Checked before sending: `from`: must follow the username rule; `to`: at least 1 items, at most 1 items; `type`: one of `txt`, `img`, `audio`, `video`, `file`, `loc`, `cmd`, `custom`; `users`: at least 1 items, at most 20 items, each item must follow the username rule
+    /// - Checked before sending: `from`: must follow the username rule; `to`: at least 1 items, at most 1 items; `users`: at least 1 items, at most 20 items, each item must follow the username rule
     /// - Source: `easemob/server-side/message_group`, section "发送定向消息"
     /// - Doc errata: E281 (see `spec/errata.yaml` and `spec/errata/`)
     ///
     /// # Arguments
     ///
     /// - `to`: Id of the group, as the only item of the array. Checked before sending: at least 1 items; at most 1 items.
-    /// - `type_`: Message type - text, image, voice, video, file, location, command or custom. Checked before sending: one of `txt`, `img`, `audio`, `video`, `file`, `loc`, `cmd`, `custom`.
     /// - `body`: The content, with the fields that belong to `type`.
     /// - `users`: The members who receive the message, 1 to 20. Checked before sending: at least 1 items; at most 20 items.
     pub fn send_to_group_members(
         &self,
-        to: impl IntoIterator<Item = impl Into<String>>,
-        type_: impl Into<String>,
-        body: crate::messages::MessageBody,
-        users: impl IntoIterator<Item = impl Into<String>>,
+        to: impl crate::IntoIds,
+        body: crate::messages::MessageContent,
+        users: impl crate::IntoIds,
     ) -> SendGroupDirectedMessageRequest<'a> {
         SendGroupDirectedMessageRequest {
             client: self.client,
             body: SendGroupDirectedMessageBody {
                 from: None,
-                to: to.into_iter().map(Into::into).collect(),
-                type_: type_.into(),
+                to: crate::IntoIds::into_ids(to),
                 body,
                 ext: None,
-                users: users.into_iter().map(Into::into).collect(),
+                users: crate::IntoIds::into_ids(users),
             },
             options: crate::RequestOptions::default(),
         }
@@ -208,33 +196,30 @@ impl<'a> Messages<'a> {
     /// - HTTP: `POST /messages/chatrooms/users`
     /// - Rate limit: 100/second per app key; Per App Key.
     /// - Idempotent: no, a repeat may act twice
-    /// - Checked before sending: `from`: must follow the username rule; `to`: at least 1 items, at most 1 items; `chatroom_msg_level`: one of `high`, `normal`, `low`; `type`: one of `txt`, `img`, `audio`, `video`, `file`, `loc`, `cmd`, `custom`; `users`: at least 1 items, at most 20 items, each item must follow the username rule
+    /// - Checked before sending: `from`: must follow the username rule; `to`: at least 1 items, at most 1 items; `chatroom_msg_level`: one of `high`, `normal`, `low`; `users`: at least 1 items, at most 20 items, each item must follow the username rule
     /// - Source: `easemob/server-side/message_chatroom`, section "发送定向消息"
     /// - Doc errata: E281 (see `spec/errata.yaml` and `spec/errata/`)
     ///
     /// # Arguments
     ///
     /// - `to`: Id of the chat room, as the only item of the array. Checked before sending: at least 1 items; at most 1 items.
-    /// - `type_`: Message type - text, image, voice, video, file, location, command or custom. Checked before sending: one of `txt`, `img`, `audio`, `video`, `file`, `loc`, `cmd`, `custom`.
     /// - `body`: The content, with the fields that belong to `type`.
     /// - `users`: The members who receive the message, 1 to 20. Checked before sending: at least 1 items; at most 20 items.
     pub fn send_to_chatroom_members(
         &self,
-        to: impl IntoIterator<Item = impl Into<String>>,
-        type_: impl Into<String>,
-        body: crate::messages::MessageBody,
-        users: impl IntoIterator<Item = impl Into<String>>,
+        to: impl crate::IntoIds,
+        body: crate::messages::MessageContent,
+        users: impl crate::IntoIds,
     ) -> SendChatroomDirectedMessageRequest<'a> {
         SendChatroomDirectedMessageRequest {
             client: self.client,
             body: SendChatroomDirectedMessageBody {
                 from: None,
-                to: to.into_iter().map(Into::into).collect(),
+                to: crate::IntoIds::into_ids(to),
                 chatroom_msg_level: None,
-                type_: type_.into(),
                 body,
                 ext: None,
-                users: users.into_iter().map(Into::into).collect(),
+                users: crate::IntoIds::into_ids(users),
             },
             options: crate::RequestOptions::default(),
         }
@@ -563,7 +548,7 @@ impl<'a> Messages<'a> {
     /// - HTTP: `POST /messages/users/import`
     /// - Rate limit: 100/second per app key; Per App Key, from the Easemob page; the English page states no limit (E278).
     /// - Idempotent: no, a repeat may act twice
-    /// - Checked before sending: `from`: must follow the username rule; `target`: must follow the username rule; `type`: one of `txt`, `img`, `audio`, `video`, `file`, `loc`, `cmd`, `custom`; `msg_timestamp`: at least 1000
+    /// - Checked before sending: `from`: must follow the username rule; `target`: must follow the username rule; `msg_timestamp`: at least 1000
     /// - Source: `restful-api/message-management`, section "Import a one-to-one chat message"
     /// - Doc errata: E044, E224, E278, E279 (see `spec/errata.yaml` and `spec/errata/`)
     ///
@@ -571,21 +556,18 @@ impl<'a> Messages<'a> {
     ///
     /// - `from`: Username of the sender.
     /// - `target`: Username of the recipient.
-    /// - `type_`: Message type. Checked before sending: one of `txt`, `img`, `audio`, `video`, `file`, `loc`, `cmd`, `custom`.
     /// - `body`: The content, with the fields that belong to `type`.
     pub fn import_to_user(
         &self,
         from: impl Into<String>,
         target: impl Into<String>,
-        type_: impl Into<String>,
-        body: crate::messages::MessageBody,
+        body: crate::messages::MessageContent,
     ) -> ImportUserMessageRequest<'a> {
         ImportUserMessageRequest {
             client: self.client,
             body: ImportUserMessageBody {
                 from: from.into(),
                 target: target.into(),
-                type_: type_.into(),
                 body,
                 ext: None,
                 is_ack_read: None,
@@ -603,7 +585,7 @@ impl<'a> Messages<'a> {
     /// - HTTP: `POST /messages/chatgroups/import`
     /// - Rate limit: 100/second per app key; Per App Key, from the Easemob page; the English page states no limit (E278).
     /// - Idempotent: no, a repeat may act twice
-    /// - Checked before sending: `from`: must follow the username rule; `type`: one of `txt`, `img`, `audio`, `video`, `file`, `loc`, `cmd`, `custom`; `msg_timestamp`: at least 1000
+    /// - Checked before sending: `from`: must follow the username rule; `msg_timestamp`: at least 1000
     /// - Source: `restful-api/message-management`, section "Import a chat group message"
     /// - Doc errata: E044, E224, E225, E278, E279 (see `spec/errata.yaml` and `spec/errata/`)
     ///
@@ -611,21 +593,18 @@ impl<'a> Messages<'a> {
     ///
     /// - `from`: Username of the sender.
     /// - `target`: Id of the group the message belongs to.
-    /// - `type_`: Message type. Checked before sending: one of `txt`, `img`, `audio`, `video`, `file`, `loc`, `cmd`, `custom`.
     /// - `body`: The content, with the fields that belong to `type`.
     pub fn import_to_group(
         &self,
         from: impl Into<String>,
         target: impl Into<String>,
-        type_: impl Into<String>,
-        body: crate::messages::MessageBody,
+        body: crate::messages::MessageContent,
     ) -> ImportGroupMessageRequest<'a> {
         ImportGroupMessageRequest {
             client: self.client,
             body: ImportGroupMessageBody {
                 from: from.into(),
                 target: target.into(),
-                type_: type_.into(),
                 body,
                 ext: None,
                 is_ack_read: None,
@@ -637,65 +616,235 @@ impl<'a> Messages<'a> {
     }
 }
 
-/// The content of a message. Which fields apply depends on the message `type` sent beside it: txt uses `msg`; img, audio, video and file use `url` (plus file name, secret and type-specific sizes); loc uses `lat`, `lng` and `addr`; cmd uses `action`; custom uses `customEvent` and `customExts`. Every field is optional here; the descriptions say for which type the server needs it.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
-pub struct MessageBody {
-    /// Text of a txt message; needed for that type.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub msg: Option<String>,
-    /// File name shown to the recipient (img, audio, video, file). Needed for file messages; without it the other types show no name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub filename: Option<String>,
-    /// Access key of the attachment: the `share-secret` that upload_chat_file returned. Needed when the file was uploaded with restrict-access set to true (img, audio, video, file).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub secret: Option<String>,
-    /// Pixel dimensions of the picture (img).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub size: Option<crate::messages::MessageImageSize>,
-    /// Address of the uploaded attachment, https://{host}/{org_name}/{app_name}/chatfiles/{file_uuid}, where file_uuid comes from upload_chat_file. Needed for img, audio, video and file messages.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub url: Option<String>,
-    /// Duration of a voice or video message, in seconds (audio, video).
-    ///
-    /// Checked before sending: at least 0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub length: Option<i64>,
-    /// Size of the video file in bytes (video).
-    ///
-    /// Checked before sending: at least 0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub file_length: Option<i64>,
-    /// Address of the video's thumbnail, uploaded on its own with upload_chat_file (video); same URL form as `url`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub thumb: Option<String>,
-    /// `share-secret` of the thumbnail upload (video), needed when the thumbnail was uploaded with restricted access.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub thumb_secret: Option<String>,
-    /// Latitude in degrees, as a decimal string (loc); needed for that type.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub lat: Option<String>,
-    /// Longitude in degrees, as a decimal string (loc); needed for that type.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub lng: Option<String>,
-    /// Address text of the location (loc); needed for that type.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub addr: Option<String>,
-    /// The command a cmd message carries; needed for that type.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub action: Option<String>,
-    /// Event name of a custom message, 1 to 32 characters that should match \[a-zA-Z0-9-_/\.\]{1,32} (the pattern is not checked by the client).
-    ///
-    /// Checked before sending: at least 1 characters; at most 32 characters.
-    #[serde(rename = "customEvent")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub custom_event: Option<String>,
-    /// String attributes of a custom message, at most 16 entries (not checked by the client).
-    #[serde(rename = "customExts")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub custom_exts: Option<::std::collections::BTreeMap<String, String>>,
-    /// Fields the server sent that the spec does not describe.
-    #[serde(flatten)]
-    pub extra: crate::Extra,
+/// What a message says, by message type: a text, an attachment uploaded first with upload_chat_file (picture, voice, video, file), a location, a command or a custom event. The variant decides both the `type` sent and the fields under `body`, so the two cannot disagree.
+///
+/// On the wire, `type` names the variant and `body` holds its fields.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(tag = "type", content = "body")]
+#[non_exhaustive]
+pub enum MessageContent {
+    /// A text message. Sent as `txt`.
+    #[serde(rename = "txt")]
+    Text {
+        /// The text.
+        msg: String,
+        /// Fields the server sent that the spec does not describe.
+        #[serde(flatten, default, skip_serializing_if = "crate::Extra::is_empty")]
+        extra: crate::Extra,
+    },
+    /// A picture. Sent as `img`.
+    #[serde(rename = "img")]
+    Image {
+        /// Address of the uploaded picture, https://{host}/{org_name}/{app_name}/chatfiles/{file_uuid}, file_uuid being what upload_chat_file returned.
+        url: String,
+        /// File name shown to the recipient.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        filename: Option<String>,
+        /// The `share-secret` upload_chat_file returned, needed when the picture was uploaded with restricted access.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        secret: Option<String>,
+        /// Width and height of the picture.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        size: Option<crate::messages::MessageImageSize>,
+        /// Fields the server sent that the spec does not describe.
+        #[serde(flatten, default, skip_serializing_if = "crate::Extra::is_empty")]
+        extra: crate::Extra,
+    },
+    /// A voice message. Sent as `audio`.
+    #[serde(rename = "audio")]
+    Audio {
+        /// Address of the uploaded voice file (same form as for a picture).
+        url: String,
+        /// File name shown to the recipient.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        filename: Option<String>,
+        /// The upload's `share-secret`, for restricted files.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        secret: Option<String>,
+        /// Duration in seconds.
+        ///
+        /// Checked before sending: at least 0.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        length: Option<i64>,
+        /// Fields the server sent that the spec does not describe.
+        #[serde(flatten, default, skip_serializing_if = "crate::Extra::is_empty")]
+        extra: crate::Extra,
+    },
+    /// A video. Sent as `video`.
+    #[serde(rename = "video")]
+    Video {
+        /// Address of the uploaded video (same form as for a picture).
+        url: String,
+        /// File name shown to the recipient.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        filename: Option<String>,
+        /// The upload's `share-secret`, for restricted files.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        secret: Option<String>,
+        /// Duration in seconds.
+        ///
+        /// Checked before sending: at least 0.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        length: Option<i64>,
+        /// Size of the video file in bytes.
+        ///
+        /// Checked before sending: at least 0.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        file_length: Option<i64>,
+        /// Address of the video's thumbnail, uploaded on its own.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        thumb: Option<String>,
+        /// The thumbnail upload's `share-secret`, for restricted files.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        thumb_secret: Option<String>,
+        /// Fields the server sent that the spec does not describe.
+        #[serde(flatten, default, skip_serializing_if = "crate::Extra::is_empty")]
+        extra: crate::Extra,
+    },
+    /// Any other file. Sent as `file`.
+    #[serde(rename = "file")]
+    File {
+        /// Address of the uploaded file (same form as for a picture).
+        url: String,
+        /// File name shown to the recipient.
+        filename: String,
+        /// The upload's `share-secret`, for restricted files.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        secret: Option<String>,
+        /// Fields the server sent that the spec does not describe.
+        #[serde(flatten, default, skip_serializing_if = "crate::Extra::is_empty")]
+        extra: crate::Extra,
+    },
+    /// A place on the map. Sent as `loc`.
+    #[serde(rename = "loc")]
+    Location {
+        /// Latitude in degrees, as a decimal string.
+        lat: String,
+        /// Longitude in degrees, as a decimal string.
+        lng: String,
+        /// The address shown with the place.
+        addr: String,
+        /// Fields the server sent that the spec does not describe.
+        #[serde(flatten, default, skip_serializing_if = "crate::Extra::is_empty")]
+        extra: crate::Extra,
+    },
+    /// A command for the receiving app, delivered silently (no notification, not stored as a visible message). Sent as `cmd`.
+    #[serde(rename = "cmd")]
+    Command {
+        /// The command.
+        action: String,
+        /// Fields the server sent that the spec does not describe.
+        #[serde(flatten, default, skip_serializing_if = "crate::Extra::is_empty")]
+        extra: crate::Extra,
+    },
+    /// A custom event with string attributes. Sent as `custom`.
+    #[serde(rename = "custom")]
+    Custom {
+        /// Event name, 1 to 32 characters that should match \[a-zA-Z0-9-_/\.\]{1,32} (the pattern is not checked by the client).
+        ///
+        /// Checked before sending: at least 1 characters; at most 32 characters.
+        #[serde(rename = "customEvent")]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        custom_event: Option<String>,
+        /// String attributes of the event, at most 16 (not checked by the client).
+        #[serde(rename = "customExts")]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        custom_exts: Option<::std::collections::BTreeMap<String, String>>,
+        /// Fields the server sent that the spec does not describe.
+        #[serde(flatten, default, skip_serializing_if = "crate::Extra::is_empty")]
+        extra: crate::Extra,
+    },
+    /// A variant the spec does not list, kept whole: the tag and the
+    /// content as sent.
+    #[serde(untagged)]
+    Other(::serde_json::Value),
+}
+
+impl MessageContent {
+    /// A Text value (`txt`) with its required fields; set the others on the variant.
+    pub fn text(msg: impl Into<String>) -> Self {
+        Self::Text {
+            msg: msg.into(),
+            extra: crate::Extra::new(),
+        }
+    }
+
+    /// A Image value (`img`) with its required fields; set the others on the variant.
+    pub fn image(url: impl Into<String>) -> Self {
+        Self::Image {
+            url: url.into(),
+            filename: None,
+            secret: None,
+            size: None,
+            extra: crate::Extra::new(),
+        }
+    }
+
+    /// A Audio value (`audio`) with its required fields; set the others on the variant.
+    pub fn audio(url: impl Into<String>) -> Self {
+        Self::Audio {
+            url: url.into(),
+            filename: None,
+            secret: None,
+            length: None,
+            extra: crate::Extra::new(),
+        }
+    }
+
+    /// A Video value (`video`) with its required fields; set the others on the variant.
+    pub fn video(url: impl Into<String>) -> Self {
+        Self::Video {
+            url: url.into(),
+            filename: None,
+            secret: None,
+            length: None,
+            file_length: None,
+            thumb: None,
+            thumb_secret: None,
+            extra: crate::Extra::new(),
+        }
+    }
+
+    /// A File value (`file`) with its required fields; set the others on the variant.
+    pub fn file(url: impl Into<String>, filename: impl Into<String>) -> Self {
+        Self::File {
+            url: url.into(),
+            filename: filename.into(),
+            secret: None,
+            extra: crate::Extra::new(),
+        }
+    }
+
+    /// A Location value (`loc`) with its required fields; set the others on the variant.
+    pub fn location(
+        lat: impl Into<String>,
+        lng: impl Into<String>,
+        addr: impl Into<String>,
+    ) -> Self {
+        Self::Location {
+            lat: lat.into(),
+            lng: lng.into(),
+            addr: addr.into(),
+            extra: crate::Extra::new(),
+        }
+    }
+
+    /// A Command value (`cmd`) with its required fields; set the others on the variant.
+    pub fn command(action: impl Into<String>) -> Self {
+        Self::Command {
+            action: action.into(),
+            extra: crate::Extra::new(),
+        }
+    }
+
+    /// A Custom value (`custom`) with its required fields; set the others on the variant.
+    pub fn custom() -> Self {
+        Self::Custom {
+            custom_event: None,
+            custom_exts: None,
+            extra: crate::Extra::new(),
+        }
+    }
 }
 
 /// Width and height of an image or video thumbnail, in pixels.
@@ -1159,9 +1308,8 @@ struct SendUserMessageBody {
     #[serde(skip_serializing_if = "Option::is_none")]
     from: Option<String>,
     to: ::std::vec::Vec<String>,
-    #[serde(rename = "type")]
-    type_: String,
-    body: crate::messages::MessageBody,
+    #[serde(flatten)]
+    body: crate::messages::MessageContent,
     #[serde(skip_serializing_if = "Option::is_none")]
     roam_ignore_users: Option<::std::vec::Vec<String>>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -1195,13 +1343,8 @@ impl<'a> SendUserMessageRequest<'a> {
     /// Checked before sending: at most 20 items.
     ///
     /// See errata E201.
-    pub fn roam_ignore_users(
-        mut self,
-        roam_ignore_users: impl IntoIterator<Item = impl Into<String>>,
-    ) -> Self {
-        self.body.roam_ignore_users = Some(
-            roam_ignore_users.into_iter().map(Into::into).collect(),
-        );
+    pub fn roam_ignore_users(mut self, roam_ignore_users: impl crate::IntoIds) -> Self {
+        self.body.roam_ignore_users = Some(crate::IntoIds::into_ids(roam_ignore_users));
         self
     }
 
@@ -1250,14 +1393,6 @@ impl<'a> SendUserMessageRequest<'a> {
             crate::runtime::validate::usernames("to", value, &super::USERNAME_RULE)?;
             crate::runtime::validate::max_items("to", value.len(), 600u32)?;
             crate::runtime::validate::min_items("to", value.len(), 1u32)?;
-        }
-        {
-            let value = &self.body.type_;
-            crate::runtime::validate::one_of(
-                "type",
-                value,
-                &["txt", "img", "audio", "video", "file", "loc", "cmd", "custom"],
-            )?;
         }
         if let Some(value) = &self.body.roam_ignore_users {
             crate::runtime::validate::usernames(
@@ -1336,9 +1471,8 @@ struct SendGroupMessageBody {
     #[serde(skip_serializing_if = "Option::is_none")]
     from: Option<String>,
     to: ::std::vec::Vec<String>,
-    #[serde(rename = "type")]
-    type_: String,
-    body: crate::messages::MessageBody,
+    #[serde(flatten)]
+    body: crate::messages::MessageContent,
     #[serde(skip_serializing_if = "Option::is_none")]
     need_group_ack: Option<bool>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -1384,13 +1518,8 @@ impl<'a> SendGroupMessageRequest<'a> {
     /// Checked before sending: at most 20 items.
     ///
     /// See errata E201, E246.
-    pub fn roam_ignore_users(
-        mut self,
-        roam_ignore_users: impl IntoIterator<Item = impl Into<String>>,
-    ) -> Self {
-        self.body.roam_ignore_users = Some(
-            roam_ignore_users.into_iter().map(Into::into).collect(),
-        );
+    pub fn roam_ignore_users(mut self, roam_ignore_users: impl crate::IntoIds) -> Self {
+        self.body.roam_ignore_users = Some(crate::IntoIds::into_ids(roam_ignore_users));
         self
     }
 
@@ -1442,14 +1571,6 @@ impl<'a> SendGroupMessageRequest<'a> {
             let value = &self.body.to;
             crate::runtime::validate::max_items("to", value.len(), 3u32)?;
             crate::runtime::validate::min_items("to", value.len(), 1u32)?;
-        }
-        {
-            let value = &self.body.type_;
-            crate::runtime::validate::one_of(
-                "type",
-                value,
-                &["txt", "img", "audio", "video", "file", "loc", "cmd", "custom"],
-            )?;
         }
         if let Some(value) = &self.body.roam_ignore_users {
             crate::runtime::validate::usernames(
@@ -1528,9 +1649,8 @@ struct SendChatroomMessageBody {
     #[serde(skip_serializing_if = "Option::is_none")]
     from: Option<String>,
     to: ::std::vec::Vec<String>,
-    #[serde(rename = "type")]
-    type_: String,
-    body: crate::messages::MessageBody,
+    #[serde(flatten)]
+    body: crate::messages::MessageContent,
     #[serde(skip_serializing_if = "Option::is_none")]
     chatroom_msg_level: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -1574,13 +1694,8 @@ impl<'a> SendChatroomMessageRequest<'a> {
     /// Checked before sending: at most 20 items.
     ///
     /// See errata E201, E246.
-    pub fn roam_ignore_users(
-        mut self,
-        roam_ignore_users: impl IntoIterator<Item = impl Into<String>>,
-    ) -> Self {
-        self.body.roam_ignore_users = Some(
-            roam_ignore_users.into_iter().map(Into::into).collect(),
-        );
+    pub fn roam_ignore_users(mut self, roam_ignore_users: impl crate::IntoIds) -> Self {
+        self.body.roam_ignore_users = Some(crate::IntoIds::into_ids(roam_ignore_users));
         self
     }
 
@@ -1622,14 +1737,6 @@ impl<'a> SendChatroomMessageRequest<'a> {
             let value = &self.body.to;
             crate::runtime::validate::max_items("to", value.len(), 10u32)?;
             crate::runtime::validate::min_items("to", value.len(), 1u32)?;
-        }
-        {
-            let value = &self.body.type_;
-            crate::runtime::validate::one_of(
-                "type",
-                value,
-                &["txt", "img", "audio", "video", "file", "loc", "cmd", "custom"],
-            )?;
         }
         if let Some(value) = &self.body.chatroom_msg_level {
             crate::runtime::validate::one_of(
@@ -1714,9 +1821,8 @@ struct SendGroupDirectedMessageBody {
     #[serde(skip_serializing_if = "Option::is_none")]
     from: Option<String>,
     to: ::std::vec::Vec<String>,
-    #[serde(rename = "type")]
-    type_: String,
-    body: crate::messages::MessageBody,
+    #[serde(flatten)]
+    body: crate::messages::MessageContent,
     #[serde(skip_serializing_if = "Option::is_none")]
     ext: Option<::std::collections::BTreeMap<String, ::serde_json::Value>>,
     users: ::std::vec::Vec<String>,
@@ -1756,14 +1862,6 @@ impl<'a> SendGroupDirectedMessageRequest<'a> {
             let value = &self.body.to;
             crate::runtime::validate::max_items("to", value.len(), 1u32)?;
             crate::runtime::validate::min_items("to", value.len(), 1u32)?;
-        }
-        {
-            let value = &self.body.type_;
-            crate::runtime::validate::one_of(
-                "type",
-                value,
-                &["txt", "img", "audio", "video", "file", "loc", "cmd", "custom"],
-            )?;
         }
         {
             let value = &self.body.users;
@@ -1834,9 +1932,8 @@ struct SendChatroomDirectedMessageBody {
     to: ::std::vec::Vec<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     chatroom_msg_level: Option<String>,
-    #[serde(rename = "type")]
-    type_: String,
-    body: crate::messages::MessageBody,
+    #[serde(flatten)]
+    body: crate::messages::MessageContent,
     #[serde(skip_serializing_if = "Option::is_none")]
     ext: Option<::std::collections::BTreeMap<String, ::serde_json::Value>>,
     users: ::std::vec::Vec<String>,
@@ -1890,14 +1987,6 @@ impl<'a> SendChatroomDirectedMessageRequest<'a> {
                 "chatroom_msg_level",
                 value,
                 &["high", "normal", "low"],
-            )?;
-        }
-        {
-            let value = &self.body.type_;
-            crate::runtime::validate::one_of(
-                "type",
-                value,
-                &["txt", "img", "audio", "video", "file", "loc", "cmd", "custom"],
             )?;
         }
         {
@@ -2925,9 +3014,8 @@ pub(crate) const IMPORT_USER_MESSAGE: crate::OperationInfo = crate::OperationInf
 struct ImportUserMessageBody {
     from: String,
     target: String,
-    #[serde(rename = "type")]
-    type_: String,
-    body: crate::messages::MessageBody,
+    #[serde(flatten)]
+    body: crate::messages::MessageContent,
     #[serde(skip_serializing_if = "Option::is_none")]
     ext: Option<::std::collections::BTreeMap<String, ::serde_json::Value>>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -2988,14 +3076,6 @@ impl<'a> ImportUserMessageRequest<'a> {
         {
             let value = &self.body.target;
             crate::runtime::validate::username("target", value, &super::USERNAME_RULE)?;
-        }
-        {
-            let value = &self.body.type_;
-            crate::runtime::validate::one_of(
-                "type",
-                value,
-                &["txt", "img", "audio", "video", "file", "loc", "cmd", "custom"],
-            )?;
         }
         if let Some(value) = &self.body.msg_timestamp {
             crate::runtime::validate::range(
@@ -3060,9 +3140,8 @@ pub(crate) const IMPORT_GROUP_MESSAGE: crate::OperationInfo = crate::OperationIn
 struct ImportGroupMessageBody {
     from: String,
     target: String,
-    #[serde(rename = "type")]
-    type_: String,
-    body: crate::messages::MessageBody,
+    #[serde(flatten)]
+    body: crate::messages::MessageContent,
     #[serde(skip_serializing_if = "Option::is_none")]
     ext: Option<::std::collections::BTreeMap<String, ::serde_json::Value>>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -3119,14 +3198,6 @@ impl<'a> ImportGroupMessageRequest<'a> {
         {
             let value = &self.body.from;
             crate::runtime::validate::username("from", value, &super::USERNAME_RULE)?;
-        }
-        {
-            let value = &self.body.type_;
-            crate::runtime::validate::one_of(
-                "type",
-                value,
-                &["txt", "img", "audio", "video", "file", "loc", "cmd", "custom"],
-            )?;
         }
         if let Some(value) = &self.body.msg_timestamp {
             crate::runtime::validate::range(

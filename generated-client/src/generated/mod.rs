@@ -490,7 +490,9 @@ macro_rules! every_response_type {
         ::push_templates::PushTemplate > $args; $check :: < crate
         ::push_templates::SetReceiverPushTemplateData > $args; $check :: < crate
         ::reactions::AddReactionData > $args; $check :: < crate
-        ::reactions::GetReactionDetailData > $args; $check :: < crate
+        ::reactions::GetReactionDetailData > $args; $check :: < crate ::runtime::One <
+        crate ::users::UserDetails > > $args; $check :: < crate ::runtime::One < crate
+        ::users::UserEntity > > $args; $check :: < crate
         ::thread_members::AddThreadMembersData > $args; $check :: < crate
         ::thread_members::ListThreadMembersData > $args; $check :: < crate
         ::threads::CreateThreadData > $args; $check :: < crate

@@ -60,7 +60,7 @@ impl<'a> Moderation<'a> {
         name: impl Into<String>,
         scope: impl Into<String>,
         disposition: impl Into<String>,
-        text_contexts: impl IntoIterator<Item = impl Into<String>>,
+        text_contexts: impl crate::IntoIds,
     ) -> CreateKeywordListRequest<'a> {
         CreateKeywordListRequest {
             client: self.client,
@@ -71,7 +71,7 @@ impl<'a> Moderation<'a> {
                 disposition: disposition.into(),
                 full_match: None,
                 user_id: None,
-                text_contexts: text_contexts.into_iter().map(Into::into).collect(),
+                text_contexts: crate::IntoIds::into_ids(text_contexts),
             },
             options: crate::RequestOptions::default(),
         }
@@ -182,14 +182,14 @@ impl<'a> Moderation<'a> {
     pub fn add_words(
         &self,
         list_id: impl Into<String>,
-        word_contents: impl IntoIterator<Item = impl Into<String>>,
+        word_contents: impl crate::IntoIds,
         user_id: impl Into<String>,
     ) -> AddKeywordsRequest<'a> {
         AddKeywordsRequest {
             client: self.client,
             list_id: list_id.into(),
             body: AddKeywordsBody {
-                word_contents: word_contents.into_iter().map(Into::into).collect(),
+                word_contents: crate::IntoIds::into_ids(word_contents),
                 user_id: user_id.into(),
             },
             options: crate::RequestOptions::default(),
@@ -309,13 +309,13 @@ impl<'a> Moderation<'a> {
     pub fn delete_words(
         &self,
         list_id: impl Into<String>,
-        word_ids: impl IntoIterator<Item = impl Into<String>>,
+        word_ids: impl crate::IntoIds,
     ) -> DeleteKeywordsRequest<'a> {
         DeleteKeywordsRequest {
             client: self.client,
             list_id: list_id.into(),
             body: DeleteKeywordsBody {
-                word_ids: word_ids.into_iter().map(Into::into).collect(),
+                word_ids: crate::IntoIds::into_ids(word_ids),
             },
             options: crate::RequestOptions::default(),
         }

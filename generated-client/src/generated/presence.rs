@@ -90,14 +90,14 @@ impl<'a> Presence<'a> {
         &self,
         username: impl Into<String>,
         expiry: impl Into<String>,
-        usernames: impl IntoIterator<Item = impl Into<String>>,
+        usernames: impl crate::IntoIds,
     ) -> SubscribePresenceRequest<'a> {
         SubscribePresenceRequest {
             client: self.client,
             username: username.into(),
             expiry: expiry.into(),
             body: SubscribePresenceBody {
-                usernames: usernames.into_iter().map(Into::into).collect(),
+                usernames: crate::IntoIds::into_ids(usernames),
             },
             options: crate::RequestOptions::default(),
         }
@@ -121,13 +121,13 @@ impl<'a> Presence<'a> {
     pub fn get_statuses(
         &self,
         username: impl Into<String>,
-        usernames: impl IntoIterator<Item = impl Into<String>>,
+        usernames: impl crate::IntoIds,
     ) -> GetPresenceStatusesRequest<'a> {
         GetPresenceStatusesRequest {
             client: self.client,
             username: username.into(),
             body: GetPresenceStatusesBody {
-                usernames: usernames.into_iter().map(Into::into).collect(),
+                usernames: crate::IntoIds::into_ids(usernames),
             },
             options: crate::RequestOptions::default(),
         }
@@ -151,13 +151,13 @@ impl<'a> Presence<'a> {
     pub fn unsubscribe(
         &self,
         username: impl Into<String>,
-        users: impl IntoIterator<Item = impl Into<String>>,
+        users: impl crate::IntoIds,
     ) -> UnsubscribePresenceRequest<'a> {
         UnsubscribePresenceRequest {
             client: self.client,
             username: username.into(),
             body: UnsubscribePresenceBody {
-                users: users.into_iter().map(Into::into).collect(),
+                users: crate::IntoIds::into_ids(users),
             },
             options: crate::RequestOptions::default(),
         }

@@ -81,13 +81,13 @@ impl<'a> Push<'a> {
     /// - `push_message`: The notification. See errata E514.
     pub fn send_to_users(
         &self,
-        targets: impl IntoIterator<Item = impl Into<String>>,
+        targets: impl crate::IntoIds,
         push_message: crate::push::PushMessage,
     ) -> SendPushToUsersRequest<'a> {
         SendPushToUsersRequest {
             client: self.client,
             body: SendPushToUsersBody {
-                targets: targets.into_iter().map(Into::into).collect(),
+                targets: crate::IntoIds::into_ids(targets),
                 strategy: None,
                 push_message,
             },
@@ -112,13 +112,13 @@ impl<'a> Push<'a> {
     /// - `push_message`: The notification. See errata E514.
     pub fn send_by_labels(
         &self,
-        targets: impl IntoIterator<Item = impl Into<String>>,
+        targets: impl crate::IntoIds,
         push_message: crate::push::PushMessage,
     ) -> SendPushByLabelsRequest<'a> {
         SendPushByLabelsRequest {
             client: self.client,
             body: SendPushByLabelsBody {
-                targets: targets.into_iter().map(Into::into).collect(),
+                targets: crate::IntoIds::into_ids(targets),
                 start_date: None,
                 strategy: None,
                 push_message,

@@ -142,13 +142,13 @@ impl<'a> PushLabels<'a> {
     pub fn add_users(
         &self,
         labelname: impl Into<String>,
-        usernames: impl IntoIterator<Item = impl Into<String>>,
+        usernames: impl crate::IntoIds,
     ) -> AddPushLabelUsersRequest<'a> {
         AddPushLabelUsersRequest {
             client: self.client,
             labelname: labelname.into(),
             body: AddPushLabelUsersBody {
-                usernames: usernames.into_iter().map(Into::into).collect(),
+                usernames: crate::IntoIds::into_ids(usernames),
             },
             options: crate::RequestOptions::default(),
         }
@@ -227,13 +227,13 @@ impl<'a> PushLabels<'a> {
     pub fn remove_users(
         &self,
         labelname: impl Into<String>,
-        usernames: impl IntoIterator<Item = impl Into<String>>,
+        usernames: impl crate::IntoIds,
     ) -> RemovePushLabelUsersRequest<'a> {
         RemovePushLabelUsersRequest {
             client: self.client,
             labelname: labelname.into(),
             body: RemovePushLabelUsersBody {
-                usernames: usernames.into_iter().map(Into::into).collect(),
+                usernames: crate::IntoIds::into_ids(usernames),
             },
             options: crate::RequestOptions::default(),
         }

@@ -73,13 +73,13 @@ impl<'a> ThreadMembers<'a> {
     pub fn add(
         &self,
         thread_id: impl Into<String>,
-        usernames: impl IntoIterator<Item = impl Into<String>>,
+        usernames: impl crate::IntoIds,
     ) -> AddThreadMembersRequest<'a> {
         AddThreadMembersRequest {
             client: self.client,
             thread_id: thread_id.into(),
             body: AddThreadMembersBody {
-                usernames: usernames.into_iter().map(Into::into).collect(),
+                usernames: crate::IntoIds::into_ids(usernames),
             },
             options: crate::RequestOptions::default(),
         }
@@ -103,13 +103,13 @@ impl<'a> ThreadMembers<'a> {
     pub fn remove(
         &self,
         thread_id: impl Into<String>,
-        usernames: impl IntoIterator<Item = impl Into<String>>,
+        usernames: impl crate::IntoIds,
     ) -> RemoveThreadMembersRequest<'a> {
         RemoveThreadMembersRequest {
             client: self.client,
             thread_id: thread_id.into(),
             body: RemoveThreadMembersBody {
-                usernames: usernames.into_iter().map(Into::into).collect(),
+                usernames: crate::IntoIds::into_ids(usernames),
             },
             options: crate::RequestOptions::default(),
         }

@@ -51,7 +51,7 @@ impl<'a> Token<'a> {
         &self,
         grant_type: impl Into<String>,
         client_id: impl Into<String>,
-        client_secret: impl Into<String>,
+        client_secret: impl Into<crate::SecretString>,
     ) -> CreateTokenWithCredentialsRequest<'a> {
         CreateTokenWithCredentialsRequest {
             client: self.client,
@@ -112,7 +112,7 @@ impl<'a> Token<'a> {
         &self,
         grant_type: impl Into<String>,
         username: impl Into<String>,
-        password: impl Into<String>,
+        password: impl Into<crate::SecretString>,
     ) -> GetUserTokenRequest<'a> {
         GetUserTokenRequest {
             client: self.client,
@@ -215,7 +215,7 @@ pub(crate) const CREATE_TOKEN_WITH_CREDENTIALS: crate::OperationInfo = crate::Op
 struct CreateTokenWithCredentialsBody {
     grant_type: String,
     client_id: String,
-    client_secret: String,
+    client_secret: crate::SecretString,
     #[serde(skip_serializing_if = "Option::is_none")]
     ttl: Option<i64>,
 }
@@ -380,7 +380,7 @@ pub(crate) const GET_USER_TOKEN: crate::OperationInfo = crate::OperationInfo {
 struct GetUserTokenBody {
     grant_type: String,
     username: String,
-    password: String,
+    password: crate::SecretString,
     #[serde(skip_serializing_if = "Option::is_none")]
     ttl: Option<i64>,
 }

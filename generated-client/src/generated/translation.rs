@@ -49,14 +49,14 @@ impl<'a> Translation<'a> {
     pub fn translate(
         &self,
         text: impl Into<String>,
-        to: impl IntoIterator<Item = impl Into<String>>,
+        to: impl crate::IntoIds,
     ) -> TranslateTextRequest<'a> {
         TranslateTextRequest {
             client: self.client,
             body: TranslateTextBody {
                 from: None,
                 text: text.into(),
-                to: to.into_iter().map(Into::into).collect(),
+                to: crate::IntoIds::into_ids(to),
             },
             options: crate::RequestOptions::default(),
         }

@@ -105,14 +105,14 @@ impl<'a> UserAttributes<'a> {
     /// - `properties`: The attribute keys to return. Checked before sending: at least 1 items.
     pub fn get_many(
         &self,
-        targets: impl IntoIterator<Item = impl Into<String>>,
-        properties: impl IntoIterator<Item = impl Into<String>>,
+        targets: impl crate::IntoIds,
+        properties: impl crate::IntoIds,
     ) -> GetUsersAttributesRequest<'a> {
         GetUsersAttributesRequest {
             client: self.client,
             body: GetUsersAttributesBody {
-                targets: targets.into_iter().map(Into::into).collect(),
-                properties: properties.into_iter().map(Into::into).collect(),
+                targets: crate::IntoIds::into_ids(targets),
+                properties: crate::IntoIds::into_ids(properties),
             },
             options: crate::RequestOptions::default(),
         }

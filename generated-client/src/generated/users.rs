@@ -195,7 +195,7 @@ impl<'a> Users<'a> {
     pub fn set_password(
         &self,
         username: impl Into<String>,
-        newpassword: impl Into<String>,
+        newpassword: impl Into<crate::SecretString>,
     ) -> UpdateUserPasswordRequest<'a> {
         UpdateUserPasswordRequest {
             client: self.client,
@@ -314,12 +314,12 @@ impl<'a> Users<'a> {
     /// - `usernames`: The users to check, at most 100. Checked before sending: at least 1 items; at most 100 items. See errata E108.
     pub fn online_statuses(
         &self,
-        usernames: impl IntoIterator<Item = impl Into<String>>,
+        usernames: impl crate::IntoIds,
     ) -> GetUsersOnlineStatusRequest<'a> {
         GetUsersOnlineStatusRequest {
             client: self.client,
             body: GetUsersOnlineStatusBody {
-                usernames: usernames.into_iter().map(Into::into).collect(),
+                usernames: crate::IntoIds::into_ids(usernames),
             },
             options: crate::RequestOptions::default(),
         }
@@ -436,8 +436,7 @@ impl<'a> Users<'a> {
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct UserEntity {
     /// Internal UUID the service gave the user.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub uuid: Option<String>,
+    pub uuid: String,
     /// Object type, always "user"; callers can ignore it.
     #[serde(rename = "type")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -449,8 +448,7 @@ pub struct UserEntity {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub modified: Option<i64>,
     /// The user's login name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub username: Option<String>,
+    pub username: String,
     /// False while the user is banned (deactivated), true otherwise.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub activated: Option<bool>,
@@ -466,8 +464,7 @@ pub struct UserEntity {
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct UserDetails {
     /// Internal UUID the service gave the user.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub uuid: Option<String>,
+    pub uuid: String,
     /// Object type, always "user"; callers can ignore it.
     #[serde(rename = "type")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -479,8 +476,7 @@ pub struct UserDetails {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub modified: Option<i64>,
     /// The user's login name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub username: Option<String>,
+    pub username: String,
     /// False while the user is banned (deactivated), true otherwise.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub activated: Option<bool>,
@@ -533,7 +529,7 @@ pub struct UserRegistration {
     ///
     /// See errata E103, E130.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub password: Option<String>,
+    pub password: Option<crate::SecretString>,
     /// Display name for push notifications, at most 100 characters.
     ///
     /// Checked before sending: at most 100 characters.
@@ -620,7 +616,7 @@ pub(crate) const REGISTER_USER: crate::OperationInfo = crate::OperationInfo {
 struct RegisterUserBody {
     username: String,
     #[serde(skip_serializing_if = "Option::is_none")]
-    password: Option<String>,
+    password: Option<crate::SecretString>,
     #[serde(skip_serializing_if = "Option::is_none")]
     nickname: Option<String>,
 }
@@ -640,7 +636,7 @@ impl<'a> RegisterUserRequest<'a> {
     /// Checked before sending: at most 64 characters.
     ///
     /// See errata E103, E130.
-    pub fn password(mut self, password: impl Into<String>) -> Self {
+    pub fn password(mut self, password: impl Into<crate::SecretString>) -> Self {
         self.body.password = Some(password.into());
         self
     }
@@ -666,6 +662,7 @@ impl<'a> RegisterUserRequest<'a> {
             )?;
         }
         if let Some(value) = &self.body.password {
+            let value = value.expose_secret();
             crate::runtime::validate::max_chars("password", value, 64u32)?;
         }
         if let Some(value) = &self.body.nickname {
@@ -684,10 +681,7 @@ impl<'a> RegisterUserRequest<'a> {
     /// payload in `data`, and the envelope fields around it.
     pub async fn with_envelope(
         self,
-    ) -> Result<
-        crate::Response<::std::vec::Vec<crate::users::UserEntity>>,
-        crate::Error,
-    > {
+    ) -> Result<crate::Response<crate::users::UserEntity>, crate::Error> {
         self.validate()?;
         let path = String::from("/users");
         let query: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
@@ -701,16 +695,15 @@ impl<'a> RegisterUserRequest<'a> {
             options: self.options,
             payload: crate::runtime::Payload::Key("entities"),
         };
-        self.client.send(parts).await
+        self.client
+            .send::<crate::runtime::One<crate::users::UserEntity>>(parts)
+            .await
+            .map(|response| response.map_data(crate::runtime::One::into_inner))
     }
 }
 
 /// What the request gives when awaited.
-type RegisterUserResult = Result<
-    ::std::vec::Vec<crate::users::UserEntity>,
-    crate::Error,
->;
-
+type RegisterUserResult = Result<crate::users::UserEntity, crate::Error>;
 crate::runtime::request_builder!(RegisterUserRequest => RegisterUserResult);
 
 pub(crate) const REGISTER_USERS: crate::OperationInfo = crate::OperationInfo {
@@ -834,10 +827,7 @@ impl<'a> GetUserRequest<'a> {
     /// payload in `data`, and the envelope fields around it.
     pub async fn with_envelope(
         self,
-    ) -> Result<
-        crate::Response<::std::vec::Vec<crate::users::UserDetails>>,
-        crate::Error,
-    > {
+    ) -> Result<crate::Response<crate::users::UserDetails>, crate::Error> {
         self.validate()?;
         let path = {
             let username = crate::runtime::encode::segment(&self.username);
@@ -854,12 +844,15 @@ impl<'a> GetUserRequest<'a> {
             options: self.options,
             payload: crate::runtime::Payload::Key("entities"),
         };
-        self.client.send(parts).await
+        self.client
+            .send::<crate::runtime::One<crate::users::UserDetails>>(parts)
+            .await
+            .map(|response| response.map_data(crate::runtime::One::into_inner))
     }
 }
 
 /// What the request gives when awaited.
-type GetUserResult = Result<::std::vec::Vec<crate::users::UserDetails>, crate::Error>;
+type GetUserResult = Result<crate::users::UserDetails, crate::Error>;
 crate::runtime::request_builder!(GetUserRequest => GetUserResult);
 
 pub(crate) const LIST_USERS: crate::OperationInfo = crate::OperationInfo {
@@ -1161,7 +1154,7 @@ pub(crate) const UPDATE_USER_PASSWORD: crate::OperationInfo = crate::OperationIn
 /// The JSON body, exactly as it goes on the wire.
 #[derive(Debug, Clone, ::serde::Serialize)]
 struct UpdateUserPasswordBody {
-    newpassword: String,
+    newpassword: crate::SecretString,
 }
 
 /// The request of [`Users::set_password`](Users::set_password): set optional arguments, then `.await` it for the payload, or call [`with_envelope`](Self::with_envelope) for the whole response.
@@ -1188,6 +1181,7 @@ impl<'a> UpdateUserPasswordRequest<'a> {
         }
         {
             let value = &self.body.newpassword;
+            let value = value.expose_secret();
             crate::runtime::validate::max_utf8_bytes("newpassword", value, 64u64)?;
         }
         Ok(())

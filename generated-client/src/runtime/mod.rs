@@ -14,7 +14,9 @@ mod error_code;
 mod extra;
 mod headers;
 mod host;
+mod ids;
 pub(crate) mod lenient;
+mod one;
 pub(crate) mod paginate;
 mod rate_limit;
 mod request;
@@ -47,6 +49,7 @@ pub use error::{
     ValidationError, ValidationErrorKind,
 };
 pub use extra::Extra;
+pub use ids::IntoIds;
 pub use paginate::BoxStream;
 pub use rate_limit::RateLimitMode;
 pub use request::{HttpMethod, OperationInfo, RateLimit, RatePer, RequestOptions};
@@ -54,6 +57,7 @@ pub use secret::SecretString;
 pub use upload::UploadFile;
 pub use values::BoolOrString;
 
+pub(crate) use one::One;
 pub(crate) use request::{Body, Payload, RequestParts};
 pub(crate) use request_builder::{BoxFuture, request_builder};
 pub(crate) use upload::FormPart;

@@ -9314,8 +9314,7 @@ async fn send_user_message_text() {
         .messages()
         .send_to_users(
             ["user2"],
-            "txt",
-            support::from_json("{\"msg\":\"testmessages\"}"),
+            support::from_json("{\"type\":\"txt\",\"body\":{\"msg\":\"testmessages\"}}"),
         )
         .from("user1")
         .roam_ignore_users(::std::vec::Vec::<String>::new())
@@ -9360,8 +9359,7 @@ async fn send_user_message_text_online_sync() {
         .messages()
         .send_to_users(
             ["user2"],
-            "txt",
-            support::from_json("{\"msg\":\"testmessages\"}"),
+            support::from_json("{\"type\":\"txt\",\"body\":{\"msg\":\"testmessages\"}}"),
         )
         .from("user1")
         .sync_device(true)
@@ -9407,9 +9405,8 @@ async fn send_user_message_image() {
         .messages()
         .send_to_users(
             ["user2"],
-            "img",
             support::from_json(
-                "{\"filename\":\"testimg.jpg\",\"secret\":\"VfXXXXNb_\",\"url\":\"https://XXXX/XXXX/XXXX/chatfiles/55f12940-XXXX-XXXX-8a5b-ff2336f03252\",\"size\":{\"width\":480,\"height\":720}}",
+                "{\"type\":\"img\",\"body\":{\"filename\":\"testimg.jpg\",\"secret\":\"VfXXXXNb_\",\"url\":\"https://XXXX/XXXX/XXXX/chatfiles/55f12940-XXXX-XXXX-8a5b-ff2336f03252\",\"size\":{\"width\":480,\"height\":720}}}",
             ),
         )
         .from("user1")
@@ -9453,9 +9450,8 @@ async fn send_user_message_voice() {
         .messages()
         .send_to_users(
             ["user2"],
-            "audio",
             support::from_json(
-                "{\"url\":\"https://XXXX/XXXX/XXXX/chatfiles/1dfc7f50-XXXX-XXXX-8a07-7d75b8fb3d42\",\"filename\":\"testaudio.amr\",\"length\":10,\"secret\":\"HfXXXXCjM\"}",
+                "{\"type\":\"audio\",\"body\":{\"url\":\"https://XXXX/XXXX/XXXX/chatfiles/1dfc7f50-XXXX-XXXX-8a07-7d75b8fb3d42\",\"filename\":\"testaudio.amr\",\"length\":10,\"secret\":\"HfXXXXCjM\"}}",
             ),
         )
         .from("user1")
@@ -9499,9 +9495,8 @@ async fn send_user_message_video() {
         .messages()
         .send_to_users(
             ["user2"],
-            "video",
             support::from_json(
-                "{\"filename\":\"testvideo.avi\",\"thumb\":\"https://XXXX/XXXX/XXXX/chatfiles/67279b20-7f69-11e4-8eee-21d3334b3a97\",\"length\":0,\"secret\":\"VfXXXXNb_\",\"file_length\":58103,\"thumb_secret\":\"ZyXXXX2I\",\"url\":\"https://XXXX/XXXX/XXXX/chatfiles/671dfe30-XXXX-XXXX-ba67-8fef0d502f46\"}",
+                "{\"type\":\"video\",\"body\":{\"filename\":\"testvideo.avi\",\"thumb\":\"https://XXXX/XXXX/XXXX/chatfiles/67279b20-7f69-11e4-8eee-21d3334b3a97\",\"length\":0,\"secret\":\"VfXXXXNb_\",\"file_length\":58103,\"thumb_secret\":\"ZyXXXX2I\",\"url\":\"https://XXXX/XXXX/XXXX/chatfiles/671dfe30-XXXX-XXXX-ba67-8fef0d502f46\"}}",
             ),
         )
         .from("user1")
@@ -9545,9 +9540,8 @@ async fn send_user_message_file() {
         .messages()
         .send_to_users(
             ["user2"],
-            "file",
             support::from_json(
-                "{\"filename\":\"test.txt\",\"secret\":\"1-g0XXXXua\",\"url\":\"https://XXXX/XXXX/XXXX/chatfiles/d7eXXXX7444\"}",
+                "{\"type\":\"file\",\"body\":{\"filename\":\"test.txt\",\"secret\":\"1-g0XXXXua\",\"url\":\"https://XXXX/XXXX/XXXX/chatfiles/d7eXXXX7444\"}}",
             ),
         )
         .from("user1")
@@ -9591,9 +9585,8 @@ async fn send_user_message_location() {
         .messages()
         .send_to_users(
             ["user2"],
-            "loc",
             support::from_json(
-                "{\"lat\":\"39.966\",\"lng\":\"116.322\",\"addr\":\"North America\"}",
+                "{\"type\":\"loc\",\"body\":{\"lat\":\"39.966\",\"lng\":\"116.322\",\"addr\":\"North America\"}}",
             ),
         )
         .from("user1")
@@ -9635,7 +9628,10 @@ async fn send_user_message_cmd() {
     let client = server.client();
     let result = client
         .messages()
-        .send_to_users(["user2"], "cmd", support::from_json("{\"action\":\"action1\"}"))
+        .send_to_users(
+            ["user2"],
+            support::from_json("{\"type\":\"cmd\",\"body\":{\"action\":\"action1\"}}"),
+        )
         .from("user1")
         .with_envelope()
         .await;
@@ -9677,9 +9673,8 @@ async fn send_user_message_custom() {
         .messages()
         .send_to_users(
             ["user2"],
-            "custom",
             support::from_json(
-                "{\"customEvent\":\"custom_event\",\"customExts\":{\"ext_key1\":\"ext_value1\"}}",
+                "{\"type\":\"custom\",\"body\":{\"customEvent\":\"custom_event\",\"customExts\":{\"ext_key1\":\"ext_value1\"}}}",
             ),
         )
         .from("user1")
@@ -9723,8 +9718,7 @@ async fn send_user_message_easemob_text_online_sync() {
         .messages()
         .send_to_users(
             ["user2"],
-            "txt",
-            support::from_json("{\"msg\":\"testmessages\"}"),
+            support::from_json("{\"type\":\"txt\",\"body\":{\"msg\":\"testmessages\"}}"),
         )
         .from("user1")
         .roam_ignore_users(::std::vec::Vec::<String>::new())
@@ -9768,9 +9762,8 @@ async fn send_user_message_easemob_image() {
         .messages()
         .send_to_users(
             ["user2"],
-            "img",
             support::from_json(
-                "{\"filename\":\"testimg.jpg\",\"secret\":\"VfXXXXNb_\",\"url\":\"https://XXXX/XXXX/XXXX/chatfiles/55f12940-XXXX-XXXX-8a5b-ff2336f03252\",\"size\":{\"width\":480,\"height\":720}}",
+                "{\"type\":\"img\",\"body\":{\"filename\":\"testimg.jpg\",\"secret\":\"VfXXXXNb_\",\"url\":\"https://XXXX/XXXX/XXXX/chatfiles/55f12940-XXXX-XXXX-8a5b-ff2336f03252\",\"size\":{\"width\":480,\"height\":720}}}",
             ),
         )
         .from("user1")
@@ -9811,9 +9804,8 @@ async fn send_user_message_easemob_video() {
         .messages()
         .send_to_users(
             ["user2"],
-            "video",
             support::from_json(
-                "{\"filename\":\"test.avi\",\"thumb\":\"https://XXXX/XXXX/XXXX/chatfiles/67279b20-7f69-11e4-8eee-21d3334b3a97\",\"length\":0,\"secret\":\"VfXXXXNb_\",\"file_length\":58103,\"thumb_secret\":\"ZyXXXX2I\",\"url\":\"https://XXXX/XXXX/XXXX/chatfiles/671dfe30-XXXX-XXXX-ba67-8fef0d502f46\"}",
+                "{\"type\":\"video\",\"body\":{\"filename\":\"test.avi\",\"thumb\":\"https://XXXX/XXXX/XXXX/chatfiles/67279b20-7f69-11e4-8eee-21d3334b3a97\",\"length\":0,\"secret\":\"VfXXXXNb_\",\"file_length\":58103,\"thumb_secret\":\"ZyXXXX2I\",\"url\":\"https://XXXX/XXXX/XXXX/chatfiles/671dfe30-XXXX-XXXX-ba67-8fef0d502f46\"}}",
             ),
         )
         .from("user1")
@@ -9854,9 +9846,8 @@ async fn send_user_message_easemob_location() {
         .messages()
         .send_to_users(
             ["user2"],
-            "loc",
             support::from_json(
-                "{\"lat\":\"39.966\",\"lng\":\"116.322\",\"addr\":\"中国北京市海淀区中关村\"}",
+                "{\"type\":\"loc\",\"body\":{\"lat\":\"39.966\",\"lng\":\"116.322\",\"addr\":\"中国北京市海淀区中关村\"}}",
             ),
         )
         .from("user1")
@@ -9897,8 +9888,7 @@ async fn send_user_message_easemob_env() {
         .messages()
         .send_to_users(
             ["user2"],
-            "txt",
-            support::from_json("{\"msg\":\"testmessages\"}"),
+            support::from_json("{\"type\":\"txt\",\"body\":{\"msg\":\"testmessages\"}}"),
         )
         .from("user1")
         .roam_ignore_users(::std::vec::Vec::<String>::new())
@@ -9941,8 +9931,7 @@ async fn send_group_message_text_all_members() {
         .messages()
         .send_to_groups(
             ["184524748161025"],
-            "txt",
-            support::from_json("{\"msg\":\"testmessages\"}"),
+            support::from_json("{\"type\":\"txt\",\"body\":{\"msg\":\"testmessages\"}}"),
         )
         .from("user1")
         .need_group_ack(false)
@@ -9989,8 +9978,7 @@ async fn send_group_message_text_online_members() {
         .messages()
         .send_to_groups(
             ["184524748161025"],
-            "txt",
-            support::from_json("{\"msg\":\"testmessages\"}"),
+            support::from_json("{\"type\":\"txt\",\"body\":{\"msg\":\"testmessages\"}}"),
         )
         .from("user1")
         .need_group_ack(false)
@@ -10036,9 +10024,8 @@ async fn send_group_message_image() {
         .messages()
         .send_to_groups(
             ["184524748161025"],
-            "img",
             support::from_json(
-                "{\"filename\":\"testimg.jpg\",\"secret\":\"VfXXXXNb_\",\"url\":\"https://XXXX/XXXX/XXXX/chatfiles/55f12940-XXXX-XXXX-8a5b-ff2336f03252\",\"size\":{\"width\":480,\"height\":720}}",
+                "{\"type\":\"img\",\"body\":{\"filename\":\"testimg.jpg\",\"secret\":\"VfXXXXNb_\",\"url\":\"https://XXXX/XXXX/XXXX/chatfiles/55f12940-XXXX-XXXX-8a5b-ff2336f03252\",\"size\":{\"width\":480,\"height\":720}}}",
             ),
         )
         .from("user1")
@@ -10082,9 +10069,8 @@ async fn send_group_message_voice() {
         .messages()
         .send_to_groups(
             ["184524748161025"],
-            "audio",
             support::from_json(
-                "{\"url\":\"https://XXXX/XXXX/XXXX/chatfiles/1dfc7f50-XXXX-XXXX-8a07-7d75b8fb3d42\",\"filename\":\"testaudio.amr\",\"length\":10,\"secret\":\"HfXXXXCjM\"}",
+                "{\"type\":\"audio\",\"body\":{\"url\":\"https://XXXX/XXXX/XXXX/chatfiles/1dfc7f50-XXXX-XXXX-8a07-7d75b8fb3d42\",\"filename\":\"testaudio.amr\",\"length\":10,\"secret\":\"HfXXXXCjM\"}}",
             ),
         )
         .from("user1")
@@ -10128,9 +10114,8 @@ async fn send_group_message_video() {
         .messages()
         .send_to_groups(
             ["184524748161025"],
-            "video",
             support::from_json(
-                "{\"filename\":\"testvideo.avi\",\"thumb\":\"https://XXXX/XXXX/XXXX/chatfiles/67279b20-7f69-11e4-8eee-21d3334b3a97\",\"length\":0,\"secret\":\"VfXXXXNb_\",\"file_length\":58103,\"thumb_secret\":\"ZyXXXX2I\",\"url\":\"https://XXXX/XXXX/XXXX/chatfiles/671dfe30-XXXX-XXXX-ba67-8fef0d502f46\"}",
+                "{\"type\":\"video\",\"body\":{\"filename\":\"testvideo.avi\",\"thumb\":\"https://XXXX/XXXX/XXXX/chatfiles/67279b20-7f69-11e4-8eee-21d3334b3a97\",\"length\":0,\"secret\":\"VfXXXXNb_\",\"file_length\":58103,\"thumb_secret\":\"ZyXXXX2I\",\"url\":\"https://XXXX/XXXX/XXXX/chatfiles/671dfe30-XXXX-XXXX-ba67-8fef0d502f46\"}}",
             ),
         )
         .from("user1")
@@ -10174,9 +10159,8 @@ async fn send_group_message_file() {
         .messages()
         .send_to_groups(
             ["184524748161025"],
-            "file",
             support::from_json(
-                "{\"filename\":\"test.txt\",\"secret\":\"1-g0XXXXua\",\"url\":\"https://XXXX/XXXX/XXXX/chatfiles/d7eXXXX7444\"}",
+                "{\"type\":\"file\",\"body\":{\"filename\":\"test.txt\",\"secret\":\"1-g0XXXXua\",\"url\":\"https://XXXX/XXXX/XXXX/chatfiles/d7eXXXX7444\"}}",
             ),
         )
         .from("user1")
@@ -10220,9 +10204,8 @@ async fn send_group_message_location() {
         .messages()
         .send_to_groups(
             ["184524748161025"],
-            "loc",
             support::from_json(
-                "{\"lat\":\"39.966\",\"lng\":\"116.322\",\"addr\":\"North America\"}",
+                "{\"type\":\"loc\",\"body\":{\"lat\":\"39.966\",\"lng\":\"116.322\",\"addr\":\"North America\"}}",
             ),
         )
         .from("user1")
@@ -10266,8 +10249,7 @@ async fn send_group_message_cmd() {
         .messages()
         .send_to_groups(
             ["184524748161025"],
-            "cmd",
-            support::from_json("{\"action\":\"action1\"}"),
+            support::from_json("{\"type\":\"cmd\",\"body\":{\"action\":\"action1\"}}"),
         )
         .from("user1")
         .with_envelope()
@@ -10310,9 +10292,8 @@ async fn send_group_message_custom() {
         .messages()
         .send_to_groups(
             ["184524748161025"],
-            "custom",
             support::from_json(
-                "{\"customEvent\":\"custom_event\",\"customExts\":{\"ext_key1\":\"ext_value1\"}}",
+                "{\"type\":\"custom\",\"body\":{\"customEvent\":\"custom_event\",\"customExts\":{\"ext_key1\":\"ext_value1\"}}}",
             ),
         )
         .from("user1")
@@ -10356,8 +10337,7 @@ async fn send_group_message_easemob_text() {
         .messages()
         .send_to_groups(
             ["184524748161025"],
-            "txt",
-            support::from_json("{\"msg\":\"testmessages\"}"),
+            support::from_json("{\"type\":\"txt\",\"body\":{\"msg\":\"testmessages\"}}"),
         )
         .from("user1")
         .need_group_ack(false)
@@ -10403,9 +10383,8 @@ async fn send_group_message_easemob_video() {
         .messages()
         .send_to_groups(
             ["184524748161025"],
-            "video",
             support::from_json(
-                "{\"filename\":\"test.avi\",\"thumb\":\"https://XXXX/XXXX/XXXX/chatfiles/67279b20-7f69-11e4-8eee-21d3334b3a97\",\"length\":0,\"secret\":\"VfXXXXNb_\",\"file_length\":58103,\"thumb_secret\":\"ZyXXXX2I\",\"url\":\"https://XXXX/XXXX/XXXX/chatfiles/671dfe30-XXXX-XXXX-ba67-8fef0d502f46\"}",
+                "{\"type\":\"video\",\"body\":{\"filename\":\"test.avi\",\"thumb\":\"https://XXXX/XXXX/XXXX/chatfiles/67279b20-7f69-11e4-8eee-21d3334b3a97\",\"length\":0,\"secret\":\"VfXXXXNb_\",\"file_length\":58103,\"thumb_secret\":\"ZyXXXX2I\",\"url\":\"https://XXXX/XXXX/XXXX/chatfiles/671dfe30-XXXX-XXXX-ba67-8fef0d502f46\"}}",
             ),
         )
         .from("user1")
@@ -10449,9 +10428,8 @@ async fn send_group_message_easemob_location() {
         .messages()
         .send_to_groups(
             ["184524748161025"],
-            "loc",
             support::from_json(
-                "{\"lat\":\"39.966\",\"lng\":\"116.322\",\"addr\":\"中国北京市海淀区中关村\"}",
+                "{\"type\":\"loc\",\"body\":{\"lat\":\"39.966\",\"lng\":\"116.322\",\"addr\":\"中国北京市海淀区中关村\"}}",
             ),
         )
         .from("user1")
@@ -10495,8 +10473,7 @@ async fn send_chatroom_message_text() {
         .messages()
         .send_to_chatrooms(
             ["185145305923585"],
-            "txt",
-            support::from_json("{\"msg\":\"testmessages\"}"),
+            support::from_json("{\"type\":\"txt\",\"body\":{\"msg\":\"testmessages\"}}"),
         )
         .from("user1")
         .roam_ignore_users(::std::vec::Vec::<String>::new())
@@ -10540,9 +10517,8 @@ async fn send_chatroom_message_image() {
         .messages()
         .send_to_chatrooms(
             ["185145305923585"],
-            "img",
             support::from_json(
-                "{\"filename\":\"testimg.jpg\",\"secret\":\"VfXXXXNb_\",\"url\":\"https://XXXX/XXXX/XXXX/chatfiles/55f12940-XXXX-XXXX-8a5b-ff2336f03252\",\"size\":{\"width\":480,\"height\":720}}",
+                "{\"type\":\"img\",\"body\":{\"filename\":\"testimg.jpg\",\"secret\":\"VfXXXXNb_\",\"url\":\"https://XXXX/XXXX/XXXX/chatfiles/55f12940-XXXX-XXXX-8a5b-ff2336f03252\",\"size\":{\"width\":480,\"height\":720}}}",
             ),
         )
         .from("user1")
@@ -10586,9 +10562,8 @@ async fn send_chatroom_message_voice() {
         .messages()
         .send_to_chatrooms(
             ["185145305923585"],
-            "audio",
             support::from_json(
-                "{\"url\":\"https://XXXX/XXXX/XXXX/chatfiles/1dfc7f50-XXXX-XXXX-8a07-7d75b8fb3d42\",\"filename\":\"testaudio.amr\",\"length\":10,\"secret\":\"HfXXXXCjM\"}",
+                "{\"type\":\"audio\",\"body\":{\"url\":\"https://XXXX/XXXX/XXXX/chatfiles/1dfc7f50-XXXX-XXXX-8a07-7d75b8fb3d42\",\"filename\":\"testaudio.amr\",\"length\":10,\"secret\":\"HfXXXXCjM\"}}",
             ),
         )
         .from("user1")
@@ -10632,9 +10607,8 @@ async fn send_chatroom_message_video() {
         .messages()
         .send_to_chatrooms(
             ["185145305923585"],
-            "video",
             support::from_json(
-                "{\"filename\":\"testvideo.avi\",\"thumb\":\"https://XXXX/XXXX/XXXX/chatfiles/67279b20-7f69-11e4-8eee-21d3334b3a97\",\"length\":0,\"secret\":\"VfXXXXNb_\",\"file_length\":58103,\"thumb_secret\":\"ZyXXXX2I\",\"url\":\"https://XXXX/XXXX/XXXX/chatfiles/671dfe30-XXXX-XXXX-ba67-8fef0d502f46\"}",
+                "{\"type\":\"video\",\"body\":{\"filename\":\"testvideo.avi\",\"thumb\":\"https://XXXX/XXXX/XXXX/chatfiles/67279b20-7f69-11e4-8eee-21d3334b3a97\",\"length\":0,\"secret\":\"VfXXXXNb_\",\"file_length\":58103,\"thumb_secret\":\"ZyXXXX2I\",\"url\":\"https://XXXX/XXXX/XXXX/chatfiles/671dfe30-XXXX-XXXX-ba67-8fef0d502f46\"}}",
             ),
         )
         .from("user1")
@@ -10678,9 +10652,8 @@ async fn send_chatroom_message_file() {
         .messages()
         .send_to_chatrooms(
             ["185145305923585"],
-            "file",
             support::from_json(
-                "{\"filename\":\"test.txt\",\"secret\":\"1-g0XXXXua\",\"url\":\"https://XXXX/XXXX/XXXX/chatfiles/d7eXXXX7444\"}",
+                "{\"type\":\"file\",\"body\":{\"filename\":\"test.txt\",\"secret\":\"1-g0XXXXua\",\"url\":\"https://XXXX/XXXX/XXXX/chatfiles/d7eXXXX7444\"}}",
             ),
         )
         .from("user1")
@@ -10724,9 +10697,8 @@ async fn send_chatroom_message_location() {
         .messages()
         .send_to_chatrooms(
             ["185145305923585"],
-            "loc",
             support::from_json(
-                "{\"lat\":\"39.966\",\"lng\":\"116.322\",\"addr\":\"North America\"}",
+                "{\"type\":\"loc\",\"body\":{\"lat\":\"39.966\",\"lng\":\"116.322\",\"addr\":\"North America\"}}",
             ),
         )
         .from("user1")
@@ -10770,8 +10742,7 @@ async fn send_chatroom_message_cmd() {
         .messages()
         .send_to_chatrooms(
             ["185145305923585"],
-            "cmd",
-            support::from_json("{\"action\":\"action1\"}"),
+            support::from_json("{\"type\":\"cmd\",\"body\":{\"action\":\"action1\"}}"),
         )
         .from("user1")
         .with_envelope()
@@ -10814,9 +10785,8 @@ async fn send_chatroom_message_custom() {
         .messages()
         .send_to_chatrooms(
             ["185145305923585"],
-            "custom",
             support::from_json(
-                "{\"customEvent\":\"custom_event\",\"customExts\":{\"ext_key1\":\"ext_value1\"}}",
+                "{\"type\":\"custom\",\"body\":{\"customEvent\":\"custom_event\",\"customExts\":{\"ext_key1\":\"ext_value1\"}}}",
             ),
         )
         .from("user1")
@@ -10860,8 +10830,7 @@ async fn send_chatroom_message_easemob_text() {
         .messages()
         .send_to_chatrooms(
             ["185145305923585"],
-            "txt",
-            support::from_json("{\"msg\":\"testmessages\"}"),
+            support::from_json("{\"type\":\"txt\",\"body\":{\"msg\":\"testmessages\"}}"),
         )
         .from("user1")
         .with_envelope()
@@ -10904,9 +10873,8 @@ async fn send_chatroom_message_easemob_video() {
         .messages()
         .send_to_chatrooms(
             ["185145305923585"],
-            "video",
             support::from_json(
-                "{\"thumb\":\"https://XXXX/XXXX/XXXX/chatfiles/67279b20-7f69-11e4-8eee-21d3334b3a97\",\"length\":0,\"secret\":\"VfXXXXNb_\",\"file_length\":58103,\"thumb_secret\":\"ZyXXXX2I\",\"url\":\"https://XXXX/XXXX/XXXX/chatfiles/671dfe30-XXXX-XXXX-ba67-8fef0d502f46\"}",
+                "{\"type\":\"video\",\"body\":{\"thumb\":\"https://XXXX/XXXX/XXXX/chatfiles/67279b20-7f69-11e4-8eee-21d3334b3a97\",\"length\":0,\"secret\":\"VfXXXXNb_\",\"file_length\":58103,\"thumb_secret\":\"ZyXXXX2I\",\"url\":\"https://XXXX/XXXX/XXXX/chatfiles/671dfe30-XXXX-XXXX-ba67-8fef0d502f46\"}}",
             ),
         )
         .from("user1")
@@ -10950,9 +10918,8 @@ async fn send_chatroom_message_easemob_location() {
         .messages()
         .send_to_chatrooms(
             ["185145305923585"],
-            "loc",
             support::from_json(
-                "{\"lat\":\"39.966\",\"lng\":\"116.322\",\"addr\":\"中国北京市海淀区中关村\"}",
+                "{\"type\":\"loc\",\"body\":{\"lat\":\"39.966\",\"lng\":\"116.322\",\"addr\":\"中国北京市海淀区中关村\"}}",
             ),
         )
         .from("user1")
@@ -10996,9 +10963,8 @@ async fn send_chatroom_message_easemob_custom() {
         .messages()
         .send_to_chatrooms(
             ["185145305923585"],
-            "custom",
             support::from_json(
-                "{\"customEvent\":\"custom_event\",\"customExts\":{\"ext_key1\":\"ext_value1\"}}",
+                "{\"type\":\"custom\",\"body\":{\"customEvent\":\"custom_event\",\"customExts\":{\"ext_key1\":\"ext_value1\"}}}",
             ),
         )
         .from("user1")
@@ -11042,8 +11008,7 @@ async fn send_group_directed_message_easemob() {
         .messages()
         .send_to_group_members(
             ["184524748161025"],
-            "txt",
-            support::from_json("{\"msg\":\"testmessages\"}"),
+            support::from_json("{\"type\":\"txt\",\"body\":{\"msg\":\"testmessages\"}}"),
             ["user2", "user3"],
         )
         .from("user1")
@@ -11088,8 +11053,7 @@ async fn send_chatroom_directed_message_easemob() {
         .messages()
         .send_to_chatroom_members(
             ["185145305923585"],
-            "txt",
-            support::from_json("{\"msg\":\"testmessages\"}"),
+            support::from_json("{\"type\":\"txt\",\"body\":{\"msg\":\"testmessages\"}}"),
             ["user2", "user3"],
         )
         .from("user1")
@@ -12848,8 +12812,9 @@ async fn import_user_message_text() {
         .import_to_user(
             "username1",
             "username2",
-            "txt",
-            support::from_json("{\"msg\":\"import message.\"}"),
+            support::from_json(
+                "{\"type\":\"txt\",\"body\":{\"msg\":\"import message.\"}}",
+            ),
         )
         .ext(support::from_json("{\"key1\":\"value1\"}"))
         .is_ack_read(true)
@@ -12892,9 +12857,8 @@ async fn import_user_message_image() {
         .import_to_user(
             "username1",
             "username2",
-            "img",
             support::from_json(
-                "{\"url\":\"<YourImageUrl>\",\"filename\":\"<ImageFileName>\",\"size\":{\"width\":1080,\"height\":1920}}",
+                "{\"type\":\"img\",\"body\":{\"url\":\"<YourImageUrl>\",\"filename\":\"<ImageFileName>\",\"size\":{\"width\":1080,\"height\":1920}}}",
             ),
         )
         .ext(support::from_json("{\"key1\":\"value1\"}"))
@@ -12939,8 +12903,9 @@ async fn import_user_message_easemob_text() {
         .import_to_user(
             "username1",
             "username2",
-            "txt",
-            support::from_json("{\"msg\":\"import message.\"}"),
+            support::from_json(
+                "{\"type\":\"txt\",\"body\":{\"msg\":\"import message.\"}}",
+            ),
         )
         .ext(support::from_json("{\"key1\":\"value1\"}"))
         .msg_timestamp(1656906628428)
@@ -12979,9 +12944,8 @@ async fn import_user_message_easemob_image() {
         .import_to_user(
             "username1",
             "username2",
-            "img",
             support::from_json(
-                "{\"url\":\"<YourImageUrl>\",\"filename\":\"<ImageFileName>\",\"size\":{\"width\":1080,\"height\":1920}}",
+                "{\"type\":\"img\",\"body\":{\"url\":\"<YourImageUrl>\",\"filename\":\"<ImageFileName>\",\"size\":{\"width\":1080,\"height\":1920}}}",
             ),
         )
         .ext(support::from_json("{\"key1\":\"value1\"}"))
@@ -13022,8 +12986,9 @@ async fn import_user_message_easemob_2023_text() {
         .import_to_user(
             "username1",
             "username2",
-            "txt",
-            support::from_json("{\"msg\":\"import message.\"}"),
+            support::from_json(
+                "{\"type\":\"txt\",\"body\":{\"msg\":\"import message.\"}}",
+            ),
         )
         .is_ack_read(true)
         .msg_timestamp(1656906628428)
@@ -13062,9 +13027,8 @@ async fn import_user_message_easemob_2023_image() {
         .import_to_user(
             "username1",
             "username2",
-            "img",
             support::from_json(
-                "{\"url\":\"<YourImageUrl>\",\"filename\":\"<ImageFileName>\",\"size\":{\"width\":1080,\"height\":1920}}",
+                "{\"type\":\"img\",\"body\":{\"url\":\"<YourImageUrl>\",\"filename\":\"<ImageFileName>\",\"size\":{\"width\":1080,\"height\":1920}}}",
             ),
         )
         .is_ack_read(true)
@@ -13105,8 +13069,9 @@ async fn import_group_message_text() {
         .import_to_group(
             "username1",
             "1123376564212",
-            "txt",
-            support::from_json("{\"msg\":\"import message.\"}"),
+            support::from_json(
+                "{\"type\":\"txt\",\"body\":{\"msg\":\"import message.\"}}",
+            ),
         )
         .ext(support::from_json("{\"key1\":\"value1\"}"))
         .is_ack_read(true)
@@ -13149,9 +13114,8 @@ async fn import_group_message_image() {
         .import_to_group(
             "username1",
             "1123376564212",
-            "img",
             support::from_json(
-                "{\"url\":\"<YourImageUrl>\",\"filename\":\"<ImageFileName>\",\"size\":{\"width\":1080,\"height\":1920}}",
+                "{\"type\":\"img\",\"body\":{\"url\":\"<YourImageUrl>\",\"filename\":\"<ImageFileName>\",\"size\":{\"width\":1080,\"height\":1920}}}",
             ),
         )
         .ext(support::from_json("{\"key1\":\"value1\"}"))
@@ -13196,8 +13160,9 @@ async fn import_group_message_easemob_text() {
         .import_to_group(
             "username1",
             "1123376564212",
-            "txt",
-            support::from_json("{\"msg\":\"import message.\"}"),
+            support::from_json(
+                "{\"type\":\"txt\",\"body\":{\"msg\":\"import message.\"}}",
+            ),
         )
         .ext(support::from_json("{\"key1\":\"value1\"}"))
         .msg_timestamp(1656906628428)
@@ -13236,9 +13201,8 @@ async fn import_group_message_easemob_image() {
         .import_to_group(
             "username1",
             "1123376564212",
-            "img",
             support::from_json(
-                "{\"url\":\"<YourImageUrl>\",\"filename\":\"<ImageFileName>\",\"size\":{\"width\":1080,\"height\":1920}}",
+                "{\"type\":\"img\",\"body\":{\"url\":\"<YourImageUrl>\",\"filename\":\"<ImageFileName>\",\"size\":{\"width\":1080,\"height\":1920}}}",
             ),
         )
         .ext(support::from_json("{\"key1\":\"value1\"}"))
@@ -13279,8 +13243,9 @@ async fn import_group_message_easemob_2023_text() {
         .import_to_group(
             "username1",
             "username2",
-            "txt",
-            support::from_json("{\"msg\":\"import message.\"}"),
+            support::from_json(
+                "{\"type\":\"txt\",\"body\":{\"msg\":\"import message.\"}}",
+            ),
         )
         .is_ack_read(true)
         .msg_timestamp(1656906628428)
@@ -13319,9 +13284,8 @@ async fn import_group_message_easemob_2023_image() {
         .import_to_group(
             "username1",
             "username2",
-            "img",
             support::from_json(
-                "{\"url\":\"<YourImageUrl>\",\"filename\":\"<ImageFileName>\",\"size\":{\"width\":1080,\"height\":1920}}",
+                "{\"type\":\"img\",\"body\":{\"url\":\"<YourImageUrl>\",\"filename\":\"<ImageFileName>\",\"size\":{\"width\":1080,\"height\":1920}}}",
             ),
         )
         .is_ack_read(true)
@@ -17855,8 +17819,8 @@ async fn register_user_doc() {
         &response,
         &[
             ("/action", "\"post\""),
-            ("/data/0/activated", "true"),
-            ("/data/0/username", "\"user1\""),
+            ("/data/activated", "true"),
+            ("/data/username", "\"user1\""),
         ],
     );
 }
@@ -17896,8 +17860,8 @@ async fn register_user_easemob_open() {
     support::assert_decoded(
         &response,
         &[
-            ("/data/0/activated", "true"),
-            ("/data/0/username", "\"user1\""),
+            ("/data/activated", "true"),
+            ("/data/username", "\"user1\""),
             ("/organization", "\"XXXX-demo\""),
         ],
     );
@@ -17935,8 +17899,8 @@ async fn register_user_easemob_authorized() {
     support::assert_decoded(
         &response,
         &[
-            ("/data/0/username", "\"user1\""),
-            ("/data/0/uuid", "\"0ffe2d80-XXXX-XXXX-8d66-279e3e1c214b\""),
+            ("/data/username", "\"user1\""),
+            ("/data/uuid", "\"0ffe2d80-XXXX-XXXX-8d66-279e3e1c214b\""),
         ],
     );
 }
@@ -18186,8 +18150,8 @@ async fn get_user_doc() {
         &response,
         &[
             ("/count", "1"),
-            ("/data/0/nickname", "\"testuser\""),
-            ("/data/0/username", "\"XXXX\""),
+            ("/data/nickname", "\"testuser\""),
+            ("/data/username", "\"XXXX\""),
         ],
     );
 }
@@ -18218,7 +18182,7 @@ async fn get_user_easemob() {
     let response = result.expect("get_user example `easemob`");
     support::assert_decoded(
         &response,
-        &[("/count", "1"), ("/duration", "6"), ("/data/0/nickname", "\"testuser\"")],
+        &[("/count", "1"), ("/duration", "6"), ("/data/nickname", "\"testuser\"")],
     );
 }
 

@@ -1104,8 +1104,7 @@ async fn send_user_message() {
         .messages()
         .send_to_users(
             ["user2"],
-            "txt",
-            support::from_json("{\"msg\":\"testmessages\"}"),
+            support::from_json("{\"type\":\"txt\",\"body\":{\"msg\":\"testmessages\"}}"),
         )
         .from("user1")
         .roam_ignore_users(::std::vec::Vec::<String>::new())
@@ -1122,8 +1121,7 @@ async fn send_group_message() {
         .messages()
         .send_to_groups(
             ["184524748161025"],
-            "txt",
-            support::from_json("{\"msg\":\"testmessages\"}"),
+            support::from_json("{\"type\":\"txt\",\"body\":{\"msg\":\"testmessages\"}}"),
         )
         .from("user1")
         .need_group_ack(false)
@@ -1142,8 +1140,7 @@ async fn send_chatroom_message() {
         .messages()
         .send_to_chatrooms(
             ["185145305923585"],
-            "txt",
-            support::from_json("{\"msg\":\"testmessages\"}"),
+            support::from_json("{\"type\":\"txt\",\"body\":{\"msg\":\"testmessages\"}}"),
         )
         .from("user1")
         .roam_ignore_users(::std::vec::Vec::<String>::new())
@@ -1159,8 +1156,7 @@ async fn send_group_directed_message() {
         .messages()
         .send_to_group_members(
             ["184524748161025"],
-            "txt",
-            support::from_json("{\"msg\":\"testmessages\"}"),
+            support::from_json("{\"type\":\"txt\",\"body\":{\"msg\":\"testmessages\"}}"),
             ["user2", "user3"],
         )
         .from("user1")
@@ -1177,8 +1173,7 @@ async fn send_chatroom_directed_message() {
         .messages()
         .send_to_chatroom_members(
             ["185145305923585"],
-            "txt",
-            support::from_json("{\"msg\":\"testmessages\"}"),
+            support::from_json("{\"type\":\"txt\",\"body\":{\"msg\":\"testmessages\"}}"),
             ["user2", "user3"],
         )
         .from("user1")
@@ -1342,8 +1337,9 @@ async fn import_user_message() {
         .import_to_user(
             "username1",
             "username2",
-            "txt",
-            support::from_json("{\"msg\":\"import message.\"}"),
+            support::from_json(
+                "{\"type\":\"txt\",\"body\":{\"msg\":\"import message.\"}}",
+            ),
         )
         .ext(support::from_json("{\"key1\":\"value1\"}"))
         .is_ack_read(true)
@@ -1361,8 +1357,9 @@ async fn import_group_message() {
         .import_to_group(
             "username1",
             "1123376564212",
-            "txt",
-            support::from_json("{\"msg\":\"import message.\"}"),
+            support::from_json(
+                "{\"type\":\"txt\",\"body\":{\"msg\":\"import message.\"}}",
+            ),
         )
         .ext(support::from_json("{\"key1\":\"value1\"}"))
         .is_ack_read(true)

@@ -263,6 +263,8 @@ pub struct Field {
     pub ty: Ty,
     /// Required in requests; always present in responses.
     pub required: bool,
+    /// A password, secret or token, to keep out of logs and debug output.
+    pub secret: bool,
     /// Description.
     pub description: String,
     /// Documented limits.
@@ -490,6 +492,8 @@ pub struct Data {
     pub ty: Ty,
     /// Description, if the spec gives one.
     pub description: Option<String>,
+    /// An array that always holds exactly one item: clients give the item.
+    pub single: bool,
 }
 
 /// Operations that share a method and a path shape: one route to the

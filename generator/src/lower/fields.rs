@@ -44,15 +44,36 @@ impl Lowerer<'_> {
             }
             let limits = super::limits::of_field(f);
             self.limits(at, &field, &ty, &limits, false);
+            if f.secret && !ty.is_stringy() {
+                self.report(
+                    at,
+                    format!("{field}.secret"),
+                    "only a string can be a secret",
+                );
+            }
             lowered.push(Field {
                 wire_name: f.name.clone(),
                 ty,
                 required: f.required,
+                secret: f.secret,
                 description: f.description.clone(),
                 limits,
                 errata: f.errata.clone(),
                 spec_path: field,
             });
+        }
+        // A union takes its tag key beside its own: no field may have it.
+        for (i, f) in lowered.iter().enumerate() {
+            if let Ty::Union(id) = &f.ty {
+                let tag = &self.unions[id.0].tag;
+                if let Some(other) = lowered.iter().find(|g| &g.wire_name == tag) {
+                    let message = format!(
+                        "the union `{}` puts its tag `{tag}` beside `{}`, but `{}` is a field of its own here",
+                        self.unions[id.0].name, f.wire_name, other.wire_name
+                    );
+                    self.report(at, format!("{prefix}[{i}]"), message);
+                }
+            }
         }
         lowered
     }

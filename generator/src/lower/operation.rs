@@ -68,6 +68,7 @@ impl Lowerer<'_> {
                 shape: op.response.data.shape,
                 ty: Ty::Any,
                 description: None,
+                single: false,
             }
         });
         if op.response.body == ResponseBody::Binary && op.response.data.shape != Shape::None {
@@ -331,10 +332,25 @@ impl Lowerer<'_> {
             }
             None => ty.unwrap_or(Ty::Any),
         };
+        if data.single && data.shape != Shape::Array {
+            self.report(
+                at,
+                "response.data.single",
+                "only an array payload can hold a single item",
+            );
+        }
+        if data.single && op.pagination.is_some() {
+            self.report(
+                at,
+                "response.data.single",
+                "a paged operation returns a list, not a single item",
+            );
+        }
         ok.then_some(Data {
             shape: data.shape,
             ty,
             description: data.description.clone(),
+            single: data.single,
         })
     }
 }

@@ -367,6 +367,10 @@ pub struct Field {
     pub ty: String,
     #[serde(default)]
     pub required: bool,
+    /// A password, client secret or token: clients keep it out of logs and
+    /// debug output (strings only).
+    #[serde(default)]
+    pub secret: bool,
     pub description: String,
     /// Maximum length of a string, in characters.
     #[serde(default)]
@@ -489,6 +493,10 @@ pub struct Data {
     pub ty: Option<String>,
     #[serde(default)]
     pub description: Option<String>,
+    /// For `array`: the array always holds exactly one item (the operation
+    /// creates, fetches or changes one entity), so clients return the item.
+    #[serde(default)]
+    pub single: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]

@@ -282,6 +282,13 @@ fn data(cx: Cx, op: &Operation) -> Value {
     let item = of_type(cx, &op.data.ty);
     match op.data.shape {
         Shape::Object | Shape::Scalar => item,
+        Shape::Array if op.data.single => json!({
+            "type": "array",
+            "items": item,
+            "minItems": 1,
+            "maxItems": 1,
+            "x-single": true,
+        }),
         Shape::Array => json!({"type": "array", "items": item}),
         Shape::Map => json!({"type": "object", "additionalProperties": item}),
         Shape::None => json!({}),

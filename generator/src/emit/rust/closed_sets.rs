@@ -35,7 +35,7 @@ pub(super) fn closed_set(ir: &Ir, id: EnumId) -> TokenStream {
                 EnumWire::String(s) => format!("`{s}`"),
                 EnumWire::Integer(i) => format!("`{i}`"),
             };
-            let doc = docs::attrs(&format!("{} ({shown})", v.description.trim()));
+            let doc = docs::attrs(&format!("{} Sent as {shown}.", v.description.trim()));
             (variant, &v.value, doc)
         })
         .collect();
@@ -169,7 +169,7 @@ pub(super) fn union(ir: &Ir, id: UnionId) -> TokenStream {
 fn variant(ir: &Ir, v: &Variant) -> TokenStream {
     let ident = format_ident!("{}", v.name);
     let value = &v.value;
-    let doc = docs::attrs(&format!("{} (`{value}`)", v.description.trim()));
+    let doc = docs::attrs(&format!("{} Sent as `{value}`.", v.description.trim()));
     let fields = v.fields.iter().map(|f| types::variant_field(ir, f));
     let extra = format_ident!("{}", names::EXTRA);
     quote! {

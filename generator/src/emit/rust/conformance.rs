@@ -10,13 +10,13 @@ use serde_json::Value;
 use super::names;
 use super::operations::{self, Place};
 use super::values::arg_expr;
-use crate::ir::{BodyKind, Example, Group, Ir, Operation, ResponseBody};
+use crate::ir::{BodyKind, Example, Group, Ir, Operation, ResponseBody, Ty};
 
 /// The whole test file.
 pub(super) fn tests(ir: &Ir) -> TokenStream {
     let tests = ir
         .operations()
-        .flat_map(|(group, op)| op.examples.iter().map(move |ex| test(group, op, ex)));
+        .flat_map(|(group, op)| op.examples.iter().map(move |ex| test(ir, group, op, ex)));
     quote! {
         //! One test per doc example in the spec: the typed client must send
         //! the documented request and decode the documented response.
@@ -34,7 +34,7 @@ pub(super) fn prism_tests(ir: &Ir) -> TokenStream {
     let tests = ir.operations().filter_map(|(group, op)| {
         let ex = op.examples.first()?;
         let name = format_ident!("{}", op.id);
-        let call = call(group, op, ex);
+        let call = call(ir, group, op, ex);
         // Operations sharing a route are one OpenAPI operation with several
         // response examples; the test asks prism for its own.
         let merged = ir.routes[op.route].operations.len() > 1;
@@ -67,7 +67,7 @@ pub(super) fn prism_tests(ir: &Ir) -> TokenStream {
 }
 
 /// `client.op(required...).setter(optional)...` for an example's arguments.
-fn call(group: &Group, op: &Operation, ex: &Example) -> TokenStream {
+fn call(ir: &Ir, group: &Group, op: &Operation, ex: &Example) -> TokenStream {
     let namespace = format_ident!("{}", group.name);
     let method = format_ident!("{}", op.name);
     let body_args = &ex.args.body;
@@ -85,6 +85,21 @@ fn call(group: &Group, op: &Operation, ex: &Example) -> TokenStream {
     for arg in &args {
         let Some(value) = value_of(arg.place, arg.wire_name) else {
             continue;
+        };
+        // A union argument is its tag and its content together.
+        let union_value;
+        let value = match arg.ty {
+            Ty::Union(id) => {
+                let tag = &ir.union(*id).tag;
+                let mut object = serde_json::Map::new();
+                if let Some(tag_value) = body_args.get(tag) {
+                    object.insert(tag.clone(), tag_value.clone());
+                }
+                object.insert(arg.wire_name.to_string(), value.clone());
+                union_value = Value::Object(object);
+                &union_value
+            }
+            _ => value,
         };
         let expr = arg_expr(arg.ty, arg.is_list(), value);
         if arg.required {
@@ -109,9 +124,9 @@ fn call(group: &Group, op: &Operation, ex: &Example) -> TokenStream {
     quote!(client.#namespace().#method(#(#positional),*) #(#setters)*)
 }
 
-fn test(group: &Group, op: &Operation, ex: &Example) -> TokenStream {
+fn test(ir: &Ir, group: &Group, op: &Operation, ex: &Example) -> TokenStream {
     let name = format_ident!("{}", ex.key);
-    let call = call(group, op, ex);
+    let call = call(ir, group, op, ex);
     let status = ex.response.status;
     let response_body = Literal::string(&ex.response.body);
     let wire_method = ex.wire.method.as_str();
@@ -123,6 +138,11 @@ fn test(group: &Group, op: &Operation, ex: &Example) -> TokenStream {
     let payload = op.payload.pointer();
     let expectations = ex.response.expect.iter().map(|(pointer, value)| {
         let pointer = match pointer.strip_prefix(payload.as_str()) {
+            // A single item is the payload itself: `/entities/0/uuid` is
+            // `/data/uuid` of the decoded response.
+            Some(rest) if op.data.single && (rest == "/0" || rest.starts_with("/0/")) => {
+                format!("/data{}", &rest[2..])
+            }
             Some(rest) if rest.is_empty() || rest.starts_with('/') => format!("/data{rest}"),
             _ => pointer.clone(),
         };

@@ -18,6 +18,10 @@ pub(super) fn envelope(ir: &Ir) -> TokenStream {
         let ident = format_ident!("{}", names::field_ident(&f.wire_name));
         quote!(#ident: None,)
     });
+    let moved = ir.api.envelope.iter().map(|f| {
+        let ident = format_ident!("{}", names::field_ident(&f.wire_name));
+        quote!(#ident: self.#ident,)
+    });
     let error_fields = ir.api.error_body.iter().map(|f| types::struct_field(ir, f));
     quote! {
         //! The response envelope and the error body, as `api.yaml` describes
@@ -43,6 +47,15 @@ pub(super) fn envelope(ir: &Ir) -> TokenStream {
         }
 
         impl<T> Response<T> {
+            /// The same response with its payload turned into another value.
+            pub fn map_data<U>(self, f: impl FnOnce(T) -> U) -> Response<U> {
+                Response {
+                    data: f(self.data),
+                    #(#moved)*
+                    extra: self.extra,
+                }
+            }
+
             /// A response whose payload was the whole body, so without
             /// envelope fields.
             pub(crate) fn with_data(data: T) -> Self {

@@ -164,7 +164,7 @@ fn root_module(ir: &Ir) -> TokenStream {
     let mut payload_types = std::collections::BTreeMap::new();
     for (_, op) in ir.operations() {
         if op.response_body == ResponseBody::Json {
-            let ty = types::data_type(ir, &op.data);
+            let ty = types::wire_data_type(ir, &op.data);
             payload_types.entry(ty.to_string()).or_insert(ty);
         }
     }

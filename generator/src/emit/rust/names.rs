@@ -34,6 +34,7 @@ pub const RUNTIME_ROOT: &[&str] = &[
     "Error",
     "Extra",
     "HttpMethod",
+    "IntoIds",
     "OperationInfo",
     "RateLimit",
     "RateLimitMode",

@@ -29,6 +29,8 @@ pub(super) struct Arg<'a> {
     pub(super) ident: Ident,
     pub(super) ty: &'a Ty,
     pub(super) required: bool,
+    /// A password, secret or token: held as a `SecretString`.
+    secret: bool,
     doc: String,
     limits: &'a Limits,
 }
@@ -46,6 +48,7 @@ impl<'a> Arg<'a> {
             ident: format_ident!("{}", names::field_ident(&p.wire_name)),
             ty: &p.ty,
             required: p.required,
+            secret: false,
             doc: docs::param(p),
             limits: &p.limits,
         }
@@ -58,6 +61,7 @@ impl<'a> Arg<'a> {
             ident: format_ident!("{}", names::field_ident(&f.wire_name)),
             ty: &f.ty,
             required: f.required,
+            secret: f.secret,
             doc: docs::field(f),
             limits: &f.limits,
         }
@@ -67,13 +71,16 @@ impl<'a> Arg<'a> {
         matches!(self.place, Place::Path { list: Some(_) })
     }
 
-    /// Strings and string lists are taken as `impl Into<String>` so callers
-    /// can pass `&str`, `String` or arrays of either.
+    /// Strings are taken as `impl Into<String>` (so callers pass `&str` or
+    /// `String`), secrets as `impl Into<SecretString>`, and lists of ids
+    /// as `impl IntoIds` (one id or many).
     fn input_type(&self, ir: &Ir) -> TokenStream {
-        if self.ty.is_stringy() && !self.is_list() {
+        if self.secret {
+            quote!(impl Into<crate::SecretString>)
+        } else if self.ty.is_stringy() && !self.is_list() {
             quote!(impl Into<String>)
         } else if self.is_list() || self.ty.item().is_some_and(Ty::is_stringy) {
-            quote!(impl IntoIterator<Item = impl Into<String>>)
+            quote!(impl crate::IntoIds)
         } else {
             types::rust_type(ir, self.ty)
         }
@@ -81,10 +88,10 @@ impl<'a> Arg<'a> {
 
     fn convert(&self) -> TokenStream {
         let ident = &self.ident;
-        if self.ty.is_stringy() && !self.is_list() {
+        if self.secret || self.ty.is_stringy() && !self.is_list() {
             quote!(#ident.into())
         } else if self.is_list() || self.ty.item().is_some_and(Ty::is_stringy) {
-            quote!(#ident.into_iter().map(Into::into).collect())
+            quote!(crate::IntoIds::into_ids(#ident))
         } else {
             quote!(#ident)
         }
@@ -105,6 +112,8 @@ impl<'a> Arg<'a> {
     fn stored_type(&self, ir: &Ir) -> TokenStream {
         let ty = if self.is_list() {
             quote!(::std::vec::Vec<String>)
+        } else if self.secret {
+            quote!(crate::SecretString)
         } else {
             types::rust_type(ir, self.ty)
         };
@@ -189,10 +198,14 @@ impl<'a> Arg<'a> {
             return quote!();
         }
         let place = self.access();
+        // The limits of a secret are checked on its text.
+        let reveal = self
+            .secret
+            .then(|| quote!(let value = value.expose_secret();));
         if self.required {
-            quote! { { let value = &#place; #(#out)* } }
+            quote! { { let value = &#place; #reveal #(#out)* } }
         } else {
-            quote! { if let Some(value) = &#place { #(#out)* } }
+            quote! { if let Some(value) = &#place { #reveal #(#out)* } }
         }
     }
 
@@ -381,6 +394,17 @@ pub(super) fn operation(ir: &Ir, group: &Group, op: &Operation) -> OperationToke
         } else {
             (data_ty.clone(), quote!(.map(|response| response.data)))
         };
+        let decode = if op.data.single {
+            let wire = types::wire_data_type(ir, &op.data);
+            quote! {
+                self.client
+                    .send::<#wire>(parts)
+                    .await
+                    .map(|response| response.map_data(crate::runtime::One::into_inner))
+            }
+        } else {
+            quote!(self.client.send(parts).await)
+        };
         let sends = quote! {
             /// Validates the arguments, sends the request and decodes the
             /// response's payload (what `.await` does).
@@ -392,7 +416,7 @@ pub(super) fn operation(ir: &Ir, group: &Group, op: &Operation) -> OperationToke
             /// payload in `data`, and the envelope fields around it.
             pub async fn with_envelope(self) -> Result<crate::Response<#data_ty>, crate::Error> {
                 #prepare
-                self.client.send(parts).await
+                #decode
             }
         };
         (payload_ty, sends)
@@ -546,7 +570,7 @@ fn body_struct(ir: &Ir, op: &Operation, body: &Body) -> TokenStream {
     if kind == BodyKind::Multipart {
         let fields = fields.iter().map(|f| {
             let ident = format_ident!("{}", names::field_ident(&f.wire_name));
-            let ty = types::rust_type(ir, &f.ty);
+            let ty = types::field_type(ir, f);
             if f.required {
                 quote!(#ident: #ty,)
             } else {
@@ -563,15 +587,22 @@ fn body_struct(ir: &Ir, op: &Operation, body: &Body) -> TokenStream {
     }
     let fields = fields.iter().map(|f| {
         let ident = format_ident!("{}", names::field_ident(&f.wire_name));
-        let ty = types::rust_type(ir, &f.ty);
-        let rename = types::serde_rename(f);
-        if f.required {
-            quote!(#rename #ident: #ty,)
-        } else {
-            quote! {
-                #rename
-                #[serde(skip_serializing_if = "Option::is_none")]
-                #ident: Option<#ty>,
+        let ty = types::field_type(ir, f);
+        match (f.required, &f.ty) {
+            // A union is two members of the body: its tag and its content.
+            (true, Ty::Union(_)) => quote!(#[serde(flatten)] #ident: #ty,),
+            (false, Ty::Union(_)) => quote!(#[serde(flatten)] #ident: Option<#ty>,),
+            (true, _) => {
+                let rename = types::serde_rename(f);
+                quote!(#rename #ident: #ty,)
+            }
+            (false, _) => {
+                let rename = types::serde_rename(f);
+                quote! {
+                    #rename
+                    #[serde(skip_serializing_if = "Option::is_none")]
+                    #ident: Option<#ty>,
+                }
             }
         }
     });

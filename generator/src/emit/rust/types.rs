@@ -64,9 +64,22 @@ pub(super) fn convert_input(ident: &proc_macro2::Ident, ty: &Ty) -> TokenStream 
     }
 }
 
-/// The Rust type of a response's payload.
+/// The Rust type of a response's payload, as callers get it: the item
+/// itself for a single-item array.
 pub(super) fn data_type(ir: &Ir, data: &Data) -> TokenStream {
     let item = rust_type(ir, &data.ty);
+    if data.single {
+        return item;
+    }
+    wire_data_type(ir, data)
+}
+
+/// The Rust type a response's payload is decoded as.
+pub(super) fn wire_data_type(ir: &Ir, data: &Data) -> TokenStream {
+    let item = rust_type(ir, &data.ty);
+    if data.single {
+        return quote!(crate::runtime::One<#item>);
+    }
     match data.shape {
         Shape::Object | Shape::Scalar => item,
         Shape::Array => quote!(::std::vec::Vec<#item>),
@@ -126,9 +139,18 @@ pub(super) fn variant_field(ir: &Ir, f: &Field) -> TokenStream {
     field_tokens(ir, f, quote!())
 }
 
+/// The Rust type of a field: its type's, or `SecretString` for a secret.
+pub(super) fn field_type(ir: &Ir, f: &Field) -> TokenStream {
+    if f.secret {
+        quote!(crate::SecretString)
+    } else {
+        rust_type(ir, &f.ty)
+    }
+}
+
 fn field_tokens(ir: &Ir, f: &Field, vis: TokenStream) -> TokenStream {
     let ident = format_ident!("{}", names::field_ident(&f.wire_name));
-    let ty = rust_type(ir, &f.ty);
+    let ty = field_type(ir, f);
     let doc = docs::attrs(&docs::field(f));
     // A union stands for two members of the object: its tag and content.
     let rename = if matches!(f.ty, Ty::Union(_)) {

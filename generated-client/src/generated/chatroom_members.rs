@@ -747,7 +747,7 @@ impl<'a> ListChatroomMembersRequest<'a> {
     #[inline]
     pub fn into_stream(
         self,
-    ) -> crate::BoxStream<'a, crate::chatroom_members::ListChatroomMembersItem> {
+    ) -> crate::Paged<'a, crate::chatroom_members::ListChatroomMembersItem> {
         let first = self.pagenum.map_or(1, |page| page.max(1) as u64);
         let size = self
             .pagesize

@@ -392,7 +392,7 @@ impl<'a> ListChatroomSuperAdminsRequest<'a> {
     /// on the builder (default 1) and fetches the next page until
     /// one comes back empty or shorter than the page size.
     #[inline]
-    pub fn into_stream(self) -> crate::BoxStream<'a, String> {
+    pub fn into_stream(self) -> crate::Paged<'a, String> {
         let first = self.pagenum.map_or(1, |page| page.max(1) as u64);
         let size = self
             .pagesize

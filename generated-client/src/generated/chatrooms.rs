@@ -691,9 +691,7 @@ impl<'a> ListChatroomsRequest<'a> {
     /// Set the page size with the builder first; the cursor is
     /// managed by the stream.
     #[inline]
-    pub fn into_stream(
-        self,
-    ) -> crate::BoxStream<'a, crate::chatrooms::ListChatroomsItem> {
+    pub fn into_stream(self) -> crate::Paged<'a, crate::chatrooms::ListChatroomsItem> {
         crate::runtime::paginate::by_cursor(
             self,
             |mut request: Self, cursor| async move {
@@ -829,7 +827,7 @@ impl<'a> ListUserJoinedChatroomsRequest<'a> {
     #[inline]
     pub fn into_stream(
         self,
-    ) -> crate::BoxStream<'a, crate::chatrooms::ListUserJoinedChatroomsItem> {
+    ) -> crate::Paged<'a, crate::chatrooms::ListUserJoinedChatroomsItem> {
         let first = self.pagenum.map_or(1, |page| page.max(1) as u64);
         let size = self
             .pagesize

@@ -803,7 +803,7 @@ impl<'a> ListContactsPagedRequest<'a> {
     /// Set the page size with the builder first; the cursor is
     /// managed by the stream.
     #[inline]
-    pub fn into_stream(self) -> crate::BoxStream<'a, crate::contacts::ContactEntry> {
+    pub fn into_stream(self) -> crate::Paged<'a, crate::contacts::ContactEntry> {
         crate::runtime::paginate::by_cursor(
             self,
             |mut request: Self, cursor| async move {
@@ -1011,7 +1011,7 @@ impl<'a> ListBlockedUsersRequest<'a> {
     /// Set the page size with the builder first; the cursor is
     /// managed by the stream.
     #[inline]
-    pub fn into_stream(self) -> crate::BoxStream<'a, String> {
+    pub fn into_stream(self) -> crate::Paged<'a, String> {
         crate::runtime::paginate::by_cursor(
             self,
             |mut request: Self, cursor| async move {

@@ -315,7 +315,7 @@ impl<'a> ListGroupFilesRequest<'a> {
     #[inline]
     pub fn into_stream(
         self,
-    ) -> crate::BoxStream<'a, crate::group_files::ListGroupFilesItem> {
+    ) -> crate::Paged<'a, crate::group_files::ListGroupFilesItem> {
         let first = self.pagenum.map_or(1, |page| page.max(1) as u64);
         let size = self
             .pagesize

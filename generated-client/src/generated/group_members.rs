@@ -883,7 +883,7 @@ impl<'a> ListGroupMembersRequest<'a> {
     #[inline]
     pub fn into_stream(
         self,
-    ) -> crate::BoxStream<'a, crate::group_members::ListGroupMembersItem> {
+    ) -> crate::Paged<'a, crate::group_members::ListGroupMembersItem> {
         let first = self.pagenum.map_or(1, |page| page.max(1) as u64);
         let size = self
             .pagesize

@@ -1325,7 +1325,7 @@ impl<'a> ListGroupsRequest<'a> {
     /// Set the page size with the builder first; the cursor is
     /// managed by the stream.
     #[inline]
-    pub fn into_stream(self) -> crate::BoxStream<'a, crate::groups::ListGroupsItem> {
+    pub fn into_stream(self) -> crate::Paged<'a, crate::groups::ListGroupsItem> {
         crate::runtime::paginate::by_cursor(
             self,
             |mut request: Self, cursor| async move {
@@ -1456,7 +1456,7 @@ impl<'a> ListUserJoinedGroupsRequest<'a> {
     #[inline]
     pub fn into_stream(
         self,
-    ) -> crate::BoxStream<'a, crate::groups::ListUserJoinedGroupsItem> {
+    ) -> crate::Paged<'a, crate::groups::ListUserJoinedGroupsItem> {
         let first = self.pagenum.map_or(1, |page| page.max(1) as u64);
         let size = self
             .pagesize

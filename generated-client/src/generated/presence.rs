@@ -768,9 +768,7 @@ impl<'a> ListPresenceSubscriptionsRequest<'a> {
     /// on the builder (default 1) and fetches the next page until
     /// one comes back empty or shorter than the page size.
     #[inline]
-    pub fn into_stream(
-        self,
-    ) -> crate::BoxStream<'a, crate::presence::PresenceSubscription> {
+    pub fn into_stream(self) -> crate::Paged<'a, crate::presence::PresenceSubscription> {
         let first = self.page_num.map_or(1, |page| page.max(1) as u64);
         let size = self
             .page_size

@@ -548,7 +548,7 @@ impl<'a> ListPushLabelsRequest<'a> {
     /// Set the page size with the builder first; the cursor is
     /// managed by the stream.
     #[inline]
-    pub fn into_stream(self) -> crate::BoxStream<'a, crate::push_labels::PushLabel> {
+    pub fn into_stream(self) -> crate::Paged<'a, crate::push_labels::PushLabel> {
         crate::runtime::paginate::by_cursor(
             self,
             |mut request: Self, cursor| async move {
@@ -898,9 +898,7 @@ impl<'a> ListPushLabelUsersRequest<'a> {
     /// Set the page size with the builder first; the cursor is
     /// managed by the stream.
     #[inline]
-    pub fn into_stream(
-        self,
-    ) -> crate::BoxStream<'a, crate::push_labels::PushLabelMember> {
+    pub fn into_stream(self) -> crate::Paged<'a, crate::push_labels::PushLabelMember> {
         crate::runtime::paginate::by_cursor(
             self,
             |mut request: Self, cursor| async move {

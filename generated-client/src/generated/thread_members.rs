@@ -255,7 +255,7 @@ impl<'a> ListThreadMembersRequest<'a> {
     /// Set the page size with the builder first; the cursor is
     /// managed by the stream.
     #[inline]
-    pub fn into_stream(self) -> crate::BoxStream<'a, String> {
+    pub fn into_stream(self) -> crate::Paged<'a, String> {
         crate::runtime::paginate::by_cursor(
             self,
             |mut request: Self, cursor| async move {

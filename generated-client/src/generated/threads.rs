@@ -598,7 +598,7 @@ impl<'a> ListThreadsRequest<'a> {
     /// Set the page size with the builder first; the cursor is
     /// managed by the stream.
     #[inline]
-    pub fn into_stream(self) -> crate::BoxStream<'a, crate::threads::ListThreadsItem> {
+    pub fn into_stream(self) -> crate::Paged<'a, crate::threads::ListThreadsItem> {
         crate::runtime::paginate::by_cursor(
             self,
             |mut request: Self, cursor| async move {
@@ -743,7 +743,7 @@ impl<'a> ListUserThreadsRequest<'a> {
     /// Set the page size with the builder first; the cursor is
     /// managed by the stream.
     #[inline]
-    pub fn into_stream(self) -> crate::BoxStream<'a, crate::threads::ThreadSummary> {
+    pub fn into_stream(self) -> crate::Paged<'a, crate::threads::ThreadSummary> {
         crate::runtime::paginate::by_cursor(
             self,
             |mut request: Self, cursor| async move {
@@ -894,7 +894,7 @@ impl<'a> ListUserGroupThreadsRequest<'a> {
     /// Set the page size with the builder first; the cursor is
     /// managed by the stream.
     #[inline]
-    pub fn into_stream(self) -> crate::BoxStream<'a, crate::threads::ThreadSummary> {
+    pub fn into_stream(self) -> crate::Paged<'a, crate::threads::ThreadSummary> {
         crate::runtime::paginate::by_cursor(
             self,
             |mut request: Self, cursor| async move {

@@ -944,7 +944,7 @@ impl<'a> ListUsersRequest<'a> {
     /// Set the page size with the builder first; the cursor is
     /// managed by the stream.
     #[inline]
-    pub fn into_stream(self) -> crate::BoxStream<'a, crate::users::UserDetails> {
+    pub fn into_stream(self) -> crate::Paged<'a, crate::users::UserDetails> {
         crate::runtime::paginate::by_cursor(
             self,
             |mut request: Self, cursor| async move {
@@ -1123,7 +1123,7 @@ impl<'a> DeleteUsersRequest<'a> {
     /// Set the page size with the builder first; the cursor is
     /// managed by the stream.
     #[inline]
-    pub fn into_stream(self) -> crate::BoxStream<'a, crate::users::UserEntity> {
+    pub fn into_stream(self) -> crate::Paged<'a, crate::users::UserEntity> {
         crate::runtime::paginate::by_cursor(
             self,
             |mut request: Self, cursor| async move {

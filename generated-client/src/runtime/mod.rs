@@ -50,7 +50,7 @@ pub use error::{
 };
 pub use extra::Extra;
 pub use ids::IntoIds;
-pub use paginate::BoxStream;
+pub use paginate::{BoxStream, Paged};
 pub use rate_limit::RateLimitMode;
 pub use request::{HttpMethod, OperationInfo, RateLimit, RatePer, RequestOptions};
 pub use secret::SecretString;

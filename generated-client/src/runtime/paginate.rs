@@ -10,9 +10,74 @@ use futures_core::Stream;
 
 use super::Error;
 
-/// A boxed, `Send` stream of items, as returned by the generated
-/// `into_stream` methods.
+/// A boxed, `Send` stream of items.
 pub type BoxStream<'a, T> = Pin<Box<dyn Stream<Item = Result<T, Error>> + Send + 'a>>;
+
+/// Every item of every page of a paged operation, fetched page by page as
+/// items are asked for: what the `into_stream` methods return.
+///
+/// It is a [`Stream`], and has what the common cases need without any
+/// other crate: [`next`](Self::next) for a loop, [`collect_all`](Self::collect_all)
+/// for everything at once.
+///
+/// ```no_run
+/// # async fn run(client: agora_chat::Client) -> Result<(), agora_chat::Error> {
+/// let mut members = client.chatroom_members().list("room1").pagesize(100).into_stream();
+/// while let Some(member) = members.next().await {
+///     println!("{:?}", member?);
+/// }
+/// let all = client.chatroom_members().list("room1").into_stream().collect_all().await?;
+/// println!("{} members", all.len());
+/// # Ok(())
+/// # }
+/// ```
+#[must_use = "a stream fetches nothing until it is polled"]
+pub struct Paged<'a, T> {
+    items: BoxStream<'a, T>,
+}
+
+impl<'a, T> Paged<'a, T> {
+    fn new(items: BoxStream<'a, T>) -> Self {
+        Paged { items }
+    }
+
+    /// The next item, fetching the next page when the current one is used
+    /// up; `None` after the last one. After an error the stream ends.
+    pub async fn next(&mut self) -> Option<Result<T, Error>> {
+        futures_util::StreamExt::next(&mut self.items).await
+    }
+
+    /// Every remaining item, in order; the first error stops it.
+    pub async fn collect_all(mut self) -> Result<Vec<T>, Error> {
+        let mut all = Vec::new();
+        while let Some(item) = self.next().await {
+            all.push(item?);
+        }
+        Ok(all)
+    }
+
+    /// The stream as a boxed trait object.
+    pub fn into_inner(self) -> BoxStream<'a, T> {
+        self.items
+    }
+}
+
+impl<T> Stream for Paged<'_, T> {
+    type Item = Result<T, Error>;
+
+    fn poll_next(
+        mut self: Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Option<Self::Item>> {
+        self.items.as_mut().poll_next(cx)
+    }
+}
+
+impl<T> std::fmt::Debug for Paged<'_, T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Paged").finish_non_exhaustive()
+    }
+}
 
 /// Where the next request starts.
 enum Next {
@@ -31,7 +96,7 @@ struct State<R, T> {
 /// page's items and the next cursor; the stream ends after a page with no
 /// items, with no (or an empty) next cursor, or when the server repeats the
 /// cursor it was given (which would otherwise loop forever).
-pub(crate) fn by_cursor<'a, R, T, F, Fut>(request: R, fetch: F) -> BoxStream<'a, T>
+pub(crate) fn by_cursor<'a, R, T, F, Fut>(request: R, fetch: F) -> Paged<'a, T>
 where
     R: Clone + Send + 'a,
     T: Send + 'a,
@@ -43,7 +108,7 @@ where
         next: Next::Cursor(None),
         buffered: VecDeque::new(),
     };
-    Box::pin(futures_util::stream::unfold(
+    Paged::new(Box::pin(futures_util::stream::unfold(
         (state, fetch),
         |(mut state, fetch)| async move {
             loop {
@@ -64,7 +129,7 @@ where
                 }
             }
         },
-    ))
+    )))
 }
 
 /// Follows page-number pages starting at `first_page`. `fetch(request,
@@ -75,7 +140,7 @@ pub(crate) fn by_page_number<'a, R, T, F, Fut>(
     first_page: u64,
     page_size: Option<u64>,
     fetch: F,
-) -> BoxStream<'a, T>
+) -> Paged<'a, T>
 where
     R: Clone + Send + 'a,
     T: Send + 'a,
@@ -87,7 +152,7 @@ where
         next: Next::Page(first_page),
         buffered: VecDeque::new(),
     };
-    Box::pin(futures_util::stream::unfold(
+    Paged::new(Box::pin(futures_util::stream::unfold(
         (state, fetch),
         move |(mut state, fetch)| async move {
             loop {
@@ -109,7 +174,7 @@ where
                 }
             }
         },
-    ))
+    )))
 }
 
 /// The string at `pointer` (e.g. `/properties/cursor`) among a response's

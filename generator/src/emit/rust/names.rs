@@ -36,6 +36,7 @@ pub const RUNTIME_ROOT: &[&str] = &[
     "HttpMethod",
     "IntoIds",
     "OperationInfo",
+    "Paged",
     "RateLimit",
     "RateLimitMode",
     "RatePer",

@@ -511,7 +511,7 @@ fn stream_method(ir: &Ir, p: &Pagination) -> TokenStream {
                 /// Set the page size with the builder first; the cursor is
                 /// managed by the stream.
                 #[inline]
-                pub fn into_stream(self) -> crate::BoxStream<'a, #item> {
+                pub fn into_stream(self) -> crate::Paged<'a, #item> {
                     crate::runtime::paginate::by_cursor(self, |mut request: Self, cursor| async move {
                         request.#position = cursor;
                         let response = request.with_envelope().await?;
@@ -535,7 +535,7 @@ fn stream_method(ir: &Ir, p: &Pagination) -> TokenStream {
                 /// on the builder (default 1) and fetches the next page until
                 /// one comes back empty or shorter than the page size.
                 #[inline]
-                pub fn into_stream(self) -> crate::BoxStream<'a, #item> {
+                pub fn into_stream(self) -> crate::Paged<'a, #item> {
                     let first = self.#position.map_or(1, |page| page.max(1) as u64);
                     let size = self.#size #default #cap .and_then(|size| u64::try_from(size).ok());
                     crate::runtime::paginate::by_page_number(self, first, size, |mut request: Self, page| async move {

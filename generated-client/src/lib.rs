@@ -75,9 +75,9 @@ pub use generated::*;
 pub use runtime::{
     ApiError, AppCredentials, AppTokenProvider, AuthError, BearerToken, BoolOrString, BoxStream,
     Client, ClientBuilder, ConfigError, DEFAULT_APP_TOKEN_LIFETIME, DecodeError, Download, Error,
-    Extra, HttpMethod, IntoIds, Paged, OperationInfo, RateLimit, RateLimitMode, RatePer, RequestOptions,
-    ResponseTooLarge, SecretString, StaticToken, TokenExchange, TokenFuture, TokenProvider,
-    TransportError, UploadFile, ValidationError, ValidationErrorKind,
+    Extra, HttpMethod, IntoIds, OperationInfo, Paged, RateLimit, RateLimitMode, RatePer,
+    RequestOptions, ResponseTooLarge, SecretString, StaticToken, TokenExchange, TokenFuture,
+    TokenProvider, TransportError, UploadFile, ValidationError, ValidationErrorKind,
 };
 
 // The README's examples are compiled as doc tests so they cannot rot.

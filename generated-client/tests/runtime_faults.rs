@@ -991,7 +991,7 @@ async fn a_burst_up_to_the_documented_count_goes_at_once() {
 }
 
 #[tokio::test]
-async fn calls_reach_the_documented_rate_and_no_second_holds_more() {
+async fn no_second_holds_more_calls_than_the_documented_rate() {
     let server = MockServer::start().await;
     let arrivals = ArrivalLog::default();
     Mock::given(path(ADMINS_PATH))
@@ -1008,10 +1008,10 @@ async fn calls_reach_the_documented_rate_and_no_second_holds_more() {
     }
     let times = arrivals.0.lock().unwrap().clone();
     assert_eq!(times.len(), 300);
-    // At 100/s, 300 calls fit in 3 s (a burst at 0, 1 and 2 s).
-    let span = times[299] - times[0];
-    assert!(span < Duration::from_secs(3), "300 calls took {span:?}");
-    // No second holds more than 100 arrivals. The window is 10 ms short
+    // That the limiter admits the documented rate (a burst of 100 at 0, 1
+    // and 2 s) is checked on paused time in runtime/send_log.rs: a wall-clock
+    // bound here would fail on a loaded machine. What a busy machine cannot
+    // fake is the other half: no second holds more than 100 arrivals. The window is 10 ms short
     // of a second to allow for scheduling delays between client and
     // server; without a limit, or at 2x, it would hold far more.
     for (start, &first) in times.iter().enumerate() {

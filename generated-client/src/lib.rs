@@ -75,7 +75,7 @@ pub use generated::*;
 pub use runtime::{
     ApiError, AppCredentials, AppTokenProvider, AuthError, BearerToken, BoolOrString, BoxStream,
     Client, ClientBuilder, ConfigError, DEFAULT_APP_TOKEN_LIFETIME, DecodeError, Download, Error,
-    Extra, HttpMethod, IntoIds, OperationInfo, Paged, RateLimit, RateLimitMode, RatePer,
+    Extra, FileError, HttpMethod, IntoIds, OperationInfo, Paged, RateLimit, RateLimitMode, RatePer,
     RequestOptions, ResponseTooLarge, SecretString, StaticToken, TokenExchange, TokenFuture,
     TokenProvider, TransportError, UploadFile, ValidationError, ValidationErrorKind,
 };

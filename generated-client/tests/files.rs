@@ -66,3 +66,24 @@ async fn a_failed_download_is_an_api_error_not_a_file() {
         other => panic!("expected an API error, got {other:?}"),
     }
 }
+
+#[tokio::test]
+async fn a_missing_file_is_an_error_naming_its_path_that_fits_question_mark() {
+    async fn upload(path: &str) -> Result<agora_chat::UploadFile, agora_chat::Error> {
+        let file = agora_chat::UploadFile::from_path(path).await?;
+        Ok(file)
+    }
+    let missing = std::env::temp_dir().join("agora-chat-no-such-file.txt");
+    let error = upload(missing.to_str().unwrap()).await.unwrap_err();
+    match &error {
+        agora_chat::Error::File(e) => {
+            assert_eq!(e.path(), missing);
+            assert_eq!(e.kind(), std::io::ErrorKind::NotFound);
+        }
+        other => panic!("expected Error::File, got {other:?}"),
+    }
+    assert!(
+        error.to_string().contains("agora-chat-no-such-file.txt"),
+        "{error}"
+    );
+}

@@ -275,3 +275,30 @@ async fn group_member_attributes_at_the_byte_limits_are_sent() {
         .await;
     assert_eq!(api.requests().await.len(), 1);
 }
+
+#[tokio::test]
+async fn a_rejected_argument_names_its_operation() {
+    let client = support::local_client("http://127.0.0.1:9");
+    let error = support::validation(
+        client
+            .chatrooms()
+            .create("x".repeat(129), "description", "alice")
+            .await,
+    );
+    assert_eq!(error.operation, Some("create_chatroom"));
+    assert!(
+        error
+            .to_string()
+            .starts_with("`create_chatroom`: invalid `name`"),
+        "{error}"
+    );
+    // A header is checked by the runtime, and names the operation too.
+    let error = support::validation(
+        client
+            .chatrooms()
+            .create("room", "description", "alice")
+            .header("host", "evil")
+            .await,
+    );
+    assert_eq!(error.operation, Some("create_chatroom"));
+}

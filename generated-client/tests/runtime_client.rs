@@ -188,6 +188,7 @@ fn error_body_keeps_unknown_fields() {
 #[test]
 fn validation_error_message_names_field_and_limit() {
     let error = Error::from(ValidationError {
+        operation: Some("create_chatroom"),
         field: "name".into(),
         kind: ValidationErrorKind::TooLong {
             max: 128,
@@ -196,6 +197,6 @@ fn validation_error_message_names_field_and_limit() {
     });
     assert_eq!(
         error.to_string(),
-        "invalid `name`: 129 characters, at most 128 allowed"
+        "`create_chatroom`: invalid `name`: 129 characters, at most 128 allowed"
     );
 }

@@ -127,7 +127,8 @@ impl<'a> GetStoredCallbacksInfoRequest<'a> {
         >,
         crate::Error,
     > {
-        self.validate()?;
+        self.validate()
+            .map_err(|error| error.in_operation(GET_STORED_CALLBACKS_INFO.id))?;
         let path = String::from("/callbacks/storage/info");
         let query: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
         let headers: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
@@ -218,7 +219,7 @@ impl<'a> RetryStoredCallbacksRequest<'a> {
     /// Like [`send`](Self::send), but keeps the whole response: the
     /// payload in `data`, and the envelope fields around it.
     pub async fn with_envelope(self) -> Result<crate::Response<String>, crate::Error> {
-        self.validate()?;
+        self.validate().map_err(|error| error.in_operation(RETRY_STORED_CALLBACKS.id))?;
         let path = String::from("/callbacks/storage/retry");
         let query: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
         let headers: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();

@@ -258,7 +258,7 @@ impl<'a> UploadChatFileRequest<'a> {
         crate::Response<::std::option::Option<::serde_json::Value>>,
         crate::Error,
     > {
-        self.validate()?;
+        self.validate().map_err(|error| error.in_operation(UPLOAD_CHAT_FILE.id))?;
         let path = String::from("/chatfiles");
         let query: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
         let mut headers: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
@@ -333,7 +333,7 @@ impl<'a> DownloadChatFileRequest<'a> {
     /// Validates the arguments, sends the request and hands over the
     /// file as it streams in.
     pub async fn send(self) -> DownloadChatFileResult {
-        self.validate()?;
+        self.validate().map_err(|error| error.in_operation(DOWNLOAD_CHAT_FILE.id))?;
         let path = {
             let file_uuid = crate::runtime::encode::segment(&self.file_uuid);
             format!("/chatfiles/{file_uuid}")
@@ -403,7 +403,8 @@ impl<'a> DownloadChatFileThumbnailRequest<'a> {
     /// Validates the arguments, sends the request and hands over the
     /// file as it streams in.
     pub async fn send(self) -> DownloadChatFileThumbnailResult {
-        self.validate()?;
+        self.validate()
+            .map_err(|error| error.in_operation(DOWNLOAD_CHAT_FILE_THUMBNAIL.id))?;
         let path = {
             let file_uuid = crate::runtime::encode::segment(&self.file_uuid);
             format!("/chatfiles/{file_uuid}")
@@ -505,7 +506,7 @@ impl<'a> SetAttachmentLifetimeRequest<'a> {
         crate::Response<::std::collections::BTreeMap<String, String>>,
         crate::Error,
     > {
-        self.validate()?;
+        self.validate().map_err(|error| error.in_operation(SET_ATTACHMENT_LIFETIME.id))?;
         let path = {
             let username = crate::runtime::encode::segment(&self.username);
             format!("/users/{username}/chatfiles/lifetime")

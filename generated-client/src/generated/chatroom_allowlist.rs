@@ -215,7 +215,7 @@ impl<'a> ListChatroomAllowlistRequest<'a> {
     pub async fn with_envelope(
         self,
     ) -> Result<crate::Response<::std::vec::Vec<String>>, crate::Error> {
-        self.validate()?;
+        self.validate().map_err(|error| error.in_operation(LIST_CHATROOM_ALLOWLIST.id))?;
         let path = {
             let chatroom_id = crate::runtime::encode::segment(&self.chatroom_id);
             format!("/chatrooms/{chatroom_id}/white/users")
@@ -296,7 +296,8 @@ impl<'a> AddChatroomAllowlistUserRequest<'a> {
         crate::Response<crate::chatroom_allowlist::ChatroomAllowlistResult>,
         crate::Error,
     > {
-        self.validate()?;
+        self.validate()
+            .map_err(|error| error.in_operation(ADD_CHATROOM_ALLOWLIST_USER.id))?;
         let path = {
             let chatroom_id = crate::runtime::encode::segment(&self.chatroom_id);
             let username = crate::runtime::encode::segment(&self.username);
@@ -390,7 +391,8 @@ impl<'a> AddChatroomAllowlistUsersRequest<'a> {
         >,
         crate::Error,
     > {
-        self.validate()?;
+        self.validate()
+            .map_err(|error| error.in_operation(ADD_CHATROOM_ALLOWLIST_USERS.id))?;
         let path = {
             let chatroom_id = crate::runtime::encode::segment(&self.chatroom_id);
             format!("/chatrooms/{chatroom_id}/white/users")
@@ -477,7 +479,8 @@ impl<'a> RemoveChatroomAllowlistUsersRequest<'a> {
         >,
         crate::Error,
     > {
-        self.validate()?;
+        self.validate()
+            .map_err(|error| error.in_operation(REMOVE_CHATROOM_ALLOWLIST_USERS.id))?;
         let path = {
             let chatroom_id = crate::runtime::encode::segment(&self.chatroom_id);
             let usernames = crate::runtime::encode::list(&self.usernames);

@@ -305,7 +305,7 @@ impl<'a> SetChatroomAttributesRequest<'a> {
         crate::Response<crate::chatroom_attributes::ChatroomAttributeWriteResult>,
         crate::Error,
     > {
-        self.validate()?;
+        self.validate().map_err(|error| error.in_operation(SET_CHATROOM_ATTRIBUTES.id))?;
         let path = {
             let chatroom_id = crate::runtime::encode::segment(&self.chatroom_id);
             let username = crate::runtime::encode::segment(&self.username);
@@ -396,7 +396,7 @@ impl<'a> GetChatroomAttributesRequest<'a> {
         crate::Response<::std::collections::BTreeMap<String, String>>,
         crate::Error,
     > {
-        self.validate()?;
+        self.validate().map_err(|error| error.in_operation(GET_CHATROOM_ATTRIBUTES.id))?;
         let path = {
             let chatroom_id = crate::runtime::encode::segment(&self.chatroom_id);
             format!("/metadata/chatroom/{chatroom_id}")
@@ -499,7 +499,8 @@ impl<'a> RemoveChatroomAttributesRequest<'a> {
         crate::Response<crate::chatroom_attributes::ChatroomAttributeWriteResult>,
         crate::Error,
     > {
-        self.validate()?;
+        self.validate()
+            .map_err(|error| error.in_operation(REMOVE_CHATROOM_ATTRIBUTES.id))?;
         let path = {
             let chatroom_id = crate::runtime::encode::segment(&self.chatroom_id);
             let username = crate::runtime::encode::segment(&self.username);
@@ -628,7 +629,8 @@ impl<'a> ForceSetChatroomAttributesRequest<'a> {
         crate::Response<crate::chatroom_attributes::ChatroomAttributeWriteResult>,
         crate::Error,
     > {
-        self.validate()?;
+        self.validate()
+            .map_err(|error| error.in_operation(FORCE_SET_CHATROOM_ATTRIBUTES.id))?;
         let path = {
             let chatroom_id = crate::runtime::encode::segment(&self.chatroom_id);
             let username = crate::runtime::encode::segment(&self.username);
@@ -732,7 +734,8 @@ impl<'a> ForceRemoveChatroomAttributesRequest<'a> {
         crate::Response<crate::chatroom_attributes::ChatroomAttributeWriteResult>,
         crate::Error,
     > {
-        self.validate()?;
+        self.validate()
+            .map_err(|error| error.in_operation(FORCE_REMOVE_CHATROOM_ATTRIBUTES.id))?;
         let path = {
             let chatroom_id = crate::runtime::encode::segment(&self.chatroom_id);
             let username = crate::runtime::encode::segment(&self.username);

@@ -244,7 +244,7 @@ impl<'a> ListChatroomBlocklistRequest<'a> {
     pub async fn with_envelope(
         self,
     ) -> Result<crate::Response<::std::vec::Vec<String>>, crate::Error> {
-        self.validate()?;
+        self.validate().map_err(|error| error.in_operation(LIST_CHATROOM_BLOCKLIST.id))?;
         let path = {
             let chatroom_id = crate::runtime::encode::segment(&self.chatroom_id);
             format!("/chatrooms/{chatroom_id}/blocks/users")
@@ -325,7 +325,8 @@ impl<'a> AddChatroomBlocklistUserRequest<'a> {
         crate::Response<crate::chatroom_blocklist::ChatroomBlocklistResult>,
         crate::Error,
     > {
-        self.validate()?;
+        self.validate()
+            .map_err(|error| error.in_operation(ADD_CHATROOM_BLOCKLIST_USER.id))?;
         let path = {
             let chatroom_id = crate::runtime::encode::segment(&self.chatroom_id);
             let username = crate::runtime::encode::segment(&self.username);
@@ -419,7 +420,8 @@ impl<'a> AddChatroomBlocklistUsersRequest<'a> {
         >,
         crate::Error,
     > {
-        self.validate()?;
+        self.validate()
+            .map_err(|error| error.in_operation(ADD_CHATROOM_BLOCKLIST_USERS.id))?;
         let path = {
             let chatroom_id = crate::runtime::encode::segment(&self.chatroom_id);
             format!("/chatrooms/{chatroom_id}/blocks/users")
@@ -503,7 +505,8 @@ impl<'a> RemoveChatroomBlocklistUserRequest<'a> {
         crate::Response<crate::chatroom_blocklist::ChatroomBlocklistResult>,
         crate::Error,
     > {
-        self.validate()?;
+        self.validate()
+            .map_err(|error| error.in_operation(REMOVE_CHATROOM_BLOCKLIST_USER.id))?;
         let path = {
             let chatroom_id = crate::runtime::encode::segment(&self.chatroom_id);
             let username = crate::runtime::encode::segment(&self.username);
@@ -591,7 +594,8 @@ impl<'a> RemoveChatroomBlocklistUsersRequest<'a> {
         >,
         crate::Error,
     > {
-        self.validate()?;
+        self.validate()
+            .map_err(|error| error.in_operation(REMOVE_CHATROOM_BLOCKLIST_USERS.id))?;
         let path = {
             let chatroom_id = crate::runtime::encode::segment(&self.chatroom_id);
             let usernames = crate::runtime::encode::list(&self.usernames);

@@ -519,7 +519,7 @@ impl<'a> AddChatroomMemberRequest<'a> {
         crate::Response<crate::chatroom_members::AddChatroomMemberData>,
         crate::Error,
     > {
-        self.validate()?;
+        self.validate().map_err(|error| error.in_operation(ADD_CHATROOM_MEMBER.id))?;
         let path = {
             let chatroom_id = crate::runtime::encode::segment(&self.chatroom_id);
             let username = crate::runtime::encode::segment(&self.username);
@@ -609,7 +609,7 @@ impl<'a> AddChatroomMembersRequest<'a> {
         crate::Response<crate::chatroom_members::AddChatroomMembersData>,
         crate::Error,
     > {
-        self.validate()?;
+        self.validate().map_err(|error| error.in_operation(ADD_CHATROOM_MEMBERS.id))?;
         let path = {
             let chatroom_id = crate::runtime::encode::segment(&self.chatroom_id);
             format!("/chatrooms/{chatroom_id}/users")
@@ -716,7 +716,7 @@ impl<'a> ListChatroomMembersRequest<'a> {
         >,
         crate::Error,
     > {
-        self.validate()?;
+        self.validate().map_err(|error| error.in_operation(LIST_CHATROOM_MEMBERS.id))?;
         let path = {
             let chatroom_id = crate::runtime::encode::segment(&self.chatroom_id);
             format!("/chatrooms/{chatroom_id}/users")
@@ -831,7 +831,7 @@ impl<'a> RemoveChatroomMemberRequest<'a> {
         crate::Response<crate::chatroom_members::RemoveChatroomMemberData>,
         crate::Error,
     > {
-        self.validate()?;
+        self.validate().map_err(|error| error.in_operation(REMOVE_CHATROOM_MEMBER.id))?;
         let path = {
             let chatroom_id = crate::runtime::encode::segment(&self.chatroom_id);
             let username = crate::runtime::encode::segment(&self.username);
@@ -919,7 +919,7 @@ impl<'a> RemoveChatroomMembersRequest<'a> {
         >,
         crate::Error,
     > {
-        self.validate()?;
+        self.validate().map_err(|error| error.in_operation(REMOVE_CHATROOM_MEMBERS.id))?;
         let path = {
             let chatroom_id = crate::runtime::encode::segment(&self.chatroom_id);
             let usernames = crate::runtime::encode::list(&self.usernames);
@@ -1009,7 +1009,7 @@ impl<'a> AddChatroomAdminRequest<'a> {
         crate::Response<crate::chatroom_members::AddChatroomAdminData>,
         crate::Error,
     > {
-        self.validate()?;
+        self.validate().map_err(|error| error.in_operation(ADD_CHATROOM_ADMIN.id))?;
         let path = {
             let chatroom_id = crate::runtime::encode::segment(&self.chatroom_id);
             format!("/chatrooms/{chatroom_id}/admin")
@@ -1078,7 +1078,7 @@ impl<'a> ListChatroomAdminsRequest<'a> {
     pub async fn with_envelope(
         self,
     ) -> Result<crate::Response<::std::vec::Vec<String>>, crate::Error> {
-        self.validate()?;
+        self.validate().map_err(|error| error.in_operation(LIST_CHATROOM_ADMINS.id))?;
         let path = {
             let chatroom_id = crate::runtime::encode::segment(&self.chatroom_id);
             format!("/chatrooms/{chatroom_id}/admin")
@@ -1156,7 +1156,7 @@ impl<'a> RemoveChatroomAdminRequest<'a> {
         crate::Response<crate::chatroom_members::RemoveChatroomAdminData>,
         crate::Error,
     > {
-        self.validate()?;
+        self.validate().map_err(|error| error.in_operation(REMOVE_CHATROOM_ADMIN.id))?;
         let path = {
             let chatroom_id = crate::runtime::encode::segment(&self.chatroom_id);
             let oldadmin = crate::runtime::encode::segment(&self.oldadmin);
@@ -1228,7 +1228,7 @@ impl<'a> JoinChatroomRequest<'a> {
     pub async fn with_envelope(
         self,
     ) -> Result<crate::Response<::serde_json::Value>, crate::Error> {
-        self.validate()?;
+        self.validate().map_err(|error| error.in_operation(JOIN_CHATROOM.id))?;
         let path = {
             let chatroom_id = crate::runtime::encode::segment(&self.chatroom_id);
             format!("/chatrooms/{chatroom_id}/apply")
@@ -1293,7 +1293,7 @@ impl<'a> LeaveChatroomRequest<'a> {
     pub async fn with_envelope(
         self,
     ) -> Result<crate::Response<::serde_json::Value>, crate::Error> {
-        self.validate()?;
+        self.validate().map_err(|error| error.in_operation(LEAVE_CHATROOM.id))?;
         let path = {
             let chatroom_id = crate::runtime::encode::segment(&self.chatroom_id);
             format!("/chatrooms/{chatroom_id}/quit")
@@ -1358,7 +1358,7 @@ impl<'a> GetChatroomRoleRequest<'a> {
     pub async fn with_envelope(
         self,
     ) -> Result<crate::Response<::serde_json::Value>, crate::Error> {
-        self.validate()?;
+        self.validate().map_err(|error| error.in_operation(GET_CHATROOM_ROLE.id))?;
         let path = {
             let chatroom_id = crate::runtime::encode::segment(&self.chatroom_id);
             format!("/chatrooms/{chatroom_id}/roles")

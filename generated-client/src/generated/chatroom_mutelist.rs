@@ -352,7 +352,7 @@ impl<'a> MuteChatroomMembersRequest<'a> {
         crate::Response<::std::vec::Vec<crate::chatroom_mutelist::ChatroomMuteResult>>,
         crate::Error,
     > {
-        self.validate()?;
+        self.validate().map_err(|error| error.in_operation(MUTE_CHATROOM_MEMBERS.id))?;
         let path = {
             let chatroom_id = crate::runtime::encode::segment(&self.chatroom_id);
             format!("/chatrooms/{chatroom_id}/mute")
@@ -439,7 +439,7 @@ impl<'a> UnmuteChatroomMembersRequest<'a> {
         >,
         crate::Error,
     > {
-        self.validate()?;
+        self.validate().map_err(|error| error.in_operation(UNMUTE_CHATROOM_MEMBERS.id))?;
         let path = {
             let chatroom_id = crate::runtime::encode::segment(&self.chatroom_id);
             let usernames = crate::runtime::encode::list(&self.usernames);
@@ -516,7 +516,8 @@ impl<'a> ListChatroomMutedMembersRequest<'a> {
         >,
         crate::Error,
     > {
-        self.validate()?;
+        self.validate()
+            .map_err(|error| error.in_operation(LIST_CHATROOM_MUTED_MEMBERS.id))?;
         let path = {
             let chatroom_id = crate::runtime::encode::segment(&self.chatroom_id);
             format!("/chatrooms/{chatroom_id}/mute")
@@ -590,7 +591,8 @@ impl<'a> MuteAllChatroomMembersRequest<'a> {
         crate::Response<crate::chatroom_mutelist::ChatroomMuteAllState>,
         crate::Error,
     > {
-        self.validate()?;
+        self.validate()
+            .map_err(|error| error.in_operation(MUTE_ALL_CHATROOM_MEMBERS.id))?;
         let path = {
             let chatroom_id = crate::runtime::encode::segment(&self.chatroom_id);
             format!("/chatrooms/{chatroom_id}/ban")
@@ -664,7 +666,8 @@ impl<'a> UnmuteAllChatroomMembersRequest<'a> {
         crate::Response<crate::chatroom_mutelist::ChatroomMuteAllState>,
         crate::Error,
     > {
-        self.validate()?;
+        self.validate()
+            .map_err(|error| error.in_operation(UNMUTE_ALL_CHATROOM_MEMBERS.id))?;
         let path = {
             let chatroom_id = crate::runtime::encode::segment(&self.chatroom_id);
             format!("/chatrooms/{chatroom_id}/ban")
@@ -754,7 +757,8 @@ impl<'a> MuteChatroomMembersByTagRequest<'a> {
         crate::Response<crate::chatroom_mutelist::MuteChatroomMembersByTagData>,
         crate::Error,
     > {
-        self.validate()?;
+        self.validate()
+            .map_err(|error| error.in_operation(MUTE_CHATROOM_MEMBERS_BY_TAG.id))?;
         let path = {
             let chatroom_id = crate::runtime::encode::segment(&self.chatroom_id);
             format!("/chatrooms/{chatroom_id}/tag/mute")

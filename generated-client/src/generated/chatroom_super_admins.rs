@@ -196,7 +196,8 @@ impl<'a> AddChatroomSuperAdminRequest<'a> {
         crate::Response<crate::chatroom_super_admins::AddChatroomSuperAdminData>,
         crate::Error,
     > {
-        self.validate()?;
+        self.validate()
+            .map_err(|error| error.in_operation(ADD_CHATROOM_SUPER_ADMIN.id))?;
         let path = String::from("/chatrooms/super_admin");
         let query: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
         let headers: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
@@ -272,7 +273,8 @@ impl<'a> RemoveChatroomSuperAdminRequest<'a> {
         crate::Response<crate::chatroom_super_admins::RemoveChatroomSuperAdminData>,
         crate::Error,
     > {
-        self.validate()?;
+        self.validate()
+            .map_err(|error| error.in_operation(REMOVE_CHATROOM_SUPER_ADMIN.id))?;
         let path = {
             let superadmin = crate::runtime::encode::segment(&self.superadmin);
             format!("/chatrooms/super_admin/{superadmin}")
@@ -366,7 +368,8 @@ impl<'a> ListChatroomSuperAdminsRequest<'a> {
     pub async fn with_envelope(
         self,
     ) -> Result<crate::Response<::std::vec::Vec<String>>, crate::Error> {
-        self.validate()?;
+        self.validate()
+            .map_err(|error| error.in_operation(LIST_CHATROOM_SUPER_ADMINS.id))?;
         let path = String::from("/chatrooms/super_admin");
         let mut query: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
         if let Some(value) = &self.pagenum {

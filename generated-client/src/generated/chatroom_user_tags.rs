@@ -168,7 +168,7 @@ impl<'a> SetChatroomUserTagsRequest<'a> {
         crate::Response<crate::chatroom_user_tags::SetChatroomUserTagsData>,
         crate::Error,
     > {
-        self.validate()?;
+        self.validate().map_err(|error| error.in_operation(SET_CHATROOM_USER_TAGS.id))?;
         let path = {
             let chatroom_id = crate::runtime::encode::segment(&self.chatroom_id);
             let username = crate::runtime::encode::segment(&self.username);
@@ -253,7 +253,7 @@ impl<'a> GetChatroomUserTagsRequest<'a> {
         crate::Response<::std::collections::BTreeMap<String, String>>,
         crate::Error,
     > {
-        self.validate()?;
+        self.validate().map_err(|error| error.in_operation(GET_CHATROOM_USER_TAGS.id))?;
         let path = {
             let chatroom_id = crate::runtime::encode::segment(&self.chatroom_id);
             let username = crate::runtime::encode::segment(&self.username);

@@ -581,7 +581,7 @@ impl<'a> CreateChatroomRequest<'a> {
     pub async fn with_envelope(
         self,
     ) -> Result<crate::Response<crate::chatrooms::CreateChatroomData>, crate::Error> {
-        self.validate()?;
+        self.validate().map_err(|error| error.in_operation(CREATE_CHATROOM.id))?;
         let path = String::from("/chatrooms");
         let query: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
         let headers: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
@@ -664,7 +664,7 @@ impl<'a> ListChatroomsRequest<'a> {
         crate::Response<::std::vec::Vec<crate::chatrooms::ListChatroomsItem>>,
         crate::Error,
     > {
-        self.validate()?;
+        self.validate().map_err(|error| error.in_operation(LIST_CHATROOMS.id))?;
         let path = String::from("/chatrooms");
         let mut query: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
         if let Some(value) = &self.limit {
@@ -796,7 +796,8 @@ impl<'a> ListUserJoinedChatroomsRequest<'a> {
         crate::Response<::std::vec::Vec<crate::chatrooms::ListUserJoinedChatroomsItem>>,
         crate::Error,
     > {
-        self.validate()?;
+        self.validate()
+            .map_err(|error| error.in_operation(LIST_USER_JOINED_CHATROOMS.id))?;
         let path = {
             let username = crate::runtime::encode::segment(&self.username);
             format!("/users/{username}/joined_chatrooms")
@@ -903,7 +904,7 @@ impl<'a> GetChatroomsRequest<'a> {
         crate::Response<::std::vec::Vec<crate::chatrooms::GetChatroomsItem>>,
         crate::Error,
     > {
-        self.validate()?;
+        self.validate().map_err(|error| error.in_operation(GET_CHATROOMS.id))?;
         let path = {
             let chatroom_id = crate::runtime::encode::list(&self.chatroom_id);
             format!("/chatrooms/{chatroom_id}")
@@ -1023,7 +1024,7 @@ impl<'a> UpdateChatroomRequest<'a> {
     pub async fn with_envelope(
         self,
     ) -> Result<crate::Response<crate::chatrooms::UpdateChatroomData>, crate::Error> {
-        self.validate()?;
+        self.validate().map_err(|error| error.in_operation(UPDATE_CHATROOM.id))?;
         let path = {
             let chatroom_id = crate::runtime::encode::segment(&self.chatroom_id);
             format!("/chatrooms/{chatroom_id}")
@@ -1106,7 +1107,8 @@ impl<'a> TransferChatroomOwnershipRequest<'a> {
         crate::Response<crate::chatrooms::TransferChatroomOwnershipData>,
         crate::Error,
     > {
-        self.validate()?;
+        self.validate()
+            .map_err(|error| error.in_operation(TRANSFER_CHATROOM_OWNERSHIP.id))?;
         let path = {
             let chatroom_id = crate::runtime::encode::segment(&self.chatroom_id);
             format!("/chatrooms/{chatroom_id}")
@@ -1177,7 +1179,7 @@ impl<'a> DeleteChatroomRequest<'a> {
     pub async fn with_envelope(
         self,
     ) -> Result<crate::Response<crate::chatrooms::DeleteChatroomData>, crate::Error> {
-        self.validate()?;
+        self.validate().map_err(|error| error.in_operation(DELETE_CHATROOM.id))?;
         let path = {
             let chatroom_id = crate::runtime::encode::segment(&self.chatroom_id);
             format!("/chatrooms/{chatroom_id}")
@@ -1245,7 +1247,8 @@ impl<'a> GetChatroomAnnouncementRequest<'a> {
         crate::Response<crate::chatrooms::GetChatroomAnnouncementData>,
         crate::Error,
     > {
-        self.validate()?;
+        self.validate()
+            .map_err(|error| error.in_operation(GET_CHATROOM_ANNOUNCEMENT.id))?;
         let path = {
             let chatroom_id = crate::runtime::encode::segment(&self.chatroom_id);
             format!("/chatrooms/{chatroom_id}/announcement")
@@ -1330,7 +1333,8 @@ impl<'a> UpdateChatroomAnnouncementRequest<'a> {
         crate::Response<crate::chatrooms::UpdateChatroomAnnouncementData>,
         crate::Error,
     > {
-        self.validate()?;
+        self.validate()
+            .map_err(|error| error.in_operation(UPDATE_CHATROOM_ANNOUNCEMENT.id))?;
         let path = {
             let chatroom_id = crate::runtime::encode::segment(&self.chatroom_id);
             format!("/chatrooms/{chatroom_id}/announcement")

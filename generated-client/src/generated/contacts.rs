@@ -509,7 +509,7 @@ impl<'a> AddContactRequest<'a> {
         crate::Response<::std::vec::Vec<crate::users::UserEntity>>,
         crate::Error,
     > {
-        self.validate()?;
+        self.validate().map_err(|error| error.in_operation(ADD_CONTACT.id))?;
         let path = {
             let username = crate::runtime::encode::segment(&self.username);
             let friend_username = crate::runtime::encode::segment(&self.friend_username);
@@ -593,7 +593,7 @@ impl<'a> RemoveContactRequest<'a> {
         crate::Response<::std::vec::Vec<crate::users::UserEntity>>,
         crate::Error,
     > {
-        self.validate()?;
+        self.validate().map_err(|error| error.in_operation(REMOVE_CONTACT.id))?;
         let path = {
             let username = crate::runtime::encode::segment(&self.username);
             let friend_username = crate::runtime::encode::segment(&self.friend_username);
@@ -668,7 +668,7 @@ impl<'a> ListContactsRequest<'a> {
     pub async fn with_envelope(
         self,
     ) -> Result<crate::Response<::std::vec::Vec<String>>, crate::Error> {
-        self.validate()?;
+        self.validate().map_err(|error| error.in_operation(LIST_CONTACTS.id))?;
         let path = {
             let username = crate::runtime::encode::segment(&self.username);
             format!("/users/{username}/contacts/users")
@@ -770,7 +770,7 @@ impl<'a> ListContactsPagedRequest<'a> {
     pub async fn with_envelope(
         self,
     ) -> Result<crate::Response<crate::contacts::ListContactsPagedData>, crate::Error> {
-        self.validate()?;
+        self.validate().map_err(|error| error.in_operation(LIST_CONTACTS_PAGED.id))?;
         let path = {
             let username = crate::runtime::encode::segment(&self.username);
             format!("/user/{username}/contacts")
@@ -887,7 +887,7 @@ impl<'a> AddBlockedUsersRequest<'a> {
     pub async fn with_envelope(
         self,
     ) -> Result<crate::Response<::std::vec::Vec<String>>, crate::Error> {
-        self.validate()?;
+        self.validate().map_err(|error| error.in_operation(ADD_BLOCKED_USERS.id))?;
         let path = {
             let username = crate::runtime::encode::segment(&self.username);
             format!("/users/{username}/blocks/users")
@@ -981,7 +981,7 @@ impl<'a> ListBlockedUsersRequest<'a> {
     pub async fn with_envelope(
         self,
     ) -> Result<crate::Response<::std::vec::Vec<String>>, crate::Error> {
-        self.validate()?;
+        self.validate().map_err(|error| error.in_operation(LIST_BLOCKED_USERS.id))?;
         let path = {
             let username = crate::runtime::encode::segment(&self.username);
             format!("/users/{username}/blocks/users")
@@ -1087,7 +1087,7 @@ impl<'a> RemoveBlockedUserRequest<'a> {
         crate::Response<::std::vec::Vec<crate::users::UserEntity>>,
         crate::Error,
     > {
-        self.validate()?;
+        self.validate().map_err(|error| error.in_operation(REMOVE_BLOCKED_USER.id))?;
         let path = {
             let username = crate::runtime::encode::segment(&self.username);
             let blocked_username = crate::runtime::encode::segment(
@@ -1183,7 +1183,7 @@ impl<'a> CheckContactsRequest<'a> {
         crate::Response<::std::vec::Vec<crate::contacts::CheckContactsItem>>,
         crate::Error,
     > {
-        self.validate()?;
+        self.validate().map_err(|error| error.in_operation(CHECK_CONTACTS.id))?;
         let path = String::from("/contacts/check");
         let query: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
         let headers: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
@@ -1257,7 +1257,7 @@ impl<'a> RemoveAllContactsRequest<'a> {
         crate::Response<::std::option::Option<::serde_json::Value>>,
         crate::Error,
     > {
-        self.validate()?;
+        self.validate().map_err(|error| error.in_operation(REMOVE_ALL_CONTACTS.id))?;
         let path = {
             let username = crate::runtime::encode::segment(&self.username);
             format!("/contacts/users/{username}")
@@ -1348,7 +1348,7 @@ impl<'a> SetContactRemarkRequest<'a> {
     pub async fn with_envelope(
         self,
     ) -> Result<crate::Response<crate::contacts::SetContactRemarkData>, crate::Error> {
-        self.validate()?;
+        self.validate().map_err(|error| error.in_operation(SET_CONTACT_REMARK.id))?;
         let path = {
             let username = crate::runtime::encode::segment(&self.username);
             let friend_username = crate::runtime::encode::segment(&self.friend_username);
@@ -1436,7 +1436,7 @@ impl<'a> AcceptContactRequestRequest<'a> {
         crate::Response<::std::option::Option<::serde_json::Value>>,
         crate::Error,
     > {
-        self.validate()?;
+        self.validate().map_err(|error| error.in_operation(ACCEPT_CONTACT_REQUEST.id))?;
         let path = {
             let username = crate::runtime::encode::segment(&self.username);
             let friend_username = crate::runtime::encode::segment(&self.friend_username);
@@ -1523,7 +1523,7 @@ impl<'a> DeclineContactRequestRequest<'a> {
         crate::Response<::std::option::Option<::serde_json::Value>>,
         crate::Error,
     > {
-        self.validate()?;
+        self.validate().map_err(|error| error.in_operation(DECLINE_CONTACT_REQUEST.id))?;
         let path = {
             let username = crate::runtime::encode::segment(&self.username);
             let friend_username = crate::runtime::encode::segment(&self.friend_username);
@@ -1597,7 +1597,7 @@ impl<'a> ListRosterRequest<'a> {
     pub async fn with_envelope(
         self,
     ) -> Result<crate::Response<::serde_json::Value>, crate::Error> {
-        self.validate()?;
+        self.validate().map_err(|error| error.in_operation(LIST_ROSTER.id))?;
         let path = {
             let username = crate::runtime::encode::segment(&self.username);
             format!("/users/{username}/rosters")

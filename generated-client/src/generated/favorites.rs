@@ -356,7 +356,7 @@ impl<'a> ListFavoritesRequest<'a> {
         crate::Response<::std::vec::Vec<crate::favorites::Favorite>>,
         crate::Error,
     > {
-        self.validate()?;
+        self.validate().map_err(|error| error.in_operation(LIST_FAVORITES.id))?;
         let path = {
             let username = crate::runtime::encode::segment(&self.username);
             format!("/users/{username}/collections")
@@ -482,7 +482,7 @@ impl<'a> AddFavoriteRequest<'a> {
     pub async fn with_envelope(
         self,
     ) -> Result<crate::Response<crate::favorites::Favorite>, crate::Error> {
-        self.validate()?;
+        self.validate().map_err(|error| error.in_operation(ADD_FAVORITE.id))?;
         let path = {
             let username = crate::runtime::encode::segment(&self.username);
             format!("/users/{username}/collections")
@@ -566,7 +566,7 @@ impl<'a> AddFavoritesRequest<'a> {
         crate::Response<::std::vec::Vec<crate::favorites::Favorite>>,
         crate::Error,
     > {
-        self.validate()?;
+        self.validate().map_err(|error| error.in_operation(ADD_FAVORITES.id))?;
         let path = String::from("/collections");
         let query: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
         let headers: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
@@ -649,7 +649,8 @@ impl<'a> UpdateFavoriteExtensionRequest<'a> {
     pub async fn with_envelope(
         self,
     ) -> Result<crate::Response<crate::favorites::Favorite>, crate::Error> {
-        self.validate()?;
+        self.validate()
+            .map_err(|error| error.in_operation(UPDATE_FAVORITE_EXTENSION.id))?;
         let path = {
             let username = crate::runtime::encode::segment(&self.username);
             let collection_id = crate::runtime::encode::segment(&self.collection_id);
@@ -733,7 +734,7 @@ impl<'a> DeleteFavoritesRequest<'a> {
     /// Like [`send`](Self::send), but keeps the whole response: the
     /// payload in `data`, and the envelope fields around it.
     pub async fn with_envelope(self) -> Result<crate::Response<bool>, crate::Error> {
-        self.validate()?;
+        self.validate().map_err(|error| error.in_operation(DELETE_FAVORITES.id))?;
         let path = {
             let username = crate::runtime::encode::segment(&self.username);
             format!("/users/{username}/collections")

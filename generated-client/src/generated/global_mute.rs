@@ -283,7 +283,7 @@ impl<'a> SetGlobalMuteRequest<'a> {
     pub async fn with_envelope(
         self,
     ) -> Result<crate::Response<crate::global_mute::SetGlobalMuteData>, crate::Error> {
-        self.validate()?;
+        self.validate().map_err(|error| error.in_operation(SET_GLOBAL_MUTE.id))?;
         let path = String::from("/mutes");
         let query: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
         let headers: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
@@ -350,7 +350,7 @@ impl<'a> GetGlobalMuteRequest<'a> {
     pub async fn with_envelope(
         self,
     ) -> Result<crate::Response<crate::global_mute::GetGlobalMuteData>, crate::Error> {
-        self.validate()?;
+        self.validate().map_err(|error| error.in_operation(GET_GLOBAL_MUTE.id))?;
         let path = {
             let username = crate::runtime::encode::segment(&self.username);
             format!("/mutes/{username}")
@@ -441,7 +441,7 @@ impl<'a> ListGlobalMutesRequest<'a> {
     pub async fn with_envelope(
         self,
     ) -> Result<crate::Response<crate::global_mute::ListGlobalMutesData>, crate::Error> {
-        self.validate()?;
+        self.validate().map_err(|error| error.in_operation(LIST_GLOBAL_MUTES.id))?;
         let path = String::from("/mutes");
         let mut query: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
         if let Some(value) = &self.page_num {

@@ -255,7 +255,7 @@ impl<'a> ListGroupAllowlistRequest<'a> {
     pub async fn with_envelope(
         self,
     ) -> Result<crate::Response<::std::vec::Vec<String>>, crate::Error> {
-        self.validate()?;
+        self.validate().map_err(|error| error.in_operation(LIST_GROUP_ALLOWLIST.id))?;
         let path = {
             let group_id = crate::runtime::encode::segment(&self.group_id);
             format!("/chatgroups/{group_id}/white/users")
@@ -333,7 +333,8 @@ impl<'a> AddGroupAllowlistUserRequest<'a> {
         crate::Response<crate::group_allowlist::AddGroupAllowlistUserData>,
         crate::Error,
     > {
-        self.validate()?;
+        self.validate()
+            .map_err(|error| error.in_operation(ADD_GROUP_ALLOWLIST_USER.id))?;
         let path = {
             let group_id = crate::runtime::encode::segment(&self.group_id);
             let username = crate::runtime::encode::segment(&self.username);
@@ -426,7 +427,8 @@ impl<'a> AddGroupAllowlistUsersRequest<'a> {
         >,
         crate::Error,
     > {
-        self.validate()?;
+        self.validate()
+            .map_err(|error| error.in_operation(ADD_GROUP_ALLOWLIST_USERS.id))?;
         let path = {
             let group_id = crate::runtime::encode::segment(&self.group_id);
             format!("/chatgroups/{group_id}/white/users")
@@ -513,7 +515,8 @@ impl<'a> RemoveGroupAllowlistUsersRequest<'a> {
         >,
         crate::Error,
     > {
-        self.validate()?;
+        self.validate()
+            .map_err(|error| error.in_operation(REMOVE_GROUP_ALLOWLIST_USERS.id))?;
         let path = {
             let group_id = crate::runtime::encode::segment(&self.group_id);
             let usernames = crate::runtime::encode::list(&self.usernames);

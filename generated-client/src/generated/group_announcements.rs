@@ -150,7 +150,7 @@ impl<'a> GetGroupAnnouncementRequest<'a> {
         crate::Response<crate::group_announcements::GetGroupAnnouncementData>,
         crate::Error,
     > {
-        self.validate()?;
+        self.validate().map_err(|error| error.in_operation(GET_GROUP_ANNOUNCEMENT.id))?;
         let path = {
             let group_id = crate::runtime::encode::segment(&self.group_id);
             format!("/chatgroups/{group_id}/announcement")
@@ -235,7 +235,8 @@ impl<'a> UpdateGroupAnnouncementRequest<'a> {
         crate::Response<crate::group_announcements::UpdateGroupAnnouncementData>,
         crate::Error,
     > {
-        self.validate()?;
+        self.validate()
+            .map_err(|error| error.in_operation(UPDATE_GROUP_ANNOUNCEMENT.id))?;
         let path = {
             let group_id = crate::runtime::encode::segment(&self.group_id);
             format!("/chatgroups/{group_id}/announcement")

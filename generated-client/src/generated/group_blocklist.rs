@@ -328,7 +328,7 @@ impl<'a> ListGroupBlocklistRequest<'a> {
     pub async fn with_envelope(
         self,
     ) -> Result<crate::Response<::std::vec::Vec<String>>, crate::Error> {
-        self.validate()?;
+        self.validate().map_err(|error| error.in_operation(LIST_GROUP_BLOCKLIST.id))?;
         let path = {
             let group_id = crate::runtime::encode::segment(&self.group_id);
             format!("/chatgroups/{group_id}/blocks/users")
@@ -429,7 +429,8 @@ impl<'a> AddGroupBlocklistUserRequest<'a> {
         crate::Response<crate::group_blocklist::AddGroupBlocklistUserData>,
         crate::Error,
     > {
-        self.validate()?;
+        self.validate()
+            .map_err(|error| error.in_operation(ADD_GROUP_BLOCKLIST_USER.id))?;
         let path = {
             let group_id = crate::runtime::encode::segment(&self.group_id);
             let username = crate::runtime::encode::segment(&self.username);
@@ -522,7 +523,8 @@ impl<'a> AddGroupBlocklistUsersRequest<'a> {
         >,
         crate::Error,
     > {
-        self.validate()?;
+        self.validate()
+            .map_err(|error| error.in_operation(ADD_GROUP_BLOCKLIST_USERS.id))?;
         let path = {
             let group_id = crate::runtime::encode::segment(&self.group_id);
             format!("/chatgroups/{group_id}/blocks/users")
@@ -606,7 +608,8 @@ impl<'a> RemoveGroupBlocklistUserRequest<'a> {
         crate::Response<crate::group_blocklist::RemoveGroupBlocklistUserData>,
         crate::Error,
     > {
-        self.validate()?;
+        self.validate()
+            .map_err(|error| error.in_operation(REMOVE_GROUP_BLOCKLIST_USER.id))?;
         let path = {
             let group_id = crate::runtime::encode::segment(&self.group_id);
             let username = crate::runtime::encode::segment(&self.username);
@@ -694,7 +697,8 @@ impl<'a> RemoveGroupBlocklistUsersRequest<'a> {
         >,
         crate::Error,
     > {
-        self.validate()?;
+        self.validate()
+            .map_err(|error| error.in_operation(REMOVE_GROUP_BLOCKLIST_USERS.id))?;
         let path = {
             let group_id = crate::runtime::encode::segment(&self.group_id);
             let usernames = crate::runtime::encode::list(&self.usernames);

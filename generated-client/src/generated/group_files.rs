@@ -284,7 +284,7 @@ impl<'a> ListGroupFilesRequest<'a> {
         crate::Response<::std::vec::Vec<crate::group_files::ListGroupFilesItem>>,
         crate::Error,
     > {
-        self.validate()?;
+        self.validate().map_err(|error| error.in_operation(LIST_GROUP_FILES.id))?;
         let path = {
             let group_id = crate::runtime::encode::segment(&self.group_id);
             format!("/chatgroups/{group_id}/share_files")
@@ -404,7 +404,7 @@ impl<'a> UploadGroupFileRequest<'a> {
     pub async fn with_envelope(
         self,
     ) -> Result<crate::Response<crate::group_files::UploadGroupFileData>, crate::Error> {
-        self.validate()?;
+        self.validate().map_err(|error| error.in_operation(UPLOAD_GROUP_FILE.id))?;
         let path = {
             let group_id = crate::runtime::encode::segment(&self.group_id);
             format!("/chatgroups/{group_id}/share_files")
@@ -478,7 +478,7 @@ impl<'a> DownloadGroupFileRequest<'a> {
     /// Validates the arguments, sends the request and hands over the
     /// file as it streams in.
     pub async fn send(self) -> DownloadGroupFileResult {
-        self.validate()?;
+        self.validate().map_err(|error| error.in_operation(DOWNLOAD_GROUP_FILE.id))?;
         let path = {
             let group_id = crate::runtime::encode::segment(&self.group_id);
             let file_id = crate::runtime::encode::segment(&self.file_id);
@@ -549,7 +549,7 @@ impl<'a> DeleteGroupFileRequest<'a> {
     pub async fn with_envelope(
         self,
     ) -> Result<crate::Response<crate::group_files::DeleteGroupFileData>, crate::Error> {
-        self.validate()?;
+        self.validate().map_err(|error| error.in_operation(DELETE_GROUP_FILE.id))?;
         let path = {
             let group_id = crate::runtime::encode::segment(&self.group_id);
             let file_id = crate::runtime::encode::segment(&self.file_id);

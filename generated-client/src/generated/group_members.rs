@@ -849,7 +849,7 @@ impl<'a> ListGroupMembersRequest<'a> {
         crate::Response<::std::vec::Vec<crate::group_members::ListGroupMembersItem>>,
         crate::Error,
     > {
-        self.validate()?;
+        self.validate().map_err(|error| error.in_operation(LIST_GROUP_MEMBERS.id))?;
         let path = {
             let group_id = crate::runtime::encode::segment(&self.group_id);
             format!("/chatgroups/{group_id}/users")
@@ -975,7 +975,7 @@ impl<'a> AddGroupMemberRequest<'a> {
         crate::Response<crate::group_members::AddGroupMemberData>,
         crate::Error,
     > {
-        self.validate()?;
+        self.validate().map_err(|error| error.in_operation(ADD_GROUP_MEMBER.id))?;
         let path = {
             let group_id = crate::runtime::encode::segment(&self.group_id);
             let username = crate::runtime::encode::segment(&self.username);
@@ -1078,7 +1078,7 @@ impl<'a> AddGroupMembersRequest<'a> {
         crate::Response<crate::group_members::AddGroupMembersData>,
         crate::Error,
     > {
-        self.validate()?;
+        self.validate().map_err(|error| error.in_operation(ADD_GROUP_MEMBERS.id))?;
         let path = {
             let group_id = crate::runtime::encode::segment(&self.group_id);
             format!("/chatgroups/{group_id}/users")
@@ -1174,7 +1174,7 @@ impl<'a> RemoveGroupMemberRequest<'a> {
         crate::Response<crate::group_members::RemoveGroupMemberData>,
         crate::Error,
     > {
-        self.validate()?;
+        self.validate().map_err(|error| error.in_operation(REMOVE_GROUP_MEMBER.id))?;
         let path = {
             let group_id = crate::runtime::encode::segment(&self.group_id);
             let username = crate::runtime::encode::segment(&self.username);
@@ -1272,7 +1272,7 @@ impl<'a> RemoveGroupMembersRequest<'a> {
         crate::Response<::std::vec::Vec<crate::group_members::RemoveGroupMembersItem>>,
         crate::Error,
     > {
-        self.validate()?;
+        self.validate().map_err(|error| error.in_operation(REMOVE_GROUP_MEMBERS.id))?;
         let path = {
             let group_id = crate::runtime::encode::segment(&self.group_id);
             let usernames = crate::runtime::encode::list(&self.usernames);
@@ -1383,7 +1383,8 @@ impl<'a> UpdateGroupMemberAttributesRequest<'a> {
         crate::Response<::std::collections::BTreeMap<String, String>>,
         crate::Error,
     > {
-        self.validate()?;
+        self.validate()
+            .map_err(|error| error.in_operation(UPDATE_GROUP_MEMBER_ATTRIBUTES.id))?;
         let path = {
             let group_id = crate::runtime::encode::segment(&self.group_id);
             let username = crate::runtime::encode::segment(&self.username);
@@ -1468,7 +1469,8 @@ impl<'a> GetGroupMemberAttributesRequest<'a> {
         crate::Response<::std::collections::BTreeMap<String, String>>,
         crate::Error,
     > {
-        self.validate()?;
+        self.validate()
+            .map_err(|error| error.in_operation(GET_GROUP_MEMBER_ATTRIBUTES.id))?;
         let path = {
             let group_id = crate::runtime::encode::segment(&self.group_id);
             let username = crate::runtime::encode::segment(&self.username);
@@ -1565,7 +1567,8 @@ impl<'a> BatchGetGroupMemberAttributesRequest<'a> {
         >,
         crate::Error,
     > {
-        self.validate()?;
+        self.validate()
+            .map_err(|error| error.in_operation(BATCH_GET_GROUP_MEMBER_ATTRIBUTES.id))?;
         let path = {
             let group_id = crate::runtime::encode::segment(&self.group_id);
             format!("/metadata/chatgroup/{group_id}/get")
@@ -1651,7 +1654,8 @@ impl<'a> SetGroupMembersAttributesRequest<'a> {
         crate::Response<crate::group_members::SetGroupMembersAttributesData>,
         crate::Error,
     > {
-        self.validate()?;
+        self.validate()
+            .map_err(|error| error.in_operation(SET_GROUP_MEMBERS_ATTRIBUTES.id))?;
         let path = {
             let group_id = crate::runtime::encode::segment(&self.group_id);
             format!("/metadata/chatgroup/{group_id}/users/batch")
@@ -1722,7 +1726,7 @@ impl<'a> ListGroupAdminsRequest<'a> {
     pub async fn with_envelope(
         self,
     ) -> Result<crate::Response<::std::vec::Vec<String>>, crate::Error> {
-        self.validate()?;
+        self.validate().map_err(|error| error.in_operation(LIST_GROUP_ADMINS.id))?;
         let path = {
             let group_id = crate::runtime::encode::segment(&self.group_id);
             format!("/chatgroups/{group_id}/admin")
@@ -1802,7 +1806,7 @@ impl<'a> AddGroupAdminRequest<'a> {
     pub async fn with_envelope(
         self,
     ) -> Result<crate::Response<crate::group_members::AddGroupAdminData>, crate::Error> {
-        self.validate()?;
+        self.validate().map_err(|error| error.in_operation(ADD_GROUP_ADMIN.id))?;
         let path = {
             let group_id = crate::runtime::encode::segment(&self.group_id);
             format!("/chatgroups/{group_id}/admin")
@@ -1880,7 +1884,7 @@ impl<'a> RemoveGroupAdminRequest<'a> {
         crate::Response<crate::group_members::RemoveGroupAdminData>,
         crate::Error,
     > {
-        self.validate()?;
+        self.validate().map_err(|error| error.in_operation(REMOVE_GROUP_ADMIN.id))?;
         let path = {
             let group_id = crate::runtime::encode::segment(&self.group_id);
             let oldadmin = crate::runtime::encode::segment(&self.oldadmin);
@@ -1968,7 +1972,8 @@ impl<'a> TransferGroupOwnershipRequest<'a> {
         crate::Response<crate::group_members::TransferGroupOwnershipData>,
         crate::Error,
     > {
-        self.validate()?;
+        self.validate()
+            .map_err(|error| error.in_operation(TRANSFER_GROUP_OWNERSHIP.id))?;
         let path = {
             let group_id = crate::runtime::encode::segment(&self.group_id);
             format!("/chatgroups/{group_id}")
@@ -2039,7 +2044,7 @@ impl<'a> GetGroupRoleRequest<'a> {
     pub async fn with_envelope(
         self,
     ) -> Result<crate::Response<::serde_json::Value>, crate::Error> {
-        self.validate()?;
+        self.validate().map_err(|error| error.in_operation(GET_GROUP_ROLE.id))?;
         let path = {
             let group_id = crate::runtime::encode::segment(&self.group_id);
             format!("/chatgroups/{group_id}/roles")
@@ -2104,7 +2109,7 @@ impl<'a> ApplyToJoinGroupRequest<'a> {
     pub async fn with_envelope(
         self,
     ) -> Result<crate::Response<::serde_json::Value>, crate::Error> {
-        self.validate()?;
+        self.validate().map_err(|error| error.in_operation(APPLY_TO_JOIN_GROUP.id))?;
         let path = {
             let group_id = crate::runtime::encode::segment(&self.group_id);
             format!("/chatgroups/{group_id}/apply")
@@ -2169,7 +2174,8 @@ impl<'a> ReviewGroupApplicationRequest<'a> {
     pub async fn with_envelope(
         self,
     ) -> Result<crate::Response<::serde_json::Value>, crate::Error> {
-        self.validate()?;
+        self.validate()
+            .map_err(|error| error.in_operation(REVIEW_GROUP_APPLICATION.id))?;
         let path = {
             let group_id = crate::runtime::encode::segment(&self.group_id);
             format!("/chatgroups/{group_id}/apply_verify")
@@ -2237,7 +2243,7 @@ impl<'a> LeaveGroupRequest<'a> {
     pub async fn with_envelope(
         self,
     ) -> Result<crate::Response<::serde_json::Value>, crate::Error> {
-        self.validate()?;
+        self.validate().map_err(|error| error.in_operation(LEAVE_GROUP.id))?;
         let path = {
             let group_id = crate::runtime::encode::segment(&self.group_id);
             format!("/chatgroups/{group_id}/quit")
@@ -2302,7 +2308,7 @@ impl<'a> InviteToGroupRequest<'a> {
     pub async fn with_envelope(
         self,
     ) -> Result<crate::Response<::serde_json::Value>, crate::Error> {
-        self.validate()?;
+        self.validate().map_err(|error| error.in_operation(INVITE_TO_GROUP.id))?;
         let path = {
             let group_id = crate::runtime::encode::segment(&self.group_id);
             format!("/chatgroups/{group_id}/invite")
@@ -2367,7 +2373,7 @@ impl<'a> AnswerGroupInvitationRequest<'a> {
     pub async fn with_envelope(
         self,
     ) -> Result<crate::Response<::serde_json::Value>, crate::Error> {
-        self.validate()?;
+        self.validate().map_err(|error| error.in_operation(ANSWER_GROUP_INVITATION.id))?;
         let path = {
             let group_id = crate::runtime::encode::segment(&self.group_id);
             format!("/chatgroups/{group_id}/invite_verify")

@@ -313,7 +313,7 @@ impl<'a> MuteGroupMembersRequest<'a> {
         crate::Response<::std::vec::Vec<crate::group_mutelist::MuteGroupMembersItem>>,
         crate::Error,
     > {
-        self.validate()?;
+        self.validate().map_err(|error| error.in_operation(MUTE_GROUP_MEMBERS.id))?;
         let path = {
             let group_id = crate::runtime::encode::segment(&self.group_id);
             format!("/chatgroups/{group_id}/mute")
@@ -396,7 +396,7 @@ impl<'a> UnmuteGroupMembersRequest<'a> {
         crate::Response<::std::vec::Vec<crate::group_mutelist::UnmuteGroupMembersItem>>,
         crate::Error,
     > {
-        self.validate()?;
+        self.validate().map_err(|error| error.in_operation(UNMUTE_GROUP_MEMBERS.id))?;
         let path = {
             let group_id = crate::runtime::encode::segment(&self.group_id);
             let usernames = crate::runtime::encode::list(&self.usernames);
@@ -471,7 +471,8 @@ impl<'a> ListGroupMutedMembersRequest<'a> {
         >,
         crate::Error,
     > {
-        self.validate()?;
+        self.validate()
+            .map_err(|error| error.in_operation(LIST_GROUP_MUTED_MEMBERS.id))?;
         let path = {
             let group_id = crate::runtime::encode::segment(&self.group_id);
             format!("/chatgroups/{group_id}/mute")
@@ -545,7 +546,7 @@ impl<'a> MuteAllGroupMembersRequest<'a> {
         crate::Response<crate::group_mutelist::MuteAllGroupMembersData>,
         crate::Error,
     > {
-        self.validate()?;
+        self.validate().map_err(|error| error.in_operation(MUTE_ALL_GROUP_MEMBERS.id))?;
         let path = {
             let group_id = crate::runtime::encode::segment(&self.group_id);
             format!("/chatgroups/{group_id}/ban")
@@ -619,7 +620,8 @@ impl<'a> UnmuteAllGroupMembersRequest<'a> {
         crate::Response<crate::group_mutelist::UnmuteAllGroupMembersData>,
         crate::Error,
     > {
-        self.validate()?;
+        self.validate()
+            .map_err(|error| error.in_operation(UNMUTE_ALL_GROUP_MEMBERS.id))?;
         let path = {
             let group_id = crate::runtime::encode::segment(&self.group_id);
             format!("/chatgroups/{group_id}/ban")

@@ -696,7 +696,7 @@ impl<'a> CreateGroupRequest<'a> {
     pub async fn with_envelope(
         self,
     ) -> Result<crate::Response<crate::groups::CreateGroupData>, crate::Error> {
-        self.validate()?;
+        self.validate().map_err(|error| error.in_operation(CREATE_GROUP.id))?;
         let path = String::from("/chatgroups");
         let query: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
         let headers: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
@@ -758,7 +758,7 @@ impl<'a> DisableGroupRequest<'a> {
     pub async fn with_envelope(
         self,
     ) -> Result<crate::Response<crate::groups::DisableGroupData>, crate::Error> {
-        self.validate()?;
+        self.validate().map_err(|error| error.in_operation(DISABLE_GROUP.id))?;
         let path = {
             let group_id = crate::runtime::encode::segment(&self.group_id);
             format!("/chatgroups/{group_id}/disable")
@@ -823,7 +823,7 @@ impl<'a> EnableGroupRequest<'a> {
     pub async fn with_envelope(
         self,
     ) -> Result<crate::Response<crate::groups::EnableGroupData>, crate::Error> {
-        self.validate()?;
+        self.validate().map_err(|error| error.in_operation(ENABLE_GROUP.id))?;
         let path = {
             let group_id = crate::runtime::encode::segment(&self.group_id);
             format!("/chatgroups/{group_id}/enable")
@@ -896,7 +896,7 @@ impl<'a> CheckGroupMembershipRequest<'a> {
     /// Like [`send`](Self::send), but keeps the whole response: the
     /// payload in `data`, and the envelope fields around it.
     pub async fn with_envelope(self) -> Result<crate::Response<bool>, crate::Error> {
-        self.validate()?;
+        self.validate().map_err(|error| error.in_operation(CHECK_GROUP_MEMBERSHIP.id))?;
         let path = {
             let group_id = crate::runtime::encode::segment(&self.group_id);
             let username = crate::runtime::encode::segment(&self.username);
@@ -970,7 +970,7 @@ impl<'a> GetGroupsRequest<'a> {
         crate::Response<::std::vec::Vec<crate::groups::GetGroupsItem>>,
         crate::Error,
     > {
-        self.validate()?;
+        self.validate().map_err(|error| error.in_operation(GET_GROUPS.id))?;
         let path = {
             let group_ids = crate::runtime::encode::list(&self.group_ids);
             format!("/chatgroups/{group_ids}")
@@ -1147,7 +1147,7 @@ impl<'a> UpdateGroupRequest<'a> {
     pub async fn with_envelope(
         self,
     ) -> Result<crate::Response<crate::groups::UpdateGroupData>, crate::Error> {
-        self.validate()?;
+        self.validate().map_err(|error| error.in_operation(UPDATE_GROUP.id))?;
         let path = {
             let group_id = crate::runtime::encode::segment(&self.group_id);
             format!("/chatgroups/{group_id}")
@@ -1212,7 +1212,7 @@ impl<'a> DeleteGroupRequest<'a> {
     pub async fn with_envelope(
         self,
     ) -> Result<crate::Response<crate::groups::DeleteGroupData>, crate::Error> {
-        self.validate()?;
+        self.validate().map_err(|error| error.in_operation(DELETE_GROUP.id))?;
         let path = {
             let group_id = crate::runtime::encode::segment(&self.group_id);
             format!("/chatgroups/{group_id}")
@@ -1298,7 +1298,7 @@ impl<'a> ListGroupsRequest<'a> {
         crate::Response<::std::vec::Vec<crate::groups::ListGroupsItem>>,
         crate::Error,
     > {
-        self.validate()?;
+        self.validate().map_err(|error| error.in_operation(LIST_GROUPS.id))?;
         let path = String::from("/chatgroups");
         let mut query: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
         if let Some(value) = &self.limit {
@@ -1425,7 +1425,7 @@ impl<'a> ListUserJoinedGroupsRequest<'a> {
         crate::Response<::std::vec::Vec<crate::groups::ListUserJoinedGroupsItem>>,
         crate::Error,
     > {
-        self.validate()?;
+        self.validate().map_err(|error| error.in_operation(LIST_USER_JOINED_GROUPS.id))?;
         let path = {
             let username = crate::runtime::encode::segment(&self.username);
             format!("/users/{username}/joined_chatgroups")
@@ -1566,7 +1566,7 @@ impl<'a> ListUserGroupsRequest<'a> {
         crate::Response<::std::vec::Vec<crate::groups::ListUserGroupsItem>>,
         crate::Error,
     > {
-        self.validate()?;
+        self.validate().map_err(|error| error.in_operation(LIST_USER_GROUPS.id))?;
         let path = {
             let username = crate::runtime::encode::segment(&self.username);
             format!("/chatgroups/user/{username}")

@@ -1429,7 +1429,7 @@ impl<'a> SendUserMessageRequest<'a> {
         crate::Response<::std::collections::BTreeMap<String, String>>,
         crate::Error,
     > {
-        self.validate()?;
+        self.validate().map_err(|error| error.in_operation(SEND_USER_MESSAGE.id))?;
         let path = String::from("/messages/users");
         let query: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
         let headers: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
@@ -1607,7 +1607,7 @@ impl<'a> SendGroupMessageRequest<'a> {
         crate::Response<::std::collections::BTreeMap<String, String>>,
         crate::Error,
     > {
-        self.validate()?;
+        self.validate().map_err(|error| error.in_operation(SEND_GROUP_MESSAGE.id))?;
         let path = String::from("/messages/chatgroups");
         let query: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
         let headers: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
@@ -1777,7 +1777,7 @@ impl<'a> SendChatroomMessageRequest<'a> {
         crate::Response<::std::collections::BTreeMap<String, String>>,
         crate::Error,
     > {
-        self.validate()?;
+        self.validate().map_err(|error| error.in_operation(SEND_CHATROOM_MESSAGE.id))?;
         let path = String::from("/messages/chatrooms");
         let query: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
         let headers: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
@@ -1886,7 +1886,8 @@ impl<'a> SendGroupDirectedMessageRequest<'a> {
         crate::Response<::std::collections::BTreeMap<String, String>>,
         crate::Error,
     > {
-        self.validate()?;
+        self.validate()
+            .map_err(|error| error.in_operation(SEND_GROUP_DIRECTED_MESSAGE.id))?;
         let path = String::from("/messages/chatgroups/users");
         let query: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
         let headers: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
@@ -2012,7 +2013,8 @@ impl<'a> SendChatroomDirectedMessageRequest<'a> {
         crate::Response<::std::collections::BTreeMap<String, String>>,
         crate::Error,
     > {
-        self.validate()?;
+        self.validate()
+            .map_err(|error| error.in_operation(SEND_CHATROOM_DIRECTED_MESSAGE.id))?;
         let path = String::from("/messages/chatrooms/users");
         let query: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
         let headers: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
@@ -2124,7 +2126,8 @@ impl<'a> BroadcastChatroomMessageRequest<'a> {
         crate::Response<crate::messages::BroadcastChatroomMessageData>,
         crate::Error,
     > {
-        self.validate()?;
+        self.validate()
+            .map_err(|error| error.in_operation(BROADCAST_CHATROOM_MESSAGE.id))?;
         let path = String::from("/messages/chatrooms/broadcast");
         let query: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
         let headers: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
@@ -2218,7 +2221,8 @@ impl<'a> SendUserStreamMessageRequest<'a> {
         crate::Response<crate::messages::SendUserStreamMessageData>,
         crate::Error,
     > {
-        self.validate()?;
+        self.validate()
+            .map_err(|error| error.in_operation(SEND_USER_STREAM_MESSAGE.id))?;
         let path = String::from("/stream_message/user");
         let query: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
         let headers: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
@@ -2308,7 +2312,8 @@ impl<'a> SendGroupStreamMessageRequest<'a> {
         crate::Response<crate::messages::SendGroupStreamMessageData>,
         crate::Error,
     > {
-        self.validate()?;
+        self.validate()
+            .map_err(|error| error.in_operation(SEND_GROUP_STREAM_MESSAGE.id))?;
         let path = String::from("/stream_message/chatgroup");
         let query: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
         let headers: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
@@ -2405,7 +2410,7 @@ impl<'a> BroadcastToAllUsersRequest<'a> {
         crate::Response<crate::messages::BroadcastToAllUsersData>,
         crate::Error,
     > {
-        self.validate()?;
+        self.validate().map_err(|error| error.in_operation(BROADCAST_TO_ALL_USERS.id))?;
         let path = String::from("/messages/broadcast");
         let query: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
         let headers: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
@@ -2500,7 +2505,8 @@ impl<'a> BroadcastToOnlineUsersRequest<'a> {
         crate::Response<crate::messages::BroadcastToOnlineUsersData>,
         crate::Error,
     > {
-        self.validate()?;
+        self.validate()
+            .map_err(|error| error.in_operation(BROADCAST_TO_ONLINE_USERS.id))?;
         let path = String::from("/messages/users/broadcast");
         let query: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
         let headers: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
@@ -2573,7 +2579,7 @@ impl<'a> GetMessageHistoryRequest<'a> {
         crate::Response<::std::vec::Vec<crate::messages::GetMessageHistoryItem>>,
         crate::Error,
     > {
-        self.validate()?;
+        self.validate().map_err(|error| error.in_operation(GET_MESSAGE_HISTORY.id))?;
         let path = {
             let time = crate::runtime::encode::segment(&self.time);
             format!("/chatmessages/{time}")
@@ -2679,7 +2685,7 @@ impl<'a> UpdateMessageRequest<'a> {
     /// Like [`send`](Self::send), but keeps the whole response: the
     /// payload in `data`, and the envelope fields around it.
     pub async fn with_envelope(self) -> Result<crate::Response<String>, crate::Error> {
-        self.validate()?;
+        self.validate().map_err(|error| error.in_operation(UPDATE_MESSAGE.id))?;
         let path = {
             let msg_id = crate::runtime::encode::segment(&self.msg_id);
             format!("/messages/rewrite/{msg_id}")
@@ -2794,7 +2800,7 @@ impl<'a> RecallMessageRequest<'a> {
     pub async fn with_envelope(
         self,
     ) -> Result<crate::Response<crate::messages::RecallMessageData>, crate::Error> {
-        self.validate()?;
+        self.validate().map_err(|error| error.in_operation(RECALL_MESSAGE.id))?;
         let path = String::from("/messages/msg_recall");
         let query: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
         let headers: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
@@ -2880,7 +2886,7 @@ impl<'a> RecallMessagesRequest<'a> {
         crate::Response<::std::vec::Vec<crate::messages::RecallMessagesItem>>,
         crate::Error,
     > {
-        self.validate()?;
+        self.validate().map_err(|error| error.in_operation(RECALL_MESSAGES.id))?;
         let path = String::from("/messages/batch_recall");
         let query: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
         let headers: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
@@ -2968,7 +2974,8 @@ impl<'a> DeleteUserConversationRequest<'a> {
         crate::Response<crate::messages::DeleteUserConversationData>,
         crate::Error,
     > {
-        self.validate()?;
+        self.validate()
+            .map_err(|error| error.in_operation(DELETE_USER_CONVERSATION.id))?;
         let path = {
             let username = crate::runtime::encode::segment(&self.username);
             format!("/users/{username}/user_channel")
@@ -3099,7 +3106,7 @@ impl<'a> ImportUserMessageRequest<'a> {
     pub async fn with_envelope(
         self,
     ) -> Result<crate::Response<crate::messages::ImportUserMessageData>, crate::Error> {
-        self.validate()?;
+        self.validate().map_err(|error| error.in_operation(IMPORT_USER_MESSAGE.id))?;
         let path = String::from("/messages/users/import");
         let query: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
         let headers: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
@@ -3221,7 +3228,7 @@ impl<'a> ImportGroupMessageRequest<'a> {
     pub async fn with_envelope(
         self,
     ) -> Result<crate::Response<crate::messages::ImportGroupMessageData>, crate::Error> {
-        self.validate()?;
+        self.validate().map_err(|error| error.in_operation(IMPORT_GROUP_MESSAGE.id))?;
         let path = String::from("/messages/chatgroups/import");
         let query: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
         let headers: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();

@@ -738,7 +738,7 @@ impl<'a> CreateKeywordListRequest<'a> {
         crate::Response<crate::moderation::CreateKeywordListData>,
         crate::Error,
     > {
-        self.validate()?;
+        self.validate().map_err(|error| error.in_operation(CREATE_KEYWORD_LIST.id))?;
         let path = String::from("/moderation/text/list");
         let query: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
         let headers: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
@@ -848,7 +848,7 @@ impl<'a> ListKeywordListsRequest<'a> {
     pub async fn with_envelope(
         self,
     ) -> Result<crate::Response<crate::moderation::ListKeywordListsData>, crate::Error> {
-        self.validate()?;
+        self.validate().map_err(|error| error.in_operation(LIST_KEYWORD_LISTS.id))?;
         let path = String::from("/moderation/text/list/search");
         let query: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
         let headers: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
@@ -977,7 +977,7 @@ impl<'a> UpdateKeywordListRequest<'a> {
         crate::Response<crate::moderation::UpdateKeywordListData>,
         crate::Error,
     > {
-        self.validate()?;
+        self.validate().map_err(|error| error.in_operation(UPDATE_KEYWORD_LIST.id))?;
         let path = {
             let list_id = crate::runtime::encode::segment(&self.list_id);
             format!("/moderation/text/list/{list_id}")
@@ -1049,7 +1049,7 @@ impl<'a> DeleteKeywordListRequest<'a> {
         crate::Response<crate::moderation::DeleteKeywordListData>,
         crate::Error,
     > {
-        self.validate()?;
+        self.validate().map_err(|error| error.in_operation(DELETE_KEYWORD_LIST.id))?;
         let path = {
             let list_id = crate::runtime::encode::segment(&self.list_id);
             format!("/moderation/text/list/{list_id}")
@@ -1137,7 +1137,7 @@ impl<'a> AddKeywordsRequest<'a> {
     pub async fn with_envelope(
         self,
     ) -> Result<crate::Response<crate::moderation::AddKeywordsData>, crate::Error> {
-        self.validate()?;
+        self.validate().map_err(|error| error.in_operation(ADD_KEYWORDS.id))?;
         let path = {
             let list_id = crate::runtime::encode::segment(&self.list_id);
             format!("/moderation/text/list/{list_id}/word/batch")
@@ -1239,7 +1239,7 @@ impl<'a> SearchKeywordsRequest<'a> {
     pub async fn with_envelope(
         self,
     ) -> Result<crate::Response<crate::moderation::SearchKeywordsData>, crate::Error> {
-        self.validate()?;
+        self.validate().map_err(|error| error.in_operation(SEARCH_KEYWORDS.id))?;
         let path = {
             let list_id = crate::runtime::encode::segment(&self.list_id);
             format!("/moderation/text/list/{list_id}/word")
@@ -1322,7 +1322,7 @@ impl<'a> UpdateKeywordRequest<'a> {
     pub async fn with_envelope(
         self,
     ) -> Result<crate::Response<crate::moderation::UpdateKeywordData>, crate::Error> {
-        self.validate()?;
+        self.validate().map_err(|error| error.in_operation(UPDATE_KEYWORD.id))?;
         let path = {
             let list_id = crate::runtime::encode::segment(&self.list_id);
             format!("/moderation/text/list/{list_id}/word")
@@ -1388,7 +1388,7 @@ impl<'a> DeleteKeywordRequest<'a> {
     pub async fn with_envelope(
         self,
     ) -> Result<crate::Response<crate::moderation::DeleteKeywordData>, crate::Error> {
-        self.validate()?;
+        self.validate().map_err(|error| error.in_operation(DELETE_KEYWORD.id))?;
         let path = {
             let list_id = crate::runtime::encode::segment(&self.list_id);
             format!("/moderation/text/list/{list_id}/word")
@@ -1468,7 +1468,7 @@ impl<'a> DeleteKeywordsRequest<'a> {
     pub async fn with_envelope(
         self,
     ) -> Result<crate::Response<crate::moderation::DeleteKeywordsData>, crate::Error> {
-        self.validate()?;
+        self.validate().map_err(|error| error.in_operation(DELETE_KEYWORDS.id))?;
         let path = {
             let list_id = crate::runtime::encode::segment(&self.list_id);
             format!("/moderation/text/list/{list_id}/word/batch")
@@ -1539,7 +1539,7 @@ impl<'a> CheckTextRequest<'a> {
     pub async fn with_envelope(
         self,
     ) -> Result<crate::Response<crate::moderation::CheckTextData>, crate::Error> {
-        self.validate()?;
+        self.validate().map_err(|error| error.in_operation(CHECK_TEXT.id))?;
         let path = String::from("/moderation/txt/check");
         let query: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
         let headers: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();

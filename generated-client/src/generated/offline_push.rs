@@ -714,7 +714,7 @@ impl<'a> SetPushNicknameRequest<'a> {
         crate::Response<::std::vec::Vec<crate::offline_push::PushUserEntity>>,
         crate::Error,
     > {
-        self.validate()?;
+        self.validate().map_err(|error| error.in_operation(SET_PUSH_NICKNAME.id))?;
         let path = {
             let username = crate::runtime::encode::segment(&self.username);
             format!("/users/{username}")
@@ -807,7 +807,7 @@ impl<'a> SetPushDisplayStyleRequest<'a> {
         crate::Response<::std::vec::Vec<crate::offline_push::PushUserEntity>>,
         crate::Error,
     > {
-        self.validate()?;
+        self.validate().map_err(|error| error.in_operation(SET_PUSH_DISPLAY_STYLE.id))?;
         let path = {
             let username = crate::runtime::encode::segment(&self.username);
             format!("/users/{username}")
@@ -1001,7 +1001,7 @@ impl<'a> SetPushNoDisturbingRequest<'a> {
         crate::Response<::std::vec::Vec<crate::offline_push::PushUserEntity>>,
         crate::Error,
     > {
-        self.validate()?;
+        self.validate().map_err(|error| error.in_operation(SET_PUSH_NO_DISTURBING.id))?;
         let path = {
             let username = crate::runtime::encode::segment(&self.username);
             format!("/users/{username}")
@@ -1147,7 +1147,8 @@ impl<'a> SetPushNotificationSettingsRequest<'a> {
         crate::Response<crate::offline_push::PushNotificationSetting>,
         crate::Error,
     > {
-        self.validate()?;
+        self.validate()
+            .map_err(|error| error.in_operation(SET_PUSH_NOTIFICATION_SETTINGS.id))?;
         let path = {
             let username = crate::runtime::encode::segment(&self.username);
             let chattype = crate::runtime::encode::segment(&self.chattype);
@@ -1239,7 +1240,8 @@ impl<'a> GetPushNotificationSettingsRequest<'a> {
         crate::Response<crate::offline_push::PushNotificationSetting>,
         crate::Error,
     > {
-        self.validate()?;
+        self.validate()
+            .map_err(|error| error.in_operation(GET_PUSH_NOTIFICATION_SETTINGS.id))?;
         let path = {
             let username = crate::runtime::encode::segment(&self.username);
             let chattype = crate::runtime::encode::segment(&self.chattype);
@@ -1328,7 +1330,8 @@ impl<'a> SetPushTranslationLanguageRequest<'a> {
         crate::Response<crate::offline_push::SetPushTranslationLanguageData>,
         crate::Error,
     > {
-        self.validate()?;
+        self.validate()
+            .map_err(|error| error.in_operation(SET_PUSH_TRANSLATION_LANGUAGE.id))?;
         let path = {
             let username = crate::runtime::encode::segment(&self.username);
             format!("/users/{username}/notification/language")
@@ -1407,7 +1410,8 @@ impl<'a> GetPushTranslationLanguageRequest<'a> {
         crate::Response<crate::offline_push::GetPushTranslationLanguageData>,
         crate::Error,
     > {
-        self.validate()?;
+        self.validate()
+            .map_err(|error| error.in_operation(GET_PUSH_TRANSLATION_LANGUAGE.id))?;
         let path = {
             let username = crate::runtime::encode::segment(&self.username);
             format!("/users/{username}/notification/language")
@@ -1488,7 +1492,7 @@ impl<'a> SetPushNicknamesRequest<'a> {
         crate::Response<::std::vec::Vec<crate::offline_push::SetPushNicknamesItem>>,
         crate::Error,
     > {
-        self.validate()?;
+        self.validate().map_err(|error| error.in_operation(SET_PUSH_NICKNAMES.id))?;
         let path = String::from("/push/nickname");
         let query: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
         let headers: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
@@ -1562,7 +1566,7 @@ impl<'a> ListPushBindingsRequest<'a> {
         crate::Response<::std::vec::Vec<crate::offline_push::PushBinding>>,
         crate::Error,
     > {
-        self.validate()?;
+        self.validate().map_err(|error| error.in_operation(LIST_PUSH_BINDINGS.id))?;
         let path = {
             let username = crate::runtime::encode::segment(&self.username);
             format!("/users/{username}/push/binding")
@@ -1648,7 +1652,7 @@ impl<'a> SetPushBindingRequest<'a> {
         crate::Response<::std::vec::Vec<crate::offline_push::PushBinding>>,
         crate::Error,
     > {
-        self.validate()?;
+        self.validate().map_err(|error| error.in_operation(SET_PUSH_BINDING.id))?;
         let path = {
             let username = crate::runtime::encode::segment(&self.username);
             format!("/users/{username}/push/binding")

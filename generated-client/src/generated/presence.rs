@@ -347,7 +347,7 @@ impl<'a> SetUserPresenceRequest<'a> {
     /// Like [`send`](Self::send), but keeps the whole response: the
     /// payload in `data`, and the envelope fields around it.
     pub async fn with_envelope(self) -> Result<crate::Response<String>, crate::Error> {
-        self.validate()?;
+        self.validate().map_err(|error| error.in_operation(SET_USER_PRESENCE.id))?;
         let path = {
             let username = crate::runtime::encode::segment(&self.username);
             let resource = crate::runtime::encode::segment(&self.resource);
@@ -444,7 +444,7 @@ impl<'a> SubscribePresenceRequest<'a> {
         crate::Response<::std::vec::Vec<crate::presence::PresenceStatus>>,
         crate::Error,
     > {
-        self.validate()?;
+        self.validate().map_err(|error| error.in_operation(SUBSCRIBE_PRESENCE.id))?;
         let path = {
             let username = crate::runtime::encode::segment(&self.username);
             let expiry = crate::runtime::encode::segment(&self.expiry);
@@ -539,7 +539,7 @@ impl<'a> GetPresenceStatusesRequest<'a> {
         crate::Response<::std::vec::Vec<crate::presence::PresenceStatus>>,
         crate::Error,
     > {
-        self.validate()?;
+        self.validate().map_err(|error| error.in_operation(GET_PRESENCE_STATUSES.id))?;
         let path = {
             let username = crate::runtime::encode::segment(&self.username);
             format!("/users/{username}/presence")
@@ -626,7 +626,7 @@ impl<'a> UnsubscribePresenceRequest<'a> {
     /// Like [`send`](Self::send), but keeps the whole response: the
     /// payload in `data`, and the envelope fields around it.
     pub async fn with_envelope(self) -> Result<crate::Response<String>, crate::Error> {
-        self.validate()?;
+        self.validate().map_err(|error| error.in_operation(UNSUBSCRIBE_PRESENCE.id))?;
         let path = {
             let username = crate::runtime::encode::segment(&self.username);
             format!("/users/{username}/presence")
@@ -739,7 +739,8 @@ impl<'a> ListPresenceSubscriptionsRequest<'a> {
         crate::Response<crate::presence::ListPresenceSubscriptionsData>,
         crate::Error,
     > {
-        self.validate()?;
+        self.validate()
+            .map_err(|error| error.in_operation(LIST_PRESENCE_SUBSCRIPTIONS.id))?;
         let path = {
             let username = crate::runtime::encode::segment(&self.username);
             format!("/users/{username}/presence/sublist")
@@ -847,7 +848,7 @@ impl<'a> GetGroupOnlineCountRequest<'a> {
     /// Like [`send`](Self::send), but keeps the whole response: the
     /// payload in `data`, and the envelope fields around it.
     pub async fn with_envelope(self) -> Result<crate::Response<i64>, crate::Error> {
-        self.validate()?;
+        self.validate().map_err(|error| error.in_operation(GET_GROUP_ONLINE_COUNT.id))?;
         let path = {
             let group_id = crate::runtime::encode::segment(&self.group_id);
             let query_type = crate::runtime::encode::segment(

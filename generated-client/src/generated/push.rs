@@ -533,7 +533,7 @@ impl<'a> SendPushSyncRequest<'a> {
         crate::Response<::std::vec::Vec<crate::push::SendPushSyncItem>>,
         crate::Error,
     > {
-        self.validate()?;
+        self.validate().map_err(|error| error.in_operation(SEND_PUSH_SYNC.id))?;
         let path = {
             let username = crate::runtime::encode::segment(&self.username);
             format!("/push/sync/{username}")
@@ -632,7 +632,7 @@ impl<'a> SendPushToUsersRequest<'a> {
         crate::Response<::std::vec::Vec<crate::push::SendPushToUsersItem>>,
         crate::Error,
     > {
-        self.validate()?;
+        self.validate().map_err(|error| error.in_operation(SEND_PUSH_TO_USERS.id))?;
         let path = String::from("/push/single");
         let query: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
         let headers: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
@@ -731,7 +731,7 @@ impl<'a> SendPushByLabelsRequest<'a> {
     pub async fn with_envelope(
         self,
     ) -> Result<crate::Response<crate::push::SendPushByLabelsData>, crate::Error> {
-        self.validate()?;
+        self.validate().map_err(|error| error.in_operation(SEND_PUSH_BY_LABELS.id))?;
         let path = String::from("/push/list/label");
         let query: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
         let headers: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
@@ -818,7 +818,7 @@ impl<'a> SendPushToAllRequest<'a> {
     /// Like [`send`](Self::send), but keeps the whole response: the
     /// payload in `data`, and the envelope fields around it.
     pub async fn with_envelope(self) -> Result<crate::Response<i64>, crate::Error> {
-        self.validate()?;
+        self.validate().map_err(|error| error.in_operation(SEND_PUSH_TO_ALL.id))?;
         let path = String::from("/push/task");
         let query: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
         let headers: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
@@ -920,7 +920,8 @@ impl<'a> GetOfflinePushStatisticsRequest<'a> {
         >,
         crate::Error,
     > {
-        self.validate()?;
+        self.validate()
+            .map_err(|error| error.in_operation(GET_OFFLINE_PUSH_STATISTICS.id))?;
         let path = {
             let start_date = crate::runtime::encode::segment(&self.start_date);
             let end_date = crate::runtime::encode::segment(&self.end_date);

@@ -368,7 +368,7 @@ impl<'a> CreatePushLabelRequest<'a> {
     pub async fn with_envelope(
         self,
     ) -> Result<crate::Response<crate::push_labels::CreatePushLabelData>, crate::Error> {
-        self.validate()?;
+        self.validate().map_err(|error| error.in_operation(CREATE_PUSH_LABEL.id))?;
         let path = String::from("/push/label");
         let query: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
         let headers: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
@@ -435,7 +435,7 @@ impl<'a> GetPushLabelRequest<'a> {
     pub async fn with_envelope(
         self,
     ) -> Result<crate::Response<crate::push_labels::PushLabel>, crate::Error> {
-        self.validate()?;
+        self.validate().map_err(|error| error.in_operation(GET_PUSH_LABEL.id))?;
         let path = {
             let labelname = crate::runtime::encode::segment(&self.labelname);
             format!("/push/label/{labelname}")
@@ -521,7 +521,7 @@ impl<'a> ListPushLabelsRequest<'a> {
         crate::Response<::std::vec::Vec<crate::push_labels::PushLabel>>,
         crate::Error,
     > {
-        self.validate()?;
+        self.validate().map_err(|error| error.in_operation(LIST_PUSH_LABELS.id))?;
         let path = String::from("/push/label");
         let mut query: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
         if let Some(value) = &self.limit {
@@ -609,7 +609,7 @@ impl<'a> DeletePushLabelRequest<'a> {
     /// Like [`send`](Self::send), but keeps the whole response: the
     /// payload in `data`, and the envelope fields around it.
     pub async fn with_envelope(self) -> Result<crate::Response<String>, crate::Error> {
-        self.validate()?;
+        self.validate().map_err(|error| error.in_operation(DELETE_PUSH_LABEL.id))?;
         let path = {
             let labelname = crate::runtime::encode::segment(&self.labelname);
             format!("/push/label/{labelname}")
@@ -695,7 +695,7 @@ impl<'a> AddPushLabelUsersRequest<'a> {
         crate::Response<crate::push_labels::PushLabelUsersResult>,
         crate::Error,
     > {
-        self.validate()?;
+        self.validate().map_err(|error| error.in_operation(ADD_PUSH_LABEL_USERS.id))?;
         let path = {
             let labelname = crate::runtime::encode::segment(&self.labelname);
             format!("/push/label/{labelname}/user")
@@ -775,7 +775,7 @@ impl<'a> GetPushLabelUserRequest<'a> {
     pub async fn with_envelope(
         self,
     ) -> Result<crate::Response<crate::push_labels::PushLabelMember>, crate::Error> {
-        self.validate()?;
+        self.validate().map_err(|error| error.in_operation(GET_PUSH_LABEL_USER.id))?;
         let path = {
             let labelname = crate::runtime::encode::segment(&self.labelname);
             let username = crate::runtime::encode::segment(&self.username);
@@ -868,7 +868,7 @@ impl<'a> ListPushLabelUsersRequest<'a> {
         crate::Response<::std::vec::Vec<crate::push_labels::PushLabelMember>>,
         crate::Error,
     > {
-        self.validate()?;
+        self.validate().map_err(|error| error.in_operation(LIST_PUSH_LABEL_USERS.id))?;
         let path = {
             let labelname = crate::runtime::encode::segment(&self.labelname);
             format!("/push/label/{labelname}/user")
@@ -981,7 +981,7 @@ impl<'a> RemovePushLabelUsersRequest<'a> {
         crate::Response<crate::push_labels::PushLabelUsersResult>,
         crate::Error,
     > {
-        self.validate()?;
+        self.validate().map_err(|error| error.in_operation(REMOVE_PUSH_LABEL_USERS.id))?;
         let path = {
             let labelname = crate::runtime::encode::segment(&self.labelname);
             format!("/push/label/{labelname}/user")

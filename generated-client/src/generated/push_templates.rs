@@ -224,7 +224,7 @@ impl<'a> CreatePushTemplateRequest<'a> {
     pub async fn with_envelope(
         self,
     ) -> Result<crate::Response<crate::push_templates::PushTemplate>, crate::Error> {
-        self.validate()?;
+        self.validate().map_err(|error| error.in_operation(CREATE_PUSH_TEMPLATE.id))?;
         let path = String::from("/notification/template");
         let query: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
         let headers: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
@@ -290,7 +290,7 @@ impl<'a> GetPushTemplateRequest<'a> {
     pub async fn with_envelope(
         self,
     ) -> Result<crate::Response<crate::push_templates::PushTemplate>, crate::Error> {
-        self.validate()?;
+        self.validate().map_err(|error| error.in_operation(GET_PUSH_TEMPLATE.id))?;
         let path = {
             let name = crate::runtime::encode::segment(&self.name);
             format!("/notification/template/{name}")
@@ -355,7 +355,7 @@ impl<'a> DeletePushTemplateRequest<'a> {
     pub async fn with_envelope(
         self,
     ) -> Result<crate::Response<crate::push_templates::PushTemplate>, crate::Error> {
-        self.validate()?;
+        self.validate().map_err(|error| error.in_operation(DELETE_PUSH_TEMPLATE.id))?;
         let path = {
             let name = crate::runtime::encode::segment(&self.name);
             format!("/notification/template/{name}")
@@ -444,7 +444,8 @@ impl<'a> SetReceiverPushTemplateRequest<'a> {
         crate::Response<crate::push_templates::SetReceiverPushTemplateData>,
         crate::Error,
     > {
-        self.validate()?;
+        self.validate()
+            .map_err(|error| error.in_operation(SET_RECEIVER_PUSH_TEMPLATE.id))?;
         let path = {
             let username = crate::runtime::encode::segment(&self.username);
             format!("/users/{username}/notification/template")

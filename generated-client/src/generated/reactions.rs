@@ -337,7 +337,7 @@ impl<'a> AddReactionRequest<'a> {
     pub async fn with_envelope(
         self,
     ) -> Result<crate::Response<crate::reactions::AddReactionData>, crate::Error> {
-        self.validate()?;
+        self.validate().map_err(|error| error.in_operation(ADD_REACTION.id))?;
         let path = {
             let username = crate::runtime::encode::segment(&self.username);
             format!("/reaction/user/{username}")
@@ -427,7 +427,7 @@ impl<'a> ListMessageReactionsRequest<'a> {
         crate::Response<::std::vec::Vec<crate::reactions::ListMessageReactionsItem>>,
         crate::Error,
     > {
-        self.validate()?;
+        self.validate().map_err(|error| error.in_operation(LIST_MESSAGE_REACTIONS.id))?;
         let path = {
             let username = crate::runtime::encode::segment(&self.username);
             format!("/reaction/user/{username}")
@@ -519,7 +519,7 @@ impl<'a> DeleteReactionRequest<'a> {
         crate::Response<::std::option::Option<::serde_json::Value>>,
         crate::Error,
     > {
-        self.validate()?;
+        self.validate().map_err(|error| error.in_operation(DELETE_REACTION.id))?;
         let path = {
             let username = crate::runtime::encode::segment(&self.username);
             format!("/reaction/user/{username}")
@@ -620,7 +620,7 @@ impl<'a> GetReactionDetailRequest<'a> {
     pub async fn with_envelope(
         self,
     ) -> Result<crate::Response<crate::reactions::GetReactionDetailData>, crate::Error> {
-        self.validate()?;
+        self.validate().map_err(|error| error.in_operation(GET_REACTION_DETAIL.id))?;
         let path = {
             let username = crate::runtime::encode::segment(&self.username);
             format!("/reaction/user/{username}/detail")

@@ -255,7 +255,8 @@ impl<'a> DeleteChatRoamingMessagesRequest<'a> {
         crate::Response<::std::option::Option<::serde_json::Value>>,
         crate::Error,
     > {
-        self.validate()?;
+        self.validate()
+            .map_err(|error| error.in_operation(DELETE_CHAT_ROAMING_MESSAGES.id))?;
         let path = {
             let username = crate::runtime::encode::segment(&self.username);
             format!("/rest/message/roaming/chat/user/{username}")
@@ -352,7 +353,8 @@ impl<'a> DeleteGroupRoamingMessagesRequest<'a> {
         crate::Response<::std::option::Option<::serde_json::Value>>,
         crate::Error,
     > {
-        self.validate()?;
+        self.validate()
+            .map_err(|error| error.in_operation(DELETE_GROUP_ROAMING_MESSAGES.id))?;
         let path = {
             let username = crate::runtime::encode::segment(&self.username);
             format!("/rest/message/roaming/group/user/{username}")
@@ -434,7 +436,8 @@ impl<'a> ClearUserRoamingMessagesRequest<'a> {
         crate::Response<::std::option::Option<::serde_json::Value>>,
         crate::Error,
     > {
-        self.validate()?;
+        self.validate()
+            .map_err(|error| error.in_operation(CLEAR_USER_ROAMING_MESSAGES.id))?;
         let path = {
             let username = crate::runtime::encode::segment(&self.username);
             format!("/rest/message/roaming/user/{username}/delete/all")
@@ -529,7 +532,8 @@ impl<'a> ClearChatRoamingMessagesUntilRequest<'a> {
         crate::Response<::std::option::Option<::serde_json::Value>>,
         crate::Error,
     > {
-        self.validate()?;
+        self.validate()
+            .map_err(|error| error.in_operation(CLEAR_CHAT_ROAMING_MESSAGES_UNTIL.id))?;
         let path = {
             let username = crate::runtime::encode::segment(&self.username);
             format!("/rest/message/roaming/chat/user/{username}/time")
@@ -626,7 +630,8 @@ impl<'a> ClearGroupRoamingMessagesUntilRequest<'a> {
         crate::Response<::std::option::Option<::serde_json::Value>>,
         crate::Error,
     > {
-        self.validate()?;
+        self.validate()
+            .map_err(|error| error.in_operation(CLEAR_GROUP_ROAMING_MESSAGES_UNTIL.id))?;
         let path = {
             let username = crate::runtime::encode::segment(&self.username);
             format!("/rest/message/roaming/group/user/{username}/time")

@@ -225,7 +225,7 @@ impl<'a> ListThreadMembersRequest<'a> {
         crate::Response<crate::thread_members::ListThreadMembersData>,
         crate::Error,
     > {
-        self.validate()?;
+        self.validate().map_err(|error| error.in_operation(LIST_THREAD_MEMBERS.id))?;
         let path = {
             let thread_id = crate::runtime::encode::segment(&self.thread_id);
             format!("/thread/{thread_id}/users")
@@ -340,7 +340,7 @@ impl<'a> AddThreadMembersRequest<'a> {
         crate::Response<crate::thread_members::AddThreadMembersData>,
         crate::Error,
     > {
-        self.validate()?;
+        self.validate().map_err(|error| error.in_operation(ADD_THREAD_MEMBERS.id))?;
         let path = {
             let thread_id = crate::runtime::encode::segment(&self.thread_id);
             format!("/thread/{thread_id}/users")
@@ -429,7 +429,7 @@ impl<'a> RemoveThreadMembersRequest<'a> {
         crate::Response<::std::vec::Vec<crate::thread_members::ThreadMemberRemoval>>,
         crate::Error,
     > {
-        self.validate()?;
+        self.validate().map_err(|error| error.in_operation(REMOVE_THREAD_MEMBERS.id))?;
         let path = {
             let thread_id = crate::runtime::encode::segment(&self.thread_id);
             format!("/thread/{thread_id}/users")

@@ -327,7 +327,7 @@ impl<'a> CreateThreadRequest<'a> {
     pub async fn with_envelope(
         self,
     ) -> Result<crate::Response<crate::threads::CreateThreadData>, crate::Error> {
-        self.validate()?;
+        self.validate().map_err(|error| error.in_operation(CREATE_THREAD.id))?;
         let path = String::from("/thread");
         let query: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
         let headers: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
@@ -401,7 +401,7 @@ impl<'a> UpdateThreadRequest<'a> {
     pub async fn with_envelope(
         self,
     ) -> Result<crate::Response<crate::threads::UpdateThreadData>, crate::Error> {
-        self.validate()?;
+        self.validate().map_err(|error| error.in_operation(UPDATE_THREAD.id))?;
         let path = {
             let thread_id = crate::runtime::encode::segment(&self.thread_id);
             format!("/thread/{thread_id}")
@@ -466,7 +466,7 @@ impl<'a> DeleteThreadRequest<'a> {
     pub async fn with_envelope(
         self,
     ) -> Result<crate::Response<crate::threads::DeleteThreadData>, crate::Error> {
-        self.validate()?;
+        self.validate().map_err(|error| error.in_operation(DELETE_THREAD.id))?;
         let path = {
             let thread_id = crate::runtime::encode::segment(&self.thread_id);
             format!("/thread/{thread_id}")
@@ -568,7 +568,7 @@ impl<'a> ListThreadsRequest<'a> {
         crate::Response<::std::vec::Vec<crate::threads::ListThreadsItem>>,
         crate::Error,
     > {
-        self.validate()?;
+        self.validate().map_err(|error| error.in_operation(LIST_THREADS.id))?;
         let path = String::from("/thread");
         let mut query: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
         if let Some(value) = &self.limit {
@@ -710,7 +710,7 @@ impl<'a> ListUserThreadsRequest<'a> {
         crate::Response<::std::vec::Vec<crate::threads::ThreadSummary>>,
         crate::Error,
     > {
-        self.validate()?;
+        self.validate().map_err(|error| error.in_operation(LIST_USER_THREADS.id))?;
         let path = {
             let username = crate::runtime::encode::segment(&self.username);
             format!("/threads/user/{username}")
@@ -860,7 +860,7 @@ impl<'a> ListUserGroupThreadsRequest<'a> {
         crate::Response<::std::vec::Vec<crate::threads::ThreadSummary>>,
         crate::Error,
     > {
-        self.validate()?;
+        self.validate().map_err(|error| error.in_operation(LIST_USER_GROUP_THREADS.id))?;
         let path = {
             let group_id = crate::runtime::encode::segment(&self.group_id);
             let username = crate::runtime::encode::segment(&self.username);

@@ -268,7 +268,8 @@ impl<'a> CreateTokenWithCredentialsRequest<'a> {
         crate::Response<crate::token::CreateTokenWithCredentialsData>,
         crate::Error,
     > {
-        self.validate()?;
+        self.validate()
+            .map_err(|error| error.in_operation(CREATE_TOKEN_WITH_CREDENTIALS.id))?;
         let path = String::from("/token");
         let query: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
         let headers: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
@@ -339,7 +340,7 @@ impl<'a> ExchangeAgoraTokenRequest<'a> {
     pub async fn with_envelope(
         self,
     ) -> Result<crate::Response<crate::token::ExchangeAgoraTokenData>, crate::Error> {
-        self.validate()?;
+        self.validate().map_err(|error| error.in_operation(EXCHANGE_AGORA_TOKEN.id))?;
         let path = String::from("/token");
         let query: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
         let headers: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
@@ -436,7 +437,7 @@ impl<'a> GetUserTokenRequest<'a> {
     pub async fn with_envelope(
         self,
     ) -> Result<crate::Response<crate::token::GetUserTokenData>, crate::Error> {
-        self.validate()?;
+        self.validate().map_err(|error| error.in_operation(GET_USER_TOKEN.id))?;
         let path = String::from("/token");
         let query: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
         let headers: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();

@@ -227,7 +227,7 @@ impl<'a> TranslateTextRequest<'a> {
         crate::Response<::std::vec::Vec<crate::translation::TranslateTextItem>>,
         crate::Error,
     > {
-        self.validate()?;
+        self.validate().map_err(|error| error.in_operation(TRANSLATE_TEXT.id))?;
         let path = String::from("/translate");
         let query: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
         let headers: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
@@ -300,7 +300,7 @@ impl<'a> DetectLanguageRequest<'a> {
     pub async fn with_envelope(
         self,
     ) -> Result<crate::Response<crate::translation::DetectLanguageData>, crate::Error> {
-        self.validate()?;
+        self.validate().map_err(|error| error.in_operation(DETECT_LANGUAGE.id))?;
         let path = String::from("/translate/detect");
         let query: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
         let headers: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
@@ -362,7 +362,8 @@ impl<'a> ListTranslationLanguagesRequest<'a> {
         >,
         crate::Error,
     > {
-        self.validate()?;
+        self.validate()
+            .map_err(|error| error.in_operation(LIST_TRANSLATION_LANGUAGES.id))?;
         let path = String::from("/translate/support/language");
         let query: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
         let headers: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();

@@ -335,7 +335,7 @@ impl<'a> SetUserAttributesRequest<'a> {
         crate::Response<::std::collections::BTreeMap<String, String>>,
         crate::Error,
     > {
-        self.validate()?;
+        self.validate().map_err(|error| error.in_operation(SET_USER_ATTRIBUTES.id))?;
         let path = {
             let username = crate::runtime::encode::segment(&self.username);
             format!("/metadata/user/{username}")
@@ -412,7 +412,7 @@ impl<'a> GetUserAttributesRequest<'a> {
         crate::Response<::std::collections::BTreeMap<String, String>>,
         crate::Error,
     > {
-        self.validate()?;
+        self.validate().map_err(|error| error.in_operation(GET_USER_ATTRIBUTES.id))?;
         let path = {
             let username = crate::runtime::encode::segment(&self.username);
             format!("/metadata/user/{username}")
@@ -506,7 +506,7 @@ impl<'a> GetUsersAttributesRequest<'a> {
         >,
         crate::Error,
     > {
-        self.validate()?;
+        self.validate().map_err(|error| error.in_operation(GET_USERS_ATTRIBUTES.id))?;
         let path = String::from("/metadata/user/get");
         let query: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
         let headers: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
@@ -565,7 +565,8 @@ impl<'a> GetUserAttributesTotalSizeRequest<'a> {
     /// Like [`send`](Self::send), but keeps the whole response: the
     /// payload in `data`, and the envelope fields around it.
     pub async fn with_envelope(self) -> Result<crate::Response<i64>, crate::Error> {
-        self.validate()?;
+        self.validate()
+            .map_err(|error| error.in_operation(GET_USER_ATTRIBUTES_TOTAL_SIZE.id))?;
         let path = String::from("/metadata/user/capacity");
         let query: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
         let headers: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
@@ -633,7 +634,7 @@ impl<'a> DeleteUserAttributesRequest<'a> {
     /// Like [`send`](Self::send), but keeps the whole response: the
     /// payload in `data`, and the envelope fields around it.
     pub async fn with_envelope(self) -> Result<crate::Response<bool>, crate::Error> {
-        self.validate()?;
+        self.validate().map_err(|error| error.in_operation(DELETE_USER_ATTRIBUTES.id))?;
         let path = {
             let username = crate::runtime::encode::segment(&self.username);
             format!("/metadata/user/{username}")

@@ -682,7 +682,7 @@ impl<'a> RegisterUserRequest<'a> {
     pub async fn with_envelope(
         self,
     ) -> Result<crate::Response<crate::users::UserEntity>, crate::Error> {
-        self.validate()?;
+        self.validate().map_err(|error| error.in_operation(REGISTER_USER.id))?;
         let path = String::from("/users");
         let query: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
         let headers: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
@@ -757,7 +757,7 @@ impl<'a> RegisterUsersRequest<'a> {
         crate::Response<::std::vec::Vec<crate::users::RegisterUsersItem>>,
         crate::Error,
     > {
-        self.validate()?;
+        self.validate().map_err(|error| error.in_operation(REGISTER_USERS.id))?;
         let path = String::from("/users");
         let query: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
         let headers: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
@@ -828,7 +828,7 @@ impl<'a> GetUserRequest<'a> {
     pub async fn with_envelope(
         self,
     ) -> Result<crate::Response<crate::users::UserDetails>, crate::Error> {
-        self.validate()?;
+        self.validate().map_err(|error| error.in_operation(GET_USER.id))?;
         let path = {
             let username = crate::runtime::encode::segment(&self.username);
             format!("/users/{username}")
@@ -917,7 +917,7 @@ impl<'a> ListUsersRequest<'a> {
         crate::Response<::std::vec::Vec<crate::users::UserDetails>>,
         crate::Error,
     > {
-        self.validate()?;
+        self.validate().map_err(|error| error.in_operation(LIST_USERS.id))?;
         let path = String::from("/users");
         let mut query: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
         if let Some(value) = &self.limit {
@@ -1010,7 +1010,7 @@ impl<'a> DeleteUserRequest<'a> {
         crate::Response<::std::vec::Vec<crate::users::UserEntity>>,
         crate::Error,
     > {
-        self.validate()?;
+        self.validate().map_err(|error| error.in_operation(DELETE_USER.id))?;
         let path = {
             let username = crate::runtime::encode::segment(&self.username);
             format!("/users/{username}")
@@ -1096,7 +1096,7 @@ impl<'a> DeleteUsersRequest<'a> {
         crate::Response<::std::vec::Vec<crate::users::UserEntity>>,
         crate::Error,
     > {
-        self.validate()?;
+        self.validate().map_err(|error| error.in_operation(DELETE_USERS.id))?;
         let path = String::from("/users");
         let mut query: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
         if let Some(value) = &self.limit {
@@ -1201,7 +1201,7 @@ impl<'a> UpdateUserPasswordRequest<'a> {
         crate::Response<::std::option::Option<::serde_json::Value>>,
         crate::Error,
     > {
-        self.validate()?;
+        self.validate().map_err(|error| error.in_operation(UPDATE_USER_PASSWORD.id))?;
         let path = {
             let username = crate::runtime::encode::segment(&self.username);
             format!("/users/{username}/password")
@@ -1274,7 +1274,7 @@ impl<'a> DeactivateUserRequest<'a> {
         crate::Response<::std::vec::Vec<crate::users::UserEntity>>,
         crate::Error,
     > {
-        self.validate()?;
+        self.validate().map_err(|error| error.in_operation(DEACTIVATE_USER.id))?;
         let path = {
             let username = crate::runtime::encode::segment(&self.username);
             format!("/users/{username}/deactivate")
@@ -1351,7 +1351,7 @@ impl<'a> ActivateUserRequest<'a> {
         crate::Response<::std::option::Option<::serde_json::Value>>,
         crate::Error,
     > {
-        self.validate()?;
+        self.validate().map_err(|error| error.in_operation(ACTIVATE_USER.id))?;
         let path = {
             let username = crate::runtime::encode::segment(&self.username);
             format!("/users/{username}/activate")
@@ -1421,7 +1421,7 @@ impl<'a> DisconnectUserRequest<'a> {
     pub async fn with_envelope(
         self,
     ) -> Result<crate::Response<crate::users::DisconnectUserData>, crate::Error> {
-        self.validate()?;
+        self.validate().map_err(|error| error.in_operation(DISCONNECT_USER.id))?;
         let path = {
             let username = crate::runtime::encode::segment(&self.username);
             format!("/users/{username}/disconnect")
@@ -1494,7 +1494,7 @@ impl<'a> GetUserOnlineStatusRequest<'a> {
         crate::Response<::std::collections::BTreeMap<String, String>>,
         crate::Error,
     > {
-        self.validate()?;
+        self.validate().map_err(|error| error.in_operation(GET_USER_ONLINE_STATUS.id))?;
         let path = {
             let username = crate::runtime::encode::segment(&self.username);
             format!("/users/{username}/status")
@@ -1580,7 +1580,7 @@ impl<'a> GetUsersOnlineStatusRequest<'a> {
         crate::Response<::std::vec::Vec<::std::collections::BTreeMap<String, String>>>,
         crate::Error,
     > {
-        self.validate()?;
+        self.validate().map_err(|error| error.in_operation(GET_USERS_ONLINE_STATUS.id))?;
         let path = String::from("/users/batch/status");
         let query: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
         let headers: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
@@ -1656,7 +1656,8 @@ impl<'a> GetOfflineMessageCountRequest<'a> {
         crate::Response<::std::collections::BTreeMap<String, i64>>,
         crate::Error,
     > {
-        self.validate()?;
+        self.validate()
+            .map_err(|error| error.in_operation(GET_OFFLINE_MESSAGE_COUNT.id))?;
         let path = {
             let username = crate::runtime::encode::segment(&self.username);
             format!("/users/{username}/offline_msg_count")
@@ -1740,7 +1741,8 @@ impl<'a> GetOfflineMessageStatusRequest<'a> {
         crate::Response<::std::collections::BTreeMap<String, String>>,
         crate::Error,
     > {
-        self.validate()?;
+        self.validate()
+            .map_err(|error| error.in_operation(GET_OFFLINE_MESSAGE_STATUS.id))?;
         let path = {
             let username = crate::runtime::encode::segment(&self.username);
             let msg_id = crate::runtime::encode::segment(&self.msg_id);
@@ -1820,7 +1822,7 @@ impl<'a> ListUserDevicesRequest<'a> {
         crate::Response<::std::vec::Vec<crate::users::ListUserDevicesItem>>,
         crate::Error,
     > {
-        self.validate()?;
+        self.validate().map_err(|error| error.in_operation(LIST_USER_DEVICES.id))?;
         let path = {
             let username = crate::runtime::encode::segment(&self.username);
             format!("/users/{username}/resources")
@@ -1899,7 +1901,7 @@ impl<'a> DisconnectUserDeviceRequest<'a> {
     pub async fn with_envelope(
         self,
     ) -> Result<crate::Response<crate::users::DisconnectUserDeviceData>, crate::Error> {
-        self.validate()?;
+        self.validate().map_err(|error| error.in_operation(DISCONNECT_USER_DEVICE.id))?;
         let path = {
             let username = crate::runtime::encode::segment(&self.username);
             let resource = crate::runtime::encode::segment(&self.resource);

@@ -145,7 +145,11 @@ impl Client {
         let Inner {
             transport, auth, ..
         } = &*self.inner;
-        let mut prepared = transport.prepare(parts)?;
+        let op = parts.op.id;
+        let mut prepared = transport.prepare(parts).map_err(|error| match error {
+            Error::Validation(error) => Error::Validation(error.in_operation(op)),
+            other => other,
+        })?;
         let wait = prepared.timeout().unwrap_or(transport.timeout);
         let mut token = match auth.cached_token() {
             Some(token) => token,

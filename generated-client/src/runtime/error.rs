@@ -55,6 +55,10 @@ pub enum Error {
     /// (for example a map whose keys are not strings).
     #[error("cannot serialize the request body: {0}")]
     Encode(Arc<serde_json::Error>),
+    /// A local file could not be read, e.g. by
+    /// [`UploadFile::from_path`](crate::UploadFile::from_path).
+    #[error(transparent)]
+    File(#[from] FileError),
     /// No access token could be obtained for the request. Failures of the
     /// token endpoint itself are reported as [`Api`](Self::Api),
     /// [`Transport`](Self::Transport) or [`Decode`](Self::Decode) errors of
@@ -523,10 +527,52 @@ fn snippet(body: &[u8], at: usize) -> String {
     text[start..].chars().take(SNIPPET_MAX_CHARS).collect()
 }
 
+/// A local file could not be read.
+#[derive(Debug, Clone, thiserror::Error)]
+#[error("cannot read `{}`: {source}", path.display())]
+pub struct FileError {
+    path: std::path::PathBuf,
+    source: Arc<std::io::Error>,
+}
+
+impl FileError {
+    pub(crate) fn new(path: &std::path::Path, source: std::io::Error) -> Self {
+        FileError {
+            path: path.to_path_buf(),
+            source: Arc::new(source),
+        }
+    }
+
+    /// The file.
+    pub fn path(&self) -> &std::path::Path {
+        &self.path
+    }
+
+    /// What went wrong, e.g. [`std::io::ErrorKind::NotFound`].
+    pub fn kind(&self) -> std::io::ErrorKind {
+        self.source.kind()
+    }
+}
+
 /// An argument was rejected before sending, so the request never left.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("invalid `{field}`: {kind}")]
+///
+/// ```
+/// # async fn run(client: agora_chat::Client) {
+/// let long = "x".repeat(200);
+/// match client.chatrooms().create(long, "description", "alice").await {
+///     Err(agora_chat::Error::Validation(e)) => {
+///         assert_eq!(e.operation, Some("create_chatroom"));
+///         assert_eq!(e.field, "name");
+///         println!("{e}"); // `create_chatroom`: invalid `name`: 200 characters, at most 128 allowed
+///     }
+///     other => panic!("{other:?}"),
+/// }
+/// # }
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ValidationError {
+    /// The operation whose argument it is, e.g. `create_chatroom`.
+    pub operation: Option<&'static str>,
     /// The rejected argument, e.g. `username` or `members[3]`.
     pub field: String,
     /// What is wrong with it.
@@ -536,11 +582,29 @@ pub struct ValidationError {
 impl ValidationError {
     pub(crate) fn new(field: impl Into<String>, kind: ValidationErrorKind) -> Self {
         Self {
+            operation: None,
             field: field.into(),
             kind,
         }
     }
+
+    /// The same error, naming `operation` unless it already names one.
+    pub(crate) fn in_operation(mut self, operation: &'static str) -> Self {
+        self.operation.get_or_insert(operation);
+        self
+    }
 }
+
+impl fmt::Display for ValidationError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if let Some(operation) = self.operation {
+            write!(f, "`{operation}`: ")?;
+        }
+        write!(f, "invalid `{}`: {}", self.field, self.kind)
+    }
+}
+
+impl std::error::Error for ValidationError {}
 
 /// What is wrong with a rejected argument.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -45,8 +45,8 @@ pub use builder::ClientBuilder;
 pub use client::Client;
 pub use download::Download;
 pub use error::{
-    ApiError, AuthError, ConfigError, DecodeError, Error, ResponseTooLarge, TransportError,
-    ValidationError, ValidationErrorKind,
+    ApiError, AuthError, ConfigError, DecodeError, Error, FileError, ResponseTooLarge,
+    TransportError, ValidationError, ValidationErrorKind,
 };
 pub use extra::Extra;
 pub use ids::IntoIds;

@@ -27,10 +27,14 @@ impl UploadFile {
         }
     }
 
-    /// Reads a file from disk; its name is the path's last component.
-    pub async fn from_path(path: impl AsRef<Path>) -> std::io::Result<Self> {
+    /// Reads a file from disk; its name is the path's last component. A
+    /// file that cannot be read is [`Error::File`](crate::Error::File),
+    /// naming the path.
+    pub async fn from_path(path: impl AsRef<Path>) -> Result<Self, crate::Error> {
         let path = path.as_ref();
-        let bytes = tokio::fs::read(path).await?;
+        let bytes = tokio::fs::read(path)
+            .await
+            .map_err(|source| crate::FileError::new(path, source))?;
         let file_name = path
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())

@@ -33,6 +33,7 @@ pub const RUNTIME_ROOT: &[&str] = &[
     "Download",
     "Error",
     "Extra",
+    "FileError",
     "HttpMethod",
     "IntoIds",
     "OperationInfo",

@@ -362,7 +362,8 @@ pub(super) fn operation(ir: &Ir, group: &Group, op: &Operation) -> OperationToke
     };
     let stream = op.pagination.as_ref().map(|p| stream_method(ir, p));
     let prepare = quote! {
-        self.validate()?;
+        self.validate()
+            .map_err(|error| error.in_operation(#konst.id))?;
         let path = #path;
         #query
         #headers

@@ -7,6 +7,12 @@ pub use envelope::{ErrorBody, Response};
 mod error_codes;
 pub use error_codes::ErrorCode;
 
+#[doc = include_str!("index.md")]
+pub mod index {}
+#[doc = include_str!("rest_docs.md")]
+pub mod rest_docs {}
+#[doc = include_str!("errata.md")]
+pub mod errata {}
 /// Callback storage: When post-delivery callbacks fail (connection or response timeout, a disabled callback rule), the server keeps the messages and events of each 10-minute slot under a date key, for 3 days by default. List those keys and resend a slot, to the original address or another one.
 pub mod callback_storage;
 

@@ -40,7 +40,7 @@ impl<'a> Token<'a> {
     /// - Idempotent: no, a repeat may act twice
     /// - Checked before sending: `grant_type`: one of `client_credentials`; `ttl`: at least 0
     /// - Source: `notes/app-token`, section "Using it against the REST API"
-    /// - Doc errata: E041, E127 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: [`E041`](crate::errata#e041), [`E127`](crate::errata#e127)
     ///
     /// # Arguments
     ///
@@ -74,7 +74,7 @@ impl<'a> Token<'a> {
     /// - Idempotent: no, a repeat may act twice
     /// - Checked before sending: `grant_type`: one of `agora`
     /// - Source: `notes/app-token`, section "Using it against the REST API"
-    /// - Doc errata: E041, E127 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: [`E041`](crate::errata#e041), [`E127`](crate::errata#e127)
     ///
     /// # Arguments
     ///
@@ -101,7 +101,7 @@ impl<'a> Token<'a> {
     /// - Idempotent: no, a repeat may act twice
     /// - Checked before sending: `grant_type`: one of `password`; `username`: must follow the username rule; `ttl`: at least 0
     /// - Source: `easemob/server-side/easemob_user_token_password`, section "通过用户 ID 和密码获取用户 token"
-    /// - Doc errata: E147 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: [`E147`](crate::errata#e147)
     ///
     /// # Arguments
     ///
@@ -400,7 +400,7 @@ impl<'a> GetUserTokenRequest<'a> {
     ///
     /// Checked before sending: at least 0.
     ///
-    /// See errata E147.
+    /// See errata [`E147`](crate::errata#e147).
     pub fn ttl(mut self, ttl: i64) -> Self {
         self.body.ttl = Some(ttl);
         self

@@ -19,7 +19,7 @@
 
 mod compile;
 mod files;
-mod process;
+pub(crate) mod process;
 mod regen;
 mod report;
 mod runtime;

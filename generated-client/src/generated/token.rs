@@ -37,7 +37,7 @@ impl<'a> Token<'a> {
     ///
     /// - HTTP: `POST /token`
     /// - Rate limit: not documented
-    /// - Idempotent: no, a repeat may act twice
+    /// - Idempotent: yes, safe to repeat
     /// - Checked before sending: `grant_type`: one of `client_credentials`; `ttl`: at least 0
     /// - Source: `notes/app-token`, section "Using it against the REST API"
     /// - Doc errata: [`E041`](crate::errata#e041), [`E127`](crate::errata#e127)
@@ -67,11 +67,11 @@ impl<'a> Token<'a> {
 
     /// Exchange an Agora app token for a Chat access token.
     ///
-    /// With an Agora app token (AccessToken2, "007...") as the bearer token, sends grant_type "agora" and returns the Chat token, its lifetime in seconds and its expiry time in Unix milliseconds as the top-level members of the response. Every call issues a new token.
+    /// With an Agora app token (AccessToken2, "007...") as the bearer token, sends grant_type "agora" and returns the Chat token, its lifetime in seconds and its expiry time in Unix milliseconds as the top-level members of the response. Every call issues a new token, and an extra one does no harm, so a retry is safe.
     ///
     /// - HTTP: `POST /token`
     /// - Rate limit: not documented
-    /// - Idempotent: no, a repeat may act twice
+    /// - Idempotent: yes, safe to repeat
     /// - Checked before sending: `grant_type`: one of `agora`
     /// - Source: `notes/app-token`, section "Using it against the REST API"
     /// - Doc errata: [`E041`](crate::errata#e041), [`E127`](crate::errata#e127)
@@ -206,7 +206,7 @@ pub(crate) const CREATE_TOKEN_WITH_CREDENTIALS: crate::OperationInfo = crate::Op
     id: "create_token_with_credentials",
     method: crate::HttpMethod::Post,
     path_template: "/token",
-    idempotent: false,
+    idempotent: true,
     rate_limit: None,
 };
 
@@ -300,7 +300,7 @@ pub(crate) const EXCHANGE_AGORA_TOKEN: crate::OperationInfo = crate::OperationIn
     id: "exchange_agora_token",
     method: crate::HttpMethod::Post,
     path_template: "/token",
-    idempotent: false,
+    idempotent: true,
     rate_limit: None,
 };
 

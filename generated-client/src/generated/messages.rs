@@ -761,7 +761,7 @@ pub enum MessageContent {
 }
 
 impl MessageContent {
-    /// A Text value (`txt`) with its required fields; set the others on the variant.
+    /// A text message. Sent as `txt`, with the required fields given here.
     pub fn text(msg: impl Into<String>) -> Self {
         Self::Text {
             msg: msg.into(),
@@ -769,7 +769,7 @@ impl MessageContent {
         }
     }
 
-    /// A Image value (`img`) with its required fields; set the others on the variant.
+    /// A picture. Sent as `img`, with the required fields given here. Its optional fields start out empty; set one by matching the variant: `if let Self::Image { filename, .. } = &mut value { .. }`.
     pub fn image(url: impl Into<String>) -> Self {
         Self::Image {
             url: url.into(),
@@ -780,7 +780,7 @@ impl MessageContent {
         }
     }
 
-    /// A Audio value (`audio`) with its required fields; set the others on the variant.
+    /// A voice message. Sent as `audio`, with the required fields given here. Its optional fields start out empty; set one by matching the variant: `if let Self::Audio { filename, .. } = &mut value { .. }`.
     pub fn audio(url: impl Into<String>) -> Self {
         Self::Audio {
             url: url.into(),
@@ -791,7 +791,7 @@ impl MessageContent {
         }
     }
 
-    /// A Video value (`video`) with its required fields; set the others on the variant.
+    /// A video. Sent as `video`, with the required fields given here. Its optional fields start out empty; set one by matching the variant: `if let Self::Video { filename, .. } = &mut value { .. }`.
     pub fn video(url: impl Into<String>) -> Self {
         Self::Video {
             url: url.into(),
@@ -805,7 +805,7 @@ impl MessageContent {
         }
     }
 
-    /// A File value (`file`) with its required fields; set the others on the variant.
+    /// Any other file. Sent as `file`, with the required fields given here. Its optional fields start out empty; set one by matching the variant: `if let Self::File { secret, .. } = &mut value { .. }`.
     pub fn file(url: impl Into<String>, filename: impl Into<String>) -> Self {
         Self::File {
             url: url.into(),
@@ -815,7 +815,7 @@ impl MessageContent {
         }
     }
 
-    /// A Location value (`loc`) with its required fields; set the others on the variant.
+    /// A place on the map. Sent as `loc`, with the required fields given here.
     pub fn location(
         lat: impl Into<String>,
         lng: impl Into<String>,
@@ -829,7 +829,7 @@ impl MessageContent {
         }
     }
 
-    /// A Command value (`cmd`) with its required fields; set the others on the variant.
+    /// A command for the receiving app, delivered silently (no notification, not stored as a visible message). Sent as `cmd`, with the required fields given here.
     pub fn command(action: impl Into<String>) -> Self {
         Self::Command {
             action: action.into(),
@@ -837,7 +837,7 @@ impl MessageContent {
         }
     }
 
-    /// A Custom value (`custom`) with its required fields; set the others on the variant.
+    /// A custom event with string attributes. Sent as `custom`, with the required fields given here. Its optional fields start out empty; set one by matching the variant: `if let Self::Custom { custom_event, .. } = &mut value { .. }`.
     pub fn custom() -> Self {
         Self::Custom {
             custom_event: None,

@@ -13,7 +13,7 @@
 use std::time::Duration;
 
 use super::send_log::{LocalLog, Pace, SendLog};
-use super::{OperationInfo, RatePer};
+use super::{Error, OperationInfo, RatePer};
 
 /// How the client applies the documented per-operation rate limits
 /// ([`OperationInfo::rate_limit`]); set with
@@ -61,6 +61,10 @@ impl RateLimitMode {
 /// for one call in centuries.
 const MAX_WINDOW: Duration = Duration::from_secs(24 * 60 * 60);
 
+/// Longest pause a 429 imposes on the other processes of a fleet, whatever
+/// its `Retry-After` says.
+const MAX_PAUSE: Duration = Duration::from_secs(5 * 60);
+
 /// Each window is this fraction longer than documented (1/200: 5 ms per
 /// second, 300 ms per minute). Pacing is measured where requests leave;
 /// without a margin, a request of the first burst that reaches the server a
@@ -76,25 +80,48 @@ pub(crate) struct RateLimiters {
 }
 
 impl RateLimiters {
-    /// `factor` comes from [`RateLimitMode::factor`].
+    /// `factor` comes from [`RateLimitMode::factor`]; the log is the
+    /// in-process one.
     pub(crate) fn new(factor: Option<f64>) -> Self {
-        Self {
-            factor,
-            log: Box::new(LocalLog::default()),
-        }
+        Self::with_log(factor, Box::new(LocalLog::default()))
+    }
+
+    /// Limiters that keep their send times in `log`.
+    pub(crate) fn with_log(factor: Option<f64>, log: Box<dyn SendLog>) -> Self {
+        Self { factor, log }
     }
 
     /// Waits until `op` may be sent; returns at once, without booking, for
     /// operations without a documented limit or when limiting is off.
-    pub(crate) async fn acquire(&self, op: &OperationInfo) {
+    /// `wait` bounds how long a shared log may take to answer (not the wait
+    /// for the limit itself); an error comes only from a shared log whose
+    /// policy is to fail the call.
+    pub(crate) async fn acquire(&self, op: &OperationInfo, wait: Duration) -> Result<(), Error> {
         let Some(pace) = self.pace(op) else {
-            return;
+            return Ok(());
         };
-        let at = self.log.book(op.id, pace).await;
+        let at = self.log.book(op.id, pace, wait).await?;
         if at > tokio::time::Instant::now() {
             tracing::trace!(operation = op.id, ?at, "waiting for the rate limit");
             tokio::time::sleep_until(at).await;
         }
+        Ok(())
+    }
+
+    /// The server answered 429 to `op`: holds back its later calls for
+    /// `retry_after` (one window of its limit when the server gave none).
+    /// Only a shared log acts on it; see [`SendLog::pause`].
+    pub(crate) async fn paused_by_server(
+        &self,
+        op: &OperationInfo,
+        retry_after: Option<Duration>,
+        wait: Duration,
+    ) {
+        let Some(pace) = self.pace(op) else {
+            return;
+        };
+        let pause = retry_after.unwrap_or(pace.window).min(MAX_PAUSE);
+        self.log.pause(op.id, pause, wait).await;
     }
 
     /// The pace `op` is kept to, from its documented limit and the factor.
@@ -154,6 +181,9 @@ mod tests {
         ..TEN_PER_SECOND
     };
 
+    /// How long a shared log may take (the in-process one never waits).
+    const WAIT: Duration = Duration::from_secs(1);
+
     /// A window of `ms` milliseconds with its guard.
     fn guarded(ms: u64) -> Duration {
         Duration::from_millis(ms) + Duration::from_millis(ms) / 200
@@ -162,7 +192,7 @@ mod tests {
     async fn time_calls(limiters: &RateLimiters, op: &OperationInfo, calls: u32) -> Duration {
         let start = Instant::now();
         for _ in 0..calls {
-            limiters.acquire(op).await;
+            limiters.acquire(op, WAIT).await.unwrap();
         }
         start.elapsed()
     }
@@ -235,7 +265,7 @@ mod tests {
         let limiters = RateLimiters::new(Some(1.0));
         let start = Instant::now();
         let finished = join_all((0..25).map(|_| async {
-            limiters.acquire(&TEN_PER_SECOND).await;
+            limiters.acquire(&TEN_PER_SECOND, WAIT).await.unwrap();
             start.elapsed()
         }))
         .await;

@@ -105,7 +105,9 @@ async fn redis_stopped_mid_run_falls_back_to_per_process_limits_and_tokens() {
     redis.stop();
     for _ in 0..10 {
         call(&limited).await.expect("per-process limits");
-        call(&exchanging).await.expect("the token held in the process");
+        call(&exchanging)
+            .await
+            .expect("the token held in the process");
     }
     // A replica started during the outage fetches a token of its own.
     let newcomer = exchanging_client(&server.uri(), fleet);
@@ -143,10 +145,7 @@ async fn redis_stopped_mid_run_fails_calls_when_the_policy_says_so() {
     redis.stop();
     for _ in 0..3 {
         let error = fleet_error(call(&limited).await);
-        assert!(
-            error.purpose().contains("list_chatroom_admins"),
-            "{error}"
-        );
+        assert!(error.purpose().contains("list_chatroom_admins"), "{error}");
         assert!(Error::Fleet(error).is_retryable());
     }
     // Nothing was sent without a booking.

@@ -326,6 +326,7 @@ impl ClientBuilder {
             Some(fleet) => RateLimiters::with_log(
                 factor,
                 Box::new(super::fleet::limits::RedisLog::new(Arc::clone(fleet))),
+                super::rate_limit::FLEET_GUARD_DIVISOR,
             ),
             None => RateLimiters::new(factor),
         };

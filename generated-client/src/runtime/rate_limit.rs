@@ -12,7 +12,7 @@
 
 use std::time::Duration;
 
-use super::send_log::{LocalLog, Pace, SendLog};
+use super::send_log::{LocalLog, Pace, SendLog, Slot};
 use super::{Error, OperationInfo, RatePer};
 
 /// How the client applies the documented per-operation rate limits
@@ -72,23 +72,37 @@ const MAX_PAUSE: Duration = Duration::from_secs(5 * 60);
 /// burst. The documented rate is still reached to within 0.5%.
 const GUARD_DIVISOR: u32 = 200;
 
+/// The guard of a log shared by a fleet of processes (1/100: 10 ms per
+/// second). The shared log counts each send until a window after its
+/// answer came, which already covers a request that travels late; the
+/// guard is left for the difference between Redis' clock and the server's.
+#[cfg(feature = "redis")]
+pub(crate) const FLEET_GUARD_DIVISOR: u32 = 100;
+
 /// The rate limiting of one client.
 pub(crate) struct RateLimiters {
     /// `None` when limiting is off.
     factor: Option<f64>,
     log: Box<dyn SendLog>,
+    /// Windows are `1 + 1/guard_divisor` times as long as documented.
+    guard_divisor: u32,
 }
 
 impl RateLimiters {
     /// `factor` comes from [`RateLimitMode::factor`]; the log is the
     /// in-process one.
     pub(crate) fn new(factor: Option<f64>) -> Self {
-        Self::with_log(factor, Box::new(LocalLog::default()))
+        Self::with_log(factor, Box::new(LocalLog::default()), GUARD_DIVISOR)
     }
 
-    /// Limiters that keep their send times in `log`.
-    pub(crate) fn with_log(factor: Option<f64>, log: Box<dyn SendLog>) -> Self {
-        Self { factor, log }
+    /// Limiters that keep their send times in `log`, with windows
+    /// `1 + 1/guard_divisor` times as long as documented.
+    pub(crate) fn with_log(factor: Option<f64>, log: Box<dyn SendLog>, guard_divisor: u32) -> Self {
+        Self {
+            factor,
+            log,
+            guard_divisor: guard_divisor.max(1),
+        }
     }
 
     /// Waits until `op` may be sent; returns at once, without booking, for
@@ -96,16 +110,30 @@ impl RateLimiters {
     /// `wait` bounds how long a shared log may take to answer (not the wait
     /// for the limit itself); an error comes only from a shared log whose
     /// policy is to fail the call.
-    pub(crate) async fn acquire(&self, op: &OperationInfo, wait: Duration) -> Result<(), Error> {
+    /// The ticket returned goes back to [`sent`](Self::sent) once the
+    /// attempt has its answer.
+    pub(crate) async fn acquire(
+        &self,
+        op: &OperationInfo,
+        wait: Duration,
+    ) -> Result<Option<String>, Error> {
         let Some(pace) = self.pace(op) else {
-            return Ok(());
+            return Ok(None);
         };
-        let at = self.log.book(op.id, pace, wait).await?;
+        let Slot { at, ticket } = self.log.book(op.id, pace, wait).await?;
         if at > tokio::time::Instant::now() {
             tracing::trace!(operation = op.id, ?at, "waiting for the rate limit");
             tokio::time::sleep_until(at).await;
         }
-        Ok(())
+        Ok(ticket)
+    }
+
+    /// The attempt booked with `ticket` has its answer; see
+    /// [`SendLog::sent`].
+    pub(crate) async fn sent(&self, op: &OperationInfo, ticket: Option<String>, wait: Duration) {
+        if let (Some(ticket), Some(pace)) = (ticket, self.pace(op)) {
+            self.log.sent(op.id, pace, ticket, wait).await;
+        }
     }
 
     /// The server answered 429 to `op`: holds back its later calls for
@@ -148,7 +176,7 @@ impl RateLimiters {
         };
         Some(Pace {
             count,
-            window: window + window / GUARD_DIVISOR,
+            window: window + window / self.guard_divisor,
         })
     }
 }

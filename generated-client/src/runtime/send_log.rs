@@ -32,9 +32,17 @@ pub(crate) struct Pace {
     pub(crate) window: Duration,
 }
 
-/// The send time booked for a call, or why no booking could be made (a
-/// shared log that is unreachable, when the policy is to fail the call).
-pub(crate) type Booking<'a> = Pin<Box<dyn Future<Output = Result<Instant, Error>> + Send + 'a>>;
+/// A booked send: when it may go, and what a shared log needs to hear
+/// about it once its answer is in ([`SendLog::sent`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Slot {
+    pub(crate) at: Instant,
+    pub(crate) ticket: Option<String>,
+}
+
+/// The slot booked for a call, or why no booking could be made (a shared
+/// log that is unreachable, when the policy is to fail the call).
+pub(crate) type Booking<'a> = Pin<Box<dyn Future<Output = Result<Slot, Error>> + Send + 'a>>;
 
 /// Recording a pause; see [`SendLog::pause`].
 pub(crate) type Pausing<'a> = Pin<Box<dyn Future<Output = ()> + Send + 'a>>;
@@ -46,6 +54,14 @@ pub(crate) trait SendLog: Send + Sync {
     /// booking counts from then on, whether or not the caller still sends.
     /// A log that has to ask another process spends at most `wait` on it.
     fn book(&self, key: &'static str, pace: Pace, wait: Duration) -> Booking<'_>;
+
+    /// The call booked with `ticket` has its answer (or failed): a shared
+    /// log counts it from now on, an upper bound of when the server saw
+    /// it. Spends at most `wait`; a failure is only logged.
+    fn sent(&self, key: &'static str, pace: Pace, ticket: String, wait: Duration) -> Pausing<'_> {
+        let _ = (key, pace, ticket, wait);
+        Box::pin(std::future::ready(()))
+    }
 
     /// The server answered 429 to a call of `key`: no booking of it goes
     /// before `pause` from now. The in-process log does nothing (the call's
@@ -92,7 +108,8 @@ impl LocalLog {
 
 impl SendLog for LocalLog {
     fn book(&self, key: &'static str, pace: Pace, _wait: Duration) -> Booking<'_> {
-        Box::pin(std::future::ready(Ok(self.book_now(key, pace))))
+        let at = self.book_now(key, pace);
+        Box::pin(std::future::ready(Ok(Slot { at, ticket: None })))
     }
 }
 

@@ -160,11 +160,12 @@ impl Transport {
             span.record("attempt", prepared.attempts);
 
             let wait = prepared.timeout.unwrap_or(self.timeout);
-            self.limiters.acquire(op, wait).await?;
-            let (failure, error) = match self
+            let ticket = self.limiters.acquire(op, wait).await?;
+            let outcome = self
                 .attempt(op, &prepared.path, request, prepared.stream, span)
-                .await
-            {
+                .await;
+            self.limiters.sent(op, ticket, wait).await;
+            let (failure, error) = match outcome {
                 Ok(response) => return Ok(response),
                 Err(failed) => failed,
             };

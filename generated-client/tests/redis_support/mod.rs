@@ -89,7 +89,8 @@ impl RedisServer {
     }
 
     fn ping(&self) -> bool {
-        self.command(&["PING"]).is_some_and(|reply| reply == "+PONG")
+        self.command(&["PING"])
+            .is_some_and(|reply| reply == "+PONG")
     }
 
     /// Sends one command and returns the first line of the reply (for
@@ -128,6 +129,20 @@ impl RedisServer {
         read_array(&mut stream)
     }
 
+    /// The members of sorted set `key` with their scores, lowest first.
+    pub fn zset(&self, key: &str) -> Vec<(String, u64)> {
+        let mut stream = TcpStream::connect(("127.0.0.1", self.port)).expect("connect");
+        let request = format!(
+            "*5\r\n$6\r\nZRANGE\r\n${}\r\n{key}\r\n$1\r\n0\r\n$2\r\n-1\r\n$10\r\nWITHSCORES\r\n",
+            key.len()
+        );
+        stream.write_all(request.as_bytes()).expect("ZRANGE");
+        let flat = read_array(&mut stream);
+        flat.chunks(2)
+            .map(|pair| (pair[0].clone(), pair[1].parse().expect("a whole score")))
+            .collect()
+    }
+
     /// Everything the server holds, as text: each key, its type and its
     /// value(s).
     pub fn dump(&self) -> String {
@@ -137,6 +152,11 @@ impl RedisServer {
             let values = match kind.as_str() {
                 "+string" => vec![self.command(&["GET", &key]).unwrap_or_default()],
                 "+list" => self.list(&key),
+                "+zset" => self
+                    .zset(&key)
+                    .into_iter()
+                    .map(|(member, score)| format!("{member}={score}"))
+                    .collect(),
                 other => vec![format!("(type {other})")],
             };
             text.push_str(&format!("{key} {kind} {values:?}\n"));

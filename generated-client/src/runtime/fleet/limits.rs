@@ -1,6 +1,6 @@
-//! The send log of each rate-limited operation, kept in Redis for the
-//! whole fleet: the sliding-window log of `send_log`, booked by one Lua
-//! script run per call.
+//! The sends of each rate-limited operation, kept in Redis for the whole
+//! fleet: a sliding-window log like `send_log`'s, asked by one Lua script
+//! run per send (and told by another when the answer is in).
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -10,45 +10,63 @@ use tokio::time::Instant;
 
 use super::{Fleet, FleetFailure};
 use crate::runtime::FleetError;
-use crate::runtime::send_log::{Booking, LocalLog, Pace, Pausing, SendLog};
+use crate::runtime::send_log::{Booking, LocalLog, Pace, Pausing, SendLog, Slot};
 
-/// Books one send. `KEYS[1]`: the log (a list of booked send times in
-/// microseconds of Redis' clock, oldest first); `KEYS[2]`: the pause a 429
-/// set (a time in the same unit). `ARGV`: the count and the window in
-/// microseconds. Returns how long after now (in microseconds) the call may
-/// go.
+/// Asks for a send now. `KEYS[1]`: the sends in flight (a sorted set of
+/// tickets scored by when they were granted); `KEYS[2]`: the sends
+/// answered (tickets scored by when their answer came, in the same clock);
+/// `KEYS[3]`: the pause a 429 set. `ARGV`: the count, the window, how long a
+/// send may stay in flight before it is forgotten (microseconds), the
+/// ticket. Returns -1 when the send may go now (the ticket is then in
+/// flight), else how many microseconds to wait before asking again.
 ///
-/// As in the in-process log: sends a whole window old are dropped; with
-/// `count` left, the call goes a window after the oldest, else now; the
-/// booking is appended and the list cut to `count`. A booking is never
-/// earlier than the last one (so the list stays sorted) nor than a pause.
-/// Numbers go back to Redis through `%.0f`: Lua's default conversion would
-/// round a microsecond timestamp.
+/// A send counts from when it is granted until a window after its answer
+/// came: the answer is an upper bound of when the server saw the request,
+/// so however late a request travels (a process that was not scheduled, a
+/// connection being opened), no window of the server's ever holds more than
+/// `count`. Answered sends a whole window old are dropped; with `count`
+/// still counted, the wait is until the oldest answered one leaves the
+/// window (or a whole window when all are in flight: none of them can leave
+/// sooner). Times are Redis' own (`TIME`), the same for every process;
+/// numbers go back to Redis through `%.0f`, as Lua's default conversion
+/// would round a microsecond timestamp.
 const BOOK: &str = r"
 local time = redis.call('TIME')
 local now = tonumber(time[1]) * 1000000 + tonumber(time[2])
 local count = tonumber(ARGV[1])
 local window = tonumber(ARGV[2])
-while true do
-  local oldest = redis.call('LINDEX', KEYS[1], 0)
-  if not oldest or tonumber(oldest) + window > now then break end
-  redis.call('LPOP', KEYS[1])
+local stale = tonumber(ARGV[3])
+local pause = redis.call('GET', KEYS[3])
+if pause and tonumber(pause) > now then
+  return tonumber(pause) - now
 end
-local len = redis.call('LLEN', KEYS[1])
-local at = now
-if len >= count then
-  at = tonumber(redis.call('LINDEX', KEYS[1], 0)) + window
+redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', string.format('%.0f', now - window))
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', string.format('%.0f', now - stale))
+local busy = redis.call('ZCARD', KEYS[1]) + redis.call('ZCARD', KEYS[2])
+if busy < count then
+  redis.call('ZADD', KEYS[1], string.format('%.0f', now), ARGV[4])
+  redis.call('PEXPIRE', KEYS[1], string.format('%.0f', math.ceil(stale / 1000) + 1000))
+  return -1
 end
-local last = redis.call('LINDEX', KEYS[1], -1)
-if last and tonumber(last) > at then at = tonumber(last) end
-local pause = redis.call('GET', KEYS[2])
-if pause and tonumber(pause) > at then at = tonumber(pause) end
-redis.call('RPUSH', KEYS[1], string.format('%.0f', at))
-if len + 1 > count then
-  redis.call('LTRIM', KEYS[1], len + 1 - count, -1)
+local wait = window
+local oldest = redis.call('ZRANGE', KEYS[2], 0, 0, 'WITHSCORES')
+if oldest[2] then
+  wait = tonumber(oldest[2]) + window - now
 end
-redis.call('PEXPIRE', KEYS[1], string.format('%.0f', math.ceil((at - now + window) / 1000) + 1000))
-return at - now
+if wait < 1000 then wait = 1000 end
+return wait
+";
+
+/// The send `ARGV[1]` has its answer: moved from in flight (`KEYS[1]`) to
+/// answered (`KEYS[2]`), scored now. `ARGV[2]`: the window in
+/// microseconds, for the expiry.
+const SENT: &str = r"
+local time = redis.call('TIME')
+local now = tonumber(time[1]) * 1000000 + tonumber(time[2])
+redis.call('ZREM', KEYS[1], ARGV[1])
+redis.call('ZADD', KEYS[2], string.format('%.0f', now), ARGV[1])
+redis.call('PEXPIRE', KEYS[2], string.format('%.0f', math.ceil(tonumber(ARGV[2]) / 1000) + 1000))
+return 0
 ";
 
 /// Holds back `KEYS[1]`'s operation for `ARGV[1]` microseconds from now,
@@ -71,7 +89,14 @@ pub(crate) struct RedisLog {
     fleet: Arc<Fleet>,
     local: LocalLog,
     book: Script,
+    sent: Script,
     pause: Script,
+}
+
+/// Redis' answer to a booking.
+enum Answer {
+    Go,
+    Wait(Duration),
 }
 
 impl RedisLog {
@@ -80,34 +105,68 @@ impl RedisLog {
             fleet,
             local: LocalLog::default(),
             book: Script::new(BOOK),
+            sent: Script::new(SENT),
             pause: Script::new(PAUSE),
         }
     }
 
-    /// Books in Redis; the delay from now until the call may go.
-    pub(crate) async fn book_shared(
+    /// Asks Redis once whether `ticket` may go now.
+    async fn ask(
         &self,
         key: &str,
         pace: Pace,
+        ticket: &str,
         wait: Duration,
-    ) -> Result<Duration, String> {
-        let log = self.fleet.key(&format!("limit:{key}"));
-        let pause = self.fleet.key(&format!("pause:{key}"));
-        let count = u64::try_from(pace.count).unwrap_or(u64::MAX);
+    ) -> Result<Answer, String> {
         let window = micros(pace.window);
-        let delay: i64 = self
+        // A request cannot be in flight longer than its timeout.
+        let stale = micros(pace.window.saturating_add(wait));
+        let count = u64::try_from(pace.count).unwrap_or(u64::MAX);
+        let keys = [
+            self.fleet.key(&format!("limit:{key}:in-flight")),
+            self.fleet.key(&format!("limit:{key}")),
+            self.fleet.key(&format!("pause:{key}")),
+        ];
+        let answer: i64 = self
             .fleet
             .run(wait, |mut connection| async move {
                 self.book
-                    .key(log)
-                    .key(pause)
+                    .key(&keys[..])
                     .arg(count)
                     .arg(window)
+                    .arg(stale)
+                    .arg(ticket)
                     .invoke_async(&mut connection)
                     .await
             })
             .await?;
-        Ok(Duration::from_micros(u64::try_from(delay).unwrap_or(0)))
+        Ok(match u64::try_from(answer) {
+            Ok(micros) => Answer::Wait(Duration::from_micros(micros)),
+            Err(_) => Answer::Go,
+        })
+    }
+
+    /// Waits until Redis lets `ticket` go.
+    async fn book_shared(
+        &self,
+        key: &str,
+        pace: Pace,
+        ticket: &str,
+        wait: Duration,
+    ) -> Result<(), String> {
+        loop {
+            match self.ask(key, pace, ticket, wait).await? {
+                Answer::Go => return Ok(()),
+                Answer::Wait(delay) => {
+                    tracing::trace!(
+                        operation = key,
+                        delay_ms = crate::runtime::transport::millis(delay),
+                        "waiting for the fleet's rate limit"
+                    );
+                    tokio::time::sleep(delay).await;
+                }
+            }
+        }
     }
 }
 
@@ -119,16 +178,51 @@ fn micros(duration: Duration) -> u64 {
 impl SendLog for RedisLog {
     fn book(&self, key: &'static str, pace: Pace, wait: Duration) -> Booking<'_> {
         Box::pin(async move {
-            match self.book_shared(key, pace, wait).await {
-                Ok(delay) => Ok(Instant::now() + delay),
+            let ticket = super::unique_value();
+            match self.book_shared(key, pace, &ticket, wait).await {
+                Ok(()) => Ok(Slot {
+                    at: Instant::now(),
+                    ticket: Some(ticket),
+                }),
                 Err(reason) => match self.fleet.policy() {
-                    FleetFailure::FallBackToLocal => Ok(self.local.book_now(key, pace)),
+                    FleetFailure::FallBackToLocal => Ok(Slot {
+                        at: self.local.book_now(key, pace),
+                        ticket: None,
+                    }),
                     FleetFailure::FailCall => Err(FleetError::new(
                         format!("booking a send of `{key}` in the shared rate limit"),
                         reason,
                     )
                     .into()),
                 },
+            }
+        })
+    }
+
+    fn sent(&self, key: &'static str, pace: Pace, ticket: String, wait: Duration) -> Pausing<'_> {
+        Box::pin(async move {
+            let keys = [
+                self.fleet.key(&format!("limit:{key}:in-flight")),
+                self.fleet.key(&format!("limit:{key}")),
+            ];
+            let window = micros(pace.window);
+            let outcome: Result<i64, String> = self
+                .fleet
+                .run(wait, |mut connection| async move {
+                    self.sent
+                        .key(&keys[..])
+                        .arg(ticket)
+                        .arg(window)
+                        .invoke_async(&mut connection)
+                        .await
+                })
+                .await;
+            if let Err(reason) = outcome {
+                tracing::debug!(
+                    operation = key,
+                    %reason,
+                    "could not report a send to the fleet (it is forgotten after its timeout)"
+                );
             }
         })
     }

@@ -351,6 +351,17 @@ impl Fleet {
     }
 }
 
+/// A value no other booking or lock holder uses: the process id and 64
+/// random bits.
+pub(crate) fn unique_value() -> String {
+    let random = getrandom::u64().unwrap_or_else(|_| {
+        std::time::SystemTime::now()
+            .duration_since(std::time::SystemTime::UNIX_EPOCH)
+            .map_or(0, |elapsed| elapsed.as_nanos() as u64)
+    });
+    format!("{}-{random:016x}", std::process::id())
+}
+
 #[cfg(test)]
 mod tests {
     use super::{RedisFleet, redact};

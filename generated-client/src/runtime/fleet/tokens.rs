@@ -169,7 +169,7 @@ impl Shared {
         }
         let fleet = &self.fleet;
         let lock_key = fleet.key("token-lock");
-        let value = lock_value();
+        let value = super::unique_value();
         let ttl_ms = millis(fleet.token_lock_ttl()).max(1);
         let lock_value = value.clone();
         let taken: Option<String> = fleet
@@ -261,15 +261,4 @@ impl Shared {
 /// Whole milliseconds, saturating.
 fn millis(duration: Duration) -> u64 {
     u64::try_from(duration.as_millis()).unwrap_or(u64::MAX)
-}
-
-/// A value only this process puts in the lock, so that it releases only
-/// its own.
-fn lock_value() -> String {
-    let random = getrandom::u64().unwrap_or_else(|_| {
-        std::time::SystemTime::now()
-            .duration_since(std::time::SystemTime::UNIX_EPOCH)
-            .map_or(0, |elapsed| elapsed.as_nanos() as u64)
-    });
-    format!("{}-{random:016x}", std::process::id())
 }

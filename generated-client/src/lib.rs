@@ -146,12 +146,15 @@ mod runtime;
 pub mod webhook;
 
 pub use generated::*;
+#[cfg(feature = "redis")]
+pub use runtime::fleet;
 pub use runtime::{
     ApiError, AppCredentials, AppTokenProvider, AuthError, BearerToken, BoolOrString, BoxStream,
     Client, ClientBuilder, ConfigError, DEFAULT_APP_TOKEN_LIFETIME, DecodeError, Download, Error,
-    Extra, FileError, HttpMethod, IntoIds, OperationInfo, Paged, RateLimit, RateLimitMode, RatePer,
-    RequestOptions, ResponseTooLarge, SecretString, StaticToken, TokenExchange, TokenFuture,
-    TokenProvider, TransportError, UploadFile, ValidationError, ValidationErrorKind,
+    Extra, FileError, FleetError, HttpMethod, IntoIds, OperationInfo, Paged, RateLimit,
+    RateLimitMode, RatePer, RequestOptions, ResponseTooLarge, SecretString, StaticToken,
+    TokenExchange, TokenFuture, TokenProvider, TransportError, UploadFile, ValidationError,
+    ValidationErrorKind,
 };
 
 // The README's examples are compiled as doc tests so they cannot rot.

@@ -52,6 +52,10 @@ commands:
   bench [--quick]     regeneration, recompile, size, per-call and decode cost
                       against cargo-progenitor 0.15.1 and hand-written code,
                       measured side by side; ends with one JSON line of ratios
+  bench fleet [--quick]
+                      4 client processes against one 100/s app limit for 10 s
+                      (3 s with --quick), sharing it through a redis-server
+                      of its own, then each on its own; ends with one JSON line
   progenitor-input OUT
                       write to OUT the copy of generated-client/openapi.yaml that
                       cargo-progenitor 0.15.1 accepts: multipart upload bodies

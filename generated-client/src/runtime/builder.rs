@@ -60,6 +60,8 @@ pub struct ClientBuilder {
     max_response_bytes: u64,
     retry: RetryPolicy,
     rate_limits: RateLimitMode,
+    #[cfg(feature = "redis")]
+    fleet: Option<super::fleet::RedisFleet>,
 }
 
 /// The chosen way to authenticate, checked and turned into a provider by
@@ -98,6 +100,8 @@ impl ClientBuilder {
             max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
             retry: RetryPolicy::default(),
             rate_limits: RateLimitMode::default(),
+            #[cfg(feature = "redis")]
+            fleet: None,
         }
     }
 
@@ -250,6 +254,26 @@ impl ClientBuilder {
         self
     }
 
+    /// Shares the rate limits and the token cache with every other client of
+    /// the same app on the same Redis (other processes, other machines):
+    /// see [`fleet`](crate::fleet). Without it (the default), both live in
+    /// this client and its clones only. Needs the `redis` feature.
+    ///
+    /// ```no_run
+    /// use agora_chat::{Client, fleet::RedisFleet};
+    /// let client = Client::builder("a41.chat.agora.io", "my-org", "my-app")
+    ///     .client_credentials("client-id", "client-secret")
+    ///     .fleet(RedisFleet::new("redis://127.0.0.1:6379/")?)
+    ///     .build()?;
+    /// # let _ = client;
+    /// # Ok::<(), agora_chat::Error>(())
+    /// ```
+    #[cfg(feature = "redis")]
+    pub fn fleet(mut self, fleet: super::fleet::RedisFleet) -> Self {
+        self.fleet = Some(fleet);
+        self
+    }
+
     /// Checks the configuration and builds the client.
     ///
     /// Fails with [`Error::Config`] for missing or malformed credentials
@@ -287,6 +311,35 @@ impl ClientBuilder {
                 option: "rate_limits",
                 reason,
             })?;
+        #[cfg(feature = "redis")]
+        let fleet = match &self.fleet {
+            Some(config) => {
+                config.check()?;
+                let fleet =
+                    super::fleet::Fleet::new(config.clone(), &self.org_name, &self.app_name);
+                Some(Arc::new(fleet))
+            }
+            None => None,
+        };
+        #[cfg(feature = "redis")]
+        let limiters = match &fleet {
+            Some(fleet) => RateLimiters::with_log(
+                factor,
+                Box::new(super::fleet::limits::RedisLog::new(Arc::clone(fleet))),
+                super::rate_limit::FLEET_GUARD_DIVISOR,
+            ),
+            None => RateLimiters::new(factor),
+        };
+        #[cfg(not(feature = "redis"))]
+        let limiters = RateLimiters::new(factor);
+        let exchange = |transport: &Arc<Transport>, grant| -> TokenExchange {
+            #[cfg(feature = "redis")]
+            if let Some(fleet) = &fleet {
+                let store = super::fleet::tokens::RedisTokens::new(Arc::clone(fleet));
+                return TokenExchange::with_store(Arc::clone(transport), grant, Box::new(store));
+            }
+            TokenExchange::new(Arc::clone(transport), grant)
+        };
         let http = reqwest::Client::builder()
             .timeout(self.timeout)
             .connect_timeout(self.connect_timeout)
@@ -302,7 +355,7 @@ impl ClientBuilder {
             base_url: format!("{origin}{base_path}"),
             base_path,
             retry: self.retry.clone(),
-            limiters: RateLimiters::new(factor),
+            limiters,
             max_response_bytes: self.max_response_bytes,
             timeout: self.timeout,
         });
@@ -323,7 +376,7 @@ impl ClientBuilder {
                     client_secret: client_secret.clone(),
                     ttl: self.token_ttl.map(|ttl| ttl.as_secs()),
                 };
-                Arc::new(TokenExchange::new(Arc::clone(&transport), grant))
+                Arc::new(exchange(&transport, grant))
             }
             (
                 None,
@@ -334,7 +387,7 @@ impl ClientBuilder {
             ) => {
                 let provider = self.app_token_provider(app_id, app_certificate)?;
                 let grant = ExchangeGrant::AppToken(provider);
-                Arc::new(TokenExchange::new(Arc::clone(&transport), grant))
+                Arc::new(exchange(&transport, grant))
             }
             // Every other configuration produced a provider above.
             (None, _) => return Err(ConfigError::MissingToken.into()),

@@ -66,6 +66,11 @@ pub enum Error {
     /// `exchange_agora_token`).
     #[error(transparent)]
     Auth(#[from] AuthError),
+    /// The store shared by a fleet of processes (Redis, with the `redis`
+    /// feature) could not be used, and its policy is to fail the call
+    /// rather than fall back to per-process limits and tokens.
+    #[error(transparent)]
+    Fleet(#[from] FleetError),
 }
 
 impl Error {
@@ -75,15 +80,16 @@ impl Error {
 
     /// Whether the failure is transient, so that the same call may succeed
     /// later: a transport failure (connection refused or reset, timeout), a
-    /// wait for a token that timed out ([`AuthError::TimedOut`]), or HTTP
-    /// 429, 502, 503 or 504.
+    /// wait for a token that timed out ([`AuthError::TimedOut`]), the
+    /// fleet's shared store failing ([`Error::Fleet`]), or HTTP 429, 502,
+    /// 503 or 504.
     ///
     /// This says nothing about whether repeating a call that is not
     /// idempotent is safe; the client's own retries take care of that.
     pub fn is_retryable(&self) -> bool {
         match self {
             Self::Transport(error) => !error.source.is_builder(),
-            Self::Auth(AuthError::TimedOut { .. }) => true,
+            Self::Auth(AuthError::TimedOut { .. }) | Self::Fleet(_) => true,
             Self::Api(error) => matches!(error.status.as_u16(), 429 | 502 | 503 | 504),
             _ => false,
         }
@@ -847,6 +853,41 @@ pub enum AuthError {
     /// A custom [`TokenProvider`](crate::TokenProvider) failed.
     #[error("the token provider failed: {0}")]
     Provider(#[source] Arc<dyn std::error::Error + Send + Sync>),
+}
+
+/// The fleet's shared store (Redis) failed for a call whose policy is to
+/// fail rather than fall back to per-process limits and tokens; see
+/// `fleet::FleetFailure` (with the `redis` feature).
+///
+/// The message names what the store was needed for and the store's own
+/// error; it never contains a token or a credential.
+#[derive(Debug, Clone, thiserror::Error)]
+#[error("the fleet's shared store failed while {purpose}: {reason}")]
+pub struct FleetError {
+    purpose: String,
+    reason: String,
+}
+
+impl FleetError {
+    #[cfg_attr(not(feature = "redis"), allow(dead_code))]
+    pub(crate) fn new(purpose: impl Into<String>, reason: impl Into<String>) -> Self {
+        Self {
+            purpose: purpose.into(),
+            reason: reason.into(),
+        }
+    }
+
+    /// What the store was needed for, e.g. "booking a send of
+    /// `list_chatroom_allowlist`" or "sharing the access token".
+    pub fn purpose(&self) -> &str {
+        &self.purpose
+    }
+
+    /// Why the store could not be used (its error, or that it did not answer
+    /// in time).
+    pub fn reason(&self) -> &str {
+        &self.reason
+    }
 }
 
 #[cfg(test)]

@@ -12,6 +12,8 @@ pub(crate) mod encode;
 mod error;
 mod error_code;
 mod extra;
+#[cfg(feature = "redis")]
+pub mod fleet;
 mod headers;
 mod host;
 mod ids;
@@ -45,7 +47,7 @@ pub use builder::ClientBuilder;
 pub use client::Client;
 pub use download::Download;
 pub use error::{
-    ApiError, AuthError, ConfigError, DecodeError, Error, FileError, ResponseTooLarge,
+    ApiError, AuthError, ConfigError, DecodeError, Error, FileError, FleetError, ResponseTooLarge,
     TransportError, ValidationError, ValidationErrorKind,
 };
 pub use extra::Extra;

@@ -12,8 +12,8 @@
 
 use std::time::Duration;
 
-use super::send_log::{LocalLog, Pace, SendLog};
-use super::{OperationInfo, RatePer};
+use super::send_log::{LocalLog, Pace, SendLog, Slot};
+use super::{Error, OperationInfo, RatePer};
 
 /// How the client applies the documented per-operation rate limits
 /// ([`OperationInfo::rate_limit`]); set with
@@ -61,6 +61,10 @@ impl RateLimitMode {
 /// for one call in centuries.
 const MAX_WINDOW: Duration = Duration::from_secs(24 * 60 * 60);
 
+/// Longest pause a 429 imposes on the other processes of a fleet, whatever
+/// its `Retry-After` says.
+const MAX_PAUSE: Duration = Duration::from_secs(5 * 60);
+
 /// Each window is this fraction longer than documented (1/200: 5 ms per
 /// second, 300 ms per minute). Pacing is measured where requests leave;
 /// without a margin, a request of the first burst that reaches the server a
@@ -68,33 +72,84 @@ const MAX_WINDOW: Duration = Duration::from_secs(24 * 60 * 60);
 /// burst. The documented rate is still reached to within 0.5%.
 const GUARD_DIVISOR: u32 = 200;
 
+/// The guard of a log shared by a fleet of processes (1/100: 10 ms per
+/// second). The shared log counts each send until a window after its
+/// answer came, which already covers a request that travels late; the
+/// guard is left for the difference between Redis' clock and the server's.
+#[cfg(feature = "redis")]
+pub(crate) const FLEET_GUARD_DIVISOR: u32 = 100;
+
 /// The rate limiting of one client.
 pub(crate) struct RateLimiters {
     /// `None` when limiting is off.
     factor: Option<f64>,
     log: Box<dyn SendLog>,
+    /// Windows are `1 + 1/guard_divisor` times as long as documented.
+    guard_divisor: u32,
 }
 
 impl RateLimiters {
-    /// `factor` comes from [`RateLimitMode::factor`].
+    /// `factor` comes from [`RateLimitMode::factor`]; the log is the
+    /// in-process one.
     pub(crate) fn new(factor: Option<f64>) -> Self {
+        Self::with_log(factor, Box::new(LocalLog::default()), GUARD_DIVISOR)
+    }
+
+    /// Limiters that keep their send times in `log`, with windows
+    /// `1 + 1/guard_divisor` times as long as documented.
+    pub(crate) fn with_log(factor: Option<f64>, log: Box<dyn SendLog>, guard_divisor: u32) -> Self {
         Self {
             factor,
-            log: Box::new(LocalLog::default()),
+            log,
+            guard_divisor: guard_divisor.max(1),
         }
     }
 
     /// Waits until `op` may be sent; returns at once, without booking, for
     /// operations without a documented limit or when limiting is off.
-    pub(crate) async fn acquire(&self, op: &OperationInfo) {
+    /// `wait` bounds how long a shared log may take to answer (not the wait
+    /// for the limit itself); an error comes only from a shared log whose
+    /// policy is to fail the call.
+    /// The ticket returned goes back to [`sent`](Self::sent) once the
+    /// attempt has its answer.
+    pub(crate) async fn acquire(
+        &self,
+        op: &OperationInfo,
+        wait: Duration,
+    ) -> Result<Option<String>, Error> {
         let Some(pace) = self.pace(op) else {
-            return;
+            return Ok(None);
         };
-        let at = self.log.book(op.id, pace).await;
+        let Slot { at, ticket } = self.log.book(op.id, pace, wait).await?;
         if at > tokio::time::Instant::now() {
             tracing::trace!(operation = op.id, ?at, "waiting for the rate limit");
             tokio::time::sleep_until(at).await;
         }
+        Ok(ticket)
+    }
+
+    /// The attempt booked with `ticket` has its answer; see
+    /// [`SendLog::sent`].
+    pub(crate) async fn sent(&self, op: &OperationInfo, ticket: Option<String>, wait: Duration) {
+        if let (Some(ticket), Some(pace)) = (ticket, self.pace(op)) {
+            self.log.sent(op.id, pace, ticket, wait).await;
+        }
+    }
+
+    /// The server answered 429 to `op`: holds back its later calls for
+    /// `retry_after` (one window of its limit when the server gave none).
+    /// Only a shared log acts on it; see [`SendLog::pause`].
+    pub(crate) async fn paused_by_server(
+        &self,
+        op: &OperationInfo,
+        retry_after: Option<Duration>,
+        wait: Duration,
+    ) {
+        let Some(pace) = self.pace(op) else {
+            return;
+        };
+        let pause = retry_after.unwrap_or(pace.window).min(MAX_PAUSE);
+        self.log.pause(op.id, pause, wait).await;
     }
 
     /// The pace `op` is kept to, from its documented limit and the factor.
@@ -121,7 +176,7 @@ impl RateLimiters {
         };
         Some(Pace {
             count,
-            window: window + window / GUARD_DIVISOR,
+            window: window + window / self.guard_divisor,
         })
     }
 }
@@ -154,6 +209,9 @@ mod tests {
         ..TEN_PER_SECOND
     };
 
+    /// How long a shared log may take (the in-process one never waits).
+    const WAIT: Duration = Duration::from_secs(1);
+
     /// A window of `ms` milliseconds with its guard.
     fn guarded(ms: u64) -> Duration {
         Duration::from_millis(ms) + Duration::from_millis(ms) / 200
@@ -162,7 +220,7 @@ mod tests {
     async fn time_calls(limiters: &RateLimiters, op: &OperationInfo, calls: u32) -> Duration {
         let start = Instant::now();
         for _ in 0..calls {
-            limiters.acquire(op).await;
+            limiters.acquire(op, WAIT).await.unwrap();
         }
         start.elapsed()
     }
@@ -235,7 +293,7 @@ mod tests {
         let limiters = RateLimiters::new(Some(1.0));
         let start = Instant::now();
         let finished = join_all((0..25).map(|_| async {
-            limiters.acquire(&TEN_PER_SECOND).await;
+            limiters.acquire(&TEN_PER_SECOND, WAIT).await.unwrap();
             start.elapsed()
         }))
         .await;

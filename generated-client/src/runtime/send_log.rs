@@ -10,9 +10,9 @@
 //! exactly when the first leaves the window: the full documented rate, and
 //! never N+1 in one window, however the server aligns its windows.
 //!
-//! [`SendLog`] is the seam for a log shared by several processes (so that
-//! a fleet stays within one app-wide limit); [`LocalLog`] is the
-//! in-process one.
+//! [`SendLog`] is the seam: [`LocalLog`] is the in-process log, and with the
+//! `redis` feature `fleet::limits` keeps one log per app and operation in
+//! Redis, so that a fleet of processes stays within one app-wide limit.
 
 use std::collections::{HashMap, VecDeque};
 use std::future::Future;
@@ -22,6 +22,8 @@ use std::time::Duration;
 
 use tokio::time::Instant;
 
+use super::Error;
+
 /// The limit to keep for one operation: at most `count` sends in any
 /// `window`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -30,15 +32,45 @@ pub(crate) struct Pace {
     pub(crate) window: Duration,
 }
 
-/// The send time booked for a call.
-pub(crate) type Booking<'a> = Pin<Box<dyn Future<Output = Instant> + Send + 'a>>;
+/// A booked send: when it may go, and what a shared log needs to hear
+/// about it once its answer is in ([`SendLog::sent`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Slot {
+    pub(crate) at: Instant,
+    pub(crate) ticket: Option<String>,
+}
+
+/// The slot booked for a call, or why no booking could be made (a shared
+/// log that is unreachable, when the policy is to fail the call).
+pub(crate) type Booking<'a> = Pin<Box<dyn Future<Output = Result<Slot, Error>> + Send + 'a>>;
+
+/// Recording a pause; see [`SendLog::pause`].
+pub(crate) type Pausing<'a> = Pin<Box<dyn Future<Output = ()> + Send + 'a>>;
 
 /// Where the send times of rate-limited operations are kept.
 pub(crate) trait SendLog: Send + Sync {
     /// Books the next send of operation `key` under `pace` and returns when
     /// it may go: now, or the earliest time that keeps the limit. The
     /// booking counts from then on, whether or not the caller still sends.
-    fn book(&self, key: &'static str, pace: Pace) -> Booking<'_>;
+    /// A log that has to ask another process spends at most `wait` on it.
+    fn book(&self, key: &'static str, pace: Pace, wait: Duration) -> Booking<'_>;
+
+    /// The call booked with `ticket` has its answer (or failed): a shared
+    /// log counts it from now on, an upper bound of when the server saw
+    /// it. Spends at most `wait`; a failure is only logged.
+    fn sent(&self, key: &'static str, pace: Pace, ticket: String, wait: Duration) -> Pausing<'_> {
+        let _ = (key, pace, ticket, wait);
+        Box::pin(std::future::ready(()))
+    }
+
+    /// The server answered 429 to a call of `key`: no booking of it goes
+    /// before `pause` from now. The in-process log does nothing (the call's
+    /// own retry waits out `Retry-After`); a shared log holds back every
+    /// process. Spends at most `wait`; a failure is only logged.
+    fn pause(&self, key: &'static str, pause: Duration, wait: Duration) -> Pausing<'_> {
+        let _ = (key, pause, wait);
+        Box::pin(std::future::ready(()))
+    }
 }
 
 /// The in-process [`SendLog`]: per operation, the booked send times of the
@@ -51,7 +83,7 @@ pub(crate) struct LocalLog {
 }
 
 impl LocalLog {
-    fn book_now(&self, key: &'static str, pace: Pace) -> Instant {
+    pub(crate) fn book_now(&self, key: &'static str, pace: Pace) -> Instant {
         let now = Instant::now();
         let mut sends = self.sends.lock().unwrap_or_else(PoisonError::into_inner);
         let log = sends.entry(key).or_default();
@@ -75,8 +107,9 @@ impl LocalLog {
 }
 
 impl SendLog for LocalLog {
-    fn book(&self, key: &'static str, pace: Pace) -> Booking<'_> {
-        Box::pin(std::future::ready(self.book_now(key, pace)))
+    fn book(&self, key: &'static str, pace: Pace, _wait: Duration) -> Booking<'_> {
+        let at = self.book_now(key, pace);
+        Box::pin(std::future::ready(Ok(Slot { at, ticket: None })))
     }
 }
 

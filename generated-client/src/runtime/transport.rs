@@ -159,14 +159,24 @@ impl Transport {
             prepared.attempts += 1;
             span.record("attempt", prepared.attempts);
 
-            self.limiters.acquire(op).await;
-            let (failure, error) = match self
+            let wait = prepared.timeout.unwrap_or(self.timeout);
+            let ticket = self.limiters.acquire(op, wait).await?;
+            let outcome = self
                 .attempt(op, &prepared.path, request, prepared.stream, span)
-                .await
-            {
+                .await;
+            self.limiters.sent(op, ticket, wait).await;
+            let (failure, error) = match outcome {
                 Ok(response) => return Ok(response),
                 Err(failed) => failed,
             };
+            if let Failure::Status {
+                status: 429,
+                retry_after,
+            } = failure
+            {
+                // Other processes sharing the limit hold back too.
+                self.limiters.paused_by_server(op, retry_after, wait).await;
+            }
             let backoff = backoff.get_or_insert_with(|| self.retry.backoff());
             match self.retry.next_delay(op, &failure, backoff) {
                 Some(delay) => {

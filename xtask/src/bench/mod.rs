@@ -16,9 +16,14 @@
 //! runs, so dependencies are built once) and in scratch directories that
 //! are removed; the repository is only read. The last line printed is one
 //! JSON object of ratios (ours divided by the other side).
+//!
+//! `cargo xtask bench fleet [--quick]` is a benchmark of its own: four
+//! client processes against one app-wide limit, sharing it through Redis
+//! and not ([`fleet`]).
 
 mod compile;
 mod files;
+mod fleet;
 pub(crate) mod process;
 mod regen;
 mod report;
@@ -31,7 +36,7 @@ use std::time::Instant;
 use agora_chat_generator::emit::openapi::Version;
 use files::{TempDir, Work};
 
-const USAGE: &str = "usage: cargo xtask bench [--quick]";
+const USAGE: &str = "usage: cargo xtask bench [--quick] | cargo xtask bench fleet [--quick]";
 
 /// Repetitions of each measurement.
 pub(crate) struct Settings {
@@ -79,6 +84,7 @@ pub(crate) fn run(args: &[&str]) -> Result<(), String> {
     let settings = match args {
         [] => Settings::new(false),
         ["--quick"] => Settings::new(true),
+        ["fleet", rest @ ..] => return fleet::run(rest),
         _ => return Err(USAGE.to_string()),
     };
     let started = Instant::now();

@@ -114,10 +114,20 @@ impl ExchangeGrant {
 }
 
 impl TokenExchange {
+    /// An exchange that keeps its token in this process.
     pub(crate) fn new(transport: Arc<Transport>, grant: ExchangeGrant) -> Self {
+        Self::with_store(transport, grant, Box::new(LocalTokens::default()))
+    }
+
+    /// An exchange that keeps its token in `store` (shared by a fleet).
+    pub(crate) fn with_store(
+        transport: Arc<Transport>,
+        grant: ExchangeGrant,
+        store: Box<dyn TokenStore>,
+    ) -> Self {
         Self {
             endpoint: Arc::new(Endpoint { transport, grant }),
-            store: Box::new(LocalTokens::default()),
+            store,
         }
     }
 

@@ -14,11 +14,11 @@
 //!   expires (`client_credentials(..)`, `exchange_app_token(..)`).
 
 mod app_token;
-mod cache;
+pub(crate) mod cache;
 mod deflate;
 mod exchange;
 mod static_token;
-mod store;
+pub(crate) mod store;
 mod token_response;
 
 use std::fmt;

@@ -34,6 +34,7 @@ pub const RUNTIME_ROOT: &[&str] = &[
     "Error",
     "Extra",
     "FileError",
+    "FleetError",
     "HttpMethod",
     "IntoIds",
     "OperationInfo",
@@ -52,7 +53,8 @@ pub const RUNTIME_ROOT: &[&str] = &[
     "UploadFile",
     "ValidationError",
     "ValidationErrorKind",
-    // Modules of lib.rs.
+    // Modules of lib.rs (`fleet` with the `redis` feature).
+    "fleet",
     "generated",
     "runtime",
     "webhook",

@@ -21,6 +21,10 @@ pub struct SpecIndex {
     pub errata: Vec<Located<Erratum>>,
     /// Declared object types by name (names are unique across groups).
     pub types: BTreeMap<String, Vec<Field>>,
+    /// Declared closed sets by name, with the type expression of their wire
+    /// values (`string` or `integer`): the pages give such a field the type
+    /// of its values.
+    pub closed_sets: BTreeMap<String, &'static str>,
 }
 
 /// An item and where it is written.
@@ -42,11 +46,17 @@ impl SpecIndex {
         let file_name = |file: &Path| Path::new(label).join(file).display().to_string();
         let mut operations = Vec::new();
         let mut types = BTreeMap::new();
+        let mut closed_sets = BTreeMap::new();
         for LoadedGroup { file, group } in &spec.groups {
             // Object types only: a closed set or a union has no field table.
             for t in &group.types {
                 if let Some(fields) = &t.fields {
                     types.insert(t.name.value.clone(), fields.clone());
+                }
+                if let Some(values) = &t.values {
+                    let integer = values.first().is_some_and(|v| v.value.is_i64());
+                    let wire = if integer { "integer" } else { "string" };
+                    closed_sets.insert(t.name.value.clone(), wire);
                 }
             }
             for op in &group.operations {
@@ -73,6 +83,7 @@ impl SpecIndex {
             operations,
             errata,
             types,
+            closed_sets,
         })
     }
 
@@ -90,6 +101,28 @@ impl SpecIndex {
     /// `org_name`, `app_name`), which the client takes as configuration.
     pub fn is_server_variable(&self, name: &str) -> bool {
         self.api.server_variables.iter().any(|v| v.name == name)
+    }
+
+    /// A type expression with every closed set replaced by the type of its
+    /// wire values (`ChatType` -> `string`, `array<Style>` -> `array<integer>`).
+    pub fn wire_type(&self, ty: &str) -> String {
+        let mut out = String::new();
+        let mut word = String::new();
+        for c in ty.chars().chain(std::iter::once('\0')) {
+            if c.is_ascii_alphanumeric() || c == '_' {
+                word.push(c);
+                continue;
+            }
+            match self.closed_sets.get(&word) {
+                Some(wire) => out.push_str(wire),
+                None => out.push_str(&word),
+            }
+            word.clear();
+            if c != '\0' {
+                out.push(c);
+            }
+        }
+        out
     }
 
     /// Whether `name` is an envelope field of api.yaml.

@@ -359,11 +359,16 @@ macro_rules! every_response_type {
         String > > > $args; $check :: < ::std::collections::BTreeMap < String,
         ::std::collections::BTreeMap < String, crate ::push::PushPlatformCounts > > >
         $args; $check :: < ::std::collections::BTreeMap < String, String > > $args;
+        $check :: < ::std::collections::BTreeMap < String, crate
+        ::chat_files::LifetimeOutcome > > $args; $check :: < ::std::collections::BTreeMap
+        < String, crate ::users::OfflineMessageStatus > > $args; $check :: <
+        ::std::collections::BTreeMap < String, crate ::users::OnlineStatus > > $args;
         $check :: < ::std::collections::BTreeMap < String, i64 > > $args; $check :: <
         ::std::option::Option < ::serde_json::Value > > $args; $check :: <
-        ::std::vec::Vec < ::std::collections::BTreeMap < String, String > > > $args;
-        $check :: < ::std::vec::Vec < String > > $args; $check :: < ::std::vec::Vec <
-        crate ::callback_storage::GetStoredCallbacksInfoItem > > $args; $check :: <
+        ::std::vec::Vec < ::std::collections::BTreeMap < String, crate
+        ::users::OnlineStatus > > > $args; $check :: < ::std::vec::Vec < String > >
+        $args; $check :: < ::std::vec::Vec < crate
+        ::callback_storage::GetStoredCallbacksInfoItem > > $args; $check :: <
         ::std::vec::Vec < crate ::chatroom_allowlist::ChatroomAllowlistResult > > $args;
         $check :: < ::std::vec::Vec < crate ::chatroom_blocklist::ChatroomBlocklistResult
         > > $args; $check :: < ::std::vec::Vec < crate
@@ -469,7 +474,6 @@ macro_rules! every_response_type {
         ::messages::SendGroupStreamMessageData > $args; $check :: < crate
         ::messages::SendUserStreamMessageData > $args; $check :: < crate
         ::moderation::AddKeywordsData > $args; $check :: < crate
-        ::moderation::CheckTextData > $args; $check :: < crate
         ::moderation::CreateKeywordListData > $args; $check :: < crate
         ::moderation::DeleteKeywordData > $args; $check :: < crate
         ::moderation::DeleteKeywordListData > $args; $check :: < crate
@@ -491,6 +495,7 @@ macro_rules! every_response_type {
         ::push_templates::SetReceiverPushTemplateData > $args; $check :: < crate
         ::reactions::AddReactionData > $args; $check :: < crate
         ::reactions::GetReactionDetailData > $args; $check :: < crate ::runtime::One <
+        crate ::chat_files::ChatFileEntity > > $args; $check :: < crate ::runtime::One <
         crate ::users::UserDetails > > $args; $check :: < crate ::runtime::One < crate
         ::users::UserEntity > > $args; $check :: < crate
         ::thread_members::AddThreadMembersData > $args; $check :: < crate

@@ -24,6 +24,10 @@ pub struct SpecIndex {
     /// Declared tagged unions by name, with their tag member (`type`): a
     /// field of such a type puts that member beside itself on the wire.
     pub union_tags: BTreeMap<String, String>,
+    /// Declared closed sets by name, with the type expression of their wire
+    /// values (`string` or `integer`): the pages give such a field the type
+    /// of its values.
+    pub closed_sets: BTreeMap<String, &'static str>,
 }
 
 /// An item and where it is written.
@@ -46,6 +50,7 @@ impl SpecIndex {
         let mut operations = Vec::new();
         let mut types = BTreeMap::new();
         let mut union_tags = BTreeMap::new();
+        let mut closed_sets = BTreeMap::new();
         for LoadedGroup { file, group } in &spec.groups {
             // Object types have a field table; a closed set has none, a
             // union adds its tag.
@@ -55,6 +60,11 @@ impl SpecIndex {
                 }
                 if let Some(union) = &t.union {
                     union_tags.insert(t.name.value.clone(), union.tag.clone());
+                }
+                if let Some(values) = &t.values {
+                    let integer = values.first().is_some_and(|v| v.value.is_i64());
+                    let wire = if integer { "integer" } else { "string" };
+                    closed_sets.insert(t.name.value.clone(), wire);
                 }
             }
             for op in &group.operations {
@@ -82,6 +92,7 @@ impl SpecIndex {
             errata,
             types,
             union_tags,
+            closed_sets,
         })
     }
 
@@ -99,6 +110,28 @@ impl SpecIndex {
     /// `org_name`, `app_name`), which the client takes as configuration.
     pub fn is_server_variable(&self, name: &str) -> bool {
         self.api.server_variables.iter().any(|v| v.name == name)
+    }
+
+    /// A type expression with every closed set replaced by the type of its
+    /// wire values (`ChatType` -> `string`, `array<Style>` -> `array<integer>`).
+    pub fn wire_type(&self, ty: &str) -> String {
+        let mut out = String::new();
+        let mut word = String::new();
+        for c in ty.chars().chain(std::iter::once('\0')) {
+            if c.is_ascii_alphanumeric() || c == '_' {
+                word.push(c);
+                continue;
+            }
+            match self.closed_sets.get(&word) {
+                Some(wire) => out.push_str(wire),
+                None => out.push_str(&word),
+            }
+            word.clear();
+            if c != '\0' {
+                out.push(c);
+            }
+        }
+        out
     }
 
     /// Whether `name` is an envelope field of api.yaml.

@@ -34,7 +34,7 @@ impl crate::Client {
 impl<'a> ChatFiles<'a> {
     /// Upload a file to attach to messages.
     ///
-    /// Stores one file of at most 10 MB (image, audio, video or any other file) and returns its uuid and access key in `entities`, not in `data`. Images get a thumbnail automatically; for a video, upload its thumbnail as a separate file. With restrict-access true, downloads need the returned share-secret.
+    /// Stores one file of at most 10 MB (image, audio, video or any other file) and returns its uuid and access key in `entities`, not in `data`; the client returns that one file. Images get a thumbnail automatically; for a video, upload its thumbnail as a separate file. With restrict-access true, downloads need the returned share-secret.
     ///
     /// - HTTP: `POST /chatfiles`
     /// - Rate limit: 100/second per app key; Per App Key; the overview row gives the same number.
@@ -114,30 +114,148 @@ impl<'a> ChatFiles<'a> {
     /// - HTTP: `PUT /users/{username}/chatfiles/lifetime`
     /// - Rate limit: 100/second per app key; Per App Key.
     /// - Idempotent: yes, safe to repeat
-    /// - Checked before sending: `username`: must follow the username rule; `lifetime`: one of `default`, `refresh`, `forever`; `chatfile_ids`: at least 1 items, at most 100 items
+    /// - Checked before sending: `username`: must follow the username rule; `chatfile_ids`: at least 1 items, at most 100 items
     /// - Source: `easemob/server-side/message_attachment_storage`, section "设置指定消息附件的存储方式"
     /// - Doc errata: [`E286`](crate::errata#e286)
     ///
     /// # Arguments
     ///
     /// - `username`: The user whose attachments are concerned (the caller itself).
-    /// - `lifetime`: default keeps the files for the app's configured period, refresh starts that period again from now, forever keeps them for good. Checked before sending: one of `default`, `refresh`, `forever`.
+    /// - `lifetime`: Keep the files for the app's configured period, restart that period from now, or keep them for good.
     /// - `chatfile_ids`: Uuids of the files (as upload_chat_file returned them), 1 to 100. Checked before sending: at least 1 items; at most 100 items.
     pub fn set_lifetime(
         &self,
         username: impl Into<String>,
-        lifetime: impl Into<String>,
+        lifetime: crate::chat_files::AttachmentLifetime,
         chatfile_ids: impl crate::IntoIds,
     ) -> SetAttachmentLifetimeRequest<'a> {
         SetAttachmentLifetimeRequest {
             client: self.client,
             username: username.into(),
             body: SetAttachmentLifetimeBody {
-                lifetime: lifetime.into(),
+                lifetime,
                 chatfile_ids: crate::IntoIds::into_ids(chatfile_ids),
             },
             options: crate::RequestOptions::default(),
         }
+    }
+}
+
+/// How long the server keeps a user's uploaded attachments.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum AttachmentLifetime {
+    /// For the retention period configured for the app. Sent as `default`.
+    Default,
+    /// For that period again, counted from now. Sent as `refresh`.
+    Refresh,
+    /// Until they are deleted; they never expire. Sent as `forever`.
+    Forever,
+    /// A value the spec does not list, exactly as sent.
+    Other(String),
+}
+
+impl AttachmentLifetime {
+    ///The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Default => "default",
+            Self::Refresh => "refresh",
+            Self::Forever => "forever",
+            Self::Other(value) => value,
+        }
+    }
+
+    /// The variant of a wire value; a value the spec does not list
+    /// becomes `Other`.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "default" => Self::Default,
+            "refresh" => Self::Refresh,
+            "forever" => Self::Forever,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl ::std::fmt::Display for AttachmentLifetime {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for AttachmentLifetime {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for AttachmentLifetime {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        <String as ::serde::Deserialize>::deserialize(deserializer)
+            .map(|value| Self::from_wire(&value))
+    }
+}
+
+/// Whether the new lifetime took effect for one file.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum LifetimeOutcome {
+    /// The file's lifetime was changed. Sent as `success`.
+    Success,
+    /// The file's lifetime could not be changed. Sent as `failed`.
+    Failed,
+    /// A value the spec does not list, exactly as sent.
+    Other(String),
+}
+
+impl LifetimeOutcome {
+    ///The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Success => "success",
+            Self::Failed => "failed",
+            Self::Other(value) => value,
+        }
+    }
+
+    /// The variant of a wire value; a value the spec does not list
+    /// becomes `Other`.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "success" => Self::Success,
+            "failed" => Self::Failed,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl ::std::fmt::Display for LifetimeOutcome {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for LifetimeOutcome {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for LifetimeOutcome {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        <String as ::serde::Deserialize>::deserialize(deserializer)
+            .map(|value| Self::from_wire(&value))
     }
 }
 
@@ -153,7 +271,7 @@ pub struct ChatFileEntity {
     /// Access key of the file; keep it for restricted files, whose downloads and messages must present it.
     #[serde(rename = "share-secret")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub share_secret: Option<String>,
+    pub share_secret: Option<crate::SecretString>,
     /// Fields the server sent that the spec does not describe.
     #[serde(flatten)]
     pub extra: crate::Extra,
@@ -247,17 +365,14 @@ impl<'a> UploadChatFileRequest<'a> {
     /// Validates the arguments, sends the request and decodes the
     /// response's payload (what `.await` does).
     pub async fn send(self) -> UploadChatFileResult {
-        self.with_envelope().await.map(|_| ())
+        self.with_envelope().await.map(|response| response.data)
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the
     /// payload in `data`, and the envelope fields around it.
     pub async fn with_envelope(
         self,
-    ) -> Result<
-        crate::Response<::std::option::Option<::serde_json::Value>>,
-        crate::Error,
-    > {
+    ) -> Result<crate::Response<crate::chat_files::ChatFileEntity>, crate::Error> {
         self.validate().map_err(|error| error.in_operation(UPLOAD_CHAT_FILE.id))?;
         let path = String::from("/chatfiles");
         let query: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
@@ -283,14 +398,17 @@ impl<'a> UploadChatFileRequest<'a> {
                 crate::runtime::Body::Multipart(parts)
             },
             options: self.options,
-            payload: crate::runtime::Payload::Data,
+            payload: crate::runtime::Payload::Key("entities"),
         };
-        self.client.send(parts).await
+        self.client
+            .send::<crate::runtime::One<crate::chat_files::ChatFileEntity>>(parts)
+            .await
+            .map(|response| response.map_data(crate::runtime::One::into_inner))
     }
 }
 
 /// What the request gives when awaited.
-type UploadChatFileResult = Result<(), crate::Error>;
+type UploadChatFileResult = Result<crate::chat_files::ChatFileEntity, crate::Error>;
 crate::runtime::request_builder!(UploadChatFileRequest => UploadChatFileResult);
 
 pub(crate) const DOWNLOAD_CHAT_FILE: crate::OperationInfo = crate::OperationInfo {
@@ -450,7 +568,7 @@ pub(crate) const SET_ATTACHMENT_LIFETIME: crate::OperationInfo = crate::Operatio
 /// The JSON body, exactly as it goes on the wire.
 #[derive(Debug, Clone, ::serde::Serialize)]
 struct SetAttachmentLifetimeBody {
-    lifetime: String,
+    lifetime: crate::chat_files::AttachmentLifetime,
     chatfile_ids: ::std::vec::Vec<String>,
 }
 
@@ -477,14 +595,6 @@ impl<'a> SetAttachmentLifetimeRequest<'a> {
             )?;
         }
         {
-            let value = &self.body.lifetime;
-            crate::runtime::validate::one_of(
-                "lifetime",
-                value,
-                &["default", "refresh", "forever"],
-            )?;
-        }
-        {
             let value = &self.body.chatfile_ids;
             crate::runtime::validate::max_items("chatfile_ids", value.len(), 100u32)?;
             crate::runtime::validate::min_items("chatfile_ids", value.len(), 1u32)?;
@@ -503,7 +613,9 @@ impl<'a> SetAttachmentLifetimeRequest<'a> {
     pub async fn with_envelope(
         self,
     ) -> Result<
-        crate::Response<::std::collections::BTreeMap<String, String>>,
+        crate::Response<
+            ::std::collections::BTreeMap<String, crate::chat_files::LifetimeOutcome>,
+        >,
         crate::Error,
     > {
         self.validate().map_err(|error| error.in_operation(SET_ATTACHMENT_LIFETIME.id))?;
@@ -528,7 +640,7 @@ impl<'a> SetAttachmentLifetimeRequest<'a> {
 
 /// What the request gives when awaited.
 type SetAttachmentLifetimeResult = Result<
-    ::std::collections::BTreeMap<String, String>,
+    ::std::collections::BTreeMap<String, crate::chat_files::LifetimeOutcome>,
     crate::Error,
 >;
 

@@ -398,12 +398,68 @@ impl<'a> Contacts<'a> {
     }
 }
 
+/// Whether a checked user is on the owner's contact list.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ContactRelation {
+    /// The checked user is a contact of the owner. Sent as `friend`.
+    Friend,
+    /// The checked user is not a contact of the owner. Sent as `not_friend`.
+    NotFriend,
+    /// A value the spec does not list, exactly as sent.
+    Other(String),
+}
+
+impl ContactRelation {
+    ///The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Friend => "friend",
+            Self::NotFriend => "not_friend",
+            Self::Other(value) => value,
+        }
+    }
+
+    /// The variant of a wire value; a value the spec does not list
+    /// becomes `Other`.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "friend" => Self::Friend,
+            "not_friend" => Self::NotFriend,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl ::std::fmt::Display for ContactRelation {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for ContactRelation {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for ContactRelation {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        <String as ::serde::Deserialize>::deserialize(deserializer)
+            .map(|value| Self::from_wire(&value))
+    }
+}
+
 /// One contact in a page of the paged contact list.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ContactEntry {
     /// Username of the contact.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub username: Option<String>,
+    pub username: String,
     /// The owner's note about this contact; null unless `needReturnRemark=true` was asked for and a remark exists.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub remark: Option<String>,
@@ -431,9 +487,9 @@ pub struct CheckContactsItem {
     /// See errata [`E144`](crate::errata#e144).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub username: Option<String>,
-    /// "friend" when the user is a contact of `username`, "not_friend" otherwise.
+    /// Whether the user is a contact of `username`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub relation: Option<String>,
+    pub relation: Option<crate::contacts::ContactRelation>,
     /// Fields the server sent that the spec does not describe.
     #[serde(flatten)]
     pub extra: crate::Extra,
@@ -505,10 +561,7 @@ impl<'a> AddContactRequest<'a> {
     /// payload in `data`, and the envelope fields around it.
     pub async fn with_envelope(
         self,
-    ) -> Result<
-        crate::Response<::std::vec::Vec<crate::users::UserEntity>>,
-        crate::Error,
-    > {
+    ) -> Result<crate::Response<crate::users::UserEntity>, crate::Error> {
         self.validate().map_err(|error| error.in_operation(ADD_CONTACT.id))?;
         let path = {
             let username = crate::runtime::encode::segment(&self.username);
@@ -526,12 +579,15 @@ impl<'a> AddContactRequest<'a> {
             options: self.options,
             payload: crate::runtime::Payload::Key("entities"),
         };
-        self.client.send(parts).await
+        self.client
+            .send::<crate::runtime::One<crate::users::UserEntity>>(parts)
+            .await
+            .map(|response| response.map_data(crate::runtime::One::into_inner))
     }
 }
 
 /// What the request gives when awaited.
-type AddContactResult = Result<::std::vec::Vec<crate::users::UserEntity>, crate::Error>;
+type AddContactResult = Result<crate::users::UserEntity, crate::Error>;
 crate::runtime::request_builder!(AddContactRequest => AddContactResult);
 
 pub(crate) const REMOVE_CONTACT: crate::OperationInfo = crate::OperationInfo {
@@ -589,10 +645,7 @@ impl<'a> RemoveContactRequest<'a> {
     /// payload in `data`, and the envelope fields around it.
     pub async fn with_envelope(
         self,
-    ) -> Result<
-        crate::Response<::std::vec::Vec<crate::users::UserEntity>>,
-        crate::Error,
-    > {
+    ) -> Result<crate::Response<crate::users::UserEntity>, crate::Error> {
         self.validate().map_err(|error| error.in_operation(REMOVE_CONTACT.id))?;
         let path = {
             let username = crate::runtime::encode::segment(&self.username);
@@ -610,16 +663,15 @@ impl<'a> RemoveContactRequest<'a> {
             options: self.options,
             payload: crate::runtime::Payload::Key("entities"),
         };
-        self.client.send(parts).await
+        self.client
+            .send::<crate::runtime::One<crate::users::UserEntity>>(parts)
+            .await
+            .map(|response| response.map_data(crate::runtime::One::into_inner))
     }
 }
 
 /// What the request gives when awaited.
-type RemoveContactResult = Result<
-    ::std::vec::Vec<crate::users::UserEntity>,
-    crate::Error,
->;
-
+type RemoveContactResult = Result<crate::users::UserEntity, crate::Error>;
 crate::runtime::request_builder!(RemoveContactRequest => RemoveContactResult);
 
 pub(crate) const LIST_CONTACTS: crate::OperationInfo = crate::OperationInfo {
@@ -1083,10 +1135,7 @@ impl<'a> RemoveBlockedUserRequest<'a> {
     /// payload in `data`, and the envelope fields around it.
     pub async fn with_envelope(
         self,
-    ) -> Result<
-        crate::Response<::std::vec::Vec<crate::users::UserEntity>>,
-        crate::Error,
-    > {
+    ) -> Result<crate::Response<crate::users::UserEntity>, crate::Error> {
         self.validate().map_err(|error| error.in_operation(REMOVE_BLOCKED_USER.id))?;
         let path = {
             let username = crate::runtime::encode::segment(&self.username);
@@ -1106,16 +1155,15 @@ impl<'a> RemoveBlockedUserRequest<'a> {
             options: self.options,
             payload: crate::runtime::Payload::Key("entities"),
         };
-        self.client.send(parts).await
+        self.client
+            .send::<crate::runtime::One<crate::users::UserEntity>>(parts)
+            .await
+            .map(|response| response.map_data(crate::runtime::One::into_inner))
     }
 }
 
 /// What the request gives when awaited.
-type RemoveBlockedUserResult = Result<
-    ::std::vec::Vec<crate::users::UserEntity>,
-    crate::Error,
->;
-
+type RemoveBlockedUserResult = Result<crate::users::UserEntity, crate::Error>;
 crate::runtime::request_builder!(RemoveBlockedUserRequest => RemoveBlockedUserResult);
 
 pub(crate) const CHECK_CONTACTS: crate::OperationInfo = crate::OperationInfo {

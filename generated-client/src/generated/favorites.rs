@@ -40,7 +40,7 @@ impl<'a> Favorites<'a> {
     /// - HTTP: `GET /users/{username}/collections`
     /// - Rate limit: 100/second per app key; Per App Key.
     /// - Idempotent: yes, safe to repeat
-    /// - Checked before sending: `username`: must follow the username rule; `begin_time`: at least 0; `end_time`: at least 0; `direction`: one of `desc`, `asc`; `limit`: between 1 and 200
+    /// - Checked before sending: `username`: must follow the username rule; `begin_time`: at least 0; `end_time`: at least 0; `limit`: between 1 and 200
     /// - Source: `easemob/server-side/user_collection_get`, section "分页获取用户收藏"
     /// - Doc errata: [`E153`](crate::errata#e153), [`E154`](crate::errata#e154)
     ///
@@ -190,12 +190,68 @@ impl<'a> Favorites<'a> {
     }
 }
 
+/// The order in which favorites are listed, by the time they were added.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum FavoriteOrder {
+    /// Newest first. Sent as `desc`.
+    Desc,
+    /// Oldest first. Sent as `asc`.
+    Asc,
+    /// A value the spec does not list, exactly as sent.
+    Other(String),
+}
+
+impl FavoriteOrder {
+    ///The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Desc => "desc",
+            Self::Asc => "asc",
+            Self::Other(value) => value,
+        }
+    }
+
+    /// The variant of a wire value; a value the spec does not list
+    /// becomes `Other`.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "desc" => Self::Desc,
+            "asc" => Self::Asc,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl ::std::fmt::Display for FavoriteOrder {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for FavoriteOrder {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for FavoriteOrder {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        <String as ::serde::Deserialize>::deserialize(deserializer)
+            .map(|value| Self::from_wire(&value))
+    }
+}
+
 /// One stored favorite of a user.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct Favorite {
     /// Id of the favorite, unique for the user.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
+    pub id: String,
     /// The favorite's type, a number of the app's choosing.
     #[serde(rename = "type")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -258,7 +314,7 @@ pub struct ListFavoritesRequest<'a> {
     username: String,
     begin_time: Option<i64>,
     end_time: Option<i64>,
-    direction: Option<String>,
+    direction: Option<crate::favorites::FavoriteOrder>,
     type_: Option<i64>,
     limit: Option<i64>,
     collection_id: Option<String>,
@@ -284,13 +340,11 @@ impl<'a> ListFavoritesRequest<'a> {
         self
     }
 
-    /// "desc" (newest first, the default) or "asc" (oldest first).
-    ///
-    /// Checked before sending: one of `desc`, `asc`.
+    /// Newest first (desc, the server default) or oldest first (asc).
     ///
     /// Server default: `"desc"`.
-    pub fn direction(mut self, direction: impl Into<String>) -> Self {
-        self.direction = Some(direction.into());
+    pub fn direction(mut self, direction: crate::favorites::FavoriteOrder) -> Self {
+        self.direction = Some(direction);
         self
     }
 
@@ -332,9 +386,6 @@ impl<'a> ListFavoritesRequest<'a> {
         }
         if let Some(value) = &self.end_time {
             crate::runtime::validate::range("end_time", *value, Some(0i64), None)?;
-        }
-        if let Some(value) = &self.direction {
-            crate::runtime::validate::one_of("direction", value, &["desc", "asc"])?;
         }
         if let Some(value) = &self.limit {
             crate::runtime::validate::range("limit", *value, Some(1i64), Some(200i64))?;

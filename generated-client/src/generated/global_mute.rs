@@ -104,8 +104,7 @@ impl<'a> GlobalMute<'a> {
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct GlobalMuteEntry {
     /// The muted user.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub username: Option<String>,
+    pub username: String,
     /// Seconds of one-to-one mute left; -1 means permanent, 0 not muted.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub chat: Option<i64>,
@@ -135,8 +134,7 @@ pub struct SetGlobalMuteData {
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct GetGlobalMuteData {
     /// The queried user.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub userid: Option<String>,
+    pub userid: String,
     /// Seconds of one-to-one mute left; -1 means permanent, 0 not muted.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub chat: Option<i64>,

@@ -52,7 +52,7 @@ impl<'a> Messages<'a> {
     /// - HTTP: `POST /messages/users`
     /// - Rate limit: 100/second per app key; Per App Key; the overview row gives the same number.; A call reaches at most 600 users, and at most 6,000 users may be messaged per minute.
     /// - Idempotent: no, a repeat may act twice
-    /// - Checked before sending: `from`: must follow the username rule; `to`: at least 1 items, at most 600 items, each item must follow the username rule; `roam_ignore_users`: at most 20 items, each item must follow the username rule; `routetype`: one of `ROUTE_ONLINE`; `env`: at most 8 characters
+    /// - Checked before sending: `from`: must follow the username rule; `to`: at least 1 items, at most 600 items, each item must follow the username rule; `roam_ignore_users`: at most 20 items, each item must follow the username rule; `env`: at most 8 characters
     /// - Source: `restful-api/message-management`, section "Send a one-to-one message"
     /// - Doc errata: [`E200`](crate::errata#e200), [`E201`](crate::errata#e201), [`E202`](crate::errata#e202), [`E244`](crate::errata#e244), [`E245`](crate::errata#e245), [`E265`](crate::errata#e265), [`E266`](crate::errata#e266), [`E267`](crate::errata#e267), [`E268`](crate::errata#e268), [`E269`](crate::errata#e269), [`E280`](crate::errata#e280)
     ///
@@ -88,7 +88,7 @@ impl<'a> Messages<'a> {
     /// - HTTP: `POST /messages/chatgroups`
     /// - Rate limit: 20/second per app key; Per App Key, from the Easemob group page and the price list; the English pages say 100 (E264).; At most 20 messages per second as well, a message to n groups counting n; at most 3 groups per call.; The call and message limits can be raised together on request.
     /// - Idempotent: no, a repeat may act twice
-    /// - Checked before sending: `from`: must follow the username rule; `to`: at least 1 items, at most 3 items; `roam_ignore_users`: at most 20 items, each item must follow the username rule; `routetype`: one of `ROUTE_ONLINE`; `env`: at most 8 characters
+    /// - Checked before sending: `from`: must follow the username rule; `to`: at least 1 items, at most 3 items; `roam_ignore_users`: at most 20 items, each item must follow the username rule; `env`: at most 8 characters
     /// - Source: `restful-api/message-management`, section "Send a group message"
     /// - Doc errata: [`E200`](crate::errata#e200), [`E201`](crate::errata#e201), [`E202`](crate::errata#e202), [`E203`](crate::errata#e203), [`E244`](crate::errata#e244), [`E245`](crate::errata#e245), [`E246`](crate::errata#e246), [`E264`](crate::errata#e264), [`E265`](crate::errata#e265), [`E266`](crate::errata#e266), [`E267`](crate::errata#e267), [`E269`](crate::errata#e269), [`E280`](crate::errata#e280)
     ///
@@ -125,7 +125,7 @@ impl<'a> Messages<'a> {
     /// - HTTP: `POST /messages/chatrooms`
     /// - Rate limit: 100/second per app key; Per App Key; the overview row gives the same number.; At most 10 rooms per call and 100 rooms per second; a message sent to n rooms counts as n messages.
     /// - Idempotent: no, a repeat may act twice
-    /// - Checked before sending: `from`: must follow the username rule; `to`: at least 1 items, at most 10 items; `chatroom_msg_level`: one of `high`, `normal`, `low`; `roam_ignore_users`: at most 20 items, each item must follow the username rule; `routetype`: one of `ROUTE_ONLINE`
+    /// - Checked before sending: `from`: must follow the username rule; `to`: at least 1 items, at most 10 items; `roam_ignore_users`: at most 20 items, each item must follow the username rule
     /// - Source: `restful-api/message-management`, section "Send a chat room message"
     /// - Doc errata: [`E200`](crate::errata#e200), [`E201`](crate::errata#e201), [`E202`](crate::errata#e202), [`E244`](crate::errata#e244), [`E245`](crate::errata#e245), [`E246`](crate::errata#e246), [`E265`](crate::errata#e265), [`E267`](crate::errata#e267), [`E269`](crate::errata#e269)
     ///
@@ -196,7 +196,7 @@ impl<'a> Messages<'a> {
     /// - HTTP: `POST /messages/chatrooms/users`
     /// - Rate limit: 100/second per app key; Per App Key.
     /// - Idempotent: no, a repeat may act twice
-    /// - Checked before sending: `from`: must follow the username rule; `to`: at least 1 items, at most 1 items; `chatroom_msg_level`: one of `high`, `normal`, `low`; `users`: at least 1 items, at most 20 items, each item must follow the username rule
+    /// - Checked before sending: `from`: must follow the username rule; `to`: at least 1 items, at most 1 items; `users`: at least 1 items, at most 20 items, each item must follow the username rule
     /// - Source: `easemob/server-side/message_chatroom`, section "发送定向消息"
     /// - Doc errata: [`E281`](crate::errata#e281)
     ///
@@ -232,7 +232,7 @@ impl<'a> Messages<'a> {
     /// - HTTP: `POST /messages/chatrooms/broadcast`
     /// - Rate limit: 10/minute per app key; Per App Key; no overview row covers this operation.; At most 100 calls per day.; Available on the Pro and Enterprise plans only.
     /// - Idempotent: no, a repeat may act twice
-    /// - Checked before sending: `from`: must follow the username rule; `chatroom_msg_level`: one of `high`, `normal`, `low`
+    /// - Checked before sending: `from`: must follow the username rule
     /// - Source: `restful-api/message-management`, section "Send a broadcast message to all chat rooms under an app"
     /// - Doc errata: [`E044`](crate::errata#e044), [`E204`](crate::errata#e204), [`E205`](crate::errata#e205), [`E206`](crate::errata#e206), [`E270`](crate::errata#e270), [`E271`](crate::errata#e271)
     ///
@@ -446,21 +446,21 @@ impl<'a> Messages<'a> {
     /// - HTTP: `POST /messages/msg_recall`
     /// - Rate limit: 100/second per app key; Per App Key; the overview row gives the same number.
     /// - Idempotent: no, a repeat may act twice
-    /// - Checked before sending: `chat_type`: one of `chat`, `groupchat`, `chatroom`; `from`: must follow the username rule
+    /// - Checked before sending: `from`: must follow the username rule
     /// - Source: `restful-api/message-management`, section "Recall a message"
-    /// - Doc errata: [`E040`](crate::errata#e040), [`E043`](crate::errata#e043), [`E219`](crate::errata#e219), [`E220`](crate::errata#e220), [`E221`](crate::errata#e221), [`E222`](crate::errata#e222), [`E244`](crate::errata#e244), [`E266`](crate::errata#e266), [`E272`](crate::errata#e272), [`E273`](crate::errata#e273), [`E274`](crate::errata#e274), [`E275`](crate::errata#e275)
+    /// - Doc errata: [`E040`](crate::errata#e040), [`E043`](crate::errata#e043), [`E219`](crate::errata#e219), [`E220`](crate::errata#e220), [`E221`](crate::errata#e221), [`E222`](crate::errata#e222), [`E244`](crate::errata#e244), [`E266`](crate::errata#e266), [`E272`](crate::errata#e272), [`E273`](crate::errata#e273), [`E274`](crate::errata#e274), [`E275`](crate::errata#e275), [`E750`](crate::errata#e750)
     ///
     /// # Arguments
     ///
     /// - `msg_id`: Id of the message to recall; one message per call.
     /// - `to`: Where the message was sent: a username, group id or chat room id. If the server no longer holds the message, only the copy on the recipient's devices is recalled.
-    /// - `chat_type`: Kind of conversation the message was sent in. Checked before sending: one of `chat`, `groupchat`, `chatroom`. See errata [`E221`](crate::errata#e221).
+    /// - `chat_type`: Kind of conversation the message was sent in. See errata [`E221`](crate::errata#e221).
     /// - `force`: true recalls the message even when it has expired or is older than the recall window; false recalls only messages still stored and within the window. The server rejects a call without it. See errata [`E220`](crate::errata#e220), [`E272`](crate::errata#e272).
     pub fn recall(
         &self,
         msg_id: impl Into<String>,
         to: impl Into<String>,
-        chat_type: impl Into<String>,
+        chat_type: crate::messages::ChatType,
         force: bool,
     ) -> RecallMessageRequest<'a> {
         RecallMessageRequest {
@@ -468,7 +468,7 @@ impl<'a> Messages<'a> {
             body: RecallMessageBody {
                 msg_id: msg_id.into(),
                 to: to.into(),
-                chat_type: chat_type.into(),
+                chat_type,
                 from: None,
                 sync_device: None,
                 force,
@@ -512,7 +512,7 @@ impl<'a> Messages<'a> {
     /// - HTTP: `DELETE /users/{username}/user_channel`
     /// - Rate limit: 100/second per app key; Per App Key; the overview row gives the same number.
     /// - Idempotent: yes, safe to repeat
-    /// - Checked before sending: `username`: must follow the username rule; `type`: one of `chat`, `groupchat`
+    /// - Checked before sending: `username`: must follow the username rule
     /// - Source: `restful-api/message-management`, section "Delete conversations one way from the server"
     /// - Doc errata: [`E040`](crate::errata#e040), [`E223`](crate::errata#e223), [`E276`](crate::errata#e276)
     ///
@@ -520,13 +520,13 @@ impl<'a> Messages<'a> {
     ///
     /// - `username`: The user whose conversation is deleted. See errata [`E223`](crate::errata#e223).
     /// - `channel`: The conversation to delete: the peer's username for a one-to-one chat, the group id for a group chat.
-    /// - `type_`: Kind of conversation - chat (one-to-one) or groupchat. Checked before sending: one of `chat`, `groupchat`.
+    /// - `type_`: Kind of conversation - one-to-one or chat group.
     /// - `delete_roam`: Whether the conversation's messages are also deleted from the server.
     pub fn delete_conversation(
         &self,
         username: impl Into<String>,
         channel: impl Into<String>,
-        type_: impl Into<String>,
+        type_: crate::messages::ConversationType,
         delete_roam: bool,
     ) -> DeleteUserConversationRequest<'a> {
         DeleteUserConversationRequest {
@@ -534,7 +534,7 @@ impl<'a> Messages<'a> {
             username: username.into(),
             body: DeleteUserConversationBody {
                 channel: channel.into(),
-                type_: type_.into(),
+                type_,
                 delete_roam,
             },
             options: crate::RequestOptions::default(),
@@ -616,6 +616,376 @@ impl<'a> Messages<'a> {
     }
 }
 
+/// The kind of a message, which decides the fields of its content.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum MessageType {
+    /// A text message. Sent as `txt`.
+    Text,
+    /// A picture. Sent as `img`.
+    Image,
+    /// A voice recording. Sent as `audio`.
+    Audio,
+    /// A video clip. Sent as `video`.
+    Video,
+    /// Any other file. Sent as `file`.
+    File,
+    /// A geographic position. Sent as `loc`.
+    Location,
+    /// A command (pass-through) message carrying an action for the receiving app. Sent as `cmd`.
+    Command,
+    /// An event of the app's own, with string attributes. Sent as `custom`.
+    Custom,
+    /// A value the spec does not list, exactly as sent.
+    Other(String),
+}
+
+impl MessageType {
+    ///The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Text => "txt",
+            Self::Image => "img",
+            Self::Audio => "audio",
+            Self::Video => "video",
+            Self::File => "file",
+            Self::Location => "loc",
+            Self::Command => "cmd",
+            Self::Custom => "custom",
+            Self::Other(value) => value,
+        }
+    }
+
+    /// The variant of a wire value; a value the spec does not list
+    /// becomes `Other`.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "txt" => Self::Text,
+            "img" => Self::Image,
+            "audio" => Self::Audio,
+            "video" => Self::Video,
+            "file" => Self::File,
+            "loc" => Self::Location,
+            "cmd" => Self::Command,
+            "custom" => Self::Custom,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl ::std::fmt::Display for MessageType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for MessageType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for MessageType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        <String as ::serde::Deserialize>::deserialize(deserializer)
+            .map(|value| Self::from_wire(&value))
+    }
+}
+
+/// The kind of conversation a message belongs to.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ChatType {
+    /// A one-to-one conversation between two users. Sent as `chat`.
+    Chat,
+    /// A chat group. Sent as `groupchat`.
+    GroupChat,
+    /// A chat room. Sent as `chatroom`.
+    ChatRoom,
+    /// A value the spec does not list, exactly as sent.
+    Other(String),
+}
+
+impl ChatType {
+    ///The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Chat => "chat",
+            Self::GroupChat => "groupchat",
+            Self::ChatRoom => "chatroom",
+            Self::Other(value) => value,
+        }
+    }
+
+    /// The variant of a wire value; a value the spec does not list
+    /// becomes `Other`.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "chat" => Self::Chat,
+            "groupchat" => Self::GroupChat,
+            "chatroom" => Self::ChatRoom,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl ::std::fmt::Display for ChatType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for ChatType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for ChatType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        <String as ::serde::Deserialize>::deserialize(deserializer)
+            .map(|value| Self::from_wire(&value))
+    }
+}
+
+/// The kind of conversation a user can delete from its list.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ConversationType {
+    /// A one-to-one conversation, named by the peer's username. Sent as `chat`.
+    Chat,
+    /// A chat group conversation, named by the group id. Sent as `groupchat`.
+    GroupChat,
+    /// A value the spec does not list, exactly as sent.
+    Other(String),
+}
+
+impl ConversationType {
+    ///The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Chat => "chat",
+            Self::GroupChat => "groupchat",
+            Self::Other(value) => value,
+        }
+    }
+
+    /// The variant of a wire value; a value the spec does not list
+    /// becomes `Other`.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "chat" => Self::Chat,
+            "groupchat" => Self::GroupChat,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl ::std::fmt::Display for ConversationType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for ConversationType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for ConversationType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        <String as ::serde::Deserialize>::deserialize(deserializer)
+            .map(|value| Self::from_wire(&value))
+    }
+}
+
+/// A delivery restriction for a message.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum RouteType {
+    /// Deliver only to recipients connected at the moment; offline ones never receive the message. Sent as `ROUTE_ONLINE`.
+    OnlineOnly,
+    /// A value the spec does not list, exactly as sent.
+    Other(String),
+}
+
+impl RouteType {
+    ///The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::OnlineOnly => "ROUTE_ONLINE",
+            Self::Other(value) => value,
+        }
+    }
+
+    /// The variant of a wire value; a value the spec does not list
+    /// becomes `Other`.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "ROUTE_ONLINE" => Self::OnlineOnly,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl ::std::fmt::Display for RouteType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for RouteType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for RouteType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        <String as ::serde::Deserialize>::deserialize(deserializer)
+            .map(|value| Self::from_wire(&value))
+    }
+}
+
+/// How important a chat room message is: when the server is overloaded, it may drop lower-priority messages first.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum MessagePriority {
+    /// Kept longest under load. Sent as `high`.
+    High,
+    /// The default priority. Sent as `normal`.
+    Normal,
+    /// Dropped first under load. Sent as `low`.
+    Low,
+    /// A value the spec does not list, exactly as sent.
+    Other(String),
+}
+
+impl MessagePriority {
+    ///The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::High => "high",
+            Self::Normal => "normal",
+            Self::Low => "low",
+            Self::Other(value) => value,
+        }
+    }
+
+    /// The variant of a wire value; a value the spec does not list
+    /// becomes `Other`.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "high" => Self::High,
+            "normal" => Self::Normal,
+            "low" => Self::Low,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl ::std::fmt::Display for MessagePriority {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for MessagePriority {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for MessagePriority {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        <String as ::serde::Deserialize>::deserialize(deserializer)
+            .map(|value| Self::from_wire(&value))
+    }
+}
+
+/// How the text of a stream message is to be read.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum StreamFormat {
+    /// Plain text (the default). Sent as `text`.
+    Text,
+    /// Markdown. Sent as `markdown`.
+    Markdown,
+    /// A value the spec does not list, exactly as sent.
+    Other(String),
+}
+
+impl StreamFormat {
+    ///The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Text => "text",
+            Self::Markdown => "markdown",
+            Self::Other(value) => value,
+        }
+    }
+
+    /// The variant of a wire value; a value the spec does not list
+    /// becomes `Other`.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "text" => Self::Text,
+            "markdown" => Self::Markdown,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl ::std::fmt::Display for StreamFormat {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for StreamFormat {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for StreamFormat {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        <String as ::serde::Deserialize>::deserialize(deserializer)
+            .map(|value| Self::from_wire(&value))
+    }
+}
+
 /// What a message says, by message type: a text, an attachment uploaded first with upload_chat_file (picture, voice, video, file), a location, a command or a custom event. The variant decides both the `type` sent and the fields under `body`, so the two cannot disagree.
 ///
 /// On the wire, `type` names the variant and `body` holds its fields.
@@ -642,7 +1012,7 @@ pub enum MessageContent {
         filename: Option<String>,
         /// The `share-secret` upload_chat_file returned, needed when the picture was uploaded with restricted access.
         #[serde(default, skip_serializing_if = "Option::is_none")]
-        secret: Option<String>,
+        secret: Option<crate::SecretString>,
         /// Width and height of the picture.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         size: Option<crate::messages::MessageImageSize>,
@@ -660,7 +1030,7 @@ pub enum MessageContent {
         filename: Option<String>,
         /// The upload's `share-secret`, for restricted files.
         #[serde(default, skip_serializing_if = "Option::is_none")]
-        secret: Option<String>,
+        secret: Option<crate::SecretString>,
         /// Duration in seconds.
         ///
         /// Checked before sending: at least 0.
@@ -680,7 +1050,7 @@ pub enum MessageContent {
         filename: Option<String>,
         /// The upload's `share-secret`, for restricted files.
         #[serde(default, skip_serializing_if = "Option::is_none")]
-        secret: Option<String>,
+        secret: Option<crate::SecretString>,
         /// Duration in seconds.
         ///
         /// Checked before sending: at least 0.
@@ -696,7 +1066,7 @@ pub enum MessageContent {
         thumb: Option<String>,
         /// The thumbnail upload's `share-secret`, for restricted files.
         #[serde(default, skip_serializing_if = "Option::is_none")]
-        thumb_secret: Option<String>,
+        thumb_secret: Option<crate::SecretString>,
         /// Fields the server sent that the spec does not describe.
         #[serde(flatten, default, skip_serializing_if = "crate::Extra::is_empty")]
         extra: crate::Extra,
@@ -710,7 +1080,7 @@ pub enum MessageContent {
         filename: String,
         /// The upload's `share-secret`, for restricted files.
         #[serde(default, skip_serializing_if = "Option::is_none")]
-        secret: Option<String>,
+        secret: Option<crate::SecretString>,
         /// Fields the server sent that the spec does not describe.
         #[serde(flatten, default, skip_serializing_if = "crate::Extra::is_empty")]
         extra: crate::Extra,
@@ -866,13 +1236,11 @@ pub struct MessageImageSize {
 }
 
 /// A broadcast message: its `type` together with the content fields of that type, at the same level (not nested under `body` as for the other send operations). For txt the text is in `msg`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct MessageBroadcastContent {
     /// Message type; decides which of the other fields apply.
-    ///
-    /// Checked before sending: one of `txt`, `img`, `audio`, `video`, `file`, `loc`, `cmd`, `custom`.
     #[serde(rename = "type")]
-    pub type_: String,
+    pub type_: crate::messages::MessageType,
     /// Text of a txt broadcast.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub msg: Option<String>,
@@ -881,7 +1249,7 @@ pub struct MessageBroadcastContent {
     pub filename: Option<String>,
     /// share-secret of a restricted attachment (img, audio, video, file).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub secret: Option<String>,
+    pub secret: Option<crate::SecretString>,
     /// Pixel dimensions of the picture (img).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub size: Option<crate::messages::MessageImageSize>,
@@ -903,7 +1271,7 @@ pub struct MessageBroadcastContent {
     pub thumb: Option<String>,
     /// share-secret of a restricted video thumbnail (video).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub thumb_secret: Option<String>,
+    pub thumb_secret: Option<crate::SecretString>,
     /// Latitude in degrees, as a decimal string (loc).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lat: Option<String>,
@@ -932,15 +1300,13 @@ pub struct MessageBroadcastContent {
 }
 
 /// The new content of an edited message. A txt message gets a new `msg`; a custom message gets a new `customEvent` and/or `customExts`; image, voice, video, file and location messages keep their content and can only get a new extension (`new_ext`).
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct MessageRewriteContent {
-    /// Type of the message being edited. Command messages cannot be edited; for types other than txt and custom only the extension changes.
-    ///
-    /// Checked before sending: one of `txt`, `img`, `audio`, `video`, `file`, `loc`, `custom`.
+    /// Type of the message being edited. Command messages cannot be edited (the server refuses `cmd`); for types other than txt and custom only the extension changes.
     ///
     /// See errata [`E218`](crate::errata#e218), [`E277`](crate::errata#e277).
     #[serde(rename = "type")]
-    pub type_: String,
+    pub type_: crate::messages::MessageType,
     /// The new text; needed when `type` is txt, ignored for the other types.
     ///
     /// See errata [`E217`](crate::errata#e217), [`E277`](crate::errata#e277).
@@ -964,7 +1330,7 @@ pub struct MessageRewriteContent {
 }
 
 /// One message to withdraw in a batch recall (recall_messages).
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct MessageRecallItem {
     /// Id of the message to recall.
     pub msg_id: String,
@@ -974,9 +1340,7 @@ pub struct MessageRecallItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub from: Option<String>,
     /// Kind of conversation the message was sent in.
-    ///
-    /// Checked before sending: one of `chat`, `groupchat`, `chatroom`.
-    pub chat_type: String,
+    pub chat_type: crate::messages::ChatType,
     /// For one-to-one messages, whether the recall also reaches all online devices of the sender (server default true).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sync_device: Option<bool>,
@@ -1009,12 +1373,10 @@ pub struct StreamMessageChunk {
     #[serde(rename = "finishReason")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub finish_reason: Option<i64>,
-    /// Text format, read from the first chunk only; text (the default) or markdown.
-    ///
-    /// Checked before sending: one of `text`, `markdown`.
+    /// Text format, read from the first chunk only; plain text (the default) or markdown.
     #[serde(rename = "type")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub type_: Option<String>,
+    pub type_: Option<crate::messages::StreamFormat>,
     /// Fields the server sent that the spec does not describe.
     #[serde(flatten)]
     pub extra: crate::Extra,
@@ -1040,9 +1402,9 @@ pub struct MessageHistoryRecord {
     /// Recipient username (one-to-one chat), or group or chat room id.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub to: Option<String>,
-    /// Kind of conversation - chat (one-to-one), groupchat or chatroom.
+    /// Kind of conversation - one-to-one, chat group or chat room.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub chat_type: Option<String>,
+    pub chat_type: Option<crate::messages::ChatType>,
     /// The message itself, with its bodies and extension.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payload: Option<crate::messages::MessageHistoryPayload>,
@@ -1074,10 +1436,10 @@ pub struct MessageHistoryPayload {
 /// One body of a history record. Like MessageBody, but it also names its `type`, carries `file_length` for every attachment, and gives the location as numbers.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct MessageHistoryBody {
-    /// Message type - txt, img, loc, audio, video, file, cmd or custom.
+    /// Message type, which decides the other fields present.
     #[serde(rename = "type")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub type_: Option<String>,
+    pub type_: Option<crate::messages::MessageType>,
     /// Text (txt).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub msg: Option<String>,
@@ -1091,7 +1453,7 @@ pub struct MessageHistoryBody {
     pub file_length: Option<i64>,
     /// Access key of the attachment; present when it was uploaded with restricted access.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub secret: Option<String>,
+    pub secret: Option<crate::SecretString>,
     /// Pixel size of the image (img) or of the video thumbnail (video).
     ///
     /// See errata [`E214`](crate::errata#e214).
@@ -1108,7 +1470,7 @@ pub struct MessageHistoryBody {
     pub thumb: Option<String>,
     /// Access key of the video thumbnail, when restricted (video).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub thumb_secret: Option<String>,
+    pub thumb_secret: Option<crate::SecretString>,
     /// Address text (loc).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub addr: Option<String>,
@@ -1216,8 +1578,7 @@ pub struct GetMessageHistoryItem {
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct RecallMessageData {
     /// Id of the recalled message.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub msg_id: Option<String>,
+    pub msg_id: String,
     /// "yes" when the message was recalled.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub recalled: Option<String>,
@@ -1227,11 +1588,11 @@ pub struct RecallMessageData {
     /// Username, group id or chat room id the message had been sent to.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub to: Option<String>,
-    /// Kind of conversation - chat, groupchat (documented as group_chat) or chatroom.
+    /// Kind of conversation; a group may come back as the documented `group_chat`, kept as ChatType::Other.
     ///
-    /// See errata [`E221`](crate::errata#e221).
+    /// See errata [`E221`](crate::errata#e221), [`E750`](crate::errata#e750).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub chattype: Option<String>,
+    pub chattype: Option<crate::messages::ChatType>,
     /// Fields the server sent that the spec does not describe.
     #[serde(flatten)]
     pub extra: crate::Extra,
@@ -1241,8 +1602,7 @@ pub struct RecallMessageData {
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct RecallMessagesItem {
     /// Id of the message.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub msg_id: Option<String>,
+    pub msg_id: String,
     /// "yes" when the message was recalled, otherwise the reason it was not.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub recalled: Option<String>,
@@ -1252,9 +1612,9 @@ pub struct RecallMessagesItem {
     /// Username, group id or chat room id the message had been sent to.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub to: Option<String>,
-    /// Kind of conversation - chat, groupchat or chatroom.
+    /// Kind of conversation - one-to-one, chat group or chat room.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub chattype: Option<String>,
+    pub chattype: Option<crate::messages::ChatType>,
     /// Fields the server sent that the spec does not describe.
     #[serde(flatten)]
     pub extra: crate::Extra,
@@ -1315,7 +1675,7 @@ struct SendUserMessageBody {
     #[serde(skip_serializing_if = "Option::is_none")]
     sync_device: Option<bool>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    routetype: Option<String>,
+    routetype: Option<crate::messages::RouteType>,
     #[serde(skip_serializing_if = "Option::is_none")]
     ext: Option<::std::collections::BTreeMap<String, ::serde_json::Value>>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -1356,11 +1716,9 @@ impl<'a> SendUserMessageRequest<'a> {
 
     /// Set to ROUTE_ONLINE to deliver only to recipients who are online now (offline recipients never get it). Left out, offline recipients receive the message when they next log in.
     ///
-    /// Checked before sending: one of `ROUTE_ONLINE`.
-    ///
     /// See errata [`E202`](crate::errata#e202).
-    pub fn routetype(mut self, routetype: impl Into<String>) -> Self {
-        self.body.routetype = Some(routetype.into());
+    pub fn routetype(mut self, routetype: crate::messages::RouteType) -> Self {
+        self.body.routetype = Some(routetype);
         self
     }
 
@@ -1405,9 +1763,6 @@ impl<'a> SendUserMessageRequest<'a> {
                 value.len(),
                 20u32,
             )?;
-        }
-        if let Some(value) = &self.body.routetype {
-            crate::runtime::validate::one_of("routetype", value, &["ROUTE_ONLINE"])?;
         }
         if let Some(value) = &self.body.env {
             crate::runtime::validate::max_chars("env", value, 8u32)?;
@@ -1480,7 +1835,7 @@ struct SendGroupMessageBody {
     #[serde(skip_serializing_if = "Option::is_none")]
     sync_device: Option<bool>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    routetype: Option<String>,
+    routetype: Option<crate::messages::RouteType>,
     #[serde(skip_serializing_if = "Option::is_none")]
     ext: Option<::std::collections::BTreeMap<String, ::serde_json::Value>>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -1533,11 +1888,9 @@ impl<'a> SendGroupMessageRequest<'a> {
 
     /// ROUTE_ONLINE delivers only to members online now; left out, every member gets the message.
     ///
-    /// Checked before sending: one of `ROUTE_ONLINE`.
-    ///
     /// See errata [`E202`](crate::errata#e202), [`E203`](crate::errata#e203), [`E246`](crate::errata#e246).
-    pub fn routetype(mut self, routetype: impl Into<String>) -> Self {
-        self.body.routetype = Some(routetype.into());
+    pub fn routetype(mut self, routetype: crate::messages::RouteType) -> Self {
+        self.body.routetype = Some(routetype);
         self
     }
 
@@ -1583,9 +1936,6 @@ impl<'a> SendGroupMessageRequest<'a> {
                 value.len(),
                 20u32,
             )?;
-        }
-        if let Some(value) = &self.body.routetype {
-            crate::runtime::validate::one_of("routetype", value, &["ROUTE_ONLINE"])?;
         }
         if let Some(value) = &self.body.env {
             crate::runtime::validate::max_chars("env", value, 8u32)?;
@@ -1652,13 +2002,13 @@ struct SendChatroomMessageBody {
     #[serde(flatten)]
     body: crate::messages::MessageContent,
     #[serde(skip_serializing_if = "Option::is_none")]
-    chatroom_msg_level: Option<String>,
+    chatroom_msg_level: Option<crate::messages::MessagePriority>,
     #[serde(skip_serializing_if = "Option::is_none")]
     roam_ignore_users: Option<::std::vec::Vec<String>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     sync_device: Option<bool>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    routetype: Option<String>,
+    routetype: Option<crate::messages::RouteType>,
     #[serde(skip_serializing_if = "Option::is_none")]
     ext: Option<::std::collections::BTreeMap<String, ::serde_json::Value>>,
 }
@@ -1682,10 +2032,11 @@ impl<'a> SendChatroomMessageRequest<'a> {
     }
 
     /// Priority of the message in the rooms; normal when left out.
-    ///
-    /// Checked before sending: one of `high`, `normal`, `low`.
-    pub fn chatroom_msg_level(mut self, chatroom_msg_level: impl Into<String>) -> Self {
-        self.body.chatroom_msg_level = Some(chatroom_msg_level.into());
+    pub fn chatroom_msg_level(
+        mut self,
+        chatroom_msg_level: crate::messages::MessagePriority,
+    ) -> Self {
+        self.body.chatroom_msg_level = Some(chatroom_msg_level);
         self
     }
 
@@ -1709,11 +2060,9 @@ impl<'a> SendChatroomMessageRequest<'a> {
 
     /// ROUTE_ONLINE delivers only to members online now.
     ///
-    /// Checked before sending: one of `ROUTE_ONLINE`.
-    ///
     /// See errata [`E202`](crate::errata#e202), [`E246`](crate::errata#e246).
-    pub fn routetype(mut self, routetype: impl Into<String>) -> Self {
-        self.body.routetype = Some(routetype.into());
+    pub fn routetype(mut self, routetype: crate::messages::RouteType) -> Self {
+        self.body.routetype = Some(routetype);
         self
     }
 
@@ -1738,13 +2087,6 @@ impl<'a> SendChatroomMessageRequest<'a> {
             crate::runtime::validate::max_items("to", value.len(), 10u32)?;
             crate::runtime::validate::min_items("to", value.len(), 1u32)?;
         }
-        if let Some(value) = &self.body.chatroom_msg_level {
-            crate::runtime::validate::one_of(
-                "chatroom_msg_level",
-                value,
-                &["high", "normal", "low"],
-            )?;
-        }
         if let Some(value) = &self.body.roam_ignore_users {
             crate::runtime::validate::usernames(
                 "roam_ignore_users",
@@ -1756,9 +2098,6 @@ impl<'a> SendChatroomMessageRequest<'a> {
                 value.len(),
                 20u32,
             )?;
-        }
-        if let Some(value) = &self.body.routetype {
-            crate::runtime::validate::one_of("routetype", value, &["ROUTE_ONLINE"])?;
         }
         Ok(())
     }
@@ -1932,7 +2271,7 @@ struct SendChatroomDirectedMessageBody {
     from: Option<String>,
     to: ::std::vec::Vec<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    chatroom_msg_level: Option<String>,
+    chatroom_msg_level: Option<crate::messages::MessagePriority>,
     #[serde(flatten)]
     body: crate::messages::MessageContent,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -1957,10 +2296,11 @@ impl<'a> SendChatroomDirectedMessageRequest<'a> {
     }
 
     /// Priority of the message in the room; normal when left out.
-    ///
-    /// Checked before sending: one of `high`, `normal`, `low`.
-    pub fn chatroom_msg_level(mut self, chatroom_msg_level: impl Into<String>) -> Self {
-        self.body.chatroom_msg_level = Some(chatroom_msg_level.into());
+    pub fn chatroom_msg_level(
+        mut self,
+        chatroom_msg_level: crate::messages::MessagePriority,
+    ) -> Self {
+        self.body.chatroom_msg_level = Some(chatroom_msg_level);
         self
     }
 
@@ -1982,13 +2322,6 @@ impl<'a> SendChatroomDirectedMessageRequest<'a> {
             let value = &self.body.to;
             crate::runtime::validate::max_items("to", value.len(), 1u32)?;
             crate::runtime::validate::min_items("to", value.len(), 1u32)?;
-        }
-        if let Some(value) = &self.body.chatroom_msg_level {
-            crate::runtime::validate::one_of(
-                "chatroom_msg_level",
-                value,
-                &["high", "normal", "low"],
-            )?;
         }
         {
             let value = &self.body.users;
@@ -2058,7 +2391,7 @@ struct BroadcastChatroomMessageBody {
     #[serde(skip_serializing_if = "Option::is_none")]
     from: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    chatroom_msg_level: Option<String>,
+    chatroom_msg_level: Option<crate::messages::MessagePriority>,
     msg: crate::messages::MessageBroadcastContent,
     #[serde(skip_serializing_if = "Option::is_none")]
     ext: Option<::std::collections::BTreeMap<String, ::serde_json::Value>>,
@@ -2081,10 +2414,11 @@ impl<'a> BroadcastChatroomMessageRequest<'a> {
     }
 
     /// Priority of the broadcast in the rooms; normal when left out.
-    ///
-    /// Checked before sending: one of `high`, `normal`, `low`.
-    pub fn chatroom_msg_level(mut self, chatroom_msg_level: impl Into<String>) -> Self {
-        self.body.chatroom_msg_level = Some(chatroom_msg_level.into());
+    pub fn chatroom_msg_level(
+        mut self,
+        chatroom_msg_level: crate::messages::MessagePriority,
+    ) -> Self {
+        self.body.chatroom_msg_level = Some(chatroom_msg_level);
         self
     }
 
@@ -2101,13 +2435,6 @@ impl<'a> BroadcastChatroomMessageRequest<'a> {
     fn validate(&self) -> Result<(), crate::ValidationError> {
         if let Some(value) = &self.body.from {
             crate::runtime::validate::username("from", value, &super::USERNAME_RULE)?;
-        }
-        if let Some(value) = &self.body.chatroom_msg_level {
-            crate::runtime::validate::one_of(
-                "chatroom_msg_level",
-                value,
-                &["high", "normal", "low"],
-            )?;
         }
         Ok(())
     }
@@ -2725,7 +3052,7 @@ pub(crate) const RECALL_MESSAGE: crate::OperationInfo = crate::OperationInfo {
 struct RecallMessageBody {
     msg_id: String,
     to: String,
-    chat_type: String,
+    chat_type: crate::messages::ChatType,
     #[serde(skip_serializing_if = "Option::is_none")]
     from: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -2775,14 +3102,6 @@ impl<'a> RecallMessageRequest<'a> {
 
     /// Checks every documented limit; nothing is sent when one fails.
     fn validate(&self) -> Result<(), crate::ValidationError> {
-        {
-            let value = &self.body.chat_type;
-            crate::runtime::validate::one_of(
-                "chat_type",
-                value,
-                &["chat", "groupchat", "chatroom"],
-            )?;
-        }
         if let Some(value) = &self.body.from {
             crate::runtime::validate::username("from", value, &super::USERNAME_RULE)?;
         }
@@ -2927,7 +3246,7 @@ pub(crate) const DELETE_USER_CONVERSATION: crate::OperationInfo = crate::Operati
 struct DeleteUserConversationBody {
     channel: String,
     #[serde(rename = "type")]
-    type_: String,
+    type_: crate::messages::ConversationType,
     delete_roam: bool,
 }
 
@@ -2952,10 +3271,6 @@ impl<'a> DeleteUserConversationRequest<'a> {
                 value,
                 &super::USERNAME_RULE,
             )?;
-        }
-        {
-            let value = &self.body.type_;
-            crate::runtime::validate::one_of("type", value, &["chat", "groupchat"])?;
         }
         Ok(())
     }

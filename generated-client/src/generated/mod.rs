@@ -376,9 +376,23 @@ pub(crate) fn every_response_type(
             >,
         >();
     visitor.visit::<::std::collections::BTreeMap<String, String>>();
+    visitor
+        .visit::<
+            ::std::collections::BTreeMap<String, crate::chat_files::LifetimeOutcome>,
+        >();
+    visitor
+        .visit::<
+            ::std::collections::BTreeMap<String, crate::users::OfflineMessageStatus>,
+        >();
+    visitor.visit::<::std::collections::BTreeMap<String, crate::users::OnlineStatus>>();
     visitor.visit::<::std::collections::BTreeMap<String, i64>>();
     visitor.visit::<::std::option::Option<::serde_json::Value>>();
-    visitor.visit::<::std::vec::Vec<::std::collections::BTreeMap<String, String>>>();
+    visitor
+        .visit::<
+            ::std::vec::Vec<
+                ::std::collections::BTreeMap<String, crate::users::OnlineStatus>,
+            >,
+        >();
     visitor.visit::<::std::vec::Vec<String>>();
     visitor
         .visit::<::std::vec::Vec<crate::callback_storage::GetStoredCallbacksInfoItem>>();
@@ -501,7 +515,6 @@ pub(crate) fn every_response_type(
     visitor.visit::<crate::messages::SendGroupStreamMessageData>();
     visitor.visit::<crate::messages::SendUserStreamMessageData>();
     visitor.visit::<crate::moderation::AddKeywordsData>();
-    visitor.visit::<crate::moderation::CheckTextData>();
     visitor.visit::<crate::moderation::CreateKeywordListData>();
     visitor.visit::<crate::moderation::DeleteKeywordData>();
     visitor.visit::<crate::moderation::DeleteKeywordListData>();
@@ -523,6 +536,7 @@ pub(crate) fn every_response_type(
     visitor.visit::<crate::push_templates::SetReceiverPushTemplateData>();
     visitor.visit::<crate::reactions::AddReactionData>();
     visitor.visit::<crate::reactions::GetReactionDetailData>();
+    visitor.visit::<crate::runtime::One<crate::chat_files::ChatFileEntity>>();
     visitor.visit::<crate::runtime::One<crate::users::UserDetails>>();
     visitor.visit::<crate::runtime::One<crate::users::UserEntity>>();
     visitor.visit::<crate::thread_members::AddThreadMembersData>();

@@ -45,30 +45,30 @@ impl<'a> Moderation<'a> {
     /// - HTTP: `POST /moderation/text/list`
     /// - Rate limit: 100/second per app key; Per App Key.
     /// - Idempotent: no, a repeat may act twice
-    /// - Checked before sending: `name`: at least 1 characters, at most 32 characters; `scope`: one of `ALL`, `CHAT`, `GROUP`, `ROOM`, `TAG`; `disposition`: one of `PASS`, `REJECT`, `EXCHANGE`; `userId`: must follow the username rule; `textContexts`: at least 1 items, at most 200 items
+    /// - Checked before sending: `name`: at least 1 characters, at most 32 characters; `userId`: must follow the username rule; `textContexts`: at least 1 items, at most 200 items
     /// - Source: `easemob/server-side/keyword_list_create`, section "创建关键词名单"
     /// - Doc errata: [`E290`](crate::errata#e290), [`E291`](crate::errata#e291)
     ///
     /// # Arguments
     ///
     /// - `name`: Name of the list, at most 32 characters. Checked before sending: at least 1 characters; at most 32 characters.
-    /// - `scope`: Where the list applies - all conversations, one-to-one chats, groups, chat rooms, or the users, groups and rooms of one tag. Checked before sending: one of `ALL`, `CHAT`, `GROUP`, `ROOM`, `TAG`.
-    /// - `disposition`: What happens to a matching message - PASS lets it through, REJECT withholds it from the recipients, EXCHANGE masks the keyword with asterisks. Checked before sending: one of `PASS`, `REJECT`, `EXCHANGE`.
+    /// - `scope`: Where the list applies - all conversations, one-to-one chats, groups, chat rooms, or the users, groups and rooms of one tag.
+    /// - `disposition`: What happens to a matching message - PASS lets it through, REJECT withholds it from the recipients, EXCHANGE masks the keyword with asterisks.
     /// - `text_contexts`: The keywords, 1 to 200, each at most 128 characters (not checked by the client). Checked before sending: at least 1 items; at most 200 items.
     pub fn create_list(
         &self,
         name: impl Into<String>,
-        scope: impl Into<String>,
-        disposition: impl Into<String>,
+        scope: crate::moderation::KeywordScope,
+        disposition: crate::moderation::Disposition,
         text_contexts: impl crate::IntoIds,
     ) -> CreateKeywordListRequest<'a> {
         CreateKeywordListRequest {
             client: self.client,
             body: CreateKeywordListBody {
                 name: name.into(),
-                scope: scope.into(),
+                scope,
                 tag_id: None,
-                disposition: disposition.into(),
+                disposition,
                 full_match: None,
                 user_id: None,
                 text_contexts: crate::IntoIds::into_ids(text_contexts),
@@ -107,7 +107,7 @@ impl<'a> Moderation<'a> {
     /// - HTTP: `PUT /moderation/text/list/{list_id}`
     /// - Rate limit: 100/second per app key; Per App Key.
     /// - Idempotent: yes, safe to repeat
-    /// - Checked before sending: `name`: at least 1 characters, at most 32 characters; `scope`: one of `ALL`, `CHAT`, `GROUP`, `ROOM`, `TAG`; `disposition`: one of `PASS`, `REJECT`, `EXCHANGE`; `userId`: must follow the username rule
+    /// - Checked before sending: `name`: at least 1 characters, at most 32 characters; `userId`: must follow the username rule
     /// - Source: `easemob/server-side/keyword_list_modify`, section "修改关键词名单"
     /// - Doc errata: [`E290`](crate::errata#e290), [`E293`](crate::errata#e293), [`E297`](crate::errata#e297)
     ///
@@ -115,23 +115,23 @@ impl<'a> Moderation<'a> {
     ///
     /// - `list_id`: Id of the keyword list.
     /// - `name`: Name of the list, at most 32 characters. Checked before sending: at least 1 characters; at most 32 characters.
-    /// - `scope`: Where the list applies - all conversations, one-to-one chats, groups, chat rooms, or the users, groups and rooms of one tag. Checked before sending: one of `ALL`, `CHAT`, `GROUP`, `ROOM`, `TAG`.
-    /// - `disposition`: What happens to a matching message - PASS lets it through, REJECT withholds it from the recipients, EXCHANGE masks the keyword with asterisks. Checked before sending: one of `PASS`, `REJECT`, `EXCHANGE`.
+    /// - `scope`: Where the list applies - all conversations, one-to-one chats, groups, chat rooms, or the users, groups and rooms of one tag.
+    /// - `disposition`: What happens to a matching message - PASS lets it through, REJECT withholds it from the recipients, EXCHANGE masks the keyword with asterisks.
     pub fn update_list(
         &self,
         list_id: impl Into<String>,
         name: impl Into<String>,
-        scope: impl Into<String>,
-        disposition: impl Into<String>,
+        scope: crate::moderation::KeywordScope,
+        disposition: crate::moderation::Disposition,
     ) -> UpdateKeywordListRequest<'a> {
         UpdateKeywordListRequest {
             client: self.client,
             list_id: list_id.into(),
             body: UpdateKeywordListBody {
                 name: name.into(),
-                scope: scope.into(),
+                scope,
                 tag_id: None,
-                disposition: disposition.into(),
+                disposition,
                 full_match: None,
                 user_id: None,
             },
@@ -346,6 +346,343 @@ impl<'a> Moderation<'a> {
     }
 }
 
+/// Which conversations a keyword list checks.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum KeywordScope {
+    /// Every conversation. Sent as `ALL`.
+    All,
+    /// One-to-one chats only. Sent as `CHAT`.
+    Chat,
+    /// Chat groups only. Sent as `GROUP`.
+    Group,
+    /// Chat rooms only. Sent as `ROOM`.
+    Room,
+    /// The users, groups and chat rooms carrying one tag (`tagId`). Sent as `TAG`.
+    Tag,
+    /// A value the spec does not list, exactly as sent.
+    Other(String),
+}
+
+impl KeywordScope {
+    ///The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::All => "ALL",
+            Self::Chat => "CHAT",
+            Self::Group => "GROUP",
+            Self::Room => "ROOM",
+            Self::Tag => "TAG",
+            Self::Other(value) => value,
+        }
+    }
+
+    /// The variant of a wire value; a value the spec does not list
+    /// becomes `Other`.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "ALL" => Self::All,
+            "CHAT" => Self::Chat,
+            "GROUP" => Self::Group,
+            "ROOM" => Self::Room,
+            "TAG" => Self::Tag,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl ::std::fmt::Display for KeywordScope {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for KeywordScope {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for KeywordScope {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        <String as ::serde::Deserialize>::deserialize(deserializer)
+            .map(|value| Self::from_wire(&value))
+    }
+}
+
+/// What the server does with a message that matches a keyword.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Disposition {
+    /// Nothing; the message goes through unchanged. Sent as `PASS`.
+    Pass,
+    /// The message is withheld from its recipients. Sent as `REJECT`.
+    Reject,
+    /// The matching keyword is masked with asterisks. Sent as `EXCHANGE`.
+    Exchange,
+    /// A value the spec does not list, exactly as sent.
+    Other(String),
+}
+
+impl Disposition {
+    ///The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Pass => "PASS",
+            Self::Reject => "REJECT",
+            Self::Exchange => "EXCHANGE",
+            Self::Other(value) => value,
+        }
+    }
+
+    /// The variant of a wire value; a value the spec does not list
+    /// becomes `Other`.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "PASS" => Self::Pass,
+            "REJECT" => Self::Reject,
+            "EXCHANGE" => Self::Exchange,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl ::std::fmt::Display for Disposition {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for Disposition {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for Disposition {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        <String as ::serde::Deserialize>::deserialize(deserializer)
+            .map(|value| Self::from_wire(&value))
+    }
+}
+
+/// Whether a keyword list is in force.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum KeywordListStatus {
+    /// The list is switched on. Sent as `ACTIVE`.
+    Active,
+    /// The list is switched off. Sent as `CLOSE`.
+    Closed,
+    /// A value the spec does not list, exactly as sent.
+    Other(String),
+}
+
+impl KeywordListStatus {
+    ///The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Active => "ACTIVE",
+            Self::Closed => "CLOSE",
+            Self::Other(value) => value,
+        }
+    }
+
+    /// The variant of a wire value; a value the spec does not list
+    /// becomes `Other`.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "ACTIVE" => Self::Active,
+            "CLOSE" => Self::Closed,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl ::std::fmt::Display for KeywordListStatus {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for KeywordListStatus {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for KeywordListStatus {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        <String as ::serde::Deserialize>::deserialize(deserializer)
+            .map(|value| Self::from_wire(&value))
+    }
+}
+
+/// The outcome of a text check.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum TextVerdict {
+    /// No risk found. Sent as `PASS`.
+    Pass,
+    /// The text may be risky. Sent as `REVIEWED`.
+    Reviewed,
+    /// The text is risky. Sent as `REJECT`.
+    Reject,
+    /// The risk could not be judged. Sent as `UNKNOWN`.
+    Unknown,
+    /// A value the spec does not list, exactly as sent.
+    Other(String),
+}
+
+impl TextVerdict {
+    ///The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Pass => "PASS",
+            Self::Reviewed => "REVIEWED",
+            Self::Reject => "REJECT",
+            Self::Unknown => "UNKNOWN",
+            Self::Other(value) => value,
+        }
+    }
+
+    /// The variant of a wire value; a value the spec does not list
+    /// becomes `Other`.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "PASS" => Self::Pass,
+            "REVIEWED" => Self::Reviewed,
+            "REJECT" => Self::Reject,
+            "UNKNOWN" => Self::Unknown,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl ::std::fmt::Display for TextVerdict {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for TextVerdict {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for TextVerdict {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        <String as ::serde::Deserialize>::deserialize(deserializer)
+            .map(|value| Self::from_wire(&value))
+    }
+}
+
+/// The kind of risk a text check found. The page gives these labels as examples, so the provider may send others (kept in `Other`).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum RiskLabel {
+    /// No risk. Sent as `NONE`.
+    NoRisk,
+    /// Political content. Sent as `POLITICS`.
+    Politics,
+    /// Violence or terrorism. Sent as `VIOLENCE`.
+    Violence,
+    /// Pornographic content. Sent as `PORN`.
+    Porn,
+    /// Content that is otherwise prohibited. Sent as `BAN`.
+    Ban,
+    /// Insults or abuse. Sent as `ABUSE`.
+    Abuse,
+    /// Advertising. Sent as `AD`.
+    Ad,
+    /// A QR code. Sent as `QR`.
+    Qr,
+    /// The kind of risk is not known. Sent as `UNKNOWN`.
+    Unknown,
+    /// A value the spec does not list, exactly as sent.
+    Other(String),
+}
+
+impl RiskLabel {
+    ///The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::NoRisk => "NONE",
+            Self::Politics => "POLITICS",
+            Self::Violence => "VIOLENCE",
+            Self::Porn => "PORN",
+            Self::Ban => "BAN",
+            Self::Abuse => "ABUSE",
+            Self::Ad => "AD",
+            Self::Qr => "QR",
+            Self::Unknown => "UNKNOWN",
+            Self::Other(value) => value,
+        }
+    }
+
+    /// The variant of a wire value; a value the spec does not list
+    /// becomes `Other`.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "NONE" => Self::NoRisk,
+            "POLITICS" => Self::Politics,
+            "VIOLENCE" => Self::Violence,
+            "PORN" => Self::Porn,
+            "BAN" => Self::Ban,
+            "ABUSE" => Self::Abuse,
+            "AD" => Self::Ad,
+            "QR" => Self::Qr,
+            "UNKNOWN" => Self::Unknown,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl ::std::fmt::Display for RiskLabel {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for RiskLabel {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for RiskLabel {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        <String as ::serde::Deserialize>::deserialize(deserializer)
+            .map(|value| Self::from_wire(&value))
+    }
+}
+
 /// A keyword list as the moderation operations return it.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct KeywordList {
@@ -364,9 +701,9 @@ pub struct KeywordList {
     /// Kind of list; DEFAULT for a keyword list.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub category: Option<String>,
-    /// Where the list applies - ALL, CHAT, GROUP, ROOM or TAG.
+    /// Where the list applies.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub scope: Option<String>,
+    pub scope: Option<crate::moderation::KeywordScope>,
     /// The tag the list applies to when `scope` is TAG; null otherwise.
     #[serde(rename = "tagId")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -375,18 +712,18 @@ pub struct KeywordList {
     #[serde(rename = "fullMatch")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub full_match: Option<bool>,
-    /// Suggested handling of matching messages; same values as `disposition`.
+    /// Suggested handling of matching messages.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub suggestion: Option<String>,
-    /// Handling of matching messages - PASS, REJECT or EXCHANGE.
+    pub suggestion: Option<crate::moderation::Disposition>,
+    /// Handling of matching messages.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub disposition: Option<String>,
+    pub disposition: Option<crate::moderation::Disposition>,
     /// Number of keywords in the list.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity: Option<i64>,
-    /// State of the list - ACTIVE or CLOSE.
+    /// Whether the list is switched on.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<String>,
+    pub status: Option<crate::moderation::KeywordListStatus>,
     /// When the list was created; Unix milliseconds or an ISO 8601 text, depending on the call (E293).
     ///
     /// See errata [`E293`](crate::errata#e293).
@@ -603,19 +940,19 @@ pub struct DeleteKeywordsData {
 }
 
 /// The verdict (E296).
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct CheckTextData {
-    /// Verdict - PASS (no risk), REVIEWED (possibly risky), REJECT (risky) or UNKNOWN.
+    /// The verdict on the text.
     #[serde(rename = "type")]
-    pub type_: String,
+    pub type_: crate::moderation::TextVerdict,
     /// Kind of risk found, as text (for example political, porn, ads, none).
     #[serde(rename = "riskType")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub risk_type: Option<String>,
-    /// Risk label - NONE, POLITICS, VIOLENCE, PORN, BAN, ABUSE, AD, QR or UNKNOWN.
+    /// Label of the risk found.
     #[serde(rename = "riskLabel")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub risk_label: Option<String>,
+    pub risk_label: Option<crate::moderation::RiskLabel>,
     /// The text with its risky parts masked; what it holds depends on the provider.
     #[serde(rename = "exchangeText")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -647,11 +984,11 @@ pub(crate) const CREATE_KEYWORD_LIST: crate::OperationInfo = crate::OperationInf
 #[derive(Debug, Clone, ::serde::Serialize)]
 struct CreateKeywordListBody {
     name: String,
-    scope: String,
+    scope: crate::moderation::KeywordScope,
     #[serde(rename = "tagId")]
     #[serde(skip_serializing_if = "Option::is_none")]
     tag_id: Option<String>,
-    disposition: String,
+    disposition: crate::moderation::Disposition,
     #[serde(rename = "fullMatch")]
     #[serde(skip_serializing_if = "Option::is_none")]
     full_match: Option<bool>,
@@ -696,22 +1033,6 @@ impl<'a> CreateKeywordListRequest<'a> {
             let value = &self.body.name;
             crate::runtime::validate::max_chars("name", value, 32u32)?;
             crate::runtime::validate::min_chars("name", value, 1u32)?;
-        }
-        {
-            let value = &self.body.scope;
-            crate::runtime::validate::one_of(
-                "scope",
-                value,
-                &["ALL", "CHAT", "GROUP", "ROOM", "TAG"],
-            )?;
-        }
-        {
-            let value = &self.body.disposition;
-            crate::runtime::validate::one_of(
-                "disposition",
-                value,
-                &["PASS", "REJECT", "EXCHANGE"],
-            )?;
         }
         if let Some(value) = &self.body.user_id {
             crate::runtime::validate::username("userId", value, &super::USERNAME_RULE)?;
@@ -888,11 +1209,11 @@ pub(crate) const UPDATE_KEYWORD_LIST: crate::OperationInfo = crate::OperationInf
 #[derive(Debug, Clone, ::serde::Serialize)]
 struct UpdateKeywordListBody {
     name: String,
-    scope: String,
+    scope: crate::moderation::KeywordScope,
     #[serde(rename = "tagId")]
     #[serde(skip_serializing_if = "Option::is_none")]
     tag_id: Option<String>,
-    disposition: String,
+    disposition: crate::moderation::Disposition,
     #[serde(rename = "fullMatch")]
     #[serde(skip_serializing_if = "Option::is_none")]
     full_match: Option<bool>,
@@ -940,22 +1261,6 @@ impl<'a> UpdateKeywordListRequest<'a> {
             let value = &self.body.name;
             crate::runtime::validate::max_chars("name", value, 32u32)?;
             crate::runtime::validate::min_chars("name", value, 1u32)?;
-        }
-        {
-            let value = &self.body.scope;
-            crate::runtime::validate::one_of(
-                "scope",
-                value,
-                &["ALL", "CHAT", "GROUP", "ROOM", "TAG"],
-            )?;
-        }
-        {
-            let value = &self.body.disposition;
-            crate::runtime::validate::one_of(
-                "disposition",
-                value,
-                &["PASS", "REJECT", "EXCHANGE"],
-            )?;
         }
         if let Some(value) = &self.body.user_id {
             crate::runtime::validate::username("userId", value, &super::USERNAME_RULE)?;

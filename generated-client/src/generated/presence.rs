@@ -219,6 +219,63 @@ impl<'a> Presence<'a> {
     }
 }
 
+/// A presence status as sent on the wire: offline, online, or a custom status of the app's choosing (any other numeric string, kept in `Other`).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum PresenceState {
+    /// The user (or device) is offline. Sent as `0`.
+    Offline,
+    /// The user (or device) is online. Sent as `1`.
+    Online,
+    /// A value the spec does not list, exactly as sent.
+    Other(String),
+}
+
+impl PresenceState {
+    ///The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Offline => "0",
+            Self::Online => "1",
+            Self::Other(value) => value,
+        }
+    }
+
+    /// The variant of a wire value; a value the spec does not list
+    /// becomes `Other`.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "0" => Self::Offline,
+            "1" => Self::Online,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl ::std::fmt::Display for PresenceState {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for PresenceState {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for PresenceState {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        <String as ::serde::Deserialize>::deserialize(deserializer)
+            .map(|value| Self::from_wire(&value))
+    }
+}
+
 /// Presence of one user, as an item of the `result` array of subscribe_presence and get_presence_statuses.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct PresenceStatus {
@@ -240,9 +297,11 @@ pub struct PresenceStatus {
     /// Extension text the user attached to the status.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ext: Option<String>,
-    /// Status per device (resource id or platform name): "0" offline, "1" online, anything else a custom status.
+    /// Status per device (resource id or platform name): offline, online, or a custom status.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<::std::collections::BTreeMap<String, String>>,
+    pub status: Option<
+        ::std::collections::BTreeMap<String, crate::presence::PresenceState>,
+    >,
     /// Fields the server sent that the spec does not describe.
     #[serde(flatten)]
     pub extra: crate::Extra,

@@ -72,7 +72,7 @@ impl<'a> Reactions<'a> {
     /// - HTTP: `GET /reaction/user/{username}`
     /// - Rate limit: 100/second per app key; Per App Key, from the overview table; the detail page states no limit.
     /// - Idempotent: yes, safe to repeat
-    /// - Checked before sending: `username`: must follow the username rule; `msgIdList`: at least 1 characters; `msgType`: one of `chat`, `groupchat`
+    /// - Checked before sending: `username`: must follow the username rule; `msgIdList`: at least 1 characters
     /// - Source: `restful-api/reaction`, section "Retrieve reactions with message IDs"
     /// - Doc errata: [`E040`](crate::errata#e040), [`E226`](crate::errata#e226), [`E228`](crate::errata#e228), [`E230`](crate::errata#e230), [`E231`](crate::errata#e231), [`E244`](crate::errata#e244), [`E255`](crate::errata#e255), [`E257`](crate::errata#e257), [`E258`](crate::errata#e258)
     ///
@@ -80,18 +80,18 @@ impl<'a> Reactions<'a> {
     ///
     /// - `username`: The user asking; `state` in the result tells whether this user reacted. See errata [`E226`](crate::errata#e226).
     /// - `msg_id_list`: Ids of the messages, 1 to 20, joined by commas (e.g. "msgId1,msgId2"); the count is not checked by the client. Checked before sending: at least 1 characters. See errata [`E231`](crate::errata#e231).
-    /// - `msg_type`: Kind of conversation the messages belong to - chat (one-to-one) or groupchat. Checked before sending: one of `chat`, `groupchat`.
+    /// - `msg_type`: Kind of conversation the messages belong to - one-to-one or chat group.
     pub fn list(
         &self,
         username: impl Into<String>,
         msg_id_list: impl Into<String>,
-        msg_type: impl Into<String>,
+        msg_type: crate::reactions::ReactionChatType,
     ) -> ListMessageReactionsRequest<'a> {
         ListMessageReactionsRequest {
             client: self.client,
             username: username.into(),
             msg_id_list: msg_id_list.into(),
-            msg_type: msg_type.into(),
+            msg_type,
             group_id: None,
             options: crate::RequestOptions::default(),
         }
@@ -162,6 +162,63 @@ impl<'a> Reactions<'a> {
     }
 }
 
+/// The kind of conversation a message with reactions belongs to.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ReactionChatType {
+    /// A one-to-one conversation. Sent as `chat`.
+    Chat,
+    /// A chat group. Sent as `groupchat`.
+    GroupChat,
+    /// A value the spec does not list, exactly as sent.
+    Other(String),
+}
+
+impl ReactionChatType {
+    ///The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Chat => "chat",
+            Self::GroupChat => "groupchat",
+            Self::Other(value) => value,
+        }
+    }
+
+    /// The variant of a wire value; a value the spec does not list
+    /// becomes `Other`.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "chat" => Self::Chat,
+            "groupchat" => Self::GroupChat,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl ::std::fmt::Display for ReactionChatType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for ReactionChatType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for ReactionChatType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        <String as ::serde::Deserialize>::deserialize(deserializer)
+            .map(|value| Self::from_wire(&value))
+    }
+}
+
 /// One emoji reaction on a message, with the first users who added it.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ReactionSummary {
@@ -196,10 +253,10 @@ pub struct AddReactionData {
     #[serde(rename = "msgId")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub msg_id: Option<String>,
-    /// Kind of conversation - chat (one-to-one) or groupchat.
+    /// Kind of conversation - one-to-one or chat group.
     #[serde(rename = "msgType")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub msg_type: Option<String>,
+    pub msg_type: Option<crate::reactions::ReactionChatType>,
     /// Group id for a group message; null for a one-to-one message.
     #[serde(rename = "groupId")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -379,7 +436,7 @@ pub struct ListMessageReactionsRequest<'a> {
     client: &'a crate::Client,
     username: String,
     msg_id_list: String,
-    msg_type: String,
+    msg_type: crate::reactions::ReactionChatType,
     group_id: Option<String>,
     options: crate::RequestOptions,
 }
@@ -405,10 +462,6 @@ impl<'a> ListMessageReactionsRequest<'a> {
         {
             let value = &self.msg_id_list;
             crate::runtime::validate::min_chars("msgIdList", value, 1u32)?;
-        }
-        {
-            let value = &self.msg_type;
-            crate::runtime::validate::one_of("msgType", value, &["chat", "groupchat"])?;
         }
         Ok(())
     }

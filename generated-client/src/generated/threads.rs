@@ -128,7 +128,7 @@ impl<'a> Threads<'a> {
     /// - HTTP: `GET /thread`
     /// - Rate limit: 100/second per app key; Per App Key; the overview row gives the same number (E233).
     /// - Idempotent: yes, safe to repeat
-    /// - Checked before sending: `limit`: between 1 and 50; `sort`: one of `asc`, `desc`
+    /// - Checked before sending: `limit`: between 1 and 50
     /// - Source: `restful-api/thread-management/create-delete-retrieve-threads`, section "Retrieving all the threads under the app"
     /// - Doc errata: [`E039`](crate::errata#e039), [`E040`](crate::errata#e040), [`E233`](crate::errata#e233), [`E236`](crate::errata#e236), [`E237`](crate::errata#e237), [`E244`](crate::errata#e244), [`E250`](crate::errata#e250)
     pub fn list(&self) -> ListThreadsRequest<'a> {
@@ -148,7 +148,7 @@ impl<'a> Threads<'a> {
     /// - HTTP: `GET /threads/user/{username}`
     /// - Rate limit: 100/second per app key; Per App Key; the overview row gives the same number (E233).
     /// - Idempotent: yes, safe to repeat
-    /// - Checked before sending: `username`: must follow the username rule; `limit`: between 1 and 50; `sort`: one of `asc`, `desc`
+    /// - Checked before sending: `username`: must follow the username rule; `limit`: between 1 and 50
     /// - Source: `restful-api/thread-management/create-delete-retrieve-threads`, section "Retrieving all the threads a user joins under the app"
     /// - Doc errata: [`E039`](crate::errata#e039), [`E040`](crate::errata#e040), [`E233`](crate::errata#e233), [`E236`](crate::errata#e236), [`E237`](crate::errata#e237), [`E238`](crate::errata#e238), [`E244`](crate::errata#e244), [`E250`](crate::errata#e250), [`E253`](crate::errata#e253)
     ///
@@ -176,7 +176,7 @@ impl<'a> Threads<'a> {
     /// - HTTP: `GET /threads/chatgroups/{group_id}/user/{username}`
     /// - Rate limit: 100/second per app key; Per App Key; the overview row gives the same number (E233).
     /// - Idempotent: yes, safe to repeat
-    /// - Checked before sending: `username`: must follow the username rule; `limit`: between 1 and 50; `sort`: one of `asc`, `desc`
+    /// - Checked before sending: `username`: must follow the username rule; `limit`: between 1 and 50
     /// - Source: `restful-api/thread-management/create-delete-retrieve-threads`, section "Retrieving all the threads a user joins under a chat group"
     /// - Doc errata: [`E039`](crate::errata#e039), [`E040`](crate::errata#e040), [`E233`](crate::errata#e233), [`E236`](crate::errata#e236), [`E237`](crate::errata#e237), [`E238`](crate::errata#e238), [`E239`](crate::errata#e239), [`E244`](crate::errata#e244), [`E250`](crate::errata#e250), [`E252`](crate::errata#e252)
     ///
@@ -198,6 +198,63 @@ impl<'a> Threads<'a> {
             sort: None,
             options: crate::RequestOptions::default(),
         }
+    }
+}
+
+/// The order in which threads are listed, by creation time.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ThreadOrder {
+    /// Oldest first. Sent as `asc`.
+    Asc,
+    /// Newest first. Sent as `desc`.
+    Desc,
+    /// A value the spec does not list, exactly as sent.
+    Other(String),
+}
+
+impl ThreadOrder {
+    ///The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Asc => "asc",
+            Self::Desc => "desc",
+            Self::Other(value) => value,
+        }
+    }
+
+    /// The variant of a wire value; a value the spec does not list
+    /// becomes `Other`.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "asc" => Self::Asc,
+            "desc" => Self::Desc,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl ::std::fmt::Display for ThreadOrder {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for ThreadOrder {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for ThreadOrder {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        <String as ::serde::Deserialize>::deserialize(deserializer)
+            .map(|value| Self::from_wire(&value))
     }
 }
 
@@ -508,7 +565,7 @@ pub struct ListThreadsRequest<'a> {
     client: &'a crate::Client,
     limit: Option<i64>,
     cursor: Option<String>,
-    sort: Option<String>,
+    sort: Option<crate::threads::ThreadOrder>,
     options: crate::RequestOptions,
 }
 
@@ -533,13 +590,11 @@ impl<'a> ListThreadsRequest<'a> {
         self
     }
 
-    /// Order by creation time - asc (oldest first) or desc (newest first, the default).
-    ///
-    /// Checked before sending: one of `asc`, `desc`.
+    /// Order by creation time - oldest first, or newest first (the server default).
     ///
     /// Server default: `"desc"`.
-    pub fn sort(mut self, sort: impl Into<String>) -> Self {
-        self.sort = Some(sort.into());
+    pub fn sort(mut self, sort: crate::threads::ThreadOrder) -> Self {
+        self.sort = Some(sort);
         self
     }
 
@@ -547,9 +602,6 @@ impl<'a> ListThreadsRequest<'a> {
     fn validate(&self) -> Result<(), crate::ValidationError> {
         if let Some(value) = &self.limit {
             crate::runtime::validate::range("limit", *value, Some(1i64), Some(50i64))?;
-        }
-        if let Some(value) = &self.sort {
-            crate::runtime::validate::one_of("sort", value, &["asc", "desc"])?;
         }
         Ok(())
     }
@@ -641,7 +693,7 @@ pub struct ListUserThreadsRequest<'a> {
     username: String,
     limit: Option<i64>,
     cursor: Option<String>,
-    sort: Option<String>,
+    sort: Option<crate::threads::ThreadOrder>,
     options: crate::RequestOptions,
 }
 
@@ -666,13 +718,11 @@ impl<'a> ListUserThreadsRequest<'a> {
         self
     }
 
-    /// Order by creation time - asc (oldest first) or desc (newest first, the default).
-    ///
-    /// Checked before sending: one of `asc`, `desc`.
+    /// Order by creation time - oldest first, or newest first (the server default).
     ///
     /// Server default: `"desc"`.
-    pub fn sort(mut self, sort: impl Into<String>) -> Self {
-        self.sort = Some(sort.into());
+    pub fn sort(mut self, sort: crate::threads::ThreadOrder) -> Self {
+        self.sort = Some(sort);
         self
     }
 
@@ -689,9 +739,6 @@ impl<'a> ListUserThreadsRequest<'a> {
         }
         if let Some(value) = &self.limit {
             crate::runtime::validate::range("limit", *value, Some(1i64), Some(50i64))?;
-        }
-        if let Some(value) = &self.sort {
-            crate::runtime::validate::one_of("sort", value, &["asc", "desc"])?;
         }
         Ok(())
     }
@@ -787,7 +834,7 @@ pub struct ListUserGroupThreadsRequest<'a> {
     username: String,
     limit: Option<i64>,
     cursor: Option<String>,
-    sort: Option<String>,
+    sort: Option<crate::threads::ThreadOrder>,
     options: crate::RequestOptions,
 }
 
@@ -812,13 +859,11 @@ impl<'a> ListUserGroupThreadsRequest<'a> {
         self
     }
 
-    /// Order by creation time - asc (oldest first) or desc (newest first, the default).
-    ///
-    /// Checked before sending: one of `asc`, `desc`.
+    /// Order by creation time - oldest first, or newest first (the server default).
     ///
     /// Server default: `"desc"`.
-    pub fn sort(mut self, sort: impl Into<String>) -> Self {
-        self.sort = Some(sort.into());
+    pub fn sort(mut self, sort: crate::threads::ThreadOrder) -> Self {
+        self.sort = Some(sort);
         self
     }
 
@@ -839,9 +884,6 @@ impl<'a> ListUserGroupThreadsRequest<'a> {
         }
         if let Some(value) = &self.limit {
             crate::runtime::validate::range("limit", *value, Some(1i64), Some(50i64))?;
-        }
-        if let Some(value) = &self.sort {
-            crate::runtime::validate::one_of("sort", value, &["asc", "desc"])?;
         }
         Ok(())
     }

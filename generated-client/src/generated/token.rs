@@ -131,8 +131,7 @@ impl<'a> Token<'a> {
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct TokenUser {
     /// Internal UUID the service gave the user.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub uuid: Option<String>,
+    pub uuid: String,
     /// Object type, always "user"; callers can ignore it.
     #[serde(rename = "type")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -144,8 +143,7 @@ pub struct TokenUser {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub modified: Option<i64>,
     /// The user's login name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub username: Option<String>,
+    pub username: String,
     /// False while the user is banned (deactivated), true otherwise.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub activated: Option<bool>,
@@ -158,7 +156,7 @@ pub struct TokenUser {
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct CreateTokenWithCredentialsData {
     /// The Chat access token to send as the bearer token.
-    pub access_token: String,
+    pub access_token: crate::SecretString,
     /// Seconds until the token expires.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expires_in: Option<i64>,
@@ -174,7 +172,7 @@ pub struct CreateTokenWithCredentialsData {
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ExchangeAgoraTokenData {
     /// The Chat access token to send as the bearer token.
-    pub access_token: String,
+    pub access_token: crate::SecretString,
     /// Seconds until the token expires.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expires_in: Option<i64>,
@@ -190,7 +188,7 @@ pub struct ExchangeAgoraTokenData {
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct GetUserTokenData {
     /// The user token.
-    pub access_token: String,
+    pub access_token: crate::SecretString,
     /// Seconds until the token expires.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expires_in: Option<i64>,

@@ -432,6 +432,176 @@ impl<'a> Users<'a> {
     }
 }
 
+/// What an offline push notification of the user's messages shows.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum NotificationDisplayStyle {
+    /// Only a generic "new message" notice, without sender or text (the server default). Sent as `0`.
+    NoticeOnly,
+    /// The sender's nickname and the text of the message. Sent as `1`.
+    WithDetails,
+    /// A value the spec does not list, exactly as sent.
+    Other(i64),
+}
+
+impl NotificationDisplayStyle {
+    ///The value as sent on the wire.
+    pub fn value(&self) -> i64 {
+        match self {
+            Self::NoticeOnly => 0i64,
+            Self::WithDetails => 1i64,
+            Self::Other(value) => *value,
+        }
+    }
+
+    /// The variant of a wire value; a value the spec does not list
+    /// becomes `Other`.
+    pub fn from_wire(value: i64) -> Self {
+        match value {
+            0i64 => Self::NoticeOnly,
+            1i64 => Self::WithDetails,
+            other => Self::Other(other),
+        }
+    }
+}
+
+impl ::std::fmt::Display for NotificationDisplayStyle {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        write!(f, "{}", self.value())
+    }
+}
+
+impl ::serde::Serialize for NotificationDisplayStyle {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_i64(self.value())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for NotificationDisplayStyle {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        <i64 as ::serde::Deserialize>::deserialize(deserializer).map(Self::from_wire)
+    }
+}
+
+/// Whether a user has a live connection to the chat server.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum OnlineStatus {
+    /// At least one of the user's devices is connected. Sent as `online`.
+    Online,
+    /// No device is connected (also the answer for a user that does not exist); the user can still get offline push notifications. Sent as `offline`.
+    Offline,
+    /// A value the spec does not list, exactly as sent.
+    Other(String),
+}
+
+impl OnlineStatus {
+    ///The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Online => "online",
+            Self::Offline => "offline",
+            Self::Other(value) => value,
+        }
+    }
+
+    /// The variant of a wire value; a value the spec does not list
+    /// becomes `Other`.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "online" => Self::Online,
+            "offline" => Self::Offline,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl ::std::fmt::Display for OnlineStatus {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for OnlineStatus {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for OnlineStatus {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        <String as ::serde::Deserialize>::deserialize(deserializer)
+            .map(|value| Self::from_wire(&value))
+    }
+}
+
+/// Where an offline message stands in delivery to its recipient.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum OfflineMessageStatus {
+    /// The recipient has pulled the message from the server. Sent as `delivered`.
+    Delivered,
+    /// The message still waits on the server for the recipient to come online. Sent as `undelivered`.
+    Undelivered,
+    /// A value the spec does not list, exactly as sent.
+    Other(String),
+}
+
+impl OfflineMessageStatus {
+    ///The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Delivered => "delivered",
+            Self::Undelivered => "undelivered",
+            Self::Other(value) => value,
+        }
+    }
+
+    /// The variant of a wire value; a value the spec does not list
+    /// becomes `Other`.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "delivered" => Self::Delivered,
+            "undelivered" => Self::Undelivered,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl ::std::fmt::Display for OfflineMessageStatus {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for OfflineMessageStatus {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for OfflineMessageStatus {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        <String as ::serde::Deserialize>::deserialize(deserializer)
+            .map(|value| Self::from_wire(&value))
+    }
+}
+
 /// One user record as the user and contact operations return it in the top-level `entities` array.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct UserEntity {
@@ -483,11 +653,11 @@ pub struct UserDetails {
     /// Display name used in push notifications, when one is set.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub nickname: Option<String>,
-    /// How push notifications show messages: 0 a bare "new message" notice, 1 the sender's nickname and the message text.
+    /// How push notifications show messages: a bare "new message" notice or the sender's nickname with the message text.
     ///
     /// See errata [`E134`](crate::errata#e134).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub notification_display_style: Option<i64>,
+    pub notification_display_style: Option<crate::users::NotificationDisplayStyle>,
     /// Whether do-not-disturb is switched on.
     ///
     /// See errata [`E134`](crate::errata#e134).
@@ -565,8 +735,7 @@ pub struct RegisterUsersItem {
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct DisconnectUserData {
     /// True once the user has been logged out; the page shows no other value.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub result: Option<bool>,
+    pub result: bool,
     /// Fields the server sent that the spec does not describe.
     #[serde(flatten)]
     pub extra: crate::Extra,
@@ -593,8 +762,7 @@ pub struct ListUserDevicesItem {
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct DisconnectUserDeviceData {
     /// True when the user was logged out of the device.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub result: Option<bool>,
+    pub result: bool,
     /// Fields the server sent that the spec does not describe.
     #[serde(flatten)]
     pub extra: crate::Extra,
@@ -1006,10 +1174,7 @@ impl<'a> DeleteUserRequest<'a> {
     /// payload in `data`, and the envelope fields around it.
     pub async fn with_envelope(
         self,
-    ) -> Result<
-        crate::Response<::std::vec::Vec<crate::users::UserEntity>>,
-        crate::Error,
-    > {
+    ) -> Result<crate::Response<crate::users::UserEntity>, crate::Error> {
         self.validate().map_err(|error| error.in_operation(DELETE_USER.id))?;
         let path = {
             let username = crate::runtime::encode::segment(&self.username);
@@ -1026,12 +1191,15 @@ impl<'a> DeleteUserRequest<'a> {
             options: self.options,
             payload: crate::runtime::Payload::Key("entities"),
         };
-        self.client.send(parts).await
+        self.client
+            .send::<crate::runtime::One<crate::users::UserEntity>>(parts)
+            .await
+            .map(|response| response.map_data(crate::runtime::One::into_inner))
     }
 }
 
 /// What the request gives when awaited.
-type DeleteUserResult = Result<::std::vec::Vec<crate::users::UserEntity>, crate::Error>;
+type DeleteUserResult = Result<crate::users::UserEntity, crate::Error>;
 crate::runtime::request_builder!(DeleteUserRequest => DeleteUserResult);
 
 pub(crate) const DELETE_USERS: crate::OperationInfo = crate::OperationInfo {
@@ -1270,10 +1438,7 @@ impl<'a> DeactivateUserRequest<'a> {
     /// payload in `data`, and the envelope fields around it.
     pub async fn with_envelope(
         self,
-    ) -> Result<
-        crate::Response<::std::vec::Vec<crate::users::UserEntity>>,
-        crate::Error,
-    > {
+    ) -> Result<crate::Response<crate::users::UserEntity>, crate::Error> {
         self.validate().map_err(|error| error.in_operation(DEACTIVATE_USER.id))?;
         let path = {
             let username = crate::runtime::encode::segment(&self.username);
@@ -1290,16 +1455,15 @@ impl<'a> DeactivateUserRequest<'a> {
             options: self.options,
             payload: crate::runtime::Payload::Key("entities"),
         };
-        self.client.send(parts).await
+        self.client
+            .send::<crate::runtime::One<crate::users::UserEntity>>(parts)
+            .await
+            .map(|response| response.map_data(crate::runtime::One::into_inner))
     }
 }
 
 /// What the request gives when awaited.
-type DeactivateUserResult = Result<
-    ::std::vec::Vec<crate::users::UserEntity>,
-    crate::Error,
->;
-
+type DeactivateUserResult = Result<crate::users::UserEntity, crate::Error>;
 crate::runtime::request_builder!(DeactivateUserRequest => DeactivateUserResult);
 
 pub(crate) const ACTIVATE_USER: crate::OperationInfo = crate::OperationInfo {
@@ -1491,7 +1655,9 @@ impl<'a> GetUserOnlineStatusRequest<'a> {
     pub async fn with_envelope(
         self,
     ) -> Result<
-        crate::Response<::std::collections::BTreeMap<String, String>>,
+        crate::Response<
+            ::std::collections::BTreeMap<String, crate::users::OnlineStatus>,
+        >,
         crate::Error,
     > {
         self.validate().map_err(|error| error.in_operation(GET_USER_ONLINE_STATUS.id))?;
@@ -1516,7 +1682,7 @@ impl<'a> GetUserOnlineStatusRequest<'a> {
 
 /// What the request gives when awaited.
 type GetUserOnlineStatusResult = Result<
-    ::std::collections::BTreeMap<String, String>,
+    ::std::collections::BTreeMap<String, crate::users::OnlineStatus>,
     crate::Error,
 >;
 
@@ -1577,7 +1743,11 @@ impl<'a> GetUsersOnlineStatusRequest<'a> {
     pub async fn with_envelope(
         self,
     ) -> Result<
-        crate::Response<::std::vec::Vec<::std::collections::BTreeMap<String, String>>>,
+        crate::Response<
+            ::std::vec::Vec<
+                ::std::collections::BTreeMap<String, crate::users::OnlineStatus>,
+            >,
+        >,
         crate::Error,
     > {
         self.validate().map_err(|error| error.in_operation(GET_USERS_ONLINE_STATUS.id))?;
@@ -1599,7 +1769,7 @@ impl<'a> GetUsersOnlineStatusRequest<'a> {
 
 /// What the request gives when awaited.
 type GetUsersOnlineStatusResult = Result<
-    ::std::vec::Vec<::std::collections::BTreeMap<String, String>>,
+    ::std::vec::Vec<::std::collections::BTreeMap<String, crate::users::OnlineStatus>>,
     crate::Error,
 >;
 
@@ -1738,7 +1908,9 @@ impl<'a> GetOfflineMessageStatusRequest<'a> {
     pub async fn with_envelope(
         self,
     ) -> Result<
-        crate::Response<::std::collections::BTreeMap<String, String>>,
+        crate::Response<
+            ::std::collections::BTreeMap<String, crate::users::OfflineMessageStatus>,
+        >,
         crate::Error,
     > {
         self.validate()
@@ -1765,7 +1937,7 @@ impl<'a> GetOfflineMessageStatusRequest<'a> {
 
 /// What the request gives when awaited.
 type GetOfflineMessageStatusResult = Result<
-    ::std::collections::BTreeMap<String, String>,
+    ::std::collections::BTreeMap<String, crate::users::OfflineMessageStatus>,
     crate::Error,
 >;
 

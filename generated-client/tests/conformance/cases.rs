@@ -115,8 +115,8 @@ async fn upload_chat_file_doc() {
         &response,
         &[
             ("/action", "\"post\""),
-            ("/entities/0/share-secret", "\"X9dXXXX7Yc\""),
-            ("/entities/0/uuid", "\"5fd74830-XXXX-XXXX-822a-81ea50bb049d\""),
+            ("/data/share-secret", "\"X9dXXXX7Yc\""),
+            ("/data/uuid", "\"5fd74830-XXXX-XXXX-822a-81ea50bb049d\""),
         ],
     );
 }
@@ -192,7 +192,11 @@ async fn set_attachment_lifetime_easemob() {
     let client = server.client();
     let result = client
         .chat_files()
-        .set_lifetime("test", "default", ["2fe7f0b0-0b55-XXXX-XXXX-231441e42458"])
+        .set_lifetime(
+            "test",
+            support::from_json("\"default\""),
+            ["2fe7f0b0-0b55-XXXX-XXXX-231441e42458"],
+        )
         .with_envelope()
         .await;
     server
@@ -4098,7 +4102,7 @@ async fn add_contact_doc() {
     let response = result.expect("add_contact example `doc`");
     support::assert_decoded(
         &response,
-        &[("/action", "\"post\""), ("/data/0/username", "\"user2\"")],
+        &[("/action", "\"post\""), ("/data/username", "\"user2\"")],
     );
 }
 
@@ -4128,7 +4132,7 @@ async fn add_contact_easemob() {
     let response = result.expect("add_contact example `easemob`");
     support::assert_decoded(
         &response,
-        &[("/applicationName", "\"testapp\""), ("/data/0/nickname", "\"testuser\"")],
+        &[("/applicationName", "\"testapp\""), ("/data/nickname", "\"testuser\"")],
     );
 }
 
@@ -4158,7 +4162,7 @@ async fn remove_contact_doc() {
     let response = result.expect("remove_contact example `doc`");
     support::assert_decoded(
         &response,
-        &[("/action", "\"delete\""), ("/data/0/username", "\"user2\"")],
+        &[("/action", "\"delete\""), ("/data/username", "\"user2\"")],
     );
 }
 
@@ -4188,7 +4192,7 @@ async fn remove_contact_easemob() {
     let response = result.expect("remove_contact example `easemob`");
     support::assert_decoded(
         &response,
-        &[("/action", "\"delete\""), ("/data/0/username", "\"user2\"")],
+        &[("/action", "\"delete\""), ("/data/username", "\"user2\"")],
     );
 }
 
@@ -4515,7 +4519,7 @@ async fn remove_blocked_user_doc() {
     let response = result.expect("remove_blocked_user example `doc`");
     support::assert_decoded(
         &response,
-        &[("/action", "\"delete\""), ("/data/0/username", "\"user2\"")],
+        &[("/action", "\"delete\""), ("/data/username", "\"user2\"")],
     );
 }
 
@@ -4545,7 +4549,7 @@ async fn remove_blocked_user_easemob() {
     let response = result.expect("remove_blocked_user example `easemob`");
     support::assert_decoded(
         &response,
-        &[("/data/0/nickname", "\"testuser\""), ("/data/0/username", "\"user2\"")],
+        &[("/data/nickname", "\"testuser\""), ("/data/username", "\"user2\"")],
     );
 }
 
@@ -9363,7 +9367,7 @@ async fn send_user_message_text_online_sync() {
         )
         .from("user1")
         .sync_device(true)
-        .routetype("ROUTE_ONLINE")
+        .routetype(support::from_json("\"ROUTE_ONLINE\""))
         .ext(support::from_json("{\"em_ignore_notification\":true}"))
         .with_envelope()
         .await;
@@ -9723,7 +9727,7 @@ async fn send_user_message_easemob_text_online_sync() {
         .from("user1")
         .roam_ignore_users(::std::vec::Vec::<String>::new())
         .sync_device(true)
-        .routetype("ROUTE_ONLINE")
+        .routetype(support::from_json("\"ROUTE_ONLINE\""))
         .ext(support::from_json("{\"em_ignore_notification\":true}"))
         .with_envelope()
         .await;
@@ -9936,7 +9940,7 @@ async fn send_group_message_text_all_members() {
         .from("user1")
         .need_group_ack(false)
         .roam_ignore_users(::std::vec::Vec::<String>::new())
-        .routetype("ROUTE_ONLINE")
+        .routetype(support::from_json("\"ROUTE_ONLINE\""))
         .ext(support::from_json("{\"em_ignore_notification\":true}"))
         .with_envelope()
         .await;
@@ -9982,7 +9986,7 @@ async fn send_group_message_text_online_members() {
         )
         .from("user1")
         .need_group_ack(false)
-        .routetype("ROUTE_ONLINE")
+        .routetype(support::from_json("\"ROUTE_ONLINE\""))
         .ext(support::from_json("{\"em_ignore_notification\":true}"))
         .with_envelope()
         .await;
@@ -11101,7 +11105,7 @@ async fn broadcast_chatroom_message_text() {
             ),
         )
         .from("admin")
-        .chatroom_msg_level("low")
+        .chatroom_msg_level(support::from_json("\"low\""))
         .ext(support::from_json("{\"extKey\":\"extValue\"}"))
         .with_envelope()
         .await;
@@ -11144,7 +11148,7 @@ async fn broadcast_chatroom_message_image() {
             ),
         )
         .from("admin")
-        .chatroom_msg_level("low")
+        .chatroom_msg_level(support::from_json("\"low\""))
         .ext(support::from_json("{\"extKey\":\"extValue\"}"))
         .with_envelope()
         .await;
@@ -11187,7 +11191,7 @@ async fn broadcast_chatroom_message_voice() {
             ),
         )
         .from("admin")
-        .chatroom_msg_level("low")
+        .chatroom_msg_level(support::from_json("\"low\""))
         .ext(support::from_json("{\"extKey\":\"extValue\"}"))
         .with_envelope()
         .await;
@@ -11230,7 +11234,7 @@ async fn broadcast_chatroom_message_video() {
             ),
         )
         .from("admin")
-        .chatroom_msg_level("low")
+        .chatroom_msg_level(support::from_json("\"low\""))
         .ext(support::from_json("{\"extKey\":\"extValue\"}"))
         .with_envelope()
         .await;
@@ -11273,7 +11277,7 @@ async fn broadcast_chatroom_message_file() {
             ),
         )
         .from("admin")
-        .chatroom_msg_level("low")
+        .chatroom_msg_level(support::from_json("\"low\""))
         .ext(support::from_json("{\"extKey\":\"extValue\"}"))
         .with_envelope()
         .await;
@@ -11316,7 +11320,7 @@ async fn broadcast_chatroom_message_location() {
             ),
         )
         .from("admin")
-        .chatroom_msg_level("low")
+        .chatroom_msg_level(support::from_json("\"low\""))
         .ext(support::from_json("{\"extKey\":\"extValue\"}"))
         .with_envelope()
         .await;
@@ -11357,7 +11361,7 @@ async fn broadcast_chatroom_message_cmd() {
             support::from_json("{\"type\":\"cmd\",\"action\":\"action1\"}"),
         )
         .from("admin")
-        .chatroom_msg_level("low")
+        .chatroom_msg_level(support::from_json("\"low\""))
         .ext(support::from_json("{\"extKey\":\"extValue\"}"))
         .with_envelope()
         .await;
@@ -11398,7 +11402,7 @@ async fn broadcast_chatroom_message_custom() {
             support::from_json("{\"type\":\"custom\",\"customEvent\":\"custom_event\"}"),
         )
         .from("admin")
-        .chatroom_msg_level("low")
+        .chatroom_msg_level(support::from_json("\"low\""))
         .ext(support::from_json("{\"extKey\":\"extValue\"}"))
         .with_envelope()
         .await;
@@ -11441,7 +11445,7 @@ async fn broadcast_chatroom_message_easemob_location() {
             ),
         )
         .from("admin")
-        .chatroom_msg_level("low")
+        .chatroom_msg_level(support::from_json("\"low\""))
         .ext(support::from_json("{\"extKey\":\"extValue\"}"))
         .with_envelope()
         .await;
@@ -12606,7 +12610,7 @@ async fn recall_message_doc() {
     let client = server.client();
     let result = client
         .messages()
-        .recall("1028442084794698104", "user2", "chat", true)
+        .recall("1028442084794698104", "user2", support::from_json("\"chat\""), true)
         .from("user1")
         .with_envelope()
         .await;
@@ -12650,7 +12654,7 @@ async fn recall_message_easemob() {
     let client = server.client();
     let result = client
         .messages()
-        .recall("1028442084794698104", "user2", "chat", true)
+        .recall("1028442084794698104", "user2", support::from_json("\"chat\""), true)
         .from("user1")
         .recall_message_extension_info("{\"type\": \"chat\"}")
         .with_envelope()
@@ -12734,7 +12738,7 @@ async fn delete_user_conversation_doc() {
     let client = server.client();
     let result = client
         .messages()
-        .delete_conversation("u1", "u2", "chat", true)
+        .delete_conversation("u1", "u2", support::from_json("\"chat\""), true)
         .with_envelope()
         .await;
     server
@@ -12773,7 +12777,7 @@ async fn delete_user_conversation_easemob() {
     let client = server.client();
     let result = client
         .messages()
-        .delete_conversation("u1", "u2", "chat", true)
+        .delete_conversation("u1", "u2", support::from_json("\"chat\""), true)
         .with_envelope()
         .await;
     server
@@ -13323,7 +13327,12 @@ async fn create_keyword_list_easemob() {
     let client = server.client();
     let result = client
         .moderation()
-        .create_list("list_1", "ALL", "PASS", ["music", "sport", "entertainment"])
+        .create_list(
+            "list_1",
+            support::from_json("\"ALL\""),
+            support::from_json("\"PASS\""),
+            ["music", "sport", "entertainment"],
+        )
         .full_match(true)
         .user_id("v1")
         .with_envelope()
@@ -13463,7 +13472,12 @@ async fn update_keyword_list_easemob() {
     let client = server.client();
     let result = client
         .moderation()
-        .update_list("1xXXXXVlodF52URYQk7rZmd5s8k", "list_1", "ALL", "PASS")
+        .update_list(
+            "1xXXXXVlodF52URYQk7rZmd5s8k",
+            "list_1",
+            support::from_json("\"ALL\""),
+            support::from_json("\"PASS\""),
+        )
         .full_match(true)
         .user_id("v1")
         .with_envelope()
@@ -15869,7 +15883,7 @@ async fn list_message_reactions_doc() {
     let client = server.client();
     let result = client
         .reactions()
-        .list("user1", "msgId1", "chat")
+        .list("user1", "msgId1", support::from_json("\"chat\""))
         .with_envelope()
         .await;
     server
@@ -15905,7 +15919,11 @@ async fn list_message_reactions_easemob_one() {
         )
         .await;
     let client = server.client();
-    let result = client.reactions().list("XXXX", "msgId1", "chat").with_envelope().await;
+    let result = client
+        .reactions()
+        .list("XXXX", "msgId1", support::from_json("\"chat\""))
+        .with_envelope()
+        .await;
     server
         .assert_request(
             &support::WireRequest {
@@ -15937,7 +15955,7 @@ async fn list_message_reactions_easemob_two() {
     let client = server.client();
     let result = client
         .reactions()
-        .list("XXXX", "msgId1,msgId2", "chat")
+        .list("XXXX", "msgId1,msgId2", support::from_json("\"chat\""))
         .with_envelope()
         .await;
     server
@@ -15974,7 +15992,7 @@ async fn list_message_reactions_easemob_2023() {
     let client = server.client();
     let result = client
         .reactions()
-        .list("user1", "msgId1", "chat")
+        .list("user1", "msgId1", support::from_json("\"chat\""))
         .with_envelope()
         .await;
     server
@@ -18424,7 +18442,7 @@ async fn delete_user_doc() {
     let response = result.expect("delete_user example `doc`");
     support::assert_decoded(
         &response,
-        &[("/action", "\"delete\""), ("/data/0/nickname", "\"user1\"")],
+        &[("/action", "\"delete\""), ("/data/nickname", "\"user1\"")],
     );
 }
 
@@ -18456,7 +18474,7 @@ async fn delete_user_easemob() {
         &response,
         &[
             ("/application", "\"8be024f0-XXXX-XXXX-b697-5d598d5f8402\""),
-            ("/data/0/nickname", "\"user1\""),
+            ("/data/nickname", "\"user1\""),
         ],
     );
 }
@@ -18653,7 +18671,7 @@ async fn deactivate_user_doc() {
     let response = result.expect("deactivate_user example `doc`");
     support::assert_decoded(
         &response,
-        &[("/action", "\"Deactivate user\""), ("/data/0/activated", "false")],
+        &[("/action", "\"Deactivate user\""), ("/data/activated", "false")],
     );
 }
 
@@ -18683,7 +18701,7 @@ async fn deactivate_user_easemob() {
     let response = result.expect("deactivate_user example `easemob`");
     support::assert_decoded(
         &response,
-        &[("/data/0/activated", "false"), ("/data/0/username", "\"user1\"")],
+        &[("/data/activated", "false"), ("/data/username", "\"user1\"")],
     );
 }
 

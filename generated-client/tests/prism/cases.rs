@@ -76,7 +76,11 @@ async fn set_attachment_lifetime() {
     let client = support::prism_client();
     let result = client
         .chat_files()
-        .set_lifetime("test", "default", ["2fe7f0b0-0b55-XXXX-XXXX-231441e42458"])
+        .set_lifetime(
+            "test",
+            support::from_json("\"default\""),
+            ["2fe7f0b0-0b55-XXXX-XXXX-231441e42458"],
+        )
         .await;
     support::assert_accepted("set_attachment_lifetime", result);
 }
@@ -1126,7 +1130,7 @@ async fn send_group_message() {
         .from("user1")
         .need_group_ack(false)
         .roam_ignore_users(::std::vec::Vec::<String>::new())
-        .routetype("ROUTE_ONLINE")
+        .routetype(support::from_json("\"ROUTE_ONLINE\""))
         .ext(support::from_json("{\"em_ignore_notification\":true}"))
         .await;
     support::assert_accepted("send_group_message", result);
@@ -1193,7 +1197,7 @@ async fn broadcast_chatroom_message() {
             ),
         )
         .from("admin")
-        .chatroom_msg_level("low")
+        .chatroom_msg_level(support::from_json("\"low\""))
         .ext(support::from_json("{\"extKey\":\"extValue\"}"))
         .await;
     support::assert_accepted("broadcast_chatroom_message", result);
@@ -1299,7 +1303,7 @@ async fn recall_message() {
     let client = support::prism_client();
     let result = client
         .messages()
-        .recall("1028442084794698104", "user2", "chat", true)
+        .recall("1028442084794698104", "user2", support::from_json("\"chat\""), true)
         .from("user1")
         .await;
     support::assert_accepted("recall_message", result);
@@ -1324,7 +1328,10 @@ async fn recall_messages() {
 #[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
 async fn delete_user_conversation() {
     let client = support::prism_client();
-    let result = client.messages().delete_conversation("u1", "u2", "chat", true).await;
+    let result = client
+        .messages()
+        .delete_conversation("u1", "u2", support::from_json("\"chat\""), true)
+        .await;
     support::assert_accepted("delete_user_conversation", result);
 }
 
@@ -1374,7 +1381,12 @@ async fn create_keyword_list() {
     let client = support::prism_client();
     let result = client
         .moderation()
-        .create_list("list_1", "ALL", "PASS", ["music", "sport", "entertainment"])
+        .create_list(
+            "list_1",
+            support::from_json("\"ALL\""),
+            support::from_json("\"PASS\""),
+            ["music", "sport", "entertainment"],
+        )
         .full_match(true)
         .user_id("v1")
         .await;
@@ -1395,7 +1407,12 @@ async fn update_keyword_list() {
     let client = support::prism_client();
     let result = client
         .moderation()
-        .update_list("1xXXXXVlodF52URYQk7rZmd5s8k", "list_1", "ALL", "PASS")
+        .update_list(
+            "1xXXXXVlodF52URYQk7rZmd5s8k",
+            "list_1",
+            support::from_json("\"ALL\""),
+            support::from_json("\"PASS\""),
+        )
         .full_match(true)
         .user_id("v1")
         .await;
@@ -1845,7 +1862,10 @@ async fn add_reaction() {
 #[ignore = "needs a prism mock of openapi.yaml at PRISM_URL; run by .ci/openapi-tools"]
 async fn list_message_reactions() {
     let client = support::prism_client();
-    let result = client.reactions().list("user1", "msgId1", "chat").await;
+    let result = client
+        .reactions()
+        .list("user1", "msgId1", support::from_json("\"chat\""))
+        .await;
     support::assert_accepted("list_message_reactions", result);
 }
 

@@ -484,7 +484,7 @@ impl Table<'_> {
     }
 
     fn row(&self, row: &FieldRow, item: &Item, out: &mut Vec<Finding>) {
-        if !compatible(&row.ty, item.ty) {
+        if !compatible(&row.ty, &self.spec.wire_type(item.ty)) {
             out.push(
                 self.finding(
                     row.line,

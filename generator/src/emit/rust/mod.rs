@@ -183,10 +183,12 @@ fn root_module(ir: &Ir) -> TokenStream {
         let konst = operations::info_const(op);
         quote!(#module::#konst)
     });
-    // One check per distinct payload type, in a stable order.
+    // One check per distinct payload type, in a stable order. The checks
+    // start from `Default`, which a payload with a required closed-set or
+    // union field lacks; those are left out.
     let mut payload_types = std::collections::BTreeMap::new();
     for (_, op) in ir.operations() {
-        if op.response_body == ResponseBody::Json {
+        if op.response_body == ResponseBody::Json && types::data_has_default(ir, &op.data) {
             let ty = types::wire_data_type(ir, &op.data);
             payload_types.entry(ty.to_string()).or_insert(ty);
         }

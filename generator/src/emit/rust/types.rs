@@ -118,9 +118,10 @@ pub(super) fn response_struct(ir: &Ir, id: ObjectId) -> TokenStream {
     let doc = docs::attrs(&object_doc(ir, id));
     let fields = ir.object(id).fields.iter().map(|f| struct_field(ir, f));
     let extra = format_ident!("{}", names::EXTRA);
+    let default = has_default(ir, id, &mut Vec::new()).then(|| quote!(Default,));
     quote! {
         #doc
-        #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+        #[derive(Debug, Clone, PartialEq, #default ::serde::Serialize, ::serde::Deserialize)]
         pub struct #name {
             #(#fields)*
             /// Fields the server sent that the spec does not describe.
@@ -128,6 +129,39 @@ pub(super) fn response_struct(ir: &Ir, id: ObjectId) -> TokenStream {
             pub #extra: crate::Extra,
         }
     }
+}
+
+/// Whether the Rust type a response payload is decoded as has a `Default`
+/// (lists and maps always do; an item, object or scalar only when its type
+/// does).
+pub(super) fn data_has_default(ir: &Ir, data: &Data) -> bool {
+    if matches!(data.shape, Shape::Array | Shape::Map | Shape::None) && !data.single {
+        return true;
+    }
+    match &data.ty {
+        Ty::Enum(_) | Ty::Union(_) => false,
+        Ty::Object(id) => has_default(ir, *id, &mut Vec::new()),
+        _ => true,
+    }
+}
+
+/// Whether an object's struct can derive `Default`: a required field of a
+/// closed set or a union (or of an object that cannot) has no value to
+/// start from.
+pub(super) fn has_default(ir: &Ir, id: ObjectId, seen: &mut Vec<ObjectId>) -> bool {
+    if seen.contains(&id) {
+        return true;
+    }
+    seen.push(id);
+    ir.object(id)
+        .fields
+        .iter()
+        .filter(|f| f.required)
+        .all(|f| match &f.ty {
+            Ty::Enum(_) | Ty::Union(_) => false,
+            Ty::Object(inner) => has_default(ir, *inner, seen),
+            _ => true,
+        })
 }
 
 pub(super) fn struct_field(ir: &Ir, f: &Field) -> TokenStream {

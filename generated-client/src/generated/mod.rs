@@ -398,10 +398,8 @@ macro_rules! every_response_type {
         ::std::vec::Vec < crate ::messages::GetMessageHistoryItem > > $args; $check :: <
         ::std::vec::Vec < crate ::messages::RecallMessagesItem > > $args; $check :: <
         ::std::vec::Vec < crate ::offline_push::PushBinding > > $args; $check :: <
-        ::std::vec::Vec < crate ::offline_push::PushUserEntity > > $args; $check :: <
         ::std::vec::Vec < crate ::offline_push::SetPushNicknamesItem > > $args; $check ::
         < ::std::vec::Vec < crate ::presence::PresenceStatus > > $args; $check :: <
-        ::std::vec::Vec < crate ::push::SendPushSyncItem > > $args; $check :: <
         ::std::vec::Vec < crate ::push::SendPushToUsersItem > > $args; $check :: <
         ::std::vec::Vec < crate ::push_labels::PushLabel > > $args; $check :: <
         ::std::vec::Vec < crate ::push_labels::PushLabelMember > > $args; $check :: <
@@ -491,6 +489,8 @@ macro_rules! every_response_type {
         ::push_templates::SetReceiverPushTemplateData > $args; $check :: < crate
         ::reactions::AddReactionData > $args; $check :: < crate
         ::reactions::GetReactionDetailData > $args; $check :: < crate ::runtime::One <
+        crate ::offline_push::PushUserEntity > > $args; $check :: < crate ::runtime::One
+        < crate ::push::SendPushSyncItem > > $args; $check :: < crate ::runtime::One <
         crate ::users::UserDetails > > $args; $check :: < crate ::runtime::One < crate
         ::users::UserEntity > > $args; $check :: < crate
         ::thread_members::AddThreadMembersData > $args; $check :: < crate

@@ -13794,7 +13794,7 @@ async fn set_push_nickname_doc() {
     let response = result.expect("set_push_nickname example `doc`");
     support::assert_decoded(
         &response,
-        &[("/data/0/nickname", "\"testuser\""), ("/data/0/username", "\"user1\"")],
+        &[("/data/nickname", "\"testuser\""), ("/data/username", "\"user1\"")],
     );
 }
 
@@ -13832,7 +13832,7 @@ async fn set_push_nickname_easemob() {
     let response = result.expect("set_push_nickname example `easemob`");
     support::assert_decoded(
         &response,
-        &[("/data/0/nickname", "\"testuser\""), ("/data/0/username", "\"user1\"")],
+        &[("/data/nickname", "\"testuser\""), ("/data/username", "\"user1\"")],
     );
 }
 
@@ -13870,7 +13870,7 @@ async fn set_push_nickname_easemob_2023() {
     let response = result.expect("set_push_nickname example `easemob_2023`");
     support::assert_decoded(
         &response,
-        &[("/data/0/nickname", "\"testuser\""), ("/organization", "\"agora-demo\"")],
+        &[("/data/nickname", "\"testuser\""), ("/organization", "\"agora-demo\"")],
     );
 }
 
@@ -13882,7 +13882,11 @@ async fn set_push_display_style_doc() {
         )
         .await;
     let client = server.client();
-    let result = client.offline_push().set_display_style("a", 1).with_envelope().await;
+    let result = client
+        .offline_push()
+        .set_display_style("a", support::from_json("1"))
+        .with_envelope()
+        .await;
     server
         .assert_request(
             &support::WireRequest {
@@ -13901,8 +13905,8 @@ async fn set_push_display_style_doc() {
     support::assert_decoded(
         &response,
         &[
-            ("/data/0/notification_display_style", "1"),
-            ("/data/0/notifier_name", "\"2882303761517426801\""),
+            ("/data/notification_display_style", "1"),
+            ("/data/notifier_name", "\"2882303761517426801\""),
         ],
     );
 }
@@ -13917,7 +13921,7 @@ async fn set_push_display_style_easemob() {
     let client = server.client();
     let result = client
         .offline_push()
-        .set_display_style("XXXX", 1)
+        .set_display_style("XXXX", support::from_json("1"))
         .with_envelope()
         .await;
     server
@@ -13938,8 +13942,8 @@ async fn set_push_display_style_easemob() {
     support::assert_decoded(
         &response,
         &[
-            ("/data/0/notification_display_style", "1"),
-            ("/data/0/notifier_name", "\"2882303761517426801\""),
+            ("/data/notification_display_style", "1"),
+            ("/data/notifier_name", "\"2882303761517426801\""),
         ],
     );
 }
@@ -13952,7 +13956,11 @@ async fn set_push_display_style_easemob_2023() {
         )
         .await;
     let client = server.client();
-    let result = client.offline_push().set_display_style("a", 1).with_envelope().await;
+    let result = client
+        .offline_push()
+        .set_display_style("a", support::from_json("1"))
+        .with_envelope()
+        .await;
     server
         .assert_request(
             &support::WireRequest {
@@ -13971,8 +13979,8 @@ async fn set_push_display_style_easemob_2023() {
     support::assert_decoded(
         &response,
         &[
-            ("/data/0/notification_display_style", "1"),
-            ("/data/0/notification_no_disturbing", "false"),
+            ("/data/notification_display_style", "1"),
+            ("/data/notification_no_disturbing", "false"),
         ],
     );
 }
@@ -14013,9 +14021,9 @@ async fn set_push_no_disturbing_easemob() {
     support::assert_decoded(
         &response,
         &[
-            ("/data/0/notification_no_disturbing", "true"),
-            ("/data/0/notification_no_disturbing_end", "3"),
-            ("/data/0/notification_no_disturbing_start", "1"),
+            ("/data/notification_no_disturbing", "true"),
+            ("/data/notification_no_disturbing_end", "3"),
+            ("/data/notification_no_disturbing_start", "1"),
         ],
     );
 }
@@ -14051,7 +14059,7 @@ async fn set_push_no_disturbing_easemob_off() {
     let response = result.expect("set_push_no_disturbing example `easemob_off`");
     support::assert_decoded(
         &response,
-        &[("/data/0/notification_display_style", "0"), ("/data/0/username", "\"User1\"")],
+        &[("/data/notification_display_style", "0"), ("/data/username", "\"User1\"")],
     );
 }
 
@@ -14066,7 +14074,7 @@ async fn set_push_notification_settings_doc() {
     let result = client
         .offline_push()
         .set_notification_settings("XXXX", "user", "hxtest")
-        .type_("NONE")
+        .type_(support::from_json("\"NONE\""))
         .ignore_interval("21:30-08:00")
         .ignore_duration(86400000)
         .with_envelope()
@@ -14109,7 +14117,7 @@ async fn set_push_notification_settings_easemob() {
     let result = client
         .offline_push()
         .set_notification_settings("XXXX", "user", "XXXX")
-        .type_("NONE")
+        .type_(support::from_json("\"NONE\""))
         .ignore_interval("21:30-08:00")
         .ignore_duration(86400000)
         .with_envelope()
@@ -14148,7 +14156,7 @@ async fn set_push_notification_settings_easemob_2023() {
     let result = client
         .offline_push()
         .set_notification_settings("XXXX", "user", "hxtest")
-        .type_("NONE")
+        .type_(support::from_json("\"NONE\""))
         .ignore_interval("21:30-08:00")
         .ignore_duration(86400000)
         .with_envelope()
@@ -14853,7 +14861,7 @@ async fn send_push_sync_doc_success() {
                 "{\"title\":\"Agora push\",\"content\":\"Hello and welcome\",\"sub_title\":\"Agora\"}",
             ),
         )
-        .strategy(3)
+        .strategy(support::from_json("3"))
         .with_envelope()
         .await;
     server
@@ -14876,9 +14884,9 @@ async fn send_push_sync_doc_success() {
     support::assert_decoded(
         &response,
         &[
-            ("/data/0/data/code", "200"),
-            ("/data/0/data/data/sendResult", "true"),
-            ("/data/0/pushStatus", "\"SUCCESS\""),
+            ("/data/data/code", "200"),
+            ("/data/data/data/sendResult", "true"),
+            ("/data/pushStatus", "\"SUCCESS\""),
         ],
     );
 }
@@ -14899,7 +14907,7 @@ async fn send_push_sync_doc_no_binding() {
                 "{\"title\":\"Agora push\",\"content\":\"Hello and welcome\",\"sub_title\":\"Agora\"}",
             ),
         )
-        .strategy(3)
+        .strategy(support::from_json("3"))
         .with_envelope()
         .await;
     server
@@ -14921,7 +14929,7 @@ async fn send_push_sync_doc_no_binding() {
     let response = result.expect("send_push_sync example `doc_no_binding`");
     support::assert_decoded(
         &response,
-        &[("/data/0/desc", "\"no push binding\""), ("/data/0/pushStatus", "\"FAIL\"")],
+        &[("/data/desc", "\"no push binding\""), ("/data/pushStatus", "\"FAIL\"")],
     );
 }
 
@@ -14941,7 +14949,7 @@ async fn send_push_sync_doc_unknown_user() {
                 "{\"title\":\"Agora push\",\"content\":\"Hello and welcome\",\"sub_title\":\"Agora\"}",
             ),
         )
-        .strategy(3)
+        .strategy(support::from_json("3"))
         .with_envelope()
         .await;
     server
@@ -14963,7 +14971,7 @@ async fn send_push_sync_doc_unknown_user() {
     let response = result.expect("send_push_sync example `doc_unknown_user`");
     support::assert_decoded(
         &response,
-        &[("/data/0/desc", "\"appUser not exists\""), ("/data/0/pushStatus", "\"FAIL\"")],
+        &[("/data/desc", "\"appUser not exists\""), ("/data/pushStatus", "\"FAIL\"")],
     );
 }
 
@@ -15024,7 +15032,7 @@ async fn send_push_by_labels_doc() {
                 "{\"title\":\"Agora PUSH\",\"content\":\"Welcome to Agora Push Service\",\"sub_title\":\"Agora\"}",
             ),
         )
-        .strategy(2)
+        .strategy(support::from_json("2"))
         .with_envelope()
         .await;
     server
@@ -15095,7 +15103,7 @@ async fn get_offline_push_statistics_easemob() {
     let result = client
         .push()
         .get_offline_statistics("2024-04-01", "2024-04-02")
-        .platform("ALL")
+        .platform(support::from_json("\"ALL\""))
         .with_envelope()
         .await;
     server

@@ -21,6 +21,9 @@ pub struct SpecIndex {
     pub errata: Vec<Located<Erratum>>,
     /// Declared object types by name (names are unique across groups).
     pub types: BTreeMap<String, Vec<Field>>,
+    /// Declared closed sets by name, each with the scalar type of its
+    /// values on the wire (`string` or `integer`).
+    pub closed_sets: BTreeMap<String, &'static str>,
 }
 
 /// An item and where it is written.
@@ -42,11 +45,18 @@ impl SpecIndex {
         let file_name = |file: &Path| Path::new(label).join(file).display().to_string();
         let mut operations = Vec::new();
         let mut types = BTreeMap::new();
+        let mut closed_sets = BTreeMap::new();
         for LoadedGroup { file, group } in &spec.groups {
-            // Object types only: a closed set or a union has no field table.
+            // Object types have fields; a closed set is compared as the
+            // scalar its values are; a union has no field table.
             for t in &group.types {
                 if let Some(fields) = &t.fields {
                     types.insert(t.name.value.clone(), fields.clone());
+                }
+                if let Some(values) = &t.values {
+                    let integer = values.iter().all(|v| v.value.is_i64());
+                    let wire = if integer { "integer" } else { "string" };
+                    closed_sets.insert(t.name.value.clone(), wire);
                 }
             }
             for op in &group.operations {
@@ -73,6 +83,7 @@ impl SpecIndex {
             operations,
             errata,
             types,
+            closed_sets,
         })
     }
 

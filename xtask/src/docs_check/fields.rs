@@ -469,7 +469,9 @@ impl Table<'_> {
     }
 
     fn row(&self, row: &FieldRow, item: &Item, out: &mut Vec<Finding>) {
-        if !compatible(&row.ty, item.ty) {
+        // A closed set is written as the scalar its values are.
+        let wire = self.spec.closed_sets.get(item.ty).copied();
+        if !compatible(&row.ty, wire.unwrap_or(item.ty)) {
             out.push(
                 self.finding(
                     row.line,

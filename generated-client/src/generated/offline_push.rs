@@ -320,7 +320,7 @@ impl<'a> OfflinePush<'a> {
         username: impl Into<String>,
         device_id: impl Into<String>,
         notifier_name: impl Into<String>,
-        device_token: impl Into<String>,
+        device_token: impl Into<crate::SecretString>,
     ) -> SetPushBindingRequest<'a> {
         SetPushBindingRequest {
             client: self.client,
@@ -530,7 +530,7 @@ pub struct PushBinding {
     pub device_id: String,
     /// Token of the app on that device at the push service.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub device_token: Option<String>,
+    pub device_token: Option<crate::SecretString>,
     /// Name of the push certificate, as entered in the console.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notifier_name: Option<String>,
@@ -1705,7 +1705,7 @@ pub(crate) const SET_PUSH_BINDING: crate::OperationInfo = crate::OperationInfo {
 struct SetPushBindingBody {
     device_id: String,
     notifier_name: String,
-    device_token: String,
+    device_token: crate::SecretString,
 }
 
 /// The request of [`OfflinePush::set_binding`](OfflinePush::set_binding): set optional arguments, then `.await` it for the payload, or call [`with_envelope`](Self::with_envelope) for the whole response.

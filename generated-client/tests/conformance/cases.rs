@@ -683,7 +683,7 @@ async fn set_chatroom_attributes_doc() {
             "user1",
             support::from_json("{\"key1\":\"value1\",\"key2\":\"value2\"}"),
         )
-        .auto_delete("DELETE")
+        .auto_delete(support::from_json("\"DELETE\""))
         .with_envelope()
         .await;
     server
@@ -731,7 +731,7 @@ async fn set_chatroom_attributes_easemob() {
             "user1",
             support::from_json("{\"key1\":\"value1\",\"key2\":\"value2\"}"),
         )
-        .auto_delete("DELETE")
+        .auto_delete(support::from_json("\"DELETE\""))
         .with_envelope()
         .await;
     server
@@ -784,7 +784,7 @@ async fn set_chatroom_attributes_easemob_2023() {
             "user1",
             support::from_json("{\"key1\":\"value1\",\"key2\":\"value2\"}"),
         )
-        .auto_delete("DELETE")
+        .auto_delete(support::from_json("\"DELETE\""))
         .with_envelope()
         .await;
     server
@@ -985,7 +985,7 @@ async fn force_set_chatroom_attributes_doc() {
             "user1",
             support::from_json("{\"key1\":\"value1\",\"key2\":\"value2\"}"),
         )
-        .auto_delete("DELETE")
+        .auto_delete(support::from_json("\"DELETE\""))
         .with_envelope()
         .await;
     server
@@ -1029,7 +1029,7 @@ async fn force_set_chatroom_attributes_easemob() {
             "user1",
             support::from_json("{\"key1\":\"value1\",\"key2\":\"value2\"}"),
         )
-        .auto_delete("DELETE")
+        .auto_delete(support::from_json("\"DELETE\""))
         .with_envelope()
         .await;
     server
@@ -1082,7 +1082,7 @@ async fn force_set_chatroom_attributes_easemob_2023() {
             "user1",
             support::from_json("{\"key1\":\"value1\",\"key2\":\"value2\"}"),
         )
-        .auto_delete("DELETE")
+        .auto_delete(support::from_json("\"DELETE\""))
         .with_envelope()
         .await;
     server

@@ -127,7 +127,7 @@ async fn set_chatroom_attributes() {
             "user1",
             support::from_json("{\"key1\":\"value1\",\"key2\":\"value2\"}"),
         )
-        .auto_delete("DELETE")
+        .auto_delete(support::from_json("\"DELETE\""))
         .await;
     support::assert_accepted("set_chatroom_attributes", result);
 }
@@ -167,7 +167,7 @@ async fn force_set_chatroom_attributes() {
             "user1",
             support::from_json("{\"key1\":\"value1\",\"key2\":\"value2\"}"),
         )
-        .auto_delete("DELETE")
+        .auto_delete(support::from_json("\"DELETE\""))
         .await;
     support::assert_accepted("force_set_chatroom_attributes", result);
 }

@@ -305,8 +305,7 @@ pub struct ListChatroomsItem {
     /// Room id.
     pub id: String,
     /// Room name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
+    pub name: String,
     /// Username of the room owner.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub owner: Option<String>,
@@ -329,8 +328,7 @@ pub struct ListUserJoinedChatroomsItem {
     /// Room id.
     pub id: String,
     /// Room name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
+    pub name: String,
     /// Fields the server sent that the spec does not describe.
     #[serde(flatten)]
     pub extra: crate::Extra,
@@ -342,8 +340,7 @@ pub struct GetChatroomsItem {
     /// Room id.
     pub id: String,
     /// Room name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
+    pub name: String,
     /// Room description.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,

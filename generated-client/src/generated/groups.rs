@@ -349,8 +349,7 @@ pub struct GetGroupsItem {
     /// Group id.
     pub id: String,
     /// Group name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
+    pub name: String,
     /// URL of the group avatar.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub avatar: Option<String>,
@@ -491,8 +490,7 @@ pub struct ListGroupsItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_modified: Option<String>,
     /// Group name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub groupname: Option<String>,
+    pub groupname: String,
     /// Fields the server sent that the spec does not describe.
     #[serde(flatten)]
     pub extra: crate::Extra,

@@ -40,7 +40,7 @@ impl<'a> ChatroomAttributes<'a> {
     /// - HTTP: `PUT /metadata/chatroom/{chatroom_id}/user/{username}`
     /// - Rate limit: 100/second per app key; From the overview table; the detail page states no limit.
     /// - Idempotent: yes, safe to repeat
-    /// - Checked before sending: `username`: must follow the username rule; `metaData`: at most 10 entries, each key at most 128 characters, only ASCII letters, digits and `_-.`, each value at most 4096 characters; `autoDelete`: one of `DELETE`, `NO_DELETE`
+    /// - Checked before sending: `username`: must follow the username rule; `metaData`: at most 10 entries, each key at most 128 characters, only ASCII letters, digits and `_-.`, each value at most 4096 characters
     /// - Source: `restful-api/chatroom-management/manage-chatroom-attributes`, section "Set custom attributes"
     /// - Doc errata: [`E001`](crate::errata#e001), [`E405`](crate::errata#e405), [`E406`](crate::errata#e406), [`E408`](crate::errata#e408), [`E409`](crate::errata#e409), [`E449`](crate::errata#e449)
     ///
@@ -132,7 +132,7 @@ impl<'a> ChatroomAttributes<'a> {
     /// - HTTP: `PUT /metadata/chatroom/{chatroom_id}/user/{username}/forced`
     /// - Rate limit: 100/second per app key; From the overview table; the detail page states no limit.
     /// - Idempotent: yes, safe to repeat
-    /// - Checked before sending: `username`: must follow the username rule; `metaData`: at most 10 entries, each key at most 128 characters, only ASCII letters, digits and `_-.`, each value at most 4096 characters; `autoDelete`: one of `DELETE`, `NO_DELETE`
+    /// - Checked before sending: `username`: must follow the username rule; `metaData`: at most 10 entries, each key at most 128 characters, only ASCII letters, digits and `_-.`, each value at most 4096 characters
     /// - Source: `restful-api/chatroom-management/manage-chatroom-attributes`, section "Forcibly set custom attributes"
     /// - Doc errata: [`E001`](crate::errata#e001), [`E405`](crate::errata#e405), [`E408`](crate::errata#e408), [`E409`](crate::errata#e409), [`E449`](crate::errata#e449)
     ///
@@ -191,6 +191,63 @@ impl<'a> ChatroomAttributes<'a> {
     }
 }
 
+/// What becomes of a member's attributes when that member leaves the room.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ChatroomAttributeAutoDelete {
+    /// They are removed with the member (the server's choice when none is given). Sent as `DELETE`.
+    Delete,
+    /// They stay in the room after the member has left. Sent as `NO_DELETE`.
+    Keep,
+    /// A value the spec does not list, exactly as sent.
+    Other(String),
+}
+
+impl ChatroomAttributeAutoDelete {
+    ///The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Delete => "DELETE",
+            Self::Keep => "NO_DELETE",
+            Self::Other(value) => value,
+        }
+    }
+
+    /// The variant of a wire value; a value the spec does not list
+    /// becomes `Other`.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "DELETE" => Self::Delete,
+            "NO_DELETE" => Self::Keep,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl ::std::fmt::Display for ChatroomAttributeAutoDelete {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for ChatroomAttributeAutoDelete {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for ChatroomAttributeAutoDelete {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        <String as ::serde::Deserialize>::deserialize(deserializer)
+            .map(|value| Self::from_wire(&value))
+    }
+}
+
 /// Outcome of writing or removing a batch of attribute keys.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ChatroomAttributeWriteResult {
@@ -225,7 +282,7 @@ struct SetChatroomAttributesBody {
     meta_data: ::std::collections::BTreeMap<String, String>,
     #[serde(rename = "autoDelete")]
     #[serde(skip_serializing_if = "Option::is_none")]
-    auto_delete: Option<String>,
+    auto_delete: Option<crate::chatroom_attributes::ChatroomAttributeAutoDelete>,
 }
 
 /// The request of [`ChatroomAttributes::set`](ChatroomAttributes::set): set optional arguments, then `.await` it for the payload, or call [`with_envelope`](Self::with_envelope) for the whole response.
@@ -240,11 +297,12 @@ pub struct SetChatroomAttributesRequest<'a> {
 }
 
 impl<'a> SetChatroomAttributesRequest<'a> {
-    /// What happens to these attributes when the member leaves the room: DELETE removes them (the server's choice when omitted), NO_DELETE keeps them.
-    ///
-    /// Checked before sending: one of `DELETE`, `NO_DELETE`.
-    pub fn auto_delete(mut self, auto_delete: impl Into<String>) -> Self {
-        self.body.auto_delete = Some(auto_delete.into());
+    /// What happens to these attributes when the member leaves the room; the server removes them when omitted.
+    pub fn auto_delete(
+        mut self,
+        auto_delete: crate::chatroom_attributes::ChatroomAttributeAutoDelete,
+    ) -> Self {
+        self.body.auto_delete = Some(auto_delete);
         self
     }
 
@@ -279,13 +337,6 @@ impl<'a> SetChatroomAttributesRequest<'a> {
                     max_bytes: None,
                     extra_chars: None,
                 },
-            )?;
-        }
-        if let Some(value) = &self.body.auto_delete {
-            crate::runtime::validate::one_of(
-                "autoDelete",
-                value,
-                &["DELETE", "NO_DELETE"],
             )?;
         }
         Ok(())
@@ -549,7 +600,7 @@ struct ForceSetChatroomAttributesBody {
     meta_data: ::std::collections::BTreeMap<String, String>,
     #[serde(rename = "autoDelete")]
     #[serde(skip_serializing_if = "Option::is_none")]
-    auto_delete: Option<String>,
+    auto_delete: Option<crate::chatroom_attributes::ChatroomAttributeAutoDelete>,
 }
 
 /// The request of [`ChatroomAttributes::force_set`](ChatroomAttributes::force_set): set optional arguments, then `.await` it for the payload, or call [`with_envelope`](Self::with_envelope) for the whole response.
@@ -564,11 +615,12 @@ pub struct ForceSetChatroomAttributesRequest<'a> {
 }
 
 impl<'a> ForceSetChatroomAttributesRequest<'a> {
-    /// What happens to these attributes when the member leaves the room: DELETE removes them (the server's choice when omitted), NO_DELETE keeps them.
-    ///
-    /// Checked before sending: one of `DELETE`, `NO_DELETE`.
-    pub fn auto_delete(mut self, auto_delete: impl Into<String>) -> Self {
-        self.body.auto_delete = Some(auto_delete.into());
+    /// What happens to these attributes when the member leaves the room; the server removes them when omitted.
+    pub fn auto_delete(
+        mut self,
+        auto_delete: crate::chatroom_attributes::ChatroomAttributeAutoDelete,
+    ) -> Self {
+        self.body.auto_delete = Some(auto_delete);
         self
     }
 
@@ -603,13 +655,6 @@ impl<'a> ForceSetChatroomAttributesRequest<'a> {
                     max_bytes: None,
                     extra_chars: None,
                 },
-            )?;
-        }
-        if let Some(value) = &self.body.auto_delete {
-            crate::runtime::validate::one_of(
-                "autoDelete",
-                value,
-                &["DELETE", "NO_DELETE"],
             )?;
         }
         Ok(())

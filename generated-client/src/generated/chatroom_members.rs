@@ -343,8 +343,7 @@ pub struct AddChatroomMemberData {
     /// The username that was added.
     ///
     /// See errata [`E012`](crate::errata#e012).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub user: Option<String>,
+    pub user: String,
     /// Fields the server sent that the spec does not describe.
     #[serde(flatten)]
     pub extra: crate::Extra,
@@ -396,8 +395,7 @@ pub struct RemoveChatroomMemberData {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub action: Option<String>,
     /// The username that was removed.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub user: Option<String>,
+    pub user: String,
     /// Id of the room.
     pub id: String,
     /// Fields the server sent that the spec does not describe.
@@ -424,8 +422,7 @@ pub struct RemoveChatroomMembersItem {
     /// The username this result is about.
     ///
     /// See errata [`E037`](crate::errata#e037).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub user: Option<String>,
+    pub user: String,
     /// Id of the room.
     pub id: String,
     /// Fields the server sent that the spec does not describe.
@@ -442,8 +439,7 @@ pub struct AddChatroomAdminData {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub result: Option<crate::BoolOrString>,
     /// The username that was promoted.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub newadmin: Option<String>,
+    pub newadmin: String,
     /// Fields the server sent that the spec does not describe.
     #[serde(flatten)]
     pub extra: crate::Extra,
@@ -458,8 +454,7 @@ pub struct RemoveChatroomAdminData {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub result: Option<crate::BoolOrString>,
     /// The username that was demoted.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub oldadmin: Option<String>,
+    pub oldadmin: String,
     /// Fields the server sent that the spec does not describe.
     #[serde(flatten)]
     pub extra: crate::Extra,

@@ -254,8 +254,7 @@ pub struct UnmuteChatroomMembersItem {
     /// The username this result is about.
     ///
     /// See errata [`E418`](crate::errata#e418).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub user: Option<String>,
+    pub user: String,
     /// Fields the server sent that the spec does not describe.
     #[serde(flatten)]
     pub extra: crate::Extra,
@@ -268,8 +267,7 @@ pub struct ListChatroomMutedMembersItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expire: Option<i64>,
     /// Username of the muted member.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub user: Option<String>,
+    pub user: String,
     /// Fields the server sent that the spec does not describe.
     #[serde(flatten)]
     pub extra: crate::Extra,

@@ -275,6 +275,20 @@ impl<'a> Chatrooms<'a> {
     }
 }
 
+/// One entry of a room's member list: an object with a single key, `owner` for the room's creator or `member` for anyone else, holding the username.
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+pub struct ChatroomAffiliation {
+    /// The owner's username, on the owner's entry only.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub owner: Option<String>,
+    /// A member's username, on the other entries.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub member: Option<String>,
+    /// Fields the server sent that the spec does not describe.
+    #[serde(flatten)]
+    pub extra: crate::Extra,
+}
+
 /// The `data` of the response of [`Chatrooms::create`](crate::chatrooms::Chatrooms::create): Create a chat room.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct CreateChatroomData {
@@ -291,8 +305,7 @@ pub struct ListChatroomsItem {
     /// Room id.
     pub id: String,
     /// Room name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
+    pub name: String,
     /// Username of the room owner.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub owner: Option<String>,
@@ -315,8 +328,7 @@ pub struct ListUserJoinedChatroomsItem {
     /// Room id.
     pub id: String,
     /// Room name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
+    pub name: String,
     /// Fields the server sent that the spec does not describe.
     #[serde(flatten)]
     pub extra: crate::Extra,
@@ -328,8 +340,7 @@ pub struct GetChatroomsItem {
     /// Room id.
     pub id: String,
     /// Room name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
+    pub name: String,
     /// Room description.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
@@ -373,13 +384,11 @@ pub struct GetChatroomsItem {
     /// See errata [`E019`](crate::errata#e019).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub affiliations_count: Option<i64>,
-    /// The room's members, each as a one-key object: {"owner": username} for the owner, {"member": username} for everyone else.
+    /// The room's members, the owner included, each entry naming one user and whether that user owns the room.
     ///
     /// See errata [`E019`](crate::errata#e019).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub affiliations: Option<
-        ::std::vec::Vec<::std::collections::BTreeMap<String, String>>,
-    >,
+    pub affiliations: Option<::std::vec::Vec<crate::chatrooms::ChatroomAffiliation>>,
     /// Reserved by the service; callers can ignore it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub public: Option<bool>,

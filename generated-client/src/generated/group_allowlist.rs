@@ -155,8 +155,7 @@ pub struct AddGroupAllowlistUserData {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub action: Option<String>,
     /// The username added to the allow list.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub user: Option<String>,
+    pub user: String,
     /// Fields the server sent that the spec does not describe.
     #[serde(flatten)]
     pub extra: crate::Extra,
@@ -181,8 +180,7 @@ pub struct AddGroupAllowlistUsersItem {
     /// The username this result is about.
     ///
     /// See errata [`E330`](crate::errata#e330).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub user: Option<String>,
+    pub user: String,
     /// Fields the server sent that the spec does not describe.
     #[serde(flatten)]
     pub extra: crate::Extra,
@@ -207,8 +205,7 @@ pub struct RemoveGroupAllowlistUsersItem {
     /// The username this result is about.
     ///
     /// See errata [`E330`](crate::errata#e330).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub user: Option<String>,
+    pub user: String,
     /// Fields the server sent that the spec does not describe.
     #[serde(flatten)]
     pub extra: crate::Extra,

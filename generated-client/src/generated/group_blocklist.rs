@@ -184,8 +184,7 @@ pub struct AddGroupBlocklistUserData {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub action: Option<String>,
     /// The username that was blocked.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub user: Option<String>,
+    pub user: String,
     /// Fields the server sent that the spec does not describe.
     #[serde(flatten)]
     pub extra: crate::Extra,
@@ -210,8 +209,7 @@ pub struct AddGroupBlocklistUsersItem {
     /// The username this result is about.
     ///
     /// See errata [`E330`](crate::errata#e330).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub user: Option<String>,
+    pub user: String,
     /// Fields the server sent that the spec does not describe.
     #[serde(flatten)]
     pub extra: crate::Extra,
@@ -229,8 +227,7 @@ pub struct RemoveGroupBlocklistUserData {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub action: Option<String>,
     /// The username that was unblocked.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub user: Option<String>,
+    pub user: String,
     /// Fields the server sent that the spec does not describe.
     #[serde(flatten)]
     pub extra: crate::Extra,
@@ -257,8 +254,7 @@ pub struct RemoveGroupBlocklistUsersItem {
     /// The username this result is about.
     ///
     /// See errata [`E330`](crate::errata#e330).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub user: Option<String>,
+    pub user: String,
     /// Fields the server sent that the spec does not describe.
     #[serde(flatten)]
     pub extra: crate::Extra,

@@ -146,8 +146,7 @@ pub struct ListGroupFilesItem {
     /// Id of the shared file, used to download or delete it.
     pub file_id: String,
     /// Name of the file.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub file_name: Option<String>,
+    pub file_name: String,
     /// Username of the user who uploaded the file.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub file_owner: Option<String>,
@@ -169,11 +168,9 @@ pub struct UploadGroupFileData {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub file_url: Option<String>,
     /// Id of the group.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub group_id: Option<String>,
+    pub group_id: String,
     /// Name of the stored file.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub file_name: Option<String>,
+    pub file_name: String,
     /// Upload time, in Unix milliseconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created: Option<i64>,
@@ -191,8 +188,7 @@ pub struct UploadGroupFileData {
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct DeleteGroupFileData {
     /// Id of the group.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub group_id: Option<String>,
+    pub group_id: String,
     /// Id of the deleted file.
     pub file_id: String,
     /// Whether the file was deleted.

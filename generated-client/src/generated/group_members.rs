@@ -626,8 +626,7 @@ pub struct AddGroupMemberData {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub action: Option<String>,
     /// The username that was added.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub user: Option<String>,
+    pub user: String,
     /// Fields the server sent that the spec does not describe.
     #[serde(flatten)]
     pub extra: crate::Extra,
@@ -659,8 +658,7 @@ pub struct RemoveGroupMemberData {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub action: Option<String>,
     /// The username that was removed.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub user: Option<String>,
+    pub user: String,
     /// Id of the group.
     pub groupid: String,
     /// Fields the server sent that the spec does not describe.
@@ -685,8 +683,7 @@ pub struct RemoveGroupMembersItem {
     /// The username this result is about.
     ///
     /// See errata [`E321`](crate::errata#e321).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub user: Option<String>,
+    pub user: String,
     /// Id of the group.
     pub groupid: String,
     /// Fields the server sent that the spec does not describe.
@@ -727,8 +724,7 @@ pub struct AddGroupAdminData {
     /// The username that was promoted.
     ///
     /// See errata [`E325`](crate::errata#e325).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub newadmin: Option<String>,
+    pub newadmin: String,
     /// Fields the server sent that the spec does not describe.
     #[serde(flatten)]
     pub extra: crate::Extra,
@@ -743,8 +739,7 @@ pub struct RemoveGroupAdminData {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub result: Option<crate::BoolOrString>,
     /// The username that was demoted.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub oldadmin: Option<String>,
+    pub oldadmin: String,
     /// Fields the server sent that the spec does not describe.
     #[serde(flatten)]
     pub extra: crate::Extra,

@@ -297,6 +297,20 @@ impl<'a> Groups<'a> {
     }
 }
 
+/// One entry of a group's member list: an object with a single key, `owner` for the group owner or `member` for anyone else, holding the username.
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+pub struct GroupAffiliation {
+    /// The owner's username, on the owner's entry only.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub owner: Option<String>,
+    /// A regular member's username, on the other entries.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub member: Option<String>,
+    /// Fields the server sent that the spec does not describe.
+    #[serde(flatten)]
+    pub extra: crate::Extra,
+}
+
 /// The `data` of the response of [`Groups::create`](crate::groups::Groups::create): Create a chat group.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct CreateGroupData {
@@ -335,8 +349,7 @@ pub struct GetGroupsItem {
     /// Group id.
     pub id: String,
     /// Group name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
+    pub name: String,
     /// URL of the group avatar.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub avatar: Option<String>,
@@ -374,13 +387,11 @@ pub struct GetGroupsItem {
     /// Whether the group is banned.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub disabled: Option<bool>,
-    /// The members, each a one-key object: {"owner": username} for the owner and {"member": username} for everyone else.
+    /// The members, the owner included, each entry naming one user and whether that user owns the group.
     ///
     /// See errata [`E312`](crate::errata#e312).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub affiliations: Option<
-        ::std::vec::Vec<::std::collections::BTreeMap<String, String>>,
-    >,
+    pub affiliations: Option<::std::vec::Vec<crate::groups::GroupAffiliation>>,
     /// Whether the group is public.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub public: Option<bool>,
@@ -479,8 +490,7 @@ pub struct ListGroupsItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_modified: Option<String>,
     /// Group name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub groupname: Option<String>,
+    pub groupname: String,
     /// Fields the server sent that the spec does not describe.
     #[serde(flatten)]
     pub extra: crate::Extra,

@@ -440,10 +440,8 @@ pub(crate) fn every_response_type(
     visitor.visit::<::std::vec::Vec<crate::messages::GetMessageHistoryItem>>();
     visitor.visit::<::std::vec::Vec<crate::messages::RecallMessagesItem>>();
     visitor.visit::<::std::vec::Vec<crate::offline_push::PushBinding>>();
-    visitor.visit::<::std::vec::Vec<crate::offline_push::PushUserEntity>>();
     visitor.visit::<::std::vec::Vec<crate::offline_push::SetPushNicknamesItem>>();
     visitor.visit::<::std::vec::Vec<crate::presence::PresenceStatus>>();
-    visitor.visit::<::std::vec::Vec<crate::push::SendPushSyncItem>>();
     visitor.visit::<::std::vec::Vec<crate::push::SendPushToUsersItem>>();
     visitor.visit::<::std::vec::Vec<crate::push_labels::PushLabel>>();
     visitor.visit::<::std::vec::Vec<crate::push_labels::PushLabelMember>>();
@@ -537,6 +535,8 @@ pub(crate) fn every_response_type(
     visitor.visit::<crate::reactions::AddReactionData>();
     visitor.visit::<crate::reactions::GetReactionDetailData>();
     visitor.visit::<crate::runtime::One<crate::chat_files::ChatFileEntity>>();
+    visitor.visit::<crate::runtime::One<crate::offline_push::PushUserEntity>>();
+    visitor.visit::<crate::runtime::One<crate::push::SendPushSyncItem>>();
     visitor.visit::<crate::runtime::One<crate::users::UserDetails>>();
     visitor.visit::<crate::runtime::One<crate::users::UserEntity>>();
     visitor.visit::<crate::thread_members::AddThreadMembersData>();

@@ -73,18 +73,18 @@ impl<'a> OfflinePush<'a> {
     /// - HTTP: `PUT /users/{username}`
     /// - Rate limit: 100/second per app key; Per App Key, shared with set_push_nickname (detail page).
     /// - Idempotent: yes, safe to repeat
-    /// - Checked before sending: `username`: must follow the username rule; `notification_display_style`: between 0 and 1
+    /// - Checked before sending: `username`: must follow the username rule
     /// - Source: `restful-api/offline-push-configuration`, section "Set the display style in push notifications"
     /// - Doc errata: [`E041`](crate::errata#e041), [`E502`](crate::errata#e502), [`E503`](crate::errata#e503), [`E529`](crate::errata#e529), [`E530`](crate::errata#e530), [`E531`](crate::errata#e531)
     ///
     /// # Arguments
     ///
     /// - `username`: The user whose display style is set.
-    /// - `notification_display_style`: 0 for title and placeholder text only, 1 for sender nickname and message text. Checked before sending: between 0 and 1. See errata [`E502`](crate::errata#e502).
+    /// - `notification_display_style`: Whether notifications show only a generic text (0) or the sender and message text (1). See errata [`E502`](crate::errata#e502).
     pub fn set_display_style(
         &self,
         username: impl Into<String>,
-        notification_display_style: i64,
+        notification_display_style: crate::offline_push::PushDisplayStyle,
     ) -> SetPushDisplayStyleRequest<'a> {
         SetPushDisplayStyleRequest {
             client: self.client,
@@ -133,7 +133,7 @@ impl<'a> OfflinePush<'a> {
     /// - HTTP: `PUT /users/{username}/notification/{chattype}/{key}`
     /// - Rate limit: 100/second per app key; Per App Key, from the detail page; the overview has no row for this endpoint (E501).
     /// - Idempotent: yes, safe to repeat
-    /// - Checked before sending: `username`: must follow the username rule; `chattype`: one of `user`, `chatgroup`; `type`: one of `DEFAULT`, `ALL`, `AT`, `NONE`; `ignoreDuration`: between 0 and 604800000
+    /// - Checked before sending: `username`: must follow the username rule; `chattype`: one of `user`, `chatgroup`; `ignoreDuration`: between 0 and 604800000
     /// - Source: `restful-api/offline-push-configuration`, section "Set up push notifications"
     /// - Doc errata: [`E044`](crate::errata#e044), [`E501`](crate::errata#e501), [`E504`](crate::errata#e504), [`E505`](crate::errata#e505), [`E506`](crate::errata#e506), [`E507`](crate::errata#e507), [`E517`](crate::errata#e517), [`E525`](crate::errata#e525), [`E533`](crate::errata#e533)
     ///
@@ -320,7 +320,7 @@ impl<'a> OfflinePush<'a> {
         username: impl Into<String>,
         device_id: impl Into<String>,
         notifier_name: impl Into<String>,
-        device_token: impl Into<String>,
+        device_token: impl Into<crate::SecretString>,
     ) -> SetPushBindingRequest<'a> {
         SetPushBindingRequest {
             client: self.client,
@@ -335,12 +335,132 @@ impl<'a> OfflinePush<'a> {
     }
 }
 
+/// How much of a message an offline push notification reveals.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum PushDisplayStyle {
+    /// A fixed title with generic tap-to-open text; the message itself is not shown (the default). Sent as `0`.
+    Summary,
+    /// The same fixed title, with the sender's nickname and the message text as the notification body. Sent as `1`.
+    Detailed,
+    /// A value the spec does not list, exactly as sent.
+    Other(i64),
+}
+
+impl PushDisplayStyle {
+    ///The value as sent on the wire.
+    pub fn value(&self) -> i64 {
+        match self {
+            Self::Summary => 0i64,
+            Self::Detailed => 1i64,
+            Self::Other(value) => *value,
+        }
+    }
+
+    /// The variant of a wire value; a value the spec does not list
+    /// becomes `Other`.
+    pub fn from_wire(value: i64) -> Self {
+        match value {
+            0i64 => Self::Summary,
+            1i64 => Self::Detailed,
+            other => Self::Other(other),
+        }
+    }
+}
+
+impl ::std::fmt::Display for PushDisplayStyle {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        write!(f, "{}", self.value())
+    }
+}
+
+impl ::serde::Serialize for PushDisplayStyle {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_i64(self.value())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for PushDisplayStyle {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        <i64 as ::serde::Deserialize>::deserialize(deserializer).map(Self::from_wire)
+    }
+}
+
+/// When offline messages of the app or of one conversation produce push notifications.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum PushMode {
+    /// The conversation follows the app-level mode; not accepted at the app level itself. Sent as `DEFAULT`.
+    FollowApp,
+    /// Every offline message is pushed. Sent as `ALL`.
+    All,
+    /// Only messages that mention the user are pushed. Sent as `AT`.
+    MentionsOnly,
+    /// No offline message is pushed. Sent as `NONE`.
+    Never,
+    /// A value the spec does not list, exactly as sent.
+    Other(String),
+}
+
+impl PushMode {
+    ///The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::FollowApp => "DEFAULT",
+            Self::All => "ALL",
+            Self::MentionsOnly => "AT",
+            Self::Never => "NONE",
+            Self::Other(value) => value,
+        }
+    }
+
+    /// The variant of a wire value; a value the spec does not list
+    /// becomes `Other`.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "DEFAULT" => Self::FollowApp,
+            "ALL" => Self::All,
+            "AT" => Self::MentionsOnly,
+            "NONE" => Self::Never,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl ::std::fmt::Display for PushMode {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for PushMode {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for PushMode {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        <String as ::serde::Deserialize>::deserialize(deserializer)
+            .map(|value| Self::from_wire(&value))
+    }
+}
+
 /// The user record that set_push_nickname and set_push_display_style return as the one item of the top-level `entities` array.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct PushUserEntity {
     /// Internal UUID the service gave the user.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub uuid: Option<String>,
+    pub uuid: String,
     /// Object type, always "user".
     #[serde(rename = "type")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -352,19 +472,18 @@ pub struct PushUserEntity {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub modified: Option<i64>,
     /// The user.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub username: Option<String>,
+    pub username: String,
     /// False while the user is banned (deactivated).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub activated: Option<bool>,
     /// Name shown for this user in push notifications.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub nickname: Option<String>,
-    /// 0 (title and placeholder text only) or 1 (sender and message text); present only when the request set it.
+    /// The display style of the user's notifications; present only when the request set it.
     ///
     /// See errata [`E503`](crate::errata#e503).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub notification_display_style: Option<i64>,
+    pub notification_display_style: Option<crate::offline_push::PushDisplayStyle>,
     /// Name of the user's push certificate.
     ///
     /// See errata [`E503`](crate::errata#e503).
@@ -408,11 +527,10 @@ pub struct PushNicknameEntry {
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct PushBinding {
     /// Id the SDK gave the device.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub device_id: Option<String>,
+    pub device_id: String,
     /// Token of the app on that device at the push service.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub device_token: Option<String>,
+    pub device_token: Option<crate::SecretString>,
     /// Name of the push certificate, as entered in the console.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notifier_name: Option<String>,
@@ -424,10 +542,10 @@ pub struct PushBinding {
 /// Push mode and do-not-disturb state of the app or of one conversation.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct PushNotificationSetting {
-    /// Push mode, one of DEFAULT, ALL, AT or NONE.
+    /// The push mode in force.
     #[serde(rename = "type")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub type_: Option<String>,
+    pub type_: Option<crate::offline_push::PushMode>,
     /// Daily do-not-disturb window, "HH:MM-HH:MM".
     #[serde(rename = "ignoreInterval")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -639,8 +757,7 @@ pub struct SetPushNicknamesItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub push_nickname: Option<String>,
     /// The user it was set for.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub username: Option<String>,
+    pub username: String,
     /// Fields the server sent that the spec does not describe.
     #[serde(flatten)]
     pub extra: crate::Extra,
@@ -710,10 +827,7 @@ impl<'a> SetPushNicknameRequest<'a> {
     /// payload in `data`, and the envelope fields around it.
     pub async fn with_envelope(
         self,
-    ) -> Result<
-        crate::Response<::std::vec::Vec<crate::offline_push::PushUserEntity>>,
-        crate::Error,
-    > {
+    ) -> Result<crate::Response<crate::offline_push::PushUserEntity>, crate::Error> {
         self.validate().map_err(|error| error.in_operation(SET_PUSH_NICKNAME.id))?;
         let path = {
             let username = crate::runtime::encode::segment(&self.username);
@@ -730,16 +844,15 @@ impl<'a> SetPushNicknameRequest<'a> {
             options: self.options,
             payload: crate::runtime::Payload::Key("entities"),
         };
-        self.client.send(parts).await
+        self.client
+            .send::<crate::runtime::One<crate::offline_push::PushUserEntity>>(parts)
+            .await
+            .map(|response| response.map_data(crate::runtime::One::into_inner))
     }
 }
 
 /// What the request gives when awaited.
-type SetPushNicknameResult = Result<
-    ::std::vec::Vec<crate::offline_push::PushUserEntity>,
-    crate::Error,
->;
-
+type SetPushNicknameResult = Result<crate::offline_push::PushUserEntity, crate::Error>;
 crate::runtime::request_builder!(SetPushNicknameRequest => SetPushNicknameResult);
 
 pub(crate) const SET_PUSH_DISPLAY_STYLE: crate::OperationInfo = crate::OperationInfo {
@@ -756,7 +869,7 @@ pub(crate) const SET_PUSH_DISPLAY_STYLE: crate::OperationInfo = crate::Operation
 /// The JSON body, exactly as it goes on the wire.
 #[derive(Debug, Clone, ::serde::Serialize)]
 struct SetPushDisplayStyleBody {
-    notification_display_style: i64,
+    notification_display_style: crate::offline_push::PushDisplayStyle,
 }
 
 /// The request of [`OfflinePush::set_display_style`](OfflinePush::set_display_style): set optional arguments, then `.await` it for the payload, or call [`with_envelope`](Self::with_envelope) for the whole response.
@@ -781,15 +894,6 @@ impl<'a> SetPushDisplayStyleRequest<'a> {
                 &super::USERNAME_RULE,
             )?;
         }
-        {
-            let value = &self.body.notification_display_style;
-            crate::runtime::validate::range(
-                "notification_display_style",
-                *value,
-                Some(0i64),
-                Some(1i64),
-            )?;
-        }
         Ok(())
     }
 
@@ -803,10 +907,7 @@ impl<'a> SetPushDisplayStyleRequest<'a> {
     /// payload in `data`, and the envelope fields around it.
     pub async fn with_envelope(
         self,
-    ) -> Result<
-        crate::Response<::std::vec::Vec<crate::offline_push::PushUserEntity>>,
-        crate::Error,
-    > {
+    ) -> Result<crate::Response<crate::offline_push::PushUserEntity>, crate::Error> {
         self.validate().map_err(|error| error.in_operation(SET_PUSH_DISPLAY_STYLE.id))?;
         let path = {
             let username = crate::runtime::encode::segment(&self.username);
@@ -823,13 +924,16 @@ impl<'a> SetPushDisplayStyleRequest<'a> {
             options: self.options,
             payload: crate::runtime::Payload::Key("entities"),
         };
-        self.client.send(parts).await
+        self.client
+            .send::<crate::runtime::One<crate::offline_push::PushUserEntity>>(parts)
+            .await
+            .map(|response| response.map_data(crate::runtime::One::into_inner))
     }
 }
 
 /// What the request gives when awaited.
 type SetPushDisplayStyleResult = Result<
-    ::std::vec::Vec<crate::offline_push::PushUserEntity>,
+    crate::offline_push::PushUserEntity,
     crate::Error,
 >;
 
@@ -997,10 +1101,7 @@ impl<'a> SetPushNoDisturbingRequest<'a> {
     /// payload in `data`, and the envelope fields around it.
     pub async fn with_envelope(
         self,
-    ) -> Result<
-        crate::Response<::std::vec::Vec<crate::offline_push::PushUserEntity>>,
-        crate::Error,
-    > {
+    ) -> Result<crate::Response<crate::offline_push::PushUserEntity>, crate::Error> {
         self.validate().map_err(|error| error.in_operation(SET_PUSH_NO_DISTURBING.id))?;
         let path = {
             let username = crate::runtime::encode::segment(&self.username);
@@ -1017,13 +1118,16 @@ impl<'a> SetPushNoDisturbingRequest<'a> {
             options: self.options,
             payload: crate::runtime::Payload::Key("entities"),
         };
-        self.client.send(parts).await
+        self.client
+            .send::<crate::runtime::One<crate::offline_push::PushUserEntity>>(parts)
+            .await
+            .map(|response| response.map_data(crate::runtime::One::into_inner))
     }
 }
 
 /// What the request gives when awaited.
 type SetPushNoDisturbingResult = Result<
-    ::std::vec::Vec<crate::offline_push::PushUserEntity>,
+    crate::offline_push::PushUserEntity,
     crate::Error,
 >;
 
@@ -1047,7 +1151,7 @@ pub(crate) const SET_PUSH_NOTIFICATION_SETTINGS: crate::OperationInfo = crate::O
 struct SetPushNotificationSettingsBody {
     #[serde(rename = "type")]
     #[serde(skip_serializing_if = "Option::is_none")]
-    type_: Option<String>,
+    type_: Option<crate::offline_push::PushMode>,
     #[serde(rename = "ignoreInterval")]
     #[serde(skip_serializing_if = "Option::is_none")]
     ignore_interval: Option<String>,
@@ -1070,10 +1174,8 @@ pub struct SetPushNotificationSettingsRequest<'a> {
 
 impl<'a> SetPushNotificationSettingsRequest<'a> {
     /// Push mode: ALL notifies for every offline message, AT only for mentions, NONE never; DEFAULT makes a conversation follow the app-level mode and is not valid at the app level.
-    ///
-    /// Checked before sending: one of `DEFAULT`, `ALL`, `AT`, `NONE`.
-    pub fn type_(mut self, type_: impl Into<String>) -> Self {
-        self.body.type_ = Some(type_.into());
+    pub fn type_(mut self, type_: crate::offline_push::PushMode) -> Self {
+        self.body.type_ = Some(type_);
         self
     }
 
@@ -1114,13 +1216,6 @@ impl<'a> SetPushNotificationSettingsRequest<'a> {
         {
             let value = &self.key;
             crate::runtime::validate::non_empty("key", value)?;
-        }
-        if let Some(value) = &self.body.type_ {
-            crate::runtime::validate::one_of(
-                "type",
-                value,
-                &["DEFAULT", "ALL", "AT", "NONE"],
-            )?;
         }
         if let Some(value) = &self.body.ignore_duration {
             crate::runtime::validate::range(
@@ -1610,7 +1705,7 @@ pub(crate) const SET_PUSH_BINDING: crate::OperationInfo = crate::OperationInfo {
 struct SetPushBindingBody {
     device_id: String,
     notifier_name: String,
-    device_token: String,
+    device_token: crate::SecretString,
 }
 
 /// The request of [`OfflinePush::set_binding`](OfflinePush::set_binding): set optional arguments, then `.await` it for the payload, or call [`with_envelope`](Self::with_envelope) for the whole response.

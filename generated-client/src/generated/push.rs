@@ -40,7 +40,7 @@ impl<'a> Push<'a> {
     /// - HTTP: `POST /push/sync/{username}`
     /// - Rate limit: 1/second per app key; Per App Key, from the detail page; the overview has no row for this operation.
     /// - Idempotent: no, a repeat may act twice
-    /// - Checked before sending: `username`: must follow the username rule; `strategy`: between 0 and 4
+    /// - Checked before sending: `username`: must follow the username rule
     /// - Source: `restful-api/push-notification-management`, section "Send a push notification in a synchronous way"
     /// - Doc errata: [`E044`](crate::errata#e044), [`E511`](crate::errata#e511), [`E514`](crate::errata#e514), [`E517`](crate::errata#e517), [`E524`](crate::errata#e524)
     ///
@@ -71,7 +71,7 @@ impl<'a> Push<'a> {
     /// - HTTP: `POST /push/single`
     /// - Rate limit: 1200/minute per app key; From the overview table; the detail page states no limit.
     /// - Idempotent: no, a repeat may act twice
-    /// - Checked before sending: `targets`: at least 1 items, at most 100 items, each item must follow the username rule; `strategy`: between 0 and 4
+    /// - Checked before sending: `targets`: at least 1 items, at most 100 items, each item must follow the username rule
     /// - Source: `restful-api/push-notification-management`, section "Send a push notification to users in an asynchronous way"
     /// - Doc errata: [`E512`](crate::errata#e512), [`E514`](crate::errata#e514), [`E515`](crate::errata#e515)
     ///
@@ -102,7 +102,7 @@ impl<'a> Push<'a> {
     /// - HTTP: `POST /push/list/label`
     /// - Rate limit: 1200/minute per app key; From the overview table; the detail page states no call rate.; At most 3 push tasks (label or all-user pushes) run concurrently.
     /// - Idempotent: no, a repeat may act twice
-    /// - Checked before sending: `targets`: at least 1 items, at most 5 items; `strategy`: between 0 and 4
+    /// - Checked before sending: `targets`: at least 1 items, at most 5 items
     /// - Source: `restful-api/push-notification-management`, section "Send a push notification by label"
     /// - Doc errata: [`E513`](crate::errata#e513), [`E514`](crate::errata#e514), [`E516`](crate::errata#e516)
     ///
@@ -134,7 +134,6 @@ impl<'a> Push<'a> {
     /// - HTTP: `POST /push/task`
     /// - Rate limit: 5/minute per app key; From the overview table; the detail page states no call rate.; No more than 100 calls per day.; At most 3 push tasks (label or all-user pushes) run concurrently.
     /// - Idempotent: no, a repeat may act twice
-    /// - Checked before sending: `strategy`: between 0 and 4
     /// - Source: `restful-api/push-notification-management`, section "Send a push notification to all users under the app"
     /// - Doc errata: [`E513`](crate::errata#e513), [`E514`](crate::errata#e514), [`E515`](crate::errata#e515), [`E516`](crate::errata#e516)
     ///
@@ -163,7 +162,6 @@ impl<'a> Push<'a> {
     /// - HTTP: `GET /push/data/offline-push/begin/{start_date}/end/{end_date}`
     /// - Rate limit: not documented
     /// - Idempotent: yes, safe to repeat
-    /// - Checked before sending: `platform`: one of `ALL`, `APNS`, `ANDROID`, `XIAOMIPUSH`, `HUAWEIPUSH`, `MEIZUPUSH`, `OPPOPUSH`, `VIVOPUSH`, `HONOR`
     /// - Source: `easemob/server-side/push_result_statistics`, section "调用 RESTful API 查询离线推送结果统计数据"
     /// - Doc errata: [`E539`](crate::errata#e539), [`E540`](crate::errata#e540)
     ///
@@ -183,6 +181,460 @@ impl<'a> Push<'a> {
             platform: None,
             options: crate::RequestOptions::default(),
         }
+    }
+}
+
+/// Which push service carries a notification, and what happens when the first choice cannot deliver it.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum PushStrategy {
+    /// Try the vendor's push service first and fall back to the Agora service when that fails. Sent as `0`.
+    ThirdPartyThenAgora,
+    /// Only the Agora service; an offline user gets the notification at the next login, unless the plan's retention period runs out first. Sent as `1`.
+    AgoraOnly,
+    /// Only the vendor's push service (what the server does when no strategy is given). Sent as `2`.
+    ThirdPartyOnly,
+    /// The Agora service when the user is online, otherwise the vendor's service, with the Agora service trying again at the next login. Sent as `3`.
+    AgoraThenThirdParty,
+    /// Only the Agora service and only to users who are online; nothing is kept for offline users. Sent as `4`.
+    AgoraOnlineOnly,
+    /// A value the spec does not list, exactly as sent.
+    Other(i64),
+}
+
+impl PushStrategy {
+    ///The value as sent on the wire.
+    pub fn value(&self) -> i64 {
+        match self {
+            Self::ThirdPartyThenAgora => 0i64,
+            Self::AgoraOnly => 1i64,
+            Self::ThirdPartyOnly => 2i64,
+            Self::AgoraThenThirdParty => 3i64,
+            Self::AgoraOnlineOnly => 4i64,
+            Self::Other(value) => *value,
+        }
+    }
+
+    /// The variant of a wire value; a value the spec does not list
+    /// becomes `Other`.
+    pub fn from_wire(value: i64) -> Self {
+        match value {
+            0i64 => Self::ThirdPartyThenAgora,
+            1i64 => Self::AgoraOnly,
+            2i64 => Self::ThirdPartyOnly,
+            3i64 => Self::AgoraThenThirdParty,
+            4i64 => Self::AgoraOnlineOnly,
+            other => Self::Other(other),
+        }
+    }
+}
+
+impl ::std::fmt::Display for PushStrategy {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        write!(f, "{}", self.value())
+    }
+}
+
+impl ::serde::Serialize for PushStrategy {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_i64(self.value())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for PushStrategy {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        <i64 as ::serde::Deserialize>::deserialize(deserializer).map(Self::from_wire)
+    }
+}
+
+/// Outcome of a push to one recipient.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum PushStatus {
+    /// The push went through. Sent as `SUCCESS`.
+    Success,
+    /// Refused for a reason outside the Chat server, such as a wrong device token, a device with no push binding or an unknown user. Sent as `FAIL`.
+    Fail,
+    /// A fault on the server side, such as a timeout. Sent as `ERROR`.
+    Error,
+    /// Accepted for asynchronous delivery (the batch push); the final outcome is not known yet. Sent as `ASYNC_SUCCESS`.
+    AsyncSuccess,
+    /// A value the spec does not list, exactly as sent.
+    Other(String),
+}
+
+impl PushStatus {
+    ///The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Success => "SUCCESS",
+            Self::Fail => "FAIL",
+            Self::Error => "ERROR",
+            Self::AsyncSuccess => "ASYNC_SUCCESS",
+            Self::Other(value) => value,
+        }
+    }
+
+    /// The variant of a wire value; a value the spec does not list
+    /// becomes `Other`.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "SUCCESS" => Self::Success,
+            "FAIL" => Self::Fail,
+            "ERROR" => Self::Error,
+            "ASYNC_SUCCESS" => Self::AsyncSuccess,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl ::std::fmt::Display for PushStatus {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for PushStatus {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for PushStatus {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        <String as ::serde::Deserialize>::deserialize(deserializer)
+            .map(|value| Self::from_wire(&value))
+    }
+}
+
+/// A push platform, as the offline push statistics name them.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum PushPlatform {
+    /// Every platform together (a query value, not a platform of its own). Sent as `ALL`.
+    All,
+    /// Apple Push Notification service. Sent as `APNS`.
+    Apns,
+    /// Firebase Cloud Messaging. Sent as `ANDROID`.
+    Android,
+    /// Xiaomi's push service. Sent as `XIAOMIPUSH`.
+    Xiaomi,
+    /// Huawei's push service. Sent as `HUAWEIPUSH`.
+    Huawei,
+    /// Meizu's push service. Sent as `MEIZUPUSH`.
+    Meizu,
+    /// OPPO's push service. Sent as `OPPOPUSH`.
+    Oppo,
+    /// vivo's push service. Sent as `VIVOPUSH`.
+    Vivo,
+    /// Honor's push service. Sent as `HONOR`.
+    Honor,
+    /// A value the spec does not list, exactly as sent.
+    Other(String),
+}
+
+impl PushPlatform {
+    ///The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::All => "ALL",
+            Self::Apns => "APNS",
+            Self::Android => "ANDROID",
+            Self::Xiaomi => "XIAOMIPUSH",
+            Self::Huawei => "HUAWEIPUSH",
+            Self::Meizu => "MEIZUPUSH",
+            Self::Oppo => "OPPOPUSH",
+            Self::Vivo => "VIVOPUSH",
+            Self::Honor => "HONOR",
+            Self::Other(value) => value,
+        }
+    }
+
+    /// The variant of a wire value; a value the spec does not list
+    /// becomes `Other`.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "ALL" => Self::All,
+            "APNS" => Self::Apns,
+            "ANDROID" => Self::Android,
+            "XIAOMIPUSH" => Self::Xiaomi,
+            "HUAWEIPUSH" => Self::Huawei,
+            "MEIZUPUSH" => Self::Meizu,
+            "OPPOPUSH" => Self::Oppo,
+            "VIVOPUSH" => Self::Vivo,
+            "HONOR" => Self::Honor,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl ::std::fmt::Display for PushPlatform {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for PushPlatform {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for PushPlatform {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        <String as ::serde::Deserialize>::deserialize(deserializer)
+            .map(|value| Self::from_wire(&value))
+    }
+}
+
+/// Importance of the Android notification channel a notification uses.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum PushChannelLevel {
+    /// Low importance. Sent as `0`.
+    Low,
+    /// Medium importance (the default). Sent as `3`.
+    Medium,
+    /// High importance. Sent as `4`.
+    High,
+    /// A value the spec does not list, exactly as sent.
+    Other(i64),
+}
+
+impl PushChannelLevel {
+    ///The value as sent on the wire.
+    pub fn value(&self) -> i64 {
+        match self {
+            Self::Low => 0i64,
+            Self::Medium => 3i64,
+            Self::High => 4i64,
+            Self::Other(value) => *value,
+        }
+    }
+
+    /// The variant of a wire value; a value the spec does not list
+    /// becomes `Other`.
+    pub fn from_wire(value: i64) -> Self {
+        match value {
+            0i64 => Self::Low,
+            3i64 => Self::Medium,
+            4i64 => Self::High,
+            other => Self::Other(other),
+        }
+    }
+}
+
+impl ::std::fmt::Display for PushChannelLevel {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        write!(f, "{}", self.value())
+    }
+}
+
+impl ::serde::Serialize for PushChannelLevel {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_i64(self.value())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for PushChannelLevel {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        <i64 as ::serde::Deserialize>::deserialize(deserializer).map(Self::from_wire)
+    }
+}
+
+/// An on/off option of an Agora push notification, sent as 0 or 1.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum PushSwitch {
+    /// The option is off. Sent as `0`.
+    Off,
+    /// The option is on. Sent as `1`.
+    On,
+    /// A value the spec does not list, exactly as sent.
+    Other(i64),
+}
+
+impl PushSwitch {
+    ///The value as sent on the wire.
+    pub fn value(&self) -> i64 {
+        match self {
+            Self::Off => 0i64,
+            Self::On => 1i64,
+            Self::Other(value) => *value,
+        }
+    }
+
+    /// The variant of a wire value; a value the spec does not list
+    /// becomes `Other`.
+    pub fn from_wire(value: i64) -> Self {
+        match value {
+            0i64 => Self::Off,
+            1i64 => Self::On,
+            other => Self::Other(other),
+        }
+    }
+}
+
+impl ::std::fmt::Display for PushSwitch {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        write!(f, "{}", self.value())
+    }
+}
+
+impl ::serde::Serialize for PushSwitch {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_i64(self.value())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for PushSwitch {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        <i64 as ::serde::Deserialize>::deserialize(deserializer).map(Self::from_wire)
+    }
+}
+
+/// Layout of an Agora push notification.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum PushStyle {
+    /// The ordinary layout (the default). Sent as `0`.
+    Normal,
+    /// An expanded layout with the long text of `bigTxt`. Sent as `1`.
+    BigText,
+    /// An expanded layout with the image at `bigPicture`. Sent as `2`.
+    BigPicture,
+    /// A value the spec does not list, exactly as sent.
+    Other(i64),
+}
+
+impl PushStyle {
+    ///The value as sent on the wire.
+    pub fn value(&self) -> i64 {
+        match self {
+            Self::Normal => 0i64,
+            Self::BigText => 1i64,
+            Self::BigPicture => 2i64,
+            Self::Other(value) => *value,
+        }
+    }
+
+    /// The variant of a wire value; a value the spec does not list
+    /// becomes `Other`.
+    pub fn from_wire(value: i64) -> Self {
+        match value {
+            0i64 => Self::Normal,
+            1i64 => Self::BigText,
+            2i64 => Self::BigPicture,
+            other => Self::Other(other),
+        }
+    }
+}
+
+impl ::std::fmt::Display for PushStyle {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        write!(f, "{}", self.value())
+    }
+}
+
+impl ::serde::Serialize for PushStyle {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_i64(self.value())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for PushStyle {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        <i64 as ::serde::Deserialize>::deserialize(deserializer).map(Self::from_wire)
+    }
+}
+
+/// What tapping an Agora push notification does.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum PushTapAction {
+    /// Launch the app (the default). Sent as `0`.
+    OpenApp,
+    /// Open the web address in `openUrl`. Sent as `1`.
+    OpenUrl,
+    /// Open the in-app page named by `openAction` and `openActivity`. Sent as `2`.
+    OpenPage,
+    /// A value the spec does not list, exactly as sent.
+    Other(i64),
+}
+
+impl PushTapAction {
+    ///The value as sent on the wire.
+    pub fn value(&self) -> i64 {
+        match self {
+            Self::OpenApp => 0i64,
+            Self::OpenUrl => 1i64,
+            Self::OpenPage => 2i64,
+            Self::Other(value) => *value,
+        }
+    }
+
+    /// The variant of a wire value; a value the spec does not list
+    /// becomes `Other`.
+    pub fn from_wire(value: i64) -> Self {
+        match value {
+            0i64 => Self::OpenApp,
+            1i64 => Self::OpenUrl,
+            2i64 => Self::OpenPage,
+            other => Self::Other(other),
+        }
+    }
+}
+
+impl ::std::fmt::Display for PushTapAction {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        write!(f, "{}", self.value())
+    }
+}
+
+impl ::serde::Serialize for PushTapAction {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_i64(self.value())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for PushTapAction {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        <i64 as ::serde::Deserialize>::deserialize(deserializer).map(Self::from_wire)
     }
 }
 
@@ -345,27 +797,27 @@ pub struct PushAgoraConfig {
     #[serde(rename = "channelName")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub channel_name: Option<String>,
-    /// Android channel importance, 0 low, 3 medium (default) or 4 high.
+    /// Android channel importance, used to derive the channel id.
     #[serde(rename = "channelLevel")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub channel_level: Option<i64>,
-    /// 1 (default) to dismiss the notification when it is tapped, 0 to keep it (Android).
+    pub channel_level: Option<crate::push::PushChannelLevel>,
+    /// On (the default) to dismiss the notification when it is tapped, off to keep it (Android).
     #[serde(rename = "autoCancel")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub auto_cancel: Option<i64>,
+    pub auto_cancel: Option<crate::push::PushSwitch>,
     /// Unix time in ms at which the notification is removed from the notification center (now plus how long it should stay).
     #[serde(rename = "expiresTime")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expires_time: Option<i64>,
-    /// 1 to play a sound on arrival, 0 (default) for silence.
+    /// On to play a sound on arrival; off (the default) for silence.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sound: Option<i64>,
-    /// 1 to vibrate on arrival, 0 (default) not to.
+    pub sound: Option<crate::push::PushSwitch>,
+    /// On to vibrate on arrival; off (the default) not to.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub vibrate: Option<i64>,
-    /// Layout, 0 normal (default), 1 big text, 2 big picture.
+    pub vibrate: Option<crate::push::PushSwitch>,
+    /// Layout of the notification.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub style: Option<i64>,
+    pub style: Option<crate::push::PushStyle>,
     /// Long text; needed when style is 1.
     #[serde(rename = "bigTxt")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -387,12 +839,12 @@ pub struct PushAgoraConfig {
 /// Tap action of an Agora push notification.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct PushAgoraOperation {
-    /// 0 (default) opens the app, 1 opens `openUrl`, 2 opens the in-app page given by `openAction` / `openActivity`.
+    /// What the tap does.
     ///
     /// See errata [`E519`](crate::errata#e519).
     #[serde(rename = "type")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub type_: Option<i64>,
+    pub type_: Option<crate::push::PushTapAction>,
     /// Web address to open when type is 1.
     #[serde(rename = "openUrl")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -413,13 +865,13 @@ pub struct PushAgoraOperation {
 /// The push outcome, as a one-item array.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct SendPushSyncItem {
-    /// SUCCESS, FAIL (rejected for a reason outside the server, e.g. a bad device token, no push binding or an unknown user) or ERROR (a server-side fault such as a timeout).
+    /// How the push went: success, fail or error (never the asynchronous success of send_push_to_users).
     ///
-    /// See errata [`E511`](crate::errata#e511).
+    /// See errata [`E511`](crate::errata#e511), [`E904`](crate::errata#e904).
     #[serde(rename = "pushStatus")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub push_status: Option<String>,
-    /// Raw result the delivering push service returned.
+    pub push_status: Option<crate::push::PushStatus>,
+    /// Raw result the delivering push service returned; its shape is the vendor's, which the page leaves open.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<::serde_json::Value>,
     /// Why the push failed, when it did.
@@ -436,12 +888,13 @@ pub struct SendPushToUsersItem {
     /// Username of the recipient this result is about.
     ///
     /// See errata [`E512`](crate::errata#e512).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-    /// SUCCESS, FAIL (rejected for a reason outside the server, e.g. an invalid token), ERROR (a server-side fault such as a timeout) or ASYNC_SUCCESS (accepted for asynchronous delivery).
+    pub id: String,
+    /// How the push went; for this queued push, normally the asynchronous success.
+    ///
+    /// See errata [`E904`](crate::errata#e904).
     #[serde(rename = "pushStatus")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub push_status: Option<String>,
+    pub push_status: Option<crate::push::PushStatus>,
     /// Text explaining the status.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub desc: Option<String>,
@@ -478,7 +931,7 @@ pub(crate) const SEND_PUSH_SYNC: crate::OperationInfo = crate::OperationInfo {
 #[derive(Debug, Clone, ::serde::Serialize)]
 struct SendPushSyncBody {
     #[serde(skip_serializing_if = "Option::is_none")]
-    strategy: Option<i64>,
+    strategy: Option<crate::push::PushStrategy>,
     #[serde(rename = "pushMessage")]
     push_message: crate::push::PushMessage,
 }
@@ -494,10 +947,8 @@ pub struct SendPushSyncRequest<'a> {
 }
 
 impl<'a> SendPushSyncRequest<'a> {
-    /// Which service delivers the push: 0 third-party first, falling back to Agora; 1 Agora only (held for an offline user until the retention period of the plan ends); 2 third-party only (the server's default); 3 Agora when online, otherwise third-party, then Agora again at next login; 4 Agora only and only to online users.
-    ///
-    /// Checked before sending: between 0 and 4.
-    pub fn strategy(mut self, strategy: i64) -> Self {
+    /// Which service delivers the push; the server uses third-party-only when omitted.
+    pub fn strategy(mut self, strategy: crate::push::PushStrategy) -> Self {
         self.body.strategy = Some(strategy);
         self
     }
@@ -513,9 +964,6 @@ impl<'a> SendPushSyncRequest<'a> {
                 &super::USERNAME_RULE,
             )?;
         }
-        if let Some(value) = &self.body.strategy {
-            crate::runtime::validate::range("strategy", *value, Some(0i64), Some(4i64))?;
-        }
         Ok(())
     }
 
@@ -529,10 +977,7 @@ impl<'a> SendPushSyncRequest<'a> {
     /// payload in `data`, and the envelope fields around it.
     pub async fn with_envelope(
         self,
-    ) -> Result<
-        crate::Response<::std::vec::Vec<crate::push::SendPushSyncItem>>,
-        crate::Error,
-    > {
+    ) -> Result<crate::Response<crate::push::SendPushSyncItem>, crate::Error> {
         self.validate().map_err(|error| error.in_operation(SEND_PUSH_SYNC.id))?;
         let path = {
             let username = crate::runtime::encode::segment(&self.username);
@@ -549,16 +994,15 @@ impl<'a> SendPushSyncRequest<'a> {
             options: self.options,
             payload: crate::runtime::Payload::Data,
         };
-        self.client.send(parts).await
+        self.client
+            .send::<crate::runtime::One<crate::push::SendPushSyncItem>>(parts)
+            .await
+            .map(|response| response.map_data(crate::runtime::One::into_inner))
     }
 }
 
 /// What the request gives when awaited.
-type SendPushSyncResult = Result<
-    ::std::vec::Vec<crate::push::SendPushSyncItem>,
-    crate::Error,
->;
-
+type SendPushSyncResult = Result<crate::push::SendPushSyncItem, crate::Error>;
 crate::runtime::request_builder!(SendPushSyncRequest => SendPushSyncResult);
 
 pub(crate) const SEND_PUSH_TO_USERS: crate::OperationInfo = crate::OperationInfo {
@@ -577,7 +1021,7 @@ pub(crate) const SEND_PUSH_TO_USERS: crate::OperationInfo = crate::OperationInfo
 struct SendPushToUsersBody {
     targets: ::std::vec::Vec<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    strategy: Option<i64>,
+    strategy: Option<crate::push::PushStrategy>,
     #[serde(rename = "pushMessage")]
     push_message: crate::push::PushMessage,
 }
@@ -592,10 +1036,8 @@ pub struct SendPushToUsersRequest<'a> {
 }
 
 impl<'a> SendPushToUsersRequest<'a> {
-    /// Which service delivers the push, 0 to 4 as for send_push_sync; the server uses 2 (third-party only) when omitted.
-    ///
-    /// Checked before sending: between 0 and 4.
-    pub fn strategy(mut self, strategy: i64) -> Self {
+    /// Which service delivers the push; the server uses third-party-only when omitted.
+    pub fn strategy(mut self, strategy: crate::push::PushStrategy) -> Self {
         self.body.strategy = Some(strategy);
         self
     }
@@ -611,9 +1053,6 @@ impl<'a> SendPushToUsersRequest<'a> {
             )?;
             crate::runtime::validate::max_items("targets", value.len(), 100u32)?;
             crate::runtime::validate::min_items("targets", value.len(), 1u32)?;
-        }
-        if let Some(value) = &self.body.strategy {
-            crate::runtime::validate::range("strategy", *value, Some(0i64), Some(4i64))?;
         }
         Ok(())
     }
@@ -676,7 +1115,7 @@ struct SendPushByLabelsBody {
     #[serde(skip_serializing_if = "Option::is_none")]
     start_date: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    strategy: Option<i64>,
+    strategy: Option<crate::push::PushStrategy>,
     #[serde(rename = "pushMessage")]
     push_message: crate::push::PushMessage,
 }
@@ -699,10 +1138,8 @@ impl<'a> SendPushByLabelsRequest<'a> {
         self
     }
 
-    /// Which service delivers the push, 0 to 4 as for send_push_sync; the server uses 2 (third-party only) when omitted.
-    ///
-    /// Checked before sending: between 0 and 4.
-    pub fn strategy(mut self, strategy: i64) -> Self {
+    /// Which service delivers the push; the server uses third-party-only when omitted.
+    pub fn strategy(mut self, strategy: crate::push::PushStrategy) -> Self {
         self.body.strategy = Some(strategy);
         self
     }
@@ -713,9 +1150,6 @@ impl<'a> SendPushByLabelsRequest<'a> {
             let value = &self.body.targets;
             crate::runtime::validate::max_items("targets", value.len(), 5u32)?;
             crate::runtime::validate::min_items("targets", value.len(), 1u32)?;
-        }
-        if let Some(value) = &self.body.strategy {
-            crate::runtime::validate::range("strategy", *value, Some(0i64), Some(4i64))?;
         }
         Ok(())
     }
@@ -770,7 +1204,7 @@ struct SendPushToAllBody {
     #[serde(skip_serializing_if = "Option::is_none")]
     start_date: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    strategy: Option<i64>,
+    strategy: Option<crate::push::PushStrategy>,
     #[serde(rename = "pushMessage")]
     push_message: crate::push::PushMessage,
 }
@@ -793,19 +1227,14 @@ impl<'a> SendPushToAllRequest<'a> {
         self
     }
 
-    /// Which service delivers the push, 0 to 4 as for send_push_sync; the server uses 2 (third-party only) when omitted.
-    ///
-    /// Checked before sending: between 0 and 4.
-    pub fn strategy(mut self, strategy: i64) -> Self {
+    /// Which service delivers the push; the server uses third-party-only when omitted.
+    pub fn strategy(mut self, strategy: crate::push::PushStrategy) -> Self {
         self.body.strategy = Some(strategy);
         self
     }
 
     /// Checks every documented limit; nothing is sent when one fails.
     fn validate(&self) -> Result<(), crate::ValidationError> {
-        if let Some(value) = &self.body.strategy {
-            crate::runtime::validate::range("strategy", *value, Some(0i64), Some(4i64))?;
-        }
         Ok(())
     }
 
@@ -854,20 +1283,18 @@ pub struct GetOfflinePushStatisticsRequest<'a> {
     client: &'a crate::Client,
     start_date: String,
     end_date: String,
-    platform: Option<String>,
+    platform: Option<crate::push::PushPlatform>,
     options: crate::RequestOptions,
 }
 
 impl<'a> GetOfflinePushStatisticsRequest<'a> {
     /// The push platform to count (ANDROID is FCM); ALL, the server's default, counts every platform.
     ///
-    /// Checked before sending: one of `ALL`, `APNS`, `ANDROID`, `XIAOMIPUSH`, `HUAWEIPUSH`, `MEIZUPUSH`, `OPPOPUSH`, `VIVOPUSH`, `HONOR`.
-    ///
     /// See errata [`E539`](crate::errata#e539).
     ///
     /// Server default: `"ALL"`.
-    pub fn platform(mut self, platform: impl Into<String>) -> Self {
-        self.platform = Some(platform.into());
+    pub fn platform(mut self, platform: crate::push::PushPlatform) -> Self {
+        self.platform = Some(platform);
         self
     }
 
@@ -880,23 +1307,6 @@ impl<'a> GetOfflinePushStatisticsRequest<'a> {
         {
             let value = &self.end_date;
             crate::runtime::validate::non_empty("end_date", value)?;
-        }
-        if let Some(value) = &self.platform {
-            crate::runtime::validate::one_of(
-                "platform",
-                value,
-                &[
-                    "ALL",
-                    "APNS",
-                    "ANDROID",
-                    "XIAOMIPUSH",
-                    "HUAWEIPUSH",
-                    "MEIZUPUSH",
-                    "OPPOPUSH",
-                    "VIVOPUSH",
-                    "HONOR",
-                ],
-            )?;
         }
         Ok(())
     }

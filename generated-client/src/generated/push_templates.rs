@@ -142,8 +142,7 @@ impl<'a> PushTemplates<'a> {
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct PushTemplate {
     /// Template name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
+    pub name: String,
     /// When the template was created, in Unix milliseconds.
     #[serde(rename = "createAt")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -168,8 +167,7 @@ pub struct PushTemplate {
 pub struct SetReceiverPushTemplateData {
     /// The template now used for the user's notifications.
     #[serde(rename = "templateName")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub template_name: Option<String>,
+    pub template_name: String,
     /// Fields the server sent that the spec does not describe.
     #[serde(flatten)]
     pub extra: crate::Extra,

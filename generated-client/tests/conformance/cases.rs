@@ -687,7 +687,7 @@ async fn set_chatroom_attributes_doc() {
             "user1",
             support::from_json("{\"key1\":\"value1\",\"key2\":\"value2\"}"),
         )
-        .auto_delete("DELETE")
+        .auto_delete(support::from_json("\"DELETE\""))
         .with_envelope()
         .await;
     server
@@ -735,7 +735,7 @@ async fn set_chatroom_attributes_easemob() {
             "user1",
             support::from_json("{\"key1\":\"value1\",\"key2\":\"value2\"}"),
         )
-        .auto_delete("DELETE")
+        .auto_delete(support::from_json("\"DELETE\""))
         .with_envelope()
         .await;
     server
@@ -788,7 +788,7 @@ async fn set_chatroom_attributes_easemob_2023() {
             "user1",
             support::from_json("{\"key1\":\"value1\",\"key2\":\"value2\"}"),
         )
-        .auto_delete("DELETE")
+        .auto_delete(support::from_json("\"DELETE\""))
         .with_envelope()
         .await;
     server
@@ -989,7 +989,7 @@ async fn force_set_chatroom_attributes_doc() {
             "user1",
             support::from_json("{\"key1\":\"value1\",\"key2\":\"value2\"}"),
         )
-        .auto_delete("DELETE")
+        .auto_delete(support::from_json("\"DELETE\""))
         .with_envelope()
         .await;
     server
@@ -1033,7 +1033,7 @@ async fn force_set_chatroom_attributes_easemob() {
             "user1",
             support::from_json("{\"key1\":\"value1\",\"key2\":\"value2\"}"),
         )
-        .auto_delete("DELETE")
+        .auto_delete(support::from_json("\"DELETE\""))
         .with_envelope()
         .await;
     server
@@ -1086,7 +1086,7 @@ async fn force_set_chatroom_attributes_easemob_2023() {
             "user1",
             support::from_json("{\"key1\":\"value1\",\"key2\":\"value2\"}"),
         )
-        .auto_delete("DELETE")
+        .auto_delete(support::from_json("\"DELETE\""))
         .with_envelope()
         .await;
     server
@@ -13808,7 +13808,7 @@ async fn set_push_nickname_doc() {
     let response = result.expect("set_push_nickname example `doc`");
     support::assert_decoded(
         &response,
-        &[("/data/0/nickname", "\"testuser\""), ("/data/0/username", "\"user1\"")],
+        &[("/data/nickname", "\"testuser\""), ("/data/username", "\"user1\"")],
     );
 }
 
@@ -13846,7 +13846,7 @@ async fn set_push_nickname_easemob() {
     let response = result.expect("set_push_nickname example `easemob`");
     support::assert_decoded(
         &response,
-        &[("/data/0/nickname", "\"testuser\""), ("/data/0/username", "\"user1\"")],
+        &[("/data/nickname", "\"testuser\""), ("/data/username", "\"user1\"")],
     );
 }
 
@@ -13884,7 +13884,7 @@ async fn set_push_nickname_easemob_2023() {
     let response = result.expect("set_push_nickname example `easemob_2023`");
     support::assert_decoded(
         &response,
-        &[("/data/0/nickname", "\"testuser\""), ("/organization", "\"agora-demo\"")],
+        &[("/data/nickname", "\"testuser\""), ("/organization", "\"agora-demo\"")],
     );
 }
 
@@ -13896,7 +13896,11 @@ async fn set_push_display_style_doc() {
         )
         .await;
     let client = server.client();
-    let result = client.offline_push().set_display_style("a", 1).with_envelope().await;
+    let result = client
+        .offline_push()
+        .set_display_style("a", support::from_json("1"))
+        .with_envelope()
+        .await;
     server
         .assert_request(
             &support::WireRequest {
@@ -13915,8 +13919,8 @@ async fn set_push_display_style_doc() {
     support::assert_decoded(
         &response,
         &[
-            ("/data/0/notification_display_style", "1"),
-            ("/data/0/notifier_name", "\"2882303761517426801\""),
+            ("/data/notification_display_style", "1"),
+            ("/data/notifier_name", "\"2882303761517426801\""),
         ],
     );
 }
@@ -13931,7 +13935,7 @@ async fn set_push_display_style_easemob() {
     let client = server.client();
     let result = client
         .offline_push()
-        .set_display_style("XXXX", 1)
+        .set_display_style("XXXX", support::from_json("1"))
         .with_envelope()
         .await;
     server
@@ -13952,8 +13956,8 @@ async fn set_push_display_style_easemob() {
     support::assert_decoded(
         &response,
         &[
-            ("/data/0/notification_display_style", "1"),
-            ("/data/0/notifier_name", "\"2882303761517426801\""),
+            ("/data/notification_display_style", "1"),
+            ("/data/notifier_name", "\"2882303761517426801\""),
         ],
     );
 }
@@ -13966,7 +13970,11 @@ async fn set_push_display_style_easemob_2023() {
         )
         .await;
     let client = server.client();
-    let result = client.offline_push().set_display_style("a", 1).with_envelope().await;
+    let result = client
+        .offline_push()
+        .set_display_style("a", support::from_json("1"))
+        .with_envelope()
+        .await;
     server
         .assert_request(
             &support::WireRequest {
@@ -13985,8 +13993,8 @@ async fn set_push_display_style_easemob_2023() {
     support::assert_decoded(
         &response,
         &[
-            ("/data/0/notification_display_style", "1"),
-            ("/data/0/notification_no_disturbing", "false"),
+            ("/data/notification_display_style", "1"),
+            ("/data/notification_no_disturbing", "false"),
         ],
     );
 }
@@ -14027,9 +14035,9 @@ async fn set_push_no_disturbing_easemob() {
     support::assert_decoded(
         &response,
         &[
-            ("/data/0/notification_no_disturbing", "true"),
-            ("/data/0/notification_no_disturbing_end", "3"),
-            ("/data/0/notification_no_disturbing_start", "1"),
+            ("/data/notification_no_disturbing", "true"),
+            ("/data/notification_no_disturbing_end", "3"),
+            ("/data/notification_no_disturbing_start", "1"),
         ],
     );
 }
@@ -14065,7 +14073,7 @@ async fn set_push_no_disturbing_easemob_off() {
     let response = result.expect("set_push_no_disturbing example `easemob_off`");
     support::assert_decoded(
         &response,
-        &[("/data/0/notification_display_style", "0"), ("/data/0/username", "\"User1\"")],
+        &[("/data/notification_display_style", "0"), ("/data/username", "\"User1\"")],
     );
 }
 
@@ -14080,7 +14088,7 @@ async fn set_push_notification_settings_doc() {
     let result = client
         .offline_push()
         .set_notification_settings("XXXX", "user", "hxtest")
-        .type_("NONE")
+        .type_(support::from_json("\"NONE\""))
         .ignore_interval("21:30-08:00")
         .ignore_duration(86400000)
         .with_envelope()
@@ -14123,7 +14131,7 @@ async fn set_push_notification_settings_easemob() {
     let result = client
         .offline_push()
         .set_notification_settings("XXXX", "user", "XXXX")
-        .type_("NONE")
+        .type_(support::from_json("\"NONE\""))
         .ignore_interval("21:30-08:00")
         .ignore_duration(86400000)
         .with_envelope()
@@ -14162,7 +14170,7 @@ async fn set_push_notification_settings_easemob_2023() {
     let result = client
         .offline_push()
         .set_notification_settings("XXXX", "user", "hxtest")
-        .type_("NONE")
+        .type_(support::from_json("\"NONE\""))
         .ignore_interval("21:30-08:00")
         .ignore_duration(86400000)
         .with_envelope()
@@ -14867,7 +14875,7 @@ async fn send_push_sync_doc_success() {
                 "{\"title\":\"Agora push\",\"content\":\"Hello and welcome\",\"sub_title\":\"Agora\"}",
             ),
         )
-        .strategy(3)
+        .strategy(support::from_json("3"))
         .with_envelope()
         .await;
     server
@@ -14890,9 +14898,9 @@ async fn send_push_sync_doc_success() {
     support::assert_decoded(
         &response,
         &[
-            ("/data/0/data/code", "200"),
-            ("/data/0/data/data/sendResult", "true"),
-            ("/data/0/pushStatus", "\"SUCCESS\""),
+            ("/data/data/code", "200"),
+            ("/data/data/data/sendResult", "true"),
+            ("/data/pushStatus", "\"SUCCESS\""),
         ],
     );
 }
@@ -14913,7 +14921,7 @@ async fn send_push_sync_doc_no_binding() {
                 "{\"title\":\"Agora push\",\"content\":\"Hello and welcome\",\"sub_title\":\"Agora\"}",
             ),
         )
-        .strategy(3)
+        .strategy(support::from_json("3"))
         .with_envelope()
         .await;
     server
@@ -14935,7 +14943,7 @@ async fn send_push_sync_doc_no_binding() {
     let response = result.expect("send_push_sync example `doc_no_binding`");
     support::assert_decoded(
         &response,
-        &[("/data/0/desc", "\"no push binding\""), ("/data/0/pushStatus", "\"FAIL\"")],
+        &[("/data/desc", "\"no push binding\""), ("/data/pushStatus", "\"FAIL\"")],
     );
 }
 
@@ -14955,7 +14963,7 @@ async fn send_push_sync_doc_unknown_user() {
                 "{\"title\":\"Agora push\",\"content\":\"Hello and welcome\",\"sub_title\":\"Agora\"}",
             ),
         )
-        .strategy(3)
+        .strategy(support::from_json("3"))
         .with_envelope()
         .await;
     server
@@ -14977,7 +14985,7 @@ async fn send_push_sync_doc_unknown_user() {
     let response = result.expect("send_push_sync example `doc_unknown_user`");
     support::assert_decoded(
         &response,
-        &[("/data/0/desc", "\"appUser not exists\""), ("/data/0/pushStatus", "\"FAIL\"")],
+        &[("/data/desc", "\"appUser not exists\""), ("/data/pushStatus", "\"FAIL\"")],
     );
 }
 
@@ -15038,7 +15046,7 @@ async fn send_push_by_labels_doc() {
                 "{\"title\":\"Agora PUSH\",\"content\":\"Welcome to Agora Push Service\",\"sub_title\":\"Agora\"}",
             ),
         )
-        .strategy(2)
+        .strategy(support::from_json("2"))
         .with_envelope()
         .await;
     server
@@ -15109,7 +15117,7 @@ async fn get_offline_push_statistics_easemob() {
     let result = client
         .push()
         .get_offline_statistics("2024-04-01", "2024-04-02")
-        .platform("ALL")
+        .platform(support::from_json("\"ALL\""))
         .with_envelope()
         .await;
     server

@@ -131,7 +131,7 @@ async fn set_chatroom_attributes() {
             "user1",
             support::from_json("{\"key1\":\"value1\",\"key2\":\"value2\"}"),
         )
-        .auto_delete("DELETE")
+        .auto_delete(support::from_json("\"DELETE\""))
         .await;
     support::assert_accepted("set_chatroom_attributes", result);
 }
@@ -171,7 +171,7 @@ async fn force_set_chatroom_attributes() {
             "user1",
             support::from_json("{\"key1\":\"value1\",\"key2\":\"value2\"}"),
         )
-        .auto_delete("DELETE")
+        .auto_delete(support::from_json("\"DELETE\""))
         .await;
     support::assert_accepted("force_set_chatroom_attributes", result);
 }
@@ -1528,7 +1528,7 @@ async fn set_push_display_style() {
     let client = support::prism_client();
     let result = client
         .offline_push()
-        .set_display_style("a", 1)
+        .set_display_style("a", support::from_json("1"))
         .header("Prefer", "example=set_push_display_style_doc")
         .await;
     support::assert_accepted("set_push_display_style", result);
@@ -1556,7 +1556,7 @@ async fn set_push_notification_settings() {
     let result = client
         .offline_push()
         .set_notification_settings("XXXX", "user", "hxtest")
-        .type_("NONE")
+        .type_(support::from_json("\"NONE\""))
         .ignore_interval("21:30-08:00")
         .ignore_duration(86400000)
         .await;
@@ -1689,7 +1689,7 @@ async fn send_push_sync() {
                 "{\"title\":\"Agora push\",\"content\":\"Hello and welcome\",\"sub_title\":\"Agora\"}",
             ),
         )
-        .strategy(3)
+        .strategy(support::from_json("3"))
         .await;
     support::assert_accepted("send_push_sync", result);
 }
@@ -1722,7 +1722,7 @@ async fn send_push_by_labels() {
                 "{\"title\":\"Agora PUSH\",\"content\":\"Welcome to Agora Push Service\",\"sub_title\":\"Agora\"}",
             ),
         )
-        .strategy(2)
+        .strategy(support::from_json("2"))
         .await;
     support::assert_accepted("send_push_by_labels", result);
 }
@@ -1749,7 +1749,7 @@ async fn get_offline_push_statistics() {
     let result = client
         .push()
         .get_offline_statistics("2024-04-01", "2024-04-02")
-        .platform("ALL")
+        .platform(support::from_json("\"ALL\""))
         .await;
     support::assert_accepted("get_offline_push_statistics", result);
 }

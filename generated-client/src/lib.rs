@@ -71,6 +71,13 @@ mod generated;
 mod runtime;
 pub mod webhook;
 
+// Written by `cargo xtask codegen` from the spec (the mock emitter); the
+// server behind it is `runtime/mock/`.
+#[cfg(feature = "mock")]
+#[rustfmt::skip]
+#[path = "generated/mock.rs"]
+pub mod mock;
+
 pub use generated::*;
 pub use runtime::{
     ApiError, AppCredentials, AppTokenProvider, AuthError, BearerToken, BoolOrString, BoxStream,

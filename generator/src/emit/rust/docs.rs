@@ -4,12 +4,12 @@
 use crate::ir::{Field, Group, Limits, Operation, Param, TextLimits, Ty};
 
 /// Doc of a struct field.
-pub(super) fn field(f: &Field) -> String {
+pub(crate) fn field(f: &Field) -> String {
     with_limits(&f.description, &limits(&f.limits, &f.ty, None), &f.errata)
 }
 
 /// Doc of a parameter or body argument.
-pub(super) fn param(p: &Param) -> String {
+pub(crate) fn param(p: &Param) -> String {
     let mut text = with_limits(
         &p.description,
         &limits(&p.limits, &p.ty, p.list_max),
@@ -215,7 +215,7 @@ fn escape_html(line: &str) -> String {
 
 /// `#[doc]` attributes, one per line, so that the output reads as `///`
 /// comments rather than a block comment.
-pub(super) fn attrs(text: &str) -> proc_macro2::TokenStream {
+pub(crate) fn attrs(text: &str) -> proc_macro2::TokenStream {
     let lines = text.trim_end().lines().map(|line| {
         let line = if line.is_empty() {
             String::new()
@@ -228,7 +228,7 @@ pub(super) fn attrs(text: &str) -> proc_macro2::TokenStream {
 }
 
 /// The same as inner attributes (`//!`), for module docs.
-pub(super) fn inner_attrs(text: &str) -> proc_macro2::TokenStream {
+pub(crate) fn inner_attrs(text: &str) -> proc_macro2::TokenStream {
     let lines = text.trim_end().lines().map(|line| {
         let line = if line.is_empty() {
             String::new()

@@ -54,6 +54,7 @@ pub const RUNTIME_ROOT: &[&str] = &[
     "ValidationErrorKind",
     // Modules of lib.rs.
     "generated",
+    "mock",
     "runtime",
     "webhook",
 ];
@@ -124,12 +125,12 @@ pub fn type_name(op_id: &str, suffix: &str) -> String {
 
 /// The namespace struct of a group, reached from `Client`: `chatrooms` ->
 /// `Chatrooms`.
-pub(super) fn namespace(group: &Group) -> String {
+pub(crate) fn namespace(group: &Group) -> String {
     group.name.to_upper_camel_case()
 }
 
 /// The struct name of an object type.
-pub(super) fn object(ir: &Ir, id: ObjectId) -> String {
+pub(crate) fn object(ir: &Ir, id: ObjectId) -> String {
     match &ir.object(id).role {
         ObjectRole::Declared(name) => name.clone(),
         ObjectRole::ResponseData { operation } => type_name(operation, "Data"),

@@ -11,14 +11,15 @@
 //! # async fn main() {
 //! let mock = agora_chat::mock::MockServer::start().await;
 //! mock.users()
-//!     .get_user()
+//!     .get()
 //!     .when(|call| call.username == "alice")
-//!     .respond(agora_chat::users::UserEntity {
-//!         username: Some("alice".into()),
+//!     .respond(agora_chat::users::UserDetails {
+//!         uuid: "u-1".into(),
+//!         username: "alice".into(),
 //!         ..Default::default()
 //!     });
-//! let user = mock.client().users().get_user("alice").await.expect("answered");
-//! assert_eq!(user.username.as_deref(), Some("alice"));
+//! let user = mock.client().users().get("alice").await.expect("answered");
+//! assert_eq!(user.uuid, "u-1");
 //! # }
 //! ```
 #![allow(clippy::too_many_lines)]

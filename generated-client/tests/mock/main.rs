@@ -7,3 +7,5 @@ mod support;
 
 #[rustfmt::skip]
 mod cases;
+
+mod kit;

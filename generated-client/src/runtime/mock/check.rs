@@ -56,7 +56,7 @@ pub(crate) fn check(spec: &'static ApiSpec, req: &Incoming) -> Checked {
     let segments: Vec<&str> = req.path.split('/').skip(1).collect();
     // `/{org_name}/{app_name}` first.
     let Some(rest) = segments.get(2..) else {
-        return unmatched(req, "the path has no `/{org_name}/{app_name}` prefix");
+        return unmatched("the path has no `/{org_name}/{app_name}` prefix");
     };
     let rest: Vec<&str> = if rest == [""] { Vec::new() } else { rest.to_vec() };
     let fits = |op: &OpSpec| {
@@ -89,25 +89,38 @@ pub(crate) fn check(spec: &'static ApiSpec, req: &Incoming) -> Checked {
                 other.join(", ")
             )
         };
-        return unmatched(req, &message);
+        return unmatched(&message);
     }
     // The most literal template wins (`/users/{username}/contacts` over
     // `/users/{username}/{other}`); among operations sharing a route, the
-    // first one the request satisfies.
+    // one the request satisfies that has most of its parameters present
+    // (a download with its `thumbnail` header is the thumbnail download).
     let best = candidates.iter().map(|op| literals(op)).max().unwrap_or(0);
     candidates.retain(|op| literals(op) == best);
     let mut first: Option<Checked> = None;
+    let mut clean: Option<(usize, Checked)> = None;
     for op in candidates {
         let checked = check_op(spec, op, &rest, req);
         if checked.violations.is_empty() {
-            return checked;
+            let present = op
+                .params
+                .iter()
+                .filter(|p| p.loc != Loc::Path && checked.args.get(p.name).is_some())
+                .count();
+            if clean.as_ref().is_none_or(|(most, _)| present > *most) {
+                clean = Some((present, checked));
+            }
+        } else if first.is_none() {
+            first = Some(checked);
         }
-        first.get_or_insert(checked);
     }
-    first.unwrap_or_else(|| unmatched(req, "no operation fits"))
+    match (clean, first) {
+        (Some((_, checked)), _) | (None, Some(checked)) => checked,
+        (None, None) => unmatched("no operation fits"),
+    }
 }
 
-fn unmatched(req: &Incoming, message: &str) -> Checked {
+fn unmatched(message: &str) -> Checked {
     Checked {
         op: None,
         violations: vec![Violation {
@@ -116,13 +129,6 @@ fn unmatched(req: &Incoming, message: &str) -> Checked {
             message: message.to_owned(),
         }],
         args: Value::Object(Map::new()),
-    }
-    .with_request(req)
-}
-
-impl Checked {
-    fn with_request(self, _req: &Incoming) -> Self {
-        self
     }
 }
 

@@ -205,7 +205,7 @@ fn lock(state: &Mutex<State>) -> MutexGuard<'_, State> {
 /// # async fn main() {
 /// let mock = agora_chat::mock::MockServer::start().await;
 /// let client = mock.client();
-/// client.users().get_user("alice").await.expect("the doc example's response");
+/// client.users().get("alice").await.expect("the doc example's response");
 /// assert_eq!(mock.calls()[0].operation, Some("get_user"));
 /// # }
 /// ```

@@ -2,9 +2,9 @@
 // Do not edit: change the spec or the generator, then regenerate.
 
 //! One scenario per group: each operation's first doc example without
-//! errata, sent by
-//! the typed client, must pass the mock's checks, be answered with the
-//! default response and be recorded as one typed call.
+//! errata, sent by the typed client, must pass the mock's checks, be
+//! answered with the default response and be recorded as one typed
+//! call.
 use agora_chat::mock::MockServer;
 use super::support;
 

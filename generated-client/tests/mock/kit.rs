@@ -30,10 +30,18 @@ async fn expectations_match_typed_calls_and_answer_typed_values() {
         .when(|call| call.username == "alice")
         .respond(user("alice"));
     let client = mock.client();
-    let alice = client.users().get("alice").await.expect("alice is answered");
+    let alice = client
+        .users()
+        .get("alice")
+        .await
+        .expect("alice is answered");
     assert_eq!(alice.uuid, "uuid-alice");
     // No expectation matches bob: the doc example's response answers.
-    let other = client.users().get("bob").await.expect("the default response");
+    let other = client
+        .users()
+        .get("bob")
+        .await
+        .expect("the default response");
     assert_ne!(other.uuid, "uuid-alice");
     let calls = mock.users().get().calls();
     let names: Vec<&str> = calls.iter().map(|c| c.username.as_str()).collect();
@@ -116,7 +124,11 @@ async fn unmet_expectations_fail_verify_and_drop() {
     assert_eq!(problems.len(), 2, "{problems:?}");
     assert!(matches!(
         &problems[0],
-        Problem::Unmet { operation: "get_user", matched: 1, .. }
+        Problem::Unmet {
+            operation: "get_user",
+            matched: 1,
+            ..
+        }
     ));
     assert!(problems[1].to_string().contains("`delete_user`"));
     let verify = std::panic::catch_unwind(AssertUnwindSafe(|| mock.verify()));
@@ -188,9 +200,17 @@ async fn wrong_query_parameters_methods_and_content_types_are_rejected() {
     let http = reqwest::Client::new();
     let cases = [
         // `limit` is an integer of 1 to 100.
-        (http.get(format!("{}/users?limit=500", base(&mock))), "list_users", "limit"),
+        (
+            http.get(format!("{}/users?limit=500", base(&mock))),
+            "list_users",
+            "limit",
+        ),
         // A misspelled query parameter.
-        (http.get(format!("{}/users?limt=5", base(&mock))), "list_users", "limt"),
+        (
+            http.get(format!("{}/users?limt=5", base(&mock))),
+            "list_users",
+            "limt",
+        ),
         // JSON sent as text.
         (
             http.post(format!("{}/chatrooms", base(&mock)))
@@ -201,7 +221,11 @@ async fn wrong_query_parameters_methods_and_content_types_are_rejected() {
         ),
     ];
     for (request, operation, field) in cases {
-        let response = request.bearer_auth(MOCK_TOKEN).send().await.expect("answered");
+        let response = request
+            .bearer_auth(MOCK_TOKEN)
+            .send()
+            .await
+            .expect("answered");
         assert_eq!(response.status().as_u16(), 400, "{operation} {field}");
         let violations = mock.take_violations();
         assert_eq!(violations[0].operation.as_deref(), Some(operation));

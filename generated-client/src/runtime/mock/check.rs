@@ -11,7 +11,7 @@ use serde_json::{Map, Value};
 use super::Violation;
 use super::multipart;
 use super::table::{
-    ApiSpec, BodyKindSpec, FieldSpec, LimitSpec, Loc, OpSpec, ParamSpec, Seg, TyDesc,
+    ApiSpec, BodyKindSpec, FieldSpec, LimitSpec, Loc, NO_LIMITS, OpSpec, ParamSpec, Seg, TyDesc,
 };
 use crate::ValidationError;
 use crate::runtime::validate;
@@ -58,7 +58,11 @@ pub(crate) fn check(spec: &'static ApiSpec, req: &Incoming) -> Checked {
     let Some(rest) = segments.get(2..) else {
         return unmatched("the path has no `/{org_name}/{app_name}` prefix");
     };
-    let rest: Vec<&str> = if rest == [""] { Vec::new() } else { rest.to_vec() };
+    let rest: Vec<&str> = if rest == [""] {
+        Vec::new()
+    } else {
+        rest.to_vec()
+    };
     let fits = |op: &OpSpec| {
         op.path.len() == rest.len()
             && op.path.iter().zip(&rest).all(|(seg, sent)| match seg {
@@ -163,14 +167,24 @@ fn check_op(spec: &'static ApiSpec, op: &'static OpSpec, rest: &[&str], req: &In
     };
     let mut args = Map::new();
     match req.header("authorization") {
-        Some(value) if value.strip_prefix("Bearer ").is_some_and(|t| !t.trim().is_empty()) => {}
+        Some(value)
+            if value
+                .strip_prefix("Bearer ")
+                .is_some_and(|t| !t.trim().is_empty()) => {}
         Some(_) => report.push("Authorization", "is not `Bearer <token>`"),
-        None => report.push("Authorization", "is missing: every call carries a bearer token"),
+        None => report.push(
+            "Authorization",
+            "is missing: every call carries a bearer token",
+        ),
     }
     // Path.
     for (seg, sent) in op.path.iter().zip(rest) {
         let Seg::Param(name) = seg else { continue };
-        let Some(param) = op.params.iter().find(|p| p.loc == Loc::Path && p.name == *name) else {
+        let Some(param) = op
+            .params
+            .iter()
+            .find(|p| p.loc == Loc::Path && p.name == *name)
+        else {
             continue;
         };
         let decoded = match percent_decode_str(sent).decode_utf8() {
@@ -199,11 +213,16 @@ fn check_op(spec: &'static ApiSpec, op: &'static OpSpec, rest: &[&str], req: &In
         }
     }
     // Query.
-    let pairs: Vec<(String, String)> = url::form_urlencoded::parse(req.query.as_deref().unwrap_or("").as_bytes())
-        .into_owned()
-        .collect();
+    let pairs: Vec<(String, String)> =
+        url::form_urlencoded::parse(req.query.as_deref().unwrap_or("").as_bytes())
+            .into_owned()
+            .collect();
     for (name, value) in &pairs {
-        match op.params.iter().find(|p| p.loc == Loc::Query && p.name == name) {
+        match op
+            .params
+            .iter()
+            .find(|p| p.loc == Loc::Query && p.name == name)
+        {
             Some(param) => {
                 if args.contains_key(name.as_str()) {
                     report.push(name.as_str(), "is sent twice in the query");
@@ -221,12 +240,19 @@ fn check_op(spec: &'static ApiSpec, op: &'static OpSpec, rest: &[&str], req: &In
                     .collect();
                 report.push(
                     name.as_str(),
-                    format!("is not a query parameter of this operation (it has: {})", list(&known)),
+                    format!(
+                        "is not a query parameter of this operation (it has: {})",
+                        list(&known)
+                    ),
                 );
             }
         }
     }
-    for param in op.params.iter().filter(|p| p.loc == Loc::Query && p.required) {
+    for param in op
+        .params
+        .iter()
+        .filter(|p| p.loc == Loc::Query && p.required)
+    {
         if !pairs.iter().any(|(n, _)| n == param.name) {
             report.push(param.name, "is a required query parameter and is missing");
         }
@@ -238,7 +264,9 @@ fn check_op(spec: &'static ApiSpec, op: &'static OpSpec, rest: &[&str], req: &In
                 let typed = scalar_param(&mut report, param.name, param, value);
                 args.insert(param.name.to_owned(), typed);
             }
-            None if param.required => report.push(param.name, "is a required header and is missing"),
+            None if param.required => {
+                report.push(param.name, "is a required header and is missing")
+            }
             None => {}
         }
     }
@@ -255,7 +283,11 @@ fn list(names: &[&str]) -> String {
     if names.is_empty() {
         "none".to_owned()
     } else {
-        names.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ")
+        names
+            .iter()
+            .map(|n| format!("`{n}`"))
+            .collect::<Vec<_>>()
+            .join(", ")
     }
 }
 
@@ -329,7 +361,11 @@ fn check_value(report: &mut Report, field: &str, ty: &TyDesc, limits: &LimitSpec
                 return wrong(report, "a string");
             };
             if matches!(ty, TyDesc::Username) {
-                report.validation(validate::username(field, text, &crate::generated::USERNAME_RULE));
+                report.validation(validate::username(
+                    field,
+                    text,
+                    &crate::generated::USERNAME_RULE,
+                ));
             }
             if let Some(max) = limits.max_length {
                 report.validation(validate::max_chars(field, text, max));
@@ -351,7 +387,10 @@ fn check_value(report: &mut Report, field: &str, ty: &TyDesc, limits: &LimitSpec
             if let TyDesc::IntEnum(values) = ty
                 && !values.contains(&n)
             {
-                report.push(field, format!("{n} is not one of the documented values {values:?}"));
+                report.push(
+                    field,
+                    format!("{n} is not one of the documented values {values:?}"),
+                );
             }
             if limits.minimum.is_some() || limits.maximum.is_some() {
                 report.validation(validate::range(field, n, limits.minimum, limits.maximum));
@@ -404,7 +443,12 @@ fn check_value(report: &mut Report, field: &str, ty: &TyDesc, limits: &LimitSpec
             if limits.keys.is_some() || limits.values.is_some() {
                 let texts: BTreeMap<String, String> = entries
                     .iter()
-                    .map(|(k, v)| (k.clone(), v.as_str().map_or_else(|| v.to_string(), str::to_owned)))
+                    .map(|(k, v)| {
+                        (
+                            k.clone(),
+                            v.as_str().map_or_else(|| v.to_string(), str::to_owned),
+                        )
+                    })
                     .collect();
                 let none = validate::TextRule {
                     max_chars: None,
@@ -416,14 +460,24 @@ fn check_value(report: &mut Report, field: &str, ty: &TyDesc, limits: &LimitSpec
                 report.validation(validate::map_entries(field, &texts, keys, values));
             }
             for (key, item) in entries {
-                check_value(report, &format!("{field}[{key:?}]"), inner, &NO_LIMITS, item);
+                check_value(
+                    report,
+                    &format!("{field}[{key:?}]"),
+                    inner,
+                    &NO_LIMITS,
+                    item,
+                );
             }
         }
         TyDesc::Object(index) => {
             let Some(object) = value.as_object() else {
                 return wrong(report, "an object");
             };
-            let fields = report.spec.objects.get(*index).map_or(&[][..], |o| o.fields);
+            let fields = report
+                .spec
+                .objects
+                .get(*index)
+                .map_or(&[][..], |o| o.fields);
             check_fields(report, &format!("{field}."), fields, object, None);
         }
         TyDesc::Union(_) => {
@@ -431,20 +485,6 @@ fn check_value(report: &mut Report, field: &str, ty: &TyDesc, limits: &LimitSpec
         }
     }
 }
-
-/// No limits at all: the items of an array carry none of their own.
-const NO_LIMITS: LimitSpec = LimitSpec {
-    max_length: None,
-    min_length: None,
-    minimum: None,
-    maximum: None,
-    max_items: None,
-    min_items: None,
-    enumeration: None,
-    max_bytes: None,
-    keys: None,
-    values: None,
-};
 
 /// Checks the members of a JSON object against `fields`: each present one
 /// against its type and limits, the required ones present, and no member
@@ -469,10 +509,16 @@ fn check_fields(
             let content = object.get(union.content);
             match (tag, content) {
                 (None, None) if f.required => {
-                    report.push(format!("{prefix}{}", union.tag), "is required and is missing");
+                    report.push(
+                        format!("{prefix}{}", union.tag),
+                        "is required and is missing",
+                    );
                 }
                 (None, None) => {}
-                (None, Some(_)) => report.push(format!("{prefix}{}", union.tag), "is missing beside its content"),
+                (None, Some(_)) => report.push(
+                    format!("{prefix}{}", union.tag),
+                    "is missing beside its content",
+                ),
                 (Some(tag), content) => {
                     let Some(tag) = tag.as_str() else {
                         report.push(format!("{prefix}{}", union.tag), "must be a string");
@@ -488,10 +534,18 @@ fn check_fields(
                     };
                     match content.and_then(Value::as_object) {
                         Some(inner) => {
-                            check_fields(report, &format!("{prefix}{}.", union.content), variant, inner, None);
+                            check_fields(
+                                report,
+                                &format!("{prefix}{}.", union.content),
+                                variant,
+                                inner,
+                                None,
+                            );
                         }
                         None if content.is_none() && variant.iter().all(|f| !f.required) => {}
-                        None => report.push(format!("{prefix}{}", union.content), "must be an object"),
+                        None => {
+                            report.push(format!("{prefix}{}", union.content), "must be an object")
+                        }
                     }
                 }
             }
@@ -512,7 +566,10 @@ fn check_fields(
             Some(ty) => check_value(report, &format!("{prefix}{key}"), ty, &NO_LIMITS, value),
             None => report.push(
                 format!("{prefix}{key}"),
-                format!("is not a field the spec describes here (it has: {})", list(&known)),
+                format!(
+                    "is not a field the spec describes here (it has: {})",
+                    list(&known)
+                ),
             ),
         }
     }
@@ -520,7 +577,12 @@ fn check_fields(
 
 /// The media type of a `Content-Type` value, lower case, without parameters.
 fn media_type(value: &str) -> String {
-    value.split(';').next().unwrap_or_default().trim().to_ascii_lowercase()
+    value
+        .split(';')
+        .next()
+        .unwrap_or_default()
+        .trim()
+        .to_ascii_lowercase()
 }
 
 fn check_body(report: &mut Report, req: &Incoming, args: &mut Map<String, Value>) {
@@ -542,7 +604,11 @@ fn check_body(report: &mut Report, req: &Incoming, args: &mut Map<String, Value>
         return;
     }
     if sent != want {
-        let shown = if content_type.is_empty() { "none" } else { content_type.as_str() };
+        let shown = if content_type.is_empty() {
+            "none"
+        } else {
+            content_type.as_str()
+        };
         report.push("Content-Type", format!("must be `{want}`, got `{shown}`"));
         return;
     }
@@ -560,7 +626,10 @@ fn check_body(report: &mut Report, req: &Incoming, args: &mut Map<String, Value>
                 return;
             }
             let Some(object) = value.as_object() else {
-                return report.push("body", format!("must be a JSON object, got {}", json_kind(&value)));
+                return report.push(
+                    "body",
+                    format!("must be a JSON object, got {}", json_kind(&value)),
+                );
             };
             check_fields(report, "", body.fields, object, body.additional.as_ref());
             for (k, v) in object {
@@ -598,7 +667,10 @@ fn check_body(report: &mut Report, req: &Incoming, args: &mut Map<String, Value>
                     let known: Vec<&str> = body.fields.iter().map(|f| f.name).collect();
                     report.push(
                         part.name.as_str(),
-                        format!("is not a part the spec describes (it has: {})", list(&known)),
+                        format!(
+                            "is not a part the spec describes (it has: {})",
+                            list(&known)
+                        ),
                     );
                     continue;
                 };
@@ -609,9 +681,18 @@ fn check_body(report: &mut Report, req: &Incoming, args: &mut Map<String, Value>
                         report.validation(validate::max_bytes(f.name, len, max));
                     }
                     let mut file = Map::new();
-                    file.insert("file_name".into(), part.file_name.clone().map_or(Value::Null, Value::String));
-                    file.insert("content_type".into(), part.content_type.clone().map_or(Value::Null, Value::String));
-                    file.insert("bytes".into(), Value::Array(part.bytes.iter().map(|b| Value::from(*b)).collect()));
+                    file.insert(
+                        "file_name".into(),
+                        part.file_name.clone().map_or(Value::Null, Value::String),
+                    );
+                    file.insert(
+                        "content_type".into(),
+                        part.content_type.clone().map_or(Value::Null, Value::String),
+                    );
+                    file.insert(
+                        "bytes".into(),
+                        Value::Array(part.bytes.iter().map(|b| Value::from(*b)).collect()),
+                    );
                     args.insert(f.name.to_owned(), Value::Object(file));
                     continue;
                 }

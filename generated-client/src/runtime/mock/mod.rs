@@ -171,7 +171,7 @@ impl Registered {
             Times::Exactly(n) => (format!("exactly {n} times"), self.hits == n),
             Times::Any => (String::new(), true),
         };
-        (!met).then(|| Problem::Unmet {
+        (!met).then_some(Problem::Unmet {
             operation: self.op.id,
             expected,
             matched: self.hits,
@@ -187,7 +187,9 @@ struct State {
 }
 
 fn lock(state: &Mutex<State>) -> MutexGuard<'_, State> {
-    state.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    state
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 /// A local Agora Chat server for tests, on 127.0.0.1.
@@ -217,7 +219,9 @@ pub struct MockServer {
 
 impl fmt::Debug for MockServer {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("MockServer").field("uri", &self.server.uri()).finish()
+        f.debug_struct("MockServer")
+            .field("uri", &self.server.uri())
+            .finish()
     }
 }
 
@@ -234,7 +238,11 @@ impl MockServer {
             })
             .mount(&server)
             .await;
-        MockServer { server, state, spec }
+        MockServer {
+            server,
+            state,
+            spec,
+        }
     }
 
     /// The server's address, `http://127.0.0.1:<port>`: the host to give
@@ -275,7 +283,12 @@ impl MockServer {
     /// Every problem so far: spec violations, then expectations not met.
     pub fn problems(&self) -> Vec<Problem> {
         let state = lock(&self.state);
-        let mut problems: Vec<Problem> = state.violations.iter().cloned().map(Problem::Violation).collect();
+        let mut problems: Vec<Problem> = state
+            .violations
+            .iter()
+            .cloned()
+            .map(Problem::Violation)
+            .collect();
         problems.extend(state.expectations.iter().filter_map(Registered::unmet));
         problems
     }
@@ -347,7 +360,12 @@ impl wiremock::Respond for Answer {
             headers: request
                 .headers
                 .iter()
-                .map(|(n, v)| (n.as_str().to_owned(), String::from_utf8_lossy(v.as_bytes()).into_owned()))
+                .map(|(n, v)| {
+                    (
+                        n.as_str().to_owned(),
+                        String::from_utf8_lossy(v.as_bytes()).into_owned(),
+                    )
+                })
                 .collect(),
             body: request.body.clone(),
         };
@@ -375,16 +393,28 @@ impl wiremock::Respond for Answer {
         });
         let Some(op) = checked.op else {
             state.violations.extend(checked.violations.iter().cloned());
-            let message = checked.violations.iter().map(ToString::to_string).collect::<Vec<_>>().join("; ");
+            let message = checked
+                .violations
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join("; ");
             return template(&error_reply(404, "resource_not_found", &message), None);
         };
         if !checked.violations.is_empty() {
             state.violations.extend(checked.violations.iter().cloned());
-            let message = checked.violations.iter().map(ToString::to_string).collect::<Vec<_>>().join("; ");
+            let message = checked
+                .violations
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join("; ");
             return template(&error_reply(400, "illegal_argument", &message), None);
         }
         let found = state.expectations.iter_mut().find(|e| {
-            std::ptr::eq(e.op, op) && !e.exhausted() && e.matcher.as_ref().is_none_or(|m| m(&checked.args))
+            std::ptr::eq(e.op, op)
+                && !e.exhausted()
+                && e.matcher.as_ref().is_none_or(|m| m(&checked.args))
         });
         match found {
             Some(expectation) => {
@@ -409,7 +439,8 @@ impl wiremock::Respond for Answer {
 }
 
 fn template(reply: &Canned, delay: Option<Duration>) -> wiremock::ResponseTemplate {
-    let mut t = wiremock::ResponseTemplate::new(reply.status).set_body_raw(reply.body.clone(), reply.content_type);
+    let mut t = wiremock::ResponseTemplate::new(reply.status)
+        .set_body_raw(reply.body.clone(), reply.content_type);
     for (name, value) in &reply.headers {
         t = t.insert_header(name.as_str(), value.as_str());
     }
@@ -423,7 +454,11 @@ fn default_reply(op: &OpSpec) -> Canned {
     Canned {
         status: op.response.status,
         body: op.response.body.as_bytes().to_vec(),
-        content_type: if op.response.binary { "application/octet-stream" } else { "application/json" },
+        content_type: if op.response.binary {
+            "application/octet-stream"
+        } else {
+            "application/json"
+        },
         headers: Vec::new(),
     }
 }
@@ -447,11 +482,16 @@ fn error_reply(status: u16, code: &str, description: &str) -> Canned {
 
 /// The default response of `op` with its payload replaced by `payload`.
 fn with_payload(op: &OpSpec, payload: Value) -> Value {
-    let mut base: Value = serde_json::from_str(op.response.body).unwrap_or_else(|_| Value::Object(Map::new()));
+    let mut base: Value =
+        serde_json::from_str(op.response.body).unwrap_or_else(|_| Value::Object(Map::new()));
     if payload.is_null() {
         return base;
     }
-    let payload = if op.response.single { Value::Array(vec![payload]) } else { payload };
+    let payload = if op.response.single {
+        Value::Array(vec![payload])
+    } else {
+        payload
+    };
     match op.response.payload {
         PayloadSpec::Key(key) => {
             if !base.is_object() {
@@ -474,8 +514,13 @@ pub(crate) fn decode<C: DeserializeOwned>(args: &Value) -> Result<(), String> {
 }
 
 fn typed<C: DeserializeOwned>(args: &Value) -> Result<C, String> {
-    serde_path_to_error::deserialize::<_, C>(args)
-        .map_err(|e| format!("does not decode as the typed call: at `{}`: {}", e.path(), e.inner()))
+    serde_path_to_error::deserialize::<_, C>(args).map_err(|e| {
+        format!(
+            "does not decode as the typed call: at `{}`: {}",
+            e.path(),
+            e.inner()
+        )
+    })
 }
 
 /// An expectation for one operation, written with its typed call `C` (the
@@ -500,7 +545,9 @@ pub struct Expect<'m, C, R> {
 
 impl<C, R> fmt::Debug for Expect<'_, C, R> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Expect").field("operation", &self.op_id).finish_non_exhaustive()
+        f.debug_struct("Expect")
+            .field("operation", &self.op_id)
+            .finish_non_exhaustive()
     }
 }
 
@@ -520,7 +567,9 @@ impl<'m, C: DeserializeOwned + 'static, R: Serialize> Expect<'m, C, R> {
 
     /// Answers only requests whose typed call satisfies `predicate`.
     pub fn when(mut self, predicate: impl Fn(&C) -> bool + Send + Sync + 'static) -> Self {
-        self.matcher = Some(Box::new(move |args: &Value| typed::<C>(args).is_ok_and(|call| predicate(&call))));
+        self.matcher = Some(Box::new(move |args: &Value| {
+            typed::<C>(args).is_ok_and(|call| predicate(&call))
+        }));
         self
     }
 
@@ -567,7 +616,12 @@ impl<'m, C: DeserializeOwned + 'static, R: Serialize> Expect<'m, C, R> {
         let canned = if op.response.binary {
             let bytes = json
                 .as_array()
-                .map(|items| items.iter().filter_map(|b| b.as_u64().and_then(|b| u8::try_from(b).ok())).collect())
+                .map(|items| {
+                    items
+                        .iter()
+                        .filter_map(|b| b.as_u64().and_then(|b| u8::try_from(b).ok()))
+                        .collect()
+                })
                 .unwrap_or_default();
             Canned {
                 status: 200,
@@ -608,7 +662,12 @@ impl<'m, C: DeserializeOwned + 'static, R: Serialize> Expect<'m, C, R> {
     }
 
     /// Answers with an Agora error body carrying `code`, with `status`.
-    pub fn respond_error_status(self, status: u16, code: ErrorCode, description: impl Into<String>) {
+    pub fn respond_error_status(
+        self,
+        status: u16,
+        code: ErrorCode,
+        description: impl Into<String>,
+    ) {
         let reply = error_reply(status, code.as_str(), &description.into());
         self.register(Reply::Canned(reply));
     }
@@ -619,7 +678,9 @@ impl<'m, C: DeserializeOwned + 'static, R: Serialize> Expect<'m, C, R> {
     pub fn rate_limited(self, retry_after: Duration) {
         let seconds = retry_after.as_secs() + u64::from(retry_after.subsec_nanos() > 0);
         let mut reply = error_reply(429, "reach_limit", "rate limited by the mock");
-        reply.headers.push(("retry-after".to_owned(), seconds.to_string()));
+        reply
+            .headers
+            .push(("retry-after".to_owned(), seconds.to_string()));
         self.register(Reply::Canned(reply));
     }
 
@@ -628,7 +689,10 @@ impl<'m, C: DeserializeOwned + 'static, R: Serialize> Expect<'m, C, R> {
     /// cap from the spec), the cursor or page number it sends, and the next
     /// cursor in the place the spec says, absent after the last page.
     pub(crate) fn respond_pages<T: Serialize>(self, items: Vec<T>) {
-        let items = items.iter().map(|item| serde_json::to_value(item).unwrap_or(Value::Null)).collect();
+        let items = items
+            .iter()
+            .map(|item| serde_json::to_value(item).unwrap_or(Value::Null))
+            .collect();
         self.register(Reply::Pages(items));
     }
 

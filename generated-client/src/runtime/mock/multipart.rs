@@ -34,8 +34,11 @@ pub(crate) fn parse(content_type: &str, body: &[u8]) -> Result<Vec<Part>, String
         if rest.starts_with(b"--") {
             return Ok(parts);
         }
-        let rest_after_crlf = rest.strip_prefix(b"\r\n").ok_or("a boundary is not followed by a line break")?;
-        let head_end = find(rest_after_crlf, b"\r\n\r\n").ok_or("a part has no blank line after its headers")?;
+        let rest_after_crlf = rest
+            .strip_prefix(b"\r\n")
+            .ok_or("a boundary is not followed by a line break")?;
+        let head_end = find(rest_after_crlf, b"\r\n\r\n")
+            .ok_or("a part has no blank line after its headers")?;
         let head = String::from_utf8_lossy(&rest_after_crlf[..head_end]).into_owned();
         let content = &rest_after_crlf[head_end + 4..];
         let mut closing = b"\r\n".to_vec();

@@ -40,7 +40,9 @@ pub(super) fn page(op: &OpSpec, items: &[Value], args: &Value) -> Result<Canned,
         }
     } else {
         let page = position.and_then(Value::as_i64).unwrap_or(1).max(1);
-        usize::try_from(page - 1).unwrap_or(usize::MAX).saturating_mul(size)
+        usize::try_from(page - 1)
+            .unwrap_or(usize::MAX)
+            .saturating_mul(size)
     };
     let start = start.min(items.len());
     let end = start.saturating_add(size).min(items.len());

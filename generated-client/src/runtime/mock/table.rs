@@ -155,6 +155,21 @@ pub(crate) struct LimitSpec {
     pub values: Option<TextRule>,
 }
 
+/// No limits at all; generated entries name the limits they set and take
+/// the rest from here.
+pub(crate) const NO_LIMITS: LimitSpec = LimitSpec {
+    max_length: None,
+    min_length: None,
+    minimum: None,
+    maximum: None,
+    max_items: None,
+    min_items: None,
+    enumeration: None,
+    max_bytes: None,
+    keys: None,
+    values: None,
+};
+
 /// An object a request may carry.
 pub(crate) struct ObjSpec {
     /// Its fields.

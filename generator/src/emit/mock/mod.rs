@@ -76,7 +76,10 @@ impl Emitter for MockEmitter {
                 ));
             }
             let mut seen: BTreeMap<String, String> = BTreeMap::new();
-            seen.insert(names::namespace(group), "the mock namespace of the group".into());
+            seen.insert(
+                names::namespace(group),
+                "the mock namespace of the group".into(),
+            );
             for op in &group.operations {
                 let name = call_name(op);
                 if let Some(other) = seen.get(&name) {
@@ -120,12 +123,10 @@ fn request_objects(ir: &Ir) -> BTreeMap<ObjectId, usize> {
     fn visit(ir: &Ir, ty: &Ty, found: &mut Vec<ObjectId>) {
         match ty {
             Ty::Array(inner) | Ty::Map(inner) => visit(ir, inner, found),
-            Ty::Object(id) => {
-                if !found.contains(id) {
-                    found.push(*id);
-                    for f in &ir.object(*id).fields {
-                        visit(ir, &f.ty, found);
-                    }
+            Ty::Object(id) if !found.contains(id) => {
+                found.push(*id);
+                for f in &ir.object(*id).fields {
+                    visit(ir, &f.ty, found);
                 }
             }
             Ty::Union(id) => {
@@ -145,7 +146,11 @@ fn request_objects(ir: &Ir) -> BTreeMap<ObjectId, usize> {
         }
     }
     found.sort();
-    found.into_iter().enumerate().map(|(i, id)| (id, i)).collect()
+    found
+        .into_iter()
+        .enumerate()
+        .map(|(i, id)| (id, i))
+        .collect()
 }
 
 /// Every union a request reaches, numbered in `UnionId` order: all of them
@@ -202,49 +207,43 @@ fn option<T: quote::ToTokens>(v: Option<T>) -> TokenStream {
     }
 }
 
-fn text_rule(l: Option<&TextLimits>) -> TokenStream {
-    match l {
-        None => quote!(None),
-        Some(l) => {
-            let max_chars = option(l.max_length);
-            let max_bytes = option(l.max_bytes);
-            let extra = option(l.extra_chars.as_deref());
-            quote!(Some(crate::runtime::validate::TextRule {
-                max_chars: #max_chars,
-                max_bytes: #max_bytes,
-                extra_chars: #extra,
-            }))
-        }
-    }
+fn text_rule(l: &TextLimits) -> TokenStream {
+    let max_chars = option(l.max_length);
+    let max_bytes = option(l.max_bytes);
+    let extra = option(l.extra_chars.as_deref());
+    quote!(crate::runtime::validate::TextRule {
+        max_chars: #max_chars,
+        max_bytes: #max_bytes,
+        extra_chars: #extra,
+    })
 }
 
+/// A `LimitSpec` literal naming only the limits the spec sets.
 fn limits(l: &Limits) -> TokenStream {
-    let max_length = option(l.max_length);
-    let min_length = option(l.min_length);
-    let minimum = option(l.minimum);
-    let maximum = option(l.maximum);
-    let max_items = option(l.max_items);
-    let min_items = option(l.min_items);
-    let enumeration = match &l.enumeration {
-        Some(values) => quote!(Some(&[#(#values),*])),
-        None => quote!(None),
-    };
-    let max_bytes = option(l.max_bytes);
-    let keys = text_rule(l.keys.as_ref());
-    let values = text_rule(l.values.as_ref());
-    quote! {
-        t::LimitSpec {
-            max_length: #max_length,
-            min_length: #min_length,
-            minimum: #minimum,
-            maximum: #maximum,
-            max_items: #max_items,
-            min_items: #min_items,
-            enumeration: #enumeration,
-            max_bytes: #max_bytes,
-            keys: #keys,
-            values: #values,
+    let mut set: Vec<TokenStream> = Vec::new();
+    let mut push = |name: &str, value: Option<TokenStream>| {
+        if let Some(value) = value {
+            let name = format_ident!("{name}");
+            set.push(quote!(#name: Some(#value)));
         }
+    };
+    push("max_length", l.max_length.map(|v| quote!(#v)));
+    push("min_length", l.min_length.map(|v| quote!(#v)));
+    push("minimum", l.minimum.map(|v| quote!(#v)));
+    push("maximum", l.maximum.map(|v| quote!(#v)));
+    push("max_items", l.max_items.map(|v| quote!(#v)));
+    push("min_items", l.min_items.map(|v| quote!(#v)));
+    push(
+        "enumeration",
+        l.enumeration.as_ref().map(|values| quote!(&[#(#values),*])),
+    );
+    push("max_bytes", l.max_bytes.map(|v| quote!(#v)));
+    push("keys", l.keys.as_ref().map(text_rule));
+    push("values", l.values.as_ref().map(text_rule));
+    if set.is_empty() {
+        quote!(t::NO_LIMITS)
+    } else {
+        quote!(t::LimitSpec { #(#set,)* ..t::NO_LIMITS })
     }
 }
 
@@ -279,7 +278,12 @@ fn default_response(op: &Operation) -> (u16, String) {
         .map_or_else(|| (200, "{}".to_string()), |r| (r.status, r.body.clone()))
 }
 
-fn op_spec(ir: &Ir, objects: &BTreeMap<ObjectId, usize>, group: &Group, op: &Operation) -> TokenStream {
+fn op_spec(
+    ir: &Ir,
+    objects: &BTreeMap<ObjectId, usize>,
+    group: &Group,
+    op: &Operation,
+) -> TokenStream {
     let id = &op.id;
     let method = op.method.as_str();
     let template = op.path.as_str();
@@ -363,16 +367,29 @@ fn op_spec(ir: &Ir, objects: &BTreeMap<ObjectId, usize>, group: &Group, op: &Ope
 fn call_type(ir: &Ir, ty: &Ty) -> TokenStream {
     match ty {
         Ty::File => quote!(crate::runtime::mock::FilePart),
-        Ty::Array(inner) if **inner == Ty::File => quote!(::std::vec::Vec<crate::runtime::mock::FilePart>),
+        Ty::Array(inner) if **inner == Ty::File => {
+            quote!(::std::vec::Vec<crate::runtime::mock::FilePart>)
+        }
         _ => types::rust_type(ir, ty),
     }
 }
 
 /// One member of a typed call struct.
-fn call_field(ir: &Ir, wire: &str, ty: &Ty, required: bool, list: bool, description: &str) -> TokenStream {
+fn call_field(
+    ir: &Ir,
+    wire: &str,
+    ty: &Ty,
+    required: bool,
+    list: bool,
+    description: &str,
+) -> TokenStream {
     let ident = format_ident!("{}", names::field_ident(wire));
     let doc = docs::attrs(description.trim());
-    let rust = if list { quote!(::std::vec::Vec<String>) } else { call_type(ir, ty) };
+    let rust = if list {
+        quote!(::std::vec::Vec<String>)
+    } else {
+        call_type(ir, ty)
+    };
     let rename = if names::field_ident(wire) == wire || matches!(ty, Ty::Union(_)) {
         quote!()
     } else {
@@ -426,7 +443,11 @@ fn group_module(ir: &Ir, group: &Group) -> TokenStream {
             })
             .collect();
         if let Some(body) = &op.body {
-            fields.extend(body.fields.iter().map(|f| call_field(ir, &f.wire_name, &f.ty, f.required, false, &f.description)));
+            fields.extend(
+                body.fields.iter().map(|f| {
+                    call_field(ir, &f.wire_name, &f.ty, f.required, false, &f.description)
+                }),
+            );
         }
         let call_doc = docs::attrs(&format!(
             "A request of [`{ns}::{name}`](crate::{g}::{ns}::{name}) (`{id}`, `{method} {path}`) as the mock received it: each argument with its spec type, by its name in the client.",
@@ -519,7 +540,11 @@ fn module(ir: &Ir) -> TokenStream {
     let objects = request_objects(ir);
     let ops = ir.operations().map(|(g, op)| op_spec(ir, &objects, g, op));
     let object_specs = objects.keys().map(|id| {
-        let fields = ir.object(*id).fields.iter().map(|f| field_spec(ir, &objects, f));
+        let fields = ir
+            .object(*id)
+            .fields
+            .iter()
+            .map(|f| field_spec(ir, &objects, f));
         quote!(t::ObjSpec { fields: &[#(#fields),*] })
     });
     let union_specs = ir.unions.iter().map(|u| {
@@ -627,9 +652,9 @@ fn tests(ir: &Ir) -> TokenStream {
     });
     quote! {
         //! One scenario per group: each operation's first doc example without
-        //! errata, sent by
-        //! the typed client, must pass the mock's checks, be answered with the
-        //! default response and be recorded as one typed call.
+        //! errata, sent by the typed client, must pass the mock's checks, be
+        //! answered with the default response and be recorded as one typed
+        //! call.
 
         use agora_chat::mock::MockServer;
 

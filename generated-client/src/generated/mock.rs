@@ -67,6 +67,7 @@ static OPERATIONS: &[t::OpSpec] = &[
         id: "get_stored_callbacks_info",
         method: "GET",
         template: "/callbacks/storage/info",
+        auth: true,
         path: &[t::Seg::Lit("callbacks"), t::Seg::Lit("storage"), t::Seg::Lit("info")],
         params: &[],
         body: None,
@@ -86,6 +87,7 @@ static OPERATIONS: &[t::OpSpec] = &[
         id: "retry_stored_callbacks",
         method: "POST",
         template: "/callbacks/storage/retry",
+        auth: true,
         path: &[t::Seg::Lit("callbacks"), t::Seg::Lit("storage"), t::Seg::Lit("retry")],
         params: &[],
         body: Some(t::BodySpec {
@@ -134,6 +136,7 @@ static OPERATIONS: &[t::OpSpec] = &[
         id: "upload_chat_file",
         method: "POST",
         template: "/chatfiles",
+        auth: true,
         path: &[t::Seg::Lit("chatfiles")],
         params: &[
             t::ParamSpec {
@@ -196,6 +199,7 @@ static OPERATIONS: &[t::OpSpec] = &[
         id: "download_chat_file",
         method: "GET",
         template: "/chatfiles/{file_uuid}",
+        auth: true,
         path: &[t::Seg::Lit("chatfiles"), t::Seg::Param("file_uuid")],
         params: &[
             t::ParamSpec {
@@ -230,6 +234,7 @@ static OPERATIONS: &[t::OpSpec] = &[
         id: "download_chat_file_thumbnail",
         method: "GET",
         template: "/chatfiles/{file_uuid}",
+        auth: true,
         path: &[t::Seg::Lit("chatfiles"), t::Seg::Param("file_uuid")],
         params: &[
             t::ParamSpec {
@@ -272,6 +277,7 @@ static OPERATIONS: &[t::OpSpec] = &[
         id: "set_attachment_lifetime",
         method: "PUT",
         template: "/users/{username}/chatfiles/lifetime",
+        auth: true,
         path: &[
             t::Seg::Lit("users"),
             t::Seg::Param("username"),
@@ -327,6 +333,7 @@ static OPERATIONS: &[t::OpSpec] = &[
         id: "list_chatroom_allowlist",
         method: "GET",
         template: "/chatrooms/{chatroom_id}/white/users",
+        auth: true,
         path: &[
             t::Seg::Lit("chatrooms"),
             t::Seg::Param("chatroom_id"),
@@ -360,6 +367,7 @@ static OPERATIONS: &[t::OpSpec] = &[
         id: "add_chatroom_allowlist_user",
         method: "POST",
         template: "/chatrooms/{chatroom_id}/white/users/{username}",
+        auth: true,
         path: &[
             t::Seg::Lit("chatrooms"),
             t::Seg::Param("chatroom_id"),
@@ -402,6 +410,7 @@ static OPERATIONS: &[t::OpSpec] = &[
         id: "add_chatroom_allowlist_users",
         method: "POST",
         template: "/chatrooms/{chatroom_id}/white/users",
+        auth: true,
         path: &[
             t::Seg::Lit("chatrooms"),
             t::Seg::Param("chatroom_id"),
@@ -450,6 +459,7 @@ static OPERATIONS: &[t::OpSpec] = &[
         id: "remove_chatroom_allowlist_users",
         method: "DELETE",
         template: "/chatrooms/{chatroom_id}/white/users/{usernames}",
+        auth: true,
         path: &[
             t::Seg::Lit("chatrooms"),
             t::Seg::Param("chatroom_id"),
@@ -492,6 +502,7 @@ static OPERATIONS: &[t::OpSpec] = &[
         id: "set_chatroom_attributes",
         method: "PUT",
         template: "/metadata/chatroom/{chatroom_id}/user/{username}",
+        auth: true,
         path: &[
             t::Seg::Lit("metadata"),
             t::Seg::Lit("chatroom"),
@@ -567,6 +578,7 @@ static OPERATIONS: &[t::OpSpec] = &[
         id: "get_chatroom_attributes",
         method: "POST",
         template: "/metadata/chatroom/{chatroom_id}",
+        auth: true,
         path: &[
             t::Seg::Lit("metadata"),
             t::Seg::Lit("chatroom"),
@@ -610,6 +622,7 @@ static OPERATIONS: &[t::OpSpec] = &[
         id: "remove_chatroom_attributes",
         method: "DELETE",
         template: "/metadata/chatroom/{chatroom_id}/user/{username}",
+        auth: true,
         path: &[
             t::Seg::Lit("metadata"),
             t::Seg::Lit("chatroom"),
@@ -666,6 +679,7 @@ static OPERATIONS: &[t::OpSpec] = &[
         id: "force_set_chatroom_attributes",
         method: "PUT",
         template: "/metadata/chatroom/{chatroom_id}/user/{username}/forced",
+        auth: true,
         path: &[
             t::Seg::Lit("metadata"),
             t::Seg::Lit("chatroom"),
@@ -742,6 +756,7 @@ static OPERATIONS: &[t::OpSpec] = &[
         id: "force_remove_chatroom_attributes",
         method: "DELETE",
         template: "/metadata/chatroom/{chatroom_id}/user/{username}/forced",
+        auth: true,
         path: &[
             t::Seg::Lit("metadata"),
             t::Seg::Lit("chatroom"),
@@ -799,6 +814,7 @@ static OPERATIONS: &[t::OpSpec] = &[
         id: "list_chatroom_blocklist",
         method: "GET",
         template: "/chatrooms/{chatroom_id}/blocks/users",
+        auth: true,
         path: &[
             t::Seg::Lit("chatrooms"),
             t::Seg::Param("chatroom_id"),
@@ -832,6 +848,7 @@ static OPERATIONS: &[t::OpSpec] = &[
         id: "add_chatroom_blocklist_user",
         method: "POST",
         template: "/chatrooms/{chatroom_id}/blocks/users/{username}",
+        auth: true,
         path: &[
             t::Seg::Lit("chatrooms"),
             t::Seg::Param("chatroom_id"),
@@ -874,6 +891,7 @@ static OPERATIONS: &[t::OpSpec] = &[
         id: "add_chatroom_blocklist_users",
         method: "POST",
         template: "/chatrooms/{chatroom_id}/blocks/users",
+        auth: true,
         path: &[
             t::Seg::Lit("chatrooms"),
             t::Seg::Param("chatroom_id"),
@@ -922,6 +940,7 @@ static OPERATIONS: &[t::OpSpec] = &[
         id: "remove_chatroom_blocklist_user",
         method: "DELETE",
         template: "/chatrooms/{chatroom_id}/blocks/users/{username}",
+        auth: true,
         path: &[
             t::Seg::Lit("chatrooms"),
             t::Seg::Param("chatroom_id"),
@@ -964,6 +983,7 @@ static OPERATIONS: &[t::OpSpec] = &[
         id: "remove_chatroom_blocklist_users",
         method: "DELETE",
         template: "/chatrooms/{chatroom_id}/blocks/users/{usernames}",
+        auth: true,
         path: &[
             t::Seg::Lit("chatrooms"),
             t::Seg::Param("chatroom_id"),
@@ -1006,6 +1026,7 @@ static OPERATIONS: &[t::OpSpec] = &[
         id: "add_chatroom_member",
         method: "POST",
         template: "/chatrooms/{chatroom_id}/users/{username}",
+        auth: true,
         path: &[
             t::Seg::Lit("chatrooms"),
             t::Seg::Param("chatroom_id"),
@@ -1045,6 +1066,7 @@ static OPERATIONS: &[t::OpSpec] = &[
         id: "add_chatroom_members",
         method: "POST",
         template: "/chatrooms/{chatroom_id}/users",
+        auth: true,
         path: &[
             t::Seg::Lit("chatrooms"),
             t::Seg::Param("chatroom_id"),
@@ -1090,6 +1112,7 @@ static OPERATIONS: &[t::OpSpec] = &[
         id: "list_chatroom_members",
         method: "GET",
         template: "/chatrooms/{chatroom_id}/users",
+        auth: true,
         path: &[
             t::Seg::Lit("chatrooms"),
             t::Seg::Param("chatroom_id"),
@@ -1151,6 +1174,7 @@ static OPERATIONS: &[t::OpSpec] = &[
         id: "remove_chatroom_member",
         method: "DELETE",
         template: "/chatrooms/{chatroom_id}/users/{username}",
+        auth: true,
         path: &[
             t::Seg::Lit("chatrooms"),
             t::Seg::Param("chatroom_id"),
@@ -1192,6 +1216,7 @@ static OPERATIONS: &[t::OpSpec] = &[
         id: "remove_chatroom_members",
         method: "DELETE",
         template: "/chatrooms/{chatroom_id}/users/{usernames}",
+        auth: true,
         path: &[
             t::Seg::Lit("chatrooms"),
             t::Seg::Param("chatroom_id"),
@@ -1233,6 +1258,7 @@ static OPERATIONS: &[t::OpSpec] = &[
         id: "add_chatroom_admin",
         method: "POST",
         template: "/chatrooms/{chatroom_id}/admin",
+        auth: true,
         path: &[
             t::Seg::Lit("chatrooms"),
             t::Seg::Param("chatroom_id"),
@@ -1274,6 +1300,7 @@ static OPERATIONS: &[t::OpSpec] = &[
         id: "list_chatroom_admins",
         method: "GET",
         template: "/chatrooms/{chatroom_id}/admin",
+        auth: true,
         path: &[
             t::Seg::Lit("chatrooms"),
             t::Seg::Param("chatroom_id"),
@@ -1304,6 +1331,7 @@ static OPERATIONS: &[t::OpSpec] = &[
         id: "remove_chatroom_admin",
         method: "DELETE",
         template: "/chatrooms/{chatroom_id}/admin/{oldadmin}",
+        auth: true,
         path: &[
             t::Seg::Lit("chatrooms"),
             t::Seg::Param("chatroom_id"),
@@ -1343,6 +1371,7 @@ static OPERATIONS: &[t::OpSpec] = &[
         id: "join_chatroom",
         method: "POST",
         template: "/chatrooms/{chatroom_id}/apply",
+        auth: true,
         path: &[
             t::Seg::Lit("chatrooms"),
             t::Seg::Param("chatroom_id"),
@@ -1373,6 +1402,7 @@ static OPERATIONS: &[t::OpSpec] = &[
         id: "leave_chatroom",
         method: "DELETE",
         template: "/chatrooms/{chatroom_id}/quit",
+        auth: true,
         path: &[
             t::Seg::Lit("chatrooms"),
             t::Seg::Param("chatroom_id"),
@@ -1403,6 +1433,7 @@ static OPERATIONS: &[t::OpSpec] = &[
         id: "get_chatroom_role",
         method: "GET",
         template: "/chatrooms/{chatroom_id}/roles",
+        auth: true,
         path: &[
             t::Seg::Lit("chatrooms"),
             t::Seg::Param("chatroom_id"),
@@ -1433,6 +1464,7 @@ static OPERATIONS: &[t::OpSpec] = &[
         id: "mute_chatroom_members",
         method: "POST",
         template: "/chatrooms/{chatroom_id}/mute",
+        auth: true,
         path: &[
             t::Seg::Lit("chatrooms"),
             t::Seg::Param("chatroom_id"),
@@ -1489,6 +1521,7 @@ static OPERATIONS: &[t::OpSpec] = &[
         id: "unmute_chatroom_members",
         method: "DELETE",
         template: "/chatrooms/{chatroom_id}/mute/{usernames}",
+        auth: true,
         path: &[
             t::Seg::Lit("chatrooms"),
             t::Seg::Param("chatroom_id"),
@@ -1530,6 +1563,7 @@ static OPERATIONS: &[t::OpSpec] = &[
         id: "list_chatroom_muted_members",
         method: "GET",
         template: "/chatrooms/{chatroom_id}/mute",
+        auth: true,
         path: &[
             t::Seg::Lit("chatrooms"),
             t::Seg::Param("chatroom_id"),
@@ -1562,6 +1596,7 @@ static OPERATIONS: &[t::OpSpec] = &[
         id: "mute_all_chatroom_members",
         method: "POST",
         template: "/chatrooms/{chatroom_id}/ban",
+        auth: true,
         path: &[
             t::Seg::Lit("chatrooms"),
             t::Seg::Param("chatroom_id"),
@@ -1594,6 +1629,7 @@ static OPERATIONS: &[t::OpSpec] = &[
         id: "unmute_all_chatroom_members",
         method: "DELETE",
         template: "/chatrooms/{chatroom_id}/ban",
+        auth: true,
         path: &[
             t::Seg::Lit("chatrooms"),
             t::Seg::Param("chatroom_id"),
@@ -1626,6 +1662,7 @@ static OPERATIONS: &[t::OpSpec] = &[
         id: "mute_chatroom_members_by_tag",
         method: "PUT",
         template: "/chatrooms/{chatroom_id}/tag/mute",
+        auth: true,
         path: &[
             t::Seg::Lit("chatrooms"),
             t::Seg::Param("chatroom_id"),
@@ -1682,6 +1719,7 @@ static OPERATIONS: &[t::OpSpec] = &[
         id: "add_chatroom_super_admin",
         method: "POST",
         template: "/chatrooms/super_admin",
+        auth: true,
         path: &[t::Seg::Lit("chatrooms"), t::Seg::Lit("super_admin")],
         params: &[],
         body: Some(t::BodySpec {
@@ -1712,6 +1750,7 @@ static OPERATIONS: &[t::OpSpec] = &[
         id: "remove_chatroom_super_admin",
         method: "DELETE",
         template: "/chatrooms/super_admin/{superadmin}",
+        auth: true,
         path: &[
             t::Seg::Lit("chatrooms"),
             t::Seg::Lit("super_admin"),
@@ -1744,6 +1783,7 @@ static OPERATIONS: &[t::OpSpec] = &[
         id: "list_chatroom_super_admins",
         method: "GET",
         template: "/chatrooms/super_admin",
+        auth: true,
         path: &[t::Seg::Lit("chatrooms"), t::Seg::Lit("super_admin")],
         params: &[
             t::ParamSpec {
@@ -1794,6 +1834,7 @@ static OPERATIONS: &[t::OpSpec] = &[
         id: "set_chatroom_user_tags",
         method: "PUT",
         template: "/chatrooms/{chatroom_id}/users/{username}/tag",
+        auth: true,
         path: &[
             t::Seg::Lit("chatrooms"),
             t::Seg::Param("chatroom_id"),
@@ -1850,6 +1891,7 @@ static OPERATIONS: &[t::OpSpec] = &[
         id: "get_chatroom_user_tags",
         method: "GET",
         template: "/chatrooms/{chatroom_id}/users/{username}/tag",
+        auth: true,
         path: &[
             t::Seg::Lit("chatrooms"),
             t::Seg::Param("chatroom_id"),
@@ -1892,6 +1934,7 @@ static OPERATIONS: &[t::OpSpec] = &[
         id: "create_chatroom",
         method: "POST",
         template: "/chatrooms",
+        auth: true,
         path: &[t::Seg::Lit("chatrooms")],
         params: &[],
         body: Some(t::BodySpec {
@@ -1974,6 +2017,7 @@ static OPERATIONS: &[t::OpSpec] = &[
         id: "list_chatrooms",
         method: "GET",
         template: "/chatrooms",
+        auth: true,
         path: &[t::Seg::Lit("chatrooms")],
         params: &[
             t::ParamSpec {
@@ -2020,6 +2064,7 @@ static OPERATIONS: &[t::OpSpec] = &[
         id: "list_user_joined_chatrooms",
         method: "GET",
         template: "/users/{username}/joined_chatrooms",
+        auth: true,
         path: &[
             t::Seg::Lit("users"),
             t::Seg::Param("username"),
@@ -2081,6 +2126,7 @@ static OPERATIONS: &[t::OpSpec] = &[
         id: "get_chatrooms",
         method: "GET",
         template: "/chatrooms/{chatroom_id}",
+        auth: true,
         path: &[t::Seg::Lit("chatrooms"), t::Seg::Param("chatroom_id")],
         params: &[
             t::ParamSpec {
@@ -2107,6 +2153,7 @@ static OPERATIONS: &[t::OpSpec] = &[
         id: "update_chatroom",
         method: "PUT",
         template: "/chatrooms/{chatroom_id}",
+        auth: true,
         path: &[t::Seg::Lit("chatrooms"), t::Seg::Param("chatroom_id")],
         params: &[
             t::ParamSpec {
@@ -2165,6 +2212,7 @@ static OPERATIONS: &[t::OpSpec] = &[
         id: "transfer_chatroom_ownership",
         method: "PUT",
         template: "/chatrooms/{chatroom_id}",
+        auth: true,
         path: &[t::Seg::Lit("chatrooms"), t::Seg::Param("chatroom_id")],
         params: &[
             t::ParamSpec {
@@ -2202,6 +2250,7 @@ static OPERATIONS: &[t::OpSpec] = &[
         id: "delete_chatroom",
         method: "DELETE",
         template: "/chatrooms/{chatroom_id}",
+        auth: true,
         path: &[t::Seg::Lit("chatrooms"), t::Seg::Param("chatroom_id")],
         params: &[
             t::ParamSpec {
@@ -2228,6 +2277,7 @@ static OPERATIONS: &[t::OpSpec] = &[
         id: "get_chatroom_announcement",
         method: "GET",
         template: "/chatrooms/{chatroom_id}/announcement",
+        auth: true,
         path: &[
             t::Seg::Lit("chatrooms"),
             t::Seg::Param("chatroom_id"),
@@ -2258,6 +2308,7 @@ static OPERATIONS: &[t::OpSpec] = &[
         id: "update_chatroom_announcement",
         method: "POST",
         template: "/chatrooms/{chatroom_id}/announcement",
+        auth: true,
         path: &[
             t::Seg::Lit("chatrooms"),
             t::Seg::Param("chatroom_id"),
@@ -2302,6 +2353,7 @@ static OPERATIONS: &[t::OpSpec] = &[
         id: "add_contact",
         method: "POST",
         template: "/users/{username}/contacts/users/{friend_username}",
+        auth: true,
         path: &[
             t::Seg::Lit("users"),
             t::Seg::Param("username"),
@@ -2342,6 +2394,7 @@ static OPERATIONS: &[t::OpSpec] = &[
         id: "remove_contact",
         method: "DELETE",
         template: "/users/{username}/contacts/users/{friend_username}",
+        auth: true,
         path: &[
             t::Seg::Lit("users"),
             t::Seg::Param("username"),
@@ -2382,6 +2435,7 @@ static OPERATIONS: &[t::OpSpec] = &[
         id: "list_contacts",
         method: "GET",
         template: "/users/{username}/contacts/users",
+        auth: true,
         path: &[
             t::Seg::Lit("users"),
             t::Seg::Param("username"),
@@ -2413,6 +2467,7 @@ static OPERATIONS: &[t::OpSpec] = &[
         id: "list_contacts_paged",
         method: "GET",
         template: "/user/{username}/contacts",
+        auth: true,
         path: &[t::Seg::Lit("user"), t::Seg::Param("username"), t::Seg::Lit("contacts")],
         params: &[
             t::ParamSpec {
@@ -2475,6 +2530,7 @@ static OPERATIONS: &[t::OpSpec] = &[
         id: "add_blocked_users",
         method: "POST",
         template: "/users/{username}/blocks/users",
+        auth: true,
         path: &[
             t::Seg::Lit("users"),
             t::Seg::Param("username"),
@@ -2521,6 +2577,7 @@ static OPERATIONS: &[t::OpSpec] = &[
         id: "list_blocked_users",
         method: "GET",
         template: "/users/{username}/blocks/users",
+        auth: true,
         path: &[
             t::Seg::Lit("users"),
             t::Seg::Param("username"),
@@ -2580,6 +2637,7 @@ static OPERATIONS: &[t::OpSpec] = &[
         id: "remove_blocked_user",
         method: "DELETE",
         template: "/users/{username}/blocks/users/{blocked_username}",
+        auth: true,
         path: &[
             t::Seg::Lit("users"),
             t::Seg::Param("username"),
@@ -2620,6 +2678,7 @@ static OPERATIONS: &[t::OpSpec] = &[
         id: "check_contacts",
         method: "POST",
         template: "/contacts/check",
+        auth: true,
         path: &[t::Seg::Lit("contacts"), t::Seg::Lit("check")],
         params: &[],
         body: Some(t::BodySpec {
@@ -2658,6 +2717,7 @@ static OPERATIONS: &[t::OpSpec] = &[
         id: "remove_all_contacts",
         method: "DELETE",
         template: "/contacts/users/{username}",
+        auth: true,
         path: &[
             t::Seg::Lit("contacts"),
             t::Seg::Lit("users"),
@@ -2688,6 +2748,7 @@ static OPERATIONS: &[t::OpSpec] = &[
         id: "set_contact_remark",
         method: "PUT",
         template: "/user/{username}/contacts/users/{friend_username}",
+        auth: true,
         path: &[
             t::Seg::Lit("user"),
             t::Seg::Param("username"),
@@ -2742,6 +2803,7 @@ static OPERATIONS: &[t::OpSpec] = &[
         id: "accept_contact_request",
         method: "POST",
         template: "/users/{username}/contacts/accept/users/{friend_username}",
+        auth: true,
         path: &[
             t::Seg::Lit("users"),
             t::Seg::Param("username"),
@@ -2783,6 +2845,7 @@ static OPERATIONS: &[t::OpSpec] = &[
         id: "decline_contact_request",
         method: "POST",
         template: "/users/{username}/contacts/decline/users/{friend_username}",
+        auth: true,
         path: &[
             t::Seg::Lit("users"),
             t::Seg::Param("username"),
@@ -2824,6 +2887,7 @@ static OPERATIONS: &[t::OpSpec] = &[
         id: "list_roster",
         method: "GET",
         template: "/users/{username}/rosters",
+        auth: true,
         path: &[t::Seg::Lit("users"), t::Seg::Param("username"), t::Seg::Lit("rosters")],
         params: &[
             t::ParamSpec {
@@ -2850,6 +2914,7 @@ static OPERATIONS: &[t::OpSpec] = &[
         id: "list_favorites",
         method: "GET",
         template: "/users/{username}/collections",
+        auth: true,
         path: &[
             t::Seg::Lit("users"),
             t::Seg::Param("username"),
@@ -2941,6 +3006,7 @@ static OPERATIONS: &[t::OpSpec] = &[
         id: "add_favorite",
         method: "POST",
         template: "/users/{username}/collections",
+        auth: true,
         path: &[
             t::Seg::Lit("users"),
             t::Seg::Param("username"),
@@ -3006,6 +3072,7 @@ static OPERATIONS: &[t::OpSpec] = &[
         id: "add_favorites",
         method: "POST",
         template: "/collections",
+        auth: true,
         path: &[t::Seg::Lit("collections")],
         params: &[],
         body: Some(t::BodySpec {
@@ -3044,6 +3111,7 @@ static OPERATIONS: &[t::OpSpec] = &[
         id: "update_favorite_extension",
         method: "PUT",
         template: "/users/{username}/collections/{collection_id}",
+        auth: true,
         path: &[
             t::Seg::Lit("users"),
             t::Seg::Param("username"),
@@ -3094,6 +3162,7 @@ static OPERATIONS: &[t::OpSpec] = &[
         id: "delete_favorites",
         method: "DELETE",
         template: "/users/{username}/collections",
+        auth: true,
         path: &[
             t::Seg::Lit("users"),
             t::Seg::Param("username"),
@@ -3139,6 +3208,7 @@ static OPERATIONS: &[t::OpSpec] = &[
         id: "set_global_mute",
         method: "POST",
         template: "/mutes",
+        auth: true,
         path: &[t::Seg::Lit("mutes")],
         params: &[],
         body: Some(t::BodySpec {
@@ -3197,6 +3267,7 @@ static OPERATIONS: &[t::OpSpec] = &[
         id: "get_global_mute",
         method: "GET",
         template: "/mutes/{username}",
+        auth: true,
         path: &[t::Seg::Lit("mutes"), t::Seg::Param("username")],
         params: &[
             t::ParamSpec {
@@ -3223,6 +3294,7 @@ static OPERATIONS: &[t::OpSpec] = &[
         id: "list_global_mutes",
         method: "GET",
         template: "/mutes",
+        auth: true,
         path: &[t::Seg::Lit("mutes")],
         params: &[
             t::ParamSpec {
@@ -3272,6 +3344,7 @@ static OPERATIONS: &[t::OpSpec] = &[
         id: "list_group_allowlist",
         method: "GET",
         template: "/chatgroups/{group_id}/white/users",
+        auth: true,
         path: &[
             t::Seg::Lit("chatgroups"),
             t::Seg::Param("group_id"),
@@ -3303,6 +3376,7 @@ static OPERATIONS: &[t::OpSpec] = &[
         id: "add_group_allowlist_user",
         method: "POST",
         template: "/chatgroups/{group_id}/white/users/{username}",
+        auth: true,
         path: &[
             t::Seg::Lit("chatgroups"),
             t::Seg::Param("group_id"),
@@ -3345,6 +3419,7 @@ static OPERATIONS: &[t::OpSpec] = &[
         id: "add_group_allowlist_users",
         method: "POST",
         template: "/chatgroups/{group_id}/white/users",
+        auth: true,
         path: &[
             t::Seg::Lit("chatgroups"),
             t::Seg::Param("group_id"),
@@ -3392,6 +3467,7 @@ static OPERATIONS: &[t::OpSpec] = &[
         id: "remove_group_allowlist_users",
         method: "DELETE",
         template: "/chatgroups/{group_id}/white/users/{usernames}",
+        auth: true,
         path: &[
             t::Seg::Lit("chatgroups"),
             t::Seg::Param("group_id"),
@@ -3434,6 +3510,7 @@ static OPERATIONS: &[t::OpSpec] = &[
         id: "get_group_announcement",
         method: "GET",
         template: "/chatgroups/{group_id}/announcement",
+        auth: true,
         path: &[
             t::Seg::Lit("chatgroups"),
             t::Seg::Param("group_id"),
@@ -3466,6 +3543,7 @@ static OPERATIONS: &[t::OpSpec] = &[
         id: "update_group_announcement",
         method: "POST",
         template: "/chatgroups/{group_id}/announcement",
+        auth: true,
         path: &[
             t::Seg::Lit("chatgroups"),
             t::Seg::Param("group_id"),
@@ -3512,6 +3590,7 @@ static OPERATIONS: &[t::OpSpec] = &[
         id: "list_group_blocklist",
         method: "GET",
         template: "/chatgroups/{group_id}/blocks/users",
+        auth: true,
         path: &[
             t::Seg::Lit("chatgroups"),
             t::Seg::Param("group_id"),
@@ -3570,6 +3649,7 @@ static OPERATIONS: &[t::OpSpec] = &[
         id: "add_group_blocklist_user",
         method: "POST",
         template: "/chatgroups/{group_id}/blocks/users/{username}",
+        auth: true,
         path: &[
             t::Seg::Lit("chatgroups"),
             t::Seg::Param("group_id"),
@@ -3612,6 +3692,7 @@ static OPERATIONS: &[t::OpSpec] = &[
         id: "add_group_blocklist_users",
         method: "POST",
         template: "/chatgroups/{group_id}/blocks/users",
+        auth: true,
         path: &[
             t::Seg::Lit("chatgroups"),
             t::Seg::Param("group_id"),
@@ -3659,6 +3740,7 @@ static OPERATIONS: &[t::OpSpec] = &[
         id: "remove_group_blocklist_user",
         method: "DELETE",
         template: "/chatgroups/{group_id}/blocks/users/{username}",
+        auth: true,
         path: &[
             t::Seg::Lit("chatgroups"),
             t::Seg::Param("group_id"),
@@ -3701,6 +3783,7 @@ static OPERATIONS: &[t::OpSpec] = &[
         id: "remove_group_blocklist_users",
         method: "DELETE",
         template: "/chatgroups/{group_id}/blocks/users/{usernames}",
+        auth: true,
         path: &[
             t::Seg::Lit("chatgroups"),
             t::Seg::Param("group_id"),
@@ -3743,6 +3826,7 @@ static OPERATIONS: &[t::OpSpec] = &[
         id: "list_group_files",
         method: "GET",
         template: "/chatgroups/{group_id}/share_files",
+        auth: true,
         path: &[
             t::Seg::Lit("chatgroups"),
             t::Seg::Param("group_id"),
@@ -3804,6 +3888,7 @@ static OPERATIONS: &[t::OpSpec] = &[
         id: "upload_group_file",
         method: "POST",
         template: "/chatgroups/{group_id}/share_files",
+        auth: true,
         path: &[
             t::Seg::Lit("chatgroups"),
             t::Seg::Param("group_id"),
@@ -3856,6 +3941,7 @@ static OPERATIONS: &[t::OpSpec] = &[
         id: "download_group_file",
         method: "GET",
         template: "/chatgroups/{group_id}/share_files/{file_id}",
+        auth: true,
         path: &[
             t::Seg::Lit("chatgroups"),
             t::Seg::Param("group_id"),
@@ -3895,6 +3981,7 @@ static OPERATIONS: &[t::OpSpec] = &[
         id: "delete_group_file",
         method: "DELETE",
         template: "/chatgroups/{group_id}/share_files/{file_id}",
+        auth: true,
         path: &[
             t::Seg::Lit("chatgroups"),
             t::Seg::Param("group_id"),
@@ -3934,6 +4021,7 @@ static OPERATIONS: &[t::OpSpec] = &[
         id: "list_group_members",
         method: "GET",
         template: "/chatgroups/{group_id}/users",
+        auth: true,
         path: &[
             t::Seg::Lit("chatgroups"),
             t::Seg::Param("group_id"),
@@ -4003,6 +4091,7 @@ static OPERATIONS: &[t::OpSpec] = &[
         id: "add_group_member",
         method: "POST",
         template: "/chatgroups/{group_id}/users/{username}",
+        auth: true,
         path: &[
             t::Seg::Lit("chatgroups"),
             t::Seg::Param("group_id"),
@@ -4050,6 +4139,7 @@ static OPERATIONS: &[t::OpSpec] = &[
         id: "add_group_members",
         method: "POST",
         template: "/chatgroups/{group_id}/users",
+        auth: true,
         path: &[
             t::Seg::Lit("chatgroups"),
             t::Seg::Param("group_id"),
@@ -4102,6 +4192,7 @@ static OPERATIONS: &[t::OpSpec] = &[
         id: "remove_group_member",
         method: "DELETE",
         template: "/chatgroups/{group_id}/users/{username}",
+        auth: true,
         path: &[
             t::Seg::Lit("chatgroups"),
             t::Seg::Param("group_id"),
@@ -4149,6 +4240,7 @@ static OPERATIONS: &[t::OpSpec] = &[
         id: "remove_group_members",
         method: "DELETE",
         template: "/chatgroups/{group_id}/users/{usernames}",
+        auth: true,
         path: &[
             t::Seg::Lit("chatgroups"),
             t::Seg::Param("group_id"),
@@ -4196,6 +4288,7 @@ static OPERATIONS: &[t::OpSpec] = &[
         id: "update_group_member_attributes",
         method: "PUT",
         template: "/metadata/chatgroup/{group_id}/user/{username}",
+        auth: true,
         path: &[
             t::Seg::Lit("metadata"),
             t::Seg::Lit("chatgroup"),
@@ -4261,6 +4354,7 @@ static OPERATIONS: &[t::OpSpec] = &[
         id: "get_group_member_attributes",
         method: "GET",
         template: "/metadata/chatgroup/{group_id}/user/{username}",
+        auth: true,
         path: &[
             t::Seg::Lit("metadata"),
             t::Seg::Lit("chatgroup"),
@@ -4303,6 +4397,7 @@ static OPERATIONS: &[t::OpSpec] = &[
         id: "batch_get_group_member_attributes",
         method: "POST",
         template: "/metadata/chatgroup/{group_id}/get",
+        auth: true,
         path: &[
             t::Seg::Lit("metadata"),
             t::Seg::Lit("chatgroup"),
@@ -4356,6 +4451,7 @@ static OPERATIONS: &[t::OpSpec] = &[
         id: "set_group_members_attributes",
         method: "PUT",
         template: "/metadata/chatgroup/{group_id}/users/batch",
+        auth: true,
         path: &[
             t::Seg::Lit("metadata"),
             t::Seg::Lit("chatgroup"),
@@ -4405,6 +4501,7 @@ static OPERATIONS: &[t::OpSpec] = &[
         id: "list_group_admins",
         method: "GET",
         template: "/chatgroups/{group_id}/admin",
+        auth: true,
         path: &[
             t::Seg::Lit("chatgroups"),
             t::Seg::Param("group_id"),
@@ -4435,6 +4532,7 @@ static OPERATIONS: &[t::OpSpec] = &[
         id: "add_group_admin",
         method: "POST",
         template: "/chatgroups/{group_id}/admin",
+        auth: true,
         path: &[
             t::Seg::Lit("chatgroups"),
             t::Seg::Param("group_id"),
@@ -4476,6 +4574,7 @@ static OPERATIONS: &[t::OpSpec] = &[
         id: "remove_group_admin",
         method: "DELETE",
         template: "/chatgroups/{group_id}/admin/{oldadmin}",
+        auth: true,
         path: &[
             t::Seg::Lit("chatgroups"),
             t::Seg::Param("group_id"),
@@ -4515,6 +4614,7 @@ static OPERATIONS: &[t::OpSpec] = &[
         id: "transfer_group_ownership",
         method: "PUT",
         template: "/chatgroups/{group_id}",
+        auth: true,
         path: &[t::Seg::Lit("chatgroups"), t::Seg::Param("group_id")],
         params: &[
             t::ParamSpec {
@@ -4552,6 +4652,7 @@ static OPERATIONS: &[t::OpSpec] = &[
         id: "get_group_role",
         method: "GET",
         template: "/chatgroups/{group_id}/roles",
+        auth: true,
         path: &[
             t::Seg::Lit("chatgroups"),
             t::Seg::Param("group_id"),
@@ -4582,6 +4683,7 @@ static OPERATIONS: &[t::OpSpec] = &[
         id: "apply_to_join_group",
         method: "POST",
         template: "/chatgroups/{group_id}/apply",
+        auth: true,
         path: &[
             t::Seg::Lit("chatgroups"),
             t::Seg::Param("group_id"),
@@ -4612,6 +4714,7 @@ static OPERATIONS: &[t::OpSpec] = &[
         id: "review_group_application",
         method: "POST",
         template: "/chatgroups/{group_id}/apply_verify",
+        auth: true,
         path: &[
             t::Seg::Lit("chatgroups"),
             t::Seg::Param("group_id"),
@@ -4642,6 +4745,7 @@ static OPERATIONS: &[t::OpSpec] = &[
         id: "leave_group",
         method: "DELETE",
         template: "/chatgroups/{group_id}/quit",
+        auth: true,
         path: &[
             t::Seg::Lit("chatgroups"),
             t::Seg::Param("group_id"),
@@ -4672,6 +4776,7 @@ static OPERATIONS: &[t::OpSpec] = &[
         id: "invite_to_group",
         method: "POST",
         template: "/chatgroups/{group_id}/invite",
+        auth: true,
         path: &[
             t::Seg::Lit("chatgroups"),
             t::Seg::Param("group_id"),
@@ -4702,6 +4807,7 @@ static OPERATIONS: &[t::OpSpec] = &[
         id: "answer_group_invitation",
         method: "POST",
         template: "/chatgroups/{group_id}/invite_verify",
+        auth: true,
         path: &[
             t::Seg::Lit("chatgroups"),
             t::Seg::Param("group_id"),
@@ -4732,6 +4838,7 @@ static OPERATIONS: &[t::OpSpec] = &[
         id: "mute_group_members",
         method: "POST",
         template: "/chatgroups/{group_id}/mute",
+        auth: true,
         path: &[
             t::Seg::Lit("chatgroups"),
             t::Seg::Param("group_id"),
@@ -4785,6 +4892,7 @@ static OPERATIONS: &[t::OpSpec] = &[
         id: "unmute_group_members",
         method: "DELETE",
         template: "/chatgroups/{group_id}/mute/{usernames}",
+        auth: true,
         path: &[
             t::Seg::Lit("chatgroups"),
             t::Seg::Param("group_id"),
@@ -4824,6 +4932,7 @@ static OPERATIONS: &[t::OpSpec] = &[
         id: "list_group_muted_members",
         method: "GET",
         template: "/chatgroups/{group_id}/mute",
+        auth: true,
         path: &[
             t::Seg::Lit("chatgroups"),
             t::Seg::Param("group_id"),
@@ -4854,6 +4963,7 @@ static OPERATIONS: &[t::OpSpec] = &[
         id: "mute_all_group_members",
         method: "POST",
         template: "/chatgroups/{group_id}/ban",
+        auth: true,
         path: &[
             t::Seg::Lit("chatgroups"),
             t::Seg::Param("group_id"),
@@ -4884,6 +4994,7 @@ static OPERATIONS: &[t::OpSpec] = &[
         id: "unmute_all_group_members",
         method: "DELETE",
         template: "/chatgroups/{group_id}/ban",
+        auth: true,
         path: &[
             t::Seg::Lit("chatgroups"),
             t::Seg::Param("group_id"),
@@ -4914,6 +5025,7 @@ static OPERATIONS: &[t::OpSpec] = &[
         id: "create_group",
         method: "POST",
         template: "/chatgroups",
+        auth: true,
         path: &[t::Seg::Lit("chatgroups")],
         params: &[],
         body: Some(t::BodySpec {
@@ -5014,6 +5126,7 @@ static OPERATIONS: &[t::OpSpec] = &[
         id: "disable_group",
         method: "POST",
         template: "/chatgroups/{group_id}/disable",
+        auth: true,
         path: &[
             t::Seg::Lit("chatgroups"),
             t::Seg::Param("group_id"),
@@ -5044,6 +5157,7 @@ static OPERATIONS: &[t::OpSpec] = &[
         id: "enable_group",
         method: "POST",
         template: "/chatgroups/{group_id}/enable",
+        auth: true,
         path: &[
             t::Seg::Lit("chatgroups"),
             t::Seg::Param("group_id"),
@@ -5074,6 +5188,7 @@ static OPERATIONS: &[t::OpSpec] = &[
         id: "check_group_membership",
         method: "GET",
         template: "/chatgroups/{group_id}/user/{username}/is_joined",
+        auth: true,
         path: &[
             t::Seg::Lit("chatgroups"),
             t::Seg::Param("group_id"),
@@ -5114,6 +5229,7 @@ static OPERATIONS: &[t::OpSpec] = &[
         id: "get_groups",
         method: "GET",
         template: "/chatgroups/{group_ids}",
+        auth: true,
         path: &[t::Seg::Lit("chatgroups"), t::Seg::Param("group_ids")],
         params: &[
             t::ParamSpec {
@@ -5140,6 +5256,7 @@ static OPERATIONS: &[t::OpSpec] = &[
         id: "update_group",
         method: "PUT",
         template: "/chatgroups/{group_id}",
+        auth: true,
         path: &[t::Seg::Lit("chatgroups"), t::Seg::Param("group_id")],
         params: &[
             t::ParamSpec {
@@ -5237,6 +5354,7 @@ static OPERATIONS: &[t::OpSpec] = &[
         id: "delete_group",
         method: "DELETE",
         template: "/chatgroups/{group_id}",
+        auth: true,
         path: &[t::Seg::Lit("chatgroups"), t::Seg::Param("group_id")],
         params: &[
             t::ParamSpec {
@@ -5263,6 +5381,7 @@ static OPERATIONS: &[t::OpSpec] = &[
         id: "list_groups",
         method: "GET",
         template: "/chatgroups",
+        auth: true,
         path: &[t::Seg::Lit("chatgroups")],
         params: &[
             t::ParamSpec {
@@ -5309,6 +5428,7 @@ static OPERATIONS: &[t::OpSpec] = &[
         id: "list_user_joined_groups",
         method: "GET",
         template: "/users/{username}/joined_chatgroups",
+        auth: true,
         path: &[
             t::Seg::Lit("users"),
             t::Seg::Param("username"),
@@ -5369,6 +5489,7 @@ static OPERATIONS: &[t::OpSpec] = &[
         id: "list_user_groups",
         method: "GET",
         template: "/chatgroups/user/{username}",
+        auth: true,
         path: &[
             t::Seg::Lit("chatgroups"),
             t::Seg::Lit("user"),
@@ -5421,6 +5542,7 @@ static OPERATIONS: &[t::OpSpec] = &[
         id: "send_user_message",
         method: "POST",
         template: "/messages/users",
+        auth: true,
         path: &[t::Seg::Lit("messages"), t::Seg::Lit("users")],
         params: &[],
         body: Some(t::BodySpec {
@@ -5504,6 +5626,7 @@ static OPERATIONS: &[t::OpSpec] = &[
         id: "send_group_message",
         method: "POST",
         template: "/messages/chatgroups",
+        auth: true,
         path: &[t::Seg::Lit("messages"), t::Seg::Lit("chatgroups")],
         params: &[],
         body: Some(t::BodySpec {
@@ -5593,6 +5716,7 @@ static OPERATIONS: &[t::OpSpec] = &[
         id: "send_chatroom_message",
         method: "POST",
         template: "/messages/chatrooms",
+        auth: true,
         path: &[t::Seg::Lit("messages"), t::Seg::Lit("chatrooms")],
         params: &[],
         body: Some(t::BodySpec {
@@ -5676,6 +5800,7 @@ static OPERATIONS: &[t::OpSpec] = &[
         id: "send_group_directed_message",
         method: "POST",
         template: "/messages/chatgroups/users",
+        auth: true,
         path: &[
             t::Seg::Lit("messages"),
             t::Seg::Lit("chatgroups"),
@@ -5740,6 +5865,7 @@ static OPERATIONS: &[t::OpSpec] = &[
         id: "send_chatroom_directed_message",
         method: "POST",
         template: "/messages/chatrooms/users",
+        auth: true,
         path: &[t::Seg::Lit("messages"), t::Seg::Lit("chatrooms"), t::Seg::Lit("users")],
         params: &[],
         body: Some(t::BodySpec {
@@ -5809,6 +5935,7 @@ static OPERATIONS: &[t::OpSpec] = &[
         id: "broadcast_chatroom_message",
         method: "POST",
         template: "/messages/chatrooms/broadcast",
+        auth: true,
         path: &[
             t::Seg::Lit("messages"),
             t::Seg::Lit("chatrooms"),
@@ -5862,6 +5989,7 @@ static OPERATIONS: &[t::OpSpec] = &[
         id: "send_user_stream_message",
         method: "POST",
         template: "/stream_message/user",
+        auth: true,
         path: &[t::Seg::Lit("stream_message"), t::Seg::Lit("user")],
         params: &[],
         body: Some(t::BodySpec {
@@ -5908,6 +6036,7 @@ static OPERATIONS: &[t::OpSpec] = &[
         id: "send_group_stream_message",
         method: "POST",
         template: "/stream_message/chatgroup",
+        auth: true,
         path: &[t::Seg::Lit("stream_message"), t::Seg::Lit("chatgroup")],
         params: &[],
         body: Some(t::BodySpec {
@@ -5954,6 +6083,7 @@ static OPERATIONS: &[t::OpSpec] = &[
         id: "broadcast_to_all_users",
         method: "POST",
         template: "/messages/broadcast",
+        auth: true,
         path: &[t::Seg::Lit("messages"), t::Seg::Lit("broadcast")],
         params: &[],
         body: Some(t::BodySpec {
@@ -6003,6 +6133,7 @@ static OPERATIONS: &[t::OpSpec] = &[
         id: "broadcast_to_online_users",
         method: "POST",
         template: "/messages/users/broadcast",
+        auth: true,
         path: &[t::Seg::Lit("messages"), t::Seg::Lit("users"), t::Seg::Lit("broadcast")],
         params: &[],
         body: Some(t::BodySpec {
@@ -6043,6 +6174,7 @@ static OPERATIONS: &[t::OpSpec] = &[
         id: "get_message_history",
         method: "GET",
         template: "/chatmessages/{time}",
+        auth: true,
         path: &[t::Seg::Lit("chatmessages"), t::Seg::Param("time")],
         params: &[
             t::ParamSpec {
@@ -6073,6 +6205,7 @@ static OPERATIONS: &[t::OpSpec] = &[
         id: "update_message",
         method: "PUT",
         template: "/messages/rewrite/{msg_id}",
+        auth: true,
         path: &[
             t::Seg::Lit("messages"),
             t::Seg::Lit("rewrite"),
@@ -6132,6 +6265,7 @@ static OPERATIONS: &[t::OpSpec] = &[
         id: "recall_message",
         method: "POST",
         template: "/messages/msg_recall",
+        auth: true,
         path: &[t::Seg::Lit("messages"), t::Seg::Lit("msg_recall")],
         params: &[],
         body: Some(t::BodySpec {
@@ -6199,6 +6333,7 @@ static OPERATIONS: &[t::OpSpec] = &[
         id: "recall_messages",
         method: "POST",
         template: "/messages/batch_recall",
+        auth: true,
         path: &[t::Seg::Lit("messages"), t::Seg::Lit("batch_recall")],
         params: &[],
         body: Some(t::BodySpec {
@@ -6237,6 +6372,7 @@ static OPERATIONS: &[t::OpSpec] = &[
         id: "delete_user_conversation",
         method: "DELETE",
         template: "/users/{username}/user_channel",
+        auth: true,
         path: &[
             t::Seg::Lit("users"),
             t::Seg::Param("username"),
@@ -6293,6 +6429,7 @@ static OPERATIONS: &[t::OpSpec] = &[
         id: "import_user_message",
         method: "POST",
         template: "/messages/users/import",
+        auth: true,
         path: &[t::Seg::Lit("messages"), t::Seg::Lit("users"), t::Seg::Lit("import")],
         params: &[],
         body: Some(t::BodySpec {
@@ -6360,6 +6497,7 @@ static OPERATIONS: &[t::OpSpec] = &[
         id: "import_group_message",
         method: "POST",
         template: "/messages/chatgroups/import",
+        auth: true,
         path: &[
             t::Seg::Lit("messages"),
             t::Seg::Lit("chatgroups"),
@@ -6431,6 +6569,7 @@ static OPERATIONS: &[t::OpSpec] = &[
         id: "create_keyword_list",
         method: "POST",
         template: "/moderation/text/list",
+        auth: true,
         path: &[t::Seg::Lit("moderation"), t::Seg::Lit("text"), t::Seg::Lit("list")],
         params: &[],
         body: Some(t::BodySpec {
@@ -6509,6 +6648,7 @@ static OPERATIONS: &[t::OpSpec] = &[
         id: "list_keyword_lists",
         method: "POST",
         template: "/moderation/text/list/search",
+        auth: true,
         path: &[
             t::Seg::Lit("moderation"),
             t::Seg::Lit("text"),
@@ -6567,6 +6707,7 @@ static OPERATIONS: &[t::OpSpec] = &[
         id: "update_keyword_list",
         method: "PUT",
         template: "/moderation/text/list/{list_id}",
+        auth: true,
         path: &[
             t::Seg::Lit("moderation"),
             t::Seg::Lit("text"),
@@ -6649,6 +6790,7 @@ static OPERATIONS: &[t::OpSpec] = &[
         id: "delete_keyword_list",
         method: "DELETE",
         template: "/moderation/text/list/{list_id}",
+        auth: true,
         path: &[
             t::Seg::Lit("moderation"),
             t::Seg::Lit("text"),
@@ -6680,6 +6822,7 @@ static OPERATIONS: &[t::OpSpec] = &[
         id: "add_keywords",
         method: "POST",
         template: "/moderation/text/list/{list_id}/word/batch",
+        auth: true,
         path: &[
             t::Seg::Lit("moderation"),
             t::Seg::Lit("text"),
@@ -6734,6 +6877,7 @@ static OPERATIONS: &[t::OpSpec] = &[
         id: "search_keywords",
         method: "POST",
         template: "/moderation/text/list/{list_id}/word",
+        auth: true,
         path: &[
             t::Seg::Lit("moderation"),
             t::Seg::Lit("text"),
@@ -6799,6 +6943,7 @@ static OPERATIONS: &[t::OpSpec] = &[
         id: "update_keyword",
         method: "PUT",
         template: "/moderation/text/list/{list_id}/word",
+        auth: true,
         path: &[
             t::Seg::Lit("moderation"),
             t::Seg::Lit("text"),
@@ -6857,6 +7002,7 @@ static OPERATIONS: &[t::OpSpec] = &[
         id: "delete_keyword",
         method: "DELETE",
         template: "/moderation/text/list/{list_id}/word",
+        auth: true,
         path: &[
             t::Seg::Lit("moderation"),
             t::Seg::Lit("text"),
@@ -6897,6 +7043,7 @@ static OPERATIONS: &[t::OpSpec] = &[
         id: "delete_keywords",
         method: "DELETE",
         template: "/moderation/text/list/{list_id}/word/batch",
+        auth: true,
         path: &[
             t::Seg::Lit("moderation"),
             t::Seg::Lit("text"),
@@ -6945,6 +7092,7 @@ static OPERATIONS: &[t::OpSpec] = &[
         id: "check_text",
         method: "POST",
         template: "/moderation/txt/check",
+        auth: true,
         path: &[t::Seg::Lit("moderation"), t::Seg::Lit("txt"), t::Seg::Lit("check")],
         params: &[],
         body: Some(t::BodySpec {
@@ -6976,6 +7124,7 @@ static OPERATIONS: &[t::OpSpec] = &[
         id: "set_push_nickname",
         method: "PUT",
         template: "/users/{username}",
+        auth: true,
         path: &[t::Seg::Lit("users"), t::Seg::Param("username")],
         params: &[
             t::ParamSpec {
@@ -7016,6 +7165,7 @@ static OPERATIONS: &[t::OpSpec] = &[
         id: "set_push_display_style",
         method: "PUT",
         template: "/users/{username}",
+        auth: true,
         path: &[t::Seg::Lit("users"), t::Seg::Param("username")],
         params: &[
             t::ParamSpec {
@@ -7057,6 +7207,7 @@ static OPERATIONS: &[t::OpSpec] = &[
         id: "set_push_no_disturbing",
         method: "PUT",
         template: "/users/{username}",
+        auth: true,
         path: &[t::Seg::Lit("users"), t::Seg::Param("username")],
         params: &[
             t::ParamSpec {
@@ -7166,6 +7317,7 @@ static OPERATIONS: &[t::OpSpec] = &[
         id: "set_push_notification_settings",
         method: "PUT",
         template: "/users/{username}/notification/{chattype}/{key}",
+        auth: true,
         path: &[
             t::Seg::Lit("users"),
             t::Seg::Param("username"),
@@ -7249,6 +7401,7 @@ static OPERATIONS: &[t::OpSpec] = &[
         id: "get_push_notification_settings",
         method: "GET",
         template: "/users/{username}/notification/{chattype}/{key}",
+        auth: true,
         path: &[
             t::Seg::Lit("users"),
             t::Seg::Param("username"),
@@ -7302,6 +7455,7 @@ static OPERATIONS: &[t::OpSpec] = &[
         id: "set_push_translation_language",
         method: "PUT",
         template: "/users/{username}/notification/language",
+        auth: true,
         path: &[
             t::Seg::Lit("users"),
             t::Seg::Param("username"),
@@ -7346,6 +7500,7 @@ static OPERATIONS: &[t::OpSpec] = &[
         id: "get_push_translation_language",
         method: "GET",
         template: "/users/{username}/notification/language",
+        auth: true,
         path: &[
             t::Seg::Lit("users"),
             t::Seg::Param("username"),
@@ -7379,6 +7534,7 @@ static OPERATIONS: &[t::OpSpec] = &[
         id: "set_push_nicknames",
         method: "PUT",
         template: "/push/nickname",
+        auth: true,
         path: &[t::Seg::Lit("push"), t::Seg::Lit("nickname")],
         params: &[],
         body: Some(t::BodySpec {
@@ -7411,6 +7567,7 @@ static OPERATIONS: &[t::OpSpec] = &[
         id: "list_push_bindings",
         method: "GET",
         template: "/users/{username}/push/binding",
+        auth: true,
         path: &[
             t::Seg::Lit("users"),
             t::Seg::Param("username"),
@@ -7442,6 +7599,7 @@ static OPERATIONS: &[t::OpSpec] = &[
         id: "set_push_binding",
         method: "PUT",
         template: "/users/{username}/push/binding",
+        auth: true,
         path: &[
             t::Seg::Lit("users"),
             t::Seg::Param("username"),
@@ -7496,6 +7654,7 @@ static OPERATIONS: &[t::OpSpec] = &[
         id: "set_user_presence",
         method: "POST",
         template: "/users/{username}/presence/{resource}/{status}",
+        auth: true,
         path: &[
             t::Seg::Lit("users"),
             t::Seg::Param("username"),
@@ -7558,6 +7717,7 @@ static OPERATIONS: &[t::OpSpec] = &[
         id: "subscribe_presence",
         method: "POST",
         template: "/users/{username}/presence/{expiry}",
+        auth: true,
         path: &[
             t::Seg::Lit("users"),
             t::Seg::Param("username"),
@@ -7612,6 +7772,7 @@ static OPERATIONS: &[t::OpSpec] = &[
         id: "get_presence_statuses",
         method: "POST",
         template: "/users/{username}/presence",
+        auth: true,
         path: &[
             t::Seg::Lit("users"),
             t::Seg::Param("username"),
@@ -7657,6 +7818,7 @@ static OPERATIONS: &[t::OpSpec] = &[
         id: "unsubscribe_presence",
         method: "DELETE",
         template: "/users/{username}/presence",
+        auth: true,
         path: &[
             t::Seg::Lit("users"),
             t::Seg::Param("username"),
@@ -7702,6 +7864,7 @@ static OPERATIONS: &[t::OpSpec] = &[
         id: "list_presence_subscriptions",
         method: "GET",
         template: "/users/{username}/presence/sublist",
+        auth: true,
         path: &[
             t::Seg::Lit("users"),
             t::Seg::Param("username"),
@@ -7764,6 +7927,7 @@ static OPERATIONS: &[t::OpSpec] = &[
         id: "get_group_online_count",
         method: "GET",
         template: "/presence/online/{group_id}/type/{query_type}",
+        auth: true,
         path: &[
             t::Seg::Lit("presence"),
             t::Seg::Lit("online"),
@@ -7808,6 +7972,7 @@ static OPERATIONS: &[t::OpSpec] = &[
         id: "send_push_sync",
         method: "POST",
         template: "/push/sync/{username}",
+        auth: true,
         path: &[t::Seg::Lit("push"), t::Seg::Lit("sync"), t::Seg::Param("username")],
         params: &[
             t::ParamSpec {
@@ -7855,6 +8020,7 @@ static OPERATIONS: &[t::OpSpec] = &[
         id: "send_push_to_users",
         method: "POST",
         template: "/push/single",
+        auth: true,
         path: &[t::Seg::Lit("push"), t::Seg::Lit("single")],
         params: &[],
         body: Some(t::BodySpec {
@@ -7903,6 +8069,7 @@ static OPERATIONS: &[t::OpSpec] = &[
         id: "send_push_by_labels",
         method: "POST",
         template: "/push/list/label",
+        auth: true,
         path: &[t::Seg::Lit("push"), t::Seg::Lit("list"), t::Seg::Lit("label")],
         params: &[],
         body: Some(t::BodySpec {
@@ -7957,6 +8124,7 @@ static OPERATIONS: &[t::OpSpec] = &[
         id: "send_push_to_all",
         method: "POST",
         template: "/push/task",
+        auth: true,
         path: &[t::Seg::Lit("push"), t::Seg::Lit("task")],
         params: &[],
         body: Some(t::BodySpec {
@@ -8001,6 +8169,7 @@ static OPERATIONS: &[t::OpSpec] = &[
         id: "get_offline_push_statistics",
         method: "GET",
         template: "/push/data/offline-push/begin/{start_date}/end/{end_date}",
+        auth: true,
         path: &[
             t::Seg::Lit("push"),
             t::Seg::Lit("data"),
@@ -8066,6 +8235,7 @@ static OPERATIONS: &[t::OpSpec] = &[
         id: "create_push_label",
         method: "POST",
         template: "/push/label",
+        auth: true,
         path: &[t::Seg::Lit("push"), t::Seg::Lit("label")],
         params: &[],
         body: Some(t::BodySpec {
@@ -8107,6 +8277,7 @@ static OPERATIONS: &[t::OpSpec] = &[
         id: "get_push_label",
         method: "GET",
         template: "/push/label/{labelname}",
+        auth: true,
         path: &[t::Seg::Lit("push"), t::Seg::Lit("label"), t::Seg::Param("labelname")],
         params: &[
             t::ParamSpec {
@@ -8136,6 +8307,7 @@ static OPERATIONS: &[t::OpSpec] = &[
         id: "list_push_labels",
         method: "GET",
         template: "/push/label",
+        auth: true,
         path: &[t::Seg::Lit("push"), t::Seg::Lit("label")],
         params: &[
             t::ParamSpec {
@@ -8182,6 +8354,7 @@ static OPERATIONS: &[t::OpSpec] = &[
         id: "delete_push_label",
         method: "DELETE",
         template: "/push/label/{labelname}",
+        auth: true,
         path: &[t::Seg::Lit("push"), t::Seg::Lit("label"), t::Seg::Param("labelname")],
         params: &[
             t::ParamSpec {
@@ -8211,6 +8384,7 @@ static OPERATIONS: &[t::OpSpec] = &[
         id: "add_push_label_users",
         method: "POST",
         template: "/push/label/{labelname}/user",
+        auth: true,
         path: &[
             t::Seg::Lit("push"),
             t::Seg::Lit("label"),
@@ -8260,6 +8434,7 @@ static OPERATIONS: &[t::OpSpec] = &[
         id: "get_push_label_user",
         method: "GET",
         template: "/push/label/{labelname}/user/{username}",
+        auth: true,
         path: &[
             t::Seg::Lit("push"),
             t::Seg::Lit("label"),
@@ -8303,6 +8478,7 @@ static OPERATIONS: &[t::OpSpec] = &[
         id: "list_push_label_users",
         method: "GET",
         template: "/push/label/{labelname}/user",
+        auth: true,
         path: &[
             t::Seg::Lit("push"),
             t::Seg::Lit("label"),
@@ -8365,6 +8541,7 @@ static OPERATIONS: &[t::OpSpec] = &[
         id: "remove_push_label_users",
         method: "DELETE",
         template: "/push/label/{labelname}/user",
+        auth: true,
         path: &[
             t::Seg::Lit("push"),
             t::Seg::Lit("label"),
@@ -8414,6 +8591,7 @@ static OPERATIONS: &[t::OpSpec] = &[
         id: "create_push_template",
         method: "POST",
         template: "/notification/template",
+        auth: true,
         path: &[t::Seg::Lit("notification"), t::Seg::Lit("template")],
         params: &[],
         body: Some(t::BodySpec {
@@ -8457,6 +8635,7 @@ static OPERATIONS: &[t::OpSpec] = &[
         id: "get_push_template",
         method: "GET",
         template: "/notification/template/{name}",
+        auth: true,
         path: &[
             t::Seg::Lit("notification"),
             t::Seg::Lit("template"),
@@ -8487,6 +8666,7 @@ static OPERATIONS: &[t::OpSpec] = &[
         id: "delete_push_template",
         method: "DELETE",
         template: "/notification/template/{name}",
+        auth: true,
         path: &[
             t::Seg::Lit("notification"),
             t::Seg::Lit("template"),
@@ -8517,6 +8697,7 @@ static OPERATIONS: &[t::OpSpec] = &[
         id: "set_receiver_push_template",
         method: "PUT",
         template: "/users/{username}/notification/template",
+        auth: true,
         path: &[
             t::Seg::Lit("users"),
             t::Seg::Param("username"),
@@ -8564,6 +8745,7 @@ static OPERATIONS: &[t::OpSpec] = &[
         id: "add_reaction",
         method: "POST",
         template: "/reaction/user/{username}",
+        auth: true,
         path: &[t::Seg::Lit("reaction"), t::Seg::Lit("user"), t::Seg::Param("username")],
         params: &[
             t::ParamSpec {
@@ -8611,6 +8793,7 @@ static OPERATIONS: &[t::OpSpec] = &[
         id: "list_message_reactions",
         method: "GET",
         template: "/reaction/user/{username}",
+        auth: true,
         path: &[t::Seg::Lit("reaction"), t::Seg::Lit("user"), t::Seg::Param("username")],
         params: &[
             t::ParamSpec {
@@ -8667,6 +8850,7 @@ static OPERATIONS: &[t::OpSpec] = &[
         id: "delete_reaction",
         method: "DELETE",
         template: "/reaction/user/{username}",
+        auth: true,
         path: &[t::Seg::Lit("reaction"), t::Seg::Lit("user"), t::Seg::Param("username")],
         params: &[
             t::ParamSpec {
@@ -8713,6 +8897,7 @@ static OPERATIONS: &[t::OpSpec] = &[
         id: "get_reaction_detail",
         method: "GET",
         template: "/reaction/user/{username}/detail",
+        auth: true,
         path: &[
             t::Seg::Lit("reaction"),
             t::Seg::Lit("user"),
@@ -8792,6 +8977,7 @@ static OPERATIONS: &[t::OpSpec] = &[
         id: "delete_chat_roaming_messages",
         method: "DELETE",
         template: "/rest/message/roaming/chat/user/{username}",
+        auth: true,
         path: &[
             t::Seg::Lit("rest"),
             t::Seg::Lit("message"),
@@ -8854,6 +9040,7 @@ static OPERATIONS: &[t::OpSpec] = &[
         id: "delete_group_roaming_messages",
         method: "DELETE",
         template: "/rest/message/roaming/group/user/{username}",
+        auth: true,
         path: &[
             t::Seg::Lit("rest"),
             t::Seg::Lit("message"),
@@ -8916,6 +9103,7 @@ static OPERATIONS: &[t::OpSpec] = &[
         id: "clear_user_roaming_messages",
         method: "POST",
         template: "/rest/message/roaming/user/{username}/delete/all",
+        auth: true,
         path: &[
             t::Seg::Lit("rest"),
             t::Seg::Lit("message"),
@@ -8952,6 +9140,7 @@ static OPERATIONS: &[t::OpSpec] = &[
         id: "clear_chat_roaming_messages_until",
         method: "DELETE",
         template: "/rest/message/roaming/chat/user/{username}/time",
+        auth: true,
         path: &[
             t::Seg::Lit("rest"),
             t::Seg::Lit("message"),
@@ -9015,6 +9204,7 @@ static OPERATIONS: &[t::OpSpec] = &[
         id: "clear_group_roaming_messages_until",
         method: "DELETE",
         template: "/rest/message/roaming/group/user/{username}/time",
+        auth: true,
         path: &[
             t::Seg::Lit("rest"),
             t::Seg::Lit("message"),
@@ -9078,6 +9268,7 @@ static OPERATIONS: &[t::OpSpec] = &[
         id: "list_thread_members",
         method: "GET",
         template: "/thread/{thread_id}/users",
+        auth: true,
         path: &[t::Seg::Lit("thread"), t::Seg::Param("thread_id"), t::Seg::Lit("users")],
         params: &[
             t::ParamSpec {
@@ -9132,6 +9323,7 @@ static OPERATIONS: &[t::OpSpec] = &[
         id: "add_thread_members",
         method: "POST",
         template: "/thread/{thread_id}/users",
+        auth: true,
         path: &[t::Seg::Lit("thread"), t::Seg::Param("thread_id"), t::Seg::Lit("users")],
         params: &[
             t::ParamSpec {
@@ -9173,6 +9365,7 @@ static OPERATIONS: &[t::OpSpec] = &[
         id: "remove_thread_members",
         method: "DELETE",
         template: "/thread/{thread_id}/users",
+        auth: true,
         path: &[t::Seg::Lit("thread"), t::Seg::Param("thread_id"), t::Seg::Lit("users")],
         params: &[
             t::ParamSpec {
@@ -9214,6 +9407,7 @@ static OPERATIONS: &[t::OpSpec] = &[
         id: "create_thread",
         method: "POST",
         template: "/thread",
+        auth: true,
         path: &[t::Seg::Lit("thread")],
         params: &[],
         body: Some(t::BodySpec {
@@ -9264,6 +9458,7 @@ static OPERATIONS: &[t::OpSpec] = &[
         id: "update_thread",
         method: "PUT",
         template: "/thread/{thread_id}",
+        auth: true,
         path: &[t::Seg::Lit("thread"), t::Seg::Param("thread_id")],
         params: &[
             t::ParamSpec {
@@ -9305,6 +9500,7 @@ static OPERATIONS: &[t::OpSpec] = &[
         id: "delete_thread",
         method: "DELETE",
         template: "/thread/{thread_id}",
+        auth: true,
         path: &[t::Seg::Lit("thread"), t::Seg::Param("thread_id")],
         params: &[
             t::ParamSpec {
@@ -9331,6 +9527,7 @@ static OPERATIONS: &[t::OpSpec] = &[
         id: "list_threads",
         method: "GET",
         template: "/thread",
+        auth: true,
         path: &[t::Seg::Lit("thread")],
         params: &[
             t::ParamSpec {
@@ -9388,6 +9585,7 @@ static OPERATIONS: &[t::OpSpec] = &[
         id: "list_user_threads",
         method: "GET",
         template: "/threads/user/{username}",
+        auth: true,
         path: &[t::Seg::Lit("threads"), t::Seg::Lit("user"), t::Seg::Param("username")],
         params: &[
             t::ParamSpec {
@@ -9453,6 +9651,7 @@ static OPERATIONS: &[t::OpSpec] = &[
         id: "list_user_group_threads",
         method: "GET",
         template: "/threads/chatgroups/{group_id}/user/{username}",
+        auth: true,
         path: &[
             t::Seg::Lit("threads"),
             t::Seg::Lit("chatgroups"),
@@ -9532,6 +9731,7 @@ static OPERATIONS: &[t::OpSpec] = &[
         id: "create_token_with_credentials",
         method: "POST",
         template: "/token",
+        auth: false,
         path: &[t::Seg::Lit("token")],
         params: &[],
         body: Some(t::BodySpec {
@@ -9584,6 +9784,7 @@ static OPERATIONS: &[t::OpSpec] = &[
         id: "exchange_agora_token",
         method: "POST",
         template: "/token",
+        auth: false,
         path: &[t::Seg::Lit("token")],
         params: &[],
         body: Some(t::BodySpec {
@@ -9615,6 +9816,7 @@ static OPERATIONS: &[t::OpSpec] = &[
         id: "get_user_token",
         method: "POST",
         template: "/token",
+        auth: false,
         path: &[t::Seg::Lit("token")],
         params: &[],
         body: Some(t::BodySpec {
@@ -9667,6 +9869,7 @@ static OPERATIONS: &[t::OpSpec] = &[
         id: "translate_text",
         method: "POST",
         template: "/translate",
+        auth: true,
         path: &[t::Seg::Lit("translate")],
         params: &[],
         body: Some(t::BodySpec {
@@ -9714,6 +9917,7 @@ static OPERATIONS: &[t::OpSpec] = &[
         id: "detect_language",
         method: "POST",
         template: "/translate/detect",
+        auth: true,
         path: &[t::Seg::Lit("translate"), t::Seg::Lit("detect")],
         params: &[],
         body: Some(t::BodySpec {
@@ -9746,6 +9950,7 @@ static OPERATIONS: &[t::OpSpec] = &[
         id: "list_translation_languages",
         method: "POST",
         template: "/translate/support/language",
+        auth: true,
         path: &[
             t::Seg::Lit("translate"),
             t::Seg::Lit("support"),
@@ -9767,6 +9972,7 @@ static OPERATIONS: &[t::OpSpec] = &[
         id: "set_user_attributes",
         method: "PUT",
         template: "/metadata/user/{username}",
+        auth: true,
         path: &[t::Seg::Lit("metadata"), t::Seg::Lit("user"), t::Seg::Param("username")],
         params: &[
             t::ParamSpec {
@@ -9868,6 +10074,7 @@ static OPERATIONS: &[t::OpSpec] = &[
         id: "get_user_attributes",
         method: "GET",
         template: "/metadata/user/{username}",
+        auth: true,
         path: &[t::Seg::Lit("metadata"), t::Seg::Lit("user"), t::Seg::Param("username")],
         params: &[
             t::ParamSpec {
@@ -9894,6 +10101,7 @@ static OPERATIONS: &[t::OpSpec] = &[
         id: "get_users_attributes",
         method: "POST",
         template: "/metadata/user/get",
+        auth: true,
         path: &[t::Seg::Lit("metadata"), t::Seg::Lit("user"), t::Seg::Lit("get")],
         params: &[],
         body: Some(t::BodySpec {
@@ -9935,6 +10143,7 @@ static OPERATIONS: &[t::OpSpec] = &[
         id: "get_user_attributes_total_size",
         method: "GET",
         template: "/metadata/user/capacity",
+        auth: true,
         path: &[t::Seg::Lit("metadata"), t::Seg::Lit("user"), t::Seg::Lit("capacity")],
         params: &[],
         body: None,
@@ -9954,6 +10163,7 @@ static OPERATIONS: &[t::OpSpec] = &[
         id: "delete_user_attributes",
         method: "DELETE",
         template: "/metadata/user/{username}",
+        auth: true,
         path: &[t::Seg::Lit("metadata"), t::Seg::Lit("user"), t::Seg::Param("username")],
         params: &[
             t::ParamSpec {
@@ -9980,6 +10190,7 @@ static OPERATIONS: &[t::OpSpec] = &[
         id: "register_user",
         method: "POST",
         template: "/users",
+        auth: true,
         path: &[t::Seg::Lit("users")],
         params: &[],
         body: Some(t::BodySpec {
@@ -10026,6 +10237,7 @@ static OPERATIONS: &[t::OpSpec] = &[
         id: "register_users",
         method: "POST",
         template: "/users",
+        auth: true,
         path: &[t::Seg::Lit("users")],
         params: &[],
         body: Some(t::BodySpec {
@@ -10058,6 +10270,7 @@ static OPERATIONS: &[t::OpSpec] = &[
         id: "get_user",
         method: "GET",
         template: "/users/{username}",
+        auth: true,
         path: &[t::Seg::Lit("users"), t::Seg::Param("username")],
         params: &[
             t::ParamSpec {
@@ -10084,6 +10297,7 @@ static OPERATIONS: &[t::OpSpec] = &[
         id: "list_users",
         method: "GET",
         template: "/users",
+        auth: true,
         path: &[t::Seg::Lit("users")],
         params: &[
             t::ParamSpec {
@@ -10130,6 +10344,7 @@ static OPERATIONS: &[t::OpSpec] = &[
         id: "delete_user",
         method: "DELETE",
         template: "/users/{username}",
+        auth: true,
         path: &[t::Seg::Lit("users"), t::Seg::Param("username")],
         params: &[
             t::ParamSpec {
@@ -10156,6 +10371,7 @@ static OPERATIONS: &[t::OpSpec] = &[
         id: "delete_users",
         method: "DELETE",
         template: "/users",
+        auth: true,
         path: &[t::Seg::Lit("users")],
         params: &[
             t::ParamSpec {
@@ -10202,6 +10418,7 @@ static OPERATIONS: &[t::OpSpec] = &[
         id: "update_user_password",
         method: "PUT",
         template: "/users/{username}/password",
+        auth: true,
         path: &[
             t::Seg::Lit("users"),
             t::Seg::Param("username"),
@@ -10246,6 +10463,7 @@ static OPERATIONS: &[t::OpSpec] = &[
         id: "deactivate_user",
         method: "POST",
         template: "/users/{username}/deactivate",
+        auth: true,
         path: &[
             t::Seg::Lit("users"),
             t::Seg::Param("username"),
@@ -10276,6 +10494,7 @@ static OPERATIONS: &[t::OpSpec] = &[
         id: "activate_user",
         method: "POST",
         template: "/users/{username}/activate",
+        auth: true,
         path: &[
             t::Seg::Lit("users"),
             t::Seg::Param("username"),
@@ -10306,6 +10525,7 @@ static OPERATIONS: &[t::OpSpec] = &[
         id: "disconnect_user",
         method: "GET",
         template: "/users/{username}/disconnect",
+        auth: true,
         path: &[
             t::Seg::Lit("users"),
             t::Seg::Param("username"),
@@ -10336,6 +10556,7 @@ static OPERATIONS: &[t::OpSpec] = &[
         id: "get_user_online_status",
         method: "GET",
         template: "/users/{username}/status",
+        auth: true,
         path: &[t::Seg::Lit("users"), t::Seg::Param("username"), t::Seg::Lit("status")],
         params: &[
             t::ParamSpec {
@@ -10362,6 +10583,7 @@ static OPERATIONS: &[t::OpSpec] = &[
         id: "get_users_online_status",
         method: "POST",
         template: "/users/batch/status",
+        auth: true,
         path: &[t::Seg::Lit("users"), t::Seg::Lit("batch"), t::Seg::Lit("status")],
         params: &[],
         body: Some(t::BodySpec {
@@ -10394,6 +10616,7 @@ static OPERATIONS: &[t::OpSpec] = &[
         id: "get_offline_message_count",
         method: "GET",
         template: "/users/{username}/offline_msg_count",
+        auth: true,
         path: &[
             t::Seg::Lit("users"),
             t::Seg::Param("username"),
@@ -10424,6 +10647,7 @@ static OPERATIONS: &[t::OpSpec] = &[
         id: "get_offline_message_status",
         method: "GET",
         template: "/users/{username}/offline_msg_status/{msg_id}",
+        auth: true,
         path: &[
             t::Seg::Lit("users"),
             t::Seg::Param("username"),
@@ -10463,6 +10687,7 @@ static OPERATIONS: &[t::OpSpec] = &[
         id: "list_user_devices",
         method: "GET",
         template: "/users/{username}/resources",
+        auth: true,
         path: &[
             t::Seg::Lit("users"),
             t::Seg::Param("username"),
@@ -10493,6 +10718,7 @@ static OPERATIONS: &[t::OpSpec] = &[
         id: "disconnect_user_device",
         method: "DELETE",
         template: "/users/{username}/disconnect/{resource}",
+        auth: true,
         path: &[
             t::Seg::Lit("users"),
             t::Seg::Param("username"),

@@ -321,3 +321,24 @@ async fn numbered_pages_are_served_from_a_list() {
         .collect();
     assert_eq!(pages, [Some(1), Some(2), Some(3)]);
 }
+
+#[tokio::test]
+async fn token_requests_carry_credentials_instead_of_a_bearer_token() {
+    let mock = MockServer::start().await;
+    let body = serde_json::json!({
+        "grant_type": "client_credentials",
+        "client_id": "id",
+        "client_secret": "secret",
+    });
+    let response = reqwest::Client::new()
+        .post(format!("{}/token", base(&mock)))
+        .json(&body)
+        .send()
+        .await
+        .expect("answered");
+    assert_eq!(response.status().as_u16(), 200);
+    let calls = mock.calls();
+    assert_eq!(calls[0].operation, Some("create_token_with_credentials"));
+    assert_eq!(calls[0].args()["client_id"], "id");
+    mock.verify();
+}

@@ -172,10 +172,11 @@ fn check_op(spec: &'static ApiSpec, op: &'static OpSpec, rest: &[&str], req: &In
                 .strip_prefix("Bearer ")
                 .is_some_and(|t| !t.trim().is_empty()) => {}
         Some(_) => report.push("Authorization", "is not `Bearer <token>`"),
-        None => report.push(
+        None if op.auth => report.push(
             "Authorization",
-            "is missing: every call carries a bearer token",
+            "is missing: this operation needs a bearer token",
         ),
+        None => {}
     }
     // Path.
     for (seg, sent) in op.path.iter().zip(rest) {

@@ -13,6 +13,9 @@ pub(crate) struct OpSpec {
     pub method: &'static str,
     /// The path template, for messages.
     pub template: &'static str,
+    /// Whether the request must carry a bearer token (token requests carry
+    /// their credentials in the body instead).
+    pub auth: bool,
     /// The path after `/{org_name}/{app_name}`, segment by segment.
     pub path: &'static [Seg],
     /// Path (in path order), query and header parameters.

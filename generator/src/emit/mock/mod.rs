@@ -287,6 +287,13 @@ fn op_spec(
     let id = &op.id;
     let method = op.method.as_str();
     let template = op.path.as_str();
+    // A token request (OAuth style: a required `grant_type` body field)
+    // carries its credentials in the body; every other call a bearer token.
+    let auth = !op
+        .body
+        .iter()
+        .flat_map(|b| &b.fields)
+        .any(|f| f.required && f.wire_name == "grant_type");
     let path = op.path.segments().iter().map(|s| match s {
         Segment::Literal(text) => quote!(t::Seg::Lit(#text)),
         Segment::Placeholder { name, .. } => quote!(t::Seg::Param(#name)),
@@ -347,6 +354,7 @@ fn op_spec(
             id: #id,
             method: #method,
             template: #template,
+            auth: #auth,
             path: &[#(#path),*],
             params: &[#(#params),*],
             body: #body,

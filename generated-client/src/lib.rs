@@ -145,6 +145,13 @@ mod generated;
 mod runtime;
 pub mod webhook;
 
+// Written by `cargo xtask codegen` from the spec (the mock emitter); the
+// server behind it is `runtime/mock/`.
+#[cfg(feature = "mock")]
+#[rustfmt::skip]
+#[path = "generated/mock.rs"]
+pub mod mock;
+
 pub use generated::*;
 #[cfg(feature = "redis")]
 pub use runtime::fleet;

@@ -18,6 +18,8 @@ mod headers;
 mod host;
 mod ids;
 pub(crate) mod lenient;
+#[cfg(feature = "mock")]
+pub(crate) mod mock;
 mod one;
 pub(crate) mod paginate;
 mod rate_limit;

@@ -7,6 +7,7 @@
 //! [`crate::generate_with`] takes any other list. A new emitter is a new
 //! folder here with a type implementing [`Emitter`], added to the list.
 
+pub mod mock;
 pub mod openapi;
 pub mod rust;
 
@@ -51,6 +52,7 @@ pub const EMITTERS: &[&dyn Emitter] = &[
     &openapi::OpenApiEmitter {
         version: openapi::Version::V3_1,
     },
+    &mock::MockEmitter,
 ];
 
 /// Checks the IR with every emitter, then runs them. A problem that several

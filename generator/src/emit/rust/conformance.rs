@@ -67,7 +67,7 @@ pub(super) fn prism_tests(ir: &Ir) -> TokenStream {
 }
 
 /// `client.op(required...).setter(optional)...` for an example's arguments.
-fn call(ir: &Ir, group: &Group, op: &Operation, ex: &Example) -> TokenStream {
+pub(crate) fn call(ir: &Ir, group: &Group, op: &Operation, ex: &Example) -> TokenStream {
     let namespace = format_ident!("{}", group.name);
     let method = format_ident!("{}", op.name);
     let body_args = &ex.args.body;

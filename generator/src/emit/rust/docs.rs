@@ -4,12 +4,12 @@
 use crate::ir::{Field, Group, Limits, Operation, Param, TextLimits, Ty};
 
 /// Doc of a struct field.
-pub(super) fn field(f: &Field) -> String {
+pub(crate) fn field(f: &Field) -> String {
     with_limits(&f.description, &limits(&f.limits, &f.ty, None), &f.errata)
 }
 
 /// Doc of a parameter or body argument.
-pub(super) fn param(p: &Param) -> String {
+pub(crate) fn param(p: &Param) -> String {
     let mut text = with_limits(
         &p.description,
         &limits(&p.limits, &p.ty, p.list_max),
@@ -221,7 +221,7 @@ fn escape_html(line: &str) -> String {
 
 /// `#[doc]` attributes, one per line, so that the output reads as `///`
 /// comments rather than a block comment.
-pub(super) fn attrs(text: &str) -> proc_macro2::TokenStream {
+pub(crate) fn attrs(text: &str) -> proc_macro2::TokenStream {
     let lines = doc_lines(text).map(|line| quote::quote!(#[doc = #line]));
     quote::quote!(#(#lines)*)
 }
@@ -259,7 +259,7 @@ fn doc_lines(text: &str) -> impl Iterator<Item = String> + '_ {
 }
 
 /// The same as inner attributes (`//!`), for module docs.
-pub(super) fn inner_attrs(text: &str) -> proc_macro2::TokenStream {
+pub(crate) fn inner_attrs(text: &str) -> proc_macro2::TokenStream {
     let lines = doc_lines(text).map(|line| quote::quote!(#![doc = #line]));
     quote::quote!(#(#lines)*)
 }

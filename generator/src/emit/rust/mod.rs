@@ -3,14 +3,14 @@
 //! from the doc examples.
 
 mod closed_sets;
-mod conformance;
-mod docs;
+pub(crate) mod conformance;
+pub(crate) mod docs;
 mod facts;
 mod guide;
 mod layout;
 pub mod names;
 mod operations;
-mod types;
+pub(crate) mod types;
 mod values;
 
 use std::path::PathBuf;
@@ -56,7 +56,7 @@ impl Emitter for RustEmitter {
 }
 
 /// Formats a token stream as a Rust file with the do-not-edit header.
-fn rust_file(tokens: TokenStream) -> Result<String, syn::Error> {
+pub(crate) fn rust_file(tokens: TokenStream) -> Result<String, syn::Error> {
     let file: syn::File = syn::parse2(tokens)?;
     let text = layout::space_items(&prettyplease::unparse(&file));
     Ok(format!("{RUST_HEADER}{text}"))

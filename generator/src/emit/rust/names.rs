@@ -56,6 +56,7 @@ pub const RUNTIME_ROOT: &[&str] = &[
     // Modules of lib.rs (`fleet` with the `redis` feature).
     "fleet",
     "generated",
+    "mock",
     "runtime",
     "webhook",
 ];
@@ -129,12 +130,12 @@ pub fn type_name(op_id: &str, suffix: &str) -> String {
 
 /// The namespace struct of a group, reached from `Client`: `chatrooms` ->
 /// `Chatrooms`.
-pub(super) fn namespace(group: &Group) -> String {
+pub(crate) fn namespace(group: &Group) -> String {
     group.name.to_upper_camel_case()
 }
 
 /// The struct name of an object type.
-pub(super) fn object(ir: &Ir, id: ObjectId) -> String {
+pub(crate) fn object(ir: &Ir, id: ObjectId) -> String {
     match &ir.object(id).role {
         ObjectRole::Declared(name) => name.clone(),
         ObjectRole::ResponseData { operation } => type_name(operation, "Data"),

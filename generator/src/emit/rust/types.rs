@@ -7,7 +7,7 @@ use super::{docs, names};
 use crate::ir::{Data, Field, Ir, ObjectId, ObjectRole, Shape, Ty};
 
 /// The Rust type of a value as it is stored and decoded.
-pub(super) fn rust_type(ir: &Ir, ty: &Ty) -> TokenStream {
+pub(crate) fn rust_type(ir: &Ir, ty: &Ty) -> TokenStream {
     match ty {
         Ty::String | Ty::Username => quote!(String),
         Ty::Integer => quote!(i64),
@@ -66,7 +66,7 @@ pub(super) fn convert_input(ident: &proc_macro2::Ident, ty: &Ty) -> TokenStream 
 
 /// The Rust type of a response's payload, as callers get it: the item
 /// itself for a single-item array.
-pub(super) fn data_type(ir: &Ir, data: &Data) -> TokenStream {
+pub(crate) fn data_type(ir: &Ir, data: &Data) -> TokenStream {
     let item = rust_type(ir, &data.ty);
     if data.single {
         return item;

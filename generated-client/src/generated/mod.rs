@@ -6,6 +6,7 @@ mod envelope;
 pub use envelope::{ErrorBody, Response};
 mod error_codes;
 pub use error_codes::ErrorCode;
+pub(crate) mod webhook_events;
 
 /// Callback storage: When post-delivery callbacks fail (connection or response timeout, a disabled callback rule), the server keeps the messages and events of each 10-minute slot under a date key, for 3 days by default. List those keys and resend a slot, to the original address or another one.
 pub mod callback_storage;

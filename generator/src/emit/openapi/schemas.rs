@@ -135,6 +135,7 @@ pub(super) fn of_type(cx: Cx, ty: &Ty) -> Value {
                 .collect();
             json!({"anyOf": variants})
         }
+        Ty::Callback(id) => json!({"$ref": names::schema_ref(&names::callback_type(cx.ir, *id))}),
     }
 }
 

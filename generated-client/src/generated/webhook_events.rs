@@ -3812,7 +3812,7 @@ fn decode_group_op(envelope: &crate::webhook::Envelope) -> Event {
 ///
 /// Sent for messages from client SDKs (not REST) that match a pre-delivery rule. The server holds the message until the reply: `valid: true` delivers it (rewritten when the reply has a `payload`), `false` rejects it; no reply in time means the rule's fallback action.
 ///
-/// A pre-delivery: the server waits for a reply callback whose `chat_type` is `chat` or `group` or `chatroom` or `groupchat`. Source: `incoming/agora/chat-sdk/develop/_setup-webhooks.mdx`, section "Request body".
+/// A pre-delivery callback (the server waits for a reply) whose `chat_type` is `chat` or `group` or `chatroom` or `groupchat`. Source: `incoming/agora/chat-sdk/develop/_setup-webhooks.mdx`, section "Request body".
 ///
 /// See errata E624, E615, E606.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]

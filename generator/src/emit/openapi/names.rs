@@ -101,5 +101,24 @@ pub(super) fn callback_family(family: &Family) -> String {
     format!("{CALLBACK}{}Event", family.name.to_upper_camel_case())
 }
 
+/// The schema of a body of one operation of a family:
+/// `CallbackMucCreateEvent`.
+pub(super) fn callback_operation(family: &Family, operation: &str) -> String {
+    format!(
+        "{CALLBACK}{}{}Event",
+        family.name.to_upper_camel_case(),
+        operation.to_upper_camel_case()
+    )
+}
+
+/// The schema of a body of a family's operation the spec does not
+/// describe: the family's members only.
+pub(super) fn callback_other_operation(family: &Family) -> String {
+    format!("{CALLBACK}{}OtherEvent", family.name.to_upper_camel_case())
+}
+
+/// The tag of every webhook.
+pub(super) const WEBHOOK_TAG: &str = "webhooks";
+
 /// The schema of the answer to a pre-delivery callback.
 pub(super) const CALLBACK_REPLY: &str = "CallbackReply";

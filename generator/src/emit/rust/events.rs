@@ -210,11 +210,11 @@ fn family_doc(family: &Family) -> String {
         .map(|v| format!("`{v}`"))
         .collect();
     let delivery = match family.delivery {
-        Delivery::Pre => "pre-delivery: the server waits for a reply",
-        Delivery::Post => "post-delivery",
+        Delivery::Pre => "pre-delivery callback (the server waits for a reply)",
+        Delivery::Post => "post-delivery callback",
     };
     let mut text = format!(
-        "{}\n\n{}\n\nA {delivery} callback whose `{}` is {}. {}",
+        "{}\n\n{}\n\nA {delivery} whose `{}` is {}. {}",
         family.summary.trim(),
         family.description.trim(),
         family.select_field,

@@ -3,6 +3,7 @@
 
 //! The callbacks' event families as types, generated from
 //! `spec/callbacks/`; re-exported from [`crate::webhook`].
+#![allow(clippy::large_enum_variant)]
 /// A verified callback, typed by its event family.
 ///
 /// The family is picked by the first of `event`, `step`, `chat_type`, `eventType`, `reason` the body has as a string, among the families of the rule's delivery (pre- or post-delivery), then the operation by the members each one names. Nothing is dropped: a family or operation the spec does not describe is kept whole, and so is a body of a known one whose members do not have the documented types. Every struct keeps unknown members in `extra`.

@@ -275,9 +275,7 @@ impl Cx {
                 path: Vec::new(),
             };
             let mut op_fields = fields.clone();
-            if let Some(base) = payload_fields
-                && !op.payload_fields.is_empty()
-            {
+            if payload_fields.is_some() && !op.payload_fields.is_empty() {
                 // The family's payload members, as lowered for the family,
                 // and the operation's.
                 let payload = op_fields.iter_mut().find(|f| f.wire_name == "payload");
@@ -286,7 +284,6 @@ impl Cx {
                         Some(CallbackType::Object(object)) => object.fields.clone(),
                         _ => Vec::new(),
                     };
-                    debug_assert_eq!(family_members.len(), base.len());
                     let payload_owner = Owner::Body {
                         origin: &origin,
                         family: name,

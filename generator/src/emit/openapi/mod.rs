@@ -53,7 +53,21 @@ impl Emitter for OpenApiEmitter {
     }
 
     fn check(&self, ir: &Ir) -> Vec<Diagnostic> {
-        ir.routes.iter().flat_map(|r| check::route(ir, r)).collect()
+        let mut problems: Vec<Diagnostic> =
+            ir.routes.iter().flat_map(|r| check::route(ir, r)).collect();
+        // The callback schemas share `components/schemas` with the rest:
+        // the names of the document without callbacks.
+        if ir.callbacks.is_some() {
+            let mut without = ir.clone();
+            without.callbacks = None;
+            let doc = document(&without, self.version);
+            let others: Vec<String> = doc["components"]["schemas"]
+                .as_object()
+                .map(|schemas| schemas.keys().cloned().collect())
+                .unwrap_or_default();
+            problems.extend(webhooks::check(ir, &others));
+        }
+        problems
     }
 
     fn emit(&self, ir: &Ir) -> Result<Vec<GeneratedFile>, String> {

@@ -3,11 +3,14 @@
 //! key [`Version::webhooks_key`](super::Version::webhooks_key), and the
 //! schemas they use.
 
+use std::collections::BTreeMap;
+
 use serde_json::{Map, Value, json};
 
 use super::{Cx, names, schemas};
-use crate::ir::Field;
+use crate::error::Diagnostic;
 use crate::ir::callbacks::{CallbackType, CallbackTypeId, Callbacks, Delivery, Family};
+use crate::ir::{Field, Ir, Origin};
 
 /// The schema of a whole body: the envelope's members and `fields` (a
 /// member of both is the family's refinement).
@@ -119,6 +122,67 @@ pub(super) fn schemas(cx: Cx) -> Vec<(String, Value)> {
 fn with_select(mut schema: Value, family: &Family) -> Value {
     schema["x-select"] = json!({family.select_field.clone(): family.select_values});
     schema
+}
+
+/// Two callback schemas with one name, or one with the name of another
+/// schema of the document: one would replace the other.
+pub(super) fn check(ir: &Ir, others: &[String]) -> Vec<Diagnostic> {
+    let Some(callbacks) = &ir.callbacks else {
+        return Vec::new();
+    };
+    let mut named: Vec<(String, &Origin, String)> = Vec::new();
+    for (i, ty) in callbacks.types.iter().enumerate() {
+        let name = names::callback_type(ir, CallbackTypeId(i));
+        match ty {
+            CallbackType::Object(o) => named.push((name, &o.origin, o.spec_path.clone())),
+            CallbackType::Union(u) => {
+                named.push((name, &u.origin, "name".into()));
+                for (v, variant) in u.variants.iter().enumerate() {
+                    let schema = names::callback_variant(&u.name, &variant.value);
+                    named.push((schema, &u.origin, format!("variants[{v}].value")));
+                }
+            }
+        }
+    }
+    for family in &callbacks.families {
+        named.push((
+            names::callback_family(family),
+            &family.origin,
+            "name".into(),
+        ));
+        if !family.operations.is_empty() {
+            let other = names::callback_other_operation(family);
+            named.push((other, &family.origin, "name".into()));
+        }
+        for op in &family.operations {
+            let schema = names::callback_operation(family, &op.name);
+            named.push((schema, &family.origin, format!("{}.name", op.spec_path)));
+        }
+    }
+    let mut problems = Vec::new();
+    let mut seen: BTreeMap<&str, usize> = BTreeMap::new();
+    for (i, (name, origin, field)) in named.iter().enumerate() {
+        let clash = if let Some(first) = seen.get(name.as_str()) {
+            Some(format!(
+                "the schema of `{}` at `{}`",
+                named[*first].1.item, named[*first].2
+            ))
+        } else if others.contains(name) || name == names::CALLBACK_REPLY {
+            Some("another schema of the document".to_string())
+        } else {
+            None
+        };
+        match clash {
+            Some(other) => problems.push(origin.diagnostic(
+                field.as_str(),
+                format!("becomes the OpenAPI schema `{name}`, which {other} already is"),
+            )),
+            None => {
+                seen.insert(name, i);
+            }
+        }
+    }
+    problems
 }
 
 /// The webhooks, one per family in spec order.

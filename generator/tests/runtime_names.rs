@@ -1,5 +1,5 @@
 //! The Rust emitter keeps lists of the names the hand-written runtime
-//! defines at the crate root and on `Client`, so that a spec name that would
+//! defines at the crate root, on `Client` and in `webhook`, so that a spec name that would
 //! collide with one is a spec error. These tests hold the lists against the
 //! runtime's source, so that they cannot go stale.
 
@@ -7,7 +7,7 @@ use std::collections::BTreeSet;
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use agora_chat_generator::emit::rust::names::{CLIENT_METHODS, RUNTIME_ROOT};
+use agora_chat_generator::emit::rust::names::{CLIENT_METHODS, RUNTIME_ROOT, RUNTIME_WEBHOOK};
 
 fn client_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../generated-client/src")
@@ -54,6 +54,26 @@ fn crate_root_names_match_lib_rs() {
     assert_eq!(
         listed, defined,
         "emit/rust/names.rs RUNTIME_ROOT must list what lib.rs puts at the crate root"
+    );
+}
+
+#[test]
+fn webhook_names_match_its_module() {
+    let module = parse(&client_dir().join("webhook/mod.rs"));
+    let mut defined = BTreeSet::new();
+    for item in &module.items {
+        // The glob brings the generated event types, which the emitter
+        // knows; every other public name is the runtime's.
+        if let syn::Item::Use(u) = item
+            && matches!(u.vis, syn::Visibility::Public(_))
+        {
+            use_leaves(&u.tree, &mut defined);
+        }
+    }
+    let listed: BTreeSet<String> = RUNTIME_WEBHOOK.iter().map(|s| s.to_string()).collect();
+    assert_eq!(
+        listed, defined,
+        "emit/rust/names.rs RUNTIME_WEBHOOK must list what webhook/mod.rs makes public"
     );
 }
 

@@ -94,6 +94,27 @@ impl Envelope {
     pub fn into_value(self) -> Value {
         Value::Object(self.members)
     }
+
+    /// The body typed by its event family, for a callback rule of
+    /// `delivery` (see [`Event`](super::Event)); never fails: what does
+    /// not decode is kept whole.
+    ///
+    /// ```
+    /// use agora_chat::webhook::{Delivery, Event, Verifier, sign};
+    ///
+    /// let body = format!(
+    ///     r#"{{"callId":"c1","timestamp":1,"security":"{}","reason":"login","status":"online","user":"u1"}}"#,
+    ///     sign("c1", "k", "1")
+    /// );
+    /// let envelope = Verifier::new("k").verify(body.as_bytes()).unwrap();
+    /// let Event::UserStatus(status) = envelope.event(Delivery::Post) else { panic!() };
+    /// assert_eq!((status.reason.as_str(), status.os), ("login", None));
+    /// // No family of pre-delivery callbacks is selected by `reason`.
+    /// assert!(matches!(envelope.event(Delivery::Pre), Event::Unknown(_)));
+    /// ```
+    pub fn event(&self, delivery: super::Delivery) -> super::Event {
+        super::Event::from_envelope(self, delivery)
+    }
 }
 
 /// Why a body cannot be read as a callback: the member at fault (when one

@@ -60,10 +60,50 @@
 //!
 //! # Typed events
 //!
-//! The event families (messages, `muc`, `group_op_event`, `roster`, ...)
-//! are described in the crate's spec; until they are generated as types,
-//! read the payload from [`Envelope::payload`] or [`Envelope::member`].
+//! [`Envelope::event`] (or [`Verifier::verify_event`]) reads a verified
+//! body as an [`Event`]: one variant per event family of the spec
+//! (messages, `muc` and `group_op_event` group changes, `roster`, user
+//! status, moderation, push results, ...), with typed members, and for
+//! families with operations (`muc`: `create`, `kick`, ...) an enum of
+//! them. The rule's [`Delivery`] is given by the caller: the bodies of
+//! pre- and post-delivery messages look alike. Nothing is lost: an unknown
+//! family is [`Event::Unknown`], an unknown operation its family's `Other`,
+//! a body whose members do not have the documented types
+//! [`Event::Undecoded`], each holding the whole [`Envelope`]; and every
+//! struct keeps the members the spec does not describe in its `extra`.
+//! Message bodies ([`MessageBody`]) read as the content sending takes
+//! ([`MessageContent`](crate::messages::MessageContent)) with
+//! [`MessageBody::content`].
+//!
+//! ```
+//! use agora_chat::messages::MessageContent;
+//! use agora_chat::webhook::{Delivery, Event, Muc, Verifier, sign};
+//!
+//! let verifier = Verifier::new("s3cret");
+//! let signed = |body: &str| body.replace("SIG", &sign("XXXX#XXXX_1", "s3cret", "1600060847294"));
+//!
+//! let message = signed(r#"{"callId":"XXXX#XXXX_1","timestamp":1600060847294,"security":"SIG",
+//!     "eventType":"chat","chat_type":"chat","from":"u1","to":"u2","msg_id":"9",
+//!     "payload":{"bodies":[{"type":"txt","msg":"hello"}]}}"#);
+//! let Event::Message(event) = verifier.verify(message.as_bytes()).unwrap().event(Delivery::Post) else {
+//!     panic!("a message");
+//! };
+//! assert_eq!((event.from.as_str(), event.to.as_str()), ("u1", "u2"));
+//! assert!(matches!(event.payload.bodies[0].content(), Some(MessageContent::Text { msg, .. }) if msg == "hello"));
+//!
+//! let kick = signed(r#"{"callId":"XXXX#XXXX_1","timestamp":1600060847294,"security":"SIG",
+//!     "chat_type":"muc","eventType":"chat","from":"u1","to":"g1","msg_id":"9",
+//!     "payload":{"muc_id":"XXXX#XXXX_g1@conference.easemob.com","operation":"kick","is_chatroom":false}}"#);
+//! match verifier.verify_event(kick.as_bytes(), Delivery::Post).unwrap() {
+//!     (envelope, Event::Muc(Muc::Kick(kick))) => {
+//!         assert_eq!(envelope.call_id(), "XXXX#XXXX_1");
+//!         assert_eq!(kick.payload.is_chatroom, Some(false));
+//!     }
+//!     (_, other) => panic!("not a kick: {other:?}"),
+//! }
+//! ```
 
+pub(crate) mod decode;
 mod envelope;
 #[cfg(feature = "axum")]
 mod extract;
@@ -71,9 +111,13 @@ mod reply;
 mod signature;
 mod verify;
 
+pub use decode::{Delivery, Undecoded};
 pub use envelope::{Envelope, Malformed};
 #[cfg(feature = "axum")]
 pub use extract::{CallbackRejection, VerifiedCallback};
 pub use reply::{ChatroomMessageLevel, PreDeliveryReply, ReplyError, ReplyLimits};
 pub use signature::sign;
 pub use verify::{DEFAULT_MAX_BODY_BYTES, Verifier, VerifyError, verify};
+
+/// The generated event types, and what they call.
+pub use crate::generated::webhook_events::*;

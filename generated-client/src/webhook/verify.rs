@@ -169,6 +169,20 @@ impl Verifier {
         self.verify_at(body, SystemTime::now())
     }
 
+    /// Verifies a raw callback body against the current time and reads it
+    /// as a typed [`Event`](super::Event) of a rule of `delivery` (see
+    /// [`Envelope::event`]); the envelope comes too, for `callId` and the
+    /// other shared members.
+    pub fn verify_event(
+        &self,
+        body: &[u8],
+        delivery: super::Delivery,
+    ) -> Result<(Envelope, super::Event), VerifyError> {
+        let envelope = self.verify(body)?;
+        let event = envelope.event(delivery);
+        Ok((envelope, event))
+    }
+
     /// Verifies a raw callback body as if it were `now` (for tests, or to
     /// check a stored body against the time it arrived).
     pub fn verify_at(&self, body: &[u8], now: SystemTime) -> Result<Envelope, VerifyError> {

@@ -1,8 +1,10 @@
 //! Verification never panics: 12,000 doc examples, mutated byte by byte or
 //! member by member, are each refused with an error or accepted with a
-//! signature that really matches.
+//! signature that really matches; an accepted one reads as a typed event
+//! of either delivery without panicking, and what is not typed keeps the
+//! whole body.
 
-use agora_chat::webhook::{Envelope, Verifier, VerifyError, sign};
+use agora_chat::webhook::{Delivery, Envelope, Event, Verifier, VerifyError, sign};
 use proptest::prelude::*;
 use serde_json::Value;
 
@@ -55,8 +57,22 @@ fn apply(body: &mut Vec<u8>, edit: &ByteEdit) {
     }
 }
 
-/// What an accepted body must satisfy: its signature is the real one.
+/// What an accepted body must satisfy: its signature is the real one, and
+/// its typed event of either delivery keeps the whole body where it is not
+/// typed.
 fn check(result: Result<Envelope, VerifyError>) -> Result<(), TestCaseError> {
+    if let Ok(envelope) = &result {
+        for delivery in [Delivery::Pre, Delivery::Post] {
+            match envelope.event(delivery) {
+                Event::Unknown(kept) => prop_assert_eq!(&kept, envelope),
+                Event::Undecoded(undecoded) => {
+                    prop_assert_eq!(undecoded.envelope(), envelope);
+                    prop_assert!(!undecoded.problem().is_empty());
+                }
+                event => prop_assert!(event.family().is_some()),
+            }
+        }
+    }
     if let Ok(envelope) = result {
         let text = match envelope.member("timestamp") {
             Some(Value::String(s)) => s.clone(),
@@ -152,6 +168,10 @@ proptest! {
         let result = verifier.verify(&body);
         if body == example.body && limit.is_none_or(|l| body.len() <= l) {
             prop_assert!(result.is_ok(), "an unchanged body was refused: {:?}", result);
+            if let Ok(envelope) = &result {
+                let event = envelope.event(example.delivery);
+                prop_assert_eq!(event.family(), Some(example.family.as_str()), "{}", example.name);
+            }
         }
         check(result)?;
     }

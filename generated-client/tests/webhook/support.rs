@@ -3,7 +3,7 @@
 use std::path::Path;
 use std::sync::OnceLock;
 
-use agora_chat::webhook::sign;
+use agora_chat::webhook::{Delivery, Event, Verifier, sign};
 use agora_chat_generator::spec::{self, Spec};
 use serde_json::Value;
 
@@ -18,6 +18,10 @@ pub struct Signed {
     pub body: Vec<u8>,
     /// The body before it was signed.
     pub value: Value,
+    /// The family's name in the spec.
+    pub family: String,
+    /// The delivery of the family's rule.
+    pub delivery: Delivery,
 }
 
 /// The repository's spec, loaded once.
@@ -60,12 +64,29 @@ pub fn examples() -> &'static [Signed] {
                 let value = e
                     .body
                     .unwrap_or_else(|err| panic!("{name}: {}", err.message));
+                let delivery = match e.family.delivery {
+                    spec::callbacks::Delivery::Pre => Delivery::Pre,
+                    spec::callbacks::Delivery::Post => Delivery::Post,
+                };
                 Signed {
                     body: signed_with(&value, SECRET),
                     name,
                     value,
+                    family: e.family.name.value.clone(),
+                    delivery,
                 }
             })
             .collect()
     })
+}
+
+/// A doc example's body (JSON text), signed with [`SECRET`], verified and
+/// read as an event of a rule of `delivery`.
+pub fn event_of(body: &str, delivery: Delivery) -> Event {
+    let value: Value = serde_json::from_str(body).unwrap_or_else(|e| panic!("{e}: {body}"));
+    let signed = signed_with(&value, SECRET);
+    let envelope = Verifier::new(SECRET)
+        .verify(&signed)
+        .unwrap_or_else(|e| panic!("{e}: {body}"));
+    envelope.event(delivery)
 }

@@ -6,6 +6,7 @@
 //! language: each emitter derives its own names (see `emit/rust/names.rs`).
 //! Emitters read only the IR, never the spec files or their serde model.
 
+pub mod callbacks;
 mod example;
 mod ty;
 
@@ -39,6 +40,8 @@ pub struct Ir {
     /// Operations grouped by method and path shape, in the order of their
     /// first operation.
     pub routes: Vec<Route>,
+    /// The callbacks the server sends, when the spec describes them.
+    pub callbacks: Option<callbacks::Callbacks>,
 }
 
 /// Facts that hold for every operation.

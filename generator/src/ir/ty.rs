@@ -42,6 +42,8 @@ pub enum Ty {
     /// A tagged union; a field of this type stands for two keys of its
     /// object (the tag and the content).
     Union(UnionId),
+    /// A type of the callbacks the server sends (`spec/callbacks/`).
+    Callback(super::callbacks::CallbackTypeId),
 }
 
 impl Ty {

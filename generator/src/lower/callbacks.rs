@@ -1,9 +1,11 @@
 //! The semantic checks of `spec/callbacks/`: names, type expressions, the
 //! values that select families and operations, and every example against
-//! the fields it must carry. A later emitter turns families into a Rust
-//! enum and OpenAPI `x-webhooks`; what passes here is what it may rely on:
-//! each example body is selected by exactly its own family and operation,
-//! and every member it sends is declared with a type it fits.
+//! the fields it must carry. What passes here is lowered into the IR
+//! (`callbacks_ir.rs`), which the emitters turn into a Rust event enum and
+//! OpenAPI webhooks; they may rely on it: each example body is selected by
+//! exactly its own family and operation, and every member it sends is
+//! declared with a type it fits. Names of a target language (two members
+//! with one Rust field name) are the emitters' checks.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -12,7 +14,6 @@ use heck::{ToSnakeCase, ToUpperCamelCase};
 use serde_json::{Map, Value};
 use serde_saphyr::Spanned;
 
-use crate::emit::rust::names::field_ident as field_ident_name;
 use crate::error::Diagnostic;
 use crate::spec::Spec;
 use crate::spec::callbacks::{
@@ -216,8 +217,6 @@ impl<'a> Checker<'a> {
                     }
                     self.not_empty(&at, &format!("{field}.description"), &v.description);
                     self.errata_refs(&at, &format!("{field}.errata"), &v.errata);
-                    let shape = Shape::default().with(&ty.fields).with(&v.fields);
-                    self.rust_names(&at, &format!("{field}.fields"), &shape);
                     self.fields(&at, &format!("{field}.fields"), &v.fields);
                     if v.fields.iter().any(|f| &f.name == tag) {
                         self.report(
@@ -263,11 +262,6 @@ impl<'a> Checker<'a> {
                             "an inline object needs fields",
                         );
                     }
-                    self.rust_names(
-                        at,
-                        &format!("{field}.fields"),
-                        &Shape::default().with(inner),
-                    );
                     self.fields(at, &format!("{field}.fields"), inner);
                     None
                 }
@@ -313,20 +307,6 @@ impl<'a> Checker<'a> {
         }
     }
 
-    /// Two members whose Rust field names are equal cannot share a struct.
-    fn rust_names(&mut self, at: &At, field: &str, shape: &Shape<'a>) {
-        let mut seen: BTreeMap<String, &str> = BTreeMap::new();
-        for f in &shape.fields {
-            if let Some(other) = seen.insert(field_ident_name(&f.name), &f.name) {
-                self.report(
-                    at,
-                    field,
-                    format!("`{other}` and `{}` have the same Rust field name", f.name),
-                );
-            }
-        }
-    }
-
     fn common(&mut self) {
         let common = &self.callbacks.common;
         let at = At::file(Path::new(COMMON_FILE));
@@ -335,7 +315,6 @@ impl<'a> Checker<'a> {
         self.errata_refs(&at, "errata", &common.errata);
         self.fields(&at, "envelope", &common.envelope);
         let envelope = Shape::default().with(&common.envelope);
-        self.rust_names(&at, "envelope", &envelope);
 
         let sig = &common.signature;
         self.errata_refs(&at, "signature.errata", &sig.errata);
@@ -406,7 +385,6 @@ impl<'a> Checker<'a> {
         self.errata_refs(&at, "reply.errata", &reply.errata);
         self.fields(&at, "reply.fields", &reply.fields);
         let shape = Shape::default().with(&reply.fields);
-        self.rust_names(&at, "reply.fields", &shape);
         let mut names = BTreeSet::new();
         for (i, ex) in reply.examples.iter().enumerate() {
             let at = At::named(
@@ -508,7 +486,6 @@ impl<'a> Checker<'a> {
         let top = envelope.clone().with(&family.fields);
         // The envelope is a struct of its own, so only the family's members
         // (with each operation's) share one.
-        self.rust_names(at, "fields", &Shape::default().with(&family.fields));
         for (i, f) in family.fields.iter().enumerate() {
             // `any` in the envelope is open to any refinement.
             if let Some(base) = envelope.get(&f.name)
@@ -576,8 +553,6 @@ impl<'a> Checker<'a> {
             self.not_empty(at, &format!("{field}.summary"), &op.summary);
             self.errata_refs(at, &format!("{field}.errata"), &op.errata);
             self.fields(at, &format!("{field}.fields"), &op.fields);
-            let members = Shape::default().with(&family.fields).with(&op.fields);
-            self.rust_names(at, &format!("{field}.fields"), &members);
             self.fields(at, &format!("{field}.payload_fields"), &op.payload_fields);
             for f in &op.fields {
                 if top.get(&f.name).is_some() {
@@ -601,8 +576,6 @@ impl<'a> Checker<'a> {
                             format!("`{}` is already a member of the family's payload", f.name),
                         );
                     }
-                    let members = Shape::default().with(base).with(&op.payload_fields);
-                    self.rust_names(at, &format!("{field}.payload_fields"), &members);
                 }
                 None if !op.payload_fields.is_empty() => self.report(
                     at,

@@ -10,10 +10,12 @@
 //! One file per concern: `api` (api.yaml and the errata register), `types`
 //! (type expressions and object types), `fields` (fields and parameters),
 //! `limits`, `operation`, `pagination`, `examples`, `values` (checking a
-//! JSON value against a type), `routes`.
+//! JSON value against a type), `routes`, `callbacks` (the checks of
+//! `spec/callbacks/`) and `callbacks_ir` (their lowering).
 
 mod api;
 mod callbacks;
+mod callbacks_ir;
 mod examples;
 mod fields;
 mod limits;
@@ -41,8 +43,7 @@ pub fn lower(spec: &Spec) -> Result<Ir, SpecError> {
     cx.declare_types();
     let groups = cx.groups();
     let routes = routes::routes(&groups);
-    // The callbacks are checked on the spec as written; they become IR
-    // with their emitter.
+    // The callbacks are checked on the spec as written, then lowered.
     cx.diags.extend(callbacks::check(spec));
     if !cx.diags.is_empty() {
         return Err(SpecError::Invalid(cx.diags));
@@ -53,6 +54,7 @@ pub fn lower(spec: &Spec) -> Result<Ir, SpecError> {
             groups[g].operations[o].route = i;
         }
     }
+    let callbacks = callbacks_ir::lower(spec, &cx.unions, &cx.objects);
     Ok(Ir {
         api,
         errata,
@@ -61,6 +63,7 @@ pub fn lower(spec: &Spec) -> Result<Ir, SpecError> {
         enums: cx.enums,
         unions: cx.unions,
         routes,
+        callbacks,
     })
 }
 

@@ -255,6 +255,8 @@ impl Lowerer<'_> {
             },
             Ty::Enum(id) => self.enums[id.0].name.clone(),
             Ty::Union(id) => self.unions[id.0].name.clone(),
+            // Only callbacks use them, and they are lowered on their own.
+            Ty::Callback(_) => "object".into(),
         }
     }
 }

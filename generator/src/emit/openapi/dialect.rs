@@ -6,10 +6,9 @@
 //! schemas are JSON Schema 2020-12, which says a few things 3.0 cannot (a
 //! `null` beside a reference, limits on map keys).
 //!
-//! Once the spec has callbacks they become one more difference here: 3.1
-//! lists them as top-level `webhooks` (path items like those of `paths`,
-//! built by `operations::operation`), 3.0 only as `callbacks` of an
-//! operation.
+//! The callbacks are one more difference: 3.1 lists them as top-level
+//! `webhooks` (path items like those of `paths`), 3.0 has no such field,
+//! so there the same map is the extension `x-webhooks`.
 
 use serde_json::{Map, Value, json};
 
@@ -123,6 +122,14 @@ impl Version {
         match self {
             Version::V3_0 => json!({"type": "string", "format": "binary"}),
             Version::V3_1 => json!({"contentMediaType": OCTET_STREAM}),
+        }
+    }
+
+    /// The top-level key of the webhooks (the callbacks the server sends).
+    pub(super) fn webhooks_key(self) -> &'static str {
+        match self {
+            Version::V3_0 => "x-webhooks",
+            Version::V3_1 => "webhooks",
         }
     }
 

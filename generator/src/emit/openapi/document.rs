@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 
 use serde_json::{Map, Value, json};
 
-use super::{Cx, Version, names, operations, schemas};
+use super::{Cx, Version, names, operations, schemas, webhooks};
 use crate::ir::{Group, Ir, Operation, ResponseBody, Route};
 
 /// Builds the document of `version` as JSON; [`render`] serializes it.
@@ -27,6 +27,7 @@ pub fn document(ir: &Ir, version: Version) -> Value {
     for i in 0..ir.unions.len() {
         schemas.extend(schemas::union_variants(cx, crate::ir::UnionId(i)));
     }
+    schemas.extend(webhooks::schemas(cx));
     let mut paths: BTreeMap<String, Map<String, Value>> = BTreeMap::new();
     // One path item per path shape: OpenAPI treats `/a/{x}` and `/a/{y}` as
     // the same path, so every method under a shape uses the placeholder
@@ -72,12 +73,16 @@ pub fn document(ir: &Ir, version: Version) -> Value {
             )
         })
         .collect();
-    let tags: Vec<Value> = ir
+    let mut tags: Vec<Value> = ir
         .groups
         .iter()
         .map(|g| json!({"name": g.name, "description": format!("{}: {}", g.title, g.description.trim())}))
         .collect();
-    json!({
+    let webhooks = webhooks::webhooks(cx);
+    if let Some(callbacks) = &ir.callbacks {
+        tags.push(json!({"name": names::WEBHOOK_TAG, "description": callbacks.description.trim()}));
+    }
+    let mut doc = json!({
         "openapi": version.openapi(),
         "info": {
             "title": api.title,
@@ -100,7 +105,11 @@ pub fn document(ir: &Ir, version: Version) -> Value {
                 }
             }
         }
-    })
+    });
+    if let Some(webhooks) = webhooks {
+        doc[version.webhooks_key()] = webhooks;
+    }
+    doc
 }
 
 /// The document of `version` as YAML text.

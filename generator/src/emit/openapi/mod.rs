@@ -14,11 +14,16 @@
 //!   objects of optional fields), and a valid request must not be rejected
 //!   for matching two of them.
 //! - Extensions: `x-rate-limit`, `x-idempotent`, `x-doc-source`, `x-errata`.
+//! - Callbacks: one webhook per event family (`webhooks` in 3.1,
+//!   `x-webhooks` in 3.0), its body an `anyOf` of one schema per operation
+//!   and one for operations the spec does not describe, with `x-select`
+//!   (the members and values that pick it) and `x-delivery` (`pre`: the
+//!   server waits for the `CallbackReply`).
 //!
 //! Files: `document.rs` (the whole document), `schemas.rs` (types, limits,
 //! objects, bodies, responses), `operations.rs` and `params.rs` (one
-//! operation per route), `names.rs` (schema names), `check.rs` (what one
-//! operation per route cannot say).
+//! operation per route), `webhooks.rs` (the callbacks), `names.rs` (schema
+//! names), `check.rs` (what one operation per route cannot say).
 
 mod check;
 mod dialect;
@@ -27,6 +32,7 @@ mod names;
 mod operations;
 mod params;
 mod schemas;
+mod webhooks;
 
 pub use dialect::Version;
 pub use document::{document, render};
@@ -47,7 +53,21 @@ impl Emitter for OpenApiEmitter {
     }
 
     fn check(&self, ir: &Ir) -> Vec<Diagnostic> {
-        ir.routes.iter().flat_map(|r| check::route(ir, r)).collect()
+        let mut problems: Vec<Diagnostic> =
+            ir.routes.iter().flat_map(|r| check::route(ir, r)).collect();
+        // The callback schemas share `components/schemas` with the rest:
+        // the names of the document without callbacks.
+        if ir.callbacks.is_some() {
+            let mut without = ir.clone();
+            without.callbacks = None;
+            let doc = document(&without, self.version);
+            let others: Vec<String> = doc["components"]["schemas"]
+                .as_object()
+                .map(|schemas| schemas.keys().cloned().collect())
+                .unwrap_or_default();
+            problems.extend(webhooks::check(ir, &others));
+        }
+        problems
     }
 
     fn emit(&self, ir: &Ir) -> Result<Vec<GeneratedFile>, String> {

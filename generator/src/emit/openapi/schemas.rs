@@ -57,7 +57,8 @@ pub(super) fn object_type(cx: Cx, id: ObjectId) -> Value {
     )
 }
 
-fn object_schema(cx: Cx, description: &str, fields: &[Field]) -> Value {
+/// The schema of an object with `fields`, open to other members.
+pub(super) fn object_schema(cx: Cx, description: &str, fields: &[Field]) -> Value {
     let mut props = Map::new();
     let mut required = Vec::new();
     for f in fields {
@@ -135,6 +136,7 @@ pub(super) fn of_type(cx: Cx, ty: &Ty) -> Value {
                 .collect();
             json!({"anyOf": variants})
         }
+        Ty::Callback(id) => json!({"$ref": names::schema_ref(&names::callback_type(cx.ir, *id))}),
     }
 }
 

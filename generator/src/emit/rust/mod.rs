@@ -5,6 +5,7 @@
 mod closed_sets;
 pub(crate) mod conformance;
 pub(crate) mod docs;
+mod events;
 mod facts;
 mod guide;
 mod layout;
@@ -73,6 +74,8 @@ enum Job<'a> {
     Group(&'a Group),
     Conformance,
     Prism,
+    Events,
+    EventTests,
 }
 
 impl Job<'_> {
@@ -87,6 +90,8 @@ impl Job<'_> {
             Job::Group(group) => PathBuf::from(MODULE_DIR).join(format!("{}.rs", group.name)),
             Job::Conformance => PathBuf::from(CONFORMANCE_TEST),
             Job::Prism => PathBuf::from(PRISM_TEST),
+            Job::Events => PathBuf::from(events::EVENTS_MODULE),
+            Job::EventTests => PathBuf::from(events::EVENTS_TEST),
         }
     }
 
@@ -102,6 +107,8 @@ impl Job<'_> {
             Job::Group(group) => group_module(ir, group),
             Job::Conformance => conformance::tests(ir),
             Job::Prism => conformance::prism_tests(ir),
+            Job::Events => events::module(ir),
+            Job::EventTests => events::tests(ir),
         })
     }
 }
@@ -122,6 +129,10 @@ fn emit(ir: &Ir) -> Result<Vec<GeneratedFile>, String> {
     jobs.extend(ir.groups.iter().map(Job::Group));
     jobs.push(Job::Conformance);
     jobs.push(Job::Prism);
+    if ir.callbacks.is_some() {
+        jobs.push(Job::Events);
+        jobs.push(Job::EventTests);
+    }
     // The machine's cores, never more threads than files.
     let workers = std::thread::available_parallelism()
         .map_or(2, |n| n.get())
@@ -210,6 +221,15 @@ fn root_module(ir: &Ir) -> TokenStream {
             ""
         }
     ));
+    // Public items of a crate-visible module: `agora_chat::webhook`
+    // re-exports them.
+    let events_mod = if ir.callbacks.is_some() {
+        quote!(
+            pub(crate) mod webhook_events;
+        )
+    } else {
+        quote!()
+    };
     quote! {
         //! Operations and types generated from the spec, one module per group.
 
@@ -223,6 +243,7 @@ fn root_module(ir: &Ir) -> TokenStream {
         pub mod rest_docs {}
         #[doc = include_str!("errata.md")]
         pub mod errata {}
+        #events_mod
 
         #(#mods)*
 

@@ -12,6 +12,9 @@ use std::collections::BTreeMap;
 use heck::{ToShoutySnakeCase, ToSnakeCase, ToUpperCamelCase};
 
 use crate::error::Diagnostic;
+use crate::ir::callbacks::{
+    CallbackObjectRole, CallbackOperation, CallbackType, CallbackTypeId, Callbacks, Family,
+};
 use crate::ir::{Field, Group, Ir, ObjectId, ObjectRole, Operation, Origin};
 
 /// The public names the runtime puts at the crate root (`pub use
@@ -88,7 +91,40 @@ const GENERATED_ROOT: &[(&str, &str)] = &[
     ("errata", "the generated page `errata`"),
     ("index", "the generated page `index`"),
     ("rest_docs", "the generated page `rest_docs`"),
+    ("webhook_events", "the generated module `webhook_events`"),
 ];
+
+/// The public names the runtime defines in `agora_chat::webhook` (the
+/// generated event types are re-exported there with a glob, which an item
+/// of the same name would silently shadow). A test holds this list against
+/// `generated-client/src/webhook/mod.rs`.
+pub const RUNTIME_WEBHOOK: &[&str] = &[
+    "CallbackRejection",
+    "ChatroomMessageLevel",
+    "DEFAULT_MAX_BODY_BYTES",
+    "Delivery",
+    "Envelope",
+    "Malformed",
+    "PreDeliveryReply",
+    "ReplyError",
+    "ReplyLimits",
+    "Undecoded",
+    "VerifiedCallback",
+    "Verifier",
+    "VerifyError",
+    "sign",
+    "verify",
+];
+
+/// The generated enum of every callback, by family.
+pub(super) const EVENT: &str = "Event";
+/// Its variant of a family the spec does not describe.
+pub(super) const EVENT_UNKNOWN: &str = "Unknown";
+/// Its variant of a known family whose members do not decode.
+pub(super) const EVENT_UNDECODED: &str = "Undecoded";
+/// The variant of a family's enum for an operation the spec does not
+/// describe, and of a callback union for a variant it does not list.
+pub(super) const OTHER: &str = "Other";
 
 /// Fields every request builder has, besides its arguments.
 pub(super) const BUILDER_CLIENT: &str = "client";
@@ -140,6 +176,65 @@ pub(crate) fn object(ir: &Ir, id: ObjectId) -> String {
         ObjectRole::Declared(name) => name.clone(),
         ObjectRole::ResponseData { operation } => type_name(operation, "Data"),
         ObjectRole::ResponseItem { operation } => type_name(operation, "Item"),
+    }
+}
+
+/// The Rust type of a callback type: its declared name, or for an inline
+/// object its place: `MucPayload`, `MucSetMetadataPayloadEventInfo`.
+pub(super) fn callback_type(ir: &Ir, id: CallbackTypeId) -> String {
+    let Some(callbacks) = &ir.callbacks else {
+        return format!("CallbackType{}", id.0);
+    };
+    callback_type_in(callbacks, id)
+}
+
+fn callback_type_in(callbacks: &Callbacks, id: CallbackTypeId) -> String {
+    match callbacks.ty(id) {
+        CallbackType::Union(union) => union.name.clone(),
+        CallbackType::Object(object) => match &object.role {
+            CallbackObjectRole::Declared(name) => name.clone(),
+            CallbackObjectRole::Inline {
+                owner,
+                operation,
+                path,
+            } => {
+                let mut name = owner.to_upper_camel_case();
+                if let Some(op) = operation {
+                    name.push_str(&op.to_upper_camel_case());
+                }
+                for member in path {
+                    name.push_str(&member.to_upper_camel_case());
+                }
+                name
+            }
+        },
+    }
+}
+
+/// The struct of a family without operations, or the enum of one with
+/// them, and its variant of [`EVENT`]: `message_edit` -> `MessageEdit`.
+pub(super) fn family(family: &Family) -> String {
+    family.name.to_upper_camel_case()
+}
+
+/// The variant of a family's enum for one operation: `assign_owner` ->
+/// `AssignOwner`.
+pub(super) fn operation_variant(op: &CallbackOperation) -> String {
+    op.name.to_upper_camel_case()
+}
+
+/// The struct of one operation of a family: `MucAssignOwner`.
+pub(super) fn operation_struct(family: &Family, op: &CallbackOperation) -> String {
+    format!("{}{}", self::family(family), operation_variant(op))
+}
+
+/// The variant of a callback union for one tag value: `txt` -> `Txt`.
+pub(super) fn callback_variant(value: &str) -> String {
+    let name = value.to_upper_camel_case();
+    if name.starts_with(|c: char| c.is_ascii_alphabetic()) {
+        name
+    } else {
+        format!("V{name}")
     }
 }
 
@@ -225,7 +320,133 @@ pub(super) fn check(ir: &Ir) -> Vec<Diagnostic> {
         scope.reserve(EXTRA, "the map of unknown fields");
         struct_fields(&mut scope, &object.fields, &object.origin);
     }
+    if let Some(callbacks) = &ir.callbacks {
+        webhook_scope(callbacks, &mut problems);
+    }
     problems
+}
+
+/// The generated items of `agora_chat::webhook` and the members of each
+/// of its structs. Two members with one Rust field name are reported as
+/// the spec's callbacks checks always have: "`a` and `b` have the same
+/// Rust field name".
+fn webhook_scope(callbacks: &Callbacks, problems: &mut Vec<Diagnostic>) {
+    let mut module = Scope::new("the webhook item", problems);
+    for name in RUNTIME_WEBHOOK {
+        module.reserve(name, format!("the runtime's `webhook::{name}`"));
+    }
+    module.reserve(EVENT, "the generated enum `Event`");
+    for (i, ty) in callbacks.types.iter().enumerate() {
+        let name = callback_type_in(callbacks, CallbackTypeId(i));
+        let (origin, subject) = match ty {
+            CallbackType::Object(o) => {
+                (&o.origin, format!("the callback type at `{}`", o.spec_path))
+            }
+            CallbackType::Union(u) => (&u.origin, format!("the callback union `{}`", u.name)),
+        };
+        module.add(&name, &subject, subject.clone(), origin, "name");
+    }
+    for family in &callbacks.families {
+        let subject = format!("the family `{}`", family.name);
+        module.add(
+            &self::family(family),
+            &subject,
+            subject.clone(),
+            &family.origin,
+            "name",
+        );
+        for op in &family.operations {
+            let subject = format!("the operation `{}` of `{}`", op.name, family.name);
+            let field = format!("{}.name", op.spec_path);
+            module.add(
+                &operation_struct(family, op),
+                &subject,
+                subject.clone(),
+                &family.origin,
+                &field,
+            );
+        }
+    }
+    let mut events = Scope::new("the `Event` variant", problems);
+    events.reserve(EVENT_UNKNOWN, "the variant of unknown families");
+    events.reserve(EVENT_UNDECODED, "the variant of bodies that do not decode");
+    for family in &callbacks.families {
+        let subject = format!("the family `{}`", family.name);
+        events.add(
+            &self::family(family),
+            &subject,
+            subject.clone(),
+            &family.origin,
+            "name",
+        );
+    }
+    for family in &callbacks.families {
+        let mut variants = Scope::new("the operation variant", problems);
+        variants.reserve(OTHER, "the variant of unknown operations");
+        for op in &family.operations {
+            let subject = format!("the operation `{}`", op.name);
+            let field = format!("{}.name", op.spec_path);
+            variants.add(
+                &operation_variant(op),
+                &subject,
+                subject.clone(),
+                &family.origin,
+                &field,
+            );
+        }
+    }
+    let mut same_field = |fields: &[Field], origin: &Origin, at: &str| {
+        let mut seen: BTreeMap<String, &str> = BTreeMap::new();
+        seen.insert(EXTRA.to_string(), "the map of unknown members");
+        for f in fields {
+            if let Some(other) = seen.insert(field_ident(&f.wire_name), &f.wire_name) {
+                problems.push(origin.diagnostic(
+                    at,
+                    format!(
+                        "`{other}` and `{}` have the same Rust field name",
+                        f.wire_name
+                    ),
+                ));
+            }
+        }
+    };
+    for ty in &callbacks.types {
+        match ty {
+            CallbackType::Object(o) => same_field(&o.fields, &o.origin, &o.spec_path),
+            CallbackType::Union(u) => {
+                for v in &u.variants {
+                    same_field(&v.fields, &u.origin, &v.spec_path);
+                }
+            }
+        }
+    }
+    for family in &callbacks.families {
+        same_field(&family.fields, &family.origin, "fields");
+        for op in &family.operations {
+            same_field(
+                &op.fields,
+                &family.origin,
+                &format!("{}.fields", op.spec_path),
+            );
+        }
+    }
+    for ty in &callbacks.types {
+        if let CallbackType::Union(u) = ty {
+            let mut variants = Scope::new("the union variant", problems);
+            variants.reserve(OTHER, "the variant of unlisted tag values");
+            for (i, v) in u.variants.iter().enumerate() {
+                let subject = format!("the variant `{}`", v.value);
+                let field = format!("variants[{i}].value");
+                variants.add(
+                    &callback_variant(&v.value),
+                    &subject,
+                    subject.clone(),
+                    &u.origin,
+                    &field,
+                );
+            }
+        }
+    }
 }
 
 fn struct_fields(scope: &mut Scope, fields: &[Field], origin: &Origin) {

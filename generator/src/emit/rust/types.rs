@@ -42,6 +42,10 @@ pub(crate) fn rust_type(ir: &Ir, ty: &Ty) -> TokenStream {
             let name = format_ident!("{}", union.name);
             quote!(crate::#module::#name)
         }
+        Ty::Callback(id) => {
+            let name = format_ident!("{}", names::callback_type(ir, *id));
+            quote!(crate::webhook::#name)
+        }
     }
 }
 

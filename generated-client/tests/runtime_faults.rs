@@ -1011,16 +1011,19 @@ async fn no_second_holds_more_calls_than_the_documented_rate() {
     // That the limiter admits the documented rate (a burst of 100 at 0, 1
     // and 2 s) is checked on paused time in runtime/send_log.rs: a wall-clock
     // bound here would fail on a loaded machine. What a busy machine cannot
-    // fake is the other half: no second holds more than 100 arrivals. The window is 10 ms short
-    // of a second to allow for scheduling delays between client and
-    // server; without a limit, or at 2x, it would hold far more.
+    // fake is the other half: no second holds much more than 100 arrivals.
+    // The client paces sends, the server sees arrivals: a send the machine
+    // delays (the first one also opens the connection) arrives late, and
+    // the window starting at it can take in a few calls of the next second.
+    // So the window is 10 ms short of a second and a tenth more is allowed;
+    // without a limit (300 at once) or at 2x (200) it would hold far more.
     for (start, &first) in times.iter().enumerate() {
         let within = times[start..]
             .iter()
             .take_while(|&&at| at < first + Duration::from_millis(990))
             .count();
         assert!(
-            within <= 100,
+            within <= 110,
             "{within} arrivals within a second of call {start}"
         );
     }

@@ -1,13 +1,87 @@
 //! A typed async client for the [Agora Chat] REST API.
 //!
-//! Build one [`Client`] per app with [`Client::builder`], giving the app's
-//! REST host, org name, app name and credentials. Each API operation is a
-//! method on the client; calls return [`Response<T>`], which holds the
-//! operation's `data` along with the envelope fields Agora sends, or an
-//! [`Error`] that says which operation failed and why (transport failure,
-//! non-2xx status with the server's error body and [`ErrorCode`],
-//! undecodable body with the JSON path of the problem, or an argument
-//! rejected before sending).
+//! Build one [`Client`] per app with [`Client::builder`] (the app's REST
+//! host, org name, app name and credentials). The API's operations are
+//! grouped the way Agora's docs group them, one namespace per group reached
+//! from the client: [`client.users()`](Client::users),
+//! [`client.chatrooms()`](Client::chatrooms),
+//! [`client.chatroom_members()`](Client::chatroom_members),
+//! [`client.messages()`](Client::messages), ... A method takes the required
+//! arguments; optional ones are methods of the request it returns; `.await`
+//! sends it and gives the decoded payload, or an [`Error`] that names the
+//! operation and says what went wrong.
+//!
+//! ```
+//! use agora_chat::messages::MessageContent;
+//! use agora_chat::{Client, Error};
+//!
+//! /// Registers a user, opens a chat room for them with two friends and
+//! /// greets everyone in it.
+//! async fn open_room(client: &Client) -> Result<String, Error> {
+//!     let alice = client.users().register("alice").password("wonderland").await?;
+//!     let room = client
+//!         .chatrooms()
+//!         .create("Tea party", "Unbirthday planning", &alice.username)
+//!         .maxusers(50)
+//!         .await?;
+//!     // At most 60 names per call: checked before anything is sent.
+//!     client.chatroom_members().add_many(&room.id, ["hatter", "hare"]).await?;
+//!     client
+//!         .messages()
+//!         .send_to_chatrooms(&room.id, MessageContent::text("Welcome!"))
+//!         .from(&alice.username)
+//!         .await?;
+//!     Ok(room.id)
+//! }
+//!
+//! async fn handle_errors(client: &Client) {
+//!     // An argument over a documented limit never leaves the process.
+//!     match client.chatrooms().create("x".repeat(200), "too long a name", "alice").await {
+//!         Err(Error::Validation(e)) => assert_eq!((e.operation, e.field.as_str()), (Some("create_chatroom"), "name")),
+//!         other => panic!("{other:?}"),
+//!     }
+//!     // What the server refuses is an `Error::Api` with its status and error code.
+//!     match client.users().get("nobody").await {
+//!         Err(e) if e.is_not_found() => {}
+//!         other => panic!("{other:?}"),
+//!     }
+//! }
+//! # use wiremock::{Mock, MockServer, ResponseTemplate, matchers::{method, path}};
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() {
+//! # let server = MockServer::start().await;
+//! # let answer = |verb: &str, at: &str, body: serde_json::Value| {
+//! #     Mock::given(method(verb)).and(path(format!("/org/app{at}"))).respond_with(ResponseTemplate::new(200).set_body_json(body))
+//! # };
+//! # answer("POST", "/users", serde_json::json!({"entities": [{"uuid": "4759aa70", "type": "user", "created": 1542795196504u64, "modified": 1542795196504u64, "username": "alice", "activated": true}]})).mount(&server).await;
+//! # answer("POST", "/chatrooms", serde_json::json!({"data": {"id": "66211860774913"}})).mount(&server).await;
+//! # answer("POST", "/chatrooms/66211860774913/users", serde_json::json!({"data": {"newmembers": ["hatter", "hare"], "action": "add_member", "id": "66211860774913"}})).mount(&server).await;
+//! # answer("POST", "/messages/chatrooms", serde_json::json!({"data": {"66211860774913": "1029544257947437432"}})).mount(&server).await;
+//! # Mock::given(method("GET")).and(path("/org/app/users/nobody")).respond_with(ResponseTemplate::new(404).set_body_json(serde_json::json!({"error": "service_resource_not_found", "error_description": "Service resource not found"}))).mount(&server).await;
+//! # let client = Client::builder(server.uri(), "org", "app").bearer_token("t").allow_http(true).build().unwrap();
+//! # assert_eq!(open_room(&client).await.unwrap(), "66211860774913");
+//! # handle_errors(&client).await;
+//! # }
+//! ```
+//!
+//! Where to look:
+//!
+//! - [`index`]: every namespace and its operations, with the HTTP request
+//!   each one sends;
+//! - [`rest_docs`]: from a section of Agora's REST pages to the method that
+//!   implements it, for code written against the docs' curl examples;
+//! - [`errata`]: where the pages disagree with each other or with the
+//!   server, and what the client does instead; method docs link there;
+//! - each namespace's page (e.g. [`users::Users`]) lists its operations;
+//!   each method's docs give the request, its limits (checked before
+//!   sending), the rate limit and whether a retry is safe;
+//! - paged operations have `.into_stream()`, a [`Paged`] stream with
+//!   `next()` and `collect_all()` of its own;
+//! - `.with_envelope()` on a request gives the whole [`Response<T>`]: the
+//!   payload with the envelope members (`count`, `cursor`, `timestamp`,
+//!   ...). Members the spec does not know are kept in `extra`
+//!   ([`Extra`]), never dropped;
+//! - [`webhook`]: verifying and answering the callbacks Agora sends.
 //!
 //! # Authentication
 //!

@@ -775,7 +775,7 @@ async fn token_endpoint_failure_is_reported_as_its_own_call() {
             .list_admins("room1")
             .await,
     );
-    assert_eq!(error.operation(), "exchange_token");
+    assert_eq!(error.operation(), "create_token_with_credentials");
     assert_eq!(error.code(), Some(&ErrorCode::InvalidGrant));
     assert_eq!(count(&server, ADMINS_PATH).await, 0);
 }
@@ -796,7 +796,7 @@ async fn token_response_that_does_not_decode_is_not_quoted() {
         .list_admins("room1")
         .await;
     let error = decode_error(result);
-    assert_eq!(error.operation(), "exchange_token");
+    assert_eq!(error.operation(), "create_token_with_credentials");
     assert_eq!(error.path(), "expires_in");
     let text = format!("{error} {error:?}");
     assert!(!text.contains("tok-secret"), "{text}");
@@ -819,7 +819,7 @@ async fn concurrent_calls_share_one_failed_fetch_and_it_is_remembered() {
     assert_eq!(count(&server, TOKEN_PATH).await, 3);
     for result in results {
         let error = api_error(result);
-        assert_eq!(error.operation(), "exchange_token");
+        assert_eq!(error.operation(), "create_token_with_credentials");
         assert_eq!(error.status().as_u16(), 503);
     }
     assert!(
@@ -943,7 +943,7 @@ async fn a_negative_expires_in_is_a_decode_error_naming_the_field() {
             .list_admins("room1")
             .await;
         let error = decode_error(result);
-        assert_eq!(error.operation(), "exchange_token");
+        assert_eq!(error.operation(), "create_token_with_credentials");
         assert_eq!(error.path(), "expires_in", "{expires_in}");
         assert!(error.message().contains("number of seconds"), "{error}");
         assert!(!format!("{error:?}").contains("tok-a"), "{error:?}");

@@ -179,12 +179,15 @@ pub fn placeholders(template: &str) -> Result<Vec<String>, String> {
 
 /// `text` with every `{...}` blanked to `{}`, for comparing paths by shape.
 /// Lenient: it takes any text, so that doc pages with odd placeholder
-/// spellings (`{chatroomId}`) can be compared with the spec.
+/// spellings (`{chatroomId}`, or `${name}` in a JavaScript template) can be
+/// compared with the spec.
 pub fn shape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut in_placeholder = false;
-    for c in text.chars() {
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
         match c {
+            '$' if !in_placeholder && chars.peek() == Some(&'{') => {}
             '{' => {
                 in_placeholder = true;
                 out.push_str("{}");
@@ -274,5 +277,6 @@ mod tests {
     fn shapes_blank_any_placeholder() {
         assert_eq!(shape("/w/{widgetId}/g/{g}"), shape("/w/{widget_id}/g/{id}"));
         assert_ne!(shape("/w/{widget_id}/g"), shape("/w/g/{widget_id}"));
+        assert_eq!(shape("/w/${widgetId}/$x"), "/w/{}/$x");
     }
 }

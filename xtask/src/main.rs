@@ -11,6 +11,7 @@ mod coverage;
 mod docs;
 mod docs_check;
 mod progenitor_input;
+mod readme_check;
 mod spec_index;
 
 use std::path::{Path, PathBuf};
@@ -33,6 +34,8 @@ commands:
   codegen --out DIR   write every generated file under DIR instead of the
                       workspace (same relative paths); the repository is untouched
   operations          print one line per operation: id, METHOD, path, rate limit
+  readme-check        build every Rust example of README.md in a crate outside
+                      the workspace that has only the README's dependencies
   validate [DIR]      load, check and emit (in memory) the spec in DIR (default
                       spec/); writes nothing
   docs-check DIR [--format text|json] [--all] [--spec SPEC]
@@ -72,6 +75,7 @@ fn main() -> ExitCode {
         ["bench", rest @ ..] => bench::run(rest),
         ["progenitor-input", out] => write_progenitor_input(Path::new(out)),
         ["operations"] => operations(),
+        ["readme-check"] => readme_check::run_check(&root()),
         ["validate"] => validate(&root().join("spec")),
         ["validate", dir] => validate(Path::new(dir)),
         ["docs-check", rest @ ..] => return docs_check(rest),

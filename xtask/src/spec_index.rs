@@ -21,6 +21,9 @@ pub struct SpecIndex {
     pub errata: Vec<Located<Erratum>>,
     /// Declared object types by name (names are unique across groups).
     pub types: BTreeMap<String, Vec<Field>>,
+    /// Declared tagged unions by name, with their tag member (`type`): a
+    /// field of such a type puts that member beside itself on the wire.
+    pub union_tags: BTreeMap<String, String>,
 }
 
 /// An item and where it is written.
@@ -42,11 +45,16 @@ impl SpecIndex {
         let file_name = |file: &Path| Path::new(label).join(file).display().to_string();
         let mut operations = Vec::new();
         let mut types = BTreeMap::new();
+        let mut union_tags = BTreeMap::new();
         for LoadedGroup { file, group } in &spec.groups {
-            // Object types only: a closed set or a union has no field table.
+            // Object types have a field table; a closed set has none, a
+            // union adds its tag.
             for t in &group.types {
                 if let Some(fields) = &t.fields {
                     types.insert(t.name.value.clone(), fields.clone());
+                }
+                if let Some(union) = &t.union {
+                    union_tags.insert(t.name.value.clone(), union.tag.clone());
                 }
             }
             for op in &group.operations {
@@ -73,6 +81,7 @@ impl SpecIndex {
             operations,
             errata,
             types,
+            union_tags,
         })
     }
 

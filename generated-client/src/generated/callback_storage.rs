@@ -38,7 +38,7 @@ impl<'a> CallbackStorage<'a> {
     /// - Rate limit: not documented
     /// - Idempotent: yes, safe to repeat
     /// - Source: `chat-sdk/develop/_setup-webhooks`, section "Query the callback data stored on the Chat server"
-    /// - Doc errata: E298 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: [`E298`](crate::errata#e298)
     pub fn info(&self) -> GetStoredCallbacksInfoRequest<'a> {
         GetStoredCallbacksInfoRequest {
             client: self.client,
@@ -55,7 +55,7 @@ impl<'a> CallbackStorage<'a> {
     /// - Idempotent: no, a repeat may act twice
     /// - Checked before sending: `date`: at least 1 characters; `retry`: at least 0
     /// - Source: `chat-sdk/develop/_setup-webhooks`, section "Resend the callback data stored on the Chat server"
-    /// - Doc errata: E299 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: [`E299`](crate::errata#e299)
     ///
     /// # Arguments
     ///

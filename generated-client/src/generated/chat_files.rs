@@ -41,11 +41,11 @@ impl<'a> ChatFiles<'a> {
     /// - Idempotent: no, a repeat may act twice
     /// - Checked before sending: `thumbnail-height`: at least 1; `thumbnail-width`: at least 1; `file`: at most 10485760 bytes
     /// - Source: `restful-api/message-management`, section "Upload a file"
-    /// - Doc errata: E207, E208, E209, E210, E261 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: [`E207`](crate::errata#e207), [`E208`](crate::errata#e208), [`E209`](crate::errata#e209), [`E210`](crate::errata#e210), [`E261`](crate::errata#e261)
     ///
     /// # Arguments
     ///
-    /// - `file`: The file content, at most 10 MB. Checked before sending: at most 10485760 bytes. See errata E207.
+    /// - `file`: The file content, at most 10 MB. Checked before sending: at most 10485760 bytes. See errata [`E207`](crate::errata#e207).
     pub fn upload(&self, file: crate::UploadFile) -> UploadChatFileRequest<'a> {
         UploadChatFileRequest {
             client: self.client,
@@ -65,7 +65,7 @@ impl<'a> ChatFiles<'a> {
     /// - Rate limit: 100/second per app key; Per App Key; the overview row gives the same number (for a POST, see E210).
     /// - Idempotent: yes, safe to repeat
     /// - Source: `restful-api/message-management`, section "Download a file"
-    /// - Doc errata: E210, E211, E244, E260, E262 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: [`E210`](crate::errata#e210), [`E211`](crate::errata#e211), [`E244`](crate::errata#e244), [`E260`](crate::errata#e260), [`E262`](crate::errata#e262)
     ///
     /// # Arguments
     ///
@@ -87,12 +87,12 @@ impl<'a> ChatFiles<'a> {
     /// - Rate limit: 100/second per app key; Per App Key; stated on the detail page, which has no overview row of its own.
     /// - Idempotent: yes, safe to repeat
     /// - Source: `restful-api/message-management`, section "Download a thumbnail"
-    /// - Doc errata: E041, E044, E211, E212, E244, E262, E263 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: [`E041`](crate::errata#e041), [`E044`](crate::errata#e044), [`E211`](crate::errata#e211), [`E212`](crate::errata#e212), [`E244`](crate::errata#e244), [`E262`](crate::errata#e262), [`E263`](crate::errata#e263)
     ///
     /// # Arguments
     ///
-    /// - `file_uuid`: The uuid of the uploaded image or video. See errata E212.
-    /// - `thumbnail`: Send true to get the thumbnail; false (the server default) would return the original file, as download_chat_file does. See errata E212.
+    /// - `file_uuid`: The uuid of the uploaded image or video. See errata [`E212`](crate::errata#e212).
+    /// - `thumbnail`: Send true to get the thumbnail; false (the server default) would return the original file, as download_chat_file does. See errata [`E212`](crate::errata#e212).
     pub fn download_thumbnail(
         &self,
         file_uuid: impl Into<String>,
@@ -116,7 +116,7 @@ impl<'a> ChatFiles<'a> {
     /// - Idempotent: yes, safe to repeat
     /// - Checked before sending: `username`: must follow the username rule; `lifetime`: one of `default`, `refresh`, `forever`; `chatfile_ids`: at least 1 items, at most 100 items
     /// - Source: `easemob/server-side/message_attachment_storage`, section "设置指定消息附件的存储方式"
-    /// - Doc errata: E286 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: [`E286`](crate::errata#e286)
     ///
     /// # Arguments
     ///
@@ -199,7 +199,7 @@ impl<'a> UploadChatFileRequest<'a> {
     ///
     /// Checked before sending: at least 1.
     ///
-    /// See errata E208.
+    /// See errata [`E208`](crate::errata#e208).
     ///
     /// Server default: `170`.
     pub fn thumbnail_height(mut self, thumbnail_height: i64) -> Self {
@@ -211,7 +211,7 @@ impl<'a> UploadChatFileRequest<'a> {
     ///
     /// Checked before sending: at least 1.
     ///
-    /// See errata E208.
+    /// See errata [`E208`](crate::errata#e208).
     ///
     /// Server default: `170`.
     pub fn thumbnail_width(mut self, thumbnail_width: i64) -> Self {
@@ -385,7 +385,7 @@ pub struct DownloadChatFileThumbnailRequest<'a> {
 impl<'a> DownloadChatFileThumbnailRequest<'a> {
     /// Access key of a file uploaded with restricted access.
     ///
-    /// See errata E212.
+    /// See errata [`E212`](crate::errata#e212).
     pub fn share_secret(mut self, share_secret: impl Into<String>) -> Self {
         self.share_secret = Some(share_secret.into());
         self

@@ -40,7 +40,7 @@ impl<'a> ChatroomAllowlist<'a> {
     /// - Rate limit: 100/second per app key; Per App Key, from the detail page; the overview has no row for this operation.
     /// - Idempotent: yes, safe to repeat
     /// - Source: `restful-api/chatroom-management/manage-chatrooms-allowlist`, section "Retrieving the chat room allow list"
-    /// - Doc errata: E001, E044, E411, E412, E423 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: [`E001`](crate::errata#e001), [`E044`](crate::errata#e044), [`E411`](crate::errata#e411), [`E412`](crate::errata#e412), [`E423`](crate::errata#e423)
     ///
     /// # Arguments
     ///
@@ -65,7 +65,7 @@ impl<'a> ChatroomAllowlist<'a> {
     /// - Idempotent: no, a repeat may act twice
     /// - Checked before sending: `username`: must follow the username rule
     /// - Source: `restful-api/chatroom-management/manage-chatrooms-allowlist`, section "Adding a user to the chat room allow list"
-    /// - Doc errata: E001, E044, E411, E412, E413, E421, E439, E440 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: [`E001`](crate::errata#e001), [`E044`](crate::errata#e044), [`E411`](crate::errata#e411), [`E412`](crate::errata#e412), [`E413`](crate::errata#e413), [`E421`](crate::errata#e421), [`E439`](crate::errata#e439), [`E440`](crate::errata#e440)
     ///
     /// # Arguments
     ///
@@ -93,12 +93,12 @@ impl<'a> ChatroomAllowlist<'a> {
     /// - Idempotent: no, a repeat may act twice
     /// - Checked before sending: `usernames`: at least 1 items, at most 60 items, each item must follow the username rule
     /// - Source: `restful-api/chatroom-management/manage-chatrooms-allowlist`, section "Adding multiple members to the chat room allow list"
-    /// - Doc errata: E001, E044, E411, E413, E414, E416, E421, E439 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: [`E001`](crate::errata#e001), [`E044`](crate::errata#e044), [`E411`](crate::errata#e411), [`E413`](crate::errata#e413), [`E414`](crate::errata#e414), [`E416`](crate::errata#e416), [`E421`](crate::errata#e421), [`E439`](crate::errata#e439)
     ///
     /// # Arguments
     ///
     /// - `chatroom_id`: Id of the room.
-    /// - `usernames`: The users to add, at most 60 per call. Checked before sending: at least 1 items; at most 60 items. See errata E416.
+    /// - `usernames`: The users to add, at most 60 per call. Checked before sending: at least 1 items; at most 60 items. See errata [`E416`](crate::errata#e416).
     pub fn add_many(
         &self,
         chatroom_id: impl Into<String>,
@@ -123,12 +123,12 @@ impl<'a> ChatroomAllowlist<'a> {
     /// - Idempotent: yes, safe to repeat
     /// - Checked before sending: `usernames`: 1 to 60 values, sent comma-separated, must follow the username rule
     /// - Source: `restful-api/chatroom-management/manage-chatrooms-allowlist`, section "Removing users from the chat room allow list"
-    /// - Doc errata: E001, E044, E411, E412, E413, E414, E421, E422, E439, E440 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: [`E001`](crate::errata#e001), [`E044`](crate::errata#e044), [`E411`](crate::errata#e411), [`E412`](crate::errata#e412), [`E413`](crate::errata#e413), [`E414`](crate::errata#e414), [`E421`](crate::errata#e421), [`E422`](crate::errata#e422), [`E439`](crate::errata#e439), [`E440`](crate::errata#e440)
     ///
     /// # Arguments
     ///
     /// - `chatroom_id`: Id of the room.
-    /// - `usernames`: The users to remove, 1 to 60; sent joined by commas, each comma encoded as %2C. Checked before sending: 1 to 60 values, sent comma-separated. See errata E422.
+    /// - `usernames`: The users to remove, 1 to 60; sent joined by commas, each comma encoded as %2C. Checked before sending: 1 to 60 values, sent comma-separated. See errata [`E422`](crate::errata#e422).
     pub fn remove(
         &self,
         chatroom_id: impl Into<String>,
@@ -151,22 +151,22 @@ pub struct ChatroomAllowlistResult {
     pub result: Option<bool>,
     /// "add_user_whitelist" or "remove_user_whitelist"; shown by the examples only.
     ///
-    /// See errata E413.
+    /// See errata [`E413`](crate::errata#e413).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub action: Option<String>,
     /// Why the change failed for this user; present only when `result` is false.
     ///
-    /// See errata E413, E414, E440.
+    /// See errata [`E413`](crate::errata#e413), [`E414`](crate::errata#e414), [`E440`](crate::errata#e440).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
     /// The username this result is about.
     ///
-    /// See errata E412, E414.
+    /// See errata [`E412`](crate::errata#e412), [`E414`](crate::errata#e414).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user: Option<String>,
     /// Id of the room; shown by the examples only.
     ///
-    /// See errata E413.
+    /// See errata [`E413`](crate::errata#e413).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub chatroomid: Option<String>,
     /// Fields the server sent that the spec does not describe.

@@ -42,13 +42,13 @@ impl<'a> ChatroomAttributes<'a> {
     /// - Idempotent: yes, safe to repeat
     /// - Checked before sending: `username`: must follow the username rule; `metaData`: at most 10 entries, each key at most 128 characters, only ASCII letters, digits and `_-.`, each value at most 4096 characters; `autoDelete`: one of `DELETE`, `NO_DELETE`
     /// - Source: `restful-api/chatroom-management/manage-chatroom-attributes`, section "Set custom attributes"
-    /// - Doc errata: E001, E405, E406, E408, E409, E449 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: [`E001`](crate::errata#e001), [`E405`](crate::errata#e405), [`E406`](crate::errata#e406), [`E408`](crate::errata#e408), [`E409`](crate::errata#e409), [`E449`](crate::errata#e449)
     ///
     /// # Arguments
     ///
-    /// - `chatroom_id`: Id of the room. See errata E405.
-    /// - `username`: The member on whose behalf the attributes are written. See errata E405.
-    /// - `meta_data`: The attributes to write, attribute name to value: at most 10 pairs per call, each key at most 128 characters of letters, digits, "_", "-" and ".", each value at most 4,096 characters. A room holds at most 100 attributes and an app at most 10 GB of them; those totals are left to the server. Checked before sending: at most 10 entries; each key at most 128 characters, only ASCII letters, digits and `_-.`; each value at most 4096 characters. See errata E409.
+    /// - `chatroom_id`: Id of the room. See errata [`E405`](crate::errata#e405).
+    /// - `username`: The member on whose behalf the attributes are written. See errata [`E405`](crate::errata#e405).
+    /// - `meta_data`: The attributes to write, attribute name to value: at most 10 pairs per call, each key at most 128 characters of letters, digits, "_", "-" and ".", each value at most 4,096 characters. A room holds at most 100 attributes and an app at most 10 GB of them; those totals are left to the server. Checked before sending: at most 10 entries; each key at most 128 characters, only ASCII letters, digits and `_-.`; each value at most 4096 characters. See errata [`E409`](crate::errata#e409).
     pub fn set(
         &self,
         chatroom_id: impl Into<String>,
@@ -75,11 +75,11 @@ impl<'a> ChatroomAttributes<'a> {
     /// - Rate limit: 100/second per app key; From the overview table; the detail page states no limit.
     /// - Idempotent: yes, safe to repeat
     /// - Source: `restful-api/chatroom-management/manage-chatroom-attributes`, section "Retrieve custom attributes"
-    /// - Doc errata: E001, E405, E408, E410, E433 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: [`E001`](crate::errata#e001), [`E405`](crate::errata#e405), [`E408`](crate::errata#e408), [`E410`](crate::errata#e410), [`E433`](crate::errata#e433)
     ///
     /// # Arguments
     ///
-    /// - `chatroom_id`: Id of the room. See errata E405.
+    /// - `chatroom_id`: Id of the room. See errata [`E405`](crate::errata#e405).
     pub fn get(
         &self,
         chatroom_id: impl Into<String>,
@@ -103,12 +103,12 @@ impl<'a> ChatroomAttributes<'a> {
     /// - Idempotent: yes, safe to repeat
     /// - Checked before sending: `username`: must follow the username rule; `keys`: at most 10 items
     /// - Source: `restful-api/chatroom-management/manage-chatroom-attributes`, section "Remove custom attributes"
-    /// - Doc errata: E001, E405, E407, E408, E448, E449, E450 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: [`E001`](crate::errata#e001), [`E405`](crate::errata#e405), [`E407`](crate::errata#e407), [`E408`](crate::errata#e408), [`E448`](crate::errata#e448), [`E449`](crate::errata#e449), [`E450`](crate::errata#e450)
     ///
     /// # Arguments
     ///
-    /// - `chatroom_id`: Id of the room. See errata E405.
-    /// - `username`: The member whose attributes are removed. See errata E405.
+    /// - `chatroom_id`: Id of the room. See errata [`E405`](crate::errata#e405).
+    /// - `username`: The member whose attributes are removed. See errata [`E405`](crate::errata#e405).
     pub fn remove(
         &self,
         chatroom_id: impl Into<String>,
@@ -134,13 +134,13 @@ impl<'a> ChatroomAttributes<'a> {
     /// - Idempotent: yes, safe to repeat
     /// - Checked before sending: `username`: must follow the username rule; `metaData`: at most 10 entries, each key at most 128 characters, only ASCII letters, digits and `_-.`, each value at most 4096 characters; `autoDelete`: one of `DELETE`, `NO_DELETE`
     /// - Source: `restful-api/chatroom-management/manage-chatroom-attributes`, section "Forcibly set custom attributes"
-    /// - Doc errata: E001, E405, E408, E409, E449 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: [`E001`](crate::errata#e001), [`E405`](crate::errata#e405), [`E408`](crate::errata#e408), [`E409`](crate::errata#e409), [`E449`](crate::errata#e449)
     ///
     /// # Arguments
     ///
-    /// - `chatroom_id`: Id of the room. See errata E405.
-    /// - `username`: The member on whose behalf the attributes are written. See errata E405.
-    /// - `meta_data`: The attributes to write, attribute name to value: at most 10 pairs per call, each key at most 128 characters of letters, digits, "_", "-" and ".", each value at most 4,096 characters. A room holds at most 100 attributes and an app at most 10 GB of them; those totals are left to the server. Checked before sending: at most 10 entries; each key at most 128 characters, only ASCII letters, digits and `_-.`; each value at most 4096 characters. See errata E409.
+    /// - `chatroom_id`: Id of the room. See errata [`E405`](crate::errata#e405).
+    /// - `username`: The member on whose behalf the attributes are written. See errata [`E405`](crate::errata#e405).
+    /// - `meta_data`: The attributes to write, attribute name to value: at most 10 pairs per call, each key at most 128 characters of letters, digits, "_", "-" and ".", each value at most 4,096 characters. A room holds at most 100 attributes and an app at most 10 GB of them; those totals are left to the server. Checked before sending: at most 10 entries; each key at most 128 characters, only ASCII letters, digits and `_-.`; each value at most 4096 characters. See errata [`E409`](crate::errata#e409).
     pub fn force_set(
         &self,
         chatroom_id: impl Into<String>,
@@ -168,12 +168,12 @@ impl<'a> ChatroomAttributes<'a> {
     /// - Idempotent: yes, safe to repeat
     /// - Checked before sending: `username`: must follow the username rule; `keys`: at most 10 items
     /// - Source: `restful-api/chatroom-management/manage-chatroom-attributes`, section "Forcibly remove custom attributes"
-    /// - Doc errata: E001, E405, E408, E448, E449 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: [`E001`](crate::errata#e001), [`E405`](crate::errata#e405), [`E408`](crate::errata#e408), [`E448`](crate::errata#e448), [`E449`](crate::errata#e449)
     ///
     /// # Arguments
     ///
-    /// - `chatroom_id`: Id of the room. See errata E405.
-    /// - `username`: The member performing the removal. See errata E405.
+    /// - `chatroom_id`: Id of the room. See errata [`E405`](crate::errata#e405).
+    /// - `username`: The member performing the removal. See errata [`E405`](crate::errata#e405).
     pub fn force_remove(
         &self,
         chatroom_id: impl Into<String>,
@@ -367,7 +367,7 @@ pub struct GetChatroomAttributesRequest<'a> {
 impl<'a> GetChatroomAttributesRequest<'a> {
     /// Names of the attributes to read; an empty array asks for all of them.
     ///
-    /// See errata E410.
+    /// See errata [`E410`](crate::errata#e410).
     pub fn keys(mut self, keys: impl crate::IntoIds) -> Self {
         self.body.keys = Some(crate::IntoIds::into_ids(keys));
         self

@@ -41,7 +41,7 @@ impl<'a> ChatroomBlocklist<'a> {
     /// - Rate limit: 100/second per app key; Per App Key, from the detail page; the overview has no row for this operation.
     /// - Idempotent: yes, safe to repeat
     /// - Source: `restful-api/chatroom-management/manage-chatroom-blocklist`, section "Retrieving the chat room blocklist"
-    /// - Doc errata: E001, E044, E411, E412 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: [`E001`](crate::errata#e001), [`E044`](crate::errata#e044), [`E411`](crate::errata#e411), [`E412`](crate::errata#e412)
     ///
     /// # Arguments
     ///
@@ -66,7 +66,7 @@ impl<'a> ChatroomBlocklist<'a> {
     /// - Idempotent: no, a repeat may act twice
     /// - Checked before sending: `username`: must follow the username rule
     /// - Source: `restful-api/chatroom-management/manage-chatroom-blocklist`, section "Adding a user to the chat room blocklist"
-    /// - Doc errata: E001, E044, E411, E413, E436 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: [`E001`](crate::errata#e001), [`E044`](crate::errata#e044), [`E411`](crate::errata#e411), [`E413`](crate::errata#e413), [`E436`](crate::errata#e436)
     ///
     /// # Arguments
     ///
@@ -94,12 +94,12 @@ impl<'a> ChatroomBlocklist<'a> {
     /// - Idempotent: no, a repeat may act twice
     /// - Checked before sending: `usernames`: at least 1 items, at most 60 items, each item must follow the username rule
     /// - Source: `restful-api/chatroom-management/manage-chatroom-blocklist`, section "Adding multiple users to the chat room blocklist"
-    /// - Doc errata: E001, E044, E411, E413, E414, E416, E436, E437, E438 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: [`E001`](crate::errata#e001), [`E044`](crate::errata#e044), [`E411`](crate::errata#e411), [`E413`](crate::errata#e413), [`E414`](crate::errata#e414), [`E416`](crate::errata#e416), [`E436`](crate::errata#e436), [`E437`](crate::errata#e437), [`E438`](crate::errata#e438)
     ///
     /// # Arguments
     ///
     /// - `chatroom_id`: Id of the room.
-    /// - `usernames`: The users to block, at most 60 per call. Checked before sending: at least 1 items; at most 60 items. See errata E416.
+    /// - `usernames`: The users to block, at most 60 per call. Checked before sending: at least 1 items; at most 60 items. See errata [`E416`](crate::errata#e416).
     pub fn add_many(
         &self,
         chatroom_id: impl Into<String>,
@@ -124,7 +124,7 @@ impl<'a> ChatroomBlocklist<'a> {
     /// - Idempotent: yes, safe to repeat
     /// - Checked before sending: `username`: must follow the username rule
     /// - Source: `restful-api/chatroom-management/manage-chatroom-blocklist`, section "Removing a user from the chat room blocklist"
-    /// - Doc errata: E001, E044, E411, E413, E436 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: [`E001`](crate::errata#e001), [`E044`](crate::errata#e044), [`E411`](crate::errata#e411), [`E413`](crate::errata#e413), [`E436`](crate::errata#e436)
     ///
     /// # Arguments
     ///
@@ -152,12 +152,12 @@ impl<'a> ChatroomBlocklist<'a> {
     /// - Idempotent: yes, safe to repeat
     /// - Checked before sending: `usernames`: 1 to 60 values, sent comma-separated, must follow the username rule
     /// - Source: `restful-api/chatroom-management/manage-chatroom-blocklist`, section "Removing multiple users from the chat room blocklist"
-    /// - Doc errata: E001, E044, E411, E413, E414, E415, E436, E437 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: [`E001`](crate::errata#e001), [`E044`](crate::errata#e044), [`E411`](crate::errata#e411), [`E413`](crate::errata#e413), [`E414`](crate::errata#e414), [`E415`](crate::errata#e415), [`E436`](crate::errata#e436), [`E437`](crate::errata#e437)
     ///
     /// # Arguments
     ///
     /// - `chatroom_id`: Id of the room.
-    /// - `usernames`: The users to unblock, 1 to 60; sent joined by commas, each comma encoded as %2C. Checked before sending: 1 to 60 values, sent comma-separated. See errata E415.
+    /// - `usernames`: The users to unblock, 1 to 60; sent joined by commas, each comma encoded as %2C. Checked before sending: 1 to 60 values, sent comma-separated. See errata [`E415`](crate::errata#e415).
     pub fn remove_many(
         &self,
         chatroom_id: impl Into<String>,
@@ -180,22 +180,22 @@ pub struct ChatroomBlocklistResult {
     pub result: Option<bool>,
     /// "add_blocks" or "remove_blocks"; shown by the examples only.
     ///
-    /// See errata E413, E436.
+    /// See errata [`E413`](crate::errata#e413), [`E436`](crate::errata#e436).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub action: Option<String>,
     /// Why the change failed for this user; present only when `result` is false.
     ///
-    /// See errata E413, E414, E436.
+    /// See errata [`E413`](crate::errata#e413), [`E414`](crate::errata#e414), [`E436`](crate::errata#e436).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
     /// The username this result is about.
     ///
-    /// See errata E414.
+    /// See errata [`E414`](crate::errata#e414).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user: Option<String>,
     /// Id of the room; shown by the examples only.
     ///
-    /// See errata E413, E436.
+    /// See errata [`E413`](crate::errata#e413), [`E436`](crate::errata#e436).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub chatroomid: Option<String>,
     /// Fields the server sent that the spec does not describe.

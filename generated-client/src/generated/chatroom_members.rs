@@ -48,11 +48,11 @@ impl<'a> ChatroomMembers<'a> {
     /// - Idempotent: no, a repeat may act twice
     /// - Checked before sending: `username`: must follow the username rule
     /// - Source: `restful-api/chatroom-management/manage-chatroom-members`, section "Adding a chat room member"
-    /// - Doc errata: E001, E004, E012, E034, E035 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: [`E001`](crate::errata#e001), [`E004`](crate::errata#e004), [`E012`](crate::errata#e012), [`E034`](crate::errata#e034), [`E035`](crate::errata#e035)
     ///
     /// # Arguments
     ///
-    /// - `chatroom_id`: Id of the room. See errata E004.
+    /// - `chatroom_id`: Id of the room. See errata [`E004`](crate::errata#e004).
     /// - `username`: The user to add.
     pub fn add(
         &self,
@@ -76,12 +76,12 @@ impl<'a> ChatroomMembers<'a> {
     /// - Idempotent: no, a repeat may act twice
     /// - Checked before sending: `usernames`: at least 1 items, at most 60 items, each item must follow the username rule
     /// - Source: `restful-api/chatroom-management/manage-chatroom-members`, section "Adding multiple chat room members"
-    /// - Doc errata: E001, E004, E008, E013, E036 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: [`E001`](crate::errata#e001), [`E004`](crate::errata#e004), [`E008`](crate::errata#e008), [`E013`](crate::errata#e013), [`E036`](crate::errata#e036)
     ///
     /// # Arguments
     ///
-    /// - `chatroom_id`: Id of the room. See errata E004.
-    /// - `usernames`: The users to add, at most 60 per call. Checked before sending: at least 1 items; at most 60 items. See errata E013.
+    /// - `chatroom_id`: Id of the room. See errata [`E004`](crate::errata#e004).
+    /// - `usernames`: The users to add, at most 60 per call. Checked before sending: at least 1 items; at most 60 items. See errata [`E013`](crate::errata#e013).
     pub fn add_many(
         &self,
         chatroom_id: impl Into<String>,
@@ -106,7 +106,7 @@ impl<'a> ChatroomMembers<'a> {
     /// - Idempotent: yes, safe to repeat
     /// - Checked before sending: `pagenum`: at least 1; `pagesize`: between 0 and 1000
     /// - Source: `restful-api/chatroom-management/manage-chatroom-members`, section "Retrieving chat room members with pagination"
-    /// - Doc errata: E001, E006, E010, E011, E435 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: [`E001`](crate::errata#e001), [`E006`](crate::errata#e006), [`E010`](crate::errata#e010), [`E011`](crate::errata#e011), [`E435`](crate::errata#e435)
     ///
     /// # Arguments
     ///
@@ -133,11 +133,11 @@ impl<'a> ChatroomMembers<'a> {
     /// - Idempotent: yes, safe to repeat
     /// - Checked before sending: `username`: must follow the username rule
     /// - Source: `restful-api/chatroom-management/manage-chatroom-members`, section "Removing the specified chat room member"
-    /// - Doc errata: E001, E004, E009 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: [`E001`](crate::errata#e001), [`E004`](crate::errata#e004), [`E009`](crate::errata#e009)
     ///
     /// # Arguments
     ///
-    /// - `chatroom_id`: Id of the room. See errata E004.
+    /// - `chatroom_id`: Id of the room. See errata [`E004`](crate::errata#e004).
     /// - `username`: The member to remove.
     pub fn remove(
         &self,
@@ -161,12 +161,12 @@ impl<'a> ChatroomMembers<'a> {
     /// - Idempotent: yes, safe to repeat
     /// - Checked before sending: `usernames`: 1 to 100 values, sent comma-separated, must follow the username rule
     /// - Source: `restful-api/chatroom-management/manage-chatroom-members`, section "Removing multiple chat room members"
-    /// - Doc errata: E001, E004, E005, E009, E013, E037 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: [`E001`](crate::errata#e001), [`E004`](crate::errata#e004), [`E005`](crate::errata#e005), [`E009`](crate::errata#e009), [`E013`](crate::errata#e013), [`E037`](crate::errata#e037)
     ///
     /// # Arguments
     ///
-    /// - `chatroom_id`: Id of the room. See errata E004.
-    /// - `usernames`: The members to remove, 1 to 100; sent joined by commas, each comma encoded as %2C. Checked before sending: 1 to 100 values, sent comma-separated. See errata E005, E013.
+    /// - `chatroom_id`: Id of the room. See errata [`E004`](crate::errata#e004).
+    /// - `usernames`: The members to remove, 1 to 100; sent joined by commas, each comma encoded as %2C. Checked before sending: 1 to 100 values, sent comma-separated. See errata [`E005`](crate::errata#e005), [`E013`](crate::errata#e013).
     pub fn remove_many(
         &self,
         chatroom_id: impl Into<String>,
@@ -189,7 +189,7 @@ impl<'a> ChatroomMembers<'a> {
     /// - Idempotent: no, a repeat may act twice
     /// - Checked before sending: `newadmin`: must follow the username rule
     /// - Source: `restful-api/chatroom-management/manage-chatroom-members`, section "Adding a chat room admin"
-    /// - Doc errata: E001, E007, E022 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: [`E001`](crate::errata#e001), [`E007`](crate::errata#e007), [`E022`](crate::errata#e022)
     ///
     /// # Arguments
     ///
@@ -218,7 +218,7 @@ impl<'a> ChatroomMembers<'a> {
     /// - Rate limit: 100/second per app key; Per App Key; the overview table gives the same number.
     /// - Idempotent: yes, safe to repeat
     /// - Source: `restful-api/chatroom-management/manage-chatroom-members`, section "Retrieving chat room admins"
-    /// - Doc errata: E001, E038 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: [`E001`](crate::errata#e001), [`E038`](crate::errata#e038)
     ///
     /// # Arguments
     ///
@@ -243,7 +243,7 @@ impl<'a> ChatroomMembers<'a> {
     /// - Idempotent: yes, safe to repeat
     /// - Checked before sending: `oldadmin`: must follow the username rule
     /// - Source: `restful-api/chatroom-management/manage-chatroom-members`, section "Removing chat room admins"
-    /// - Doc errata: E001, E007, E022 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: [`E001`](crate::errata#e001), [`E007`](crate::errata#e007), [`E022`](crate::errata#e022)
     ///
     /// # Arguments
     ///
@@ -270,11 +270,11 @@ impl<'a> ChatroomMembers<'a> {
     /// - Rate limit: 100/second per app key; Per App Key, from the price list.
     /// - Idempotent: no, a repeat may act twice
     /// - Source: `chat-sdk/reference/_pricing-plan-details`, section "Join chat room"
-    /// - Doc errata: E902 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: [`E902`](crate::errata#e902)
     ///
     /// # Arguments
     ///
-    /// - `chatroom_id`: Id of the room to join. See errata E902.
+    /// - `chatroom_id`: Id of the room to join. See errata [`E902`](crate::errata#e902).
     pub fn join(&self, chatroom_id: impl Into<String>) -> JoinChatroomRequest<'a> {
         JoinChatroomRequest {
             client: self.client,
@@ -291,11 +291,11 @@ impl<'a> ChatroomMembers<'a> {
     /// - Rate limit: 100/second per app key; Per App Key, from the price list.
     /// - Idempotent: yes, safe to repeat
     /// - Source: `chat-sdk/reference/_pricing-plan-details`, section "Exit the chat room"
-    /// - Doc errata: E902 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: [`E902`](crate::errata#e902)
     ///
     /// # Arguments
     ///
-    /// - `chatroom_id`: Id of the room to leave. See errata E902.
+    /// - `chatroom_id`: Id of the room to leave. See errata [`E902`](crate::errata#e902).
     pub fn leave(&self, chatroom_id: impl Into<String>) -> LeaveChatroomRequest<'a> {
         LeaveChatroomRequest {
             client: self.client,
@@ -312,11 +312,11 @@ impl<'a> ChatroomMembers<'a> {
     /// - Rate limit: 100/second per app key; Per App Key, from the price list.
     /// - Idempotent: yes, safe to repeat
     /// - Source: `chat-sdk/reference/_pricing-plan-details`, section "Get chat room roles"
-    /// - Doc errata: E902 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: [`E902`](crate::errata#e902)
     ///
     /// # Arguments
     ///
-    /// - `chatroom_id`: Id of the room. See errata E902.
+    /// - `chatroom_id`: Id of the room. See errata [`E902`](crate::errata#e902).
     pub fn get_role(
         &self,
         chatroom_id: impl Into<String>,
@@ -342,7 +342,7 @@ pub struct AddChatroomMemberData {
     pub id: String,
     /// The username that was added.
     ///
-    /// See errata E012.
+    /// See errata [`E012`](crate::errata#e012).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user: Option<String>,
     /// Fields the server sent that the spec does not describe.
@@ -355,7 +355,7 @@ pub struct AddChatroomMemberData {
 pub struct AddChatroomMembersData {
     /// Usernames added by this call.
     ///
-    /// See errata E036.
+    /// See errata [`E036`](crate::errata#e036).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub newmembers: Option<::std::vec::Vec<String>>,
     /// Always "add_member".
@@ -373,12 +373,12 @@ pub struct AddChatroomMembersData {
 pub struct ListChatroomMembersItem {
     /// Username of the room owner; present only in the owner's entry.
     ///
-    /// See errata E011, E435.
+    /// See errata [`E011`](crate::errata#e011), [`E435`](crate::errata#e435).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub owner: Option<String>,
     /// Username of an admin or regular member; present in every other entry.
     ///
-    /// See errata E011.
+    /// See errata [`E011`](crate::errata#e011).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub member: Option<String>,
     /// Fields the server sent that the spec does not describe.
@@ -410,7 +410,7 @@ pub struct RemoveChatroomMemberData {
 pub struct RemoveChatroomMembersItem {
     /// Whether this user was removed.
     ///
-    /// See errata E037.
+    /// See errata [`E037`](crate::errata#e037).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub result: Option<bool>,
     /// Always "remove_member".
@@ -418,12 +418,12 @@ pub struct RemoveChatroomMembersItem {
     pub action: Option<String>,
     /// Why this user could not be removed; present only when `result` is false.
     ///
-    /// See errata E037.
+    /// See errata [`E037`](crate::errata#e037).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
     /// The username this result is about.
     ///
-    /// See errata E037.
+    /// See errata [`E037`](crate::errata#e037).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user: Option<String>,
     /// Id of the room.
@@ -438,7 +438,7 @@ pub struct RemoveChatroomMembersItem {
 pub struct AddChatroomAdminData {
     /// Success flag; `true` or "success" when the user was promoted.
     ///
-    /// See errata E007.
+    /// See errata [`E007`](crate::errata#e007).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub result: Option<crate::BoolOrString>,
     /// The username that was promoted.
@@ -454,7 +454,7 @@ pub struct AddChatroomAdminData {
 pub struct RemoveChatroomAdminData {
     /// Success flag; `true` or "success" when the admin was demoted.
     ///
-    /// See errata E007.
+    /// See errata [`E007`](crate::errata#e007).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub result: Option<crate::BoolOrString>,
     /// The username that was demoted.

@@ -43,13 +43,13 @@ impl<'a> ChatroomMutelist<'a> {
     /// - Idempotent: no, a repeat may act twice
     /// - Checked before sending: `mute_duration`: at least -1; `usernames`: at least 1 items, at most 60 items, each item must follow the username rule
     /// - Source: `restful-api/chatroom-management/manage-chatroom-mutelist`, section "Muting a chat room member"
-    /// - Doc errata: E001, E044, E404, E417, E443, E445 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: [`E001`](crate::errata#e001), [`E044`](crate::errata#e044), [`E404`](crate::errata#e404), [`E417`](crate::errata#e417), [`E443`](crate::errata#e443), [`E445`](crate::errata#e445)
     ///
     /// # Arguments
     ///
     /// - `chatroom_id`: Id of the room.
-    /// - `mute_duration`: How long the members stay muted, in milliseconds from now; -1 mutes them until they are unmuted, and 0 lifts an existing mute. Checked before sending: at least -1. See errata E443.
-    /// - `usernames`: The members to mute, at most 60 per call. Checked before sending: at least 1 items; at most 60 items. See errata E417, E443.
+    /// - `mute_duration`: How long the members stay muted, in milliseconds from now; -1 mutes them until they are unmuted, and 0 lifts an existing mute. Checked before sending: at least -1. See errata [`E443`](crate::errata#e443).
+    /// - `usernames`: The members to mute, at most 60 per call. Checked before sending: at least 1 items; at most 60 items. See errata [`E417`](crate::errata#e417), [`E443`](crate::errata#e443).
     pub fn mute(
         &self,
         chatroom_id: impl Into<String>,
@@ -76,12 +76,12 @@ impl<'a> ChatroomMutelist<'a> {
     /// - Idempotent: yes, safe to repeat
     /// - Checked before sending: `usernames`: 1 to 60 values, sent comma-separated, must follow the username rule
     /// - Source: `restful-api/chatroom-management/manage-chatroom-mutelist`, section "Unmuting chat room members"
-    /// - Doc errata: E001, E044, E418, E442 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: [`E001`](crate::errata#e001), [`E044`](crate::errata#e044), [`E418`](crate::errata#e418), [`E442`](crate::errata#e442)
     ///
     /// # Arguments
     ///
     /// - `chatroom_id`: Id of the room.
-    /// - `usernames`: The members to unmute, 1 to 60; sent joined by commas, each comma encoded as %2C. Checked before sending: 1 to 60 values, sent comma-separated. See errata E418, E442.
+    /// - `usernames`: The members to unmute, 1 to 60; sent joined by commas, each comma encoded as %2C. Checked before sending: 1 to 60 values, sent comma-separated. See errata [`E418`](crate::errata#e418), [`E442`](crate::errata#e442).
     pub fn unmute(
         &self,
         chatroom_id: impl Into<String>,
@@ -103,7 +103,7 @@ impl<'a> ChatroomMutelist<'a> {
     /// - Rate limit: 100/second per app key; Per App Key, from the detail page; the overview has no row for this operation.
     /// - Idempotent: yes, safe to repeat
     /// - Source: `restful-api/chatroom-management/manage-chatroom-mutelist`, section "Retrieving muted chat room members"
-    /// - Doc errata: E001, E044, E419 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: [`E001`](crate::errata#e001), [`E044`](crate::errata#e044), [`E419`](crate::errata#e419)
     ///
     /// # Arguments
     ///
@@ -127,7 +127,7 @@ impl<'a> ChatroomMutelist<'a> {
     /// - Rate limit: 100/second per app key; Per App Key, from the detail page; the overview has no row for this operation.
     /// - Idempotent: yes, safe to repeat
     /// - Source: `restful-api/chatroom-management/manage-chatroom-mutelist`, section "Muting all chat room members"
-    /// - Doc errata: E001, E044, E411, E420, E441 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: [`E001`](crate::errata#e001), [`E044`](crate::errata#e044), [`E411`](crate::errata#e411), [`E420`](crate::errata#e420), [`E441`](crate::errata#e441)
     ///
     /// # Arguments
     ///
@@ -151,7 +151,7 @@ impl<'a> ChatroomMutelist<'a> {
     /// - Rate limit: 100/second per app key; Per App Key, from the detail page; the overview has no row for this operation.
     /// - Idempotent: yes, safe to repeat
     /// - Source: `restful-api/chatroom-management/manage-chatroom-mutelist`, section "Unmuting all chat room members"
-    /// - Doc errata: E001, E044, E411, E420, E441, E444 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: [`E001`](crate::errata#e001), [`E044`](crate::errata#e044), [`E411`](crate::errata#e411), [`E420`](crate::errata#e420), [`E441`](crate::errata#e441), [`E444`](crate::errata#e444)
     ///
     /// # Arguments
     ///
@@ -176,7 +176,7 @@ impl<'a> ChatroomMutelist<'a> {
     /// - Idempotent: yes, safe to repeat
     /// - Checked before sending: `mute_duration`: at least -1; `tag`: at most 32 characters
     /// - Source: `easemob/server-side/chatroom_user_tag_mute`, section "聊天室用户标签禁言"
-    /// - Doc errata: E900, E901 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: [`E900`](crate::errata#e900), [`E901`](crate::errata#e901)
     ///
     /// # Arguments
     ///
@@ -209,12 +209,12 @@ pub struct ChatroomMuteResult {
     pub result: Option<bool>,
     /// When the mute ends, in Unix milliseconds.
     ///
-    /// See errata E417.
+    /// See errata [`E417`](crate::errata#e417).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expire: Option<i64>,
     /// The username this result is about.
     ///
-    /// See errata E417.
+    /// See errata [`E417`](crate::errata#e417).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user: Option<String>,
     /// Fields the server sent that the spec does not describe.
@@ -227,17 +227,17 @@ pub struct ChatroomMuteResult {
 pub struct ChatroomMuteAllState {
     /// Whether the room-wide mute is now on; what the examples return.
     ///
-    /// See errata E420, E441.
+    /// See errata [`E420`](crate::errata#e420), [`E441`](crate::errata#e441).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mute: Option<bool>,
     /// Whether the change succeeded; listed in the tables but absent from the examples.
     ///
-    /// See errata E420.
+    /// See errata [`E420`](crate::errata#e420).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub result: Option<bool>,
     /// When the room-wide mute ends, in Unix milliseconds; listed in the mute-all table only and absent from the examples.
     ///
-    /// See errata E420.
+    /// See errata [`E420`](crate::errata#e420).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expire: Option<i64>,
     /// Fields the server sent that the spec does not describe.
@@ -253,7 +253,7 @@ pub struct UnmuteChatroomMembersItem {
     pub result: Option<bool>,
     /// The username this result is about.
     ///
-    /// See errata E418.
+    /// See errata [`E418`](crate::errata#e418).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user: Option<String>,
     /// Fields the server sent that the spec does not describe.

@@ -42,7 +42,7 @@ impl<'a> ChatroomSuperAdmins<'a> {
     /// - Idempotent: no, a repeat may act twice
     /// - Checked before sending: `superadmin`: must follow the username rule
     /// - Source: `restful-api/chatroom-management/manage-chatroom-admins`, section "Adding a chat room super admin"
-    /// - Doc errata: E001, E044, E400, E401, E404, E446, E447 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: [`E001`](crate::errata#e001), [`E044`](crate::errata#e044), [`E400`](crate::errata#e400), [`E401`](crate::errata#e401), [`E404`](crate::errata#e404), [`E446`](crate::errata#e446), [`E447`](crate::errata#e447)
     ///
     /// # Arguments
     ///
@@ -69,11 +69,11 @@ impl<'a> ChatroomSuperAdmins<'a> {
     /// - Idempotent: yes, safe to repeat
     /// - Checked before sending: `superadmin`: must follow the username rule
     /// - Source: `restful-api/chatroom-management/manage-chatroom-admins`, section "Removing a chat room super admin"
-    /// - Doc errata: E001, E044, E400, E402, E446 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: [`E001`](crate::errata#e001), [`E044`](crate::errata#e044), [`E400`](crate::errata#e400), [`E402`](crate::errata#e402), [`E446`](crate::errata#e446)
     ///
     /// # Arguments
     ///
-    /// - `superadmin`: The super admin whose role is revoked. See errata E402.
+    /// - `superadmin`: The super admin whose role is revoked. See errata [`E402`](crate::errata#e402).
     pub fn remove(
         &self,
         superadmin: impl Into<String>,
@@ -94,7 +94,7 @@ impl<'a> ChatroomSuperAdmins<'a> {
     /// - Idempotent: yes, safe to repeat
     /// - Checked before sending: `pagenum`: at least 1; `pagesize`: at least 1
     /// - Source: `restful-api/chatroom-management/manage-chatroom-admins`, section "Retrieving super admins of specified chat rooms with pagination"
-    /// - Doc errata: E001, E006, E044, E400, E403 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: [`E001`](crate::errata#e001), [`E006`](crate::errata#e006), [`E044`](crate::errata#e044), [`E400`](crate::errata#e400), [`E403`](crate::errata#e403)
     pub fn list(&self) -> ListChatroomSuperAdminsRequest<'a> {
         ListChatroomSuperAdminsRequest {
             client: self.client,
@@ -110,12 +110,12 @@ impl<'a> ChatroomSuperAdmins<'a> {
 pub struct AddChatroomSuperAdminData {
     /// Success flag; `true` or "success" when the role was granted.
     ///
-    /// See errata E401.
+    /// See errata [`E401`](crate::errata#e401).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub result: Option<crate::BoolOrString>,
     /// Reserved by the service; callers can ignore it.
     ///
-    /// See errata E446.
+    /// See errata [`E446`](crate::errata#e446).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resource: Option<String>,
     /// Fields the server sent that the spec does not describe.
@@ -128,13 +128,13 @@ pub struct AddChatroomSuperAdminData {
 pub struct RemoveChatroomSuperAdminData {
     /// Despite its name, the username that just lost the super admin role.
     ///
-    /// See errata E402.
+    /// See errata [`E402`](crate::errata#e402).
     #[serde(rename = "newSuperAdmin")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub new_super_admin: Option<String>,
     /// Reserved by the service; callers can ignore it.
     ///
-    /// See errata E446.
+    /// See errata [`E446`](crate::errata#e446).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resource: Option<String>,
     /// Fields the server sent that the spec does not describe.

@@ -39,7 +39,7 @@ impl<'a> ChatroomUserTags<'a> {
     /// - Idempotent: yes, safe to repeat
     /// - Checked before sending: `username`: must follow the username rule; `tags`: at most 10 items
     /// - Source: `easemob/server-side/chatroom_user_tag_set`, section "设置用户在聊天室中的标签"
-    /// - Doc errata: E900, E901 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: [`E900`](crate::errata#e900), [`E901`](crate::errata#e901)
     ///
     /// # Arguments
     ///
@@ -72,7 +72,7 @@ impl<'a> ChatroomUserTags<'a> {
     /// - Idempotent: yes, safe to repeat
     /// - Checked before sending: `username`: must follow the username rule
     /// - Source: `easemob/server-side/chatroom_user_tag_get`, section "获取用户聊天室标签"
-    /// - Doc errata: E900 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: [`E900`](crate::errata#e900)
     ///
     /// # Arguments
     ///

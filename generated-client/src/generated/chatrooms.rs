@@ -46,7 +46,7 @@ impl<'a> Chatrooms<'a> {
     /// - Idempotent: no, a repeat may act twice
     /// - Checked before sending: `name`: at most 128 characters; `description`: at most 512 characters; `maxusers`: at least 1; `owner`: must follow the username rule; `members`: at least 1 items, each item must follow the username rule; `custom`: at most 8192 bytes; `roomid`: at most 64 characters
     /// - Source: `restful-api/chatroom-management/manage-chatrooms`, section "Creating a chat room"
-    /// - Doc errata: E001, E028, E427, E428 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: [`E001`](crate::errata#e001), [`E028`](crate::errata#e028), [`E427`](crate::errata#e427), [`E428`](crate::errata#e428)
     ///
     /// # Arguments
     ///
@@ -83,7 +83,7 @@ impl<'a> Chatrooms<'a> {
     /// - Idempotent: yes, safe to repeat
     /// - Checked before sending: `limit`: between 1 and 1000
     /// - Source: `restful-api/chatroom-management/manage-chatrooms`, section "Retrieving basic information of all chat rooms"
-    /// - Doc errata: E001, E016, E024, E025, E026, E424, E425, E426 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: [`E001`](crate::errata#e001), [`E016`](crate::errata#e016), [`E024`](crate::errata#e024), [`E025`](crate::errata#e025), [`E026`](crate::errata#e026), [`E424`](crate::errata#e424), [`E425`](crate::errata#e425), [`E426`](crate::errata#e426)
     pub fn list(&self) -> ListChatroomsRequest<'a> {
         ListChatroomsRequest {
             client: self.client,
@@ -102,7 +102,7 @@ impl<'a> Chatrooms<'a> {
     /// - Idempotent: yes, safe to repeat
     /// - Checked before sending: `username`: must follow the username rule; `pagenum`: at least 1; `pagesize`: between 1 and 1000
     /// - Source: `restful-api/chatroom-management/manage-chatrooms`, section "Retrieving chat rooms that a user joins"
-    /// - Doc errata: E001, E017, E026, E027, E425, E434 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: [`E001`](crate::errata#e001), [`E017`](crate::errata#e017), [`E026`](crate::errata#e026), [`E027`](crate::errata#e027), [`E425`](crate::errata#e425), [`E434`](crate::errata#e434)
     ///
     /// # Arguments
     ///
@@ -129,11 +129,11 @@ impl<'a> Chatrooms<'a> {
     /// - Idempotent: yes, safe to repeat
     /// - Checked before sending: `chatroom_id`: 1 to 100 values, sent comma-separated
     /// - Source: `restful-api/chatroom-management/manage-chatrooms`, section "Retrieving detailed information of the specified chat rooms"
-    /// - Doc errata: E001, E014, E019, E020, E023, E033, E425, E426 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: [`E001`](crate::errata#e001), [`E014`](crate::errata#e014), [`E019`](crate::errata#e019), [`E020`](crate::errata#e020), [`E023`](crate::errata#e023), [`E033`](crate::errata#e033), [`E425`](crate::errata#e425), [`E426`](crate::errata#e426)
     ///
     /// # Arguments
     ///
-    /// - `chatroom_id`: Ids of the rooms to look up, 1 to 100; sent joined by commas, each comma encoded as %2C. Checked before sending: 1 to 100 values, sent comma-separated. See errata E033.
+    /// - `chatroom_id`: Ids of the rooms to look up, 1 to 100; sent joined by commas, each comma encoded as %2C. Checked before sending: 1 to 100 values, sent comma-separated. See errata [`E033`](crate::errata#e033).
     pub fn get(&self, chatroom_id: impl crate::IntoIds) -> GetChatroomsRequest<'a> {
         GetChatroomsRequest {
             client: self.client,
@@ -151,7 +151,7 @@ impl<'a> Chatrooms<'a> {
     /// - Idempotent: yes, safe to repeat
     /// - Checked before sending: `name`: at most 128 characters; `description`: at most 512 characters; `maxusers`: at least 1
     /// - Source: `restful-api/chatroom-management/manage-chatrooms`, section "Modifying chat room information"
-    /// - Doc errata: E001, E015, E021, E029, E429, E430 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: [`E001`](crate::errata#e001), [`E015`](crate::errata#e015), [`E021`](crate::errata#e021), [`E029`](crate::errata#e029), [`E429`](crate::errata#e429), [`E430`](crate::errata#e430)
     ///
     /// # Arguments
     ///
@@ -178,12 +178,12 @@ impl<'a> Chatrooms<'a> {
     /// - Idempotent: yes, safe to repeat
     /// - Checked before sending: `newowner`: must follow the username rule
     /// - Source: `easemob/server-side/chatroom_owner_transfer`, section "转让聊天室"
-    /// - Doc errata: E430 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: [`E430`](crate::errata#e430)
     ///
     /// # Arguments
     ///
     /// - `chatroom_id`: Id of the room to hand over.
-    /// - `newowner`: The room member who becomes the owner. See errata E430.
+    /// - `newowner`: The room member who becomes the owner. See errata [`E430`](crate::errata#e430).
     pub fn transfer_ownership(
         &self,
         chatroom_id: impl Into<String>,
@@ -207,7 +207,7 @@ impl<'a> Chatrooms<'a> {
     /// - Rate limit: 100/second per app key; Per App Key, from the overview table; the detail page states no limit.
     /// - Idempotent: yes, safe to repeat
     /// - Source: `restful-api/chatroom-management/manage-chatrooms`, section "Deleting the specified chat room"
-    /// - Doc errata: E001, E022 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: [`E001`](crate::errata#e001), [`E022`](crate::errata#e022)
     ///
     /// # Arguments
     ///
@@ -228,11 +228,11 @@ impl<'a> Chatrooms<'a> {
     /// - Rate limit: 100/second per app key; Per App Key, from Easemob's page; the price list gives the same number.
     /// - Idempotent: yes, safe to repeat
     /// - Source: `restful-api/chatroom-management/manage-chatrooms`, section "Retrieving a chat room announcement"
-    /// - Doc errata: E001, E030, E031, E032, E431 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: [`E001`](crate::errata#e001), [`E030`](crate::errata#e030), [`E031`](crate::errata#e031), [`E032`](crate::errata#e032), [`E431`](crate::errata#e431)
     ///
     /// # Arguments
     ///
-    /// - `chatroom_id`: Id of the room. See errata E030.
+    /// - `chatroom_id`: Id of the room. See errata [`E030`](crate::errata#e030).
     pub fn get_announcement(
         &self,
         chatroom_id: impl Into<String>,
@@ -253,12 +253,12 @@ impl<'a> Chatrooms<'a> {
     /// - Idempotent: yes, safe to repeat
     /// - Checked before sending: `announcement`: at most 512 characters
     /// - Source: `restful-api/chatroom-management/manage-chatrooms`, section "Modifying the announce of a chat room"
-    /// - Doc errata: E001, E018, E022, E032, E431, E432 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: [`E001`](crate::errata#e001), [`E018`](crate::errata#e018), [`E022`](crate::errata#e022), [`E032`](crate::errata#e032), [`E431`](crate::errata#e431), [`E432`](crate::errata#e432)
     ///
     /// # Arguments
     ///
     /// - `chatroom_id`: Id of the room.
-    /// - `announcement`: The new announcement text, at most 512 characters. Checked before sending: at most 512 characters. See errata E018.
+    /// - `announcement`: The new announcement text, at most 512 characters. Checked before sending: at most 512 characters. See errata [`E018`](crate::errata#e018).
     pub fn update_announcement(
         &self,
         chatroom_id: impl Into<String>,
@@ -301,7 +301,7 @@ pub struct ListChatroomsItem {
     pub affiliations_count: Option<i64>,
     /// Whether the room is disabled; shown by the example only.
     ///
-    /// See errata E025, E426.
+    /// See errata [`E025`](crate::errata#e025), [`E426`](crate::errata#e426).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub disabled: Option<bool>,
     /// Fields the server sent that the spec does not describe.
@@ -341,7 +341,7 @@ pub struct GetChatroomsItem {
     pub allowinvites: Option<bool>,
     /// Whether an invited user must accept before joining; shown by the example only.
     ///
-    /// See errata E019, E426.
+    /// See errata [`E019`](crate::errata#e019), [`E426`](crate::errata#e426).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invite_need_confirm: Option<bool>,
     /// Largest number of members the room admits.
@@ -349,7 +349,7 @@ pub struct GetChatroomsItem {
     pub maxusers: Option<i64>,
     /// Username of the room owner; listed in the table but absent from the examples, where the owner appears in `affiliations`.
     ///
-    /// See errata E019.
+    /// See errata [`E019`](crate::errata#e019).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub owner: Option<String>,
     /// Creation time of the room, in Unix milliseconds.
@@ -360,22 +360,22 @@ pub struct GetChatroomsItem {
     pub custom: Option<String>,
     /// Whether the whole room is muted (all members muted at once).
     ///
-    /// See errata E019, E426.
+    /// See errata [`E019`](crate::errata#e019), [`E426`](crate::errata#e426).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mute: Option<bool>,
     /// Size class of the room (the seed example shows "large"); shown by an example only.
     ///
-    /// See errata E019, E020, E426.
+    /// See errata [`E019`](crate::errata#e019), [`E020`](crate::errata#e020), [`E426`](crate::errata#e426).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scale: Option<String>,
     /// Number of members in the room, owner included.
     ///
-    /// See errata E019.
+    /// See errata [`E019`](crate::errata#e019).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub affiliations_count: Option<i64>,
     /// The room's members, each as a one-key object: {"owner": username} for the owner, {"member": username} for everyone else.
     ///
-    /// See errata E019.
+    /// See errata [`E019`](crate::errata#e019).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub affiliations: Option<
         ::std::vec::Vec<::std::collections::BTreeMap<String, String>>,
@@ -393,7 +393,7 @@ pub struct GetChatroomsItem {
 pub struct UpdateChatroomData {
     /// Whether the name was changed; present when `name` was sent.
     ///
-    /// See errata E021.
+    /// See errata [`E021`](crate::errata#e021).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub groupname: Option<bool>,
     /// Whether the description was changed; present when `description` was sent.
@@ -423,7 +423,7 @@ pub struct TransferChatroomOwnershipData {
 pub struct DeleteChatroomData {
     /// Whether the room was deleted.
     ///
-    /// See errata E022.
+    /// See errata [`E022`](crate::errata#e022).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
     /// Id of the deleted room.
@@ -451,7 +451,7 @@ pub struct UpdateChatroomAnnouncementData {
     pub id: String,
     /// Whether the announcement was changed.
     ///
-    /// See errata E022.
+    /// See errata [`E022`](crate::errata#e022).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub result: Option<bool>,
     /// Fields the server sent that the spec does not describe.
@@ -500,7 +500,7 @@ impl<'a> CreateChatroomRequest<'a> {
     ///
     /// Checked before sending: at least 1.
     ///
-    /// See errata E028.
+    /// See errata [`E028`](crate::errata#e028).
     pub fn maxusers(mut self, maxusers: i64) -> Self {
         self.body.maxusers = Some(maxusers);
         self
@@ -510,7 +510,7 @@ impl<'a> CreateChatroomRequest<'a> {
     ///
     /// Checked before sending: at least 1 items.
     ///
-    /// See errata E028.
+    /// See errata [`E028`](crate::errata#e028).
     pub fn members(mut self, members: impl crate::IntoIds) -> Self {
         self.body.members = Some(crate::IntoIds::into_ids(members));
         self
@@ -520,7 +520,7 @@ impl<'a> CreateChatroomRequest<'a> {
     ///
     /// Checked before sending: at most 8192 bytes.
     ///
-    /// See errata E427.
+    /// See errata [`E427`](crate::errata#e427).
     pub fn custom(mut self, custom: impl Into<String>) -> Self {
         self.body.custom = Some(custom.into());
         self
@@ -530,7 +530,7 @@ impl<'a> CreateChatroomRequest<'a> {
     ///
     /// Checked before sending: at most 64 characters.
     ///
-    /// See errata E428.
+    /// See errata [`E428`](crate::errata#e428).
     pub fn roomid(mut self, roomid: impl Into<String>) -> Self {
         self.body.roomid = Some(roomid.into());
         self
@@ -628,7 +628,7 @@ impl<'a> ListChatroomsRequest<'a> {
     ///
     /// Checked before sending: between 1 and 1000.
     ///
-    /// See errata E424.
+    /// See errata [`E424`](crate::errata#e424).
     ///
     /// Server default: `10`.
     pub fn limit(mut self, limit: i64) -> Self {
@@ -739,7 +739,7 @@ impl<'a> ListUserJoinedChatroomsRequest<'a> {
     ///
     /// Checked before sending: at least 1.
     ///
-    /// See errata E027.
+    /// See errata [`E027`](crate::errata#e027).
     pub fn pagenum(mut self, pagenum: i64) -> Self {
         self.pagenum = Some(pagenum);
         self
@@ -749,7 +749,7 @@ impl<'a> ListUserJoinedChatroomsRequest<'a> {
     ///
     /// Checked before sending: between 1 and 1000.
     ///
-    /// See errata E027.
+    /// See errata [`E027`](crate::errata#e027).
     ///
     /// Server default: `1000`.
     pub fn pagesize(mut self, pagesize: i64) -> Self {
@@ -969,7 +969,7 @@ impl<'a> UpdateChatroomRequest<'a> {
     ///
     /// Checked before sending: at most 128 characters.
     ///
-    /// See errata E029.
+    /// See errata [`E029`](crate::errata#e029).
     pub fn name(mut self, name: impl Into<String>) -> Self {
         self.body.name = Some(name.into());
         self
@@ -979,7 +979,7 @@ impl<'a> UpdateChatroomRequest<'a> {
     ///
     /// Checked before sending: at most 512 characters.
     ///
-    /// See errata E029.
+    /// See errata [`E029`](crate::errata#e029).
     pub fn description(mut self, description: impl Into<String>) -> Self {
         self.body.description = Some(description.into());
         self
@@ -989,7 +989,7 @@ impl<'a> UpdateChatroomRequest<'a> {
     ///
     /// Checked before sending: at least 1.
     ///
-    /// See errata E029.
+    /// See errata [`E029`](crate::errata#e029).
     pub fn maxusers(mut self, maxusers: i64) -> Self {
         self.body.maxusers = Some(maxusers);
         self

@@ -50,11 +50,11 @@ impl<'a> Contacts<'a> {
     /// - Idempotent: no, a repeat may act twice
     /// - Checked before sending: `username`: must follow the username rule; `friend_username`: must follow the username rule
     /// - Source: `restful-api/contact-management`, section "Adding a contact"
-    /// - Doc errata: E101, E112, E113 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: [`E101`](crate::errata#e101), [`E112`](crate::errata#e112), [`E113`](crate::errata#e113)
     ///
     /// # Arguments
     ///
-    /// - `username`: The user whose contact list grows. See errata E113.
+    /// - `username`: The user whose contact list grows. See errata [`E113`](crate::errata#e113).
     /// - `friend_username`: The user to add as a contact.
     pub fn add(
         &self,
@@ -78,11 +78,11 @@ impl<'a> Contacts<'a> {
     /// - Idempotent: yes, safe to repeat
     /// - Checked before sending: `username`: must follow the username rule; `friend_username`: must follow the username rule
     /// - Source: `restful-api/contact-management`, section "Removing a contact"
-    /// - Doc errata: E101, E112, E113 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: [`E101`](crate::errata#e101), [`E112`](crate::errata#e112), [`E113`](crate::errata#e113)
     ///
     /// # Arguments
     ///
-    /// - `username`: The user whose contact list shrinks. See errata E113.
+    /// - `username`: The user whose contact list shrinks. See errata [`E113`](crate::errata#e113).
     /// - `friend_username`: The contact to remove.
     pub fn remove(
         &self,
@@ -106,11 +106,11 @@ impl<'a> Contacts<'a> {
     /// - Idempotent: yes, safe to repeat
     /// - Checked before sending: `username`: must follow the username rule
     /// - Source: `restful-api/contact-management`, section "Retrieving the contact list"
-    /// - Doc errata: E113 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: [`E113`](crate::errata#e113)
     ///
     /// # Arguments
     ///
-    /// - `username`: The owner of the contact list. See errata E113.
+    /// - `username`: The owner of the contact list. See errata [`E113`](crate::errata#e113).
     pub fn list(&self, username: impl Into<String>) -> ListContactsRequest<'a> {
         ListContactsRequest {
             client: self.client,
@@ -128,7 +128,7 @@ impl<'a> Contacts<'a> {
     /// - Idempotent: yes, safe to repeat
     /// - Checked before sending: `username`: must follow the username rule; `limit`: between 1 and 50
     /// - Source: `restful-api/contact-management`, section "Retrieving the contact list with pagination"
-    /// - Doc errata: E044, E114, E143 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: [`E044`](crate::errata#e044), [`E114`](crate::errata#e114), [`E143`](crate::errata#e143)
     ///
     /// # Arguments
     ///
@@ -156,12 +156,12 @@ impl<'a> Contacts<'a> {
     /// - Idempotent: no, a repeat may act twice
     /// - Checked before sending: `username`: must follow the username rule; `usernames`: at least 1 items, at most 50 items, each item must follow the username rule
     /// - Source: `restful-api/contact-management`, section "Add user to blacklist"
-    /// - Doc errata: E113, E129, E137 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: [`E113`](crate::errata#e113), [`E129`](crate::errata#e129), [`E137`](crate::errata#e137)
     ///
     /// # Arguments
     ///
-    /// - `username`: The owner of the block list. See errata E113.
-    /// - `usernames`: The users to block, at most 50 per call. Checked before sending: at least 1 items; at most 50 items. See errata E129.
+    /// - `username`: The owner of the block list. See errata [`E113`](crate::errata#e113).
+    /// - `usernames`: The users to block, at most 50 per call. Checked before sending: at least 1 items; at most 50 items. See errata [`E129`](crate::errata#e129).
     pub fn block(
         &self,
         username: impl Into<String>,
@@ -186,11 +186,11 @@ impl<'a> Contacts<'a> {
     /// - Idempotent: yes, safe to repeat
     /// - Checked before sending: `username`: must follow the username rule; `pageSize`: between 1 and 50
     /// - Source: `restful-api/contact-management`, section "Retrieving the blocklist"
-    /// - Doc errata: E113, E137 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: [`E113`](crate::errata#e113), [`E137`](crate::errata#e137)
     ///
     /// # Arguments
     ///
-    /// - `username`: The owner of the block list. See errata E113.
+    /// - `username`: The owner of the block list. See errata [`E113`](crate::errata#e113).
     pub fn list_blocked(
         &self,
         username: impl Into<String>,
@@ -213,11 +213,11 @@ impl<'a> Contacts<'a> {
     /// - Idempotent: yes, safe to repeat
     /// - Checked before sending: `username`: must follow the username rule; `blocked_username`: must follow the username rule
     /// - Source: `restful-api/contact-management`, section "Removing a user from the blocklist"
-    /// - Doc errata: E101, E112, E113, E137 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: [`E101`](crate::errata#e101), [`E112`](crate::errata#e112), [`E113`](crate::errata#e113), [`E137`](crate::errata#e137)
     ///
     /// # Arguments
     ///
-    /// - `username`: The owner of the block list. See errata E113.
+    /// - `username`: The owner of the block list. See errata [`E113`](crate::errata#e113).
     /// - `blocked_username`: The user to unblock.
     pub fn unblock(
         &self,
@@ -241,7 +241,7 @@ impl<'a> Contacts<'a> {
     /// - Idempotent: yes, safe to repeat
     /// - Checked before sending: `username`: must follow the username rule; `check_list`: at least 1 items, at most 100 items, each item must follow the username rule
     /// - Source: `easemob/server-side/user_friend_check`, section "校验好友"
-    /// - Doc errata: E144 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: [`E144`](crate::errata#e144)
     ///
     /// # Arguments
     ///
@@ -295,11 +295,11 @@ impl<'a> Contacts<'a> {
     /// - Idempotent: yes, safe to repeat
     /// - Checked before sending: `username`: must follow the username rule; `friend_username`: must follow the username rule; `remark`: at most 100 characters
     /// - Source: `easemob/server-side/user_friend_remark_set`, section "设置好友备注"
-    /// - Doc errata: E113, E145 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: [`E113`](crate::errata#e113), [`E145`](crate::errata#e145)
     ///
     /// # Arguments
     ///
-    /// - `username`: The user who keeps the remark. See errata E113.
+    /// - `username`: The user who keeps the remark. See errata [`E113`](crate::errata#e113).
     /// - `friend_username`: The contact the remark is about.
     /// - `remark`: The remark, at most 100 characters. Checked before sending: at most 100 characters.
     pub fn set_remark(
@@ -328,12 +328,12 @@ impl<'a> Contacts<'a> {
     /// - Idempotent: yes, safe to repeat
     /// - Checked before sending: `username`: must follow the username rule; `friend_username`: must follow the username rule
     /// - Source: `chat-sdk/reference/_pricing-plan-details`, section "Accept friend adding request"
-    /// - Doc errata: E146 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: [`E146`](crate::errata#e146)
     ///
     /// # Arguments
     ///
-    /// - `username`: The user who received the request and accepts it. See errata E146.
-    /// - `friend_username`: The user who sent the request. See errata E146.
+    /// - `username`: The user who received the request and accepts it. See errata [`E146`](crate::errata#e146).
+    /// - `friend_username`: The user who sent the request. See errata [`E146`](crate::errata#e146).
     pub fn accept_request(
         &self,
         username: impl Into<String>,
@@ -356,12 +356,12 @@ impl<'a> Contacts<'a> {
     /// - Idempotent: yes, safe to repeat
     /// - Checked before sending: `username`: must follow the username rule; `friend_username`: must follow the username rule
     /// - Source: `chat-sdk/reference/_pricing-plan-details`, section "Decline friend adding request"
-    /// - Doc errata: E146 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: [`E146`](crate::errata#e146)
     ///
     /// # Arguments
     ///
-    /// - `username`: The user who received the request and declines it. See errata E146.
-    /// - `friend_username`: The user who sent the request. See errata E146.
+    /// - `username`: The user who received the request and declines it. See errata [`E146`](crate::errata#e146).
+    /// - `friend_username`: The user who sent the request. See errata [`E146`](crate::errata#e146).
     pub fn decline_request(
         &self,
         username: impl Into<String>,
@@ -384,11 +384,11 @@ impl<'a> Contacts<'a> {
     /// - Idempotent: yes, safe to repeat
     /// - Checked before sending: `username`: must follow the username rule
     /// - Source: `chat-sdk/reference/_pricing-plan-details`, section "Query user friend list"
-    /// - Doc errata: E146 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: [`E146`](crate::errata#e146)
     ///
     /// # Arguments
     ///
-    /// - `username`: The owner of the contact list. See errata E146.
+    /// - `username`: The owner of the contact list. See errata [`E146`](crate::errata#e146).
     pub fn list_roster(&self, username: impl Into<String>) -> ListRosterRequest<'a> {
         ListRosterRequest {
             client: self.client,
@@ -428,7 +428,7 @@ pub struct ListContactsPagedData {
 pub struct CheckContactsItem {
     /// The checked user.
     ///
-    /// See errata E144.
+    /// See errata [`E144`](crate::errata#e144).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub username: Option<String>,
     /// "friend" when the user is a contact of `username`, "not_friend" otherwise.
@@ -728,7 +728,7 @@ impl<'a> ListContactsPagedRequest<'a> {
 
     /// The `cursor` of the previous response; leave it out for the first page.
     ///
-    /// See errata E114.
+    /// See errata [`E114`](crate::errata#e114).
     pub fn cursor(mut self, cursor: impl Into<String>) -> Self {
         self.cursor = Some(cursor.into());
         self

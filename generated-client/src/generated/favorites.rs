@@ -42,7 +42,7 @@ impl<'a> Favorites<'a> {
     /// - Idempotent: yes, safe to repeat
     /// - Checked before sending: `username`: must follow the username rule; `begin_time`: at least 0; `end_time`: at least 0; `direction`: one of `desc`, `asc`; `limit`: between 1 and 200
     /// - Source: `easemob/server-side/user_collection_get`, section "分页获取用户收藏"
-    /// - Doc errata: E153, E154 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: [`E153`](crate::errata#e153), [`E154`](crate::errata#e154)
     ///
     /// # Arguments
     ///
@@ -70,7 +70,7 @@ impl<'a> Favorites<'a> {
     /// - Idempotent: no, a repeat may act twice
     /// - Checked before sending: `username`: must follow the username rule; `data`: at most 20480 characters; `ext`: at most 1024 characters
     /// - Source: `easemob/server-side/user_collection_add_single`, section "添加一条收藏"
-    /// - Doc errata: E153, E154 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: [`E153`](crate::errata#e153), [`E154`](crate::errata#e154)
     ///
     /// # Arguments
     ///
@@ -105,7 +105,7 @@ impl<'a> Favorites<'a> {
     /// - Idempotent: no, a repeat may act twice
     /// - Checked before sending: `collections`: at least 1 items, at most 20 items; `username`: must follow the username rule
     /// - Source: `easemob/server-side/user_collection_add_batch`, section "批量添加用户收藏"
-    /// - Doc errata: E153, E154, E155 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: [`E153`](crate::errata#e153), [`E154`](crate::errata#e154), [`E155`](crate::errata#e155)
     ///
     /// # Arguments
     ///
@@ -135,12 +135,12 @@ impl<'a> Favorites<'a> {
     /// - Idempotent: yes, safe to repeat
     /// - Checked before sending: `username`: must follow the username rule
     /// - Source: `easemob/server-side/user_collection_ext_modify`, section "修改用户收藏的扩展信息"
-    /// - Doc errata: E153, E154 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: [`E153`](crate::errata#e153), [`E154`](crate::errata#e154)
     ///
     /// # Arguments
     ///
     /// - `username`: The user who keeps the favorite.
-    /// - `collection_id`: Id of the favorite to change. See errata E154.
+    /// - `collection_id`: Id of the favorite to change. See errata [`E154`](crate::errata#e154).
     /// - `ext`: The new extension text; empty to remove it.
     pub fn update_extension(
         &self,
@@ -168,12 +168,12 @@ impl<'a> Favorites<'a> {
     /// - Idempotent: yes, safe to repeat
     /// - Checked before sending: `username`: must follow the username rule; `collection_ids`: at least 1 items, at most 20 items
     /// - Source: `easemob/server-side/user_collection_delete`, section "删除用户收藏"
-    /// - Doc errata: E153, E154, E156 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: [`E153`](crate::errata#e153), [`E154`](crate::errata#e154), [`E156`](crate::errata#e156)
     ///
     /// # Arguments
     ///
     /// - `username`: The user whose favorites are deleted.
-    /// - `collection_ids`: Ids of the favorites to delete, 1 to 20. Checked before sending: at least 1 items; at most 20 items. See errata E156.
+    /// - `collection_ids`: Ids of the favorites to delete, 1 to 20. Checked before sending: at least 1 items; at most 20 items. See errata [`E156`](crate::errata#e156).
     pub fn delete(
         &self,
         username: impl Into<String>,

@@ -40,7 +40,7 @@ impl<'a> GlobalMute<'a> {
     /// - Idempotent: yes, safe to repeat
     /// - Checked before sending: `username`: must follow the username rule; `chat`: between -1 and 2147483647; `groupchat`: between -1 and 2147483647; `chatroom`: between -1 and 2147483647
     /// - Source: `restful-api/global-mute`, section "Globally mute a specified user"
-    /// - Doc errata: E040, E117 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: [`E040`](crate::errata#e040), [`E117`](crate::errata#e117)
     ///
     /// # Arguments
     ///
@@ -67,11 +67,11 @@ impl<'a> GlobalMute<'a> {
     /// - Idempotent: yes, safe to repeat
     /// - Checked before sending: `username`: must follow the username rule
     /// - Source: `restful-api/global-mute`, section "Query the detailed information of global-mute"
-    /// - Doc errata: E040, E047, E115, E139 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: [`E040`](crate::errata#e040), [`E047`](crate::errata#e047), [`E115`](crate::errata#e115), [`E139`](crate::errata#e139)
     ///
     /// # Arguments
     ///
-    /// - `username`: The user whose mute settings are read. See errata E115.
+    /// - `username`: The user whose mute settings are read. See errata [`E115`](crate::errata#e115).
     pub fn get(&self, username: impl Into<String>) -> GetGlobalMuteRequest<'a> {
         GetGlobalMuteRequest {
             client: self.client,
@@ -89,7 +89,7 @@ impl<'a> GlobalMute<'a> {
     /// - Idempotent: yes, safe to repeat
     /// - Checked before sending: `pageNum`: at least 1; `pageSize`: between 1 and 50
     /// - Source: `restful-api/global-mute`, section "Retrieve all globally muted users"
-    /// - Doc errata: E040, E047, E116, E138, E142 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: [`E040`](crate::errata#e040), [`E047`](crate::errata#e047), [`E116`](crate::errata#e116), [`E138`](crate::errata#e138), [`E142`](crate::errata#e142)
     pub fn list(&self) -> ListGlobalMutesRequest<'a> {
         ListGlobalMutesRequest {
             client: self.client,
@@ -159,12 +159,12 @@ pub struct GetGlobalMuteData {
 pub struct ListGlobalMutesData {
     /// The muted users of this page.
     ///
-    /// See errata E116.
+    /// See errata [`E116`](crate::errata#e116).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<::std::vec::Vec<crate::global_mute::GlobalMuteEntry>>,
     /// Server time of the query, in Unix seconds.
     ///
-    /// See errata E116.
+    /// See errata [`E116`](crate::errata#e116).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unixtime: Option<i64>,
     /// Fields the server sent that the spec does not describe.
@@ -209,7 +209,7 @@ impl<'a> SetGlobalMuteRequest<'a> {
     ///
     /// Checked before sending: between -1 and 2147483647.
     ///
-    /// See errata E117.
+    /// See errata [`E117`](crate::errata#e117).
     pub fn chat(mut self, chat: i64) -> Self {
         self.body.chat = Some(chat);
         self
@@ -219,7 +219,7 @@ impl<'a> SetGlobalMuteRequest<'a> {
     ///
     /// Checked before sending: between -1 and 2147483647.
     ///
-    /// See errata E117.
+    /// See errata [`E117`](crate::errata#e117).
     pub fn groupchat(mut self, groupchat: i64) -> Self {
         self.body.groupchat = Some(groupchat);
         self
@@ -229,7 +229,7 @@ impl<'a> SetGlobalMuteRequest<'a> {
     ///
     /// Checked before sending: between -1 and 2147483647.
     ///
-    /// See errata E117.
+    /// See errata [`E117`](crate::errata#e117).
     pub fn chatroom(mut self, chatroom: i64) -> Self {
         self.body.chatroom = Some(chatroom);
         self
@@ -400,7 +400,7 @@ impl<'a> ListGlobalMutesRequest<'a> {
     ///
     /// Checked before sending: at least 1.
     ///
-    /// See errata E116.
+    /// See errata [`E116`](crate::errata#e116).
     pub fn page_num(mut self, page_num: i64) -> Self {
         self.page_num = Some(page_num);
         self

@@ -40,11 +40,11 @@ impl<'a> GroupAllowlist<'a> {
     /// - Rate limit: 100/second per app key; Per App Key, as the Easemob page states; the English page and the overview state no limit.
     /// - Idempotent: yes, safe to repeat
     /// - Source: `restful-api/chat-group-management/manage-group-allowlist`, section "Retrieving the group allow list"
-    /// - Doc errata: E300, E301, E317, E327, E343, E359 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: [`E300`](crate::errata#e300), [`E301`](crate::errata#e301), [`E317`](crate::errata#e317), [`E327`](crate::errata#e327), [`E343`](crate::errata#e343), [`E359`](crate::errata#e359)
     ///
     /// # Arguments
     ///
-    /// - `group_id`: Id of the group. See errata E359.
+    /// - `group_id`: Id of the group. See errata [`E359`](crate::errata#e359).
     pub fn list(&self, group_id: impl Into<String>) -> ListGroupAllowlistRequest<'a> {
         ListGroupAllowlistRequest {
             client: self.client,
@@ -62,11 +62,11 @@ impl<'a> GroupAllowlist<'a> {
     /// - Idempotent: no, a repeat may act twice
     /// - Checked before sending: `username`: must follow the username rule
     /// - Source: `restful-api/chat-group-management/manage-group-allowlist`, section "Adding a member to the group allow list"
-    /// - Doc errata: E300, E301, E317, E327, E343, E354, E359, E374 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: [`E300`](crate::errata#e300), [`E301`](crate::errata#e301), [`E317`](crate::errata#e317), [`E327`](crate::errata#e327), [`E343`](crate::errata#e343), [`E354`](crate::errata#e354), [`E359`](crate::errata#e359), [`E374`](crate::errata#e374)
     ///
     /// # Arguments
     ///
-    /// - `group_id`: Id of the group. See errata E359.
+    /// - `group_id`: Id of the group. See errata [`E359`](crate::errata#e359).
     /// - `username`: The member to put on the allow list.
     pub fn add(
         &self,
@@ -90,12 +90,12 @@ impl<'a> GroupAllowlist<'a> {
     /// - Idempotent: no, a repeat may act twice
     /// - Checked before sending: `usernames`: at most 60 items, each item must follow the username rule
     /// - Source: `restful-api/chat-group-management/manage-group-allowlist`, section "Adding multiple members to the group allow list"
-    /// - Doc errata: E300, E317, E327, E328, E330, E343, E359, E366 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: [`E300`](crate::errata#e300), [`E317`](crate::errata#e317), [`E327`](crate::errata#e327), [`E328`](crate::errata#e328), [`E330`](crate::errata#e330), [`E343`](crate::errata#e343), [`E359`](crate::errata#e359), [`E366`](crate::errata#e366)
     ///
     /// # Arguments
     ///
-    /// - `group_id`: Id of the group. See errata E359.
-    /// - `usernames`: The members to put on the allow list, at most 60. Checked before sending: at most 60 items. See errata E328.
+    /// - `group_id`: Id of the group. See errata [`E359`](crate::errata#e359).
+    /// - `usernames`: The members to put on the allow list, at most 60. Checked before sending: at most 60 items. See errata [`E328`](crate::errata#e328).
     pub fn add_many(
         &self,
         group_id: impl Into<String>,
@@ -120,12 +120,12 @@ impl<'a> GroupAllowlist<'a> {
     /// - Idempotent: yes, safe to repeat
     /// - Checked before sending: `usernames`: 1 to 60 values, sent comma-separated, must follow the username rule
     /// - Source: `restful-api/chat-group-management/manage-group-allowlist`, section "Removing members from the group allow list"
-    /// - Doc errata: E300, E301, E317, E329, E330, E343, E354, E373 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: [`E300`](crate::errata#e300), [`E301`](crate::errata#e301), [`E317`](crate::errata#e317), [`E329`](crate::errata#e329), [`E330`](crate::errata#e330), [`E343`](crate::errata#e343), [`E354`](crate::errata#e354), [`E373`](crate::errata#e373)
     ///
     /// # Arguments
     ///
     /// - `group_id`: Id of the group.
-    /// - `usernames`: The users to take off the list, 1 to 60; sent joined by commas, each comma encoded as %2C. Checked before sending: 1 to 60 values, sent comma-separated. See errata E329.
+    /// - `usernames`: The users to take off the list, 1 to 60; sent joined by commas, each comma encoded as %2C. Checked before sending: 1 to 60 values, sent comma-separated. See errata [`E329`](crate::errata#e329).
     pub fn remove(
         &self,
         group_id: impl Into<String>,
@@ -167,7 +167,7 @@ pub struct AddGroupAllowlistUserData {
 pub struct AddGroupAllowlistUsersItem {
     /// Whether this user was added to the allow list.
     ///
-    /// See errata E330.
+    /// See errata [`E330`](crate::errata#e330).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub result: Option<bool>,
     /// Why this user could not be added; present only on failure.
@@ -180,7 +180,7 @@ pub struct AddGroupAllowlistUsersItem {
     pub action: Option<String>,
     /// The username this result is about.
     ///
-    /// See errata E330.
+    /// See errata [`E330`](crate::errata#e330).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user: Option<String>,
     /// Fields the server sent that the spec does not describe.
@@ -193,7 +193,7 @@ pub struct AddGroupAllowlistUsersItem {
 pub struct RemoveGroupAllowlistUsersItem {
     /// Whether this user was removed from the allow list.
     ///
-    /// See errata E330.
+    /// See errata [`E330`](crate::errata#e330).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub result: Option<bool>,
     /// Why this user could not be removed; present only on failure.
@@ -206,7 +206,7 @@ pub struct RemoveGroupAllowlistUsersItem {
     pub action: Option<String>,
     /// The username this result is about.
     ///
-    /// See errata E330.
+    /// See errata [`E330`](crate::errata#e330).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user: Option<String>,
     /// Fields the server sent that the spec does not describe.

@@ -38,11 +38,11 @@ impl<'a> GroupAnnouncements<'a> {
     /// - Rate limit: 100/second per app key; Per App Key, as the detail page (and seed 003) states; the overview has no row for it.
     /// - Idempotent: yes, safe to repeat
     /// - Source: `restful-api/chat-group-management/manage-group-announcement-files`, section "Retrieving the chat group announcement"
-    /// - Doc errata: E047, E300, E301, E317, E359 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: [`E047`](crate::errata#e047), [`E300`](crate::errata#e300), [`E301`](crate::errata#e301), [`E317`](crate::errata#e317), [`E359`](crate::errata#e359)
     ///
     /// # Arguments
     ///
-    /// - `group_id`: Id of the group. See errata E359.
+    /// - `group_id`: Id of the group. See errata [`E359`](crate::errata#e359).
     pub fn get(&self, group_id: impl Into<String>) -> GetGroupAnnouncementRequest<'a> {
         GetGroupAnnouncementRequest {
             client: self.client,
@@ -60,7 +60,7 @@ impl<'a> GroupAnnouncements<'a> {
     /// - Idempotent: yes, safe to repeat
     /// - Checked before sending: `announcement`: at most 512 characters
     /// - Source: `restful-api/chat-group-management/manage-group-announcement-files`, section "Modifying the chat group announcement"
-    /// - Doc errata: E300, E317 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: [`E300`](crate::errata#e300), [`E317`](crate::errata#e317)
     ///
     /// # Arguments
     ///

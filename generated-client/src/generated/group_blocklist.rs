@@ -42,11 +42,11 @@ impl<'a> GroupBlocklist<'a> {
     /// - Idempotent: yes, safe to repeat
     /// - Checked before sending: `pageSize`: at least 1
     /// - Source: `restful-api/chat-group-management/manage-group-blocklist`, section "Retrieving the chat group blocklist"
-    /// - Doc errata: E301, E317, E331, E359 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: [`E301`](crate::errata#e301), [`E317`](crate::errata#e317), [`E331`](crate::errata#e331), [`E359`](crate::errata#e359)
     ///
     /// # Arguments
     ///
-    /// - `group_id`: Id of the group. See errata E359.
+    /// - `group_id`: Id of the group. See errata [`E359`](crate::errata#e359).
     pub fn list(&self, group_id: impl Into<String>) -> ListGroupBlocklistRequest<'a> {
         ListGroupBlocklistRequest {
             client: self.client,
@@ -66,11 +66,11 @@ impl<'a> GroupBlocklist<'a> {
     /// - Idempotent: no, a repeat may act twice
     /// - Checked before sending: `username`: must follow the username rule
     /// - Source: `restful-api/chat-group-management/manage-group-blocklist`, section "Adding a user to the chat group blocklist"
-    /// - Doc errata: E300, E301, E317, E332, E359, E375 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: [`E300`](crate::errata#e300), [`E301`](crate::errata#e301), [`E317`](crate::errata#e317), [`E332`](crate::errata#e332), [`E359`](crate::errata#e359), [`E375`](crate::errata#e375)
     ///
     /// # Arguments
     ///
-    /// - `group_id`: Id of the group. See errata E359.
+    /// - `group_id`: Id of the group. See errata [`E359`](crate::errata#e359).
     /// - `username`: The user to block.
     pub fn add(
         &self,
@@ -94,11 +94,11 @@ impl<'a> GroupBlocklist<'a> {
     /// - Idempotent: no, a repeat may act twice
     /// - Checked before sending: `usernames`: at most 60 items, each item must follow the username rule
     /// - Source: `restful-api/chat-group-management/manage-group-blocklist`, section "Adding multiple users to the chat group blocklist"
-    /// - Doc errata: E300, E317, E330, E359 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: [`E300`](crate::errata#e300), [`E317`](crate::errata#e317), [`E330`](crate::errata#e330), [`E359`](crate::errata#e359)
     ///
     /// # Arguments
     ///
-    /// - `group_id`: Id of the group. See errata E359.
+    /// - `group_id`: Id of the group. See errata [`E359`](crate::errata#e359).
     /// - `usernames`: The users to block, at most 60. Checked before sending: at most 60 items.
     pub fn add_many(
         &self,
@@ -124,11 +124,11 @@ impl<'a> GroupBlocklist<'a> {
     /// - Idempotent: yes, safe to repeat
     /// - Checked before sending: `username`: must follow the username rule
     /// - Source: `restful-api/chat-group-management/manage-group-blocklist`, section "Removing a user from the chat group blocklist"
-    /// - Doc errata: E300, E317, E332, E359 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: [`E300`](crate::errata#e300), [`E317`](crate::errata#e317), [`E332`](crate::errata#e332), [`E359`](crate::errata#e359)
     ///
     /// # Arguments
     ///
-    /// - `group_id`: Id of the group. See errata E359.
+    /// - `group_id`: Id of the group. See errata [`E359`](crate::errata#e359).
     /// - `username`: The user to unblock.
     pub fn remove(
         &self,
@@ -152,11 +152,11 @@ impl<'a> GroupBlocklist<'a> {
     /// - Idempotent: yes, safe to repeat
     /// - Checked before sending: `usernames`: 1 to 60 values, sent comma-separated, must follow the username rule
     /// - Source: `restful-api/chat-group-management/manage-group-blocklist`, section "Removing multiple users from the chat group blocklist"
-    /// - Doc errata: E300, E317, E330, E332, E339, E359, E373 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: [`E300`](crate::errata#e300), [`E317`](crate::errata#e317), [`E330`](crate::errata#e330), [`E332`](crate::errata#e332), [`E339`](crate::errata#e339), [`E359`](crate::errata#e359), [`E373`](crate::errata#e373)
     ///
     /// # Arguments
     ///
-    /// - `group_id`: Id of the group. See errata E359.
+    /// - `group_id`: Id of the group. See errata [`E359`](crate::errata#e359).
     /// - `usernames`: The users to unblock, 1 to 60; sent joined by commas, each comma encoded as %2C. Checked before sending: 1 to 60 values, sent comma-separated.
     pub fn remove_many(
         &self,
@@ -196,7 +196,7 @@ pub struct AddGroupBlocklistUserData {
 pub struct AddGroupBlocklistUsersItem {
     /// Whether this user was blocked.
     ///
-    /// See errata E330.
+    /// See errata [`E330`](crate::errata#e330).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub result: Option<bool>,
     /// Why this user could not be blocked; present only on failure.
@@ -209,7 +209,7 @@ pub struct AddGroupBlocklistUsersItem {
     pub action: Option<String>,
     /// The username this result is about.
     ///
-    /// See errata E330.
+    /// See errata [`E330`](crate::errata#e330).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user: Option<String>,
     /// Fields the server sent that the spec does not describe.
@@ -241,7 +241,7 @@ pub struct RemoveGroupBlocklistUserData {
 pub struct RemoveGroupBlocklistUsersItem {
     /// Whether this user was unblocked.
     ///
-    /// See errata E330.
+    /// See errata [`E330`](crate::errata#e330).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub result: Option<bool>,
     /// Id of the group.
@@ -251,12 +251,12 @@ pub struct RemoveGroupBlocklistUsersItem {
     pub action: Option<String>,
     /// Why this user could not be unblocked; present only on failure.
     ///
-    /// See errata E339.
+    /// See errata [`E339`](crate::errata#e339).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
     /// The username this result is about.
     ///
-    /// See errata E330.
+    /// See errata [`E330`](crate::errata#e330).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user: Option<String>,
     /// Fields the server sent that the spec does not describe.
@@ -291,7 +291,7 @@ impl<'a> ListGroupBlocklistRequest<'a> {
     ///
     /// Checked before sending: at least 1.
     ///
-    /// See errata E331.
+    /// See errata [`E331`](crate::errata#e331).
     pub fn page_size(mut self, page_size: i64) -> Self {
         self.page_size = Some(page_size);
         self
@@ -299,7 +299,7 @@ impl<'a> ListGroupBlocklistRequest<'a> {
 
     /// Where the page starts: the `cursor` of the previous response. Leave it out for the first page.
     ///
-    /// See errata E331.
+    /// See errata [`E331`](crate::errata#e331).
     pub fn cursor(mut self, cursor: impl Into<String>) -> Self {
         self.cursor = Some(cursor.into());
         self

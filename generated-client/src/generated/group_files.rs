@@ -41,7 +41,7 @@ impl<'a> GroupFiles<'a> {
     /// - Idempotent: yes, safe to repeat
     /// - Checked before sending: `pagenum`: at least 1; `pagesize`: between 1 and 1000
     /// - Source: `restful-api/chat-group-management/manage-group-announcement-files`, section "Retrieving the chat group shared files"
-    /// - Doc errata: E047, E048, E300, E301, E317, E378 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: [`E047`](crate::errata#e047), [`E048`](crate::errata#e048), [`E300`](crate::errata#e300), [`E301`](crate::errata#e301), [`E317`](crate::errata#e317), [`E378`](crate::errata#e378)
     ///
     /// # Arguments
     ///
@@ -65,12 +65,12 @@ impl<'a> GroupFiles<'a> {
     /// - Idempotent: no, a repeat may act twice
     /// - Checked before sending: `file`: at most 10485760 bytes
     /// - Source: `restful-api/chat-group-management/manage-group-announcement-files`, section "Uploading a chat group shared file"
-    /// - Doc errata: E046, E300, E317, E338, E376 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: [`E046`](crate::errata#e046), [`E300`](crate::errata#e300), [`E317`](crate::errata#e317), [`E338`](crate::errata#e338), [`E376`](crate::errata#e376)
     ///
     /// # Arguments
     ///
     /// - `group_id`: Id of the group.
-    /// - `file`: The file to share, at most 10 MB. Checked before sending: at most 10485760 bytes. See errata E046.
+    /// - `file`: The file to share, at most 10 MB. Checked before sending: at most 10485760 bytes. See errata [`E046`](crate::errata#e046).
     pub fn upload(
         &self,
         group_id: impl Into<String>,
@@ -93,7 +93,7 @@ impl<'a> GroupFiles<'a> {
     /// - Rate limit: 100/second per app key; Per App Key, as the detail page (and seed 003) states; the overview has no row for it.
     /// - Idempotent: yes, safe to repeat
     /// - Source: `restful-api/chat-group-management/manage-group-announcement-files`, section "Downloading the chat group shared file"
-    /// - Doc errata: E045, E050, E300, E317, E337, E358 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: [`E045`](crate::errata#e045), [`E050`](crate::errata#e050), [`E300`](crate::errata#e300), [`E317`](crate::errata#e317), [`E337`](crate::errata#e337), [`E358`](crate::errata#e358)
     ///
     /// # Arguments
     ///
@@ -120,7 +120,7 @@ impl<'a> GroupFiles<'a> {
     /// - Rate limit: 100/second per app key; Per App Key, as the detail page (and seed 003) states; the overview has no row for it.
     /// - Idempotent: yes, safe to repeat
     /// - Source: `restful-api/chat-group-management/manage-group-announcement-files`, section "Deleting a chat group shared file"
-    /// - Doc errata: E300, E317 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: [`E300`](crate::errata#e300), [`E317`](crate::errata#e317)
     ///
     /// # Arguments
     ///
@@ -230,7 +230,7 @@ impl<'a> ListGroupFilesRequest<'a> {
     ///
     /// Checked before sending: at least 1.
     ///
-    /// See errata E048, E378.
+    /// See errata [`E048`](crate::errata#e048), [`E378`](crate::errata#e378).
     ///
     /// Server default: `1`.
     pub fn pagenum(mut self, pagenum: i64) -> Self {
@@ -242,7 +242,7 @@ impl<'a> ListGroupFilesRequest<'a> {
     ///
     /// Checked before sending: between 1 and 1000.
     ///
-    /// See errata E048, E378.
+    /// See errata [`E048`](crate::errata#e048), [`E378`](crate::errata#e378).
     ///
     /// Server default: `1000`.
     pub fn pagesize(mut self, pagesize: i64) -> Self {
@@ -374,7 +374,7 @@ pub struct UploadGroupFileRequest<'a> {
 impl<'a> UploadGroupFileRequest<'a> {
     /// When true, only members of the group can access the file. Listed (as required) by seed 003 only; the current page omits it.
     ///
-    /// See errata E046, E338.
+    /// See errata [`E046`](crate::errata#e046), [`E338`](crate::errata#e338).
     pub fn restrict_access(mut self, restrict_access: bool) -> Self {
         self.restrict_access = Some(restrict_access);
         self

@@ -56,11 +56,11 @@ impl<'a> GroupMembers<'a> {
     /// - Idempotent: yes, safe to repeat
     /// - Checked before sending: `pagenum`: at least 1; `pagesize`: between 1 and 1000
     /// - Source: `restful-api/chat-group-management/manage-group-members`, section "Retrieving group members"
-    /// - Doc errata: E300, E318, E348, E355, E359 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: [`E300`](crate::errata#e300), [`E318`](crate::errata#e318), [`E348`](crate::errata#e348), [`E355`](crate::errata#e355), [`E359`](crate::errata#e359)
     ///
     /// # Arguments
     ///
-    /// - `group_id`: Id of the group. See errata E359.
+    /// - `group_id`: Id of the group. See errata [`E359`](crate::errata#e359).
     pub fn list(&self, group_id: impl Into<String>) -> ListGroupMembersRequest<'a> {
         ListGroupMembersRequest {
             client: self.client,
@@ -81,11 +81,11 @@ impl<'a> GroupMembers<'a> {
     /// - Idempotent: no, a repeat may act twice
     /// - Checked before sending: `username`: must follow the username rule
     /// - Source: `restful-api/chat-group-management/manage-group-members`, section "Adding a user to the chat group"
-    /// - Doc errata: E300, E301, E349, E359 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: [`E300`](crate::errata#e300), [`E301`](crate::errata#e301), [`E349`](crate::errata#e349), [`E359`](crate::errata#e359)
     ///
     /// # Arguments
     ///
-    /// - `group_id`: Id of the group. See errata E359.
+    /// - `group_id`: Id of the group. See errata [`E359`](crate::errata#e359).
     /// - `username`: The user to add.
     pub fn add(
         &self,
@@ -110,11 +110,11 @@ impl<'a> GroupMembers<'a> {
     /// - Idempotent: no, a repeat may act twice
     /// - Checked before sending: `usernames`: at most 60 items, each item must follow the username rule
     /// - Source: `restful-api/chat-group-management/manage-group-members`, section "Adding multiple users to the chat group"
-    /// - Doc errata: E040, E300, E319, E349, E359 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: [`E040`](crate::errata#e040), [`E300`](crate::errata#e300), [`E319`](crate::errata#e319), [`E349`](crate::errata#e349), [`E359`](crate::errata#e359)
     ///
     /// # Arguments
     ///
-    /// - `group_id`: Id of the group. See errata E319, E359.
+    /// - `group_id`: Id of the group. See errata [`E319`](crate::errata#e319), [`E359`](crate::errata#e359).
     /// - `usernames`: The users to add, at most 60. Checked before sending: at most 60 items.
     pub fn add_many(
         &self,
@@ -141,11 +141,11 @@ impl<'a> GroupMembers<'a> {
     /// - Idempotent: yes, safe to repeat
     /// - Checked before sending: `username`: must follow the username rule
     /// - Source: `restful-api/chat-group-management/manage-group-members`, section "Removing a chat group member"
-    /// - Doc errata: E300, E349, E359 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: [`E300`](crate::errata#e300), [`E349`](crate::errata#e349), [`E359`](crate::errata#e359)
     ///
     /// # Arguments
     ///
-    /// - `group_id`: Id of the group. See errata E359.
+    /// - `group_id`: Id of the group. See errata [`E359`](crate::errata#e359).
     /// - `username`: The member to remove.
     pub fn remove(
         &self,
@@ -170,12 +170,12 @@ impl<'a> GroupMembers<'a> {
     /// - Idempotent: yes, safe to repeat
     /// - Checked before sending: `usernames`: 1 to 60 values, sent comma-separated, must follow the username rule
     /// - Source: `restful-api/chat-group-management/manage-group-members`, section "Removing multiple group members"
-    /// - Doc errata: E300, E320, E321, E349, E359 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: [`E300`](crate::errata#e300), [`E320`](crate::errata#e320), [`E321`](crate::errata#e321), [`E349`](crate::errata#e349), [`E359`](crate::errata#e359)
     ///
     /// # Arguments
     ///
-    /// - `group_id`: Id of the group. See errata E359.
-    /// - `usernames`: The members to remove, 1 to 60; sent joined by commas (no spaces), each comma encoded as %2C. Checked before sending: 1 to 60 values, sent comma-separated. See errata E320.
+    /// - `group_id`: Id of the group. See errata [`E359`](crate::errata#e359).
+    /// - `usernames`: The members to remove, 1 to 60; sent joined by commas (no spaces), each comma encoded as %2C. Checked before sending: 1 to 60 values, sent comma-separated. See errata [`E320`](crate::errata#e320).
     pub fn remove_many(
         &self,
         group_id: impl Into<String>,
@@ -199,13 +199,13 @@ impl<'a> GroupMembers<'a> {
     /// - Idempotent: yes, safe to repeat
     /// - Checked before sending: `username`: must follow the username rule; `metaData`: each key at most 16 bytes, each value at most 512 bytes
     /// - Source: `restful-api/chat-group-management/manage-group-members`, section "Setting custom attributes of a group member"
-    /// - Doc errata: E317, E322, E343, E359 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: [`E317`](crate::errata#e317), [`E322`](crate::errata#e322), [`E343`](crate::errata#e343), [`E359`](crate::errata#e359)
     ///
     /// # Arguments
     ///
-    /// - `group_id`: Id of the group. See errata E322, E359.
+    /// - `group_id`: Id of the group. See errata [`E322`](crate::errata#e322), [`E359`](crate::errata#e359).
     /// - `username`: The member whose attributes are set.
-    /// - `meta_data`: The attributes to set, attribute name to value (name at most 16 bytes, value at most 512 bytes, empty value to delete). Checked before sending: each key at most 16 bytes; each value at most 512 bytes. See errata E322.
+    /// - `meta_data`: The attributes to set, attribute name to value (name at most 16 bytes, value at most 512 bytes, empty value to delete). Checked before sending: each key at most 16 bytes; each value at most 512 bytes. See errata [`E322`](crate::errata#e322).
     pub fn set_attributes(
         &self,
         group_id: impl Into<String>,
@@ -232,11 +232,11 @@ impl<'a> GroupMembers<'a> {
     /// - Idempotent: yes, safe to repeat
     /// - Checked before sending: `username`: must follow the username rule
     /// - Source: `restful-api/chat-group-management/manage-group-members`, section "Retrieving all custom attributes of a group member"
-    /// - Doc errata: E301, E317, E323, E343, E359, E377 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: [`E301`](crate::errata#e301), [`E317`](crate::errata#e317), [`E323`](crate::errata#e323), [`E343`](crate::errata#e343), [`E359`](crate::errata#e359), [`E377`](crate::errata#e377)
     ///
     /// # Arguments
     ///
-    /// - `group_id`: Id of the group. See errata E359.
+    /// - `group_id`: Id of the group. See errata [`E359`](crate::errata#e359).
     /// - `username`: The member whose attributes are read.
     pub fn get_attributes(
         &self,
@@ -260,13 +260,13 @@ impl<'a> GroupMembers<'a> {
     /// - Idempotent: yes, safe to repeat
     /// - Checked before sending: `targets`: at most 10 items, each item must follow the username rule
     /// - Source: `restful-api/chat-group-management/manage-group-members`, section "Retrieving custom attributes of multiple group members by attribute key"
-    /// - Doc errata: E317, E324, E343, E356, E359 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: [`E317`](crate::errata#e317), [`E324`](crate::errata#e324), [`E343`](crate::errata#e343), [`E356`](crate::errata#e356), [`E359`](crate::errata#e359)
     ///
     /// # Arguments
     ///
-    /// - `group_id`: Id of the group. See errata E359.
-    /// - `targets`: The members whose attributes are read, at most 10. Checked before sending: at most 10 items. See errata E324.
-    /// - `properties`: Names of the attributes to return; an empty list asks for all of them. See errata E324.
+    /// - `group_id`: Id of the group. See errata [`E359`](crate::errata#e359).
+    /// - `targets`: The members whose attributes are read, at most 10. Checked before sending: at most 10 items. See errata [`E324`](crate::errata#e324).
+    /// - `properties`: Names of the attributes to return; an empty list asks for all of them. See errata [`E324`](crate::errata#e324).
     pub fn get_many_attributes(
         &self,
         group_id: impl Into<String>,
@@ -293,12 +293,12 @@ impl<'a> GroupMembers<'a> {
     /// - Idempotent: yes, safe to repeat
     /// - Checked before sending: `members`: at least 1 items, at most 20 items
     /// - Source: `easemob/server-side/group_member_attribute_set_batch`, section "批量设置群成员自定义属性"
-    /// - Doc errata: E351, E352 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: [`E351`](crate::errata#e351), [`E352`](crate::errata#e352)
     ///
     /// # Arguments
     ///
     /// - `group_id`: Id of the group.
-    /// - `members`: The members and their attributes, at most 20 members. On the wire this list is the whole request body (a bare JSON array). Checked before sending: at least 1 items; at most 20 items. See errata E351.
+    /// - `members`: The members and their attributes, at most 20 members. On the wire this list is the whole request body (a bare JSON array). Checked before sending: at least 1 items; at most 20 items. See errata [`E351`](crate::errata#e351).
     pub fn set_many_attributes(
         &self,
         group_id: impl Into<String>,
@@ -322,11 +322,11 @@ impl<'a> GroupMembers<'a> {
     /// - Rate limit: 100/second per app key; Per App Key, from the overview table; the detail page states no limit.
     /// - Idempotent: yes, safe to repeat
     /// - Source: `restful-api/chat-group-management/manage-group-members`, section "Retrieving group admin list"
-    /// - Doc errata: E300, E301, E359 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: [`E300`](crate::errata#e300), [`E301`](crate::errata#e301), [`E359`](crate::errata#e359)
     ///
     /// # Arguments
     ///
-    /// - `group_id`: Id of the group. See errata E359.
+    /// - `group_id`: Id of the group. See errata [`E359`](crate::errata#e359).
     pub fn list_admins(
         &self,
         group_id: impl Into<String>,
@@ -347,11 +347,11 @@ impl<'a> GroupMembers<'a> {
     /// - Idempotent: no, a repeat may act twice
     /// - Checked before sending: `newadmin`: must follow the username rule
     /// - Source: `restful-api/chat-group-management/manage-group-members`, section "Adding a group admin"
-    /// - Doc errata: E007, E300, E302, E325, E359, E360 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: [`E007`](crate::errata#e007), [`E300`](crate::errata#e300), [`E302`](crate::errata#e302), [`E325`](crate::errata#e325), [`E359`](crate::errata#e359), [`E360`](crate::errata#e360)
     ///
     /// # Arguments
     ///
-    /// - `group_id`: Id of the group. See errata E359.
+    /// - `group_id`: Id of the group. See errata [`E359`](crate::errata#e359).
     /// - `newadmin`: The member to promote.
     pub fn add_admin(
         &self,
@@ -377,12 +377,12 @@ impl<'a> GroupMembers<'a> {
     /// - Idempotent: yes, safe to repeat
     /// - Checked before sending: `oldadmin`: must follow the username rule
     /// - Source: `restful-api/chat-group-management/manage-group-members`, section "Removing a group admin"
-    /// - Doc errata: E007, E300, E326, E359, E365 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: [`E007`](crate::errata#e007), [`E300`](crate::errata#e300), [`E326`](crate::errata#e326), [`E359`](crate::errata#e359), [`E365`](crate::errata#e365)
     ///
     /// # Arguments
     ///
-    /// - `group_id`: Id of the group. See errata E359.
-    /// - `oldadmin`: The admin to demote. See errata E326.
+    /// - `group_id`: Id of the group. See errata [`E359`](crate::errata#e359).
+    /// - `oldadmin`: The admin to demote. See errata [`E326`](crate::errata#e326).
     pub fn remove_admin(
         &self,
         group_id: impl Into<String>,
@@ -405,11 +405,11 @@ impl<'a> GroupMembers<'a> {
     /// - Idempotent: yes, safe to repeat
     /// - Checked before sending: `newowner`: must follow the username rule
     /// - Source: `restful-api/chat-group-management/manage-group-members`, section "Transferring group ownership"
-    /// - Doc errata: E040, E041, E300, E359 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: [`E040`](crate::errata#e040), [`E041`](crate::errata#e041), [`E300`](crate::errata#e300), [`E359`](crate::errata#e359)
     ///
     /// # Arguments
     ///
-    /// - `group_id`: Id of the group. See errata E359.
+    /// - `group_id`: Id of the group. See errata [`E359`](crate::errata#e359).
     /// - `newowner`: The member who becomes the owner.
     pub fn transfer_ownership(
         &self,
@@ -434,11 +434,11 @@ impl<'a> GroupMembers<'a> {
     /// - Rate limit: 100/second per app key; Per App Key, from the price list.
     /// - Idempotent: yes, safe to repeat
     /// - Source: `chat-sdk/reference/_pricing-plan-details`, section "Get group role"
-    /// - Doc errata: E353 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: [`E353`](crate::errata#e353)
     ///
     /// # Arguments
     ///
-    /// - `group_id`: Id of the group. See errata E353.
+    /// - `group_id`: Id of the group. See errata [`E353`](crate::errata#e353).
     pub fn get_role(&self, group_id: impl Into<String>) -> GetGroupRoleRequest<'a> {
         GetGroupRoleRequest {
             client: self.client,
@@ -455,11 +455,11 @@ impl<'a> GroupMembers<'a> {
     /// - Rate limit: 100/second per app key; Per App Key, from the price list.
     /// - Idempotent: no, a repeat may act twice
     /// - Source: `chat-sdk/reference/_pricing-plan-details`, section "Apply to join group"
-    /// - Doc errata: E353 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: [`E353`](crate::errata#e353)
     ///
     /// # Arguments
     ///
-    /// - `group_id`: Id of the group to join. See errata E353.
+    /// - `group_id`: Id of the group to join. See errata [`E353`](crate::errata#e353).
     pub fn apply(&self, group_id: impl Into<String>) -> ApplyToJoinGroupRequest<'a> {
         ApplyToJoinGroupRequest {
             client: self.client,
@@ -476,11 +476,11 @@ impl<'a> GroupMembers<'a> {
     /// - Rate limit: 100/second per app key; Per App Key, from the price list.
     /// - Idempotent: no, a repeat may act twice
     /// - Source: `chat-sdk/reference/_pricing-plan-details`, section "Agree to join the group"
-    /// - Doc errata: E353 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: [`E353`](crate::errata#e353)
     ///
     /// # Arguments
     ///
-    /// - `group_id`: Id of the group. See errata E353.
+    /// - `group_id`: Id of the group. See errata [`E353`](crate::errata#e353).
     pub fn review_application(
         &self,
         group_id: impl Into<String>,
@@ -500,11 +500,11 @@ impl<'a> GroupMembers<'a> {
     /// - Rate limit: 100/second per app key; Per App Key, from the price list.
     /// - Idempotent: yes, safe to repeat
     /// - Source: `chat-sdk/reference/_pricing-plan-details`, section "Leave group"
-    /// - Doc errata: E353 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: [`E353`](crate::errata#e353)
     ///
     /// # Arguments
     ///
-    /// - `group_id`: Id of the group to leave. See errata E353.
+    /// - `group_id`: Id of the group to leave. See errata [`E353`](crate::errata#e353).
     pub fn leave(&self, group_id: impl Into<String>) -> LeaveGroupRequest<'a> {
         LeaveGroupRequest {
             client: self.client,
@@ -521,11 +521,11 @@ impl<'a> GroupMembers<'a> {
     /// - Rate limit: 100/second per app key; Per App Key, from the price list.
     /// - Idempotent: no, a repeat may act twice
     /// - Source: `chat-sdk/reference/_pricing-plan-details`, section "Invite to group"
-    /// - Doc errata: E353 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: [`E353`](crate::errata#e353)
     ///
     /// # Arguments
     ///
-    /// - `group_id`: Id of the group. See errata E353.
+    /// - `group_id`: Id of the group. See errata [`E353`](crate::errata#e353).
     pub fn invite(&self, group_id: impl Into<String>) -> InviteToGroupRequest<'a> {
         InviteToGroupRequest {
             client: self.client,
@@ -542,11 +542,11 @@ impl<'a> GroupMembers<'a> {
     /// - Rate limit: 100/second per app key; Per App Key, from the price list.
     /// - Idempotent: no, a repeat may act twice
     /// - Source: `chat-sdk/reference/_pricing-plan-details`, section "Agree to invite to group"
-    /// - Doc errata: E353 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: [`E353`](crate::errata#e353)
     ///
     /// # Arguments
     ///
-    /// - `group_id`: Id of the group. See errata E353.
+    /// - `group_id`: Id of the group. See errata [`E353`](crate::errata#e353).
     pub fn answer_invitation(
         &self,
         group_id: impl Into<String>,
@@ -564,13 +564,13 @@ impl<'a> GroupMembers<'a> {
 pub struct GroupMemberAttributes {
     /// The member whose attributes are set.
     ///
-    /// See errata E351.
+    /// See errata [`E351`](crate::errata#e351).
     pub username: String,
     /// The attributes to set for this member, name to value (name 1 to 16 bytes, value at most 512 bytes, an empty value deletes that attribute; one member's attributes total at most 4 KB).
     ///
     /// Checked before sending: each key at most 16 bytes; each value at most 512 bytes.
     ///
-    /// See errata E351.
+    /// See errata [`E351`](crate::errata#e351).
     pub metadata: ::std::collections::BTreeMap<String, String>,
     /// Fields the server sent that the spec does not describe.
     #[serde(flatten)]
@@ -596,17 +596,17 @@ pub struct GroupMemberAttributesResult {
 pub struct ListGroupMembersItem {
     /// Username of the group owner; present only in the owner's entry.
     ///
-    /// See errata E318.
+    /// See errata [`E318`](crate::errata#e318).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub owner: Option<String>,
     /// Username of an admin or regular member; present in every other entry.
     ///
-    /// See errata E318.
+    /// See errata [`E318`](crate::errata#e318).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub member: Option<String>,
     /// When the user joined the group, in Unix milliseconds; sent only when `joined_time` is true.
     ///
-    /// See errata E348.
+    /// See errata [`E348`](crate::errata#e348).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub joined_time: Option<i64>,
     /// Fields the server sent that the spec does not describe.
@@ -673,7 +673,7 @@ pub struct RemoveGroupMemberData {
 pub struct RemoveGroupMembersItem {
     /// Whether this user was removed.
     ///
-    /// See errata E321.
+    /// See errata [`E321`](crate::errata#e321).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub result: Option<bool>,
     /// Always "remove_member".
@@ -684,7 +684,7 @@ pub struct RemoveGroupMembersItem {
     pub reason: Option<String>,
     /// The username this result is about.
     ///
-    /// See errata E321.
+    /// See errata [`E321`](crate::errata#e321).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user: Option<String>,
     /// Id of the group.
@@ -699,7 +699,7 @@ pub struct RemoveGroupMembersItem {
 pub struct SetGroupMembersAttributesData {
     /// The members whose attributes were stored, with their attributes now.
     ///
-    /// See errata E352.
+    /// See errata [`E352`](crate::errata#e352).
     #[serde(rename = "updateMetadataSucceeded")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub update_metadata_succeeded: Option<
@@ -707,7 +707,7 @@ pub struct SetGroupMembersAttributesData {
     >,
     /// The updates that failed, each naming the member and the error; the page does not detail their fields.
     ///
-    /// See errata E352.
+    /// See errata [`E352`](crate::errata#e352).
     #[serde(rename = "updateMetadataFailed")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub update_metadata_failed: Option<::std::vec::Vec<::serde_json::Value>>,
@@ -721,12 +721,12 @@ pub struct SetGroupMembersAttributesData {
 pub struct AddGroupAdminData {
     /// Success flag; `true` or "success" when the user was promoted.
     ///
-    /// See errata E325.
+    /// See errata [`E325`](crate::errata#e325).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub result: Option<crate::BoolOrString>,
     /// The username that was promoted.
     ///
-    /// See errata E325.
+    /// See errata [`E325`](crate::errata#e325).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub newadmin: Option<String>,
     /// Fields the server sent that the spec does not describe.
@@ -739,7 +739,7 @@ pub struct AddGroupAdminData {
 pub struct RemoveGroupAdminData {
     /// Success flag; `true` or "success" when the admin was demoted.
     ///
-    /// See errata E326.
+    /// See errata [`E326`](crate::errata#e326).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub result: Option<crate::BoolOrString>,
     /// The username that was demoted.
@@ -799,7 +799,7 @@ impl<'a> ListGroupMembersRequest<'a> {
     ///
     /// Checked before sending: between 1 and 1000.
     ///
-    /// See errata E348.
+    /// See errata [`E348`](crate::errata#e348).
     pub fn pagesize(mut self, pagesize: i64) -> Self {
         self.pagesize = Some(pagesize);
         self
@@ -807,7 +807,7 @@ impl<'a> ListGroupMembersRequest<'a> {
 
     /// When true, each entry also carries the time the user joined the group.
     ///
-    /// See errata E348.
+    /// See errata [`E348`](crate::errata#e348).
     ///
     /// Server default: `false`.
     pub fn joined_time(mut self, joined_time: bool) -> Self {
@@ -935,7 +935,7 @@ pub struct AddGroupMemberRequest<'a> {
 impl<'a> AddGroupMemberRequest<'a> {
     /// Whether the server sends the group's members a system notice about the change; it does unless this is false.
     ///
-    /// See errata E349.
+    /// See errata [`E349`](crate::errata#e349).
     ///
     /// Server default: `true`.
     pub fn need_notify(mut self, need_notify: bool) -> Self {
@@ -1038,7 +1038,7 @@ pub struct AddGroupMembersRequest<'a> {
 impl<'a> AddGroupMembersRequest<'a> {
     /// Whether the server sends the group's members a system notice about the change; it does unless this is false.
     ///
-    /// See errata E349.
+    /// See errata [`E349`](crate::errata#e349).
     ///
     /// Server default: `true`.
     pub fn need_notify(mut self, need_notify: bool) -> Self {
@@ -1134,7 +1134,7 @@ pub struct RemoveGroupMemberRequest<'a> {
 impl<'a> RemoveGroupMemberRequest<'a> {
     /// Whether the server sends the group's members a system notice about the change; it does unless this is false.
     ///
-    /// See errata E349.
+    /// See errata [`E349`](crate::errata#e349).
     ///
     /// Server default: `true`.
     pub fn need_notify(mut self, need_notify: bool) -> Self {
@@ -1231,7 +1231,7 @@ pub struct RemoveGroupMembersRequest<'a> {
 impl<'a> RemoveGroupMembersRequest<'a> {
     /// Whether the server sends the group's members a system notice about the change; it does unless this is false.
     ///
-    /// See errata E349.
+    /// See errata [`E349`](crate::errata#e349).
     ///
     /// Server default: `true`.
     pub fn need_notify(mut self, need_notify: bool) -> Self {

@@ -42,12 +42,12 @@ impl<'a> GroupMutelist<'a> {
     /// - Idempotent: no, a repeat may act twice
     /// - Checked before sending: `mute_duration`: at least -1; `usernames`: at most 60 items, each item must follow the username rule
     /// - Source: `restful-api/chat-group-management/manage-group-mutelist`, section "Muting a chat group member"
-    /// - Doc errata: E300, E317, E330, E343, E350, E359 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: [`E300`](crate::errata#e300), [`E317`](crate::errata#e317), [`E330`](crate::errata#e330), [`E343`](crate::errata#e343), [`E350`](crate::errata#e350), [`E359`](crate::errata#e359)
     ///
     /// # Arguments
     ///
-    /// - `group_id`: Id of the group. See errata E359.
-    /// - `mute_duration`: How long the mute lasts, in milliseconds; per the Easemob page, 0 lifts the mute and -1 mutes for good. Checked before sending: at least -1. See errata E350.
+    /// - `group_id`: Id of the group. See errata [`E359`](crate::errata#e359).
+    /// - `mute_duration`: How long the mute lasts, in milliseconds; per the Easemob page, 0 lifts the mute and -1 mutes for good. Checked before sending: at least -1. See errata [`E350`](crate::errata#e350).
     /// - `usernames`: The members to mute, at most 60. Checked before sending: at most 60 items.
     pub fn mute(
         &self,
@@ -75,12 +75,12 @@ impl<'a> GroupMutelist<'a> {
     /// - Idempotent: yes, safe to repeat
     /// - Checked before sending: `usernames`: 1 to 60 values, sent comma-separated, must follow the username rule
     /// - Source: `restful-api/chat-group-management/manage-group-mutelist`, section "Unmuting a chat group member"
-    /// - Doc errata: E300, E317, E330, E333, E343, E359, E368, E370 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: [`E300`](crate::errata#e300), [`E317`](crate::errata#e317), [`E330`](crate::errata#e330), [`E333`](crate::errata#e333), [`E343`](crate::errata#e343), [`E359`](crate::errata#e359), [`E368`](crate::errata#e368), [`E370`](crate::errata#e370)
     ///
     /// # Arguments
     ///
-    /// - `group_id`: Id of the group. See errata E359.
-    /// - `usernames`: The members to unmute, 1 to 60; sent joined by commas (no spaces), each comma encoded as %2C. Checked before sending: 1 to 60 values, sent comma-separated. See errata E333.
+    /// - `group_id`: Id of the group. See errata [`E359`](crate::errata#e359).
+    /// - `usernames`: The members to unmute, 1 to 60; sent joined by commas (no spaces), each comma encoded as %2C. Checked before sending: 1 to 60 values, sent comma-separated. See errata [`E333`](crate::errata#e333).
     pub fn unmute(
         &self,
         group_id: impl Into<String>,
@@ -102,11 +102,11 @@ impl<'a> GroupMutelist<'a> {
     /// - Rate limit: 100/second per app key; Per App Key, as the Easemob page states; the English page and the overview state no limit.
     /// - Idempotent: yes, safe to repeat
     /// - Source: `restful-api/chat-group-management/manage-group-mutelist`, section "Retrieving the mute list"
-    /// - Doc errata: E300, E317, E330, E334, E343, E359, E367 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: [`E300`](crate::errata#e300), [`E317`](crate::errata#e317), [`E330`](crate::errata#e330), [`E334`](crate::errata#e334), [`E343`](crate::errata#e343), [`E359`](crate::errata#e359), [`E367`](crate::errata#e367)
     ///
     /// # Arguments
     ///
-    /// - `group_id`: Id of the group. See errata E359.
+    /// - `group_id`: Id of the group. See errata [`E359`](crate::errata#e359).
     pub fn list(&self, group_id: impl Into<String>) -> ListGroupMutedMembersRequest<'a> {
         ListGroupMutedMembersRequest {
             client: self.client,
@@ -123,11 +123,11 @@ impl<'a> GroupMutelist<'a> {
     /// - Rate limit: 100/second per app key; Per App Key, as the Easemob page states; the English page and the overview state no limit.
     /// - Idempotent: yes, safe to repeat
     /// - Source: `restful-api/chat-group-management/manage-group-mutelist`, section "Muting all chat group members"
-    /// - Doc errata: E300, E301, E317, E327, E334, E335, E343, E359, E371 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: [`E300`](crate::errata#e300), [`E301`](crate::errata#e301), [`E317`](crate::errata#e317), [`E327`](crate::errata#e327), [`E334`](crate::errata#e334), [`E335`](crate::errata#e335), [`E343`](crate::errata#e343), [`E359`](crate::errata#e359), [`E371`](crate::errata#e371)
     ///
     /// # Arguments
     ///
-    /// - `group_id`: Id of the group. See errata E359.
+    /// - `group_id`: Id of the group. See errata [`E359`](crate::errata#e359).
     pub fn mute_all(
         &self,
         group_id: impl Into<String>,
@@ -147,7 +147,7 @@ impl<'a> GroupMutelist<'a> {
     /// - Rate limit: 100/second per app key; Per App Key, as the Easemob page states; the English page and the overview state no limit.
     /// - Idempotent: yes, safe to repeat
     /// - Source: `restful-api/chat-group-management/manage-group-mutelist`, section "Unmuting all chat group members"
-    /// - Doc errata: E300, E301, E317, E334, E336, E343, E369, E372 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: [`E300`](crate::errata#e300), [`E301`](crate::errata#e301), [`E317`](crate::errata#e317), [`E334`](crate::errata#e334), [`E336`](crate::errata#e336), [`E343`](crate::errata#e343), [`E369`](crate::errata#e369), [`E372`](crate::errata#e372)
     ///
     /// # Arguments
     ///
@@ -169,7 +169,7 @@ impl<'a> GroupMutelist<'a> {
 pub struct MuteGroupMembersItem {
     /// Whether this user was muted.
     ///
-    /// See errata E330.
+    /// See errata [`E330`](crate::errata#e330).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub result: Option<bool>,
     /// When the mute ends, in Unix milliseconds.
@@ -177,7 +177,7 @@ pub struct MuteGroupMembersItem {
     pub expire: Option<i64>,
     /// The username this result is about.
     ///
-    /// See errata E330.
+    /// See errata [`E330`](crate::errata#e330).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user: Option<String>,
     /// Fields the server sent that the spec does not describe.
@@ -190,12 +190,12 @@ pub struct MuteGroupMembersItem {
 pub struct UnmuteGroupMembersItem {
     /// Whether this user was unmuted.
     ///
-    /// See errata E330.
+    /// See errata [`E330`](crate::errata#e330).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub result: Option<bool>,
     /// The username this result is about.
     ///
-    /// See errata E330.
+    /// See errata [`E330`](crate::errata#e330).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user: Option<String>,
     /// Fields the server sent that the spec does not describe.
@@ -211,7 +211,7 @@ pub struct ListGroupMutedMembersItem {
     pub expire: Option<i64>,
     /// Username of the muted member.
     ///
-    /// See errata E330.
+    /// See errata [`E330`](crate::errata#e330).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user: Option<String>,
     /// Fields the server sent that the spec does not describe.
@@ -235,12 +235,12 @@ pub struct MuteAllGroupMembersData {
 pub struct UnmuteAllGroupMembersData {
     /// Whether the whole group is still muted (false after a successful call).
     ///
-    /// See errata E336.
+    /// See errata [`E336`](crate::errata#e336).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mute: Option<bool>,
     /// Success flag named by the table; not seen in the example.
     ///
-    /// See errata E336.
+    /// See errata [`E336`](crate::errata#e336).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub result: Option<bool>,
     /// Fields the server sent that the spec does not describe.

@@ -47,11 +47,11 @@ impl<'a> Groups<'a> {
     /// - Idempotent: no, a repeat may act twice
     /// - Checked before sending: `groupname`: at most 128 characters; `avatar`: at most 1024 characters; `description`: at most 512 characters; `owner`: must follow the username rule; `members`: each item must follow the username rule; `custom`: at most 8192 characters
     /// - Source: `restful-api/chat-group-management/create-delete-retrieve-groups`, section "Creating a group"
-    /// - Doc errata: E300, E303, E304, E305, E340, E361 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: [`E300`](crate::errata#e300), [`E303`](crate::errata#e303), [`E304`](crate::errata#e304), [`E305`](crate::errata#e305), [`E340`](crate::errata#e340), [`E361`](crate::errata#e361)
     ///
     /// # Arguments
     ///
-    /// - `public`: True for a public group (searchable, users may apply to join); false for a private group that users join only by invitation. The server rejects a creation without it. See errata E340.
+    /// - `public`: True for a public group (searchable, users may apply to join); false for a private group that users join only by invitation. The server rejects a creation without it. See errata [`E340`](crate::errata#e340).
     /// - `owner`: Username of the user who becomes the group owner.
     pub fn create(
         &self,
@@ -85,11 +85,11 @@ impl<'a> Groups<'a> {
     /// - Rate limit: 100/second per app key; Per App Key, from the overview table; the detail page states no limit.
     /// - Idempotent: yes, safe to repeat
     /// - Source: `restful-api/chat-group-management/create-delete-retrieve-groups`, section "Banning a chat group"
-    /// - Doc errata: E300, E301, E302, E359, E360 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: [`E300`](crate::errata#e300), [`E301`](crate::errata#e301), [`E302`](crate::errata#e302), [`E359`](crate::errata#e359), [`E360`](crate::errata#e360)
     ///
     /// # Arguments
     ///
-    /// - `group_id`: Id of the group to ban. See errata E359.
+    /// - `group_id`: Id of the group to ban. See errata [`E359`](crate::errata#e359).
     pub fn disable(&self, group_id: impl Into<String>) -> DisableGroupRequest<'a> {
         DisableGroupRequest {
             client: self.client,
@@ -106,11 +106,11 @@ impl<'a> Groups<'a> {
     /// - Rate limit: 100/second per app key; Per App Key, from the overview table; the detail page states no limit.
     /// - Idempotent: yes, safe to repeat
     /// - Source: `restful-api/chat-group-management/create-delete-retrieve-groups`, section "Unbanning a chat group"
-    /// - Doc errata: E300, E301, E302, E359, E360 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: [`E300`](crate::errata#e300), [`E301`](crate::errata#e301), [`E302`](crate::errata#e302), [`E359`](crate::errata#e359), [`E360`](crate::errata#e360)
     ///
     /// # Arguments
     ///
-    /// - `group_id`: Id of the group to unban. See errata E359.
+    /// - `group_id`: Id of the group to unban. See errata [`E359`](crate::errata#e359).
     pub fn enable(&self, group_id: impl Into<String>) -> EnableGroupRequest<'a> {
         EnableGroupRequest {
             client: self.client,
@@ -128,7 +128,7 @@ impl<'a> Groups<'a> {
     /// - Idempotent: yes, safe to repeat
     /// - Checked before sending: `username`: must follow the username rule
     /// - Source: `restful-api/chat-group-management/create-delete-retrieve-groups`, section "Checking whether a user has joined a group"
-    /// - Doc errata: E317, E343 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: [`E317`](crate::errata#e317), [`E343`](crate::errata#e343)
     ///
     /// # Arguments
     ///
@@ -156,11 +156,11 @@ impl<'a> Groups<'a> {
     /// - Idempotent: yes, safe to repeat
     /// - Checked before sending: `group_ids`: 1 to 100 values, sent comma-separated
     /// - Source: `restful-api/chat-group-management/create-delete-retrieve-groups`, section "Retrieving group details"
-    /// - Doc errata: E300, E302, E311, E312, E313, E357, E359, E360, E361 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: [`E300`](crate::errata#e300), [`E302`](crate::errata#e302), [`E311`](crate::errata#e311), [`E312`](crate::errata#e312), [`E313`](crate::errata#e313), [`E357`](crate::errata#e357), [`E359`](crate::errata#e359), [`E360`](crate::errata#e360), [`E361`](crate::errata#e361)
     ///
     /// # Arguments
     ///
-    /// - `group_ids`: Ids of the groups to look up, 1 to 100; sent joined by commas, each comma encoded as %2C. Checked before sending: 1 to 100 values, sent comma-separated. See errata E313.
+    /// - `group_ids`: Ids of the groups to look up, 1 to 100; sent joined by commas, each comma encoded as %2C. Checked before sending: 1 to 100 values, sent comma-separated. See errata [`E313`](crate::errata#e313).
     pub fn get(&self, group_ids: impl crate::IntoIds) -> GetGroupsRequest<'a> {
         GetGroupsRequest {
             client: self.client,
@@ -178,11 +178,11 @@ impl<'a> Groups<'a> {
     /// - Idempotent: yes, safe to repeat
     /// - Checked before sending: `groupname`: at most 128 characters; `avatar`: at most 1024 characters; `description`: at most 512 characters; `custom`: at most 8192 characters
     /// - Source: `restful-api/chat-group-management/create-delete-retrieve-groups`, section "Modifying group information"
-    /// - Doc errata: E041, E300, E302, E304, E305, E306, E307, E308, E309, E310, E341, E342, E359, E360, E361, E362 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: [`E041`](crate::errata#e041), [`E300`](crate::errata#e300), [`E302`](crate::errata#e302), [`E304`](crate::errata#e304), [`E305`](crate::errata#e305), [`E306`](crate::errata#e306), [`E307`](crate::errata#e307), [`E308`](crate::errata#e308), [`E309`](crate::errata#e309), [`E310`](crate::errata#e310), [`E341`](crate::errata#e341), [`E342`](crate::errata#e342), [`E359`](crate::errata#e359), [`E360`](crate::errata#e360), [`E361`](crate::errata#e361), [`E362`](crate::errata#e362)
     ///
     /// # Arguments
     ///
-    /// - `group_id`: Id of the group to change. See errata E359.
+    /// - `group_id`: Id of the group to change. See errata [`E359`](crate::errata#e359).
     pub fn update(&self, group_id: impl Into<String>) -> UpdateGroupRequest<'a> {
         UpdateGroupRequest {
             client: self.client,
@@ -210,11 +210,11 @@ impl<'a> Groups<'a> {
     /// - Rate limit: 100/second per app key; Per App Key, from the overview table; the detail page states no limit.
     /// - Idempotent: yes, safe to repeat
     /// - Source: `restful-api/chat-group-management/create-delete-retrieve-groups`, section "Deleting a chat group"
-    /// - Doc errata: E300, E359 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: [`E300`](crate::errata#e300), [`E359`](crate::errata#e359)
     ///
     /// # Arguments
     ///
-    /// - `group_id`: Id of the group to delete. See errata E359.
+    /// - `group_id`: Id of the group to delete. See errata [`E359`](crate::errata#e359).
     pub fn delete(&self, group_id: impl Into<String>) -> DeleteGroupRequest<'a> {
         DeleteGroupRequest {
             client: self.client,
@@ -232,7 +232,7 @@ impl<'a> Groups<'a> {
     /// - Idempotent: yes, safe to repeat
     /// - Checked before sending: `limit`: between 1 and 1000
     /// - Source: `restful-api/chat-group-management/create-delete-retrieve-groups`, section "Retrieving all chat groups"
-    /// - Doc errata: E040, E300, E314, E315, E363 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: [`E040`](crate::errata#e040), [`E300`](crate::errata#e300), [`E314`](crate::errata#e314), [`E315`](crate::errata#e315), [`E363`](crate::errata#e363)
     pub fn list(&self) -> ListGroupsRequest<'a> {
         ListGroupsRequest {
             client: self.client,
@@ -251,7 +251,7 @@ impl<'a> Groups<'a> {
     /// - Idempotent: yes, safe to repeat
     /// - Checked before sending: `username`: must follow the username rule; `pagesize`: at least 1; `pagenum`: at least 1
     /// - Source: `restful-api/chat-group-management/create-delete-retrieve-groups`, section "Retrieving all the chat groups a user joins"
-    /// - Doc errata: E300, E302, E316, E344, E345, E364 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: [`E300`](crate::errata#e300), [`E302`](crate::errata#e302), [`E316`](crate::errata#e316), [`E344`](crate::errata#e344), [`E345`](crate::errata#e345), [`E364`](crate::errata#e364)
     ///
     /// # Arguments
     ///
@@ -278,7 +278,7 @@ impl<'a> Groups<'a> {
     /// - Idempotent: yes, safe to repeat
     /// - Checked before sending: `username`: must follow the username rule; `pagesize`: at least 1; `pagenum`: at least 0
     /// - Source: `easemob/server-side/group_obtain_joined`, section "获取单个用户加入的群组"
-    /// - Doc errata: E317, E346, E347 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: [`E317`](crate::errata#e317), [`E346`](crate::errata#e346), [`E347`](crate::errata#e347)
     ///
     /// # Arguments
     ///
@@ -354,7 +354,7 @@ pub struct GetGroupsItem {
     pub maxusers: Option<i64>,
     /// Username of the group owner.
     ///
-    /// See errata E312.
+    /// See errata [`E312`](crate::errata#e312).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub owner: Option<String>,
     /// Creation time of the group, in Unix milliseconds.
@@ -365,7 +365,7 @@ pub struct GetGroupsItem {
     pub custom: Option<String>,
     /// Whether all members are muted; shown by the example only.
     ///
-    /// See errata E312.
+    /// See errata [`E312`](crate::errata#e312).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mute: Option<bool>,
     /// Number of members, owner included.
@@ -376,7 +376,7 @@ pub struct GetGroupsItem {
     pub disabled: Option<bool>,
     /// The members, each a one-key object: {"owner": username} for the owner and {"member": username} for everyone else.
     ///
-    /// See errata E312.
+    /// See errata [`E312`](crate::errata#e312).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub affiliations: Option<
         ::std::vec::Vec<::std::collections::BTreeMap<String, String>>,
@@ -394,7 +394,7 @@ pub struct GetGroupsItem {
 pub struct UpdateGroupData {
     /// Whether the name was changed.
     ///
-    /// See errata E310.
+    /// See errata [`E310`](crate::errata#e310).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub groupname: Option<bool>,
     /// Whether the avatar was changed.
@@ -402,37 +402,37 @@ pub struct UpdateGroupData {
     pub avatar: Option<bool>,
     /// Whether the description was changed.
     ///
-    /// See errata E310.
+    /// See errata [`E310`](crate::errata#e310).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<bool>,
     /// Whether the member cap was changed.
     ///
-    /// See errata E304, E310.
+    /// See errata [`E304`](crate::errata#e304), [`E310`](crate::errata#e310).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub maxusers: Option<bool>,
     /// Whether the join-approval setting was changed.
     ///
-    /// See errata E310.
+    /// See errata [`E310`](crate::errata#e310).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub membersonly: Option<bool>,
     /// Whether the invitation setting was changed.
     ///
-    /// See errata E310.
+    /// See errata [`E310`](crate::errata#e310).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub allowinvites: Option<bool>,
     /// Whether the invitation-confirmation setting was changed.
     ///
-    /// See errata E310.
+    /// See errata [`E310`](crate::errata#e310).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invite_need_confirm: Option<bool>,
     /// Whether the visibility was changed.
     ///
-    /// See errata E310.
+    /// See errata [`E310`](crate::errata#e310).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub public: Option<bool>,
     /// Whether the extension information was changed.
     ///
-    /// See errata E310.
+    /// See errata [`E310`](crate::errata#e310).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub custom: Option<bool>,
     /// Fields the server sent that the spec does not describe.
@@ -458,14 +458,14 @@ pub struct DeleteGroupData {
 pub struct ListGroupsItem {
     /// Owner of the group as the server stores it; the example prefixes the username with the org and app name ("org#app_user").
     ///
-    /// See errata E314.
+    /// See errata [`E314`](crate::errata#e314).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub owner: Option<String>,
     /// Group id.
     pub groupid: String,
     /// Number of members in the group.
     ///
-    /// See errata E314.
+    /// See errata [`E314`](crate::errata#e314).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub affiliations: Option<i64>,
     /// Kind of record; "group" in the example.
@@ -474,7 +474,7 @@ pub struct ListGroupsItem {
     pub type_: Option<String>,
     /// Time of the last change to the group, in Unix milliseconds written as a string.
     ///
-    /// See errata E314.
+    /// See errata [`E314`](crate::errata#e314).
     #[serde(rename = "lastModified")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_modified: Option<String>,
@@ -507,7 +507,7 @@ pub struct ListUserGroupsItem {
     pub group_id: String,
     /// Group id again; shown by the example only.
     ///
-    /// See errata E347.
+    /// See errata [`E347`](crate::errata#e347).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Group name.
@@ -617,7 +617,7 @@ impl<'a> CreateGroupRequest<'a> {
 
     /// Largest number of members, owner included; the server uses 200 when omitted. The ceiling depends on the price plan, and groups above 3000 members get no offline push unless support enabled it before creation.
     ///
-    /// See errata E304.
+    /// See errata [`E304`](crate::errata#e304).
     pub fn maxusers(mut self, maxusers: i64) -> Self {
         self.body.maxusers = Some(maxusers);
         self
@@ -651,7 +651,7 @@ impl<'a> CreateGroupRequest<'a> {
     ///
     /// Checked before sending: at most 8192 characters.
     ///
-    /// See errata E305.
+    /// See errata [`E305`](crate::errata#e305).
     pub fn custom(mut self, custom: impl Into<String>) -> Self {
         self.body.custom = Some(custom.into());
         self
@@ -1047,7 +1047,7 @@ impl<'a> UpdateGroupRequest<'a> {
     ///
     /// Checked before sending: at most 128 characters.
     ///
-    /// See errata E306, E307, E341.
+    /// See errata [`E306`](crate::errata#e306), [`E307`](crate::errata#e307), [`E341`](crate::errata#e341).
     pub fn groupname(mut self, groupname: impl Into<String>) -> Self {
         self.body.groupname = Some(groupname.into());
         self
@@ -1065,7 +1065,7 @@ impl<'a> UpdateGroupRequest<'a> {
     ///
     /// Checked before sending: at most 512 characters.
     ///
-    /// See errata E306, E307, E341.
+    /// See errata [`E306`](crate::errata#e306), [`E307`](crate::errata#e307), [`E341`](crate::errata#e341).
     pub fn description(mut self, description: impl Into<String>) -> Self {
         self.body.description = Some(description.into());
         self
@@ -1073,7 +1073,7 @@ impl<'a> UpdateGroupRequest<'a> {
 
     /// Largest number of members, owner included; the page names 2000 as the maximum but the real cap depends on the price plan.
     ///
-    /// See errata E304.
+    /// See errata [`E304`](crate::errata#e304).
     pub fn maxusers(mut self, maxusers: i64) -> Self {
         self.body.maxusers = Some(maxusers);
         self
@@ -1095,7 +1095,7 @@ impl<'a> UpdateGroupRequest<'a> {
     ///
     /// Checked before sending: at most 8192 characters.
     ///
-    /// See errata E305, E342.
+    /// See errata [`E305`](crate::errata#e305), [`E342`](crate::errata#e342).
     pub fn custom(mut self, custom: impl Into<String>) -> Self {
         self.body.custom = Some(custom.into());
         self
@@ -1109,7 +1109,7 @@ impl<'a> UpdateGroupRequest<'a> {
 
     /// True for a public group, false for a private one.
     ///
-    /// See errata E306, E341.
+    /// See errata [`E306`](crate::errata#e306), [`E341`](crate::errata#e341).
     pub fn public(mut self, public: bool) -> Self {
         self.body.public = Some(public);
         self
@@ -1270,7 +1270,7 @@ impl<'a> ListGroupsRequest<'a> {
 
     /// Where the page starts: the `cursor` of the previous response. Leave it out for the first page.
     ///
-    /// See errata E314.
+    /// See errata [`E314`](crate::errata#e314).
     pub fn cursor(mut self, cursor: impl Into<String>) -> Self {
         self.cursor = Some(cursor.into());
         self
@@ -1373,7 +1373,7 @@ impl<'a> ListUserJoinedGroupsRequest<'a> {
     ///
     /// Checked before sending: at least 1.
     ///
-    /// See errata E316.
+    /// See errata [`E316`](crate::errata#e316).
     ///
     /// Server default: `5`.
     pub fn pagesize(mut self, pagesize: i64) -> Self {
@@ -1385,7 +1385,7 @@ impl<'a> ListUserJoinedGroupsRequest<'a> {
     ///
     /// Checked before sending: at least 1.
     ///
-    /// See errata E316.
+    /// See errata [`E316`](crate::errata#e316).
     pub fn pagenum(mut self, pagenum: i64) -> Self {
         self.pagenum = Some(pagenum);
         self
@@ -1512,7 +1512,7 @@ impl<'a> ListUserGroupsRequest<'a> {
     ///
     /// Checked before sending: at least 1.
     ///
-    /// See errata E346.
+    /// See errata [`E346`](crate::errata#e346).
     ///
     /// Server default: `5`.
     pub fn pagesize(mut self, pagesize: i64) -> Self {
@@ -1524,7 +1524,7 @@ impl<'a> ListUserGroupsRequest<'a> {
     ///
     /// Checked before sending: at least 0.
     ///
-    /// See errata E346.
+    /// See errata [`E346`](crate::errata#e346).
     ///
     /// Server default: `0`.
     pub fn pagenum(mut self, pagenum: i64) -> Self {

@@ -54,12 +54,12 @@ impl<'a> Messages<'a> {
     /// - Idempotent: no, a repeat may act twice
     /// - Checked before sending: `from`: must follow the username rule; `to`: at least 1 items, at most 600 items, each item must follow the username rule; `roam_ignore_users`: at most 20 items, each item must follow the username rule; `routetype`: one of `ROUTE_ONLINE`; `env`: at most 8 characters
     /// - Source: `restful-api/message-management`, section "Send a one-to-one message"
-    /// - Doc errata: E200, E201, E202, E244, E245, E265, E266, E267, E268, E269, E280 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: [`E200`](crate::errata#e200), [`E201`](crate::errata#e201), [`E202`](crate::errata#e202), [`E244`](crate::errata#e244), [`E245`](crate::errata#e245), [`E265`](crate::errata#e265), [`E266`](crate::errata#e266), [`E267`](crate::errata#e267), [`E268`](crate::errata#e268), [`E269`](crate::errata#e269), [`E280`](crate::errata#e280)
     ///
     /// # Arguments
     ///
     /// - `to`: Usernames of the recipients, 1 to 600. Checked before sending: at least 1 items; at most 600 items.
-    /// - `body`: The content, with the fields that belong to `type`. See errata E245.
+    /// - `body`: The content, with the fields that belong to `type`. See errata [`E245`](crate::errata#e245).
     pub fn send_to_users(
         &self,
         to: impl crate::IntoIds,
@@ -90,12 +90,12 @@ impl<'a> Messages<'a> {
     /// - Idempotent: no, a repeat may act twice
     /// - Checked before sending: `from`: must follow the username rule; `to`: at least 1 items, at most 3 items; `roam_ignore_users`: at most 20 items, each item must follow the username rule; `routetype`: one of `ROUTE_ONLINE`; `env`: at most 8 characters
     /// - Source: `restful-api/message-management`, section "Send a group message"
-    /// - Doc errata: E200, E201, E202, E203, E244, E245, E246, E264, E265, E266, E267, E269, E280 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: [`E200`](crate::errata#e200), [`E201`](crate::errata#e201), [`E202`](crate::errata#e202), [`E203`](crate::errata#e203), [`E244`](crate::errata#e244), [`E245`](crate::errata#e245), [`E246`](crate::errata#e246), [`E264`](crate::errata#e264), [`E265`](crate::errata#e265), [`E266`](crate::errata#e266), [`E267`](crate::errata#e267), [`E269`](crate::errata#e269), [`E280`](crate::errata#e280)
     ///
     /// # Arguments
     ///
-    /// - `to`: Ids of the receiving groups, 1 to 3. Checked before sending: at least 1 items; at most 3 items. See errata E201.
-    /// - `body`: The content, with the fields that belong to `type`. See errata E245, E246.
+    /// - `to`: Ids of the receiving groups, 1 to 3. Checked before sending: at least 1 items; at most 3 items. See errata [`E201`](crate::errata#e201).
+    /// - `body`: The content, with the fields that belong to `type`. See errata [`E245`](crate::errata#e245), [`E246`](crate::errata#e246).
     pub fn send_to_groups(
         &self,
         to: impl crate::IntoIds,
@@ -127,12 +127,12 @@ impl<'a> Messages<'a> {
     /// - Idempotent: no, a repeat may act twice
     /// - Checked before sending: `from`: must follow the username rule; `to`: at least 1 items, at most 10 items; `chatroom_msg_level`: one of `high`, `normal`, `low`; `roam_ignore_users`: at most 20 items, each item must follow the username rule; `routetype`: one of `ROUTE_ONLINE`
     /// - Source: `restful-api/message-management`, section "Send a chat room message"
-    /// - Doc errata: E200, E201, E202, E244, E245, E246, E265, E267, E269 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: [`E200`](crate::errata#e200), [`E201`](crate::errata#e201), [`E202`](crate::errata#e202), [`E244`](crate::errata#e244), [`E245`](crate::errata#e245), [`E246`](crate::errata#e246), [`E265`](crate::errata#e265), [`E267`](crate::errata#e267), [`E269`](crate::errata#e269)
     ///
     /// # Arguments
     ///
     /// - `to`: Ids of the receiving chat rooms, 1 to 10. Checked before sending: at least 1 items; at most 10 items.
-    /// - `body`: The content, with the fields that belong to `type`. See errata E245, E246.
+    /// - `body`: The content, with the fields that belong to `type`. See errata [`E245`](crate::errata#e245), [`E246`](crate::errata#e246).
     pub fn send_to_chatrooms(
         &self,
         to: impl crate::IntoIds,
@@ -163,7 +163,7 @@ impl<'a> Messages<'a> {
     /// - Idempotent: no, a repeat may act twice
     /// - Checked before sending: `from`: must follow the username rule; `to`: at least 1 items, at most 1 items; `users`: at least 1 items, at most 20 items, each item must follow the username rule
     /// - Source: `easemob/server-side/message_group`, section "发送定向消息"
-    /// - Doc errata: E281 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: [`E281`](crate::errata#e281)
     ///
     /// # Arguments
     ///
@@ -198,7 +198,7 @@ impl<'a> Messages<'a> {
     /// - Idempotent: no, a repeat may act twice
     /// - Checked before sending: `from`: must follow the username rule; `to`: at least 1 items, at most 1 items; `chatroom_msg_level`: one of `high`, `normal`, `low`; `users`: at least 1 items, at most 20 items, each item must follow the username rule
     /// - Source: `easemob/server-side/message_chatroom`, section "发送定向消息"
-    /// - Doc errata: E281 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: [`E281`](crate::errata#e281)
     ///
     /// # Arguments
     ///
@@ -234,11 +234,11 @@ impl<'a> Messages<'a> {
     /// - Idempotent: no, a repeat may act twice
     /// - Checked before sending: `from`: must follow the username rule; `chatroom_msg_level`: one of `high`, `normal`, `low`
     /// - Source: `restful-api/message-management`, section "Send a broadcast message to all chat rooms under an app"
-    /// - Doc errata: E044, E204, E205, E206, E270, E271 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: [`E044`](crate::errata#e044), [`E204`](crate::errata#e204), [`E205`](crate::errata#e205), [`E206`](crate::errata#e206), [`E270`](crate::errata#e270), [`E271`](crate::errata#e271)
     ///
     /// # Arguments
     ///
-    /// - `msg`: The message - its type and, beside it, the fields of that type. See errata E204.
+    /// - `msg`: The message - its type and, beside it, the fields of that type. See errata [`E204`](crate::errata#e204).
     pub fn broadcast_to_chatrooms(
         &self,
         msg: crate::messages::MessageBroadcastContent,
@@ -264,11 +264,11 @@ impl<'a> Messages<'a> {
     /// - Idempotent: no, a repeat may act twice
     /// - Checked before sending: `from`: must follow the username rule; `to`: must follow the username rule
     /// - Source: `easemob/server-side/message_stream_send_single`, section "调用发送单聊流式消息 API"
-    /// - Doc errata: E266, E283 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: [`E266`](crate::errata#e266), [`E283`](crate::errata#e283)
     ///
     /// # Arguments
     ///
-    /// - `from`: Username of the sender, the same on every chunk of a message (an empty string makes the call fail). See errata E283.
+    /// - `from`: Username of the sender, the same on every chunk of a message (an empty string makes the call fail). See errata [`E283`](crate::errata#e283).
     /// - `to`: Username of the recipient, the same on every chunk of a message.
     /// - `body`: The chunk to send.
     pub fn send_stream_to_user(
@@ -298,11 +298,11 @@ impl<'a> Messages<'a> {
     /// - Idempotent: no, a repeat may act twice
     /// - Checked before sending: `from`: must follow the username rule
     /// - Source: `easemob/server-side/message_stream_send_group`, section "调用发送群聊流式消息 API"
-    /// - Doc errata: E283 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: [`E283`](crate::errata#e283)
     ///
     /// # Arguments
     ///
-    /// - `from`: Username of the sender, the same on every chunk of a message (an empty string makes the call fail). See errata E283.
+    /// - `from`: Username of the sender, the same on every chunk of a message (an empty string makes the call fail). See errata [`E283`](crate::errata#e283).
     /// - `to`: Id of the chat group (at most 200 members), the same on every chunk of a message.
     /// - `body`: The chunk to send.
     pub fn send_stream_to_group(
@@ -332,12 +332,12 @@ impl<'a> Messages<'a> {
     /// - Idempotent: no, a repeat may act twice
     /// - Checked before sending: `target_type`: one of `users`; `from`: must follow the username rule
     /// - Source: `easemob/server-side/broadcast_to_all_users`, section "向 app 所有用户发送广播消息"
-    /// - Doc errata: E282 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: [`E282`](crate::errata#e282)
     ///
     /// # Arguments
     ///
     /// - `target_type`: Who receives the broadcast; always `users`, all users of the app. Checked before sending: one of `users`.
-    /// - `msg`: The message - its type and, beside it, the fields of that type. See errata E282.
+    /// - `msg`: The message - its type and, beside it, the fields of that type. See errata [`E282`](crate::errata#e282).
     pub fn broadcast_to_all_users(
         &self,
         target_type: impl Into<String>,
@@ -364,11 +364,11 @@ impl<'a> Messages<'a> {
     /// - Idempotent: no, a repeat may act twice
     /// - Checked before sending: `from`: must follow the username rule
     /// - Source: `easemob/server-side/broadcast_to_online_users`, section "向 app 在线用户发送广播消息"
-    /// - Doc errata: E282 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: [`E282`](crate::errata#e282)
     ///
     /// # Arguments
     ///
-    /// - `msg`: The message - its type and, beside it, the fields of that type. See errata E282.
+    /// - `msg`: The message - its type and, beside it, the fields of that type. See errata [`E282`](crate::errata#e282).
     pub fn broadcast_to_online_users(
         &self,
         msg: crate::messages::MessageBroadcastContent,
@@ -393,11 +393,11 @@ impl<'a> Messages<'a> {
     /// - Idempotent: yes, safe to repeat
     /// - Checked before sending: `time`: at least 10 characters, at most 10 characters
     /// - Source: `restful-api/message-management`, section "Retrieve historical messages"
-    /// - Doc errata: E040, E213, E214, E244 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: [`E040`](crate::errata#e040), [`E213`](crate::errata#e213), [`E214`](crate::errata#e214), [`E244`](crate::errata#e244)
     ///
     /// # Arguments
     ///
-    /// - `time`: Start of the hour to fetch, in UTC, written yyyyMMddHH (for example 2018112717 is 17:00 to 18:00 on 27 November 2018). Checked before sending: at least 10 characters; at most 10 characters. See errata E213.
+    /// - `time`: Start of the hour to fetch, in UTC, written yyyyMMddHH (for example 2018112717 is 17:00 to 18:00 on 27 November 2018). Checked before sending: at least 10 characters; at most 10 characters. See errata [`E213`](crate::errata#e213).
     pub fn history(&self, time: impl Into<String>) -> GetMessageHistoryRequest<'a> {
         GetMessageHistoryRequest {
             client: self.client,
@@ -415,7 +415,7 @@ impl<'a> Messages<'a> {
     /// - Idempotent: yes, safe to repeat
     /// - Checked before sending: `user`: must follow the username rule
     /// - Source: `restful-api/message-management`, section "Modify a text or custom message"
-    /// - Doc errata: E044, E215, E216, E217, E218, E247, E277 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: [`E044`](crate::errata#e044), [`E215`](crate::errata#e215), [`E216`](crate::errata#e216), [`E217`](crate::errata#e217), [`E218`](crate::errata#e218), [`E247`](crate::errata#e247), [`E277`](crate::errata#e277)
     ///
     /// # Arguments
     ///
@@ -448,14 +448,14 @@ impl<'a> Messages<'a> {
     /// - Idempotent: no, a repeat may act twice
     /// - Checked before sending: `chat_type`: one of `chat`, `groupchat`, `chatroom`; `from`: must follow the username rule
     /// - Source: `restful-api/message-management`, section "Recall a message"
-    /// - Doc errata: E040, E043, E219, E220, E221, E222, E244, E266, E272, E273, E274, E275 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: [`E040`](crate::errata#e040), [`E043`](crate::errata#e043), [`E219`](crate::errata#e219), [`E220`](crate::errata#e220), [`E221`](crate::errata#e221), [`E222`](crate::errata#e222), [`E244`](crate::errata#e244), [`E266`](crate::errata#e266), [`E272`](crate::errata#e272), [`E273`](crate::errata#e273), [`E274`](crate::errata#e274), [`E275`](crate::errata#e275)
     ///
     /// # Arguments
     ///
     /// - `msg_id`: Id of the message to recall; one message per call.
     /// - `to`: Where the message was sent: a username, group id or chat room id. If the server no longer holds the message, only the copy on the recipient's devices is recalled.
-    /// - `chat_type`: Kind of conversation the message was sent in. Checked before sending: one of `chat`, `groupchat`, `chatroom`. See errata E221.
-    /// - `force`: true recalls the message even when it has expired or is older than the recall window; false recalls only messages still stored and within the window. The server rejects a call without it. See errata E220, E272.
+    /// - `chat_type`: Kind of conversation the message was sent in. Checked before sending: one of `chat`, `groupchat`, `chatroom`. See errata [`E221`](crate::errata#e221).
+    /// - `force`: true recalls the message even when it has expired or is older than the recall window; false recalls only messages still stored and within the window. The server rejects a call without it. See errata [`E220`](crate::errata#e220), [`E272`](crate::errata#e272).
     pub fn recall(
         &self,
         msg_id: impl Into<String>,
@@ -514,11 +514,11 @@ impl<'a> Messages<'a> {
     /// - Idempotent: yes, safe to repeat
     /// - Checked before sending: `username`: must follow the username rule; `type`: one of `chat`, `groupchat`
     /// - Source: `restful-api/message-management`, section "Delete conversations one way from the server"
-    /// - Doc errata: E040, E223, E276 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: [`E040`](crate::errata#e040), [`E223`](crate::errata#e223), [`E276`](crate::errata#e276)
     ///
     /// # Arguments
     ///
-    /// - `username`: The user whose conversation is deleted. See errata E223.
+    /// - `username`: The user whose conversation is deleted. See errata [`E223`](crate::errata#e223).
     /// - `channel`: The conversation to delete: the peer's username for a one-to-one chat, the group id for a group chat.
     /// - `type_`: Kind of conversation - chat (one-to-one) or groupchat. Checked before sending: one of `chat`, `groupchat`.
     /// - `delete_roam`: Whether the conversation's messages are also deleted from the server.
@@ -550,7 +550,7 @@ impl<'a> Messages<'a> {
     /// - Idempotent: no, a repeat may act twice
     /// - Checked before sending: `from`: must follow the username rule; `target`: must follow the username rule; `msg_timestamp`: at least 1000
     /// - Source: `restful-api/message-management`, section "Import a one-to-one chat message"
-    /// - Doc errata: E044, E224, E278, E279 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: [`E044`](crate::errata#e044), [`E224`](crate::errata#e224), [`E278`](crate::errata#e278), [`E279`](crate::errata#e279)
     ///
     /// # Arguments
     ///
@@ -587,7 +587,7 @@ impl<'a> Messages<'a> {
     /// - Idempotent: no, a repeat may act twice
     /// - Checked before sending: `from`: must follow the username rule; `msg_timestamp`: at least 1000
     /// - Source: `restful-api/message-management`, section "Import a chat group message"
-    /// - Doc errata: E044, E224, E225, E278, E279 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: [`E044`](crate::errata#e044), [`E224`](crate::errata#e224), [`E225`](crate::errata#e225), [`E278`](crate::errata#e278), [`E279`](crate::errata#e279)
     ///
     /// # Arguments
     ///
@@ -761,7 +761,7 @@ pub enum MessageContent {
 }
 
 impl MessageContent {
-    /// A Text value (`txt`) with its required fields; set the others on the variant.
+    /// A text message. Sent as `txt`, with the required fields given here.
     pub fn text(msg: impl Into<String>) -> Self {
         Self::Text {
             msg: msg.into(),
@@ -769,7 +769,7 @@ impl MessageContent {
         }
     }
 
-    /// A Image value (`img`) with its required fields; set the others on the variant.
+    /// A picture. Sent as `img`, with the required fields given here. Its optional fields start out empty; set one by matching the variant: `if let Self::Image { filename, .. } = &mut value { .. }`.
     pub fn image(url: impl Into<String>) -> Self {
         Self::Image {
             url: url.into(),
@@ -780,7 +780,7 @@ impl MessageContent {
         }
     }
 
-    /// A Audio value (`audio`) with its required fields; set the others on the variant.
+    /// A voice message. Sent as `audio`, with the required fields given here. Its optional fields start out empty; set one by matching the variant: `if let Self::Audio { filename, .. } = &mut value { .. }`.
     pub fn audio(url: impl Into<String>) -> Self {
         Self::Audio {
             url: url.into(),
@@ -791,7 +791,7 @@ impl MessageContent {
         }
     }
 
-    /// A Video value (`video`) with its required fields; set the others on the variant.
+    /// A video. Sent as `video`, with the required fields given here. Its optional fields start out empty; set one by matching the variant: `if let Self::Video { filename, .. } = &mut value { .. }`.
     pub fn video(url: impl Into<String>) -> Self {
         Self::Video {
             url: url.into(),
@@ -805,7 +805,7 @@ impl MessageContent {
         }
     }
 
-    /// A File value (`file`) with its required fields; set the others on the variant.
+    /// Any other file. Sent as `file`, with the required fields given here. Its optional fields start out empty; set one by matching the variant: `if let Self::File { secret, .. } = &mut value { .. }`.
     pub fn file(url: impl Into<String>, filename: impl Into<String>) -> Self {
         Self::File {
             url: url.into(),
@@ -815,7 +815,7 @@ impl MessageContent {
         }
     }
 
-    /// A Location value (`loc`) with its required fields; set the others on the variant.
+    /// A place on the map. Sent as `loc`, with the required fields given here.
     pub fn location(
         lat: impl Into<String>,
         lng: impl Into<String>,
@@ -829,7 +829,7 @@ impl MessageContent {
         }
     }
 
-    /// A Command value (`cmd`) with its required fields; set the others on the variant.
+    /// A command for the receiving app, delivered silently (no notification, not stored as a visible message). Sent as `cmd`, with the required fields given here.
     pub fn command(action: impl Into<String>) -> Self {
         Self::Command {
             action: action.into(),
@@ -837,7 +837,7 @@ impl MessageContent {
         }
     }
 
-    /// A Custom value (`custom`) with its required fields; set the others on the variant.
+    /// A custom event with string attributes. Sent as `custom`, with the required fields given here. Its optional fields start out empty; set one by matching the variant: `if let Self::Custom { custom_event, .. } = &mut value { .. }`.
     pub fn custom() -> Self {
         Self::Custom {
             custom_event: None,
@@ -938,19 +938,19 @@ pub struct MessageRewriteContent {
     ///
     /// Checked before sending: one of `txt`, `img`, `audio`, `video`, `file`, `loc`, `custom`.
     ///
-    /// See errata E218, E277.
+    /// See errata [`E218`](crate::errata#e218), [`E277`](crate::errata#e277).
     #[serde(rename = "type")]
     pub type_: String,
     /// The new text; needed when `type` is txt, ignored for the other types.
     ///
-    /// See errata E217, E277.
+    /// See errata [`E217`](crate::errata#e217), [`E277`](crate::errata#e277).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub msg: Option<String>,
     /// New event name of a custom message, 1 to 32 characters that should match \[a-zA-Z0-9-_/\.\]{1,32}.
     ///
     /// Checked before sending: at least 1 characters; at most 32 characters.
     ///
-    /// See errata E215.
+    /// See errata [`E215`](crate::errata#e215).
     #[serde(rename = "customEvent")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub custom_event: Option<String>,
@@ -992,7 +992,7 @@ pub struct MessageRecallItem {
 pub struct StreamMessageChunk {
     /// Id of the stream message, returned by the call that sent the first chunk; leave it out for the first chunk, send it with every later one.
     ///
-    /// See errata E283.
+    /// See errata [`E283`](crate::errata#e283).
     #[serde(rename = "msgId")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub msg_id: Option<String>,
@@ -1031,7 +1031,7 @@ pub struct MessageHistoryRecord {
     pub timestamp: Option<i64>,
     /// Direction of the message, e.g. "outgoing"; shown by the example only.
     ///
-    /// See errata E214.
+    /// See errata [`E214`](crate::errata#e214).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub direction: Option<String>,
     /// Username of the sender.
@@ -1083,7 +1083,7 @@ pub struct MessageHistoryBody {
     pub msg: Option<String>,
     /// File name including its extension (img, audio, video, file).
     ///
-    /// See errata E214.
+    /// See errata [`E214`](crate::errata#e214).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub filename: Option<String>,
     /// Size of the attachment in bytes (img, audio, video, file).
@@ -1094,7 +1094,7 @@ pub struct MessageHistoryBody {
     pub secret: Option<String>,
     /// Pixel size of the image (img) or of the video thumbnail (video).
     ///
-    /// See errata E214.
+    /// See errata [`E214`](crate::errata#e214).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub size: Option<crate::messages::MessageImageSize>,
     /// Address of the attachment (img, audio, video, file).
@@ -1114,17 +1114,17 @@ pub struct MessageHistoryBody {
     pub addr: Option<String>,
     /// Latitude in degrees (loc).
     ///
-    /// See errata E214.
+    /// See errata [`E214`](crate::errata#e214).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lat: Option<f64>,
     /// Longitude in degrees (loc).
     ///
-    /// See errata E214.
+    /// See errata [`E214`](crate::errata#e214).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lng: Option<f64>,
     /// The command text (cmd).
     ///
-    /// See errata E214.
+    /// See errata [`E214`](crate::errata#e214).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub action: Option<String>,
     /// Event name (custom).
@@ -1145,7 +1145,7 @@ pub struct MessageHistoryBody {
 pub struct BroadcastChatroomMessageData {
     /// Id of the broadcast; a 64-bit integer.
     ///
-    /// See errata E206.
+    /// See errata [`E206`](crate::errata#e206).
     pub id: i64,
     /// Fields the server sent that the spec does not describe.
     #[serde(flatten)]
@@ -1181,7 +1181,7 @@ pub struct SendGroupStreamMessageData {
 pub struct BroadcastToAllUsersData {
     /// Id of the broadcast; a 64-bit integer.
     ///
-    /// See errata E282.
+    /// See errata [`E282`](crate::errata#e282).
     pub id: i64,
     /// Fields the server sent that the spec does not describe.
     #[serde(flatten)]
@@ -1193,7 +1193,7 @@ pub struct BroadcastToAllUsersData {
 pub struct BroadcastToOnlineUsersData {
     /// Id of the broadcast; a 64-bit integer.
     ///
-    /// See errata E282.
+    /// See errata [`E282`](crate::errata#e282).
     pub id: i64,
     /// Fields the server sent that the spec does not describe.
     #[serde(flatten)]
@@ -1205,7 +1205,7 @@ pub struct BroadcastToOnlineUsersData {
 pub struct GetMessageHistoryItem {
     /// Time-limited download address of the history file.
     ///
-    /// See errata E213.
+    /// See errata [`E213`](crate::errata#e213).
     pub url: String,
     /// Fields the server sent that the spec does not describe.
     #[serde(flatten)]
@@ -1229,7 +1229,7 @@ pub struct RecallMessageData {
     pub to: Option<String>,
     /// Kind of conversation - chat, groupchat (documented as group_chat) or chatroom.
     ///
-    /// See errata E221.
+    /// See errata [`E221`](crate::errata#e221).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub chattype: Option<String>,
     /// Fields the server sent that the spec does not describe.
@@ -1342,7 +1342,7 @@ impl<'a> SendUserMessageRequest<'a> {
     ///
     /// Checked before sending: at most 20 items.
     ///
-    /// See errata E201.
+    /// See errata [`E201`](crate::errata#e201).
     pub fn roam_ignore_users(mut self, roam_ignore_users: impl crate::IntoIds) -> Self {
         self.body.roam_ignore_users = Some(crate::IntoIds::into_ids(roam_ignore_users));
         self
@@ -1358,7 +1358,7 @@ impl<'a> SendUserMessageRequest<'a> {
     ///
     /// Checked before sending: one of `ROUTE_ONLINE`.
     ///
-    /// See errata E202.
+    /// See errata [`E202`](crate::errata#e202).
     pub fn routetype(mut self, routetype: impl Into<String>) -> Self {
         self.body.routetype = Some(routetype.into());
         self
@@ -1377,7 +1377,7 @@ impl<'a> SendUserMessageRequest<'a> {
     ///
     /// Checked before sending: at most 8 characters.
     ///
-    /// See errata E280.
+    /// See errata [`E280`](crate::errata#e280).
     pub fn env(mut self, env: impl Into<String>) -> Self {
         self.body.env = Some(env.into());
         self
@@ -1499,7 +1499,7 @@ pub struct SendGroupMessageRequest<'a> {
 impl<'a> SendGroupMessageRequest<'a> {
     /// Sender's username; `admin` when left out. An empty string makes the call fail.
     ///
-    /// See errata E246.
+    /// See errata [`E246`](crate::errata#e246).
     pub fn from(mut self, from: impl Into<String>) -> Self {
         self.body.from = Some(from.into());
         self
@@ -1507,7 +1507,7 @@ impl<'a> SendGroupMessageRequest<'a> {
 
     /// Whether members are asked to send read receipts for this message.
     ///
-    /// See errata E201.
+    /// See errata [`E201`](crate::errata#e201).
     pub fn need_group_ack(mut self, need_group_ack: bool) -> Self {
         self.body.need_group_ack = Some(need_group_ack);
         self
@@ -1517,7 +1517,7 @@ impl<'a> SendGroupMessageRequest<'a> {
     ///
     /// Checked before sending: at most 20 items.
     ///
-    /// See errata E201, E246.
+    /// See errata [`E201`](crate::errata#e201), [`E246`](crate::errata#e246).
     pub fn roam_ignore_users(mut self, roam_ignore_users: impl crate::IntoIds) -> Self {
         self.body.roam_ignore_users = Some(crate::IntoIds::into_ids(roam_ignore_users));
         self
@@ -1525,7 +1525,7 @@ impl<'a> SendGroupMessageRequest<'a> {
 
     /// Whether the sender's own devices also receive the message.
     ///
-    /// See errata E246.
+    /// See errata [`E246`](crate::errata#e246).
     pub fn sync_device(mut self, sync_device: bool) -> Self {
         self.body.sync_device = Some(sync_device);
         self
@@ -1535,7 +1535,7 @@ impl<'a> SendGroupMessageRequest<'a> {
     ///
     /// Checked before sending: one of `ROUTE_ONLINE`.
     ///
-    /// See errata E202, E203, E246.
+    /// See errata [`E202`](crate::errata#e202), [`E203`](crate::errata#e203), [`E246`](crate::errata#e246).
     pub fn routetype(mut self, routetype: impl Into<String>) -> Self {
         self.body.routetype = Some(routetype.into());
         self
@@ -1543,7 +1543,7 @@ impl<'a> SendGroupMessageRequest<'a> {
 
     /// Custom extension attributes (an object, never null); `em_ignore_notification: true` suppresses offline push.
     ///
-    /// See errata E246.
+    /// See errata [`E246`](crate::errata#e246).
     pub fn ext(
         mut self,
         ext: ::std::collections::BTreeMap<String, ::serde_json::Value>,
@@ -1556,7 +1556,7 @@ impl<'a> SendGroupMessageRequest<'a> {
     ///
     /// Checked before sending: at most 8 characters.
     ///
-    /// See errata E280.
+    /// See errata [`E280`](crate::errata#e280).
     pub fn env(mut self, env: impl Into<String>) -> Self {
         self.body.env = Some(env.into());
         self
@@ -1675,7 +1675,7 @@ pub struct SendChatroomMessageRequest<'a> {
 impl<'a> SendChatroomMessageRequest<'a> {
     /// Sender's username; `admin` when left out. An empty string makes the call fail.
     ///
-    /// See errata E246.
+    /// See errata [`E246`](crate::errata#e246).
     pub fn from(mut self, from: impl Into<String>) -> Self {
         self.body.from = Some(from.into());
         self
@@ -1693,7 +1693,7 @@ impl<'a> SendChatroomMessageRequest<'a> {
     ///
     /// Checked before sending: at most 20 items.
     ///
-    /// See errata E201, E246.
+    /// See errata [`E201`](crate::errata#e201), [`E246`](crate::errata#e246).
     pub fn roam_ignore_users(mut self, roam_ignore_users: impl crate::IntoIds) -> Self {
         self.body.roam_ignore_users = Some(crate::IntoIds::into_ids(roam_ignore_users));
         self
@@ -1701,7 +1701,7 @@ impl<'a> SendChatroomMessageRequest<'a> {
 
     /// Whether the sender's own devices also receive the message.
     ///
-    /// See errata E246.
+    /// See errata [`E246`](crate::errata#e246).
     pub fn sync_device(mut self, sync_device: bool) -> Self {
         self.body.sync_device = Some(sync_device);
         self
@@ -1711,7 +1711,7 @@ impl<'a> SendChatroomMessageRequest<'a> {
     ///
     /// Checked before sending: one of `ROUTE_ONLINE`.
     ///
-    /// See errata E202, E246.
+    /// See errata [`E202`](crate::errata#e202), [`E246`](crate::errata#e246).
     pub fn routetype(mut self, routetype: impl Into<String>) -> Self {
         self.body.routetype = Some(routetype.into());
         self
@@ -1719,7 +1719,7 @@ impl<'a> SendChatroomMessageRequest<'a> {
 
     /// Custom extension attributes (an object, never null); `em_ignore_notification: true` suppresses offline push.
     ///
-    /// See errata E246.
+    /// See errata [`E246`](crate::errata#e246).
     pub fn ext(
         mut self,
         ext: ::std::collections::BTreeMap<String, ::serde_json::Value>,
@@ -2649,7 +2649,7 @@ impl<'a> UpdateMessageRequest<'a> {
 
     /// New extension attributes; every editable type (txt, custom, img, audio, video, file, loc) accepts them.
     ///
-    /// See errata E277.
+    /// See errata [`E277`](crate::errata#e277).
     pub fn new_ext(
         mut self,
         new_ext: ::std::collections::BTreeMap<String, ::serde_json::Value>,
@@ -2748,7 +2748,7 @@ pub struct RecallMessageRequest<'a> {
 impl<'a> RecallMessageRequest<'a> {
     /// The user performing the recall; the app admin when left out. To recall an expired message with `force`, set it to the original sender.
     ///
-    /// See errata E220.
+    /// See errata [`E220`](crate::errata#e220).
     pub fn from(mut self, from: impl Into<String>) -> Self {
         self.body.from = Some(from.into());
         self
@@ -2762,7 +2762,7 @@ impl<'a> RecallMessageRequest<'a> {
 
     /// Free text (for example a JSON string) that travels with the recall to the clients and callbacks.
     ///
-    /// See errata E273.
+    /// See errata [`E273`](crate::errata#e273).
     pub fn recall_message_extension_info(
         mut self,
         recall_message_extension_info: impl Into<String>,
@@ -3062,7 +3062,7 @@ impl<'a> ImportUserMessageRequest<'a> {
     ///
     /// Checked before sending: at least 1000.
     ///
-    /// See errata E278.
+    /// See errata [`E278`](crate::errata#e278).
     pub fn msg_timestamp(mut self, msg_timestamp: i64) -> Self {
         self.body.msg_timestamp = Some(msg_timestamp);
         self
@@ -3188,7 +3188,7 @@ impl<'a> ImportGroupMessageRequest<'a> {
     ///
     /// Checked before sending: at least 1000.
     ///
-    /// See errata E278.
+    /// See errata [`E278`](crate::errata#e278).
     pub fn msg_timestamp(mut self, msg_timestamp: i64) -> Self {
         self.body.msg_timestamp = Some(msg_timestamp);
         self

@@ -7,6 +7,12 @@ pub use envelope::{ErrorBody, Response};
 mod error_codes;
 pub use error_codes::ErrorCode;
 
+#[doc = include_str!("index.md")]
+pub mod index {}
+#[doc = include_str!("rest_docs.md")]
+pub mod rest_docs {}
+#[doc = include_str!("errata.md")]
+pub mod errata {}
 /// Callback storage: When post-delivery callbacks fail (connection or response timeout, a disabled callback rule), the server keeps the messages and events of each 10-minute slot under a date key, for 3 days by default. List those keys and resend a slot, to the original address or another one.
 pub mod callback_storage;
 
@@ -348,164 +354,187 @@ pub(crate) const USERNAME_RULE: crate::runtime::validate::UsernameRule = crate::
     extra_chars: "_.-",
 };
 
-/// Calls `$check::<T> $args` for the payload type `T` of every
-/// operation with a JSON response: the decode property tests run
-/// over all of them.
+/// Visits the payload type of every operation with a JSON response:
+/// the decode property tests run over all of them.
 #[cfg(test)]
-macro_rules! every_response_type {
-    ($check:ident $args:tt) => {
-        { $check :: < ::serde_json::Value > $args; $check :: <
-        ::std::collections::BTreeMap < String, ::std::collections::BTreeMap < String,
-        String > > > $args; $check :: < ::std::collections::BTreeMap < String,
-        ::std::collections::BTreeMap < String, crate ::push::PushPlatformCounts > > >
-        $args; $check :: < ::std::collections::BTreeMap < String, String > > $args;
-        $check :: < ::std::collections::BTreeMap < String, i64 > > $args; $check :: <
-        ::std::option::Option < ::serde_json::Value > > $args; $check :: <
-        ::std::vec::Vec < ::std::collections::BTreeMap < String, String > > > $args;
-        $check :: < ::std::vec::Vec < String > > $args; $check :: < ::std::vec::Vec <
-        crate ::callback_storage::GetStoredCallbacksInfoItem > > $args; $check :: <
-        ::std::vec::Vec < crate ::chatroom_allowlist::ChatroomAllowlistResult > > $args;
-        $check :: < ::std::vec::Vec < crate ::chatroom_blocklist::ChatroomBlocklistResult
-        > > $args; $check :: < ::std::vec::Vec < crate
-        ::chatroom_members::ListChatroomMembersItem > > $args; $check :: <
-        ::std::vec::Vec < crate ::chatroom_members::RemoveChatroomMembersItem > > $args;
-        $check :: < ::std::vec::Vec < crate ::chatroom_mutelist::ChatroomMuteResult > >
-        $args; $check :: < ::std::vec::Vec < crate
-        ::chatroom_mutelist::ListChatroomMutedMembersItem > > $args; $check :: <
-        ::std::vec::Vec < crate ::chatroom_mutelist::UnmuteChatroomMembersItem > > $args;
-        $check :: < ::std::vec::Vec < crate ::chatrooms::GetChatroomsItem > > $args;
-        $check :: < ::std::vec::Vec < crate ::chatrooms::ListChatroomsItem > > $args;
-        $check :: < ::std::vec::Vec < crate ::chatrooms::ListUserJoinedChatroomsItem > >
-        $args; $check :: < ::std::vec::Vec < crate ::contacts::CheckContactsItem > >
-        $args; $check :: < ::std::vec::Vec < crate ::favorites::Favorite > > $args;
-        $check :: < ::std::vec::Vec < crate ::group_allowlist::AddGroupAllowlistUsersItem
-        > > $args; $check :: < ::std::vec::Vec < crate
-        ::group_allowlist::RemoveGroupAllowlistUsersItem > > $args; $check :: <
-        ::std::vec::Vec < crate ::group_blocklist::AddGroupBlocklistUsersItem > > $args;
-        $check :: < ::std::vec::Vec < crate
-        ::group_blocklist::RemoveGroupBlocklistUsersItem > > $args; $check :: <
-        ::std::vec::Vec < crate ::group_files::ListGroupFilesItem > > $args; $check :: <
-        ::std::vec::Vec < crate ::group_members::ListGroupMembersItem > > $args; $check
-        :: < ::std::vec::Vec < crate ::group_members::RemoveGroupMembersItem > > $args;
-        $check :: < ::std::vec::Vec < crate ::group_mutelist::ListGroupMutedMembersItem >
-        > $args; $check :: < ::std::vec::Vec < crate
-        ::group_mutelist::MuteGroupMembersItem > > $args; $check :: < ::std::vec::Vec <
-        crate ::group_mutelist::UnmuteGroupMembersItem > > $args; $check :: <
-        ::std::vec::Vec < crate ::groups::GetGroupsItem > > $args; $check :: <
-        ::std::vec::Vec < crate ::groups::ListGroupsItem > > $args; $check :: <
-        ::std::vec::Vec < crate ::groups::ListUserGroupsItem > > $args; $check :: <
-        ::std::vec::Vec < crate ::groups::ListUserJoinedGroupsItem > > $args; $check :: <
-        ::std::vec::Vec < crate ::messages::GetMessageHistoryItem > > $args; $check :: <
-        ::std::vec::Vec < crate ::messages::RecallMessagesItem > > $args; $check :: <
-        ::std::vec::Vec < crate ::offline_push::PushBinding > > $args; $check :: <
-        ::std::vec::Vec < crate ::offline_push::PushUserEntity > > $args; $check :: <
-        ::std::vec::Vec < crate ::offline_push::SetPushNicknamesItem > > $args; $check ::
-        < ::std::vec::Vec < crate ::presence::PresenceStatus > > $args; $check :: <
-        ::std::vec::Vec < crate ::push::SendPushSyncItem > > $args; $check :: <
-        ::std::vec::Vec < crate ::push::SendPushToUsersItem > > $args; $check :: <
-        ::std::vec::Vec < crate ::push_labels::PushLabel > > $args; $check :: <
-        ::std::vec::Vec < crate ::push_labels::PushLabelMember > > $args; $check :: <
-        ::std::vec::Vec < crate ::reactions::ListMessageReactionsItem > > $args; $check
-        :: < ::std::vec::Vec < crate ::thread_members::ThreadMemberRemoval > > $args;
-        $check :: < ::std::vec::Vec < crate ::threads::ListThreadsItem > > $args; $check
-        :: < ::std::vec::Vec < crate ::threads::ThreadSummary > > $args; $check :: <
-        ::std::vec::Vec < crate ::translation::ListTranslationLanguagesItem > > $args;
-        $check :: < ::std::vec::Vec < crate ::translation::TranslateTextItem > > $args;
-        $check :: < ::std::vec::Vec < crate ::users::ListUserDevicesItem > > $args;
-        $check :: < ::std::vec::Vec < crate ::users::RegisterUsersItem > > $args; $check
-        :: < ::std::vec::Vec < crate ::users::UserDetails > > $args; $check :: <
-        ::std::vec::Vec < crate ::users::UserEntity > > $args; $check :: < String >
-        $args; $check :: < bool > $args; $check :: < crate
-        ::chatroom_allowlist::ChatroomAllowlistResult > $args; $check :: < crate
-        ::chatroom_attributes::ChatroomAttributeWriteResult > $args; $check :: < crate
-        ::chatroom_blocklist::ChatroomBlocklistResult > $args; $check :: < crate
-        ::chatroom_members::AddChatroomAdminData > $args; $check :: < crate
-        ::chatroom_members::AddChatroomMemberData > $args; $check :: < crate
-        ::chatroom_members::AddChatroomMembersData > $args; $check :: < crate
-        ::chatroom_members::RemoveChatroomAdminData > $args; $check :: < crate
-        ::chatroom_members::RemoveChatroomMemberData > $args; $check :: < crate
-        ::chatroom_mutelist::ChatroomMuteAllState > $args; $check :: < crate
-        ::chatroom_mutelist::MuteChatroomMembersByTagData > $args; $check :: < crate
-        ::chatroom_super_admins::AddChatroomSuperAdminData > $args; $check :: < crate
-        ::chatroom_super_admins::RemoveChatroomSuperAdminData > $args; $check :: < crate
-        ::chatroom_user_tags::SetChatroomUserTagsData > $args; $check :: < crate
-        ::chatrooms::CreateChatroomData > $args; $check :: < crate
-        ::chatrooms::DeleteChatroomData > $args; $check :: < crate
-        ::chatrooms::GetChatroomAnnouncementData > $args; $check :: < crate
-        ::chatrooms::TransferChatroomOwnershipData > $args; $check :: < crate
-        ::chatrooms::UpdateChatroomAnnouncementData > $args; $check :: < crate
-        ::chatrooms::UpdateChatroomData > $args; $check :: < crate
-        ::contacts::ListContactsPagedData > $args; $check :: < crate
-        ::contacts::SetContactRemarkData > $args; $check :: < crate ::favorites::Favorite
-        > $args; $check :: < crate ::global_mute::GetGlobalMuteData > $args; $check :: <
-        crate ::global_mute::ListGlobalMutesData > $args; $check :: < crate
-        ::global_mute::SetGlobalMuteData > $args; $check :: < crate
-        ::group_allowlist::AddGroupAllowlistUserData > $args; $check :: < crate
-        ::group_announcements::GetGroupAnnouncementData > $args; $check :: < crate
-        ::group_announcements::UpdateGroupAnnouncementData > $args; $check :: < crate
-        ::group_blocklist::AddGroupBlocklistUserData > $args; $check :: < crate
-        ::group_blocklist::RemoveGroupBlocklistUserData > $args; $check :: < crate
-        ::group_files::DeleteGroupFileData > $args; $check :: < crate
-        ::group_files::UploadGroupFileData > $args; $check :: < crate
-        ::group_members::AddGroupAdminData > $args; $check :: < crate
-        ::group_members::AddGroupMemberData > $args; $check :: < crate
-        ::group_members::AddGroupMembersData > $args; $check :: < crate
-        ::group_members::RemoveGroupAdminData > $args; $check :: < crate
-        ::group_members::RemoveGroupMemberData > $args; $check :: < crate
-        ::group_members::SetGroupMembersAttributesData > $args; $check :: < crate
-        ::group_members::TransferGroupOwnershipData > $args; $check :: < crate
-        ::group_mutelist::MuteAllGroupMembersData > $args; $check :: < crate
-        ::group_mutelist::UnmuteAllGroupMembersData > $args; $check :: < crate
-        ::groups::CreateGroupData > $args; $check :: < crate ::groups::DeleteGroupData >
-        $args; $check :: < crate ::groups::DisableGroupData > $args; $check :: < crate
-        ::groups::EnableGroupData > $args; $check :: < crate ::groups::UpdateGroupData >
-        $args; $check :: < crate ::messages::BroadcastChatroomMessageData > $args; $check
-        :: < crate ::messages::BroadcastToAllUsersData > $args; $check :: < crate
-        ::messages::BroadcastToOnlineUsersData > $args; $check :: < crate
-        ::messages::DeleteUserConversationData > $args; $check :: < crate
-        ::messages::ImportGroupMessageData > $args; $check :: < crate
-        ::messages::ImportUserMessageData > $args; $check :: < crate
-        ::messages::RecallMessageData > $args; $check :: < crate
-        ::messages::SendGroupStreamMessageData > $args; $check :: < crate
-        ::messages::SendUserStreamMessageData > $args; $check :: < crate
-        ::moderation::AddKeywordsData > $args; $check :: < crate
-        ::moderation::CheckTextData > $args; $check :: < crate
-        ::moderation::CreateKeywordListData > $args; $check :: < crate
-        ::moderation::DeleteKeywordData > $args; $check :: < crate
-        ::moderation::DeleteKeywordListData > $args; $check :: < crate
-        ::moderation::DeleteKeywordsData > $args; $check :: < crate
-        ::moderation::ListKeywordListsData > $args; $check :: < crate
-        ::moderation::SearchKeywordsData > $args; $check :: < crate
-        ::moderation::UpdateKeywordData > $args; $check :: < crate
-        ::moderation::UpdateKeywordListData > $args; $check :: < crate
-        ::offline_push::GetPushTranslationLanguageData > $args; $check :: < crate
-        ::offline_push::PushNotificationSetting > $args; $check :: < crate
-        ::offline_push::SetPushTranslationLanguageData > $args; $check :: < crate
-        ::presence::ListPresenceSubscriptionsData > $args; $check :: < crate
-        ::push::SendPushByLabelsData > $args; $check :: < crate
-        ::push_labels::CreatePushLabelData > $args; $check :: < crate
-        ::push_labels::PushLabel > $args; $check :: < crate
-        ::push_labels::PushLabelMember > $args; $check :: < crate
-        ::push_labels::PushLabelUsersResult > $args; $check :: < crate
-        ::push_templates::PushTemplate > $args; $check :: < crate
-        ::push_templates::SetReceiverPushTemplateData > $args; $check :: < crate
-        ::reactions::AddReactionData > $args; $check :: < crate
-        ::reactions::GetReactionDetailData > $args; $check :: < crate ::runtime::One <
-        crate ::users::UserDetails > > $args; $check :: < crate ::runtime::One < crate
-        ::users::UserEntity > > $args; $check :: < crate
-        ::thread_members::AddThreadMembersData > $args; $check :: < crate
-        ::thread_members::ListThreadMembersData > $args; $check :: < crate
-        ::threads::CreateThreadData > $args; $check :: < crate
-        ::threads::DeleteThreadData > $args; $check :: < crate
-        ::threads::UpdateThreadData > $args; $check :: < crate
-        ::token::CreateTokenWithCredentialsData > $args; $check :: < crate
-        ::token::ExchangeAgoraTokenData > $args; $check :: < crate
-        ::token::GetUserTokenData > $args; $check :: < crate
-        ::translation::DetectLanguageData > $args; $check :: < crate
-        ::users::DisconnectUserData > $args; $check :: < crate
-        ::users::DisconnectUserDeviceData > $args; $check :: < i64 > $args; }
-    };
+pub(crate) fn every_response_type(
+    visitor: &mut impl crate::runtime::decode_tests::ResponseTypes,
+) {
+    visitor.visit::<::serde_json::Value>();
+    visitor
+        .visit::<
+            ::std::collections::BTreeMap<
+                String,
+                ::std::collections::BTreeMap<String, String>,
+            >,
+        >();
+    visitor
+        .visit::<
+            ::std::collections::BTreeMap<
+                String,
+                ::std::collections::BTreeMap<String, crate::push::PushPlatformCounts>,
+            >,
+        >();
+    visitor.visit::<::std::collections::BTreeMap<String, String>>();
+    visitor.visit::<::std::collections::BTreeMap<String, i64>>();
+    visitor.visit::<::std::option::Option<::serde_json::Value>>();
+    visitor.visit::<::std::vec::Vec<::std::collections::BTreeMap<String, String>>>();
+    visitor.visit::<::std::vec::Vec<String>>();
+    visitor
+        .visit::<::std::vec::Vec<crate::callback_storage::GetStoredCallbacksInfoItem>>();
+    visitor
+        .visit::<::std::vec::Vec<crate::chatroom_allowlist::ChatroomAllowlistResult>>();
+    visitor
+        .visit::<::std::vec::Vec<crate::chatroom_blocklist::ChatroomBlocklistResult>>();
+    visitor.visit::<::std::vec::Vec<crate::chatroom_members::ListChatroomMembersItem>>();
+    visitor
+        .visit::<::std::vec::Vec<crate::chatroom_members::RemoveChatroomMembersItem>>();
+    visitor.visit::<::std::vec::Vec<crate::chatroom_mutelist::ChatroomMuteResult>>();
+    visitor
+        .visit::<
+            ::std::vec::Vec<crate::chatroom_mutelist::ListChatroomMutedMembersItem>,
+        >();
+    visitor
+        .visit::<::std::vec::Vec<crate::chatroom_mutelist::UnmuteChatroomMembersItem>>();
+    visitor.visit::<::std::vec::Vec<crate::chatrooms::GetChatroomsItem>>();
+    visitor.visit::<::std::vec::Vec<crate::chatrooms::ListChatroomsItem>>();
+    visitor.visit::<::std::vec::Vec<crate::chatrooms::ListUserJoinedChatroomsItem>>();
+    visitor.visit::<::std::vec::Vec<crate::contacts::CheckContactsItem>>();
+    visitor.visit::<::std::vec::Vec<crate::favorites::Favorite>>();
+    visitor
+        .visit::<::std::vec::Vec<crate::group_allowlist::AddGroupAllowlistUsersItem>>();
+    visitor
+        .visit::<
+            ::std::vec::Vec<crate::group_allowlist::RemoveGroupAllowlistUsersItem>,
+        >();
+    visitor
+        .visit::<::std::vec::Vec<crate::group_blocklist::AddGroupBlocklistUsersItem>>();
+    visitor
+        .visit::<
+            ::std::vec::Vec<crate::group_blocklist::RemoveGroupBlocklistUsersItem>,
+        >();
+    visitor.visit::<::std::vec::Vec<crate::group_files::ListGroupFilesItem>>();
+    visitor.visit::<::std::vec::Vec<crate::group_members::ListGroupMembersItem>>();
+    visitor.visit::<::std::vec::Vec<crate::group_members::RemoveGroupMembersItem>>();
+    visitor.visit::<::std::vec::Vec<crate::group_mutelist::ListGroupMutedMembersItem>>();
+    visitor.visit::<::std::vec::Vec<crate::group_mutelist::MuteGroupMembersItem>>();
+    visitor.visit::<::std::vec::Vec<crate::group_mutelist::UnmuteGroupMembersItem>>();
+    visitor.visit::<::std::vec::Vec<crate::groups::GetGroupsItem>>();
+    visitor.visit::<::std::vec::Vec<crate::groups::ListGroupsItem>>();
+    visitor.visit::<::std::vec::Vec<crate::groups::ListUserGroupsItem>>();
+    visitor.visit::<::std::vec::Vec<crate::groups::ListUserJoinedGroupsItem>>();
+    visitor.visit::<::std::vec::Vec<crate::messages::GetMessageHistoryItem>>();
+    visitor.visit::<::std::vec::Vec<crate::messages::RecallMessagesItem>>();
+    visitor.visit::<::std::vec::Vec<crate::offline_push::PushBinding>>();
+    visitor.visit::<::std::vec::Vec<crate::offline_push::PushUserEntity>>();
+    visitor.visit::<::std::vec::Vec<crate::offline_push::SetPushNicknamesItem>>();
+    visitor.visit::<::std::vec::Vec<crate::presence::PresenceStatus>>();
+    visitor.visit::<::std::vec::Vec<crate::push::SendPushSyncItem>>();
+    visitor.visit::<::std::vec::Vec<crate::push::SendPushToUsersItem>>();
+    visitor.visit::<::std::vec::Vec<crate::push_labels::PushLabel>>();
+    visitor.visit::<::std::vec::Vec<crate::push_labels::PushLabelMember>>();
+    visitor.visit::<::std::vec::Vec<crate::reactions::ListMessageReactionsItem>>();
+    visitor.visit::<::std::vec::Vec<crate::thread_members::ThreadMemberRemoval>>();
+    visitor.visit::<::std::vec::Vec<crate::threads::ListThreadsItem>>();
+    visitor.visit::<::std::vec::Vec<crate::threads::ThreadSummary>>();
+    visitor.visit::<::std::vec::Vec<crate::translation::ListTranslationLanguagesItem>>();
+    visitor.visit::<::std::vec::Vec<crate::translation::TranslateTextItem>>();
+    visitor.visit::<::std::vec::Vec<crate::users::ListUserDevicesItem>>();
+    visitor.visit::<::std::vec::Vec<crate::users::RegisterUsersItem>>();
+    visitor.visit::<::std::vec::Vec<crate::users::UserDetails>>();
+    visitor.visit::<::std::vec::Vec<crate::users::UserEntity>>();
+    visitor.visit::<String>();
+    visitor.visit::<bool>();
+    visitor.visit::<crate::chatroom_allowlist::ChatroomAllowlistResult>();
+    visitor.visit::<crate::chatroom_attributes::ChatroomAttributeWriteResult>();
+    visitor.visit::<crate::chatroom_blocklist::ChatroomBlocklistResult>();
+    visitor.visit::<crate::chatroom_members::AddChatroomAdminData>();
+    visitor.visit::<crate::chatroom_members::AddChatroomMemberData>();
+    visitor.visit::<crate::chatroom_members::AddChatroomMembersData>();
+    visitor.visit::<crate::chatroom_members::RemoveChatroomAdminData>();
+    visitor.visit::<crate::chatroom_members::RemoveChatroomMemberData>();
+    visitor.visit::<crate::chatroom_mutelist::ChatroomMuteAllState>();
+    visitor.visit::<crate::chatroom_mutelist::MuteChatroomMembersByTagData>();
+    visitor.visit::<crate::chatroom_super_admins::AddChatroomSuperAdminData>();
+    visitor.visit::<crate::chatroom_super_admins::RemoveChatroomSuperAdminData>();
+    visitor.visit::<crate::chatroom_user_tags::SetChatroomUserTagsData>();
+    visitor.visit::<crate::chatrooms::CreateChatroomData>();
+    visitor.visit::<crate::chatrooms::DeleteChatroomData>();
+    visitor.visit::<crate::chatrooms::GetChatroomAnnouncementData>();
+    visitor.visit::<crate::chatrooms::TransferChatroomOwnershipData>();
+    visitor.visit::<crate::chatrooms::UpdateChatroomAnnouncementData>();
+    visitor.visit::<crate::chatrooms::UpdateChatroomData>();
+    visitor.visit::<crate::contacts::ListContactsPagedData>();
+    visitor.visit::<crate::contacts::SetContactRemarkData>();
+    visitor.visit::<crate::favorites::Favorite>();
+    visitor.visit::<crate::global_mute::GetGlobalMuteData>();
+    visitor.visit::<crate::global_mute::ListGlobalMutesData>();
+    visitor.visit::<crate::global_mute::SetGlobalMuteData>();
+    visitor.visit::<crate::group_allowlist::AddGroupAllowlistUserData>();
+    visitor.visit::<crate::group_announcements::GetGroupAnnouncementData>();
+    visitor.visit::<crate::group_announcements::UpdateGroupAnnouncementData>();
+    visitor.visit::<crate::group_blocklist::AddGroupBlocklistUserData>();
+    visitor.visit::<crate::group_blocklist::RemoveGroupBlocklistUserData>();
+    visitor.visit::<crate::group_files::DeleteGroupFileData>();
+    visitor.visit::<crate::group_files::UploadGroupFileData>();
+    visitor.visit::<crate::group_members::AddGroupAdminData>();
+    visitor.visit::<crate::group_members::AddGroupMemberData>();
+    visitor.visit::<crate::group_members::AddGroupMembersData>();
+    visitor.visit::<crate::group_members::RemoveGroupAdminData>();
+    visitor.visit::<crate::group_members::RemoveGroupMemberData>();
+    visitor.visit::<crate::group_members::SetGroupMembersAttributesData>();
+    visitor.visit::<crate::group_members::TransferGroupOwnershipData>();
+    visitor.visit::<crate::group_mutelist::MuteAllGroupMembersData>();
+    visitor.visit::<crate::group_mutelist::UnmuteAllGroupMembersData>();
+    visitor.visit::<crate::groups::CreateGroupData>();
+    visitor.visit::<crate::groups::DeleteGroupData>();
+    visitor.visit::<crate::groups::DisableGroupData>();
+    visitor.visit::<crate::groups::EnableGroupData>();
+    visitor.visit::<crate::groups::UpdateGroupData>();
+    visitor.visit::<crate::messages::BroadcastChatroomMessageData>();
+    visitor.visit::<crate::messages::BroadcastToAllUsersData>();
+    visitor.visit::<crate::messages::BroadcastToOnlineUsersData>();
+    visitor.visit::<crate::messages::DeleteUserConversationData>();
+    visitor.visit::<crate::messages::ImportGroupMessageData>();
+    visitor.visit::<crate::messages::ImportUserMessageData>();
+    visitor.visit::<crate::messages::RecallMessageData>();
+    visitor.visit::<crate::messages::SendGroupStreamMessageData>();
+    visitor.visit::<crate::messages::SendUserStreamMessageData>();
+    visitor.visit::<crate::moderation::AddKeywordsData>();
+    visitor.visit::<crate::moderation::CheckTextData>();
+    visitor.visit::<crate::moderation::CreateKeywordListData>();
+    visitor.visit::<crate::moderation::DeleteKeywordData>();
+    visitor.visit::<crate::moderation::DeleteKeywordListData>();
+    visitor.visit::<crate::moderation::DeleteKeywordsData>();
+    visitor.visit::<crate::moderation::ListKeywordListsData>();
+    visitor.visit::<crate::moderation::SearchKeywordsData>();
+    visitor.visit::<crate::moderation::UpdateKeywordData>();
+    visitor.visit::<crate::moderation::UpdateKeywordListData>();
+    visitor.visit::<crate::offline_push::GetPushTranslationLanguageData>();
+    visitor.visit::<crate::offline_push::PushNotificationSetting>();
+    visitor.visit::<crate::offline_push::SetPushTranslationLanguageData>();
+    visitor.visit::<crate::presence::ListPresenceSubscriptionsData>();
+    visitor.visit::<crate::push::SendPushByLabelsData>();
+    visitor.visit::<crate::push_labels::CreatePushLabelData>();
+    visitor.visit::<crate::push_labels::PushLabel>();
+    visitor.visit::<crate::push_labels::PushLabelMember>();
+    visitor.visit::<crate::push_labels::PushLabelUsersResult>();
+    visitor.visit::<crate::push_templates::PushTemplate>();
+    visitor.visit::<crate::push_templates::SetReceiverPushTemplateData>();
+    visitor.visit::<crate::reactions::AddReactionData>();
+    visitor.visit::<crate::reactions::GetReactionDetailData>();
+    visitor.visit::<crate::runtime::One<crate::users::UserDetails>>();
+    visitor.visit::<crate::runtime::One<crate::users::UserEntity>>();
+    visitor.visit::<crate::thread_members::AddThreadMembersData>();
+    visitor.visit::<crate::thread_members::ListThreadMembersData>();
+    visitor.visit::<crate::threads::CreateThreadData>();
+    visitor.visit::<crate::threads::DeleteThreadData>();
+    visitor.visit::<crate::threads::UpdateThreadData>();
+    visitor.visit::<crate::token::CreateTokenWithCredentialsData>();
+    visitor.visit::<crate::token::ExchangeAgoraTokenData>();
+    visitor.visit::<crate::token::GetUserTokenData>();
+    visitor.visit::<crate::translation::DetectLanguageData>();
+    visitor.visit::<crate::users::DisconnectUserData>();
+    visitor.visit::<crate::users::DisconnectUserDeviceData>();
+    visitor.visit::<i64>();
 }
-
-#[cfg(test)]
-pub(crate) use every_response_type;

@@ -47,7 +47,7 @@ impl<'a> Moderation<'a> {
     /// - Idempotent: no, a repeat may act twice
     /// - Checked before sending: `name`: at least 1 characters, at most 32 characters; `scope`: one of `ALL`, `CHAT`, `GROUP`, `ROOM`, `TAG`; `disposition`: one of `PASS`, `REJECT`, `EXCHANGE`; `userId`: must follow the username rule; `textContexts`: at least 1 items, at most 200 items
     /// - Source: `easemob/server-side/keyword_list_create`, section "创建关键词名单"
-    /// - Doc errata: E290, E291 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: [`E290`](crate::errata#e290), [`E291`](crate::errata#e291)
     ///
     /// # Arguments
     ///
@@ -86,7 +86,7 @@ impl<'a> Moderation<'a> {
     /// - Idempotent: yes, safe to repeat
     /// - Checked before sending: `size`: between 1 and 200; `page`: at least 0
     /// - Source: `easemob/server-side/keyword_list_query`, section "查询关键词名单列表"
-    /// - Doc errata: E290, E292, E293, E297 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: [`E290`](crate::errata#e290), [`E292`](crate::errata#e292), [`E293`](crate::errata#e293), [`E297`](crate::errata#e297)
     pub fn search_lists(&self) -> ListKeywordListsRequest<'a> {
         ListKeywordListsRequest {
             client: self.client,
@@ -109,7 +109,7 @@ impl<'a> Moderation<'a> {
     /// - Idempotent: yes, safe to repeat
     /// - Checked before sending: `name`: at least 1 characters, at most 32 characters; `scope`: one of `ALL`, `CHAT`, `GROUP`, `ROOM`, `TAG`; `disposition`: one of `PASS`, `REJECT`, `EXCHANGE`; `userId`: must follow the username rule
     /// - Source: `easemob/server-side/keyword_list_modify`, section "修改关键词名单"
-    /// - Doc errata: E290, E293, E297 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: [`E290`](crate::errata#e290), [`E293`](crate::errata#e293), [`E297`](crate::errata#e297)
     ///
     /// # Arguments
     ///
@@ -147,7 +147,7 @@ impl<'a> Moderation<'a> {
     /// - Rate limit: 100/second per app key; Per App Key.
     /// - Idempotent: yes, safe to repeat
     /// - Source: `easemob/server-side/keyword_list_delete`, section "删除关键词名单"
-    /// - Doc errata: E290, E294 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: [`E290`](crate::errata#e290), [`E294`](crate::errata#e294)
     ///
     /// # Arguments
     ///
@@ -172,7 +172,7 @@ impl<'a> Moderation<'a> {
     /// - Idempotent: no, a repeat may act twice
     /// - Checked before sending: `wordContents`: at least 1 items, at most 100 items; `userId`: must follow the username rule
     /// - Source: `easemob/server-side/keyword_add`, section "添加关键词"
-    /// - Doc errata: E290, E293, E294, E297 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: [`E290`](crate::errata#e290), [`E293`](crate::errata#e293), [`E294`](crate::errata#e294), [`E297`](crate::errata#e297)
     ///
     /// # Arguments
     ///
@@ -205,7 +205,7 @@ impl<'a> Moderation<'a> {
     /// - Idempotent: yes, safe to repeat
     /// - Checked before sending: `word`: at least 1 characters; `page`: at least 0; `size`: between 1 and 200
     /// - Source: `easemob/server-side/keyword_query`, section "查询关键词"
-    /// - Doc errata: E290, E292, E294, E297 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: [`E290`](crate::errata#e290), [`E292`](crate::errata#e292), [`E294`](crate::errata#e294), [`E297`](crate::errata#e297)
     ///
     /// # Arguments
     ///
@@ -237,7 +237,7 @@ impl<'a> Moderation<'a> {
     /// - Idempotent: yes, safe to repeat
     /// - Checked before sending: `word`: at least 1 characters; `userId`: must follow the username rule
     /// - Source: `easemob/server-side/keyword_modify`, section "修改关键词"
-    /// - Doc errata: E290, E294 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: [`E290`](crate::errata#e290), [`E294`](crate::errata#e294)
     ///
     /// # Arguments
     ///
@@ -272,12 +272,12 @@ impl<'a> Moderation<'a> {
     /// - Rate limit: 100/second per app key; Per App Key.
     /// - Idempotent: yes, safe to repeat
     /// - Source: `easemob/server-side/keyword_delete`, section "删除单个关键词"
-    /// - Doc errata: E290, E294, E295 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: [`E290`](crate::errata#e290), [`E294`](crate::errata#e294), [`E295`](crate::errata#e295)
     ///
     /// # Arguments
     ///
     /// - `list_id`: Id of the keyword list.
-    /// - `word_id`: Id of the keyword to delete. See errata E295.
+    /// - `word_id`: Id of the keyword to delete. See errata [`E295`](crate::errata#e295).
     pub fn delete_word(
         &self,
         list_id: impl Into<String>,
@@ -300,7 +300,7 @@ impl<'a> Moderation<'a> {
     /// - Idempotent: yes, safe to repeat
     /// - Checked before sending: `wordIds`: at least 1 items, at most 100 items
     /// - Source: `easemob/server-side/keyword_delete_batch`, section "批量删除关键词"
-    /// - Doc errata: E290, E294, E295 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: [`E290`](crate::errata#e290), [`E294`](crate::errata#e294), [`E295`](crate::errata#e295)
     ///
     /// # Arguments
     ///
@@ -330,7 +330,7 @@ impl<'a> Moderation<'a> {
     /// - Idempotent: yes, safe to repeat
     /// - Checked before sending: `content`: at least 1 characters
     /// - Source: `easemob/server-side/moderation_text_active`, section "主动文本审核"
-    /// - Doc errata: E296 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: [`E296`](crate::errata#e296)
     ///
     /// # Arguments
     ///
@@ -389,13 +389,13 @@ pub struct KeywordList {
     pub status: Option<String>,
     /// When the list was created; Unix milliseconds or an ISO 8601 text, depending on the call (E293).
     ///
-    /// See errata E293.
+    /// See errata [`E293`](crate::errata#e293).
     #[serde(rename = "createDataTime")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub create_data_time: Option<::serde_json::Value>,
     /// When the list was last changed; Unix milliseconds or an ISO 8601 text, depending on the call (E293).
     ///
-    /// See errata E293.
+    /// See errata [`E293`](crate::errata#e293).
     #[serde(rename = "updateDataTime")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub update_data_time: Option<::serde_json::Value>,
@@ -430,7 +430,7 @@ pub struct Keyword {
     pub list_id: Option<String>,
     /// Internal state of the keyword; of no use to callers (E293).
     ///
-    /// See errata E293.
+    /// See errata [`E293`](crate::errata#e293).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<::serde_json::Value>,
     /// When the keyword was added, Unix milliseconds.

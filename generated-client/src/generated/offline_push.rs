@@ -47,11 +47,11 @@ impl<'a> OfflinePush<'a> {
     /// - Idempotent: yes, safe to repeat
     /// - Checked before sending: `username`: must follow the username rule; `nickname`: at most 100 characters
     /// - Source: `restful-api/offline-push-configuration`, section "Set the display name in push notifications"
-    /// - Doc errata: E041, E500, E503, E529, E531 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: [`E041`](crate::errata#e041), [`E500`](crate::errata#e500), [`E503`](crate::errata#e503), [`E529`](crate::errata#e529), [`E531`](crate::errata#e531)
     ///
     /// # Arguments
     ///
-    /// - `username`: The user whose push name is set. See errata E500.
+    /// - `username`: The user whose push name is set. See errata [`E500`](crate::errata#e500).
     pub fn set_nickname(
         &self,
         username: impl Into<String>,
@@ -75,12 +75,12 @@ impl<'a> OfflinePush<'a> {
     /// - Idempotent: yes, safe to repeat
     /// - Checked before sending: `username`: must follow the username rule; `notification_display_style`: between 0 and 1
     /// - Source: `restful-api/offline-push-configuration`, section "Set the display style in push notifications"
-    /// - Doc errata: E041, E502, E503, E529, E530, E531 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: [`E041`](crate::errata#e041), [`E502`](crate::errata#e502), [`E503`](crate::errata#e503), [`E529`](crate::errata#e529), [`E530`](crate::errata#e530), [`E531`](crate::errata#e531)
     ///
     /// # Arguments
     ///
     /// - `username`: The user whose display style is set.
-    /// - `notification_display_style`: 0 for title and placeholder text only, 1 for sender nickname and message text. Checked before sending: between 0 and 1. See errata E502.
+    /// - `notification_display_style`: 0 for title and placeholder text only, 1 for sender nickname and message text. Checked before sending: between 0 and 1. See errata [`E502`](crate::errata#e502).
     pub fn set_display_style(
         &self,
         username: impl Into<String>,
@@ -105,7 +105,7 @@ impl<'a> OfflinePush<'a> {
     /// - Idempotent: yes, safe to repeat
     /// - Checked before sending: `username`: must follow the username rule; `notification_no_disturbing_start`: one of `0`, `1`, `2`, `3`, `4`, `5`, `6`, `7`, `8`, `9`, `10`, `11`, `12`, `13`, `14`, `15`, `16`, `17`, `18`, `19`, `20`, `21`, `22`, `23`; `notification_no_disturbing_end`: one of `0`, `1`, `2`, `3`, `4`, `5`, `6`, `7`, `8`, `9`, `10`, `11`, `12`, `13`, `14`, `15`, `16`, `17`, `18`, `19`, `20`, `21`, `22`, `23`
     /// - Source: `easemob/server-side/push`, section "设置免打扰模式"
-    /// - Doc errata: E041, E501, E503, E530, E531, E532 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: [`E041`](crate::errata#e041), [`E501`](crate::errata#e501), [`E503`](crate::errata#e503), [`E530`](crate::errata#e530), [`E531`](crate::errata#e531), [`E532`](crate::errata#e532)
     ///
     /// # Arguments
     ///
@@ -135,13 +135,13 @@ impl<'a> OfflinePush<'a> {
     /// - Idempotent: yes, safe to repeat
     /// - Checked before sending: `username`: must follow the username rule; `chattype`: one of `user`, `chatgroup`; `type`: one of `DEFAULT`, `ALL`, `AT`, `NONE`; `ignoreDuration`: between 0 and 604800000
     /// - Source: `restful-api/offline-push-configuration`, section "Set up push notifications"
-    /// - Doc errata: E044, E501, E504, E505, E506, E507, E517, E525, E533 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: [`E044`](crate::errata#e044), [`E501`](crate::errata#e501), [`E504`](crate::errata#e504), [`E505`](crate::errata#e505), [`E506`](crate::errata#e506), [`E507`](crate::errata#e507), [`E517`](crate::errata#e517), [`E525`](crate::errata#e525), [`E533`](crate::errata#e533)
     ///
     /// # Arguments
     ///
     /// - `username`: The user whose settings change.
-    /// - `chattype`: `user` for a one-to-one chat (or the app level), `chatgroup` for a group chat. Checked before sending: one of `user`, `chatgroup`. See errata E505.
-    /// - `key`: Peer username (chattype user) or group id (chattype chatgroup); the user's own username with chattype user targets the app level. See errata E505.
+    /// - `chattype`: `user` for a one-to-one chat (or the app level), `chatgroup` for a group chat. Checked before sending: one of `user`, `chatgroup`. See errata [`E505`](crate::errata#e505).
+    /// - `key`: Peer username (chattype user) or group id (chattype chatgroup); the user's own username with chattype user targets the app level. See errata [`E505`](crate::errata#e505).
     pub fn set_notification_settings(
         &self,
         username: impl Into<String>,
@@ -171,13 +171,13 @@ impl<'a> OfflinePush<'a> {
     /// - Idempotent: yes, safe to repeat
     /// - Checked before sending: `username`: must follow the username rule; `chattype`: one of `user`, `chatgroup`
     /// - Source: `restful-api/offline-push-configuration`, section "Retrieve the settings of push notifications"
-    /// - Doc errata: E044, E505, E506, E507, E517, E525, E533 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: [`E044`](crate::errata#e044), [`E505`](crate::errata#e505), [`E506`](crate::errata#e506), [`E507`](crate::errata#e507), [`E517`](crate::errata#e517), [`E525`](crate::errata#e525), [`E533`](crate::errata#e533)
     ///
     /// # Arguments
     ///
     /// - `username`: The user whose settings are read.
-    /// - `chattype`: `user` for a one-to-one chat (or the app level), `chatgroup` for a group chat. Checked before sending: one of `user`, `chatgroup`. See errata E505.
-    /// - `key`: Peer username (chattype user) or group id (chattype chatgroup); the user's own username with chattype user targets the app level. See errata E505.
+    /// - `chattype`: `user` for a one-to-one chat (or the app level), `chatgroup` for a group chat. Checked before sending: one of `user`, `chatgroup`. See errata [`E505`](crate::errata#e505).
+    /// - `key`: Peer username (chattype user) or group id (chattype chatgroup); the user's own username with chattype user targets the app level. See errata [`E505`](crate::errata#e505).
     pub fn get_notification_settings(
         &self,
         username: impl Into<String>,
@@ -202,7 +202,7 @@ impl<'a> OfflinePush<'a> {
     /// - Idempotent: yes, safe to repeat
     /// - Checked before sending: `username`: must follow the username rule
     /// - Source: `restful-api/offline-push-configuration`, section "Set the preferred language of push notifications"
-    /// - Doc errata: E044, E506, E517, E525 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: [`E044`](crate::errata#e044), [`E506`](crate::errata#e506), [`E517`](crate::errata#e517), [`E525`](crate::errata#e525)
     ///
     /// # Arguments
     ///
@@ -232,7 +232,7 @@ impl<'a> OfflinePush<'a> {
     /// - Idempotent: yes, safe to repeat
     /// - Checked before sending: `username`: must follow the username rule
     /// - Source: `restful-api/offline-push-configuration`, section "Retrieve the preferred language of push notifications"
-    /// - Doc errata: E044, E504, E506, E508, E517, E525, E526 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: [`E044`](crate::errata#e044), [`E504`](crate::errata#e504), [`E506`](crate::errata#e506), [`E508`](crate::errata#e508), [`E517`](crate::errata#e517), [`E525`](crate::errata#e525), [`E526`](crate::errata#e526)
     ///
     /// # Arguments
     ///
@@ -257,11 +257,11 @@ impl<'a> OfflinePush<'a> {
     /// - Idempotent: yes, safe to repeat
     /// - Checked before sending: `nicknames`: at least 1 items, at most 50 items
     /// - Source: `easemob/server-side/push_nickname_set_batch`, section "批量设置离线推送时显示的昵称"
-    /// - Doc errata: E536 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: [`E536`](crate::errata#e536)
     ///
     /// # Arguments
     ///
-    /// - `nicknames`: The users and their new push nicknames, 1 to 50. On the wire this list is the whole request body, not a `nicknames` member. Checked before sending: at least 1 items; at most 50 items. See errata E536.
+    /// - `nicknames`: The users and their new push nicknames, 1 to 50. On the wire this list is the whole request body, not a `nicknames` member. Checked before sending: at least 1 items; at most 50 items. See errata [`E536`](crate::errata#e536).
     pub fn set_nicknames(
         &self,
         nicknames: ::std::vec::Vec<crate::offline_push::PushNicknameEntry>,
@@ -282,11 +282,11 @@ impl<'a> OfflinePush<'a> {
     /// - Idempotent: yes, safe to repeat
     /// - Checked before sending: `username`: must follow the username rule
     /// - Source: `easemob/server-side/push_information_bind_query`, section "查询推送绑定信息"
-    /// - Doc errata: E537, E538 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: [`E537`](crate::errata#e537), [`E538`](crate::errata#e538)
     ///
     /// # Arguments
     ///
-    /// - `username`: The user whose device bindings are listed. See errata E537.
+    /// - `username`: The user whose device bindings are listed. See errata [`E537`](crate::errata#e537).
     pub fn list_bindings(
         &self,
         username: impl Into<String>,
@@ -307,11 +307,11 @@ impl<'a> OfflinePush<'a> {
     /// - Idempotent: yes, safe to repeat
     /// - Checked before sending: `username`: must follow the username rule
     /// - Source: `easemob/server-side/push_information_bind_unbind`, section "绑定和解绑推送信息"
-    /// - Doc errata: E537 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: [`E537`](crate::errata#e537)
     ///
     /// # Arguments
     ///
-    /// - `username`: The user whose device is bound or unbound. See errata E537.
+    /// - `username`: The user whose device is bound or unbound. See errata [`E537`](crate::errata#e537).
     /// - `device_id`: Id the SDK gave the device.
     /// - `notifier_name`: Push certificate name, exactly as entered in the console; empty to remove every binding of the device.
     /// - `device_token`: Device token from the push service; empty to remove the binding of this device and certificate. A wrong token makes pushes fail and the server then drops the binding.
@@ -362,27 +362,27 @@ pub struct PushUserEntity {
     pub nickname: Option<String>,
     /// 0 (title and placeholder text only) or 1 (sender and message text); present only when the request set it.
     ///
-    /// See errata E503.
+    /// See errata [`E503`](crate::errata#e503).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notification_display_style: Option<i64>,
     /// Name of the user's push certificate.
     ///
-    /// See errata E503.
+    /// See errata [`E503`](crate::errata#e503).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notifier_name: Option<String>,
     /// Whether the legacy daily do-not-disturb period is on.
     ///
-    /// See errata E531.
+    /// See errata [`E531`](crate::errata#e531).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notification_no_disturbing: Option<bool>,
     /// Hour (0-23) the legacy do-not-disturb period starts.
     ///
-    /// See errata E531.
+    /// See errata [`E531`](crate::errata#e531).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notification_no_disturbing_start: Option<i64>,
     /// Hour (0-23) the legacy do-not-disturb period ends.
     ///
-    /// See errata E531.
+    /// See errata [`E531`](crate::errata#e531).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notification_no_disturbing_end: Option<i64>,
     /// Fields the server sent that the spec does not describe.
@@ -434,7 +434,7 @@ pub struct PushNotificationSetting {
     pub ignore_interval: Option<String>,
     /// Unix time in ms at which the current do-not-disturb period ends (the request sets a duration; the server reports its end).
     ///
-    /// See errata E507.
+    /// See errata [`E507`](crate::errata#e507).
     #[serde(rename = "ignoreDuration")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ignore_duration: Option<i64>,
@@ -469,7 +469,7 @@ pub struct PushExtension {
     pub em_push_ext: Option<crate::offline_push::PushExtCommon>,
     /// Users mentioned by the message; appears only in the page's sample.
     ///
-    /// See errata E527.
+    /// See errata [`E527`](crate::errata#e527).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub em_at_list: Option<::std::vec::Vec<String>>,
     /// Fields the server sent that the spec does not describe.
@@ -522,7 +522,7 @@ pub struct PushExtTemplate {
 pub struct PushExtDirectedTemplate {
     /// Users this template applies to; the page asks for lower-case ids.
     ///
-    /// See errata E527.
+    /// See errata [`E527`](crate::errata#e527).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub target: Option<::std::vec::Vec<String>>,
     /// Name of the template.
@@ -583,12 +583,12 @@ pub struct PushExtApns {
     pub em_push_content_available: Option<i64>,
     /// Notification title; appears only in the page's sample.
     ///
-    /// See errata E527.
+    /// See errata [`E527`](crate::errata#e527).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub em_push_title: Option<String>,
     /// Notification text; appears only in the page's sample.
     ///
-    /// See errata E527.
+    /// See errata [`E527`](crate::errata#e527).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub em_push_content: Option<String>,
     /// Fields the server sent that the spec does not describe.
@@ -883,7 +883,7 @@ impl<'a> SetPushNoDisturbingRequest<'a> {
     ///
     /// Checked before sending: one of `0`, `1`, `2`, `3`, `4`, `5`, `6`, `7`, `8`, `9`, `10`, `11`, `12`, `13`, `14`, `15`, `16`, `17`, `18`, `19`, `20`, `21`, `22`, `23`.
     ///
-    /// See errata E532.
+    /// See errata [`E532`](crate::errata#e532).
     pub fn notification_no_disturbing_start(
         mut self,
         notification_no_disturbing_start: impl Into<String>,
@@ -898,7 +898,7 @@ impl<'a> SetPushNoDisturbingRequest<'a> {
     ///
     /// Checked before sending: one of `0`, `1`, `2`, `3`, `4`, `5`, `6`, `7`, `8`, `9`, `10`, `11`, `12`, `13`, `14`, `15`, `16`, `17`, `18`, `19`, `20`, `21`, `22`, `23`.
     ///
-    /// See errata E532.
+    /// See errata [`E532`](crate::errata#e532).
     pub fn notification_no_disturbing_end(
         mut self,
         notification_no_disturbing_end: impl Into<String>,
@@ -1079,7 +1079,7 @@ impl<'a> SetPushNotificationSettingsRequest<'a> {
 
     /// Daily do-not-disturb window "HH:MM-HH:MM" (24-hour clock), app level only. Equal start and end mean always; a start after the end spans midnight. One window is kept, each call replacing it; send an empty string when not setting one.
     ///
-    /// See errata E505.
+    /// See errata [`E505`](crate::errata#e505).
     pub fn ignore_interval(mut self, ignore_interval: impl Into<String>) -> Self {
         self.body.ignore_interval = Some(ignore_interval.into());
         self
@@ -1089,7 +1089,7 @@ impl<'a> SetPushNotificationSettingsRequest<'a> {
     ///
     /// Checked before sending: between 0 and 604800000.
     ///
-    /// See errata E507.
+    /// See errata [`E507`](crate::errata#e507).
     pub fn ignore_duration(mut self, ignore_duration: i64) -> Self {
         self.body.ignore_duration = Some(ignore_duration);
         self

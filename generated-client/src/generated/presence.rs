@@ -43,11 +43,11 @@ impl<'a> Presence<'a> {
     /// - Idempotent: yes, safe to repeat
     /// - Checked before sending: `username`: must follow the username rule; `ext`: at most 1024 bytes
     /// - Source: `restful-api/presence`, section "Set the presence status of a user"
-    /// - Doc errata: E121, E122, E137 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: [`E121`](crate::errata#e121), [`E122`](crate::errata#e122), [`E137`](crate::errata#e137)
     ///
     /// # Arguments
     ///
-    /// - `username`: The user whose status is set. See errata E121.
+    /// - `username`: The user whose status is set. See errata [`E121`](crate::errata#e121).
     /// - `resource`: Device id, `{platform}_{resource id}` with platform android, ios or webim, e.g. android_34f0bbf7-8eab-46db-b572-b56b02405690.
     /// - `status`: "0" for offline, "1" for online, any other numeric string for a custom status.
     /// - `ext`: Extension text of the status, at most 1024 bytes of UTF-8. Checked before sending: at most 1024 bytes.
@@ -79,12 +79,12 @@ impl<'a> Presence<'a> {
     /// - Idempotent: yes, safe to repeat
     /// - Checked before sending: `username`: must follow the username rule; `usernames`: at least 1 items, at most 100 items, each item must follow the username rule
     /// - Source: `restful-api/presence`, section "Subscribe to the presence status of multiple users"
-    /// - Doc errata: E121, E122, E123, E137, E149 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: [`E121`](crate::errata#e121), [`E122`](crate::errata#e122), [`E123`](crate::errata#e123), [`E137`](crate::errata#e137), [`E149`](crate::errata#e149)
     ///
     /// # Arguments
     ///
-    /// - `username`: The subscribing user. See errata E121.
-    /// - `expiry`: Subscription length in seconds, as a decimal number of at most 2592000 (30 days). See errata E123.
+    /// - `username`: The subscribing user. See errata [`E121`](crate::errata#e121).
+    /// - `expiry`: Subscription length in seconds, as a decimal number of at most 2592000 (30 days). See errata [`E123`](crate::errata#e123).
     /// - `usernames`: The users to follow, at most 100. Checked before sending: at least 1 items; at most 100 items.
     pub fn subscribe(
         &self,
@@ -112,11 +112,11 @@ impl<'a> Presence<'a> {
     /// - Idempotent: yes, safe to repeat
     /// - Checked before sending: `username`: must follow the username rule; `usernames`: at least 1 items, at most 100 items, each item must follow the username rule
     /// - Source: `restful-api/presence`, section "Retrieve the presence status of multiple users"
-    /// - Doc errata: E121, E122, E123, E124, E137, E149 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: [`E121`](crate::errata#e121), [`E122`](crate::errata#e122), [`E123`](crate::errata#e123), [`E124`](crate::errata#e124), [`E137`](crate::errata#e137), [`E149`](crate::errata#e149)
     ///
     /// # Arguments
     ///
-    /// - `username`: The user on whose behalf the statuses are read; an unknown user, or one without subscriptions, gets an empty list. See errata E121.
+    /// - `username`: The user on whose behalf the statuses are read; an unknown user, or one without subscriptions, gets an empty list. See errata [`E121`](crate::errata#e121).
     /// - `usernames`: The users whose presence is read, at most 100. Checked before sending: at least 1 items; at most 100 items.
     pub fn get_statuses(
         &self,
@@ -142,12 +142,12 @@ impl<'a> Presence<'a> {
     /// - Idempotent: yes, safe to repeat
     /// - Checked before sending: `username`: must follow the username rule; `users`: at least 1 items, at most 100 items, each item must follow the username rule
     /// - Source: `restful-api/presence`, section "Unsubscribe from the presence status of multiple users"
-    /// - Doc errata: E121, E122, E125, E137, E149 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: [`E121`](crate::errata#e121), [`E122`](crate::errata#e122), [`E125`](crate::errata#e125), [`E137`](crate::errata#e137), [`E149`](crate::errata#e149)
     ///
     /// # Arguments
     ///
-    /// - `username`: The subscribing user. See errata E121.
-    /// - `users`: The users to stop following, at most 100. On the wire this list is the whole request body (a bare JSON array), not a `users` member. Checked before sending: at least 1 items; at most 100 items. See errata E125.
+    /// - `username`: The subscribing user. See errata [`E121`](crate::errata#e121).
+    /// - `users`: The users to stop following, at most 100. On the wire this list is the whole request body (a bare JSON array), not a `users` member. Checked before sending: at least 1 items; at most 100 items. See errata [`E125`](crate::errata#e125).
     pub fn unsubscribe(
         &self,
         username: impl Into<String>,
@@ -172,11 +172,11 @@ impl<'a> Presence<'a> {
     /// - Idempotent: yes, safe to repeat
     /// - Checked before sending: `username`: must follow the username rule; `pageNum`: at least 1; `pageSize`: between 1 and 100
     /// - Source: `restful-api/presence`, section "Retrieve the subscriptions of a user"
-    /// - Doc errata: E040, E121, E122, E126, E137, E149 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: [`E040`](crate::errata#e040), [`E121`](crate::errata#e121), [`E122`](crate::errata#e122), [`E126`](crate::errata#e126), [`E137`](crate::errata#e137), [`E149`](crate::errata#e149)
     ///
     /// # Arguments
     ///
-    /// - `username`: The subscribing user. See errata E121.
+    /// - `username`: The subscribing user. See errata [`E121`](crate::errata#e121).
     pub fn list_subscriptions(
         &self,
         username: impl Into<String>,
@@ -199,12 +199,12 @@ impl<'a> Presence<'a> {
     /// - Idempotent: yes, safe to repeat
     /// - Checked before sending: `query_type`: between 1 and 1
     /// - Source: `easemob/server-side/presence_group_online_count_obtain`, section "获取单个群组的在线成员数量"
-    /// - Doc errata: E150 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: [`E150`](crate::errata#e150)
     ///
     /// # Arguments
     ///
     /// - `group_id`: Id of the chat group.
-    /// - `query_type`: What to count; 1, the only documented value, counts the group's online members. Checked before sending: between 1 and 1. See errata E150.
+    /// - `query_type`: What to count; 1, the only documented value, counts the group's online members. Checked before sending: between 1 and 1. See errata [`E150`](crate::errata#e150).
     pub fn group_online_count(
         &self,
         group_id: impl Into<String>,
@@ -224,17 +224,17 @@ impl<'a> Presence<'a> {
 pub struct PresenceStatus {
     /// The user this entry describes (the docs show it empty in one example).
     ///
-    /// See errata E123.
+    /// See errata [`E123`](crate::errata#e123).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub uid: Option<String>,
     /// When the user was last online, Unix seconds as a decimal string.
     ///
-    /// See errata E123.
+    /// See errata [`E123`](crate::errata#e123).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_time: Option<String>,
     /// When the subscription ends, Unix seconds as a decimal string; present only in subscribe responses.
     ///
-    /// See errata E123.
+    /// See errata [`E123`](crate::errata#e123).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expiry: Option<String>,
     /// Extension text the user attached to the status.
@@ -256,7 +256,7 @@ pub struct PresenceSubscription {
     pub uid: Option<String>,
     /// When the subscription ends, Unix seconds as a decimal string.
     ///
-    /// See errata E126.
+    /// See errata [`E126`](crate::errata#e126).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expiry: Option<String>,
     /// Fields the server sent that the spec does not describe.
@@ -269,12 +269,12 @@ pub struct PresenceSubscription {
 pub struct ListPresenceSubscriptionsData {
     /// How many users `username` follows in all, as a decimal string.
     ///
-    /// See errata E126.
+    /// See errata [`E126`](crate::errata#e126).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub totalnum: Option<String>,
     /// The subscriptions of this page.
     ///
-    /// See errata E126.
+    /// See errata [`E126`](crate::errata#e126).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sublist: Option<::std::vec::Vec<crate::presence::PresenceSubscription>>,
     /// Fields the server sent that the spec does not describe.
@@ -680,7 +680,7 @@ impl<'a> ListPresenceSubscriptionsRequest<'a> {
     ///
     /// Checked before sending: at least 1.
     ///
-    /// See errata E126.
+    /// See errata [`E126`](crate::errata#e126).
     ///
     /// Server default: `1`.
     pub fn page_num(mut self, page_num: i64) -> Self {
@@ -692,7 +692,7 @@ impl<'a> ListPresenceSubscriptionsRequest<'a> {
     ///
     /// Checked before sending: between 1 and 100.
     ///
-    /// See errata E126, E149.
+    /// See errata [`E126`](crate::errata#e126), [`E149`](crate::errata#e149).
     ///
     /// Server default: `1`.
     pub fn page_size(mut self, page_size: i64) -> Self {

@@ -42,12 +42,12 @@ impl<'a> Push<'a> {
     /// - Idempotent: no, a repeat may act twice
     /// - Checked before sending: `username`: must follow the username rule; `strategy`: between 0 and 4
     /// - Source: `restful-api/push-notification-management`, section "Send a push notification in a synchronous way"
-    /// - Doc errata: E044, E511, E514, E517, E524 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: [`E044`](crate::errata#e044), [`E511`](crate::errata#e511), [`E514`](crate::errata#e514), [`E517`](crate::errata#e517), [`E524`](crate::errata#e524)
     ///
     /// # Arguments
     ///
-    /// - `username`: The single recipient. See errata E524.
-    /// - `push_message`: The notification. See errata E514.
+    /// - `username`: The single recipient. See errata [`E524`](crate::errata#e524).
+    /// - `push_message`: The notification. See errata [`E514`](crate::errata#e514).
     pub fn send_sync(
         &self,
         username: impl Into<String>,
@@ -73,12 +73,12 @@ impl<'a> Push<'a> {
     /// - Idempotent: no, a repeat may act twice
     /// - Checked before sending: `targets`: at least 1 items, at most 100 items, each item must follow the username rule; `strategy`: between 0 and 4
     /// - Source: `restful-api/push-notification-management`, section "Send a push notification to users in an asynchronous way"
-    /// - Doc errata: E512, E514, E515 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: [`E512`](crate::errata#e512), [`E514`](crate::errata#e514), [`E515`](crate::errata#e515)
     ///
     /// # Arguments
     ///
     /// - `targets`: The recipients, 1 to 100 usernames per call. Checked before sending: at least 1 items; at most 100 items.
-    /// - `push_message`: The notification. See errata E514.
+    /// - `push_message`: The notification. See errata [`E514`](crate::errata#e514).
     pub fn send_to_users(
         &self,
         targets: impl crate::IntoIds,
@@ -104,12 +104,12 @@ impl<'a> Push<'a> {
     /// - Idempotent: no, a repeat may act twice
     /// - Checked before sending: `targets`: at least 1 items, at most 5 items; `strategy`: between 0 and 4
     /// - Source: `restful-api/push-notification-management`, section "Send a push notification by label"
-    /// - Doc errata: E513, E514, E516 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: [`E513`](crate::errata#e513), [`E514`](crate::errata#e514), [`E516`](crate::errata#e516)
     ///
     /// # Arguments
     ///
     /// - `targets`: Names of the push labels, 1 to 5; with several labels the recipients are the users under every one of them. Checked before sending: at least 1 items; at most 5 items.
-    /// - `push_message`: The notification. See errata E514.
+    /// - `push_message`: The notification. See errata [`E514`](crate::errata#e514).
     pub fn send_by_labels(
         &self,
         targets: impl crate::IntoIds,
@@ -136,11 +136,11 @@ impl<'a> Push<'a> {
     /// - Idempotent: no, a repeat may act twice
     /// - Checked before sending: `strategy`: between 0 and 4
     /// - Source: `restful-api/push-notification-management`, section "Send a push notification to all users under the app"
-    /// - Doc errata: E513, E514, E515, E516 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: [`E513`](crate::errata#e513), [`E514`](crate::errata#e514), [`E515`](crate::errata#e515), [`E516`](crate::errata#e516)
     ///
     /// # Arguments
     ///
-    /// - `push_message`: The notification. See errata E514.
+    /// - `push_message`: The notification. See errata [`E514`](crate::errata#e514).
     pub fn send_to_all(
         &self,
         push_message: crate::push::PushMessage,
@@ -165,12 +165,12 @@ impl<'a> Push<'a> {
     /// - Idempotent: yes, safe to repeat
     /// - Checked before sending: `platform`: one of `ALL`, `APNS`, `ANDROID`, `XIAOMIPUSH`, `HUAWEIPUSH`, `MEIZUPUSH`, `OPPOPUSH`, `VIVOPUSH`, `HONOR`
     /// - Source: `easemob/server-side/push_result_statistics`, section "调用 RESTful API 查询离线推送结果统计数据"
-    /// - Doc errata: E539, E540 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: [`E539`](crate::errata#e539), [`E540`](crate::errata#e540)
     ///
     /// # Arguments
     ///
-    /// - `start_date`: First day of the period, as yyyy-MM-dd (for example 2024-04-01). See errata E539.
-    /// - `end_date`: Last day of the period, as yyyy-MM-dd. See errata E539.
+    /// - `start_date`: First day of the period, as yyyy-MM-dd (for example 2024-04-01). See errata [`E539`](crate::errata#e539).
+    /// - `end_date`: Last day of the period, as yyyy-MM-dd. See errata [`E539`](crate::errata#e539).
     pub fn get_offline_statistics(
         &self,
         start_date: impl Into<String>,
@@ -217,7 +217,7 @@ pub struct PushMessage {
     ///
     /// Checked before sending: at most 10 characters.
     ///
-    /// See errata E514.
+    /// See errata [`E514`](crate::errata#e514).
     #[serde(rename = "subTitle")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sub_title: Option<String>,
@@ -238,12 +238,12 @@ pub struct PushMessage {
     pub agora: Option<crate::push::PushAgoraConfig>,
     /// Settings for Apple Push Notification service, keyed by the Chat names of APNs fields (e.g. priority, pushType, collapseId, badge, sound); they take precedence over the basic fields.
     ///
-    /// See errata E520.
+    /// See errata [`E520`](crate::errata#e520).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub apns: Option<::std::collections::BTreeMap<String, ::serde_json::Value>>,
     /// Settings for Firebase Cloud Messaging, keyed by the Chat names of FCM fields (e.g. collapseKey, priority, timeToLive, data, notification); they take precedence over the basic fields.
     ///
-    /// See errata E520.
+    /// See errata [`E520`](crate::errata#e520).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fcm: Option<::std::collections::BTreeMap<String, ::serde_json::Value>>,
     /// Fields the server sent that the spec does not describe.
@@ -256,7 +256,7 @@ pub struct PushMessage {
 pub struct PushConfig {
     /// What happens when the user taps the notification (Android).
     ///
-    /// See errata E518.
+    /// See errata [`E518`](crate::errata#e518).
     #[serde(rename = "clickAction")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub click_action: Option<crate::push::PushClickAction>,
@@ -279,7 +279,7 @@ pub struct PushClickAction {
     pub action: Option<String>,
     /// Package name or component path (Activity) to open.
     ///
-    /// See errata E518.
+    /// See errata [`E518`](crate::errata#e518).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub activity: Option<String>,
     /// Fields the server sent that the spec does not describe.
@@ -300,7 +300,7 @@ pub struct PushBadge {
     pub set_num: Option<i64>,
     /// Launcher Activity of the app, shown only in the Agora push sample (not in the tables).
     ///
-    /// See errata E519.
+    /// See errata [`E519`](crate::errata#e519).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub activity: Option<String>,
     /// Fields the server sent that the spec does not describe.
@@ -334,7 +334,7 @@ pub struct PushAgoraConfig {
     pub badge: Option<crate::push::PushBadge>,
     /// What a tap on the notification does.
     ///
-    /// See errata E519.
+    /// See errata [`E519`](crate::errata#e519).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub operation: Option<crate::push::PushAgoraOperation>,
     /// Android notification channel id, "chat" by default; when absent, a channel is derived from channelName and channelLevel.
@@ -376,7 +376,7 @@ pub struct PushAgoraConfig {
     pub big_picture: Option<String>,
     /// Notification id; the service picks a random one by default. Reusing the id of an earlier notification replaces that notification.
     ///
-    /// See errata E519.
+    /// See errata [`E519`](crate::errata#e519).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Fields the server sent that the spec does not describe.
@@ -389,7 +389,7 @@ pub struct PushAgoraConfig {
 pub struct PushAgoraOperation {
     /// 0 (default) opens the app, 1 opens `openUrl`, 2 opens the in-app page given by `openAction` / `openActivity`.
     ///
-    /// See errata E519.
+    /// See errata [`E519`](crate::errata#e519).
     #[serde(rename = "type")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<i64>,
@@ -415,7 +415,7 @@ pub struct PushAgoraOperation {
 pub struct SendPushSyncItem {
     /// SUCCESS, FAIL (rejected for a reason outside the server, e.g. a bad device token, no push binding or an unknown user) or ERROR (a server-side fault such as a timeout).
     ///
-    /// See errata E511.
+    /// See errata [`E511`](crate::errata#e511).
     #[serde(rename = "pushStatus")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub push_status: Option<String>,
@@ -435,7 +435,7 @@ pub struct SendPushSyncItem {
 pub struct SendPushToUsersItem {
     /// Username of the recipient this result is about.
     ///
-    /// See errata E512.
+    /// See errata [`E512`](crate::errata#e512).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// SUCCESS, FAIL (rejected for a reason outside the server, e.g. an invalid token), ERROR (a server-side fault such as a timeout) or ASYNC_SUCCESS (accepted for asynchronous delivery).
@@ -455,7 +455,7 @@ pub struct SendPushToUsersItem {
 pub struct SendPushByLabelsData {
     /// Id of the push task created for this call.
     ///
-    /// See errata E513.
+    /// See errata [`E513`](crate::errata#e513).
     #[serde(rename = "taskId")]
     pub task_id: i64,
     /// Fields the server sent that the spec does not describe.
@@ -693,7 +693,7 @@ pub struct SendPushByLabelsRequest<'a> {
 impl<'a> SendPushByLabelsRequest<'a> {
     /// When to run the task, as "yyyy-MM-dd HH:mm:ss" in the server's time zone (e.g. "2024-01-01 12:00:00"), presumably at least one hour and at most 30 days ahead; omitted, the task starts now.
     ///
-    /// See errata E516.
+    /// See errata [`E516`](crate::errata#e516).
     pub fn start_date(mut self, start_date: impl Into<String>) -> Self {
         self.body.start_date = Some(start_date.into());
         self
@@ -787,7 +787,7 @@ pub struct SendPushToAllRequest<'a> {
 impl<'a> SendPushToAllRequest<'a> {
     /// When to run the task, as "yyyy-MM-dd HH:mm:ss" in the server's time zone (e.g. "2024-01-01 12:00:00"), presumably at least one hour and at most 30 days ahead; omitted, the task starts now.
     ///
-    /// See errata E516.
+    /// See errata [`E516`](crate::errata#e516).
     pub fn start_date(mut self, start_date: impl Into<String>) -> Self {
         self.body.start_date = Some(start_date.into());
         self
@@ -863,7 +863,7 @@ impl<'a> GetOfflinePushStatisticsRequest<'a> {
     ///
     /// Checked before sending: one of `ALL`, `APNS`, `ANDROID`, `XIAOMIPUSH`, `HUAWEIPUSH`, `MEIZUPUSH`, `OPPOPUSH`, `VIVOPUSH`, `HONOR`.
     ///
-    /// See errata E539.
+    /// See errata [`E539`](crate::errata#e539).
     ///
     /// Server default: `"ALL"`.
     pub fn platform(mut self, platform: impl Into<String>) -> Self {

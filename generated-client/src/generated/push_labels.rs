@@ -45,7 +45,7 @@ impl<'a> PushLabels<'a> {
     /// - Idempotent: no, a repeat may act twice
     /// - Checked before sending: `name`: at least 1 characters, at most 64 characters; `description`: at most 255 characters
     /// - Source: `restful-api/push-notification-management`, section "Create a push label"
-    /// - Doc errata: E525, E528 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: [`E525`](crate::errata#e525), [`E528`](crate::errata#e528)
     ///
     /// # Arguments
     ///
@@ -70,7 +70,7 @@ impl<'a> PushLabels<'a> {
     /// - Idempotent: yes, safe to repeat
     /// - Checked before sending: `labelname`: at most 64 characters
     /// - Source: `restful-api/push-notification-management`, section "Query the detailed information of a push label"
-    /// - Doc errata: E525, E528 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: [`E525`](crate::errata#e525), [`E528`](crate::errata#e528)
     ///
     /// # Arguments
     ///
@@ -92,7 +92,7 @@ impl<'a> PushLabels<'a> {
     /// - Idempotent: yes, safe to repeat
     /// - Checked before sending: `limit`: between 1 and 100
     /// - Source: `restful-api/push-notification-management`, section "Query the detailed information of push labels by page"
-    /// - Doc errata: E522, E523, E525, E528 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: [`E522`](crate::errata#e522), [`E523`](crate::errata#e523), [`E525`](crate::errata#e525), [`E528`](crate::errata#e528)
     pub fn list(&self) -> ListPushLabelsRequest<'a> {
         ListPushLabelsRequest {
             client: self.client,
@@ -111,7 +111,7 @@ impl<'a> PushLabels<'a> {
     /// - Idempotent: yes, safe to repeat
     /// - Checked before sending: `labelname`: at most 64 characters
     /// - Source: `restful-api/push-notification-management`, section "Delete a push label"
-    /// - Doc errata: E528 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: [`E528`](crate::errata#e528)
     ///
     /// # Arguments
     ///
@@ -133,7 +133,7 @@ impl<'a> PushLabels<'a> {
     /// - Idempotent: no, a repeat may act twice
     /// - Checked before sending: `labelname`: at most 64 characters; `usernames`: at least 1 items, at most 100 items, each item must follow the username rule
     /// - Source: `restful-api/push-notification-management`, section "Add users to a push label"
-    /// - Doc errata: E525, E528 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: [`E525`](crate::errata#e525), [`E528`](crate::errata#e528)
     ///
     /// # Arguments
     ///
@@ -163,12 +163,12 @@ impl<'a> PushLabels<'a> {
     /// - Idempotent: yes, safe to repeat
     /// - Checked before sending: `labelname`: at most 64 characters; `username`: must follow the username rule
     /// - Source: `restful-api/push-notification-management`, section "Query the specified user under the specified push label"
-    /// - Doc errata: E524, E525, E528 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: [`E524`](crate::errata#e524), [`E525`](crate::errata#e525), [`E528`](crate::errata#e528)
     ///
     /// # Arguments
     ///
     /// - `labelname`: Name of the label. Checked before sending: at most 64 characters.
-    /// - `username`: The user to look up. See errata E524.
+    /// - `username`: The user to look up. See errata [`E524`](crate::errata#e524).
     pub fn get_user(
         &self,
         labelname: impl Into<String>,
@@ -191,7 +191,7 @@ impl<'a> PushLabels<'a> {
     /// - Idempotent: yes, safe to repeat
     /// - Checked before sending: `labelname`: at most 64 characters; `limit`: between 1 and 100
     /// - Source: `restful-api/push-notification-management`, section "Query the detailed information of users under the specified push label by page"
-    /// - Doc errata: E521, E525, E528 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: [`E521`](crate::errata#e521), [`E525`](crate::errata#e525), [`E528`](crate::errata#e528)
     ///
     /// # Arguments
     ///
@@ -218,7 +218,7 @@ impl<'a> PushLabels<'a> {
     /// - Idempotent: yes, safe to repeat
     /// - Checked before sending: `labelname`: at most 64 characters; `usernames`: at least 1 items, at most 100 items, each item must follow the username rule
     /// - Source: `restful-api/push-notification-management`, section "Remove users from a push label"
-    /// - Doc errata: E525, E528 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: [`E525`](crate::errata#e525), [`E528`](crate::errata#e528)
     ///
     /// # Arguments
     ///
@@ -493,7 +493,7 @@ impl<'a> ListPushLabelsRequest<'a> {
 
     /// Position to continue from, as returned by the previous page.
     ///
-    /// See errata E522.
+    /// See errata [`E522`](crate::errata#e522).
     pub fn cursor(mut self, cursor: impl Into<String>) -> Self {
         self.cursor = Some(cursor.into());
         self
@@ -827,7 +827,7 @@ impl<'a> ListPushLabelUsersRequest<'a> {
     ///
     /// Checked before sending: between 1 and 100.
     ///
-    /// See errata E521.
+    /// See errata [`E521`](crate::errata#e521).
     ///
     /// Server default: `100`.
     pub fn limit(mut self, limit: i64) -> Self {

@@ -41,11 +41,11 @@ impl<'a> PushTemplates<'a> {
     /// - Idempotent: no, a repeat may act twice
     /// - Checked before sending: `name`: at most 64 characters
     /// - Source: `restful-api/offline-push-configuration`, section "Create a push template"
-    /// - Doc errata: E044, E504, E510, E517, E525, E534 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: [`E044`](crate::errata#e044), [`E504`](crate::errata#e504), [`E510`](crate::errata#e510), [`E517`](crate::errata#e517), [`E525`](crate::errata#e525), [`E534`](crate::errata#e534)
     ///
     /// # Arguments
     ///
-    /// - `name`: Name of the template, at most 64 ASCII letters and digits. Checked before sending: at most 64 characters. See errata E534.
+    /// - `name`: Name of the template, at most 64 ASCII letters and digits. Checked before sending: at most 64 characters. See errata [`E534`](crate::errata#e534).
     /// - `title_pattern`: Title text, which may contain slots such as {0}.
     /// - `content_pattern`: Content text, which may contain slots such as {0} and {1}.
     pub fn create(
@@ -73,7 +73,7 @@ impl<'a> PushTemplates<'a> {
     /// - Rate limit: 10/second per app key; Per App Key, from Easemob's page (the English page gives 100).
     /// - Idempotent: yes, safe to repeat
     /// - Source: `restful-api/offline-push-configuration`, section "Retrieve a push template"
-    /// - Doc errata: E044, E504, E506, E517, E525, E534 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: [`E044`](crate::errata#e044), [`E504`](crate::errata#e504), [`E506`](crate::errata#e506), [`E517`](crate::errata#e517), [`E525`](crate::errata#e525), [`E534`](crate::errata#e534)
     ///
     /// # Arguments
     ///
@@ -94,7 +94,7 @@ impl<'a> PushTemplates<'a> {
     /// - Rate limit: 10/second per app key; Per App Key, from Easemob's page (the English page gives 100).
     /// - Idempotent: yes, safe to repeat
     /// - Source: `restful-api/offline-push-configuration`, section "Delete a push template"
-    /// - Doc errata: E044, E504, E509, E517, E525, E534, E535 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: [`E044`](crate::errata#e044), [`E504`](crate::errata#e504), [`E509`](crate::errata#e509), [`E517`](crate::errata#e517), [`E525`](crate::errata#e525), [`E534`](crate::errata#e534), [`E535`](crate::errata#e535)
     ///
     /// # Arguments
     ///
@@ -116,12 +116,12 @@ impl<'a> PushTemplates<'a> {
     /// - Idempotent: yes, safe to repeat
     /// - Checked before sending: `username`: must follow the username rule; `templateName`: at most 64 characters
     /// - Source: `easemob/server-side/push_template_receiver`, section "接收方配置模板名称"
-    /// - Doc errata: E534, E541 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: [`E534`](crate::errata#e534), [`E541`](crate::errata#e541)
     ///
     /// # Arguments
     ///
-    /// - `username`: The calling user (the receiver of the notifications). See errata E541.
-    /// - `template_name`: Name of an existing push template (at most 64 characters, E534). Checked before sending: at most 64 characters. See errata E534.
+    /// - `username`: The calling user (the receiver of the notifications). See errata [`E541`](crate::errata#e541).
+    /// - `template_name`: Name of an existing push template (at most 64 characters, E534). Checked before sending: at most 64 characters. See errata [`E534`](crate::errata#e534).
     pub fn set_for_receiver(
         &self,
         username: impl Into<String>,

@@ -41,13 +41,13 @@ impl<'a> Reactions<'a> {
     /// - Idempotent: no, a repeat may act twice
     /// - Checked before sending: `username`: must follow the username rule; `message`: at least 1 characters, at most 128 characters
     /// - Source: `restful-api/reaction`, section "Create/Add a reaction"
-    /// - Doc errata: E040, E226, E227, E228, E229, E244, E255, E256 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: [`E040`](crate::errata#e040), [`E226`](crate::errata#e226), [`E227`](crate::errata#e227), [`E228`](crate::errata#e228), [`E229`](crate::errata#e229), [`E244`](crate::errata#e244), [`E255`](crate::errata#e255), [`E256`](crate::errata#e256)
     ///
     /// # Arguments
     ///
-    /// - `username`: The user who adds the reaction. See errata E226.
-    /// - `msg_id`: Id of the message to react to. See errata E227.
-    /// - `message`: Emoji id, the same one the client apps use; at most 128 characters. Checked before sending: at least 1 characters; at most 128 characters. See errata E227.
+    /// - `username`: The user who adds the reaction. See errata [`E226`](crate::errata#e226).
+    /// - `msg_id`: Id of the message to react to. See errata [`E227`](crate::errata#e227).
+    /// - `message`: Emoji id, the same one the client apps use; at most 128 characters. Checked before sending: at least 1 characters; at most 128 characters. See errata [`E227`](crate::errata#e227).
     pub fn add(
         &self,
         username: impl Into<String>,
@@ -74,12 +74,12 @@ impl<'a> Reactions<'a> {
     /// - Idempotent: yes, safe to repeat
     /// - Checked before sending: `username`: must follow the username rule; `msgIdList`: at least 1 characters; `msgType`: one of `chat`, `groupchat`
     /// - Source: `restful-api/reaction`, section "Retrieve reactions with message IDs"
-    /// - Doc errata: E040, E226, E228, E230, E231, E244, E255, E257, E258 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: [`E040`](crate::errata#e040), [`E226`](crate::errata#e226), [`E228`](crate::errata#e228), [`E230`](crate::errata#e230), [`E231`](crate::errata#e231), [`E244`](crate::errata#e244), [`E255`](crate::errata#e255), [`E257`](crate::errata#e257), [`E258`](crate::errata#e258)
     ///
     /// # Arguments
     ///
-    /// - `username`: The user asking; `state` in the result tells whether this user reacted. See errata E226.
-    /// - `msg_id_list`: Ids of the messages, 1 to 20, joined by commas (e.g. "msgId1,msgId2"); the count is not checked by the client. Checked before sending: at least 1 characters. See errata E231.
+    /// - `username`: The user asking; `state` in the result tells whether this user reacted. See errata [`E226`](crate::errata#e226).
+    /// - `msg_id_list`: Ids of the messages, 1 to 20, joined by commas (e.g. "msgId1,msgId2"); the count is not checked by the client. Checked before sending: at least 1 characters. See errata [`E231`](crate::errata#e231).
     /// - `msg_type`: Kind of conversation the messages belong to - chat (one-to-one) or groupchat. Checked before sending: one of `chat`, `groupchat`.
     pub fn list(
         &self,
@@ -106,11 +106,11 @@ impl<'a> Reactions<'a> {
     /// - Idempotent: yes, safe to repeat
     /// - Checked before sending: `username`: must follow the username rule; `message`: at least 1 characters, at most 128 characters
     /// - Source: `restful-api/reaction`, section "Delete a reaction"
-    /// - Doc errata: E040, E226, E228, E231, E244, E255 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: [`E040`](crate::errata#e040), [`E226`](crate::errata#e226), [`E228`](crate::errata#e228), [`E231`](crate::errata#e231), [`E244`](crate::errata#e244), [`E255`](crate::errata#e255)
     ///
     /// # Arguments
     ///
-    /// - `username`: The user whose reaction is removed. See errata E226.
+    /// - `username`: The user whose reaction is removed. See errata [`E226`](crate::errata#e226).
     /// - `msg_id`: Id of the message.
     /// - `message`: Emoji id of the reaction to remove. Checked before sending: at least 1 characters; at most 128 characters.
     pub fn delete(
@@ -137,13 +137,13 @@ impl<'a> Reactions<'a> {
     /// - Idempotent: yes, safe to repeat
     /// - Checked before sending: `username`: must follow the username rule; `message`: at least 1 characters, at most 128 characters; `limit`: between 1 and 50
     /// - Source: `restful-api/reaction`, section "Retrieve the detailed information of the reaction"
-    /// - Doc errata: E040, E226, E228, E231, E232, E244, E255, E259 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: [`E040`](crate::errata#e040), [`E226`](crate::errata#e226), [`E228`](crate::errata#e228), [`E231`](crate::errata#e231), [`E232`](crate::errata#e232), [`E244`](crate::errata#e244), [`E255`](crate::errata#e255), [`E259`](crate::errata#e259)
     ///
     /// # Arguments
     ///
-    /// - `username`: The user asking; `state` tells whether this user added the reaction. See errata E226.
+    /// - `username`: The user asking; `state` tells whether this user added the reaction. See errata [`E226`](crate::errata#e226).
     /// - `msg_id`: Id of the message.
-    /// - `message`: Emoji id of the reaction. Checked before sending: at least 1 characters; at most 128 characters. See errata E232.
+    /// - `message`: Emoji id of the reaction. Checked before sending: at least 1 characters; at most 128 characters. See errata [`E232`](crate::errata#e232).
     pub fn detail(
         &self,
         username: impl Into<String>,
@@ -209,13 +209,13 @@ pub struct AddReactionData {
     pub reaction: Option<String>,
     /// When the reaction was created, ISO 8601 UTC.
     ///
-    /// See errata E229.
+    /// See errata [`E229`](crate::errata#e229).
     #[serde(rename = "createdAt")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
     /// When the reaction was last updated, ISO 8601 UTC.
     ///
-    /// See errata E229.
+    /// See errata [`E229`](crate::errata#e229).
     #[serde(rename = "updatedAt")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
@@ -232,7 +232,7 @@ pub struct ListMessageReactionsItem {
     pub msg_id: String,
     /// The reactions on the message.
     ///
-    /// See errata E230.
+    /// See errata [`E230`](crate::errata#e230).
     #[serde(rename = "reactionList")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reaction_list: Option<::std::vec::Vec<crate::reactions::ReactionSummary>>,
@@ -253,13 +253,13 @@ pub struct GetReactionDetailData {
     pub reaction: Option<String>,
     /// Number of users who added the reaction, under the name the English example uses.
     ///
-    /// See errata E232, E259.
+    /// See errata [`E232`](crate::errata#e232), [`E259`](crate::errata#e259).
     #[serde(rename = "userCount")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_count: Option<i64>,
     /// Number of users who added the reaction, under the name every table and the Easemob example use.
     ///
-    /// See errata E232, E259.
+    /// See errata [`E232`](crate::errata#e232), [`E259`](crate::errata#e259).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub count: Option<i64>,
     /// Whether the calling user has added the reaction.

@@ -42,12 +42,12 @@ impl<'a> RoamingMessages<'a> {
     /// - Idempotent: yes, safe to repeat
     /// - Checked before sending: `username`: must follow the username rule; `userId`: must follow the username rule; `msgIdList`: at least 1 characters
     /// - Source: `easemob/server-side/message_delete_roam_single_msgid`, section "根据消息 ID 单向删除单聊漫游消息"
-    /// - Doc errata: E284, E285 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: [`E284`](crate::errata#e284), [`E285`](crate::errata#e285)
     ///
     /// # Arguments
     ///
-    /// - `username`: The user whose copy of the messages is deleted. See errata E284.
-    /// - `user_id`: The peer of the one-to-one conversation. See errata E284.
+    /// - `username`: The user whose copy of the messages is deleted. See errata [`E284`](crate::errata#e284).
+    /// - `user_id`: The peer of the one-to-one conversation. See errata [`E284`](crate::errata#e284).
     /// - `msg_id_list`: Ids of the messages to delete, 1 to 50, joined by commas (the count is not checked by the client). Checked before sending: at least 1 characters.
     pub fn delete_in_chat(
         &self,
@@ -74,11 +74,11 @@ impl<'a> RoamingMessages<'a> {
     /// - Idempotent: yes, safe to repeat
     /// - Checked before sending: `username`: must follow the username rule; `msgIdList`: at least 1 characters
     /// - Source: `easemob/server-side/message_delete_roam_group_room_msgid`, section "根据消息 ID 单向删除群组和聊天室的漫游消息"
-    /// - Doc errata: E284, E285 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: [`E284`](crate::errata#e284), [`E285`](crate::errata#e285)
     ///
     /// # Arguments
     ///
-    /// - `username`: The user whose copy of the messages is deleted. See errata E284.
+    /// - `username`: The user whose copy of the messages is deleted. See errata [`E284`](crate::errata#e284).
     /// - `group_id`: Id of the chat group or chat room.
     /// - `msg_id_list`: Ids of the messages to delete, 1 to 50, joined by commas (the count is not checked by the client). Checked before sending: at least 1 characters.
     pub fn delete_in_group(
@@ -106,11 +106,11 @@ impl<'a> RoamingMessages<'a> {
     /// - Idempotent: yes, safe to repeat
     /// - Checked before sending: `username`: must follow the username rule
     /// - Source: `easemob/server-side/message_delete_roam_user`, section "单向清空指定用户的漫游消息"
-    /// - Doc errata: E284 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: [`E284`](crate::errata#e284)
     ///
     /// # Arguments
     ///
-    /// - `username`: The user whose stored messages are deleted. See errata E284.
+    /// - `username`: The user whose stored messages are deleted. See errata [`E284`](crate::errata#e284).
     pub fn clear_all(
         &self,
         username: impl Into<String>,
@@ -131,12 +131,12 @@ impl<'a> RoamingMessages<'a> {
     /// - Idempotent: yes, safe to repeat
     /// - Checked before sending: `username`: must follow the username rule; `userId`: must follow the username rule; `delTime`: at least 0
     /// - Source: `easemob/server-side/message_delete_roam_single_time`, section "单向清空单聊会话某个时间点及之前的漫游消息"
-    /// - Doc errata: E284, E285 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: [`E284`](crate::errata#e284), [`E285`](crate::errata#e285)
     ///
     /// # Arguments
     ///
-    /// - `username`: The user whose copy of the messages is deleted. See errata E284.
-    /// - `user_id`: The peer of the one-to-one conversation. See errata E284.
+    /// - `username`: The user whose copy of the messages is deleted. See errata [`E284`](crate::errata#e284).
+    /// - `user_id`: The peer of the one-to-one conversation. See errata [`E284`](crate::errata#e284).
     /// - `del_time`: Messages sent at or before this time are deleted; Unix milliseconds. Checked before sending: at least 0.
     pub fn clear_chat_until(
         &self,
@@ -163,11 +163,11 @@ impl<'a> RoamingMessages<'a> {
     /// - Idempotent: yes, safe to repeat
     /// - Checked before sending: `username`: must follow the username rule; `delTime`: at least 0
     /// - Source: `easemob/server-side/message_delete_roam_group_room_time`, section "单向清空群组或聊天室会话某个时间点及之前的漫游消息"
-    /// - Doc errata: E284, E285 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: [`E284`](crate::errata#e284), [`E285`](crate::errata#e285)
     ///
     /// # Arguments
     ///
-    /// - `username`: The user whose copy of the messages is deleted. See errata E284.
+    /// - `username`: The user whose copy of the messages is deleted. See errata [`E284`](crate::errata#e284).
     /// - `group_id`: Id of the chat group or chat room.
     /// - `del_time`: Messages sent at or before this time are deleted; Unix milliseconds. Checked before sending: at least 0.
     pub fn clear_group_until(

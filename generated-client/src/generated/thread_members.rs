@@ -40,7 +40,7 @@ impl<'a> ThreadMembers<'a> {
     /// - Idempotent: yes, safe to repeat
     /// - Checked before sending: `limit`: between 1 and 50
     /// - Source: `restful-api/thread-management/manage-thread-members`, section "Retrieving thread members"
-    /// - Doc errata: E040, E236, E237, E240, E244, E250 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: [`E040`](crate::errata#e040), [`E236`](crate::errata#e236), [`E237`](crate::errata#e237), [`E240`](crate::errata#e240), [`E244`](crate::errata#e244), [`E250`](crate::errata#e250)
     ///
     /// # Arguments
     ///
@@ -64,12 +64,12 @@ impl<'a> ThreadMembers<'a> {
     /// - Idempotent: no, a repeat may act twice
     /// - Checked before sending: `usernames`: at least 1 items, at most 10 items, each item must follow the username rule
     /// - Source: `restful-api/thread-management/manage-thread-members`, section "Adding multiple users to a thread"
-    /// - Doc errata: E235, E241, E244, E254 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: [`E235`](crate::errata#e235), [`E241`](crate::errata#e241), [`E244`](crate::errata#e244), [`E254`](crate::errata#e254)
     ///
     /// # Arguments
     ///
     /// - `thread_id`: Id of the thread.
-    /// - `usernames`: The users to add, 1 to 10. Checked before sending: at least 1 items; at most 10 items. See errata E241.
+    /// - `usernames`: The users to add, 1 to 10. Checked before sending: at least 1 items; at most 10 items. See errata [`E241`](crate::errata#e241).
     pub fn add(
         &self,
         thread_id: impl Into<String>,
@@ -94,7 +94,7 @@ impl<'a> ThreadMembers<'a> {
     /// - Idempotent: yes, safe to repeat
     /// - Checked before sending: `usernames`: at least 1 items, at most 10 items, each item must follow the username rule
     /// - Source: `restful-api/thread-management/manage-thread-members`, section "Removing multiple thread members"
-    /// - Doc errata: E242, E243, E244, E251, E252 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: [`E242`](crate::errata#e242), [`E243`](crate::errata#e243), [`E244`](crate::errata#e244), [`E251`](crate::errata#e251), [`E252`](crate::errata#e252)
     ///
     /// # Arguments
     ///
@@ -135,7 +135,7 @@ pub struct ThreadMemberRemoval {
 pub struct ListThreadMembersData {
     /// Usernames of the thread's members on this page.
     ///
-    /// See errata E240.
+    /// See errata [`E240`](crate::errata#e240).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub affiliations: Option<::std::vec::Vec<String>>,
     /// Fields the server sent that the spec does not describe.
@@ -148,7 +148,7 @@ pub struct ListThreadMembersData {
 pub struct AddThreadMembersData {
     /// "ok" when the users were added; shown by the example only.
     ///
-    /// See errata E241.
+    /// See errata [`E241`](crate::errata#e241).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// Fields the server sent that the spec does not describe.
@@ -183,7 +183,7 @@ impl<'a> ListThreadMembersRequest<'a> {
     ///
     /// Checked before sending: between 1 and 50.
     ///
-    /// See errata E236.
+    /// See errata [`E236`](crate::errata#e236).
     ///
     /// Server default: `50`.
     pub fn limit(mut self, limit: i64) -> Self {
@@ -193,7 +193,7 @@ impl<'a> ListThreadMembersRequest<'a> {
 
     /// Where the page starts: `properties.cursor` of the previous response. Leave it out for the first page.
     ///
-    /// See errata E236, E237.
+    /// See errata [`E236`](crate::errata#e236), [`E237`](crate::errata#e237).
     pub fn cursor(mut self, cursor: impl Into<String>) -> Self {
         self.cursor = Some(cursor.into());
         self

@@ -43,13 +43,13 @@ impl<'a> Threads<'a> {
     /// - Idempotent: no, a repeat may act twice
     /// - Checked before sending: `name`: at least 1 characters, at most 64 characters; `owner`: must follow the username rule
     /// - Source: `restful-api/thread-management/create-delete-retrieve-threads`, section "Creating a thread"
-    /// - Doc errata: E039, E233, E234, E235, E244, E248, E249 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: [`E039`](crate::errata#e039), [`E233`](crate::errata#e233), [`E234`](crate::errata#e234), [`E235`](crate::errata#e235), [`E244`](crate::errata#e244), [`E248`](crate::errata#e248), [`E249`](crate::errata#e249)
     ///
     /// # Arguments
     ///
-    /// - `group_id`: Id of the chat group the thread belongs to. See errata E234.
+    /// - `group_id`: Id of the chat group the thread belongs to. See errata [`E234`](crate::errata#e234).
     /// - `name`: Name of the thread, at most 64 characters. Checked before sending: at least 1 characters; at most 64 characters.
-    /// - `msg_id`: Id of the group message the thread starts from. See errata E234.
+    /// - `msg_id`: Id of the group message the thread starts from. See errata [`E234`](crate::errata#e234).
     /// - `owner`: Username of the thread's creator.
     pub fn create(
         &self,
@@ -79,7 +79,7 @@ impl<'a> Threads<'a> {
     /// - Idempotent: yes, safe to repeat
     /// - Checked before sending: `name`: at least 1 characters, at most 64 characters
     /// - Source: `restful-api/thread-management/create-delete-retrieve-threads`, section "Modifying a thread"
-    /// - Doc errata: E039, E233, E235, E244, E249 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: [`E039`](crate::errata#e039), [`E233`](crate::errata#e233), [`E235`](crate::errata#e235), [`E244`](crate::errata#e244), [`E249`](crate::errata#e249)
     ///
     /// # Arguments
     ///
@@ -108,7 +108,7 @@ impl<'a> Threads<'a> {
     /// - Rate limit: 100/second per app key; Per App Key, from the overview table; the detail page states no limit.
     /// - Idempotent: yes, safe to repeat
     /// - Source: `restful-api/thread-management/create-delete-retrieve-threads`, section "Deleting a thread"
-    /// - Doc errata: E039, E233, E244 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: [`E039`](crate::errata#e039), [`E233`](crate::errata#e233), [`E244`](crate::errata#e244)
     ///
     /// # Arguments
     ///
@@ -130,7 +130,7 @@ impl<'a> Threads<'a> {
     /// - Idempotent: yes, safe to repeat
     /// - Checked before sending: `limit`: between 1 and 50; `sort`: one of `asc`, `desc`
     /// - Source: `restful-api/thread-management/create-delete-retrieve-threads`, section "Retrieving all the threads under the app"
-    /// - Doc errata: E039, E040, E233, E236, E237, E244, E250 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: [`E039`](crate::errata#e039), [`E040`](crate::errata#e040), [`E233`](crate::errata#e233), [`E236`](crate::errata#e236), [`E237`](crate::errata#e237), [`E244`](crate::errata#e244), [`E250`](crate::errata#e250)
     pub fn list(&self) -> ListThreadsRequest<'a> {
         ListThreadsRequest {
             client: self.client,
@@ -150,7 +150,7 @@ impl<'a> Threads<'a> {
     /// - Idempotent: yes, safe to repeat
     /// - Checked before sending: `username`: must follow the username rule; `limit`: between 1 and 50; `sort`: one of `asc`, `desc`
     /// - Source: `restful-api/thread-management/create-delete-retrieve-threads`, section "Retrieving all the threads a user joins under the app"
-    /// - Doc errata: E039, E040, E233, E236, E237, E238, E244, E250, E253 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: [`E039`](crate::errata#e039), [`E040`](crate::errata#e040), [`E233`](crate::errata#e233), [`E236`](crate::errata#e236), [`E237`](crate::errata#e237), [`E238`](crate::errata#e238), [`E244`](crate::errata#e244), [`E250`](crate::errata#e250), [`E253`](crate::errata#e253)
     ///
     /// # Arguments
     ///
@@ -178,7 +178,7 @@ impl<'a> Threads<'a> {
     /// - Idempotent: yes, safe to repeat
     /// - Checked before sending: `username`: must follow the username rule; `limit`: between 1 and 50; `sort`: one of `asc`, `desc`
     /// - Source: `restful-api/thread-management/create-delete-retrieve-threads`, section "Retrieving all the threads a user joins under a chat group"
-    /// - Doc errata: E039, E040, E233, E236, E237, E238, E239, E244, E250, E252 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: [`E039`](crate::errata#e039), [`E040`](crate::errata#e040), [`E233`](crate::errata#e233), [`E236`](crate::errata#e236), [`E237`](crate::errata#e237), [`E238`](crate::errata#e238), [`E239`](crate::errata#e239), [`E244`](crate::errata#e244), [`E250`](crate::errata#e250), [`E252`](crate::errata#e252)
     ///
     /// # Arguments
     ///
@@ -222,7 +222,7 @@ pub struct ThreadSummary {
     pub group_id: Option<String>,
     /// Creation time, Unix milliseconds.
     ///
-    /// See errata E238.
+    /// See errata [`E238`](crate::errata#e238).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created: Option<i64>,
     /// Fields the server sent that the spec does not describe.
@@ -517,7 +517,7 @@ impl<'a> ListThreadsRequest<'a> {
     ///
     /// Checked before sending: between 1 and 50.
     ///
-    /// See errata E236.
+    /// See errata [`E236`](crate::errata#e236).
     ///
     /// Server default: `50`.
     pub fn limit(mut self, limit: i64) -> Self {
@@ -527,7 +527,7 @@ impl<'a> ListThreadsRequest<'a> {
 
     /// Where the page starts: `properties.cursor` of the previous response. Leave it out for the first page.
     ///
-    /// See errata E236, E237.
+    /// See errata [`E236`](crate::errata#e236), [`E237`](crate::errata#e237).
     pub fn cursor(mut self, cursor: impl Into<String>) -> Self {
         self.cursor = Some(cursor.into());
         self
@@ -650,7 +650,7 @@ impl<'a> ListUserThreadsRequest<'a> {
     ///
     /// Checked before sending: between 1 and 50.
     ///
-    /// See errata E236.
+    /// See errata [`E236`](crate::errata#e236).
     ///
     /// Server default: `50`.
     pub fn limit(mut self, limit: i64) -> Self {
@@ -660,7 +660,7 @@ impl<'a> ListUserThreadsRequest<'a> {
 
     /// Where the page starts: `properties.cursor` of the previous response. Leave it out for the first page.
     ///
-    /// See errata E236, E237.
+    /// See errata [`E236`](crate::errata#e236), [`E237`](crate::errata#e237).
     pub fn cursor(mut self, cursor: impl Into<String>) -> Self {
         self.cursor = Some(cursor.into());
         self
@@ -796,7 +796,7 @@ impl<'a> ListUserGroupThreadsRequest<'a> {
     ///
     /// Checked before sending: between 1 and 50.
     ///
-    /// See errata E236.
+    /// See errata [`E236`](crate::errata#e236).
     ///
     /// Server default: `50`.
     pub fn limit(mut self, limit: i64) -> Self {
@@ -806,7 +806,7 @@ impl<'a> ListUserGroupThreadsRequest<'a> {
 
     /// Where the page starts: `properties.cursor` of the previous response. Leave it out for the first page.
     ///
-    /// See errata E236, E237.
+    /// See errata [`E236`](crate::errata#e236), [`E237`](crate::errata#e237).
     pub fn cursor(mut self, cursor: impl Into<String>) -> Self {
         self.cursor = Some(cursor.into());
         self

@@ -37,10 +37,10 @@ impl<'a> Token<'a> {
     ///
     /// - HTTP: `POST /token`
     /// - Rate limit: not documented
-    /// - Idempotent: no, a repeat may act twice
+    /// - Idempotent: yes, safe to repeat
     /// - Checked before sending: `grant_type`: one of `client_credentials`; `ttl`: at least 0
     /// - Source: `notes/app-token`, section "Using it against the REST API"
-    /// - Doc errata: E041, E127 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: [`E041`](crate::errata#e041), [`E127`](crate::errata#e127)
     ///
     /// # Arguments
     ///
@@ -67,14 +67,14 @@ impl<'a> Token<'a> {
 
     /// Exchange an Agora app token for a Chat access token.
     ///
-    /// With an Agora app token (AccessToken2, "007...") as the bearer token, sends grant_type "agora" and returns the Chat token, its lifetime in seconds and its expiry time in Unix milliseconds as the top-level members of the response. Every call issues a new token.
+    /// With an Agora app token (AccessToken2, "007...") as the bearer token, sends grant_type "agora" and returns the Chat token, its lifetime in seconds and its expiry time in Unix milliseconds as the top-level members of the response. Every call issues a new token, and an extra one does no harm, so a retry is safe.
     ///
     /// - HTTP: `POST /token`
     /// - Rate limit: not documented
-    /// - Idempotent: no, a repeat may act twice
+    /// - Idempotent: yes, safe to repeat
     /// - Checked before sending: `grant_type`: one of `agora`
     /// - Source: `notes/app-token`, section "Using it against the REST API"
-    /// - Doc errata: E041, E127 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: [`E041`](crate::errata#e041), [`E127`](crate::errata#e127)
     ///
     /// # Arguments
     ///
@@ -101,7 +101,7 @@ impl<'a> Token<'a> {
     /// - Idempotent: no, a repeat may act twice
     /// - Checked before sending: `grant_type`: one of `password`; `username`: must follow the username rule; `ttl`: at least 0
     /// - Source: `easemob/server-side/easemob_user_token_password`, section "通过用户 ID 和密码获取用户 token"
-    /// - Doc errata: E147 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: [`E147`](crate::errata#e147)
     ///
     /// # Arguments
     ///
@@ -206,7 +206,7 @@ pub(crate) const CREATE_TOKEN_WITH_CREDENTIALS: crate::OperationInfo = crate::Op
     id: "create_token_with_credentials",
     method: crate::HttpMethod::Post,
     path_template: "/token",
-    idempotent: false,
+    idempotent: true,
     rate_limit: None,
 };
 
@@ -300,7 +300,7 @@ pub(crate) const EXCHANGE_AGORA_TOKEN: crate::OperationInfo = crate::OperationIn
     id: "exchange_agora_token",
     method: crate::HttpMethod::Post,
     path_template: "/token",
-    idempotent: false,
+    idempotent: true,
     rate_limit: None,
 };
 
@@ -400,7 +400,7 @@ impl<'a> GetUserTokenRequest<'a> {
     ///
     /// Checked before sending: at least 0.
     ///
-    /// See errata E147.
+    /// See errata [`E147`](crate::errata#e147).
     pub fn ttl(mut self, ttl: i64) -> Self {
         self.body.ttl = Some(ttl);
         self

@@ -40,7 +40,7 @@ impl<'a> Translation<'a> {
     /// - Idempotent: yes, safe to repeat
     /// - Checked before sending: `text`: at least 1 characters, at most 10000 characters; `to`: at least 1 items
     /// - Source: `easemob/server-side/message_translation_text`, section "翻译消息内容"
-    /// - Doc errata: E287 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: [`E287`](crate::errata#e287)
     ///
     /// # Arguments
     ///
@@ -71,7 +71,7 @@ impl<'a> Translation<'a> {
     /// - Idempotent: yes, safe to repeat
     /// - Checked before sending: `text`: at least 1 characters, at most 10000 characters
     /// - Source: `easemob/server-side/message_translation_detect`, section "检测文本的源语言"
-    /// - Doc errata: E288 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: [`E288`](crate::errata#e288)
     ///
     /// # Arguments
     ///
@@ -94,7 +94,7 @@ impl<'a> Translation<'a> {
     /// - Rate limit: 100/second per app key; Per App Key.
     /// - Idempotent: yes, safe to repeat
     /// - Source: `easemob/server-side/message_translation_language_list`, section "获取翻译语言列表"
-    /// - Doc errata: E289 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: [`E289`](crate::errata#e289)
     pub fn list_languages(&self) -> ListTranslationLanguagesRequest<'a> {
         ListTranslationLanguagesRequest {
             client: self.client,
@@ -132,12 +132,12 @@ pub struct DetectLanguageData {
     pub language: String,
     /// Confidence of the detection, from 0 to 1.
     ///
-    /// See errata E288.
+    /// See errata [`E288`](crate::errata#e288).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub score: Option<f64>,
     /// Whether text in this language can be translated.
     ///
-    /// See errata E288.
+    /// See errata [`E288`](crate::errata#e288).
     #[serde(rename = "isTranslationSupported")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_translation_supported: Option<bool>,

@@ -42,7 +42,7 @@ impl<'a> UserAttributes<'a> {
     /// - Idempotent: yes, safe to repeat
     /// - Checked before sending: `username`: must follow the username rule; `nickname`: at most 64 characters; `avatarurl`: at most 256 characters; `phone`: at most 32 characters; `mail`: at most 64 characters; `gender`: between 0 and 2; `sign`: at most 256 characters; `birth`: at most 64 characters
     /// - Source: `restful-api/user-attributes-management`, section "Setting user attributes"
-    /// - Doc errata: E118, E119, E151 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: [`E118`](crate::errata#e118), [`E119`](crate::errata#e119), [`E151`](crate::errata#e151)
     ///
     /// # Arguments
     ///
@@ -75,7 +75,7 @@ impl<'a> UserAttributes<'a> {
     /// - Idempotent: yes, safe to repeat
     /// - Checked before sending: `username`: must follow the username rule
     /// - Source: `restful-api/user-attributes-management`, section "Retrieving user attributes"
-    /// - Doc errata: E047, E119, E120, E152 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: [`E047`](crate::errata#e047), [`E119`](crate::errata#e119), [`E120`](crate::errata#e120), [`E152`](crate::errata#e152)
     ///
     /// # Arguments
     ///
@@ -97,7 +97,7 @@ impl<'a> UserAttributes<'a> {
     /// - Idempotent: yes, safe to repeat
     /// - Checked before sending: `targets`: at least 1 items, at most 100 items, each item must follow the username rule; `properties`: at least 1 items
     /// - Source: `restful-api/user-attributes-management`, section "Retrieving the user attributes of multiple users"
-    /// - Doc errata: E119 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: [`E119`](crate::errata#e119)
     ///
     /// # Arguments
     ///
@@ -126,7 +126,7 @@ impl<'a> UserAttributes<'a> {
     /// - Rate limit: 100/second per app key; Per App Key; the overview table gives the same number.
     /// - Idempotent: yes, safe to repeat
     /// - Source: `restful-api/user-attributes-management`, section "Retrieving the total size of user attributes in the app"
-    /// - Doc errata: E120 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: [`E120`](crate::errata#e120)
     pub fn total_size(&self) -> GetUserAttributesTotalSizeRequest<'a> {
         GetUserAttributesTotalSizeRequest {
             client: self.client,
@@ -241,7 +241,7 @@ impl<'a> SetUserAttributesRequest<'a> {
     ///
     /// Checked before sending: between 0 and 2.
     ///
-    /// See errata E118.
+    /// See errata [`E118`](crate::errata#e118).
     pub fn gender(mut self, gender: i64) -> Self {
         self.body.gender = Some(gender);
         self

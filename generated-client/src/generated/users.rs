@@ -53,11 +53,11 @@ impl<'a> Users<'a> {
     /// - Idempotent: no, a repeat may act twice
     /// - Checked before sending: `username`: must follow the username rule; `password`: at most 64 characters; `nickname`: at most 100 characters
     /// - Source: `restful-api/user-system-registration`, section "Registering a user"
-    /// - Doc errata: E041, E100, E101, E103, E130, E131, E132 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: [`E041`](crate::errata#e041), [`E100`](crate::errata#e100), [`E101`](crate::errata#e101), [`E103`](crate::errata#e103), [`E130`](crate::errata#e130), [`E131`](crate::errata#e131), [`E132`](crate::errata#e132)
     ///
     /// # Arguments
     ///
-    /// - `username`: Login name of the new user; unique within the app. See errata E103.
+    /// - `username`: Login name of the new user; unique within the app. See errata [`E103`](crate::errata#e103).
     pub fn register(&self, username: impl Into<String>) -> RegisterUserRequest<'a> {
         RegisterUserRequest {
             client: self.client,
@@ -79,11 +79,11 @@ impl<'a> Users<'a> {
     /// - Idempotent: no, a repeat may act twice
     /// - Checked before sending: `users`: at least 1 items, at most 60 items
     /// - Source: `restful-api/user-system-registration`, section "Registering multiple users"
-    /// - Doc errata: E041, E100, E101, E102, E103, E104, E128, E130, E131, E141 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: [`E041`](crate::errata#e041), [`E100`](crate::errata#e100), [`E101`](crate::errata#e101), [`E102`](crate::errata#e102), [`E103`](crate::errata#e103), [`E104`](crate::errata#e104), [`E128`](crate::errata#e128), [`E130`](crate::errata#e130), [`E131`](crate::errata#e131), [`E141`](crate::errata#e141)
     ///
     /// # Arguments
     ///
-    /// - `users`: The accounts to create, 1 to 60 (the Easemob page states the same cap). On the wire this list is the whole request body (a bare JSON array), not a `users` member. Checked before sending: at least 1 items; at most 60 items. See errata E102.
+    /// - `users`: The accounts to create, 1 to 60 (the Easemob page states the same cap). On the wire this list is the whole request body (a bare JSON array), not a `users` member. Checked before sending: at least 1 items; at most 60 items. See errata [`E102`](crate::errata#e102).
     pub fn register_many(
         &self,
         users: ::std::vec::Vec<crate::users::UserRegistration>,
@@ -104,7 +104,7 @@ impl<'a> Users<'a> {
     /// - Idempotent: yes, safe to repeat
     /// - Checked before sending: `username`: must follow the username rule
     /// - Source: `restful-api/user-system-registration`, section "Querying a user"
-    /// - Doc errata: E101, E134, E135 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: [`E101`](crate::errata#e101), [`E134`](crate::errata#e134), [`E135`](crate::errata#e135)
     ///
     /// # Arguments
     ///
@@ -126,7 +126,7 @@ impl<'a> Users<'a> {
     /// - Idempotent: yes, safe to repeat
     /// - Checked before sending: `limit`: between 1 and 100
     /// - Source: `restful-api/user-system-registration`, section "Querying multiple users"
-    /// - Doc errata: E101, E105, E133, E134, E135 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: [`E101`](crate::errata#e101), [`E105`](crate::errata#e105), [`E133`](crate::errata#e133), [`E134`](crate::errata#e134), [`E135`](crate::errata#e135)
     pub fn list(&self) -> ListUsersRequest<'a> {
         ListUsersRequest {
             client: self.client,
@@ -145,7 +145,7 @@ impl<'a> Users<'a> {
     /// - Idempotent: yes, safe to repeat
     /// - Checked before sending: `username`: must follow the username rule
     /// - Source: `restful-api/user-system-registration`, section "Deleting a user"
-    /// - Doc errata: E101, E106, E136 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: [`E101`](crate::errata#e101), [`E106`](crate::errata#e106), [`E136`](crate::errata#e136)
     ///
     /// # Arguments
     ///
@@ -167,7 +167,7 @@ impl<'a> Users<'a> {
     /// - Idempotent: no, a repeat may act twice
     /// - Checked before sending: `limit`: between 1 and 100
     /// - Source: `restful-api/user-system-registration`, section "Deleting multiple users"
-    /// - Doc errata: E042, E101, E137 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: [`E042`](crate::errata#e042), [`E101`](crate::errata#e101), [`E137`](crate::errata#e137)
     pub fn delete_many(&self) -> DeleteUsersRequest<'a> {
         DeleteUsersRequest {
             client: self.client,
@@ -186,12 +186,12 @@ impl<'a> Users<'a> {
     /// - Idempotent: yes, safe to repeat
     /// - Checked before sending: `username`: must follow the username rule; `newpassword`: at most 64 bytes
     /// - Source: `restful-api/user-system-registration`, section "Modifying the password"
-    /// - Doc errata: E044, E110 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: [`E044`](crate::errata#e044), [`E110`](crate::errata#e110)
     ///
     /// # Arguments
     ///
     /// - `username`: The user whose password changes.
-    /// - `newpassword`: The new password, at most 64 bytes of UTF-8. Checked before sending: at most 64 bytes. See errata E110.
+    /// - `newpassword`: The new password, at most 64 bytes of UTF-8. Checked before sending: at most 64 bytes. See errata [`E110`](crate::errata#e110).
     pub fn set_password(
         &self,
         username: impl Into<String>,
@@ -216,7 +216,7 @@ impl<'a> Users<'a> {
     /// - Idempotent: yes, safe to repeat
     /// - Checked before sending: `username`: must follow the username rule
     /// - Source: `restful-api/user-system-registration`, section "Banning a user"
-    /// - Doc errata: E101, E111, E135 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: [`E101`](crate::errata#e101), [`E111`](crate::errata#e111), [`E135`](crate::errata#e135)
     ///
     /// # Arguments
     ///
@@ -238,7 +238,7 @@ impl<'a> Users<'a> {
     /// - Idempotent: yes, safe to repeat
     /// - Checked before sending: `username`: must follow the username rule
     /// - Source: `restful-api/user-system-registration`, section "Unbanning a user"
-    /// - Doc errata: E111 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: [`E111`](crate::errata#e111)
     ///
     /// # Arguments
     ///
@@ -260,7 +260,7 @@ impl<'a> Users<'a> {
     /// - Idempotent: yes, safe to repeat
     /// - Checked before sending: `username`: must follow the username rule
     /// - Source: `restful-api/user-system-registration`, section "Forcing a user offline"
-    /// - Doc errata: E107 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: [`E107`](crate::errata#e107)
     ///
     /// # Arguments
     ///
@@ -282,7 +282,7 @@ impl<'a> Users<'a> {
     /// - Idempotent: yes, safe to repeat
     /// - Checked before sending: `username`: must follow the username rule
     /// - Source: `restful-api/user-system-registration`, section "Querying the online state of a user"
-    /// - Doc errata: E047 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: [`E047`](crate::errata#e047)
     ///
     /// # Arguments
     ///
@@ -307,11 +307,11 @@ impl<'a> Users<'a> {
     /// - Idempotent: yes, safe to repeat
     /// - Checked before sending: `usernames`: at least 1 items, at most 100 items, each item must follow the username rule
     /// - Source: `restful-api/user-system-registration`, section "Querying the online state of multiple users"
-    /// - Doc errata: E108, E137, E138 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: [`E108`](crate::errata#e108), [`E137`](crate::errata#e137), [`E138`](crate::errata#e138)
     ///
     /// # Arguments
     ///
-    /// - `usernames`: The users to check, at most 100. Checked before sending: at least 1 items; at most 100 items. See errata E108.
+    /// - `usernames`: The users to check, at most 100. Checked before sending: at least 1 items; at most 100 items. See errata [`E108`](crate::errata#e108).
     pub fn online_statuses(
         &self,
         usernames: impl crate::IntoIds,
@@ -334,11 +334,11 @@ impl<'a> Users<'a> {
     /// - Idempotent: yes, safe to repeat
     /// - Checked before sending: `username`: must follow the username rule
     /// - Source: `restful-api/user-system-registration`, section "Querying the number of offline messages"
-    /// - Doc errata: E040, E047, E109 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: [`E040`](crate::errata#e040), [`E047`](crate::errata#e047), [`E109`](crate::errata#e109)
     ///
     /// # Arguments
     ///
-    /// - `username`: The user whose offline messages are counted. See errata E109.
+    /// - `username`: The user whose offline messages are counted. See errata [`E109`](crate::errata#e109).
     pub fn offline_message_count(
         &self,
         username: impl Into<String>,
@@ -359,7 +359,7 @@ impl<'a> Users<'a> {
     /// - Idempotent: yes, safe to repeat
     /// - Checked before sending: `username`: must follow the username rule
     /// - Source: `restful-api/user-system-registration`, section "Querying the delivery state of an offline message"
-    /// - Doc errata: E047 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: [`E047`](crate::errata#e047)
     ///
     /// # Arguments
     ///
@@ -387,7 +387,7 @@ impl<'a> Users<'a> {
     /// - Idempotent: yes, safe to repeat
     /// - Checked before sending: `username`: must follow the username rule
     /// - Source: `easemob/server-side/account_online_device_obtain`, section "获取指定账号的在线登录设备列表"
-    /// - Doc errata: E140 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: [`E140`](crate::errata#e140)
     ///
     /// # Arguments
     ///
@@ -412,12 +412,12 @@ impl<'a> Users<'a> {
     /// - Idempotent: yes, safe to repeat
     /// - Checked before sending: `username`: must follow the username rule
     /// - Source: `easemob/server-side/account_offline_device_single`, section "强制用户从单设备下线"
-    /// - Doc errata: E140 (see `spec/errata.yaml` and `spec/errata/`)
+    /// - Doc errata: [`E140`](crate::errata#e140)
     ///
     /// # Arguments
     ///
     /// - `username`: The user to log out of the device.
-    /// - `resource`: Resource id of the device, `{device type}_{resource id}` with device type android, ios or web, e.g. android_123423453246. See errata E140.
+    /// - `resource`: Resource id of the device, `{device type}_{resource id}` with device type android, ios or web, e.g. android_123423453246. See errata [`E140`](crate::errata#e140).
     pub fn disconnect_device(
         &self,
         username: impl Into<String>,
@@ -485,32 +485,32 @@ pub struct UserDetails {
     pub nickname: Option<String>,
     /// How push notifications show messages: 0 a bare "new message" notice, 1 the sender's nickname and the message text.
     ///
-    /// See errata E134.
+    /// See errata [`E134`](crate::errata#e134).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notification_display_style: Option<i64>,
     /// Whether do-not-disturb is switched on.
     ///
-    /// See errata E134.
+    /// See errata [`E134`](crate::errata#e134).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notification_no_disturbing: Option<bool>,
     /// Hour of the day (e.g. "8") at which do-not-disturb starts.
     ///
-    /// See errata E134.
+    /// See errata [`E134`](crate::errata#e134).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notification_no_disturbing_start: Option<String>,
     /// Hour of the day (e.g. "18") at which do-not-disturb ends.
     ///
-    /// See errata E134.
+    /// See errata [`E134`](crate::errata#e134).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notification_no_disturbing_end: Option<String>,
     /// Name of the push certificate of the user's client.
     ///
-    /// See errata E134.
+    /// See errata [`E134`](crate::errata#e134).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notifier_name: Option<String>,
     /// Push token of the user's device.
     ///
-    /// See errata E134.
+    /// See errata [`E134`](crate::errata#e134).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub device_token: Option<String>,
     /// Fields the server sent that the spec does not describe.
@@ -527,14 +527,14 @@ pub struct UserRegistration {
     ///
     /// Checked before sending: at most 64 characters.
     ///
-    /// See errata E103, E130.
+    /// See errata [`E103`](crate::errata#e103), [`E130`](crate::errata#e130).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub password: Option<crate::SecretString>,
     /// Display name for push notifications, at most 100 characters.
     ///
     /// Checked before sending: at most 100 characters.
     ///
-    /// See errata E103, E130, E131.
+    /// See errata [`E103`](crate::errata#e103), [`E130`](crate::errata#e130), [`E131`](crate::errata#e131).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub nickname: Option<String>,
     /// Fields the server sent that the spec does not describe.
@@ -547,12 +547,12 @@ pub struct UserRegistration {
 pub struct RegisterUsersItem {
     /// The username that could not be registered.
     ///
-    /// See errata E128.
+    /// See errata [`E128`](crate::errata#e128).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub username: Option<String>,
     /// Why the registration of this user failed.
     ///
-    /// See errata E128.
+    /// See errata [`E128`](crate::errata#e128).
     #[serde(rename = "registerUserFailReason")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub register_user_fail_reason: Option<String>,
@@ -635,7 +635,7 @@ impl<'a> RegisterUserRequest<'a> {
     ///
     /// Checked before sending: at most 64 characters.
     ///
-    /// See errata E103, E130.
+    /// See errata [`E103`](crate::errata#e103), [`E130`](crate::errata#e130).
     pub fn password(mut self, password: impl Into<crate::SecretString>) -> Self {
         self.body.password = Some(password.into());
         self
@@ -645,7 +645,7 @@ impl<'a> RegisterUserRequest<'a> {
     ///
     /// Checked before sending: at most 100 characters.
     ///
-    /// See errata E103, E130, E131.
+    /// See errata [`E103`](crate::errata#e103), [`E130`](crate::errata#e130), [`E131`](crate::errata#e131).
     pub fn nickname(mut self, nickname: impl Into<String>) -> Self {
         self.body.nickname = Some(nickname.into());
         self
@@ -889,7 +889,7 @@ impl<'a> ListUsersRequest<'a> {
 
     /// The `cursor` of the previous response; leave it out for the first page.
     ///
-    /// See errata E105.
+    /// See errata [`E105`](crate::errata#e105).
     pub fn cursor(mut self, cursor: impl Into<String>) -> Self {
         self.cursor = Some(cursor.into());
         self
@@ -1060,7 +1060,7 @@ impl<'a> DeleteUsersRequest<'a> {
     ///
     /// Checked before sending: between 1 and 100.
     ///
-    /// See errata E042.
+    /// See errata [`E042`](crate::errata#e042).
     ///
     /// Server default: `10`.
     pub fn limit(mut self, limit: i64) -> Self {

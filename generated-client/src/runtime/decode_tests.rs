@@ -4,7 +4,7 @@
 //!
 //! The decoders are `RawResponse::decode::<T>` (the envelope and its
 //! payload) for the payload type `T` of every generated operation, paged
-//! ones included (listed by the generated `every_response_type!`, so new
+//! ones included (visited by the generated `every_response_type`, so new
 //! operations are covered without edits here), and the error-body decoder
 //! behind `ApiError`. Each property runs 10 000 inputs: mostly valid
 //! bodies with one mutation, also random JSON and random bytes.
@@ -48,22 +48,34 @@ const PARTS: usize = 2;
 
 /// Sends `input` to the decoder of every response type in `part`.
 fn decode_part(input: &Input, part: usize) -> Result<(), TestCaseError> {
-    let mut outcome = Ok(());
-    let mut index = 0;
-    crate::generated::every_response_type!(check(input, part, &mut index, &mut outcome));
-    outcome
+    struct Check<'a> {
+        input: &'a Input,
+        part: usize,
+        index: usize,
+        outcome: Result<(), TestCaseError>,
+    }
+    impl ResponseTypes for Check<'_> {
+        fn visit<T: DeserializeOwned + Serialize + Default + 'static>(&mut self) {
+            if self.index % PARTS == self.part && self.outcome.is_ok() {
+                self.outcome = check_one::<T>(self.input, Shape::Data);
+            }
+            self.index += 1;
+        }
+    }
+    let mut check = Check {
+        input,
+        part,
+        index: 0,
+        outcome: Ok(()),
+    };
+    crate::generated::every_response_type(&mut check);
+    check.outcome
 }
 
-fn check<T: DeserializeOwned + Serialize + Default + 'static>(
-    input: &Input,
-    part: usize,
-    index: &mut usize,
-    outcome: &mut Result<(), TestCaseError>,
-) {
-    if *index % PARTS == part && outcome.is_ok() {
-        *outcome = check_one::<T>(input, Shape::Data);
-    }
-    *index += 1;
+/// Something done with each payload type, by
+/// `crate::generated::every_response_type`.
+pub(crate) trait ResponseTypes {
+    fn visit<T: DeserializeOwned + Serialize + Default + 'static>(&mut self);
 }
 
 fn raw(body: Vec<u8>) -> RawResponse {
@@ -268,18 +280,23 @@ fn between<'a>(text: &'a str, start: &str, end: &str) -> Option<&'a str> {
 /// them holds an item, so the mutations reach into the items.
 #[test]
 fn every_sample_is_a_valid_body_with_its_items() {
-    fn valid<T: DeserializeOwned + Serialize + Default>(unfilled: &mut Vec<&str>) {
-        let body = serde_json::to_vec(&Shape::Envelope.body(sample::<T>())).unwrap();
-        if let Err(error) = raw(body).decode::<T>() {
-            panic!("{}: {error}", std::any::type_name::<T>());
-        }
-        let has_empty_list = |value: &Value| value.to_string().contains("[]");
-        if has_empty_list(&sample::<T>()) {
-            unfilled.push(std::any::type_name::<T>());
+    /// The types whose sample has an empty list.
+    struct Unfilled(Vec<&'static str>);
+    impl ResponseTypes for Unfilled {
+        fn visit<T: DeserializeOwned + Serialize + Default + 'static>(&mut self) {
+            let body = serde_json::to_vec(&Shape::Envelope.body(sample::<T>())).unwrap();
+            if let Err(error) = raw(body).decode::<T>() {
+                panic!("{}: {error}", std::any::type_name::<T>());
+            }
+            let has_empty_list = |value: &Value| value.to_string().contains("[]");
+            if has_empty_list(&sample::<T>()) {
+                self.0.push(std::any::type_name::<T>());
+            }
         }
     }
-    let mut unfilled = Vec::new();
-    crate::generated::every_response_type!(valid(&mut unfilled));
+    let mut unfilled = Unfilled(Vec::new());
+    crate::generated::every_response_type(&mut unfilled);
+    let unfilled = unfilled.0;
     assert!(
         unfilled.is_empty(),
         "samples with an empty list: {unfilled:?}"

@@ -62,7 +62,8 @@ pub enum Error {
     /// No access token could be obtained for the request. Failures of the
     /// token endpoint itself are reported as [`Api`](Self::Api),
     /// [`Transport`](Self::Transport) or [`Decode`](Self::Decode) errors of
-    /// the `exchange_token` operation instead.
+    /// the token operation instead (`create_token_with_credentials` or
+    /// `exchange_agora_token`).
     #[error(transparent)]
     Auth(#[from] AuthError),
     /// The store shared by a fleet of processes (Redis, with the `redis`
@@ -961,7 +962,12 @@ mod tests {
     fn redacted_decode_error_keeps_no_body_text() {
         let json_err = serde_json::from_slice::<u8>(b"\"tok-secret\"").unwrap_err();
         assert!(json_err.to_string().contains("tok-secret"));
-        let err = DecodeError::redacted("exchange_token", StatusCode::OK, ".".into(), &json_err);
+        let err = DecodeError::redacted(
+            "create_token_with_credentials",
+            StatusCode::OK,
+            ".".into(),
+            &json_err,
+        );
         assert!(err.snippet().is_empty());
         assert!(!format!("{err} {err:?}").contains("tok-secret"), "{err:?}");
         assert!(err.message().contains("unexpected JSON value"), "{err}");

@@ -33,7 +33,7 @@ pub(crate) mod validate;
 mod values;
 
 #[cfg(test)]
-mod decode_tests;
+pub(crate) mod decode_tests;
 #[cfg(test)]
 mod fuzz;
 #[cfg(test)]

@@ -24,7 +24,7 @@
 mod compile;
 mod files;
 mod fleet;
-mod process;
+pub(crate) mod process;
 mod regen;
 mod report;
 mod runtime;

@@ -73,23 +73,7 @@ fn is_placeholder(segment: &str) -> bool {
 
 /// The comparison key of a path: every `{name}` (and `${name}`) becomes `{}`.
 pub fn path_key(path: &str) -> String {
-    let mut out = String::with_capacity(path.len());
-    let mut chars = path.chars().peekable();
-    while let Some(c) = chars.next() {
-        match c {
-            '$' if chars.peek() == Some(&'{') => {}
-            '{' => {
-                for inner in chars.by_ref() {
-                    if inner == '}' {
-                        break;
-                    }
-                }
-                out.push_str("{}");
-            }
-            _ => out.push(c),
-        }
-    }
-    out
+    agora_chat_generator::path::shape(path)
 }
 
 /// Words that may stand between a count and `per` (`6,000 messages per

@@ -164,12 +164,10 @@ pub fn check(
         let fields = o.request.as_ref().map(|b| (b.kind, &b.fields[..]));
         let items: Vec<Item> = match fields {
             // The body is the array itself: the table describes an item.
-            Some((BodyKind::JsonArray, [only])) => spec_fields(spec, &only.ty)
-                .unwrap_or_default()
-                .iter()
-                .map(Item::field)
-                .collect(),
-            Some((_, fields)) => fields.iter().map(Item::field).collect(),
+            Some((BodyKind::JsonArray, [only])) => {
+                items_of(spec, spec_fields(spec, &only.ty).unwrap_or_default())
+            }
+            Some((_, fields)) => items_of(spec, fields),
             None => Vec::new(),
         };
         table(first).compare(&rows, &items, out);
@@ -225,6 +223,23 @@ fn query_placeholders(section: &Section, op: &Located<Operation>) -> Vec<(String
             (key.trim() != name).then(|| (key.trim().to_string(), name.to_string()))
         })
         .collect()
+}
+
+/// The members the fields put on the wire: each field, and beside a field
+/// of a union type the union's tag (`type` beside `body`), a string.
+fn items_of<'a>(spec: &'a SpecIndex, fields: &'a [Field]) -> Vec<Item<'a>> {
+    let mut items = Vec::with_capacity(fields.len());
+    for f in fields {
+        items.push(Item::field(f));
+        if let Some(tag) = spec.union_tags.get(&f.ty) {
+            items.push(Item {
+                name: tag,
+                ty: "string",
+                required: f.required,
+            });
+        }
+    }
+    items
 }
 
 /// The fields a type expression declares: those of a named type, or of the
@@ -453,7 +468,7 @@ impl Table<'_> {
             }
             match spec_fields(self.spec, item.ty) {
                 Some(fields) => {
-                    let children: Vec<Item> = fields.iter().map(Item::field).collect();
+                    let children = items_of(self.spec, fields);
                     self.walk(rows, used, &nested, &children, out);
                 }
                 // The spec keeps this value opaque: its parts are not compared.

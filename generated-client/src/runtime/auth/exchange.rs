@@ -18,17 +18,7 @@ use super::token_response::{self, TokenResponse};
 use super::{AppTokenProvider, BearerToken, TokenFuture, TokenProvider, refresh_at};
 use crate::runtime::transport::{Transport, traced};
 use crate::runtime::{
-    Body, Error, HttpMethod, OperationInfo, Payload, RequestOptions, RequestParts, SecretString,
-};
-
-/// The token request, as it appears in errors and tracing spans. Asking for a
-/// token twice does no harm, so it is retried like any idempotent call.
-pub(crate) static EXCHANGE_TOKEN: OperationInfo = OperationInfo {
-    id: "exchange_token",
-    method: HttpMethod::Post,
-    path_template: "/token",
-    idempotent: true,
-    rate_limit: None,
+    Body, Error, OperationInfo, Payload, RequestOptions, RequestParts, SecretString,
 };
 
 /// What is exchanged for a token.
@@ -71,6 +61,14 @@ struct Endpoint {
     grant: ExchangeGrant,
 }
 
+/// The body of a token request.
+#[derive(Serialize)]
+#[serde(untagged)]
+enum TokenRequest<'a> {
+    ClientCredentials(ClientCredentialsRequest<'a>),
+    Agora(AgoraGrantRequest),
+}
+
 #[derive(Serialize)]
 struct ClientCredentialsRequest<'a> {
     grant_type: &'static str,
@@ -83,6 +81,36 @@ struct ClientCredentialsRequest<'a> {
 #[derive(Serialize)]
 struct AgoraGrantRequest {
     grant_type: &'static str,
+}
+
+impl ExchangeGrant {
+    /// The spec's operation for this grant: its id names the token request
+    /// in errors and spans, and it says how to send and retry it.
+    fn operation(&self) -> &'static OperationInfo {
+        match self {
+            ExchangeGrant::ClientCredentials { .. } => &crate::token::CREATE_TOKEN_WITH_CREDENTIALS,
+            ExchangeGrant::AppToken(_) => &crate::token::EXCHANGE_AGORA_TOKEN,
+        }
+    }
+
+    /// The JSON body of the token request.
+    fn request(&self) -> TokenRequest<'_> {
+        match self {
+            ExchangeGrant::ClientCredentials {
+                client_id,
+                client_secret,
+                ttl,
+            } => TokenRequest::ClientCredentials(ClientCredentialsRequest {
+                grant_type: "client_credentials",
+                client_id,
+                client_secret,
+                ttl: *ttl,
+            }),
+            ExchangeGrant::AppToken(_) => TokenRequest::Agora(AgoraGrantRequest {
+                grant_type: "agora",
+            }),
+        }
+    }
 }
 
 impl TokenExchange {
@@ -109,7 +137,10 @@ impl TokenExchange {
         }
         let endpoint = Arc::clone(&self.endpoint);
         let fetch = Box::pin(async move {
-            traced(&EXCHANGE_TOKEN, |span| Box::pin(endpoint.fetch(span))).await
+            traced(endpoint.grant.operation(), |span| {
+                Box::pin(endpoint.fetch(span))
+            })
+            .await
         });
         self.store.obtain(fetch).await
     }
@@ -117,30 +148,14 @@ impl TokenExchange {
 
 impl Endpoint {
     async fn fetch(&self, span: tracing::Span) -> Result<Cached, Error> {
-        let (body, app_token) = match &self.grant {
-            ExchangeGrant::ClientCredentials {
-                client_id,
-                client_secret,
-                ttl,
-            } => {
-                let request = ClientCredentialsRequest {
-                    grant_type: "client_credentials",
-                    client_id,
-                    client_secret,
-                    ttl: *ttl,
-                };
-                (Body::json(&request)?, None)
-            }
-            ExchangeGrant::AppToken(provider) => {
-                let request = AgoraGrantRequest {
-                    grant_type: "agora",
-                };
-                (Body::json(&request)?, Some(provider.current()?))
-            }
+        let body = Body::json(&self.grant.request())?;
+        let app_token = match &self.grant {
+            ExchangeGrant::ClientCredentials { .. } => None,
+            ExchangeGrant::AppToken(provider) => Some(provider.current()?),
         };
         let parts = RequestParts {
-            op: &EXCHANGE_TOKEN,
-            path: EXCHANGE_TOKEN.path_template.to_owned(),
+            op: self.grant.operation(),
+            path: self.grant.operation().path_template.to_owned(),
             query: Vec::new(),
             headers: Vec::new(),
             body,
@@ -181,7 +196,8 @@ impl fmt::Debug for TokenExchange {
             "endpoint",
             &format_args!(
                 "{}{}",
-                self.endpoint.transport.base_url, EXCHANGE_TOKEN.path_template
+                self.endpoint.transport.base_url,
+                self.endpoint.grant.operation().path_template
             ),
         );
         match &self.endpoint.grant {
@@ -195,5 +211,92 @@ impl fmt::Debug for TokenExchange {
                 .field("app_token", provider),
         };
         debug.finish_non_exhaustive()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::{Map, Value};
+
+    use super::ExchangeGrant;
+    use crate::runtime::SecretString;
+    use crate::{AppCredentials, AppTokenProvider};
+
+    /// The body the spec documents for `operation`: each member's name,
+    /// whether it is required and its closed set of values, if any.
+    fn documented(operation: &str) -> Vec<(String, bool, Option<Vec<String>>)> {
+        let spec = concat!(env!("CARGO_MANIFEST_DIR"), "/../spec");
+        let ir = agora_chat_generator::load_ir(std::path::Path::new(spec)).expect("the spec loads");
+        let (_, op) = ir
+            .operations()
+            .find(|(_, op)| op.id == operation)
+            .unwrap_or_else(|| panic!("the spec has no operation `{operation}`"));
+        let body = op.body.as_ref().expect("the token request has a body");
+        body.fields
+            .iter()
+            .map(|f| {
+                (
+                    f.wire_name.clone(),
+                    f.required,
+                    f.limits.enumeration.clone(),
+                )
+            })
+            .collect()
+    }
+
+    /// The runtime's own serialization of a token request sends exactly
+    /// what the spec documents: no member it does not list, every member
+    /// it requires, and values from the documented set.
+    fn assert_matches_spec(operation: &str, sent: Value) {
+        let sent: Map<String, Value> = match sent {
+            Value::Object(map) => map,
+            other => panic!("not an object: {other}"),
+        };
+        let documented = documented(operation);
+        for name in sent.keys() {
+            assert!(
+                documented.iter().any(|(n, ..)| n == name),
+                "`{name}` is not a member of {operation}'s body in the spec"
+            );
+        }
+        for (name, required, values) in &documented {
+            let value = sent.get(name);
+            if *required {
+                assert!(
+                    value.is_some(),
+                    "{operation}: required `{name}` is not sent"
+                );
+            }
+            if let (Some(Value::String(v)), Some(values)) = (value, values) {
+                assert!(
+                    values.contains(v),
+                    "{operation}: `{name}` = {v:?}, not one of {values:?}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn token_requests_are_the_spec_operations() {
+        let credentials = ExchangeGrant::ClientCredentials {
+            client_id: "id".into(),
+            client_secret: SecretString::from("secret"),
+            ttl: Some(60),
+        };
+        assert_eq!(credentials.operation().id, "create_token_with_credentials");
+        let body = serde_json::to_value(credentials.request()).unwrap();
+        assert_matches_spec(credentials.operation().id, body);
+
+        let app_token = AppTokenProvider::new(
+            AppCredentials::new(
+                "0123456789abcdef0123456789abcdef",
+                "fedcba9876543210fedcba9876543210",
+            )
+            .expect("valid credentials"),
+        );
+        let agora = ExchangeGrant::AppToken(app_token);
+        assert_eq!(agora.operation().id, "exchange_agora_token");
+        let body = serde_json::to_value(agora.request()).unwrap();
+        assert_matches_spec(agora.operation().id, body);
     }
 }

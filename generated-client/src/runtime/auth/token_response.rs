@@ -102,7 +102,7 @@ mod tests {
 
     fn raw(body: &[u8]) -> RawResponse {
         RawResponse {
-            operation: "exchange_token",
+            operation: "create_token_with_credentials",
             status: StatusCode::OK,
             body: body.to_vec().into(),
             stream: None,
@@ -155,7 +155,7 @@ mod tests {
                 panic!("{expires_in} must not decode");
             };
             assert_eq!(error.path(), "expires_in");
-            assert_eq!(error.operation(), "exchange_token");
+            assert_eq!(error.operation(), "create_token_with_credentials");
             assert!(error.message().contains(described), "{expires_in}: {error}");
             assert!(error.to_string().contains("`expires_in`"), "{error}");
         }

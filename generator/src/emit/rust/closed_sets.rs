@@ -189,9 +189,17 @@ fn variant(ir: &Ir, v: &Variant) -> TokenStream {
 fn constructor(ir: &Ir, v: &Variant) -> TokenStream {
     let ident = format_ident!("{}", v.name);
     let function = format_ident!("{}", names::field_ident(&v.name.to_snake_case()));
+    let optional = v.fields.iter().find(|f| !f.required).map_or(String::new(), |f| {
+        format!(
+            " Its optional fields start out empty; set one by matching the variant: `if let Self::{} {{ {}, .. }} = &mut value {{ .. }}`.",
+            v.name,
+            names::field_ident(&f.wire_name)
+        )
+    });
     let doc = docs::attrs(&format!(
-        "A {} value (`{}`) with its required fields; set the others on the variant.",
-        v.name, v.value
+        "{} Sent as `{}`, with the required fields given here.{optional}",
+        v.description.trim(),
+        v.value
     ));
     let params = v.fields.iter().filter(|f| f.required).map(|f| {
         let ident = format_ident!("{}", names::field_ident(&f.wire_name));

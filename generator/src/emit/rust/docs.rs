@@ -30,9 +30,18 @@ fn with_limits(description: &str, limits: &[String], errata: &[String]) -> Strin
         ));
     }
     if !errata.is_empty() {
-        text.push_str(&format!("\n\nSee errata {}.", errata.join(", ")));
+        text.push_str(&format!("\n\nSee errata {}.", links(errata)));
     }
     text
+}
+
+/// Errata ids as links into the `errata` page.
+fn links(errata: &[String]) -> String {
+    let links: Vec<String> = errata
+        .iter()
+        .map(|id| super::guide::erratum_link(id))
+        .collect();
+    links.join(", ")
 }
 
 /// Human-readable limits, e.g. `at most 128 characters`.
@@ -173,13 +182,10 @@ pub(super) fn method(op: &Operation) -> String {
         op.source.page, op.source.section
     ));
     if !op.errata.is_empty() {
-        // Ids only: the register (spec/errata*.yaml) has the quotes, the
-        // problems and the choices; repeating them in every method's docs
-        // made up a quarter of the generated code.
-        text.push_str(&format!(
-            "\n- Doc errata: {} (see `spec/errata.yaml` and `spec/errata/`)",
-            op.errata.join(", ")
-        ));
+        // Links only: the `errata` page has the quotes, the problems and the
+        // choices; repeating them in every method's docs made up a quarter
+        // of the generated code.
+        text.push_str(&format!("\n- Doc errata: {}", links(&op.errata)));
     }
     text
 }
@@ -216,27 +222,45 @@ fn escape_html(line: &str) -> String {
 /// `#[doc]` attributes, one per line, so that the output reads as `///`
 /// comments rather than a block comment.
 pub(super) fn attrs(text: &str) -> proc_macro2::TokenStream {
-    let lines = text.trim_end().lines().map(|line| {
-        let line = if line.is_empty() {
+    let lines = doc_lines(text).map(|line| quote::quote!(#[doc = #line]));
+    quote::quote!(#(#lines)*)
+}
+
+/// A doc text as a Markdown page of its own, escaped like doc comments,
+/// with the do-not-edit header after its summary line.
+pub(super) fn markdown(text: &str) -> String {
+    let mut out: String = doc_lines(text)
+        .map(|line| line.strip_prefix(' ').unwrap_or(&line).to_string() + "\n")
+        .collect();
+    // After the first paragraph: rustdoc takes that as the page's summary.
+    let at = out.find("\n\n").map_or(out.len(), |end| end + 2);
+    out.insert_str(at, super::MARKDOWN_HEADER);
+    out
+}
+
+/// The lines of a doc text, each with its leading space: prose escaped,
+/// fenced blocks (a quote of the docs) kept as written.
+fn doc_lines(text: &str) -> impl Iterator<Item = String> + '_ {
+    let mut fenced = false;
+    text.trim_end().lines().map(move |line| {
+        let fence = line.trim_start().starts_with("```");
+        let out = if line.is_empty() {
             String::new()
+        } else if fenced || fence {
+            format!(" {line}")
         } else {
             format!(" {}", escape_html(line))
         };
-        quote::quote!(#[doc = #line])
-    });
-    quote::quote!(#(#lines)*)
+        if fence {
+            fenced = !fenced;
+        }
+        out
+    })
 }
 
 /// The same as inner attributes (`//!`), for module docs.
 pub(super) fn inner_attrs(text: &str) -> proc_macro2::TokenStream {
-    let lines = text.trim_end().lines().map(|line| {
-        let line = if line.is_empty() {
-            String::new()
-        } else {
-            format!(" {}", escape_html(line))
-        };
-        quote::quote!(#![doc = #line])
-    });
+    let lines = doc_lines(text).map(|line| quote::quote!(#![doc = #line]));
     quote::quote!(#(#lines)*)
 }
 

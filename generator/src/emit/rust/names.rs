@@ -84,6 +84,9 @@ const GENERATED_ROOT: &[(&str, &str)] = &[
     ("USERNAME_RULE", "the generated `USERNAME_RULE`"),
     ("envelope", "the generated module `envelope`"),
     ("error_codes", "the generated module `error_codes`"),
+    ("errata", "the generated page `errata`"),
+    ("index", "the generated page `index`"),
+    ("rest_docs", "the generated page `rest_docs`"),
 ];
 
 /// Fields every request builder has, besides its arguments.

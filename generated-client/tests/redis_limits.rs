@@ -236,3 +236,37 @@ async fn a_429_pauses_the_operation_for_every_replica() {
         arrived.duration_since(refused_at)
     );
 }
+
+#[tokio::test]
+async fn a_send_counts_until_a_window_after_its_answer() {
+    let redis = RedisServer::start();
+    let server = MockServer::start().await;
+    let arrivals = Arrivals::default();
+    // Wiremock records the arrival, then holds the answer back 300 ms.
+    Mock::given(path(ADMINS_PATH))
+        .respond_with(SlowAnswer(arrivals.clone()))
+        .mount(&server)
+        .await;
+    // 100/s scaled to 5/s: six calls at once, the sixth must wait.
+    let fleet = RedisFleet::new(&redis.url()).unwrap();
+    let client = replica(&server.uri(), Some(fleet), RateLimitMode::Scaled(0.05));
+    run(std::slice::from_ref(&client), 6).await;
+    let times = arrivals.sorted();
+    assert_eq!(times.len(), 6);
+    // The first five went at once; the sixth a window after the first
+    // answer, not a window after the first send (which a server that saw a
+    // request late could count in the same window as the sixth).
+    let gap = times[5].duration_since(times[0]);
+    assert!(gap >= Duration::from_millis(1_250), "sixth after {gap:?}");
+}
+
+/// Records arrivals and answers 300 ms later.
+struct SlowAnswer(Arrivals);
+
+impl Respond for SlowAnswer {
+    fn respond(&self, request: &Request) -> ResponseTemplate {
+        self.0
+            .respond(request)
+            .set_delay(Duration::from_millis(300))
+    }
+}

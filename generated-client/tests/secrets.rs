@@ -223,3 +223,40 @@ async fn call_errors_never_show_secrets() {
         assert_clean(&debug_display(error), &[]);
     }
 }
+
+#[tokio::test]
+async fn a_fleet_never_shows_the_redis_password_or_the_credentials() {
+    use agora_chat::fleet::{FleetFailure, RedisFleet};
+    const PASSWORD: &str = "redis-SECRET-5e1d";
+    // Nothing listens there: the call fails with the fleet's error.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let fleet = RedisFleet::new(&format!("redis://user:{PASSWORD}@127.0.0.1:{port}/0"))
+        .unwrap()
+        .on_failure(FleetFailure::FailCall);
+    assert_clean(&debug(&fleet), &[PASSWORD, "SECRET"]);
+    let builder = Client::builder("http://127.0.0.1:9", "org", "app")
+        .allow_http(true)
+        .client_credentials("client-id", CLIENT_SECRET)
+        .fleet(fleet);
+    assert_clean(&debug(&builder), &[PASSWORD]);
+    let client = builder.build().unwrap();
+    assert_clean(&debug(&client), &[PASSWORD]);
+    let error = client
+        .chatroom_members()
+        .list_admins("room1")
+        .await
+        .unwrap_err();
+    assert!(matches!(error, Error::Fleet(_)), "{error:?}");
+    assert_clean(&debug_display(&error), &[PASSWORD]);
+    for bad in [
+        format!("redis://user:{PASSWORD}@"),
+        format!("nope://user:{PASSWORD}@h"),
+    ] {
+        let error = RedisFleet::new(&bad).unwrap_err();
+        assert_clean(&debug_display(&error), &[PASSWORD]);
+    }
+}

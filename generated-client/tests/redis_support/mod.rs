@@ -36,11 +36,19 @@ impl RedisServer {
             port: free_port(),
             dir,
         };
-        server.spawn();
-        server
+        // A port found free can be taken before redis-server binds it: then
+        // it exits, and another port is tried.
+        for _ in 0..5 {
+            if server.spawn() {
+                return server;
+            }
+            server.port = free_port();
+        }
+        panic!("redis-server did not start; see {}", server.dir.display());
     }
 
-    fn spawn(&mut self) {
+    /// Starts the server on `self.port`; false if it exited instead.
+    fn spawn(&mut self) -> bool {
         let child = Command::new("redis-server")
             .args(["--bind", "127.0.0.1", "--port"])
             .arg(self.port.to_string())
@@ -57,8 +65,17 @@ impl RedisServer {
         self.child = Some(child);
         // Bounded: 400 tries, 25 ms apart.
         for _ in 0..400 {
+            let exited = self
+                .child
+                .as_mut()
+                .is_none_or(|child| !matches!(child.try_wait(), Ok(None)));
+            if exited {
+                self.child = None;
+                return false;
+            }
+            // Answered by our own server: it is still running (above).
             if self.ping() {
-                return;
+                return true;
             }
             std::thread::sleep(Duration::from_millis(25));
         }
@@ -85,7 +102,7 @@ impl RedisServer {
     /// Starts the server again on the same port, empty.
     pub fn restart(&mut self) {
         self.stop();
-        self.spawn();
+        assert!(self.spawn(), "redis-server did not start again");
     }
 
     fn ping(&self) -> bool {

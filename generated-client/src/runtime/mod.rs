@@ -20,6 +20,7 @@ mod one;
 pub(crate) mod paginate;
 mod rate_limit;
 mod request;
+mod rekey;
 mod request_builder;
 mod response;
 mod retry;

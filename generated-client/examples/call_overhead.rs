@@ -109,6 +109,8 @@ struct HandWritten {
 
 impl HandWritten {
     fn new(base: &str) -> Self {
+        // reqwest's rustls needs a crypto provider under `rustls-ring`.
+        agora_chat::install_tls_provider();
         Self {
             http: reqwest::Client::builder()
                 .timeout(Duration::from_secs(30))

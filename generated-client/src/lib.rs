@@ -78,6 +78,7 @@ pub use runtime::{
     Extra, FileError, HttpMethod, IntoIds, OperationInfo, Paged, RateLimit, RateLimitMode, RatePer,
     RequestOptions, ResponseTooLarge, SecretString, StaticToken, TokenExchange, TokenFuture,
     TokenProvider, TransportError, UploadFile, ValidationError, ValidationErrorKind,
+    install_tls_provider,
 };
 
 // The README's examples are compiled as doc tests so they cannot rot.

@@ -287,6 +287,7 @@ impl ClientBuilder {
                 option: "rate_limits",
                 reason,
             })?;
+        super::install_tls_provider();
         let http = reqwest::Client::builder()
             .timeout(self.timeout)
             .connect_timeout(self.connect_timeout)

@@ -161,7 +161,7 @@ pub use runtime::{
     Extra, FileError, FleetError, HttpMethod, IntoIds, OperationInfo, Paged, RateLimit,
     RateLimitMode, RatePer, RequestOptions, ResponseTooLarge, SecretString, StaticToken,
     TokenExchange, TokenFuture, TokenProvider, TransportError, UploadFile, ValidationError,
-    ValidationErrorKind,
+    ValidationErrorKind, install_tls_provider,
 };
 
 // The README's examples are compiled as doc tests so they cannot rot.

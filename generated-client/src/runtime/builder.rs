@@ -340,6 +340,7 @@ impl ClientBuilder {
             }
             TokenExchange::new(Arc::clone(transport), grant)
         };
+        super::install_tls_provider();
         let http = reqwest::Client::builder()
             .timeout(self.timeout)
             .connect_timeout(self.connect_timeout)

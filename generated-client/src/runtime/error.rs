@@ -429,6 +429,15 @@ impl DecodeError {
         }
     }
 
+    /// The same error with serde's mentions of field `from` naming `to`
+    /// instead: a payload decoded under another name than the wire's.
+    pub(crate) fn renaming_field(mut self, from: &str, to: &str) -> Self {
+        self.message = self
+            .message
+            .replace(&format!("field `{from}`"), &format!("field `{to}`"));
+        self
+    }
+
     /// Like [`new`](Self::new), for a body that holds a credential (a token
     /// response): neither a snippet nor serde's message, which can quote the
     /// offending value, is kept.

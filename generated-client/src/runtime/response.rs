@@ -2,9 +2,10 @@
 //! from the spec).
 
 use reqwest::StatusCode;
+use serde::Deserialize;
 use serde::de::DeserializeOwned;
-use serde_json::{Map, Value};
 
+use super::rekey::{MOVED_DATA, Rekeyed};
 use super::{DecodeError, Error, Payload};
 use crate::Response;
 
@@ -28,7 +29,7 @@ impl RawResponse {
         // that fails to decode is decoded a second time to locate the
         // problem.
         serde_json::from_slice(&self.body).map_err(|error| {
-            self.locate::<Response<T>>()
+            self.locate::<Response<T>>(None)
                 .unwrap_or_else(|| self.decode_error(".".to_owned(), &error))
         })
     }
@@ -44,7 +45,7 @@ impl RawResponse {
             Payload::Key(key) => self.decode_key(key),
             Payload::Root => {
                 let data = serde_json::from_slice::<T>(&self.body).map_err(|error| {
-                    self.locate::<T>()
+                    self.locate::<T>(None)
                         .unwrap_or_else(|| self.decode_error(".".to_owned(), &error))
                 })?;
                 Ok(Response::with_data(data))
@@ -52,40 +53,43 @@ impl RawResponse {
         }
     }
 
-    /// The payload is under `key`: it moves to `data` for decoding, and a
-    /// `data` value the body also carries is kept in `extra`. Only a few
-    /// operations need this, so going through a JSON map is acceptable.
+    /// The payload is under `key`: it is decoded straight from the bytes
+    /// into `data` (see [`Rekeyed`]), and a `data` value the body also
+    /// carries is kept in `extra` under its own name.
     fn decode_key<T: DeserializeOwned>(&self, key: &'static str) -> Result<Response<T>, Error> {
-        let mut map: Map<String, Value> = serde_json::from_slice(&self.body)
-            .map_err(|error| self.decode_error(".".to_owned(), &error))?;
-        let original_data = map.remove("data");
-        if let Some(payload) = map.remove(key) {
-            map.insert("data".to_owned(), payload);
-        }
-        let value = Value::Object(map);
-        let mut response: Response<T> =
-            serde_path_to_error::deserialize(&value).map_err(|error| {
-                // Report the path as it is on the wire.
-                let path = error.path().to_string();
-                let path = match path.strip_prefix("data") {
-                    Some(rest) => format!("{key}{rest}"),
-                    None => path,
-                };
-                self.decode_error(path, &error.into_inner())
-            })?;
-        if let Some(data) = original_data {
+        let mut deserializer = serde_json::Deserializer::from_slice(&self.body);
+        let decoded = Response::<T>::deserialize(Rekeyed::new(&mut deserializer, key))
+            .and_then(|response| deserializer.end().map(|()| response));
+        let mut response = decoded.map_err(|error| {
+            let error = self
+                .locate::<Response<T>>(Some(key))
+                .unwrap_or_else(|| self.decode_error(".".to_owned(), &error));
+            match error {
+                // serde knows the payload by the name it reads as.
+                Error::Decode(error) => Error::Decode(error.renaming_field("data", key)),
+                other => other,
+            }
+        })?;
+        if let Some(data) = response.extra.remove(MOVED_DATA) {
             response.extra.insert("data", data);
         }
         Ok(response)
     }
 
-    /// The error of decoding the body as `R`, with the JSON path where it
-    /// happened; `None` if it decodes after all.
-    fn locate<R: DeserializeOwned>(&self) -> Option<Error> {
+    /// The error of decoding the body as `R` (with the payload read from
+    /// `key`, if given), with the JSON path where it happened; `None` if it
+    /// decodes after all.
+    fn locate<R: DeserializeOwned>(&self, key: Option<&'static str>) -> Option<Error> {
         let mut deserializer = serde_json::Deserializer::from_slice(&self.body);
-        if let Err(error) = serde_path_to_error::deserialize::<_, R>(&mut deserializer) {
-            let path = error.path().to_string();
-            return Some(self.decode_error(path, &error.into_inner()));
+        let mut track = serde_path_to_error::Track::new();
+        let tracked = serde_path_to_error::Deserializer::new(&mut deserializer, &mut track);
+        let decoded = match key {
+            Some(key) => R::deserialize(Rekeyed::new(tracked, key)).map(drop),
+            None => R::deserialize(tracked).map(drop),
+        };
+        if let Err(error) = decoded {
+            let path = track.path().to_string();
+            return Some(self.decode_error(path, &error));
         }
         // Trailing bytes after the JSON value mean the body is not what we
         // think it is; `serde_json::from_slice` rejects them too.
@@ -112,6 +116,7 @@ mod tests {
     use super::RawResponse;
     use crate::Error;
     use crate::Response;
+    use crate::runtime::Payload;
 
     #[derive(Debug, Deserialize, PartialEq)]
     struct Item {
@@ -198,6 +203,93 @@ mod tests {
 
         let trailing = decode_err::<Item>(r#"{"data":{"id":1}} x"#);
         assert!(trailing.message().contains("trailing"), "{trailing}");
+    }
+
+    fn decode_key_err<T: serde::de::DeserializeOwned + std::fmt::Debug>(
+        body: &str,
+        key: &'static str,
+    ) -> crate::DecodeError {
+        match raw(body).decode_payload::<T>(Payload::Key(key)) {
+            Err(Error::Decode(err)) => err,
+            other => panic!("expected a decode error for {body:?}, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_payload_under_another_key_decodes_and_keeps_the_rest() {
+        let body = r#"{"action":"post","entities":[{"id":1},{"id":2}],"data":{"x":1},
+            "count":2,"x-new":"kept","path":"/users"}"#;
+        let response = raw(body)
+            .decode_payload::<Vec<Item>>(Payload::Key("entities"))
+            .expect("decodes");
+        assert_eq!(response.data, [Item { id: 1 }, Item { id: 2 }]);
+        assert_eq!(response.action.as_deref(), Some("post"));
+        assert_eq!(response.count, Some(2));
+        assert_eq!(response.path.as_deref(), Some("/users"));
+        // The payload is not also an envelope field.
+        assert_eq!(response.entities, None);
+        let extra: Vec<(&str, &serde_json::Value)> = response
+            .extra
+            .iter()
+            .map(|(k, v)| (k.as_str(), v))
+            .collect();
+        assert_eq!(
+            extra,
+            [
+                ("x-new", &serde_json::json!("kept")),
+                ("data", &serde_json::json!({"x": 1})),
+            ]
+        );
+
+        let result = raw(r#"{"result":{"id":9},"timestamp":"5"}"#)
+            .decode_payload::<Item>(Payload::Key("result"))
+            .expect("decodes");
+        assert_eq!((result.data, result.timestamp), (Item { id: 9 }, Some(5)));
+        assert!(result.extra.is_empty());
+    }
+
+    #[test]
+    fn a_payload_under_another_key_reports_the_wire_path() {
+        let err = decode_key_err::<Vec<Item>>(
+            r#"{"data":1,"entities":[{"id":1},{"id":"x"}]}"#,
+            "entities",
+        );
+        assert_eq!(err.path(), "entities[1].id");
+        assert!(err.snippet().contains("\"x\""), "{}", err.snippet());
+        // An envelope field is named as it is, too.
+        let err = decode_key_err::<Item>(r#"{"result":{"id":1},"count":"many"}"#, "result");
+        assert_eq!(err.path(), "count");
+        let trailing = decode_key_err::<Item>(r#"{"result":{"id":1}} {}"#, "result");
+        assert!(trailing.message().contains("trailing"), "{trailing}");
+        let not_an_object = decode_key_err::<Item>("[1]", "result");
+        assert_eq!(not_an_object.path(), ".");
+    }
+
+    #[test]
+    fn a_missing_payload_is_named_by_its_key_unless_optional() {
+        let err = decode_key_err::<Item>(r#"{"data":{"id":1}}"#, "entities");
+        assert!(err.message().contains("missing field `entities`"), "{err}");
+        let response = raw(r#"{"data":{"id":1}}"#)
+            .decode_payload::<Option<Item>>(Payload::Key("entities"))
+            .unwrap();
+        assert_eq!(response.data, None);
+        assert_eq!(
+            response.extra.get("data"),
+            Some(&serde_json::json!({"id": 1}))
+        );
+    }
+
+    #[test]
+    fn a_root_payload_reports_its_path() {
+        let response = raw(r#"{"id":3}"#)
+            .decode_payload::<Item>(Payload::Root)
+            .unwrap();
+        assert_eq!(response.data, Item { id: 3 });
+        let err = match raw(r#"{"id":true}"#).decode_payload::<Item>(Payload::Root) {
+            Err(Error::Decode(err)) => err,
+            other => panic!("expected a decode error, got {other:?}"),
+        };
+        assert_eq!(err.path(), "id");
     }
 
     #[test]

@@ -175,6 +175,8 @@ async fn the_server_example_masks_words_and_refuses_forgeries() {
         .expect("a text message example");
     let mut value = message.value.clone();
     value["payload"]["bodies"][0]["msg"] = Value::from("a badword here");
+    // Under rustls without a provider of reqwest's own (`rustls-ring`).
+    agora_chat::install_tls_provider();
     let http = reqwest::Client::new();
     let reply: Value = http
         .post(format!("{}/callbacks/pre", server.url))

@@ -42,6 +42,8 @@ async fn serve(verifier: Verifier) -> Server {
 }
 
 async fn post_body(url: &str, body: reqwest::Body) -> (u16, String) {
+    // Under rustls without a provider of reqwest's own (`rustls-ring`).
+    agora_chat::install_tls_provider();
     let response = reqwest::Client::new()
         .post(url)
         .header("content-type", "application/json")

@@ -9,8 +9,13 @@
 //!    after touching their generated sources, debug and release, and the
 //!    cold build of each dependency tree ([`compile`]).
 //! 3. Size: non-blank generated lines per operation ([`size`]).
-//! 4. Per-call overhead and 5. decoding: examples of `agora-chat` against
-//!    hand-written reqwest / serde code ([`runtime`]).
+//! 4. Per-call overhead, throughput at 1 to 512 calls in flight, and 5.
+//!    decoding (a `data` page and a 10 MB `entities` page, with peak
+//!    memory): examples of `agora-chat` against hand-written reqwest /
+//!    serde code ([`runtime`]).
+//! 6. A one-call app on `agora-chat` against the same app on progenitor's
+//!    client with rustls: cold debug and release builds, stripped binary
+//!    size ([`app`]; full runs only).
 //!
 //! Everything happens in copies under `<temp>/agora-bench` (kept between
 //! runs, so dependencies are built once) and in scratch directories that
@@ -21,6 +26,7 @@
 //! client processes against one app-wide limit, sharing it through Redis
 //! and not ([`fleet`]).
 
+mod app;
 mod compile;
 mod files;
 mod fleet;
@@ -50,6 +56,10 @@ pub(crate) struct Settings {
     pub(crate) call: [usize; 2],
     /// `decode_bench` arguments: decodes per round, rounds.
     pub(crate) decode: [usize; 2],
+    /// `throughput` arguments: calls per round and level, rounds.
+    pub(crate) throughput: [usize; 2],
+    /// `decode_entities` arguments: calls per round, rounds.
+    pub(crate) entities: [usize; 2],
 }
 
 impl Settings {
@@ -65,6 +75,8 @@ impl Settings {
                 cold: false,
                 call: [500, 5],
                 decode: [300, 7],
+                throughput: [1024, 3],
+                entities: [2, 3],
             }
         } else {
             Self {
@@ -75,6 +87,8 @@ impl Settings {
                 cold: true,
                 call: [2000, 9],
                 decode: [2000, 15],
+                throughput: [4096, 7],
+                entities: [5, 7],
             }
         }
     }
@@ -115,6 +129,8 @@ pub(crate) fn run(args: &[&str]) -> Result<(), String> {
         settings.regen_runs,
     )?;
     let theirs = compile::sync_progenitor(&regen.progenitor_crate, &work)?;
+    step("1. generation with the running (debug) xtask");
+    let regen_running = regen::measure_running(scratch.path(), settings.regen_runs)?;
 
     step("3. size");
     let size = size::measure(&root, &theirs.workspace.join("src"), operations_in_doc)?;
@@ -130,6 +146,20 @@ pub(crate) fn run(args: &[&str]) -> Result<(), String> {
     )?;
     step("5. decoding");
     let decode = runtime::run(&ours, runtime::DECODE, "decode_ratio", &settings.decode)?;
+    step("5. decoding a 10 MB entities page");
+    let entities = runtime::run(
+        &ours,
+        runtime::DECODE_ENTITIES,
+        "decode_entities_ratio",
+        &settings.entities,
+    )?;
+    step("4. throughput at 1, 16, 128 and 512 in flight");
+    let throughput = runtime::run_keys(
+        &ours,
+        runtime::THROUGHPUT,
+        &settings.throughput,
+        &report::THROUGHPUT_KEYS,
+    )?;
 
     step(&format!(
         "2. recompile after touch, debug, {} runs each",
@@ -159,6 +189,12 @@ pub(crate) fn run(args: &[&str]) -> Result<(), String> {
     } else {
         None
     };
+    let apps = if settings.cold {
+        step("6. one-call app, cold debug and release builds");
+        Some([app::ours(&ours)?, app::progenitor(&theirs)?])
+    } else {
+        None
+    };
     step("done");
 
     let results = report::Results {
@@ -171,6 +207,10 @@ pub(crate) fn run(args: &[&str]) -> Result<(), String> {
         size: &size,
         call: &call,
         decode: &decode,
+        entities: &entities,
+        throughput: &throughput,
+        regen_running: &regen_running,
+        apps,
         operations_in_doc,
         multipart,
         generated_files: ours.generated.len(),

@@ -8,8 +8,10 @@ pub(crate) struct Row {
     pub(crate) other: String,
     /// Ours divided by the other side; `None` when not measured.
     pub(crate) ratio: Option<f64>,
-    /// The ratio must be at most this.
+    /// The ratio must be at most this (at least, with `at_least`).
     pub(crate) target: Option<f64>,
+    /// The target is a floor (throughput) rather than a ceiling.
+    pub(crate) at_least: bool,
 }
 
 impl Row {
@@ -20,6 +22,7 @@ impl Row {
             other,
             ratio: None,
             target: None,
+            at_least: false,
         }
     }
 
@@ -33,11 +36,26 @@ impl Row {
         self
     }
 
+    /// A floor the ratio must reach, as for throughput.
+    pub(crate) fn target_at_least(mut self, target: f64) -> Self {
+        self.target = Some(target);
+        self.at_least = true;
+        self
+    }
+
     fn verdict(&self) -> String {
+        let sign = if self.at_least { "≥" } else { "≤" };
+        let met = |ratio: f64, target: f64| {
+            if self.at_least {
+                ratio >= target
+            } else {
+                ratio <= target
+            }
+        };
         match (self.target, self.ratio) {
-            (Some(target), Some(ratio)) if ratio <= target => format!("≤ {target} met"),
-            (Some(target), Some(_)) => format!("≤ {target} MISSED"),
-            (Some(target), None) => format!("≤ {target} (not run)"),
+            (Some(target), Some(ratio)) if met(ratio, target) => format!("{sign} {target} met"),
+            (Some(target), Some(_)) => format!("{sign} {target} MISSED"),
+            (Some(target), None) => format!("{sign} {target} (not run)"),
             (None, _) => String::new(),
         }
     }
@@ -147,5 +165,21 @@ mod tests {
             end(lines[2], "0.1 s"),
             end(lines[3], "12 µs").map(|e| e - 1)
         );
+    }
+}
+
+#[cfg(test)]
+mod verdict_tests {
+    use super::Row;
+
+    #[test]
+    fn ceilings_and_floors() {
+        let row = |ratio: f64| Row::new("x", String::new(), String::new()).ratio(ratio);
+        assert_eq!(row(0.9).target(1.0).verdict(), "≤ 1 met");
+        assert_eq!(row(1.1).target(1.0).verdict(), "≤ 1 MISSED");
+        assert_eq!(row(0.96).target_at_least(0.95).verdict(), "≥ 0.95 met");
+        assert_eq!(row(0.9).target_at_least(0.95).verdict(), "≥ 0.95 MISSED");
+        let unmeasured = Row::new("x", String::new(), String::new()).target_at_least(0.95);
+        assert_eq!(unmeasured.verdict(), "≥ 0.95 (not run)");
     }
 }

@@ -56,6 +56,8 @@ pub const RUNTIME_ROOT: &[&str] = &[
     "UploadFile",
     "ValidationError",
     "ValidationErrorKind",
+    // Functions of lib.rs.
+    "install_tls_provider",
     // Modules of lib.rs (`fleet` with the `redis` feature).
     "fleet",
     "generated",

@@ -9,3 +9,4 @@ mod support;
 mod cases;
 
 mod kit;
+mod price_list;

@@ -272,13 +272,19 @@ fn param_spec(ir: &Ir, objects: &BTreeMap<ObjectId, usize>, p: &Param) -> TokenS
     quote!(t::ParamSpec { loc: #loc, name: #name, ty: #ty, required: #required, limits: #limits, list_max: #list_max })
 }
 
-/// The first doc example with a 2xx status: the default response.
+/// The first doc example with a 2xx status: the default response. An
+/// operation no page shows an example of (the price-list rows) answers with
+/// its payload key holding `null`, which its untyped payload reads.
 fn default_response(op: &Operation) -> (u16, String) {
+    let empty = || match &op.payload {
+        crate::ir::Payload::Key(key) => serde_json::json!({ key: null }).to_string(),
+        crate::ir::Payload::Root => "{}".to_string(),
+    };
     op.examples
         .iter()
         .map(|ex| &ex.response)
         .find(|r| (200..300).contains(&r.status))
-        .map_or_else(|| (200, "{}".to_string()), |r| (r.status, r.body.clone()))
+        .map_or_else(|| (200, empty()), |r| (r.status, r.body.clone()))
 }
 
 fn op_spec(

@@ -151,10 +151,16 @@ fn example_source(block: &Block) -> String {
 }
 
 /// The scratch crate's manifest: a package, an empty workspace of its own,
-/// and the README's `toml` blocks with their relative `path`s made absolute
-/// (they are relative to the README).
+/// and the README's `toml` blocks that open a table (`[dependencies]`,
+/// `[features]`, ...), with their relative `path`s made absolute (they are
+/// relative to the README). A block without a table header is a line shown
+/// for one to change (another TLS feature, say), not a part of the
+/// manifest.
 fn manifest(root: &Path, blocks: &[Block]) -> Result<String, String> {
-    let toml: Vec<&Block> = blocks.iter().filter(|b| b.info == "toml").collect();
+    let toml: Vec<&Block> = blocks
+        .iter()
+        .filter(|b| b.info == "toml" && opens_table(&b.text))
+        .collect();
     if toml.is_empty() {
         return Err("README.md has no `toml` block of dependencies".to_string());
     }
@@ -166,6 +172,14 @@ fn manifest(root: &Path, blocks: &[Block]) -> Result<String, String> {
         out.push('\n');
     }
     Ok(out)
+}
+
+/// Whether the first line that is not blank or a comment is a table header.
+fn opens_table(toml: &str) -> bool {
+    toml.lines()
+        .map(str::trim)
+        .find(|line| !line.is_empty() && !line.starts_with('#'))
+        .is_some_and(|line| line.starts_with('['))
 }
 
 /// `path = "generated-client"` -> `path = "/abs/root/generated-client"`.
@@ -249,6 +263,17 @@ mod tests {
             absolute_paths(root, "a = { path = \"/abs\" }\nb = { path = \"x\" }"),
             "a = { path = \"/abs\" }\nb = { path = \"/repo/x\" }"
         );
+    }
+
+    #[test]
+    fn a_toml_line_without_a_table_is_not_part_of_the_manifest() {
+        let readme = format!(
+            "{README}\n```toml\nagora-chat = {{ path = \"x\", features = [\"f\"] }}\n```\n"
+        );
+        let text = manifest(Path::new("/repo"), &blocks(&readme)).unwrap();
+        assert_eq!(text.matches("agora-chat =").count(), 1, "{text}");
+        assert!(opens_table("# deps\n\n[dev-dependencies]\nx = 1"));
+        assert!(!opens_table("x = 1\n[a]"));
     }
 
     #[test]

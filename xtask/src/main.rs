@@ -228,12 +228,20 @@ fn operations() -> Result<(), String> {
     Ok(())
 }
 
+/// The component schemas of the 3.0.3 document that only its webhooks use.
+fn webhook_schemas(root: &Path) -> Result<std::collections::BTreeSet<String>, String> {
+    let ir = load_ir(&root.join("spec")).map_err(|e| e.to_string())?;
+    Ok(emit::openapi::webhook_schema_names(&ir, Version::V3_0)
+        .into_iter()
+        .collect())
+}
+
 /// Writes progenitor's copy of the committed OpenAPI document to `out`.
 fn write_progenitor_input(out: &Path) -> Result<(), String> {
     let doc_path = root().join(Version::V3_0.path());
     let doc = fs::read_to_string(&doc_path)
         .map_err(|e| format!("cannot read {}: {e}", doc_path.display()))?;
-    let (input, rewritten) = progenitor_input::progenitor_input(&doc);
+    let (input, rewritten) = progenitor_input::progenitor_input(&doc, &webhook_schemas(&root())?);
     fs::write(out, input).map_err(|e| format!("cannot write {}: {e}", out.display()))?;
     println!(
         "wrote {}: {rewritten} multipart request bodies given as application/octet-stream",

@@ -111,7 +111,8 @@ pub(crate) fn run(args: &[&str]) -> Result<(), String> {
     let progenitor = regen::progenitor()?;
     let xtask = regen::release_xtask(&root)?;
     let doc = files::read(&root.join(Version::V3_0.path()))?;
-    let (input, multipart) = crate::progenitor_input::progenitor_input(&doc);
+    let (input, multipart) =
+        crate::progenitor_input::progenitor_input(&doc, &crate::webhook_schemas(&root)?);
     let operations_in_doc = regen::count_operations(&doc);
     let input_path = scratch.path().join("openapi.yaml");
     files::sync_file(input.as_bytes(), &input_path)?;

@@ -78,6 +78,17 @@ impl Emitter for OpenApiEmitter {
     }
 }
 
+/// The component schemas only the callbacks use (`x-webhooks` in 3.0.3,
+/// `webhooks` in 3.1): what the Chat server posts to the app and the
+/// app's answer. A client of the REST operations never sends or receives
+/// them.
+pub fn webhook_schema_names(ir: &Ir, version: Version) -> Vec<String> {
+    webhooks::schemas(Cx { ir, version })
+        .into_iter()
+        .map(|(name, _)| name)
+        .collect()
+}
+
 /// What every part of a document is built from.
 #[derive(Clone, Copy)]
 struct Cx<'a> {

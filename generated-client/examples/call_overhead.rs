@@ -14,6 +14,8 @@
 //! its own thread, so that it adds as little as possible to both sides and
 //! the client's share shows.
 
+#[path = "common/hand_written.rs"]
+mod hand_written;
 #[path = "common/rounds.rs"]
 mod rounds;
 #[path = "common/server.rs"]
@@ -23,8 +25,8 @@ use std::time::{Duration, Instant};
 
 use agora_chat::chatrooms::GetChatroomAnnouncementData;
 use agora_chat::{Client, RateLimitMode, Response};
-use reqwest::header::{ACCEPT, AUTHORIZATION, HeaderValue};
 
+use hand_written::HandWritten;
 use rounds::Rounds;
 
 const TOKEN: &str = "benchmark-token";
@@ -51,7 +53,7 @@ fn main() {
             .rate_limits(RateLimitMode::Off)
             .build()
             .expect("client");
-        let hand = HandWritten::new(&base);
+        let hand = HandWritten::new(&base, "/chatrooms/room1/announcement", TOKEN);
 
         // Warm up connections, allocator and caches on both sides.
         for _ in 0..calls {
@@ -99,39 +101,11 @@ async fn generated_call(client: &Client) {
     assert!(response.announcement.is_some());
 }
 
-/// What a careful hand-written call looks like: same headers, status
-/// check, typed decode of the same envelope.
-struct HandWritten {
-    http: reqwest::Client,
-    url: String,
-    authorization: HeaderValue,
-}
-
+/// The hand-written side's call: the shared request, then this
+/// example's own decode.
 impl HandWritten {
-    fn new(base: &str) -> Self {
-        // reqwest's rustls needs a crypto provider under `rustls-ring`.
-        agora_chat::install_tls_provider();
-        Self {
-            http: reqwest::Client::builder()
-                .timeout(Duration::from_secs(30))
-                .build()
-                .expect("reqwest client"),
-            url: format!("{base}/org/app/chatrooms/room1/announcement"),
-            authorization: HeaderValue::from_str(&format!("Bearer {TOKEN}")).expect("header"),
-        }
-    }
-
     async fn call(&self) {
-        let response = self
-            .http
-            .get(&self.url)
-            .header(AUTHORIZATION, self.authorization.clone())
-            .header(ACCEPT, "application/json")
-            .send()
-            .await
-            .expect("hand-written call");
-        assert!(response.status().is_success());
-        let body = response.bytes().await.expect("body");
+        let body = self.get().await;
         let decoded: Response<GetChatroomAnnouncementData> =
             serde_json::from_slice(&body).expect("decode");
         assert!(decoded.data.announcement.is_some());

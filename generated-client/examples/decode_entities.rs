@@ -17,6 +17,8 @@
 //! and `decode_entities_ratio=<median over rounds of generated /
 //! hand-written time>`.
 
+#[path = "common/hand_written.rs"]
+mod hand_written;
 #[path = "common/rounds.rs"]
 mod rounds;
 #[path = "common/server.rs"]
@@ -28,7 +30,7 @@ use std::time::{Duration, Instant};
 
 use agora_chat::users::UserDetails;
 use agora_chat::{Client, RateLimitMode};
-use reqwest::header::{ACCEPT, AUTHORIZATION, HeaderValue};
+use hand_written::HandWritten;
 use rounds::Rounds;
 use serde::Deserialize;
 
@@ -107,7 +109,7 @@ fn main() {
             .rate_limits(RateLimitMode::Off)
             .build()
             .expect("client");
-        let hand = HandWritten::new(&base);
+        let hand = HandWritten::new(&base, "/users", TOKEN);
 
         // Both sides read the same users; also the warm-up.
         let ours = generated_call(&client).await;
@@ -172,36 +174,11 @@ async fn generated_call(client: &Client) -> (usize, Option<String>) {
     (page.data.len(), page.cursor)
 }
 
-struct HandWritten {
-    http: reqwest::Client,
-    url: String,
-    authorization: HeaderValue,
-}
-
+/// The hand-written side's call: the shared request, then this
+/// example's own decode.
 impl HandWritten {
-    fn new(base: &str) -> Self {
-        agora_chat::install_tls_provider();
-        Self {
-            http: reqwest::Client::builder()
-                .timeout(Duration::from_secs(30))
-                .build()
-                .expect("reqwest client"),
-            url: format!("{base}/org/app/users"),
-            authorization: HeaderValue::from_str(&format!("Bearer {TOKEN}")).expect("header"),
-        }
-    }
-
     async fn call(&self) -> (usize, Option<String>) {
-        let response = self
-            .http
-            .get(&self.url)
-            .header(AUTHORIZATION, self.authorization.clone())
-            .header(ACCEPT, "application/json")
-            .send()
-            .await
-            .expect("hand-written call");
-        assert!(response.status().is_success());
-        let body = response.bytes().await.expect("body");
+        let body = self.get().await;
         let page: Page = serde_json::from_slice(&body).expect("decode");
         (page.entities.len(), page.cursor)
     }

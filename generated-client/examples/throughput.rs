@@ -16,6 +16,8 @@
 //! faster), `p50_N_ratio=` and `p99_N_ratio=` (generated / hand-written
 //! latency: below 1 is faster).
 
+#[path = "common/hand_written.rs"]
+mod hand_written;
 #[path = "common/server.rs"]
 mod server;
 
@@ -25,7 +27,7 @@ use std::time::{Duration, Instant};
 
 use agora_chat::users::UserDetails;
 use agora_chat::{Client, RateLimitMode};
-use reqwest::header::{ACCEPT, AUTHORIZATION, HeaderValue};
+use hand_written::HandWritten;
 use serde::Deserialize;
 
 const TOKEN: &str = "benchmark-token";
@@ -56,7 +58,7 @@ fn main() {
             .rate_limits(RateLimitMode::Off)
             .build()
             .expect("client");
-        let hand = Arc::new(HandWritten::new(&base));
+        let hand = Arc::new(HandWritten::new(&base, "/users/u1", TOKEN));
         let generated = Side::Generated(client);
         let hand = Side::HandWritten(hand);
 
@@ -170,37 +172,10 @@ async fn run(side: &Side, level: usize, calls: usize) -> Measured {
     }
 }
 
-/// The same request and decode, written by hand.
-struct HandWritten {
-    http: reqwest::Client,
-    url: String,
-    authorization: HeaderValue,
-}
-
+/// The same decode, written by hand, after the shared request.
 impl HandWritten {
-    fn new(base: &str) -> Self {
-        agora_chat::install_tls_provider();
-        Self {
-            http: reqwest::Client::builder()
-                .timeout(Duration::from_secs(30))
-                .build()
-                .expect("reqwest client"),
-            url: format!("{base}/org/app/users/u1"),
-            authorization: HeaderValue::from_str(&format!("Bearer {TOKEN}")).expect("header"),
-        }
-    }
-
     async fn call(&self) {
-        let response = self
-            .http
-            .get(&self.url)
-            .header(AUTHORIZATION, self.authorization.clone())
-            .header(ACCEPT, "application/json")
-            .send()
-            .await
-            .expect("hand-written call");
-        assert!(response.status().is_success());
-        let body = response.bytes().await.expect("body");
+        let body = self.get().await;
         let decoded: Envelope = serde_json::from_slice(&body).expect("decode");
         assert_eq!(decoded.entities[0].username, "u1");
     }

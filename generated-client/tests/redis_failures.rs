@@ -12,7 +12,7 @@ use std::time::Duration;
 
 use agora_chat::fleet::{FleetFailure, RedisFleet};
 use agora_chat::{Client, ClientBuilder, Error, RateLimitMode};
-use redis_support::{RedisServer, free_port};
+use redis_support::{RedisServer, free_port, requests_to};
 use serde_json::json;
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -70,16 +70,6 @@ async fn call(client: &Client) -> Result<Vec<String>, Error> {
     )
     .await
     .expect("the call ended instead of hanging")
-}
-
-async fn requests_to(server: &MockServer, route: &str) -> usize {
-    server
-        .received_requests()
-        .await
-        .unwrap()
-        .iter()
-        .filter(|request| request.url.path() == route)
-        .count()
 }
 
 fn fleet_error(result: Result<Vec<String>, Error>) -> agora_chat::FleetError {

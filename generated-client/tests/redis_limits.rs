@@ -15,8 +15,7 @@ use std::time::{Duration, Instant};
 
 use agora_chat::fleet::RedisFleet;
 use agora_chat::{Client, Error, RateLimitMode};
-use futures_util::future::join_all;
-use redis_support::RedisServer;
+use redis_support::{RedisServer, call_from_each};
 use serde_json::json;
 use wiremock::matchers::path;
 use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
@@ -73,20 +72,6 @@ fn replica(uri: &str, fleet: Option<RedisFleet>, mode: RateLimitMode) -> Client 
     .expect("client builds")
 }
 
-/// `calls` calls from each replica, all at once.
-async fn run(replicas: &[Client], calls: usize) {
-    join_all(replicas.iter().flat_map(|client| {
-        (0..calls).map(move |_| async move {
-            client
-                .chatroom_members()
-                .list_admins("room1")
-                .await
-                .expect("call succeeds")
-        })
-    }))
-    .await;
-}
-
 #[tokio::test]
 async fn replicas_on_one_redis_keep_one_limit_between_them() {
     let redis = RedisServer::start();
@@ -102,7 +87,7 @@ async fn replicas_on_one_redis_keep_one_limit_between_them() {
     let replicas: Vec<Client> = (0..3)
         .map(|_| replica(&server.uri(), Some(fleet.clone()), mode))
         .collect();
-    run(&replicas, 20).await;
+    call_from_each(&replicas, 20).await;
 
     let times = arrivals.sorted();
     assert_eq!(times.len(), 60);
@@ -129,7 +114,7 @@ async fn without_a_fleet_each_replica_keeps_its_own_limit() {
         .await;
     let mode = RateLimitMode::Scaled(0.2);
     let replicas: Vec<Client> = (0..3).map(|_| replica(&server.uri(), None, mode)).collect();
-    run(&replicas, 20).await;
+    call_from_each(&replicas, 20).await;
     let times = arrivals.sorted();
     assert_eq!(times.len(), 60);
     assert!(busiest(&times, Duration::from_secs(1)) > 20);
@@ -147,7 +132,7 @@ async fn keys_follow_the_prefix_and_hold_only_send_times() {
         .unwrap()
         .key_prefix("staging:");
     let client = replica(&server.uri(), Some(fleet), RateLimitMode::Documented);
-    run(std::slice::from_ref(&client), 3).await;
+    call_from_each(std::slice::from_ref(&client), 3).await;
     assert_eq!(redis.keys(), ["staging:org/app:limit:list_chatroom_admins"]);
     // One ticket per send, scored by when its answer came (microseconds).
     let log = redis.zset("staging:org/app:limit:list_chatroom_admins");
@@ -176,7 +161,7 @@ async fn limiting_off_leaves_redis_alone() {
         .await;
     let fleet = RedisFleet::new(&redis.url()).unwrap();
     let client = replica(&server.uri(), Some(fleet), RateLimitMode::Off);
-    run(std::slice::from_ref(&client), 3).await;
+    call_from_each(std::slice::from_ref(&client), 3).await;
     assert!(redis.keys().is_empty());
 }
 
@@ -250,7 +235,7 @@ async fn a_send_counts_until_a_window_after_its_answer() {
     // 100/s scaled to 5/s: six calls at once, the sixth must wait.
     let fleet = RedisFleet::new(&redis.url()).unwrap();
     let client = replica(&server.uri(), Some(fleet), RateLimitMode::Scaled(0.05));
-    run(std::slice::from_ref(&client), 6).await;
+    call_from_each(std::slice::from_ref(&client), 6).await;
     let times = arrivals.sorted();
     assert_eq!(times.len(), 6);
     // The first five went at once; the sixth a window after the first

@@ -12,8 +12,7 @@ use std::time::Duration;
 
 use agora_chat::fleet::RedisFleet;
 use agora_chat::{Client, RateLimitMode};
-use futures_util::future::join_all;
-use redis_support::RedisServer;
+use redis_support::{RedisServer, call_from_each, requests_to};
 use serde_json::json;
 use wiremock::matchers::{header, method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -44,30 +43,6 @@ fn replica(uri: &str, fleet: RedisFleet) -> Client {
         .expect("client builds")
 }
 
-async fn requests_to(server: &MockServer, route: &str) -> usize {
-    server
-        .received_requests()
-        .await
-        .unwrap()
-        .iter()
-        .filter(|request| request.url.path() == route)
-        .count()
-}
-
-/// Five calls from each replica, all at once; every one must succeed.
-async fn run(replicas: &[Client]) {
-    join_all(replicas.iter().flat_map(|client| {
-        (0..5).map(move |_| async move {
-            client
-                .chatroom_members()
-                .list_admins("room1")
-                .await
-                .expect("call succeeds")
-        })
-    }))
-    .await;
-}
-
 #[tokio::test]
 async fn four_replicas_fetch_one_token_and_redis_holds_no_secret() {
     let redis = RedisServer::start();
@@ -86,7 +61,7 @@ async fn four_replicas_fetch_one_token_and_redis_holds_no_secret() {
     let replicas: Vec<Client> = (0..4)
         .map(|_| replica(&server.uri(), fleet.clone()))
         .collect();
-    run(&replicas).await;
+    call_from_each(&replicas, 5).await;
     assert_eq!(requests_to(&server, TOKEN_PATH).await, 1);
     assert_eq!(requests_to(&server, ADMINS_PATH).await, 20);
 
@@ -111,7 +86,7 @@ async fn four_replicas_fetch_one_token_and_redis_holds_no_secret() {
 
     // A replica started later reads the stored token without fetching.
     let late = replica(&server.uri(), fleet);
-    run(std::slice::from_ref(&late)).await;
+    call_from_each(std::slice::from_ref(&late), 5).await;
     assert_eq!(requests_to(&server, TOKEN_PATH).await, 1);
 }
 
@@ -147,7 +122,7 @@ async fn a_401_is_refreshed_once_for_the_whole_fleet() {
         .map(|_| replica(&server.uri(), fleet.clone()))
         .collect();
     // Every call gets tok-old, a 401, and then tok-new: two fetches in all.
-    run(&replicas).await;
+    call_from_each(&replicas, 5).await;
     assert_eq!(requests_to(&server, TOKEN_PATH).await, 2);
     assert_eq!(
         redis.command(&["GET", TOKEN_KEY]).as_deref(),

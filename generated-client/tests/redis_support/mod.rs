@@ -1,6 +1,8 @@
 //! A real `redis-server` for the fleet tests: started on 127.0.0.1 at a
 //! free port, with its own temporary directory and no persistence, and
-//! stopped by its pid when the test is done (also when it panics: `Drop`).
+//! stopped by its pid when the test is done (also when it panics: `Drop`),
+//! and what the fleet tests do with it: calls from several replicas at
+//! once, requests counted per route.
 //!
 //! `redis-server` comes from Debian's package of that name, which
 //! `.ci/run` installs when it is missing.
@@ -238,4 +240,30 @@ fn read_array(stream: &mut TcpStream) -> Vec<String> {
     (0..count)
         .map(|_| read_reply(stream).expect("array element"))
         .collect()
+}
+
+/// `calls` calls of `list_admins("room1")` from each replica, all at once;
+/// every one must succeed.
+pub async fn call_from_each(replicas: &[agora_chat::Client], calls: usize) {
+    futures_util::future::join_all(replicas.iter().flat_map(|client| {
+        (0..calls).map(move |_| async move {
+            client
+                .chatroom_members()
+                .list_admins("room1")
+                .await
+                .expect("call succeeds")
+        })
+    }))
+    .await;
+}
+
+/// How many requests `server` received for `route`.
+pub async fn requests_to(server: &wiremock::MockServer, route: &str) -> usize {
+    server
+        .received_requests()
+        .await
+        .unwrap()
+        .iter()
+        .filter(|request| request.url.path() == route)
+        .count()
 }

@@ -393,22 +393,12 @@ impl wiremock::Respond for Answer {
         });
         let Some(op) = checked.op else {
             state.violations.extend(checked.violations.iter().cloned());
-            let message = checked
-                .violations
-                .iter()
-                .map(ToString::to_string)
-                .collect::<Vec<_>>()
-                .join("; ");
+            let message = joined(&checked.violations);
             return template(&error_reply(404, "resource_not_found", &message), None);
         };
         if !checked.violations.is_empty() {
             state.violations.extend(checked.violations.iter().cloned());
-            let message = checked
-                .violations
-                .iter()
-                .map(ToString::to_string)
-                .collect::<Vec<_>>()
-                .join("; ");
+            let message = joined(&checked.violations);
             return template(&error_reply(400, "illegal_argument", &message), None);
         }
         let found = state.expectations.iter_mut().find(|e| {
@@ -464,6 +454,15 @@ fn default_reply(op: &OpSpec) -> Canned {
 }
 
 /// An Agora error body.
+/// Every violation's message, for the error body that refuses a request.
+fn joined(violations: &[Violation]) -> String {
+    violations
+        .iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
 fn error_reply(status: u16, code: &str, description: &str) -> Canned {
     let body = serde_json::json!({
         "error": code,

@@ -130,8 +130,6 @@ pub(crate) fn run(args: &[&str]) -> Result<(), String> {
         settings.regen_runs,
     )?;
     let theirs = compile::sync_progenitor(&regen.progenitor_crate, &work)?;
-    step("1. generation with the running (debug) xtask");
-    let regen_running = regen::measure_running(scratch.path(), settings.regen_runs)?;
 
     step("3. size");
     let size = size::measure(&root, &theirs.workspace.join("src"), operations_in_doc)?;
@@ -210,7 +208,6 @@ pub(crate) fn run(args: &[&str]) -> Result<(), String> {
         decode: &decode,
         entities: &entities,
         throughput: &throughput,
-        regen_running: &regen_running,
         apps,
         operations_in_doc,
         multipart,

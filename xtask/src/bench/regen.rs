@@ -171,26 +171,6 @@ pub(crate) fn measure(
     Ok(regen)
 }
 
-/// Seconds per `codegen --out DIR` of the running xtask, `runs` times after
-/// one untimed run: under `cargo xtask` a debug build, which is what
-/// `cargo xtask codegen` runs for a user.
-pub(crate) fn measure_running(scratch: &Path, runs: usize) -> Result<Vec<f64>, String> {
-    let exe = std::env::current_exe().map_err(|e| format!("cannot locate xtask: {e}"))?;
-    let mut seconds = Vec::new();
-    for run in 0..=runs {
-        let out = scratch.join(format!("running-{run}"));
-        let mut command = Command::new(&exe);
-        command.arg("codegen").arg("--out").arg(&out);
-        let taken = process::time(&mut command)?;
-        expect_file(&out.join("generated-client/src/generated/mod.rs"))?;
-        let _ = std::fs::remove_dir_all(&out);
-        if run > 0 {
-            seconds.push(taken);
-        }
-    }
-    Ok(seconds)
-}
-
 fn expect_file(path: &Path) -> Result<(), String> {
     if path.is_file() {
         Ok(())

@@ -90,7 +90,8 @@
 //! ([`bearer_token`](ClientBuilder::bearer_token)), app tokens built locally
 //! from the app ID and certificate
 //! ([`app_credentials`](ClientBuilder::app_credentials), see
-//! [`AppCredentials`]), tokens from the token endpoint
+//! [`AppCredentials`]; the `app-token` feature, on by default), tokens from
+//! the token endpoint
 //! ([`client_credentials`](ClientBuilder::client_credentials),
 //! [`exchange_app_token`](ClientBuilder::exchange_app_token)), or your own
 //! ([`token_provider`](ClientBuilder::token_provider)). Tokens are cached
@@ -156,13 +157,14 @@ pub use generated::*;
 #[cfg(feature = "redis")]
 pub use runtime::fleet;
 pub use runtime::{
-    ApiError, AppCredentials, AppTokenProvider, AuthError, BearerToken, BoolOrString, BoxStream,
-    Client, ClientBuilder, ConfigError, DEFAULT_APP_TOKEN_LIFETIME, DecodeError, Download, Error,
-    Extra, FileError, FleetError, HttpMethod, IntoIds, OperationInfo, Paged, RateLimit,
-    RateLimitMode, RatePer, RequestOptions, ResponseTooLarge, SecretString, StaticToken,
-    TokenExchange, TokenFuture, TokenProvider, TransportError, UploadFile, ValidationError,
-    ValidationErrorKind, install_tls_provider,
+    ApiError, AuthError, BearerToken, BoolOrString, BoxStream, Client, ClientBuilder, ConfigError,
+    DecodeError, Download, Error, Extra, FileError, FleetError, HttpMethod, IntoIds, OperationInfo,
+    Paged, RateLimit, RateLimitMode, RatePer, RequestOptions, ResponseTooLarge, SecretString,
+    StaticToken, TokenExchange, TokenFuture, TokenProvider, TransportError, UploadFile,
+    ValidationError, ValidationErrorKind, install_tls_provider,
 };
+#[cfg(feature = "app-token")]
+pub use runtime::{AppCredentials, AppTokenProvider, DEFAULT_APP_TOKEN_LIFETIME};
 
 // The README's examples are compiled as doc tests so they cannot rot.
 #[cfg(doctest)]

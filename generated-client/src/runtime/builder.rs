@@ -3,9 +3,9 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use super::auth::{
-    AppCredentials, AppTokenProvider, ExchangeGrant, StaticToken, TokenExchange, TokenProvider,
-};
+#[cfg(feature = "app-token")]
+use super::auth::{AppCredentials, AppTokenProvider};
+use super::auth::{ExchangeGrant, StaticToken, TokenExchange, TokenProvider};
 use super::encode;
 use super::host::{HostInput, parse_origin};
 use super::rate_limit::RateLimiters;
@@ -52,6 +52,7 @@ pub struct ClientBuilder {
     org_name: String,
     app_name: String,
     auth: AuthConfig,
+    #[cfg(feature = "app-token")]
     app_token_lifetime: Duration,
     token_ttl: Option<Duration>,
     allow_http: bool,
@@ -70,6 +71,7 @@ pub struct ClientBuilder {
 enum AuthConfig {
     None,
     Static(SecretString),
+    #[cfg(feature = "app-token")]
     AppToken {
         app_id: String,
         app_certificate: SecretString,
@@ -78,6 +80,7 @@ enum AuthConfig {
         client_id: String,
         client_secret: SecretString,
     },
+    #[cfg(feature = "app-token")]
     ExchangeAppToken {
         app_id: String,
         app_certificate: SecretString,
@@ -92,6 +95,7 @@ impl ClientBuilder {
             org_name,
             app_name,
             auth: AuthConfig::None,
+            #[cfg(feature = "app-token")]
             app_token_lifetime: super::DEFAULT_APP_TOKEN_LIFETIME,
             token_ttl: None,
             allow_http: false,
@@ -117,7 +121,8 @@ impl ClientBuilder {
     /// from the project's app ID and app certificate, each 32 hexadecimal
     /// characters; see [`AppTokenProvider`]. Tokens live for
     /// [`app_token_lifetime`](Self::app_token_lifetime) and are rebuilt well
-    /// before they expire.
+    /// before they expire. Needs the `app-token` feature (a default one).
+    #[cfg(feature = "app-token")]
     pub fn app_credentials(
         mut self,
         app_id: impl Into<String>,
@@ -148,7 +153,9 @@ impl ClientBuilder {
 
     /// Authenticates with tokens from the token endpoint, exchanged for an
     /// app token built locally from the app ID and app certificate
-    /// (`grant_type: agora`); see [`TokenExchange`].
+    /// (`grant_type: agora`); see [`TokenExchange`]. Needs the `app-token`
+    /// feature (a default one).
+    #[cfg(feature = "app-token")]
     pub fn exchange_app_token(
         mut self,
         app_id: impl Into<String>,
@@ -170,7 +177,8 @@ impl ClientBuilder {
     /// Lifetime of the app tokens built for
     /// [`app_credentials`](Self::app_credentials) and
     /// [`exchange_app_token`](Self::exchange_app_token): 1 second to 24
-    /// hours, default 24 hours.
+    /// hours, default 24 hours. Needs the `app-token` feature (a default one).
+    #[cfg(feature = "app-token")]
     pub fn app_token_lifetime(mut self, lifetime: Duration) -> Self {
         self.app_token_lifetime = lifetime;
         self
@@ -289,12 +297,15 @@ impl ClientBuilder {
             AuthConfig::Static(token) => Some(Arc::new(StaticToken::new(
                 token.expose_secret().to_owned(),
             )?)),
+            #[cfg(feature = "app-token")]
             AuthConfig::AppToken {
                 app_id,
                 app_certificate,
             } => Some(Arc::new(self.app_token_provider(app_id, app_certificate)?)),
             AuthConfig::Provider(provider) => Some(Arc::clone(provider)),
-            AuthConfig::ClientCredentials { .. } | AuthConfig::ExchangeAppToken { .. } => None,
+            AuthConfig::ClientCredentials { .. } => None,
+            #[cfg(feature = "app-token")]
+            AuthConfig::ExchangeAppToken { .. } => None,
         };
 
         let origin = parse_origin(&self.host.0, self.allow_http)?;
@@ -379,6 +390,7 @@ impl ClientBuilder {
                 };
                 Arc::new(exchange(&transport, grant))
             }
+            #[cfg(feature = "app-token")]
             (
                 None,
                 AuthConfig::ExchangeAppToken {
@@ -396,6 +408,7 @@ impl ClientBuilder {
         Ok(Client::from_parts(transport, auth, self.rate_limits))
     }
 
+    #[cfg(feature = "app-token")]
     fn app_token_provider(
         &self,
         app_id: &str,

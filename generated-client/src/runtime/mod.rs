@@ -43,10 +43,9 @@ mod fuzz;
 #[cfg(test)]
 mod http_tests;
 
-pub use auth::{
-    AppCredentials, AppTokenProvider, BearerToken, DEFAULT_APP_TOKEN_LIFETIME, StaticToken,
-    TokenExchange, TokenFuture, TokenProvider,
-};
+#[cfg(feature = "app-token")]
+pub use auth::{AppCredentials, AppTokenProvider, DEFAULT_APP_TOKEN_LIFETIME};
+pub use auth::{BearerToken, StaticToken, TokenExchange, TokenFuture, TokenProvider};
 pub use builder::ClientBuilder;
 pub use client::Client;
 pub use download::Download;

@@ -36,7 +36,9 @@ impl TokenCache {
 
     /// The fresh token, or the one `build` makes, which is then cached.
     /// The lock is held while building, so concurrent callers build once;
-    /// only use this with a `build` that never waits.
+    /// only use this with a `build` that never waits. Only app tokens are
+    /// built in place like this.
+    #[cfg(feature = "app-token")]
     pub(crate) fn get_or_build<E>(
         &self,
         build: impl FnOnce(Instant) -> Result<Cached, E>,

@@ -12,10 +12,12 @@ use std::sync::Arc;
 
 use serde::Serialize;
 
+#[cfg(feature = "app-token")]
+use super::AppTokenProvider;
 use super::cache::Cached;
 use super::store::{LocalTokens, TokenStore};
 use super::token_response::{self, TokenResponse};
-use super::{AppTokenProvider, BearerToken, TokenFuture, TokenProvider, refresh_at};
+use super::{BearerToken, TokenFuture, TokenProvider, refresh_at};
 use crate::runtime::transport::{Transport, traced};
 use crate::runtime::{
     Body, Error, OperationInfo, Payload, RequestOptions, RequestParts, SecretString,
@@ -32,6 +34,7 @@ pub(crate) enum ExchangeGrant {
         ttl: Option<u64>,
     },
     /// `grant_type: agora`, authenticated with a locally built app token.
+    #[cfg(feature = "app-token")]
     AppToken(AppTokenProvider),
 }
 
@@ -66,6 +69,7 @@ struct Endpoint {
 #[serde(untagged)]
 enum TokenRequest<'a> {
     ClientCredentials(ClientCredentialsRequest<'a>),
+    #[cfg(feature = "app-token")]
     Agora(AgoraGrantRequest),
 }
 
@@ -78,6 +82,7 @@ struct ClientCredentialsRequest<'a> {
     ttl: Option<u64>,
 }
 
+#[cfg(feature = "app-token")]
 #[derive(Serialize)]
 struct AgoraGrantRequest {
     grant_type: &'static str,
@@ -89,6 +94,7 @@ impl ExchangeGrant {
     fn operation(&self) -> &'static OperationInfo {
         match self {
             ExchangeGrant::ClientCredentials { .. } => &crate::token::CREATE_TOKEN_WITH_CREDENTIALS,
+            #[cfg(feature = "app-token")]
             ExchangeGrant::AppToken(_) => &crate::token::EXCHANGE_AGORA_TOKEN,
         }
     }
@@ -106,6 +112,7 @@ impl ExchangeGrant {
                 client_secret,
                 ttl: *ttl,
             }),
+            #[cfg(feature = "app-token")]
             ExchangeGrant::AppToken(_) => TokenRequest::Agora(AgoraGrantRequest {
                 grant_type: "agora",
             }),
@@ -151,6 +158,7 @@ impl Endpoint {
         let body = Body::json(&self.grant.request())?;
         let app_token = match &self.grant {
             ExchangeGrant::ClientCredentials { .. } => None,
+            #[cfg(feature = "app-token")]
             ExchangeGrant::AppToken(provider) => Some(provider.current()?),
         };
         let parts = RequestParts {
@@ -206,6 +214,7 @@ impl fmt::Debug for TokenExchange {
                 .field("client_id", client_id)
                 .field("client_secret", &"***")
                 .field("ttl", ttl),
+            #[cfg(feature = "app-token")]
             ExchangeGrant::AppToken(provider) => debug
                 .field("grant_type", &"agora")
                 .field("app_token", provider),

@@ -8,13 +8,15 @@
 //! - [`StaticToken`]: a token obtained elsewhere (`bearer_token(..)`);
 //! - [`AppTokenProvider`]: an app token (AccessToken2, `007…`) built locally
 //!   from the app ID and app certificate, rebuilt well before it expires
-//!   (`app_credentials(..)`);
+//!   (`app_credentials(..)`; the `app-token` feature);
 //! - [`TokenExchange`]: a token obtained from `POST /{org}/{app}/token` with
 //!   client credentials or an app token, cached until shortly before it
 //!   expires (`client_credentials(..)`, `exchange_app_token(..)`).
 
+#[cfg(feature = "app-token")]
 mod app_token;
 pub(crate) mod cache;
+#[cfg(feature = "app-token")]
 mod deflate;
 mod exchange;
 mod static_token;
@@ -30,6 +32,7 @@ use reqwest::header::HeaderValue;
 
 use super::{ConfigError, Error};
 
+#[cfg(feature = "app-token")]
 pub use app_token::{AppCredentials, AppTokenProvider, DEFAULT_APP_TOKEN_LIFETIME};
 pub(crate) use exchange::ExchangeGrant;
 pub use exchange::TokenExchange;

@@ -81,7 +81,8 @@
 //!   payload with the envelope members (`count`, `cursor`, `timestamp`,
 //!   ...). Members the spec does not know are kept in `extra`
 //!   ([`Extra`]), never dropped;
-//! - [`webhook`]: verifying and answering the callbacks Agora sends.
+//! - [`webhook`] (the `webhook` feature, on by default): verifying and
+//!   answering the callbacks Agora sends.
 //!
 //! # Authentication
 //!
@@ -144,6 +145,7 @@
 #[rustfmt::skip]
 mod generated;
 mod runtime;
+#[cfg(feature = "webhook")]
 pub mod webhook;
 
 // Written by `cargo xtask codegen` from the spec (the mock emitter); the

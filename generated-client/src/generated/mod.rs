@@ -13,6 +13,7 @@ pub mod index {}
 pub mod rest_docs {}
 #[doc = include_str!("errata.md")]
 pub mod errata {}
+#[cfg(feature = "webhook")]
 pub(crate) mod webhook_events;
 
 /// Callback storage: When post-delivery callbacks fail (connection or response timeout, a disabled callback rule), the server keeps the messages and events of each 10-minute slot under a date key, for 3 days by default. List those keys and resend a slot, to the original address or another one.

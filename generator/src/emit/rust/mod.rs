@@ -222,9 +222,10 @@ fn root_module(ir: &Ir) -> TokenStream {
         }
     ));
     // Public items of a crate-visible module: `agora_chat::webhook`
-    // re-exports them.
+    // re-exports them, behind the crate's `webhook` feature.
     let events_mod = if ir.callbacks.is_some() {
         quote!(
+            #[cfg(feature = "webhook")]
             pub(crate) mod webhook_events;
         )
     } else {

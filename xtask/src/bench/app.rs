@@ -32,12 +32,16 @@ async fn main() {
 }
 "#;
 
-/// Progenitor's operations are compiled in its crate whether called or
-/// not; the app builds the client, which is what every caller does.
+/// The same call on progenitor's client (its base URL holds the org and
+/// app names, which are not parameters of its operations).
 const PROGENITOR_MAIN: &str = r#"#[tokio::main(flavor = "current_thread")]
 async fn main() {
-    let client = agora_chat_progenitor::Client::new("http://127.0.0.1:9");
-    println!("{}", client.baseurl());
+    let client = agora_chat_progenitor::Client::new("http://127.0.0.1:9/org/app");
+    let username = "u1".parse().expect("username");
+    match client.get_user(&username).await {
+        Ok(user) => println!("{:?}", user.into_inner()),
+        Err(error) => println!("{error}"),
+    }
 }
 "#;
 

@@ -41,6 +41,11 @@ impl Crate {
 /// settings. Building a copy keeps the measurement off the repository's
 /// target directory (and its lock) and away from edits in progress; files
 /// that did not change keep their times, so nothing is rebuilt for them.
+/// Path dev-dependencies of `agora-chat` (the generator: its webhook tests
+/// read the spec's callbacks). Cargo loads their manifests for any build of
+/// the workspace, and builds them for the examples.
+const DEV_PATH_DEPENDENCIES: [&str; 1] = ["generator"];
+
 pub(crate) fn sync_ours(root: &Path, work: &Work) -> Result<Crate, String> {
     let dest = work.ours();
     let manifest = files::read(&root.join("Cargo.toml"))?;
@@ -58,6 +63,13 @@ pub(crate) fn sync_ours(root: &Path, work: &Work) -> Result<Crate, String> {
     )?;
     for dir in ["src", "examples"] {
         files::sync_tree(&client.join(dir), &dest.join("generated-client").join(dir))?;
+    }
+    for dir in DEV_PATH_DEPENDENCIES {
+        files::sync_copy(
+            &root.join(dir).join("Cargo.toml"),
+            &dest.join(dir).join("Cargo.toml"),
+        )?;
+        files::sync_tree(&root.join(dir).join("src"), &dest.join(dir).join("src"))?;
     }
     Ok(Crate {
         label: "agora-chat",
@@ -123,6 +135,17 @@ pub(crate) fn cold_dependencies(krate: &Crate) -> Result<f64, String> {
     }
     for file in &manifests {
         files::sync_copy(&krate.workspace.join(file), &stub.path().join(file))?;
+    }
+    // Dev-dependencies are not built here, but cargo reads their manifests.
+    for dir in DEV_PATH_DEPENDENCIES {
+        let manifest = Path::new(dir).join("Cargo.toml");
+        if krate.workspace.join(&manifest).is_file() {
+            files::sync_copy(
+                &krate.workspace.join(&manifest),
+                &stub.path().join(&manifest),
+            )?;
+            files::sync_file(b"", &stub.path().join(dir).join("src/lib.rs"))?;
+        }
     }
     files::sync_file(b"", &stub.path().join(krate.package).join("src/lib.rs"))?;
     let stub_crate = Crate {

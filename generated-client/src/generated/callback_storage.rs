@@ -112,9 +112,15 @@ impl<'a> GetStoredCallbacksInfoRequest<'a> {
     }
 
     /// Validates the arguments, sends the request and decodes the
-    /// response's payload (what `.await` does).
+    /// response's payload (what `.await` does); the envelope members
+    /// around it are skipped, not decoded.
     pub async fn send(self) -> GetStoredCallbacksInfoResult {
-        self.with_envelope().await.map(|response| response.data)
+        let client = self.client;
+        client
+            .send_data::<
+                ::std::vec::Vec<crate::callback_storage::GetStoredCallbacksInfoItem>,
+            >(self.parts()?)
+            .await
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the
@@ -127,6 +133,13 @@ impl<'a> GetStoredCallbacksInfoRequest<'a> {
         >,
         crate::Error,
     > {
+        let client = self.client;
+        let parts = self.parts()?;
+        client.send(parts).await
+    }
+
+    /// The checked arguments as the request to send.
+    fn parts(self) -> Result<crate::runtime::RequestParts, crate::Error> {
         self.validate()
             .map_err(|error| error.in_operation(GET_STORED_CALLBACKS_INFO.id))?;
         let path = String::from("/callbacks/storage/info");
@@ -141,7 +154,7 @@ impl<'a> GetStoredCallbacksInfoRequest<'a> {
             options: self.options,
             payload: crate::runtime::Payload::Data,
         };
-        self.client.send(parts).await
+        Ok(parts)
     }
 }
 
@@ -211,14 +224,23 @@ impl<'a> RetryStoredCallbacksRequest<'a> {
     }
 
     /// Validates the arguments, sends the request and decodes the
-    /// response's payload (what `.await` does).
+    /// response's payload (what `.await` does); the envelope members
+    /// around it are skipped, not decoded.
     pub async fn send(self) -> RetryStoredCallbacksResult {
-        self.with_envelope().await.map(|response| response.data)
+        let client = self.client;
+        client.send_data::<String>(self.parts()?).await
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the
     /// payload in `data`, and the envelope fields around it.
     pub async fn with_envelope(self) -> Result<crate::Response<String>, crate::Error> {
+        let client = self.client;
+        let parts = self.parts()?;
+        client.send(parts).await
+    }
+
+    /// The checked arguments as the request to send.
+    fn parts(self) -> Result<crate::runtime::RequestParts, crate::Error> {
         self.validate().map_err(|error| error.in_operation(RETRY_STORED_CALLBACKS.id))?;
         let path = String::from("/callbacks/storage/retry");
         let query: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
@@ -232,7 +254,7 @@ impl<'a> RetryStoredCallbacksRequest<'a> {
             options: self.options,
             payload: crate::runtime::Payload::Data,
         };
-        self.client.send(parts).await
+        Ok(parts)
     }
 }
 

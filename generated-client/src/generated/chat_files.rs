@@ -363,9 +363,16 @@ impl<'a> UploadChatFileRequest<'a> {
     }
 
     /// Validates the arguments, sends the request and decodes the
-    /// response's payload (what `.await` does).
+    /// response's payload (what `.await` does); the envelope members
+    /// around it are skipped, not decoded.
     pub async fn send(self) -> UploadChatFileResult {
-        self.with_envelope().await.map(|response| response.data)
+        let client = self.client;
+        client
+            .send_data::<
+                crate::runtime::One<crate::chat_files::ChatFileEntity>,
+            >(self.parts()?)
+            .await
+            .map(crate::runtime::One::into_inner)
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the
@@ -373,6 +380,16 @@ impl<'a> UploadChatFileRequest<'a> {
     pub async fn with_envelope(
         self,
     ) -> Result<crate::Response<crate::chat_files::ChatFileEntity>, crate::Error> {
+        let client = self.client;
+        let parts = self.parts()?;
+        client
+            .send::<crate::runtime::One<crate::chat_files::ChatFileEntity>>(parts)
+            .await
+            .map(|response| response.map_data(crate::runtime::One::into_inner))
+    }
+
+    /// The checked arguments as the request to send.
+    fn parts(self) -> Result<crate::runtime::RequestParts, crate::Error> {
         self.validate().map_err(|error| error.in_operation(UPLOAD_CHAT_FILE.id))?;
         let path = String::from("/chatfiles");
         let query: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
@@ -400,10 +417,7 @@ impl<'a> UploadChatFileRequest<'a> {
             options: self.options,
             payload: crate::runtime::Payload::Key("entities"),
         };
-        self.client
-            .send::<crate::runtime::One<crate::chat_files::ChatFileEntity>>(parts)
-            .await
-            .map(|response| response.map_data(crate::runtime::One::into_inner))
+        Ok(parts)
     }
 }
 
@@ -603,9 +617,15 @@ impl<'a> SetAttachmentLifetimeRequest<'a> {
     }
 
     /// Validates the arguments, sends the request and decodes the
-    /// response's payload (what `.await` does).
+    /// response's payload (what `.await` does); the envelope members
+    /// around it are skipped, not decoded.
     pub async fn send(self) -> SetAttachmentLifetimeResult {
-        self.with_envelope().await.map(|response| response.data)
+        let client = self.client;
+        client
+            .send_data::<
+                ::std::collections::BTreeMap<String, crate::chat_files::LifetimeOutcome>,
+            >(self.parts()?)
+            .await
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the
@@ -618,6 +638,13 @@ impl<'a> SetAttachmentLifetimeRequest<'a> {
         >,
         crate::Error,
     > {
+        let client = self.client;
+        let parts = self.parts()?;
+        client.send(parts).await
+    }
+
+    /// The checked arguments as the request to send.
+    fn parts(self) -> Result<crate::runtime::RequestParts, crate::Error> {
         self.validate().map_err(|error| error.in_operation(SET_ATTACHMENT_LIFETIME.id))?;
         let path = {
             let username = crate::runtime::encode::segment(&self.username);
@@ -634,7 +661,7 @@ impl<'a> SetAttachmentLifetimeRequest<'a> {
             options: self.options,
             payload: crate::runtime::Payload::Data,
         };
-        self.client.send(parts).await
+        Ok(parts)
     }
 }
 

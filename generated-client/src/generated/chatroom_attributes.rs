@@ -343,9 +343,15 @@ impl<'a> SetChatroomAttributesRequest<'a> {
     }
 
     /// Validates the arguments, sends the request and decodes the
-    /// response's payload (what `.await` does).
+    /// response's payload (what `.await` does); the envelope members
+    /// around it are skipped, not decoded.
     pub async fn send(self) -> SetChatroomAttributesResult {
-        self.with_envelope().await.map(|response| response.data)
+        let client = self.client;
+        client
+            .send_data::<
+                crate::chatroom_attributes::ChatroomAttributeWriteResult,
+            >(self.parts()?)
+            .await
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the
@@ -356,6 +362,13 @@ impl<'a> SetChatroomAttributesRequest<'a> {
         crate::Response<crate::chatroom_attributes::ChatroomAttributeWriteResult>,
         crate::Error,
     > {
+        let client = self.client;
+        let parts = self.parts()?;
+        client.send(parts).await
+    }
+
+    /// The checked arguments as the request to send.
+    fn parts(self) -> Result<crate::runtime::RequestParts, crate::Error> {
         self.validate().map_err(|error| error.in_operation(SET_CHATROOM_ATTRIBUTES.id))?;
         let path = {
             let chatroom_id = crate::runtime::encode::segment(&self.chatroom_id);
@@ -373,7 +386,7 @@ impl<'a> SetChatroomAttributesRequest<'a> {
             options: self.options,
             payload: crate::runtime::Payload::Data,
         };
-        self.client.send(parts).await
+        Ok(parts)
     }
 }
 
@@ -434,9 +447,13 @@ impl<'a> GetChatroomAttributesRequest<'a> {
     }
 
     /// Validates the arguments, sends the request and decodes the
-    /// response's payload (what `.await` does).
+    /// response's payload (what `.await` does); the envelope members
+    /// around it are skipped, not decoded.
     pub async fn send(self) -> GetChatroomAttributesResult {
-        self.with_envelope().await.map(|response| response.data)
+        let client = self.client;
+        client
+            .send_data::<::std::collections::BTreeMap<String, String>>(self.parts()?)
+            .await
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the
@@ -447,6 +464,13 @@ impl<'a> GetChatroomAttributesRequest<'a> {
         crate::Response<::std::collections::BTreeMap<String, String>>,
         crate::Error,
     > {
+        let client = self.client;
+        let parts = self.parts()?;
+        client.send(parts).await
+    }
+
+    /// The checked arguments as the request to send.
+    fn parts(self) -> Result<crate::runtime::RequestParts, crate::Error> {
         self.validate().map_err(|error| error.in_operation(GET_CHATROOM_ATTRIBUTES.id))?;
         let path = {
             let chatroom_id = crate::runtime::encode::segment(&self.chatroom_id);
@@ -463,7 +487,7 @@ impl<'a> GetChatroomAttributesRequest<'a> {
             options: self.options,
             payload: crate::runtime::Payload::Data,
         };
-        self.client.send(parts).await
+        Ok(parts)
     }
 }
 
@@ -537,9 +561,15 @@ impl<'a> RemoveChatroomAttributesRequest<'a> {
     }
 
     /// Validates the arguments, sends the request and decodes the
-    /// response's payload (what `.await` does).
+    /// response's payload (what `.await` does); the envelope members
+    /// around it are skipped, not decoded.
     pub async fn send(self) -> RemoveChatroomAttributesResult {
-        self.with_envelope().await.map(|response| response.data)
+        let client = self.client;
+        client
+            .send_data::<
+                crate::chatroom_attributes::ChatroomAttributeWriteResult,
+            >(self.parts()?)
+            .await
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the
@@ -550,6 +580,13 @@ impl<'a> RemoveChatroomAttributesRequest<'a> {
         crate::Response<crate::chatroom_attributes::ChatroomAttributeWriteResult>,
         crate::Error,
     > {
+        let client = self.client;
+        let parts = self.parts()?;
+        client.send(parts).await
+    }
+
+    /// The checked arguments as the request to send.
+    fn parts(self) -> Result<crate::runtime::RequestParts, crate::Error> {
         self.validate()
             .map_err(|error| error.in_operation(REMOVE_CHATROOM_ATTRIBUTES.id))?;
         let path = {
@@ -568,7 +605,7 @@ impl<'a> RemoveChatroomAttributesRequest<'a> {
             options: self.options,
             payload: crate::runtime::Payload::Data,
         };
-        self.client.send(parts).await
+        Ok(parts)
     }
 }
 
@@ -661,9 +698,15 @@ impl<'a> ForceSetChatroomAttributesRequest<'a> {
     }
 
     /// Validates the arguments, sends the request and decodes the
-    /// response's payload (what `.await` does).
+    /// response's payload (what `.await` does); the envelope members
+    /// around it are skipped, not decoded.
     pub async fn send(self) -> ForceSetChatroomAttributesResult {
-        self.with_envelope().await.map(|response| response.data)
+        let client = self.client;
+        client
+            .send_data::<
+                crate::chatroom_attributes::ChatroomAttributeWriteResult,
+            >(self.parts()?)
+            .await
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the
@@ -674,6 +717,13 @@ impl<'a> ForceSetChatroomAttributesRequest<'a> {
         crate::Response<crate::chatroom_attributes::ChatroomAttributeWriteResult>,
         crate::Error,
     > {
+        let client = self.client;
+        let parts = self.parts()?;
+        client.send(parts).await
+    }
+
+    /// The checked arguments as the request to send.
+    fn parts(self) -> Result<crate::runtime::RequestParts, crate::Error> {
         self.validate()
             .map_err(|error| error.in_operation(FORCE_SET_CHATROOM_ATTRIBUTES.id))?;
         let path = {
@@ -692,7 +742,7 @@ impl<'a> ForceSetChatroomAttributesRequest<'a> {
             options: self.options,
             payload: crate::runtime::Payload::Data,
         };
-        self.client.send(parts).await
+        Ok(parts)
     }
 }
 
@@ -766,9 +816,15 @@ impl<'a> ForceRemoveChatroomAttributesRequest<'a> {
     }
 
     /// Validates the arguments, sends the request and decodes the
-    /// response's payload (what `.await` does).
+    /// response's payload (what `.await` does); the envelope members
+    /// around it are skipped, not decoded.
     pub async fn send(self) -> ForceRemoveChatroomAttributesResult {
-        self.with_envelope().await.map(|response| response.data)
+        let client = self.client;
+        client
+            .send_data::<
+                crate::chatroom_attributes::ChatroomAttributeWriteResult,
+            >(self.parts()?)
+            .await
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the
@@ -779,6 +835,13 @@ impl<'a> ForceRemoveChatroomAttributesRequest<'a> {
         crate::Response<crate::chatroom_attributes::ChatroomAttributeWriteResult>,
         crate::Error,
     > {
+        let client = self.client;
+        let parts = self.parts()?;
+        client.send(parts).await
+    }
+
+    /// The checked arguments as the request to send.
+    fn parts(self) -> Result<crate::runtime::RequestParts, crate::Error> {
         self.validate()
             .map_err(|error| error.in_operation(FORCE_REMOVE_CHATROOM_ATTRIBUTES.id))?;
         let path = {
@@ -797,7 +860,7 @@ impl<'a> ForceRemoveChatroomAttributesRequest<'a> {
             options: self.options,
             payload: crate::runtime::Payload::Data,
         };
-        self.client.send(parts).await
+        Ok(parts)
     }
 }
 

@@ -580,9 +580,11 @@ impl<'a> CreateChatroomRequest<'a> {
     }
 
     /// Validates the arguments, sends the request and decodes the
-    /// response's payload (what `.await` does).
+    /// response's payload (what `.await` does); the envelope members
+    /// around it are skipped, not decoded.
     pub async fn send(self) -> CreateChatroomResult {
-        self.with_envelope().await.map(|response| response.data)
+        let client = self.client;
+        client.send_data::<crate::chatrooms::CreateChatroomData>(self.parts()?).await
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the
@@ -590,6 +592,13 @@ impl<'a> CreateChatroomRequest<'a> {
     pub async fn with_envelope(
         self,
     ) -> Result<crate::Response<crate::chatrooms::CreateChatroomData>, crate::Error> {
+        let client = self.client;
+        let parts = self.parts()?;
+        client.send(parts).await
+    }
+
+    /// The checked arguments as the request to send.
+    fn parts(self) -> Result<crate::runtime::RequestParts, crate::Error> {
         self.validate().map_err(|error| error.in_operation(CREATE_CHATROOM.id))?;
         let path = String::from("/chatrooms");
         let query: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
@@ -603,7 +612,7 @@ impl<'a> CreateChatroomRequest<'a> {
             options: self.options,
             payload: crate::runtime::Payload::Data,
         };
-        self.client.send(parts).await
+        Ok(parts)
     }
 }
 
@@ -660,9 +669,15 @@ impl<'a> ListChatroomsRequest<'a> {
     }
 
     /// Validates the arguments, sends the request and decodes the
-    /// response's payload (what `.await` does).
+    /// response's payload (what `.await` does); the envelope members
+    /// around it are skipped, not decoded.
     pub async fn send(self) -> ListChatroomsResult {
-        self.with_envelope().await.map(|response| response.data)
+        let client = self.client;
+        client
+            .send_data::<
+                ::std::vec::Vec<crate::chatrooms::ListChatroomsItem>,
+            >(self.parts()?)
+            .await
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the
@@ -673,6 +688,13 @@ impl<'a> ListChatroomsRequest<'a> {
         crate::Response<::std::vec::Vec<crate::chatrooms::ListChatroomsItem>>,
         crate::Error,
     > {
+        let client = self.client;
+        let parts = self.parts()?;
+        client.send(parts).await
+    }
+
+    /// The checked arguments as the request to send.
+    fn parts(self) -> Result<crate::runtime::RequestParts, crate::Error> {
         self.validate().map_err(|error| error.in_operation(LIST_CHATROOMS.id))?;
         let path = String::from("/chatrooms");
         let mut query: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
@@ -692,7 +714,7 @@ impl<'a> ListChatroomsRequest<'a> {
             options: self.options,
             payload: crate::runtime::Payload::Data,
         };
-        self.client.send(parts).await
+        Ok(parts)
     }
 
     /// Streams every item of every page: sends this request, then
@@ -792,9 +814,15 @@ impl<'a> ListUserJoinedChatroomsRequest<'a> {
     }
 
     /// Validates the arguments, sends the request and decodes the
-    /// response's payload (what `.await` does).
+    /// response's payload (what `.await` does); the envelope members
+    /// around it are skipped, not decoded.
     pub async fn send(self) -> ListUserJoinedChatroomsResult {
-        self.with_envelope().await.map(|response| response.data)
+        let client = self.client;
+        client
+            .send_data::<
+                ::std::vec::Vec<crate::chatrooms::ListUserJoinedChatroomsItem>,
+            >(self.parts()?)
+            .await
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the
@@ -805,6 +833,13 @@ impl<'a> ListUserJoinedChatroomsRequest<'a> {
         crate::Response<::std::vec::Vec<crate::chatrooms::ListUserJoinedChatroomsItem>>,
         crate::Error,
     > {
+        let client = self.client;
+        let parts = self.parts()?;
+        client.send(parts).await
+    }
+
+    /// The checked arguments as the request to send.
+    fn parts(self) -> Result<crate::runtime::RequestParts, crate::Error> {
         self.validate()
             .map_err(|error| error.in_operation(LIST_USER_JOINED_CHATROOMS.id))?;
         let path = {
@@ -828,7 +863,7 @@ impl<'a> ListUserJoinedChatroomsRequest<'a> {
             options: self.options,
             payload: crate::runtime::Payload::Data,
         };
-        self.client.send(parts).await
+        Ok(parts)
     }
 
     /// Streams every item of every page: starts at the page set
@@ -900,9 +935,15 @@ impl<'a> GetChatroomsRequest<'a> {
     }
 
     /// Validates the arguments, sends the request and decodes the
-    /// response's payload (what `.await` does).
+    /// response's payload (what `.await` does); the envelope members
+    /// around it are skipped, not decoded.
     pub async fn send(self) -> GetChatroomsResult {
-        self.with_envelope().await.map(|response| response.data)
+        let client = self.client;
+        client
+            .send_data::<
+                ::std::vec::Vec<crate::chatrooms::GetChatroomsItem>,
+            >(self.parts()?)
+            .await
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the
@@ -913,6 +954,13 @@ impl<'a> GetChatroomsRequest<'a> {
         crate::Response<::std::vec::Vec<crate::chatrooms::GetChatroomsItem>>,
         crate::Error,
     > {
+        let client = self.client;
+        let parts = self.parts()?;
+        client.send(parts).await
+    }
+
+    /// The checked arguments as the request to send.
+    fn parts(self) -> Result<crate::runtime::RequestParts, crate::Error> {
         self.validate().map_err(|error| error.in_operation(GET_CHATROOMS.id))?;
         let path = {
             let chatroom_id = crate::runtime::encode::list(&self.chatroom_id);
@@ -929,7 +977,7 @@ impl<'a> GetChatroomsRequest<'a> {
             options: self.options,
             payload: crate::runtime::Payload::Data,
         };
-        self.client.send(parts).await
+        Ok(parts)
     }
 }
 
@@ -1023,9 +1071,11 @@ impl<'a> UpdateChatroomRequest<'a> {
     }
 
     /// Validates the arguments, sends the request and decodes the
-    /// response's payload (what `.await` does).
+    /// response's payload (what `.await` does); the envelope members
+    /// around it are skipped, not decoded.
     pub async fn send(self) -> UpdateChatroomResult {
-        self.with_envelope().await.map(|response| response.data)
+        let client = self.client;
+        client.send_data::<crate::chatrooms::UpdateChatroomData>(self.parts()?).await
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the
@@ -1033,6 +1083,13 @@ impl<'a> UpdateChatroomRequest<'a> {
     pub async fn with_envelope(
         self,
     ) -> Result<crate::Response<crate::chatrooms::UpdateChatroomData>, crate::Error> {
+        let client = self.client;
+        let parts = self.parts()?;
+        client.send(parts).await
+    }
+
+    /// The checked arguments as the request to send.
+    fn parts(self) -> Result<crate::runtime::RequestParts, crate::Error> {
         self.validate().map_err(|error| error.in_operation(UPDATE_CHATROOM.id))?;
         let path = {
             let chatroom_id = crate::runtime::encode::segment(&self.chatroom_id);
@@ -1049,7 +1106,7 @@ impl<'a> UpdateChatroomRequest<'a> {
             options: self.options,
             payload: crate::runtime::Payload::Data,
         };
-        self.client.send(parts).await
+        Ok(parts)
     }
 }
 
@@ -1103,9 +1160,13 @@ impl<'a> TransferChatroomOwnershipRequest<'a> {
     }
 
     /// Validates the arguments, sends the request and decodes the
-    /// response's payload (what `.await` does).
+    /// response's payload (what `.await` does); the envelope members
+    /// around it are skipped, not decoded.
     pub async fn send(self) -> TransferChatroomOwnershipResult {
-        self.with_envelope().await.map(|response| response.data)
+        let client = self.client;
+        client
+            .send_data::<crate::chatrooms::TransferChatroomOwnershipData>(self.parts()?)
+            .await
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the
@@ -1116,6 +1177,13 @@ impl<'a> TransferChatroomOwnershipRequest<'a> {
         crate::Response<crate::chatrooms::TransferChatroomOwnershipData>,
         crate::Error,
     > {
+        let client = self.client;
+        let parts = self.parts()?;
+        client.send(parts).await
+    }
+
+    /// The checked arguments as the request to send.
+    fn parts(self) -> Result<crate::runtime::RequestParts, crate::Error> {
         self.validate()
             .map_err(|error| error.in_operation(TRANSFER_CHATROOM_OWNERSHIP.id))?;
         let path = {
@@ -1133,7 +1201,7 @@ impl<'a> TransferChatroomOwnershipRequest<'a> {
             options: self.options,
             payload: crate::runtime::Payload::Data,
         };
-        self.client.send(parts).await
+        Ok(parts)
     }
 }
 
@@ -1178,9 +1246,11 @@ impl<'a> DeleteChatroomRequest<'a> {
     }
 
     /// Validates the arguments, sends the request and decodes the
-    /// response's payload (what `.await` does).
+    /// response's payload (what `.await` does); the envelope members
+    /// around it are skipped, not decoded.
     pub async fn send(self) -> DeleteChatroomResult {
-        self.with_envelope().await.map(|response| response.data)
+        let client = self.client;
+        client.send_data::<crate::chatrooms::DeleteChatroomData>(self.parts()?).await
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the
@@ -1188,6 +1258,13 @@ impl<'a> DeleteChatroomRequest<'a> {
     pub async fn with_envelope(
         self,
     ) -> Result<crate::Response<crate::chatrooms::DeleteChatroomData>, crate::Error> {
+        let client = self.client;
+        let parts = self.parts()?;
+        client.send(parts).await
+    }
+
+    /// The checked arguments as the request to send.
+    fn parts(self) -> Result<crate::runtime::RequestParts, crate::Error> {
         self.validate().map_err(|error| error.in_operation(DELETE_CHATROOM.id))?;
         let path = {
             let chatroom_id = crate::runtime::encode::segment(&self.chatroom_id);
@@ -1204,7 +1281,7 @@ impl<'a> DeleteChatroomRequest<'a> {
             options: self.options,
             payload: crate::runtime::Payload::Data,
         };
-        self.client.send(parts).await
+        Ok(parts)
     }
 }
 
@@ -1243,9 +1320,13 @@ impl<'a> GetChatroomAnnouncementRequest<'a> {
     }
 
     /// Validates the arguments, sends the request and decodes the
-    /// response's payload (what `.await` does).
+    /// response's payload (what `.await` does); the envelope members
+    /// around it are skipped, not decoded.
     pub async fn send(self) -> GetChatroomAnnouncementResult {
-        self.with_envelope().await.map(|response| response.data)
+        let client = self.client;
+        client
+            .send_data::<crate::chatrooms::GetChatroomAnnouncementData>(self.parts()?)
+            .await
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the
@@ -1256,6 +1337,13 @@ impl<'a> GetChatroomAnnouncementRequest<'a> {
         crate::Response<crate::chatrooms::GetChatroomAnnouncementData>,
         crate::Error,
     > {
+        let client = self.client;
+        let parts = self.parts()?;
+        client.send(parts).await
+    }
+
+    /// The checked arguments as the request to send.
+    fn parts(self) -> Result<crate::runtime::RequestParts, crate::Error> {
         self.validate()
             .map_err(|error| error.in_operation(GET_CHATROOM_ANNOUNCEMENT.id))?;
         let path = {
@@ -1273,7 +1361,7 @@ impl<'a> GetChatroomAnnouncementRequest<'a> {
             options: self.options,
             payload: crate::runtime::Payload::Data,
         };
-        self.client.send(parts).await
+        Ok(parts)
     }
 }
 
@@ -1329,9 +1417,13 @@ impl<'a> UpdateChatroomAnnouncementRequest<'a> {
     }
 
     /// Validates the arguments, sends the request and decodes the
-    /// response's payload (what `.await` does).
+    /// response's payload (what `.await` does); the envelope members
+    /// around it are skipped, not decoded.
     pub async fn send(self) -> UpdateChatroomAnnouncementResult {
-        self.with_envelope().await.map(|response| response.data)
+        let client = self.client;
+        client
+            .send_data::<crate::chatrooms::UpdateChatroomAnnouncementData>(self.parts()?)
+            .await
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the
@@ -1342,6 +1434,13 @@ impl<'a> UpdateChatroomAnnouncementRequest<'a> {
         crate::Response<crate::chatrooms::UpdateChatroomAnnouncementData>,
         crate::Error,
     > {
+        let client = self.client;
+        let parts = self.parts()?;
+        client.send(parts).await
+    }
+
+    /// The checked arguments as the request to send.
+    fn parts(self) -> Result<crate::runtime::RequestParts, crate::Error> {
         self.validate()
             .map_err(|error| error.in_operation(UPDATE_CHATROOM_ANNOUNCEMENT.id))?;
         let path = {
@@ -1359,7 +1458,7 @@ impl<'a> UpdateChatroomAnnouncementRequest<'a> {
             options: self.options,
             payload: crate::runtime::Payload::Data,
         };
-        self.client.send(parts).await
+        Ok(parts)
     }
 }
 

@@ -552,9 +552,14 @@ impl<'a> AddContactRequest<'a> {
     }
 
     /// Validates the arguments, sends the request and decodes the
-    /// response's payload (what `.await` does).
+    /// response's payload (what `.await` does); the envelope members
+    /// around it are skipped, not decoded.
     pub async fn send(self) -> AddContactResult {
-        self.with_envelope().await.map(|response| response.data)
+        let client = self.client;
+        client
+            .send_data::<crate::runtime::One<crate::users::UserEntity>>(self.parts()?)
+            .await
+            .map(crate::runtime::One::into_inner)
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the
@@ -562,6 +567,16 @@ impl<'a> AddContactRequest<'a> {
     pub async fn with_envelope(
         self,
     ) -> Result<crate::Response<crate::users::UserEntity>, crate::Error> {
+        let client = self.client;
+        let parts = self.parts()?;
+        client
+            .send::<crate::runtime::One<crate::users::UserEntity>>(parts)
+            .await
+            .map(|response| response.map_data(crate::runtime::One::into_inner))
+    }
+
+    /// The checked arguments as the request to send.
+    fn parts(self) -> Result<crate::runtime::RequestParts, crate::Error> {
         self.validate().map_err(|error| error.in_operation(ADD_CONTACT.id))?;
         let path = {
             let username = crate::runtime::encode::segment(&self.username);
@@ -579,10 +594,7 @@ impl<'a> AddContactRequest<'a> {
             options: self.options,
             payload: crate::runtime::Payload::Key("entities"),
         };
-        self.client
-            .send::<crate::runtime::One<crate::users::UserEntity>>(parts)
-            .await
-            .map(|response| response.map_data(crate::runtime::One::into_inner))
+        Ok(parts)
     }
 }
 
@@ -636,9 +648,14 @@ impl<'a> RemoveContactRequest<'a> {
     }
 
     /// Validates the arguments, sends the request and decodes the
-    /// response's payload (what `.await` does).
+    /// response's payload (what `.await` does); the envelope members
+    /// around it are skipped, not decoded.
     pub async fn send(self) -> RemoveContactResult {
-        self.with_envelope().await.map(|response| response.data)
+        let client = self.client;
+        client
+            .send_data::<crate::runtime::One<crate::users::UserEntity>>(self.parts()?)
+            .await
+            .map(crate::runtime::One::into_inner)
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the
@@ -646,6 +663,16 @@ impl<'a> RemoveContactRequest<'a> {
     pub async fn with_envelope(
         self,
     ) -> Result<crate::Response<crate::users::UserEntity>, crate::Error> {
+        let client = self.client;
+        let parts = self.parts()?;
+        client
+            .send::<crate::runtime::One<crate::users::UserEntity>>(parts)
+            .await
+            .map(|response| response.map_data(crate::runtime::One::into_inner))
+    }
+
+    /// The checked arguments as the request to send.
+    fn parts(self) -> Result<crate::runtime::RequestParts, crate::Error> {
         self.validate().map_err(|error| error.in_operation(REMOVE_CONTACT.id))?;
         let path = {
             let username = crate::runtime::encode::segment(&self.username);
@@ -663,10 +690,7 @@ impl<'a> RemoveContactRequest<'a> {
             options: self.options,
             payload: crate::runtime::Payload::Key("entities"),
         };
-        self.client
-            .send::<crate::runtime::One<crate::users::UserEntity>>(parts)
-            .await
-            .map(|response| response.map_data(crate::runtime::One::into_inner))
+        Ok(parts)
     }
 }
 
@@ -710,9 +734,11 @@ impl<'a> ListContactsRequest<'a> {
     }
 
     /// Validates the arguments, sends the request and decodes the
-    /// response's payload (what `.await` does).
+    /// response's payload (what `.await` does); the envelope members
+    /// around it are skipped, not decoded.
     pub async fn send(self) -> ListContactsResult {
-        self.with_envelope().await.map(|response| response.data)
+        let client = self.client;
+        client.send_data::<::std::vec::Vec<String>>(self.parts()?).await
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the
@@ -720,6 +746,13 @@ impl<'a> ListContactsRequest<'a> {
     pub async fn with_envelope(
         self,
     ) -> Result<crate::Response<::std::vec::Vec<String>>, crate::Error> {
+        let client = self.client;
+        let parts = self.parts()?;
+        client.send(parts).await
+    }
+
+    /// The checked arguments as the request to send.
+    fn parts(self) -> Result<crate::runtime::RequestParts, crate::Error> {
         self.validate().map_err(|error| error.in_operation(LIST_CONTACTS.id))?;
         let path = {
             let username = crate::runtime::encode::segment(&self.username);
@@ -736,7 +769,7 @@ impl<'a> ListContactsRequest<'a> {
             options: self.options,
             payload: crate::runtime::Payload::Data,
         };
-        self.client.send(parts).await
+        Ok(parts)
     }
 }
 
@@ -812,9 +845,11 @@ impl<'a> ListContactsPagedRequest<'a> {
     }
 
     /// Validates the arguments, sends the request and decodes the
-    /// response's payload (what `.await` does).
+    /// response's payload (what `.await` does); the envelope members
+    /// around it are skipped, not decoded.
     pub async fn send(self) -> ListContactsPagedResult {
-        self.with_envelope().await.map(|response| response.data)
+        let client = self.client;
+        client.send_data::<crate::contacts::ListContactsPagedData>(self.parts()?).await
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the
@@ -822,6 +857,13 @@ impl<'a> ListContactsPagedRequest<'a> {
     pub async fn with_envelope(
         self,
     ) -> Result<crate::Response<crate::contacts::ListContactsPagedData>, crate::Error> {
+        let client = self.client;
+        let parts = self.parts()?;
+        client.send(parts).await
+    }
+
+    /// The checked arguments as the request to send.
+    fn parts(self) -> Result<crate::runtime::RequestParts, crate::Error> {
         self.validate().map_err(|error| error.in_operation(LIST_CONTACTS_PAGED.id))?;
         let path = {
             let username = crate::runtime::encode::segment(&self.username);
@@ -847,7 +889,7 @@ impl<'a> ListContactsPagedRequest<'a> {
             options: self.options,
             payload: crate::runtime::Payload::Data,
         };
-        self.client.send(parts).await
+        Ok(parts)
     }
 
     /// Streams every item of every page: sends this request, then
@@ -929,9 +971,11 @@ impl<'a> AddBlockedUsersRequest<'a> {
     }
 
     /// Validates the arguments, sends the request and decodes the
-    /// response's payload (what `.await` does).
+    /// response's payload (what `.await` does); the envelope members
+    /// around it are skipped, not decoded.
     pub async fn send(self) -> AddBlockedUsersResult {
-        self.with_envelope().await.map(|response| response.data)
+        let client = self.client;
+        client.send_data::<::std::vec::Vec<String>>(self.parts()?).await
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the
@@ -939,6 +983,13 @@ impl<'a> AddBlockedUsersRequest<'a> {
     pub async fn with_envelope(
         self,
     ) -> Result<crate::Response<::std::vec::Vec<String>>, crate::Error> {
+        let client = self.client;
+        let parts = self.parts()?;
+        client.send(parts).await
+    }
+
+    /// The checked arguments as the request to send.
+    fn parts(self) -> Result<crate::runtime::RequestParts, crate::Error> {
         self.validate().map_err(|error| error.in_operation(ADD_BLOCKED_USERS.id))?;
         let path = {
             let username = crate::runtime::encode::segment(&self.username);
@@ -955,7 +1006,7 @@ impl<'a> AddBlockedUsersRequest<'a> {
             options: self.options,
             payload: crate::runtime::Payload::Data,
         };
-        self.client.send(parts).await
+        Ok(parts)
     }
 }
 
@@ -1023,9 +1074,11 @@ impl<'a> ListBlockedUsersRequest<'a> {
     }
 
     /// Validates the arguments, sends the request and decodes the
-    /// response's payload (what `.await` does).
+    /// response's payload (what `.await` does); the envelope members
+    /// around it are skipped, not decoded.
     pub async fn send(self) -> ListBlockedUsersResult {
-        self.with_envelope().await.map(|response| response.data)
+        let client = self.client;
+        client.send_data::<::std::vec::Vec<String>>(self.parts()?).await
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the
@@ -1033,6 +1086,13 @@ impl<'a> ListBlockedUsersRequest<'a> {
     pub async fn with_envelope(
         self,
     ) -> Result<crate::Response<::std::vec::Vec<String>>, crate::Error> {
+        let client = self.client;
+        let parts = self.parts()?;
+        client.send(parts).await
+    }
+
+    /// The checked arguments as the request to send.
+    fn parts(self) -> Result<crate::runtime::RequestParts, crate::Error> {
         self.validate().map_err(|error| error.in_operation(LIST_BLOCKED_USERS.id))?;
         let path = {
             let username = crate::runtime::encode::segment(&self.username);
@@ -1055,7 +1115,7 @@ impl<'a> ListBlockedUsersRequest<'a> {
             options: self.options,
             payload: crate::runtime::Payload::Data,
         };
-        self.client.send(parts).await
+        Ok(parts)
     }
 
     /// Streams every item of every page: sends this request, then
@@ -1126,9 +1186,14 @@ impl<'a> RemoveBlockedUserRequest<'a> {
     }
 
     /// Validates the arguments, sends the request and decodes the
-    /// response's payload (what `.await` does).
+    /// response's payload (what `.await` does); the envelope members
+    /// around it are skipped, not decoded.
     pub async fn send(self) -> RemoveBlockedUserResult {
-        self.with_envelope().await.map(|response| response.data)
+        let client = self.client;
+        client
+            .send_data::<crate::runtime::One<crate::users::UserEntity>>(self.parts()?)
+            .await
+            .map(crate::runtime::One::into_inner)
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the
@@ -1136,6 +1201,16 @@ impl<'a> RemoveBlockedUserRequest<'a> {
     pub async fn with_envelope(
         self,
     ) -> Result<crate::Response<crate::users::UserEntity>, crate::Error> {
+        let client = self.client;
+        let parts = self.parts()?;
+        client
+            .send::<crate::runtime::One<crate::users::UserEntity>>(parts)
+            .await
+            .map(|response| response.map_data(crate::runtime::One::into_inner))
+    }
+
+    /// The checked arguments as the request to send.
+    fn parts(self) -> Result<crate::runtime::RequestParts, crate::Error> {
         self.validate().map_err(|error| error.in_operation(REMOVE_BLOCKED_USER.id))?;
         let path = {
             let username = crate::runtime::encode::segment(&self.username);
@@ -1155,10 +1230,7 @@ impl<'a> RemoveBlockedUserRequest<'a> {
             options: self.options,
             payload: crate::runtime::Payload::Key("entities"),
         };
-        self.client
-            .send::<crate::runtime::One<crate::users::UserEntity>>(parts)
-            .await
-            .map(|response| response.map_data(crate::runtime::One::into_inner))
+        Ok(parts)
     }
 }
 
@@ -1218,9 +1290,15 @@ impl<'a> CheckContactsRequest<'a> {
     }
 
     /// Validates the arguments, sends the request and decodes the
-    /// response's payload (what `.await` does).
+    /// response's payload (what `.await` does); the envelope members
+    /// around it are skipped, not decoded.
     pub async fn send(self) -> CheckContactsResult {
-        self.with_envelope().await.map(|response| response.data)
+        let client = self.client;
+        client
+            .send_data::<
+                ::std::vec::Vec<crate::contacts::CheckContactsItem>,
+            >(self.parts()?)
+            .await
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the
@@ -1231,6 +1309,13 @@ impl<'a> CheckContactsRequest<'a> {
         crate::Response<::std::vec::Vec<crate::contacts::CheckContactsItem>>,
         crate::Error,
     > {
+        let client = self.client;
+        let parts = self.parts()?;
+        client.send(parts).await
+    }
+
+    /// The checked arguments as the request to send.
+    fn parts(self) -> Result<crate::runtime::RequestParts, crate::Error> {
         self.validate().map_err(|error| error.in_operation(CHECK_CONTACTS.id))?;
         let path = String::from("/contacts/check");
         let query: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
@@ -1244,7 +1329,7 @@ impl<'a> CheckContactsRequest<'a> {
             options: self.options,
             payload: crate::runtime::Payload::Key("entities"),
         };
-        self.client.send(parts).await
+        Ok(parts)
     }
 }
 
@@ -1292,9 +1377,14 @@ impl<'a> RemoveAllContactsRequest<'a> {
     }
 
     /// Validates the arguments, sends the request and decodes the
-    /// response's payload (what `.await` does).
+    /// response's payload (what `.await` does); the envelope members
+    /// around it are skipped, not decoded.
     pub async fn send(self) -> RemoveAllContactsResult {
-        self.with_envelope().await.map(|_| ())
+        let client = self.client;
+        client
+            .send_data::<::std::option::Option<::serde_json::Value>>(self.parts()?)
+            .await
+            .map(|_| ())
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the
@@ -1305,6 +1395,13 @@ impl<'a> RemoveAllContactsRequest<'a> {
         crate::Response<::std::option::Option<::serde_json::Value>>,
         crate::Error,
     > {
+        let client = self.client;
+        let parts = self.parts()?;
+        client.send(parts).await
+    }
+
+    /// The checked arguments as the request to send.
+    fn parts(self) -> Result<crate::runtime::RequestParts, crate::Error> {
         self.validate().map_err(|error| error.in_operation(REMOVE_ALL_CONTACTS.id))?;
         let path = {
             let username = crate::runtime::encode::segment(&self.username);
@@ -1321,7 +1418,7 @@ impl<'a> RemoveAllContactsRequest<'a> {
             options: self.options,
             payload: crate::runtime::Payload::Data,
         };
-        self.client.send(parts).await
+        Ok(parts)
     }
 }
 
@@ -1386,9 +1483,11 @@ impl<'a> SetContactRemarkRequest<'a> {
     }
 
     /// Validates the arguments, sends the request and decodes the
-    /// response's payload (what `.await` does).
+    /// response's payload (what `.await` does); the envelope members
+    /// around it are skipped, not decoded.
     pub async fn send(self) -> SetContactRemarkResult {
-        self.with_envelope().await.map(|response| response.data)
+        let client = self.client;
+        client.send_data::<crate::contacts::SetContactRemarkData>(self.parts()?).await
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the
@@ -1396,6 +1495,13 @@ impl<'a> SetContactRemarkRequest<'a> {
     pub async fn with_envelope(
         self,
     ) -> Result<crate::Response<crate::contacts::SetContactRemarkData>, crate::Error> {
+        let client = self.client;
+        let parts = self.parts()?;
+        client.send(parts).await
+    }
+
+    /// The checked arguments as the request to send.
+    fn parts(self) -> Result<crate::runtime::RequestParts, crate::Error> {
         self.validate().map_err(|error| error.in_operation(SET_CONTACT_REMARK.id))?;
         let path = {
             let username = crate::runtime::encode::segment(&self.username);
@@ -1413,7 +1519,7 @@ impl<'a> SetContactRemarkRequest<'a> {
             options: self.options,
             payload: crate::runtime::Payload::Root,
         };
-        self.client.send(parts).await
+        Ok(parts)
     }
 }
 
@@ -1471,9 +1577,14 @@ impl<'a> AcceptContactRequestRequest<'a> {
     }
 
     /// Validates the arguments, sends the request and decodes the
-    /// response's payload (what `.await` does).
+    /// response's payload (what `.await` does); the envelope members
+    /// around it are skipped, not decoded.
     pub async fn send(self) -> AcceptContactRequestResult {
-        self.with_envelope().await.map(|_| ())
+        let client = self.client;
+        client
+            .send_data::<::std::option::Option<::serde_json::Value>>(self.parts()?)
+            .await
+            .map(|_| ())
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the
@@ -1484,6 +1595,13 @@ impl<'a> AcceptContactRequestRequest<'a> {
         crate::Response<::std::option::Option<::serde_json::Value>>,
         crate::Error,
     > {
+        let client = self.client;
+        let parts = self.parts()?;
+        client.send(parts).await
+    }
+
+    /// The checked arguments as the request to send.
+    fn parts(self) -> Result<crate::runtime::RequestParts, crate::Error> {
         self.validate().map_err(|error| error.in_operation(ACCEPT_CONTACT_REQUEST.id))?;
         let path = {
             let username = crate::runtime::encode::segment(&self.username);
@@ -1501,7 +1619,7 @@ impl<'a> AcceptContactRequestRequest<'a> {
             options: self.options,
             payload: crate::runtime::Payload::Data,
         };
-        self.client.send(parts).await
+        Ok(parts)
     }
 }
 
@@ -1558,9 +1676,14 @@ impl<'a> DeclineContactRequestRequest<'a> {
     }
 
     /// Validates the arguments, sends the request and decodes the
-    /// response's payload (what `.await` does).
+    /// response's payload (what `.await` does); the envelope members
+    /// around it are skipped, not decoded.
     pub async fn send(self) -> DeclineContactRequestResult {
-        self.with_envelope().await.map(|_| ())
+        let client = self.client;
+        client
+            .send_data::<::std::option::Option<::serde_json::Value>>(self.parts()?)
+            .await
+            .map(|_| ())
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the
@@ -1571,6 +1694,13 @@ impl<'a> DeclineContactRequestRequest<'a> {
         crate::Response<::std::option::Option<::serde_json::Value>>,
         crate::Error,
     > {
+        let client = self.client;
+        let parts = self.parts()?;
+        client.send(parts).await
+    }
+
+    /// The checked arguments as the request to send.
+    fn parts(self) -> Result<crate::runtime::RequestParts, crate::Error> {
         self.validate().map_err(|error| error.in_operation(DECLINE_CONTACT_REQUEST.id))?;
         let path = {
             let username = crate::runtime::encode::segment(&self.username);
@@ -1588,7 +1718,7 @@ impl<'a> DeclineContactRequestRequest<'a> {
             options: self.options,
             payload: crate::runtime::Payload::Data,
         };
-        self.client.send(parts).await
+        Ok(parts)
     }
 }
 
@@ -1635,9 +1765,11 @@ impl<'a> ListRosterRequest<'a> {
     }
 
     /// Validates the arguments, sends the request and decodes the
-    /// response's payload (what `.await` does).
+    /// response's payload (what `.await` does); the envelope members
+    /// around it are skipped, not decoded.
     pub async fn send(self) -> ListRosterResult {
-        self.with_envelope().await.map(|response| response.data)
+        let client = self.client;
+        client.send_data::<::serde_json::Value>(self.parts()?).await
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the
@@ -1645,6 +1777,13 @@ impl<'a> ListRosterRequest<'a> {
     pub async fn with_envelope(
         self,
     ) -> Result<crate::Response<::serde_json::Value>, crate::Error> {
+        let client = self.client;
+        let parts = self.parts()?;
+        client.send(parts).await
+    }
+
+    /// The checked arguments as the request to send.
+    fn parts(self) -> Result<crate::runtime::RequestParts, crate::Error> {
         self.validate().map_err(|error| error.in_operation(LIST_ROSTER.id))?;
         let path = {
             let username = crate::runtime::encode::segment(&self.username);
@@ -1661,7 +1800,7 @@ impl<'a> ListRosterRequest<'a> {
             options: self.options,
             payload: crate::runtime::Payload::Data,
         };
-        self.client.send(parts).await
+        Ok(parts)
     }
 }
 

@@ -394,9 +394,13 @@ impl<'a> ListFavoritesRequest<'a> {
     }
 
     /// Validates the arguments, sends the request and decodes the
-    /// response's payload (what `.await` does).
+    /// response's payload (what `.await` does); the envelope members
+    /// around it are skipped, not decoded.
     pub async fn send(self) -> ListFavoritesResult {
-        self.with_envelope().await.map(|response| response.data)
+        let client = self.client;
+        client
+            .send_data::<::std::vec::Vec<crate::favorites::Favorite>>(self.parts()?)
+            .await
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the
@@ -407,6 +411,13 @@ impl<'a> ListFavoritesRequest<'a> {
         crate::Response<::std::vec::Vec<crate::favorites::Favorite>>,
         crate::Error,
     > {
+        let client = self.client;
+        let parts = self.parts()?;
+        client.send(parts).await
+    }
+
+    /// The checked arguments as the request to send.
+    fn parts(self) -> Result<crate::runtime::RequestParts, crate::Error> {
         self.validate().map_err(|error| error.in_operation(LIST_FAVORITES.id))?;
         let path = {
             let username = crate::runtime::encode::segment(&self.username);
@@ -441,7 +452,7 @@ impl<'a> ListFavoritesRequest<'a> {
             options: self.options,
             payload: crate::runtime::Payload::Key("collections"),
         };
-        self.client.send(parts).await
+        Ok(parts)
     }
 }
 
@@ -523,9 +534,11 @@ impl<'a> AddFavoriteRequest<'a> {
     }
 
     /// Validates the arguments, sends the request and decodes the
-    /// response's payload (what `.await` does).
+    /// response's payload (what `.await` does); the envelope members
+    /// around it are skipped, not decoded.
     pub async fn send(self) -> AddFavoriteResult {
-        self.with_envelope().await.map(|response| response.data)
+        let client = self.client;
+        client.send_data::<crate::favorites::Favorite>(self.parts()?).await
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the
@@ -533,6 +546,13 @@ impl<'a> AddFavoriteRequest<'a> {
     pub async fn with_envelope(
         self,
     ) -> Result<crate::Response<crate::favorites::Favorite>, crate::Error> {
+        let client = self.client;
+        let parts = self.parts()?;
+        client.send(parts).await
+    }
+
+    /// The checked arguments as the request to send.
+    fn parts(self) -> Result<crate::runtime::RequestParts, crate::Error> {
         self.validate().map_err(|error| error.in_operation(ADD_FAVORITE.id))?;
         let path = {
             let username = crate::runtime::encode::segment(&self.username);
@@ -549,7 +569,7 @@ impl<'a> AddFavoriteRequest<'a> {
             options: self.options,
             payload: crate::runtime::Payload::Key("collection"),
         };
-        self.client.send(parts).await
+        Ok(parts)
     }
 }
 
@@ -604,9 +624,13 @@ impl<'a> AddFavoritesRequest<'a> {
     }
 
     /// Validates the arguments, sends the request and decodes the
-    /// response's payload (what `.await` does).
+    /// response's payload (what `.await` does); the envelope members
+    /// around it are skipped, not decoded.
     pub async fn send(self) -> AddFavoritesResult {
-        self.with_envelope().await.map(|response| response.data)
+        let client = self.client;
+        client
+            .send_data::<::std::vec::Vec<crate::favorites::Favorite>>(self.parts()?)
+            .await
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the
@@ -617,6 +641,13 @@ impl<'a> AddFavoritesRequest<'a> {
         crate::Response<::std::vec::Vec<crate::favorites::Favorite>>,
         crate::Error,
     > {
+        let client = self.client;
+        let parts = self.parts()?;
+        client.send(parts).await
+    }
+
+    /// The checked arguments as the request to send.
+    fn parts(self) -> Result<crate::runtime::RequestParts, crate::Error> {
         self.validate().map_err(|error| error.in_operation(ADD_FAVORITES.id))?;
         let path = String::from("/collections");
         let query: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
@@ -630,7 +661,7 @@ impl<'a> AddFavoritesRequest<'a> {
             options: self.options,
             payload: crate::runtime::Payload::Key("collections"),
         };
-        self.client.send(parts).await
+        Ok(parts)
     }
 }
 
@@ -690,9 +721,11 @@ impl<'a> UpdateFavoriteExtensionRequest<'a> {
     }
 
     /// Validates the arguments, sends the request and decodes the
-    /// response's payload (what `.await` does).
+    /// response's payload (what `.await` does); the envelope members
+    /// around it are skipped, not decoded.
     pub async fn send(self) -> UpdateFavoriteExtensionResult {
-        self.with_envelope().await.map(|response| response.data)
+        let client = self.client;
+        client.send_data::<crate::favorites::Favorite>(self.parts()?).await
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the
@@ -700,6 +733,13 @@ impl<'a> UpdateFavoriteExtensionRequest<'a> {
     pub async fn with_envelope(
         self,
     ) -> Result<crate::Response<crate::favorites::Favorite>, crate::Error> {
+        let client = self.client;
+        let parts = self.parts()?;
+        client.send(parts).await
+    }
+
+    /// The checked arguments as the request to send.
+    fn parts(self) -> Result<crate::runtime::RequestParts, crate::Error> {
         self.validate()
             .map_err(|error| error.in_operation(UPDATE_FAVORITE_EXTENSION.id))?;
         let path = {
@@ -718,7 +758,7 @@ impl<'a> UpdateFavoriteExtensionRequest<'a> {
             options: self.options,
             payload: crate::runtime::Payload::Key("collection"),
         };
-        self.client.send(parts).await
+        Ok(parts)
     }
 }
 
@@ -777,14 +817,23 @@ impl<'a> DeleteFavoritesRequest<'a> {
     }
 
     /// Validates the arguments, sends the request and decodes the
-    /// response's payload (what `.await` does).
+    /// response's payload (what `.await` does); the envelope members
+    /// around it are skipped, not decoded.
     pub async fn send(self) -> DeleteFavoritesResult {
-        self.with_envelope().await.map(|response| response.data)
+        let client = self.client;
+        client.send_data::<bool>(self.parts()?).await
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the
     /// payload in `data`, and the envelope fields around it.
     pub async fn with_envelope(self) -> Result<crate::Response<bool>, crate::Error> {
+        let client = self.client;
+        let parts = self.parts()?;
+        client.send(parts).await
+    }
+
+    /// The checked arguments as the request to send.
+    fn parts(self) -> Result<crate::runtime::RequestParts, crate::Error> {
         self.validate().map_err(|error| error.in_operation(DELETE_FAVORITES.id))?;
         let path = {
             let username = crate::runtime::encode::segment(&self.username);
@@ -801,7 +850,7 @@ impl<'a> DeleteFavoritesRequest<'a> {
             options: self.options,
             payload: crate::runtime::Payload::Key("result"),
         };
-        self.client.send(parts).await
+        Ok(parts)
     }
 }
 

@@ -271,9 +271,11 @@ impl<'a> SetGlobalMuteRequest<'a> {
     }
 
     /// Validates the arguments, sends the request and decodes the
-    /// response's payload (what `.await` does).
+    /// response's payload (what `.await` does); the envelope members
+    /// around it are skipped, not decoded.
     pub async fn send(self) -> SetGlobalMuteResult {
-        self.with_envelope().await.map(|response| response.data)
+        let client = self.client;
+        client.send_data::<crate::global_mute::SetGlobalMuteData>(self.parts()?).await
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the
@@ -281,6 +283,13 @@ impl<'a> SetGlobalMuteRequest<'a> {
     pub async fn with_envelope(
         self,
     ) -> Result<crate::Response<crate::global_mute::SetGlobalMuteData>, crate::Error> {
+        let client = self.client;
+        let parts = self.parts()?;
+        client.send(parts).await
+    }
+
+    /// The checked arguments as the request to send.
+    fn parts(self) -> Result<crate::runtime::RequestParts, crate::Error> {
         self.validate().map_err(|error| error.in_operation(SET_GLOBAL_MUTE.id))?;
         let path = String::from("/mutes");
         let query: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
@@ -294,7 +303,7 @@ impl<'a> SetGlobalMuteRequest<'a> {
             options: self.options,
             payload: crate::runtime::Payload::Data,
         };
-        self.client.send(parts).await
+        Ok(parts)
     }
 }
 
@@ -338,9 +347,11 @@ impl<'a> GetGlobalMuteRequest<'a> {
     }
 
     /// Validates the arguments, sends the request and decodes the
-    /// response's payload (what `.await` does).
+    /// response's payload (what `.await` does); the envelope members
+    /// around it are skipped, not decoded.
     pub async fn send(self) -> GetGlobalMuteResult {
-        self.with_envelope().await.map(|response| response.data)
+        let client = self.client;
+        client.send_data::<crate::global_mute::GetGlobalMuteData>(self.parts()?).await
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the
@@ -348,6 +359,13 @@ impl<'a> GetGlobalMuteRequest<'a> {
     pub async fn with_envelope(
         self,
     ) -> Result<crate::Response<crate::global_mute::GetGlobalMuteData>, crate::Error> {
+        let client = self.client;
+        let parts = self.parts()?;
+        client.send(parts).await
+    }
+
+    /// The checked arguments as the request to send.
+    fn parts(self) -> Result<crate::runtime::RequestParts, crate::Error> {
         self.validate().map_err(|error| error.in_operation(GET_GLOBAL_MUTE.id))?;
         let path = {
             let username = crate::runtime::encode::segment(&self.username);
@@ -364,7 +382,7 @@ impl<'a> GetGlobalMuteRequest<'a> {
             options: self.options,
             payload: crate::runtime::Payload::Data,
         };
-        self.client.send(parts).await
+        Ok(parts)
     }
 }
 
@@ -429,9 +447,11 @@ impl<'a> ListGlobalMutesRequest<'a> {
     }
 
     /// Validates the arguments, sends the request and decodes the
-    /// response's payload (what `.await` does).
+    /// response's payload (what `.await` does); the envelope members
+    /// around it are skipped, not decoded.
     pub async fn send(self) -> ListGlobalMutesResult {
-        self.with_envelope().await.map(|response| response.data)
+        let client = self.client;
+        client.send_data::<crate::global_mute::ListGlobalMutesData>(self.parts()?).await
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the
@@ -439,6 +459,13 @@ impl<'a> ListGlobalMutesRequest<'a> {
     pub async fn with_envelope(
         self,
     ) -> Result<crate::Response<crate::global_mute::ListGlobalMutesData>, crate::Error> {
+        let client = self.client;
+        let parts = self.parts()?;
+        client.send(parts).await
+    }
+
+    /// The checked arguments as the request to send.
+    fn parts(self) -> Result<crate::runtime::RequestParts, crate::Error> {
         self.validate().map_err(|error| error.in_operation(LIST_GLOBAL_MUTES.id))?;
         let path = String::from("/mutes");
         let mut query: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
@@ -458,7 +485,7 @@ impl<'a> ListGlobalMutesRequest<'a> {
             options: self.options,
             payload: crate::runtime::Payload::Data,
         };
-        self.client.send(parts).await
+        Ok(parts)
     }
 
     /// Streams every item of every page: starts at the page set

@@ -137,9 +137,15 @@ impl<'a> GetGroupAnnouncementRequest<'a> {
     }
 
     /// Validates the arguments, sends the request and decodes the
-    /// response's payload (what `.await` does).
+    /// response's payload (what `.await` does); the envelope members
+    /// around it are skipped, not decoded.
     pub async fn send(self) -> GetGroupAnnouncementResult {
-        self.with_envelope().await.map(|response| response.data)
+        let client = self.client;
+        client
+            .send_data::<
+                crate::group_announcements::GetGroupAnnouncementData,
+            >(self.parts()?)
+            .await
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the
@@ -150,6 +156,13 @@ impl<'a> GetGroupAnnouncementRequest<'a> {
         crate::Response<crate::group_announcements::GetGroupAnnouncementData>,
         crate::Error,
     > {
+        let client = self.client;
+        let parts = self.parts()?;
+        client.send(parts).await
+    }
+
+    /// The checked arguments as the request to send.
+    fn parts(self) -> Result<crate::runtime::RequestParts, crate::Error> {
         self.validate().map_err(|error| error.in_operation(GET_GROUP_ANNOUNCEMENT.id))?;
         let path = {
             let group_id = crate::runtime::encode::segment(&self.group_id);
@@ -166,7 +179,7 @@ impl<'a> GetGroupAnnouncementRequest<'a> {
             options: self.options,
             payload: crate::runtime::Payload::Data,
         };
-        self.client.send(parts).await
+        Ok(parts)
     }
 }
 
@@ -222,9 +235,15 @@ impl<'a> UpdateGroupAnnouncementRequest<'a> {
     }
 
     /// Validates the arguments, sends the request and decodes the
-    /// response's payload (what `.await` does).
+    /// response's payload (what `.await` does); the envelope members
+    /// around it are skipped, not decoded.
     pub async fn send(self) -> UpdateGroupAnnouncementResult {
-        self.with_envelope().await.map(|response| response.data)
+        let client = self.client;
+        client
+            .send_data::<
+                crate::group_announcements::UpdateGroupAnnouncementData,
+            >(self.parts()?)
+            .await
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the
@@ -235,6 +254,13 @@ impl<'a> UpdateGroupAnnouncementRequest<'a> {
         crate::Response<crate::group_announcements::UpdateGroupAnnouncementData>,
         crate::Error,
     > {
+        let client = self.client;
+        let parts = self.parts()?;
+        client.send(parts).await
+    }
+
+    /// The checked arguments as the request to send.
+    fn parts(self) -> Result<crate::runtime::RequestParts, crate::Error> {
         self.validate()
             .map_err(|error| error.in_operation(UPDATE_GROUP_ANNOUNCEMENT.id))?;
         let path = {
@@ -252,7 +278,7 @@ impl<'a> UpdateGroupAnnouncementRequest<'a> {
             options: self.options,
             payload: crate::runtime::Payload::Data,
         };
-        self.client.send(parts).await
+        Ok(parts)
     }
 }
 

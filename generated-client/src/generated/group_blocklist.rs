@@ -314,9 +314,11 @@ impl<'a> ListGroupBlocklistRequest<'a> {
     }
 
     /// Validates the arguments, sends the request and decodes the
-    /// response's payload (what `.await` does).
+    /// response's payload (what `.await` does); the envelope members
+    /// around it are skipped, not decoded.
     pub async fn send(self) -> ListGroupBlocklistResult {
-        self.with_envelope().await.map(|response| response.data)
+        let client = self.client;
+        client.send_data::<::std::vec::Vec<String>>(self.parts()?).await
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the
@@ -324,6 +326,13 @@ impl<'a> ListGroupBlocklistRequest<'a> {
     pub async fn with_envelope(
         self,
     ) -> Result<crate::Response<::std::vec::Vec<String>>, crate::Error> {
+        let client = self.client;
+        let parts = self.parts()?;
+        client.send(parts).await
+    }
+
+    /// The checked arguments as the request to send.
+    fn parts(self) -> Result<crate::runtime::RequestParts, crate::Error> {
         self.validate().map_err(|error| error.in_operation(LIST_GROUP_BLOCKLIST.id))?;
         let path = {
             let group_id = crate::runtime::encode::segment(&self.group_id);
@@ -346,7 +355,7 @@ impl<'a> ListGroupBlocklistRequest<'a> {
             options: self.options,
             payload: crate::runtime::Payload::Data,
         };
-        self.client.send(parts).await
+        Ok(parts)
     }
 
     /// Streams every item of every page: sends this request, then
@@ -412,9 +421,15 @@ impl<'a> AddGroupBlocklistUserRequest<'a> {
     }
 
     /// Validates the arguments, sends the request and decodes the
-    /// response's payload (what `.await` does).
+    /// response's payload (what `.await` does); the envelope members
+    /// around it are skipped, not decoded.
     pub async fn send(self) -> AddGroupBlocklistUserResult {
-        self.with_envelope().await.map(|response| response.data)
+        let client = self.client;
+        client
+            .send_data::<
+                crate::group_blocklist::AddGroupBlocklistUserData,
+            >(self.parts()?)
+            .await
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the
@@ -425,6 +440,13 @@ impl<'a> AddGroupBlocklistUserRequest<'a> {
         crate::Response<crate::group_blocklist::AddGroupBlocklistUserData>,
         crate::Error,
     > {
+        let client = self.client;
+        let parts = self.parts()?;
+        client.send(parts).await
+    }
+
+    /// The checked arguments as the request to send.
+    fn parts(self) -> Result<crate::runtime::RequestParts, crate::Error> {
         self.validate()
             .map_err(|error| error.in_operation(ADD_GROUP_BLOCKLIST_USER.id))?;
         let path = {
@@ -443,7 +465,7 @@ impl<'a> AddGroupBlocklistUserRequest<'a> {
             options: self.options,
             payload: crate::runtime::Payload::Data,
         };
-        self.client.send(parts).await
+        Ok(parts)
     }
 }
 
@@ -504,9 +526,15 @@ impl<'a> AddGroupBlocklistUsersRequest<'a> {
     }
 
     /// Validates the arguments, sends the request and decodes the
-    /// response's payload (what `.await` does).
+    /// response's payload (what `.await` does); the envelope members
+    /// around it are skipped, not decoded.
     pub async fn send(self) -> AddGroupBlocklistUsersResult {
-        self.with_envelope().await.map(|response| response.data)
+        let client = self.client;
+        client
+            .send_data::<
+                ::std::vec::Vec<crate::group_blocklist::AddGroupBlocklistUsersItem>,
+            >(self.parts()?)
+            .await
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the
@@ -519,6 +547,13 @@ impl<'a> AddGroupBlocklistUsersRequest<'a> {
         >,
         crate::Error,
     > {
+        let client = self.client;
+        let parts = self.parts()?;
+        client.send(parts).await
+    }
+
+    /// The checked arguments as the request to send.
+    fn parts(self) -> Result<crate::runtime::RequestParts, crate::Error> {
         self.validate()
             .map_err(|error| error.in_operation(ADD_GROUP_BLOCKLIST_USERS.id))?;
         let path = {
@@ -536,7 +571,7 @@ impl<'a> AddGroupBlocklistUsersRequest<'a> {
             options: self.options,
             payload: crate::runtime::Payload::Data,
         };
-        self.client.send(parts).await
+        Ok(parts)
     }
 }
 
@@ -591,9 +626,15 @@ impl<'a> RemoveGroupBlocklistUserRequest<'a> {
     }
 
     /// Validates the arguments, sends the request and decodes the
-    /// response's payload (what `.await` does).
+    /// response's payload (what `.await` does); the envelope members
+    /// around it are skipped, not decoded.
     pub async fn send(self) -> RemoveGroupBlocklistUserResult {
-        self.with_envelope().await.map(|response| response.data)
+        let client = self.client;
+        client
+            .send_data::<
+                crate::group_blocklist::RemoveGroupBlocklistUserData,
+            >(self.parts()?)
+            .await
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the
@@ -604,6 +645,13 @@ impl<'a> RemoveGroupBlocklistUserRequest<'a> {
         crate::Response<crate::group_blocklist::RemoveGroupBlocklistUserData>,
         crate::Error,
     > {
+        let client = self.client;
+        let parts = self.parts()?;
+        client.send(parts).await
+    }
+
+    /// The checked arguments as the request to send.
+    fn parts(self) -> Result<crate::runtime::RequestParts, crate::Error> {
         self.validate()
             .map_err(|error| error.in_operation(REMOVE_GROUP_BLOCKLIST_USER.id))?;
         let path = {
@@ -622,7 +670,7 @@ impl<'a> RemoveGroupBlocklistUserRequest<'a> {
             options: self.options,
             payload: crate::runtime::Payload::Data,
         };
-        self.client.send(parts).await
+        Ok(parts)
     }
 }
 
@@ -678,9 +726,15 @@ impl<'a> RemoveGroupBlocklistUsersRequest<'a> {
     }
 
     /// Validates the arguments, sends the request and decodes the
-    /// response's payload (what `.await` does).
+    /// response's payload (what `.await` does); the envelope members
+    /// around it are skipped, not decoded.
     pub async fn send(self) -> RemoveGroupBlocklistUsersResult {
-        self.with_envelope().await.map(|response| response.data)
+        let client = self.client;
+        client
+            .send_data::<
+                ::std::vec::Vec<crate::group_blocklist::RemoveGroupBlocklistUsersItem>,
+            >(self.parts()?)
+            .await
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the
@@ -693,6 +747,13 @@ impl<'a> RemoveGroupBlocklistUsersRequest<'a> {
         >,
         crate::Error,
     > {
+        let client = self.client;
+        let parts = self.parts()?;
+        client.send(parts).await
+    }
+
+    /// The checked arguments as the request to send.
+    fn parts(self) -> Result<crate::runtime::RequestParts, crate::Error> {
         self.validate()
             .map_err(|error| error.in_operation(REMOVE_GROUP_BLOCKLIST_USERS.id))?;
         let path = {
@@ -711,7 +772,7 @@ impl<'a> RemoveGroupBlocklistUsersRequest<'a> {
             options: self.options,
             payload: crate::runtime::Payload::Data,
         };
-        self.client.send(parts).await
+        Ok(parts)
     }
 }
 

@@ -267,9 +267,15 @@ impl<'a> ListGroupFilesRequest<'a> {
     }
 
     /// Validates the arguments, sends the request and decodes the
-    /// response's payload (what `.await` does).
+    /// response's payload (what `.await` does); the envelope members
+    /// around it are skipped, not decoded.
     pub async fn send(self) -> ListGroupFilesResult {
-        self.with_envelope().await.map(|response| response.data)
+        let client = self.client;
+        client
+            .send_data::<
+                ::std::vec::Vec<crate::group_files::ListGroupFilesItem>,
+            >(self.parts()?)
+            .await
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the
@@ -280,6 +286,13 @@ impl<'a> ListGroupFilesRequest<'a> {
         crate::Response<::std::vec::Vec<crate::group_files::ListGroupFilesItem>>,
         crate::Error,
     > {
+        let client = self.client;
+        let parts = self.parts()?;
+        client.send(parts).await
+    }
+
+    /// The checked arguments as the request to send.
+    fn parts(self) -> Result<crate::runtime::RequestParts, crate::Error> {
         self.validate().map_err(|error| error.in_operation(LIST_GROUP_FILES.id))?;
         let path = {
             let group_id = crate::runtime::encode::segment(&self.group_id);
@@ -302,7 +315,7 @@ impl<'a> ListGroupFilesRequest<'a> {
             options: self.options,
             payload: crate::runtime::Payload::Data,
         };
-        self.client.send(parts).await
+        Ok(parts)
     }
 
     /// Streams every item of every page: starts at the page set
@@ -390,9 +403,11 @@ impl<'a> UploadGroupFileRequest<'a> {
     }
 
     /// Validates the arguments, sends the request and decodes the
-    /// response's payload (what `.await` does).
+    /// response's payload (what `.await` does); the envelope members
+    /// around it are skipped, not decoded.
     pub async fn send(self) -> UploadGroupFileResult {
-        self.with_envelope().await.map(|response| response.data)
+        let client = self.client;
+        client.send_data::<crate::group_files::UploadGroupFileData>(self.parts()?).await
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the
@@ -400,6 +415,13 @@ impl<'a> UploadGroupFileRequest<'a> {
     pub async fn with_envelope(
         self,
     ) -> Result<crate::Response<crate::group_files::UploadGroupFileData>, crate::Error> {
+        let client = self.client;
+        let parts = self.parts()?;
+        client.send(parts).await
+    }
+
+    /// The checked arguments as the request to send.
+    fn parts(self) -> Result<crate::runtime::RequestParts, crate::Error> {
         self.validate().map_err(|error| error.in_operation(UPLOAD_GROUP_FILE.id))?;
         let path = {
             let group_id = crate::runtime::encode::segment(&self.group_id);
@@ -424,7 +446,7 @@ impl<'a> UploadGroupFileRequest<'a> {
             options: self.options,
             payload: crate::runtime::Payload::Data,
         };
-        self.client.send(parts).await
+        Ok(parts)
     }
 }
 
@@ -535,9 +557,11 @@ impl<'a> DeleteGroupFileRequest<'a> {
     }
 
     /// Validates the arguments, sends the request and decodes the
-    /// response's payload (what `.await` does).
+    /// response's payload (what `.await` does); the envelope members
+    /// around it are skipped, not decoded.
     pub async fn send(self) -> DeleteGroupFileResult {
-        self.with_envelope().await.map(|response| response.data)
+        let client = self.client;
+        client.send_data::<crate::group_files::DeleteGroupFileData>(self.parts()?).await
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the
@@ -545,6 +569,13 @@ impl<'a> DeleteGroupFileRequest<'a> {
     pub async fn with_envelope(
         self,
     ) -> Result<crate::Response<crate::group_files::DeleteGroupFileData>, crate::Error> {
+        let client = self.client;
+        let parts = self.parts()?;
+        client.send(parts).await
+    }
+
+    /// The checked arguments as the request to send.
+    fn parts(self) -> Result<crate::runtime::RequestParts, crate::Error> {
         self.validate().map_err(|error| error.in_operation(DELETE_GROUP_FILE.id))?;
         let path = {
             let group_id = crate::runtime::encode::segment(&self.group_id);
@@ -562,7 +593,7 @@ impl<'a> DeleteGroupFileRequest<'a> {
             options: self.options,
             payload: crate::runtime::Payload::Data,
         };
-        self.client.send(parts).await
+        Ok(parts)
     }
 }
 

@@ -831,9 +831,15 @@ impl<'a> ListGroupMembersRequest<'a> {
     }
 
     /// Validates the arguments, sends the request and decodes the
-    /// response's payload (what `.await` does).
+    /// response's payload (what `.await` does); the envelope members
+    /// around it are skipped, not decoded.
     pub async fn send(self) -> ListGroupMembersResult {
-        self.with_envelope().await.map(|response| response.data)
+        let client = self.client;
+        client
+            .send_data::<
+                ::std::vec::Vec<crate::group_members::ListGroupMembersItem>,
+            >(self.parts()?)
+            .await
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the
@@ -844,6 +850,13 @@ impl<'a> ListGroupMembersRequest<'a> {
         crate::Response<::std::vec::Vec<crate::group_members::ListGroupMembersItem>>,
         crate::Error,
     > {
+        let client = self.client;
+        let parts = self.parts()?;
+        client.send(parts).await
+    }
+
+    /// The checked arguments as the request to send.
+    fn parts(self) -> Result<crate::runtime::RequestParts, crate::Error> {
         self.validate().map_err(|error| error.in_operation(LIST_GROUP_MEMBERS.id))?;
         let path = {
             let group_id = crate::runtime::encode::segment(&self.group_id);
@@ -869,7 +882,7 @@ impl<'a> ListGroupMembersRequest<'a> {
             options: self.options,
             payload: crate::runtime::Payload::Data,
         };
-        self.client.send(parts).await
+        Ok(parts)
     }
 
     /// Streams every item of every page: starts at the page set
@@ -957,9 +970,11 @@ impl<'a> AddGroupMemberRequest<'a> {
     }
 
     /// Validates the arguments, sends the request and decodes the
-    /// response's payload (what `.await` does).
+    /// response's payload (what `.await` does); the envelope members
+    /// around it are skipped, not decoded.
     pub async fn send(self) -> AddGroupMemberResult {
-        self.with_envelope().await.map(|response| response.data)
+        let client = self.client;
+        client.send_data::<crate::group_members::AddGroupMemberData>(self.parts()?).await
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the
@@ -970,6 +985,13 @@ impl<'a> AddGroupMemberRequest<'a> {
         crate::Response<crate::group_members::AddGroupMemberData>,
         crate::Error,
     > {
+        let client = self.client;
+        let parts = self.parts()?;
+        client.send(parts).await
+    }
+
+    /// The checked arguments as the request to send.
+    fn parts(self) -> Result<crate::runtime::RequestParts, crate::Error> {
         self.validate().map_err(|error| error.in_operation(ADD_GROUP_MEMBER.id))?;
         let path = {
             let group_id = crate::runtime::encode::segment(&self.group_id);
@@ -990,7 +1012,7 @@ impl<'a> AddGroupMemberRequest<'a> {
             options: self.options,
             payload: crate::runtime::Payload::Data,
         };
-        self.client.send(parts).await
+        Ok(parts)
     }
 }
 
@@ -1060,9 +1082,13 @@ impl<'a> AddGroupMembersRequest<'a> {
     }
 
     /// Validates the arguments, sends the request and decodes the
-    /// response's payload (what `.await` does).
+    /// response's payload (what `.await` does); the envelope members
+    /// around it are skipped, not decoded.
     pub async fn send(self) -> AddGroupMembersResult {
-        self.with_envelope().await.map(|response| response.data)
+        let client = self.client;
+        client
+            .send_data::<crate::group_members::AddGroupMembersData>(self.parts()?)
+            .await
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the
@@ -1073,6 +1099,13 @@ impl<'a> AddGroupMembersRequest<'a> {
         crate::Response<crate::group_members::AddGroupMembersData>,
         crate::Error,
     > {
+        let client = self.client;
+        let parts = self.parts()?;
+        client.send(parts).await
+    }
+
+    /// The checked arguments as the request to send.
+    fn parts(self) -> Result<crate::runtime::RequestParts, crate::Error> {
         self.validate().map_err(|error| error.in_operation(ADD_GROUP_MEMBERS.id))?;
         let path = {
             let group_id = crate::runtime::encode::segment(&self.group_id);
@@ -1092,7 +1125,7 @@ impl<'a> AddGroupMembersRequest<'a> {
             options: self.options,
             payload: crate::runtime::Payload::Data,
         };
-        self.client.send(parts).await
+        Ok(parts)
     }
 }
 
@@ -1156,9 +1189,13 @@ impl<'a> RemoveGroupMemberRequest<'a> {
     }
 
     /// Validates the arguments, sends the request and decodes the
-    /// response's payload (what `.await` does).
+    /// response's payload (what `.await` does); the envelope members
+    /// around it are skipped, not decoded.
     pub async fn send(self) -> RemoveGroupMemberResult {
-        self.with_envelope().await.map(|response| response.data)
+        let client = self.client;
+        client
+            .send_data::<crate::group_members::RemoveGroupMemberData>(self.parts()?)
+            .await
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the
@@ -1169,6 +1206,13 @@ impl<'a> RemoveGroupMemberRequest<'a> {
         crate::Response<crate::group_members::RemoveGroupMemberData>,
         crate::Error,
     > {
+        let client = self.client;
+        let parts = self.parts()?;
+        client.send(parts).await
+    }
+
+    /// The checked arguments as the request to send.
+    fn parts(self) -> Result<crate::runtime::RequestParts, crate::Error> {
         self.validate().map_err(|error| error.in_operation(REMOVE_GROUP_MEMBER.id))?;
         let path = {
             let group_id = crate::runtime::encode::segment(&self.group_id);
@@ -1189,7 +1233,7 @@ impl<'a> RemoveGroupMemberRequest<'a> {
             options: self.options,
             payload: crate::runtime::Payload::Data,
         };
-        self.client.send(parts).await
+        Ok(parts)
     }
 }
 
@@ -1254,9 +1298,15 @@ impl<'a> RemoveGroupMembersRequest<'a> {
     }
 
     /// Validates the arguments, sends the request and decodes the
-    /// response's payload (what `.await` does).
+    /// response's payload (what `.await` does); the envelope members
+    /// around it are skipped, not decoded.
     pub async fn send(self) -> RemoveGroupMembersResult {
-        self.with_envelope().await.map(|response| response.data)
+        let client = self.client;
+        client
+            .send_data::<
+                ::std::vec::Vec<crate::group_members::RemoveGroupMembersItem>,
+            >(self.parts()?)
+            .await
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the
@@ -1267,6 +1317,13 @@ impl<'a> RemoveGroupMembersRequest<'a> {
         crate::Response<::std::vec::Vec<crate::group_members::RemoveGroupMembersItem>>,
         crate::Error,
     > {
+        let client = self.client;
+        let parts = self.parts()?;
+        client.send(parts).await
+    }
+
+    /// The checked arguments as the request to send.
+    fn parts(self) -> Result<crate::runtime::RequestParts, crate::Error> {
         self.validate().map_err(|error| error.in_operation(REMOVE_GROUP_MEMBERS.id))?;
         let path = {
             let group_id = crate::runtime::encode::segment(&self.group_id);
@@ -1287,7 +1344,7 @@ impl<'a> RemoveGroupMembersRequest<'a> {
             options: self.options,
             payload: crate::runtime::Payload::Data,
         };
-        self.client.send(parts).await
+        Ok(parts)
     }
 }
 
@@ -1365,9 +1422,13 @@ impl<'a> UpdateGroupMemberAttributesRequest<'a> {
     }
 
     /// Validates the arguments, sends the request and decodes the
-    /// response's payload (what `.await` does).
+    /// response's payload (what `.await` does); the envelope members
+    /// around it are skipped, not decoded.
     pub async fn send(self) -> UpdateGroupMemberAttributesResult {
-        self.with_envelope().await.map(|response| response.data)
+        let client = self.client;
+        client
+            .send_data::<::std::collections::BTreeMap<String, String>>(self.parts()?)
+            .await
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the
@@ -1378,6 +1439,13 @@ impl<'a> UpdateGroupMemberAttributesRequest<'a> {
         crate::Response<::std::collections::BTreeMap<String, String>>,
         crate::Error,
     > {
+        let client = self.client;
+        let parts = self.parts()?;
+        client.send(parts).await
+    }
+
+    /// The checked arguments as the request to send.
+    fn parts(self) -> Result<crate::runtime::RequestParts, crate::Error> {
         self.validate()
             .map_err(|error| error.in_operation(UPDATE_GROUP_MEMBER_ATTRIBUTES.id))?;
         let path = {
@@ -1396,7 +1464,7 @@ impl<'a> UpdateGroupMemberAttributesRequest<'a> {
             options: self.options,
             payload: crate::runtime::Payload::Data,
         };
-        self.client.send(parts).await
+        Ok(parts)
     }
 }
 
@@ -1451,9 +1519,13 @@ impl<'a> GetGroupMemberAttributesRequest<'a> {
     }
 
     /// Validates the arguments, sends the request and decodes the
-    /// response's payload (what `.await` does).
+    /// response's payload (what `.await` does); the envelope members
+    /// around it are skipped, not decoded.
     pub async fn send(self) -> GetGroupMemberAttributesResult {
-        self.with_envelope().await.map(|response| response.data)
+        let client = self.client;
+        client
+            .send_data::<::std::collections::BTreeMap<String, String>>(self.parts()?)
+            .await
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the
@@ -1464,6 +1536,13 @@ impl<'a> GetGroupMemberAttributesRequest<'a> {
         crate::Response<::std::collections::BTreeMap<String, String>>,
         crate::Error,
     > {
+        let client = self.client;
+        let parts = self.parts()?;
+        client.send(parts).await
+    }
+
+    /// The checked arguments as the request to send.
+    fn parts(self) -> Result<crate::runtime::RequestParts, crate::Error> {
         self.validate()
             .map_err(|error| error.in_operation(GET_GROUP_MEMBER_ATTRIBUTES.id))?;
         let path = {
@@ -1482,7 +1561,7 @@ impl<'a> GetGroupMemberAttributesRequest<'a> {
             options: self.options,
             payload: crate::runtime::Payload::Data,
         };
-        self.client.send(parts).await
+        Ok(parts)
     }
 }
 
@@ -1544,9 +1623,18 @@ impl<'a> BatchGetGroupMemberAttributesRequest<'a> {
     }
 
     /// Validates the arguments, sends the request and decodes the
-    /// response's payload (what `.await` does).
+    /// response's payload (what `.await` does); the envelope members
+    /// around it are skipped, not decoded.
     pub async fn send(self) -> BatchGetGroupMemberAttributesResult {
-        self.with_envelope().await.map(|response| response.data)
+        let client = self.client;
+        client
+            .send_data::<
+                ::std::collections::BTreeMap<
+                    String,
+                    ::std::collections::BTreeMap<String, String>,
+                >,
+            >(self.parts()?)
+            .await
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the
@@ -1562,6 +1650,13 @@ impl<'a> BatchGetGroupMemberAttributesRequest<'a> {
         >,
         crate::Error,
     > {
+        let client = self.client;
+        let parts = self.parts()?;
+        client.send(parts).await
+    }
+
+    /// The checked arguments as the request to send.
+    fn parts(self) -> Result<crate::runtime::RequestParts, crate::Error> {
         self.validate()
             .map_err(|error| error.in_operation(BATCH_GET_GROUP_MEMBER_ATTRIBUTES.id))?;
         let path = {
@@ -1579,7 +1674,7 @@ impl<'a> BatchGetGroupMemberAttributesRequest<'a> {
             options: self.options,
             payload: crate::runtime::Payload::Data,
         };
-        self.client.send(parts).await
+        Ok(parts)
     }
 }
 
@@ -1636,9 +1731,15 @@ impl<'a> SetGroupMembersAttributesRequest<'a> {
     }
 
     /// Validates the arguments, sends the request and decodes the
-    /// response's payload (what `.await` does).
+    /// response's payload (what `.await` does); the envelope members
+    /// around it are skipped, not decoded.
     pub async fn send(self) -> SetGroupMembersAttributesResult {
-        self.with_envelope().await.map(|response| response.data)
+        let client = self.client;
+        client
+            .send_data::<
+                crate::group_members::SetGroupMembersAttributesData,
+            >(self.parts()?)
+            .await
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the
@@ -1649,6 +1750,13 @@ impl<'a> SetGroupMembersAttributesRequest<'a> {
         crate::Response<crate::group_members::SetGroupMembersAttributesData>,
         crate::Error,
     > {
+        let client = self.client;
+        let parts = self.parts()?;
+        client.send(parts).await
+    }
+
+    /// The checked arguments as the request to send.
+    fn parts(self) -> Result<crate::runtime::RequestParts, crate::Error> {
         self.validate()
             .map_err(|error| error.in_operation(SET_GROUP_MEMBERS_ATTRIBUTES.id))?;
         let path = {
@@ -1666,7 +1774,7 @@ impl<'a> SetGroupMembersAttributesRequest<'a> {
             options: self.options,
             payload: crate::runtime::Payload::Data,
         };
-        self.client.send(parts).await
+        Ok(parts)
     }
 }
 
@@ -1711,9 +1819,11 @@ impl<'a> ListGroupAdminsRequest<'a> {
     }
 
     /// Validates the arguments, sends the request and decodes the
-    /// response's payload (what `.await` does).
+    /// response's payload (what `.await` does); the envelope members
+    /// around it are skipped, not decoded.
     pub async fn send(self) -> ListGroupAdminsResult {
-        self.with_envelope().await.map(|response| response.data)
+        let client = self.client;
+        client.send_data::<::std::vec::Vec<String>>(self.parts()?).await
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the
@@ -1721,6 +1831,13 @@ impl<'a> ListGroupAdminsRequest<'a> {
     pub async fn with_envelope(
         self,
     ) -> Result<crate::Response<::std::vec::Vec<String>>, crate::Error> {
+        let client = self.client;
+        let parts = self.parts()?;
+        client.send(parts).await
+    }
+
+    /// The checked arguments as the request to send.
+    fn parts(self) -> Result<crate::runtime::RequestParts, crate::Error> {
         self.validate().map_err(|error| error.in_operation(LIST_GROUP_ADMINS.id))?;
         let path = {
             let group_id = crate::runtime::encode::segment(&self.group_id);
@@ -1737,7 +1854,7 @@ impl<'a> ListGroupAdminsRequest<'a> {
             options: self.options,
             payload: crate::runtime::Payload::Data,
         };
-        self.client.send(parts).await
+        Ok(parts)
     }
 }
 
@@ -1791,9 +1908,11 @@ impl<'a> AddGroupAdminRequest<'a> {
     }
 
     /// Validates the arguments, sends the request and decodes the
-    /// response's payload (what `.await` does).
+    /// response's payload (what `.await` does); the envelope members
+    /// around it are skipped, not decoded.
     pub async fn send(self) -> AddGroupAdminResult {
-        self.with_envelope().await.map(|response| response.data)
+        let client = self.client;
+        client.send_data::<crate::group_members::AddGroupAdminData>(self.parts()?).await
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the
@@ -1801,6 +1920,13 @@ impl<'a> AddGroupAdminRequest<'a> {
     pub async fn with_envelope(
         self,
     ) -> Result<crate::Response<crate::group_members::AddGroupAdminData>, crate::Error> {
+        let client = self.client;
+        let parts = self.parts()?;
+        client.send(parts).await
+    }
+
+    /// The checked arguments as the request to send.
+    fn parts(self) -> Result<crate::runtime::RequestParts, crate::Error> {
         self.validate().map_err(|error| error.in_operation(ADD_GROUP_ADMIN.id))?;
         let path = {
             let group_id = crate::runtime::encode::segment(&self.group_id);
@@ -1817,7 +1943,7 @@ impl<'a> AddGroupAdminRequest<'a> {
             options: self.options,
             payload: crate::runtime::Payload::Data,
         };
-        self.client.send(parts).await
+        Ok(parts)
     }
 }
 
@@ -1866,9 +1992,13 @@ impl<'a> RemoveGroupAdminRequest<'a> {
     }
 
     /// Validates the arguments, sends the request and decodes the
-    /// response's payload (what `.await` does).
+    /// response's payload (what `.await` does); the envelope members
+    /// around it are skipped, not decoded.
     pub async fn send(self) -> RemoveGroupAdminResult {
-        self.with_envelope().await.map(|response| response.data)
+        let client = self.client;
+        client
+            .send_data::<crate::group_members::RemoveGroupAdminData>(self.parts()?)
+            .await
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the
@@ -1879,6 +2009,13 @@ impl<'a> RemoveGroupAdminRequest<'a> {
         crate::Response<crate::group_members::RemoveGroupAdminData>,
         crate::Error,
     > {
+        let client = self.client;
+        let parts = self.parts()?;
+        client.send(parts).await
+    }
+
+    /// The checked arguments as the request to send.
+    fn parts(self) -> Result<crate::runtime::RequestParts, crate::Error> {
         self.validate().map_err(|error| error.in_operation(REMOVE_GROUP_ADMIN.id))?;
         let path = {
             let group_id = crate::runtime::encode::segment(&self.group_id);
@@ -1896,7 +2033,7 @@ impl<'a> RemoveGroupAdminRequest<'a> {
             options: self.options,
             payload: crate::runtime::Payload::Data,
         };
-        self.client.send(parts).await
+        Ok(parts)
     }
 }
 
@@ -1954,9 +2091,13 @@ impl<'a> TransferGroupOwnershipRequest<'a> {
     }
 
     /// Validates the arguments, sends the request and decodes the
-    /// response's payload (what `.await` does).
+    /// response's payload (what `.await` does); the envelope members
+    /// around it are skipped, not decoded.
     pub async fn send(self) -> TransferGroupOwnershipResult {
-        self.with_envelope().await.map(|response| response.data)
+        let client = self.client;
+        client
+            .send_data::<crate::group_members::TransferGroupOwnershipData>(self.parts()?)
+            .await
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the
@@ -1967,6 +2108,13 @@ impl<'a> TransferGroupOwnershipRequest<'a> {
         crate::Response<crate::group_members::TransferGroupOwnershipData>,
         crate::Error,
     > {
+        let client = self.client;
+        let parts = self.parts()?;
+        client.send(parts).await
+    }
+
+    /// The checked arguments as the request to send.
+    fn parts(self) -> Result<crate::runtime::RequestParts, crate::Error> {
         self.validate()
             .map_err(|error| error.in_operation(TRANSFER_GROUP_OWNERSHIP.id))?;
         let path = {
@@ -1984,7 +2132,7 @@ impl<'a> TransferGroupOwnershipRequest<'a> {
             options: self.options,
             payload: crate::runtime::Payload::Data,
         };
-        self.client.send(parts).await
+        Ok(parts)
     }
 }
 
@@ -2029,9 +2177,11 @@ impl<'a> GetGroupRoleRequest<'a> {
     }
 
     /// Validates the arguments, sends the request and decodes the
-    /// response's payload (what `.await` does).
+    /// response's payload (what `.await` does); the envelope members
+    /// around it are skipped, not decoded.
     pub async fn send(self) -> GetGroupRoleResult {
-        self.with_envelope().await.map(|response| response.data)
+        let client = self.client;
+        client.send_data::<::serde_json::Value>(self.parts()?).await
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the
@@ -2039,6 +2189,13 @@ impl<'a> GetGroupRoleRequest<'a> {
     pub async fn with_envelope(
         self,
     ) -> Result<crate::Response<::serde_json::Value>, crate::Error> {
+        let client = self.client;
+        let parts = self.parts()?;
+        client.send(parts).await
+    }
+
+    /// The checked arguments as the request to send.
+    fn parts(self) -> Result<crate::runtime::RequestParts, crate::Error> {
         self.validate().map_err(|error| error.in_operation(GET_GROUP_ROLE.id))?;
         let path = {
             let group_id = crate::runtime::encode::segment(&self.group_id);
@@ -2055,7 +2212,7 @@ impl<'a> GetGroupRoleRequest<'a> {
             options: self.options,
             payload: crate::runtime::Payload::Data,
         };
-        self.client.send(parts).await
+        Ok(parts)
     }
 }
 
@@ -2094,9 +2251,11 @@ impl<'a> ApplyToJoinGroupRequest<'a> {
     }
 
     /// Validates the arguments, sends the request and decodes the
-    /// response's payload (what `.await` does).
+    /// response's payload (what `.await` does); the envelope members
+    /// around it are skipped, not decoded.
     pub async fn send(self) -> ApplyToJoinGroupResult {
-        self.with_envelope().await.map(|response| response.data)
+        let client = self.client;
+        client.send_data::<::serde_json::Value>(self.parts()?).await
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the
@@ -2104,6 +2263,13 @@ impl<'a> ApplyToJoinGroupRequest<'a> {
     pub async fn with_envelope(
         self,
     ) -> Result<crate::Response<::serde_json::Value>, crate::Error> {
+        let client = self.client;
+        let parts = self.parts()?;
+        client.send(parts).await
+    }
+
+    /// The checked arguments as the request to send.
+    fn parts(self) -> Result<crate::runtime::RequestParts, crate::Error> {
         self.validate().map_err(|error| error.in_operation(APPLY_TO_JOIN_GROUP.id))?;
         let path = {
             let group_id = crate::runtime::encode::segment(&self.group_id);
@@ -2120,7 +2286,7 @@ impl<'a> ApplyToJoinGroupRequest<'a> {
             options: self.options,
             payload: crate::runtime::Payload::Data,
         };
-        self.client.send(parts).await
+        Ok(parts)
     }
 }
 
@@ -2159,9 +2325,11 @@ impl<'a> ReviewGroupApplicationRequest<'a> {
     }
 
     /// Validates the arguments, sends the request and decodes the
-    /// response's payload (what `.await` does).
+    /// response's payload (what `.await` does); the envelope members
+    /// around it are skipped, not decoded.
     pub async fn send(self) -> ReviewGroupApplicationResult {
-        self.with_envelope().await.map(|response| response.data)
+        let client = self.client;
+        client.send_data::<::serde_json::Value>(self.parts()?).await
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the
@@ -2169,6 +2337,13 @@ impl<'a> ReviewGroupApplicationRequest<'a> {
     pub async fn with_envelope(
         self,
     ) -> Result<crate::Response<::serde_json::Value>, crate::Error> {
+        let client = self.client;
+        let parts = self.parts()?;
+        client.send(parts).await
+    }
+
+    /// The checked arguments as the request to send.
+    fn parts(self) -> Result<crate::runtime::RequestParts, crate::Error> {
         self.validate()
             .map_err(|error| error.in_operation(REVIEW_GROUP_APPLICATION.id))?;
         let path = {
@@ -2186,7 +2361,7 @@ impl<'a> ReviewGroupApplicationRequest<'a> {
             options: self.options,
             payload: crate::runtime::Payload::Data,
         };
-        self.client.send(parts).await
+        Ok(parts)
     }
 }
 
@@ -2228,9 +2403,11 @@ impl<'a> LeaveGroupRequest<'a> {
     }
 
     /// Validates the arguments, sends the request and decodes the
-    /// response's payload (what `.await` does).
+    /// response's payload (what `.await` does); the envelope members
+    /// around it are skipped, not decoded.
     pub async fn send(self) -> LeaveGroupResult {
-        self.with_envelope().await.map(|response| response.data)
+        let client = self.client;
+        client.send_data::<::serde_json::Value>(self.parts()?).await
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the
@@ -2238,6 +2415,13 @@ impl<'a> LeaveGroupRequest<'a> {
     pub async fn with_envelope(
         self,
     ) -> Result<crate::Response<::serde_json::Value>, crate::Error> {
+        let client = self.client;
+        let parts = self.parts()?;
+        client.send(parts).await
+    }
+
+    /// The checked arguments as the request to send.
+    fn parts(self) -> Result<crate::runtime::RequestParts, crate::Error> {
         self.validate().map_err(|error| error.in_operation(LEAVE_GROUP.id))?;
         let path = {
             let group_id = crate::runtime::encode::segment(&self.group_id);
@@ -2254,7 +2438,7 @@ impl<'a> LeaveGroupRequest<'a> {
             options: self.options,
             payload: crate::runtime::Payload::Data,
         };
-        self.client.send(parts).await
+        Ok(parts)
     }
 }
 
@@ -2293,9 +2477,11 @@ impl<'a> InviteToGroupRequest<'a> {
     }
 
     /// Validates the arguments, sends the request and decodes the
-    /// response's payload (what `.await` does).
+    /// response's payload (what `.await` does); the envelope members
+    /// around it are skipped, not decoded.
     pub async fn send(self) -> InviteToGroupResult {
-        self.with_envelope().await.map(|response| response.data)
+        let client = self.client;
+        client.send_data::<::serde_json::Value>(self.parts()?).await
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the
@@ -2303,6 +2489,13 @@ impl<'a> InviteToGroupRequest<'a> {
     pub async fn with_envelope(
         self,
     ) -> Result<crate::Response<::serde_json::Value>, crate::Error> {
+        let client = self.client;
+        let parts = self.parts()?;
+        client.send(parts).await
+    }
+
+    /// The checked arguments as the request to send.
+    fn parts(self) -> Result<crate::runtime::RequestParts, crate::Error> {
         self.validate().map_err(|error| error.in_operation(INVITE_TO_GROUP.id))?;
         let path = {
             let group_id = crate::runtime::encode::segment(&self.group_id);
@@ -2319,7 +2512,7 @@ impl<'a> InviteToGroupRequest<'a> {
             options: self.options,
             payload: crate::runtime::Payload::Data,
         };
-        self.client.send(parts).await
+        Ok(parts)
     }
 }
 
@@ -2358,9 +2551,11 @@ impl<'a> AnswerGroupInvitationRequest<'a> {
     }
 
     /// Validates the arguments, sends the request and decodes the
-    /// response's payload (what `.await` does).
+    /// response's payload (what `.await` does); the envelope members
+    /// around it are skipped, not decoded.
     pub async fn send(self) -> AnswerGroupInvitationResult {
-        self.with_envelope().await.map(|response| response.data)
+        let client = self.client;
+        client.send_data::<::serde_json::Value>(self.parts()?).await
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the
@@ -2368,6 +2563,13 @@ impl<'a> AnswerGroupInvitationRequest<'a> {
     pub async fn with_envelope(
         self,
     ) -> Result<crate::Response<::serde_json::Value>, crate::Error> {
+        let client = self.client;
+        let parts = self.parts()?;
+        client.send(parts).await
+    }
+
+    /// The checked arguments as the request to send.
+    fn parts(self) -> Result<crate::runtime::RequestParts, crate::Error> {
         self.validate().map_err(|error| error.in_operation(ANSWER_GROUP_INVITATION.id))?;
         let path = {
             let group_id = crate::runtime::encode::segment(&self.group_id);
@@ -2384,7 +2586,7 @@ impl<'a> AnswerGroupInvitationRequest<'a> {
             options: self.options,
             payload: crate::runtime::Payload::Data,
         };
-        self.client.send(parts).await
+        Ok(parts)
     }
 }
 

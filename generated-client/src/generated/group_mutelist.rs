@@ -297,9 +297,15 @@ impl<'a> MuteGroupMembersRequest<'a> {
     }
 
     /// Validates the arguments, sends the request and decodes the
-    /// response's payload (what `.await` does).
+    /// response's payload (what `.await` does); the envelope members
+    /// around it are skipped, not decoded.
     pub async fn send(self) -> MuteGroupMembersResult {
-        self.with_envelope().await.map(|response| response.data)
+        let client = self.client;
+        client
+            .send_data::<
+                ::std::vec::Vec<crate::group_mutelist::MuteGroupMembersItem>,
+            >(self.parts()?)
+            .await
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the
@@ -310,6 +316,13 @@ impl<'a> MuteGroupMembersRequest<'a> {
         crate::Response<::std::vec::Vec<crate::group_mutelist::MuteGroupMembersItem>>,
         crate::Error,
     > {
+        let client = self.client;
+        let parts = self.parts()?;
+        client.send(parts).await
+    }
+
+    /// The checked arguments as the request to send.
+    fn parts(self) -> Result<crate::runtime::RequestParts, crate::Error> {
         self.validate().map_err(|error| error.in_operation(MUTE_GROUP_MEMBERS.id))?;
         let path = {
             let group_id = crate::runtime::encode::segment(&self.group_id);
@@ -326,7 +339,7 @@ impl<'a> MuteGroupMembersRequest<'a> {
             options: self.options,
             payload: crate::runtime::Payload::Data,
         };
-        self.client.send(parts).await
+        Ok(parts)
     }
 }
 
@@ -380,9 +393,15 @@ impl<'a> UnmuteGroupMembersRequest<'a> {
     }
 
     /// Validates the arguments, sends the request and decodes the
-    /// response's payload (what `.await` does).
+    /// response's payload (what `.await` does); the envelope members
+    /// around it are skipped, not decoded.
     pub async fn send(self) -> UnmuteGroupMembersResult {
-        self.with_envelope().await.map(|response| response.data)
+        let client = self.client;
+        client
+            .send_data::<
+                ::std::vec::Vec<crate::group_mutelist::UnmuteGroupMembersItem>,
+            >(self.parts()?)
+            .await
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the
@@ -393,6 +412,13 @@ impl<'a> UnmuteGroupMembersRequest<'a> {
         crate::Response<::std::vec::Vec<crate::group_mutelist::UnmuteGroupMembersItem>>,
         crate::Error,
     > {
+        let client = self.client;
+        let parts = self.parts()?;
+        client.send(parts).await
+    }
+
+    /// The checked arguments as the request to send.
+    fn parts(self) -> Result<crate::runtime::RequestParts, crate::Error> {
         self.validate().map_err(|error| error.in_operation(UNMUTE_GROUP_MEMBERS.id))?;
         let path = {
             let group_id = crate::runtime::encode::segment(&self.group_id);
@@ -410,7 +436,7 @@ impl<'a> UnmuteGroupMembersRequest<'a> {
             options: self.options,
             payload: crate::runtime::Payload::Data,
         };
-        self.client.send(parts).await
+        Ok(parts)
     }
 }
 
@@ -453,9 +479,15 @@ impl<'a> ListGroupMutedMembersRequest<'a> {
     }
 
     /// Validates the arguments, sends the request and decodes the
-    /// response's payload (what `.await` does).
+    /// response's payload (what `.await` does); the envelope members
+    /// around it are skipped, not decoded.
     pub async fn send(self) -> ListGroupMutedMembersResult {
-        self.with_envelope().await.map(|response| response.data)
+        let client = self.client;
+        client
+            .send_data::<
+                ::std::vec::Vec<crate::group_mutelist::ListGroupMutedMembersItem>,
+            >(self.parts()?)
+            .await
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the
@@ -468,6 +500,13 @@ impl<'a> ListGroupMutedMembersRequest<'a> {
         >,
         crate::Error,
     > {
+        let client = self.client;
+        let parts = self.parts()?;
+        client.send(parts).await
+    }
+
+    /// The checked arguments as the request to send.
+    fn parts(self) -> Result<crate::runtime::RequestParts, crate::Error> {
         self.validate()
             .map_err(|error| error.in_operation(LIST_GROUP_MUTED_MEMBERS.id))?;
         let path = {
@@ -485,7 +524,7 @@ impl<'a> ListGroupMutedMembersRequest<'a> {
             options: self.options,
             payload: crate::runtime::Payload::Data,
         };
-        self.client.send(parts).await
+        Ok(parts)
     }
 }
 
@@ -530,9 +569,13 @@ impl<'a> MuteAllGroupMembersRequest<'a> {
     }
 
     /// Validates the arguments, sends the request and decodes the
-    /// response's payload (what `.await` does).
+    /// response's payload (what `.await` does); the envelope members
+    /// around it are skipped, not decoded.
     pub async fn send(self) -> MuteAllGroupMembersResult {
-        self.with_envelope().await.map(|response| response.data)
+        let client = self.client;
+        client
+            .send_data::<crate::group_mutelist::MuteAllGroupMembersData>(self.parts()?)
+            .await
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the
@@ -543,6 +586,13 @@ impl<'a> MuteAllGroupMembersRequest<'a> {
         crate::Response<crate::group_mutelist::MuteAllGroupMembersData>,
         crate::Error,
     > {
+        let client = self.client;
+        let parts = self.parts()?;
+        client.send(parts).await
+    }
+
+    /// The checked arguments as the request to send.
+    fn parts(self) -> Result<crate::runtime::RequestParts, crate::Error> {
         self.validate().map_err(|error| error.in_operation(MUTE_ALL_GROUP_MEMBERS.id))?;
         let path = {
             let group_id = crate::runtime::encode::segment(&self.group_id);
@@ -559,7 +609,7 @@ impl<'a> MuteAllGroupMembersRequest<'a> {
             options: self.options,
             payload: crate::runtime::Payload::Data,
         };
-        self.client.send(parts).await
+        Ok(parts)
     }
 }
 
@@ -604,9 +654,13 @@ impl<'a> UnmuteAllGroupMembersRequest<'a> {
     }
 
     /// Validates the arguments, sends the request and decodes the
-    /// response's payload (what `.await` does).
+    /// response's payload (what `.await` does); the envelope members
+    /// around it are skipped, not decoded.
     pub async fn send(self) -> UnmuteAllGroupMembersResult {
-        self.with_envelope().await.map(|response| response.data)
+        let client = self.client;
+        client
+            .send_data::<crate::group_mutelist::UnmuteAllGroupMembersData>(self.parts()?)
+            .await
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the
@@ -617,6 +671,13 @@ impl<'a> UnmuteAllGroupMembersRequest<'a> {
         crate::Response<crate::group_mutelist::UnmuteAllGroupMembersData>,
         crate::Error,
     > {
+        let client = self.client;
+        let parts = self.parts()?;
+        client.send(parts).await
+    }
+
+    /// The checked arguments as the request to send.
+    fn parts(self) -> Result<crate::runtime::RequestParts, crate::Error> {
         self.validate()
             .map_err(|error| error.in_operation(UNMUTE_ALL_GROUP_MEMBERS.id))?;
         let path = {
@@ -634,7 +695,7 @@ impl<'a> UnmuteAllGroupMembersRequest<'a> {
             options: self.options,
             payload: crate::runtime::Payload::Data,
         };
-        self.client.send(parts).await
+        Ok(parts)
     }
 }
 

@@ -696,9 +696,11 @@ impl<'a> CreateGroupRequest<'a> {
     }
 
     /// Validates the arguments, sends the request and decodes the
-    /// response's payload (what `.await` does).
+    /// response's payload (what `.await` does); the envelope members
+    /// around it are skipped, not decoded.
     pub async fn send(self) -> CreateGroupResult {
-        self.with_envelope().await.map(|response| response.data)
+        let client = self.client;
+        client.send_data::<crate::groups::CreateGroupData>(self.parts()?).await
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the
@@ -706,6 +708,13 @@ impl<'a> CreateGroupRequest<'a> {
     pub async fn with_envelope(
         self,
     ) -> Result<crate::Response<crate::groups::CreateGroupData>, crate::Error> {
+        let client = self.client;
+        let parts = self.parts()?;
+        client.send(parts).await
+    }
+
+    /// The checked arguments as the request to send.
+    fn parts(self) -> Result<crate::runtime::RequestParts, crate::Error> {
         self.validate().map_err(|error| error.in_operation(CREATE_GROUP.id))?;
         let path = String::from("/chatgroups");
         let query: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
@@ -719,7 +728,7 @@ impl<'a> CreateGroupRequest<'a> {
             options: self.options,
             payload: crate::runtime::Payload::Data,
         };
-        self.client.send(parts).await
+        Ok(parts)
     }
 }
 
@@ -758,9 +767,11 @@ impl<'a> DisableGroupRequest<'a> {
     }
 
     /// Validates the arguments, sends the request and decodes the
-    /// response's payload (what `.await` does).
+    /// response's payload (what `.await` does); the envelope members
+    /// around it are skipped, not decoded.
     pub async fn send(self) -> DisableGroupResult {
-        self.with_envelope().await.map(|response| response.data)
+        let client = self.client;
+        client.send_data::<crate::groups::DisableGroupData>(self.parts()?).await
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the
@@ -768,6 +779,13 @@ impl<'a> DisableGroupRequest<'a> {
     pub async fn with_envelope(
         self,
     ) -> Result<crate::Response<crate::groups::DisableGroupData>, crate::Error> {
+        let client = self.client;
+        let parts = self.parts()?;
+        client.send(parts).await
+    }
+
+    /// The checked arguments as the request to send.
+    fn parts(self) -> Result<crate::runtime::RequestParts, crate::Error> {
         self.validate().map_err(|error| error.in_operation(DISABLE_GROUP.id))?;
         let path = {
             let group_id = crate::runtime::encode::segment(&self.group_id);
@@ -784,7 +802,7 @@ impl<'a> DisableGroupRequest<'a> {
             options: self.options,
             payload: crate::runtime::Payload::Data,
         };
-        self.client.send(parts).await
+        Ok(parts)
     }
 }
 
@@ -823,9 +841,11 @@ impl<'a> EnableGroupRequest<'a> {
     }
 
     /// Validates the arguments, sends the request and decodes the
-    /// response's payload (what `.await` does).
+    /// response's payload (what `.await` does); the envelope members
+    /// around it are skipped, not decoded.
     pub async fn send(self) -> EnableGroupResult {
-        self.with_envelope().await.map(|response| response.data)
+        let client = self.client;
+        client.send_data::<crate::groups::EnableGroupData>(self.parts()?).await
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the
@@ -833,6 +853,13 @@ impl<'a> EnableGroupRequest<'a> {
     pub async fn with_envelope(
         self,
     ) -> Result<crate::Response<crate::groups::EnableGroupData>, crate::Error> {
+        let client = self.client;
+        let parts = self.parts()?;
+        client.send(parts).await
+    }
+
+    /// The checked arguments as the request to send.
+    fn parts(self) -> Result<crate::runtime::RequestParts, crate::Error> {
         self.validate().map_err(|error| error.in_operation(ENABLE_GROUP.id))?;
         let path = {
             let group_id = crate::runtime::encode::segment(&self.group_id);
@@ -849,7 +876,7 @@ impl<'a> EnableGroupRequest<'a> {
             options: self.options,
             payload: crate::runtime::Payload::Data,
         };
-        self.client.send(parts).await
+        Ok(parts)
     }
 }
 
@@ -898,14 +925,23 @@ impl<'a> CheckGroupMembershipRequest<'a> {
     }
 
     /// Validates the arguments, sends the request and decodes the
-    /// response's payload (what `.await` does).
+    /// response's payload (what `.await` does); the envelope members
+    /// around it are skipped, not decoded.
     pub async fn send(self) -> CheckGroupMembershipResult {
-        self.with_envelope().await.map(|response| response.data)
+        let client = self.client;
+        client.send_data::<bool>(self.parts()?).await
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the
     /// payload in `data`, and the envelope fields around it.
     pub async fn with_envelope(self) -> Result<crate::Response<bool>, crate::Error> {
+        let client = self.client;
+        let parts = self.parts()?;
+        client.send(parts).await
+    }
+
+    /// The checked arguments as the request to send.
+    fn parts(self) -> Result<crate::runtime::RequestParts, crate::Error> {
         self.validate().map_err(|error| error.in_operation(CHECK_GROUP_MEMBERSHIP.id))?;
         let path = {
             let group_id = crate::runtime::encode::segment(&self.group_id);
@@ -923,7 +959,7 @@ impl<'a> CheckGroupMembershipRequest<'a> {
             options: self.options,
             payload: crate::runtime::Payload::Data,
         };
-        self.client.send(parts).await
+        Ok(parts)
     }
 }
 
@@ -967,9 +1003,13 @@ impl<'a> GetGroupsRequest<'a> {
     }
 
     /// Validates the arguments, sends the request and decodes the
-    /// response's payload (what `.await` does).
+    /// response's payload (what `.await` does); the envelope members
+    /// around it are skipped, not decoded.
     pub async fn send(self) -> GetGroupsResult {
-        self.with_envelope().await.map(|response| response.data)
+        let client = self.client;
+        client
+            .send_data::<::std::vec::Vec<crate::groups::GetGroupsItem>>(self.parts()?)
+            .await
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the
@@ -980,6 +1020,13 @@ impl<'a> GetGroupsRequest<'a> {
         crate::Response<::std::vec::Vec<crate::groups::GetGroupsItem>>,
         crate::Error,
     > {
+        let client = self.client;
+        let parts = self.parts()?;
+        client.send(parts).await
+    }
+
+    /// The checked arguments as the request to send.
+    fn parts(self) -> Result<crate::runtime::RequestParts, crate::Error> {
         self.validate().map_err(|error| error.in_operation(GET_GROUPS.id))?;
         let path = {
             let group_ids = crate::runtime::encode::list(&self.group_ids);
@@ -996,7 +1043,7 @@ impl<'a> GetGroupsRequest<'a> {
             options: self.options,
             payload: crate::runtime::Payload::Data,
         };
-        self.client.send(parts).await
+        Ok(parts)
     }
 }
 
@@ -1147,9 +1194,11 @@ impl<'a> UpdateGroupRequest<'a> {
     }
 
     /// Validates the arguments, sends the request and decodes the
-    /// response's payload (what `.await` does).
+    /// response's payload (what `.await` does); the envelope members
+    /// around it are skipped, not decoded.
     pub async fn send(self) -> UpdateGroupResult {
-        self.with_envelope().await.map(|response| response.data)
+        let client = self.client;
+        client.send_data::<crate::groups::UpdateGroupData>(self.parts()?).await
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the
@@ -1157,6 +1206,13 @@ impl<'a> UpdateGroupRequest<'a> {
     pub async fn with_envelope(
         self,
     ) -> Result<crate::Response<crate::groups::UpdateGroupData>, crate::Error> {
+        let client = self.client;
+        let parts = self.parts()?;
+        client.send(parts).await
+    }
+
+    /// The checked arguments as the request to send.
+    fn parts(self) -> Result<crate::runtime::RequestParts, crate::Error> {
         self.validate().map_err(|error| error.in_operation(UPDATE_GROUP.id))?;
         let path = {
             let group_id = crate::runtime::encode::segment(&self.group_id);
@@ -1173,7 +1229,7 @@ impl<'a> UpdateGroupRequest<'a> {
             options: self.options,
             payload: crate::runtime::Payload::Data,
         };
-        self.client.send(parts).await
+        Ok(parts)
     }
 }
 
@@ -1212,9 +1268,11 @@ impl<'a> DeleteGroupRequest<'a> {
     }
 
     /// Validates the arguments, sends the request and decodes the
-    /// response's payload (what `.await` does).
+    /// response's payload (what `.await` does); the envelope members
+    /// around it are skipped, not decoded.
     pub async fn send(self) -> DeleteGroupResult {
-        self.with_envelope().await.map(|response| response.data)
+        let client = self.client;
+        client.send_data::<crate::groups::DeleteGroupData>(self.parts()?).await
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the
@@ -1222,6 +1280,13 @@ impl<'a> DeleteGroupRequest<'a> {
     pub async fn with_envelope(
         self,
     ) -> Result<crate::Response<crate::groups::DeleteGroupData>, crate::Error> {
+        let client = self.client;
+        let parts = self.parts()?;
+        client.send(parts).await
+    }
+
+    /// The checked arguments as the request to send.
+    fn parts(self) -> Result<crate::runtime::RequestParts, crate::Error> {
         self.validate().map_err(|error| error.in_operation(DELETE_GROUP.id))?;
         let path = {
             let group_id = crate::runtime::encode::segment(&self.group_id);
@@ -1238,7 +1303,7 @@ impl<'a> DeleteGroupRequest<'a> {
             options: self.options,
             payload: crate::runtime::Payload::Data,
         };
-        self.client.send(parts).await
+        Ok(parts)
     }
 }
 
@@ -1295,9 +1360,13 @@ impl<'a> ListGroupsRequest<'a> {
     }
 
     /// Validates the arguments, sends the request and decodes the
-    /// response's payload (what `.await` does).
+    /// response's payload (what `.await` does); the envelope members
+    /// around it are skipped, not decoded.
     pub async fn send(self) -> ListGroupsResult {
-        self.with_envelope().await.map(|response| response.data)
+        let client = self.client;
+        client
+            .send_data::<::std::vec::Vec<crate::groups::ListGroupsItem>>(self.parts()?)
+            .await
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the
@@ -1308,6 +1377,13 @@ impl<'a> ListGroupsRequest<'a> {
         crate::Response<::std::vec::Vec<crate::groups::ListGroupsItem>>,
         crate::Error,
     > {
+        let client = self.client;
+        let parts = self.parts()?;
+        client.send(parts).await
+    }
+
+    /// The checked arguments as the request to send.
+    fn parts(self) -> Result<crate::runtime::RequestParts, crate::Error> {
         self.validate().map_err(|error| error.in_operation(LIST_GROUPS.id))?;
         let path = String::from("/chatgroups");
         let mut query: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
@@ -1327,7 +1403,7 @@ impl<'a> ListGroupsRequest<'a> {
             options: self.options,
             payload: crate::runtime::Payload::Data,
         };
-        self.client.send(parts).await
+        Ok(parts)
     }
 
     /// Streams every item of every page: sends this request, then
@@ -1422,9 +1498,15 @@ impl<'a> ListUserJoinedGroupsRequest<'a> {
     }
 
     /// Validates the arguments, sends the request and decodes the
-    /// response's payload (what `.await` does).
+    /// response's payload (what `.await` does); the envelope members
+    /// around it are skipped, not decoded.
     pub async fn send(self) -> ListUserJoinedGroupsResult {
-        self.with_envelope().await.map(|response| response.data)
+        let client = self.client;
+        client
+            .send_data::<
+                ::std::vec::Vec<crate::groups::ListUserJoinedGroupsItem>,
+            >(self.parts()?)
+            .await
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the
@@ -1435,6 +1517,13 @@ impl<'a> ListUserJoinedGroupsRequest<'a> {
         crate::Response<::std::vec::Vec<crate::groups::ListUserJoinedGroupsItem>>,
         crate::Error,
     > {
+        let client = self.client;
+        let parts = self.parts()?;
+        client.send(parts).await
+    }
+
+    /// The checked arguments as the request to send.
+    fn parts(self) -> Result<crate::runtime::RequestParts, crate::Error> {
         self.validate().map_err(|error| error.in_operation(LIST_USER_JOINED_GROUPS.id))?;
         let path = {
             let username = crate::runtime::encode::segment(&self.username);
@@ -1457,7 +1546,7 @@ impl<'a> ListUserJoinedGroupsRequest<'a> {
             options: self.options,
             payload: crate::runtime::Payload::Data,
         };
-        self.client.send(parts).await
+        Ok(parts)
     }
 
     /// Streams every item of every page: starts at the page set
@@ -1563,9 +1652,15 @@ impl<'a> ListUserGroupsRequest<'a> {
     }
 
     /// Validates the arguments, sends the request and decodes the
-    /// response's payload (what `.await` does).
+    /// response's payload (what `.await` does); the envelope members
+    /// around it are skipped, not decoded.
     pub async fn send(self) -> ListUserGroupsResult {
-        self.with_envelope().await.map(|response| response.data)
+        let client = self.client;
+        client
+            .send_data::<
+                ::std::vec::Vec<crate::groups::ListUserGroupsItem>,
+            >(self.parts()?)
+            .await
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the
@@ -1576,6 +1671,13 @@ impl<'a> ListUserGroupsRequest<'a> {
         crate::Response<::std::vec::Vec<crate::groups::ListUserGroupsItem>>,
         crate::Error,
     > {
+        let client = self.client;
+        let parts = self.parts()?;
+        client.send(parts).await
+    }
+
+    /// The checked arguments as the request to send.
+    fn parts(self) -> Result<crate::runtime::RequestParts, crate::Error> {
         self.validate().map_err(|error| error.in_operation(LIST_USER_GROUPS.id))?;
         let path = {
             let username = crate::runtime::encode::segment(&self.username);
@@ -1598,7 +1700,7 @@ impl<'a> ListUserGroupsRequest<'a> {
             options: self.options,
             payload: crate::runtime::Payload::Key("entities"),
         };
-        self.client.send(parts).await
+        Ok(parts)
     }
 }
 

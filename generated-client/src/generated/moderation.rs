@@ -1046,9 +1046,11 @@ impl<'a> CreateKeywordListRequest<'a> {
     }
 
     /// Validates the arguments, sends the request and decodes the
-    /// response's payload (what `.await` does).
+    /// response's payload (what `.await` does); the envelope members
+    /// around it are skipped, not decoded.
     pub async fn send(self) -> CreateKeywordListResult {
-        self.with_envelope().await.map(|response| response.data)
+        let client = self.client;
+        client.send_data::<crate::moderation::CreateKeywordListData>(self.parts()?).await
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the
@@ -1059,6 +1061,13 @@ impl<'a> CreateKeywordListRequest<'a> {
         crate::Response<crate::moderation::CreateKeywordListData>,
         crate::Error,
     > {
+        let client = self.client;
+        let parts = self.parts()?;
+        client.send(parts).await
+    }
+
+    /// The checked arguments as the request to send.
+    fn parts(self) -> Result<crate::runtime::RequestParts, crate::Error> {
         self.validate().map_err(|error| error.in_operation(CREATE_KEYWORD_LIST.id))?;
         let path = String::from("/moderation/text/list");
         let query: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
@@ -1072,7 +1081,7 @@ impl<'a> CreateKeywordListRequest<'a> {
             options: self.options,
             payload: crate::runtime::Payload::Root,
         };
-        self.client.send(parts).await
+        Ok(parts)
     }
 }
 
@@ -1159,9 +1168,11 @@ impl<'a> ListKeywordListsRequest<'a> {
     }
 
     /// Validates the arguments, sends the request and decodes the
-    /// response's payload (what `.await` does).
+    /// response's payload (what `.await` does); the envelope members
+    /// around it are skipped, not decoded.
     pub async fn send(self) -> ListKeywordListsResult {
-        self.with_envelope().await.map(|response| response.data)
+        let client = self.client;
+        client.send_data::<crate::moderation::ListKeywordListsData>(self.parts()?).await
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the
@@ -1169,6 +1180,13 @@ impl<'a> ListKeywordListsRequest<'a> {
     pub async fn with_envelope(
         self,
     ) -> Result<crate::Response<crate::moderation::ListKeywordListsData>, crate::Error> {
+        let client = self.client;
+        let parts = self.parts()?;
+        client.send(parts).await
+    }
+
+    /// The checked arguments as the request to send.
+    fn parts(self) -> Result<crate::runtime::RequestParts, crate::Error> {
         self.validate().map_err(|error| error.in_operation(LIST_KEYWORD_LISTS.id))?;
         let path = String::from("/moderation/text/list/search");
         let query: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
@@ -1182,7 +1200,7 @@ impl<'a> ListKeywordListsRequest<'a> {
             options: self.options,
             payload: crate::runtime::Payload::Root,
         };
-        self.client.send(parts).await
+        Ok(parts)
     }
 }
 
@@ -1269,9 +1287,11 @@ impl<'a> UpdateKeywordListRequest<'a> {
     }
 
     /// Validates the arguments, sends the request and decodes the
-    /// response's payload (what `.await` does).
+    /// response's payload (what `.await` does); the envelope members
+    /// around it are skipped, not decoded.
     pub async fn send(self) -> UpdateKeywordListResult {
-        self.with_envelope().await.map(|response| response.data)
+        let client = self.client;
+        client.send_data::<crate::moderation::UpdateKeywordListData>(self.parts()?).await
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the
@@ -1282,6 +1302,13 @@ impl<'a> UpdateKeywordListRequest<'a> {
         crate::Response<crate::moderation::UpdateKeywordListData>,
         crate::Error,
     > {
+        let client = self.client;
+        let parts = self.parts()?;
+        client.send(parts).await
+    }
+
+    /// The checked arguments as the request to send.
+    fn parts(self) -> Result<crate::runtime::RequestParts, crate::Error> {
         self.validate().map_err(|error| error.in_operation(UPDATE_KEYWORD_LIST.id))?;
         let path = {
             let list_id = crate::runtime::encode::segment(&self.list_id);
@@ -1298,7 +1325,7 @@ impl<'a> UpdateKeywordListRequest<'a> {
             options: self.options,
             payload: crate::runtime::Payload::Root,
         };
-        self.client.send(parts).await
+        Ok(parts)
     }
 }
 
@@ -1341,9 +1368,11 @@ impl<'a> DeleteKeywordListRequest<'a> {
     }
 
     /// Validates the arguments, sends the request and decodes the
-    /// response's payload (what `.await` does).
+    /// response's payload (what `.await` does); the envelope members
+    /// around it are skipped, not decoded.
     pub async fn send(self) -> DeleteKeywordListResult {
-        self.with_envelope().await.map(|response| response.data)
+        let client = self.client;
+        client.send_data::<crate::moderation::DeleteKeywordListData>(self.parts()?).await
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the
@@ -1354,6 +1383,13 @@ impl<'a> DeleteKeywordListRequest<'a> {
         crate::Response<crate::moderation::DeleteKeywordListData>,
         crate::Error,
     > {
+        let client = self.client;
+        let parts = self.parts()?;
+        client.send(parts).await
+    }
+
+    /// The checked arguments as the request to send.
+    fn parts(self) -> Result<crate::runtime::RequestParts, crate::Error> {
         self.validate().map_err(|error| error.in_operation(DELETE_KEYWORD_LIST.id))?;
         let path = {
             let list_id = crate::runtime::encode::segment(&self.list_id);
@@ -1370,7 +1406,7 @@ impl<'a> DeleteKeywordListRequest<'a> {
             options: self.options,
             payload: crate::runtime::Payload::Root,
         };
-        self.client.send(parts).await
+        Ok(parts)
     }
 }
 
@@ -1432,9 +1468,11 @@ impl<'a> AddKeywordsRequest<'a> {
     }
 
     /// Validates the arguments, sends the request and decodes the
-    /// response's payload (what `.await` does).
+    /// response's payload (what `.await` does); the envelope members
+    /// around it are skipped, not decoded.
     pub async fn send(self) -> AddKeywordsResult {
-        self.with_envelope().await.map(|response| response.data)
+        let client = self.client;
+        client.send_data::<crate::moderation::AddKeywordsData>(self.parts()?).await
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the
@@ -1442,6 +1480,13 @@ impl<'a> AddKeywordsRequest<'a> {
     pub async fn with_envelope(
         self,
     ) -> Result<crate::Response<crate::moderation::AddKeywordsData>, crate::Error> {
+        let client = self.client;
+        let parts = self.parts()?;
+        client.send(parts).await
+    }
+
+    /// The checked arguments as the request to send.
+    fn parts(self) -> Result<crate::runtime::RequestParts, crate::Error> {
         self.validate().map_err(|error| error.in_operation(ADD_KEYWORDS.id))?;
         let path = {
             let list_id = crate::runtime::encode::segment(&self.list_id);
@@ -1458,7 +1503,7 @@ impl<'a> AddKeywordsRequest<'a> {
             options: self.options,
             payload: crate::runtime::Payload::Root,
         };
-        self.client.send(parts).await
+        Ok(parts)
     }
 }
 
@@ -1534,9 +1579,11 @@ impl<'a> SearchKeywordsRequest<'a> {
     }
 
     /// Validates the arguments, sends the request and decodes the
-    /// response's payload (what `.await` does).
+    /// response's payload (what `.await` does); the envelope members
+    /// around it are skipped, not decoded.
     pub async fn send(self) -> SearchKeywordsResult {
-        self.with_envelope().await.map(|response| response.data)
+        let client = self.client;
+        client.send_data::<crate::moderation::SearchKeywordsData>(self.parts()?).await
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the
@@ -1544,6 +1591,13 @@ impl<'a> SearchKeywordsRequest<'a> {
     pub async fn with_envelope(
         self,
     ) -> Result<crate::Response<crate::moderation::SearchKeywordsData>, crate::Error> {
+        let client = self.client;
+        let parts = self.parts()?;
+        client.send(parts).await
+    }
+
+    /// The checked arguments as the request to send.
+    fn parts(self) -> Result<crate::runtime::RequestParts, crate::Error> {
         self.validate().map_err(|error| error.in_operation(SEARCH_KEYWORDS.id))?;
         let path = {
             let list_id = crate::runtime::encode::segment(&self.list_id);
@@ -1560,7 +1614,7 @@ impl<'a> SearchKeywordsRequest<'a> {
             options: self.options,
             payload: crate::runtime::Payload::Root,
         };
-        self.client.send(parts).await
+        Ok(parts)
     }
 }
 
@@ -1617,9 +1671,11 @@ impl<'a> UpdateKeywordRequest<'a> {
     }
 
     /// Validates the arguments, sends the request and decodes the
-    /// response's payload (what `.await` does).
+    /// response's payload (what `.await` does); the envelope members
+    /// around it are skipped, not decoded.
     pub async fn send(self) -> UpdateKeywordResult {
-        self.with_envelope().await.map(|response| response.data)
+        let client = self.client;
+        client.send_data::<crate::moderation::UpdateKeywordData>(self.parts()?).await
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the
@@ -1627,6 +1683,13 @@ impl<'a> UpdateKeywordRequest<'a> {
     pub async fn with_envelope(
         self,
     ) -> Result<crate::Response<crate::moderation::UpdateKeywordData>, crate::Error> {
+        let client = self.client;
+        let parts = self.parts()?;
+        client.send(parts).await
+    }
+
+    /// The checked arguments as the request to send.
+    fn parts(self) -> Result<crate::runtime::RequestParts, crate::Error> {
         self.validate().map_err(|error| error.in_operation(UPDATE_KEYWORD.id))?;
         let path = {
             let list_id = crate::runtime::encode::segment(&self.list_id);
@@ -1643,7 +1706,7 @@ impl<'a> UpdateKeywordRequest<'a> {
             options: self.options,
             payload: crate::runtime::Payload::Root,
         };
-        self.client.send(parts).await
+        Ok(parts)
     }
 }
 
@@ -1683,9 +1746,11 @@ impl<'a> DeleteKeywordRequest<'a> {
     }
 
     /// Validates the arguments, sends the request and decodes the
-    /// response's payload (what `.await` does).
+    /// response's payload (what `.await` does); the envelope members
+    /// around it are skipped, not decoded.
     pub async fn send(self) -> DeleteKeywordResult {
-        self.with_envelope().await.map(|response| response.data)
+        let client = self.client;
+        client.send_data::<crate::moderation::DeleteKeywordData>(self.parts()?).await
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the
@@ -1693,6 +1758,13 @@ impl<'a> DeleteKeywordRequest<'a> {
     pub async fn with_envelope(
         self,
     ) -> Result<crate::Response<crate::moderation::DeleteKeywordData>, crate::Error> {
+        let client = self.client;
+        let parts = self.parts()?;
+        client.send(parts).await
+    }
+
+    /// The checked arguments as the request to send.
+    fn parts(self) -> Result<crate::runtime::RequestParts, crate::Error> {
         self.validate().map_err(|error| error.in_operation(DELETE_KEYWORD.id))?;
         let path = {
             let list_id = crate::runtime::encode::segment(&self.list_id);
@@ -1711,7 +1783,7 @@ impl<'a> DeleteKeywordRequest<'a> {
             options: self.options,
             payload: crate::runtime::Payload::Root,
         };
-        self.client.send(parts).await
+        Ok(parts)
     }
 }
 
@@ -1763,9 +1835,11 @@ impl<'a> DeleteKeywordsRequest<'a> {
     }
 
     /// Validates the arguments, sends the request and decodes the
-    /// response's payload (what `.await` does).
+    /// response's payload (what `.await` does); the envelope members
+    /// around it are skipped, not decoded.
     pub async fn send(self) -> DeleteKeywordsResult {
-        self.with_envelope().await.map(|response| response.data)
+        let client = self.client;
+        client.send_data::<crate::moderation::DeleteKeywordsData>(self.parts()?).await
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the
@@ -1773,6 +1847,13 @@ impl<'a> DeleteKeywordsRequest<'a> {
     pub async fn with_envelope(
         self,
     ) -> Result<crate::Response<crate::moderation::DeleteKeywordsData>, crate::Error> {
+        let client = self.client;
+        let parts = self.parts()?;
+        client.send(parts).await
+    }
+
+    /// The checked arguments as the request to send.
+    fn parts(self) -> Result<crate::runtime::RequestParts, crate::Error> {
         self.validate().map_err(|error| error.in_operation(DELETE_KEYWORDS.id))?;
         let path = {
             let list_id = crate::runtime::encode::segment(&self.list_id);
@@ -1789,7 +1870,7 @@ impl<'a> DeleteKeywordsRequest<'a> {
             options: self.options,
             payload: crate::runtime::Payload::Root,
         };
-        self.client.send(parts).await
+        Ok(parts)
     }
 }
 
@@ -1834,9 +1915,11 @@ impl<'a> CheckTextRequest<'a> {
     }
 
     /// Validates the arguments, sends the request and decodes the
-    /// response's payload (what `.await` does).
+    /// response's payload (what `.await` does); the envelope members
+    /// around it are skipped, not decoded.
     pub async fn send(self) -> CheckTextResult {
-        self.with_envelope().await.map(|response| response.data)
+        let client = self.client;
+        client.send_data::<crate::moderation::CheckTextData>(self.parts()?).await
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the
@@ -1844,6 +1927,13 @@ impl<'a> CheckTextRequest<'a> {
     pub async fn with_envelope(
         self,
     ) -> Result<crate::Response<crate::moderation::CheckTextData>, crate::Error> {
+        let client = self.client;
+        let parts = self.parts()?;
+        client.send(parts).await
+    }
+
+    /// The checked arguments as the request to send.
+    fn parts(self) -> Result<crate::runtime::RequestParts, crate::Error> {
         self.validate().map_err(|error| error.in_operation(CHECK_TEXT.id))?;
         let path = String::from("/moderation/txt/check");
         let query: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
@@ -1857,7 +1947,7 @@ impl<'a> CheckTextRequest<'a> {
             options: self.options,
             payload: crate::runtime::Payload::Data,
         };
-        self.client.send(parts).await
+        Ok(parts)
     }
 }
 

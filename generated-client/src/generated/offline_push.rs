@@ -818,9 +818,16 @@ impl<'a> SetPushNicknameRequest<'a> {
     }
 
     /// Validates the arguments, sends the request and decodes the
-    /// response's payload (what `.await` does).
+    /// response's payload (what `.await` does); the envelope members
+    /// around it are skipped, not decoded.
     pub async fn send(self) -> SetPushNicknameResult {
-        self.with_envelope().await.map(|response| response.data)
+        let client = self.client;
+        client
+            .send_data::<
+                crate::runtime::One<crate::offline_push::PushUserEntity>,
+            >(self.parts()?)
+            .await
+            .map(crate::runtime::One::into_inner)
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the
@@ -828,6 +835,16 @@ impl<'a> SetPushNicknameRequest<'a> {
     pub async fn with_envelope(
         self,
     ) -> Result<crate::Response<crate::offline_push::PushUserEntity>, crate::Error> {
+        let client = self.client;
+        let parts = self.parts()?;
+        client
+            .send::<crate::runtime::One<crate::offline_push::PushUserEntity>>(parts)
+            .await
+            .map(|response| response.map_data(crate::runtime::One::into_inner))
+    }
+
+    /// The checked arguments as the request to send.
+    fn parts(self) -> Result<crate::runtime::RequestParts, crate::Error> {
         self.validate().map_err(|error| error.in_operation(SET_PUSH_NICKNAME.id))?;
         let path = {
             let username = crate::runtime::encode::segment(&self.username);
@@ -844,10 +861,7 @@ impl<'a> SetPushNicknameRequest<'a> {
             options: self.options,
             payload: crate::runtime::Payload::Key("entities"),
         };
-        self.client
-            .send::<crate::runtime::One<crate::offline_push::PushUserEntity>>(parts)
-            .await
-            .map(|response| response.map_data(crate::runtime::One::into_inner))
+        Ok(parts)
     }
 }
 
@@ -898,9 +912,16 @@ impl<'a> SetPushDisplayStyleRequest<'a> {
     }
 
     /// Validates the arguments, sends the request and decodes the
-    /// response's payload (what `.await` does).
+    /// response's payload (what `.await` does); the envelope members
+    /// around it are skipped, not decoded.
     pub async fn send(self) -> SetPushDisplayStyleResult {
-        self.with_envelope().await.map(|response| response.data)
+        let client = self.client;
+        client
+            .send_data::<
+                crate::runtime::One<crate::offline_push::PushUserEntity>,
+            >(self.parts()?)
+            .await
+            .map(crate::runtime::One::into_inner)
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the
@@ -908,6 +929,16 @@ impl<'a> SetPushDisplayStyleRequest<'a> {
     pub async fn with_envelope(
         self,
     ) -> Result<crate::Response<crate::offline_push::PushUserEntity>, crate::Error> {
+        let client = self.client;
+        let parts = self.parts()?;
+        client
+            .send::<crate::runtime::One<crate::offline_push::PushUserEntity>>(parts)
+            .await
+            .map(|response| response.map_data(crate::runtime::One::into_inner))
+    }
+
+    /// The checked arguments as the request to send.
+    fn parts(self) -> Result<crate::runtime::RequestParts, crate::Error> {
         self.validate().map_err(|error| error.in_operation(SET_PUSH_DISPLAY_STYLE.id))?;
         let path = {
             let username = crate::runtime::encode::segment(&self.username);
@@ -924,10 +955,7 @@ impl<'a> SetPushDisplayStyleRequest<'a> {
             options: self.options,
             payload: crate::runtime::Payload::Key("entities"),
         };
-        self.client
-            .send::<crate::runtime::One<crate::offline_push::PushUserEntity>>(parts)
-            .await
-            .map(|response| response.map_data(crate::runtime::One::into_inner))
+        Ok(parts)
     }
 }
 
@@ -1092,9 +1120,16 @@ impl<'a> SetPushNoDisturbingRequest<'a> {
     }
 
     /// Validates the arguments, sends the request and decodes the
-    /// response's payload (what `.await` does).
+    /// response's payload (what `.await` does); the envelope members
+    /// around it are skipped, not decoded.
     pub async fn send(self) -> SetPushNoDisturbingResult {
-        self.with_envelope().await.map(|response| response.data)
+        let client = self.client;
+        client
+            .send_data::<
+                crate::runtime::One<crate::offline_push::PushUserEntity>,
+            >(self.parts()?)
+            .await
+            .map(crate::runtime::One::into_inner)
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the
@@ -1102,6 +1137,16 @@ impl<'a> SetPushNoDisturbingRequest<'a> {
     pub async fn with_envelope(
         self,
     ) -> Result<crate::Response<crate::offline_push::PushUserEntity>, crate::Error> {
+        let client = self.client;
+        let parts = self.parts()?;
+        client
+            .send::<crate::runtime::One<crate::offline_push::PushUserEntity>>(parts)
+            .await
+            .map(|response| response.map_data(crate::runtime::One::into_inner))
+    }
+
+    /// The checked arguments as the request to send.
+    fn parts(self) -> Result<crate::runtime::RequestParts, crate::Error> {
         self.validate().map_err(|error| error.in_operation(SET_PUSH_NO_DISTURBING.id))?;
         let path = {
             let username = crate::runtime::encode::segment(&self.username);
@@ -1118,10 +1163,7 @@ impl<'a> SetPushNoDisturbingRequest<'a> {
             options: self.options,
             payload: crate::runtime::Payload::Key("entities"),
         };
-        self.client
-            .send::<crate::runtime::One<crate::offline_push::PushUserEntity>>(parts)
-            .await
-            .map(|response| response.map_data(crate::runtime::One::into_inner))
+        Ok(parts)
     }
 }
 
@@ -1229,9 +1271,13 @@ impl<'a> SetPushNotificationSettingsRequest<'a> {
     }
 
     /// Validates the arguments, sends the request and decodes the
-    /// response's payload (what `.await` does).
+    /// response's payload (what `.await` does); the envelope members
+    /// around it are skipped, not decoded.
     pub async fn send(self) -> SetPushNotificationSettingsResult {
-        self.with_envelope().await.map(|response| response.data)
+        let client = self.client;
+        client
+            .send_data::<crate::offline_push::PushNotificationSetting>(self.parts()?)
+            .await
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the
@@ -1242,6 +1288,13 @@ impl<'a> SetPushNotificationSettingsRequest<'a> {
         crate::Response<crate::offline_push::PushNotificationSetting>,
         crate::Error,
     > {
+        let client = self.client;
+        let parts = self.parts()?;
+        client.send(parts).await
+    }
+
+    /// The checked arguments as the request to send.
+    fn parts(self) -> Result<crate::runtime::RequestParts, crate::Error> {
         self.validate()
             .map_err(|error| error.in_operation(SET_PUSH_NOTIFICATION_SETTINGS.id))?;
         let path = {
@@ -1261,7 +1314,7 @@ impl<'a> SetPushNotificationSettingsRequest<'a> {
             options: self.options,
             payload: crate::runtime::Payload::Data,
         };
-        self.client.send(parts).await
+        Ok(parts)
     }
 }
 
@@ -1322,9 +1375,13 @@ impl<'a> GetPushNotificationSettingsRequest<'a> {
     }
 
     /// Validates the arguments, sends the request and decodes the
-    /// response's payload (what `.await` does).
+    /// response's payload (what `.await` does); the envelope members
+    /// around it are skipped, not decoded.
     pub async fn send(self) -> GetPushNotificationSettingsResult {
-        self.with_envelope().await.map(|response| response.data)
+        let client = self.client;
+        client
+            .send_data::<crate::offline_push::PushNotificationSetting>(self.parts()?)
+            .await
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the
@@ -1335,6 +1392,13 @@ impl<'a> GetPushNotificationSettingsRequest<'a> {
         crate::Response<crate::offline_push::PushNotificationSetting>,
         crate::Error,
     > {
+        let client = self.client;
+        let parts = self.parts()?;
+        client.send(parts).await
+    }
+
+    /// The checked arguments as the request to send.
+    fn parts(self) -> Result<crate::runtime::RequestParts, crate::Error> {
         self.validate()
             .map_err(|error| error.in_operation(GET_PUSH_NOTIFICATION_SETTINGS.id))?;
         let path = {
@@ -1354,7 +1418,7 @@ impl<'a> GetPushNotificationSettingsRequest<'a> {
             options: self.options,
             payload: crate::runtime::Payload::Data,
         };
-        self.client.send(parts).await
+        Ok(parts)
     }
 }
 
@@ -1412,9 +1476,15 @@ impl<'a> SetPushTranslationLanguageRequest<'a> {
     }
 
     /// Validates the arguments, sends the request and decodes the
-    /// response's payload (what `.await` does).
+    /// response's payload (what `.await` does); the envelope members
+    /// around it are skipped, not decoded.
     pub async fn send(self) -> SetPushTranslationLanguageResult {
-        self.with_envelope().await.map(|response| response.data)
+        let client = self.client;
+        client
+            .send_data::<
+                crate::offline_push::SetPushTranslationLanguageData,
+            >(self.parts()?)
+            .await
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the
@@ -1425,6 +1495,13 @@ impl<'a> SetPushTranslationLanguageRequest<'a> {
         crate::Response<crate::offline_push::SetPushTranslationLanguageData>,
         crate::Error,
     > {
+        let client = self.client;
+        let parts = self.parts()?;
+        client.send(parts).await
+    }
+
+    /// The checked arguments as the request to send.
+    fn parts(self) -> Result<crate::runtime::RequestParts, crate::Error> {
         self.validate()
             .map_err(|error| error.in_operation(SET_PUSH_TRANSLATION_LANGUAGE.id))?;
         let path = {
@@ -1442,7 +1519,7 @@ impl<'a> SetPushTranslationLanguageRequest<'a> {
             options: self.options,
             payload: crate::runtime::Payload::Data,
         };
-        self.client.send(parts).await
+        Ok(parts)
     }
 }
 
@@ -1492,9 +1569,15 @@ impl<'a> GetPushTranslationLanguageRequest<'a> {
     }
 
     /// Validates the arguments, sends the request and decodes the
-    /// response's payload (what `.await` does).
+    /// response's payload (what `.await` does); the envelope members
+    /// around it are skipped, not decoded.
     pub async fn send(self) -> GetPushTranslationLanguageResult {
-        self.with_envelope().await.map(|response| response.data)
+        let client = self.client;
+        client
+            .send_data::<
+                crate::offline_push::GetPushTranslationLanguageData,
+            >(self.parts()?)
+            .await
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the
@@ -1505,6 +1588,13 @@ impl<'a> GetPushTranslationLanguageRequest<'a> {
         crate::Response<crate::offline_push::GetPushTranslationLanguageData>,
         crate::Error,
     > {
+        let client = self.client;
+        let parts = self.parts()?;
+        client.send(parts).await
+    }
+
+    /// The checked arguments as the request to send.
+    fn parts(self) -> Result<crate::runtime::RequestParts, crate::Error> {
         self.validate()
             .map_err(|error| error.in_operation(GET_PUSH_TRANSLATION_LANGUAGE.id))?;
         let path = {
@@ -1522,7 +1612,7 @@ impl<'a> GetPushTranslationLanguageRequest<'a> {
             options: self.options,
             payload: crate::runtime::Payload::Data,
         };
-        self.client.send(parts).await
+        Ok(parts)
     }
 }
 
@@ -1574,9 +1664,15 @@ impl<'a> SetPushNicknamesRequest<'a> {
     }
 
     /// Validates the arguments, sends the request and decodes the
-    /// response's payload (what `.await` does).
+    /// response's payload (what `.await` does); the envelope members
+    /// around it are skipped, not decoded.
     pub async fn send(self) -> SetPushNicknamesResult {
-        self.with_envelope().await.map(|response| response.data)
+        let client = self.client;
+        client
+            .send_data::<
+                ::std::vec::Vec<crate::offline_push::SetPushNicknamesItem>,
+            >(self.parts()?)
+            .await
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the
@@ -1587,6 +1683,13 @@ impl<'a> SetPushNicknamesRequest<'a> {
         crate::Response<::std::vec::Vec<crate::offline_push::SetPushNicknamesItem>>,
         crate::Error,
     > {
+        let client = self.client;
+        let parts = self.parts()?;
+        client.send(parts).await
+    }
+
+    /// The checked arguments as the request to send.
+    fn parts(self) -> Result<crate::runtime::RequestParts, crate::Error> {
         self.validate().map_err(|error| error.in_operation(SET_PUSH_NICKNAMES.id))?;
         let path = String::from("/push/nickname");
         let query: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
@@ -1600,7 +1703,7 @@ impl<'a> SetPushNicknamesRequest<'a> {
             options: self.options,
             payload: crate::runtime::Payload::Key("entities"),
         };
-        self.client.send(parts).await
+        Ok(parts)
     }
 }
 
@@ -1648,9 +1751,15 @@ impl<'a> ListPushBindingsRequest<'a> {
     }
 
     /// Validates the arguments, sends the request and decodes the
-    /// response's payload (what `.await` does).
+    /// response's payload (what `.await` does); the envelope members
+    /// around it are skipped, not decoded.
     pub async fn send(self) -> ListPushBindingsResult {
-        self.with_envelope().await.map(|response| response.data)
+        let client = self.client;
+        client
+            .send_data::<
+                ::std::vec::Vec<crate::offline_push::PushBinding>,
+            >(self.parts()?)
+            .await
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the
@@ -1661,6 +1770,13 @@ impl<'a> ListPushBindingsRequest<'a> {
         crate::Response<::std::vec::Vec<crate::offline_push::PushBinding>>,
         crate::Error,
     > {
+        let client = self.client;
+        let parts = self.parts()?;
+        client.send(parts).await
+    }
+
+    /// The checked arguments as the request to send.
+    fn parts(self) -> Result<crate::runtime::RequestParts, crate::Error> {
         self.validate().map_err(|error| error.in_operation(LIST_PUSH_BINDINGS.id))?;
         let path = {
             let username = crate::runtime::encode::segment(&self.username);
@@ -1677,7 +1793,7 @@ impl<'a> ListPushBindingsRequest<'a> {
             options: self.options,
             payload: crate::runtime::Payload::Key("entities"),
         };
-        self.client.send(parts).await
+        Ok(parts)
     }
 }
 
@@ -1734,9 +1850,15 @@ impl<'a> SetPushBindingRequest<'a> {
     }
 
     /// Validates the arguments, sends the request and decodes the
-    /// response's payload (what `.await` does).
+    /// response's payload (what `.await` does); the envelope members
+    /// around it are skipped, not decoded.
     pub async fn send(self) -> SetPushBindingResult {
-        self.with_envelope().await.map(|response| response.data)
+        let client = self.client;
+        client
+            .send_data::<
+                ::std::vec::Vec<crate::offline_push::PushBinding>,
+            >(self.parts()?)
+            .await
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the
@@ -1747,6 +1869,13 @@ impl<'a> SetPushBindingRequest<'a> {
         crate::Response<::std::vec::Vec<crate::offline_push::PushBinding>>,
         crate::Error,
     > {
+        let client = self.client;
+        let parts = self.parts()?;
+        client.send(parts).await
+    }
+
+    /// The checked arguments as the request to send.
+    fn parts(self) -> Result<crate::runtime::RequestParts, crate::Error> {
         self.validate().map_err(|error| error.in_operation(SET_PUSH_BINDING.id))?;
         let path = {
             let username = crate::runtime::encode::segment(&self.username);
@@ -1763,7 +1892,7 @@ impl<'a> SetPushBindingRequest<'a> {
             options: self.options,
             payload: crate::runtime::Payload::Key("entities"),
         };
-        self.client.send(parts).await
+        Ok(parts)
     }
 }
 

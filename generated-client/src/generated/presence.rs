@@ -398,14 +398,23 @@ impl<'a> SetUserPresenceRequest<'a> {
     }
 
     /// Validates the arguments, sends the request and decodes the
-    /// response's payload (what `.await` does).
+    /// response's payload (what `.await` does); the envelope members
+    /// around it are skipped, not decoded.
     pub async fn send(self) -> SetUserPresenceResult {
-        self.with_envelope().await.map(|response| response.data)
+        let client = self.client;
+        client.send_data::<String>(self.parts()?).await
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the
     /// payload in `data`, and the envelope fields around it.
     pub async fn with_envelope(self) -> Result<crate::Response<String>, crate::Error> {
+        let client = self.client;
+        let parts = self.parts()?;
+        client.send(parts).await
+    }
+
+    /// The checked arguments as the request to send.
+    fn parts(self) -> Result<crate::runtime::RequestParts, crate::Error> {
         self.validate().map_err(|error| error.in_operation(SET_USER_PRESENCE.id))?;
         let path = {
             let username = crate::runtime::encode::segment(&self.username);
@@ -424,7 +433,7 @@ impl<'a> SetUserPresenceRequest<'a> {
             options: self.options,
             payload: crate::runtime::Payload::Key("result"),
         };
-        self.client.send(parts).await
+        Ok(parts)
     }
 }
 
@@ -490,9 +499,13 @@ impl<'a> SubscribePresenceRequest<'a> {
     }
 
     /// Validates the arguments, sends the request and decodes the
-    /// response's payload (what `.await` does).
+    /// response's payload (what `.await` does); the envelope members
+    /// around it are skipped, not decoded.
     pub async fn send(self) -> SubscribePresenceResult {
-        self.with_envelope().await.map(|response| response.data)
+        let client = self.client;
+        client
+            .send_data::<::std::vec::Vec<crate::presence::PresenceStatus>>(self.parts()?)
+            .await
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the
@@ -503,6 +516,13 @@ impl<'a> SubscribePresenceRequest<'a> {
         crate::Response<::std::vec::Vec<crate::presence::PresenceStatus>>,
         crate::Error,
     > {
+        let client = self.client;
+        let parts = self.parts()?;
+        client.send(parts).await
+    }
+
+    /// The checked arguments as the request to send.
+    fn parts(self) -> Result<crate::runtime::RequestParts, crate::Error> {
         self.validate().map_err(|error| error.in_operation(SUBSCRIBE_PRESENCE.id))?;
         let path = {
             let username = crate::runtime::encode::segment(&self.username);
@@ -520,7 +540,7 @@ impl<'a> SubscribePresenceRequest<'a> {
             options: self.options,
             payload: crate::runtime::Payload::Key("result"),
         };
-        self.client.send(parts).await
+        Ok(parts)
     }
 }
 
@@ -585,9 +605,13 @@ impl<'a> GetPresenceStatusesRequest<'a> {
     }
 
     /// Validates the arguments, sends the request and decodes the
-    /// response's payload (what `.await` does).
+    /// response's payload (what `.await` does); the envelope members
+    /// around it are skipped, not decoded.
     pub async fn send(self) -> GetPresenceStatusesResult {
-        self.with_envelope().await.map(|response| response.data)
+        let client = self.client;
+        client
+            .send_data::<::std::vec::Vec<crate::presence::PresenceStatus>>(self.parts()?)
+            .await
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the
@@ -598,6 +622,13 @@ impl<'a> GetPresenceStatusesRequest<'a> {
         crate::Response<::std::vec::Vec<crate::presence::PresenceStatus>>,
         crate::Error,
     > {
+        let client = self.client;
+        let parts = self.parts()?;
+        client.send(parts).await
+    }
+
+    /// The checked arguments as the request to send.
+    fn parts(self) -> Result<crate::runtime::RequestParts, crate::Error> {
         self.validate().map_err(|error| error.in_operation(GET_PRESENCE_STATUSES.id))?;
         let path = {
             let username = crate::runtime::encode::segment(&self.username);
@@ -614,7 +645,7 @@ impl<'a> GetPresenceStatusesRequest<'a> {
             options: self.options,
             payload: crate::runtime::Payload::Key("result"),
         };
-        self.client.send(parts).await
+        Ok(parts)
     }
 }
 
@@ -677,14 +708,23 @@ impl<'a> UnsubscribePresenceRequest<'a> {
     }
 
     /// Validates the arguments, sends the request and decodes the
-    /// response's payload (what `.await` does).
+    /// response's payload (what `.await` does); the envelope members
+    /// around it are skipped, not decoded.
     pub async fn send(self) -> UnsubscribePresenceResult {
-        self.with_envelope().await.map(|response| response.data)
+        let client = self.client;
+        client.send_data::<String>(self.parts()?).await
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the
     /// payload in `data`, and the envelope fields around it.
     pub async fn with_envelope(self) -> Result<crate::Response<String>, crate::Error> {
+        let client = self.client;
+        let parts = self.parts()?;
+        client.send(parts).await
+    }
+
+    /// The checked arguments as the request to send.
+    fn parts(self) -> Result<crate::runtime::RequestParts, crate::Error> {
         self.validate().map_err(|error| error.in_operation(UNSUBSCRIBE_PRESENCE.id))?;
         let path = {
             let username = crate::runtime::encode::segment(&self.username);
@@ -701,7 +741,7 @@ impl<'a> UnsubscribePresenceRequest<'a> {
             options: self.options,
             payload: crate::runtime::Payload::Key("result"),
         };
-        self.client.send(parts).await
+        Ok(parts)
     }
 }
 
@@ -785,9 +825,13 @@ impl<'a> ListPresenceSubscriptionsRequest<'a> {
     }
 
     /// Validates the arguments, sends the request and decodes the
-    /// response's payload (what `.await` does).
+    /// response's payload (what `.await` does); the envelope members
+    /// around it are skipped, not decoded.
     pub async fn send(self) -> ListPresenceSubscriptionsResult {
-        self.with_envelope().await.map(|response| response.data)
+        let client = self.client;
+        client
+            .send_data::<crate::presence::ListPresenceSubscriptionsData>(self.parts()?)
+            .await
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the
@@ -798,6 +842,13 @@ impl<'a> ListPresenceSubscriptionsRequest<'a> {
         crate::Response<crate::presence::ListPresenceSubscriptionsData>,
         crate::Error,
     > {
+        let client = self.client;
+        let parts = self.parts()?;
+        client.send(parts).await
+    }
+
+    /// The checked arguments as the request to send.
+    fn parts(self) -> Result<crate::runtime::RequestParts, crate::Error> {
         self.validate()
             .map_err(|error| error.in_operation(LIST_PRESENCE_SUBSCRIPTIONS.id))?;
         let path = {
@@ -821,7 +872,7 @@ impl<'a> ListPresenceSubscriptionsRequest<'a> {
             options: self.options,
             payload: crate::runtime::Payload::Key("result"),
         };
-        self.client.send(parts).await
+        Ok(parts)
     }
 
     /// Streams every item of every page: starts at the page set
@@ -899,14 +950,23 @@ impl<'a> GetGroupOnlineCountRequest<'a> {
     }
 
     /// Validates the arguments, sends the request and decodes the
-    /// response's payload (what `.await` does).
+    /// response's payload (what `.await` does); the envelope members
+    /// around it are skipped, not decoded.
     pub async fn send(self) -> GetGroupOnlineCountResult {
-        self.with_envelope().await.map(|response| response.data)
+        let client = self.client;
+        client.send_data::<i64>(self.parts()?).await
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the
     /// payload in `data`, and the envelope fields around it.
     pub async fn with_envelope(self) -> Result<crate::Response<i64>, crate::Error> {
+        let client = self.client;
+        let parts = self.parts()?;
+        client.send(parts).await
+    }
+
+    /// The checked arguments as the request to send.
+    fn parts(self) -> Result<crate::runtime::RequestParts, crate::Error> {
         self.validate().map_err(|error| error.in_operation(GET_GROUP_ONLINE_COUNT.id))?;
         let path = {
             let group_id = crate::runtime::encode::segment(&self.group_id);
@@ -926,7 +986,7 @@ impl<'a> GetGroupOnlineCountRequest<'a> {
             options: self.options,
             payload: crate::runtime::Payload::Key("result"),
         };
-        self.client.send(parts).await
+        Ok(parts)
     }
 }
 

@@ -968,9 +968,16 @@ impl<'a> SendPushSyncRequest<'a> {
     }
 
     /// Validates the arguments, sends the request and decodes the
-    /// response's payload (what `.await` does).
+    /// response's payload (what `.await` does); the envelope members
+    /// around it are skipped, not decoded.
     pub async fn send(self) -> SendPushSyncResult {
-        self.with_envelope().await.map(|response| response.data)
+        let client = self.client;
+        client
+            .send_data::<
+                crate::runtime::One<crate::push::SendPushSyncItem>,
+            >(self.parts()?)
+            .await
+            .map(crate::runtime::One::into_inner)
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the
@@ -978,6 +985,16 @@ impl<'a> SendPushSyncRequest<'a> {
     pub async fn with_envelope(
         self,
     ) -> Result<crate::Response<crate::push::SendPushSyncItem>, crate::Error> {
+        let client = self.client;
+        let parts = self.parts()?;
+        client
+            .send::<crate::runtime::One<crate::push::SendPushSyncItem>>(parts)
+            .await
+            .map(|response| response.map_data(crate::runtime::One::into_inner))
+    }
+
+    /// The checked arguments as the request to send.
+    fn parts(self) -> Result<crate::runtime::RequestParts, crate::Error> {
         self.validate().map_err(|error| error.in_operation(SEND_PUSH_SYNC.id))?;
         let path = {
             let username = crate::runtime::encode::segment(&self.username);
@@ -994,10 +1011,7 @@ impl<'a> SendPushSyncRequest<'a> {
             options: self.options,
             payload: crate::runtime::Payload::Data,
         };
-        self.client
-            .send::<crate::runtime::One<crate::push::SendPushSyncItem>>(parts)
-            .await
-            .map(|response| response.map_data(crate::runtime::One::into_inner))
+        Ok(parts)
     }
 }
 
@@ -1058,9 +1072,15 @@ impl<'a> SendPushToUsersRequest<'a> {
     }
 
     /// Validates the arguments, sends the request and decodes the
-    /// response's payload (what `.await` does).
+    /// response's payload (what `.await` does); the envelope members
+    /// around it are skipped, not decoded.
     pub async fn send(self) -> SendPushToUsersResult {
-        self.with_envelope().await.map(|response| response.data)
+        let client = self.client;
+        client
+            .send_data::<
+                ::std::vec::Vec<crate::push::SendPushToUsersItem>,
+            >(self.parts()?)
+            .await
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the
@@ -1071,6 +1091,13 @@ impl<'a> SendPushToUsersRequest<'a> {
         crate::Response<::std::vec::Vec<crate::push::SendPushToUsersItem>>,
         crate::Error,
     > {
+        let client = self.client;
+        let parts = self.parts()?;
+        client.send(parts).await
+    }
+
+    /// The checked arguments as the request to send.
+    fn parts(self) -> Result<crate::runtime::RequestParts, crate::Error> {
         self.validate().map_err(|error| error.in_operation(SEND_PUSH_TO_USERS.id))?;
         let path = String::from("/push/single");
         let query: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
@@ -1084,7 +1111,7 @@ impl<'a> SendPushToUsersRequest<'a> {
             options: self.options,
             payload: crate::runtime::Payload::Data,
         };
-        self.client.send(parts).await
+        Ok(parts)
     }
 }
 
@@ -1155,9 +1182,11 @@ impl<'a> SendPushByLabelsRequest<'a> {
     }
 
     /// Validates the arguments, sends the request and decodes the
-    /// response's payload (what `.await` does).
+    /// response's payload (what `.await` does); the envelope members
+    /// around it are skipped, not decoded.
     pub async fn send(self) -> SendPushByLabelsResult {
-        self.with_envelope().await.map(|response| response.data)
+        let client = self.client;
+        client.send_data::<crate::push::SendPushByLabelsData>(self.parts()?).await
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the
@@ -1165,6 +1194,13 @@ impl<'a> SendPushByLabelsRequest<'a> {
     pub async fn with_envelope(
         self,
     ) -> Result<crate::Response<crate::push::SendPushByLabelsData>, crate::Error> {
+        let client = self.client;
+        let parts = self.parts()?;
+        client.send(parts).await
+    }
+
+    /// The checked arguments as the request to send.
+    fn parts(self) -> Result<crate::runtime::RequestParts, crate::Error> {
         self.validate().map_err(|error| error.in_operation(SEND_PUSH_BY_LABELS.id))?;
         let path = String::from("/push/list/label");
         let query: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
@@ -1178,7 +1214,7 @@ impl<'a> SendPushByLabelsRequest<'a> {
             options: self.options,
             payload: crate::runtime::Payload::Data,
         };
-        self.client.send(parts).await
+        Ok(parts)
     }
 }
 
@@ -1239,14 +1275,23 @@ impl<'a> SendPushToAllRequest<'a> {
     }
 
     /// Validates the arguments, sends the request and decodes the
-    /// response's payload (what `.await` does).
+    /// response's payload (what `.await` does); the envelope members
+    /// around it are skipped, not decoded.
     pub async fn send(self) -> SendPushToAllResult {
-        self.with_envelope().await.map(|response| response.data)
+        let client = self.client;
+        client.send_data::<i64>(self.parts()?).await
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the
     /// payload in `data`, and the envelope fields around it.
     pub async fn with_envelope(self) -> Result<crate::Response<i64>, crate::Error> {
+        let client = self.client;
+        let parts = self.parts()?;
+        client.send(parts).await
+    }
+
+    /// The checked arguments as the request to send.
+    fn parts(self) -> Result<crate::runtime::RequestParts, crate::Error> {
         self.validate().map_err(|error| error.in_operation(SEND_PUSH_TO_ALL.id))?;
         let path = String::from("/push/task");
         let query: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
@@ -1260,7 +1305,7 @@ impl<'a> SendPushToAllRequest<'a> {
             options: self.options,
             payload: crate::runtime::Payload::Data,
         };
-        self.client.send(parts).await
+        Ok(parts)
     }
 }
 
@@ -1312,9 +1357,18 @@ impl<'a> GetOfflinePushStatisticsRequest<'a> {
     }
 
     /// Validates the arguments, sends the request and decodes the
-    /// response's payload (what `.await` does).
+    /// response's payload (what `.await` does); the envelope members
+    /// around it are skipped, not decoded.
     pub async fn send(self) -> GetOfflinePushStatisticsResult {
-        self.with_envelope().await.map(|response| response.data)
+        let client = self.client;
+        client
+            .send_data::<
+                ::std::collections::BTreeMap<
+                    String,
+                    ::std::collections::BTreeMap<String, crate::push::PushPlatformCounts>,
+                >,
+            >(self.parts()?)
+            .await
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the
@@ -1330,6 +1384,13 @@ impl<'a> GetOfflinePushStatisticsRequest<'a> {
         >,
         crate::Error,
     > {
+        let client = self.client;
+        let parts = self.parts()?;
+        client.send(parts).await
+    }
+
+    /// The checked arguments as the request to send.
+    fn parts(self) -> Result<crate::runtime::RequestParts, crate::Error> {
         self.validate()
             .map_err(|error| error.in_operation(GET_OFFLINE_PUSH_STATISTICS.id))?;
         let path = {
@@ -1351,7 +1412,7 @@ impl<'a> GetOfflinePushStatisticsRequest<'a> {
             options: self.options,
             payload: crate::runtime::Payload::Data,
         };
-        self.client.send(parts).await
+        Ok(parts)
     }
 }
 

@@ -355,9 +355,11 @@ impl<'a> CreatePushLabelRequest<'a> {
     }
 
     /// Validates the arguments, sends the request and decodes the
-    /// response's payload (what `.await` does).
+    /// response's payload (what `.await` does); the envelope members
+    /// around it are skipped, not decoded.
     pub async fn send(self) -> CreatePushLabelResult {
-        self.with_envelope().await.map(|response| response.data)
+        let client = self.client;
+        client.send_data::<crate::push_labels::CreatePushLabelData>(self.parts()?).await
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the
@@ -365,6 +367,13 @@ impl<'a> CreatePushLabelRequest<'a> {
     pub async fn with_envelope(
         self,
     ) -> Result<crate::Response<crate::push_labels::CreatePushLabelData>, crate::Error> {
+        let client = self.client;
+        let parts = self.parts()?;
+        client.send(parts).await
+    }
+
+    /// The checked arguments as the request to send.
+    fn parts(self) -> Result<crate::runtime::RequestParts, crate::Error> {
         self.validate().map_err(|error| error.in_operation(CREATE_PUSH_LABEL.id))?;
         let path = String::from("/push/label");
         let query: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
@@ -378,7 +387,7 @@ impl<'a> CreatePushLabelRequest<'a> {
             options: self.options,
             payload: crate::runtime::Payload::Data,
         };
-        self.client.send(parts).await
+        Ok(parts)
     }
 }
 
@@ -422,9 +431,11 @@ impl<'a> GetPushLabelRequest<'a> {
     }
 
     /// Validates the arguments, sends the request and decodes the
-    /// response's payload (what `.await` does).
+    /// response's payload (what `.await` does); the envelope members
+    /// around it are skipped, not decoded.
     pub async fn send(self) -> GetPushLabelResult {
-        self.with_envelope().await.map(|response| response.data)
+        let client = self.client;
+        client.send_data::<crate::push_labels::PushLabel>(self.parts()?).await
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the
@@ -432,6 +443,13 @@ impl<'a> GetPushLabelRequest<'a> {
     pub async fn with_envelope(
         self,
     ) -> Result<crate::Response<crate::push_labels::PushLabel>, crate::Error> {
+        let client = self.client;
+        let parts = self.parts()?;
+        client.send(parts).await
+    }
+
+    /// The checked arguments as the request to send.
+    fn parts(self) -> Result<crate::runtime::RequestParts, crate::Error> {
         self.validate().map_err(|error| error.in_operation(GET_PUSH_LABEL.id))?;
         let path = {
             let labelname = crate::runtime::encode::segment(&self.labelname);
@@ -448,7 +466,7 @@ impl<'a> GetPushLabelRequest<'a> {
             options: self.options,
             payload: crate::runtime::Payload::Data,
         };
-        self.client.send(parts).await
+        Ok(parts)
     }
 }
 
@@ -505,9 +523,13 @@ impl<'a> ListPushLabelsRequest<'a> {
     }
 
     /// Validates the arguments, sends the request and decodes the
-    /// response's payload (what `.await` does).
+    /// response's payload (what `.await` does); the envelope members
+    /// around it are skipped, not decoded.
     pub async fn send(self) -> ListPushLabelsResult {
-        self.with_envelope().await.map(|response| response.data)
+        let client = self.client;
+        client
+            .send_data::<::std::vec::Vec<crate::push_labels::PushLabel>>(self.parts()?)
+            .await
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the
@@ -518,6 +540,13 @@ impl<'a> ListPushLabelsRequest<'a> {
         crate::Response<::std::vec::Vec<crate::push_labels::PushLabel>>,
         crate::Error,
     > {
+        let client = self.client;
+        let parts = self.parts()?;
+        client.send(parts).await
+    }
+
+    /// The checked arguments as the request to send.
+    fn parts(self) -> Result<crate::runtime::RequestParts, crate::Error> {
         self.validate().map_err(|error| error.in_operation(LIST_PUSH_LABELS.id))?;
         let path = String::from("/push/label");
         let mut query: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
@@ -537,7 +566,7 @@ impl<'a> ListPushLabelsRequest<'a> {
             options: self.options,
             payload: crate::runtime::Payload::Data,
         };
-        self.client.send(parts).await
+        Ok(parts)
     }
 
     /// Streams every item of every page: sends this request, then
@@ -598,14 +627,23 @@ impl<'a> DeletePushLabelRequest<'a> {
     }
 
     /// Validates the arguments, sends the request and decodes the
-    /// response's payload (what `.await` does).
+    /// response's payload (what `.await` does); the envelope members
+    /// around it are skipped, not decoded.
     pub async fn send(self) -> DeletePushLabelResult {
-        self.with_envelope().await.map(|response| response.data)
+        let client = self.client;
+        client.send_data::<String>(self.parts()?).await
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the
     /// payload in `data`, and the envelope fields around it.
     pub async fn with_envelope(self) -> Result<crate::Response<String>, crate::Error> {
+        let client = self.client;
+        let parts = self.parts()?;
+        client.send(parts).await
+    }
+
+    /// The checked arguments as the request to send.
+    fn parts(self) -> Result<crate::runtime::RequestParts, crate::Error> {
         self.validate().map_err(|error| error.in_operation(DELETE_PUSH_LABEL.id))?;
         let path = {
             let labelname = crate::runtime::encode::segment(&self.labelname);
@@ -622,7 +660,7 @@ impl<'a> DeletePushLabelRequest<'a> {
             options: self.options,
             payload: crate::runtime::Payload::Data,
         };
-        self.client.send(parts).await
+        Ok(parts)
     }
 }
 
@@ -679,9 +717,11 @@ impl<'a> AddPushLabelUsersRequest<'a> {
     }
 
     /// Validates the arguments, sends the request and decodes the
-    /// response's payload (what `.await` does).
+    /// response's payload (what `.await` does); the envelope members
+    /// around it are skipped, not decoded.
     pub async fn send(self) -> AddPushLabelUsersResult {
-        self.with_envelope().await.map(|response| response.data)
+        let client = self.client;
+        client.send_data::<crate::push_labels::PushLabelUsersResult>(self.parts()?).await
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the
@@ -692,6 +732,13 @@ impl<'a> AddPushLabelUsersRequest<'a> {
         crate::Response<crate::push_labels::PushLabelUsersResult>,
         crate::Error,
     > {
+        let client = self.client;
+        let parts = self.parts()?;
+        client.send(parts).await
+    }
+
+    /// The checked arguments as the request to send.
+    fn parts(self) -> Result<crate::runtime::RequestParts, crate::Error> {
         self.validate().map_err(|error| error.in_operation(ADD_PUSH_LABEL_USERS.id))?;
         let path = {
             let labelname = crate::runtime::encode::segment(&self.labelname);
@@ -708,7 +755,7 @@ impl<'a> AddPushLabelUsersRequest<'a> {
             options: self.options,
             payload: crate::runtime::Payload::Data,
         };
-        self.client.send(parts).await
+        Ok(parts)
     }
 }
 
@@ -762,9 +809,11 @@ impl<'a> GetPushLabelUserRequest<'a> {
     }
 
     /// Validates the arguments, sends the request and decodes the
-    /// response's payload (what `.await` does).
+    /// response's payload (what `.await` does); the envelope members
+    /// around it are skipped, not decoded.
     pub async fn send(self) -> GetPushLabelUserResult {
-        self.with_envelope().await.map(|response| response.data)
+        let client = self.client;
+        client.send_data::<crate::push_labels::PushLabelMember>(self.parts()?).await
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the
@@ -772,6 +821,13 @@ impl<'a> GetPushLabelUserRequest<'a> {
     pub async fn with_envelope(
         self,
     ) -> Result<crate::Response<crate::push_labels::PushLabelMember>, crate::Error> {
+        let client = self.client;
+        let parts = self.parts()?;
+        client.send(parts).await
+    }
+
+    /// The checked arguments as the request to send.
+    fn parts(self) -> Result<crate::runtime::RequestParts, crate::Error> {
         self.validate().map_err(|error| error.in_operation(GET_PUSH_LABEL_USER.id))?;
         let path = {
             let labelname = crate::runtime::encode::segment(&self.labelname);
@@ -789,7 +845,7 @@ impl<'a> GetPushLabelUserRequest<'a> {
             options: self.options,
             payload: crate::runtime::Payload::Data,
         };
-        self.client.send(parts).await
+        Ok(parts)
     }
 }
 
@@ -852,9 +908,15 @@ impl<'a> ListPushLabelUsersRequest<'a> {
     }
 
     /// Validates the arguments, sends the request and decodes the
-    /// response's payload (what `.await` does).
+    /// response's payload (what `.await` does); the envelope members
+    /// around it are skipped, not decoded.
     pub async fn send(self) -> ListPushLabelUsersResult {
-        self.with_envelope().await.map(|response| response.data)
+        let client = self.client;
+        client
+            .send_data::<
+                ::std::vec::Vec<crate::push_labels::PushLabelMember>,
+            >(self.parts()?)
+            .await
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the
@@ -865,6 +927,13 @@ impl<'a> ListPushLabelUsersRequest<'a> {
         crate::Response<::std::vec::Vec<crate::push_labels::PushLabelMember>>,
         crate::Error,
     > {
+        let client = self.client;
+        let parts = self.parts()?;
+        client.send(parts).await
+    }
+
+    /// The checked arguments as the request to send.
+    fn parts(self) -> Result<crate::runtime::RequestParts, crate::Error> {
         self.validate().map_err(|error| error.in_operation(LIST_PUSH_LABEL_USERS.id))?;
         let path = {
             let labelname = crate::runtime::encode::segment(&self.labelname);
@@ -887,7 +956,7 @@ impl<'a> ListPushLabelUsersRequest<'a> {
             options: self.options,
             payload: crate::runtime::Payload::Data,
         };
-        self.client.send(parts).await
+        Ok(parts)
     }
 
     /// Streams every item of every page: sends this request, then
@@ -965,9 +1034,11 @@ impl<'a> RemovePushLabelUsersRequest<'a> {
     }
 
     /// Validates the arguments, sends the request and decodes the
-    /// response's payload (what `.await` does).
+    /// response's payload (what `.await` does); the envelope members
+    /// around it are skipped, not decoded.
     pub async fn send(self) -> RemovePushLabelUsersResult {
-        self.with_envelope().await.map(|response| response.data)
+        let client = self.client;
+        client.send_data::<crate::push_labels::PushLabelUsersResult>(self.parts()?).await
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the
@@ -978,6 +1049,13 @@ impl<'a> RemovePushLabelUsersRequest<'a> {
         crate::Response<crate::push_labels::PushLabelUsersResult>,
         crate::Error,
     > {
+        let client = self.client;
+        let parts = self.parts()?;
+        client.send(parts).await
+    }
+
+    /// The checked arguments as the request to send.
+    fn parts(self) -> Result<crate::runtime::RequestParts, crate::Error> {
         self.validate().map_err(|error| error.in_operation(REMOVE_PUSH_LABEL_USERS.id))?;
         let path = {
             let labelname = crate::runtime::encode::segment(&self.labelname);
@@ -994,7 +1072,7 @@ impl<'a> RemovePushLabelUsersRequest<'a> {
             options: self.options,
             payload: crate::runtime::Payload::Data,
         };
-        self.client.send(parts).await
+        Ok(parts)
     }
 }
 

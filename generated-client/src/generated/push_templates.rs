@@ -212,9 +212,11 @@ impl<'a> CreatePushTemplateRequest<'a> {
     }
 
     /// Validates the arguments, sends the request and decodes the
-    /// response's payload (what `.await` does).
+    /// response's payload (what `.await` does); the envelope members
+    /// around it are skipped, not decoded.
     pub async fn send(self) -> CreatePushTemplateResult {
-        self.with_envelope().await.map(|response| response.data)
+        let client = self.client;
+        client.send_data::<crate::push_templates::PushTemplate>(self.parts()?).await
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the
@@ -222,6 +224,13 @@ impl<'a> CreatePushTemplateRequest<'a> {
     pub async fn with_envelope(
         self,
     ) -> Result<crate::Response<crate::push_templates::PushTemplate>, crate::Error> {
+        let client = self.client;
+        let parts = self.parts()?;
+        client.send(parts).await
+    }
+
+    /// The checked arguments as the request to send.
+    fn parts(self) -> Result<crate::runtime::RequestParts, crate::Error> {
         self.validate().map_err(|error| error.in_operation(CREATE_PUSH_TEMPLATE.id))?;
         let path = String::from("/notification/template");
         let query: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
@@ -235,7 +244,7 @@ impl<'a> CreatePushTemplateRequest<'a> {
             options: self.options,
             payload: crate::runtime::Payload::Data,
         };
-        self.client.send(parts).await
+        Ok(parts)
     }
 }
 
@@ -278,9 +287,11 @@ impl<'a> GetPushTemplateRequest<'a> {
     }
 
     /// Validates the arguments, sends the request and decodes the
-    /// response's payload (what `.await` does).
+    /// response's payload (what `.await` does); the envelope members
+    /// around it are skipped, not decoded.
     pub async fn send(self) -> GetPushTemplateResult {
-        self.with_envelope().await.map(|response| response.data)
+        let client = self.client;
+        client.send_data::<crate::push_templates::PushTemplate>(self.parts()?).await
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the
@@ -288,6 +299,13 @@ impl<'a> GetPushTemplateRequest<'a> {
     pub async fn with_envelope(
         self,
     ) -> Result<crate::Response<crate::push_templates::PushTemplate>, crate::Error> {
+        let client = self.client;
+        let parts = self.parts()?;
+        client.send(parts).await
+    }
+
+    /// The checked arguments as the request to send.
+    fn parts(self) -> Result<crate::runtime::RequestParts, crate::Error> {
         self.validate().map_err(|error| error.in_operation(GET_PUSH_TEMPLATE.id))?;
         let path = {
             let name = crate::runtime::encode::segment(&self.name);
@@ -304,7 +322,7 @@ impl<'a> GetPushTemplateRequest<'a> {
             options: self.options,
             payload: crate::runtime::Payload::Data,
         };
-        self.client.send(parts).await
+        Ok(parts)
     }
 }
 
@@ -343,9 +361,11 @@ impl<'a> DeletePushTemplateRequest<'a> {
     }
 
     /// Validates the arguments, sends the request and decodes the
-    /// response's payload (what `.await` does).
+    /// response's payload (what `.await` does); the envelope members
+    /// around it are skipped, not decoded.
     pub async fn send(self) -> DeletePushTemplateResult {
-        self.with_envelope().await.map(|response| response.data)
+        let client = self.client;
+        client.send_data::<crate::push_templates::PushTemplate>(self.parts()?).await
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the
@@ -353,6 +373,13 @@ impl<'a> DeletePushTemplateRequest<'a> {
     pub async fn with_envelope(
         self,
     ) -> Result<crate::Response<crate::push_templates::PushTemplate>, crate::Error> {
+        let client = self.client;
+        let parts = self.parts()?;
+        client.send(parts).await
+    }
+
+    /// The checked arguments as the request to send.
+    fn parts(self) -> Result<crate::runtime::RequestParts, crate::Error> {
         self.validate().map_err(|error| error.in_operation(DELETE_PUSH_TEMPLATE.id))?;
         let path = {
             let name = crate::runtime::encode::segment(&self.name);
@@ -369,7 +396,7 @@ impl<'a> DeletePushTemplateRequest<'a> {
             options: self.options,
             payload: crate::runtime::Payload::Data,
         };
-        self.client.send(parts).await
+        Ok(parts)
     }
 }
 
@@ -429,9 +456,15 @@ impl<'a> SetReceiverPushTemplateRequest<'a> {
     }
 
     /// Validates the arguments, sends the request and decodes the
-    /// response's payload (what `.await` does).
+    /// response's payload (what `.await` does); the envelope members
+    /// around it are skipped, not decoded.
     pub async fn send(self) -> SetReceiverPushTemplateResult {
-        self.with_envelope().await.map(|response| response.data)
+        let client = self.client;
+        client
+            .send_data::<
+                crate::push_templates::SetReceiverPushTemplateData,
+            >(self.parts()?)
+            .await
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the
@@ -442,6 +475,13 @@ impl<'a> SetReceiverPushTemplateRequest<'a> {
         crate::Response<crate::push_templates::SetReceiverPushTemplateData>,
         crate::Error,
     > {
+        let client = self.client;
+        let parts = self.parts()?;
+        client.send(parts).await
+    }
+
+    /// The checked arguments as the request to send.
+    fn parts(self) -> Result<crate::runtime::RequestParts, crate::Error> {
         self.validate()
             .map_err(|error| error.in_operation(SET_RECEIVER_PUSH_TEMPLATE.id))?;
         let path = {
@@ -459,7 +499,7 @@ impl<'a> SetReceiverPushTemplateRequest<'a> {
             options: self.options,
             payload: crate::runtime::Payload::Data,
         };
-        self.client.send(parts).await
+        Ok(parts)
     }
 }
 

@@ -384,9 +384,11 @@ impl<'a> AddReactionRequest<'a> {
     }
 
     /// Validates the arguments, sends the request and decodes the
-    /// response's payload (what `.await` does).
+    /// response's payload (what `.await` does); the envelope members
+    /// around it are skipped, not decoded.
     pub async fn send(self) -> AddReactionResult {
-        self.with_envelope().await.map(|response| response.data)
+        let client = self.client;
+        client.send_data::<crate::reactions::AddReactionData>(self.parts()?).await
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the
@@ -394,6 +396,13 @@ impl<'a> AddReactionRequest<'a> {
     pub async fn with_envelope(
         self,
     ) -> Result<crate::Response<crate::reactions::AddReactionData>, crate::Error> {
+        let client = self.client;
+        let parts = self.parts()?;
+        client.send(parts).await
+    }
+
+    /// The checked arguments as the request to send.
+    fn parts(self) -> Result<crate::runtime::RequestParts, crate::Error> {
         self.validate().map_err(|error| error.in_operation(ADD_REACTION.id))?;
         let path = {
             let username = crate::runtime::encode::segment(&self.username);
@@ -410,7 +419,7 @@ impl<'a> AddReactionRequest<'a> {
             options: self.options,
             payload: crate::runtime::Payload::Data,
         };
-        self.client.send(parts).await
+        Ok(parts)
     }
 }
 
@@ -467,9 +476,15 @@ impl<'a> ListMessageReactionsRequest<'a> {
     }
 
     /// Validates the arguments, sends the request and decodes the
-    /// response's payload (what `.await` does).
+    /// response's payload (what `.await` does); the envelope members
+    /// around it are skipped, not decoded.
     pub async fn send(self) -> ListMessageReactionsResult {
-        self.with_envelope().await.map(|response| response.data)
+        let client = self.client;
+        client
+            .send_data::<
+                ::std::vec::Vec<crate::reactions::ListMessageReactionsItem>,
+            >(self.parts()?)
+            .await
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the
@@ -480,6 +495,13 @@ impl<'a> ListMessageReactionsRequest<'a> {
         crate::Response<::std::vec::Vec<crate::reactions::ListMessageReactionsItem>>,
         crate::Error,
     > {
+        let client = self.client;
+        let parts = self.parts()?;
+        client.send(parts).await
+    }
+
+    /// The checked arguments as the request to send.
+    fn parts(self) -> Result<crate::runtime::RequestParts, crate::Error> {
         self.validate().map_err(|error| error.in_operation(LIST_MESSAGE_REACTIONS.id))?;
         let path = {
             let username = crate::runtime::encode::segment(&self.username);
@@ -502,7 +524,7 @@ impl<'a> ListMessageReactionsRequest<'a> {
             options: self.options,
             payload: crate::runtime::Payload::Data,
         };
-        self.client.send(parts).await
+        Ok(parts)
     }
 }
 
@@ -559,9 +581,14 @@ impl<'a> DeleteReactionRequest<'a> {
     }
 
     /// Validates the arguments, sends the request and decodes the
-    /// response's payload (what `.await` does).
+    /// response's payload (what `.await` does); the envelope members
+    /// around it are skipped, not decoded.
     pub async fn send(self) -> DeleteReactionResult {
-        self.with_envelope().await.map(|_| ())
+        let client = self.client;
+        client
+            .send_data::<::std::option::Option<::serde_json::Value>>(self.parts()?)
+            .await
+            .map(|_| ())
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the
@@ -572,6 +599,13 @@ impl<'a> DeleteReactionRequest<'a> {
         crate::Response<::std::option::Option<::serde_json::Value>>,
         crate::Error,
     > {
+        let client = self.client;
+        let parts = self.parts()?;
+        client.send(parts).await
+    }
+
+    /// The checked arguments as the request to send.
+    fn parts(self) -> Result<crate::runtime::RequestParts, crate::Error> {
         self.validate().map_err(|error| error.in_operation(DELETE_REACTION.id))?;
         let path = {
             let username = crate::runtime::encode::segment(&self.username);
@@ -591,7 +625,7 @@ impl<'a> DeleteReactionRequest<'a> {
             options: self.options,
             payload: crate::runtime::Payload::Data,
         };
-        self.client.send(parts).await
+        Ok(parts)
     }
 }
 
@@ -663,9 +697,11 @@ impl<'a> GetReactionDetailRequest<'a> {
     }
 
     /// Validates the arguments, sends the request and decodes the
-    /// response's payload (what `.await` does).
+    /// response's payload (what `.await` does); the envelope members
+    /// around it are skipped, not decoded.
     pub async fn send(self) -> GetReactionDetailResult {
-        self.with_envelope().await.map(|response| response.data)
+        let client = self.client;
+        client.send_data::<crate::reactions::GetReactionDetailData>(self.parts()?).await
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the
@@ -673,6 +709,13 @@ impl<'a> GetReactionDetailRequest<'a> {
     pub async fn with_envelope(
         self,
     ) -> Result<crate::Response<crate::reactions::GetReactionDetailData>, crate::Error> {
+        let client = self.client;
+        let parts = self.parts()?;
+        client.send(parts).await
+    }
+
+    /// The checked arguments as the request to send.
+    fn parts(self) -> Result<crate::runtime::RequestParts, crate::Error> {
         self.validate().map_err(|error| error.in_operation(GET_REACTION_DETAIL.id))?;
         let path = {
             let username = crate::runtime::encode::segment(&self.username);
@@ -698,7 +741,7 @@ impl<'a> GetReactionDetailRequest<'a> {
             options: self.options,
             payload: crate::runtime::Payload::Data,
         };
-        self.client.send(parts).await
+        Ok(parts)
     }
 
     /// Streams every item of every page: sends this request, then

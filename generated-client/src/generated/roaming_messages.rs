@@ -242,9 +242,14 @@ impl<'a> DeleteChatRoamingMessagesRequest<'a> {
     }
 
     /// Validates the arguments, sends the request and decodes the
-    /// response's payload (what `.await` does).
+    /// response's payload (what `.await` does); the envelope members
+    /// around it are skipped, not decoded.
     pub async fn send(self) -> DeleteChatRoamingMessagesResult {
-        self.with_envelope().await.map(|_| ())
+        let client = self.client;
+        client
+            .send_data::<::std::option::Option<::serde_json::Value>>(self.parts()?)
+            .await
+            .map(|_| ())
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the
@@ -255,6 +260,13 @@ impl<'a> DeleteChatRoamingMessagesRequest<'a> {
         crate::Response<::std::option::Option<::serde_json::Value>>,
         crate::Error,
     > {
+        let client = self.client;
+        let parts = self.parts()?;
+        client.send(parts).await
+    }
+
+    /// The checked arguments as the request to send.
+    fn parts(self) -> Result<crate::runtime::RequestParts, crate::Error> {
         self.validate()
             .map_err(|error| error.in_operation(DELETE_CHAT_ROAMING_MESSAGES.id))?;
         let path = {
@@ -278,7 +290,7 @@ impl<'a> DeleteChatRoamingMessagesRequest<'a> {
             options: self.options,
             payload: crate::runtime::Payload::Data,
         };
-        self.client.send(parts).await
+        Ok(parts)
     }
 }
 
@@ -340,9 +352,14 @@ impl<'a> DeleteGroupRoamingMessagesRequest<'a> {
     }
 
     /// Validates the arguments, sends the request and decodes the
-    /// response's payload (what `.await` does).
+    /// response's payload (what `.await` does); the envelope members
+    /// around it are skipped, not decoded.
     pub async fn send(self) -> DeleteGroupRoamingMessagesResult {
-        self.with_envelope().await.map(|_| ())
+        let client = self.client;
+        client
+            .send_data::<::std::option::Option<::serde_json::Value>>(self.parts()?)
+            .await
+            .map(|_| ())
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the
@@ -353,6 +370,13 @@ impl<'a> DeleteGroupRoamingMessagesRequest<'a> {
         crate::Response<::std::option::Option<::serde_json::Value>>,
         crate::Error,
     > {
+        let client = self.client;
+        let parts = self.parts()?;
+        client.send(parts).await
+    }
+
+    /// The checked arguments as the request to send.
+    fn parts(self) -> Result<crate::runtime::RequestParts, crate::Error> {
         self.validate()
             .map_err(|error| error.in_operation(DELETE_GROUP_ROAMING_MESSAGES.id))?;
         let path = {
@@ -376,7 +400,7 @@ impl<'a> DeleteGroupRoamingMessagesRequest<'a> {
             options: self.options,
             payload: crate::runtime::Payload::Data,
         };
-        self.client.send(parts).await
+        Ok(parts)
     }
 }
 
@@ -423,9 +447,14 @@ impl<'a> ClearUserRoamingMessagesRequest<'a> {
     }
 
     /// Validates the arguments, sends the request and decodes the
-    /// response's payload (what `.await` does).
+    /// response's payload (what `.await` does); the envelope members
+    /// around it are skipped, not decoded.
     pub async fn send(self) -> ClearUserRoamingMessagesResult {
-        self.with_envelope().await.map(|_| ())
+        let client = self.client;
+        client
+            .send_data::<::std::option::Option<::serde_json::Value>>(self.parts()?)
+            .await
+            .map(|_| ())
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the
@@ -436,6 +465,13 @@ impl<'a> ClearUserRoamingMessagesRequest<'a> {
         crate::Response<::std::option::Option<::serde_json::Value>>,
         crate::Error,
     > {
+        let client = self.client;
+        let parts = self.parts()?;
+        client.send(parts).await
+    }
+
+    /// The checked arguments as the request to send.
+    fn parts(self) -> Result<crate::runtime::RequestParts, crate::Error> {
         self.validate()
             .map_err(|error| error.in_operation(CLEAR_USER_ROAMING_MESSAGES.id))?;
         let path = {
@@ -453,7 +489,7 @@ impl<'a> ClearUserRoamingMessagesRequest<'a> {
             options: self.options,
             payload: crate::runtime::Payload::Data,
         };
-        self.client.send(parts).await
+        Ok(parts)
     }
 }
 
@@ -519,9 +555,14 @@ impl<'a> ClearChatRoamingMessagesUntilRequest<'a> {
     }
 
     /// Validates the arguments, sends the request and decodes the
-    /// response's payload (what `.await` does).
+    /// response's payload (what `.await` does); the envelope members
+    /// around it are skipped, not decoded.
     pub async fn send(self) -> ClearChatRoamingMessagesUntilResult {
-        self.with_envelope().await.map(|_| ())
+        let client = self.client;
+        client
+            .send_data::<::std::option::Option<::serde_json::Value>>(self.parts()?)
+            .await
+            .map(|_| ())
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the
@@ -532,6 +573,13 @@ impl<'a> ClearChatRoamingMessagesUntilRequest<'a> {
         crate::Response<::std::option::Option<::serde_json::Value>>,
         crate::Error,
     > {
+        let client = self.client;
+        let parts = self.parts()?;
+        client.send(parts).await
+    }
+
+    /// The checked arguments as the request to send.
+    fn parts(self) -> Result<crate::runtime::RequestParts, crate::Error> {
         self.validate()
             .map_err(|error| error.in_operation(CLEAR_CHAT_ROAMING_MESSAGES_UNTIL.id))?;
         let path = {
@@ -555,7 +603,7 @@ impl<'a> ClearChatRoamingMessagesUntilRequest<'a> {
             options: self.options,
             payload: crate::runtime::Payload::Data,
         };
-        self.client.send(parts).await
+        Ok(parts)
     }
 }
 
@@ -617,9 +665,14 @@ impl<'a> ClearGroupRoamingMessagesUntilRequest<'a> {
     }
 
     /// Validates the arguments, sends the request and decodes the
-    /// response's payload (what `.await` does).
+    /// response's payload (what `.await` does); the envelope members
+    /// around it are skipped, not decoded.
     pub async fn send(self) -> ClearGroupRoamingMessagesUntilResult {
-        self.with_envelope().await.map(|_| ())
+        let client = self.client;
+        client
+            .send_data::<::std::option::Option<::serde_json::Value>>(self.parts()?)
+            .await
+            .map(|_| ())
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the
@@ -630,6 +683,13 @@ impl<'a> ClearGroupRoamingMessagesUntilRequest<'a> {
         crate::Response<::std::option::Option<::serde_json::Value>>,
         crate::Error,
     > {
+        let client = self.client;
+        let parts = self.parts()?;
+        client.send(parts).await
+    }
+
+    /// The checked arguments as the request to send.
+    fn parts(self) -> Result<crate::runtime::RequestParts, crate::Error> {
         self.validate()
             .map_err(|error| error.in_operation(CLEAR_GROUP_ROAMING_MESSAGES_UNTIL.id))?;
         let path = {
@@ -653,7 +713,7 @@ impl<'a> ClearGroupRoamingMessagesUntilRequest<'a> {
             options: self.options,
             payload: crate::runtime::Payload::Data,
         };
-        self.client.send(parts).await
+        Ok(parts)
     }
 }
 

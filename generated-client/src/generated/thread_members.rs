@@ -212,9 +212,13 @@ impl<'a> ListThreadMembersRequest<'a> {
     }
 
     /// Validates the arguments, sends the request and decodes the
-    /// response's payload (what `.await` does).
+    /// response's payload (what `.await` does); the envelope members
+    /// around it are skipped, not decoded.
     pub async fn send(self) -> ListThreadMembersResult {
-        self.with_envelope().await.map(|response| response.data)
+        let client = self.client;
+        client
+            .send_data::<crate::thread_members::ListThreadMembersData>(self.parts()?)
+            .await
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the
@@ -225,6 +229,13 @@ impl<'a> ListThreadMembersRequest<'a> {
         crate::Response<crate::thread_members::ListThreadMembersData>,
         crate::Error,
     > {
+        let client = self.client;
+        let parts = self.parts()?;
+        client.send(parts).await
+    }
+
+    /// The checked arguments as the request to send.
+    fn parts(self) -> Result<crate::runtime::RequestParts, crate::Error> {
         self.validate().map_err(|error| error.in_operation(LIST_THREAD_MEMBERS.id))?;
         let path = {
             let thread_id = crate::runtime::encode::segment(&self.thread_id);
@@ -247,7 +258,7 @@ impl<'a> ListThreadMembersRequest<'a> {
             options: self.options,
             payload: crate::runtime::Payload::Data,
         };
-        self.client.send(parts).await
+        Ok(parts)
     }
 
     /// Streams every item of every page: sends this request, then
@@ -327,9 +338,13 @@ impl<'a> AddThreadMembersRequest<'a> {
     }
 
     /// Validates the arguments, sends the request and decodes the
-    /// response's payload (what `.await` does).
+    /// response's payload (what `.await` does); the envelope members
+    /// around it are skipped, not decoded.
     pub async fn send(self) -> AddThreadMembersResult {
-        self.with_envelope().await.map(|response| response.data)
+        let client = self.client;
+        client
+            .send_data::<crate::thread_members::AddThreadMembersData>(self.parts()?)
+            .await
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the
@@ -340,6 +355,13 @@ impl<'a> AddThreadMembersRequest<'a> {
         crate::Response<crate::thread_members::AddThreadMembersData>,
         crate::Error,
     > {
+        let client = self.client;
+        let parts = self.parts()?;
+        client.send(parts).await
+    }
+
+    /// The checked arguments as the request to send.
+    fn parts(self) -> Result<crate::runtime::RequestParts, crate::Error> {
         self.validate().map_err(|error| error.in_operation(ADD_THREAD_MEMBERS.id))?;
         let path = {
             let thread_id = crate::runtime::encode::segment(&self.thread_id);
@@ -356,7 +378,7 @@ impl<'a> AddThreadMembersRequest<'a> {
             options: self.options,
             payload: crate::runtime::Payload::Data,
         };
-        self.client.send(parts).await
+        Ok(parts)
     }
 }
 
@@ -416,9 +438,15 @@ impl<'a> RemoveThreadMembersRequest<'a> {
     }
 
     /// Validates the arguments, sends the request and decodes the
-    /// response's payload (what `.await` does).
+    /// response's payload (what `.await` does); the envelope members
+    /// around it are skipped, not decoded.
     pub async fn send(self) -> RemoveThreadMembersResult {
-        self.with_envelope().await.map(|response| response.data)
+        let client = self.client;
+        client
+            .send_data::<
+                ::std::vec::Vec<crate::thread_members::ThreadMemberRemoval>,
+            >(self.parts()?)
+            .await
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the
@@ -429,6 +457,13 @@ impl<'a> RemoveThreadMembersRequest<'a> {
         crate::Response<::std::vec::Vec<crate::thread_members::ThreadMemberRemoval>>,
         crate::Error,
     > {
+        let client = self.client;
+        let parts = self.parts()?;
+        client.send(parts).await
+    }
+
+    /// The checked arguments as the request to send.
+    fn parts(self) -> Result<crate::runtime::RequestParts, crate::Error> {
         self.validate().map_err(|error| error.in_operation(REMOVE_THREAD_MEMBERS.id))?;
         let path = {
             let thread_id = crate::runtime::encode::segment(&self.thread_id);
@@ -445,7 +480,7 @@ impl<'a> RemoveThreadMembersRequest<'a> {
             options: self.options,
             payload: crate::runtime::Payload::Key("entities"),
         };
-        self.client.send(parts).await
+        Ok(parts)
     }
 }
 

@@ -253,9 +253,13 @@ impl<'a> CreateTokenWithCredentialsRequest<'a> {
     }
 
     /// Validates the arguments, sends the request and decodes the
-    /// response's payload (what `.await` does).
+    /// response's payload (what `.await` does); the envelope members
+    /// around it are skipped, not decoded.
     pub async fn send(self) -> CreateTokenWithCredentialsResult {
-        self.with_envelope().await.map(|response| response.data)
+        let client = self.client;
+        client
+            .send_data::<crate::token::CreateTokenWithCredentialsData>(self.parts()?)
+            .await
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the
@@ -266,6 +270,13 @@ impl<'a> CreateTokenWithCredentialsRequest<'a> {
         crate::Response<crate::token::CreateTokenWithCredentialsData>,
         crate::Error,
     > {
+        let client = self.client;
+        let parts = self.parts()?;
+        client.send(parts).await
+    }
+
+    /// The checked arguments as the request to send.
+    fn parts(self) -> Result<crate::runtime::RequestParts, crate::Error> {
         self.validate()
             .map_err(|error| error.in_operation(CREATE_TOKEN_WITH_CREDENTIALS.id))?;
         let path = String::from("/token");
@@ -280,7 +291,7 @@ impl<'a> CreateTokenWithCredentialsRequest<'a> {
             options: self.options,
             payload: crate::runtime::Payload::Root,
         };
-        self.client.send(parts).await
+        Ok(parts)
     }
 }
 
@@ -328,9 +339,11 @@ impl<'a> ExchangeAgoraTokenRequest<'a> {
     }
 
     /// Validates the arguments, sends the request and decodes the
-    /// response's payload (what `.await` does).
+    /// response's payload (what `.await` does); the envelope members
+    /// around it are skipped, not decoded.
     pub async fn send(self) -> ExchangeAgoraTokenResult {
-        self.with_envelope().await.map(|response| response.data)
+        let client = self.client;
+        client.send_data::<crate::token::ExchangeAgoraTokenData>(self.parts()?).await
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the
@@ -338,6 +351,13 @@ impl<'a> ExchangeAgoraTokenRequest<'a> {
     pub async fn with_envelope(
         self,
     ) -> Result<crate::Response<crate::token::ExchangeAgoraTokenData>, crate::Error> {
+        let client = self.client;
+        let parts = self.parts()?;
+        client.send(parts).await
+    }
+
+    /// The checked arguments as the request to send.
+    fn parts(self) -> Result<crate::runtime::RequestParts, crate::Error> {
         self.validate().map_err(|error| error.in_operation(EXCHANGE_AGORA_TOKEN.id))?;
         let path = String::from("/token");
         let query: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
@@ -351,7 +371,7 @@ impl<'a> ExchangeAgoraTokenRequest<'a> {
             options: self.options,
             payload: crate::runtime::Payload::Root,
         };
-        self.client.send(parts).await
+        Ok(parts)
     }
 }
 
@@ -425,9 +445,11 @@ impl<'a> GetUserTokenRequest<'a> {
     }
 
     /// Validates the arguments, sends the request and decodes the
-    /// response's payload (what `.await` does).
+    /// response's payload (what `.await` does); the envelope members
+    /// around it are skipped, not decoded.
     pub async fn send(self) -> GetUserTokenResult {
-        self.with_envelope().await.map(|response| response.data)
+        let client = self.client;
+        client.send_data::<crate::token::GetUserTokenData>(self.parts()?).await
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the
@@ -435,6 +457,13 @@ impl<'a> GetUserTokenRequest<'a> {
     pub async fn with_envelope(
         self,
     ) -> Result<crate::Response<crate::token::GetUserTokenData>, crate::Error> {
+        let client = self.client;
+        let parts = self.parts()?;
+        client.send(parts).await
+    }
+
+    /// The checked arguments as the request to send.
+    fn parts(self) -> Result<crate::runtime::RequestParts, crate::Error> {
         self.validate().map_err(|error| error.in_operation(GET_USER_TOKEN.id))?;
         let path = String::from("/token");
         let query: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
@@ -448,7 +477,7 @@ impl<'a> GetUserTokenRequest<'a> {
             options: self.options,
             payload: crate::runtime::Payload::Root,
         };
-        self.client.send(parts).await
+        Ok(parts)
     }
 }
 

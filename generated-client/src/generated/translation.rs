@@ -214,9 +214,15 @@ impl<'a> TranslateTextRequest<'a> {
     }
 
     /// Validates the arguments, sends the request and decodes the
-    /// response's payload (what `.await` does).
+    /// response's payload (what `.await` does); the envelope members
+    /// around it are skipped, not decoded.
     pub async fn send(self) -> TranslateTextResult {
-        self.with_envelope().await.map(|response| response.data)
+        let client = self.client;
+        client
+            .send_data::<
+                ::std::vec::Vec<crate::translation::TranslateTextItem>,
+            >(self.parts()?)
+            .await
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the
@@ -227,6 +233,13 @@ impl<'a> TranslateTextRequest<'a> {
         crate::Response<::std::vec::Vec<crate::translation::TranslateTextItem>>,
         crate::Error,
     > {
+        let client = self.client;
+        let parts = self.parts()?;
+        client.send(parts).await
+    }
+
+    /// The checked arguments as the request to send.
+    fn parts(self) -> Result<crate::runtime::RequestParts, crate::Error> {
         self.validate().map_err(|error| error.in_operation(TRANSLATE_TEXT.id))?;
         let path = String::from("/translate");
         let query: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
@@ -240,7 +253,7 @@ impl<'a> TranslateTextRequest<'a> {
             options: self.options,
             payload: crate::runtime::Payload::Root,
         };
-        self.client.send(parts).await
+        Ok(parts)
     }
 }
 
@@ -290,9 +303,11 @@ impl<'a> DetectLanguageRequest<'a> {
     }
 
     /// Validates the arguments, sends the request and decodes the
-    /// response's payload (what `.await` does).
+    /// response's payload (what `.await` does); the envelope members
+    /// around it are skipped, not decoded.
     pub async fn send(self) -> DetectLanguageResult {
-        self.with_envelope().await.map(|response| response.data)
+        let client = self.client;
+        client.send_data::<crate::translation::DetectLanguageData>(self.parts()?).await
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the
@@ -300,6 +315,13 @@ impl<'a> DetectLanguageRequest<'a> {
     pub async fn with_envelope(
         self,
     ) -> Result<crate::Response<crate::translation::DetectLanguageData>, crate::Error> {
+        let client = self.client;
+        let parts = self.parts()?;
+        client.send(parts).await
+    }
+
+    /// The checked arguments as the request to send.
+    fn parts(self) -> Result<crate::runtime::RequestParts, crate::Error> {
         self.validate().map_err(|error| error.in_operation(DETECT_LANGUAGE.id))?;
         let path = String::from("/translate/detect");
         let query: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
@@ -313,7 +335,7 @@ impl<'a> DetectLanguageRequest<'a> {
             options: self.options,
             payload: crate::runtime::Payload::Root,
         };
-        self.client.send(parts).await
+        Ok(parts)
     }
 }
 
@@ -347,9 +369,15 @@ impl<'a> ListTranslationLanguagesRequest<'a> {
     }
 
     /// Validates the arguments, sends the request and decodes the
-    /// response's payload (what `.await` does).
+    /// response's payload (what `.await` does); the envelope members
+    /// around it are skipped, not decoded.
     pub async fn send(self) -> ListTranslationLanguagesResult {
-        self.with_envelope().await.map(|response| response.data)
+        let client = self.client;
+        client
+            .send_data::<
+                ::std::vec::Vec<crate::translation::ListTranslationLanguagesItem>,
+            >(self.parts()?)
+            .await
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the
@@ -362,6 +390,13 @@ impl<'a> ListTranslationLanguagesRequest<'a> {
         >,
         crate::Error,
     > {
+        let client = self.client;
+        let parts = self.parts()?;
+        client.send(parts).await
+    }
+
+    /// The checked arguments as the request to send.
+    fn parts(self) -> Result<crate::runtime::RequestParts, crate::Error> {
         self.validate()
             .map_err(|error| error.in_operation(LIST_TRANSLATION_LANGUAGES.id))?;
         let path = String::from("/translate/support/language");
@@ -376,7 +411,7 @@ impl<'a> ListTranslationLanguagesRequest<'a> {
             options: self.options,
             payload: crate::runtime::Payload::Root,
         };
-        self.client.send(parts).await
+        Ok(parts)
     }
 }
 

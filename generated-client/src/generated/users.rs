@@ -840,9 +840,14 @@ impl<'a> RegisterUserRequest<'a> {
     }
 
     /// Validates the arguments, sends the request and decodes the
-    /// response's payload (what `.await` does).
+    /// response's payload (what `.await` does); the envelope members
+    /// around it are skipped, not decoded.
     pub async fn send(self) -> RegisterUserResult {
-        self.with_envelope().await.map(|response| response.data)
+        let client = self.client;
+        client
+            .send_data::<crate::runtime::One<crate::users::UserEntity>>(self.parts()?)
+            .await
+            .map(crate::runtime::One::into_inner)
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the
@@ -850,6 +855,16 @@ impl<'a> RegisterUserRequest<'a> {
     pub async fn with_envelope(
         self,
     ) -> Result<crate::Response<crate::users::UserEntity>, crate::Error> {
+        let client = self.client;
+        let parts = self.parts()?;
+        client
+            .send::<crate::runtime::One<crate::users::UserEntity>>(parts)
+            .await
+            .map(|response| response.map_data(crate::runtime::One::into_inner))
+    }
+
+    /// The checked arguments as the request to send.
+    fn parts(self) -> Result<crate::runtime::RequestParts, crate::Error> {
         self.validate().map_err(|error| error.in_operation(REGISTER_USER.id))?;
         let path = String::from("/users");
         let query: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
@@ -863,10 +878,7 @@ impl<'a> RegisterUserRequest<'a> {
             options: self.options,
             payload: crate::runtime::Payload::Key("entities"),
         };
-        self.client
-            .send::<crate::runtime::One<crate::users::UserEntity>>(parts)
-            .await
-            .map(|response| response.map_data(crate::runtime::One::into_inner))
+        Ok(parts)
     }
 }
 
@@ -912,9 +924,13 @@ impl<'a> RegisterUsersRequest<'a> {
     }
 
     /// Validates the arguments, sends the request and decodes the
-    /// response's payload (what `.await` does).
+    /// response's payload (what `.await` does); the envelope members
+    /// around it are skipped, not decoded.
     pub async fn send(self) -> RegisterUsersResult {
-        self.with_envelope().await.map(|response| response.data)
+        let client = self.client;
+        client
+            .send_data::<::std::vec::Vec<crate::users::RegisterUsersItem>>(self.parts()?)
+            .await
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the
@@ -925,6 +941,13 @@ impl<'a> RegisterUsersRequest<'a> {
         crate::Response<::std::vec::Vec<crate::users::RegisterUsersItem>>,
         crate::Error,
     > {
+        let client = self.client;
+        let parts = self.parts()?;
+        client.send(parts).await
+    }
+
+    /// The checked arguments as the request to send.
+    fn parts(self) -> Result<crate::runtime::RequestParts, crate::Error> {
         self.validate().map_err(|error| error.in_operation(REGISTER_USERS.id))?;
         let path = String::from("/users");
         let query: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
@@ -938,7 +961,7 @@ impl<'a> RegisterUsersRequest<'a> {
             options: self.options,
             payload: crate::runtime::Payload::Data,
         };
-        self.client.send(parts).await
+        Ok(parts)
     }
 }
 
@@ -986,9 +1009,14 @@ impl<'a> GetUserRequest<'a> {
     }
 
     /// Validates the arguments, sends the request and decodes the
-    /// response's payload (what `.await` does).
+    /// response's payload (what `.await` does); the envelope members
+    /// around it are skipped, not decoded.
     pub async fn send(self) -> GetUserResult {
-        self.with_envelope().await.map(|response| response.data)
+        let client = self.client;
+        client
+            .send_data::<crate::runtime::One<crate::users::UserDetails>>(self.parts()?)
+            .await
+            .map(crate::runtime::One::into_inner)
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the
@@ -996,6 +1024,16 @@ impl<'a> GetUserRequest<'a> {
     pub async fn with_envelope(
         self,
     ) -> Result<crate::Response<crate::users::UserDetails>, crate::Error> {
+        let client = self.client;
+        let parts = self.parts()?;
+        client
+            .send::<crate::runtime::One<crate::users::UserDetails>>(parts)
+            .await
+            .map(|response| response.map_data(crate::runtime::One::into_inner))
+    }
+
+    /// The checked arguments as the request to send.
+    fn parts(self) -> Result<crate::runtime::RequestParts, crate::Error> {
         self.validate().map_err(|error| error.in_operation(GET_USER.id))?;
         let path = {
             let username = crate::runtime::encode::segment(&self.username);
@@ -1012,10 +1050,7 @@ impl<'a> GetUserRequest<'a> {
             options: self.options,
             payload: crate::runtime::Payload::Key("entities"),
         };
-        self.client
-            .send::<crate::runtime::One<crate::users::UserDetails>>(parts)
-            .await
-            .map(|response| response.map_data(crate::runtime::One::into_inner))
+        Ok(parts)
     }
 }
 
@@ -1072,9 +1107,13 @@ impl<'a> ListUsersRequest<'a> {
     }
 
     /// Validates the arguments, sends the request and decodes the
-    /// response's payload (what `.await` does).
+    /// response's payload (what `.await` does); the envelope members
+    /// around it are skipped, not decoded.
     pub async fn send(self) -> ListUsersResult {
-        self.with_envelope().await.map(|response| response.data)
+        let client = self.client;
+        client
+            .send_data::<::std::vec::Vec<crate::users::UserDetails>>(self.parts()?)
+            .await
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the
@@ -1085,6 +1124,13 @@ impl<'a> ListUsersRequest<'a> {
         crate::Response<::std::vec::Vec<crate::users::UserDetails>>,
         crate::Error,
     > {
+        let client = self.client;
+        let parts = self.parts()?;
+        client.send(parts).await
+    }
+
+    /// The checked arguments as the request to send.
+    fn parts(self) -> Result<crate::runtime::RequestParts, crate::Error> {
         self.validate().map_err(|error| error.in_operation(LIST_USERS.id))?;
         let path = String::from("/users");
         let mut query: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
@@ -1104,7 +1150,7 @@ impl<'a> ListUsersRequest<'a> {
             options: self.options,
             payload: crate::runtime::Payload::Key("entities"),
         };
-        self.client.send(parts).await
+        Ok(parts)
     }
 
     /// Streams every item of every page: sends this request, then
@@ -1165,9 +1211,14 @@ impl<'a> DeleteUserRequest<'a> {
     }
 
     /// Validates the arguments, sends the request and decodes the
-    /// response's payload (what `.await` does).
+    /// response's payload (what `.await` does); the envelope members
+    /// around it are skipped, not decoded.
     pub async fn send(self) -> DeleteUserResult {
-        self.with_envelope().await.map(|response| response.data)
+        let client = self.client;
+        client
+            .send_data::<crate::runtime::One<crate::users::UserEntity>>(self.parts()?)
+            .await
+            .map(crate::runtime::One::into_inner)
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the
@@ -1175,6 +1226,16 @@ impl<'a> DeleteUserRequest<'a> {
     pub async fn with_envelope(
         self,
     ) -> Result<crate::Response<crate::users::UserEntity>, crate::Error> {
+        let client = self.client;
+        let parts = self.parts()?;
+        client
+            .send::<crate::runtime::One<crate::users::UserEntity>>(parts)
+            .await
+            .map(|response| response.map_data(crate::runtime::One::into_inner))
+    }
+
+    /// The checked arguments as the request to send.
+    fn parts(self) -> Result<crate::runtime::RequestParts, crate::Error> {
         self.validate().map_err(|error| error.in_operation(DELETE_USER.id))?;
         let path = {
             let username = crate::runtime::encode::segment(&self.username);
@@ -1191,10 +1252,7 @@ impl<'a> DeleteUserRequest<'a> {
             options: self.options,
             payload: crate::runtime::Payload::Key("entities"),
         };
-        self.client
-            .send::<crate::runtime::One<crate::users::UserEntity>>(parts)
-            .await
-            .map(|response| response.map_data(crate::runtime::One::into_inner))
+        Ok(parts)
     }
 }
 
@@ -1251,9 +1309,13 @@ impl<'a> DeleteUsersRequest<'a> {
     }
 
     /// Validates the arguments, sends the request and decodes the
-    /// response's payload (what `.await` does).
+    /// response's payload (what `.await` does); the envelope members
+    /// around it are skipped, not decoded.
     pub async fn send(self) -> DeleteUsersResult {
-        self.with_envelope().await.map(|response| response.data)
+        let client = self.client;
+        client
+            .send_data::<::std::vec::Vec<crate::users::UserEntity>>(self.parts()?)
+            .await
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the
@@ -1264,6 +1326,13 @@ impl<'a> DeleteUsersRequest<'a> {
         crate::Response<::std::vec::Vec<crate::users::UserEntity>>,
         crate::Error,
     > {
+        let client = self.client;
+        let parts = self.parts()?;
+        client.send(parts).await
+    }
+
+    /// The checked arguments as the request to send.
+    fn parts(self) -> Result<crate::runtime::RequestParts, crate::Error> {
         self.validate().map_err(|error| error.in_operation(DELETE_USERS.id))?;
         let path = String::from("/users");
         let mut query: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
@@ -1283,7 +1352,7 @@ impl<'a> DeleteUsersRequest<'a> {
             options: self.options,
             payload: crate::runtime::Payload::Key("entities"),
         };
-        self.client.send(parts).await
+        Ok(parts)
     }
 
     /// Streams every item of every page: sends this request, then
@@ -1356,9 +1425,14 @@ impl<'a> UpdateUserPasswordRequest<'a> {
     }
 
     /// Validates the arguments, sends the request and decodes the
-    /// response's payload (what `.await` does).
+    /// response's payload (what `.await` does); the envelope members
+    /// around it are skipped, not decoded.
     pub async fn send(self) -> UpdateUserPasswordResult {
-        self.with_envelope().await.map(|_| ())
+        let client = self.client;
+        client
+            .send_data::<::std::option::Option<::serde_json::Value>>(self.parts()?)
+            .await
+            .map(|_| ())
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the
@@ -1369,6 +1443,13 @@ impl<'a> UpdateUserPasswordRequest<'a> {
         crate::Response<::std::option::Option<::serde_json::Value>>,
         crate::Error,
     > {
+        let client = self.client;
+        let parts = self.parts()?;
+        client.send(parts).await
+    }
+
+    /// The checked arguments as the request to send.
+    fn parts(self) -> Result<crate::runtime::RequestParts, crate::Error> {
         self.validate().map_err(|error| error.in_operation(UPDATE_USER_PASSWORD.id))?;
         let path = {
             let username = crate::runtime::encode::segment(&self.username);
@@ -1385,7 +1466,7 @@ impl<'a> UpdateUserPasswordRequest<'a> {
             options: self.options,
             payload: crate::runtime::Payload::Data,
         };
-        self.client.send(parts).await
+        Ok(parts)
     }
 }
 
@@ -1429,9 +1510,14 @@ impl<'a> DeactivateUserRequest<'a> {
     }
 
     /// Validates the arguments, sends the request and decodes the
-    /// response's payload (what `.await` does).
+    /// response's payload (what `.await` does); the envelope members
+    /// around it are skipped, not decoded.
     pub async fn send(self) -> DeactivateUserResult {
-        self.with_envelope().await.map(|response| response.data)
+        let client = self.client;
+        client
+            .send_data::<crate::runtime::One<crate::users::UserEntity>>(self.parts()?)
+            .await
+            .map(crate::runtime::One::into_inner)
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the
@@ -1439,6 +1525,16 @@ impl<'a> DeactivateUserRequest<'a> {
     pub async fn with_envelope(
         self,
     ) -> Result<crate::Response<crate::users::UserEntity>, crate::Error> {
+        let client = self.client;
+        let parts = self.parts()?;
+        client
+            .send::<crate::runtime::One<crate::users::UserEntity>>(parts)
+            .await
+            .map(|response| response.map_data(crate::runtime::One::into_inner))
+    }
+
+    /// The checked arguments as the request to send.
+    fn parts(self) -> Result<crate::runtime::RequestParts, crate::Error> {
         self.validate().map_err(|error| error.in_operation(DEACTIVATE_USER.id))?;
         let path = {
             let username = crate::runtime::encode::segment(&self.username);
@@ -1455,10 +1551,7 @@ impl<'a> DeactivateUserRequest<'a> {
             options: self.options,
             payload: crate::runtime::Payload::Key("entities"),
         };
-        self.client
-            .send::<crate::runtime::One<crate::users::UserEntity>>(parts)
-            .await
-            .map(|response| response.map_data(crate::runtime::One::into_inner))
+        Ok(parts)
     }
 }
 
@@ -1502,9 +1595,14 @@ impl<'a> ActivateUserRequest<'a> {
     }
 
     /// Validates the arguments, sends the request and decodes the
-    /// response's payload (what `.await` does).
+    /// response's payload (what `.await` does); the envelope members
+    /// around it are skipped, not decoded.
     pub async fn send(self) -> ActivateUserResult {
-        self.with_envelope().await.map(|_| ())
+        let client = self.client;
+        client
+            .send_data::<::std::option::Option<::serde_json::Value>>(self.parts()?)
+            .await
+            .map(|_| ())
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the
@@ -1515,6 +1613,13 @@ impl<'a> ActivateUserRequest<'a> {
         crate::Response<::std::option::Option<::serde_json::Value>>,
         crate::Error,
     > {
+        let client = self.client;
+        let parts = self.parts()?;
+        client.send(parts).await
+    }
+
+    /// The checked arguments as the request to send.
+    fn parts(self) -> Result<crate::runtime::RequestParts, crate::Error> {
         self.validate().map_err(|error| error.in_operation(ACTIVATE_USER.id))?;
         let path = {
             let username = crate::runtime::encode::segment(&self.username);
@@ -1531,7 +1636,7 @@ impl<'a> ActivateUserRequest<'a> {
             options: self.options,
             payload: crate::runtime::Payload::Data,
         };
-        self.client.send(parts).await
+        Ok(parts)
     }
 }
 
@@ -1575,9 +1680,11 @@ impl<'a> DisconnectUserRequest<'a> {
     }
 
     /// Validates the arguments, sends the request and decodes the
-    /// response's payload (what `.await` does).
+    /// response's payload (what `.await` does); the envelope members
+    /// around it are skipped, not decoded.
     pub async fn send(self) -> DisconnectUserResult {
-        self.with_envelope().await.map(|response| response.data)
+        let client = self.client;
+        client.send_data::<crate::users::DisconnectUserData>(self.parts()?).await
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the
@@ -1585,6 +1692,13 @@ impl<'a> DisconnectUserRequest<'a> {
     pub async fn with_envelope(
         self,
     ) -> Result<crate::Response<crate::users::DisconnectUserData>, crate::Error> {
+        let client = self.client;
+        let parts = self.parts()?;
+        client.send(parts).await
+    }
+
+    /// The checked arguments as the request to send.
+    fn parts(self) -> Result<crate::runtime::RequestParts, crate::Error> {
         self.validate().map_err(|error| error.in_operation(DISCONNECT_USER.id))?;
         let path = {
             let username = crate::runtime::encode::segment(&self.username);
@@ -1601,7 +1715,7 @@ impl<'a> DisconnectUserRequest<'a> {
             options: self.options,
             payload: crate::runtime::Payload::Data,
         };
-        self.client.send(parts).await
+        Ok(parts)
     }
 }
 
@@ -1645,9 +1759,15 @@ impl<'a> GetUserOnlineStatusRequest<'a> {
     }
 
     /// Validates the arguments, sends the request and decodes the
-    /// response's payload (what `.await` does).
+    /// response's payload (what `.await` does); the envelope members
+    /// around it are skipped, not decoded.
     pub async fn send(self) -> GetUserOnlineStatusResult {
-        self.with_envelope().await.map(|response| response.data)
+        let client = self.client;
+        client
+            .send_data::<
+                ::std::collections::BTreeMap<String, crate::users::OnlineStatus>,
+            >(self.parts()?)
+            .await
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the
@@ -1660,6 +1780,13 @@ impl<'a> GetUserOnlineStatusRequest<'a> {
         >,
         crate::Error,
     > {
+        let client = self.client;
+        let parts = self.parts()?;
+        client.send(parts).await
+    }
+
+    /// The checked arguments as the request to send.
+    fn parts(self) -> Result<crate::runtime::RequestParts, crate::Error> {
         self.validate().map_err(|error| error.in_operation(GET_USER_ONLINE_STATUS.id))?;
         let path = {
             let username = crate::runtime::encode::segment(&self.username);
@@ -1676,7 +1803,7 @@ impl<'a> GetUserOnlineStatusRequest<'a> {
             options: self.options,
             payload: crate::runtime::Payload::Data,
         };
-        self.client.send(parts).await
+        Ok(parts)
     }
 }
 
@@ -1733,9 +1860,17 @@ impl<'a> GetUsersOnlineStatusRequest<'a> {
     }
 
     /// Validates the arguments, sends the request and decodes the
-    /// response's payload (what `.await` does).
+    /// response's payload (what `.await` does); the envelope members
+    /// around it are skipped, not decoded.
     pub async fn send(self) -> GetUsersOnlineStatusResult {
-        self.with_envelope().await.map(|response| response.data)
+        let client = self.client;
+        client
+            .send_data::<
+                ::std::vec::Vec<
+                    ::std::collections::BTreeMap<String, crate::users::OnlineStatus>,
+                >,
+            >(self.parts()?)
+            .await
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the
@@ -1750,6 +1885,13 @@ impl<'a> GetUsersOnlineStatusRequest<'a> {
         >,
         crate::Error,
     > {
+        let client = self.client;
+        let parts = self.parts()?;
+        client.send(parts).await
+    }
+
+    /// The checked arguments as the request to send.
+    fn parts(self) -> Result<crate::runtime::RequestParts, crate::Error> {
         self.validate().map_err(|error| error.in_operation(GET_USERS_ONLINE_STATUS.id))?;
         let path = String::from("/users/batch/status");
         let query: ::std::vec::Vec<(&'static str, String)> = ::std::vec::Vec::new();
@@ -1763,7 +1905,7 @@ impl<'a> GetUsersOnlineStatusRequest<'a> {
             options: self.options,
             payload: crate::runtime::Payload::Data,
         };
-        self.client.send(parts).await
+        Ok(parts)
     }
 }
 
@@ -1813,9 +1955,13 @@ impl<'a> GetOfflineMessageCountRequest<'a> {
     }
 
     /// Validates the arguments, sends the request and decodes the
-    /// response's payload (what `.await` does).
+    /// response's payload (what `.await` does); the envelope members
+    /// around it are skipped, not decoded.
     pub async fn send(self) -> GetOfflineMessageCountResult {
-        self.with_envelope().await.map(|response| response.data)
+        let client = self.client;
+        client
+            .send_data::<::std::collections::BTreeMap<String, i64>>(self.parts()?)
+            .await
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the
@@ -1826,6 +1972,13 @@ impl<'a> GetOfflineMessageCountRequest<'a> {
         crate::Response<::std::collections::BTreeMap<String, i64>>,
         crate::Error,
     > {
+        let client = self.client;
+        let parts = self.parts()?;
+        client.send(parts).await
+    }
+
+    /// The checked arguments as the request to send.
+    fn parts(self) -> Result<crate::runtime::RequestParts, crate::Error> {
         self.validate()
             .map_err(|error| error.in_operation(GET_OFFLINE_MESSAGE_COUNT.id))?;
         let path = {
@@ -1843,7 +1996,7 @@ impl<'a> GetOfflineMessageCountRequest<'a> {
             options: self.options,
             payload: crate::runtime::Payload::Data,
         };
-        self.client.send(parts).await
+        Ok(parts)
     }
 }
 
@@ -1898,9 +2051,15 @@ impl<'a> GetOfflineMessageStatusRequest<'a> {
     }
 
     /// Validates the arguments, sends the request and decodes the
-    /// response's payload (what `.await` does).
+    /// response's payload (what `.await` does); the envelope members
+    /// around it are skipped, not decoded.
     pub async fn send(self) -> GetOfflineMessageStatusResult {
-        self.with_envelope().await.map(|response| response.data)
+        let client = self.client;
+        client
+            .send_data::<
+                ::std::collections::BTreeMap<String, crate::users::OfflineMessageStatus>,
+            >(self.parts()?)
+            .await
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the
@@ -1913,6 +2072,13 @@ impl<'a> GetOfflineMessageStatusRequest<'a> {
         >,
         crate::Error,
     > {
+        let client = self.client;
+        let parts = self.parts()?;
+        client.send(parts).await
+    }
+
+    /// The checked arguments as the request to send.
+    fn parts(self) -> Result<crate::runtime::RequestParts, crate::Error> {
         self.validate()
             .map_err(|error| error.in_operation(GET_OFFLINE_MESSAGE_STATUS.id))?;
         let path = {
@@ -1931,7 +2097,7 @@ impl<'a> GetOfflineMessageStatusRequest<'a> {
             options: self.options,
             payload: crate::runtime::Payload::Data,
         };
-        self.client.send(parts).await
+        Ok(parts)
     }
 }
 
@@ -1981,9 +2147,15 @@ impl<'a> ListUserDevicesRequest<'a> {
     }
 
     /// Validates the arguments, sends the request and decodes the
-    /// response's payload (what `.await` does).
+    /// response's payload (what `.await` does); the envelope members
+    /// around it are skipped, not decoded.
     pub async fn send(self) -> ListUserDevicesResult {
-        self.with_envelope().await.map(|response| response.data)
+        let client = self.client;
+        client
+            .send_data::<
+                ::std::vec::Vec<crate::users::ListUserDevicesItem>,
+            >(self.parts()?)
+            .await
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the
@@ -1994,6 +2166,13 @@ impl<'a> ListUserDevicesRequest<'a> {
         crate::Response<::std::vec::Vec<crate::users::ListUserDevicesItem>>,
         crate::Error,
     > {
+        let client = self.client;
+        let parts = self.parts()?;
+        client.send(parts).await
+    }
+
+    /// The checked arguments as the request to send.
+    fn parts(self) -> Result<crate::runtime::RequestParts, crate::Error> {
         self.validate().map_err(|error| error.in_operation(LIST_USER_DEVICES.id))?;
         let path = {
             let username = crate::runtime::encode::segment(&self.username);
@@ -2010,7 +2189,7 @@ impl<'a> ListUserDevicesRequest<'a> {
             options: self.options,
             payload: crate::runtime::Payload::Data,
         };
-        self.client.send(parts).await
+        Ok(parts)
     }
 }
 
@@ -2063,9 +2242,11 @@ impl<'a> DisconnectUserDeviceRequest<'a> {
     }
 
     /// Validates the arguments, sends the request and decodes the
-    /// response's payload (what `.await` does).
+    /// response's payload (what `.await` does); the envelope members
+    /// around it are skipped, not decoded.
     pub async fn send(self) -> DisconnectUserDeviceResult {
-        self.with_envelope().await.map(|response| response.data)
+        let client = self.client;
+        client.send_data::<crate::users::DisconnectUserDeviceData>(self.parts()?).await
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the
@@ -2073,6 +2254,13 @@ impl<'a> DisconnectUserDeviceRequest<'a> {
     pub async fn with_envelope(
         self,
     ) -> Result<crate::Response<crate::users::DisconnectUserDeviceData>, crate::Error> {
+        let client = self.client;
+        let parts = self.parts()?;
+        client.send(parts).await
+    }
+
+    /// The checked arguments as the request to send.
+    fn parts(self) -> Result<crate::runtime::RequestParts, crate::Error> {
         self.validate().map_err(|error| error.in_operation(DISCONNECT_USER_DEVICE.id))?;
         let path = {
             let username = crate::runtime::encode::segment(&self.username);
@@ -2090,7 +2278,7 @@ impl<'a> DisconnectUserDeviceRequest<'a> {
             options: self.options,
             payload: crate::runtime::Payload::Data,
         };
-        self.client.send(parts).await
+        Ok(parts)
     }
 }
 

@@ -112,6 +112,16 @@ impl Client {
         self.send_raw(parts).await?.decode_payload(payload)
     }
 
+    /// Sends a request and decodes only the payload of a 2xx response (see
+    /// [`RawResponse::decode_data`]).
+    pub(crate) async fn send_data<T: DeserializeOwned>(
+        &self,
+        parts: RequestParts,
+    ) -> Result<T, Error> {
+        let payload = parts.payload;
+        self.send_raw(parts).await?.decode_data(payload)
+    }
+
     /// Sends a request whose 2xx body is a file and hands it over unread.
     pub(crate) async fn download(&self, mut parts: RequestParts) -> Result<Download, Error> {
         parts.payload = Payload::Stream;

@@ -21,6 +21,13 @@ pub(crate) struct RawResponse {
     pub(crate) stream: Option<reqwest::Response>,
 }
 
+/// A body read for its payload alone: serde skips every other member
+/// without decoding it, and a missing `data` is `None` for an `Option`.
+#[derive(Deserialize)]
+struct DataOnly<T> {
+    data: T,
+}
+
 impl RawResponse {
     /// Decodes the body into `Response<T>`, reporting the JSON path of the
     /// first mismatch.
@@ -51,6 +58,30 @@ impl RawResponse {
                 Ok(Response::with_data(data))
             }
         }
+    }
+
+    /// Only the payload, for `.await`: the envelope members are skipped
+    /// without being decoded (`with_envelope` decodes them), which saves
+    /// their strings on every call. A body that fails to decode this way is
+    /// decoded again as the whole response, whose error names the JSON path
+    /// (and which decides, should it succeed after all).
+    pub(crate) fn decode_data<T: DeserializeOwned>(&self, payload: Payload) -> Result<T, Error> {
+        let only_data = match payload {
+            Payload::Data | Payload::Stream => {
+                serde_json::from_slice::<DataOnly<T>>(&self.body).map(|only| only.data)
+            }
+            Payload::Key(key) => {
+                let mut deserializer = serde_json::Deserializer::from_slice(&self.body);
+                DataOnly::<T>::deserialize(Rekeyed::new(&mut deserializer, key))
+                    .and_then(|only| deserializer.end().map(|()| only.data))
+            }
+            // The whole body is the payload: nothing to skip.
+            Payload::Root => return self.decode_payload::<T>(payload).map(|r| r.data),
+        };
+        only_data.or_else(|_| {
+            self.decode_payload::<T>(payload)
+                .map(|response| response.data)
+        })
     }
 
     /// The payload is under `key`: it is decoded straight from the bytes

@@ -76,6 +76,7 @@ pub const CLIENT_METHODS: &[&str] = &[
     "download",
     "from_parts",
     "send",
+    "send_data",
     "send_raw",
     "token_provider",
 ];
@@ -136,7 +137,15 @@ pub(super) const BUILDER_OPTIONS: &str = "options";
 pub(super) const BUILDER_BODY: &str = "body";
 /// Methods every request builder has, besides its setters (the runtime's
 /// `request_builder!` adds `timeout`, `header` and `into_future`).
-const BUILDER_METHODS: &[&str] = &["timeout", "header", "validate", "send", "into_future"];
+const BUILDER_METHODS: &[&str] = &[
+    "timeout",
+    "header",
+    "validate",
+    "send",
+    "with_envelope",
+    "parts",
+    "into_future",
+];
 /// The method of paged operations' builders.
 pub(super) const INTO_STREAM: &str = "into_stream";
 /// The field of a body struct that holds additional pairs.

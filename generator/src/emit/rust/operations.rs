@@ -390,34 +390,49 @@ pub(super) fn operation(ir: &Ir, group: &Group, op: &Operation) -> OperationToke
         };
         (quote!(crate::Download), sends)
     } else {
+        // `.await` decodes only the payload; `with_envelope` the whole body.
         let (payload_ty, take) = if op.data.shape == Shape::None {
             (quote!(()), quote!(.map(|_| ())))
+        } else if op.data.single {
+            (
+                data_ty.clone(),
+                quote!(.map(crate::runtime::One::into_inner)),
+            )
         } else {
-            (data_ty.clone(), quote!(.map(|response| response.data)))
+            (data_ty.clone(), quote!())
         };
+        let wire = types::wire_data_type(ir, &op.data);
         let decode = if op.data.single {
-            let wire = types::wire_data_type(ir, &op.data);
             quote! {
-                self.client
+                client
                     .send::<#wire>(parts)
                     .await
                     .map(|response| response.map_data(crate::runtime::One::into_inner))
             }
         } else {
-            quote!(self.client.send(parts).await)
+            quote!(client.send(parts).await)
         };
         let sends = quote! {
             /// Validates the arguments, sends the request and decodes the
-            /// response's payload (what `.await` does).
+            /// response's payload (what `.await` does); the envelope members
+            /// around it are skipped, not decoded.
             pub async fn send(self) -> #result {
-                self.with_envelope().await #take
+                let client = self.client;
+                client.send_data::<#wire>(self.parts()?).await #take
             }
 
             /// Like [`send`](Self::send), but keeps the whole response: the
             /// payload in `data`, and the envelope fields around it.
             pub async fn with_envelope(self) -> Result<crate::Response<#data_ty>, crate::Error> {
-                #prepare
+                let client = self.client;
+                let parts = self.parts()?;
                 #decode
+            }
+
+            /// The checked arguments as the request to send.
+            fn parts(self) -> Result<crate::runtime::RequestParts, crate::Error> {
+                #prepare
+                Ok(parts)
             }
         };
         (payload_ty, sends)

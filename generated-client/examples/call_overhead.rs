@@ -24,12 +24,12 @@ mod server;
 use std::time::{Duration, Instant};
 
 use agora_chat::chatrooms::GetChatroomAnnouncementData;
-use agora_chat::{Client, RateLimitMode, Response};
+use agora_chat::{Client, Response};
 
 use hand_written::HandWritten;
 use rounds::Rounds;
+use server::TOKEN;
 
-const TOKEN: &str = "benchmark-token";
 const BODY: &str = r#"{"action":"get","application":"8be024f0-e978-11e8-b697-5d598d5f8402","uri":"https://a41.chat.agora.io/org/app/chatrooms/room1/announcement","entities":[],"data":{"announcement":"Welcome to the room, please be nice."},"timestamp":1700000000000,"duration":0,"organization":"org","applicationName":"app"}"#;
 
 fn main() {
@@ -44,15 +44,7 @@ fn main() {
         .expect("runtime");
     runtime.block_on(async move {
         let base = format!("http://{addr}");
-        // The generated side with its defaults (retries) but rate limiting
-        // off: the operation now has a documented limit (100/s), which
-        // would pace the loop instead of measuring the call.
-        let client = Client::builder(&base, "org", "app")
-            .bearer_token(TOKEN)
-            .allow_http(true)
-            .rate_limits(RateLimitMode::Off)
-            .build()
-            .expect("client");
+        let client = server::generated_client(&base);
         let hand = HandWritten::new(&base, "/chatrooms/room1/announcement", TOKEN);
 
         // Warm up connections, allocator and caches on both sides.

@@ -28,13 +28,13 @@ use std::alloc::{GlobalAlloc, Layout, System};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
+use agora_chat::Client;
 use agora_chat::users::UserDetails;
-use agora_chat::{Client, RateLimitMode};
 use hand_written::HandWritten;
 use rounds::Rounds;
 use serde::Deserialize;
+use server::TOKEN;
 
-const TOKEN: &str = "benchmark-token";
 /// Users on the page: about 10 MB of JSON.
 const USERS: usize = 40_000;
 
@@ -103,12 +103,7 @@ fn main() {
         .expect("runtime");
     runtime.block_on(async move {
         let base = format!("http://{addr}");
-        let client = Client::builder(&base, "org", "app")
-            .bearer_token(TOKEN)
-            .allow_http(true)
-            .rate_limits(RateLimitMode::Off)
-            .build()
-            .expect("client");
+        let client = server::generated_client(&base);
         let hand = HandWritten::new(&base, "/users", TOKEN);
 
         // Both sides read the same users; also the warm-up.

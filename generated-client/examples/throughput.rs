@@ -25,12 +25,12 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
+use agora_chat::Client;
 use agora_chat::users::UserDetails;
-use agora_chat::{Client, RateLimitMode};
 use hand_written::HandWritten;
 use serde::Deserialize;
+use server::TOKEN;
 
-const TOKEN: &str = "benchmark-token";
 const LEVELS: [usize; 4] = [1, 16, 128, 512];
 const BODY: &str = r#"{"action":"get","path":"/users","uri":"https://a41.chat.agora.io/org/app/users/u1","entities":[{"uuid":"4759aa70-eba5-11e8-925f-6fa0510823ba","type":"user","created":1542595573399,"modified":1542595573399,"username":"u1","activated":true,"nickname":"User One"}],"timestamp":1700000000000,"duration":0,"organization":"org","application":"8be024f0-e978-11e8-b697-5d598d5f8402","applicationName":"app","count":1}"#;
 
@@ -52,12 +52,7 @@ fn main() {
         .expect("runtime");
     runtime.block_on(async move {
         let base = format!("http://{addr}");
-        let client = Client::builder(&base, "org", "app")
-            .bearer_token(TOKEN)
-            .allow_http(true)
-            .rate_limits(RateLimitMode::Off)
-            .build()
-            .expect("client");
+        let client = server::generated_client(&base);
         let hand = Arc::new(HandWritten::new(&base, "/users/u1", TOKEN));
         let generated = Side::Generated(client);
         let hand = Side::HandWritten(hand);

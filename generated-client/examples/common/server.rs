@@ -8,6 +8,22 @@ use std::net::SocketAddr;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
 
+/// The bearer token both sides send.
+pub const TOKEN: &str = "benchmark-token";
+
+/// The generated side's client for the server at `base`: its defaults
+/// (retries) but rate limiting off, since the measured operations have
+/// documented limits (100/s) that would pace the loop instead of measuring
+/// the call.
+pub fn generated_client(base: &str) -> agora_chat::Client {
+    agora_chat::Client::builder(base, "org", "app")
+        .bearer_token(TOKEN)
+        .allow_http(true)
+        .rate_limits(agora_chat::RateLimitMode::Off)
+        .build()
+        .expect("client")
+}
+
 /// Starts the server answering `body` as JSON; returns its address.
 pub fn start(body: Vec<u8>) -> SocketAddr {
     let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");

@@ -17,6 +17,7 @@ pub mod error;
 pub mod form;
 pub mod ir;
 pub mod lower;
+mod par;
 pub mod path;
 pub mod spec;
 pub mod types;

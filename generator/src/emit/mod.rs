@@ -55,11 +55,15 @@ pub const EMITTERS: &[&dyn Emitter] = &[
     &mock::MockEmitter,
 ];
 
-/// Checks the IR with every emitter, then runs them. A problem that several
-/// emitters find (the OpenAPI versions share their checks) is reported once.
+/// Checks the IR with every emitter, then runs them, the emitters side by
+/// side. A problem that several emitters find (the OpenAPI versions share
+/// their checks) is reported once.
 pub fn run(ir: &Ir, emitters: &[&dyn Emitter]) -> Result<Vec<GeneratedFile>, GenerateError> {
     let mut problems: Vec<Diagnostic> = Vec::new();
-    for problem in emitters.iter().flat_map(|e| e.check(ir)) {
+    for problem in crate::par::map(emitters, |e| e.check(ir))
+        .into_iter()
+        .flatten()
+    {
         if !problems.contains(&problem) {
             problems.push(problem);
         }
@@ -68,8 +72,11 @@ pub fn run(ir: &Ir, emitters: &[&dyn Emitter]) -> Result<Vec<GeneratedFile>, Gen
         return Err(SpecError::Invalid(problems).into());
     }
     let mut files = Vec::new();
-    for emitter in emitters {
-        files.extend(emitter.emit(ir).map_err(|message| GenerateError::Emit {
+    for (emitter, emitted) in emitters
+        .iter()
+        .zip(crate::par::map(emitters, |e| e.emit(ir)))
+    {
+        files.extend(emitted.map_err(|message| GenerateError::Emit {
             emitter: emitter.name(),
             message,
         })?);

@@ -44,19 +44,18 @@ pub fn load(dir: &Path) -> Result<Spec, SpecError> {
     // More errata files are optional; they let each part of the API keep its
     // own register.
     if dir.join("errata").is_dir() {
-        for file in yaml_files(dir, "errata")? {
-            let more: ErrataFile = parse_file(dir, &file)?;
+        let files = yaml_files(dir, "errata")?;
+        for (file, more) in files.iter().zip(parse_files::<ErrataFile>(dir, &files)?) {
             errata_files.extend(std::iter::repeat_n(file.clone(), more.errata.len()));
             errata.errata.extend(more.errata);
         }
     }
-    let groups = yaml_files(dir, "groups")?
+    let files = yaml_files(dir, "groups")?;
+    let groups = parse_files(dir, &files)?
         .into_iter()
-        .map(|file| {
-            let group = parse_file(dir, &file)?;
-            Ok(LoadedGroup { file, group })
-        })
-        .collect::<Result<_, SpecError>>()?;
+        .zip(files)
+        .map(|(group, file)| LoadedGroup { file, group })
+        .collect();
     Ok(Spec {
         api,
         errata,
@@ -73,14 +72,13 @@ fn load_callbacks(dir: &Path) -> Result<Option<LoadedCallbacks>, SpecError> {
         return Ok(None);
     }
     let common = parse_file(dir, Path::new(COMMON_FILE))?;
-    let files = yaml_files(dir, "callbacks")?
+    let mut files = yaml_files(dir, "callbacks")?;
+    files.retain(|file| file != Path::new(COMMON_FILE));
+    let files = parse_files(dir, &files)?
         .into_iter()
-        .filter(|file| file != Path::new(COMMON_FILE))
-        .map(|file| {
-            let callbacks = parse_file(dir, &file)?;
-            Ok(LoadedCallbackFile { file, callbacks })
-        })
-        .collect::<Result<_, SpecError>>()?;
+        .zip(files)
+        .map(|(callbacks, file)| LoadedCallbackFile { file, callbacks })
+        .collect();
     Ok(Some(LoadedCallbacks { common, files }))
 }
 
@@ -101,6 +99,17 @@ fn yaml_files(dir: &Path, sub: &str) -> Result<Vec<PathBuf>, SpecError> {
     }
     files.sort();
     Ok(files)
+}
+
+/// Parses `files` side by side (parsing is most of loading), in their
+/// order; the first error in that order wins, as when parsed one by one.
+fn parse_files<T: DeserializeOwned + Send>(
+    dir: &Path,
+    files: &[PathBuf],
+) -> Result<Vec<T>, SpecError> {
+    crate::par::map(files, |file| parse_file(dir, file))
+        .into_iter()
+        .collect()
 }
 
 /// Parses one file. `relative` is how the file is named in messages.

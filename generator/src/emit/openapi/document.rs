@@ -10,24 +10,9 @@ use crate::ir::{Group, Ir, Operation, ResponseBody, Route};
 /// Builds the document of `version` as JSON; [`render`] serializes it.
 pub fn document(ir: &Ir, version: Version) -> Value {
     let cx = Cx { ir, version };
-    let mut schemas = Map::new();
-    schemas.insert("Envelope".into(), schemas::envelope(cx));
-    schemas.insert("ErrorBody".into(), schemas::error(cx));
-    for group in &ir.groups {
-        for id in &group.objects {
-            schemas.insert(names::object(ir, *id), schemas::object_type(cx, *id));
-        }
-    }
-    for (i, set) in ir.enums.iter().enumerate() {
-        schemas.insert(
-            set.name.clone(),
-            schemas::closed_set(cx, crate::ir::EnumId(i)),
-        );
-    }
-    for i in 0..ir.unions.len() {
-        schemas.extend(schemas::union_variants(cx, crate::ir::UnionId(i)));
-    }
+    let (mut schemas, messages) = api_schemas(cx);
     schemas.extend(webhooks::schemas(cx));
+    schemas.extend(messages);
     let mut paths: BTreeMap<String, Map<String, Value>> = BTreeMap::new();
     // One path item per path shape: OpenAPI treats `/a/{x}` and `/a/{y}` as
     // the same path, so every method under a shape uses the placeholder
@@ -37,20 +22,9 @@ pub fn document(ir: &Ir, version: Version) -> Value {
     for route in &ir.routes {
         canonical.entry(route.path.shape()).or_insert(route);
     }
-    // Methods of a path in a fixed order, whatever the spec order.
-    let mut routes: Vec<&Route> = ir.routes.iter().collect();
-    routes.sort_by_key(|r| (r.path.shape(), r.method.as_str()));
-    for route in routes {
+    for route in sorted_routes(ir) {
         let path = &canonical[&route.path.shape()].path;
         let ops: Vec<(&Group, &Operation)> = ir.route_operations(route).collect();
-        for (_, op) in &ops {
-            if let Some(body) = &op.body {
-                schemas.insert(names::body(op), schemas::body(cx, op, body));
-            }
-            if op.response_body == ResponseBody::Json {
-                schemas.insert(names::response(op), schemas::response(cx, op));
-            }
-        }
         paths.entry(path.to_string()).or_default().insert(
             route.method.as_str().to_ascii_lowercase(),
             operations::operation(cx, &ops, path.as_str()),
@@ -110,6 +84,50 @@ pub fn document(ir: &Ir, version: Version) -> Value {
         doc[version.webhooks_key()] = webhooks;
     }
     doc
+}
+
+/// The schemas of `components/schemas` that are not the callbacks', in
+/// document order: the shared types (which come before the callbacks'),
+/// then the request bodies and responses of the operations (after them).
+pub(super) fn api_schemas(cx: Cx) -> (Map<String, Value>, Map<String, Value>) {
+    let ir = cx.ir;
+    let mut types = Map::new();
+    types.insert("Envelope".into(), schemas::envelope(cx));
+    types.insert("ErrorBody".into(), schemas::error(cx));
+    for group in &ir.groups {
+        for id in &group.objects {
+            types.insert(names::object(ir, *id), schemas::object_type(cx, *id));
+        }
+    }
+    for (i, set) in ir.enums.iter().enumerate() {
+        types.insert(
+            set.name.clone(),
+            schemas::closed_set(cx, crate::ir::EnumId(i)),
+        );
+    }
+    for i in 0..ir.unions.len() {
+        types.extend(schemas::union_variants(cx, crate::ir::UnionId(i)));
+    }
+    let mut messages = Map::new();
+    for route in sorted_routes(ir) {
+        for (_, op) in ir.route_operations(route) {
+            if let Some(body) = &op.body {
+                messages.insert(names::body(op), schemas::body(cx, op, body));
+            }
+            if op.response_body == ResponseBody::Json {
+                messages.insert(names::response(op), schemas::response(cx, op));
+            }
+        }
+    }
+    (types, messages)
+}
+
+/// The routes with the methods of each path in a fixed order, whatever the
+/// spec order.
+fn sorted_routes(ir: &Ir) -> Vec<&Route> {
+    let mut routes: Vec<&Route> = ir.routes.iter().collect();
+    routes.sort_by_key(|r| (r.path.shape(), r.method.as_str()));
+    routes
 }
 
 /// The document of `version` as YAML text.

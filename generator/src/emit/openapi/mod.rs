@@ -58,13 +58,12 @@ impl Emitter for OpenApiEmitter {
         // The callback schemas share `components/schemas` with the rest:
         // the names of the document without callbacks.
         if ir.callbacks.is_some() {
-            let mut without = ir.clone();
-            without.callbacks = None;
-            let doc = document(&without, self.version);
-            let others: Vec<String> = doc["components"]["schemas"]
-                .as_object()
-                .map(|schemas| schemas.keys().cloned().collect())
-                .unwrap_or_default();
+            let cx = Cx {
+                ir,
+                version: self.version,
+            };
+            let (types, messages) = document::api_schemas(cx);
+            let others: Vec<String> = types.keys().chain(messages.keys()).cloned().collect();
             problems.extend(webhooks::check(ir, &others));
         }
         problems

@@ -114,64 +114,36 @@ impl Job<'_> {
 }
 
 /// Emits the client modules and the conformance tests. Files are rendered
-/// on one thread per core (building, re-parsing and printing the tokens is most of
-/// a regeneration) and returned in a fixed order, so output stays
-/// deterministic.
+/// in parallel (building, re-parsing and printing the tokens is most of a
+/// regeneration), the largest first, and returned in that fixed order, so
+/// output stays deterministic.
 fn emit(ir: &Ir) -> Result<Vec<GeneratedFile>, String> {
-    let mut jobs = vec![
+    let mut jobs = vec![Job::Conformance];
+    if ir.callbacks.is_some() {
+        jobs.push(Job::Events);
+        jobs.push(Job::EventTests);
+    }
+    jobs.push(Job::Prism);
+    jobs.extend(ir.groups.iter().map(Job::Group));
+    jobs.extend([
         Job::Root,
         Job::Envelope,
         Job::ErrorCodes,
         Job::Index,
         Job::RestDocs,
         Job::Errata,
-    ];
-    jobs.extend(ir.groups.iter().map(Job::Group));
-    jobs.push(Job::Conformance);
-    jobs.push(Job::Prism);
-    if ir.callbacks.is_some() {
-        jobs.push(Job::Events);
-        jobs.push(Job::EventTests);
-    }
-    // The machine's cores, never more threads than files.
-    let workers = std::thread::available_parallelism()
-        .map_or(2, |n| n.get())
-        .min(jobs.len());
-    let rendered: Vec<Vec<(usize, Result<String, String>)>> = std::thread::scope(|scope| {
-        let handles: Vec<_> = (0..workers)
-            .map(|worker| {
-                let jobs = &jobs;
-                scope.spawn(move || {
-                    jobs.iter()
-                        .enumerate()
-                        .skip(worker)
-                        .step_by(workers)
-                        // syn's error is not `Send`; its message is.
-                        .map(|(i, job)| (i, job.render(ir).map_err(|e| e.to_string())))
-                        .collect()
-                })
-            })
-            .collect();
-        handles
-            .into_iter()
-            .map(|h| h.join().unwrap_or_default())
-            .collect()
-    });
-    let mut contents: Vec<Option<Result<String, String>>> = jobs.iter().map(|_| None).collect();
-    for (i, result) in rendered.into_iter().flatten() {
-        contents[i] = Some(result);
-    }
+    ]);
+    // syn's error is not `Send`; its message is.
+    let rendered = crate::par::map(&jobs, |job| job.render(ir).map_err(|e| e.to_string()));
     jobs.iter()
-        .zip(contents)
+        .zip(rendered)
         .map(|(job, result)| {
-            let text = result
-                .unwrap_or_else(|| Err("a render thread stopped early".to_string()))
-                .map_err(|message| {
-                    format!(
-                        "{}: generated code does not parse: {message}",
-                        job.path().display()
-                    )
-                })?;
+            let text = result.map_err(|message| {
+                format!(
+                    "{}: generated code does not parse: {message}",
+                    job.path().display()
+                )
+            })?;
             Ok(GeneratedFile {
                 path: job.path(),
                 contents: text,

@@ -114,13 +114,14 @@ impl<'a> GetStoredCallbacksInfoRequest<'a> {
     /// Validates the arguments, sends the request and decodes the
     /// response's payload (what `.await` does); the envelope members
     /// around it are skipped, not decoded.
-    pub async fn send(self) -> GetStoredCallbacksInfoResult {
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<Output = GetStoredCallbacksInfoResult> + Send + 'a {
         let client = self.client;
         client
             .send_data::<
                 ::std::vec::Vec<crate::callback_storage::GetStoredCallbacksInfoItem>,
-            >(self.parts()?)
-            .await
+            >(self.parts())
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the
@@ -226,9 +227,11 @@ impl<'a> RetryStoredCallbacksRequest<'a> {
     /// Validates the arguments, sends the request and decodes the
     /// response's payload (what `.await` does); the envelope members
     /// around it are skipped, not decoded.
-    pub async fn send(self) -> RetryStoredCallbacksResult {
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<Output = RetryStoredCallbacksResult> + Send + 'a {
         let client = self.client;
-        client.send_data::<String>(self.parts()?).await
+        client.send_data::<String>(self.parts())
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the

@@ -365,14 +365,17 @@ impl<'a> UploadChatFileRequest<'a> {
     /// Validates the arguments, sends the request and decodes the
     /// response's payload (what `.await` does); the envelope members
     /// around it are skipped, not decoded.
-    pub async fn send(self) -> UploadChatFileResult {
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<Output = UploadChatFileResult> + Send + 'a {
         let client = self.client;
-        client
-            .send_data::<
-                crate::runtime::One<crate::chat_files::ChatFileEntity>,
-            >(self.parts()?)
-            .await
-            .map(crate::runtime::One::into_inner)
+        ::futures_util::FutureExt::map(
+            client
+                .send_data::<
+                    crate::runtime::One<crate::chat_files::ChatFileEntity>,
+                >(self.parts()),
+            |result| result.map(crate::runtime::One::into_inner),
+        )
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the
@@ -619,13 +622,14 @@ impl<'a> SetAttachmentLifetimeRequest<'a> {
     /// Validates the arguments, sends the request and decodes the
     /// response's payload (what `.await` does); the envelope members
     /// around it are skipped, not decoded.
-    pub async fn send(self) -> SetAttachmentLifetimeResult {
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<Output = SetAttachmentLifetimeResult> + Send + 'a {
         let client = self.client;
         client
             .send_data::<
                 ::std::collections::BTreeMap<String, crate::chat_files::LifetimeOutcome>,
-            >(self.parts()?)
-            .await
+            >(self.parts())
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the

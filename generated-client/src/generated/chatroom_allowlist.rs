@@ -207,9 +207,11 @@ impl<'a> ListChatroomAllowlistRequest<'a> {
     /// Validates the arguments, sends the request and decodes the
     /// response's payload (what `.await` does); the envelope members
     /// around it are skipped, not decoded.
-    pub async fn send(self) -> ListChatroomAllowlistResult {
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<Output = ListChatroomAllowlistResult> + Send + 'a {
         let client = self.client;
-        client.send_data::<::std::vec::Vec<String>>(self.parts()?).await
+        client.send_data::<::std::vec::Vec<String>>(self.parts())
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the
@@ -294,13 +296,16 @@ impl<'a> AddChatroomAllowlistUserRequest<'a> {
     /// Validates the arguments, sends the request and decodes the
     /// response's payload (what `.await` does); the envelope members
     /// around it are skipped, not decoded.
-    pub async fn send(self) -> AddChatroomAllowlistUserResult {
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = AddChatroomAllowlistUserResult,
+    > + Send + 'a {
         let client = self.client;
         client
             .send_data::<
                 crate::chatroom_allowlist::ChatroomAllowlistResult,
-            >(self.parts()?)
-            .await
+            >(self.parts())
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the
@@ -400,13 +405,16 @@ impl<'a> AddChatroomAllowlistUsersRequest<'a> {
     /// Validates the arguments, sends the request and decodes the
     /// response's payload (what `.await` does); the envelope members
     /// around it are skipped, not decoded.
-    pub async fn send(self) -> AddChatroomAllowlistUsersResult {
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = AddChatroomAllowlistUsersResult,
+    > + Send + 'a {
         let client = self.client;
         client
             .send_data::<
                 ::std::vec::Vec<crate::chatroom_allowlist::ChatroomAllowlistResult>,
-            >(self.parts()?)
-            .await
+            >(self.parts())
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the
@@ -501,13 +509,16 @@ impl<'a> RemoveChatroomAllowlistUsersRequest<'a> {
     /// Validates the arguments, sends the request and decodes the
     /// response's payload (what `.await` does); the envelope members
     /// around it are skipped, not decoded.
-    pub async fn send(self) -> RemoveChatroomAllowlistUsersResult {
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = RemoveChatroomAllowlistUsersResult,
+    > + Send + 'a {
         let client = self.client;
         client
             .send_data::<
                 ::std::vec::Vec<crate::chatroom_allowlist::ChatroomAllowlistResult>,
-            >(self.parts()?)
-            .await
+            >(self.parts())
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the

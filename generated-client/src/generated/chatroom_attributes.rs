@@ -345,13 +345,14 @@ impl<'a> SetChatroomAttributesRequest<'a> {
     /// Validates the arguments, sends the request and decodes the
     /// response's payload (what `.await` does); the envelope members
     /// around it are skipped, not decoded.
-    pub async fn send(self) -> SetChatroomAttributesResult {
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<Output = SetChatroomAttributesResult> + Send + 'a {
         let client = self.client;
         client
             .send_data::<
                 crate::chatroom_attributes::ChatroomAttributeWriteResult,
-            >(self.parts()?)
-            .await
+            >(self.parts())
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the
@@ -449,11 +450,11 @@ impl<'a> GetChatroomAttributesRequest<'a> {
     /// Validates the arguments, sends the request and decodes the
     /// response's payload (what `.await` does); the envelope members
     /// around it are skipped, not decoded.
-    pub async fn send(self) -> GetChatroomAttributesResult {
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<Output = GetChatroomAttributesResult> + Send + 'a {
         let client = self.client;
-        client
-            .send_data::<::std::collections::BTreeMap<String, String>>(self.parts()?)
-            .await
+        client.send_data::<::std::collections::BTreeMap<String, String>>(self.parts())
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the
@@ -563,13 +564,16 @@ impl<'a> RemoveChatroomAttributesRequest<'a> {
     /// Validates the arguments, sends the request and decodes the
     /// response's payload (what `.await` does); the envelope members
     /// around it are skipped, not decoded.
-    pub async fn send(self) -> RemoveChatroomAttributesResult {
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = RemoveChatroomAttributesResult,
+    > + Send + 'a {
         let client = self.client;
         client
             .send_data::<
                 crate::chatroom_attributes::ChatroomAttributeWriteResult,
-            >(self.parts()?)
-            .await
+            >(self.parts())
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the
@@ -700,13 +704,16 @@ impl<'a> ForceSetChatroomAttributesRequest<'a> {
     /// Validates the arguments, sends the request and decodes the
     /// response's payload (what `.await` does); the envelope members
     /// around it are skipped, not decoded.
-    pub async fn send(self) -> ForceSetChatroomAttributesResult {
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = ForceSetChatroomAttributesResult,
+    > + Send + 'a {
         let client = self.client;
         client
             .send_data::<
                 crate::chatroom_attributes::ChatroomAttributeWriteResult,
-            >(self.parts()?)
-            .await
+            >(self.parts())
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the
@@ -818,13 +825,16 @@ impl<'a> ForceRemoveChatroomAttributesRequest<'a> {
     /// Validates the arguments, sends the request and decodes the
     /// response's payload (what `.await` does); the envelope members
     /// around it are skipped, not decoded.
-    pub async fn send(self) -> ForceRemoveChatroomAttributesResult {
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = ForceRemoveChatroomAttributesResult,
+    > + Send + 'a {
         let client = self.client;
         client
             .send_data::<
                 crate::chatroom_attributes::ChatroomAttributeWriteResult,
-            >(self.parts()?)
-            .await
+            >(self.parts())
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the

@@ -236,9 +236,11 @@ impl<'a> ListChatroomBlocklistRequest<'a> {
     /// Validates the arguments, sends the request and decodes the
     /// response's payload (what `.await` does); the envelope members
     /// around it are skipped, not decoded.
-    pub async fn send(self) -> ListChatroomBlocklistResult {
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<Output = ListChatroomBlocklistResult> + Send + 'a {
         let client = self.client;
-        client.send_data::<::std::vec::Vec<String>>(self.parts()?).await
+        client.send_data::<::std::vec::Vec<String>>(self.parts())
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the
@@ -323,13 +325,16 @@ impl<'a> AddChatroomBlocklistUserRequest<'a> {
     /// Validates the arguments, sends the request and decodes the
     /// response's payload (what `.await` does); the envelope members
     /// around it are skipped, not decoded.
-    pub async fn send(self) -> AddChatroomBlocklistUserResult {
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = AddChatroomBlocklistUserResult,
+    > + Send + 'a {
         let client = self.client;
         client
             .send_data::<
                 crate::chatroom_blocklist::ChatroomBlocklistResult,
-            >(self.parts()?)
-            .await
+            >(self.parts())
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the
@@ -429,13 +434,16 @@ impl<'a> AddChatroomBlocklistUsersRequest<'a> {
     /// Validates the arguments, sends the request and decodes the
     /// response's payload (what `.await` does); the envelope members
     /// around it are skipped, not decoded.
-    pub async fn send(self) -> AddChatroomBlocklistUsersResult {
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = AddChatroomBlocklistUsersResult,
+    > + Send + 'a {
         let client = self.client;
         client
             .send_data::<
                 ::std::vec::Vec<crate::chatroom_blocklist::ChatroomBlocklistResult>,
-            >(self.parts()?)
-            .await
+            >(self.parts())
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the
@@ -529,13 +537,16 @@ impl<'a> RemoveChatroomBlocklistUserRequest<'a> {
     /// Validates the arguments, sends the request and decodes the
     /// response's payload (what `.await` does); the envelope members
     /// around it are skipped, not decoded.
-    pub async fn send(self) -> RemoveChatroomBlocklistUserResult {
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = RemoveChatroomBlocklistUserResult,
+    > + Send + 'a {
         let client = self.client;
         client
             .send_data::<
                 crate::chatroom_blocklist::ChatroomBlocklistResult,
-            >(self.parts()?)
-            .await
+            >(self.parts())
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the
@@ -629,13 +640,16 @@ impl<'a> RemoveChatroomBlocklistUsersRequest<'a> {
     /// Validates the arguments, sends the request and decodes the
     /// response's payload (what `.await` does); the envelope members
     /// around it are skipped, not decoded.
-    pub async fn send(self) -> RemoveChatroomBlocklistUsersResult {
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = RemoveChatroomBlocklistUsersResult,
+    > + Send + 'a {
         let client = self.client;
         client
             .send_data::<
                 ::std::vec::Vec<crate::chatroom_blocklist::ChatroomBlocklistResult>,
-            >(self.parts()?)
-            .await
+            >(self.parts())
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the

@@ -503,11 +503,11 @@ impl<'a> AddChatroomMemberRequest<'a> {
     /// Validates the arguments, sends the request and decodes the
     /// response's payload (what `.await` does); the envelope members
     /// around it are skipped, not decoded.
-    pub async fn send(self) -> AddChatroomMemberResult {
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<Output = AddChatroomMemberResult> + Send + 'a {
         let client = self.client;
-        client
-            .send_data::<crate::chatroom_members::AddChatroomMemberData>(self.parts()?)
-            .await
+        client.send_data::<crate::chatroom_members::AddChatroomMemberData>(self.parts())
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the
@@ -604,11 +604,11 @@ impl<'a> AddChatroomMembersRequest<'a> {
     /// Validates the arguments, sends the request and decodes the
     /// response's payload (what `.await` does); the envelope members
     /// around it are skipped, not decoded.
-    pub async fn send(self) -> AddChatroomMembersResult {
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<Output = AddChatroomMembersResult> + Send + 'a {
         let client = self.client;
-        client
-            .send_data::<crate::chatroom_members::AddChatroomMembersData>(self.parts()?)
-            .await
+        client.send_data::<crate::chatroom_members::AddChatroomMembersData>(self.parts())
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the
@@ -720,13 +720,14 @@ impl<'a> ListChatroomMembersRequest<'a> {
     /// Validates the arguments, sends the request and decodes the
     /// response's payload (what `.await` does); the envelope members
     /// around it are skipped, not decoded.
-    pub async fn send(self) -> ListChatroomMembersResult {
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<Output = ListChatroomMembersResult> + Send + 'a {
         let client = self.client;
         client
             .send_data::<
                 ::std::vec::Vec<crate::chatroom_members::ListChatroomMembersItem>,
-            >(self.parts()?)
-            .await
+            >(self.parts())
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the
@@ -850,13 +851,12 @@ impl<'a> RemoveChatroomMemberRequest<'a> {
     /// Validates the arguments, sends the request and decodes the
     /// response's payload (what `.await` does); the envelope members
     /// around it are skipped, not decoded.
-    pub async fn send(self) -> RemoveChatroomMemberResult {
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<Output = RemoveChatroomMemberResult> + Send + 'a {
         let client = self.client;
         client
-            .send_data::<
-                crate::chatroom_members::RemoveChatroomMemberData,
-            >(self.parts()?)
-            .await
+            .send_data::<crate::chatroom_members::RemoveChatroomMemberData>(self.parts())
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the
@@ -949,13 +949,14 @@ impl<'a> RemoveChatroomMembersRequest<'a> {
     /// Validates the arguments, sends the request and decodes the
     /// response's payload (what `.await` does); the envelope members
     /// around it are skipped, not decoded.
-    pub async fn send(self) -> RemoveChatroomMembersResult {
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<Output = RemoveChatroomMembersResult> + Send + 'a {
         let client = self.client;
         client
             .send_data::<
                 ::std::vec::Vec<crate::chatroom_members::RemoveChatroomMembersItem>,
-            >(self.parts()?)
-            .await
+            >(self.parts())
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the
@@ -1054,11 +1055,11 @@ impl<'a> AddChatroomAdminRequest<'a> {
     /// Validates the arguments, sends the request and decodes the
     /// response's payload (what `.await` does); the envelope members
     /// around it are skipped, not decoded.
-    pub async fn send(self) -> AddChatroomAdminResult {
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<Output = AddChatroomAdminResult> + Send + 'a {
         let client = self.client;
-        client
-            .send_data::<crate::chatroom_members::AddChatroomAdminData>(self.parts()?)
-            .await
+        client.send_data::<crate::chatroom_members::AddChatroomAdminData>(self.parts())
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the
@@ -1137,9 +1138,11 @@ impl<'a> ListChatroomAdminsRequest<'a> {
     /// Validates the arguments, sends the request and decodes the
     /// response's payload (what `.await` does); the envelope members
     /// around it are skipped, not decoded.
-    pub async fn send(self) -> ListChatroomAdminsResult {
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<Output = ListChatroomAdminsResult> + Send + 'a {
         let client = self.client;
-        client.send_data::<::std::vec::Vec<String>>(self.parts()?).await
+        client.send_data::<::std::vec::Vec<String>>(self.parts())
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the
@@ -1221,11 +1224,12 @@ impl<'a> RemoveChatroomAdminRequest<'a> {
     /// Validates the arguments, sends the request and decodes the
     /// response's payload (what `.await` does); the envelope members
     /// around it are skipped, not decoded.
-    pub async fn send(self) -> RemoveChatroomAdminResult {
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<Output = RemoveChatroomAdminResult> + Send + 'a {
         let client = self.client;
         client
-            .send_data::<crate::chatroom_members::RemoveChatroomAdminData>(self.parts()?)
-            .await
+            .send_data::<crate::chatroom_members::RemoveChatroomAdminData>(self.parts())
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the
@@ -1307,9 +1311,11 @@ impl<'a> JoinChatroomRequest<'a> {
     /// Validates the arguments, sends the request and decodes the
     /// response's payload (what `.await` does); the envelope members
     /// around it are skipped, not decoded.
-    pub async fn send(self) -> JoinChatroomResult {
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<Output = JoinChatroomResult> + Send + 'a {
         let client = self.client;
-        client.send_data::<::serde_json::Value>(self.parts()?).await
+        client.send_data::<::serde_json::Value>(self.parts())
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the
@@ -1381,9 +1387,11 @@ impl<'a> LeaveChatroomRequest<'a> {
     /// Validates the arguments, sends the request and decodes the
     /// response's payload (what `.await` does); the envelope members
     /// around it are skipped, not decoded.
-    pub async fn send(self) -> LeaveChatroomResult {
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<Output = LeaveChatroomResult> + Send + 'a {
         let client = self.client;
-        client.send_data::<::serde_json::Value>(self.parts()?).await
+        client.send_data::<::serde_json::Value>(self.parts())
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the
@@ -1455,9 +1463,11 @@ impl<'a> GetChatroomRoleRequest<'a> {
     /// Validates the arguments, sends the request and decodes the
     /// response's payload (what `.await` does); the envelope members
     /// around it are skipped, not decoded.
-    pub async fn send(self) -> GetChatroomRoleResult {
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<Output = GetChatroomRoleResult> + Send + 'a {
         let client = self.client;
-        client.send_data::<::serde_json::Value>(self.parts()?).await
+        client.send_data::<::serde_json::Value>(self.parts())
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the

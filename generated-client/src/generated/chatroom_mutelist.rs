@@ -339,13 +339,14 @@ impl<'a> MuteChatroomMembersRequest<'a> {
     /// Validates the arguments, sends the request and decodes the
     /// response's payload (what `.await` does); the envelope members
     /// around it are skipped, not decoded.
-    pub async fn send(self) -> MuteChatroomMembersResult {
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<Output = MuteChatroomMembersResult> + Send + 'a {
         let client = self.client;
         client
             .send_data::<
                 ::std::vec::Vec<crate::chatroom_mutelist::ChatroomMuteResult>,
-            >(self.parts()?)
-            .await
+            >(self.parts())
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the
@@ -437,13 +438,14 @@ impl<'a> UnmuteChatroomMembersRequest<'a> {
     /// Validates the arguments, sends the request and decodes the
     /// response's payload (what `.await` does); the envelope members
     /// around it are skipped, not decoded.
-    pub async fn send(self) -> UnmuteChatroomMembersResult {
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<Output = UnmuteChatroomMembersResult> + Send + 'a {
         let client = self.client;
         client
             .send_data::<
                 ::std::vec::Vec<crate::chatroom_mutelist::UnmuteChatroomMembersItem>,
-            >(self.parts()?)
-            .await
+            >(self.parts())
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the
@@ -527,13 +529,16 @@ impl<'a> ListChatroomMutedMembersRequest<'a> {
     /// Validates the arguments, sends the request and decodes the
     /// response's payload (what `.await` does); the envelope members
     /// around it are skipped, not decoded.
-    pub async fn send(self) -> ListChatroomMutedMembersResult {
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = ListChatroomMutedMembersResult,
+    > + Send + 'a {
         let client = self.client;
         client
             .send_data::<
                 ::std::vec::Vec<crate::chatroom_mutelist::ListChatroomMutedMembersItem>,
-            >(self.parts()?)
-            .await
+            >(self.parts())
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the
@@ -617,11 +622,11 @@ impl<'a> MuteAllChatroomMembersRequest<'a> {
     /// Validates the arguments, sends the request and decodes the
     /// response's payload (what `.await` does); the envelope members
     /// around it are skipped, not decoded.
-    pub async fn send(self) -> MuteAllChatroomMembersResult {
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<Output = MuteAllChatroomMembersResult> + Send + 'a {
         let client = self.client;
-        client
-            .send_data::<crate::chatroom_mutelist::ChatroomMuteAllState>(self.parts()?)
-            .await
+        client.send_data::<crate::chatroom_mutelist::ChatroomMuteAllState>(self.parts())
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the
@@ -703,11 +708,13 @@ impl<'a> UnmuteAllChatroomMembersRequest<'a> {
     /// Validates the arguments, sends the request and decodes the
     /// response's payload (what `.await` does); the envelope members
     /// around it are skipped, not decoded.
-    pub async fn send(self) -> UnmuteAllChatroomMembersResult {
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = UnmuteAllChatroomMembersResult,
+    > + Send + 'a {
         let client = self.client;
-        client
-            .send_data::<crate::chatroom_mutelist::ChatroomMuteAllState>(self.parts()?)
-            .await
+        client.send_data::<crate::chatroom_mutelist::ChatroomMuteAllState>(self.parts())
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the
@@ -805,13 +812,16 @@ impl<'a> MuteChatroomMembersByTagRequest<'a> {
     /// Validates the arguments, sends the request and decodes the
     /// response's payload (what `.await` does); the envelope members
     /// around it are skipped, not decoded.
-    pub async fn send(self) -> MuteChatroomMembersByTagResult {
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = MuteChatroomMembersByTagResult,
+    > + Send + 'a {
         let client = self.client;
         client
             .send_data::<
                 crate::chatroom_mutelist::MuteChatroomMembersByTagData,
-            >(self.parts()?)
-            .await
+            >(self.parts())
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the

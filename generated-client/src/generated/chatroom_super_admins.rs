@@ -185,13 +185,14 @@ impl<'a> AddChatroomSuperAdminRequest<'a> {
     /// Validates the arguments, sends the request and decodes the
     /// response's payload (what `.await` does); the envelope members
     /// around it are skipped, not decoded.
-    pub async fn send(self) -> AddChatroomSuperAdminResult {
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<Output = AddChatroomSuperAdminResult> + Send + 'a {
         let client = self.client;
         client
             .send_data::<
                 crate::chatroom_super_admins::AddChatroomSuperAdminData,
-            >(self.parts()?)
-            .await
+            >(self.parts())
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the
@@ -275,13 +276,16 @@ impl<'a> RemoveChatroomSuperAdminRequest<'a> {
     /// Validates the arguments, sends the request and decodes the
     /// response's payload (what `.await` does); the envelope members
     /// around it are skipped, not decoded.
-    pub async fn send(self) -> RemoveChatroomSuperAdminResult {
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = RemoveChatroomSuperAdminResult,
+    > + Send + 'a {
         let client = self.client;
         client
             .send_data::<
                 crate::chatroom_super_admins::RemoveChatroomSuperAdminData,
-            >(self.parts()?)
-            .await
+            >(self.parts())
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the
@@ -386,9 +390,11 @@ impl<'a> ListChatroomSuperAdminsRequest<'a> {
     /// Validates the arguments, sends the request and decodes the
     /// response's payload (what `.await` does); the envelope members
     /// around it are skipped, not decoded.
-    pub async fn send(self) -> ListChatroomSuperAdminsResult {
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<Output = ListChatroomSuperAdminsResult> + Send + 'a {
         let client = self.client;
-        client.send_data::<::std::vec::Vec<String>>(self.parts()?).await
+        client.send_data::<::std::vec::Vec<String>>(self.parts())
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the

@@ -157,13 +157,14 @@ impl<'a> SetChatroomUserTagsRequest<'a> {
     /// Validates the arguments, sends the request and decodes the
     /// response's payload (what `.await` does); the envelope members
     /// around it are skipped, not decoded.
-    pub async fn send(self) -> SetChatroomUserTagsResult {
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<Output = SetChatroomUserTagsResult> + Send + 'a {
         let client = self.client;
         client
             .send_data::<
                 crate::chatroom_user_tags::SetChatroomUserTagsData,
-            >(self.parts()?)
-            .await
+            >(self.parts())
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the
@@ -255,11 +256,11 @@ impl<'a> GetChatroomUserTagsRequest<'a> {
     /// Validates the arguments, sends the request and decodes the
     /// response's payload (what `.await` does); the envelope members
     /// around it are skipped, not decoded.
-    pub async fn send(self) -> GetChatroomUserTagsResult {
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<Output = GetChatroomUserTagsResult> + Send + 'a {
         let client = self.client;
-        client
-            .send_data::<::std::collections::BTreeMap<String, String>>(self.parts()?)
-            .await
+        client.send_data::<::std::collections::BTreeMap<String, String>>(self.parts())
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the

@@ -582,9 +582,11 @@ impl<'a> CreateChatroomRequest<'a> {
     /// Validates the arguments, sends the request and decodes the
     /// response's payload (what `.await` does); the envelope members
     /// around it are skipped, not decoded.
-    pub async fn send(self) -> CreateChatroomResult {
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<Output = CreateChatroomResult> + Send + 'a {
         let client = self.client;
-        client.send_data::<crate::chatrooms::CreateChatroomData>(self.parts()?).await
+        client.send_data::<crate::chatrooms::CreateChatroomData>(self.parts())
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the
@@ -671,13 +673,14 @@ impl<'a> ListChatroomsRequest<'a> {
     /// Validates the arguments, sends the request and decodes the
     /// response's payload (what `.await` does); the envelope members
     /// around it are skipped, not decoded.
-    pub async fn send(self) -> ListChatroomsResult {
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<Output = ListChatroomsResult> + Send + 'a {
         let client = self.client;
         client
             .send_data::<
                 ::std::vec::Vec<crate::chatrooms::ListChatroomsItem>,
-            >(self.parts()?)
-            .await
+            >(self.parts())
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the
@@ -816,13 +819,14 @@ impl<'a> ListUserJoinedChatroomsRequest<'a> {
     /// Validates the arguments, sends the request and decodes the
     /// response's payload (what `.await` does); the envelope members
     /// around it are skipped, not decoded.
-    pub async fn send(self) -> ListUserJoinedChatroomsResult {
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<Output = ListUserJoinedChatroomsResult> + Send + 'a {
         let client = self.client;
         client
             .send_data::<
                 ::std::vec::Vec<crate::chatrooms::ListUserJoinedChatroomsItem>,
-            >(self.parts()?)
-            .await
+            >(self.parts())
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the
@@ -937,13 +941,14 @@ impl<'a> GetChatroomsRequest<'a> {
     /// Validates the arguments, sends the request and decodes the
     /// response's payload (what `.await` does); the envelope members
     /// around it are skipped, not decoded.
-    pub async fn send(self) -> GetChatroomsResult {
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<Output = GetChatroomsResult> + Send + 'a {
         let client = self.client;
         client
             .send_data::<
                 ::std::vec::Vec<crate::chatrooms::GetChatroomsItem>,
-            >(self.parts()?)
-            .await
+            >(self.parts())
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the
@@ -1073,9 +1078,11 @@ impl<'a> UpdateChatroomRequest<'a> {
     /// Validates the arguments, sends the request and decodes the
     /// response's payload (what `.await` does); the envelope members
     /// around it are skipped, not decoded.
-    pub async fn send(self) -> UpdateChatroomResult {
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<Output = UpdateChatroomResult> + Send + 'a {
         let client = self.client;
-        client.send_data::<crate::chatrooms::UpdateChatroomData>(self.parts()?).await
+        client.send_data::<crate::chatrooms::UpdateChatroomData>(self.parts())
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the
@@ -1162,11 +1169,13 @@ impl<'a> TransferChatroomOwnershipRequest<'a> {
     /// Validates the arguments, sends the request and decodes the
     /// response's payload (what `.await` does); the envelope members
     /// around it are skipped, not decoded.
-    pub async fn send(self) -> TransferChatroomOwnershipResult {
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = TransferChatroomOwnershipResult,
+    > + Send + 'a {
         let client = self.client;
-        client
-            .send_data::<crate::chatrooms::TransferChatroomOwnershipData>(self.parts()?)
-            .await
+        client.send_data::<crate::chatrooms::TransferChatroomOwnershipData>(self.parts())
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the
@@ -1248,9 +1257,11 @@ impl<'a> DeleteChatroomRequest<'a> {
     /// Validates the arguments, sends the request and decodes the
     /// response's payload (what `.await` does); the envelope members
     /// around it are skipped, not decoded.
-    pub async fn send(self) -> DeleteChatroomResult {
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<Output = DeleteChatroomResult> + Send + 'a {
         let client = self.client;
-        client.send_data::<crate::chatrooms::DeleteChatroomData>(self.parts()?).await
+        client.send_data::<crate::chatrooms::DeleteChatroomData>(self.parts())
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the
@@ -1322,11 +1333,11 @@ impl<'a> GetChatroomAnnouncementRequest<'a> {
     /// Validates the arguments, sends the request and decodes the
     /// response's payload (what `.await` does); the envelope members
     /// around it are skipped, not decoded.
-    pub async fn send(self) -> GetChatroomAnnouncementResult {
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<Output = GetChatroomAnnouncementResult> + Send + 'a {
         let client = self.client;
-        client
-            .send_data::<crate::chatrooms::GetChatroomAnnouncementData>(self.parts()?)
-            .await
+        client.send_data::<crate::chatrooms::GetChatroomAnnouncementData>(self.parts())
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the
@@ -1419,11 +1430,14 @@ impl<'a> UpdateChatroomAnnouncementRequest<'a> {
     /// Validates the arguments, sends the request and decodes the
     /// response's payload (what `.await` does); the envelope members
     /// around it are skipped, not decoded.
-    pub async fn send(self) -> UpdateChatroomAnnouncementResult {
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = UpdateChatroomAnnouncementResult,
+    > + Send + 'a {
         let client = self.client;
         client
-            .send_data::<crate::chatrooms::UpdateChatroomAnnouncementData>(self.parts()?)
-            .await
+            .send_data::<crate::chatrooms::UpdateChatroomAnnouncementData>(self.parts())
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the

@@ -554,12 +554,17 @@ impl<'a> AddContactRequest<'a> {
     /// Validates the arguments, sends the request and decodes the
     /// response's payload (what `.await` does); the envelope members
     /// around it are skipped, not decoded.
-    pub async fn send(self) -> AddContactResult {
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<Output = AddContactResult> + Send + 'a {
         let client = self.client;
-        client
-            .send_data::<crate::runtime::One<crate::users::UserEntity>>(self.parts()?)
-            .await
-            .map(crate::runtime::One::into_inner)
+        ::futures_util::FutureExt::map(
+            client
+                .send_data::<
+                    crate::runtime::One<crate::users::UserEntity>,
+                >(self.parts()),
+            |result| result.map(crate::runtime::One::into_inner),
+        )
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the
@@ -650,12 +655,17 @@ impl<'a> RemoveContactRequest<'a> {
     /// Validates the arguments, sends the request and decodes the
     /// response's payload (what `.await` does); the envelope members
     /// around it are skipped, not decoded.
-    pub async fn send(self) -> RemoveContactResult {
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<Output = RemoveContactResult> + Send + 'a {
         let client = self.client;
-        client
-            .send_data::<crate::runtime::One<crate::users::UserEntity>>(self.parts()?)
-            .await
-            .map(crate::runtime::One::into_inner)
+        ::futures_util::FutureExt::map(
+            client
+                .send_data::<
+                    crate::runtime::One<crate::users::UserEntity>,
+                >(self.parts()),
+            |result| result.map(crate::runtime::One::into_inner),
+        )
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the
@@ -736,9 +746,11 @@ impl<'a> ListContactsRequest<'a> {
     /// Validates the arguments, sends the request and decodes the
     /// response's payload (what `.await` does); the envelope members
     /// around it are skipped, not decoded.
-    pub async fn send(self) -> ListContactsResult {
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<Output = ListContactsResult> + Send + 'a {
         let client = self.client;
-        client.send_data::<::std::vec::Vec<String>>(self.parts()?).await
+        client.send_data::<::std::vec::Vec<String>>(self.parts())
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the
@@ -847,9 +859,11 @@ impl<'a> ListContactsPagedRequest<'a> {
     /// Validates the arguments, sends the request and decodes the
     /// response's payload (what `.await` does); the envelope members
     /// around it are skipped, not decoded.
-    pub async fn send(self) -> ListContactsPagedResult {
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<Output = ListContactsPagedResult> + Send + 'a {
         let client = self.client;
-        client.send_data::<crate::contacts::ListContactsPagedData>(self.parts()?).await
+        client.send_data::<crate::contacts::ListContactsPagedData>(self.parts())
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the
@@ -973,9 +987,11 @@ impl<'a> AddBlockedUsersRequest<'a> {
     /// Validates the arguments, sends the request and decodes the
     /// response's payload (what `.await` does); the envelope members
     /// around it are skipped, not decoded.
-    pub async fn send(self) -> AddBlockedUsersResult {
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<Output = AddBlockedUsersResult> + Send + 'a {
         let client = self.client;
-        client.send_data::<::std::vec::Vec<String>>(self.parts()?).await
+        client.send_data::<::std::vec::Vec<String>>(self.parts())
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the
@@ -1076,9 +1092,11 @@ impl<'a> ListBlockedUsersRequest<'a> {
     /// Validates the arguments, sends the request and decodes the
     /// response's payload (what `.await` does); the envelope members
     /// around it are skipped, not decoded.
-    pub async fn send(self) -> ListBlockedUsersResult {
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<Output = ListBlockedUsersResult> + Send + 'a {
         let client = self.client;
-        client.send_data::<::std::vec::Vec<String>>(self.parts()?).await
+        client.send_data::<::std::vec::Vec<String>>(self.parts())
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the
@@ -1188,12 +1206,17 @@ impl<'a> RemoveBlockedUserRequest<'a> {
     /// Validates the arguments, sends the request and decodes the
     /// response's payload (what `.await` does); the envelope members
     /// around it are skipped, not decoded.
-    pub async fn send(self) -> RemoveBlockedUserResult {
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<Output = RemoveBlockedUserResult> + Send + 'a {
         let client = self.client;
-        client
-            .send_data::<crate::runtime::One<crate::users::UserEntity>>(self.parts()?)
-            .await
-            .map(crate::runtime::One::into_inner)
+        ::futures_util::FutureExt::map(
+            client
+                .send_data::<
+                    crate::runtime::One<crate::users::UserEntity>,
+                >(self.parts()),
+            |result| result.map(crate::runtime::One::into_inner),
+        )
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the
@@ -1292,13 +1315,14 @@ impl<'a> CheckContactsRequest<'a> {
     /// Validates the arguments, sends the request and decodes the
     /// response's payload (what `.await` does); the envelope members
     /// around it are skipped, not decoded.
-    pub async fn send(self) -> CheckContactsResult {
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<Output = CheckContactsResult> + Send + 'a {
         let client = self.client;
         client
             .send_data::<
                 ::std::vec::Vec<crate::contacts::CheckContactsItem>,
-            >(self.parts()?)
-            .await
+            >(self.parts())
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the
@@ -1379,12 +1403,14 @@ impl<'a> RemoveAllContactsRequest<'a> {
     /// Validates the arguments, sends the request and decodes the
     /// response's payload (what `.await` does); the envelope members
     /// around it are skipped, not decoded.
-    pub async fn send(self) -> RemoveAllContactsResult {
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<Output = RemoveAllContactsResult> + Send + 'a {
         let client = self.client;
-        client
-            .send_data::<::std::option::Option<::serde_json::Value>>(self.parts()?)
-            .await
-            .map(|_| ())
+        ::futures_util::FutureExt::map(
+            client.send_data::<::std::option::Option<::serde_json::Value>>(self.parts()),
+            |result| result.map(|_| ()),
+        )
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the
@@ -1485,9 +1511,11 @@ impl<'a> SetContactRemarkRequest<'a> {
     /// Validates the arguments, sends the request and decodes the
     /// response's payload (what `.await` does); the envelope members
     /// around it are skipped, not decoded.
-    pub async fn send(self) -> SetContactRemarkResult {
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<Output = SetContactRemarkResult> + Send + 'a {
         let client = self.client;
-        client.send_data::<crate::contacts::SetContactRemarkData>(self.parts()?).await
+        client.send_data::<crate::contacts::SetContactRemarkData>(self.parts())
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the
@@ -1579,12 +1607,14 @@ impl<'a> AcceptContactRequestRequest<'a> {
     /// Validates the arguments, sends the request and decodes the
     /// response's payload (what `.await` does); the envelope members
     /// around it are skipped, not decoded.
-    pub async fn send(self) -> AcceptContactRequestResult {
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<Output = AcceptContactRequestResult> + Send + 'a {
         let client = self.client;
-        client
-            .send_data::<::std::option::Option<::serde_json::Value>>(self.parts()?)
-            .await
-            .map(|_| ())
+        ::futures_util::FutureExt::map(
+            client.send_data::<::std::option::Option<::serde_json::Value>>(self.parts()),
+            |result| result.map(|_| ()),
+        )
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the
@@ -1678,12 +1708,14 @@ impl<'a> DeclineContactRequestRequest<'a> {
     /// Validates the arguments, sends the request and decodes the
     /// response's payload (what `.await` does); the envelope members
     /// around it are skipped, not decoded.
-    pub async fn send(self) -> DeclineContactRequestResult {
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<Output = DeclineContactRequestResult> + Send + 'a {
         let client = self.client;
-        client
-            .send_data::<::std::option::Option<::serde_json::Value>>(self.parts()?)
-            .await
-            .map(|_| ())
+        ::futures_util::FutureExt::map(
+            client.send_data::<::std::option::Option<::serde_json::Value>>(self.parts()),
+            |result| result.map(|_| ()),
+        )
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the
@@ -1767,9 +1799,11 @@ impl<'a> ListRosterRequest<'a> {
     /// Validates the arguments, sends the request and decodes the
     /// response's payload (what `.await` does); the envelope members
     /// around it are skipped, not decoded.
-    pub async fn send(self) -> ListRosterResult {
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<Output = ListRosterResult> + Send + 'a {
         let client = self.client;
-        client.send_data::<::serde_json::Value>(self.parts()?).await
+        client.send_data::<::serde_json::Value>(self.parts())
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the

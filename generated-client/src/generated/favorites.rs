@@ -396,11 +396,11 @@ impl<'a> ListFavoritesRequest<'a> {
     /// Validates the arguments, sends the request and decodes the
     /// response's payload (what `.await` does); the envelope members
     /// around it are skipped, not decoded.
-    pub async fn send(self) -> ListFavoritesResult {
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<Output = ListFavoritesResult> + Send + 'a {
         let client = self.client;
-        client
-            .send_data::<::std::vec::Vec<crate::favorites::Favorite>>(self.parts()?)
-            .await
+        client.send_data::<::std::vec::Vec<crate::favorites::Favorite>>(self.parts())
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the
@@ -536,9 +536,11 @@ impl<'a> AddFavoriteRequest<'a> {
     /// Validates the arguments, sends the request and decodes the
     /// response's payload (what `.await` does); the envelope members
     /// around it are skipped, not decoded.
-    pub async fn send(self) -> AddFavoriteResult {
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<Output = AddFavoriteResult> + Send + 'a {
         let client = self.client;
-        client.send_data::<crate::favorites::Favorite>(self.parts()?).await
+        client.send_data::<crate::favorites::Favorite>(self.parts())
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the
@@ -626,11 +628,11 @@ impl<'a> AddFavoritesRequest<'a> {
     /// Validates the arguments, sends the request and decodes the
     /// response's payload (what `.await` does); the envelope members
     /// around it are skipped, not decoded.
-    pub async fn send(self) -> AddFavoritesResult {
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<Output = AddFavoritesResult> + Send + 'a {
         let client = self.client;
-        client
-            .send_data::<::std::vec::Vec<crate::favorites::Favorite>>(self.parts()?)
-            .await
+        client.send_data::<::std::vec::Vec<crate::favorites::Favorite>>(self.parts())
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the
@@ -723,9 +725,11 @@ impl<'a> UpdateFavoriteExtensionRequest<'a> {
     /// Validates the arguments, sends the request and decodes the
     /// response's payload (what `.await` does); the envelope members
     /// around it are skipped, not decoded.
-    pub async fn send(self) -> UpdateFavoriteExtensionResult {
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<Output = UpdateFavoriteExtensionResult> + Send + 'a {
         let client = self.client;
-        client.send_data::<crate::favorites::Favorite>(self.parts()?).await
+        client.send_data::<crate::favorites::Favorite>(self.parts())
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the
@@ -819,9 +823,11 @@ impl<'a> DeleteFavoritesRequest<'a> {
     /// Validates the arguments, sends the request and decodes the
     /// response's payload (what `.await` does); the envelope members
     /// around it are skipped, not decoded.
-    pub async fn send(self) -> DeleteFavoritesResult {
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<Output = DeleteFavoritesResult> + Send + 'a {
         let client = self.client;
-        client.send_data::<bool>(self.parts()?).await
+        client.send_data::<bool>(self.parts())
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the

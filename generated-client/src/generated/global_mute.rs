@@ -273,9 +273,11 @@ impl<'a> SetGlobalMuteRequest<'a> {
     /// Validates the arguments, sends the request and decodes the
     /// response's payload (what `.await` does); the envelope members
     /// around it are skipped, not decoded.
-    pub async fn send(self) -> SetGlobalMuteResult {
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<Output = SetGlobalMuteResult> + Send + 'a {
         let client = self.client;
-        client.send_data::<crate::global_mute::SetGlobalMuteData>(self.parts()?).await
+        client.send_data::<crate::global_mute::SetGlobalMuteData>(self.parts())
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the
@@ -349,9 +351,11 @@ impl<'a> GetGlobalMuteRequest<'a> {
     /// Validates the arguments, sends the request and decodes the
     /// response's payload (what `.await` does); the envelope members
     /// around it are skipped, not decoded.
-    pub async fn send(self) -> GetGlobalMuteResult {
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<Output = GetGlobalMuteResult> + Send + 'a {
         let client = self.client;
-        client.send_data::<crate::global_mute::GetGlobalMuteData>(self.parts()?).await
+        client.send_data::<crate::global_mute::GetGlobalMuteData>(self.parts())
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the
@@ -449,9 +453,11 @@ impl<'a> ListGlobalMutesRequest<'a> {
     /// Validates the arguments, sends the request and decodes the
     /// response's payload (what `.await` does); the envelope members
     /// around it are skipped, not decoded.
-    pub async fn send(self) -> ListGlobalMutesResult {
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<Output = ListGlobalMutesResult> + Send + 'a {
         let client = self.client;
-        client.send_data::<crate::global_mute::ListGlobalMutesData>(self.parts()?).await
+        client.send_data::<crate::global_mute::ListGlobalMutesData>(self.parts())
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the

@@ -244,9 +244,11 @@ impl<'a> ListGroupAllowlistRequest<'a> {
     /// Validates the arguments, sends the request and decodes the
     /// response's payload (what `.await` does); the envelope members
     /// around it are skipped, not decoded.
-    pub async fn send(self) -> ListGroupAllowlistResult {
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<Output = ListGroupAllowlistResult> + Send + 'a {
         let client = self.client;
-        client.send_data::<::std::vec::Vec<String>>(self.parts()?).await
+        client.send_data::<::std::vec::Vec<String>>(self.parts())
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the
@@ -328,13 +330,12 @@ impl<'a> AddGroupAllowlistUserRequest<'a> {
     /// Validates the arguments, sends the request and decodes the
     /// response's payload (what `.await` does); the envelope members
     /// around it are skipped, not decoded.
-    pub async fn send(self) -> AddGroupAllowlistUserResult {
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<Output = AddGroupAllowlistUserResult> + Send + 'a {
         let client = self.client;
         client
-            .send_data::<
-                crate::group_allowlist::AddGroupAllowlistUserData,
-            >(self.parts()?)
-            .await
+            .send_data::<crate::group_allowlist::AddGroupAllowlistUserData>(self.parts())
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the
@@ -433,13 +434,14 @@ impl<'a> AddGroupAllowlistUsersRequest<'a> {
     /// Validates the arguments, sends the request and decodes the
     /// response's payload (what `.await` does); the envelope members
     /// around it are skipped, not decoded.
-    pub async fn send(self) -> AddGroupAllowlistUsersResult {
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<Output = AddGroupAllowlistUsersResult> + Send + 'a {
         let client = self.client;
         client
             .send_data::<
                 ::std::vec::Vec<crate::group_allowlist::AddGroupAllowlistUsersItem>,
-            >(self.parts()?)
-            .await
+            >(self.parts())
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the
@@ -534,13 +536,16 @@ impl<'a> RemoveGroupAllowlistUsersRequest<'a> {
     /// Validates the arguments, sends the request and decodes the
     /// response's payload (what `.await` does); the envelope members
     /// around it are skipped, not decoded.
-    pub async fn send(self) -> RemoveGroupAllowlistUsersResult {
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = RemoveGroupAllowlistUsersResult,
+    > + Send + 'a {
         let client = self.client;
         client
             .send_data::<
                 ::std::vec::Vec<crate::group_allowlist::RemoveGroupAllowlistUsersItem>,
-            >(self.parts()?)
-            .await
+            >(self.parts())
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the

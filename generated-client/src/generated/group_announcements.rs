@@ -139,13 +139,14 @@ impl<'a> GetGroupAnnouncementRequest<'a> {
     /// Validates the arguments, sends the request and decodes the
     /// response's payload (what `.await` does); the envelope members
     /// around it are skipped, not decoded.
-    pub async fn send(self) -> GetGroupAnnouncementResult {
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<Output = GetGroupAnnouncementResult> + Send + 'a {
         let client = self.client;
         client
             .send_data::<
                 crate::group_announcements::GetGroupAnnouncementData,
-            >(self.parts()?)
-            .await
+            >(self.parts())
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the
@@ -237,13 +238,14 @@ impl<'a> UpdateGroupAnnouncementRequest<'a> {
     /// Validates the arguments, sends the request and decodes the
     /// response's payload (what `.await` does); the envelope members
     /// around it are skipped, not decoded.
-    pub async fn send(self) -> UpdateGroupAnnouncementResult {
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<Output = UpdateGroupAnnouncementResult> + Send + 'a {
         let client = self.client;
         client
             .send_data::<
                 crate::group_announcements::UpdateGroupAnnouncementData,
-            >(self.parts()?)
-            .await
+            >(self.parts())
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the

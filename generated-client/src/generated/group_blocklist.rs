@@ -316,9 +316,11 @@ impl<'a> ListGroupBlocklistRequest<'a> {
     /// Validates the arguments, sends the request and decodes the
     /// response's payload (what `.await` does); the envelope members
     /// around it are skipped, not decoded.
-    pub async fn send(self) -> ListGroupBlocklistResult {
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<Output = ListGroupBlocklistResult> + Send + 'a {
         let client = self.client;
-        client.send_data::<::std::vec::Vec<String>>(self.parts()?).await
+        client.send_data::<::std::vec::Vec<String>>(self.parts())
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the
@@ -423,13 +425,12 @@ impl<'a> AddGroupBlocklistUserRequest<'a> {
     /// Validates the arguments, sends the request and decodes the
     /// response's payload (what `.await` does); the envelope members
     /// around it are skipped, not decoded.
-    pub async fn send(self) -> AddGroupBlocklistUserResult {
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<Output = AddGroupBlocklistUserResult> + Send + 'a {
         let client = self.client;
         client
-            .send_data::<
-                crate::group_blocklist::AddGroupBlocklistUserData,
-            >(self.parts()?)
-            .await
+            .send_data::<crate::group_blocklist::AddGroupBlocklistUserData>(self.parts())
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the
@@ -528,13 +529,14 @@ impl<'a> AddGroupBlocklistUsersRequest<'a> {
     /// Validates the arguments, sends the request and decodes the
     /// response's payload (what `.await` does); the envelope members
     /// around it are skipped, not decoded.
-    pub async fn send(self) -> AddGroupBlocklistUsersResult {
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<Output = AddGroupBlocklistUsersResult> + Send + 'a {
         let client = self.client;
         client
             .send_data::<
                 ::std::vec::Vec<crate::group_blocklist::AddGroupBlocklistUsersItem>,
-            >(self.parts()?)
-            .await
+            >(self.parts())
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the
@@ -628,13 +630,16 @@ impl<'a> RemoveGroupBlocklistUserRequest<'a> {
     /// Validates the arguments, sends the request and decodes the
     /// response's payload (what `.await` does); the envelope members
     /// around it are skipped, not decoded.
-    pub async fn send(self) -> RemoveGroupBlocklistUserResult {
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = RemoveGroupBlocklistUserResult,
+    > + Send + 'a {
         let client = self.client;
         client
             .send_data::<
                 crate::group_blocklist::RemoveGroupBlocklistUserData,
-            >(self.parts()?)
-            .await
+            >(self.parts())
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the
@@ -728,13 +733,16 @@ impl<'a> RemoveGroupBlocklistUsersRequest<'a> {
     /// Validates the arguments, sends the request and decodes the
     /// response's payload (what `.await` does); the envelope members
     /// around it are skipped, not decoded.
-    pub async fn send(self) -> RemoveGroupBlocklistUsersResult {
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = RemoveGroupBlocklistUsersResult,
+    > + Send + 'a {
         let client = self.client;
         client
             .send_data::<
                 ::std::vec::Vec<crate::group_blocklist::RemoveGroupBlocklistUsersItem>,
-            >(self.parts()?)
-            .await
+            >(self.parts())
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the

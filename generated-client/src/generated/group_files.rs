@@ -269,13 +269,14 @@ impl<'a> ListGroupFilesRequest<'a> {
     /// Validates the arguments, sends the request and decodes the
     /// response's payload (what `.await` does); the envelope members
     /// around it are skipped, not decoded.
-    pub async fn send(self) -> ListGroupFilesResult {
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<Output = ListGroupFilesResult> + Send + 'a {
         let client = self.client;
         client
             .send_data::<
                 ::std::vec::Vec<crate::group_files::ListGroupFilesItem>,
-            >(self.parts()?)
-            .await
+            >(self.parts())
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the
@@ -405,9 +406,11 @@ impl<'a> UploadGroupFileRequest<'a> {
     /// Validates the arguments, sends the request and decodes the
     /// response's payload (what `.await` does); the envelope members
     /// around it are skipped, not decoded.
-    pub async fn send(self) -> UploadGroupFileResult {
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<Output = UploadGroupFileResult> + Send + 'a {
         let client = self.client;
-        client.send_data::<crate::group_files::UploadGroupFileData>(self.parts()?).await
+        client.send_data::<crate::group_files::UploadGroupFileData>(self.parts())
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the
@@ -559,9 +562,11 @@ impl<'a> DeleteGroupFileRequest<'a> {
     /// Validates the arguments, sends the request and decodes the
     /// response's payload (what `.await` does); the envelope members
     /// around it are skipped, not decoded.
-    pub async fn send(self) -> DeleteGroupFileResult {
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<Output = DeleteGroupFileResult> + Send + 'a {
         let client = self.client;
-        client.send_data::<crate::group_files::DeleteGroupFileData>(self.parts()?).await
+        client.send_data::<crate::group_files::DeleteGroupFileData>(self.parts())
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the

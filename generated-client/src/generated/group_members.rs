@@ -833,13 +833,14 @@ impl<'a> ListGroupMembersRequest<'a> {
     /// Validates the arguments, sends the request and decodes the
     /// response's payload (what `.await` does); the envelope members
     /// around it are skipped, not decoded.
-    pub async fn send(self) -> ListGroupMembersResult {
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<Output = ListGroupMembersResult> + Send + 'a {
         let client = self.client;
         client
             .send_data::<
                 ::std::vec::Vec<crate::group_members::ListGroupMembersItem>,
-            >(self.parts()?)
-            .await
+            >(self.parts())
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the
@@ -972,9 +973,11 @@ impl<'a> AddGroupMemberRequest<'a> {
     /// Validates the arguments, sends the request and decodes the
     /// response's payload (what `.await` does); the envelope members
     /// around it are skipped, not decoded.
-    pub async fn send(self) -> AddGroupMemberResult {
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<Output = AddGroupMemberResult> + Send + 'a {
         let client = self.client;
-        client.send_data::<crate::group_members::AddGroupMemberData>(self.parts()?).await
+        client.send_data::<crate::group_members::AddGroupMemberData>(self.parts())
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the
@@ -1084,11 +1087,11 @@ impl<'a> AddGroupMembersRequest<'a> {
     /// Validates the arguments, sends the request and decodes the
     /// response's payload (what `.await` does); the envelope members
     /// around it are skipped, not decoded.
-    pub async fn send(self) -> AddGroupMembersResult {
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<Output = AddGroupMembersResult> + Send + 'a {
         let client = self.client;
-        client
-            .send_data::<crate::group_members::AddGroupMembersData>(self.parts()?)
-            .await
+        client.send_data::<crate::group_members::AddGroupMembersData>(self.parts())
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the
@@ -1191,11 +1194,11 @@ impl<'a> RemoveGroupMemberRequest<'a> {
     /// Validates the arguments, sends the request and decodes the
     /// response's payload (what `.await` does); the envelope members
     /// around it are skipped, not decoded.
-    pub async fn send(self) -> RemoveGroupMemberResult {
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<Output = RemoveGroupMemberResult> + Send + 'a {
         let client = self.client;
-        client
-            .send_data::<crate::group_members::RemoveGroupMemberData>(self.parts()?)
-            .await
+        client.send_data::<crate::group_members::RemoveGroupMemberData>(self.parts())
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the
@@ -1300,13 +1303,14 @@ impl<'a> RemoveGroupMembersRequest<'a> {
     /// Validates the arguments, sends the request and decodes the
     /// response's payload (what `.await` does); the envelope members
     /// around it are skipped, not decoded.
-    pub async fn send(self) -> RemoveGroupMembersResult {
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<Output = RemoveGroupMembersResult> + Send + 'a {
         let client = self.client;
         client
             .send_data::<
                 ::std::vec::Vec<crate::group_members::RemoveGroupMembersItem>,
-            >(self.parts()?)
-            .await
+            >(self.parts())
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the
@@ -1424,11 +1428,13 @@ impl<'a> UpdateGroupMemberAttributesRequest<'a> {
     /// Validates the arguments, sends the request and decodes the
     /// response's payload (what `.await` does); the envelope members
     /// around it are skipped, not decoded.
-    pub async fn send(self) -> UpdateGroupMemberAttributesResult {
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = UpdateGroupMemberAttributesResult,
+    > + Send + 'a {
         let client = self.client;
-        client
-            .send_data::<::std::collections::BTreeMap<String, String>>(self.parts()?)
-            .await
+        client.send_data::<::std::collections::BTreeMap<String, String>>(self.parts())
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the
@@ -1521,11 +1527,13 @@ impl<'a> GetGroupMemberAttributesRequest<'a> {
     /// Validates the arguments, sends the request and decodes the
     /// response's payload (what `.await` does); the envelope members
     /// around it are skipped, not decoded.
-    pub async fn send(self) -> GetGroupMemberAttributesResult {
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = GetGroupMemberAttributesResult,
+    > + Send + 'a {
         let client = self.client;
-        client
-            .send_data::<::std::collections::BTreeMap<String, String>>(self.parts()?)
-            .await
+        client.send_data::<::std::collections::BTreeMap<String, String>>(self.parts())
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the
@@ -1625,7 +1633,11 @@ impl<'a> BatchGetGroupMemberAttributesRequest<'a> {
     /// Validates the arguments, sends the request and decodes the
     /// response's payload (what `.await` does); the envelope members
     /// around it are skipped, not decoded.
-    pub async fn send(self) -> BatchGetGroupMemberAttributesResult {
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = BatchGetGroupMemberAttributesResult,
+    > + Send + 'a {
         let client = self.client;
         client
             .send_data::<
@@ -1633,8 +1645,7 @@ impl<'a> BatchGetGroupMemberAttributesRequest<'a> {
                     String,
                     ::std::collections::BTreeMap<String, String>,
                 >,
-            >(self.parts()?)
-            .await
+            >(self.parts())
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the
@@ -1733,13 +1744,16 @@ impl<'a> SetGroupMembersAttributesRequest<'a> {
     /// Validates the arguments, sends the request and decodes the
     /// response's payload (what `.await` does); the envelope members
     /// around it are skipped, not decoded.
-    pub async fn send(self) -> SetGroupMembersAttributesResult {
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = SetGroupMembersAttributesResult,
+    > + Send + 'a {
         let client = self.client;
         client
             .send_data::<
                 crate::group_members::SetGroupMembersAttributesData,
-            >(self.parts()?)
-            .await
+            >(self.parts())
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the
@@ -1821,9 +1835,11 @@ impl<'a> ListGroupAdminsRequest<'a> {
     /// Validates the arguments, sends the request and decodes the
     /// response's payload (what `.await` does); the envelope members
     /// around it are skipped, not decoded.
-    pub async fn send(self) -> ListGroupAdminsResult {
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<Output = ListGroupAdminsResult> + Send + 'a {
         let client = self.client;
-        client.send_data::<::std::vec::Vec<String>>(self.parts()?).await
+        client.send_data::<::std::vec::Vec<String>>(self.parts())
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the
@@ -1910,9 +1926,11 @@ impl<'a> AddGroupAdminRequest<'a> {
     /// Validates the arguments, sends the request and decodes the
     /// response's payload (what `.await` does); the envelope members
     /// around it are skipped, not decoded.
-    pub async fn send(self) -> AddGroupAdminResult {
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<Output = AddGroupAdminResult> + Send + 'a {
         let client = self.client;
-        client.send_data::<crate::group_members::AddGroupAdminData>(self.parts()?).await
+        client.send_data::<crate::group_members::AddGroupAdminData>(self.parts())
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the
@@ -1994,11 +2012,11 @@ impl<'a> RemoveGroupAdminRequest<'a> {
     /// Validates the arguments, sends the request and decodes the
     /// response's payload (what `.await` does); the envelope members
     /// around it are skipped, not decoded.
-    pub async fn send(self) -> RemoveGroupAdminResult {
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<Output = RemoveGroupAdminResult> + Send + 'a {
         let client = self.client;
-        client
-            .send_data::<crate::group_members::RemoveGroupAdminData>(self.parts()?)
-            .await
+        client.send_data::<crate::group_members::RemoveGroupAdminData>(self.parts())
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the
@@ -2093,11 +2111,12 @@ impl<'a> TransferGroupOwnershipRequest<'a> {
     /// Validates the arguments, sends the request and decodes the
     /// response's payload (what `.await` does); the envelope members
     /// around it are skipped, not decoded.
-    pub async fn send(self) -> TransferGroupOwnershipResult {
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<Output = TransferGroupOwnershipResult> + Send + 'a {
         let client = self.client;
         client
-            .send_data::<crate::group_members::TransferGroupOwnershipData>(self.parts()?)
-            .await
+            .send_data::<crate::group_members::TransferGroupOwnershipData>(self.parts())
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the
@@ -2179,9 +2198,11 @@ impl<'a> GetGroupRoleRequest<'a> {
     /// Validates the arguments, sends the request and decodes the
     /// response's payload (what `.await` does); the envelope members
     /// around it are skipped, not decoded.
-    pub async fn send(self) -> GetGroupRoleResult {
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<Output = GetGroupRoleResult> + Send + 'a {
         let client = self.client;
-        client.send_data::<::serde_json::Value>(self.parts()?).await
+        client.send_data::<::serde_json::Value>(self.parts())
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the
@@ -2253,9 +2274,11 @@ impl<'a> ApplyToJoinGroupRequest<'a> {
     /// Validates the arguments, sends the request and decodes the
     /// response's payload (what `.await` does); the envelope members
     /// around it are skipped, not decoded.
-    pub async fn send(self) -> ApplyToJoinGroupResult {
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<Output = ApplyToJoinGroupResult> + Send + 'a {
         let client = self.client;
-        client.send_data::<::serde_json::Value>(self.parts()?).await
+        client.send_data::<::serde_json::Value>(self.parts())
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the
@@ -2327,9 +2350,11 @@ impl<'a> ReviewGroupApplicationRequest<'a> {
     /// Validates the arguments, sends the request and decodes the
     /// response's payload (what `.await` does); the envelope members
     /// around it are skipped, not decoded.
-    pub async fn send(self) -> ReviewGroupApplicationResult {
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<Output = ReviewGroupApplicationResult> + Send + 'a {
         let client = self.client;
-        client.send_data::<::serde_json::Value>(self.parts()?).await
+        client.send_data::<::serde_json::Value>(self.parts())
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the
@@ -2405,9 +2430,11 @@ impl<'a> LeaveGroupRequest<'a> {
     /// Validates the arguments, sends the request and decodes the
     /// response's payload (what `.await` does); the envelope members
     /// around it are skipped, not decoded.
-    pub async fn send(self) -> LeaveGroupResult {
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<Output = LeaveGroupResult> + Send + 'a {
         let client = self.client;
-        client.send_data::<::serde_json::Value>(self.parts()?).await
+        client.send_data::<::serde_json::Value>(self.parts())
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the
@@ -2479,9 +2506,11 @@ impl<'a> InviteToGroupRequest<'a> {
     /// Validates the arguments, sends the request and decodes the
     /// response's payload (what `.await` does); the envelope members
     /// around it are skipped, not decoded.
-    pub async fn send(self) -> InviteToGroupResult {
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<Output = InviteToGroupResult> + Send + 'a {
         let client = self.client;
-        client.send_data::<::serde_json::Value>(self.parts()?).await
+        client.send_data::<::serde_json::Value>(self.parts())
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the
@@ -2553,9 +2582,11 @@ impl<'a> AnswerGroupInvitationRequest<'a> {
     /// Validates the arguments, sends the request and decodes the
     /// response's payload (what `.await` does); the envelope members
     /// around it are skipped, not decoded.
-    pub async fn send(self) -> AnswerGroupInvitationResult {
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<Output = AnswerGroupInvitationResult> + Send + 'a {
         let client = self.client;
-        client.send_data::<::serde_json::Value>(self.parts()?).await
+        client.send_data::<::serde_json::Value>(self.parts())
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the

@@ -299,13 +299,14 @@ impl<'a> MuteGroupMembersRequest<'a> {
     /// Validates the arguments, sends the request and decodes the
     /// response's payload (what `.await` does); the envelope members
     /// around it are skipped, not decoded.
-    pub async fn send(self) -> MuteGroupMembersResult {
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<Output = MuteGroupMembersResult> + Send + 'a {
         let client = self.client;
         client
             .send_data::<
                 ::std::vec::Vec<crate::group_mutelist::MuteGroupMembersItem>,
-            >(self.parts()?)
-            .await
+            >(self.parts())
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the
@@ -395,13 +396,14 @@ impl<'a> UnmuteGroupMembersRequest<'a> {
     /// Validates the arguments, sends the request and decodes the
     /// response's payload (what `.await` does); the envelope members
     /// around it are skipped, not decoded.
-    pub async fn send(self) -> UnmuteGroupMembersResult {
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<Output = UnmuteGroupMembersResult> + Send + 'a {
         let client = self.client;
         client
             .send_data::<
                 ::std::vec::Vec<crate::group_mutelist::UnmuteGroupMembersItem>,
-            >(self.parts()?)
-            .await
+            >(self.parts())
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the
@@ -481,13 +483,14 @@ impl<'a> ListGroupMutedMembersRequest<'a> {
     /// Validates the arguments, sends the request and decodes the
     /// response's payload (what `.await` does); the envelope members
     /// around it are skipped, not decoded.
-    pub async fn send(self) -> ListGroupMutedMembersResult {
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<Output = ListGroupMutedMembersResult> + Send + 'a {
         let client = self.client;
         client
             .send_data::<
                 ::std::vec::Vec<crate::group_mutelist::ListGroupMutedMembersItem>,
-            >(self.parts()?)
-            .await
+            >(self.parts())
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the
@@ -571,11 +574,11 @@ impl<'a> MuteAllGroupMembersRequest<'a> {
     /// Validates the arguments, sends the request and decodes the
     /// response's payload (what `.await` does); the envelope members
     /// around it are skipped, not decoded.
-    pub async fn send(self) -> MuteAllGroupMembersResult {
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<Output = MuteAllGroupMembersResult> + Send + 'a {
         let client = self.client;
-        client
-            .send_data::<crate::group_mutelist::MuteAllGroupMembersData>(self.parts()?)
-            .await
+        client.send_data::<crate::group_mutelist::MuteAllGroupMembersData>(self.parts())
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the
@@ -656,11 +659,12 @@ impl<'a> UnmuteAllGroupMembersRequest<'a> {
     /// Validates the arguments, sends the request and decodes the
     /// response's payload (what `.await` does); the envelope members
     /// around it are skipped, not decoded.
-    pub async fn send(self) -> UnmuteAllGroupMembersResult {
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<Output = UnmuteAllGroupMembersResult> + Send + 'a {
         let client = self.client;
         client
-            .send_data::<crate::group_mutelist::UnmuteAllGroupMembersData>(self.parts()?)
-            .await
+            .send_data::<crate::group_mutelist::UnmuteAllGroupMembersData>(self.parts())
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the

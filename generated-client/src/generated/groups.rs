@@ -698,9 +698,11 @@ impl<'a> CreateGroupRequest<'a> {
     /// Validates the arguments, sends the request and decodes the
     /// response's payload (what `.await` does); the envelope members
     /// around it are skipped, not decoded.
-    pub async fn send(self) -> CreateGroupResult {
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<Output = CreateGroupResult> + Send + 'a {
         let client = self.client;
-        client.send_data::<crate::groups::CreateGroupData>(self.parts()?).await
+        client.send_data::<crate::groups::CreateGroupData>(self.parts())
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the
@@ -769,9 +771,11 @@ impl<'a> DisableGroupRequest<'a> {
     /// Validates the arguments, sends the request and decodes the
     /// response's payload (what `.await` does); the envelope members
     /// around it are skipped, not decoded.
-    pub async fn send(self) -> DisableGroupResult {
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<Output = DisableGroupResult> + Send + 'a {
         let client = self.client;
-        client.send_data::<crate::groups::DisableGroupData>(self.parts()?).await
+        client.send_data::<crate::groups::DisableGroupData>(self.parts())
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the
@@ -843,9 +847,11 @@ impl<'a> EnableGroupRequest<'a> {
     /// Validates the arguments, sends the request and decodes the
     /// response's payload (what `.await` does); the envelope members
     /// around it are skipped, not decoded.
-    pub async fn send(self) -> EnableGroupResult {
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<Output = EnableGroupResult> + Send + 'a {
         let client = self.client;
-        client.send_data::<crate::groups::EnableGroupData>(self.parts()?).await
+        client.send_data::<crate::groups::EnableGroupData>(self.parts())
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the
@@ -927,9 +933,11 @@ impl<'a> CheckGroupMembershipRequest<'a> {
     /// Validates the arguments, sends the request and decodes the
     /// response's payload (what `.await` does); the envelope members
     /// around it are skipped, not decoded.
-    pub async fn send(self) -> CheckGroupMembershipResult {
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<Output = CheckGroupMembershipResult> + Send + 'a {
         let client = self.client;
-        client.send_data::<bool>(self.parts()?).await
+        client.send_data::<bool>(self.parts())
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the
@@ -1005,11 +1013,11 @@ impl<'a> GetGroupsRequest<'a> {
     /// Validates the arguments, sends the request and decodes the
     /// response's payload (what `.await` does); the envelope members
     /// around it are skipped, not decoded.
-    pub async fn send(self) -> GetGroupsResult {
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<Output = GetGroupsResult> + Send + 'a {
         let client = self.client;
-        client
-            .send_data::<::std::vec::Vec<crate::groups::GetGroupsItem>>(self.parts()?)
-            .await
+        client.send_data::<::std::vec::Vec<crate::groups::GetGroupsItem>>(self.parts())
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the
@@ -1196,9 +1204,11 @@ impl<'a> UpdateGroupRequest<'a> {
     /// Validates the arguments, sends the request and decodes the
     /// response's payload (what `.await` does); the envelope members
     /// around it are skipped, not decoded.
-    pub async fn send(self) -> UpdateGroupResult {
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<Output = UpdateGroupResult> + Send + 'a {
         let client = self.client;
-        client.send_data::<crate::groups::UpdateGroupData>(self.parts()?).await
+        client.send_data::<crate::groups::UpdateGroupData>(self.parts())
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the
@@ -1270,9 +1280,11 @@ impl<'a> DeleteGroupRequest<'a> {
     /// Validates the arguments, sends the request and decodes the
     /// response's payload (what `.await` does); the envelope members
     /// around it are skipped, not decoded.
-    pub async fn send(self) -> DeleteGroupResult {
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<Output = DeleteGroupResult> + Send + 'a {
         let client = self.client;
-        client.send_data::<crate::groups::DeleteGroupData>(self.parts()?).await
+        client.send_data::<crate::groups::DeleteGroupData>(self.parts())
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the
@@ -1362,11 +1374,11 @@ impl<'a> ListGroupsRequest<'a> {
     /// Validates the arguments, sends the request and decodes the
     /// response's payload (what `.await` does); the envelope members
     /// around it are skipped, not decoded.
-    pub async fn send(self) -> ListGroupsResult {
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<Output = ListGroupsResult> + Send + 'a {
         let client = self.client;
-        client
-            .send_data::<::std::vec::Vec<crate::groups::ListGroupsItem>>(self.parts()?)
-            .await
+        client.send_data::<::std::vec::Vec<crate::groups::ListGroupsItem>>(self.parts())
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the
@@ -1500,13 +1512,14 @@ impl<'a> ListUserJoinedGroupsRequest<'a> {
     /// Validates the arguments, sends the request and decodes the
     /// response's payload (what `.await` does); the envelope members
     /// around it are skipped, not decoded.
-    pub async fn send(self) -> ListUserJoinedGroupsResult {
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<Output = ListUserJoinedGroupsResult> + Send + 'a {
         let client = self.client;
         client
             .send_data::<
                 ::std::vec::Vec<crate::groups::ListUserJoinedGroupsItem>,
-            >(self.parts()?)
-            .await
+            >(self.parts())
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the
@@ -1654,13 +1667,14 @@ impl<'a> ListUserGroupsRequest<'a> {
     /// Validates the arguments, sends the request and decodes the
     /// response's payload (what `.await` does); the envelope members
     /// around it are skipped, not decoded.
-    pub async fn send(self) -> ListUserGroupsResult {
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<Output = ListUserGroupsResult> + Send + 'a {
         let client = self.client;
         client
             .send_data::<
                 ::std::vec::Vec<crate::groups::ListUserGroupsItem>,
-            >(self.parts()?)
-            .await
+            >(self.parts())
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the

@@ -1773,11 +1773,11 @@ impl<'a> SendUserMessageRequest<'a> {
     /// Validates the arguments, sends the request and decodes the
     /// response's payload (what `.await` does); the envelope members
     /// around it are skipped, not decoded.
-    pub async fn send(self) -> SendUserMessageResult {
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<Output = SendUserMessageResult> + Send + 'a {
         let client = self.client;
-        client
-            .send_data::<::std::collections::BTreeMap<String, String>>(self.parts()?)
-            .await
+        client.send_data::<::std::collections::BTreeMap<String, String>>(self.parts())
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the
@@ -1957,11 +1957,11 @@ impl<'a> SendGroupMessageRequest<'a> {
     /// Validates the arguments, sends the request and decodes the
     /// response's payload (what `.await` does); the envelope members
     /// around it are skipped, not decoded.
-    pub async fn send(self) -> SendGroupMessageResult {
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<Output = SendGroupMessageResult> + Send + 'a {
         let client = self.client;
-        client
-            .send_data::<::std::collections::BTreeMap<String, String>>(self.parts()?)
-            .await
+        client.send_data::<::std::collections::BTreeMap<String, String>>(self.parts())
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the
@@ -2127,11 +2127,11 @@ impl<'a> SendChatroomMessageRequest<'a> {
     /// Validates the arguments, sends the request and decodes the
     /// response's payload (what `.await` does); the envelope members
     /// around it are skipped, not decoded.
-    pub async fn send(self) -> SendChatroomMessageResult {
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<Output = SendChatroomMessageResult> + Send + 'a {
         let client = self.client;
-        client
-            .send_data::<::std::collections::BTreeMap<String, String>>(self.parts()?)
-            .await
+        client.send_data::<::std::collections::BTreeMap<String, String>>(self.parts())
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the
@@ -2247,11 +2247,13 @@ impl<'a> SendGroupDirectedMessageRequest<'a> {
     /// Validates the arguments, sends the request and decodes the
     /// response's payload (what `.await` does); the envelope members
     /// around it are skipped, not decoded.
-    pub async fn send(self) -> SendGroupDirectedMessageResult {
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = SendGroupDirectedMessageResult,
+    > + Send + 'a {
         let client = self.client;
-        client
-            .send_data::<::std::collections::BTreeMap<String, String>>(self.parts()?)
-            .await
+        client.send_data::<::std::collections::BTreeMap<String, String>>(self.parts())
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the
@@ -2379,11 +2381,13 @@ impl<'a> SendChatroomDirectedMessageRequest<'a> {
     /// Validates the arguments, sends the request and decodes the
     /// response's payload (what `.await` does); the envelope members
     /// around it are skipped, not decoded.
-    pub async fn send(self) -> SendChatroomDirectedMessageResult {
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = SendChatroomDirectedMessageResult,
+    > + Send + 'a {
         let client = self.client;
-        client
-            .send_data::<::std::collections::BTreeMap<String, String>>(self.parts()?)
-            .await
+        client.send_data::<::std::collections::BTreeMap<String, String>>(self.parts())
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the
@@ -2497,11 +2501,13 @@ impl<'a> BroadcastChatroomMessageRequest<'a> {
     /// Validates the arguments, sends the request and decodes the
     /// response's payload (what `.await` does); the envelope members
     /// around it are skipped, not decoded.
-    pub async fn send(self) -> BroadcastChatroomMessageResult {
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = BroadcastChatroomMessageResult,
+    > + Send + 'a {
         let client = self.client;
-        client
-            .send_data::<crate::messages::BroadcastChatroomMessageData>(self.parts()?)
-            .await
+        client.send_data::<crate::messages::BroadcastChatroomMessageData>(self.parts())
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the
@@ -2603,11 +2609,11 @@ impl<'a> SendUserStreamMessageRequest<'a> {
     /// Validates the arguments, sends the request and decodes the
     /// response's payload (what `.await` does); the envelope members
     /// around it are skipped, not decoded.
-    pub async fn send(self) -> SendUserStreamMessageResult {
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<Output = SendUserStreamMessageResult> + Send + 'a {
         let client = self.client;
-        client
-            .send_data::<crate::messages::SendUserStreamMessageData>(self.parts()?)
-            .await
+        client.send_data::<crate::messages::SendUserStreamMessageData>(self.parts())
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the
@@ -2705,11 +2711,11 @@ impl<'a> SendGroupStreamMessageRequest<'a> {
     /// Validates the arguments, sends the request and decodes the
     /// response's payload (what `.await` does); the envelope members
     /// around it are skipped, not decoded.
-    pub async fn send(self) -> SendGroupStreamMessageResult {
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<Output = SendGroupStreamMessageResult> + Send + 'a {
         let client = self.client;
-        client
-            .send_data::<crate::messages::SendGroupStreamMessageData>(self.parts()?)
-            .await
+        client.send_data::<crate::messages::SendGroupStreamMessageData>(self.parts())
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the
@@ -2814,9 +2820,11 @@ impl<'a> BroadcastToAllUsersRequest<'a> {
     /// Validates the arguments, sends the request and decodes the
     /// response's payload (what `.await` does); the envelope members
     /// around it are skipped, not decoded.
-    pub async fn send(self) -> BroadcastToAllUsersResult {
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<Output = BroadcastToAllUsersResult> + Send + 'a {
         let client = self.client;
-        client.send_data::<crate::messages::BroadcastToAllUsersData>(self.parts()?).await
+        client.send_data::<crate::messages::BroadcastToAllUsersData>(self.parts())
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the
@@ -2918,11 +2926,11 @@ impl<'a> BroadcastToOnlineUsersRequest<'a> {
     /// Validates the arguments, sends the request and decodes the
     /// response's payload (what `.await` does); the envelope members
     /// around it are skipped, not decoded.
-    pub async fn send(self) -> BroadcastToOnlineUsersResult {
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<Output = BroadcastToOnlineUsersResult> + Send + 'a {
         let client = self.client;
-        client
-            .send_data::<crate::messages::BroadcastToOnlineUsersData>(self.parts()?)
-            .await
+        client.send_data::<crate::messages::BroadcastToOnlineUsersData>(self.parts())
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the
@@ -3003,13 +3011,14 @@ impl<'a> GetMessageHistoryRequest<'a> {
     /// Validates the arguments, sends the request and decodes the
     /// response's payload (what `.await` does); the envelope members
     /// around it are skipped, not decoded.
-    pub async fn send(self) -> GetMessageHistoryResult {
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<Output = GetMessageHistoryResult> + Send + 'a {
         let client = self.client;
         client
             .send_data::<
                 ::std::vec::Vec<crate::messages::GetMessageHistoryItem>,
-            >(self.parts()?)
-            .await
+            >(self.parts())
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the
@@ -3127,9 +3136,11 @@ impl<'a> UpdateMessageRequest<'a> {
     /// Validates the arguments, sends the request and decodes the
     /// response's payload (what `.await` does); the envelope members
     /// around it are skipped, not decoded.
-    pub async fn send(self) -> UpdateMessageResult {
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<Output = UpdateMessageResult> + Send + 'a {
         let client = self.client;
-        client.send_data::<String>(self.parts()?).await
+        client.send_data::<String>(self.parts())
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the
@@ -3241,9 +3252,11 @@ impl<'a> RecallMessageRequest<'a> {
     /// Validates the arguments, sends the request and decodes the
     /// response's payload (what `.await` does); the envelope members
     /// around it are skipped, not decoded.
-    pub async fn send(self) -> RecallMessageResult {
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<Output = RecallMessageResult> + Send + 'a {
         let client = self.client;
-        client.send_data::<crate::messages::RecallMessageData>(self.parts()?).await
+        client.send_data::<crate::messages::RecallMessageData>(self.parts())
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the
@@ -3333,13 +3346,14 @@ impl<'a> RecallMessagesRequest<'a> {
     /// Validates the arguments, sends the request and decodes the
     /// response's payload (what `.await` does); the envelope members
     /// around it are skipped, not decoded.
-    pub async fn send(self) -> RecallMessagesResult {
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<Output = RecallMessagesResult> + Send + 'a {
         let client = self.client;
         client
             .send_data::<
                 ::std::vec::Vec<crate::messages::RecallMessagesItem>,
-            >(self.parts()?)
-            .await
+            >(self.parts())
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the
@@ -3430,11 +3444,11 @@ impl<'a> DeleteUserConversationRequest<'a> {
     /// Validates the arguments, sends the request and decodes the
     /// response's payload (what `.await` does); the envelope members
     /// around it are skipped, not decoded.
-    pub async fn send(self) -> DeleteUserConversationResult {
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<Output = DeleteUserConversationResult> + Send + 'a {
         let client = self.client;
-        client
-            .send_data::<crate::messages::DeleteUserConversationData>(self.parts()?)
-            .await
+        client.send_data::<crate::messages::DeleteUserConversationData>(self.parts())
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the
@@ -3576,9 +3590,11 @@ impl<'a> ImportUserMessageRequest<'a> {
     /// Validates the arguments, sends the request and decodes the
     /// response's payload (what `.await` does); the envelope members
     /// around it are skipped, not decoded.
-    pub async fn send(self) -> ImportUserMessageResult {
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<Output = ImportUserMessageResult> + Send + 'a {
         let client = self.client;
-        client.send_data::<crate::messages::ImportUserMessageData>(self.parts()?).await
+        client.send_data::<crate::messages::ImportUserMessageData>(self.parts())
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the
@@ -3707,9 +3723,11 @@ impl<'a> ImportGroupMessageRequest<'a> {
     /// Validates the arguments, sends the request and decodes the
     /// response's payload (what `.await` does); the envelope members
     /// around it are skipped, not decoded.
-    pub async fn send(self) -> ImportGroupMessageResult {
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<Output = ImportGroupMessageResult> + Send + 'a {
         let client = self.client;
-        client.send_data::<crate::messages::ImportGroupMessageData>(self.parts()?).await
+        client.send_data::<crate::messages::ImportGroupMessageData>(self.parts())
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the

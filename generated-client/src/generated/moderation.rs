@@ -1048,9 +1048,11 @@ impl<'a> CreateKeywordListRequest<'a> {
     /// Validates the arguments, sends the request and decodes the
     /// response's payload (what `.await` does); the envelope members
     /// around it are skipped, not decoded.
-    pub async fn send(self) -> CreateKeywordListResult {
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<Output = CreateKeywordListResult> + Send + 'a {
         let client = self.client;
-        client.send_data::<crate::moderation::CreateKeywordListData>(self.parts()?).await
+        client.send_data::<crate::moderation::CreateKeywordListData>(self.parts())
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the
@@ -1170,9 +1172,11 @@ impl<'a> ListKeywordListsRequest<'a> {
     /// Validates the arguments, sends the request and decodes the
     /// response's payload (what `.await` does); the envelope members
     /// around it are skipped, not decoded.
-    pub async fn send(self) -> ListKeywordListsResult {
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<Output = ListKeywordListsResult> + Send + 'a {
         let client = self.client;
-        client.send_data::<crate::moderation::ListKeywordListsData>(self.parts()?).await
+        client.send_data::<crate::moderation::ListKeywordListsData>(self.parts())
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the
@@ -1289,9 +1293,11 @@ impl<'a> UpdateKeywordListRequest<'a> {
     /// Validates the arguments, sends the request and decodes the
     /// response's payload (what `.await` does); the envelope members
     /// around it are skipped, not decoded.
-    pub async fn send(self) -> UpdateKeywordListResult {
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<Output = UpdateKeywordListResult> + Send + 'a {
         let client = self.client;
-        client.send_data::<crate::moderation::UpdateKeywordListData>(self.parts()?).await
+        client.send_data::<crate::moderation::UpdateKeywordListData>(self.parts())
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the
@@ -1370,9 +1376,11 @@ impl<'a> DeleteKeywordListRequest<'a> {
     /// Validates the arguments, sends the request and decodes the
     /// response's payload (what `.await` does); the envelope members
     /// around it are skipped, not decoded.
-    pub async fn send(self) -> DeleteKeywordListResult {
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<Output = DeleteKeywordListResult> + Send + 'a {
         let client = self.client;
-        client.send_data::<crate::moderation::DeleteKeywordListData>(self.parts()?).await
+        client.send_data::<crate::moderation::DeleteKeywordListData>(self.parts())
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the
@@ -1470,9 +1478,11 @@ impl<'a> AddKeywordsRequest<'a> {
     /// Validates the arguments, sends the request and decodes the
     /// response's payload (what `.await` does); the envelope members
     /// around it are skipped, not decoded.
-    pub async fn send(self) -> AddKeywordsResult {
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<Output = AddKeywordsResult> + Send + 'a {
         let client = self.client;
-        client.send_data::<crate::moderation::AddKeywordsData>(self.parts()?).await
+        client.send_data::<crate::moderation::AddKeywordsData>(self.parts())
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the
@@ -1581,9 +1591,11 @@ impl<'a> SearchKeywordsRequest<'a> {
     /// Validates the arguments, sends the request and decodes the
     /// response's payload (what `.await` does); the envelope members
     /// around it are skipped, not decoded.
-    pub async fn send(self) -> SearchKeywordsResult {
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<Output = SearchKeywordsResult> + Send + 'a {
         let client = self.client;
-        client.send_data::<crate::moderation::SearchKeywordsData>(self.parts()?).await
+        client.send_data::<crate::moderation::SearchKeywordsData>(self.parts())
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the
@@ -1673,9 +1685,11 @@ impl<'a> UpdateKeywordRequest<'a> {
     /// Validates the arguments, sends the request and decodes the
     /// response's payload (what `.await` does); the envelope members
     /// around it are skipped, not decoded.
-    pub async fn send(self) -> UpdateKeywordResult {
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<Output = UpdateKeywordResult> + Send + 'a {
         let client = self.client;
-        client.send_data::<crate::moderation::UpdateKeywordData>(self.parts()?).await
+        client.send_data::<crate::moderation::UpdateKeywordData>(self.parts())
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the
@@ -1748,9 +1762,11 @@ impl<'a> DeleteKeywordRequest<'a> {
     /// Validates the arguments, sends the request and decodes the
     /// response's payload (what `.await` does); the envelope members
     /// around it are skipped, not decoded.
-    pub async fn send(self) -> DeleteKeywordResult {
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<Output = DeleteKeywordResult> + Send + 'a {
         let client = self.client;
-        client.send_data::<crate::moderation::DeleteKeywordData>(self.parts()?).await
+        client.send_data::<crate::moderation::DeleteKeywordData>(self.parts())
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the
@@ -1837,9 +1853,11 @@ impl<'a> DeleteKeywordsRequest<'a> {
     /// Validates the arguments, sends the request and decodes the
     /// response's payload (what `.await` does); the envelope members
     /// around it are skipped, not decoded.
-    pub async fn send(self) -> DeleteKeywordsResult {
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<Output = DeleteKeywordsResult> + Send + 'a {
         let client = self.client;
-        client.send_data::<crate::moderation::DeleteKeywordsData>(self.parts()?).await
+        client.send_data::<crate::moderation::DeleteKeywordsData>(self.parts())
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the
@@ -1917,9 +1935,11 @@ impl<'a> CheckTextRequest<'a> {
     /// Validates the arguments, sends the request and decodes the
     /// response's payload (what `.await` does); the envelope members
     /// around it are skipped, not decoded.
-    pub async fn send(self) -> CheckTextResult {
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<Output = CheckTextResult> + Send + 'a {
         let client = self.client;
-        client.send_data::<crate::moderation::CheckTextData>(self.parts()?).await
+        client.send_data::<crate::moderation::CheckTextData>(self.parts())
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the

@@ -820,14 +820,17 @@ impl<'a> SetPushNicknameRequest<'a> {
     /// Validates the arguments, sends the request and decodes the
     /// response's payload (what `.await` does); the envelope members
     /// around it are skipped, not decoded.
-    pub async fn send(self) -> SetPushNicknameResult {
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<Output = SetPushNicknameResult> + Send + 'a {
         let client = self.client;
-        client
-            .send_data::<
-                crate::runtime::One<crate::offline_push::PushUserEntity>,
-            >(self.parts()?)
-            .await
-            .map(crate::runtime::One::into_inner)
+        ::futures_util::FutureExt::map(
+            client
+                .send_data::<
+                    crate::runtime::One<crate::offline_push::PushUserEntity>,
+                >(self.parts()),
+            |result| result.map(crate::runtime::One::into_inner),
+        )
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the
@@ -914,14 +917,17 @@ impl<'a> SetPushDisplayStyleRequest<'a> {
     /// Validates the arguments, sends the request and decodes the
     /// response's payload (what `.await` does); the envelope members
     /// around it are skipped, not decoded.
-    pub async fn send(self) -> SetPushDisplayStyleResult {
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<Output = SetPushDisplayStyleResult> + Send + 'a {
         let client = self.client;
-        client
-            .send_data::<
-                crate::runtime::One<crate::offline_push::PushUserEntity>,
-            >(self.parts()?)
-            .await
-            .map(crate::runtime::One::into_inner)
+        ::futures_util::FutureExt::map(
+            client
+                .send_data::<
+                    crate::runtime::One<crate::offline_push::PushUserEntity>,
+                >(self.parts()),
+            |result| result.map(crate::runtime::One::into_inner),
+        )
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the
@@ -1122,14 +1128,17 @@ impl<'a> SetPushNoDisturbingRequest<'a> {
     /// Validates the arguments, sends the request and decodes the
     /// response's payload (what `.await` does); the envelope members
     /// around it are skipped, not decoded.
-    pub async fn send(self) -> SetPushNoDisturbingResult {
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<Output = SetPushNoDisturbingResult> + Send + 'a {
         let client = self.client;
-        client
-            .send_data::<
-                crate::runtime::One<crate::offline_push::PushUserEntity>,
-            >(self.parts()?)
-            .await
-            .map(crate::runtime::One::into_inner)
+        ::futures_util::FutureExt::map(
+            client
+                .send_data::<
+                    crate::runtime::One<crate::offline_push::PushUserEntity>,
+                >(self.parts()),
+            |result| result.map(crate::runtime::One::into_inner),
+        )
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the
@@ -1273,11 +1282,13 @@ impl<'a> SetPushNotificationSettingsRequest<'a> {
     /// Validates the arguments, sends the request and decodes the
     /// response's payload (what `.await` does); the envelope members
     /// around it are skipped, not decoded.
-    pub async fn send(self) -> SetPushNotificationSettingsResult {
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = SetPushNotificationSettingsResult,
+    > + Send + 'a {
         let client = self.client;
-        client
-            .send_data::<crate::offline_push::PushNotificationSetting>(self.parts()?)
-            .await
+        client.send_data::<crate::offline_push::PushNotificationSetting>(self.parts())
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the
@@ -1377,11 +1388,13 @@ impl<'a> GetPushNotificationSettingsRequest<'a> {
     /// Validates the arguments, sends the request and decodes the
     /// response's payload (what `.await` does); the envelope members
     /// around it are skipped, not decoded.
-    pub async fn send(self) -> GetPushNotificationSettingsResult {
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = GetPushNotificationSettingsResult,
+    > + Send + 'a {
         let client = self.client;
-        client
-            .send_data::<crate::offline_push::PushNotificationSetting>(self.parts()?)
-            .await
+        client.send_data::<crate::offline_push::PushNotificationSetting>(self.parts())
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the
@@ -1478,13 +1491,16 @@ impl<'a> SetPushTranslationLanguageRequest<'a> {
     /// Validates the arguments, sends the request and decodes the
     /// response's payload (what `.await` does); the envelope members
     /// around it are skipped, not decoded.
-    pub async fn send(self) -> SetPushTranslationLanguageResult {
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = SetPushTranslationLanguageResult,
+    > + Send + 'a {
         let client = self.client;
         client
             .send_data::<
                 crate::offline_push::SetPushTranslationLanguageData,
-            >(self.parts()?)
-            .await
+            >(self.parts())
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the
@@ -1571,13 +1587,16 @@ impl<'a> GetPushTranslationLanguageRequest<'a> {
     /// Validates the arguments, sends the request and decodes the
     /// response's payload (what `.await` does); the envelope members
     /// around it are skipped, not decoded.
-    pub async fn send(self) -> GetPushTranslationLanguageResult {
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = GetPushTranslationLanguageResult,
+    > + Send + 'a {
         let client = self.client;
         client
             .send_data::<
                 crate::offline_push::GetPushTranslationLanguageData,
-            >(self.parts()?)
-            .await
+            >(self.parts())
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the
@@ -1666,13 +1685,14 @@ impl<'a> SetPushNicknamesRequest<'a> {
     /// Validates the arguments, sends the request and decodes the
     /// response's payload (what `.await` does); the envelope members
     /// around it are skipped, not decoded.
-    pub async fn send(self) -> SetPushNicknamesResult {
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<Output = SetPushNicknamesResult> + Send + 'a {
         let client = self.client;
         client
             .send_data::<
                 ::std::vec::Vec<crate::offline_push::SetPushNicknamesItem>,
-            >(self.parts()?)
-            .await
+            >(self.parts())
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the
@@ -1753,13 +1773,12 @@ impl<'a> ListPushBindingsRequest<'a> {
     /// Validates the arguments, sends the request and decodes the
     /// response's payload (what `.await` does); the envelope members
     /// around it are skipped, not decoded.
-    pub async fn send(self) -> ListPushBindingsResult {
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<Output = ListPushBindingsResult> + Send + 'a {
         let client = self.client;
         client
-            .send_data::<
-                ::std::vec::Vec<crate::offline_push::PushBinding>,
-            >(self.parts()?)
-            .await
+            .send_data::<::std::vec::Vec<crate::offline_push::PushBinding>>(self.parts())
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the
@@ -1852,13 +1871,12 @@ impl<'a> SetPushBindingRequest<'a> {
     /// Validates the arguments, sends the request and decodes the
     /// response's payload (what `.await` does); the envelope members
     /// around it are skipped, not decoded.
-    pub async fn send(self) -> SetPushBindingResult {
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<Output = SetPushBindingResult> + Send + 'a {
         let client = self.client;
         client
-            .send_data::<
-                ::std::vec::Vec<crate::offline_push::PushBinding>,
-            >(self.parts()?)
-            .await
+            .send_data::<::std::vec::Vec<crate::offline_push::PushBinding>>(self.parts())
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the

@@ -400,9 +400,11 @@ impl<'a> SetUserPresenceRequest<'a> {
     /// Validates the arguments, sends the request and decodes the
     /// response's payload (what `.await` does); the envelope members
     /// around it are skipped, not decoded.
-    pub async fn send(self) -> SetUserPresenceResult {
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<Output = SetUserPresenceResult> + Send + 'a {
         let client = self.client;
-        client.send_data::<String>(self.parts()?).await
+        client.send_data::<String>(self.parts())
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the
@@ -501,11 +503,12 @@ impl<'a> SubscribePresenceRequest<'a> {
     /// Validates the arguments, sends the request and decodes the
     /// response's payload (what `.await` does); the envelope members
     /// around it are skipped, not decoded.
-    pub async fn send(self) -> SubscribePresenceResult {
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<Output = SubscribePresenceResult> + Send + 'a {
         let client = self.client;
         client
-            .send_data::<::std::vec::Vec<crate::presence::PresenceStatus>>(self.parts()?)
-            .await
+            .send_data::<::std::vec::Vec<crate::presence::PresenceStatus>>(self.parts())
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the
@@ -607,11 +610,12 @@ impl<'a> GetPresenceStatusesRequest<'a> {
     /// Validates the arguments, sends the request and decodes the
     /// response's payload (what `.await` does); the envelope members
     /// around it are skipped, not decoded.
-    pub async fn send(self) -> GetPresenceStatusesResult {
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<Output = GetPresenceStatusesResult> + Send + 'a {
         let client = self.client;
         client
-            .send_data::<::std::vec::Vec<crate::presence::PresenceStatus>>(self.parts()?)
-            .await
+            .send_data::<::std::vec::Vec<crate::presence::PresenceStatus>>(self.parts())
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the
@@ -710,9 +714,11 @@ impl<'a> UnsubscribePresenceRequest<'a> {
     /// Validates the arguments, sends the request and decodes the
     /// response's payload (what `.await` does); the envelope members
     /// around it are skipped, not decoded.
-    pub async fn send(self) -> UnsubscribePresenceResult {
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<Output = UnsubscribePresenceResult> + Send + 'a {
         let client = self.client;
-        client.send_data::<String>(self.parts()?).await
+        client.send_data::<String>(self.parts())
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the
@@ -827,11 +833,13 @@ impl<'a> ListPresenceSubscriptionsRequest<'a> {
     /// Validates the arguments, sends the request and decodes the
     /// response's payload (what `.await` does); the envelope members
     /// around it are skipped, not decoded.
-    pub async fn send(self) -> ListPresenceSubscriptionsResult {
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = ListPresenceSubscriptionsResult,
+    > + Send + 'a {
         let client = self.client;
-        client
-            .send_data::<crate::presence::ListPresenceSubscriptionsData>(self.parts()?)
-            .await
+        client.send_data::<crate::presence::ListPresenceSubscriptionsData>(self.parts())
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the
@@ -952,9 +960,11 @@ impl<'a> GetGroupOnlineCountRequest<'a> {
     /// Validates the arguments, sends the request and decodes the
     /// response's payload (what `.await` does); the envelope members
     /// around it are skipped, not decoded.
-    pub async fn send(self) -> GetGroupOnlineCountResult {
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<Output = GetGroupOnlineCountResult> + Send + 'a {
         let client = self.client;
-        client.send_data::<i64>(self.parts()?).await
+        client.send_data::<i64>(self.parts())
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the

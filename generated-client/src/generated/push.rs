@@ -970,14 +970,17 @@ impl<'a> SendPushSyncRequest<'a> {
     /// Validates the arguments, sends the request and decodes the
     /// response's payload (what `.await` does); the envelope members
     /// around it are skipped, not decoded.
-    pub async fn send(self) -> SendPushSyncResult {
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<Output = SendPushSyncResult> + Send + 'a {
         let client = self.client;
-        client
-            .send_data::<
-                crate::runtime::One<crate::push::SendPushSyncItem>,
-            >(self.parts()?)
-            .await
-            .map(crate::runtime::One::into_inner)
+        ::futures_util::FutureExt::map(
+            client
+                .send_data::<
+                    crate::runtime::One<crate::push::SendPushSyncItem>,
+                >(self.parts()),
+            |result| result.map(crate::runtime::One::into_inner),
+        )
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the
@@ -1074,13 +1077,12 @@ impl<'a> SendPushToUsersRequest<'a> {
     /// Validates the arguments, sends the request and decodes the
     /// response's payload (what `.await` does); the envelope members
     /// around it are skipped, not decoded.
-    pub async fn send(self) -> SendPushToUsersResult {
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<Output = SendPushToUsersResult> + Send + 'a {
         let client = self.client;
         client
-            .send_data::<
-                ::std::vec::Vec<crate::push::SendPushToUsersItem>,
-            >(self.parts()?)
-            .await
+            .send_data::<::std::vec::Vec<crate::push::SendPushToUsersItem>>(self.parts())
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the
@@ -1184,9 +1186,11 @@ impl<'a> SendPushByLabelsRequest<'a> {
     /// Validates the arguments, sends the request and decodes the
     /// response's payload (what `.await` does); the envelope members
     /// around it are skipped, not decoded.
-    pub async fn send(self) -> SendPushByLabelsResult {
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<Output = SendPushByLabelsResult> + Send + 'a {
         let client = self.client;
-        client.send_data::<crate::push::SendPushByLabelsData>(self.parts()?).await
+        client.send_data::<crate::push::SendPushByLabelsData>(self.parts())
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the
@@ -1277,9 +1281,11 @@ impl<'a> SendPushToAllRequest<'a> {
     /// Validates the arguments, sends the request and decodes the
     /// response's payload (what `.await` does); the envelope members
     /// around it are skipped, not decoded.
-    pub async fn send(self) -> SendPushToAllResult {
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<Output = SendPushToAllResult> + Send + 'a {
         let client = self.client;
-        client.send_data::<i64>(self.parts()?).await
+        client.send_data::<i64>(self.parts())
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the
@@ -1359,7 +1365,11 @@ impl<'a> GetOfflinePushStatisticsRequest<'a> {
     /// Validates the arguments, sends the request and decodes the
     /// response's payload (what `.await` does); the envelope members
     /// around it are skipped, not decoded.
-    pub async fn send(self) -> GetOfflinePushStatisticsResult {
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = GetOfflinePushStatisticsResult,
+    > + Send + 'a {
         let client = self.client;
         client
             .send_data::<
@@ -1367,8 +1377,7 @@ impl<'a> GetOfflinePushStatisticsRequest<'a> {
                     String,
                     ::std::collections::BTreeMap<String, crate::push::PushPlatformCounts>,
                 >,
-            >(self.parts()?)
-            .await
+            >(self.parts())
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the

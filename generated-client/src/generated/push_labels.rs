@@ -357,9 +357,11 @@ impl<'a> CreatePushLabelRequest<'a> {
     /// Validates the arguments, sends the request and decodes the
     /// response's payload (what `.await` does); the envelope members
     /// around it are skipped, not decoded.
-    pub async fn send(self) -> CreatePushLabelResult {
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<Output = CreatePushLabelResult> + Send + 'a {
         let client = self.client;
-        client.send_data::<crate::push_labels::CreatePushLabelData>(self.parts()?).await
+        client.send_data::<crate::push_labels::CreatePushLabelData>(self.parts())
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the
@@ -433,9 +435,11 @@ impl<'a> GetPushLabelRequest<'a> {
     /// Validates the arguments, sends the request and decodes the
     /// response's payload (what `.await` does); the envelope members
     /// around it are skipped, not decoded.
-    pub async fn send(self) -> GetPushLabelResult {
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<Output = GetPushLabelResult> + Send + 'a {
         let client = self.client;
-        client.send_data::<crate::push_labels::PushLabel>(self.parts()?).await
+        client.send_data::<crate::push_labels::PushLabel>(self.parts())
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the
@@ -525,11 +529,11 @@ impl<'a> ListPushLabelsRequest<'a> {
     /// Validates the arguments, sends the request and decodes the
     /// response's payload (what `.await` does); the envelope members
     /// around it are skipped, not decoded.
-    pub async fn send(self) -> ListPushLabelsResult {
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<Output = ListPushLabelsResult> + Send + 'a {
         let client = self.client;
-        client
-            .send_data::<::std::vec::Vec<crate::push_labels::PushLabel>>(self.parts()?)
-            .await
+        client.send_data::<::std::vec::Vec<crate::push_labels::PushLabel>>(self.parts())
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the
@@ -629,9 +633,11 @@ impl<'a> DeletePushLabelRequest<'a> {
     /// Validates the arguments, sends the request and decodes the
     /// response's payload (what `.await` does); the envelope members
     /// around it are skipped, not decoded.
-    pub async fn send(self) -> DeletePushLabelResult {
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<Output = DeletePushLabelResult> + Send + 'a {
         let client = self.client;
-        client.send_data::<String>(self.parts()?).await
+        client.send_data::<String>(self.parts())
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the
@@ -719,9 +725,11 @@ impl<'a> AddPushLabelUsersRequest<'a> {
     /// Validates the arguments, sends the request and decodes the
     /// response's payload (what `.await` does); the envelope members
     /// around it are skipped, not decoded.
-    pub async fn send(self) -> AddPushLabelUsersResult {
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<Output = AddPushLabelUsersResult> + Send + 'a {
         let client = self.client;
-        client.send_data::<crate::push_labels::PushLabelUsersResult>(self.parts()?).await
+        client.send_data::<crate::push_labels::PushLabelUsersResult>(self.parts())
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the
@@ -811,9 +819,11 @@ impl<'a> GetPushLabelUserRequest<'a> {
     /// Validates the arguments, sends the request and decodes the
     /// response's payload (what `.await` does); the envelope members
     /// around it are skipped, not decoded.
-    pub async fn send(self) -> GetPushLabelUserResult {
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<Output = GetPushLabelUserResult> + Send + 'a {
         let client = self.client;
-        client.send_data::<crate::push_labels::PushLabelMember>(self.parts()?).await
+        client.send_data::<crate::push_labels::PushLabelMember>(self.parts())
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the
@@ -910,13 +920,14 @@ impl<'a> ListPushLabelUsersRequest<'a> {
     /// Validates the arguments, sends the request and decodes the
     /// response's payload (what `.await` does); the envelope members
     /// around it are skipped, not decoded.
-    pub async fn send(self) -> ListPushLabelUsersResult {
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<Output = ListPushLabelUsersResult> + Send + 'a {
         let client = self.client;
         client
             .send_data::<
                 ::std::vec::Vec<crate::push_labels::PushLabelMember>,
-            >(self.parts()?)
-            .await
+            >(self.parts())
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the
@@ -1036,9 +1047,11 @@ impl<'a> RemovePushLabelUsersRequest<'a> {
     /// Validates the arguments, sends the request and decodes the
     /// response's payload (what `.await` does); the envelope members
     /// around it are skipped, not decoded.
-    pub async fn send(self) -> RemovePushLabelUsersResult {
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<Output = RemovePushLabelUsersResult> + Send + 'a {
         let client = self.client;
-        client.send_data::<crate::push_labels::PushLabelUsersResult>(self.parts()?).await
+        client.send_data::<crate::push_labels::PushLabelUsersResult>(self.parts())
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the

@@ -214,9 +214,11 @@ impl<'a> CreatePushTemplateRequest<'a> {
     /// Validates the arguments, sends the request and decodes the
     /// response's payload (what `.await` does); the envelope members
     /// around it are skipped, not decoded.
-    pub async fn send(self) -> CreatePushTemplateResult {
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<Output = CreatePushTemplateResult> + Send + 'a {
         let client = self.client;
-        client.send_data::<crate::push_templates::PushTemplate>(self.parts()?).await
+        client.send_data::<crate::push_templates::PushTemplate>(self.parts())
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the
@@ -289,9 +291,11 @@ impl<'a> GetPushTemplateRequest<'a> {
     /// Validates the arguments, sends the request and decodes the
     /// response's payload (what `.await` does); the envelope members
     /// around it are skipped, not decoded.
-    pub async fn send(self) -> GetPushTemplateResult {
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<Output = GetPushTemplateResult> + Send + 'a {
         let client = self.client;
-        client.send_data::<crate::push_templates::PushTemplate>(self.parts()?).await
+        client.send_data::<crate::push_templates::PushTemplate>(self.parts())
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the
@@ -363,9 +367,11 @@ impl<'a> DeletePushTemplateRequest<'a> {
     /// Validates the arguments, sends the request and decodes the
     /// response's payload (what `.await` does); the envelope members
     /// around it are skipped, not decoded.
-    pub async fn send(self) -> DeletePushTemplateResult {
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<Output = DeletePushTemplateResult> + Send + 'a {
         let client = self.client;
-        client.send_data::<crate::push_templates::PushTemplate>(self.parts()?).await
+        client.send_data::<crate::push_templates::PushTemplate>(self.parts())
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the
@@ -458,13 +464,14 @@ impl<'a> SetReceiverPushTemplateRequest<'a> {
     /// Validates the arguments, sends the request and decodes the
     /// response's payload (what `.await` does); the envelope members
     /// around it are skipped, not decoded.
-    pub async fn send(self) -> SetReceiverPushTemplateResult {
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<Output = SetReceiverPushTemplateResult> + Send + 'a {
         let client = self.client;
         client
             .send_data::<
                 crate::push_templates::SetReceiverPushTemplateData,
-            >(self.parts()?)
-            .await
+            >(self.parts())
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the

@@ -386,9 +386,11 @@ impl<'a> AddReactionRequest<'a> {
     /// Validates the arguments, sends the request and decodes the
     /// response's payload (what `.await` does); the envelope members
     /// around it are skipped, not decoded.
-    pub async fn send(self) -> AddReactionResult {
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<Output = AddReactionResult> + Send + 'a {
         let client = self.client;
-        client.send_data::<crate::reactions::AddReactionData>(self.parts()?).await
+        client.send_data::<crate::reactions::AddReactionData>(self.parts())
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the
@@ -478,13 +480,14 @@ impl<'a> ListMessageReactionsRequest<'a> {
     /// Validates the arguments, sends the request and decodes the
     /// response's payload (what `.await` does); the envelope members
     /// around it are skipped, not decoded.
-    pub async fn send(self) -> ListMessageReactionsResult {
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<Output = ListMessageReactionsResult> + Send + 'a {
         let client = self.client;
         client
             .send_data::<
                 ::std::vec::Vec<crate::reactions::ListMessageReactionsItem>,
-            >(self.parts()?)
-            .await
+            >(self.parts())
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the
@@ -583,12 +586,14 @@ impl<'a> DeleteReactionRequest<'a> {
     /// Validates the arguments, sends the request and decodes the
     /// response's payload (what `.await` does); the envelope members
     /// around it are skipped, not decoded.
-    pub async fn send(self) -> DeleteReactionResult {
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<Output = DeleteReactionResult> + Send + 'a {
         let client = self.client;
-        client
-            .send_data::<::std::option::Option<::serde_json::Value>>(self.parts()?)
-            .await
-            .map(|_| ())
+        ::futures_util::FutureExt::map(
+            client.send_data::<::std::option::Option<::serde_json::Value>>(self.parts()),
+            |result| result.map(|_| ()),
+        )
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the
@@ -699,9 +704,11 @@ impl<'a> GetReactionDetailRequest<'a> {
     /// Validates the arguments, sends the request and decodes the
     /// response's payload (what `.await` does); the envelope members
     /// around it are skipped, not decoded.
-    pub async fn send(self) -> GetReactionDetailResult {
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<Output = GetReactionDetailResult> + Send + 'a {
         let client = self.client;
-        client.send_data::<crate::reactions::GetReactionDetailData>(self.parts()?).await
+        client.send_data::<crate::reactions::GetReactionDetailData>(self.parts())
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the

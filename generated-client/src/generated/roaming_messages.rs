@@ -244,12 +244,16 @@ impl<'a> DeleteChatRoamingMessagesRequest<'a> {
     /// Validates the arguments, sends the request and decodes the
     /// response's payload (what `.await` does); the envelope members
     /// around it are skipped, not decoded.
-    pub async fn send(self) -> DeleteChatRoamingMessagesResult {
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = DeleteChatRoamingMessagesResult,
+    > + Send + 'a {
         let client = self.client;
-        client
-            .send_data::<::std::option::Option<::serde_json::Value>>(self.parts()?)
-            .await
-            .map(|_| ())
+        ::futures_util::FutureExt::map(
+            client.send_data::<::std::option::Option<::serde_json::Value>>(self.parts()),
+            |result| result.map(|_| ()),
+        )
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the
@@ -354,12 +358,16 @@ impl<'a> DeleteGroupRoamingMessagesRequest<'a> {
     /// Validates the arguments, sends the request and decodes the
     /// response's payload (what `.await` does); the envelope members
     /// around it are skipped, not decoded.
-    pub async fn send(self) -> DeleteGroupRoamingMessagesResult {
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = DeleteGroupRoamingMessagesResult,
+    > + Send + 'a {
         let client = self.client;
-        client
-            .send_data::<::std::option::Option<::serde_json::Value>>(self.parts()?)
-            .await
-            .map(|_| ())
+        ::futures_util::FutureExt::map(
+            client.send_data::<::std::option::Option<::serde_json::Value>>(self.parts()),
+            |result| result.map(|_| ()),
+        )
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the
@@ -449,12 +457,16 @@ impl<'a> ClearUserRoamingMessagesRequest<'a> {
     /// Validates the arguments, sends the request and decodes the
     /// response's payload (what `.await` does); the envelope members
     /// around it are skipped, not decoded.
-    pub async fn send(self) -> ClearUserRoamingMessagesResult {
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = ClearUserRoamingMessagesResult,
+    > + Send + 'a {
         let client = self.client;
-        client
-            .send_data::<::std::option::Option<::serde_json::Value>>(self.parts()?)
-            .await
-            .map(|_| ())
+        ::futures_util::FutureExt::map(
+            client.send_data::<::std::option::Option<::serde_json::Value>>(self.parts()),
+            |result| result.map(|_| ()),
+        )
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the
@@ -557,12 +569,16 @@ impl<'a> ClearChatRoamingMessagesUntilRequest<'a> {
     /// Validates the arguments, sends the request and decodes the
     /// response's payload (what `.await` does); the envelope members
     /// around it are skipped, not decoded.
-    pub async fn send(self) -> ClearChatRoamingMessagesUntilResult {
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = ClearChatRoamingMessagesUntilResult,
+    > + Send + 'a {
         let client = self.client;
-        client
-            .send_data::<::std::option::Option<::serde_json::Value>>(self.parts()?)
-            .await
-            .map(|_| ())
+        ::futures_util::FutureExt::map(
+            client.send_data::<::std::option::Option<::serde_json::Value>>(self.parts()),
+            |result| result.map(|_| ()),
+        )
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the
@@ -667,12 +683,16 @@ impl<'a> ClearGroupRoamingMessagesUntilRequest<'a> {
     /// Validates the arguments, sends the request and decodes the
     /// response's payload (what `.await` does); the envelope members
     /// around it are skipped, not decoded.
-    pub async fn send(self) -> ClearGroupRoamingMessagesUntilResult {
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = ClearGroupRoamingMessagesUntilResult,
+    > + Send + 'a {
         let client = self.client;
-        client
-            .send_data::<::std::option::Option<::serde_json::Value>>(self.parts()?)
-            .await
-            .map(|_| ())
+        ::futures_util::FutureExt::map(
+            client.send_data::<::std::option::Option<::serde_json::Value>>(self.parts()),
+            |result| result.map(|_| ()),
+        )
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the

@@ -214,11 +214,11 @@ impl<'a> ListThreadMembersRequest<'a> {
     /// Validates the arguments, sends the request and decodes the
     /// response's payload (what `.await` does); the envelope members
     /// around it are skipped, not decoded.
-    pub async fn send(self) -> ListThreadMembersResult {
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<Output = ListThreadMembersResult> + Send + 'a {
         let client = self.client;
-        client
-            .send_data::<crate::thread_members::ListThreadMembersData>(self.parts()?)
-            .await
+        client.send_data::<crate::thread_members::ListThreadMembersData>(self.parts())
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the
@@ -340,11 +340,11 @@ impl<'a> AddThreadMembersRequest<'a> {
     /// Validates the arguments, sends the request and decodes the
     /// response's payload (what `.await` does); the envelope members
     /// around it are skipped, not decoded.
-    pub async fn send(self) -> AddThreadMembersResult {
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<Output = AddThreadMembersResult> + Send + 'a {
         let client = self.client;
-        client
-            .send_data::<crate::thread_members::AddThreadMembersData>(self.parts()?)
-            .await
+        client.send_data::<crate::thread_members::AddThreadMembersData>(self.parts())
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the
@@ -440,13 +440,14 @@ impl<'a> RemoveThreadMembersRequest<'a> {
     /// Validates the arguments, sends the request and decodes the
     /// response's payload (what `.await` does); the envelope members
     /// around it are skipped, not decoded.
-    pub async fn send(self) -> RemoveThreadMembersResult {
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<Output = RemoveThreadMembersResult> + Send + 'a {
         let client = self.client;
         client
             .send_data::<
                 ::std::vec::Vec<crate::thread_members::ThreadMemberRemoval>,
-            >(self.parts()?)
-            .await
+            >(self.parts())
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the

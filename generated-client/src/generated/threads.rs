@@ -376,9 +376,11 @@ impl<'a> CreateThreadRequest<'a> {
     /// Validates the arguments, sends the request and decodes the
     /// response's payload (what `.await` does); the envelope members
     /// around it are skipped, not decoded.
-    pub async fn send(self) -> CreateThreadResult {
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<Output = CreateThreadResult> + Send + 'a {
         let client = self.client;
-        client.send_data::<crate::threads::CreateThreadData>(self.parts()?).await
+        client.send_data::<crate::threads::CreateThreadData>(self.parts())
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the
@@ -459,9 +461,11 @@ impl<'a> UpdateThreadRequest<'a> {
     /// Validates the arguments, sends the request and decodes the
     /// response's payload (what `.await` does); the envelope members
     /// around it are skipped, not decoded.
-    pub async fn send(self) -> UpdateThreadResult {
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<Output = UpdateThreadResult> + Send + 'a {
         let client = self.client;
-        client.send_data::<crate::threads::UpdateThreadData>(self.parts()?).await
+        client.send_data::<crate::threads::UpdateThreadData>(self.parts())
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the
@@ -533,9 +537,11 @@ impl<'a> DeleteThreadRequest<'a> {
     /// Validates the arguments, sends the request and decodes the
     /// response's payload (what `.await` does); the envelope members
     /// around it are skipped, not decoded.
-    pub async fn send(self) -> DeleteThreadResult {
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<Output = DeleteThreadResult> + Send + 'a {
         let client = self.client;
-        client.send_data::<crate::threads::DeleteThreadData>(self.parts()?).await
+        client.send_data::<crate::threads::DeleteThreadData>(self.parts())
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the
@@ -636,11 +642,12 @@ impl<'a> ListThreadsRequest<'a> {
     /// Validates the arguments, sends the request and decodes the
     /// response's payload (what `.await` does); the envelope members
     /// around it are skipped, not decoded.
-    pub async fn send(self) -> ListThreadsResult {
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<Output = ListThreadsResult> + Send + 'a {
         let client = self.client;
         client
-            .send_data::<::std::vec::Vec<crate::threads::ListThreadsItem>>(self.parts()?)
-            .await
+            .send_data::<::std::vec::Vec<crate::threads::ListThreadsItem>>(self.parts())
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the
@@ -784,11 +791,11 @@ impl<'a> ListUserThreadsRequest<'a> {
     /// Validates the arguments, sends the request and decodes the
     /// response's payload (what `.await` does); the envelope members
     /// around it are skipped, not decoded.
-    pub async fn send(self) -> ListUserThreadsResult {
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<Output = ListUserThreadsResult> + Send + 'a {
         let client = self.client;
-        client
-            .send_data::<::std::vec::Vec<crate::threads::ThreadSummary>>(self.parts()?)
-            .await
+        client.send_data::<::std::vec::Vec<crate::threads::ThreadSummary>>(self.parts())
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the
@@ -940,11 +947,11 @@ impl<'a> ListUserGroupThreadsRequest<'a> {
     /// Validates the arguments, sends the request and decodes the
     /// response's payload (what `.await` does); the envelope members
     /// around it are skipped, not decoded.
-    pub async fn send(self) -> ListUserGroupThreadsResult {
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<Output = ListUserGroupThreadsResult> + Send + 'a {
         let client = self.client;
-        client
-            .send_data::<::std::vec::Vec<crate::threads::ThreadSummary>>(self.parts()?)
-            .await
+        client.send_data::<::std::vec::Vec<crate::threads::ThreadSummary>>(self.parts())
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the

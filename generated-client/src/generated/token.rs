@@ -255,11 +255,13 @@ impl<'a> CreateTokenWithCredentialsRequest<'a> {
     /// Validates the arguments, sends the request and decodes the
     /// response's payload (what `.await` does); the envelope members
     /// around it are skipped, not decoded.
-    pub async fn send(self) -> CreateTokenWithCredentialsResult {
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = CreateTokenWithCredentialsResult,
+    > + Send + 'a {
         let client = self.client;
-        client
-            .send_data::<crate::token::CreateTokenWithCredentialsData>(self.parts()?)
-            .await
+        client.send_data::<crate::token::CreateTokenWithCredentialsData>(self.parts())
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the
@@ -341,9 +343,11 @@ impl<'a> ExchangeAgoraTokenRequest<'a> {
     /// Validates the arguments, sends the request and decodes the
     /// response's payload (what `.await` does); the envelope members
     /// around it are skipped, not decoded.
-    pub async fn send(self) -> ExchangeAgoraTokenResult {
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<Output = ExchangeAgoraTokenResult> + Send + 'a {
         let client = self.client;
-        client.send_data::<crate::token::ExchangeAgoraTokenData>(self.parts()?).await
+        client.send_data::<crate::token::ExchangeAgoraTokenData>(self.parts())
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the
@@ -447,9 +451,11 @@ impl<'a> GetUserTokenRequest<'a> {
     /// Validates the arguments, sends the request and decodes the
     /// response's payload (what `.await` does); the envelope members
     /// around it are skipped, not decoded.
-    pub async fn send(self) -> GetUserTokenResult {
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<Output = GetUserTokenResult> + Send + 'a {
         let client = self.client;
-        client.send_data::<crate::token::GetUserTokenData>(self.parts()?).await
+        client.send_data::<crate::token::GetUserTokenData>(self.parts())
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the

@@ -216,13 +216,14 @@ impl<'a> TranslateTextRequest<'a> {
     /// Validates the arguments, sends the request and decodes the
     /// response's payload (what `.await` does); the envelope members
     /// around it are skipped, not decoded.
-    pub async fn send(self) -> TranslateTextResult {
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<Output = TranslateTextResult> + Send + 'a {
         let client = self.client;
         client
             .send_data::<
                 ::std::vec::Vec<crate::translation::TranslateTextItem>,
-            >(self.parts()?)
-            .await
+            >(self.parts())
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the
@@ -305,9 +306,11 @@ impl<'a> DetectLanguageRequest<'a> {
     /// Validates the arguments, sends the request and decodes the
     /// response's payload (what `.await` does); the envelope members
     /// around it are skipped, not decoded.
-    pub async fn send(self) -> DetectLanguageResult {
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<Output = DetectLanguageResult> + Send + 'a {
         let client = self.client;
-        client.send_data::<crate::translation::DetectLanguageData>(self.parts()?).await
+        client.send_data::<crate::translation::DetectLanguageData>(self.parts())
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the
@@ -371,13 +374,16 @@ impl<'a> ListTranslationLanguagesRequest<'a> {
     /// Validates the arguments, sends the request and decodes the
     /// response's payload (what `.await` does); the envelope members
     /// around it are skipped, not decoded.
-    pub async fn send(self) -> ListTranslationLanguagesResult {
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = ListTranslationLanguagesResult,
+    > + Send + 'a {
         let client = self.client;
         client
             .send_data::<
                 ::std::vec::Vec<crate::translation::ListTranslationLanguagesItem>,
-            >(self.parts()?)
-            .await
+            >(self.parts())
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the

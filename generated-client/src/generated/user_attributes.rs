@@ -324,11 +324,11 @@ impl<'a> SetUserAttributesRequest<'a> {
     /// Validates the arguments, sends the request and decodes the
     /// response's payload (what `.await` does); the envelope members
     /// around it are skipped, not decoded.
-    pub async fn send(self) -> SetUserAttributesResult {
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<Output = SetUserAttributesResult> + Send + 'a {
         let client = self.client;
-        client
-            .send_data::<::std::collections::BTreeMap<String, String>>(self.parts()?)
-            .await
+        client.send_data::<::std::collections::BTreeMap<String, String>>(self.parts())
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the
@@ -412,11 +412,11 @@ impl<'a> GetUserAttributesRequest<'a> {
     /// Validates the arguments, sends the request and decodes the
     /// response's payload (what `.await` does); the envelope members
     /// around it are skipped, not decoded.
-    pub async fn send(self) -> GetUserAttributesResult {
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<Output = GetUserAttributesResult> + Send + 'a {
         let client = self.client;
-        client
-            .send_data::<::std::collections::BTreeMap<String, String>>(self.parts()?)
-            .await
+        client.send_data::<::std::collections::BTreeMap<String, String>>(self.parts())
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the
@@ -512,7 +512,9 @@ impl<'a> GetUsersAttributesRequest<'a> {
     /// Validates the arguments, sends the request and decodes the
     /// response's payload (what `.await` does); the envelope members
     /// around it are skipped, not decoded.
-    pub async fn send(self) -> GetUsersAttributesResult {
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<Output = GetUsersAttributesResult> + Send + 'a {
         let client = self.client;
         client
             .send_data::<
@@ -520,8 +522,7 @@ impl<'a> GetUsersAttributesRequest<'a> {
                     String,
                     ::std::collections::BTreeMap<String, String>,
                 >,
-            >(self.parts()?)
-            .await
+            >(self.parts())
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the
@@ -597,9 +598,13 @@ impl<'a> GetUserAttributesTotalSizeRequest<'a> {
     /// Validates the arguments, sends the request and decodes the
     /// response's payload (what `.await` does); the envelope members
     /// around it are skipped, not decoded.
-    pub async fn send(self) -> GetUserAttributesTotalSizeResult {
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = GetUserAttributesTotalSizeResult,
+    > + Send + 'a {
         let client = self.client;
-        client.send_data::<i64>(self.parts()?).await
+        client.send_data::<i64>(self.parts())
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the
@@ -675,9 +680,11 @@ impl<'a> DeleteUserAttributesRequest<'a> {
     /// Validates the arguments, sends the request and decodes the
     /// response's payload (what `.await` does); the envelope members
     /// around it are skipped, not decoded.
-    pub async fn send(self) -> DeleteUserAttributesResult {
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<Output = DeleteUserAttributesResult> + Send + 'a {
         let client = self.client;
-        client.send_data::<bool>(self.parts()?).await
+        client.send_data::<bool>(self.parts())
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the

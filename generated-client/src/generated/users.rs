@@ -842,12 +842,17 @@ impl<'a> RegisterUserRequest<'a> {
     /// Validates the arguments, sends the request and decodes the
     /// response's payload (what `.await` does); the envelope members
     /// around it are skipped, not decoded.
-    pub async fn send(self) -> RegisterUserResult {
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<Output = RegisterUserResult> + Send + 'a {
         let client = self.client;
-        client
-            .send_data::<crate::runtime::One<crate::users::UserEntity>>(self.parts()?)
-            .await
-            .map(crate::runtime::One::into_inner)
+        ::futures_util::FutureExt::map(
+            client
+                .send_data::<
+                    crate::runtime::One<crate::users::UserEntity>,
+                >(self.parts()),
+            |result| result.map(crate::runtime::One::into_inner),
+        )
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the
@@ -926,11 +931,12 @@ impl<'a> RegisterUsersRequest<'a> {
     /// Validates the arguments, sends the request and decodes the
     /// response's payload (what `.await` does); the envelope members
     /// around it are skipped, not decoded.
-    pub async fn send(self) -> RegisterUsersResult {
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<Output = RegisterUsersResult> + Send + 'a {
         let client = self.client;
         client
-            .send_data::<::std::vec::Vec<crate::users::RegisterUsersItem>>(self.parts()?)
-            .await
+            .send_data::<::std::vec::Vec<crate::users::RegisterUsersItem>>(self.parts())
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the
@@ -1011,12 +1017,15 @@ impl<'a> GetUserRequest<'a> {
     /// Validates the arguments, sends the request and decodes the
     /// response's payload (what `.await` does); the envelope members
     /// around it are skipped, not decoded.
-    pub async fn send(self) -> GetUserResult {
+    pub fn send(self) -> impl ::std::future::Future<Output = GetUserResult> + Send + 'a {
         let client = self.client;
-        client
-            .send_data::<crate::runtime::One<crate::users::UserDetails>>(self.parts()?)
-            .await
-            .map(crate::runtime::One::into_inner)
+        ::futures_util::FutureExt::map(
+            client
+                .send_data::<
+                    crate::runtime::One<crate::users::UserDetails>,
+                >(self.parts()),
+            |result| result.map(crate::runtime::One::into_inner),
+        )
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the
@@ -1109,11 +1118,11 @@ impl<'a> ListUsersRequest<'a> {
     /// Validates the arguments, sends the request and decodes the
     /// response's payload (what `.await` does); the envelope members
     /// around it are skipped, not decoded.
-    pub async fn send(self) -> ListUsersResult {
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<Output = ListUsersResult> + Send + 'a {
         let client = self.client;
-        client
-            .send_data::<::std::vec::Vec<crate::users::UserDetails>>(self.parts()?)
-            .await
+        client.send_data::<::std::vec::Vec<crate::users::UserDetails>>(self.parts())
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the
@@ -1213,12 +1222,17 @@ impl<'a> DeleteUserRequest<'a> {
     /// Validates the arguments, sends the request and decodes the
     /// response's payload (what `.await` does); the envelope members
     /// around it are skipped, not decoded.
-    pub async fn send(self) -> DeleteUserResult {
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<Output = DeleteUserResult> + Send + 'a {
         let client = self.client;
-        client
-            .send_data::<crate::runtime::One<crate::users::UserEntity>>(self.parts()?)
-            .await
-            .map(crate::runtime::One::into_inner)
+        ::futures_util::FutureExt::map(
+            client
+                .send_data::<
+                    crate::runtime::One<crate::users::UserEntity>,
+                >(self.parts()),
+            |result| result.map(crate::runtime::One::into_inner),
+        )
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the
@@ -1311,11 +1325,11 @@ impl<'a> DeleteUsersRequest<'a> {
     /// Validates the arguments, sends the request and decodes the
     /// response's payload (what `.await` does); the envelope members
     /// around it are skipped, not decoded.
-    pub async fn send(self) -> DeleteUsersResult {
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<Output = DeleteUsersResult> + Send + 'a {
         let client = self.client;
-        client
-            .send_data::<::std::vec::Vec<crate::users::UserEntity>>(self.parts()?)
-            .await
+        client.send_data::<::std::vec::Vec<crate::users::UserEntity>>(self.parts())
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the
@@ -1427,12 +1441,14 @@ impl<'a> UpdateUserPasswordRequest<'a> {
     /// Validates the arguments, sends the request and decodes the
     /// response's payload (what `.await` does); the envelope members
     /// around it are skipped, not decoded.
-    pub async fn send(self) -> UpdateUserPasswordResult {
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<Output = UpdateUserPasswordResult> + Send + 'a {
         let client = self.client;
-        client
-            .send_data::<::std::option::Option<::serde_json::Value>>(self.parts()?)
-            .await
-            .map(|_| ())
+        ::futures_util::FutureExt::map(
+            client.send_data::<::std::option::Option<::serde_json::Value>>(self.parts()),
+            |result| result.map(|_| ()),
+        )
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the
@@ -1512,12 +1528,17 @@ impl<'a> DeactivateUserRequest<'a> {
     /// Validates the arguments, sends the request and decodes the
     /// response's payload (what `.await` does); the envelope members
     /// around it are skipped, not decoded.
-    pub async fn send(self) -> DeactivateUserResult {
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<Output = DeactivateUserResult> + Send + 'a {
         let client = self.client;
-        client
-            .send_data::<crate::runtime::One<crate::users::UserEntity>>(self.parts()?)
-            .await
-            .map(crate::runtime::One::into_inner)
+        ::futures_util::FutureExt::map(
+            client
+                .send_data::<
+                    crate::runtime::One<crate::users::UserEntity>,
+                >(self.parts()),
+            |result| result.map(crate::runtime::One::into_inner),
+        )
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the
@@ -1597,12 +1618,14 @@ impl<'a> ActivateUserRequest<'a> {
     /// Validates the arguments, sends the request and decodes the
     /// response's payload (what `.await` does); the envelope members
     /// around it are skipped, not decoded.
-    pub async fn send(self) -> ActivateUserResult {
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<Output = ActivateUserResult> + Send + 'a {
         let client = self.client;
-        client
-            .send_data::<::std::option::Option<::serde_json::Value>>(self.parts()?)
-            .await
-            .map(|_| ())
+        ::futures_util::FutureExt::map(
+            client.send_data::<::std::option::Option<::serde_json::Value>>(self.parts()),
+            |result| result.map(|_| ()),
+        )
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the
@@ -1682,9 +1705,11 @@ impl<'a> DisconnectUserRequest<'a> {
     /// Validates the arguments, sends the request and decodes the
     /// response's payload (what `.await` does); the envelope members
     /// around it are skipped, not decoded.
-    pub async fn send(self) -> DisconnectUserResult {
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<Output = DisconnectUserResult> + Send + 'a {
         let client = self.client;
-        client.send_data::<crate::users::DisconnectUserData>(self.parts()?).await
+        client.send_data::<crate::users::DisconnectUserData>(self.parts())
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the
@@ -1761,13 +1786,14 @@ impl<'a> GetUserOnlineStatusRequest<'a> {
     /// Validates the arguments, sends the request and decodes the
     /// response's payload (what `.await` does); the envelope members
     /// around it are skipped, not decoded.
-    pub async fn send(self) -> GetUserOnlineStatusResult {
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<Output = GetUserOnlineStatusResult> + Send + 'a {
         let client = self.client;
         client
             .send_data::<
                 ::std::collections::BTreeMap<String, crate::users::OnlineStatus>,
-            >(self.parts()?)
-            .await
+            >(self.parts())
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the
@@ -1862,15 +1888,16 @@ impl<'a> GetUsersOnlineStatusRequest<'a> {
     /// Validates the arguments, sends the request and decodes the
     /// response's payload (what `.await` does); the envelope members
     /// around it are skipped, not decoded.
-    pub async fn send(self) -> GetUsersOnlineStatusResult {
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<Output = GetUsersOnlineStatusResult> + Send + 'a {
         let client = self.client;
         client
             .send_data::<
                 ::std::vec::Vec<
                     ::std::collections::BTreeMap<String, crate::users::OnlineStatus>,
                 >,
-            >(self.parts()?)
-            .await
+            >(self.parts())
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the
@@ -1957,11 +1984,11 @@ impl<'a> GetOfflineMessageCountRequest<'a> {
     /// Validates the arguments, sends the request and decodes the
     /// response's payload (what `.await` does); the envelope members
     /// around it are skipped, not decoded.
-    pub async fn send(self) -> GetOfflineMessageCountResult {
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<Output = GetOfflineMessageCountResult> + Send + 'a {
         let client = self.client;
-        client
-            .send_data::<::std::collections::BTreeMap<String, i64>>(self.parts()?)
-            .await
+        client.send_data::<::std::collections::BTreeMap<String, i64>>(self.parts())
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the
@@ -2053,13 +2080,14 @@ impl<'a> GetOfflineMessageStatusRequest<'a> {
     /// Validates the arguments, sends the request and decodes the
     /// response's payload (what `.await` does); the envelope members
     /// around it are skipped, not decoded.
-    pub async fn send(self) -> GetOfflineMessageStatusResult {
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<Output = GetOfflineMessageStatusResult> + Send + 'a {
         let client = self.client;
         client
             .send_data::<
                 ::std::collections::BTreeMap<String, crate::users::OfflineMessageStatus>,
-            >(self.parts()?)
-            .await
+            >(self.parts())
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the
@@ -2149,13 +2177,14 @@ impl<'a> ListUserDevicesRequest<'a> {
     /// Validates the arguments, sends the request and decodes the
     /// response's payload (what `.await` does); the envelope members
     /// around it are skipped, not decoded.
-    pub async fn send(self) -> ListUserDevicesResult {
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<Output = ListUserDevicesResult> + Send + 'a {
         let client = self.client;
         client
             .send_data::<
                 ::std::vec::Vec<crate::users::ListUserDevicesItem>,
-            >(self.parts()?)
-            .await
+            >(self.parts())
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the
@@ -2244,9 +2273,11 @@ impl<'a> DisconnectUserDeviceRequest<'a> {
     /// Validates the arguments, sends the request and decodes the
     /// response's payload (what `.await` does); the envelope members
     /// around it are skipped, not decoded.
-    pub async fn send(self) -> DisconnectUserDeviceResult {
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<Output = DisconnectUserDeviceResult> + Send + 'a {
         let client = self.client;
-        client.send_data::<crate::users::DisconnectUserDeviceData>(self.parts()?).await
+        client.send_data::<crate::users::DisconnectUserDeviceData>(self.parts())
     }
 
     /// Like [`send`](Self::send), but keeps the whole response: the

@@ -4,6 +4,8 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
+use futures_util::FutureExt;
+use futures_util::future::{Either, ready};
 use serde::de::DeserializeOwned;
 
 use super::auth::{BearerToken, TokenProvider};
@@ -104,22 +106,32 @@ impl Client {
     }
 
     /// Sends a request and decodes a 2xx response into `Response<T>`.
-    pub(crate) async fn send<T: DeserializeOwned>(
+    pub(crate) fn send<T: DeserializeOwned>(
         &self,
         parts: RequestParts,
-    ) -> Result<Response<T>, Error> {
+    ) -> impl Future<Output = Result<Response<T>, Error>> + Send + '_ {
         let payload = parts.payload;
-        self.send_raw(parts).await?.decode_payload(payload)
+        self.send_raw(parts)
+            .map(move |raw| raw?.decode_payload(payload))
     }
 
     /// Sends a request and decodes only the payload of a 2xx response (see
-    /// [`RawResponse::decode_data`]).
-    pub(crate) async fn send_data<T: DeserializeOwned>(
+    /// [`RawResponse::decode_data`]); `parts` is what the arguments' checks
+    /// gave, so that a generated method's future is this one alone.
+    pub(crate) fn send_data<T: DeserializeOwned + Send + 'static>(
         &self,
-        parts: RequestParts,
-    ) -> Result<T, Error> {
-        let payload = parts.payload;
-        self.send_raw(parts).await?.decode_data(payload)
+        parts: Result<RequestParts, Error>,
+    ) -> impl Future<Output = Result<T, Error>> + Send + '_ {
+        match parts {
+            Ok(parts) => {
+                let payload = parts.payload;
+                Either::Left(
+                    self.send_raw(parts)
+                        .map(move |raw| raw?.decode_data(payload)),
+                )
+            }
+            Err(error) => Either::Right(ready(Err(error))),
+        }
     }
 
     /// Sends a request whose 2xx body is a file and hands it over unread.
@@ -144,47 +156,74 @@ impl Client {
 
     /// Sends a request and returns the body of a 2xx response undecoded; any
     /// other status becomes [`Error::Api`].
-    pub(crate) async fn send_raw(&self, parts: RequestParts) -> Result<RawResponse, Error> {
-        traced(parts.op, |span| Box::pin(self.call(parts, span))).await
+    ///
+    /// These steps are plain functions that return futures, not `async fn`s:
+    /// each uses its arguments before returning, so no enclosing future
+    /// keeps a copy of them. Together with the waits boxed in
+    /// [`Transport::execute`], a call's whole future then fits the
+    /// allocator's per-thread cache (about 1 KiB with glibc), which under
+    /// concurrency costs far less than a large block.
+    pub(crate) fn send_raw(
+        &self,
+        parts: RequestParts,
+    ) -> impl Future<Output = Result<RawResponse, Error>> + Send + '_ {
+        traced(parts.op, |span| self.call(parts, span))
     }
 
     /// Sends with the provider's token. A 401 makes the provider drop that
     /// token; if it can get another, the request is sent once more with it,
     /// and whatever comes back then is the answer: one refresh, never a loop.
-    async fn call(&self, parts: RequestParts, span: tracing::Span) -> Result<RawResponse, Error> {
+    fn call(
+        &self,
+        parts: RequestParts,
+        span: tracing::Span,
+    ) -> impl Future<Output = Result<RawResponse, Error>> + Send + '_ {
         let Inner {
             transport, auth, ..
         } = &*self.inner;
         let op = parts.op.id;
-        let mut prepared = transport.prepare(parts).map_err(|error| match error {
-            Error::Validation(error) => Error::Validation(error.in_operation(op)),
-            other => other,
-        })?;
-        let wait = prepared.timeout().unwrap_or(transport.timeout);
-        let mut token = match auth.cached_token() {
-            Some(token) => token,
-            None => token_within(auth.as_ref(), wait).await?,
-        };
-        prepared.set_token(&token);
-        let mut refreshed = false;
-        loop {
-            match transport.execute(&mut prepared, &span).await {
-                Err(Error::Api(error))
-                    if error.status() == reqwest::StatusCode::UNAUTHORIZED
-                        && !refreshed
-                        && auth.invalidate(&token) =>
-                {
-                    tracing::debug!(
-                        operation = prepared.op().id,
-                        "the server rejected the token (401); refreshing it and sending once more"
-                    );
-                    refreshed = true;
-                    token = token_within(auth.as_ref(), wait).await?;
-                    prepared.set_token(&token);
-                }
-                result => return result,
+        // Boxed: most of a call's state, kept out of its future (see
+        // `send_raw`).
+        let mut prepared = match transport.prepare(parts) {
+            Ok(prepared) => Box::new(prepared),
+            Err(Error::Validation(error)) => {
+                return Either::Right(ready(Err(Error::Validation(error.in_operation(op)))));
             }
-        }
+            Err(other) => return Either::Right(ready(Err(other))),
+        };
+        // An async block rather than an `async fn` taking `prepared`: the
+        // block uses `prepared` where it captured it, where an `async fn`
+        // would hold its argument twice.
+        Either::Left(async move {
+            let wait = prepared.timeout().unwrap_or(transport.timeout);
+            let mut token = match auth.cached_token() {
+                Some(token) => token,
+                None => Box::pin(token_within(auth.as_ref(), wait)).await?,
+            };
+            prepared.set_token(&token);
+            let mut refreshed = false;
+            loop {
+                // The result is gone before the refresh waits, so that the
+                // future does not keep room for it there.
+                {
+                    let result = transport.execute(&mut prepared, &span).await;
+                    let rejected = matches!(
+                        &result,
+                        Err(Error::Api(error)) if error.status() == reqwest::StatusCode::UNAUTHORIZED
+                    );
+                    if !rejected || refreshed || !auth.invalidate(&token) {
+                        return result;
+                    }
+                }
+                tracing::debug!(
+                    operation = prepared.op().id,
+                    "the server rejected the token (401); refreshing it and sending once more"
+                );
+                refreshed = true;
+                token = Box::pin(token_within(auth.as_ref(), wait)).await?;
+                prepared.set_token(&token);
+            }
+        })
     }
 }
 
@@ -195,4 +234,39 @@ async fn token_within(auth: &dyn TokenProvider, wait: Duration) -> Result<Bearer
     tokio::time::timeout(wait, auth.token())
         .await
         .map_err(|_| AuthError::TimedOut { waited: wait })?
+}
+
+#[cfg(test)]
+mod tests {
+    /// glibc's per-thread cache serves blocks up to this size; a larger
+    /// one takes an arena lock, which concurrent calls contend for.
+    const ALLOCATOR_CACHE_MAX: usize = 1032;
+
+    #[tokio::test]
+    async fn a_call_future_fits_the_allocator_cache() {
+        let client = crate::Client::builder("http://127.0.0.1:9", "org", "app")
+            .bearer_token("token")
+            .allow_http(true)
+            .build()
+            .expect("client");
+        // The future `.await` boxes: the whole call, retries and all, of a
+        // builder with few arguments and of one with many (which the
+        // future must not hold on to).
+        let sizes = [
+            (
+                "get_user",
+                std::mem::size_of_val(&client.users().get("u1").send()),
+            ),
+            (
+                "update_group",
+                std::mem::size_of_val(&client.groups().update("g1").send()),
+            ),
+        ];
+        for (op, size) in sizes {
+            assert!(
+                size <= ALLOCATOR_CACHE_MAX,
+                "a call of {op} takes {size} bytes, more than the {ALLOCATOR_CACHE_MAX} the allocator caches per thread"
+            );
+        }
+    }
 }

@@ -152,6 +152,12 @@ impl RateLimiters {
         self.log.pause(op.id, pause, wait).await;
     }
 
+    /// Whether [`acquire`](Self::acquire) may wait or book for `op`: it has
+    /// a documented limit and limiting is on.
+    pub(crate) fn paces(&self, op: &OperationInfo) -> bool {
+        self.pace(op).is_some()
+    }
+
     /// The pace `op` is kept to, from its documented limit and the factor.
     fn pace(&self, op: &OperationInfo) -> Option<Pace> {
         let (limit, factor) = (op.rate_limit?, self.factor?);

@@ -6,6 +6,8 @@ use std::future::Future;
 use std::time::Duration;
 
 use bytes::Bytes;
+use futures_util::FutureExt;
+use futures_util::future::Either;
 use reqwest::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, HeaderName, HeaderValue, USER_AGENT};
 use tracing::Instrument;
 
@@ -152,22 +154,35 @@ impl Transport {
         span: &tracing::Span,
     ) -> Result<RawResponse, Error> {
         let op = prepared.op;
-        // Built on the first failure only: most calls never need it.
+        // Built on the first failure only: most calls never need it (and
+        // boxed, as the waits are below).
         let mut backoff = None;
         loop {
-            let request = prepared.next_request(&self.http)?;
-            prepared.attempts += 1;
-            span.record("attempt", prepared.attempts);
-
             let wait = prepared.timeout.unwrap_or(self.timeout);
-            let ticket = self.limiters.acquire(op, wait).await?;
-            let outcome = self
-                .attempt(op, &prepared.path, request, prepared.stream, span)
-                .await;
-            self.limiters.sent(op, ticket, wait).await;
-            let (failure, error) = match outcome {
-                Ok(response) => return Ok(response),
-                Err(failed) => failed,
+            // Each wait is boxed, and entered only when it can wait, and
+            // what one attempt leaves is scoped to its block: a call's future
+            // then stays small enough for the allocator's per-thread cache
+            // (about 1 KiB with glibc), which under concurrency costs far
+            // less than one large block.
+            let (failure, error) = {
+                let ticket = if self.limiters.paces(op) {
+                    Box::pin(self.limiters.acquire(op, wait)).await?
+                } else {
+                    None
+                };
+                let request = prepared.next_request(&self.http)?;
+                prepared.attempts += 1;
+                span.record("attempt", prepared.attempts);
+                let outcome =
+                    Box::pin(self.attempt(op, &prepared.path, request, prepared.stream, span))
+                        .await;
+                if ticket.is_some() {
+                    Box::pin(self.limiters.sent(op, ticket, wait)).await;
+                }
+                match outcome {
+                    Ok(response) => return Ok(response),
+                    Err(failed) => failed,
+                }
             };
             if let Failure::Status {
                 status: 429,
@@ -175,10 +190,10 @@ impl Transport {
             } = failure
             {
                 // Other processes sharing the limit hold back too.
-                self.limiters.paused_by_server(op, retry_after, wait).await;
+                Box::pin(self.limiters.paused_by_server(op, retry_after, wait)).await;
             }
-            let backoff = backoff.get_or_insert_with(|| self.retry.backoff());
-            match self.retry.next_delay(op, &failure, backoff) {
+            let backoff = backoff.get_or_insert_with(|| Box::new(self.retry.backoff()));
+            match self.retry.next_delay(op, &failure, backoff.as_mut()) {
                 Some(delay) => {
                     tracing::debug!(
                         attempt = prepared.attempts,
@@ -186,7 +201,7 @@ impl Transport {
                         %error,
                         "attempt failed; retrying"
                     );
-                    tokio::time::sleep(delay).await;
+                    Box::pin(tokio::time::sleep(delay)).await;
                 }
                 None => return Err(error),
             }
@@ -360,14 +375,14 @@ pub(crate) fn millis(duration: Duration) -> f64 {
 /// `attempt` and `status` as attempts happen; `duration_ms` at the end.
 ///
 /// `call` receives the span to record on (a handle, not the current span,
-/// which not every subscriber tracks). Callers return the call boxed: its
-/// future is a few kilobytes, and every enclosing future (this one, the
-/// generated method's, the boxed `IntoFuture`) would otherwise copy it
-/// again when moved.
-pub(crate) async fn traced<T, F>(
+/// which not every subscriber tracks). It is called at once, not when the
+/// returned future is first polled: the future then holds only the call's
+/// future, not also the arguments it was made from, and so do the futures
+/// around it.
+pub(crate) fn traced<T, F>(
     op: &'static OperationInfo,
     call: impl FnOnce(tracing::Span) -> F,
-) -> Result<T, Error>
+) -> impl Future<Output = Result<T, Error>>
 where
     F: Future<Output = Result<T, Error>>,
 {
@@ -382,13 +397,15 @@ where
     );
     if span.is_disabled() {
         // Nobody listens: skip the clock and the instrumentation.
-        return call(span).await;
+        return Either::Left(call(span));
     }
     let started = std::time::Instant::now();
-    let result = call(span.clone()).instrument(span.clone()).await;
-    span.record("duration_ms", millis(started.elapsed()));
-    if let Err(error) = &result {
-        span.in_scope(|| tracing::debug!(%error, "request failed"));
-    }
-    result
+    let call = call(span.clone()).instrument(span.clone());
+    Either::Right(call.map(move |result| {
+        span.record("duration_ms", millis(started.elapsed()));
+        if let Err(error) = &result {
+            span.in_scope(|| tracing::debug!(%error, "request failed"));
+        }
+        result
+    }))
 }

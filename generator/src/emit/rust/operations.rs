@@ -391,17 +391,26 @@ pub(super) fn operation(ir: &Ir, group: &Group, op: &Operation) -> OperationToke
         (quote!(crate::Download), sends)
     } else {
         // `.await` decodes only the payload; `with_envelope` the whole body.
+        // What becomes of the decoded payload, if anything, once the call
+        // is done.
         let (payload_ty, take) = if op.data.shape == Shape::None {
-            (quote!(()), quote!(.map(|_| ())))
+            (quote!(()), Some(quote!(|_| ())))
         } else if op.data.single {
             (
                 data_ty.clone(),
-                quote!(.map(crate::runtime::One::into_inner)),
+                Some(quote!(crate::runtime::One::into_inner)),
             )
         } else {
-            (data_ty.clone(), quote!())
+            (data_ty.clone(), None)
         };
         let wire = types::wire_data_type(ir, &op.data);
+        let call = quote!(client.send_data::<#wire>(self.parts()));
+        let call = match take {
+            Some(take) => {
+                quote!(::futures_util::FutureExt::map(#call, |result| result.map(#take)))
+            }
+            None => call,
+        };
         let decode = if op.data.single {
             quote! {
                 client
@@ -416,9 +425,9 @@ pub(super) fn operation(ir: &Ir, group: &Group, op: &Operation) -> OperationToke
             /// Validates the arguments, sends the request and decodes the
             /// response's payload (what `.await` does); the envelope members
             /// around it are skipped, not decoded.
-            pub async fn send(self) -> #result {
+            pub fn send(self) -> impl ::std::future::Future<Output = #result> + Send + 'a {
                 let client = self.client;
-                client.send_data::<#wire>(self.parts()?).await #take
+                #call
             }
 
             /// Like [`send`](Self::send), but keeps the whole response: the

@@ -1,10 +1,14 @@
 //! What a careful hand-written call looks like, for the benchmark examples
-//! to hold the client against: one reqwest client, the same headers, a
-//! status check; each example decodes the body into its own types.
+//! to hold the client against: one reqwest client, the same headers (a
+//! careful client names itself in `User-Agent`, as the generated one does),
+//! a status check; each example decodes the body into its own types.
 
 use std::time::Duration;
 
-use reqwest::header::{ACCEPT, AUTHORIZATION, HeaderValue};
+use reqwest::header::{ACCEPT, AUTHORIZATION, HeaderValue, USER_AGENT};
+
+/// The hand-written client's name, as long as the generated client's.
+const AGENT: &str = concat!("hand-written-rs/", env!("CARGO_PKG_VERSION"));
 
 /// A GET of one URL with a bearer token.
 pub struct HandWritten {
@@ -35,6 +39,7 @@ impl HandWritten {
             .get(&self.url)
             .header(AUTHORIZATION, self.authorization.clone())
             .header(ACCEPT, "application/json")
+            .header(USER_AGENT, AGENT)
             .send()
             .await
             .expect("hand-written call");

@@ -159,30 +159,24 @@ impl Transport {
         let mut backoff = None;
         loop {
             let wait = prepared.timeout.unwrap_or(self.timeout);
-            // Each wait is boxed, and entered only when it can wait, and
-            // what one attempt leaves is scoped to its block: a call's future
-            // then stays small enough for the allocator's per-thread cache
-            // (about 1 KiB with glibc), which under concurrency costs far
-            // less than one large block.
-            let (failure, error) = {
-                let ticket = if self.limiters.paces(op) {
-                    Box::pin(self.limiters.acquire(op, wait)).await?
-                } else {
-                    None
-                };
-                let request = prepared.next_request(&self.http)?;
-                prepared.attempts += 1;
-                span.record("attempt", prepared.attempts);
-                let outcome =
-                    Box::pin(self.attempt(op, &prepared.path, request, prepared.stream, span))
-                        .await;
-                if ticket.is_some() {
-                    Box::pin(self.limiters.sent(op, ticket, wait)).await;
-                }
-                match outcome {
-                    Ok(response) => return Ok(response),
-                    Err(failed) => failed,
-                }
+            // Each wait is boxed and entered only when it can wait, so that
+            // the call's future stays small (see `Client::send_raw`).
+            let ticket = if self.limiters.paces(op) {
+                Box::pin(self.limiters.acquire(op, wait)).await?
+            } else {
+                None
+            };
+            let request = prepared.next_request(&self.http)?;
+            prepared.attempts += 1;
+            span.record("attempt", prepared.attempts);
+            let outcome =
+                Box::pin(self.attempt(op, &prepared.path, request, prepared.stream, span)).await;
+            if ticket.is_some() {
+                Box::pin(self.limiters.sent(op, ticket, wait)).await;
+            }
+            let (failure, error) = match outcome {
+                Ok(response) => return Ok(response),
+                Err(failed) => failed,
             };
             if let Failure::Status {
                 status: 429,

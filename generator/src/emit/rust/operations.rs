@@ -390,9 +390,9 @@ pub(super) fn operation(ir: &Ir, group: &Group, op: &Operation) -> OperationToke
         };
         (quote!(crate::Download), sends)
     } else {
-        // `.await` decodes only the payload; `with_envelope` the whole body.
-        // What becomes of the decoded payload, if anything, once the call
-        // is done.
+        // `.await` decodes only the payload, then `take` (if any) turns it
+        // into what the method returns; `with_envelope` decodes the whole
+        // body.
         let (payload_ty, take) = if op.data.shape == Shape::None {
             (quote!(()), Some(quote!(|_| ())))
         } else if op.data.single {

@@ -74,8 +74,8 @@ pub async fn run(client: &Client, group_id: &str) -> Result<String, Error> {
         .await?;
     let url = format!("{}/chatfiles/{}", client.base_url(), uploaded.uuid);
     let mut content = MessageContent::file(url, "menu.txt");
-    if let MessageContent::File { secret, .. } = &mut content {
-        *secret = uploaded.share_secret.clone();
+    if let Some(secret) = &uploaded.share_secret {
+        content = content.secret(secret.clone());
     }
     client
         .messages()

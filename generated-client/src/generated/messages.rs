@@ -63,14 +63,14 @@ impl<'a> Messages<'a> {
     pub fn send_to_users(
         &self,
         to: impl crate::IntoIds,
-        body: crate::messages::MessageContent,
+        body: impl Into<crate::messages::MessageContent>,
     ) -> SendUserMessageRequest<'a> {
         SendUserMessageRequest {
             client: self.client,
             body: SendUserMessageBody {
                 from: None,
                 to: crate::IntoIds::into_ids(to),
-                body,
+                body: body.into(),
                 roam_ignore_users: None,
                 sync_device: None,
                 routetype: None,
@@ -99,14 +99,14 @@ impl<'a> Messages<'a> {
     pub fn send_to_groups(
         &self,
         to: impl crate::IntoIds,
-        body: crate::messages::MessageContent,
+        body: impl Into<crate::messages::MessageContent>,
     ) -> SendGroupMessageRequest<'a> {
         SendGroupMessageRequest {
             client: self.client,
             body: SendGroupMessageBody {
                 from: None,
                 to: crate::IntoIds::into_ids(to),
-                body,
+                body: body.into(),
                 need_group_ack: None,
                 roam_ignore_users: None,
                 sync_device: None,
@@ -136,14 +136,14 @@ impl<'a> Messages<'a> {
     pub fn send_to_chatrooms(
         &self,
         to: impl crate::IntoIds,
-        body: crate::messages::MessageContent,
+        body: impl Into<crate::messages::MessageContent>,
     ) -> SendChatroomMessageRequest<'a> {
         SendChatroomMessageRequest {
             client: self.client,
             body: SendChatroomMessageBody {
                 from: None,
                 to: crate::IntoIds::into_ids(to),
-                body,
+                body: body.into(),
                 chatroom_msg_level: None,
                 roam_ignore_users: None,
                 sync_device: None,
@@ -173,7 +173,7 @@ impl<'a> Messages<'a> {
     pub fn send_to_group_members(
         &self,
         to: impl crate::IntoIds,
-        body: crate::messages::MessageContent,
+        body: impl Into<crate::messages::MessageContent>,
         users: impl crate::IntoIds,
     ) -> SendGroupDirectedMessageRequest<'a> {
         SendGroupDirectedMessageRequest {
@@ -181,7 +181,7 @@ impl<'a> Messages<'a> {
             body: SendGroupDirectedMessageBody {
                 from: None,
                 to: crate::IntoIds::into_ids(to),
-                body,
+                body: body.into(),
                 ext: None,
                 users: crate::IntoIds::into_ids(users),
             },
@@ -208,7 +208,7 @@ impl<'a> Messages<'a> {
     pub fn send_to_chatroom_members(
         &self,
         to: impl crate::IntoIds,
-        body: crate::messages::MessageContent,
+        body: impl Into<crate::messages::MessageContent>,
         users: impl crate::IntoIds,
     ) -> SendChatroomDirectedMessageRequest<'a> {
         SendChatroomDirectedMessageRequest {
@@ -217,7 +217,7 @@ impl<'a> Messages<'a> {
                 from: None,
                 to: crate::IntoIds::into_ids(to),
                 chatroom_msg_level: None,
-                body,
+                body: body.into(),
                 ext: None,
                 users: crate::IntoIds::into_ids(users),
             },
@@ -561,14 +561,14 @@ impl<'a> Messages<'a> {
         &self,
         from: impl Into<String>,
         target: impl Into<String>,
-        body: crate::messages::MessageContent,
+        body: impl Into<crate::messages::MessageContent>,
     ) -> ImportUserMessageRequest<'a> {
         ImportUserMessageRequest {
             client: self.client,
             body: ImportUserMessageBody {
                 from: from.into(),
                 target: target.into(),
-                body,
+                body: body.into(),
                 ext: None,
                 is_ack_read: None,
                 msg_timestamp: None,
@@ -598,14 +598,14 @@ impl<'a> Messages<'a> {
         &self,
         from: impl Into<String>,
         target: impl Into<String>,
-        body: crate::messages::MessageContent,
+        body: impl Into<crate::messages::MessageContent>,
     ) -> ImportGroupMessageRequest<'a> {
         ImportGroupMessageRequest {
             client: self.client,
             body: ImportGroupMessageBody {
                 from: from.into(),
                 target: target.into(),
-                body,
+                body: body.into(),
                 ext: None,
                 is_ack_read: None,
                 msg_timestamp: None,
@@ -1139,31 +1139,31 @@ impl MessageContent {
         }
     }
 
-    /// A picture. Sent as `img`, with the required fields given here. Its optional fields start out empty; set one by matching the variant: `if let Self::Image { filename, .. } = &mut value { .. }`.
-    pub fn image(url: impl Into<String>) -> Self {
-        Self::Image {
+    /// A picture. Sent as `img`, with the required fields given here. Its optional fields start out empty: set them on the [`ImageMessageContent`] returned, which converts into [`MessageContent`] (calls that take one take it as is).
+    pub fn image(url: impl Into<String>) -> ImageMessageContent {
+        ImageMessageContent(Self::Image {
             url: url.into(),
             filename: None,
             secret: None,
             size: None,
             extra: crate::Extra::new(),
-        }
+        })
     }
 
-    /// A voice message. Sent as `audio`, with the required fields given here. Its optional fields start out empty; set one by matching the variant: `if let Self::Audio { filename, .. } = &mut value { .. }`.
-    pub fn audio(url: impl Into<String>) -> Self {
-        Self::Audio {
+    /// A voice message. Sent as `audio`, with the required fields given here. Its optional fields start out empty: set them on the [`AudioMessageContent`] returned, which converts into [`MessageContent`] (calls that take one take it as is).
+    pub fn audio(url: impl Into<String>) -> AudioMessageContent {
+        AudioMessageContent(Self::Audio {
             url: url.into(),
             filename: None,
             secret: None,
             length: None,
             extra: crate::Extra::new(),
-        }
+        })
     }
 
-    /// A video. Sent as `video`, with the required fields given here. Its optional fields start out empty; set one by matching the variant: `if let Self::Video { filename, .. } = &mut value { .. }`.
-    pub fn video(url: impl Into<String>) -> Self {
-        Self::Video {
+    /// A video. Sent as `video`, with the required fields given here. Its optional fields start out empty: set them on the [`VideoMessageContent`] returned, which converts into [`MessageContent`] (calls that take one take it as is).
+    pub fn video(url: impl Into<String>) -> VideoMessageContent {
+        VideoMessageContent(Self::Video {
             url: url.into(),
             filename: None,
             secret: None,
@@ -1172,17 +1172,20 @@ impl MessageContent {
             thumb: None,
             thumb_secret: None,
             extra: crate::Extra::new(),
-        }
+        })
     }
 
-    /// Any other file. Sent as `file`, with the required fields given here. Its optional fields start out empty; set one by matching the variant: `if let Self::File { secret, .. } = &mut value { .. }`.
-    pub fn file(url: impl Into<String>, filename: impl Into<String>) -> Self {
-        Self::File {
+    /// Any other file. Sent as `file`, with the required fields given here. Its optional fields start out empty: set them on the [`FileMessageContent`] returned, which converts into [`MessageContent`] (calls that take one take it as is).
+    pub fn file(
+        url: impl Into<String>,
+        filename: impl Into<String>,
+    ) -> FileMessageContent {
+        FileMessageContent(Self::File {
             url: url.into(),
             filename: filename.into(),
             secret: None,
             extra: crate::Extra::new(),
-        }
+        })
     }
 
     /// A place on the map. Sent as `loc`, with the required fields given here.
@@ -1207,13 +1210,209 @@ impl MessageContent {
         }
     }
 
-    /// A custom event with string attributes. Sent as `custom`, with the required fields given here. Its optional fields start out empty; set one by matching the variant: `if let Self::Custom { custom_event, .. } = &mut value { .. }`.
-    pub fn custom() -> Self {
-        Self::Custom {
+    /// A custom event with string attributes. Sent as `custom`, with the required fields given here. Its optional fields start out empty: set them on the [`CustomMessageContent`] returned, which converts into [`MessageContent`] (calls that take one take it as is).
+    pub fn custom() -> CustomMessageContent {
+        CustomMessageContent(Self::Custom {
             custom_event: None,
             custom_exts: None,
             extra: crate::Extra::new(),
+        })
+    }
+}
+
+/// A `img` [`MessageContent`] being built, from [`MessageContent::image`]: set its optional fields by name, then pass it where a `MessageContent` is taken, or turn it into one with `.into()`.
+#[derive(Debug, Clone, PartialEq)]
+#[must_use]
+pub struct ImageMessageContent(MessageContent);
+
+impl ImageMessageContent {
+    /// File name shown to the recipient.
+    pub fn filename(mut self, filename: impl Into<String>) -> Self {
+        if let MessageContent::Image { filename: place, .. } = &mut self.0 {
+            *place = Some(filename.into());
         }
+        self
+    }
+
+    /// The `share-secret` upload_chat_file returned, needed when the picture was uploaded with restricted access.
+    pub fn secret(mut self, secret: impl Into<crate::SecretString>) -> Self {
+        if let MessageContent::Image { secret: place, .. } = &mut self.0 {
+            *place = Some(secret.into());
+        }
+        self
+    }
+
+    /// Width and height of the picture.
+    pub fn size(mut self, size: crate::messages::MessageImageSize) -> Self {
+        if let MessageContent::Image { size: place, .. } = &mut self.0 {
+            *place = Some(size);
+        }
+        self
+    }
+}
+
+impl From<ImageMessageContent> for MessageContent {
+    fn from(builder: ImageMessageContent) -> Self {
+        builder.0
+    }
+}
+
+/// A `audio` [`MessageContent`] being built, from [`MessageContent::audio`]: set its optional fields by name, then pass it where a `MessageContent` is taken, or turn it into one with `.into()`.
+#[derive(Debug, Clone, PartialEq)]
+#[must_use]
+pub struct AudioMessageContent(MessageContent);
+
+impl AudioMessageContent {
+    /// File name shown to the recipient.
+    pub fn filename(mut self, filename: impl Into<String>) -> Self {
+        if let MessageContent::Audio { filename: place, .. } = &mut self.0 {
+            *place = Some(filename.into());
+        }
+        self
+    }
+
+    /// The upload's `share-secret`, for restricted files.
+    pub fn secret(mut self, secret: impl Into<crate::SecretString>) -> Self {
+        if let MessageContent::Audio { secret: place, .. } = &mut self.0 {
+            *place = Some(secret.into());
+        }
+        self
+    }
+
+    /// Duration in seconds.
+    ///
+    /// Checked before sending: at least 0.
+    pub fn length(mut self, length: i64) -> Self {
+        if let MessageContent::Audio { length: place, .. } = &mut self.0 {
+            *place = Some(length);
+        }
+        self
+    }
+}
+
+impl From<AudioMessageContent> for MessageContent {
+    fn from(builder: AudioMessageContent) -> Self {
+        builder.0
+    }
+}
+
+/// A `video` [`MessageContent`] being built, from [`MessageContent::video`]: set its optional fields by name, then pass it where a `MessageContent` is taken, or turn it into one with `.into()`.
+#[derive(Debug, Clone, PartialEq)]
+#[must_use]
+pub struct VideoMessageContent(MessageContent);
+
+impl VideoMessageContent {
+    /// File name shown to the recipient.
+    pub fn filename(mut self, filename: impl Into<String>) -> Self {
+        if let MessageContent::Video { filename: place, .. } = &mut self.0 {
+            *place = Some(filename.into());
+        }
+        self
+    }
+
+    /// The upload's `share-secret`, for restricted files.
+    pub fn secret(mut self, secret: impl Into<crate::SecretString>) -> Self {
+        if let MessageContent::Video { secret: place, .. } = &mut self.0 {
+            *place = Some(secret.into());
+        }
+        self
+    }
+
+    /// Duration in seconds.
+    ///
+    /// Checked before sending: at least 0.
+    pub fn length(mut self, length: i64) -> Self {
+        if let MessageContent::Video { length: place, .. } = &mut self.0 {
+            *place = Some(length);
+        }
+        self
+    }
+
+    /// Size of the video file in bytes.
+    ///
+    /// Checked before sending: at least 0.
+    pub fn file_length(mut self, file_length: i64) -> Self {
+        if let MessageContent::Video { file_length: place, .. } = &mut self.0 {
+            *place = Some(file_length);
+        }
+        self
+    }
+
+    /// Address of the video's thumbnail, uploaded on its own.
+    pub fn thumb(mut self, thumb: impl Into<String>) -> Self {
+        if let MessageContent::Video { thumb: place, .. } = &mut self.0 {
+            *place = Some(thumb.into());
+        }
+        self
+    }
+
+    /// The thumbnail upload's `share-secret`, for restricted files.
+    pub fn thumb_secret(mut self, thumb_secret: impl Into<crate::SecretString>) -> Self {
+        if let MessageContent::Video { thumb_secret: place, .. } = &mut self.0 {
+            *place = Some(thumb_secret.into());
+        }
+        self
+    }
+}
+
+impl From<VideoMessageContent> for MessageContent {
+    fn from(builder: VideoMessageContent) -> Self {
+        builder.0
+    }
+}
+
+/// A `file` [`MessageContent`] being built, from [`MessageContent::file`]: set its optional fields by name, then pass it where a `MessageContent` is taken, or turn it into one with `.into()`.
+#[derive(Debug, Clone, PartialEq)]
+#[must_use]
+pub struct FileMessageContent(MessageContent);
+
+impl FileMessageContent {
+    /// The upload's `share-secret`, for restricted files.
+    pub fn secret(mut self, secret: impl Into<crate::SecretString>) -> Self {
+        if let MessageContent::File { secret: place, .. } = &mut self.0 {
+            *place = Some(secret.into());
+        }
+        self
+    }
+}
+
+impl From<FileMessageContent> for MessageContent {
+    fn from(builder: FileMessageContent) -> Self {
+        builder.0
+    }
+}
+
+/// A `custom` [`MessageContent`] being built, from [`MessageContent::custom`]: set its optional fields by name, then pass it where a `MessageContent` is taken, or turn it into one with `.into()`.
+#[derive(Debug, Clone, PartialEq)]
+#[must_use]
+pub struct CustomMessageContent(MessageContent);
+
+impl CustomMessageContent {
+    /// Event name, 1 to 32 characters that should match \[a-zA-Z0-9-_/\.\]{1,32} (the pattern is not checked by the client).
+    ///
+    /// Checked before sending: at least 1 characters; at most 32 characters.
+    pub fn custom_event(mut self, custom_event: impl Into<String>) -> Self {
+        if let MessageContent::Custom { custom_event: place, .. } = &mut self.0 {
+            *place = Some(custom_event.into());
+        }
+        self
+    }
+
+    /// String attributes of the event, at most 16 (not checked by the client).
+    pub fn custom_exts(
+        mut self,
+        custom_exts: ::std::collections::BTreeMap<String, String>,
+    ) -> Self {
+        if let MessageContent::Custom { custom_exts: place, .. } = &mut self.0 {
+            *place = Some(custom_exts);
+        }
+        self
+    }
+}
+
+impl From<CustomMessageContent> for MessageContent {
+    fn from(builder: CustomMessageContent) -> Self {
+        builder.0
     }
 }
 

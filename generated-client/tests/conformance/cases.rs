@@ -9318,7 +9318,9 @@ async fn send_user_message_text() {
         .messages()
         .send_to_users(
             ["user2"],
-            support::from_json("{\"type\":\"txt\",\"body\":{\"msg\":\"testmessages\"}}"),
+            support::from_json::<
+                agora_chat::messages::MessageContent,
+            >("{\"type\":\"txt\",\"body\":{\"msg\":\"testmessages\"}}"),
         )
         .from("user1")
         .roam_ignore_users(::std::vec::Vec::<String>::new())
@@ -9363,7 +9365,9 @@ async fn send_user_message_text_online_sync() {
         .messages()
         .send_to_users(
             ["user2"],
-            support::from_json("{\"type\":\"txt\",\"body\":{\"msg\":\"testmessages\"}}"),
+            support::from_json::<
+                agora_chat::messages::MessageContent,
+            >("{\"type\":\"txt\",\"body\":{\"msg\":\"testmessages\"}}"),
         )
         .from("user1")
         .sync_device(true)
@@ -9409,7 +9413,9 @@ async fn send_user_message_image() {
         .messages()
         .send_to_users(
             ["user2"],
-            support::from_json(
+            support::from_json::<
+                agora_chat::messages::MessageContent,
+            >(
                 "{\"type\":\"img\",\"body\":{\"filename\":\"testimg.jpg\",\"secret\":\"VfXXXXNb_\",\"url\":\"https://XXXX/XXXX/XXXX/chatfiles/55f12940-XXXX-XXXX-8a5b-ff2336f03252\",\"size\":{\"width\":480,\"height\":720}}}",
             ),
         )
@@ -9454,7 +9460,9 @@ async fn send_user_message_voice() {
         .messages()
         .send_to_users(
             ["user2"],
-            support::from_json(
+            support::from_json::<
+                agora_chat::messages::MessageContent,
+            >(
                 "{\"type\":\"audio\",\"body\":{\"url\":\"https://XXXX/XXXX/XXXX/chatfiles/1dfc7f50-XXXX-XXXX-8a07-7d75b8fb3d42\",\"filename\":\"testaudio.amr\",\"length\":10,\"secret\":\"HfXXXXCjM\"}}",
             ),
         )
@@ -9499,7 +9507,9 @@ async fn send_user_message_video() {
         .messages()
         .send_to_users(
             ["user2"],
-            support::from_json(
+            support::from_json::<
+                agora_chat::messages::MessageContent,
+            >(
                 "{\"type\":\"video\",\"body\":{\"filename\":\"testvideo.avi\",\"thumb\":\"https://XXXX/XXXX/XXXX/chatfiles/67279b20-7f69-11e4-8eee-21d3334b3a97\",\"length\":0,\"secret\":\"VfXXXXNb_\",\"file_length\":58103,\"thumb_secret\":\"ZyXXXX2I\",\"url\":\"https://XXXX/XXXX/XXXX/chatfiles/671dfe30-XXXX-XXXX-ba67-8fef0d502f46\"}}",
             ),
         )
@@ -9544,7 +9554,9 @@ async fn send_user_message_file() {
         .messages()
         .send_to_users(
             ["user2"],
-            support::from_json(
+            support::from_json::<
+                agora_chat::messages::MessageContent,
+            >(
                 "{\"type\":\"file\",\"body\":{\"filename\":\"test.txt\",\"secret\":\"1-g0XXXXua\",\"url\":\"https://XXXX/XXXX/XXXX/chatfiles/d7eXXXX7444\"}}",
             ),
         )
@@ -9589,7 +9601,9 @@ async fn send_user_message_location() {
         .messages()
         .send_to_users(
             ["user2"],
-            support::from_json(
+            support::from_json::<
+                agora_chat::messages::MessageContent,
+            >(
                 "{\"type\":\"loc\",\"body\":{\"lat\":\"39.966\",\"lng\":\"116.322\",\"addr\":\"North America\"}}",
             ),
         )
@@ -9634,7 +9648,9 @@ async fn send_user_message_cmd() {
         .messages()
         .send_to_users(
             ["user2"],
-            support::from_json("{\"type\":\"cmd\",\"body\":{\"action\":\"action1\"}}"),
+            support::from_json::<
+                agora_chat::messages::MessageContent,
+            >("{\"type\":\"cmd\",\"body\":{\"action\":\"action1\"}}"),
         )
         .from("user1")
         .with_envelope()
@@ -9677,7 +9693,9 @@ async fn send_user_message_custom() {
         .messages()
         .send_to_users(
             ["user2"],
-            support::from_json(
+            support::from_json::<
+                agora_chat::messages::MessageContent,
+            >(
                 "{\"type\":\"custom\",\"body\":{\"customEvent\":\"custom_event\",\"customExts\":{\"ext_key1\":\"ext_value1\"}}}",
             ),
         )
@@ -9722,7 +9740,9 @@ async fn send_user_message_easemob_text_online_sync() {
         .messages()
         .send_to_users(
             ["user2"],
-            support::from_json("{\"type\":\"txt\",\"body\":{\"msg\":\"testmessages\"}}"),
+            support::from_json::<
+                agora_chat::messages::MessageContent,
+            >("{\"type\":\"txt\",\"body\":{\"msg\":\"testmessages\"}}"),
         )
         .from("user1")
         .roam_ignore_users(::std::vec::Vec::<String>::new())
@@ -9766,7 +9786,9 @@ async fn send_user_message_easemob_image() {
         .messages()
         .send_to_users(
             ["user2"],
-            support::from_json(
+            support::from_json::<
+                agora_chat::messages::MessageContent,
+            >(
                 "{\"type\":\"img\",\"body\":{\"filename\":\"testimg.jpg\",\"secret\":\"VfXXXXNb_\",\"url\":\"https://XXXX/XXXX/XXXX/chatfiles/55f12940-XXXX-XXXX-8a5b-ff2336f03252\",\"size\":{\"width\":480,\"height\":720}}}",
             ),
         )
@@ -9808,7 +9830,9 @@ async fn send_user_message_easemob_video() {
         .messages()
         .send_to_users(
             ["user2"],
-            support::from_json(
+            support::from_json::<
+                agora_chat::messages::MessageContent,
+            >(
                 "{\"type\":\"video\",\"body\":{\"filename\":\"test.avi\",\"thumb\":\"https://XXXX/XXXX/XXXX/chatfiles/67279b20-7f69-11e4-8eee-21d3334b3a97\",\"length\":0,\"secret\":\"VfXXXXNb_\",\"file_length\":58103,\"thumb_secret\":\"ZyXXXX2I\",\"url\":\"https://XXXX/XXXX/XXXX/chatfiles/671dfe30-XXXX-XXXX-ba67-8fef0d502f46\"}}",
             ),
         )
@@ -9850,7 +9874,9 @@ async fn send_user_message_easemob_location() {
         .messages()
         .send_to_users(
             ["user2"],
-            support::from_json(
+            support::from_json::<
+                agora_chat::messages::MessageContent,
+            >(
                 "{\"type\":\"loc\",\"body\":{\"lat\":\"39.966\",\"lng\":\"116.322\",\"addr\":\"中国北京市海淀区中关村\"}}",
             ),
         )
@@ -9892,7 +9918,9 @@ async fn send_user_message_easemob_env() {
         .messages()
         .send_to_users(
             ["user2"],
-            support::from_json("{\"type\":\"txt\",\"body\":{\"msg\":\"testmessages\"}}"),
+            support::from_json::<
+                agora_chat::messages::MessageContent,
+            >("{\"type\":\"txt\",\"body\":{\"msg\":\"testmessages\"}}"),
         )
         .from("user1")
         .roam_ignore_users(::std::vec::Vec::<String>::new())
@@ -9935,7 +9963,9 @@ async fn send_group_message_text_all_members() {
         .messages()
         .send_to_groups(
             ["184524748161025"],
-            support::from_json("{\"type\":\"txt\",\"body\":{\"msg\":\"testmessages\"}}"),
+            support::from_json::<
+                agora_chat::messages::MessageContent,
+            >("{\"type\":\"txt\",\"body\":{\"msg\":\"testmessages\"}}"),
         )
         .from("user1")
         .need_group_ack(false)
@@ -9982,7 +10012,9 @@ async fn send_group_message_text_online_members() {
         .messages()
         .send_to_groups(
             ["184524748161025"],
-            support::from_json("{\"type\":\"txt\",\"body\":{\"msg\":\"testmessages\"}}"),
+            support::from_json::<
+                agora_chat::messages::MessageContent,
+            >("{\"type\":\"txt\",\"body\":{\"msg\":\"testmessages\"}}"),
         )
         .from("user1")
         .need_group_ack(false)
@@ -10028,7 +10060,9 @@ async fn send_group_message_image() {
         .messages()
         .send_to_groups(
             ["184524748161025"],
-            support::from_json(
+            support::from_json::<
+                agora_chat::messages::MessageContent,
+            >(
                 "{\"type\":\"img\",\"body\":{\"filename\":\"testimg.jpg\",\"secret\":\"VfXXXXNb_\",\"url\":\"https://XXXX/XXXX/XXXX/chatfiles/55f12940-XXXX-XXXX-8a5b-ff2336f03252\",\"size\":{\"width\":480,\"height\":720}}}",
             ),
         )
@@ -10073,7 +10107,9 @@ async fn send_group_message_voice() {
         .messages()
         .send_to_groups(
             ["184524748161025"],
-            support::from_json(
+            support::from_json::<
+                agora_chat::messages::MessageContent,
+            >(
                 "{\"type\":\"audio\",\"body\":{\"url\":\"https://XXXX/XXXX/XXXX/chatfiles/1dfc7f50-XXXX-XXXX-8a07-7d75b8fb3d42\",\"filename\":\"testaudio.amr\",\"length\":10,\"secret\":\"HfXXXXCjM\"}}",
             ),
         )
@@ -10118,7 +10154,9 @@ async fn send_group_message_video() {
         .messages()
         .send_to_groups(
             ["184524748161025"],
-            support::from_json(
+            support::from_json::<
+                agora_chat::messages::MessageContent,
+            >(
                 "{\"type\":\"video\",\"body\":{\"filename\":\"testvideo.avi\",\"thumb\":\"https://XXXX/XXXX/XXXX/chatfiles/67279b20-7f69-11e4-8eee-21d3334b3a97\",\"length\":0,\"secret\":\"VfXXXXNb_\",\"file_length\":58103,\"thumb_secret\":\"ZyXXXX2I\",\"url\":\"https://XXXX/XXXX/XXXX/chatfiles/671dfe30-XXXX-XXXX-ba67-8fef0d502f46\"}}",
             ),
         )
@@ -10163,7 +10201,9 @@ async fn send_group_message_file() {
         .messages()
         .send_to_groups(
             ["184524748161025"],
-            support::from_json(
+            support::from_json::<
+                agora_chat::messages::MessageContent,
+            >(
                 "{\"type\":\"file\",\"body\":{\"filename\":\"test.txt\",\"secret\":\"1-g0XXXXua\",\"url\":\"https://XXXX/XXXX/XXXX/chatfiles/d7eXXXX7444\"}}",
             ),
         )
@@ -10208,7 +10248,9 @@ async fn send_group_message_location() {
         .messages()
         .send_to_groups(
             ["184524748161025"],
-            support::from_json(
+            support::from_json::<
+                agora_chat::messages::MessageContent,
+            >(
                 "{\"type\":\"loc\",\"body\":{\"lat\":\"39.966\",\"lng\":\"116.322\",\"addr\":\"North America\"}}",
             ),
         )
@@ -10253,7 +10295,9 @@ async fn send_group_message_cmd() {
         .messages()
         .send_to_groups(
             ["184524748161025"],
-            support::from_json("{\"type\":\"cmd\",\"body\":{\"action\":\"action1\"}}"),
+            support::from_json::<
+                agora_chat::messages::MessageContent,
+            >("{\"type\":\"cmd\",\"body\":{\"action\":\"action1\"}}"),
         )
         .from("user1")
         .with_envelope()
@@ -10296,7 +10340,9 @@ async fn send_group_message_custom() {
         .messages()
         .send_to_groups(
             ["184524748161025"],
-            support::from_json(
+            support::from_json::<
+                agora_chat::messages::MessageContent,
+            >(
                 "{\"type\":\"custom\",\"body\":{\"customEvent\":\"custom_event\",\"customExts\":{\"ext_key1\":\"ext_value1\"}}}",
             ),
         )
@@ -10341,7 +10387,9 @@ async fn send_group_message_easemob_text() {
         .messages()
         .send_to_groups(
             ["184524748161025"],
-            support::from_json("{\"type\":\"txt\",\"body\":{\"msg\":\"testmessages\"}}"),
+            support::from_json::<
+                agora_chat::messages::MessageContent,
+            >("{\"type\":\"txt\",\"body\":{\"msg\":\"testmessages\"}}"),
         )
         .from("user1")
         .need_group_ack(false)
@@ -10387,7 +10435,9 @@ async fn send_group_message_easemob_video() {
         .messages()
         .send_to_groups(
             ["184524748161025"],
-            support::from_json(
+            support::from_json::<
+                agora_chat::messages::MessageContent,
+            >(
                 "{\"type\":\"video\",\"body\":{\"filename\":\"test.avi\",\"thumb\":\"https://XXXX/XXXX/XXXX/chatfiles/67279b20-7f69-11e4-8eee-21d3334b3a97\",\"length\":0,\"secret\":\"VfXXXXNb_\",\"file_length\":58103,\"thumb_secret\":\"ZyXXXX2I\",\"url\":\"https://XXXX/XXXX/XXXX/chatfiles/671dfe30-XXXX-XXXX-ba67-8fef0d502f46\"}}",
             ),
         )
@@ -10432,7 +10482,9 @@ async fn send_group_message_easemob_location() {
         .messages()
         .send_to_groups(
             ["184524748161025"],
-            support::from_json(
+            support::from_json::<
+                agora_chat::messages::MessageContent,
+            >(
                 "{\"type\":\"loc\",\"body\":{\"lat\":\"39.966\",\"lng\":\"116.322\",\"addr\":\"中国北京市海淀区中关村\"}}",
             ),
         )
@@ -10477,7 +10529,9 @@ async fn send_chatroom_message_text() {
         .messages()
         .send_to_chatrooms(
             ["185145305923585"],
-            support::from_json("{\"type\":\"txt\",\"body\":{\"msg\":\"testmessages\"}}"),
+            support::from_json::<
+                agora_chat::messages::MessageContent,
+            >("{\"type\":\"txt\",\"body\":{\"msg\":\"testmessages\"}}"),
         )
         .from("user1")
         .roam_ignore_users(::std::vec::Vec::<String>::new())
@@ -10521,7 +10575,9 @@ async fn send_chatroom_message_image() {
         .messages()
         .send_to_chatrooms(
             ["185145305923585"],
-            support::from_json(
+            support::from_json::<
+                agora_chat::messages::MessageContent,
+            >(
                 "{\"type\":\"img\",\"body\":{\"filename\":\"testimg.jpg\",\"secret\":\"VfXXXXNb_\",\"url\":\"https://XXXX/XXXX/XXXX/chatfiles/55f12940-XXXX-XXXX-8a5b-ff2336f03252\",\"size\":{\"width\":480,\"height\":720}}}",
             ),
         )
@@ -10566,7 +10622,9 @@ async fn send_chatroom_message_voice() {
         .messages()
         .send_to_chatrooms(
             ["185145305923585"],
-            support::from_json(
+            support::from_json::<
+                agora_chat::messages::MessageContent,
+            >(
                 "{\"type\":\"audio\",\"body\":{\"url\":\"https://XXXX/XXXX/XXXX/chatfiles/1dfc7f50-XXXX-XXXX-8a07-7d75b8fb3d42\",\"filename\":\"testaudio.amr\",\"length\":10,\"secret\":\"HfXXXXCjM\"}}",
             ),
         )
@@ -10611,7 +10669,9 @@ async fn send_chatroom_message_video() {
         .messages()
         .send_to_chatrooms(
             ["185145305923585"],
-            support::from_json(
+            support::from_json::<
+                agora_chat::messages::MessageContent,
+            >(
                 "{\"type\":\"video\",\"body\":{\"filename\":\"testvideo.avi\",\"thumb\":\"https://XXXX/XXXX/XXXX/chatfiles/67279b20-7f69-11e4-8eee-21d3334b3a97\",\"length\":0,\"secret\":\"VfXXXXNb_\",\"file_length\":58103,\"thumb_secret\":\"ZyXXXX2I\",\"url\":\"https://XXXX/XXXX/XXXX/chatfiles/671dfe30-XXXX-XXXX-ba67-8fef0d502f46\"}}",
             ),
         )
@@ -10656,7 +10716,9 @@ async fn send_chatroom_message_file() {
         .messages()
         .send_to_chatrooms(
             ["185145305923585"],
-            support::from_json(
+            support::from_json::<
+                agora_chat::messages::MessageContent,
+            >(
                 "{\"type\":\"file\",\"body\":{\"filename\":\"test.txt\",\"secret\":\"1-g0XXXXua\",\"url\":\"https://XXXX/XXXX/XXXX/chatfiles/d7eXXXX7444\"}}",
             ),
         )
@@ -10701,7 +10763,9 @@ async fn send_chatroom_message_location() {
         .messages()
         .send_to_chatrooms(
             ["185145305923585"],
-            support::from_json(
+            support::from_json::<
+                agora_chat::messages::MessageContent,
+            >(
                 "{\"type\":\"loc\",\"body\":{\"lat\":\"39.966\",\"lng\":\"116.322\",\"addr\":\"North America\"}}",
             ),
         )
@@ -10746,7 +10810,9 @@ async fn send_chatroom_message_cmd() {
         .messages()
         .send_to_chatrooms(
             ["185145305923585"],
-            support::from_json("{\"type\":\"cmd\",\"body\":{\"action\":\"action1\"}}"),
+            support::from_json::<
+                agora_chat::messages::MessageContent,
+            >("{\"type\":\"cmd\",\"body\":{\"action\":\"action1\"}}"),
         )
         .from("user1")
         .with_envelope()
@@ -10789,7 +10855,9 @@ async fn send_chatroom_message_custom() {
         .messages()
         .send_to_chatrooms(
             ["185145305923585"],
-            support::from_json(
+            support::from_json::<
+                agora_chat::messages::MessageContent,
+            >(
                 "{\"type\":\"custom\",\"body\":{\"customEvent\":\"custom_event\",\"customExts\":{\"ext_key1\":\"ext_value1\"}}}",
             ),
         )
@@ -10834,7 +10902,9 @@ async fn send_chatroom_message_easemob_text() {
         .messages()
         .send_to_chatrooms(
             ["185145305923585"],
-            support::from_json("{\"type\":\"txt\",\"body\":{\"msg\":\"testmessages\"}}"),
+            support::from_json::<
+                agora_chat::messages::MessageContent,
+            >("{\"type\":\"txt\",\"body\":{\"msg\":\"testmessages\"}}"),
         )
         .from("user1")
         .with_envelope()
@@ -10877,7 +10947,9 @@ async fn send_chatroom_message_easemob_video() {
         .messages()
         .send_to_chatrooms(
             ["185145305923585"],
-            support::from_json(
+            support::from_json::<
+                agora_chat::messages::MessageContent,
+            >(
                 "{\"type\":\"video\",\"body\":{\"thumb\":\"https://XXXX/XXXX/XXXX/chatfiles/67279b20-7f69-11e4-8eee-21d3334b3a97\",\"length\":0,\"secret\":\"VfXXXXNb_\",\"file_length\":58103,\"thumb_secret\":\"ZyXXXX2I\",\"url\":\"https://XXXX/XXXX/XXXX/chatfiles/671dfe30-XXXX-XXXX-ba67-8fef0d502f46\"}}",
             ),
         )
@@ -10922,7 +10994,9 @@ async fn send_chatroom_message_easemob_location() {
         .messages()
         .send_to_chatrooms(
             ["185145305923585"],
-            support::from_json(
+            support::from_json::<
+                agora_chat::messages::MessageContent,
+            >(
                 "{\"type\":\"loc\",\"body\":{\"lat\":\"39.966\",\"lng\":\"116.322\",\"addr\":\"中国北京市海淀区中关村\"}}",
             ),
         )
@@ -10967,7 +11041,9 @@ async fn send_chatroom_message_easemob_custom() {
         .messages()
         .send_to_chatrooms(
             ["185145305923585"],
-            support::from_json(
+            support::from_json::<
+                agora_chat::messages::MessageContent,
+            >(
                 "{\"type\":\"custom\",\"body\":{\"customEvent\":\"custom_event\",\"customExts\":{\"ext_key1\":\"ext_value1\"}}}",
             ),
         )
@@ -11012,7 +11088,9 @@ async fn send_group_directed_message_easemob() {
         .messages()
         .send_to_group_members(
             ["184524748161025"],
-            support::from_json("{\"type\":\"txt\",\"body\":{\"msg\":\"testmessages\"}}"),
+            support::from_json::<
+                agora_chat::messages::MessageContent,
+            >("{\"type\":\"txt\",\"body\":{\"msg\":\"testmessages\"}}"),
             ["user2", "user3"],
         )
         .from("user1")
@@ -11057,7 +11135,9 @@ async fn send_chatroom_directed_message_easemob() {
         .messages()
         .send_to_chatroom_members(
             ["185145305923585"],
-            support::from_json("{\"type\":\"txt\",\"body\":{\"msg\":\"testmessages\"}}"),
+            support::from_json::<
+                agora_chat::messages::MessageContent,
+            >("{\"type\":\"txt\",\"body\":{\"msg\":\"testmessages\"}}"),
             ["user2", "user3"],
         )
         .from("user1")
@@ -12816,9 +12896,9 @@ async fn import_user_message_text() {
         .import_to_user(
             "username1",
             "username2",
-            support::from_json(
-                "{\"type\":\"txt\",\"body\":{\"msg\":\"import message.\"}}",
-            ),
+            support::from_json::<
+                agora_chat::messages::MessageContent,
+            >("{\"type\":\"txt\",\"body\":{\"msg\":\"import message.\"}}"),
         )
         .ext(support::from_json("{\"key1\":\"value1\"}"))
         .is_ack_read(true)
@@ -12861,7 +12941,9 @@ async fn import_user_message_image() {
         .import_to_user(
             "username1",
             "username2",
-            support::from_json(
+            support::from_json::<
+                agora_chat::messages::MessageContent,
+            >(
                 "{\"type\":\"img\",\"body\":{\"url\":\"<YourImageUrl>\",\"filename\":\"<ImageFileName>\",\"size\":{\"width\":1080,\"height\":1920}}}",
             ),
         )
@@ -12907,9 +12989,9 @@ async fn import_user_message_easemob_text() {
         .import_to_user(
             "username1",
             "username2",
-            support::from_json(
-                "{\"type\":\"txt\",\"body\":{\"msg\":\"import message.\"}}",
-            ),
+            support::from_json::<
+                agora_chat::messages::MessageContent,
+            >("{\"type\":\"txt\",\"body\":{\"msg\":\"import message.\"}}"),
         )
         .ext(support::from_json("{\"key1\":\"value1\"}"))
         .msg_timestamp(1656906628428)
@@ -12948,7 +13030,9 @@ async fn import_user_message_easemob_image() {
         .import_to_user(
             "username1",
             "username2",
-            support::from_json(
+            support::from_json::<
+                agora_chat::messages::MessageContent,
+            >(
                 "{\"type\":\"img\",\"body\":{\"url\":\"<YourImageUrl>\",\"filename\":\"<ImageFileName>\",\"size\":{\"width\":1080,\"height\":1920}}}",
             ),
         )
@@ -12990,9 +13074,9 @@ async fn import_user_message_easemob_2023_text() {
         .import_to_user(
             "username1",
             "username2",
-            support::from_json(
-                "{\"type\":\"txt\",\"body\":{\"msg\":\"import message.\"}}",
-            ),
+            support::from_json::<
+                agora_chat::messages::MessageContent,
+            >("{\"type\":\"txt\",\"body\":{\"msg\":\"import message.\"}}"),
         )
         .is_ack_read(true)
         .msg_timestamp(1656906628428)
@@ -13031,7 +13115,9 @@ async fn import_user_message_easemob_2023_image() {
         .import_to_user(
             "username1",
             "username2",
-            support::from_json(
+            support::from_json::<
+                agora_chat::messages::MessageContent,
+            >(
                 "{\"type\":\"img\",\"body\":{\"url\":\"<YourImageUrl>\",\"filename\":\"<ImageFileName>\",\"size\":{\"width\":1080,\"height\":1920}}}",
             ),
         )
@@ -13073,9 +13159,9 @@ async fn import_group_message_text() {
         .import_to_group(
             "username1",
             "1123376564212",
-            support::from_json(
-                "{\"type\":\"txt\",\"body\":{\"msg\":\"import message.\"}}",
-            ),
+            support::from_json::<
+                agora_chat::messages::MessageContent,
+            >("{\"type\":\"txt\",\"body\":{\"msg\":\"import message.\"}}"),
         )
         .ext(support::from_json("{\"key1\":\"value1\"}"))
         .is_ack_read(true)
@@ -13118,7 +13204,9 @@ async fn import_group_message_image() {
         .import_to_group(
             "username1",
             "1123376564212",
-            support::from_json(
+            support::from_json::<
+                agora_chat::messages::MessageContent,
+            >(
                 "{\"type\":\"img\",\"body\":{\"url\":\"<YourImageUrl>\",\"filename\":\"<ImageFileName>\",\"size\":{\"width\":1080,\"height\":1920}}}",
             ),
         )
@@ -13164,9 +13252,9 @@ async fn import_group_message_easemob_text() {
         .import_to_group(
             "username1",
             "1123376564212",
-            support::from_json(
-                "{\"type\":\"txt\",\"body\":{\"msg\":\"import message.\"}}",
-            ),
+            support::from_json::<
+                agora_chat::messages::MessageContent,
+            >("{\"type\":\"txt\",\"body\":{\"msg\":\"import message.\"}}"),
         )
         .ext(support::from_json("{\"key1\":\"value1\"}"))
         .msg_timestamp(1656906628428)
@@ -13205,7 +13293,9 @@ async fn import_group_message_easemob_image() {
         .import_to_group(
             "username1",
             "1123376564212",
-            support::from_json(
+            support::from_json::<
+                agora_chat::messages::MessageContent,
+            >(
                 "{\"type\":\"img\",\"body\":{\"url\":\"<YourImageUrl>\",\"filename\":\"<ImageFileName>\",\"size\":{\"width\":1080,\"height\":1920}}}",
             ),
         )
@@ -13247,9 +13337,9 @@ async fn import_group_message_easemob_2023_text() {
         .import_to_group(
             "username1",
             "username2",
-            support::from_json(
-                "{\"type\":\"txt\",\"body\":{\"msg\":\"import message.\"}}",
-            ),
+            support::from_json::<
+                agora_chat::messages::MessageContent,
+            >("{\"type\":\"txt\",\"body\":{\"msg\":\"import message.\"}}"),
         )
         .is_ack_read(true)
         .msg_timestamp(1656906628428)
@@ -13288,7 +13378,9 @@ async fn import_group_message_easemob_2023_image() {
         .import_to_group(
             "username1",
             "username2",
-            support::from_json(
+            support::from_json::<
+                agora_chat::messages::MessageContent,
+            >(
                 "{\"type\":\"img\",\"body\":{\"url\":\"<YourImageUrl>\",\"filename\":\"<ImageFileName>\",\"size\":{\"width\":1080,\"height\":1920}}}",
             ),
         )

@@ -994,7 +994,9 @@ async fn messages() {
         .messages()
         .send_to_users(
             ["user2"],
-            support::from_json("{\"type\":\"txt\",\"body\":{\"msg\":\"testmessages\"}}"),
+            support::from_json::<
+                agora_chat::messages::MessageContent,
+            >("{\"type\":\"txt\",\"body\":{\"msg\":\"testmessages\"}}"),
         )
         .from("user1")
         .roam_ignore_users(::std::vec::Vec::<String>::new())
@@ -1011,7 +1013,9 @@ async fn messages() {
         .messages()
         .send_to_groups(
             ["184524748161025"],
-            support::from_json(
+            support::from_json::<
+                agora_chat::messages::MessageContent,
+            >(
                 "{\"type\":\"img\",\"body\":{\"filename\":\"testimg.jpg\",\"secret\":\"VfXXXXNb_\",\"url\":\"https://XXXX/XXXX/XXXX/chatfiles/55f12940-XXXX-XXXX-8a5b-ff2336f03252\",\"size\":{\"width\":480,\"height\":720}}}",
             ),
         )
@@ -1028,7 +1032,9 @@ async fn messages() {
         .messages()
         .send_to_chatrooms(
             ["185145305923585"],
-            support::from_json("{\"type\":\"txt\",\"body\":{\"msg\":\"testmessages\"}}"),
+            support::from_json::<
+                agora_chat::messages::MessageContent,
+            >("{\"type\":\"txt\",\"body\":{\"msg\":\"testmessages\"}}"),
         )
         .from("user1")
         .roam_ignore_users(::std::vec::Vec::<String>::new())
@@ -1203,9 +1209,9 @@ async fn messages() {
         .import_to_user(
             "username1",
             "username2",
-            support::from_json(
-                "{\"type\":\"txt\",\"body\":{\"msg\":\"import message.\"}}",
-            ),
+            support::from_json::<
+                agora_chat::messages::MessageContent,
+            >("{\"type\":\"txt\",\"body\":{\"msg\":\"import message.\"}}"),
         )
         .ext(support::from_json("{\"key1\":\"value1\"}"))
         .is_ack_read(true)
@@ -1223,9 +1229,9 @@ async fn messages() {
         .import_to_group(
             "username1",
             "1123376564212",
-            support::from_json(
-                "{\"type\":\"txt\",\"body\":{\"msg\":\"import message.\"}}",
-            ),
+            support::from_json::<
+                agora_chat::messages::MessageContent,
+            >("{\"type\":\"txt\",\"body\":{\"msg\":\"import message.\"}}"),
         )
         .ext(support::from_json("{\"key1\":\"value1\"}"))
         .msg_timestamp(1656906628428)

@@ -342,3 +342,47 @@ async fn token_requests_carry_credentials_instead_of_a_bearer_token() {
     assert_eq!(calls[0].args()["client_id"], "id");
     mock.verify();
 }
+
+#[tokio::test]
+async fn a_variant_builder_sends_its_optional_fields() {
+    use agora_chat::messages::{MessageContent, MessageImageSize};
+
+    let mock = MockServer::start().await;
+    let client = mock.client();
+    let file = MessageContent::file("https://example.com/chatfiles/f-1", "menu.txt").secret("s-1");
+    let image = MessageContent::image("https://example.com/chatfiles/i-1")
+        .filename("cake.png")
+        .size(MessageImageSize {
+            width: Some(640),
+            height: Some(480),
+            ..Default::default()
+        });
+    // A builder is passed where the union is taken, without `.into()`.
+    for content in [MessageContent::from(file), image.into()] {
+        client
+            .messages()
+            .send_to_users("bob", content)
+            .from("alice")
+            .await
+            .expect("the mock checks the body against the spec and accepts it");
+    }
+    let sent: Vec<serde_json::Value> = mock
+        .messages()
+        .send_to_users()
+        .calls()
+        .into_iter()
+        .map(|call| serde_json::to_value(call.body.expect("a body")).expect("encodes"))
+        .collect();
+    assert_eq!(
+        sent,
+        [
+            serde_json::json!({"type": "file", "body": {
+                "url": "https://example.com/chatfiles/f-1", "filename": "menu.txt", "secret": "s-1"
+            }}),
+            serde_json::json!({"type": "img", "body": {
+                "url": "https://example.com/chatfiles/i-1", "filename": "cake.png",
+                "size": {"width": 640, "height": 480}
+            }}),
+        ]
+    );
+}

@@ -1108,7 +1108,9 @@ async fn send_user_message() {
         .messages()
         .send_to_users(
             ["user2"],
-            support::from_json("{\"type\":\"txt\",\"body\":{\"msg\":\"testmessages\"}}"),
+            support::from_json::<
+                agora_chat::messages::MessageContent,
+            >("{\"type\":\"txt\",\"body\":{\"msg\":\"testmessages\"}}"),
         )
         .from("user1")
         .roam_ignore_users(::std::vec::Vec::<String>::new())
@@ -1125,7 +1127,9 @@ async fn send_group_message() {
         .messages()
         .send_to_groups(
             ["184524748161025"],
-            support::from_json("{\"type\":\"txt\",\"body\":{\"msg\":\"testmessages\"}}"),
+            support::from_json::<
+                agora_chat::messages::MessageContent,
+            >("{\"type\":\"txt\",\"body\":{\"msg\":\"testmessages\"}}"),
         )
         .from("user1")
         .need_group_ack(false)
@@ -1144,7 +1148,9 @@ async fn send_chatroom_message() {
         .messages()
         .send_to_chatrooms(
             ["185145305923585"],
-            support::from_json("{\"type\":\"txt\",\"body\":{\"msg\":\"testmessages\"}}"),
+            support::from_json::<
+                agora_chat::messages::MessageContent,
+            >("{\"type\":\"txt\",\"body\":{\"msg\":\"testmessages\"}}"),
         )
         .from("user1")
         .roam_ignore_users(::std::vec::Vec::<String>::new())
@@ -1160,7 +1166,9 @@ async fn send_group_directed_message() {
         .messages()
         .send_to_group_members(
             ["184524748161025"],
-            support::from_json("{\"type\":\"txt\",\"body\":{\"msg\":\"testmessages\"}}"),
+            support::from_json::<
+                agora_chat::messages::MessageContent,
+            >("{\"type\":\"txt\",\"body\":{\"msg\":\"testmessages\"}}"),
             ["user2", "user3"],
         )
         .from("user1")
@@ -1177,7 +1185,9 @@ async fn send_chatroom_directed_message() {
         .messages()
         .send_to_chatroom_members(
             ["185145305923585"],
-            support::from_json("{\"type\":\"txt\",\"body\":{\"msg\":\"testmessages\"}}"),
+            support::from_json::<
+                agora_chat::messages::MessageContent,
+            >("{\"type\":\"txt\",\"body\":{\"msg\":\"testmessages\"}}"),
             ["user2", "user3"],
         )
         .from("user1")
@@ -1344,9 +1354,9 @@ async fn import_user_message() {
         .import_to_user(
             "username1",
             "username2",
-            support::from_json(
-                "{\"type\":\"txt\",\"body\":{\"msg\":\"import message.\"}}",
-            ),
+            support::from_json::<
+                agora_chat::messages::MessageContent,
+            >("{\"type\":\"txt\",\"body\":{\"msg\":\"import message.\"}}"),
         )
         .ext(support::from_json("{\"key1\":\"value1\"}"))
         .is_ack_read(true)
@@ -1364,9 +1374,9 @@ async fn import_group_message() {
         .import_to_group(
             "username1",
             "1123376564212",
-            support::from_json(
-                "{\"type\":\"txt\",\"body\":{\"msg\":\"import message.\"}}",
-            ),
+            support::from_json::<
+                agora_chat::messages::MessageContent,
+            >("{\"type\":\"txt\",\"body\":{\"msg\":\"import message.\"}}"),
         )
         .ext(support::from_json("{\"key1\":\"value1\"}"))
         .is_ack_read(true)

@@ -8,7 +8,7 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use super::{docs, names, types};
-use crate::ir::{EnumId, EnumWire, Ir, UnionId, Variant};
+use crate::ir::{EnumId, EnumWire, Ir, Union, UnionId, Variant};
 
 /// The variant name of a value: its spec name, or the value in
 /// UpperCamelCase (`groupchat` -> `Groupchat`, `NO_DELETE` -> `NoDelete`).
@@ -146,7 +146,12 @@ pub(super) fn union(ir: &Ir, id: UnionId) -> TokenStream {
     ));
     let (tag, content) = (&union.tag, &union.content);
     let variants = union.variants.iter().map(|v| variant(ir, v));
-    let constructors = union.variants.iter().map(|v| constructor(ir, v));
+    let constructors = union.variants.iter().map(|v| constructor(ir, union, v));
+    let builders = union
+        .variants
+        .iter()
+        .filter(|v| has_optional(v))
+        .map(|v| variant_builder(ir, union, v));
     quote! {
         #doc
         #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -163,6 +168,8 @@ pub(super) fn union(ir: &Ir, id: UnionId) -> TokenStream {
         impl #name {
             #(#constructors)*
         }
+
+        #(#builders)*
     }
 }
 
@@ -185,17 +192,23 @@ fn variant(ir: &Ir, v: &Variant) -> TokenStream {
 }
 
 /// `MessageContent::text(msg)`: the variant with its required fields, the
-/// others left out.
-fn constructor(ir: &Ir, v: &Variant) -> TokenStream {
+/// others left out. A variant with optional fields is returned inside its
+/// builder (see [`variant_builder`]), which sets them by name.
+fn constructor(ir: &Ir, union: &Union, v: &Variant) -> TokenStream {
     let ident = format_ident!("{}", v.name);
     let function = format_ident!("{}", names::field_ident(&v.name.to_snake_case()));
-    let optional = v.fields.iter().find(|f| !f.required).map_or(String::new(), |f| {
-        format!(
-            " Its optional fields start out empty; set one by matching the variant: `if let Self::{} {{ {}, .. }} = &mut value {{ .. }}`.",
-            v.name,
-            names::field_ident(&f.wire_name)
-        )
-    });
+    let builder = has_optional(v).then(|| format_ident!("{}", names::variant_builder(union, v)));
+    let returns = match &builder {
+        Some(builder) => quote!(#builder),
+        None => quote!(Self),
+    };
+    let optional = match &builder {
+        Some(builder) => format!(
+            " Its optional fields start out empty: set them on the [`{builder}`] returned, which converts into [`{}`] (calls that take one take it as is).",
+            union.name
+        ),
+        None => String::new(),
+    };
     let doc = docs::attrs(&format!(
         "{} Sent as `{}`, with the required fields given here.{optional}",
         v.description.trim(),
@@ -215,12 +228,77 @@ fn constructor(ir: &Ir, v: &Variant) -> TokenStream {
         }
     });
     let extra = format_ident!("{}", names::EXTRA);
+    let value = quote! {
+        Self::#ident {
+            #(#inits,)*
+            #extra: crate::Extra::new(),
+        }
+    };
+    let body = match &builder {
+        Some(builder) => quote!(#builder(#value)),
+        None => value,
+    };
     quote! {
         #doc
-        pub fn #function(#(#params),*) -> Self {
-            Self::#ident {
-                #(#inits,)*
-                #extra: crate::Extra::new(),
+        pub fn #function(#(#params),*) -> #returns {
+            #body
+        }
+    }
+}
+
+fn has_optional(v: &Variant) -> bool {
+    v.fields.iter().any(|f| !f.required)
+}
+
+/// `FileMessageContent`: a variant being built, with a chainable setter per
+/// optional field. It holds the union's value itself, always of its own
+/// variant (only the constructor makes one), so the setters cannot meet
+/// another variant and nothing about the variant is written twice.
+fn variant_builder(ir: &Ir, union: &Union, v: &Variant) -> TokenStream {
+    let name = format_ident!("{}", union.name);
+    let builder = format_ident!("{}", names::variant_builder(union, v));
+    let ident = format_ident!("{}", v.name);
+    let constructor = names::field_ident(&v.name.to_snake_case());
+    let doc = docs::attrs(&format!(
+        "A `{}` [`{}`] being built, from [`{}::{constructor}`]: set its optional fields by name, then pass it where a `{}` is taken, or turn it into one with `.into()`.",
+        v.value, union.name, union.name, union.name
+    ));
+    let setters = v.fields.iter().filter(|f| !f.required).map(|f| {
+        let field = format_ident!("{}", names::field_ident(&f.wire_name));
+        let (ty, value) = if f.secret {
+            (
+                quote!(impl Into<crate::SecretString>),
+                quote!(#field.into()),
+            )
+        } else if f.ty.is_stringy() {
+            (quote!(impl Into<String>), quote!(#field.into()))
+        } else {
+            (types::rust_type(ir, &f.ty), quote!(#field))
+        };
+        let doc = docs::attrs(&docs::field(f));
+        quote! {
+            #doc
+            pub fn #field(mut self, #field: #ty) -> Self {
+                if let #name::#ident { #field: place, .. } = &mut self.0 {
+                    *place = Some(#value);
+                }
+                self
+            }
+        }
+    });
+    quote! {
+        #doc
+        #[derive(Debug, Clone, PartialEq)]
+        #[must_use]
+        pub struct #builder(#name);
+
+        impl #builder {
+            #(#setters)*
+        }
+
+        impl From<#builder> for #name {
+            fn from(builder: #builder) -> Self {
+                builder.0
             }
         }
     }

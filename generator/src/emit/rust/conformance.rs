@@ -9,7 +9,7 @@ use serde_json::Value;
 
 use super::names;
 use super::operations::{self, Place};
-use super::values::arg_expr;
+use super::values::{arg_expr, union_expr};
 use crate::ir::{BodyKind, Example, Group, Ir, Operation, ResponseBody, Ty};
 
 /// The whole test file.
@@ -87,8 +87,7 @@ pub(crate) fn call(ir: &Ir, group: &Group, op: &Operation, ex: &Example) -> Toke
             continue;
         };
         // A union argument is its tag and its content together.
-        let union_value;
-        let value = match arg.ty {
+        let expr = match arg.ty {
             Ty::Union(id) => {
                 let tag = &ir.union(*id).tag;
                 let mut object = serde_json::Map::new();
@@ -96,12 +95,10 @@ pub(crate) fn call(ir: &Ir, group: &Group, op: &Operation, ex: &Example) -> Toke
                     object.insert(tag.clone(), tag_value.clone());
                 }
                 object.insert(arg.wire_name.to_string(), value.clone());
-                union_value = Value::Object(object);
-                &union_value
+                union_expr(ir, *id, &Value::Object(object))
             }
-            _ => value,
+            _ => arg_expr(arg.ty, arg.is_list(), value),
         };
-        let expr = arg_expr(arg.ty, arg.is_list(), value);
         if arg.required {
             positional.push(expr);
         } else {

@@ -15,7 +15,7 @@ use crate::error::Diagnostic;
 use crate::ir::callbacks::{
     CallbackObjectRole, CallbackOperation, CallbackType, CallbackTypeId, Callbacks, Family,
 };
-use crate::ir::{Field, Group, Ir, ObjectId, ObjectRole, Operation, Origin};
+use crate::ir::{Field, Group, Ir, ObjectId, ObjectRole, Operation, Origin, Union, Variant};
 
 /// The public names the runtime puts at the crate root (`pub use
 /// runtime::{..}` and its modules in `lib.rs`). A test holds this list
@@ -247,6 +247,12 @@ pub(super) fn callback_variant(value: &str) -> String {
     } else {
         format!("V{name}")
     }
+}
+
+/// The builder of a union variant with optional fields, which its
+/// constructor returns: `File` of `MessageContent` -> `FileMessageContent`.
+pub(super) fn variant_builder(union: &Union, variant: &Variant) -> String {
+    format!("{}{}", variant.name, union.name)
 }
 
 /// The request builder an operation's method returns.
@@ -519,6 +525,29 @@ fn module_scope(ir: &Ir, index: usize, group: &Group, problems: &mut Vec<Diagnos
         };
         let name = self::object(ir, ObjectId(id));
         module.add(&name, &subject, subject.clone(), &object.origin, field);
+    }
+    for union in ir.unions.iter().filter(|u| u.group == index) {
+        let subject = format!("the union `{}`", union.name);
+        module.add(
+            &union.name,
+            &subject,
+            subject.clone(),
+            &union.origin,
+            "name",
+        );
+        for (i, v) in union.variants.iter().enumerate() {
+            if v.fields.iter().any(|f| !f.required) {
+                let subject = format!("the builder of `{}`'s variant `{}`", union.name, v.value);
+                let field = format!("union.variants[{i}]");
+                module.add(
+                    &variant_builder(union, v),
+                    &subject,
+                    subject.clone(),
+                    &union.origin,
+                    &field,
+                );
+            }
+        }
     }
     for op in &group.operations {
         let mut add = |rust: String, what: &str, field: &str| {

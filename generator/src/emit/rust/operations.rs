@@ -72,8 +72,9 @@ impl<'a> Arg<'a> {
     }
 
     /// Strings are taken as `impl Into<String>` (so callers pass `&str` or
-    /// `String`), secrets as `impl Into<SecretString>`, and lists of ids
-    /// as `impl IntoIds` (one id or many).
+    /// `String`), secrets as `impl Into<SecretString>`, lists of ids as
+    /// `impl IntoIds` (one id or many), and unions as `impl Into<Union>`
+    /// (a variant's builder or the union itself).
     fn input_type(&self, ir: &Ir) -> TokenStream {
         if self.secret {
             quote!(impl Into<crate::SecretString>)
@@ -81,6 +82,10 @@ impl<'a> Arg<'a> {
             quote!(impl Into<String>)
         } else if self.is_list() || self.ty.item().is_some_and(Ty::is_stringy) {
             quote!(impl crate::IntoIds)
+        } else if let Ty::Union(_) = self.ty {
+            // A variant's builder converts into its union.
+            let ty = types::rust_type(ir, self.ty);
+            quote!(impl Into<#ty>)
         } else {
             types::rust_type(ir, self.ty)
         }
@@ -88,7 +93,8 @@ impl<'a> Arg<'a> {
 
     fn convert(&self) -> TokenStream {
         let ident = &self.ident;
-        if self.secret || self.ty.is_stringy() && !self.is_list() {
+        if self.secret || self.ty.is_stringy() && !self.is_list() || matches!(self.ty, Ty::Union(_))
+        {
             quote!(#ident.into())
         } else if self.is_list() || self.ty.item().is_some_and(Ty::is_stringy) {
             quote!(crate::IntoIds::into_ids(#ident))

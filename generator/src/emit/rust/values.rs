@@ -2,10 +2,10 @@
 //! passed to the typed client in the generated conformance tests.
 
 use proc_macro2::{Literal, TokenStream};
-use quote::quote;
+use quote::{format_ident, quote};
 use serde_json::Value;
 
-use crate::ir::Ty;
+use crate::ir::{Ir, Ty, UnionId};
 
 /// An expression passing `value` to an argument of type `ty` (`list` for
 /// comma-list path parameters, which take an iterator of strings).
@@ -49,4 +49,14 @@ pub(super) fn arg_expr(ty: &Ty, list: bool, value: &Value) -> TokenStream {
 fn json_expr(value: &Value) -> TokenStream {
     let text = Literal::string(&value.to_string());
     quote!(support::from_json(#text))
+}
+
+/// A union argument decoded from its JSON text: named, as the argument
+/// takes anything that converts into the union.
+pub(super) fn union_expr(ir: &Ir, id: UnionId, value: &Value) -> TokenStream {
+    let union = ir.union(id);
+    let module = format_ident!("{}", ir.groups[union.group].name);
+    let name = format_ident!("{}", union.name);
+    let text = Literal::string(&value.to_string());
+    quote!(support::from_json::<agora_chat::#module::#name>(#text))
 }

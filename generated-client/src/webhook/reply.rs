@@ -172,10 +172,43 @@ impl PreDeliveryReply {
     }
 
     /// Deliver this message content instead: the callback's `payload` with
-    /// the changes, in the same shape.
+    /// the changes, in the same shape, as JSON ([`rewrite_payload`](Self::rewrite_payload)
+    /// takes the typed payload).
     pub fn rewrite(mut self, payload: Value) -> Self {
         self.payload = Some(payload);
         self
+    }
+
+    /// Deliver this message instead: the callback's typed payload, changed
+    /// where needed. It goes on the wire as it decoded, members the spec
+    /// does not describe included (they are kept in its `extra` maps).
+    ///
+    /// ```
+    /// use agora_chat::webhook::{Delivery, Event, MessageBody, PreDeliveryReply, Verifier, sign};
+    ///
+    /// # let body = format!(
+    /// #     r#"{{"callId":"c1","timestamp":1600060847294,"chat_type":"chat","from":"u1","to":"u2","msg_id":"1",
+    /// #         "payload":{{"bodies":[{{"type":"txt","msg":"darn it"}}]}},"security":"{}"}}"#,
+    /// #     sign("c1", "secret-of-the-rule", "1600060847294")
+    /// # );
+    /// let verifier = Verifier::new("secret-of-the-rule");
+    /// let (_, event) = verifier.verify_event(body.as_bytes(), Delivery::Pre).unwrap();
+    /// let Event::PreDeliveryMessage(mut message) = event else { panic!("{event:?}") };
+    /// for body in &mut message.payload.bodies {
+    ///     if let MessageBody::Txt { msg, .. } = body {
+    ///         *msg = msg.replace("darn", "****");
+    ///     }
+    /// }
+    /// let reply = PreDeliveryReply::accept().rewrite_payload(&message.payload);
+    /// assert_eq!(
+    ///     reply.to_json().unwrap(),
+    ///     r#"{"valid":true,"payload":{"bodies":[{"type":"txt","msg":"**** it"}]}}"#
+    /// );
+    /// ```
+    pub fn rewrite_payload(self, payload: &super::MessagePayload) -> Self {
+        // A struct of strings, numbers and string-keyed maps always encodes;
+        // `Null` would only be refused by `to_json` as not an object.
+        self.rewrite(serde_json::to_value(payload).unwrap_or(Value::Null))
     }
 
     /// The priority of a chat room message.
@@ -233,6 +266,24 @@ impl PreDeliveryReply {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn a_typed_payload_goes_back_as_it_came_unknown_members_included() {
+        let sent = json!({
+            "bodies": [{"type": "txt", "msg": "hi", "x-body-note": 1}],
+            "ext": {"em_ignore_notification": true},
+            "from": "u1",
+            "to": "u2",
+            "x-new-member": ["kept"]
+        });
+        let payload: crate::webhook::MessagePayload =
+            serde_json::from_value(sent.clone()).expect("a documented payload");
+        let reply = PreDeliveryReply::accept().rewrite_payload(&payload);
+        let text = reply.to_json().expect("within the limits");
+        let back: Value = serde_json::from_str(&text).expect("JSON");
+        assert_eq!(back["payload"], sent);
+        assert_eq!(back["valid"], json!(true));
+    }
 
     #[test]
     fn members_appear_only_when_set() {

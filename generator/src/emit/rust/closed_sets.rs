@@ -147,11 +147,10 @@ pub(super) fn union(ir: &Ir, id: UnionId) -> TokenStream {
     let (tag, content) = (&union.tag, &union.content);
     let variants = union.variants.iter().map(|v| variant(ir, v));
     let constructors = union.variants.iter().map(|v| constructor(ir, union, v));
-    let builders = union
-        .variants
-        .iter()
-        .filter(|v| has_optional(v))
-        .map(|v| variant_builder(ir, union, v));
+    let builders = union.variants.iter().filter_map(|v| {
+        let builder = names::variant_builder(union, v)?;
+        Some(variant_builder(ir, union, v, &builder))
+    });
     quote! {
         #doc
         #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -197,7 +196,7 @@ fn variant(ir: &Ir, v: &Variant) -> TokenStream {
 fn constructor(ir: &Ir, union: &Union, v: &Variant) -> TokenStream {
     let ident = format_ident!("{}", v.name);
     let function = format_ident!("{}", names::field_ident(&v.name.to_snake_case()));
-    let builder = has_optional(v).then(|| format_ident!("{}", names::variant_builder(union, v)));
+    let builder = names::variant_builder(union, v).map(|name| format_ident!("{name}"));
     let returns = match &builder {
         Some(builder) => quote!(#builder),
         None => quote!(Self),
@@ -246,17 +245,13 @@ fn constructor(ir: &Ir, union: &Union, v: &Variant) -> TokenStream {
     }
 }
 
-fn has_optional(v: &Variant) -> bool {
-    v.fields.iter().any(|f| !f.required)
-}
-
 /// `FileMessageContent`: a variant being built, with a chainable setter per
 /// optional field. It holds the union's value itself, always of its own
 /// variant (only the constructor makes one), so the setters cannot meet
 /// another variant and nothing about the variant is written twice.
-fn variant_builder(ir: &Ir, union: &Union, v: &Variant) -> TokenStream {
+fn variant_builder(ir: &Ir, union: &Union, v: &Variant, builder: &str) -> TokenStream {
     let name = format_ident!("{}", union.name);
-    let builder = format_ident!("{}", names::variant_builder(union, v));
+    let builder = format_ident!("{builder}");
     let ident = format_ident!("{}", v.name);
     let constructor = names::field_ident(&v.name.to_snake_case());
     let doc = docs::attrs(&format!(

@@ -249,10 +249,15 @@ pub(super) fn callback_variant(value: &str) -> String {
     }
 }
 
-/// The builder of a union variant with optional fields, which its
-/// constructor returns: `File` of `MessageContent` -> `FileMessageContent`.
-pub(super) fn variant_builder(union: &Union, variant: &Variant) -> String {
-    format!("{}{}", variant.name, union.name)
+/// The builder a union variant's constructor returns, for a variant with
+/// optional fields to set: `File` of `MessageContent` ->
+/// `FileMessageContent`. A variant whose fields are all required has none.
+pub(super) fn variant_builder(union: &Union, variant: &Variant) -> Option<String> {
+    variant
+        .fields
+        .iter()
+        .any(|f| !f.required)
+        .then(|| format!("{}{}", variant.name, union.name))
 }
 
 /// The request builder an operation's method returns.
@@ -536,16 +541,10 @@ fn module_scope(ir: &Ir, index: usize, group: &Group, problems: &mut Vec<Diagnos
             "name",
         );
         for (i, v) in union.variants.iter().enumerate() {
-            if v.fields.iter().any(|f| !f.required) {
+            if let Some(builder) = variant_builder(union, v) {
                 let subject = format!("the builder of `{}`'s variant `{}`", union.name, v.value);
                 let field = format!("union.variants[{i}]");
-                module.add(
-                    &variant_builder(union, v),
-                    &subject,
-                    subject.clone(),
-                    &union.origin,
-                    &field,
-                );
+                module.add(&builder, &subject, subject.clone(), &union.origin, &field);
             }
         }
     }

@@ -516,6 +516,7 @@ pub(crate) fn every_response_type(
     visitor.visit::<crate::messages::SendGroupStreamMessageData>();
     visitor.visit::<crate::messages::SendUserStreamMessageData>();
     visitor.visit::<crate::moderation::AddKeywordsData>();
+    visitor.visit_from::<crate::moderation::CheckTextData>(|| ::serde_json::json!({}));
     visitor.visit::<crate::moderation::CreateKeywordListData>();
     visitor.visit::<crate::moderation::DeleteKeywordData>();
     visitor.visit::<crate::moderation::DeleteKeywordListData>();

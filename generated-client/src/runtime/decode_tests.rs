@@ -55,9 +55,9 @@ fn decode_part(input: &Input, part: usize) -> Result<(), TestCaseError> {
         outcome: Result<(), TestCaseError>,
     }
     impl ResponseTypes for Check<'_> {
-        fn visit<T: DeserializeOwned + Serialize + Default + 'static>(&mut self) {
+        fn visit_from<T: DeserializeOwned + Serialize + 'static>(&mut self, start: fn() -> Value) {
             if self.index % PARTS == self.part && self.outcome.is_ok() {
-                self.outcome = check_one::<T>(self.input, Shape::Data);
+                self.outcome = check_one::<T>(self.input, Shape::Data, start);
             }
             self.index += 1;
         }
@@ -75,7 +75,18 @@ fn decode_part(input: &Input, part: usize) -> Result<(), TestCaseError> {
 /// Something done with each payload type, by
 /// `crate::generated::every_response_type`.
 pub(crate) trait ResponseTypes {
-    fn visit<T: DeserializeOwned + Serialize + Default + 'static>(&mut self);
+    /// Visits `T`, whose sample payload is built from `start` (see
+    /// [`sample`]): a JSON value of `T`'s shape, not necessarily valid.
+    fn visit_from<T: DeserializeOwned + Serialize + 'static>(&mut self, start: fn() -> Value);
+
+    /// Visits `T`, whose sample payload is built from its default.
+    fn visit<T: DeserializeOwned + Serialize + Default + 'static>(&mut self) {
+        self.visit_from::<T>(default_of::<T>);
+    }
+}
+
+fn default_of<T: Serialize + Default>() -> Value {
+    serde_json::to_value(T::default()).expect("a default serializes")
 }
 
 fn raw(body: Vec<u8>) -> RawResponse {
@@ -90,14 +101,15 @@ fn raw(body: Vec<u8>) -> RawResponse {
 /// Decodes `input` as a response of `T` with its payload where `shape`
 /// puts it: a value, or a decode error whose path names what a mutation
 /// broke.
-fn check_one<T: DeserializeOwned + Serialize + Default + 'static>(
+fn check_one<T: DeserializeOwned + Serialize + 'static>(
     input: &Input,
     shape: Shape,
+    start: fn() -> Value,
 ) -> Result<(), TestCaseError> {
     let payload = shape.payload();
     let (bytes, spot) = match input {
         Input::Mutated(mutation) => {
-            let mutated = mutation.apply(&valid_body::<T>(shape));
+            let mutated = mutation.apply(&valid_body::<T>(shape, start));
             let spot = mutated.well_formed.then_some(mutated.spot);
             (mutated.bytes, spot)
         }
@@ -180,21 +192,21 @@ impl Shape {
 type Bodies = Mutex<HashMap<(TypeId, Shape), Arc<Valid>>>;
 
 /// The valid body of `T`'s responses in `shape` that mutations start from,
-/// computed once per type and shape.
-fn valid_body<T: DeserializeOwned + Serialize + Default + 'static>(shape: Shape) -> Arc<Valid> {
+/// computed once per type and shape (from `start`, see [`sample`]).
+fn valid_body<T: DeserializeOwned + 'static>(shape: Shape, start: fn() -> Value) -> Arc<Valid> {
     static BODIES: OnceLock<Bodies> = OnceLock::new();
     let mut bodies = BODIES.get_or_init(Mutex::default).lock().unwrap();
     let body = bodies
         .entry((TypeId::of::<T>(), shape))
-        .or_insert_with(|| Arc::new(Valid::new(shape.body(sample::<T>()))));
+        .or_insert_with(|| Arc::new(Valid::new(shape.body(sample::<T>(start())))));
     Arc::clone(body)
 }
 
-/// A valid payload for `T` that holds something: its default, with every
-/// list and map given one entry, fixed up until it decodes.
-fn sample<T: DeserializeOwned + Serialize + Default>() -> Value {
-    let default = serde_json::to_value(T::default()).expect("a default serializes");
-    let mut sample = populate(default.clone());
+/// A valid payload for `T` that holds something: `start` (its default, or
+/// an empty object for a struct without one), with every list and map
+/// given one entry, fixed up until it decodes.
+fn sample<T: DeserializeOwned>(start: Value) -> Value {
+    let mut sample = populate(start.clone());
     for _ in 0..64 {
         let Err(error) = serde_path_to_error::deserialize::<_, T>(&sample) else {
             return sample;
@@ -204,7 +216,7 @@ fn sample<T: DeserializeOwned + Serialize + Default>() -> Value {
             break;
         }
     }
-    default
+    start
 }
 
 /// `value` with every empty list given one (empty object) item and every
@@ -283,13 +295,14 @@ fn every_sample_is_a_valid_body_with_its_items() {
     /// The types whose sample has an empty list.
     struct Unfilled(Vec<&'static str>);
     impl ResponseTypes for Unfilled {
-        fn visit<T: DeserializeOwned + Serialize + Default + 'static>(&mut self) {
-            let body = serde_json::to_vec(&Shape::Envelope.body(sample::<T>())).unwrap();
+        fn visit_from<T: DeserializeOwned + Serialize + 'static>(&mut self, start: fn() -> Value) {
+            let sample = sample::<T>(start());
+            let body = serde_json::to_vec(&Shape::Envelope.body(sample.clone())).unwrap();
             if let Err(error) = raw(body).decode::<T>() {
                 panic!("{}: {error}", std::any::type_name::<T>());
             }
             let has_empty_list = |value: &Value| value.to_string().contains("[]");
-            if has_empty_list(&sample::<T>()) {
+            if has_empty_list(&sample) {
                 self.0.push(std::any::type_name::<T>());
             }
         }
@@ -335,11 +348,23 @@ proptest! {
     #[test]
     fn envelopes_and_payloads_elsewhere_decode_or_name_the_problem(input in input()) {
         for shape in [Shape::Envelope, Shape::Entities, Shape::Root] {
-            check_one::<Value>(&input, shape)?;
-            check_one::<i64>(&input, shape)?;
-            check_one::<Vec<crate::users::UserEntity>>(&input, shape)?;
-            check_one::<Vec<crate::chatrooms::ListChatroomsItem>>(&input, shape)?;
-            check_one::<crate::chatrooms::CreateChatroomData>(&input, shape)?;
+            check_one::<Value>(&input, shape, default_of::<Value>)?;
+            check_one::<i64>(&input, shape, default_of::<i64>)?;
+            check_one::<Vec<crate::users::UserEntity>>(
+                &input,
+                shape,
+                default_of::<Vec<crate::users::UserEntity>>,
+            )?;
+            check_one::<Vec<crate::chatrooms::ListChatroomsItem>>(
+                &input,
+                shape,
+                default_of::<Vec<crate::chatrooms::ListChatroomsItem>>,
+            )?;
+            check_one::<crate::chatrooms::CreateChatroomData>(
+                &input,
+                shape,
+                default_of::<crate::chatrooms::CreateChatroomData>,
+            )?;
         }
     }
 

@@ -21,7 +21,7 @@ use quote::{format_ident, quote};
 
 use super::{Emitter, GeneratedFile};
 use crate::error::Diagnostic;
-use crate::ir::{Group, Ir, ResponseBody};
+use crate::ir::{Group, Ir, ResponseBody, Ty};
 
 /// Where the generated modules live, relative to the workspace root.
 pub const MODULE_DIR: &str = "generated-client/src/generated";
@@ -166,19 +166,31 @@ fn root_module(ir: &Ir) -> TokenStream {
         let konst = operations::info_const(op);
         quote!(#module::#konst)
     });
-    // One check per distinct payload type, in a stable order. The checks
-    // start from `Default`, which a payload with a required closed-set or
-    // union field lacks; those are left out.
+    // One check per distinct payload type, in a stable order. A check's
+    // sample starts from the type's `Default`; a payload with a required
+    // closed-set or union field has none, and starts from a value of its
+    // shape that the check fills in until it decodes.
     let mut payload_types = std::collections::BTreeMap::new();
     for (_, op) in ir.operations() {
-        if op.response_body == ResponseBody::Json && types::data_has_default(ir, &op.data) {
+        if op.response_body == ResponseBody::Json {
             let ty = types::wire_data_type(ir, &op.data);
-            payload_types.entry(ty.to_string()).or_insert(ty);
+            let visit = if types::data_has_default(ir, &op.data) {
+                quote!(visitor.visit::<#ty>();)
+            } else {
+                let start = if op.data.single {
+                    quote!([{}])
+                } else {
+                    match op.data.ty {
+                        Ty::Enum(_) => quote!(""),
+                        _ => quote!({}),
+                    }
+                };
+                quote!(visitor.visit_from::<#ty>(|| ::serde_json::json!(#start));)
+            };
+            payload_types.entry(ty.to_string()).or_insert(visit);
         }
     }
-    let visits = payload_types
-        .values()
-        .map(|ty| quote!(visitor.visit::<#ty>();));
+    let visits = payload_types.values();
     let rule = &ir.api.username_rule;
     let (min, max, extra) = (
         rule.min_length as usize,

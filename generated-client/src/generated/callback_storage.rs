@@ -39,6 +39,18 @@ impl<'a> CallbackStorage<'a> {
     /// - Idempotent: yes, safe to repeat
     /// - Source: `chat-sdk/develop/_setup-webhooks`, section "Query the callback data stored on the Chat server"
     /// - Doc errata: [`E298`](crate::errata#e298)
+    ///
+    /// # Example
+    ///
+    /// The call of the doc example `get_stored_callbacks_info_doc`:
+    ///
+    /// ```no_run
+    /// # async fn example(client: agora_chat::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let answer = client.callback_storage().info().await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn info(&self) -> GetStoredCallbacksInfoRequest<'a> {
         GetStoredCallbacksInfoRequest {
             client: self.client,
@@ -60,6 +72,23 @@ impl<'a> CallbackStorage<'a> {
     /// # Arguments
     ///
     /// - `date`: Date key of the slot to resend, as get_stored_callbacks_info lists it. Checked before sending: at least 1 characters.
+    ///
+    /// # Example
+    ///
+    /// The call of the doc example `retry_stored_callbacks_doc`:
+    ///
+    /// ```no_run
+    /// # async fn example(client: agora_chat::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let answer = client
+    ///     .callback_storage()
+    ///     .retry("202108272230")
+    ///     .retry(0)
+    ///     .target_url("https://localhost:8000/test")
+    ///     .await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn retry(&self, date: impl Into<String>) -> RetryStoredCallbacksRequest<'a> {
         RetryStoredCallbacksRequest {
             client: self.client,

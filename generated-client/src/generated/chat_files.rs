@@ -46,6 +46,29 @@ impl<'a> ChatFiles<'a> {
     /// # Arguments
     ///
     /// - `file`: The file content, at most 10 MB. Checked before sending: at most 10485760 bytes. See errata [`E207`](crate::errata#e207).
+    ///
+    /// # Example
+    ///
+    /// The call of the doc example `upload_chat_file_doc`:
+    ///
+    /// ```no_run
+    /// # async fn example(client: agora_chat::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let answer = client
+    ///     .chat_files()
+    ///     .upload(
+    ///         agora_chat::UploadFile::from_bytes(
+    ///             "IMG_2953.JPG",
+    ///             std::fs::read("IMG_2953.JPG")?,
+    ///         ),
+    ///     )
+    ///     .restrict_access(true)
+    ///     .thumbnail_height(180)
+    ///     .thumbnail_width(180)
+    ///     .await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn upload(&self, file: crate::UploadFile) -> UploadChatFileRequest<'a> {
         UploadChatFileRequest {
             client: self.client,
@@ -70,6 +93,22 @@ impl<'a> ChatFiles<'a> {
     /// # Arguments
     ///
     /// - `file_uuid`: The uuid upload_chat_file returned for the file.
+    ///
+    /// # Example
+    ///
+    /// The call of the doc example `download_chat_file_doc`:
+    ///
+    /// ```no_run
+    /// # async fn example(client: agora_chat::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let answer = client
+    ///     .chat_files()
+    ///     .download("7f456bf0-XXXX-XXXX-b630-777db304f26c")
+    ///     .share_secret("f0Vr-uyyEeiHpHmsu53XXXXXXXXZYgyLkdfsZ4xo2Z0cSBnB")
+    ///     .await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn download(&self, file_uuid: impl Into<String>) -> DownloadChatFileRequest<'a> {
         DownloadChatFileRequest {
             client: self.client,
@@ -93,6 +132,22 @@ impl<'a> ChatFiles<'a> {
     ///
     /// - `file_uuid`: The uuid of the uploaded image or video. See errata [`E212`](crate::errata#e212).
     /// - `thumbnail`: Send true to get the thumbnail; false (the server default) would return the original file, as download_chat_file does. See errata [`E212`](crate::errata#e212).
+    ///
+    /// # Example
+    ///
+    /// The call of the doc example `download_chat_file_thumbnail_doc`:
+    ///
+    /// ```no_run
+    /// # async fn example(client: agora_chat::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let answer = client
+    ///     .chat_files()
+    ///     .download_thumbnail("7f456bf0-ecb2-11e8-b630-777db304f26c", true)
+    ///     .share_secret("f0Vr-uyyEeiHpHmsu53XXXXXXXXZYgyLkdfsZ4xo2Z0cSBnB")
+    ///     .await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn download_thumbnail(
         &self,
         file_uuid: impl Into<String>,
@@ -123,6 +178,25 @@ impl<'a> ChatFiles<'a> {
     /// - `username`: The user whose attachments are concerned (the caller itself).
     /// - `lifetime`: Keep the files for the app's configured period, restart that period from now, or keep them for good.
     /// - `chatfile_ids`: Uuids of the files (as upload_chat_file returned them), 1 to 100. Checked before sending: at least 1 items; at most 100 items.
+    ///
+    /// # Example
+    ///
+    /// The call of the doc example `set_attachment_lifetime_easemob`:
+    ///
+    /// ```no_run
+    /// # async fn example(client: agora_chat::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let answer = client
+    ///     .chat_files()
+    ///     .set_lifetime(
+    ///         "test",
+    ///         serde_json::from_str("\"default\"")?,
+    ///         ["2fe7f0b0-0b55-XXXX-XXXX-231441e42458"],
+    ///     )
+    ///     .await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn set_lifetime(
         &self,
         username: impl Into<String>,

@@ -45,6 +45,18 @@ impl<'a> ChatroomAllowlist<'a> {
     /// # Arguments
     ///
     /// - `chatroom_id`: Id of the room.
+    ///
+    /// # Example
+    ///
+    /// The call of the doc example `list_chatroom_allowlist_doc`:
+    ///
+    /// ```no_run
+    /// # async fn example(client: agora_chat::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let answer = client.chatroom_allowlist().list("XXXX").await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list(
         &self,
         chatroom_id: impl Into<String>,
@@ -71,6 +83,18 @@ impl<'a> ChatroomAllowlist<'a> {
     ///
     /// - `chatroom_id`: Id of the room.
     /// - `username`: The user to add to the allow list.
+    ///
+    /// # Example
+    ///
+    /// The call of the doc example `add_chatroom_allowlist_user_doc`:
+    ///
+    /// ```no_run
+    /// # async fn example(client: agora_chat::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let answer = client.chatroom_allowlist().add("XXXX", "wzy_xiaomi").await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn add(
         &self,
         chatroom_id: impl Into<String>,
@@ -99,6 +123,18 @@ impl<'a> ChatroomAllowlist<'a> {
     ///
     /// - `chatroom_id`: Id of the room.
     /// - `usernames`: The users to add, at most 60 per call. Checked before sending: at least 1 items; at most 60 items. See errata [`E416`](crate::errata#e416).
+    ///
+    /// # Example
+    ///
+    /// The call of the doc example `add_chatroom_allowlist_users_doc`:
+    ///
+    /// ```no_run
+    /// # async fn example(client: agora_chat::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let answer = client.chatroom_allowlist().add_many("XXXX", ["user1"]).await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn add_many(
         &self,
         chatroom_id: impl Into<String>,
@@ -129,6 +165,21 @@ impl<'a> ChatroomAllowlist<'a> {
     ///
     /// - `chatroom_id`: Id of the room.
     /// - `usernames`: The users to remove, 1 to 60; sent joined by commas, each comma encoded as %2C. Checked before sending: 1 to 60 values, sent comma-separated. See errata [`E422`](crate::errata#e422).
+    ///
+    /// # Example
+    ///
+    /// The call of the doc example `remove_chatroom_allowlist_users_doc`:
+    ///
+    /// ```no_run
+    /// # async fn example(client: agora_chat::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let answer = client
+    ///     .chatroom_allowlist()
+    ///     .remove("XXXX", ["wzy_huawei", "wzy_meizu"])
+    ///     .await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn remove(
         &self,
         chatroom_id: impl Into<String>,

@@ -49,6 +49,26 @@ impl<'a> ChatroomAttributes<'a> {
     /// - `chatroom_id`: Id of the room. See errata [`E405`](crate::errata#e405).
     /// - `username`: The member on whose behalf the attributes are written. See errata [`E405`](crate::errata#e405).
     /// - `meta_data`: The attributes to write, attribute name to value: at most 10 pairs per call, each key at most 128 characters of letters, digits, "_", "-" and ".", each value at most 4,096 characters. A room holds at most 100 attributes and an app at most 10 GB of them; those totals are left to the server. Checked before sending: at most 10 entries; each key at most 128 characters, only ASCII letters, digits and `_-.`; each value at most 4096 characters. See errata [`E409`](crate::errata#e409).
+    ///
+    /// # Example
+    ///
+    /// The call of the doc example `set_chatroom_attributes_doc`:
+    ///
+    /// ```no_run
+    /// # async fn example(client: agora_chat::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let answer = client
+    ///     .chatroom_attributes()
+    ///     .set(
+    ///         "662XXXX13",
+    ///         "user1",
+    ///         serde_json::from_str("{\"key1\":\"value1\",\"key2\":\"value2\"}")?,
+    ///     )
+    ///     .auto_delete(serde_json::from_str("\"DELETE\"")?)
+    ///     .await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn set(
         &self,
         chatroom_id: impl Into<String>,
@@ -80,6 +100,22 @@ impl<'a> ChatroomAttributes<'a> {
     /// # Arguments
     ///
     /// - `chatroom_id`: Id of the room. See errata [`E405`](crate::errata#e405).
+    ///
+    /// # Example
+    ///
+    /// The call of the doc example `get_chatroom_attributes_doc`:
+    ///
+    /// ```no_run
+    /// # async fn example(client: agora_chat::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let answer = client
+    ///     .chatroom_attributes()
+    ///     .get("662XXXX13")
+    ///     .keys(["key1", "key2"])
+    ///     .await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get(
         &self,
         chatroom_id: impl Into<String>,
@@ -109,6 +145,22 @@ impl<'a> ChatroomAttributes<'a> {
     ///
     /// - `chatroom_id`: Id of the room. See errata [`E405`](crate::errata#e405).
     /// - `username`: The member whose attributes are removed. See errata [`E405`](crate::errata#e405).
+    ///
+    /// # Example
+    ///
+    /// The call of the doc example `remove_chatroom_attributes_doc`:
+    ///
+    /// ```no_run
+    /// # async fn example(client: agora_chat::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let answer = client
+    ///     .chatroom_attributes()
+    ///     .remove("662XXXX13", "user1")
+    ///     .keys(["key1", "key2"])
+    ///     .await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn remove(
         &self,
         chatroom_id: impl Into<String>,
@@ -141,6 +193,26 @@ impl<'a> ChatroomAttributes<'a> {
     /// - `chatroom_id`: Id of the room. See errata [`E405`](crate::errata#e405).
     /// - `username`: The member on whose behalf the attributes are written. See errata [`E405`](crate::errata#e405).
     /// - `meta_data`: The attributes to write, attribute name to value: at most 10 pairs per call, each key at most 128 characters of letters, digits, "_", "-" and ".", each value at most 4,096 characters. A room holds at most 100 attributes and an app at most 10 GB of them; those totals are left to the server. Checked before sending: at most 10 entries; each key at most 128 characters, only ASCII letters, digits and `_-.`; each value at most 4096 characters. See errata [`E409`](crate::errata#e409).
+    ///
+    /// # Example
+    ///
+    /// The call of the doc example `force_set_chatroom_attributes_doc`:
+    ///
+    /// ```no_run
+    /// # async fn example(client: agora_chat::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let answer = client
+    ///     .chatroom_attributes()
+    ///     .force_set(
+    ///         "662XXXX13",
+    ///         "user1",
+    ///         serde_json::from_str("{\"key1\":\"value1\",\"key2\":\"value2\"}")?,
+    ///     )
+    ///     .auto_delete(serde_json::from_str("\"DELETE\"")?)
+    ///     .await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn force_set(
         &self,
         chatroom_id: impl Into<String>,
@@ -174,6 +246,22 @@ impl<'a> ChatroomAttributes<'a> {
     ///
     /// - `chatroom_id`: Id of the room. See errata [`E405`](crate::errata#e405).
     /// - `username`: The member performing the removal. See errata [`E405`](crate::errata#e405).
+    ///
+    /// # Example
+    ///
+    /// The call of the doc example `force_remove_chatroom_attributes_doc`:
+    ///
+    /// ```no_run
+    /// # async fn example(client: agora_chat::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let answer = client
+    ///     .chatroom_attributes()
+    ///     .force_remove("662XXXX13", "user1")
+    ///     .keys(["key1", "key2"])
+    ///     .await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn force_remove(
         &self,
         chatroom_id: impl Into<String>,

@@ -46,6 +46,18 @@ impl<'a> ChatroomBlocklist<'a> {
     /// # Arguments
     ///
     /// - `chatroom_id`: Id of the room.
+    ///
+    /// # Example
+    ///
+    /// The call of the doc example `list_chatroom_blocklist_doc`:
+    ///
+    /// ```no_run
+    /// # async fn example(client: agora_chat::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let answer = client.chatroom_blocklist().list("XXXX").await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list(
         &self,
         chatroom_id: impl Into<String>,
@@ -72,6 +84,18 @@ impl<'a> ChatroomBlocklist<'a> {
     ///
     /// - `chatroom_id`: Id of the room.
     /// - `username`: The user to block; not the room owner.
+    ///
+    /// # Example
+    ///
+    /// The call of the doc example `add_chatroom_blocklist_user_doc`:
+    ///
+    /// ```no_run
+    /// # async fn example(client: agora_chat::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let answer = client.chatroom_blocklist().add("XXXX", "user1").await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn add(
         &self,
         chatroom_id: impl Into<String>,
@@ -100,6 +124,18 @@ impl<'a> ChatroomBlocklist<'a> {
     ///
     /// - `chatroom_id`: Id of the room.
     /// - `usernames`: The users to block, at most 60 per call. Checked before sending: at least 1 items; at most 60 items. See errata [`E416`](crate::errata#e416).
+    ///
+    /// # Example
+    ///
+    /// The call of the doc example `add_chatroom_blocklist_users_doc`:
+    ///
+    /// ```no_run
+    /// # async fn example(client: agora_chat::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let answer = client.chatroom_blocklist().add_many("XXXX", ["user3", "user4"]).await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn add_many(
         &self,
         chatroom_id: impl Into<String>,
@@ -130,6 +166,18 @@ impl<'a> ChatroomBlocklist<'a> {
     ///
     /// - `chatroom_id`: Id of the room.
     /// - `username`: The user to unblock.
+    ///
+    /// # Example
+    ///
+    /// The call of the doc example `remove_chatroom_blocklist_user_doc`:
+    ///
+    /// ```no_run
+    /// # async fn example(client: agora_chat::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let answer = client.chatroom_blocklist().remove("XXXX", "user1").await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn remove(
         &self,
         chatroom_id: impl Into<String>,
@@ -158,6 +206,21 @@ impl<'a> ChatroomBlocklist<'a> {
     ///
     /// - `chatroom_id`: Id of the room.
     /// - `usernames`: The users to unblock, 1 to 60; sent joined by commas, each comma encoded as %2C. Checked before sending: 1 to 60 values, sent comma-separated. See errata [`E415`](crate::errata#e415).
+    ///
+    /// # Example
+    ///
+    /// The call of the doc example `remove_chatroom_blocklist_users_doc`:
+    ///
+    /// ```no_run
+    /// # async fn example(client: agora_chat::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let answer = client
+    ///     .chatroom_blocklist()
+    ///     .remove_many("XXXX", ["user1", "user2"])
+    ///     .await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn remove_many(
         &self,
         chatroom_id: impl Into<String>,

@@ -54,6 +54,18 @@ impl<'a> ChatroomMembers<'a> {
     ///
     /// - `chatroom_id`: Id of the room. See errata [`E004`](crate::errata#e004).
     /// - `username`: The user to add.
+    ///
+    /// # Example
+    ///
+    /// The call of the doc example `add_chatroom_member_doc`:
+    ///
+    /// ```no_run
+    /// # async fn example(client: agora_chat::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let answer = client.chatroom_members().add("XXXX", "XXXX").await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn add(
         &self,
         chatroom_id: impl Into<String>,
@@ -82,6 +94,18 @@ impl<'a> ChatroomMembers<'a> {
     ///
     /// - `chatroom_id`: Id of the room. See errata [`E004`](crate::errata#e004).
     /// - `usernames`: The users to add, at most 60 per call. Checked before sending: at least 1 items; at most 60 items. See errata [`E013`](crate::errata#e013).
+    ///
+    /// # Example
+    ///
+    /// The call of the doc example `add_chatroom_members_doc`:
+    ///
+    /// ```no_run
+    /// # async fn example(client: agora_chat::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let answer = client.chatroom_members().add_many("XXXX", ["user1", "user2"]).await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn add_many(
         &self,
         chatroom_id: impl Into<String>,
@@ -111,6 +135,18 @@ impl<'a> ChatroomMembers<'a> {
     /// # Arguments
     ///
     /// - `chatroom_id`: Id of the room.
+    ///
+    /// # Example
+    ///
+    /// The call of the doc example `list_chatroom_members_doc`:
+    ///
+    /// ```no_run
+    /// # async fn example(client: agora_chat::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let answer = client.chatroom_members().list("XXXX").pagenum(2).pagesize(2).await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list(
         &self,
         chatroom_id: impl Into<String>,
@@ -139,6 +175,18 @@ impl<'a> ChatroomMembers<'a> {
     ///
     /// - `chatroom_id`: Id of the room. See errata [`E004`](crate::errata#e004).
     /// - `username`: The member to remove.
+    ///
+    /// # Example
+    ///
+    /// The call of the doc example `remove_chatroom_member_doc`:
+    ///
+    /// ```no_run
+    /// # async fn example(client: agora_chat::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let answer = client.chatroom_members().remove("XXXX", "XXXX").await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn remove(
         &self,
         chatroom_id: impl Into<String>,
@@ -167,6 +215,21 @@ impl<'a> ChatroomMembers<'a> {
     ///
     /// - `chatroom_id`: Id of the room. See errata [`E004`](crate::errata#e004).
     /// - `usernames`: The members to remove, 1 to 100; sent joined by commas, each comma encoded as %2C. Checked before sending: 1 to 100 values, sent comma-separated. See errata [`E005`](crate::errata#e005), [`E013`](crate::errata#e013).
+    ///
+    /// # Example
+    ///
+    /// The call of the doc example `remove_chatroom_members_doc`:
+    ///
+    /// ```no_run
+    /// # async fn example(client: agora_chat::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let answer = client
+    ///     .chatroom_members()
+    ///     .remove_many("XXXX", ["user1", "user2"])
+    ///     .await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn remove_many(
         &self,
         chatroom_id: impl Into<String>,
@@ -195,6 +258,18 @@ impl<'a> ChatroomMembers<'a> {
     ///
     /// - `chatroom_id`: Id of the room.
     /// - `newadmin`: The member to promote.
+    ///
+    /// # Example
+    ///
+    /// The call of the doc example `add_chatroom_admin_doc`:
+    ///
+    /// ```no_run
+    /// # async fn example(client: agora_chat::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let answer = client.chatroom_members().add_admin("XXXX", "user1").await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn add_admin(
         &self,
         chatroom_id: impl Into<String>,
@@ -223,6 +298,18 @@ impl<'a> ChatroomMembers<'a> {
     /// # Arguments
     ///
     /// - `chatroom_id`: Id of the room.
+    ///
+    /// # Example
+    ///
+    /// The call of the doc example `list_chatroom_admins_doc`:
+    ///
+    /// ```no_run
+    /// # async fn example(client: agora_chat::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let answer = client.chatroom_members().list_admins("XXXX").await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_admins(
         &self,
         chatroom_id: impl Into<String>,
@@ -249,6 +336,18 @@ impl<'a> ChatroomMembers<'a> {
     ///
     /// - `chatroom_id`: Id of the room.
     /// - `oldadmin`: The admin to demote.
+    ///
+    /// # Example
+    ///
+    /// The call of the doc example `remove_chatroom_admin_doc`:
+    ///
+    /// ```no_run
+    /// # async fn example(client: agora_chat::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let answer = client.chatroom_members().remove_admin("XXXX", "XXXX").await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn remove_admin(
         &self,
         chatroom_id: impl Into<String>,

@@ -50,6 +50,21 @@ impl<'a> ChatroomMutelist<'a> {
     /// - `chatroom_id`: Id of the room.
     /// - `mute_duration`: How long the members stay muted, in milliseconds from now; -1 mutes them until they are unmuted, and 0 lifts an existing mute. Checked before sending: at least -1. See errata [`E443`](crate::errata#e443).
     /// - `usernames`: The members to mute, at most 60 per call. Checked before sending: at least 1 items; at most 60 items. See errata [`E417`](crate::errata#e417), [`E443`](crate::errata#e443).
+    ///
+    /// # Example
+    ///
+    /// The call of the doc example `mute_chatroom_members_doc`:
+    ///
+    /// ```no_run
+    /// # async fn example(client: agora_chat::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let answer = client
+    ///     .chatroom_mutelist()
+    ///     .mute("1265710621211", 86400000, ["user1", "user2"])
+    ///     .await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn mute(
         &self,
         chatroom_id: impl Into<String>,
@@ -82,6 +97,18 @@ impl<'a> ChatroomMutelist<'a> {
     ///
     /// - `chatroom_id`: Id of the room.
     /// - `usernames`: The members to unmute, 1 to 60; sent joined by commas, each comma encoded as %2C. Checked before sending: 1 to 60 values, sent comma-separated. See errata [`E418`](crate::errata#e418), [`E442`](crate::errata#e442).
+    ///
+    /// # Example
+    ///
+    /// The call of the doc example `unmute_chatroom_members_doc`:
+    ///
+    /// ```no_run
+    /// # async fn example(client: agora_chat::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let answer = client.chatroom_mutelist().unmute("XXXX", ["XXXX"]).await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn unmute(
         &self,
         chatroom_id: impl Into<String>,
@@ -108,6 +135,18 @@ impl<'a> ChatroomMutelist<'a> {
     /// # Arguments
     ///
     /// - `chatroom_id`: Id of the room.
+    ///
+    /// # Example
+    ///
+    /// The call of the doc example `list_chatroom_muted_members_doc`:
+    ///
+    /// ```no_run
+    /// # async fn example(client: agora_chat::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let answer = client.chatroom_mutelist().list("XXXX").await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list(
         &self,
         chatroom_id: impl Into<String>,
@@ -132,6 +171,18 @@ impl<'a> ChatroomMutelist<'a> {
     /// # Arguments
     ///
     /// - `chatroom_id`: Id of the room.
+    ///
+    /// # Example
+    ///
+    /// The call of the doc example `mute_all_chatroom_members_doc`:
+    ///
+    /// ```no_run
+    /// # async fn example(client: agora_chat::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let answer = client.chatroom_mutelist().mute_all("1265710621211").await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn mute_all(
         &self,
         chatroom_id: impl Into<String>,
@@ -156,6 +207,18 @@ impl<'a> ChatroomMutelist<'a> {
     /// # Arguments
     ///
     /// - `chatroom_id`: Id of the room.
+    ///
+    /// # Example
+    ///
+    /// The call of the doc example `unmute_all_chatroom_members_doc`:
+    ///
+    /// ```no_run
+    /// # async fn example(client: agora_chat::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let answer = client.chatroom_mutelist().unmute_all("XXXX").await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn unmute_all(
         &self,
         chatroom_id: impl Into<String>,
@@ -183,6 +246,18 @@ impl<'a> ChatroomMutelist<'a> {
     /// - `chatroom_id`: Id of the room.
     /// - `mute_duration`: How long the tagged members stay muted, in seconds from now; -1 mutes them until lifted, 0 lifts the mute. Checked before sending: at least -1.
     /// - `tag`: The tag whose members are muted, at most 32 characters. Checked before sending: at most 32 characters.
+    ///
+    /// # Example
+    ///
+    /// The call of the doc example `mute_chatroom_members_by_tag_easemob`:
+    ///
+    /// ```no_run
+    /// # async fn example(client: agora_chat::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let answer = client.chatroom_mutelist().mute_by_tag("12XXXX11", 30, "t1").await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn mute_by_tag(
         &self,
         chatroom_id: impl Into<String>,

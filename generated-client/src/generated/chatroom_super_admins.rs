@@ -47,6 +47,18 @@ impl<'a> ChatroomSuperAdmins<'a> {
     /// # Arguments
     ///
     /// - `superadmin`: The user who receives the super admin role.
+    ///
+    /// # Example
+    ///
+    /// The call of the doc example `add_chatroom_super_admin_doc`:
+    ///
+    /// ```no_run
+    /// # async fn example(client: agora_chat::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let answer = client.chatroom_super_admins().add("user1").await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn add(
         &self,
         superadmin: impl Into<String>,
@@ -74,6 +86,18 @@ impl<'a> ChatroomSuperAdmins<'a> {
     /// # Arguments
     ///
     /// - `superadmin`: The super admin whose role is revoked. See errata [`E402`](crate::errata#e402).
+    ///
+    /// # Example
+    ///
+    /// The call of the doc example `remove_chatroom_super_admin_doc`:
+    ///
+    /// ```no_run
+    /// # async fn example(client: agora_chat::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let answer = client.chatroom_super_admins().remove("XXXX").await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn remove(
         &self,
         superadmin: impl Into<String>,
@@ -95,6 +119,18 @@ impl<'a> ChatroomSuperAdmins<'a> {
     /// - Checked before sending: `pagenum`: at least 1; `pagesize`: at least 1
     /// - Source: `restful-api/chatroom-management/manage-chatroom-admins`, section "Retrieving super admins of specified chat rooms with pagination"
     /// - Doc errata: [`E001`](crate::errata#e001), [`E006`](crate::errata#e006), [`E044`](crate::errata#e044), [`E400`](crate::errata#e400), [`E403`](crate::errata#e403)
+    ///
+    /// # Example
+    ///
+    /// The call of the doc example `list_chatroom_super_admins_doc`:
+    ///
+    /// ```no_run
+    /// # async fn example(client: agora_chat::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let answer = client.chatroom_super_admins().list().pagenum(2).pagesize(2).await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list(&self) -> ListChatroomSuperAdminsRequest<'a> {
         ListChatroomSuperAdminsRequest {
             client: self.client,

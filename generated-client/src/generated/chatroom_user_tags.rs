@@ -46,6 +46,18 @@ impl<'a> ChatroomUserTags<'a> {
     /// - `chatroom_id`: Id of the room.
     /// - `username`: The member whose tags are set.
     /// - `tags`: The member's new tags, at most 10, each name at most 32 characters; an empty array deletes the member's tags. Checked before sending: at most 10 items.
+    ///
+    /// # Example
+    ///
+    /// The call of the doc example `set_chatroom_user_tags_easemob`:
+    ///
+    /// ```no_run
+    /// # async fn example(client: agora_chat::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let answer = client.chatroom_user_tags().set("12XXXX11", "u10", ["t1", "t2"]).await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn set(
         &self,
         chatroom_id: impl Into<String>,
@@ -78,6 +90,18 @@ impl<'a> ChatroomUserTags<'a> {
     ///
     /// - `chatroom_id`: Id of the room.
     /// - `username`: The member whose tags are read.
+    ///
+    /// # Example
+    ///
+    /// The call of the doc example `get_chatroom_user_tags_easemob`:
+    ///
+    /// ```no_run
+    /// # async fn example(client: agora_chat::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let answer = client.chatroom_user_tags().get("12XXXX11", "u10").await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get(
         &self,
         chatroom_id: impl Into<String>,

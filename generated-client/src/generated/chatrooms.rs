@@ -53,6 +53,23 @@ impl<'a> Chatrooms<'a> {
     /// - `name`: Room name, at most 128 characters. Checked before sending: at most 128 characters.
     /// - `description`: Room description, at most 512 characters. Checked before sending: at most 512 characters.
     /// - `owner`: Username of the user who becomes the room owner.
+    ///
+    /// # Example
+    ///
+    /// The call of the doc example `create_chatroom_doc`:
+    ///
+    /// ```no_run
+    /// # async fn example(client: agora_chat::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let answer = client
+    ///     .chatrooms()
+    ///     .create("testchatroom1", "test", "user1")
+    ///     .maxusers(300)
+    ///     .members(["user2"])
+    ///     .await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create(
         &self,
         name: impl Into<String>,
@@ -84,6 +101,18 @@ impl<'a> Chatrooms<'a> {
     /// - Checked before sending: `limit`: between 1 and 1000
     /// - Source: `restful-api/chatroom-management/manage-chatrooms`, section "Retrieving basic information of all chat rooms"
     /// - Doc errata: [`E001`](crate::errata#e001), [`E016`](crate::errata#e016), [`E024`](crate::errata#e024), [`E025`](crate::errata#e025), [`E026`](crate::errata#e026), [`E424`](crate::errata#e424), [`E425`](crate::errata#e425), [`E426`](crate::errata#e426)
+    ///
+    /// # Example
+    ///
+    /// The call of the doc example `list_chatrooms_doc`:
+    ///
+    /// ```no_run
+    /// # async fn example(client: agora_chat::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let answer = client.chatrooms().list().limit(10).await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list(&self) -> ListChatroomsRequest<'a> {
         ListChatroomsRequest {
             client: self.client,
@@ -107,6 +136,18 @@ impl<'a> Chatrooms<'a> {
     /// # Arguments
     ///
     /// - `username`: The user whose rooms are listed.
+    ///
+    /// # Example
+    ///
+    /// The call of the doc example `list_user_joined_chatrooms_doc`:
+    ///
+    /// ```no_run
+    /// # async fn example(client: agora_chat::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let answer = client.chatrooms().list_joined_by("XXXX").await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_joined_by(
         &self,
         username: impl Into<String>,
@@ -134,6 +175,18 @@ impl<'a> Chatrooms<'a> {
     /// # Arguments
     ///
     /// - `chatroom_id`: Ids of the rooms to look up, 1 to 100; sent joined by commas, each comma encoded as %2C. Checked before sending: 1 to 100 values, sent comma-separated. See errata [`E033`](crate::errata#e033).
+    ///
+    /// # Example
+    ///
+    /// The call of the doc example `get_chatrooms_doc`:
+    ///
+    /// ```no_run
+    /// # async fn example(client: agora_chat::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let answer = client.chatrooms().get(["XXXX", "XXXX"]).await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get(&self, chatroom_id: impl crate::IntoIds) -> GetChatroomsRequest<'a> {
         GetChatroomsRequest {
             client: self.client,
@@ -156,6 +209,24 @@ impl<'a> Chatrooms<'a> {
     /// # Arguments
     ///
     /// - `chatroom_id`: Id of the room to change.
+    ///
+    /// # Example
+    ///
+    /// The call of the doc example `update_chatroom_doc`:
+    ///
+    /// ```no_run
+    /// # async fn example(client: agora_chat::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let answer = client
+    ///     .chatrooms()
+    ///     .update("XXXX")
+    ///     .name("testchatroom")
+    ///     .description("test")
+    ///     .maxusers(300)
+    ///     .await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update(&self, chatroom_id: impl Into<String>) -> UpdateChatroomRequest<'a> {
         UpdateChatroomRequest {
             client: self.client,
@@ -184,6 +255,18 @@ impl<'a> Chatrooms<'a> {
     ///
     /// - `chatroom_id`: Id of the room to hand over.
     /// - `newowner`: The room member who becomes the owner. See errata [`E430`](crate::errata#e430).
+    ///
+    /// # Example
+    ///
+    /// The call of the doc example `transfer_chatroom_ownership_easemob`:
+    ///
+    /// ```no_run
+    /// # async fn example(client: agora_chat::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let answer = client.chatrooms().transfer_ownership("66XXXX85", "user2").await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn transfer_ownership(
         &self,
         chatroom_id: impl Into<String>,
@@ -212,6 +295,18 @@ impl<'a> Chatrooms<'a> {
     /// # Arguments
     ///
     /// - `chatroom_id`: Id of the room to delete.
+    ///
+    /// # Example
+    ///
+    /// The call of the doc example `delete_chatroom_doc`:
+    ///
+    /// ```no_run
+    /// # async fn example(client: agora_chat::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let answer = client.chatrooms().delete("XXXX").await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete(&self, chatroom_id: impl Into<String>) -> DeleteChatroomRequest<'a> {
         DeleteChatroomRequest {
             client: self.client,
@@ -233,6 +328,18 @@ impl<'a> Chatrooms<'a> {
     /// # Arguments
     ///
     /// - `chatroom_id`: Id of the room. See errata [`E030`](crate::errata#e030).
+    ///
+    /// # Example
+    ///
+    /// The call of the doc example `get_chatroom_announcement_doc`:
+    ///
+    /// ```no_run
+    /// # async fn example(client: agora_chat::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let answer = client.chatrooms().get_announcement("XXXX").await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_announcement(
         &self,
         chatroom_id: impl Into<String>,
@@ -259,6 +366,21 @@ impl<'a> Chatrooms<'a> {
     ///
     /// - `chatroom_id`: Id of the room.
     /// - `announcement`: The new announcement text, at most 512 characters. Checked before sending: at most 512 characters. See errata [`E018`](crate::errata#e018).
+    ///
+    /// # Example
+    ///
+    /// The call of the doc example `update_chatroom_announcement_doc`:
+    ///
+    /// ```no_run
+    /// # async fn example(client: agora_chat::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let answer = client
+    ///     .chatrooms()
+    ///     .update_announcement("12XXXX11", "chat room announcement")
+    ///     .await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_announcement(
         &self,
         chatroom_id: impl Into<String>,

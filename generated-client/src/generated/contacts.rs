@@ -56,6 +56,18 @@ impl<'a> Contacts<'a> {
     ///
     /// - `username`: The user whose contact list grows. See errata [`E113`](crate::errata#e113).
     /// - `friend_username`: The user to add as a contact.
+    ///
+    /// # Example
+    ///
+    /// The call of the doc example `add_contact_doc`:
+    ///
+    /// ```no_run
+    /// # async fn example(client: agora_chat::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let answer = client.contacts().add("user1", "user2").await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn add(
         &self,
         username: impl Into<String>,
@@ -84,6 +96,18 @@ impl<'a> Contacts<'a> {
     ///
     /// - `username`: The user whose contact list shrinks. See errata [`E113`](crate::errata#e113).
     /// - `friend_username`: The contact to remove.
+    ///
+    /// # Example
+    ///
+    /// The call of the doc example `remove_contact_doc`:
+    ///
+    /// ```no_run
+    /// # async fn example(client: agora_chat::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let answer = client.contacts().remove("user1", "user2").await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn remove(
         &self,
         username: impl Into<String>,
@@ -111,6 +135,18 @@ impl<'a> Contacts<'a> {
     /// # Arguments
     ///
     /// - `username`: The owner of the contact list. See errata [`E113`](crate::errata#e113).
+    ///
+    /// # Example
+    ///
+    /// The call of the doc example `list_contacts_doc`:
+    ///
+    /// ```no_run
+    /// # async fn example(client: agora_chat::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let answer = client.contacts().list("user1").await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list(&self, username: impl Into<String>) -> ListContactsRequest<'a> {
         ListContactsRequest {
             client: self.client,
@@ -133,6 +169,23 @@ impl<'a> Contacts<'a> {
     /// # Arguments
     ///
     /// - `username`: The owner of the contact list.
+    ///
+    /// # Example
+    ///
+    /// The call of the doc example `list_contacts_paged_doc`:
+    ///
+    /// ```no_run
+    /// # async fn example(client: agora_chat::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let answer = client
+    ///     .contacts()
+    ///     .list_paged("XXXX")
+    ///     .limit(10)
+    ///     .need_return_remark(true)
+    ///     .await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_paged(
         &self,
         username: impl Into<String>,
@@ -162,6 +215,18 @@ impl<'a> Contacts<'a> {
     ///
     /// - `username`: The owner of the block list. See errata [`E113`](crate::errata#e113).
     /// - `usernames`: The users to block, at most 50 per call. Checked before sending: at least 1 items; at most 50 items. See errata [`E129`](crate::errata#e129).
+    ///
+    /// # Example
+    ///
+    /// The call of the doc example `add_blocked_users_doc`:
+    ///
+    /// ```no_run
+    /// # async fn example(client: agora_chat::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let answer = client.contacts().block("user1", ["user2"]).await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn block(
         &self,
         username: impl Into<String>,
@@ -191,6 +256,18 @@ impl<'a> Contacts<'a> {
     /// # Arguments
     ///
     /// - `username`: The owner of the block list. See errata [`E113`](crate::errata#e113).
+    ///
+    /// # Example
+    ///
+    /// The call of the doc example `list_blocked_users_doc`:
+    ///
+    /// ```no_run
+    /// # async fn example(client: agora_chat::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let answer = client.contacts().list_blocked("user1").page_size(2).await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_blocked(
         &self,
         username: impl Into<String>,
@@ -219,6 +296,18 @@ impl<'a> Contacts<'a> {
     ///
     /// - `username`: The owner of the block list. See errata [`E113`](crate::errata#e113).
     /// - `blocked_username`: The user to unblock.
+    ///
+    /// # Example
+    ///
+    /// The call of the doc example `remove_blocked_user_doc`:
+    ///
+    /// ```no_run
+    /// # async fn example(client: agora_chat::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let answer = client.contacts().unblock("user1", "user2").await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn unblock(
         &self,
         username: impl Into<String>,
@@ -247,6 +336,18 @@ impl<'a> Contacts<'a> {
     ///
     /// - `username`: The owner of the contact list that is checked.
     /// - `check_list`: The users to look for in the contact list, 1 to 100. Checked before sending: at least 1 items; at most 100 items.
+    ///
+    /// # Example
+    ///
+    /// The call of the doc example `check_contacts_easemob`:
+    ///
+    /// ```no_run
+    /// # async fn example(client: agora_chat::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let answer = client.contacts().check("user1", ["user2", "user3"]).await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn check(
         &self,
         username: impl Into<String>,
@@ -275,6 +376,18 @@ impl<'a> Contacts<'a> {
     /// # Arguments
     ///
     /// - `username`: The user whose contacts are all removed.
+    ///
+    /// # Example
+    ///
+    /// The call of the doc example `remove_all_contacts_easemob`:
+    ///
+    /// ```no_run
+    /// # async fn example(client: agora_chat::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let answer = client.contacts().remove_all("XXXX").await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn remove_all(
         &self,
         username: impl Into<String>,
@@ -302,6 +415,18 @@ impl<'a> Contacts<'a> {
     /// - `username`: The user who keeps the remark. See errata [`E113`](crate::errata#e113).
     /// - `friend_username`: The contact the remark is about.
     /// - `remark`: The remark, at most 100 characters. Checked before sending: at most 100 characters.
+    ///
+    /// # Example
+    ///
+    /// The call of the doc example `set_contact_remark_easemob`:
+    ///
+    /// ```no_run
+    /// # async fn example(client: agora_chat::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let answer = client.contacts().set_remark("user1", "user2", "XXXX").await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn set_remark(
         &self,
         username: impl Into<String>,

@@ -47,6 +47,18 @@ impl<'a> Favorites<'a> {
     /// # Arguments
     ///
     /// - `username`: The user whose favorites are listed.
+    ///
+    /// # Example
+    ///
+    /// The call of the doc example `list_favorites_easemob`:
+    ///
+    /// ```no_run
+    /// # async fn example(client: agora_chat::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let answer = client.favorites().list("XXX").await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list(&self, username: impl Into<String>) -> ListFavoritesRequest<'a> {
         ListFavoritesRequest {
             client: self.client,
@@ -77,6 +89,23 @@ impl<'a> Favorites<'a> {
     /// - `username`: The user who keeps the favorite.
     /// - `data`: Content of the favorite, at most 20,480 characters. Checked before sending: at most 20480 characters.
     /// - `type_`: The favorite's type, a number of the app's choosing.
+    ///
+    /// # Example
+    ///
+    /// The call of the doc example `add_favorite_easemob`:
+    ///
+    /// ```no_run
+    /// # async fn example(client: agora_chat::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let answer = client
+    ///     .favorites()
+    ///     .add("XXX", "string", 0)
+    ///     .id("string")
+    ///     .ext("info")
+    ///     .await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn add(
         &self,
         username: impl Into<String>,
@@ -111,6 +140,26 @@ impl<'a> Favorites<'a> {
     ///
     /// - `collections`: The favorites to add, 1 to 20. Checked before sending: at least 1 items; at most 20 items.
     /// - `username`: The user who keeps the favorites.
+    ///
+    /// # Example
+    ///
+    /// The call of the doc example `add_favorites_easemob`:
+    ///
+    /// ```no_run
+    /// # async fn example(client: agora_chat::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let answer = client
+    ///     .favorites()
+    ///     .add_many(
+    ///         serde_json::from_str(
+    ///             "[{\"id\":\"string\",\"type\":0,\"data\":\"string\",\"ext\":\"string\",\"createdAt\":0}]",
+    ///         )?,
+    ///         "string",
+    ///     )
+    ///     .await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn add_many(
         &self,
         collections: ::std::vec::Vec<crate::favorites::NewFavorite>,
@@ -142,6 +191,18 @@ impl<'a> Favorites<'a> {
     /// - `username`: The user who keeps the favorite.
     /// - `collection_id`: Id of the favorite to change. See errata [`E154`](crate::errata#e154).
     /// - `ext`: The new extension text; empty to remove it.
+    ///
+    /// # Example
+    ///
+    /// The call of the doc example `update_favorite_extension_easemob`:
+    ///
+    /// ```no_run
+    /// # async fn example(client: agora_chat::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let answer = client.favorites().update_extension("XXX", "string", "string").await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_extension(
         &self,
         username: impl Into<String>,
@@ -174,6 +235,18 @@ impl<'a> Favorites<'a> {
     ///
     /// - `username`: The user whose favorites are deleted.
     /// - `collection_ids`: Ids of the favorites to delete, 1 to 20. Checked before sending: at least 1 items; at most 20 items. See errata [`E156`](crate::errata#e156).
+    ///
+    /// # Example
+    ///
+    /// The call of the doc example `delete_favorites_easemob`:
+    ///
+    /// ```no_run
+    /// # async fn example(client: agora_chat::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let answer = client.favorites().delete("XXX", ["string"]).await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete(
         &self,
         username: impl Into<String>,

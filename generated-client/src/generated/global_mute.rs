@@ -45,6 +45,24 @@ impl<'a> GlobalMute<'a> {
     /// # Arguments
     ///
     /// - `username`: The user to mute or unmute.
+    ///
+    /// # Example
+    ///
+    /// The call of the doc example `set_global_mute_doc`:
+    ///
+    /// ```no_run
+    /// # async fn example(client: agora_chat::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let answer = client
+    ///     .global_mute()
+    ///     .set("XXXX")
+    ///     .chat(100)
+    ///     .groupchat(100)
+    ///     .chatroom(100)
+    ///     .await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn set(&self, username: impl Into<String>) -> SetGlobalMuteRequest<'a> {
         SetGlobalMuteRequest {
             client: self.client,
@@ -72,6 +90,18 @@ impl<'a> GlobalMute<'a> {
     /// # Arguments
     ///
     /// - `username`: The user whose mute settings are read. See errata [`E115`](crate::errata#e115).
+    ///
+    /// # Example
+    ///
+    /// The call of the doc example `get_global_mute_doc`:
+    ///
+    /// ```no_run
+    /// # async fn example(client: agora_chat::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let answer = client.global_mute().get("XXXX").await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get(&self, username: impl Into<String>) -> GetGlobalMuteRequest<'a> {
         GetGlobalMuteRequest {
             client: self.client,
@@ -90,6 +120,18 @@ impl<'a> GlobalMute<'a> {
     /// - Checked before sending: `pageNum`: at least 1; `pageSize`: between 1 and 50
     /// - Source: `restful-api/global-mute`, section "Retrieve all globally muted users"
     /// - Doc errata: [`E040`](crate::errata#e040), [`E047`](crate::errata#e047), [`E116`](crate::errata#e116), [`E138`](crate::errata#e138), [`E142`](crate::errata#e142)
+    ///
+    /// # Example
+    ///
+    /// The call of the doc example `list_global_mutes_doc`:
+    ///
+    /// ```no_run
+    /// # async fn example(client: agora_chat::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let answer = client.global_mute().list().page_num(1).page_size(10).await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list(&self) -> ListGlobalMutesRequest<'a> {
         ListGlobalMutesRequest {
             client: self.client,

@@ -45,6 +45,18 @@ impl<'a> GroupAllowlist<'a> {
     /// # Arguments
     ///
     /// - `group_id`: Id of the group. See errata [`E359`](crate::errata#e359).
+    ///
+    /// # Example
+    ///
+    /// The call of the doc example `list_group_allowlist_doc`:
+    ///
+    /// ```no_run
+    /// # async fn example(client: agora_chat::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let answer = client.group_allowlist().list("1208XXXX5169153").await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list(&self, group_id: impl Into<String>) -> ListGroupAllowlistRequest<'a> {
         ListGroupAllowlistRequest {
             client: self.client,
@@ -68,6 +80,18 @@ impl<'a> GroupAllowlist<'a> {
     ///
     /// - `group_id`: Id of the group. See errata [`E359`](crate::errata#e359).
     /// - `username`: The member to put on the allow list.
+    ///
+    /// # Example
+    ///
+    /// The call of the doc example `add_group_allowlist_user_doc`:
+    ///
+    /// ```no_run
+    /// # async fn example(client: agora_chat::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let answer = client.group_allowlist().add("1208XXXX5169153", "username1").await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn add(
         &self,
         group_id: impl Into<String>,
@@ -96,6 +120,18 @@ impl<'a> GroupAllowlist<'a> {
     ///
     /// - `group_id`: Id of the group. See errata [`E359`](crate::errata#e359).
     /// - `usernames`: The members to put on the allow list, at most 60. Checked before sending: at most 60 items. See errata [`E328`](crate::errata#e328).
+    ///
+    /// # Example
+    ///
+    /// The call of the doc example `add_group_allowlist_users_doc`:
+    ///
+    /// ```no_run
+    /// # async fn example(client: agora_chat::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let answer = client.group_allowlist().add_many("1208XXXX5169153", ["user1"]).await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn add_many(
         &self,
         group_id: impl Into<String>,
@@ -126,6 +162,21 @@ impl<'a> GroupAllowlist<'a> {
     ///
     /// - `group_id`: Id of the group.
     /// - `usernames`: The users to take off the list, 1 to 60; sent joined by commas, each comma encoded as %2C. Checked before sending: 1 to 60 values, sent comma-separated. See errata [`E329`](crate::errata#e329).
+    ///
+    /// # Example
+    ///
+    /// The call of the doc example `remove_group_allowlist_users_doc`:
+    ///
+    /// ```no_run
+    /// # async fn example(client: agora_chat::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let answer = client
+    ///     .group_allowlist()
+    ///     .remove("1208XXXX5169153", ["username1", "username2"])
+    ///     .await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn remove(
         &self,
         group_id: impl Into<String>,

@@ -43,6 +43,18 @@ impl<'a> GroupAnnouncements<'a> {
     /// # Arguments
     ///
     /// - `group_id`: Id of the group. See errata [`E359`](crate::errata#e359).
+    ///
+    /// # Example
+    ///
+    /// The call of the doc example `get_group_announcement_doc`:
+    ///
+    /// ```no_run
+    /// # async fn example(client: agora_chat::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let answer = client.group_announcements().get("66021836783617").await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get(&self, group_id: impl Into<String>) -> GetGroupAnnouncementRequest<'a> {
         GetGroupAnnouncementRequest {
             client: self.client,
@@ -66,6 +78,21 @@ impl<'a> GroupAnnouncements<'a> {
     ///
     /// - `group_id`: Id of the group.
     /// - `announcement`: The new announcement text, at most 512 characters. Checked before sending: at most 512 characters.
+    ///
+    /// # Example
+    ///
+    /// The call of the doc example `update_group_announcement_doc`:
+    ///
+    /// ```no_run
+    /// # async fn example(client: agora_chat::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let answer = client
+    ///     .group_announcements()
+    ///     .update("66021836783617", "group announcement…")
+    ///     .await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update(
         &self,
         group_id: impl Into<String>,

@@ -47,6 +47,18 @@ impl<'a> GroupBlocklist<'a> {
     /// # Arguments
     ///
     /// - `group_id`: Id of the group. See errata [`E359`](crate::errata#e359).
+    ///
+    /// # Example
+    ///
+    /// The call of the doc example `list_group_blocklist_doc`:
+    ///
+    /// ```no_run
+    /// # async fn example(client: agora_chat::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let answer = client.group_blocklist().list("66XXXX85").page_size(2).await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list(&self, group_id: impl Into<String>) -> ListGroupBlocklistRequest<'a> {
         ListGroupBlocklistRequest {
             client: self.client,
@@ -72,6 +84,18 @@ impl<'a> GroupBlocklist<'a> {
     ///
     /// - `group_id`: Id of the group. See errata [`E359`](crate::errata#e359).
     /// - `username`: The user to block.
+    ///
+    /// # Example
+    ///
+    /// The call of the doc example `add_group_blocklist_user_doc`:
+    ///
+    /// ```no_run
+    /// # async fn example(client: agora_chat::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let answer = client.group_blocklist().add("66016455491585", "user1").await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn add(
         &self,
         group_id: impl Into<String>,
@@ -100,6 +124,21 @@ impl<'a> GroupBlocklist<'a> {
     ///
     /// - `group_id`: Id of the group. See errata [`E359`](crate::errata#e359).
     /// - `usernames`: The users to block, at most 60. Checked before sending: at most 60 items.
+    ///
+    /// # Example
+    ///
+    /// The call of the doc example `add_group_blocklist_users_doc`:
+    ///
+    /// ```no_run
+    /// # async fn example(client: agora_chat::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let answer = client
+    ///     .group_blocklist()
+    ///     .add_many("66016455491585", ["user3", "user4"])
+    ///     .await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn add_many(
         &self,
         group_id: impl Into<String>,
@@ -130,6 +169,18 @@ impl<'a> GroupBlocklist<'a> {
     ///
     /// - `group_id`: Id of the group. See errata [`E359`](crate::errata#e359).
     /// - `username`: The user to unblock.
+    ///
+    /// # Example
+    ///
+    /// The call of the doc example `remove_group_blocklist_user_doc`:
+    ///
+    /// ```no_run
+    /// # async fn example(client: agora_chat::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let answer = client.group_blocklist().remove("66016455491585", "user1").await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn remove(
         &self,
         group_id: impl Into<String>,
@@ -158,6 +209,21 @@ impl<'a> GroupBlocklist<'a> {
     ///
     /// - `group_id`: Id of the group. See errata [`E359`](crate::errata#e359).
     /// - `usernames`: The users to unblock, 1 to 60; sent joined by commas, each comma encoded as %2C. Checked before sending: 1 to 60 values, sent comma-separated.
+    ///
+    /// # Example
+    ///
+    /// The call of the doc example `remove_group_blocklist_users_doc`:
+    ///
+    /// ```no_run
+    /// # async fn example(client: agora_chat::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let answer = client
+    ///     .group_blocklist()
+    ///     .remove_many("66016455491585", ["user1", "user2"])
+    ///     .await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn remove_many(
         &self,
         group_id: impl Into<String>,

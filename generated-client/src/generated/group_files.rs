@@ -46,6 +46,23 @@ impl<'a> GroupFiles<'a> {
     /// # Arguments
     ///
     /// - `group_id`: Id of the group.
+    ///
+    /// # Example
+    ///
+    /// The call of the doc example `list_group_files_doc`:
+    ///
+    /// ```no_run
+    /// # async fn example(client: agora_chat::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let answer = client
+    ///     .group_files()
+    ///     .list("66021836783617")
+    ///     .pagenum(1)
+    ///     .pagesize(10)
+    ///     .await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list(&self, group_id: impl Into<String>) -> ListGroupFilesRequest<'a> {
         ListGroupFilesRequest {
             client: self.client,
@@ -71,6 +88,24 @@ impl<'a> GroupFiles<'a> {
     ///
     /// - `group_id`: Id of the group.
     /// - `file`: The file to share, at most 10 MB. Checked before sending: at most 10485760 bytes. See errata [`E046`](crate::errata#e046).
+    ///
+    /// # Example
+    ///
+    /// The call of the doc example `upload_group_file_doc`:
+    ///
+    /// ```no_run
+    /// # async fn example(client: agora_chat::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let answer = client
+    ///     .group_files()
+    ///     .upload(
+    ///         "66021836783617",
+    ///         agora_chat::UploadFile::from_bytes("IMG_3.JPG", std::fs::read("IMG_3.JPG")?),
+    ///     )
+    ///     .await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn upload(
         &self,
         group_id: impl Into<String>,
@@ -99,6 +134,21 @@ impl<'a> GroupFiles<'a> {
     ///
     /// - `group_id`: Id of the group.
     /// - `file_id`: Id of the shared file.
+    ///
+    /// # Example
+    ///
+    /// The call of the doc example `download_group_file_doc`:
+    ///
+    /// ```no_run
+    /// # async fn example(client: agora_chat::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let answer = client
+    ///     .group_files()
+    ///     .download("66021836783617", "b30e0be0-XXXX-XXXX-8732-172a3f85134f")
+    ///     .await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn download(
         &self,
         group_id: impl Into<String>,
@@ -126,6 +176,21 @@ impl<'a> GroupFiles<'a> {
     ///
     /// - `group_id`: Id of the group.
     /// - `file_id`: Id of the shared file.
+    ///
+    /// # Example
+    ///
+    /// The call of the doc example `delete_group_file_doc`:
+    ///
+    /// ```no_run
+    /// # async fn example(client: agora_chat::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let answer = client
+    ///     .group_files()
+    ///     .delete("66021836783617", "b30e0be0-XXXX-XXXX-8732-172a3f85134f")
+    ///     .await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete(
         &self,
         group_id: impl Into<String>,

@@ -61,6 +61,23 @@ impl<'a> GroupMembers<'a> {
     /// # Arguments
     ///
     /// - `group_id`: Id of the group. See errata [`E359`](crate::errata#e359).
+    ///
+    /// # Example
+    ///
+    /// The call of the doc example `list_group_members_doc`:
+    ///
+    /// ```no_run
+    /// # async fn example(client: agora_chat::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let answer = client
+    ///     .group_members()
+    ///     .list("10130212061185")
+    ///     .pagenum(2)
+    ///     .pagesize(2)
+    ///     .await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list(&self, group_id: impl Into<String>) -> ListGroupMembersRequest<'a> {
         ListGroupMembersRequest {
             client: self.client,
@@ -87,6 +104,18 @@ impl<'a> GroupMembers<'a> {
     ///
     /// - `group_id`: Id of the group. See errata [`E359`](crate::errata#e359).
     /// - `username`: The user to add.
+    ///
+    /// # Example
+    ///
+    /// The call of the doc example `add_group_member_doc`:
+    ///
+    /// ```no_run
+    /// # async fn example(client: agora_chat::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let answer = client.group_members().add("66016455491585", "user4").await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn add(
         &self,
         group_id: impl Into<String>,
@@ -116,6 +145,21 @@ impl<'a> GroupMembers<'a> {
     ///
     /// - `group_id`: Id of the group. See errata [`E319`](crate::errata#e319), [`E359`](crate::errata#e359).
     /// - `usernames`: The users to add, at most 60. Checked before sending: at most 60 items.
+    ///
+    /// # Example
+    ///
+    /// The call of the doc example `add_group_members_doc`:
+    ///
+    /// ```no_run
+    /// # async fn example(client: agora_chat::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let answer = client
+    ///     .group_members()
+    ///     .add_many("66016455491585", ["user4", "user5"])
+    ///     .await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn add_many(
         &self,
         group_id: impl Into<String>,
@@ -147,6 +191,18 @@ impl<'a> GroupMembers<'a> {
     ///
     /// - `group_id`: Id of the group. See errata [`E359`](crate::errata#e359).
     /// - `username`: The member to remove.
+    ///
+    /// # Example
+    ///
+    /// The call of the doc example `remove_group_member_doc`:
+    ///
+    /// ```no_run
+    /// # async fn example(client: agora_chat::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let answer = client.group_members().remove("66016455491585", "user3").await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn remove(
         &self,
         group_id: impl Into<String>,
@@ -176,6 +232,21 @@ impl<'a> GroupMembers<'a> {
     ///
     /// - `group_id`: Id of the group. See errata [`E359`](crate::errata#e359).
     /// - `usernames`: The members to remove, 1 to 60; sent joined by commas (no spaces), each comma encoded as %2C. Checked before sending: 1 to 60 values, sent comma-separated. See errata [`E320`](crate::errata#e320).
+    ///
+    /// # Example
+    ///
+    /// The call of the doc example `remove_group_members_doc`:
+    ///
+    /// ```no_run
+    /// # async fn example(client: agora_chat::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let answer = client
+    ///     .group_members()
+    ///     .remove_many("66016455491585", ["ttestuser0015981", "user2", "user3"])
+    ///     .await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn remove_many(
         &self,
         group_id: impl Into<String>,
@@ -206,6 +277,25 @@ impl<'a> GroupMembers<'a> {
     /// - `group_id`: Id of the group. See errata [`E322`](crate::errata#e322), [`E359`](crate::errata#e359).
     /// - `username`: The member whose attributes are set.
     /// - `meta_data`: The attributes to set, attribute name to value (name at most 16 bytes, value at most 512 bytes, empty value to delete). Checked before sending: each key at most 16 bytes; each value at most 512 bytes. See errata [`E322`](crate::errata#e322).
+    ///
+    /// # Example
+    ///
+    /// The call of the doc example `update_group_member_attributes_doc`:
+    ///
+    /// ```no_run
+    /// # async fn example(client: agora_chat::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let answer = client
+    ///     .group_members()
+    ///     .set_attributes(
+    ///         "207059303858177",
+    ///         "test2",
+    ///         serde_json::from_str("{\"key1\":\"value1\"}")?,
+    ///     )
+    ///     .await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn set_attributes(
         &self,
         group_id: impl Into<String>,
@@ -238,6 +328,21 @@ impl<'a> GroupMembers<'a> {
     ///
     /// - `group_id`: Id of the group. See errata [`E359`](crate::errata#e359).
     /// - `username`: The member whose attributes are read.
+    ///
+    /// # Example
+    ///
+    /// The call of the doc example `get_group_member_attributes_doc`:
+    ///
+    /// ```no_run
+    /// # async fn example(client: agora_chat::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let answer = client
+    ///     .group_members()
+    ///     .get_attributes("207059303858177", "test2")
+    ///     .await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_attributes(
         &self,
         group_id: impl Into<String>,
@@ -267,6 +372,21 @@ impl<'a> GroupMembers<'a> {
     /// - `group_id`: Id of the group. See errata [`E359`](crate::errata#e359).
     /// - `targets`: The members whose attributes are read, at most 10. Checked before sending: at most 10 items. See errata [`E324`](crate::errata#e324).
     /// - `properties`: Names of the attributes to return; an empty list asks for all of them. See errata [`E324`](crate::errata#e324).
+    ///
+    /// # Example
+    ///
+    /// The call of the doc example `batch_get_group_member_attributes_doc`:
+    ///
+    /// ```no_run
+    /// # async fn example(client: agora_chat::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let answer = client
+    ///     .group_members()
+    ///     .get_many_attributes("207059303858177", ["test1", "test2"], ["key1", "key2"])
+    ///     .await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_many_attributes(
         &self,
         group_id: impl Into<String>,
@@ -299,6 +419,26 @@ impl<'a> GroupMembers<'a> {
     ///
     /// - `group_id`: Id of the group.
     /// - `members`: The members and their attributes, at most 20 members. On the wire this list is the whole request body (a bare JSON array). Checked before sending: at least 1 items; at most 20 items. See errata [`E351`](crate::errata#e351).
+    ///
+    /// # Example
+    ///
+    /// The call of the doc example `set_group_members_attributes_doc`:
+    ///
+    /// ```no_run
+    /// # async fn example(client: agora_chat::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let answer = client
+    ///     .group_members()
+    ///     .set_many_attributes(
+    ///         "XXXX",
+    ///         serde_json::from_str(
+    ///             "[{\"username\":\"user1\",\"metadata\":{\"metadataKey1\":\"value1\",\"metadataKey2\":\"value2\"}},{\"username\":\"user2\",\"metadata\":{\"metadataKey3\":\"value3\",\"metadataKey4\":\"\"}}]",
+    ///         )?,
+    ///     )
+    ///     .await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn set_many_attributes(
         &self,
         group_id: impl Into<String>,
@@ -327,6 +467,18 @@ impl<'a> GroupMembers<'a> {
     /// # Arguments
     ///
     /// - `group_id`: Id of the group. See errata [`E359`](crate::errata#e359).
+    ///
+    /// # Example
+    ///
+    /// The call of the doc example `list_group_admins_doc`:
+    ///
+    /// ```no_run
+    /// # async fn example(client: agora_chat::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let answer = client.group_members().list_admins("10130212061185").await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_admins(
         &self,
         group_id: impl Into<String>,
@@ -353,6 +505,18 @@ impl<'a> GroupMembers<'a> {
     ///
     /// - `group_id`: Id of the group. See errata [`E359`](crate::errata#e359).
     /// - `newadmin`: The member to promote.
+    ///
+    /// # Example
+    ///
+    /// The call of the doc example `add_group_admin_doc`:
+    ///
+    /// ```no_run
+    /// # async fn example(client: agora_chat::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let answer = client.group_members().add_admin("10130212061185", "user1").await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn add_admin(
         &self,
         group_id: impl Into<String>,
@@ -383,6 +547,18 @@ impl<'a> GroupMembers<'a> {
     ///
     /// - `group_id`: Id of the group. See errata [`E359`](crate::errata#e359).
     /// - `oldadmin`: The admin to demote. See errata [`E326`](crate::errata#e326).
+    ///
+    /// # Example
+    ///
+    /// The call of the doc example `remove_group_admin_doc`:
+    ///
+    /// ```no_run
+    /// # async fn example(client: agora_chat::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let answer = client.group_members().remove_admin("10130212061185", "user1").await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn remove_admin(
         &self,
         group_id: impl Into<String>,
@@ -411,6 +587,21 @@ impl<'a> GroupMembers<'a> {
     ///
     /// - `group_id`: Id of the group. See errata [`E359`](crate::errata#e359).
     /// - `newowner`: The member who becomes the owner.
+    ///
+    /// # Example
+    ///
+    /// The call of the doc example `transfer_group_ownership_doc`:
+    ///
+    /// ```no_run
+    /// # async fn example(client: agora_chat::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let answer = client
+    ///     .group_members()
+    ///     .transfer_ownership("66016455491585", "user2")
+    ///     .await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn transfer_ownership(
         &self,
         group_id: impl Into<String>,

@@ -49,6 +49,21 @@ impl<'a> GroupMutelist<'a> {
     /// - `group_id`: Id of the group. See errata [`E359`](crate::errata#e359).
     /// - `mute_duration`: How long the mute lasts, in milliseconds; per the Easemob page, 0 lifts the mute and -1 mutes for good. Checked before sending: at least -1. See errata [`E350`](crate::errata#e350).
     /// - `usernames`: The members to mute, at most 60. Checked before sending: at most 60 items.
+    ///
+    /// # Example
+    ///
+    /// The call of the doc example `mute_group_members_doc`:
+    ///
+    /// ```no_run
+    /// # async fn example(client: agora_chat::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let answer = client
+    ///     .group_mutelist()
+    ///     .mute("10130212061185", 86400000, ["user1"])
+    ///     .await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn mute(
         &self,
         group_id: impl Into<String>,
@@ -81,6 +96,18 @@ impl<'a> GroupMutelist<'a> {
     ///
     /// - `group_id`: Id of the group. See errata [`E359`](crate::errata#e359).
     /// - `usernames`: The members to unmute, 1 to 60; sent joined by commas (no spaces), each comma encoded as %2C. Checked before sending: 1 to 60 values, sent comma-separated. See errata [`E333`](crate::errata#e333).
+    ///
+    /// # Example
+    ///
+    /// The call of the doc example `unmute_group_members_doc`:
+    ///
+    /// ```no_run
+    /// # async fn example(client: agora_chat::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let answer = client.group_mutelist().unmute("10130212061185", ["user1"]).await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn unmute(
         &self,
         group_id: impl Into<String>,
@@ -107,6 +134,18 @@ impl<'a> GroupMutelist<'a> {
     /// # Arguments
     ///
     /// - `group_id`: Id of the group. See errata [`E359`](crate::errata#e359).
+    ///
+    /// # Example
+    ///
+    /// The call of the doc example `list_group_muted_members_doc`:
+    ///
+    /// ```no_run
+    /// # async fn example(client: agora_chat::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let answer = client.group_mutelist().list("10130212061185").await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list(&self, group_id: impl Into<String>) -> ListGroupMutedMembersRequest<'a> {
         ListGroupMutedMembersRequest {
             client: self.client,
@@ -128,6 +167,18 @@ impl<'a> GroupMutelist<'a> {
     /// # Arguments
     ///
     /// - `group_id`: Id of the group. See errata [`E359`](crate::errata#e359).
+    ///
+    /// # Example
+    ///
+    /// The call of the doc example `mute_all_group_members_doc`:
+    ///
+    /// ```no_run
+    /// # async fn example(client: agora_chat::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let answer = client.group_mutelist().mute_all("1208XXXX5169153").await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn mute_all(
         &self,
         group_id: impl Into<String>,
@@ -152,6 +203,18 @@ impl<'a> GroupMutelist<'a> {
     /// # Arguments
     ///
     /// - `group_id`: Id of the group.
+    ///
+    /// # Example
+    ///
+    /// The call of the doc example `unmute_all_group_members_doc`:
+    ///
+    /// ```no_run
+    /// # async fn example(client: agora_chat::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let answer = client.group_mutelist().unmute_all("1208XXXX5169153").await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn unmute_all(
         &self,
         group_id: impl Into<String>,

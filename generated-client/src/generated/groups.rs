@@ -53,6 +53,26 @@ impl<'a> Groups<'a> {
     ///
     /// - `public`: True for a public group (searchable, users may apply to join); false for a private group that users join only by invitation. The server rejects a creation without it. See errata [`E340`](crate::errata#e340).
     /// - `owner`: Username of the user who becomes the group owner.
+    ///
+    /// # Example
+    ///
+    /// The call of the doc example `create_group_doc`:
+    ///
+    /// ```no_run
+    /// # async fn example(client: agora_chat::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let answer = client
+    ///     .groups()
+    ///     .create(true, "testuser")
+    ///     .groupname("testgroup")
+    ///     .avatar("https://www.XXXX.com/XXX/image")
+    ///     .description("test")
+    ///     .maxusers(300)
+    ///     .members(["user2"])
+    ///     .await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create(
         &self,
         public: bool,
@@ -90,6 +110,18 @@ impl<'a> Groups<'a> {
     /// # Arguments
     ///
     /// - `group_id`: Id of the group to ban. See errata [`E359`](crate::errata#e359).
+    ///
+    /// # Example
+    ///
+    /// The call of the doc example `disable_group_doc`:
+    ///
+    /// ```no_run
+    /// # async fn example(client: agora_chat::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let answer = client.groups().disable("XXXX").await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn disable(&self, group_id: impl Into<String>) -> DisableGroupRequest<'a> {
         DisableGroupRequest {
             client: self.client,
@@ -111,6 +143,18 @@ impl<'a> Groups<'a> {
     /// # Arguments
     ///
     /// - `group_id`: Id of the group to unban. See errata [`E359`](crate::errata#e359).
+    ///
+    /// # Example
+    ///
+    /// The call of the doc example `enable_group_doc`:
+    ///
+    /// ```no_run
+    /// # async fn example(client: agora_chat::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let answer = client.groups().enable("XXXX").await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn enable(&self, group_id: impl Into<String>) -> EnableGroupRequest<'a> {
         EnableGroupRequest {
             client: self.client,
@@ -134,6 +178,18 @@ impl<'a> Groups<'a> {
     ///
     /// - `group_id`: Id of the group.
     /// - `username`: The user to look for.
+    ///
+    /// # Example
+    ///
+    /// The call of the doc example `check_group_membership_doc`:
+    ///
+    /// ```no_run
+    /// # async fn example(client: agora_chat::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let answer = client.groups().check_membership("XXXX", "XXXX").await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn check_membership(
         &self,
         group_id: impl Into<String>,
@@ -161,6 +217,18 @@ impl<'a> Groups<'a> {
     /// # Arguments
     ///
     /// - `group_ids`: Ids of the groups to look up, 1 to 100; sent joined by commas, each comma encoded as %2C. Checked before sending: 1 to 100 values, sent comma-separated. See errata [`E313`](crate::errata#e313).
+    ///
+    /// # Example
+    ///
+    /// The call of the doc example `get_groups_doc`:
+    ///
+    /// ```no_run
+    /// # async fn example(client: agora_chat::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let answer = client.groups().get(["66016455491585"]).await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get(&self, group_ids: impl crate::IntoIds) -> GetGroupsRequest<'a> {
         GetGroupsRequest {
             client: self.client,
@@ -183,6 +251,29 @@ impl<'a> Groups<'a> {
     /// # Arguments
     ///
     /// - `group_id`: Id of the group to change. See errata [`E359`](crate::errata#e359).
+    ///
+    /// # Example
+    ///
+    /// The call of the doc example `update_group_doc`:
+    ///
+    /// ```no_run
+    /// # async fn example(client: agora_chat::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let answer = client
+    ///     .groups()
+    ///     .update("6XXXX7")
+    ///     .groupname("test groupname")
+    ///     .description("updategroupinfo12311")
+    ///     .maxusers(1500)
+    ///     .allowinvites(false)
+    ///     .membersonly(true)
+    ///     .custom("abc")
+    ///     .invite_need_confirm(true)
+    ///     .public(true)
+    ///     .await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update(&self, group_id: impl Into<String>) -> UpdateGroupRequest<'a> {
         UpdateGroupRequest {
             client: self.client,
@@ -215,6 +306,18 @@ impl<'a> Groups<'a> {
     /// # Arguments
     ///
     /// - `group_id`: Id of the group to delete. See errata [`E359`](crate::errata#e359).
+    ///
+    /// # Example
+    ///
+    /// The call of the doc example `delete_group_doc`:
+    ///
+    /// ```no_run
+    /// # async fn example(client: agora_chat::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let answer = client.groups().delete("66021836783617").await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete(&self, group_id: impl Into<String>) -> DeleteGroupRequest<'a> {
         DeleteGroupRequest {
             client: self.client,
@@ -233,6 +336,18 @@ impl<'a> Groups<'a> {
     /// - Checked before sending: `limit`: between 1 and 1000
     /// - Source: `restful-api/chat-group-management/create-delete-retrieve-groups`, section "Retrieving all chat groups"
     /// - Doc errata: [`E040`](crate::errata#e040), [`E300`](crate::errata#e300), [`E314`](crate::errata#e314), [`E315`](crate::errata#e315), [`E363`](crate::errata#e363)
+    ///
+    /// # Example
+    ///
+    /// The call of the doc example `list_groups_doc_first_page`:
+    ///
+    /// ```no_run
+    /// # async fn example(client: agora_chat::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let answer = client.groups().list().limit(2).await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list(&self) -> ListGroupsRequest<'a> {
         ListGroupsRequest {
             client: self.client,
@@ -256,6 +371,18 @@ impl<'a> Groups<'a> {
     /// # Arguments
     ///
     /// - `username`: The user whose groups are listed.
+    ///
+    /// # Example
+    ///
+    /// The call of the doc example `list_user_joined_groups_doc`:
+    ///
+    /// ```no_run
+    /// # async fn example(client: agora_chat::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let answer = client.groups().list_joined_by("user1").pagesize(100).pagenum(1).await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_joined_by(
         &self,
         username: impl Into<String>,
@@ -283,6 +410,18 @@ impl<'a> Groups<'a> {
     /// # Arguments
     ///
     /// - `username`: The user whose groups are listed.
+    ///
+    /// # Example
+    ///
+    /// The call of the doc example `list_user_groups_doc`:
+    ///
+    /// ```no_run
+    /// # async fn example(client: agora_chat::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let answer = client.groups().list_by_user("XXXX").await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_by_user(
         &self,
         username: impl Into<String>,

@@ -60,6 +60,29 @@ impl<'a> Messages<'a> {
     ///
     /// - `to`: Usernames of the recipients, 1 to 600. Checked before sending: at least 1 items; at most 600 items.
     /// - `body`: The content, with the fields that belong to `type`. See errata [`E245`](crate::errata#e245).
+    ///
+    /// # Example
+    ///
+    /// The call of the doc example `send_user_message_text`:
+    ///
+    /// ```no_run
+    /// # async fn example(client: agora_chat::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let answer = client
+    ///     .messages()
+    ///     .send_to_users(
+    ///         ["user2"],
+    ///         serde_json::from_str::<
+    ///             agora_chat::messages::MessageContent,
+    ///         >("{\"type\":\"txt\",\"body\":{\"msg\":\"testmessages\"}}")?,
+    ///     )
+    ///     .from("user1")
+    ///     .roam_ignore_users(::std::vec::Vec::<String>::new())
+    ///     .ext(serde_json::from_str("{\"em_ignore_notification\":true}")?)
+    ///     .await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn send_to_users(
         &self,
         to: impl crate::IntoIds,
@@ -96,6 +119,31 @@ impl<'a> Messages<'a> {
     ///
     /// - `to`: Ids of the receiving groups, 1 to 3. Checked before sending: at least 1 items; at most 3 items. See errata [`E201`](crate::errata#e201).
     /// - `body`: The content, with the fields that belong to `type`. See errata [`E245`](crate::errata#e245), [`E246`](crate::errata#e246).
+    ///
+    /// # Example
+    ///
+    /// The call of the doc example `send_group_message_text_all_members`:
+    ///
+    /// ```no_run
+    /// # async fn example(client: agora_chat::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let answer = client
+    ///     .messages()
+    ///     .send_to_groups(
+    ///         ["184524748161025"],
+    ///         serde_json::from_str::<
+    ///             agora_chat::messages::MessageContent,
+    ///         >("{\"type\":\"txt\",\"body\":{\"msg\":\"testmessages\"}}")?,
+    ///     )
+    ///     .from("user1")
+    ///     .need_group_ack(false)
+    ///     .roam_ignore_users(::std::vec::Vec::<String>::new())
+    ///     .routetype(serde_json::from_str("\"ROUTE_ONLINE\"")?)
+    ///     .ext(serde_json::from_str("{\"em_ignore_notification\":true}")?)
+    ///     .await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn send_to_groups(
         &self,
         to: impl crate::IntoIds,
@@ -133,6 +181,28 @@ impl<'a> Messages<'a> {
     ///
     /// - `to`: Ids of the receiving chat rooms, 1 to 10. Checked before sending: at least 1 items; at most 10 items.
     /// - `body`: The content, with the fields that belong to `type`. See errata [`E245`](crate::errata#e245), [`E246`](crate::errata#e246).
+    ///
+    /// # Example
+    ///
+    /// The call of the doc example `send_chatroom_message_text`:
+    ///
+    /// ```no_run
+    /// # async fn example(client: agora_chat::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let answer = client
+    ///     .messages()
+    ///     .send_to_chatrooms(
+    ///         ["185145305923585"],
+    ///         serde_json::from_str::<
+    ///             agora_chat::messages::MessageContent,
+    ///         >("{\"type\":\"txt\",\"body\":{\"msg\":\"testmessages\"}}")?,
+    ///     )
+    ///     .from("user1")
+    ///     .roam_ignore_users(::std::vec::Vec::<String>::new())
+    ///     .await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn send_to_chatrooms(
         &self,
         to: impl crate::IntoIds,
@@ -170,6 +240,29 @@ impl<'a> Messages<'a> {
     /// - `to`: Id of the group, as the only item of the array. Checked before sending: at least 1 items; at most 1 items.
     /// - `body`: The content, with the fields that belong to `type`.
     /// - `users`: The members who receive the message, 1 to 20. Checked before sending: at least 1 items; at most 20 items.
+    ///
+    /// # Example
+    ///
+    /// The call of the doc example `send_group_directed_message_easemob`:
+    ///
+    /// ```no_run
+    /// # async fn example(client: agora_chat::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let answer = client
+    ///     .messages()
+    ///     .send_to_group_members(
+    ///         ["184524748161025"],
+    ///         serde_json::from_str::<
+    ///             agora_chat::messages::MessageContent,
+    ///         >("{\"type\":\"txt\",\"body\":{\"msg\":\"testmessages\"}}")?,
+    ///         ["user2", "user3"],
+    ///     )
+    ///     .from("user1")
+    ///     .ext(serde_json::from_str("{\"em_ignore_notification\":true}")?)
+    ///     .await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn send_to_group_members(
         &self,
         to: impl crate::IntoIds,
@@ -205,6 +298,28 @@ impl<'a> Messages<'a> {
     /// - `to`: Id of the chat room, as the only item of the array. Checked before sending: at least 1 items; at most 1 items.
     /// - `body`: The content, with the fields that belong to `type`.
     /// - `users`: The members who receive the message, 1 to 20. Checked before sending: at least 1 items; at most 20 items.
+    ///
+    /// # Example
+    ///
+    /// The call of the doc example `send_chatroom_directed_message_easemob`:
+    ///
+    /// ```no_run
+    /// # async fn example(client: agora_chat::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let answer = client
+    ///     .messages()
+    ///     .send_to_chatroom_members(
+    ///         ["185145305923585"],
+    ///         serde_json::from_str::<
+    ///             agora_chat::messages::MessageContent,
+    ///         >("{\"type\":\"txt\",\"body\":{\"msg\":\"testmessages\"}}")?,
+    ///         ["user2", "user3"],
+    ///     )
+    ///     .from("user1")
+    ///     .await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn send_to_chatroom_members(
         &self,
         to: impl crate::IntoIds,
@@ -239,6 +354,28 @@ impl<'a> Messages<'a> {
     /// # Arguments
     ///
     /// - `msg`: The message - its type and, beside it, the fields of that type. See errata [`E204`](crate::errata#e204).
+    ///
+    /// # Example
+    ///
+    /// The call of the doc example `broadcast_chatroom_message_text`:
+    ///
+    /// ```no_run
+    /// # async fn example(client: agora_chat::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let answer = client
+    ///     .messages()
+    ///     .broadcast_to_chatrooms(
+    ///         serde_json::from_str(
+    ///             "{\"type\":\"txt\",\"msg\":\"send broadcast to all chatroom\"}",
+    ///         )?,
+    ///     )
+    ///     .from("admin")
+    ///     .chatroom_msg_level(serde_json::from_str("\"low\"")?)
+    ///     .ext(serde_json::from_str("{\"extKey\":\"extValue\"}")?)
+    ///     .await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn broadcast_to_chatrooms(
         &self,
         msg: crate::messages::MessageBroadcastContent,
@@ -271,6 +408,28 @@ impl<'a> Messages<'a> {
     /// - `from`: Username of the sender, the same on every chunk of a message (an empty string makes the call fail). See errata [`E283`](crate::errata#e283).
     /// - `to`: Username of the recipient, the same on every chunk of a message.
     /// - `body`: The chunk to send.
+    ///
+    /// # Example
+    ///
+    /// The call of the doc example `send_user_stream_message_easemob_first_chunk`:
+    ///
+    /// ```no_run
+    /// # async fn example(client: agora_chat::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let answer = client
+    ///     .messages()
+    ///     .send_stream_to_user(
+    ///         "111",
+    ///         "222",
+    ///         serde_json::from_str(
+    ///             "{\"msg\":\"第一个分片\",\"seq\":0,\"type\":\"markdown\"}",
+    ///         )?,
+    ///     )
+    ///     .ext(serde_json::from_str("{}")?)
+    ///     .await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn send_stream_to_user(
         &self,
         from: impl Into<String>,
@@ -305,6 +464,28 @@ impl<'a> Messages<'a> {
     /// - `from`: Username of the sender, the same on every chunk of a message (an empty string makes the call fail). See errata [`E283`](crate::errata#e283).
     /// - `to`: Id of the chat group (at most 200 members), the same on every chunk of a message.
     /// - `body`: The chunk to send.
+    ///
+    /// # Example
+    ///
+    /// The call of the doc example `send_group_stream_message_easemob_first_chunk`:
+    ///
+    /// ```no_run
+    /// # async fn example(client: agora_chat::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let answer = client
+    ///     .messages()
+    ///     .send_stream_to_group(
+    ///         "222",
+    ///         "301018534445057",
+    ///         serde_json::from_str(
+    ///             "{\"msg\":\"第一个分片\",\"seq\":0,\"type\":\"markdown\"}",
+    ///         )?,
+    ///     )
+    ///     .ext(serde_json::from_str("{}")?)
+    ///     .await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn send_stream_to_group(
         &self,
         from: impl Into<String>,
@@ -338,6 +519,28 @@ impl<'a> Messages<'a> {
     ///
     /// - `target_type`: Who receives the broadcast; always `users`, all users of the app. Checked before sending: one of `users`.
     /// - `msg`: The message - its type and, beside it, the fields of that type. See errata [`E282`](crate::errata#e282).
+    ///
+    /// # Example
+    ///
+    /// The call of the doc example `broadcast_to_all_users_easemob_text`:
+    ///
+    /// ```no_run
+    /// # async fn example(client: agora_chat::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let answer = client
+    ///     .messages()
+    ///     .broadcast_to_all_users(
+    ///         "users",
+    ///         serde_json::from_str(
+    ///             "{\"type\":\"txt\",\"msg\":\"send broadcast to all users\"}",
+    ///         )?,
+    ///     )
+    ///     .from("admin")
+    ///     .ext(serde_json::from_str("{\"extKey\":\"extValue\"}")?)
+    ///     .await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn broadcast_to_all_users(
         &self,
         target_type: impl Into<String>,
@@ -369,6 +572,27 @@ impl<'a> Messages<'a> {
     /// # Arguments
     ///
     /// - `msg`: The message - its type and, beside it, the fields of that type. See errata [`E282`](crate::errata#e282).
+    ///
+    /// # Example
+    ///
+    /// The call of the doc example `broadcast_to_online_users_easemob_text`:
+    ///
+    /// ```no_run
+    /// # async fn example(client: agora_chat::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let answer = client
+    ///     .messages()
+    ///     .broadcast_to_online_users(
+    ///         serde_json::from_str(
+    ///             "{\"type\":\"txt\",\"msg\":\"send broadcast to all online users\"}",
+    ///         )?,
+    ///     )
+    ///     .from("admin")
+    ///     .ext(serde_json::from_str("{\"extKey\":\"extValue\"}")?)
+    ///     .await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn broadcast_to_online_users(
         &self,
         msg: crate::messages::MessageBroadcastContent,
@@ -398,6 +622,18 @@ impl<'a> Messages<'a> {
     /// # Arguments
     ///
     /// - `time`: Start of the hour to fetch, in UTC, written yyyyMMddHH (for example 2018112717 is 17:00 to 18:00 on 27 November 2018). Checked before sending: at least 10 characters; at most 10 characters. See errata [`E213`](crate::errata#e213).
+    ///
+    /// # Example
+    ///
+    /// The call of the doc example `get_message_history_doc`:
+    ///
+    /// ```no_run
+    /// # async fn example(client: agora_chat::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let answer = client.messages().history("2018112717").await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn history(&self, time: impl Into<String>) -> GetMessageHistoryRequest<'a> {
         GetMessageHistoryRequest {
             client: self.client,
@@ -421,6 +657,27 @@ impl<'a> Messages<'a> {
     ///
     /// - `msg_id`: Id of the message to edit (digits only).
     /// - `new_msg`: The new content.
+    ///
+    /// # Example
+    ///
+    /// The call of the doc example `update_message_text`:
+    ///
+    /// ```no_run
+    /// # async fn example(client: agora_chat::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let answer = client
+    ///     .messages()
+    ///     .update(
+    ///         "1235807318835202004",
+    ///         serde_json::from_str(
+    ///             "{\"type\":\"txt\",\"msg\":\"update message content\"}",
+    ///         )?,
+    ///     )
+    ///     .user("user1")
+    ///     .await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update(
         &self,
         msg_id: impl Into<String>,
@@ -456,6 +713,22 @@ impl<'a> Messages<'a> {
     /// - `to`: Where the message was sent: a username, group id or chat room id. If the server no longer holds the message, only the copy on the recipient's devices is recalled.
     /// - `chat_type`: Kind of conversation the message was sent in. See errata [`E221`](crate::errata#e221).
     /// - `force`: true recalls the message even when it has expired or is older than the recall window; false recalls only messages still stored and within the window. The server rejects a call without it. See errata [`E220`](crate::errata#e220), [`E272`](crate::errata#e272).
+    ///
+    /// # Example
+    ///
+    /// The call of the doc example `recall_message_doc`:
+    ///
+    /// ```no_run
+    /// # async fn example(client: agora_chat::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let answer = client
+    ///     .messages()
+    ///     .recall("1028442084794698104", "user2", serde_json::from_str("\"chat\"")?, true)
+    ///     .from("user1")
+    ///     .await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn recall(
         &self,
         msg_id: impl Into<String>,
@@ -491,6 +764,25 @@ impl<'a> Messages<'a> {
     /// # Arguments
     ///
     /// - `msgs`: The messages to recall, 1 to 30. Checked before sending: at least 1 items; at most 30 items.
+    ///
+    /// # Example
+    ///
+    /// The call of the doc example `recall_messages_easemob`:
+    ///
+    /// ```no_run
+    /// # async fn example(client: agora_chat::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let answer = client
+    ///     .messages()
+    ///     .recall_many(
+    ///         serde_json::from_str(
+    ///             "[{\"msg_id\":\"7126XXXX2581\",\"to\":\"d95XXXX81c64\",\"from\":\"18XXXXebf262\",\"chat_type\":\"chatroom\",\"force\":false,\"sync_device\":false},{\"msg_id\":\"10436XXXX4564398104\",\"to\":\"d9571XXXXc64\",\"from\":\"18e4XXXXf262\",\"chat_type\":\"chat\",\"force\":false,\"sync_device\":false}]",
+    ///         )?,
+    ///     )
+    ///     .await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn recall_many(
         &self,
         msgs: ::std::vec::Vec<crate::messages::MessageRecallItem>,
@@ -522,6 +814,21 @@ impl<'a> Messages<'a> {
     /// - `channel`: The conversation to delete: the peer's username for a one-to-one chat, the group id for a group chat.
     /// - `type_`: Kind of conversation - one-to-one or chat group.
     /// - `delete_roam`: Whether the conversation's messages are also deleted from the server.
+    ///
+    /// # Example
+    ///
+    /// The call of the doc example `delete_user_conversation_doc`:
+    ///
+    /// ```no_run
+    /// # async fn example(client: agora_chat::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let answer = client
+    ///     .messages()
+    ///     .delete_conversation("u1", "u2", serde_json::from_str("\"chat\"")?, true)
+    ///     .await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_conversation(
         &self,
         username: impl Into<String>,
@@ -557,6 +864,30 @@ impl<'a> Messages<'a> {
     /// - `from`: Username of the sender.
     /// - `target`: Username of the recipient.
     /// - `body`: The content, with the fields that belong to `type`.
+    ///
+    /// # Example
+    ///
+    /// The call of the doc example `import_user_message_text`:
+    ///
+    /// ```no_run
+    /// # async fn example(client: agora_chat::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let answer = client
+    ///     .messages()
+    ///     .import_to_user(
+    ///         "username1",
+    ///         "username2",
+    ///         serde_json::from_str::<
+    ///             agora_chat::messages::MessageContent,
+    ///         >("{\"type\":\"txt\",\"body\":{\"msg\":\"import message.\"}}")?,
+    ///     )
+    ///     .ext(serde_json::from_str("{\"key1\":\"value1\"}")?)
+    ///     .is_ack_read(true)
+    ///     .msg_timestamp(1656906628428)
+    ///     .await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn import_to_user(
         &self,
         from: impl Into<String>,
@@ -594,6 +925,30 @@ impl<'a> Messages<'a> {
     /// - `from`: Username of the sender.
     /// - `target`: Id of the group the message belongs to.
     /// - `body`: The content, with the fields that belong to `type`.
+    ///
+    /// # Example
+    ///
+    /// The call of the doc example `import_group_message_text`:
+    ///
+    /// ```no_run
+    /// # async fn example(client: agora_chat::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let answer = client
+    ///     .messages()
+    ///     .import_to_group(
+    ///         "username1",
+    ///         "1123376564212",
+    ///         serde_json::from_str::<
+    ///             agora_chat::messages::MessageContent,
+    ///         >("{\"type\":\"txt\",\"body\":{\"msg\":\"import message.\"}}")?,
+    ///     )
+    ///     .ext(serde_json::from_str("{\"key1\":\"value1\"}")?)
+    ///     .is_ack_read(true)
+    ///     .msg_timestamp(1656906628428)
+    ///     .await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn import_to_group(
         &self,
         from: impl Into<String>,

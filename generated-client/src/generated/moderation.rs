@@ -55,6 +55,28 @@ impl<'a> Moderation<'a> {
     /// - `scope`: Where the list applies - all conversations, one-to-one chats, groups, chat rooms, or the users, groups and rooms of one tag.
     /// - `disposition`: What happens to a matching message - PASS lets it through, REJECT withholds it from the recipients, EXCHANGE masks the keyword with asterisks.
     /// - `text_contexts`: The keywords, 1 to 200, each at most 128 characters (not checked by the client). Checked before sending: at least 1 items; at most 200 items.
+    ///
+    /// # Example
+    ///
+    /// The call of the doc example `create_keyword_list_easemob`:
+    ///
+    /// ```no_run
+    /// # async fn example(client: agora_chat::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let answer = client
+    ///     .moderation()
+    ///     .create_list(
+    ///         "list_1",
+    ///         serde_json::from_str("\"ALL\"")?,
+    ///         serde_json::from_str("\"PASS\"")?,
+    ///         ["music", "sport", "entertainment"],
+    ///     )
+    ///     .full_match(true)
+    ///     .user_id("v1")
+    ///     .await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_list(
         &self,
         name: impl Into<String>,
@@ -87,6 +109,18 @@ impl<'a> Moderation<'a> {
     /// - Checked before sending: `size`: between 1 and 200; `page`: at least 0
     /// - Source: `easemob/server-side/keyword_list_query`, section "查询关键词名单列表"
     /// - Doc errata: [`E290`](crate::errata#e290), [`E292`](crate::errata#e292), [`E293`](crate::errata#e293), [`E297`](crate::errata#e297)
+    ///
+    /// # Example
+    ///
+    /// The call of the doc example `list_keyword_lists_easemob_by_name`:
+    ///
+    /// ```no_run
+    /// # async fn example(client: agora_chat::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let answer = client.moderation().search_lists().name("14").await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn search_lists(&self) -> ListKeywordListsRequest<'a> {
         ListKeywordListsRequest {
             client: self.client,
@@ -117,6 +151,28 @@ impl<'a> Moderation<'a> {
     /// - `name`: Name of the list, at most 32 characters. Checked before sending: at least 1 characters; at most 32 characters.
     /// - `scope`: Where the list applies - all conversations, one-to-one chats, groups, chat rooms, or the users, groups and rooms of one tag.
     /// - `disposition`: What happens to a matching message - PASS lets it through, REJECT withholds it from the recipients, EXCHANGE masks the keyword with asterisks.
+    ///
+    /// # Example
+    ///
+    /// The call of the doc example `update_keyword_list_easemob`:
+    ///
+    /// ```no_run
+    /// # async fn example(client: agora_chat::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let answer = client
+    ///     .moderation()
+    ///     .update_list(
+    ///         "1xXXXXVlodF52URYQk7rZmd5s8k",
+    ///         "list_1",
+    ///         serde_json::from_str("\"ALL\"")?,
+    ///         serde_json::from_str("\"PASS\"")?,
+    ///     )
+    ///     .full_match(true)
+    ///     .user_id("v1")
+    ///     .await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_list(
         &self,
         list_id: impl Into<String>,
@@ -152,6 +208,18 @@ impl<'a> Moderation<'a> {
     /// # Arguments
     ///
     /// - `list_id`: Id of the keyword list.
+    ///
+    /// # Example
+    ///
+    /// The call of the doc example `delete_keyword_list_easemob`:
+    ///
+    /// ```no_run
+    /// # async fn example(client: agora_chat::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let answer = client.moderation().delete_list("1xXXXXVlodF52URYQk7rZmd5s8k").await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_list(
         &self,
         list_id: impl Into<String>,
@@ -179,6 +247,25 @@ impl<'a> Moderation<'a> {
     /// - `list_id`: Id of the keyword list.
     /// - `word_contents`: The keywords to add, 1 to 100. Checked before sending: at least 1 items; at most 100 items.
     /// - `user_id`: The user recorded as having added them.
+    ///
+    /// # Example
+    ///
+    /// The call of the doc example `add_keywords_easemob`:
+    ///
+    /// ```no_run
+    /// # async fn example(client: agora_chat::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let answer = client
+    ///     .moderation()
+    ///     .add_words(
+    ///         "1r14SOXXXXiSBbR3WTczWj92qsq",
+    ///         ["music", "musicradio", "musicvideo"],
+    ///         "v1",
+    ///     )
+    ///     .await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn add_words(
         &self,
         list_id: impl Into<String>,
@@ -211,6 +298,23 @@ impl<'a> Moderation<'a> {
     ///
     /// - `list_id`: Id of the keyword list.
     /// - `word`: Text the keywords must contain. Checked before sending: at least 1 characters.
+    ///
+    /// # Example
+    ///
+    /// The call of the doc example `search_keywords_easemob`:
+    ///
+    /// ```no_run
+    /// # async fn example(client: agora_chat::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let answer = client
+    ///     .moderation()
+    ///     .search_words("1r14SOXXXXiSBbR3WTczWj92qsq", "music")
+    ///     .page(0)
+    ///     .size(3)
+    ///     .await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn search_words(
         &self,
         list_id: impl Into<String>,
@@ -245,6 +349,26 @@ impl<'a> Moderation<'a> {
     /// - `id`: Id of the keyword.
     /// - `word`: The new keyword. Checked before sending: at least 1 characters.
     /// - `user_id`: The user recorded as having changed it.
+    ///
+    /// # Example
+    ///
+    /// The call of the doc example `update_keyword_easemob`:
+    ///
+    /// ```no_run
+    /// # async fn example(client: agora_chat::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let answer = client
+    ///     .moderation()
+    ///     .update_word(
+    ///         "1r14XXXXZ3iSBbR3WTczWj92qsq",
+    ///         "1xDQ86NiiXXXXmGNMBGgNEZ6jj9",
+    ///         "music",
+    ///         "v1",
+    ///     )
+    ///     .await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_word(
         &self,
         list_id: impl Into<String>,
@@ -278,6 +402,21 @@ impl<'a> Moderation<'a> {
     ///
     /// - `list_id`: Id of the keyword list.
     /// - `word_id`: Id of the keyword to delete. See errata [`E295`](crate::errata#e295).
+    ///
+    /// # Example
+    ///
+    /// The call of the doc example `delete_keyword_easemob`:
+    ///
+    /// ```no_run
+    /// # async fn example(client: agora_chat::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let answer = client
+    ///     .moderation()
+    ///     .delete_word("1r14SOXXXXiSBbR3WTczWj92qsq", "1xDQ86NiiXXXXmGNMBGgNEZ6jj9")
+    ///     .await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_word(
         &self,
         list_id: impl Into<String>,
@@ -306,6 +445,24 @@ impl<'a> Moderation<'a> {
     ///
     /// - `list_id`: Id of the keyword list.
     /// - `word_ids`: Ids of the keywords to delete, 1 to 100. Checked before sending: at least 1 items; at most 100 items.
+    ///
+    /// # Example
+    ///
+    /// The call of the doc example `delete_keywords_easemob`:
+    ///
+    /// ```no_run
+    /// # async fn example(client: agora_chat::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let answer = client
+    ///     .moderation()
+    ///     .delete_words(
+    ///         "1r14SOXXXXiSBbR3WTczWj92qsq",
+    ///         ["1xXXXXUjdvN1LE68wFeILywpks2", "1xXXXXNiiIOSZmGNMBGgNEZ6jj9"],
+    ///     )
+    ///     .await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_words(
         &self,
         list_id: impl Into<String>,
@@ -335,6 +492,23 @@ impl<'a> Moderation<'a> {
     /// # Arguments
     ///
     /// - `content`: The text to check. Checked before sending: at least 1 characters.
+    ///
+    /// # Example
+    ///
+    /// The call of the doc example `check_text_easemob`:
+    ///
+    /// ```no_run
+    /// # async fn example(client: agora_chat::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let answer = client
+    ///     .moderation()
+    ///     .check_text(
+    ///         "【放心借】新户福利！抖音钱包-放心借为您下发了一张30天0息券，戳 https://z.douyin.com/3gq2Eis 拒收请回复R",
+    ///     )
+    ///     .await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn check_text(&self, content: impl Into<String>) -> CheckTextRequest<'a> {
         CheckTextRequest {
             client: self.client,

@@ -52,6 +52,18 @@ impl<'a> OfflinePush<'a> {
     /// # Arguments
     ///
     /// - `username`: The user whose push name is set. See errata [`E500`](crate::errata#e500).
+    ///
+    /// # Example
+    ///
+    /// The call of the doc example `set_push_nickname_doc`:
+    ///
+    /// ```no_run
+    /// # async fn example(client: agora_chat::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let answer = client.offline_push().set_nickname("user1").nickname("testuser").await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn set_nickname(
         &self,
         username: impl Into<String>,
@@ -81,6 +93,21 @@ impl<'a> OfflinePush<'a> {
     ///
     /// - `username`: The user whose display style is set.
     /// - `notification_display_style`: Whether notifications show only a generic text (0) or the sender and message text (1). See errata [`E502`](crate::errata#e502).
+    ///
+    /// # Example
+    ///
+    /// The call of the doc example `set_push_display_style_doc`:
+    ///
+    /// ```no_run
+    /// # async fn example(client: agora_chat::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let answer = client
+    ///     .offline_push()
+    ///     .set_display_style("a", serde_json::from_str("1")?)
+    ///     .await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn set_display_style(
         &self,
         username: impl Into<String>,
@@ -110,6 +137,24 @@ impl<'a> OfflinePush<'a> {
     /// # Arguments
     ///
     /// - `username`: The user whose do-not-disturb period is set.
+    ///
+    /// # Example
+    ///
+    /// The call of the doc example `set_push_no_disturbing_easemob`:
+    ///
+    /// ```no_run
+    /// # async fn example(client: agora_chat::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let answer = client
+    ///     .offline_push()
+    ///     .set_no_disturbing("a")
+    ///     .notification_no_disturbing(true)
+    ///     .notification_no_disturbing_start("1")
+    ///     .notification_no_disturbing_end("3")
+    ///     .await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn set_no_disturbing(
         &self,
         username: impl Into<String>,
@@ -142,6 +187,24 @@ impl<'a> OfflinePush<'a> {
     /// - `username`: The user whose settings change.
     /// - `chattype`: `user` for a one-to-one chat (or the app level), `chatgroup` for a group chat. Checked before sending: one of `user`, `chatgroup`. See errata [`E505`](crate::errata#e505).
     /// - `key`: Peer username (chattype user) or group id (chattype chatgroup); the user's own username with chattype user targets the app level. See errata [`E505`](crate::errata#e505).
+    ///
+    /// # Example
+    ///
+    /// The call of the doc example `set_push_notification_settings_doc`:
+    ///
+    /// ```no_run
+    /// # async fn example(client: agora_chat::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let answer = client
+    ///     .offline_push()
+    ///     .set_notification_settings("XXXX", "user", "hxtest")
+    ///     .type_(serde_json::from_str("\"NONE\"")?)
+    ///     .ignore_interval("21:30-08:00")
+    ///     .ignore_duration(86400000)
+    ///     .await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn set_notification_settings(
         &self,
         username: impl Into<String>,
@@ -178,6 +241,21 @@ impl<'a> OfflinePush<'a> {
     /// - `username`: The user whose settings are read.
     /// - `chattype`: `user` for a one-to-one chat (or the app level), `chatgroup` for a group chat. Checked before sending: one of `user`, `chatgroup`. See errata [`E505`](crate::errata#e505).
     /// - `key`: Peer username (chattype user) or group id (chattype chatgroup); the user's own username with chattype user targets the app level. See errata [`E505`](crate::errata#e505).
+    ///
+    /// # Example
+    ///
+    /// The call of the doc example `get_push_notification_settings_doc`:
+    ///
+    /// ```no_run
+    /// # async fn example(client: agora_chat::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let answer = client
+    ///     .offline_push()
+    ///     .get_notification_settings("XXXX", "chatgroup", "12312312321")
+    ///     .await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_notification_settings(
         &self,
         username: impl Into<String>,
@@ -208,6 +286,18 @@ impl<'a> OfflinePush<'a> {
     ///
     /// - `username`: The user whose push language is set.
     /// - `translation_language`: Language code to translate notifications into; empty for no translation.
+    ///
+    /// # Example
+    ///
+    /// The call of the doc example `set_push_translation_language_doc`:
+    ///
+    /// ```no_run
+    /// # async fn example(client: agora_chat::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let answer = client.offline_push().set_translation_language("XXXX", "EU").await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn set_translation_language(
         &self,
         username: impl Into<String>,
@@ -237,6 +327,18 @@ impl<'a> OfflinePush<'a> {
     /// # Arguments
     ///
     /// - `username`: The user whose push language is read.
+    ///
+    /// # Example
+    ///
+    /// The call of the doc example `get_push_translation_language_doc`:
+    ///
+    /// ```no_run
+    /// # async fn example(client: agora_chat::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let answer = client.offline_push().get_translation_language("XXXX").await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_translation_language(
         &self,
         username: impl Into<String>,
@@ -262,6 +364,25 @@ impl<'a> OfflinePush<'a> {
     /// # Arguments
     ///
     /// - `nicknames`: The users and their new push nicknames, 1 to 50. On the wire this list is the whole request body, not a `nicknames` member. Checked before sending: at least 1 items; at most 50 items. See errata [`E536`](crate::errata#e536).
+    ///
+    /// # Example
+    ///
+    /// The call of the doc example `set_push_nicknames_easemob`:
+    ///
+    /// ```no_run
+    /// # async fn example(client: agora_chat::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let answer = client
+    ///     .offline_push()
+    ///     .set_nicknames(
+    ///         serde_json::from_str(
+    ///             "[{\"username\":\"user1\",\"push_nickname\":\"推送昵称-1\"},{\"username\":\"user2\",\"push_nickname\":\"推送昵称-2\"}]",
+    ///         )?,
+    ///     )
+    ///     .await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn set_nicknames(
         &self,
         nicknames: ::std::vec::Vec<crate::offline_push::PushNicknameEntry>,
@@ -287,6 +408,18 @@ impl<'a> OfflinePush<'a> {
     /// # Arguments
     ///
     /// - `username`: The user whose device bindings are listed. See errata [`E537`](crate::errata#e537).
+    ///
+    /// # Example
+    ///
+    /// The call of the doc example `list_push_bindings_easemob`:
+    ///
+    /// ```no_run
+    /// # async fn example(client: agora_chat::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let answer = client.offline_push().list_bindings("XXXX").await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_bindings(
         &self,
         username: impl Into<String>,
@@ -315,6 +448,21 @@ impl<'a> OfflinePush<'a> {
     /// - `device_id`: Id the SDK gave the device.
     /// - `notifier_name`: Push certificate name, exactly as entered in the console; empty to remove every binding of the device.
     /// - `device_token`: Device token from the push service; empty to remove the binding of this device and certificate. A wrong token makes pushes fail and the server then drops the binding.
+    ///
+    /// # Example
+    ///
+    /// The call of the doc example `set_push_binding_easemob`:
+    ///
+    /// ```no_run
+    /// # async fn example(client: agora_chat::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let answer = client
+    ///     .offline_push()
+    ///     .set_binding("XXXX", "8ce08cad-XXXX-XXXX-86c8-695a0d247cda", "104410638", "XXXX")
+    ///     .await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn set_binding(
         &self,
         username: impl Into<String>,

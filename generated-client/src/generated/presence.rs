@@ -51,6 +51,18 @@ impl<'a> Presence<'a> {
     /// - `resource`: Device id, `{platform}_{resource id}` with platform android, ios or webim, e.g. android_34f0bbf7-8eab-46db-b572-b56b02405690.
     /// - `status`: "0" for offline, "1" for online, any other numeric string for a custom status.
     /// - `ext`: Extension text of the status, at most 1024 bytes of UTF-8. Checked before sending: at most 1024 bytes.
+    ///
+    /// # Example
+    ///
+    /// The call of the doc example `set_user_presence_doc`:
+    ///
+    /// ```no_run
+    /// # async fn example(client: agora_chat::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let answer = client.presence().set("c1", "android_123423453246", "0", "123").await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn set(
         &self,
         username: impl Into<String>,
@@ -86,6 +98,18 @@ impl<'a> Presence<'a> {
     /// - `username`: The subscribing user. See errata [`E121`](crate::errata#e121).
     /// - `expiry`: Subscription length in seconds, as a decimal number of at most 2592000 (30 days). See errata [`E123`](crate::errata#e123).
     /// - `usernames`: The users to follow, at most 100. Checked before sending: at least 1 items; at most 100 items.
+    ///
+    /// # Example
+    ///
+    /// The call of the doc example `subscribe_presence_doc`:
+    ///
+    /// ```no_run
+    /// # async fn example(client: agora_chat::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let answer = client.presence().subscribe("wzy", "1000", ["c2", "c3"]).await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn subscribe(
         &self,
         username: impl Into<String>,
@@ -118,6 +142,18 @@ impl<'a> Presence<'a> {
     ///
     /// - `username`: The user on whose behalf the statuses are read; an unknown user, or one without subscriptions, gets an empty list. See errata [`E121`](crate::errata#e121).
     /// - `usernames`: The users whose presence is read, at most 100. Checked before sending: at least 1 items; at most 100 items.
+    ///
+    /// # Example
+    ///
+    /// The call of the doc example `get_presence_statuses_doc`:
+    ///
+    /// ```no_run
+    /// # async fn example(client: agora_chat::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let answer = client.presence().get_statuses("wzy", ["c2", "c3"]).await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_statuses(
         &self,
         username: impl Into<String>,
@@ -148,6 +184,18 @@ impl<'a> Presence<'a> {
     ///
     /// - `username`: The subscribing user. See errata [`E121`](crate::errata#e121).
     /// - `users`: The users to stop following, at most 100. On the wire this list is the whole request body (a bare JSON array), not a `users` member. Checked before sending: at least 1 items; at most 100 items. See errata [`E125`](crate::errata#e125).
+    ///
+    /// # Example
+    ///
+    /// The call of the doc example `unsubscribe_presence_doc`:
+    ///
+    /// ```no_run
+    /// # async fn example(client: agora_chat::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let answer = client.presence().unsubscribe("wzy", ["c1"]).await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn unsubscribe(
         &self,
         username: impl Into<String>,
@@ -177,6 +225,23 @@ impl<'a> Presence<'a> {
     /// # Arguments
     ///
     /// - `username`: The subscribing user. See errata [`E121`](crate::errata#e121).
+    ///
+    /// # Example
+    ///
+    /// The call of the doc example `list_presence_subscriptions_doc`:
+    ///
+    /// ```no_run
+    /// # async fn example(client: agora_chat::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let answer = client
+    ///     .presence()
+    ///     .list_subscriptions("wzy")
+    ///     .page_num(1)
+    ///     .page_size(100)
+    ///     .await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_subscriptions(
         &self,
         username: impl Into<String>,
@@ -205,6 +270,18 @@ impl<'a> Presence<'a> {
     ///
     /// - `group_id`: Id of the chat group.
     /// - `query_type`: What to count; 1, the only documented value, counts the group's online members. Checked before sending: between 1 and 1. See errata [`E150`](crate::errata#e150).
+    ///
+    /// # Example
+    ///
+    /// The call of the doc example `get_group_online_count_easemob`:
+    ///
+    /// ```no_run
+    /// # async fn example(client: agora_chat::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let answer = client.presence().group_online_count("XXX", 1).await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn group_online_count(
         &self,
         group_id: impl Into<String>,

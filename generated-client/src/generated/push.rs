@@ -48,6 +48,27 @@ impl<'a> Push<'a> {
     ///
     /// - `username`: The single recipient. See errata [`E524`](crate::errata#e524).
     /// - `push_message`: The notification. See errata [`E514`](crate::errata#e514).
+    ///
+    /// # Example
+    ///
+    /// The call of the doc example `send_push_sync_doc_success`:
+    ///
+    /// ```no_run
+    /// # async fn example(client: agora_chat::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let answer = client
+    ///     .push()
+    ///     .send_sync(
+    ///         "test1",
+    ///         serde_json::from_str(
+    ///             "{\"title\":\"Agora push\",\"content\":\"Hello and welcome\",\"sub_title\":\"Agora\"}",
+    ///         )?,
+    ///     )
+    ///     .strategy(serde_json::from_str("3")?)
+    ///     .await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn send_sync(
         &self,
         username: impl Into<String>,
@@ -79,6 +100,26 @@ impl<'a> Push<'a> {
     ///
     /// - `targets`: The recipients, 1 to 100 usernames per call. Checked before sending: at least 1 items; at most 100 items.
     /// - `push_message`: The notification. See errata [`E514`](crate::errata#e514).
+    ///
+    /// # Example
+    ///
+    /// The call of the doc example `send_push_to_users_doc`:
+    ///
+    /// ```no_run
+    /// # async fn example(client: agora_chat::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let answer = client
+    ///     .push()
+    ///     .send_to_users(
+    ///         ["test2"],
+    ///         serde_json::from_str(
+    ///             "{\"title\":\"Hello\",\"subTitle\":\"Hello\",\"content\":\"Hello\",\"vivo\":{}}",
+    ///         )?,
+    ///     )
+    ///     .await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn send_to_users(
         &self,
         targets: impl crate::IntoIds,
@@ -110,6 +151,27 @@ impl<'a> Push<'a> {
     ///
     /// - `targets`: Names of the push labels, 1 to 5; with several labels the recipients are the users under every one of them. Checked before sending: at least 1 items; at most 5 items.
     /// - `push_message`: The notification. See errata [`E514`](crate::errata#e514).
+    ///
+    /// # Example
+    ///
+    /// The call of the doc example `send_push_by_labels_doc`:
+    ///
+    /// ```no_run
+    /// # async fn example(client: agora_chat::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let answer = client
+    ///     .push()
+    ///     .send_by_labels(
+    ///         ["post-90s"],
+    ///         serde_json::from_str(
+    ///             "{\"title\":\"Agora PUSH\",\"content\":\"Welcome to Agora Push Service\",\"sub_title\":\"Agora\"}",
+    ///         )?,
+    ///     )
+    ///     .strategy(serde_json::from_str("2")?)
+    ///     .await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn send_by_labels(
         &self,
         targets: impl crate::IntoIds,
@@ -140,6 +202,25 @@ impl<'a> Push<'a> {
     /// # Arguments
     ///
     /// - `push_message`: The notification. See errata [`E514`](crate::errata#e514).
+    ///
+    /// # Example
+    ///
+    /// The call of the doc example `send_push_to_all_doc`:
+    ///
+    /// ```no_run
+    /// # async fn example(client: agora_chat::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let answer = client
+    ///     .push()
+    ///     .send_to_all(
+    ///         serde_json::from_str(
+    ///             "{\"title\":\"Hello1234\",\"subTitle\":\"Hello\",\"content\":\"Hello\",\"vivo\":{}}",
+    ///         )?,
+    ///     )
+    ///     .await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn send_to_all(
         &self,
         push_message: crate::push::PushMessage,
@@ -169,6 +250,22 @@ impl<'a> Push<'a> {
     ///
     /// - `start_date`: First day of the period, as yyyy-MM-dd (for example 2024-04-01). See errata [`E539`](crate::errata#e539).
     /// - `end_date`: Last day of the period, as yyyy-MM-dd. See errata [`E539`](crate::errata#e539).
+    ///
+    /// # Example
+    ///
+    /// The call of the doc example `get_offline_push_statistics_easemob`:
+    ///
+    /// ```no_run
+    /// # async fn example(client: agora_chat::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let answer = client
+    ///     .push()
+    ///     .get_offline_statistics("2024-04-01", "2024-04-02")
+    ///     .platform(serde_json::from_str("\"ALL\"")?)
+    ///     .await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_offline_statistics(
         &self,
         start_date: impl Into<String>,

@@ -50,6 +50,18 @@ impl<'a> PushLabels<'a> {
     /// # Arguments
     ///
     /// - `name`: Label name, up to 64 characters from ASCII letters, digits and "_", "-", "."; compared case-insensitively and unique in the app. Checked before sending: at least 1 characters; at most 64 characters.
+    ///
+    /// # Example
+    ///
+    /// The call of the doc example `create_push_label_doc`:
+    ///
+    /// ```no_run
+    /// # async fn example(client: agora_chat::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let answer = client.push_labels().create("post-90s").description("hah").await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create(&self, name: impl Into<String>) -> CreatePushLabelRequest<'a> {
         CreatePushLabelRequest {
             client: self.client,
@@ -75,6 +87,18 @@ impl<'a> PushLabels<'a> {
     /// # Arguments
     ///
     /// - `labelname`: Name of the label. Checked before sending: at most 64 characters.
+    ///
+    /// # Example
+    ///
+    /// The call of the doc example `get_push_label_doc`:
+    ///
+    /// ```no_run
+    /// # async fn example(client: agora_chat::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let answer = client.push_labels().get("90").await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get(&self, labelname: impl Into<String>) -> GetPushLabelRequest<'a> {
         GetPushLabelRequest {
             client: self.client,
@@ -93,6 +117,18 @@ impl<'a> PushLabels<'a> {
     /// - Checked before sending: `limit`: between 1 and 100
     /// - Source: `restful-api/push-notification-management`, section "Query the detailed information of push labels by page"
     /// - Doc errata: [`E522`](crate::errata#e522), [`E523`](crate::errata#e523), [`E525`](crate::errata#e525), [`E528`](crate::errata#e528)
+    ///
+    /// # Example
+    ///
+    /// The call of the doc example `list_push_labels_doc`:
+    ///
+    /// ```no_run
+    /// # async fn example(client: agora_chat::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let answer = client.push_labels().list().await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list(&self) -> ListPushLabelsRequest<'a> {
         ListPushLabelsRequest {
             client: self.client,
@@ -116,6 +152,18 @@ impl<'a> PushLabels<'a> {
     /// # Arguments
     ///
     /// - `labelname`: Name of the label to delete. Checked before sending: at most 64 characters.
+    ///
+    /// # Example
+    ///
+    /// The call of the doc example `delete_push_label_doc`:
+    ///
+    /// ```no_run
+    /// # async fn example(client: agora_chat::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let answer = client.push_labels().delete("post-90s").await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete(&self, labelname: impl Into<String>) -> DeletePushLabelRequest<'a> {
         DeletePushLabelRequest {
             client: self.client,
@@ -139,6 +187,18 @@ impl<'a> PushLabels<'a> {
     ///
     /// - `labelname`: Name of the label. Checked before sending: at most 64 characters.
     /// - `usernames`: The users to put under the label, 1 to 100 per call. Checked before sending: at least 1 items; at most 100 items.
+    ///
+    /// # Example
+    ///
+    /// The call of the doc example `add_push_label_users_doc`:
+    ///
+    /// ```no_run
+    /// # async fn example(client: agora_chat::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let answer = client.push_labels().add_users("post-90s", ["hx1", "hx2"]).await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn add_users(
         &self,
         labelname: impl Into<String>,
@@ -169,6 +229,18 @@ impl<'a> PushLabels<'a> {
     ///
     /// - `labelname`: Name of the label. Checked before sending: at most 64 characters.
     /// - `username`: The user to look up. See errata [`E524`](crate::errata#e524).
+    ///
+    /// # Example
+    ///
+    /// The call of the doc example `get_push_label_user_doc`:
+    ///
+    /// ```no_run
+    /// # async fn example(client: agora_chat::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let answer = client.push_labels().get_user("post-90s", "hx1").await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_user(
         &self,
         labelname: impl Into<String>,
@@ -196,6 +268,18 @@ impl<'a> PushLabels<'a> {
     /// # Arguments
     ///
     /// - `labelname`: Name of the label. Checked before sending: at most 64 characters.
+    ///
+    /// # Example
+    ///
+    /// The call of the doc example `list_push_label_users_doc`:
+    ///
+    /// ```no_run
+    /// # async fn example(client: agora_chat::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let answer = client.push_labels().list_users("post-90s").limit(1).await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_users(
         &self,
         labelname: impl Into<String>,
@@ -224,6 +308,18 @@ impl<'a> PushLabels<'a> {
     ///
     /// - `labelname`: Name of the label. Checked before sending: at most 64 characters.
     /// - `usernames`: The users to take out of the label, 1 to 100 per call. Checked before sending: at least 1 items; at most 100 items.
+    ///
+    /// # Example
+    ///
+    /// The call of the doc example `remove_push_label_users_doc`:
+    ///
+    /// ```no_run
+    /// # async fn example(client: agora_chat::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let answer = client.push_labels().remove_users("post-90s", ["hx1", "hx2"]).await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn remove_users(
         &self,
         labelname: impl Into<String>,

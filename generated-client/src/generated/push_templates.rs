@@ -48,6 +48,18 @@ impl<'a> PushTemplates<'a> {
     /// - `name`: Name of the template, at most 64 ASCII letters and digits. Checked before sending: at most 64 characters. See errata [`E534`](crate::errata#e534).
     /// - `title_pattern`: Title text, which may contain slots such as {0}.
     /// - `content_pattern`: Content text, which may contain slots such as {0} and {1}.
+    ///
+    /// # Example
+    ///
+    /// The call of the doc example `create_push_template_doc`:
+    ///
+    /// ```no_run
+    /// # async fn example(client: agora_chat::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let answer = client.push_templates().create("test7", "Hello,{0}", "Test,{0}").await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create(
         &self,
         name: impl Into<String>,
@@ -78,6 +90,18 @@ impl<'a> PushTemplates<'a> {
     /// # Arguments
     ///
     /// - `name`: Name of the template.
+    ///
+    /// # Example
+    ///
+    /// The call of the doc example `get_push_template_doc`:
+    ///
+    /// ```no_run
+    /// # async fn example(client: agora_chat::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let answer = client.push_templates().get("test7").await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get(&self, name: impl Into<String>) -> GetPushTemplateRequest<'a> {
         GetPushTemplateRequest {
             client: self.client,
@@ -99,6 +123,18 @@ impl<'a> PushTemplates<'a> {
     /// # Arguments
     ///
     /// - `name`: Name of the template to delete.
+    ///
+    /// # Example
+    ///
+    /// The call of the doc example `delete_push_template_doc`:
+    ///
+    /// ```no_run
+    /// # async fn example(client: agora_chat::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let answer = client.push_templates().delete("test7").await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete(&self, name: impl Into<String>) -> DeletePushTemplateRequest<'a> {
         DeletePushTemplateRequest {
             client: self.client,
@@ -122,6 +158,18 @@ impl<'a> PushTemplates<'a> {
     ///
     /// - `username`: The calling user (the receiver of the notifications). See errata [`E541`](crate::errata#e541).
     /// - `template_name`: Name of an existing push template (at most 64 characters, E534). Checked before sending: at most 64 characters. See errata [`E534`](crate::errata#e534).
+    ///
+    /// # Example
+    ///
+    /// The call of the doc example `set_receiver_push_template_easemob`:
+    ///
+    /// ```no_run
+    /// # async fn example(client: agora_chat::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let answer = client.push_templates().set_for_receiver("XXXX", "hxtest").await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn set_for_receiver(
         &self,
         username: impl Into<String>,

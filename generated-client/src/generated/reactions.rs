@@ -48,6 +48,18 @@ impl<'a> Reactions<'a> {
     /// - `username`: The user who adds the reaction. See errata [`E226`](crate::errata#e226).
     /// - `msg_id`: Id of the message to react to. See errata [`E227`](crate::errata#e227).
     /// - `message`: Emoji id, the same one the client apps use; at most 128 characters. Checked before sending: at least 1 characters; at most 128 characters. See errata [`E227`](crate::errata#e227).
+    ///
+    /// # Example
+    ///
+    /// The call of the doc example `add_reaction_doc`:
+    ///
+    /// ```no_run
+    /// # async fn example(client: agora_chat::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let answer = client.reactions().add("e1", "997625372793113144", "emoji_40").await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn add(
         &self,
         username: impl Into<String>,
@@ -81,6 +93,21 @@ impl<'a> Reactions<'a> {
     /// - `username`: The user asking; `state` in the result tells whether this user reacted. See errata [`E226`](crate::errata#e226).
     /// - `msg_id_list`: Ids of the messages, 1 to 20, joined by commas (e.g. "msgId1,msgId2"); the count is not checked by the client. Checked before sending: at least 1 characters. See errata [`E231`](crate::errata#e231).
     /// - `msg_type`: Kind of conversation the messages belong to - one-to-one or chat group.
+    ///
+    /// # Example
+    ///
+    /// The call of the doc example `list_message_reactions_doc`:
+    ///
+    /// ```no_run
+    /// # async fn example(client: agora_chat::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let answer = client
+    ///     .reactions()
+    ///     .list("user1", "msgId1", serde_json::from_str("\"chat\"")?)
+    ///     .await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list(
         &self,
         username: impl Into<String>,
@@ -113,6 +140,21 @@ impl<'a> Reactions<'a> {
     /// - `username`: The user whose reaction is removed. See errata [`E226`](crate::errata#e226).
     /// - `msg_id`: Id of the message.
     /// - `message`: Emoji id of the reaction to remove. Checked before sending: at least 1 characters; at most 128 characters.
+    ///
+    /// # Example
+    ///
+    /// The call of the doc example `delete_reaction_doc`:
+    ///
+    /// ```no_run
+    /// # async fn example(client: agora_chat::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let answer = client
+    ///     .reactions()
+    ///     .delete("wz", "997625372793113144", "emoji_40")
+    ///     .await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete(
         &self,
         username: impl Into<String>,
@@ -144,6 +186,22 @@ impl<'a> Reactions<'a> {
     /// - `username`: The user asking; `state` tells whether this user added the reaction. See errata [`E226`](crate::errata#e226).
     /// - `msg_id`: Id of the message.
     /// - `message`: Emoji id of the reaction. Checked before sending: at least 1 characters; at most 128 characters. See errata [`E232`](crate::errata#e232).
+    ///
+    /// # Example
+    ///
+    /// The call of the doc example `get_reaction_detail_first_page`:
+    ///
+    /// ```no_run
+    /// # async fn example(client: agora_chat::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let answer = client
+    ///     .reactions()
+    ///     .detail("wz", "997627787730750008", "emoji_40")
+    ///     .limit(50)
+    ///     .await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn detail(
         &self,
         username: impl Into<String>,

@@ -49,6 +49,22 @@ impl<'a> RoamingMessages<'a> {
     /// - `username`: The user whose copy of the messages is deleted. See errata [`E284`](crate::errata#e284).
     /// - `user_id`: The peer of the one-to-one conversation. See errata [`E284`](crate::errata#e284).
     /// - `msg_id_list`: Ids of the messages to delete, 1 to 50, joined by commas (the count is not checked by the client). Checked before sending: at least 1 characters.
+    ///
+    /// # Example
+    ///
+    /// The call of the doc example `delete_chat_roaming_messages_easemob`:
+    ///
+    /// ```no_run
+    /// # async fn example(client: agora_chat::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let answer = client
+    ///     .roaming_messages()
+    ///     .delete_in_chat("XXXX", "XXXX", "XXXX")
+    ///     .is_notify(false)
+    ///     .await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_in_chat(
         &self,
         username: impl Into<String>,
@@ -81,6 +97,22 @@ impl<'a> RoamingMessages<'a> {
     /// - `username`: The user whose copy of the messages is deleted. See errata [`E284`](crate::errata#e284).
     /// - `group_id`: Id of the chat group or chat room.
     /// - `msg_id_list`: Ids of the messages to delete, 1 to 50, joined by commas (the count is not checked by the client). Checked before sending: at least 1 characters.
+    ///
+    /// # Example
+    ///
+    /// The call of the doc example `delete_group_roaming_messages_easemob`:
+    ///
+    /// ```no_run
+    /// # async fn example(client: agora_chat::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let answer = client
+    ///     .roaming_messages()
+    ///     .delete_in_group("XXXX", "XXXX", "XXXX")
+    ///     .is_notify(false)
+    ///     .await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_in_group(
         &self,
         username: impl Into<String>,
@@ -111,6 +143,18 @@ impl<'a> RoamingMessages<'a> {
     /// # Arguments
     ///
     /// - `username`: The user whose stored messages are deleted. See errata [`E284`](crate::errata#e284).
+    ///
+    /// # Example
+    ///
+    /// The call of the doc example `clear_user_roaming_messages_easemob`:
+    ///
+    /// ```no_run
+    /// # async fn example(client: agora_chat::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let answer = client.roaming_messages().clear_all("XXXX").await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn clear_all(
         &self,
         username: impl Into<String>,
@@ -138,6 +182,22 @@ impl<'a> RoamingMessages<'a> {
     /// - `username`: The user whose copy of the messages is deleted. See errata [`E284`](crate::errata#e284).
     /// - `user_id`: The peer of the one-to-one conversation. See errata [`E284`](crate::errata#e284).
     /// - `del_time`: Messages sent at or before this time are deleted; Unix milliseconds. Checked before sending: at least 0.
+    ///
+    /// # Example
+    ///
+    /// The call of the doc example `clear_chat_roaming_messages_until_easemob`:
+    ///
+    /// ```no_run
+    /// # async fn example(client: agora_chat::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let answer = client
+    ///     .roaming_messages()
+    ///     .clear_chat_until("XXXX", "XXXX", 1659014868000)
+    ///     .is_notify(false)
+    ///     .await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn clear_chat_until(
         &self,
         username: impl Into<String>,
@@ -170,6 +230,22 @@ impl<'a> RoamingMessages<'a> {
     /// - `username`: The user whose copy of the messages is deleted. See errata [`E284`](crate::errata#e284).
     /// - `group_id`: Id of the chat group or chat room.
     /// - `del_time`: Messages sent at or before this time are deleted; Unix milliseconds. Checked before sending: at least 0.
+    ///
+    /// # Example
+    ///
+    /// The call of the doc example `clear_group_roaming_messages_until_easemob`:
+    ///
+    /// ```no_run
+    /// # async fn example(client: agora_chat::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let answer = client
+    ///     .roaming_messages()
+    ///     .clear_group_until("XXXX", "XXXX", 1659014868000)
+    ///     .is_notify(false)
+    ///     .await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn clear_group_until(
         &self,
         username: impl Into<String>,

@@ -45,6 +45,18 @@ impl<'a> ThreadMembers<'a> {
     /// # Arguments
     ///
     /// - `thread_id`: Id of the thread.
+    ///
+    /// # Example
+    ///
+    /// The call of the doc example `list_thread_members_doc`:
+    ///
+    /// ```no_run
+    /// # async fn example(client: agora_chat::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let answer = client.thread_members().list("177916702949377").await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list(&self, thread_id: impl Into<String>) -> ListThreadMembersRequest<'a> {
         ListThreadMembersRequest {
             client: self.client,
@@ -70,6 +82,21 @@ impl<'a> ThreadMembers<'a> {
     ///
     /// - `thread_id`: Id of the thread.
     /// - `usernames`: The users to add, 1 to 10. Checked before sending: at least 1 items; at most 10 items. See errata [`E241`](crate::errata#e241).
+    ///
+    /// # Example
+    ///
+    /// The call of the doc example `add_thread_members_doc`:
+    ///
+    /// ```no_run
+    /// # async fn example(client: agora_chat::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let answer = client
+    ///     .thread_members()
+    ///     .add("177916702949377", ["test2", "test3"])
+    ///     .await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn add(
         &self,
         thread_id: impl Into<String>,
@@ -100,6 +127,21 @@ impl<'a> ThreadMembers<'a> {
     ///
     /// - `thread_id`: Id of the thread.
     /// - `usernames`: The members to remove, 1 to 10. Checked before sending: at least 1 items; at most 10 items.
+    ///
+    /// # Example
+    ///
+    /// The call of the doc example `remove_thread_members_doc`:
+    ///
+    /// ```no_run
+    /// # async fn example(client: agora_chat::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let answer = client
+    ///     .thread_members()
+    ///     .remove("177916702949377", ["test2", "test6"])
+    ///     .await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn remove(
         &self,
         thread_id: impl Into<String>,

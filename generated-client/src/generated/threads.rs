@@ -51,6 +51,18 @@ impl<'a> Threads<'a> {
     /// - `name`: Name of the thread, at most 64 characters. Checked before sending: at least 1 characters; at most 64 characters.
     /// - `msg_id`: Id of the group message the thread starts from. See errata [`E234`](crate::errata#e234).
     /// - `owner`: Username of the thread's creator.
+    ///
+    /// # Example
+    ///
+    /// The call of the doc example `create_thread_doc`:
+    ///
+    /// ```no_run
+    /// # async fn example(client: agora_chat::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let answer = client.threads().create("179800091197441", "1", "1234", "test4").await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create(
         &self,
         group_id: impl Into<String>,
@@ -85,6 +97,18 @@ impl<'a> Threads<'a> {
     ///
     /// - `thread_id`: Id of the thread.
     /// - `name`: New name of the thread, at most 64 characters. Checked before sending: at least 1 characters; at most 64 characters.
+    ///
+    /// # Example
+    ///
+    /// The call of the doc example `update_thread_doc`:
+    ///
+    /// ```no_run
+    /// # async fn example(client: agora_chat::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let answer = client.threads().update("177916702949377", "test4").await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update(
         &self,
         thread_id: impl Into<String>,
@@ -113,6 +137,18 @@ impl<'a> Threads<'a> {
     /// # Arguments
     ///
     /// - `thread_id`: Id of the thread to delete.
+    ///
+    /// # Example
+    ///
+    /// The call of the doc example `delete_thread_doc`:
+    ///
+    /// ```no_run
+    /// # async fn example(client: agora_chat::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let answer = client.threads().delete("177916702949377").await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete(&self, thread_id: impl Into<String>) -> DeleteThreadRequest<'a> {
         DeleteThreadRequest {
             client: self.client,
@@ -131,6 +167,18 @@ impl<'a> Threads<'a> {
     /// - Checked before sending: `limit`: between 1 and 50
     /// - Source: `restful-api/thread-management/create-delete-retrieve-threads`, section "Retrieving all the threads under the app"
     /// - Doc errata: [`E039`](crate::errata#e039), [`E040`](crate::errata#e040), [`E233`](crate::errata#e233), [`E236`](crate::errata#e236), [`E237`](crate::errata#e237), [`E244`](crate::errata#e244), [`E250`](crate::errata#e250)
+    ///
+    /// # Example
+    ///
+    /// The call of the doc example `list_threads_doc`:
+    ///
+    /// ```no_run
+    /// # async fn example(client: agora_chat::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let answer = client.threads().list().await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list(&self) -> ListThreadsRequest<'a> {
         ListThreadsRequest {
             client: self.client,
@@ -155,6 +203,18 @@ impl<'a> Threads<'a> {
     /// # Arguments
     ///
     /// - `username`: The user whose threads are listed.
+    ///
+    /// # Example
+    ///
+    /// The call of the doc example `list_user_threads_doc`:
+    ///
+    /// ```no_run
+    /// # async fn example(client: agora_chat::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let answer = client.threads().list_by_user("test4").await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_by_user(
         &self,
         username: impl Into<String>,
@@ -184,6 +244,18 @@ impl<'a> Threads<'a> {
     ///
     /// - `group_id`: Id of the chat group.
     /// - `username`: The user whose threads are listed.
+    ///
+    /// # Example
+    ///
+    /// The call of the doc example `list_user_group_threads_doc`:
+    ///
+    /// ```no_run
+    /// # async fn example(client: agora_chat::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let answer = client.threads().list_by_user_in_group("17XXXX61", "test4").await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_by_user_in_group(
         &self,
         group_id: impl Into<String>,

@@ -79,6 +79,18 @@ impl<'a> Token<'a> {
     /// # Arguments
     ///
     /// - `grant_type`: Always "agora" for this exchange. Checked before sending: one of `agora`.
+    ///
+    /// # Example
+    ///
+    /// The call of the doc example `exchange_agora_token_notes`:
+    ///
+    /// ```no_run
+    /// # async fn example(client: agora_chat::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let answer = client.token().exchange_app_token("agora").await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn exchange_app_token(
         &self,
         grant_type: impl Into<String>,
@@ -108,6 +120,18 @@ impl<'a> Token<'a> {
     /// - `grant_type`: Always "password" for this grant. Checked before sending: one of `password`.
     /// - `username`: The user logging in.
     /// - `password`: The user's login password.
+    ///
+    /// # Example
+    ///
+    /// The call of the doc example `get_user_token_easemob`:
+    ///
+    /// ```no_run
+    /// # async fn example(client: agora_chat::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let answer = client.token().from_password("password", "C", "1").ttl(1024000).await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn from_password(
         &self,
         grant_type: impl Into<String>,

@@ -46,6 +46,22 @@ impl<'a> Translation<'a> {
     ///
     /// - `text`: The text to translate; its length times the number of target languages may not exceed 10,000 characters. Checked before sending: at least 1 characters; at most 10000 characters.
     /// - `to`: Codes of the target languages. Checked before sending: at least 1 items.
+    ///
+    /// # Example
+    ///
+    /// The call of the doc example `translate_text_easemob`:
+    ///
+    /// ```no_run
+    /// # async fn example(client: agora_chat::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let answer = client
+    ///     .translation()
+    ///     .translate("学习", ["en", "zh-Hant"])
+    ///     .from("zh-Hans")
+    ///     .await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn translate(
         &self,
         text: impl Into<String>,
@@ -76,6 +92,18 @@ impl<'a> Translation<'a> {
     /// # Arguments
     ///
     /// - `text`: The text whose language is detected, at most 10,000 characters. Checked before sending: at least 1 characters; at most 10000 characters.
+    ///
+    /// # Example
+    ///
+    /// The call of the doc example `detect_language_easemob`:
+    ///
+    /// ```no_run
+    /// # async fn example(client: agora_chat::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let answer = client.translation().detect_language("你好").await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn detect_language(&self, text: impl Into<String>) -> DetectLanguageRequest<'a> {
         DetectLanguageRequest {
             client: self.client,
@@ -95,6 +123,18 @@ impl<'a> Translation<'a> {
     /// - Idempotent: yes, safe to repeat
     /// - Source: `easemob/server-side/message_translation_language_list`, section "获取翻译语言列表"
     /// - Doc errata: [`E289`](crate::errata#e289)
+    ///
+    /// # Example
+    ///
+    /// The call of the doc example `list_translation_languages_easemob`:
+    ///
+    /// ```no_run
+    /// # async fn example(client: agora_chat::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let answer = client.translation().list_languages().await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_languages(&self) -> ListTranslationLanguagesRequest<'a> {
         ListTranslationLanguagesRequest {
             client: self.client,

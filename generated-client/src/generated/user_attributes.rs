@@ -47,6 +47,24 @@ impl<'a> UserAttributes<'a> {
     /// # Arguments
     ///
     /// - `username`: The user whose attributes are set.
+    ///
+    /// # Example
+    ///
+    /// The call of the doc example `set_user_attributes_doc`:
+    ///
+    /// ```no_run
+    /// # async fn example(client: agora_chat::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let answer = client
+    ///     .user_attributes()
+    ///     .set("XXXX")
+    ///     .nickname("nickname")
+    ///     .avatarurl("http://www.agorachat.com/avatar.png")
+    ///     .ext("ext")
+    ///     .await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn set(&self, username: impl Into<String>) -> SetUserAttributesRequest<'a> {
         SetUserAttributesRequest {
             client: self.client,
@@ -80,6 +98,18 @@ impl<'a> UserAttributes<'a> {
     /// # Arguments
     ///
     /// - `username`: The user whose attributes are read.
+    ///
+    /// # Example
+    ///
+    /// The call of the doc example `get_user_attributes_doc`:
+    ///
+    /// ```no_run
+    /// # async fn example(client: agora_chat::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let answer = client.user_attributes().get("XXXX").await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get(&self, username: impl Into<String>) -> GetUserAttributesRequest<'a> {
         GetUserAttributesRequest {
             client: self.client,
@@ -103,6 +133,21 @@ impl<'a> UserAttributes<'a> {
     ///
     /// - `targets`: The users to read, at most 100. Checked before sending: at least 1 items; at most 100 items.
     /// - `properties`: The attribute keys to return. Checked before sending: at least 1 items.
+    ///
+    /// # Example
+    ///
+    /// The call of the doc example `get_users_attributes_doc`:
+    ///
+    /// ```no_run
+    /// # async fn example(client: agora_chat::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let answer = client
+    ///     .user_attributes()
+    ///     .get_many(["user1", "user2", "user3"], ["avatar", "ext", "nickname"])
+    ///     .await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_many(
         &self,
         targets: impl crate::IntoIds,
@@ -127,6 +172,18 @@ impl<'a> UserAttributes<'a> {
     /// - Idempotent: yes, safe to repeat
     /// - Source: `restful-api/user-attributes-management`, section "Retrieving the total size of user attributes in the app"
     /// - Doc errata: [`E120`](crate::errata#e120)
+    ///
+    /// # Example
+    ///
+    /// The call of the doc example `get_user_attributes_total_size_doc`:
+    ///
+    /// ```no_run
+    /// # async fn example(client: agora_chat::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let answer = client.user_attributes().total_size().await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn total_size(&self) -> GetUserAttributesTotalSizeRequest<'a> {
         GetUserAttributesTotalSizeRequest {
             client: self.client,
@@ -147,6 +204,18 @@ impl<'a> UserAttributes<'a> {
     /// # Arguments
     ///
     /// - `username`: The user whose attributes are deleted.
+    ///
+    /// # Example
+    ///
+    /// The call of the doc example `delete_user_attributes_doc`:
+    ///
+    /// ```no_run
+    /// # async fn example(client: agora_chat::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let answer = client.user_attributes().delete("XXXX").await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete(
         &self,
         username: impl Into<String>,

@@ -58,6 +58,18 @@ impl<'a> Users<'a> {
     /// # Arguments
     ///
     /// - `username`: Login name of the new user; unique within the app. See errata [`E103`](crate::errata#e103).
+    ///
+    /// # Example
+    ///
+    /// The call of the doc example `register_user_doc`:
+    ///
+    /// ```no_run
+    /// # async fn example(client: agora_chat::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let answer = client.users().register("user1").await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn register(&self, username: impl Into<String>) -> RegisterUserRequest<'a> {
         RegisterUserRequest {
             client: self.client,
@@ -84,6 +96,23 @@ impl<'a> Users<'a> {
     /// # Arguments
     ///
     /// - `users`: The accounts to create, 1 to 60 (the Easemob page states the same cap). On the wire this list is the whole request body (a bare JSON array), not a `users` member. Checked before sending: at least 1 items; at most 60 items. See errata [`E102`](crate::errata#e102).
+    ///
+    /// # Example
+    ///
+    /// The call of the doc example `register_users_doc_two_users`:
+    ///
+    /// ```no_run
+    /// # async fn example(client: agora_chat::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let answer = client
+    ///     .users()
+    ///     .register_many(
+    ///         serde_json::from_str("[{\"username\":\"user1\"},{\"username\":\"user2\"}]")?,
+    ///     )
+    ///     .await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn register_many(
         &self,
         users: ::std::vec::Vec<crate::users::UserRegistration>,
@@ -109,6 +138,18 @@ impl<'a> Users<'a> {
     /// # Arguments
     ///
     /// - `username`: The user to look up.
+    ///
+    /// # Example
+    ///
+    /// The call of the doc example `get_user_doc`:
+    ///
+    /// ```no_run
+    /// # async fn example(client: agora_chat::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let answer = client.users().get("XXXX").await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get(&self, username: impl Into<String>) -> GetUserRequest<'a> {
         GetUserRequest {
             client: self.client,
@@ -127,6 +168,18 @@ impl<'a> Users<'a> {
     /// - Checked before sending: `limit`: between 1 and 100
     /// - Source: `restful-api/user-system-registration`, section "Querying multiple users"
     /// - Doc errata: [`E101`](crate::errata#e101), [`E105`](crate::errata#e105), [`E133`](crate::errata#e133), [`E134`](crate::errata#e134), [`E135`](crate::errata#e135)
+    ///
+    /// # Example
+    ///
+    /// The call of the doc example `list_users_doc_first_page`:
+    ///
+    /// ```no_run
+    /// # async fn example(client: agora_chat::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let answer = client.users().list().limit(2).await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list(&self) -> ListUsersRequest<'a> {
         ListUsersRequest {
             client: self.client,
@@ -150,6 +203,18 @@ impl<'a> Users<'a> {
     /// # Arguments
     ///
     /// - `username`: The user to delete.
+    ///
+    /// # Example
+    ///
+    /// The call of the doc example `delete_user_doc`:
+    ///
+    /// ```no_run
+    /// # async fn example(client: agora_chat::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let answer = client.users().delete("user1").await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete(&self, username: impl Into<String>) -> DeleteUserRequest<'a> {
         DeleteUserRequest {
             client: self.client,
@@ -168,6 +233,18 @@ impl<'a> Users<'a> {
     /// - Checked before sending: `limit`: between 1 and 100
     /// - Source: `restful-api/user-system-registration`, section "Deleting multiple users"
     /// - Doc errata: [`E042`](crate::errata#e042), [`E101`](crate::errata#e101), [`E137`](crate::errata#e137)
+    ///
+    /// # Example
+    ///
+    /// The call of the doc example `delete_users_doc`:
+    ///
+    /// ```no_run
+    /// # async fn example(client: agora_chat::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let answer = client.users().delete_many().limit(2).await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_many(&self) -> DeleteUsersRequest<'a> {
         DeleteUsersRequest {
             client: self.client,
@@ -192,6 +269,18 @@ impl<'a> Users<'a> {
     ///
     /// - `username`: The user whose password changes.
     /// - `newpassword`: The new password, at most 64 bytes of UTF-8. Checked before sending: at most 64 bytes. See errata [`E110`](crate::errata#e110).
+    ///
+    /// # Example
+    ///
+    /// The call of the doc example `update_user_password_doc`:
+    ///
+    /// ```no_run
+    /// # async fn example(client: agora_chat::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let answer = client.users().set_password("user1", "{YourPassword}").await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn set_password(
         &self,
         username: impl Into<String>,
@@ -221,6 +310,18 @@ impl<'a> Users<'a> {
     /// # Arguments
     ///
     /// - `username`: The user to ban.
+    ///
+    /// # Example
+    ///
+    /// The call of the doc example `deactivate_user_doc`:
+    ///
+    /// ```no_run
+    /// # async fn example(client: agora_chat::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let answer = client.users().deactivate("user1").await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn deactivate(&self, username: impl Into<String>) -> DeactivateUserRequest<'a> {
         DeactivateUserRequest {
             client: self.client,
@@ -243,6 +344,18 @@ impl<'a> Users<'a> {
     /// # Arguments
     ///
     /// - `username`: The user to unban.
+    ///
+    /// # Example
+    ///
+    /// The call of the doc example `activate_user_doc`:
+    ///
+    /// ```no_run
+    /// # async fn example(client: agora_chat::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let answer = client.users().activate("user1").await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn activate(&self, username: impl Into<String>) -> ActivateUserRequest<'a> {
         ActivateUserRequest {
             client: self.client,
@@ -265,6 +378,18 @@ impl<'a> Users<'a> {
     /// # Arguments
     ///
     /// - `username`: The user to log out.
+    ///
+    /// # Example
+    ///
+    /// The call of the doc example `disconnect_user_doc`:
+    ///
+    /// ```no_run
+    /// # async fn example(client: agora_chat::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let answer = client.users().disconnect("XXXX").await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn disconnect(&self, username: impl Into<String>) -> DisconnectUserRequest<'a> {
         DisconnectUserRequest {
             client: self.client,
@@ -287,6 +412,18 @@ impl<'a> Users<'a> {
     /// # Arguments
     ///
     /// - `username`: The user whose state is queried.
+    ///
+    /// # Example
+    ///
+    /// The call of the doc example `get_user_online_status_doc`:
+    ///
+    /// ```no_run
+    /// # async fn example(client: agora_chat::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let answer = client.users().online_status("user1").await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn online_status(
         &self,
         username: impl Into<String>,
@@ -312,6 +449,18 @@ impl<'a> Users<'a> {
     /// # Arguments
     ///
     /// - `usernames`: The users to check, at most 100. Checked before sending: at least 1 items; at most 100 items. See errata [`E108`](crate::errata#e108).
+    ///
+    /// # Example
+    ///
+    /// The call of the doc example `get_users_online_status_doc`:
+    ///
+    /// ```no_run
+    /// # async fn example(client: agora_chat::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let answer = client.users().online_statuses(["user1", "user2"]).await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn online_statuses(
         &self,
         usernames: impl crate::IntoIds,
@@ -339,6 +488,18 @@ impl<'a> Users<'a> {
     /// # Arguments
     ///
     /// - `username`: The user whose offline messages are counted. See errata [`E109`](crate::errata#e109).
+    ///
+    /// # Example
+    ///
+    /// The call of the doc example `get_offline_message_count_doc`:
+    ///
+    /// ```no_run
+    /// # async fn example(client: agora_chat::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let answer = client.users().offline_message_count("user1").await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn offline_message_count(
         &self,
         username: impl Into<String>,
@@ -365,6 +526,18 @@ impl<'a> Users<'a> {
     ///
     /// - `username`: The recipient of the message.
     /// - `msg_id`: Id of the message to check.
+    ///
+    /// # Example
+    ///
+    /// The call of the doc example `get_offline_message_status_doc`:
+    ///
+    /// ```no_run
+    /// # async fn example(client: agora_chat::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let answer = client.users().offline_message_status("user1", "123").await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn offline_message_status(
         &self,
         username: impl Into<String>,
@@ -392,6 +565,18 @@ impl<'a> Users<'a> {
     /// # Arguments
     ///
     /// - `username`: The user whose devices are listed.
+    ///
+    /// # Example
+    ///
+    /// The call of the doc example `list_user_devices_easemob`:
+    ///
+    /// ```no_run
+    /// # async fn example(client: agora_chat::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let answer = client.users().list_devices("XXXX").await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_devices(
         &self,
         username: impl Into<String>,
@@ -418,6 +603,21 @@ impl<'a> Users<'a> {
     ///
     /// - `username`: The user to log out of the device.
     /// - `resource`: Resource id of the device, `{device type}_{resource id}` with device type android, ios or web, e.g. android_123423453246. See errata [`E140`](crate::errata#e140).
+    ///
+    /// # Example
+    ///
+    /// The call of the doc example `disconnect_user_device_easemob`:
+    ///
+    /// ```no_run
+    /// # async fn example(client: agora_chat::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let answer = client
+    ///     .users()
+    ///     .disconnect_device("user1", "android_123423453246")
+    ///     .await?;
+    /// # let _ = answer;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn disconnect_device(
         &self,
         username: impl Into<String>,

@@ -23,6 +23,7 @@ use heck::ToUpperCamelCase;
 use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
 
+use super::rust::values::Context;
 use super::rust::{conformance, docs, names, rust_file, types};
 use super::{Emitter, GeneratedFile};
 use crate::error::Diagnostic;
@@ -642,7 +643,7 @@ fn tests(ir: &Ir) -> TokenStream {
                 // declare (kept verbatim in the client's `extra`), which the
                 // mock rightly rejects: take the first one without errata.
                 let ex = op.examples.iter().find(|ex| ex.errata.is_empty())?;
-                let call = conformance::call(ir, group, op, ex);
+                let call = conformance::call(ir, group, op, ex, Context::Test);
                 let context = format!("{} example `{}`", op.id, ex.name);
                 let namespace = format_ident!("{}", group.name);
                 let method = format_ident!("{}", op.name);

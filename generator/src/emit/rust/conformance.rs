@@ -9,7 +9,7 @@ use serde_json::Value;
 
 use super::names;
 use super::operations::{self, Place};
-use super::values::{arg_expr, union_expr};
+use super::values::{Context, arg_expr, union_expr};
 use crate::ir::{BodyKind, Example, Group, Ir, Operation, ResponseBody, Ty};
 
 /// The whole test file.
@@ -34,7 +34,7 @@ pub(super) fn prism_tests(ir: &Ir) -> TokenStream {
     let tests = ir.operations().filter_map(|(group, op)| {
         let ex = op.examples.first()?;
         let name = format_ident!("{}", op.id);
-        let call = call(ir, group, op, ex);
+        let call = call(ir, group, op, ex, Context::Test);
         // Operations sharing a route are one OpenAPI operation with several
         // response examples; the test asks prism for its own.
         let merged = ir.routes[op.route].operations.len() > 1;
@@ -66,8 +66,15 @@ pub(super) fn prism_tests(ir: &Ir) -> TokenStream {
     }
 }
 
-/// `client.op(required...).setter(optional)...` for an example's arguments.
-pub(crate) fn call(ir: &Ir, group: &Group, op: &Operation, ex: &Example) -> TokenStream {
+/// `client.op(required...).setter(optional)...` for an example's arguments,
+/// with values that have no literal form written as `context` says.
+pub(crate) fn call(
+    ir: &Ir,
+    group: &Group,
+    op: &Operation,
+    ex: &Example,
+    context: Context,
+) -> TokenStream {
     let namespace = format_ident!("{}", group.name);
     let method = format_ident!("{}", op.name);
     let body_args = &ex.args.body;
@@ -95,9 +102,9 @@ pub(crate) fn call(ir: &Ir, group: &Group, op: &Operation, ex: &Example) -> Toke
                     object.insert(tag.clone(), tag_value.clone());
                 }
                 object.insert(arg.wire_name.to_string(), value.clone());
-                union_expr(ir, *id, &Value::Object(object))
+                union_expr(ir, *id, &Value::Object(object), context)
             }
-            _ => arg_expr(arg.ty, arg.is_list(), value),
+            _ => arg_expr(arg.ty, arg.is_list(), value, context),
         };
         if arg.required {
             positional.push(expr);
@@ -113,7 +120,7 @@ pub(crate) fn call(ir: &Ir, group: &Group, op: &Operation, ex: &Example) -> Toke
         let setter = format_ident!("{}", names::field_ident(&additional.setter));
         for (name, value) in body_args {
             if body.fields.iter().all(|f| &f.wire_name != name) {
-                let expr = arg_expr(&additional.ty, false, value);
+                let expr = arg_expr(&additional.ty, false, value, context);
                 setters.push(quote!(.#setter(#name, #expr)));
             }
         }
@@ -123,7 +130,7 @@ pub(crate) fn call(ir: &Ir, group: &Group, op: &Operation, ex: &Example) -> Toke
 
 fn test(ir: &Ir, group: &Group, op: &Operation, ex: &Example) -> TokenStream {
     let name = format_ident!("{}", ex.key);
-    let call = call(ir, group, op, ex);
+    let call = call(ir, group, op, ex, Context::Test);
     let status = ex.response.status;
     let response_body = Literal::string(&ex.response.body);
     let wire_method = ex.wire.method.as_str();

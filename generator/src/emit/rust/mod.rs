@@ -9,10 +9,11 @@ mod events;
 mod facts;
 mod guide;
 mod layout;
+mod method_example;
 pub mod names;
 mod operations;
 pub(crate) mod types;
-mod values;
+pub(crate) mod values;
 
 use std::path::PathBuf;
 

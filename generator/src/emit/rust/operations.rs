@@ -7,7 +7,7 @@
 use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
 
-use super::{docs, names, types};
+use super::{docs, method_example, names, types};
 use crate::ir::{
     Body, BodyKind, Field, Group, Ir, Limits, Method, NextCursor, Operation, PageKind, Pagination,
     Param, ParamLocation, Payload, Per, ResponseBody, Segment, Shape, TextLimits, Ty,
@@ -349,7 +349,10 @@ pub(super) fn operation(ir: &Ir, group: &Group, op: &Operation) -> OperationToke
         None => quote!(crate::runtime::Body::Empty),
     };
     let args_doc = args_doc(&required);
-    let method_doc = docs::attrs(&format!("{method_doc}{args_doc}"));
+    let example = method_example::section(ir, group, op)
+        .map(|section| format!("\n\n{section}"))
+        .unwrap_or_default();
+    let method_doc = docs::attrs(&format!("{method_doc}{args_doc}{example}"));
     let then = if op.response_body == ResponseBody::Binary {
         "then `.await` it for the file"
     } else {

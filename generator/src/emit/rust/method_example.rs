@@ -13,14 +13,15 @@ use crate::ir::{Group, Ir, Operation};
 pub(super) fn section(ir: &Ir, group: &Group, op: &Operation) -> Option<String> {
     let example = op.examples.first()?;
     let call = conformance::call(ir, group, op, example, Context::Doc);
-    // Formatted as the body of a function, then taken out of it.
-    let function: syn::File = syn::parse2(quote! {
-        fn example() {
-            let answer = #call.await?;
-        }
-    })
-    .ok()?;
-    let text = prettyplease::unparse(&function);
+    let statement = quote!(let answer = #call.await?;);
+    // Formatted as the body of a function, then taken out of it. Tokens
+    // that do not parse are shown as they are, so that the doc test (and
+    // the conformance test of the same call) fails instead of the example
+    // going missing.
+    let text = match syn::parse2::<syn::File>(quote!(fn example() { #statement })) {
+        Ok(function) => prettyplease::unparse(&function),
+        Err(_) => format!("fn example() {{\n    {statement}\n}}\n"),
+    };
     let body: Vec<&str> = text
         .lines()
         .skip(1)

@@ -71,9 +71,7 @@ impl<'a> Messages<'a> {
     ///     .messages()
     ///     .send_to_users(
     ///         ["user2"],
-    ///         serde_json::from_str::<
-    ///             agora_chat::messages::MessageContent,
-    ///         >("{\"type\":\"txt\",\"body\":{\"msg\":\"testmessages\"}}")?,
+    ///         agora_chat::messages::MessageContent::text("testmessages"),
     ///     )
     ///     .from("user1")
     ///     .roam_ignore_users(::std::vec::Vec::<String>::new())
@@ -130,9 +128,7 @@ impl<'a> Messages<'a> {
     ///     .messages()
     ///     .send_to_groups(
     ///         ["184524748161025"],
-    ///         serde_json::from_str::<
-    ///             agora_chat::messages::MessageContent,
-    ///         >("{\"type\":\"txt\",\"body\":{\"msg\":\"testmessages\"}}")?,
+    ///         agora_chat::messages::MessageContent::text("testmessages"),
     ///     )
     ///     .from("user1")
     ///     .need_group_ack(false)
@@ -192,9 +188,7 @@ impl<'a> Messages<'a> {
     ///     .messages()
     ///     .send_to_chatrooms(
     ///         ["185145305923585"],
-    ///         serde_json::from_str::<
-    ///             agora_chat::messages::MessageContent,
-    ///         >("{\"type\":\"txt\",\"body\":{\"msg\":\"testmessages\"}}")?,
+    ///         agora_chat::messages::MessageContent::text("testmessages"),
     ///     )
     ///     .from("user1")
     ///     .roam_ignore_users(::std::vec::Vec::<String>::new())
@@ -251,9 +245,7 @@ impl<'a> Messages<'a> {
     ///     .messages()
     ///     .send_to_group_members(
     ///         ["184524748161025"],
-    ///         serde_json::from_str::<
-    ///             agora_chat::messages::MessageContent,
-    ///         >("{\"type\":\"txt\",\"body\":{\"msg\":\"testmessages\"}}")?,
+    ///         agora_chat::messages::MessageContent::text("testmessages"),
     ///         ["user2", "user3"],
     ///     )
     ///     .from("user1")
@@ -309,9 +301,7 @@ impl<'a> Messages<'a> {
     ///     .messages()
     ///     .send_to_chatroom_members(
     ///         ["185145305923585"],
-    ///         serde_json::from_str::<
-    ///             agora_chat::messages::MessageContent,
-    ///         >("{\"type\":\"txt\",\"body\":{\"msg\":\"testmessages\"}}")?,
+    ///         agora_chat::messages::MessageContent::text("testmessages"),
     ///         ["user2", "user3"],
     ///     )
     ///     .from("user1")
@@ -876,9 +866,7 @@ impl<'a> Messages<'a> {
     ///     .import_to_user(
     ///         "username1",
     ///         "username2",
-    ///         serde_json::from_str::<
-    ///             agora_chat::messages::MessageContent,
-    ///         >("{\"type\":\"txt\",\"body\":{\"msg\":\"import message.\"}}")?,
+    ///         agora_chat::messages::MessageContent::text("import message."),
     ///     )
     ///     .ext(serde_json::from_str("{\"key1\":\"value1\"}")?)
     ///     .is_ack_read(true)
@@ -937,9 +925,7 @@ impl<'a> Messages<'a> {
     ///     .import_to_group(
     ///         "username1",
     ///         "1123376564212",
-    ///         serde_json::from_str::<
-    ///             agora_chat::messages::MessageContent,
-    ///         >("{\"type\":\"txt\",\"body\":{\"msg\":\"import message.\"}}")?,
+    ///         agora_chat::messages::MessageContent::text("import message."),
     ///     )
     ///     .ext(serde_json::from_str("{\"key1\":\"value1\"}")?)
     ///     .is_ack_read(true)

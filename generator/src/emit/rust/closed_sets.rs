@@ -3,7 +3,7 @@
 //! a variant the spec does not list whole, so nothing the server sends is
 //! lost.
 
-use heck::{ToSnakeCase, ToUpperCamelCase};
+use heck::ToUpperCamelCase;
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
@@ -195,7 +195,7 @@ fn variant(ir: &Ir, v: &Variant) -> TokenStream {
 /// builder (see [`variant_builder`]), which sets them by name.
 fn constructor(ir: &Ir, union: &Union, v: &Variant) -> TokenStream {
     let ident = format_ident!("{}", v.name);
-    let function = format_ident!("{}", names::field_ident(&v.name.to_snake_case()));
+    let function = format_ident!("{}", names::variant_constructor(v));
     let builder = names::variant_builder(union, v).map(|name| format_ident!("{name}"));
     let returns = match &builder {
         Some(builder) => quote!(#builder),
@@ -253,7 +253,7 @@ fn variant_builder(ir: &Ir, union: &Union, v: &Variant, builder: &str) -> TokenS
     let name = format_ident!("{}", union.name);
     let builder = format_ident!("{builder}");
     let ident = format_ident!("{}", v.name);
-    let constructor = names::field_ident(&v.name.to_snake_case());
+    let constructor = names::variant_constructor(v);
     let doc = docs::attrs(&format!(
         "A `{}` [`{}`] being built, from [`{}::{constructor}`]: set its optional fields by name, then pass it where a `{}` is taken, or turn it into one with `.into()`.",
         v.value, union.name, union.name, union.name

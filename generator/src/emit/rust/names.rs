@@ -249,6 +249,11 @@ pub(super) fn callback_variant(value: &str) -> String {
     }
 }
 
+/// The constructor of a union variant: `File` -> `MessageContent::file`.
+pub(super) fn variant_constructor(variant: &Variant) -> String {
+    field_ident(&variant.name.to_snake_case())
+}
+
 /// The builder a union variant's constructor returns, for a variant with
 /// optional fields to set: `File` of `MessageContent` ->
 /// `FileMessageContent`. A variant whose fields are all required has none.

@@ -6,6 +6,7 @@ use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
 use serde_json::Value;
 
+use super::names;
 use crate::ir::{Ir, Ty, UnionId};
 
 /// Where the call is written, which decides how a value without a literal
@@ -75,11 +76,122 @@ pub(super) fn arg_expr(ty: &Ty, list: bool, value: &Value, context: Context) -> 
     }
 }
 
-/// A union argument decoded from its JSON text: named, as the argument
-/// takes anything that converts into the union.
+/// A union argument: in an example, its variant's constructor and setters
+/// where the value fits them; otherwise decoded from its JSON text, the
+/// union named (the argument takes anything that converts into it).
 pub(super) fn union_expr(ir: &Ir, id: UnionId, value: &Value, context: Context) -> TokenStream {
+    if context == Context::Doc
+        && let Some(built) = constructed(ir, id, value)
+    {
+        return built;
+    }
     let union = ir.union(id);
     let module = format_ident!("{}", ir.groups[union.group].name);
     let name = format_ident!("{}", union.name);
     context.decode(value, Some(quote!(agora_chat::#module::#name)))
+}
+
+/// `MessageContent::image("…").filename("…")`: the value of a union built
+/// as a caller would, when its tag names a variant and its content has only
+/// that variant's fields, every required one among them.
+fn constructed(ir: &Ir, id: UnionId, value: &Value) -> Option<TokenStream> {
+    let union = ir.union(id);
+    let tag = value.get(&union.tag)?.as_str()?;
+    let variant = union.variants.iter().find(|v| v.value == tag)?;
+    let empty = serde_json::Map::new();
+    let content = match value.get(&union.content) {
+        Some(content) => content.as_object()?,
+        None => &empty,
+    };
+    if content
+        .keys()
+        .any(|key| variant.fields.iter().all(|f| &f.wire_name != key))
+    {
+        return None;
+    }
+    let mut required = Vec::new();
+    let mut setters = Vec::new();
+    for f in &variant.fields {
+        // A text parameter (`impl Into<String>`) takes a literal only.
+        let value = content.get(&f.wire_name);
+        if f.ty.is_stringy() && value.is_some_and(|v| !v.is_string()) {
+            return None;
+        }
+        match (value, f.required) {
+            (Some(value), true) => required.push(arg_expr(&f.ty, false, value, Context::Doc)),
+            (None, true) => return None,
+            (Some(value), false) => {
+                let setter = format_ident!("{}", names::field_ident(&f.wire_name));
+                let value = arg_expr(&f.ty, false, value, Context::Doc);
+                setters.push(quote!(.#setter(#value)));
+            }
+            (None, false) => {}
+        }
+    }
+    let module = format_ident!("{}", ir.groups[union.group].name);
+    let name = format_ident!("{}", union.name);
+    let constructor = format_ident!("{}", names::variant_constructor(variant));
+    Some(quote!(agora_chat::#module::#name::#constructor(#(#required),*) #(#setters)*))
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use serde_json::json;
+
+    use super::{Context, union_expr};
+    use crate::ir::UnionId;
+
+    fn message_content() -> (crate::ir::Ir, UnionId) {
+        let ir = crate::load_ir(&Path::new(env!("CARGO_MANIFEST_DIR")).join("../spec"))
+            .expect("the spec loads");
+        let id = ir
+            .unions
+            .iter()
+            .position(|u| u.name == "MessageContent")
+            .map(UnionId)
+            .expect("the spec has MessageContent");
+        (ir, id)
+    }
+
+    #[test]
+    fn an_example_builds_a_union_as_a_caller_would() {
+        let (ir, id) = message_content();
+        let image = json!({"type": "img", "body": {
+            "url": "https://x/chatfiles/1", "filename": "a.jpg", "size": {"width": 480, "height": 720}
+        }});
+        let built = union_expr(&ir, id, &image, Context::Doc).to_string();
+        assert!(
+            built.starts_with("agora_chat :: messages :: MessageContent :: image (\"https://x/chatfiles/1\") . filename (\"a.jpg\") . size (serde_json :: from_str"),
+            "{built}"
+        );
+        // Tests decode the JSON as it is.
+        let tested = union_expr(&ir, id, &image, Context::Test).to_string();
+        assert!(
+            tested.starts_with(
+                "support :: from_json :: < agora_chat :: messages :: MessageContent >"
+            ),
+            "{tested}"
+        );
+    }
+
+    #[test]
+    fn a_value_the_constructors_cannot_take_is_decoded_whole() {
+        let (ir, id) = message_content();
+        for value in [
+            json!({"type": "txt", "body": {"msg": "hi", "undocumented": 1}}),
+            json!({"type": "txt", "body": {}}),
+            json!({"type": "txt", "body": {"msg": 7}}),
+            json!({"type": "no-such-type", "body": {}}),
+        ] {
+            let built = union_expr(&ir, id, &value, Context::Doc).to_string();
+            assert!(
+                built.starts_with(
+                    "serde_json :: from_str :: < agora_chat :: messages :: MessageContent >"
+                ),
+                "{value}: {built}"
+            );
+        }
+    }
 }

@@ -1561,7 +1561,7 @@ impl MessageContent {
     }
 }
 
-/// A `img` [`MessageContent`] being built, from [`MessageContent::image`]: set its optional fields by name, then pass it where a `MessageContent` is taken, or turn it into one with `.into()`.
+/// The `img` variant of [`MessageContent`] being built, from [`MessageContent::image`]: set its optional fields by name, then pass it where a `MessageContent` is taken, or turn it into one with `.into()`.
 #[derive(Debug, Clone, PartialEq)]
 #[must_use]
 pub struct ImageMessageContent(MessageContent);
@@ -1598,7 +1598,7 @@ impl From<ImageMessageContent> for MessageContent {
     }
 }
 
-/// A `audio` [`MessageContent`] being built, from [`MessageContent::audio`]: set its optional fields by name, then pass it where a `MessageContent` is taken, or turn it into one with `.into()`.
+/// The `audio` variant of [`MessageContent`] being built, from [`MessageContent::audio`]: set its optional fields by name, then pass it where a `MessageContent` is taken, or turn it into one with `.into()`.
 #[derive(Debug, Clone, PartialEq)]
 #[must_use]
 pub struct AudioMessageContent(MessageContent);
@@ -1637,7 +1637,7 @@ impl From<AudioMessageContent> for MessageContent {
     }
 }
 
-/// A `video` [`MessageContent`] being built, from [`MessageContent::video`]: set its optional fields by name, then pass it where a `MessageContent` is taken, or turn it into one with `.into()`.
+/// The `video` variant of [`MessageContent`] being built, from [`MessageContent::video`]: set its optional fields by name, then pass it where a `MessageContent` is taken, or turn it into one with `.into()`.
 #[derive(Debug, Clone, PartialEq)]
 #[must_use]
 pub struct VideoMessageContent(MessageContent);
@@ -1702,7 +1702,7 @@ impl From<VideoMessageContent> for MessageContent {
     }
 }
 
-/// A `file` [`MessageContent`] being built, from [`MessageContent::file`]: set its optional fields by name, then pass it where a `MessageContent` is taken, or turn it into one with `.into()`.
+/// The `file` variant of [`MessageContent`] being built, from [`MessageContent::file`]: set its optional fields by name, then pass it where a `MessageContent` is taken, or turn it into one with `.into()`.
 #[derive(Debug, Clone, PartialEq)]
 #[must_use]
 pub struct FileMessageContent(MessageContent);
@@ -1723,7 +1723,7 @@ impl From<FileMessageContent> for MessageContent {
     }
 }
 
-/// A `custom` [`MessageContent`] being built, from [`MessageContent::custom`]: set its optional fields by name, then pass it where a `MessageContent` is taken, or turn it into one with `.into()`.
+/// The `custom` variant of [`MessageContent`] being built, from [`MessageContent::custom`]: set its optional fields by name, then pass it where a `MessageContent` is taken, or turn it into one with `.into()`.
 #[derive(Debug, Clone, PartialEq)]
 #[must_use]
 pub struct CustomMessageContent(MessageContent);

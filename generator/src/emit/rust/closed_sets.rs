@@ -255,7 +255,7 @@ fn variant_builder(ir: &Ir, union: &Union, v: &Variant, builder: &str) -> TokenS
     let ident = format_ident!("{}", v.name);
     let constructor = names::variant_constructor(v);
     let doc = docs::attrs(&format!(
-        "A `{}` [`{}`] being built, from [`{}::{constructor}`]: set its optional fields by name, then pass it where a `{}` is taken, or turn it into one with `.into()`.",
+        "The `{}` variant of [`{}`] being built, from [`{}::{constructor}`]: set its optional fields by name, then pass it where a `{}` is taken, or turn it into one with `.into()`.",
         v.value, union.name, union.name, union.name
     ));
     let setters = v.fields.iter().filter(|f| !f.required).map(|f| {

@@ -1562,6 +1562,24 @@ impl MessageContent {
 }
 
 /// The `img` variant of [`MessageContent`] being built, from [`MessageContent::image`]: set its optional fields by name, then pass it where a `MessageContent` is taken, or turn it into one with `.into()`.
+///
+/// # Example
+///
+/// The `body` of the doc example `send_user_message_image`:
+///
+/// ```
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// let content: agora_chat::messages::MessageContent = agora_chat::messages::MessageContent::image(
+///         "https://XXXX/XXXX/XXXX/chatfiles/55f12940-XXXX-XXXX-8a5b-ff2336f03252",
+///     )
+///     .filename("testimg.jpg")
+///     .secret("VfXXXXNb_")
+///     .size(serde_json::from_str("{\"width\":480,\"height\":720}")?)
+///     .into();
+/// # let _ = content;
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug, Clone, PartialEq)]
 #[must_use]
 pub struct ImageMessageContent(MessageContent);
@@ -1599,6 +1617,24 @@ impl From<ImageMessageContent> for MessageContent {
 }
 
 /// The `audio` variant of [`MessageContent`] being built, from [`MessageContent::audio`]: set its optional fields by name, then pass it where a `MessageContent` is taken, or turn it into one with `.into()`.
+///
+/// # Example
+///
+/// The `body` of the doc example `send_user_message_voice`:
+///
+/// ```
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// let content: agora_chat::messages::MessageContent = agora_chat::messages::MessageContent::audio(
+///         "https://XXXX/XXXX/XXXX/chatfiles/1dfc7f50-XXXX-XXXX-8a07-7d75b8fb3d42",
+///     )
+///     .filename("testaudio.amr")
+///     .secret("HfXXXXCjM")
+///     .length(10)
+///     .into();
+/// # let _ = content;
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug, Clone, PartialEq)]
 #[must_use]
 pub struct AudioMessageContent(MessageContent);
@@ -1638,6 +1674,27 @@ impl From<AudioMessageContent> for MessageContent {
 }
 
 /// The `video` variant of [`MessageContent`] being built, from [`MessageContent::video`]: set its optional fields by name, then pass it where a `MessageContent` is taken, or turn it into one with `.into()`.
+///
+/// # Example
+///
+/// The `body` of the doc example `send_user_message_video`:
+///
+/// ```
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// let content: agora_chat::messages::MessageContent = agora_chat::messages::MessageContent::video(
+///         "https://XXXX/XXXX/XXXX/chatfiles/671dfe30-XXXX-XXXX-ba67-8fef0d502f46",
+///     )
+///     .filename("testvideo.avi")
+///     .secret("VfXXXXNb_")
+///     .length(0)
+///     .file_length(58103)
+///     .thumb("https://XXXX/XXXX/XXXX/chatfiles/67279b20-7f69-11e4-8eee-21d3334b3a97")
+///     .thumb_secret("ZyXXXX2I")
+///     .into();
+/// # let _ = content;
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug, Clone, PartialEq)]
 #[must_use]
 pub struct VideoMessageContent(MessageContent);
@@ -1703,6 +1760,23 @@ impl From<VideoMessageContent> for MessageContent {
 }
 
 /// The `file` variant of [`MessageContent`] being built, from [`MessageContent::file`]: set its optional fields by name, then pass it where a `MessageContent` is taken, or turn it into one with `.into()`.
+///
+/// # Example
+///
+/// The `body` of the doc example `send_user_message_file`:
+///
+/// ```
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// let content: agora_chat::messages::MessageContent = agora_chat::messages::MessageContent::file(
+///         "https://XXXX/XXXX/XXXX/chatfiles/d7eXXXX7444",
+///         "test.txt",
+///     )
+///     .secret("1-g0XXXXua")
+///     .into();
+/// # let _ = content;
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug, Clone, PartialEq)]
 #[must_use]
 pub struct FileMessageContent(MessageContent);
@@ -1724,6 +1798,21 @@ impl From<FileMessageContent> for MessageContent {
 }
 
 /// The `custom` variant of [`MessageContent`] being built, from [`MessageContent::custom`]: set its optional fields by name, then pass it where a `MessageContent` is taken, or turn it into one with `.into()`.
+///
+/// # Example
+///
+/// The `body` of the doc example `send_user_message_custom`:
+///
+/// ```
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// let content: agora_chat::messages::MessageContent = agora_chat::messages::MessageContent::custom()
+///     .custom_event("custom_event")
+///     .custom_exts(serde_json::from_str("{\"ext_key1\":\"ext_value1\"}")?)
+///     .into();
+/// # let _ = content;
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug, Clone, PartialEq)]
 #[must_use]
 pub struct CustomMessageContent(MessageContent);

@@ -7,7 +7,7 @@ use heck::ToUpperCamelCase;
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use super::{docs, names, types};
+use super::{docs, method_example, names, types, values};
 use crate::ir::{EnumId, EnumWire, Ir, Union, UnionId, Variant};
 
 /// The variant name of a value: its spec name, or the value in
@@ -149,7 +149,7 @@ pub(super) fn union(ir: &Ir, id: UnionId) -> TokenStream {
     let constructors = union.variants.iter().map(|v| constructor(ir, union, v));
     let builders = union.variants.iter().filter_map(|v| {
         let builder = names::variant_builder(union, v)?;
-        Some(variant_builder(ir, union, v, &builder))
+        Some(variant_builder(ir, id, v, &builder))
     });
     quote! {
         #doc
@@ -249,14 +249,35 @@ fn constructor(ir: &Ir, union: &Union, v: &Variant) -> TokenStream {
 /// optional field. It holds the union's value itself, always of its own
 /// variant (only the constructor makes one), so the setters cannot meet
 /// another variant and nothing about the variant is written twice.
-fn variant_builder(ir: &Ir, union: &Union, v: &Variant, builder: &str) -> TokenStream {
+fn variant_builder(ir: &Ir, id: UnionId, v: &Variant, builder: &str) -> TokenStream {
+    let union = ir.union(id);
     let name = format_ident!("{}", union.name);
     let builder = format_ident!("{builder}");
     let ident = format_ident!("{}", v.name);
     let constructor = names::variant_constructor(v);
+    let example = values::variant_example(ir, id, &v.value).map(|(key, built)| {
+        let module = format_ident!("{}", ir.groups[union.group].name);
+        format!(
+            "\n\n# Example\n\n\
+             The `{}` of the doc example `{key}`:\n\n\
+             ```\n\
+             # fn main() -> Result<(), Box<dyn std::error::Error>> {{\n\
+             {}\n\
+             # let _ = content;\n\
+             # Ok(())\n\
+             # }}\n\
+             ```",
+            union.content,
+            method_example::lines(quote!(let content: agora_chat::#module::#name = #built.into();))
+        )
+    });
     let doc = docs::attrs(&format!(
-        "The `{}` variant of [`{}`] being built, from [`{}::{constructor}`]: set its optional fields by name, then pass it where a `{}` is taken, or turn it into one with `.into()`.",
-        v.value, union.name, union.name, union.name
+        "The `{}` variant of [`{}`] being built, from [`{}::{constructor}`]: set its optional fields by name, then pass it where a `{}` is taken, or turn it into one with `.into()`.{}",
+        v.value,
+        union.name,
+        union.name,
+        union.name,
+        example.unwrap_or_default()
     ));
     let setters = v.fields.iter().filter(|f| !f.required).map(|f| {
         let field = format_ident!("{}", names::field_ident(&f.wire_name));

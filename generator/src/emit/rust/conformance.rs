@@ -9,7 +9,7 @@ use serde_json::Value;
 
 use super::names;
 use super::operations::{self, Place};
-use super::values::{Context, arg_expr, union_expr};
+use super::values::{Context, arg_expr, union_expr, union_value};
 use crate::ir::{BodyKind, Example, Group, Ir, Operation, ResponseBody, Ty};
 
 /// The whole test file.
@@ -96,13 +96,8 @@ pub(crate) fn call(
         // A union argument is its tag and its content together.
         let expr = match arg.ty {
             Ty::Union(id) => {
-                let tag = &ir.union(*id).tag;
-                let mut object = serde_json::Map::new();
-                if let Some(tag_value) = body_args.get(tag) {
-                    object.insert(tag.clone(), tag_value.clone());
-                }
-                object.insert(arg.wire_name.to_string(), value.clone());
-                union_expr(ir, *id, &Value::Object(object), context)
+                let value = union_value(ir, *id, arg.wire_name, value, body_args);
+                union_expr(ir, *id, &value, context)
             }
             _ => arg_expr(arg.ty, arg.is_list(), value, context),
         };

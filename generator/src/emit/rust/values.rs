@@ -2,6 +2,8 @@
 //! passed to the typed client, in the generated tests and in the example
 //! of each method's rustdoc.
 
+use std::collections::BTreeMap;
+
 use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
 use serde_json::Value;
@@ -74,6 +76,45 @@ pub(super) fn arg_expr(ty: &Ty, list: bool, value: &Value, context: Context) -> 
         Value::String(name) if *ty == Ty::File => context.file(name),
         _ => context.decode(value, None),
     }
+}
+
+/// A union argument's value in an example: its tag and its content (under
+/// `content_name`), which the example's body arguments hold side by side.
+pub(super) fn union_value(
+    ir: &Ir,
+    id: UnionId,
+    content_name: &str,
+    content: &Value,
+    body: &BTreeMap<String, Value>,
+) -> Value {
+    let tag = &ir.union(id).tag;
+    let mut object = serde_json::Map::new();
+    if let Some(tag_value) = body.get(tag) {
+        object.insert(tag.clone(), tag_value.clone());
+    }
+    object.insert(content_name.to_string(), content.clone());
+    Value::Object(object)
+}
+
+/// The first doc example of an operation whose union argument has the tag
+/// `tag` and can be built with the variant's constructor and setters: its
+/// key and the expression building it.
+pub(super) fn variant_example(ir: &Ir, id: UnionId, tag: &str) -> Option<(String, TokenStream)> {
+    ir.operations().find_map(|(_, op)| {
+        let field = op
+            .body
+            .iter()
+            .flat_map(|b| &b.fields)
+            .find(|f| f.ty == Ty::Union(id))?;
+        op.examples.iter().find_map(|ex| {
+            let content = ex.args.body.get(&field.wire_name)?;
+            let value = union_value(ir, id, &field.wire_name, content, &ex.args.body);
+            if value.get(&ir.union(id).tag)?.as_str()? != tag {
+                return None;
+            }
+            Some((ex.key.clone(), constructed(ir, id, &value)?))
+        })
+    })
 }
 
 /// A union argument: in an example, its variant's constructor and setters

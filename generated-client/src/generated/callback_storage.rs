@@ -103,7 +103,7 @@ impl<'a> CallbackStorage<'a> {
 }
 
 /// One entry per stored slot (E298).
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct GetStoredCallbacksInfoItem {
     /// Date key of the slot, its start time written yyyyMMddHHmm.
     pub date: String,
@@ -116,6 +116,52 @@ pub struct GetStoredCallbacksInfoItem {
     /// Fields the server sent that the spec does not describe.
     #[serde(flatten)]
     pub extra: crate::Extra,
+}
+
+impl<'de> ::serde::Deserialize<'de> for GetStoredCallbacksInfoItem {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = GetStoredCallbacksInfoItem;
+
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct GetStoredCallbacksInfoItem")
+            }
+
+            #[inline]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<GetStoredCallbacksInfoItem, A::Error> {
+                use crate::runtime::members;
+                let mut date = None;
+                let mut size = None;
+                let mut retry = None;
+                let mut extra = crate::Extra::new();
+                while let Some(__key) = __map.next_key::<members::Key<'de>>()? {
+                    match __key.as_str() {
+                        "date" => members::next(&mut date, "date", &mut __map)?,
+                        "size" => members::next(&mut size, "size", &mut __map)?,
+                        "retry" => members::next(&mut retry, "retry", &mut __map)?,
+                        _ => members::keep(&mut extra, __key, &mut __map)?,
+                    }
+                }
+                Ok(GetStoredCallbacksInfoItem {
+                    date: members::required(date, "date")?,
+                    size: size.unwrap_or_default(),
+                    retry: retry.unwrap_or_default(),
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 
 pub(crate) const GET_STORED_CALLBACKS_INFO: crate::OperationInfo = crate::OperationInfo {

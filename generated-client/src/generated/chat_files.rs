@@ -334,7 +334,7 @@ impl<'de> ::serde::Deserialize<'de> for LifetimeOutcome {
 }
 
 /// The uploaded file as upload_chat_file reports it: the single item of the response's `entities` array (E209).
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct ChatFileEntity {
     /// Id of the file; keep it to build the attachment URL https://{host}/{org_name}/{app_name}/chatfiles/{uuid} and to download the file.
     pub uuid: String,
@@ -349,6 +349,54 @@ pub struct ChatFileEntity {
     /// Fields the server sent that the spec does not describe.
     #[serde(flatten)]
     pub extra: crate::Extra,
+}
+
+impl<'de> ::serde::Deserialize<'de> for ChatFileEntity {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = ChatFileEntity;
+
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct ChatFileEntity")
+            }
+
+            #[inline]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<ChatFileEntity, A::Error> {
+                use crate::runtime::members;
+                let mut uuid = None;
+                let mut type_ = None;
+                let mut share_secret = None;
+                let mut extra = crate::Extra::new();
+                while let Some(__key) = __map.next_key::<members::Key<'de>>()? {
+                    match __key.as_str() {
+                        "uuid" => members::next(&mut uuid, "uuid", &mut __map)?,
+                        "type" => members::next(&mut type_, "type", &mut __map)?,
+                        "share-secret" => {
+                            members::next(&mut share_secret, "share-secret", &mut __map)?
+                        }
+                        _ => members::keep(&mut extra, __key, &mut __map)?,
+                    }
+                }
+                Ok(ChatFileEntity {
+                    uuid: members::required(uuid, "uuid")?,
+                    type_: type_.unwrap_or_default(),
+                    share_secret: share_secret.unwrap_or_default(),
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 
 pub(crate) const UPLOAD_CHAT_FILE: crate::OperationInfo = crate::OperationInfo {

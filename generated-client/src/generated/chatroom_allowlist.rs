@@ -195,7 +195,7 @@ impl<'a> ChatroomAllowlist<'a> {
 }
 
 /// Outcome of adding one user to, or removing one user from, a room's allow list.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct ChatroomAllowlistResult {
     /// Whether the change succeeded for this user.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -223,6 +223,60 @@ pub struct ChatroomAllowlistResult {
     /// Fields the server sent that the spec does not describe.
     #[serde(flatten)]
     pub extra: crate::Extra,
+}
+
+impl<'de> ::serde::Deserialize<'de> for ChatroomAllowlistResult {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = ChatroomAllowlistResult;
+
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct ChatroomAllowlistResult")
+            }
+
+            #[inline]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<ChatroomAllowlistResult, A::Error> {
+                use crate::runtime::members;
+                let mut result = None;
+                let mut action = None;
+                let mut reason = None;
+                let mut user = None;
+                let mut chatroomid = None;
+                let mut extra = crate::Extra::new();
+                while let Some(__key) = __map.next_key::<members::Key<'de>>()? {
+                    match __key.as_str() {
+                        "result" => members::next(&mut result, "result", &mut __map)?,
+                        "action" => members::next(&mut action, "action", &mut __map)?,
+                        "reason" => members::next(&mut reason, "reason", &mut __map)?,
+                        "user" => members::next(&mut user, "user", &mut __map)?,
+                        "chatroomid" => {
+                            members::next(&mut chatroomid, "chatroomid", &mut __map)?
+                        }
+                        _ => members::keep(&mut extra, __key, &mut __map)?,
+                    }
+                }
+                Ok(ChatroomAllowlistResult {
+                    result: result.unwrap_or_default(),
+                    action: action.unwrap_or_default(),
+                    reason: reason.unwrap_or_default(),
+                    user: user.unwrap_or_default(),
+                    chatroomid: chatroomid.unwrap_or_default(),
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 
 pub(crate) const LIST_CHATROOM_ALLOWLIST: crate::OperationInfo = crate::OperationInfo {

@@ -337,7 +337,7 @@ impl<'de> ::serde::Deserialize<'de> for ChatroomAttributeAutoDelete {
 }
 
 /// Outcome of writing or removing a batch of attribute keys.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct ChatroomAttributeWriteResult {
     /// Keys that were written (or removed).
     #[serde(rename = "successKeys")]
@@ -350,6 +350,53 @@ pub struct ChatroomAttributeWriteResult {
     /// Fields the server sent that the spec does not describe.
     #[serde(flatten)]
     pub extra: crate::Extra,
+}
+
+impl<'de> ::serde::Deserialize<'de> for ChatroomAttributeWriteResult {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = ChatroomAttributeWriteResult;
+
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct ChatroomAttributeWriteResult")
+            }
+
+            #[inline]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<ChatroomAttributeWriteResult, A::Error> {
+                use crate::runtime::members;
+                let mut success_keys = None;
+                let mut error_keys = None;
+                let mut extra = crate::Extra::new();
+                while let Some(__key) = __map.next_key::<members::Key<'de>>()? {
+                    match __key.as_str() {
+                        "successKeys" => {
+                            members::next(&mut success_keys, "successKeys", &mut __map)?
+                        }
+                        "errorKeys" => {
+                            members::next(&mut error_keys, "errorKeys", &mut __map)?
+                        }
+                        _ => members::keep(&mut extra, __key, &mut __map)?,
+                    }
+                }
+                Ok(ChatroomAttributeWriteResult {
+                    success_keys: success_keys.unwrap_or_default(),
+                    error_keys: error_keys.unwrap_or_default(),
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 
 pub(crate) const SET_CHATROOM_ATTRIBUTES: crate::OperationInfo = crate::OperationInfo {

@@ -236,7 +236,7 @@ impl<'a> ChatroomBlocklist<'a> {
 }
 
 /// Outcome of adding one user to, or removing one user from, a room's blocklist.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct ChatroomBlocklistResult {
     /// Whether the change succeeded for this user.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -264,6 +264,60 @@ pub struct ChatroomBlocklistResult {
     /// Fields the server sent that the spec does not describe.
     #[serde(flatten)]
     pub extra: crate::Extra,
+}
+
+impl<'de> ::serde::Deserialize<'de> for ChatroomBlocklistResult {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = ChatroomBlocklistResult;
+
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct ChatroomBlocklistResult")
+            }
+
+            #[inline]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<ChatroomBlocklistResult, A::Error> {
+                use crate::runtime::members;
+                let mut result = None;
+                let mut action = None;
+                let mut reason = None;
+                let mut user = None;
+                let mut chatroomid = None;
+                let mut extra = crate::Extra::new();
+                while let Some(__key) = __map.next_key::<members::Key<'de>>()? {
+                    match __key.as_str() {
+                        "result" => members::next(&mut result, "result", &mut __map)?,
+                        "action" => members::next(&mut action, "action", &mut __map)?,
+                        "reason" => members::next(&mut reason, "reason", &mut __map)?,
+                        "user" => members::next(&mut user, "user", &mut __map)?,
+                        "chatroomid" => {
+                            members::next(&mut chatroomid, "chatroomid", &mut __map)?
+                        }
+                        _ => members::keep(&mut extra, __key, &mut __map)?,
+                    }
+                }
+                Ok(ChatroomBlocklistResult {
+                    result: result.unwrap_or_default(),
+                    action: action.unwrap_or_default(),
+                    reason: reason.unwrap_or_default(),
+                    user: user.unwrap_or_default(),
+                    chatroomid: chatroomid.unwrap_or_default(),
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 
 pub(crate) const LIST_CHATROOM_BLOCKLIST: crate::OperationInfo = crate::OperationInfo {

@@ -429,7 +429,7 @@ impl<'a> ChatroomMembers<'a> {
 }
 
 /// The `data` of the response of [`ChatroomMembers::add`](crate::chatroom_members::ChatroomMembers::add): Add a user to a chat room.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct AddChatroomMemberData {
     /// Whether the user was added.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -448,8 +448,57 @@ pub struct AddChatroomMemberData {
     pub extra: crate::Extra,
 }
 
+impl<'de> ::serde::Deserialize<'de> for AddChatroomMemberData {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = AddChatroomMemberData;
+
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct AddChatroomMemberData")
+            }
+
+            #[inline]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<AddChatroomMemberData, A::Error> {
+                use crate::runtime::members;
+                let mut result = None;
+                let mut action = None;
+                let mut id = None;
+                let mut user = None;
+                let mut extra = crate::Extra::new();
+                while let Some(__key) = __map.next_key::<members::Key<'de>>()? {
+                    match __key.as_str() {
+                        "result" => members::next(&mut result, "result", &mut __map)?,
+                        "action" => members::next(&mut action, "action", &mut __map)?,
+                        "id" => members::next(&mut id, "id", &mut __map)?,
+                        "user" => members::next(&mut user, "user", &mut __map)?,
+                        _ => members::keep(&mut extra, __key, &mut __map)?,
+                    }
+                }
+                Ok(AddChatroomMemberData {
+                    result: result.unwrap_or_default(),
+                    action: action.unwrap_or_default(),
+                    id: members::required(id, "id")?,
+                    user: members::required(user, "user")?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 /// The `data` of the response of [`ChatroomMembers::add_many`](crate::chatroom_members::ChatroomMembers::add_many): Add several users to a chat room at once.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct AddChatroomMembersData {
     /// Usernames added by this call.
     ///
@@ -466,8 +515,56 @@ pub struct AddChatroomMembersData {
     pub extra: crate::Extra,
 }
 
+impl<'de> ::serde::Deserialize<'de> for AddChatroomMembersData {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = AddChatroomMembersData;
+
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct AddChatroomMembersData")
+            }
+
+            #[inline]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<AddChatroomMembersData, A::Error> {
+                use crate::runtime::members;
+                let mut newmembers = None;
+                let mut action = None;
+                let mut id = None;
+                let mut extra = crate::Extra::new();
+                while let Some(__key) = __map.next_key::<members::Key<'de>>()? {
+                    match __key.as_str() {
+                        "newmembers" => {
+                            members::next(&mut newmembers, "newmembers", &mut __map)?
+                        }
+                        "action" => members::next(&mut action, "action", &mut __map)?,
+                        "id" => members::next(&mut id, "id", &mut __map)?,
+                        _ => members::keep(&mut extra, __key, &mut __map)?,
+                    }
+                }
+                Ok(AddChatroomMembersData {
+                    newmembers: newmembers.unwrap_or_default(),
+                    action: action.unwrap_or_default(),
+                    id: members::required(id, "id")?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 /// The members of this page; the owner is listed as `owner`, everyone else as `member`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct ListChatroomMembersItem {
     /// Username of the room owner; present only in the owner's entry.
     ///
@@ -484,8 +581,51 @@ pub struct ListChatroomMembersItem {
     pub extra: crate::Extra,
 }
 
+impl<'de> ::serde::Deserialize<'de> for ListChatroomMembersItem {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = ListChatroomMembersItem;
+
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct ListChatroomMembersItem")
+            }
+
+            #[inline]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<ListChatroomMembersItem, A::Error> {
+                use crate::runtime::members;
+                let mut owner = None;
+                let mut member = None;
+                let mut extra = crate::Extra::new();
+                while let Some(__key) = __map.next_key::<members::Key<'de>>()? {
+                    match __key.as_str() {
+                        "owner" => members::next(&mut owner, "owner", &mut __map)?,
+                        "member" => members::next(&mut member, "member", &mut __map)?,
+                        _ => members::keep(&mut extra, __key, &mut __map)?,
+                    }
+                }
+                Ok(ListChatroomMembersItem {
+                    owner: owner.unwrap_or_default(),
+                    member: member.unwrap_or_default(),
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 /// The `data` of the response of [`ChatroomMembers::remove`](crate::chatroom_members::ChatroomMembers::remove): Remove a user from a chat room.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct RemoveChatroomMemberData {
     /// Whether the user was removed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -502,8 +642,57 @@ pub struct RemoveChatroomMemberData {
     pub extra: crate::Extra,
 }
 
+impl<'de> ::serde::Deserialize<'de> for RemoveChatroomMemberData {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = RemoveChatroomMemberData;
+
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct RemoveChatroomMemberData")
+            }
+
+            #[inline]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<RemoveChatroomMemberData, A::Error> {
+                use crate::runtime::members;
+                let mut result = None;
+                let mut action = None;
+                let mut user = None;
+                let mut id = None;
+                let mut extra = crate::Extra::new();
+                while let Some(__key) = __map.next_key::<members::Key<'de>>()? {
+                    match __key.as_str() {
+                        "result" => members::next(&mut result, "result", &mut __map)?,
+                        "action" => members::next(&mut action, "action", &mut __map)?,
+                        "user" => members::next(&mut user, "user", &mut __map)?,
+                        "id" => members::next(&mut id, "id", &mut __map)?,
+                        _ => members::keep(&mut extra, __key, &mut __map)?,
+                    }
+                }
+                Ok(RemoveChatroomMemberData {
+                    result: result.unwrap_or_default(),
+                    action: action.unwrap_or_default(),
+                    user: members::required(user, "user")?,
+                    id: members::required(id, "id")?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 /// One result per requested username.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct RemoveChatroomMembersItem {
     /// Whether this user was removed.
     ///
@@ -529,8 +718,60 @@ pub struct RemoveChatroomMembersItem {
     pub extra: crate::Extra,
 }
 
+impl<'de> ::serde::Deserialize<'de> for RemoveChatroomMembersItem {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = RemoveChatroomMembersItem;
+
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct RemoveChatroomMembersItem")
+            }
+
+            #[inline]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<RemoveChatroomMembersItem, A::Error> {
+                use crate::runtime::members;
+                let mut result = None;
+                let mut action = None;
+                let mut reason = None;
+                let mut user = None;
+                let mut id = None;
+                let mut extra = crate::Extra::new();
+                while let Some(__key) = __map.next_key::<members::Key<'de>>()? {
+                    match __key.as_str() {
+                        "result" => members::next(&mut result, "result", &mut __map)?,
+                        "action" => members::next(&mut action, "action", &mut __map)?,
+                        "reason" => members::next(&mut reason, "reason", &mut __map)?,
+                        "user" => members::next(&mut user, "user", &mut __map)?,
+                        "id" => members::next(&mut id, "id", &mut __map)?,
+                        _ => members::keep(&mut extra, __key, &mut __map)?,
+                    }
+                }
+                Ok(RemoveChatroomMembersItem {
+                    result: result.unwrap_or_default(),
+                    action: action.unwrap_or_default(),
+                    reason: reason.unwrap_or_default(),
+                    user: members::required(user, "user")?,
+                    id: members::required(id, "id")?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 /// The `data` of the response of [`ChatroomMembers::add_admin`](crate::chatroom_members::ChatroomMembers::add_admin): Promote a chat room member to admin.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct AddChatroomAdminData {
     /// Success flag; `true` or "success" when the user was promoted.
     ///
@@ -544,8 +785,53 @@ pub struct AddChatroomAdminData {
     pub extra: crate::Extra,
 }
 
+impl<'de> ::serde::Deserialize<'de> for AddChatroomAdminData {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = AddChatroomAdminData;
+
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct AddChatroomAdminData")
+            }
+
+            #[inline]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<AddChatroomAdminData, A::Error> {
+                use crate::runtime::members;
+                let mut result = None;
+                let mut newadmin = None;
+                let mut extra = crate::Extra::new();
+                while let Some(__key) = __map.next_key::<members::Key<'de>>()? {
+                    match __key.as_str() {
+                        "result" => members::next(&mut result, "result", &mut __map)?,
+                        "newadmin" => {
+                            members::next(&mut newadmin, "newadmin", &mut __map)?
+                        }
+                        _ => members::keep(&mut extra, __key, &mut __map)?,
+                    }
+                }
+                Ok(AddChatroomAdminData {
+                    result: result.unwrap_or_default(),
+                    newadmin: members::required(newadmin, "newadmin")?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 /// The `data` of the response of [`ChatroomMembers::remove_admin`](crate::chatroom_members::ChatroomMembers::remove_admin): Demote a chat room admin to regular member.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct RemoveChatroomAdminData {
     /// Success flag; `true` or "success" when the admin was demoted.
     ///
@@ -557,6 +843,51 @@ pub struct RemoveChatroomAdminData {
     /// Fields the server sent that the spec does not describe.
     #[serde(flatten)]
     pub extra: crate::Extra,
+}
+
+impl<'de> ::serde::Deserialize<'de> for RemoveChatroomAdminData {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = RemoveChatroomAdminData;
+
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct RemoveChatroomAdminData")
+            }
+
+            #[inline]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<RemoveChatroomAdminData, A::Error> {
+                use crate::runtime::members;
+                let mut result = None;
+                let mut oldadmin = None;
+                let mut extra = crate::Extra::new();
+                while let Some(__key) = __map.next_key::<members::Key<'de>>()? {
+                    match __key.as_str() {
+                        "result" => members::next(&mut result, "result", &mut __map)?,
+                        "oldadmin" => {
+                            members::next(&mut oldadmin, "oldadmin", &mut __map)?
+                        }
+                        _ => members::keep(&mut extra, __key, &mut __map)?,
+                    }
+                }
+                Ok(RemoveChatroomAdminData {
+                    result: result.unwrap_or_default(),
+                    oldadmin: members::required(oldadmin, "oldadmin")?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 
 pub(crate) const ADD_CHATROOM_MEMBER: crate::OperationInfo = crate::OperationInfo {

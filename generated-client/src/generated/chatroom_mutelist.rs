@@ -277,7 +277,7 @@ impl<'a> ChatroomMutelist<'a> {
 }
 
 /// Outcome of muting one member.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct ChatroomMuteResult {
     /// Whether this member was muted.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -297,8 +297,54 @@ pub struct ChatroomMuteResult {
     pub extra: crate::Extra,
 }
 
+impl<'de> ::serde::Deserialize<'de> for ChatroomMuteResult {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = ChatroomMuteResult;
+
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct ChatroomMuteResult")
+            }
+
+            #[inline]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<ChatroomMuteResult, A::Error> {
+                use crate::runtime::members;
+                let mut result = None;
+                let mut expire = None;
+                let mut user = None;
+                let mut extra = crate::Extra::new();
+                while let Some(__key) = __map.next_key::<members::Key<'de>>()? {
+                    match __key.as_str() {
+                        "result" => members::next(&mut result, "result", &mut __map)?,
+                        "expire" => members::next(&mut expire, "expire", &mut __map)?,
+                        "user" => members::next(&mut user, "user", &mut __map)?,
+                        _ => members::keep(&mut extra, __key, &mut __map)?,
+                    }
+                }
+                Ok(ChatroomMuteResult {
+                    result: result.unwrap_or_default(),
+                    expire: expire.unwrap_or_default(),
+                    user: user.unwrap_or_default(),
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 /// Response of switching the room-wide mute on or off. The examples carry only `mute`; the tables list `result` (and `expire` for muting).
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct ChatroomMuteAllState {
     /// Whether the room-wide mute is now on; what the examples return.
     ///
@@ -320,8 +366,54 @@ pub struct ChatroomMuteAllState {
     pub extra: crate::Extra,
 }
 
+impl<'de> ::serde::Deserialize<'de> for ChatroomMuteAllState {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = ChatroomMuteAllState;
+
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct ChatroomMuteAllState")
+            }
+
+            #[inline]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<ChatroomMuteAllState, A::Error> {
+                use crate::runtime::members;
+                let mut mute = None;
+                let mut result = None;
+                let mut expire = None;
+                let mut extra = crate::Extra::new();
+                while let Some(__key) = __map.next_key::<members::Key<'de>>()? {
+                    match __key.as_str() {
+                        "mute" => members::next(&mut mute, "mute", &mut __map)?,
+                        "result" => members::next(&mut result, "result", &mut __map)?,
+                        "expire" => members::next(&mut expire, "expire", &mut __map)?,
+                        _ => members::keep(&mut extra, __key, &mut __map)?,
+                    }
+                }
+                Ok(ChatroomMuteAllState {
+                    mute: mute.unwrap_or_default(),
+                    result: result.unwrap_or_default(),
+                    expire: expire.unwrap_or_default(),
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 /// One result per requested username.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct UnmuteChatroomMembersItem {
     /// Whether this member was unmuted.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -335,8 +427,51 @@ pub struct UnmuteChatroomMembersItem {
     pub extra: crate::Extra,
 }
 
+impl<'de> ::serde::Deserialize<'de> for UnmuteChatroomMembersItem {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = UnmuteChatroomMembersItem;
+
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct UnmuteChatroomMembersItem")
+            }
+
+            #[inline]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<UnmuteChatroomMembersItem, A::Error> {
+                use crate::runtime::members;
+                let mut result = None;
+                let mut user = None;
+                let mut extra = crate::Extra::new();
+                while let Some(__key) = __map.next_key::<members::Key<'de>>()? {
+                    match __key.as_str() {
+                        "result" => members::next(&mut result, "result", &mut __map)?,
+                        "user" => members::next(&mut user, "user", &mut __map)?,
+                        _ => members::keep(&mut extra, __key, &mut __map)?,
+                    }
+                }
+                Ok(UnmuteChatroomMembersItem {
+                    result: result.unwrap_or_default(),
+                    user: members::required(user, "user")?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 /// One entry per muted member.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct ListChatroomMutedMembersItem {
     /// When the mute ends, in Unix milliseconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -348,8 +483,51 @@ pub struct ListChatroomMutedMembersItem {
     pub extra: crate::Extra,
 }
 
+impl<'de> ::serde::Deserialize<'de> for ListChatroomMutedMembersItem {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = ListChatroomMutedMembersItem;
+
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct ListChatroomMutedMembersItem")
+            }
+
+            #[inline]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<ListChatroomMutedMembersItem, A::Error> {
+                use crate::runtime::members;
+                let mut expire = None;
+                let mut user = None;
+                let mut extra = crate::Extra::new();
+                while let Some(__key) = __map.next_key::<members::Key<'de>>()? {
+                    match __key.as_str() {
+                        "expire" => members::next(&mut expire, "expire", &mut __map)?,
+                        "user" => members::next(&mut user, "user", &mut __map)?,
+                        _ => members::keep(&mut extra, __key, &mut __map)?,
+                    }
+                }
+                Ok(ListChatroomMutedMembersItem {
+                    expire: expire.unwrap_or_default(),
+                    user: members::required(user, "user")?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 /// The `data` of the response of [`ChatroomMutelist::mute_by_tag`](crate::chatroom_mutelist::ChatroomMutelist::mute_by_tag): Mute, for a while or for good, every room member carrying a tag.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct MuteChatroomMembersByTagData {
     /// Whether the mute was applied.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -357,6 +535,46 @@ pub struct MuteChatroomMembersByTagData {
     /// Fields the server sent that the spec does not describe.
     #[serde(flatten)]
     pub extra: crate::Extra,
+}
+
+impl<'de> ::serde::Deserialize<'de> for MuteChatroomMembersByTagData {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = MuteChatroomMembersByTagData;
+
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct MuteChatroomMembersByTagData")
+            }
+
+            #[inline]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<MuteChatroomMembersByTagData, A::Error> {
+                use crate::runtime::members;
+                let mut result = None;
+                let mut extra = crate::Extra::new();
+                while let Some(__key) = __map.next_key::<members::Key<'de>>()? {
+                    match __key.as_str() {
+                        "result" => members::next(&mut result, "result", &mut __map)?,
+                        _ => members::keep(&mut extra, __key, &mut __map)?,
+                    }
+                }
+                Ok(MuteChatroomMembersByTagData {
+                    result: result.unwrap_or_default(),
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 
 pub(crate) const MUTE_CHATROOM_MEMBERS: crate::OperationInfo = crate::OperationInfo {

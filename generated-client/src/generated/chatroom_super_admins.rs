@@ -142,7 +142,7 @@ impl<'a> ChatroomSuperAdmins<'a> {
 }
 
 /// The `data` of the response of [`ChatroomSuperAdmins::add`](crate::chatroom_super_admins::ChatroomSuperAdmins::add): Grant a user the chat room super admin role.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct AddChatroomSuperAdminData {
     /// Success flag; `true` or "success" when the role was granted.
     ///
@@ -159,8 +159,53 @@ pub struct AddChatroomSuperAdminData {
     pub extra: crate::Extra,
 }
 
+impl<'de> ::serde::Deserialize<'de> for AddChatroomSuperAdminData {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = AddChatroomSuperAdminData;
+
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct AddChatroomSuperAdminData")
+            }
+
+            #[inline]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<AddChatroomSuperAdminData, A::Error> {
+                use crate::runtime::members;
+                let mut result = None;
+                let mut resource = None;
+                let mut extra = crate::Extra::new();
+                while let Some(__key) = __map.next_key::<members::Key<'de>>()? {
+                    match __key.as_str() {
+                        "result" => members::next(&mut result, "result", &mut __map)?,
+                        "resource" => {
+                            members::next(&mut resource, "resource", &mut __map)?
+                        }
+                        _ => members::keep(&mut extra, __key, &mut __map)?,
+                    }
+                }
+                Ok(AddChatroomSuperAdminData {
+                    result: result.unwrap_or_default(),
+                    resource: resource.unwrap_or_default(),
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 /// The `data` of the response of [`ChatroomSuperAdmins::remove`](crate::chatroom_super_admins::ChatroomSuperAdmins::remove): Revoke a user's chat room super admin role.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct RemoveChatroomSuperAdminData {
     /// Despite its name, the username that just lost the super admin role.
     ///
@@ -176,6 +221,57 @@ pub struct RemoveChatroomSuperAdminData {
     /// Fields the server sent that the spec does not describe.
     #[serde(flatten)]
     pub extra: crate::Extra,
+}
+
+impl<'de> ::serde::Deserialize<'de> for RemoveChatroomSuperAdminData {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = RemoveChatroomSuperAdminData;
+
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct RemoveChatroomSuperAdminData")
+            }
+
+            #[inline]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<RemoveChatroomSuperAdminData, A::Error> {
+                use crate::runtime::members;
+                let mut new_super_admin = None;
+                let mut resource = None;
+                let mut extra = crate::Extra::new();
+                while let Some(__key) = __map.next_key::<members::Key<'de>>()? {
+                    match __key.as_str() {
+                        "newSuperAdmin" => {
+                            members::next(
+                                &mut new_super_admin,
+                                "newSuperAdmin",
+                                &mut __map,
+                            )?
+                        }
+                        "resource" => {
+                            members::next(&mut resource, "resource", &mut __map)?
+                        }
+                        _ => members::keep(&mut extra, __key, &mut __map)?,
+                    }
+                }
+                Ok(RemoveChatroomSuperAdminData {
+                    new_super_admin: new_super_admin.unwrap_or_default(),
+                    resource: resource.unwrap_or_default(),
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 
 pub(crate) const ADD_CHATROOM_SUPER_ADMIN: crate::OperationInfo = crate::OperationInfo {

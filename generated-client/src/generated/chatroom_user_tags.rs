@@ -117,7 +117,7 @@ impl<'a> ChatroomUserTags<'a> {
 }
 
 /// The `data` of the response of [`ChatroomUserTags::set`](crate::chatroom_user_tags::ChatroomUserTags::set): Replace the tags a member carries in a chat room.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct SetChatroomUserTagsData {
     /// Whether the tags were set.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -125,6 +125,46 @@ pub struct SetChatroomUserTagsData {
     /// Fields the server sent that the spec does not describe.
     #[serde(flatten)]
     pub extra: crate::Extra,
+}
+
+impl<'de> ::serde::Deserialize<'de> for SetChatroomUserTagsData {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = SetChatroomUserTagsData;
+
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct SetChatroomUserTagsData")
+            }
+
+            #[inline]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<SetChatroomUserTagsData, A::Error> {
+                use crate::runtime::members;
+                let mut result = None;
+                let mut extra = crate::Extra::new();
+                while let Some(__key) = __map.next_key::<members::Key<'de>>()? {
+                    match __key.as_str() {
+                        "result" => members::next(&mut result, "result", &mut __map)?,
+                        _ => members::keep(&mut extra, __key, &mut __map)?,
+                    }
+                }
+                Ok(SetChatroomUserTagsData {
+                    result: result.unwrap_or_default(),
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 
 pub(crate) const SET_CHATROOM_USER_TAGS: crate::OperationInfo = crate::OperationInfo {

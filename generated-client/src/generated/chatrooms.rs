@@ -398,7 +398,7 @@ impl<'a> Chatrooms<'a> {
 }
 
 /// One entry of a room's member list: an object with a single key, `owner` for the room's creator or `member` for anyone else, holding the username.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct ChatroomAffiliation {
     /// The owner's username, on the owner's entry only.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -411,8 +411,51 @@ pub struct ChatroomAffiliation {
     pub extra: crate::Extra,
 }
 
+impl<'de> ::serde::Deserialize<'de> for ChatroomAffiliation {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = ChatroomAffiliation;
+
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct ChatroomAffiliation")
+            }
+
+            #[inline]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<ChatroomAffiliation, A::Error> {
+                use crate::runtime::members;
+                let mut owner = None;
+                let mut member = None;
+                let mut extra = crate::Extra::new();
+                while let Some(__key) = __map.next_key::<members::Key<'de>>()? {
+                    match __key.as_str() {
+                        "owner" => members::next(&mut owner, "owner", &mut __map)?,
+                        "member" => members::next(&mut member, "member", &mut __map)?,
+                        _ => members::keep(&mut extra, __key, &mut __map)?,
+                    }
+                }
+                Ok(ChatroomAffiliation {
+                    owner: owner.unwrap_or_default(),
+                    member: member.unwrap_or_default(),
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 /// The `data` of the response of [`Chatrooms::create`](crate::chatrooms::Chatrooms::create): Create a chat room.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct CreateChatroomData {
     /// Id of the new room.
     pub id: String,
@@ -421,8 +464,48 @@ pub struct CreateChatroomData {
     pub extra: crate::Extra,
 }
 
+impl<'de> ::serde::Deserialize<'de> for CreateChatroomData {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = CreateChatroomData;
+
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct CreateChatroomData")
+            }
+
+            #[inline]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<CreateChatroomData, A::Error> {
+                use crate::runtime::members;
+                let mut id = None;
+                let mut extra = crate::Extra::new();
+                while let Some(__key) = __map.next_key::<members::Key<'de>>()? {
+                    match __key.as_str() {
+                        "id" => members::next(&mut id, "id", &mut __map)?,
+                        _ => members::keep(&mut extra, __key, &mut __map)?,
+                    }
+                }
+                Ok(CreateChatroomData {
+                    id: members::required(id, "id")?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 /// The rooms of this page.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct ListChatroomsItem {
     /// Room id.
     pub id: String,
@@ -444,8 +527,68 @@ pub struct ListChatroomsItem {
     pub extra: crate::Extra,
 }
 
+impl<'de> ::serde::Deserialize<'de> for ListChatroomsItem {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = ListChatroomsItem;
+
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct ListChatroomsItem")
+            }
+
+            #[inline]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<ListChatroomsItem, A::Error> {
+                use crate::runtime::members;
+                let mut id = None;
+                let mut name = None;
+                let mut owner = None;
+                let mut affiliations_count = None;
+                let mut disabled = None;
+                let mut extra = crate::Extra::new();
+                while let Some(__key) = __map.next_key::<members::Key<'de>>()? {
+                    match __key.as_str() {
+                        "id" => members::next(&mut id, "id", &mut __map)?,
+                        "name" => members::next(&mut name, "name", &mut __map)?,
+                        "owner" => members::next(&mut owner, "owner", &mut __map)?,
+                        "affiliations_count" => {
+                            members::next(
+                                &mut affiliations_count,
+                                "affiliations_count",
+                                &mut __map,
+                            )?
+                        }
+                        "disabled" => {
+                            members::next(&mut disabled, "disabled", &mut __map)?
+                        }
+                        _ => members::keep(&mut extra, __key, &mut __map)?,
+                    }
+                }
+                Ok(ListChatroomsItem {
+                    id: members::required(id, "id")?,
+                    name: members::required(name, "name")?,
+                    owner: owner.unwrap_or_default(),
+                    affiliations_count: affiliations_count.unwrap_or_default(),
+                    disabled: disabled.unwrap_or_default(),
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 /// The rooms the user has joined.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct ListUserJoinedChatroomsItem {
     /// Room id.
     pub id: String,
@@ -456,8 +599,51 @@ pub struct ListUserJoinedChatroomsItem {
     pub extra: crate::Extra,
 }
 
+impl<'de> ::serde::Deserialize<'de> for ListUserJoinedChatroomsItem {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = ListUserJoinedChatroomsItem;
+
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct ListUserJoinedChatroomsItem")
+            }
+
+            #[inline]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<ListUserJoinedChatroomsItem, A::Error> {
+                use crate::runtime::members;
+                let mut id = None;
+                let mut name = None;
+                let mut extra = crate::Extra::new();
+                while let Some(__key) = __map.next_key::<members::Key<'de>>()? {
+                    match __key.as_str() {
+                        "id" => members::next(&mut id, "id", &mut __map)?,
+                        "name" => members::next(&mut name, "name", &mut __map)?,
+                        _ => members::keep(&mut extra, __key, &mut __map)?,
+                    }
+                }
+                Ok(ListUserJoinedChatroomsItem {
+                    id: members::required(id, "id")?,
+                    name: members::required(name, "name")?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 /// One entry per requested room.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct GetChatroomsItem {
     /// Room id.
     pub id: String,
@@ -519,8 +705,112 @@ pub struct GetChatroomsItem {
     pub extra: crate::Extra,
 }
 
+impl<'de> ::serde::Deserialize<'de> for GetChatroomsItem {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = GetChatroomsItem;
+
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct GetChatroomsItem")
+            }
+
+            #[inline]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<GetChatroomsItem, A::Error> {
+                use crate::runtime::members;
+                let mut id = None;
+                let mut name = None;
+                let mut description = None;
+                let mut membersonly = None;
+                let mut allowinvites = None;
+                let mut invite_need_confirm = None;
+                let mut maxusers = None;
+                let mut owner = None;
+                let mut created = None;
+                let mut custom = None;
+                let mut mute = None;
+                let mut scale = None;
+                let mut affiliations_count = None;
+                let mut affiliations = None;
+                let mut public = None;
+                let mut extra = crate::Extra::new();
+                while let Some(__key) = __map.next_key::<members::Key<'de>>()? {
+                    match __key.as_str() {
+                        "id" => members::next(&mut id, "id", &mut __map)?,
+                        "name" => members::next(&mut name, "name", &mut __map)?,
+                        "description" => {
+                            members::next(&mut description, "description", &mut __map)?
+                        }
+                        "membersonly" => {
+                            members::next(&mut membersonly, "membersonly", &mut __map)?
+                        }
+                        "allowinvites" => {
+                            members::next(&mut allowinvites, "allowinvites", &mut __map)?
+                        }
+                        "invite_need_confirm" => {
+                            members::next(
+                                &mut invite_need_confirm,
+                                "invite_need_confirm",
+                                &mut __map,
+                            )?
+                        }
+                        "maxusers" => {
+                            members::next(&mut maxusers, "maxusers", &mut __map)?
+                        }
+                        "owner" => members::next(&mut owner, "owner", &mut __map)?,
+                        "created" => members::next(&mut created, "created", &mut __map)?,
+                        "custom" => members::next(&mut custom, "custom", &mut __map)?,
+                        "mute" => members::next(&mut mute, "mute", &mut __map)?,
+                        "scale" => members::next(&mut scale, "scale", &mut __map)?,
+                        "affiliations_count" => {
+                            members::next(
+                                &mut affiliations_count,
+                                "affiliations_count",
+                                &mut __map,
+                            )?
+                        }
+                        "affiliations" => {
+                            members::next(&mut affiliations, "affiliations", &mut __map)?
+                        }
+                        "public" => members::next(&mut public, "public", &mut __map)?,
+                        _ => members::keep(&mut extra, __key, &mut __map)?,
+                    }
+                }
+                Ok(GetChatroomsItem {
+                    id: members::required(id, "id")?,
+                    name: members::required(name, "name")?,
+                    description: description.unwrap_or_default(),
+                    membersonly: membersonly.unwrap_or_default(),
+                    allowinvites: allowinvites.unwrap_or_default(),
+                    invite_need_confirm: invite_need_confirm.unwrap_or_default(),
+                    maxusers: maxusers.unwrap_or_default(),
+                    owner: owner.unwrap_or_default(),
+                    created: created.unwrap_or_default(),
+                    custom: custom.unwrap_or_default(),
+                    mute: mute.unwrap_or_default(),
+                    scale: scale.unwrap_or_default(),
+                    affiliations_count: affiliations_count.unwrap_or_default(),
+                    affiliations: affiliations.unwrap_or_default(),
+                    public: public.unwrap_or_default(),
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 /// The `data` of the response of [`Chatrooms::update`](crate::chatrooms::Chatrooms::update): Change a chat room's name, description or member cap.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct UpdateChatroomData {
     /// Whether the name was changed; present when `name` was sent.
     ///
@@ -538,8 +828,60 @@ pub struct UpdateChatroomData {
     pub extra: crate::Extra,
 }
 
+impl<'de> ::serde::Deserialize<'de> for UpdateChatroomData {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = UpdateChatroomData;
+
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct UpdateChatroomData")
+            }
+
+            #[inline]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<UpdateChatroomData, A::Error> {
+                use crate::runtime::members;
+                let mut groupname = None;
+                let mut description = None;
+                let mut maxusers = None;
+                let mut extra = crate::Extra::new();
+                while let Some(__key) = __map.next_key::<members::Key<'de>>()? {
+                    match __key.as_str() {
+                        "groupname" => {
+                            members::next(&mut groupname, "groupname", &mut __map)?
+                        }
+                        "description" => {
+                            members::next(&mut description, "description", &mut __map)?
+                        }
+                        "maxusers" => {
+                            members::next(&mut maxusers, "maxusers", &mut __map)?
+                        }
+                        _ => members::keep(&mut extra, __key, &mut __map)?,
+                    }
+                }
+                Ok(UpdateChatroomData {
+                    groupname: groupname.unwrap_or_default(),
+                    description: description.unwrap_or_default(),
+                    maxusers: maxusers.unwrap_or_default(),
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 /// The `data` of the response of [`Chatrooms::transfer_ownership`](crate::chatrooms::Chatrooms::transfer_ownership): Make another member the owner of a chat room.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct TransferChatroomOwnershipData {
     /// Whether the ownership was transferred.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -549,8 +891,50 @@ pub struct TransferChatroomOwnershipData {
     pub extra: crate::Extra,
 }
 
+impl<'de> ::serde::Deserialize<'de> for TransferChatroomOwnershipData {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = TransferChatroomOwnershipData;
+
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct TransferChatroomOwnershipData")
+            }
+
+            #[inline]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<TransferChatroomOwnershipData, A::Error> {
+                use crate::runtime::members;
+                let mut newowner = None;
+                let mut extra = crate::Extra::new();
+                while let Some(__key) = __map.next_key::<members::Key<'de>>()? {
+                    match __key.as_str() {
+                        "newowner" => {
+                            members::next(&mut newowner, "newowner", &mut __map)?
+                        }
+                        _ => members::keep(&mut extra, __key, &mut __map)?,
+                    }
+                }
+                Ok(TransferChatroomOwnershipData {
+                    newowner: newowner.unwrap_or_default(),
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 /// The `data` of the response of [`Chatrooms::delete`](crate::chatrooms::Chatrooms::delete): Delete a chat room.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct DeleteChatroomData {
     /// Whether the room was deleted.
     ///
@@ -564,8 +948,51 @@ pub struct DeleteChatroomData {
     pub extra: crate::Extra,
 }
 
+impl<'de> ::serde::Deserialize<'de> for DeleteChatroomData {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = DeleteChatroomData;
+
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct DeleteChatroomData")
+            }
+
+            #[inline]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<DeleteChatroomData, A::Error> {
+                use crate::runtime::members;
+                let mut success = None;
+                let mut id = None;
+                let mut extra = crate::Extra::new();
+                while let Some(__key) = __map.next_key::<members::Key<'de>>()? {
+                    match __key.as_str() {
+                        "success" => members::next(&mut success, "success", &mut __map)?,
+                        "id" => members::next(&mut id, "id", &mut __map)?,
+                        _ => members::keep(&mut extra, __key, &mut __map)?,
+                    }
+                }
+                Ok(DeleteChatroomData {
+                    success: success.unwrap_or_default(),
+                    id: members::required(id, "id")?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 /// The `data` of the response of [`Chatrooms::get_announcement`](crate::chatrooms::Chatrooms::get_announcement): Get a chat room's announcement.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct GetChatroomAnnouncementData {
     /// The announcement text.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -575,8 +1002,50 @@ pub struct GetChatroomAnnouncementData {
     pub extra: crate::Extra,
 }
 
+impl<'de> ::serde::Deserialize<'de> for GetChatroomAnnouncementData {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = GetChatroomAnnouncementData;
+
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct GetChatroomAnnouncementData")
+            }
+
+            #[inline]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<GetChatroomAnnouncementData, A::Error> {
+                use crate::runtime::members;
+                let mut announcement = None;
+                let mut extra = crate::Extra::new();
+                while let Some(__key) = __map.next_key::<members::Key<'de>>()? {
+                    match __key.as_str() {
+                        "announcement" => {
+                            members::next(&mut announcement, "announcement", &mut __map)?
+                        }
+                        _ => members::keep(&mut extra, __key, &mut __map)?,
+                    }
+                }
+                Ok(GetChatroomAnnouncementData {
+                    announcement: announcement.unwrap_or_default(),
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 /// The `data` of the response of [`Chatrooms::update_announcement`](crate::chatrooms::Chatrooms::update_announcement): Replace a chat room's announcement.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct UpdateChatroomAnnouncementData {
     /// Id of the room.
     pub id: String,
@@ -588,6 +1057,49 @@ pub struct UpdateChatroomAnnouncementData {
     /// Fields the server sent that the spec does not describe.
     #[serde(flatten)]
     pub extra: crate::Extra,
+}
+
+impl<'de> ::serde::Deserialize<'de> for UpdateChatroomAnnouncementData {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = UpdateChatroomAnnouncementData;
+
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct UpdateChatroomAnnouncementData")
+            }
+
+            #[inline]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<UpdateChatroomAnnouncementData, A::Error> {
+                use crate::runtime::members;
+                let mut id = None;
+                let mut result = None;
+                let mut extra = crate::Extra::new();
+                while let Some(__key) = __map.next_key::<members::Key<'de>>()? {
+                    match __key.as_str() {
+                        "id" => members::next(&mut id, "id", &mut __map)?,
+                        "result" => members::next(&mut result, "result", &mut __map)?,
+                        _ => members::keep(&mut extra, __key, &mut __map)?,
+                    }
+                }
+                Ok(UpdateChatroomAnnouncementData {
+                    id: members::required(id, "id")?,
+                    result: result.unwrap_or_default(),
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 
 pub(crate) const CREATE_CHATROOM: crate::OperationInfo = crate::OperationInfo {

@@ -321,7 +321,7 @@ impl<'de> ::serde::Deserialize<'de> for FavoriteOrder {
 }
 
 /// One stored favorite of a user.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct Favorite {
     /// Id of the favorite, unique for the user.
     pub id: String,
@@ -348,8 +348,67 @@ pub struct Favorite {
     pub extra: crate::Extra,
 }
 
+impl<'de> ::serde::Deserialize<'de> for Favorite {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = Favorite;
+
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct Favorite")
+            }
+
+            #[inline]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<Favorite, A::Error> {
+                use crate::runtime::members;
+                let mut id = None;
+                let mut type_ = None;
+                let mut data = None;
+                let mut ext = None;
+                let mut created_at = None;
+                let mut updated_at = None;
+                let mut extra = crate::Extra::new();
+                while let Some(__key) = __map.next_key::<members::Key<'de>>()? {
+                    match __key.as_str() {
+                        "id" => members::next(&mut id, "id", &mut __map)?,
+                        "type" => members::next(&mut type_, "type", &mut __map)?,
+                        "data" => members::next(&mut data, "data", &mut __map)?,
+                        "ext" => members::next(&mut ext, "ext", &mut __map)?,
+                        "createdAt" => {
+                            members::next(&mut created_at, "createdAt", &mut __map)?
+                        }
+                        "updatedAt" => {
+                            members::next(&mut updated_at, "updatedAt", &mut __map)?
+                        }
+                        _ => members::keep(&mut extra, __key, &mut __map)?,
+                    }
+                }
+                Ok(Favorite {
+                    id: members::required(id, "id")?,
+                    type_: type_.unwrap_or_default(),
+                    data: data.unwrap_or_default(),
+                    ext: ext.unwrap_or_default(),
+                    created_at: created_at.unwrap_or_default(),
+                    updated_at: updated_at.unwrap_or_default(),
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 /// One favorite to add in a batch (add_favorites).
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct NewFavorite {
     /// Id of the favorite, unique for the user.
     pub id: String,
@@ -366,6 +425,60 @@ pub struct NewFavorite {
     /// Fields the server sent that the spec does not describe.
     #[serde(flatten)]
     pub extra: crate::Extra,
+}
+
+impl<'de> ::serde::Deserialize<'de> for NewFavorite {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = NewFavorite;
+
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct NewFavorite")
+            }
+
+            #[inline]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<NewFavorite, A::Error> {
+                use crate::runtime::members;
+                let mut id = None;
+                let mut data = None;
+                let mut type_ = None;
+                let mut ext = None;
+                let mut created_at = None;
+                let mut extra = crate::Extra::new();
+                while let Some(__key) = __map.next_key::<members::Key<'de>>()? {
+                    match __key.as_str() {
+                        "id" => members::next(&mut id, "id", &mut __map)?,
+                        "data" => members::next(&mut data, "data", &mut __map)?,
+                        "type" => members::next(&mut type_, "type", &mut __map)?,
+                        "ext" => members::next(&mut ext, "ext", &mut __map)?,
+                        "createdAt" => {
+                            members::next(&mut created_at, "createdAt", &mut __map)?
+                        }
+                        _ => members::keep(&mut extra, __key, &mut __map)?,
+                    }
+                }
+                Ok(NewFavorite {
+                    id: members::required(id, "id")?,
+                    data: members::required(data, "data")?,
+                    type_: members::required(type_, "type")?,
+                    ext: members::required(ext, "ext")?,
+                    created_at: members::required(created_at, "createdAt")?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 
 pub(crate) const LIST_FAVORITES: crate::OperationInfo = crate::OperationInfo {

@@ -143,7 +143,7 @@ impl<'a> GlobalMute<'a> {
 }
 
 /// One muted user in the list of all globally muted users; only the chat types the user is muted in (or was just unmuted in) are present.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct GlobalMuteEntry {
     /// The muted user.
     pub username: String,
@@ -161,8 +161,63 @@ pub struct GlobalMuteEntry {
     pub extra: crate::Extra,
 }
 
+impl<'de> ::serde::Deserialize<'de> for GlobalMuteEntry {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = GlobalMuteEntry;
+
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct GlobalMuteEntry")
+            }
+
+            #[inline]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<GlobalMuteEntry, A::Error> {
+                use crate::runtime::members;
+                let mut username = None;
+                let mut chat = None;
+                let mut groupchat = None;
+                let mut chatroom = None;
+                let mut extra = crate::Extra::new();
+                while let Some(__key) = __map.next_key::<members::Key<'de>>()? {
+                    match __key.as_str() {
+                        "username" => {
+                            members::next(&mut username, "username", &mut __map)?
+                        }
+                        "chat" => members::next(&mut chat, "chat", &mut __map)?,
+                        "groupchat" => {
+                            members::next(&mut groupchat, "groupchat", &mut __map)?
+                        }
+                        "chatroom" => {
+                            members::next(&mut chatroom, "chatroom", &mut __map)?
+                        }
+                        _ => members::keep(&mut extra, __key, &mut __map)?,
+                    }
+                }
+                Ok(GlobalMuteEntry {
+                    username: members::required(username, "username")?,
+                    chat: chat.unwrap_or_default(),
+                    groupchat: groupchat.unwrap_or_default(),
+                    chatroom: chatroom.unwrap_or_default(),
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 /// The `data` of the response of [`GlobalMute::set`](crate::global_mute::GlobalMute::set): Mute or unmute a user app-wide, per chat type.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct SetGlobalMuteData {
     /// "ok" when the setting was applied.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -172,8 +227,48 @@ pub struct SetGlobalMuteData {
     pub extra: crate::Extra,
 }
 
+impl<'de> ::serde::Deserialize<'de> for SetGlobalMuteData {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = SetGlobalMuteData;
+
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct SetGlobalMuteData")
+            }
+
+            #[inline]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<SetGlobalMuteData, A::Error> {
+                use crate::runtime::members;
+                let mut result = None;
+                let mut extra = crate::Extra::new();
+                while let Some(__key) = __map.next_key::<members::Key<'de>>()? {
+                    match __key.as_str() {
+                        "result" => members::next(&mut result, "result", &mut __map)?,
+                        _ => members::keep(&mut extra, __key, &mut __map)?,
+                    }
+                }
+                Ok(SetGlobalMuteData {
+                    result: result.unwrap_or_default(),
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 /// The `data` of the response of [`GlobalMute::get`](crate::global_mute::GlobalMute::get): Get how long a user remains muted in each chat type.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct GetGlobalMuteData {
     /// The queried user.
     pub userid: String,
@@ -194,8 +289,66 @@ pub struct GetGlobalMuteData {
     pub extra: crate::Extra,
 }
 
+impl<'de> ::serde::Deserialize<'de> for GetGlobalMuteData {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = GetGlobalMuteData;
+
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct GetGlobalMuteData")
+            }
+
+            #[inline]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<GetGlobalMuteData, A::Error> {
+                use crate::runtime::members;
+                let mut userid = None;
+                let mut chat = None;
+                let mut groupchat = None;
+                let mut chatroom = None;
+                let mut unixtime = None;
+                let mut extra = crate::Extra::new();
+                while let Some(__key) = __map.next_key::<members::Key<'de>>()? {
+                    match __key.as_str() {
+                        "userid" => members::next(&mut userid, "userid", &mut __map)?,
+                        "chat" => members::next(&mut chat, "chat", &mut __map)?,
+                        "groupchat" => {
+                            members::next(&mut groupchat, "groupchat", &mut __map)?
+                        }
+                        "chatroom" => {
+                            members::next(&mut chatroom, "chatroom", &mut __map)?
+                        }
+                        "unixtime" => {
+                            members::next(&mut unixtime, "unixtime", &mut __map)?
+                        }
+                        _ => members::keep(&mut extra, __key, &mut __map)?,
+                    }
+                }
+                Ok(GetGlobalMuteData {
+                    userid: members::required(userid, "userid")?,
+                    chat: chat.unwrap_or_default(),
+                    groupchat: groupchat.unwrap_or_default(),
+                    chatroom: chatroom.unwrap_or_default(),
+                    unixtime: unixtime.unwrap_or_default(),
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 /// The `data` of the response of [`GlobalMute::list`](crate::global_mute::GlobalMute::list): List the globally muted users of the app, page by page.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct ListGlobalMutesData {
     /// The muted users of this page.
     ///
@@ -210,6 +363,51 @@ pub struct ListGlobalMutesData {
     /// Fields the server sent that the spec does not describe.
     #[serde(flatten)]
     pub extra: crate::Extra,
+}
+
+impl<'de> ::serde::Deserialize<'de> for ListGlobalMutesData {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = ListGlobalMutesData;
+
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct ListGlobalMutesData")
+            }
+
+            #[inline]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<ListGlobalMutesData, A::Error> {
+                use crate::runtime::members;
+                let mut data = None;
+                let mut unixtime = None;
+                let mut extra = crate::Extra::new();
+                while let Some(__key) = __map.next_key::<members::Key<'de>>()? {
+                    match __key.as_str() {
+                        "data" => members::next(&mut data, "data", &mut __map)?,
+                        "unixtime" => {
+                            members::next(&mut unixtime, "unixtime", &mut __map)?
+                        }
+                        _ => members::keep(&mut extra, __key, &mut __map)?,
+                    }
+                }
+                Ok(ListGlobalMutesData {
+                    data: data.unwrap_or_default(),
+                    unixtime: unixtime.unwrap_or_default(),
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 
 pub(crate) const SET_GLOBAL_MUTE: crate::OperationInfo = crate::OperationInfo {

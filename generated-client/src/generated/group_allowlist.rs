@@ -192,7 +192,7 @@ impl<'a> GroupAllowlist<'a> {
 }
 
 /// The `data` of the response of [`GroupAllowlist::add`](crate::group_allowlist::GroupAllowlist::add): Put one member on a chat group's allow list.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct AddGroupAllowlistUserData {
     /// Whether the member was added to the allow list.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -212,8 +212,60 @@ pub struct AddGroupAllowlistUserData {
     pub extra: crate::Extra,
 }
 
+impl<'de> ::serde::Deserialize<'de> for AddGroupAllowlistUserData {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = AddGroupAllowlistUserData;
+
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct AddGroupAllowlistUserData")
+            }
+
+            #[inline]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<AddGroupAllowlistUserData, A::Error> {
+                use crate::runtime::members;
+                let mut result = None;
+                let mut reason = None;
+                let mut groupid = None;
+                let mut action = None;
+                let mut user = None;
+                let mut extra = crate::Extra::new();
+                while let Some(__key) = __map.next_key::<members::Key<'de>>()? {
+                    match __key.as_str() {
+                        "result" => members::next(&mut result, "result", &mut __map)?,
+                        "reason" => members::next(&mut reason, "reason", &mut __map)?,
+                        "groupid" => members::next(&mut groupid, "groupid", &mut __map)?,
+                        "action" => members::next(&mut action, "action", &mut __map)?,
+                        "user" => members::next(&mut user, "user", &mut __map)?,
+                        _ => members::keep(&mut extra, __key, &mut __map)?,
+                    }
+                }
+                Ok(AddGroupAllowlistUserData {
+                    result: result.unwrap_or_default(),
+                    reason: reason.unwrap_or_default(),
+                    groupid: members::required(groupid, "groupid")?,
+                    action: action.unwrap_or_default(),
+                    user: members::required(user, "user")?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 /// One result per requested user.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct AddGroupAllowlistUsersItem {
     /// Whether this user was added to the allow list.
     ///
@@ -237,8 +289,60 @@ pub struct AddGroupAllowlistUsersItem {
     pub extra: crate::Extra,
 }
 
+impl<'de> ::serde::Deserialize<'de> for AddGroupAllowlistUsersItem {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = AddGroupAllowlistUsersItem;
+
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct AddGroupAllowlistUsersItem")
+            }
+
+            #[inline]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<AddGroupAllowlistUsersItem, A::Error> {
+                use crate::runtime::members;
+                let mut result = None;
+                let mut reason = None;
+                let mut groupid = None;
+                let mut action = None;
+                let mut user = None;
+                let mut extra = crate::Extra::new();
+                while let Some(__key) = __map.next_key::<members::Key<'de>>()? {
+                    match __key.as_str() {
+                        "result" => members::next(&mut result, "result", &mut __map)?,
+                        "reason" => members::next(&mut reason, "reason", &mut __map)?,
+                        "groupid" => members::next(&mut groupid, "groupid", &mut __map)?,
+                        "action" => members::next(&mut action, "action", &mut __map)?,
+                        "user" => members::next(&mut user, "user", &mut __map)?,
+                        _ => members::keep(&mut extra, __key, &mut __map)?,
+                    }
+                }
+                Ok(AddGroupAllowlistUsersItem {
+                    result: result.unwrap_or_default(),
+                    reason: reason.unwrap_or_default(),
+                    groupid: members::required(groupid, "groupid")?,
+                    action: action.unwrap_or_default(),
+                    user: members::required(user, "user")?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 /// One result per requested user.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct RemoveGroupAllowlistUsersItem {
     /// Whether this user was removed from the allow list.
     ///
@@ -260,6 +364,58 @@ pub struct RemoveGroupAllowlistUsersItem {
     /// Fields the server sent that the spec does not describe.
     #[serde(flatten)]
     pub extra: crate::Extra,
+}
+
+impl<'de> ::serde::Deserialize<'de> for RemoveGroupAllowlistUsersItem {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = RemoveGroupAllowlistUsersItem;
+
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct RemoveGroupAllowlistUsersItem")
+            }
+
+            #[inline]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<RemoveGroupAllowlistUsersItem, A::Error> {
+                use crate::runtime::members;
+                let mut result = None;
+                let mut reason = None;
+                let mut groupid = None;
+                let mut action = None;
+                let mut user = None;
+                let mut extra = crate::Extra::new();
+                while let Some(__key) = __map.next_key::<members::Key<'de>>()? {
+                    match __key.as_str() {
+                        "result" => members::next(&mut result, "result", &mut __map)?,
+                        "reason" => members::next(&mut reason, "reason", &mut __map)?,
+                        "groupid" => members::next(&mut groupid, "groupid", &mut __map)?,
+                        "action" => members::next(&mut action, "action", &mut __map)?,
+                        "user" => members::next(&mut user, "user", &mut __map)?,
+                        _ => members::keep(&mut extra, __key, &mut __map)?,
+                    }
+                }
+                Ok(RemoveGroupAllowlistUsersItem {
+                    result: result.unwrap_or_default(),
+                    reason: reason.unwrap_or_default(),
+                    groupid: members::required(groupid, "groupid")?,
+                    action: action.unwrap_or_default(),
+                    user: members::required(user, "user")?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 
 pub(crate) const LIST_GROUP_ALLOWLIST: crate::OperationInfo = crate::OperationInfo {

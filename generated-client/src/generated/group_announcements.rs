@@ -110,7 +110,7 @@ impl<'a> GroupAnnouncements<'a> {
 }
 
 /// The `data` of the response of [`GroupAnnouncements::get`](crate::group_announcements::GroupAnnouncements::get): Get a chat group's announcement.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct GetGroupAnnouncementData {
     /// The announcement text.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -120,8 +120,50 @@ pub struct GetGroupAnnouncementData {
     pub extra: crate::Extra,
 }
 
+impl<'de> ::serde::Deserialize<'de> for GetGroupAnnouncementData {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = GetGroupAnnouncementData;
+
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct GetGroupAnnouncementData")
+            }
+
+            #[inline]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<GetGroupAnnouncementData, A::Error> {
+                use crate::runtime::members;
+                let mut announcement = None;
+                let mut extra = crate::Extra::new();
+                while let Some(__key) = __map.next_key::<members::Key<'de>>()? {
+                    match __key.as_str() {
+                        "announcement" => {
+                            members::next(&mut announcement, "announcement", &mut __map)?
+                        }
+                        _ => members::keep(&mut extra, __key, &mut __map)?,
+                    }
+                }
+                Ok(GetGroupAnnouncementData {
+                    announcement: announcement.unwrap_or_default(),
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 /// The `data` of the response of [`GroupAnnouncements::update`](crate::group_announcements::GroupAnnouncements::update): Replace a chat group's announcement.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct UpdateGroupAnnouncementData {
     /// Id of the group.
     pub id: String,
@@ -131,6 +173,49 @@ pub struct UpdateGroupAnnouncementData {
     /// Fields the server sent that the spec does not describe.
     #[serde(flatten)]
     pub extra: crate::Extra,
+}
+
+impl<'de> ::serde::Deserialize<'de> for UpdateGroupAnnouncementData {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = UpdateGroupAnnouncementData;
+
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct UpdateGroupAnnouncementData")
+            }
+
+            #[inline]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<UpdateGroupAnnouncementData, A::Error> {
+                use crate::runtime::members;
+                let mut id = None;
+                let mut result = None;
+                let mut extra = crate::Extra::new();
+                while let Some(__key) = __map.next_key::<members::Key<'de>>()? {
+                    match __key.as_str() {
+                        "id" => members::next(&mut id, "id", &mut __map)?,
+                        "result" => members::next(&mut result, "result", &mut __map)?,
+                        _ => members::keep(&mut extra, __key, &mut __map)?,
+                    }
+                }
+                Ok(UpdateGroupAnnouncementData {
+                    id: members::required(id, "id")?,
+                    result: result.unwrap_or_default(),
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 
 pub(crate) const GET_GROUP_ANNOUNCEMENT: crate::OperationInfo = crate::OperationInfo {

@@ -239,7 +239,7 @@ impl<'a> GroupBlocklist<'a> {
 }
 
 /// The `data` of the response of [`GroupBlocklist::add`](crate::group_blocklist::GroupBlocklist::add): Block one user in a chat group.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct AddGroupBlocklistUserData {
     /// Whether the user was blocked.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -256,8 +256,57 @@ pub struct AddGroupBlocklistUserData {
     pub extra: crate::Extra,
 }
 
+impl<'de> ::serde::Deserialize<'de> for AddGroupBlocklistUserData {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = AddGroupBlocklistUserData;
+
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct AddGroupBlocklistUserData")
+            }
+
+            #[inline]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<AddGroupBlocklistUserData, A::Error> {
+                use crate::runtime::members;
+                let mut result = None;
+                let mut groupid = None;
+                let mut action = None;
+                let mut user = None;
+                let mut extra = crate::Extra::new();
+                while let Some(__key) = __map.next_key::<members::Key<'de>>()? {
+                    match __key.as_str() {
+                        "result" => members::next(&mut result, "result", &mut __map)?,
+                        "groupid" => members::next(&mut groupid, "groupid", &mut __map)?,
+                        "action" => members::next(&mut action, "action", &mut __map)?,
+                        "user" => members::next(&mut user, "user", &mut __map)?,
+                        _ => members::keep(&mut extra, __key, &mut __map)?,
+                    }
+                }
+                Ok(AddGroupBlocklistUserData {
+                    result: result.unwrap_or_default(),
+                    groupid: members::required(groupid, "groupid")?,
+                    action: action.unwrap_or_default(),
+                    user: members::required(user, "user")?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 /// One result per requested user.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct AddGroupBlocklistUsersItem {
     /// Whether this user was blocked.
     ///
@@ -281,8 +330,60 @@ pub struct AddGroupBlocklistUsersItem {
     pub extra: crate::Extra,
 }
 
+impl<'de> ::serde::Deserialize<'de> for AddGroupBlocklistUsersItem {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = AddGroupBlocklistUsersItem;
+
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct AddGroupBlocklistUsersItem")
+            }
+
+            #[inline]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<AddGroupBlocklistUsersItem, A::Error> {
+                use crate::runtime::members;
+                let mut result = None;
+                let mut reason = None;
+                let mut groupid = None;
+                let mut action = None;
+                let mut user = None;
+                let mut extra = crate::Extra::new();
+                while let Some(__key) = __map.next_key::<members::Key<'de>>()? {
+                    match __key.as_str() {
+                        "result" => members::next(&mut result, "result", &mut __map)?,
+                        "reason" => members::next(&mut reason, "reason", &mut __map)?,
+                        "groupid" => members::next(&mut groupid, "groupid", &mut __map)?,
+                        "action" => members::next(&mut action, "action", &mut __map)?,
+                        "user" => members::next(&mut user, "user", &mut __map)?,
+                        _ => members::keep(&mut extra, __key, &mut __map)?,
+                    }
+                }
+                Ok(AddGroupBlocklistUsersItem {
+                    result: result.unwrap_or_default(),
+                    reason: reason.unwrap_or_default(),
+                    groupid: members::required(groupid, "groupid")?,
+                    action: action.unwrap_or_default(),
+                    user: members::required(user, "user")?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 /// The `data` of the response of [`GroupBlocklist::remove`](crate::group_blocklist::GroupBlocklist::remove): Unblock one user in a chat group.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct RemoveGroupBlocklistUserData {
     /// Whether the user was unblocked.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -299,8 +400,57 @@ pub struct RemoveGroupBlocklistUserData {
     pub extra: crate::Extra,
 }
 
+impl<'de> ::serde::Deserialize<'de> for RemoveGroupBlocklistUserData {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = RemoveGroupBlocklistUserData;
+
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct RemoveGroupBlocklistUserData")
+            }
+
+            #[inline]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<RemoveGroupBlocklistUserData, A::Error> {
+                use crate::runtime::members;
+                let mut result = None;
+                let mut groupid = None;
+                let mut action = None;
+                let mut user = None;
+                let mut extra = crate::Extra::new();
+                while let Some(__key) = __map.next_key::<members::Key<'de>>()? {
+                    match __key.as_str() {
+                        "result" => members::next(&mut result, "result", &mut __map)?,
+                        "groupid" => members::next(&mut groupid, "groupid", &mut __map)?,
+                        "action" => members::next(&mut action, "action", &mut __map)?,
+                        "user" => members::next(&mut user, "user", &mut __map)?,
+                        _ => members::keep(&mut extra, __key, &mut __map)?,
+                    }
+                }
+                Ok(RemoveGroupBlocklistUserData {
+                    result: result.unwrap_or_default(),
+                    groupid: members::required(groupid, "groupid")?,
+                    action: action.unwrap_or_default(),
+                    user: members::required(user, "user")?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 /// One result per requested user.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct RemoveGroupBlocklistUsersItem {
     /// Whether this user was unblocked.
     ///
@@ -324,6 +474,58 @@ pub struct RemoveGroupBlocklistUsersItem {
     /// Fields the server sent that the spec does not describe.
     #[serde(flatten)]
     pub extra: crate::Extra,
+}
+
+impl<'de> ::serde::Deserialize<'de> for RemoveGroupBlocklistUsersItem {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = RemoveGroupBlocklistUsersItem;
+
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct RemoveGroupBlocklistUsersItem")
+            }
+
+            #[inline]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<RemoveGroupBlocklistUsersItem, A::Error> {
+                use crate::runtime::members;
+                let mut result = None;
+                let mut groupid = None;
+                let mut action = None;
+                let mut reason = None;
+                let mut user = None;
+                let mut extra = crate::Extra::new();
+                while let Some(__key) = __map.next_key::<members::Key<'de>>()? {
+                    match __key.as_str() {
+                        "result" => members::next(&mut result, "result", &mut __map)?,
+                        "groupid" => members::next(&mut groupid, "groupid", &mut __map)?,
+                        "action" => members::next(&mut action, "action", &mut __map)?,
+                        "reason" => members::next(&mut reason, "reason", &mut __map)?,
+                        "user" => members::next(&mut user, "user", &mut __map)?,
+                        _ => members::keep(&mut extra, __key, &mut __map)?,
+                    }
+                }
+                Ok(RemoveGroupBlocklistUsersItem {
+                    result: result.unwrap_or_default(),
+                    groupid: members::required(groupid, "groupid")?,
+                    action: action.unwrap_or_default(),
+                    reason: reason.unwrap_or_default(),
+                    user: members::required(user, "user")?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 
 pub(crate) const LIST_GROUP_BLOCKLIST: crate::OperationInfo = crate::OperationInfo {

@@ -206,7 +206,7 @@ impl<'a> GroupFiles<'a> {
 }
 
 /// The shared files of this page.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct ListGroupFilesItem {
     /// Id of the shared file, used to download or delete it.
     pub file_id: String,
@@ -226,8 +226,66 @@ pub struct ListGroupFilesItem {
     pub extra: crate::Extra,
 }
 
+impl<'de> ::serde::Deserialize<'de> for ListGroupFilesItem {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = ListGroupFilesItem;
+
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct ListGroupFilesItem")
+            }
+
+            #[inline]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<ListGroupFilesItem, A::Error> {
+                use crate::runtime::members;
+                let mut file_id = None;
+                let mut file_name = None;
+                let mut file_owner = None;
+                let mut file_size = None;
+                let mut created = None;
+                let mut extra = crate::Extra::new();
+                while let Some(__key) = __map.next_key::<members::Key<'de>>()? {
+                    match __key.as_str() {
+                        "file_id" => members::next(&mut file_id, "file_id", &mut __map)?,
+                        "file_name" => {
+                            members::next(&mut file_name, "file_name", &mut __map)?
+                        }
+                        "file_owner" => {
+                            members::next(&mut file_owner, "file_owner", &mut __map)?
+                        }
+                        "file_size" => {
+                            members::next(&mut file_size, "file_size", &mut __map)?
+                        }
+                        "created" => members::next(&mut created, "created", &mut __map)?,
+                        _ => members::keep(&mut extra, __key, &mut __map)?,
+                    }
+                }
+                Ok(ListGroupFilesItem {
+                    file_id: members::required(file_id, "file_id")?,
+                    file_name: members::required(file_name, "file_name")?,
+                    file_owner: file_owner.unwrap_or_default(),
+                    file_size: file_size.unwrap_or_default(),
+                    created: created.unwrap_or_default(),
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 /// The `data` of the response of [`GroupFiles::upload`](crate::group_files::GroupFiles::upload): Upload a shared file to a chat group.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct UploadGroupFileData {
     /// URL of the file on the Chat server.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -249,8 +307,71 @@ pub struct UploadGroupFileData {
     pub extra: crate::Extra,
 }
 
+impl<'de> ::serde::Deserialize<'de> for UploadGroupFileData {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = UploadGroupFileData;
+
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct UploadGroupFileData")
+            }
+
+            #[inline]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<UploadGroupFileData, A::Error> {
+                use crate::runtime::members;
+                let mut file_url = None;
+                let mut group_id = None;
+                let mut file_name = None;
+                let mut created = None;
+                let mut file_id = None;
+                let mut file_size = None;
+                let mut extra = crate::Extra::new();
+                while let Some(__key) = __map.next_key::<members::Key<'de>>()? {
+                    match __key.as_str() {
+                        "file_url" => {
+                            members::next(&mut file_url, "file_url", &mut __map)?
+                        }
+                        "group_id" => {
+                            members::next(&mut group_id, "group_id", &mut __map)?
+                        }
+                        "file_name" => {
+                            members::next(&mut file_name, "file_name", &mut __map)?
+                        }
+                        "created" => members::next(&mut created, "created", &mut __map)?,
+                        "file_id" => members::next(&mut file_id, "file_id", &mut __map)?,
+                        "file_size" => {
+                            members::next(&mut file_size, "file_size", &mut __map)?
+                        }
+                        _ => members::keep(&mut extra, __key, &mut __map)?,
+                    }
+                }
+                Ok(UploadGroupFileData {
+                    file_url: file_url.unwrap_or_default(),
+                    group_id: members::required(group_id, "group_id")?,
+                    file_name: members::required(file_name, "file_name")?,
+                    created: created.unwrap_or_default(),
+                    file_id: members::required(file_id, "file_id")?,
+                    file_size: file_size.unwrap_or_default(),
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 /// The `data` of the response of [`GroupFiles::delete`](crate::group_files::GroupFiles::delete): Delete a shared file of a chat group.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct DeleteGroupFileData {
     /// Id of the group.
     pub group_id: String,
@@ -262,6 +383,54 @@ pub struct DeleteGroupFileData {
     /// Fields the server sent that the spec does not describe.
     #[serde(flatten)]
     pub extra: crate::Extra,
+}
+
+impl<'de> ::serde::Deserialize<'de> for DeleteGroupFileData {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = DeleteGroupFileData;
+
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct DeleteGroupFileData")
+            }
+
+            #[inline]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<DeleteGroupFileData, A::Error> {
+                use crate::runtime::members;
+                let mut group_id = None;
+                let mut file_id = None;
+                let mut result = None;
+                let mut extra = crate::Extra::new();
+                while let Some(__key) = __map.next_key::<members::Key<'de>>()? {
+                    match __key.as_str() {
+                        "group_id" => {
+                            members::next(&mut group_id, "group_id", &mut __map)?
+                        }
+                        "file_id" => members::next(&mut file_id, "file_id", &mut __map)?,
+                        "result" => members::next(&mut result, "result", &mut __map)?,
+                        _ => members::keep(&mut extra, __key, &mut __map)?,
+                    }
+                }
+                Ok(DeleteGroupFileData {
+                    group_id: members::required(group_id, "group_id")?,
+                    file_id: members::required(file_id, "file_id")?,
+                    result: result.unwrap_or_default(),
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 
 pub(crate) const LIST_GROUP_FILES: crate::OperationInfo = crate::OperationInfo {

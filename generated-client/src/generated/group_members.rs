@@ -751,7 +751,7 @@ impl<'a> GroupMembers<'a> {
 }
 
 /// The custom attributes to set for one member in a batch call.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct GroupMemberAttributes {
     /// The member whose attributes are set.
     ///
@@ -768,8 +768,55 @@ pub struct GroupMemberAttributes {
     pub extra: crate::Extra,
 }
 
+impl<'de> ::serde::Deserialize<'de> for GroupMemberAttributes {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = GroupMemberAttributes;
+
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct GroupMemberAttributes")
+            }
+
+            #[inline]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<GroupMemberAttributes, A::Error> {
+                use crate::runtime::members;
+                let mut username = None;
+                let mut metadata = None;
+                let mut extra = crate::Extra::new();
+                while let Some(__key) = __map.next_key::<members::Key<'de>>()? {
+                    match __key.as_str() {
+                        "username" => {
+                            members::next(&mut username, "username", &mut __map)?
+                        }
+                        "metadata" => {
+                            members::next(&mut metadata, "metadata", &mut __map)?
+                        }
+                        _ => members::keep(&mut extra, __key, &mut __map)?,
+                    }
+                }
+                Ok(GroupMemberAttributes {
+                    username: members::required(username, "username")?,
+                    metadata: members::required(metadata, "metadata")?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 /// The attributes a batch call stored for one member.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct GroupMemberAttributesResult {
     /// The member.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -782,8 +829,55 @@ pub struct GroupMemberAttributesResult {
     pub extra: crate::Extra,
 }
 
+impl<'de> ::serde::Deserialize<'de> for GroupMemberAttributesResult {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = GroupMemberAttributesResult;
+
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct GroupMemberAttributesResult")
+            }
+
+            #[inline]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<GroupMemberAttributesResult, A::Error> {
+                use crate::runtime::members;
+                let mut username = None;
+                let mut metadata = None;
+                let mut extra = crate::Extra::new();
+                while let Some(__key) = __map.next_key::<members::Key<'de>>()? {
+                    match __key.as_str() {
+                        "username" => {
+                            members::next(&mut username, "username", &mut __map)?
+                        }
+                        "metadata" => {
+                            members::next(&mut metadata, "metadata", &mut __map)?
+                        }
+                        _ => members::keep(&mut extra, __key, &mut __map)?,
+                    }
+                }
+                Ok(GroupMemberAttributesResult {
+                    username: username.unwrap_or_default(),
+                    metadata: metadata.unwrap_or_default(),
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 /// The members of this page; the owner is listed as `owner`, everyone else as `member`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct ListGroupMembersItem {
     /// Username of the group owner; present only in the owner's entry.
     ///
@@ -805,8 +899,56 @@ pub struct ListGroupMembersItem {
     pub extra: crate::Extra,
 }
 
+impl<'de> ::serde::Deserialize<'de> for ListGroupMembersItem {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = ListGroupMembersItem;
+
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct ListGroupMembersItem")
+            }
+
+            #[inline]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<ListGroupMembersItem, A::Error> {
+                use crate::runtime::members;
+                let mut owner = None;
+                let mut member = None;
+                let mut joined_time = None;
+                let mut extra = crate::Extra::new();
+                while let Some(__key) = __map.next_key::<members::Key<'de>>()? {
+                    match __key.as_str() {
+                        "owner" => members::next(&mut owner, "owner", &mut __map)?,
+                        "member" => members::next(&mut member, "member", &mut __map)?,
+                        "joined_time" => {
+                            members::next(&mut joined_time, "joined_time", &mut __map)?
+                        }
+                        _ => members::keep(&mut extra, __key, &mut __map)?,
+                    }
+                }
+                Ok(ListGroupMembersItem {
+                    owner: owner.unwrap_or_default(),
+                    member: member.unwrap_or_default(),
+                    joined_time: joined_time.unwrap_or_default(),
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 /// The `data` of the response of [`GroupMembers::add`](crate::group_members::GroupMembers::add): Add a user to a chat group.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct AddGroupMemberData {
     /// Whether the user was added.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -823,8 +965,57 @@ pub struct AddGroupMemberData {
     pub extra: crate::Extra,
 }
 
+impl<'de> ::serde::Deserialize<'de> for AddGroupMemberData {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = AddGroupMemberData;
+
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct AddGroupMemberData")
+            }
+
+            #[inline]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<AddGroupMemberData, A::Error> {
+                use crate::runtime::members;
+                let mut result = None;
+                let mut groupid = None;
+                let mut action = None;
+                let mut user = None;
+                let mut extra = crate::Extra::new();
+                while let Some(__key) = __map.next_key::<members::Key<'de>>()? {
+                    match __key.as_str() {
+                        "result" => members::next(&mut result, "result", &mut __map)?,
+                        "groupid" => members::next(&mut groupid, "groupid", &mut __map)?,
+                        "action" => members::next(&mut action, "action", &mut __map)?,
+                        "user" => members::next(&mut user, "user", &mut __map)?,
+                        _ => members::keep(&mut extra, __key, &mut __map)?,
+                    }
+                }
+                Ok(AddGroupMemberData {
+                    result: result.unwrap_or_default(),
+                    groupid: members::required(groupid, "groupid")?,
+                    action: action.unwrap_or_default(),
+                    user: members::required(user, "user")?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 /// The `data` of the response of [`GroupMembers::add_many`](crate::group_members::GroupMembers::add_many): Add several users to a chat group at once.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct AddGroupMembersData {
     /// Usernames added by this call.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -839,8 +1030,56 @@ pub struct AddGroupMembersData {
     pub extra: crate::Extra,
 }
 
+impl<'de> ::serde::Deserialize<'de> for AddGroupMembersData {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = AddGroupMembersData;
+
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct AddGroupMembersData")
+            }
+
+            #[inline]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<AddGroupMembersData, A::Error> {
+                use crate::runtime::members;
+                let mut newmembers = None;
+                let mut groupid = None;
+                let mut action = None;
+                let mut extra = crate::Extra::new();
+                while let Some(__key) = __map.next_key::<members::Key<'de>>()? {
+                    match __key.as_str() {
+                        "newmembers" => {
+                            members::next(&mut newmembers, "newmembers", &mut __map)?
+                        }
+                        "groupid" => members::next(&mut groupid, "groupid", &mut __map)?,
+                        "action" => members::next(&mut action, "action", &mut __map)?,
+                        _ => members::keep(&mut extra, __key, &mut __map)?,
+                    }
+                }
+                Ok(AddGroupMembersData {
+                    newmembers: newmembers.unwrap_or_default(),
+                    groupid: members::required(groupid, "groupid")?,
+                    action: action.unwrap_or_default(),
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 /// The `data` of the response of [`GroupMembers::remove`](crate::group_members::GroupMembers::remove): Remove a user from a chat group.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct RemoveGroupMemberData {
     /// Whether the user was removed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -857,8 +1096,57 @@ pub struct RemoveGroupMemberData {
     pub extra: crate::Extra,
 }
 
+impl<'de> ::serde::Deserialize<'de> for RemoveGroupMemberData {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = RemoveGroupMemberData;
+
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct RemoveGroupMemberData")
+            }
+
+            #[inline]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<RemoveGroupMemberData, A::Error> {
+                use crate::runtime::members;
+                let mut result = None;
+                let mut action = None;
+                let mut user = None;
+                let mut groupid = None;
+                let mut extra = crate::Extra::new();
+                while let Some(__key) = __map.next_key::<members::Key<'de>>()? {
+                    match __key.as_str() {
+                        "result" => members::next(&mut result, "result", &mut __map)?,
+                        "action" => members::next(&mut action, "action", &mut __map)?,
+                        "user" => members::next(&mut user, "user", &mut __map)?,
+                        "groupid" => members::next(&mut groupid, "groupid", &mut __map)?,
+                        _ => members::keep(&mut extra, __key, &mut __map)?,
+                    }
+                }
+                Ok(RemoveGroupMemberData {
+                    result: result.unwrap_or_default(),
+                    action: action.unwrap_or_default(),
+                    user: members::required(user, "user")?,
+                    groupid: members::required(groupid, "groupid")?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 /// One result per requested username.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct RemoveGroupMembersItem {
     /// Whether this user was removed.
     ///
@@ -882,8 +1170,60 @@ pub struct RemoveGroupMembersItem {
     pub extra: crate::Extra,
 }
 
+impl<'de> ::serde::Deserialize<'de> for RemoveGroupMembersItem {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = RemoveGroupMembersItem;
+
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct RemoveGroupMembersItem")
+            }
+
+            #[inline]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<RemoveGroupMembersItem, A::Error> {
+                use crate::runtime::members;
+                let mut result = None;
+                let mut action = None;
+                let mut reason = None;
+                let mut user = None;
+                let mut groupid = None;
+                let mut extra = crate::Extra::new();
+                while let Some(__key) = __map.next_key::<members::Key<'de>>()? {
+                    match __key.as_str() {
+                        "result" => members::next(&mut result, "result", &mut __map)?,
+                        "action" => members::next(&mut action, "action", &mut __map)?,
+                        "reason" => members::next(&mut reason, "reason", &mut __map)?,
+                        "user" => members::next(&mut user, "user", &mut __map)?,
+                        "groupid" => members::next(&mut groupid, "groupid", &mut __map)?,
+                        _ => members::keep(&mut extra, __key, &mut __map)?,
+                    }
+                }
+                Ok(RemoveGroupMembersItem {
+                    result: result.unwrap_or_default(),
+                    action: action.unwrap_or_default(),
+                    reason: reason.unwrap_or_default(),
+                    user: members::required(user, "user")?,
+                    groupid: members::required(groupid, "groupid")?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 /// The `data` of the response of [`GroupMembers::set_many_attributes`](crate::group_members::GroupMembers::set_many_attributes): Set custom attributes of up to 20 chat group members at once.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct SetGroupMembersAttributesData {
     /// The members whose attributes were stored, with their attributes now.
     ///
@@ -904,8 +1244,64 @@ pub struct SetGroupMembersAttributesData {
     pub extra: crate::Extra,
 }
 
+impl<'de> ::serde::Deserialize<'de> for SetGroupMembersAttributesData {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = SetGroupMembersAttributesData;
+
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct SetGroupMembersAttributesData")
+            }
+
+            #[inline]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<SetGroupMembersAttributesData, A::Error> {
+                use crate::runtime::members;
+                let mut update_metadata_succeeded = None;
+                let mut update_metadata_failed = None;
+                let mut extra = crate::Extra::new();
+                while let Some(__key) = __map.next_key::<members::Key<'de>>()? {
+                    match __key.as_str() {
+                        "updateMetadataSucceeded" => {
+                            members::next(
+                                &mut update_metadata_succeeded,
+                                "updateMetadataSucceeded",
+                                &mut __map,
+                            )?
+                        }
+                        "updateMetadataFailed" => {
+                            members::next(
+                                &mut update_metadata_failed,
+                                "updateMetadataFailed",
+                                &mut __map,
+                            )?
+                        }
+                        _ => members::keep(&mut extra, __key, &mut __map)?,
+                    }
+                }
+                Ok(SetGroupMembersAttributesData {
+                    update_metadata_succeeded: update_metadata_succeeded
+                        .unwrap_or_default(),
+                    update_metadata_failed: update_metadata_failed.unwrap_or_default(),
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 /// The `data` of the response of [`GroupMembers::add_admin`](crate::group_members::GroupMembers::add_admin): Promote a chat group member to admin.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct AddGroupAdminData {
     /// Success flag; `true` or "success" when the user was promoted.
     ///
@@ -921,8 +1317,53 @@ pub struct AddGroupAdminData {
     pub extra: crate::Extra,
 }
 
+impl<'de> ::serde::Deserialize<'de> for AddGroupAdminData {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = AddGroupAdminData;
+
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct AddGroupAdminData")
+            }
+
+            #[inline]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<AddGroupAdminData, A::Error> {
+                use crate::runtime::members;
+                let mut result = None;
+                let mut newadmin = None;
+                let mut extra = crate::Extra::new();
+                while let Some(__key) = __map.next_key::<members::Key<'de>>()? {
+                    match __key.as_str() {
+                        "result" => members::next(&mut result, "result", &mut __map)?,
+                        "newadmin" => {
+                            members::next(&mut newadmin, "newadmin", &mut __map)?
+                        }
+                        _ => members::keep(&mut extra, __key, &mut __map)?,
+                    }
+                }
+                Ok(AddGroupAdminData {
+                    result: result.unwrap_or_default(),
+                    newadmin: members::required(newadmin, "newadmin")?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 /// The `data` of the response of [`GroupMembers::remove_admin`](crate::group_members::GroupMembers::remove_admin): Demote a chat group admin to regular member.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct RemoveGroupAdminData {
     /// Success flag; `true` or "success" when the admin was demoted.
     ///
@@ -936,8 +1377,53 @@ pub struct RemoveGroupAdminData {
     pub extra: crate::Extra,
 }
 
+impl<'de> ::serde::Deserialize<'de> for RemoveGroupAdminData {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = RemoveGroupAdminData;
+
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct RemoveGroupAdminData")
+            }
+
+            #[inline]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<RemoveGroupAdminData, A::Error> {
+                use crate::runtime::members;
+                let mut result = None;
+                let mut oldadmin = None;
+                let mut extra = crate::Extra::new();
+                while let Some(__key) = __map.next_key::<members::Key<'de>>()? {
+                    match __key.as_str() {
+                        "result" => members::next(&mut result, "result", &mut __map)?,
+                        "oldadmin" => {
+                            members::next(&mut oldadmin, "oldadmin", &mut __map)?
+                        }
+                        _ => members::keep(&mut extra, __key, &mut __map)?,
+                    }
+                }
+                Ok(RemoveGroupAdminData {
+                    result: result.unwrap_or_default(),
+                    oldadmin: members::required(oldadmin, "oldadmin")?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 /// The `data` of the response of [`GroupMembers::transfer_ownership`](crate::group_members::GroupMembers::transfer_ownership): Make another member the owner of a chat group.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct TransferGroupOwnershipData {
     /// Whether the ownership was transferred.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -945,6 +1431,48 @@ pub struct TransferGroupOwnershipData {
     /// Fields the server sent that the spec does not describe.
     #[serde(flatten)]
     pub extra: crate::Extra,
+}
+
+impl<'de> ::serde::Deserialize<'de> for TransferGroupOwnershipData {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = TransferGroupOwnershipData;
+
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct TransferGroupOwnershipData")
+            }
+
+            #[inline]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<TransferGroupOwnershipData, A::Error> {
+                use crate::runtime::members;
+                let mut newowner = None;
+                let mut extra = crate::Extra::new();
+                while let Some(__key) = __map.next_key::<members::Key<'de>>()? {
+                    match __key.as_str() {
+                        "newowner" => {
+                            members::next(&mut newowner, "newowner", &mut __map)?
+                        }
+                        _ => members::keep(&mut extra, __key, &mut __map)?,
+                    }
+                }
+                Ok(TransferGroupOwnershipData {
+                    newowner: newowner.unwrap_or_default(),
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 
 pub(crate) const LIST_GROUP_MEMBERS: crate::OperationInfo = crate::OperationInfo {

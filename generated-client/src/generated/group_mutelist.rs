@@ -228,7 +228,7 @@ impl<'a> GroupMutelist<'a> {
 }
 
 /// One result per requested user.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct MuteGroupMembersItem {
     /// Whether this user was muted.
     ///
@@ -247,8 +247,54 @@ pub struct MuteGroupMembersItem {
     pub extra: crate::Extra,
 }
 
+impl<'de> ::serde::Deserialize<'de> for MuteGroupMembersItem {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = MuteGroupMembersItem;
+
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct MuteGroupMembersItem")
+            }
+
+            #[inline]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<MuteGroupMembersItem, A::Error> {
+                use crate::runtime::members;
+                let mut result = None;
+                let mut expire = None;
+                let mut user = None;
+                let mut extra = crate::Extra::new();
+                while let Some(__key) = __map.next_key::<members::Key<'de>>()? {
+                    match __key.as_str() {
+                        "result" => members::next(&mut result, "result", &mut __map)?,
+                        "expire" => members::next(&mut expire, "expire", &mut __map)?,
+                        "user" => members::next(&mut user, "user", &mut __map)?,
+                        _ => members::keep(&mut extra, __key, &mut __map)?,
+                    }
+                }
+                Ok(MuteGroupMembersItem {
+                    result: result.unwrap_or_default(),
+                    expire: expire.unwrap_or_default(),
+                    user: members::required(user, "user")?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 /// One result per requested user.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct UnmuteGroupMembersItem {
     /// Whether this user was unmuted.
     ///
@@ -264,8 +310,51 @@ pub struct UnmuteGroupMembersItem {
     pub extra: crate::Extra,
 }
 
+impl<'de> ::serde::Deserialize<'de> for UnmuteGroupMembersItem {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = UnmuteGroupMembersItem;
+
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct UnmuteGroupMembersItem")
+            }
+
+            #[inline]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<UnmuteGroupMembersItem, A::Error> {
+                use crate::runtime::members;
+                let mut result = None;
+                let mut user = None;
+                let mut extra = crate::Extra::new();
+                while let Some(__key) = __map.next_key::<members::Key<'de>>()? {
+                    match __key.as_str() {
+                        "result" => members::next(&mut result, "result", &mut __map)?,
+                        "user" => members::next(&mut user, "user", &mut __map)?,
+                        _ => members::keep(&mut extra, __key, &mut __map)?,
+                    }
+                }
+                Ok(UnmuteGroupMembersItem {
+                    result: result.unwrap_or_default(),
+                    user: members::required(user, "user")?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 /// One entry per muted member.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct ListGroupMutedMembersItem {
     /// When the mute ends, in Unix milliseconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -279,8 +368,51 @@ pub struct ListGroupMutedMembersItem {
     pub extra: crate::Extra,
 }
 
+impl<'de> ::serde::Deserialize<'de> for ListGroupMutedMembersItem {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = ListGroupMutedMembersItem;
+
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct ListGroupMutedMembersItem")
+            }
+
+            #[inline]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<ListGroupMutedMembersItem, A::Error> {
+                use crate::runtime::members;
+                let mut expire = None;
+                let mut user = None;
+                let mut extra = crate::Extra::new();
+                while let Some(__key) = __map.next_key::<members::Key<'de>>()? {
+                    match __key.as_str() {
+                        "expire" => members::next(&mut expire, "expire", &mut __map)?,
+                        "user" => members::next(&mut user, "user", &mut __map)?,
+                        _ => members::keep(&mut extra, __key, &mut __map)?,
+                    }
+                }
+                Ok(ListGroupMutedMembersItem {
+                    expire: expire.unwrap_or_default(),
+                    user: members::required(user, "user")?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 /// The `data` of the response of [`GroupMutelist::mute_all`](crate::group_mutelist::GroupMutelist::mute_all): Mute every member of a chat group.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct MuteAllGroupMembersData {
     /// Whether the whole group is now muted.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -290,8 +422,48 @@ pub struct MuteAllGroupMembersData {
     pub extra: crate::Extra,
 }
 
+impl<'de> ::serde::Deserialize<'de> for MuteAllGroupMembersData {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = MuteAllGroupMembersData;
+
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct MuteAllGroupMembersData")
+            }
+
+            #[inline]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<MuteAllGroupMembersData, A::Error> {
+                use crate::runtime::members;
+                let mut mute = None;
+                let mut extra = crate::Extra::new();
+                while let Some(__key) = __map.next_key::<members::Key<'de>>()? {
+                    match __key.as_str() {
+                        "mute" => members::next(&mut mute, "mute", &mut __map)?,
+                        _ => members::keep(&mut extra, __key, &mut __map)?,
+                    }
+                }
+                Ok(MuteAllGroupMembersData {
+                    mute: mute.unwrap_or_default(),
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 /// The `data` of the response of [`GroupMutelist::unmute_all`](crate::group_mutelist::GroupMutelist::unmute_all): Lift the group-wide mute of a chat group.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct UnmuteAllGroupMembersData {
     /// Whether the whole group is still muted (false after a successful call).
     ///
@@ -306,6 +478,49 @@ pub struct UnmuteAllGroupMembersData {
     /// Fields the server sent that the spec does not describe.
     #[serde(flatten)]
     pub extra: crate::Extra,
+}
+
+impl<'de> ::serde::Deserialize<'de> for UnmuteAllGroupMembersData {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = UnmuteAllGroupMembersData;
+
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct UnmuteAllGroupMembersData")
+            }
+
+            #[inline]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<UnmuteAllGroupMembersData, A::Error> {
+                use crate::runtime::members;
+                let mut mute = None;
+                let mut result = None;
+                let mut extra = crate::Extra::new();
+                while let Some(__key) = __map.next_key::<members::Key<'de>>()? {
+                    match __key.as_str() {
+                        "mute" => members::next(&mut mute, "mute", &mut __map)?,
+                        "result" => members::next(&mut result, "result", &mut __map)?,
+                        _ => members::keep(&mut extra, __key, &mut __map)?,
+                    }
+                }
+                Ok(UnmuteAllGroupMembersData {
+                    mute: mute.unwrap_or_default(),
+                    result: result.unwrap_or_default(),
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 
 pub(crate) const MUTE_GROUP_MEMBERS: crate::OperationInfo = crate::OperationInfo {

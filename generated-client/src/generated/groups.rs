@@ -437,7 +437,7 @@ impl<'a> Groups<'a> {
 }
 
 /// One entry of a group's member list: an object with a single key, `owner` for the group owner or `member` for anyone else, holding the username.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct GroupAffiliation {
     /// The owner's username, on the owner's entry only.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -450,8 +450,51 @@ pub struct GroupAffiliation {
     pub extra: crate::Extra,
 }
 
+impl<'de> ::serde::Deserialize<'de> for GroupAffiliation {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = GroupAffiliation;
+
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct GroupAffiliation")
+            }
+
+            #[inline]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<GroupAffiliation, A::Error> {
+                use crate::runtime::members;
+                let mut owner = None;
+                let mut member = None;
+                let mut extra = crate::Extra::new();
+                while let Some(__key) = __map.next_key::<members::Key<'de>>()? {
+                    match __key.as_str() {
+                        "owner" => members::next(&mut owner, "owner", &mut __map)?,
+                        "member" => members::next(&mut member, "member", &mut __map)?,
+                        _ => members::keep(&mut extra, __key, &mut __map)?,
+                    }
+                }
+                Ok(GroupAffiliation {
+                    owner: owner.unwrap_or_default(),
+                    member: member.unwrap_or_default(),
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 /// The `data` of the response of [`Groups::create`](crate::groups::Groups::create): Create a chat group.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct CreateGroupData {
     /// Id of the new group.
     pub groupid: String,
@@ -460,8 +503,48 @@ pub struct CreateGroupData {
     pub extra: crate::Extra,
 }
 
+impl<'de> ::serde::Deserialize<'de> for CreateGroupData {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = CreateGroupData;
+
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct CreateGroupData")
+            }
+
+            #[inline]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<CreateGroupData, A::Error> {
+                use crate::runtime::members;
+                let mut groupid = None;
+                let mut extra = crate::Extra::new();
+                while let Some(__key) = __map.next_key::<members::Key<'de>>()? {
+                    match __key.as_str() {
+                        "groupid" => members::next(&mut groupid, "groupid", &mut __map)?,
+                        _ => members::keep(&mut extra, __key, &mut __map)?,
+                    }
+                }
+                Ok(CreateGroupData {
+                    groupid: members::required(groupid, "groupid")?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 /// The `data` of the response of [`Groups::disable`](crate::groups::Groups::disable): Ban a chat group.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct DisableGroupData {
     /// Whether the group is now banned (true after a successful call).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -471,8 +554,50 @@ pub struct DisableGroupData {
     pub extra: crate::Extra,
 }
 
+impl<'de> ::serde::Deserialize<'de> for DisableGroupData {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = DisableGroupData;
+
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct DisableGroupData")
+            }
+
+            #[inline]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<DisableGroupData, A::Error> {
+                use crate::runtime::members;
+                let mut disabled = None;
+                let mut extra = crate::Extra::new();
+                while let Some(__key) = __map.next_key::<members::Key<'de>>()? {
+                    match __key.as_str() {
+                        "disabled" => {
+                            members::next(&mut disabled, "disabled", &mut __map)?
+                        }
+                        _ => members::keep(&mut extra, __key, &mut __map)?,
+                    }
+                }
+                Ok(DisableGroupData {
+                    disabled: disabled.unwrap_or_default(),
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 /// The `data` of the response of [`Groups::enable`](crate::groups::Groups::enable): Lift the ban on a chat group.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct EnableGroupData {
     /// Whether the group is still banned (false after a successful call).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -482,8 +607,50 @@ pub struct EnableGroupData {
     pub extra: crate::Extra,
 }
 
+impl<'de> ::serde::Deserialize<'de> for EnableGroupData {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = EnableGroupData;
+
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct EnableGroupData")
+            }
+
+            #[inline]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<EnableGroupData, A::Error> {
+                use crate::runtime::members;
+                let mut disabled = None;
+                let mut extra = crate::Extra::new();
+                while let Some(__key) = __map.next_key::<members::Key<'de>>()? {
+                    match __key.as_str() {
+                        "disabled" => {
+                            members::next(&mut disabled, "disabled", &mut __map)?
+                        }
+                        _ => members::keep(&mut extra, __key, &mut __map)?,
+                    }
+                }
+                Ok(EnableGroupData {
+                    disabled: disabled.unwrap_or_default(),
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 /// One entry per existing group among those requested.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct GetGroupsItem {
     /// Group id.
     pub id: String,
@@ -539,8 +706,108 @@ pub struct GetGroupsItem {
     pub extra: crate::Extra,
 }
 
+impl<'de> ::serde::Deserialize<'de> for GetGroupsItem {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = GetGroupsItem;
+
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct GetGroupsItem")
+            }
+
+            #[inline]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<GetGroupsItem, A::Error> {
+                use crate::runtime::members;
+                let mut id = None;
+                let mut name = None;
+                let mut avatar = None;
+                let mut description = None;
+                let mut membersonly = None;
+                let mut allowinvites = None;
+                let mut maxusers = None;
+                let mut owner = None;
+                let mut created = None;
+                let mut custom = None;
+                let mut mute = None;
+                let mut affiliations_count = None;
+                let mut disabled = None;
+                let mut affiliations = None;
+                let mut public = None;
+                let mut extra = crate::Extra::new();
+                while let Some(__key) = __map.next_key::<members::Key<'de>>()? {
+                    match __key.as_str() {
+                        "id" => members::next(&mut id, "id", &mut __map)?,
+                        "name" => members::next(&mut name, "name", &mut __map)?,
+                        "avatar" => members::next(&mut avatar, "avatar", &mut __map)?,
+                        "description" => {
+                            members::next(&mut description, "description", &mut __map)?
+                        }
+                        "membersonly" => {
+                            members::next(&mut membersonly, "membersonly", &mut __map)?
+                        }
+                        "allowinvites" => {
+                            members::next(&mut allowinvites, "allowinvites", &mut __map)?
+                        }
+                        "maxusers" => {
+                            members::next(&mut maxusers, "maxusers", &mut __map)?
+                        }
+                        "owner" => members::next(&mut owner, "owner", &mut __map)?,
+                        "created" => members::next(&mut created, "created", &mut __map)?,
+                        "custom" => members::next(&mut custom, "custom", &mut __map)?,
+                        "mute" => members::next(&mut mute, "mute", &mut __map)?,
+                        "affiliations_count" => {
+                            members::next(
+                                &mut affiliations_count,
+                                "affiliations_count",
+                                &mut __map,
+                            )?
+                        }
+                        "disabled" => {
+                            members::next(&mut disabled, "disabled", &mut __map)?
+                        }
+                        "affiliations" => {
+                            members::next(&mut affiliations, "affiliations", &mut __map)?
+                        }
+                        "public" => members::next(&mut public, "public", &mut __map)?,
+                        _ => members::keep(&mut extra, __key, &mut __map)?,
+                    }
+                }
+                Ok(GetGroupsItem {
+                    id: members::required(id, "id")?,
+                    name: members::required(name, "name")?,
+                    avatar: avatar.unwrap_or_default(),
+                    description: description.unwrap_or_default(),
+                    membersonly: membersonly.unwrap_or_default(),
+                    allowinvites: allowinvites.unwrap_or_default(),
+                    maxusers: maxusers.unwrap_or_default(),
+                    owner: owner.unwrap_or_default(),
+                    created: created.unwrap_or_default(),
+                    custom: custom.unwrap_or_default(),
+                    mute: mute.unwrap_or_default(),
+                    affiliations_count: affiliations_count.unwrap_or_default(),
+                    disabled: disabled.unwrap_or_default(),
+                    affiliations: affiliations.unwrap_or_default(),
+                    public: public.unwrap_or_default(),
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 /// One flag per field sent, true when that field was changed.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct UpdateGroupData {
     /// Whether the name was changed.
     ///
@@ -590,8 +857,88 @@ pub struct UpdateGroupData {
     pub extra: crate::Extra,
 }
 
+impl<'de> ::serde::Deserialize<'de> for UpdateGroupData {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = UpdateGroupData;
+
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct UpdateGroupData")
+            }
+
+            #[inline]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<UpdateGroupData, A::Error> {
+                use crate::runtime::members;
+                let mut groupname = None;
+                let mut avatar = None;
+                let mut description = None;
+                let mut maxusers = None;
+                let mut membersonly = None;
+                let mut allowinvites = None;
+                let mut invite_need_confirm = None;
+                let mut public = None;
+                let mut custom = None;
+                let mut extra = crate::Extra::new();
+                while let Some(__key) = __map.next_key::<members::Key<'de>>()? {
+                    match __key.as_str() {
+                        "groupname" => {
+                            members::next(&mut groupname, "groupname", &mut __map)?
+                        }
+                        "avatar" => members::next(&mut avatar, "avatar", &mut __map)?,
+                        "description" => {
+                            members::next(&mut description, "description", &mut __map)?
+                        }
+                        "maxusers" => {
+                            members::next(&mut maxusers, "maxusers", &mut __map)?
+                        }
+                        "membersonly" => {
+                            members::next(&mut membersonly, "membersonly", &mut __map)?
+                        }
+                        "allowinvites" => {
+                            members::next(&mut allowinvites, "allowinvites", &mut __map)?
+                        }
+                        "invite_need_confirm" => {
+                            members::next(
+                                &mut invite_need_confirm,
+                                "invite_need_confirm",
+                                &mut __map,
+                            )?
+                        }
+                        "public" => members::next(&mut public, "public", &mut __map)?,
+                        "custom" => members::next(&mut custom, "custom", &mut __map)?,
+                        _ => members::keep(&mut extra, __key, &mut __map)?,
+                    }
+                }
+                Ok(UpdateGroupData {
+                    groupname: groupname.unwrap_or_default(),
+                    avatar: avatar.unwrap_or_default(),
+                    description: description.unwrap_or_default(),
+                    maxusers: maxusers.unwrap_or_default(),
+                    membersonly: membersonly.unwrap_or_default(),
+                    allowinvites: allowinvites.unwrap_or_default(),
+                    invite_need_confirm: invite_need_confirm.unwrap_or_default(),
+                    public: public.unwrap_or_default(),
+                    custom: custom.unwrap_or_default(),
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 /// The `data` of the response of [`Groups::delete`](crate::groups::Groups::delete): Delete a chat group.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct DeleteGroupData {
     /// Whether the group was deleted.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -603,8 +950,51 @@ pub struct DeleteGroupData {
     pub extra: crate::Extra,
 }
 
+impl<'de> ::serde::Deserialize<'de> for DeleteGroupData {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = DeleteGroupData;
+
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct DeleteGroupData")
+            }
+
+            #[inline]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<DeleteGroupData, A::Error> {
+                use crate::runtime::members;
+                let mut success = None;
+                let mut groupid = None;
+                let mut extra = crate::Extra::new();
+                while let Some(__key) = __map.next_key::<members::Key<'de>>()? {
+                    match __key.as_str() {
+                        "success" => members::next(&mut success, "success", &mut __map)?,
+                        "groupid" => members::next(&mut groupid, "groupid", &mut __map)?,
+                        _ => members::keep(&mut extra, __key, &mut __map)?,
+                    }
+                }
+                Ok(DeleteGroupData {
+                    success: success.unwrap_or_default(),
+                    groupid: members::required(groupid, "groupid")?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 /// The groups of this page.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct ListGroupsItem {
     /// Owner of the group as the server stores it; the example prefixes the username with the org and app name ("org#app_user").
     ///
@@ -635,8 +1025,73 @@ pub struct ListGroupsItem {
     pub extra: crate::Extra,
 }
 
+impl<'de> ::serde::Deserialize<'de> for ListGroupsItem {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = ListGroupsItem;
+
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct ListGroupsItem")
+            }
+
+            #[inline]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<ListGroupsItem, A::Error> {
+                use crate::runtime::members;
+                let mut owner = None;
+                let mut groupid = None;
+                let mut affiliations = None;
+                let mut type_ = None;
+                let mut last_modified = None;
+                let mut groupname = None;
+                let mut extra = crate::Extra::new();
+                while let Some(__key) = __map.next_key::<members::Key<'de>>()? {
+                    match __key.as_str() {
+                        "owner" => members::next(&mut owner, "owner", &mut __map)?,
+                        "groupid" => members::next(&mut groupid, "groupid", &mut __map)?,
+                        "affiliations" => {
+                            members::next(&mut affiliations, "affiliations", &mut __map)?
+                        }
+                        "type" => members::next(&mut type_, "type", &mut __map)?,
+                        "lastModified" => {
+                            members::next(
+                                &mut last_modified,
+                                "lastModified",
+                                &mut __map,
+                            )?
+                        }
+                        "groupname" => {
+                            members::next(&mut groupname, "groupname", &mut __map)?
+                        }
+                        _ => members::keep(&mut extra, __key, &mut __map)?,
+                    }
+                }
+                Ok(ListGroupsItem {
+                    owner: owner.unwrap_or_default(),
+                    groupid: members::required(groupid, "groupid")?,
+                    affiliations: affiliations.unwrap_or_default(),
+                    type_: type_.unwrap_or_default(),
+                    last_modified: last_modified.unwrap_or_default(),
+                    groupname: members::required(groupname, "groupname")?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 /// The groups of this page.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct ListUserJoinedGroupsItem {
     /// Group id.
     pub groupid: String,
@@ -648,8 +1103,53 @@ pub struct ListUserJoinedGroupsItem {
     pub extra: crate::Extra,
 }
 
+impl<'de> ::serde::Deserialize<'de> for ListUserJoinedGroupsItem {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = ListUserJoinedGroupsItem;
+
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct ListUserJoinedGroupsItem")
+            }
+
+            #[inline]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<ListUserJoinedGroupsItem, A::Error> {
+                use crate::runtime::members;
+                let mut groupid = None;
+                let mut groupname = None;
+                let mut extra = crate::Extra::new();
+                while let Some(__key) = __map.next_key::<members::Key<'de>>()? {
+                    match __key.as_str() {
+                        "groupid" => members::next(&mut groupid, "groupid", &mut __map)?,
+                        "groupname" => {
+                            members::next(&mut groupname, "groupname", &mut __map)?
+                        }
+                        _ => members::keep(&mut extra, __key, &mut __map)?,
+                    }
+                }
+                Ok(ListUserJoinedGroupsItem {
+                    groupid: members::required(groupid, "groupid")?,
+                    groupname: groupname.unwrap_or_default(),
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 /// The groups of this page.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct ListUserGroupsItem {
     /// Group id.
     #[serde(rename = "groupId")]
@@ -692,6 +1192,89 @@ pub struct ListUserGroupsItem {
     /// Fields the server sent that the spec does not describe.
     #[serde(flatten)]
     pub extra: crate::Extra,
+}
+
+impl<'de> ::serde::Deserialize<'de> for ListUserGroupsItem {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = ListUserGroupsItem;
+
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct ListUserGroupsItem")
+            }
+
+            #[inline]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<ListUserGroupsItem, A::Error> {
+                use crate::runtime::members;
+                let mut group_id = None;
+                let mut id = None;
+                let mut name = None;
+                let mut avatar = None;
+                let mut owner = None;
+                let mut description = None;
+                let mut disabled = None;
+                let mut public = None;
+                let mut allowinvites = None;
+                let mut membersonly = None;
+                let mut maxusers = None;
+                let mut created = None;
+                let mut extra = crate::Extra::new();
+                while let Some(__key) = __map.next_key::<members::Key<'de>>()? {
+                    match __key.as_str() {
+                        "groupId" => members::next(&mut group_id, "groupId", &mut __map)?,
+                        "id" => members::next(&mut id, "id", &mut __map)?,
+                        "name" => members::next(&mut name, "name", &mut __map)?,
+                        "avatar" => members::next(&mut avatar, "avatar", &mut __map)?,
+                        "owner" => members::next(&mut owner, "owner", &mut __map)?,
+                        "description" => {
+                            members::next(&mut description, "description", &mut __map)?
+                        }
+                        "disabled" => {
+                            members::next(&mut disabled, "disabled", &mut __map)?
+                        }
+                        "public" => members::next(&mut public, "public", &mut __map)?,
+                        "allowinvites" => {
+                            members::next(&mut allowinvites, "allowinvites", &mut __map)?
+                        }
+                        "membersonly" => {
+                            members::next(&mut membersonly, "membersonly", &mut __map)?
+                        }
+                        "maxusers" => {
+                            members::next(&mut maxusers, "maxusers", &mut __map)?
+                        }
+                        "created" => members::next(&mut created, "created", &mut __map)?,
+                        _ => members::keep(&mut extra, __key, &mut __map)?,
+                    }
+                }
+                Ok(ListUserGroupsItem {
+                    group_id: members::required(group_id, "groupId")?,
+                    id: id.unwrap_or_default(),
+                    name: name.unwrap_or_default(),
+                    avatar: avatar.unwrap_or_default(),
+                    owner: owner.unwrap_or_default(),
+                    description: description.unwrap_or_default(),
+                    disabled: disabled.unwrap_or_default(),
+                    public: public.unwrap_or_default(),
+                    allowinvites: allowinvites.unwrap_or_default(),
+                    membersonly: membersonly.unwrap_or_default(),
+                    maxusers: maxusers.unwrap_or_default(),
+                    created: created.unwrap_or_default(),
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 
 pub(crate) const CREATE_GROUP: crate::OperationInfo = crate::OperationInfo {

@@ -1847,7 +1847,7 @@ impl From<CustomMessageContent> for MessageContent {
 }
 
 /// Width and height of an image or video thumbnail, in pixels.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct MessageImageSize {
     /// Width in pixels.
     ///
@@ -1864,8 +1864,51 @@ pub struct MessageImageSize {
     pub extra: crate::Extra,
 }
 
+impl<'de> ::serde::Deserialize<'de> for MessageImageSize {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = MessageImageSize;
+
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct MessageImageSize")
+            }
+
+            #[inline]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<MessageImageSize, A::Error> {
+                use crate::runtime::members;
+                let mut width = None;
+                let mut height = None;
+                let mut extra = crate::Extra::new();
+                while let Some(__key) = __map.next_key::<members::Key<'de>>()? {
+                    match __key.as_str() {
+                        "width" => members::next(&mut width, "width", &mut __map)?,
+                        "height" => members::next(&mut height, "height", &mut __map)?,
+                        _ => members::keep(&mut extra, __key, &mut __map)?,
+                    }
+                }
+                Ok(MessageImageSize {
+                    width: width.unwrap_or_default(),
+                    height: height.unwrap_or_default(),
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 /// A broadcast message: its `type` together with the content fields of that type, at the same level (not nested under `body` as for the other send operations). For txt the text is in `msg`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct MessageBroadcastContent {
     /// Message type; decides which of the other fields apply.
     #[serde(rename = "type")]
@@ -1928,8 +1971,103 @@ pub struct MessageBroadcastContent {
     pub extra: crate::Extra,
 }
 
+impl<'de> ::serde::Deserialize<'de> for MessageBroadcastContent {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = MessageBroadcastContent;
+
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct MessageBroadcastContent")
+            }
+
+            #[inline]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<MessageBroadcastContent, A::Error> {
+                use crate::runtime::members;
+                let mut type_ = None;
+                let mut msg = None;
+                let mut filename = None;
+                let mut secret = None;
+                let mut size = None;
+                let mut url = None;
+                let mut length = None;
+                let mut file_length = None;
+                let mut thumb = None;
+                let mut thumb_secret = None;
+                let mut lat = None;
+                let mut lng = None;
+                let mut addr = None;
+                let mut action = None;
+                let mut custom_event = None;
+                let mut custom_exts = None;
+                let mut extra = crate::Extra::new();
+                while let Some(__key) = __map.next_key::<members::Key<'de>>()? {
+                    match __key.as_str() {
+                        "type" => members::next(&mut type_, "type", &mut __map)?,
+                        "msg" => members::next(&mut msg, "msg", &mut __map)?,
+                        "filename" => {
+                            members::next(&mut filename, "filename", &mut __map)?
+                        }
+                        "secret" => members::next(&mut secret, "secret", &mut __map)?,
+                        "size" => members::next(&mut size, "size", &mut __map)?,
+                        "url" => members::next(&mut url, "url", &mut __map)?,
+                        "length" => members::next(&mut length, "length", &mut __map)?,
+                        "file_length" => {
+                            members::next(&mut file_length, "file_length", &mut __map)?
+                        }
+                        "thumb" => members::next(&mut thumb, "thumb", &mut __map)?,
+                        "thumb_secret" => {
+                            members::next(&mut thumb_secret, "thumb_secret", &mut __map)?
+                        }
+                        "lat" => members::next(&mut lat, "lat", &mut __map)?,
+                        "lng" => members::next(&mut lng, "lng", &mut __map)?,
+                        "addr" => members::next(&mut addr, "addr", &mut __map)?,
+                        "action" => members::next(&mut action, "action", &mut __map)?,
+                        "customEvent" => {
+                            members::next(&mut custom_event, "customEvent", &mut __map)?
+                        }
+                        "customExts" => {
+                            members::next(&mut custom_exts, "customExts", &mut __map)?
+                        }
+                        _ => members::keep(&mut extra, __key, &mut __map)?,
+                    }
+                }
+                Ok(MessageBroadcastContent {
+                    type_: members::required(type_, "type")?,
+                    msg: msg.unwrap_or_default(),
+                    filename: filename.unwrap_or_default(),
+                    secret: secret.unwrap_or_default(),
+                    size: size.unwrap_or_default(),
+                    url: url.unwrap_or_default(),
+                    length: length.unwrap_or_default(),
+                    file_length: file_length.unwrap_or_default(),
+                    thumb: thumb.unwrap_or_default(),
+                    thumb_secret: thumb_secret.unwrap_or_default(),
+                    lat: lat.unwrap_or_default(),
+                    lng: lng.unwrap_or_default(),
+                    addr: addr.unwrap_or_default(),
+                    action: action.unwrap_or_default(),
+                    custom_event: custom_event.unwrap_or_default(),
+                    custom_exts: custom_exts.unwrap_or_default(),
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 /// The new content of an edited message. A txt message gets a new `msg`; a custom message gets a new `customEvent` and/or `customExts`; image, voice, video, file and location messages keep their content and can only get a new extension (`new_ext`).
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct MessageRewriteContent {
     /// Type of the message being edited. Command messages cannot be edited (the server refuses `cmd`); for types other than txt and custom only the extension changes.
     ///
@@ -1958,8 +2096,61 @@ pub struct MessageRewriteContent {
     pub extra: crate::Extra,
 }
 
+impl<'de> ::serde::Deserialize<'de> for MessageRewriteContent {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = MessageRewriteContent;
+
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct MessageRewriteContent")
+            }
+
+            #[inline]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<MessageRewriteContent, A::Error> {
+                use crate::runtime::members;
+                let mut type_ = None;
+                let mut msg = None;
+                let mut custom_event = None;
+                let mut custom_exts = None;
+                let mut extra = crate::Extra::new();
+                while let Some(__key) = __map.next_key::<members::Key<'de>>()? {
+                    match __key.as_str() {
+                        "type" => members::next(&mut type_, "type", &mut __map)?,
+                        "msg" => members::next(&mut msg, "msg", &mut __map)?,
+                        "customEvent" => {
+                            members::next(&mut custom_event, "customEvent", &mut __map)?
+                        }
+                        "customExts" => {
+                            members::next(&mut custom_exts, "customExts", &mut __map)?
+                        }
+                        _ => members::keep(&mut extra, __key, &mut __map)?,
+                    }
+                }
+                Ok(MessageRewriteContent {
+                    type_: members::required(type_, "type")?,
+                    msg: msg.unwrap_or_default(),
+                    custom_event: custom_event.unwrap_or_default(),
+                    custom_exts: custom_exts.unwrap_or_default(),
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 /// One message to withdraw in a batch recall (recall_messages).
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct MessageRecallItem {
     /// Id of the message to recall.
     pub msg_id: String,
@@ -1980,8 +2171,67 @@ pub struct MessageRecallItem {
     pub extra: crate::Extra,
 }
 
+impl<'de> ::serde::Deserialize<'de> for MessageRecallItem {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = MessageRecallItem;
+
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct MessageRecallItem")
+            }
+
+            #[inline]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<MessageRecallItem, A::Error> {
+                use crate::runtime::members;
+                let mut msg_id = None;
+                let mut to = None;
+                let mut from = None;
+                let mut chat_type = None;
+                let mut sync_device = None;
+                let mut force = None;
+                let mut extra = crate::Extra::new();
+                while let Some(__key) = __map.next_key::<members::Key<'de>>()? {
+                    match __key.as_str() {
+                        "msg_id" => members::next(&mut msg_id, "msg_id", &mut __map)?,
+                        "to" => members::next(&mut to, "to", &mut __map)?,
+                        "from" => members::next(&mut from, "from", &mut __map)?,
+                        "chat_type" => {
+                            members::next(&mut chat_type, "chat_type", &mut __map)?
+                        }
+                        "sync_device" => {
+                            members::next(&mut sync_device, "sync_device", &mut __map)?
+                        }
+                        "force" => members::next(&mut force, "force", &mut __map)?,
+                        _ => members::keep(&mut extra, __key, &mut __map)?,
+                    }
+                }
+                Ok(MessageRecallItem {
+                    msg_id: members::required(msg_id, "msg_id")?,
+                    to: members::required(to, "to")?,
+                    from: from.unwrap_or_default(),
+                    chat_type: members::required(chat_type, "chat_type")?,
+                    sync_device: sync_device.unwrap_or_default(),
+                    force: members::required(force, "force")?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 /// One chunk of a stream (text) message. The first chunk opens the message and gets its `msgId` back; every later chunk names that `msgId` and the next `seq`, and the last sets `finish`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct StreamMessageChunk {
     /// Id of the stream message, returned by the call that sent the first chunk; leave it out for the first chunk, send it with every later one.
     ///
@@ -2011,8 +2261,69 @@ pub struct StreamMessageChunk {
     pub extra: crate::Extra,
 }
 
+impl<'de> ::serde::Deserialize<'de> for StreamMessageChunk {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = StreamMessageChunk;
+
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct StreamMessageChunk")
+            }
+
+            #[inline]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<StreamMessageChunk, A::Error> {
+                use crate::runtime::members;
+                let mut msg_id = None;
+                let mut msg = None;
+                let mut seq = None;
+                let mut finish = None;
+                let mut finish_reason = None;
+                let mut type_ = None;
+                let mut extra = crate::Extra::new();
+                while let Some(__key) = __map.next_key::<members::Key<'de>>()? {
+                    match __key.as_str() {
+                        "msgId" => members::next(&mut msg_id, "msgId", &mut __map)?,
+                        "msg" => members::next(&mut msg, "msg", &mut __map)?,
+                        "seq" => members::next(&mut seq, "seq", &mut __map)?,
+                        "finish" => members::next(&mut finish, "finish", &mut __map)?,
+                        "finishReason" => {
+                            members::next(
+                                &mut finish_reason,
+                                "finishReason",
+                                &mut __map,
+                            )?
+                        }
+                        "type" => members::next(&mut type_, "type", &mut __map)?,
+                        _ => members::keep(&mut extra, __key, &mut __map)?,
+                    }
+                }
+                Ok(StreamMessageChunk {
+                    msg_id: msg_id.unwrap_or_default(),
+                    msg: members::required(msg, "msg")?,
+                    seq: members::required(seq, "seq")?,
+                    finish: finish.unwrap_or_default(),
+                    finish_reason: finish_reason.unwrap_or_default(),
+                    type_: type_.unwrap_or_default(),
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 /// One message of a downloaded history file (see get_message_history). Not returned by any operation: decode the file's records into it.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct MessageHistoryRecord {
     /// Message id.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2042,8 +2353,72 @@ pub struct MessageHistoryRecord {
     pub extra: crate::Extra,
 }
 
+impl<'de> ::serde::Deserialize<'de> for MessageHistoryRecord {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = MessageHistoryRecord;
+
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct MessageHistoryRecord")
+            }
+
+            #[inline]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<MessageHistoryRecord, A::Error> {
+                use crate::runtime::members;
+                let mut msg_id = None;
+                let mut timestamp = None;
+                let mut direction = None;
+                let mut from = None;
+                let mut to = None;
+                let mut chat_type = None;
+                let mut payload = None;
+                let mut extra = crate::Extra::new();
+                while let Some(__key) = __map.next_key::<members::Key<'de>>()? {
+                    match __key.as_str() {
+                        "msg_id" => members::next(&mut msg_id, "msg_id", &mut __map)?,
+                        "timestamp" => {
+                            members::next(&mut timestamp, "timestamp", &mut __map)?
+                        }
+                        "direction" => {
+                            members::next(&mut direction, "direction", &mut __map)?
+                        }
+                        "from" => members::next(&mut from, "from", &mut __map)?,
+                        "to" => members::next(&mut to, "to", &mut __map)?,
+                        "chat_type" => {
+                            members::next(&mut chat_type, "chat_type", &mut __map)?
+                        }
+                        "payload" => members::next(&mut payload, "payload", &mut __map)?,
+                        _ => members::keep(&mut extra, __key, &mut __map)?,
+                    }
+                }
+                Ok(MessageHistoryRecord {
+                    msg_id: msg_id.unwrap_or_default(),
+                    timestamp: timestamp.unwrap_or_default(),
+                    direction: direction.unwrap_or_default(),
+                    from: from.unwrap_or_default(),
+                    to: to.unwrap_or_default(),
+                    chat_type: chat_type.unwrap_or_default(),
+                    payload: payload.unwrap_or_default(),
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 /// Content of a history record.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct MessageHistoryPayload {
     /// The message bodies (one per message in practice).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2062,8 +2437,57 @@ pub struct MessageHistoryPayload {
     pub extra: crate::Extra,
 }
 
+impl<'de> ::serde::Deserialize<'de> for MessageHistoryPayload {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = MessageHistoryPayload;
+
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct MessageHistoryPayload")
+            }
+
+            #[inline]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<MessageHistoryPayload, A::Error> {
+                use crate::runtime::members;
+                let mut bodies = None;
+                let mut ext = None;
+                let mut from = None;
+                let mut to = None;
+                let mut extra = crate::Extra::new();
+                while let Some(__key) = __map.next_key::<members::Key<'de>>()? {
+                    match __key.as_str() {
+                        "bodies" => members::next(&mut bodies, "bodies", &mut __map)?,
+                        "ext" => members::next(&mut ext, "ext", &mut __map)?,
+                        "from" => members::next(&mut from, "from", &mut __map)?,
+                        "to" => members::next(&mut to, "to", &mut __map)?,
+                        _ => members::keep(&mut extra, __key, &mut __map)?,
+                    }
+                }
+                Ok(MessageHistoryPayload {
+                    bodies: bodies.unwrap_or_default(),
+                    ext: ext.unwrap_or_default(),
+                    from: from.unwrap_or_default(),
+                    to: to.unwrap_or_default(),
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 /// One body of a history record. Like MessageBody, but it also names its `type`, carries `file_length` for every attachment, and gives the location as numbers.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct MessageHistoryBody {
     /// Message type, which decides the other fields present.
     #[serde(rename = "type")]
@@ -2131,8 +2555,103 @@ pub struct MessageHistoryBody {
     pub extra: crate::Extra,
 }
 
+impl<'de> ::serde::Deserialize<'de> for MessageHistoryBody {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = MessageHistoryBody;
+
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct MessageHistoryBody")
+            }
+
+            #[inline]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<MessageHistoryBody, A::Error> {
+                use crate::runtime::members;
+                let mut type_ = None;
+                let mut msg = None;
+                let mut filename = None;
+                let mut file_length = None;
+                let mut secret = None;
+                let mut size = None;
+                let mut url = None;
+                let mut length = None;
+                let mut thumb = None;
+                let mut thumb_secret = None;
+                let mut addr = None;
+                let mut lat = None;
+                let mut lng = None;
+                let mut action = None;
+                let mut custom_event = None;
+                let mut custom_exts = None;
+                let mut extra = crate::Extra::new();
+                while let Some(__key) = __map.next_key::<members::Key<'de>>()? {
+                    match __key.as_str() {
+                        "type" => members::next(&mut type_, "type", &mut __map)?,
+                        "msg" => members::next(&mut msg, "msg", &mut __map)?,
+                        "filename" => {
+                            members::next(&mut filename, "filename", &mut __map)?
+                        }
+                        "file_length" => {
+                            members::next(&mut file_length, "file_length", &mut __map)?
+                        }
+                        "secret" => members::next(&mut secret, "secret", &mut __map)?,
+                        "size" => members::next(&mut size, "size", &mut __map)?,
+                        "url" => members::next(&mut url, "url", &mut __map)?,
+                        "length" => members::next(&mut length, "length", &mut __map)?,
+                        "thumb" => members::next(&mut thumb, "thumb", &mut __map)?,
+                        "thumb_secret" => {
+                            members::next(&mut thumb_secret, "thumb_secret", &mut __map)?
+                        }
+                        "addr" => members::next(&mut addr, "addr", &mut __map)?,
+                        "lat" => members::next(&mut lat, "lat", &mut __map)?,
+                        "lng" => members::next(&mut lng, "lng", &mut __map)?,
+                        "action" => members::next(&mut action, "action", &mut __map)?,
+                        "customEvent" => {
+                            members::next(&mut custom_event, "customEvent", &mut __map)?
+                        }
+                        "customExts" => {
+                            members::next(&mut custom_exts, "customExts", &mut __map)?
+                        }
+                        _ => members::keep(&mut extra, __key, &mut __map)?,
+                    }
+                }
+                Ok(MessageHistoryBody {
+                    type_: type_.unwrap_or_default(),
+                    msg: msg.unwrap_or_default(),
+                    filename: filename.unwrap_or_default(),
+                    file_length: file_length.unwrap_or_default(),
+                    secret: secret.unwrap_or_default(),
+                    size: size.unwrap_or_default(),
+                    url: url.unwrap_or_default(),
+                    length: length.unwrap_or_default(),
+                    thumb: thumb.unwrap_or_default(),
+                    thumb_secret: thumb_secret.unwrap_or_default(),
+                    addr: addr.unwrap_or_default(),
+                    lat: lat.unwrap_or_default(),
+                    lng: lng.unwrap_or_default(),
+                    action: action.unwrap_or_default(),
+                    custom_event: custom_event.unwrap_or_default(),
+                    custom_exts: custom_exts.unwrap_or_default(),
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 /// The `data` of the response of [`Messages::broadcast_to_chatrooms`](crate::messages::Messages::broadcast_to_chatrooms): Broadcast a message to every active chat room of the app.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct BroadcastChatroomMessageData {
     /// Id of the broadcast; a 64-bit integer.
     ///
@@ -2143,8 +2662,48 @@ pub struct BroadcastChatroomMessageData {
     pub extra: crate::Extra,
 }
 
+impl<'de> ::serde::Deserialize<'de> for BroadcastChatroomMessageData {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = BroadcastChatroomMessageData;
+
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct BroadcastChatroomMessageData")
+            }
+
+            #[inline]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<BroadcastChatroomMessageData, A::Error> {
+                use crate::runtime::members;
+                let mut id = None;
+                let mut extra = crate::Extra::new();
+                while let Some(__key) = __map.next_key::<members::Key<'de>>()? {
+                    match __key.as_str() {
+                        "id" => members::next(&mut id, "id", &mut __map)?,
+                        _ => members::keep(&mut extra, __key, &mut __map)?,
+                    }
+                }
+                Ok(BroadcastChatroomMessageData {
+                    id: members::required(id, "id")?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 /// The `data` of the response of [`Messages::send_stream_to_user`](crate::messages::Messages::send_stream_to_user): Send one chunk of a stream message to a user.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct SendUserStreamMessageData {
     /// Id of the stream message; returned for the first chunk, to be sent with every later one.
     #[serde(rename = "msgId")]
@@ -2155,8 +2714,48 @@ pub struct SendUserStreamMessageData {
     pub extra: crate::Extra,
 }
 
+impl<'de> ::serde::Deserialize<'de> for SendUserStreamMessageData {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = SendUserStreamMessageData;
+
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct SendUserStreamMessageData")
+            }
+
+            #[inline]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<SendUserStreamMessageData, A::Error> {
+                use crate::runtime::members;
+                let mut msg_id = None;
+                let mut extra = crate::Extra::new();
+                while let Some(__key) = __map.next_key::<members::Key<'de>>()? {
+                    match __key.as_str() {
+                        "msgId" => members::next(&mut msg_id, "msgId", &mut __map)?,
+                        _ => members::keep(&mut extra, __key, &mut __map)?,
+                    }
+                }
+                Ok(SendUserStreamMessageData {
+                    msg_id: msg_id.unwrap_or_default(),
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 /// The `data` of the response of [`Messages::send_stream_to_group`](crate::messages::Messages::send_stream_to_group): Send one chunk of a stream message to a chat group.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct SendGroupStreamMessageData {
     /// Id of the stream message; returned for the first chunk, to be sent with every later one.
     #[serde(rename = "msgId")]
@@ -2167,8 +2766,48 @@ pub struct SendGroupStreamMessageData {
     pub extra: crate::Extra,
 }
 
+impl<'de> ::serde::Deserialize<'de> for SendGroupStreamMessageData {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = SendGroupStreamMessageData;
+
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct SendGroupStreamMessageData")
+            }
+
+            #[inline]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<SendGroupStreamMessageData, A::Error> {
+                use crate::runtime::members;
+                let mut msg_id = None;
+                let mut extra = crate::Extra::new();
+                while let Some(__key) = __map.next_key::<members::Key<'de>>()? {
+                    match __key.as_str() {
+                        "msgId" => members::next(&mut msg_id, "msgId", &mut __map)?,
+                        _ => members::keep(&mut extra, __key, &mut __map)?,
+                    }
+                }
+                Ok(SendGroupStreamMessageData {
+                    msg_id: msg_id.unwrap_or_default(),
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 /// The `data` of the response of [`Messages::broadcast_to_all_users`](crate::messages::Messages::broadcast_to_all_users): Broadcast a message to every user of the app.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct BroadcastToAllUsersData {
     /// Id of the broadcast; a 64-bit integer.
     ///
@@ -2179,8 +2818,48 @@ pub struct BroadcastToAllUsersData {
     pub extra: crate::Extra,
 }
 
+impl<'de> ::serde::Deserialize<'de> for BroadcastToAllUsersData {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = BroadcastToAllUsersData;
+
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct BroadcastToAllUsersData")
+            }
+
+            #[inline]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<BroadcastToAllUsersData, A::Error> {
+                use crate::runtime::members;
+                let mut id = None;
+                let mut extra = crate::Extra::new();
+                while let Some(__key) = __map.next_key::<members::Key<'de>>()? {
+                    match __key.as_str() {
+                        "id" => members::next(&mut id, "id", &mut __map)?,
+                        _ => members::keep(&mut extra, __key, &mut __map)?,
+                    }
+                }
+                Ok(BroadcastToAllUsersData {
+                    id: members::required(id, "id")?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 /// The `data` of the response of [`Messages::broadcast_to_online_users`](crate::messages::Messages::broadcast_to_online_users): Broadcast a message to the users of the app who are online.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct BroadcastToOnlineUsersData {
     /// Id of the broadcast; a 64-bit integer.
     ///
@@ -2191,8 +2870,48 @@ pub struct BroadcastToOnlineUsersData {
     pub extra: crate::Extra,
 }
 
+impl<'de> ::serde::Deserialize<'de> for BroadcastToOnlineUsersData {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = BroadcastToOnlineUsersData;
+
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct BroadcastToOnlineUsersData")
+            }
+
+            #[inline]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<BroadcastToOnlineUsersData, A::Error> {
+                use crate::runtime::members;
+                let mut id = None;
+                let mut extra = crate::Extra::new();
+                while let Some(__key) = __map.next_key::<members::Key<'de>>()? {
+                    match __key.as_str() {
+                        "id" => members::next(&mut id, "id", &mut __map)?,
+                        _ => members::keep(&mut extra, __key, &mut __map)?,
+                    }
+                }
+                Ok(BroadcastToOnlineUsersData {
+                    id: members::required(id, "id")?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 /// The history files of the hour (one in the example).
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct GetMessageHistoryItem {
     /// Time-limited download address of the history file.
     ///
@@ -2203,8 +2922,48 @@ pub struct GetMessageHistoryItem {
     pub extra: crate::Extra,
 }
 
+impl<'de> ::serde::Deserialize<'de> for GetMessageHistoryItem {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = GetMessageHistoryItem;
+
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct GetMessageHistoryItem")
+            }
+
+            #[inline]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<GetMessageHistoryItem, A::Error> {
+                use crate::runtime::members;
+                let mut url = None;
+                let mut extra = crate::Extra::new();
+                while let Some(__key) = __map.next_key::<members::Key<'de>>()? {
+                    match __key.as_str() {
+                        "url" => members::next(&mut url, "url", &mut __map)?,
+                        _ => members::keep(&mut extra, __key, &mut __map)?,
+                    }
+                }
+                Ok(GetMessageHistoryItem {
+                    url: members::required(url, "url")?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 /// The `data` of the response of [`Messages::recall`](crate::messages::Messages::recall): Recall a sent message.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct RecallMessageData {
     /// Id of the recalled message.
     pub msg_id: String,
@@ -2227,8 +2986,64 @@ pub struct RecallMessageData {
     pub extra: crate::Extra,
 }
 
+impl<'de> ::serde::Deserialize<'de> for RecallMessageData {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = RecallMessageData;
+
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct RecallMessageData")
+            }
+
+            #[inline]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<RecallMessageData, A::Error> {
+                use crate::runtime::members;
+                let mut msg_id = None;
+                let mut recalled = None;
+                let mut from = None;
+                let mut to = None;
+                let mut chattype = None;
+                let mut extra = crate::Extra::new();
+                while let Some(__key) = __map.next_key::<members::Key<'de>>()? {
+                    match __key.as_str() {
+                        "msg_id" => members::next(&mut msg_id, "msg_id", &mut __map)?,
+                        "recalled" => {
+                            members::next(&mut recalled, "recalled", &mut __map)?
+                        }
+                        "from" => members::next(&mut from, "from", &mut __map)?,
+                        "to" => members::next(&mut to, "to", &mut __map)?,
+                        "chattype" => {
+                            members::next(&mut chattype, "chattype", &mut __map)?
+                        }
+                        _ => members::keep(&mut extra, __key, &mut __map)?,
+                    }
+                }
+                Ok(RecallMessageData {
+                    msg_id: members::required(msg_id, "msg_id")?,
+                    recalled: recalled.unwrap_or_default(),
+                    from: from.unwrap_or_default(),
+                    to: to.unwrap_or_default(),
+                    chattype: chattype.unwrap_or_default(),
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 /// One result per message of the request.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct RecallMessagesItem {
     /// Id of the message.
     pub msg_id: String,
@@ -2249,8 +3064,64 @@ pub struct RecallMessagesItem {
     pub extra: crate::Extra,
 }
 
+impl<'de> ::serde::Deserialize<'de> for RecallMessagesItem {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = RecallMessagesItem;
+
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct RecallMessagesItem")
+            }
+
+            #[inline]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<RecallMessagesItem, A::Error> {
+                use crate::runtime::members;
+                let mut msg_id = None;
+                let mut recalled = None;
+                let mut from = None;
+                let mut to = None;
+                let mut chattype = None;
+                let mut extra = crate::Extra::new();
+                while let Some(__key) = __map.next_key::<members::Key<'de>>()? {
+                    match __key.as_str() {
+                        "msg_id" => members::next(&mut msg_id, "msg_id", &mut __map)?,
+                        "recalled" => {
+                            members::next(&mut recalled, "recalled", &mut __map)?
+                        }
+                        "from" => members::next(&mut from, "from", &mut __map)?,
+                        "to" => members::next(&mut to, "to", &mut __map)?,
+                        "chattype" => {
+                            members::next(&mut chattype, "chattype", &mut __map)?
+                        }
+                        _ => members::keep(&mut extra, __key, &mut __map)?,
+                    }
+                }
+                Ok(RecallMessagesItem {
+                    msg_id: members::required(msg_id, "msg_id")?,
+                    recalled: recalled.unwrap_or_default(),
+                    from: from.unwrap_or_default(),
+                    to: to.unwrap_or_default(),
+                    chattype: chattype.unwrap_or_default(),
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 /// The `data` of the response of [`Messages::delete_conversation`](crate::messages::Messages::delete_conversation): Remove a conversation from one user's server-side list.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct DeleteUserConversationData {
     /// "ok" when the conversation was deleted.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2260,8 +3131,48 @@ pub struct DeleteUserConversationData {
     pub extra: crate::Extra,
 }
 
+impl<'de> ::serde::Deserialize<'de> for DeleteUserConversationData {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = DeleteUserConversationData;
+
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct DeleteUserConversationData")
+            }
+
+            #[inline]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<DeleteUserConversationData, A::Error> {
+                use crate::runtime::members;
+                let mut result = None;
+                let mut extra = crate::Extra::new();
+                while let Some(__key) = __map.next_key::<members::Key<'de>>()? {
+                    match __key.as_str() {
+                        "result" => members::next(&mut result, "result", &mut __map)?,
+                        _ => members::keep(&mut extra, __key, &mut __map)?,
+                    }
+                }
+                Ok(DeleteUserConversationData {
+                    result: result.unwrap_or_default(),
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 /// The `data` of the response of [`Messages::import_to_user`](crate::messages::Messages::import_to_user): Import one one-to-one message into the server's history.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct ImportUserMessageData {
     /// Id given to the imported message.
     pub msg_id: String,
@@ -2270,14 +3181,94 @@ pub struct ImportUserMessageData {
     pub extra: crate::Extra,
 }
 
+impl<'de> ::serde::Deserialize<'de> for ImportUserMessageData {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = ImportUserMessageData;
+
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct ImportUserMessageData")
+            }
+
+            #[inline]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<ImportUserMessageData, A::Error> {
+                use crate::runtime::members;
+                let mut msg_id = None;
+                let mut extra = crate::Extra::new();
+                while let Some(__key) = __map.next_key::<members::Key<'de>>()? {
+                    match __key.as_str() {
+                        "msg_id" => members::next(&mut msg_id, "msg_id", &mut __map)?,
+                        _ => members::keep(&mut extra, __key, &mut __map)?,
+                    }
+                }
+                Ok(ImportUserMessageData {
+                    msg_id: members::required(msg_id, "msg_id")?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 /// The `data` of the response of [`Messages::import_to_group`](crate::messages::Messages::import_to_group): Import one group message into the server's history.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct ImportGroupMessageData {
     /// Id given to the imported message.
     pub msg_id: String,
     /// Fields the server sent that the spec does not describe.
     #[serde(flatten)]
     pub extra: crate::Extra,
+}
+
+impl<'de> ::serde::Deserialize<'de> for ImportGroupMessageData {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = ImportGroupMessageData;
+
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct ImportGroupMessageData")
+            }
+
+            #[inline]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<ImportGroupMessageData, A::Error> {
+                use crate::runtime::members;
+                let mut msg_id = None;
+                let mut extra = crate::Extra::new();
+                while let Some(__key) = __map.next_key::<members::Key<'de>>()? {
+                    match __key.as_str() {
+                        "msg_id" => members::next(&mut msg_id, "msg_id", &mut __map)?,
+                        _ => members::keep(&mut extra, __key, &mut __map)?,
+                    }
+                }
+                Ok(ImportGroupMessageData {
+                    msg_id: members::required(msg_id, "msg_id")?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 
 pub(crate) const SEND_USER_MESSAGE: crate::OperationInfo = crate::OperationInfo {

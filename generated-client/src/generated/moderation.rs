@@ -858,7 +858,7 @@ impl<'de> ::serde::Deserialize<'de> for RiskLabel {
 }
 
 /// A keyword list as the moderation operations return it.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct KeywordList {
     /// Id of the list.
     pub id: String,
@@ -919,8 +919,120 @@ pub struct KeywordList {
     pub extra: crate::Extra,
 }
 
+impl<'de> ::serde::Deserialize<'de> for KeywordList {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = KeywordList;
+
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct KeywordList")
+            }
+
+            #[inline]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<KeywordList, A::Error> {
+                use crate::runtime::members;
+                let mut id = None;
+                let mut name = None;
+                let mut moderation_id = None;
+                let mut appkey = None;
+                let mut category = None;
+                let mut scope = None;
+                let mut tag_id = None;
+                let mut full_match = None;
+                let mut suggestion = None;
+                let mut disposition = None;
+                let mut quantity = None;
+                let mut status = None;
+                let mut create_data_time = None;
+                let mut update_data_time = None;
+                let mut text_list = None;
+                let mut extra = crate::Extra::new();
+                while let Some(__key) = __map.next_key::<members::Key<'de>>()? {
+                    match __key.as_str() {
+                        "id" => members::next(&mut id, "id", &mut __map)?,
+                        "name" => members::next(&mut name, "name", &mut __map)?,
+                        "moderationId" => {
+                            members::next(
+                                &mut moderation_id,
+                                "moderationId",
+                                &mut __map,
+                            )?
+                        }
+                        "appkey" => members::next(&mut appkey, "appkey", &mut __map)?,
+                        "category" => {
+                            members::next(&mut category, "category", &mut __map)?
+                        }
+                        "scope" => members::next(&mut scope, "scope", &mut __map)?,
+                        "tagId" => members::next(&mut tag_id, "tagId", &mut __map)?,
+                        "fullMatch" => {
+                            members::next(&mut full_match, "fullMatch", &mut __map)?
+                        }
+                        "suggestion" => {
+                            members::next(&mut suggestion, "suggestion", &mut __map)?
+                        }
+                        "disposition" => {
+                            members::next(&mut disposition, "disposition", &mut __map)?
+                        }
+                        "quantity" => {
+                            members::next(&mut quantity, "quantity", &mut __map)?
+                        }
+                        "status" => members::next(&mut status, "status", &mut __map)?,
+                        "createDataTime" => {
+                            members::next(
+                                &mut create_data_time,
+                                "createDataTime",
+                                &mut __map,
+                            )?
+                        }
+                        "updateDataTime" => {
+                            members::next(
+                                &mut update_data_time,
+                                "updateDataTime",
+                                &mut __map,
+                            )?
+                        }
+                        "textList" => {
+                            members::next(&mut text_list, "textList", &mut __map)?
+                        }
+                        _ => members::keep(&mut extra, __key, &mut __map)?,
+                    }
+                }
+                Ok(KeywordList {
+                    id: members::required(id, "id")?,
+                    name: name.unwrap_or_default(),
+                    moderation_id: moderation_id.unwrap_or_default(),
+                    appkey: appkey.unwrap_or_default(),
+                    category: category.unwrap_or_default(),
+                    scope: scope.unwrap_or_default(),
+                    tag_id: tag_id.unwrap_or_default(),
+                    full_match: full_match.unwrap_or_default(),
+                    suggestion: suggestion.unwrap_or_default(),
+                    disposition: disposition.unwrap_or_default(),
+                    quantity: quantity.unwrap_or_default(),
+                    status: status.unwrap_or_default(),
+                    create_data_time: create_data_time.unwrap_or_default(),
+                    update_data_time: update_data_time.unwrap_or_default(),
+                    text_list: text_list.unwrap_or_default(),
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 /// One keyword of a keyword list.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct Keyword {
     /// Id of the keyword.
     pub id: String,
@@ -957,8 +1069,81 @@ pub struct Keyword {
     pub extra: crate::Extra,
 }
 
+impl<'de> ::serde::Deserialize<'de> for Keyword {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = Keyword;
+
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct Keyword")
+            }
+
+            #[inline]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<Keyword, A::Error> {
+                use crate::runtime::members;
+                let mut id = None;
+                let mut app_id = None;
+                let mut word = None;
+                let mut user_id = None;
+                let mut list_id = None;
+                let mut status = None;
+                let mut create_date_time = None;
+                let mut update_date_time = None;
+                let mut extra = crate::Extra::new();
+                while let Some(__key) = __map.next_key::<members::Key<'de>>()? {
+                    match __key.as_str() {
+                        "id" => members::next(&mut id, "id", &mut __map)?,
+                        "appId" => members::next(&mut app_id, "appId", &mut __map)?,
+                        "word" => members::next(&mut word, "word", &mut __map)?,
+                        "userId" => members::next(&mut user_id, "userId", &mut __map)?,
+                        "listId" => members::next(&mut list_id, "listId", &mut __map)?,
+                        "status" => members::next(&mut status, "status", &mut __map)?,
+                        "createDateTime" => {
+                            members::next(
+                                &mut create_date_time,
+                                "createDateTime",
+                                &mut __map,
+                            )?
+                        }
+                        "updateDateTime" => {
+                            members::next(
+                                &mut update_date_time,
+                                "updateDateTime",
+                                &mut __map,
+                            )?
+                        }
+                        _ => members::keep(&mut extra, __key, &mut __map)?,
+                    }
+                }
+                Ok(Keyword {
+                    id: members::required(id, "id")?,
+                    app_id: app_id.unwrap_or_default(),
+                    word: word.unwrap_or_default(),
+                    user_id: user_id.unwrap_or_default(),
+                    list_id: list_id.unwrap_or_default(),
+                    status: status.unwrap_or_default(),
+                    create_date_time: create_date_time.unwrap_or_default(),
+                    update_date_time: update_date_time.unwrap_or_default(),
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 /// The body itself (E290).
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct CreateKeywordListData {
     /// "OK" when the call succeeded.
     pub status: String,
@@ -969,8 +1154,51 @@ pub struct CreateKeywordListData {
     pub extra: crate::Extra,
 }
 
+impl<'de> ::serde::Deserialize<'de> for CreateKeywordListData {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = CreateKeywordListData;
+
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct CreateKeywordListData")
+            }
+
+            #[inline]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<CreateKeywordListData, A::Error> {
+                use crate::runtime::members;
+                let mut status = None;
+                let mut entity = None;
+                let mut extra = crate::Extra::new();
+                while let Some(__key) = __map.next_key::<members::Key<'de>>()? {
+                    match __key.as_str() {
+                        "status" => members::next(&mut status, "status", &mut __map)?,
+                        "entity" => members::next(&mut entity, "entity", &mut __map)?,
+                        _ => members::keep(&mut extra, __key, &mut __map)?,
+                    }
+                }
+                Ok(CreateKeywordListData {
+                    status: members::required(status, "status")?,
+                    entity: members::required(entity, "entity")?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 /// The body itself (E290).
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct ListKeywordListsData {
     /// "OK" when the call succeeded.
     pub status: String,
@@ -1005,8 +1233,88 @@ pub struct ListKeywordListsData {
     pub extra: crate::Extra,
 }
 
+impl<'de> ::serde::Deserialize<'de> for ListKeywordListsData {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = ListKeywordListsData;
+
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct ListKeywordListsData")
+            }
+
+            #[inline]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<ListKeywordListsData, A::Error> {
+                use crate::runtime::members;
+                let mut status = None;
+                let mut entities = None;
+                let mut first = None;
+                let mut last = None;
+                let mut size = None;
+                let mut number = None;
+                let mut number_of_elements = None;
+                let mut total_pages = None;
+                let mut total_elements = None;
+                let mut extra = crate::Extra::new();
+                while let Some(__key) = __map.next_key::<members::Key<'de>>()? {
+                    match __key.as_str() {
+                        "status" => members::next(&mut status, "status", &mut __map)?,
+                        "entities" => {
+                            members::next(&mut entities, "entities", &mut __map)?
+                        }
+                        "first" => members::next(&mut first, "first", &mut __map)?,
+                        "last" => members::next(&mut last, "last", &mut __map)?,
+                        "size" => members::next(&mut size, "size", &mut __map)?,
+                        "number" => members::next(&mut number, "number", &mut __map)?,
+                        "numberOfElements" => {
+                            members::next(
+                                &mut number_of_elements,
+                                "numberOfElements",
+                                &mut __map,
+                            )?
+                        }
+                        "totalPages" => {
+                            members::next(&mut total_pages, "totalPages", &mut __map)?
+                        }
+                        "totalElements" => {
+                            members::next(
+                                &mut total_elements,
+                                "totalElements",
+                                &mut __map,
+                            )?
+                        }
+                        _ => members::keep(&mut extra, __key, &mut __map)?,
+                    }
+                }
+                Ok(ListKeywordListsData {
+                    status: members::required(status, "status")?,
+                    entities: members::required(entities, "entities")?,
+                    first: first.unwrap_or_default(),
+                    last: last.unwrap_or_default(),
+                    size: size.unwrap_or_default(),
+                    number: number.unwrap_or_default(),
+                    number_of_elements: number_of_elements.unwrap_or_default(),
+                    total_pages: total_pages.unwrap_or_default(),
+                    total_elements: total_elements.unwrap_or_default(),
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 /// The body itself (E290).
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct UpdateKeywordListData {
     /// "OK" when the call succeeded.
     pub status: String,
@@ -1017,8 +1325,51 @@ pub struct UpdateKeywordListData {
     pub extra: crate::Extra,
 }
 
+impl<'de> ::serde::Deserialize<'de> for UpdateKeywordListData {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = UpdateKeywordListData;
+
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct UpdateKeywordListData")
+            }
+
+            #[inline]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<UpdateKeywordListData, A::Error> {
+                use crate::runtime::members;
+                let mut status = None;
+                let mut entity = None;
+                let mut extra = crate::Extra::new();
+                while let Some(__key) = __map.next_key::<members::Key<'de>>()? {
+                    match __key.as_str() {
+                        "status" => members::next(&mut status, "status", &mut __map)?,
+                        "entity" => members::next(&mut entity, "entity", &mut __map)?,
+                        _ => members::keep(&mut extra, __key, &mut __map)?,
+                    }
+                }
+                Ok(UpdateKeywordListData {
+                    status: members::required(status, "status")?,
+                    entity: members::required(entity, "entity")?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 /// The body itself (E290).
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct DeleteKeywordListData {
     /// "OK" when the call succeeded.
     pub status: String,
@@ -1027,8 +1378,48 @@ pub struct DeleteKeywordListData {
     pub extra: crate::Extra,
 }
 
+impl<'de> ::serde::Deserialize<'de> for DeleteKeywordListData {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = DeleteKeywordListData;
+
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct DeleteKeywordListData")
+            }
+
+            #[inline]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<DeleteKeywordListData, A::Error> {
+                use crate::runtime::members;
+                let mut status = None;
+                let mut extra = crate::Extra::new();
+                while let Some(__key) = __map.next_key::<members::Key<'de>>()? {
+                    match __key.as_str() {
+                        "status" => members::next(&mut status, "status", &mut __map)?,
+                        _ => members::keep(&mut extra, __key, &mut __map)?,
+                    }
+                }
+                Ok(DeleteKeywordListData {
+                    status: members::required(status, "status")?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 /// The body itself (E290).
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct AddKeywordsData {
     /// "OK" when the call succeeded.
     pub status: String,
@@ -1039,8 +1430,51 @@ pub struct AddKeywordsData {
     pub extra: crate::Extra,
 }
 
+impl<'de> ::serde::Deserialize<'de> for AddKeywordsData {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = AddKeywordsData;
+
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct AddKeywordsData")
+            }
+
+            #[inline]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<AddKeywordsData, A::Error> {
+                use crate::runtime::members;
+                let mut status = None;
+                let mut entity = None;
+                let mut extra = crate::Extra::new();
+                while let Some(__key) = __map.next_key::<members::Key<'de>>()? {
+                    match __key.as_str() {
+                        "status" => members::next(&mut status, "status", &mut __map)?,
+                        "entity" => members::next(&mut entity, "entity", &mut __map)?,
+                        _ => members::keep(&mut extra, __key, &mut __map)?,
+                    }
+                }
+                Ok(AddKeywordsData {
+                    status: members::required(status, "status")?,
+                    entity: members::required(entity, "entity")?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 /// The body itself (E290).
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct SearchKeywordsData {
     /// "OK" when the call succeeded.
     pub status: String,
@@ -1075,8 +1509,88 @@ pub struct SearchKeywordsData {
     pub extra: crate::Extra,
 }
 
+impl<'de> ::serde::Deserialize<'de> for SearchKeywordsData {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = SearchKeywordsData;
+
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct SearchKeywordsData")
+            }
+
+            #[inline]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<SearchKeywordsData, A::Error> {
+                use crate::runtime::members;
+                let mut status = None;
+                let mut entities = None;
+                let mut first = None;
+                let mut last = None;
+                let mut size = None;
+                let mut number = None;
+                let mut number_of_elements = None;
+                let mut total_pages = None;
+                let mut total_elements = None;
+                let mut extra = crate::Extra::new();
+                while let Some(__key) = __map.next_key::<members::Key<'de>>()? {
+                    match __key.as_str() {
+                        "status" => members::next(&mut status, "status", &mut __map)?,
+                        "entities" => {
+                            members::next(&mut entities, "entities", &mut __map)?
+                        }
+                        "first" => members::next(&mut first, "first", &mut __map)?,
+                        "last" => members::next(&mut last, "last", &mut __map)?,
+                        "size" => members::next(&mut size, "size", &mut __map)?,
+                        "number" => members::next(&mut number, "number", &mut __map)?,
+                        "numberOfElements" => {
+                            members::next(
+                                &mut number_of_elements,
+                                "numberOfElements",
+                                &mut __map,
+                            )?
+                        }
+                        "totalPages" => {
+                            members::next(&mut total_pages, "totalPages", &mut __map)?
+                        }
+                        "totalElements" => {
+                            members::next(
+                                &mut total_elements,
+                                "totalElements",
+                                &mut __map,
+                            )?
+                        }
+                        _ => members::keep(&mut extra, __key, &mut __map)?,
+                    }
+                }
+                Ok(SearchKeywordsData {
+                    status: members::required(status, "status")?,
+                    entities: members::required(entities, "entities")?,
+                    first: first.unwrap_or_default(),
+                    last: last.unwrap_or_default(),
+                    size: size.unwrap_or_default(),
+                    number: number.unwrap_or_default(),
+                    number_of_elements: number_of_elements.unwrap_or_default(),
+                    total_pages: total_pages.unwrap_or_default(),
+                    total_elements: total_elements.unwrap_or_default(),
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 /// The body itself (E290).
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct UpdateKeywordData {
     /// "OK" when the call succeeded.
     pub status: String,
@@ -1087,8 +1601,51 @@ pub struct UpdateKeywordData {
     pub extra: crate::Extra,
 }
 
+impl<'de> ::serde::Deserialize<'de> for UpdateKeywordData {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = UpdateKeywordData;
+
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct UpdateKeywordData")
+            }
+
+            #[inline]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<UpdateKeywordData, A::Error> {
+                use crate::runtime::members;
+                let mut status = None;
+                let mut entity = None;
+                let mut extra = crate::Extra::new();
+                while let Some(__key) = __map.next_key::<members::Key<'de>>()? {
+                    match __key.as_str() {
+                        "status" => members::next(&mut status, "status", &mut __map)?,
+                        "entity" => members::next(&mut entity, "entity", &mut __map)?,
+                        _ => members::keep(&mut extra, __key, &mut __map)?,
+                    }
+                }
+                Ok(UpdateKeywordData {
+                    status: members::required(status, "status")?,
+                    entity: members::required(entity, "entity")?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 /// The body itself (E290).
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct DeleteKeywordData {
     /// "OK" when the call succeeded.
     pub status: String,
@@ -1100,8 +1657,51 @@ pub struct DeleteKeywordData {
     pub extra: crate::Extra,
 }
 
+impl<'de> ::serde::Deserialize<'de> for DeleteKeywordData {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = DeleteKeywordData;
+
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct DeleteKeywordData")
+            }
+
+            #[inline]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<DeleteKeywordData, A::Error> {
+                use crate::runtime::members;
+                let mut status = None;
+                let mut entity = None;
+                let mut extra = crate::Extra::new();
+                while let Some(__key) = __map.next_key::<members::Key<'de>>()? {
+                    match __key.as_str() {
+                        "status" => members::next(&mut status, "status", &mut __map)?,
+                        "entity" => members::next(&mut entity, "entity", &mut __map)?,
+                        _ => members::keep(&mut extra, __key, &mut __map)?,
+                    }
+                }
+                Ok(DeleteKeywordData {
+                    status: members::required(status, "status")?,
+                    entity: entity.unwrap_or_default(),
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 /// The body itself (E290).
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct DeleteKeywordsData {
     /// "OK" when the call succeeded.
     pub status: String,
@@ -1113,8 +1713,51 @@ pub struct DeleteKeywordsData {
     pub extra: crate::Extra,
 }
 
+impl<'de> ::serde::Deserialize<'de> for DeleteKeywordsData {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = DeleteKeywordsData;
+
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct DeleteKeywordsData")
+            }
+
+            #[inline]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<DeleteKeywordsData, A::Error> {
+                use crate::runtime::members;
+                let mut status = None;
+                let mut entity = None;
+                let mut extra = crate::Extra::new();
+                while let Some(__key) = __map.next_key::<members::Key<'de>>()? {
+                    match __key.as_str() {
+                        "status" => members::next(&mut status, "status", &mut __map)?,
+                        "entity" => members::next(&mut entity, "entity", &mut __map)?,
+                        _ => members::keep(&mut extra, __key, &mut __map)?,
+                    }
+                }
+                Ok(DeleteKeywordsData {
+                    status: members::required(status, "status")?,
+                    entity: entity.unwrap_or_default(),
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 /// The verdict (E296).
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct CheckTextData {
     /// The verdict on the text.
     #[serde(rename = "type")]
@@ -1141,6 +1784,79 @@ pub struct CheckTextData {
     /// Fields the server sent that the spec does not describe.
     #[serde(flatten)]
     pub extra: crate::Extra,
+}
+
+impl<'de> ::serde::Deserialize<'de> for CheckTextData {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = CheckTextData;
+
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct CheckTextData")
+            }
+
+            #[inline]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<CheckTextData, A::Error> {
+                use crate::runtime::members;
+                let mut type_ = None;
+                let mut risk_type = None;
+                let mut risk_label = None;
+                let mut exchange_text = None;
+                let mut sensitive_words = None;
+                let mut probability = None;
+                let mut extra = crate::Extra::new();
+                while let Some(__key) = __map.next_key::<members::Key<'de>>()? {
+                    match __key.as_str() {
+                        "type" => members::next(&mut type_, "type", &mut __map)?,
+                        "riskType" => {
+                            members::next(&mut risk_type, "riskType", &mut __map)?
+                        }
+                        "riskLabel" => {
+                            members::next(&mut risk_label, "riskLabel", &mut __map)?
+                        }
+                        "exchangeText" => {
+                            members::next(
+                                &mut exchange_text,
+                                "exchangeText",
+                                &mut __map,
+                            )?
+                        }
+                        "sensitiveWords" => {
+                            members::next(
+                                &mut sensitive_words,
+                                "sensitiveWords",
+                                &mut __map,
+                            )?
+                        }
+                        "probability" => {
+                            members::next(&mut probability, "probability", &mut __map)?
+                        }
+                        _ => members::keep(&mut extra, __key, &mut __map)?,
+                    }
+                }
+                Ok(CheckTextData {
+                    type_: members::required(type_, "type")?,
+                    risk_type: risk_type.unwrap_or_default(),
+                    risk_label: risk_label.unwrap_or_default(),
+                    exchange_text: exchange_text.unwrap_or_default(),
+                    sensitive_words: sensitive_words.unwrap_or_default(),
+                    probability: probability.unwrap_or_default(),
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 
 pub(crate) const CREATE_KEYWORD_LIST: crate::OperationInfo = crate::OperationInfo {

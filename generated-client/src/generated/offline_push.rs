@@ -605,7 +605,7 @@ impl<'de> ::serde::Deserialize<'de> for PushMode {
 }
 
 /// The user record that set_push_nickname and set_push_display_style return as the one item of the top-level `entities` array.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct PushUserEntity {
     /// Internal UUID the service gave the user.
     pub uuid: String,
@@ -657,8 +657,123 @@ pub struct PushUserEntity {
     pub extra: crate::Extra,
 }
 
+impl<'de> ::serde::Deserialize<'de> for PushUserEntity {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = PushUserEntity;
+
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct PushUserEntity")
+            }
+
+            #[inline]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<PushUserEntity, A::Error> {
+                use crate::runtime::members;
+                let mut uuid = None;
+                let mut type_ = None;
+                let mut created = None;
+                let mut modified = None;
+                let mut username = None;
+                let mut activated = None;
+                let mut nickname = None;
+                let mut notification_display_style = None;
+                let mut notifier_name = None;
+                let mut notification_no_disturbing = None;
+                let mut notification_no_disturbing_start = None;
+                let mut notification_no_disturbing_end = None;
+                let mut extra = crate::Extra::new();
+                while let Some(__key) = __map.next_key::<members::Key<'de>>()? {
+                    match __key.as_str() {
+                        "uuid" => members::next(&mut uuid, "uuid", &mut __map)?,
+                        "type" => members::next(&mut type_, "type", &mut __map)?,
+                        "created" => members::next(&mut created, "created", &mut __map)?,
+                        "modified" => {
+                            members::next(&mut modified, "modified", &mut __map)?
+                        }
+                        "username" => {
+                            members::next(&mut username, "username", &mut __map)?
+                        }
+                        "activated" => {
+                            members::next(&mut activated, "activated", &mut __map)?
+                        }
+                        "nickname" => {
+                            members::next(&mut nickname, "nickname", &mut __map)?
+                        }
+                        "notification_display_style" => {
+                            members::next(
+                                &mut notification_display_style,
+                                "notification_display_style",
+                                &mut __map,
+                            )?
+                        }
+                        "notifier_name" => {
+                            members::next(
+                                &mut notifier_name,
+                                "notifier_name",
+                                &mut __map,
+                            )?
+                        }
+                        "notification_no_disturbing" => {
+                            members::next(
+                                &mut notification_no_disturbing,
+                                "notification_no_disturbing",
+                                &mut __map,
+                            )?
+                        }
+                        "notification_no_disturbing_start" => {
+                            members::next(
+                                &mut notification_no_disturbing_start,
+                                "notification_no_disturbing_start",
+                                &mut __map,
+                            )?
+                        }
+                        "notification_no_disturbing_end" => {
+                            members::next(
+                                &mut notification_no_disturbing_end,
+                                "notification_no_disturbing_end",
+                                &mut __map,
+                            )?
+                        }
+                        _ => members::keep(&mut extra, __key, &mut __map)?,
+                    }
+                }
+                Ok(PushUserEntity {
+                    uuid: members::required(uuid, "uuid")?,
+                    type_: type_.unwrap_or_default(),
+                    created: created.unwrap_or_default(),
+                    modified: modified.unwrap_or_default(),
+                    username: members::required(username, "username")?,
+                    activated: activated.unwrap_or_default(),
+                    nickname: nickname.unwrap_or_default(),
+                    notification_display_style: notification_display_style
+                        .unwrap_or_default(),
+                    notifier_name: notifier_name.unwrap_or_default(),
+                    notification_no_disturbing: notification_no_disturbing
+                        .unwrap_or_default(),
+                    notification_no_disturbing_start: notification_no_disturbing_start
+                        .unwrap_or_default(),
+                    notification_no_disturbing_end: notification_no_disturbing_end
+                        .unwrap_or_default(),
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 /// One user and the nickname its offline push notifications show.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct PushNicknameEntry {
     /// The user whose push nickname is set.
     pub username: String,
@@ -671,8 +786,59 @@ pub struct PushNicknameEntry {
     pub extra: crate::Extra,
 }
 
+impl<'de> ::serde::Deserialize<'de> for PushNicknameEntry {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = PushNicknameEntry;
+
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct PushNicknameEntry")
+            }
+
+            #[inline]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<PushNicknameEntry, A::Error> {
+                use crate::runtime::members;
+                let mut username = None;
+                let mut push_nickname = None;
+                let mut extra = crate::Extra::new();
+                while let Some(__key) = __map.next_key::<members::Key<'de>>()? {
+                    match __key.as_str() {
+                        "username" => {
+                            members::next(&mut username, "username", &mut __map)?
+                        }
+                        "push_nickname" => {
+                            members::next(
+                                &mut push_nickname,
+                                "push_nickname",
+                                &mut __map,
+                            )?
+                        }
+                        _ => members::keep(&mut extra, __key, &mut __map)?,
+                    }
+                }
+                Ok(PushNicknameEntry {
+                    username: members::required(username, "username")?,
+                    push_nickname: members::required(push_nickname, "push_nickname")?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 /// One device's push binding: the device, the push certificate and the device token the third-party push service issued.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct PushBinding {
     /// Id the SDK gave the device.
     pub device_id: String,
@@ -687,8 +853,64 @@ pub struct PushBinding {
     pub extra: crate::Extra,
 }
 
+impl<'de> ::serde::Deserialize<'de> for PushBinding {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = PushBinding;
+
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct PushBinding")
+            }
+
+            #[inline]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<PushBinding, A::Error> {
+                use crate::runtime::members;
+                let mut device_id = None;
+                let mut device_token = None;
+                let mut notifier_name = None;
+                let mut extra = crate::Extra::new();
+                while let Some(__key) = __map.next_key::<members::Key<'de>>()? {
+                    match __key.as_str() {
+                        "device_id" => {
+                            members::next(&mut device_id, "device_id", &mut __map)?
+                        }
+                        "device_token" => {
+                            members::next(&mut device_token, "device_token", &mut __map)?
+                        }
+                        "notifier_name" => {
+                            members::next(
+                                &mut notifier_name,
+                                "notifier_name",
+                                &mut __map,
+                            )?
+                        }
+                        _ => members::keep(&mut extra, __key, &mut __map)?,
+                    }
+                }
+                Ok(PushBinding {
+                    device_id: members::required(device_id, "device_id")?,
+                    device_token: device_token.unwrap_or_default(),
+                    notifier_name: notifier_name.unwrap_or_default(),
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 /// Push mode and do-not-disturb state of the app or of one conversation.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct PushNotificationSetting {
     /// The push mode in force.
     #[serde(rename = "type")]
@@ -709,8 +931,66 @@ pub struct PushNotificationSetting {
     pub extra: crate::Extra,
 }
 
+impl<'de> ::serde::Deserialize<'de> for PushNotificationSetting {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = PushNotificationSetting;
+
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct PushNotificationSetting")
+            }
+
+            #[inline]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<PushNotificationSetting, A::Error> {
+                use crate::runtime::members;
+                let mut type_ = None;
+                let mut ignore_interval = None;
+                let mut ignore_duration = None;
+                let mut extra = crate::Extra::new();
+                while let Some(__key) = __map.next_key::<members::Key<'de>>()? {
+                    match __key.as_str() {
+                        "type" => members::next(&mut type_, "type", &mut __map)?,
+                        "ignoreInterval" => {
+                            members::next(
+                                &mut ignore_interval,
+                                "ignoreInterval",
+                                &mut __map,
+                            )?
+                        }
+                        "ignoreDuration" => {
+                            members::next(
+                                &mut ignore_duration,
+                                "ignoreDuration",
+                                &mut __map,
+                            )?
+                        }
+                        _ => members::keep(&mut extra, __key, &mut __map)?,
+                    }
+                }
+                Ok(PushNotificationSetting {
+                    type_: type_.unwrap_or_default(),
+                    ignore_interval: ignore_interval.unwrap_or_default(),
+                    ignore_duration: ignore_duration.unwrap_or_default(),
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 /// Push-related keys a message may carry in its `ext` object (serialize it into the message's ext map): filters, templates, silent or forced delivery and per-platform options.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct PushExtension {
     /// Devices and certificates to include or exclude.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -743,8 +1023,105 @@ pub struct PushExtension {
     pub extra: crate::Extra,
 }
 
+impl<'de> ::serde::Deserialize<'de> for PushExtension {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = PushExtension;
+
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct PushExtension")
+            }
+
+            #[inline]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<PushExtension, A::Error> {
+                use crate::runtime::members;
+                let mut em_push_filter = None;
+                let mut em_push_template = None;
+                let mut em_ignore_notification = None;
+                let mut em_force_notification = None;
+                let mut em_apns_ext = None;
+                let mut em_android_push_ext = None;
+                let mut em_push_ext = None;
+                let mut em_at_list = None;
+                let mut extra = crate::Extra::new();
+                while let Some(__key) = __map.next_key::<members::Key<'de>>()? {
+                    match __key.as_str() {
+                        "em_push_filter" => {
+                            members::next(
+                                &mut em_push_filter,
+                                "em_push_filter",
+                                &mut __map,
+                            )?
+                        }
+                        "em_push_template" => {
+                            members::next(
+                                &mut em_push_template,
+                                "em_push_template",
+                                &mut __map,
+                            )?
+                        }
+                        "em_ignore_notification" => {
+                            members::next(
+                                &mut em_ignore_notification,
+                                "em_ignore_notification",
+                                &mut __map,
+                            )?
+                        }
+                        "em_force_notification" => {
+                            members::next(
+                                &mut em_force_notification,
+                                "em_force_notification",
+                                &mut __map,
+                            )?
+                        }
+                        "em_apns_ext" => {
+                            members::next(&mut em_apns_ext, "em_apns_ext", &mut __map)?
+                        }
+                        "em_android_push_ext" => {
+                            members::next(
+                                &mut em_android_push_ext,
+                                "em_android_push_ext",
+                                &mut __map,
+                            )?
+                        }
+                        "em_push_ext" => {
+                            members::next(&mut em_push_ext, "em_push_ext", &mut __map)?
+                        }
+                        "em_at_list" => {
+                            members::next(&mut em_at_list, "em_at_list", &mut __map)?
+                        }
+                        _ => members::keep(&mut extra, __key, &mut __map)?,
+                    }
+                }
+                Ok(PushExtension {
+                    em_push_filter: em_push_filter.unwrap_or_default(),
+                    em_push_template: em_push_template.unwrap_or_default(),
+                    em_ignore_notification: em_ignore_notification.unwrap_or_default(),
+                    em_force_notification: em_force_notification.unwrap_or_default(),
+                    em_apns_ext: em_apns_ext.unwrap_or_default(),
+                    em_android_push_ext: em_android_push_ext.unwrap_or_default(),
+                    em_push_ext: em_push_ext.unwrap_or_default(),
+                    em_at_list: em_at_list.unwrap_or_default(),
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 /// Which devices or push certificates receive the notification.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct PushExtFilter {
     /// Only these device ids are notified.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -763,8 +1140,81 @@ pub struct PushExtFilter {
     pub extra: crate::Extra,
 }
 
+impl<'de> ::serde::Deserialize<'de> for PushExtFilter {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = PushExtFilter;
+
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct PushExtFilter")
+            }
+
+            #[inline]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<PushExtFilter, A::Error> {
+                use crate::runtime::members;
+                let mut accept_device_id = None;
+                let mut ignore_device_id = None;
+                let mut accept_notifier_name = None;
+                let mut ignore_notifier_name = None;
+                let mut extra = crate::Extra::new();
+                while let Some(__key) = __map.next_key::<members::Key<'de>>()? {
+                    match __key.as_str() {
+                        "accept_device_id" => {
+                            members::next(
+                                &mut accept_device_id,
+                                "accept_device_id",
+                                &mut __map,
+                            )?
+                        }
+                        "ignore_device_id" => {
+                            members::next(
+                                &mut ignore_device_id,
+                                "ignore_device_id",
+                                &mut __map,
+                            )?
+                        }
+                        "accept_notifier_name" => {
+                            members::next(
+                                &mut accept_notifier_name,
+                                "accept_notifier_name",
+                                &mut __map,
+                            )?
+                        }
+                        "ignore_notifier_name" => {
+                            members::next(
+                                &mut ignore_notifier_name,
+                                "ignore_notifier_name",
+                                &mut __map,
+                            )?
+                        }
+                        _ => members::keep(&mut extra, __key, &mut __map)?,
+                    }
+                }
+                Ok(PushExtFilter {
+                    accept_device_id: accept_device_id.unwrap_or_default(),
+                    ignore_device_id: ignore_device_id.unwrap_or_default(),
+                    accept_notifier_name: accept_notifier_name.unwrap_or_default(),
+                    ignore_notifier_name: ignore_notifier_name.unwrap_or_default(),
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 /// A push template reference with the values for its slots.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct PushExtTemplate {
     /// Name of a template created with create_push_template.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -783,8 +1233,67 @@ pub struct PushExtTemplate {
     pub extra: crate::Extra,
 }
 
+impl<'de> ::serde::Deserialize<'de> for PushExtTemplate {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = PushExtTemplate;
+
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct PushExtTemplate")
+            }
+
+            #[inline]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<PushExtTemplate, A::Error> {
+                use crate::runtime::members;
+                let mut name = None;
+                let mut title_args = None;
+                let mut content_args = None;
+                let mut directed_template = None;
+                let mut extra = crate::Extra::new();
+                while let Some(__key) = __map.next_key::<members::Key<'de>>()? {
+                    match __key.as_str() {
+                        "name" => members::next(&mut name, "name", &mut __map)?,
+                        "title_args" => {
+                            members::next(&mut title_args, "title_args", &mut __map)?
+                        }
+                        "content_args" => {
+                            members::next(&mut content_args, "content_args", &mut __map)?
+                        }
+                        "directed_template" => {
+                            members::next(
+                                &mut directed_template,
+                                "directed_template",
+                                &mut __map,
+                            )?
+                        }
+                        _ => members::keep(&mut extra, __key, &mut __map)?,
+                    }
+                }
+                Ok(PushExtTemplate {
+                    name: name.unwrap_or_default(),
+                    title_args: title_args.unwrap_or_default(),
+                    content_args: content_args.unwrap_or_default(),
+                    directed_template: directed_template.unwrap_or_default(),
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 /// Template used instead of the main one for the listed users, e.g. to tell a mentioned group member something different from the rest.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct PushExtDirectedTemplate {
     /// Users this template applies to; the page asks for lower-case ids.
     ///
@@ -805,8 +1314,61 @@ pub struct PushExtDirectedTemplate {
     pub extra: crate::Extra,
 }
 
+impl<'de> ::serde::Deserialize<'de> for PushExtDirectedTemplate {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = PushExtDirectedTemplate;
+
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct PushExtDirectedTemplate")
+            }
+
+            #[inline]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<PushExtDirectedTemplate, A::Error> {
+                use crate::runtime::members;
+                let mut target = None;
+                let mut name = None;
+                let mut title_args = None;
+                let mut content_args = None;
+                let mut extra = crate::Extra::new();
+                while let Some(__key) = __map.next_key::<members::Key<'de>>()? {
+                    match __key.as_str() {
+                        "target" => members::next(&mut target, "target", &mut __map)?,
+                        "name" => members::next(&mut name, "name", &mut __map)?,
+                        "title_args" => {
+                            members::next(&mut title_args, "title_args", &mut __map)?
+                        }
+                        "content_args" => {
+                            members::next(&mut content_args, "content_args", &mut __map)?
+                        }
+                        _ => members::keep(&mut extra, __key, &mut __map)?,
+                    }
+                }
+                Ok(PushExtDirectedTemplate {
+                    target: target.unwrap_or_default(),
+                    name: name.unwrap_or_default(),
+                    title_args: title_args.unwrap_or_default(),
+                    content_args: content_args.unwrap_or_default(),
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 /// Platform-independent push options of a message.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct PushExtCommon {
     /// Custom notification title.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -829,8 +1391,66 @@ pub struct PushExtCommon {
     pub extra: crate::Extra,
 }
 
+impl<'de> ::serde::Deserialize<'de> for PushExtCommon {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = PushExtCommon;
+
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct PushExtCommon")
+            }
+
+            #[inline]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<PushExtCommon, A::Error> {
+                use crate::runtime::members;
+                let mut title = None;
+                let mut content = None;
+                let mut custom = None;
+                let mut group_user_nickname = None;
+                let mut type_ = None;
+                let mut extra = crate::Extra::new();
+                while let Some(__key) = __map.next_key::<members::Key<'de>>()? {
+                    match __key.as_str() {
+                        "title" => members::next(&mut title, "title", &mut __map)?,
+                        "content" => members::next(&mut content, "content", &mut __map)?,
+                        "custom" => members::next(&mut custom, "custom", &mut __map)?,
+                        "group_user_nickname" => {
+                            members::next(
+                                &mut group_user_nickname,
+                                "group_user_nickname",
+                                &mut __map,
+                            )?
+                        }
+                        "type" => members::next(&mut type_, "type", &mut __map)?,
+                        _ => members::keep(&mut extra, __key, &mut __map)?,
+                    }
+                }
+                Ok(PushExtCommon {
+                    title: title.unwrap_or_default(),
+                    content: content.unwrap_or_default(),
+                    custom: custom.unwrap_or_default(),
+                    group_user_nickname: group_user_nickname.unwrap_or_default(),
+                    type_: type_.unwrap_or_default(),
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 /// APNs-specific push options of a message.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct PushExtApns {
     /// Notification category.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -862,8 +1482,109 @@ pub struct PushExtApns {
     pub extra: crate::Extra,
 }
 
+impl<'de> ::serde::Deserialize<'de> for PushExtApns {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = PushExtApns;
+
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct PushExtApns")
+            }
+
+            #[inline]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<PushExtApns, A::Error> {
+                use crate::runtime::members;
+                let mut em_push_category = None;
+                let mut em_push_mutable_content = None;
+                let mut em_push_sound = None;
+                let mut em_push_badge = None;
+                let mut em_push_content_available = None;
+                let mut em_push_title = None;
+                let mut em_push_content = None;
+                let mut extra = crate::Extra::new();
+                while let Some(__key) = __map.next_key::<members::Key<'de>>()? {
+                    match __key.as_str() {
+                        "em_push_category" => {
+                            members::next(
+                                &mut em_push_category,
+                                "em_push_category",
+                                &mut __map,
+                            )?
+                        }
+                        "em_push_mutable_content" => {
+                            members::next(
+                                &mut em_push_mutable_content,
+                                "em_push_mutable_content",
+                                &mut __map,
+                            )?
+                        }
+                        "em_push_sound" => {
+                            members::next(
+                                &mut em_push_sound,
+                                "em_push_sound",
+                                &mut __map,
+                            )?
+                        }
+                        "em_push_badge" => {
+                            members::next(
+                                &mut em_push_badge,
+                                "em_push_badge",
+                                &mut __map,
+                            )?
+                        }
+                        "em_push_content_available" => {
+                            members::next(
+                                &mut em_push_content_available,
+                                "em_push_content_available",
+                                &mut __map,
+                            )?
+                        }
+                        "em_push_title" => {
+                            members::next(
+                                &mut em_push_title,
+                                "em_push_title",
+                                &mut __map,
+                            )?
+                        }
+                        "em_push_content" => {
+                            members::next(
+                                &mut em_push_content,
+                                "em_push_content",
+                                &mut __map,
+                            )?
+                        }
+                        _ => members::keep(&mut extra, __key, &mut __map)?,
+                    }
+                }
+                Ok(PushExtApns {
+                    em_push_category: em_push_category.unwrap_or_default(),
+                    em_push_mutable_content: em_push_mutable_content.unwrap_or_default(),
+                    em_push_sound: em_push_sound.unwrap_or_default(),
+                    em_push_badge: em_push_badge.unwrap_or_default(),
+                    em_push_content_available: em_push_content_available
+                        .unwrap_or_default(),
+                    em_push_title: em_push_title.unwrap_or_default(),
+                    em_push_content: em_push_content.unwrap_or_default(),
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 /// Android-specific push options of a message.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct PushExtAndroid {
     /// Options passed to the FCM SDK.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -876,8 +1597,59 @@ pub struct PushExtAndroid {
     pub extra: crate::Extra,
 }
 
+impl<'de> ::serde::Deserialize<'de> for PushExtAndroid {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = PushExtAndroid;
+
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct PushExtAndroid")
+            }
+
+            #[inline]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<PushExtAndroid, A::Error> {
+                use crate::runtime::members;
+                let mut fcm_options = None;
+                let mut fcm_channel_id = None;
+                let mut extra = crate::Extra::new();
+                while let Some(__key) = __map.next_key::<members::Key<'de>>()? {
+                    match __key.as_str() {
+                        "fcm_options" => {
+                            members::next(&mut fcm_options, "fcm_options", &mut __map)?
+                        }
+                        "fcm_channel_id" => {
+                            members::next(
+                                &mut fcm_channel_id,
+                                "fcm_channel_id",
+                                &mut __map,
+                            )?
+                        }
+                        _ => members::keep(&mut extra, __key, &mut __map)?,
+                    }
+                }
+                Ok(PushExtAndroid {
+                    fcm_options: fcm_options.unwrap_or_default(),
+                    fcm_channel_id: fcm_channel_id.unwrap_or_default(),
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 /// The `data` of the response of [`OfflinePush::set_translation_language`](crate::offline_push::OfflinePush::set_translation_language): Set the language a user's push notifications are translated into.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct SetPushTranslationLanguageData {
     /// The language code now set.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -887,8 +1659,50 @@ pub struct SetPushTranslationLanguageData {
     pub extra: crate::Extra,
 }
 
+impl<'de> ::serde::Deserialize<'de> for SetPushTranslationLanguageData {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = SetPushTranslationLanguageData;
+
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct SetPushTranslationLanguageData")
+            }
+
+            #[inline]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<SetPushTranslationLanguageData, A::Error> {
+                use crate::runtime::members;
+                let mut language = None;
+                let mut extra = crate::Extra::new();
+                while let Some(__key) = __map.next_key::<members::Key<'de>>()? {
+                    match __key.as_str() {
+                        "language" => {
+                            members::next(&mut language, "language", &mut __map)?
+                        }
+                        _ => members::keep(&mut extra, __key, &mut __map)?,
+                    }
+                }
+                Ok(SetPushTranslationLanguageData {
+                    language: language.unwrap_or_default(),
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 /// The `data` of the response of [`OfflinePush::get_translation_language`](crate::offline_push::OfflinePush::get_translation_language): Get the language a user's push notifications are translated into.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct GetPushTranslationLanguageData {
     /// The language code set for the user.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -898,8 +1712,50 @@ pub struct GetPushTranslationLanguageData {
     pub extra: crate::Extra,
 }
 
+impl<'de> ::serde::Deserialize<'de> for GetPushTranslationLanguageData {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = GetPushTranslationLanguageData;
+
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct GetPushTranslationLanguageData")
+            }
+
+            #[inline]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<GetPushTranslationLanguageData, A::Error> {
+                use crate::runtime::members;
+                let mut language = None;
+                let mut extra = crate::Extra::new();
+                while let Some(__key) = __map.next_key::<members::Key<'de>>()? {
+                    match __key.as_str() {
+                        "language" => {
+                            members::next(&mut language, "language", &mut __map)?
+                        }
+                        _ => members::keep(&mut extra, __key, &mut __map)?,
+                    }
+                }
+                Ok(GetPushTranslationLanguageData {
+                    language: language.unwrap_or_default(),
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 /// The pairs that were stored.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct SetPushNicknamesItem {
     /// The nickname now shown in the user's notifications.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -909,6 +1765,57 @@ pub struct SetPushNicknamesItem {
     /// Fields the server sent that the spec does not describe.
     #[serde(flatten)]
     pub extra: crate::Extra,
+}
+
+impl<'de> ::serde::Deserialize<'de> for SetPushNicknamesItem {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = SetPushNicknamesItem;
+
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct SetPushNicknamesItem")
+            }
+
+            #[inline]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<SetPushNicknamesItem, A::Error> {
+                use crate::runtime::members;
+                let mut push_nickname = None;
+                let mut username = None;
+                let mut extra = crate::Extra::new();
+                while let Some(__key) = __map.next_key::<members::Key<'de>>()? {
+                    match __key.as_str() {
+                        "push_nickname" => {
+                            members::next(
+                                &mut push_nickname,
+                                "push_nickname",
+                                &mut __map,
+                            )?
+                        }
+                        "username" => {
+                            members::next(&mut username, "username", &mut __map)?
+                        }
+                        _ => members::keep(&mut extra, __key, &mut __map)?,
+                    }
+                }
+                Ok(SetPushNicknamesItem {
+                    push_nickname: push_nickname.unwrap_or_default(),
+                    username: members::required(username, "username")?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 
 pub(crate) const SET_PUSH_NICKNAME: crate::OperationInfo = crate::OperationInfo {

@@ -354,7 +354,7 @@ impl<'de> ::serde::Deserialize<'de> for PresenceState {
 }
 
 /// Presence of one user, as an item of the `result` array of subscribe_presence and get_presence_statuses.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct PresenceStatus {
     /// The user this entry describes (the docs show it empty in one example).
     ///
@@ -384,8 +384,62 @@ pub struct PresenceStatus {
     pub extra: crate::Extra,
 }
 
+impl<'de> ::serde::Deserialize<'de> for PresenceStatus {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = PresenceStatus;
+
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct PresenceStatus")
+            }
+
+            #[inline]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<PresenceStatus, A::Error> {
+                use crate::runtime::members;
+                let mut uid = None;
+                let mut last_time = None;
+                let mut expiry = None;
+                let mut ext = None;
+                let mut status = None;
+                let mut extra = crate::Extra::new();
+                while let Some(__key) = __map.next_key::<members::Key<'de>>()? {
+                    match __key.as_str() {
+                        "uid" => members::next(&mut uid, "uid", &mut __map)?,
+                        "last_time" => {
+                            members::next(&mut last_time, "last_time", &mut __map)?
+                        }
+                        "expiry" => members::next(&mut expiry, "expiry", &mut __map)?,
+                        "ext" => members::next(&mut ext, "ext", &mut __map)?,
+                        "status" => members::next(&mut status, "status", &mut __map)?,
+                        _ => members::keep(&mut extra, __key, &mut __map)?,
+                    }
+                }
+                Ok(PresenceStatus {
+                    uid: uid.unwrap_or_default(),
+                    last_time: last_time.unwrap_or_default(),
+                    expiry: expiry.unwrap_or_default(),
+                    ext: ext.unwrap_or_default(),
+                    status: status.unwrap_or_default(),
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 /// One entry of a user's subscription list.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct PresenceSubscription {
     /// The user whose presence is followed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -400,8 +454,51 @@ pub struct PresenceSubscription {
     pub extra: crate::Extra,
 }
 
+impl<'de> ::serde::Deserialize<'de> for PresenceSubscription {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = PresenceSubscription;
+
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct PresenceSubscription")
+            }
+
+            #[inline]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<PresenceSubscription, A::Error> {
+                use crate::runtime::members;
+                let mut uid = None;
+                let mut expiry = None;
+                let mut extra = crate::Extra::new();
+                while let Some(__key) = __map.next_key::<members::Key<'de>>()? {
+                    match __key.as_str() {
+                        "uid" => members::next(&mut uid, "uid", &mut __map)?,
+                        "expiry" => members::next(&mut expiry, "expiry", &mut __map)?,
+                        _ => members::keep(&mut extra, __key, &mut __map)?,
+                    }
+                }
+                Ok(PresenceSubscription {
+                    uid: uid.unwrap_or_default(),
+                    expiry: expiry.unwrap_or_default(),
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 /// One page of the subscription list.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct ListPresenceSubscriptionsData {
     /// How many users `username` follows in all, as a decimal string.
     ///
@@ -416,6 +513,51 @@ pub struct ListPresenceSubscriptionsData {
     /// Fields the server sent that the spec does not describe.
     #[serde(flatten)]
     pub extra: crate::Extra,
+}
+
+impl<'de> ::serde::Deserialize<'de> for ListPresenceSubscriptionsData {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = ListPresenceSubscriptionsData;
+
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct ListPresenceSubscriptionsData")
+            }
+
+            #[inline]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<ListPresenceSubscriptionsData, A::Error> {
+                use crate::runtime::members;
+                let mut totalnum = None;
+                let mut sublist = None;
+                let mut extra = crate::Extra::new();
+                while let Some(__key) = __map.next_key::<members::Key<'de>>()? {
+                    match __key.as_str() {
+                        "totalnum" => {
+                            members::next(&mut totalnum, "totalnum", &mut __map)?
+                        }
+                        "sublist" => members::next(&mut sublist, "sublist", &mut __map)?,
+                        _ => members::keep(&mut extra, __key, &mut __map)?,
+                    }
+                }
+                Ok(ListPresenceSubscriptionsData {
+                    totalnum: totalnum.unwrap_or_default(),
+                    sublist: sublist.unwrap_or_default(),
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 
 pub(crate) const SET_USER_PRESENCE: crate::OperationInfo = crate::OperationInfo {

@@ -736,7 +736,7 @@ impl<'de> ::serde::Deserialize<'de> for PushTapAction {
 }
 
 /// Offline push counts of one push platform on one day.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct PushPlatformCounts {
     /// Notifications handed to the platform successfully.
     #[serde(rename = "successCount")]
@@ -755,8 +755,64 @@ pub struct PushPlatformCounts {
     pub extra: crate::Extra,
 }
 
+impl<'de> ::serde::Deserialize<'de> for PushPlatformCounts {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = PushPlatformCounts;
+
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct PushPlatformCounts")
+            }
+
+            #[inline]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<PushPlatformCounts, A::Error> {
+                use crate::runtime::members;
+                let mut success_count = None;
+                let mut fail_count = None;
+                let mut arrive_count = None;
+                let mut extra = crate::Extra::new();
+                while let Some(__key) = __map.next_key::<members::Key<'de>>()? {
+                    match __key.as_str() {
+                        "successCount" => {
+                            members::next(
+                                &mut success_count,
+                                "successCount",
+                                &mut __map,
+                            )?
+                        }
+                        "failCount" => {
+                            members::next(&mut fail_count, "failCount", &mut __map)?
+                        }
+                        "arriveCount" => {
+                            members::next(&mut arrive_count, "arriveCount", &mut __map)?
+                        }
+                        _ => members::keep(&mut extra, __key, &mut __map)?,
+                    }
+                }
+                Ok(PushPlatformCounts {
+                    success_count: success_count.unwrap_or_default(),
+                    fail_count: fail_count.unwrap_or_default(),
+                    arrive_count: arrive_count.unwrap_or_default(),
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 /// The notification to push. The basic fields apply to every push service; the `agora`, `apns` and `fcm` objects override them for one service.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct PushMessage {
     /// Notification title, up to 32 characters; the service shows "You have a message" when none applies. Android and iOS.
     ///
@@ -800,8 +856,71 @@ pub struct PushMessage {
     pub extra: crate::Extra,
 }
 
+impl<'de> ::serde::Deserialize<'de> for PushMessage {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = PushMessage;
+
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct PushMessage")
+            }
+
+            #[inline]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<PushMessage, A::Error> {
+                use crate::runtime::members;
+                let mut title = None;
+                let mut sub_title = None;
+                let mut content = None;
+                let mut ext = None;
+                let mut config = None;
+                let mut agora = None;
+                let mut apns = None;
+                let mut fcm = None;
+                let mut extra = crate::Extra::new();
+                while let Some(__key) = __map.next_key::<members::Key<'de>>()? {
+                    match __key.as_str() {
+                        "title" => members::next(&mut title, "title", &mut __map)?,
+                        "subTitle" => {
+                            members::next(&mut sub_title, "subTitle", &mut __map)?
+                        }
+                        "content" => members::next(&mut content, "content", &mut __map)?,
+                        "ext" => members::next(&mut ext, "ext", &mut __map)?,
+                        "config" => members::next(&mut config, "config", &mut __map)?,
+                        "agora" => members::next(&mut agora, "agora", &mut __map)?,
+                        "apns" => members::next(&mut apns, "apns", &mut __map)?,
+                        "fcm" => members::next(&mut fcm, "fcm", &mut __map)?,
+                        _ => members::keep(&mut extra, __key, &mut __map)?,
+                    }
+                }
+                Ok(PushMessage {
+                    title: members::required(title, "title")?,
+                    sub_title: sub_title.unwrap_or_default(),
+                    content: members::required(content, "content")?,
+                    ext: ext.unwrap_or_default(),
+                    config: config.unwrap_or_default(),
+                    agora: agora.unwrap_or_default(),
+                    apns: apns.unwrap_or_default(),
+                    fcm: fcm.unwrap_or_default(),
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 /// Tap action and badge settings of a push message.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct PushConfig {
     /// What happens when the user taps the notification (Android).
     ///
@@ -817,8 +936,53 @@ pub struct PushConfig {
     pub extra: crate::Extra,
 }
 
+impl<'de> ::serde::Deserialize<'de> for PushConfig {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = PushConfig;
+
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct PushConfig")
+            }
+
+            #[inline]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<PushConfig, A::Error> {
+                use crate::runtime::members;
+                let mut click_action = None;
+                let mut badge = None;
+                let mut extra = crate::Extra::new();
+                while let Some(__key) = __map.next_key::<members::Key<'de>>()? {
+                    match __key.as_str() {
+                        "clickAction" => {
+                            members::next(&mut click_action, "clickAction", &mut __map)?
+                        }
+                        "badge" => members::next(&mut badge, "badge", &mut __map)?,
+                        _ => members::keep(&mut extra, __key, &mut __map)?,
+                    }
+                }
+                Ok(PushConfig {
+                    click_action: click_action.unwrap_or_default(),
+                    badge: badge.unwrap_or_default(),
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 /// Target opened when the user taps a notification; set one of the keys.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct PushClickAction {
     /// Web address to open; needed for the tap to do anything when this action is chosen.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -836,8 +1000,56 @@ pub struct PushClickAction {
     pub extra: crate::Extra,
 }
 
+impl<'de> ::serde::Deserialize<'de> for PushClickAction {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = PushClickAction;
+
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct PushClickAction")
+            }
+
+            #[inline]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<PushClickAction, A::Error> {
+                use crate::runtime::members;
+                let mut url = None;
+                let mut action = None;
+                let mut activity = None;
+                let mut extra = crate::Extra::new();
+                while let Some(__key) = __map.next_key::<members::Key<'de>>()? {
+                    match __key.as_str() {
+                        "url" => members::next(&mut url, "url", &mut __map)?,
+                        "action" => members::next(&mut action, "action", &mut __map)?,
+                        "activity" => {
+                            members::next(&mut activity, "activity", &mut __map)?
+                        }
+                        _ => members::keep(&mut extra, __key, &mut __map)?,
+                    }
+                }
+                Ok(PushClickAction {
+                    url: url.unwrap_or_default(),
+                    action: action.unwrap_or_default(),
+                    activity: activity.unwrap_or_default(),
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 /// Badge number change carried by a notification.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct PushBadge {
     /// Amount added to the current badge number.
     #[serde(rename = "addNum")]
@@ -857,8 +1069,56 @@ pub struct PushBadge {
     pub extra: crate::Extra,
 }
 
+impl<'de> ::serde::Deserialize<'de> for PushBadge {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = PushBadge;
+
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct PushBadge")
+            }
+
+            #[inline]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<PushBadge, A::Error> {
+                use crate::runtime::members;
+                let mut add_num = None;
+                let mut set_num = None;
+                let mut activity = None;
+                let mut extra = crate::Extra::new();
+                while let Some(__key) = __map.next_key::<members::Key<'de>>()? {
+                    match __key.as_str() {
+                        "addNum" => members::next(&mut add_num, "addNum", &mut __map)?,
+                        "setNum" => members::next(&mut set_num, "setNum", &mut __map)?,
+                        "activity" => {
+                            members::next(&mut activity, "activity", &mut __map)?
+                        }
+                        _ => members::keep(&mut extra, __key, &mut __map)?,
+                    }
+                }
+                Ok(PushBadge {
+                    add_num: add_num.unwrap_or_default(),
+                    set_num: set_num.unwrap_or_default(),
+                    activity: activity.unwrap_or_default(),
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 /// Settings for notifications delivered by the Agora push service.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct PushAgoraConfig {
     /// Notification title (iOS and Android).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -933,8 +1193,125 @@ pub struct PushAgoraConfig {
     pub extra: crate::Extra,
 }
 
+impl<'de> ::serde::Deserialize<'de> for PushAgoraConfig {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = PushAgoraConfig;
+
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct PushAgoraConfig")
+            }
+
+            #[inline]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<PushAgoraConfig, A::Error> {
+                use crate::runtime::members;
+                let mut title = None;
+                let mut content = None;
+                let mut sub_title = None;
+                let mut icon_url = None;
+                let mut need_notification = None;
+                let mut badge = None;
+                let mut operation = None;
+                let mut channel_id = None;
+                let mut channel_name = None;
+                let mut channel_level = None;
+                let mut auto_cancel = None;
+                let mut expires_time = None;
+                let mut sound = None;
+                let mut vibrate = None;
+                let mut style = None;
+                let mut big_txt = None;
+                let mut big_picture = None;
+                let mut id = None;
+                let mut extra = crate::Extra::new();
+                while let Some(__key) = __map.next_key::<members::Key<'de>>()? {
+                    match __key.as_str() {
+                        "title" => members::next(&mut title, "title", &mut __map)?,
+                        "content" => members::next(&mut content, "content", &mut __map)?,
+                        "subTitle" => {
+                            members::next(&mut sub_title, "subTitle", &mut __map)?
+                        }
+                        "iconUrl" => members::next(&mut icon_url, "iconUrl", &mut __map)?,
+                        "needNotification" => {
+                            members::next(
+                                &mut need_notification,
+                                "needNotification",
+                                &mut __map,
+                            )?
+                        }
+                        "badge" => members::next(&mut badge, "badge", &mut __map)?,
+                        "operation" => {
+                            members::next(&mut operation, "operation", &mut __map)?
+                        }
+                        "channelId" => {
+                            members::next(&mut channel_id, "channelId", &mut __map)?
+                        }
+                        "channelName" => {
+                            members::next(&mut channel_name, "channelName", &mut __map)?
+                        }
+                        "channelLevel" => {
+                            members::next(
+                                &mut channel_level,
+                                "channelLevel",
+                                &mut __map,
+                            )?
+                        }
+                        "autoCancel" => {
+                            members::next(&mut auto_cancel, "autoCancel", &mut __map)?
+                        }
+                        "expiresTime" => {
+                            members::next(&mut expires_time, "expiresTime", &mut __map)?
+                        }
+                        "sound" => members::next(&mut sound, "sound", &mut __map)?,
+                        "vibrate" => members::next(&mut vibrate, "vibrate", &mut __map)?,
+                        "style" => members::next(&mut style, "style", &mut __map)?,
+                        "bigTxt" => members::next(&mut big_txt, "bigTxt", &mut __map)?,
+                        "bigPicture" => {
+                            members::next(&mut big_picture, "bigPicture", &mut __map)?
+                        }
+                        "id" => members::next(&mut id, "id", &mut __map)?,
+                        _ => members::keep(&mut extra, __key, &mut __map)?,
+                    }
+                }
+                Ok(PushAgoraConfig {
+                    title: title.unwrap_or_default(),
+                    content: content.unwrap_or_default(),
+                    sub_title: sub_title.unwrap_or_default(),
+                    icon_url: icon_url.unwrap_or_default(),
+                    need_notification: need_notification.unwrap_or_default(),
+                    badge: badge.unwrap_or_default(),
+                    operation: operation.unwrap_or_default(),
+                    channel_id: channel_id.unwrap_or_default(),
+                    channel_name: channel_name.unwrap_or_default(),
+                    channel_level: channel_level.unwrap_or_default(),
+                    auto_cancel: auto_cancel.unwrap_or_default(),
+                    expires_time: expires_time.unwrap_or_default(),
+                    sound: sound.unwrap_or_default(),
+                    vibrate: vibrate.unwrap_or_default(),
+                    style: style.unwrap_or_default(),
+                    big_txt: big_txt.unwrap_or_default(),
+                    big_picture: big_picture.unwrap_or_default(),
+                    id: id.unwrap_or_default(),
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 /// Tap action of an Agora push notification.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct PushAgoraOperation {
     /// What the tap does.
     ///
@@ -959,8 +1336,65 @@ pub struct PushAgoraOperation {
     pub extra: crate::Extra,
 }
 
+impl<'de> ::serde::Deserialize<'de> for PushAgoraOperation {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = PushAgoraOperation;
+
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct PushAgoraOperation")
+            }
+
+            #[inline]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<PushAgoraOperation, A::Error> {
+                use crate::runtime::members;
+                let mut type_ = None;
+                let mut open_url = None;
+                let mut open_action = None;
+                let mut open_activity = None;
+                let mut extra = crate::Extra::new();
+                while let Some(__key) = __map.next_key::<members::Key<'de>>()? {
+                    match __key.as_str() {
+                        "type" => members::next(&mut type_, "type", &mut __map)?,
+                        "openUrl" => members::next(&mut open_url, "openUrl", &mut __map)?,
+                        "openAction" => {
+                            members::next(&mut open_action, "openAction", &mut __map)?
+                        }
+                        "openActivity" => {
+                            members::next(
+                                &mut open_activity,
+                                "openActivity",
+                                &mut __map,
+                            )?
+                        }
+                        _ => members::keep(&mut extra, __key, &mut __map)?,
+                    }
+                }
+                Ok(PushAgoraOperation {
+                    type_: type_.unwrap_or_default(),
+                    open_url: open_url.unwrap_or_default(),
+                    open_action: open_action.unwrap_or_default(),
+                    open_activity: open_activity.unwrap_or_default(),
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 /// The push outcome, as a one-item array.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct SendPushSyncItem {
     /// How the push went: success, fail or error (never the asynchronous success of send_push_to_users).
     ///
@@ -979,8 +1413,56 @@ pub struct SendPushSyncItem {
     pub extra: crate::Extra,
 }
 
+impl<'de> ::serde::Deserialize<'de> for SendPushSyncItem {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = SendPushSyncItem;
+
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct SendPushSyncItem")
+            }
+
+            #[inline]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<SendPushSyncItem, A::Error> {
+                use crate::runtime::members;
+                let mut push_status = None;
+                let mut data = None;
+                let mut desc = None;
+                let mut extra = crate::Extra::new();
+                while let Some(__key) = __map.next_key::<members::Key<'de>>()? {
+                    match __key.as_str() {
+                        "pushStatus" => {
+                            members::next(&mut push_status, "pushStatus", &mut __map)?
+                        }
+                        "data" => members::next(&mut data, "data", &mut __map)?,
+                        "desc" => members::next(&mut desc, "desc", &mut __map)?,
+                        _ => members::keep(&mut extra, __key, &mut __map)?,
+                    }
+                }
+                Ok(SendPushSyncItem {
+                    push_status: push_status.unwrap_or_default(),
+                    data: data.unwrap_or_default(),
+                    desc: desc.unwrap_or_default(),
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 /// One result per recipient.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct SendPushToUsersItem {
     /// Username of the recipient this result is about.
     ///
@@ -1000,8 +1482,56 @@ pub struct SendPushToUsersItem {
     pub extra: crate::Extra,
 }
 
+impl<'de> ::serde::Deserialize<'de> for SendPushToUsersItem {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = SendPushToUsersItem;
+
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct SendPushToUsersItem")
+            }
+
+            #[inline]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<SendPushToUsersItem, A::Error> {
+                use crate::runtime::members;
+                let mut id = None;
+                let mut push_status = None;
+                let mut desc = None;
+                let mut extra = crate::Extra::new();
+                while let Some(__key) = __map.next_key::<members::Key<'de>>()? {
+                    match __key.as_str() {
+                        "id" => members::next(&mut id, "id", &mut __map)?,
+                        "pushStatus" => {
+                            members::next(&mut push_status, "pushStatus", &mut __map)?
+                        }
+                        "desc" => members::next(&mut desc, "desc", &mut __map)?,
+                        _ => members::keep(&mut extra, __key, &mut __map)?,
+                    }
+                }
+                Ok(SendPushToUsersItem {
+                    id: members::required(id, "id")?,
+                    push_status: push_status.unwrap_or_default(),
+                    desc: desc.unwrap_or_default(),
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 /// The `data` of the response of [`Push::send_by_labels`](crate::push::Push::send_by_labels): Push a notification to the users under one or more push labels.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct SendPushByLabelsData {
     /// Id of the push task created for this call.
     ///
@@ -1011,6 +1541,46 @@ pub struct SendPushByLabelsData {
     /// Fields the server sent that the spec does not describe.
     #[serde(flatten)]
     pub extra: crate::Extra,
+}
+
+impl<'de> ::serde::Deserialize<'de> for SendPushByLabelsData {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = SendPushByLabelsData;
+
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct SendPushByLabelsData")
+            }
+
+            #[inline]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<SendPushByLabelsData, A::Error> {
+                use crate::runtime::members;
+                let mut task_id = None;
+                let mut extra = crate::Extra::new();
+                while let Some(__key) = __map.next_key::<members::Key<'de>>()? {
+                    match __key.as_str() {
+                        "taskId" => members::next(&mut task_id, "taskId", &mut __map)?,
+                        _ => members::keep(&mut extra, __key, &mut __map)?,
+                    }
+                }
+                Ok(SendPushByLabelsData {
+                    task_id: members::required(task_id, "taskId")?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 
 pub(crate) const SEND_PUSH_SYNC: crate::OperationInfo = crate::OperationInfo {

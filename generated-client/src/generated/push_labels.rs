@@ -337,7 +337,7 @@ impl<'a> PushLabels<'a> {
 }
 
 /// A push label as the label operations return it.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct PushLabel {
     /// Label name.
     pub name: String,
@@ -356,8 +356,61 @@ pub struct PushLabel {
     pub extra: crate::Extra,
 }
 
+impl<'de> ::serde::Deserialize<'de> for PushLabel {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = PushLabel;
+
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct PushLabel")
+            }
+
+            #[inline]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<PushLabel, A::Error> {
+                use crate::runtime::members;
+                let mut name = None;
+                let mut description = None;
+                let mut count = None;
+                let mut created_at = None;
+                let mut extra = crate::Extra::new();
+                while let Some(__key) = __map.next_key::<members::Key<'de>>()? {
+                    match __key.as_str() {
+                        "name" => members::next(&mut name, "name", &mut __map)?,
+                        "description" => {
+                            members::next(&mut description, "description", &mut __map)?
+                        }
+                        "count" => members::next(&mut count, "count", &mut __map)?,
+                        "createdAt" => {
+                            members::next(&mut created_at, "createdAt", &mut __map)?
+                        }
+                        _ => members::keep(&mut extra, __key, &mut __map)?,
+                    }
+                }
+                Ok(PushLabel {
+                    name: members::required(name, "name")?,
+                    description: description.unwrap_or_default(),
+                    count: count.unwrap_or_default(),
+                    created_at: created_at.unwrap_or_default(),
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 /// A user under a push label.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct PushLabelMember {
     /// The user.
     pub username: String,
@@ -369,8 +422,53 @@ pub struct PushLabelMember {
     pub extra: crate::Extra,
 }
 
+impl<'de> ::serde::Deserialize<'de> for PushLabelMember {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = PushLabelMember;
+
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct PushLabelMember")
+            }
+
+            #[inline]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<PushLabelMember, A::Error> {
+                use crate::runtime::members;
+                let mut username = None;
+                let mut created = None;
+                let mut extra = crate::Extra::new();
+                while let Some(__key) = __map.next_key::<members::Key<'de>>()? {
+                    match __key.as_str() {
+                        "username" => {
+                            members::next(&mut username, "username", &mut __map)?
+                        }
+                        "created" => members::next(&mut created, "created", &mut __map)?,
+                        _ => members::keep(&mut extra, __key, &mut __map)?,
+                    }
+                }
+                Ok(PushLabelMember {
+                    username: members::required(username, "username")?,
+                    created: created.unwrap_or_default(),
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 /// Outcome of adding users to, or removing them from, a label.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct PushLabelUsersResult {
     /// Usernames the change was applied to.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -383,8 +481,51 @@ pub struct PushLabelUsersResult {
     pub extra: crate::Extra,
 }
 
+impl<'de> ::serde::Deserialize<'de> for PushLabelUsersResult {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = PushLabelUsersResult;
+
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct PushLabelUsersResult")
+            }
+
+            #[inline]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<PushLabelUsersResult, A::Error> {
+                use crate::runtime::members;
+                let mut success = None;
+                let mut fail = None;
+                let mut extra = crate::Extra::new();
+                while let Some(__key) = __map.next_key::<members::Key<'de>>()? {
+                    match __key.as_str() {
+                        "success" => members::next(&mut success, "success", &mut __map)?,
+                        "fail" => members::next(&mut fail, "fail", &mut __map)?,
+                        _ => members::keep(&mut extra, __key, &mut __map)?,
+                    }
+                }
+                Ok(PushLabelUsersResult {
+                    success: success.unwrap_or_default(),
+                    fail: fail.unwrap_or_default(),
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 /// The new label; unlike PushLabel it has no user count.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct CreatePushLabelData {
     /// Label name.
     pub name: String,
@@ -398,6 +539,56 @@ pub struct CreatePushLabelData {
     /// Fields the server sent that the spec does not describe.
     #[serde(flatten)]
     pub extra: crate::Extra,
+}
+
+impl<'de> ::serde::Deserialize<'de> for CreatePushLabelData {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = CreatePushLabelData;
+
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct CreatePushLabelData")
+            }
+
+            #[inline]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<CreatePushLabelData, A::Error> {
+                use crate::runtime::members;
+                let mut name = None;
+                let mut description = None;
+                let mut created_at = None;
+                let mut extra = crate::Extra::new();
+                while let Some(__key) = __map.next_key::<members::Key<'de>>()? {
+                    match __key.as_str() {
+                        "name" => members::next(&mut name, "name", &mut __map)?,
+                        "description" => {
+                            members::next(&mut description, "description", &mut __map)?
+                        }
+                        "createdAt" => {
+                            members::next(&mut created_at, "createdAt", &mut __map)?
+                        }
+                        _ => members::keep(&mut extra, __key, &mut __map)?,
+                    }
+                }
+                Ok(CreatePushLabelData {
+                    name: members::required(name, "name")?,
+                    description: description.unwrap_or_default(),
+                    created_at: created_at.unwrap_or_default(),
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 
 pub(crate) const CREATE_PUSH_LABEL: crate::OperationInfo = crate::OperationInfo {

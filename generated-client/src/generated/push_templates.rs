@@ -187,7 +187,7 @@ impl<'a> PushTemplates<'a> {
 }
 
 /// A push template as the template operations return it.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct PushTemplate {
     /// Template name.
     pub name: String,
@@ -210,8 +210,76 @@ pub struct PushTemplate {
     pub extra: crate::Extra,
 }
 
+impl<'de> ::serde::Deserialize<'de> for PushTemplate {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = PushTemplate;
+
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct PushTemplate")
+            }
+
+            #[inline]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<PushTemplate, A::Error> {
+                use crate::runtime::members;
+                let mut name = None;
+                let mut create_at = None;
+                let mut update_at = None;
+                let mut title_pattern = None;
+                let mut content_pattern = None;
+                let mut extra = crate::Extra::new();
+                while let Some(__key) = __map.next_key::<members::Key<'de>>()? {
+                    match __key.as_str() {
+                        "name" => members::next(&mut name, "name", &mut __map)?,
+                        "createAt" => {
+                            members::next(&mut create_at, "createAt", &mut __map)?
+                        }
+                        "updateAt" => {
+                            members::next(&mut update_at, "updateAt", &mut __map)?
+                        }
+                        "title_pattern" => {
+                            members::next(
+                                &mut title_pattern,
+                                "title_pattern",
+                                &mut __map,
+                            )?
+                        }
+                        "content_pattern" => {
+                            members::next(
+                                &mut content_pattern,
+                                "content_pattern",
+                                &mut __map,
+                            )?
+                        }
+                        _ => members::keep(&mut extra, __key, &mut __map)?,
+                    }
+                }
+                Ok(PushTemplate {
+                    name: members::required(name, "name")?,
+                    create_at: create_at.unwrap_or_default(),
+                    update_at: update_at.unwrap_or_default(),
+                    title_pattern: title_pattern.unwrap_or_default(),
+                    content_pattern: content_pattern.unwrap_or_default(),
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 /// The `data` of the response of [`PushTemplates::set_for_receiver`](crate::push_templates::PushTemplates::set_for_receiver): Choose, as the receiving user, the push template of one's notifications.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct SetReceiverPushTemplateData {
     /// The template now used for the user's notifications.
     #[serde(rename = "templateName")]
@@ -219,6 +287,52 @@ pub struct SetReceiverPushTemplateData {
     /// Fields the server sent that the spec does not describe.
     #[serde(flatten)]
     pub extra: crate::Extra,
+}
+
+impl<'de> ::serde::Deserialize<'de> for SetReceiverPushTemplateData {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = SetReceiverPushTemplateData;
+
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct SetReceiverPushTemplateData")
+            }
+
+            #[inline]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<SetReceiverPushTemplateData, A::Error> {
+                use crate::runtime::members;
+                let mut template_name = None;
+                let mut extra = crate::Extra::new();
+                while let Some(__key) = __map.next_key::<members::Key<'de>>()? {
+                    match __key.as_str() {
+                        "templateName" => {
+                            members::next(
+                                &mut template_name,
+                                "templateName",
+                                &mut __map,
+                            )?
+                        }
+                        _ => members::keep(&mut extra, __key, &mut __map)?,
+                    }
+                }
+                Ok(SetReceiverPushTemplateData {
+                    template_name: members::required(template_name, "templateName")?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 
 pub(crate) const CREATE_PUSH_TEMPLATE: crate::OperationInfo = crate::OperationInfo {

@@ -278,7 +278,7 @@ impl<'de> ::serde::Deserialize<'de> for ReactionChatType {
 }
 
 /// One emoji reaction on a message, with the first users who added it.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct ReactionSummary {
     /// Id of the reaction, as add_reaction returned it.
     #[serde(rename = "reactionId")]
@@ -302,8 +302,66 @@ pub struct ReactionSummary {
     pub extra: crate::Extra,
 }
 
+impl<'de> ::serde::Deserialize<'de> for ReactionSummary {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = ReactionSummary;
+
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct ReactionSummary")
+            }
+
+            #[inline]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<ReactionSummary, A::Error> {
+                use crate::runtime::members;
+                let mut reaction_id = None;
+                let mut reaction = None;
+                let mut count = None;
+                let mut state = None;
+                let mut user_list = None;
+                let mut extra = crate::Extra::new();
+                while let Some(__key) = __map.next_key::<members::Key<'de>>()? {
+                    match __key.as_str() {
+                        "reactionId" => {
+                            members::next(&mut reaction_id, "reactionId", &mut __map)?
+                        }
+                        "reaction" => {
+                            members::next(&mut reaction, "reaction", &mut __map)?
+                        }
+                        "count" => members::next(&mut count, "count", &mut __map)?,
+                        "state" => members::next(&mut state, "state", &mut __map)?,
+                        "userList" => {
+                            members::next(&mut user_list, "userList", &mut __map)?
+                        }
+                        _ => members::keep(&mut extra, __key, &mut __map)?,
+                    }
+                }
+                Ok(ReactionSummary {
+                    reaction_id: reaction_id.unwrap_or_default(),
+                    reaction: reaction.unwrap_or_default(),
+                    count: count.unwrap_or_default(),
+                    state: state.unwrap_or_default(),
+                    user_list: user_list.unwrap_or_default(),
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 /// The `data` of the response of [`Reactions::add`](crate::reactions::Reactions::add): Add an emoji reaction to a message as a user.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct AddReactionData {
     /// Id of the reaction.
     pub id: String,
@@ -339,8 +397,72 @@ pub struct AddReactionData {
     pub extra: crate::Extra,
 }
 
+impl<'de> ::serde::Deserialize<'de> for AddReactionData {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = AddReactionData;
+
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct AddReactionData")
+            }
+
+            #[inline]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<AddReactionData, A::Error> {
+                use crate::runtime::members;
+                let mut id = None;
+                let mut msg_id = None;
+                let mut msg_type = None;
+                let mut group_id = None;
+                let mut reaction = None;
+                let mut created_at = None;
+                let mut updated_at = None;
+                let mut extra = crate::Extra::new();
+                while let Some(__key) = __map.next_key::<members::Key<'de>>()? {
+                    match __key.as_str() {
+                        "id" => members::next(&mut id, "id", &mut __map)?,
+                        "msgId" => members::next(&mut msg_id, "msgId", &mut __map)?,
+                        "msgType" => members::next(&mut msg_type, "msgType", &mut __map)?,
+                        "groupId" => members::next(&mut group_id, "groupId", &mut __map)?,
+                        "reaction" => {
+                            members::next(&mut reaction, "reaction", &mut __map)?
+                        }
+                        "createdAt" => {
+                            members::next(&mut created_at, "createdAt", &mut __map)?
+                        }
+                        "updatedAt" => {
+                            members::next(&mut updated_at, "updatedAt", &mut __map)?
+                        }
+                        _ => members::keep(&mut extra, __key, &mut __map)?,
+                    }
+                }
+                Ok(AddReactionData {
+                    id: members::required(id, "id")?,
+                    msg_id: msg_id.unwrap_or_default(),
+                    msg_type: msg_type.unwrap_or_default(),
+                    group_id: group_id.unwrap_or_default(),
+                    reaction: reaction.unwrap_or_default(),
+                    created_at: created_at.unwrap_or_default(),
+                    updated_at: updated_at.unwrap_or_default(),
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 /// One entry per message that has reactions.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct ListMessageReactionsItem {
     /// Id of the message.
     #[serde(rename = "msgId")]
@@ -356,8 +478,57 @@ pub struct ListMessageReactionsItem {
     pub extra: crate::Extra,
 }
 
+impl<'de> ::serde::Deserialize<'de> for ListMessageReactionsItem {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = ListMessageReactionsItem;
+
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct ListMessageReactionsItem")
+            }
+
+            #[inline]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<ListMessageReactionsItem, A::Error> {
+                use crate::runtime::members;
+                let mut msg_id = None;
+                let mut reaction_list = None;
+                let mut extra = crate::Extra::new();
+                while let Some(__key) = __map.next_key::<members::Key<'de>>()? {
+                    match __key.as_str() {
+                        "msgId" => members::next(&mut msg_id, "msgId", &mut __map)?,
+                        "reactionList" => {
+                            members::next(
+                                &mut reaction_list,
+                                "reactionList",
+                                &mut __map,
+                            )?
+                        }
+                        _ => members::keep(&mut extra, __key, &mut __map)?,
+                    }
+                }
+                Ok(ListMessageReactionsItem {
+                    msg_id: members::required(msg_id, "msgId")?,
+                    reaction_list: reaction_list.unwrap_or_default(),
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 /// The `data` of the response of [`Reactions::detail`](crate::reactions::Reactions::detail): Page through the users who added one reaction to a message.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct GetReactionDetailData {
     /// Id of the reaction.
     #[serde(rename = "reactionId")]
@@ -390,6 +561,72 @@ pub struct GetReactionDetailData {
     /// Fields the server sent that the spec does not describe.
     #[serde(flatten)]
     pub extra: crate::Extra,
+}
+
+impl<'de> ::serde::Deserialize<'de> for GetReactionDetailData {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = GetReactionDetailData;
+
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct GetReactionDetailData")
+            }
+
+            #[inline]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<GetReactionDetailData, A::Error> {
+                use crate::runtime::members;
+                let mut reaction_id = None;
+                let mut reaction = None;
+                let mut user_count = None;
+                let mut count = None;
+                let mut state = None;
+                let mut user_list = None;
+                let mut cursor = None;
+                let mut extra = crate::Extra::new();
+                while let Some(__key) = __map.next_key::<members::Key<'de>>()? {
+                    match __key.as_str() {
+                        "reactionId" => {
+                            members::next(&mut reaction_id, "reactionId", &mut __map)?
+                        }
+                        "reaction" => {
+                            members::next(&mut reaction, "reaction", &mut __map)?
+                        }
+                        "userCount" => {
+                            members::next(&mut user_count, "userCount", &mut __map)?
+                        }
+                        "count" => members::next(&mut count, "count", &mut __map)?,
+                        "state" => members::next(&mut state, "state", &mut __map)?,
+                        "userList" => {
+                            members::next(&mut user_list, "userList", &mut __map)?
+                        }
+                        "cursor" => members::next(&mut cursor, "cursor", &mut __map)?,
+                        _ => members::keep(&mut extra, __key, &mut __map)?,
+                    }
+                }
+                Ok(GetReactionDetailData {
+                    reaction_id: reaction_id.unwrap_or_default(),
+                    reaction: reaction.unwrap_or_default(),
+                    user_count: user_count.unwrap_or_default(),
+                    count: count.unwrap_or_default(),
+                    state: state.unwrap_or_default(),
+                    user_list: user_list.unwrap_or_default(),
+                    cursor: cursor.unwrap_or_default(),
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 
 pub(crate) const ADD_REACTION: crate::OperationInfo = crate::OperationInfo {

@@ -331,7 +331,7 @@ impl<'de> ::serde::Deserialize<'de> for ThreadOrder {
 }
 
 /// A thread as list_user_threads and list_user_group_threads return it: one item of the response's `entities` array (E237).
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct ThreadSummary {
     /// Id of the thread.
     pub id: String,
@@ -359,8 +359,63 @@ pub struct ThreadSummary {
     pub extra: crate::Extra,
 }
 
+impl<'de> ::serde::Deserialize<'de> for ThreadSummary {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = ThreadSummary;
+
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct ThreadSummary")
+            }
+
+            #[inline]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<ThreadSummary, A::Error> {
+                use crate::runtime::members;
+                let mut id = None;
+                let mut name = None;
+                let mut owner = None;
+                let mut msg_id = None;
+                let mut group_id = None;
+                let mut created = None;
+                let mut extra = crate::Extra::new();
+                while let Some(__key) = __map.next_key::<members::Key<'de>>()? {
+                    match __key.as_str() {
+                        "id" => members::next(&mut id, "id", &mut __map)?,
+                        "name" => members::next(&mut name, "name", &mut __map)?,
+                        "owner" => members::next(&mut owner, "owner", &mut __map)?,
+                        "msgId" => members::next(&mut msg_id, "msgId", &mut __map)?,
+                        "groupId" => members::next(&mut group_id, "groupId", &mut __map)?,
+                        "created" => members::next(&mut created, "created", &mut __map)?,
+                        _ => members::keep(&mut extra, __key, &mut __map)?,
+                    }
+                }
+                Ok(ThreadSummary {
+                    id: members::required(id, "id")?,
+                    name: name.unwrap_or_default(),
+                    owner: owner.unwrap_or_default(),
+                    msg_id: msg_id.unwrap_or_default(),
+                    group_id: group_id.unwrap_or_default(),
+                    created: created.unwrap_or_default(),
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 /// The `data` of the response of [`Threads::create`](crate::threads::Threads::create): Create a thread from a chat group message.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct CreateThreadData {
     /// Id of the new thread.
     pub thread_id: String,
@@ -369,8 +424,50 @@ pub struct CreateThreadData {
     pub extra: crate::Extra,
 }
 
+impl<'de> ::serde::Deserialize<'de> for CreateThreadData {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = CreateThreadData;
+
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct CreateThreadData")
+            }
+
+            #[inline]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<CreateThreadData, A::Error> {
+                use crate::runtime::members;
+                let mut thread_id = None;
+                let mut extra = crate::Extra::new();
+                while let Some(__key) = __map.next_key::<members::Key<'de>>()? {
+                    match __key.as_str() {
+                        "thread_id" => {
+                            members::next(&mut thread_id, "thread_id", &mut __map)?
+                        }
+                        _ => members::keep(&mut extra, __key, &mut __map)?,
+                    }
+                }
+                Ok(CreateThreadData {
+                    thread_id: members::required(thread_id, "thread_id")?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 /// The `data` of the response of [`Threads::update`](crate::threads::Threads::update): Rename a thread.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct UpdateThreadData {
     /// The thread's name after the change.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -380,8 +477,48 @@ pub struct UpdateThreadData {
     pub extra: crate::Extra,
 }
 
+impl<'de> ::serde::Deserialize<'de> for UpdateThreadData {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = UpdateThreadData;
+
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct UpdateThreadData")
+            }
+
+            #[inline]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<UpdateThreadData, A::Error> {
+                use crate::runtime::members;
+                let mut name = None;
+                let mut extra = crate::Extra::new();
+                while let Some(__key) = __map.next_key::<members::Key<'de>>()? {
+                    match __key.as_str() {
+                        "name" => members::next(&mut name, "name", &mut __map)?,
+                        _ => members::keep(&mut extra, __key, &mut __map)?,
+                    }
+                }
+                Ok(UpdateThreadData {
+                    name: name.unwrap_or_default(),
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 /// The `data` of the response of [`Threads::delete`](crate::threads::Threads::delete): Delete a thread.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct DeleteThreadData {
     /// "ok" when the thread was deleted.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -391,14 +528,94 @@ pub struct DeleteThreadData {
     pub extra: crate::Extra,
 }
 
+impl<'de> ::serde::Deserialize<'de> for DeleteThreadData {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = DeleteThreadData;
+
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct DeleteThreadData")
+            }
+
+            #[inline]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<DeleteThreadData, A::Error> {
+                use crate::runtime::members;
+                let mut status = None;
+                let mut extra = crate::Extra::new();
+                while let Some(__key) = __map.next_key::<members::Key<'de>>()? {
+                    match __key.as_str() {
+                        "status" => members::next(&mut status, "status", &mut __map)?,
+                        _ => members::keep(&mut extra, __key, &mut __map)?,
+                    }
+                }
+                Ok(DeleteThreadData {
+                    status: status.unwrap_or_default(),
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 /// The threads of this page, from the envelope's `entities` (E237).
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct ListThreadsItem {
     /// Id of the thread.
     pub id: String,
     /// Fields the server sent that the spec does not describe.
     #[serde(flatten)]
     pub extra: crate::Extra,
+}
+
+impl<'de> ::serde::Deserialize<'de> for ListThreadsItem {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = ListThreadsItem;
+
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct ListThreadsItem")
+            }
+
+            #[inline]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<ListThreadsItem, A::Error> {
+                use crate::runtime::members;
+                let mut id = None;
+                let mut extra = crate::Extra::new();
+                while let Some(__key) = __map.next_key::<members::Key<'de>>()? {
+                    match __key.as_str() {
+                        "id" => members::next(&mut id, "id", &mut __map)?,
+                        _ => members::keep(&mut extra, __key, &mut __map)?,
+                    }
+                }
+                Ok(ListThreadsItem {
+                    id: members::required(id, "id")?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 
 pub(crate) const CREATE_THREAD: crate::OperationInfo = crate::OperationInfo {

@@ -152,7 +152,7 @@ impl<'a> Token<'a> {
 }
 
 /// The user record that comes with a user token (get_user_token), as the Easemob page lists it.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct TokenUser {
     /// Internal UUID the service gave the user.
     pub uuid: String,
@@ -176,8 +176,69 @@ pub struct TokenUser {
     pub extra: crate::Extra,
 }
 
+impl<'de> ::serde::Deserialize<'de> for TokenUser {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = TokenUser;
+
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct TokenUser")
+            }
+
+            #[inline]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<TokenUser, A::Error> {
+                use crate::runtime::members;
+                let mut uuid = None;
+                let mut type_ = None;
+                let mut created = None;
+                let mut modified = None;
+                let mut username = None;
+                let mut activated = None;
+                let mut extra = crate::Extra::new();
+                while let Some(__key) = __map.next_key::<members::Key<'de>>()? {
+                    match __key.as_str() {
+                        "uuid" => members::next(&mut uuid, "uuid", &mut __map)?,
+                        "type" => members::next(&mut type_, "type", &mut __map)?,
+                        "created" => members::next(&mut created, "created", &mut __map)?,
+                        "modified" => {
+                            members::next(&mut modified, "modified", &mut __map)?
+                        }
+                        "username" => {
+                            members::next(&mut username, "username", &mut __map)?
+                        }
+                        "activated" => {
+                            members::next(&mut activated, "activated", &mut __map)?
+                        }
+                        _ => members::keep(&mut extra, __key, &mut __map)?,
+                    }
+                }
+                Ok(TokenUser {
+                    uuid: members::required(uuid, "uuid")?,
+                    type_: type_.unwrap_or_default(),
+                    created: created.unwrap_or_default(),
+                    modified: modified.unwrap_or_default(),
+                    username: members::required(username, "username")?,
+                    activated: activated.unwrap_or_default(),
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 /// The whole response body.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct CreateTokenWithCredentialsData {
     /// The Chat access token to send as the bearer token.
     pub access_token: crate::SecretString,
@@ -192,8 +253,60 @@ pub struct CreateTokenWithCredentialsData {
     pub extra: crate::Extra,
 }
 
+impl<'de> ::serde::Deserialize<'de> for CreateTokenWithCredentialsData {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = CreateTokenWithCredentialsData;
+
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct CreateTokenWithCredentialsData")
+            }
+
+            #[inline]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<CreateTokenWithCredentialsData, A::Error> {
+                use crate::runtime::members;
+                let mut access_token = None;
+                let mut expires_in = None;
+                let mut application = None;
+                let mut extra = crate::Extra::new();
+                while let Some(__key) = __map.next_key::<members::Key<'de>>()? {
+                    match __key.as_str() {
+                        "access_token" => {
+                            members::next(&mut access_token, "access_token", &mut __map)?
+                        }
+                        "expires_in" => {
+                            members::next(&mut expires_in, "expires_in", &mut __map)?
+                        }
+                        "application" => {
+                            members::next(&mut application, "application", &mut __map)?
+                        }
+                        _ => members::keep(&mut extra, __key, &mut __map)?,
+                    }
+                }
+                Ok(CreateTokenWithCredentialsData {
+                    access_token: members::required(access_token, "access_token")?,
+                    expires_in: expires_in.unwrap_or_default(),
+                    application: application.unwrap_or_default(),
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 /// The whole response body.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct ExchangeAgoraTokenData {
     /// The Chat access token to send as the bearer token.
     pub access_token: crate::SecretString,
@@ -208,8 +321,64 @@ pub struct ExchangeAgoraTokenData {
     pub extra: crate::Extra,
 }
 
+impl<'de> ::serde::Deserialize<'de> for ExchangeAgoraTokenData {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = ExchangeAgoraTokenData;
+
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct ExchangeAgoraTokenData")
+            }
+
+            #[inline]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<ExchangeAgoraTokenData, A::Error> {
+                use crate::runtime::members;
+                let mut access_token = None;
+                let mut expires_in = None;
+                let mut expire_timestamp = None;
+                let mut extra = crate::Extra::new();
+                while let Some(__key) = __map.next_key::<members::Key<'de>>()? {
+                    match __key.as_str() {
+                        "access_token" => {
+                            members::next(&mut access_token, "access_token", &mut __map)?
+                        }
+                        "expires_in" => {
+                            members::next(&mut expires_in, "expires_in", &mut __map)?
+                        }
+                        "expire_timestamp" => {
+                            members::next(
+                                &mut expire_timestamp,
+                                "expire_timestamp",
+                                &mut __map,
+                            )?
+                        }
+                        _ => members::keep(&mut extra, __key, &mut __map)?,
+                    }
+                }
+                Ok(ExchangeAgoraTokenData {
+                    access_token: members::required(access_token, "access_token")?,
+                    expires_in: expires_in.unwrap_or_default(),
+                    expire_timestamp: expire_timestamp.unwrap_or_default(),
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 /// The whole response body.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct GetUserTokenData {
     /// The user token.
     pub access_token: crate::SecretString,
@@ -222,6 +391,56 @@ pub struct GetUserTokenData {
     /// Fields the server sent that the spec does not describe.
     #[serde(flatten)]
     pub extra: crate::Extra,
+}
+
+impl<'de> ::serde::Deserialize<'de> for GetUserTokenData {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = GetUserTokenData;
+
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct GetUserTokenData")
+            }
+
+            #[inline]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<GetUserTokenData, A::Error> {
+                use crate::runtime::members;
+                let mut access_token = None;
+                let mut expires_in = None;
+                let mut user = None;
+                let mut extra = crate::Extra::new();
+                while let Some(__key) = __map.next_key::<members::Key<'de>>()? {
+                    match __key.as_str() {
+                        "access_token" => {
+                            members::next(&mut access_token, "access_token", &mut __map)?
+                        }
+                        "expires_in" => {
+                            members::next(&mut expires_in, "expires_in", &mut __map)?
+                        }
+                        "user" => members::next(&mut user, "user", &mut __map)?,
+                        _ => members::keep(&mut extra, __key, &mut __map)?,
+                    }
+                }
+                Ok(GetUserTokenData {
+                    access_token: members::required(access_token, "access_token")?,
+                    expires_in: expires_in.unwrap_or_default(),
+                    user: user.unwrap_or_default(),
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 
 pub(crate) const CREATE_TOKEN_WITH_CREDENTIALS: crate::OperationInfo = crate::OperationInfo {

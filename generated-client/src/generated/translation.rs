@@ -144,7 +144,7 @@ impl<'a> Translation<'a> {
 }
 
 /// One translation of the text (an item of `translations`).
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct TranslationResult {
     /// The translated text.
     pub text: String,
@@ -155,8 +155,51 @@ pub struct TranslationResult {
     pub extra: crate::Extra,
 }
 
+impl<'de> ::serde::Deserialize<'de> for TranslationResult {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = TranslationResult;
+
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct TranslationResult")
+            }
+
+            #[inline]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<TranslationResult, A::Error> {
+                use crate::runtime::members;
+                let mut text = None;
+                let mut to = None;
+                let mut extra = crate::Extra::new();
+                while let Some(__key) = __map.next_key::<members::Key<'de>>()? {
+                    match __key.as_str() {
+                        "text" => members::next(&mut text, "text", &mut __map)?,
+                        "to" => members::next(&mut to, "to", &mut __map)?,
+                        _ => members::keep(&mut extra, __key, &mut __map)?,
+                    }
+                }
+                Ok(TranslationResult {
+                    text: members::required(text, "text")?,
+                    to: members::required(to, "to")?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 /// The body itself, an array holding the translations of the text (E287).
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct TranslateTextItem {
     /// One translation per target language.
     pub translations: ::std::vec::Vec<crate::translation::TranslationResult>,
@@ -165,8 +208,50 @@ pub struct TranslateTextItem {
     pub extra: crate::Extra,
 }
 
+impl<'de> ::serde::Deserialize<'de> for TranslateTextItem {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = TranslateTextItem;
+
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct TranslateTextItem")
+            }
+
+            #[inline]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<TranslateTextItem, A::Error> {
+                use crate::runtime::members;
+                let mut translations = None;
+                let mut extra = crate::Extra::new();
+                while let Some(__key) = __map.next_key::<members::Key<'de>>()? {
+                    match __key.as_str() {
+                        "translations" => {
+                            members::next(&mut translations, "translations", &mut __map)?
+                        }
+                        _ => members::keep(&mut extra, __key, &mut __map)?,
+                    }
+                }
+                Ok(TranslateTextItem {
+                    translations: members::required(translations, "translations")?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 /// The body itself (E288).
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct DetectLanguageData {
     /// Code of the detected language.
     pub language: String,
@@ -186,8 +271,63 @@ pub struct DetectLanguageData {
     pub extra: crate::Extra,
 }
 
+impl<'de> ::serde::Deserialize<'de> for DetectLanguageData {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = DetectLanguageData;
+
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct DetectLanguageData")
+            }
+
+            #[inline]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<DetectLanguageData, A::Error> {
+                use crate::runtime::members;
+                let mut language = None;
+                let mut score = None;
+                let mut is_translation_supported = None;
+                let mut extra = crate::Extra::new();
+                while let Some(__key) = __map.next_key::<members::Key<'de>>()? {
+                    match __key.as_str() {
+                        "language" => {
+                            members::next(&mut language, "language", &mut __map)?
+                        }
+                        "score" => members::next(&mut score, "score", &mut __map)?,
+                        "isTranslationSupported" => {
+                            members::next(
+                                &mut is_translation_supported,
+                                "isTranslationSupported",
+                                &mut __map,
+                            )?
+                        }
+                        _ => members::keep(&mut extra, __key, &mut __map)?,
+                    }
+                }
+                Ok(DetectLanguageData {
+                    language: members::required(language, "language")?,
+                    score: score.unwrap_or_default(),
+                    is_translation_supported: is_translation_supported
+                        .unwrap_or_default(),
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 /// The body itself, one item per language (E289).
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct ListTranslationLanguagesItem {
     /// Language code.
     pub code: String,
@@ -201,6 +341,54 @@ pub struct ListTranslationLanguagesItem {
     /// Fields the server sent that the spec does not describe.
     #[serde(flatten)]
     pub extra: crate::Extra,
+}
+
+impl<'de> ::serde::Deserialize<'de> for ListTranslationLanguagesItem {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = ListTranslationLanguagesItem;
+
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct ListTranslationLanguagesItem")
+            }
+
+            #[inline]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<ListTranslationLanguagesItem, A::Error> {
+                use crate::runtime::members;
+                let mut code = None;
+                let mut name = None;
+                let mut native_name = None;
+                let mut extra = crate::Extra::new();
+                while let Some(__key) = __map.next_key::<members::Key<'de>>()? {
+                    match __key.as_str() {
+                        "code" => members::next(&mut code, "code", &mut __map)?,
+                        "name" => members::next(&mut name, "name", &mut __map)?,
+                        "nativeName" => {
+                            members::next(&mut native_name, "nativeName", &mut __map)?
+                        }
+                        _ => members::keep(&mut extra, __key, &mut __map)?,
+                    }
+                }
+                Ok(ListTranslationLanguagesItem {
+                    code: members::required(code, "code")?,
+                    name: name.unwrap_or_default(),
+                    native_name: native_name.unwrap_or_default(),
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 
 pub(crate) const TRANSLATE_TEXT: crate::OperationInfo = crate::OperationInfo {

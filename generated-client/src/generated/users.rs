@@ -803,7 +803,7 @@ impl<'de> ::serde::Deserialize<'de> for OfflineMessageStatus {
 }
 
 /// One user record as the user and contact operations return it in the top-level `entities` array.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct UserEntity {
     /// Internal UUID the service gave the user.
     pub uuid: String,
@@ -830,8 +830,74 @@ pub struct UserEntity {
     pub extra: crate::Extra,
 }
 
+impl<'de> ::serde::Deserialize<'de> for UserEntity {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = UserEntity;
+
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct UserEntity")
+            }
+
+            #[inline]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<UserEntity, A::Error> {
+                use crate::runtime::members;
+                let mut uuid = None;
+                let mut type_ = None;
+                let mut created = None;
+                let mut modified = None;
+                let mut username = None;
+                let mut activated = None;
+                let mut nickname = None;
+                let mut extra = crate::Extra::new();
+                while let Some(__key) = __map.next_key::<members::Key<'de>>()? {
+                    match __key.as_str() {
+                        "uuid" => members::next(&mut uuid, "uuid", &mut __map)?,
+                        "type" => members::next(&mut type_, "type", &mut __map)?,
+                        "created" => members::next(&mut created, "created", &mut __map)?,
+                        "modified" => {
+                            members::next(&mut modified, "modified", &mut __map)?
+                        }
+                        "username" => {
+                            members::next(&mut username, "username", &mut __map)?
+                        }
+                        "activated" => {
+                            members::next(&mut activated, "activated", &mut __map)?
+                        }
+                        "nickname" => {
+                            members::next(&mut nickname, "nickname", &mut __map)?
+                        }
+                        _ => members::keep(&mut extra, __key, &mut __map)?,
+                    }
+                }
+                Ok(UserEntity {
+                    uuid: members::required(uuid, "uuid")?,
+                    type_: type_.unwrap_or_default(),
+                    created: created.unwrap_or_default(),
+                    modified: modified.unwrap_or_default(),
+                    username: members::required(username, "username")?,
+                    activated: activated.unwrap_or_default(),
+                    nickname: nickname.unwrap_or_default(),
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 /// One user record as get_user and list_users return it in the top-level `entities` array: the fields of UserEntity plus the user's push settings, each present only once the user has set it (E134).
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct UserDetails {
     /// Internal UUID the service gave the user.
     pub uuid: String,
@@ -888,8 +954,128 @@ pub struct UserDetails {
     pub extra: crate::Extra,
 }
 
+impl<'de> ::serde::Deserialize<'de> for UserDetails {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = UserDetails;
+
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct UserDetails")
+            }
+
+            #[inline]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<UserDetails, A::Error> {
+                use crate::runtime::members;
+                let mut uuid = None;
+                let mut type_ = None;
+                let mut created = None;
+                let mut modified = None;
+                let mut username = None;
+                let mut activated = None;
+                let mut nickname = None;
+                let mut notification_display_style = None;
+                let mut notification_no_disturbing = None;
+                let mut notification_no_disturbing_start = None;
+                let mut notification_no_disturbing_end = None;
+                let mut notifier_name = None;
+                let mut device_token = None;
+                let mut extra = crate::Extra::new();
+                while let Some(__key) = __map.next_key::<members::Key<'de>>()? {
+                    match __key.as_str() {
+                        "uuid" => members::next(&mut uuid, "uuid", &mut __map)?,
+                        "type" => members::next(&mut type_, "type", &mut __map)?,
+                        "created" => members::next(&mut created, "created", &mut __map)?,
+                        "modified" => {
+                            members::next(&mut modified, "modified", &mut __map)?
+                        }
+                        "username" => {
+                            members::next(&mut username, "username", &mut __map)?
+                        }
+                        "activated" => {
+                            members::next(&mut activated, "activated", &mut __map)?
+                        }
+                        "nickname" => {
+                            members::next(&mut nickname, "nickname", &mut __map)?
+                        }
+                        "notification_display_style" => {
+                            members::next(
+                                &mut notification_display_style,
+                                "notification_display_style",
+                                &mut __map,
+                            )?
+                        }
+                        "notification_no_disturbing" => {
+                            members::next(
+                                &mut notification_no_disturbing,
+                                "notification_no_disturbing",
+                                &mut __map,
+                            )?
+                        }
+                        "notification_no_disturbing_start" => {
+                            members::next(
+                                &mut notification_no_disturbing_start,
+                                "notification_no_disturbing_start",
+                                &mut __map,
+                            )?
+                        }
+                        "notification_no_disturbing_end" => {
+                            members::next(
+                                &mut notification_no_disturbing_end,
+                                "notification_no_disturbing_end",
+                                &mut __map,
+                            )?
+                        }
+                        "notifier_name" => {
+                            members::next(
+                                &mut notifier_name,
+                                "notifier_name",
+                                &mut __map,
+                            )?
+                        }
+                        "device_token" => {
+                            members::next(&mut device_token, "device_token", &mut __map)?
+                        }
+                        _ => members::keep(&mut extra, __key, &mut __map)?,
+                    }
+                }
+                Ok(UserDetails {
+                    uuid: members::required(uuid, "uuid")?,
+                    type_: type_.unwrap_or_default(),
+                    created: created.unwrap_or_default(),
+                    modified: modified.unwrap_or_default(),
+                    username: members::required(username, "username")?,
+                    activated: activated.unwrap_or_default(),
+                    nickname: nickname.unwrap_or_default(),
+                    notification_display_style: notification_display_style
+                        .unwrap_or_default(),
+                    notification_no_disturbing: notification_no_disturbing
+                        .unwrap_or_default(),
+                    notification_no_disturbing_start: notification_no_disturbing_start
+                        .unwrap_or_default(),
+                    notification_no_disturbing_end: notification_no_disturbing_end
+                        .unwrap_or_default(),
+                    notifier_name: notifier_name.unwrap_or_default(),
+                    device_token: device_token.unwrap_or_default(),
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 /// One account to create in a batch registration.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct UserRegistration {
     /// Login name of the new user.
     pub username: String,
@@ -912,8 +1098,60 @@ pub struct UserRegistration {
     pub extra: crate::Extra,
 }
 
+impl<'de> ::serde::Deserialize<'de> for UserRegistration {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = UserRegistration;
+
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct UserRegistration")
+            }
+
+            #[inline]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<UserRegistration, A::Error> {
+                use crate::runtime::members;
+                let mut username = None;
+                let mut password = None;
+                let mut nickname = None;
+                let mut extra = crate::Extra::new();
+                while let Some(__key) = __map.next_key::<members::Key<'de>>()? {
+                    match __key.as_str() {
+                        "username" => {
+                            members::next(&mut username, "username", &mut __map)?
+                        }
+                        "password" => {
+                            members::next(&mut password, "password", &mut __map)?
+                        }
+                        "nickname" => {
+                            members::next(&mut nickname, "nickname", &mut __map)?
+                        }
+                        _ => members::keep(&mut extra, __key, &mut __map)?,
+                    }
+                }
+                Ok(UserRegistration {
+                    username: members::required(username, "username")?,
+                    password: password.unwrap_or_default(),
+                    nickname: nickname.unwrap_or_default(),
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 /// The users that were not registered; empty when all succeeded. The registered users are in `entities` (see UserEntity).
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct RegisterUsersItem {
     /// The username that could not be registered.
     ///
@@ -931,8 +1169,60 @@ pub struct RegisterUsersItem {
     pub extra: crate::Extra,
 }
 
+impl<'de> ::serde::Deserialize<'de> for RegisterUsersItem {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = RegisterUsersItem;
+
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct RegisterUsersItem")
+            }
+
+            #[inline]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<RegisterUsersItem, A::Error> {
+                use crate::runtime::members;
+                let mut username = None;
+                let mut register_user_fail_reason = None;
+                let mut extra = crate::Extra::new();
+                while let Some(__key) = __map.next_key::<members::Key<'de>>()? {
+                    match __key.as_str() {
+                        "username" => {
+                            members::next(&mut username, "username", &mut __map)?
+                        }
+                        "registerUserFailReason" => {
+                            members::next(
+                                &mut register_user_fail_reason,
+                                "registerUserFailReason",
+                                &mut __map,
+                            )?
+                        }
+                        _ => members::keep(&mut extra, __key, &mut __map)?,
+                    }
+                }
+                Ok(RegisterUsersItem {
+                    username: username.unwrap_or_default(),
+                    register_user_fail_reason: register_user_fail_reason
+                        .unwrap_or_default(),
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 /// The `data` of the response of [`Users::disconnect`](crate::users::Users::disconnect): Force a user offline.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct DisconnectUserData {
     /// True once the user has been logged out; the page shows no other value.
     pub result: bool,
@@ -941,8 +1231,48 @@ pub struct DisconnectUserData {
     pub extra: crate::Extra,
 }
 
+impl<'de> ::serde::Deserialize<'de> for DisconnectUserData {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = DisconnectUserData;
+
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct DisconnectUserData")
+            }
+
+            #[inline]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<DisconnectUserData, A::Error> {
+                use crate::runtime::members;
+                let mut result = None;
+                let mut extra = crate::Extra::new();
+                while let Some(__key) = __map.next_key::<members::Key<'de>>()? {
+                    match __key.as_str() {
+                        "result" => members::next(&mut result, "result", &mut __map)?,
+                        _ => members::keep(&mut extra, __key, &mut __map)?,
+                    }
+                }
+                Ok(DisconnectUserData {
+                    result: members::required(result, "result")?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 /// The devices the user is logged in on.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct ListUserDevicesItem {
     /// Resource id of the device, `{device type}_{resource id}` with device type android, ios or web, e.g. android_123423453246.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -958,14 +1288,104 @@ pub struct ListUserDevicesItem {
     pub extra: crate::Extra,
 }
 
+impl<'de> ::serde::Deserialize<'de> for ListUserDevicesItem {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = ListUserDevicesItem;
+
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct ListUserDevicesItem")
+            }
+
+            #[inline]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<ListUserDevicesItem, A::Error> {
+                use crate::runtime::members;
+                let mut res = None;
+                let mut device_uuid = None;
+                let mut device_name = None;
+                let mut extra = crate::Extra::new();
+                while let Some(__key) = __map.next_key::<members::Key<'de>>()? {
+                    match __key.as_str() {
+                        "res" => members::next(&mut res, "res", &mut __map)?,
+                        "device_uuid" => {
+                            members::next(&mut device_uuid, "device_uuid", &mut __map)?
+                        }
+                        "device_name" => {
+                            members::next(&mut device_name, "device_name", &mut __map)?
+                        }
+                        _ => members::keep(&mut extra, __key, &mut __map)?,
+                    }
+                }
+                Ok(ListUserDevicesItem {
+                    res: res.unwrap_or_default(),
+                    device_uuid: device_uuid.unwrap_or_default(),
+                    device_name: device_name.unwrap_or_default(),
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 /// The `data` of the response of [`Users::disconnect_device`](crate::users::Users::disconnect_device): Log a user out of one device.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct DisconnectUserDeviceData {
     /// True when the user was logged out of the device.
     pub result: bool,
     /// Fields the server sent that the spec does not describe.
     #[serde(flatten)]
     pub extra: crate::Extra,
+}
+
+impl<'de> ::serde::Deserialize<'de> for DisconnectUserDeviceData {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = DisconnectUserDeviceData;
+
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct DisconnectUserDeviceData")
+            }
+
+            #[inline]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<DisconnectUserDeviceData, A::Error> {
+                use crate::runtime::members;
+                let mut result = None;
+                let mut extra = crate::Extra::new();
+                while let Some(__key) = __map.next_key::<members::Key<'de>>()? {
+                    match __key.as_str() {
+                        "result" => members::next(&mut result, "result", &mut __map)?,
+                        _ => members::keep(&mut extra, __key, &mut __map)?,
+                    }
+                }
+                Ok(DisconnectUserDeviceData {
+                    result: members::required(result, "result")?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 
 pub(crate) const REGISTER_USER: crate::OperationInfo = crate::OperationInfo {

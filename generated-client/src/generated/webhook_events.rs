@@ -273,7 +273,7 @@ impl Muc {
 /// A group or chat room was created; sent to the creator's other devices.
 ///
 /// Selected when `/payload/operation` is `create`. Source: `incoming/agora/chat-sdk/reference/_callbacks-events.mdx`, section "Create a chat group or chat room".
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct MucCreate {
     /// `chat` or `chat_offline`.
     ///
@@ -296,10 +296,69 @@ pub struct MucCreate {
     pub extra: crate::Extra,
 }
 
+impl<'de> ::serde::Deserialize<'de> for MucCreate {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = MucCreate;
+
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct MucCreate")
+            }
+
+            #[inline]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<MucCreate, A::Error> {
+                use crate::runtime::members;
+                let mut event_type = None;
+                let mut group_id = None;
+                let mut from = None;
+                let mut to = None;
+                let mut msg_id = None;
+                let mut payload = None;
+                let mut extra = crate::Extra::new();
+                while let Some(__key) = __map.next_key::<members::Key<'de>>()? {
+                    match __key.as_str() {
+                        "eventType" => {
+                            members::next(&mut event_type, "eventType", &mut __map)?
+                        }
+                        "group_id" => {
+                            members::next(&mut group_id, "group_id", &mut __map)?
+                        }
+                        "from" => members::next(&mut from, "from", &mut __map)?,
+                        "to" => members::next(&mut to, "to", &mut __map)?,
+                        "msg_id" => members::next(&mut msg_id, "msg_id", &mut __map)?,
+                        "payload" => members::next(&mut payload, "payload", &mut __map)?,
+                        _ => members::keep(&mut extra, __key, &mut __map)?,
+                    }
+                }
+                Ok(MucCreate {
+                    event_type: members::required(event_type, "eventType")?,
+                    group_id: group_id.unwrap_or_default(),
+                    from: members::required(from, "from")?,
+                    to: members::required(to, "to")?,
+                    msg_id: members::required(msg_id, "msg_id")?,
+                    payload: members::required(payload, "payload")?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 /// The owner dissolved a group or chat room.
 ///
 /// Selected when `/payload/operation` is `destroy`. Source: `incoming/agora/chat-sdk/reference/_callbacks-events.mdx`, section "Destroy a chat group or chat room".
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct MucDestroy {
     /// `chat` or `chat_offline`.
     ///
@@ -322,10 +381,69 @@ pub struct MucDestroy {
     pub extra: crate::Extra,
 }
 
+impl<'de> ::serde::Deserialize<'de> for MucDestroy {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = MucDestroy;
+
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct MucDestroy")
+            }
+
+            #[inline]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<MucDestroy, A::Error> {
+                use crate::runtime::members;
+                let mut event_type = None;
+                let mut group_id = None;
+                let mut from = None;
+                let mut to = None;
+                let mut msg_id = None;
+                let mut payload = None;
+                let mut extra = crate::Extra::new();
+                while let Some(__key) = __map.next_key::<members::Key<'de>>()? {
+                    match __key.as_str() {
+                        "eventType" => {
+                            members::next(&mut event_type, "eventType", &mut __map)?
+                        }
+                        "group_id" => {
+                            members::next(&mut group_id, "group_id", &mut __map)?
+                        }
+                        "from" => members::next(&mut from, "from", &mut __map)?,
+                        "to" => members::next(&mut to, "to", &mut __map)?,
+                        "msg_id" => members::next(&mut msg_id, "msg_id", &mut __map)?,
+                        "payload" => members::next(&mut payload, "payload", &mut __map)?,
+                        _ => members::keep(&mut extra, __key, &mut __map)?,
+                    }
+                }
+                Ok(MucDestroy {
+                    event_type: members::required(event_type, "eventType")?,
+                    group_id: group_id.unwrap_or_default(),
+                    from: members::required(from, "from")?,
+                    to: members::required(to, "to")?,
+                    msg_id: members::required(msg_id, "msg_id")?,
+                    payload: members::required(payload, "payload")?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 /// A user asked to join a group; `reason` holds the request message.
 ///
 /// Selected when `/payload/operation` is `apply`. Source: `incoming/agora/chat-sdk/reference/_callbacks-events.mdx`, section "Send a join request to a chat group".
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct MucApply {
     /// `chat` or `chat_offline`.
     ///
@@ -348,10 +466,69 @@ pub struct MucApply {
     pub extra: crate::Extra,
 }
 
+impl<'de> ::serde::Deserialize<'de> for MucApply {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = MucApply;
+
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct MucApply")
+            }
+
+            #[inline]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<MucApply, A::Error> {
+                use crate::runtime::members;
+                let mut event_type = None;
+                let mut group_id = None;
+                let mut from = None;
+                let mut to = None;
+                let mut msg_id = None;
+                let mut payload = None;
+                let mut extra = crate::Extra::new();
+                while let Some(__key) = __map.next_key::<members::Key<'de>>()? {
+                    match __key.as_str() {
+                        "eventType" => {
+                            members::next(&mut event_type, "eventType", &mut __map)?
+                        }
+                        "group_id" => {
+                            members::next(&mut group_id, "group_id", &mut __map)?
+                        }
+                        "from" => members::next(&mut from, "from", &mut __map)?,
+                        "to" => members::next(&mut to, "to", &mut __map)?,
+                        "msg_id" => members::next(&mut msg_id, "msg_id", &mut __map)?,
+                        "payload" => members::next(&mut payload, "payload", &mut __map)?,
+                        _ => members::keep(&mut extra, __key, &mut __map)?,
+                    }
+                }
+                Ok(MucApply {
+                    event_type: members::required(event_type, "eventType")?,
+                    group_id: group_id.unwrap_or_default(),
+                    from: members::required(from, "from")?,
+                    to: members::required(to, "to")?,
+                    msg_id: members::required(msg_id, "msg_id")?,
+                    payload: members::required(payload, "payload")?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 /// The owner or an admin accepted a join request.
 ///
 /// Selected when `/payload/operation` is `apply_accept`. Source: `incoming/agora/chat-sdk/reference/_callbacks-events.mdx`, section "Accept a join request".
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct MucApplyAccept {
     /// `chat` or `chat_offline`.
     ///
@@ -374,10 +551,69 @@ pub struct MucApplyAccept {
     pub extra: crate::Extra,
 }
 
+impl<'de> ::serde::Deserialize<'de> for MucApplyAccept {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = MucApplyAccept;
+
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct MucApplyAccept")
+            }
+
+            #[inline]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<MucApplyAccept, A::Error> {
+                use crate::runtime::members;
+                let mut event_type = None;
+                let mut group_id = None;
+                let mut from = None;
+                let mut to = None;
+                let mut msg_id = None;
+                let mut payload = None;
+                let mut extra = crate::Extra::new();
+                while let Some(__key) = __map.next_key::<members::Key<'de>>()? {
+                    match __key.as_str() {
+                        "eventType" => {
+                            members::next(&mut event_type, "eventType", &mut __map)?
+                        }
+                        "group_id" => {
+                            members::next(&mut group_id, "group_id", &mut __map)?
+                        }
+                        "from" => members::next(&mut from, "from", &mut __map)?,
+                        "to" => members::next(&mut to, "to", &mut __map)?,
+                        "msg_id" => members::next(&mut msg_id, "msg_id", &mut __map)?,
+                        "payload" => members::next(&mut payload, "payload", &mut __map)?,
+                        _ => members::keep(&mut extra, __key, &mut __map)?,
+                    }
+                }
+                Ok(MucApplyAccept {
+                    event_type: members::required(event_type, "eventType")?,
+                    group_id: group_id.unwrap_or_default(),
+                    from: members::required(from, "from")?,
+                    to: members::required(to, "to")?,
+                    msg_id: members::required(msg_id, "msg_id")?,
+                    payload: members::required(payload, "payload")?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 /// A member invited a user to a group; `reason` holds the invitation message.
 ///
 /// Selected when `/payload/operation` is `invite`. Source: `incoming/agora/chat-sdk/reference/_callbacks-events.mdx`, section "Send a group invitation to a user".
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct MucInvite {
     /// `chat` or `chat_offline`.
     ///
@@ -400,10 +636,69 @@ pub struct MucInvite {
     pub extra: crate::Extra,
 }
 
+impl<'de> ::serde::Deserialize<'de> for MucInvite {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = MucInvite;
+
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct MucInvite")
+            }
+
+            #[inline]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<MucInvite, A::Error> {
+                use crate::runtime::members;
+                let mut event_type = None;
+                let mut group_id = None;
+                let mut from = None;
+                let mut to = None;
+                let mut msg_id = None;
+                let mut payload = None;
+                let mut extra = crate::Extra::new();
+                while let Some(__key) = __map.next_key::<members::Key<'de>>()? {
+                    match __key.as_str() {
+                        "eventType" => {
+                            members::next(&mut event_type, "eventType", &mut __map)?
+                        }
+                        "group_id" => {
+                            members::next(&mut group_id, "group_id", &mut __map)?
+                        }
+                        "from" => members::next(&mut from, "from", &mut __map)?,
+                        "to" => members::next(&mut to, "to", &mut __map)?,
+                        "msg_id" => members::next(&mut msg_id, "msg_id", &mut __map)?,
+                        "payload" => members::next(&mut payload, "payload", &mut __map)?,
+                        _ => members::keep(&mut extra, __key, &mut __map)?,
+                    }
+                }
+                Ok(MucInvite {
+                    event_type: members::required(event_type, "eventType")?,
+                    group_id: group_id.unwrap_or_default(),
+                    from: members::required(from, "from")?,
+                    to: members::required(to, "to")?,
+                    msg_id: members::required(msg_id, "msg_id")?,
+                    payload: members::required(payload, "payload")?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 /// An invited user accepted the invitation.
 ///
 /// Selected when `/payload/operation` is `invite_accept`. Source: `incoming/agora/chat-sdk/reference/_callbacks-events.mdx`, section "Accept a group invitation".
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct MucInviteAccept {
     /// `chat` or `chat_offline`.
     ///
@@ -426,10 +721,69 @@ pub struct MucInviteAccept {
     pub extra: crate::Extra,
 }
 
+impl<'de> ::serde::Deserialize<'de> for MucInviteAccept {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = MucInviteAccept;
+
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct MucInviteAccept")
+            }
+
+            #[inline]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<MucInviteAccept, A::Error> {
+                use crate::runtime::members;
+                let mut event_type = None;
+                let mut group_id = None;
+                let mut from = None;
+                let mut to = None;
+                let mut msg_id = None;
+                let mut payload = None;
+                let mut extra = crate::Extra::new();
+                while let Some(__key) = __map.next_key::<members::Key<'de>>()? {
+                    match __key.as_str() {
+                        "eventType" => {
+                            members::next(&mut event_type, "eventType", &mut __map)?
+                        }
+                        "group_id" => {
+                            members::next(&mut group_id, "group_id", &mut __map)?
+                        }
+                        "from" => members::next(&mut from, "from", &mut __map)?,
+                        "to" => members::next(&mut to, "to", &mut __map)?,
+                        "msg_id" => members::next(&mut msg_id, "msg_id", &mut __map)?,
+                        "payload" => members::next(&mut payload, "payload", &mut __map)?,
+                        _ => members::keep(&mut extra, __key, &mut __map)?,
+                    }
+                }
+                Ok(MucInviteAccept {
+                    event_type: members::required(event_type, "eventType")?,
+                    group_id: group_id.unwrap_or_default(),
+                    from: members::required(from, "from")?,
+                    to: members::required(to, "to")?,
+                    msg_id: members::required(msg_id, "msg_id")?,
+                    payload: members::required(payload, "payload")?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 /// An invited user declined the invitation.
 ///
 /// Selected when `/payload/operation` is `invite_decline`. Source: `incoming/agora/chat-sdk/reference/_callbacks-events.mdx`, section "Decline a group invitation".
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct MucInviteDecline {
     /// `chat` or `chat_offline`.
     ///
@@ -452,10 +806,69 @@ pub struct MucInviteDecline {
     pub extra: crate::Extra,
 }
 
+impl<'de> ::serde::Deserialize<'de> for MucInviteDecline {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = MucInviteDecline;
+
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct MucInviteDecline")
+            }
+
+            #[inline]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<MucInviteDecline, A::Error> {
+                use crate::runtime::members;
+                let mut event_type = None;
+                let mut group_id = None;
+                let mut from = None;
+                let mut to = None;
+                let mut msg_id = None;
+                let mut payload = None;
+                let mut extra = crate::Extra::new();
+                while let Some(__key) = __map.next_key::<members::Key<'de>>()? {
+                    match __key.as_str() {
+                        "eventType" => {
+                            members::next(&mut event_type, "eventType", &mut __map)?
+                        }
+                        "group_id" => {
+                            members::next(&mut group_id, "group_id", &mut __map)?
+                        }
+                        "from" => members::next(&mut from, "from", &mut __map)?,
+                        "to" => members::next(&mut to, "to", &mut __map)?,
+                        "msg_id" => members::next(&mut msg_id, "msg_id", &mut __map)?,
+                        "payload" => members::next(&mut payload, "payload", &mut __map)?,
+                        _ => members::keep(&mut extra, __key, &mut __map)?,
+                    }
+                }
+                Ok(MucInviteDecline {
+                    event_type: members::required(event_type, "eventType")?,
+                    group_id: group_id.unwrap_or_default(),
+                    from: members::required(from, "from")?,
+                    to: members::required(to, "to")?,
+                    msg_id: members::required(msg_id, "msg_id")?,
+                    payload: members::required(payload, "payload")?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 /// A member was removed, or left a chat room after two minutes offline.
 ///
 /// Selected when `/payload/operation` is `kick`. Source: `incoming/agora/chat-sdk/reference/_callbacks-events.mdx`, section "Remove a member from a chat group or chat room".
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct MucKick {
     /// `chat` or `chat_offline`.
     ///
@@ -478,10 +891,69 @@ pub struct MucKick {
     pub extra: crate::Extra,
 }
 
+impl<'de> ::serde::Deserialize<'de> for MucKick {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = MucKick;
+
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct MucKick")
+            }
+
+            #[inline]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<MucKick, A::Error> {
+                use crate::runtime::members;
+                let mut event_type = None;
+                let mut group_id = None;
+                let mut from = None;
+                let mut to = None;
+                let mut msg_id = None;
+                let mut payload = None;
+                let mut extra = crate::Extra::new();
+                while let Some(__key) = __map.next_key::<members::Key<'de>>()? {
+                    match __key.as_str() {
+                        "eventType" => {
+                            members::next(&mut event_type, "eventType", &mut __map)?
+                        }
+                        "group_id" => {
+                            members::next(&mut group_id, "group_id", &mut __map)?
+                        }
+                        "from" => members::next(&mut from, "from", &mut __map)?,
+                        "to" => members::next(&mut to, "to", &mut __map)?,
+                        "msg_id" => members::next(&mut msg_id, "msg_id", &mut __map)?,
+                        "payload" => members::next(&mut payload, "payload", &mut __map)?,
+                        _ => members::keep(&mut extra, __key, &mut __map)?,
+                    }
+                }
+                Ok(MucKick {
+                    event_type: members::required(event_type, "eventType")?,
+                    group_id: group_id.unwrap_or_default(),
+                    from: members::required(from, "from")?,
+                    to: members::required(to, "to")?,
+                    msg_id: members::required(msg_id, "msg_id")?,
+                    payload: members::required(payload, "payload")?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 /// The owner or an admin added a member to the group blocklist.
 ///
 /// Selected when `/payload/operation` is `ban`. Source: `incoming/agora/chat-sdk/reference/_callbacks-events.mdx`, section "Add a member to the blocklist of a chat group or chat room".
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct MucBan {
     /// `chat` or `chat_offline`.
     ///
@@ -504,10 +976,69 @@ pub struct MucBan {
     pub extra: crate::Extra,
 }
 
+impl<'de> ::serde::Deserialize<'de> for MucBan {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = MucBan;
+
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct MucBan")
+            }
+
+            #[inline]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<MucBan, A::Error> {
+                use crate::runtime::members;
+                let mut event_type = None;
+                let mut group_id = None;
+                let mut from = None;
+                let mut to = None;
+                let mut msg_id = None;
+                let mut payload = None;
+                let mut extra = crate::Extra::new();
+                while let Some(__key) = __map.next_key::<members::Key<'de>>()? {
+                    match __key.as_str() {
+                        "eventType" => {
+                            members::next(&mut event_type, "eventType", &mut __map)?
+                        }
+                        "group_id" => {
+                            members::next(&mut group_id, "group_id", &mut __map)?
+                        }
+                        "from" => members::next(&mut from, "from", &mut __map)?,
+                        "to" => members::next(&mut to, "to", &mut __map)?,
+                        "msg_id" => members::next(&mut msg_id, "msg_id", &mut __map)?,
+                        "payload" => members::next(&mut payload, "payload", &mut __map)?,
+                        _ => members::keep(&mut extra, __key, &mut __map)?,
+                    }
+                }
+                Ok(MucBan {
+                    event_type: members::required(event_type, "eventType")?,
+                    group_id: group_id.unwrap_or_default(),
+                    from: members::required(from, "from")?,
+                    to: members::required(to, "to")?,
+                    msg_id: members::required(msg_id, "msg_id")?,
+                    payload: members::required(payload, "payload")?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 /// The owner or an admin removed a member from the group blocklist.
 ///
 /// Selected when `/payload/operation` is `allow`. Source: `incoming/agora/chat-sdk/reference/_callbacks-events.mdx`, section "Remove a member from the blocklist of a chat group or chat room".
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct MucAllow {
     /// `chat` or `chat_offline`.
     ///
@@ -530,10 +1061,69 @@ pub struct MucAllow {
     pub extra: crate::Extra,
 }
 
+impl<'de> ::serde::Deserialize<'de> for MucAllow {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = MucAllow;
+
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct MucAllow")
+            }
+
+            #[inline]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<MucAllow, A::Error> {
+                use crate::runtime::members;
+                let mut event_type = None;
+                let mut group_id = None;
+                let mut from = None;
+                let mut to = None;
+                let mut msg_id = None;
+                let mut payload = None;
+                let mut extra = crate::Extra::new();
+                while let Some(__key) = __map.next_key::<members::Key<'de>>()? {
+                    match __key.as_str() {
+                        "eventType" => {
+                            members::next(&mut event_type, "eventType", &mut __map)?
+                        }
+                        "group_id" => {
+                            members::next(&mut group_id, "group_id", &mut __map)?
+                        }
+                        "from" => members::next(&mut from, "from", &mut __map)?,
+                        "to" => members::next(&mut to, "to", &mut __map)?,
+                        "msg_id" => members::next(&mut msg_id, "msg_id", &mut __map)?,
+                        "payload" => members::next(&mut payload, "payload", &mut __map)?,
+                        _ => members::keep(&mut extra, __key, &mut __map)?,
+                    }
+                }
+                Ok(MucAllow {
+                    event_type: members::required(event_type, "eventType")?,
+                    group_id: group_id.unwrap_or_default(),
+                    from: members::required(from, "from")?,
+                    to: members::required(to, "to")?,
+                    msg_id: members::required(msg_id, "msg_id")?,
+                    payload: members::required(payload, "payload")?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 /// The owner or an admin changed the group or chat room information.
 ///
 /// Selected when `/payload/operation` is `update`. Source: `incoming/agora/chat-sdk/reference/_callbacks-events.mdx`, section "Update the information of a chat group or chat room".
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct MucUpdate {
     /// `chat` or `chat_offline`.
     ///
@@ -556,10 +1146,69 @@ pub struct MucUpdate {
     pub extra: crate::Extra,
 }
 
+impl<'de> ::serde::Deserialize<'de> for MucUpdate {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = MucUpdate;
+
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct MucUpdate")
+            }
+
+            #[inline]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<MucUpdate, A::Error> {
+                use crate::runtime::members;
+                let mut event_type = None;
+                let mut group_id = None;
+                let mut from = None;
+                let mut to = None;
+                let mut msg_id = None;
+                let mut payload = None;
+                let mut extra = crate::Extra::new();
+                while let Some(__key) = __map.next_key::<members::Key<'de>>()? {
+                    match __key.as_str() {
+                        "eventType" => {
+                            members::next(&mut event_type, "eventType", &mut __map)?
+                        }
+                        "group_id" => {
+                            members::next(&mut group_id, "group_id", &mut __map)?
+                        }
+                        "from" => members::next(&mut from, "from", &mut __map)?,
+                        "to" => members::next(&mut to, "to", &mut __map)?,
+                        "msg_id" => members::next(&mut msg_id, "msg_id", &mut __map)?,
+                        "payload" => members::next(&mut payload, "payload", &mut __map)?,
+                        _ => members::keep(&mut extra, __key, &mut __map)?,
+                    }
+                }
+                Ok(MucUpdate {
+                    event_type: members::required(event_type, "eventType")?,
+                    group_id: group_id.unwrap_or_default(),
+                    from: members::required(from, "from")?,
+                    to: members::required(to, "to")?,
+                    msg_id: members::required(msg_id, "msg_id")?,
+                    payload: members::required(payload, "payload")?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 /// A member blocked the group: its messages are no longer delivered to them.
 ///
 /// Selected when `/payload/operation` is `block`. Source: `incoming/agora/chat-sdk/reference/_callbacks-events.mdx`, section "Mute a chat group or chat room".
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct MucBlock {
     /// `chat` or `chat_offline`.
     ///
@@ -582,10 +1231,69 @@ pub struct MucBlock {
     pub extra: crate::Extra,
 }
 
+impl<'de> ::serde::Deserialize<'de> for MucBlock {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = MucBlock;
+
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct MucBlock")
+            }
+
+            #[inline]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<MucBlock, A::Error> {
+                use crate::runtime::members;
+                let mut event_type = None;
+                let mut group_id = None;
+                let mut from = None;
+                let mut to = None;
+                let mut msg_id = None;
+                let mut payload = None;
+                let mut extra = crate::Extra::new();
+                while let Some(__key) = __map.next_key::<members::Key<'de>>()? {
+                    match __key.as_str() {
+                        "eventType" => {
+                            members::next(&mut event_type, "eventType", &mut __map)?
+                        }
+                        "group_id" => {
+                            members::next(&mut group_id, "group_id", &mut __map)?
+                        }
+                        "from" => members::next(&mut from, "from", &mut __map)?,
+                        "to" => members::next(&mut to, "to", &mut __map)?,
+                        "msg_id" => members::next(&mut msg_id, "msg_id", &mut __map)?,
+                        "payload" => members::next(&mut payload, "payload", &mut __map)?,
+                        _ => members::keep(&mut extra, __key, &mut __map)?,
+                    }
+                }
+                Ok(MucBlock {
+                    event_type: members::required(event_type, "eventType")?,
+                    group_id: group_id.unwrap_or_default(),
+                    from: members::required(from, "from")?,
+                    to: members::required(to, "to")?,
+                    msg_id: members::required(msg_id, "msg_id")?,
+                    payload: members::required(payload, "payload")?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 /// A member unblocked the group.
 ///
 /// Selected when `/payload/operation` is `unblock`. Source: `incoming/agora/chat-sdk/reference/_callbacks-events.mdx`, section "Unmute a chat group or chat room".
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct MucUnblock {
     /// `chat` or `chat_offline`.
     ///
@@ -608,10 +1316,69 @@ pub struct MucUnblock {
     pub extra: crate::Extra,
 }
 
+impl<'de> ::serde::Deserialize<'de> for MucUnblock {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = MucUnblock;
+
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct MucUnblock")
+            }
+
+            #[inline]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<MucUnblock, A::Error> {
+                use crate::runtime::members;
+                let mut event_type = None;
+                let mut group_id = None;
+                let mut from = None;
+                let mut to = None;
+                let mut msg_id = None;
+                let mut payload = None;
+                let mut extra = crate::Extra::new();
+                while let Some(__key) = __map.next_key::<members::Key<'de>>()? {
+                    match __key.as_str() {
+                        "eventType" => {
+                            members::next(&mut event_type, "eventType", &mut __map)?
+                        }
+                        "group_id" => {
+                            members::next(&mut group_id, "group_id", &mut __map)?
+                        }
+                        "from" => members::next(&mut from, "from", &mut __map)?,
+                        "to" => members::next(&mut to, "to", &mut __map)?,
+                        "msg_id" => members::next(&mut msg_id, "msg_id", &mut __map)?,
+                        "payload" => members::next(&mut payload, "payload", &mut __map)?,
+                        _ => members::keep(&mut extra, __key, &mut __map)?,
+                    }
+                }
+                Ok(MucUnblock {
+                    event_type: members::required(event_type, "eventType")?,
+                    group_id: group_id.unwrap_or_default(),
+                    from: members::required(from, "from")?,
+                    to: members::required(to, "to")?,
+                    msg_id: members::required(msg_id, "msg_id")?,
+                    payload: members::required(payload, "payload")?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 /// A user joined; `from` is the new member and `to` the group or room.
 ///
 /// Selected when `/payload/operation` is `presence`. Source: `incoming/agora/chat-sdk/reference/_callbacks-events.mdx`, section "Join a chat group or chat room".
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct MucPresence {
     /// `chat` or `chat_offline`.
     ///
@@ -634,10 +1401,69 @@ pub struct MucPresence {
     pub extra: crate::Extra,
 }
 
+impl<'de> ::serde::Deserialize<'de> for MucPresence {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = MucPresence;
+
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct MucPresence")
+            }
+
+            #[inline]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<MucPresence, A::Error> {
+                use crate::runtime::members;
+                let mut event_type = None;
+                let mut group_id = None;
+                let mut from = None;
+                let mut to = None;
+                let mut msg_id = None;
+                let mut payload = None;
+                let mut extra = crate::Extra::new();
+                while let Some(__key) = __map.next_key::<members::Key<'de>>()? {
+                    match __key.as_str() {
+                        "eventType" => {
+                            members::next(&mut event_type, "eventType", &mut __map)?
+                        }
+                        "group_id" => {
+                            members::next(&mut group_id, "group_id", &mut __map)?
+                        }
+                        "from" => members::next(&mut from, "from", &mut __map)?,
+                        "to" => members::next(&mut to, "to", &mut __map)?,
+                        "msg_id" => members::next(&mut msg_id, "msg_id", &mut __map)?,
+                        "payload" => members::next(&mut payload, "payload", &mut __map)?,
+                        _ => members::keep(&mut extra, __key, &mut __map)?,
+                    }
+                }
+                Ok(MucPresence {
+                    event_type: members::required(event_type, "eventType")?,
+                    group_id: group_id.unwrap_or_default(),
+                    from: members::required(from, "from")?,
+                    to: members::required(to, "to")?,
+                    msg_id: members::required(msg_id, "msg_id")?,
+                    payload: members::required(payload, "payload")?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 /// A member left, by choice or not; `from` is the member.
 ///
 /// Selected when `/payload/operation` is `absence`. Source: `incoming/agora/chat-sdk/reference/_callbacks-events.mdx`, section "Leave a chat group or chat room".
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct MucAbsence {
     /// `chat` or `chat_offline`.
     ///
@@ -660,10 +1486,69 @@ pub struct MucAbsence {
     pub extra: crate::Extra,
 }
 
+impl<'de> ::serde::Deserialize<'de> for MucAbsence {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = MucAbsence;
+
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct MucAbsence")
+            }
+
+            #[inline]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<MucAbsence, A::Error> {
+                use crate::runtime::members;
+                let mut event_type = None;
+                let mut group_id = None;
+                let mut from = None;
+                let mut to = None;
+                let mut msg_id = None;
+                let mut payload = None;
+                let mut extra = crate::Extra::new();
+                while let Some(__key) = __map.next_key::<members::Key<'de>>()? {
+                    match __key.as_str() {
+                        "eventType" => {
+                            members::next(&mut event_type, "eventType", &mut __map)?
+                        }
+                        "group_id" => {
+                            members::next(&mut group_id, "group_id", &mut __map)?
+                        }
+                        "from" => members::next(&mut from, "from", &mut __map)?,
+                        "to" => members::next(&mut to, "to", &mut __map)?,
+                        "msg_id" => members::next(&mut msg_id, "msg_id", &mut __map)?,
+                        "payload" => members::next(&mut payload, "payload", &mut __map)?,
+                        _ => members::keep(&mut extra, __key, &mut __map)?,
+                    }
+                }
+                Ok(MucAbsence {
+                    event_type: members::required(event_type, "eventType")?,
+                    group_id: group_id.unwrap_or_default(),
+                    from: members::required(from, "from")?,
+                    to: members::required(to, "to")?,
+                    msg_id: members::required(msg_id, "msg_id")?,
+                    payload: members::required(payload, "payload")?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 /// A user joined a group that needs no approval.
 ///
 /// Selected when `/payload/operation` is `direct_joined`. Source: `incoming/easemob/server-side/callback_group_room_old.md`, section "群组和聊天室操作".
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct MucDirectJoined {
     /// `chat` or `chat_offline`.
     ///
@@ -686,10 +1571,69 @@ pub struct MucDirectJoined {
     pub extra: crate::Extra,
 }
 
+impl<'de> ::serde::Deserialize<'de> for MucDirectJoined {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = MucDirectJoined;
+
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct MucDirectJoined")
+            }
+
+            #[inline]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<MucDirectJoined, A::Error> {
+                use crate::runtime::members;
+                let mut event_type = None;
+                let mut group_id = None;
+                let mut from = None;
+                let mut to = None;
+                let mut msg_id = None;
+                let mut payload = None;
+                let mut extra = crate::Extra::new();
+                while let Some(__key) = __map.next_key::<members::Key<'de>>()? {
+                    match __key.as_str() {
+                        "eventType" => {
+                            members::next(&mut event_type, "eventType", &mut __map)?
+                        }
+                        "group_id" => {
+                            members::next(&mut group_id, "group_id", &mut __map)?
+                        }
+                        "from" => members::next(&mut from, "from", &mut __map)?,
+                        "to" => members::next(&mut to, "to", &mut __map)?,
+                        "msg_id" => members::next(&mut msg_id, "msg_id", &mut __map)?,
+                        "payload" => members::next(&mut payload, "payload", &mut __map)?,
+                        _ => members::keep(&mut extra, __key, &mut __map)?,
+                    }
+                }
+                Ok(MucDirectJoined {
+                    event_type: members::required(event_type, "eventType")?,
+                    group_id: group_id.unwrap_or_default(),
+                    from: members::required(from, "from")?,
+                    to: members::required(to, "to")?,
+                    msg_id: members::required(msg_id, "msg_id")?,
+                    payload: members::required(payload, "payload")?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 /// A member left the group or chat room on their own.
 ///
 /// Selected when `/payload/operation` is `leave`. Source: `incoming/agora/chat-sdk/reference/_callbacks-events.mdx`, section "Leave a chat group or chat room".
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct MucLeave {
     /// `chat` or `chat_offline`.
     ///
@@ -712,10 +1656,69 @@ pub struct MucLeave {
     pub extra: crate::Extra,
 }
 
+impl<'de> ::serde::Deserialize<'de> for MucLeave {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = MucLeave;
+
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct MucLeave")
+            }
+
+            #[inline]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<MucLeave, A::Error> {
+                use crate::runtime::members;
+                let mut event_type = None;
+                let mut group_id = None;
+                let mut from = None;
+                let mut to = None;
+                let mut msg_id = None;
+                let mut payload = None;
+                let mut extra = crate::Extra::new();
+                while let Some(__key) = __map.next_key::<members::Key<'de>>()? {
+                    match __key.as_str() {
+                        "eventType" => {
+                            members::next(&mut event_type, "eventType", &mut __map)?
+                        }
+                        "group_id" => {
+                            members::next(&mut group_id, "group_id", &mut __map)?
+                        }
+                        "from" => members::next(&mut from, "from", &mut __map)?,
+                        "to" => members::next(&mut to, "to", &mut __map)?,
+                        "msg_id" => members::next(&mut msg_id, "msg_id", &mut __map)?,
+                        "payload" => members::next(&mut payload, "payload", &mut __map)?,
+                        _ => members::keep(&mut extra, __key, &mut __map)?,
+                    }
+                }
+                Ok(MucLeave {
+                    event_type: members::required(event_type, "eventType")?,
+                    group_id: group_id.unwrap_or_default(),
+                    from: members::required(from, "from")?,
+                    to: members::required(to, "to")?,
+                    msg_id: members::required(msg_id, "msg_id")?,
+                    payload: members::required(payload, "payload")?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 /// The owner handed the group over to another member.
 ///
 /// Selected when `/payload/operation` is `assing_owner`. Source: `incoming/agora/chat-sdk/reference/_callbacks-events.mdx`, section "Transfer the ownership".
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct MucAssignOwner {
     /// `chat` or `chat_offline`.
     ///
@@ -738,10 +1741,69 @@ pub struct MucAssignOwner {
     pub extra: crate::Extra,
 }
 
+impl<'de> ::serde::Deserialize<'de> for MucAssignOwner {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = MucAssignOwner;
+
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct MucAssignOwner")
+            }
+
+            #[inline]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<MucAssignOwner, A::Error> {
+                use crate::runtime::members;
+                let mut event_type = None;
+                let mut group_id = None;
+                let mut from = None;
+                let mut to = None;
+                let mut msg_id = None;
+                let mut payload = None;
+                let mut extra = crate::Extra::new();
+                while let Some(__key) = __map.next_key::<members::Key<'de>>()? {
+                    match __key.as_str() {
+                        "eventType" => {
+                            members::next(&mut event_type, "eventType", &mut __map)?
+                        }
+                        "group_id" => {
+                            members::next(&mut group_id, "group_id", &mut __map)?
+                        }
+                        "from" => members::next(&mut from, "from", &mut __map)?,
+                        "to" => members::next(&mut to, "to", &mut __map)?,
+                        "msg_id" => members::next(&mut msg_id, "msg_id", &mut __map)?,
+                        "payload" => members::next(&mut payload, "payload", &mut __map)?,
+                        _ => members::keep(&mut extra, __key, &mut __map)?,
+                    }
+                }
+                Ok(MucAssignOwner {
+                    event_type: members::required(event_type, "eventType")?,
+                    group_id: group_id.unwrap_or_default(),
+                    from: members::required(from, "from")?,
+                    to: members::required(to, "to")?,
+                    msg_id: members::required(msg_id, "msg_id")?,
+                    payload: members::required(payload, "payload")?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 /// The owner made a member an admin.
 ///
 /// Selected when `/payload/operation` is `add_admin`. Source: `incoming/agora/chat-sdk/reference/_callbacks-events.mdx`, section "Promote a member to an admin".
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct MucAddAdmin {
     /// `chat` or `chat_offline`.
     ///
@@ -764,10 +1826,69 @@ pub struct MucAddAdmin {
     pub extra: crate::Extra,
 }
 
+impl<'de> ::serde::Deserialize<'de> for MucAddAdmin {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = MucAddAdmin;
+
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct MucAddAdmin")
+            }
+
+            #[inline]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<MucAddAdmin, A::Error> {
+                use crate::runtime::members;
+                let mut event_type = None;
+                let mut group_id = None;
+                let mut from = None;
+                let mut to = None;
+                let mut msg_id = None;
+                let mut payload = None;
+                let mut extra = crate::Extra::new();
+                while let Some(__key) = __map.next_key::<members::Key<'de>>()? {
+                    match __key.as_str() {
+                        "eventType" => {
+                            members::next(&mut event_type, "eventType", &mut __map)?
+                        }
+                        "group_id" => {
+                            members::next(&mut group_id, "group_id", &mut __map)?
+                        }
+                        "from" => members::next(&mut from, "from", &mut __map)?,
+                        "to" => members::next(&mut to, "to", &mut __map)?,
+                        "msg_id" => members::next(&mut msg_id, "msg_id", &mut __map)?,
+                        "payload" => members::next(&mut payload, "payload", &mut __map)?,
+                        _ => members::keep(&mut extra, __key, &mut __map)?,
+                    }
+                }
+                Ok(MucAddAdmin {
+                    event_type: members::required(event_type, "eventType")?,
+                    group_id: group_id.unwrap_or_default(),
+                    from: members::required(from, "from")?,
+                    to: members::required(to, "to")?,
+                    msg_id: members::required(msg_id, "msg_id")?,
+                    payload: members::required(payload, "payload")?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 /// The owner made an admin a plain member again.
 ///
 /// Selected when `/payload/operation` is `remove_admin`. Source: `incoming/agora/chat-sdk/reference/_callbacks-events.mdx`, section "Demote an admin to a member".
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct MucRemoveAdmin {
     /// `chat` or `chat_offline`.
     ///
@@ -790,10 +1911,69 @@ pub struct MucRemoveAdmin {
     pub extra: crate::Extra,
 }
 
+impl<'de> ::serde::Deserialize<'de> for MucRemoveAdmin {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = MucRemoveAdmin;
+
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct MucRemoveAdmin")
+            }
+
+            #[inline]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<MucRemoveAdmin, A::Error> {
+                use crate::runtime::members;
+                let mut event_type = None;
+                let mut group_id = None;
+                let mut from = None;
+                let mut to = None;
+                let mut msg_id = None;
+                let mut payload = None;
+                let mut extra = crate::Extra::new();
+                while let Some(__key) = __map.next_key::<members::Key<'de>>()? {
+                    match __key.as_str() {
+                        "eventType" => {
+                            members::next(&mut event_type, "eventType", &mut __map)?
+                        }
+                        "group_id" => {
+                            members::next(&mut group_id, "group_id", &mut __map)?
+                        }
+                        "from" => members::next(&mut from, "from", &mut __map)?,
+                        "to" => members::next(&mut to, "to", &mut __map)?,
+                        "msg_id" => members::next(&mut msg_id, "msg_id", &mut __map)?,
+                        "payload" => members::next(&mut payload, "payload", &mut __map)?,
+                        _ => members::keep(&mut extra, __key, &mut __map)?,
+                    }
+                }
+                Ok(MucRemoveAdmin {
+                    event_type: members::required(event_type, "eventType")?,
+                    group_id: group_id.unwrap_or_default(),
+                    from: members::required(from, "from")?,
+                    to: members::required(to, "to")?,
+                    msg_id: members::required(msg_id, "msg_id")?,
+                    payload: members::required(payload, "payload")?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 /// The owner or an admin muted a member.
 ///
 /// Selected when `/payload/operation` is `add_mute`. Source: `incoming/agora/chat-sdk/reference/_callbacks-events.mdx`, section "Mute a member in a chat group or chat room".
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct MucAddMute {
     /// `chat` or `chat_offline`.
     ///
@@ -816,10 +1996,69 @@ pub struct MucAddMute {
     pub extra: crate::Extra,
 }
 
+impl<'de> ::serde::Deserialize<'de> for MucAddMute {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = MucAddMute;
+
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct MucAddMute")
+            }
+
+            #[inline]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<MucAddMute, A::Error> {
+                use crate::runtime::members;
+                let mut event_type = None;
+                let mut group_id = None;
+                let mut from = None;
+                let mut to = None;
+                let mut msg_id = None;
+                let mut payload = None;
+                let mut extra = crate::Extra::new();
+                while let Some(__key) = __map.next_key::<members::Key<'de>>()? {
+                    match __key.as_str() {
+                        "eventType" => {
+                            members::next(&mut event_type, "eventType", &mut __map)?
+                        }
+                        "group_id" => {
+                            members::next(&mut group_id, "group_id", &mut __map)?
+                        }
+                        "from" => members::next(&mut from, "from", &mut __map)?,
+                        "to" => members::next(&mut to, "to", &mut __map)?,
+                        "msg_id" => members::next(&mut msg_id, "msg_id", &mut __map)?,
+                        "payload" => members::next(&mut payload, "payload", &mut __map)?,
+                        _ => members::keep(&mut extra, __key, &mut __map)?,
+                    }
+                }
+                Ok(MucAddMute {
+                    event_type: members::required(event_type, "eventType")?,
+                    group_id: group_id.unwrap_or_default(),
+                    from: members::required(from, "from")?,
+                    to: members::required(to, "to")?,
+                    msg_id: members::required(msg_id, "msg_id")?,
+                    payload: members::required(payload, "payload")?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 /// The owner or an admin unmuted a member.
 ///
 /// Selected when `/payload/operation` is `remove_mute`. Source: `incoming/agora/chat-sdk/reference/_callbacks-events.mdx`, section "Unmute a member in a chat group or chat room".
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct MucRemoveMute {
     /// `chat` or `chat_offline`.
     ///
@@ -842,10 +2081,69 @@ pub struct MucRemoveMute {
     pub extra: crate::Extra,
 }
 
+impl<'de> ::serde::Deserialize<'de> for MucRemoveMute {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = MucRemoveMute;
+
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct MucRemoveMute")
+            }
+
+            #[inline]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<MucRemoveMute, A::Error> {
+                use crate::runtime::members;
+                let mut event_type = None;
+                let mut group_id = None;
+                let mut from = None;
+                let mut to = None;
+                let mut msg_id = None;
+                let mut payload = None;
+                let mut extra = crate::Extra::new();
+                while let Some(__key) = __map.next_key::<members::Key<'de>>()? {
+                    match __key.as_str() {
+                        "eventType" => {
+                            members::next(&mut event_type, "eventType", &mut __map)?
+                        }
+                        "group_id" => {
+                            members::next(&mut group_id, "group_id", &mut __map)?
+                        }
+                        "from" => members::next(&mut from, "from", &mut __map)?,
+                        "to" => members::next(&mut to, "to", &mut __map)?,
+                        "msg_id" => members::next(&mut msg_id, "msg_id", &mut __map)?,
+                        "payload" => members::next(&mut payload, "payload", &mut __map)?,
+                        _ => members::keep(&mut extra, __key, &mut __map)?,
+                    }
+                }
+                Ok(MucRemoveMute {
+                    event_type: members::required(event_type, "eventType")?,
+                    group_id: group_id.unwrap_or_default(),
+                    from: members::required(from, "from")?,
+                    to: members::required(to, "to")?,
+                    msg_id: members::required(msg_id, "msg_id")?,
+                    payload: members::required(payload, "payload")?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 /// The announcement changed; `reason` holds the new text.
 ///
 /// Selected when `/payload/operation` is `update_announcement`. Source: `incoming/agora/chat-sdk/reference/_callbacks-events.mdx`, section "Update the announcements of a chat group or chat room".
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct MucUpdateAnnouncement {
     /// `chat` or `chat_offline`.
     ///
@@ -868,10 +2166,69 @@ pub struct MucUpdateAnnouncement {
     pub extra: crate::Extra,
 }
 
+impl<'de> ::serde::Deserialize<'de> for MucUpdateAnnouncement {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = MucUpdateAnnouncement;
+
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct MucUpdateAnnouncement")
+            }
+
+            #[inline]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<MucUpdateAnnouncement, A::Error> {
+                use crate::runtime::members;
+                let mut event_type = None;
+                let mut group_id = None;
+                let mut from = None;
+                let mut to = None;
+                let mut msg_id = None;
+                let mut payload = None;
+                let mut extra = crate::Extra::new();
+                while let Some(__key) = __map.next_key::<members::Key<'de>>()? {
+                    match __key.as_str() {
+                        "eventType" => {
+                            members::next(&mut event_type, "eventType", &mut __map)?
+                        }
+                        "group_id" => {
+                            members::next(&mut group_id, "group_id", &mut __map)?
+                        }
+                        "from" => members::next(&mut from, "from", &mut __map)?,
+                        "to" => members::next(&mut to, "to", &mut __map)?,
+                        "msg_id" => members::next(&mut msg_id, "msg_id", &mut __map)?,
+                        "payload" => members::next(&mut payload, "payload", &mut __map)?,
+                        _ => members::keep(&mut extra, __key, &mut __map)?,
+                    }
+                }
+                Ok(MucUpdateAnnouncement {
+                    event_type: members::required(event_type, "eventType")?,
+                    group_id: group_id.unwrap_or_default(),
+                    from: members::required(from, "from")?,
+                    to: members::required(to, "to")?,
+                    msg_id: members::required(msg_id, "msg_id")?,
+                    payload: members::required(payload, "payload")?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 /// The announcement was deleted; `reason` is empty.
 ///
 /// Selected when `/payload/operation` is `delete_announcement`. Source: `incoming/agora/chat-sdk/reference/_callbacks-events.mdx`, section "Delete the announcements of a chat group or chat room".
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct MucDeleteAnnouncement {
     /// `chat` or `chat_offline`.
     ///
@@ -894,10 +2251,69 @@ pub struct MucDeleteAnnouncement {
     pub extra: crate::Extra,
 }
 
+impl<'de> ::serde::Deserialize<'de> for MucDeleteAnnouncement {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = MucDeleteAnnouncement;
+
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct MucDeleteAnnouncement")
+            }
+
+            #[inline]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<MucDeleteAnnouncement, A::Error> {
+                use crate::runtime::members;
+                let mut event_type = None;
+                let mut group_id = None;
+                let mut from = None;
+                let mut to = None;
+                let mut msg_id = None;
+                let mut payload = None;
+                let mut extra = crate::Extra::new();
+                while let Some(__key) = __map.next_key::<members::Key<'de>>()? {
+                    match __key.as_str() {
+                        "eventType" => {
+                            members::next(&mut event_type, "eventType", &mut __map)?
+                        }
+                        "group_id" => {
+                            members::next(&mut group_id, "group_id", &mut __map)?
+                        }
+                        "from" => members::next(&mut from, "from", &mut __map)?,
+                        "to" => members::next(&mut to, "to", &mut __map)?,
+                        "msg_id" => members::next(&mut msg_id, "msg_id", &mut __map)?,
+                        "payload" => members::next(&mut payload, "payload", &mut __map)?,
+                        _ => members::keep(&mut extra, __key, &mut __map)?,
+                    }
+                }
+                Ok(MucDeleteAnnouncement {
+                    event_type: members::required(event_type, "eventType")?,
+                    group_id: group_id.unwrap_or_default(),
+                    from: members::required(from, "from")?,
+                    to: members::required(to, "to")?,
+                    msg_id: members::required(msg_id, "msg_id")?,
+                    payload: members::required(payload, "payload")?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 /// A member uploaded a shared file; `reason` describes it.
 ///
 /// Selected when `/payload/operation` is `upload_file`. Source: `incoming/agora/chat-sdk/reference/_callbacks-events.mdx`, section "Upload a shared file to a chat group".
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct MucUploadFile {
     /// `chat` or `chat_offline`.
     ///
@@ -920,10 +2336,69 @@ pub struct MucUploadFile {
     pub extra: crate::Extra,
 }
 
+impl<'de> ::serde::Deserialize<'de> for MucUploadFile {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = MucUploadFile;
+
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct MucUploadFile")
+            }
+
+            #[inline]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<MucUploadFile, A::Error> {
+                use crate::runtime::members;
+                let mut event_type = None;
+                let mut group_id = None;
+                let mut from = None;
+                let mut to = None;
+                let mut msg_id = None;
+                let mut payload = None;
+                let mut extra = crate::Extra::new();
+                while let Some(__key) = __map.next_key::<members::Key<'de>>()? {
+                    match __key.as_str() {
+                        "eventType" => {
+                            members::next(&mut event_type, "eventType", &mut __map)?
+                        }
+                        "group_id" => {
+                            members::next(&mut group_id, "group_id", &mut __map)?
+                        }
+                        "from" => members::next(&mut from, "from", &mut __map)?,
+                        "to" => members::next(&mut to, "to", &mut __map)?,
+                        "msg_id" => members::next(&mut msg_id, "msg_id", &mut __map)?,
+                        "payload" => members::next(&mut payload, "payload", &mut __map)?,
+                        _ => members::keep(&mut extra, __key, &mut __map)?,
+                    }
+                }
+                Ok(MucUploadFile {
+                    event_type: members::required(event_type, "eventType")?,
+                    group_id: group_id.unwrap_or_default(),
+                    from: members::required(from, "from")?,
+                    to: members::required(to, "to")?,
+                    msg_id: members::required(msg_id, "msg_id")?,
+                    payload: members::required(payload, "payload")?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 /// A shared file was deleted; `reason` is its file id.
 ///
 /// Selected when `/payload/operation` is `delete_file`. Source: `incoming/agora/chat-sdk/reference/_callbacks-events.mdx`, section "Delete a shared file in a chat group".
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct MucDeleteFile {
     /// `chat` or `chat_offline`.
     ///
@@ -946,10 +2421,69 @@ pub struct MucDeleteFile {
     pub extra: crate::Extra,
 }
 
+impl<'de> ::serde::Deserialize<'de> for MucDeleteFile {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = MucDeleteFile;
+
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct MucDeleteFile")
+            }
+
+            #[inline]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<MucDeleteFile, A::Error> {
+                use crate::runtime::members;
+                let mut event_type = None;
+                let mut group_id = None;
+                let mut from = None;
+                let mut to = None;
+                let mut msg_id = None;
+                let mut payload = None;
+                let mut extra = crate::Extra::new();
+                while let Some(__key) = __map.next_key::<members::Key<'de>>()? {
+                    match __key.as_str() {
+                        "eventType" => {
+                            members::next(&mut event_type, "eventType", &mut __map)?
+                        }
+                        "group_id" => {
+                            members::next(&mut group_id, "group_id", &mut __map)?
+                        }
+                        "from" => members::next(&mut from, "from", &mut __map)?,
+                        "to" => members::next(&mut to, "to", &mut __map)?,
+                        "msg_id" => members::next(&mut msg_id, "msg_id", &mut __map)?,
+                        "payload" => members::next(&mut payload, "payload", &mut __map)?,
+                        _ => members::keep(&mut extra, __key, &mut __map)?,
+                    }
+                }
+                Ok(MucDeleteFile {
+                    event_type: members::required(event_type, "eventType")?,
+                    group_id: group_id.unwrap_or_default(),
+                    from: members::required(from, "from")?,
+                    to: members::required(to, "to")?,
+                    msg_id: members::required(msg_id, "msg_id")?,
+                    payload: members::required(payload, "payload")?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 /// The owner or an admin added a member to the allow list.
 ///
 /// Selected when `/payload/operation` is `add_user_white_list`. Source: `incoming/agora/chat-sdk/reference/_callbacks-events.mdx`, section "Add a member to the allow list of a chat group or chat room".
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct MucAddUserWhiteList {
     /// `chat` or `chat_offline`.
     ///
@@ -972,10 +2506,69 @@ pub struct MucAddUserWhiteList {
     pub extra: crate::Extra,
 }
 
+impl<'de> ::serde::Deserialize<'de> for MucAddUserWhiteList {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = MucAddUserWhiteList;
+
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct MucAddUserWhiteList")
+            }
+
+            #[inline]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<MucAddUserWhiteList, A::Error> {
+                use crate::runtime::members;
+                let mut event_type = None;
+                let mut group_id = None;
+                let mut from = None;
+                let mut to = None;
+                let mut msg_id = None;
+                let mut payload = None;
+                let mut extra = crate::Extra::new();
+                while let Some(__key) = __map.next_key::<members::Key<'de>>()? {
+                    match __key.as_str() {
+                        "eventType" => {
+                            members::next(&mut event_type, "eventType", &mut __map)?
+                        }
+                        "group_id" => {
+                            members::next(&mut group_id, "group_id", &mut __map)?
+                        }
+                        "from" => members::next(&mut from, "from", &mut __map)?,
+                        "to" => members::next(&mut to, "to", &mut __map)?,
+                        "msg_id" => members::next(&mut msg_id, "msg_id", &mut __map)?,
+                        "payload" => members::next(&mut payload, "payload", &mut __map)?,
+                        _ => members::keep(&mut extra, __key, &mut __map)?,
+                    }
+                }
+                Ok(MucAddUserWhiteList {
+                    event_type: members::required(event_type, "eventType")?,
+                    group_id: group_id.unwrap_or_default(),
+                    from: members::required(from, "from")?,
+                    to: members::required(to, "to")?,
+                    msg_id: members::required(msg_id, "msg_id")?,
+                    payload: members::required(payload, "payload")?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 /// The owner or an admin removed a member from the allow list.
 ///
 /// Selected when `/payload/operation` is `remove_user_white_list`. Source: `incoming/agora/chat-sdk/reference/_callbacks-events.mdx`, section "Remove a member from the allow list of a chat group or chat room".
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct MucRemoveUserWhiteList {
     /// `chat` or `chat_offline`.
     ///
@@ -998,10 +2591,69 @@ pub struct MucRemoveUserWhiteList {
     pub extra: crate::Extra,
 }
 
+impl<'de> ::serde::Deserialize<'de> for MucRemoveUserWhiteList {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = MucRemoveUserWhiteList;
+
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct MucRemoveUserWhiteList")
+            }
+
+            #[inline]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<MucRemoveUserWhiteList, A::Error> {
+                use crate::runtime::members;
+                let mut event_type = None;
+                let mut group_id = None;
+                let mut from = None;
+                let mut to = None;
+                let mut msg_id = None;
+                let mut payload = None;
+                let mut extra = crate::Extra::new();
+                while let Some(__key) = __map.next_key::<members::Key<'de>>()? {
+                    match __key.as_str() {
+                        "eventType" => {
+                            members::next(&mut event_type, "eventType", &mut __map)?
+                        }
+                        "group_id" => {
+                            members::next(&mut group_id, "group_id", &mut __map)?
+                        }
+                        "from" => members::next(&mut from, "from", &mut __map)?,
+                        "to" => members::next(&mut to, "to", &mut __map)?,
+                        "msg_id" => members::next(&mut msg_id, "msg_id", &mut __map)?,
+                        "payload" => members::next(&mut payload, "payload", &mut __map)?,
+                        _ => members::keep(&mut extra, __key, &mut __map)?,
+                    }
+                }
+                Ok(MucRemoveUserWhiteList {
+                    event_type: members::required(event_type, "eventType")?,
+                    group_id: group_id.unwrap_or_default(),
+                    from: members::required(from, "from")?,
+                    to: members::required(to, "to")?,
+                    msg_id: members::required(msg_id, "msg_id")?,
+                    payload: members::required(payload, "payload")?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 /// Every member of the group or chat room was muted.
 ///
 /// Selected when `/payload/operation` is `ban_group`. Source: `incoming/agora/chat-sdk/reference/_callbacks-events.mdx`, section "Mute a chat group or chat room globally".
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct MucBanGroup {
     /// `chat` or `chat_offline`.
     ///
@@ -1024,10 +2676,69 @@ pub struct MucBanGroup {
     pub extra: crate::Extra,
 }
 
+impl<'de> ::serde::Deserialize<'de> for MucBanGroup {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = MucBanGroup;
+
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct MucBanGroup")
+            }
+
+            #[inline]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<MucBanGroup, A::Error> {
+                use crate::runtime::members;
+                let mut event_type = None;
+                let mut group_id = None;
+                let mut from = None;
+                let mut to = None;
+                let mut msg_id = None;
+                let mut payload = None;
+                let mut extra = crate::Extra::new();
+                while let Some(__key) = __map.next_key::<members::Key<'de>>()? {
+                    match __key.as_str() {
+                        "eventType" => {
+                            members::next(&mut event_type, "eventType", &mut __map)?
+                        }
+                        "group_id" => {
+                            members::next(&mut group_id, "group_id", &mut __map)?
+                        }
+                        "from" => members::next(&mut from, "from", &mut __map)?,
+                        "to" => members::next(&mut to, "to", &mut __map)?,
+                        "msg_id" => members::next(&mut msg_id, "msg_id", &mut __map)?,
+                        "payload" => members::next(&mut payload, "payload", &mut __map)?,
+                        _ => members::keep(&mut extra, __key, &mut __map)?,
+                    }
+                }
+                Ok(MucBanGroup {
+                    event_type: members::required(event_type, "eventType")?,
+                    group_id: group_id.unwrap_or_default(),
+                    from: members::required(from, "from")?,
+                    to: members::required(to, "to")?,
+                    msg_id: members::required(msg_id, "msg_id")?,
+                    payload: members::required(payload, "payload")?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 /// The group-wide mute was lifted.
 ///
 /// Selected when `/payload/operation` is `remove_ban_group`. Source: `incoming/agora/chat-sdk/reference/_callbacks-events.mdx`, section "Unmute a chat group or chat room globally".
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct MucRemoveBanGroup {
     /// `chat` or `chat_offline`.
     ///
@@ -1050,10 +2761,69 @@ pub struct MucRemoveBanGroup {
     pub extra: crate::Extra,
 }
 
+impl<'de> ::serde::Deserialize<'de> for MucRemoveBanGroup {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = MucRemoveBanGroup;
+
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct MucRemoveBanGroup")
+            }
+
+            #[inline]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<MucRemoveBanGroup, A::Error> {
+                use crate::runtime::members;
+                let mut event_type = None;
+                let mut group_id = None;
+                let mut from = None;
+                let mut to = None;
+                let mut msg_id = None;
+                let mut payload = None;
+                let mut extra = crate::Extra::new();
+                while let Some(__key) = __map.next_key::<members::Key<'de>>()? {
+                    match __key.as_str() {
+                        "eventType" => {
+                            members::next(&mut event_type, "eventType", &mut __map)?
+                        }
+                        "group_id" => {
+                            members::next(&mut group_id, "group_id", &mut __map)?
+                        }
+                        "from" => members::next(&mut from, "from", &mut __map)?,
+                        "to" => members::next(&mut to, "to", &mut __map)?,
+                        "msg_id" => members::next(&mut msg_id, "msg_id", &mut __map)?,
+                        "payload" => members::next(&mut payload, "payload", &mut __map)?,
+                        _ => members::keep(&mut extra, __key, &mut __map)?,
+                    }
+                }
+                Ok(MucRemoveBanGroup {
+                    event_type: members::required(event_type, "eventType")?,
+                    group_id: group_id.unwrap_or_default(),
+                    from: members::required(from, "from")?,
+                    to: members::required(to, "to")?,
+                    msg_id: members::required(msg_id, "msg_id")?,
+                    payload: members::required(payload, "payload")?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 /// Custom chat room attributes were set or changed.
 ///
 /// Selected when `/payload/operation` is `set_metadata`. Source: `incoming/agora/chat-sdk/reference/_chat_receive_webhook.mdx`, section "Set or update custom attributes of a chat room".
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct MucSetMetadata {
     /// `chat` or `chat_offline`.
     ///
@@ -1076,10 +2846,69 @@ pub struct MucSetMetadata {
     pub extra: crate::Extra,
 }
 
+impl<'de> ::serde::Deserialize<'de> for MucSetMetadata {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = MucSetMetadata;
+
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct MucSetMetadata")
+            }
+
+            #[inline]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<MucSetMetadata, A::Error> {
+                use crate::runtime::members;
+                let mut event_type = None;
+                let mut group_id = None;
+                let mut from = None;
+                let mut to = None;
+                let mut msg_id = None;
+                let mut payload = None;
+                let mut extra = crate::Extra::new();
+                while let Some(__key) = __map.next_key::<members::Key<'de>>()? {
+                    match __key.as_str() {
+                        "eventType" => {
+                            members::next(&mut event_type, "eventType", &mut __map)?
+                        }
+                        "group_id" => {
+                            members::next(&mut group_id, "group_id", &mut __map)?
+                        }
+                        "from" => members::next(&mut from, "from", &mut __map)?,
+                        "to" => members::next(&mut to, "to", &mut __map)?,
+                        "msg_id" => members::next(&mut msg_id, "msg_id", &mut __map)?,
+                        "payload" => members::next(&mut payload, "payload", &mut __map)?,
+                        _ => members::keep(&mut extra, __key, &mut __map)?,
+                    }
+                }
+                Ok(MucSetMetadata {
+                    event_type: members::required(event_type, "eventType")?,
+                    group_id: group_id.unwrap_or_default(),
+                    from: members::required(from, "from")?,
+                    to: members::required(to, "to")?,
+                    msg_id: members::required(msg_id, "msg_id")?,
+                    payload: members::required(payload, "payload")?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 /// Custom chat room attributes were deleted.
 ///
 /// Selected when `/payload/operation` is `delete_metadata`. Source: `incoming/agora/chat-sdk/reference/_chat_receive_webhook.mdx`, section "Delete custom attributes of a chat room".
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct MucDeleteMetadata {
     /// `chat` or `chat_offline`.
     ///
@@ -1102,10 +2931,69 @@ pub struct MucDeleteMetadata {
     pub extra: crate::Extra,
 }
 
+impl<'de> ::serde::Deserialize<'de> for MucDeleteMetadata {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = MucDeleteMetadata;
+
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct MucDeleteMetadata")
+            }
+
+            #[inline]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<MucDeleteMetadata, A::Error> {
+                use crate::runtime::members;
+                let mut event_type = None;
+                let mut group_id = None;
+                let mut from = None;
+                let mut to = None;
+                let mut msg_id = None;
+                let mut payload = None;
+                let mut extra = crate::Extra::new();
+                while let Some(__key) = __map.next_key::<members::Key<'de>>()? {
+                    match __key.as_str() {
+                        "eventType" => {
+                            members::next(&mut event_type, "eventType", &mut __map)?
+                        }
+                        "group_id" => {
+                            members::next(&mut group_id, "group_id", &mut __map)?
+                        }
+                        "from" => members::next(&mut from, "from", &mut __map)?,
+                        "to" => members::next(&mut to, "to", &mut __map)?,
+                        "msg_id" => members::next(&mut msg_id, "msg_id", &mut __map)?,
+                        "payload" => members::next(&mut payload, "payload", &mut __map)?,
+                        _ => members::keep(&mut extra, __key, &mut __map)?,
+                    }
+                }
+                Ok(MucDeleteMetadata {
+                    event_type: members::required(event_type, "eventType")?,
+                    group_id: group_id.unwrap_or_default(),
+                    from: members::required(from, "from")?,
+                    to: members::required(to, "to")?,
+                    msg_id: members::required(msg_id, "msg_id")?,
+                    payload: members::required(payload, "payload")?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 /// Custom attributes of a group member were set or changed.
 ///
 /// Selected when `/payload/operation` is `group_member_metadata_update`. Source: `incoming/agora/chat-sdk/reference/_chat_receive_webhook.mdx`, section "Set or update custom attributes of a group member".
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct MucGroupMemberMetadataUpdate {
     /// `chat` or `chat_offline`.
     ///
@@ -1126,6 +3014,65 @@ pub struct MucGroupMemberMetadataUpdate {
     /// Members the server sent that the spec does not describe.
     #[serde(flatten)]
     pub extra: crate::Extra,
+}
+
+impl<'de> ::serde::Deserialize<'de> for MucGroupMemberMetadataUpdate {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = MucGroupMemberMetadataUpdate;
+
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct MucGroupMemberMetadataUpdate")
+            }
+
+            #[inline]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<MucGroupMemberMetadataUpdate, A::Error> {
+                use crate::runtime::members;
+                let mut event_type = None;
+                let mut group_id = None;
+                let mut from = None;
+                let mut to = None;
+                let mut msg_id = None;
+                let mut payload = None;
+                let mut extra = crate::Extra::new();
+                while let Some(__key) = __map.next_key::<members::Key<'de>>()? {
+                    match __key.as_str() {
+                        "eventType" => {
+                            members::next(&mut event_type, "eventType", &mut __map)?
+                        }
+                        "group_id" => {
+                            members::next(&mut group_id, "group_id", &mut __map)?
+                        }
+                        "from" => members::next(&mut from, "from", &mut __map)?,
+                        "to" => members::next(&mut to, "to", &mut __map)?,
+                        "msg_id" => members::next(&mut msg_id, "msg_id", &mut __map)?,
+                        "payload" => members::next(&mut payload, "payload", &mut __map)?,
+                        _ => members::keep(&mut extra, __key, &mut __map)?,
+                    }
+                }
+                Ok(MucGroupMemberMetadataUpdate {
+                    event_type: members::required(event_type, "eventType")?,
+                    group_id: group_id.unwrap_or_default(),
+                    from: members::required(from, "from")?,
+                    to: members::required(to, "to")?,
+                    msg_id: members::required(msg_id, "msg_id")?,
+                    payload: members::required(payload, "payload")?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 
 /// Reads a body of the family `muc`.
@@ -2139,7 +4086,7 @@ impl GroupOp {
 /// A group or chat room was created.
 ///
 /// Selected when `/operation` is `CREATE`. Source: `incoming/easemob/server-side/callback_group_room_create.md`, section "创建群组/聊天室事件".
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct GroupOpCreate {
     /// Always `group_op_event`.
     ///
@@ -2165,10 +4112,69 @@ pub struct GroupOpCreate {
     pub extra: crate::Extra,
 }
 
+impl<'de> ::serde::Deserialize<'de> for GroupOpCreate {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = GroupOpCreate;
+
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct GroupOpCreate")
+            }
+
+            #[inline]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<GroupOpCreate, A::Error> {
+                use crate::runtime::members;
+                let mut event = None;
+                let mut id = None;
+                let mut type_ = None;
+                let mut operation = None;
+                let mut operator = None;
+                let mut payload = None;
+                let mut extra = crate::Extra::new();
+                while let Some(__key) = __map.next_key::<members::Key<'de>>()? {
+                    match __key.as_str() {
+                        "event" => members::next(&mut event, "event", &mut __map)?,
+                        "id" => members::next(&mut id, "id", &mut __map)?,
+                        "type" => members::next(&mut type_, "type", &mut __map)?,
+                        "operation" => {
+                            members::next(&mut operation, "operation", &mut __map)?
+                        }
+                        "operator" => {
+                            members::next(&mut operator, "operator", &mut __map)?
+                        }
+                        "payload" => members::next(&mut payload, "payload", &mut __map)?,
+                        _ => members::keep(&mut extra, __key, &mut __map)?,
+                    }
+                }
+                Ok(GroupOpCreate {
+                    event: members::required(event, "event")?,
+                    id: members::required(id, "id")?,
+                    type_: members::required(type_, "type")?,
+                    operation: members::required(operation, "operation")?,
+                    operator: operator.unwrap_or_default(),
+                    payload: payload.unwrap_or_default(),
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 /// A group or chat room was dissolved.
 ///
 /// Selected when `/operation` is `DELETE`. Source: `incoming/easemob/server-side/callback_group_room_delete.md`, section "解散群组/聊天室事件".
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct GroupOpDelete {
     /// Always `group_op_event`.
     ///
@@ -2194,10 +4200,69 @@ pub struct GroupOpDelete {
     pub extra: crate::Extra,
 }
 
+impl<'de> ::serde::Deserialize<'de> for GroupOpDelete {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = GroupOpDelete;
+
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct GroupOpDelete")
+            }
+
+            #[inline]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<GroupOpDelete, A::Error> {
+                use crate::runtime::members;
+                let mut event = None;
+                let mut id = None;
+                let mut type_ = None;
+                let mut operation = None;
+                let mut operator = None;
+                let mut payload = None;
+                let mut extra = crate::Extra::new();
+                while let Some(__key) = __map.next_key::<members::Key<'de>>()? {
+                    match __key.as_str() {
+                        "event" => members::next(&mut event, "event", &mut __map)?,
+                        "id" => members::next(&mut id, "id", &mut __map)?,
+                        "type" => members::next(&mut type_, "type", &mut __map)?,
+                        "operation" => {
+                            members::next(&mut operation, "operation", &mut __map)?
+                        }
+                        "operator" => {
+                            members::next(&mut operator, "operator", &mut __map)?
+                        }
+                        "payload" => members::next(&mut payload, "payload", &mut __map)?,
+                        _ => members::keep(&mut extra, __key, &mut __map)?,
+                    }
+                }
+                Ok(GroupOpDelete {
+                    event: members::required(event, "event")?,
+                    id: members::required(id, "id")?,
+                    type_: members::required(type_, "type")?,
+                    operation: members::required(operation, "operation")?,
+                    operator: operator.unwrap_or_default(),
+                    payload: payload.unwrap_or_default(),
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 /// The information of a group or chat room changed.
 ///
 /// Selected when `/operation` is `UPDATE` and `/payload/type` is `INFO`. Source: `incoming/easemob/server-side/callback_group_room_info.md`, section "更新群组/聊天室信息事件".
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct GroupOpUpdateInfo {
     /// Always `group_op_event`.
     ///
@@ -2223,10 +4288,69 @@ pub struct GroupOpUpdateInfo {
     pub extra: crate::Extra,
 }
 
+impl<'de> ::serde::Deserialize<'de> for GroupOpUpdateInfo {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = GroupOpUpdateInfo;
+
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct GroupOpUpdateInfo")
+            }
+
+            #[inline]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<GroupOpUpdateInfo, A::Error> {
+                use crate::runtime::members;
+                let mut event = None;
+                let mut id = None;
+                let mut type_ = None;
+                let mut operation = None;
+                let mut operator = None;
+                let mut payload = None;
+                let mut extra = crate::Extra::new();
+                while let Some(__key) = __map.next_key::<members::Key<'de>>()? {
+                    match __key.as_str() {
+                        "event" => members::next(&mut event, "event", &mut __map)?,
+                        "id" => members::next(&mut id, "id", &mut __map)?,
+                        "type" => members::next(&mut type_, "type", &mut __map)?,
+                        "operation" => {
+                            members::next(&mut operation, "operation", &mut __map)?
+                        }
+                        "operator" => {
+                            members::next(&mut operator, "operator", &mut __map)?
+                        }
+                        "payload" => members::next(&mut payload, "payload", &mut __map)?,
+                        _ => members::keep(&mut extra, __key, &mut __map)?,
+                    }
+                }
+                Ok(GroupOpUpdateInfo {
+                    event: members::required(event, "event")?,
+                    id: members::required(id, "id")?,
+                    type_: members::required(type_, "type")?,
+                    operation: members::required(operation, "operation")?,
+                    operator: operator.unwrap_or_default(),
+                    payload: payload.unwrap_or_default(),
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 /// The announcement was set, changed or deleted.
 ///
 /// Selected when `/operation` is `UPDATE` and `/payload/type` is `ANNOUNCEMENT`. Source: `incoming/easemob/server-side/callback_group_room_announcement.md`, section "群组/聊天室公告事件".
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct GroupOpUpdateAnnouncement {
     /// Always `group_op_event`.
     ///
@@ -2252,10 +4376,69 @@ pub struct GroupOpUpdateAnnouncement {
     pub extra: crate::Extra,
 }
 
+impl<'de> ::serde::Deserialize<'de> for GroupOpUpdateAnnouncement {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = GroupOpUpdateAnnouncement;
+
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct GroupOpUpdateAnnouncement")
+            }
+
+            #[inline]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<GroupOpUpdateAnnouncement, A::Error> {
+                use crate::runtime::members;
+                let mut event = None;
+                let mut id = None;
+                let mut type_ = None;
+                let mut operation = None;
+                let mut operator = None;
+                let mut payload = None;
+                let mut extra = crate::Extra::new();
+                while let Some(__key) = __map.next_key::<members::Key<'de>>()? {
+                    match __key.as_str() {
+                        "event" => members::next(&mut event, "event", &mut __map)?,
+                        "id" => members::next(&mut id, "id", &mut __map)?,
+                        "type" => members::next(&mut type_, "type", &mut __map)?,
+                        "operation" => {
+                            members::next(&mut operation, "operation", &mut __map)?
+                        }
+                        "operator" => {
+                            members::next(&mut operator, "operator", &mut __map)?
+                        }
+                        "payload" => members::next(&mut payload, "payload", &mut __map)?,
+                        _ => members::keep(&mut extra, __key, &mut __map)?,
+                    }
+                }
+                Ok(GroupOpUpdateAnnouncement {
+                    event: members::required(event, "event")?,
+                    id: members::required(id, "id")?,
+                    type_: members::required(type_, "type")?,
+                    operation: members::required(operation, "operation")?,
+                    operator: operator.unwrap_or_default(),
+                    payload: payload.unwrap_or_default(),
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 /// Every member was muted, or the group-wide mute was lifted.
 ///
 /// Selected when `/operation` is `UPDATE` and `/payload/type` is `MUTE`. Source: `incoming/easemob/server-side/callback_group_room_muteall.md`, section "全员禁言/解除全员禁言".
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct GroupOpUpdateMute {
     /// Always `group_op_event`.
     ///
@@ -2281,10 +4464,69 @@ pub struct GroupOpUpdateMute {
     pub extra: crate::Extra,
 }
 
+impl<'de> ::serde::Deserialize<'de> for GroupOpUpdateMute {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = GroupOpUpdateMute;
+
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct GroupOpUpdateMute")
+            }
+
+            #[inline]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<GroupOpUpdateMute, A::Error> {
+                use crate::runtime::members;
+                let mut event = None;
+                let mut id = None;
+                let mut type_ = None;
+                let mut operation = None;
+                let mut operator = None;
+                let mut payload = None;
+                let mut extra = crate::Extra::new();
+                while let Some(__key) = __map.next_key::<members::Key<'de>>()? {
+                    match __key.as_str() {
+                        "event" => members::next(&mut event, "event", &mut __map)?,
+                        "id" => members::next(&mut id, "id", &mut __map)?,
+                        "type" => members::next(&mut type_, "type", &mut __map)?,
+                        "operation" => {
+                            members::next(&mut operation, "operation", &mut __map)?
+                        }
+                        "operator" => {
+                            members::next(&mut operator, "operator", &mut __map)?
+                        }
+                        "payload" => members::next(&mut payload, "payload", &mut __map)?,
+                        _ => members::keep(&mut extra, __key, &mut __map)?,
+                    }
+                }
+                Ok(GroupOpUpdateMute {
+                    event: members::required(event, "event")?,
+                    id: members::required(id, "id")?,
+                    type_: members::required(type_, "type")?,
+                    operation: members::required(operation, "operation")?,
+                    operator: operator.unwrap_or_default(),
+                    payload: payload.unwrap_or_default(),
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 /// The owner handed the group or chat room over.
 ///
 /// Selected when `/operation` is `UPDATE` and `/payload/type` is `OWNER`. Source: `incoming/easemob/server-side/callback_group_room_owner.md`, section "变更群主/聊天室所有者事件".
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct GroupOpUpdateOwner {
     /// Always `group_op_event`.
     ///
@@ -2310,10 +4552,69 @@ pub struct GroupOpUpdateOwner {
     pub extra: crate::Extra,
 }
 
+impl<'de> ::serde::Deserialize<'de> for GroupOpUpdateOwner {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = GroupOpUpdateOwner;
+
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct GroupOpUpdateOwner")
+            }
+
+            #[inline]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<GroupOpUpdateOwner, A::Error> {
+                use crate::runtime::members;
+                let mut event = None;
+                let mut id = None;
+                let mut type_ = None;
+                let mut operation = None;
+                let mut operator = None;
+                let mut payload = None;
+                let mut extra = crate::Extra::new();
+                while let Some(__key) = __map.next_key::<members::Key<'de>>()? {
+                    match __key.as_str() {
+                        "event" => members::next(&mut event, "event", &mut __map)?,
+                        "id" => members::next(&mut id, "id", &mut __map)?,
+                        "type" => members::next(&mut type_, "type", &mut __map)?,
+                        "operation" => {
+                            members::next(&mut operation, "operation", &mut __map)?
+                        }
+                        "operator" => {
+                            members::next(&mut operator, "operator", &mut __map)?
+                        }
+                        "payload" => members::next(&mut payload, "payload", &mut __map)?,
+                        _ => members::keep(&mut extra, __key, &mut __map)?,
+                    }
+                }
+                Ok(GroupOpUpdateOwner {
+                    event: members::required(event, "event")?,
+                    id: members::required(id, "id")?,
+                    type_: members::required(type_, "type")?,
+                    operation: members::required(operation, "operation")?,
+                    operator: operator.unwrap_or_default(),
+                    payload: payload.unwrap_or_default(),
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 /// The group was banned or unbanned through REST.
 ///
 /// Selected when `/operation` is `UPDATE` and `/payload/type` is `DISABLE`. Source: `incoming/easemob/server-side/callback_group_ban.md`, section "群组封禁/解禁事件".
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct GroupOpUpdateDisable {
     /// Always `group_op_event`.
     ///
@@ -2339,10 +4640,69 @@ pub struct GroupOpUpdateDisable {
     pub extra: crate::Extra,
 }
 
+impl<'de> ::serde::Deserialize<'de> for GroupOpUpdateDisable {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = GroupOpUpdateDisable;
+
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct GroupOpUpdateDisable")
+            }
+
+            #[inline]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<GroupOpUpdateDisable, A::Error> {
+                use crate::runtime::members;
+                let mut event = None;
+                let mut id = None;
+                let mut type_ = None;
+                let mut operation = None;
+                let mut operator = None;
+                let mut payload = None;
+                let mut extra = crate::Extra::new();
+                while let Some(__key) = __map.next_key::<members::Key<'de>>()? {
+                    match __key.as_str() {
+                        "event" => members::next(&mut event, "event", &mut __map)?,
+                        "id" => members::next(&mut id, "id", &mut __map)?,
+                        "type" => members::next(&mut type_, "type", &mut __map)?,
+                        "operation" => {
+                            members::next(&mut operation, "operation", &mut __map)?
+                        }
+                        "operator" => {
+                            members::next(&mut operator, "operator", &mut __map)?
+                        }
+                        "payload" => members::next(&mut payload, "payload", &mut __map)?,
+                        _ => members::keep(&mut extra, __key, &mut __map)?,
+                    }
+                }
+                Ok(GroupOpUpdateDisable {
+                    event: members::required(event, "event")?,
+                    id: members::required(id, "id")?,
+                    type_: members::required(type_, "type")?,
+                    operation: members::required(operation, "operation")?,
+                    operator: operator.unwrap_or_default(),
+                    payload: payload.unwrap_or_default(),
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 /// Users were added when the group or room was created, or joined a chat room.
 ///
 /// Selected when `/operation` is `JOIN` and `/payload/type` is `DIRECT`. Source: `incoming/easemob/server-side/callback_group_room_join.md`, section "直接加入".
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct GroupOpJoinDirect {
     /// Always `group_op_event`.
     ///
@@ -2371,10 +4731,74 @@ pub struct GroupOpJoinDirect {
     pub extra: crate::Extra,
 }
 
+impl<'de> ::serde::Deserialize<'de> for GroupOpJoinDirect {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = GroupOpJoinDirect;
+
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct GroupOpJoinDirect")
+            }
+
+            #[inline]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<GroupOpJoinDirect, A::Error> {
+                use crate::runtime::members;
+                let mut event = None;
+                let mut id = None;
+                let mut type_ = None;
+                let mut operation = None;
+                let mut operator = None;
+                let mut payload = None;
+                let mut member_count = None;
+                let mut extra = crate::Extra::new();
+                while let Some(__key) = __map.next_key::<members::Key<'de>>()? {
+                    match __key.as_str() {
+                        "event" => members::next(&mut event, "event", &mut __map)?,
+                        "id" => members::next(&mut id, "id", &mut __map)?,
+                        "type" => members::next(&mut type_, "type", &mut __map)?,
+                        "operation" => {
+                            members::next(&mut operation, "operation", &mut __map)?
+                        }
+                        "operator" => {
+                            members::next(&mut operator, "operator", &mut __map)?
+                        }
+                        "payload" => members::next(&mut payload, "payload", &mut __map)?,
+                        "member_count" => {
+                            members::next(&mut member_count, "member_count", &mut __map)?
+                        }
+                        _ => members::keep(&mut extra, __key, &mut __map)?,
+                    }
+                }
+                Ok(GroupOpJoinDirect {
+                    event: members::required(event, "event")?,
+                    id: members::required(id, "id")?,
+                    type_: members::required(type_, "type")?,
+                    operation: members::required(operation, "operation")?,
+                    operator: operator.unwrap_or_default(),
+                    payload: payload.unwrap_or_default(),
+                    member_count: member_count.unwrap_or_default(),
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 /// An invited user joined a group.
 ///
 /// Selected when `/operation` is `JOIN` and `/payload/type` is `INVITE`. Source: `incoming/easemob/server-side/callback_group_room_join.md`, section "邀请用户入群".
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct GroupOpJoinInvite {
     /// Always `group_op_event`.
     ///
@@ -2403,10 +4827,74 @@ pub struct GroupOpJoinInvite {
     pub extra: crate::Extra,
 }
 
+impl<'de> ::serde::Deserialize<'de> for GroupOpJoinInvite {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = GroupOpJoinInvite;
+
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct GroupOpJoinInvite")
+            }
+
+            #[inline]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<GroupOpJoinInvite, A::Error> {
+                use crate::runtime::members;
+                let mut event = None;
+                let mut id = None;
+                let mut type_ = None;
+                let mut operation = None;
+                let mut operator = None;
+                let mut payload = None;
+                let mut member_count = None;
+                let mut extra = crate::Extra::new();
+                while let Some(__key) = __map.next_key::<members::Key<'de>>()? {
+                    match __key.as_str() {
+                        "event" => members::next(&mut event, "event", &mut __map)?,
+                        "id" => members::next(&mut id, "id", &mut __map)?,
+                        "type" => members::next(&mut type_, "type", &mut __map)?,
+                        "operation" => {
+                            members::next(&mut operation, "operation", &mut __map)?
+                        }
+                        "operator" => {
+                            members::next(&mut operator, "operator", &mut __map)?
+                        }
+                        "payload" => members::next(&mut payload, "payload", &mut __map)?,
+                        "member_count" => {
+                            members::next(&mut member_count, "member_count", &mut __map)?
+                        }
+                        _ => members::keep(&mut extra, __key, &mut __map)?,
+                    }
+                }
+                Ok(GroupOpJoinInvite {
+                    event: members::required(event, "event")?,
+                    id: members::required(id, "id")?,
+                    type_: members::required(type_, "type")?,
+                    operation: members::required(operation, "operation")?,
+                    operator: operator.unwrap_or_default(),
+                    payload: payload.unwrap_or_default(),
+                    member_count: member_count.unwrap_or_default(),
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 /// A user whose join request was accepted joined.
 ///
 /// Selected when `/operation` is `JOIN` and `/payload/type` is `APPLY`. Source: `incoming/easemob/server-side/callback_group_room_join.md`, section "申请加入".
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct GroupOpJoinApply {
     /// Always `group_op_event`.
     ///
@@ -2435,10 +4923,74 @@ pub struct GroupOpJoinApply {
     pub extra: crate::Extra,
 }
 
+impl<'de> ::serde::Deserialize<'de> for GroupOpJoinApply {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = GroupOpJoinApply;
+
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct GroupOpJoinApply")
+            }
+
+            #[inline]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<GroupOpJoinApply, A::Error> {
+                use crate::runtime::members;
+                let mut event = None;
+                let mut id = None;
+                let mut type_ = None;
+                let mut operation = None;
+                let mut operator = None;
+                let mut payload = None;
+                let mut member_count = None;
+                let mut extra = crate::Extra::new();
+                while let Some(__key) = __map.next_key::<members::Key<'de>>()? {
+                    match __key.as_str() {
+                        "event" => members::next(&mut event, "event", &mut __map)?,
+                        "id" => members::next(&mut id, "id", &mut __map)?,
+                        "type" => members::next(&mut type_, "type", &mut __map)?,
+                        "operation" => {
+                            members::next(&mut operation, "operation", &mut __map)?
+                        }
+                        "operator" => {
+                            members::next(&mut operator, "operator", &mut __map)?
+                        }
+                        "payload" => members::next(&mut payload, "payload", &mut __map)?,
+                        "member_count" => {
+                            members::next(&mut member_count, "member_count", &mut __map)?
+                        }
+                        _ => members::keep(&mut extra, __key, &mut __map)?,
+                    }
+                }
+                Ok(GroupOpJoinApply {
+                    event: members::required(event, "event")?,
+                    id: members::required(id, "id")?,
+                    type_: members::required(type_, "type")?,
+                    operation: members::required(operation, "operation")?,
+                    operator: operator.unwrap_or_default(),
+                    payload: payload.unwrap_or_default(),
+                    member_count: member_count.unwrap_or_default(),
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 /// A member left on their own.
 ///
 /// Selected when `/operation` is `LEAVE` and `/payload/type` is `QUIT`. Source: `incoming/easemob/server-side/callback_group_room_leave.md`, section "主动退出".
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct GroupOpLeaveQuit {
     /// Always `group_op_event`.
     ///
@@ -2467,10 +5019,74 @@ pub struct GroupOpLeaveQuit {
     pub extra: crate::Extra,
 }
 
+impl<'de> ::serde::Deserialize<'de> for GroupOpLeaveQuit {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = GroupOpLeaveQuit;
+
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct GroupOpLeaveQuit")
+            }
+
+            #[inline]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<GroupOpLeaveQuit, A::Error> {
+                use crate::runtime::members;
+                let mut event = None;
+                let mut id = None;
+                let mut type_ = None;
+                let mut operation = None;
+                let mut operator = None;
+                let mut payload = None;
+                let mut member_count = None;
+                let mut extra = crate::Extra::new();
+                while let Some(__key) = __map.next_key::<members::Key<'de>>()? {
+                    match __key.as_str() {
+                        "event" => members::next(&mut event, "event", &mut __map)?,
+                        "id" => members::next(&mut id, "id", &mut __map)?,
+                        "type" => members::next(&mut type_, "type", &mut __map)?,
+                        "operation" => {
+                            members::next(&mut operation, "operation", &mut __map)?
+                        }
+                        "operator" => {
+                            members::next(&mut operator, "operator", &mut __map)?
+                        }
+                        "payload" => members::next(&mut payload, "payload", &mut __map)?,
+                        "member_count" => {
+                            members::next(&mut member_count, "member_count", &mut __map)?
+                        }
+                        _ => members::keep(&mut extra, __key, &mut __map)?,
+                    }
+                }
+                Ok(GroupOpLeaveQuit {
+                    event: members::required(event, "event")?,
+                    id: members::required(id, "id")?,
+                    type_: members::required(type_, "type")?,
+                    operation: members::required(operation, "operation")?,
+                    operator: operator.unwrap_or_default(),
+                    payload: payload.unwrap_or_default(),
+                    member_count: member_count.unwrap_or_default(),
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 /// A member was removed.
 ///
 /// Selected when `/operation` is `LEAVE` and `/payload/type` is `KICK`. Source: `incoming/easemob/server-side/callback_group_room_leave.md`, section "被踢".
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct GroupOpLeaveKick {
     /// Always `group_op_event`.
     ///
@@ -2499,10 +5115,74 @@ pub struct GroupOpLeaveKick {
     pub extra: crate::Extra,
 }
 
+impl<'de> ::serde::Deserialize<'de> for GroupOpLeaveKick {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = GroupOpLeaveKick;
+
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct GroupOpLeaveKick")
+            }
+
+            #[inline]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<GroupOpLeaveKick, A::Error> {
+                use crate::runtime::members;
+                let mut event = None;
+                let mut id = None;
+                let mut type_ = None;
+                let mut operation = None;
+                let mut operator = None;
+                let mut payload = None;
+                let mut member_count = None;
+                let mut extra = crate::Extra::new();
+                while let Some(__key) = __map.next_key::<members::Key<'de>>()? {
+                    match __key.as_str() {
+                        "event" => members::next(&mut event, "event", &mut __map)?,
+                        "id" => members::next(&mut id, "id", &mut __map)?,
+                        "type" => members::next(&mut type_, "type", &mut __map)?,
+                        "operation" => {
+                            members::next(&mut operation, "operation", &mut __map)?
+                        }
+                        "operator" => {
+                            members::next(&mut operator, "operator", &mut __map)?
+                        }
+                        "payload" => members::next(&mut payload, "payload", &mut __map)?,
+                        "member_count" => {
+                            members::next(&mut member_count, "member_count", &mut __map)?
+                        }
+                        _ => members::keep(&mut extra, __key, &mut __map)?,
+                    }
+                }
+                Ok(GroupOpLeaveKick {
+                    event: members::required(event, "event")?,
+                    id: members::required(id, "id")?,
+                    type_: members::required(type_, "type")?,
+                    operation: members::required(operation, "operation")?,
+                    operator: operator.unwrap_or_default(),
+                    payload: payload.unwrap_or_default(),
+                    member_count: member_count.unwrap_or_default(),
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 /// A member left because they were added to the blocklist.
 ///
 /// Selected when `/operation` is `LEAVE` and `/payload/type` is `BLOCK`. Source: `incoming/easemob/server-side/callback_group_room_leave.md`, section "加入黑名单后退出".
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct GroupOpLeaveBlock {
     /// Always `group_op_event`.
     ///
@@ -2531,10 +5211,74 @@ pub struct GroupOpLeaveBlock {
     pub extra: crate::Extra,
 }
 
+impl<'de> ::serde::Deserialize<'de> for GroupOpLeaveBlock {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = GroupOpLeaveBlock;
+
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct GroupOpLeaveBlock")
+            }
+
+            #[inline]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<GroupOpLeaveBlock, A::Error> {
+                use crate::runtime::members;
+                let mut event = None;
+                let mut id = None;
+                let mut type_ = None;
+                let mut operation = None;
+                let mut operator = None;
+                let mut payload = None;
+                let mut member_count = None;
+                let mut extra = crate::Extra::new();
+                while let Some(__key) = __map.next_key::<members::Key<'de>>()? {
+                    match __key.as_str() {
+                        "event" => members::next(&mut event, "event", &mut __map)?,
+                        "id" => members::next(&mut id, "id", &mut __map)?,
+                        "type" => members::next(&mut type_, "type", &mut __map)?,
+                        "operation" => {
+                            members::next(&mut operation, "operation", &mut __map)?
+                        }
+                        "operator" => {
+                            members::next(&mut operator, "operator", &mut __map)?
+                        }
+                        "payload" => members::next(&mut payload, "payload", &mut __map)?,
+                        "member_count" => {
+                            members::next(&mut member_count, "member_count", &mut __map)?
+                        }
+                        _ => members::keep(&mut extra, __key, &mut __map)?,
+                    }
+                }
+                Ok(GroupOpLeaveBlock {
+                    event: members::required(event, "event")?,
+                    id: members::required(id, "id")?,
+                    type_: members::required(type_, "type")?,
+                    operation: members::required(operation, "operation")?,
+                    operator: operator.unwrap_or_default(),
+                    payload: payload.unwrap_or_default(),
+                    member_count: member_count.unwrap_or_default(),
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 /// Members left because the group or chat room was dissolved.
 ///
 /// Selected when `/operation` is `LEAVE` and `/payload/type` is `DELETE`. Source: `incoming/easemob/server-side/callback_group_room_leave.md`, section "因解散群组/聊天室导致的用户退出".
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct GroupOpLeaveDelete {
     /// Always `group_op_event`.
     ///
@@ -2563,10 +5307,74 @@ pub struct GroupOpLeaveDelete {
     pub extra: crate::Extra,
 }
 
+impl<'de> ::serde::Deserialize<'de> for GroupOpLeaveDelete {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = GroupOpLeaveDelete;
+
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct GroupOpLeaveDelete")
+            }
+
+            #[inline]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<GroupOpLeaveDelete, A::Error> {
+                use crate::runtime::members;
+                let mut event = None;
+                let mut id = None;
+                let mut type_ = None;
+                let mut operation = None;
+                let mut operator = None;
+                let mut payload = None;
+                let mut member_count = None;
+                let mut extra = crate::Extra::new();
+                while let Some(__key) = __map.next_key::<members::Key<'de>>()? {
+                    match __key.as_str() {
+                        "event" => members::next(&mut event, "event", &mut __map)?,
+                        "id" => members::next(&mut id, "id", &mut __map)?,
+                        "type" => members::next(&mut type_, "type", &mut __map)?,
+                        "operation" => {
+                            members::next(&mut operation, "operation", &mut __map)?
+                        }
+                        "operator" => {
+                            members::next(&mut operator, "operator", &mut __map)?
+                        }
+                        "payload" => members::next(&mut payload, "payload", &mut __map)?,
+                        "member_count" => {
+                            members::next(&mut member_count, "member_count", &mut __map)?
+                        }
+                        _ => members::keep(&mut extra, __key, &mut __map)?,
+                    }
+                }
+                Ok(GroupOpLeaveDelete {
+                    event: members::required(event, "event")?,
+                    id: members::required(id, "id")?,
+                    type_: members::required(type_, "type")?,
+                    operation: members::required(operation, "operation")?,
+                    operator: operator.unwrap_or_default(),
+                    payload: payload.unwrap_or_default(),
+                    member_count: member_count.unwrap_or_default(),
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 /// Members were added to the mute list.
 ///
 /// Selected when `/operation` is `MUTE` and `/payload/type` is `ADD`. Source: `incoming/easemob/server-side/callback_group_room_mute.md`, section "将成员加入禁言列表".
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct GroupOpMuteAdd {
     /// Always `group_op_event`.
     ///
@@ -2592,10 +5400,69 @@ pub struct GroupOpMuteAdd {
     pub extra: crate::Extra,
 }
 
+impl<'de> ::serde::Deserialize<'de> for GroupOpMuteAdd {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = GroupOpMuteAdd;
+
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct GroupOpMuteAdd")
+            }
+
+            #[inline]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<GroupOpMuteAdd, A::Error> {
+                use crate::runtime::members;
+                let mut event = None;
+                let mut id = None;
+                let mut type_ = None;
+                let mut operation = None;
+                let mut operator = None;
+                let mut payload = None;
+                let mut extra = crate::Extra::new();
+                while let Some(__key) = __map.next_key::<members::Key<'de>>()? {
+                    match __key.as_str() {
+                        "event" => members::next(&mut event, "event", &mut __map)?,
+                        "id" => members::next(&mut id, "id", &mut __map)?,
+                        "type" => members::next(&mut type_, "type", &mut __map)?,
+                        "operation" => {
+                            members::next(&mut operation, "operation", &mut __map)?
+                        }
+                        "operator" => {
+                            members::next(&mut operator, "operator", &mut __map)?
+                        }
+                        "payload" => members::next(&mut payload, "payload", &mut __map)?,
+                        _ => members::keep(&mut extra, __key, &mut __map)?,
+                    }
+                }
+                Ok(GroupOpMuteAdd {
+                    event: members::required(event, "event")?,
+                    id: members::required(id, "id")?,
+                    type_: members::required(type_, "type")?,
+                    operation: members::required(operation, "operation")?,
+                    operator: operator.unwrap_or_default(),
+                    payload: payload.unwrap_or_default(),
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 /// Members were removed from the mute list.
 ///
 /// Selected when `/operation` is `MUTE` and `/payload/type` is `REMOVE`. Source: `incoming/easemob/server-side/callback_group_room_mute.md`, section "将成员移出禁言列表".
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct GroupOpMuteRemove {
     /// Always `group_op_event`.
     ///
@@ -2621,10 +5488,69 @@ pub struct GroupOpMuteRemove {
     pub extra: crate::Extra,
 }
 
+impl<'de> ::serde::Deserialize<'de> for GroupOpMuteRemove {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = GroupOpMuteRemove;
+
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct GroupOpMuteRemove")
+            }
+
+            #[inline]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<GroupOpMuteRemove, A::Error> {
+                use crate::runtime::members;
+                let mut event = None;
+                let mut id = None;
+                let mut type_ = None;
+                let mut operation = None;
+                let mut operator = None;
+                let mut payload = None;
+                let mut extra = crate::Extra::new();
+                while let Some(__key) = __map.next_key::<members::Key<'de>>()? {
+                    match __key.as_str() {
+                        "event" => members::next(&mut event, "event", &mut __map)?,
+                        "id" => members::next(&mut id, "id", &mut __map)?,
+                        "type" => members::next(&mut type_, "type", &mut __map)?,
+                        "operation" => {
+                            members::next(&mut operation, "operation", &mut __map)?
+                        }
+                        "operator" => {
+                            members::next(&mut operator, "operator", &mut __map)?
+                        }
+                        "payload" => members::next(&mut payload, "payload", &mut __map)?,
+                        _ => members::keep(&mut extra, __key, &mut __map)?,
+                    }
+                }
+                Ok(GroupOpMuteRemove {
+                    event: members::required(event, "event")?,
+                    id: members::required(id, "id")?,
+                    type_: members::required(type_, "type")?,
+                    operation: members::required(operation, "operation")?,
+                    operator: operator.unwrap_or_default(),
+                    payload: payload.unwrap_or_default(),
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 /// Members were added to the allow list.
 ///
 /// Selected when `/operation` is `WHITE` and `/payload/type` is `ADD`. Source: `incoming/easemob/server-side/callback_group_room_allowlist.md`, section "将成员加入白名单".
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct GroupOpAllowlistAdd {
     /// Always `group_op_event`.
     ///
@@ -2650,10 +5576,69 @@ pub struct GroupOpAllowlistAdd {
     pub extra: crate::Extra,
 }
 
+impl<'de> ::serde::Deserialize<'de> for GroupOpAllowlistAdd {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = GroupOpAllowlistAdd;
+
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct GroupOpAllowlistAdd")
+            }
+
+            #[inline]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<GroupOpAllowlistAdd, A::Error> {
+                use crate::runtime::members;
+                let mut event = None;
+                let mut id = None;
+                let mut type_ = None;
+                let mut operation = None;
+                let mut operator = None;
+                let mut payload = None;
+                let mut extra = crate::Extra::new();
+                while let Some(__key) = __map.next_key::<members::Key<'de>>()? {
+                    match __key.as_str() {
+                        "event" => members::next(&mut event, "event", &mut __map)?,
+                        "id" => members::next(&mut id, "id", &mut __map)?,
+                        "type" => members::next(&mut type_, "type", &mut __map)?,
+                        "operation" => {
+                            members::next(&mut operation, "operation", &mut __map)?
+                        }
+                        "operator" => {
+                            members::next(&mut operator, "operator", &mut __map)?
+                        }
+                        "payload" => members::next(&mut payload, "payload", &mut __map)?,
+                        _ => members::keep(&mut extra, __key, &mut __map)?,
+                    }
+                }
+                Ok(GroupOpAllowlistAdd {
+                    event: members::required(event, "event")?,
+                    id: members::required(id, "id")?,
+                    type_: members::required(type_, "type")?,
+                    operation: members::required(operation, "operation")?,
+                    operator: operator.unwrap_or_default(),
+                    payload: payload.unwrap_or_default(),
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 /// Members were removed from the allow list.
 ///
 /// Selected when `/operation` is `WHITE` and `/payload/type` is `REMOVE`. Source: `incoming/easemob/server-side/callback_group_room_allowlist.md`, section "将成员移出白名单".
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct GroupOpAllowlistRemove {
     /// Always `group_op_event`.
     ///
@@ -2679,10 +5664,69 @@ pub struct GroupOpAllowlistRemove {
     pub extra: crate::Extra,
 }
 
+impl<'de> ::serde::Deserialize<'de> for GroupOpAllowlistRemove {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = GroupOpAllowlistRemove;
+
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct GroupOpAllowlistRemove")
+            }
+
+            #[inline]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<GroupOpAllowlistRemove, A::Error> {
+                use crate::runtime::members;
+                let mut event = None;
+                let mut id = None;
+                let mut type_ = None;
+                let mut operation = None;
+                let mut operator = None;
+                let mut payload = None;
+                let mut extra = crate::Extra::new();
+                while let Some(__key) = __map.next_key::<members::Key<'de>>()? {
+                    match __key.as_str() {
+                        "event" => members::next(&mut event, "event", &mut __map)?,
+                        "id" => members::next(&mut id, "id", &mut __map)?,
+                        "type" => members::next(&mut type_, "type", &mut __map)?,
+                        "operation" => {
+                            members::next(&mut operation, "operation", &mut __map)?
+                        }
+                        "operator" => {
+                            members::next(&mut operator, "operator", &mut __map)?
+                        }
+                        "payload" => members::next(&mut payload, "payload", &mut __map)?,
+                        _ => members::keep(&mut extra, __key, &mut __map)?,
+                    }
+                }
+                Ok(GroupOpAllowlistRemove {
+                    event: members::required(event, "event")?,
+                    id: members::required(id, "id")?,
+                    type_: members::required(type_, "type")?,
+                    operation: members::required(operation, "operation")?,
+                    operator: operator.unwrap_or_default(),
+                    payload: payload.unwrap_or_default(),
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 /// Members were added to the blocklist.
 ///
 /// Selected when `/operation` is `BLOCK` and `/payload/type` is `ADD`. Source: `incoming/easemob/server-side/callback_group_room_blocklist.md`, section "将成员加入黑名单".
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct GroupOpBlocklistAdd {
     /// Always `group_op_event`.
     ///
@@ -2708,10 +5752,69 @@ pub struct GroupOpBlocklistAdd {
     pub extra: crate::Extra,
 }
 
+impl<'de> ::serde::Deserialize<'de> for GroupOpBlocklistAdd {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = GroupOpBlocklistAdd;
+
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct GroupOpBlocklistAdd")
+            }
+
+            #[inline]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<GroupOpBlocklistAdd, A::Error> {
+                use crate::runtime::members;
+                let mut event = None;
+                let mut id = None;
+                let mut type_ = None;
+                let mut operation = None;
+                let mut operator = None;
+                let mut payload = None;
+                let mut extra = crate::Extra::new();
+                while let Some(__key) = __map.next_key::<members::Key<'de>>()? {
+                    match __key.as_str() {
+                        "event" => members::next(&mut event, "event", &mut __map)?,
+                        "id" => members::next(&mut id, "id", &mut __map)?,
+                        "type" => members::next(&mut type_, "type", &mut __map)?,
+                        "operation" => {
+                            members::next(&mut operation, "operation", &mut __map)?
+                        }
+                        "operator" => {
+                            members::next(&mut operator, "operator", &mut __map)?
+                        }
+                        "payload" => members::next(&mut payload, "payload", &mut __map)?,
+                        _ => members::keep(&mut extra, __key, &mut __map)?,
+                    }
+                }
+                Ok(GroupOpBlocklistAdd {
+                    event: members::required(event, "event")?,
+                    id: members::required(id, "id")?,
+                    type_: members::required(type_, "type")?,
+                    operation: members::required(operation, "operation")?,
+                    operator: operator.unwrap_or_default(),
+                    payload: payload.unwrap_or_default(),
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 /// Members were removed from the blocklist.
 ///
 /// Selected when `/operation` is `BLOCK` and `/payload/type` is `REMOVE`. Source: `incoming/easemob/server-side/callback_group_room_blocklist.md`, section "将成员移出黑名单".
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct GroupOpBlocklistRemove {
     /// Always `group_op_event`.
     ///
@@ -2737,10 +5840,69 @@ pub struct GroupOpBlocklistRemove {
     pub extra: crate::Extra,
 }
 
+impl<'de> ::serde::Deserialize<'de> for GroupOpBlocklistRemove {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = GroupOpBlocklistRemove;
+
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct GroupOpBlocklistRemove")
+            }
+
+            #[inline]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<GroupOpBlocklistRemove, A::Error> {
+                use crate::runtime::members;
+                let mut event = None;
+                let mut id = None;
+                let mut type_ = None;
+                let mut operation = None;
+                let mut operator = None;
+                let mut payload = None;
+                let mut extra = crate::Extra::new();
+                while let Some(__key) = __map.next_key::<members::Key<'de>>()? {
+                    match __key.as_str() {
+                        "event" => members::next(&mut event, "event", &mut __map)?,
+                        "id" => members::next(&mut id, "id", &mut __map)?,
+                        "type" => members::next(&mut type_, "type", &mut __map)?,
+                        "operation" => {
+                            members::next(&mut operation, "operation", &mut __map)?
+                        }
+                        "operator" => {
+                            members::next(&mut operator, "operator", &mut __map)?
+                        }
+                        "payload" => members::next(&mut payload, "payload", &mut __map)?,
+                        _ => members::keep(&mut extra, __key, &mut __map)?,
+                    }
+                }
+                Ok(GroupOpBlocklistRemove {
+                    event: members::required(event, "event")?,
+                    id: members::required(id, "id")?,
+                    type_: members::required(type_, "type")?,
+                    operation: members::required(operation, "operation")?,
+                    operator: operator.unwrap_or_default(),
+                    payload: payload.unwrap_or_default(),
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 /// Members became admins.
 ///
 /// Selected when `/operation` is `ADMIN` and `/payload/type` is `ADD`. Source: `incoming/easemob/server-side/callback_group_room_admin.md`, section "添加管理员".
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct GroupOpAdminAdd {
     /// Always `group_op_event`.
     ///
@@ -2766,10 +5928,69 @@ pub struct GroupOpAdminAdd {
     pub extra: crate::Extra,
 }
 
+impl<'de> ::serde::Deserialize<'de> for GroupOpAdminAdd {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = GroupOpAdminAdd;
+
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct GroupOpAdminAdd")
+            }
+
+            #[inline]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<GroupOpAdminAdd, A::Error> {
+                use crate::runtime::members;
+                let mut event = None;
+                let mut id = None;
+                let mut type_ = None;
+                let mut operation = None;
+                let mut operator = None;
+                let mut payload = None;
+                let mut extra = crate::Extra::new();
+                while let Some(__key) = __map.next_key::<members::Key<'de>>()? {
+                    match __key.as_str() {
+                        "event" => members::next(&mut event, "event", &mut __map)?,
+                        "id" => members::next(&mut id, "id", &mut __map)?,
+                        "type" => members::next(&mut type_, "type", &mut __map)?,
+                        "operation" => {
+                            members::next(&mut operation, "operation", &mut __map)?
+                        }
+                        "operator" => {
+                            members::next(&mut operator, "operator", &mut __map)?
+                        }
+                        "payload" => members::next(&mut payload, "payload", &mut __map)?,
+                        _ => members::keep(&mut extra, __key, &mut __map)?,
+                    }
+                }
+                Ok(GroupOpAdminAdd {
+                    event: members::required(event, "event")?,
+                    id: members::required(id, "id")?,
+                    type_: members::required(type_, "type")?,
+                    operation: members::required(operation, "operation")?,
+                    operator: operator.unwrap_or_default(),
+                    payload: payload.unwrap_or_default(),
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 /// Admins became plain members again.
 ///
 /// Selected when `/operation` is `ADMIN` and `/payload/type` is `REMOVE`. Source: `incoming/easemob/server-side/callback_group_room_admin.md`, section "删除管理员".
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct GroupOpAdminRemove {
     /// Always `group_op_event`.
     ///
@@ -2795,10 +6016,69 @@ pub struct GroupOpAdminRemove {
     pub extra: crate::Extra,
 }
 
+impl<'de> ::serde::Deserialize<'de> for GroupOpAdminRemove {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = GroupOpAdminRemove;
+
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct GroupOpAdminRemove")
+            }
+
+            #[inline]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<GroupOpAdminRemove, A::Error> {
+                use crate::runtime::members;
+                let mut event = None;
+                let mut id = None;
+                let mut type_ = None;
+                let mut operation = None;
+                let mut operator = None;
+                let mut payload = None;
+                let mut extra = crate::Extra::new();
+                while let Some(__key) = __map.next_key::<members::Key<'de>>()? {
+                    match __key.as_str() {
+                        "event" => members::next(&mut event, "event", &mut __map)?,
+                        "id" => members::next(&mut id, "id", &mut __map)?,
+                        "type" => members::next(&mut type_, "type", &mut __map)?,
+                        "operation" => {
+                            members::next(&mut operation, "operation", &mut __map)?
+                        }
+                        "operator" => {
+                            members::next(&mut operator, "operator", &mut __map)?
+                        }
+                        "payload" => members::next(&mut payload, "payload", &mut __map)?,
+                        _ => members::keep(&mut extra, __key, &mut __map)?,
+                    }
+                }
+                Ok(GroupOpAdminRemove {
+                    event: members::required(event, "event")?,
+                    id: members::required(id, "id")?,
+                    type_: members::required(type_, "type")?,
+                    operation: members::required(operation, "operation")?,
+                    operator: operator.unwrap_or_default(),
+                    payload: payload.unwrap_or_default(),
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 /// The operator blocked the group: its messages are no longer delivered to them.
 ///
 /// Selected when `/operation` is `SHIELD` and `/payload/type` is `ADD`. Source: `incoming/easemob/server-side/callback_group_block.md`, section "屏蔽群组".
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct GroupOpShieldAdd {
     /// Always `group_op_event`.
     ///
@@ -2824,10 +6104,69 @@ pub struct GroupOpShieldAdd {
     pub extra: crate::Extra,
 }
 
+impl<'de> ::serde::Deserialize<'de> for GroupOpShieldAdd {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = GroupOpShieldAdd;
+
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct GroupOpShieldAdd")
+            }
+
+            #[inline]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<GroupOpShieldAdd, A::Error> {
+                use crate::runtime::members;
+                let mut event = None;
+                let mut id = None;
+                let mut type_ = None;
+                let mut operation = None;
+                let mut operator = None;
+                let mut payload = None;
+                let mut extra = crate::Extra::new();
+                while let Some(__key) = __map.next_key::<members::Key<'de>>()? {
+                    match __key.as_str() {
+                        "event" => members::next(&mut event, "event", &mut __map)?,
+                        "id" => members::next(&mut id, "id", &mut __map)?,
+                        "type" => members::next(&mut type_, "type", &mut __map)?,
+                        "operation" => {
+                            members::next(&mut operation, "operation", &mut __map)?
+                        }
+                        "operator" => {
+                            members::next(&mut operator, "operator", &mut __map)?
+                        }
+                        "payload" => members::next(&mut payload, "payload", &mut __map)?,
+                        _ => members::keep(&mut extra, __key, &mut __map)?,
+                    }
+                }
+                Ok(GroupOpShieldAdd {
+                    event: members::required(event, "event")?,
+                    id: members::required(id, "id")?,
+                    type_: members::required(type_, "type")?,
+                    operation: members::required(operation, "operation")?,
+                    operator: operator.unwrap_or_default(),
+                    payload: payload.unwrap_or_default(),
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 /// The operator unblocked the group.
 ///
 /// Selected when `/operation` is `SHIELD` and `/payload/type` is `REMOVE`. Source: `incoming/easemob/server-side/callback_group_block.md`, section "解除屏蔽群组".
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct GroupOpShieldRemove {
     /// Always `group_op_event`.
     ///
@@ -2853,10 +6192,69 @@ pub struct GroupOpShieldRemove {
     pub extra: crate::Extra,
 }
 
+impl<'de> ::serde::Deserialize<'de> for GroupOpShieldRemove {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = GroupOpShieldRemove;
+
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct GroupOpShieldRemove")
+            }
+
+            #[inline]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<GroupOpShieldRemove, A::Error> {
+                use crate::runtime::members;
+                let mut event = None;
+                let mut id = None;
+                let mut type_ = None;
+                let mut operation = None;
+                let mut operator = None;
+                let mut payload = None;
+                let mut extra = crate::Extra::new();
+                while let Some(__key) = __map.next_key::<members::Key<'de>>()? {
+                    match __key.as_str() {
+                        "event" => members::next(&mut event, "event", &mut __map)?,
+                        "id" => members::next(&mut id, "id", &mut __map)?,
+                        "type" => members::next(&mut type_, "type", &mut __map)?,
+                        "operation" => {
+                            members::next(&mut operation, "operation", &mut __map)?
+                        }
+                        "operator" => {
+                            members::next(&mut operator, "operator", &mut __map)?
+                        }
+                        "payload" => members::next(&mut payload, "payload", &mut __map)?,
+                        _ => members::keep(&mut extra, __key, &mut __map)?,
+                    }
+                }
+                Ok(GroupOpShieldRemove {
+                    event: members::required(event, "event")?,
+                    id: members::required(id, "id")?,
+                    type_: members::required(type_, "type")?,
+                    operation: members::required(operation, "operation")?,
+                    operator: operator.unwrap_or_default(),
+                    payload: payload.unwrap_or_default(),
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 /// A shared file was uploaded to the group.
 ///
 /// Selected when `/operation` is `SHARE_FILE` and `/payload/type` is `ADD`. Source: `incoming/easemob/server-side/callback_group_shared_file.md`, section "群组共享文件上传事件".
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct GroupOpShareFileAdd {
     /// Always `group_op_event`.
     ///
@@ -2882,10 +6280,69 @@ pub struct GroupOpShareFileAdd {
     pub extra: crate::Extra,
 }
 
+impl<'de> ::serde::Deserialize<'de> for GroupOpShareFileAdd {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = GroupOpShareFileAdd;
+
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct GroupOpShareFileAdd")
+            }
+
+            #[inline]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<GroupOpShareFileAdd, A::Error> {
+                use crate::runtime::members;
+                let mut event = None;
+                let mut id = None;
+                let mut type_ = None;
+                let mut operation = None;
+                let mut operator = None;
+                let mut payload = None;
+                let mut extra = crate::Extra::new();
+                while let Some(__key) = __map.next_key::<members::Key<'de>>()? {
+                    match __key.as_str() {
+                        "event" => members::next(&mut event, "event", &mut __map)?,
+                        "id" => members::next(&mut id, "id", &mut __map)?,
+                        "type" => members::next(&mut type_, "type", &mut __map)?,
+                        "operation" => {
+                            members::next(&mut operation, "operation", &mut __map)?
+                        }
+                        "operator" => {
+                            members::next(&mut operator, "operator", &mut __map)?
+                        }
+                        "payload" => members::next(&mut payload, "payload", &mut __map)?,
+                        _ => members::keep(&mut extra, __key, &mut __map)?,
+                    }
+                }
+                Ok(GroupOpShareFileAdd {
+                    event: members::required(event, "event")?,
+                    id: members::required(id, "id")?,
+                    type_: members::required(type_, "type")?,
+                    operation: members::required(operation, "operation")?,
+                    operator: operator.unwrap_or_default(),
+                    payload: payload.unwrap_or_default(),
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 /// A shared file was deleted from the group.
 ///
 /// Selected when `/operation` is `SHARE_FILE` and `/payload/type` is `REMOVE`. Source: `incoming/easemob/server-side/callback_group_shared_file.md`, section "群组共享文件删除事件".
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct GroupOpShareFileRemove {
     /// Always `group_op_event`.
     ///
@@ -2911,10 +6368,69 @@ pub struct GroupOpShareFileRemove {
     pub extra: crate::Extra,
 }
 
+impl<'de> ::serde::Deserialize<'de> for GroupOpShareFileRemove {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = GroupOpShareFileRemove;
+
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct GroupOpShareFileRemove")
+            }
+
+            #[inline]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<GroupOpShareFileRemove, A::Error> {
+                use crate::runtime::members;
+                let mut event = None;
+                let mut id = None;
+                let mut type_ = None;
+                let mut operation = None;
+                let mut operator = None;
+                let mut payload = None;
+                let mut extra = crate::Extra::new();
+                while let Some(__key) = __map.next_key::<members::Key<'de>>()? {
+                    match __key.as_str() {
+                        "event" => members::next(&mut event, "event", &mut __map)?,
+                        "id" => members::next(&mut id, "id", &mut __map)?,
+                        "type" => members::next(&mut type_, "type", &mut __map)?,
+                        "operation" => {
+                            members::next(&mut operation, "operation", &mut __map)?
+                        }
+                        "operator" => {
+                            members::next(&mut operator, "operator", &mut __map)?
+                        }
+                        "payload" => members::next(&mut payload, "payload", &mut __map)?,
+                        _ => members::keep(&mut extra, __key, &mut __map)?,
+                    }
+                }
+                Ok(GroupOpShareFileRemove {
+                    event: members::required(event, "event")?,
+                    id: members::required(id, "id")?,
+                    type_: members::required(type_, "type")?,
+                    operation: members::required(operation, "operation")?,
+                    operator: operator.unwrap_or_default(),
+                    payload: payload.unwrap_or_default(),
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 /// Users became chat room super admins through REST.
 ///
 /// Selected when `/operation` is `ROOM_SUPER_ADMIN` and `/payload/type` is `ADD`. Source: `incoming/easemob/server-side/callback_room_superadmin.md`, section "添加超级管理员".
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct GroupOpRoomSuperAdminAdd {
     /// Always `group_op_event`.
     ///
@@ -2940,10 +6456,69 @@ pub struct GroupOpRoomSuperAdminAdd {
     pub extra: crate::Extra,
 }
 
+impl<'de> ::serde::Deserialize<'de> for GroupOpRoomSuperAdminAdd {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = GroupOpRoomSuperAdminAdd;
+
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct GroupOpRoomSuperAdminAdd")
+            }
+
+            #[inline]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<GroupOpRoomSuperAdminAdd, A::Error> {
+                use crate::runtime::members;
+                let mut event = None;
+                let mut id = None;
+                let mut type_ = None;
+                let mut operation = None;
+                let mut operator = None;
+                let mut payload = None;
+                let mut extra = crate::Extra::new();
+                while let Some(__key) = __map.next_key::<members::Key<'de>>()? {
+                    match __key.as_str() {
+                        "event" => members::next(&mut event, "event", &mut __map)?,
+                        "id" => members::next(&mut id, "id", &mut __map)?,
+                        "type" => members::next(&mut type_, "type", &mut __map)?,
+                        "operation" => {
+                            members::next(&mut operation, "operation", &mut __map)?
+                        }
+                        "operator" => {
+                            members::next(&mut operator, "operator", &mut __map)?
+                        }
+                        "payload" => members::next(&mut payload, "payload", &mut __map)?,
+                        _ => members::keep(&mut extra, __key, &mut __map)?,
+                    }
+                }
+                Ok(GroupOpRoomSuperAdminAdd {
+                    event: members::required(event, "event")?,
+                    id: members::required(id, "id")?,
+                    type_: members::required(type_, "type")?,
+                    operation: members::required(operation, "operation")?,
+                    operator: operator.unwrap_or_default(),
+                    payload: payload.unwrap_or_default(),
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 /// Users stopped being chat room super admins.
 ///
 /// Selected when `/operation` is `ROOM_SUPER_ADMIN` and `/payload/type` is `REMOVE`. Source: `incoming/easemob/server-side/callback_room_superadmin.md`, section "移除超级管理员".
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct GroupOpRoomSuperAdminRemove {
     /// Always `group_op_event`.
     ///
@@ -2967,6 +6542,65 @@ pub struct GroupOpRoomSuperAdminRemove {
     /// Members the server sent that the spec does not describe.
     #[serde(flatten)]
     pub extra: crate::Extra,
+}
+
+impl<'de> ::serde::Deserialize<'de> for GroupOpRoomSuperAdminRemove {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = GroupOpRoomSuperAdminRemove;
+
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct GroupOpRoomSuperAdminRemove")
+            }
+
+            #[inline]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<GroupOpRoomSuperAdminRemove, A::Error> {
+                use crate::runtime::members;
+                let mut event = None;
+                let mut id = None;
+                let mut type_ = None;
+                let mut operation = None;
+                let mut operator = None;
+                let mut payload = None;
+                let mut extra = crate::Extra::new();
+                while let Some(__key) = __map.next_key::<members::Key<'de>>()? {
+                    match __key.as_str() {
+                        "event" => members::next(&mut event, "event", &mut __map)?,
+                        "id" => members::next(&mut id, "id", &mut __map)?,
+                        "type" => members::next(&mut type_, "type", &mut __map)?,
+                        "operation" => {
+                            members::next(&mut operation, "operation", &mut __map)?
+                        }
+                        "operator" => {
+                            members::next(&mut operator, "operator", &mut __map)?
+                        }
+                        "payload" => members::next(&mut payload, "payload", &mut __map)?,
+                        _ => members::keep(&mut extra, __key, &mut __map)?,
+                    }
+                }
+                Ok(GroupOpRoomSuperAdminRemove {
+                    event: members::required(event, "event")?,
+                    id: members::required(id, "id")?,
+                    type_: members::required(type_, "type")?,
+                    operation: members::required(operation, "operation")?,
+                    operator: operator.unwrap_or_default(),
+                    payload: payload.unwrap_or_default(),
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 
 /// Reads a body of the family `group_op`.
@@ -3816,7 +7450,7 @@ fn decode_group_op(envelope: &crate::webhook::Envelope) -> Event {
 /// A pre-delivery callback (the server waits for a reply) whose `chat_type` is `chat` or `group` or `chatroom` or `groupchat`. Source: `incoming/agora/chat-sdk/develop/_setup-webhooks.mdx`, section "Request body".
 ///
 /// See errata E624, E615, E606.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct PreDeliveryMessage {
     /// `chat` one-to-one, `group` a group, `chatroom` a chat room.
     ///
@@ -3838,6 +7472,65 @@ pub struct PreDeliveryMessage {
     /// Members the server sent that the spec does not describe.
     #[serde(flatten)]
     pub extra: crate::Extra,
+}
+
+impl<'de> ::serde::Deserialize<'de> for PreDeliveryMessage {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = PreDeliveryMessage;
+
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct PreDeliveryMessage")
+            }
+
+            #[inline]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<PreDeliveryMessage, A::Error> {
+                use crate::runtime::members;
+                let mut chat_type = None;
+                let mut group_id = None;
+                let mut from = None;
+                let mut to = None;
+                let mut msg_id = None;
+                let mut payload = None;
+                let mut extra = crate::Extra::new();
+                while let Some(__key) = __map.next_key::<members::Key<'de>>()? {
+                    match __key.as_str() {
+                        "chat_type" => {
+                            members::next(&mut chat_type, "chat_type", &mut __map)?
+                        }
+                        "group_id" => {
+                            members::next(&mut group_id, "group_id", &mut __map)?
+                        }
+                        "from" => members::next(&mut from, "from", &mut __map)?,
+                        "to" => members::next(&mut to, "to", &mut __map)?,
+                        "msg_id" => members::next(&mut msg_id, "msg_id", &mut __map)?,
+                        "payload" => members::next(&mut payload, "payload", &mut __map)?,
+                        _ => members::keep(&mut extra, __key, &mut __map)?,
+                    }
+                }
+                Ok(PreDeliveryMessage {
+                    chat_type: members::required(chat_type, "chat_type")?,
+                    group_id: group_id.unwrap_or_default(),
+                    from: members::required(from, "from")?,
+                    to: members::required(to, "to")?,
+                    msg_id: members::required(msg_id, "msg_id")?,
+                    payload: members::required(payload, "payload")?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 
 /// Reads a body of the family `pre_delivery_message`.
@@ -3875,7 +7568,7 @@ fn decode_pre_delivery_message(envelope: &crate::webhook::Envelope) -> Event {
 /// A post-delivery callback whose `chat_type` is `chat` or `groupchat`. Source: `incoming/agora/chat-sdk/reference/_callbacks-events.mdx`, section "Send a message".
 ///
 /// See errata E615, E616, E606, E604.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct Message {
     /// `chat` when sent, `chat_offline` when kept for an offline recipient.
     ///
@@ -3905,6 +7598,75 @@ pub struct Message {
     pub extra: crate::Extra,
 }
 
+impl<'de> ::serde::Deserialize<'de> for Message {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = Message;
+
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct Message")
+            }
+
+            #[inline]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<Message, A::Error> {
+                use crate::runtime::members;
+                let mut event_type = None;
+                let mut chat_type = None;
+                let mut group_id = None;
+                let mut from = None;
+                let mut to = None;
+                let mut msg_id = None;
+                let mut content_type = None;
+                let mut payload = None;
+                let mut extra = crate::Extra::new();
+                while let Some(__key) = __map.next_key::<members::Key<'de>>()? {
+                    match __key.as_str() {
+                        "eventType" => {
+                            members::next(&mut event_type, "eventType", &mut __map)?
+                        }
+                        "chat_type" => {
+                            members::next(&mut chat_type, "chat_type", &mut __map)?
+                        }
+                        "group_id" => {
+                            members::next(&mut group_id, "group_id", &mut __map)?
+                        }
+                        "from" => members::next(&mut from, "from", &mut __map)?,
+                        "to" => members::next(&mut to, "to", &mut __map)?,
+                        "msg_id" => members::next(&mut msg_id, "msg_id", &mut __map)?,
+                        "content_type" => {
+                            members::next(&mut content_type, "content_type", &mut __map)?
+                        }
+                        "payload" => members::next(&mut payload, "payload", &mut __map)?,
+                        _ => members::keep(&mut extra, __key, &mut __map)?,
+                    }
+                }
+                Ok(Message {
+                    event_type: members::required(event_type, "eventType")?,
+                    chat_type: members::required(chat_type, "chat_type")?,
+                    group_id: group_id.unwrap_or_default(),
+                    from: members::required(from, "from")?,
+                    to: members::required(to, "to")?,
+                    msg_id: members::required(msg_id, "msg_id")?,
+                    content_type: content_type.unwrap_or_default(),
+                    payload: members::required(payload, "payload")?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 /// Reads a body of the family `message`.
 fn decode_message(envelope: &crate::webhook::Envelope) -> Event {
     match crate::webhook::decode::members(
@@ -3927,7 +7689,7 @@ fn decode_message(envelope: &crate::webhook::Envelope) -> Event {
 /// A post-delivery callback whose `chat_type` is `recall`. Source: `incoming/agora/chat-sdk/reference/_callbacks-events.mdx`, section "Recall a message".
 ///
 /// See errata E625.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct Recall {
     /// `chat` or `chat_offline`.
     ///
@@ -3950,6 +7712,70 @@ pub struct Recall {
     /// Members the server sent that the spec does not describe.
     #[serde(flatten)]
     pub extra: crate::Extra,
+}
+
+impl<'de> ::serde::Deserialize<'de> for Recall {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = Recall;
+
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct Recall")
+            }
+
+            #[inline]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<Recall, A::Error> {
+                use crate::runtime::members;
+                let mut event_type = None;
+                let mut group_id = None;
+                let mut from = None;
+                let mut to = None;
+                let mut recall_id = None;
+                let mut msg_id = None;
+                let mut payload = None;
+                let mut extra = crate::Extra::new();
+                while let Some(__key) = __map.next_key::<members::Key<'de>>()? {
+                    match __key.as_str() {
+                        "eventType" => {
+                            members::next(&mut event_type, "eventType", &mut __map)?
+                        }
+                        "group_id" => {
+                            members::next(&mut group_id, "group_id", &mut __map)?
+                        }
+                        "from" => members::next(&mut from, "from", &mut __map)?,
+                        "to" => members::next(&mut to, "to", &mut __map)?,
+                        "recall_id" => {
+                            members::next(&mut recall_id, "recall_id", &mut __map)?
+                        }
+                        "msg_id" => members::next(&mut msg_id, "msg_id", &mut __map)?,
+                        "payload" => members::next(&mut payload, "payload", &mut __map)?,
+                        _ => members::keep(&mut extra, __key, &mut __map)?,
+                    }
+                }
+                Ok(Recall {
+                    event_type: members::required(event_type, "eventType")?,
+                    group_id: group_id.unwrap_or_default(),
+                    from: members::required(from, "from")?,
+                    to: members::required(to, "to")?,
+                    recall_id: members::required(recall_id, "recall_id")?,
+                    msg_id: members::required(msg_id, "msg_id")?,
+                    payload: members::required(payload, "payload")?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 
 /// Reads a body of the family `recall`.
@@ -3982,7 +7808,7 @@ fn decode_recall(envelope: &crate::webhook::Envelope) -> Event {
 /// A post-delivery callback whose `chat_type` is `edit`. Source: `incoming/easemob/server-side/callback_message_modify.md`, section "修改消息".
 ///
 /// See errata E626.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct MessageEdit {
     /// `chat` or `chat_offline`.
     ///
@@ -4000,6 +7826,60 @@ pub struct MessageEdit {
     /// Members the server sent that the spec does not describe.
     #[serde(flatten)]
     pub extra: crate::Extra,
+}
+
+impl<'de> ::serde::Deserialize<'de> for MessageEdit {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = MessageEdit;
+
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct MessageEdit")
+            }
+
+            #[inline]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<MessageEdit, A::Error> {
+                use crate::runtime::members;
+                let mut event_type = None;
+                let mut from = None;
+                let mut to = None;
+                let mut msg_id = None;
+                let mut payload = None;
+                let mut extra = crate::Extra::new();
+                while let Some(__key) = __map.next_key::<members::Key<'de>>()? {
+                    match __key.as_str() {
+                        "eventType" => {
+                            members::next(&mut event_type, "eventType", &mut __map)?
+                        }
+                        "from" => members::next(&mut from, "from", &mut __map)?,
+                        "to" => members::next(&mut to, "to", &mut __map)?,
+                        "msg_id" => members::next(&mut msg_id, "msg_id", &mut __map)?,
+                        "payload" => members::next(&mut payload, "payload", &mut __map)?,
+                        _ => members::keep(&mut extra, __key, &mut __map)?,
+                    }
+                }
+                Ok(MessageEdit {
+                    event_type: members::required(event_type, "eventType")?,
+                    from: members::required(from, "from")?,
+                    to: members::required(to, "to")?,
+                    msg_id: members::required(msg_id, "msg_id")?,
+                    payload: members::required(payload, "payload")?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 
 /// Reads a body of the family `message_edit`.
@@ -4030,7 +7910,7 @@ fn decode_message_edit(envelope: &crate::webhook::Envelope) -> Event {
 /// For a one-to-one message `to` is the user receiving the receipt; for a group message it is the group id and the payload says group receipts are on.
 ///
 /// A post-delivery callback whose `chat_type` is `read_ack` or `delivery_ack`. Source: `incoming/agora/chat-sdk/reference/_callbacks-events.mdx`, section "Receipt events".
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct ReadAck {
     /// `chat` or `chat_offline`.
     ///
@@ -4066,6 +7946,93 @@ pub struct ReadAck {
     pub extra: crate::Extra,
 }
 
+impl<'de> ::serde::Deserialize<'de> for ReadAck {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = ReadAck;
+
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct ReadAck")
+            }
+
+            #[inline]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<ReadAck, A::Error> {
+                use crate::runtime::members;
+                let mut event_type = None;
+                let mut chat_type = None;
+                let mut from = None;
+                let mut to = None;
+                let mut msg_id = None;
+                let mut channel_channel = None;
+                let mut channel_user = None;
+                let mut content_type = None;
+                let mut writed_channel = None;
+                let mut payload = None;
+                let mut extra = crate::Extra::new();
+                while let Some(__key) = __map.next_key::<members::Key<'de>>()? {
+                    match __key.as_str() {
+                        "eventType" => {
+                            members::next(&mut event_type, "eventType", &mut __map)?
+                        }
+                        "chat_type" => {
+                            members::next(&mut chat_type, "chat_type", &mut __map)?
+                        }
+                        "from" => members::next(&mut from, "from", &mut __map)?,
+                        "to" => members::next(&mut to, "to", &mut __map)?,
+                        "msg_id" => members::next(&mut msg_id, "msg_id", &mut __map)?,
+                        "channel_channel" => {
+                            members::next(
+                                &mut channel_channel,
+                                "channel_channel",
+                                &mut __map,
+                            )?
+                        }
+                        "channel_user" => {
+                            members::next(&mut channel_user, "channel_user", &mut __map)?
+                        }
+                        "content_type" => {
+                            members::next(&mut content_type, "content_type", &mut __map)?
+                        }
+                        "writed_channel" => {
+                            members::next(
+                                &mut writed_channel,
+                                "writed_channel",
+                                &mut __map,
+                            )?
+                        }
+                        "payload" => members::next(&mut payload, "payload", &mut __map)?,
+                        _ => members::keep(&mut extra, __key, &mut __map)?,
+                    }
+                }
+                Ok(ReadAck {
+                    event_type: members::required(event_type, "eventType")?,
+                    chat_type: members::required(chat_type, "chat_type")?,
+                    from: members::required(from, "from")?,
+                    to: members::required(to, "to")?,
+                    msg_id: members::required(msg_id, "msg_id")?,
+                    channel_channel: channel_channel.unwrap_or_default(),
+                    channel_user: channel_user.unwrap_or_default(),
+                    content_type: content_type.unwrap_or_default(),
+                    writed_channel: writed_channel.unwrap_or_default(),
+                    payload: members::required(payload, "payload")?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 /// Reads a body of the family `read_ack`.
 fn decode_read_ack(envelope: &crate::webhook::Envelope) -> Event {
     match crate::webhook::decode::members(
@@ -4086,7 +8053,7 @@ fn decode_read_ack(envelope: &crate::webhook::Envelope) -> Event {
 /// The recipient marked the whole conversation as read.
 ///
 /// A post-delivery callback whose `chat_type` is `channel_ack`. Source: `incoming/easemob/server-side/callback_single_conversation_ack.md`, section "发送单聊会话已读回执".
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct ChannelAck {
     /// Always `chat`.
     ///
@@ -4104,6 +8071,60 @@ pub struct ChannelAck {
     /// Members the server sent that the spec does not describe.
     #[serde(flatten)]
     pub extra: crate::Extra,
+}
+
+impl<'de> ::serde::Deserialize<'de> for ChannelAck {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = ChannelAck;
+
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct ChannelAck")
+            }
+
+            #[inline]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<ChannelAck, A::Error> {
+                use crate::runtime::members;
+                let mut event_type = None;
+                let mut from = None;
+                let mut to = None;
+                let mut msg_id = None;
+                let mut payload = None;
+                let mut extra = crate::Extra::new();
+                while let Some(__key) = __map.next_key::<members::Key<'de>>()? {
+                    match __key.as_str() {
+                        "eventType" => {
+                            members::next(&mut event_type, "eventType", &mut __map)?
+                        }
+                        "from" => members::next(&mut from, "from", &mut __map)?,
+                        "to" => members::next(&mut to, "to", &mut __map)?,
+                        "msg_id" => members::next(&mut msg_id, "msg_id", &mut __map)?,
+                        "payload" => members::next(&mut payload, "payload", &mut __map)?,
+                        _ => members::keep(&mut extra, __key, &mut __map)?,
+                    }
+                }
+                Ok(ChannelAck {
+                    event_type: members::required(event_type, "eventType")?,
+                    from: members::required(from, "from")?,
+                    to: members::required(to, "to")?,
+                    msg_id: members::required(msg_id, "msg_id")?,
+                    payload: members::required(payload, "payload")?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 
 /// Reads a body of the family `channel_ack`.
@@ -4134,7 +8155,7 @@ fn decode_channel_ack(envelope: &crate::webhook::Envelope) -> Event {
 /// Sent once a message was reviewed under the console's moderation rules: what the provider found and what was done with the message.
 ///
 /// A post-delivery callback whose `eventType` is `moderation`. Source: `incoming/agora/chat-sdk/reference/_callbacks-events.mdx`, section "Content moderation result".
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct Moderation {
     /// Always `moderation`.
     ///
@@ -4189,6 +8210,104 @@ pub struct Moderation {
     pub extra: crate::Extra,
 }
 
+impl<'de> ::serde::Deserialize<'de> for Moderation {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = Moderation;
+
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct Moderation")
+            }
+
+            #[inline]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<Moderation, A::Error> {
+                use crate::runtime::members;
+                let mut event_type = None;
+                let mut moderation_result = None;
+                let mut provider_result = None;
+                let mut message_type = None;
+                let mut message_id = None;
+                let mut target_type = None;
+                let mut from = None;
+                let mut to = None;
+                let mut msg = None;
+                let mut url = None;
+                let mut risk_type = None;
+                let mut source = None;
+                let mut extra = crate::Extra::new();
+                while let Some(__key) = __map.next_key::<members::Key<'de>>()? {
+                    match __key.as_str() {
+                        "eventType" => {
+                            members::next(&mut event_type, "eventType", &mut __map)?
+                        }
+                        "moderationResult" => {
+                            members::next(
+                                &mut moderation_result,
+                                "moderationResult",
+                                &mut __map,
+                            )?
+                        }
+                        "providerResult" => {
+                            members::next(
+                                &mut provider_result,
+                                "providerResult",
+                                &mut __map,
+                            )?
+                        }
+                        "messageType" => {
+                            members::next(&mut message_type, "messageType", &mut __map)?
+                        }
+                        "messageId" => {
+                            members::next(&mut message_id, "messageId", &mut __map)?
+                        }
+                        "targetType" => {
+                            members::next(&mut target_type, "targetType", &mut __map)?
+                        }
+                        "from" => members::next(&mut from, "from", &mut __map)?,
+                        "to" => members::next(&mut to, "to", &mut __map)?,
+                        "msg" => members::next(&mut msg, "msg", &mut __map)?,
+                        "url" => members::next(&mut url, "url", &mut __map)?,
+                        "riskType" => {
+                            members::next(&mut risk_type, "riskType", &mut __map)?
+                        }
+                        "source" => members::next(&mut source, "source", &mut __map)?,
+                        _ => members::keep(&mut extra, __key, &mut __map)?,
+                    }
+                }
+                Ok(Moderation {
+                    event_type: members::required(event_type, "eventType")?,
+                    moderation_result: members::required(
+                        moderation_result,
+                        "moderationResult",
+                    )?,
+                    provider_result: provider_result.unwrap_or_default(),
+                    message_type: message_type.unwrap_or_default(),
+                    message_id: members::required(message_id, "messageId")?,
+                    target_type: target_type.unwrap_or_default(),
+                    from: members::required(from, "from")?,
+                    to: members::required(to, "to")?,
+                    msg: msg.unwrap_or_default(),
+                    url: url.unwrap_or_default(),
+                    risk_type: risk_type.unwrap_or_default(),
+                    source: source.unwrap_or_default(),
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 /// Reads a body of the family `moderation`.
 fn decode_moderation(envelope: &crate::webhook::Envelope) -> Event {
     match crate::webhook::decode::members(
@@ -4220,7 +8339,7 @@ fn decode_moderation(envelope: &crate::webhook::Envelope) -> Event {
 /// A post-delivery callback whose `eventType` is `keyword_alert`. Source: `incoming/easemob/server-side/callback_sensitive_word.md`, section "敏感词监测".
 ///
 /// See errata E627, E628.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct KeywordAlert {
     /// Always `keyword_alert`.
     ///
@@ -4268,6 +8387,98 @@ pub struct KeywordAlert {
     /// Members the server sent that the spec does not describe.
     #[serde(flatten)]
     pub extra: crate::Extra,
+}
+
+impl<'de> ::serde::Deserialize<'de> for KeywordAlert {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = KeywordAlert;
+
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct KeywordAlert")
+            }
+
+            #[inline]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<KeywordAlert, A::Error> {
+                use crate::runtime::members;
+                let mut event_type = None;
+                let mut alert_reason = None;
+                let mut status = None;
+                let mut sensitive_words = None;
+                let mut content_owner = None;
+                let mut content_receiver = None;
+                let mut content_uri = None;
+                let mut content_type = None;
+                let mut chat_type = None;
+                let mut extra = crate::Extra::new();
+                while let Some(__key) = __map.next_key::<members::Key<'de>>()? {
+                    match __key.as_str() {
+                        "eventType" => {
+                            members::next(&mut event_type, "eventType", &mut __map)?
+                        }
+                        "alertReason" => {
+                            members::next(&mut alert_reason, "alertReason", &mut __map)?
+                        }
+                        "status" => members::next(&mut status, "status", &mut __map)?,
+                        "sensitiveWords" => {
+                            members::next(
+                                &mut sensitive_words,
+                                "sensitiveWords",
+                                &mut __map,
+                            )?
+                        }
+                        "contentOwner" => {
+                            members::next(
+                                &mut content_owner,
+                                "contentOwner",
+                                &mut __map,
+                            )?
+                        }
+                        "contentReceiver" => {
+                            members::next(
+                                &mut content_receiver,
+                                "contentReceiver",
+                                &mut __map,
+                            )?
+                        }
+                        "contentUri" => {
+                            members::next(&mut content_uri, "contentUri", &mut __map)?
+                        }
+                        "contentType" => {
+                            members::next(&mut content_type, "contentType", &mut __map)?
+                        }
+                        "chatType" => {
+                            members::next(&mut chat_type, "chatType", &mut __map)?
+                        }
+                        _ => members::keep(&mut extra, __key, &mut __map)?,
+                    }
+                }
+                Ok(KeywordAlert {
+                    event_type: members::required(event_type, "eventType")?,
+                    alert_reason: alert_reason.unwrap_or_default(),
+                    status: members::required(status, "status")?,
+                    sensitive_words: sensitive_words.unwrap_or_default(),
+                    content_owner: content_owner.unwrap_or_default(),
+                    content_receiver: content_receiver.unwrap_or_default(),
+                    content_uri: content_uri.unwrap_or_default(),
+                    content_type: content_type.unwrap_or_default(),
+                    chat_type: chat_type.unwrap_or_default(),
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 
 /// Reads a body of the family `keyword_alert`.
@@ -4326,7 +8537,7 @@ impl Notify {
 /// A reaction was added to or removed from a message.
 ///
 /// Selected when `/payload/type` is `reaction`. Source: `incoming/easemob/server-side/callback_reaction.md`, section "Reaction 回调事件".
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct NotifyReaction {
     /// `chat` or `chat_offline`.
     ///
@@ -4348,10 +8559,64 @@ pub struct NotifyReaction {
     pub extra: crate::Extra,
 }
 
+impl<'de> ::serde::Deserialize<'de> for NotifyReaction {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = NotifyReaction;
+
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct NotifyReaction")
+            }
+
+            #[inline]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<NotifyReaction, A::Error> {
+                use crate::runtime::members;
+                let mut event_type = None;
+                let mut from = None;
+                let mut to = None;
+                let mut msg_id = None;
+                let mut payload = None;
+                let mut extra = crate::Extra::new();
+                while let Some(__key) = __map.next_key::<members::Key<'de>>()? {
+                    match __key.as_str() {
+                        "eventType" => {
+                            members::next(&mut event_type, "eventType", &mut __map)?
+                        }
+                        "from" => members::next(&mut from, "from", &mut __map)?,
+                        "to" => members::next(&mut to, "to", &mut __map)?,
+                        "msg_id" => members::next(&mut msg_id, "msg_id", &mut __map)?,
+                        "payload" => members::next(&mut payload, "payload", &mut __map)?,
+                        _ => members::keep(&mut extra, __key, &mut __map)?,
+                    }
+                }
+                Ok(NotifyReaction {
+                    event_type: members::required(event_type, "eventType")?,
+                    from: members::required(from, "from")?,
+                    to: members::required(to, "to")?,
+                    msg_id: members::required(msg_id, "msg_id")?,
+                    payload: members::required(payload, "payload")?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 /// A message in a thread was sent, recalled or edited.
 ///
 /// Selected when `/payload/type` is `thread`. Source: `incoming/easemob/server-side/callback_thread.md`, section "Thread 回调事件".
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct NotifyThread {
     /// `chat` or `chat_offline`.
     ///
@@ -4371,6 +8636,60 @@ pub struct NotifyThread {
     /// Members the server sent that the spec does not describe.
     #[serde(flatten)]
     pub extra: crate::Extra,
+}
+
+impl<'de> ::serde::Deserialize<'de> for NotifyThread {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = NotifyThread;
+
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct NotifyThread")
+            }
+
+            #[inline]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<NotifyThread, A::Error> {
+                use crate::runtime::members;
+                let mut event_type = None;
+                let mut from = None;
+                let mut to = None;
+                let mut msg_id = None;
+                let mut payload = None;
+                let mut extra = crate::Extra::new();
+                while let Some(__key) = __map.next_key::<members::Key<'de>>()? {
+                    match __key.as_str() {
+                        "eventType" => {
+                            members::next(&mut event_type, "eventType", &mut __map)?
+                        }
+                        "from" => members::next(&mut from, "from", &mut __map)?,
+                        "to" => members::next(&mut to, "to", &mut __map)?,
+                        "msg_id" => members::next(&mut msg_id, "msg_id", &mut __map)?,
+                        "payload" => members::next(&mut payload, "payload", &mut __map)?,
+                        _ => members::keep(&mut extra, __key, &mut __map)?,
+                    }
+                }
+                Ok(NotifyThread {
+                    event_type: members::required(event_type, "eventType")?,
+                    from: members::required(from, "from")?,
+                    to: members::required(to, "to")?,
+                    msg_id: members::required(msg_id, "msg_id")?,
+                    payload: members::required(payload, "payload")?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 
 /// Reads a body of the family `notify`.
@@ -4438,7 +8757,7 @@ fn decode_notify(envelope: &crate::webhook::Envelope) -> Event {
 /// A post-delivery callback whose `step` is `push`. Source: `incoming/easemob/server-side/callback_offline_push.md`, section "离线推送".
 ///
 /// See errata E605, E631, E632.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct OfflinePush {
     /// Always `push`.
     ///
@@ -4493,6 +8812,104 @@ pub struct OfflinePush {
     pub extra: crate::Extra,
 }
 
+impl<'de> ::serde::Deserialize<'de> for OfflinePush {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = OfflinePush;
+
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct OfflinePush")
+            }
+
+            #[inline]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<OfflinePush, A::Error> {
+                use crate::runtime::members;
+                let mut step = None;
+                let mut status = None;
+                let mut target = None;
+                let mut msg_id = None;
+                let mut chat_type = None;
+                let mut from = None;
+                let mut group_id = None;
+                let mut channel = None;
+                let mut notifier_name = None;
+                let mut device_id = None;
+                let mut device_token = None;
+                let mut data = None;
+                let mut detail = None;
+                let mut e_message = None;
+                let mut payload = None;
+                let mut extra = crate::Extra::new();
+                while let Some(__key) = __map.next_key::<members::Key<'de>>()? {
+                    match __key.as_str() {
+                        "step" => members::next(&mut step, "step", &mut __map)?,
+                        "status" => members::next(&mut status, "status", &mut __map)?,
+                        "target" => members::next(&mut target, "target", &mut __map)?,
+                        "msg_id" => members::next(&mut msg_id, "msg_id", &mut __map)?,
+                        "chat_type" => {
+                            members::next(&mut chat_type, "chat_type", &mut __map)?
+                        }
+                        "from" => members::next(&mut from, "from", &mut __map)?,
+                        "group_id" => {
+                            members::next(&mut group_id, "group_id", &mut __map)?
+                        }
+                        "channel" => members::next(&mut channel, "channel", &mut __map)?,
+                        "notifier_name" => {
+                            members::next(
+                                &mut notifier_name,
+                                "notifier_name",
+                                &mut __map,
+                            )?
+                        }
+                        "device_id" => {
+                            members::next(&mut device_id, "device_id", &mut __map)?
+                        }
+                        "device_token" => {
+                            members::next(&mut device_token, "device_token", &mut __map)?
+                        }
+                        "data" => members::next(&mut data, "data", &mut __map)?,
+                        "detail" => members::next(&mut detail, "detail", &mut __map)?,
+                        "e_message" => {
+                            members::next(&mut e_message, "e_message", &mut __map)?
+                        }
+                        "payload" => members::next(&mut payload, "payload", &mut __map)?,
+                        _ => members::keep(&mut extra, __key, &mut __map)?,
+                    }
+                }
+                Ok(OfflinePush {
+                    step: members::required(step, "step")?,
+                    status: members::required(status, "status")?,
+                    target: members::required(target, "target")?,
+                    msg_id: members::required(msg_id, "msg_id")?,
+                    chat_type: members::required(chat_type, "chat_type")?,
+                    from: from.unwrap_or_default(),
+                    group_id: group_id.unwrap_or_default(),
+                    channel: channel.unwrap_or_default(),
+                    notifier_name: notifier_name.unwrap_or_default(),
+                    device_id: device_id.unwrap_or_default(),
+                    device_token: device_token.unwrap_or_default(),
+                    data: data.unwrap_or_default(),
+                    detail: detail.unwrap_or_default(),
+                    e_message: e_message.unwrap_or_default(),
+                    payload: payload.unwrap_or_default(),
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 /// Reads a body of the family `offline_push`.
 fn decode_offline_push(envelope: &crate::webhook::Envelope) -> Event {
     match crate::webhook::decode::members(
@@ -4523,7 +8940,7 @@ fn decode_offline_push(envelope: &crate::webhook::Envelope) -> Event {
 /// A post-delivery callback whose `reason` is `login` or `logout` or `replaced`. Source: `incoming/agora/chat-sdk/reference/_callbacks-events.mdx`, section "User login and logout events".
 ///
 /// See errata E604, E633, E634.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct UserStatus {
     /// `login`; `logout` when the user logged out; `replaced` when another device took over the session or the server forced the user offline.
     ///
@@ -4553,6 +8970,61 @@ pub struct UserStatus {
     /// Members the server sent that the spec does not describe.
     #[serde(flatten)]
     pub extra: crate::Extra,
+}
+
+impl<'de> ::serde::Deserialize<'de> for UserStatus {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = UserStatus;
+
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct UserStatus")
+            }
+
+            #[inline]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<UserStatus, A::Error> {
+                use crate::runtime::members;
+                let mut reason = None;
+                let mut status = None;
+                let mut user = None;
+                let mut os = None;
+                let mut ip = None;
+                let mut version = None;
+                let mut extra = crate::Extra::new();
+                while let Some(__key) = __map.next_key::<members::Key<'de>>()? {
+                    match __key.as_str() {
+                        "reason" => members::next(&mut reason, "reason", &mut __map)?,
+                        "status" => members::next(&mut status, "status", &mut __map)?,
+                        "user" => members::next(&mut user, "user", &mut __map)?,
+                        "os" => members::next(&mut os, "os", &mut __map)?,
+                        "ip" => members::next(&mut ip, "ip", &mut __map)?,
+                        "version" => members::next(&mut version, "version", &mut __map)?,
+                        _ => members::keep(&mut extra, __key, &mut __map)?,
+                    }
+                }
+                Ok(UserStatus {
+                    reason: members::required(reason, "reason")?,
+                    status: members::required(status, "status")?,
+                    user: members::required(user, "user")?,
+                    os: os.unwrap_or_default(),
+                    ip: ip.unwrap_or_default(),
+                    version: version.unwrap_or_default(),
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 
 /// Reads a body of the family `user_status`.
@@ -4630,7 +9102,7 @@ impl Contact {
 /// The user sent a contact request.
 ///
 /// Selected when `/payload/operation` is `add`. Source: `incoming/agora/chat-sdk/reference/_callbacks-events.mdx`, section "Send a contact invitation".
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct ContactAdd {
     /// `chat` or `chat_offline`.
     ///
@@ -4650,10 +9122,64 @@ pub struct ContactAdd {
     pub extra: crate::Extra,
 }
 
+impl<'de> ::serde::Deserialize<'de> for ContactAdd {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = ContactAdd;
+
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct ContactAdd")
+            }
+
+            #[inline]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<ContactAdd, A::Error> {
+                use crate::runtime::members;
+                let mut event_type = None;
+                let mut from = None;
+                let mut to = None;
+                let mut msg_id = None;
+                let mut payload = None;
+                let mut extra = crate::Extra::new();
+                while let Some(__key) = __map.next_key::<members::Key<'de>>()? {
+                    match __key.as_str() {
+                        "eventType" => {
+                            members::next(&mut event_type, "eventType", &mut __map)?
+                        }
+                        "from" => members::next(&mut from, "from", &mut __map)?,
+                        "to" => members::next(&mut to, "to", &mut __map)?,
+                        "msg_id" => members::next(&mut msg_id, "msg_id", &mut __map)?,
+                        "payload" => members::next(&mut payload, "payload", &mut __map)?,
+                        _ => members::keep(&mut extra, __key, &mut __map)?,
+                    }
+                }
+                Ok(ContactAdd {
+                    event_type: members::required(event_type, "eventType")?,
+                    from: members::required(from, "from")?,
+                    to: members::required(to, "to")?,
+                    msg_id: members::required(msg_id, "msg_id")?,
+                    payload: members::required(payload, "payload")?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 /// The user removed a contact.
 ///
 /// Selected when `/payload/operation` is `remove`. Source: `incoming/agora/chat-sdk/reference/_callbacks-events.mdx`, section "Remove a contact".
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct ContactRemove {
     /// `chat` or `chat_offline`.
     ///
@@ -4673,10 +9199,64 @@ pub struct ContactRemove {
     pub extra: crate::Extra,
 }
 
+impl<'de> ::serde::Deserialize<'de> for ContactRemove {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = ContactRemove;
+
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct ContactRemove")
+            }
+
+            #[inline]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<ContactRemove, A::Error> {
+                use crate::runtime::members;
+                let mut event_type = None;
+                let mut from = None;
+                let mut to = None;
+                let mut msg_id = None;
+                let mut payload = None;
+                let mut extra = crate::Extra::new();
+                while let Some(__key) = __map.next_key::<members::Key<'de>>()? {
+                    match __key.as_str() {
+                        "eventType" => {
+                            members::next(&mut event_type, "eventType", &mut __map)?
+                        }
+                        "from" => members::next(&mut from, "from", &mut __map)?,
+                        "to" => members::next(&mut to, "to", &mut __map)?,
+                        "msg_id" => members::next(&mut msg_id, "msg_id", &mut __map)?,
+                        "payload" => members::next(&mut payload, "payload", &mut __map)?,
+                        _ => members::keep(&mut extra, __key, &mut __map)?,
+                    }
+                }
+                Ok(ContactRemove {
+                    event_type: members::required(event_type, "eventType")?,
+                    from: members::required(from, "from")?,
+                    to: members::required(to, "to")?,
+                    msg_id: members::required(msg_id, "msg_id")?,
+                    payload: members::required(payload, "payload")?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 /// The user accepted a contact request.
 ///
 /// Selected when `/payload/operation` is `accept`. Source: `incoming/agora/chat-sdk/reference/_callbacks-events.mdx`, section "Accept a contact invitation".
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct ContactAccept {
     /// `chat` or `chat_offline`.
     ///
@@ -4696,10 +9276,64 @@ pub struct ContactAccept {
     pub extra: crate::Extra,
 }
 
+impl<'de> ::serde::Deserialize<'de> for ContactAccept {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = ContactAccept;
+
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct ContactAccept")
+            }
+
+            #[inline]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<ContactAccept, A::Error> {
+                use crate::runtime::members;
+                let mut event_type = None;
+                let mut from = None;
+                let mut to = None;
+                let mut msg_id = None;
+                let mut payload = None;
+                let mut extra = crate::Extra::new();
+                while let Some(__key) = __map.next_key::<members::Key<'de>>()? {
+                    match __key.as_str() {
+                        "eventType" => {
+                            members::next(&mut event_type, "eventType", &mut __map)?
+                        }
+                        "from" => members::next(&mut from, "from", &mut __map)?,
+                        "to" => members::next(&mut to, "to", &mut __map)?,
+                        "msg_id" => members::next(&mut msg_id, "msg_id", &mut __map)?,
+                        "payload" => members::next(&mut payload, "payload", &mut __map)?,
+                        _ => members::keep(&mut extra, __key, &mut __map)?,
+                    }
+                }
+                Ok(ContactAccept {
+                    event_type: members::required(event_type, "eventType")?,
+                    from: members::required(from, "from")?,
+                    to: members::required(to, "to")?,
+                    msg_id: members::required(msg_id, "msg_id")?,
+                    payload: members::required(payload, "payload")?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 /// The other user accepted the user's contact request.
 ///
 /// Selected when `/payload/operation` is `remote_accept`. Source: `incoming/agora/chat-sdk/reference/_callbacks-events.mdx`, section "Accept a contact invitation".
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct ContactRemoteAccept {
     /// `chat` or `chat_offline`.
     ///
@@ -4719,10 +9353,64 @@ pub struct ContactRemoteAccept {
     pub extra: crate::Extra,
 }
 
+impl<'de> ::serde::Deserialize<'de> for ContactRemoteAccept {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = ContactRemoteAccept;
+
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct ContactRemoteAccept")
+            }
+
+            #[inline]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<ContactRemoteAccept, A::Error> {
+                use crate::runtime::members;
+                let mut event_type = None;
+                let mut from = None;
+                let mut to = None;
+                let mut msg_id = None;
+                let mut payload = None;
+                let mut extra = crate::Extra::new();
+                while let Some(__key) = __map.next_key::<members::Key<'de>>()? {
+                    match __key.as_str() {
+                        "eventType" => {
+                            members::next(&mut event_type, "eventType", &mut __map)?
+                        }
+                        "from" => members::next(&mut from, "from", &mut __map)?,
+                        "to" => members::next(&mut to, "to", &mut __map)?,
+                        "msg_id" => members::next(&mut msg_id, "msg_id", &mut __map)?,
+                        "payload" => members::next(&mut payload, "payload", &mut __map)?,
+                        _ => members::keep(&mut extra, __key, &mut __map)?,
+                    }
+                }
+                Ok(ContactRemoteAccept {
+                    event_type: members::required(event_type, "eventType")?,
+                    from: members::required(from, "from")?,
+                    to: members::required(to, "to")?,
+                    msg_id: members::required(msg_id, "msg_id")?,
+                    payload: members::required(payload, "payload")?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 /// The user declined a contact request.
 ///
 /// Selected when `/payload/operation` is `decline`. Source: `incoming/agora/chat-sdk/reference/_callbacks-events.mdx`, section "Decline a contact invitation".
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct ContactDecline {
     /// `chat` or `chat_offline`.
     ///
@@ -4742,10 +9430,64 @@ pub struct ContactDecline {
     pub extra: crate::Extra,
 }
 
+impl<'de> ::serde::Deserialize<'de> for ContactDecline {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = ContactDecline;
+
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct ContactDecline")
+            }
+
+            #[inline]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<ContactDecline, A::Error> {
+                use crate::runtime::members;
+                let mut event_type = None;
+                let mut from = None;
+                let mut to = None;
+                let mut msg_id = None;
+                let mut payload = None;
+                let mut extra = crate::Extra::new();
+                while let Some(__key) = __map.next_key::<members::Key<'de>>()? {
+                    match __key.as_str() {
+                        "eventType" => {
+                            members::next(&mut event_type, "eventType", &mut __map)?
+                        }
+                        "from" => members::next(&mut from, "from", &mut __map)?,
+                        "to" => members::next(&mut to, "to", &mut __map)?,
+                        "msg_id" => members::next(&mut msg_id, "msg_id", &mut __map)?,
+                        "payload" => members::next(&mut payload, "payload", &mut __map)?,
+                        _ => members::keep(&mut extra, __key, &mut __map)?,
+                    }
+                }
+                Ok(ContactDecline {
+                    event_type: members::required(event_type, "eventType")?,
+                    from: members::required(from, "from")?,
+                    to: members::required(to, "to")?,
+                    msg_id: members::required(msg_id, "msg_id")?,
+                    payload: members::required(payload, "payload")?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 /// The other user declined the user's contact request.
 ///
 /// Selected when `/payload/operation` is `remote_decline`. Source: `incoming/agora/chat-sdk/reference/_callbacks-events.mdx`, section "Decline a contact invitation".
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct ContactRemoteDecline {
     /// `chat` or `chat_offline`.
     ///
@@ -4765,10 +9507,64 @@ pub struct ContactRemoteDecline {
     pub extra: crate::Extra,
 }
 
+impl<'de> ::serde::Deserialize<'de> for ContactRemoteDecline {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = ContactRemoteDecline;
+
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct ContactRemoteDecline")
+            }
+
+            #[inline]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<ContactRemoteDecline, A::Error> {
+                use crate::runtime::members;
+                let mut event_type = None;
+                let mut from = None;
+                let mut to = None;
+                let mut msg_id = None;
+                let mut payload = None;
+                let mut extra = crate::Extra::new();
+                while let Some(__key) = __map.next_key::<members::Key<'de>>()? {
+                    match __key.as_str() {
+                        "eventType" => {
+                            members::next(&mut event_type, "eventType", &mut __map)?
+                        }
+                        "from" => members::next(&mut from, "from", &mut __map)?,
+                        "to" => members::next(&mut to, "to", &mut __map)?,
+                        "msg_id" => members::next(&mut msg_id, "msg_id", &mut __map)?,
+                        "payload" => members::next(&mut payload, "payload", &mut __map)?,
+                        _ => members::keep(&mut extra, __key, &mut __map)?,
+                    }
+                }
+                Ok(ContactRemoteDecline {
+                    event_type: members::required(event_type, "eventType")?,
+                    from: members::required(from, "from")?,
+                    to: members::required(to, "to")?,
+                    msg_id: members::required(msg_id, "msg_id")?,
+                    payload: members::required(payload, "payload")?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 /// The user blocked a contact.
 ///
 /// Selected when `/payload/operation` is `ban`. Source: `incoming/agora/chat-sdk/reference/_callbacks-events.mdx`, section "Add a contact to the blocklist".
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct ContactBan {
     /// `chat` or `chat_offline`.
     ///
@@ -4788,10 +9584,64 @@ pub struct ContactBan {
     pub extra: crate::Extra,
 }
 
+impl<'de> ::serde::Deserialize<'de> for ContactBan {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = ContactBan;
+
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct ContactBan")
+            }
+
+            #[inline]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<ContactBan, A::Error> {
+                use crate::runtime::members;
+                let mut event_type = None;
+                let mut from = None;
+                let mut to = None;
+                let mut msg_id = None;
+                let mut payload = None;
+                let mut extra = crate::Extra::new();
+                while let Some(__key) = __map.next_key::<members::Key<'de>>()? {
+                    match __key.as_str() {
+                        "eventType" => {
+                            members::next(&mut event_type, "eventType", &mut __map)?
+                        }
+                        "from" => members::next(&mut from, "from", &mut __map)?,
+                        "to" => members::next(&mut to, "to", &mut __map)?,
+                        "msg_id" => members::next(&mut msg_id, "msg_id", &mut __map)?,
+                        "payload" => members::next(&mut payload, "payload", &mut __map)?,
+                        _ => members::keep(&mut extra, __key, &mut __map)?,
+                    }
+                }
+                Ok(ContactBan {
+                    event_type: members::required(event_type, "eventType")?,
+                    from: members::required(from, "from")?,
+                    to: members::required(to, "to")?,
+                    msg_id: members::required(msg_id, "msg_id")?,
+                    payload: members::required(payload, "payload")?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 /// The user unblocked a contact.
 ///
 /// Selected when `/payload/operation` is `allow`. Source: `incoming/agora/chat-sdk/reference/_callbacks-events.mdx`, section "Remove a contact from the blocklist".
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct ContactAllow {
     /// `chat` or `chat_offline`.
     ///
@@ -4809,6 +9659,60 @@ pub struct ContactAllow {
     /// Members the server sent that the spec does not describe.
     #[serde(flatten)]
     pub extra: crate::Extra,
+}
+
+impl<'de> ::serde::Deserialize<'de> for ContactAllow {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = ContactAllow;
+
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct ContactAllow")
+            }
+
+            #[inline]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<ContactAllow, A::Error> {
+                use crate::runtime::members;
+                let mut event_type = None;
+                let mut from = None;
+                let mut to = None;
+                let mut msg_id = None;
+                let mut payload = None;
+                let mut extra = crate::Extra::new();
+                while let Some(__key) = __map.next_key::<members::Key<'de>>()? {
+                    match __key.as_str() {
+                        "eventType" => {
+                            members::next(&mut event_type, "eventType", &mut __map)?
+                        }
+                        "from" => members::next(&mut from, "from", &mut __map)?,
+                        "to" => members::next(&mut to, "to", &mut __map)?,
+                        "msg_id" => members::next(&mut msg_id, "msg_id", &mut __map)?,
+                        "payload" => members::next(&mut payload, "payload", &mut __map)?,
+                        _ => members::keep(&mut extra, __key, &mut __map)?,
+                    }
+                }
+                Ok(ContactAllow {
+                    event_type: members::required(event_type, "eventType")?,
+                    from: members::required(from, "from")?,
+                    to: members::required(to, "to")?,
+                    msg_id: members::required(msg_id, "msg_id")?,
+                    payload: members::required(payload, "payload")?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 
 /// Reads a body of the family `contact`.
@@ -5032,7 +9936,7 @@ fn decode_contact(envelope: &crate::webhook::Envelope) -> Event {
 }
 
 /// A message as callbacks carry it: the same shape as a message in the REST message history.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct MessagePayload {
     /// The message content; one body per message.
     pub bodies: ::std::vec::Vec<crate::webhook::MessageBody>,
@@ -5059,6 +9963,61 @@ pub struct MessagePayload {
     /// Members the server sent that the spec does not describe.
     #[serde(flatten)]
     pub extra: crate::Extra,
+}
+
+impl<'de> ::serde::Deserialize<'de> for MessagePayload {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = MessagePayload;
+
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct MessagePayload")
+            }
+
+            #[inline]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<MessagePayload, A::Error> {
+                use crate::runtime::members;
+                let mut bodies = None;
+                let mut ext = None;
+                let mut from = None;
+                let mut to = None;
+                let mut type_ = None;
+                let mut meta = None;
+                let mut extra = crate::Extra::new();
+                while let Some(__key) = __map.next_key::<members::Key<'de>>()? {
+                    match __key.as_str() {
+                        "bodies" => members::next(&mut bodies, "bodies", &mut __map)?,
+                        "ext" => members::next(&mut ext, "ext", &mut __map)?,
+                        "from" => members::next(&mut from, "from", &mut __map)?,
+                        "to" => members::next(&mut to, "to", &mut __map)?,
+                        "type" => members::next(&mut type_, "type", &mut __map)?,
+                        "meta" => members::next(&mut meta, "meta", &mut __map)?,
+                        _ => members::keep(&mut extra, __key, &mut __map)?,
+                    }
+                }
+                Ok(MessagePayload {
+                    bodies: members::required(bodies, "bodies")?,
+                    ext: ext.unwrap_or_default(),
+                    from: from.unwrap_or_default(),
+                    to: to.unwrap_or_default(),
+                    type_: type_.unwrap_or_default(),
+                    meta: meta.unwrap_or_default(),
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 
 /// One message body; `type` names the kind of message.
@@ -5285,7 +10244,7 @@ impl MessageBody {
 }
 
 /// Width and height in pixels.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct Size {
     /// Width in pixels.
     pub width: i64,
@@ -5296,8 +10255,51 @@ pub struct Size {
     pub extra: crate::Extra,
 }
 
+impl<'de> ::serde::Deserialize<'de> for Size {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = Size;
+
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct Size")
+            }
+
+            #[inline]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<Size, A::Error> {
+                use crate::runtime::members;
+                let mut width = None;
+                let mut height = None;
+                let mut extra = crate::Extra::new();
+                while let Some(__key) = __map.next_key::<members::Key<'de>>()? {
+                    match __key.as_str() {
+                        "width" => members::next(&mut width, "width", &mut __map)?,
+                        "height" => members::next(&mut height, "height", &mut __map)?,
+                        _ => members::keep(&mut extra, __key, &mut __map)?,
+                    }
+                }
+                Ok(Size {
+                    width: members::required(width, "width")?,
+                    height: members::required(height, "height")?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 /// Outcome of a group or chat room operation.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct MucStatus {
     /// `ok`, or the error code of a failure.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -5310,8 +10312,55 @@ pub struct MucStatus {
     pub extra: crate::Extra,
 }
 
+impl<'de> ::serde::Deserialize<'de> for MucStatus {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = MucStatus;
+
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct MucStatus")
+            }
+
+            #[inline]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<MucStatus, A::Error> {
+                use crate::runtime::members;
+                let mut error_code = None;
+                let mut description = None;
+                let mut extra = crate::Extra::new();
+                while let Some(__key) = __map.next_key::<members::Key<'de>>()? {
+                    match __key.as_str() {
+                        "error_code" => {
+                            members::next(&mut error_code, "error_code", &mut __map)?
+                        }
+                        "description" => {
+                            members::next(&mut description, "description", &mut __map)?
+                        }
+                        _ => members::keep(&mut extra, __key, &mut __map)?,
+                    }
+                }
+                Ok(MucStatus {
+                    error_code: error_code.unwrap_or_default(),
+                    description: description.unwrap_or_default(),
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 /// Settings of a group or chat room. The examples send booleans and numbers as strings where the tables say Bool and Long, so those members take either.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct GroupInfo {
     /// The owner, `{app_key}_{user}`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -5360,8 +10409,117 @@ pub struct GroupInfo {
     pub extra: crate::Extra,
 }
 
+impl<'de> ::serde::Deserialize<'de> for GroupInfo {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = GroupInfo;
+
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct GroupInfo")
+            }
+
+            #[inline]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<GroupInfo, A::Error> {
+                use crate::runtime::members;
+                let mut owner = None;
+                let mut title = None;
+                let mut description = None;
+                let mut avatar = None;
+                let mut custom = None;
+                let mut created = None;
+                let mut last_modified = None;
+                let mut max_users = None;
+                let mut mute = None;
+                let mut mute_duration = None;
+                let mut public = None;
+                let mut invite_need_confirm = None;
+                let mut allow_user_invites = None;
+                let mut disabled = None;
+                let mut extra = crate::Extra::new();
+                while let Some(__key) = __map.next_key::<members::Key<'de>>()? {
+                    match __key.as_str() {
+                        "owner" => members::next(&mut owner, "owner", &mut __map)?,
+                        "title" => members::next(&mut title, "title", &mut __map)?,
+                        "description" => {
+                            members::next(&mut description, "description", &mut __map)?
+                        }
+                        "avatar" => members::next(&mut avatar, "avatar", &mut __map)?,
+                        "custom" => members::next(&mut custom, "custom", &mut __map)?,
+                        "created" => members::next(&mut created, "created", &mut __map)?,
+                        "last_modified" => {
+                            members::next(
+                                &mut last_modified,
+                                "last_modified",
+                                &mut __map,
+                            )?
+                        }
+                        "max_users" => {
+                            members::next(&mut max_users, "max_users", &mut __map)?
+                        }
+                        "mute" => members::next(&mut mute, "mute", &mut __map)?,
+                        "mute_duration" => {
+                            members::next(
+                                &mut mute_duration,
+                                "mute_duration",
+                                &mut __map,
+                            )?
+                        }
+                        "public" => members::next(&mut public, "public", &mut __map)?,
+                        "invite_need_confirm" => {
+                            members::next(
+                                &mut invite_need_confirm,
+                                "invite_need_confirm",
+                                &mut __map,
+                            )?
+                        }
+                        "allow_user_invites" => {
+                            members::next(
+                                &mut allow_user_invites,
+                                "allow_user_invites",
+                                &mut __map,
+                            )?
+                        }
+                        "disabled" => {
+                            members::next(&mut disabled, "disabled", &mut __map)?
+                        }
+                        _ => members::keep(&mut extra, __key, &mut __map)?,
+                    }
+                }
+                Ok(GroupInfo {
+                    owner: owner.unwrap_or_default(),
+                    title: title.unwrap_or_default(),
+                    description: description.unwrap_or_default(),
+                    avatar: avatar.unwrap_or_default(),
+                    custom: custom.unwrap_or_default(),
+                    created: created.unwrap_or_default(),
+                    last_modified: last_modified.unwrap_or_default(),
+                    max_users: max_users.unwrap_or_default(),
+                    mute: mute.unwrap_or_default(),
+                    mute_duration: mute_duration.unwrap_or_default(),
+                    public: public.unwrap_or_default(),
+                    invite_need_confirm: invite_need_confirm.unwrap_or_default(),
+                    allow_user_invites: allow_user_invites.unwrap_or_default(),
+                    disabled: disabled.unwrap_or_default(),
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 /// The reactions of one message.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct ReactionMessage {
     /// The message reacted to.
     #[serde(rename = "messageId")]
@@ -5387,8 +10545,69 @@ pub struct ReactionMessage {
     pub extra: crate::Extra,
 }
 
+impl<'de> ::serde::Deserialize<'de> for ReactionMessage {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = ReactionMessage;
+
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct ReactionMessage")
+            }
+
+            #[inline]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<ReactionMessage, A::Error> {
+                use crate::runtime::members;
+                let mut message_id = None;
+                let mut from = None;
+                let mut to = None;
+                let mut channel_type = None;
+                let mut ts = None;
+                let mut reactions = None;
+                let mut extra = crate::Extra::new();
+                while let Some(__key) = __map.next_key::<members::Key<'de>>()? {
+                    match __key.as_str() {
+                        "messageId" => {
+                            members::next(&mut message_id, "messageId", &mut __map)?
+                        }
+                        "from" => members::next(&mut from, "from", &mut __map)?,
+                        "to" => members::next(&mut to, "to", &mut __map)?,
+                        "channel_type" => {
+                            members::next(&mut channel_type, "channel_type", &mut __map)?
+                        }
+                        "ts" => members::next(&mut ts, "ts", &mut __map)?,
+                        "reactions" => {
+                            members::next(&mut reactions, "reactions", &mut __map)?
+                        }
+                        _ => members::keep(&mut extra, __key, &mut __map)?,
+                    }
+                }
+                Ok(ReactionMessage {
+                    message_id: members::required(message_id, "messageId")?,
+                    from: from.unwrap_or_default(),
+                    to: to.unwrap_or_default(),
+                    channel_type: channel_type.unwrap_or_default(),
+                    ts: ts.unwrap_or_default(),
+                    reactions: members::required(reactions, "reactions")?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 /// One reaction and who added it.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct Reaction {
     /// The reaction.
     pub reaction: String,
@@ -5407,8 +10626,61 @@ pub struct Reaction {
     pub extra: crate::Extra,
 }
 
+impl<'de> ::serde::Deserialize<'de> for Reaction {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = Reaction;
+
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct Reaction")
+            }
+
+            #[inline]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<Reaction, A::Error> {
+                use crate::runtime::members;
+                let mut reaction = None;
+                let mut user_list = None;
+                let mut count = None;
+                let mut op = None;
+                let mut extra = crate::Extra::new();
+                while let Some(__key) = __map.next_key::<members::Key<'de>>()? {
+                    match __key.as_str() {
+                        "reaction" => {
+                            members::next(&mut reaction, "reaction", &mut __map)?
+                        }
+                        "userList" => {
+                            members::next(&mut user_list, "userList", &mut __map)?
+                        }
+                        "count" => members::next(&mut count, "count", &mut __map)?,
+                        "op" => members::next(&mut op, "op", &mut __map)?,
+                        _ => members::keep(&mut extra, __key, &mut __map)?,
+                    }
+                }
+                Ok(Reaction {
+                    reaction: members::required(reaction, "reaction")?,
+                    user_list: user_list.unwrap_or_default(),
+                    count: count.unwrap_or_default(),
+                    op: op.unwrap_or_default(),
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 /// A change made to a reaction.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct ReactionChange {
     /// What was done: `create` adds the reaction.
     #[serde(rename = "reactionType")]
@@ -5422,8 +10694,59 @@ pub struct ReactionChange {
     pub extra: crate::Extra,
 }
 
+impl<'de> ::serde::Deserialize<'de> for ReactionChange {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = ReactionChange;
+
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct ReactionChange")
+            }
+
+            #[inline]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<ReactionChange, A::Error> {
+                use crate::runtime::members;
+                let mut reaction_type = None;
+                let mut operator = None;
+                let mut extra = crate::Extra::new();
+                while let Some(__key) = __map.next_key::<members::Key<'de>>()? {
+                    match __key.as_str() {
+                        "reactionType" => {
+                            members::next(
+                                &mut reaction_type,
+                                "reactionType",
+                                &mut __map,
+                            )?
+                        }
+                        "operator" => {
+                            members::next(&mut operator, "operator", &mut __map)?
+                        }
+                        _ => members::keep(&mut extra, __key, &mut __map)?,
+                    }
+                }
+                Ok(ReactionChange {
+                    reaction_type: reaction_type.unwrap_or_default(),
+                    operator: operator.unwrap_or_default(),
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 /// The state of a thread after one of its messages changed.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct ThreadUpdate {
     /// The thread id.
     pub id: String,
@@ -5456,8 +10779,96 @@ pub struct ThreadUpdate {
     pub extra: crate::Extra,
 }
 
+impl<'de> ::serde::Deserialize<'de> for ThreadUpdate {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = ThreadUpdate;
+
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct ThreadUpdate")
+            }
+
+            #[inline]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<ThreadUpdate, A::Error> {
+                use crate::runtime::members;
+                let mut id = None;
+                let mut name = None;
+                let mut operation = None;
+                let mut from = None;
+                let mut msg_parent_id = None;
+                let mut muc_parent_id = None;
+                let mut message_count = None;
+                let mut timestamp = None;
+                let mut last_message = None;
+                let mut extra = crate::Extra::new();
+                while let Some(__key) = __map.next_key::<members::Key<'de>>()? {
+                    match __key.as_str() {
+                        "id" => members::next(&mut id, "id", &mut __map)?,
+                        "name" => members::next(&mut name, "name", &mut __map)?,
+                        "operation" => {
+                            members::next(&mut operation, "operation", &mut __map)?
+                        }
+                        "from" => members::next(&mut from, "from", &mut __map)?,
+                        "msg_parent_id" => {
+                            members::next(
+                                &mut msg_parent_id,
+                                "msg_parent_id",
+                                &mut __map,
+                            )?
+                        }
+                        "muc_parent_id" => {
+                            members::next(
+                                &mut muc_parent_id,
+                                "muc_parent_id",
+                                &mut __map,
+                            )?
+                        }
+                        "message_count" => {
+                            members::next(
+                                &mut message_count,
+                                "message_count",
+                                &mut __map,
+                            )?
+                        }
+                        "timestamp" => {
+                            members::next(&mut timestamp, "timestamp", &mut __map)?
+                        }
+                        "last_message" => {
+                            members::next(&mut last_message, "last_message", &mut __map)?
+                        }
+                        _ => members::keep(&mut extra, __key, &mut __map)?,
+                    }
+                }
+                Ok(ThreadUpdate {
+                    id: members::required(id, "id")?,
+                    name: name.unwrap_or_default(),
+                    operation: operation.unwrap_or_default(),
+                    from: from.unwrap_or_default(),
+                    msg_parent_id: msg_parent_id.unwrap_or_default(),
+                    muc_parent_id: muc_parent_id.unwrap_or_default(),
+                    message_count: message_count.unwrap_or_default(),
+                    timestamp: timestamp.unwrap_or_default(),
+                    last_message: last_message.unwrap_or_default(),
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 /// A message of a thread.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct ThreadMessage {
     /// The message id.
     pub id: String,
@@ -5477,8 +10888,62 @@ pub struct ThreadMessage {
     pub extra: crate::Extra,
 }
 
+impl<'de> ::serde::Deserialize<'de> for ThreadMessage {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = ThreadMessage;
+
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct ThreadMessage")
+            }
+
+            #[inline]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<ThreadMessage, A::Error> {
+                use crate::runtime::members;
+                let mut id = None;
+                let mut from = None;
+                let mut to = None;
+                let mut timestamp = None;
+                let mut payload = None;
+                let mut extra = crate::Extra::new();
+                while let Some(__key) = __map.next_key::<members::Key<'de>>()? {
+                    match __key.as_str() {
+                        "id" => members::next(&mut id, "id", &mut __map)?,
+                        "from" => members::next(&mut from, "from", &mut __map)?,
+                        "to" => members::next(&mut to, "to", &mut __map)?,
+                        "timestamp" => {
+                            members::next(&mut timestamp, "timestamp", &mut __map)?
+                        }
+                        "payload" => members::next(&mut payload, "payload", &mut __map)?,
+                        _ => members::keep(&mut extra, __key, &mut __map)?,
+                    }
+                }
+                Ok(ThreadMessage {
+                    id: members::required(id, "id")?,
+                    from: from.unwrap_or_default(),
+                    to: to.unwrap_or_default(),
+                    timestamp: timestamp.unwrap_or_default(),
+                    payload: members::required(payload, "payload")?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 /// The operation.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct MucPayload {
     /// The group or room on the server, `{app_key}_{id}@conference.easemob.com`.
     pub muc_id: String,
@@ -5500,8 +10965,64 @@ pub struct MucPayload {
     pub extra: crate::Extra,
 }
 
+impl<'de> ::serde::Deserialize<'de> for MucPayload {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = MucPayload;
+
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct MucPayload")
+            }
+
+            #[inline]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<MucPayload, A::Error> {
+                use crate::runtime::members;
+                let mut muc_id = None;
+                let mut operation = None;
+                let mut is_chatroom = None;
+                let mut reason = None;
+                let mut status = None;
+                let mut extra = crate::Extra::new();
+                while let Some(__key) = __map.next_key::<members::Key<'de>>()? {
+                    match __key.as_str() {
+                        "muc_id" => members::next(&mut muc_id, "muc_id", &mut __map)?,
+                        "operation" => {
+                            members::next(&mut operation, "operation", &mut __map)?
+                        }
+                        "is_chatroom" => {
+                            members::next(&mut is_chatroom, "is_chatroom", &mut __map)?
+                        }
+                        "reason" => members::next(&mut reason, "reason", &mut __map)?,
+                        "status" => members::next(&mut status, "status", &mut __map)?,
+                        _ => members::keep(&mut extra, __key, &mut __map)?,
+                    }
+                }
+                Ok(MucPayload {
+                    muc_id: members::required(muc_id, "muc_id")?,
+                    operation: members::required(operation, "operation")?,
+                    is_chatroom: is_chatroom.unwrap_or_default(),
+                    reason: reason.unwrap_or_default(),
+                    status: status.unwrap_or_default(),
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 /// The attribute change.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct MucSetMetadataPayloadEventInfo {
     /// The attributes and the result of the change, as JSON text.
     pub ext: String,
@@ -5514,8 +11035,51 @@ pub struct MucSetMetadataPayloadEventInfo {
     pub extra: crate::Extra,
 }
 
+impl<'de> ::serde::Deserialize<'de> for MucSetMetadataPayloadEventInfo {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = MucSetMetadataPayloadEventInfo;
+
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct MucSetMetadataPayloadEventInfo")
+            }
+
+            #[inline]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<MucSetMetadataPayloadEventInfo, A::Error> {
+                use crate::runtime::members;
+                let mut ext = None;
+                let mut type_ = None;
+                let mut extra = crate::Extra::new();
+                while let Some(__key) = __map.next_key::<members::Key<'de>>()? {
+                    match __key.as_str() {
+                        "ext" => members::next(&mut ext, "ext", &mut __map)?,
+                        "type" => members::next(&mut type_, "type", &mut __map)?,
+                        _ => members::keep(&mut extra, __key, &mut __map)?,
+                    }
+                }
+                Ok(MucSetMetadataPayloadEventInfo {
+                    ext: members::required(ext, "ext")?,
+                    type_: type_.unwrap_or_default(),
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 /// The operation.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct MucSetMetadataPayload {
     /// The group or room on the server, `{app_key}_{id}@conference.easemob.com`.
     pub muc_id: String,
@@ -5539,8 +11103,69 @@ pub struct MucSetMetadataPayload {
     pub extra: crate::Extra,
 }
 
+impl<'de> ::serde::Deserialize<'de> for MucSetMetadataPayload {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = MucSetMetadataPayload;
+
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct MucSetMetadataPayload")
+            }
+
+            #[inline]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<MucSetMetadataPayload, A::Error> {
+                use crate::runtime::members;
+                let mut muc_id = None;
+                let mut operation = None;
+                let mut is_chatroom = None;
+                let mut reason = None;
+                let mut status = None;
+                let mut event_info = None;
+                let mut extra = crate::Extra::new();
+                while let Some(__key) = __map.next_key::<members::Key<'de>>()? {
+                    match __key.as_str() {
+                        "muc_id" => members::next(&mut muc_id, "muc_id", &mut __map)?,
+                        "operation" => {
+                            members::next(&mut operation, "operation", &mut __map)?
+                        }
+                        "is_chatroom" => {
+                            members::next(&mut is_chatroom, "is_chatroom", &mut __map)?
+                        }
+                        "reason" => members::next(&mut reason, "reason", &mut __map)?,
+                        "status" => members::next(&mut status, "status", &mut __map)?,
+                        "event_info" => {
+                            members::next(&mut event_info, "event_info", &mut __map)?
+                        }
+                        _ => members::keep(&mut extra, __key, &mut __map)?,
+                    }
+                }
+                Ok(MucSetMetadataPayload {
+                    muc_id: members::required(muc_id, "muc_id")?,
+                    operation: members::required(operation, "operation")?,
+                    is_chatroom: is_chatroom.unwrap_or_default(),
+                    reason: reason.unwrap_or_default(),
+                    status: status.unwrap_or_default(),
+                    event_info: members::required(event_info, "event_info")?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 /// The attribute change.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct MucDeleteMetadataPayloadEventInfo {
     /// The attributes and the result of the change, as JSON text.
     pub ext: String,
@@ -5553,8 +11178,51 @@ pub struct MucDeleteMetadataPayloadEventInfo {
     pub extra: crate::Extra,
 }
 
+impl<'de> ::serde::Deserialize<'de> for MucDeleteMetadataPayloadEventInfo {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = MucDeleteMetadataPayloadEventInfo;
+
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct MucDeleteMetadataPayloadEventInfo")
+            }
+
+            #[inline]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<MucDeleteMetadataPayloadEventInfo, A::Error> {
+                use crate::runtime::members;
+                let mut ext = None;
+                let mut type_ = None;
+                let mut extra = crate::Extra::new();
+                while let Some(__key) = __map.next_key::<members::Key<'de>>()? {
+                    match __key.as_str() {
+                        "ext" => members::next(&mut ext, "ext", &mut __map)?,
+                        "type" => members::next(&mut type_, "type", &mut __map)?,
+                        _ => members::keep(&mut extra, __key, &mut __map)?,
+                    }
+                }
+                Ok(MucDeleteMetadataPayloadEventInfo {
+                    ext: members::required(ext, "ext")?,
+                    type_: type_.unwrap_or_default(),
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 /// The operation.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct MucDeleteMetadataPayload {
     /// The group or room on the server, `{app_key}_{id}@conference.easemob.com`.
     pub muc_id: String,
@@ -5578,8 +11246,69 @@ pub struct MucDeleteMetadataPayload {
     pub extra: crate::Extra,
 }
 
+impl<'de> ::serde::Deserialize<'de> for MucDeleteMetadataPayload {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = MucDeleteMetadataPayload;
+
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct MucDeleteMetadataPayload")
+            }
+
+            #[inline]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<MucDeleteMetadataPayload, A::Error> {
+                use crate::runtime::members;
+                let mut muc_id = None;
+                let mut operation = None;
+                let mut is_chatroom = None;
+                let mut reason = None;
+                let mut status = None;
+                let mut event_info = None;
+                let mut extra = crate::Extra::new();
+                while let Some(__key) = __map.next_key::<members::Key<'de>>()? {
+                    match __key.as_str() {
+                        "muc_id" => members::next(&mut muc_id, "muc_id", &mut __map)?,
+                        "operation" => {
+                            members::next(&mut operation, "operation", &mut __map)?
+                        }
+                        "is_chatroom" => {
+                            members::next(&mut is_chatroom, "is_chatroom", &mut __map)?
+                        }
+                        "reason" => members::next(&mut reason, "reason", &mut __map)?,
+                        "status" => members::next(&mut status, "status", &mut __map)?,
+                        "event_info" => {
+                            members::next(&mut event_info, "event_info", &mut __map)?
+                        }
+                        _ => members::keep(&mut extra, __key, &mut __map)?,
+                    }
+                }
+                Ok(MucDeleteMetadataPayload {
+                    muc_id: members::required(muc_id, "muc_id")?,
+                    operation: members::required(operation, "operation")?,
+                    is_chatroom: is_chatroom.unwrap_or_default(),
+                    reason: reason.unwrap_or_default(),
+                    status: status.unwrap_or_default(),
+                    event_info: members::required(event_info, "event_info")?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 /// The attribute change.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct MucGroupMemberMetadataUpdatePayloadEventInfo {
     /// The attributes and the result of the change, as JSON text.
     pub ext: String,
@@ -5592,8 +11321,51 @@ pub struct MucGroupMemberMetadataUpdatePayloadEventInfo {
     pub extra: crate::Extra,
 }
 
+impl<'de> ::serde::Deserialize<'de> for MucGroupMemberMetadataUpdatePayloadEventInfo {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = MucGroupMemberMetadataUpdatePayloadEventInfo;
+
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct MucGroupMemberMetadataUpdatePayloadEventInfo")
+            }
+
+            #[inline]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<MucGroupMemberMetadataUpdatePayloadEventInfo, A::Error> {
+                use crate::runtime::members;
+                let mut ext = None;
+                let mut type_ = None;
+                let mut extra = crate::Extra::new();
+                while let Some(__key) = __map.next_key::<members::Key<'de>>()? {
+                    match __key.as_str() {
+                        "ext" => members::next(&mut ext, "ext", &mut __map)?,
+                        "type" => members::next(&mut type_, "type", &mut __map)?,
+                        _ => members::keep(&mut extra, __key, &mut __map)?,
+                    }
+                }
+                Ok(MucGroupMemberMetadataUpdatePayloadEventInfo {
+                    ext: members::required(ext, "ext")?,
+                    type_: type_.unwrap_or_default(),
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 /// The operation.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct MucGroupMemberMetadataUpdatePayload {
     /// The group or room on the server, `{app_key}_{id}@conference.easemob.com`.
     pub muc_id: String,
@@ -5617,8 +11389,69 @@ pub struct MucGroupMemberMetadataUpdatePayload {
     pub extra: crate::Extra,
 }
 
+impl<'de> ::serde::Deserialize<'de> for MucGroupMemberMetadataUpdatePayload {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = MucGroupMemberMetadataUpdatePayload;
+
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct MucGroupMemberMetadataUpdatePayload")
+            }
+
+            #[inline]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<MucGroupMemberMetadataUpdatePayload, A::Error> {
+                use crate::runtime::members;
+                let mut muc_id = None;
+                let mut operation = None;
+                let mut is_chatroom = None;
+                let mut reason = None;
+                let mut status = None;
+                let mut event_info = None;
+                let mut extra = crate::Extra::new();
+                while let Some(__key) = __map.next_key::<members::Key<'de>>()? {
+                    match __key.as_str() {
+                        "muc_id" => members::next(&mut muc_id, "muc_id", &mut __map)?,
+                        "operation" => {
+                            members::next(&mut operation, "operation", &mut __map)?
+                        }
+                        "is_chatroom" => {
+                            members::next(&mut is_chatroom, "is_chatroom", &mut __map)?
+                        }
+                        "reason" => members::next(&mut reason, "reason", &mut __map)?,
+                        "status" => members::next(&mut status, "status", &mut __map)?,
+                        "event_info" => {
+                            members::next(&mut event_info, "event_info", &mut __map)?
+                        }
+                        _ => members::keep(&mut extra, __key, &mut __map)?,
+                    }
+                }
+                Ok(MucGroupMemberMetadataUpdatePayload {
+                    muc_id: members::required(muc_id, "muc_id")?,
+                    operation: members::required(operation, "operation")?,
+                    is_chatroom: is_chatroom.unwrap_or_default(),
+                    reason: reason.unwrap_or_default(),
+                    status: status.unwrap_or_default(),
+                    event_info: members::required(event_info, "event_info")?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 /// Details of the operation; absent when a group is dissolved.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct GroupOpPayload {
     /// The kind of change within the operation.
     #[serde(rename = "type")]
@@ -5629,8 +11462,48 @@ pub struct GroupOpPayload {
     pub extra: crate::Extra,
 }
 
+impl<'de> ::serde::Deserialize<'de> for GroupOpPayload {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = GroupOpPayload;
+
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct GroupOpPayload")
+            }
+
+            #[inline]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<GroupOpPayload, A::Error> {
+                use crate::runtime::members;
+                let mut type_ = None;
+                let mut extra = crate::Extra::new();
+                while let Some(__key) = __map.next_key::<members::Key<'de>>()? {
+                    match __key.as_str() {
+                        "type" => members::next(&mut type_, "type", &mut __map)?,
+                        _ => members::keep(&mut extra, __key, &mut __map)?,
+                    }
+                }
+                Ok(GroupOpPayload {
+                    type_: type_.unwrap_or_default(),
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 /// Details of the operation; absent when a group is dissolved.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct GroupOpCreatePayload {
     /// The kind of change within the operation.
     #[serde(rename = "type")]
@@ -5649,8 +11522,57 @@ pub struct GroupOpCreatePayload {
     pub extra: crate::Extra,
 }
 
+impl<'de> ::serde::Deserialize<'de> for GroupOpCreatePayload {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = GroupOpCreatePayload;
+
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct GroupOpCreatePayload")
+            }
+
+            #[inline]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<GroupOpCreatePayload, A::Error> {
+                use crate::runtime::members;
+                let mut type_ = None;
+                let mut role = None;
+                let mut member = None;
+                let mut info = None;
+                let mut extra = crate::Extra::new();
+                while let Some(__key) = __map.next_key::<members::Key<'de>>()? {
+                    match __key.as_str() {
+                        "type" => members::next(&mut type_, "type", &mut __map)?,
+                        "role" => members::next(&mut role, "role", &mut __map)?,
+                        "member" => members::next(&mut member, "member", &mut __map)?,
+                        "info" => members::next(&mut info, "info", &mut __map)?,
+                        _ => members::keep(&mut extra, __key, &mut __map)?,
+                    }
+                }
+                Ok(GroupOpCreatePayload {
+                    type_: type_.unwrap_or_default(),
+                    role: role.unwrap_or_default(),
+                    member: member.unwrap_or_default(),
+                    info: members::required(info, "info")?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 /// Details of the operation; absent when a group is dissolved.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct GroupOpUpdateInfoPayload {
     /// The kind of change within the operation.
     #[serde(rename = "type")]
@@ -5663,8 +11585,51 @@ pub struct GroupOpUpdateInfoPayload {
     pub extra: crate::Extra,
 }
 
+impl<'de> ::serde::Deserialize<'de> for GroupOpUpdateInfoPayload {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = GroupOpUpdateInfoPayload;
+
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct GroupOpUpdateInfoPayload")
+            }
+
+            #[inline]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<GroupOpUpdateInfoPayload, A::Error> {
+                use crate::runtime::members;
+                let mut type_ = None;
+                let mut info = None;
+                let mut extra = crate::Extra::new();
+                while let Some(__key) = __map.next_key::<members::Key<'de>>()? {
+                    match __key.as_str() {
+                        "type" => members::next(&mut type_, "type", &mut __map)?,
+                        "info" => members::next(&mut info, "info", &mut __map)?,
+                        _ => members::keep(&mut extra, __key, &mut __map)?,
+                    }
+                }
+                Ok(GroupOpUpdateInfoPayload {
+                    type_: type_.unwrap_or_default(),
+                    info: members::required(info, "info")?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 /// Details of the operation; absent when a group is dissolved.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct GroupOpUpdateAnnouncementPayload {
     /// The kind of change within the operation.
     #[serde(rename = "type")]
@@ -5678,8 +11643,53 @@ pub struct GroupOpUpdateAnnouncementPayload {
     pub extra: crate::Extra,
 }
 
+impl<'de> ::serde::Deserialize<'de> for GroupOpUpdateAnnouncementPayload {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = GroupOpUpdateAnnouncementPayload;
+
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct GroupOpUpdateAnnouncementPayload")
+            }
+
+            #[inline]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<GroupOpUpdateAnnouncementPayload, A::Error> {
+                use crate::runtime::members;
+                let mut type_ = None;
+                let mut announcement = None;
+                let mut extra = crate::Extra::new();
+                while let Some(__key) = __map.next_key::<members::Key<'de>>()? {
+                    match __key.as_str() {
+                        "type" => members::next(&mut type_, "type", &mut __map)?,
+                        "announcement" => {
+                            members::next(&mut announcement, "announcement", &mut __map)?
+                        }
+                        _ => members::keep(&mut extra, __key, &mut __map)?,
+                    }
+                }
+                Ok(GroupOpUpdateAnnouncementPayload {
+                    type_: type_.unwrap_or_default(),
+                    announcement: announcement.unwrap_or_default(),
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 /// Details of the operation; absent when a group is dissolved.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct GroupOpUpdateMutePayload {
     /// The kind of change within the operation.
     #[serde(rename = "type")]
@@ -5692,8 +11702,51 @@ pub struct GroupOpUpdateMutePayload {
     pub extra: crate::Extra,
 }
 
+impl<'de> ::serde::Deserialize<'de> for GroupOpUpdateMutePayload {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = GroupOpUpdateMutePayload;
+
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct GroupOpUpdateMutePayload")
+            }
+
+            #[inline]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<GroupOpUpdateMutePayload, A::Error> {
+                use crate::runtime::members;
+                let mut type_ = None;
+                let mut mute = None;
+                let mut extra = crate::Extra::new();
+                while let Some(__key) = __map.next_key::<members::Key<'de>>()? {
+                    match __key.as_str() {
+                        "type" => members::next(&mut type_, "type", &mut __map)?,
+                        "mute" => members::next(&mut mute, "mute", &mut __map)?,
+                        _ => members::keep(&mut extra, __key, &mut __map)?,
+                    }
+                }
+                Ok(GroupOpUpdateMutePayload {
+                    type_: type_.unwrap_or_default(),
+                    mute: members::required(mute, "mute")?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 /// Details of the operation; absent when a group is dissolved.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct GroupOpUpdateOwnerPayload {
     /// The kind of change within the operation.
     #[serde(rename = "type")]
@@ -5708,8 +11761,56 @@ pub struct GroupOpUpdateOwnerPayload {
     pub extra: crate::Extra,
 }
 
+impl<'de> ::serde::Deserialize<'de> for GroupOpUpdateOwnerPayload {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = GroupOpUpdateOwnerPayload;
+
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct GroupOpUpdateOwnerPayload")
+            }
+
+            #[inline]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<GroupOpUpdateOwnerPayload, A::Error> {
+                use crate::runtime::members;
+                let mut type_ = None;
+                let mut owner = None;
+                let mut new_owner = None;
+                let mut extra = crate::Extra::new();
+                while let Some(__key) = __map.next_key::<members::Key<'de>>()? {
+                    match __key.as_str() {
+                        "type" => members::next(&mut type_, "type", &mut __map)?,
+                        "owner" => members::next(&mut owner, "owner", &mut __map)?,
+                        "new_owner" => {
+                            members::next(&mut new_owner, "new_owner", &mut __map)?
+                        }
+                        _ => members::keep(&mut extra, __key, &mut __map)?,
+                    }
+                }
+                Ok(GroupOpUpdateOwnerPayload {
+                    type_: type_.unwrap_or_default(),
+                    owner: members::required(owner, "owner")?,
+                    new_owner: members::required(new_owner, "new_owner")?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 /// Details of the operation; absent when a group is dissolved.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct GroupOpUpdateDisablePayload {
     /// The kind of change within the operation.
     #[serde(rename = "type")]
@@ -5722,8 +11823,51 @@ pub struct GroupOpUpdateDisablePayload {
     pub extra: crate::Extra,
 }
 
+impl<'de> ::serde::Deserialize<'de> for GroupOpUpdateDisablePayload {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = GroupOpUpdateDisablePayload;
+
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct GroupOpUpdateDisablePayload")
+            }
+
+            #[inline]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<GroupOpUpdateDisablePayload, A::Error> {
+                use crate::runtime::members;
+                let mut type_ = None;
+                let mut disable = None;
+                let mut extra = crate::Extra::new();
+                while let Some(__key) = __map.next_key::<members::Key<'de>>()? {
+                    match __key.as_str() {
+                        "type" => members::next(&mut type_, "type", &mut __map)?,
+                        "disable" => members::next(&mut disable, "disable", &mut __map)?,
+                        _ => members::keep(&mut extra, __key, &mut __map)?,
+                    }
+                }
+                Ok(GroupOpUpdateDisablePayload {
+                    type_: type_.unwrap_or_default(),
+                    disable: members::required(disable, "disable")?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 /// Details of the operation; absent when a group is dissolved.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct GroupOpJoinDirectPayload {
     /// The kind of change within the operation.
     #[serde(rename = "type")]
@@ -5736,8 +11880,51 @@ pub struct GroupOpJoinDirectPayload {
     pub extra: crate::Extra,
 }
 
+impl<'de> ::serde::Deserialize<'de> for GroupOpJoinDirectPayload {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = GroupOpJoinDirectPayload;
+
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct GroupOpJoinDirectPayload")
+            }
+
+            #[inline]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<GroupOpJoinDirectPayload, A::Error> {
+                use crate::runtime::members;
+                let mut type_ = None;
+                let mut member = None;
+                let mut extra = crate::Extra::new();
+                while let Some(__key) = __map.next_key::<members::Key<'de>>()? {
+                    match __key.as_str() {
+                        "type" => members::next(&mut type_, "type", &mut __map)?,
+                        "member" => members::next(&mut member, "member", &mut __map)?,
+                        _ => members::keep(&mut extra, __key, &mut __map)?,
+                    }
+                }
+                Ok(GroupOpJoinDirectPayload {
+                    type_: type_.unwrap_or_default(),
+                    member: members::required(member, "member")?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 /// Details of the operation; absent when a group is dissolved.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct GroupOpJoinInvitePayload {
     /// The kind of change within the operation.
     #[serde(rename = "type")]
@@ -5750,8 +11937,51 @@ pub struct GroupOpJoinInvitePayload {
     pub extra: crate::Extra,
 }
 
+impl<'de> ::serde::Deserialize<'de> for GroupOpJoinInvitePayload {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = GroupOpJoinInvitePayload;
+
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct GroupOpJoinInvitePayload")
+            }
+
+            #[inline]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<GroupOpJoinInvitePayload, A::Error> {
+                use crate::runtime::members;
+                let mut type_ = None;
+                let mut member = None;
+                let mut extra = crate::Extra::new();
+                while let Some(__key) = __map.next_key::<members::Key<'de>>()? {
+                    match __key.as_str() {
+                        "type" => members::next(&mut type_, "type", &mut __map)?,
+                        "member" => members::next(&mut member, "member", &mut __map)?,
+                        _ => members::keep(&mut extra, __key, &mut __map)?,
+                    }
+                }
+                Ok(GroupOpJoinInvitePayload {
+                    type_: type_.unwrap_or_default(),
+                    member: members::required(member, "member")?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 /// Details of the operation; absent when a group is dissolved.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct GroupOpJoinApplyPayload {
     /// The kind of change within the operation.
     #[serde(rename = "type")]
@@ -5764,8 +11994,51 @@ pub struct GroupOpJoinApplyPayload {
     pub extra: crate::Extra,
 }
 
+impl<'de> ::serde::Deserialize<'de> for GroupOpJoinApplyPayload {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = GroupOpJoinApplyPayload;
+
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct GroupOpJoinApplyPayload")
+            }
+
+            #[inline]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<GroupOpJoinApplyPayload, A::Error> {
+                use crate::runtime::members;
+                let mut type_ = None;
+                let mut member = None;
+                let mut extra = crate::Extra::new();
+                while let Some(__key) = __map.next_key::<members::Key<'de>>()? {
+                    match __key.as_str() {
+                        "type" => members::next(&mut type_, "type", &mut __map)?,
+                        "member" => members::next(&mut member, "member", &mut __map)?,
+                        _ => members::keep(&mut extra, __key, &mut __map)?,
+                    }
+                }
+                Ok(GroupOpJoinApplyPayload {
+                    type_: type_.unwrap_or_default(),
+                    member: members::required(member, "member")?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 /// Details of the operation; absent when a group is dissolved.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct GroupOpLeaveQuitPayload {
     /// The kind of change within the operation.
     #[serde(rename = "type")]
@@ -5778,8 +12051,51 @@ pub struct GroupOpLeaveQuitPayload {
     pub extra: crate::Extra,
 }
 
+impl<'de> ::serde::Deserialize<'de> for GroupOpLeaveQuitPayload {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = GroupOpLeaveQuitPayload;
+
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct GroupOpLeaveQuitPayload")
+            }
+
+            #[inline]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<GroupOpLeaveQuitPayload, A::Error> {
+                use crate::runtime::members;
+                let mut type_ = None;
+                let mut member = None;
+                let mut extra = crate::Extra::new();
+                while let Some(__key) = __map.next_key::<members::Key<'de>>()? {
+                    match __key.as_str() {
+                        "type" => members::next(&mut type_, "type", &mut __map)?,
+                        "member" => members::next(&mut member, "member", &mut __map)?,
+                        _ => members::keep(&mut extra, __key, &mut __map)?,
+                    }
+                }
+                Ok(GroupOpLeaveQuitPayload {
+                    type_: type_.unwrap_or_default(),
+                    member: members::required(member, "member")?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 /// Details of the operation; absent when a group is dissolved.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct GroupOpLeaveKickPayload {
     /// The kind of change within the operation.
     #[serde(rename = "type")]
@@ -5792,8 +12108,51 @@ pub struct GroupOpLeaveKickPayload {
     pub extra: crate::Extra,
 }
 
+impl<'de> ::serde::Deserialize<'de> for GroupOpLeaveKickPayload {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = GroupOpLeaveKickPayload;
+
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct GroupOpLeaveKickPayload")
+            }
+
+            #[inline]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<GroupOpLeaveKickPayload, A::Error> {
+                use crate::runtime::members;
+                let mut type_ = None;
+                let mut member = None;
+                let mut extra = crate::Extra::new();
+                while let Some(__key) = __map.next_key::<members::Key<'de>>()? {
+                    match __key.as_str() {
+                        "type" => members::next(&mut type_, "type", &mut __map)?,
+                        "member" => members::next(&mut member, "member", &mut __map)?,
+                        _ => members::keep(&mut extra, __key, &mut __map)?,
+                    }
+                }
+                Ok(GroupOpLeaveKickPayload {
+                    type_: type_.unwrap_or_default(),
+                    member: members::required(member, "member")?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 /// Details of the operation; absent when a group is dissolved.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct GroupOpLeaveBlockPayload {
     /// The kind of change within the operation.
     #[serde(rename = "type")]
@@ -5806,8 +12165,51 @@ pub struct GroupOpLeaveBlockPayload {
     pub extra: crate::Extra,
 }
 
+impl<'de> ::serde::Deserialize<'de> for GroupOpLeaveBlockPayload {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = GroupOpLeaveBlockPayload;
+
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct GroupOpLeaveBlockPayload")
+            }
+
+            #[inline]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<GroupOpLeaveBlockPayload, A::Error> {
+                use crate::runtime::members;
+                let mut type_ = None;
+                let mut member = None;
+                let mut extra = crate::Extra::new();
+                while let Some(__key) = __map.next_key::<members::Key<'de>>()? {
+                    match __key.as_str() {
+                        "type" => members::next(&mut type_, "type", &mut __map)?,
+                        "member" => members::next(&mut member, "member", &mut __map)?,
+                        _ => members::keep(&mut extra, __key, &mut __map)?,
+                    }
+                }
+                Ok(GroupOpLeaveBlockPayload {
+                    type_: type_.unwrap_or_default(),
+                    member: members::required(member, "member")?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 /// Details of the operation; absent when a group is dissolved.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct GroupOpLeaveDeletePayload {
     /// The kind of change within the operation.
     #[serde(rename = "type")]
@@ -5820,8 +12222,51 @@ pub struct GroupOpLeaveDeletePayload {
     pub extra: crate::Extra,
 }
 
+impl<'de> ::serde::Deserialize<'de> for GroupOpLeaveDeletePayload {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = GroupOpLeaveDeletePayload;
+
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct GroupOpLeaveDeletePayload")
+            }
+
+            #[inline]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<GroupOpLeaveDeletePayload, A::Error> {
+                use crate::runtime::members;
+                let mut type_ = None;
+                let mut member = None;
+                let mut extra = crate::Extra::new();
+                while let Some(__key) = __map.next_key::<members::Key<'de>>()? {
+                    match __key.as_str() {
+                        "type" => members::next(&mut type_, "type", &mut __map)?,
+                        "member" => members::next(&mut member, "member", &mut __map)?,
+                        _ => members::keep(&mut extra, __key, &mut __map)?,
+                    }
+                }
+                Ok(GroupOpLeaveDeletePayload {
+                    type_: type_.unwrap_or_default(),
+                    member: members::required(member, "member")?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 /// Details of the operation; absent when a group is dissolved.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct GroupOpMuteAddPayload {
     /// The kind of change within the operation.
     #[serde(rename = "type")]
@@ -5837,8 +12282,60 @@ pub struct GroupOpMuteAddPayload {
     pub extra: crate::Extra,
 }
 
+impl<'de> ::serde::Deserialize<'de> for GroupOpMuteAddPayload {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = GroupOpMuteAddPayload;
+
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct GroupOpMuteAddPayload")
+            }
+
+            #[inline]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<GroupOpMuteAddPayload, A::Error> {
+                use crate::runtime::members;
+                let mut type_ = None;
+                let mut member = None;
+                let mut expire_timestamp = None;
+                let mut extra = crate::Extra::new();
+                while let Some(__key) = __map.next_key::<members::Key<'de>>()? {
+                    match __key.as_str() {
+                        "type" => members::next(&mut type_, "type", &mut __map)?,
+                        "member" => members::next(&mut member, "member", &mut __map)?,
+                        "expire_timestamp" => {
+                            members::next(
+                                &mut expire_timestamp,
+                                "expire_timestamp",
+                                &mut __map,
+                            )?
+                        }
+                        _ => members::keep(&mut extra, __key, &mut __map)?,
+                    }
+                }
+                Ok(GroupOpMuteAddPayload {
+                    type_: type_.unwrap_or_default(),
+                    member: members::required(member, "member")?,
+                    expire_timestamp: expire_timestamp.unwrap_or_default(),
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 /// Details of the operation; absent when a group is dissolved.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct GroupOpMuteRemovePayload {
     /// The kind of change within the operation.
     #[serde(rename = "type")]
@@ -5851,8 +12348,51 @@ pub struct GroupOpMuteRemovePayload {
     pub extra: crate::Extra,
 }
 
+impl<'de> ::serde::Deserialize<'de> for GroupOpMuteRemovePayload {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = GroupOpMuteRemovePayload;
+
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct GroupOpMuteRemovePayload")
+            }
+
+            #[inline]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<GroupOpMuteRemovePayload, A::Error> {
+                use crate::runtime::members;
+                let mut type_ = None;
+                let mut member = None;
+                let mut extra = crate::Extra::new();
+                while let Some(__key) = __map.next_key::<members::Key<'de>>()? {
+                    match __key.as_str() {
+                        "type" => members::next(&mut type_, "type", &mut __map)?,
+                        "member" => members::next(&mut member, "member", &mut __map)?,
+                        _ => members::keep(&mut extra, __key, &mut __map)?,
+                    }
+                }
+                Ok(GroupOpMuteRemovePayload {
+                    type_: type_.unwrap_or_default(),
+                    member: members::required(member, "member")?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 /// Details of the operation; absent when a group is dissolved.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct GroupOpAllowlistAddPayload {
     /// The kind of change within the operation.
     #[serde(rename = "type")]
@@ -5865,8 +12405,51 @@ pub struct GroupOpAllowlistAddPayload {
     pub extra: crate::Extra,
 }
 
+impl<'de> ::serde::Deserialize<'de> for GroupOpAllowlistAddPayload {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = GroupOpAllowlistAddPayload;
+
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct GroupOpAllowlistAddPayload")
+            }
+
+            #[inline]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<GroupOpAllowlistAddPayload, A::Error> {
+                use crate::runtime::members;
+                let mut type_ = None;
+                let mut member = None;
+                let mut extra = crate::Extra::new();
+                while let Some(__key) = __map.next_key::<members::Key<'de>>()? {
+                    match __key.as_str() {
+                        "type" => members::next(&mut type_, "type", &mut __map)?,
+                        "member" => members::next(&mut member, "member", &mut __map)?,
+                        _ => members::keep(&mut extra, __key, &mut __map)?,
+                    }
+                }
+                Ok(GroupOpAllowlistAddPayload {
+                    type_: type_.unwrap_or_default(),
+                    member: members::required(member, "member")?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 /// Details of the operation; absent when a group is dissolved.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct GroupOpAllowlistRemovePayload {
     /// The kind of change within the operation.
     #[serde(rename = "type")]
@@ -5879,8 +12462,51 @@ pub struct GroupOpAllowlistRemovePayload {
     pub extra: crate::Extra,
 }
 
+impl<'de> ::serde::Deserialize<'de> for GroupOpAllowlistRemovePayload {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = GroupOpAllowlistRemovePayload;
+
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct GroupOpAllowlistRemovePayload")
+            }
+
+            #[inline]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<GroupOpAllowlistRemovePayload, A::Error> {
+                use crate::runtime::members;
+                let mut type_ = None;
+                let mut member = None;
+                let mut extra = crate::Extra::new();
+                while let Some(__key) = __map.next_key::<members::Key<'de>>()? {
+                    match __key.as_str() {
+                        "type" => members::next(&mut type_, "type", &mut __map)?,
+                        "member" => members::next(&mut member, "member", &mut __map)?,
+                        _ => members::keep(&mut extra, __key, &mut __map)?,
+                    }
+                }
+                Ok(GroupOpAllowlistRemovePayload {
+                    type_: type_.unwrap_or_default(),
+                    member: members::required(member, "member")?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 /// Details of the operation; absent when a group is dissolved.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct GroupOpBlocklistAddPayload {
     /// The kind of change within the operation.
     #[serde(rename = "type")]
@@ -5896,8 +12522,60 @@ pub struct GroupOpBlocklistAddPayload {
     pub extra: crate::Extra,
 }
 
+impl<'de> ::serde::Deserialize<'de> for GroupOpBlocklistAddPayload {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = GroupOpBlocklistAddPayload;
+
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct GroupOpBlocklistAddPayload")
+            }
+
+            #[inline]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<GroupOpBlocklistAddPayload, A::Error> {
+                use crate::runtime::members;
+                let mut type_ = None;
+                let mut member = None;
+                let mut expire_timestamp = None;
+                let mut extra = crate::Extra::new();
+                while let Some(__key) = __map.next_key::<members::Key<'de>>()? {
+                    match __key.as_str() {
+                        "type" => members::next(&mut type_, "type", &mut __map)?,
+                        "member" => members::next(&mut member, "member", &mut __map)?,
+                        "expire_timestamp" => {
+                            members::next(
+                                &mut expire_timestamp,
+                                "expire_timestamp",
+                                &mut __map,
+                            )?
+                        }
+                        _ => members::keep(&mut extra, __key, &mut __map)?,
+                    }
+                }
+                Ok(GroupOpBlocklistAddPayload {
+                    type_: type_.unwrap_or_default(),
+                    member: members::required(member, "member")?,
+                    expire_timestamp: expire_timestamp.unwrap_or_default(),
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 /// Details of the operation; absent when a group is dissolved.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct GroupOpBlocklistRemovePayload {
     /// The kind of change within the operation.
     #[serde(rename = "type")]
@@ -5910,8 +12588,51 @@ pub struct GroupOpBlocklistRemovePayload {
     pub extra: crate::Extra,
 }
 
+impl<'de> ::serde::Deserialize<'de> for GroupOpBlocklistRemovePayload {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = GroupOpBlocklistRemovePayload;
+
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct GroupOpBlocklistRemovePayload")
+            }
+
+            #[inline]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<GroupOpBlocklistRemovePayload, A::Error> {
+                use crate::runtime::members;
+                let mut type_ = None;
+                let mut member = None;
+                let mut extra = crate::Extra::new();
+                while let Some(__key) = __map.next_key::<members::Key<'de>>()? {
+                    match __key.as_str() {
+                        "type" => members::next(&mut type_, "type", &mut __map)?,
+                        "member" => members::next(&mut member, "member", &mut __map)?,
+                        _ => members::keep(&mut extra, __key, &mut __map)?,
+                    }
+                }
+                Ok(GroupOpBlocklistRemovePayload {
+                    type_: type_.unwrap_or_default(),
+                    member: members::required(member, "member")?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 /// Details of the operation; absent when a group is dissolved.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct GroupOpAdminAddPayload {
     /// The kind of change within the operation.
     #[serde(rename = "type")]
@@ -5924,8 +12645,51 @@ pub struct GroupOpAdminAddPayload {
     pub extra: crate::Extra,
 }
 
+impl<'de> ::serde::Deserialize<'de> for GroupOpAdminAddPayload {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = GroupOpAdminAddPayload;
+
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct GroupOpAdminAddPayload")
+            }
+
+            #[inline]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<GroupOpAdminAddPayload, A::Error> {
+                use crate::runtime::members;
+                let mut type_ = None;
+                let mut admin = None;
+                let mut extra = crate::Extra::new();
+                while let Some(__key) = __map.next_key::<members::Key<'de>>()? {
+                    match __key.as_str() {
+                        "type" => members::next(&mut type_, "type", &mut __map)?,
+                        "admin" => members::next(&mut admin, "admin", &mut __map)?,
+                        _ => members::keep(&mut extra, __key, &mut __map)?,
+                    }
+                }
+                Ok(GroupOpAdminAddPayload {
+                    type_: type_.unwrap_or_default(),
+                    admin: members::required(admin, "admin")?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 /// Details of the operation; absent when a group is dissolved.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct GroupOpAdminRemovePayload {
     /// The kind of change within the operation.
     #[serde(rename = "type")]
@@ -5938,8 +12702,51 @@ pub struct GroupOpAdminRemovePayload {
     pub extra: crate::Extra,
 }
 
+impl<'de> ::serde::Deserialize<'de> for GroupOpAdminRemovePayload {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = GroupOpAdminRemovePayload;
+
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct GroupOpAdminRemovePayload")
+            }
+
+            #[inline]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<GroupOpAdminRemovePayload, A::Error> {
+                use crate::runtime::members;
+                let mut type_ = None;
+                let mut admin = None;
+                let mut extra = crate::Extra::new();
+                while let Some(__key) = __map.next_key::<members::Key<'de>>()? {
+                    match __key.as_str() {
+                        "type" => members::next(&mut type_, "type", &mut __map)?,
+                        "admin" => members::next(&mut admin, "admin", &mut __map)?,
+                        _ => members::keep(&mut extra, __key, &mut __map)?,
+                    }
+                }
+                Ok(GroupOpAdminRemovePayload {
+                    type_: type_.unwrap_or_default(),
+                    admin: members::required(admin, "admin")?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 /// Details of the operation; absent when a group is dissolved.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct GroupOpShareFileAddPayload {
     /// The kind of change within the operation.
     #[serde(rename = "type")]
@@ -5952,8 +12759,53 @@ pub struct GroupOpShareFileAddPayload {
     pub extra: crate::Extra,
 }
 
+impl<'de> ::serde::Deserialize<'de> for GroupOpShareFileAddPayload {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = GroupOpShareFileAddPayload;
+
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct GroupOpShareFileAddPayload")
+            }
+
+            #[inline]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<GroupOpShareFileAddPayload, A::Error> {
+                use crate::runtime::members;
+                let mut type_ = None;
+                let mut share_file = None;
+                let mut extra = crate::Extra::new();
+                while let Some(__key) = __map.next_key::<members::Key<'de>>()? {
+                    match __key.as_str() {
+                        "type" => members::next(&mut type_, "type", &mut __map)?,
+                        "share_file" => {
+                            members::next(&mut share_file, "share_file", &mut __map)?
+                        }
+                        _ => members::keep(&mut extra, __key, &mut __map)?,
+                    }
+                }
+                Ok(GroupOpShareFileAddPayload {
+                    type_: type_.unwrap_or_default(),
+                    share_file: members::required(share_file, "share_file")?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 /// Details of the operation; absent when a group is dissolved.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct GroupOpShareFileRemovePayload {
     /// The kind of change within the operation.
     #[serde(rename = "type")]
@@ -5966,8 +12818,53 @@ pub struct GroupOpShareFileRemovePayload {
     pub extra: crate::Extra,
 }
 
+impl<'de> ::serde::Deserialize<'de> for GroupOpShareFileRemovePayload {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = GroupOpShareFileRemovePayload;
+
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct GroupOpShareFileRemovePayload")
+            }
+
+            #[inline]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<GroupOpShareFileRemovePayload, A::Error> {
+                use crate::runtime::members;
+                let mut type_ = None;
+                let mut share_file = None;
+                let mut extra = crate::Extra::new();
+                while let Some(__key) = __map.next_key::<members::Key<'de>>()? {
+                    match __key.as_str() {
+                        "type" => members::next(&mut type_, "type", &mut __map)?,
+                        "share_file" => {
+                            members::next(&mut share_file, "share_file", &mut __map)?
+                        }
+                        _ => members::keep(&mut extra, __key, &mut __map)?,
+                    }
+                }
+                Ok(GroupOpShareFileRemovePayload {
+                    type_: type_.unwrap_or_default(),
+                    share_file: members::required(share_file, "share_file")?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 /// Details of the operation; absent when a group is dissolved.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct GroupOpRoomSuperAdminAddPayload {
     /// The kind of change within the operation.
     #[serde(rename = "type")]
@@ -5980,8 +12877,51 @@ pub struct GroupOpRoomSuperAdminAddPayload {
     pub extra: crate::Extra,
 }
 
+impl<'de> ::serde::Deserialize<'de> for GroupOpRoomSuperAdminAddPayload {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = GroupOpRoomSuperAdminAddPayload;
+
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct GroupOpRoomSuperAdminAddPayload")
+            }
+
+            #[inline]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<GroupOpRoomSuperAdminAddPayload, A::Error> {
+                use crate::runtime::members;
+                let mut type_ = None;
+                let mut admin = None;
+                let mut extra = crate::Extra::new();
+                while let Some(__key) = __map.next_key::<members::Key<'de>>()? {
+                    match __key.as_str() {
+                        "type" => members::next(&mut type_, "type", &mut __map)?,
+                        "admin" => members::next(&mut admin, "admin", &mut __map)?,
+                        _ => members::keep(&mut extra, __key, &mut __map)?,
+                    }
+                }
+                Ok(GroupOpRoomSuperAdminAddPayload {
+                    type_: type_.unwrap_or_default(),
+                    admin: members::required(admin, "admin")?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 /// Details of the operation; absent when a group is dissolved.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct GroupOpRoomSuperAdminRemovePayload {
     /// The kind of change within the operation.
     #[serde(rename = "type")]
@@ -5994,8 +12934,51 @@ pub struct GroupOpRoomSuperAdminRemovePayload {
     pub extra: crate::Extra,
 }
 
+impl<'de> ::serde::Deserialize<'de> for GroupOpRoomSuperAdminRemovePayload {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = GroupOpRoomSuperAdminRemovePayload;
+
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct GroupOpRoomSuperAdminRemovePayload")
+            }
+
+            #[inline]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<GroupOpRoomSuperAdminRemovePayload, A::Error> {
+                use crate::runtime::members;
+                let mut type_ = None;
+                let mut admin = None;
+                let mut extra = crate::Extra::new();
+                while let Some(__key) = __map.next_key::<members::Key<'de>>()? {
+                    match __key.as_str() {
+                        "type" => members::next(&mut type_, "type", &mut __map)?,
+                        "admin" => members::next(&mut admin, "admin", &mut __map)?,
+                        _ => members::keep(&mut extra, __key, &mut __map)?,
+                    }
+                }
+                Ok(GroupOpRoomSuperAdminRemovePayload {
+                    type_: type_.unwrap_or_default(),
+                    admin: members::required(admin, "admin")?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 /// What was recalled.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct RecallPayload {
     /// Id of the recalled message, the same as `recall_id`.
     pub ack_message_id: String,
@@ -6010,8 +12993,60 @@ pub struct RecallPayload {
     pub extra: crate::Extra,
 }
 
+impl<'de> ::serde::Deserialize<'de> for RecallPayload {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = RecallPayload;
+
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct RecallPayload")
+            }
+
+            #[inline]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<RecallPayload, A::Error> {
+                use crate::runtime::members;
+                let mut ack_message_id = None;
+                let mut ext = None;
+                let mut bodies = None;
+                let mut extra = crate::Extra::new();
+                while let Some(__key) = __map.next_key::<members::Key<'de>>()? {
+                    match __key.as_str() {
+                        "ack_message_id" => {
+                            members::next(
+                                &mut ack_message_id,
+                                "ack_message_id",
+                                &mut __map,
+                            )?
+                        }
+                        "ext" => members::next(&mut ext, "ext", &mut __map)?,
+                        "bodies" => members::next(&mut bodies, "bodies", &mut __map)?,
+                        _ => members::keep(&mut extra, __key, &mut __map)?,
+                    }
+                }
+                Ok(RecallPayload {
+                    ack_message_id: members::required(ack_message_id, "ack_message_id")?,
+                    ext: ext.unwrap_or_default(),
+                    bodies: bodies.unwrap_or_default(),
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 /// The edited message.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct MessageEditPayload {
     /// Id of the original message.
     pub edit_message_id: String,
@@ -6034,8 +13069,69 @@ pub struct MessageEditPayload {
     pub extra: crate::Extra,
 }
 
+impl<'de> ::serde::Deserialize<'de> for MessageEditPayload {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = MessageEditPayload;
+
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct MessageEditPayload")
+            }
+
+            #[inline]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<MessageEditPayload, A::Error> {
+                use crate::runtime::members;
+                let mut edit_message_id = None;
+                let mut bodies = None;
+                let mut ext = None;
+                let mut type_ = None;
+                let mut meta = None;
+                let mut extra = crate::Extra::new();
+                while let Some(__key) = __map.next_key::<members::Key<'de>>()? {
+                    match __key.as_str() {
+                        "edit_message_id" => {
+                            members::next(
+                                &mut edit_message_id,
+                                "edit_message_id",
+                                &mut __map,
+                            )?
+                        }
+                        "bodies" => members::next(&mut bodies, "bodies", &mut __map)?,
+                        "ext" => members::next(&mut ext, "ext", &mut __map)?,
+                        "type" => members::next(&mut type_, "type", &mut __map)?,
+                        "meta" => members::next(&mut meta, "meta", &mut __map)?,
+                        _ => members::keep(&mut extra, __key, &mut __map)?,
+                    }
+                }
+                Ok(MessageEditPayload {
+                    edit_message_id: members::required(
+                        edit_message_id,
+                        "edit_message_id",
+                    )?,
+                    bodies: members::required(bodies, "bodies")?,
+                    ext: ext.unwrap_or_default(),
+                    type_: type_.unwrap_or_default(),
+                    meta: meta.unwrap_or_default(),
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 /// About the edit.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct MessageEditPayloadMeta {
     /// The edit's details.
     pub edit_msg: crate::webhook::MessageEditPayloadMetaEditMsg,
@@ -6044,8 +13140,50 @@ pub struct MessageEditPayloadMeta {
     pub extra: crate::Extra,
 }
 
+impl<'de> ::serde::Deserialize<'de> for MessageEditPayloadMeta {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = MessageEditPayloadMeta;
+
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct MessageEditPayloadMeta")
+            }
+
+            #[inline]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<MessageEditPayloadMeta, A::Error> {
+                use crate::runtime::members;
+                let mut edit_msg = None;
+                let mut extra = crate::Extra::new();
+                while let Some(__key) = __map.next_key::<members::Key<'de>>()? {
+                    match __key.as_str() {
+                        "edit_msg" => {
+                            members::next(&mut edit_msg, "edit_msg", &mut __map)?
+                        }
+                        _ => members::keep(&mut extra, __key, &mut __map)?,
+                    }
+                }
+                Ok(MessageEditPayloadMeta {
+                    edit_msg: members::required(edit_msg, "edit_msg")?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 /// The edit's details.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct MessageEditPayloadMetaEditMsg {
     /// Conversation type, e.g. `chat:user`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -6072,8 +13210,71 @@ pub struct MessageEditPayloadMetaEditMsg {
     pub extra: crate::Extra,
 }
 
+impl<'de> ::serde::Deserialize<'de> for MessageEditPayloadMetaEditMsg {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = MessageEditPayloadMetaEditMsg;
+
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct MessageEditPayloadMetaEditMsg")
+            }
+
+            #[inline]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<MessageEditPayloadMetaEditMsg, A::Error> {
+                use crate::runtime::members;
+                let mut chat_type = None;
+                let mut send_time = None;
+                let mut edit_time = None;
+                let mut sender = None;
+                let mut count = None;
+                let mut operator = None;
+                let mut extra = crate::Extra::new();
+                while let Some(__key) = __map.next_key::<members::Key<'de>>()? {
+                    match __key.as_str() {
+                        "chat_type" => {
+                            members::next(&mut chat_type, "chat_type", &mut __map)?
+                        }
+                        "send_time" => {
+                            members::next(&mut send_time, "send_time", &mut __map)?
+                        }
+                        "edit_time" => {
+                            members::next(&mut edit_time, "edit_time", &mut __map)?
+                        }
+                        "sender" => members::next(&mut sender, "sender", &mut __map)?,
+                        "count" => members::next(&mut count, "count", &mut __map)?,
+                        "operator" => {
+                            members::next(&mut operator, "operator", &mut __map)?
+                        }
+                        _ => members::keep(&mut extra, __key, &mut __map)?,
+                    }
+                }
+                Ok(MessageEditPayloadMetaEditMsg {
+                    chat_type: chat_type.unwrap_or_default(),
+                    send_time: send_time.unwrap_or_default(),
+                    edit_time: edit_time.unwrap_or_default(),
+                    sender: sender.unwrap_or_default(),
+                    count: count.unwrap_or_default(),
+                    operator: operator.unwrap_or_default(),
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 /// The receipt.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct ReadAckPayload {
     /// Id of the message the receipt is for.
     pub ack_message_id: String,
@@ -6095,8 +13296,68 @@ pub struct ReadAckPayload {
     pub extra: crate::Extra,
 }
 
+impl<'de> ::serde::Deserialize<'de> for ReadAckPayload {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = ReadAckPayload;
+
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct ReadAckPayload")
+            }
+
+            #[inline]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<ReadAckPayload, A::Error> {
+                use crate::runtime::members;
+                let mut ack_message_id = None;
+                let mut ext = None;
+                let mut bodies = None;
+                let mut type_ = None;
+                let mut msg_config = None;
+                let mut extra = crate::Extra::new();
+                while let Some(__key) = __map.next_key::<members::Key<'de>>()? {
+                    match __key.as_str() {
+                        "ack_message_id" => {
+                            members::next(
+                                &mut ack_message_id,
+                                "ack_message_id",
+                                &mut __map,
+                            )?
+                        }
+                        "ext" => members::next(&mut ext, "ext", &mut __map)?,
+                        "bodies" => members::next(&mut bodies, "bodies", &mut __map)?,
+                        "type" => members::next(&mut type_, "type", &mut __map)?,
+                        "msg_config" => {
+                            members::next(&mut msg_config, "msg_config", &mut __map)?
+                        }
+                        _ => members::keep(&mut extra, __key, &mut __map)?,
+                    }
+                }
+                Ok(ReadAckPayload {
+                    ack_message_id: members::required(ack_message_id, "ack_message_id")?,
+                    ext: ext.unwrap_or_default(),
+                    bodies: bodies.unwrap_or_default(),
+                    type_: type_.unwrap_or_default(),
+                    msg_config: msg_config.unwrap_or_default(),
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 /// Settings of the acknowledged message.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct ReadAckPayloadMsgConfig {
     /// Whether the group message asked for read receipts.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -6106,8 +13367,54 @@ pub struct ReadAckPayloadMsgConfig {
     pub extra: crate::Extra,
 }
 
+impl<'de> ::serde::Deserialize<'de> for ReadAckPayloadMsgConfig {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = ReadAckPayloadMsgConfig;
+
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct ReadAckPayloadMsgConfig")
+            }
+
+            #[inline]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<ReadAckPayloadMsgConfig, A::Error> {
+                use crate::runtime::members;
+                let mut allow_group_ack = None;
+                let mut extra = crate::Extra::new();
+                while let Some(__key) = __map.next_key::<members::Key<'de>>()? {
+                    match __key.as_str() {
+                        "allow_group_ack" => {
+                            members::next(
+                                &mut allow_group_ack,
+                                "allow_group_ack",
+                                &mut __map,
+                            )?
+                        }
+                        _ => members::keep(&mut extra, __key, &mut __map)?,
+                    }
+                }
+                Ok(ReadAckPayloadMsgConfig {
+                    allow_group_ack: allow_group_ack.unwrap_or_default(),
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 /// The receipt.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct ChannelAckPayload {
     /// Id of a message of the conversation.
     pub ack_message_id: String,
@@ -6122,8 +13429,57 @@ pub struct ChannelAckPayload {
     pub extra: crate::Extra,
 }
 
+impl<'de> ::serde::Deserialize<'de> for ChannelAckPayload {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = ChannelAckPayload;
+
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct ChannelAckPayload")
+            }
+
+            #[inline]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<ChannelAckPayload, A::Error> {
+                use crate::runtime::members;
+                let mut ack_message_id = None;
+                let mut type_ = None;
+                let mut extra = crate::Extra::new();
+                while let Some(__key) = __map.next_key::<members::Key<'de>>()? {
+                    match __key.as_str() {
+                        "ack_message_id" => {
+                            members::next(
+                                &mut ack_message_id,
+                                "ack_message_id",
+                                &mut __map,
+                            )?
+                        }
+                        "type" => members::next(&mut type_, "type", &mut __map)?,
+                        _ => members::keep(&mut extra, __key, &mut __map)?,
+                    }
+                }
+                Ok(ChannelAckPayload {
+                    ack_message_id: members::required(ack_message_id, "ack_message_id")?,
+                    type_: type_.unwrap_or_default(),
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 /// The notification.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct NotifyPayload {
     /// `reaction` or `thread`.
     ///
@@ -6135,8 +13491,48 @@ pub struct NotifyPayload {
     pub extra: crate::Extra,
 }
 
+impl<'de> ::serde::Deserialize<'de> for NotifyPayload {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = NotifyPayload;
+
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct NotifyPayload")
+            }
+
+            #[inline]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<NotifyPayload, A::Error> {
+                use crate::runtime::members;
+                let mut type_ = None;
+                let mut extra = crate::Extra::new();
+                while let Some(__key) = __map.next_key::<members::Key<'de>>()? {
+                    match __key.as_str() {
+                        "type" => members::next(&mut type_, "type", &mut __map)?,
+                        _ => members::keep(&mut extra, __key, &mut __map)?,
+                    }
+                }
+                Ok(NotifyPayload {
+                    type_: members::required(type_, "type")?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 /// The notification.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct NotifyReactionPayload {
     /// `reaction` or `thread`.
     ///
@@ -6158,8 +13554,59 @@ pub struct NotifyReactionPayload {
     pub extra: crate::Extra,
 }
 
+impl<'de> ::serde::Deserialize<'de> for NotifyReactionPayload {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = NotifyReactionPayload;
+
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct NotifyReactionPayload")
+            }
+
+            #[inline]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<NotifyReactionPayload, A::Error> {
+                use crate::runtime::members;
+                let mut type_ = None;
+                let mut data = None;
+                let mut num = None;
+                let mut channel_type = None;
+                let mut extra = crate::Extra::new();
+                while let Some(__key) = __map.next_key::<members::Key<'de>>()? {
+                    match __key.as_str() {
+                        "type" => members::next(&mut type_, "type", &mut __map)?,
+                        "data" => members::next(&mut data, "data", &mut __map)?,
+                        "num" => members::next(&mut num, "num", &mut __map)?,
+                        "channel_type" => {
+                            members::next(&mut channel_type, "channel_type", &mut __map)?
+                        }
+                        _ => members::keep(&mut extra, __key, &mut __map)?,
+                    }
+                }
+                Ok(NotifyReactionPayload {
+                    type_: members::required(type_, "type")?,
+                    data: members::required(data, "data")?,
+                    num: num.unwrap_or_default(),
+                    channel_type: channel_type.unwrap_or_default(),
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 /// The notification.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct NotifyThreadPayload {
     /// `reaction` or `thread`.
     ///
@@ -6173,8 +13620,51 @@ pub struct NotifyThreadPayload {
     pub extra: crate::Extra,
 }
 
+impl<'de> ::serde::Deserialize<'de> for NotifyThreadPayload {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = NotifyThreadPayload;
+
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct NotifyThreadPayload")
+            }
+
+            #[inline]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<NotifyThreadPayload, A::Error> {
+                use crate::runtime::members;
+                let mut type_ = None;
+                let mut data = None;
+                let mut extra = crate::Extra::new();
+                while let Some(__key) = __map.next_key::<members::Key<'de>>()? {
+                    match __key.as_str() {
+                        "type" => members::next(&mut type_, "type", &mut __map)?,
+                        "data" => members::next(&mut data, "data", &mut __map)?,
+                        _ => members::keep(&mut extra, __key, &mut __map)?,
+                    }
+                }
+                Ok(NotifyThreadPayload {
+                    type_: members::required(type_, "type")?,
+                    data: members::required(data, "data")?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 /// What changed.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct ContactPayload {
     /// The change; see the operations.
     pub operation: String,
@@ -6194,8 +13684,61 @@ pub struct ContactPayload {
     pub extra: crate::Extra,
 }
 
+impl<'de> ::serde::Deserialize<'de> for ContactPayload {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = ContactPayload;
+
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct ContactPayload")
+            }
+
+            #[inline]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<ContactPayload, A::Error> {
+                use crate::runtime::members;
+                let mut operation = None;
+                let mut reason = None;
+                let mut roster_ver = None;
+                let mut status = None;
+                let mut extra = crate::Extra::new();
+                while let Some(__key) = __map.next_key::<members::Key<'de>>()? {
+                    match __key.as_str() {
+                        "operation" => {
+                            members::next(&mut operation, "operation", &mut __map)?
+                        }
+                        "reason" => members::next(&mut reason, "reason", &mut __map)?,
+                        "roster_ver" => {
+                            members::next(&mut roster_ver, "roster_ver", &mut __map)?
+                        }
+                        "status" => members::next(&mut status, "status", &mut __map)?,
+                        _ => members::keep(&mut extra, __key, &mut __map)?,
+                    }
+                }
+                Ok(ContactPayload {
+                    operation: members::required(operation, "operation")?,
+                    reason: reason.unwrap_or_default(),
+                    roster_ver: roster_ver.unwrap_or_default(),
+                    status: status.unwrap_or_default(),
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 /// Result of a block or unblock.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct ContactPayloadStatus {
     /// `ok`, or the error code of a failure.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -6203,4 +13746,46 @@ pub struct ContactPayloadStatus {
     /// Members the server sent that the spec does not describe.
     #[serde(flatten)]
     pub extra: crate::Extra,
+}
+
+impl<'de> ::serde::Deserialize<'de> for ContactPayloadStatus {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = ContactPayloadStatus;
+
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct ContactPayloadStatus")
+            }
+
+            #[inline]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<ContactPayloadStatus, A::Error> {
+                use crate::runtime::members;
+                let mut error_code = None;
+                let mut extra = crate::Extra::new();
+                while let Some(__key) = __map.next_key::<members::Key<'de>>()? {
+                    match __key.as_str() {
+                        "error_code" => {
+                            members::next(&mut error_code, "error_code", &mut __map)?
+                        }
+                        _ => members::keep(&mut extra, __key, &mut __map)?,
+                    }
+                }
+                Ok(ContactPayloadStatus {
+                    error_code: error_code.unwrap_or_default(),
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }

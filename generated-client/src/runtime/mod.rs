@@ -18,6 +18,7 @@ mod headers;
 mod host;
 mod ids;
 pub(crate) mod lenient;
+pub(crate) mod members;
 #[cfg(feature = "mock")]
 pub(crate) mod mock;
 mod one;

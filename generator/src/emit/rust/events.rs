@@ -8,7 +8,7 @@ use proc_macro2::{Literal, TokenStream};
 use quote::{ToTokens, format_ident, quote};
 use serde_json::Value;
 
-use super::{docs, names, types};
+use super::{docs, members, names, types};
 use crate::ir::callbacks::{
     CallbackExample, CallbackObject, CallbackOperation, CallbackType, CallbackTypeId,
     CallbackUnion, Callbacks, Delivery, Family,
@@ -79,17 +79,20 @@ fn member(ir: &Ir, f: &Field, public: bool) -> TokenStream {
 fn members_struct(ir: &Ir, name: &str, doc: &str, fields: &[Field]) -> TokenStream {
     let ident = format_ident!("{}", name);
     let doc = docs::attrs(doc);
+    let deserialize = members::deserialize_impl(name, fields);
     let fields = fields.iter().map(|f| member(ir, f, true));
     let extra = format_ident!("{}", names::EXTRA);
     quote! {
         #doc
-        #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+        #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
         pub struct #ident {
             #(#fields)*
             /// Members the server sent that the spec does not describe.
             #[serde(flatten)]
             pub #extra: crate::Extra,
         }
+
+        #deserialize
     }
 }
 

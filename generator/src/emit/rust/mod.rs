@@ -9,6 +9,7 @@ mod events;
 mod facts;
 mod guide;
 mod layout;
+mod members;
 mod method_example;
 pub mod names;
 mod operations;

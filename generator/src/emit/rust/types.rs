@@ -3,7 +3,7 @@
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use super::{docs, names};
+use super::{docs, members, names};
 use crate::ir::{Data, Field, Ir, ObjectId, ObjectRole, Shape, Ty};
 
 /// The Rust type of a value as it is stored and decoded.
@@ -118,20 +118,34 @@ fn object_doc(ir: &Ir, id: ObjectId) -> String {
 /// A struct decoded from (and encodable to) JSON. Unknown fields are kept in
 /// `extra` so that nothing the server sends is lost.
 pub(super) fn response_struct(ir: &Ir, id: ObjectId) -> TokenStream {
-    let name = format_ident!("{}", names::object(ir, id));
+    let object = ir.object(id);
+    let type_name = names::object(ir, id);
+    let name = format_ident!("{}", type_name);
     let doc = docs::attrs(&object_doc(ir, id));
-    let fields = ir.object(id).fields.iter().map(|f| struct_field(ir, f));
+    let fields = object.fields.iter().map(|f| struct_field(ir, f));
     let extra = format_ident!("{}", names::EXTRA);
     let default = has_default(ir, id, &mut Vec::new()).then(|| quote!(Default,));
+    // A union stands for two members that only serde's flatten machinery
+    // can pick out of the object, so those structs keep the derive.
+    let (derived, deserialize) = if object.fields.iter().any(|f| matches!(f.ty, Ty::Union(_))) {
+        (quote!(::serde::Deserialize), quote!())
+    } else {
+        (
+            quote!(),
+            members::deserialize_impl(&type_name, &object.fields),
+        )
+    };
     quote! {
         #doc
-        #[derive(Debug, Clone, PartialEq, #default ::serde::Serialize, ::serde::Deserialize)]
+        #[derive(Debug, Clone, PartialEq, #default ::serde::Serialize, #derived)]
         pub struct #name {
             #(#fields)*
             /// Fields the server sent that the spec does not describe.
             #[serde(flatten)]
             pub #extra: crate::Extra,
         }
+
+        #deserialize
     }
 }
 

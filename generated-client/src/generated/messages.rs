@@ -1330,7 +1330,7 @@ impl<'de> ::serde::Deserialize<'de> for StreamFormat {
 /// What a message says, by message type: a text, an attachment uploaded first with upload_chat_file (picture, voice, video, file), a location, a command or a custom event. The variant decides both the `type` sent and the fields under `body`, so the two cannot disagree.
 ///
 /// On the wire, `type` names the variant and `body` holds its fields.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[serde(tag = "type", content = "body")]
 #[non_exhaustive]
 pub enum MessageContent {
@@ -1469,6 +1469,385 @@ pub enum MessageContent {
     /// content as sent.
     #[serde(untagged)]
     Other(::serde_json::Value),
+}
+
+impl<'de> ::serde::Deserialize<'de> for MessageContent {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        let variant = match crate::runtime::members::adjacent(&value, "type", "body") {
+            Some(("txt", __members)) => {
+                struct __Visitor;
+
+                impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+                    type Value = MessageContent;
+
+                    fn expecting(
+                        &self,
+                        f: &mut ::std::fmt::Formatter<'_>,
+                    ) -> ::std::fmt::Result {
+                        f.write_str("struct variant MessageContent::Text")
+                    }
+
+                    #[inline]
+                    fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                        self,
+                        mut __map: A,
+                    ) -> Result<MessageContent, A::Error> {
+                        use crate::runtime::members;
+                        let mut msg = None;
+                        let mut extra = crate::Extra::new();
+                        while let Some(__key) = __map.next_key::<members::Key<'de>>()? {
+                            match __key.as_str() {
+                                "msg" => members::next(&mut msg, "msg", &mut __map)?,
+                                _ => members::keep(&mut extra, __key, &mut __map)?,
+                            }
+                        }
+                        Ok(MessageContent::Text {
+                            msg: members::required(msg, "msg")?,
+                            extra,
+                        })
+                    }
+                }
+                ::serde::Deserializer::deserialize_map(__members, __Visitor).ok()
+            }
+            Some(("img", __members)) => {
+                struct __Visitor;
+
+                impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+                    type Value = MessageContent;
+
+                    fn expecting(
+                        &self,
+                        f: &mut ::std::fmt::Formatter<'_>,
+                    ) -> ::std::fmt::Result {
+                        f.write_str("struct variant MessageContent::Image")
+                    }
+
+                    #[inline]
+                    fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                        self,
+                        mut __map: A,
+                    ) -> Result<MessageContent, A::Error> {
+                        use crate::runtime::members;
+                        let mut url = None;
+                        let mut filename = None;
+                        let mut secret = None;
+                        let mut size = None;
+                        let mut extra = crate::Extra::new();
+                        while let Some(__key) = __map.next_key::<members::Key<'de>>()? {
+                            match __key.as_str() {
+                                "url" => members::next(&mut url, "url", &mut __map)?,
+                                "filename" => {
+                                    members::next(&mut filename, "filename", &mut __map)?
+                                }
+                                "secret" => {
+                                    members::next(&mut secret, "secret", &mut __map)?
+                                }
+                                "size" => members::next(&mut size, "size", &mut __map)?,
+                                _ => members::keep(&mut extra, __key, &mut __map)?,
+                            }
+                        }
+                        Ok(MessageContent::Image {
+                            url: members::required(url, "url")?,
+                            filename: filename.unwrap_or_default(),
+                            secret: secret.unwrap_or_default(),
+                            size: size.unwrap_or_default(),
+                            extra,
+                        })
+                    }
+                }
+                ::serde::Deserializer::deserialize_map(__members, __Visitor).ok()
+            }
+            Some(("audio", __members)) => {
+                struct __Visitor;
+
+                impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+                    type Value = MessageContent;
+
+                    fn expecting(
+                        &self,
+                        f: &mut ::std::fmt::Formatter<'_>,
+                    ) -> ::std::fmt::Result {
+                        f.write_str("struct variant MessageContent::Audio")
+                    }
+
+                    #[inline]
+                    fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                        self,
+                        mut __map: A,
+                    ) -> Result<MessageContent, A::Error> {
+                        use crate::runtime::members;
+                        let mut url = None;
+                        let mut filename = None;
+                        let mut secret = None;
+                        let mut length = None;
+                        let mut extra = crate::Extra::new();
+                        while let Some(__key) = __map.next_key::<members::Key<'de>>()? {
+                            match __key.as_str() {
+                                "url" => members::next(&mut url, "url", &mut __map)?,
+                                "filename" => {
+                                    members::next(&mut filename, "filename", &mut __map)?
+                                }
+                                "secret" => {
+                                    members::next(&mut secret, "secret", &mut __map)?
+                                }
+                                "length" => {
+                                    members::next(&mut length, "length", &mut __map)?
+                                }
+                                _ => members::keep(&mut extra, __key, &mut __map)?,
+                            }
+                        }
+                        Ok(MessageContent::Audio {
+                            url: members::required(url, "url")?,
+                            filename: filename.unwrap_or_default(),
+                            secret: secret.unwrap_or_default(),
+                            length: length.unwrap_or_default(),
+                            extra,
+                        })
+                    }
+                }
+                ::serde::Deserializer::deserialize_map(__members, __Visitor).ok()
+            }
+            Some(("video", __members)) => {
+                struct __Visitor;
+
+                impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+                    type Value = MessageContent;
+
+                    fn expecting(
+                        &self,
+                        f: &mut ::std::fmt::Formatter<'_>,
+                    ) -> ::std::fmt::Result {
+                        f.write_str("struct variant MessageContent::Video")
+                    }
+
+                    #[inline]
+                    fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                        self,
+                        mut __map: A,
+                    ) -> Result<MessageContent, A::Error> {
+                        use crate::runtime::members;
+                        let mut url = None;
+                        let mut filename = None;
+                        let mut secret = None;
+                        let mut length = None;
+                        let mut file_length = None;
+                        let mut thumb = None;
+                        let mut thumb_secret = None;
+                        let mut extra = crate::Extra::new();
+                        while let Some(__key) = __map.next_key::<members::Key<'de>>()? {
+                            match __key.as_str() {
+                                "url" => members::next(&mut url, "url", &mut __map)?,
+                                "filename" => {
+                                    members::next(&mut filename, "filename", &mut __map)?
+                                }
+                                "secret" => {
+                                    members::next(&mut secret, "secret", &mut __map)?
+                                }
+                                "length" => {
+                                    members::next(&mut length, "length", &mut __map)?
+                                }
+                                "file_length" => {
+                                    members::next(&mut file_length, "file_length", &mut __map)?
+                                }
+                                "thumb" => members::next(&mut thumb, "thumb", &mut __map)?,
+                                "thumb_secret" => {
+                                    members::next(
+                                        &mut thumb_secret,
+                                        "thumb_secret",
+                                        &mut __map,
+                                    )?
+                                }
+                                _ => members::keep(&mut extra, __key, &mut __map)?,
+                            }
+                        }
+                        Ok(MessageContent::Video {
+                            url: members::required(url, "url")?,
+                            filename: filename.unwrap_or_default(),
+                            secret: secret.unwrap_or_default(),
+                            length: length.unwrap_or_default(),
+                            file_length: file_length.unwrap_or_default(),
+                            thumb: thumb.unwrap_or_default(),
+                            thumb_secret: thumb_secret.unwrap_or_default(),
+                            extra,
+                        })
+                    }
+                }
+                ::serde::Deserializer::deserialize_map(__members, __Visitor).ok()
+            }
+            Some(("file", __members)) => {
+                struct __Visitor;
+
+                impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+                    type Value = MessageContent;
+
+                    fn expecting(
+                        &self,
+                        f: &mut ::std::fmt::Formatter<'_>,
+                    ) -> ::std::fmt::Result {
+                        f.write_str("struct variant MessageContent::File")
+                    }
+
+                    #[inline]
+                    fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                        self,
+                        mut __map: A,
+                    ) -> Result<MessageContent, A::Error> {
+                        use crate::runtime::members;
+                        let mut url = None;
+                        let mut filename = None;
+                        let mut secret = None;
+                        let mut extra = crate::Extra::new();
+                        while let Some(__key) = __map.next_key::<members::Key<'de>>()? {
+                            match __key.as_str() {
+                                "url" => members::next(&mut url, "url", &mut __map)?,
+                                "filename" => {
+                                    members::next(&mut filename, "filename", &mut __map)?
+                                }
+                                "secret" => {
+                                    members::next(&mut secret, "secret", &mut __map)?
+                                }
+                                _ => members::keep(&mut extra, __key, &mut __map)?,
+                            }
+                        }
+                        Ok(MessageContent::File {
+                            url: members::required(url, "url")?,
+                            filename: members::required(filename, "filename")?,
+                            secret: secret.unwrap_or_default(),
+                            extra,
+                        })
+                    }
+                }
+                ::serde::Deserializer::deserialize_map(__members, __Visitor).ok()
+            }
+            Some(("loc", __members)) => {
+                struct __Visitor;
+
+                impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+                    type Value = MessageContent;
+
+                    fn expecting(
+                        &self,
+                        f: &mut ::std::fmt::Formatter<'_>,
+                    ) -> ::std::fmt::Result {
+                        f.write_str("struct variant MessageContent::Location")
+                    }
+
+                    #[inline]
+                    fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                        self,
+                        mut __map: A,
+                    ) -> Result<MessageContent, A::Error> {
+                        use crate::runtime::members;
+                        let mut lat = None;
+                        let mut lng = None;
+                        let mut addr = None;
+                        let mut extra = crate::Extra::new();
+                        while let Some(__key) = __map.next_key::<members::Key<'de>>()? {
+                            match __key.as_str() {
+                                "lat" => members::next(&mut lat, "lat", &mut __map)?,
+                                "lng" => members::next(&mut lng, "lng", &mut __map)?,
+                                "addr" => members::next(&mut addr, "addr", &mut __map)?,
+                                _ => members::keep(&mut extra, __key, &mut __map)?,
+                            }
+                        }
+                        Ok(MessageContent::Location {
+                            lat: members::required(lat, "lat")?,
+                            lng: members::required(lng, "lng")?,
+                            addr: members::required(addr, "addr")?,
+                            extra,
+                        })
+                    }
+                }
+                ::serde::Deserializer::deserialize_map(__members, __Visitor).ok()
+            }
+            Some(("cmd", __members)) => {
+                struct __Visitor;
+
+                impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+                    type Value = MessageContent;
+
+                    fn expecting(
+                        &self,
+                        f: &mut ::std::fmt::Formatter<'_>,
+                    ) -> ::std::fmt::Result {
+                        f.write_str("struct variant MessageContent::Command")
+                    }
+
+                    #[inline]
+                    fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                        self,
+                        mut __map: A,
+                    ) -> Result<MessageContent, A::Error> {
+                        use crate::runtime::members;
+                        let mut action = None;
+                        let mut extra = crate::Extra::new();
+                        while let Some(__key) = __map.next_key::<members::Key<'de>>()? {
+                            match __key.as_str() {
+                                "action" => {
+                                    members::next(&mut action, "action", &mut __map)?
+                                }
+                                _ => members::keep(&mut extra, __key, &mut __map)?,
+                            }
+                        }
+                        Ok(MessageContent::Command {
+                            action: members::required(action, "action")?,
+                            extra,
+                        })
+                    }
+                }
+                ::serde::Deserializer::deserialize_map(__members, __Visitor).ok()
+            }
+            Some(("custom", __members)) => {
+                struct __Visitor;
+
+                impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+                    type Value = MessageContent;
+
+                    fn expecting(
+                        &self,
+                        f: &mut ::std::fmt::Formatter<'_>,
+                    ) -> ::std::fmt::Result {
+                        f.write_str("struct variant MessageContent::Custom")
+                    }
+
+                    #[inline]
+                    fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                        self,
+                        mut __map: A,
+                    ) -> Result<MessageContent, A::Error> {
+                        use crate::runtime::members;
+                        let mut custom_event = None;
+                        let mut custom_exts = None;
+                        let mut extra = crate::Extra::new();
+                        while let Some(__key) = __map.next_key::<members::Key<'de>>()? {
+                            match __key.as_str() {
+                                "customEvent" => {
+                                    members::next(&mut custom_event, "customEvent", &mut __map)?
+                                }
+                                "customExts" => {
+                                    members::next(&mut custom_exts, "customExts", &mut __map)?
+                                }
+                                _ => members::keep(&mut extra, __key, &mut __map)?,
+                            }
+                        }
+                        Ok(MessageContent::Custom {
+                            custom_event: custom_event.unwrap_or_default(),
+                            custom_exts: custom_exts.unwrap_or_default(),
+                            extra,
+                        })
+                    }
+                }
+                ::serde::Deserializer::deserialize_map(__members, __Visitor).ok()
+            }
+            _ => None,
+        };
+        Ok(variant.unwrap_or(MessageContent::Other(value)))
+    }
 }
 
 impl MessageContent {

@@ -10023,7 +10023,7 @@ impl<'de> ::serde::Deserialize<'de> for MessagePayload {
 /// One message body; `type` names the kind of message.
 ///
 /// On the wire, `type` names the variant and its members sit beside it.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[serde(tag = "type")]
 #[non_exhaustive]
 pub enum MessageBody {
@@ -10222,6 +10222,516 @@ pub enum MessageBody {
     /// the variants: kept whole, as sent.
     #[serde(untagged)]
     Other(::serde_json::Value),
+}
+
+impl<'de> ::serde::Deserialize<'de> for MessageBody {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        let variant = match crate::runtime::members::internal(&value, "type") {
+            Some(("txt", __members)) => {
+                struct __Visitor;
+
+                impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+                    type Value = MessageBody;
+
+                    fn expecting(
+                        &self,
+                        f: &mut ::std::fmt::Formatter<'_>,
+                    ) -> ::std::fmt::Result {
+                        f.write_str("struct variant MessageBody::Txt")
+                    }
+
+                    #[inline]
+                    fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                        self,
+                        mut __map: A,
+                    ) -> Result<MessageBody, A::Error> {
+                        use crate::runtime::members;
+                        let mut msg = None;
+                        let mut sub_type = None;
+                        let mut combine_level = None;
+                        let mut title = None;
+                        let mut summary = None;
+                        let mut filename = None;
+                        let mut file_length = None;
+                        let mut secret = None;
+                        let mut url = None;
+                        let mut extra = crate::Extra::new();
+                        while let Some(__key) = __map.next_key::<members::Key<'de>>()? {
+                            match __key.as_str() {
+                                "type" => {
+                                    __map.next_value::<::serde::de::IgnoredAny>().map(drop)?
+                                }
+                                "msg" => members::next(&mut msg, "msg", &mut __map)?,
+                                "subType" => {
+                                    members::next(&mut sub_type, "subType", &mut __map)?
+                                }
+                                "combineLevel" => {
+                                    members::next(
+                                        &mut combine_level,
+                                        "combineLevel",
+                                        &mut __map,
+                                    )?
+                                }
+                                "title" => members::next(&mut title, "title", &mut __map)?,
+                                "summary" => {
+                                    members::next(&mut summary, "summary", &mut __map)?
+                                }
+                                "filename" => {
+                                    members::next(&mut filename, "filename", &mut __map)?
+                                }
+                                "file_length" => {
+                                    members::next(&mut file_length, "file_length", &mut __map)?
+                                }
+                                "secret" => {
+                                    members::next(&mut secret, "secret", &mut __map)?
+                                }
+                                "url" => members::next(&mut url, "url", &mut __map)?,
+                                _ => members::keep(&mut extra, __key, &mut __map)?,
+                            }
+                        }
+                        Ok(MessageBody::Txt {
+                            msg: members::required(msg, "msg")?,
+                            sub_type: sub_type.unwrap_or_default(),
+                            combine_level: combine_level.unwrap_or_default(),
+                            title: title.unwrap_or_default(),
+                            summary: summary.unwrap_or_default(),
+                            filename: filename.unwrap_or_default(),
+                            file_length: file_length.unwrap_or_default(),
+                            secret: secret.unwrap_or_default(),
+                            url: url.unwrap_or_default(),
+                            extra,
+                        })
+                    }
+                }
+                ::serde::Deserializer::deserialize_map(__members, __Visitor).ok()
+            }
+            Some(("img", __members)) => {
+                struct __Visitor;
+
+                impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+                    type Value = MessageBody;
+
+                    fn expecting(
+                        &self,
+                        f: &mut ::std::fmt::Formatter<'_>,
+                    ) -> ::std::fmt::Result {
+                        f.write_str("struct variant MessageBody::Img")
+                    }
+
+                    #[inline]
+                    fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                        self,
+                        mut __map: A,
+                    ) -> Result<MessageBody, A::Error> {
+                        use crate::runtime::members;
+                        let mut filename = None;
+                        let mut secret = None;
+                        let mut size = None;
+                        let mut file_length = None;
+                        let mut url = None;
+                        let mut thumb_filename = None;
+                        let mut extra = crate::Extra::new();
+                        while let Some(__key) = __map.next_key::<members::Key<'de>>()? {
+                            match __key.as_str() {
+                                "type" => {
+                                    __map.next_value::<::serde::de::IgnoredAny>().map(drop)?
+                                }
+                                "filename" => {
+                                    members::next(&mut filename, "filename", &mut __map)?
+                                }
+                                "secret" => {
+                                    members::next(&mut secret, "secret", &mut __map)?
+                                }
+                                "size" => members::next(&mut size, "size", &mut __map)?,
+                                "file_length" => {
+                                    members::next(&mut file_length, "file_length", &mut __map)?
+                                }
+                                "url" => members::next(&mut url, "url", &mut __map)?,
+                                "thumbFilename" => {
+                                    members::next(
+                                        &mut thumb_filename,
+                                        "thumbFilename",
+                                        &mut __map,
+                                    )?
+                                }
+                                _ => members::keep(&mut extra, __key, &mut __map)?,
+                            }
+                        }
+                        Ok(MessageBody::Img {
+                            filename: filename.unwrap_or_default(),
+                            secret: secret.unwrap_or_default(),
+                            size: size.unwrap_or_default(),
+                            file_length: file_length.unwrap_or_default(),
+                            url: url.unwrap_or_default(),
+                            thumb_filename: thumb_filename.unwrap_or_default(),
+                            extra,
+                        })
+                    }
+                }
+                ::serde::Deserializer::deserialize_map(__members, __Visitor).ok()
+            }
+            Some(("audio", __members)) => {
+                struct __Visitor;
+
+                impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+                    type Value = MessageBody;
+
+                    fn expecting(
+                        &self,
+                        f: &mut ::std::fmt::Formatter<'_>,
+                    ) -> ::std::fmt::Result {
+                        f.write_str("struct variant MessageBody::Audio")
+                    }
+
+                    #[inline]
+                    fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                        self,
+                        mut __map: A,
+                    ) -> Result<MessageBody, A::Error> {
+                        use crate::runtime::members;
+                        let mut filename = None;
+                        let mut secret = None;
+                        let mut file_length = None;
+                        let mut length = None;
+                        let mut url = None;
+                        let mut extra = crate::Extra::new();
+                        while let Some(__key) = __map.next_key::<members::Key<'de>>()? {
+                            match __key.as_str() {
+                                "type" => {
+                                    __map.next_value::<::serde::de::IgnoredAny>().map(drop)?
+                                }
+                                "filename" => {
+                                    members::next(&mut filename, "filename", &mut __map)?
+                                }
+                                "secret" => {
+                                    members::next(&mut secret, "secret", &mut __map)?
+                                }
+                                "file_length" => {
+                                    members::next(&mut file_length, "file_length", &mut __map)?
+                                }
+                                "length" => {
+                                    members::next(&mut length, "length", &mut __map)?
+                                }
+                                "url" => members::next(&mut url, "url", &mut __map)?,
+                                _ => members::keep(&mut extra, __key, &mut __map)?,
+                            }
+                        }
+                        Ok(MessageBody::Audio {
+                            filename: filename.unwrap_or_default(),
+                            secret: secret.unwrap_or_default(),
+                            file_length: file_length.unwrap_or_default(),
+                            length: length.unwrap_or_default(),
+                            url: url.unwrap_or_default(),
+                            extra,
+                        })
+                    }
+                }
+                ::serde::Deserializer::deserialize_map(__members, __Visitor).ok()
+            }
+            Some(("video", __members)) => {
+                struct __Visitor;
+
+                impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+                    type Value = MessageBody;
+
+                    fn expecting(
+                        &self,
+                        f: &mut ::std::fmt::Formatter<'_>,
+                    ) -> ::std::fmt::Result {
+                        f.write_str("struct variant MessageBody::Video")
+                    }
+
+                    #[inline]
+                    fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                        self,
+                        mut __map: A,
+                    ) -> Result<MessageBody, A::Error> {
+                        use crate::runtime::members;
+                        let mut filename = None;
+                        let mut secret = None;
+                        let mut file_length = None;
+                        let mut length = None;
+                        let mut url = None;
+                        let mut thumb = None;
+                        let mut thumb_secret = None;
+                        let mut size = None;
+                        let mut extra = crate::Extra::new();
+                        while let Some(__key) = __map.next_key::<members::Key<'de>>()? {
+                            match __key.as_str() {
+                                "type" => {
+                                    __map.next_value::<::serde::de::IgnoredAny>().map(drop)?
+                                }
+                                "filename" => {
+                                    members::next(&mut filename, "filename", &mut __map)?
+                                }
+                                "secret" => {
+                                    members::next(&mut secret, "secret", &mut __map)?
+                                }
+                                "file_length" => {
+                                    members::next(&mut file_length, "file_length", &mut __map)?
+                                }
+                                "length" => {
+                                    members::next(&mut length, "length", &mut __map)?
+                                }
+                                "url" => members::next(&mut url, "url", &mut __map)?,
+                                "thumb" => members::next(&mut thumb, "thumb", &mut __map)?,
+                                "thumb_secret" => {
+                                    members::next(
+                                        &mut thumb_secret,
+                                        "thumb_secret",
+                                        &mut __map,
+                                    )?
+                                }
+                                "size" => members::next(&mut size, "size", &mut __map)?,
+                                _ => members::keep(&mut extra, __key, &mut __map)?,
+                            }
+                        }
+                        Ok(MessageBody::Video {
+                            filename: filename.unwrap_or_default(),
+                            secret: secret.unwrap_or_default(),
+                            file_length: file_length.unwrap_or_default(),
+                            length: length.unwrap_or_default(),
+                            url: url.unwrap_or_default(),
+                            thumb: thumb.unwrap_or_default(),
+                            thumb_secret: thumb_secret.unwrap_or_default(),
+                            size: size.unwrap_or_default(),
+                            extra,
+                        })
+                    }
+                }
+                ::serde::Deserializer::deserialize_map(__members, __Visitor).ok()
+            }
+            Some(("loc", __members)) => {
+                struct __Visitor;
+
+                impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+                    type Value = MessageBody;
+
+                    fn expecting(
+                        &self,
+                        f: &mut ::std::fmt::Formatter<'_>,
+                    ) -> ::std::fmt::Result {
+                        f.write_str("struct variant MessageBody::Loc")
+                    }
+
+                    #[inline]
+                    fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                        self,
+                        mut __map: A,
+                    ) -> Result<MessageBody, A::Error> {
+                        use crate::runtime::members;
+                        let mut lat = None;
+                        let mut lng = None;
+                        let mut addr = None;
+                        let mut extra = crate::Extra::new();
+                        while let Some(__key) = __map.next_key::<members::Key<'de>>()? {
+                            match __key.as_str() {
+                                "type" => {
+                                    __map.next_value::<::serde::de::IgnoredAny>().map(drop)?
+                                }
+                                "lat" => members::next(&mut lat, "lat", &mut __map)?,
+                                "lng" => members::next(&mut lng, "lng", &mut __map)?,
+                                "addr" => members::next(&mut addr, "addr", &mut __map)?,
+                                _ => members::keep(&mut extra, __key, &mut __map)?,
+                            }
+                        }
+                        Ok(MessageBody::Loc {
+                            lat: members::required(lat, "lat")?,
+                            lng: members::required(lng, "lng")?,
+                            addr: addr.unwrap_or_default(),
+                            extra,
+                        })
+                    }
+                }
+                ::serde::Deserializer::deserialize_map(__members, __Visitor).ok()
+            }
+            Some(("cmd", __members)) => {
+                struct __Visitor;
+
+                impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+                    type Value = MessageBody;
+
+                    fn expecting(
+                        &self,
+                        f: &mut ::std::fmt::Formatter<'_>,
+                    ) -> ::std::fmt::Result {
+                        f.write_str("struct variant MessageBody::Cmd")
+                    }
+
+                    #[inline]
+                    fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                        self,
+                        mut __map: A,
+                    ) -> Result<MessageBody, A::Error> {
+                        use crate::runtime::members;
+                        let mut msg = None;
+                        let mut extra = crate::Extra::new();
+                        while let Some(__key) = __map.next_key::<members::Key<'de>>()? {
+                            match __key.as_str() {
+                                "type" => {
+                                    __map.next_value::<::serde::de::IgnoredAny>().map(drop)?
+                                }
+                                "msg" => members::next(&mut msg, "msg", &mut __map)?,
+                                _ => members::keep(&mut extra, __key, &mut __map)?,
+                            }
+                        }
+                        Ok(MessageBody::Cmd {
+                            msg: msg.unwrap_or_default(),
+                            extra,
+                        })
+                    }
+                }
+                ::serde::Deserializer::deserialize_map(__members, __Visitor).ok()
+            }
+            Some(("custom", __members)) => {
+                struct __Visitor;
+
+                impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+                    type Value = MessageBody;
+
+                    fn expecting(
+                        &self,
+                        f: &mut ::std::fmt::Formatter<'_>,
+                    ) -> ::std::fmt::Result {
+                        f.write_str("struct variant MessageBody::Custom")
+                    }
+
+                    #[inline]
+                    fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                        self,
+                        mut __map: A,
+                    ) -> Result<MessageBody, A::Error> {
+                        use crate::runtime::members;
+                        let mut custom_event = None;
+                        let mut custom_exts = None;
+                        let mut v2_custom_exts = None;
+                        let mut extra = crate::Extra::new();
+                        while let Some(__key) = __map.next_key::<members::Key<'de>>()? {
+                            match __key.as_str() {
+                                "type" => {
+                                    __map.next_value::<::serde::de::IgnoredAny>().map(drop)?
+                                }
+                                "customEvent" => {
+                                    members::next(&mut custom_event, "customEvent", &mut __map)?
+                                }
+                                "customExts" => {
+                                    members::next(&mut custom_exts, "customExts", &mut __map)?
+                                }
+                                "v2:customExts" => {
+                                    members::next(
+                                        &mut v2_custom_exts,
+                                        "v2:customExts",
+                                        &mut __map,
+                                    )?
+                                }
+                                _ => members::keep(&mut extra, __key, &mut __map)?,
+                            }
+                        }
+                        Ok(MessageBody::Custom {
+                            custom_event: custom_event.unwrap_or_default(),
+                            custom_exts: custom_exts.unwrap_or_default(),
+                            v2_custom_exts: v2_custom_exts.unwrap_or_default(),
+                            extra,
+                        })
+                    }
+                }
+                ::serde::Deserializer::deserialize_map(__members, __Visitor).ok()
+            }
+            Some(("file", __members)) => {
+                struct __Visitor;
+
+                impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+                    type Value = MessageBody;
+
+                    fn expecting(
+                        &self,
+                        f: &mut ::std::fmt::Formatter<'_>,
+                    ) -> ::std::fmt::Result {
+                        f.write_str("struct variant MessageBody::File")
+                    }
+
+                    #[inline]
+                    fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                        self,
+                        mut __map: A,
+                    ) -> Result<MessageBody, A::Error> {
+                        use crate::runtime::members;
+                        let mut filename = None;
+                        let mut file_length = None;
+                        let mut secret = None;
+                        let mut url = None;
+                        let mut extra = crate::Extra::new();
+                        while let Some(__key) = __map.next_key::<members::Key<'de>>()? {
+                            match __key.as_str() {
+                                "type" => {
+                                    __map.next_value::<::serde::de::IgnoredAny>().map(drop)?
+                                }
+                                "filename" => {
+                                    members::next(&mut filename, "filename", &mut __map)?
+                                }
+                                "file_length" => {
+                                    members::next(&mut file_length, "file_length", &mut __map)?
+                                }
+                                "secret" => {
+                                    members::next(&mut secret, "secret", &mut __map)?
+                                }
+                                "url" => members::next(&mut url, "url", &mut __map)?,
+                                _ => members::keep(&mut extra, __key, &mut __map)?,
+                            }
+                        }
+                        Ok(MessageBody::File {
+                            filename: filename.unwrap_or_default(),
+                            file_length: file_length.unwrap_or_default(),
+                            secret: secret.unwrap_or_default(),
+                            url: url.unwrap_or_default(),
+                            extra,
+                        })
+                    }
+                }
+                ::serde::Deserializer::deserialize_map(__members, __Visitor).ok()
+            }
+            Some(("unknown", __members)) => {
+                struct __Visitor;
+
+                impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+                    type Value = MessageBody;
+
+                    fn expecting(
+                        &self,
+                        f: &mut ::std::fmt::Formatter<'_>,
+                    ) -> ::std::fmt::Result {
+                        f.write_str("struct variant MessageBody::Unknown")
+                    }
+
+                    #[inline]
+                    fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                        self,
+                        mut __map: A,
+                    ) -> Result<MessageBody, A::Error> {
+                        use crate::runtime::members;
+                        let mut extra = crate::Extra::new();
+                        while let Some(__key) = __map.next_key::<members::Key<'de>>()? {
+                            match __key.as_str() {
+                                "type" => {
+                                    __map.next_value::<::serde::de::IgnoredAny>().map(drop)?
+                                }
+                                _ => members::keep(&mut extra, __key, &mut __map)?,
+                            }
+                        }
+                        Ok(MessageBody::Unknown { extra })
+                    }
+                }
+                ::serde::Deserializer::deserialize_map(__members, __Visitor).ok()
+            }
+            _ => None,
+        };
+        Ok(variant.unwrap_or(MessageBody::Other(value)))
+    }
 }
 
 impl MessageBody {

@@ -109,6 +109,26 @@ pub(crate) fn required<T, E: Error>(slot: Option<T>, name: &'static str) -> Resu
     slot.ok_or_else(|| E::missing_field(name))
 }
 
+/// The tag and the content of an adjacently tagged union's value
+/// (`{tag: "value", content: {...}}`), if it has both and the tag is a
+/// string.
+pub(crate) fn adjacent<'v>(
+    value: &'v Value,
+    tag: &str,
+    content: &str,
+) -> Option<(&'v str, &'v Value)> {
+    let object = value.as_object()?;
+    Some((object.get(tag)?.as_str()?, object.get(content)?))
+}
+
+/// The tag of an internally tagged union's value (`{tag: "value", ...}`),
+/// if it has a string one, and the value, which holds the members. (Only
+/// callbacks have such unions.)
+#[cfg(feature = "webhook")]
+pub(crate) fn internal<'v>(value: &'v Value, tag: &str) -> Option<(&'v str, &'v Value)> {
+    Some((value.as_object()?.get(tag)?.as_str()?, value))
+}
+
 #[cfg(test)]
 mod tests {
     use serde::de::{Deserializer, MapAccess, Visitor};

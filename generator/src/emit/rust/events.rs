@@ -133,9 +133,24 @@ fn union(ir: &Ir, id: CallbackTypeId, union: &CallbackUnion) -> TokenStream {
         }
     });
     let content = sending(ir, &name, union);
+    let members: Vec<_> = union
+        .variants
+        .iter()
+        .map(|v| members::UnionVariant {
+            value: &v.value,
+            ident: format_ident!("{}", names::callback_variant(&v.value)),
+            fields: &v.fields,
+        })
+        .collect();
+    let deserialize = members::union_deserialize_impl(
+        &names::callback_type(ir, id),
+        &members::Tagging::Internal { tag },
+        &members,
+        &other,
+    );
     quote! {
         #doc
-        #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+        #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
         #[serde(tag = #tag)]
         #[non_exhaustive]
         pub enum #name {
@@ -145,6 +160,8 @@ fn union(ir: &Ir, id: CallbackTypeId, union: &CallbackUnion) -> TokenStream {
             #[serde(untagged)]
             #other(::serde_json::Value),
         }
+
+        #deserialize
 
         #content
     }

@@ -1,10 +1,11 @@
-//! The `Deserialize` impl of a struct of named members that keeps the
-//! unknown ones in `extra` (the response structs and the callback
-//! structs). It is written out rather than derived: serde's derive of a
-//! struct with `#[serde(flatten)]` expands to about 300 lines, and with
-//! some 300 such structs that was more than half of the crate's code after
-//! expansion. The runtime's `members` module holds the shared pieces and
-//! the test that holds this impl to the derive's results and errors.
+//! The `Deserialize` impls of what keeps unknown members in `extra`: the
+//! response structs, the callback structs, and the struct variants of the
+//! two kinds of union. They are written out rather than derived: serde's
+//! derive of a struct with `#[serde(flatten)]` expands to about 300 lines,
+//! and with some 300 such structs that was more than half of the crate's
+//! code after expansion (each union's derive as large as a dozen structs').
+//! The runtime's `members` module holds the shared pieces and the test that
+//! holds a struct written this way to the derive's results and errors.
 
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
@@ -16,23 +17,109 @@ use crate::ir::Field;
 /// flattened union) by their wire names and everything else into `extra`.
 pub(super) fn deserialize_impl(name: &str, fields: &[Field]) -> TokenStream {
     let ty = format_ident!("{}", name);
-    let expecting = format!("struct {name}");
+    let visitor = visitor(&ty, quote!(#ty), &format!("struct {name}"), fields, None);
+    quote! {
+        impl<'de> ::serde::Deserialize<'de> for #ty {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                #visitor
+                deserializer.deserialize_map(__Visitor)
+            }
+        }
+    }
+}
+
+/// Where a union's tag and its variant's members sit.
+pub(super) enum Tagging<'a> {
+    /// `{tag: "value", content: {members}}`.
+    Adjacent { tag: &'a str, content: &'a str },
+    /// `{tag: "value", members}`.
+    Internal { tag: &'a str },
+}
+
+/// A struct variant of a union: its tag value, its Rust name, its members.
+pub(super) struct UnionVariant<'a> {
+    pub(super) value: &'a str,
+    pub(super) ident: proc_macro2::Ident,
+    pub(super) fields: &'a [Field],
+}
+
+/// `impl Deserialize for #name`, a union whose `other` variant keeps any
+/// value that is not one of `variants` whole, as serde's derive does for a
+/// tagged enum with an untagged catch-all: the value is read as JSON, and
+/// only if its tag names a variant whose members decode is it that
+/// variant. Nothing fails but malformed JSON.
+pub(super) fn union_deserialize_impl(
+    name: &str,
+    tagging: &Tagging<'_>,
+    variants: &[UnionVariant<'_>],
+    other: &proc_macro2::Ident,
+) -> TokenStream {
+    let ty = format_ident!("{}", name);
+    let (find, skip) = match tagging {
+        Tagging::Adjacent { tag, content } => (
+            quote!(crate::runtime::members::adjacent(&value, #tag, #content)),
+            None,
+        ),
+        Tagging::Internal { tag } => (
+            quote!(crate::runtime::members::internal(&value, #tag)),
+            Some(*tag),
+        ),
+    };
+    let arms = variants.iter().map(|v| {
+        let (value, ident) = (v.value, &v.ident);
+        let expecting = format!("struct variant {name}::{ident}");
+        let visitor = visitor(&ty, quote!(#ty::#ident), &expecting, v.fields, skip);
+        quote! {
+            Some((#value, __members)) => {
+                #visitor
+                ::serde::Deserializer::deserialize_map(__members, __Visitor).ok()
+            }
+        }
+    });
+    quote! {
+        impl<'de> ::serde::Deserialize<'de> for #ty {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(deserializer)?;
+                let variant = match #find {
+                    #(#arms)*
+                    _ => None,
+                };
+                Ok(variant.unwrap_or(#ty::#other(value)))
+            }
+        }
+    }
+}
+
+/// `struct __Visitor` and its `Visitor` impl, which builds `path` (a
+/// struct or a struct variant of `ty`) from the members `fields`, keeps
+/// the others in `extra` and passes over the member `skip` (an internal
+/// tag).
+fn visitor(
+    ty: &proc_macro2::Ident,
+    path: TokenStream,
+    expecting: &str,
+    fields: &[Field],
+    skip: Option<&str>,
+) -> TokenStream {
     let extra = format_ident!("{}", names::EXTRA);
     let slots: Vec<_> = fields
         .iter()
         .map(|f| format_ident!("{}", names::field_ident(&f.wire_name)))
         .collect();
+    let skip =
+        skip.map(|tag| quote!(#tag => __map.next_value::<::serde::de::IgnoredAny>().map(drop)?,));
     let arms = fields.iter().zip(&slots).map(|(f, slot)| {
         let wire = &f.wire_name;
         quote!(#wire => members::next(&mut #slot, #wire, &mut __map)?,)
     });
     let keep = quote!(members::keep(&mut #extra, __key, &mut __map)?);
     // A struct without known members has nothing to match on.
-    let dispatch = if fields.is_empty() {
+    let dispatch = if fields.is_empty() && skip.is_none() {
         quote!(#keep;)
     } else {
         quote! {
             match __key.as_str() {
+                #skip
                 #(#arms)*
                 _ => #keep,
             }
@@ -47,33 +134,28 @@ pub(super) fn deserialize_impl(name: &str, fields: &[Field]) -> TokenStream {
         }
     });
     quote! {
-        impl<'de> ::serde::Deserialize<'de> for #ty {
-            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                struct __Visitor;
-                impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-                    type Value = #ty;
-                    fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                        f.write_str(#expecting)
-                    }
-                    // Inlined into the deserializer's one call, as the
-                    // derive's is: a call of its own costs a tenth more.
-                    #[inline]
-                    fn visit_map<A: ::serde::de::MapAccess<'de>>(self, mut __map: A) -> Result<#ty, A::Error> {
-                        // A path, not imported names: a local of a member's
-                        // name would shadow an imported function.
-                        use crate::runtime::members;
-                        #(let mut #slots = None;)*
-                        let mut #extra = crate::Extra::new();
-                        while let Some(__key) = __map.next_key::<members::Key<'de>>()? {
-                            #dispatch
-                        }
-                        Ok(#ty {
-                            #(#values)*
-                            #extra,
-                        })
-                    }
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = #ty;
+            fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str(#expecting)
+            }
+            // Inlined into the deserializer's one call, as the derive's
+            // is: a call of its own costs a tenth more.
+            #[inline]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(self, mut __map: A) -> Result<#ty, A::Error> {
+                // A path, not imported names: a local of a member's name
+                // would shadow an imported function.
+                use crate::runtime::members;
+                #(let mut #slots = None;)*
+                let mut #extra = crate::Extra::new();
+                while let Some(__key) = __map.next_key::<members::Key<'de>>()? {
+                    #dispatch
                 }
-                deserializer.deserialize_map(__Visitor)
+                Ok(#path {
+                    #(#values)*
+                    #extra,
+                })
             }
         }
     }

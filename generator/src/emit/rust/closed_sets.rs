@@ -8,7 +8,7 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use super::{docs, members, method_example, names, types, values};
-use crate::ir::{EnumId, EnumWire, Ir, Ty, Union, UnionId, Variant};
+use crate::ir::{EnumId, EnumWire, Ir, Union, UnionId, Variant};
 
 /// The variant name of a value: its spec name, or the value in
 /// UpperCamelCase (`groupchat` -> `Groupchat`, `NO_DELETE` -> `NoDelete`).
@@ -151,32 +151,25 @@ pub(super) fn union(ir: &Ir, id: UnionId) -> TokenStream {
         let builder = names::variant_builder(union, v)?;
         Some(variant_builder(ir, id, v, &builder))
     });
-    let members: Vec<_> = union
-        .variants
-        .iter()
-        .map(|v| members::UnionVariant {
-            value: &v.value,
-            ident: format_ident!("{}", v.name),
-            fields: &v.fields,
-        })
-        .collect();
-    // A union inside a variant stands for two members that only serde's
-    // flatten machinery can pick out, so such a union keeps the derive.
-    let nested = union
-        .variants
-        .iter()
-        .flat_map(|v| &v.fields)
-        .any(|f| matches!(f.ty, Ty::Union(_)));
-    let (derived, deserialize) = if nested {
-        (quote!(::serde::Deserialize), quote!())
-    } else {
+    let (derived, deserialize) = if union.variants.iter().all(|v| members::decodable(&v.fields)) {
+        let variants: Vec<_> = union
+            .variants
+            .iter()
+            .map(|v| members::UnionVariant {
+                value: &v.value,
+                ident: format_ident!("{}", v.name),
+                fields: &v.fields,
+            })
+            .collect();
         let deserialize = members::union_deserialize_impl(
             &union.name,
             &members::Tagging::Adjacent { tag, content },
-            &members,
+            &variants,
             &format_ident!("Other"),
         );
         (quote!(), deserialize)
+    } else {
+        (quote!(::serde::Deserialize), quote!())
     };
     quote! {
         #doc

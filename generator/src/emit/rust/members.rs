@@ -10,11 +10,19 @@
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use super::names;
+use super::{names, types};
 use crate::ir::Field;
 
-/// `impl Deserialize for #name`, decoding `fields` (none of them a
-/// flattened union) by their wire names and everything else into `extra`.
+/// Whether the impls written here can decode `fields`: a flattened union
+/// ([`types::flattened`]) stands for two members that only serde's flatten
+/// machinery can pick out of the object, so a struct or union with one
+/// keeps the derive.
+pub(super) fn decodable(fields: &[Field]) -> bool {
+    !fields.iter().any(types::flattened)
+}
+
+/// `impl Deserialize for #name`, decoding `fields` (all [`decodable`]) by
+/// their wire names and everything else into `extra`.
 pub(super) fn deserialize_impl(name: &str, fields: &[Field]) -> TokenStream {
     let ty = format_ident!("{}", name);
     let visitor = visitor(&ty, quote!(#ty), &format!("struct {name}"), fields, None);

@@ -125,15 +125,13 @@ pub(super) fn response_struct(ir: &Ir, id: ObjectId) -> TokenStream {
     let fields = object.fields.iter().map(|f| struct_field(ir, f));
     let extra = format_ident!("{}", names::EXTRA);
     let default = has_default(ir, id, &mut Vec::new()).then(|| quote!(Default,));
-    // A union stands for two members that only serde's flatten machinery
-    // can pick out of the object, so those structs keep the derive.
-    let (derived, deserialize) = if object.fields.iter().any(|f| matches!(f.ty, Ty::Union(_))) {
-        (quote!(::serde::Deserialize), quote!())
-    } else {
+    let (derived, deserialize) = if members::decodable(&object.fields) {
         (
             quote!(),
             members::deserialize_impl(&type_name, &object.fields),
         )
+    } else {
+        (quote!(::serde::Deserialize), quote!())
     };
     quote! {
         #doc
@@ -200,12 +198,17 @@ pub(super) fn field_type(ir: &Ir, f: &Field) -> TokenStream {
     }
 }
 
+/// Whether a field is written `#[serde(flatten)]`: a union stands for two
+/// members of the object, its tag and its content.
+pub(super) fn flattened(f: &Field) -> bool {
+    matches!(f.ty, Ty::Union(_))
+}
+
 fn field_tokens(ir: &Ir, f: &Field, vis: TokenStream) -> TokenStream {
     let ident = format_ident!("{}", names::field_ident(&f.wire_name));
     let ty = field_type(ir, f);
     let doc = docs::attrs(&docs::field(f));
-    // A union stands for two members of the object: its tag and content.
-    let rename = if matches!(f.ty, Ty::Union(_)) {
+    let rename = if flattened(f) {
         quote!(#[serde(flatten)])
     } else {
         serde_rename(f)

@@ -84,11 +84,7 @@ pub(crate) fn next<'de, T: Deserialize<'de>, A: MapAccess<'de>>(
     Ok(())
 }
 
-/// Keeps the value of a member the struct does not describe. Out of line:
-/// few objects have such members, and the decode of the known ones is
-/// faster when this does not swell it.
-#[cold]
-#[inline(never)]
+/// Keeps the value of a member the struct does not describe.
 pub(crate) fn keep<'de, A: MapAccess<'de>>(
     extra: &mut Extra,
     key: Key<'de>,

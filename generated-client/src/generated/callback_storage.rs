@@ -103,18 +103,15 @@ impl<'a> CallbackStorage<'a> {
 }
 
 /// One entry per stored slot (E298).
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetStoredCallbacksInfoItem {
     /// Date key of the slot, its start time written yyyyMMddHHmm.
     pub date: String,
     /// Number of messages stored for the slot.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub size: Option<i64>,
     /// How many times the slot was resent; 0 before the first resend.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub retry: Option<i64>,
     /// Fields the server sent that the spec does not describe.
-    #[serde(flatten)]
     pub extra: crate::Extra,
 }
 
@@ -161,6 +158,20 @@ impl<'de> ::serde::Deserialize<'de> for GetStoredCallbacksInfoItem {
             }
         }
         deserializer.deserialize_map(__Visitor)
+    }
+}
+
+impl ::serde::Serialize for GetStoredCallbacksInfoItem {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.member("date", &self.date)?;
+        out.optional("size", &self.size)?;
+        out.optional("retry", &self.retry)?;
+        out.pairs(self.extra.iter())?;
+        out.end()
     }
 }
 
@@ -253,14 +264,24 @@ pub(crate) const RETRY_STORED_CALLBACKS: crate::OperationInfo = crate::Operation
 };
 
 /// The JSON body, exactly as it goes on the wire.
-#[derive(Debug, Clone, ::serde::Serialize)]
+#[derive(Debug, Clone)]
 struct RetryStoredCallbacksBody {
     date: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
     retry: Option<i64>,
-    #[serde(rename = "targetUrl")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     target_url: Option<String>,
+}
+
+impl ::serde::Serialize for RetryStoredCallbacksBody {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.member("date", &self.date)?;
+        out.optional("retry", &self.retry)?;
+        out.optional("targetUrl", &self.target_url)?;
+        out.end()
+    }
 }
 
 /// The request of [`CallbackStorage::retry`](CallbackStorage::retry): set optional arguments, then `.await` it for the payload, or call [`with_envelope`](Self::with_envelope) for the whole response.

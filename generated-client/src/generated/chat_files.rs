@@ -334,20 +334,15 @@ impl<'de> ::serde::Deserialize<'de> for LifetimeOutcome {
 }
 
 /// The uploaded file as upload_chat_file reports it: the single item of the response's `entities` array (E209).
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ChatFileEntity {
     /// Id of the file; keep it to build the attachment URL https://{host}/{org_name}/{app_name}/chatfiles/{uuid} and to download the file.
     pub uuid: String,
     /// Kind of entity, "chatfile".
-    #[serde(rename = "type")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<String>,
     /// Access key of the file; keep it for restricted files, whose downloads and messages must present it.
-    #[serde(rename = "share-secret")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub share_secret: Option<crate::SecretString>,
     /// Fields the server sent that the spec does not describe.
-    #[serde(flatten)]
     pub extra: crate::Extra,
 }
 
@@ -396,6 +391,20 @@ impl<'de> ::serde::Deserialize<'de> for ChatFileEntity {
             }
         }
         deserializer.deserialize_map(__Visitor)
+    }
+}
+
+impl ::serde::Serialize for ChatFileEntity {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.member("uuid", &self.uuid)?;
+        out.optional("type", &self.type_)?;
+        out.optional("share-secret", &self.share_secret)?;
+        out.pairs(self.extra.iter())?;
+        out.end()
     }
 }
 
@@ -705,10 +714,22 @@ pub(crate) const SET_ATTACHMENT_LIFETIME: crate::OperationInfo = crate::Operatio
 };
 
 /// The JSON body, exactly as it goes on the wire.
-#[derive(Debug, Clone, ::serde::Serialize)]
+#[derive(Debug, Clone)]
 struct SetAttachmentLifetimeBody {
     lifetime: crate::chat_files::AttachmentLifetime,
     chatfile_ids: ::std::vec::Vec<String>,
+}
+
+impl ::serde::Serialize for SetAttachmentLifetimeBody {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.member("lifetime", &self.lifetime)?;
+        out.member("chatfile_ids", &self.chatfile_ids)?;
+        out.end()
+    }
 }
 
 /// The request of [`ChatFiles::set_lifetime`](ChatFiles::set_lifetime): set optional arguments, then `.await` it for the payload, or call [`with_envelope`](Self::with_envelope) for the whole response.

@@ -195,33 +195,27 @@ impl<'a> ChatroomAllowlist<'a> {
 }
 
 /// Outcome of adding one user to, or removing one user from, a room's allow list.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ChatroomAllowlistResult {
     /// Whether the change succeeded for this user.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub result: Option<bool>,
     /// "add_user_whitelist" or "remove_user_whitelist"; shown by the examples only.
     ///
     /// See errata [`E413`](crate::errata#e413).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub action: Option<String>,
     /// Why the change failed for this user; present only when `result` is false.
     ///
     /// See errata [`E413`](crate::errata#e413), [`E414`](crate::errata#e414), [`E440`](crate::errata#e440).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
     /// The username this result is about.
     ///
     /// See errata [`E412`](crate::errata#e412), [`E414`](crate::errata#e414).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user: Option<String>,
     /// Id of the room; shown by the examples only.
     ///
     /// See errata [`E413`](crate::errata#e413).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub chatroomid: Option<String>,
     /// Fields the server sent that the spec does not describe.
-    #[serde(flatten)]
     pub extra: crate::Extra,
 }
 
@@ -276,6 +270,22 @@ impl<'de> ::serde::Deserialize<'de> for ChatroomAllowlistResult {
             }
         }
         deserializer.deserialize_map(__Visitor)
+    }
+}
+
+impl ::serde::Serialize for ChatroomAllowlistResult {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.optional("result", &self.result)?;
+        out.optional("action", &self.action)?;
+        out.optional("reason", &self.reason)?;
+        out.optional("user", &self.user)?;
+        out.optional("chatroomid", &self.chatroomid)?;
+        out.pairs(self.extra.iter())?;
+        out.end()
     }
 }
 
@@ -472,9 +482,20 @@ pub(crate) const ADD_CHATROOM_ALLOWLIST_USERS: crate::OperationInfo = crate::Ope
 };
 
 /// The JSON body, exactly as it goes on the wire.
-#[derive(Debug, Clone, ::serde::Serialize)]
+#[derive(Debug, Clone)]
 struct AddChatroomAllowlistUsersBody {
     usernames: ::std::vec::Vec<String>,
+}
+
+impl ::serde::Serialize for AddChatroomAllowlistUsersBody {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.member("usernames", &self.usernames)?;
+        out.end()
+    }
 }
 
 /// The request of [`ChatroomAllowlist::add_many`](ChatroomAllowlist::add_many): set optional arguments, then `.await` it for the payload, or call [`with_envelope`](Self::with_envelope) for the whole response.

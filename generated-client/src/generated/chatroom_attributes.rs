@@ -337,18 +337,13 @@ impl<'de> ::serde::Deserialize<'de> for ChatroomAttributeAutoDelete {
 }
 
 /// Outcome of writing or removing a batch of attribute keys.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ChatroomAttributeWriteResult {
     /// Keys that were written (or removed).
-    #[serde(rename = "successKeys")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success_keys: Option<::std::vec::Vec<String>>,
     /// Keys that failed, each mapped to a short error description.
-    #[serde(rename = "errorKeys")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error_keys: Option<::std::collections::BTreeMap<String, String>>,
     /// Fields the server sent that the spec does not describe.
-    #[serde(flatten)]
     pub extra: crate::Extra,
 }
 
@@ -399,6 +394,19 @@ impl<'de> ::serde::Deserialize<'de> for ChatroomAttributeWriteResult {
     }
 }
 
+impl ::serde::Serialize for ChatroomAttributeWriteResult {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.optional("successKeys", &self.success_keys)?;
+        out.optional("errorKeys", &self.error_keys)?;
+        out.pairs(self.extra.iter())?;
+        out.end()
+    }
+}
+
 pub(crate) const SET_CHATROOM_ATTRIBUTES: crate::OperationInfo = crate::OperationInfo {
     id: "set_chatroom_attributes",
     method: crate::HttpMethod::Put,
@@ -411,13 +419,22 @@ pub(crate) const SET_CHATROOM_ATTRIBUTES: crate::OperationInfo = crate::Operatio
 };
 
 /// The JSON body, exactly as it goes on the wire.
-#[derive(Debug, Clone, ::serde::Serialize)]
+#[derive(Debug, Clone)]
 struct SetChatroomAttributesBody {
-    #[serde(rename = "metaData")]
     meta_data: ::std::collections::BTreeMap<String, String>,
-    #[serde(rename = "autoDelete")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     auto_delete: Option<crate::chatroom_attributes::ChatroomAttributeAutoDelete>,
+}
+
+impl ::serde::Serialize for SetChatroomAttributesBody {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.member("metaData", &self.meta_data)?;
+        out.optional("autoDelete", &self.auto_delete)?;
+        out.end()
+    }
 }
 
 /// The request of [`ChatroomAttributes::set`](ChatroomAttributes::set): set optional arguments, then `.await` it for the payload, or call [`with_envelope`](Self::with_envelope) for the whole response.
@@ -548,10 +565,20 @@ pub(crate) const GET_CHATROOM_ATTRIBUTES: crate::OperationInfo = crate::Operatio
 };
 
 /// The JSON body, exactly as it goes on the wire.
-#[derive(Debug, Clone, ::serde::Serialize)]
+#[derive(Debug, Clone)]
 struct GetChatroomAttributesBody {
-    #[serde(skip_serializing_if = "Option::is_none")]
     keys: Option<::std::vec::Vec<String>>,
+}
+
+impl ::serde::Serialize for GetChatroomAttributesBody {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.optional("keys", &self.keys)?;
+        out.end()
+    }
 }
 
 /// The request of [`ChatroomAttributes::get`](ChatroomAttributes::get): set optional arguments, then `.await` it for the payload, or call [`with_envelope`](Self::with_envelope) for the whole response.
@@ -649,10 +676,20 @@ pub(crate) const REMOVE_CHATROOM_ATTRIBUTES: crate::OperationInfo = crate::Opera
 };
 
 /// The JSON body, exactly as it goes on the wire.
-#[derive(Debug, Clone, ::serde::Serialize)]
+#[derive(Debug, Clone)]
 struct RemoveChatroomAttributesBody {
-    #[serde(skip_serializing_if = "Option::is_none")]
     keys: Option<::std::vec::Vec<String>>,
+}
+
+impl ::serde::Serialize for RemoveChatroomAttributesBody {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.optional("keys", &self.keys)?;
+        out.end()
+    }
 }
 
 /// The request of [`ChatroomAttributes::remove`](ChatroomAttributes::remove): set optional arguments, then `.await` it for the payload, or call [`with_envelope`](Self::with_envelope) for the whole response.
@@ -770,13 +807,22 @@ pub(crate) const FORCE_SET_CHATROOM_ATTRIBUTES: crate::OperationInfo = crate::Op
 };
 
 /// The JSON body, exactly as it goes on the wire.
-#[derive(Debug, Clone, ::serde::Serialize)]
+#[derive(Debug, Clone)]
 struct ForceSetChatroomAttributesBody {
-    #[serde(rename = "metaData")]
     meta_data: ::std::collections::BTreeMap<String, String>,
-    #[serde(rename = "autoDelete")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     auto_delete: Option<crate::chatroom_attributes::ChatroomAttributeAutoDelete>,
+}
+
+impl ::serde::Serialize for ForceSetChatroomAttributesBody {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.member("metaData", &self.meta_data)?;
+        out.optional("autoDelete", &self.auto_delete)?;
+        out.end()
+    }
 }
 
 /// The request of [`ChatroomAttributes::force_set`](ChatroomAttributes::force_set): set optional arguments, then `.await` it for the payload, or call [`with_envelope`](Self::with_envelope) for the whole response.
@@ -910,10 +956,20 @@ pub(crate) const FORCE_REMOVE_CHATROOM_ATTRIBUTES: crate::OperationInfo = crate:
 };
 
 /// The JSON body, exactly as it goes on the wire.
-#[derive(Debug, Clone, ::serde::Serialize)]
+#[derive(Debug, Clone)]
 struct ForceRemoveChatroomAttributesBody {
-    #[serde(skip_serializing_if = "Option::is_none")]
     keys: Option<::std::vec::Vec<String>>,
+}
+
+impl ::serde::Serialize for ForceRemoveChatroomAttributesBody {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.optional("keys", &self.keys)?;
+        out.end()
+    }
 }
 
 /// The request of [`ChatroomAttributes::force_remove`](ChatroomAttributes::force_remove): set optional arguments, then `.await` it for the payload, or call [`with_envelope`](Self::with_envelope) for the whole response.

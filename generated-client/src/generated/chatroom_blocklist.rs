@@ -236,33 +236,27 @@ impl<'a> ChatroomBlocklist<'a> {
 }
 
 /// Outcome of adding one user to, or removing one user from, a room's blocklist.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ChatroomBlocklistResult {
     /// Whether the change succeeded for this user.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub result: Option<bool>,
     /// "add_blocks" or "remove_blocks"; shown by the examples only.
     ///
     /// See errata [`E413`](crate::errata#e413), [`E436`](crate::errata#e436).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub action: Option<String>,
     /// Why the change failed for this user; present only when `result` is false.
     ///
     /// See errata [`E413`](crate::errata#e413), [`E414`](crate::errata#e414), [`E436`](crate::errata#e436).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
     /// The username this result is about.
     ///
     /// See errata [`E414`](crate::errata#e414).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user: Option<String>,
     /// Id of the room; shown by the examples only.
     ///
     /// See errata [`E413`](crate::errata#e413), [`E436`](crate::errata#e436).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub chatroomid: Option<String>,
     /// Fields the server sent that the spec does not describe.
-    #[serde(flatten)]
     pub extra: crate::Extra,
 }
 
@@ -317,6 +311,22 @@ impl<'de> ::serde::Deserialize<'de> for ChatroomBlocklistResult {
             }
         }
         deserializer.deserialize_map(__Visitor)
+    }
+}
+
+impl ::serde::Serialize for ChatroomBlocklistResult {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.optional("result", &self.result)?;
+        out.optional("action", &self.action)?;
+        out.optional("reason", &self.reason)?;
+        out.optional("user", &self.user)?;
+        out.optional("chatroomid", &self.chatroomid)?;
+        out.pairs(self.extra.iter())?;
+        out.end()
     }
 }
 
@@ -513,9 +523,20 @@ pub(crate) const ADD_CHATROOM_BLOCKLIST_USERS: crate::OperationInfo = crate::Ope
 };
 
 /// The JSON body, exactly as it goes on the wire.
-#[derive(Debug, Clone, ::serde::Serialize)]
+#[derive(Debug, Clone)]
 struct AddChatroomBlocklistUsersBody {
     usernames: ::std::vec::Vec<String>,
+}
+
+impl ::serde::Serialize for AddChatroomBlocklistUsersBody {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.member("usernames", &self.usernames)?;
+        out.end()
+    }
 }
 
 /// The request of [`ChatroomBlocklist::add_many`](ChatroomBlocklist::add_many): set optional arguments, then `.await` it for the payload, or call [`with_envelope`](Self::with_envelope) for the whole response.

@@ -429,13 +429,11 @@ impl<'a> ChatroomMembers<'a> {
 }
 
 /// The `data` of the response of [`ChatroomMembers::add`](crate::chatroom_members::ChatroomMembers::add): Add a user to a chat room.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct AddChatroomMemberData {
     /// Whether the user was added.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub result: Option<bool>,
     /// Always "add_member".
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub action: Option<String>,
     /// Id of the room.
     pub id: String,
@@ -444,7 +442,6 @@ pub struct AddChatroomMemberData {
     /// See errata [`E012`](crate::errata#e012).
     pub user: String,
     /// Fields the server sent that the spec does not describe.
-    #[serde(flatten)]
     pub extra: crate::Extra,
 }
 
@@ -497,21 +494,33 @@ impl<'de> ::serde::Deserialize<'de> for AddChatroomMemberData {
     }
 }
 
+impl ::serde::Serialize for AddChatroomMemberData {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.optional("result", &self.result)?;
+        out.optional("action", &self.action)?;
+        out.member("id", &self.id)?;
+        out.member("user", &self.user)?;
+        out.pairs(self.extra.iter())?;
+        out.end()
+    }
+}
+
 /// The `data` of the response of [`ChatroomMembers::add_many`](crate::chatroom_members::ChatroomMembers::add_many): Add several users to a chat room at once.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct AddChatroomMembersData {
     /// Usernames added by this call.
     ///
     /// See errata [`E036`](crate::errata#e036).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub newmembers: Option<::std::vec::Vec<String>>,
     /// Always "add_member".
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub action: Option<String>,
     /// Id of the room.
     pub id: String,
     /// Fields the server sent that the spec does not describe.
-    #[serde(flatten)]
     pub extra: crate::Extra,
 }
 
@@ -563,21 +572,32 @@ impl<'de> ::serde::Deserialize<'de> for AddChatroomMembersData {
     }
 }
 
+impl ::serde::Serialize for AddChatroomMembersData {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.optional("newmembers", &self.newmembers)?;
+        out.optional("action", &self.action)?;
+        out.member("id", &self.id)?;
+        out.pairs(self.extra.iter())?;
+        out.end()
+    }
+}
+
 /// The members of this page; the owner is listed as `owner`, everyone else as `member`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListChatroomMembersItem {
     /// Username of the room owner; present only in the owner's entry.
     ///
     /// See errata [`E011`](crate::errata#e011), [`E435`](crate::errata#e435).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub owner: Option<String>,
     /// Username of an admin or regular member; present in every other entry.
     ///
     /// See errata [`E011`](crate::errata#e011).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub member: Option<String>,
     /// Fields the server sent that the spec does not describe.
-    #[serde(flatten)]
     pub extra: crate::Extra,
 }
 
@@ -624,21 +644,31 @@ impl<'de> ::serde::Deserialize<'de> for ListChatroomMembersItem {
     }
 }
 
+impl ::serde::Serialize for ListChatroomMembersItem {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.optional("owner", &self.owner)?;
+        out.optional("member", &self.member)?;
+        out.pairs(self.extra.iter())?;
+        out.end()
+    }
+}
+
 /// The `data` of the response of [`ChatroomMembers::remove`](crate::chatroom_members::ChatroomMembers::remove): Remove a user from a chat room.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct RemoveChatroomMemberData {
     /// Whether the user was removed.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub result: Option<bool>,
     /// Always "remove_member".
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub action: Option<String>,
     /// The username that was removed.
     pub user: String,
     /// Id of the room.
     pub id: String,
     /// Fields the server sent that the spec does not describe.
-    #[serde(flatten)]
     pub extra: crate::Extra,
 }
 
@@ -691,21 +721,33 @@ impl<'de> ::serde::Deserialize<'de> for RemoveChatroomMemberData {
     }
 }
 
+impl ::serde::Serialize for RemoveChatroomMemberData {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.optional("result", &self.result)?;
+        out.optional("action", &self.action)?;
+        out.member("user", &self.user)?;
+        out.member("id", &self.id)?;
+        out.pairs(self.extra.iter())?;
+        out.end()
+    }
+}
+
 /// One result per requested username.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct RemoveChatroomMembersItem {
     /// Whether this user was removed.
     ///
     /// See errata [`E037`](crate::errata#e037).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub result: Option<bool>,
     /// Always "remove_member".
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub action: Option<String>,
     /// Why this user could not be removed; present only when `result` is false.
     ///
     /// See errata [`E037`](crate::errata#e037).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
     /// The username this result is about.
     ///
@@ -714,7 +756,6 @@ pub struct RemoveChatroomMembersItem {
     /// Id of the room.
     pub id: String,
     /// Fields the server sent that the spec does not describe.
-    #[serde(flatten)]
     pub extra: crate::Extra,
 }
 
@@ -770,18 +811,32 @@ impl<'de> ::serde::Deserialize<'de> for RemoveChatroomMembersItem {
     }
 }
 
+impl ::serde::Serialize for RemoveChatroomMembersItem {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.optional("result", &self.result)?;
+        out.optional("action", &self.action)?;
+        out.optional("reason", &self.reason)?;
+        out.member("user", &self.user)?;
+        out.member("id", &self.id)?;
+        out.pairs(self.extra.iter())?;
+        out.end()
+    }
+}
+
 /// The `data` of the response of [`ChatroomMembers::add_admin`](crate::chatroom_members::ChatroomMembers::add_admin): Promote a chat room member to admin.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct AddChatroomAdminData {
     /// Success flag; `true` or "success" when the user was promoted.
     ///
     /// See errata [`E007`](crate::errata#e007).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub result: Option<crate::BoolOrString>,
     /// The username that was promoted.
     pub newadmin: String,
     /// Fields the server sent that the spec does not describe.
-    #[serde(flatten)]
     pub extra: crate::Extra,
 }
 
@@ -830,18 +885,29 @@ impl<'de> ::serde::Deserialize<'de> for AddChatroomAdminData {
     }
 }
 
+impl ::serde::Serialize for AddChatroomAdminData {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.optional("result", &self.result)?;
+        out.member("newadmin", &self.newadmin)?;
+        out.pairs(self.extra.iter())?;
+        out.end()
+    }
+}
+
 /// The `data` of the response of [`ChatroomMembers::remove_admin`](crate::chatroom_members::ChatroomMembers::remove_admin): Demote a chat room admin to regular member.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct RemoveChatroomAdminData {
     /// Success flag; `true` or "success" when the admin was demoted.
     ///
     /// See errata [`E007`](crate::errata#e007).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub result: Option<crate::BoolOrString>,
     /// The username that was demoted.
     pub oldadmin: String,
     /// Fields the server sent that the spec does not describe.
-    #[serde(flatten)]
     pub extra: crate::Extra,
 }
 
@@ -887,6 +953,19 @@ impl<'de> ::serde::Deserialize<'de> for RemoveChatroomAdminData {
             }
         }
         deserializer.deserialize_map(__Visitor)
+    }
+}
+
+impl ::serde::Serialize for RemoveChatroomAdminData {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.optional("result", &self.result)?;
+        out.member("oldadmin", &self.oldadmin)?;
+        out.pairs(self.extra.iter())?;
+        out.end()
     }
 }
 
@@ -996,9 +1075,20 @@ pub(crate) const ADD_CHATROOM_MEMBERS: crate::OperationInfo = crate::OperationIn
 };
 
 /// The JSON body, exactly as it goes on the wire.
-#[derive(Debug, Clone, ::serde::Serialize)]
+#[derive(Debug, Clone)]
 struct AddChatroomMembersBody {
     usernames: ::std::vec::Vec<String>,
+}
+
+impl ::serde::Serialize for AddChatroomMembersBody {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.member("usernames", &self.usernames)?;
+        out.end()
+    }
 }
 
 /// The request of [`ChatroomMembers::add_many`](ChatroomMembers::add_many): set optional arguments, then `.await` it for the payload, or call [`with_envelope`](Self::with_envelope) for the whole response.
@@ -1449,9 +1539,20 @@ pub(crate) const ADD_CHATROOM_ADMIN: crate::OperationInfo = crate::OperationInfo
 };
 
 /// The JSON body, exactly as it goes on the wire.
-#[derive(Debug, Clone, ::serde::Serialize)]
+#[derive(Debug, Clone)]
 struct AddChatroomAdminBody {
     newadmin: String,
+}
+
+impl ::serde::Serialize for AddChatroomAdminBody {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.member("newadmin", &self.newadmin)?;
+        out.end()
+    }
 }
 
 /// The request of [`ChatroomMembers::add_admin`](ChatroomMembers::add_admin): set optional arguments, then `.await` it for the payload, or call [`with_envelope`](Self::with_envelope) for the whole response.

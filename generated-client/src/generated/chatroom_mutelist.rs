@@ -277,23 +277,19 @@ impl<'a> ChatroomMutelist<'a> {
 }
 
 /// Outcome of muting one member.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ChatroomMuteResult {
     /// Whether this member was muted.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub result: Option<bool>,
     /// When the mute ends, in Unix milliseconds.
     ///
     /// See errata [`E417`](crate::errata#e417).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expire: Option<i64>,
     /// The username this result is about.
     ///
     /// See errata [`E417`](crate::errata#e417).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user: Option<String>,
     /// Fields the server sent that the spec does not describe.
-    #[serde(flatten)]
     pub extra: crate::Extra,
 }
 
@@ -343,26 +339,36 @@ impl<'de> ::serde::Deserialize<'de> for ChatroomMuteResult {
     }
 }
 
+impl ::serde::Serialize for ChatroomMuteResult {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.optional("result", &self.result)?;
+        out.optional("expire", &self.expire)?;
+        out.optional("user", &self.user)?;
+        out.pairs(self.extra.iter())?;
+        out.end()
+    }
+}
+
 /// Response of switching the room-wide mute on or off. The examples carry only `mute`; the tables list `result` (and `expire` for muting).
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ChatroomMuteAllState {
     /// Whether the room-wide mute is now on; what the examples return.
     ///
     /// See errata [`E420`](crate::errata#e420), [`E441`](crate::errata#e441).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mute: Option<bool>,
     /// Whether the change succeeded; listed in the tables but absent from the examples.
     ///
     /// See errata [`E420`](crate::errata#e420).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub result: Option<bool>,
     /// When the room-wide mute ends, in Unix milliseconds; listed in the mute-all table only and absent from the examples.
     ///
     /// See errata [`E420`](crate::errata#e420).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expire: Option<i64>,
     /// Fields the server sent that the spec does not describe.
-    #[serde(flatten)]
     pub extra: crate::Extra,
 }
 
@@ -412,18 +418,30 @@ impl<'de> ::serde::Deserialize<'de> for ChatroomMuteAllState {
     }
 }
 
+impl ::serde::Serialize for ChatroomMuteAllState {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.optional("mute", &self.mute)?;
+        out.optional("result", &self.result)?;
+        out.optional("expire", &self.expire)?;
+        out.pairs(self.extra.iter())?;
+        out.end()
+    }
+}
+
 /// One result per requested username.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UnmuteChatroomMembersItem {
     /// Whether this member was unmuted.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub result: Option<bool>,
     /// The username this result is about.
     ///
     /// See errata [`E418`](crate::errata#e418).
     pub user: String,
     /// Fields the server sent that the spec does not describe.
-    #[serde(flatten)]
     pub extra: crate::Extra,
 }
 
@@ -470,16 +488,27 @@ impl<'de> ::serde::Deserialize<'de> for UnmuteChatroomMembersItem {
     }
 }
 
+impl ::serde::Serialize for UnmuteChatroomMembersItem {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.optional("result", &self.result)?;
+        out.member("user", &self.user)?;
+        out.pairs(self.extra.iter())?;
+        out.end()
+    }
+}
+
 /// One entry per muted member.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListChatroomMutedMembersItem {
     /// When the mute ends, in Unix milliseconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expire: Option<i64>,
     /// Username of the muted member.
     pub user: String,
     /// Fields the server sent that the spec does not describe.
-    #[serde(flatten)]
     pub extra: crate::Extra,
 }
 
@@ -526,14 +555,25 @@ impl<'de> ::serde::Deserialize<'de> for ListChatroomMutedMembersItem {
     }
 }
 
+impl ::serde::Serialize for ListChatroomMutedMembersItem {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.optional("expire", &self.expire)?;
+        out.member("user", &self.user)?;
+        out.pairs(self.extra.iter())?;
+        out.end()
+    }
+}
+
 /// The `data` of the response of [`ChatroomMutelist::mute_by_tag`](crate::chatroom_mutelist::ChatroomMutelist::mute_by_tag): Mute, for a while or for good, every room member carrying a tag.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct MuteChatroomMembersByTagData {
     /// Whether the mute was applied.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub result: Option<bool>,
     /// Fields the server sent that the spec does not describe.
-    #[serde(flatten)]
     pub extra: crate::Extra,
 }
 
@@ -577,6 +617,18 @@ impl<'de> ::serde::Deserialize<'de> for MuteChatroomMembersByTagData {
     }
 }
 
+impl ::serde::Serialize for MuteChatroomMembersByTagData {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.optional("result", &self.result)?;
+        out.pairs(self.extra.iter())?;
+        out.end()
+    }
+}
+
 pub(crate) const MUTE_CHATROOM_MEMBERS: crate::OperationInfo = crate::OperationInfo {
     id: "mute_chatroom_members",
     method: crate::HttpMethod::Post,
@@ -589,10 +641,22 @@ pub(crate) const MUTE_CHATROOM_MEMBERS: crate::OperationInfo = crate::OperationI
 };
 
 /// The JSON body, exactly as it goes on the wire.
-#[derive(Debug, Clone, ::serde::Serialize)]
+#[derive(Debug, Clone)]
 struct MuteChatroomMembersBody {
     mute_duration: i64,
     usernames: ::std::vec::Vec<String>,
+}
+
+impl ::serde::Serialize for MuteChatroomMembersBody {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.member("mute_duration", &self.mute_duration)?;
+        out.member("usernames", &self.usernames)?;
+        out.end()
+    }
 }
 
 /// The request of [`ChatroomMutelist::mute`](ChatroomMutelist::mute): set optional arguments, then `.await` it for the payload, or call [`with_envelope`](Self::with_envelope) for the whole response.
@@ -1068,10 +1132,22 @@ pub(crate) const MUTE_CHATROOM_MEMBERS_BY_TAG: crate::OperationInfo = crate::Ope
 };
 
 /// The JSON body, exactly as it goes on the wire.
-#[derive(Debug, Clone, ::serde::Serialize)]
+#[derive(Debug, Clone)]
 struct MuteChatroomMembersByTagBody {
     mute_duration: i64,
     tag: String,
+}
+
+impl ::serde::Serialize for MuteChatroomMembersByTagBody {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.member("mute_duration", &self.mute_duration)?;
+        out.member("tag", &self.tag)?;
+        out.end()
+    }
 }
 
 /// The request of [`ChatroomMutelist::mute_by_tag`](ChatroomMutelist::mute_by_tag): set optional arguments, then `.await` it for the payload, or call [`with_envelope`](Self::with_envelope) for the whole response.

@@ -142,20 +142,17 @@ impl<'a> ChatroomSuperAdmins<'a> {
 }
 
 /// The `data` of the response of [`ChatroomSuperAdmins::add`](crate::chatroom_super_admins::ChatroomSuperAdmins::add): Grant a user the chat room super admin role.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct AddChatroomSuperAdminData {
     /// Success flag; `true` or "success" when the role was granted.
     ///
     /// See errata [`E401`](crate::errata#e401).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub result: Option<crate::BoolOrString>,
     /// Reserved by the service; callers can ignore it.
     ///
     /// See errata [`E446`](crate::errata#e446).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resource: Option<String>,
     /// Fields the server sent that the spec does not describe.
-    #[serde(flatten)]
     pub extra: crate::Extra,
 }
 
@@ -204,22 +201,31 @@ impl<'de> ::serde::Deserialize<'de> for AddChatroomSuperAdminData {
     }
 }
 
+impl ::serde::Serialize for AddChatroomSuperAdminData {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.optional("result", &self.result)?;
+        out.optional("resource", &self.resource)?;
+        out.pairs(self.extra.iter())?;
+        out.end()
+    }
+}
+
 /// The `data` of the response of [`ChatroomSuperAdmins::remove`](crate::chatroom_super_admins::ChatroomSuperAdmins::remove): Revoke a user's chat room super admin role.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct RemoveChatroomSuperAdminData {
     /// Despite its name, the username that just lost the super admin role.
     ///
     /// See errata [`E402`](crate::errata#e402).
-    #[serde(rename = "newSuperAdmin")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub new_super_admin: Option<String>,
     /// Reserved by the service; callers can ignore it.
     ///
     /// See errata [`E446`](crate::errata#e446).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resource: Option<String>,
     /// Fields the server sent that the spec does not describe.
-    #[serde(flatten)]
     pub extra: crate::Extra,
 }
 
@@ -274,6 +280,19 @@ impl<'de> ::serde::Deserialize<'de> for RemoveChatroomSuperAdminData {
     }
 }
 
+impl ::serde::Serialize for RemoveChatroomSuperAdminData {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.optional("newSuperAdmin", &self.new_super_admin)?;
+        out.optional("resource", &self.resource)?;
+        out.pairs(self.extra.iter())?;
+        out.end()
+    }
+}
+
 pub(crate) const ADD_CHATROOM_SUPER_ADMIN: crate::OperationInfo = crate::OperationInfo {
     id: "add_chatroom_super_admin",
     method: crate::HttpMethod::Post,
@@ -286,9 +305,20 @@ pub(crate) const ADD_CHATROOM_SUPER_ADMIN: crate::OperationInfo = crate::Operati
 };
 
 /// The JSON body, exactly as it goes on the wire.
-#[derive(Debug, Clone, ::serde::Serialize)]
+#[derive(Debug, Clone)]
 struct AddChatroomSuperAdminBody {
     superadmin: String,
+}
+
+impl ::serde::Serialize for AddChatroomSuperAdminBody {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.member("superadmin", &self.superadmin)?;
+        out.end()
+    }
 }
 
 /// The request of [`ChatroomSuperAdmins::add`](ChatroomSuperAdmins::add): set optional arguments, then `.await` it for the payload, or call [`with_envelope`](Self::with_envelope) for the whole response.

@@ -117,13 +117,11 @@ impl<'a> ChatroomUserTags<'a> {
 }
 
 /// The `data` of the response of [`ChatroomUserTags::set`](crate::chatroom_user_tags::ChatroomUserTags::set): Replace the tags a member carries in a chat room.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct SetChatroomUserTagsData {
     /// Whether the tags were set.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub result: Option<bool>,
     /// Fields the server sent that the spec does not describe.
-    #[serde(flatten)]
     pub extra: crate::Extra,
 }
 
@@ -167,6 +165,18 @@ impl<'de> ::serde::Deserialize<'de> for SetChatroomUserTagsData {
     }
 }
 
+impl ::serde::Serialize for SetChatroomUserTagsData {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.optional("result", &self.result)?;
+        out.pairs(self.extra.iter())?;
+        out.end()
+    }
+}
+
 pub(crate) const SET_CHATROOM_USER_TAGS: crate::OperationInfo = crate::OperationInfo {
     id: "set_chatroom_user_tags",
     method: crate::HttpMethod::Put,
@@ -179,9 +189,20 @@ pub(crate) const SET_CHATROOM_USER_TAGS: crate::OperationInfo = crate::Operation
 };
 
 /// The JSON body, exactly as it goes on the wire.
-#[derive(Debug, Clone, ::serde::Serialize)]
+#[derive(Debug, Clone)]
 struct SetChatroomUserTagsBody {
     tags: ::std::vec::Vec<String>,
+}
+
+impl ::serde::Serialize for SetChatroomUserTagsBody {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.member("tags", &self.tags)?;
+        out.end()
+    }
 }
 
 /// The request of [`ChatroomUserTags::set`](ChatroomUserTags::set): set optional arguments, then `.await` it for the payload, or call [`with_envelope`](Self::with_envelope) for the whole response.

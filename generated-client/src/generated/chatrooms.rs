@@ -398,16 +398,13 @@ impl<'a> Chatrooms<'a> {
 }
 
 /// One entry of a room's member list: an object with a single key, `owner` for the room's creator or `member` for anyone else, holding the username.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ChatroomAffiliation {
     /// The owner's username, on the owner's entry only.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub owner: Option<String>,
     /// A member's username, on the other entries.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub member: Option<String>,
     /// Fields the server sent that the spec does not describe.
-    #[serde(flatten)]
     pub extra: crate::Extra,
 }
 
@@ -454,13 +451,25 @@ impl<'de> ::serde::Deserialize<'de> for ChatroomAffiliation {
     }
 }
 
+impl ::serde::Serialize for ChatroomAffiliation {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.optional("owner", &self.owner)?;
+        out.optional("member", &self.member)?;
+        out.pairs(self.extra.iter())?;
+        out.end()
+    }
+}
+
 /// The `data` of the response of [`Chatrooms::create`](crate::chatrooms::Chatrooms::create): Create a chat room.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateChatroomData {
     /// Id of the new room.
     pub id: String,
     /// Fields the server sent that the spec does not describe.
-    #[serde(flatten)]
     pub extra: crate::Extra,
 }
 
@@ -504,26 +513,34 @@ impl<'de> ::serde::Deserialize<'de> for CreateChatroomData {
     }
 }
 
+impl ::serde::Serialize for CreateChatroomData {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.member("id", &self.id)?;
+        out.pairs(self.extra.iter())?;
+        out.end()
+    }
+}
+
 /// The rooms of this page.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListChatroomsItem {
     /// Room id.
     pub id: String,
     /// Room name.
     pub name: String,
     /// Username of the room owner.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub owner: Option<String>,
     /// Number of members in the room, owner included.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub affiliations_count: Option<i64>,
     /// Whether the room is disabled; shown by the example only.
     ///
     /// See errata [`E025`](crate::errata#e025), [`E426`](crate::errata#e426).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub disabled: Option<bool>,
     /// Fields the server sent that the spec does not describe.
-    #[serde(flatten)]
     pub extra: crate::Extra,
 }
 
@@ -587,15 +604,30 @@ impl<'de> ::serde::Deserialize<'de> for ListChatroomsItem {
     }
 }
 
+impl ::serde::Serialize for ListChatroomsItem {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.member("id", &self.id)?;
+        out.member("name", &self.name)?;
+        out.optional("owner", &self.owner)?;
+        out.optional("affiliations_count", &self.affiliations_count)?;
+        out.optional("disabled", &self.disabled)?;
+        out.pairs(self.extra.iter())?;
+        out.end()
+    }
+}
+
 /// The rooms the user has joined.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListUserJoinedChatroomsItem {
     /// Room id.
     pub id: String,
     /// Room name.
     pub name: String,
     /// Fields the server sent that the spec does not describe.
-    #[serde(flatten)]
     pub extra: crate::Extra,
 }
 
@@ -642,66 +674,65 @@ impl<'de> ::serde::Deserialize<'de> for ListUserJoinedChatroomsItem {
     }
 }
 
+impl ::serde::Serialize for ListUserJoinedChatroomsItem {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.member("id", &self.id)?;
+        out.member("name", &self.name)?;
+        out.pairs(self.extra.iter())?;
+        out.end()
+    }
+}
+
 /// One entry per requested room.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetChatroomsItem {
     /// Room id.
     pub id: String,
     /// Room name.
     pub name: String,
     /// Room description.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Whether joining the room needs an admin's approval.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub membersonly: Option<bool>,
     /// Whether regular members may invite other users (otherwise only admins can).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub allowinvites: Option<bool>,
     /// Whether an invited user must accept before joining; shown by the example only.
     ///
     /// See errata [`E019`](crate::errata#e019), [`E426`](crate::errata#e426).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invite_need_confirm: Option<bool>,
     /// Largest number of members the room admits.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub maxusers: Option<i64>,
     /// Username of the room owner; listed in the table but absent from the examples, where the owner appears in `affiliations`.
     ///
     /// See errata [`E019`](crate::errata#e019).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub owner: Option<String>,
     /// Creation time of the room, in Unix milliseconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created: Option<i64>,
     /// Custom information attached when the room was created.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub custom: Option<String>,
     /// Whether the whole room is muted (all members muted at once).
     ///
     /// See errata [`E019`](crate::errata#e019), [`E426`](crate::errata#e426).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mute: Option<bool>,
     /// Size class of the room (the seed example shows "large"); shown by an example only.
     ///
     /// See errata [`E019`](crate::errata#e019), [`E020`](crate::errata#e020), [`E426`](crate::errata#e426).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scale: Option<String>,
     /// Number of members in the room, owner included.
     ///
     /// See errata [`E019`](crate::errata#e019).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub affiliations_count: Option<i64>,
     /// The room's members, the owner included, each entry naming one user and whether that user owns the room.
     ///
     /// See errata [`E019`](crate::errata#e019).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub affiliations: Option<::std::vec::Vec<crate::chatrooms::ChatroomAffiliation>>,
     /// Reserved by the service; callers can ignore it.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub public: Option<bool>,
     /// Fields the server sent that the spec does not describe.
-    #[serde(flatten)]
     pub extra: crate::Extra,
 }
 
@@ -809,22 +840,44 @@ impl<'de> ::serde::Deserialize<'de> for GetChatroomsItem {
     }
 }
 
+impl ::serde::Serialize for GetChatroomsItem {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.member("id", &self.id)?;
+        out.member("name", &self.name)?;
+        out.optional("description", &self.description)?;
+        out.optional("membersonly", &self.membersonly)?;
+        out.optional("allowinvites", &self.allowinvites)?;
+        out.optional("invite_need_confirm", &self.invite_need_confirm)?;
+        out.optional("maxusers", &self.maxusers)?;
+        out.optional("owner", &self.owner)?;
+        out.optional("created", &self.created)?;
+        out.optional("custom", &self.custom)?;
+        out.optional("mute", &self.mute)?;
+        out.optional("scale", &self.scale)?;
+        out.optional("affiliations_count", &self.affiliations_count)?;
+        out.optional("affiliations", &self.affiliations)?;
+        out.optional("public", &self.public)?;
+        out.pairs(self.extra.iter())?;
+        out.end()
+    }
+}
+
 /// The `data` of the response of [`Chatrooms::update`](crate::chatrooms::Chatrooms::update): Change a chat room's name, description or member cap.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateChatroomData {
     /// Whether the name was changed; present when `name` was sent.
     ///
     /// See errata [`E021`](crate::errata#e021).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub groupname: Option<bool>,
     /// Whether the description was changed; present when `description` was sent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<bool>,
     /// Whether the member cap was changed; present when `maxusers` was sent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub maxusers: Option<bool>,
     /// Fields the server sent that the spec does not describe.
-    #[serde(flatten)]
     pub extra: crate::Extra,
 }
 
@@ -880,14 +933,26 @@ impl<'de> ::serde::Deserialize<'de> for UpdateChatroomData {
     }
 }
 
+impl ::serde::Serialize for UpdateChatroomData {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.optional("groupname", &self.groupname)?;
+        out.optional("description", &self.description)?;
+        out.optional("maxusers", &self.maxusers)?;
+        out.pairs(self.extra.iter())?;
+        out.end()
+    }
+}
+
 /// The `data` of the response of [`Chatrooms::transfer_ownership`](crate::chatrooms::Chatrooms::transfer_ownership): Make another member the owner of a chat room.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct TransferChatroomOwnershipData {
     /// Whether the ownership was transferred.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub newowner: Option<bool>,
     /// Fields the server sent that the spec does not describe.
-    #[serde(flatten)]
     pub extra: crate::Extra,
 }
 
@@ -933,18 +998,28 @@ impl<'de> ::serde::Deserialize<'de> for TransferChatroomOwnershipData {
     }
 }
 
+impl ::serde::Serialize for TransferChatroomOwnershipData {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.optional("newowner", &self.newowner)?;
+        out.pairs(self.extra.iter())?;
+        out.end()
+    }
+}
+
 /// The `data` of the response of [`Chatrooms::delete`](crate::chatrooms::Chatrooms::delete): Delete a chat room.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeleteChatroomData {
     /// Whether the room was deleted.
     ///
     /// See errata [`E022`](crate::errata#e022).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
     /// Id of the deleted room.
     pub id: String,
     /// Fields the server sent that the spec does not describe.
-    #[serde(flatten)]
     pub extra: crate::Extra,
 }
 
@@ -991,14 +1066,25 @@ impl<'de> ::serde::Deserialize<'de> for DeleteChatroomData {
     }
 }
 
+impl ::serde::Serialize for DeleteChatroomData {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.optional("success", &self.success)?;
+        out.member("id", &self.id)?;
+        out.pairs(self.extra.iter())?;
+        out.end()
+    }
+}
+
 /// The `data` of the response of [`Chatrooms::get_announcement`](crate::chatrooms::Chatrooms::get_announcement): Get a chat room's announcement.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetChatroomAnnouncementData {
     /// The announcement text.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub announcement: Option<String>,
     /// Fields the server sent that the spec does not describe.
-    #[serde(flatten)]
     pub extra: crate::Extra,
 }
 
@@ -1044,18 +1130,28 @@ impl<'de> ::serde::Deserialize<'de> for GetChatroomAnnouncementData {
     }
 }
 
+impl ::serde::Serialize for GetChatroomAnnouncementData {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.optional("announcement", &self.announcement)?;
+        out.pairs(self.extra.iter())?;
+        out.end()
+    }
+}
+
 /// The `data` of the response of [`Chatrooms::update_announcement`](crate::chatrooms::Chatrooms::update_announcement): Replace a chat room's announcement.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateChatroomAnnouncementData {
     /// Id of the room.
     pub id: String,
     /// Whether the announcement was changed.
     ///
     /// See errata [`E022`](crate::errata#e022).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub result: Option<bool>,
     /// Fields the server sent that the spec does not describe.
-    #[serde(flatten)]
     pub extra: crate::Extra,
 }
 
@@ -1102,6 +1198,19 @@ impl<'de> ::serde::Deserialize<'de> for UpdateChatroomAnnouncementData {
     }
 }
 
+impl ::serde::Serialize for UpdateChatroomAnnouncementData {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.member("id", &self.id)?;
+        out.optional("result", &self.result)?;
+        out.pairs(self.extra.iter())?;
+        out.end()
+    }
+}
+
 pub(crate) const CREATE_CHATROOM: crate::OperationInfo = crate::OperationInfo {
     id: "create_chatroom",
     method: crate::HttpMethod::Post,
@@ -1114,19 +1223,32 @@ pub(crate) const CREATE_CHATROOM: crate::OperationInfo = crate::OperationInfo {
 };
 
 /// The JSON body, exactly as it goes on the wire.
-#[derive(Debug, Clone, ::serde::Serialize)]
+#[derive(Debug, Clone)]
 struct CreateChatroomBody {
     name: String,
     description: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
     maxusers: Option<i64>,
     owner: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
     members: Option<::std::vec::Vec<String>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     custom: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     roomid: Option<String>,
+}
+
+impl ::serde::Serialize for CreateChatroomBody {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.member("name", &self.name)?;
+        out.member("description", &self.description)?;
+        out.optional("maxusers", &self.maxusers)?;
+        out.member("owner", &self.owner)?;
+        out.optional("members", &self.members)?;
+        out.optional("custom", &self.custom)?;
+        out.optional("roomid", &self.roomid)?;
+        out.end()
+    }
 }
 
 /// The request of [`Chatrooms::create`](Chatrooms::create): set optional arguments, then `.await` it for the payload, or call [`with_envelope`](Self::with_envelope) for the whole response.
@@ -1640,14 +1762,24 @@ pub(crate) const UPDATE_CHATROOM: crate::OperationInfo = crate::OperationInfo {
 };
 
 /// The JSON body, exactly as it goes on the wire.
-#[derive(Debug, Clone, ::serde::Serialize)]
+#[derive(Debug, Clone)]
 struct UpdateChatroomBody {
-    #[serde(skip_serializing_if = "Option::is_none")]
     name: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     description: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     maxusers: Option<i64>,
+}
+
+impl ::serde::Serialize for UpdateChatroomBody {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.optional("name", &self.name)?;
+        out.optional("description", &self.description)?;
+        out.optional("maxusers", &self.maxusers)?;
+        out.end()
+    }
 }
 
 /// The request of [`Chatrooms::update`](Chatrooms::update): set optional arguments, then `.await` it for the payload, or call [`with_envelope`](Self::with_envelope) for the whole response.
@@ -1767,9 +1899,20 @@ pub(crate) const TRANSFER_CHATROOM_OWNERSHIP: crate::OperationInfo = crate::Oper
 };
 
 /// The JSON body, exactly as it goes on the wire.
-#[derive(Debug, Clone, ::serde::Serialize)]
+#[derive(Debug, Clone)]
 struct TransferChatroomOwnershipBody {
     newowner: String,
+}
+
+impl ::serde::Serialize for TransferChatroomOwnershipBody {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.member("newowner", &self.newowner)?;
+        out.end()
+    }
 }
 
 /// The request of [`Chatrooms::transfer_ownership`](Chatrooms::transfer_ownership): set optional arguments, then `.await` it for the payload, or call [`with_envelope`](Self::with_envelope) for the whole response.
@@ -2032,9 +2175,20 @@ pub(crate) const UPDATE_CHATROOM_ANNOUNCEMENT: crate::OperationInfo = crate::Ope
 };
 
 /// The JSON body, exactly as it goes on the wire.
-#[derive(Debug, Clone, ::serde::Serialize)]
+#[derive(Debug, Clone)]
 struct UpdateChatroomAnnouncementBody {
     announcement: String,
+}
+
+impl ::serde::Serialize for UpdateChatroomAnnouncementBody {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.member("announcement", &self.announcement)?;
+        out.end()
+    }
 }
 
 /// The request of [`Chatrooms::update_announcement`](Chatrooms::update_announcement): set optional arguments, then `.await` it for the payload, or call [`with_envelope`](Self::with_envelope) for the whole response.

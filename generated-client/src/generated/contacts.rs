@@ -581,15 +581,13 @@ impl<'de> ::serde::Deserialize<'de> for ContactRelation {
 }
 
 /// One contact in a page of the paged contact list.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContactEntry {
     /// Username of the contact.
     pub username: String,
     /// The owner's note about this contact; null unless `needReturnRemark=true` was asked for and a remark exists.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub remark: Option<String>,
     /// Fields the server sent that the spec does not describe.
-    #[serde(flatten)]
     pub extra: crate::Extra,
 }
 
@@ -638,14 +636,25 @@ impl<'de> ::serde::Deserialize<'de> for ContactEntry {
     }
 }
 
+impl ::serde::Serialize for ContactEntry {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.member("username", &self.username)?;
+        out.optional("remark", &self.remark)?;
+        out.pairs(self.extra.iter())?;
+        out.end()
+    }
+}
+
 /// The `data` of the response of [`Contacts::list_paged`](crate::contacts::Contacts::list_paged): List a user's contacts page by page, optionally with remarks.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListContactsPagedData {
     /// The contacts of this page.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub contacts: Option<::std::vec::Vec<crate::contacts::ContactEntry>>,
     /// Fields the server sent that the spec does not describe.
-    #[serde(flatten)]
     pub extra: crate::Extra,
 }
 
@@ -691,19 +700,28 @@ impl<'de> ::serde::Deserialize<'de> for ListContactsPagedData {
     }
 }
 
+impl ::serde::Serialize for ListContactsPagedData {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.optional("contacts", &self.contacts)?;
+        out.pairs(self.extra.iter())?;
+        out.end()
+    }
+}
+
 /// One entry per checked user.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CheckContactsItem {
     /// The checked user.
     ///
     /// See errata [`E144`](crate::errata#e144).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub username: Option<String>,
     /// Whether the user is a contact of `username`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub relation: Option<crate::contacts::ContactRelation>,
     /// Fields the server sent that the spec does not describe.
-    #[serde(flatten)]
     pub extra: crate::Extra,
 }
 
@@ -754,14 +772,25 @@ impl<'de> ::serde::Deserialize<'de> for CheckContactsItem {
     }
 }
 
+impl ::serde::Serialize for CheckContactsItem {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.optional("username", &self.username)?;
+        out.optional("relation", &self.relation)?;
+        out.pairs(self.extra.iter())?;
+        out.end()
+    }
+}
+
 /// The top-level members of the response.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct SetContactRemarkData {
     /// "ok" when the remark was set.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// Fields the server sent that the spec does not describe.
-    #[serde(flatten)]
     pub extra: crate::Extra,
 }
 
@@ -802,6 +831,18 @@ impl<'de> ::serde::Deserialize<'de> for SetContactRemarkData {
             }
         }
         deserializer.deserialize_map(__Visitor)
+    }
+}
+
+impl ::serde::Serialize for SetContactRemarkData {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.optional("status", &self.status)?;
+        out.pairs(self.extra.iter())?;
+        out.end()
     }
 }
 
@@ -1243,9 +1284,20 @@ pub(crate) const ADD_BLOCKED_USERS: crate::OperationInfo = crate::OperationInfo 
 };
 
 /// The JSON body, exactly as it goes on the wire.
-#[derive(Debug, Clone, ::serde::Serialize)]
+#[derive(Debug, Clone)]
 struct AddBlockedUsersBody {
     usernames: ::std::vec::Vec<String>,
+}
+
+impl ::serde::Serialize for AddBlockedUsersBody {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.member("usernames", &self.usernames)?;
+        out.end()
+    }
 }
 
 /// The request of [`Contacts::block`](Contacts::block): set optional arguments, then `.await` it for the payload, or call [`with_envelope`](Self::with_envelope) for the whole response.
@@ -1572,10 +1624,22 @@ pub(crate) const CHECK_CONTACTS: crate::OperationInfo = crate::OperationInfo {
 };
 
 /// The JSON body, exactly as it goes on the wire.
-#[derive(Debug, Clone, ::serde::Serialize)]
+#[derive(Debug, Clone)]
 struct CheckContactsBody {
     username: String,
     check_list: ::std::vec::Vec<String>,
+}
+
+impl ::serde::Serialize for CheckContactsBody {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.member("username", &self.username)?;
+        out.member("check_list", &self.check_list)?;
+        out.end()
+    }
 }
 
 /// The request of [`Contacts::check`](Contacts::check): set optional arguments, then `.await` it for the payload, or call [`with_envelope`](Self::with_envelope) for the whole response.
@@ -1763,9 +1827,20 @@ pub(crate) const SET_CONTACT_REMARK: crate::OperationInfo = crate::OperationInfo
 };
 
 /// The JSON body, exactly as it goes on the wire.
-#[derive(Debug, Clone, ::serde::Serialize)]
+#[derive(Debug, Clone)]
 struct SetContactRemarkBody {
     remark: String,
+}
+
+impl ::serde::Serialize for SetContactRemarkBody {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.member("remark", &self.remark)?;
+        out.end()
+    }
 }
 
 /// The request of [`Contacts::set_remark`](Contacts::set_remark): set optional arguments, then `.await` it for the payload, or call [`with_envelope`](Self::with_envelope) for the whole response.

@@ -321,30 +321,21 @@ impl<'de> ::serde::Deserialize<'de> for FavoriteOrder {
 }
 
 /// One stored favorite of a user.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Favorite {
     /// Id of the favorite, unique for the user.
     pub id: String,
     /// The favorite's type, a number of the app's choosing.
-    #[serde(rename = "type")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<i64>,
     /// Content of the favorite.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<String>,
     /// Extension text of the favorite; null when none was set.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ext: Option<String>,
     /// When the favorite was added, a Unix timestamp.
-    #[serde(rename = "createdAt")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<i64>,
     /// When the favorite last changed, a Unix timestamp.
-    #[serde(rename = "updatedAt")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<i64>,
     /// Fields the server sent that the spec does not describe.
-    #[serde(flatten)]
     pub extra: crate::Extra,
 }
 
@@ -407,23 +398,37 @@ impl<'de> ::serde::Deserialize<'de> for Favorite {
     }
 }
 
+impl ::serde::Serialize for Favorite {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.member("id", &self.id)?;
+        out.optional("type", &self.type_)?;
+        out.optional("data", &self.data)?;
+        out.optional("ext", &self.ext)?;
+        out.optional("createdAt", &self.created_at)?;
+        out.optional("updatedAt", &self.updated_at)?;
+        out.pairs(self.extra.iter())?;
+        out.end()
+    }
+}
+
 /// One favorite to add in a batch (add_favorites).
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct NewFavorite {
     /// Id of the favorite, unique for the user.
     pub id: String,
     /// Content of the favorite.
     pub data: String,
     /// The favorite's type, a number of the app's choosing.
-    #[serde(rename = "type")]
     pub type_: i64,
     /// Extension text of the favorite.
     pub ext: String,
     /// When the favorite was added, a Unix timestamp.
-    #[serde(rename = "createdAt")]
     pub created_at: i64,
     /// Fields the server sent that the spec does not describe.
-    #[serde(flatten)]
     pub extra: crate::Extra,
 }
 
@@ -478,6 +483,22 @@ impl<'de> ::serde::Deserialize<'de> for NewFavorite {
             }
         }
         deserializer.deserialize_map(__Visitor)
+    }
+}
+
+impl ::serde::Serialize for NewFavorite {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.member("id", &self.id)?;
+        out.member("data", &self.data)?;
+        out.member("type", &self.type_)?;
+        out.member("ext", &self.ext)?;
+        out.member("createdAt", &self.created_at)?;
+        out.pairs(self.extra.iter())?;
+        out.end()
     }
 }
 
@@ -662,15 +683,26 @@ pub(crate) const ADD_FAVORITE: crate::OperationInfo = crate::OperationInfo {
 };
 
 /// The JSON body, exactly as it goes on the wire.
-#[derive(Debug, Clone, ::serde::Serialize)]
+#[derive(Debug, Clone)]
 struct AddFavoriteBody {
-    #[serde(skip_serializing_if = "Option::is_none")]
     id: Option<String>,
     data: String,
-    #[serde(rename = "type")]
     type_: i64,
-    #[serde(skip_serializing_if = "Option::is_none")]
     ext: Option<String>,
+}
+
+impl ::serde::Serialize for AddFavoriteBody {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.optional("id", &self.id)?;
+        out.member("data", &self.data)?;
+        out.member("type", &self.type_)?;
+        out.optional("ext", &self.ext)?;
+        out.end()
+    }
 }
 
 /// The request of [`Favorites::add`](Favorites::add): set optional arguments, then `.await` it for the payload, or call [`with_envelope`](Self::with_envelope) for the whole response.
@@ -777,10 +809,22 @@ pub(crate) const ADD_FAVORITES: crate::OperationInfo = crate::OperationInfo {
 };
 
 /// The JSON body, exactly as it goes on the wire.
-#[derive(Debug, Clone, ::serde::Serialize)]
+#[derive(Debug, Clone)]
 struct AddFavoritesBody {
     collections: ::std::vec::Vec<crate::favorites::NewFavorite>,
     username: String,
+}
+
+impl ::serde::Serialize for AddFavoritesBody {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.member("collections", &self.collections)?;
+        out.member("username", &self.username)?;
+        out.end()
+    }
 }
 
 /// The request of [`Favorites::add_many`](Favorites::add_many): set optional arguments, then `.await` it for the payload, or call [`with_envelope`](Self::with_envelope) for the whole response.
@@ -873,9 +917,20 @@ pub(crate) const UPDATE_FAVORITE_EXTENSION: crate::OperationInfo = crate::Operat
 };
 
 /// The JSON body, exactly as it goes on the wire.
-#[derive(Debug, Clone, ::serde::Serialize)]
+#[derive(Debug, Clone)]
 struct UpdateFavoriteExtensionBody {
     ext: String,
+}
+
+impl ::serde::Serialize for UpdateFavoriteExtensionBody {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.member("ext", &self.ext)?;
+        out.end()
+    }
 }
 
 /// The request of [`Favorites::update_extension`](Favorites::update_extension): set optional arguments, then `.await` it for the payload, or call [`with_envelope`](Self::with_envelope) for the whole response.
@@ -971,9 +1026,20 @@ pub(crate) const DELETE_FAVORITES: crate::OperationInfo = crate::OperationInfo {
 };
 
 /// The JSON body, exactly as it goes on the wire.
-#[derive(Debug, Clone, ::serde::Serialize)]
+#[derive(Debug, Clone)]
 struct DeleteFavoritesBody {
     collection_ids: ::std::vec::Vec<String>,
+}
+
+impl ::serde::Serialize for DeleteFavoritesBody {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.member("collection_ids", &self.collection_ids)?;
+        out.end()
+    }
 }
 
 /// The request of [`Favorites::delete`](Favorites::delete): set optional arguments, then `.await` it for the payload, or call [`with_envelope`](Self::with_envelope) for the whole response.

@@ -143,21 +143,17 @@ impl<'a> GlobalMute<'a> {
 }
 
 /// One muted user in the list of all globally muted users; only the chat types the user is muted in (or was just unmuted in) are present.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GlobalMuteEntry {
     /// The muted user.
     pub username: String,
     /// Seconds of one-to-one mute left; -1 means permanent, 0 not muted.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub chat: Option<i64>,
     /// Seconds of chat group mute left; -1 means permanent, 0 not muted.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub groupchat: Option<i64>,
     /// Seconds of chat room mute left; -1 means permanent, 0 not muted.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub chatroom: Option<i64>,
     /// Fields the server sent that the spec does not describe.
-    #[serde(flatten)]
     pub extra: crate::Extra,
 }
 
@@ -216,14 +212,27 @@ impl<'de> ::serde::Deserialize<'de> for GlobalMuteEntry {
     }
 }
 
+impl ::serde::Serialize for GlobalMuteEntry {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.member("username", &self.username)?;
+        out.optional("chat", &self.chat)?;
+        out.optional("groupchat", &self.groupchat)?;
+        out.optional("chatroom", &self.chatroom)?;
+        out.pairs(self.extra.iter())?;
+        out.end()
+    }
+}
+
 /// The `data` of the response of [`GlobalMute::set`](crate::global_mute::GlobalMute::set): Mute or unmute a user app-wide, per chat type.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct SetGlobalMuteData {
     /// "ok" when the setting was applied.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub result: Option<String>,
     /// Fields the server sent that the spec does not describe.
-    #[serde(flatten)]
     pub extra: crate::Extra,
 }
 
@@ -267,25 +276,32 @@ impl<'de> ::serde::Deserialize<'de> for SetGlobalMuteData {
     }
 }
 
+impl ::serde::Serialize for SetGlobalMuteData {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.optional("result", &self.result)?;
+        out.pairs(self.extra.iter())?;
+        out.end()
+    }
+}
+
 /// The `data` of the response of [`GlobalMute::get`](crate::global_mute::GlobalMute::get): Get how long a user remains muted in each chat type.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetGlobalMuteData {
     /// The queried user.
     pub userid: String,
     /// Seconds of one-to-one mute left; -1 means permanent, 0 not muted.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub chat: Option<i64>,
     /// Seconds of chat group mute left; -1 means permanent, 0 not muted.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub groupchat: Option<i64>,
     /// Seconds of chat room mute left; -1 means permanent, 0 not muted.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub chatroom: Option<i64>,
     /// Server time of the query, in Unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unixtime: Option<i64>,
     /// Fields the server sent that the spec does not describe.
-    #[serde(flatten)]
     pub extra: crate::Extra,
 }
 
@@ -347,21 +363,34 @@ impl<'de> ::serde::Deserialize<'de> for GetGlobalMuteData {
     }
 }
 
+impl ::serde::Serialize for GetGlobalMuteData {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.member("userid", &self.userid)?;
+        out.optional("chat", &self.chat)?;
+        out.optional("groupchat", &self.groupchat)?;
+        out.optional("chatroom", &self.chatroom)?;
+        out.optional("unixtime", &self.unixtime)?;
+        out.pairs(self.extra.iter())?;
+        out.end()
+    }
+}
+
 /// The `data` of the response of [`GlobalMute::list`](crate::global_mute::GlobalMute::list): List the globally muted users of the app, page by page.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListGlobalMutesData {
     /// The muted users of this page.
     ///
     /// See errata [`E116`](crate::errata#e116).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<::std::vec::Vec<crate::global_mute::GlobalMuteEntry>>,
     /// Server time of the query, in Unix seconds.
     ///
     /// See errata [`E116`](crate::errata#e116).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unixtime: Option<i64>,
     /// Fields the server sent that the spec does not describe.
-    #[serde(flatten)]
     pub extra: crate::Extra,
 }
 
@@ -410,6 +439,19 @@ impl<'de> ::serde::Deserialize<'de> for ListGlobalMutesData {
     }
 }
 
+impl ::serde::Serialize for ListGlobalMutesData {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.optional("data", &self.data)?;
+        out.optional("unixtime", &self.unixtime)?;
+        out.pairs(self.extra.iter())?;
+        out.end()
+    }
+}
+
 pub(crate) const SET_GLOBAL_MUTE: crate::OperationInfo = crate::OperationInfo {
     id: "set_global_mute",
     method: crate::HttpMethod::Post,
@@ -422,15 +464,26 @@ pub(crate) const SET_GLOBAL_MUTE: crate::OperationInfo = crate::OperationInfo {
 };
 
 /// The JSON body, exactly as it goes on the wire.
-#[derive(Debug, Clone, ::serde::Serialize)]
+#[derive(Debug, Clone)]
 struct SetGlobalMuteBody {
     username: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
     chat: Option<i64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     groupchat: Option<i64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     chatroom: Option<i64>,
+}
+
+impl ::serde::Serialize for SetGlobalMuteBody {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.member("username", &self.username)?;
+        out.optional("chat", &self.chat)?;
+        out.optional("groupchat", &self.groupchat)?;
+        out.optional("chatroom", &self.chatroom)?;
+        out.end()
+    }
 }
 
 /// The request of [`GlobalMute::set`](GlobalMute::set): set optional arguments, then `.await` it for the payload, or call [`with_envelope`](Self::with_envelope) for the whole response.

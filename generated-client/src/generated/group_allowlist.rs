@@ -192,23 +192,19 @@ impl<'a> GroupAllowlist<'a> {
 }
 
 /// The `data` of the response of [`GroupAllowlist::add`](crate::group_allowlist::GroupAllowlist::add): Put one member on a chat group's allow list.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct AddGroupAllowlistUserData {
     /// Whether the member was added to the allow list.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub result: Option<bool>,
     /// Why the member could not be added; present only on failure.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
     /// Id of the group.
     pub groupid: String,
     /// Always "add_user_whitelist".
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub action: Option<String>,
     /// The username added to the allow list.
     pub user: String,
     /// Fields the server sent that the spec does not describe.
-    #[serde(flatten)]
     pub extra: crate::Extra,
 }
 
@@ -264,28 +260,40 @@ impl<'de> ::serde::Deserialize<'de> for AddGroupAllowlistUserData {
     }
 }
 
+impl ::serde::Serialize for AddGroupAllowlistUserData {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.optional("result", &self.result)?;
+        out.optional("reason", &self.reason)?;
+        out.member("groupid", &self.groupid)?;
+        out.optional("action", &self.action)?;
+        out.member("user", &self.user)?;
+        out.pairs(self.extra.iter())?;
+        out.end()
+    }
+}
+
 /// One result per requested user.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct AddGroupAllowlistUsersItem {
     /// Whether this user was added to the allow list.
     ///
     /// See errata [`E330`](crate::errata#e330).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub result: Option<bool>,
     /// Why this user could not be added; present only on failure.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
     /// Id of the group.
     pub groupid: String,
     /// Always "add_user_whitelist".
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub action: Option<String>,
     /// The username this result is about.
     ///
     /// See errata [`E330`](crate::errata#e330).
     pub user: String,
     /// Fields the server sent that the spec does not describe.
-    #[serde(flatten)]
     pub extra: crate::Extra,
 }
 
@@ -341,28 +349,40 @@ impl<'de> ::serde::Deserialize<'de> for AddGroupAllowlistUsersItem {
     }
 }
 
+impl ::serde::Serialize for AddGroupAllowlistUsersItem {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.optional("result", &self.result)?;
+        out.optional("reason", &self.reason)?;
+        out.member("groupid", &self.groupid)?;
+        out.optional("action", &self.action)?;
+        out.member("user", &self.user)?;
+        out.pairs(self.extra.iter())?;
+        out.end()
+    }
+}
+
 /// One result per requested user.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct RemoveGroupAllowlistUsersItem {
     /// Whether this user was removed from the allow list.
     ///
     /// See errata [`E330`](crate::errata#e330).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub result: Option<bool>,
     /// Why this user could not be removed; present only on failure.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
     /// Id of the group.
     pub groupid: String,
     /// Always "remove_user_whitelist".
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub action: Option<String>,
     /// The username this result is about.
     ///
     /// See errata [`E330`](crate::errata#e330).
     pub user: String,
     /// Fields the server sent that the spec does not describe.
-    #[serde(flatten)]
     pub extra: crate::Extra,
 }
 
@@ -415,6 +435,22 @@ impl<'de> ::serde::Deserialize<'de> for RemoveGroupAllowlistUsersItem {
             }
         }
         deserializer.deserialize_map(__Visitor)
+    }
+}
+
+impl ::serde::Serialize for RemoveGroupAllowlistUsersItem {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.optional("result", &self.result)?;
+        out.optional("reason", &self.reason)?;
+        out.member("groupid", &self.groupid)?;
+        out.optional("action", &self.action)?;
+        out.member("user", &self.user)?;
+        out.pairs(self.extra.iter())?;
+        out.end()
     }
 }
 
@@ -604,9 +640,20 @@ pub(crate) const ADD_GROUP_ALLOWLIST_USERS: crate::OperationInfo = crate::Operat
 };
 
 /// The JSON body, exactly as it goes on the wire.
-#[derive(Debug, Clone, ::serde::Serialize)]
+#[derive(Debug, Clone)]
 struct AddGroupAllowlistUsersBody {
     usernames: ::std::vec::Vec<String>,
+}
+
+impl ::serde::Serialize for AddGroupAllowlistUsersBody {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.member("usernames", &self.usernames)?;
+        out.end()
+    }
 }
 
 /// The request of [`GroupAllowlist::add_many`](GroupAllowlist::add_many): set optional arguments, then `.await` it for the payload, or call [`with_envelope`](Self::with_envelope) for the whole response.

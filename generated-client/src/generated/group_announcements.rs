@@ -110,13 +110,11 @@ impl<'a> GroupAnnouncements<'a> {
 }
 
 /// The `data` of the response of [`GroupAnnouncements::get`](crate::group_announcements::GroupAnnouncements::get): Get a chat group's announcement.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetGroupAnnouncementData {
     /// The announcement text.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub announcement: Option<String>,
     /// Fields the server sent that the spec does not describe.
-    #[serde(flatten)]
     pub extra: crate::Extra,
 }
 
@@ -162,16 +160,26 @@ impl<'de> ::serde::Deserialize<'de> for GetGroupAnnouncementData {
     }
 }
 
+impl ::serde::Serialize for GetGroupAnnouncementData {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.optional("announcement", &self.announcement)?;
+        out.pairs(self.extra.iter())?;
+        out.end()
+    }
+}
+
 /// The `data` of the response of [`GroupAnnouncements::update`](crate::group_announcements::GroupAnnouncements::update): Replace a chat group's announcement.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateGroupAnnouncementData {
     /// Id of the group.
     pub id: String,
     /// Whether the announcement was changed.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub result: Option<bool>,
     /// Fields the server sent that the spec does not describe.
-    #[serde(flatten)]
     pub extra: crate::Extra,
 }
 
@@ -215,6 +223,19 @@ impl<'de> ::serde::Deserialize<'de> for UpdateGroupAnnouncementData {
             }
         }
         deserializer.deserialize_map(__Visitor)
+    }
+}
+
+impl ::serde::Serialize for UpdateGroupAnnouncementData {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.member("id", &self.id)?;
+        out.optional("result", &self.result)?;
+        out.pairs(self.extra.iter())?;
+        out.end()
     }
 }
 
@@ -318,9 +339,20 @@ pub(crate) const UPDATE_GROUP_ANNOUNCEMENT: crate::OperationInfo = crate::Operat
 };
 
 /// The JSON body, exactly as it goes on the wire.
-#[derive(Debug, Clone, ::serde::Serialize)]
+#[derive(Debug, Clone)]
 struct UpdateGroupAnnouncementBody {
     announcement: String,
+}
+
+impl ::serde::Serialize for UpdateGroupAnnouncementBody {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.member("announcement", &self.announcement)?;
+        out.end()
+    }
 }
 
 /// The request of [`GroupAnnouncements::update`](GroupAnnouncements::update): set optional arguments, then `.await` it for the payload, or call [`with_envelope`](Self::with_envelope) for the whole response.

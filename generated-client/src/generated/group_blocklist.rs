@@ -239,20 +239,17 @@ impl<'a> GroupBlocklist<'a> {
 }
 
 /// The `data` of the response of [`GroupBlocklist::add`](crate::group_blocklist::GroupBlocklist::add): Block one user in a chat group.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct AddGroupBlocklistUserData {
     /// Whether the user was blocked.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub result: Option<bool>,
     /// Id of the group.
     pub groupid: String,
     /// Always "add_blocks".
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub action: Option<String>,
     /// The username that was blocked.
     pub user: String,
     /// Fields the server sent that the spec does not describe.
-    #[serde(flatten)]
     pub extra: crate::Extra,
 }
 
@@ -305,28 +302,39 @@ impl<'de> ::serde::Deserialize<'de> for AddGroupBlocklistUserData {
     }
 }
 
+impl ::serde::Serialize for AddGroupBlocklistUserData {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.optional("result", &self.result)?;
+        out.member("groupid", &self.groupid)?;
+        out.optional("action", &self.action)?;
+        out.member("user", &self.user)?;
+        out.pairs(self.extra.iter())?;
+        out.end()
+    }
+}
+
 /// One result per requested user.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct AddGroupBlocklistUsersItem {
     /// Whether this user was blocked.
     ///
     /// See errata [`E330`](crate::errata#e330).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub result: Option<bool>,
     /// Why this user could not be blocked; present only on failure.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
     /// Id of the group.
     pub groupid: String,
     /// Always "add_blocks".
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub action: Option<String>,
     /// The username this result is about.
     ///
     /// See errata [`E330`](crate::errata#e330).
     pub user: String,
     /// Fields the server sent that the spec does not describe.
-    #[serde(flatten)]
     pub extra: crate::Extra,
 }
 
@@ -382,21 +390,34 @@ impl<'de> ::serde::Deserialize<'de> for AddGroupBlocklistUsersItem {
     }
 }
 
+impl ::serde::Serialize for AddGroupBlocklistUsersItem {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.optional("result", &self.result)?;
+        out.optional("reason", &self.reason)?;
+        out.member("groupid", &self.groupid)?;
+        out.optional("action", &self.action)?;
+        out.member("user", &self.user)?;
+        out.pairs(self.extra.iter())?;
+        out.end()
+    }
+}
+
 /// The `data` of the response of [`GroupBlocklist::remove`](crate::group_blocklist::GroupBlocklist::remove): Unblock one user in a chat group.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct RemoveGroupBlocklistUserData {
     /// Whether the user was unblocked.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub result: Option<bool>,
     /// Id of the group.
     pub groupid: String,
     /// Always "remove_blocks".
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub action: Option<String>,
     /// The username that was unblocked.
     pub user: String,
     /// Fields the server sent that the spec does not describe.
-    #[serde(flatten)]
     pub extra: crate::Extra,
 }
 
@@ -449,30 +470,41 @@ impl<'de> ::serde::Deserialize<'de> for RemoveGroupBlocklistUserData {
     }
 }
 
+impl ::serde::Serialize for RemoveGroupBlocklistUserData {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.optional("result", &self.result)?;
+        out.member("groupid", &self.groupid)?;
+        out.optional("action", &self.action)?;
+        out.member("user", &self.user)?;
+        out.pairs(self.extra.iter())?;
+        out.end()
+    }
+}
+
 /// One result per requested user.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct RemoveGroupBlocklistUsersItem {
     /// Whether this user was unblocked.
     ///
     /// See errata [`E330`](crate::errata#e330).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub result: Option<bool>,
     /// Id of the group.
     pub groupid: String,
     /// Always "remove_blocks".
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub action: Option<String>,
     /// Why this user could not be unblocked; present only on failure.
     ///
     /// See errata [`E339`](crate::errata#e339).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
     /// The username this result is about.
     ///
     /// See errata [`E330`](crate::errata#e330).
     pub user: String,
     /// Fields the server sent that the spec does not describe.
-    #[serde(flatten)]
     pub extra: crate::Extra,
 }
 
@@ -525,6 +557,22 @@ impl<'de> ::serde::Deserialize<'de> for RemoveGroupBlocklistUsersItem {
             }
         }
         deserializer.deserialize_map(__Visitor)
+    }
+}
+
+impl ::serde::Serialize for RemoveGroupBlocklistUsersItem {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.optional("result", &self.result)?;
+        out.member("groupid", &self.groupid)?;
+        out.optional("action", &self.action)?;
+        out.optional("reason", &self.reason)?;
+        out.member("user", &self.user)?;
+        out.pairs(self.extra.iter())?;
+        out.end()
     }
 }
 
@@ -760,9 +808,20 @@ pub(crate) const ADD_GROUP_BLOCKLIST_USERS: crate::OperationInfo = crate::Operat
 };
 
 /// The JSON body, exactly as it goes on the wire.
-#[derive(Debug, Clone, ::serde::Serialize)]
+#[derive(Debug, Clone)]
 struct AddGroupBlocklistUsersBody {
     usernames: ::std::vec::Vec<String>,
+}
+
+impl ::serde::Serialize for AddGroupBlocklistUsersBody {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.member("usernames", &self.usernames)?;
+        out.end()
+    }
 }
 
 /// The request of [`GroupBlocklist::add_many`](GroupBlocklist::add_many): set optional arguments, then `.await` it for the payload, or call [`with_envelope`](Self::with_envelope) for the whole response.

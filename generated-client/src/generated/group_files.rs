@@ -206,23 +206,19 @@ impl<'a> GroupFiles<'a> {
 }
 
 /// The shared files of this page.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListGroupFilesItem {
     /// Id of the shared file, used to download or delete it.
     pub file_id: String,
     /// Name of the file.
     pub file_name: String,
     /// Username of the user who uploaded the file.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub file_owner: Option<String>,
     /// Size of the file in bytes.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub file_size: Option<i64>,
     /// Upload time, in Unix milliseconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created: Option<i64>,
     /// Fields the server sent that the spec does not describe.
-    #[serde(flatten)]
     pub extra: crate::Extra,
 }
 
@@ -284,26 +280,38 @@ impl<'de> ::serde::Deserialize<'de> for ListGroupFilesItem {
     }
 }
 
+impl ::serde::Serialize for ListGroupFilesItem {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.member("file_id", &self.file_id)?;
+        out.member("file_name", &self.file_name)?;
+        out.optional("file_owner", &self.file_owner)?;
+        out.optional("file_size", &self.file_size)?;
+        out.optional("created", &self.created)?;
+        out.pairs(self.extra.iter())?;
+        out.end()
+    }
+}
+
 /// The `data` of the response of [`GroupFiles::upload`](crate::group_files::GroupFiles::upload): Upload a shared file to a chat group.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UploadGroupFileData {
     /// URL of the file on the Chat server.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub file_url: Option<String>,
     /// Id of the group.
     pub group_id: String,
     /// Name of the stored file.
     pub file_name: String,
     /// Upload time, in Unix milliseconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created: Option<i64>,
     /// Id of the shared file, used to download or delete it.
     pub file_id: String,
     /// Size of the file in bytes.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub file_size: Option<i64>,
     /// Fields the server sent that the spec does not describe.
-    #[serde(flatten)]
     pub extra: crate::Extra,
 }
 
@@ -370,18 +378,33 @@ impl<'de> ::serde::Deserialize<'de> for UploadGroupFileData {
     }
 }
 
+impl ::serde::Serialize for UploadGroupFileData {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.optional("file_url", &self.file_url)?;
+        out.member("group_id", &self.group_id)?;
+        out.member("file_name", &self.file_name)?;
+        out.optional("created", &self.created)?;
+        out.member("file_id", &self.file_id)?;
+        out.optional("file_size", &self.file_size)?;
+        out.pairs(self.extra.iter())?;
+        out.end()
+    }
+}
+
 /// The `data` of the response of [`GroupFiles::delete`](crate::group_files::GroupFiles::delete): Delete a shared file of a chat group.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeleteGroupFileData {
     /// Id of the group.
     pub group_id: String,
     /// Id of the deleted file.
     pub file_id: String,
     /// Whether the file was deleted.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub result: Option<bool>,
     /// Fields the server sent that the spec does not describe.
-    #[serde(flatten)]
     pub extra: crate::Extra,
 }
 
@@ -430,6 +453,20 @@ impl<'de> ::serde::Deserialize<'de> for DeleteGroupFileData {
             }
         }
         deserializer.deserialize_map(__Visitor)
+    }
+}
+
+impl ::serde::Serialize for DeleteGroupFileData {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.member("group_id", &self.group_id)?;
+        out.member("file_id", &self.file_id)?;
+        out.optional("result", &self.result)?;
+        out.pairs(self.extra.iter())?;
+        out.end()
     }
 }
 

@@ -751,7 +751,7 @@ impl<'a> GroupMembers<'a> {
 }
 
 /// The custom attributes to set for one member in a batch call.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GroupMemberAttributes {
     /// The member whose attributes are set.
     ///
@@ -764,7 +764,6 @@ pub struct GroupMemberAttributes {
     /// See errata [`E351`](crate::errata#e351).
     pub metadata: ::std::collections::BTreeMap<String, String>,
     /// Fields the server sent that the spec does not describe.
-    #[serde(flatten)]
     pub extra: crate::Extra,
 }
 
@@ -815,17 +814,27 @@ impl<'de> ::serde::Deserialize<'de> for GroupMemberAttributes {
     }
 }
 
+impl ::serde::Serialize for GroupMemberAttributes {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.member("username", &self.username)?;
+        out.member("metadata", &self.metadata)?;
+        out.pairs(self.extra.iter())?;
+        out.end()
+    }
+}
+
 /// The attributes a batch call stored for one member.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GroupMemberAttributesResult {
     /// The member.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub username: Option<String>,
     /// The member's attributes in this group after the call, name to value.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<::std::collections::BTreeMap<String, String>>,
     /// Fields the server sent that the spec does not describe.
-    #[serde(flatten)]
     pub extra: crate::Extra,
 }
 
@@ -876,26 +885,35 @@ impl<'de> ::serde::Deserialize<'de> for GroupMemberAttributesResult {
     }
 }
 
+impl ::serde::Serialize for GroupMemberAttributesResult {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.optional("username", &self.username)?;
+        out.optional("metadata", &self.metadata)?;
+        out.pairs(self.extra.iter())?;
+        out.end()
+    }
+}
+
 /// The members of this page; the owner is listed as `owner`, everyone else as `member`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListGroupMembersItem {
     /// Username of the group owner; present only in the owner's entry.
     ///
     /// See errata [`E318`](crate::errata#e318).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub owner: Option<String>,
     /// Username of an admin or regular member; present in every other entry.
     ///
     /// See errata [`E318`](crate::errata#e318).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub member: Option<String>,
     /// When the user joined the group, in Unix milliseconds; sent only when `joined_time` is true.
     ///
     /// See errata [`E348`](crate::errata#e348).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub joined_time: Option<i64>,
     /// Fields the server sent that the spec does not describe.
-    #[serde(flatten)]
     pub extra: crate::Extra,
 }
 
@@ -947,21 +965,32 @@ impl<'de> ::serde::Deserialize<'de> for ListGroupMembersItem {
     }
 }
 
+impl ::serde::Serialize for ListGroupMembersItem {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.optional("owner", &self.owner)?;
+        out.optional("member", &self.member)?;
+        out.optional("joined_time", &self.joined_time)?;
+        out.pairs(self.extra.iter())?;
+        out.end()
+    }
+}
+
 /// The `data` of the response of [`GroupMembers::add`](crate::group_members::GroupMembers::add): Add a user to a chat group.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct AddGroupMemberData {
     /// Whether the user was added.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub result: Option<bool>,
     /// Id of the group.
     pub groupid: String,
     /// Always "add_member".
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub action: Option<String>,
     /// The username that was added.
     pub user: String,
     /// Fields the server sent that the spec does not describe.
-    #[serde(flatten)]
     pub extra: crate::Extra,
 }
 
@@ -1014,19 +1043,31 @@ impl<'de> ::serde::Deserialize<'de> for AddGroupMemberData {
     }
 }
 
+impl ::serde::Serialize for AddGroupMemberData {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.optional("result", &self.result)?;
+        out.member("groupid", &self.groupid)?;
+        out.optional("action", &self.action)?;
+        out.member("user", &self.user)?;
+        out.pairs(self.extra.iter())?;
+        out.end()
+    }
+}
+
 /// The `data` of the response of [`GroupMembers::add_many`](crate::group_members::GroupMembers::add_many): Add several users to a chat group at once.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct AddGroupMembersData {
     /// Usernames added by this call.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub newmembers: Option<::std::vec::Vec<String>>,
     /// Id of the group.
     pub groupid: String,
     /// Always "add_member".
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub action: Option<String>,
     /// Fields the server sent that the spec does not describe.
-    #[serde(flatten)]
     pub extra: crate::Extra,
 }
 
@@ -1078,21 +1119,32 @@ impl<'de> ::serde::Deserialize<'de> for AddGroupMembersData {
     }
 }
 
+impl ::serde::Serialize for AddGroupMembersData {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.optional("newmembers", &self.newmembers)?;
+        out.member("groupid", &self.groupid)?;
+        out.optional("action", &self.action)?;
+        out.pairs(self.extra.iter())?;
+        out.end()
+    }
+}
+
 /// The `data` of the response of [`GroupMembers::remove`](crate::group_members::GroupMembers::remove): Remove a user from a chat group.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct RemoveGroupMemberData {
     /// Whether the user was removed.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub result: Option<bool>,
     /// Always "remove_member".
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub action: Option<String>,
     /// The username that was removed.
     pub user: String,
     /// Id of the group.
     pub groupid: String,
     /// Fields the server sent that the spec does not describe.
-    #[serde(flatten)]
     pub extra: crate::Extra,
 }
 
@@ -1145,19 +1197,31 @@ impl<'de> ::serde::Deserialize<'de> for RemoveGroupMemberData {
     }
 }
 
+impl ::serde::Serialize for RemoveGroupMemberData {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.optional("result", &self.result)?;
+        out.optional("action", &self.action)?;
+        out.member("user", &self.user)?;
+        out.member("groupid", &self.groupid)?;
+        out.pairs(self.extra.iter())?;
+        out.end()
+    }
+}
+
 /// One result per requested username.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct RemoveGroupMembersItem {
     /// Whether this user was removed.
     ///
     /// See errata [`E321`](crate::errata#e321).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub result: Option<bool>,
     /// Always "remove_member".
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub action: Option<String>,
     /// Why this user could not be removed; present only when `result` is false.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
     /// The username this result is about.
     ///
@@ -1166,7 +1230,6 @@ pub struct RemoveGroupMembersItem {
     /// Id of the group.
     pub groupid: String,
     /// Fields the server sent that the spec does not describe.
-    #[serde(flatten)]
     pub extra: crate::Extra,
 }
 
@@ -1222,25 +1285,36 @@ impl<'de> ::serde::Deserialize<'de> for RemoveGroupMembersItem {
     }
 }
 
+impl ::serde::Serialize for RemoveGroupMembersItem {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.optional("result", &self.result)?;
+        out.optional("action", &self.action)?;
+        out.optional("reason", &self.reason)?;
+        out.member("user", &self.user)?;
+        out.member("groupid", &self.groupid)?;
+        out.pairs(self.extra.iter())?;
+        out.end()
+    }
+}
+
 /// The `data` of the response of [`GroupMembers::set_many_attributes`](crate::group_members::GroupMembers::set_many_attributes): Set custom attributes of up to 20 chat group members at once.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct SetGroupMembersAttributesData {
     /// The members whose attributes were stored, with their attributes now.
     ///
     /// See errata [`E352`](crate::errata#e352).
-    #[serde(rename = "updateMetadataSucceeded")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub update_metadata_succeeded: Option<
         ::std::vec::Vec<crate::group_members::GroupMemberAttributesResult>,
     >,
     /// The updates that failed, each naming the member and the error; the page does not detail their fields.
     ///
     /// See errata [`E352`](crate::errata#e352).
-    #[serde(rename = "updateMetadataFailed")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub update_metadata_failed: Option<::std::vec::Vec<::serde_json::Value>>,
     /// Fields the server sent that the spec does not describe.
-    #[serde(flatten)]
     pub extra: crate::Extra,
 }
 
@@ -1300,20 +1374,31 @@ impl<'de> ::serde::Deserialize<'de> for SetGroupMembersAttributesData {
     }
 }
 
+impl ::serde::Serialize for SetGroupMembersAttributesData {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.optional("updateMetadataSucceeded", &self.update_metadata_succeeded)?;
+        out.optional("updateMetadataFailed", &self.update_metadata_failed)?;
+        out.pairs(self.extra.iter())?;
+        out.end()
+    }
+}
+
 /// The `data` of the response of [`GroupMembers::add_admin`](crate::group_members::GroupMembers::add_admin): Promote a chat group member to admin.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct AddGroupAdminData {
     /// Success flag; `true` or "success" when the user was promoted.
     ///
     /// See errata [`E325`](crate::errata#e325).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub result: Option<crate::BoolOrString>,
     /// The username that was promoted.
     ///
     /// See errata [`E325`](crate::errata#e325).
     pub newadmin: String,
     /// Fields the server sent that the spec does not describe.
-    #[serde(flatten)]
     pub extra: crate::Extra,
 }
 
@@ -1362,18 +1447,29 @@ impl<'de> ::serde::Deserialize<'de> for AddGroupAdminData {
     }
 }
 
+impl ::serde::Serialize for AddGroupAdminData {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.optional("result", &self.result)?;
+        out.member("newadmin", &self.newadmin)?;
+        out.pairs(self.extra.iter())?;
+        out.end()
+    }
+}
+
 /// The `data` of the response of [`GroupMembers::remove_admin`](crate::group_members::GroupMembers::remove_admin): Demote a chat group admin to regular member.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct RemoveGroupAdminData {
     /// Success flag; `true` or "success" when the admin was demoted.
     ///
     /// See errata [`E326`](crate::errata#e326).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub result: Option<crate::BoolOrString>,
     /// The username that was demoted.
     pub oldadmin: String,
     /// Fields the server sent that the spec does not describe.
-    #[serde(flatten)]
     pub extra: crate::Extra,
 }
 
@@ -1422,14 +1518,25 @@ impl<'de> ::serde::Deserialize<'de> for RemoveGroupAdminData {
     }
 }
 
+impl ::serde::Serialize for RemoveGroupAdminData {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.optional("result", &self.result)?;
+        out.member("oldadmin", &self.oldadmin)?;
+        out.pairs(self.extra.iter())?;
+        out.end()
+    }
+}
+
 /// The `data` of the response of [`GroupMembers::transfer_ownership`](crate::group_members::GroupMembers::transfer_ownership): Make another member the owner of a chat group.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct TransferGroupOwnershipData {
     /// Whether the ownership was transferred.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub newowner: Option<bool>,
     /// Fields the server sent that the spec does not describe.
-    #[serde(flatten)]
     pub extra: crate::Extra,
 }
 
@@ -1472,6 +1579,18 @@ impl<'de> ::serde::Deserialize<'de> for TransferGroupOwnershipData {
             }
         }
         deserializer.deserialize_map(__Visitor)
+    }
+}
+
+impl ::serde::Serialize for TransferGroupOwnershipData {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.optional("newowner", &self.newowner)?;
+        out.pairs(self.extra.iter())?;
+        out.end()
     }
 }
 
@@ -1758,9 +1877,20 @@ pub(crate) const ADD_GROUP_MEMBERS: crate::OperationInfo = crate::OperationInfo 
 };
 
 /// The JSON body, exactly as it goes on the wire.
-#[derive(Debug, Clone, ::serde::Serialize)]
+#[derive(Debug, Clone)]
 struct AddGroupMembersBody {
     usernames: ::std::vec::Vec<String>,
+}
+
+impl ::serde::Serialize for AddGroupMembersBody {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.member("usernames", &self.usernames)?;
+        out.end()
+    }
 }
 
 /// The request of [`GroupMembers::add_many`](GroupMembers::add_many): set optional arguments, then `.await` it for the payload, or call [`with_envelope`](Self::with_envelope) for the whole response.
@@ -2091,10 +2221,20 @@ pub(crate) const UPDATE_GROUP_MEMBER_ATTRIBUTES: crate::OperationInfo = crate::O
 };
 
 /// The JSON body, exactly as it goes on the wire.
-#[derive(Debug, Clone, ::serde::Serialize)]
+#[derive(Debug, Clone)]
 struct UpdateGroupMemberAttributesBody {
-    #[serde(rename = "metaData")]
     meta_data: ::std::collections::BTreeMap<String, String>,
+}
+
+impl ::serde::Serialize for UpdateGroupMemberAttributesBody {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.member("metaData", &self.meta_data)?;
+        out.end()
+    }
 }
 
 /// The request of [`GroupMembers::set_attributes`](GroupMembers::set_attributes): set optional arguments, then `.await` it for the payload, or call [`with_envelope`](Self::with_envelope) for the whole response.
@@ -2314,10 +2454,22 @@ pub(crate) const BATCH_GET_GROUP_MEMBER_ATTRIBUTES: crate::OperationInfo = crate
 };
 
 /// The JSON body, exactly as it goes on the wire.
-#[derive(Debug, Clone, ::serde::Serialize)]
+#[derive(Debug, Clone)]
 struct BatchGetGroupMemberAttributesBody {
     targets: ::std::vec::Vec<String>,
     properties: ::std::vec::Vec<String>,
+}
+
+impl ::serde::Serialize for BatchGetGroupMemberAttributesBody {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.member("targets", &self.targets)?;
+        out.member("properties", &self.properties)?;
+        out.end()
+    }
 }
 
 /// The request of [`GroupMembers::get_many_attributes`](GroupMembers::get_many_attributes): set optional arguments, then `.await` it for the payload, or call [`with_envelope`](Self::with_envelope) for the whole response.
@@ -2430,9 +2582,20 @@ pub(crate) const SET_GROUP_MEMBERS_ATTRIBUTES: crate::OperationInfo = crate::Ope
 };
 
 /// The JSON body, exactly as it goes on the wire.
-#[derive(Debug, Clone, ::serde::Serialize)]
+#[derive(Debug, Clone)]
 struct SetGroupMembersAttributesBody {
     members: ::std::vec::Vec<crate::group_members::GroupMemberAttributes>,
+}
+
+impl ::serde::Serialize for SetGroupMembersAttributesBody {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.member("members", &self.members)?;
+        out.end()
+    }
 }
 
 /// The request of [`GroupMembers::set_many_attributes`](GroupMembers::set_many_attributes): set optional arguments, then `.await` it for the payload, or call [`with_envelope`](Self::with_envelope) for the whole response.
@@ -2609,9 +2772,20 @@ pub(crate) const ADD_GROUP_ADMIN: crate::OperationInfo = crate::OperationInfo {
 };
 
 /// The JSON body, exactly as it goes on the wire.
-#[derive(Debug, Clone, ::serde::Serialize)]
+#[derive(Debug, Clone)]
 struct AddGroupAdminBody {
     newadmin: String,
+}
+
+impl ::serde::Serialize for AddGroupAdminBody {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.member("newadmin", &self.newadmin)?;
+        out.end()
+    }
 }
 
 /// The request of [`GroupMembers::add_admin`](GroupMembers::add_admin): set optional arguments, then `.await` it for the payload, or call [`with_envelope`](Self::with_envelope) for the whole response.
@@ -2794,9 +2968,20 @@ pub(crate) const TRANSFER_GROUP_OWNERSHIP: crate::OperationInfo = crate::Operati
 };
 
 /// The JSON body, exactly as it goes on the wire.
-#[derive(Debug, Clone, ::serde::Serialize)]
+#[derive(Debug, Clone)]
 struct TransferGroupOwnershipBody {
     newowner: String,
+}
+
+impl ::serde::Serialize for TransferGroupOwnershipBody {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.member("newowner", &self.newowner)?;
+        out.end()
+    }
 }
 
 /// The request of [`GroupMembers::transfer_ownership`](GroupMembers::transfer_ownership): set optional arguments, then `.await` it for the payload, or call [`with_envelope`](Self::with_envelope) for the whole response.

@@ -228,22 +228,19 @@ impl<'a> GroupMutelist<'a> {
 }
 
 /// One result per requested user.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct MuteGroupMembersItem {
     /// Whether this user was muted.
     ///
     /// See errata [`E330`](crate::errata#e330).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub result: Option<bool>,
     /// When the mute ends, in Unix milliseconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expire: Option<i64>,
     /// The username this result is about.
     ///
     /// See errata [`E330`](crate::errata#e330).
     pub user: String,
     /// Fields the server sent that the spec does not describe.
-    #[serde(flatten)]
     pub extra: crate::Extra,
 }
 
@@ -293,20 +290,32 @@ impl<'de> ::serde::Deserialize<'de> for MuteGroupMembersItem {
     }
 }
 
+impl ::serde::Serialize for MuteGroupMembersItem {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.optional("result", &self.result)?;
+        out.optional("expire", &self.expire)?;
+        out.member("user", &self.user)?;
+        out.pairs(self.extra.iter())?;
+        out.end()
+    }
+}
+
 /// One result per requested user.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UnmuteGroupMembersItem {
     /// Whether this user was unmuted.
     ///
     /// See errata [`E330`](crate::errata#e330).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub result: Option<bool>,
     /// The username this result is about.
     ///
     /// See errata [`E330`](crate::errata#e330).
     pub user: String,
     /// Fields the server sent that the spec does not describe.
-    #[serde(flatten)]
     pub extra: crate::Extra,
 }
 
@@ -353,18 +362,29 @@ impl<'de> ::serde::Deserialize<'de> for UnmuteGroupMembersItem {
     }
 }
 
+impl ::serde::Serialize for UnmuteGroupMembersItem {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.optional("result", &self.result)?;
+        out.member("user", &self.user)?;
+        out.pairs(self.extra.iter())?;
+        out.end()
+    }
+}
+
 /// One entry per muted member.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListGroupMutedMembersItem {
     /// When the mute ends, in Unix milliseconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expire: Option<i64>,
     /// Username of the muted member.
     ///
     /// See errata [`E330`](crate::errata#e330).
     pub user: String,
     /// Fields the server sent that the spec does not describe.
-    #[serde(flatten)]
     pub extra: crate::Extra,
 }
 
@@ -411,14 +431,25 @@ impl<'de> ::serde::Deserialize<'de> for ListGroupMutedMembersItem {
     }
 }
 
+impl ::serde::Serialize for ListGroupMutedMembersItem {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.optional("expire", &self.expire)?;
+        out.member("user", &self.user)?;
+        out.pairs(self.extra.iter())?;
+        out.end()
+    }
+}
+
 /// The `data` of the response of [`GroupMutelist::mute_all`](crate::group_mutelist::GroupMutelist::mute_all): Mute every member of a chat group.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct MuteAllGroupMembersData {
     /// Whether the whole group is now muted.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mute: Option<bool>,
     /// Fields the server sent that the spec does not describe.
-    #[serde(flatten)]
     pub extra: crate::Extra,
 }
 
@@ -462,21 +493,30 @@ impl<'de> ::serde::Deserialize<'de> for MuteAllGroupMembersData {
     }
 }
 
+impl ::serde::Serialize for MuteAllGroupMembersData {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.optional("mute", &self.mute)?;
+        out.pairs(self.extra.iter())?;
+        out.end()
+    }
+}
+
 /// The `data` of the response of [`GroupMutelist::unmute_all`](crate::group_mutelist::GroupMutelist::unmute_all): Lift the group-wide mute of a chat group.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UnmuteAllGroupMembersData {
     /// Whether the whole group is still muted (false after a successful call).
     ///
     /// See errata [`E336`](crate::errata#e336).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mute: Option<bool>,
     /// Success flag named by the table; not seen in the example.
     ///
     /// See errata [`E336`](crate::errata#e336).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub result: Option<bool>,
     /// Fields the server sent that the spec does not describe.
-    #[serde(flatten)]
     pub extra: crate::Extra,
 }
 
@@ -523,6 +563,19 @@ impl<'de> ::serde::Deserialize<'de> for UnmuteAllGroupMembersData {
     }
 }
 
+impl ::serde::Serialize for UnmuteAllGroupMembersData {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.optional("mute", &self.mute)?;
+        out.optional("result", &self.result)?;
+        out.pairs(self.extra.iter())?;
+        out.end()
+    }
+}
+
 pub(crate) const MUTE_GROUP_MEMBERS: crate::OperationInfo = crate::OperationInfo {
     id: "mute_group_members",
     method: crate::HttpMethod::Post,
@@ -535,10 +588,22 @@ pub(crate) const MUTE_GROUP_MEMBERS: crate::OperationInfo = crate::OperationInfo
 };
 
 /// The JSON body, exactly as it goes on the wire.
-#[derive(Debug, Clone, ::serde::Serialize)]
+#[derive(Debug, Clone)]
 struct MuteGroupMembersBody {
     mute_duration: i64,
     usernames: ::std::vec::Vec<String>,
+}
+
+impl ::serde::Serialize for MuteGroupMembersBody {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.member("mute_duration", &self.mute_duration)?;
+        out.member("usernames", &self.usernames)?;
+        out.end()
+    }
 }
 
 /// The request of [`GroupMutelist::mute`](GroupMutelist::mute): set optional arguments, then `.await` it for the payload, or call [`with_envelope`](Self::with_envelope) for the whole response.

@@ -437,16 +437,13 @@ impl<'a> Groups<'a> {
 }
 
 /// One entry of a group's member list: an object with a single key, `owner` for the group owner or `member` for anyone else, holding the username.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GroupAffiliation {
     /// The owner's username, on the owner's entry only.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub owner: Option<String>,
     /// A regular member's username, on the other entries.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub member: Option<String>,
     /// Fields the server sent that the spec does not describe.
-    #[serde(flatten)]
     pub extra: crate::Extra,
 }
 
@@ -493,13 +490,25 @@ impl<'de> ::serde::Deserialize<'de> for GroupAffiliation {
     }
 }
 
+impl ::serde::Serialize for GroupAffiliation {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.optional("owner", &self.owner)?;
+        out.optional("member", &self.member)?;
+        out.pairs(self.extra.iter())?;
+        out.end()
+    }
+}
+
 /// The `data` of the response of [`Groups::create`](crate::groups::Groups::create): Create a chat group.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateGroupData {
     /// Id of the new group.
     pub groupid: String,
     /// Fields the server sent that the spec does not describe.
-    #[serde(flatten)]
     pub extra: crate::Extra,
 }
 
@@ -543,14 +552,24 @@ impl<'de> ::serde::Deserialize<'de> for CreateGroupData {
     }
 }
 
+impl ::serde::Serialize for CreateGroupData {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.member("groupid", &self.groupid)?;
+        out.pairs(self.extra.iter())?;
+        out.end()
+    }
+}
+
 /// The `data` of the response of [`Groups::disable`](crate::groups::Groups::disable): Ban a chat group.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DisableGroupData {
     /// Whether the group is now banned (true after a successful call).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub disabled: Option<bool>,
     /// Fields the server sent that the spec does not describe.
-    #[serde(flatten)]
     pub extra: crate::Extra,
 }
 
@@ -596,14 +615,24 @@ impl<'de> ::serde::Deserialize<'de> for DisableGroupData {
     }
 }
 
+impl ::serde::Serialize for DisableGroupData {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.optional("disabled", &self.disabled)?;
+        out.pairs(self.extra.iter())?;
+        out.end()
+    }
+}
+
 /// The `data` of the response of [`Groups::enable`](crate::groups::Groups::enable): Lift the ban on a chat group.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct EnableGroupData {
     /// Whether the group is still banned (false after a successful call).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub disabled: Option<bool>,
     /// Fields the server sent that the spec does not describe.
-    #[serde(flatten)]
     pub extra: crate::Extra,
 }
 
@@ -649,60 +678,58 @@ impl<'de> ::serde::Deserialize<'de> for EnableGroupData {
     }
 }
 
+impl ::serde::Serialize for EnableGroupData {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.optional("disabled", &self.disabled)?;
+        out.pairs(self.extra.iter())?;
+        out.end()
+    }
+}
+
 /// One entry per existing group among those requested.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetGroupsItem {
     /// Group id.
     pub id: String,
     /// Group name.
     pub name: String,
     /// URL of the group avatar.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub avatar: Option<String>,
     /// Group description.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Whether joining needs the approval of the owner or an admin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub membersonly: Option<bool>,
     /// Whether regular members may invite other users.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub allowinvites: Option<bool>,
     /// Largest number of members, owner included.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub maxusers: Option<i64>,
     /// Username of the group owner.
     ///
     /// See errata [`E312`](crate::errata#e312).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub owner: Option<String>,
     /// Creation time of the group, in Unix milliseconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created: Option<i64>,
     /// Extension information of the group.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub custom: Option<String>,
     /// Whether all members are muted; shown by the example only.
     ///
     /// See errata [`E312`](crate::errata#e312).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mute: Option<bool>,
     /// Number of members, owner included.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub affiliations_count: Option<i64>,
     /// Whether the group is banned.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub disabled: Option<bool>,
     /// The members, the owner included, each entry naming one user and whether that user owns the group.
     ///
     /// See errata [`E312`](crate::errata#e312).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub affiliations: Option<::std::vec::Vec<crate::groups::GroupAffiliation>>,
     /// Whether the group is public.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub public: Option<bool>,
     /// Fields the server sent that the spec does not describe.
-    #[serde(flatten)]
     pub extra: crate::Extra,
 }
 
@@ -806,54 +833,70 @@ impl<'de> ::serde::Deserialize<'de> for GetGroupsItem {
     }
 }
 
+impl ::serde::Serialize for GetGroupsItem {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.member("id", &self.id)?;
+        out.member("name", &self.name)?;
+        out.optional("avatar", &self.avatar)?;
+        out.optional("description", &self.description)?;
+        out.optional("membersonly", &self.membersonly)?;
+        out.optional("allowinvites", &self.allowinvites)?;
+        out.optional("maxusers", &self.maxusers)?;
+        out.optional("owner", &self.owner)?;
+        out.optional("created", &self.created)?;
+        out.optional("custom", &self.custom)?;
+        out.optional("mute", &self.mute)?;
+        out.optional("affiliations_count", &self.affiliations_count)?;
+        out.optional("disabled", &self.disabled)?;
+        out.optional("affiliations", &self.affiliations)?;
+        out.optional("public", &self.public)?;
+        out.pairs(self.extra.iter())?;
+        out.end()
+    }
+}
+
 /// One flag per field sent, true when that field was changed.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateGroupData {
     /// Whether the name was changed.
     ///
     /// See errata [`E310`](crate::errata#e310).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub groupname: Option<bool>,
     /// Whether the avatar was changed.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub avatar: Option<bool>,
     /// Whether the description was changed.
     ///
     /// See errata [`E310`](crate::errata#e310).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<bool>,
     /// Whether the member cap was changed.
     ///
     /// See errata [`E304`](crate::errata#e304), [`E310`](crate::errata#e310).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub maxusers: Option<bool>,
     /// Whether the join-approval setting was changed.
     ///
     /// See errata [`E310`](crate::errata#e310).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub membersonly: Option<bool>,
     /// Whether the invitation setting was changed.
     ///
     /// See errata [`E310`](crate::errata#e310).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub allowinvites: Option<bool>,
     /// Whether the invitation-confirmation setting was changed.
     ///
     /// See errata [`E310`](crate::errata#e310).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invite_need_confirm: Option<bool>,
     /// Whether the visibility was changed.
     ///
     /// See errata [`E310`](crate::errata#e310).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub public: Option<bool>,
     /// Whether the extension information was changed.
     ///
     /// See errata [`E310`](crate::errata#e310).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub custom: Option<bool>,
     /// Fields the server sent that the spec does not describe.
-    #[serde(flatten)]
     pub extra: crate::Extra,
 }
 
@@ -937,16 +980,34 @@ impl<'de> ::serde::Deserialize<'de> for UpdateGroupData {
     }
 }
 
+impl ::serde::Serialize for UpdateGroupData {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.optional("groupname", &self.groupname)?;
+        out.optional("avatar", &self.avatar)?;
+        out.optional("description", &self.description)?;
+        out.optional("maxusers", &self.maxusers)?;
+        out.optional("membersonly", &self.membersonly)?;
+        out.optional("allowinvites", &self.allowinvites)?;
+        out.optional("invite_need_confirm", &self.invite_need_confirm)?;
+        out.optional("public", &self.public)?;
+        out.optional("custom", &self.custom)?;
+        out.pairs(self.extra.iter())?;
+        out.end()
+    }
+}
+
 /// The `data` of the response of [`Groups::delete`](crate::groups::Groups::delete): Delete a chat group.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeleteGroupData {
     /// Whether the group was deleted.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
     /// Id of the deleted group.
     pub groupid: String,
     /// Fields the server sent that the spec does not describe.
-    #[serde(flatten)]
     pub extra: crate::Extra,
 }
 
@@ -993,35 +1054,41 @@ impl<'de> ::serde::Deserialize<'de> for DeleteGroupData {
     }
 }
 
+impl ::serde::Serialize for DeleteGroupData {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.optional("success", &self.success)?;
+        out.member("groupid", &self.groupid)?;
+        out.pairs(self.extra.iter())?;
+        out.end()
+    }
+}
+
 /// The groups of this page.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListGroupsItem {
     /// Owner of the group as the server stores it; the example prefixes the username with the org and app name ("org#app_user").
     ///
     /// See errata [`E314`](crate::errata#e314).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub owner: Option<String>,
     /// Group id.
     pub groupid: String,
     /// Number of members in the group.
     ///
     /// See errata [`E314`](crate::errata#e314).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub affiliations: Option<i64>,
     /// Kind of record; "group" in the example.
-    #[serde(rename = "type")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<String>,
     /// Time of the last change to the group, in Unix milliseconds written as a string.
     ///
     /// See errata [`E314`](crate::errata#e314).
-    #[serde(rename = "lastModified")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_modified: Option<String>,
     /// Group name.
     pub groupname: String,
     /// Fields the server sent that the spec does not describe.
-    #[serde(flatten)]
     pub extra: crate::Extra,
 }
 
@@ -1090,16 +1157,31 @@ impl<'de> ::serde::Deserialize<'de> for ListGroupsItem {
     }
 }
 
+impl ::serde::Serialize for ListGroupsItem {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.optional("owner", &self.owner)?;
+        out.member("groupid", &self.groupid)?;
+        out.optional("affiliations", &self.affiliations)?;
+        out.optional("type", &self.type_)?;
+        out.optional("lastModified", &self.last_modified)?;
+        out.member("groupname", &self.groupname)?;
+        out.pairs(self.extra.iter())?;
+        out.end()
+    }
+}
+
 /// The groups of this page.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListUserJoinedGroupsItem {
     /// Group id.
     pub groupid: String,
     /// Group name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub groupname: Option<String>,
     /// Fields the server sent that the spec does not describe.
-    #[serde(flatten)]
     pub extra: crate::Extra,
 }
 
@@ -1148,49 +1230,49 @@ impl<'de> ::serde::Deserialize<'de> for ListUserJoinedGroupsItem {
     }
 }
 
+impl ::serde::Serialize for ListUserJoinedGroupsItem {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.member("groupid", &self.groupid)?;
+        out.optional("groupname", &self.groupname)?;
+        out.pairs(self.extra.iter())?;
+        out.end()
+    }
+}
+
 /// The groups of this page.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListUserGroupsItem {
     /// Group id.
-    #[serde(rename = "groupId")]
     pub group_id: String,
     /// Group id again; shown by the example only.
     ///
     /// See errata [`E347`](crate::errata#e347).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Group name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// URL of the group avatar.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub avatar: Option<String>,
     /// Username of the group owner.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub owner: Option<String>,
     /// Group description.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Whether the group is banned; a banned group cannot be changed.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub disabled: Option<bool>,
     /// Whether the group is public (searchable, open to join requests).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub public: Option<bool>,
     /// Whether regular members may invite other users.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub allowinvites: Option<bool>,
     /// Whether a request to join needs the approval of the owner or an admin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub membersonly: Option<bool>,
     /// Largest number of members, owner included.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub maxusers: Option<i64>,
     /// Creation time of the group, in Unix milliseconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created: Option<i64>,
     /// Fields the server sent that the spec does not describe.
-    #[serde(flatten)]
     pub extra: crate::Extra,
 }
 
@@ -1277,6 +1359,29 @@ impl<'de> ::serde::Deserialize<'de> for ListUserGroupsItem {
     }
 }
 
+impl ::serde::Serialize for ListUserGroupsItem {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.member("groupId", &self.group_id)?;
+        out.optional("id", &self.id)?;
+        out.optional("name", &self.name)?;
+        out.optional("avatar", &self.avatar)?;
+        out.optional("owner", &self.owner)?;
+        out.optional("description", &self.description)?;
+        out.optional("disabled", &self.disabled)?;
+        out.optional("public", &self.public)?;
+        out.optional("allowinvites", &self.allowinvites)?;
+        out.optional("membersonly", &self.membersonly)?;
+        out.optional("maxusers", &self.maxusers)?;
+        out.optional("created", &self.created)?;
+        out.pairs(self.extra.iter())?;
+        out.end()
+    }
+}
+
 pub(crate) const CREATE_GROUP: crate::OperationInfo = crate::OperationInfo {
     id: "create_group",
     method: crate::HttpMethod::Post,
@@ -1289,28 +1394,40 @@ pub(crate) const CREATE_GROUP: crate::OperationInfo = crate::OperationInfo {
 };
 
 /// The JSON body, exactly as it goes on the wire.
-#[derive(Debug, Clone, ::serde::Serialize)]
+#[derive(Debug, Clone)]
 struct CreateGroupBody {
-    #[serde(skip_serializing_if = "Option::is_none")]
     groupname: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     avatar: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     description: Option<String>,
     public: bool,
-    #[serde(skip_serializing_if = "Option::is_none")]
     maxusers: Option<i64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     allowinvites: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     membersonly: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     invite_need_confirm: Option<bool>,
     owner: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
     members: Option<::std::vec::Vec<String>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     custom: Option<String>,
+}
+
+impl ::serde::Serialize for CreateGroupBody {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.optional("groupname", &self.groupname)?;
+        out.optional("avatar", &self.avatar)?;
+        out.optional("description", &self.description)?;
+        out.member("public", &self.public)?;
+        out.optional("maxusers", &self.maxusers)?;
+        out.optional("allowinvites", &self.allowinvites)?;
+        out.optional("membersonly", &self.membersonly)?;
+        out.optional("invite_need_confirm", &self.invite_need_confirm)?;
+        out.member("owner", &self.owner)?;
+        out.optional("members", &self.members)?;
+        out.optional("custom", &self.custom)?;
+        out.end()
+    }
 }
 
 /// The request of [`Groups::create`](Groups::create): set optional arguments, then `.await` it for the payload, or call [`with_envelope`](Self::with_envelope) for the whole response.
@@ -1797,26 +1914,36 @@ pub(crate) const UPDATE_GROUP: crate::OperationInfo = crate::OperationInfo {
 };
 
 /// The JSON body, exactly as it goes on the wire.
-#[derive(Debug, Clone, ::serde::Serialize)]
+#[derive(Debug, Clone)]
 struct UpdateGroupBody {
-    #[serde(skip_serializing_if = "Option::is_none")]
     groupname: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     avatar: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     description: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     maxusers: Option<i64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     allowinvites: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     membersonly: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     custom: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     invite_need_confirm: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     public: Option<bool>,
+}
+
+impl ::serde::Serialize for UpdateGroupBody {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.optional("groupname", &self.groupname)?;
+        out.optional("avatar", &self.avatar)?;
+        out.optional("description", &self.description)?;
+        out.optional("maxusers", &self.maxusers)?;
+        out.optional("allowinvites", &self.allowinvites)?;
+        out.optional("membersonly", &self.membersonly)?;
+        out.optional("custom", &self.custom)?;
+        out.optional("invite_need_confirm", &self.invite_need_confirm)?;
+        out.optional("public", &self.public)?;
+        out.end()
+    }
 }
 
 /// The request of [`Groups::update`](Groups::update): set optional arguments, then `.await` it for the payload, or call [`with_envelope`](Self::with_envelope) for the whole response.

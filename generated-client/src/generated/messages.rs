@@ -2226,20 +2226,17 @@ impl From<CustomMessageContent> for MessageContent {
 }
 
 /// Width and height of an image or video thumbnail, in pixels.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct MessageImageSize {
     /// Width in pixels.
     ///
     /// Checked before sending: at least 0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub width: Option<i64>,
     /// Height in pixels.
     ///
     /// Checked before sending: at least 0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub height: Option<i64>,
     /// Fields the server sent that the spec does not describe.
-    #[serde(flatten)]
     pub extra: crate::Extra,
 }
 
@@ -2286,67 +2283,61 @@ impl<'de> ::serde::Deserialize<'de> for MessageImageSize {
     }
 }
 
+impl ::serde::Serialize for MessageImageSize {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.optional("width", &self.width)?;
+        out.optional("height", &self.height)?;
+        out.pairs(self.extra.iter())?;
+        out.end()
+    }
+}
+
 /// A broadcast message: its `type` together with the content fields of that type, at the same level (not nested under `body` as for the other send operations). For txt the text is in `msg`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct MessageBroadcastContent {
     /// Message type; decides which of the other fields apply.
-    #[serde(rename = "type")]
     pub type_: crate::messages::MessageType,
     /// Text of a txt broadcast.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub msg: Option<String>,
     /// File name shown to recipients (img, audio, video, file).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub filename: Option<String>,
     /// share-secret of a restricted attachment (img, audio, video, file).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<crate::SecretString>,
     /// Pixel dimensions of the picture (img).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub size: Option<crate::messages::MessageImageSize>,
     /// Address of the uploaded attachment (img, audio, video, file).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
     /// Duration in seconds (audio, video).
     ///
     /// Checked before sending: at least 0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub length: Option<i64>,
     /// Size of the video file in bytes (video).
     ///
     /// Checked before sending: at least 0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub file_length: Option<i64>,
     /// Address of the video thumbnail (video).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub thumb: Option<String>,
     /// share-secret of a restricted video thumbnail (video).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub thumb_secret: Option<crate::SecretString>,
     /// Latitude in degrees, as a decimal string (loc).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lat: Option<String>,
     /// Longitude in degrees, as a decimal string (loc).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lng: Option<String>,
     /// Address text (loc).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub addr: Option<String>,
     /// The command text (cmd).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub action: Option<String>,
     /// Event name of a custom broadcast, 1 to 32 characters.
     ///
     /// Checked before sending: at least 1 characters; at most 32 characters.
-    #[serde(rename = "customEvent")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub custom_event: Option<String>,
     /// String attributes of a custom broadcast, at most 16 entries.
-    #[serde(rename = "customExts")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub custom_exts: Option<::std::collections::BTreeMap<String, String>>,
     /// Fields the server sent that the spec does not describe.
-    #[serde(flatten)]
     pub extra: crate::Extra,
 }
 
@@ -2445,33 +2436,53 @@ impl<'de> ::serde::Deserialize<'de> for MessageBroadcastContent {
     }
 }
 
+impl ::serde::Serialize for MessageBroadcastContent {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.member("type", &self.type_)?;
+        out.optional("msg", &self.msg)?;
+        out.optional("filename", &self.filename)?;
+        out.optional("secret", &self.secret)?;
+        out.optional("size", &self.size)?;
+        out.optional("url", &self.url)?;
+        out.optional("length", &self.length)?;
+        out.optional("file_length", &self.file_length)?;
+        out.optional("thumb", &self.thumb)?;
+        out.optional("thumb_secret", &self.thumb_secret)?;
+        out.optional("lat", &self.lat)?;
+        out.optional("lng", &self.lng)?;
+        out.optional("addr", &self.addr)?;
+        out.optional("action", &self.action)?;
+        out.optional("customEvent", &self.custom_event)?;
+        out.optional("customExts", &self.custom_exts)?;
+        out.pairs(self.extra.iter())?;
+        out.end()
+    }
+}
+
 /// The new content of an edited message. A txt message gets a new `msg`; a custom message gets a new `customEvent` and/or `customExts`; image, voice, video, file and location messages keep their content and can only get a new extension (`new_ext`).
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct MessageRewriteContent {
     /// Type of the message being edited. Command messages cannot be edited (the server refuses `cmd`); for types other than txt and custom only the extension changes.
     ///
     /// See errata [`E218`](crate::errata#e218), [`E277`](crate::errata#e277).
-    #[serde(rename = "type")]
     pub type_: crate::messages::MessageType,
     /// The new text; needed when `type` is txt, ignored for the other types.
     ///
     /// See errata [`E217`](crate::errata#e217), [`E277`](crate::errata#e277).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub msg: Option<String>,
     /// New event name of a custom message, 1 to 32 characters that should match \[a-zA-Z0-9-_/\.\]{1,32}.
     ///
     /// Checked before sending: at least 1 characters; at most 32 characters.
     ///
     /// See errata [`E215`](crate::errata#e215).
-    #[serde(rename = "customEvent")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub custom_event: Option<String>,
     /// New string attributes of a custom message, at most 16 entries.
-    #[serde(rename = "customExts")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub custom_exts: Option<::std::collections::BTreeMap<String, String>>,
     /// Fields the server sent that the spec does not describe.
-    #[serde(flatten)]
     pub extra: crate::Extra,
 }
 
@@ -2528,25 +2539,37 @@ impl<'de> ::serde::Deserialize<'de> for MessageRewriteContent {
     }
 }
 
+impl ::serde::Serialize for MessageRewriteContent {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.member("type", &self.type_)?;
+        out.optional("msg", &self.msg)?;
+        out.optional("customEvent", &self.custom_event)?;
+        out.optional("customExts", &self.custom_exts)?;
+        out.pairs(self.extra.iter())?;
+        out.end()
+    }
+}
+
 /// One message to withdraw in a batch recall (recall_messages).
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct MessageRecallItem {
     /// Id of the message to recall.
     pub msg_id: String,
     /// Where the message was sent - a username, group id or chat room id.
     pub to: String,
     /// The user performing the recall; the app admin when left out.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub from: Option<String>,
     /// Kind of conversation the message was sent in.
     pub chat_type: crate::messages::ChatType,
     /// For one-to-one messages, whether the recall also reaches all online devices of the sender (server default true).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sync_device: Option<bool>,
     /// true recalls the message even when it has expired or is older than the recall window; false recalls only messages still stored and within the window.
     pub force: bool,
     /// Fields the server sent that the spec does not describe.
-    #[serde(flatten)]
     pub extra: crate::Extra,
 }
 
@@ -2609,14 +2632,29 @@ impl<'de> ::serde::Deserialize<'de> for MessageRecallItem {
     }
 }
 
+impl ::serde::Serialize for MessageRecallItem {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.member("msg_id", &self.msg_id)?;
+        out.member("to", &self.to)?;
+        out.optional("from", &self.from)?;
+        out.member("chat_type", &self.chat_type)?;
+        out.optional("sync_device", &self.sync_device)?;
+        out.member("force", &self.force)?;
+        out.pairs(self.extra.iter())?;
+        out.end()
+    }
+}
+
 /// One chunk of a stream (text) message. The first chunk opens the message and gets its `msgId` back; every later chunk names that `msgId` and the next `seq`, and the last sets `finish`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct StreamMessageChunk {
     /// Id of the stream message, returned by the call that sent the first chunk; leave it out for the first chunk, send it with every later one.
     ///
     /// See errata [`E283`](crate::errata#e283).
-    #[serde(rename = "msgId")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub msg_id: Option<String>,
     /// Text of this chunk. All chunks of a message together may hold at most 128 KB.
     pub msg: String,
@@ -2625,18 +2663,12 @@ pub struct StreamMessageChunk {
     /// Checked before sending: at least 0.
     pub seq: i64,
     /// true on the last chunk (false, the default, otherwise); a chunk sent after it is rejected (error 14035).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub finish: Option<bool>,
     /// A reason code of the caller's choosing for the end of the message; only read with `finish` true.
-    #[serde(rename = "finishReason")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub finish_reason: Option<i64>,
     /// Text format, read from the first chunk only; plain text (the default) or markdown.
-    #[serde(rename = "type")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<crate::messages::StreamFormat>,
     /// Fields the server sent that the spec does not describe.
-    #[serde(flatten)]
     pub extra: crate::Extra,
 }
 
@@ -2701,34 +2733,43 @@ impl<'de> ::serde::Deserialize<'de> for StreamMessageChunk {
     }
 }
 
+impl ::serde::Serialize for StreamMessageChunk {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.optional("msgId", &self.msg_id)?;
+        out.member("msg", &self.msg)?;
+        out.member("seq", &self.seq)?;
+        out.optional("finish", &self.finish)?;
+        out.optional("finishReason", &self.finish_reason)?;
+        out.optional("type", &self.type_)?;
+        out.pairs(self.extra.iter())?;
+        out.end()
+    }
+}
+
 /// One message of a downloaded history file (see get_message_history). Not returned by any operation: decode the file's records into it.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct MessageHistoryRecord {
     /// Message id.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub msg_id: Option<String>,
     /// When the message was sent, Unix milliseconds (UTC).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timestamp: Option<i64>,
     /// Direction of the message, e.g. "outgoing"; shown by the example only.
     ///
     /// See errata [`E214`](crate::errata#e214).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub direction: Option<String>,
     /// Username of the sender.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub from: Option<String>,
     /// Recipient username (one-to-one chat), or group or chat room id.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub to: Option<String>,
     /// Kind of conversation - one-to-one, chat group or chat room.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub chat_type: Option<crate::messages::ChatType>,
     /// The message itself, with its bodies and extension.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payload: Option<crate::messages::MessageHistoryPayload>,
     /// Fields the server sent that the spec does not describe.
-    #[serde(flatten)]
     pub extra: crate::Extra,
 }
 
@@ -2796,23 +2837,36 @@ impl<'de> ::serde::Deserialize<'de> for MessageHistoryRecord {
     }
 }
 
+impl ::serde::Serialize for MessageHistoryRecord {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.optional("msg_id", &self.msg_id)?;
+        out.optional("timestamp", &self.timestamp)?;
+        out.optional("direction", &self.direction)?;
+        out.optional("from", &self.from)?;
+        out.optional("to", &self.to)?;
+        out.optional("chat_type", &self.chat_type)?;
+        out.optional("payload", &self.payload)?;
+        out.pairs(self.extra.iter())?;
+        out.end()
+    }
+}
+
 /// Content of a history record.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct MessageHistoryPayload {
     /// The message bodies (one per message in practice).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bodies: Option<::std::vec::Vec<crate::messages::MessageHistoryBody>>,
     /// Custom extension attributes the message was sent with.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ext: Option<::std::collections::BTreeMap<String, ::serde_json::Value>>,
     /// Username of the sender.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub from: Option<String>,
     /// Recipient username, group id or chat room id.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub to: Option<String>,
     /// Fields the server sent that the spec does not describe.
-    #[serde(flatten)]
     pub extra: crate::Extra,
 }
 
@@ -2865,72 +2919,67 @@ impl<'de> ::serde::Deserialize<'de> for MessageHistoryPayload {
     }
 }
 
+impl ::serde::Serialize for MessageHistoryPayload {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.optional("bodies", &self.bodies)?;
+        out.optional("ext", &self.ext)?;
+        out.optional("from", &self.from)?;
+        out.optional("to", &self.to)?;
+        out.pairs(self.extra.iter())?;
+        out.end()
+    }
+}
+
 /// One body of a history record. Like MessageBody, but it also names its `type`, carries `file_length` for every attachment, and gives the location as numbers.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct MessageHistoryBody {
     /// Message type, which decides the other fields present.
-    #[serde(rename = "type")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<crate::messages::MessageType>,
     /// Text (txt).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub msg: Option<String>,
     /// File name including its extension (img, audio, video, file).
     ///
     /// See errata [`E214`](crate::errata#e214).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub filename: Option<String>,
     /// Size of the attachment in bytes (img, audio, video, file).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub file_length: Option<i64>,
     /// Access key of the attachment; present when it was uploaded with restricted access.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<crate::SecretString>,
     /// Pixel size of the image (img) or of the video thumbnail (video).
     ///
     /// See errata [`E214`](crate::errata#e214).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub size: Option<crate::messages::MessageImageSize>,
     /// Address of the attachment (img, audio, video, file).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
     /// Duration in seconds (audio, video).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub length: Option<i64>,
     /// Address of the video thumbnail (video).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub thumb: Option<String>,
     /// Access key of the video thumbnail, when restricted (video).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub thumb_secret: Option<crate::SecretString>,
     /// Address text (loc).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub addr: Option<String>,
     /// Latitude in degrees (loc).
     ///
     /// See errata [`E214`](crate::errata#e214).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lat: Option<f64>,
     /// Longitude in degrees (loc).
     ///
     /// See errata [`E214`](crate::errata#e214).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lng: Option<f64>,
     /// The command text (cmd).
     ///
     /// See errata [`E214`](crate::errata#e214).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub action: Option<String>,
     /// Event name (custom).
-    #[serde(rename = "customEvent")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub custom_event: Option<String>,
     /// Attributes of a custom message (custom).
-    #[serde(rename = "customExts")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub custom_exts: Option<::std::collections::BTreeMap<String, ::serde_json::Value>>,
     /// Fields the server sent that the spec does not describe.
-    #[serde(flatten)]
     pub extra: crate::Extra,
 }
 
@@ -3029,15 +3078,41 @@ impl<'de> ::serde::Deserialize<'de> for MessageHistoryBody {
     }
 }
 
+impl ::serde::Serialize for MessageHistoryBody {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.optional("type", &self.type_)?;
+        out.optional("msg", &self.msg)?;
+        out.optional("filename", &self.filename)?;
+        out.optional("file_length", &self.file_length)?;
+        out.optional("secret", &self.secret)?;
+        out.optional("size", &self.size)?;
+        out.optional("url", &self.url)?;
+        out.optional("length", &self.length)?;
+        out.optional("thumb", &self.thumb)?;
+        out.optional("thumb_secret", &self.thumb_secret)?;
+        out.optional("addr", &self.addr)?;
+        out.optional("lat", &self.lat)?;
+        out.optional("lng", &self.lng)?;
+        out.optional("action", &self.action)?;
+        out.optional("customEvent", &self.custom_event)?;
+        out.optional("customExts", &self.custom_exts)?;
+        out.pairs(self.extra.iter())?;
+        out.end()
+    }
+}
+
 /// The `data` of the response of [`Messages::broadcast_to_chatrooms`](crate::messages::Messages::broadcast_to_chatrooms): Broadcast a message to every active chat room of the app.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct BroadcastChatroomMessageData {
     /// Id of the broadcast; a 64-bit integer.
     ///
     /// See errata [`E206`](crate::errata#e206).
     pub id: i64,
     /// Fields the server sent that the spec does not describe.
-    #[serde(flatten)]
     pub extra: crate::Extra,
 }
 
@@ -3081,15 +3156,24 @@ impl<'de> ::serde::Deserialize<'de> for BroadcastChatroomMessageData {
     }
 }
 
+impl ::serde::Serialize for BroadcastChatroomMessageData {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.member("id", &self.id)?;
+        out.pairs(self.extra.iter())?;
+        out.end()
+    }
+}
+
 /// The `data` of the response of [`Messages::send_stream_to_user`](crate::messages::Messages::send_stream_to_user): Send one chunk of a stream message to a user.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct SendUserStreamMessageData {
     /// Id of the stream message; returned for the first chunk, to be sent with every later one.
-    #[serde(rename = "msgId")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub msg_id: Option<String>,
     /// Fields the server sent that the spec does not describe.
-    #[serde(flatten)]
     pub extra: crate::Extra,
 }
 
@@ -3133,15 +3217,24 @@ impl<'de> ::serde::Deserialize<'de> for SendUserStreamMessageData {
     }
 }
 
+impl ::serde::Serialize for SendUserStreamMessageData {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.optional("msgId", &self.msg_id)?;
+        out.pairs(self.extra.iter())?;
+        out.end()
+    }
+}
+
 /// The `data` of the response of [`Messages::send_stream_to_group`](crate::messages::Messages::send_stream_to_group): Send one chunk of a stream message to a chat group.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct SendGroupStreamMessageData {
     /// Id of the stream message; returned for the first chunk, to be sent with every later one.
-    #[serde(rename = "msgId")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub msg_id: Option<String>,
     /// Fields the server sent that the spec does not describe.
-    #[serde(flatten)]
     pub extra: crate::Extra,
 }
 
@@ -3185,15 +3278,26 @@ impl<'de> ::serde::Deserialize<'de> for SendGroupStreamMessageData {
     }
 }
 
+impl ::serde::Serialize for SendGroupStreamMessageData {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.optional("msgId", &self.msg_id)?;
+        out.pairs(self.extra.iter())?;
+        out.end()
+    }
+}
+
 /// The `data` of the response of [`Messages::broadcast_to_all_users`](crate::messages::Messages::broadcast_to_all_users): Broadcast a message to every user of the app.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct BroadcastToAllUsersData {
     /// Id of the broadcast; a 64-bit integer.
     ///
     /// See errata [`E282`](crate::errata#e282).
     pub id: i64,
     /// Fields the server sent that the spec does not describe.
-    #[serde(flatten)]
     pub extra: crate::Extra,
 }
 
@@ -3237,15 +3341,26 @@ impl<'de> ::serde::Deserialize<'de> for BroadcastToAllUsersData {
     }
 }
 
+impl ::serde::Serialize for BroadcastToAllUsersData {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.member("id", &self.id)?;
+        out.pairs(self.extra.iter())?;
+        out.end()
+    }
+}
+
 /// The `data` of the response of [`Messages::broadcast_to_online_users`](crate::messages::Messages::broadcast_to_online_users): Broadcast a message to the users of the app who are online.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct BroadcastToOnlineUsersData {
     /// Id of the broadcast; a 64-bit integer.
     ///
     /// See errata [`E282`](crate::errata#e282).
     pub id: i64,
     /// Fields the server sent that the spec does not describe.
-    #[serde(flatten)]
     pub extra: crate::Extra,
 }
 
@@ -3289,15 +3404,26 @@ impl<'de> ::serde::Deserialize<'de> for BroadcastToOnlineUsersData {
     }
 }
 
+impl ::serde::Serialize for BroadcastToOnlineUsersData {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.member("id", &self.id)?;
+        out.pairs(self.extra.iter())?;
+        out.end()
+    }
+}
+
 /// The history files of the hour (one in the example).
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetMessageHistoryItem {
     /// Time-limited download address of the history file.
     ///
     /// See errata [`E213`](crate::errata#e213).
     pub url: String,
     /// Fields the server sent that the spec does not describe.
-    #[serde(flatten)]
     pub extra: crate::Extra,
 }
 
@@ -3341,27 +3467,34 @@ impl<'de> ::serde::Deserialize<'de> for GetMessageHistoryItem {
     }
 }
 
+impl ::serde::Serialize for GetMessageHistoryItem {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.member("url", &self.url)?;
+        out.pairs(self.extra.iter())?;
+        out.end()
+    }
+}
+
 /// The `data` of the response of [`Messages::recall`](crate::messages::Messages::recall): Recall a sent message.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct RecallMessageData {
     /// Id of the recalled message.
     pub msg_id: String,
     /// "yes" when the message was recalled.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub recalled: Option<String>,
     /// The user who recalled it (the app admin by default).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub from: Option<String>,
     /// Username, group id or chat room id the message had been sent to.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub to: Option<String>,
     /// Kind of conversation; a group may come back as the documented `group_chat`, kept as ChatType::Other.
     ///
     /// See errata [`E221`](crate::errata#e221), [`E750`](crate::errata#e750).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub chattype: Option<crate::messages::ChatType>,
     /// Fields the server sent that the spec does not describe.
-    #[serde(flatten)]
     pub extra: crate::Extra,
 }
 
@@ -3421,25 +3554,36 @@ impl<'de> ::serde::Deserialize<'de> for RecallMessageData {
     }
 }
 
+impl ::serde::Serialize for RecallMessageData {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.member("msg_id", &self.msg_id)?;
+        out.optional("recalled", &self.recalled)?;
+        out.optional("from", &self.from)?;
+        out.optional("to", &self.to)?;
+        out.optional("chattype", &self.chattype)?;
+        out.pairs(self.extra.iter())?;
+        out.end()
+    }
+}
+
 /// One result per message of the request.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct RecallMessagesItem {
     /// Id of the message.
     pub msg_id: String,
     /// "yes" when the message was recalled, otherwise the reason it was not.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub recalled: Option<String>,
     /// The user who recalled it.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub from: Option<String>,
     /// Username, group id or chat room id the message had been sent to.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub to: Option<String>,
     /// Kind of conversation - one-to-one, chat group or chat room.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub chattype: Option<crate::messages::ChatType>,
     /// Fields the server sent that the spec does not describe.
-    #[serde(flatten)]
     pub extra: crate::Extra,
 }
 
@@ -3499,14 +3643,28 @@ impl<'de> ::serde::Deserialize<'de> for RecallMessagesItem {
     }
 }
 
+impl ::serde::Serialize for RecallMessagesItem {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.member("msg_id", &self.msg_id)?;
+        out.optional("recalled", &self.recalled)?;
+        out.optional("from", &self.from)?;
+        out.optional("to", &self.to)?;
+        out.optional("chattype", &self.chattype)?;
+        out.pairs(self.extra.iter())?;
+        out.end()
+    }
+}
+
 /// The `data` of the response of [`Messages::delete_conversation`](crate::messages::Messages::delete_conversation): Remove a conversation from one user's server-side list.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeleteUserConversationData {
     /// "ok" when the conversation was deleted.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub result: Option<String>,
     /// Fields the server sent that the spec does not describe.
-    #[serde(flatten)]
     pub extra: crate::Extra,
 }
 
@@ -3550,13 +3708,24 @@ impl<'de> ::serde::Deserialize<'de> for DeleteUserConversationData {
     }
 }
 
+impl ::serde::Serialize for DeleteUserConversationData {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.optional("result", &self.result)?;
+        out.pairs(self.extra.iter())?;
+        out.end()
+    }
+}
+
 /// The `data` of the response of [`Messages::import_to_user`](crate::messages::Messages::import_to_user): Import one one-to-one message into the server's history.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ImportUserMessageData {
     /// Id given to the imported message.
     pub msg_id: String,
     /// Fields the server sent that the spec does not describe.
-    #[serde(flatten)]
     pub extra: crate::Extra,
 }
 
@@ -3600,13 +3769,24 @@ impl<'de> ::serde::Deserialize<'de> for ImportUserMessageData {
     }
 }
 
+impl ::serde::Serialize for ImportUserMessageData {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.member("msg_id", &self.msg_id)?;
+        out.pairs(self.extra.iter())?;
+        out.end()
+    }
+}
+
 /// The `data` of the response of [`Messages::import_to_group`](crate::messages::Messages::import_to_group): Import one group message into the server's history.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ImportGroupMessageData {
     /// Id given to the imported message.
     pub msg_id: String,
     /// Fields the server sent that the spec does not describe.
-    #[serde(flatten)]
     pub extra: crate::Extra,
 }
 
@@ -3647,6 +3827,18 @@ impl<'de> ::serde::Deserialize<'de> for ImportGroupMessageData {
             }
         }
         deserializer.deserialize_map(__Visitor)
+    }
+}
+
+impl ::serde::Serialize for ImportGroupMessageData {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.member("msg_id", &self.msg_id)?;
+        out.pairs(self.extra.iter())?;
+        out.end()
     }
 }
 
@@ -4444,15 +4636,26 @@ pub(crate) const BROADCAST_CHATROOM_MESSAGE: crate::OperationInfo = crate::Opera
 };
 
 /// The JSON body, exactly as it goes on the wire.
-#[derive(Debug, Clone, ::serde::Serialize)]
+#[derive(Debug, Clone)]
 struct BroadcastChatroomMessageBody {
-    #[serde(skip_serializing_if = "Option::is_none")]
     from: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     chatroom_msg_level: Option<crate::messages::MessagePriority>,
     msg: crate::messages::MessageBroadcastContent,
-    #[serde(skip_serializing_if = "Option::is_none")]
     ext: Option<::std::collections::BTreeMap<String, ::serde_json::Value>>,
+}
+
+impl ::serde::Serialize for BroadcastChatroomMessageBody {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.optional("from", &self.from)?;
+        out.optional("chatroom_msg_level", &self.chatroom_msg_level)?;
+        out.member("msg", &self.msg)?;
+        out.optional("ext", &self.ext)?;
+        out.end()
+    }
 }
 
 /// The request of [`Messages::broadcast_to_chatrooms`](Messages::broadcast_to_chatrooms): set optional arguments, then `.await` it for the payload, or call [`with_envelope`](Self::with_envelope) for the whole response.
@@ -4564,13 +4767,26 @@ pub(crate) const SEND_USER_STREAM_MESSAGE: crate::OperationInfo = crate::Operati
 };
 
 /// The JSON body, exactly as it goes on the wire.
-#[derive(Debug, Clone, ::serde::Serialize)]
+#[derive(Debug, Clone)]
 struct SendUserStreamMessageBody {
     from: String,
     to: String,
     body: crate::messages::StreamMessageChunk,
-    #[serde(skip_serializing_if = "Option::is_none")]
     ext: Option<::std::collections::BTreeMap<String, ::serde_json::Value>>,
+}
+
+impl ::serde::Serialize for SendUserStreamMessageBody {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.member("from", &self.from)?;
+        out.member("to", &self.to)?;
+        out.member("body", &self.body)?;
+        out.optional("ext", &self.ext)?;
+        out.end()
+    }
 }
 
 /// The request of [`Messages::send_stream_to_user`](Messages::send_stream_to_user): set optional arguments, then `.await` it for the payload, or call [`with_envelope`](Self::with_envelope) for the whole response.
@@ -4670,13 +4886,26 @@ pub(crate) const SEND_GROUP_STREAM_MESSAGE: crate::OperationInfo = crate::Operat
 };
 
 /// The JSON body, exactly as it goes on the wire.
-#[derive(Debug, Clone, ::serde::Serialize)]
+#[derive(Debug, Clone)]
 struct SendGroupStreamMessageBody {
     from: String,
     to: String,
     body: crate::messages::StreamMessageChunk,
-    #[serde(skip_serializing_if = "Option::is_none")]
     ext: Option<::std::collections::BTreeMap<String, ::serde_json::Value>>,
+}
+
+impl ::serde::Serialize for SendGroupStreamMessageBody {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.member("from", &self.from)?;
+        out.member("to", &self.to)?;
+        out.member("body", &self.body)?;
+        out.optional("ext", &self.ext)?;
+        out.end()
+    }
 }
 
 /// The request of [`Messages::send_stream_to_group`](Messages::send_stream_to_group): set optional arguments, then `.await` it for the payload, or call [`with_envelope`](Self::with_envelope) for the whole response.
@@ -4769,14 +4998,26 @@ pub(crate) const BROADCAST_TO_ALL_USERS: crate::OperationInfo = crate::Operation
 };
 
 /// The JSON body, exactly as it goes on the wire.
-#[derive(Debug, Clone, ::serde::Serialize)]
+#[derive(Debug, Clone)]
 struct BroadcastToAllUsersBody {
     target_type: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
     from: Option<String>,
     msg: crate::messages::MessageBroadcastContent,
-    #[serde(skip_serializing_if = "Option::is_none")]
     ext: Option<::std::collections::BTreeMap<String, ::serde_json::Value>>,
+}
+
+impl ::serde::Serialize for BroadcastToAllUsersBody {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.member("target_type", &self.target_type)?;
+        out.optional("from", &self.from)?;
+        out.member("msg", &self.msg)?;
+        out.optional("ext", &self.ext)?;
+        out.end()
+    }
 }
 
 /// The request of [`Messages::broadcast_to_all_users`](Messages::broadcast_to_all_users): set optional arguments, then `.await` it for the payload, or call [`with_envelope`](Self::with_envelope) for the whole response.
@@ -4880,13 +5121,24 @@ pub(crate) const BROADCAST_TO_ONLINE_USERS: crate::OperationInfo = crate::Operat
 };
 
 /// The JSON body, exactly as it goes on the wire.
-#[derive(Debug, Clone, ::serde::Serialize)]
+#[derive(Debug, Clone)]
 struct BroadcastToOnlineUsersBody {
-    #[serde(skip_serializing_if = "Option::is_none")]
     from: Option<String>,
     msg: crate::messages::MessageBroadcastContent,
-    #[serde(skip_serializing_if = "Option::is_none")]
     ext: Option<::std::collections::BTreeMap<String, ::serde_json::Value>>,
+}
+
+impl ::serde::Serialize for BroadcastToOnlineUsersBody {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.optional("from", &self.from)?;
+        out.member("msg", &self.msg)?;
+        out.optional("ext", &self.ext)?;
+        out.end()
+    }
 }
 
 /// The request of [`Messages::broadcast_to_online_users`](Messages::broadcast_to_online_users): set optional arguments, then `.await` it for the payload, or call [`with_envelope`](Self::with_envelope) for the whole response.
@@ -5075,15 +5327,26 @@ pub(crate) const UPDATE_MESSAGE: crate::OperationInfo = crate::OperationInfo {
 };
 
 /// The JSON body, exactly as it goes on the wire.
-#[derive(Debug, Clone, ::serde::Serialize)]
+#[derive(Debug, Clone)]
 struct UpdateMessageBody {
-    #[serde(skip_serializing_if = "Option::is_none")]
     user: Option<String>,
     new_msg: crate::messages::MessageRewriteContent,
-    #[serde(skip_serializing_if = "Option::is_none")]
     new_ext: Option<::std::collections::BTreeMap<String, ::serde_json::Value>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     is_combine_ext: Option<bool>,
+}
+
+impl ::serde::Serialize for UpdateMessageBody {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.optional("user", &self.user)?;
+        out.member("new_msg", &self.new_msg)?;
+        out.optional("new_ext", &self.new_ext)?;
+        out.optional("is_combine_ext", &self.is_combine_ext)?;
+        out.end()
+    }
 }
 
 /// The request of [`Messages::update`](Messages::update): set optional arguments, then `.await` it for the payload, or call [`with_envelope`](Self::with_envelope) for the whole response.
@@ -5188,19 +5451,32 @@ pub(crate) const RECALL_MESSAGE: crate::OperationInfo = crate::OperationInfo {
 };
 
 /// The JSON body, exactly as it goes on the wire.
-#[derive(Debug, Clone, ::serde::Serialize)]
+#[derive(Debug, Clone)]
 struct RecallMessageBody {
     msg_id: String,
     to: String,
     chat_type: crate::messages::ChatType,
-    #[serde(skip_serializing_if = "Option::is_none")]
     from: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     sync_device: Option<bool>,
     force: bool,
-    #[serde(rename = "recallMessageExtensionInfo")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     recall_message_extension_info: Option<String>,
+}
+
+impl ::serde::Serialize for RecallMessageBody {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.member("msg_id", &self.msg_id)?;
+        out.member("to", &self.to)?;
+        out.member("chat_type", &self.chat_type)?;
+        out.optional("from", &self.from)?;
+        out.optional("sync_device", &self.sync_device)?;
+        out.member("force", &self.force)?;
+        out.optional("recallMessageExtensionInfo", &self.recall_message_extension_info)?;
+        out.end()
+    }
 }
 
 /// The request of [`Messages::recall`](Messages::recall): set optional arguments, then `.await` it for the payload, or call [`with_envelope`](Self::with_envelope) for the whole response.
@@ -5303,12 +5579,22 @@ pub(crate) const RECALL_MESSAGES: crate::OperationInfo = crate::OperationInfo {
 };
 
 /// The JSON body, exactly as it goes on the wire.
-#[derive(Debug, Clone, ::serde::Serialize)]
+#[derive(Debug, Clone)]
 struct RecallMessagesBody {
     msgs: ::std::vec::Vec<crate::messages::MessageRecallItem>,
-    #[serde(rename = "recallMessageExtensionInfo")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     recall_message_extension_info: Option<String>,
+}
+
+impl ::serde::Serialize for RecallMessagesBody {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.member("msgs", &self.msgs)?;
+        out.optional("recallMessageExtensionInfo", &self.recall_message_extension_info)?;
+        out.end()
+    }
 }
 
 /// The request of [`Messages::recall_many`](Messages::recall_many): set optional arguments, then `.await` it for the payload, or call [`with_envelope`](Self::with_envelope) for the whole response.
@@ -5407,12 +5693,24 @@ pub(crate) const DELETE_USER_CONVERSATION: crate::OperationInfo = crate::Operati
 };
 
 /// The JSON body, exactly as it goes on the wire.
-#[derive(Debug, Clone, ::serde::Serialize)]
+#[derive(Debug, Clone)]
 struct DeleteUserConversationBody {
     channel: String,
-    #[serde(rename = "type")]
     type_: crate::messages::ConversationType,
     delete_roam: bool,
+}
+
+impl ::serde::Serialize for DeleteUserConversationBody {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.member("channel", &self.channel)?;
+        out.member("type", &self.type_)?;
+        out.member("delete_roam", &self.delete_roam)?;
+        out.end()
+    }
 }
 
 /// The request of [`Messages::delete_conversation`](Messages::delete_conversation): set optional arguments, then `.await` it for the payload, or call [`with_envelope`](Self::with_envelope) for the whole response.

@@ -858,64 +858,43 @@ impl<'de> ::serde::Deserialize<'de> for RiskLabel {
 }
 
 /// A keyword list as the moderation operations return it.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct KeywordList {
     /// Id of the list.
     pub id: String,
     /// Name of the list.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Internal moderation id; of no use to callers.
-    #[serde(rename = "moderationId")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub moderation_id: Option<String>,
     /// App Key the list belongs to.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub appkey: Option<String>,
     /// Kind of list; DEFAULT for a keyword list.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub category: Option<String>,
     /// Where the list applies.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scope: Option<crate::moderation::KeywordScope>,
     /// The tag the list applies to when `scope` is TAG; null otherwise.
-    #[serde(rename = "tagId")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tag_id: Option<String>,
     /// Whether a keyword must match the whole message text.
-    #[serde(rename = "fullMatch")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub full_match: Option<bool>,
     /// Suggested handling of matching messages.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub suggestion: Option<crate::moderation::Disposition>,
     /// Handling of matching messages.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub disposition: Option<crate::moderation::Disposition>,
     /// Number of keywords in the list.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity: Option<i64>,
     /// Whether the list is switched on.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<crate::moderation::KeywordListStatus>,
     /// When the list was created; Unix milliseconds or an ISO 8601 text, depending on the call (E293).
     ///
     /// See errata [`E293`](crate::errata#e293).
-    #[serde(rename = "createDataTime")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub create_data_time: Option<::serde_json::Value>,
     /// When the list was last changed; Unix milliseconds or an ISO 8601 text, depending on the call (E293).
     ///
     /// See errata [`E293`](crate::errata#e293).
-    #[serde(rename = "updateDataTime")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub update_data_time: Option<::serde_json::Value>,
     /// The keywords of the list, where the call returns them.
-    #[serde(rename = "textList")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub text_list: Option<::std::vec::Vec<crate::moderation::Keyword>>,
     /// Fields the server sent that the spec does not describe.
-    #[serde(flatten)]
     pub extra: crate::Extra,
 }
 
@@ -1031,41 +1010,54 @@ impl<'de> ::serde::Deserialize<'de> for KeywordList {
     }
 }
 
+impl ::serde::Serialize for KeywordList {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.member("id", &self.id)?;
+        out.optional("name", &self.name)?;
+        out.optional("moderationId", &self.moderation_id)?;
+        out.optional("appkey", &self.appkey)?;
+        out.optional("category", &self.category)?;
+        out.optional("scope", &self.scope)?;
+        out.optional("tagId", &self.tag_id)?;
+        out.optional("fullMatch", &self.full_match)?;
+        out.optional("suggestion", &self.suggestion)?;
+        out.optional("disposition", &self.disposition)?;
+        out.optional("quantity", &self.quantity)?;
+        out.optional("status", &self.status)?;
+        out.optional("createDataTime", &self.create_data_time)?;
+        out.optional("updateDataTime", &self.update_data_time)?;
+        out.optional("textList", &self.text_list)?;
+        out.pairs(self.extra.iter())?;
+        out.end()
+    }
+}
+
 /// One keyword of a keyword list.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Keyword {
     /// Id of the keyword.
     pub id: String,
     /// Internal app id; of no use to callers.
-    #[serde(rename = "appId")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub app_id: Option<String>,
     /// The keyword.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub word: Option<String>,
     /// User recorded as having added or changed the keyword.
-    #[serde(rename = "userId")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
     /// Id of the list holding the keyword.
-    #[serde(rename = "listId")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub list_id: Option<String>,
     /// Internal state of the keyword; of no use to callers (E293).
     ///
     /// See errata [`E293`](crate::errata#e293).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<::serde_json::Value>,
     /// When the keyword was added, Unix milliseconds.
-    #[serde(rename = "createDateTime")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub create_date_time: Option<i64>,
     /// When the keyword was last changed, Unix milliseconds.
-    #[serde(rename = "updateDateTime")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub update_date_time: Option<i64>,
     /// Fields the server sent that the spec does not describe.
-    #[serde(flatten)]
     pub extra: crate::Extra,
 }
 
@@ -1142,15 +1134,33 @@ impl<'de> ::serde::Deserialize<'de> for Keyword {
     }
 }
 
+impl ::serde::Serialize for Keyword {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.member("id", &self.id)?;
+        out.optional("appId", &self.app_id)?;
+        out.optional("word", &self.word)?;
+        out.optional("userId", &self.user_id)?;
+        out.optional("listId", &self.list_id)?;
+        out.optional("status", &self.status)?;
+        out.optional("createDateTime", &self.create_date_time)?;
+        out.optional("updateDateTime", &self.update_date_time)?;
+        out.pairs(self.extra.iter())?;
+        out.end()
+    }
+}
+
 /// The body itself (E290).
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateKeywordListData {
     /// "OK" when the call succeeded.
     pub status: String,
     /// The new list with its keywords.
     pub entity: crate::moderation::KeywordList,
     /// Fields the server sent that the spec does not describe.
-    #[serde(flatten)]
     pub extra: crate::Extra,
 }
 
@@ -1197,39 +1207,41 @@ impl<'de> ::serde::Deserialize<'de> for CreateKeywordListData {
     }
 }
 
+impl ::serde::Serialize for CreateKeywordListData {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.member("status", &self.status)?;
+        out.member("entity", &self.entity)?;
+        out.pairs(self.extra.iter())?;
+        out.end()
+    }
+}
+
 /// The body itself (E290).
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListKeywordListsData {
     /// "OK" when the call succeeded.
     pub status: String,
     /// The lists of this page (without their keywords).
     pub entities: ::std::vec::Vec<crate::moderation::KeywordList>,
     /// Whether this is the first page.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first: Option<bool>,
     /// Whether this is the last page.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last: Option<bool>,
     /// Page size of the request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub size: Option<i64>,
     /// Number of this page, counted from 0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub number: Option<i64>,
     /// Number of items on this page.
-    #[serde(rename = "numberOfElements")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub number_of_elements: Option<i64>,
     /// Number of pages.
-    #[serde(rename = "totalPages")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total_pages: Option<i64>,
     /// Number of items on all pages.
-    #[serde(rename = "totalElements")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total_elements: Option<i64>,
     /// Fields the server sent that the spec does not describe.
-    #[serde(flatten)]
     pub extra: crate::Extra,
 }
 
@@ -1313,15 +1325,34 @@ impl<'de> ::serde::Deserialize<'de> for ListKeywordListsData {
     }
 }
 
+impl ::serde::Serialize for ListKeywordListsData {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.member("status", &self.status)?;
+        out.member("entities", &self.entities)?;
+        out.optional("first", &self.first)?;
+        out.optional("last", &self.last)?;
+        out.optional("size", &self.size)?;
+        out.optional("number", &self.number)?;
+        out.optional("numberOfElements", &self.number_of_elements)?;
+        out.optional("totalPages", &self.total_pages)?;
+        out.optional("totalElements", &self.total_elements)?;
+        out.pairs(self.extra.iter())?;
+        out.end()
+    }
+}
+
 /// The body itself (E290).
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateKeywordListData {
     /// "OK" when the call succeeded.
     pub status: String,
     /// The list after the change.
     pub entity: crate::moderation::KeywordList,
     /// Fields the server sent that the spec does not describe.
-    #[serde(flatten)]
     pub extra: crate::Extra,
 }
 
@@ -1368,13 +1399,25 @@ impl<'de> ::serde::Deserialize<'de> for UpdateKeywordListData {
     }
 }
 
+impl ::serde::Serialize for UpdateKeywordListData {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.member("status", &self.status)?;
+        out.member("entity", &self.entity)?;
+        out.pairs(self.extra.iter())?;
+        out.end()
+    }
+}
+
 /// The body itself (E290).
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeleteKeywordListData {
     /// "OK" when the call succeeded.
     pub status: String,
     /// Fields the server sent that the spec does not describe.
-    #[serde(flatten)]
     pub extra: crate::Extra,
 }
 
@@ -1418,15 +1461,26 @@ impl<'de> ::serde::Deserialize<'de> for DeleteKeywordListData {
     }
 }
 
+impl ::serde::Serialize for DeleteKeywordListData {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.member("status", &self.status)?;
+        out.pairs(self.extra.iter())?;
+        out.end()
+    }
+}
+
 /// The body itself (E290).
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct AddKeywordsData {
     /// "OK" when the call succeeded.
     pub status: String,
     /// The list with its keywords.
     pub entity: crate::moderation::KeywordList,
     /// Fields the server sent that the spec does not describe.
-    #[serde(flatten)]
     pub extra: crate::Extra,
 }
 
@@ -1473,39 +1527,41 @@ impl<'de> ::serde::Deserialize<'de> for AddKeywordsData {
     }
 }
 
+impl ::serde::Serialize for AddKeywordsData {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.member("status", &self.status)?;
+        out.member("entity", &self.entity)?;
+        out.pairs(self.extra.iter())?;
+        out.end()
+    }
+}
+
 /// The body itself (E290).
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct SearchKeywordsData {
     /// "OK" when the call succeeded.
     pub status: String,
     /// The keywords of this page.
     pub entities: ::std::vec::Vec<crate::moderation::Keyword>,
     /// Whether this is the first page.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first: Option<bool>,
     /// Whether this is the last page.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last: Option<bool>,
     /// Page size of the request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub size: Option<i64>,
     /// Number of this page, counted from 0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub number: Option<i64>,
     /// Number of items on this page.
-    #[serde(rename = "numberOfElements")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub number_of_elements: Option<i64>,
     /// Number of pages.
-    #[serde(rename = "totalPages")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total_pages: Option<i64>,
     /// Number of items on all pages.
-    #[serde(rename = "totalElements")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total_elements: Option<i64>,
     /// Fields the server sent that the spec does not describe.
-    #[serde(flatten)]
     pub extra: crate::Extra,
 }
 
@@ -1589,15 +1645,34 @@ impl<'de> ::serde::Deserialize<'de> for SearchKeywordsData {
     }
 }
 
+impl ::serde::Serialize for SearchKeywordsData {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.member("status", &self.status)?;
+        out.member("entities", &self.entities)?;
+        out.optional("first", &self.first)?;
+        out.optional("last", &self.last)?;
+        out.optional("size", &self.size)?;
+        out.optional("number", &self.number)?;
+        out.optional("numberOfElements", &self.number_of_elements)?;
+        out.optional("totalPages", &self.total_pages)?;
+        out.optional("totalElements", &self.total_elements)?;
+        out.pairs(self.extra.iter())?;
+        out.end()
+    }
+}
+
 /// The body itself (E290).
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateKeywordData {
     /// "OK" when the call succeeded.
     pub status: String,
     /// The keyword after the change.
     pub entity: crate::moderation::Keyword,
     /// Fields the server sent that the spec does not describe.
-    #[serde(flatten)]
     pub extra: crate::Extra,
 }
 
@@ -1644,16 +1719,27 @@ impl<'de> ::serde::Deserialize<'de> for UpdateKeywordData {
     }
 }
 
+impl ::serde::Serialize for UpdateKeywordData {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.member("status", &self.status)?;
+        out.member("entity", &self.entity)?;
+        out.pairs(self.extra.iter())?;
+        out.end()
+    }
+}
+
 /// The body itself (E290).
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeleteKeywordData {
     /// "OK" when the call succeeded.
     pub status: String,
     /// Whether the keyword was deleted.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub entity: Option<bool>,
     /// Fields the server sent that the spec does not describe.
-    #[serde(flatten)]
     pub extra: crate::Extra,
 }
 
@@ -1700,16 +1786,27 @@ impl<'de> ::serde::Deserialize<'de> for DeleteKeywordData {
     }
 }
 
+impl ::serde::Serialize for DeleteKeywordData {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.member("status", &self.status)?;
+        out.optional("entity", &self.entity)?;
+        out.pairs(self.extra.iter())?;
+        out.end()
+    }
+}
+
 /// The body itself (E290).
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeleteKeywordsData {
     /// "OK" when the call succeeded.
     pub status: String,
     /// 0 when the keywords were deleted, 1 when they were not.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub entity: Option<i64>,
     /// Fields the server sent that the spec does not describe.
-    #[serde(flatten)]
     pub extra: crate::Extra,
 }
 
@@ -1756,33 +1853,35 @@ impl<'de> ::serde::Deserialize<'de> for DeleteKeywordsData {
     }
 }
 
+impl ::serde::Serialize for DeleteKeywordsData {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.member("status", &self.status)?;
+        out.optional("entity", &self.entity)?;
+        out.pairs(self.extra.iter())?;
+        out.end()
+    }
+}
+
 /// The verdict (E296).
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CheckTextData {
     /// The verdict on the text.
-    #[serde(rename = "type")]
     pub type_: crate::moderation::TextVerdict,
     /// Kind of risk found, as text (for example political, porn, ads, none).
-    #[serde(rename = "riskType")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub risk_type: Option<String>,
     /// Label of the risk found.
-    #[serde(rename = "riskLabel")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub risk_label: Option<crate::moderation::RiskLabel>,
     /// The text with its risky parts masked; what it holds depends on the provider.
-    #[serde(rename = "exchangeText")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub exchange_text: Option<String>,
     /// The sensitive words found in the text.
-    #[serde(rename = "sensitiveWords")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sensitive_words: Option<::std::vec::Vec<String>>,
     /// How malicious the text is (higher is worse); only some providers send it.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub probability: Option<f64>,
     /// Fields the server sent that the spec does not describe.
-    #[serde(flatten)]
     pub extra: crate::Extra,
 }
 
@@ -1859,6 +1958,23 @@ impl<'de> ::serde::Deserialize<'de> for CheckTextData {
     }
 }
 
+impl ::serde::Serialize for CheckTextData {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.member("type", &self.type_)?;
+        out.optional("riskType", &self.risk_type)?;
+        out.optional("riskLabel", &self.risk_label)?;
+        out.optional("exchangeText", &self.exchange_text)?;
+        out.optional("sensitiveWords", &self.sensitive_words)?;
+        out.optional("probability", &self.probability)?;
+        out.pairs(self.extra.iter())?;
+        out.end()
+    }
+}
+
 pub(crate) const CREATE_KEYWORD_LIST: crate::OperationInfo = crate::OperationInfo {
     id: "create_keyword_list",
     method: crate::HttpMethod::Post,
@@ -1871,22 +1987,32 @@ pub(crate) const CREATE_KEYWORD_LIST: crate::OperationInfo = crate::OperationInf
 };
 
 /// The JSON body, exactly as it goes on the wire.
-#[derive(Debug, Clone, ::serde::Serialize)]
+#[derive(Debug, Clone)]
 struct CreateKeywordListBody {
     name: String,
     scope: crate::moderation::KeywordScope,
-    #[serde(rename = "tagId")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     tag_id: Option<String>,
     disposition: crate::moderation::Disposition,
-    #[serde(rename = "fullMatch")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     full_match: Option<bool>,
-    #[serde(rename = "userId")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     user_id: Option<String>,
-    #[serde(rename = "textContexts")]
     text_contexts: ::std::vec::Vec<String>,
+}
+
+impl ::serde::Serialize for CreateKeywordListBody {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.member("name", &self.name)?;
+        out.member("scope", &self.scope)?;
+        out.optional("tagId", &self.tag_id)?;
+        out.member("disposition", &self.disposition)?;
+        out.optional("fullMatch", &self.full_match)?;
+        out.optional("userId", &self.user_id)?;
+        out.member("textContexts", &self.text_contexts)?;
+        out.end()
+    }
 }
 
 /// The request of [`Moderation::create_list`](Moderation::create_list): set optional arguments, then `.await` it for the payload, or call [`with_envelope`](Self::with_envelope) for the whole response.
@@ -1997,17 +2123,26 @@ pub(crate) const LIST_KEYWORD_LISTS: crate::OperationInfo = crate::OperationInfo
 };
 
 /// The JSON body, exactly as it goes on the wire.
-#[derive(Debug, Clone, ::serde::Serialize)]
+#[derive(Debug, Clone)]
 struct ListKeywordListsBody {
-    #[serde(skip_serializing_if = "Option::is_none")]
     name: Option<String>,
-    #[serde(rename = "tagId")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     tag_id: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     size: Option<i64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     page: Option<i64>,
+}
+
+impl ::serde::Serialize for ListKeywordListsBody {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.optional("name", &self.name)?;
+        out.optional("tagId", &self.tag_id)?;
+        out.optional("size", &self.size)?;
+        out.optional("page", &self.page)?;
+        out.end()
+    }
 }
 
 /// The request of [`Moderation::search_lists`](Moderation::search_lists): set optional arguments, then `.await` it for the payload, or call [`with_envelope`](Self::with_envelope) for the whole response.
@@ -2118,20 +2253,30 @@ pub(crate) const UPDATE_KEYWORD_LIST: crate::OperationInfo = crate::OperationInf
 };
 
 /// The JSON body, exactly as it goes on the wire.
-#[derive(Debug, Clone, ::serde::Serialize)]
+#[derive(Debug, Clone)]
 struct UpdateKeywordListBody {
     name: String,
     scope: crate::moderation::KeywordScope,
-    #[serde(rename = "tagId")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     tag_id: Option<String>,
     disposition: crate::moderation::Disposition,
-    #[serde(rename = "fullMatch")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     full_match: Option<bool>,
-    #[serde(rename = "userId")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     user_id: Option<String>,
+}
+
+impl ::serde::Serialize for UpdateKeywordListBody {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.member("name", &self.name)?;
+        out.member("scope", &self.scope)?;
+        out.optional("tagId", &self.tag_id)?;
+        out.member("disposition", &self.disposition)?;
+        out.optional("fullMatch", &self.full_match)?;
+        out.optional("userId", &self.user_id)?;
+        out.end()
+    }
 }
 
 /// The request of [`Moderation::update_list`](Moderation::update_list): set optional arguments, then `.await` it for the payload, or call [`with_envelope`](Self::with_envelope) for the whole response.
@@ -2328,12 +2473,22 @@ pub(crate) const ADD_KEYWORDS: crate::OperationInfo = crate::OperationInfo {
 };
 
 /// The JSON body, exactly as it goes on the wire.
-#[derive(Debug, Clone, ::serde::Serialize)]
+#[derive(Debug, Clone)]
 struct AddKeywordsBody {
-    #[serde(rename = "wordContents")]
     word_contents: ::std::vec::Vec<String>,
-    #[serde(rename = "userId")]
     user_id: String,
+}
+
+impl ::serde::Serialize for AddKeywordsBody {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.member("wordContents", &self.word_contents)?;
+        out.member("userId", &self.user_id)?;
+        out.end()
+    }
 }
 
 /// The request of [`Moderation::add_words`](Moderation::add_words): set optional arguments, then `.await` it for the payload, or call [`with_envelope`](Self::with_envelope) for the whole response.
@@ -2423,13 +2578,24 @@ pub(crate) const SEARCH_KEYWORDS: crate::OperationInfo = crate::OperationInfo {
 };
 
 /// The JSON body, exactly as it goes on the wire.
-#[derive(Debug, Clone, ::serde::Serialize)]
+#[derive(Debug, Clone)]
 struct SearchKeywordsBody {
     word: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
     page: Option<i64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     size: Option<i64>,
+}
+
+impl ::serde::Serialize for SearchKeywordsBody {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.member("word", &self.word)?;
+        out.optional("page", &self.page)?;
+        out.optional("size", &self.size)?;
+        out.end()
+    }
 }
 
 /// The request of [`Moderation::search_words`](Moderation::search_words): set optional arguments, then `.await` it for the payload, or call [`with_envelope`](Self::with_envelope) for the whole response.
@@ -2536,12 +2702,24 @@ pub(crate) const UPDATE_KEYWORD: crate::OperationInfo = crate::OperationInfo {
 };
 
 /// The JSON body, exactly as it goes on the wire.
-#[derive(Debug, Clone, ::serde::Serialize)]
+#[derive(Debug, Clone)]
 struct UpdateKeywordBody {
     id: String,
     word: String,
-    #[serde(rename = "userId")]
     user_id: String,
+}
+
+impl ::serde::Serialize for UpdateKeywordBody {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.member("id", &self.id)?;
+        out.member("word", &self.word)?;
+        out.member("userId", &self.user_id)?;
+        out.end()
+    }
 }
 
 /// The request of [`Moderation::update_word`](Moderation::update_word): set optional arguments, then `.await` it for the payload, or call [`with_envelope`](Self::with_envelope) for the whole response.
@@ -2709,10 +2887,20 @@ pub(crate) const DELETE_KEYWORDS: crate::OperationInfo = crate::OperationInfo {
 };
 
 /// The JSON body, exactly as it goes on the wire.
-#[derive(Debug, Clone, ::serde::Serialize)]
+#[derive(Debug, Clone)]
 struct DeleteKeywordsBody {
-    #[serde(rename = "wordIds")]
     word_ids: ::std::vec::Vec<String>,
+}
+
+impl ::serde::Serialize for DeleteKeywordsBody {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.member("wordIds", &self.word_ids)?;
+        out.end()
+    }
 }
 
 /// The request of [`Moderation::delete_words`](Moderation::delete_words): set optional arguments, then `.await` it for the payload, or call [`with_envelope`](Self::with_envelope) for the whole response.
@@ -2798,9 +2986,20 @@ pub(crate) const CHECK_TEXT: crate::OperationInfo = crate::OperationInfo {
 };
 
 /// The JSON body, exactly as it goes on the wire.
-#[derive(Debug, Clone, ::serde::Serialize)]
+#[derive(Debug, Clone)]
 struct CheckTextBody {
     content: String,
+}
+
+impl ::serde::Serialize for CheckTextBody {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.member("content", &self.content)?;
+        out.end()
+    }
 }
 
 /// The request of [`Moderation::check_text`](Moderation::check_text): set optional arguments, then `.await` it for the payload, or call [`with_envelope`](Self::with_envelope) for the whole response.

@@ -605,55 +605,43 @@ impl<'de> ::serde::Deserialize<'de> for PushMode {
 }
 
 /// The user record that set_push_nickname and set_push_display_style return as the one item of the top-level `entities` array.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PushUserEntity {
     /// Internal UUID the service gave the user.
     pub uuid: String,
     /// Object type, always "user".
-    #[serde(rename = "type")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<String>,
     /// When the user was registered, in Unix milliseconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created: Option<i64>,
     /// When the user record last changed, in Unix milliseconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub modified: Option<i64>,
     /// The user.
     pub username: String,
     /// False while the user is banned (deactivated).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub activated: Option<bool>,
     /// Name shown for this user in push notifications.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub nickname: Option<String>,
     /// The display style of the user's notifications; present only when the request set it.
     ///
     /// See errata [`E503`](crate::errata#e503).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notification_display_style: Option<crate::offline_push::PushDisplayStyle>,
     /// Name of the user's push certificate.
     ///
     /// See errata [`E503`](crate::errata#e503).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notifier_name: Option<String>,
     /// Whether the legacy daily do-not-disturb period is on.
     ///
     /// See errata [`E531`](crate::errata#e531).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notification_no_disturbing: Option<bool>,
     /// Hour (0-23) the legacy do-not-disturb period starts.
     ///
     /// See errata [`E531`](crate::errata#e531).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notification_no_disturbing_start: Option<i64>,
     /// Hour (0-23) the legacy do-not-disturb period ends.
     ///
     /// See errata [`E531`](crate::errata#e531).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notification_no_disturbing_end: Option<i64>,
     /// Fields the server sent that the spec does not describe.
-    #[serde(flatten)]
     pub extra: crate::Extra,
 }
 
@@ -772,8 +760,37 @@ impl<'de> ::serde::Deserialize<'de> for PushUserEntity {
     }
 }
 
+impl ::serde::Serialize for PushUserEntity {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.member("uuid", &self.uuid)?;
+        out.optional("type", &self.type_)?;
+        out.optional("created", &self.created)?;
+        out.optional("modified", &self.modified)?;
+        out.member("username", &self.username)?;
+        out.optional("activated", &self.activated)?;
+        out.optional("nickname", &self.nickname)?;
+        out.optional("notification_display_style", &self.notification_display_style)?;
+        out.optional("notifier_name", &self.notifier_name)?;
+        out.optional("notification_no_disturbing", &self.notification_no_disturbing)?;
+        out.optional(
+            "notification_no_disturbing_start",
+            &self.notification_no_disturbing_start,
+        )?;
+        out.optional(
+            "notification_no_disturbing_end",
+            &self.notification_no_disturbing_end,
+        )?;
+        out.pairs(self.extra.iter())?;
+        out.end()
+    }
+}
+
 /// One user and the nickname its offline push notifications show.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PushNicknameEntry {
     /// The user whose push nickname is set.
     pub username: String,
@@ -782,7 +799,6 @@ pub struct PushNicknameEntry {
     /// Checked before sending: at most 100 characters.
     pub push_nickname: String,
     /// Fields the server sent that the spec does not describe.
-    #[serde(flatten)]
     pub extra: crate::Extra,
 }
 
@@ -837,19 +853,29 @@ impl<'de> ::serde::Deserialize<'de> for PushNicknameEntry {
     }
 }
 
+impl ::serde::Serialize for PushNicknameEntry {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.member("username", &self.username)?;
+        out.member("push_nickname", &self.push_nickname)?;
+        out.pairs(self.extra.iter())?;
+        out.end()
+    }
+}
+
 /// One device's push binding: the device, the push certificate and the device token the third-party push service issued.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PushBinding {
     /// Id the SDK gave the device.
     pub device_id: String,
     /// Token of the app on that device at the push service.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub device_token: Option<crate::SecretString>,
     /// Name of the push certificate, as entered in the console.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notifier_name: Option<String>,
     /// Fields the server sent that the spec does not describe.
-    #[serde(flatten)]
     pub extra: crate::Extra,
 }
 
@@ -909,25 +935,32 @@ impl<'de> ::serde::Deserialize<'de> for PushBinding {
     }
 }
 
+impl ::serde::Serialize for PushBinding {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.member("device_id", &self.device_id)?;
+        out.optional("device_token", &self.device_token)?;
+        out.optional("notifier_name", &self.notifier_name)?;
+        out.pairs(self.extra.iter())?;
+        out.end()
+    }
+}
+
 /// Push mode and do-not-disturb state of the app or of one conversation.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PushNotificationSetting {
     /// The push mode in force.
-    #[serde(rename = "type")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<crate::offline_push::PushMode>,
     /// Daily do-not-disturb window, "HH:MM-HH:MM".
-    #[serde(rename = "ignoreInterval")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ignore_interval: Option<String>,
     /// Unix time in ms at which the current do-not-disturb period ends (the request sets a duration; the server reports its end).
     ///
     /// See errata [`E507`](crate::errata#e507).
-    #[serde(rename = "ignoreDuration")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ignore_duration: Option<i64>,
     /// Fields the server sent that the spec does not describe.
-    #[serde(flatten)]
     pub extra: crate::Extra,
 }
 
@@ -989,37 +1022,42 @@ impl<'de> ::serde::Deserialize<'de> for PushNotificationSetting {
     }
 }
 
+impl ::serde::Serialize for PushNotificationSetting {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.optional("type", &self.type_)?;
+        out.optional("ignoreInterval", &self.ignore_interval)?;
+        out.optional("ignoreDuration", &self.ignore_duration)?;
+        out.pairs(self.extra.iter())?;
+        out.end()
+    }
+}
+
 /// Push-related keys a message may carry in its `ext` object (serialize it into the message's ext map): filters, templates, silent or forced delivery and per-platform options.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PushExtension {
     /// Devices and certificates to include or exclude.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub em_push_filter: Option<crate::offline_push::PushExtFilter>,
     /// Push template to render the notification with.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub em_push_template: Option<crate::offline_push::PushExtTemplate>,
     /// True to send the message silently, without notifying offline recipients.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub em_ignore_notification: Option<bool>,
     /// True to notify even recipients who are in do-not-disturb mode.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub em_force_notification: Option<bool>,
     /// APNs options.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub em_apns_ext: Option<crate::offline_push::PushExtApns>,
     /// Android options.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub em_android_push_ext: Option<crate::offline_push::PushExtAndroid>,
     /// Options common to all platforms.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub em_push_ext: Option<crate::offline_push::PushExtCommon>,
     /// Users mentioned by the message; appears only in the page's sample.
     ///
     /// See errata [`E527`](crate::errata#e527).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub em_at_list: Option<::std::vec::Vec<String>>,
     /// Fields the server sent that the spec does not describe.
-    #[serde(flatten)]
     pub extra: crate::Extra,
 }
 
@@ -1120,23 +1158,37 @@ impl<'de> ::serde::Deserialize<'de> for PushExtension {
     }
 }
 
+impl ::serde::Serialize for PushExtension {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.optional("em_push_filter", &self.em_push_filter)?;
+        out.optional("em_push_template", &self.em_push_template)?;
+        out.optional("em_ignore_notification", &self.em_ignore_notification)?;
+        out.optional("em_force_notification", &self.em_force_notification)?;
+        out.optional("em_apns_ext", &self.em_apns_ext)?;
+        out.optional("em_android_push_ext", &self.em_android_push_ext)?;
+        out.optional("em_push_ext", &self.em_push_ext)?;
+        out.optional("em_at_list", &self.em_at_list)?;
+        out.pairs(self.extra.iter())?;
+        out.end()
+    }
+}
+
 /// Which devices or push certificates receive the notification.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PushExtFilter {
     /// Only these device ids are notified.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub accept_device_id: Option<::std::vec::Vec<String>>,
     /// These device ids are not notified.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ignore_device_id: Option<::std::vec::Vec<String>>,
     /// Only users with these push certificates are notified.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub accept_notifier_name: Option<::std::vec::Vec<String>>,
     /// Users with these push certificates are not notified.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ignore_notifier_name: Option<::std::vec::Vec<String>>,
     /// Fields the server sent that the spec does not describe.
-    #[serde(flatten)]
     pub extra: crate::Extra,
 }
 
@@ -1213,23 +1265,33 @@ impl<'de> ::serde::Deserialize<'de> for PushExtFilter {
     }
 }
 
+impl ::serde::Serialize for PushExtFilter {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.optional("accept_device_id", &self.accept_device_id)?;
+        out.optional("ignore_device_id", &self.ignore_device_id)?;
+        out.optional("accept_notifier_name", &self.accept_notifier_name)?;
+        out.optional("ignore_notifier_name", &self.ignore_notifier_name)?;
+        out.pairs(self.extra.iter())?;
+        out.end()
+    }
+}
+
 /// A push template reference with the values for its slots.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PushExtTemplate {
     /// Name of a template created with create_push_template.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Values for the title slots; may use placeholders such as {$fromNickname}.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub title_args: Option<::std::vec::Vec<String>>,
     /// Values for the content slots; may use placeholders such as {$msg}. With translation on, the notification shows original and translation.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub content_args: Option<::std::vec::Vec<String>>,
     /// A different template for chosen members of a group.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub directed_template: Option<crate::offline_push::PushExtDirectedTemplate>,
     /// Fields the server sent that the spec does not describe.
-    #[serde(flatten)]
     pub extra: crate::Extra,
 }
 
@@ -1292,25 +1354,35 @@ impl<'de> ::serde::Deserialize<'de> for PushExtTemplate {
     }
 }
 
+impl ::serde::Serialize for PushExtTemplate {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.optional("name", &self.name)?;
+        out.optional("title_args", &self.title_args)?;
+        out.optional("content_args", &self.content_args)?;
+        out.optional("directed_template", &self.directed_template)?;
+        out.pairs(self.extra.iter())?;
+        out.end()
+    }
+}
+
 /// Template used instead of the main one for the listed users, e.g. to tell a mentioned group member something different from the rest.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PushExtDirectedTemplate {
     /// Users this template applies to; the page asks for lower-case ids.
     ///
     /// See errata [`E527`](crate::errata#e527).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub target: Option<::std::vec::Vec<String>>,
     /// Name of the template.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Values for the title slots.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub title_args: Option<::std::vec::Vec<String>>,
     /// Values for the content slots.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub content_args: Option<::std::vec::Vec<String>>,
     /// Fields the server sent that the spec does not describe.
-    #[serde(flatten)]
     pub extra: crate::Extra,
 }
 
@@ -1367,27 +1439,35 @@ impl<'de> ::serde::Deserialize<'de> for PushExtDirectedTemplate {
     }
 }
 
+impl ::serde::Serialize for PushExtDirectedTemplate {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.optional("target", &self.target)?;
+        out.optional("name", &self.name)?;
+        out.optional("title_args", &self.title_args)?;
+        out.optional("content_args", &self.content_args)?;
+        out.pairs(self.extra.iter())?;
+        out.end()
+    }
+}
+
 /// Platform-independent push options of a message.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PushExtCommon {
     /// Custom notification title.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
     /// Custom notification text.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub content: Option<String>,
     /// Free-form data; the receiving device gets it as the `e` field of the parsed push.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub custom: Option<::std::collections::BTreeMap<String, ::serde_json::Value>>,
     /// Sender's nickname within the group.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub group_user_nickname: Option<String>,
     /// Set for VoIP notifications (only where APNs VoIP is supported), e.g. "call".
-    #[serde(rename = "type")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<String>,
     /// Fields the server sent that the spec does not describe.
-    #[serde(flatten)]
     pub extra: crate::Extra,
 }
 
@@ -1449,36 +1529,44 @@ impl<'de> ::serde::Deserialize<'de> for PushExtCommon {
     }
 }
 
+impl ::serde::Serialize for PushExtCommon {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.optional("title", &self.title)?;
+        out.optional("content", &self.content)?;
+        out.optional("custom", &self.custom)?;
+        out.optional("group_user_nickname", &self.group_user_nickname)?;
+        out.optional("type", &self.type_)?;
+        out.pairs(self.extra.iter())?;
+        out.end()
+    }
+}
+
 /// APNs-specific push options of a message.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PushExtApns {
     /// Notification category.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub em_push_category: Option<String>,
     /// True for a rich (mutable-content) notification.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub em_push_mutable_content: Option<bool>,
     /// Sound file in Library/Sounds/ to play, e.g. appsound.caf.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub em_push_sound: Option<String>,
     /// Badge number to show.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub em_push_badge: Option<i64>,
     /// Background update flag (content-available).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub em_push_content_available: Option<i64>,
     /// Notification title; appears only in the page's sample.
     ///
     /// See errata [`E527`](crate::errata#e527).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub em_push_title: Option<String>,
     /// Notification text; appears only in the page's sample.
     ///
     /// See errata [`E527`](crate::errata#e527).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub em_push_content: Option<String>,
     /// Fields the server sent that the spec does not describe.
-    #[serde(flatten)]
     pub extra: crate::Extra,
 }
 
@@ -1583,17 +1671,32 @@ impl<'de> ::serde::Deserialize<'de> for PushExtApns {
     }
 }
 
+impl ::serde::Serialize for PushExtApns {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.optional("em_push_category", &self.em_push_category)?;
+        out.optional("em_push_mutable_content", &self.em_push_mutable_content)?;
+        out.optional("em_push_sound", &self.em_push_sound)?;
+        out.optional("em_push_badge", &self.em_push_badge)?;
+        out.optional("em_push_content_available", &self.em_push_content_available)?;
+        out.optional("em_push_title", &self.em_push_title)?;
+        out.optional("em_push_content", &self.em_push_content)?;
+        out.pairs(self.extra.iter())?;
+        out.end()
+    }
+}
+
 /// Android-specific push options of a message.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PushExtAndroid {
     /// Options passed to the FCM SDK.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fcm_options: Option<::std::collections::BTreeMap<String, ::serde_json::Value>>,
     /// FCM channel id; takes precedence over other channel settings.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fcm_channel_id: Option<String>,
     /// Fields the server sent that the spec does not describe.
-    #[serde(flatten)]
     pub extra: crate::Extra,
 }
 
@@ -1648,14 +1751,25 @@ impl<'de> ::serde::Deserialize<'de> for PushExtAndroid {
     }
 }
 
+impl ::serde::Serialize for PushExtAndroid {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.optional("fcm_options", &self.fcm_options)?;
+        out.optional("fcm_channel_id", &self.fcm_channel_id)?;
+        out.pairs(self.extra.iter())?;
+        out.end()
+    }
+}
+
 /// The `data` of the response of [`OfflinePush::set_translation_language`](crate::offline_push::OfflinePush::set_translation_language): Set the language a user's push notifications are translated into.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct SetPushTranslationLanguageData {
     /// The language code now set.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub language: Option<String>,
     /// Fields the server sent that the spec does not describe.
-    #[serde(flatten)]
     pub extra: crate::Extra,
 }
 
@@ -1701,14 +1815,24 @@ impl<'de> ::serde::Deserialize<'de> for SetPushTranslationLanguageData {
     }
 }
 
+impl ::serde::Serialize for SetPushTranslationLanguageData {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.optional("language", &self.language)?;
+        out.pairs(self.extra.iter())?;
+        out.end()
+    }
+}
+
 /// The `data` of the response of [`OfflinePush::get_translation_language`](crate::offline_push::OfflinePush::get_translation_language): Get the language a user's push notifications are translated into.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetPushTranslationLanguageData {
     /// The language code set for the user.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub language: Option<String>,
     /// Fields the server sent that the spec does not describe.
-    #[serde(flatten)]
     pub extra: crate::Extra,
 }
 
@@ -1754,16 +1878,26 @@ impl<'de> ::serde::Deserialize<'de> for GetPushTranslationLanguageData {
     }
 }
 
+impl ::serde::Serialize for GetPushTranslationLanguageData {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.optional("language", &self.language)?;
+        out.pairs(self.extra.iter())?;
+        out.end()
+    }
+}
+
 /// The pairs that were stored.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct SetPushNicknamesItem {
     /// The nickname now shown in the user's notifications.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub push_nickname: Option<String>,
     /// The user it was set for.
     pub username: String,
     /// Fields the server sent that the spec does not describe.
-    #[serde(flatten)]
     pub extra: crate::Extra,
 }
 
@@ -1818,6 +1952,19 @@ impl<'de> ::serde::Deserialize<'de> for SetPushNicknamesItem {
     }
 }
 
+impl ::serde::Serialize for SetPushNicknamesItem {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.optional("push_nickname", &self.push_nickname)?;
+        out.member("username", &self.username)?;
+        out.pairs(self.extra.iter())?;
+        out.end()
+    }
+}
+
 pub(crate) const SET_PUSH_NICKNAME: crate::OperationInfo = crate::OperationInfo {
     id: "set_push_nickname",
     method: crate::HttpMethod::Put,
@@ -1830,10 +1977,20 @@ pub(crate) const SET_PUSH_NICKNAME: crate::OperationInfo = crate::OperationInfo 
 };
 
 /// The JSON body, exactly as it goes on the wire.
-#[derive(Debug, Clone, ::serde::Serialize)]
+#[derive(Debug, Clone)]
 struct SetPushNicknameBody {
-    #[serde(skip_serializing_if = "Option::is_none")]
     nickname: Option<String>,
+}
+
+impl ::serde::Serialize for SetPushNicknameBody {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.optional("nickname", &self.nickname)?;
+        out.end()
+    }
 }
 
 /// The request of [`OfflinePush::set_nickname`](OfflinePush::set_nickname): set optional arguments, then `.await` it for the payload, or call [`with_envelope`](Self::with_envelope) for the whole response.
@@ -1939,9 +2096,20 @@ pub(crate) const SET_PUSH_DISPLAY_STYLE: crate::OperationInfo = crate::Operation
 };
 
 /// The JSON body, exactly as it goes on the wire.
-#[derive(Debug, Clone, ::serde::Serialize)]
+#[derive(Debug, Clone)]
 struct SetPushDisplayStyleBody {
     notification_display_style: crate::offline_push::PushDisplayStyle,
+}
+
+impl ::serde::Serialize for SetPushDisplayStyleBody {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.member("notification_display_style", &self.notification_display_style)?;
+        out.end()
+    }
 }
 
 /// The request of [`OfflinePush::set_display_style`](OfflinePush::set_display_style): set optional arguments, then `.await` it for the payload, or call [`with_envelope`](Self::with_envelope) for the whole response.
@@ -2042,14 +2210,30 @@ pub(crate) const SET_PUSH_NO_DISTURBING: crate::OperationInfo = crate::Operation
 };
 
 /// The JSON body, exactly as it goes on the wire.
-#[derive(Debug, Clone, ::serde::Serialize)]
+#[derive(Debug, Clone)]
 struct SetPushNoDisturbingBody {
-    #[serde(skip_serializing_if = "Option::is_none")]
     notification_no_disturbing: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     notification_no_disturbing_start: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     notification_no_disturbing_end: Option<String>,
+}
+
+impl ::serde::Serialize for SetPushNoDisturbingBody {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.optional("notification_no_disturbing", &self.notification_no_disturbing)?;
+        out.optional(
+            "notification_no_disturbing_start",
+            &self.notification_no_disturbing_start,
+        )?;
+        out.optional(
+            "notification_no_disturbing_end",
+            &self.notification_no_disturbing_end,
+        )?;
+        out.end()
+    }
 }
 
 /// The request of [`OfflinePush::set_no_disturbing`](OfflinePush::set_no_disturbing): set optional arguments, then `.await` it for the payload, or call [`with_envelope`](Self::with_envelope) for the whole response.
@@ -2253,17 +2437,24 @@ pub(crate) const SET_PUSH_NOTIFICATION_SETTINGS: crate::OperationInfo = crate::O
 };
 
 /// The JSON body, exactly as it goes on the wire.
-#[derive(Debug, Clone, ::serde::Serialize)]
+#[derive(Debug, Clone)]
 struct SetPushNotificationSettingsBody {
-    #[serde(rename = "type")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     type_: Option<crate::offline_push::PushMode>,
-    #[serde(rename = "ignoreInterval")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     ignore_interval: Option<String>,
-    #[serde(rename = "ignoreDuration")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     ignore_duration: Option<i64>,
+}
+
+impl ::serde::Serialize for SetPushNotificationSettingsBody {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.optional("type", &self.type_)?;
+        out.optional("ignoreInterval", &self.ignore_interval)?;
+        out.optional("ignoreDuration", &self.ignore_duration)?;
+        out.end()
+    }
 }
 
 /// The request of [`OfflinePush::set_notification_settings`](OfflinePush::set_notification_settings): set optional arguments, then `.await` it for the payload, or call [`with_envelope`](Self::with_envelope) for the whole response.
@@ -2512,10 +2703,20 @@ pub(crate) const SET_PUSH_TRANSLATION_LANGUAGE: crate::OperationInfo = crate::Op
 };
 
 /// The JSON body, exactly as it goes on the wire.
-#[derive(Debug, Clone, ::serde::Serialize)]
+#[derive(Debug, Clone)]
 struct SetPushTranslationLanguageBody {
-    #[serde(rename = "translationLanguage")]
     translation_language: String,
+}
+
+impl ::serde::Serialize for SetPushTranslationLanguageBody {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.member("translationLanguage", &self.translation_language)?;
+        out.end()
+    }
 }
 
 /// The request of [`OfflinePush::set_translation_language`](OfflinePush::set_translation_language): set optional arguments, then `.await` it for the payload, or call [`with_envelope`](Self::with_envelope) for the whole response.
@@ -2712,9 +2913,20 @@ pub(crate) const SET_PUSH_NICKNAMES: crate::OperationInfo = crate::OperationInfo
 };
 
 /// The JSON body, exactly as it goes on the wire.
-#[derive(Debug, Clone, ::serde::Serialize)]
+#[derive(Debug, Clone)]
 struct SetPushNicknamesBody {
     nicknames: ::std::vec::Vec<crate::offline_push::PushNicknameEntry>,
+}
+
+impl ::serde::Serialize for SetPushNicknamesBody {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.member("nicknames", &self.nicknames)?;
+        out.end()
+    }
 }
 
 /// The request of [`OfflinePush::set_nicknames`](OfflinePush::set_nicknames): set optional arguments, then `.await` it for the payload, or call [`with_envelope`](Self::with_envelope) for the whole response.
@@ -2891,11 +3103,24 @@ pub(crate) const SET_PUSH_BINDING: crate::OperationInfo = crate::OperationInfo {
 };
 
 /// The JSON body, exactly as it goes on the wire.
-#[derive(Debug, Clone, ::serde::Serialize)]
+#[derive(Debug, Clone)]
 struct SetPushBindingBody {
     device_id: String,
     notifier_name: String,
     device_token: crate::SecretString,
+}
+
+impl ::serde::Serialize for SetPushBindingBody {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.member("device_id", &self.device_id)?;
+        out.member("notifier_name", &self.notifier_name)?;
+        out.member("device_token", &self.device_token)?;
+        out.end()
+    }
 }
 
 /// The request of [`OfflinePush::set_binding`](OfflinePush::set_binding): set optional arguments, then `.await` it for the payload, or call [`with_envelope`](Self::with_envelope) for the whole response.

@@ -354,33 +354,27 @@ impl<'de> ::serde::Deserialize<'de> for PresenceState {
 }
 
 /// Presence of one user, as an item of the `result` array of subscribe_presence and get_presence_statuses.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PresenceStatus {
     /// The user this entry describes (the docs show it empty in one example).
     ///
     /// See errata [`E123`](crate::errata#e123).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub uid: Option<String>,
     /// When the user was last online, Unix seconds as a decimal string.
     ///
     /// See errata [`E123`](crate::errata#e123).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_time: Option<String>,
     /// When the subscription ends, Unix seconds as a decimal string; present only in subscribe responses.
     ///
     /// See errata [`E123`](crate::errata#e123).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expiry: Option<String>,
     /// Extension text the user attached to the status.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ext: Option<String>,
     /// Status per device (resource id or platform name): offline, online, or a custom status.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<
         ::std::collections::BTreeMap<String, crate::presence::PresenceState>,
     >,
     /// Fields the server sent that the spec does not describe.
-    #[serde(flatten)]
     pub extra: crate::Extra,
 }
 
@@ -438,19 +432,32 @@ impl<'de> ::serde::Deserialize<'de> for PresenceStatus {
     }
 }
 
+impl ::serde::Serialize for PresenceStatus {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.optional("uid", &self.uid)?;
+        out.optional("last_time", &self.last_time)?;
+        out.optional("expiry", &self.expiry)?;
+        out.optional("ext", &self.ext)?;
+        out.optional("status", &self.status)?;
+        out.pairs(self.extra.iter())?;
+        out.end()
+    }
+}
+
 /// One entry of a user's subscription list.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PresenceSubscription {
     /// The user whose presence is followed.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub uid: Option<String>,
     /// When the subscription ends, Unix seconds as a decimal string.
     ///
     /// See errata [`E126`](crate::errata#e126).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expiry: Option<String>,
     /// Fields the server sent that the spec does not describe.
-    #[serde(flatten)]
     pub extra: crate::Extra,
 }
 
@@ -497,21 +504,31 @@ impl<'de> ::serde::Deserialize<'de> for PresenceSubscription {
     }
 }
 
+impl ::serde::Serialize for PresenceSubscription {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.optional("uid", &self.uid)?;
+        out.optional("expiry", &self.expiry)?;
+        out.pairs(self.extra.iter())?;
+        out.end()
+    }
+}
+
 /// One page of the subscription list.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListPresenceSubscriptionsData {
     /// How many users `username` follows in all, as a decimal string.
     ///
     /// See errata [`E126`](crate::errata#e126).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub totalnum: Option<String>,
     /// The subscriptions of this page.
     ///
     /// See errata [`E126`](crate::errata#e126).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sublist: Option<::std::vec::Vec<crate::presence::PresenceSubscription>>,
     /// Fields the server sent that the spec does not describe.
-    #[serde(flatten)]
     pub extra: crate::Extra,
 }
 
@@ -560,6 +577,19 @@ impl<'de> ::serde::Deserialize<'de> for ListPresenceSubscriptionsData {
     }
 }
 
+impl ::serde::Serialize for ListPresenceSubscriptionsData {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.optional("totalnum", &self.totalnum)?;
+        out.optional("sublist", &self.sublist)?;
+        out.pairs(self.extra.iter())?;
+        out.end()
+    }
+}
+
 pub(crate) const SET_USER_PRESENCE: crate::OperationInfo = crate::OperationInfo {
     id: "set_user_presence",
     method: crate::HttpMethod::Post,
@@ -572,9 +602,20 @@ pub(crate) const SET_USER_PRESENCE: crate::OperationInfo = crate::OperationInfo 
 };
 
 /// The JSON body, exactly as it goes on the wire.
-#[derive(Debug, Clone, ::serde::Serialize)]
+#[derive(Debug, Clone)]
 struct SetUserPresenceBody {
     ext: String,
+}
+
+impl ::serde::Serialize for SetUserPresenceBody {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.member("ext", &self.ext)?;
+        out.end()
+    }
 }
 
 /// The request of [`Presence::set`](Presence::set): set optional arguments, then `.await` it for the payload, or call [`with_envelope`](Self::with_envelope) for the whole response.
@@ -674,9 +715,20 @@ pub(crate) const SUBSCRIBE_PRESENCE: crate::OperationInfo = crate::OperationInfo
 };
 
 /// The JSON body, exactly as it goes on the wire.
-#[derive(Debug, Clone, ::serde::Serialize)]
+#[derive(Debug, Clone)]
 struct SubscribePresenceBody {
     usernames: ::std::vec::Vec<String>,
+}
+
+impl ::serde::Serialize for SubscribePresenceBody {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.member("usernames", &self.usernames)?;
+        out.end()
+    }
 }
 
 /// The request of [`Presence::subscribe`](Presence::subscribe): set optional arguments, then `.await` it for the payload, or call [`with_envelope`](Self::with_envelope) for the whole response.
@@ -786,9 +838,20 @@ pub(crate) const GET_PRESENCE_STATUSES: crate::OperationInfo = crate::OperationI
 };
 
 /// The JSON body, exactly as it goes on the wire.
-#[derive(Debug, Clone, ::serde::Serialize)]
+#[derive(Debug, Clone)]
 struct GetPresenceStatusesBody {
     usernames: ::std::vec::Vec<String>,
+}
+
+impl ::serde::Serialize for GetPresenceStatusesBody {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.member("usernames", &self.usernames)?;
+        out.end()
+    }
 }
 
 /// The request of [`Presence::get_statuses`](Presence::get_statuses): set optional arguments, then `.await` it for the payload, or call [`with_envelope`](Self::with_envelope) for the whole response.
@@ -894,9 +957,20 @@ pub(crate) const UNSUBSCRIBE_PRESENCE: crate::OperationInfo = crate::OperationIn
 };
 
 /// The JSON body, exactly as it goes on the wire.
-#[derive(Debug, Clone, ::serde::Serialize)]
+#[derive(Debug, Clone)]
 struct UnsubscribePresenceBody {
     users: ::std::vec::Vec<String>,
+}
+
+impl ::serde::Serialize for UnsubscribePresenceBody {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.member("users", &self.users)?;
+        out.end()
+    }
 }
 
 /// The request of [`Presence::unsubscribe`](Presence::unsubscribe): set optional arguments, then `.await` it for the payload, or call [`with_envelope`](Self::with_envelope) for the whole response.

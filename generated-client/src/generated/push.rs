@@ -736,22 +736,15 @@ impl<'de> ::serde::Deserialize<'de> for PushTapAction {
 }
 
 /// Offline push counts of one push platform on one day.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PushPlatformCounts {
     /// Notifications handed to the platform successfully.
-    #[serde(rename = "successCount")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success_count: Option<i64>,
     /// Notifications the platform refused or failed to take.
-    #[serde(rename = "failCount")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fail_count: Option<i64>,
     /// Notifications the platform reports as delivered (only some platforms report it).
-    #[serde(rename = "arriveCount")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub arrive_count: Option<i64>,
     /// Fields the server sent that the spec does not describe.
-    #[serde(flatten)]
     pub extra: crate::Extra,
 }
 
@@ -811,8 +804,22 @@ impl<'de> ::serde::Deserialize<'de> for PushPlatformCounts {
     }
 }
 
+impl ::serde::Serialize for PushPlatformCounts {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.optional("successCount", &self.success_count)?;
+        out.optional("failCount", &self.fail_count)?;
+        out.optional("arriveCount", &self.arrive_count)?;
+        out.pairs(self.extra.iter())?;
+        out.end()
+    }
+}
+
 /// The notification to push. The basic fields apply to every push service; the `agora`, `apns` and `fcm` objects override them for one service.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PushMessage {
     /// Notification title, up to 32 characters; the service shows "You have a message" when none applies. Android and iOS.
     ///
@@ -823,8 +830,6 @@ pub struct PushMessage {
     /// Checked before sending: at most 10 characters.
     ///
     /// See errata [`E514`](crate::errata#e514).
-    #[serde(rename = "subTitle")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sub_title: Option<String>,
     /// Notification text, up to 100 characters; the service shows "Check the message" when none applies. Android and iOS.
     ///
@@ -833,26 +838,20 @@ pub struct PushMessage {
     /// Custom key-value pairs delivered with the notification: at most 10 pairs, together no longer than 1024 characters.
     ///
     /// Checked before sending: at most 10 entries.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ext: Option<::std::collections::BTreeMap<String, ::serde_json::Value>>,
     /// What a tap on the notification does and how the app badge changes.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub config: Option<crate::push::PushConfig>,
     /// Settings for the Agora push service; they take precedence over the basic fields.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub agora: Option<crate::push::PushAgoraConfig>,
     /// Settings for Apple Push Notification service, keyed by the Chat names of APNs fields (e.g. priority, pushType, collapseId, badge, sound); they take precedence over the basic fields.
     ///
     /// See errata [`E520`](crate::errata#e520).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub apns: Option<::std::collections::BTreeMap<String, ::serde_json::Value>>,
     /// Settings for Firebase Cloud Messaging, keyed by the Chat names of FCM fields (e.g. collapseKey, priority, timeToLive, data, notification); they take precedence over the basic fields.
     ///
     /// See errata [`E520`](crate::errata#e520).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fcm: Option<::std::collections::BTreeMap<String, ::serde_json::Value>>,
     /// Fields the server sent that the spec does not describe.
-    #[serde(flatten)]
     pub extra: crate::Extra,
 }
 
@@ -919,20 +918,35 @@ impl<'de> ::serde::Deserialize<'de> for PushMessage {
     }
 }
 
+impl ::serde::Serialize for PushMessage {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.member("title", &self.title)?;
+        out.optional("subTitle", &self.sub_title)?;
+        out.member("content", &self.content)?;
+        out.optional("ext", &self.ext)?;
+        out.optional("config", &self.config)?;
+        out.optional("agora", &self.agora)?;
+        out.optional("apns", &self.apns)?;
+        out.optional("fcm", &self.fcm)?;
+        out.pairs(self.extra.iter())?;
+        out.end()
+    }
+}
+
 /// Tap action and badge settings of a push message.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PushConfig {
     /// What happens when the user taps the notification (Android).
     ///
     /// See errata [`E518`](crate::errata#e518).
-    #[serde(rename = "clickAction")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub click_action: Option<crate::push::PushClickAction>,
     /// How the badge on the app icon changes (iOS and Android).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub badge: Option<crate::push::PushBadge>,
     /// Fields the server sent that the spec does not describe.
-    #[serde(flatten)]
     pub extra: crate::Extra,
 }
 
@@ -981,22 +995,31 @@ impl<'de> ::serde::Deserialize<'de> for PushConfig {
     }
 }
 
+impl ::serde::Serialize for PushConfig {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.optional("clickAction", &self.click_action)?;
+        out.optional("badge", &self.badge)?;
+        out.pairs(self.extra.iter())?;
+        out.end()
+    }
+}
+
 /// Target opened when the user taps a notification; set one of the keys.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PushClickAction {
     /// Web address to open; needed for the tap to do anything when this action is chosen.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
     /// Address of the in-app page to open.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub action: Option<String>,
     /// Package name or component path (Activity) to open.
     ///
     /// See errata [`E518`](crate::errata#e518).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub activity: Option<String>,
     /// Fields the server sent that the spec does not describe.
-    #[serde(flatten)]
     pub extra: crate::Extra,
 }
 
@@ -1048,24 +1071,32 @@ impl<'de> ::serde::Deserialize<'de> for PushClickAction {
     }
 }
 
+impl ::serde::Serialize for PushClickAction {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.optional("url", &self.url)?;
+        out.optional("action", &self.action)?;
+        out.optional("activity", &self.activity)?;
+        out.pairs(self.extra.iter())?;
+        out.end()
+    }
+}
+
 /// Badge number change carried by a notification.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PushBadge {
     /// Amount added to the current badge number.
-    #[serde(rename = "addNum")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub add_num: Option<i64>,
     /// Value the badge number is set to.
-    #[serde(rename = "setNum")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub set_num: Option<i64>,
     /// Launcher Activity of the app, shown only in the Agora push sample (not in the tables).
     ///
     /// See errata [`E519`](crate::errata#e519).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub activity: Option<String>,
     /// Fields the server sent that the spec does not describe.
-    #[serde(flatten)]
     pub extra: crate::Extra,
 }
 
@@ -1117,79 +1148,64 @@ impl<'de> ::serde::Deserialize<'de> for PushBadge {
     }
 }
 
+impl ::serde::Serialize for PushBadge {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.optional("addNum", &self.add_num)?;
+        out.optional("setNum", &self.set_num)?;
+        out.optional("activity", &self.activity)?;
+        out.pairs(self.extra.iter())?;
+        out.end()
+    }
+}
+
 /// Settings for notifications delivered by the Agora push service.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PushAgoraConfig {
     /// Notification title (iOS and Android).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
     /// Notification text (iOS and Android).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub content: Option<String>,
     /// Secondary title line (iOS).
-    #[serde(rename = "subTitle")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sub_title: Option<String>,
     /// Address of the icon image shown with the notification.
-    #[serde(rename = "iconUrl")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub icon_url: Option<String>,
     /// Whether the notification is displayed; true by default.
-    #[serde(rename = "needNotification")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub need_notification: Option<bool>,
     /// Badge number change.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub badge: Option<crate::push::PushBadge>,
     /// What a tap on the notification does.
     ///
     /// See errata [`E519`](crate::errata#e519).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub operation: Option<crate::push::PushAgoraOperation>,
     /// Android notification channel id, "chat" by default; when absent, a channel is derived from channelName and channelLevel.
-    #[serde(rename = "channelId")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub channel_id: Option<String>,
     /// Android channel name, "message" by default; used to derive the channel id.
-    #[serde(rename = "channelName")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub channel_name: Option<String>,
     /// Android channel importance, used to derive the channel id.
-    #[serde(rename = "channelLevel")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub channel_level: Option<crate::push::PushChannelLevel>,
     /// On (the default) to dismiss the notification when it is tapped, off to keep it (Android).
-    #[serde(rename = "autoCancel")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub auto_cancel: Option<crate::push::PushSwitch>,
     /// Unix time in ms at which the notification is removed from the notification center (now plus how long it should stay).
-    #[serde(rename = "expiresTime")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expires_time: Option<i64>,
     /// On to play a sound on arrival; off (the default) for silence.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sound: Option<crate::push::PushSwitch>,
     /// On to vibrate on arrival; off (the default) not to.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vibrate: Option<crate::push::PushSwitch>,
     /// Layout of the notification.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub style: Option<crate::push::PushStyle>,
     /// Long text; needed when style is 1.
-    #[serde(rename = "bigTxt")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub big_txt: Option<String>,
     /// Address of the large image; needed when style is 2 (Android).
-    #[serde(rename = "bigPicture")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub big_picture: Option<String>,
     /// Notification id; the service picks a random one by default. Reusing the id of an earlier notification replaces that notification.
     ///
     /// See errata [`E519`](crate::errata#e519).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Fields the server sent that the spec does not describe.
-    #[serde(flatten)]
     pub extra: crate::Extra,
 }
 
@@ -1310,29 +1326,49 @@ impl<'de> ::serde::Deserialize<'de> for PushAgoraConfig {
     }
 }
 
+impl ::serde::Serialize for PushAgoraConfig {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.optional("title", &self.title)?;
+        out.optional("content", &self.content)?;
+        out.optional("subTitle", &self.sub_title)?;
+        out.optional("iconUrl", &self.icon_url)?;
+        out.optional("needNotification", &self.need_notification)?;
+        out.optional("badge", &self.badge)?;
+        out.optional("operation", &self.operation)?;
+        out.optional("channelId", &self.channel_id)?;
+        out.optional("channelName", &self.channel_name)?;
+        out.optional("channelLevel", &self.channel_level)?;
+        out.optional("autoCancel", &self.auto_cancel)?;
+        out.optional("expiresTime", &self.expires_time)?;
+        out.optional("sound", &self.sound)?;
+        out.optional("vibrate", &self.vibrate)?;
+        out.optional("style", &self.style)?;
+        out.optional("bigTxt", &self.big_txt)?;
+        out.optional("bigPicture", &self.big_picture)?;
+        out.optional("id", &self.id)?;
+        out.pairs(self.extra.iter())?;
+        out.end()
+    }
+}
+
 /// Tap action of an Agora push notification.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PushAgoraOperation {
     /// What the tap does.
     ///
     /// See errata [`E519`](crate::errata#e519).
-    #[serde(rename = "type")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<crate::push::PushTapAction>,
     /// Web address to open when type is 1.
-    #[serde(rename = "openUrl")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub open_url: Option<String>,
     /// Address of the in-app page to open when type is 2.
-    #[serde(rename = "openAction")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub open_action: Option<String>,
     /// Package name or component path to open when type is 2.
-    #[serde(rename = "openActivity")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub open_activity: Option<String>,
     /// Fields the server sent that the spec does not describe.
-    #[serde(flatten)]
     pub extra: crate::Extra,
 }
 
@@ -1393,23 +1429,33 @@ impl<'de> ::serde::Deserialize<'de> for PushAgoraOperation {
     }
 }
 
+impl ::serde::Serialize for PushAgoraOperation {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.optional("type", &self.type_)?;
+        out.optional("openUrl", &self.open_url)?;
+        out.optional("openAction", &self.open_action)?;
+        out.optional("openActivity", &self.open_activity)?;
+        out.pairs(self.extra.iter())?;
+        out.end()
+    }
+}
+
 /// The push outcome, as a one-item array.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct SendPushSyncItem {
     /// How the push went: success, fail or error (never the asynchronous success of send_push_to_users).
     ///
     /// See errata [`E511`](crate::errata#e511), [`E904`](crate::errata#e904).
-    #[serde(rename = "pushStatus")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub push_status: Option<crate::push::PushStatus>,
     /// Raw result the delivering push service returned; its shape is the vendor's, which the page leaves open.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<::serde_json::Value>,
     /// Why the push failed, when it did.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub desc: Option<String>,
     /// Fields the server sent that the spec does not describe.
-    #[serde(flatten)]
     pub extra: crate::Extra,
 }
 
@@ -1461,8 +1507,22 @@ impl<'de> ::serde::Deserialize<'de> for SendPushSyncItem {
     }
 }
 
+impl ::serde::Serialize for SendPushSyncItem {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.optional("pushStatus", &self.push_status)?;
+        out.optional("data", &self.data)?;
+        out.optional("desc", &self.desc)?;
+        out.pairs(self.extra.iter())?;
+        out.end()
+    }
+}
+
 /// One result per recipient.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct SendPushToUsersItem {
     /// Username of the recipient this result is about.
     ///
@@ -1471,14 +1531,10 @@ pub struct SendPushToUsersItem {
     /// How the push went; for this queued push, normally the asynchronous success.
     ///
     /// See errata [`E904`](crate::errata#e904).
-    #[serde(rename = "pushStatus")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub push_status: Option<crate::push::PushStatus>,
     /// Text explaining the status.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub desc: Option<String>,
     /// Fields the server sent that the spec does not describe.
-    #[serde(flatten)]
     pub extra: crate::Extra,
 }
 
@@ -1530,16 +1586,28 @@ impl<'de> ::serde::Deserialize<'de> for SendPushToUsersItem {
     }
 }
 
+impl ::serde::Serialize for SendPushToUsersItem {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.member("id", &self.id)?;
+        out.optional("pushStatus", &self.push_status)?;
+        out.optional("desc", &self.desc)?;
+        out.pairs(self.extra.iter())?;
+        out.end()
+    }
+}
+
 /// The `data` of the response of [`Push::send_by_labels`](crate::push::Push::send_by_labels): Push a notification to the users under one or more push labels.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct SendPushByLabelsData {
     /// Id of the push task created for this call.
     ///
     /// See errata [`E513`](crate::errata#e513).
-    #[serde(rename = "taskId")]
     pub task_id: i64,
     /// Fields the server sent that the spec does not describe.
-    #[serde(flatten)]
     pub extra: crate::Extra,
 }
 
@@ -1583,6 +1651,18 @@ impl<'de> ::serde::Deserialize<'de> for SendPushByLabelsData {
     }
 }
 
+impl ::serde::Serialize for SendPushByLabelsData {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.member("taskId", &self.task_id)?;
+        out.pairs(self.extra.iter())?;
+        out.end()
+    }
+}
+
 pub(crate) const SEND_PUSH_SYNC: crate::OperationInfo = crate::OperationInfo {
     id: "send_push_sync",
     method: crate::HttpMethod::Post,
@@ -1595,12 +1675,22 @@ pub(crate) const SEND_PUSH_SYNC: crate::OperationInfo = crate::OperationInfo {
 };
 
 /// The JSON body, exactly as it goes on the wire.
-#[derive(Debug, Clone, ::serde::Serialize)]
+#[derive(Debug, Clone)]
 struct SendPushSyncBody {
-    #[serde(skip_serializing_if = "Option::is_none")]
     strategy: Option<crate::push::PushStrategy>,
-    #[serde(rename = "pushMessage")]
     push_message: crate::push::PushMessage,
+}
+
+impl ::serde::Serialize for SendPushSyncBody {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.optional("strategy", &self.strategy)?;
+        out.member("pushMessage", &self.push_message)?;
+        out.end()
+    }
 }
 
 /// The request of [`Push::send_sync`](Push::send_sync): set optional arguments, then `.await` it for the payload, or call [`with_envelope`](Self::with_envelope) for the whole response.
@@ -1701,13 +1791,24 @@ pub(crate) const SEND_PUSH_TO_USERS: crate::OperationInfo = crate::OperationInfo
 };
 
 /// The JSON body, exactly as it goes on the wire.
-#[derive(Debug, Clone, ::serde::Serialize)]
+#[derive(Debug, Clone)]
 struct SendPushToUsersBody {
     targets: ::std::vec::Vec<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     strategy: Option<crate::push::PushStrategy>,
-    #[serde(rename = "pushMessage")]
     push_message: crate::push::PushMessage,
+}
+
+impl ::serde::Serialize for SendPushToUsersBody {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.member("targets", &self.targets)?;
+        out.optional("strategy", &self.strategy)?;
+        out.member("pushMessage", &self.push_message)?;
+        out.end()
+    }
 }
 
 /// The request of [`Push::send_to_users`](Push::send_to_users): set optional arguments, then `.await` it for the payload, or call [`with_envelope`](Self::with_envelope) for the whole response.
@@ -1804,16 +1905,26 @@ pub(crate) const SEND_PUSH_BY_LABELS: crate::OperationInfo = crate::OperationInf
 };
 
 /// The JSON body, exactly as it goes on the wire.
-#[derive(Debug, Clone, ::serde::Serialize)]
+#[derive(Debug, Clone)]
 struct SendPushByLabelsBody {
     targets: ::std::vec::Vec<String>,
-    #[serde(rename = "startDate")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     start_date: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     strategy: Option<crate::push::PushStrategy>,
-    #[serde(rename = "pushMessage")]
     push_message: crate::push::PushMessage,
+}
+
+impl ::serde::Serialize for SendPushByLabelsBody {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.member("targets", &self.targets)?;
+        out.optional("startDate", &self.start_date)?;
+        out.optional("strategy", &self.strategy)?;
+        out.member("pushMessage", &self.push_message)?;
+        out.end()
+    }
 }
 
 /// The request of [`Push::send_by_labels`](Push::send_by_labels): set optional arguments, then `.await` it for the payload, or call [`with_envelope`](Self::with_envelope) for the whole response.
@@ -1905,15 +2016,24 @@ pub(crate) const SEND_PUSH_TO_ALL: crate::OperationInfo = crate::OperationInfo {
 };
 
 /// The JSON body, exactly as it goes on the wire.
-#[derive(Debug, Clone, ::serde::Serialize)]
+#[derive(Debug, Clone)]
 struct SendPushToAllBody {
-    #[serde(rename = "startDate")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     start_date: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     strategy: Option<crate::push::PushStrategy>,
-    #[serde(rename = "pushMessage")]
     push_message: crate::push::PushMessage,
+}
+
+impl ::serde::Serialize for SendPushToAllBody {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.optional("startDate", &self.start_date)?;
+        out.optional("strategy", &self.strategy)?;
+        out.member("pushMessage", &self.push_message)?;
+        out.end()
+    }
 }
 
 /// The request of [`Push::send_to_all`](Push::send_to_all): set optional arguments, then `.await` it for the payload, or call [`with_envelope`](Self::with_envelope) for the whole response.

@@ -337,22 +337,17 @@ impl<'a> PushLabels<'a> {
 }
 
 /// A push label as the label operations return it.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PushLabel {
     /// Label name.
     pub name: String,
     /// Label description.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Number of users under the label; not returned on creation.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub count: Option<i64>,
     /// When the label was created, in Unix milliseconds.
-    #[serde(rename = "createdAt")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<i64>,
     /// Fields the server sent that the spec does not describe.
-    #[serde(flatten)]
     pub extra: crate::Extra,
 }
 
@@ -409,16 +404,29 @@ impl<'de> ::serde::Deserialize<'de> for PushLabel {
     }
 }
 
+impl ::serde::Serialize for PushLabel {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.member("name", &self.name)?;
+        out.optional("description", &self.description)?;
+        out.optional("count", &self.count)?;
+        out.optional("createdAt", &self.created_at)?;
+        out.pairs(self.extra.iter())?;
+        out.end()
+    }
+}
+
 /// A user under a push label.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PushLabelMember {
     /// The user.
     pub username: String,
     /// When the user was put under the label, in Unix milliseconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created: Option<i64>,
     /// Fields the server sent that the spec does not describe.
-    #[serde(flatten)]
     pub extra: crate::Extra,
 }
 
@@ -467,17 +475,27 @@ impl<'de> ::serde::Deserialize<'de> for PushLabelMember {
     }
 }
 
+impl ::serde::Serialize for PushLabelMember {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.member("username", &self.username)?;
+        out.optional("created", &self.created)?;
+        out.pairs(self.extra.iter())?;
+        out.end()
+    }
+}
+
 /// Outcome of adding users to, or removing them from, a label.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PushLabelUsersResult {
     /// Usernames the change was applied to.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<::std::vec::Vec<String>>,
     /// Usernames the change failed for, each mapped to the reason; empty when all succeeded.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fail: Option<::std::collections::BTreeMap<String, String>>,
     /// Fields the server sent that the spec does not describe.
-    #[serde(flatten)]
     pub extra: crate::Extra,
 }
 
@@ -524,20 +542,29 @@ impl<'de> ::serde::Deserialize<'de> for PushLabelUsersResult {
     }
 }
 
+impl ::serde::Serialize for PushLabelUsersResult {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.optional("success", &self.success)?;
+        out.optional("fail", &self.fail)?;
+        out.pairs(self.extra.iter())?;
+        out.end()
+    }
+}
+
 /// The new label; unlike PushLabel it has no user count.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreatePushLabelData {
     /// Label name.
     pub name: String,
     /// Label description.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// When the label was created, in Unix milliseconds.
-    #[serde(rename = "createdAt")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<i64>,
     /// Fields the server sent that the spec does not describe.
-    #[serde(flatten)]
     pub extra: crate::Extra,
 }
 
@@ -591,6 +618,20 @@ impl<'de> ::serde::Deserialize<'de> for CreatePushLabelData {
     }
 }
 
+impl ::serde::Serialize for CreatePushLabelData {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.member("name", &self.name)?;
+        out.optional("description", &self.description)?;
+        out.optional("createdAt", &self.created_at)?;
+        out.pairs(self.extra.iter())?;
+        out.end()
+    }
+}
+
 pub(crate) const CREATE_PUSH_LABEL: crate::OperationInfo = crate::OperationInfo {
     id: "create_push_label",
     method: crate::HttpMethod::Post,
@@ -603,11 +644,22 @@ pub(crate) const CREATE_PUSH_LABEL: crate::OperationInfo = crate::OperationInfo 
 };
 
 /// The JSON body, exactly as it goes on the wire.
-#[derive(Debug, Clone, ::serde::Serialize)]
+#[derive(Debug, Clone)]
 struct CreatePushLabelBody {
     name: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
     description: Option<String>,
+}
+
+impl ::serde::Serialize for CreatePushLabelBody {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.member("name", &self.name)?;
+        out.optional("description", &self.description)?;
+        out.end()
+    }
 }
 
 /// The request of [`PushLabels::create`](PushLabels::create): set optional arguments, then `.await` it for the payload, or call [`with_envelope`](Self::with_envelope) for the whole response.
@@ -973,9 +1025,20 @@ pub(crate) const ADD_PUSH_LABEL_USERS: crate::OperationInfo = crate::OperationIn
 };
 
 /// The JSON body, exactly as it goes on the wire.
-#[derive(Debug, Clone, ::serde::Serialize)]
+#[derive(Debug, Clone)]
 struct AddPushLabelUsersBody {
     usernames: ::std::vec::Vec<String>,
+}
+
+impl ::serde::Serialize for AddPushLabelUsersBody {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.member("usernames", &self.usernames)?;
+        out.end()
+    }
 }
 
 /// The request of [`PushLabels::add_users`](PushLabels::add_users): set optional arguments, then `.await` it for the payload, or call [`with_envelope`](Self::with_envelope) for the whole response.
@@ -1295,9 +1358,20 @@ pub(crate) const REMOVE_PUSH_LABEL_USERS: crate::OperationInfo = crate::Operatio
 };
 
 /// The JSON body, exactly as it goes on the wire.
-#[derive(Debug, Clone, ::serde::Serialize)]
+#[derive(Debug, Clone)]
 struct RemovePushLabelUsersBody {
     usernames: ::std::vec::Vec<String>,
+}
+
+impl ::serde::Serialize for RemovePushLabelUsersBody {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.member("usernames", &self.usernames)?;
+        out.end()
+    }
 }
 
 /// The request of [`PushLabels::remove_users`](PushLabels::remove_users): set optional arguments, then `.await` it for the payload, or call [`with_envelope`](Self::with_envelope) for the whole response.

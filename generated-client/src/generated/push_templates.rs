@@ -187,26 +187,19 @@ impl<'a> PushTemplates<'a> {
 }
 
 /// A push template as the template operations return it.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PushTemplate {
     /// Template name.
     pub name: String,
     /// When the template was created, in Unix milliseconds.
-    #[serde(rename = "createAt")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub create_at: Option<i64>,
     /// When the template last changed, in Unix milliseconds.
-    #[serde(rename = "updateAt")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub update_at: Option<i64>,
     /// Title pattern with numbered slots such as {0}.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub title_pattern: Option<String>,
     /// Content pattern with numbered slots such as {0} and {1}.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub content_pattern: Option<String>,
     /// Fields the server sent that the spec does not describe.
-    #[serde(flatten)]
     pub extra: crate::Extra,
 }
 
@@ -278,14 +271,28 @@ impl<'de> ::serde::Deserialize<'de> for PushTemplate {
     }
 }
 
+impl ::serde::Serialize for PushTemplate {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.member("name", &self.name)?;
+        out.optional("createAt", &self.create_at)?;
+        out.optional("updateAt", &self.update_at)?;
+        out.optional("title_pattern", &self.title_pattern)?;
+        out.optional("content_pattern", &self.content_pattern)?;
+        out.pairs(self.extra.iter())?;
+        out.end()
+    }
+}
+
 /// The `data` of the response of [`PushTemplates::set_for_receiver`](crate::push_templates::PushTemplates::set_for_receiver): Choose, as the receiving user, the push template of one's notifications.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct SetReceiverPushTemplateData {
     /// The template now used for the user's notifications.
-    #[serde(rename = "templateName")]
     pub template_name: String,
     /// Fields the server sent that the spec does not describe.
-    #[serde(flatten)]
     pub extra: crate::Extra,
 }
 
@@ -335,6 +342,18 @@ impl<'de> ::serde::Deserialize<'de> for SetReceiverPushTemplateData {
     }
 }
 
+impl ::serde::Serialize for SetReceiverPushTemplateData {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.member("templateName", &self.template_name)?;
+        out.pairs(self.extra.iter())?;
+        out.end()
+    }
+}
+
 pub(crate) const CREATE_PUSH_TEMPLATE: crate::OperationInfo = crate::OperationInfo {
     id: "create_push_template",
     method: crate::HttpMethod::Post,
@@ -347,11 +366,24 @@ pub(crate) const CREATE_PUSH_TEMPLATE: crate::OperationInfo = crate::OperationIn
 };
 
 /// The JSON body, exactly as it goes on the wire.
-#[derive(Debug, Clone, ::serde::Serialize)]
+#[derive(Debug, Clone)]
 struct CreatePushTemplateBody {
     name: String,
     title_pattern: String,
     content_pattern: String,
+}
+
+impl ::serde::Serialize for CreatePushTemplateBody {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.member("name", &self.name)?;
+        out.member("title_pattern", &self.title_pattern)?;
+        out.member("content_pattern", &self.content_pattern)?;
+        out.end()
+    }
 }
 
 /// The request of [`PushTemplates::create`](PushTemplates::create): set optional arguments, then `.await` it for the payload, or call [`with_envelope`](Self::with_envelope) for the whole response.
@@ -588,10 +620,20 @@ pub(crate) const SET_RECEIVER_PUSH_TEMPLATE: crate::OperationInfo = crate::Opera
 };
 
 /// The JSON body, exactly as it goes on the wire.
-#[derive(Debug, Clone, ::serde::Serialize)]
+#[derive(Debug, Clone)]
 struct SetReceiverPushTemplateBody {
-    #[serde(rename = "templateName")]
     template_name: String,
+}
+
+impl ::serde::Serialize for SetReceiverPushTemplateBody {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.member("templateName", &self.template_name)?;
+        out.end()
+    }
 }
 
 /// The request of [`PushTemplates::set_for_receiver`](PushTemplates::set_for_receiver): set optional arguments, then `.await` it for the payload, or call [`with_envelope`](Self::with_envelope) for the whole response.

@@ -278,27 +278,19 @@ impl<'de> ::serde::Deserialize<'de> for ReactionChatType {
 }
 
 /// One emoji reaction on a message, with the first users who added it.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ReactionSummary {
     /// Id of the reaction, as add_reaction returned it.
-    #[serde(rename = "reactionId")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reaction_id: Option<String>,
     /// Emoji id of the reaction (the `message` value used when adding it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reaction: Option<String>,
     /// Number of users who added this reaction.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub count: Option<i64>,
     /// Whether the calling user (the path's username) has added it.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<bool>,
     /// The first users who added it, at most three.
-    #[serde(rename = "userList")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_list: Option<::std::vec::Vec<String>>,
     /// Fields the server sent that the spec does not describe.
-    #[serde(flatten)]
     pub extra: crate::Extra,
 }
 
@@ -360,40 +352,44 @@ impl<'de> ::serde::Deserialize<'de> for ReactionSummary {
     }
 }
 
+impl ::serde::Serialize for ReactionSummary {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.optional("reactionId", &self.reaction_id)?;
+        out.optional("reaction", &self.reaction)?;
+        out.optional("count", &self.count)?;
+        out.optional("state", &self.state)?;
+        out.optional("userList", &self.user_list)?;
+        out.pairs(self.extra.iter())?;
+        out.end()
+    }
+}
+
 /// The `data` of the response of [`Reactions::add`](crate::reactions::Reactions::add): Add an emoji reaction to a message as a user.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct AddReactionData {
     /// Id of the reaction.
     pub id: String,
     /// Id of the message.
-    #[serde(rename = "msgId")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub msg_id: Option<String>,
     /// Kind of conversation - one-to-one or chat group.
-    #[serde(rename = "msgType")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub msg_type: Option<crate::reactions::ReactionChatType>,
     /// Group id for a group message; null for a one-to-one message.
-    #[serde(rename = "groupId")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub group_id: Option<String>,
     /// The emoji id that was added.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reaction: Option<String>,
     /// When the reaction was created, ISO 8601 UTC.
     ///
     /// See errata [`E229`](crate::errata#e229).
-    #[serde(rename = "createdAt")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
     /// When the reaction was last updated, ISO 8601 UTC.
     ///
     /// See errata [`E229`](crate::errata#e229).
-    #[serde(rename = "updatedAt")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
     /// Fields the server sent that the spec does not describe.
-    #[serde(flatten)]
     pub extra: crate::Extra,
 }
 
@@ -461,20 +457,34 @@ impl<'de> ::serde::Deserialize<'de> for AddReactionData {
     }
 }
 
+impl ::serde::Serialize for AddReactionData {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.member("id", &self.id)?;
+        out.optional("msgId", &self.msg_id)?;
+        out.optional("msgType", &self.msg_type)?;
+        out.optional("groupId", &self.group_id)?;
+        out.optional("reaction", &self.reaction)?;
+        out.optional("createdAt", &self.created_at)?;
+        out.optional("updatedAt", &self.updated_at)?;
+        out.pairs(self.extra.iter())?;
+        out.end()
+    }
+}
+
 /// One entry per message that has reactions.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListMessageReactionsItem {
     /// Id of the message.
-    #[serde(rename = "msgId")]
     pub msg_id: String,
     /// The reactions on the message.
     ///
     /// See errata [`E230`](crate::errata#e230).
-    #[serde(rename = "reactionList")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reaction_list: Option<::std::vec::Vec<crate::reactions::ReactionSummary>>,
     /// Fields the server sent that the spec does not describe.
-    #[serde(flatten)]
     pub extra: crate::Extra,
 }
 
@@ -527,39 +537,41 @@ impl<'de> ::serde::Deserialize<'de> for ListMessageReactionsItem {
     }
 }
 
+impl ::serde::Serialize for ListMessageReactionsItem {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.member("msgId", &self.msg_id)?;
+        out.optional("reactionList", &self.reaction_list)?;
+        out.pairs(self.extra.iter())?;
+        out.end()
+    }
+}
+
 /// The `data` of the response of [`Reactions::detail`](crate::reactions::Reactions::detail): Page through the users who added one reaction to a message.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetReactionDetailData {
     /// Id of the reaction.
-    #[serde(rename = "reactionId")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reaction_id: Option<String>,
     /// Emoji id of the reaction.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reaction: Option<String>,
     /// Number of users who added the reaction, under the name the English example uses.
     ///
     /// See errata [`E232`](crate::errata#e232), [`E259`](crate::errata#e259).
-    #[serde(rename = "userCount")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_count: Option<i64>,
     /// Number of users who added the reaction, under the name every table and the Easemob example use.
     ///
     /// See errata [`E232`](crate::errata#e232), [`E259`](crate::errata#e259).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub count: Option<i64>,
     /// Whether the calling user has added the reaction.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<bool>,
     /// Users who added the reaction on this page, oldest first.
-    #[serde(rename = "userList")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_list: Option<::std::vec::Vec<String>>,
     /// Position of the next page; pass it back as `cursor`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cursor: Option<String>,
     /// Fields the server sent that the spec does not describe.
-    #[serde(flatten)]
     pub extra: crate::Extra,
 }
 
@@ -629,6 +641,24 @@ impl<'de> ::serde::Deserialize<'de> for GetReactionDetailData {
     }
 }
 
+impl ::serde::Serialize for GetReactionDetailData {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.optional("reactionId", &self.reaction_id)?;
+        out.optional("reaction", &self.reaction)?;
+        out.optional("userCount", &self.user_count)?;
+        out.optional("count", &self.count)?;
+        out.optional("state", &self.state)?;
+        out.optional("userList", &self.user_list)?;
+        out.optional("cursor", &self.cursor)?;
+        out.pairs(self.extra.iter())?;
+        out.end()
+    }
+}
+
 pub(crate) const ADD_REACTION: crate::OperationInfo = crate::OperationInfo {
     id: "add_reaction",
     method: crate::HttpMethod::Post,
@@ -641,11 +671,22 @@ pub(crate) const ADD_REACTION: crate::OperationInfo = crate::OperationInfo {
 };
 
 /// The JSON body, exactly as it goes on the wire.
-#[derive(Debug, Clone, ::serde::Serialize)]
+#[derive(Debug, Clone)]
 struct AddReactionBody {
-    #[serde(rename = "msgId")]
     msg_id: String,
     message: String,
+}
+
+impl ::serde::Serialize for AddReactionBody {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.member("msgId", &self.msg_id)?;
+        out.member("message", &self.message)?;
+        out.end()
+    }
 }
 
 /// The request of [`Reactions::add`](Reactions::add): set optional arguments, then `.await` it for the payload, or call [`with_envelope`](Self::with_envelope) for the whole response.

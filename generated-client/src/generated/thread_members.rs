@@ -159,16 +159,13 @@ impl<'a> ThreadMembers<'a> {
 }
 
 /// Outcome for one user of remove_thread_members: one item of the response's `entities` array (E243).
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ThreadMemberRemoval {
     /// Whether the user was removed from the thread.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub result: Option<bool>,
     /// Username the result is about.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user: Option<String>,
     /// Fields the server sent that the spec does not describe.
-    #[serde(flatten)]
     pub extra: crate::Extra,
 }
 
@@ -215,16 +212,27 @@ impl<'de> ::serde::Deserialize<'de> for ThreadMemberRemoval {
     }
 }
 
+impl ::serde::Serialize for ThreadMemberRemoval {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.optional("result", &self.result)?;
+        out.optional("user", &self.user)?;
+        out.pairs(self.extra.iter())?;
+        out.end()
+    }
+}
+
 /// The `data` of the response of [`ThreadMembers::list`](crate::thread_members::ThreadMembers::list): List the members of a thread, one page at a time.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListThreadMembersData {
     /// Usernames of the thread's members on this page.
     ///
     /// See errata [`E240`](crate::errata#e240).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub affiliations: Option<::std::vec::Vec<String>>,
     /// Fields the server sent that the spec does not describe.
-    #[serde(flatten)]
     pub extra: crate::Extra,
 }
 
@@ -270,16 +278,26 @@ impl<'de> ::serde::Deserialize<'de> for ListThreadMembersData {
     }
 }
 
+impl ::serde::Serialize for ListThreadMembersData {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.optional("affiliations", &self.affiliations)?;
+        out.pairs(self.extra.iter())?;
+        out.end()
+    }
+}
+
 /// The `data` of the response of [`ThreadMembers::add`](crate::thread_members::ThreadMembers::add): Add users to a thread.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct AddThreadMembersData {
     /// "ok" when the users were added; shown by the example only.
     ///
     /// See errata [`E241`](crate::errata#e241).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// Fields the server sent that the spec does not describe.
-    #[serde(flatten)]
     pub extra: crate::Extra,
 }
 
@@ -320,6 +338,18 @@ impl<'de> ::serde::Deserialize<'de> for AddThreadMembersData {
             }
         }
         deserializer.deserialize_map(__Visitor)
+    }
+}
+
+impl ::serde::Serialize for AddThreadMembersData {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.optional("status", &self.status)?;
+        out.pairs(self.extra.iter())?;
+        out.end()
     }
 }
 
@@ -469,9 +499,20 @@ pub(crate) const ADD_THREAD_MEMBERS: crate::OperationInfo = crate::OperationInfo
 };
 
 /// The JSON body, exactly as it goes on the wire.
-#[derive(Debug, Clone, ::serde::Serialize)]
+#[derive(Debug, Clone)]
 struct AddThreadMembersBody {
     usernames: ::std::vec::Vec<String>,
+}
+
+impl ::serde::Serialize for AddThreadMembersBody {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.member("usernames", &self.usernames)?;
+        out.end()
+    }
 }
 
 /// The request of [`ThreadMembers::add`](ThreadMembers::add): set optional arguments, then `.await` it for the payload, or call [`with_envelope`](Self::with_envelope) for the whole response.
@@ -569,9 +610,20 @@ pub(crate) const REMOVE_THREAD_MEMBERS: crate::OperationInfo = crate::OperationI
 };
 
 /// The JSON body, exactly as it goes on the wire.
-#[derive(Debug, Clone, ::serde::Serialize)]
+#[derive(Debug, Clone)]
 struct RemoveThreadMembersBody {
     usernames: ::std::vec::Vec<String>,
+}
+
+impl ::serde::Serialize for RemoveThreadMembersBody {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.member("usernames", &self.usernames)?;
+        out.end()
+    }
 }
 
 /// The request of [`ThreadMembers::remove`](ThreadMembers::remove): set optional arguments, then `.await` it for the payload, or call [`with_envelope`](Self::with_envelope) for the whole response.

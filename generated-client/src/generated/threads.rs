@@ -331,31 +331,23 @@ impl<'de> ::serde::Deserialize<'de> for ThreadOrder {
 }
 
 /// A thread as list_user_threads and list_user_group_threads return it: one item of the response's `entities` array (E237).
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ThreadSummary {
     /// Id of the thread.
     pub id: String,
     /// Name of the thread.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Username of the user who created the thread.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub owner: Option<String>,
     /// Id of the group message the thread was started from.
-    #[serde(rename = "msgId")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub msg_id: Option<String>,
     /// Id of the chat group the thread belongs to.
-    #[serde(rename = "groupId")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub group_id: Option<String>,
     /// Creation time, Unix milliseconds.
     ///
     /// See errata [`E238`](crate::errata#e238).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created: Option<i64>,
     /// Fields the server sent that the spec does not describe.
-    #[serde(flatten)]
     pub extra: crate::Extra,
 }
 
@@ -414,13 +406,29 @@ impl<'de> ::serde::Deserialize<'de> for ThreadSummary {
     }
 }
 
+impl ::serde::Serialize for ThreadSummary {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.member("id", &self.id)?;
+        out.optional("name", &self.name)?;
+        out.optional("owner", &self.owner)?;
+        out.optional("msgId", &self.msg_id)?;
+        out.optional("groupId", &self.group_id)?;
+        out.optional("created", &self.created)?;
+        out.pairs(self.extra.iter())?;
+        out.end()
+    }
+}
+
 /// The `data` of the response of [`Threads::create`](crate::threads::Threads::create): Create a thread from a chat group message.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateThreadData {
     /// Id of the new thread.
     pub thread_id: String,
     /// Fields the server sent that the spec does not describe.
-    #[serde(flatten)]
     pub extra: crate::Extra,
 }
 
@@ -466,14 +474,24 @@ impl<'de> ::serde::Deserialize<'de> for CreateThreadData {
     }
 }
 
+impl ::serde::Serialize for CreateThreadData {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.member("thread_id", &self.thread_id)?;
+        out.pairs(self.extra.iter())?;
+        out.end()
+    }
+}
+
 /// The `data` of the response of [`Threads::update`](crate::threads::Threads::update): Rename a thread.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateThreadData {
     /// The thread's name after the change.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Fields the server sent that the spec does not describe.
-    #[serde(flatten)]
     pub extra: crate::Extra,
 }
 
@@ -517,14 +535,24 @@ impl<'de> ::serde::Deserialize<'de> for UpdateThreadData {
     }
 }
 
+impl ::serde::Serialize for UpdateThreadData {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.optional("name", &self.name)?;
+        out.pairs(self.extra.iter())?;
+        out.end()
+    }
+}
+
 /// The `data` of the response of [`Threads::delete`](crate::threads::Threads::delete): Delete a thread.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeleteThreadData {
     /// "ok" when the thread was deleted.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// Fields the server sent that the spec does not describe.
-    #[serde(flatten)]
     pub extra: crate::Extra,
 }
 
@@ -568,13 +596,24 @@ impl<'de> ::serde::Deserialize<'de> for DeleteThreadData {
     }
 }
 
+impl ::serde::Serialize for DeleteThreadData {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.optional("status", &self.status)?;
+        out.pairs(self.extra.iter())?;
+        out.end()
+    }
+}
+
 /// The threads of this page, from the envelope's `entities` (E237).
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListThreadsItem {
     /// Id of the thread.
     pub id: String,
     /// Fields the server sent that the spec does not describe.
-    #[serde(flatten)]
     pub extra: crate::Extra,
 }
 
@@ -618,6 +657,18 @@ impl<'de> ::serde::Deserialize<'de> for ListThreadsItem {
     }
 }
 
+impl ::serde::Serialize for ListThreadsItem {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.member("id", &self.id)?;
+        out.pairs(self.extra.iter())?;
+        out.end()
+    }
+}
+
 pub(crate) const CREATE_THREAD: crate::OperationInfo = crate::OperationInfo {
     id: "create_thread",
     method: crate::HttpMethod::Post,
@@ -630,12 +681,26 @@ pub(crate) const CREATE_THREAD: crate::OperationInfo = crate::OperationInfo {
 };
 
 /// The JSON body, exactly as it goes on the wire.
-#[derive(Debug, Clone, ::serde::Serialize)]
+#[derive(Debug, Clone)]
 struct CreateThreadBody {
     group_id: String,
     name: String,
     msg_id: String,
     owner: String,
+}
+
+impl ::serde::Serialize for CreateThreadBody {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.member("group_id", &self.group_id)?;
+        out.member("name", &self.name)?;
+        out.member("msg_id", &self.msg_id)?;
+        out.member("owner", &self.owner)?;
+        out.end()
+    }
 }
 
 /// The request of [`Threads::create`](Threads::create): set optional arguments, then `.await` it for the payload, or call [`with_envelope`](Self::with_envelope) for the whole response.
@@ -717,9 +782,20 @@ pub(crate) const UPDATE_THREAD: crate::OperationInfo = crate::OperationInfo {
 };
 
 /// The JSON body, exactly as it goes on the wire.
-#[derive(Debug, Clone, ::serde::Serialize)]
+#[derive(Debug, Clone)]
 struct UpdateThreadBody {
     name: String,
+}
+
+impl ::serde::Serialize for UpdateThreadBody {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.member("name", &self.name)?;
+        out.end()
+    }
 }
 
 /// The request of [`Threads::update`](Threads::update): set optional arguments, then `.await` it for the payload, or call [`with_envelope`](Self::with_envelope) for the whole response.

@@ -152,27 +152,21 @@ impl<'a> Token<'a> {
 }
 
 /// The user record that comes with a user token (get_user_token), as the Easemob page lists it.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct TokenUser {
     /// Internal UUID the service gave the user.
     pub uuid: String,
     /// Object type, always "user"; callers can ignore it.
-    #[serde(rename = "type")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<String>,
     /// When the user was registered, in Unix milliseconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created: Option<i64>,
     /// When the user record last changed, in Unix milliseconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub modified: Option<i64>,
     /// The user's login name.
     pub username: String,
     /// False while the user is banned (deactivated), true otherwise.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub activated: Option<bool>,
     /// Fields the server sent that the spec does not describe.
-    #[serde(flatten)]
     pub extra: crate::Extra,
 }
 
@@ -237,19 +231,33 @@ impl<'de> ::serde::Deserialize<'de> for TokenUser {
     }
 }
 
+impl ::serde::Serialize for TokenUser {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.member("uuid", &self.uuid)?;
+        out.optional("type", &self.type_)?;
+        out.optional("created", &self.created)?;
+        out.optional("modified", &self.modified)?;
+        out.member("username", &self.username)?;
+        out.optional("activated", &self.activated)?;
+        out.pairs(self.extra.iter())?;
+        out.end()
+    }
+}
+
 /// The whole response body.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateTokenWithCredentialsData {
     /// The Chat access token to send as the bearer token.
     pub access_token: crate::SecretString,
     /// Seconds until the token expires.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expires_in: Option<i64>,
     /// Internal UUID of the app.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub application: Option<String>,
     /// Fields the server sent that the spec does not describe.
-    #[serde(flatten)]
     pub extra: crate::Extra,
 }
 
@@ -305,19 +313,30 @@ impl<'de> ::serde::Deserialize<'de> for CreateTokenWithCredentialsData {
     }
 }
 
+impl ::serde::Serialize for CreateTokenWithCredentialsData {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.member("access_token", &self.access_token)?;
+        out.optional("expires_in", &self.expires_in)?;
+        out.optional("application", &self.application)?;
+        out.pairs(self.extra.iter())?;
+        out.end()
+    }
+}
+
 /// The whole response body.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ExchangeAgoraTokenData {
     /// The Chat access token to send as the bearer token.
     pub access_token: crate::SecretString,
     /// Seconds until the token expires.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expires_in: Option<i64>,
     /// When the token expires, in Unix milliseconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expire_timestamp: Option<i64>,
     /// Fields the server sent that the spec does not describe.
-    #[serde(flatten)]
     pub extra: crate::Extra,
 }
 
@@ -377,19 +396,30 @@ impl<'de> ::serde::Deserialize<'de> for ExchangeAgoraTokenData {
     }
 }
 
+impl ::serde::Serialize for ExchangeAgoraTokenData {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.member("access_token", &self.access_token)?;
+        out.optional("expires_in", &self.expires_in)?;
+        out.optional("expire_timestamp", &self.expire_timestamp)?;
+        out.pairs(self.extra.iter())?;
+        out.end()
+    }
+}
+
 /// The whole response body.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetUserTokenData {
     /// The user token.
     pub access_token: crate::SecretString,
     /// Seconds until the token expires.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expires_in: Option<i64>,
     /// The record of the user the token belongs to.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user: Option<crate::token::TokenUser>,
     /// Fields the server sent that the spec does not describe.
-    #[serde(flatten)]
     pub extra: crate::Extra,
 }
 
@@ -443,6 +473,20 @@ impl<'de> ::serde::Deserialize<'de> for GetUserTokenData {
     }
 }
 
+impl ::serde::Serialize for GetUserTokenData {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.member("access_token", &self.access_token)?;
+        out.optional("expires_in", &self.expires_in)?;
+        out.optional("user", &self.user)?;
+        out.pairs(self.extra.iter())?;
+        out.end()
+    }
+}
+
 pub(crate) const CREATE_TOKEN_WITH_CREDENTIALS: crate::OperationInfo = crate::OperationInfo {
     id: "create_token_with_credentials",
     method: crate::HttpMethod::Post,
@@ -452,13 +496,26 @@ pub(crate) const CREATE_TOKEN_WITH_CREDENTIALS: crate::OperationInfo = crate::Op
 };
 
 /// The JSON body, exactly as it goes on the wire.
-#[derive(Debug, Clone, ::serde::Serialize)]
+#[derive(Debug, Clone)]
 struct CreateTokenWithCredentialsBody {
     grant_type: String,
     client_id: String,
     client_secret: crate::SecretString,
-    #[serde(skip_serializing_if = "Option::is_none")]
     ttl: Option<i64>,
+}
+
+impl ::serde::Serialize for CreateTokenWithCredentialsBody {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.member("grant_type", &self.grant_type)?;
+        out.member("client_id", &self.client_id)?;
+        out.member("client_secret", &self.client_secret)?;
+        out.optional("ttl", &self.ttl)?;
+        out.end()
+    }
 }
 
 /// The request of [`Token::from_credentials`](Token::from_credentials): set optional arguments, then `.await` it for the payload, or call [`with_envelope`](Self::with_envelope) for the whole response.
@@ -559,9 +616,20 @@ pub(crate) const EXCHANGE_AGORA_TOKEN: crate::OperationInfo = crate::OperationIn
 };
 
 /// The JSON body, exactly as it goes on the wire.
-#[derive(Debug, Clone, ::serde::Serialize)]
+#[derive(Debug, Clone)]
 struct ExchangeAgoraTokenBody {
     grant_type: String,
+}
+
+impl ::serde::Serialize for ExchangeAgoraTokenBody {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.member("grant_type", &self.grant_type)?;
+        out.end()
+    }
 }
 
 /// The request of [`Token::exchange_app_token`](Token::exchange_app_token): set optional arguments, then `.await` it for the payload, or call [`with_envelope`](Self::with_envelope) for the whole response.
@@ -642,13 +710,26 @@ pub(crate) const GET_USER_TOKEN: crate::OperationInfo = crate::OperationInfo {
 };
 
 /// The JSON body, exactly as it goes on the wire.
-#[derive(Debug, Clone, ::serde::Serialize)]
+#[derive(Debug, Clone)]
 struct GetUserTokenBody {
     grant_type: String,
     username: String,
     password: crate::SecretString,
-    #[serde(skip_serializing_if = "Option::is_none")]
     ttl: Option<i64>,
+}
+
+impl ::serde::Serialize for GetUserTokenBody {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.member("grant_type", &self.grant_type)?;
+        out.member("username", &self.username)?;
+        out.member("password", &self.password)?;
+        out.optional("ttl", &self.ttl)?;
+        out.end()
+    }
 }
 
 /// The request of [`Token::from_password`](Token::from_password): set optional arguments, then `.await` it for the payload, or call [`with_envelope`](Self::with_envelope) for the whole response.

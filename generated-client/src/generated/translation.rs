@@ -144,14 +144,13 @@ impl<'a> Translation<'a> {
 }
 
 /// One translation of the text (an item of `translations`).
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct TranslationResult {
     /// The translated text.
     pub text: String,
     /// Code of the language it was translated into.
     pub to: String,
     /// Fields the server sent that the spec does not describe.
-    #[serde(flatten)]
     pub extra: crate::Extra,
 }
 
@@ -198,13 +197,25 @@ impl<'de> ::serde::Deserialize<'de> for TranslationResult {
     }
 }
 
+impl ::serde::Serialize for TranslationResult {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.member("text", &self.text)?;
+        out.member("to", &self.to)?;
+        out.pairs(self.extra.iter())?;
+        out.end()
+    }
+}
+
 /// The body itself, an array holding the translations of the text (E287).
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct TranslateTextItem {
     /// One translation per target language.
     pub translations: ::std::vec::Vec<crate::translation::TranslationResult>,
     /// Fields the server sent that the spec does not describe.
-    #[serde(flatten)]
     pub extra: crate::Extra,
 }
 
@@ -250,24 +261,32 @@ impl<'de> ::serde::Deserialize<'de> for TranslateTextItem {
     }
 }
 
+impl ::serde::Serialize for TranslateTextItem {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.member("translations", &self.translations)?;
+        out.pairs(self.extra.iter())?;
+        out.end()
+    }
+}
+
 /// The body itself (E288).
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DetectLanguageData {
     /// Code of the detected language.
     pub language: String,
     /// Confidence of the detection, from 0 to 1.
     ///
     /// See errata [`E288`](crate::errata#e288).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub score: Option<f64>,
     /// Whether text in this language can be translated.
     ///
     /// See errata [`E288`](crate::errata#e288).
-    #[serde(rename = "isTranslationSupported")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_translation_supported: Option<bool>,
     /// Fields the server sent that the spec does not describe.
-    #[serde(flatten)]
     pub extra: crate::Extra,
 }
 
@@ -326,20 +345,30 @@ impl<'de> ::serde::Deserialize<'de> for DetectLanguageData {
     }
 }
 
+impl ::serde::Serialize for DetectLanguageData {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.member("language", &self.language)?;
+        out.optional("score", &self.score)?;
+        out.optional("isTranslationSupported", &self.is_translation_supported)?;
+        out.pairs(self.extra.iter())?;
+        out.end()
+    }
+}
+
 /// The body itself, one item per language (E289).
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListTranslationLanguagesItem {
     /// Language code.
     pub code: String,
     /// Name of the language in English.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Name of the language in that language.
-    #[serde(rename = "nativeName")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub native_name: Option<String>,
     /// Fields the server sent that the spec does not describe.
-    #[serde(flatten)]
     pub extra: crate::Extra,
 }
 
@@ -391,6 +420,20 @@ impl<'de> ::serde::Deserialize<'de> for ListTranslationLanguagesItem {
     }
 }
 
+impl ::serde::Serialize for ListTranslationLanguagesItem {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.member("code", &self.code)?;
+        out.optional("name", &self.name)?;
+        out.optional("nativeName", &self.native_name)?;
+        out.pairs(self.extra.iter())?;
+        out.end()
+    }
+}
+
 pub(crate) const TRANSLATE_TEXT: crate::OperationInfo = crate::OperationInfo {
     id: "translate_text",
     method: crate::HttpMethod::Post,
@@ -403,12 +446,24 @@ pub(crate) const TRANSLATE_TEXT: crate::OperationInfo = crate::OperationInfo {
 };
 
 /// The JSON body, exactly as it goes on the wire.
-#[derive(Debug, Clone, ::serde::Serialize)]
+#[derive(Debug, Clone)]
 struct TranslateTextBody {
-    #[serde(skip_serializing_if = "Option::is_none")]
     from: Option<String>,
     text: String,
     to: ::std::vec::Vec<String>,
+}
+
+impl ::serde::Serialize for TranslateTextBody {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.optional("from", &self.from)?;
+        out.member("text", &self.text)?;
+        out.member("to", &self.to)?;
+        out.end()
+    }
 }
 
 /// The request of [`Translation::translate`](Translation::translate): set optional arguments, then `.await` it for the payload, or call [`with_envelope`](Self::with_envelope) for the whole response.
@@ -506,9 +561,20 @@ pub(crate) const DETECT_LANGUAGE: crate::OperationInfo = crate::OperationInfo {
 };
 
 /// The JSON body, exactly as it goes on the wire.
-#[derive(Debug, Clone, ::serde::Serialize)]
+#[derive(Debug, Clone)]
 struct DetectLanguageBody {
     text: String,
+}
+
+impl ::serde::Serialize for DetectLanguageBody {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.member("text", &self.text)?;
+        out.end()
+    }
 }
 
 /// The request of [`Translation::detect_language`](Translation::detect_language): set optional arguments, then `.await` it for the payload, or call [`with_envelope`](Self::with_envelope) for the whole response.

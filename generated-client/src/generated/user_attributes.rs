@@ -240,27 +240,37 @@ pub(crate) const SET_USER_ATTRIBUTES: crate::OperationInfo = crate::OperationInf
 };
 
 /// The form fields, exactly as they go on the wire.
-#[derive(Debug, Clone, ::serde::Serialize)]
+#[derive(Debug, Clone)]
 struct SetUserAttributesBody {
-    #[serde(skip_serializing_if = "Option::is_none")]
     nickname: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     avatarurl: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     phone: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     mail: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     gender: Option<i64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     sign: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     birth: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     ext: Option<String>,
     /// Pairs added with `attribute`, after the fields.
-    #[serde(flatten)]
     additional: ::std::collections::BTreeMap<String, String>,
+}
+
+impl ::serde::Serialize for SetUserAttributesBody {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.optional("nickname", &self.nickname)?;
+        out.optional("avatarurl", &self.avatarurl)?;
+        out.optional("phone", &self.phone)?;
+        out.optional("mail", &self.mail)?;
+        out.optional("gender", &self.gender)?;
+        out.optional("sign", &self.sign)?;
+        out.optional("birth", &self.birth)?;
+        out.optional("ext", &self.ext)?;
+        out.pairs(&self.additional)?;
+        out.end()
+    }
 }
 
 /// The request of [`UserAttributes::set`](UserAttributes::set): set optional arguments, then `.await` it for the payload, or call [`with_envelope`](Self::with_envelope) for the whole response.
@@ -543,10 +553,22 @@ pub(crate) const GET_USERS_ATTRIBUTES: crate::OperationInfo = crate::OperationIn
 };
 
 /// The JSON body, exactly as it goes on the wire.
-#[derive(Debug, Clone, ::serde::Serialize)]
+#[derive(Debug, Clone)]
 struct GetUsersAttributesBody {
     targets: ::std::vec::Vec<String>,
     properties: ::std::vec::Vec<String>,
+}
+
+impl ::serde::Serialize for GetUsersAttributesBody {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.member("targets", &self.targets)?;
+        out.member("properties", &self.properties)?;
+        out.end()
+    }
 }
 
 /// The request of [`UserAttributes::get_many`](UserAttributes::get_many): set optional arguments, then `.await` it for the payload, or call [`with_envelope`](Self::with_envelope) for the whole response.

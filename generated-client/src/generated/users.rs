@@ -803,30 +803,23 @@ impl<'de> ::serde::Deserialize<'de> for OfflineMessageStatus {
 }
 
 /// One user record as the user and contact operations return it in the top-level `entities` array.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UserEntity {
     /// Internal UUID the service gave the user.
     pub uuid: String,
     /// Object type, always "user"; callers can ignore it.
-    #[serde(rename = "type")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<String>,
     /// When the user was registered, in Unix milliseconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created: Option<i64>,
     /// When the user record last changed, in Unix milliseconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub modified: Option<i64>,
     /// The user's login name.
     pub username: String,
     /// False while the user is banned (deactivated), true otherwise.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub activated: Option<bool>,
     /// Display name used in push notifications, when one is set.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub nickname: Option<String>,
     /// Fields the server sent that the spec does not describe.
-    #[serde(flatten)]
     pub extra: crate::Extra,
 }
 
@@ -896,61 +889,66 @@ impl<'de> ::serde::Deserialize<'de> for UserEntity {
     }
 }
 
+impl ::serde::Serialize for UserEntity {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.member("uuid", &self.uuid)?;
+        out.optional("type", &self.type_)?;
+        out.optional("created", &self.created)?;
+        out.optional("modified", &self.modified)?;
+        out.member("username", &self.username)?;
+        out.optional("activated", &self.activated)?;
+        out.optional("nickname", &self.nickname)?;
+        out.pairs(self.extra.iter())?;
+        out.end()
+    }
+}
+
 /// One user record as get_user and list_users return it in the top-level `entities` array: the fields of UserEntity plus the user's push settings, each present only once the user has set it (E134).
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UserDetails {
     /// Internal UUID the service gave the user.
     pub uuid: String,
     /// Object type, always "user"; callers can ignore it.
-    #[serde(rename = "type")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<String>,
     /// When the user was registered, in Unix milliseconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created: Option<i64>,
     /// When the user record last changed, in Unix milliseconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub modified: Option<i64>,
     /// The user's login name.
     pub username: String,
     /// False while the user is banned (deactivated), true otherwise.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub activated: Option<bool>,
     /// Display name used in push notifications, when one is set.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub nickname: Option<String>,
     /// How push notifications show messages: a bare "new message" notice or the sender's nickname with the message text.
     ///
     /// See errata [`E134`](crate::errata#e134).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notification_display_style: Option<crate::users::NotificationDisplayStyle>,
     /// Whether do-not-disturb is switched on.
     ///
     /// See errata [`E134`](crate::errata#e134).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notification_no_disturbing: Option<bool>,
     /// Hour of the day (e.g. "8") at which do-not-disturb starts.
     ///
     /// See errata [`E134`](crate::errata#e134).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notification_no_disturbing_start: Option<String>,
     /// Hour of the day (e.g. "18") at which do-not-disturb ends.
     ///
     /// See errata [`E134`](crate::errata#e134).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notification_no_disturbing_end: Option<String>,
     /// Name of the push certificate of the user's client.
     ///
     /// See errata [`E134`](crate::errata#e134).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notifier_name: Option<String>,
     /// Push token of the user's device.
     ///
     /// See errata [`E134`](crate::errata#e134).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub device_token: Option<String>,
     /// Fields the server sent that the spec does not describe.
-    #[serde(flatten)]
     pub extra: crate::Extra,
 }
 
@@ -1074,8 +1072,38 @@ impl<'de> ::serde::Deserialize<'de> for UserDetails {
     }
 }
 
+impl ::serde::Serialize for UserDetails {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.member("uuid", &self.uuid)?;
+        out.optional("type", &self.type_)?;
+        out.optional("created", &self.created)?;
+        out.optional("modified", &self.modified)?;
+        out.member("username", &self.username)?;
+        out.optional("activated", &self.activated)?;
+        out.optional("nickname", &self.nickname)?;
+        out.optional("notification_display_style", &self.notification_display_style)?;
+        out.optional("notification_no_disturbing", &self.notification_no_disturbing)?;
+        out.optional(
+            "notification_no_disturbing_start",
+            &self.notification_no_disturbing_start,
+        )?;
+        out.optional(
+            "notification_no_disturbing_end",
+            &self.notification_no_disturbing_end,
+        )?;
+        out.optional("notifier_name", &self.notifier_name)?;
+        out.optional("device_token", &self.device_token)?;
+        out.pairs(self.extra.iter())?;
+        out.end()
+    }
+}
+
 /// One account to create in a batch registration.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UserRegistration {
     /// Login name of the new user.
     pub username: String,
@@ -1084,17 +1112,14 @@ pub struct UserRegistration {
     /// Checked before sending: at most 64 characters.
     ///
     /// See errata [`E103`](crate::errata#e103), [`E130`](crate::errata#e130).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub password: Option<crate::SecretString>,
     /// Display name for push notifications, at most 100 characters.
     ///
     /// Checked before sending: at most 100 characters.
     ///
     /// See errata [`E103`](crate::errata#e103), [`E130`](crate::errata#e130), [`E131`](crate::errata#e131).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub nickname: Option<String>,
     /// Fields the server sent that the spec does not describe.
-    #[serde(flatten)]
     pub extra: crate::Extra,
 }
 
@@ -1150,22 +1175,32 @@ impl<'de> ::serde::Deserialize<'de> for UserRegistration {
     }
 }
 
+impl ::serde::Serialize for UserRegistration {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.member("username", &self.username)?;
+        out.optional("password", &self.password)?;
+        out.optional("nickname", &self.nickname)?;
+        out.pairs(self.extra.iter())?;
+        out.end()
+    }
+}
+
 /// The users that were not registered; empty when all succeeded. The registered users are in `entities` (see UserEntity).
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct RegisterUsersItem {
     /// The username that could not be registered.
     ///
     /// See errata [`E128`](crate::errata#e128).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub username: Option<String>,
     /// Why the registration of this user failed.
     ///
     /// See errata [`E128`](crate::errata#e128).
-    #[serde(rename = "registerUserFailReason")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub register_user_fail_reason: Option<String>,
     /// Fields the server sent that the spec does not describe.
-    #[serde(flatten)]
     pub extra: crate::Extra,
 }
 
@@ -1221,13 +1256,25 @@ impl<'de> ::serde::Deserialize<'de> for RegisterUsersItem {
     }
 }
 
+impl ::serde::Serialize for RegisterUsersItem {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.optional("username", &self.username)?;
+        out.optional("registerUserFailReason", &self.register_user_fail_reason)?;
+        out.pairs(self.extra.iter())?;
+        out.end()
+    }
+}
+
 /// The `data` of the response of [`Users::disconnect`](crate::users::Users::disconnect): Force a user offline.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DisconnectUserData {
     /// True once the user has been logged out; the page shows no other value.
     pub result: bool,
     /// Fields the server sent that the spec does not describe.
-    #[serde(flatten)]
     pub extra: crate::Extra,
 }
 
@@ -1271,20 +1318,28 @@ impl<'de> ::serde::Deserialize<'de> for DisconnectUserData {
     }
 }
 
+impl ::serde::Serialize for DisconnectUserData {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.member("result", &self.result)?;
+        out.pairs(self.extra.iter())?;
+        out.end()
+    }
+}
+
 /// The devices the user is logged in on.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListUserDevicesItem {
     /// Resource id of the device, `{device type}_{resource id}` with device type android, ios or web, e.g. android_123423453246.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub res: Option<String>,
     /// UUID of the device.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub device_uuid: Option<String>,
     /// Name of the device.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub device_name: Option<String>,
     /// Fields the server sent that the spec does not describe.
-    #[serde(flatten)]
     pub extra: crate::Extra,
 }
 
@@ -1338,13 +1393,26 @@ impl<'de> ::serde::Deserialize<'de> for ListUserDevicesItem {
     }
 }
 
+impl ::serde::Serialize for ListUserDevicesItem {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.optional("res", &self.res)?;
+        out.optional("device_uuid", &self.device_uuid)?;
+        out.optional("device_name", &self.device_name)?;
+        out.pairs(self.extra.iter())?;
+        out.end()
+    }
+}
+
 /// The `data` of the response of [`Users::disconnect_device`](crate::users::Users::disconnect_device): Log a user out of one device.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DisconnectUserDeviceData {
     /// True when the user was logged out of the device.
     pub result: bool,
     /// Fields the server sent that the spec does not describe.
-    #[serde(flatten)]
     pub extra: crate::Extra,
 }
 
@@ -1388,6 +1456,18 @@ impl<'de> ::serde::Deserialize<'de> for DisconnectUserDeviceData {
     }
 }
 
+impl ::serde::Serialize for DisconnectUserDeviceData {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.member("result", &self.result)?;
+        out.pairs(self.extra.iter())?;
+        out.end()
+    }
+}
+
 pub(crate) const REGISTER_USER: crate::OperationInfo = crate::OperationInfo {
     id: "register_user",
     method: crate::HttpMethod::Post,
@@ -1400,13 +1480,24 @@ pub(crate) const REGISTER_USER: crate::OperationInfo = crate::OperationInfo {
 };
 
 /// The JSON body, exactly as it goes on the wire.
-#[derive(Debug, Clone, ::serde::Serialize)]
+#[derive(Debug, Clone)]
 struct RegisterUserBody {
     username: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
     password: Option<crate::SecretString>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     nickname: Option<String>,
+}
+
+impl ::serde::Serialize for RegisterUserBody {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.member("username", &self.username)?;
+        out.optional("password", &self.password)?;
+        out.optional("nickname", &self.nickname)?;
+        out.end()
+    }
 }
 
 /// The request of [`Users::register`](Users::register): set optional arguments, then `.await` it for the payload, or call [`with_envelope`](Self::with_envelope) for the whole response.
@@ -1523,9 +1614,20 @@ pub(crate) const REGISTER_USERS: crate::OperationInfo = crate::OperationInfo {
 };
 
 /// The JSON body, exactly as it goes on the wire.
-#[derive(Debug, Clone, ::serde::Serialize)]
+#[derive(Debug, Clone)]
 struct RegisterUsersBody {
     users: ::std::vec::Vec<crate::users::UserRegistration>,
+}
+
+impl ::serde::Serialize for RegisterUsersBody {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.member("users", &self.users)?;
+        out.end()
+    }
 }
 
 /// The request of [`Users::register_many`](Users::register_many): set optional arguments, then `.await` it for the payload, or call [`with_envelope`](Self::with_envelope) for the whole response.
@@ -2023,9 +2125,20 @@ pub(crate) const UPDATE_USER_PASSWORD: crate::OperationInfo = crate::OperationIn
 };
 
 /// The JSON body, exactly as it goes on the wire.
-#[derive(Debug, Clone, ::serde::Serialize)]
+#[derive(Debug, Clone)]
 struct UpdateUserPasswordBody {
     newpassword: crate::SecretString,
+}
+
+impl ::serde::Serialize for UpdateUserPasswordBody {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.member("newpassword", &self.newpassword)?;
+        out.end()
+    }
 }
 
 /// The request of [`Users::set_password`](Users::set_password): set optional arguments, then `.await` it for the payload, or call [`with_envelope`](Self::with_envelope) for the whole response.
@@ -2475,9 +2588,20 @@ pub(crate) const GET_USERS_ONLINE_STATUS: crate::OperationInfo = crate::Operatio
 };
 
 /// The JSON body, exactly as it goes on the wire.
-#[derive(Debug, Clone, ::serde::Serialize)]
+#[derive(Debug, Clone)]
 struct GetUsersOnlineStatusBody {
     usernames: ::std::vec::Vec<String>,
+}
+
+impl ::serde::Serialize for GetUsersOnlineStatusBody {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.member("usernames", &self.usernames)?;
+        out.end()
+    }
 }
 
 /// The request of [`Users::online_statuses`](Users::online_statuses): set optional arguments, then `.await` it for the payload, or call [`with_envelope`](Self::with_envelope) for the whole response.

@@ -273,15 +273,13 @@ impl Muc {
 /// A group or chat room was created; sent to the creator's other devices.
 ///
 /// Selected when `/payload/operation` is `create`. Source: `incoming/agora/chat-sdk/reference/_callbacks-events.mdx`, section "Create a chat group or chat room".
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct MucCreate {
     /// `chat` or `chat_offline`.
     ///
     /// Documented as one of `chat`, `chat_offline` (not checked when received).
-    #[serde(rename = "eventType")]
     pub event_type: String,
     /// The group or chat room id.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub group_id: Option<String>,
     /// Who acted, usually as `{app_key}_{user}@easemob.com[/{device}]`; the group or room id for attribute changes.
     pub from: String,
@@ -292,7 +290,6 @@ pub struct MucCreate {
     /// The operation.
     pub payload: crate::webhook::MucPayload,
     /// Members the server sent that the spec does not describe.
-    #[serde(flatten)]
     pub extra: crate::Extra,
 }
 
@@ -355,18 +352,33 @@ impl<'de> ::serde::Deserialize<'de> for MucCreate {
     }
 }
 
+impl ::serde::Serialize for MucCreate {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.member("eventType", &self.event_type)?;
+        out.optional("group_id", &self.group_id)?;
+        out.member("from", &self.from)?;
+        out.member("to", &self.to)?;
+        out.member("msg_id", &self.msg_id)?;
+        out.member("payload", &self.payload)?;
+        out.pairs(self.extra.iter())?;
+        out.end()
+    }
+}
+
 /// The owner dissolved a group or chat room.
 ///
 /// Selected when `/payload/operation` is `destroy`. Source: `incoming/agora/chat-sdk/reference/_callbacks-events.mdx`, section "Destroy a chat group or chat room".
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct MucDestroy {
     /// `chat` or `chat_offline`.
     ///
     /// Documented as one of `chat`, `chat_offline` (not checked when received).
-    #[serde(rename = "eventType")]
     pub event_type: String,
     /// The group or chat room id.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub group_id: Option<String>,
     /// Who acted, usually as `{app_key}_{user}@easemob.com[/{device}]`; the group or room id for attribute changes.
     pub from: String,
@@ -377,7 +389,6 @@ pub struct MucDestroy {
     /// The operation.
     pub payload: crate::webhook::MucPayload,
     /// Members the server sent that the spec does not describe.
-    #[serde(flatten)]
     pub extra: crate::Extra,
 }
 
@@ -440,18 +451,33 @@ impl<'de> ::serde::Deserialize<'de> for MucDestroy {
     }
 }
 
+impl ::serde::Serialize for MucDestroy {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.member("eventType", &self.event_type)?;
+        out.optional("group_id", &self.group_id)?;
+        out.member("from", &self.from)?;
+        out.member("to", &self.to)?;
+        out.member("msg_id", &self.msg_id)?;
+        out.member("payload", &self.payload)?;
+        out.pairs(self.extra.iter())?;
+        out.end()
+    }
+}
+
 /// A user asked to join a group; `reason` holds the request message.
 ///
 /// Selected when `/payload/operation` is `apply`. Source: `incoming/agora/chat-sdk/reference/_callbacks-events.mdx`, section "Send a join request to a chat group".
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct MucApply {
     /// `chat` or `chat_offline`.
     ///
     /// Documented as one of `chat`, `chat_offline` (not checked when received).
-    #[serde(rename = "eventType")]
     pub event_type: String,
     /// The group or chat room id.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub group_id: Option<String>,
     /// Who acted, usually as `{app_key}_{user}@easemob.com[/{device}]`; the group or room id for attribute changes.
     pub from: String,
@@ -462,7 +488,6 @@ pub struct MucApply {
     /// The operation.
     pub payload: crate::webhook::MucPayload,
     /// Members the server sent that the spec does not describe.
-    #[serde(flatten)]
     pub extra: crate::Extra,
 }
 
@@ -525,18 +550,33 @@ impl<'de> ::serde::Deserialize<'de> for MucApply {
     }
 }
 
+impl ::serde::Serialize for MucApply {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.member("eventType", &self.event_type)?;
+        out.optional("group_id", &self.group_id)?;
+        out.member("from", &self.from)?;
+        out.member("to", &self.to)?;
+        out.member("msg_id", &self.msg_id)?;
+        out.member("payload", &self.payload)?;
+        out.pairs(self.extra.iter())?;
+        out.end()
+    }
+}
+
 /// The owner or an admin accepted a join request.
 ///
 /// Selected when `/payload/operation` is `apply_accept`. Source: `incoming/agora/chat-sdk/reference/_callbacks-events.mdx`, section "Accept a join request".
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct MucApplyAccept {
     /// `chat` or `chat_offline`.
     ///
     /// Documented as one of `chat`, `chat_offline` (not checked when received).
-    #[serde(rename = "eventType")]
     pub event_type: String,
     /// The group or chat room id.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub group_id: Option<String>,
     /// Who acted, usually as `{app_key}_{user}@easemob.com[/{device}]`; the group or room id for attribute changes.
     pub from: String,
@@ -547,7 +587,6 @@ pub struct MucApplyAccept {
     /// The operation.
     pub payload: crate::webhook::MucPayload,
     /// Members the server sent that the spec does not describe.
-    #[serde(flatten)]
     pub extra: crate::Extra,
 }
 
@@ -610,18 +649,33 @@ impl<'de> ::serde::Deserialize<'de> for MucApplyAccept {
     }
 }
 
+impl ::serde::Serialize for MucApplyAccept {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.member("eventType", &self.event_type)?;
+        out.optional("group_id", &self.group_id)?;
+        out.member("from", &self.from)?;
+        out.member("to", &self.to)?;
+        out.member("msg_id", &self.msg_id)?;
+        out.member("payload", &self.payload)?;
+        out.pairs(self.extra.iter())?;
+        out.end()
+    }
+}
+
 /// A member invited a user to a group; `reason` holds the invitation message.
 ///
 /// Selected when `/payload/operation` is `invite`. Source: `incoming/agora/chat-sdk/reference/_callbacks-events.mdx`, section "Send a group invitation to a user".
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct MucInvite {
     /// `chat` or `chat_offline`.
     ///
     /// Documented as one of `chat`, `chat_offline` (not checked when received).
-    #[serde(rename = "eventType")]
     pub event_type: String,
     /// The group or chat room id.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub group_id: Option<String>,
     /// Who acted, usually as `{app_key}_{user}@easemob.com[/{device}]`; the group or room id for attribute changes.
     pub from: String,
@@ -632,7 +686,6 @@ pub struct MucInvite {
     /// The operation.
     pub payload: crate::webhook::MucPayload,
     /// Members the server sent that the spec does not describe.
-    #[serde(flatten)]
     pub extra: crate::Extra,
 }
 
@@ -695,18 +748,33 @@ impl<'de> ::serde::Deserialize<'de> for MucInvite {
     }
 }
 
+impl ::serde::Serialize for MucInvite {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.member("eventType", &self.event_type)?;
+        out.optional("group_id", &self.group_id)?;
+        out.member("from", &self.from)?;
+        out.member("to", &self.to)?;
+        out.member("msg_id", &self.msg_id)?;
+        out.member("payload", &self.payload)?;
+        out.pairs(self.extra.iter())?;
+        out.end()
+    }
+}
+
 /// An invited user accepted the invitation.
 ///
 /// Selected when `/payload/operation` is `invite_accept`. Source: `incoming/agora/chat-sdk/reference/_callbacks-events.mdx`, section "Accept a group invitation".
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct MucInviteAccept {
     /// `chat` or `chat_offline`.
     ///
     /// Documented as one of `chat`, `chat_offline` (not checked when received).
-    #[serde(rename = "eventType")]
     pub event_type: String,
     /// The group or chat room id.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub group_id: Option<String>,
     /// Who acted, usually as `{app_key}_{user}@easemob.com[/{device}]`; the group or room id for attribute changes.
     pub from: String,
@@ -717,7 +785,6 @@ pub struct MucInviteAccept {
     /// The operation.
     pub payload: crate::webhook::MucPayload,
     /// Members the server sent that the spec does not describe.
-    #[serde(flatten)]
     pub extra: crate::Extra,
 }
 
@@ -780,18 +847,33 @@ impl<'de> ::serde::Deserialize<'de> for MucInviteAccept {
     }
 }
 
+impl ::serde::Serialize for MucInviteAccept {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.member("eventType", &self.event_type)?;
+        out.optional("group_id", &self.group_id)?;
+        out.member("from", &self.from)?;
+        out.member("to", &self.to)?;
+        out.member("msg_id", &self.msg_id)?;
+        out.member("payload", &self.payload)?;
+        out.pairs(self.extra.iter())?;
+        out.end()
+    }
+}
+
 /// An invited user declined the invitation.
 ///
 /// Selected when `/payload/operation` is `invite_decline`. Source: `incoming/agora/chat-sdk/reference/_callbacks-events.mdx`, section "Decline a group invitation".
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct MucInviteDecline {
     /// `chat` or `chat_offline`.
     ///
     /// Documented as one of `chat`, `chat_offline` (not checked when received).
-    #[serde(rename = "eventType")]
     pub event_type: String,
     /// The group or chat room id.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub group_id: Option<String>,
     /// Who acted, usually as `{app_key}_{user}@easemob.com[/{device}]`; the group or room id for attribute changes.
     pub from: String,
@@ -802,7 +884,6 @@ pub struct MucInviteDecline {
     /// The operation.
     pub payload: crate::webhook::MucPayload,
     /// Members the server sent that the spec does not describe.
-    #[serde(flatten)]
     pub extra: crate::Extra,
 }
 
@@ -865,18 +946,33 @@ impl<'de> ::serde::Deserialize<'de> for MucInviteDecline {
     }
 }
 
+impl ::serde::Serialize for MucInviteDecline {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.member("eventType", &self.event_type)?;
+        out.optional("group_id", &self.group_id)?;
+        out.member("from", &self.from)?;
+        out.member("to", &self.to)?;
+        out.member("msg_id", &self.msg_id)?;
+        out.member("payload", &self.payload)?;
+        out.pairs(self.extra.iter())?;
+        out.end()
+    }
+}
+
 /// A member was removed, or left a chat room after two minutes offline.
 ///
 /// Selected when `/payload/operation` is `kick`. Source: `incoming/agora/chat-sdk/reference/_callbacks-events.mdx`, section "Remove a member from a chat group or chat room".
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct MucKick {
     /// `chat` or `chat_offline`.
     ///
     /// Documented as one of `chat`, `chat_offline` (not checked when received).
-    #[serde(rename = "eventType")]
     pub event_type: String,
     /// The group or chat room id.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub group_id: Option<String>,
     /// Who acted, usually as `{app_key}_{user}@easemob.com[/{device}]`; the group or room id for attribute changes.
     pub from: String,
@@ -887,7 +983,6 @@ pub struct MucKick {
     /// The operation.
     pub payload: crate::webhook::MucPayload,
     /// Members the server sent that the spec does not describe.
-    #[serde(flatten)]
     pub extra: crate::Extra,
 }
 
@@ -950,18 +1045,33 @@ impl<'de> ::serde::Deserialize<'de> for MucKick {
     }
 }
 
+impl ::serde::Serialize for MucKick {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.member("eventType", &self.event_type)?;
+        out.optional("group_id", &self.group_id)?;
+        out.member("from", &self.from)?;
+        out.member("to", &self.to)?;
+        out.member("msg_id", &self.msg_id)?;
+        out.member("payload", &self.payload)?;
+        out.pairs(self.extra.iter())?;
+        out.end()
+    }
+}
+
 /// The owner or an admin added a member to the group blocklist.
 ///
 /// Selected when `/payload/operation` is `ban`. Source: `incoming/agora/chat-sdk/reference/_callbacks-events.mdx`, section "Add a member to the blocklist of a chat group or chat room".
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct MucBan {
     /// `chat` or `chat_offline`.
     ///
     /// Documented as one of `chat`, `chat_offline` (not checked when received).
-    #[serde(rename = "eventType")]
     pub event_type: String,
     /// The group or chat room id.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub group_id: Option<String>,
     /// Who acted, usually as `{app_key}_{user}@easemob.com[/{device}]`; the group or room id for attribute changes.
     pub from: String,
@@ -972,7 +1082,6 @@ pub struct MucBan {
     /// The operation.
     pub payload: crate::webhook::MucPayload,
     /// Members the server sent that the spec does not describe.
-    #[serde(flatten)]
     pub extra: crate::Extra,
 }
 
@@ -1035,18 +1144,33 @@ impl<'de> ::serde::Deserialize<'de> for MucBan {
     }
 }
 
+impl ::serde::Serialize for MucBan {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.member("eventType", &self.event_type)?;
+        out.optional("group_id", &self.group_id)?;
+        out.member("from", &self.from)?;
+        out.member("to", &self.to)?;
+        out.member("msg_id", &self.msg_id)?;
+        out.member("payload", &self.payload)?;
+        out.pairs(self.extra.iter())?;
+        out.end()
+    }
+}
+
 /// The owner or an admin removed a member from the group blocklist.
 ///
 /// Selected when `/payload/operation` is `allow`. Source: `incoming/agora/chat-sdk/reference/_callbacks-events.mdx`, section "Remove a member from the blocklist of a chat group or chat room".
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct MucAllow {
     /// `chat` or `chat_offline`.
     ///
     /// Documented as one of `chat`, `chat_offline` (not checked when received).
-    #[serde(rename = "eventType")]
     pub event_type: String,
     /// The group or chat room id.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub group_id: Option<String>,
     /// Who acted, usually as `{app_key}_{user}@easemob.com[/{device}]`; the group or room id for attribute changes.
     pub from: String,
@@ -1057,7 +1181,6 @@ pub struct MucAllow {
     /// The operation.
     pub payload: crate::webhook::MucPayload,
     /// Members the server sent that the spec does not describe.
-    #[serde(flatten)]
     pub extra: crate::Extra,
 }
 
@@ -1120,18 +1243,33 @@ impl<'de> ::serde::Deserialize<'de> for MucAllow {
     }
 }
 
+impl ::serde::Serialize for MucAllow {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.member("eventType", &self.event_type)?;
+        out.optional("group_id", &self.group_id)?;
+        out.member("from", &self.from)?;
+        out.member("to", &self.to)?;
+        out.member("msg_id", &self.msg_id)?;
+        out.member("payload", &self.payload)?;
+        out.pairs(self.extra.iter())?;
+        out.end()
+    }
+}
+
 /// The owner or an admin changed the group or chat room information.
 ///
 /// Selected when `/payload/operation` is `update`. Source: `incoming/agora/chat-sdk/reference/_callbacks-events.mdx`, section "Update the information of a chat group or chat room".
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct MucUpdate {
     /// `chat` or `chat_offline`.
     ///
     /// Documented as one of `chat`, `chat_offline` (not checked when received).
-    #[serde(rename = "eventType")]
     pub event_type: String,
     /// The group or chat room id.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub group_id: Option<String>,
     /// Who acted, usually as `{app_key}_{user}@easemob.com[/{device}]`; the group or room id for attribute changes.
     pub from: String,
@@ -1142,7 +1280,6 @@ pub struct MucUpdate {
     /// The operation.
     pub payload: crate::webhook::MucPayload,
     /// Members the server sent that the spec does not describe.
-    #[serde(flatten)]
     pub extra: crate::Extra,
 }
 
@@ -1205,18 +1342,33 @@ impl<'de> ::serde::Deserialize<'de> for MucUpdate {
     }
 }
 
+impl ::serde::Serialize for MucUpdate {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.member("eventType", &self.event_type)?;
+        out.optional("group_id", &self.group_id)?;
+        out.member("from", &self.from)?;
+        out.member("to", &self.to)?;
+        out.member("msg_id", &self.msg_id)?;
+        out.member("payload", &self.payload)?;
+        out.pairs(self.extra.iter())?;
+        out.end()
+    }
+}
+
 /// A member blocked the group: its messages are no longer delivered to them.
 ///
 /// Selected when `/payload/operation` is `block`. Source: `incoming/agora/chat-sdk/reference/_callbacks-events.mdx`, section "Mute a chat group or chat room".
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct MucBlock {
     /// `chat` or `chat_offline`.
     ///
     /// Documented as one of `chat`, `chat_offline` (not checked when received).
-    #[serde(rename = "eventType")]
     pub event_type: String,
     /// The group or chat room id.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub group_id: Option<String>,
     /// Who acted, usually as `{app_key}_{user}@easemob.com[/{device}]`; the group or room id for attribute changes.
     pub from: String,
@@ -1227,7 +1379,6 @@ pub struct MucBlock {
     /// The operation.
     pub payload: crate::webhook::MucPayload,
     /// Members the server sent that the spec does not describe.
-    #[serde(flatten)]
     pub extra: crate::Extra,
 }
 
@@ -1290,18 +1441,33 @@ impl<'de> ::serde::Deserialize<'de> for MucBlock {
     }
 }
 
+impl ::serde::Serialize for MucBlock {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.member("eventType", &self.event_type)?;
+        out.optional("group_id", &self.group_id)?;
+        out.member("from", &self.from)?;
+        out.member("to", &self.to)?;
+        out.member("msg_id", &self.msg_id)?;
+        out.member("payload", &self.payload)?;
+        out.pairs(self.extra.iter())?;
+        out.end()
+    }
+}
+
 /// A member unblocked the group.
 ///
 /// Selected when `/payload/operation` is `unblock`. Source: `incoming/agora/chat-sdk/reference/_callbacks-events.mdx`, section "Unmute a chat group or chat room".
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct MucUnblock {
     /// `chat` or `chat_offline`.
     ///
     /// Documented as one of `chat`, `chat_offline` (not checked when received).
-    #[serde(rename = "eventType")]
     pub event_type: String,
     /// The group or chat room id.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub group_id: Option<String>,
     /// Who acted, usually as `{app_key}_{user}@easemob.com[/{device}]`; the group or room id for attribute changes.
     pub from: String,
@@ -1312,7 +1478,6 @@ pub struct MucUnblock {
     /// The operation.
     pub payload: crate::webhook::MucPayload,
     /// Members the server sent that the spec does not describe.
-    #[serde(flatten)]
     pub extra: crate::Extra,
 }
 
@@ -1375,18 +1540,33 @@ impl<'de> ::serde::Deserialize<'de> for MucUnblock {
     }
 }
 
+impl ::serde::Serialize for MucUnblock {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.member("eventType", &self.event_type)?;
+        out.optional("group_id", &self.group_id)?;
+        out.member("from", &self.from)?;
+        out.member("to", &self.to)?;
+        out.member("msg_id", &self.msg_id)?;
+        out.member("payload", &self.payload)?;
+        out.pairs(self.extra.iter())?;
+        out.end()
+    }
+}
+
 /// A user joined; `from` is the new member and `to` the group or room.
 ///
 /// Selected when `/payload/operation` is `presence`. Source: `incoming/agora/chat-sdk/reference/_callbacks-events.mdx`, section "Join a chat group or chat room".
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct MucPresence {
     /// `chat` or `chat_offline`.
     ///
     /// Documented as one of `chat`, `chat_offline` (not checked when received).
-    #[serde(rename = "eventType")]
     pub event_type: String,
     /// The group or chat room id.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub group_id: Option<String>,
     /// Who acted, usually as `{app_key}_{user}@easemob.com[/{device}]`; the group or room id for attribute changes.
     pub from: String,
@@ -1397,7 +1577,6 @@ pub struct MucPresence {
     /// The operation.
     pub payload: crate::webhook::MucPayload,
     /// Members the server sent that the spec does not describe.
-    #[serde(flatten)]
     pub extra: crate::Extra,
 }
 
@@ -1460,18 +1639,33 @@ impl<'de> ::serde::Deserialize<'de> for MucPresence {
     }
 }
 
+impl ::serde::Serialize for MucPresence {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.member("eventType", &self.event_type)?;
+        out.optional("group_id", &self.group_id)?;
+        out.member("from", &self.from)?;
+        out.member("to", &self.to)?;
+        out.member("msg_id", &self.msg_id)?;
+        out.member("payload", &self.payload)?;
+        out.pairs(self.extra.iter())?;
+        out.end()
+    }
+}
+
 /// A member left, by choice or not; `from` is the member.
 ///
 /// Selected when `/payload/operation` is `absence`. Source: `incoming/agora/chat-sdk/reference/_callbacks-events.mdx`, section "Leave a chat group or chat room".
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct MucAbsence {
     /// `chat` or `chat_offline`.
     ///
     /// Documented as one of `chat`, `chat_offline` (not checked when received).
-    #[serde(rename = "eventType")]
     pub event_type: String,
     /// The group or chat room id.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub group_id: Option<String>,
     /// Who acted, usually as `{app_key}_{user}@easemob.com[/{device}]`; the group or room id for attribute changes.
     pub from: String,
@@ -1482,7 +1676,6 @@ pub struct MucAbsence {
     /// The operation.
     pub payload: crate::webhook::MucPayload,
     /// Members the server sent that the spec does not describe.
-    #[serde(flatten)]
     pub extra: crate::Extra,
 }
 
@@ -1545,18 +1738,33 @@ impl<'de> ::serde::Deserialize<'de> for MucAbsence {
     }
 }
 
+impl ::serde::Serialize for MucAbsence {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.member("eventType", &self.event_type)?;
+        out.optional("group_id", &self.group_id)?;
+        out.member("from", &self.from)?;
+        out.member("to", &self.to)?;
+        out.member("msg_id", &self.msg_id)?;
+        out.member("payload", &self.payload)?;
+        out.pairs(self.extra.iter())?;
+        out.end()
+    }
+}
+
 /// A user joined a group that needs no approval.
 ///
 /// Selected when `/payload/operation` is `direct_joined`. Source: `incoming/easemob/server-side/callback_group_room_old.md`, section "群组和聊天室操作".
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct MucDirectJoined {
     /// `chat` or `chat_offline`.
     ///
     /// Documented as one of `chat`, `chat_offline` (not checked when received).
-    #[serde(rename = "eventType")]
     pub event_type: String,
     /// The group or chat room id.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub group_id: Option<String>,
     /// Who acted, usually as `{app_key}_{user}@easemob.com[/{device}]`; the group or room id for attribute changes.
     pub from: String,
@@ -1567,7 +1775,6 @@ pub struct MucDirectJoined {
     /// The operation.
     pub payload: crate::webhook::MucPayload,
     /// Members the server sent that the spec does not describe.
-    #[serde(flatten)]
     pub extra: crate::Extra,
 }
 
@@ -1630,18 +1837,33 @@ impl<'de> ::serde::Deserialize<'de> for MucDirectJoined {
     }
 }
 
+impl ::serde::Serialize for MucDirectJoined {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.member("eventType", &self.event_type)?;
+        out.optional("group_id", &self.group_id)?;
+        out.member("from", &self.from)?;
+        out.member("to", &self.to)?;
+        out.member("msg_id", &self.msg_id)?;
+        out.member("payload", &self.payload)?;
+        out.pairs(self.extra.iter())?;
+        out.end()
+    }
+}
+
 /// A member left the group or chat room on their own.
 ///
 /// Selected when `/payload/operation` is `leave`. Source: `incoming/agora/chat-sdk/reference/_callbacks-events.mdx`, section "Leave a chat group or chat room".
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct MucLeave {
     /// `chat` or `chat_offline`.
     ///
     /// Documented as one of `chat`, `chat_offline` (not checked when received).
-    #[serde(rename = "eventType")]
     pub event_type: String,
     /// The group or chat room id.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub group_id: Option<String>,
     /// Who acted, usually as `{app_key}_{user}@easemob.com[/{device}]`; the group or room id for attribute changes.
     pub from: String,
@@ -1652,7 +1874,6 @@ pub struct MucLeave {
     /// The operation.
     pub payload: crate::webhook::MucPayload,
     /// Members the server sent that the spec does not describe.
-    #[serde(flatten)]
     pub extra: crate::Extra,
 }
 
@@ -1715,18 +1936,33 @@ impl<'de> ::serde::Deserialize<'de> for MucLeave {
     }
 }
 
+impl ::serde::Serialize for MucLeave {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.member("eventType", &self.event_type)?;
+        out.optional("group_id", &self.group_id)?;
+        out.member("from", &self.from)?;
+        out.member("to", &self.to)?;
+        out.member("msg_id", &self.msg_id)?;
+        out.member("payload", &self.payload)?;
+        out.pairs(self.extra.iter())?;
+        out.end()
+    }
+}
+
 /// The owner handed the group over to another member.
 ///
 /// Selected when `/payload/operation` is `assing_owner`. Source: `incoming/agora/chat-sdk/reference/_callbacks-events.mdx`, section "Transfer the ownership".
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct MucAssignOwner {
     /// `chat` or `chat_offline`.
     ///
     /// Documented as one of `chat`, `chat_offline` (not checked when received).
-    #[serde(rename = "eventType")]
     pub event_type: String,
     /// The group or chat room id.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub group_id: Option<String>,
     /// Who acted, usually as `{app_key}_{user}@easemob.com[/{device}]`; the group or room id for attribute changes.
     pub from: String,
@@ -1737,7 +1973,6 @@ pub struct MucAssignOwner {
     /// The operation.
     pub payload: crate::webhook::MucPayload,
     /// Members the server sent that the spec does not describe.
-    #[serde(flatten)]
     pub extra: crate::Extra,
 }
 
@@ -1800,18 +2035,33 @@ impl<'de> ::serde::Deserialize<'de> for MucAssignOwner {
     }
 }
 
+impl ::serde::Serialize for MucAssignOwner {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.member("eventType", &self.event_type)?;
+        out.optional("group_id", &self.group_id)?;
+        out.member("from", &self.from)?;
+        out.member("to", &self.to)?;
+        out.member("msg_id", &self.msg_id)?;
+        out.member("payload", &self.payload)?;
+        out.pairs(self.extra.iter())?;
+        out.end()
+    }
+}
+
 /// The owner made a member an admin.
 ///
 /// Selected when `/payload/operation` is `add_admin`. Source: `incoming/agora/chat-sdk/reference/_callbacks-events.mdx`, section "Promote a member to an admin".
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct MucAddAdmin {
     /// `chat` or `chat_offline`.
     ///
     /// Documented as one of `chat`, `chat_offline` (not checked when received).
-    #[serde(rename = "eventType")]
     pub event_type: String,
     /// The group or chat room id.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub group_id: Option<String>,
     /// Who acted, usually as `{app_key}_{user}@easemob.com[/{device}]`; the group or room id for attribute changes.
     pub from: String,
@@ -1822,7 +2072,6 @@ pub struct MucAddAdmin {
     /// The operation.
     pub payload: crate::webhook::MucPayload,
     /// Members the server sent that the spec does not describe.
-    #[serde(flatten)]
     pub extra: crate::Extra,
 }
 
@@ -1885,18 +2134,33 @@ impl<'de> ::serde::Deserialize<'de> for MucAddAdmin {
     }
 }
 
+impl ::serde::Serialize for MucAddAdmin {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.member("eventType", &self.event_type)?;
+        out.optional("group_id", &self.group_id)?;
+        out.member("from", &self.from)?;
+        out.member("to", &self.to)?;
+        out.member("msg_id", &self.msg_id)?;
+        out.member("payload", &self.payload)?;
+        out.pairs(self.extra.iter())?;
+        out.end()
+    }
+}
+
 /// The owner made an admin a plain member again.
 ///
 /// Selected when `/payload/operation` is `remove_admin`. Source: `incoming/agora/chat-sdk/reference/_callbacks-events.mdx`, section "Demote an admin to a member".
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct MucRemoveAdmin {
     /// `chat` or `chat_offline`.
     ///
     /// Documented as one of `chat`, `chat_offline` (not checked when received).
-    #[serde(rename = "eventType")]
     pub event_type: String,
     /// The group or chat room id.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub group_id: Option<String>,
     /// Who acted, usually as `{app_key}_{user}@easemob.com[/{device}]`; the group or room id for attribute changes.
     pub from: String,
@@ -1907,7 +2171,6 @@ pub struct MucRemoveAdmin {
     /// The operation.
     pub payload: crate::webhook::MucPayload,
     /// Members the server sent that the spec does not describe.
-    #[serde(flatten)]
     pub extra: crate::Extra,
 }
 
@@ -1970,18 +2233,33 @@ impl<'de> ::serde::Deserialize<'de> for MucRemoveAdmin {
     }
 }
 
+impl ::serde::Serialize for MucRemoveAdmin {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.member("eventType", &self.event_type)?;
+        out.optional("group_id", &self.group_id)?;
+        out.member("from", &self.from)?;
+        out.member("to", &self.to)?;
+        out.member("msg_id", &self.msg_id)?;
+        out.member("payload", &self.payload)?;
+        out.pairs(self.extra.iter())?;
+        out.end()
+    }
+}
+
 /// The owner or an admin muted a member.
 ///
 /// Selected when `/payload/operation` is `add_mute`. Source: `incoming/agora/chat-sdk/reference/_callbacks-events.mdx`, section "Mute a member in a chat group or chat room".
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct MucAddMute {
     /// `chat` or `chat_offline`.
     ///
     /// Documented as one of `chat`, `chat_offline` (not checked when received).
-    #[serde(rename = "eventType")]
     pub event_type: String,
     /// The group or chat room id.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub group_id: Option<String>,
     /// Who acted, usually as `{app_key}_{user}@easemob.com[/{device}]`; the group or room id for attribute changes.
     pub from: String,
@@ -1992,7 +2270,6 @@ pub struct MucAddMute {
     /// The operation.
     pub payload: crate::webhook::MucPayload,
     /// Members the server sent that the spec does not describe.
-    #[serde(flatten)]
     pub extra: crate::Extra,
 }
 
@@ -2055,18 +2332,33 @@ impl<'de> ::serde::Deserialize<'de> for MucAddMute {
     }
 }
 
+impl ::serde::Serialize for MucAddMute {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.member("eventType", &self.event_type)?;
+        out.optional("group_id", &self.group_id)?;
+        out.member("from", &self.from)?;
+        out.member("to", &self.to)?;
+        out.member("msg_id", &self.msg_id)?;
+        out.member("payload", &self.payload)?;
+        out.pairs(self.extra.iter())?;
+        out.end()
+    }
+}
+
 /// The owner or an admin unmuted a member.
 ///
 /// Selected when `/payload/operation` is `remove_mute`. Source: `incoming/agora/chat-sdk/reference/_callbacks-events.mdx`, section "Unmute a member in a chat group or chat room".
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct MucRemoveMute {
     /// `chat` or `chat_offline`.
     ///
     /// Documented as one of `chat`, `chat_offline` (not checked when received).
-    #[serde(rename = "eventType")]
     pub event_type: String,
     /// The group or chat room id.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub group_id: Option<String>,
     /// Who acted, usually as `{app_key}_{user}@easemob.com[/{device}]`; the group or room id for attribute changes.
     pub from: String,
@@ -2077,7 +2369,6 @@ pub struct MucRemoveMute {
     /// The operation.
     pub payload: crate::webhook::MucPayload,
     /// Members the server sent that the spec does not describe.
-    #[serde(flatten)]
     pub extra: crate::Extra,
 }
 
@@ -2140,18 +2431,33 @@ impl<'de> ::serde::Deserialize<'de> for MucRemoveMute {
     }
 }
 
+impl ::serde::Serialize for MucRemoveMute {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.member("eventType", &self.event_type)?;
+        out.optional("group_id", &self.group_id)?;
+        out.member("from", &self.from)?;
+        out.member("to", &self.to)?;
+        out.member("msg_id", &self.msg_id)?;
+        out.member("payload", &self.payload)?;
+        out.pairs(self.extra.iter())?;
+        out.end()
+    }
+}
+
 /// The announcement changed; `reason` holds the new text.
 ///
 /// Selected when `/payload/operation` is `update_announcement`. Source: `incoming/agora/chat-sdk/reference/_callbacks-events.mdx`, section "Update the announcements of a chat group or chat room".
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct MucUpdateAnnouncement {
     /// `chat` or `chat_offline`.
     ///
     /// Documented as one of `chat`, `chat_offline` (not checked when received).
-    #[serde(rename = "eventType")]
     pub event_type: String,
     /// The group or chat room id.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub group_id: Option<String>,
     /// Who acted, usually as `{app_key}_{user}@easemob.com[/{device}]`; the group or room id for attribute changes.
     pub from: String,
@@ -2162,7 +2468,6 @@ pub struct MucUpdateAnnouncement {
     /// The operation.
     pub payload: crate::webhook::MucPayload,
     /// Members the server sent that the spec does not describe.
-    #[serde(flatten)]
     pub extra: crate::Extra,
 }
 
@@ -2225,18 +2530,33 @@ impl<'de> ::serde::Deserialize<'de> for MucUpdateAnnouncement {
     }
 }
 
+impl ::serde::Serialize for MucUpdateAnnouncement {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.member("eventType", &self.event_type)?;
+        out.optional("group_id", &self.group_id)?;
+        out.member("from", &self.from)?;
+        out.member("to", &self.to)?;
+        out.member("msg_id", &self.msg_id)?;
+        out.member("payload", &self.payload)?;
+        out.pairs(self.extra.iter())?;
+        out.end()
+    }
+}
+
 /// The announcement was deleted; `reason` is empty.
 ///
 /// Selected when `/payload/operation` is `delete_announcement`. Source: `incoming/agora/chat-sdk/reference/_callbacks-events.mdx`, section "Delete the announcements of a chat group or chat room".
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct MucDeleteAnnouncement {
     /// `chat` or `chat_offline`.
     ///
     /// Documented as one of `chat`, `chat_offline` (not checked when received).
-    #[serde(rename = "eventType")]
     pub event_type: String,
     /// The group or chat room id.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub group_id: Option<String>,
     /// Who acted, usually as `{app_key}_{user}@easemob.com[/{device}]`; the group or room id for attribute changes.
     pub from: String,
@@ -2247,7 +2567,6 @@ pub struct MucDeleteAnnouncement {
     /// The operation.
     pub payload: crate::webhook::MucPayload,
     /// Members the server sent that the spec does not describe.
-    #[serde(flatten)]
     pub extra: crate::Extra,
 }
 
@@ -2310,18 +2629,33 @@ impl<'de> ::serde::Deserialize<'de> for MucDeleteAnnouncement {
     }
 }
 
+impl ::serde::Serialize for MucDeleteAnnouncement {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.member("eventType", &self.event_type)?;
+        out.optional("group_id", &self.group_id)?;
+        out.member("from", &self.from)?;
+        out.member("to", &self.to)?;
+        out.member("msg_id", &self.msg_id)?;
+        out.member("payload", &self.payload)?;
+        out.pairs(self.extra.iter())?;
+        out.end()
+    }
+}
+
 /// A member uploaded a shared file; `reason` describes it.
 ///
 /// Selected when `/payload/operation` is `upload_file`. Source: `incoming/agora/chat-sdk/reference/_callbacks-events.mdx`, section "Upload a shared file to a chat group".
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct MucUploadFile {
     /// `chat` or `chat_offline`.
     ///
     /// Documented as one of `chat`, `chat_offline` (not checked when received).
-    #[serde(rename = "eventType")]
     pub event_type: String,
     /// The group or chat room id.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub group_id: Option<String>,
     /// Who acted, usually as `{app_key}_{user}@easemob.com[/{device}]`; the group or room id for attribute changes.
     pub from: String,
@@ -2332,7 +2666,6 @@ pub struct MucUploadFile {
     /// The operation.
     pub payload: crate::webhook::MucPayload,
     /// Members the server sent that the spec does not describe.
-    #[serde(flatten)]
     pub extra: crate::Extra,
 }
 
@@ -2395,18 +2728,33 @@ impl<'de> ::serde::Deserialize<'de> for MucUploadFile {
     }
 }
 
+impl ::serde::Serialize for MucUploadFile {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.member("eventType", &self.event_type)?;
+        out.optional("group_id", &self.group_id)?;
+        out.member("from", &self.from)?;
+        out.member("to", &self.to)?;
+        out.member("msg_id", &self.msg_id)?;
+        out.member("payload", &self.payload)?;
+        out.pairs(self.extra.iter())?;
+        out.end()
+    }
+}
+
 /// A shared file was deleted; `reason` is its file id.
 ///
 /// Selected when `/payload/operation` is `delete_file`. Source: `incoming/agora/chat-sdk/reference/_callbacks-events.mdx`, section "Delete a shared file in a chat group".
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct MucDeleteFile {
     /// `chat` or `chat_offline`.
     ///
     /// Documented as one of `chat`, `chat_offline` (not checked when received).
-    #[serde(rename = "eventType")]
     pub event_type: String,
     /// The group or chat room id.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub group_id: Option<String>,
     /// Who acted, usually as `{app_key}_{user}@easemob.com[/{device}]`; the group or room id for attribute changes.
     pub from: String,
@@ -2417,7 +2765,6 @@ pub struct MucDeleteFile {
     /// The operation.
     pub payload: crate::webhook::MucPayload,
     /// Members the server sent that the spec does not describe.
-    #[serde(flatten)]
     pub extra: crate::Extra,
 }
 
@@ -2480,18 +2827,33 @@ impl<'de> ::serde::Deserialize<'de> for MucDeleteFile {
     }
 }
 
+impl ::serde::Serialize for MucDeleteFile {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.member("eventType", &self.event_type)?;
+        out.optional("group_id", &self.group_id)?;
+        out.member("from", &self.from)?;
+        out.member("to", &self.to)?;
+        out.member("msg_id", &self.msg_id)?;
+        out.member("payload", &self.payload)?;
+        out.pairs(self.extra.iter())?;
+        out.end()
+    }
+}
+
 /// The owner or an admin added a member to the allow list.
 ///
 /// Selected when `/payload/operation` is `add_user_white_list`. Source: `incoming/agora/chat-sdk/reference/_callbacks-events.mdx`, section "Add a member to the allow list of a chat group or chat room".
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct MucAddUserWhiteList {
     /// `chat` or `chat_offline`.
     ///
     /// Documented as one of `chat`, `chat_offline` (not checked when received).
-    #[serde(rename = "eventType")]
     pub event_type: String,
     /// The group or chat room id.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub group_id: Option<String>,
     /// Who acted, usually as `{app_key}_{user}@easemob.com[/{device}]`; the group or room id for attribute changes.
     pub from: String,
@@ -2502,7 +2864,6 @@ pub struct MucAddUserWhiteList {
     /// The operation.
     pub payload: crate::webhook::MucPayload,
     /// Members the server sent that the spec does not describe.
-    #[serde(flatten)]
     pub extra: crate::Extra,
 }
 
@@ -2565,18 +2926,33 @@ impl<'de> ::serde::Deserialize<'de> for MucAddUserWhiteList {
     }
 }
 
+impl ::serde::Serialize for MucAddUserWhiteList {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.member("eventType", &self.event_type)?;
+        out.optional("group_id", &self.group_id)?;
+        out.member("from", &self.from)?;
+        out.member("to", &self.to)?;
+        out.member("msg_id", &self.msg_id)?;
+        out.member("payload", &self.payload)?;
+        out.pairs(self.extra.iter())?;
+        out.end()
+    }
+}
+
 /// The owner or an admin removed a member from the allow list.
 ///
 /// Selected when `/payload/operation` is `remove_user_white_list`. Source: `incoming/agora/chat-sdk/reference/_callbacks-events.mdx`, section "Remove a member from the allow list of a chat group or chat room".
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct MucRemoveUserWhiteList {
     /// `chat` or `chat_offline`.
     ///
     /// Documented as one of `chat`, `chat_offline` (not checked when received).
-    #[serde(rename = "eventType")]
     pub event_type: String,
     /// The group or chat room id.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub group_id: Option<String>,
     /// Who acted, usually as `{app_key}_{user}@easemob.com[/{device}]`; the group or room id for attribute changes.
     pub from: String,
@@ -2587,7 +2963,6 @@ pub struct MucRemoveUserWhiteList {
     /// The operation.
     pub payload: crate::webhook::MucPayload,
     /// Members the server sent that the spec does not describe.
-    #[serde(flatten)]
     pub extra: crate::Extra,
 }
 
@@ -2650,18 +3025,33 @@ impl<'de> ::serde::Deserialize<'de> for MucRemoveUserWhiteList {
     }
 }
 
+impl ::serde::Serialize for MucRemoveUserWhiteList {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.member("eventType", &self.event_type)?;
+        out.optional("group_id", &self.group_id)?;
+        out.member("from", &self.from)?;
+        out.member("to", &self.to)?;
+        out.member("msg_id", &self.msg_id)?;
+        out.member("payload", &self.payload)?;
+        out.pairs(self.extra.iter())?;
+        out.end()
+    }
+}
+
 /// Every member of the group or chat room was muted.
 ///
 /// Selected when `/payload/operation` is `ban_group`. Source: `incoming/agora/chat-sdk/reference/_callbacks-events.mdx`, section "Mute a chat group or chat room globally".
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct MucBanGroup {
     /// `chat` or `chat_offline`.
     ///
     /// Documented as one of `chat`, `chat_offline` (not checked when received).
-    #[serde(rename = "eventType")]
     pub event_type: String,
     /// The group or chat room id.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub group_id: Option<String>,
     /// Who acted, usually as `{app_key}_{user}@easemob.com[/{device}]`; the group or room id for attribute changes.
     pub from: String,
@@ -2672,7 +3062,6 @@ pub struct MucBanGroup {
     /// The operation.
     pub payload: crate::webhook::MucPayload,
     /// Members the server sent that the spec does not describe.
-    #[serde(flatten)]
     pub extra: crate::Extra,
 }
 
@@ -2735,18 +3124,33 @@ impl<'de> ::serde::Deserialize<'de> for MucBanGroup {
     }
 }
 
+impl ::serde::Serialize for MucBanGroup {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.member("eventType", &self.event_type)?;
+        out.optional("group_id", &self.group_id)?;
+        out.member("from", &self.from)?;
+        out.member("to", &self.to)?;
+        out.member("msg_id", &self.msg_id)?;
+        out.member("payload", &self.payload)?;
+        out.pairs(self.extra.iter())?;
+        out.end()
+    }
+}
+
 /// The group-wide mute was lifted.
 ///
 /// Selected when `/payload/operation` is `remove_ban_group`. Source: `incoming/agora/chat-sdk/reference/_callbacks-events.mdx`, section "Unmute a chat group or chat room globally".
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct MucRemoveBanGroup {
     /// `chat` or `chat_offline`.
     ///
     /// Documented as one of `chat`, `chat_offline` (not checked when received).
-    #[serde(rename = "eventType")]
     pub event_type: String,
     /// The group or chat room id.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub group_id: Option<String>,
     /// Who acted, usually as `{app_key}_{user}@easemob.com[/{device}]`; the group or room id for attribute changes.
     pub from: String,
@@ -2757,7 +3161,6 @@ pub struct MucRemoveBanGroup {
     /// The operation.
     pub payload: crate::webhook::MucPayload,
     /// Members the server sent that the spec does not describe.
-    #[serde(flatten)]
     pub extra: crate::Extra,
 }
 
@@ -2820,18 +3223,33 @@ impl<'de> ::serde::Deserialize<'de> for MucRemoveBanGroup {
     }
 }
 
+impl ::serde::Serialize for MucRemoveBanGroup {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.member("eventType", &self.event_type)?;
+        out.optional("group_id", &self.group_id)?;
+        out.member("from", &self.from)?;
+        out.member("to", &self.to)?;
+        out.member("msg_id", &self.msg_id)?;
+        out.member("payload", &self.payload)?;
+        out.pairs(self.extra.iter())?;
+        out.end()
+    }
+}
+
 /// Custom chat room attributes were set or changed.
 ///
 /// Selected when `/payload/operation` is `set_metadata`. Source: `incoming/agora/chat-sdk/reference/_chat_receive_webhook.mdx`, section "Set or update custom attributes of a chat room".
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct MucSetMetadata {
     /// `chat` or `chat_offline`.
     ///
     /// Documented as one of `chat`, `chat_offline` (not checked when received).
-    #[serde(rename = "eventType")]
     pub event_type: String,
     /// The group or chat room id.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub group_id: Option<String>,
     /// Who acted, usually as `{app_key}_{user}@easemob.com[/{device}]`; the group or room id for attribute changes.
     pub from: String,
@@ -2842,7 +3260,6 @@ pub struct MucSetMetadata {
     /// The operation.
     pub payload: crate::webhook::MucSetMetadataPayload,
     /// Members the server sent that the spec does not describe.
-    #[serde(flatten)]
     pub extra: crate::Extra,
 }
 
@@ -2905,18 +3322,33 @@ impl<'de> ::serde::Deserialize<'de> for MucSetMetadata {
     }
 }
 
+impl ::serde::Serialize for MucSetMetadata {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.member("eventType", &self.event_type)?;
+        out.optional("group_id", &self.group_id)?;
+        out.member("from", &self.from)?;
+        out.member("to", &self.to)?;
+        out.member("msg_id", &self.msg_id)?;
+        out.member("payload", &self.payload)?;
+        out.pairs(self.extra.iter())?;
+        out.end()
+    }
+}
+
 /// Custom chat room attributes were deleted.
 ///
 /// Selected when `/payload/operation` is `delete_metadata`. Source: `incoming/agora/chat-sdk/reference/_chat_receive_webhook.mdx`, section "Delete custom attributes of a chat room".
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct MucDeleteMetadata {
     /// `chat` or `chat_offline`.
     ///
     /// Documented as one of `chat`, `chat_offline` (not checked when received).
-    #[serde(rename = "eventType")]
     pub event_type: String,
     /// The group or chat room id.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub group_id: Option<String>,
     /// Who acted, usually as `{app_key}_{user}@easemob.com[/{device}]`; the group or room id for attribute changes.
     pub from: String,
@@ -2927,7 +3359,6 @@ pub struct MucDeleteMetadata {
     /// The operation.
     pub payload: crate::webhook::MucDeleteMetadataPayload,
     /// Members the server sent that the spec does not describe.
-    #[serde(flatten)]
     pub extra: crate::Extra,
 }
 
@@ -2990,18 +3421,33 @@ impl<'de> ::serde::Deserialize<'de> for MucDeleteMetadata {
     }
 }
 
+impl ::serde::Serialize for MucDeleteMetadata {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.member("eventType", &self.event_type)?;
+        out.optional("group_id", &self.group_id)?;
+        out.member("from", &self.from)?;
+        out.member("to", &self.to)?;
+        out.member("msg_id", &self.msg_id)?;
+        out.member("payload", &self.payload)?;
+        out.pairs(self.extra.iter())?;
+        out.end()
+    }
+}
+
 /// Custom attributes of a group member were set or changed.
 ///
 /// Selected when `/payload/operation` is `group_member_metadata_update`. Source: `incoming/agora/chat-sdk/reference/_chat_receive_webhook.mdx`, section "Set or update custom attributes of a group member".
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct MucGroupMemberMetadataUpdate {
     /// `chat` or `chat_offline`.
     ///
     /// Documented as one of `chat`, `chat_offline` (not checked when received).
-    #[serde(rename = "eventType")]
     pub event_type: String,
     /// The group or chat room id.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub group_id: Option<String>,
     /// Who acted, usually as `{app_key}_{user}@easemob.com[/{device}]`; the group or room id for attribute changes.
     pub from: String,
@@ -3012,7 +3458,6 @@ pub struct MucGroupMemberMetadataUpdate {
     /// The operation.
     pub payload: crate::webhook::MucGroupMemberMetadataUpdatePayload,
     /// Members the server sent that the spec does not describe.
-    #[serde(flatten)]
     pub extra: crate::Extra,
 }
 
@@ -3072,6 +3517,23 @@ impl<'de> ::serde::Deserialize<'de> for MucGroupMemberMetadataUpdate {
             }
         }
         deserializer.deserialize_map(__Visitor)
+    }
+}
+
+impl ::serde::Serialize for MucGroupMemberMetadataUpdate {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.member("eventType", &self.event_type)?;
+        out.optional("group_id", &self.group_id)?;
+        out.member("from", &self.from)?;
+        out.member("to", &self.to)?;
+        out.member("msg_id", &self.msg_id)?;
+        out.member("payload", &self.payload)?;
+        out.pairs(self.extra.iter())?;
+        out.end()
     }
 }
 
@@ -4086,7 +4548,7 @@ impl GroupOp {
 /// A group or chat room was created.
 ///
 /// Selected when `/operation` is `CREATE`. Source: `incoming/easemob/server-side/callback_group_room_create.md`, section "创建群组/聊天室事件".
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct GroupOpCreate {
     /// Always `group_op_event`.
     ///
@@ -4097,18 +4559,14 @@ pub struct GroupOpCreate {
     /// `GROUP` or `CHATROOM`.
     ///
     /// Documented as one of `GROUP`, `CHATROOM` (not checked when received).
-    #[serde(rename = "type")]
     pub type_: String,
     /// The operation; see the operations.
     pub operation: String,
     /// Who acted; `@ppAdmin` for the app admin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub operator: Option<String>,
     /// Details of the operation; absent when a group is dissolved.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payload: Option<crate::webhook::GroupOpCreatePayload>,
     /// Members the server sent that the spec does not describe.
-    #[serde(flatten)]
     pub extra: crate::Extra,
 }
 
@@ -4171,10 +4629,27 @@ impl<'de> ::serde::Deserialize<'de> for GroupOpCreate {
     }
 }
 
+impl ::serde::Serialize for GroupOpCreate {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.member("event", &self.event)?;
+        out.member("id", &self.id)?;
+        out.member("type", &self.type_)?;
+        out.member("operation", &self.operation)?;
+        out.optional("operator", &self.operator)?;
+        out.optional("payload", &self.payload)?;
+        out.pairs(self.extra.iter())?;
+        out.end()
+    }
+}
+
 /// A group or chat room was dissolved.
 ///
 /// Selected when `/operation` is `DELETE`. Source: `incoming/easemob/server-side/callback_group_room_delete.md`, section "解散群组/聊天室事件".
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct GroupOpDelete {
     /// Always `group_op_event`.
     ///
@@ -4185,18 +4660,14 @@ pub struct GroupOpDelete {
     /// `GROUP` or `CHATROOM`.
     ///
     /// Documented as one of `GROUP`, `CHATROOM` (not checked when received).
-    #[serde(rename = "type")]
     pub type_: String,
     /// The operation; see the operations.
     pub operation: String,
     /// Who acted; `@ppAdmin` for the app admin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub operator: Option<String>,
     /// Details of the operation; absent when a group is dissolved.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payload: Option<crate::webhook::GroupOpPayload>,
     /// Members the server sent that the spec does not describe.
-    #[serde(flatten)]
     pub extra: crate::Extra,
 }
 
@@ -4259,10 +4730,27 @@ impl<'de> ::serde::Deserialize<'de> for GroupOpDelete {
     }
 }
 
+impl ::serde::Serialize for GroupOpDelete {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.member("event", &self.event)?;
+        out.member("id", &self.id)?;
+        out.member("type", &self.type_)?;
+        out.member("operation", &self.operation)?;
+        out.optional("operator", &self.operator)?;
+        out.optional("payload", &self.payload)?;
+        out.pairs(self.extra.iter())?;
+        out.end()
+    }
+}
+
 /// The information of a group or chat room changed.
 ///
 /// Selected when `/operation` is `UPDATE` and `/payload/type` is `INFO`. Source: `incoming/easemob/server-side/callback_group_room_info.md`, section "更新群组/聊天室信息事件".
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct GroupOpUpdateInfo {
     /// Always `group_op_event`.
     ///
@@ -4273,18 +4761,14 @@ pub struct GroupOpUpdateInfo {
     /// `GROUP` or `CHATROOM`.
     ///
     /// Documented as one of `GROUP`, `CHATROOM` (not checked when received).
-    #[serde(rename = "type")]
     pub type_: String,
     /// The operation; see the operations.
     pub operation: String,
     /// Who acted; `@ppAdmin` for the app admin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub operator: Option<String>,
     /// Details of the operation; absent when a group is dissolved.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payload: Option<crate::webhook::GroupOpUpdateInfoPayload>,
     /// Members the server sent that the spec does not describe.
-    #[serde(flatten)]
     pub extra: crate::Extra,
 }
 
@@ -4347,10 +4831,27 @@ impl<'de> ::serde::Deserialize<'de> for GroupOpUpdateInfo {
     }
 }
 
+impl ::serde::Serialize for GroupOpUpdateInfo {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.member("event", &self.event)?;
+        out.member("id", &self.id)?;
+        out.member("type", &self.type_)?;
+        out.member("operation", &self.operation)?;
+        out.optional("operator", &self.operator)?;
+        out.optional("payload", &self.payload)?;
+        out.pairs(self.extra.iter())?;
+        out.end()
+    }
+}
+
 /// The announcement was set, changed or deleted.
 ///
 /// Selected when `/operation` is `UPDATE` and `/payload/type` is `ANNOUNCEMENT`. Source: `incoming/easemob/server-side/callback_group_room_announcement.md`, section "群组/聊天室公告事件".
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct GroupOpUpdateAnnouncement {
     /// Always `group_op_event`.
     ///
@@ -4361,18 +4862,14 @@ pub struct GroupOpUpdateAnnouncement {
     /// `GROUP` or `CHATROOM`.
     ///
     /// Documented as one of `GROUP`, `CHATROOM` (not checked when received).
-    #[serde(rename = "type")]
     pub type_: String,
     /// The operation; see the operations.
     pub operation: String,
     /// Who acted; `@ppAdmin` for the app admin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub operator: Option<String>,
     /// Details of the operation; absent when a group is dissolved.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payload: Option<crate::webhook::GroupOpUpdateAnnouncementPayload>,
     /// Members the server sent that the spec does not describe.
-    #[serde(flatten)]
     pub extra: crate::Extra,
 }
 
@@ -4435,10 +4932,27 @@ impl<'de> ::serde::Deserialize<'de> for GroupOpUpdateAnnouncement {
     }
 }
 
+impl ::serde::Serialize for GroupOpUpdateAnnouncement {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.member("event", &self.event)?;
+        out.member("id", &self.id)?;
+        out.member("type", &self.type_)?;
+        out.member("operation", &self.operation)?;
+        out.optional("operator", &self.operator)?;
+        out.optional("payload", &self.payload)?;
+        out.pairs(self.extra.iter())?;
+        out.end()
+    }
+}
+
 /// Every member was muted, or the group-wide mute was lifted.
 ///
 /// Selected when `/operation` is `UPDATE` and `/payload/type` is `MUTE`. Source: `incoming/easemob/server-side/callback_group_room_muteall.md`, section "全员禁言/解除全员禁言".
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct GroupOpUpdateMute {
     /// Always `group_op_event`.
     ///
@@ -4449,18 +4963,14 @@ pub struct GroupOpUpdateMute {
     /// `GROUP` or `CHATROOM`.
     ///
     /// Documented as one of `GROUP`, `CHATROOM` (not checked when received).
-    #[serde(rename = "type")]
     pub type_: String,
     /// The operation; see the operations.
     pub operation: String,
     /// Who acted; `@ppAdmin` for the app admin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub operator: Option<String>,
     /// Details of the operation; absent when a group is dissolved.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payload: Option<crate::webhook::GroupOpUpdateMutePayload>,
     /// Members the server sent that the spec does not describe.
-    #[serde(flatten)]
     pub extra: crate::Extra,
 }
 
@@ -4523,10 +5033,27 @@ impl<'de> ::serde::Deserialize<'de> for GroupOpUpdateMute {
     }
 }
 
+impl ::serde::Serialize for GroupOpUpdateMute {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.member("event", &self.event)?;
+        out.member("id", &self.id)?;
+        out.member("type", &self.type_)?;
+        out.member("operation", &self.operation)?;
+        out.optional("operator", &self.operator)?;
+        out.optional("payload", &self.payload)?;
+        out.pairs(self.extra.iter())?;
+        out.end()
+    }
+}
+
 /// The owner handed the group or chat room over.
 ///
 /// Selected when `/operation` is `UPDATE` and `/payload/type` is `OWNER`. Source: `incoming/easemob/server-side/callback_group_room_owner.md`, section "变更群主/聊天室所有者事件".
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct GroupOpUpdateOwner {
     /// Always `group_op_event`.
     ///
@@ -4537,18 +5064,14 @@ pub struct GroupOpUpdateOwner {
     /// `GROUP` or `CHATROOM`.
     ///
     /// Documented as one of `GROUP`, `CHATROOM` (not checked when received).
-    #[serde(rename = "type")]
     pub type_: String,
     /// The operation; see the operations.
     pub operation: String,
     /// Who acted; `@ppAdmin` for the app admin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub operator: Option<String>,
     /// Details of the operation; absent when a group is dissolved.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payload: Option<crate::webhook::GroupOpUpdateOwnerPayload>,
     /// Members the server sent that the spec does not describe.
-    #[serde(flatten)]
     pub extra: crate::Extra,
 }
 
@@ -4611,10 +5134,27 @@ impl<'de> ::serde::Deserialize<'de> for GroupOpUpdateOwner {
     }
 }
 
+impl ::serde::Serialize for GroupOpUpdateOwner {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.member("event", &self.event)?;
+        out.member("id", &self.id)?;
+        out.member("type", &self.type_)?;
+        out.member("operation", &self.operation)?;
+        out.optional("operator", &self.operator)?;
+        out.optional("payload", &self.payload)?;
+        out.pairs(self.extra.iter())?;
+        out.end()
+    }
+}
+
 /// The group was banned or unbanned through REST.
 ///
 /// Selected when `/operation` is `UPDATE` and `/payload/type` is `DISABLE`. Source: `incoming/easemob/server-side/callback_group_ban.md`, section "群组封禁/解禁事件".
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct GroupOpUpdateDisable {
     /// Always `group_op_event`.
     ///
@@ -4625,18 +5165,14 @@ pub struct GroupOpUpdateDisable {
     /// `GROUP` or `CHATROOM`.
     ///
     /// Documented as one of `GROUP`, `CHATROOM` (not checked when received).
-    #[serde(rename = "type")]
     pub type_: String,
     /// The operation; see the operations.
     pub operation: String,
     /// Who acted; `@ppAdmin` for the app admin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub operator: Option<String>,
     /// Details of the operation; absent when a group is dissolved.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payload: Option<crate::webhook::GroupOpUpdateDisablePayload>,
     /// Members the server sent that the spec does not describe.
-    #[serde(flatten)]
     pub extra: crate::Extra,
 }
 
@@ -4699,10 +5235,27 @@ impl<'de> ::serde::Deserialize<'de> for GroupOpUpdateDisable {
     }
 }
 
+impl ::serde::Serialize for GroupOpUpdateDisable {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.member("event", &self.event)?;
+        out.member("id", &self.id)?;
+        out.member("type", &self.type_)?;
+        out.member("operation", &self.operation)?;
+        out.optional("operator", &self.operator)?;
+        out.optional("payload", &self.payload)?;
+        out.pairs(self.extra.iter())?;
+        out.end()
+    }
+}
+
 /// Users were added when the group or room was created, or joined a chat room.
 ///
 /// Selected when `/operation` is `JOIN` and `/payload/type` is `DIRECT`. Source: `incoming/easemob/server-side/callback_group_room_join.md`, section "直接加入".
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct GroupOpJoinDirect {
     /// Always `group_op_event`.
     ///
@@ -4713,21 +5266,16 @@ pub struct GroupOpJoinDirect {
     /// `GROUP` or `CHATROOM`.
     ///
     /// Documented as one of `GROUP`, `CHATROOM` (not checked when received).
-    #[serde(rename = "type")]
     pub type_: String,
     /// The operation; see the operations.
     pub operation: String,
     /// Who acted; `@ppAdmin` for the app admin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub operator: Option<String>,
     /// Details of the operation; absent when a group is dissolved.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payload: Option<crate::webhook::GroupOpJoinDirectPayload>,
     /// Members of the group or chat room after the change.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub member_count: Option<i64>,
     /// Members the server sent that the spec does not describe.
-    #[serde(flatten)]
     pub extra: crate::Extra,
 }
 
@@ -4795,10 +5343,28 @@ impl<'de> ::serde::Deserialize<'de> for GroupOpJoinDirect {
     }
 }
 
+impl ::serde::Serialize for GroupOpJoinDirect {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.member("event", &self.event)?;
+        out.member("id", &self.id)?;
+        out.member("type", &self.type_)?;
+        out.member("operation", &self.operation)?;
+        out.optional("operator", &self.operator)?;
+        out.optional("payload", &self.payload)?;
+        out.optional("member_count", &self.member_count)?;
+        out.pairs(self.extra.iter())?;
+        out.end()
+    }
+}
+
 /// An invited user joined a group.
 ///
 /// Selected when `/operation` is `JOIN` and `/payload/type` is `INVITE`. Source: `incoming/easemob/server-side/callback_group_room_join.md`, section "邀请用户入群".
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct GroupOpJoinInvite {
     /// Always `group_op_event`.
     ///
@@ -4809,21 +5375,16 @@ pub struct GroupOpJoinInvite {
     /// `GROUP` or `CHATROOM`.
     ///
     /// Documented as one of `GROUP`, `CHATROOM` (not checked when received).
-    #[serde(rename = "type")]
     pub type_: String,
     /// The operation; see the operations.
     pub operation: String,
     /// Who acted; `@ppAdmin` for the app admin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub operator: Option<String>,
     /// Details of the operation; absent when a group is dissolved.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payload: Option<crate::webhook::GroupOpJoinInvitePayload>,
     /// Members of the group or chat room after the change.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub member_count: Option<i64>,
     /// Members the server sent that the spec does not describe.
-    #[serde(flatten)]
     pub extra: crate::Extra,
 }
 
@@ -4891,10 +5452,28 @@ impl<'de> ::serde::Deserialize<'de> for GroupOpJoinInvite {
     }
 }
 
+impl ::serde::Serialize for GroupOpJoinInvite {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.member("event", &self.event)?;
+        out.member("id", &self.id)?;
+        out.member("type", &self.type_)?;
+        out.member("operation", &self.operation)?;
+        out.optional("operator", &self.operator)?;
+        out.optional("payload", &self.payload)?;
+        out.optional("member_count", &self.member_count)?;
+        out.pairs(self.extra.iter())?;
+        out.end()
+    }
+}
+
 /// A user whose join request was accepted joined.
 ///
 /// Selected when `/operation` is `JOIN` and `/payload/type` is `APPLY`. Source: `incoming/easemob/server-side/callback_group_room_join.md`, section "申请加入".
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct GroupOpJoinApply {
     /// Always `group_op_event`.
     ///
@@ -4905,21 +5484,16 @@ pub struct GroupOpJoinApply {
     /// `GROUP` or `CHATROOM`.
     ///
     /// Documented as one of `GROUP`, `CHATROOM` (not checked when received).
-    #[serde(rename = "type")]
     pub type_: String,
     /// The operation; see the operations.
     pub operation: String,
     /// Who acted; `@ppAdmin` for the app admin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub operator: Option<String>,
     /// Details of the operation; absent when a group is dissolved.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payload: Option<crate::webhook::GroupOpJoinApplyPayload>,
     /// Members of the group or chat room after the change.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub member_count: Option<i64>,
     /// Members the server sent that the spec does not describe.
-    #[serde(flatten)]
     pub extra: crate::Extra,
 }
 
@@ -4987,10 +5561,28 @@ impl<'de> ::serde::Deserialize<'de> for GroupOpJoinApply {
     }
 }
 
+impl ::serde::Serialize for GroupOpJoinApply {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.member("event", &self.event)?;
+        out.member("id", &self.id)?;
+        out.member("type", &self.type_)?;
+        out.member("operation", &self.operation)?;
+        out.optional("operator", &self.operator)?;
+        out.optional("payload", &self.payload)?;
+        out.optional("member_count", &self.member_count)?;
+        out.pairs(self.extra.iter())?;
+        out.end()
+    }
+}
+
 /// A member left on their own.
 ///
 /// Selected when `/operation` is `LEAVE` and `/payload/type` is `QUIT`. Source: `incoming/easemob/server-side/callback_group_room_leave.md`, section "主动退出".
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct GroupOpLeaveQuit {
     /// Always `group_op_event`.
     ///
@@ -5001,21 +5593,16 @@ pub struct GroupOpLeaveQuit {
     /// `GROUP` or `CHATROOM`.
     ///
     /// Documented as one of `GROUP`, `CHATROOM` (not checked when received).
-    #[serde(rename = "type")]
     pub type_: String,
     /// The operation; see the operations.
     pub operation: String,
     /// Who acted; `@ppAdmin` for the app admin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub operator: Option<String>,
     /// Details of the operation; absent when a group is dissolved.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payload: Option<crate::webhook::GroupOpLeaveQuitPayload>,
     /// Members of the group or chat room after the change.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub member_count: Option<i64>,
     /// Members the server sent that the spec does not describe.
-    #[serde(flatten)]
     pub extra: crate::Extra,
 }
 
@@ -5083,10 +5670,28 @@ impl<'de> ::serde::Deserialize<'de> for GroupOpLeaveQuit {
     }
 }
 
+impl ::serde::Serialize for GroupOpLeaveQuit {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.member("event", &self.event)?;
+        out.member("id", &self.id)?;
+        out.member("type", &self.type_)?;
+        out.member("operation", &self.operation)?;
+        out.optional("operator", &self.operator)?;
+        out.optional("payload", &self.payload)?;
+        out.optional("member_count", &self.member_count)?;
+        out.pairs(self.extra.iter())?;
+        out.end()
+    }
+}
+
 /// A member was removed.
 ///
 /// Selected when `/operation` is `LEAVE` and `/payload/type` is `KICK`. Source: `incoming/easemob/server-side/callback_group_room_leave.md`, section "被踢".
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct GroupOpLeaveKick {
     /// Always `group_op_event`.
     ///
@@ -5097,21 +5702,16 @@ pub struct GroupOpLeaveKick {
     /// `GROUP` or `CHATROOM`.
     ///
     /// Documented as one of `GROUP`, `CHATROOM` (not checked when received).
-    #[serde(rename = "type")]
     pub type_: String,
     /// The operation; see the operations.
     pub operation: String,
     /// Who acted; `@ppAdmin` for the app admin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub operator: Option<String>,
     /// Details of the operation; absent when a group is dissolved.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payload: Option<crate::webhook::GroupOpLeaveKickPayload>,
     /// Members of the group or chat room after the change.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub member_count: Option<i64>,
     /// Members the server sent that the spec does not describe.
-    #[serde(flatten)]
     pub extra: crate::Extra,
 }
 
@@ -5179,10 +5779,28 @@ impl<'de> ::serde::Deserialize<'de> for GroupOpLeaveKick {
     }
 }
 
+impl ::serde::Serialize for GroupOpLeaveKick {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.member("event", &self.event)?;
+        out.member("id", &self.id)?;
+        out.member("type", &self.type_)?;
+        out.member("operation", &self.operation)?;
+        out.optional("operator", &self.operator)?;
+        out.optional("payload", &self.payload)?;
+        out.optional("member_count", &self.member_count)?;
+        out.pairs(self.extra.iter())?;
+        out.end()
+    }
+}
+
 /// A member left because they were added to the blocklist.
 ///
 /// Selected when `/operation` is `LEAVE` and `/payload/type` is `BLOCK`. Source: `incoming/easemob/server-side/callback_group_room_leave.md`, section "加入黑名单后退出".
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct GroupOpLeaveBlock {
     /// Always `group_op_event`.
     ///
@@ -5193,21 +5811,16 @@ pub struct GroupOpLeaveBlock {
     /// `GROUP` or `CHATROOM`.
     ///
     /// Documented as one of `GROUP`, `CHATROOM` (not checked when received).
-    #[serde(rename = "type")]
     pub type_: String,
     /// The operation; see the operations.
     pub operation: String,
     /// Who acted; `@ppAdmin` for the app admin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub operator: Option<String>,
     /// Details of the operation; absent when a group is dissolved.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payload: Option<crate::webhook::GroupOpLeaveBlockPayload>,
     /// Members of the group or chat room after the change.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub member_count: Option<i64>,
     /// Members the server sent that the spec does not describe.
-    #[serde(flatten)]
     pub extra: crate::Extra,
 }
 
@@ -5275,10 +5888,28 @@ impl<'de> ::serde::Deserialize<'de> for GroupOpLeaveBlock {
     }
 }
 
+impl ::serde::Serialize for GroupOpLeaveBlock {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.member("event", &self.event)?;
+        out.member("id", &self.id)?;
+        out.member("type", &self.type_)?;
+        out.member("operation", &self.operation)?;
+        out.optional("operator", &self.operator)?;
+        out.optional("payload", &self.payload)?;
+        out.optional("member_count", &self.member_count)?;
+        out.pairs(self.extra.iter())?;
+        out.end()
+    }
+}
+
 /// Members left because the group or chat room was dissolved.
 ///
 /// Selected when `/operation` is `LEAVE` and `/payload/type` is `DELETE`. Source: `incoming/easemob/server-side/callback_group_room_leave.md`, section "因解散群组/聊天室导致的用户退出".
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct GroupOpLeaveDelete {
     /// Always `group_op_event`.
     ///
@@ -5289,21 +5920,16 @@ pub struct GroupOpLeaveDelete {
     /// `GROUP` or `CHATROOM`.
     ///
     /// Documented as one of `GROUP`, `CHATROOM` (not checked when received).
-    #[serde(rename = "type")]
     pub type_: String,
     /// The operation; see the operations.
     pub operation: String,
     /// Who acted; `@ppAdmin` for the app admin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub operator: Option<String>,
     /// Details of the operation; absent when a group is dissolved.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payload: Option<crate::webhook::GroupOpLeaveDeletePayload>,
     /// Members of the group or chat room after the change.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub member_count: Option<i64>,
     /// Members the server sent that the spec does not describe.
-    #[serde(flatten)]
     pub extra: crate::Extra,
 }
 
@@ -5371,10 +5997,28 @@ impl<'de> ::serde::Deserialize<'de> for GroupOpLeaveDelete {
     }
 }
 
+impl ::serde::Serialize for GroupOpLeaveDelete {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.member("event", &self.event)?;
+        out.member("id", &self.id)?;
+        out.member("type", &self.type_)?;
+        out.member("operation", &self.operation)?;
+        out.optional("operator", &self.operator)?;
+        out.optional("payload", &self.payload)?;
+        out.optional("member_count", &self.member_count)?;
+        out.pairs(self.extra.iter())?;
+        out.end()
+    }
+}
+
 /// Members were added to the mute list.
 ///
 /// Selected when `/operation` is `MUTE` and `/payload/type` is `ADD`. Source: `incoming/easemob/server-side/callback_group_room_mute.md`, section "将成员加入禁言列表".
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct GroupOpMuteAdd {
     /// Always `group_op_event`.
     ///
@@ -5385,18 +6029,14 @@ pub struct GroupOpMuteAdd {
     /// `GROUP` or `CHATROOM`.
     ///
     /// Documented as one of `GROUP`, `CHATROOM` (not checked when received).
-    #[serde(rename = "type")]
     pub type_: String,
     /// The operation; see the operations.
     pub operation: String,
     /// Who acted; `@ppAdmin` for the app admin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub operator: Option<String>,
     /// Details of the operation; absent when a group is dissolved.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payload: Option<crate::webhook::GroupOpMuteAddPayload>,
     /// Members the server sent that the spec does not describe.
-    #[serde(flatten)]
     pub extra: crate::Extra,
 }
 
@@ -5459,10 +6099,27 @@ impl<'de> ::serde::Deserialize<'de> for GroupOpMuteAdd {
     }
 }
 
+impl ::serde::Serialize for GroupOpMuteAdd {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.member("event", &self.event)?;
+        out.member("id", &self.id)?;
+        out.member("type", &self.type_)?;
+        out.member("operation", &self.operation)?;
+        out.optional("operator", &self.operator)?;
+        out.optional("payload", &self.payload)?;
+        out.pairs(self.extra.iter())?;
+        out.end()
+    }
+}
+
 /// Members were removed from the mute list.
 ///
 /// Selected when `/operation` is `MUTE` and `/payload/type` is `REMOVE`. Source: `incoming/easemob/server-side/callback_group_room_mute.md`, section "将成员移出禁言列表".
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct GroupOpMuteRemove {
     /// Always `group_op_event`.
     ///
@@ -5473,18 +6130,14 @@ pub struct GroupOpMuteRemove {
     /// `GROUP` or `CHATROOM`.
     ///
     /// Documented as one of `GROUP`, `CHATROOM` (not checked when received).
-    #[serde(rename = "type")]
     pub type_: String,
     /// The operation; see the operations.
     pub operation: String,
     /// Who acted; `@ppAdmin` for the app admin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub operator: Option<String>,
     /// Details of the operation; absent when a group is dissolved.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payload: Option<crate::webhook::GroupOpMuteRemovePayload>,
     /// Members the server sent that the spec does not describe.
-    #[serde(flatten)]
     pub extra: crate::Extra,
 }
 
@@ -5547,10 +6200,27 @@ impl<'de> ::serde::Deserialize<'de> for GroupOpMuteRemove {
     }
 }
 
+impl ::serde::Serialize for GroupOpMuteRemove {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.member("event", &self.event)?;
+        out.member("id", &self.id)?;
+        out.member("type", &self.type_)?;
+        out.member("operation", &self.operation)?;
+        out.optional("operator", &self.operator)?;
+        out.optional("payload", &self.payload)?;
+        out.pairs(self.extra.iter())?;
+        out.end()
+    }
+}
+
 /// Members were added to the allow list.
 ///
 /// Selected when `/operation` is `WHITE` and `/payload/type` is `ADD`. Source: `incoming/easemob/server-side/callback_group_room_allowlist.md`, section "将成员加入白名单".
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct GroupOpAllowlistAdd {
     /// Always `group_op_event`.
     ///
@@ -5561,18 +6231,14 @@ pub struct GroupOpAllowlistAdd {
     /// `GROUP` or `CHATROOM`.
     ///
     /// Documented as one of `GROUP`, `CHATROOM` (not checked when received).
-    #[serde(rename = "type")]
     pub type_: String,
     /// The operation; see the operations.
     pub operation: String,
     /// Who acted; `@ppAdmin` for the app admin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub operator: Option<String>,
     /// Details of the operation; absent when a group is dissolved.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payload: Option<crate::webhook::GroupOpAllowlistAddPayload>,
     /// Members the server sent that the spec does not describe.
-    #[serde(flatten)]
     pub extra: crate::Extra,
 }
 
@@ -5635,10 +6301,27 @@ impl<'de> ::serde::Deserialize<'de> for GroupOpAllowlistAdd {
     }
 }
 
+impl ::serde::Serialize for GroupOpAllowlistAdd {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.member("event", &self.event)?;
+        out.member("id", &self.id)?;
+        out.member("type", &self.type_)?;
+        out.member("operation", &self.operation)?;
+        out.optional("operator", &self.operator)?;
+        out.optional("payload", &self.payload)?;
+        out.pairs(self.extra.iter())?;
+        out.end()
+    }
+}
+
 /// Members were removed from the allow list.
 ///
 /// Selected when `/operation` is `WHITE` and `/payload/type` is `REMOVE`. Source: `incoming/easemob/server-side/callback_group_room_allowlist.md`, section "将成员移出白名单".
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct GroupOpAllowlistRemove {
     /// Always `group_op_event`.
     ///
@@ -5649,18 +6332,14 @@ pub struct GroupOpAllowlistRemove {
     /// `GROUP` or `CHATROOM`.
     ///
     /// Documented as one of `GROUP`, `CHATROOM` (not checked when received).
-    #[serde(rename = "type")]
     pub type_: String,
     /// The operation; see the operations.
     pub operation: String,
     /// Who acted; `@ppAdmin` for the app admin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub operator: Option<String>,
     /// Details of the operation; absent when a group is dissolved.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payload: Option<crate::webhook::GroupOpAllowlistRemovePayload>,
     /// Members the server sent that the spec does not describe.
-    #[serde(flatten)]
     pub extra: crate::Extra,
 }
 
@@ -5723,10 +6402,27 @@ impl<'de> ::serde::Deserialize<'de> for GroupOpAllowlistRemove {
     }
 }
 
+impl ::serde::Serialize for GroupOpAllowlistRemove {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.member("event", &self.event)?;
+        out.member("id", &self.id)?;
+        out.member("type", &self.type_)?;
+        out.member("operation", &self.operation)?;
+        out.optional("operator", &self.operator)?;
+        out.optional("payload", &self.payload)?;
+        out.pairs(self.extra.iter())?;
+        out.end()
+    }
+}
+
 /// Members were added to the blocklist.
 ///
 /// Selected when `/operation` is `BLOCK` and `/payload/type` is `ADD`. Source: `incoming/easemob/server-side/callback_group_room_blocklist.md`, section "将成员加入黑名单".
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct GroupOpBlocklistAdd {
     /// Always `group_op_event`.
     ///
@@ -5737,18 +6433,14 @@ pub struct GroupOpBlocklistAdd {
     /// `GROUP` or `CHATROOM`.
     ///
     /// Documented as one of `GROUP`, `CHATROOM` (not checked when received).
-    #[serde(rename = "type")]
     pub type_: String,
     /// The operation; see the operations.
     pub operation: String,
     /// Who acted; `@ppAdmin` for the app admin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub operator: Option<String>,
     /// Details of the operation; absent when a group is dissolved.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payload: Option<crate::webhook::GroupOpBlocklistAddPayload>,
     /// Members the server sent that the spec does not describe.
-    #[serde(flatten)]
     pub extra: crate::Extra,
 }
 
@@ -5811,10 +6503,27 @@ impl<'de> ::serde::Deserialize<'de> for GroupOpBlocklistAdd {
     }
 }
 
+impl ::serde::Serialize for GroupOpBlocklistAdd {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.member("event", &self.event)?;
+        out.member("id", &self.id)?;
+        out.member("type", &self.type_)?;
+        out.member("operation", &self.operation)?;
+        out.optional("operator", &self.operator)?;
+        out.optional("payload", &self.payload)?;
+        out.pairs(self.extra.iter())?;
+        out.end()
+    }
+}
+
 /// Members were removed from the blocklist.
 ///
 /// Selected when `/operation` is `BLOCK` and `/payload/type` is `REMOVE`. Source: `incoming/easemob/server-side/callback_group_room_blocklist.md`, section "将成员移出黑名单".
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct GroupOpBlocklistRemove {
     /// Always `group_op_event`.
     ///
@@ -5825,18 +6534,14 @@ pub struct GroupOpBlocklistRemove {
     /// `GROUP` or `CHATROOM`.
     ///
     /// Documented as one of `GROUP`, `CHATROOM` (not checked when received).
-    #[serde(rename = "type")]
     pub type_: String,
     /// The operation; see the operations.
     pub operation: String,
     /// Who acted; `@ppAdmin` for the app admin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub operator: Option<String>,
     /// Details of the operation; absent when a group is dissolved.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payload: Option<crate::webhook::GroupOpBlocklistRemovePayload>,
     /// Members the server sent that the spec does not describe.
-    #[serde(flatten)]
     pub extra: crate::Extra,
 }
 
@@ -5899,10 +6604,27 @@ impl<'de> ::serde::Deserialize<'de> for GroupOpBlocklistRemove {
     }
 }
 
+impl ::serde::Serialize for GroupOpBlocklistRemove {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.member("event", &self.event)?;
+        out.member("id", &self.id)?;
+        out.member("type", &self.type_)?;
+        out.member("operation", &self.operation)?;
+        out.optional("operator", &self.operator)?;
+        out.optional("payload", &self.payload)?;
+        out.pairs(self.extra.iter())?;
+        out.end()
+    }
+}
+
 /// Members became admins.
 ///
 /// Selected when `/operation` is `ADMIN` and `/payload/type` is `ADD`. Source: `incoming/easemob/server-side/callback_group_room_admin.md`, section "添加管理员".
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct GroupOpAdminAdd {
     /// Always `group_op_event`.
     ///
@@ -5913,18 +6635,14 @@ pub struct GroupOpAdminAdd {
     /// `GROUP` or `CHATROOM`.
     ///
     /// Documented as one of `GROUP`, `CHATROOM` (not checked when received).
-    #[serde(rename = "type")]
     pub type_: String,
     /// The operation; see the operations.
     pub operation: String,
     /// Who acted; `@ppAdmin` for the app admin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub operator: Option<String>,
     /// Details of the operation; absent when a group is dissolved.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payload: Option<crate::webhook::GroupOpAdminAddPayload>,
     /// Members the server sent that the spec does not describe.
-    #[serde(flatten)]
     pub extra: crate::Extra,
 }
 
@@ -5987,10 +6705,27 @@ impl<'de> ::serde::Deserialize<'de> for GroupOpAdminAdd {
     }
 }
 
+impl ::serde::Serialize for GroupOpAdminAdd {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.member("event", &self.event)?;
+        out.member("id", &self.id)?;
+        out.member("type", &self.type_)?;
+        out.member("operation", &self.operation)?;
+        out.optional("operator", &self.operator)?;
+        out.optional("payload", &self.payload)?;
+        out.pairs(self.extra.iter())?;
+        out.end()
+    }
+}
+
 /// Admins became plain members again.
 ///
 /// Selected when `/operation` is `ADMIN` and `/payload/type` is `REMOVE`. Source: `incoming/easemob/server-side/callback_group_room_admin.md`, section "删除管理员".
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct GroupOpAdminRemove {
     /// Always `group_op_event`.
     ///
@@ -6001,18 +6736,14 @@ pub struct GroupOpAdminRemove {
     /// `GROUP` or `CHATROOM`.
     ///
     /// Documented as one of `GROUP`, `CHATROOM` (not checked when received).
-    #[serde(rename = "type")]
     pub type_: String,
     /// The operation; see the operations.
     pub operation: String,
     /// Who acted; `@ppAdmin` for the app admin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub operator: Option<String>,
     /// Details of the operation; absent when a group is dissolved.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payload: Option<crate::webhook::GroupOpAdminRemovePayload>,
     /// Members the server sent that the spec does not describe.
-    #[serde(flatten)]
     pub extra: crate::Extra,
 }
 
@@ -6075,10 +6806,27 @@ impl<'de> ::serde::Deserialize<'de> for GroupOpAdminRemove {
     }
 }
 
+impl ::serde::Serialize for GroupOpAdminRemove {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.member("event", &self.event)?;
+        out.member("id", &self.id)?;
+        out.member("type", &self.type_)?;
+        out.member("operation", &self.operation)?;
+        out.optional("operator", &self.operator)?;
+        out.optional("payload", &self.payload)?;
+        out.pairs(self.extra.iter())?;
+        out.end()
+    }
+}
+
 /// The operator blocked the group: its messages are no longer delivered to them.
 ///
 /// Selected when `/operation` is `SHIELD` and `/payload/type` is `ADD`. Source: `incoming/easemob/server-side/callback_group_block.md`, section "屏蔽群组".
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct GroupOpShieldAdd {
     /// Always `group_op_event`.
     ///
@@ -6089,18 +6837,14 @@ pub struct GroupOpShieldAdd {
     /// `GROUP` or `CHATROOM`.
     ///
     /// Documented as one of `GROUP`, `CHATROOM` (not checked when received).
-    #[serde(rename = "type")]
     pub type_: String,
     /// The operation; see the operations.
     pub operation: String,
     /// Who acted; `@ppAdmin` for the app admin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub operator: Option<String>,
     /// Details of the operation; absent when a group is dissolved.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payload: Option<crate::webhook::GroupOpPayload>,
     /// Members the server sent that the spec does not describe.
-    #[serde(flatten)]
     pub extra: crate::Extra,
 }
 
@@ -6163,10 +6907,27 @@ impl<'de> ::serde::Deserialize<'de> for GroupOpShieldAdd {
     }
 }
 
+impl ::serde::Serialize for GroupOpShieldAdd {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.member("event", &self.event)?;
+        out.member("id", &self.id)?;
+        out.member("type", &self.type_)?;
+        out.member("operation", &self.operation)?;
+        out.optional("operator", &self.operator)?;
+        out.optional("payload", &self.payload)?;
+        out.pairs(self.extra.iter())?;
+        out.end()
+    }
+}
+
 /// The operator unblocked the group.
 ///
 /// Selected when `/operation` is `SHIELD` and `/payload/type` is `REMOVE`. Source: `incoming/easemob/server-side/callback_group_block.md`, section "解除屏蔽群组".
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct GroupOpShieldRemove {
     /// Always `group_op_event`.
     ///
@@ -6177,18 +6938,14 @@ pub struct GroupOpShieldRemove {
     /// `GROUP` or `CHATROOM`.
     ///
     /// Documented as one of `GROUP`, `CHATROOM` (not checked when received).
-    #[serde(rename = "type")]
     pub type_: String,
     /// The operation; see the operations.
     pub operation: String,
     /// Who acted; `@ppAdmin` for the app admin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub operator: Option<String>,
     /// Details of the operation; absent when a group is dissolved.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payload: Option<crate::webhook::GroupOpPayload>,
     /// Members the server sent that the spec does not describe.
-    #[serde(flatten)]
     pub extra: crate::Extra,
 }
 
@@ -6251,10 +7008,27 @@ impl<'de> ::serde::Deserialize<'de> for GroupOpShieldRemove {
     }
 }
 
+impl ::serde::Serialize for GroupOpShieldRemove {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.member("event", &self.event)?;
+        out.member("id", &self.id)?;
+        out.member("type", &self.type_)?;
+        out.member("operation", &self.operation)?;
+        out.optional("operator", &self.operator)?;
+        out.optional("payload", &self.payload)?;
+        out.pairs(self.extra.iter())?;
+        out.end()
+    }
+}
+
 /// A shared file was uploaded to the group.
 ///
 /// Selected when `/operation` is `SHARE_FILE` and `/payload/type` is `ADD`. Source: `incoming/easemob/server-side/callback_group_shared_file.md`, section "群组共享文件上传事件".
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct GroupOpShareFileAdd {
     /// Always `group_op_event`.
     ///
@@ -6265,18 +7039,14 @@ pub struct GroupOpShareFileAdd {
     /// `GROUP` or `CHATROOM`.
     ///
     /// Documented as one of `GROUP`, `CHATROOM` (not checked when received).
-    #[serde(rename = "type")]
     pub type_: String,
     /// The operation; see the operations.
     pub operation: String,
     /// Who acted; `@ppAdmin` for the app admin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub operator: Option<String>,
     /// Details of the operation; absent when a group is dissolved.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payload: Option<crate::webhook::GroupOpShareFileAddPayload>,
     /// Members the server sent that the spec does not describe.
-    #[serde(flatten)]
     pub extra: crate::Extra,
 }
 
@@ -6339,10 +7109,27 @@ impl<'de> ::serde::Deserialize<'de> for GroupOpShareFileAdd {
     }
 }
 
+impl ::serde::Serialize for GroupOpShareFileAdd {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.member("event", &self.event)?;
+        out.member("id", &self.id)?;
+        out.member("type", &self.type_)?;
+        out.member("operation", &self.operation)?;
+        out.optional("operator", &self.operator)?;
+        out.optional("payload", &self.payload)?;
+        out.pairs(self.extra.iter())?;
+        out.end()
+    }
+}
+
 /// A shared file was deleted from the group.
 ///
 /// Selected when `/operation` is `SHARE_FILE` and `/payload/type` is `REMOVE`. Source: `incoming/easemob/server-side/callback_group_shared_file.md`, section "群组共享文件删除事件".
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct GroupOpShareFileRemove {
     /// Always `group_op_event`.
     ///
@@ -6353,18 +7140,14 @@ pub struct GroupOpShareFileRemove {
     /// `GROUP` or `CHATROOM`.
     ///
     /// Documented as one of `GROUP`, `CHATROOM` (not checked when received).
-    #[serde(rename = "type")]
     pub type_: String,
     /// The operation; see the operations.
     pub operation: String,
     /// Who acted; `@ppAdmin` for the app admin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub operator: Option<String>,
     /// Details of the operation; absent when a group is dissolved.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payload: Option<crate::webhook::GroupOpShareFileRemovePayload>,
     /// Members the server sent that the spec does not describe.
-    #[serde(flatten)]
     pub extra: crate::Extra,
 }
 
@@ -6427,10 +7210,27 @@ impl<'de> ::serde::Deserialize<'de> for GroupOpShareFileRemove {
     }
 }
 
+impl ::serde::Serialize for GroupOpShareFileRemove {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.member("event", &self.event)?;
+        out.member("id", &self.id)?;
+        out.member("type", &self.type_)?;
+        out.member("operation", &self.operation)?;
+        out.optional("operator", &self.operator)?;
+        out.optional("payload", &self.payload)?;
+        out.pairs(self.extra.iter())?;
+        out.end()
+    }
+}
+
 /// Users became chat room super admins through REST.
 ///
 /// Selected when `/operation` is `ROOM_SUPER_ADMIN` and `/payload/type` is `ADD`. Source: `incoming/easemob/server-side/callback_room_superadmin.md`, section "添加超级管理员".
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct GroupOpRoomSuperAdminAdd {
     /// Always `group_op_event`.
     ///
@@ -6441,18 +7241,14 @@ pub struct GroupOpRoomSuperAdminAdd {
     /// `GROUP` or `CHATROOM`.
     ///
     /// Documented as one of `GROUP`, `CHATROOM` (not checked when received).
-    #[serde(rename = "type")]
     pub type_: String,
     /// The operation; see the operations.
     pub operation: String,
     /// Who acted; `@ppAdmin` for the app admin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub operator: Option<String>,
     /// Details of the operation; absent when a group is dissolved.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payload: Option<crate::webhook::GroupOpRoomSuperAdminAddPayload>,
     /// Members the server sent that the spec does not describe.
-    #[serde(flatten)]
     pub extra: crate::Extra,
 }
 
@@ -6515,10 +7311,27 @@ impl<'de> ::serde::Deserialize<'de> for GroupOpRoomSuperAdminAdd {
     }
 }
 
+impl ::serde::Serialize for GroupOpRoomSuperAdminAdd {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.member("event", &self.event)?;
+        out.member("id", &self.id)?;
+        out.member("type", &self.type_)?;
+        out.member("operation", &self.operation)?;
+        out.optional("operator", &self.operator)?;
+        out.optional("payload", &self.payload)?;
+        out.pairs(self.extra.iter())?;
+        out.end()
+    }
+}
+
 /// Users stopped being chat room super admins.
 ///
 /// Selected when `/operation` is `ROOM_SUPER_ADMIN` and `/payload/type` is `REMOVE`. Source: `incoming/easemob/server-side/callback_room_superadmin.md`, section "移除超级管理员".
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct GroupOpRoomSuperAdminRemove {
     /// Always `group_op_event`.
     ///
@@ -6529,18 +7342,14 @@ pub struct GroupOpRoomSuperAdminRemove {
     /// `GROUP` or `CHATROOM`.
     ///
     /// Documented as one of `GROUP`, `CHATROOM` (not checked when received).
-    #[serde(rename = "type")]
     pub type_: String,
     /// The operation; see the operations.
     pub operation: String,
     /// Who acted; `@ppAdmin` for the app admin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub operator: Option<String>,
     /// Details of the operation; absent when a group is dissolved.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payload: Option<crate::webhook::GroupOpRoomSuperAdminRemovePayload>,
     /// Members the server sent that the spec does not describe.
-    #[serde(flatten)]
     pub extra: crate::Extra,
 }
 
@@ -6600,6 +7409,23 @@ impl<'de> ::serde::Deserialize<'de> for GroupOpRoomSuperAdminRemove {
             }
         }
         deserializer.deserialize_map(__Visitor)
+    }
+}
+
+impl ::serde::Serialize for GroupOpRoomSuperAdminRemove {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.member("event", &self.event)?;
+        out.member("id", &self.id)?;
+        out.member("type", &self.type_)?;
+        out.member("operation", &self.operation)?;
+        out.optional("operator", &self.operator)?;
+        out.optional("payload", &self.payload)?;
+        out.pairs(self.extra.iter())?;
+        out.end()
     }
 }
 
@@ -7450,7 +8276,7 @@ fn decode_group_op(envelope: &crate::webhook::Envelope) -> Event {
 /// A pre-delivery callback (the server waits for a reply) whose `chat_type` is `chat` or `group` or `chatroom` or `groupchat`. Source: `incoming/agora/chat-sdk/develop/_setup-webhooks.mdx`, section "Request body".
 ///
 /// See errata E624, E615, E606.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PreDeliveryMessage {
     /// `chat` one-to-one, `group` a group, `chatroom` a chat room.
     ///
@@ -7459,7 +8285,6 @@ pub struct PreDeliveryMessage {
     /// See errata E624.
     pub chat_type: String,
     /// The group or chat room of a group or room message.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub group_id: Option<String>,
     /// The sender.
     pub from: String,
@@ -7470,7 +8295,6 @@ pub struct PreDeliveryMessage {
     /// The message.
     pub payload: crate::webhook::MessagePayload,
     /// Members the server sent that the spec does not describe.
-    #[serde(flatten)]
     pub extra: crate::Extra,
 }
 
@@ -7533,6 +8357,23 @@ impl<'de> ::serde::Deserialize<'de> for PreDeliveryMessage {
     }
 }
 
+impl ::serde::Serialize for PreDeliveryMessage {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.member("chat_type", &self.chat_type)?;
+        out.optional("group_id", &self.group_id)?;
+        out.member("from", &self.from)?;
+        out.member("to", &self.to)?;
+        out.member("msg_id", &self.msg_id)?;
+        out.member("payload", &self.payload)?;
+        out.pairs(self.extra.iter())?;
+        out.end()
+    }
+}
+
 /// Reads a body of the family `pre_delivery_message`.
 fn decode_pre_delivery_message(envelope: &crate::webhook::Envelope) -> Event {
     match crate::webhook::decode::members(
@@ -7568,19 +8409,17 @@ fn decode_pre_delivery_message(envelope: &crate::webhook::Envelope) -> Event {
 /// A post-delivery callback whose `chat_type` is `chat` or `groupchat`. Source: `incoming/agora/chat-sdk/reference/_callbacks-events.mdx`, section "Send a message".
 ///
 /// See errata E615, E616, E606, E604.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Message {
     /// `chat` when sent, `chat_offline` when kept for an offline recipient.
     ///
     /// Documented as one of `chat`, `chat_offline` (not checked when received).
-    #[serde(rename = "eventType")]
     pub event_type: String,
     /// `chat` one-to-one; `groupchat` a group or chat room.
     ///
     /// Documented as one of `chat`, `groupchat` (not checked when received).
     pub chat_type: String,
     /// The group or chat room, for `groupchat`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub group_id: Option<String>,
     /// The sender.
     pub from: String,
@@ -7589,12 +8428,10 @@ pub struct Message {
     /// The message id.
     pub msg_id: String,
     /// The rule's event filter the message matched, e.g. `chat:user:text`, `chat:group:image`, `chat:room:custom`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub content_type: Option<String>,
     /// The message.
     pub payload: crate::webhook::MessagePayload,
     /// Members the server sent that the spec does not describe.
-    #[serde(flatten)]
     pub extra: crate::Extra,
 }
 
@@ -7667,6 +8504,25 @@ impl<'de> ::serde::Deserialize<'de> for Message {
     }
 }
 
+impl ::serde::Serialize for Message {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.member("eventType", &self.event_type)?;
+        out.member("chat_type", &self.chat_type)?;
+        out.optional("group_id", &self.group_id)?;
+        out.member("from", &self.from)?;
+        out.member("to", &self.to)?;
+        out.member("msg_id", &self.msg_id)?;
+        out.optional("content_type", &self.content_type)?;
+        out.member("payload", &self.payload)?;
+        out.pairs(self.extra.iter())?;
+        out.end()
+    }
+}
+
 /// Reads a body of the family `message`.
 fn decode_message(envelope: &crate::webhook::Envelope) -> Event {
     match crate::webhook::decode::members(
@@ -7689,15 +8545,13 @@ fn decode_message(envelope: &crate::webhook::Envelope) -> Event {
 /// A post-delivery callback whose `chat_type` is `recall`. Source: `incoming/agora/chat-sdk/reference/_callbacks-events.mdx`, section "Recall a message".
 ///
 /// See errata E625.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Recall {
     /// `chat` or `chat_offline`.
     ///
     /// Documented as one of `chat`, `chat_offline` (not checked when received).
-    #[serde(rename = "eventType")]
     pub event_type: String,
     /// The group or chat room, for a message there.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub group_id: Option<String>,
     /// Who recalled the message.
     pub from: String,
@@ -7710,7 +8564,6 @@ pub struct Recall {
     /// What was recalled.
     pub payload: crate::webhook::RecallPayload,
     /// Members the server sent that the spec does not describe.
-    #[serde(flatten)]
     pub extra: crate::Extra,
 }
 
@@ -7778,6 +8631,24 @@ impl<'de> ::serde::Deserialize<'de> for Recall {
     }
 }
 
+impl ::serde::Serialize for Recall {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.member("eventType", &self.event_type)?;
+        out.optional("group_id", &self.group_id)?;
+        out.member("from", &self.from)?;
+        out.member("to", &self.to)?;
+        out.member("recall_id", &self.recall_id)?;
+        out.member("msg_id", &self.msg_id)?;
+        out.member("payload", &self.payload)?;
+        out.pairs(self.extra.iter())?;
+        out.end()
+    }
+}
+
 /// Reads a body of the family `recall`.
 fn decode_recall(envelope: &crate::webhook::Envelope) -> Event {
     match crate::webhook::decode::members(
@@ -7808,12 +8679,11 @@ fn decode_recall(envelope: &crate::webhook::Envelope) -> Event {
 /// A post-delivery callback whose `chat_type` is `edit`. Source: `incoming/easemob/server-side/callback_message_modify.md`, section "修改消息".
 ///
 /// See errata E626.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct MessageEdit {
     /// `chat` or `chat_offline`.
     ///
     /// Documented as one of `chat`, `chat_offline` (not checked when received).
-    #[serde(rename = "eventType")]
     pub event_type: String,
     /// Sender of the edited message.
     pub from: String,
@@ -7824,7 +8694,6 @@ pub struct MessageEdit {
     /// The edited message.
     pub payload: crate::webhook::MessageEditPayload,
     /// Members the server sent that the spec does not describe.
-    #[serde(flatten)]
     pub extra: crate::Extra,
 }
 
@@ -7882,6 +8751,22 @@ impl<'de> ::serde::Deserialize<'de> for MessageEdit {
     }
 }
 
+impl ::serde::Serialize for MessageEdit {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.member("eventType", &self.event_type)?;
+        out.member("from", &self.from)?;
+        out.member("to", &self.to)?;
+        out.member("msg_id", &self.msg_id)?;
+        out.member("payload", &self.payload)?;
+        out.pairs(self.extra.iter())?;
+        out.end()
+    }
+}
+
 /// Reads a body of the family `message_edit`.
 fn decode_message_edit(envelope: &crate::webhook::Envelope) -> Event {
     match crate::webhook::decode::members(
@@ -7910,12 +8795,11 @@ fn decode_message_edit(envelope: &crate::webhook::Envelope) -> Event {
 /// For a one-to-one message `to` is the user receiving the receipt; for a group message it is the group id and the payload says group receipts are on.
 ///
 /// A post-delivery callback whose `chat_type` is `read_ack` or `delivery_ack`. Source: `incoming/agora/chat-sdk/reference/_callbacks-events.mdx`, section "Receipt events".
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ReadAck {
     /// `chat` or `chat_offline`.
     ///
     /// Documented as one of `chat`, `chat_offline` (not checked when received).
-    #[serde(rename = "eventType")]
     pub event_type: String,
     /// `read_ack` for a read receipt, `delivery_ack` for a delivery receipt.
     ///
@@ -7928,21 +8812,16 @@ pub struct ReadAck {
     /// Id of the receipt.
     pub msg_id: String,
     /// The conversation, `{app_key}_{id}@conference.easemob.com`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub channel_channel: Option<String>,
     /// The sender of the receipt, `{app_key}_{user}@easemob.com`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub channel_user: Option<String>,
     /// `chat:ack:read` for a read receipt.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub content_type: Option<String>,
     /// Whether the receipt was written to the conversation.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub writed_channel: Option<bool>,
     /// The receipt.
     pub payload: crate::webhook::ReadAckPayload,
     /// Members the server sent that the spec does not describe.
-    #[serde(flatten)]
     pub extra: crate::Extra,
 }
 
@@ -8033,6 +8912,27 @@ impl<'de> ::serde::Deserialize<'de> for ReadAck {
     }
 }
 
+impl ::serde::Serialize for ReadAck {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.member("eventType", &self.event_type)?;
+        out.member("chat_type", &self.chat_type)?;
+        out.member("from", &self.from)?;
+        out.member("to", &self.to)?;
+        out.member("msg_id", &self.msg_id)?;
+        out.optional("channel_channel", &self.channel_channel)?;
+        out.optional("channel_user", &self.channel_user)?;
+        out.optional("content_type", &self.content_type)?;
+        out.optional("writed_channel", &self.writed_channel)?;
+        out.member("payload", &self.payload)?;
+        out.pairs(self.extra.iter())?;
+        out.end()
+    }
+}
+
 /// Reads a body of the family `read_ack`.
 fn decode_read_ack(envelope: &crate::webhook::Envelope) -> Event {
     match crate::webhook::decode::members(
@@ -8053,12 +8953,11 @@ fn decode_read_ack(envelope: &crate::webhook::Envelope) -> Event {
 /// The recipient marked the whole conversation as read.
 ///
 /// A post-delivery callback whose `chat_type` is `channel_ack`. Source: `incoming/easemob/server-side/callback_single_conversation_ack.md`, section "发送单聊会话已读回执".
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ChannelAck {
     /// Always `chat`.
     ///
     /// Documented as one of `chat` (not checked when received).
-    #[serde(rename = "eventType")]
     pub event_type: String,
     /// Who sent the receipt.
     pub from: String,
@@ -8069,7 +8968,6 @@ pub struct ChannelAck {
     /// The receipt.
     pub payload: crate::webhook::ChannelAckPayload,
     /// Members the server sent that the spec does not describe.
-    #[serde(flatten)]
     pub extra: crate::Extra,
 }
 
@@ -8127,6 +9025,22 @@ impl<'de> ::serde::Deserialize<'de> for ChannelAck {
     }
 }
 
+impl ::serde::Serialize for ChannelAck {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.member("eventType", &self.event_type)?;
+        out.member("from", &self.from)?;
+        out.member("to", &self.to)?;
+        out.member("msg_id", &self.msg_id)?;
+        out.member("payload", &self.payload)?;
+        out.pairs(self.extra.iter())?;
+        out.end()
+    }
+}
+
 /// Reads a body of the family `channel_ack`.
 fn decode_channel_ack(envelope: &crate::webhook::Envelope) -> Event {
     match crate::webhook::decode::members(
@@ -8155,58 +9069,43 @@ fn decode_channel_ack(envelope: &crate::webhook::Envelope) -> Event {
 /// Sent once a message was reviewed under the console's moderation rules: what the provider found and what was done with the message.
 ///
 /// A post-delivery callback whose `eventType` is `moderation`. Source: `incoming/agora/chat-sdk/reference/_callbacks-events.mdx`, section "Content moderation result".
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Moderation {
     /// Always `moderation`.
     ///
     /// Documented as one of `moderation` (not checked when received).
-    #[serde(rename = "eventType")]
     pub event_type: String,
     /// What was done: delivered, rejected, delivered with the offending content replaced, or (audio and video) recalled.
     ///
     /// Documented as one of `PASS`, `REJECT`, `EXCHANGE`, `RECALL` (not checked when received).
-    #[serde(rename = "moderationResult")]
     pub moderation_result: String,
     /// What the review found: nothing, something suspect, or offending content.
     ///
     /// Documented as one of `PASS`, `REVIEWED`, `REJECT` (not checked when received).
-    #[serde(rename = "providerResult")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub provider_result: Option<String>,
     /// The type of the message.
     ///
     /// Documented as one of `txt`, `img`, `audio`, `video`, `custom` (not checked when received).
-    #[serde(rename = "messageType")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message_type: Option<String>,
     /// The message id.
-    #[serde(rename = "messageId")]
     pub message_id: String,
     /// The conversation type.
     ///
     /// Documented as one of `chat`, `groupchat`, `chatroom` (not checked when received).
-    #[serde(rename = "targetType")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub target_type: Option<String>,
     /// The sender.
     pub from: String,
     /// The recipient: a user, or the group or chat room id.
     pub to: String,
     /// The text, for a text message.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub msg: Option<String>,
     /// The attachment's URL, for image, audio and video messages.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
     /// The kind of risk found, such as advertising.
-    #[serde(rename = "riskType")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub risk_type: Option<String>,
     /// Further data from the moderation provider.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source: Option<::std::collections::BTreeMap<String, ::serde_json::Value>>,
     /// Members the server sent that the spec does not describe.
-    #[serde(flatten)]
     pub extra: crate::Extra,
 }
 
@@ -8308,6 +9207,29 @@ impl<'de> ::serde::Deserialize<'de> for Moderation {
     }
 }
 
+impl ::serde::Serialize for Moderation {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.member("eventType", &self.event_type)?;
+        out.member("moderationResult", &self.moderation_result)?;
+        out.optional("providerResult", &self.provider_result)?;
+        out.optional("messageType", &self.message_type)?;
+        out.member("messageId", &self.message_id)?;
+        out.optional("targetType", &self.target_type)?;
+        out.member("from", &self.from)?;
+        out.member("to", &self.to)?;
+        out.optional("msg", &self.msg)?;
+        out.optional("url", &self.url)?;
+        out.optional("riskType", &self.risk_type)?;
+        out.optional("source", &self.source)?;
+        out.pairs(self.extra.iter())?;
+        out.end()
+    }
+}
+
 /// Reads a body of the family `moderation`.
 fn decode_moderation(envelope: &crate::webhook::Envelope) -> Event {
     match crate::webhook::decode::members(
@@ -8339,53 +9261,37 @@ fn decode_moderation(envelope: &crate::webhook::Envelope) -> Event {
 /// A post-delivery callback whose `eventType` is `keyword_alert`. Source: `incoming/easemob/server-side/callback_sensitive_word.md`, section "敏感词监测".
 ///
 /// See errata E627, E628.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct KeywordAlert {
     /// Always `keyword_alert`.
     ///
     /// Documented as one of `keyword_alert` (not checked when received).
-    #[serde(rename = "eventType")]
     pub event_type: String,
     /// `through` when the words are allowed, `intercepted` or `replaced` when they are not.
     ///
     /// Documented as one of `through`, `intercepted`, `replaced` (not checked when received).
     ///
     /// See errata E628.
-    #[serde(rename = "alertReason")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub alert_reason: Option<String>,
     /// `pass` delivered, `refuse` blocked, `replace` delivered with `***`.
     ///
     /// Documented as one of `pass`, `refuse`, `replace` (not checked when received).
     pub status: String,
     /// The words found.
-    #[serde(rename = "sensitiveWords")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sensitive_words: Option<::std::vec::Vec<String>>,
     /// The sender, `{app_key}_{user}@easemob.com`.
-    #[serde(rename = "contentOwner")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub content_owner: Option<String>,
     /// The recipient, `{app_key}_{user}@easemob.com`.
-    #[serde(rename = "contentReceiver")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub content_receiver: Option<String>,
     /// The message, `msync:{msg_id}`.
-    #[serde(rename = "contentUri")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub content_uri: Option<String>,
     /// What was checked; `message`.
-    #[serde(rename = "contentType")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub content_type: Option<String>,
     /// The rule's event filter the message matched, e.g. `chat:user:text`.
     ///
     /// See errata E627.
-    #[serde(rename = "chatType")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub chat_type: Option<String>,
     /// Members the server sent that the spec does not describe.
-    #[serde(flatten)]
     pub extra: crate::Extra,
 }
 
@@ -8481,6 +9387,26 @@ impl<'de> ::serde::Deserialize<'de> for KeywordAlert {
     }
 }
 
+impl ::serde::Serialize for KeywordAlert {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.member("eventType", &self.event_type)?;
+        out.optional("alertReason", &self.alert_reason)?;
+        out.member("status", &self.status)?;
+        out.optional("sensitiveWords", &self.sensitive_words)?;
+        out.optional("contentOwner", &self.content_owner)?;
+        out.optional("contentReceiver", &self.content_receiver)?;
+        out.optional("contentUri", &self.content_uri)?;
+        out.optional("contentType", &self.content_type)?;
+        out.optional("chatType", &self.chat_type)?;
+        out.pairs(self.extra.iter())?;
+        out.end()
+    }
+}
+
 /// Reads a body of the family `keyword_alert`.
 fn decode_keyword_alert(envelope: &crate::webhook::Envelope) -> Event {
     match crate::webhook::decode::members(
@@ -8537,12 +9463,11 @@ impl Notify {
 /// A reaction was added to or removed from a message.
 ///
 /// Selected when `/payload/type` is `reaction`. Source: `incoming/easemob/server-side/callback_reaction.md`, section "Reaction 回调事件".
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct NotifyReaction {
     /// `chat` or `chat_offline`.
     ///
     /// Documented as one of `chat`, `chat_offline` (not checked when received).
-    #[serde(rename = "eventType")]
     pub event_type: String,
     /// Who acted; `admin` for threads.
     pub from: String,
@@ -8555,7 +9480,6 @@ pub struct NotifyReaction {
     /// The notification.
     pub payload: crate::webhook::NotifyReactionPayload,
     /// Members the server sent that the spec does not describe.
-    #[serde(flatten)]
     pub extra: crate::Extra,
 }
 
@@ -8613,15 +9537,30 @@ impl<'de> ::serde::Deserialize<'de> for NotifyReaction {
     }
 }
 
+impl ::serde::Serialize for NotifyReaction {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.member("eventType", &self.event_type)?;
+        out.member("from", &self.from)?;
+        out.member("to", &self.to)?;
+        out.member("msg_id", &self.msg_id)?;
+        out.member("payload", &self.payload)?;
+        out.pairs(self.extra.iter())?;
+        out.end()
+    }
+}
+
 /// A message in a thread was sent, recalled or edited.
 ///
 /// Selected when `/payload/type` is `thread`. Source: `incoming/easemob/server-side/callback_thread.md`, section "Thread 回调事件".
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct NotifyThread {
     /// `chat` or `chat_offline`.
     ///
     /// Documented as one of `chat`, `chat_offline` (not checked when received).
-    #[serde(rename = "eventType")]
     pub event_type: String,
     /// Who acted; `admin` for threads.
     pub from: String,
@@ -8634,7 +9573,6 @@ pub struct NotifyThread {
     /// The notification.
     pub payload: crate::webhook::NotifyThreadPayload,
     /// Members the server sent that the spec does not describe.
-    #[serde(flatten)]
     pub extra: crate::Extra,
 }
 
@@ -8689,6 +9627,22 @@ impl<'de> ::serde::Deserialize<'de> for NotifyThread {
             }
         }
         deserializer.deserialize_map(__Visitor)
+    }
+}
+
+impl ::serde::Serialize for NotifyThread {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.member("eventType", &self.event_type)?;
+        out.member("from", &self.from)?;
+        out.member("to", &self.to)?;
+        out.member("msg_id", &self.msg_id)?;
+        out.member("payload", &self.payload)?;
+        out.pairs(self.extra.iter())?;
+        out.end()
     }
 }
 
@@ -8757,7 +9711,7 @@ fn decode_notify(envelope: &crate::webhook::Envelope) -> Event {
 /// A post-delivery callback whose `step` is `push`. Source: `incoming/easemob/server-side/callback_offline_push.md`, section "离线推送".
 ///
 /// See errata E605, E631, E632.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct OfflinePush {
     /// Always `push`.
     ///
@@ -8776,39 +9730,28 @@ pub struct OfflinePush {
     /// Documented as one of `chat`, `groupchat` (not checked when received).
     pub chat_type: String,
     /// The sender of the message.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub from: Option<String>,
     /// The group, for a group message.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub group_id: Option<String>,
     /// The push service, e.g. `APNS`, `HUAWEI`, `VIVOPUSH`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub channel: Option<String>,
     /// Name of the push certificate.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notifier_name: Option<String>,
     /// The recipient's device.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub device_id: Option<String>,
     /// The device's token at the push service.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub device_token: Option<String>,
     /// What the push service answered.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<::std::collections::BTreeMap<String, ::serde_json::Value>>,
     /// Why the push failed.
     ///
     /// See errata E632.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub detail: Option<String>,
     /// The error, when one occurred.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub e_message: Option<String>,
     /// The message that was pushed.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payload: Option<crate::webhook::MessagePayload>,
     /// Members the server sent that the spec does not describe.
-    #[serde(flatten)]
     pub extra: crate::Extra,
 }
 
@@ -8910,6 +9853,32 @@ impl<'de> ::serde::Deserialize<'de> for OfflinePush {
     }
 }
 
+impl ::serde::Serialize for OfflinePush {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.member("step", &self.step)?;
+        out.member("status", &self.status)?;
+        out.member("target", &self.target)?;
+        out.member("msg_id", &self.msg_id)?;
+        out.member("chat_type", &self.chat_type)?;
+        out.optional("from", &self.from)?;
+        out.optional("group_id", &self.group_id)?;
+        out.optional("channel", &self.channel)?;
+        out.optional("notifier_name", &self.notifier_name)?;
+        out.optional("device_id", &self.device_id)?;
+        out.optional("device_token", &self.device_token)?;
+        out.optional("data", &self.data)?;
+        out.optional("detail", &self.detail)?;
+        out.optional("e_message", &self.e_message)?;
+        out.optional("payload", &self.payload)?;
+        out.pairs(self.extra.iter())?;
+        out.end()
+    }
+}
+
 /// Reads a body of the family `offline_push`.
 fn decode_offline_push(envelope: &crate::webhook::Envelope) -> Event {
     match crate::webhook::decode::members(
@@ -8940,7 +9909,7 @@ fn decode_offline_push(envelope: &crate::webhook::Envelope) -> Event {
 /// A post-delivery callback whose `reason` is `login` or `logout` or `replaced`. Source: `incoming/agora/chat-sdk/reference/_callbacks-events.mdx`, section "User login and logout events".
 ///
 /// See errata E604, E633, E634.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct UserStatus {
     /// `login`; `logout` when the user logged out; `replaced` when another device took over the session or the server forced the user offline.
     ///
@@ -8959,16 +9928,12 @@ pub struct UserStatus {
     /// Operating system of the device.
     ///
     /// Documented as one of `ios`, `android`, `linux`, `win`, `other` (not checked when received).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub os: Option<String>,
     /// IP address (and port) of the device.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ip: Option<String>,
     /// Version of the client SDK.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version: Option<String>,
     /// Members the server sent that the spec does not describe.
-    #[serde(flatten)]
     pub extra: crate::Extra,
 }
 
@@ -9024,6 +9989,23 @@ impl<'de> ::serde::Deserialize<'de> for UserStatus {
             }
         }
         deserializer.deserialize_map(__Visitor)
+    }
+}
+
+impl ::serde::Serialize for UserStatus {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.member("reason", &self.reason)?;
+        out.member("status", &self.status)?;
+        out.member("user", &self.user)?;
+        out.optional("os", &self.os)?;
+        out.optional("ip", &self.ip)?;
+        out.optional("version", &self.version)?;
+        out.pairs(self.extra.iter())?;
+        out.end()
     }
 }
 
@@ -9102,12 +10084,11 @@ impl Contact {
 /// The user sent a contact request.
 ///
 /// Selected when `/payload/operation` is `add`. Source: `incoming/agora/chat-sdk/reference/_callbacks-events.mdx`, section "Send a contact invitation".
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ContactAdd {
     /// `chat` or `chat_offline`.
     ///
     /// Documented as one of `chat`, `chat_offline` (not checked when received).
-    #[serde(rename = "eventType")]
     pub event_type: String,
     /// The user who acted, as a user id or `{app_key}_{user}@easemob.com`.
     pub from: String,
@@ -9118,7 +10099,6 @@ pub struct ContactAdd {
     /// What changed.
     pub payload: crate::webhook::ContactPayload,
     /// Members the server sent that the spec does not describe.
-    #[serde(flatten)]
     pub extra: crate::Extra,
 }
 
@@ -9176,15 +10156,30 @@ impl<'de> ::serde::Deserialize<'de> for ContactAdd {
     }
 }
 
+impl ::serde::Serialize for ContactAdd {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.member("eventType", &self.event_type)?;
+        out.member("from", &self.from)?;
+        out.member("to", &self.to)?;
+        out.member("msg_id", &self.msg_id)?;
+        out.member("payload", &self.payload)?;
+        out.pairs(self.extra.iter())?;
+        out.end()
+    }
+}
+
 /// The user removed a contact.
 ///
 /// Selected when `/payload/operation` is `remove`. Source: `incoming/agora/chat-sdk/reference/_callbacks-events.mdx`, section "Remove a contact".
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ContactRemove {
     /// `chat` or `chat_offline`.
     ///
     /// Documented as one of `chat`, `chat_offline` (not checked when received).
-    #[serde(rename = "eventType")]
     pub event_type: String,
     /// The user who acted, as a user id or `{app_key}_{user}@easemob.com`.
     pub from: String,
@@ -9195,7 +10190,6 @@ pub struct ContactRemove {
     /// What changed.
     pub payload: crate::webhook::ContactPayload,
     /// Members the server sent that the spec does not describe.
-    #[serde(flatten)]
     pub extra: crate::Extra,
 }
 
@@ -9253,15 +10247,30 @@ impl<'de> ::serde::Deserialize<'de> for ContactRemove {
     }
 }
 
+impl ::serde::Serialize for ContactRemove {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.member("eventType", &self.event_type)?;
+        out.member("from", &self.from)?;
+        out.member("to", &self.to)?;
+        out.member("msg_id", &self.msg_id)?;
+        out.member("payload", &self.payload)?;
+        out.pairs(self.extra.iter())?;
+        out.end()
+    }
+}
+
 /// The user accepted a contact request.
 ///
 /// Selected when `/payload/operation` is `accept`. Source: `incoming/agora/chat-sdk/reference/_callbacks-events.mdx`, section "Accept a contact invitation".
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ContactAccept {
     /// `chat` or `chat_offline`.
     ///
     /// Documented as one of `chat`, `chat_offline` (not checked when received).
-    #[serde(rename = "eventType")]
     pub event_type: String,
     /// The user who acted, as a user id or `{app_key}_{user}@easemob.com`.
     pub from: String,
@@ -9272,7 +10281,6 @@ pub struct ContactAccept {
     /// What changed.
     pub payload: crate::webhook::ContactPayload,
     /// Members the server sent that the spec does not describe.
-    #[serde(flatten)]
     pub extra: crate::Extra,
 }
 
@@ -9330,15 +10338,30 @@ impl<'de> ::serde::Deserialize<'de> for ContactAccept {
     }
 }
 
+impl ::serde::Serialize for ContactAccept {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.member("eventType", &self.event_type)?;
+        out.member("from", &self.from)?;
+        out.member("to", &self.to)?;
+        out.member("msg_id", &self.msg_id)?;
+        out.member("payload", &self.payload)?;
+        out.pairs(self.extra.iter())?;
+        out.end()
+    }
+}
+
 /// The other user accepted the user's contact request.
 ///
 /// Selected when `/payload/operation` is `remote_accept`. Source: `incoming/agora/chat-sdk/reference/_callbacks-events.mdx`, section "Accept a contact invitation".
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ContactRemoteAccept {
     /// `chat` or `chat_offline`.
     ///
     /// Documented as one of `chat`, `chat_offline` (not checked when received).
-    #[serde(rename = "eventType")]
     pub event_type: String,
     /// The user who acted, as a user id or `{app_key}_{user}@easemob.com`.
     pub from: String,
@@ -9349,7 +10372,6 @@ pub struct ContactRemoteAccept {
     /// What changed.
     pub payload: crate::webhook::ContactPayload,
     /// Members the server sent that the spec does not describe.
-    #[serde(flatten)]
     pub extra: crate::Extra,
 }
 
@@ -9407,15 +10429,30 @@ impl<'de> ::serde::Deserialize<'de> for ContactRemoteAccept {
     }
 }
 
+impl ::serde::Serialize for ContactRemoteAccept {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.member("eventType", &self.event_type)?;
+        out.member("from", &self.from)?;
+        out.member("to", &self.to)?;
+        out.member("msg_id", &self.msg_id)?;
+        out.member("payload", &self.payload)?;
+        out.pairs(self.extra.iter())?;
+        out.end()
+    }
+}
+
 /// The user declined a contact request.
 ///
 /// Selected when `/payload/operation` is `decline`. Source: `incoming/agora/chat-sdk/reference/_callbacks-events.mdx`, section "Decline a contact invitation".
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ContactDecline {
     /// `chat` or `chat_offline`.
     ///
     /// Documented as one of `chat`, `chat_offline` (not checked when received).
-    #[serde(rename = "eventType")]
     pub event_type: String,
     /// The user who acted, as a user id or `{app_key}_{user}@easemob.com`.
     pub from: String,
@@ -9426,7 +10463,6 @@ pub struct ContactDecline {
     /// What changed.
     pub payload: crate::webhook::ContactPayload,
     /// Members the server sent that the spec does not describe.
-    #[serde(flatten)]
     pub extra: crate::Extra,
 }
 
@@ -9484,15 +10520,30 @@ impl<'de> ::serde::Deserialize<'de> for ContactDecline {
     }
 }
 
+impl ::serde::Serialize for ContactDecline {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.member("eventType", &self.event_type)?;
+        out.member("from", &self.from)?;
+        out.member("to", &self.to)?;
+        out.member("msg_id", &self.msg_id)?;
+        out.member("payload", &self.payload)?;
+        out.pairs(self.extra.iter())?;
+        out.end()
+    }
+}
+
 /// The other user declined the user's contact request.
 ///
 /// Selected when `/payload/operation` is `remote_decline`. Source: `incoming/agora/chat-sdk/reference/_callbacks-events.mdx`, section "Decline a contact invitation".
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ContactRemoteDecline {
     /// `chat` or `chat_offline`.
     ///
     /// Documented as one of `chat`, `chat_offline` (not checked when received).
-    #[serde(rename = "eventType")]
     pub event_type: String,
     /// The user who acted, as a user id or `{app_key}_{user}@easemob.com`.
     pub from: String,
@@ -9503,7 +10554,6 @@ pub struct ContactRemoteDecline {
     /// What changed.
     pub payload: crate::webhook::ContactPayload,
     /// Members the server sent that the spec does not describe.
-    #[serde(flatten)]
     pub extra: crate::Extra,
 }
 
@@ -9561,15 +10611,30 @@ impl<'de> ::serde::Deserialize<'de> for ContactRemoteDecline {
     }
 }
 
+impl ::serde::Serialize for ContactRemoteDecline {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.member("eventType", &self.event_type)?;
+        out.member("from", &self.from)?;
+        out.member("to", &self.to)?;
+        out.member("msg_id", &self.msg_id)?;
+        out.member("payload", &self.payload)?;
+        out.pairs(self.extra.iter())?;
+        out.end()
+    }
+}
+
 /// The user blocked a contact.
 ///
 /// Selected when `/payload/operation` is `ban`. Source: `incoming/agora/chat-sdk/reference/_callbacks-events.mdx`, section "Add a contact to the blocklist".
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ContactBan {
     /// `chat` or `chat_offline`.
     ///
     /// Documented as one of `chat`, `chat_offline` (not checked when received).
-    #[serde(rename = "eventType")]
     pub event_type: String,
     /// The user who acted, as a user id or `{app_key}_{user}@easemob.com`.
     pub from: String,
@@ -9580,7 +10645,6 @@ pub struct ContactBan {
     /// What changed.
     pub payload: crate::webhook::ContactPayload,
     /// Members the server sent that the spec does not describe.
-    #[serde(flatten)]
     pub extra: crate::Extra,
 }
 
@@ -9638,15 +10702,30 @@ impl<'de> ::serde::Deserialize<'de> for ContactBan {
     }
 }
 
+impl ::serde::Serialize for ContactBan {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.member("eventType", &self.event_type)?;
+        out.member("from", &self.from)?;
+        out.member("to", &self.to)?;
+        out.member("msg_id", &self.msg_id)?;
+        out.member("payload", &self.payload)?;
+        out.pairs(self.extra.iter())?;
+        out.end()
+    }
+}
+
 /// The user unblocked a contact.
 ///
 /// Selected when `/payload/operation` is `allow`. Source: `incoming/agora/chat-sdk/reference/_callbacks-events.mdx`, section "Remove a contact from the blocklist".
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ContactAllow {
     /// `chat` or `chat_offline`.
     ///
     /// Documented as one of `chat`, `chat_offline` (not checked when received).
-    #[serde(rename = "eventType")]
     pub event_type: String,
     /// The user who acted, as a user id or `{app_key}_{user}@easemob.com`.
     pub from: String,
@@ -9657,7 +10736,6 @@ pub struct ContactAllow {
     /// What changed.
     pub payload: crate::webhook::ContactPayload,
     /// Members the server sent that the spec does not describe.
-    #[serde(flatten)]
     pub extra: crate::Extra,
 }
 
@@ -9712,6 +10790,22 @@ impl<'de> ::serde::Deserialize<'de> for ContactAllow {
             }
         }
         deserializer.deserialize_map(__Visitor)
+    }
+}
+
+impl ::serde::Serialize for ContactAllow {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.member("eventType", &self.event_type)?;
+        out.member("from", &self.from)?;
+        out.member("to", &self.to)?;
+        out.member("msg_id", &self.msg_id)?;
+        out.member("payload", &self.payload)?;
+        out.pairs(self.extra.iter())?;
+        out.end()
     }
 }
 
@@ -9936,32 +11030,25 @@ fn decode_contact(envelope: &crate::webhook::Envelope) -> Event {
 }
 
 /// A message as callbacks carry it: the same shape as a message in the REST message history.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct MessagePayload {
     /// The message content; one body per message.
     pub bodies: ::std::vec::Vec<crate::webhook::MessageBody>,
     /// Extension attributes the sender attached.
     ///
     /// See errata E610.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ext: Option<::std::collections::BTreeMap<String, ::serde_json::Value>>,
     /// The sender, when the payload names it.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub from: Option<String>,
     /// The recipient, when the payload names it.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub to: Option<String>,
     /// The conversation type, when the payload names it.
     ///
     /// Documented as one of `chat`, `groupchat`, `chatroom` (not checked when received).
-    #[serde(rename = "type")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<String>,
     /// Data clients do not display, such as the thread a message belongs to.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meta: Option<::std::collections::BTreeMap<String, ::serde_json::Value>>,
     /// Members the server sent that the spec does not describe.
-    #[serde(flatten)]
     pub extra: crate::Extra,
 }
 
@@ -10017,6 +11104,23 @@ impl<'de> ::serde::Deserialize<'de> for MessagePayload {
             }
         }
         deserializer.deserialize_map(__Visitor)
+    }
+}
+
+impl ::serde::Serialize for MessagePayload {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.member("bodies", &self.bodies)?;
+        out.optional("ext", &self.ext)?;
+        out.optional("from", &self.from)?;
+        out.optional("to", &self.to)?;
+        out.optional("type", &self.type_)?;
+        out.optional("meta", &self.meta)?;
+        out.pairs(self.extra.iter())?;
+        out.end()
     }
 }
 
@@ -10754,14 +11858,13 @@ impl MessageBody {
 }
 
 /// Width and height in pixels.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Size {
     /// Width in pixels.
     pub width: i64,
     /// Height in pixels.
     pub height: i64,
     /// Members the server sent that the spec does not describe.
-    #[serde(flatten)]
     pub extra: crate::Extra,
 }
 
@@ -10808,17 +11911,27 @@ impl<'de> ::serde::Deserialize<'de> for Size {
     }
 }
 
+impl ::serde::Serialize for Size {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.member("width", &self.width)?;
+        out.member("height", &self.height)?;
+        out.pairs(self.extra.iter())?;
+        out.end()
+    }
+}
+
 /// Outcome of a group or chat room operation.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct MucStatus {
     /// `ok`, or the error code of a failure.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error_code: Option<String>,
     /// Why the operation failed; empty on success.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Members the server sent that the spec does not describe.
-    #[serde(flatten)]
     pub extra: crate::Extra,
 }
 
@@ -10869,53 +11982,51 @@ impl<'de> ::serde::Deserialize<'de> for MucStatus {
     }
 }
 
+impl ::serde::Serialize for MucStatus {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.optional("error_code", &self.error_code)?;
+        out.optional("description", &self.description)?;
+        out.pairs(self.extra.iter())?;
+        out.end()
+    }
+}
+
 /// Settings of a group or chat room. The examples send booleans and numbers as strings where the tables say Bool and Long, so those members take either.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct GroupInfo {
     /// The owner, `{app_key}_{user}`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub owner: Option<String>,
     /// The name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
     /// The description.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// URL of the avatar.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub avatar: Option<String>,
     /// Custom extension text.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub custom: Option<String>,
     /// When it was created, Unix ms.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created: Option<::serde_json::Value>,
     /// When its information last changed, Unix ms.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_modified: Option<::serde_json::Value>,
     /// Most members, the owner included.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_users: Option<::serde_json::Value>,
     /// Whether every member is muted.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mute: Option<::serde_json::Value>,
     /// Seconds the group-wide mute lasts from now; `0` lifts it, `-1` is forever.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mute_duration: Option<i64>,
     /// Whether anyone may find and ask to join it.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub public: Option<::serde_json::Value>,
     /// Whether invited users must accept before they join.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invite_need_confirm: Option<::serde_json::Value>,
     /// Whether plain members may invite users.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub allow_user_invites: Option<::serde_json::Value>,
     /// Whether the group is banned.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub disabled: Option<::serde_json::Value>,
     /// Members the server sent that the spec does not describe.
-    #[serde(flatten)]
     pub extra: crate::Extra,
 }
 
@@ -11028,30 +12139,49 @@ impl<'de> ::serde::Deserialize<'de> for GroupInfo {
     }
 }
 
+impl ::serde::Serialize for GroupInfo {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.optional("owner", &self.owner)?;
+        out.optional("title", &self.title)?;
+        out.optional("description", &self.description)?;
+        out.optional("avatar", &self.avatar)?;
+        out.optional("custom", &self.custom)?;
+        out.optional("created", &self.created)?;
+        out.optional("last_modified", &self.last_modified)?;
+        out.optional("max_users", &self.max_users)?;
+        out.optional("mute", &self.mute)?;
+        out.optional("mute_duration", &self.mute_duration)?;
+        out.optional("public", &self.public)?;
+        out.optional("invite_need_confirm", &self.invite_need_confirm)?;
+        out.optional("allow_user_invites", &self.allow_user_invites)?;
+        out.optional("disabled", &self.disabled)?;
+        out.pairs(self.extra.iter())?;
+        out.end()
+    }
+}
+
 /// The reactions of one message.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ReactionMessage {
     /// The message reacted to.
-    #[serde(rename = "messageId")]
     pub message_id: String,
     /// Sender of the reaction message.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub from: Option<String>,
     /// Recipient of the message.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub to: Option<String>,
     /// `chat` one-to-one, `groupchat` a group.
     ///
     /// Documented as one of `chat`, `groupchat` (not checked when received).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub channel_type: Option<String>,
     /// When the reaction changed, Unix ms.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ts: Option<i64>,
     /// Every reaction of the message.
     pub reactions: ::std::vec::Vec<crate::webhook::Reaction>,
     /// Members the server sent that the spec does not describe.
-    #[serde(flatten)]
     pub extra: crate::Extra,
 }
 
@@ -11116,23 +12246,35 @@ impl<'de> ::serde::Deserialize<'de> for ReactionMessage {
     }
 }
 
+impl ::serde::Serialize for ReactionMessage {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.member("messageId", &self.message_id)?;
+        out.optional("from", &self.from)?;
+        out.optional("to", &self.to)?;
+        out.optional("channel_type", &self.channel_type)?;
+        out.optional("ts", &self.ts)?;
+        out.member("reactions", &self.reactions)?;
+        out.pairs(self.extra.iter())?;
+        out.end()
+    }
+}
+
 /// One reaction and who added it.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Reaction {
     /// The reaction.
     pub reaction: String,
     /// Users who added it.
-    #[serde(rename = "userList")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_list: Option<::std::vec::Vec<String>>,
     /// How many times it was added.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub count: Option<i64>,
     /// The change that caused this callback, on the reaction it touched.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub op: Option<::std::vec::Vec<crate::webhook::ReactionChange>>,
     /// Members the server sent that the spec does not describe.
-    #[serde(flatten)]
     pub extra: crate::Extra,
 }
 
@@ -11189,18 +12331,29 @@ impl<'de> ::serde::Deserialize<'de> for Reaction {
     }
 }
 
+impl ::serde::Serialize for Reaction {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.member("reaction", &self.reaction)?;
+        out.optional("userList", &self.user_list)?;
+        out.optional("count", &self.count)?;
+        out.optional("op", &self.op)?;
+        out.pairs(self.extra.iter())?;
+        out.end()
+    }
+}
+
 /// A change made to a reaction.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ReactionChange {
     /// What was done: `create` adds the reaction.
-    #[serde(rename = "reactionType")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reaction_type: Option<String>,
     /// Who made the change.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub operator: Option<String>,
     /// Members the server sent that the spec does not describe.
-    #[serde(flatten)]
     pub extra: crate::Extra,
 }
 
@@ -11255,37 +12408,41 @@ impl<'de> ::serde::Deserialize<'de> for ReactionChange {
     }
 }
 
+impl ::serde::Serialize for ReactionChange {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.optional("reactionType", &self.reaction_type)?;
+        out.optional("operator", &self.operator)?;
+        out.pairs(self.extra.iter())?;
+        out.end()
+    }
+}
+
 /// The state of a thread after one of its messages changed.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ThreadUpdate {
     /// The thread id.
     pub id: String,
     /// The thread's name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// `update_msg`: a message was sent, recalled or edited.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub operation: Option<String>,
     /// Who changed the message.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub from: Option<String>,
     /// The message the thread was started from; may be empty.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub msg_parent_id: Option<String>,
     /// The group the thread belongs to.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub muc_parent_id: Option<String>,
     /// Messages in the thread.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message_count: Option<i64>,
     /// When the message changed, Unix ms.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timestamp: Option<i64>,
     /// The newest message of the thread.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_message: Option<crate::webhook::ThreadMessage>,
     /// Members the server sent that the spec does not describe.
-    #[serde(flatten)]
     pub extra: crate::Extra,
 }
 
@@ -11377,24 +12534,40 @@ impl<'de> ::serde::Deserialize<'de> for ThreadUpdate {
     }
 }
 
+impl ::serde::Serialize for ThreadUpdate {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.member("id", &self.id)?;
+        out.optional("name", &self.name)?;
+        out.optional("operation", &self.operation)?;
+        out.optional("from", &self.from)?;
+        out.optional("msg_parent_id", &self.msg_parent_id)?;
+        out.optional("muc_parent_id", &self.muc_parent_id)?;
+        out.optional("message_count", &self.message_count)?;
+        out.optional("timestamp", &self.timestamp)?;
+        out.optional("last_message", &self.last_message)?;
+        out.pairs(self.extra.iter())?;
+        out.end()
+    }
+}
+
 /// A message of a thread.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ThreadMessage {
     /// The message id.
     pub id: String,
     /// Its sender, `{app_key}_{user}`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub from: Option<String>,
     /// The thread, `{app_key}_{thread_id}`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub to: Option<String>,
     /// When it was sent, Unix ms.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timestamp: Option<i64>,
     /// The message.
     pub payload: crate::webhook::MessagePayload,
     /// Members the server sent that the spec does not describe.
-    #[serde(flatten)]
     pub extra: crate::Extra,
 }
 
@@ -11452,26 +12625,38 @@ impl<'de> ::serde::Deserialize<'de> for ThreadMessage {
     }
 }
 
+impl ::serde::Serialize for ThreadMessage {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.member("id", &self.id)?;
+        out.optional("from", &self.from)?;
+        out.optional("to", &self.to)?;
+        out.optional("timestamp", &self.timestamp)?;
+        out.member("payload", &self.payload)?;
+        out.pairs(self.extra.iter())?;
+        out.end()
+    }
+}
+
 /// The operation.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct MucPayload {
     /// The group or room on the server, `{app_key}_{id}@conference.easemob.com`.
     pub muc_id: String,
     /// The operation; see the operations.
     pub operation: String,
     /// `true` for a chat room, `false` for a group.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_chatroom: Option<bool>,
     /// Details of the operation: usually text, an object for an uploaded file.
     ///
     /// See errata E617.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<::serde_json::Value>,
     /// Outcome of the operation.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<crate::webhook::MucStatus>,
     /// Members the server sent that the spec does not describe.
-    #[serde(flatten)]
     pub extra: crate::Extra,
 }
 
@@ -11531,17 +12716,30 @@ impl<'de> ::serde::Deserialize<'de> for MucPayload {
     }
 }
 
+impl ::serde::Serialize for MucPayload {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.member("muc_id", &self.muc_id)?;
+        out.member("operation", &self.operation)?;
+        out.optional("is_chatroom", &self.is_chatroom)?;
+        out.optional("reason", &self.reason)?;
+        out.optional("status", &self.status)?;
+        out.pairs(self.extra.iter())?;
+        out.end()
+    }
+}
+
 /// The attribute change.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct MucSetMetadataPayloadEventInfo {
     /// The attributes and the result of the change, as JSON text.
     pub ext: String,
     /// The kind of event; `event_none` in the examples.
-    #[serde(rename = "type")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<String>,
     /// Members the server sent that the spec does not describe.
-    #[serde(flatten)]
     pub extra: crate::Extra,
 }
 
@@ -11588,28 +12786,37 @@ impl<'de> ::serde::Deserialize<'de> for MucSetMetadataPayloadEventInfo {
     }
 }
 
+impl ::serde::Serialize for MucSetMetadataPayloadEventInfo {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.member("ext", &self.ext)?;
+        out.optional("type", &self.type_)?;
+        out.pairs(self.extra.iter())?;
+        out.end()
+    }
+}
+
 /// The operation.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct MucSetMetadataPayload {
     /// The group or room on the server, `{app_key}_{id}@conference.easemob.com`.
     pub muc_id: String,
     /// The operation; see the operations.
     pub operation: String,
     /// `true` for a chat room, `false` for a group.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_chatroom: Option<bool>,
     /// Details of the operation: usually text, an object for an uploaded file.
     ///
     /// See errata E617.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<::serde_json::Value>,
     /// Outcome of the operation.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<crate::webhook::MucStatus>,
     /// The attribute change.
     pub event_info: crate::webhook::MucSetMetadataPayloadEventInfo,
     /// Members the server sent that the spec does not describe.
-    #[serde(flatten)]
     pub extra: crate::Extra,
 }
 
@@ -11674,17 +12881,31 @@ impl<'de> ::serde::Deserialize<'de> for MucSetMetadataPayload {
     }
 }
 
+impl ::serde::Serialize for MucSetMetadataPayload {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.member("muc_id", &self.muc_id)?;
+        out.member("operation", &self.operation)?;
+        out.optional("is_chatroom", &self.is_chatroom)?;
+        out.optional("reason", &self.reason)?;
+        out.optional("status", &self.status)?;
+        out.member("event_info", &self.event_info)?;
+        out.pairs(self.extra.iter())?;
+        out.end()
+    }
+}
+
 /// The attribute change.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct MucDeleteMetadataPayloadEventInfo {
     /// The attributes and the result of the change, as JSON text.
     pub ext: String,
     /// The kind of event; `event_none` in the examples.
-    #[serde(rename = "type")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<String>,
     /// Members the server sent that the spec does not describe.
-    #[serde(flatten)]
     pub extra: crate::Extra,
 }
 
@@ -11731,28 +12952,37 @@ impl<'de> ::serde::Deserialize<'de> for MucDeleteMetadataPayloadEventInfo {
     }
 }
 
+impl ::serde::Serialize for MucDeleteMetadataPayloadEventInfo {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.member("ext", &self.ext)?;
+        out.optional("type", &self.type_)?;
+        out.pairs(self.extra.iter())?;
+        out.end()
+    }
+}
+
 /// The operation.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct MucDeleteMetadataPayload {
     /// The group or room on the server, `{app_key}_{id}@conference.easemob.com`.
     pub muc_id: String,
     /// The operation; see the operations.
     pub operation: String,
     /// `true` for a chat room, `false` for a group.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_chatroom: Option<bool>,
     /// Details of the operation: usually text, an object for an uploaded file.
     ///
     /// See errata E617.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<::serde_json::Value>,
     /// Outcome of the operation.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<crate::webhook::MucStatus>,
     /// The attribute change.
     pub event_info: crate::webhook::MucDeleteMetadataPayloadEventInfo,
     /// Members the server sent that the spec does not describe.
-    #[serde(flatten)]
     pub extra: crate::Extra,
 }
 
@@ -11817,17 +13047,31 @@ impl<'de> ::serde::Deserialize<'de> for MucDeleteMetadataPayload {
     }
 }
 
+impl ::serde::Serialize for MucDeleteMetadataPayload {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.member("muc_id", &self.muc_id)?;
+        out.member("operation", &self.operation)?;
+        out.optional("is_chatroom", &self.is_chatroom)?;
+        out.optional("reason", &self.reason)?;
+        out.optional("status", &self.status)?;
+        out.member("event_info", &self.event_info)?;
+        out.pairs(self.extra.iter())?;
+        out.end()
+    }
+}
+
 /// The attribute change.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct MucGroupMemberMetadataUpdatePayloadEventInfo {
     /// The attributes and the result of the change, as JSON text.
     pub ext: String,
     /// The kind of event; `event_none` in the examples.
-    #[serde(rename = "type")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<String>,
     /// Members the server sent that the spec does not describe.
-    #[serde(flatten)]
     pub extra: crate::Extra,
 }
 
@@ -11874,28 +13118,37 @@ impl<'de> ::serde::Deserialize<'de> for MucGroupMemberMetadataUpdatePayloadEvent
     }
 }
 
+impl ::serde::Serialize for MucGroupMemberMetadataUpdatePayloadEventInfo {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.member("ext", &self.ext)?;
+        out.optional("type", &self.type_)?;
+        out.pairs(self.extra.iter())?;
+        out.end()
+    }
+}
+
 /// The operation.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct MucGroupMemberMetadataUpdatePayload {
     /// The group or room on the server, `{app_key}_{id}@conference.easemob.com`.
     pub muc_id: String,
     /// The operation; see the operations.
     pub operation: String,
     /// `true` for a chat room, `false` for a group.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_chatroom: Option<bool>,
     /// Details of the operation: usually text, an object for an uploaded file.
     ///
     /// See errata E617.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<::serde_json::Value>,
     /// Outcome of the operation.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<crate::webhook::MucStatus>,
     /// The attribute change.
     pub event_info: crate::webhook::MucGroupMemberMetadataUpdatePayloadEventInfo,
     /// Members the server sent that the spec does not describe.
-    #[serde(flatten)]
     pub extra: crate::Extra,
 }
 
@@ -11960,15 +13213,29 @@ impl<'de> ::serde::Deserialize<'de> for MucGroupMemberMetadataUpdatePayload {
     }
 }
 
+impl ::serde::Serialize for MucGroupMemberMetadataUpdatePayload {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.member("muc_id", &self.muc_id)?;
+        out.member("operation", &self.operation)?;
+        out.optional("is_chatroom", &self.is_chatroom)?;
+        out.optional("reason", &self.reason)?;
+        out.optional("status", &self.status)?;
+        out.member("event_info", &self.event_info)?;
+        out.pairs(self.extra.iter())?;
+        out.end()
+    }
+}
+
 /// Details of the operation; absent when a group is dissolved.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct GroupOpPayload {
     /// The kind of change within the operation.
-    #[serde(rename = "type")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<String>,
     /// Members the server sent that the spec does not describe.
-    #[serde(flatten)]
     pub extra: crate::Extra,
 }
 
@@ -12012,23 +13279,30 @@ impl<'de> ::serde::Deserialize<'de> for GroupOpPayload {
     }
 }
 
+impl ::serde::Serialize for GroupOpPayload {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.optional("type", &self.type_)?;
+        out.pairs(self.extra.iter())?;
+        out.end()
+    }
+}
+
 /// Details of the operation; absent when a group is dissolved.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct GroupOpCreatePayload {
     /// The kind of change within the operation.
-    #[serde(rename = "type")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<String>,
     /// Role of each named user: `owner` or `admin`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub role: Option<::std::collections::BTreeMap<String, String>>,
     /// Users added when it was created.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub member: Option<::std::vec::Vec<String>>,
     /// The new group or chat room.
     pub info: crate::webhook::GroupInfo,
     /// Members the server sent that the spec does not describe.
-    #[serde(flatten)]
     pub extra: crate::Extra,
 }
 
@@ -12081,17 +13355,29 @@ impl<'de> ::serde::Deserialize<'de> for GroupOpCreatePayload {
     }
 }
 
+impl ::serde::Serialize for GroupOpCreatePayload {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.optional("type", &self.type_)?;
+        out.optional("role", &self.role)?;
+        out.optional("member", &self.member)?;
+        out.member("info", &self.info)?;
+        out.pairs(self.extra.iter())?;
+        out.end()
+    }
+}
+
 /// Details of the operation; absent when a group is dissolved.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct GroupOpUpdateInfoPayload {
     /// The kind of change within the operation.
-    #[serde(rename = "type")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<String>,
     /// The information after the change.
     pub info: crate::webhook::GroupInfo,
     /// Members the server sent that the spec does not describe.
-    #[serde(flatten)]
     pub extra: crate::Extra,
 }
 
@@ -12138,18 +13424,27 @@ impl<'de> ::serde::Deserialize<'de> for GroupOpUpdateInfoPayload {
     }
 }
 
+impl ::serde::Serialize for GroupOpUpdateInfoPayload {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.optional("type", &self.type_)?;
+        out.member("info", &self.info)?;
+        out.pairs(self.extra.iter())?;
+        out.end()
+    }
+}
+
 /// Details of the operation; absent when a group is dissolved.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct GroupOpUpdateAnnouncementPayload {
     /// The kind of change within the operation.
-    #[serde(rename = "type")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<String>,
     /// The new announcement; absent when it was deleted.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub announcement: Option<String>,
     /// Members the server sent that the spec does not describe.
-    #[serde(flatten)]
     pub extra: crate::Extra,
 }
 
@@ -12198,17 +13493,27 @@ impl<'de> ::serde::Deserialize<'de> for GroupOpUpdateAnnouncementPayload {
     }
 }
 
+impl ::serde::Serialize for GroupOpUpdateAnnouncementPayload {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.optional("type", &self.type_)?;
+        out.optional("announcement", &self.announcement)?;
+        out.pairs(self.extra.iter())?;
+        out.end()
+    }
+}
+
 /// Details of the operation; absent when a group is dissolved.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct GroupOpUpdateMutePayload {
     /// The kind of change within the operation.
-    #[serde(rename = "type")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<String>,
     /// `true` when muted, `false` when lifted.
     pub mute: bool,
     /// Members the server sent that the spec does not describe.
-    #[serde(flatten)]
     pub extra: crate::Extra,
 }
 
@@ -12255,19 +13560,29 @@ impl<'de> ::serde::Deserialize<'de> for GroupOpUpdateMutePayload {
     }
 }
 
+impl ::serde::Serialize for GroupOpUpdateMutePayload {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.optional("type", &self.type_)?;
+        out.member("mute", &self.mute)?;
+        out.pairs(self.extra.iter())?;
+        out.end()
+    }
+}
+
 /// Details of the operation; absent when a group is dissolved.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct GroupOpUpdateOwnerPayload {
     /// The kind of change within the operation.
-    #[serde(rename = "type")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<String>,
     /// The previous owner.
     pub owner: String,
     /// The new owner.
     pub new_owner: String,
     /// Members the server sent that the spec does not describe.
-    #[serde(flatten)]
     pub extra: crate::Extra,
 }
 
@@ -12319,17 +13634,28 @@ impl<'de> ::serde::Deserialize<'de> for GroupOpUpdateOwnerPayload {
     }
 }
 
+impl ::serde::Serialize for GroupOpUpdateOwnerPayload {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.optional("type", &self.type_)?;
+        out.member("owner", &self.owner)?;
+        out.member("new_owner", &self.new_owner)?;
+        out.pairs(self.extra.iter())?;
+        out.end()
+    }
+}
+
 /// Details of the operation; absent when a group is dissolved.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct GroupOpUpdateDisablePayload {
     /// The kind of change within the operation.
-    #[serde(rename = "type")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<String>,
     /// `true` when banned, `false` when unbanned.
     pub disable: bool,
     /// Members the server sent that the spec does not describe.
-    #[serde(flatten)]
     pub extra: crate::Extra,
 }
 
@@ -12376,17 +13702,27 @@ impl<'de> ::serde::Deserialize<'de> for GroupOpUpdateDisablePayload {
     }
 }
 
+impl ::serde::Serialize for GroupOpUpdateDisablePayload {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.optional("type", &self.type_)?;
+        out.member("disable", &self.disable)?;
+        out.pairs(self.extra.iter())?;
+        out.end()
+    }
+}
+
 /// Details of the operation; absent when a group is dissolved.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct GroupOpJoinDirectPayload {
     /// The kind of change within the operation.
-    #[serde(rename = "type")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<String>,
     /// The users concerned.
     pub member: ::std::vec::Vec<String>,
     /// Members the server sent that the spec does not describe.
-    #[serde(flatten)]
     pub extra: crate::Extra,
 }
 
@@ -12433,17 +13769,27 @@ impl<'de> ::serde::Deserialize<'de> for GroupOpJoinDirectPayload {
     }
 }
 
+impl ::serde::Serialize for GroupOpJoinDirectPayload {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.optional("type", &self.type_)?;
+        out.member("member", &self.member)?;
+        out.pairs(self.extra.iter())?;
+        out.end()
+    }
+}
+
 /// Details of the operation; absent when a group is dissolved.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct GroupOpJoinInvitePayload {
     /// The kind of change within the operation.
-    #[serde(rename = "type")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<String>,
     /// The users concerned.
     pub member: ::std::vec::Vec<String>,
     /// Members the server sent that the spec does not describe.
-    #[serde(flatten)]
     pub extra: crate::Extra,
 }
 
@@ -12490,17 +13836,27 @@ impl<'de> ::serde::Deserialize<'de> for GroupOpJoinInvitePayload {
     }
 }
 
+impl ::serde::Serialize for GroupOpJoinInvitePayload {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.optional("type", &self.type_)?;
+        out.member("member", &self.member)?;
+        out.pairs(self.extra.iter())?;
+        out.end()
+    }
+}
+
 /// Details of the operation; absent when a group is dissolved.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct GroupOpJoinApplyPayload {
     /// The kind of change within the operation.
-    #[serde(rename = "type")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<String>,
     /// The users concerned.
     pub member: ::std::vec::Vec<String>,
     /// Members the server sent that the spec does not describe.
-    #[serde(flatten)]
     pub extra: crate::Extra,
 }
 
@@ -12547,17 +13903,27 @@ impl<'de> ::serde::Deserialize<'de> for GroupOpJoinApplyPayload {
     }
 }
 
+impl ::serde::Serialize for GroupOpJoinApplyPayload {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.optional("type", &self.type_)?;
+        out.member("member", &self.member)?;
+        out.pairs(self.extra.iter())?;
+        out.end()
+    }
+}
+
 /// Details of the operation; absent when a group is dissolved.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct GroupOpLeaveQuitPayload {
     /// The kind of change within the operation.
-    #[serde(rename = "type")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<String>,
     /// The users concerned.
     pub member: ::std::vec::Vec<String>,
     /// Members the server sent that the spec does not describe.
-    #[serde(flatten)]
     pub extra: crate::Extra,
 }
 
@@ -12604,17 +13970,27 @@ impl<'de> ::serde::Deserialize<'de> for GroupOpLeaveQuitPayload {
     }
 }
 
+impl ::serde::Serialize for GroupOpLeaveQuitPayload {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.optional("type", &self.type_)?;
+        out.member("member", &self.member)?;
+        out.pairs(self.extra.iter())?;
+        out.end()
+    }
+}
+
 /// Details of the operation; absent when a group is dissolved.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct GroupOpLeaveKickPayload {
     /// The kind of change within the operation.
-    #[serde(rename = "type")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<String>,
     /// The users concerned.
     pub member: ::std::vec::Vec<String>,
     /// Members the server sent that the spec does not describe.
-    #[serde(flatten)]
     pub extra: crate::Extra,
 }
 
@@ -12661,17 +14037,27 @@ impl<'de> ::serde::Deserialize<'de> for GroupOpLeaveKickPayload {
     }
 }
 
+impl ::serde::Serialize for GroupOpLeaveKickPayload {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.optional("type", &self.type_)?;
+        out.member("member", &self.member)?;
+        out.pairs(self.extra.iter())?;
+        out.end()
+    }
+}
+
 /// Details of the operation; absent when a group is dissolved.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct GroupOpLeaveBlockPayload {
     /// The kind of change within the operation.
-    #[serde(rename = "type")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<String>,
     /// The users concerned.
     pub member: ::std::vec::Vec<String>,
     /// Members the server sent that the spec does not describe.
-    #[serde(flatten)]
     pub extra: crate::Extra,
 }
 
@@ -12718,17 +14104,27 @@ impl<'de> ::serde::Deserialize<'de> for GroupOpLeaveBlockPayload {
     }
 }
 
+impl ::serde::Serialize for GroupOpLeaveBlockPayload {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.optional("type", &self.type_)?;
+        out.member("member", &self.member)?;
+        out.pairs(self.extra.iter())?;
+        out.end()
+    }
+}
+
 /// Details of the operation; absent when a group is dissolved.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct GroupOpLeaveDeletePayload {
     /// The kind of change within the operation.
-    #[serde(rename = "type")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<String>,
     /// The users concerned.
     pub member: ::std::vec::Vec<String>,
     /// Members the server sent that the spec does not describe.
-    #[serde(flatten)]
     pub extra: crate::Extra,
 }
 
@@ -12775,20 +14171,29 @@ impl<'de> ::serde::Deserialize<'de> for GroupOpLeaveDeletePayload {
     }
 }
 
+impl ::serde::Serialize for GroupOpLeaveDeletePayload {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.optional("type", &self.type_)?;
+        out.member("member", &self.member)?;
+        out.pairs(self.extra.iter())?;
+        out.end()
+    }
+}
+
 /// Details of the operation; absent when a group is dissolved.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct GroupOpMuteAddPayload {
     /// The kind of change within the operation.
-    #[serde(rename = "type")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<String>,
     /// The users concerned.
     pub member: ::std::vec::Vec<String>,
     /// When the mute ends, Unix ms.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expire_timestamp: Option<i64>,
     /// Members the server sent that the spec does not describe.
-    #[serde(flatten)]
     pub extra: crate::Extra,
 }
 
@@ -12844,17 +14249,28 @@ impl<'de> ::serde::Deserialize<'de> for GroupOpMuteAddPayload {
     }
 }
 
+impl ::serde::Serialize for GroupOpMuteAddPayload {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.optional("type", &self.type_)?;
+        out.member("member", &self.member)?;
+        out.optional("expire_timestamp", &self.expire_timestamp)?;
+        out.pairs(self.extra.iter())?;
+        out.end()
+    }
+}
+
 /// Details of the operation; absent when a group is dissolved.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct GroupOpMuteRemovePayload {
     /// The kind of change within the operation.
-    #[serde(rename = "type")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<String>,
     /// The users concerned.
     pub member: ::std::vec::Vec<String>,
     /// Members the server sent that the spec does not describe.
-    #[serde(flatten)]
     pub extra: crate::Extra,
 }
 
@@ -12901,17 +14317,27 @@ impl<'de> ::serde::Deserialize<'de> for GroupOpMuteRemovePayload {
     }
 }
 
+impl ::serde::Serialize for GroupOpMuteRemovePayload {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.optional("type", &self.type_)?;
+        out.member("member", &self.member)?;
+        out.pairs(self.extra.iter())?;
+        out.end()
+    }
+}
+
 /// Details of the operation; absent when a group is dissolved.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct GroupOpAllowlistAddPayload {
     /// The kind of change within the operation.
-    #[serde(rename = "type")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<String>,
     /// The users concerned.
     pub member: ::std::vec::Vec<String>,
     /// Members the server sent that the spec does not describe.
-    #[serde(flatten)]
     pub extra: crate::Extra,
 }
 
@@ -12958,17 +14384,27 @@ impl<'de> ::serde::Deserialize<'de> for GroupOpAllowlistAddPayload {
     }
 }
 
+impl ::serde::Serialize for GroupOpAllowlistAddPayload {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.optional("type", &self.type_)?;
+        out.member("member", &self.member)?;
+        out.pairs(self.extra.iter())?;
+        out.end()
+    }
+}
+
 /// Details of the operation; absent when a group is dissolved.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct GroupOpAllowlistRemovePayload {
     /// The kind of change within the operation.
-    #[serde(rename = "type")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<String>,
     /// The users concerned.
     pub member: ::std::vec::Vec<String>,
     /// Members the server sent that the spec does not describe.
-    #[serde(flatten)]
     pub extra: crate::Extra,
 }
 
@@ -13015,20 +14451,29 @@ impl<'de> ::serde::Deserialize<'de> for GroupOpAllowlistRemovePayload {
     }
 }
 
+impl ::serde::Serialize for GroupOpAllowlistRemovePayload {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.optional("type", &self.type_)?;
+        out.member("member", &self.member)?;
+        out.pairs(self.extra.iter())?;
+        out.end()
+    }
+}
+
 /// Details of the operation; absent when a group is dissolved.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct GroupOpBlocklistAddPayload {
     /// The kind of change within the operation.
-    #[serde(rename = "type")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<String>,
     /// The users concerned.
     pub member: ::std::vec::Vec<String>,
     /// When the block ends, Unix ms; set by the server.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expire_timestamp: Option<i64>,
     /// Members the server sent that the spec does not describe.
-    #[serde(flatten)]
     pub extra: crate::Extra,
 }
 
@@ -13084,17 +14529,28 @@ impl<'de> ::serde::Deserialize<'de> for GroupOpBlocklistAddPayload {
     }
 }
 
+impl ::serde::Serialize for GroupOpBlocklistAddPayload {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.optional("type", &self.type_)?;
+        out.member("member", &self.member)?;
+        out.optional("expire_timestamp", &self.expire_timestamp)?;
+        out.pairs(self.extra.iter())?;
+        out.end()
+    }
+}
+
 /// Details of the operation; absent when a group is dissolved.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct GroupOpBlocklistRemovePayload {
     /// The kind of change within the operation.
-    #[serde(rename = "type")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<String>,
     /// The users concerned.
     pub member: ::std::vec::Vec<String>,
     /// Members the server sent that the spec does not describe.
-    #[serde(flatten)]
     pub extra: crate::Extra,
 }
 
@@ -13141,17 +14597,27 @@ impl<'de> ::serde::Deserialize<'de> for GroupOpBlocklistRemovePayload {
     }
 }
 
+impl ::serde::Serialize for GroupOpBlocklistRemovePayload {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.optional("type", &self.type_)?;
+        out.member("member", &self.member)?;
+        out.pairs(self.extra.iter())?;
+        out.end()
+    }
+}
+
 /// Details of the operation; absent when a group is dissolved.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct GroupOpAdminAddPayload {
     /// The kind of change within the operation.
-    #[serde(rename = "type")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<String>,
     /// The new admins.
     pub admin: ::std::vec::Vec<String>,
     /// Members the server sent that the spec does not describe.
-    #[serde(flatten)]
     pub extra: crate::Extra,
 }
 
@@ -13198,17 +14664,27 @@ impl<'de> ::serde::Deserialize<'de> for GroupOpAdminAddPayload {
     }
 }
 
+impl ::serde::Serialize for GroupOpAdminAddPayload {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.optional("type", &self.type_)?;
+        out.member("admin", &self.admin)?;
+        out.pairs(self.extra.iter())?;
+        out.end()
+    }
+}
+
 /// Details of the operation; absent when a group is dissolved.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct GroupOpAdminRemovePayload {
     /// The kind of change within the operation.
-    #[serde(rename = "type")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<String>,
     /// The former admins.
     pub admin: ::std::vec::Vec<String>,
     /// Members the server sent that the spec does not describe.
-    #[serde(flatten)]
     pub extra: crate::Extra,
 }
 
@@ -13255,17 +14731,27 @@ impl<'de> ::serde::Deserialize<'de> for GroupOpAdminRemovePayload {
     }
 }
 
+impl ::serde::Serialize for GroupOpAdminRemovePayload {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.optional("type", &self.type_)?;
+        out.member("admin", &self.admin)?;
+        out.pairs(self.extra.iter())?;
+        out.end()
+    }
+}
+
 /// Details of the operation; absent when a group is dissolved.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct GroupOpShareFileAddPayload {
     /// The kind of change within the operation.
-    #[serde(rename = "type")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<String>,
     /// Ids of the files.
     pub share_file: ::std::vec::Vec<String>,
     /// Members the server sent that the spec does not describe.
-    #[serde(flatten)]
     pub extra: crate::Extra,
 }
 
@@ -13314,17 +14800,27 @@ impl<'de> ::serde::Deserialize<'de> for GroupOpShareFileAddPayload {
     }
 }
 
+impl ::serde::Serialize for GroupOpShareFileAddPayload {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.optional("type", &self.type_)?;
+        out.member("share_file", &self.share_file)?;
+        out.pairs(self.extra.iter())?;
+        out.end()
+    }
+}
+
 /// Details of the operation; absent when a group is dissolved.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct GroupOpShareFileRemovePayload {
     /// The kind of change within the operation.
-    #[serde(rename = "type")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<String>,
     /// Ids of the files.
     pub share_file: ::std::vec::Vec<String>,
     /// Members the server sent that the spec does not describe.
-    #[serde(flatten)]
     pub extra: crate::Extra,
 }
 
@@ -13373,17 +14869,27 @@ impl<'de> ::serde::Deserialize<'de> for GroupOpShareFileRemovePayload {
     }
 }
 
+impl ::serde::Serialize for GroupOpShareFileRemovePayload {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.optional("type", &self.type_)?;
+        out.member("share_file", &self.share_file)?;
+        out.pairs(self.extra.iter())?;
+        out.end()
+    }
+}
+
 /// Details of the operation; absent when a group is dissolved.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct GroupOpRoomSuperAdminAddPayload {
     /// The kind of change within the operation.
-    #[serde(rename = "type")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<String>,
     /// The new super admins.
     pub admin: ::std::vec::Vec<String>,
     /// Members the server sent that the spec does not describe.
-    #[serde(flatten)]
     pub extra: crate::Extra,
 }
 
@@ -13430,17 +14936,27 @@ impl<'de> ::serde::Deserialize<'de> for GroupOpRoomSuperAdminAddPayload {
     }
 }
 
+impl ::serde::Serialize for GroupOpRoomSuperAdminAddPayload {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.optional("type", &self.type_)?;
+        out.member("admin", &self.admin)?;
+        out.pairs(self.extra.iter())?;
+        out.end()
+    }
+}
+
 /// Details of the operation; absent when a group is dissolved.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct GroupOpRoomSuperAdminRemovePayload {
     /// The kind of change within the operation.
-    #[serde(rename = "type")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<String>,
     /// The former super admins.
     pub admin: ::std::vec::Vec<String>,
     /// Members the server sent that the spec does not describe.
-    #[serde(flatten)]
     pub extra: crate::Extra,
 }
 
@@ -13487,19 +15003,29 @@ impl<'de> ::serde::Deserialize<'de> for GroupOpRoomSuperAdminRemovePayload {
     }
 }
 
+impl ::serde::Serialize for GroupOpRoomSuperAdminRemovePayload {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.optional("type", &self.type_)?;
+        out.member("admin", &self.admin)?;
+        out.pairs(self.extra.iter())?;
+        out.end()
+    }
+}
+
 /// What was recalled.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct RecallPayload {
     /// Id of the recalled message, the same as `recall_id`.
     pub ack_message_id: String,
     /// Empty for a recall.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ext: Option<::std::collections::BTreeMap<String, ::serde_json::Value>>,
     /// Empty for a recall.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bodies: Option<::std::vec::Vec<::serde_json::Value>>,
     /// Members the server sent that the spec does not describe.
-    #[serde(flatten)]
     pub extra: crate::Extra,
 }
 
@@ -13555,27 +15081,36 @@ impl<'de> ::serde::Deserialize<'de> for RecallPayload {
     }
 }
 
+impl ::serde::Serialize for RecallPayload {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.member("ack_message_id", &self.ack_message_id)?;
+        out.optional("ext", &self.ext)?;
+        out.optional("bodies", &self.bodies)?;
+        out.pairs(self.extra.iter())?;
+        out.end()
+    }
+}
+
 /// The edited message.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct MessageEditPayload {
     /// Id of the original message.
     pub edit_message_id: String,
     /// The new content.
     pub bodies: ::std::vec::Vec<crate::webhook::MessageBody>,
     /// The new extension attributes.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ext: Option<::std::collections::BTreeMap<String, ::serde_json::Value>>,
     /// Always `edit`.
     ///
     /// Documented as one of `edit` (not checked when received).
-    #[serde(rename = "type")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<String>,
     /// About the edit.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meta: Option<crate::webhook::MessageEditPayloadMeta>,
     /// Members the server sent that the spec does not describe.
-    #[serde(flatten)]
     pub extra: crate::Extra,
 }
 
@@ -13640,13 +15175,28 @@ impl<'de> ::serde::Deserialize<'de> for MessageEditPayload {
     }
 }
 
+impl ::serde::Serialize for MessageEditPayload {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.member("edit_message_id", &self.edit_message_id)?;
+        out.member("bodies", &self.bodies)?;
+        out.optional("ext", &self.ext)?;
+        out.optional("type", &self.type_)?;
+        out.optional("meta", &self.meta)?;
+        out.pairs(self.extra.iter())?;
+        out.end()
+    }
+}
+
 /// About the edit.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct MessageEditPayloadMeta {
     /// The edit's details.
     pub edit_msg: crate::webhook::MessageEditPayloadMetaEditMsg,
     /// Members the server sent that the spec does not describe.
-    #[serde(flatten)]
     pub extra: crate::Extra,
 }
 
@@ -13692,31 +15242,36 @@ impl<'de> ::serde::Deserialize<'de> for MessageEditPayloadMeta {
     }
 }
 
+impl ::serde::Serialize for MessageEditPayloadMeta {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.member("edit_msg", &self.edit_msg)?;
+        out.pairs(self.extra.iter())?;
+        out.end()
+    }
+}
+
 /// The edit's details.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct MessageEditPayloadMetaEditMsg {
     /// Conversation type, e.g. `chat:user`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub chat_type: Option<String>,
     /// When the original was sent, Unix ms.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub send_time: Option<i64>,
     /// When it was edited, Unix ms.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub edit_time: Option<i64>,
     /// Sender of the original.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sender: Option<String>,
     /// How many times the message has been edited.
     ///
     /// See errata E626.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub count: Option<i64>,
     /// Who edited it; `easemob_rest_app_admin` for the app admin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub operator: Option<String>,
     /// Members the server sent that the spec does not describe.
-    #[serde(flatten)]
     pub extra: crate::Extra,
 }
 
@@ -13783,26 +15338,37 @@ impl<'de> ::serde::Deserialize<'de> for MessageEditPayloadMetaEditMsg {
     }
 }
 
+impl ::serde::Serialize for MessageEditPayloadMetaEditMsg {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.optional("chat_type", &self.chat_type)?;
+        out.optional("send_time", &self.send_time)?;
+        out.optional("edit_time", &self.edit_time)?;
+        out.optional("sender", &self.sender)?;
+        out.optional("count", &self.count)?;
+        out.optional("operator", &self.operator)?;
+        out.pairs(self.extra.iter())?;
+        out.end()
+    }
+}
+
 /// The receipt.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ReadAckPayload {
     /// Id of the message the receipt is for.
     pub ack_message_id: String,
     /// Extension attributes.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ext: Option<::std::collections::BTreeMap<String, ::serde_json::Value>>,
     /// Empty for a receipt.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bodies: Option<::std::vec::Vec<::serde_json::Value>>,
     /// `read_ack` for a group message receipt.
-    #[serde(rename = "type")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<String>,
     /// Settings of the acknowledged message.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub msg_config: Option<crate::webhook::ReadAckPayloadMsgConfig>,
     /// Members the server sent that the spec does not describe.
-    #[serde(flatten)]
     pub extra: crate::Extra,
 }
 
@@ -13866,14 +15432,28 @@ impl<'de> ::serde::Deserialize<'de> for ReadAckPayload {
     }
 }
 
+impl ::serde::Serialize for ReadAckPayload {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.member("ack_message_id", &self.ack_message_id)?;
+        out.optional("ext", &self.ext)?;
+        out.optional("bodies", &self.bodies)?;
+        out.optional("type", &self.type_)?;
+        out.optional("msg_config", &self.msg_config)?;
+        out.pairs(self.extra.iter())?;
+        out.end()
+    }
+}
+
 /// Settings of the acknowledged message.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ReadAckPayloadMsgConfig {
     /// Whether the group message asked for read receipts.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub allow_group_ack: Option<bool>,
     /// Members the server sent that the spec does not describe.
-    #[serde(flatten)]
     pub extra: crate::Extra,
 }
 
@@ -13923,19 +15503,28 @@ impl<'de> ::serde::Deserialize<'de> for ReadAckPayloadMsgConfig {
     }
 }
 
+impl ::serde::Serialize for ReadAckPayloadMsgConfig {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.optional("allow_group_ack", &self.allow_group_ack)?;
+        out.pairs(self.extra.iter())?;
+        out.end()
+    }
+}
+
 /// The receipt.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ChannelAckPayload {
     /// Id of a message of the conversation.
     pub ack_message_id: String,
     /// Always `channel_ack`.
     ///
     /// Documented as one of `channel_ack` (not checked when received).
-    #[serde(rename = "type")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<String>,
     /// Members the server sent that the spec does not describe.
-    #[serde(flatten)]
     pub extra: crate::Extra,
 }
 
@@ -13988,16 +15577,27 @@ impl<'de> ::serde::Deserialize<'de> for ChannelAckPayload {
     }
 }
 
+impl ::serde::Serialize for ChannelAckPayload {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.member("ack_message_id", &self.ack_message_id)?;
+        out.optional("type", &self.type_)?;
+        out.pairs(self.extra.iter())?;
+        out.end()
+    }
+}
+
 /// The notification.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct NotifyPayload {
     /// `reaction` or `thread`.
     ///
     /// Documented as one of `reaction`, `thread` (not checked when received).
-    #[serde(rename = "type")]
     pub type_: String,
     /// Members the server sent that the spec does not describe.
-    #[serde(flatten)]
     pub extra: crate::Extra,
 }
 
@@ -14041,26 +15641,34 @@ impl<'de> ::serde::Deserialize<'de> for NotifyPayload {
     }
 }
 
+impl ::serde::Serialize for NotifyPayload {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.member("type", &self.type_)?;
+        out.pairs(self.extra.iter())?;
+        out.end()
+    }
+}
+
 /// The notification.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct NotifyReactionPayload {
     /// `reaction` or `thread`.
     ///
     /// Documented as one of `reaction`, `thread` (not checked when received).
-    #[serde(rename = "type")]
     pub type_: String,
     /// The messages whose reactions changed.
     pub data: ::std::vec::Vec<crate::webhook::ReactionMessage>,
     /// How many operations were made.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub num: Option<i64>,
     /// `chat` one-to-one, `groupchat` a group.
     ///
     /// Documented as one of `chat`, `groupchat` (not checked when received).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub channel_type: Option<String>,
     /// Members the server sent that the spec does not describe.
-    #[serde(flatten)]
     pub extra: crate::Extra,
 }
 
@@ -14115,18 +15723,31 @@ impl<'de> ::serde::Deserialize<'de> for NotifyReactionPayload {
     }
 }
 
+impl ::serde::Serialize for NotifyReactionPayload {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.member("type", &self.type_)?;
+        out.member("data", &self.data)?;
+        out.optional("num", &self.num)?;
+        out.optional("channel_type", &self.channel_type)?;
+        out.pairs(self.extra.iter())?;
+        out.end()
+    }
+}
+
 /// The notification.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct NotifyThreadPayload {
     /// `reaction` or `thread`.
     ///
     /// Documented as one of `reaction`, `thread` (not checked when received).
-    #[serde(rename = "type")]
     pub type_: String,
     /// The thread.
     pub data: crate::webhook::ThreadUpdate,
     /// Members the server sent that the spec does not describe.
-    #[serde(flatten)]
     pub extra: crate::Extra,
 }
 
@@ -14173,24 +15794,33 @@ impl<'de> ::serde::Deserialize<'de> for NotifyThreadPayload {
     }
 }
 
+impl ::serde::Serialize for NotifyThreadPayload {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.member("type", &self.type_)?;
+        out.member("data", &self.data)?;
+        out.pairs(self.extra.iter())?;
+        out.end()
+    }
+}
+
 /// What changed.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ContactPayload {
     /// The change; see the operations.
     pub operation: String,
     /// The message sent with a contact request.
     ///
     /// See errata E634.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
     /// Version of the contact list after the change.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub roster_ver: Option<String>,
     /// Result of a block or unblock.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<crate::webhook::ContactPayloadStatus>,
     /// Members the server sent that the spec does not describe.
-    #[serde(flatten)]
     pub extra: crate::Extra,
 }
 
@@ -14247,14 +15877,27 @@ impl<'de> ::serde::Deserialize<'de> for ContactPayload {
     }
 }
 
+impl ::serde::Serialize for ContactPayload {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.member("operation", &self.operation)?;
+        out.optional("reason", &self.reason)?;
+        out.optional("roster_ver", &self.roster_ver)?;
+        out.optional("status", &self.status)?;
+        out.pairs(self.extra.iter())?;
+        out.end()
+    }
+}
+
 /// Result of a block or unblock.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ContactPayloadStatus {
     /// `ok`, or the error code of a failure.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error_code: Option<String>,
     /// Members the server sent that the spec does not describe.
-    #[serde(flatten)]
     pub extra: crate::Extra,
 }
 
@@ -14297,5 +15940,17 @@ impl<'de> ::serde::Deserialize<'de> for ContactPayloadStatus {
             }
         }
         deserializer.deserialize_map(__Visitor)
+    }
+}
+
+impl ::serde::Serialize for ContactPayloadStatus {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = crate::runtime::members::Out::new(serializer)?;
+        out.optional("error_code", &self.error_code)?;
+        out.pairs(self.extra.iter())?;
+        out.end()
     }
 }

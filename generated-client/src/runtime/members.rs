@@ -1,19 +1,22 @@
 //! Decoding a JSON object into a struct of named members that keeps the
-//! unknown ones in an [`Extra`]: the pieces the generated `Deserialize`
-//! impls of the response and callback structs are made of.
+//! unknown ones in an [`Extra`], and encoding it back: the pieces the
+//! generated `Deserialize` and `Serialize` impls of the response, callback
+//! and request-body structs are made of.
 //!
 //! serde's derive would do the same from `#[serde(flatten)] extra`, but it
 //! buffers every member name as a `Content` value so that the flattened
 //! field can see the unknown ones, and it expands to about 300 lines per
-//! struct: more than half of the crate's code after macro expansion, paid
-//! for on every build. A generated impl is a `match` on the member name
-//! calling these functions, a sixth of that, and it decodes each member
-//! straight into its slot.
+//! struct for `Deserialize` and 36 for `Serialize`: more than half of the
+//! crate's code after macro expansion, paid for on every build. A generated
+//! impl is a `match` on the member name calling these functions (or one
+//! call per member to encode it), a sixth of that, and it decodes each
+//! member straight into its slot.
 
 use std::fmt;
 
 use serde::de::{Error, MapAccess, Visitor};
-use serde::{Deserialize, Deserializer};
+use serde::ser::SerializeMap;
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::Value;
 
 use super::Extra;
@@ -105,6 +108,61 @@ pub(crate) fn required<T, E: Error>(slot: Option<T>, name: &'static str) -> Resu
     slot.ok_or_else(|| E::missing_field(name))
 }
 
+/// A struct being encoded as a map of its members, in the order they are
+/// written, as serde's derive writes a struct with a flattened field (and,
+/// for JSON, exactly as it writes any struct).
+pub(crate) struct Out<M>(M);
+
+impl<M: SerializeMap> Out<M> {
+    /// Starts the map.
+    #[inline]
+    pub(crate) fn new<S: Serializer<SerializeMap = M, Error = M::Error>>(
+        serializer: S,
+    ) -> Result<Self, M::Error> {
+        serializer.serialize_map(None).map(Out)
+    }
+
+    /// A member that is always written.
+    #[inline]
+    pub(crate) fn member<T: ?Sized + Serialize>(
+        &mut self,
+        name: &'static str,
+        value: &T,
+    ) -> Result<(), M::Error> {
+        self.0.serialize_entry(name, value)
+    }
+
+    /// A member that is left out when it is `None`.
+    #[inline]
+    pub(crate) fn optional<T: Serialize>(
+        &mut self,
+        name: &'static str,
+        value: &Option<T>,
+    ) -> Result<(), M::Error> {
+        match value {
+            Some(value) => self.0.serialize_entry(name, value),
+            None => Ok(()),
+        }
+    }
+
+    /// Members by name after the described ones: the unknown ones of an
+    /// [`Extra`], or the pairs added to an open-ended request body.
+    pub(crate) fn pairs<K: Serialize, V: Serialize>(
+        &mut self,
+        pairs: impl IntoIterator<Item = (K, V)>,
+    ) -> Result<(), M::Error> {
+        pairs
+            .into_iter()
+            .try_for_each(|(name, value)| self.0.serialize_entry(&name, &value))
+    }
+
+    /// Ends the map.
+    #[inline]
+    pub(crate) fn end(self) -> Result<M::Ok, M::Error> {
+        self.0.end()
+    }
+}
+
 /// The tag and the content of an adjacently tagged union's value
 /// (`{tag: "value", content: {...}}`), if it has both and the tag is a
 /// string.
@@ -171,17 +229,54 @@ mod tests {
         }
     }
 
+    impl Serialize for Item {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut out = Out::new(serializer)?;
+            out.member("member", &self.member)?;
+            out.optional("roomId", &self.room_id)?;
+            out.pairs(self.extra.iter())?;
+            out.end()
+        }
+    }
+
+    /// What the generator writes for an open-ended request body: pairs
+    /// added after the fields, no unknown members.
+    struct Body {
+        name: String,
+        note: Option<String>,
+        additional: std::collections::BTreeMap<String, i64>,
+    }
+
+    impl Serialize for Body {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut out = Out::new(serializer)?;
+            out.member("name", &self.name)?;
+            out.optional("note", &self.note)?;
+            out.pairs(&self.additional)?;
+            out.end()
+        }
+    }
+
     /// The same struct as serde's derive sees it, to hold the impl to.
     mod derived {
         use super::Extra;
 
-        #[derive(Debug, PartialEq, serde::Deserialize)]
+        #[derive(Debug, PartialEq, serde::Deserialize, serde::Serialize)]
         pub(super) struct Item {
             pub(super) member: String,
-            #[serde(rename = "roomId", default)]
+            #[serde(rename = "roomId", default, skip_serializing_if = "Option::is_none")]
             pub(super) room_id: Option<i64>,
             #[serde(flatten)]
             pub(super) extra: Extra,
+        }
+
+        #[derive(serde::Serialize)]
+        pub(super) struct Body {
+            pub(super) name: String,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            pub(super) note: Option<String>,
+            #[serde(flatten)]
+            pub(super) additional: std::collections::BTreeMap<String, i64>,
         }
     }
 
@@ -245,5 +340,47 @@ mod tests {
         let mut de = serde_json::Deserializer::from_slice(body);
         let error = serde_path_to_error::deserialize::<_, Item>(&mut de).unwrap_err();
         assert_eq!(error.path().to_string(), "roomId");
+    }
+
+    #[test]
+    fn encodes_as_the_derive_does() {
+        for body in [
+            r#"{"member":"u1"}"#,
+            r#"{"roomId":7,"member":"u1"}"#,
+            r#"{"zeta":1,"member":"u1","alpha":{"n":[true]},"mid":null,"roomId":-3}"#,
+        ] {
+            let ours: Item = serde_json::from_str(body).unwrap();
+            let derived: derived::Item = serde_json::from_str(body).unwrap();
+            assert_eq!(
+                serde_json::to_string(&ours).unwrap(),
+                serde_json::to_string(&derived).unwrap(),
+                "{body}"
+            );
+            assert_eq!(
+                serde_json::to_value(&ours).unwrap(),
+                serde_json::to_value(&derived).unwrap(),
+                "{body}"
+            );
+        }
+        for (note, additional) in [(None, vec![]), (Some("n"), vec![("b", 2), ("a", 1)])] {
+            let additional: std::collections::BTreeMap<String, i64> = additional
+                .into_iter()
+                .map(|(name, value)| (name.to_owned(), value))
+                .collect();
+            let ours = Body {
+                name: "x".to_owned(),
+                note: note.map(str::to_owned),
+                additional: additional.clone(),
+            };
+            let derived = derived::Body {
+                name: "x".to_owned(),
+                note: note.map(str::to_owned),
+                additional,
+            };
+            assert_eq!(
+                serde_json::to_string(&ours).unwrap(),
+                serde_json::to_string(&derived).unwrap()
+            );
+        }
     }
 }

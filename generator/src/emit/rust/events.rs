@@ -52,25 +52,42 @@ fn source_text(source: &Source) -> String {
     format!("Source: `{}`, section \"{}\".", source.page, source.section)
 }
 
-/// One member of a struct (`pub`) or of a union variant (no visibility).
-fn member(ir: &Ir, f: &Field, public: bool) -> TokenStream {
+/// What a member belongs to.
+#[derive(Clone, Copy, PartialEq)]
+enum Owner {
+    /// A struct: the member is `pub`, and the struct's serde impls are
+    /// written out ([`members`]), so it carries no `#[serde]` attributes.
+    Struct,
+    /// A union variant: no visibility (the variant's), and the union's
+    /// `Serialize` is derived, so it carries serde's attributes.
+    Variant,
+}
+
+/// One member of a struct or of a union variant.
+fn member(ir: &Ir, f: &Field, owner: Owner) -> TokenStream {
     let ident = format_ident!("{}", names::field_ident(&f.wire_name));
     let ty = types::rust_type(ir, &f.ty);
     let doc = docs::attrs(&field_doc(f));
+    if owner == Owner::Struct {
+        let ty = if f.required { ty } else { quote!(Option<#ty>) };
+        return quote! {
+            #doc
+            pub #ident: #ty,
+        };
+    }
     let rename = types::serde_rename(f);
-    let vis = if public { quote!(pub) } else { quote!() };
     if f.required {
         quote! {
             #doc
             #rename
-            #vis #ident: #ty,
+            #ident: #ty,
         }
     } else {
         quote! {
             #doc
             #rename
             #[serde(default, skip_serializing_if = "Option::is_none")]
-            #vis #ident: Option<#ty>,
+            #ident: Option<#ty>,
         }
     }
 }
@@ -79,20 +96,22 @@ fn member(ir: &Ir, f: &Field, public: bool) -> TokenStream {
 fn members_struct(ir: &Ir, name: &str, doc: &str, fields: &[Field]) -> TokenStream {
     let ident = format_ident!("{}", name);
     let doc = docs::attrs(doc);
-    let deserialize = members::deserialize_impl(name, fields);
-    let fields = fields.iter().map(|f| member(ir, f, true));
     let extra = format_ident!("{}", names::EXTRA);
+    let deserialize = members::deserialize_impl(name, fields);
+    let serialize = members::serialize_impl(name, fields, Some(quote!(self.#extra.iter())));
+    let fields = fields.iter().map(|f| member(ir, f, Owner::Struct));
     quote! {
         #doc
-        #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+        #[derive(Debug, Clone, PartialEq)]
         pub struct #ident {
             #(#fields)*
             /// Members the server sent that the spec does not describe.
-            #[serde(flatten)]
             pub #extra: crate::Extra,
         }
 
         #deserialize
+
+        #serialize
     }
 }
 
@@ -120,7 +139,7 @@ fn union(ir: &Ir, id: CallbackTypeId, union: &CallbackUnion) -> TokenStream {
         let ident = format_ident!("{}", names::callback_variant(&v.value));
         let value = &v.value;
         let doc = docs::attrs(&format!("{} Sent as `{value}`.", v.description.trim()));
-        let fields = v.fields.iter().map(|f| member(ir, f, false));
+        let fields = v.fields.iter().map(|f| member(ir, f, Owner::Variant));
         quote! {
             #doc
             #[serde(rename = #value)]

@@ -1,11 +1,13 @@
-//! The `Deserialize` impls of what keeps unknown members in `extra`: the
+//! The `Deserialize` impls of what keeps unknown members in `extra` (the
 //! response structs, the callback structs, and the struct variants of the
-//! two kinds of union. They are written out rather than derived: serde's
-//! derive of a struct with `#[serde(flatten)]` expands to about 300 lines,
-//! and with some 300 such structs that was more than half of the crate's
-//! code after expansion (each union's derive as large as a dozen structs').
-//! The runtime's `members` module holds the shared pieces and the test that
-//! holds a struct written this way to the derive's results and errors.
+//! two kinds of union), and the `Serialize` impls of those structs and of
+//! the request bodies. They are written out rather than derived: serde's
+//! derive of a struct with `#[serde(flatten)]` expands to about 300 lines
+//! for `Deserialize` and 36 for `Serialize`, and with some 400 such structs
+//! that was more than half of the crate's code after expansion (each
+//! union's derive as large as a dozen structs'). The runtime's `members`
+//! module holds the shared pieces and the tests that hold a struct written
+//! this way to the derive's results and errors.
 
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
@@ -31,6 +33,38 @@ pub(super) fn deserialize_impl(name: &str, fields: &[Field]) -> TokenStream {
             fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
                 #visitor
                 deserializer.deserialize_map(__Visitor)
+            }
+        }
+    }
+}
+
+/// `impl Serialize for #name`: `fields` (all [`decodable`]) under their
+/// wire names in order, an optional one only when it is set, then the
+/// pairs of `rest` (an expression iterating name and value pairs: the
+/// unknown members, or a body's added pairs).
+pub(super) fn serialize_impl(
+    name: &str,
+    fields: &[Field],
+    rest: Option<TokenStream>,
+) -> TokenStream {
+    let ty = format_ident!("{}", name);
+    let members = fields.iter().map(|f| {
+        let ident = format_ident!("{}", names::field_ident(&f.wire_name));
+        let wire = &f.wire_name;
+        if f.required {
+            quote!(out.member(#wire, &self.#ident)?;)
+        } else {
+            quote!(out.optional(#wire, &self.#ident)?;)
+        }
+    });
+    let rest = rest.map(|pairs| quote!(out.pairs(#pairs)?;));
+    quote! {
+        impl ::serde::Serialize for #ty {
+            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                let mut out = crate::runtime::members::Out::new(serializer)?;
+                #(#members)*
+                #rest
+                out.end()
             }
         }
     }

@@ -7,7 +7,7 @@
 use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
 
-use super::{docs, method_example, names, types};
+use super::{docs, members, method_example, names, types};
 use crate::ir::{
     Body, BodyKind, Field, Group, Ir, Limits, Method, NextCursor, Operation, PageKind, Pagination,
     Param, ParamLocation, Payload, Per, ResponseBody, Segment, Shape, TextLimits, Ty,
@@ -619,11 +619,49 @@ fn body_struct(ir: &Ir, op: &Operation, body: &Body) -> TokenStream {
             }
         };
     }
+    let doc = if kind == BodyKind::Form {
+        " The form fields, exactly as they go on the wire."
+    } else {
+        " The JSON body, exactly as it goes on the wire."
+    };
+    let additional_ty = body.additional.as_ref().map(|a| {
+        let ty = types::rust_type(ir, &a.ty);
+        let doc = format!(
+            " Pairs added with `{}`, after the fields.",
+            names::field_ident(&a.setter)
+        );
+        (doc, quote!(::std::collections::BTreeMap<String, #ty>))
+    });
+    // Without a union the `Serialize` impl is written out (see
+    // `members`); a union is two members of the body, its tag and its
+    // content, which only serde's flatten can write into the body.
+    if members::decodable(fields) {
+        let members = fields.iter().map(|f| {
+            let ident = format_ident!("{}", names::field_ident(&f.wire_name));
+            let ty = types::field_type(ir, f);
+            let ty = if f.required { ty } else { quote!(Option<#ty>) };
+            quote!(#ident: #ty,)
+        });
+        let additional = additional_ty
+            .as_ref()
+            .map(|(doc, ty)| quote!(#[doc = #doc] additional: #ty,));
+        let rest = additional_ty.as_ref().map(|_| quote!(&self.additional));
+        let serialize = members::serialize_impl(&name.to_string(), fields, rest);
+        return quote! {
+            #[doc = #doc]
+            #[derive(Debug, Clone)]
+            struct #name {
+                #(#members)*
+                #additional
+            }
+
+            #serialize
+        };
+    }
     let fields = fields.iter().map(|f| {
         let ident = format_ident!("{}", names::field_ident(&f.wire_name));
         let ty = types::field_type(ir, f);
         match (f.required, &f.ty) {
-            // A union is two members of the body: its tag and its content.
             (true, Ty::Union(_)) => quote!(#[serde(flatten)] #ident: #ty,),
             (false, Ty::Union(_)) => quote!(#[serde(flatten)] #ident: Option<#ty>,),
             (true, _) => {
@@ -640,21 +678,11 @@ fn body_struct(ir: &Ir, op: &Operation, body: &Body) -> TokenStream {
             }
         }
     });
-    let doc = if kind == BodyKind::Form {
-        " The form fields, exactly as they go on the wire."
-    } else {
-        " The JSON body, exactly as it goes on the wire."
-    };
-    let additional = body.additional.as_ref().map(|a| {
-        let ty = types::rust_type(ir, &a.ty);
-        let doc = format!(
-            " Pairs added with `{}`, after the fields.",
-            names::field_ident(&a.setter)
-        );
+    let additional = additional_ty.map(|(doc, ty)| {
         quote! {
             #[doc = #doc]
             #[serde(flatten)]
-            additional: ::std::collections::BTreeMap<String, #ty>,
+            additional: #ty,
         }
     });
     quote! {

@@ -122,28 +122,38 @@ pub(super) fn response_struct(ir: &Ir, id: ObjectId) -> TokenStream {
     let type_name = names::object(ir, id);
     let name = format_ident!("{}", type_name);
     let doc = docs::attrs(&object_doc(ir, id));
-    let fields = object.fields.iter().map(|f| struct_field(ir, f));
     let extra = format_ident!("{}", names::EXTRA);
     let default = has_default(ir, id, &mut Vec::new()).then(|| quote!(Default,));
-    let (derived, deserialize) = if members::decodable(&object.fields) {
-        (
-            quote!(),
-            members::deserialize_impl(&type_name, &object.fields),
-        )
-    } else {
-        (quote!(::serde::Deserialize), quote!())
-    };
+    let extra_doc = quote!(#[doc = " Fields the server sent that the spec does not describe."]);
+    if !members::decodable(&object.fields) {
+        let fields = object.fields.iter().map(|f| struct_field(ir, f));
+        return quote! {
+            #doc
+            #[derive(Debug, Clone, PartialEq, #default ::serde::Serialize, ::serde::Deserialize)]
+            pub struct #name {
+                #(#fields)*
+                #extra_doc
+                #[serde(flatten)]
+                pub #extra: crate::Extra,
+            }
+        };
+    }
+    let fields = object.fields.iter().map(|f| written_field(ir, f));
+    let deserialize = members::deserialize_impl(&type_name, &object.fields);
+    let serialize =
+        members::serialize_impl(&type_name, &object.fields, Some(quote!(self.#extra.iter())));
     quote! {
         #doc
-        #[derive(Debug, Clone, PartialEq, #default ::serde::Serialize, #derived)]
+        #[derive(Debug, Clone, PartialEq, #default)]
         pub struct #name {
             #(#fields)*
-            /// Fields the server sent that the spec does not describe.
-            #[serde(flatten)]
+            #extra_doc
             pub #extra: crate::Extra,
         }
 
         #deserialize
+
+        #serialize
     }
 }
 
@@ -181,12 +191,18 @@ pub(super) fn has_default(ir: &Ir, id: ObjectId, seen: &mut Vec<ObjectId>) -> bo
 }
 
 pub(super) fn struct_field(ir: &Ir, f: &Field) -> TokenStream {
-    field_tokens(ir, f, quote!(pub))
+    field_tokens(ir, f, quote!(pub), true)
+}
+
+/// A field of a struct whose serde impls are written out
+/// ([`members`]): no `#[serde]` attributes.
+pub(super) fn written_field(ir: &Ir, f: &Field) -> TokenStream {
+    field_tokens(ir, f, quote!(pub), false)
 }
 
 /// A field of a union variant (no visibility: the variant's).
 pub(super) fn variant_field(ir: &Ir, f: &Field) -> TokenStream {
-    field_tokens(ir, f, quote!())
+    field_tokens(ir, f, quote!(), true)
 }
 
 /// The Rust type of a field: its type's, or `SecretString` for a secret.
@@ -204,10 +220,19 @@ pub(super) fn flattened(f: &Field) -> bool {
     matches!(f.ty, Ty::Union(_))
 }
 
-fn field_tokens(ir: &Ir, f: &Field, vis: TokenStream) -> TokenStream {
+/// A field, with the `#[serde]` attributes serde's derives read when
+/// `serde` is set.
+fn field_tokens(ir: &Ir, f: &Field, vis: TokenStream, serde: bool) -> TokenStream {
     let ident = format_ident!("{}", names::field_ident(&f.wire_name));
     let ty = field_type(ir, f);
     let doc = docs::attrs(&docs::field(f));
+    if !serde {
+        let ty = if f.required { ty } else { quote!(Option<#ty>) };
+        return quote! {
+            #doc
+            #vis #ident: #ty,
+        };
+    }
     let rename = if flattened(f) {
         quote!(#[serde(flatten)])
     } else {

@@ -15,10 +15,12 @@ use quote::{format_ident, quote};
 use super::{names, types};
 use crate::ir::Field;
 
-/// Whether the impls written here can decode `fields`: a flattened union
-/// ([`types::flattened`]) stands for two members that only serde's flatten
-/// machinery can pick out of the object, so a struct or union with one
-/// keeps the derive.
+/// Whether the impls written here can decode and encode `fields`: a
+/// flattened union ([`types::flattened`]) stands for two members that only
+/// serde's flatten machinery can pick out of the object or write into it,
+/// so a struct or body with one keeps serde's derives, and a union whose
+/// variants hold one its `Deserialize` derive (a union's `Serialize` is
+/// always derived).
 pub(super) fn decodable(fields: &[Field]) -> bool {
     !fields.iter().any(types::flattened)
 }

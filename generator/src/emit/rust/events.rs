@@ -69,7 +69,7 @@ fn member(ir: &Ir, f: &Field, owner: Owner) -> TokenStream {
     let ty = types::rust_type(ir, &f.ty);
     let doc = docs::attrs(&field_doc(f));
     if owner == Owner::Struct {
-        let ty = if f.required { ty } else { quote!(Option<#ty>) };
+        let ty = types::held(f, ty);
         return quote! {
             #doc
             pub #ident: #ty,

@@ -601,21 +601,19 @@ fn body_struct(ir: &Ir, op: &Operation, body: &Body) -> TokenStream {
         body.kind,
         &body.fields,
     );
+    // The fields without serde's attributes: a multipart body is not
+    // serialized, and a body without a union has its `Serialize` written out.
+    let plain = fields.iter().map(|f| {
+        let ident = format_ident!("{}", names::field_ident(&f.wire_name));
+        let ty = types::held(f, types::field_type(ir, f));
+        quote!(#ident: #ty,)
+    });
     if kind == BodyKind::Multipart {
-        let fields = fields.iter().map(|f| {
-            let ident = format_ident!("{}", names::field_ident(&f.wire_name));
-            let ty = types::field_type(ir, f);
-            if f.required {
-                quote!(#ident: #ty,)
-            } else {
-                quote!(#ident: Option<#ty>,)
-            }
-        });
         return quote! {
             /// The parts of the multipart body.
             #[derive(Debug, Clone)]
             struct #name {
-                #(#fields)*
+                #(#plain)*
             }
         };
     }
@@ -636,12 +634,6 @@ fn body_struct(ir: &Ir, op: &Operation, body: &Body) -> TokenStream {
     // `members`); a union is two members of the body, its tag and its
     // content, which only serde's flatten can write into the body.
     if members::decodable(fields) {
-        let members = fields.iter().map(|f| {
-            let ident = format_ident!("{}", names::field_ident(&f.wire_name));
-            let ty = types::field_type(ir, f);
-            let ty = if f.required { ty } else { quote!(Option<#ty>) };
-            quote!(#ident: #ty,)
-        });
         let additional = additional_ty
             .as_ref()
             .map(|(doc, ty)| quote!(#[doc = #doc] additional: #ty,));
@@ -651,7 +643,7 @@ fn body_struct(ir: &Ir, op: &Operation, body: &Body) -> TokenStream {
             #[doc = #doc]
             #[derive(Debug, Clone)]
             struct #name {
-                #(#members)*
+                #(#plain)*
                 #additional
             }
 

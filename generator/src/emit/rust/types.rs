@@ -124,36 +124,36 @@ pub(super) fn response_struct(ir: &Ir, id: ObjectId) -> TokenStream {
     let doc = docs::attrs(&object_doc(ir, id));
     let extra = format_ident!("{}", names::EXTRA);
     let default = has_default(ir, id, &mut Vec::new()).then(|| quote!(Default,));
-    let extra_doc = quote!(#[doc = " Fields the server sent that the spec does not describe."]);
-    if !members::decodable(&object.fields) {
-        let fields = object.fields.iter().map(|f| struct_field(ir, f));
-        return quote! {
-            #doc
-            #[derive(Debug, Clone, PartialEq, #default ::serde::Serialize, ::serde::Deserialize)]
-            pub struct #name {
-                #(#fields)*
-                #extra_doc
-                #[serde(flatten)]
-                pub #extra: crate::Extra,
-            }
-        };
-    }
-    let fields = object.fields.iter().map(|f| written_field(ir, f));
-    let deserialize = members::deserialize_impl(&type_name, &object.fields);
-    let serialize =
-        members::serialize_impl(&type_name, &object.fields, Some(quote!(self.#extra.iter())));
+    // Written out unless a field is a flattened union (see `members`);
+    // then serde's derives, and the fields carry their attributes.
+    let written = members::decodable(&object.fields);
+    let fields = object
+        .fields
+        .iter()
+        .map(|f| field_tokens(ir, f, quote!(pub), !written));
+    let (derived, flatten, impls) = if written {
+        let deserialize = members::deserialize_impl(&type_name, &object.fields);
+        let serialize =
+            members::serialize_impl(&type_name, &object.fields, Some(quote!(self.#extra.iter())));
+        (quote!(), quote!(), quote!(#deserialize #serialize))
+    } else {
+        (
+            quote!(::serde::Serialize, ::serde::Deserialize),
+            quote!(#[serde(flatten)]),
+            quote!(),
+        )
+    };
     quote! {
         #doc
-        #[derive(Debug, Clone, PartialEq, #default)]
+        #[derive(Debug, Clone, PartialEq, #default #derived)]
         pub struct #name {
             #(#fields)*
-            #extra_doc
+            /// Fields the server sent that the spec does not describe.
+            #flatten
             pub #extra: crate::Extra,
         }
 
-        #deserialize
-
-        #serialize
+        #impls
     }
 }
 
@@ -194,12 +194,6 @@ pub(super) fn struct_field(ir: &Ir, f: &Field) -> TokenStream {
     field_tokens(ir, f, quote!(pub), true)
 }
 
-/// A field of a struct whose serde impls are written out
-/// ([`members`]): no `#[serde]` attributes.
-pub(super) fn written_field(ir: &Ir, f: &Field) -> TokenStream {
-    field_tokens(ir, f, quote!(pub), false)
-}
-
 /// A field of a union variant (no visibility: the variant's).
 pub(super) fn variant_field(ir: &Ir, f: &Field) -> TokenStream {
     field_tokens(ir, f, quote!(), true)
@@ -212,6 +206,12 @@ pub(super) fn field_type(ir: &Ir, f: &Field) -> TokenStream {
     } else {
         rust_type(ir, &f.ty)
     }
+}
+
+/// The type a struct holds a field as: `ty`, or `Option<ty>` when the
+/// field is optional.
+pub(super) fn held(f: &Field, ty: TokenStream) -> TokenStream {
+    if f.required { ty } else { quote!(Option<#ty>) }
 }
 
 /// Whether a field is written `#[serde(flatten)]`: a union stands for two
@@ -227,7 +227,7 @@ fn field_tokens(ir: &Ir, f: &Field, vis: TokenStream, serde: bool) -> TokenStrea
     let ty = field_type(ir, f);
     let doc = docs::attrs(&docs::field(f));
     if !serde {
-        let ty = if f.required { ty } else { quote!(Option<#ty>) };
+        let ty = held(f, ty);
         return quote! {
             #doc
             #vis #ident: #ty,
